@@ -1,0 +1,5 @@
+"""`python -m notelink` entry point."""
+
+from notelink.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,237 @@
+"""The `notelink` command line. Flags map one to one onto TrainConfig and IndexConfig fields."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import fields
+from pathlib import Path
+from typing import Any, TextIO
+
+from notelink import __version__
+from notelink.cbow import Cancelled, DeviceError
+from notelink.config import IndexConfig, TrainConfig
+from notelink.index import Index, NotFound
+from notelink.store import IndexFormatError, IndexMissing, default_index_dir
+from notelink.vault import VaultError, check_vault
+
+EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
+
+
+class UserError(Exception):
+    """A problem the user can fix; `code` is the exit status."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _index_dir(args: argparse.Namespace) -> Path:
+    return Path(args.index_dir).expanduser() if args.index_dir else default_index_dir(Path(args.vault))
+
+
+def _open_index(args: argparse.Namespace) -> Index:
+    vault = check_vault(Path(args.vault))
+    try:
+        return Index.open(_index_dir(args))
+    except IndexMissing:
+        raise UserError(f"{vault} has no index yet: run `notelink index {args.vault}` first") from None
+
+
+def _print(args: argparse.Namespace, data: dict[str, Any], text: Callable[[], str]) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2) if args.json else text())
+
+
+def _train_config(args: argparse.Namespace) -> TrainConfig:
+    values = {f.name: getattr(args, f.name) for f in fields(TrainConfig)
+              if getattr(args, f.name, None) is not None}
+    return TrainConfig(**values)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from notelink.indexer import build_index
+    from notelink.progress import ProgressBar
+
+    index_cfg = IndexConfig(keep_stopwords=args.keep_stopwords, max_file_bytes=int(args.max_file_mb * 1e6))
+    bar = ProgressBar(enabled=not args.json)
+    try:
+        s = build_index(Path(args.vault), _index_dir(args), _train_config(args), index_cfg, bar,
+                        force=args.force)
+    finally:
+        bar.close()
+    keys = ("notes", "indexed", "skipped", "tokens", "vocab", "epochs", "device", "parse_seconds",
+            "train_seconds", "total_seconds", "words_per_second")
+    data = {k: getattr(s, k) for k in keys} | {"reparsed": s.reparsed, "reused": s.reused,
+                                              "generation": s.generation, "up_to_date": s.up_to_date,
+                                              "warnings": s.warnings}
+    _print(args, data, lambda: _index_text(s))
+    return EXIT_OK
+
+
+def _index_text(s: Any) -> str:
+    if s.up_to_date:
+        head = f"Index is up to date: {s.indexed} notes, generation {s.generation} (nothing changed)."
+    else:
+        head = (f"Indexed {s.indexed} notes ({s.reparsed} parsed, {s.reused} unchanged), "
+                f"{s.skipped} skipped. Generation {s.generation}.\n"
+                f"Trained CBOW on {s.tokens:,} words x {s.epochs} epochs, vocabulary {s.vocab:,}, "
+                f"on {s.device} at {s.words_per_second:,.0f} words/s.\n"
+                f"Time: parse {s.parse_seconds:.1f}s, train {s.train_seconds:.1f}s, "
+                f"total {s.total_seconds:.1f}s.")
+    tail = "".join(f"\nnote: {w}" for w in s.warnings)
+    if s.skipped:
+        tail += "\nSee skipped files and reasons with `notelink status VAULT`."
+    return head + tail
+
+
+def cmd_related(args: argparse.Namespace) -> int:
+    index = _open_index(args)
+    note = index.find_note(args.note)
+    hits = index.related(note, args.top, unlinked=args.unlinked)
+    data = {"note": note.path, "related": [h.__dict__ for h in hits]}
+    lines = [f"Related to {note.title} ({note.path}):"]
+    lines += [f"  {h.score:6.3f}  {h.title} ({h.path}){'  [linked]' if h.linked else ''}" for h in hits]
+    _print(args, data, lambda: "\n".join(lines if hits else [*lines, "  (no related notes)"]))
+    return EXIT_OK
+
+
+def cmd_concepts(args: argparse.Namespace) -> int:
+    index = _open_index(args)
+    note = index.find_note(args.note)
+    hits = index.concepts(note, args.top)
+    data = {"note": note.path, "concepts": [h.__dict__ for h in hits]}
+    lines = [f"Concepts of {note.title} ({note.path}):"] + [f"  {h.score:6.3f}  {h.word}" for h in hits]
+    _print(args, data, lambda: "\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_similar(args: argparse.Namespace) -> int:
+    index = _open_index(args)
+    hits = index.similar(args.word, args.top)
+    data = {"word": args.word.lower(), "similar": [h.__dict__ for h in hits]}
+    lines = [f"Words similar to {args.word.lower()}:"] + [f"  {h.score:6.3f}  {h.word}" for h in hits]
+    _print(args, data, lambda: "\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    index = _open_index(args)
+    m = index.meta
+    data = {"generation": m.get("generation"), "notes": m.get("summary", {}).get("notes"),
+            "indexed": len(index.notes), "skipped": index.skipped(), "vocab": len(index.words),
+            "trained_at": m.get("trained_at"), "device": m.get("device"), "index_dir": str(index.gen.parent),
+            "model": index.model_info(), "warnings": m.get("warnings", [])}
+    _print(args, data, lambda: _status_text(data))
+    return EXIT_OK
+
+
+def _status_text(d: dict[str, Any]) -> str:
+    lines = [f"Generation {d['generation']} at {d['index_dir']}",
+             f"{d['indexed']} notes indexed, {len(d['skipped'])} skipped, vocabulary {d['vocab']:,}",
+             f"Trained {d['trained_at']} on {d['device']}"]
+    lines += [f"note: {w}" for w in d["warnings"]]
+    lines += [f"skipped: {s['path']}: {s['reason']}" for s in d["skipped"]]
+    return "\n".join(lines)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    index = _open_index(args)
+    if args.format == "word2vec" and not args.output:
+        raise UserError("--format word2vec needs -o FILE")
+    if args.output:
+        with open(args.output, "w", encoding="utf-8", newline="\n") as out:
+            _export(index, args, out)
+    else:
+        _export(index, args, sys.stdout)
+    return EXIT_OK
+
+
+def _export(index: Index, args: argparse.Namespace, out: TextIO) -> None:
+    from notelink import export
+
+    if args.format == "word2vec":
+        export.export_word2vec(index, out)
+    else:
+        out.write(json.dumps(export.export_json(index, args.top), ensure_ascii=False, indent=2) + "\n")
+
+
+def _add_common(p: argparse.ArgumentParser, json_flag: bool = True) -> None:
+    p.add_argument("vault", help="folder of Markdown notes")
+    p.add_argument("--index-dir", help="where the index lives (default: $NOTELINK_INDEX_DIR or the user "
+                                       "data dir, one folder per vault)")
+    if json_flag:
+        p.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+
+def _add_training(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("training (defaults suit personal vaults)")
+    d = TrainConfig()
+    g.add_argument("--dim", type=int, help=f"vector size (default {d.dim})")
+    g.add_argument("--window", type=int, help=f"max context width each side (default {d.window})")
+    g.add_argument("--negative", type=int, help=f"negative samples per word (default {d.negative})")
+    g.add_argument("--epochs", type=int, help="passes over the notes (default: automatic, 5-40 by size)")
+    g.add_argument("--min-count", type=int, help=f"drop words seen fewer times (default {d.min_count})")
+    g.add_argument("--sample", type=float, help=f"frequent-word subsampling threshold (default {d.sample})")
+    g.add_argument("--lr", type=float, help=f"starting learning rate (default {d.lr})")
+    g.add_argument("--seed", type=int, help=f"random seed (default {d.seed})")
+    g.add_argument("--threads", type=int, help="CPU threads (default: all cores)")
+    g.add_argument("--device", choices=["auto", "cpu", "cuda"], help="where to train (default auto)")
+    p.add_argument("--keep-stopwords", action="store_true", help="train on English stop words too")
+    p.add_argument("--max-file-mb", type=float, default=5.0, help="skip notes larger than this (default 5)")
+    p.add_argument("--force", action="store_true", help="retrain even when nothing changed")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="notelink", description="Related notes and concepts, learned "
+                                     "from your own Markdown vault with CBOW word2vec.")
+    parser.add_argument("--version", action="version", version=f"notelink {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    p = sub.add_parser("index", help="scan a vault, train on it and save the index")
+    _add_common(p)
+    _add_training(p)
+    p.set_defaults(func=cmd_index)
+    for name, func, what in (("related", cmd_related, "notes related to a note"),
+                             ("concepts", cmd_concepts, "the concepts (words) that characterise a note")):
+        p = sub.add_parser(name, help=what)
+        _add_common(p)
+        p.add_argument("note", help="path relative to the vault, file name or title")
+        p.add_argument("--top", type=int, default=10, help="how many (default 10)")
+        if name == "related":
+            p.add_argument("--unlinked", action="store_true", help="only notes not linked yet")
+        p.set_defaults(func=func)
+    p = sub.add_parser("similar", help="words used like a word in this vault")
+    _add_common(p)
+    p.add_argument("word")
+    p.add_argument("--top", type=int, default=10, help="how many (default 10)")
+    p.set_defaults(func=cmd_similar)
+    p = sub.add_parser("status", help="what the index holds, skipped files and why")
+    _add_common(p)
+    p.set_defaults(func=cmd_status)
+    p = sub.add_parser("export", help="related notes as JSON, or word vectors for other tools")
+    _add_common(p, json_flag=False)
+    p.add_argument("--format", choices=["json", "word2vec"], default="json")
+    p.add_argument("--top", type=int, default=10, help="related notes per note (default 10)")
+    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.set_defaults(func=cmd_export)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args.func(args))
+    except NotFound as exc:
+        print(f"notelink: {exc}", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    except (UserError, VaultError, IndexFormatError, DeviceError) as exc:
+        print(f"notelink: {exc}", file=sys.stderr)
+        return getattr(exc, "code", EXIT_USAGE)
+    except (KeyboardInterrupt, Cancelled):
+        print("notelink: interrupted; the previous index is unchanged", file=sys.stderr)
+        return 130

@@ -1,0 +1,72 @@
+"""Typed configuration with documented defaults; CLI flags map onto these fields one to one."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Device = Literal["auto", "cpu", "cuda"]
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """CBOW word2vec hyperparameters, tuned for personal vaults (10k to a few million words).
+
+    Defaults differ from gensim's where small corpora need it: `min_count` 2 keeps the rare names and
+    jargon that make a vault personal, and `epochs` is chosen from the corpus size (see `epochs_for`).
+    """
+
+    dim: int = 100
+    """Vector size (`--dim`)."""
+    window: int = 5
+    """Maximum context half-width; each centre word samples its own width from 1..window (`--window`)."""
+    negative: int = 5
+    """Negative samples per centre word, drawn from unigram^0.75 (`--negative`)."""
+    epochs: int = 0
+    """Passes over the corpus; 0 means automatic: more passes for smaller vaults (`--epochs`)."""
+    min_count: int = 2
+    """Words seen fewer times are left out of the vocabulary (`--min-count`)."""
+    sample: float = 1e-3
+    """Frequent-word subsampling threshold t; keep prob (sqrt(f/t)+1)*t/f (`--sample`, 0 disables)."""
+    lr: float = 0.05
+    """Starting learning rate, decayed linearly to `min_lr` over all epochs (`--lr`)."""
+    min_lr: float = 1e-4
+    """Learning-rate floor reached at the end of training."""
+    batch: int = 1024
+    """Most centre words updated together in one closed-form step (see `batch_for`)."""
+    seed: int = 1
+    """Random seed; training is deterministic for a given seed on the CPU (`--seed`)."""
+    threads: int = 0
+    """CPU threads for torch; 0 means all available cores (`--threads`)."""
+    device: Device = "auto"
+    """`auto` uses CUDA when available, else the CPU (`--device`)."""
+
+    def epochs_for(self, tokens: int) -> int:
+        """Epochs to run on a corpus of `tokens` words: the fixed value, or ~3M word-updates, in 5..40."""
+        if self.epochs > 0:
+            return self.epochs
+        return int(min(40, max(5, math.ceil(3_000_000 / max(tokens, 1)))))
+
+    def batch_for(self, vocab_size: int) -> int:
+        """Batch size for a vocabulary: a batch should rarely hold one word many times, since updates
+        computed from the same starting point are summed; so small vocabularies get small batches."""
+        return int(min(self.batch, max(16, vocab_size // 4)))
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class IndexConfig:
+    """What the indexer reads and how it tokenizes."""
+
+    keep_stopwords: bool = False
+    """Keep English stop words in the training text (`--keep-stopwords`)."""
+    max_file_bytes: int = 5 * 1024 * 1024
+    """Notes larger than this are skipped with a reason (`--max-file-mb`)."""
+    exclude: tuple[str, ...] = field(default_factory=tuple)
+    """Extra glob patterns (relative paths) to leave out, besides dot-folders."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,268 @@
+"""Building an index generation: scan, parse what changed, train CBOW, note vectors, switch atomically."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from notelink import __version__, cbow
+from notelink.config import IndexConfig, TrainConfig
+from notelink.links import Resolver
+from notelink.note import Link, parse_note
+from notelink.notevectors import note_vectors
+from notelink.store import GenerationWriter, current_generation, open_generation
+from notelink.tokenizer import tokenize
+from notelink.vault import RawNote, Skipped, VaultError, check_vault, read_note, scan
+from notelink.vocab import Vocab
+
+SMALL_VAULT_TOKENS = 20_000
+"""Below this many training tokens word2vec learns little; `index` and `status` say so."""
+
+
+@dataclass(frozen=True)
+class IndexEvent:
+    """Progress of an index build, posted to whoever is watching (CLI bar, TUI, watcher log)."""
+
+    stage: str  # scan | parse | train | vectors | write
+    done: int = 0
+    total: int = 0
+    epoch: int = 0
+    epochs: int = 0
+    words_per_second: float = 0.0
+
+
+@dataclass
+class NoteRecord:
+    """A parsed note as stored in the index."""
+
+    path: str
+    title: str
+    sha256: str
+    size: int
+    mtime: float
+    aliases: list[str]
+    headings: list[str]
+    tags: list[str]
+    links: list[Link]
+    tokens: list[str]
+    warning: str = ""
+
+
+@dataclass
+class IndexSummary:
+    """What `notelink index` reports (`--json` prints these fields)."""
+
+    notes: int = 0
+    indexed: int = 0
+    skipped: int = 0
+    reparsed: int = 0
+    reused: int = 0
+    tokens: int = 0
+    vocab: int = 0
+    epochs: int = 0
+    device: str = ""
+    parse_seconds: float = 0.0
+    train_seconds: float = 0.0
+    total_seconds: float = 0.0
+    words_per_second: float = 0.0
+    generation: int = 0
+    up_to_date: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+Progress = Callable[[IndexEvent], None]
+
+
+def record_from_raw(raw: RawNote, cfg: IndexConfig) -> NoteRecord:
+    """Parses and tokenizes one note read from disk."""
+    stem = raw.path.rsplit("/", 1)[-1][: -len(".md")]
+    parsed = parse_note(raw.text, stem)
+    lead = [] if parsed.paragraphs[:1] == [parsed.title] else [parsed.title]
+    tokens = tokenize("\n".join(lead + parsed.aliases + parsed.paragraphs),
+                      keep_stopwords=cfg.keep_stopwords)
+    warning = "; ".join(w for w in (raw.warning, parsed.warning) if w)
+    return NoteRecord(raw.path, parsed.title, raw.sha256, raw.size, raw.mtime, parsed.aliases,
+                      parsed.headings, parsed.tags, parsed.links, tokens, warning)
+
+
+def load_records(gen: Path) -> tuple[dict[str, NoteRecord], dict[str, Any]]:
+    """Every note record of a generation, by path, and its meta (for reuse by content hash)."""
+    db, meta = open_generation(gen)
+    try:
+        tags: dict[int, list[str]] = {}
+        for note, tag in db.execute("SELECT note, tag FROM tags ORDER BY rowid"):
+            tags.setdefault(note, []).append(tag)
+        links: dict[int, list[Link]] = {}
+        for src, target, kind, heading in db.execute(
+                "SELECT src, target, kind, heading FROM links ORDER BY rowid"):
+            links.setdefault(src, []).append(Link(target, kind, heading))
+        records = {}
+        for row in db.execute("SELECT id, path, title, sha256, size, mtime, aliases, headings, tokens, "
+                              "warning FROM notes"):
+            i, path, title, sha, size, mtime, aliases, headings, tokens, warning = row
+            records[path] = NoteRecord(path, title, sha, size, mtime, json.loads(aliases),
+                                       json.loads(headings), tags.get(i, []), links.get(i, []),
+                                       tokens.split(), warning)
+        return records, meta
+    finally:
+        db.close()
+
+
+def _previous(index_dir: Path) -> tuple[dict[str, NoteRecord], dict[str, Any]]:
+    gen = current_generation(index_dir)
+    return load_records(gen) if gen is not None else ({}, {})
+
+
+def read_vault(vault: Path, cfg: IndexConfig, previous: dict[str, NoteRecord],
+               progress: Progress | None = None) -> tuple[list[NoteRecord], list[Skipped], int]:
+    """Reads every note; unchanged ones (same path and hash) reuse their parsed record.
+
+    Returns (records, skipped, number re-parsed)."""
+    paths = scan(vault, cfg.exclude)
+    if not paths:
+        raise VaultError(f"no notes found in {vault}: notelink indexes *.md files (dot-folders skipped)")
+    records: list[NoteRecord] = []
+    skipped: list[Skipped] = []
+    reparsed = 0
+    for i, rel in enumerate(paths):
+        raw = read_note(vault, rel, cfg.max_file_bytes)
+        if isinstance(raw, Skipped):
+            skipped.append(raw)
+        elif (old := previous.get(rel)) is not None and old.sha256 == raw.sha256:
+            records.append(old)
+        else:
+            records.append(record_from_raw(raw, cfg))
+            reparsed += 1
+        if progress is not None and (i % 50 == 0 or i == len(paths) - 1):
+            progress(IndexEvent("parse", i + 1, len(paths)))
+    return records, skipped, reparsed
+
+
+def _unchanged(records: list[NoteRecord], skipped: list[Skipped], previous: dict[str, NoteRecord],
+               meta: dict[str, Any], config: dict[str, Any]) -> bool:
+    """True when nothing that the index depends on differs from the live generation."""
+    same_notes = {r.path: r.sha256 for r in records} == {p: r.sha256 for p, r in previous.items()}
+    same_skips = _as_json(sorted((s.path, s.reason) for s in skipped)) == meta.get("skipped_files")
+    return same_notes and same_skips and meta.get("config") == config
+
+
+def _as_json(value: Any) -> Any:
+    """The value as it reads back from the index's JSON meta (tuples become lists)."""
+    return json.loads(json.dumps(value))
+
+
+def _corpus(records: list[NoteRecord], vocab: Vocab) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    """Per-note token ids, and the flat training corpus: ids [N] and note index [N]."""
+    docs = [vocab.encode(r.tokens) for r in records]
+    ids = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
+    owner = np.repeat(np.arange(len(docs), dtype=np.int64), [d.size for d in docs])
+    return docs, ids, owner
+
+
+def build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None = None,
+                index_cfg: IndexConfig | None = None, progress: Progress | None = None,
+                should_stop: Callable[[], bool] | None = None, force: bool = False) -> IndexSummary:
+    """Brings the index of `vault` up to date; a new generation is switched in only when complete."""
+    train_cfg, index_cfg = train_cfg or TrainConfig(), index_cfg or IndexConfig()
+    t0 = time.perf_counter()
+    vault = check_vault(vault)
+    previous, prev_meta = _previous(index_dir)
+    if prev_meta.get("index_config") != _as_json(index_cfg.to_dict()):
+        previous = {}  # tokenizing changed: every note is parsed again
+    records, skipped, reparsed = read_vault(vault, index_cfg, previous, progress)
+    parse_seconds = time.perf_counter() - t0
+    config = _as_json({"train": train_cfg.to_dict(), "index": index_cfg.to_dict()})
+    summary = IndexSummary(notes=len(records) + len(skipped), indexed=len(records), skipped=len(skipped),
+                           reparsed=reparsed, reused=len(records) - reparsed,
+                           parse_seconds=round(parse_seconds, 3))
+    if not force and prev_meta and _unchanged(records, skipped, previous, prev_meta, config):
+        return _up_to_date(summary, prev_meta, t0)
+    vocab = Vocab.build((r.tokens for r in records), train_cfg.min_count)
+    docs, ids, owner = _corpus(records, vocab)
+
+    def on_train(p: cbow.TrainProgress) -> None:
+        if progress is not None:
+            progress(IndexEvent("train", p.words_done, p.words_total, p.epoch, p.epochs, p.words_per_second))
+
+    wv = cbow.train(ids, owner, vocab, train_cfg, on_train, should_stop)
+    if progress is not None:
+        progress(IndexEvent("vectors", 0, len(records)))
+    notes = note_vectors(docs, wv.syn0)
+    summary.tokens, summary.vocab = int(ids.size), len(vocab)
+    summary.epochs, summary.device = wv.epochs, wv.device
+    summary.train_seconds = round(wv.seconds, 3)
+    summary.words_per_second = round(ids.size * wv.epochs / wv.seconds, 1) if wv.seconds else 0.0
+    if ids.size < SMALL_VAULT_TOKENS:
+        summary.warnings.append(
+            f"small vault: {ids.size:,} training words is below the ~{SMALL_VAULT_TOKENS:,} where word2vec "
+            "learns much; related notes lean on shared words until the vault grows")
+    if progress is not None:
+        progress(IndexEvent("write", 0, 1))
+    meta = {"vault": str(vault), "config": config, "index_config": index_cfg.to_dict(),
+            "model": {**train_cfg.to_dict(), "epochs": wv.epochs, "device": wv.device},
+            "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "device": wv.device, "notelink_version": __version__,
+            "skipped_files": sorted((s.path, s.reason) for s in skipped),
+            "summary": {k: v for k, v in summary.to_dict().items() if k != "warnings"},
+            "warnings": summary.warnings}
+    summary.generation = write_generation(index_dir, records, skipped, vocab, wv, notes, meta,
+                                          should_stop)
+    summary.total_seconds = round(time.perf_counter() - t0, 3)
+    return summary
+
+
+def _up_to_date(summary: IndexSummary, meta: dict[str, Any], t0: float) -> IndexSummary:
+    prev = meta.get("summary", {})
+    for key in ("tokens", "vocab", "epochs", "device", "train_seconds", "words_per_second"):
+        setattr(summary, key, prev.get(key, getattr(summary, key)))
+    summary.generation, summary.up_to_date = int(meta.get("generation", 0)), True
+    summary.warnings = list(meta.get("warnings", []))
+    summary.total_seconds = round(time.perf_counter() - t0, 3)
+    return summary
+
+
+def write_generation(index_dir: Path, records: list[NoteRecord], skipped: list[Skipped], vocab: Vocab,
+                     wv: Any, notes: np.ndarray, meta: dict[str, Any],
+                     should_stop: Callable[[], bool] | None = None) -> int:
+    """Writes a complete generation and switches it in; returns its number."""
+    writer = GenerationWriter(index_dir)
+    try:
+        resolver = Resolver((r.path, r.title, r.aliases) for r in records)
+        ids = {r.path: i for i, r in enumerate(records)}
+        db = writer.db
+        db.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?)", (
+            (i, r.path, r.title, r.sha256, r.size, r.mtime, json.dumps(r.aliases, ensure_ascii=False),
+             json.dumps(r.headings, ensure_ascii=False), " ".join(r.tokens), r.warning)
+            for i, r in enumerate(records)))
+        db.executemany("INSERT INTO links VALUES (?,?,?,?,?)", (
+            (i, ln.target, ln.kind, ln.heading, ids.get(resolver.resolve(ln.target, r.path, ln.kind) or ""))
+            for i, r in enumerate(records) for ln in r.links))
+        db.executemany("INSERT INTO tags VALUES (?,?)",
+                       ((i, t) for i, r in enumerate(records) for t in r.tags))
+        db.executemany("INSERT INTO files VALUES (?,?,?)",
+                       [(r.path, "indexed", r.warning) for r in records]
+                       + [(s.path, "skipped", s.reason) for s in skipped])
+        db.executemany("INSERT INTO vocab VALUES (?,?,?)",
+                       ((i, w, int(c)) for i, (w, c) in enumerate(zip(vocab.words, vocab.counts.tolist(),
+                                                                       strict=True))))
+        writer.put_meta(meta)
+        writer.put_array("syn0", wv.syn0)
+        writer.put_array("syn1neg", wv.syn1neg)
+        writer.put_array("notes", notes)
+        if should_stop is not None and should_stop():
+            raise cbow.Cancelled()
+        writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    return writer.number

@@ -1,0 +1,86 @@
+"""Unicode-aware tokenizing: lowercase words, numbers dropped, stop words optional, CJK as bigrams."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# Word characters: \w plus the combining marks of scripts whose vowel signs Python's \w leaves out
+# (Devanagari..Sinhala, Hebrew points, Arabic harakat, Thai, Lao, Khmer) and zero-width joiners.
+_MARKS = (
+    "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+    "\u06d6-\u06ed\u0900-\u0dff\u0e31-\u0e3a\u0e47-\u0e4e\u0eb1-\u0ebc\u0ec8-\u0ecd"
+    "\u1780-\u17ff\u200c\u200d"
+)
+_WORD = re.compile(rf"[\w{_MARKS}]+(?:['’][\w{_MARKS}]+)*")
+# Scripts written without spaces between words: Han, kana, Thai, Lao, Khmer, Myanmar.
+_NOSPACE = (
+    "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u31f0-\u31ff"
+    "\u0e00-\u0e7f\u0e80-\u0eff\u1780-\u17ff\u1000-\u109f"
+)
+_NOSPACE_RUN = re.compile(rf"[{_NOSPACE}]+")
+_HAS_NOSPACE = re.compile(rf"[{_NOSPACE}]")
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+
+STOPWORDS: frozenset[str] = frozenset(
+    """a about above after again against all also am an and any are aren't as at be because been before
+    being below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't
+    down during each either etc few for from further get gets got had hadn't has hasn't have haven't having
+    he he'd he'll he's her here here's hers herself him himself his how how's however i i'd i'll i'm i've if
+    in into is isn't it it's its itself just let's may me might more most must mustn't my myself no nor not
+    now of off on once only or other ought our ours ourselves out over own per same shan't she she'd she'll
+    she's should shouldn't so some such than that that's the their theirs them themselves then there
+    there's these they they'd they'll they're they've this those through thus to too under until up upon us
+    use used using very via was wasn't we we'd we'll we're we've were weren't what what's when when's where
+    where's whether which while who who's whom why why's will with won't would wouldn't yet you you'd you'll
+    you're you've your yours yourself yourselves""".split()
+)
+
+
+def _bigrams(run: str) -> list[str]:
+    """Character bigrams of a run of no-space script (a single character stays itself)."""
+    if len(run) == 1:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def _split_word(word: str) -> list[str]:
+    """Splits a word that mixes no-space script into bigrams and ordinary parts."""
+    out: list[str] = []
+    pos = 0
+    for m in _NOSPACE_RUN.finditer(word):
+        out.extend(_plain(word[pos : m.start()]))
+        out.extend(_bigrams(m.group()))
+        pos = m.end()
+    out.extend(_plain(word[pos:]))
+    return out
+
+
+def _plain(part: str) -> list[str]:
+    """A space-delimited word: kept when it has a letter and at least two characters."""
+    part = part.strip("_'")
+    if part.endswith("'s"):
+        part = part[:-2]
+    if len(part) < 2 or not _HAS_LETTER.search(part):
+        return []
+    return [part]
+
+
+def tokenize(text: str, *, keep_stopwords: bool = False) -> list[str]:
+    """Lowercased word tokens of `text`, in order, ready for training."""
+    out: list[str] = []
+    for m in _WORD.finditer(text.lower().replace("’", "'")):
+        word = m.group()
+        parts = _split_word(word) if _HAS_NOSPACE.search(word) else _plain(word)
+        out.extend(parts)
+    if keep_stopwords:
+        return out
+    return [t for t in out if t not in STOPWORDS]
+
+
+def tokenize_all(texts: Iterable[str], *, keep_stopwords: bool = False) -> list[str]:
+    """Tokens of several texts, concatenated."""
+    out: list[str] = []
+    for text in texts:
+        out.extend(tokenize(text, keep_stopwords=keep_stopwords))
+    return out

@@ -1,0 +1,49 @@
+"""The vault's vocabulary: word counts, `min_count`, subsampling and the negative-sampling distribution."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class Vocab:
+    """Words sorted by descending count (ties by word), so ids are stable for the same corpus."""
+
+    words: list[str]
+    counts: np.ndarray  # [V] int64
+
+    def __post_init__(self) -> None:
+        self.index: dict[str, int] = {w: i for i, w in enumerate(self.words)}
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    @classmethod
+    def build(cls, docs: Iterable[Sequence[str]], min_count: int) -> Vocab:
+        counter: Counter[str] = Counter()
+        for doc in docs:
+            counter.update(doc)
+        kept = sorted(((w, c) for w, c in counter.items() if c >= min_count), key=lambda x: (-x[1], x[0]))
+        return cls([w for w, _ in kept], np.array([c for _, c in kept], dtype=np.int64))
+
+    def encode(self, tokens: Iterable[str]) -> np.ndarray:
+        """Token ids [n] int64, words outside the vocabulary dropped."""
+        index = self.index
+        return np.fromiter((index[t] for t in tokens if t in index), dtype=np.int64)
+
+    def keep_probs(self, sample: float) -> np.ndarray:
+        """Subsampling keep probability per word [V]: (sqrt(f/t) + 1) * t/f, capped at 1 (t = sample)."""
+        if sample <= 0 or len(self) == 0:
+            return np.ones(len(self), dtype=np.float32)
+        f = self.counts / self.counts.sum()
+        keep = (np.sqrt(f / sample) + 1.0) * (sample / f)
+        return np.minimum(keep, 1.0).astype(np.float32)
+
+    def noise(self, power: float = 0.75) -> np.ndarray:
+        """Negative-sampling distribution [V]: unigram counts raised to `power`, normalised."""
+        p = self.counts.astype(np.float64) ** power
+        return (p / p.sum()).astype(np.float64)

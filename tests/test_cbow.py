@@ -1,0 +1,93 @@
+"""Seeded sanity tests for CBOW training."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from notelink import cbow
+from notelink.config import TrainConfig
+from notelink.notevectors import unit_rows
+from notelink.vocab import Vocab
+
+GROUPS = [["apple", "pear", "plum", "cherry", "peach"], ["lion", "tiger", "wolf", "bear", "fox"],
+          ["red", "green", "blue", "yellow", "purple"]]
+
+
+def _corpus(seed: int = 0) -> tuple[np.ndarray, np.ndarray, Vocab]:
+    """Sentences drawn from one group at a time: words of a group share contexts."""
+    rng = np.random.default_rng(seed)
+    docs = [[GROUPS[g][i] for i in rng.integers(0, 5, 12)] for g in rng.integers(0, 3, 300)]
+    vocab = Vocab.build(docs, 1)
+    ids = [vocab.encode(d) for d in docs]
+    owner = np.repeat(np.arange(len(ids)), [len(d) for d in ids])
+    return np.concatenate(ids), owner, vocab
+
+
+CFG = TrainConfig(dim=16, epochs=5, window=3, min_count=1, sample=0, seed=3, threads=1, device="cpu")
+
+
+def test_words_of_a_group_are_nearest() -> None:
+    ids, owner, vocab = _corpus()
+    wv = cbow.train(ids, owner, vocab, CFG)
+    m = unit_rows(wv.syn0)
+    for group in GROUPS:
+        for w in group:
+            sims = m @ m[vocab.index[w]]
+            sims[vocab.index[w]] = -1
+            best = vocab.words[int(np.argmax(sims))]
+            assert best in group, (w, best)
+
+
+def test_deterministic_with_seed_on_cpu() -> None:
+    ids, owner, vocab = _corpus()
+    a = cbow.train(ids, owner, vocab, CFG)
+    b = cbow.train(ids, owner, vocab, CFG)
+    c = cbow.train(ids, owner, vocab, TrainConfig(**{**CFG.to_dict(), "seed": 4}))
+    assert np.array_equal(a.syn0, b.syn0) and np.array_equal(a.syn1neg, b.syn1neg)
+    assert not np.array_equal(a.syn0, c.syn0)
+
+
+def test_initialisation_and_shapes() -> None:
+    ids, owner, vocab = _corpus()
+    wv = cbow.train(ids, owner, vocab, TrainConfig(**{**CFG.to_dict(), "epochs": 1, "lr": 1e-12,
+                                                       "min_lr": 1e-12}))
+    assert wv.syn0.shape == (len(vocab), 16)
+    assert np.abs(wv.syn0).max() <= 0.5 / 16 + 1e-6  # small uniform input vectors
+    assert np.abs(wv.syn1neg).max() < 1e-6  # output vectors start at zero
+
+
+def test_progress_and_cancel() -> None:
+    ids, owner, vocab = _corpus()
+    seen: list[cbow.TrainProgress] = []
+    cbow.train(ids, owner, vocab, CFG, progress=seen.append)
+    assert seen and seen[-1].words_done == seen[-1].words_total and seen[-1].epoch == 5
+    assert all(a.lr >= b.lr for a, b in itertools.pairwise(seen))  # linear decay
+    with pytest.raises(cbow.Cancelled):
+        cbow.train(ids, owner, vocab, CFG, should_stop=lambda: True)
+
+
+def test_auto_epochs_scale_with_corpus() -> None:
+    cfg = TrainConfig()
+    assert cfg.epochs_for(10_000) == 40
+    assert cfg.epochs_for(100_000_000) == 5
+    assert TrainConfig(epochs=3).epochs_for(10) == 3
+
+
+def test_cuda_request_without_gpu_is_a_clear_error() -> None:
+    torch = pytest.importorskip("torch")
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is present")
+    with pytest.raises(cbow.DeviceError, match="no CUDA"):
+        cbow.resolve_device("cuda")
+
+
+@pytest.mark.skipif(not __import__("torch").cuda.is_available(), reason="needs a CUDA GPU")
+def test_cuda_training_learns_groups() -> None:
+    ids, owner, vocab = _corpus()
+    wv = cbow.train(ids, owner, vocab, TrainConfig(**{**CFG.to_dict(), "device": "cuda"}))
+    assert wv.device == "cuda"
+    m = unit_rows(wv.syn0)
+    sims = m @ m[vocab.index["apple"]]
+    sims[vocab.index["apple"]] = -1
+    assert vocab.words[int(np.argmax(sims))] in GROUPS[0]

@@ -1,0 +1,137 @@
+"""The command line end to end on sample_notes/."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from notelink.cli import main
+
+from .conftest import SAMPLE, snapshot
+
+ARGS = ["--dim", "32", "--epochs", "30", "--seed", "3", "--threads", "1", "--device", "cpu"]
+
+
+@pytest.fixture(scope="module")
+def ix(tmp_path_factory: pytest.TempPathFactory) -> str:
+    d = tmp_path_factory.mktemp("ix")
+    before = snapshot(SAMPLE)
+    assert main(["index", str(SAMPLE), "--index-dir", str(d), *ARGS]) == 0
+    assert snapshot(SAMPLE) == before  # nothing in the vault is ever written
+    return str(d)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_index_json_summary(capsys, tmp_path: Path) -> None:
+    code, out, _ = run(capsys, "index", str(SAMPLE), "--index-dir", str(tmp_path), "--json", *ARGS)
+    data = json.loads(out)
+    assert code == 0
+    for key in ("notes", "indexed", "skipped", "tokens", "vocab", "epochs", "device", "parse_seconds",
+                "train_seconds", "total_seconds", "words_per_second"):
+        assert key in data
+    assert data["indexed"] == data["notes"] >= 25 and data["epochs"] == 30 and data["device"] == "cpu"
+    assert data["words_per_second"] > 0
+    code, out, _ = run(capsys, "index", str(SAMPLE), "--index-dir", str(tmp_path), "--json", *ARGS)
+    assert json.loads(out)["up_to_date"] is True
+
+
+def test_related_json_and_text(capsys, ix: str) -> None:
+    code, out, _ = run(capsys, "related", str(SAMPLE), "cooking/Sourdough starter.md", "--index-dir", ix,
+                       "--json", "--top", "5")
+    data = json.loads(out)
+    assert code == 0 and data["note"] == "cooking/Sourdough starter.md"
+    assert len(data["related"]) == 5
+    assert set(data["related"][0]) == {"path", "title", "score", "linked"}
+    scores = [r["score"] for r in data["related"]]
+    assert scores == sorted(scores, reverse=True)
+    assert all(r["path"] != data["note"] for r in data["related"])
+    assert sum(r["path"].startswith("cooking/") for r in data["related"][:3]) >= 2
+    code, out, _ = run(capsys, "related", str(SAMPLE), "Sourdough starter", "--index-dir", ix)
+    assert code == 0 and out.startswith("Related to ")
+
+
+def test_related_unlinked(capsys, ix: str) -> None:
+    code, out, _ = run(capsys, "related", str(SAMPLE), "Home", "--index-dir", ix, "--json", "--unlinked")
+    assert code == 0 and not any(r["linked"] for r in json.loads(out)["related"])
+
+
+def test_concepts_and_similar(capsys, ix: str) -> None:
+    code, out, _ = run(capsys, "concepts", str(SAMPLE), "cooking/Sourdough starter.md", "--index-dir", ix,
+                       "--json")
+    data = json.loads(out)
+    assert code == 0 and len(data["concepts"]) == 10 and set(data["concepts"][0]) == {"word", "score"}
+    code, out, _ = run(capsys, "similar", str(SAMPLE), "Sourdough", "--index-dir", ix, "--json", "--top", "3")
+    data = json.loads(out)
+    assert code == 0 and data["word"] == "sourdough" and len(data["similar"]) == 3
+
+
+def test_status(capsys, ix: str) -> None:
+    code, out, _ = run(capsys, "status", str(SAMPLE), "--index-dir", ix, "--json")
+    data = json.loads(out)
+    assert code == 0
+    for key in ("generation", "notes", "indexed", "skipped", "vocab", "trained_at", "device"):
+        assert key in data
+    assert data["skipped"] == []
+
+
+def test_export_json_schema(capsys, ix: str, tmp_path: Path) -> None:
+    out_file = tmp_path / "links.json"
+    assert main(["export", str(SAMPLE), "--index-dir", ix, "--format", "json", "--top", "4",
+                 "-o", str(out_file)]) == 0
+    data = json.loads(out_file.read_text(encoding="utf-8"))
+    assert set(data) == {"vault", "generated", "model", "notes"}
+    assert data["model"]["dim"] == 32
+    note = data["notes"][0]
+    assert set(note) == {"path", "title", "related", "concepts"}
+    for n in data["notes"]:
+        assert "\\" not in n["path"] and n["path"] not in [r["path"] for r in n["related"]]
+        assert len(n["related"]) == 4
+    assert main(["export", str(SAMPLE), "--index-dir", ix, "--format", "json", "--top", "4",
+                 "-o", str(tmp_path / "again.json")]) == 0
+    assert (tmp_path / "again.json").read_bytes() == out_file.read_bytes()  # deterministic
+
+
+def test_export_word2vec_format(ix: str, tmp_path: Path) -> None:
+    out_file = tmp_path / "vectors.txt"
+    assert main(["export", str(SAMPLE), "--index-dir", ix, "--format", "word2vec", "-o", str(out_file)]) == 0
+    lines = out_file.read_text(encoding="utf-8").splitlines()
+    v, d = map(int, lines[0].split())
+    assert d == 32 and len(lines) == v + 1
+    assert all(len(line.split(" ")) == d + 1 for line in lines[1:])
+    gensim = pytest.importorskip("gensim")
+    kv = gensim.models.KeyedVectors.load_word2vec_format(str(out_file), binary=False)
+    assert kv.vector_size == 32 and np.isfinite(kv.vectors).all()
+
+
+def test_unknown_note_and_word_exit_1_with_suggestions(capsys, ix: str) -> None:
+    code, _, err = run(capsys, "related", str(SAMPLE), "Sourdough startr", "--index-dir", ix)
+    assert code == 1 and "Sourdough startr" in err and "did you mean" in err
+    code, _, err = run(capsys, "similar", str(SAMPLE), "sourdouh", "--index-dir", ix)
+    assert code == 1 and "sourdouh" in err
+
+
+def test_never_indexed_and_missing_vault_exit_2(capsys, tmp_path: Path) -> None:
+    code, _, err = run(capsys, "related", str(SAMPLE), "Home", "--index-dir", str(tmp_path / "none"))
+    assert code == 2 and "notelink index" in err
+    code, _, err = run(capsys, "index", str(tmp_path / "missing"), "--index-dir", str(tmp_path / "i"))
+    assert code == 2 and "does not exist" in err
+    (tmp_path / "empty").mkdir()
+    code, _, err = run(capsys, "index", str(tmp_path / "empty"), "--index-dir", str(tmp_path / "i"))
+    assert code == 2 and "no notes" in err
+
+
+def test_console_script_version_and_help() -> None:
+    out = subprocess.run([sys.executable, "-m", "notelink", "--version"], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.startswith("notelink ")
+    for cmd in ("index", "related", "concepts", "similar", "status", "export"):
+        out = subprocess.run([sys.executable, "-m", "notelink", cmd, "--help"], capture_output=True,
+                             text=True)
+        assert out.returncode == 0 and "usage" in out.stdout

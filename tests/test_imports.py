@@ -1,0 +1,35 @@
+"""The core runs headless and starts fast: torch only in the training module, textual only in the TUI."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+PKG = Path(__file__).resolve().parent.parent / "notelink"
+
+
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_only_tui_imports_textual_and_only_cbow_imports_torch() -> None:
+    for path in PKG.rglob("*.py"):
+        rel = path.relative_to(PKG).as_posix()
+        found = _imports(path)
+        if not rel.startswith("tui/"):
+            assert "textual" not in found, rel
+        if rel != "cbow.py":
+            assert "torch" not in found, rel
+
+
+def test_queries_do_not_import_torch_or_textual() -> None:
+    code = ("import sys, notelink.cli, notelink.index, notelink.export, notelink.indexer; "
+            "bad = [m for m in ('torch', 'textual') if m in sys.modules]; print(bad); sys.exit(bool(bad))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr

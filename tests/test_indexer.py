@@ -1,0 +1,113 @@
+"""Building an index: incremental re-parsing by content hash, bad input, the vault left untouched."""
+
+from pathlib import Path
+
+import pytest
+
+from notelink.config import IndexConfig
+from notelink.index import Index
+from notelink.indexer import build_index
+from notelink.vault import VaultError
+
+from .conftest import FAST, snapshot
+
+TOPICS = {
+    "bread": "sourdough starter flour water dough knead oven crust loaf yeast ferment rise bake",
+    "stars": "telescope planet orbit star galaxy nebula eyepiece lens moon eclipse comet astronomy",
+    "garden": "compost soil seed tomato prune water root leaf mulch sprout harvest bed worm",
+}
+
+
+def _topic_vault(make_vault) -> Path:
+    files: dict[str, str | bytes] = {}
+    for topic, words in TOPICS.items():
+        w = words.split()
+        for i in range(4):
+            body = " ".join(w[(i * 3 + k) % len(w)] for k in range(60))
+            link = f"[[{topic} {(i + 1) % 4}]]"
+            files[f"{topic}/{topic} {i}.md"] = f"# {topic.title()} {i}\n\n{body}\n\nSee {link}."
+    return make_vault(files)
+
+
+def test_related_notes_share_a_topic(make_vault, tmp_path: Path) -> None:
+    vault = _topic_vault(make_vault)
+    build_index(vault, tmp_path / "ix", FAST)
+    index = Index.open(tmp_path / "ix")
+    for topic in TOPICS:
+        note = index.find_note(f"{topic} 0")
+        top = index.related(note, 3)
+        assert all(r.path.startswith(topic + "/") for r in top), top
+        assert any(r.linked for r in top)  # [[topic 1]] is linked from topic 0
+
+
+def test_second_run_reparses_only_the_changed_note(make_vault, tmp_path: Path) -> None:
+    vault = _topic_vault(make_vault)
+    first = build_index(vault, tmp_path / "ix", FAST)
+    assert first.reparsed == 12 and first.generation == 1
+    same = build_index(vault, tmp_path / "ix", FAST)
+    assert same.up_to_date and same.generation == 1
+    (vault / "bread/bread 2.md").write_text("# Bread 2\n\nrye levain crumb", encoding="utf-8")
+    second = build_index(vault, tmp_path / "ix", FAST)
+    assert (second.reparsed, second.reused, second.generation) == (1, 11, 2)
+
+
+def test_changed_training_config_retrains(make_vault, tmp_path: Path) -> None:
+    vault = _topic_vault(make_vault)
+    build_index(vault, tmp_path / "ix", FAST)
+    again = build_index(vault, tmp_path / "ix", FAST.__class__(**{**FAST.to_dict(), "dim": 16}))
+    assert not again.up_to_date and again.reparsed == 0
+
+
+BAD = {
+    "good one.md": "# Good\n\nplenty of ordinary words about gardens and compost and soil",
+    "good two.md": "# Two\n\nmore ordinary words about compost soil and gardens",
+    "latin1.md": b"# Caf\xe9\n\nna\xefve text with compost",
+    "binary.md": b"\x00\x01\x02\x03PK\x03\x04",
+    "empty.md": b"",
+    "huge.md": b"compost " * 200_000,
+    "broken fm.md": "---\ntitle: [oops\n---\n# Broken\n\nbody about soil survives",
+}
+
+
+def test_bad_input_is_skipped_with_reasons_and_vault_untouched(make_vault, tmp_path: Path) -> None:
+    vault = make_vault(BAD)
+    before = snapshot(vault)
+    s = build_index(vault, tmp_path / "ix", FAST, index_cfg=IndexConfig(max_file_bytes=1_000_000))
+    assert snapshot(vault) == before
+    assert (s.indexed, s.skipped) == (5, 2)
+    index = Index.open(tmp_path / "ix")
+    reasons = {r["path"]: r["reason"] for r in index.skipped()}
+    assert reasons["binary.md"].startswith("binary")
+    assert reasons["huge.md"].startswith("too large")
+    assert index.find_note("Broken").path == "broken fm.md"
+    assert index.find_note("Caf\ufffd").path == "latin1.md"
+    warnings = dict(index.db.execute("SELECT path, warning FROM notes"))
+    assert "invalid UTF-8" in warnings["latin1.md"] and "not valid YAML" in warnings["broken fm.md"]
+    assert warnings["empty.md"] == "empty note"
+
+
+def test_empty_and_missing_vaults(make_vault, tmp_path: Path) -> None:
+    with pytest.raises(VaultError, match="does not exist"):
+        build_index(tmp_path / "missing", tmp_path / "ix", FAST)
+    empty = make_vault({"readme.txt": "not a note"})
+    with pytest.raises(VaultError, match="no notes"):
+        build_index(empty, tmp_path / "ix", FAST)
+
+
+def test_one_note_vault(make_vault, tmp_path: Path) -> None:
+    vault = make_vault({"only.md": "a single lonely note"})
+    s = build_index(vault, tmp_path / "ix", FAST)
+    assert s.indexed == 1 and s.warnings and "small vault" in s.warnings[0]
+    index = Index.open(tmp_path / "ix")
+    assert index.related(index.find_note("only"), 5) == []
+
+
+def test_cancel_keeps_previous_generation(make_vault, tmp_path: Path) -> None:
+    from notelink.cbow import Cancelled
+
+    vault = _topic_vault(make_vault)
+    build_index(vault, tmp_path / "ix", FAST)
+    (vault / "stars/stars 1.md").write_text("changed", encoding="utf-8")
+    with pytest.raises(Cancelled):
+        build_index(vault, tmp_path / "ix", FAST, should_stop=lambda: True)
+    assert Index.open(tmp_path / "ix").meta["generation"] == 1

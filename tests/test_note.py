@@ -1,0 +1,78 @@
+"""Known-answer tests for parsing one note."""
+
+from notelink.note import Link, parse_note, split_front_matter
+
+
+def test_front_matter_title_aliases_tags() -> None:
+    n = parse_note("---\ntitle: My Title\naliases: [One, Two]\ntags: [a, '#b']\n---\n# Heading\nBody", "file")
+    assert n.title == "My Title"
+    assert n.aliases == ["One", "Two"]
+    assert n.tags == ["a", "b"]
+    assert n.paragraphs == ["Heading", "Body"]
+
+
+def test_string_fields_in_front_matter() -> None:
+    n = parse_note("---\nalias: Solo\ntags: x, y\n---\ntext", "file")
+    assert n.aliases == ["Solo"]
+    assert n.tags == ["x", "y"]
+
+
+def test_title_falls_back_to_h1_then_file_name() -> None:
+    assert parse_note("## Sub\n# Top\ntext", "f").title == "Top"
+    assert parse_note("just text", "file name").title == "file name"
+
+
+def test_wikilink_forms() -> None:
+    n = parse_note("See [[Plain]], [[Target|shown]], [[Page#Section]] and ![[embed.png]].", "f")
+    assert n.links == [Link("Plain"), Link("Target"), Link("Page", heading="Section"),
+                       Link("embed.png", kind="embed")]
+    assert n.paragraphs == ["See Plain, shown, Page and ."]
+
+
+def test_markdown_links_to_notes_only() -> None:
+    text = "[a](sub/Note%20B.md#h) [b](other) [w](https://x.org/a.md) [m](mailto:x@y) [c](#local)"
+    n = parse_note(text, "f")
+    assert n.links == [Link("sub/Note B.md", "markdown", "h"), Link("other", "markdown")]
+
+
+def test_inline_and_front_matter_tags() -> None:
+    n = parse_note("---\ntags:\n  - project\n---\nText #idea and #area/work, not#this nor #123.", "f")
+    assert n.tags == ["project", "idea", "area/work"]
+    assert n.text == "Text idea and area work, not#this nor #123."
+
+
+def test_code_urls_html_comments_excluded() -> None:
+    text = ("Prose here `inline code` and https://example.org/path?q=1 <span>kept</span>\n\n"
+            "```python\ndef secret(): pass\n```\n\n    indented code\n\n<div>\nblock html\n</div>\n\n"
+            "%%hidden comment%%\n\n$$x^2$$\n\nEnd.")
+    n = parse_note(text, "f")
+    joined = n.text
+    for gone in ("inline", "example", "secret", "indented", "block html", "hidden", "x^2"):
+        assert gone not in joined
+    assert "Prose here" in joined and "kept" in joined and "End." in joined
+
+
+def test_code_does_not_produce_links_or_tags() -> None:
+    n = parse_note("```\n[[NotALink]] #nottag\n```\n`[[Nope]]`", "f")
+    assert n.links == [] and n.tags == []
+
+
+def test_broken_front_matter_keeps_body() -> None:
+    n = parse_note("---\ntitle: [unclosed\n---\n# Real\nbody words", "f")
+    assert n.title == "Real"
+    assert "body words" in n.text
+    assert "not valid YAML" in n.warning
+
+
+def test_unclosed_front_matter_is_body() -> None:
+    assert split_front_matter("---\nnot closed\ntext") == ("", "---\nnot closed\ntext")
+
+
+def test_front_matter_must_be_a_mapping() -> None:
+    n = parse_note("---\n- a list\n---\nbody", "f")
+    assert "mapping" in n.warning and n.text == "body"
+
+
+def test_bom_and_cjk_title() -> None:
+    n = parse_note("\ufeff# 音階の練習\n日本語の本文", "f")
+    assert n.title == "音階の練習"

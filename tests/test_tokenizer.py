@@ -1,0 +1,47 @@
+"""Known-answer tests for tokenizing."""
+
+from notelink.tokenizer import STOPWORDS, tokenize
+
+
+def test_lowercase_numbers_and_stopwords_dropped() -> None:
+    assert tokenize("The Quick brown fox jumped 42 times in 2024") == ["quick", "brown", "fox", "jumped",
+                                                                       "times"]
+
+
+def test_keep_stopwords() -> None:
+    assert tokenize("The fox and the hen", keep_stopwords=True) == ["the", "fox", "and", "the", "hen"]
+
+
+def test_accented_latin_cyrillic_greek_arabic() -> None:
+    assert tokenize("Café crème brûlée") == ["café", "crème", "brûlée"]
+    assert tokenize("Привет мир") == ["привет", "мир"]
+    assert tokenize("Ελληνικά κείμενα") == ["ελληνικά", "κείμενα"]
+    assert tokenize("مرحبا بالعالم") == ["مرحبا", "بالعالم"]
+
+
+def test_indic_vowel_signs_stay_inside_words() -> None:
+    assert tokenize("বাংলা ভাষা") == ["বাংলা", "ভাষা"]
+    assert tokenize("हिन्दी भाषा") == ["हिन्दी", "भाषा"]
+
+
+def test_cjk_becomes_bigrams_not_one_token() -> None:
+    assert tokenize("日本語です") == ["日本", "本語", "語で", "です"]
+    assert tokenize("中文") == ["中文"]
+    assert tokenize("Obsidian的笔记") == ["obsidian", "的笔", "笔记"]
+
+
+def test_korean_uses_spaces() -> None:
+    assert tokenize("한국어 문서") == ["한국어", "문서"]
+
+
+def test_possessive_apostrophes_and_underscores() -> None:
+    assert tokenize("Obsidian's vault_name don't") == ["obsidian", "vault_name"]
+    assert tokenize("it’s Ada’s") == ["ada"]
+
+
+def test_mixed_alphanumerics_kept_single_letters_dropped() -> None:
+    assert tokenize("mp3 h264 x y 3d") == ["mp3", "h264", "3d"]
+
+
+def test_stopwords_are_lowercase() -> None:
+    assert all(w == w.lower() for w in STOPWORDS)

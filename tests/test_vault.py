@@ -1,0 +1,74 @@
+"""Finding and reading notes, and the reasons files are skipped."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from notelink.vault import RawNote, Skipped, VaultError, check_vault, read_note, scan
+
+
+def test_scan_skips_dot_folders_and_non_notes(make_vault) -> None:
+    root = make_vault({"a.md": "x", "sub/b.MD": "x", ".obsidian/c.md": "x", ".trash/d.md": "x",
+                       "sub/.git/e.md": "x", "image.png": b"\x89PNG", "notes.txt": "x", ".hidden.md": "x"})
+    assert scan(root) == ["a.md", "sub/b.MD"]
+
+
+def test_scan_exclude_globs(make_vault) -> None:
+    root = make_vault({"a.md": "x", "templates/t.md": "x"})
+    assert scan(root, ("templates/*",)) == ["a.md"]
+
+
+def test_check_vault_messages(tmp_path: Path) -> None:
+    with pytest.raises(VaultError, match="does not exist"):
+        check_vault(tmp_path / "nope")
+    f = tmp_path / "file.md"
+    f.write_text("x")
+    with pytest.raises(VaultError, match="is a file"):
+        check_vault(f)
+
+
+def test_invalid_utf8_is_decoded_with_replacement(make_vault) -> None:
+    root = make_vault({"bad.md": b"caf\xe9 ok"})
+    note = read_note(root, "bad.md", 1000)
+    assert isinstance(note, RawNote)
+    assert note.text == "caf\ufffd ok"
+    assert "invalid UTF-8" in note.warning
+
+
+def test_utf16_with_bom_is_text(make_vault) -> None:
+    root = make_vault({"u16.md": "\ufeffhello wörld".encode("utf-16-le")})
+    note = read_note(root, "u16.md", 1000)
+    assert isinstance(note, RawNote) and note.text.strip("\ufeff") == "hello wörld"
+
+
+def test_binary_is_skipped(make_vault) -> None:
+    root = make_vault({"bin.md": b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR"})
+    assert read_note(root, "bin.md", 1000) == Skipped("bin.md", "binary: the file is not text "
+                                                                "(it contains NUL bytes)")
+
+
+def test_huge_is_skipped(make_vault) -> None:
+    root = make_vault({"big.md": "word " * 1000})
+    result = read_note(root, "big.md", 1000)
+    assert isinstance(result, Skipped) and result.reason.startswith("too large")
+
+
+def test_vanished_is_skipped(make_vault) -> None:
+    root = make_vault({"a.md": "x"})
+    result = read_note(root, "gone.md", 1000)
+    assert isinstance(result, Skipped) and result.reason.startswith("vanished")
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads anything")
+def test_unreadable_is_skipped(make_vault) -> None:
+    root = make_vault({"locked.md": "x"})
+    (root / "locked.md").chmod(0)
+    result = read_note(root, "locked.md", 1000)
+    assert isinstance(result, Skipped) and result.reason.startswith("unreadable")
+
+
+def test_empty_note_is_indexed_with_warning(make_vault) -> None:
+    root = make_vault({"empty.md": ""})
+    note = read_note(root, "empty.md", 1000)
+    assert isinstance(note, RawNote) and note.warning == "empty note"
