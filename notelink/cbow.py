@@ -74,7 +74,7 @@ class _Trainer:
     """Holds the matrices and the random state of one training run."""
 
     def __init__(self, ids: np.ndarray, docs: np.ndarray, vocab: Vocab, cfg: TrainConfig,
-                 device: str) -> None:
+                 device: str, init: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         import torch
 
         self.torch = torch
@@ -86,8 +86,12 @@ class _Trainer:
         self.noise_cdf = torch.from_numpy(np.cumsum(vocab.noise())).to(self.device)  # [V] float64
         V, D = len(vocab), cfg.dim
         cpu_gen = torch.Generator().manual_seed(cfg.seed)
-        self.syn0 = ((torch.rand(V, D, generator=cpu_gen) - 0.5) / D).to(self.device)  # [V, D]
-        self.syn1neg = torch.zeros(V, D, device=self.device)  # [V, D]
+        if init is None:
+            self.syn0 = ((torch.rand(V, D, generator=cpu_gen) - 0.5) / D).to(self.device)  # [V, D]
+            self.syn1neg = torch.zeros(V, D, device=self.device)  # [V, D]
+        else:  # continue from earlier vectors (incremental retraining), rows aligned with `vocab`
+            self.syn0 = torch.tensor(init[0], dtype=torch.float32, device=self.device)  # [V, D]
+            self.syn1neg = torch.tensor(init[1], dtype=torch.float32, device=self.device)  # [V, D]
         W = cfg.window
         self.offsets = torch.tensor([o for o in range(-W, W + 1) if o != 0], device=self.device)  # [2W]
 
@@ -131,8 +135,12 @@ class _Trainer:
 
 def train(ids: np.ndarray, docs: np.ndarray, vocab: Vocab, cfg: TrainConfig,
           progress: Callable[[TrainProgress], None] | None = None,
-          should_stop: Callable[[], bool] | None = None) -> WordVectors:
-    """Trains CBOW on token `ids` [N] whose note index is `docs` [N]; returns the trained matrices."""
+          should_stop: Callable[[], bool] | None = None,
+          init: tuple[np.ndarray, np.ndarray] | None = None) -> WordVectors:
+    """Trains CBOW on token `ids` [N] whose note index is `docs` [N]; returns the trained matrices.
+
+    `init` = (syn0, syn1neg), each [V, dim] aligned with `vocab`, continues from earlier vectors instead of
+    the standard initialisation (small uniform input vectors, zero output vectors)."""
     import torch
 
     device = resolve_device(cfg.device)
@@ -142,7 +150,7 @@ def train(ids: np.ndarray, docs: np.ndarray, vocab: Vocab, cfg: TrainConfig,
     if len(vocab) == 0 or ids.shape[0] < 2:
         empty = np.zeros((len(vocab), cfg.dim), dtype=np.float32)
         return WordVectors(empty, empty.copy(), device, epochs, int(ids.shape[0]), 0.0)
-    tr = _Trainer(ids, docs, vocab, cfg, device)
+    tr = _Trainer(ids, docs, vocab, cfg, device, init)
     total = epochs * int(ids.shape[0])
     done, last_report = 0, 0.0
     batch = cfg.batch_for(len(vocab))

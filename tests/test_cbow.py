@@ -91,3 +91,11 @@ def test_cuda_training_learns_groups() -> None:
     sims = m @ m[vocab.index["apple"]]
     sims[vocab.index["apple"]] = -1
     assert vocab.words[int(np.argmax(sims))] in GROUPS[0]
+
+
+def test_training_can_continue_from_given_vectors() -> None:
+    ids, owner, vocab = _corpus()
+    first = cbow.train(ids, owner, vocab, CFG)
+    frozen = TrainConfig(**{**CFG.to_dict(), "epochs": 1, "lr": 1e-12, "min_lr": 1e-12})
+    again = cbow.train(ids, owner, vocab, frozen, init=(first.syn0, first.syn1neg))
+    assert np.allclose(again.syn0, first.syn0, atol=1e-6)
