@@ -58,6 +58,33 @@ class TrainConfig:
 
 
 @dataclass(frozen=True)
+class NoteVectorConfig:
+    """How one vector per note is assembled (notelink/notevectors.py); measured in benchmarks/RESULTS.md."""
+
+    expand_k: int = 5
+    """Each word's CBOW nearest neighbours (cosine of output vectors) that its TF-IDF weight spreads to."""
+    expand_beta: float = 0.3
+    """Weight of the CBOW-expanded words relative to the note's own words."""
+    expand_vocab: int = 30_000
+    """Only the most frequent words take part in expansion (rare words have unreliable vectors)."""
+    max_expansion: int = 256
+    """Expansion terms kept per note (the strongest), bounding index size on large vaults."""
+    title_self: float = 12.0
+    """Weight of a note's own title dimension, relative to one mention of another note's title."""
+    w_lex: float = 1.0
+    """Weight of the lexical part (TF-IDF words + CBOW expansion)."""
+    w_title: float = 2.0
+    """Weight of the title part (the note's own title, and titles/aliases of notes it mentions)."""
+    w_cbow: float = 0.3
+    """Weight of the dense part (TF-IDF-weighted mean of CBOW vectors)."""
+    boilerplate_share: float = 0.01
+    """A paragraph repeated verbatim in this share of notes (and at least 3) is boilerplate: ignored."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class IndexConfig:
     """What the indexer reads and how it tokenizes."""
 

@@ -10,14 +10,14 @@ import numpy as np
 from notelink.index import Index, _top
 from notelink.store import load_array
 
-_BLOCK = 1024
+_BLOCK = 256
 
 
 def related_all(index: Index, top: int) -> Iterator[tuple[int, list[tuple[int, float]]]]:
     """(note id, [(other id, score)...]) for every note, best first, computed in blocks of notes."""
-    vecs = index.note_vecs  # [N, D]
+    vecs = index.note_vecs  # [N, V+N+D] sparse unit rows
     for start in range(0, len(index.notes), _BLOCK):
-        block = vecs[start : start + _BLOCK] @ vecs.T  # [b, N]
+        block = (vecs[start : start + _BLOCK] @ vecs.T).toarray()  # [b, N]
         for r, scores in enumerate(block):
             i = start + r
             scores[i] = -np.inf

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import difflib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from notelink.links import Resolver
-from notelink.notevectors import unit_rows
+from notelink.notevectors import Layout, unit_rows
 from notelink.store import IndexMissing, current_generation, load_array, open_generation
 
 
@@ -33,6 +34,8 @@ class Related:
     title: str
     score: float
     linked: bool
+    because: list[str] = field(default_factory=list)
+    """What contributes most to the similarity: shared concepts, and titles mentioned ("mentions: X")."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,11 @@ class Index:
         self.by_path = {n.path: n for n in self.notes}
         self.words = [w for (w,) in self.db.execute("SELECT word FROM vocab ORDER BY id")]
         self.word_index = {w: i for i, w in enumerate(self.words)}
-        self.note_vecs = np.asarray(load_array(gen, "notes"))  # [N, D'] unit rows
+        self.layout = Layout(**self.meta["layout"])
+        self.note_vecs = sp.csr_matrix(  # [N, V+N+D] unit rows, see notevectors.py
+            tuple(load_array(gen, f"notes_{part}") for part in ("data", "indices", "indptr")),
+            shape=(len(self.notes), self.layout.words + self.layout.notes + self.layout.dim))
+        self._by_word: sp.csc_matrix | None = None
         self.word_vecs = unit_rows(np.asarray(load_array(gen, "syn0")))  # [V, D] unit rows
         self._links: dict[int, set[int]] = {}
         for src, dst in self.db.execute("SELECT src, dst FROM links WHERE dst IS NOT NULL"):
@@ -103,26 +110,53 @@ class Index:
         return self._links.get(note_id, set())
 
     # -- queries -----------------------------------------------------------------------------
+    def scores(self, note: NoteInfo) -> np.ndarray:
+        """Cosine similarity of every note to this one [N]."""
+        return np.asarray((self.note_vecs @ self.note_vecs[note.id].T).todense()).ravel()
+
     def related(self, note: NoteInfo, top: int = 10, unlinked: bool = False) -> list[Related]:
         """Most similar notes by cosine of note vectors, best first, the note itself left out."""
-        scores = self.note_vecs @ self.note_vecs[note.id]  # [N]
+        scores = self.scores(note)  # [N]
         scores[note.id] = -np.inf
         links = self.linked(note.id)
         if unlinked and links:
             scores[list(links)] = -np.inf
-        out: list[Related] = []
-        for j in _top(scores, top):
-            other = self.notes[j]
-            out.append(Related(other.path, other.title, round(float(scores[j]), 4), j in links))
-        return out
+        return [self._related(note.id, j, float(scores[j]), j in links) for j in _top(scores, top)]
+
+    def _related(self, i: int, j: int, score: float, linked: bool) -> Related:
+        other = self.notes[j]
+        return Related(other.path, other.title, round(score, 4), linked, self.because(i, j))
+
+    def because(self, i: int, j: int, top: int = 4) -> list[str]:
+        """The columns that contribute most to cos(note i, note j), as words and `mentions: X` reasons."""
+        shared = self.note_vecs[i].multiply(self.note_vecs[j]).tocoo()  # per-column contributions
+        L, out = self.layout, []
+        for k in np.argsort(-shared.data, kind="stable")[: top + 2]:
+            col = int(shared.col[k])
+            if col < L.words:
+                out.append(self.words[col])
+            elif col < L.words + L.notes:
+                out.append(f"mentions: {self.notes[col - L.words].title}")
+        return out[:top]
 
     def concepts(self, note: NoteInfo, top: int = 10) -> list[Scored]:
-        """Vault words closest (cosine) to the note's vector."""
-        vec = self.note_vecs[note.id]
-        if not vec.any() or vec.shape[0] != self.word_vecs.shape[1]:
-            return []
-        scores = self.word_vecs @ vec  # [V]
-        return [Scored(self.words[j], round(float(scores[j]), 4)) for j in _top(scores, top)]
+        """The vault words that weigh most in the note's vector: its own words and their CBOW neighbours."""
+        row = self.note_vecs[note.id].tocoo()
+        words = row.col < self.layout.words
+        cols, vals = row.col[words], row.data[words]
+        norm = float(np.linalg.norm(vals)) or 1.0
+        order = sorted(range(cols.size), key=lambda k: (-vals[k], int(cols[k])))[:top]
+        return [Scored(self.words[int(cols[k])], round(float(vals[k] / norm), 4)) for k in order]
+
+    def notes_for_word(self, word: str, top: int = 10) -> list[Related]:
+        """Notes in which a word (or its CBOW neighbours) weighs most."""
+        i = self.word_id(word)
+        if self._by_word is None:
+            self._by_word = sp.csc_matrix(self.note_vecs[:, : self.layout.words])
+        col = self._by_word[:, i].tocoo()
+        order = sorted(range(col.row.size), key=lambda k: (-col.data[k], int(col.row[k])))[:top]
+        return [Related(self.notes[int(col.row[k])].path, self.notes[int(col.row[k])].title,
+                        round(float(col.data[k]), 4), False) for k in order]
 
     def similar(self, word: str, top: int = 10) -> list[Scored]:
         """Words closest (cosine) to a word."""

@@ -11,13 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from notelink import __version__, cbow
-from notelink.config import IndexConfig, TrainConfig
+from notelink.boilerplate import find_boilerplate, without_boilerplate
+from notelink.config import IndexConfig, NoteVectorConfig, TrainConfig
 from notelink.links import Resolver
+from notelink.mentions import count_mentions, title_phrases
 from notelink.note import Link, parse_note
-from notelink.notevectors import note_vectors
-from notelink.store import GenerationWriter, current_generation, open_generation
+from notelink.notevectors import Layout, note_vectors
+from notelink.store import GenerationWriter, IndexFormatError, current_generation, open_generation
 from notelink.tokenizer import tokenize
 from notelink.vault import RawNote, Skipped, VaultError, check_vault, read_note, scan
 from notelink.vocab import Vocab
@@ -51,8 +54,13 @@ class NoteRecord:
     headings: list[str]
     tags: list[str]
     links: list[Link]
-    tokens: list[str]
+    paragraphs: list[list[str]]
+    """Training tokens, one list per paragraph (title, aliases, headings and prose blocks)."""
     warning: str = ""
+
+    @property
+    def tokens(self) -> list[str]:
+        return [t for p in self.paragraphs for t in p]
 
 
 @dataclass
@@ -88,11 +96,11 @@ def record_from_raw(raw: RawNote, cfg: IndexConfig) -> NoteRecord:
     stem = raw.path.rsplit("/", 1)[-1][: -len(".md")]
     parsed = parse_note(raw.text, stem)
     lead = [] if parsed.paragraphs[:1] == [parsed.title] else [parsed.title]
-    tokens = tokenize("\n".join(lead + parsed.aliases + parsed.paragraphs),
-                      keep_stopwords=cfg.keep_stopwords)
+    texts = lead + parsed.aliases + parsed.paragraphs
+    paragraphs = [p for p in (tokenize(t, keep_stopwords=cfg.keep_stopwords) for t in texts) if p]
     warning = "; ".join(w for w in (raw.warning, parsed.warning) if w)
     return NoteRecord(raw.path, parsed.title, raw.sha256, raw.size, raw.mtime, parsed.aliases,
-                      parsed.headings, parsed.tags, parsed.links, tokens, warning)
+                      parsed.headings, parsed.tags, parsed.links, paragraphs, warning)
 
 
 def load_records(gen: Path) -> tuple[dict[str, NoteRecord], dict[str, Any]]:
@@ -112,15 +120,19 @@ def load_records(gen: Path) -> tuple[dict[str, NoteRecord], dict[str, Any]]:
             i, path, title, sha, size, mtime, aliases, headings, tokens, warning = row
             records[path] = NoteRecord(path, title, sha, size, mtime, json.loads(aliases),
                                        json.loads(headings), tags.get(i, []), links.get(i, []),
-                                       tokens.split(), warning)
+                                       [p.split() for p in tokens.split("\n") if p], warning)
         return records, meta
     finally:
         db.close()
 
 
 def _previous(index_dir: Path) -> tuple[dict[str, NoteRecord], dict[str, Any]]:
-    gen = current_generation(index_dir)
-    return load_records(gen) if gen is not None else ({}, {})
+    """The live generation's records and meta; an unreadable or older-format index is rebuilt from scratch."""
+    try:
+        gen = current_generation(index_dir)
+        return load_records(gen) if gen is not None else ({}, {})
+    except IndexFormatError:
+        return {}, {}
 
 
 def read_vault(vault: Path, cfg: IndexConfig, previous: dict[str, NoteRecord],
@@ -161,19 +173,36 @@ def _as_json(value: Any) -> Any:
     return json.loads(json.dumps(value))
 
 
-def _corpus(records: list[NoteRecord], vocab: Vocab) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+def clean_tokens(records: list[NoteRecord], share: float) -> list[list[str]]:
+    """Each note's tokens without boilerplate paragraphs (repeated verbatim across many notes)."""
+    boiler = find_boilerplate([r.paragraphs for r in records], share)
+    return [without_boilerplate(r.paragraphs, boiler) for r in records]
+
+
+def _corpus(tokens: list[list[str]], vocab: Vocab) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
     """Per-note token ids, and the flat training corpus: ids [N] and note index [N]."""
-    docs = [vocab.encode(r.tokens) for r in records]
+    docs = [vocab.encode(t) for t in tokens]
     ids = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
     owner = np.repeat(np.arange(len(docs), dtype=np.int64), [d.size for d in docs])
     return docs, ids, owner
 
 
+def vectorize(records: list[NoteRecord], tokens: list[list[str]], docs: list[np.ndarray],
+              syn1neg: np.ndarray, index_cfg: IndexConfig, cfg: NoteVectorConfig
+              ) -> tuple[sp.csr_matrix, Layout]:
+    """Note vectors from trained word vectors, with title/alias mentions found in the notes' text."""
+    names = [[r.title, *r.aliases] for r in records]
+    phrases = title_phrases(names, lambda s: tokenize(s, keep_stopwords=index_cfg.keep_stopwords))
+    return note_vectors(docs, count_mentions(tokens, phrases), syn1neg, cfg)
+
+
 def build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None = None,
                 index_cfg: IndexConfig | None = None, progress: Progress | None = None,
-                should_stop: Callable[[], bool] | None = None, force: bool = False) -> IndexSummary:
+                should_stop: Callable[[], bool] | None = None, force: bool = False,
+                vector_cfg: NoteVectorConfig | None = None) -> IndexSummary:
     """Brings the index of `vault` up to date; a new generation is switched in only when complete."""
     train_cfg, index_cfg = train_cfg or TrainConfig(), index_cfg or IndexConfig()
+    vector_cfg = vector_cfg or NoteVectorConfig()
     t0 = time.perf_counter()
     vault = check_vault(vault)
     previous, prev_meta = _previous(index_dir)
@@ -181,14 +210,16 @@ def build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None = No
         previous = {}  # tokenizing changed: every note is parsed again
     records, skipped, reparsed = read_vault(vault, index_cfg, previous, progress)
     parse_seconds = time.perf_counter() - t0
-    config = _as_json({"train": train_cfg.to_dict(), "index": index_cfg.to_dict()})
+    config = _as_json({"train": train_cfg.to_dict(), "index": index_cfg.to_dict(),
+                       "vectors": vector_cfg.to_dict()})
     summary = IndexSummary(notes=len(records) + len(skipped), indexed=len(records), skipped=len(skipped),
                            reparsed=reparsed, reused=len(records) - reparsed,
                            parse_seconds=round(parse_seconds, 3))
     if not force and prev_meta and _unchanged(records, skipped, previous, prev_meta, config):
         return _up_to_date(summary, prev_meta, t0)
-    vocab = Vocab.build((r.tokens for r in records), train_cfg.min_count)
-    docs, ids, owner = _corpus(records, vocab)
+    tokens = clean_tokens(records, vector_cfg.boilerplate_share)
+    vocab = Vocab.build(tokens, train_cfg.min_count)
+    docs, ids, owner = _corpus(tokens, vocab)
 
     def on_train(p: cbow.TrainProgress) -> None:
         if progress is not None:
@@ -197,7 +228,7 @@ def build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None = No
     wv = cbow.train(ids, owner, vocab, train_cfg, on_train, should_stop)
     if progress is not None:
         progress(IndexEvent("vectors", 0, len(records)))
-    notes = note_vectors(docs, wv.syn0)
+    notes, layout = vectorize(records, tokens, docs, wv.syn1neg, index_cfg, vector_cfg)
     summary.tokens, summary.vocab = int(ids.size), len(vocab)
     summary.epochs, summary.device = wv.epochs, wv.device
     summary.train_seconds = round(wv.seconds, 3)
@@ -211,7 +242,7 @@ def build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None = No
     meta = {"vault": str(vault), "config": config, "index_config": index_cfg.to_dict(),
             "model": {**train_cfg.to_dict(), "epochs": wv.epochs, "device": wv.device},
             "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "device": wv.device, "notelink_version": __version__,
+            "device": wv.device, "notelink_version": __version__, "layout": asdict(layout),
             "skipped_files": sorted((s.path, s.reason) for s in skipped),
             "summary": {k: v for k, v in summary.to_dict().items() if k != "warnings"},
             "warnings": summary.warnings}
@@ -232,7 +263,7 @@ def _up_to_date(summary: IndexSummary, meta: dict[str, Any], t0: float) -> Index
 
 
 def write_generation(index_dir: Path, records: list[NoteRecord], skipped: list[Skipped], vocab: Vocab,
-                     wv: Any, notes: np.ndarray, meta: dict[str, Any],
+                     wv: Any, notes: sp.csr_matrix, meta: dict[str, Any],
                      should_stop: Callable[[], bool] | None = None) -> int:
     """Writes a complete generation and switches it in; returns its number."""
     writer = GenerationWriter(index_dir)
@@ -242,7 +273,8 @@ def write_generation(index_dir: Path, records: list[NoteRecord], skipped: list[S
         db = writer.db
         db.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?)", (
             (i, r.path, r.title, r.sha256, r.size, r.mtime, json.dumps(r.aliases, ensure_ascii=False),
-             json.dumps(r.headings, ensure_ascii=False), " ".join(r.tokens), r.warning)
+             json.dumps(r.headings, ensure_ascii=False), "\n".join(" ".join(p) for p in r.paragraphs),
+             r.warning)
             for i, r in enumerate(records)))
         db.executemany("INSERT INTO links VALUES (?,?,?,?,?)", (
             (i, ln.target, ln.kind, ln.heading, ids.get(resolver.resolve(ln.target, r.path, ln.kind) or ""))
@@ -258,7 +290,9 @@ def write_generation(index_dir: Path, records: list[NoteRecord], skipped: list[S
         writer.put_meta(meta)
         writer.put_array("syn0", wv.syn0)
         writer.put_array("syn1neg", wv.syn1neg)
-        writer.put_array("notes", notes)
+        writer.put_array("notes_indptr", notes.indptr, np.int64)
+        writer.put_array("notes_indices", notes.indices, np.int32)
+        writer.put_array("notes_data", notes.data)
         if should_stop is not None and should_stop():
             raise cbow.Cancelled()
         writer.commit()

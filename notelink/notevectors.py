@@ -1,15 +1,30 @@
-"""One vector per note, built from the trained word vectors, compared by cosine similarity.
+"""One vector per note, compared by cosine similarity: CBOW-trained parts combined with lexical weights.
 
-A note vector is the TF-IDF-weighted mean of its words' unit-length CBOW vectors (sublinear tf,
-smooth idf), with the vault's common direction removed so that what every note shares does not
-make notes look alike.
+A note vector concatenates three unit-length parts with fixed weights, then is scaled to unit length:
+
+    x = unit([ w_lex * lex ; w_title * title ; w_cbow * dense ])        shape [V + N + D]
+
+    lex   [V]  TF-IDF of the note's words (sublinear tf, smooth idf), spread along CBOW neighbours:
+               lex = unit(tfidf + beta * unit(tfidf @ K)),  K[w, w'] = cos(u_w, u_w') for w's k nearest w'
+    title [N]  the note's own title dimension (title_self * idf) plus, for each other note it mentions by
+               title or alias, (1 + log count) * idf of that note's mentions
+    dense [D]  TF-IDF-weighted mean of unit CBOW output vectors u_w, the vault's mean direction removed
+
+u_w are the CBOW output vectors (syn1neg), which measured better than the input vectors for notes.
+Vectors are sparse, held as CSR matrices, so large vaults stay small on disk and in memory.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
+
+from notelink.config import NoteVectorConfig
+
+_CHUNK = 2048
 
 
 def unit_rows(m: np.ndarray) -> np.ndarray:
@@ -18,32 +33,111 @@ def unit_rows(m: np.ndarray) -> np.ndarray:
     return np.divide(m, norms, out=np.zeros_like(m, dtype=np.float32), where=norms > 0)
 
 
-def idf(docs: Sequence[np.ndarray], vocab_size: int) -> np.ndarray:
-    """Smooth inverse document frequency per word [V]: log((1+N)/(1+df)) + 1."""
-    df = np.zeros(vocab_size, dtype=np.float64)
-    for ids in docs:
-        df[np.unique(ids)] += 1
-    return (np.log((1 + len(docs)) / (1 + df)) + 1).astype(np.float32)
+def unit_sparse(m: sp.csr_matrix) -> sp.csr_matrix:
+    """Sparse rows scaled to length 1."""
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    return sp.csr_matrix(sp.diags(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)) @ m)
 
 
-def tfidf_weights(ids: np.ndarray, idf_w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(distinct word ids [u], weights [u]) with sublinear tf: (1 + log tf) * idf."""
-    words, tf = np.unique(ids, return_counts=True)
-    return words, ((1 + np.log(tf)) * idf_w[words]).astype(np.float32)
+def smooth_idf(df: np.ndarray, n_docs: int) -> np.ndarray:
+    """log((1 + N) / (1 + df)) + 1 per column."""
+    return np.log((1 + n_docs) / (1 + df)) + 1
 
 
-def note_vectors(docs: Sequence[np.ndarray], syn0: np.ndarray) -> np.ndarray:
-    """Note vectors [N, D], unit length (zero for notes with no known words)."""
-    V, D = syn0.shape
-    words_unit = unit_rows(syn0)  # [V, D]
-    idf_w = idf(docs, V)  # [V]
-    out = np.zeros((len(docs), D), dtype=np.float32)
-    for i, ids in enumerate(docs):
-        if ids.size:
-            words, w = tfidf_weights(ids, idf_w)
-            out[i] = w @ words_unit[words]  # [D]
+def tfidf(docs: Sequence[np.ndarray], vocab_size: int) -> sp.csr_matrix:
+    """[N, V] unit rows of (1 + log tf) * idf."""
+    rows = np.repeat(np.arange(len(docs)), [d.size for d in docs])
+    cols = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
+    tf = sp.csr_matrix((np.ones(cols.size), (rows, cols)), shape=(len(docs), vocab_size))
+    tf.sum_duplicates()
+    df = np.bincount(tf.indices, minlength=vocab_size)
+    tf.data = 1 + np.log(tf.data)
+    return unit_sparse(sp.csr_matrix(tf @ sp.diags(smooth_idf(df, len(docs)))))
+
+
+def neighbours(words: np.ndarray, k: int, limit: int) -> sp.csr_matrix:
+    """[V, V] sparse K: each of the `limit` most frequent words to its k nearest (positive cosine)."""
+    V = words.shape[0]
+    n = min(V, limit)
+    k = min(k, n - 1)
+    if k <= 0:
+        return sp.csr_matrix((V, V))
+    head = words[:n]  # [n, D] unit rows; ids are sorted by frequency
+    rows, cols, vals = [], [], []
+    for start in range(0, n, _CHUNK):
+        sims = head[start : start + _CHUNK] @ head.T  # [c, n]
+        idx = np.arange(sims.shape[0])
+        sims[idx, start + idx] = -np.inf  # not its own neighbour
+        top = np.argpartition(-sims, k, axis=1)[:, :k]  # [c, k]
+        rows.append(np.repeat(start + idx, k))
+        cols.append(top.ravel())
+        vals.append(np.maximum(sims[np.repeat(idx, k), top.ravel()], 0))
+    K = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(V, V))
+    K.eliminate_zeros()
+    return K
+
+
+def _keep_strongest(m: sp.csr_matrix, keep: int) -> sp.csr_matrix:
+    """Each row's `keep` largest entries."""
+    m = sp.csr_matrix(m)
+    for i in range(m.shape[0]):
+        lo, hi = m.indptr[i], m.indptr[i + 1]
+        if hi - lo > keep:
+            row = m.data[lo:hi]
+            row[np.argpartition(-row, keep)[keep:]] = 0
+    m.eliminate_zeros()
+    return m
+
+
+def lexical(X: sp.csr_matrix, K: sp.csr_matrix, cfg: NoteVectorConfig) -> sp.csr_matrix:
+    """[N, V] unit rows: TF-IDF plus its spread along CBOW neighbours."""
+    spread = _keep_strongest(unit_sparse(sp.csr_matrix(X @ K)), cfg.max_expansion)
+    return unit_sparse(sp.csr_matrix(X + cfg.expand_beta * spread))
+
+
+def titles(mentions: tuple[np.ndarray, np.ndarray, np.ndarray], n_notes: int,
+           cfg: NoteVectorConfig) -> sp.csr_matrix:
+    """[N, N] unit rows: own title dimension plus the titles each note mentions."""
+    src, dst, count = mentions
+    df = np.bincount(dst, minlength=n_notes)
+    idf = smooth_idf(df, n_notes)
+    diag = np.arange(n_notes)
+    rows, cols = np.concatenate([src, diag]), np.concatenate([dst, diag])
+    vals = np.concatenate([(1 + np.log(count)) * idf[dst], cfg.title_self * idf])
+    return unit_sparse(sp.csr_matrix((vals, (rows, cols)), shape=(n_notes, n_notes)))
+
+
+def dense(X: sp.csr_matrix, words: np.ndarray) -> np.ndarray:
+    """[N, D] unit rows: TF-IDF-weighted mean of unit word vectors, common direction removed."""
+    out = unit_rows(np.asarray(X @ words, dtype=np.float32))
     has = np.linalg.norm(out, axis=1) > 0
-    out = unit_rows(out)
     if has.sum() > 1:
-        out[has] -= out[has].mean(axis=0)  # common component removal
+        out[has] -= out[has].mean(axis=0)
     return unit_rows(out)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Column ranges of the note vector: words [0, V), titles [V, V+N), dense [V+N, V+N+D)."""
+
+    words: int
+    notes: int
+    dim: int
+
+
+def note_vectors(docs: Sequence[np.ndarray], mentions: tuple[np.ndarray, np.ndarray, np.ndarray],
+                 syn1neg: np.ndarray, cfg: NoteVectorConfig | None = None) -> tuple[sp.csr_matrix, Layout]:
+    """Unit note vectors [N, V+N+D] for notes given as word-id arrays, and their column layout."""
+    cfg = cfg or NoteVectorConfig()
+    V, D = syn1neg.shape
+    N = len(docs)
+    u = unit_rows(syn1neg)  # [V, D]
+    X = tfidf(docs, V)  # [N, V]
+    parts = [cfg.w_lex * lexical(X, neighbours(u, cfg.expand_k, cfg.expand_vocab), cfg),
+             cfg.w_title * titles(mentions, N, cfg),
+             sp.csr_matrix(cfg.w_cbow * dense(X, u))]
+    if cfg.w_cbow == 0:
+        parts[2] = sp.csr_matrix((N, D))
+    M = unit_sparse(sp.csr_matrix(sp.hstack(parts, format="csr")))
+    M.sort_indices()
+    return sp.csr_matrix(M, dtype=np.float32), Layout(V, N, D)

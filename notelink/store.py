@@ -5,7 +5,7 @@
       gen-000007/
         index.sqlite          notes, hashes, links, tags, per-file status, vocabulary, meta (WAL)
         syn0.npy syn1neg.npy  word vectors [V, D] (input, output)
-        notes.npy             note vectors [N, D']
+        notes_*.npy           note vectors, a sparse [N, V+N+D] matrix in CSR parts (indptr, indices, data)
 A writer builds `gen-N.tmp-PID/`, fsyncs it, renames it to `gen-N/` and only then points CURRENT at it,
 so a reader (or a crash at any moment) sees either the old generation or the new one, never half of one.
 """
@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CURRENT = "CURRENT"
 _GEN = re.compile(r"^gen-(\d{6})$")
 ARRAYS = ("syn0", "syn1neg", "notes")
@@ -129,9 +129,9 @@ class GenerationWriter:
         rows = [(k, json.dumps(v)) for k, v in meta.items()]
         self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", rows)
 
-    def put_array(self, name: str, array: np.ndarray) -> None:
+    def put_array(self, name: str, array: np.ndarray, dtype: type = np.float32) -> None:
         with open(self.tmp / f"{name}.npy", "wb") as fh:
-            np.save(fh, np.ascontiguousarray(array, dtype=np.float32), allow_pickle=False)
+            np.save(fh, np.ascontiguousarray(array, dtype=dtype), allow_pickle=False)
             fh.flush()
             os.fsync(fh.fileno())
 

@@ -49,7 +49,7 @@ def test_related_json_and_text(capsys, ix: str) -> None:
     data = json.loads(out)
     assert code == 0 and data["note"] == "cooking/Sourdough starter.md"
     assert len(data["related"]) == 5
-    assert set(data["related"][0]) == {"path", "title", "score", "linked"}
+    assert set(data["related"][0]) == {"path", "title", "score", "linked", "because"}
     scores = [r["score"] for r in data["related"]]
     assert scores == sorted(scores, reverse=True)
     assert all(r["path"] != data["note"] for r in data["related"])

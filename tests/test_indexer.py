@@ -111,3 +111,17 @@ def test_cancel_keeps_previous_generation(make_vault, tmp_path: Path) -> None:
     with pytest.raises(Cancelled):
         build_index(vault, tmp_path / "ix", FAST, should_stop=lambda: True)
     assert Index.open(tmp_path / "ix").meta["generation"] == 1
+
+
+def test_index_of_an_older_format_is_rebuilt(make_vault, tmp_path: Path) -> None:
+    import sqlite3
+
+    vault = _topic_vault(make_vault)
+    first = build_index(vault, tmp_path / "ix", FAST)
+    db = sqlite3.connect(tmp_path / "ix" / f"gen-{first.generation:06d}" / "index.sqlite")
+    db.execute("UPDATE meta SET value = '1' WHERE key = 'format_version'")
+    db.commit()
+    db.close()
+    again = build_index(vault, tmp_path / "ix", FAST)
+    assert again.reparsed == 12 and again.generation == 2
+    assert Index.open(tmp_path / "ix").meta["generation"] == 2

@@ -1,0 +1,134 @@
+"""Relevance benchmark: link recovery (recall@10, MRR) on a vault, with ablations and baselines, one table.
+
+    python benchmarks/relevance.py [--vault ../shared/vaults/obsidian-help/en] [--seeds 1 2 3] [--quick]
+
+For each condition (links shown as their text, and --hide-text where link text is removed too) it prepares
+the vault with ../shared/eval/linkeval.py, indexes it with notelink's defaults, exports related notes and
+scores them; then it re-runs with parts of the note vector switched off (the ablation), and trains gensim
+CBOW on the same tokens with the same settings for the timing comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import io
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from notelink.config import NoteVectorConfig, TrainConfig
+from notelink.export import export_json
+from notelink.index import Index
+from notelink.indexer import build_index
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = next((p for p in (ROOT.parent / "shared", Path("/work/shared")) if p.exists()),
+              ROOT.parent / "shared")
+BASELINES = {"TF-IDF cosine (eval README)": (0.612, 0.722), "MiniLM sentence embeddings (eval README)":
+             (0.440, 0.701), "gensim CBOW IDF-mean (eval README)": (0.400, 0.561)}
+ABLATIONS = {
+    "notelink (defaults)": NoteVectorConfig(),
+    "  without CBOW (no expansion, no dense part)": NoteVectorConfig(expand_beta=0.0, w_cbow=0.0),
+    "  without CBOW expansion": NoteVectorConfig(expand_beta=0.0),
+    "  without CBOW dense part": NoteVectorConfig(w_cbow=0.0),
+    "  without title mentions": NoteVectorConfig(w_title=0.0),
+    "  without boilerplate removal": NoteVectorConfig(boilerplate_share=2.0),
+    "  CBOW only (dense part alone)": NoteVectorConfig(w_lex=0.0, w_title=0.0, w_cbow=1.0),
+}
+
+
+def _linkeval():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("linkeval", SHARED / "eval" / "linkeval.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _score(le, ev: Path, index_dir: Path) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    index = Index.open(index_dir)
+    pred = ev / "pred.json"
+    pred.write_text(json.dumps(export_json(index, top=10, concepts=0)), encoding="utf-8")
+    index.close()
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        le.score(ev, pred)
+    fields = out.getvalue().split()
+    return float(fields[1]), float(fields[3])
+
+
+def _gensim_seconds(index_dir: Path, cfg: TrainConfig, epochs: int) -> float | None:
+    try:
+        from gensim.models import Word2Vec
+    except ImportError:
+        return None
+    index = Index.open(index_dir)
+    docs = [t.split() for (t,) in index.db.execute("SELECT tokens FROM notes ORDER BY id")]
+    index.close()
+    t0 = time.perf_counter()
+    Word2Vec(docs, vector_size=cfg.dim, window=cfg.window, negative=cfg.negative, sample=cfg.sample,
+             min_count=cfg.min_count, epochs=epochs, workers=2, sg=0, seed=1, alpha=0.025)
+    return time.perf_counter() - t0
+
+
+def run_condition(le, vault: Path, hide: bool, seeds: list[int],  # type: ignore[no-untyped-def]
+                  ablations: dict[str, NoteVectorConfig],
+                  work: Path) -> list[tuple[str, float, float, float]]:
+    ev = work / ("hide" if hide else "text")
+    with contextlib.redirect_stdout(io.StringIO()):
+        le.prepare(vault, ev, keep_text=not hide)
+    rows = []
+    for name, vcfg in ablations.items():
+        recalls, mrrs, secs = [], [], []
+        for seed in seeds:
+            ix = work / f"ix-{int(hide)}-{seed}"
+            t0 = time.perf_counter()
+            build_index(ev / "notes", ix, TrainConfig(seed=seed, threads=2), vector_cfg=vcfg, force=True)
+            secs.append(time.perf_counter() - t0)
+            r, m = _score(le, ev, ix)
+            recalls.append(r)
+            mrrs.append(m)
+        rows.append((name, statistics.mean(recalls), statistics.mean(mrrs), statistics.mean(secs)))
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--vault", type=Path, default=SHARED / "vaults" / "obsidian-help" / "en")
+    ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    ap.add_argument("--quick", action="store_true", help="defaults and the no-CBOW ablation only")
+    args = ap.parse_args()
+    le = _linkeval()
+    ablations = dict(list(ABLATIONS.items())[:2]) if args.quick else ABLATIONS
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for hide in (False, True):
+            rows = run_condition(le, args.vault, hide, args.seeds, ablations, work)
+            print(f"\n{args.vault.name}: {'--hide-text (link text removed)' if hide else 'link text kept'}, "
+                  f"seeds {args.seeds}, 2 threads")
+            print("| system | recall@10 | MRR | index seconds |\n|---|---|---|---|")
+            for name, r, m, s in rows:
+                print(f"| {name.strip()} | {r:.3f} | {m:.3f} | {s:.1f} |")
+            if not hide:
+                for name, (r, m) in BASELINES.items():
+                    print(f"| {name} | {r:.3f} | {m:.3f} | |")
+                ix = work / f"ix-0-{args.seeds[0]}"
+                build_index(work / "text" / "notes", ix, TrainConfig(seed=args.seeds[0], threads=2),
+                            force=True)
+                meta = Index.open(ix).meta
+                g = _gensim_seconds(ix, TrainConfig(), meta["model"]["epochs"])
+                s = meta["summary"]
+                total = s["parse_seconds"] + s["train_seconds"]
+                print(f"\nfull index {s['total_seconds']:.1f}s (parse {s['parse_seconds']:.1f}s, train "
+                      f"{s['train_seconds']:.1f}s, {s['tokens']:,} tokens x {s['epochs']} epochs); "
+                      + (f"gensim CBOW on the same tokens and settings: {g:.1f}s "
+                         f"(ratio {s['total_seconds'] / g:.2f}x)" if g else "gensim not installed")
+                      + f"; parse+train {total:.1f}s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""Queries on a built index: related notes with reasons, concepts, boilerplate, small vaults."""
+
+from pathlib import Path
+
+import pytest
+
+from notelink.index import Index, NotFound
+from notelink.indexer import build_index
+
+from .conftest import FAST, SAMPLE
+
+TEMPLATE = ("## Tasks\n\n- [ ] review inbox\n\n## Footer\n\nCreated from my daily template. "
+            "Remember water plants, call mum, weekly review meeting agenda.\n")
+TOPICS = {
+    "bread": "sourdough starter levain flour hydration dough crumb crust oven proof knead",
+    "stars": "telescope eyepiece nebula galaxy orbit planet moon eclipse comet aperture",
+    "garden": "compost mulch soil worms seedlings tomato pruning roots harvest watering",
+    "music": "guitar chord scale rhythm metronome fingerpicking melody strings tempo practice",
+}
+
+
+@pytest.fixture(scope="module")
+def daily(tmp_path_factory: pytest.TempPathFactory) -> Index:
+    """Daily notes about different topics sharing a long template, plus topic notes without it."""
+    root = tmp_path_factory.mktemp("daily")
+    for t, words in TOPICS.items():
+        w = words.split()
+        for i in range(3):
+            body = " ".join(w[(i + k) % len(w)] for k in range(25))
+            (root / f"2024-01-0{i + 1} {t}.md").write_text(f"# Day {i} {t}\n\n{body}\n\n{TEMPLATE}")
+            (root / f"{t} topic {i}.md").write_text(f"# {t.title()} topic {i}\n\n{body} {body}\n")
+    build_index(root, root.parent / "ix", FAST)
+    return Index.open(root.parent / "ix")
+
+
+def test_boilerplate_does_not_make_notes_related(daily: Index) -> None:
+    for topic in TOPICS:
+        note = daily.find_note(f"2024-01-01 {topic}")
+        top = daily.related(note, 3)
+        assert all(topic in r.path for r in top), (topic, top)
+
+
+def test_concepts_are_topic_words_not_stopwords_or_boilerplate(daily: Index) -> None:
+    concepts = [c.word for c in daily.concepts(daily.find_note("2024-01-01 bread"), 8)]
+    assert len(concepts) == 8
+    assert not {"template", "review", "footer", "tasks", "the", "my"} & set(concepts)
+    assert len(set(concepts) & set(TOPICS["bread"].split())) >= 6
+    scores = [c.score for c in daily.concepts(daily.find_note("bread topic 0"), 5)]
+    assert scores == sorted(scores, reverse=True) and 0 < scores[0] <= 1
+
+
+def test_because_names_shared_concepts_and_mentions(daily: Index) -> None:
+    note = daily.find_note("bread topic 0")
+    best = daily.related(note, 1)[0]
+    assert best.because and set(best.because) <= set(TOPICS["bread"].split()) | {"bread", "topic"}
+
+
+def test_notes_for_word(daily: Index) -> None:
+    hits = daily.notes_for_word("telescope", 3)
+    assert len(hits) == 3 and all("stars" in h.path for h in hits)
+    with pytest.raises(NotFound):
+        daily.notes_for_word("unheardof")
+
+
+def test_mentions_show_as_reasons(tmp_path: Path) -> None:
+    root = tmp_path / "v"
+    root.mkdir()
+    (root / "Canvas.md").write_text("# Canvas\n\nan infinite board for cards, arrows and groups\n")
+    (root / "Boards.md").write_text("# Boards\n\nI sketch ideas on a Canvas with cards and arrows\n")
+    (root / "Cooking.md").write_text("# Cooking\n\nsoup with lentils and cumin\n")
+    build_index(root, tmp_path / "ix", FAST)
+    index = Index.open(tmp_path / "ix")
+    best = index.related(index.find_note("Boards"), 1)[0]
+    assert best.path == "Canvas.md" and "mentions: Canvas" in best.because
+
+
+def test_sample_vault_related_are_visibly_right(tmp_path: Path) -> None:
+    build_index(SAMPLE, tmp_path / "ix", FAST)
+    index = Index.open(tmp_path / "ix")
+    for note in index.notes:
+        folder = note.path.rsplit("/", 1)[0] if "/" in note.path else None
+        if folder is None:
+            continue
+        top = index.related(note, 3)
+        assert sum(r.path.startswith(folder + "/") for r in top) >= 2, (note.path, top)

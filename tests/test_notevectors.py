@@ -1,0 +1,51 @@
+"""Note vectors: unit length, the layout, each part doing its job."""
+
+import numpy as np
+import scipy.sparse as sp
+
+from notelink.config import NoteVectorConfig
+from notelink.notevectors import neighbours, note_vectors, tfidf, titles, unit_rows
+
+NO_MENTIONS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
+
+
+def _words() -> np.ndarray:
+    """Word vectors [6, 4]: words 0,1 are near each other, 2,3 near each other, 4,5 apart."""
+    return np.array([[1, 0.1, 0, 0], [1, 0, 0.1, 0], [0, 1, 0, 0.1], [0.1, 1, 0, 0], [0, 0, 1, 0],
+                     [0, 0, 0, 1]], dtype=np.float32)
+
+
+def test_rows_are_unit_and_layout_is_words_notes_dense() -> None:
+    docs = [np.array([0, 0, 4]), np.array([1, 5]), np.array([2, 3])]
+    m, layout = note_vectors(docs, NO_MENTIONS, _words())
+    assert m.shape == (3, 6 + 3 + 4) and (layout.words, layout.notes, layout.dim) == (6, 3, 4)
+    assert np.allclose(sp.linalg.norm(m, axis=1), 1)
+
+
+def test_cbow_expansion_relates_notes_without_shared_words() -> None:
+    docs = [np.array([0]), np.array([1]), np.array([5])]  # 0 and 1 share no word, but are CBOW neighbours
+    with_cbow, _ = note_vectors(docs, NO_MENTIONS, _words(), NoteVectorConfig(expand_k=1))
+    without, _ = note_vectors(docs, NO_MENTIONS, _words(), NoteVectorConfig(expand_beta=0, w_cbow=0))
+    s_with = (with_cbow @ with_cbow.T).toarray()
+    s_without = (without @ without.T).toarray()
+    assert s_without[0, 1] == 0
+    assert s_with[0, 1] > s_with[0, 2] and s_with[0, 1] > 0.05
+
+
+def test_tfidf_is_sublinear_and_idf_weighted() -> None:
+    x = tfidf([np.array([0, 0, 0, 1]), np.array([0])], 2).toarray()
+    idf1 = np.log(3 / 2) + 1
+    expected = np.array([(1 + np.log(3)) * 1.0, idf1])
+    assert np.allclose(x[0], expected / np.linalg.norm(expected))
+
+
+def test_neighbours_are_the_nearest_by_cosine() -> None:
+    k = neighbours(unit_rows(_words()), k=1, limit=100).toarray()
+    assert k[0].argmax() == 1 and k[2].argmax() == 3 and k[0, 0] == 0
+
+
+def test_title_part_has_self_weight_and_mentions() -> None:
+    mentions = (np.array([0]), np.array([1]), np.array([2.0]))  # note 0 mentions note 1 twice
+    t = titles(mentions, 3, NoteVectorConfig(title_self=12)).toarray()
+    assert t[0, 1] > 0 and t[0, 2] == 0 and t[2, 2] == 1.0
+    assert t[1, 1] == 1.0 and t[0, 0] > t[0, 1]
