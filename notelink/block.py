@@ -237,7 +237,10 @@ def render(text: str, lines: list[str]) -> str:
 
 
 def remove(text: str) -> str:
-    """The note without notelink's block, exactly as before notelink first wrote it."""
+    """The note without notelink's block, exactly as before notelink first wrote it. Marker text that is
+    only inside code blocks is no block: the note is left as it is."""
+    if all(fenced for _, _, fenced in _marker_lines(text)):
+        return text
     return base_text(text, _current(text))
 
 

@@ -49,8 +49,7 @@ def test_filled_where_the_user_put_the_markers() -> None:
 
 
 @pytest.mark.parametrize("text, reason", [
-    (f"```\n{START}\n{END}\n```\n", "inside a code block"),
-    (f"~~~~md\n{START}\n~~~\n{END}\n~~~~\n", "inside a code block"),
+    (f"```\n{START}\n{END}\n```\n{START}\n{END}\n", "inside a code block"),
     (f"{START}\n{END}\n{START}\n{END}\n", "duplicated"),
     (f"{START}\nnot mine\n{END}\n", "did not write"),
     (f"x\n{START}\n", "end marker is missing"),
@@ -64,6 +63,13 @@ def test_damaged_blocks_are_refused_never_repaired(text: str, reason: str) -> No
     with pytest.raises(BlockError, match=reason):
         remove(text)
     assert without_block(text) == text
+
+
+@pytest.mark.parametrize("text", [f"```\n{START}\n{END}\n```\n", f"~~~~md\n{START}\n~~~\n{END}\n~~~~\n"])
+def test_markers_in_code_are_refused_for_writing_and_left_alone_by_undo(text: str) -> None:
+    with pytest.raises(BlockError, match="inside a code block"):
+        render(text, LINES)
+    assert remove(text) == text and without_block(text) == text
 
 
 def test_markers_after_a_closed_fence_count() -> None:
