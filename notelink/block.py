@@ -228,8 +228,12 @@ def render(text: str, lines: list[str]) -> str:
     new = _insert(base, lines)
     try:
         reversible = base_text(new, find_block(new)) == base
-    except BlockError:
-        reversible = False
+    except BlockError as exc:
+        if "code block" not in str(exc):
+            raise
+        raise BlockError("the note ends inside a code block that is never closed, so a block added "
+                         "at the end would be code; close the code block, or put the markers before "
+                         "it") from None
     if not reversible:
         raise BlockError("notelink cannot add a block to this note in a way it can undo exactly "
                          "(unusual line breaks); left unchanged")

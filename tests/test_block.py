@@ -72,6 +72,11 @@ def test_markers_in_code_are_refused_for_writing_and_left_alone_by_undo(text: st
     assert remove(text) == text and without_block(text) == text
 
 
+def test_note_ending_in_an_unclosed_fence_is_refused() -> None:
+    with pytest.raises(BlockError, match="never closed"):
+        render("text\n```mermaid\ngraph\n", LINES)
+
+
 def test_markers_after_a_closed_fence_count() -> None:
     base = f"```\ncode\n```\n{START}\n{END}\n"
     assert "placed=user" in render(base, LINES)
