@@ -12,12 +12,14 @@ from typing import Any, TextIO
 
 from notelink import __version__
 from notelink.cbow import Cancelled, DeviceError
-from notelink.config import IndexConfig, TrainConfig
+from notelink.config import ExportConfig, IndexConfig, TrainConfig
 from notelink.index import Index, NotFound
 from notelink.store import IndexFormatError, IndexMissing, default_index_dir
 from notelink.vault import VaultError, check_vault
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
+EXIT_REFUSED = 3
+"""`export --format block --write`: some notes were refused (each is reported with its reason)."""
 
 
 class UserError(Exception):
@@ -137,6 +139,12 @@ def _status_text(d: dict[str, Any]) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if (args.write or args.undo) and args.format != "block":
+        raise UserError("--write and --undo go with --format block (the block inside notes)")
+    if args.top < 1:
+        raise UserError(f"--top must be at least 1, not {args.top}")
+    if args.format == "block":
+        return _export_block(args)
     index = _open_index(args)
     if args.format == "word2vec" and not args.output:
         raise UserError("--format word2vec needs -o FILE")
@@ -148,13 +156,61 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _export_config(args: argparse.Namespace) -> ExportConfig:
+    return ExportConfig(top=args.top, min_score=args.min_score, unlinked=args.unlinked)
+
+
 def _export(index: Index, args: argparse.Namespace, out: TextIO) -> None:
     from notelink import export
 
+    cfg = _export_config(args)
     if args.format == "word2vec":
         export.export_word2vec(index, out)
+    elif args.format == "csv":
+        export.export_csv(index, out, cfg)
+    elif args.format == "graphml":
+        export.export_graphml(index, out, cfg)
+    elif args.format == "markdown":
+        export.export_markdown(index, out, cfg)
     else:
-        out.write(json.dumps(export.export_json(index, args.top), ensure_ascii=False, indent=2) + "\n")
+        data = export.export_json(index, cfg.top, unlinked=cfg.unlinked, min_score=cfg.min_score)
+        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _export_block(args: argparse.Namespace) -> int:
+    """`--format block`: a diff of the blocks (dry run), or `--write` them, or `--undo` them."""
+    from notelink import notewriter
+
+    vault = check_vault(Path(args.vault))
+    if args.undo:
+        plan = notewriter.plan_undo(vault)
+    else:
+        index = _open_index(args)
+        if index.meta.get("vault") not in (None, str(vault)):
+            raise UserError(f"the index at {index.gen.parent} was built from {index.meta['vault']}, not "
+                            f"{vault}; give that vault or its own --index-dir")
+        plan = notewriter.plan_blocks(index, vault, _export_config(args))
+    for r in plan.refused:
+        print(f"refused: {r.path}: {r.reason}", file=sys.stderr)
+    if not args.write:
+        _write_text(args.output, "".join(notewriter.unified_diff(c) for c in plan.changes))
+        verb = "remove the block from" if args.undo else "write"
+        print(f"Dry run: would {verb} {len(plan.changes)} notes ({plan.current} unchanged, "
+              f"{len(plan.refused)} refused). Nothing was written; add --write to apply.", file=sys.stderr)
+        return EXIT_OK
+    report = notewriter.apply(plan)
+    for r in report.refused[len(plan.refused):]:
+        print(f"refused: {r.path}: {r.reason}", file=sys.stderr)
+    print(f"{'Removed the block from' if args.undo else 'Wrote'} {len(report.written)} notes "
+          f"({plan.current} already current, {len(report.refused)} refused).")
+    return EXIT_REFUSED if report.refused else EXIT_OK
+
+
+def _write_text(path: str | None, text: str) -> None:
+    if path:
+        Path(path).write_text(text, encoding="utf-8", newline="")
+    else:
+        sys.stdout.write(text)
 
 
 def _add_common(p: argparse.ArgumentParser, json_flag: bool = True) -> None:
@@ -209,11 +265,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("status", help="what the index holds, skipped files and why")
     _add_common(p)
     p.set_defaults(func=cmd_status)
-    p = sub.add_parser("export", help="related notes as JSON, or word vectors for other tools")
+    p = sub.add_parser("export", help="related notes as JSON, CSV, GraphML or Markdown; word vectors; or "
+                                      "a related-notes block inside each note (opt-in, reversible)")
     _add_common(p, json_flag=False)
-    p.add_argument("--format", choices=["json", "word2vec"], default="json")
-    p.add_argument("--top", type=int, default=10, help="related notes per note (default 10)")
-    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    d = ExportConfig()
+    p.add_argument("--format", choices=["json", "csv", "graphml", "markdown", "block", "word2vec"],
+                   default="json", help="block: a managed block of related notes inside each note "
+                                        "(prints a diff unless --write)")
+    p.add_argument("--top", type=int, default=d.top, help=f"related notes per note (default {d.top})")
+    p.add_argument("--min-score", type=float, help="leave out related notes scoring below this cosine")
+    p.add_argument("--unlinked", action="store_true", help="only notes not linked yet (missing links), "
+                                                           "best first")
+    p.add_argument("-o", "--output", help="file to write (default: standard output; block: the diff)")
+    p.add_argument("--write", action="store_true", help="block: change the notes instead of printing a diff")
+    p.add_argument("--undo", action="store_true", help="block: remove notelink's blocks, restoring each note "
+                                                       "exactly (a diff unless --write)")
     p.set_defaults(func=cmd_export)
     return parser
 

@@ -97,3 +97,15 @@ class IndexConfig:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class ExportConfig:
+    """Which related notes an export lists (`notelink export`); the same choice for every format."""
+
+    top: int = 10
+    """Related notes per note (`--top`)."""
+    min_score: float | None = None
+    """Leave out related notes whose cosine similarity is below this (`--min-score`); None keeps all."""
+    unlinked: bool = False
+    """Only related notes not linked yet in either direction: the missing links (`--unlinked`)."""

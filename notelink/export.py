@@ -1,33 +1,71 @@
-"""Exporting an index: every note's related notes as JSON, word vectors in word2vec text format."""
+"""Exporting an index: related notes as JSON, CSV, GraphML or a Markdown index note; word vectors in
+word2vec text format. Every export is deterministic: the same index gives the same bytes."""
 
 from __future__ import annotations
 
+import csv
+import re
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import IO, Any
 
 import numpy as np
 
+from notelink.config import ExportConfig
 from notelink.index import Index, _top
+from notelink.links import note_link
 from notelink.store import load_array
 
 _BLOCK = 256
+_GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
+_XSI = "http://www.w3.org/2001/XMLSchema-instance"
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def related_all(index: Index, top: int) -> Iterator[tuple[int, list[tuple[int, float]]]]:
-    """(note id, [(other id, score)...]) for every note, best first, computed in blocks of notes."""
+def related_all(index: Index, top: int, unlinked: bool = False,
+                min_score: float | None = None) -> Iterator[tuple[int, list[tuple[int, float]]]]:
+    """(note id, [(other id, score)...]) for every note, best first, computed in blocks of notes.
+
+    `unlinked` leaves out notes linked either way; `min_score` drops scores below it."""
     vecs = index.note_vecs  # [N, V+N+D] sparse unit rows
     for start in range(0, len(index.notes), _BLOCK):
         block = (vecs[start : start + _BLOCK] @ vecs.T).toarray()  # [b, N]
         for r, scores in enumerate(block):
             i = start + r
             scores[i] = -np.inf
-            yield i, [(j, float(scores[j])) for j in _top(scores, top)]
+            if unlinked and (links := index.linked(i)):
+                scores[list(links)] = -np.inf
+            hits = [(j, float(scores[j])) for j in _top(scores, top)]
+            yield i, [(j, s) for j, s in hits if min_score is None or s >= min_score]
 
 
-def export_json(index: Index, top: int = 10, concepts: int = 10) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Edge:
+    """One suggestion: `target` is related to `source` with cosine `score`, `rank` 1 being the best."""
+
+    source: int
+    target: int
+    score: float
+    rank: int
+    linked: bool
+
+
+def edges(index: Index, cfg: ExportConfig) -> list[Edge]:
+    """Every note's related notes as edges; by note, best first; with `unlinked`, all best first."""
+    out = [Edge(i, j, round(s, 4), rank, j in index.linked(i))
+           for i, hits in related_all(index, cfg.top, cfg.unlinked, cfg.min_score)
+           for rank, (j, s) in enumerate(hits, 1)]
+    if cfg.unlinked:
+        out.sort(key=lambda e: (-e.score, index.notes[e.source].path, index.notes[e.target].path))
+    return out
+
+
+def export_json(index: Index, top: int = 10, concepts: int = 10, unlinked: bool = False,
+                min_score: float | None = None) -> dict[str, Any]:
     """The foundation's export schema; deterministic for a given index ("generated" is its build time)."""
     notes = []
-    for i, hits in related_all(index, top):
+    for i, hits in related_all(index, top, unlinked, min_score):
         note = index.notes[i]
         links = index.linked(i)
         notes.append({
@@ -39,6 +77,79 @@ def export_json(index: Index, top: int = 10, concepts: int = 10) -> dict[str, An
         })
     return {"vault": index.meta.get("vault"), "generated": index.meta.get("trained_at"),
             "model": index.model_info(), "notes": notes}
+
+
+def export_csv(index: Index, out: IO[str], cfg: ExportConfig) -> int:
+    """`source,target,score,rank,linked` rows of note paths, RFC 4180 (CRLF, quotes where needed)."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["source", "target", "score", "rank", "linked"])
+    rows = edges(index, cfg)
+    for e in rows:
+        writer.writerow([index.notes[e.source].path, index.notes[e.target].path, f"{e.score:.4f}", e.rank,
+                         "true" if e.linked else "false"])
+    return len(rows)
+
+
+def _xml_text(text: str) -> str:
+    """Text XML 1.0 can hold: control characters and lone surrogates are dropped."""
+    return _XML_BAD.sub("", text)
+
+
+def _graphml_root() -> ET.Element:
+    root = ET.Element("graphml", {"xmlns": _GRAPHML_NS, "xmlns:xsi": _XSI, "xsi:schemaLocation":
+                                  f"{_GRAPHML_NS} {_GRAPHML_NS}/1.0/graphml.xsd"})
+    for key, kind, typ in (("label", "node", "string"), ("title", "node", "string"),
+                           ("path", "node", "string"), ("tags", "node", "string"),
+                           ("weight", "edge", "double"), ("rank", "edge", "int"),
+                           ("linked", "edge", "boolean")):
+        ET.SubElement(root, "key", {"id": key, "for": kind, "attr.name": key, "attr.type": typ})
+    return root
+
+
+def _data(parent: ET.Element, key: str, value: str) -> None:
+    ET.SubElement(parent, "data", {"key": key}).text = _xml_text(value)
+
+
+def export_graphml(index: Index, out: IO[str], cfg: ExportConfig) -> int:
+    """A directed graph: one node per note (label, title, path, tags), one edge per related note with its
+    cosine as `weight`. Standard GraphML keys, read by Gephi, networkx, yEd, Cytoscape."""
+    root = _graphml_root()
+    graph = ET.SubElement(root, "graph", {"id": "notelink", "edgedefault": "directed"})
+    for note in index.notes:
+        node = ET.SubElement(graph, "node", {"id": f"n{note.id}"})
+        for key, value in (("label", note.title), ("title", note.title), ("path", note.path),
+                           ("tags", ", ".join(note.tags))):
+            _data(node, key, value)
+    rows = edges(index, cfg)
+    for k, e in enumerate(rows):
+        edge = ET.SubElement(graph, "edge", {"id": f"e{k}", "source": f"n{e.source}",
+                                             "target": f"n{e.target}"})
+        for key, value in (("weight", f"{e.score:.4f}"), ("rank", str(e.rank)),
+                           ("linked", "true" if e.linked else "false")):
+            _data(edge, key, value)
+    ET.indent(root, space="  ")
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n")
+    return len(rows)
+
+
+def export_markdown(index: Index, out: IO[str], cfg: ExportConfig) -> int:
+    """One index note: a section per note, linking to its related notes, best first, with their scores."""
+    what = "Missing links: related notes not linked yet" if cfg.unlinked else "Related notes"
+    out.write(f"# {what}\n\nMade by notelink from the index of `{index.meta.get('vault')}` (trained "
+              f"{index.meta.get('trained_at')}). Scores are cosine similarities; *linked* marks notes "
+              "already linked. Keep this file outside the vault, or its links count as yours when the "
+              "vault is indexed again.\n")
+    sections = 0
+    for i, hits in related_all(index, cfg.top, cfg.unlinked, cfg.min_score):
+        if not hits:
+            continue
+        note, links = index.notes[i], index.linked(i)
+        out.write(f"\n## {note_link(note.path, note.title)}\n\n")
+        for j, s in hits:
+            other, mark = index.notes[j], " · *linked*" if j in links else ""
+            out.write(f"- {note_link(other.path, other.title)} · {s:.4f}{mark}\n")
+        sections += 1
+    return sections
 
 
 def export_word2vec(index: Index, out: IO[str]) -> int:

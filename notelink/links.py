@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterable
+from urllib.parse import quote
+
+_LABEL = str.maketrans({"[": "［", "]": "］", "|": "｜", "<": "‹", ">": "›"})
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_UNSAFE_TARGET = re.compile(r"[\[\]|#^<>%\\`\x00-\x1f\x7f]|^\s|\s$|\s\s")
 
 
 def _key(name: str) -> str:
@@ -40,3 +46,20 @@ class Resolver:
     def find(self, query: str) -> str | None:
         """A note named by a user: relative path (with or without `.md`), file name or title."""
         return self.resolve(query)
+
+
+def safe_label(text: str) -> str:
+    """Text to show in a link, on one line, without the characters that could end a wikilink, split a
+    table cell or open/close an HTML comment (`]]`, `|`, `-->`): those become look-alikes."""
+    label = " ".join(_CONTROL.sub(" ", text.translate(_LABEL)).split())
+    return label.replace("%%", "%\uff05")
+
+
+def note_link(path: str, title: str) -> str:
+    """A link to a note by its vault path that cannot break the line it sits in: `[[path|title]]`, or a
+    Markdown link with a percent-encoded target when the path has characters a wikilink cannot hold."""
+    target = path[:-3] if path.lower().endswith(".md") else path
+    label = safe_label(title) or safe_label(posixpath.basename(target)) or "note"
+    if not target or _UNSAFE_TARGET.search(target):
+        return f"[{label}]({quote(path)})"
+    return f"[[{target}]]" if label == target else f"[[{target}|{label}]]"

@@ -13,6 +13,8 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
+from notelink.block import without_block
+
 _TAG = re.compile(r"(?:^|(?<=[\s(\[,;]))#([^\W\d][\w/-]*|\d+[^\W\d][\w/-]*)")
 _URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)\S+", re.IGNORECASE)
 _COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
@@ -181,8 +183,10 @@ def _dedupe(items: list[str]) -> list[str]:
 
 
 def parse_note(text: str, stem: str) -> ParsedNote:
-    """Parses a note's text; `stem` (file name without `.md`) is the title of last resort."""
-    raw_fm, body = split_front_matter(text.lstrip("\ufeff"))
+    """Parses a note's text; `stem` (file name without `.md`) is the title of last resort.
+
+    notelink's related-notes block is left out: it is never trained on and its links are not the user's."""
+    raw_fm, body = split_front_matter(without_block(text).lstrip("\ufeff"))
     fm, warning = _load_front_matter(raw_fm)
     note = ParsedNote(title="", warning=warning)
     body = _MATH_BLOCK.sub(" ", _COMMENT.sub(" ", body))

@@ -9,6 +9,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from notelink.block import unmanaged_bytes
+
 NOTE_SUFFIX = ".md"
 _BINARY_SNIFF = 8192
 
@@ -19,7 +21,7 @@ class VaultError(Exception):
 
 @dataclass(frozen=True)
 class RawNote:
-    """A note's bytes decoded to text, with its content hash."""
+    """A note's bytes decoded to text, with its content hash (of the bytes without notelink's block)."""
 
     path: str
     text: str
@@ -105,13 +107,13 @@ def read_note(root: Path, rel: str, max_bytes: int) -> RawNote | Skipped:
     text, warning = _decode(data)
     if not text.strip():
         warning = warning or "empty note"
-    digest = hashlib.sha256(data).hexdigest()
+    digest = hashlib.sha256(unmanaged_bytes(data)).hexdigest()  # notelink's own block is not an edit
     return RawNote(rel, text, digest, len(data), st.st_mtime, warning)
 
 
 def file_hash(path: Path) -> str | None:
-    """Content hash of a file, or None if it cannot be read."""
+    """Content hash of a file as `read_note` computes it (notelink's block left out), or None."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return hashlib.sha256(unmanaged_bytes(path.read_bytes())).hexdigest()
     except OSError:
         return None

@@ -76,3 +76,11 @@ def test_front_matter_must_be_a_mapping() -> None:
 def test_bom_and_cjk_title() -> None:
     n = parse_note("\ufeff# 音階の練習\n日本語の本文", "f")
     assert n.title == "音階の練習"
+
+
+def test_notelinks_block_is_not_text_or_links() -> None:
+    from notelink.block import render
+
+    text = render("# T\nmine [[Real]]\n", ["- [[Suggested|Shown]]"])
+    n = parse_note(text, "f")
+    assert n.links == [Link("Real")] and "Shown" not in n.text and "Suggested" not in n.text

@@ -72,3 +72,19 @@ def test_empty_note_is_indexed_with_warning(make_vault) -> None:
     root = make_vault({"empty.md": ""})
     note = read_note(root, "empty.md", 1000)
     assert isinstance(note, RawNote) and note.warning == "empty note"
+
+
+def test_hash_ignores_notelinks_block(make_vault) -> None:
+    from notelink.block import render
+    from notelink.vault import file_hash
+
+    root = make_vault({"a.md": "# A\r\nbody\r\n", "b.md": "# B\nbody\n"})
+    before = read_note(root, "a.md", 1000)
+    (root / "b.md").write_text(render("# B\nbody\n", ["- [[a]]"]), encoding="utf-8", newline="")
+    (root / "a.md").write_bytes(render("# A\r\nbody\r\n", ["- [[b]]"]).encode())
+    after = read_note(root, "a.md", 1000)
+    assert isinstance(before, RawNote) and isinstance(after, RawNote)
+    assert after.sha256 == before.sha256 and after.size > before.size and "[[b]]" in after.text
+    assert file_hash(root / "a.md") == before.sha256
+    (root / "a.md").write_bytes((root / "a.md").read_bytes().replace(b"body", b"edited"))
+    assert file_hash(root / "a.md") != before.sha256  # an edit outside the block is an edit

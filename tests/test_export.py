@@ -1,0 +1,155 @@
+"""Export formats read back by real readers (json, csv, networkx's GraphML reader, our own Markdown
+parser), deterministic bytes, `--unlinked` and `--min-score`; and the block flow from the command line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from notelink import export
+from notelink.cli import EXIT_REFUSED, EXIT_USAGE, main
+from notelink.config import ExportConfig
+from notelink.index import Index
+from notelink.links import Resolver
+from notelink.note import parse_note
+
+from .conftest import SAMPLE, snapshot
+
+ARGS = ["--dim", "16", "--epochs", "5", "--seed", "3", "--threads", "1", "--device", "cpu"]
+
+
+@pytest.fixture(scope="module")
+def ix(tmp_path_factory: pytest.TempPathFactory) -> str:
+    d = tmp_path_factory.mktemp("ix")
+    assert main(["index", str(SAMPLE), "--index-dir", str(d), *ARGS]) == 0
+    return str(d)
+
+
+def _export(ix: str, *flags: str) -> str:
+    out = io.StringIO()
+    from contextlib import redirect_stdout
+    with redirect_stdout(out):
+        assert main(["export", str(SAMPLE), "--index-dir", ix, *flags]) == 0
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "graphml", "markdown"])
+def test_exports_are_deterministic(ix: str, tmp_path: Path, fmt: str) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    for f in (a, b):
+        assert main(["export", str(SAMPLE), "--index-dir", ix, "--format", fmt, "-o", str(f)]) == 0
+    assert a.read_bytes() == b.read_bytes() and a.stat().st_size > 100
+
+
+def test_csv_reads_back_with_the_csv_module(ix: str) -> None:
+    text = _export(ix, "--format", "csv", "--top", "3")
+    assert text.startswith("source,target,score,rank,linked\r\n")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    index = Index.open(Path(ix))
+    assert len(rows) == 3 * len(index.notes)
+    home = [r for r in rows if r["source"] == "Home.md"]
+    want = index.related(index.find_note("Home"), 3)
+    assert [(r["target"], float(r["score"]), int(r["rank"]), r["linked"] == "true") for r in home] == \
+        [(h.path, h.score, k, h.linked) for k, h in enumerate(want, 1)]
+
+
+def test_csv_and_graphml_survive_awkward_paths(make_vault, tmp_path: Path) -> None:
+    names = ['a,"quoted".md', "line\nbreak.md", "x & <y>.md", "plain.md"]
+    vault = make_vault({n: f"# T{i} \x01 & <b>\nshared words about notes {i}\n" for i, n in enumerate(names)})
+    assert main(["index", str(vault), "--index-dir", str(tmp_path / "ix"), *ARGS]) == 0
+    index = Index.open(tmp_path / "ix")
+    out = io.StringIO()
+    export.export_csv(index, out, ExportConfig(top=3))
+    rows = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
+    assert len(rows) == 13 and {r[0] for r in rows[1:]} == set(names)
+    nx = pytest.importorskip("networkx")
+    out = io.StringIO()
+    export.export_graphml(index, out, ExportConfig(top=3))
+    (tmp_path / "g.graphml").write_text(out.getvalue(), encoding="utf-8")
+    g = nx.read_graphml(tmp_path / "g.graphml")
+    assert {d["path"] for _, d in g.nodes(data=True)} == set(names)
+    assert all("\x01" not in d["title"] and "&" in d["title"] for _, d in g.nodes(data=True))
+
+
+def test_graphml_loads_in_networkx(ix: str, tmp_path: Path) -> None:
+    nx = pytest.importorskip("networkx")
+    out = tmp_path / "g.graphml"
+    assert main(["export", str(SAMPLE), "--index-dir", ix, "--format", "graphml", "--top", "4",
+                 "-o", str(out)]) == 0
+    g = nx.read_graphml(out)
+    index = Index.open(Path(ix))
+    assert g.is_directed() and g.number_of_nodes() == len(index.notes)
+    assert g.number_of_edges() == 4 * len(index.notes)
+    node = g.nodes["n0"]
+    assert (node["path"], node["title"], node["label"]) == (index.notes[0].path, index.notes[0].title,
+                                                            index.notes[0].title)
+    assert node["tags"] == ", ".join(index.notes[0].tags)
+    weights = [d["weight"] for _, _, d in g.edges(data=True)]
+    assert all(isinstance(w, float) and -1 <= w <= 1 for w in weights)
+    assert {type(d["linked"]) for _, _, d in g.edges(data=True)} == {bool}
+
+
+def test_markdown_index_links_resolve_to_the_related_notes(ix: str) -> None:
+    text = _export(ix, "--format", "markdown", "--top", "3")
+    index = Index.open(Path(ix))
+    resolver = Resolver((n.path, n.title, n.aliases) for n in index.notes)
+    sections = text.split("\n## ")[1:]
+    assert len(sections) == len(index.notes)
+    for section in sections:
+        links = [resolver.resolve(ln.target, "", ln.kind) for ln in parse_note(section, "x").links]
+        assert None not in links and len(links) == 4  # the note itself, then its 3 related notes
+        want = [h.path for h in index.related(index.by_path[links[0]], 3)]
+        assert links[1:] == want
+
+
+def test_unlinked_and_min_score(ix: str) -> None:
+    rows = list(csv.DictReader(io.StringIO(_export(ix, "--format", "csv", "--unlinked"), newline="")))
+    assert rows and all(r["linked"] == "false" for r in rows)
+    scores = [float(r["score"]) for r in rows]
+    assert scores == sorted(scores, reverse=True)  # missing links, best first
+    data = json.loads(_export(ix, "--format", "json", "--min-score", "0.5"))
+    assert set(data) == {"vault", "generated", "model", "notes"}
+    assert all(r["score"] >= 0.5 for n in data["notes"] for r in n["related"])
+    md = _export(ix, "--format", "markdown", "--unlinked", "--top", "2")
+    assert md.startswith("# Missing links") and " · *linked*" not in md
+
+
+def test_usage_errors(ix: str, capsys) -> None:
+    assert main(["export", str(SAMPLE), "--index-dir", ix, "--format", "json", "--write"]) == EXIT_USAGE
+    assert "--format block" in capsys.readouterr().err
+    assert main(["export", str(SAMPLE), "--index-dir", ix, "--top", "0"]) == EXIT_USAGE
+
+
+def test_block_from_the_command_line(tmp_path: Path, capsys) -> None:
+    vault, ixd = tmp_path / "vault", str(tmp_path / "ix")
+    shutil.copytree(SAMPLE, vault)
+    (vault / "fenced.md").write_text("# F\n```\n<!-- notelink:related:start -->\n```\n", encoding="utf-8")
+    assert main(["index", str(vault), "--index-dir", ixd, *ARGS]) == 0
+    capsys.readouterr()
+    before = snapshot(vault)
+    base = ["export", str(vault), "--index-dir", ixd, "--format", "block", "--top", "3"]
+    assert main(base) == 0
+    out = capsys.readouterr()
+    assert out.out.startswith("--- a/") and "+<!-- notelink:related:start" in out.out
+    assert "Dry run" in out.err and "refused: fenced.md: a notelink marker is inside a code block" in out.err
+    assert snapshot(vault) == before
+    assert main([*base, "--write"]) == EXIT_REFUSED
+    out = capsys.readouterr()
+    assert out.out.startswith("Wrote ") and "refused: fenced.md" in out.err
+    assert main([*base, "--write"]) == EXIT_REFUSED
+    assert "Wrote 0 notes" in capsys.readouterr().out
+    assert main(["index", str(vault), "--index-dir", ixd, "--json", *ARGS]) == 0
+    assert json.loads(capsys.readouterr().out)["up_to_date"] is True  # the block is not an edit
+    assert main([*base, "--undo", "--write"]) == 0
+    assert snapshot(vault) == before
+
+
+def test_block_refuses_an_index_of_another_vault(ix: str, tmp_path: Path, capsys) -> None:
+    shutil.copytree(SAMPLE, tmp_path / "v")
+    assert main(["export", str(tmp_path / "v"), "--index-dir", ix, "--format", "block"]) == EXIT_USAGE
+    assert "was built from" in capsys.readouterr().err
