@@ -138,6 +138,15 @@ class Index:
     def model_info(self) -> dict[str, Any]:
         return dict(self.meta.get("model", {}))
 
+    def notes_for_word(self, word: str, top: int = 10) -> list[Related]:
+        """Notes where a word matters most: cosine of each note vector with the word's vector."""
+        vec = self.word_vecs[self.word_id(word)]  # [D]
+        if self.note_vecs.ndim != 2 or self.note_vecs.shape[1] != vec.shape[0]:
+            return []
+        scores = self.note_vecs @ vec  # [N]
+        return [Related(self.notes[j].path, self.notes[j].title, round(float(scores[j]), 4), False)
+                for j in _top(scores, top)]
+
 
 def _top(scores: np.ndarray, k: int) -> list[int]:
     """Indices of the k best finite scores, best first (ties by index, for stable output)."""
