@@ -34,6 +34,11 @@ def test_wikilinks_become_app_links_outside_code() -> None:
     assert href_target("https://x.org") is None
 
 
+def test_front_matter_is_not_shown() -> None:
+    assert shown_markdown("---\ntitle: X\ntags: [a]\n---\n# X\nbody\n") == "# X\nbody\n"
+    assert shown_markdown("no front matter\n---\n") == "no front matter\n---\n"
+
+
 def test_huge_notes_are_cut_with_a_note() -> None:
     out = shown_markdown("line\n" * 50_000, limit=1000)
     assert len(out) < 1500 and "Showing the first 1,000" in out

@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Markdown
 from textual.worker import get_current_worker
 
@@ -52,6 +53,10 @@ class TuiConfig:
 
     def resolved_index_dir(self) -> Path:
         return self.index_dir if self.index_dir is not None else default_index_dir(self.vault)
+
+
+BROWSE_RENDER_DELAY = 0.12
+"""Seconds of pause in list browsing before the highlighted note's Markdown is rendered."""
 
 
 class IndexLoaded(Message):
@@ -261,10 +266,26 @@ class NotelinkApp(App[None]):
         self._browsing = browsing
         self.current = path
         self.update_panels()
-        actions.render_note(self, path)
         self.query_one(NotesPane).highlight(path)
+        self._schedule_render(BROWSE_RENDER_DELAY if browsing else 0.0)
 
     _browsing = False
+    _render_timer: Timer | None = None
+
+    def _schedule_render(self, delay: float) -> None:
+        """Renders the note's Markdown after the panels are painted; while the user moves through the
+        list, only once they pause (mounting a long Markdown document takes longer than a key repeat)."""
+        if self._render_timer is not None:
+            self._render_timer.stop()
+        if delay:
+            self._render_timer = self.set_timer(delay, self._render_current)
+        else:
+            self._render_timer = None
+            self.call_after_refresh(self._render_current)
+
+    def _render_current(self) -> None:
+        if self.current is not None and self.index is not None and self.current in self.index.by_path:
+            actions.render_note(self, self.current)
 
     def update_panels(self) -> None:
         assert self.cache is not None and self.current is not None

@@ -16,6 +16,8 @@ MAX_SHOWN_CHARS = 60_000
 """Longer notes are shown cut here (rendering Markdown is the slow part); the editor shows all."""
 
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n|]+?)(?:\|([^\[\]\n]*))?\]\]")
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*$\r?\n?",
+                           re.MULTILINE | re.DOTALL)
 _FENCE = re.compile(r"^(?:```|~~~).*?(?:^(?:```|~~~)[ \t]*$|\Z)", re.MULTILINE | re.DOTALL)
 
 
@@ -74,7 +76,9 @@ def rewrite_wikilinks(text: str) -> str:
 
 
 def shown_markdown(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
-    """The Markdown to render: wikilinks rewritten, huge notes cut at a line with a note saying so."""
+    """The Markdown to render: front matter left out (title and tags are shown around the note),
+    wikilinks rewritten, huge notes cut at a line with a note saying so."""
+    text = _FRONT_MATTER.sub("", text, count=1)
     if len(text) > limit:
         cut = text.rfind("\n", 0, limit)
         text = text[: cut if cut > 0 else limit] + (

@@ -33,7 +33,7 @@ class NotesPane(Vertical):
     """The filter box and the list of notes, with the count in the border."""
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Filter: title, path or #tag  (/)", id="filter")
+        yield Input(placeholder="/ filter: title, path, #tag", id="filter")
         yield OptionList(id="notes")
 
     def on_mount(self) -> None:
@@ -85,7 +85,7 @@ class NotesPane(Vertical):
 
 
 def _note_prompt(note: NoteInfo) -> Text:
-    text = Text(note.title or note.path)
+    text = Text(note.title or note.path, no_wrap=True, overflow="ellipsis")
     folder = note.path.rpartition("/")[0]
     if folder:
         text.append(f"  {folder}", style="dim")
