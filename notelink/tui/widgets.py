@@ -149,7 +149,7 @@ class RelatedPanel(Vertical):
 
 
 def _related_prompt(hit: Related) -> Text:
-    text = Text(score_bar(hit.score, 6), style="green")
+    text = Text(score_bar(hit.score, 6), style="green", no_wrap=True, overflow="ellipsis")
     text.append(f" {hit.score:4.2f} ", style="bold")
     text.append(f"{LINKED_MARK} " if hit.linked else "  ", style="cyan")
     text.append(hit.title or hit.path)
