@@ -213,6 +213,21 @@ def _write_text(path: str | None, text: str) -> None:
         sys.stdout.write(text)
 
 
+def cmd_tui(args: argparse.Namespace) -> int:
+    from notelink.tui import run  # textual is imported only here, so query commands stay fast
+
+    vault = check_vault(Path(args.vault))
+    return run(vault, Path(args.index_dir).expanduser() if args.index_dir else None, not args.no_watch)
+
+
+def _default_to_tui(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
+    """`notelink` and `notelink VAULT [flags]` mean `notelink tui ...`."""
+    commands = set(getattr(parser._subparsers._group_actions[0], "choices", {}))  # type: ignore[union-attr]
+    if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help", "--version")):
+        return ["tui", *argv]
+    return argv
+
+
 def _add_common(p: argparse.ArgumentParser, json_flag: bool = True) -> None:
     p.add_argument("vault", help="folder of Markdown notes")
     p.add_argument("--index-dir", help="where the index lives (default: $NOTELINK_INDEX_DIR or the user "
@@ -265,6 +280,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("status", help="what the index holds, skipped files and why")
     _add_common(p)
     p.set_defaults(func=cmd_status)
+    p = sub.add_parser("tui", help="open the terminal app (the default: `notelink [VAULT]`)")
+    p.add_argument("vault", nargs="?", default=".", help="folder of Markdown notes (default: here)")
+    p.add_argument("--index-dir", help="where the index lives")
+    p.add_argument("--no-watch", action="store_true", help="do not watch the vault for changes")
+    p.set_defaults(func=cmd_tui)
     p = sub.add_parser("export", help="related notes as JSON, CSV, GraphML or Markdown; word vectors; or "
                                       "a related-notes block inside each note (opt-in, reversible)")
     _add_common(p, json_flag=False)
@@ -286,7 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_default_to_tui(list(sys.argv[1:] if argv is None else argv), parser))
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE

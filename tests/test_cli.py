@@ -135,3 +135,15 @@ def test_console_script_version_and_help() -> None:
         out = subprocess.run([sys.executable, "-m", "notelink", cmd, "--help"], capture_output=True,
                              text=True)
         assert out.returncode == 0 and "usage" in out.stdout
+
+
+def test_bare_vault_argument_means_tui(monkeypatch: pytest.MonkeyPatch) -> None:
+    import notelink.tui
+
+    calls: list[tuple[object, ...]] = []
+    monkeypatch.setattr(notelink.tui, "run", lambda *a: calls.append(a) or 0)
+    assert main([str(SAMPLE), "--no-watch"]) == 0
+    assert main(["tui", str(SAMPLE), "--index-dir", "/tmp/x"]) == 0
+    assert calls[0] == (SAMPLE.resolve(), None, False)
+    assert calls[1][1:] == (Path("/tmp/x"), True)
+    assert main(["/no/such/vault"]) == 2

@@ -1,0 +1,144 @@
+"""TUI speed on a real vault: time to the first painted screen, and time to update the side panels
+when moving between notes. Needs an existing index (built here once if missing).
+
+    .venv/bin/python benchmarks/tui_speed.py [VAULT] [--index-dir DIR] [--moves N]
+
+Default VAULT: /work/shared/vaults/obsidian-help (2,300 notes). Targets (issue 4): first screen within
+1 s, related panels updated within 50 ms of moving to another note, on 2 CPU cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+DEFAULT_VAULT = (SHARED if SHARED.exists() else Path("/work/shared")) / "vaults" / "obsidian-help"
+
+FIRST_PAINT = """
+import time; t0 = time.perf_counter()
+import asyncio, sys
+from pathlib import Path
+from typing import Any
+from notelink.tui.app import NotelinkApp, TuiConfig
+
+async def main():
+    app = NotelinkApp(TuiConfig(vault=Path(sys.argv[1]), index_dir=Path(sys.argv[2]), watch=False))
+    async with app.run_test(size=(160, 48)) as pilot:
+        while not (app.current and app.query_one("#related").option_count):
+            await asyncio.sleep(0.005)
+        await pilot.pause()  # one more refresh: the screen with notes, note and panels is painted
+        print(time.perf_counter() - t0, "torch" in sys.modules)
+
+asyncio.run(main())
+"""
+
+
+def first_paint(vault: Path, index_dir: Path, runs: int) -> list[float]:
+    """Seconds from interpreter start (after Python itself) to the first full screen, in a new process."""
+    times = []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", FIRST_PAINT, str(vault), str(index_dir)],
+                             capture_output=True, text=True, check=True)
+        seconds, torch = out.stdout.split()
+        assert torch == "False", "torch was imported before training"
+        times.append(float(seconds))
+    return times
+
+
+async def moves(vault: Path, index_dir: Path, n: int) -> dict[str, list[float]]:
+    """Milliseconds to update related notes + concepts (uncached, then cached) and one 'because'."""
+    from textual.widgets import Markdown
+
+    from notelink.tui.app import NotelinkApp, TuiConfig
+    from notelink.tui.text import shown_markdown
+
+    app = NotelinkApp(TuiConfig(vault=vault, index_dir=index_dir, watch=False))
+    out: dict[str, list[float]] = {"panels_uncached_ms": [], "panels_cached_ms": [], "because_ms": [],
+                                   "keypress_to_panels_ms": [], "markdown_render_ms": []}
+    async with app.run_test(size=(160, 48)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.index is not None and app.cache is not None
+        step = max(1, len(app.index.notes) // n)
+        paths = [note.path for note in app.index.notes[::step][:n]]
+        for path in paths:
+            app.current = path
+            t = time.perf_counter()
+            app.update_panels()
+            out["panels_uncached_ms"].append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            app.update_panels()
+            out["panels_cached_ms"].append((time.perf_counter() - t) * 1000)
+            hits = app.cache.details(path).related
+            if hits:
+                t = time.perf_counter()
+                app.cache.reason(path, hits[0])
+                out["because_ms"].append((time.perf_counter() - t) * 1000)
+        listing = app.query_one("#notes")
+        listing.focus()
+        await pilot.pause()
+        for _ in range(min(n, 50)):
+            out["keypress_to_panels_ms"].append(await _key_to_paint(app, listing) * 1000)
+        await pilot.pause(0.3)
+        for path in paths[:50]:  # the note itself: rendered after the panels, once browsing pauses
+            text = shown_markdown((vault / path).read_text(encoding="utf-8", errors="replace"))
+            t = time.perf_counter()
+            await app.query_one("#markdown", Markdown).update(text)
+            await pilot.pause()
+            out["markdown_render_ms"].append((time.perf_counter() - t) * 1000)
+    return out
+
+
+async def _key_to_paint(app: Any, listing: Any) -> float:
+    """Seconds from a Down key reaching the notes list to the next screen refresh with the new panels.
+
+    (Pilot.press also waits for every widget to go idle, which includes timers unrelated to the key.)"""
+    from textual import events
+
+    before, loop = app.current, asyncio.get_running_loop()
+    t = time.perf_counter()
+    app.post_message(events.Key("down", None))
+    while app.current == before:
+        await asyncio.sleep(0.0005)
+        if time.perf_counter() - t > 5:
+            raise RuntimeError("the Down key did not move to another note")
+    painted: asyncio.Future[float] = loop.create_future()
+    app.call_after_refresh(lambda: painted.set_result(time.perf_counter()))
+    return await painted - t
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    return {"median": round(statistics.median(ordered), 3),
+            "p95": round(ordered[int(0.95 * (len(ordered) - 1))], 3), "max": round(ordered[-1], 3)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("vault", nargs="?", default=str(DEFAULT_VAULT))
+    parser.add_argument("--index-dir", default="/tmp/notelink-tui-bench-index")
+    parser.add_argument("--moves", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    vault, index_dir = Path(args.vault), Path(args.index_dir)
+    if not (index_dir / "CURRENT").exists():
+        from notelink.indexer import build_index
+
+        print(f"building the index of {vault} in {index_dir} first...", file=sys.stderr)
+        build_index(vault, index_dir)
+    result = {"first_screen_s": summary(first_paint(vault, index_dir, args.runs))}
+    result |= {k: summary(v) for k, v in asyncio.run(moves(vault, index_dir, args.moves)).items()}
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

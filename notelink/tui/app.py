@@ -1,0 +1,399 @@
+"""The notelink terminal app: notes list, the note, related notes and concepts, indexing in workers.
+
+Widgets post messages up (NoteRequested, RelatedPanel.Highlighted, ...); the app holds the state
+(index, current note, history, caches) and updates the widgets down. Workers are thin: they call
+`build_index`/`Index.open` off the UI thread and post results back as messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Markdown
+from textual.worker import get_current_worker
+
+from notelink.config import IndexConfig, TrainConfig
+from notelink.index import Index, NotFound
+from notelink.store import IndexMissing, default_index_dir
+from notelink.tui import actions
+from notelink.tui.details import DetailsCache
+from notelink.tui.history import History
+from notelink.tui.screens import ConceptScreen, ConfirmScreen, HelpScreen, PathPrompt
+from notelink.tui.text import filter_notes, href_target
+from notelink.tui.watching import Watcher, WatcherFactory, WatcherUnavailable, default_watcher_factory
+from notelink.tui.widgets import ConceptsPanel, IndexStatus, NoteRequested, NotesPane, NoteView, RelatedPanel
+from notelink.vault import scan
+
+
+@dataclass(frozen=True)
+class TuiConfig:
+    """What `notelink tui` was asked to open (flags map onto these fields)."""
+
+    vault: Path
+    """The folder of notes (`VAULT`, default: the current directory)."""
+    index_dir: Path | None = None
+    """Where the index lives (`--index-dir`); None: the vault's default index folder."""
+    watch: bool = True
+    """Watch the vault and refresh when notes change (`--no-watch` turns it off)."""
+    top: int = 12
+    """Related notes and concepts shown per note."""
+    train: TrainConfig = field(default_factory=TrainConfig)
+    """Training settings used when the app (re)builds the index."""
+    index: IndexConfig = field(default_factory=IndexConfig)
+
+    def resolved_index_dir(self) -> Path:
+        return self.index_dir if self.index_dir is not None else default_index_dir(self.vault)
+
+
+BROWSE_RENDER_DELAY = 0.12
+"""Seconds of pause in list browsing before the highlighted note's Markdown is rendered."""
+
+
+class IndexLoaded(Message):
+    """A worker opened an index (or found none: `index` is None)."""
+
+    def __init__(self, index: Index | None, note: str = "") -> None:
+        super().__init__()
+        self.index, self.note = index, note
+
+
+class IndexProgress(Message):
+    def __init__(self, event: Any) -> None:
+        super().__init__()
+        self.event = event
+
+
+class WatchMessage(Message):
+    """A WatchEvent from the watcher's thread."""
+
+    def __init__(self, event: Any) -> None:
+        super().__init__()
+        self.event = event
+
+
+class NotelinkApp(App[None]):
+    """Browse a vault's notes with their related notes and concepts."""
+
+    TITLE = "notelink"
+    CSS_PATH = "app.tcss"
+    AUTO_FOCUS = "#notes"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_filter", "Filter"),
+        Binding("left_square_bracket", "history_back", "Back"),
+        Binding("right_square_bracket", "history_forward", "Forward"),
+        Binding("e", "edit", "Edit"),
+        Binding("u", "toggle_unlinked", "Unlinked"),
+        Binding("r", "reindex", "Reindex"),
+        Binding("x", "cancel_index", "Cancel", show=False),
+        Binding("t", "toggle_dark", "Theme"),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+        Binding("escape", "focus_list", "List", show=False),
+    ]
+
+    def __init__(self, config: TuiConfig, watcher_factory: WatcherFactory | None = default_watcher_factory,
+                 ask_to_build: bool = True) -> None:
+        super().__init__()
+        self.config = config
+        self.vault = config.vault.resolve()
+        self.index_dir = config.resolved_index_dir()
+        self.watcher_factory = watcher_factory if config.watch else None
+        self.ask_to_build = ask_to_build
+        self.index: Index | None = None
+        self.cache: DetailsCache | None = None
+        self.current: str | None = None
+        self.history = History()
+        self.unlinked = False
+        self.watcher: Watcher | None = None
+        self.filter_query = ""
+
+    # -- layout ---------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            yield NotesPane(id="notes-pane")
+            yield NoteView(id="note-view")
+            with Vertical(id="side"):
+                yield RelatedPanel(id="related-panel")
+                yield ConceptsPanel(id="concepts-panel")
+        yield IndexStatus(id="index-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = str(self.vault)
+        self.query_one(IndexStatus).display = False
+        self.query_one(NoteView).show("notelink", "", "*Loading the index…*")
+        self.load_index()
+        self.start_watching()
+
+    # -- index lifecycle -------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="load")
+    def load_index(self, note: str = "") -> None:
+        """Opens the current generation off the UI thread."""
+        try:
+            index: Index | None = Index.open(self.index_dir)
+        except IndexMissing:
+            index = None
+        if not get_current_worker().is_cancelled:
+            self.post_message(IndexLoaded(index, note))
+
+    def on_index_loaded(self, message: IndexLoaded) -> None:
+        if message.index is None:
+            self._no_index()
+            return
+        old, self.index = self.index, message.index
+        self.cache = DetailsCache(message.index, self.config.top)
+        self.history.retain(set(message.index.by_path))
+        self.refresh_list()
+        target = self.current if self.current in message.index.by_path else self._first_note()
+        if target:
+            self.show_note(target, record=self.history.current is None)
+        else:
+            self.query_one(NoteView).show("No notes", "", "*The index has no notes.*")
+        if message.note:
+            self.notify(message.note)
+        if old is not None:
+            old.close()
+
+    def _first_note(self) -> str | None:
+        notes = filter_notes(self.index.notes, self.filter_query) if self.index else []
+        return notes[0].path if notes else None
+
+    def _no_index(self) -> None:
+        view = self.query_one(NoteView)
+        if not scan(self.vault, self.config.index.exclude):
+            view.show("Empty vault", str(self.vault),
+                      f"# No notes here yet\n\n`{self.vault}` has no Markdown notes (`*.md`).\n\n"
+                      "Add some notes, then press `r` to index them.")
+            return
+        view.show("No index yet", str(self.vault),
+                  "# This vault has no index yet\n\nPress `r` to build one: notelink reads your notes and "
+                  "learns their vocabulary (about a minute for 2,000 notes).")
+        if self.ask_to_build:
+            self.push_screen(ConfirmScreen(f"{self.vault.name} has no index yet. Build one now?",
+                                           "Build", "Not now"), self._build_answer)
+
+    def _build_answer(self, yes: bool | None) -> None:
+        if yes:
+            self.action_reindex()
+
+    @work(thread=True, exclusive=True, group="index")
+    def reindex(self, force: bool = False) -> None:
+        """Builds the index in this thread, posting progress; the new Index is swapped in when done."""
+        from notelink.cbow import Cancelled
+        from notelink.indexer import build_index
+
+        worker = get_current_worker()
+        try:
+            s = build_index(self.vault, self.index_dir, self.config.train, self.config.index,
+                            progress=lambda ev: self.post(IndexProgress(ev)),
+                            should_stop=lambda: worker.is_cancelled, force=force)
+        except Cancelled:
+            self.post_message(IndexProgress(None))
+            return
+        note = ("Index is up to date" if s.up_to_date else
+                f"Indexed {s.indexed:,} notes ({s.epochs} epochs, {s.words_per_second:,.0f} words/s)")
+        self.post_message(IndexLoaded(Index.open(self.index_dir), note))
+
+    def on_index_progress(self, message: IndexProgress) -> None:
+        status = self.query_one(IndexStatus)
+        if message.event is None:
+            status.finish()
+            self.notify("Indexing cancelled; the previous index is unchanged")
+        else:
+            status.show_event(message.event)
+
+    def on_worker_state_changed(self, event: Any) -> None:
+        """Hides the progress bar when an index worker ends, and reports its errors to the user."""
+        worker = event.worker
+        if worker.group != "index" or not worker.is_finished:
+            return
+        self.query_one(IndexStatus).finish()
+        if worker.error is not None:
+            self.notify(f"Indexing failed: {worker.error}", severity="error", timeout=10)
+
+    def post(self, message: Message) -> None:
+        """post_message for callbacks run in other threads (it is thread-safe)."""
+        self.post_message(message)
+
+    # -- watching --------------------------------------------------------------------------------
+    def start_watching(self) -> None:
+        if self.watcher_factory is None:
+            return
+        try:
+            self.watcher = self.watcher_factory(self.vault, self.index_dir,
+                                                lambda ev: self.post(WatchMessage(ev)))
+            self.watcher.start()
+        except WatcherUnavailable as exc:
+            self.watcher = None
+            self.sub_title = f"{self.vault} · not watching"
+            self.notify(str(exc), severity="warning", timeout=8)
+
+    def stop_watching(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop(timeout=5.0)
+            self.watcher = None
+
+    def on_watch_message(self, message: WatchMessage) -> None:
+        actions.watch_event(self, message.event)
+
+    async def on_unmount(self) -> None:
+        self.stop_watching()
+
+    # -- showing notes ---------------------------------------------------------------------------
+    def refresh_list(self) -> None:
+        if self.index is None:
+            return
+        notes = filter_notes(self.index.notes, self.filter_query)
+        self.query_one(NotesPane).show_notes(notes, len(self.index.notes), self.current)
+
+    def show_note(self, path: str, record: bool = True, browsing: bool = False) -> None:
+        """Shows a note and its panels; `record` adds it to the back/forward history."""
+        if self.index is None or self.cache is None or path not in self.index.by_path:
+            return
+        if record:
+            self.history.visit(path, replace=browsing and self._browsing)
+        self._browsing = browsing
+        self.current = path
+        self.update_panels()
+        self.query_one(NotesPane).highlight(path)
+        self._schedule_render(BROWSE_RENDER_DELAY if browsing else 0.0)
+
+    _browsing = False
+    _render_timer: Timer | None = None
+
+    def _schedule_render(self, delay: float) -> None:
+        """Renders the note's Markdown after the panels are painted; while the user moves through the
+        list, only once they pause (mounting a long Markdown document takes longer than a key repeat)."""
+        if self._render_timer is not None:
+            self._render_timer.stop()
+        if delay:
+            self._render_timer = self.set_timer(delay, self._render_current)
+        else:
+            self._render_timer = None
+            self.call_after_refresh(self._render_current)
+
+    def _render_current(self) -> None:
+        if self.current is not None and self.index is not None and self.current in self.index.by_path:
+            actions.render_note(self, self.current)
+
+    def update_panels(self) -> None:
+        assert self.cache is not None and self.current is not None
+        d = self.cache.details(self.current, self.unlinked)
+        empty = "no unlinked related notes" if self.unlinked else "no related notes yet"
+        self.query_one(RelatedPanel).show(d.related, self.unlinked, empty)
+        self.query_one(ConceptsPanel).show(d.concepts)
+
+    # -- messages from widgets -------------------------------------------------------------------
+    def on_note_requested(self, message: NoteRequested) -> None:
+        self.show_note(message.path, browsing=message.browsing)
+
+    def on_notes_pane_filter_changed(self, message: NotesPane.FilterChanged) -> None:
+        self.filter_query = message.query
+        self.refresh_list()
+
+    def on_related_panel_highlighted(self, message: RelatedPanel.Highlighted) -> None:
+        if self.cache is None or self.current is None:
+            return
+        hits = self.cache.details(self.current, self.unlinked).related
+        hit = next((h for h in hits if h.path == message.path), None)
+        if hit is not None:
+            self.query_one(RelatedPanel).set_reason(self.cache.reason(self.current, hit))
+
+    def on_concepts_panel_chosen(self, message: ConceptsPanel.Chosen) -> None:
+        if self.index is not None:
+            self.push_screen(ConceptScreen(self.index, message.word, self.config.top), self._concept_done)
+
+    def _concept_done(self, path: str | None) -> None:
+        if path:
+            self.show_note(path)
+
+    @on(Markdown.LinkClicked)
+    def _link_clicked(self, event: Markdown.LinkClicked) -> None:
+        target = href_target(event.href)
+        if target is None:
+            self.open_url(event.href)
+        elif self.index is not None:
+            try:
+                self.show_note(self.index.find_note(target).path)
+            except NotFound:
+                self.notify(f"No note named {target!r} in this vault", severity="warning")
+
+    # -- actions ---------------------------------------------------------------------------------
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_focus_list(self) -> None:
+        self.query_one("#notes").focus()
+
+    def action_history_back(self) -> None:
+        path = self.history.back()
+        if path:
+            self.show_note(path, record=False)
+
+    def action_history_forward(self) -> None:
+        path = self.history.forward()
+        if path:
+            self.show_note(path, record=False)
+
+    def action_toggle_unlinked(self) -> None:
+        self.unlinked = not self.unlinked
+        if self.current and self.cache:
+            self.update_panels()
+        self.notify("Related: only notes not linked yet" if self.unlinked else "Related: all notes")
+
+    def action_reindex(self) -> None:
+        self.query_one(IndexStatus).start("Indexing…")
+        self.reindex()
+
+    def action_cancel_index(self) -> None:
+        for worker in self.workers:
+            if worker.group == "index" and not worker.is_finished:
+                worker.cancel()
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_edit(self) -> None:
+        actions.edit_current(self)
+
+    def action_export(self) -> None:
+        default = str(Path.cwd() / f"{self.vault.name}-related.json")
+        self.push_screen(PathPrompt("Export related notes (JSON) to:", default), self._export_to)
+
+    def _export_to(self, path: str | None) -> None:
+        if path and self.index is not None:
+            self.export(Path(path).expanduser())
+
+    @work(thread=True, group="export")
+    def export(self, path: Path) -> None:
+        assert self.index is not None
+        actions.export_json(self.index, path, self.config.top)
+        self.call_from_thread(self.notify, f"Exported related notes to {path}")
+
+    def action_switch_vault(self) -> None:
+        self.push_screen(PathPrompt("Open vault (folder of notes):", str(self.vault)), self._switch_to)
+
+    def _switch_to(self, path: str | None) -> None:
+        if path:
+            actions.switch_vault(self, Path(path).expanduser())
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Reindex", "Retrain on the vault now and swap the new index in",
+                            self.action_reindex)
+        yield SystemCommand("Export", "Write every note's related notes as JSON", self.action_export)
+        yield SystemCommand("Show only unlinked", "Related notes: toggle showing only notes not linked yet",
+                            self.action_toggle_unlinked)
+        yield SystemCommand("Switch vault", "Open another folder of notes", self.action_switch_vault)
+        yield SystemCommand("Help", "Keys and what they do", self.action_help)

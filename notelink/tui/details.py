@@ -1,0 +1,68 @@
+"""What the side panels show for one note, computed from an Index and cached per note.
+
+Related notes and concepts are a few small matrix-vector products; the "because" reasons need the
+concepts of each related note, so they are computed on first use and cached too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
+
+from notelink.index import Index, NoteInfo, Related, Scored
+from notelink.tui.text import because
+
+REASON_CONCEPTS = 12
+"""How many of each note's concepts are compared to explain a related note."""
+
+
+@dataclass(frozen=True)
+class NoteDetails:
+    """The side panels' content for one note."""
+
+    note: NoteInfo
+    related: list[Related]
+    concepts: list[Scored]
+
+
+class DetailsCache:
+    """Per-note panel content and reasons for one Index; dropped whole when the index is swapped."""
+
+    def __init__(self, index: Index, top: int = 12) -> None:
+        self.index = index
+        self.top = top
+        self._details: dict[tuple[str, bool], NoteDetails] = {}
+        self._concepts: dict[str, list[str]] = {}
+        self._reasons: dict[tuple[str, str], str] = {}
+
+    def details(self, path: str, unlinked: bool = False) -> NoteDetails:
+        """Related notes and concepts of a note (cached)."""
+        key = (path, unlinked)
+        if key not in self._details:
+            note = self.index.by_path[path]
+            self._details[key] = NoteDetails(note, self.index.related(note, self.top, unlinked=unlinked),
+                                             self.index.concepts(note, self.top))
+        return self._details[key]
+
+    def concept_words(self, path: str) -> list[str]:
+        if path not in self._concepts:
+            hits = self.index.concepts(self.index.by_path[path], REASON_CONCEPTS)
+            self._concepts[path] = [h.word for h in hits]
+        return self._concepts[path]
+
+    def reason(self, path: str, hit: Related) -> str:
+        """Why `hit` is related to the note at `path`: its own `because` if the index gives one."""
+        given = getattr(hit, "because", None)
+        if given:
+            return given if str(given).startswith("because") else f"because: {given}"
+        key = (path, hit.path)
+        if key not in self._reasons:
+            sim = partial(_word_cosine, self.index)
+            self._reasons[key] = because(self.concept_words(path), self.concept_words(hit.path), sim)
+        return self._reasons[key]
+
+
+def _word_cosine(index: Index, a: str, b: str) -> float:
+    return float(np.dot(index.word_vecs[index.word_index[a]], index.word_vecs[index.word_index[b]]))

@@ -1,0 +1,149 @@
+"""Modal screens: help, a yes/no question, a path prompt, and the concept view."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Markdown, OptionList
+from textual.widgets.option_list import Option
+
+from notelink.index import Index, NotFound
+from notelink.tui.widgets import scored_prompt
+
+HELP = """\
+# notelink keys
+
+| key | what it does |
+|---|---|
+| `/` | filter notes by title, path or `#tag` (Enter: go to the list) |
+| `↑` `↓` `Enter` | move in a list; Enter opens the note or concept |
+| `Tab` / `Shift+Tab` | next / previous panel |
+| `[` / `]` | back / forward through opened notes |
+| `e` | edit the note in `$EDITOR`; it is re-indexed when you return |
+| `u` | related notes: show only notes not linked yet |
+| `r` | re-index the vault now (`x` cancels) |
+| `t` | light / dark theme |
+| `Ctrl+P` | command palette: reindex, export, unlinked only, switch vault |
+| `?` | this help |
+| `q` | quit |
+
+Click notes, related notes, concepts and `[[links]]` in the note with the mouse.
+Scores are cosine similarities of vectors learned from your own notes; `↔` marks notes already linked.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    """The keys, in a table."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark", "app.pop_screen", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="dialog"):
+            yield Markdown(HELP)
+            yield Label("Esc closes this help", classes="hint")
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A question with Yes and No buttons; returns the answer."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,n", "answer(False)", "No"),
+                                             Binding("y", "answer(True)", "Yes")]
+
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self.question, self.yes, self.no = question, yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(self.question, id="question")
+            with Horizontal(classes="buttons"):
+                yield Button(self.yes, variant="primary", id="yes")
+                yield Button(self.no, id="no")
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class PathPrompt(ModalScreen[str | None]):
+    """Asks for a path (a vault to open, a file to export to); Esc cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, question: str, value: str = "") -> None:
+        super().__init__()
+        self.question, self.value = question, value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(self.question)
+            yield Input(self.value, id="path")
+            yield Label("Enter accepts, Esc cancels", classes="hint")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConceptScreen(ModalScreen[str | None]):
+    """One concept: the words used most like it and the notes where it matters most.
+
+    Choosing a word shows that concept; choosing a note closes the view and returns its path."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
+
+    def __init__(self, index: Index, word: str, top: int = 12) -> None:
+        super().__init__()
+        self.index, self.word, self.top = index, word, top
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="concept"):
+            yield Label("", id="concept-title")
+            with Horizontal():
+                yield OptionList(id="similar-words")
+                yield OptionList(id="concept-notes")
+            yield Label("Enter on a word shows it, on a note opens it · Esc closes", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#similar-words").border_title = "Similar words"
+        self.query_one("#concept-notes").border_title = "Notes where it matters most"
+        self.show_word(self.word)
+
+    def show_word(self, word: str) -> None:
+        self.word = word
+        self.query_one("#concept-title", Label).update(f"Concept: {word}")
+        try:
+            words, notes = self.index.similar(word, self.top), self.index.notes_for_word(word, self.top)
+        except NotFound as exc:
+            words, notes = [], []
+            self.notify(str(exc), severity="warning")
+        self.query_one("#similar-words", OptionList).set_options(
+            Option(scored_prompt(w), id=w.word) for w in words)
+        self.query_one("#concept-notes", OptionList).set_options(
+            Option(f"{n.score:5.2f}  {n.title}", id=n.path) for n in notes)
+        self.query_one("#similar-words", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#similar-words")
+    def _word(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.show_word(event.option.id)
+
+    @on(OptionList.OptionSelected, "#concept-notes")
+    def _note(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

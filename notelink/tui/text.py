@@ -1,0 +1,114 @@
+"""Pure helpers for what the app shows: filtering and sorting notes, wikilinks as app links, score bars,
+and the "because" line of a related note. No textual here, so they are tested directly."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from urllib.parse import quote
+
+from notelink.index import NoteInfo
+
+NOTE_SCHEME = "notelink:"
+"""Links the app handles itself: `notelink:TARGET` opens the note TARGET resolves to."""
+
+MAX_SHOWN_CHARS = 60_000
+"""Longer notes are shown cut here (rendering Markdown is the slow part); the editor shows all."""
+
+_WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n|]+?)(?:\|([^\[\]\n]*))?\]\]")
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*$\r?\n?",
+                           re.MULTILINE | re.DOTALL)
+_FENCE = re.compile(r"^(?:```|~~~).*?(?:^(?:```|~~~)[ \t]*$|\Z)", re.MULTILINE | re.DOTALL)
+
+
+def sort_key(note: NoteInfo) -> tuple[str, str]:
+    """Notes sort by title, case- and accent-insensitively enough for people, then by path."""
+    return (note.title.casefold(), note.path.casefold())
+
+
+def _rank(note: NoteInfo, terms: list[str]) -> int | None:
+    """0 title starts with the query, 1 title has every term, 2 path/tags have them; None: no match."""
+    title = note.title.casefold()
+    haystack = " ".join([title, note.path.casefold(), *("#" + t.casefold() for t in note.tags)])
+    if not all(t in haystack for t in terms):
+        return None
+    if title.startswith(" ".join(terms)):
+        return 0
+    return 1 if all(t in title for t in terms) else 2
+
+
+def filter_notes(notes: Sequence[NoteInfo], query: str) -> list[NoteInfo]:
+    """Notes matching every word of `query` in title, path or tags (`#tag` too), best matches first."""
+    terms = query.casefold().split()
+    if not terms:
+        return sorted(notes, key=sort_key)
+    ranked = [(r, n) for n in notes if (r := _rank(n, terms)) is not None]
+    ranked.sort(key=lambda rn: (rn[0], *sort_key(rn[1])))
+    return [n for _, n in ranked]
+
+
+def note_href(target: str) -> str:
+    return NOTE_SCHEME + quote(target, safe="")
+
+
+def href_target(href: str) -> str | None:
+    """The note target of an app link, or None for ordinary links."""
+    return href[len(NOTE_SCHEME):] if href.startswith(NOTE_SCHEME) else None
+
+
+def _link_markdown(m: re.Match[str]) -> str:
+    embed, target, alias = m.group(1), m.group(2).strip(), (m.group(3) or "").strip()
+    note, _, heading = target.partition("#")
+    label = alias or (f"{note} › {heading}" if note and heading else note or heading)
+    label = label.replace("[", "(").replace("]", ")")
+    return f"{'↳ ' if embed else ''}[{label}]({note_href(note or target)})"
+
+
+def rewrite_wikilinks(text: str) -> str:
+    """`[[T#h|alias]]` and `![[T]]` become Markdown links to `notelink:T`; code blocks are left alone."""
+    out, last = [], 0
+    for fence in _FENCE.finditer(text):
+        out.append(_WIKILINK.sub(_link_markdown, text[last : fence.start()]))
+        out.append(fence.group(0))
+        last = fence.end()
+    out.append(_WIKILINK.sub(_link_markdown, text[last:]))
+    return "".join(out)
+
+
+def shown_markdown(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
+    """The Markdown to render: front matter left out (title and tags are shown around the note),
+    wikilinks rewritten, huge notes cut at a line with a note saying so."""
+    text = _FRONT_MATTER.sub("", text, count=1)
+    if len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        text = text[: cut if cut > 0 else limit] + (
+            f"\n\n---\n\n*Showing the first {limit:,} of {len(text):,} characters; "
+            "press `e` to open the whole note in your editor.*\n")
+    return rewrite_wikilinks(text)
+
+
+def score_bar(score: float, width: int = 8) -> str:
+    """A bar of eighth-blocks for a cosine score in [0, 1] (negative scores show empty)."""
+    eighths = round(max(0.0, min(1.0, score)) * width * 8)
+    full, part = divmod(eighths, 8)
+    bar = "█" * full + ("" if part == 0 else " ▏▎▍▌▋▊▉"[part])
+    return bar.ljust(width)
+
+
+def shared_concepts(mine: Sequence[str], theirs: Sequence[str], top: int = 4) -> list[str]:
+    """Concept words two notes share, in the order of `mine` (their strongest first)."""
+    other = set(theirs)
+    return [w for w in mine if w in other][:top]
+
+
+def because(mine: Sequence[str], theirs: Sequence[str],
+            similar: Callable[[str, str], float] | None = None) -> str:
+    """The reason line for a related note: shared top concepts, else the closest pair of concepts."""
+    shared = shared_concepts(mine, theirs)
+    if shared:
+        return "because: " + ", ".join(shared)
+    if similar is not None and mine and theirs:
+        pairs = sorted(((similar(a, b), a, b) for a in mine[:5] for b in theirs[:5]), reverse=True)
+        score, a, b = pairs[0]
+        return f"because: {a} ≈ {b} ({score:.2f})"
+    return "because: similar wording overall"

@@ -1,0 +1,292 @@
+"""Pilot tests for the terminal app: every interaction, on sample_notes indexed with a fast config."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import shutil
+import stat
+import subprocess
+import sys
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Input, Markdown, OptionList
+
+from notelink.indexer import IndexEvent, build_index
+from notelink.tui.app import NotelinkApp, TuiConfig
+from notelink.tui.screens import ConceptScreen, ConfirmScreen
+from notelink.tui.widgets import IndexStatus, NoteView, RelatedPanel
+from tests.conftest import FAST, SAMPLE, snapshot
+
+
+def sync(fn: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
+    """Runs an async test with asyncio (no pytest plugin needed)."""
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> None:
+        asyncio.run(fn(*args, **kwargs))
+    return run
+
+SIZE = (140, 40)
+
+
+@dataclass(frozen=True)
+class FakeEvent:
+    """Same fields as notelink.watcher.WatchEvent."""
+
+    kind: str
+    paths: tuple[str, ...] = ()
+    generation: int = 0
+    message: str = ""
+    progress: IndexEvent | None = None
+
+
+@dataclass
+class FakeWatcher:
+    vault: Path
+    index_dir: Path
+    on_event: Callable[[Any], None]
+    started: bool = False
+    stopped: bool = False
+    log: list[str] = field(default_factory=list)
+
+    def start(self) -> None:
+        self.started = True
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self.stopped = True
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A copy of sample_notes and its index (built once per module)."""
+    root = tmp_path_factory.mktemp("tui")
+    vault, index_dir = root / "vault", root / "index"
+    shutil.copytree(SAMPLE, vault)
+    build_index(vault, index_dir, FAST)
+    return vault, index_dir
+
+
+def make_app(vault: Path, index_dir: Path, watchers: list[FakeWatcher] | None = None,
+             **kw: Any) -> NotelinkApp:
+    def factory(v: Path, i: Path, on_event: Callable[[Any], None]) -> FakeWatcher:
+        w = FakeWatcher(v, i, on_event)
+        if watchers is not None:
+            watchers.append(w)
+        return w
+
+    cfg = TuiConfig(vault=vault, index_dir=index_dir, train=FAST, watch=watchers is not None)
+    return NotelinkApp(cfg, watcher_factory=factory, **kw)
+
+
+async def settle(pilot: Any, app: NotelinkApp) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def option_ids(app: NotelinkApp, selector: str) -> list[str]:
+    return [o.id or "" for o in app.screen.query_one(selector, OptionList).options]
+
+
+def test_starts_on_first_note_without_torch(indexed: tuple[Path, Path]) -> None:
+    vault, index_dir = indexed
+    code = f"""
+import asyncio, sys
+from pathlib import Path
+from notelink.tui.app import NotelinkApp, TuiConfig
+
+async def main():
+    app = NotelinkApp(TuiConfig(vault=Path({str(vault)!r}), index_dir=Path({str(index_dir)!r}), watch=False))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.current is not None and app.query_one("#related").option_count > 0
+        assert len(app.query_one("#notes").options) == 42
+    assert "torch" not in sys.modules, "torch was imported"
+    print("ok")
+
+asyncio.run(main())
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and "ok" in out.stdout, out.stdout + out.stderr
+
+
+@sync
+async def test_filter_by_title_and_tag(indexed: tuple[Path, Path]) -> None:
+    app = make_app(*indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("slash", *"sourdough")
+        await pilot.pause()
+        ids = option_ids(app, "#notes")
+        assert ids[0] == "cooking/Sourdough starter.md"
+        assert "Notes" in str(app.query_one("#notes-pane").border_title)
+        assert "/42" in str(app.query_one("#notes-pane").border_title)
+        app.query_one("#filter", Input).value = "zzzz-nothing"
+        await pilot.pause()
+        assert option_ids(app, "#notes") == []
+
+
+@sync
+async def test_select_note_shows_it_and_its_panels(indexed: tuple[Path, Path]) -> None:
+    app = make_app(*indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("slash", *"kimchi", "enter", "enter")
+        await pilot.pause()
+        assert app.current == "cooking/Kimchi.md"
+        assert app.query_one(NoteView).border_title == "Kimchi"
+        assert "cooking/Kimchi.md" not in option_ids(app, "#related")
+
+
+@sync
+async def test_follow_related_with_reason_and_history(indexed: tuple[Path, Path]) -> None:
+    app = make_app(*indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("slash", *"kimchi", "enter", "enter")
+        app.query_one("#related", OptionList).focus()
+        await pilot.press("down")
+        await pilot.pause()
+        reason = str(app.query_one("#because").render())
+        assert reason.startswith("because:")
+        target = app.query_one("#related", OptionList).highlighted_option
+        assert target is not None
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.current == target.id
+        await pilot.press("left_square_bracket")
+        assert app.current == "cooking/Kimchi.md"
+        await pilot.press("right_square_bracket")
+        assert app.current == target.id
+
+
+@sync
+async def test_wikilink_click_follows_link(indexed: tuple[Path, Path]) -> None:
+    app = make_app(*indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        md = app.query_one(Markdown)
+        md.post_message(Markdown.LinkClicked(md, "notelink:Fermentation"))
+        await pilot.pause()
+        assert app.current == "cooking/Fermentation.md"
+
+
+@sync
+async def test_concept_view_opens_a_note(indexed: tuple[Path, Path]) -> None:
+    app = make_app(*indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        app.query_one("#concepts", OptionList).focus()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ConceptScreen)
+        assert option_ids(app, "#similar-words")
+        notes = option_ids(app, "#concept-notes")
+        assert notes
+        screen.query_one("#concept-notes", OptionList).focus()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConceptScreen)
+        assert app.current == notes[0] or app.current in notes
+
+
+@sync
+async def test_editor_round_trip_reindexes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    vault, index_dir = tmp_path / "vault", tmp_path / "index"
+    shutil.copytree(SAMPLE, vault)
+    build_index(vault, index_dir, FAST)
+    editor = tmp_path / "fake-editor"
+    editor.write_text("#!/bin/sh\nprintf '\\nExtra line about basil pesto.\\n' >> \"$1\"\n")
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("EDITOR", str(editor))
+    monkeypatch.delenv("VISUAL", raising=False)
+    app = make_app(vault, index_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        path = app.current
+        assert path is not None
+        old_gen = app.index.gen if app.index else None
+        await pilot.press("e")
+        await settle(pilot, app)
+        await pilot.pause()
+        assert "basil pesto" in (vault / path).read_text(encoding="utf-8")
+        assert app.index is not None and app.index.gen != old_gen
+
+
+@sync
+async def test_no_index_offers_to_build_with_progress(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    shutil.copytree(SAMPLE, vault)
+    before = snapshot(vault)
+    app = make_app(vault, tmp_path / "index")
+    events: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        assert isinstance(app.screen, ConfirmScreen)
+        status = app.query_one(IndexStatus)
+        original = status.show_event
+        status.show_event = lambda ev: (events.append(ev.stage), original(ev))[-1]  # type: ignore[method-assign]
+        await pilot.press("y")
+        await settle(pilot, app)
+        await pilot.pause()
+        assert app.index is not None and len(app.index.notes) == 42
+        assert "train" in events and "parse" in events
+        assert not status.display
+    assert snapshot(vault) == before
+
+
+@sync
+async def test_live_refresh_from_watcher(indexed: tuple[Path, Path], tmp_path: Path) -> None:
+    vault, index_dir = indexed
+    watchers: list[FakeWatcher] = []
+    app = make_app(vault, index_dir, watchers)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        (w,) = watchers
+        assert w.started
+        current = app.current
+        assert current is not None
+        original = (vault / current).read_text(encoding="utf-8")
+        try:
+            (vault / current).write_text(original + "\n\nLIVE-REFRESH-MARKER\n", encoding="utf-8")
+            w.on_event(FakeEvent("changed", (current,)))
+            await pilot.pause()
+            await pilot.pause(0.2)
+            assert "LIVE-REFRESH-MARKER" in _markdown_source(app)
+            w.on_event(FakeEvent("indexing"))
+            w.on_event(FakeEvent("progress", progress=IndexEvent("train", 5, 10, 1, 2, 1000.0)))
+            await pilot.pause()
+            assert app.query_one(IndexStatus).display
+            w.on_event(FakeEvent("indexed", generation=1))
+            await settle(pilot, app)
+            assert not app.query_one(IndexStatus).display
+        finally:
+            (vault / current).write_text(original, encoding="utf-8")
+    assert w.stopped
+
+
+def _markdown_source(app: NotelinkApp) -> str:
+    return str(app.query_one(Markdown).source)
+
+
+@sync
+async def test_unlinked_toggle_and_help(indexed: tuple[Path, Path]) -> None:
+    app = make_app(*indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        app.query_one("#notes", OptionList).focus()
+        await pilot.press("u")
+        assert app.unlinked
+        assert "unlinked" in str(app.query_one(RelatedPanel).border_title)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert "HelpScreen" in type(app.screen).__name__
+        await pilot.press("escape")
+        await pilot.press("t")
+        assert app.theme == "textual-light"

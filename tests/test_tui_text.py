@@ -1,0 +1,66 @@
+"""Known-answer tests for the TUI's pure helpers: filtering, wikilinks, bars, reasons, history."""
+
+from __future__ import annotations
+
+from notelink.index import NoteInfo
+from notelink.tui.history import History
+from notelink.tui.text import because, filter_notes, href_target, score_bar, shown_markdown
+
+
+def _note(i: int, path: str, title: str, tags: list[str] | None = None) -> NoteInfo:
+    return NoteInfo(i, path, title, [], tags or [])
+
+
+NOTES = [_note(0, "b/Zebra.md", "Zebra", ["animal"]), _note(1, "a/apple pie.md", "Apple pie", ["recipe"]),
+         _note(2, "a/音階.md", "音階"), _note(3, "x/Pie charts.md", "Pie charts")]
+
+
+def test_filter_sorts_by_title_and_ranks_prefix_first() -> None:
+    assert [n.title for n in filter_notes(NOTES, "")] == ["Apple pie", "Pie charts", "Zebra", "音階"]
+    assert [n.title for n in filter_notes(NOTES, "pie")] == ["Pie charts", "Apple pie"]
+    assert [n.title for n in filter_notes(NOTES, "#recipe")] == ["Apple pie"]
+    assert [n.title for n in filter_notes(NOTES, "b/")] == ["Zebra"]
+    assert [n.title for n in filter_notes(NOTES, "音")] == ["音階"]
+
+
+def test_wikilinks_become_app_links_outside_code() -> None:
+    text = "See [[Note A]], [[B#Part|the b]] and ![[img]].\n```\n[[kept]]\n```\n"
+    out = shown_markdown(text)
+    assert "[Note A](notelink:Note%20A)" in out
+    assert "[the b](notelink:B)" in out
+    assert "↳ [img](notelink:img)" in out
+    assert "[[kept]]" in out
+    assert href_target("notelink:Note A") == "Note A"
+    assert href_target("https://x.org") is None
+
+
+def test_front_matter_is_not_shown() -> None:
+    assert shown_markdown("---\ntitle: X\ntags: [a]\n---\n# X\nbody\n") == "# X\nbody\n"
+    assert shown_markdown("no front matter\n---\n") == "no front matter\n---\n"
+
+
+def test_huge_notes_are_cut_with_a_note() -> None:
+    out = shown_markdown("line\n" * 50_000, limit=1000)
+    assert len(out) < 1500 and "Showing the first 1,000" in out
+
+
+def test_score_bar_and_because() -> None:
+    assert score_bar(1.0, 4) == "████"
+    assert score_bar(-0.3, 4) == "    "
+    assert because(["dough", "yeast", "salt"], ["salt", "dough"]) == "because: dough, salt"
+    assert because(["a"], ["b"], lambda x, y: 0.5) == "because: a ≈ b (0.50)"
+
+
+def test_history_back_forward_and_browsing() -> None:
+    h = History()
+    for p in ("a", "b", "c"):
+        h.visit(p)
+    assert h.back() == "b" and h.back() == "a" and h.back() is None
+    assert h.forward() == "b"
+    h.visit("d")
+    assert h.forward() is None and h.back() == "b"
+    h.visit("e")
+    h.visit("f", replace=True)
+    assert h.current == "f" and h.back() == "b"
+    h.retain({"a", "f"})
+    assert h.current == "f"
