@@ -20,10 +20,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from notelink.config import NoteVectorConfig, TrainConfig
+import numpy as np
+
+from notelink.config import IndexConfig, NoteVectorConfig, TrainConfig
 from notelink.export import export_json
 from notelink.index import Index
-from notelink.indexer import build_index
+from notelink.indexer import build_index, clean_tokens, load_records, vectorize
+from notelink.store import current_generation, load_array
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = next((p for p in (ROOT.parent / "shared", Path("/work/shared")) if p.exists()),
@@ -49,16 +52,31 @@ def _linkeval():  # type: ignore[no-untyped-def]
     return mod
 
 
-def _score(le, ev: Path, index_dir: Path) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-    index = Index.open(index_dir)
-    pred = ev / "pred.json"
-    pred.write_text(json.dumps(export_json(index, top=10, concepts=0)), encoding="utf-8")
-    index.close()
+def _score(le, ev: Path, pred: dict) -> tuple[float, float]:  # type: ignore[no-untyped-def,type-arg]
+    path = ev / "pred.json"
+    path.write_text(json.dumps(pred), encoding="utf-8")
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        le.score(ev, pred)
+        le.score(ev, path)
     fields = out.getvalue().split()
     return float(fields[1]), float(fields[3])
+
+
+def _predictions(index_dir: Path, vcfg: NoteVectorConfig) -> dict:  # type: ignore[type-arg]
+    """Related notes from the trained index, with note vectors rebuilt under `vcfg` (same word vectors)."""
+    gen = current_generation(index_dir)
+    assert gen is not None
+    records, _ = load_records(gen)
+    index = Index.open(index_dir)
+    ordered = [records[n.path] for n in index.notes]
+    tokens = clean_tokens(ordered, vcfg.boilerplate_share)
+    docs = [np.array([index.word_index[t] for t in doc if t in index.word_index], dtype=np.int64)
+            for doc in tokens]
+    syn1neg = np.asarray(load_array(gen, "syn1neg"))
+    index.note_vecs, index.layout = vectorize(ordered, tokens, docs, syn1neg, IndexConfig(), vcfg)
+    pred = export_json(index, top=10, concepts=0)
+    index.close()
+    return pred
 
 
 def _gensim_seconds(index_dir: Path, cfg: TrainConfig, epochs: int) -> float | None:
@@ -81,18 +99,19 @@ def run_condition(le, vault: Path, hide: bool, seeds: list[int],  # type: ignore
     ev = work / ("hide" if hide else "text")
     with contextlib.redirect_stdout(io.StringIO()):
         le.prepare(vault, ev, keep_text=not hide)
+    results: dict[str, list[tuple[float, float]]] = {name: [] for name in ablations}
+    secs = []
+    for seed in seeds:
+        ix = work / f"ix-{int(hide)}-{seed}"
+        t0 = time.perf_counter()
+        build_index(ev / "notes", ix, TrainConfig(seed=seed, threads=2), force=True)
+        secs.append(time.perf_counter() - t0)
+        for name, vcfg in ablations.items():
+            results[name].append(_score(le, ev, _predictions(ix, vcfg)))
     rows = []
-    for name, vcfg in ablations.items():
-        recalls, mrrs, secs = [], [], []
-        for seed in seeds:
-            ix = work / f"ix-{int(hide)}-{seed}"
-            t0 = time.perf_counter()
-            build_index(ev / "notes", ix, TrainConfig(seed=seed, threads=2), vector_cfg=vcfg, force=True)
-            secs.append(time.perf_counter() - t0)
-            r, m = _score(le, ev, ix)
-            recalls.append(r)
-            mrrs.append(m)
-        rows.append((name, statistics.mean(recalls), statistics.mean(mrrs), statistics.mean(secs)))
+    for name, got in results.items():
+        rows.append((name, statistics.mean(r for r, _ in got), statistics.mean(m for _, m in got),
+                     statistics.mean(secs)))
     return rows
 
 
@@ -116,9 +135,7 @@ def main() -> None:
             if not hide:
                 for name, (r, m) in BASELINES.items():
                     print(f"| {name} | {r:.3f} | {m:.3f} | |")
-                ix = work / f"ix-0-{args.seeds[0]}"
-                build_index(work / "text" / "notes", ix, TrainConfig(seed=args.seeds[0], threads=2),
-                            force=True)
+                ix = work / f"ix-0-{args.seeds[0]}"  # the defaults' index of the first seed
                 meta = Index.open(ix).meta
                 g = _gensim_seconds(ix, TrainConfig(), meta["model"]["epochs"])
                 s = meta["summary"]

@@ -77,8 +77,9 @@ class NoteVectorConfig:
     """Weight of the title part (the note's own title, and titles/aliases of notes it mentions)."""
     w_cbow: float = 0.3
     """Weight of the dense part (TF-IDF-weighted mean of CBOW vectors)."""
-    boilerplate_share: float = 0.01
-    """A paragraph repeated verbatim in this share of notes (and at least 3) is boilerplate: ignored."""
+    boilerplate_share: float = 0.05
+    """A paragraph repeated verbatim in this share of notes (and at least 3) is boilerplate: ignored.
+    (0.01 measured 0.793 recall@10, 0.05 measured 0.812 on the dev vault: real notes repeat some prose.)"""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
