@@ -98,7 +98,7 @@ class _Chunk:
     centre: torch.Tensor  # [n] centre word ids
     centre_w: torch.Tensor  # [n] duplicate-update scale of each centre's output row
     neg: torch.Tensor  # [n_groups, K] negatives shared by each group of G consecutive centres
-    neg_w: torch.Tensor  # [n_groups * G, K] scale: 0 for a negative equal to the centre, dup caps
+    neg_w: torch.Tensor  # [n_groups * G, K] minus the scale: 0 for a negative equal to the centre
 
 
 class _Trainer:
@@ -142,15 +142,15 @@ class _Trainer:
                 (np.minimum(1.0, cap / np.maximum(n_out, 1e-9))).astype(np.float32))
 
     def chunk_ranges(self) -> list[tuple[int, int]]:
-        """[start, end) token ranges of about `cfg.chunk` words, cut at note boundaries when possible."""
-        N, size = int(self.ids.shape[0]), max(self.cfg.chunk, 1)
-        starts = np.flatnonzero(np.diff(self.docs)) + 1  # [notes-1] first token of each later note
+        """[start, end) token ranges of about `cfg.chunk` words, cut at a note boundary when the range
+        holds one (looked up per chunk, so no corpus-sized temporaries)."""
+        N, size, docs = int(self.ids.shape[0]), max(self.cfg.chunk, 1), self.docs
         out, a = [], 0
         while a < N:
             b = min(N, a + size)
             if b < N:
-                i = int(np.searchsorted(starts, b, side="right")) - 1
-                b = int(starts[i]) if i >= 0 and starts[i] > a else b
+                new_note = np.flatnonzero(docs[a + 1:b + 1] != docs[a:b])  # a note starts at a + 1 + j
+                b = a + 1 + int(new_note[-1]) if new_note.size else b
             out.append((a, b))
             a = b
         return out
@@ -206,7 +206,7 @@ class _Trainer:
         centre = torch.full((n_groups * G,), -1, dtype=ids.dtype, device=dev)
         centre[: ids.shape[0]] = ids  # [n_groups * G], padded with -1
         mine = neg.repeat_interleave(G, 0)  # [n_groups * G, K] each centre's negatives
-        return neg, self.scale_out[mine] * (mine != centre[:, None])
+        return neg, self.scale_out[mine].neg_().mul_(mine != centre[:, None])  # label 0 - sigmoid: -w
 
     def step(self, c: _Chunk, i: int, lr: float) -> None:
         """One closed-form CBOW update for batch i of chunk c; groups of G centres share negatives."""
@@ -217,19 +217,20 @@ class _Trainer:
         h = torch.nn.functional.embedding_bag(ctx, self.syn0, c.offsets[s:e], mode="mean")  # [B, D]
         centre = c.centre[s:e]  # [B]
         u_c = self.syn1neg.index_select(0, centre)  # [B, D]
-        g_c = torch.sigmoid((u_c * h).sum(1)).neg_().add_(1.0).mul_(c.centre_w[s:e]).mul_(lr)  # [B]
+        g_c = torch.sigmoid((u_c * h).sum(1).neg_()).mul_(c.centre_w[s:e])  # [B] (1 - sigmoid(f_c)) * w
         s_g, e_g = s // G, -(-e // G)
         neg = c.neg[s_g:e_g].reshape(-1)  # [B/G * K]
         if e - s < (e_g - s_g) * G:  # a last, partial group: pad with zero contexts (no update)
             h = torch.cat([h, h.new_zeros((e_g - s_g) * G - (e - s), D)])
         H = h.view(-1, G, D)  # [B/G, G, D]
         U = self.syn1neg.index_select(0, neg).view(-1, K, D)  # [B/G, K, D]
-        g_n = torch.sigmoid(torch.bmm(H, U.transpose(1, 2))).neg_()  # [B/G, G, K]
-        g_n.mul_(c.neg_w[s_g * G:e_g * G].view(-1, G, K)).mul_(lr)
-        neu1e = torch.bmm(g_n, U).view(-1, D)[: e - s].addcmul_(g_c[:, None], u_c)  # [B, D]
-        self.syn1neg.index_add_(0, centre, h[: e - s] * g_c[:, None])
-        self.syn1neg.index_add_(0, neg, torch.bmm(g_n.transpose(1, 2), H).view(-1, D))
-        self.syn0.index_add_(0, ctx, neu1e.index_select(0, c.owner[a:b]).mul_(c.ctx_w[a:b, None]))
+        g_n = torch.sigmoid(torch.bmm(H, U.transpose(1, 2)))  # [B/G, G, K] sigmoid(f_k)
+        g_n.mul_(c.neg_w[s_g * G:e_g * G].view(-1, G, K))  # (0 - sigmoid(f_k)) * w
+        neu1e = torch.bmm(g_n, U).view(-1, D)[: e - s].addcmul_(g_c[:, None], u_c)  # [B, D] (/ lr)
+        # the learning rate enters as index_add_'s alpha: g above is (label - sigmoid(f)) * w
+        self.syn1neg.index_add_(0, centre, h[: e - s] * g_c[:, None], alpha=lr)
+        self.syn1neg.index_add_(0, neg, torch.bmm(g_n.transpose(1, 2), H).view(-1, D), alpha=lr)
+        self.syn0.index_add_(0, ctx, neu1e.index_select(0, c.owner[a:b]).mul_(c.ctx_w[a:b, None]), alpha=lr)
 
     def batches(self, c: _Chunk) -> int:
         return len(c.bounds) - 1
