@@ -15,6 +15,9 @@ How it is made fast (see benchmarks/RESULTS-speed.md for the measurements):
   widths, negatives) and every index (flat context lists, batch-local offsets) is computed in bulk, so a
   batch step is a dozen torch ops on slices: no per-batch random numbers, no host syncs.
 - h is an `embedding_bag(mode="mean")` over the flat context list, so the [B, 2W, D] gather never exists.
+- G consecutive centre words (`neg_share`) share one draw of K negatives, so the output layer is a batch
+  of small matrix products [G, D] x [D, K] and only B/G * K negative rows are gathered and updated
+  (as in Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory"). G = 1 is word2vec.c.
 - A batch of B centre words is updated at once, Hogwild-style: overlapping rows accumulate (index_add_).
   Summed updates of one word computed from the same stale vectors diverge when a word repeats often in a
   batch, so each row's update is scaled by min(1, cap / n_w), n_w the word's expected count in the batch.
@@ -144,7 +147,7 @@ class _Trainer:
     def chunk_ranges(self) -> list[tuple[int, int]]:
         """[start, end) token ranges of about `cfg.chunk` words, cut at a note boundary when the range
         holds one (looked up per chunk, so no corpus-sized temporaries)."""
-        N, size, docs = int(self.ids.shape[0]), max(self.cfg.chunk, 1), self.docs
+        N, size, docs = int(self.ids.shape[0]), max(self.cfg.chunk_for(self.device.type), 1), self.docs
         out, a = [], 0
         while a < N:
             b = min(N, a + size)

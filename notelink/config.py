@@ -64,6 +64,10 @@ class TrainConfig:
         most = self.cuda_batch if device == "cuda" else self.batch
         return int(min(most, max(16, vocab_size // 4)))
 
+    def chunk_for(self, device: str = "cpu") -> int:
+        """Corpus words prepared at once: a GPU gets at least 64 of its batches per chunk."""
+        return max(self.chunk, 64 * self.cuda_batch) if device == "cuda" else self.chunk
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
