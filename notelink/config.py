@@ -34,7 +34,17 @@ class TrainConfig:
     min_lr: float = 1e-4
     """Learning-rate floor reached at the end of training."""
     batch: int = 1024
-    """Most centre words updated together in one closed-form step (see `batch_for`)."""
+    """Most centre words updated together in one closed-form step on the CPU (see `batch_for`)."""
+    cuda_batch: int = 65536
+    """Most centre words per step on a GPU, where big batches keep the device busy."""
+    neg_share: int = 8
+    """Consecutive centre words that share one draw of `negative` negatives; 1 draws per word as
+    word2vec.c does. Sharing turns the output-layer work into small matrix products."""
+    dup_cap: float = 4.0
+    """A word's summed updates in one batch count as at most this many: each of its n expected
+    occurrences is scaled by min(1, dup_cap / n) (keeps frequent words stable in big batches)."""
+    chunk: int = 262144
+    """Corpus words prepared at once (subsampling, windows, negatives drawn in bulk); bounds memory."""
     seed: int = 1
     """Random seed; training is deterministic for a given seed on the CPU (`--seed`)."""
     threads: int = 0
@@ -48,10 +58,15 @@ class TrainConfig:
             return self.epochs
         return int(min(40, max(5, math.ceil(3_000_000 / max(tokens, 1)))))
 
-    def batch_for(self, vocab_size: int) -> int:
+    def batch_for(self, vocab_size: int, device: str = "cpu") -> int:
         """Batch size for a vocabulary: a batch should rarely hold one word many times, since updates
         computed from the same starting point are summed; so small vocabularies get small batches."""
-        return int(min(self.batch, max(16, vocab_size // 4)))
+        most = self.cuda_batch if device == "cuda" else self.batch
+        return int(min(most, max(16, vocab_size // 4)))
+
+    def chunk_for(self, device: str = "cpu") -> int:
+        """Corpus words prepared at once: a GPU gets at least 64 of its batches per chunk."""
+        return max(self.chunk, 64 * self.cuda_batch) if device == "cuda" else self.chunk
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -99,3 +99,51 @@ def test_training_can_continue_from_given_vectors() -> None:
     frozen = TrainConfig(**{**CFG.to_dict(), "epochs": 1, "lr": 1e-12, "min_lr": 1e-12})
     again = cbow.train(ids, owner, vocab, frozen, init=(first.syn0, first.syn1neg))
     assert np.allclose(again.syn0, first.syn0, atol=1e-6)
+
+
+def test_windows_stay_inside_a_note_and_chunks_cover_the_corpus() -> None:
+    ids, owner, vocab = _corpus()
+    cfg = TrainConfig(**{**CFG.to_dict(), "chunk": 500})
+    tr = cbow._Trainer(ids, owner, vocab, cfg, "cpu")
+    ranges = tr.chunk_ranges()
+    assert ranges[0][0] == 0 and ranges[-1][1] == ids.size and len(ranges) > 1
+    assert all(b == c for (_, b), (c, _) in itertools.pairwise(ranges))
+    a, b = ranges[1]
+    assert owner[a] != owner[a - 1]  # cut at a note boundary
+    c = tr.make_chunk(a, b, seed=1)  # sample=0: every token is kept, so positions are corpus positions
+    assert c.n == b - a
+    ctx = c.ctx.numpy()
+    first = c.offsets.numpy() + np.array(c.bounds)[np.arange(c.n) // tr.batch]  # [n] global first slot
+    last = np.append(first[1:], c.bounds[-1])
+    for i in range(c.n):
+        around = slice(max(a, a + i - CFG.window), a + i + CFG.window + 1)
+        same_note = ids[around][owner[around] == owner[a + i]]
+        assert set(ctx[first[i]:last[i]].tolist()) <= set(same_note.tolist())
+        assert 0 <= last[i] - first[i] <= min(2 * CFG.window, same_note.size - 1)
+
+
+def test_hogwild_threads_learn_groups() -> None:
+    ids, owner, vocab = _corpus()
+    wv = cbow.train(ids, owner, vocab, TrainConfig(**{**CFG.to_dict(), "threads": 2, "chunk": 600}))
+    m = unit_rows(wv.syn0)
+    sims = m @ m[vocab.index["lion"]]
+    sims[vocab.index["lion"]] = -1
+    assert vocab.words[int(np.argmax(sims))] in GROUPS[1]
+
+
+@pytest.mark.skipif(not __import__("torch").cuda.is_available(), reason="needs a CUDA GPU")
+def test_cuda_inner_loop_never_waits_for_the_host() -> None:
+    import torch
+
+    ids, owner, vocab = _corpus()
+    tr = cbow._Trainer(ids, owner, vocab, TrainConfig(**{**CFG.to_dict(), "device": "cuda"}), "cuda")
+    a, b = tr.chunk_ranges()[0]
+    c = tr.make_chunk(a, b, seed=1)
+    assert c.ctx.is_cuda and c.neg.is_cuda  # random numbers and layouts are made on the device
+    torch.cuda.set_sync_debug_mode("error")  # any host sync in a step raises
+    try:
+        for i in range(tr.batches(c)):
+            tr.step(c, i, 0.025)
+    finally:
+        torch.cuda.set_sync_debug_mode(0)
+    assert torch.isfinite(tr.syn0).all()

@@ -1,0 +1,142 @@
+"""Training throughput and word-vector quality: notelink's CBOW vs gensim's Word2Vec(sg=0), in one run.
+
+Both train on the same corpus (one document per line, whitespace tokens) with the same settings, and both
+are evaluated by the same gensim functions on gensim's shipped test data (WS353, SimLex-999 Spearman;
+Google analogies restricted to the 30k most frequent words).
+
+words/s = corpus tokens after min_count x epochs / training seconds (vocabulary building not included),
+the same definition for both.
+
+    .venv/bin/python benchmarks/train_throughput.py [--corpus FILE] [--repeat N] [--only notelink|gensim]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from notelink import cbow
+from notelink.config import TrainConfig
+from notelink.vocab import Vocab
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+if not SHARED.exists():
+    SHARED = Path("/work/shared")
+CORPUS = SHARED / "corpora" / "bench-dev.txt"
+SETTINGS = {"dim": 100, "window": 5, "negative": 5, "sample": 1e-3, "min_count": 5, "epochs": 5,
+            "threads": 2}
+
+
+@dataclass
+class Result:
+    name: str
+    seconds: float
+    words_per_second: float
+    scores: dict[str, float] = field(default_factory=dict)
+
+
+def read_corpus(path: Path) -> list[list[str]]:
+    """One document per non-empty line."""
+    with path.open(encoding="utf-8") as f:
+        return [line.split() for line in f if line.strip()]
+
+
+def evaluate(words: list[str], vectors: np.ndarray) -> dict[str, float]:
+    """WS353 / SimLex-999 Spearman and Google-analogy accuracy, the same gensim code for both systems."""
+    from gensim.models import KeyedVectors
+    from gensim.test.utils import datapath
+
+    kv = KeyedVectors(vectors.shape[1])
+    kv.add_vectors(words, vectors.astype(np.float32))
+    ws = kv.evaluate_word_pairs(datapath("wordsim353.tsv"))[1].statistic
+    sl = kv.evaluate_word_pairs(datapath("simlex999.txt"))[1].statistic
+    analogy = kv.evaluate_word_analogies(datapath("questions-words.txt"), restrict_vocab=30000)[0]
+    return {"ws353": float(ws), "simlex": float(sl), "analogy": float(analogy)}
+
+
+def run_notelink(docs: list[list[str]], seed: int, extra: dict[str, Any]) -> Result:
+    vocab = Vocab.build(docs, SETTINGS["min_count"])
+    encoded = [vocab.encode(d) for d in docs]
+    ids = np.concatenate(encoded)
+    owner = np.repeat(np.arange(len(encoded), dtype=np.int64), [e.size for e in encoded])
+    cfg = TrainConfig(**{**SETTINGS, "seed": seed, "device": "cpu", **extra})
+    wv = cbow.train(ids, owner, vocab, cfg)
+    wps = ids.size * cfg.epochs / wv.seconds
+    return Result("notelink", wv.seconds, wps, evaluate(vocab.words, wv.syn0))
+
+
+def run_gensim(docs: list[list[str]], seed: int) -> Result:
+    from gensim.models import Word2Vec
+
+    s = SETTINGS
+    model = Word2Vec(vector_size=s["dim"], window=s["window"], negative=s["negative"], sample=s["sample"],
+                     min_count=s["min_count"], workers=s["threads"], sg=0, seed=seed)
+    model.build_vocab(docs)
+    t0 = time.perf_counter()
+    model.train(docs, total_examples=model.corpus_count, epochs=s["epochs"])
+    seconds = time.perf_counter() - t0
+    tokens = sum(model.wv.get_vecattr(w, "count") for w in model.wv.index_to_key)
+    scores = evaluate(list(model.wv.index_to_key), model.wv.vectors)
+    return Result("gensim", seconds, tokens * s["epochs"] / seconds, scores)
+
+
+def parse_args() -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--corpus", type=Path, default=CORPUS)
+    p.add_argument("--repeat", type=int, default=1, help="runs of each system (seeds 1..N)")
+    p.add_argument("--only", choices=["notelink", "gensim"], help="run one system only")
+    p.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                   help="extra notelink TrainConfig field, e.g. --set batch=4096 (for experiments)")
+    p.add_argument("--json", action="store_true", help="print one JSON object per run as well")
+    return p.parse_args()
+
+
+def extra_config(pairs: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        key, _, value = pair.partition("=")
+        kind = type(getattr(TrainConfig(), key))
+        out[key] = kind(float(value)) if kind is int else kind(value)
+    return out
+
+
+def show(r: Result) -> None:
+    s = r.scores
+    print(f"{r.name:9s} {r.seconds:7.2f} s  {r.words_per_second / 1e6:6.3f} M words/s  "
+          f"WS353 {s['ws353']:.3f}  SimLex {s['simlex']:.3f}  analogy {s['analogy']:.3f}", flush=True)
+
+
+def main() -> int:
+    args = parse_args()
+    if not args.corpus.exists():
+        print(f"corpus not found: {args.corpus}", file=sys.stderr)
+        return 2
+    docs = read_corpus(args.corpus)
+    extra = extra_config(args.set)
+    print(f"corpus {args.corpus} ({len(docs):,} lines), settings {SETTINGS}, notelink extra {extra}")
+    for seed in range(1, args.repeat + 1):
+        results = []
+        if args.only != "notelink":
+            results.append(run_gensim(docs, seed))
+            show(results[-1])
+        if args.only != "gensim":
+            results.append(run_notelink(docs, seed, extra))
+            show(results[-1])
+        if len(results) == 2:
+            g, n = results
+            print(f"seed {seed}: notelink / gensim words/s = {n.words_per_second / g.words_per_second:.2f}x  "
+                  + "  ".join(f"d{k} {n.scores[k] - g.scores[k]:+.3f}" for k in g.scores), flush=True)
+        if args.json:
+            print(json.dumps({"seed": seed, "results": [r.__dict__ for r in results]}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
