@@ -287,6 +287,7 @@ class VaultWatcher:
                 return
             if not started:
                 started = True
+                log.info("indexing %s", _describe_paths(paths) if paths else "(reconcile)")
                 self._emit(WatchEvent("indexing", paths))
             self._emit(WatchEvent("progress", paths, progress=ev))
         return on_progress
