@@ -84,7 +84,7 @@ class IncrementalConfig:
     lr: float = 0.025
     """Starting learning rate of an update, decayed linearly to `TrainConfig.min_lr` (half the full
     default: the vectors are already trained)."""
-    replay_tokens: int = 20_000
+    replay_tokens: int = 5_000
     """Words of unchanged notes, picked at random, trained alongside the changed ones, so that shared
     words are not pulled towards the few edited notes."""
     full_fraction: float = 0.25

@@ -1,4 +1,4 @@
-"""Filesystem events from watchdog, filtered early down to the vault's notes.
+"""Filesystem events from watchdog (or, as a fallback, stat rescans), filtered early down to notes.
 
 Ignored: anything that is not a `*.md` note, dot-folders and dot-files, editor temp/swap/backup files and
 the user's exclude globs. What remains is a vault-relative path handed to a sink (the debouncer). Folder
@@ -7,15 +7,17 @@ moves and deletions are passed on as `folder/` so that the notes inside are look
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
-from notelink.vault import is_ignored
+from notelink.vault import is_ignored, scan
 
 log = logging.getLogger("notelink.watch")
 
@@ -97,3 +99,41 @@ class OverflowDetector(logging.Handler):
 
     def remove(self) -> None:
         logging.getLogger("watchdog").removeHandler(self)
+
+
+def make_observer() -> Any:
+    """The platform's native observer (inotify, FSEvents, ReadDirectoryChangesW); tests replace this."""
+    from watchdog.observers import Observer
+
+    return Observer()
+
+
+def watch_error(exc: OSError) -> str:
+    """Why the OS refused to watch, and what to do about it."""
+    if exc.errno == errno.ENOSPC:
+        return "the OS limit on watched folders is reached; raise `fs.inotify.max_user_watches`"
+    if exc.errno == errno.EMFILE:
+        return "the OS limit on file watchers is reached; raise `fs.inotify.max_user_instances`"
+    return exc.strerror or str(exc)
+
+
+class StatSnapshot:
+    """The fallback when OS events fail: each `changes()` call rescans the notes' (mtime, size) and
+    returns the paths added, removed or changed since the previous call (none on the first)."""
+
+    def __init__(self, vault: Path, exclude: tuple[str, ...]) -> None:
+        self.vault, self.exclude = vault, exclude
+        self._last: dict[str, tuple[int, int]] | None = None
+
+    def changes(self) -> list[str]:
+        snap: dict[str, tuple[int, int]] = {}
+        for rel in scan(self.vault, self.exclude):
+            try:
+                st = os.stat(self.vault / rel)
+            except OSError:
+                continue
+            snap[rel] = (st.st_mtime_ns, st.st_size)
+        old, self._last = self._last, snap
+        if old is None:
+            return []
+        return sorted((set(snap) ^ set(old)) | {p for p in snap if snap[p] != old.get(p)})

@@ -64,8 +64,9 @@ def carry_over(old_words: Sequence[str], syn0: np.ndarray, syn1neg: np.ndarray, 
     src = np.fromiter((old.get(w, -1) for w in vocab.words), dtype=np.int64, count=V)  # [V] old row or -1
     known = src >= 0
     rng = np.random.default_rng(seed)
-    new0 = (rng.random((V, D), dtype=np.float32) - 0.5) / D  # [V, D] as word2vec initialises input vectors
+    new0 = np.empty((V, D), dtype=np.float32)  # [V, D]
     new0[known] = syn0[src[known]]
+    new0[~known] = (rng.random((int((~known).sum()), D), dtype=np.float32) - 0.5) / D  # as word2vec does
     new1 = np.zeros((V, D), dtype=np.float32)  # [V, D] output vectors start at zero
     new1[known] = syn1neg[src[known]]
     return new0, new1, int((~known).sum())

@@ -10,9 +10,12 @@ and, when OS events are unavailable (watch limit, queue overflow), periodic stat
 
 from __future__ import annotations
 
-import errno
+import contextlib
+import ctypes
+import gc
 import logging
 import os
+import queue
 import signal
 import threading
 import time
@@ -25,11 +28,11 @@ from typing import Any
 from notelink import cbow
 from notelink.config import IndexConfig, TrainConfig, WatchConfig
 from notelink.debounce import Debouncer
-from notelink.events import OverflowDetector, VaultEventHandler
+from notelink.events import OverflowDetector, StatSnapshot, VaultEventHandler, make_observer, watch_error
 from notelink.indexer import IndexEvent, IndexSummary, build_index
 from notelink.lock import WatcherLock, WatcherRunning
 from notelink.store import current_generation, open_generation
-from notelink.vault import VaultError, check_vault, scan
+from notelink.vault import VaultError, check_vault
 from notelink.watchstatus import WatcherState, now_iso
 
 __all__ = ["VaultWatcher", "WatchConfig", "WatchEvent", "WatcherRunning"]
@@ -49,19 +52,12 @@ class WatchEvent:
     progress: IndexEvent | None = None  # for "progress"
 
 
-def make_observer() -> Any:
-    """The platform's native observer (inotify, FSEvents, ReadDirectoryChangesW); tests replace this."""
-    from watchdog.observers import Observer
-
-    return Observer()
-
-
-def _why(exc: OSError) -> str:
-    if exc.errno == errno.ENOSPC:
-        return "the OS limit on watched folders is reached; raise `fs.inotify.max_user_watches`"
-    if exc.errno == errno.EMFILE:
-        return "the OS limit on file watchers is reached; raise `fs.inotify.max_user_instances`"
-    return exc.strerror or str(exc)
+def release_memory() -> None:
+    """Hands memory freed by a build back to the OS: glibc keeps freed heap otherwise, and an idle watcher
+    would stay as large as its biggest build."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 class VaultWatcher:
@@ -84,8 +80,9 @@ class VaultWatcher:
         self._observer: Any = None
         self._overflow = OverflowDetector(self._on_overflow)
         self._worker: threading.Thread | None = None
+        self._notices: queue.SimpleQueue[WatchEvent] = queue.SimpleQueue()  # from other threads, for on_event
         self._unsettled: dict[str, float] = {}  # note path -> when first seen empty or missing
-        self._snapshot: dict[str, tuple[int, int]] | None = None  # rescan mode: path -> (mtime_ns, size)
+        self._snapshot = StatSnapshot(self.vault, self.index_cfg.exclude)  # for rescan mode
         self._next_reconcile = self._next_rescan = 0.0
         self._started = self._stopped = False
 
@@ -95,37 +92,42 @@ class VaultWatcher:
 
         Raises WatcherRunning when another watcher keeps this index."""
         self._lock.acquire()
+        try:
+            if self._lock.stale_pid:
+                log.warning("the previous watcher (pid %d) did not stop cleanly; serving the last complete "
+                            "generation and reconciling", self._lock.stale_pid)
+            self._overflow.install()
+            self._start_observer()
+            self._save_state("starting")
+            self._worker = threading.Thread(target=self._run, name="notelink-watcher", daemon=True)
+            self._worker.start()
+        except BaseException:
+            self._shut_down()
+            raise
         self._started = True
-        if self._lock.stale_pid:
-            log.warning("the previous watcher (pid %d) did not stop cleanly; serving the last complete "
-                        "generation and reconciling", self._lock.stale_pid)
-        self._overflow.install()
-        self._start_observer()
-        self._save_state("starting")
-        self._worker = threading.Thread(target=self._run, name="notelink-watcher", daemon=True)
-        self._worker.start()
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Stops cleanly: a generation being built is abandoned (never half-written), the lock released."""
+        """Stops cleanly: a generation being built is abandoned (never half-written). The worker releases
+        the lock and posts "stopped" as its last act; this waits up to `timeout` seconds for that."""
         if not self._started or self._stopped:
             return
         self._stopped = True
         self._stop.set()
         self._debouncer.wake()
-        if self._observer is not None:
-            self._observer.stop()
         if self._worker is not None:
             self._worker.join(timeout)
             if self._worker.is_alive():
-                log.warning("the indexing thread did not stop within %.0fs; the live index is unchanged",
-                            timeout)
+                log.warning("the indexing thread did not stop within %.0fs; it will stop and release the "
+                            "index on its own, and the live index is unchanged", timeout)
+
+    def _shut_down(self) -> None:
+        """Stops the observer, writes the final status and releases the lock."""
         if self._observer is not None:
-            self._observer.join(timeout)
+            self._observer.stop()
+            self._observer.join(5)
         self._overflow.remove()
         self._save_state("stopped")
         self._lock.release()
-        log.info("stopped")
-        self._emit(WatchEvent("stopped"))
 
     def run_forever(self) -> None:
         """For `notelink watch`: start, wait for SIGINT or SIGTERM, stop."""
@@ -154,13 +156,13 @@ class VaultWatcher:
     # -- watching --------------------------------------------------------------------------------
     def _start_observer(self) -> None:
         handler = VaultEventHandler(self.vault, self.index_cfg.exclude, self._debouncer.add,
-                                    lambda msg: self._emit(WatchEvent("error", message=msg)))
+                                    lambda msg: self._post(WatchEvent("error", message=msg)))
         try:
             observer = make_observer()
             observer.schedule(handler, str(self.vault), recursive=True)
             observer.start()
         except OSError as exc:
-            self._fall_back(f"cannot watch {self.vault} for changes: {_why(exc)}")
+            self._fall_back(f"cannot watch {self.vault} for changes: {watch_error(exc)}")
             return
         self._observer = observer
 
@@ -170,7 +172,7 @@ class VaultWatcher:
             message = f"{reason}; falling back to rescanning the vault every {self.cfg.rescan_s:g}s"
             log.warning(message)
             self._state.mode = "rescan"
-            self._emit(WatchEvent("error", message=message))
+            self._post(WatchEvent("error", message=message))
         self._rescan_now.set()
         self._debouncer.wake()
 
@@ -182,34 +184,43 @@ class VaultWatcher:
         return obs is not None and not (obs.is_alive() and all(e.is_alive() for e in obs.emitters))
 
     def _rescan(self) -> None:
-        """Stat rescan: paths added, removed or with a new size or mtime go to the debouncer."""
-        snap: dict[str, tuple[int, int]] = {}
-        for rel in scan(self.vault, self.index_cfg.exclude):
-            try:
-                st = os.stat(self.vault / rel)
-            except OSError:
-                continue
-            snap[rel] = (st.st_mtime_ns, st.st_size)
-        if self._snapshot is not None:
-            old = self._snapshot
-            for rel in (set(snap) ^ set(old)) | {p for p in snap if snap[p] != old.get(p)}:
-                self._debouncer.add(rel)
-        self._snapshot = snap
+        for rel in self._snapshot.changes():
+            self._debouncer.add(rel)
 
     # -- the worker ------------------------------------------------------------------------------
     def _run(self) -> None:
-        self._build((), force=self.force_first)  # startup reconcile: what changed while not running
-        while not self._stop.is_set():
-            try:
-                batch = self._debouncer.wait(self._sleep_time())
-                if self._stop.is_set():
-                    break
-                if batch:
-                    self._on_batch(batch)
-                self._run_timers()
-            except Exception as exc:  # the worker must outlive any bug in one round
-                log.exception("watcher error")
-                self._error(f"watcher error: {type(exc).__name__}: {exc}")
+        try:
+            self._drain_notices()
+            self._build((), force=self.force_first)  # startup reconcile: what changed while not running
+            self._warm_up()
+            while not self._stop.is_set():
+                self._round()
+        finally:
+            self._shut_down()
+            log.info("stopped")
+            self._drain_notices()
+            self._emit(WatchEvent("stopped"))
+
+    def _warm_up(self) -> None:
+        """Loads the training library now, so the first edit does not wait for it (about a second)."""
+        try:
+            cbow.resolve_device(self.train_cfg.device)
+        except cbow.DeviceError as exc:
+            self._error(str(exc))
+
+    def _round(self) -> None:
+        """One turn of the worker: a batch if one is due, then the timers."""
+        try:
+            batch = self._debouncer.wait(self._sleep_time())
+            self._drain_notices()
+            if self._stop.is_set():
+                return
+            if batch:
+                self._on_batch(batch)
+            self._run_timers()
+        except Exception as exc:  # the worker must outlive any bug in one round
+            log.exception("watcher error")
+            self._error(f"watcher error: {type(exc).__name__}: {exc}")
 
     def _sleep_time(self) -> float:
         now, timers = time.monotonic(), [self._next_reconcile]
@@ -275,6 +286,8 @@ class VaultWatcher:
             self._next_reconcile = time.monotonic() + self.cfg.retry_s
             self._error(f"indexing failed ({exc}); retrying in {self.cfg.retry_s:g}s")
             return
+        finally:
+            release_memory()
         self._after_build(s, paths)
 
     def _progress(self, paths: tuple[str, ...]) -> Callable[[IndexEvent], None]:
@@ -323,6 +336,18 @@ class VaultWatcher:
         self._state.message = message
         self._save_state("idle")
         self._emit(WatchEvent("error", message=message))
+
+    def _post(self, event: WatchEvent) -> None:
+        """For other threads: `event` reaches on_event from the worker's thread."""
+        self._notices.put(event)
+        self._debouncer.wake()
+
+    def _drain_notices(self) -> None:
+        while True:
+            try:
+                self._emit(self._notices.get_nowait())
+            except queue.Empty:
+                return
 
     def _emit(self, event: WatchEvent) -> None:
         if self.on_event is None:

@@ -46,3 +46,21 @@ def test_handler_never_raises_into_watchdog() -> None:
 
     VaultEventHandler(V, (), sink, errors.append).on_any_event(FileModifiedEvent("/vault/a.md"))
     assert errors and "boom" in errors[0]
+
+
+def test_stat_snapshot_reports_added_changed_and_removed_notes(tmp_path: Path) -> None:
+    import os
+
+    from notelink.events import StatSnapshot
+
+    (tmp_path / "a.md").write_text("a")
+    (tmp_path / "b.md").write_text("b")
+    snap = StatSnapshot(tmp_path, ())
+    assert snap.changes() == []  # the first scan is the baseline
+    (tmp_path / "a.md").write_text("longer")
+    (tmp_path / "b.md").unlink()
+    (tmp_path / "c.md").write_text("c")
+    (tmp_path / ".hidden.md").write_text("x")
+    os.utime(tmp_path / "a.md", ns=(1, 1))
+    assert snap.changes() == ["a.md", "b.md", "c.md"]
+    assert snap.changes() == []

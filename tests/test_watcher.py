@@ -276,7 +276,7 @@ def test_watch_limit_falls_back_to_rescans(make_vault, tmp_path: Path, monkeypat
     w.start()
     try:
         assert w.mode == "rescan"
-        assert any("max_user_watches" in e.message for e in rec.kinds("error"))
+        rec.wait_for(lambda: any("max_user_watches" in e.message for e in rec.kinds("error")))
         rec.wait_for(lambda: bool(rec.kinds("indexed")))
         before = len(rec.kinds("indexed"))
         (vault / "bread/bread 2.md").write_text(NEW + "\nlonger now\n", encoding="utf-8")
