@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import fields
@@ -52,11 +53,15 @@ def _train_config(args: argparse.Namespace) -> TrainConfig:
     return TrainConfig(**values)
 
 
+def _index_config(args: argparse.Namespace) -> IndexConfig:
+    return IndexConfig(keep_stopwords=args.keep_stopwords, max_file_bytes=int(args.max_file_mb * 1e6))
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     from notelink.indexer import build_index
     from notelink.progress import ProgressBar
 
-    index_cfg = IndexConfig(keep_stopwords=args.keep_stopwords, max_file_bytes=int(args.max_file_mb * 1e6))
+    index_cfg = _index_config(args)
     bar = ProgressBar(enabled=not args.json)
     try:
         s = build_index(Path(args.vault), _index_dir(args), _train_config(args), index_cfg, bar,
@@ -119,12 +124,17 @@ def cmd_similar(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from notelink.watchstatus import file_states, watcher_status
+
     index = _open_index(args)
     m = index.meta
     data = {"generation": m.get("generation"), "notes": m.get("summary", {}).get("notes"),
             "indexed": len(index.notes), "skipped": index.skipped(), "vocab": len(index.words),
             "trained_at": m.get("trained_at"), "device": m.get("device"), "index_dir": str(index.gen.parent),
-            "model": index.model_info(), "warnings": m.get("warnings", [])}
+            "model": index.model_info(), "warnings": m.get("warnings", []),
+            "watcher": watcher_status(index.gen.parent)}
+    if args.files:
+        data["files"] = file_states(index.files(), index.gen.parent)
     _print(args, data, lambda: _status_text(data))
     return EXIT_OK
 
@@ -135,6 +145,13 @@ def _status_text(d: dict[str, Any]) -> str:
              f"Trained {d['trained_at']} on {d['device']}"]
     lines += [f"note: {w}" for w in d["warnings"]]
     lines += [f"skipped: {s['path']}: {s['reason']}" for s in d["skipped"]]
+    w = d["watcher"]
+    lines.append(f"Watcher: running (pid {w['pid']}, {w['state']}, {w['mode']})" if w["running"]
+                 else "Watcher: not running")
+    lines += [f"  last {what}: {w[key]}" for what, key in (("event", "last_event"),
+              ("generation", "last_generation_at")) if w[key]]
+    lines += [f"{f['status']:>8}  {f['path']}" + (f"  ({f['reason']})" if f["reason"] else "")
+              for f in d.get("files", [])]
     return "\n".join(lines)
 
 
@@ -277,14 +294,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("word")
     p.add_argument("--top", type=int, default=10, help="how many (default 10)")
     p.set_defaults(func=cmd_similar)
-    p = sub.add_parser("status", help="what the index holds, skipped files and why")
+    p = sub.add_parser("status", help="what the index holds, skipped files and why, the watcher")
     _add_common(p)
+    p.add_argument("--files", action="store_true", help="list every file with its state")
     p.set_defaults(func=cmd_status)
     p = sub.add_parser("tui", help="open the terminal app (the default: `notelink [VAULT]`)")
     p.add_argument("vault", nargs="?", default=".", help="folder of Markdown notes (default: here)")
     p.add_argument("--index-dir", help="where the index lives")
     p.add_argument("--no-watch", action="store_true", help="do not watch the vault for changes")
     p.set_defaults(func=cmd_tui)
+    _add_watch(sub)
     p = sub.add_parser("export", help="related notes as JSON, CSV, GraphML or Markdown; word vectors; or "
                                       "a related-notes block inside each note (opt-in, reversible)")
     _add_common(p, json_flag=False)
@@ -302,6 +321,51 @@ def build_parser() -> argparse.ArgumentParser:
                                                        "exactly (a diff unless --write)")
     p.set_defaults(func=cmd_export)
     return parser
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from notelink.config import WatchConfig
+    from notelink.watcher import VaultWatcher, WatcherRunning
+
+    _watch_logging(args.log_file)
+    cfg = WatchConfig(quiet_ms=args.quiet_ms, max_wait_ms=args.max_wait_ms, exclude=tuple(args.exclude))
+    watcher = VaultWatcher(Path(args.vault), _index_dir(args), _train_config(args), _index_config(args),
+                           watch_cfg=cfg)
+    watcher.force_first = args.force
+    try:
+        watcher.run_forever()
+    except WatcherRunning as exc:
+        raise UserError(str(exc)) from None
+    return EXIT_OK
+
+
+def _watch_logging(log_file: str | None) -> None:
+    """The watcher logs to stderr, and to `--log-file` too when given."""
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if log_file:
+        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+    logger = logging.getLogger("notelink")
+    for h in handlers:
+        h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%d %H:%M:%S"))
+        logger.addHandler(h)
+    logger.setLevel(logging.INFO)
+
+
+def _add_watch(sub: Any) -> None:
+    from notelink.config import WatchConfig
+
+    d = WatchConfig()
+    p = sub.add_parser("watch", help="keep the index up to date as notes change (foreground, Ctrl-C stops)")
+    _add_common(p, json_flag=False)
+    _add_training(p)
+    p.add_argument("--log-file", help="also append the log to this file")
+    p.add_argument("--quiet-ms", type=int, default=d.quiet_ms,
+                   help=f"index after this long without a change (default {d.quiet_ms})")
+    p.add_argument("--max-wait-ms", type=int, default=d.max_wait_ms,
+                   help=f"...or this long after the first change, if sooner (default {d.max_wait_ms})")
+    p.add_argument("--exclude", action="append", default=[], metavar="GLOB",
+                   help="ignore vault-relative paths matching GLOB (repeatable)")
+    p.set_defaults(func=cmd_watch)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

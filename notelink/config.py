@@ -106,7 +106,7 @@ class IndexConfig:
 
     keep_stopwords: bool = False
     """Keep English stop words in the training text (`--keep-stopwords`)."""
-    max_file_bytes: int = 5 * 1024 * 1024
+    max_file_bytes: int = 5_000_000
     """Notes larger than this are skipped with a reason (`--max-file-mb`)."""
     exclude: tuple[str, ...] = field(default_factory=tuple)
     """Extra glob patterns (relative paths) to leave out, besides dot-folders."""
@@ -125,3 +125,60 @@ class ExportConfig:
     """Leave out related notes whose cosine similarity is below this (`--min-score`); None keeps all."""
     unlinked: bool = False
     """Only related notes not linked yet in either direction: the missing links (`--unlinked`)."""
+
+
+@dataclass(frozen=True)
+class IncrementalConfig:
+    """How an index update continues from the live vectors instead of training from scratch.
+
+    Known words keep their rows, new words start like in a fresh model (small uniform input vector, zero
+    output vector), removed words are dropped; then a few passes over the changed notes absorb the change."""
+
+    epochs: int = 5
+    """Passes over the changed notes (and the replayed sample of unchanged ones)."""
+    lr: float = 0.025
+    """Starting learning rate of an update, decayed linearly to `TrainConfig.min_lr` (half the full
+    default: the vectors are already trained)."""
+    replay_tokens: int = 5_000
+    """Words of unchanged notes, picked at random, trained alongside the changed ones, so that shared
+    words are not pulled towards the few edited notes."""
+    full_fraction: float = 0.25
+    """Retrain from scratch when more than this fraction of the training words, or of the vocabulary,
+    is new."""
+    max_chain: int = 200
+    """After this many updates in a row without a full retrain, the next change retrains from scratch."""
+
+
+@dataclass(frozen=True)
+class WatchConfig:
+    """The background watcher (`notelink watch`, and the TUI in-process): batching and resilience."""
+
+    quiet_ms: int = 300
+    """A batch of changes is handed on after this long without a new event (`--quiet-ms`)."""
+    max_wait_ms: int = 2000
+    """...or this long after its first event, whichever comes first, as watchfiles does (`--max-wait-ms`)."""
+    settle_ms: int = 1500
+    """A note seen empty or missing is held back this long for the save to finish, so that an editor's
+    intermediate state (truncate, then write) is never indexed as the note."""
+    rescan_s: float = 10.0
+    """Interval of the stat rescan used instead of OS events when those fail (watch limit, overflow)."""
+    reconcile_s: float = 600.0
+    """A hash-based reconcile of the whole vault runs this often, to catch anything missed."""
+    retry_s: float = 30.0
+    """After an indexing error, the vault is reconciled again this soon."""
+    exclude: tuple[str, ...] = ()
+    """Extra glob patterns of vault-relative paths to ignore (`--exclude`); added to `IndexConfig.exclude`."""
+    incremental: IncrementalConfig = field(default_factory=IncrementalConfig)
+    """Incremental retraining and when to fall back to a full retrain."""
+
+    @property
+    def quiet(self) -> float:
+        return self.quiet_ms / 1000
+
+    @property
+    def max_wait(self) -> float:
+        return self.max_wait_ms / 1000
+
+    @property
+    def settle(self) -> float:
+        return self.settle_ms / 1000

@@ -169,6 +169,10 @@ class Index:
         rows = self.db.execute("SELECT path, reason FROM files WHERE status = 'skipped' ORDER BY path")
         return [{"path": p, "reason": r} for p, r in rows]
 
+    def files(self) -> list[tuple[str, str, str]]:
+        """Every file the index looked at: (path, indexed | skipped, reason or warning)."""
+        return self.db.execute("SELECT path, status, reason FROM files ORDER BY path").fetchall()
+
     def model_info(self) -> dict[str, Any]:
         return dict(self.meta.get("model", {}))
 

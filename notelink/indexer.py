@@ -15,13 +15,14 @@ import scipy.sparse as sp
 
 from notelink import __version__, cbow
 from notelink.boilerplate import find_boilerplate, without_boilerplate
-from notelink.config import IndexConfig, NoteVectorConfig, TrainConfig
+from notelink.config import IncrementalConfig, IndexConfig, NoteVectorConfig, TrainConfig
 from notelink.links import Resolver
 from notelink.mentions import count_mentions, title_phrases
 from notelink.note import Link, parse_note
 from notelink.notevectors import Layout, note_vectors
 from notelink.store import GenerationWriter, IndexFormatError, current_generation, open_generation
 from notelink.tokenizer import tokenize
+from notelink.update import UpdatePlan, plan_update, train_update
 from notelink.vault import RawNote, Skipped, VaultError, check_vault, read_note, scan
 from notelink.vocab import Vocab
 
@@ -82,6 +83,8 @@ class IndexSummary:
     words_per_second: float = 0.0
     generation: int = 0
     up_to_date: bool = False
+    mode: str = "full"  # full | incremental | carried (vectors kept as they were: no training text changed)
+    changed: int = 0  # notes whose training text changed (incremental and carried updates)
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -126,13 +129,13 @@ def load_records(gen: Path) -> tuple[dict[str, NoteRecord], dict[str, Any]]:
         db.close()
 
 
-def _previous(index_dir: Path) -> tuple[dict[str, NoteRecord], dict[str, Any]]:
-    """The live generation's records and meta; an unreadable or older-format index is rebuilt from scratch."""
+def _previous(index_dir: Path) -> tuple[Path | None, dict[str, NoteRecord], dict[str, Any]]:
+    """The live generation, its records and meta; an unreadable or older-format index is rebuilt."""
     try:
         gen = current_generation(index_dir)
-        return load_records(gen) if gen is not None else ({}, {})
+        return (gen, *load_records(gen)) if gen is not None else (None, {}, {})
     except IndexFormatError:
-        return {}, {}
+        return None, {}, {}
 
 
 def read_vault(vault: Path, cfg: IndexConfig, previous: dict[str, NoteRecord],
@@ -153,11 +156,23 @@ def read_vault(vault: Path, cfg: IndexConfig, previous: dict[str, NoteRecord],
         elif (old := previous.get(rel)) is not None and old.sha256 == raw.sha256:
             records.append(old)
         else:
-            records.append(record_from_raw(raw, cfg))
+            parsed = _parse_safely(raw, cfg)
+            if isinstance(parsed, Skipped):
+                skipped.append(parsed)
+            else:
+                records.append(parsed)
             reparsed += 1
         if progress is not None and (i % 50 == 0 or i == len(paths) - 1):
             progress(IndexEvent("parse", i + 1, len(paths)))
     return records, skipped, reparsed
+
+
+def _parse_safely(raw: RawNote, cfg: IndexConfig) -> NoteRecord | Skipped:
+    """Parses one note; an unexpected failure skips it with the reason instead of stopping the build."""
+    try:
+        return record_from_raw(raw, cfg)
+    except Exception as exc:  # one bad note must never stop an index (or the watcher)
+        return Skipped(raw.path, f"failed to parse: {type(exc).__name__}: {exc}")
 
 
 def _unchanged(records: list[NoteRecord], skipped: list[Skipped], previous: dict[str, NoteRecord],
@@ -199,57 +214,92 @@ def vectorize(records: list[NoteRecord], tokens: list[list[str]], docs: list[np.
 def build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None = None,
                 index_cfg: IndexConfig | None = None, progress: Progress | None = None,
                 should_stop: Callable[[], bool] | None = None, force: bool = False,
+                incremental: IncrementalConfig | None = None,
                 vector_cfg: NoteVectorConfig | None = None) -> IndexSummary:
-    """Brings the index of `vault` up to date; a new generation is switched in only when complete."""
+    """Brings the index of `vault` up to date; a new generation is switched in only when complete.
+
+    With `incremental`, a change continues training from the live generation's vectors (`notelink.update`)
+    and falls back to a full retrain when much of the vault changed; without it, every change retrains."""
     train_cfg, index_cfg = train_cfg or TrainConfig(), index_cfg or IndexConfig()
     vector_cfg = vector_cfg or NoteVectorConfig()
     t0 = time.perf_counter()
     vault = check_vault(vault)
-    previous, prev_meta = _previous(index_dir)
+    gen, previous, prev_meta = _previous(index_dir)
     if prev_meta.get("index_config") != _as_json(index_cfg.to_dict()):
         previous = {}  # tokenizing changed: every note is parsed again
     records, skipped, reparsed = read_vault(vault, index_cfg, previous, progress)
-    parse_seconds = time.perf_counter() - t0
     config = _as_json({"train": train_cfg.to_dict(), "index": index_cfg.to_dict(),
                        "vectors": vector_cfg.to_dict()})
     summary = IndexSummary(notes=len(records) + len(skipped), indexed=len(records), skipped=len(skipped),
                            reparsed=reparsed, reused=len(records) - reparsed,
-                           parse_seconds=round(parse_seconds, 3))
+                           parse_seconds=round(time.perf_counter() - t0, 3))
     if not force and prev_meta and _unchanged(records, skipped, previous, prev_meta, config):
         return _up_to_date(summary, prev_meta, t0)
     tokens = clean_tokens(records, vector_cfg.boilerplate_share)
     vocab = Vocab.build(tokens, train_cfg.min_count)
     docs, ids, owner = _corpus(tokens, vocab)
-
-    def on_train(p: cbow.TrainProgress) -> None:
-        if progress is not None:
-            progress(IndexEvent("train", p.words_done, p.words_total, p.epoch, p.epochs, p.words_per_second))
-
-    wv = cbow.train(ids, owner, vocab, train_cfg, on_train, should_stop)
+    plan = None
+    if incremental is not None and gen is not None and not force and prev_meta.get("config") == config:
+        plan = plan_update(gen, records, previous, prev_meta, vocab, train_cfg, incremental)
+    on_train = _train_progress(progress)
+    if plan is None or incremental is None:
+        wv = cbow.train(ids, owner, vocab, train_cfg, on_train, should_stop)
+    else:
+        wv = train_update(plan, docs, vocab, train_cfg, incremental, on_train, should_stop)
     if progress is not None:
         progress(IndexEvent("vectors", 0, len(records)))
     notes, layout = vectorize(records, tokens, docs, wv.syn1neg, index_cfg, vector_cfg)
-    summary.tokens, summary.vocab = int(ids.size), len(vocab)
-    summary.epochs, summary.device = wv.epochs, wv.device
-    summary.train_seconds = round(wv.seconds, 3)
-    summary.words_per_second = round(ids.size * wv.epochs / wv.seconds, 1) if wv.seconds else 0.0
-    if ids.size < SMALL_VAULT_TOKENS:
-        summary.warnings.append(
-            f"small vault: {ids.size:,} training words is below the ~{SMALL_VAULT_TOKENS:,} where word2vec "
-            "learns much; related notes lean on shared words until the vault grows")
+    _summarise(summary, wv, int(ids.size), len(vocab), plan)
     if progress is not None:
         progress(IndexEvent("write", 0, 1))
-    meta = {"vault": str(vault), "config": config, "index_config": index_cfg.to_dict(),
-            "model": {**train_cfg.to_dict(), "epochs": wv.epochs, "device": wv.device},
-            "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "device": wv.device, "notelink_version": __version__, "layout": asdict(layout),
-            "skipped_files": sorted((s.path, s.reason) for s in skipped),
-            "summary": {k: v for k, v in summary.to_dict().items() if k != "warnings"},
-            "warnings": summary.warnings}
+    meta = _meta(vault, config, index_cfg, train_cfg, wv, skipped, summary, plan, prev_meta)
+    meta["layout"] = asdict(layout)
     summary.generation = write_generation(index_dir, records, skipped, vocab, wv, notes, meta,
                                           should_stop)
     summary.total_seconds = round(time.perf_counter() - t0, 3)
     return summary
+
+
+def _train_progress(progress: Progress | None) -> Callable[[cbow.TrainProgress], None]:
+    def on_train(p: cbow.TrainProgress) -> None:
+        if progress is not None:
+            progress(IndexEvent("train", p.words_done, p.words_total, p.epoch, p.epochs, p.words_per_second))
+    return on_train
+
+
+def _summarise(summary: IndexSummary, wv: cbow.WordVectors, tokens: int, vocab_size: int,
+               plan: UpdatePlan | None) -> None:
+    """Fills in what training did; an update reports the epochs it ran over the words it trained on."""
+    summary.tokens, summary.vocab = tokens, vocab_size
+    summary.epochs, summary.device = wv.epochs, wv.device
+    summary.train_seconds = round(wv.seconds, 3)
+    summary.words_per_second = round(wv.tokens * wv.epochs / wv.seconds, 1) if wv.seconds else 0.0
+    if plan is not None:
+        summary.mode = "incremental" if wv.epochs else "carried"
+        summary.changed = len(plan.changed)
+    if tokens < SMALL_VAULT_TOKENS:
+        summary.warnings.append(
+            f"small vault: {tokens:,} training words is below the ~{SMALL_VAULT_TOKENS:,} where word2vec "
+            "learns much; related notes lean on shared words until the vault grows")
+
+
+def _meta(vault: Path, config: dict[str, Any], index_cfg: IndexConfig, train_cfg: TrainConfig,
+          wv: cbow.WordVectors, skipped: list[Skipped], summary: IndexSummary, plan: UpdatePlan | None,
+          prev_meta: dict[str, Any]) -> dict[str, Any]:
+    """The generation's self-description; an update keeps the model of the full retrain it builds on."""
+    model = {**train_cfg.to_dict(), "epochs": wv.epochs, "device": wv.device}
+    update: dict[str, Any] = {"mode": "full", "chain": 0}
+    if plan is not None:
+        model = prev_meta.get("model", model)
+        update = {"mode": summary.mode, "chain": plan.chain, "base_generation": plan.base_generation,
+                  "changed_notes": len(plan.changed), "new_words": plan.new_words,
+                  "trained_tokens": wv.tokens, "epochs": wv.epochs}
+    return {"vault": str(vault), "config": config, "index_config": index_cfg.to_dict(), "model": model,
+            "update": update, "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "device": wv.device, "notelink_version": __version__,
+            "skipped_files": sorted((s.path, s.reason) for s in skipped),
+            "summary": {k: v for k, v in summary.to_dict().items() if k != "warnings"},
+            "warnings": summary.warnings}
 
 
 def _up_to_date(summary: IndexSummary, meta: dict[str, Any], t0: float) -> IndexSummary:

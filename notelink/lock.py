@@ -1,0 +1,156 @@
+"""One watcher per index: a lock file in the index folder, holding the watcher's pid.
+
+On POSIX the lock is an `flock` on `watcher.lock`: the kernel releases it when the process ends, even by
+SIGKILL, so a lock left by a dead watcher is never in the way (its stale pid is only reported). Elsewhere
+the file is created with O_EXCL and a lock whose pid is no longer running is taken over.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
+LOCK_FILE = "watcher.lock"
+
+
+class WatcherRunning(Exception):
+    """Another watcher already keeps this index up to date."""
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    """Who holds, or last held, the lock."""
+
+    pid: int | None
+    started_at: str | None
+    running: bool
+
+
+def pid_alive(pid: int) -> bool:
+    """True when a process with this pid exists."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def _read(path: Path) -> dict[str, object]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8") or "{}")
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _refusal(index_dir: Path, pid: object) -> WatcherRunning:
+    who = f"pid {pid}" if pid else "another process"
+    return WatcherRunning(f"another watcher ({who}) is already keeping the index at {index_dir} up to date; "
+                          f"stop it first (Ctrl-C in its terminal, or `kill {pid or 'PID'}`)")
+
+
+class WatcherLock:
+    """Held for the life of a watcher; `acquire` raises WatcherRunning when another one holds it."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir, self.path = index_dir, index_dir / LOCK_FILE
+        self._fh: IO[str] | None = None
+        self.stale_pid: int | None = None  # pid of a previous watcher that did not stop cleanly
+
+    def acquire(self, attempts: int = 3) -> None:
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        previous = _read(self.path).get("pid")
+        for attempt in range(attempts):
+            if self._try_acquire():
+                if isinstance(previous, int) and previous != os.getpid():
+                    self.stale_pid = previous
+                self._write_owner()
+                return
+            if attempt + 1 < attempts:
+                time.sleep(0.05)  # someone may be probing it for `status` right now
+        raise _refusal(self.index_dir, _read(self.path).get("pid"))
+
+    def _try_acquire(self) -> bool:
+        if fcntl is None:
+            return self._try_exclusive_create()
+        fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held open for the watcher's life
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.close()
+            return False
+        self._fh = fh
+        return True
+
+    def _try_exclusive_create(self) -> bool:
+        try:
+            fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_RDWR)
+        except FileExistsError:
+            pid = _read(self.path).get("pid")
+            if isinstance(pid, int) and pid_alive(pid):
+                return False
+            self.path.unlink(missing_ok=True)  # stale: its watcher is gone
+            return self._try_exclusive_create()
+        self._fh = os.fdopen(fd, "w+", encoding="utf-8")
+        return True
+
+    def _write_owner(self) -> None:
+        assert self._fh is not None
+        self._fh.seek(0)
+        self._fh.truncate()
+        started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        self._fh.write(json.dumps({"pid": os.getpid(), "started_at": started}))
+        self._fh.flush()
+
+    def release(self) -> None:
+        """Lets the next watcher start; the file stays (empty) so that status can tell a clean stop."""
+        if self._fh is None:
+            return
+        self._fh.seek(0)
+        self._fh.truncate()
+        self._fh.flush()
+        if fcntl is None:
+            self._fh.close()
+            self.path.unlink(missing_ok=True)
+        else:
+            fcntl.flock(self._fh.fileno(), fcntl.LOCK_UN)
+            self._fh.close()
+        self._fh = None
+
+
+def lock_info(index_dir: Path) -> LockInfo:
+    """Whether a watcher holds the index's lock now, and its pid (a stale pid is reported, not running)."""
+    path = index_dir / LOCK_FILE
+    data = _read(path)
+    pid, started = data.get("pid"), data.get("started_at")
+    pid = pid if isinstance(pid, int) else None
+    started = started if isinstance(started, str) else None
+    running = pid is not None and pid_alive(pid) and _held(path)
+    return LockInfo(pid, started, running)
+
+
+def _held(path: Path) -> bool:
+    """True when some process holds the lock (a shared probe, released at once)."""
+    if fcntl is None:
+        return True  # O_EXCL lock with a live pid
+    try:
+        with open(path, encoding="utf-8") as fh:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except OSError:
+                return True
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+            return False
+    except OSError:
+        return False

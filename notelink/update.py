@@ -1,0 +1,134 @@
+"""An incremental update of the word vectors: continue from the live generation instead of starting over.
+
+Known words keep their rows of syn0 and syn1neg, new words start as in a fresh model (syn0 small uniform,
+syn1neg zero), words no longer in the vocabulary are dropped; then a few epochs over the notes whose
+training text changed, plus a random replay of unchanged notes, absorb the change (as gensim's
+`build_vocab(update=True)` followed by `train` on the new sentences). When much of the vault changed,
+`plan_update` says so and the caller retrains from scratch.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from notelink import cbow
+from notelink.config import IncrementalConfig, TrainConfig
+from notelink.store import IndexFormatError, load_array, open_generation
+from notelink.vocab import Vocab
+
+if TYPE_CHECKING:
+    from notelink.indexer import NoteRecord
+
+
+@dataclass
+class UpdatePlan:
+    """What an incremental update trains on and where it starts from."""
+
+    changed: list[int]  # indices of the notes whose training text is not in the previous generation
+    init: tuple[np.ndarray, np.ndarray]  # previous (syn0, syn1neg) [V, D], rows aligned to the new vocab
+    new_words: int  # words of the new vocabulary that had no row before
+    chain: int  # updates since the last full retrain, this one included
+    base_generation: int
+    device: str  # where the previous vectors were trained (reported when nothing needs training)
+
+
+def changed_notes(records: Sequence[NoteRecord], previous: Mapping[str, NoteRecord]) -> list[int]:
+    """Indices of records whose content and training text the previous generation did not have.
+
+    Matching is by content hash or text, not path: a moved or renamed note is unchanged even when its
+    title, taken from the file name, is not."""
+    hashes = {r.sha256 for r in previous.values()}
+    before = Counter(" ".join(r.tokens) for r in previous.values())
+    changed = []
+    for i, r in enumerate(records):
+        key = " ".join(r.tokens)
+        if before[key] > 0:
+            before[key] -= 1
+        elif r.sha256 not in hashes:
+            changed.append(i)
+    return changed
+
+
+def carry_over(old_words: Sequence[str], syn0: np.ndarray, syn1neg: np.ndarray, vocab: Vocab,
+               seed: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """Previous vectors re-aligned to `vocab`: (syn0 [V, D], syn1neg [V, D], number of new words)."""
+    V, D = len(vocab), syn0.shape[1]
+    old = {w: i for i, w in enumerate(old_words)}
+    src = np.fromiter((old.get(w, -1) for w in vocab.words), dtype=np.int64, count=V)  # [V] old row or -1
+    known = src >= 0
+    rng = np.random.default_rng(seed)
+    new0 = np.empty((V, D), dtype=np.float32)  # [V, D]
+    new0[known] = syn0[src[known]]
+    new0[~known] = (rng.random((int((~known).sum()), D), dtype=np.float32) - 0.5) / D  # as word2vec does
+    new1 = np.zeros((V, D), dtype=np.float32)  # [V, D] output vectors start at zero
+    new1[known] = syn1neg[src[known]]
+    return new0, new1, int((~known).sum())
+
+
+def _previous_vectors(gen: Path) -> tuple[list[str], np.ndarray, np.ndarray] | None:
+    """The live generation's vocabulary and matrices, or None when they cannot be read."""
+    try:
+        db, _ = open_generation(gen)
+        try:
+            words = [w for (w,) in db.execute("SELECT word FROM vocab ORDER BY id")]
+        finally:
+            db.close()
+        return words, np.asarray(load_array(gen, "syn0")), np.asarray(load_array(gen, "syn1neg"))
+    except (OSError, ValueError, IndexFormatError):
+        return None
+
+
+def plan_update(gen: Path, records: Sequence[NoteRecord], previous: Mapping[str, NoteRecord],
+                prev_meta: Mapping[str, Any], vocab: Vocab, train_cfg: TrainConfig,
+                cfg: IncrementalConfig) -> UpdatePlan | None:
+    """The update to run, or None when a full retrain is due: much of the text or vocabulary is new, the
+    chain of updates is long, or the previous vectors cannot be used."""
+    chain = int(prev_meta.get("update", {}).get("chain", 0)) + 1
+    changed = changed_notes(records, previous)
+    total = sum(len(r.tokens) for r in records)
+    if chain > cfg.max_chain or sum(len(records[i].tokens) for i in changed) > cfg.full_fraction * total:
+        return None
+    prev = _previous_vectors(gen)
+    if prev is None or prev[1].shape != (len(prev[0]), train_cfg.dim) or prev[2].shape != prev[1].shape:
+        return None
+    syn0, syn1neg, new = carry_over(*prev, vocab, train_cfg.seed + chain)
+    if new > cfg.full_fraction * max(len(vocab), 1):
+        return None
+    return UpdatePlan(changed, (syn0, syn1neg), new, chain, int(prev_meta.get("generation", 0)),
+                      str(prev_meta.get("device", "cpu")))
+
+
+def _replay(docs: Sequence[np.ndarray], changed: set[int], budget: int, seed: int) -> list[int]:
+    """Unchanged notes in random order until `budget` words are picked."""
+    order = [i for i in range(len(docs)) if i not in changed]
+    random.Random(seed).shuffle(order)
+    picked, words = [], 0
+    for i in order:
+        if words >= budget:
+            break
+        picked.append(i)
+        words += int(docs[i].size)
+    return picked
+
+
+def train_update(plan: UpdatePlan, docs: Sequence[np.ndarray], vocab: Vocab, train_cfg: TrainConfig,
+                 cfg: IncrementalConfig, progress: Callable[[cbow.TrainProgress], None] | None = None,
+                 should_stop: Callable[[], bool] | None = None) -> cbow.WordVectors:
+    """Continues training from `plan.init` on the changed notes plus a replay sample.
+
+    When no changed note has a word in the vocabulary (moves, deletions, emptied notes), the carried
+    vectors are returned as they are: nothing is retrained."""
+    if sum(int(docs[i].size) for i in plan.changed) < 2:
+        return cbow.WordVectors(plan.init[0], plan.init[1], plan.device, 0, 0, 0.0)
+    picked = plan.changed + _replay(docs, set(plan.changed), cfg.replay_tokens, train_cfg.seed + plan.chain)
+    ids = np.concatenate([docs[i] for i in picked])  # [n] token ids
+    owner = np.repeat(np.arange(len(picked), dtype=np.int64), [docs[i].size for i in picked])  # [n]
+    step_cfg = replace(train_cfg, epochs=cfg.epochs, lr=cfg.lr, seed=train_cfg.seed + plan.chain)
+    return cbow.train(ids, owner, vocab, step_cfg, progress, should_stop, init=plan.init)

@@ -1,0 +1,384 @@
+"""The background watcher: keeps a vault's index current as notes change (`notelink watch`, and the TUI).
+
+Two threads. watchdog's observer filters events down to note paths (`events.py`) and hands them to a
+`Debouncer`. One worker takes batches, holds back notes caught mid-save (empty or missing) until they
+settle, rebuilds the index incrementally (`build_index(..., incremental=...)`) and switches the new
+generation in; queries keep reading the previous generation until then. The worker also runs the timers:
+a periodic hash-based reconcile (`build_index` re-reads every note and does nothing when nothing changed)
+and, when OS events are unavailable (watch limit, queue overflow), periodic stat rescans.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import gc
+import logging
+import os
+import queue
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from notelink import cbow
+from notelink.config import IndexConfig, TrainConfig, WatchConfig
+from notelink.debounce import Debouncer
+from notelink.events import OverflowDetector, StatSnapshot, VaultEventHandler, make_observer, watch_error
+from notelink.indexer import IndexEvent, IndexSummary, build_index
+from notelink.lock import WatcherLock, WatcherRunning
+from notelink.store import current_generation, open_generation
+from notelink.vault import VaultError, check_vault
+from notelink.watchstatus import WatcherState, now_iso
+
+__all__ = ["VaultWatcher", "WatchConfig", "WatchEvent", "WatcherRunning"]
+
+log = logging.getLogger("notelink.watch")
+logging.getLogger("notelink").addHandler(logging.NullHandler())  # silent in-process unless configured
+
+
+@dataclass(frozen=True)
+class WatchEvent:
+    """What the watcher tells `on_event` (called from the watcher's thread)."""
+
+    kind: str  # changed | indexing | progress | indexed | error | stopped
+    paths: tuple[str, ...] = ()  # vault-relative paths in the batch ("folder/" for a moved folder)
+    generation: int = 0  # for "indexed": the generation now live
+    message: str = ""
+    progress: IndexEvent | None = None  # for "progress"
+
+
+def release_memory() -> None:
+    """Hands memory freed by a build back to the OS: glibc keeps freed heap otherwise, and an idle watcher
+    would stay as large as its biggest build."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+class VaultWatcher:
+    """Watches `vault` and keeps its index at `index_dir` up to date until `stop`."""
+
+    def __init__(self, vault: Path, index_dir: Path, train_cfg: TrainConfig | None = None,
+                 index_cfg: IndexConfig | None = None, on_event: Callable[[WatchEvent], None] | None = None,
+                 watch_cfg: WatchConfig | None = None) -> None:
+        self.vault, self.index_dir = check_vault(Path(vault)), Path(index_dir)
+        self.cfg = watch_cfg or WatchConfig()
+        base = index_cfg or IndexConfig()
+        self.index_cfg = replace(base, exclude=tuple(dict.fromkeys(base.exclude + self.cfg.exclude)))
+        self.train_cfg, self.on_event = train_cfg or TrainConfig(), on_event
+        self.force_first = False  # retrain fully at startup (`notelink watch --force`)
+        self.generation = 0  # the live generation, once known
+        self._debouncer = Debouncer(self.cfg.quiet, self.cfg.max_wait)
+        self._stop, self._rescan_now = threading.Event(), threading.Event()
+        self._lock = WatcherLock(self.index_dir)
+        self._state = WatcherState()
+        self._observer: Any = None
+        self._overflow = OverflowDetector(self._on_overflow)
+        self._worker: threading.Thread | None = None
+        self._notices: queue.SimpleQueue[WatchEvent] = queue.SimpleQueue()  # from other threads, for on_event
+        self._unsettled: dict[str, float] = {}  # note path -> when first seen empty or missing
+        self._snapshot = StatSnapshot(self.vault, self.index_cfg.exclude)  # for rescan mode
+        self._next_reconcile = self._next_rescan = 0.0
+        self._started = self._stopped = False
+
+    # -- life cycle ------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Takes the index's lock, starts watching and the worker (startup reconcile first); returns at once.
+
+        Raises WatcherRunning when another watcher keeps this index."""
+        self._lock.acquire()
+        try:
+            if self._lock.stale_pid:
+                log.warning("the previous watcher (pid %d) did not stop cleanly; serving the last complete "
+                            "generation and reconciling", self._lock.stale_pid)
+            self._overflow.install()
+            self._start_observer()
+            self._save_state("starting")
+            self._worker = threading.Thread(target=self._run, name="notelink-watcher", daemon=True)
+            self._worker.start()
+        except BaseException:
+            self._shut_down()
+            raise
+        self._started = True
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stops cleanly: a generation being built is abandoned (never half-written). The worker releases
+        the lock and posts "stopped" as its last act; this waits up to `timeout` seconds for that."""
+        if not self._started or self._stopped:
+            return
+        self._stopped = True
+        self._stop.set()
+        self._debouncer.wake()
+        if self._worker is not None:
+            self._worker.join(timeout)
+            if self._worker.is_alive():
+                log.warning("the indexing thread did not stop within %.0fs; it will stop and release the "
+                            "index on its own, and the live index is unchanged", timeout)
+
+    def _shut_down(self) -> None:
+        """Stops the observer, writes the final status and releases the lock."""
+        if self._observer is not None:
+            self._observer.stop()
+            self._observer.join(5)
+        self._overflow.remove()
+        self._save_state("stopped")
+        self._lock.release()
+
+    def run_forever(self) -> None:
+        """For `notelink watch`: start, wait for SIGINT or SIGTERM, stop."""
+        done = threading.Event()
+
+        def on_signal(signum: int, _frame: FrameType | None) -> None:
+            log.info("received %s: stopping", signal.Signals(signum).name)
+            done.set()
+
+        previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            self.start()
+            log.info("watching %s (index %s); Ctrl-C stops", self.vault, self.index_dir)
+            while not done.wait(0.5):
+                pass
+        finally:
+            self.stop()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    @property
+    def mode(self) -> str:
+        """`events` while OS notifications work, `rescan` after falling back to periodic rescans."""
+        return self._state.mode
+
+    # -- watching --------------------------------------------------------------------------------
+    def _start_observer(self) -> None:
+        handler = VaultEventHandler(self.vault, self.index_cfg.exclude, self._debouncer.add,
+                                    lambda msg: self._post(WatchEvent("error", message=msg)))
+        try:
+            observer = make_observer()
+            observer.schedule(handler, str(self.vault), recursive=True)
+            observer.start()
+        except OSError as exc:
+            self._fall_back(f"cannot watch {self.vault} for changes: {watch_error(exc)}")
+            return
+        self._observer = observer
+
+    def _fall_back(self, reason: str) -> None:
+        """Switches to periodic rescans, says so, and reconciles soon to catch what was missed."""
+        if self._state.mode != "rescan":
+            message = f"{reason}; falling back to rescanning the vault every {self.cfg.rescan_s:g}s"
+            log.warning(message)
+            self._state.mode = "rescan"
+            self._post(WatchEvent("error", message=message))
+        self._rescan_now.set()
+        self._debouncer.wake()
+
+    def _on_overflow(self) -> None:
+        self._fall_back("the OS dropped file events (event queue overflow)")
+
+    def _observer_died(self) -> bool:
+        obs = self._observer
+        return obs is not None and not (obs.is_alive() and all(e.is_alive() for e in obs.emitters))
+
+    def _rescan(self) -> None:
+        for rel in self._snapshot.changes():
+            self._debouncer.add(rel)
+
+    # -- the worker ------------------------------------------------------------------------------
+    def _run(self) -> None:
+        try:
+            self._drain_notices()
+            self._build((), force=self.force_first)  # startup reconcile: what changed while not running
+            self._warm_up()
+            while not self._stop.is_set():
+                self._round()
+        finally:
+            self._shut_down()
+            log.info("stopped")
+            self._drain_notices()
+            self._emit(WatchEvent("stopped"))
+
+    def _warm_up(self) -> None:
+        """Loads the training library now, so the first edit does not wait for it (about a second)."""
+        try:
+            cbow.resolve_device(self.train_cfg.device)
+        except cbow.DeviceError as exc:
+            self._error(str(exc))
+
+    def _round(self) -> None:
+        """One turn of the worker: a batch if one is due, then the timers."""
+        try:
+            batch = self._debouncer.wait(self._sleep_time())
+            self._drain_notices()
+            if self._stop.is_set():
+                return
+            if batch:
+                self._on_batch(batch)
+            self._run_timers()
+        except Exception as exc:  # the worker must outlive any bug in one round
+            log.exception("watcher error")
+            self._error(f"watcher error: {type(exc).__name__}: {exc}")
+
+    def _sleep_time(self) -> float:
+        now, timers = time.monotonic(), [self._next_reconcile]
+        if self._state.mode == "rescan":
+            timers.append(self._next_rescan)
+        return max(0.0, min(1.0, *(t - now for t in timers)))  # at least every second: observer health
+
+    def _run_timers(self) -> None:
+        now = time.monotonic()
+        if self._observer_died():
+            self._observer = None
+            self._fall_back("the file watcher stopped")
+        if self._rescan_now.is_set():
+            self._rescan_now.clear()
+            self._rescan()
+            self._build(())
+        if self._state.mode == "rescan" and now >= self._next_rescan:
+            self._next_rescan = now + self.cfg.rescan_s
+            self._rescan()
+        if now >= self._next_reconcile:
+            self._build(())
+
+    def _on_batch(self, batch: list[str]) -> None:
+        held = self._mid_save(batch)
+        if held:
+            until = min(self._unsettled[p] for p in held) + self.cfg.settle
+            log.debug("holding %s until the save finishes", ", ".join(held))
+            self._debouncer.hold(batch, until)
+            return
+        self._emit(WatchEvent("changed", tuple(batch)))
+        log.info("changed: %s", _describe_paths(batch))
+        self._build(tuple(batch))
+
+    def _mid_save(self, batch: list[str]) -> list[str]:
+        """Notes that look mid-save (empty or missing) for less than the settle time."""
+        now, held = time.monotonic(), []
+        for rel in batch:
+            if rel.endswith("/"):
+                continue
+            try:
+                empty = os.stat(self.vault / rel).st_size == 0
+            except OSError:
+                empty = True
+            if empty and now - self._unsettled.setdefault(rel, now) < self.cfg.settle:
+                held.append(rel)
+            else:
+                self._unsettled.pop(rel, None)
+        return held
+
+    def _build(self, paths: tuple[str, ...], force: bool = False) -> None:
+        """Brings the index up to date; errors are reported and retried, never raised."""
+        self._next_reconcile = time.monotonic() + self.cfg.reconcile_s
+        self._save_state("indexing", pending=list(paths))
+        try:
+            s = build_index(self.vault, self.index_dir, self.train_cfg, self.index_cfg,
+                            self._progress(paths), self._stop.is_set, force, self.cfg.incremental)
+        except cbow.Cancelled:
+            log.info("stopping: the generation being built was abandoned; the live one is unchanged")
+            return
+        except Exception as exc:
+            if not isinstance(exc, (VaultError, cbow.DeviceError)):
+                log.exception("indexing failed")
+            self._next_reconcile = time.monotonic() + self.cfg.retry_s
+            self._error(f"indexing failed ({exc}); retrying in {self.cfg.retry_s:g}s")
+            return
+        finally:
+            release_memory()
+        self._after_build(s, paths)
+
+    def _progress(self, paths: tuple[str, ...]) -> Callable[[IndexEvent], None]:
+        """Forwards progress once a new generation is being built (the parse stage only checks)."""
+        started = False
+
+        def on_progress(ev: IndexEvent) -> None:
+            nonlocal started
+            if ev.stage == "parse":
+                return
+            if not started:
+                started = True
+                log.info("indexing %s", _describe_paths(paths) if paths else "(reconcile)")
+                self._emit(WatchEvent("indexing", paths))
+            self._emit(WatchEvent("progress", paths, progress=ev))
+        return on_progress
+
+    def _after_build(self, s: IndexSummary, paths: tuple[str, ...]) -> None:
+        self._state.errors = self._failed_files()
+        self.generation = s.generation
+        if not s.up_to_date:
+            self._state.last_generation_at = now_iso()
+        self._save_state("idle")  # before any event: a listener may read the status at once
+        for path in paths:
+            if path in self._state.errors:
+                self._emit(WatchEvent("error", (path,), message=f"{path}: {self._state.errors[path]}"))
+                log.warning("%s: %s", path, self._state.errors[path])
+        if s.up_to_date:
+            return
+        message = _describe_build(s)
+        log.info(message)
+        self._emit(WatchEvent("indexed", paths, generation=s.generation, message=message))
+
+    def _failed_files(self) -> dict[str, str]:
+        """Files the live generation skipped because handling them raised (not size or binary skips)."""
+        gen = current_generation(self.index_dir)
+        if gen is None:
+            return {}
+        db, meta = open_generation(gen)
+        db.close()
+        return {p: r for p, r in meta.get("skipped_files", []) if r.startswith("failed")}
+
+    # -- reporting -------------------------------------------------------------------------------
+    def _error(self, message: str) -> None:
+        log.error(message)
+        self._state.message = message
+        self._save_state("idle")
+        self._emit(WatchEvent("error", message=message))
+
+    def _post(self, event: WatchEvent) -> None:
+        """For other threads: `event` reaches on_event from the worker's thread."""
+        self._notices.put(event)
+        self._debouncer.wake()
+
+    def _drain_notices(self) -> None:
+        while True:
+            try:
+                self._emit(self._notices.get_nowait())
+            except queue.Empty:
+                return
+
+    def _emit(self, event: WatchEvent) -> None:
+        if self.on_event is None:
+            return
+        try:
+            self.on_event(event)
+        except Exception:  # a listener's bug must not stop the watcher
+            log.exception("on_event raised for %s", event.kind)
+
+    def _save_state(self, state: str, pending: list[str] | None = None) -> None:
+        st = self._state
+        st.state, st.generation = state, self.generation
+        st.pending = sorted(set(pending or []) | set(self._debouncer.pending()))
+        wall = self._debouncer.last_event_wall
+        st.last_event = now_iso(wall) if wall is not None else st.last_event
+        try:
+            st.save(self.index_dir)
+        except OSError as exc:
+            log.warning("cannot write the watcher status in %s: %s", self.index_dir, exc)
+
+
+def _describe_paths(paths: list[str] | tuple[str, ...], most: int = 3) -> str:
+    shown = ", ".join(paths[:most])
+    return shown + (f" and {len(paths) - most} more" if len(paths) > most else "")
+
+
+def _describe_build(s: IndexSummary) -> str:
+    head = f"generation {s.generation} live ({s.indexed} notes, {s.total_seconds:.1f}s): "
+    if s.mode == "carried":
+        return head + "only moves or removals, word vectors kept as they were (no retraining)"
+    if s.mode == "incremental":
+        return head + (f"{s.changed} changed note(s) absorbed by an incremental update "
+                       f"({s.epochs} epochs, {s.train_seconds:.1f}s)")
+    return head + f"full retrain ({s.epochs} epochs over {s.tokens:,} words, {s.train_seconds:.1f}s)"

@@ -1,0 +1,66 @@
+"""Early filtering of file events: notes only; dot-folders, editor temp files and excludes ignored."""
+
+from pathlib import Path
+
+import pytest
+from watchdog.events import DirCreatedEvent, DirMovedEvent, FileModifiedEvent, FileMovedEvent
+
+from notelink.events import VaultEventHandler, note_path
+
+V = Path("/vault")
+
+
+@pytest.mark.parametrize("path", [
+    "a.md.swp", ".a.md.swp", "a.md~", "4913", "a.md___jb_tmp___", "a.md___jb_old___", ".#a.md", "#a.md#",
+    ".obsidian/workspace.md", ".trash/x.md", "notes/.hidden.md", "image.png", "a.md.tmp", "sedAb12c",
+    "drafts/x.md", "../outside.md",
+])
+def test_ignored(path: str) -> None:
+    assert note_path(V, f"/vault/{path}", exclude=("drafts/*",)) is None
+
+
+def test_notes_are_kept_relative() -> None:
+    assert note_path(V, "/vault/sub dir/Note 1.md") == "sub dir/Note 1.md"
+    assert note_path(V, "/vault/README.MD") == "README.MD"
+
+
+def _handler(found: list[str]) -> VaultEventHandler:
+    return VaultEventHandler(V, (), found.append, lambda msg: found.append("error: " + msg))
+
+
+def test_handler_maps_moves_and_folders() -> None:
+    found: list[str] = []
+    h = _handler(found)
+    h.on_any_event(FileMovedEvent("/vault/a.md.tmp", "/vault/a.md"))  # rename-over: only the note
+    h.on_any_event(FileModifiedEvent("/vault/.obsidian/app.json"))
+    h.on_any_event(DirCreatedEvent("/vault/new"))  # its notes report themselves
+    h.on_any_event(DirMovedEvent("/vault/old", "/vault/archive/old"))
+    assert found == ["a.md", "old/", "archive/old/"]
+
+
+def test_handler_never_raises_into_watchdog() -> None:
+    errors: list[str] = []
+
+    def sink(_path: str) -> None:
+        raise RuntimeError("boom")
+
+    VaultEventHandler(V, (), sink, errors.append).on_any_event(FileModifiedEvent("/vault/a.md"))
+    assert errors and "boom" in errors[0]
+
+
+def test_stat_snapshot_reports_added_changed_and_removed_notes(tmp_path: Path) -> None:
+    import os
+
+    from notelink.events import StatSnapshot
+
+    (tmp_path / "a.md").write_text("a")
+    (tmp_path / "b.md").write_text("b")
+    snap = StatSnapshot(tmp_path, ())
+    assert snap.changes() == []  # the first scan is the baseline
+    (tmp_path / "a.md").write_text("longer")
+    (tmp_path / "b.md").unlink()
+    (tmp_path / "c.md").write_text("c")
+    (tmp_path / ".hidden.md").write_text("x")
+    os.utime(tmp_path / "a.md", ns=(1, 1))
+    assert snap.changes() == ["a.md", "b.md", "c.md"]
+    assert snap.changes() == []

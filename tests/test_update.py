@@ -1,0 +1,81 @@
+"""Incremental updates: vectors carried over to a new vocabulary, changed notes found by content."""
+
+from pathlib import Path
+
+import numpy as np
+
+from notelink.config import IncrementalConfig
+from notelink.index import Index
+from notelink.indexer import NoteRecord, build_index
+from notelink.update import carry_over, changed_notes
+from notelink.vocab import Vocab
+
+from .conftest import FAST
+
+INC = IncrementalConfig()
+TOPICS = {
+    "bread": "sourdough starter flour water dough knead oven crust loaf yeast ferment rise bake",
+    "stars": "telescope planet orbit star galaxy nebula eyepiece lens moon eclipse comet astronomy",
+    "garden": "compost soil seed tomato prune water root leaf mulch sprout harvest bed worm",
+}
+
+
+def topic_vault(make_vault, per_topic: int = 4) -> Path:
+    files: dict[str, str | bytes] = {}
+    for topic, words in TOPICS.items():
+        w = words.split()
+        for i in range(per_topic):
+            body = " ".join(w[(i * 3 + k) % len(w)] for k in range(60))
+            files[f"{topic}/{topic} {i}.md"] = f"# {topic.title()} {i}\n\n{body}\n\nSee [[{topic} {i + 1}]]."
+    return make_vault(files)
+
+
+def _record(path: str, sha: str, tokens: str) -> NoteRecord:
+    return NoteRecord(path, path, sha, 0, 0.0, [], [], [], [], tokens.split())
+
+
+def test_carry_over_keeps_known_rows_and_initialises_new_words() -> None:
+    syn0 = np.arange(6, dtype=np.float32).reshape(3, 2)  # words a, b, c
+    syn1 = syn0 + 10
+    vocab = Vocab(["c", "new", "a"], np.array([3, 2, 1]))
+    s0, s1, new = carry_over(["a", "b", "c"], syn0, syn1, vocab, seed=1)
+    assert new == 1 and s0.shape == s1.shape == (3, 2)
+    assert s0[0].tolist() == [4, 5] and s0[2].tolist() == [0, 1]  # rows follow their word
+    assert s1[0].tolist() == [14, 15] and s1[1].tolist() == [0, 0]  # new output vector: zero
+    assert np.all(np.abs(s0[1]) <= 0.5 / 2) and s0[1].any()  # new input vector: small uniform
+
+
+def test_changed_notes_ignores_moves_and_finds_edits() -> None:
+    before = {"a.md": _record("a.md", "h1", "x y"), "b.md": _record("b.md", "h2", "z w")}
+    after = [_record("moved/a.md", "h1", "x y"), _record("b.md", "h3", "z w v"),
+             _record("renamed.md", "h2", "renamed z w")]  # title from the file name changed: same bytes
+    assert changed_notes(after, before) == [1]
+
+
+def test_build_index_incremental_modes(make_vault, tmp_path: Path) -> None:
+    vault, ix = topic_vault(make_vault, per_topic=6), tmp_path / "ix"
+    assert build_index(vault, ix, FAST, incremental=INC).mode == "full"  # nothing to continue from
+    (vault / "bread/bread 2.md").write_text("# Bread 2\n\nrye levain crumb sourdough oven", encoding="utf-8")
+    s = build_index(vault, ix, FAST, incremental=INC)
+    assert (s.mode, s.changed, s.epochs, s.generation) == ("incremental", 1, INC.epochs, 2)
+    index = Index.open(ix)
+    assert {"rye", "levain", "crumb"} <= set(index.words) and index.meta["update"]["chain"] == 1
+    index.close()
+    (vault / "stars").rename(vault / "sky")
+    s = build_index(vault, ix, FAST, incremental=INC)
+    assert (s.mode, s.changed, s.epochs) == ("carried", 0, 0)
+    assert Index.open(ix).find_note("sky/stars 1.md").title == "Stars 1"
+    for p in (vault / "garden").glob("*.md"):
+        p.write_text("# New\n\n" + "completely different words here " * 20, encoding="utf-8")
+    assert build_index(vault, ix, FAST, incremental=INC).mode == "full"  # much changed
+
+
+def test_incremental_update_keeps_related_notes_sensible(make_vault, tmp_path: Path) -> None:
+    vault, ix = topic_vault(make_vault, per_topic=6), tmp_path / "ix"
+    build_index(vault, ix, FAST)
+    bread = TOPICS["bread"]
+    (vault / "garden/garden 0.md").write_text(f"# Garden 0\n\n{bread} {bread} {bread}", encoding="utf-8")
+    build_index(vault, ix, FAST, incremental=INC)
+    index = Index.open(ix)
+    top = index.related(index.find_note("garden/garden 0.md"), 3)
+    assert all(r.path.startswith("bread/") for r in top), top

@@ -1,0 +1,312 @@
+"""The watcher with a real watchdog observer on a temporary vault: every editor save style ends in the
+right index, a storm is one or two retrains, failures never stop it, one watcher per index."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from notelink.config import WatchConfig
+from notelink.index import Index
+from notelink.store import current_generation, open_generation
+from notelink.vault import scan
+from notelink.watcher import VaultWatcher, WatcherRunning, WatchEvent
+
+from .conftest import FAST
+from .test_update import topic_vault
+
+CFG = WatchConfig(quiet_ms=60, max_wait_ms=1000, settle_ms=600, rescan_s=0.2)
+NEW = "# Bread 2\n\nquokka marmalade sourdough levain crumb oven quokka\n"
+
+
+class Recorder:
+    """Collects WatchEvents; for every new generation, remembers the text of the watched note."""
+
+    def __init__(self, ix: Path, watch_path: str = "bread/bread 2.md") -> None:
+        self.ix, self.watch_path = ix, watch_path
+        self.events: list[WatchEvent] = []
+        self.note_tokens: list[str | None] = []
+        self.cond = threading.Condition()
+        self.also: Callable[[WatchEvent], None] | None = None  # a test's own look at each event
+
+    def __call__(self, ev: WatchEvent) -> None:
+        if self.also is not None:
+            self.also(ev)
+        if ev.kind == "indexed":
+            self.note_tokens.append(_tokens(self.ix, self.watch_path))
+        with self.cond:
+            self.events.append(ev)
+            self.cond.notify_all()
+
+    def kinds(self, kind: str) -> list[WatchEvent]:
+        return [e for e in self.events if e.kind == kind]
+
+    def wait_for(self, pred: Callable[[], bool], timeout: float = 20.0) -> None:
+        end = time.monotonic() + timeout
+        with self.cond:
+            while not pred():
+                assert time.monotonic() < end, f"timed out; events: {[e.kind for e in self.events]}"
+                self.cond.wait(0.05)
+
+
+def _tokens(ix: Path, path: str) -> str | None:
+    db, _ = open_generation(current_generation(ix))  # type: ignore[arg-type]
+    try:
+        row = db.execute("SELECT tokens FROM notes WHERE path = ?", (path,)).fetchone()
+    finally:
+        db.close()
+    return None if row is None else row[0]
+
+
+def in_sync(vault: Path, ix: Path) -> bool:
+    """The live generation holds exactly the notes on disk with their current content (or skips them)."""
+    disk = {p: hashlib.sha256((vault / p).read_bytes()).hexdigest() for p in scan(vault)}
+    db, _ = open_generation(current_generation(ix))  # type: ignore[arg-type]
+    try:
+        notes = dict(db.execute("SELECT path, sha256 FROM notes").fetchall())
+        skipped = {p for (p,) in db.execute("SELECT path FROM files WHERE status = 'skipped'")}
+    finally:
+        db.close()
+    return notes == {p: h for p, h in disk.items() if p not in skipped} and skipped <= set(disk)
+
+
+@pytest.fixture
+def watching(make_vault, tmp_path: Path) -> Iterator[tuple[Path, Path, Recorder, VaultWatcher]]:
+    vault, ix = topic_vault(make_vault, per_topic=6), tmp_path / "ix"
+    rec = Recorder(ix)
+    w = VaultWatcher(vault, ix, FAST, on_event=rec, watch_cfg=CFG)
+    w.start()
+    rec.wait_for(lambda: bool(rec.kinds("indexed")))  # startup: first full index
+    yield vault, ix, rec, w
+    w.stop()
+
+
+def settle(vault: Path, ix: Path, rec: Recorder, before: int) -> None:
+    """Waits for a new generation and then for the index to match the disk."""
+    rec.wait_for(lambda: len(rec.kinds("indexed")) > before)
+    end = time.monotonic() + 20
+    while not in_sync(vault, ix):
+        assert time.monotonic() < end, "index never caught up with the disk"
+        time.sleep(0.05)
+
+
+# -- editors' save styles ------------------------------------------------------------------------
+def in_place(p: Path, text: str) -> None:  # VS Code
+    p.write_text(text, encoding="utf-8")
+
+
+def truncate_pause_write(p: Path, text: str) -> None:
+    with open(p, "r+", encoding="utf-8") as fh:
+        fh.truncate(0)
+    time.sleep(CFG.quiet * 5)  # long enough for a batch: the empty note must not be indexed
+    p.write_text(text, encoding="utf-8")
+
+
+def rename_over(p: Path, text: str) -> None:  # Sublime, gedit, sed -i
+    tmp = p.with_name("sedX1b2c3")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, p)
+
+
+def vim_backup_rename(p: Path, text: str) -> None:
+    probe = p.with_name("4913")
+    probe.write_text("")
+    probe.unlink()
+    backup = p.with_name(p.name + "~")
+    os.rename(p, backup)
+    p.write_text(text, encoding="utf-8")
+    backup.unlink()
+
+
+def jetbrains_safe_write(p: Path, text: str) -> None:
+    tmp, old = p.with_name(p.name + "___jb_tmp___"), p.with_name(p.name + "___jb_old___")
+    tmp.write_text(text, encoding="utf-8")
+    os.rename(p, old)
+    os.rename(tmp, p)
+    old.unlink()
+
+
+def delete_and_recreate(p: Path, text: str) -> None:
+    p.unlink()
+    time.sleep(0.02)
+    p.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("save", [in_place, truncate_pause_write, rename_over, vim_backup_rename,
+                                  jetbrains_safe_write, delete_and_recreate])
+def test_save_styles_end_in_the_new_content(watching, save) -> None:
+    vault, ix, rec, _ = watching
+    before = len(rec.kinds("indexed"))
+    save(vault / "bread/bread 2.md", NEW)
+    settle(vault, ix, rec, before)
+    assert "quokka" in (_tokens(ix, "bread/bread 2.md") or "")
+    assert all(t for t in rec.note_tokens), "an empty or missing intermediate state was indexed"
+    assert not any(e.kind == "error" for e in rec.events), rec.events
+
+
+def test_moved_note_and_folder_keep_their_vectors(watching) -> None:
+    vault, ix, rec, _ = watching
+    before = len(rec.kinds("indexed"))
+    (vault / "archive").mkdir()
+    os.rename(vault / "bread/bread 2.md", vault / "archive/bread 2 (old).md")
+    settle(vault, ix, rec, before)
+    assert Index.open(ix).meta["update"]["mode"] == "carried"  # same content: no retraining
+    before = len(rec.kinds("indexed"))
+    os.rename(vault / "stars", vault / "sky")
+    settle(vault, ix, rec, before)
+    index = Index.open(ix)
+    assert index.meta["update"]["mode"] == "carried" and index.find_note("sky/stars 3.md").title == "Stars 3"
+
+
+def test_storm_of_a_thousand_notes_is_one_or_two_retrains(make_vault, tmp_path: Path) -> None:
+    vault, ix = topic_vault(make_vault), tmp_path / "ix"
+    rec = Recorder(ix)
+    w = VaultWatcher(vault, ix, FAST, on_event=rec, watch_cfg=WatchConfig())  # default batching
+    w.start()
+    try:
+        rec.wait_for(lambda: bool(rec.kinds("indexed")))
+        before = len(rec.kinds("indexing"))
+        (vault / "checkout").mkdir()
+        for i in range(1000):  # what a `git checkout` does to the working tree
+            (vault / f"checkout/n{i:04d}.md").write_text(f"# N{i}\n\nbranch note {i} orbit soil",
+                                                         encoding="utf-8")
+        settle(vault, ix, rec, len(rec.kinds("indexed")))
+        time.sleep(WatchConfig().quiet * 2)  # any straggling batch would have started by now
+        assert 1 <= len(rec.kinds("indexing")) - before <= 2
+    finally:
+        w.stop()
+
+
+def test_a_failing_file_gets_a_status_and_the_watcher_goes_on(watching, monkeypatch, capsys) -> None:
+    from notelink import indexer
+    from notelink.cli import main
+
+    vault, ix, rec, _ = watching
+    real = indexer.record_from_raw
+
+    def flaky(raw, cfg):  # type: ignore[no-untyped-def]
+        if "poison" in raw.path:
+            raise RuntimeError("parser exploded")
+        return real(raw, cfg)
+
+    monkeypatch.setattr(indexer, "record_from_raw", flaky)
+    (vault / "poison.md").write_text("# Poison\n\nwords", encoding="utf-8")
+    rec.wait_for(lambda: any(e.kind == "error" and "poison.md" in e.paths for e in rec.events))
+    assert "parser exploded" in rec.kinds("error")[-1].message
+    assert main(["status", str(vault), "--index-dir", str(ix), "--json", "--files"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    states = {f["path"]: f for f in data["files"]}
+    assert states["poison.md"]["status"] == "error" and "parser exploded" in states["poison.md"]["reason"]
+    assert data["watcher"]["running"] and data["watcher"]["pid"] == os.getpid()
+    before = len(rec.kinds("indexed"))
+    (vault / "bread/bread 2.md").write_text(NEW, encoding="utf-8")  # still watching
+    settle(vault, ix, rec, before)
+
+
+def test_a_listener_that_raises_does_not_stop_the_watcher(make_vault, tmp_path: Path) -> None:
+    vault, ix = topic_vault(make_vault), tmp_path / "ix"
+    seen: list[str] = []
+
+    def listener(ev: WatchEvent) -> None:
+        seen.append(ev.kind)
+        raise ValueError("listener bug")
+
+    w = VaultWatcher(vault, ix, FAST, on_event=listener, watch_cfg=CFG)
+    w.start()
+    try:
+        end = time.monotonic() + 20
+        while "indexed" not in seen:
+            assert time.monotonic() < end
+            time.sleep(0.05)
+        (vault / "bread/bread 2.md").write_text(NEW, encoding="utf-8")
+        while not in_sync(vault, ix):
+            assert time.monotonic() < end
+            time.sleep(0.05)
+    finally:
+        w.stop()
+    assert seen[-1] == "stopped"
+
+
+def test_queries_are_answered_from_the_previous_generation_while_training(watching) -> None:
+    vault, ix, rec, _ = watching
+    live_during_training: list[int] = []
+    gen_before = Index.open(ix).meta["generation"]
+
+    def spy(ev: WatchEvent) -> None:
+        if ev.kind == "progress" and ev.progress is not None and ev.progress.stage == "train":
+            live_during_training.append(Index.open(ix).meta["generation"])
+
+    rec.also = spy
+    before = len(rec.kinds("indexed"))
+    (vault / "bread/bread 2.md").write_text(NEW, encoding="utf-8")
+    settle(vault, ix, rec, before)
+    assert live_during_training and set(live_during_training) == {gen_before}
+
+
+def test_second_watcher_refuses_to_start(watching, capsys) -> None:
+    from notelink.cli import main
+
+    vault, ix, _, _ = watching
+    with pytest.raises(WatcherRunning, match=f"pid {os.getpid()}"):
+        VaultWatcher(vault, ix, FAST).start()
+    assert main(["watch", str(vault), "--index-dir", str(ix)]) == 2
+    assert "another watcher" in capsys.readouterr().err
+
+
+def test_watch_limit_falls_back_to_rescans(make_vault, tmp_path: Path, monkeypatch) -> None:
+    from notelink import watcher as watcher_mod
+
+    class Refused:
+        def schedule(self, *args: object, **kw: object) -> None:
+            raise OSError(errno.ENOSPC, "inotify watch limit reached")
+
+    monkeypatch.setattr(watcher_mod, "make_observer", Refused)
+    vault, ix = topic_vault(make_vault), tmp_path / "ix"
+    rec = Recorder(ix)
+    w = VaultWatcher(vault, ix, FAST, on_event=rec, watch_cfg=CFG)
+    w.start()
+    try:
+        assert w.mode == "rescan"
+        rec.wait_for(lambda: any("max_user_watches" in e.message for e in rec.kinds("error")))
+        rec.wait_for(lambda: bool(rec.kinds("indexed")))
+        before = len(rec.kinds("indexed"))
+        (vault / "bread/bread 2.md").write_text(NEW + "\nlonger now\n", encoding="utf-8")
+        settle(vault, ix, rec, before)
+    finally:
+        w.stop()
+
+
+def test_event_overflow_is_reported_and_reconciled(watching) -> None:
+    vault, ix, rec, w = watching
+    (vault / "bread/bread 2.md").write_text(NEW, encoding="utf-8")
+    logging.getLogger("watchdog.observers.inotify_c").warning("Inotify queue overflowed; events were lost")
+    rec.wait_for(lambda: any("overflow" in e.message for e in rec.kinds("error")))
+    assert w.mode == "rescan"
+    end = time.monotonic() + 20
+    while not in_sync(vault, ix):
+        assert time.monotonic() < end
+        time.sleep(0.05)
+
+
+def test_startup_reconciles_changes_made_while_stopped(watching) -> None:
+    vault, ix, _, w = watching
+    w.stop()
+    (vault / "bread/bread 2.md").write_text(NEW, encoding="utf-8")
+    (vault / "stars/stars 0.md").unlink()
+    rec2 = Recorder(ix)
+    again = VaultWatcher(vault, ix, FAST, on_event=rec2, watch_cfg=CFG)
+    again.start()
+    try:
+        rec2.wait_for(lambda: bool(rec2.kinds("indexed")))
+        assert in_sync(vault, ix)
+    finally:
+        again.stop()
