@@ -211,7 +211,7 @@ class VaultWatcher:
         """Loads the training library now, so the first edit does not wait for it (about a second)."""
         try:
             cbow.resolve_device(self.train_cfg.device)
-        except cbow.DeviceError as exc:
+        except Exception as exc:  # e.g. no CUDA: every build will say so too; keep watching
             self._error(str(exc))
 
     def _round(self) -> None:
