@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -123,6 +124,8 @@ def main() -> None:
     print(f"load average during the run: {os.getloadavg()}")
     print(f"watcher RSS idle: {rss_start:.0f} MB after startup, {rss_after:.0f} MB after the edits")
     print("update modes:", {m: log.count(m) for m in ("incremental update", "full retrain", "no retraining")})
+    builds = [float(m) for m in re.findall(r"live \(\d+ notes, ([\d.]+)s\)", log)]
+    print(f"median build in the watcher (read, train, vectors, write): {statistics.median(builds):.2f}s")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import gc
 import logging
 import os
@@ -52,12 +53,17 @@ class WatchEvent:
     progress: IndexEvent | None = None  # for "progress"
 
 
+@functools.cache
+def _libc() -> Any:
+    return ctypes.CDLL("libc.so.6")
+
+
 def release_memory() -> None:
     """Hands memory freed by a build back to the OS: glibc keeps freed heap otherwise, and an idle watcher
     would stay as large as its biggest build."""
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+        _libc().malloc_trim(0)
 
 
 class VaultWatcher:
@@ -205,7 +211,7 @@ class VaultWatcher:
         """Loads the training library now, so the first edit does not wait for it (about a second)."""
         try:
             cbow.resolve_device(self.train_cfg.device)
-        except cbow.DeviceError as exc:
+        except Exception as exc:  # e.g. no CUDA: every build will say so too; keep watching
             self._error(str(exc))
 
     def _round(self) -> None:

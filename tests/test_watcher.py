@@ -310,3 +310,17 @@ def test_startup_reconciles_changes_made_while_stopped(watching) -> None:
         assert in_sync(vault, ix)
     finally:
         again.stop()
+
+
+def test_status_text_and_files_after_the_watcher_stopped(watching, capsys) -> None:
+    from notelink.cli import main
+
+    vault, ix, _, w = watching
+    w.stop()
+    assert main(["status", str(vault), "--index-dir", str(ix), "--files"]) == 0
+    out = capsys.readouterr().out
+    assert "Watcher: not running" in out and "last generation:" in out
+    assert "indexed  bread/bread 2.md" in out
+    assert main(["status", str(vault), "--index-dir", str(ix), "--json"]) == 0
+    watcher = json.loads(capsys.readouterr().out)["watcher"]
+    assert watcher["running"] is False and watcher["pid"] is None and watcher["last_generation_at"]
