@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import fields
@@ -382,6 +383,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UserError, VaultError, IndexFormatError, DeviceError) as exc:
         print(f"notelink: {exc}", file=sys.stderr)
         return getattr(exc, "code", EXIT_USAGE)
+    except BrokenPipeError:  # output piped into `head` and the like: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except (KeyboardInterrupt, Cancelled):
         print("notelink: interrupted; the previous index is unchanged", file=sys.stderr)
         return 130
