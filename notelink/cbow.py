@@ -108,7 +108,7 @@ class _Trainer:
     """Holds the matrices, the per-word tables and the seed of one training run."""
 
     def __init__(self, ids: np.ndarray, docs: np.ndarray, vocab: Vocab, cfg: TrainConfig,
-                 device: str, init: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+                 device: str, init: tuple[np.ndarray, np.ndarray] | None = None, workers: int = 1) -> None:
         import torch
 
         self.torch, self.cfg, self.device = torch, cfg, torch.device(device)
@@ -120,7 +120,7 @@ class _Trainer:
         noise = vocab.noise()  # [V]
         self.keep = torch.from_numpy(keep).to(self.device)
         self.noise_cdf = torch.from_numpy(np.cumsum(noise)).to(self.device)  # [V] float64
-        scale_ctx, scale_out = self._dup_scales(vocab.counts, keep, noise)
+        scale_ctx, scale_out = self._dup_scales(vocab.counts, keep, noise, self.batch * workers)
         self.scale_ctx = torch.from_numpy(scale_ctx).to(self.device)  # [V]
         self.scale_out = torch.from_numpy(scale_out).to(self.device)  # [V]
         if init is None:
@@ -131,15 +131,16 @@ class _Trainer:
             self.syn0 = torch.tensor(init[0], dtype=torch.float32, device=self.device)  # [V, D]
             self.syn1neg = torch.tensor(init[1], dtype=torch.float32, device=self.device)  # [V, D]
 
-    def _dup_scales(self, counts: np.ndarray, keep: np.ndarray,
-                    noise: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _dup_scales(self, counts: np.ndarray, keep: np.ndarray, noise: np.ndarray,
+                    batch: int) -> tuple[np.ndarray, np.ndarray]:
         """Per-word update scales min(1, cap / n_w): n_w the expected times word w is a context word,
-        or an output row (centre or negative), in one batch. 1 for all but the most frequent words."""
+        or an output row (centre or negative), in the `batch` centres updated concurrently (all
+        workers' batches). 1 for all but the most frequent words."""
         cfg = self.cfg
         kept = counts * keep
         p = kept / max(kept.sum(), 1.0)  # [V] frequency after subsampling
-        n_ctx = self.batch * p * (cfg.window + 1)  # mean context width is (W+1)/2 per side
-        n_out = self.batch * (p + cfg.negative * noise)  # a shared negative also repeats G times
+        n_ctx = batch * p * (cfg.window + 1)  # mean context width is (W+1)/2 per side
+        n_out = batch * (p + cfg.negative * noise)  # a shared negative also repeats G times
         cap = float(cfg.dup_cap)
         return ((np.minimum(1.0, cap / np.maximum(n_ctx, 1e-9))).astype(np.float32),
                 (np.minimum(1.0, cap / np.maximum(n_out, 1e-9))).astype(np.float32))
@@ -306,7 +307,7 @@ def train(ids: np.ndarray, docs: np.ndarray, vocab: Vocab, cfg: TrainConfig,
         return WordVectors(empty, empty.copy(), device, epochs, int(ids.shape[0]), 0.0)
     workers = max(1, cfg.threads or os.cpu_count() or 1) if device == "cpu" else 1
     torch.set_num_threads(1 if workers > 1 else max(1, cfg.threads or os.cpu_count() or 1))
-    tr = _Trainer(ids, docs, vocab, cfg, device, init)
+    tr = _Trainer(ids, docs, vocab, cfg, device, init, workers)
     sched = _Schedule(cfg, epochs * int(ids.shape[0]), epochs, progress, should_stop)
     jobs = [(e, a, b) for e in range(epochs) for a, b in tr.chunk_ranges()]
     _run_workers(tr, sched, [jobs[w::workers] for w in range(workers)])

@@ -37,7 +37,7 @@ class TrainConfig:
     """Most centre words updated together in one closed-form step on the CPU (see `batch_for`)."""
     cuda_batch: int = 65536
     """Most centre words per step on a GPU, where big batches keep the device busy."""
-    neg_share: int = 8
+    neg_share: int = 4
     """Consecutive centre words that share one draw of `negative` negatives; 1 draws per word as
     word2vec.c does. Sharing turns the output-layer work into small matrix products."""
     dup_cap: float = 4.0
