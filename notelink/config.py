@@ -35,8 +35,9 @@ class TrainConfig:
     """Learning-rate floor reached at the end of training."""
     batch: int = 1024
     """Most centre words updated together in one closed-form step on the CPU (see `batch_for`)."""
-    cuda_batch: int = 65536
-    """Most centre words per step on a GPU, where big batches keep the device busy."""
+    cuda_batch: int = 2048
+    """Most centre words per step on a GPU. Bigger keeps a GPU busier, but on the CPU a 4096 batch (x2
+    workers) collapsed word-vector quality even with `dup_cap`; unmeasured on a GPU so far."""
     neg_share: int = 4
     """Consecutive centre words that share one draw of `negative` negatives; 1 draws per word as
     word2vec.c does. Sharing turns the output-layer work into small matrix products."""
@@ -46,9 +47,10 @@ class TrainConfig:
     chunk: int = 262144
     """Corpus words prepared at once (subsampling, windows, negatives drawn in bulk); bounds memory."""
     seed: int = 1
-    """Random seed; training is deterministic for a given seed on the CPU (`--seed`)."""
+    """Random seed; training is deterministic for a given seed on the CPU with one thread (`--seed`)."""
     threads: int = 0
-    """CPU threads for torch; 0 means all available cores (`--threads`)."""
+    """CPU training workers sharing the matrices (Hogwild), each running single-threaded torch ops;
+    0 means all available cores (`--threads`). More than one is faster but not bit-reproducible."""
     device: Device = "auto"
     """`auto` uses CUDA when available, else the CPU (`--device`)."""
 
