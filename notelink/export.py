@@ -13,7 +13,7 @@ from typing import IO, Any
 import numpy as np
 
 from notelink.config import ExportConfig
-from notelink.index import Index, _top
+from notelink.index import Index
 from notelink.links import note_link
 from notelink.store import load_array
 
@@ -32,12 +32,8 @@ def related_all(index: Index, top: int, unlinked: bool = False,
     for start in range(0, len(index.notes), _BLOCK):
         block = (vecs[start : start + _BLOCK] @ vecs.T).toarray()  # [b, N]
         for r, scores in enumerate(block):
-            i = start + r
-            scores[i] = -np.inf
-            if unlinked and (links := index.linked(i)):
-                scores[list(links)] = -np.inf
-            hits = [(j, float(scores[j])) for j in _top(scores, top)]
-            yield i, [(j, s) for j, s in hits if min_score is None or s >= min_score]
+            hits = index.rank(start + r, scores, top, unlinked)
+            yield start + r, [(j, s) for j, s in hits if min_score is None or s >= min_score]
 
 
 @dataclass(frozen=True)

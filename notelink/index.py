@@ -114,14 +114,20 @@ class Index:
         """Cosine similarity of every note to this one [N]."""
         return np.asarray((self.note_vecs @ self.note_vecs[note.id].T).todense()).ravel()
 
+    def rank(self, note_id: int, scores: np.ndarray, top: int,
+             unlinked: bool = False) -> list[tuple[int, float]]:
+        """The `top` (note id, score) pairs of one note's similarity row [N], best first; the note itself,
+        and with `unlinked` the notes linked either way, left out. `scores` is modified."""
+        scores[note_id] = -np.inf
+        if unlinked and (links := self.linked(note_id)):
+            scores[list(links)] = -np.inf
+        return [(j, float(scores[j])) for j in _top(scores, top)]
+
     def related(self, note: NoteInfo, top: int = 10, unlinked: bool = False) -> list[Related]:
         """Most similar notes by cosine of note vectors, best first, the note itself left out."""
-        scores = self.scores(note)  # [N]
-        scores[note.id] = -np.inf
         links = self.linked(note.id)
-        if unlinked and links:
-            scores[list(links)] = -np.inf
-        return [self._related(note.id, j, float(scores[j]), j in links) for j in _top(scores, top)]
+        return [self._related(note.id, j, s, j in links)
+                for j, s in self.rank(note.id, self.scores(note), top, unlinked)]
 
     def _related(self, i: int, j: int, score: float, linked: bool) -> Related:
         other = self.notes[j]

@@ -133,11 +133,10 @@ def note_vectors(docs: Sequence[np.ndarray], mentions: tuple[np.ndarray, np.ndar
     N = len(docs)
     u = unit_rows(syn1neg)  # [V, D]
     X = tfidf(docs, V)  # [N, V]
-    parts = [cfg.w_lex * lexical(X, neighbours(u, cfg.expand_k, cfg.expand_vocab), cfg),
+    K = neighbours(u, cfg.expand_k, cfg.expand_vocab) if cfg.expand_beta else sp.csr_matrix((V, V))
+    parts = [cfg.w_lex * lexical(X, K, cfg),
              cfg.w_title * titles(mentions, N, cfg),
-             sp.csr_matrix(cfg.w_cbow * dense(X, u))]
-    if cfg.w_cbow == 0:
-        parts[2] = sp.csr_matrix((N, D))
+             sp.csr_matrix(cfg.w_cbow * dense(X, u)) if cfg.w_cbow else sp.csr_matrix((N, D))]
     M = unit_sparse(sp.csr_matrix(sp.hstack(parts, format="csr")))
     M.sort_indices()
     return sp.csr_matrix(M, dtype=np.float32), Layout(V, N, D)

@@ -27,7 +27,6 @@ import numpy as np
 FORMAT_VERSION = 2
 CURRENT = "CURRENT"
 _GEN = re.compile(r"^gen-(\d{6})$")
-ARRAYS = ("syn0", "syn1neg", "notes")
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
