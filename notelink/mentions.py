@@ -11,27 +11,33 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+Phrases = dict[str, dict[int, dict[tuple[str, ...], list[int]]]]
+"""{first token: {phrase length: {phrase tokens: [notes with that title or alias]}}}"""
 
-def title_phrases(names: Sequence[Sequence[str]], tokenize: Callable[[str], list[str]]) -> dict[str, list[
-        tuple[int, tuple[str, ...]]]]:
-    """Phrases to look for, keyed by first token: {token: [(note, phrase tokens), ...]}."""
-    by_first: dict[str, list[tuple[int, tuple[str, ...]]]] = defaultdict(list)
+
+def title_phrases(names: Sequence[Sequence[str]], tokenize: Callable[[str], list[str]]) -> Phrases:
+    """Phrases to look for, keyed by first token, then length, so a position costs one lookup per length."""
+    by_first: Phrases = defaultdict(lambda: defaultdict(dict))
     for note, note_names in enumerate(names):
         for phrase in {tuple(tokenize(n)) for n in note_names}:
             if phrase:
-                by_first[phrase[0]].append((note, phrase))
+                by_first[phrase[0]][len(phrase)].setdefault(phrase, []).append(note)
     return by_first
 
 
-def count_mentions(docs: Sequence[Sequence[str]], phrases: dict[str, list[tuple[int, tuple[str, ...]]]]
+def count_mentions(docs: Sequence[Sequence[str]], phrases: Phrases
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(mentioning note [m], mentioned note [m], count [m]) for every pair with a mention; self excluded."""
     counts: dict[tuple[int, int], int] = defaultdict(int)
     for a, doc in enumerate(docs):
         for j, token in enumerate(doc):
-            for b, phrase in phrases.get(token, ()):
-                if b != a and tuple(doc[j : j + len(phrase)]) == phrase:
-                    counts[(a, b)] += 1
+            lengths = phrases.get(token)
+            if lengths is None:
+                continue
+            for length, by_phrase in lengths.items():
+                for b in by_phrase.get(tuple(doc[j : j + length]), ()):
+                    if b != a:
+                        counts[(a, b)] += 1
     if not counts:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0, dtype=np.float64)

@@ -25,6 +25,7 @@ import scipy.sparse as sp
 from notelink.config import NoteVectorConfig
 
 _CHUNK = 2048
+_GROUP = 32  # columns per group in top_k
 
 
 def unit_rows(m: np.ndarray) -> np.ndarray:
@@ -55,6 +56,22 @@ def tfidf(docs: Sequence[np.ndarray], vocab_size: int) -> sp.csr_matrix:
     return unit_sparse(sp.csr_matrix(tf @ sp.diags(smooth_idf(df, len(docs)))))
 
 
+def top_k(sims: np.ndarray, k: int, group: int = _GROUP) -> np.ndarray:
+    """[c, k] column ids of each row's k largest values (unordered).
+
+    Columns j and j + B, j + 2B, ... form a group (B = n / group). The k largest values lie in the k
+    groups with the largest maxima, so the exact selection runs on k * group candidates; the group
+    maxima are a contiguous element-wise max, several times faster than argpartition over the row."""
+    c, n = sims.shape
+    if n % group or n <= 4 * k * group:
+        return np.argpartition(-sims, k, axis=1)[:, :k]
+    B = n // group
+    best = np.argpartition(-sims.reshape(c, group, B).max(axis=1), k, axis=1)[:, :k]  # [c, k] groups
+    cols = (best[:, :, None] + B * np.arange(group)).reshape(c, k * group)  # [c, k*G] candidates
+    pick = np.argpartition(-np.take_along_axis(sims, cols, axis=1), k, axis=1)[:, :k]  # [c, k]
+    return np.take_along_axis(cols, pick, axis=1)
+
+
 def neighbours(words: np.ndarray, k: int, limit: int) -> sp.csr_matrix:
     """[V, V] sparse K: each of the `limit` most frequent words to its k nearest (positive cosine)."""
     V = words.shape[0]
@@ -62,13 +79,16 @@ def neighbours(words: np.ndarray, k: int, limit: int) -> sp.csr_matrix:
     k = min(k, n - 1)
     if k <= 0:
         return sp.csr_matrix((V, V))
-    head = words[:n]  # [n, D] unit rows; ids are sorted by frequency
+    head = np.ascontiguousarray(words[:n], dtype=np.float32)  # [n, D] unit rows; ids sorted by frequency
+    padded = np.zeros((n + -n % _GROUP, head.shape[1]), dtype=np.float32)  # [n', D], n' % _GROUP == 0
+    padded[:n] = head
     rows, cols, vals = [], [], []
     for start in range(0, n, _CHUNK):
-        sims = head[start : start + _CHUNK] @ head.T  # [c, n]
+        sims = head[start : start + _CHUNK] @ padded.T  # [c, n']
         idx = np.arange(sims.shape[0])
         sims[idx, start + idx] = -np.inf  # not its own neighbour
-        top = np.argpartition(-sims, k, axis=1)[:, :k]  # [c, k]
+        sims[:, n:] = -np.inf  # padding columns
+        top = top_k(sims, k)  # [c, k]
         rows.append(np.repeat(start + idx, k))
         cols.append(top.ravel())
         vals.append(np.maximum(sims[np.repeat(idx, k), top.ravel()], 0))
