@@ -18,7 +18,8 @@ from textual.widgets import Input, Markdown, OptionList
 
 from notelink.indexer import IndexEvent, build_index
 from notelink.tui.app import NotelinkApp, TuiConfig
-from notelink.tui.screens import ConceptScreen, ConfirmScreen
+from notelink.tui.screens import ConceptScreen, ConfirmScreen, LinksScreen
+from notelink.tui.text import shown_markdown
 from notelink.tui.widgets import IndexStatus, NoteView, RelatedPanel
 from tests.conftest import FAST, SAMPLE, snapshot
 
@@ -272,7 +273,7 @@ async def test_live_refresh_from_watcher(indexed: tuple[Path, Path], tmp_path: P
 
 
 def _markdown_source(app: NotelinkApp) -> str:
-    return str(app.query_one(Markdown).source)
+    return app.query_one(NoteView).source
 
 
 @sync
@@ -290,3 +291,43 @@ async def test_unlinked_toggle_and_help(indexed: tuple[Path, Path]) -> None:
         await pilot.press("escape")
         await pilot.press("t")
         assert app.theme == "textual-light"
+
+
+@sync
+async def test_links_key_lists_the_notes_wikilinks_and_follows_one(indexed: tuple[Path, Path]) -> None:
+    app = make_app(*indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        app.show_note("cooking/Kimchi.md")
+        await pilot.pause()
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, LinksScreen)
+        assert [o.prompt for o in app.screen.query_one("#links", OptionList).options] == [
+            "Fermentation", "Knife skills"]
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.current == "cooking/Knife skills.md"
+        await pilot.press("left_square_bracket")
+        assert app.current == "cooking/Kimchi.md"
+
+
+@sync
+async def test_long_note_is_painted_head_first_then_whole(indexed: tuple[Path, Path]) -> None:
+    vault, index_dir = indexed
+    app = make_app(vault, index_dir)
+    paragraphs = "".join(f"Paragraph {i} about [[Kimchi]].\n\n" for i in range(200))
+    long_text = shown_markdown("# Long\n\n" + paragraphs)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        view = app.query_one(NoteView)
+        view.show("Long", "long.md", long_text)
+        head = app.query_one("#markdown", Markdown)
+        assert head.source.count("Paragraph") < 40  # the first screenful first
+        await pilot.pause()
+        await pilot.pause()
+        assert view.source == long_text
+        assert view.links == [("Kimchi", "Kimchi")]
+        view.show("Short", "short.md", "just this")  # a short note hides the second part again
+        await pilot.pause()
+        assert view.source == "just this"

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from notelink.index import NoteInfo
 from notelink.tui.history import History
-from notelink.tui.text import because, filter_notes, href_target, score_bar, shown_markdown
+from notelink.tui.text import (
+    app_links,
+    because,
+    filter_notes,
+    href_target,
+    score_bar,
+    shown_markdown,
+    split_markdown,
+)
 
 
 def _note(i: int, path: str, title: str, tags: list[str] | None = None) -> NoteInfo:
@@ -64,3 +72,25 @@ def test_history_back_forward_and_browsing() -> None:
     assert h.current == "f" and h.back() == "b"
     h.retain({"a", "f"})
     assert h.current == "f"
+
+
+def test_split_markdown_between_top_level_blocks() -> None:
+    short = "# T\n\npara\n"
+    assert split_markdown(short, head_lines=10) == (short, "")
+    items = "".join(f"- item {i}\n" for i in range(8))
+    code = "```\n" + "".join(f"line {i}\n\n" for i in range(6)) + "```\n"
+    text = "# Title\n\n" + items + "\n" + code + "\nafter\n\nlast\n"
+    head, rest = split_markdown(text, head_lines=4)
+    assert head + rest == text
+    assert head == "# Title\n\n" + items + "\n"  # the list is never cut; the split is before the fence
+    assert rest.startswith("```")
+    head, rest = split_markdown(text, head_lines=12)  # inside the code block: split after it
+    assert rest == "after\n\nlast\n"
+    refs = text + "\n[x]: https://example.org\n"
+    assert split_markdown(refs, head_lines=4) == (refs, "")  # reference links tie the parts together
+
+
+def test_app_links_lists_each_wikilink_target_once() -> None:
+    md = shown_markdown("See [[Canvas]], [[Graph view#Filters|filters]] and [[Canvas]].\n\n`[[not]]`\n"
+                        "```\n[[Code]]\n```\n[web](https://example.org)")
+    assert app_links(md) == [("Canvas", "Canvas"), ("filters", "Graph view")]

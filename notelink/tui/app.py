@@ -7,6 +7,7 @@ Widgets post messages up (NoteRequested, RelatedPanel.Highlighted, ...); the app
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -28,7 +30,7 @@ from notelink.store import IndexMissing, default_index_dir
 from notelink.tui import actions
 from notelink.tui.details import DetailsCache
 from notelink.tui.history import History
-from notelink.tui.screens import ConceptScreen, ConfirmScreen, HelpScreen, PathPrompt
+from notelink.tui.screens import ConceptScreen, ConfirmScreen, HelpScreen, LinksScreen, PathPrompt
 from notelink.tui.text import filter_notes, href_target
 from notelink.tui.watching import Watcher, WatcherFactory, WatcherUnavailable, default_watcher_factory
 from notelink.tui.widgets import ConceptsPanel, IndexStatus, NoteRequested, NotesPane, NoteView, RelatedPanel
@@ -91,11 +93,12 @@ class NotelinkApp(App[None]):
         Binding("slash", "focus_filter", "Filter"),
         Binding("left_square_bracket", "history_back", "Back"),
         Binding("right_square_bracket", "history_forward", "Forward"),
+        Binding("l", "links", "Links"),
         Binding("e", "edit", "Edit"),
         Binding("u", "toggle_unlinked", "Unlinked"),
         Binding("r", "reindex", "Reindex"),
         Binding("x", "cancel_index", "Cancel", show=False),
-        Binding("t", "toggle_dark", "Theme"),
+        Binding("t", "toggle_dark", "Theme", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
         Binding("escape", "focus_list", "List", show=False),
@@ -284,7 +287,9 @@ class NotelinkApp(App[None]):
             self.call_after_refresh(self._render_current)
 
     def _render_current(self) -> None:
-        if self.current is not None and self.index is not None and self.current in self.index.by_path:
+        if self.current is None or self.index is None or self.current not in self.index.by_path:
+            return
+        with contextlib.suppress(NoMatches):  # a render timer that fires while the app is closing
             actions.render_note(self, self.current)
 
     def update_panels(self) -> None:
@@ -323,11 +328,24 @@ class NotelinkApp(App[None]):
         target = href_target(event.href)
         if target is None:
             self.open_url(event.href)
-        elif self.index is not None:
-            try:
-                self.show_note(self.index.find_note(target).path)
-            except NotFound:
-                self.notify(f"No note named {target!r} in this vault", severity="warning")
+        else:
+            self.follow_link(target)
+
+    def follow_link(self, target: str | None) -> None:
+        """Opens the note a wikilink target resolves to, or says there is none."""
+        if not target or self.index is None:
+            return
+        try:
+            self.show_note(self.index.find_note(target).path)
+        except NotFound:
+            self.notify(f"No note named {target!r} in this vault", severity="warning")
+
+    def action_links(self) -> None:
+        view = self.query_one(NoteView)
+        if not view.links:
+            self.notify("This note has no [[links]]")
+            return
+        self.push_screen(LinksScreen(str(view.border_title or ""), view.links), self.follow_link)
 
     # -- actions ---------------------------------------------------------------------------------
     def action_focus_filter(self) -> None:

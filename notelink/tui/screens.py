@@ -1,4 +1,4 @@
-"""Modal screens: help, a yes/no question, a path prompt, and the concept view."""
+"""Modal screens: help, a yes/no question, a path prompt, the concept view and the note's links."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ HELP = """\
 | `↑` `↓` `Enter` | move in a list; Enter opens the note or concept |
 | `Tab` / `Shift+Tab` | next / previous panel |
 | `[` / `]` | back / forward through opened notes |
+| `l` | the note's `[[links]]`: pick one to follow it |
 | `e` | edit the note in `$EDITOR`; it is re-indexed when you return |
 | `u` | related notes: show only notes not linked yet |
 | `r` | re-index the vault now (`x` cancels) |
@@ -144,6 +145,34 @@ class ConceptScreen(ModalScreen[str | None]):
     def _note(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.dismiss(event.option.id)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class LinksScreen(ModalScreen[str | None]):
+    """The shown note's wikilinks; choosing one returns its target (the app resolves it)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,l", "close", "Close")]
+
+    def __init__(self, title: str, links: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.note_title, self.links = title, links
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(f"Links in {self.note_title}", id="links-title")
+            yield OptionList(*(Option(label if label == target else f"{label}  → {target}", id=str(i))
+                               for i, (label, target) in enumerate(self.links)), id="links")
+            yield Label("Enter follows the link · Esc closes", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#links", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#links")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.links[int(event.option.id or 0)][1])
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from urllib.parse import quote
+from urllib.parse import quote, unquote
+
+from markdown_it import MarkdownIt
 
 from notelink.index import NoteInfo
 
@@ -15,10 +17,15 @@ NOTE_SCHEME = "notelink:"
 MAX_SHOWN_CHARS = 60_000
 """Longer notes are shown cut here (rendering Markdown is the slow part); the editor shows all."""
 
+HEAD_LINES = 50
+"""A note is rendered in two steps when longer: its first top-level blocks up to about this many lines
+(a screenful) are painted first, the rest right after, so the screen never waits for a long note."""
+
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n|]+?)(?:\|([^\[\]\n]*))?\]\]")
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*$\r?\n?",
                            re.MULTILINE | re.DOTALL)
-_FENCE = re.compile(r"^(?:```|~~~).*?(?:^(?:```|~~~)[ \t]*$|\Z)", re.MULTILINE | re.DOTALL)
+_CODE = re.compile(r"^(?:```|~~~).*?(?:^(?:```|~~~)[ \t]*$|\Z)"  # fenced blocks
+                   r"|(?P<ticks>`+)[^\n]+?(?P=ticks)", re.MULTILINE | re.DOTALL)  # inline code spans
 
 
 def sort_key(note: NoteInfo) -> tuple[str, str]:
@@ -65,9 +72,9 @@ def _link_markdown(m: re.Match[str]) -> str:
 
 
 def rewrite_wikilinks(text: str) -> str:
-    """`[[T#h|alias]]` and `![[T]]` become Markdown links to `notelink:T`; code blocks are left alone."""
+    """`[[T#h|alias]]` and `![[T]]` become Markdown links to `notelink:T`; code is left alone."""
     out, last = [], 0
-    for fence in _FENCE.finditer(text):
+    for fence in _CODE.finditer(text):
         out.append(_WIKILINK.sub(_link_markdown, text[last : fence.start()]))
         out.append(fence.group(0))
         last = fence.end()
@@ -85,6 +92,33 @@ def shown_markdown(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
             f"\n\n---\n\n*Showing the first {limit:,} of {len(text):,} characters; "
             "press `e` to open the whole note in your editor.*\n")
     return rewrite_wikilinks(text)
+
+
+_REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:", re.MULTILINE)
+_APP_LINK = re.compile(r"\[([^\]\n]*)\]\((" + NOTE_SCHEME + r"[^)\s]+)\)")
+
+
+def split_markdown(text: str, head_lines: int = HEAD_LINES) -> tuple[str, str]:
+    """(head, rest) split between two top-level blocks at the first block starting after `head_lines`,
+    so each part renders the same on its own; ("text", "") when short or when link reference
+    definitions (`[x]: url`) tie the parts together."""
+    if text.count("\n") <= head_lines or _REFERENCE_DEFINITION.search(text):
+        return text, ""
+    for token in MarkdownIt("commonmark").enable("table").parse(text):
+        if token.level == 0 and token.map and token.nesting >= 0 and token.map[0] >= head_lines:
+            lines = text.splitlines(keepends=True)
+            return "".join(lines[: token.map[0]]), "".join(lines[token.map[0] :])
+    return text, ""
+
+
+def app_links(markdown: str) -> list[tuple[str, str]]:
+    """(label, note target) of each wikilink in Markdown made by `shown_markdown`, first occurrence only."""
+    seen: dict[str, str] = {}
+    for label, href in _APP_LINK.findall(markdown):
+        target = href_target(href)
+        if target is not None:
+            seen.setdefault(unquote(target), label)
+    return [(label, target) for target, label in seen.items()]
 
 
 def score_bar(score: float, width: int = 8) -> str:
