@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -26,8 +27,10 @@ from notelink.update import UpdatePlan, plan_update, train_update
 from notelink.vault import RawNote, Skipped, VaultError, check_vault, read_note, scan
 from notelink.vocab import Vocab
 
-SMALL_VAULT_TOKENS = 20_000
-"""Below this many training tokens word2vec learns little; `index` and `status` say so."""
+SMALL_VAULT_TOKENS = 25_000
+"""Training words below which the CBOW parts add nothing measurable to related notes: on random subsets of
+the dev vault the gain was -0.008 at 9k words, +0.003 ± 0.030 at 18k, +0.012 ± 0.012 at 30k
+(benchmarks/small_vault.py, RESULTS.md). `index` and `status` say so below it."""
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,9 @@ def record_from_raw(raw: RawNote, cfg: IndexConfig) -> NoteRecord:
     parsed = parse_note(raw.text, stem)
     lead = [] if parsed.paragraphs[:1] == [parsed.title] else [parsed.title]
     texts = lead + parsed.aliases + parsed.paragraphs
-    paragraphs = [p for p in (tokenize(t, keep_stopwords=cfg.keep_stopwords) for t in texts) if p]
+    # interned: one str object per distinct word, not per token (50M tokens would be ~3 GB of str objects)
+    paragraphs = [list(map(sys.intern, p)) for p in (tokenize(t, keep_stopwords=cfg.keep_stopwords)
+                                                     for t in texts) if p]
     warning = "; ".join(w for w in (raw.warning, parsed.warning) if w)
     return NoteRecord(raw.path, parsed.title, raw.sha256, raw.size, raw.mtime, parsed.aliases,
                       parsed.headings, parsed.tags, parsed.links, paragraphs, warning)
@@ -123,7 +128,8 @@ def load_records(gen: Path) -> tuple[dict[str, NoteRecord], dict[str, Any]]:
             i, path, title, sha, size, mtime, aliases, headings, tokens, warning = row
             records[path] = NoteRecord(path, title, sha, size, mtime, json.loads(aliases),
                                        json.loads(headings), tags.get(i, []), links.get(i, []),
-                                       [p.split() for p in tokens.split("\n") if p], warning)
+                                       [list(map(sys.intern, p.split())) for p in tokens.split("\n") if p],
+                                       warning)
         return records, meta
     finally:
         db.close()
@@ -195,11 +201,12 @@ def clean_tokens(records: list[NoteRecord], share: float) -> list[list[str]]:
 
 
 def _corpus(tokens: list[list[str]], vocab: Vocab) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
-    """Per-note token ids, and the flat training corpus: ids [N] and note index [N]."""
+    """The flat training corpus, ids [N] and note index [N] (int32), and each note's ids as a view of it."""
     docs = [vocab.encode(t) for t in tokens]
-    ids = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
-    owner = np.repeat(np.arange(len(docs), dtype=np.int64), [d.size for d in docs])
-    return docs, ids, owner
+    lengths = np.array([d.size for d in docs], dtype=np.int64)  # [notes]
+    ids = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int32)  # [N]
+    owner = np.repeat(np.arange(len(docs), dtype=np.int32), lengths)  # [N]
+    return (np.split(ids, np.cumsum(lengths)[:-1]) if docs else []), ids, owner
 
 
 def vectorize(records: list[NoteRecord], tokens: list[list[str]], docs: list[np.ndarray],
