@@ -24,7 +24,7 @@ import scipy.sparse as sp
 
 from notelink.config import NoteVectorConfig
 
-_CHUNK = 2048
+_CHUNK = 1024  # rows of the [c, n] similarity block in neighbours: 123 MB at n = 30k
 _GROUP = 32  # columns per group in top_k
 
 
