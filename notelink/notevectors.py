@@ -26,6 +26,7 @@ from notelink.config import NoteVectorConfig
 
 _CHUNK = 1024  # rows of the [c, n] similarity block in neighbours: 123 MB at n = 30k
 _GROUP = 32  # columns per group in top_k
+_NOTE_BLOCK = 8192  # notes per block in lexical
 
 
 def unit_rows(m: np.ndarray) -> np.ndarray:
@@ -34,10 +35,13 @@ def unit_rows(m: np.ndarray) -> np.ndarray:
     return np.divide(m, norms, out=np.zeros_like(m, dtype=np.float32), where=norms > 0)
 
 
-def unit_sparse(m: sp.csr_matrix) -> sp.csr_matrix:
-    """Sparse rows scaled to length 1."""
-    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-    return sp.csr_matrix(sp.diags(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)) @ m)
+def unit_sparse(m: sp.spmatrix) -> sp.csr_matrix:
+    """Sparse rows scaled to length 1 (zero rows stay zero), CSR of the same dtype; one copy of the data."""
+    m = sp.csr_matrix(m)
+    sq = np.concatenate([[0.0], np.cumsum(np.square(m.data, dtype=np.float64))])  # [nnz + 1] running sums
+    norms = np.sqrt(np.maximum(sq[m.indptr[1:]] - sq[m.indptr[:-1]], 0))  # [rows]
+    scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0).astype(m.dtype)
+    return sp.csr_matrix((m.data * np.repeat(scale, np.diff(m.indptr)), m.indices, m.indptr), shape=m.shape)
 
 
 def smooth_idf(df: np.ndarray, n_docs: int) -> np.ndarray:
@@ -46,14 +50,16 @@ def smooth_idf(df: np.ndarray, n_docs: int) -> np.ndarray:
 
 
 def tfidf(docs: Sequence[np.ndarray], vocab_size: int) -> sp.csr_matrix:
-    """[N, V] unit rows of (1 + log tf) * idf."""
-    rows = np.repeat(np.arange(len(docs)), [d.size for d in docs])
-    cols = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
-    tf = sp.csr_matrix((np.ones(cols.size), (rows, cols)), shape=(len(docs), vocab_size))
-    tf.sum_duplicates()
-    df = np.bincount(tf.indices, minlength=vocab_size)
-    tf.data = 1 + np.log(tf.data)
-    return unit_sparse(sp.csr_matrix(tf @ sp.diags(smooth_idf(df, len(docs)))))
+    """[N, V] unit rows of (1 + log tf) * idf, float32, built note by note: a [tokens]-sized COO matrix
+    was 2 GB at 50M tokens."""
+    counted = [np.unique(d, return_counts=True) for d in docs]  # per note: (word ids, counts)
+    indptr = np.zeros(len(docs) + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum([w.size for w, _ in counted])
+    indices = np.concatenate([w for w, _ in counted]).astype(np.int32) if docs else np.zeros(0, np.int32)
+    tf = np.concatenate([c for _, c in counted]).astype(np.float32) if docs else np.zeros(0, np.float32)
+    idf = smooth_idf(np.bincount(indices, minlength=vocab_size), len(docs)).astype(np.float32)  # [V]
+    data = (1 + np.log(tf)) * idf[indices]
+    return unit_sparse(sp.csr_matrix((data, indices, indptr), shape=(len(docs), vocab_size)))
 
 
 def top_k(sims: np.ndarray, k: int, group: int = _GROUP) -> np.ndarray:
@@ -110,9 +116,13 @@ def _keep_strongest(m: sp.csr_matrix, keep: int) -> sp.csr_matrix:
 
 
 def lexical(X: sp.csr_matrix, K: sp.csr_matrix, cfg: NoteVectorConfig) -> sp.csr_matrix:
-    """[N, V] unit rows: TF-IDF plus its spread along CBOW neighbours."""
-    spread = _keep_strongest(unit_sparse(sp.csr_matrix(X @ K)), cfg.max_expansion)
-    return unit_sparse(sp.csr_matrix(X + cfg.expand_beta * spread))
+    """[N, V] unit rows: TF-IDF plus its spread along CBOW neighbours (in blocks of notes: the full
+    product before pruning to `max_expansion` words per note can be ~1 GB on a 100k-note vault)."""
+    if not cfg.expand_beta or X.shape[0] == 0:
+        return X
+    spread = sp.vstack([_keep_strongest(unit_sparse(X[a : a + _NOTE_BLOCK] @ K), cfg.max_expansion)
+                        for a in range(0, X.shape[0], _NOTE_BLOCK)], format="csr")
+    return unit_sparse(X + cfg.expand_beta * spread)
 
 
 def titles(mentions: tuple[np.ndarray, np.ndarray, np.ndarray], n_notes: int,
@@ -157,6 +167,6 @@ def note_vectors(docs: Sequence[np.ndarray], mentions: tuple[np.ndarray, np.ndar
     parts = [cfg.w_lex * lexical(X, K, cfg),
              cfg.w_title * titles(mentions, N, cfg),
              sp.csr_matrix(cfg.w_cbow * dense(X, u)) if cfg.w_cbow else sp.csr_matrix((N, D))]
-    M = unit_sparse(sp.csr_matrix(sp.hstack(parts, format="csr")))
+    M = unit_sparse(sp.hstack(parts, format="csr", dtype=np.float32))
     M.sort_indices()
-    return sp.csr_matrix(M, dtype=np.float32), Layout(V, N, D)
+    return M, Layout(V, N, D)
