@@ -122,7 +122,7 @@ class _Trainer:
         noise = vocab.noise()  # [V]
         self.keep = torch.from_numpy(keep).to(self.device)
         self.tri = torch.ones(_BLOCK, _BLOCK, device=self.device).tril_()  # [k, k] for `_prefix`
-        self.noise_cdf = torch.from_numpy(np.cumsum(noise)).to(self.device)  # [V] float64
+        self.noise_table = torch.from_numpy(_noise_table(noise)).to(self.device)  # [T] int32 word ids
         scale_ctx, scale_out = self._dup_scales(vocab.counts, keep, noise, self.batch * workers)
         self.scale_ctx = torch.from_numpy(scale_ctx).to(self.device)  # [V]
         self.scale_out = torch.from_numpy(scale_out).to(self.device)  # [V]
@@ -185,23 +185,26 @@ class _Trainer:
         torch, dev, n = self.torch, self.device, docs.shape[0]
         note = torch.zeros(n, dtype=torch.int64, device=dev)  # [n] run number of each token's note
         note[1:] = torch.cumsum(docs[1:] != docs[:-1], 0)
-        first = torch.searchsorted(note, note, right=False)  # [n] first position of the note
-        last = torch.searchsorted(note, note, right=True) - 1  # [n] last position of the note
+        length = torch.bincount(note)  # [n_notes] kept tokens of each note in the chunk
+        first = (torch.cumsum(length, 0) - length).index_select(0, note)  # [n] first position of the note
+        last = first + length.index_select(0, note) - 1  # [n] last position of the note
         b = torch.randint(1, self.cfg.window + 1, (n,), generator=gen, device=dev)  # [n]
         t = torch.arange(n, device=dev)
         return torch.maximum(t - b, first), torch.minimum(t + b, last)
 
     def _negatives(self, ids: torch.Tensor, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-        """K negatives from unigram^0.75 per group of G centres [n_groups, K], and their update scales
-        [n_groups * G, K] (0 where a negative equals its centre, which is skipped as in word2vec.c)."""
+        """K negatives from unigram^0.75 per group of G centres [n_groups, K] (random slots of the noise
+        table), and their update scales [n_groups * G, K] (0 where a negative equals its centre, which is
+        skipped as in word2vec.c)."""
         torch, dev, K, G = self.torch, self.device, self.cfg.negative, self.group
         n_groups = -(-ids.shape[0] // G)
-        u = torch.rand(n_groups, K, generator=gen, device=dev, dtype=torch.float64)  # [n_groups, K]
-        neg = torch.searchsorted(self.noise_cdf, u).clamp_(max=self.noise_cdf.shape[0] - 1)
+        slot = torch.randint(self.noise_table.shape[0], (n_groups * K,), generator=gen, device=dev)
+        neg = self.noise_table.index_select(0, slot).view(n_groups, K).long()  # [n_groups, K]
         centre = torch.full((n_groups * G,), -1, dtype=ids.dtype, device=dev)
         centre[: ids.shape[0]] = ids  # [n_groups * G], padded with -1
         mine = neg.repeat_interleave(G, 0)  # [n_groups * G, K] each centre's negatives
-        return neg, self.scale_out[mine].neg_().mul_(mine != centre[:, None])  # label 0 - sigmoid: -w
+        scale = self.scale_out.index_select(0, mine.view(-1)).view(mine.shape)  # [n_groups * G, K]
+        return neg, scale.neg_().mul_(mine != centre[:, None])  # label 0 - sigmoid: -w
 
     def span(self, c: _Chunk, i: int) -> tuple[int, int]:
         """Positions [p0, p1) that the windows of batch i's centres can reach."""
@@ -265,6 +268,14 @@ class _Trainer:
 
     def batches(self, c: _Chunk) -> int:
         return -(-c.n // self.batch)
+
+
+def _noise_table(noise: np.ndarray) -> np.ndarray:
+    """word2vec.c's unigram table: word w fills about noise[w] * T of T slots (at least one), so drawing a
+    negative is one random slot; T = 32 slots per word, between 2^20 and 2^23 (4-32 MB)."""
+    T = min(2**23, max(2**20, 32 * noise.shape[0]))
+    slots = np.maximum(1, np.rint(noise * T)).astype(np.int64)  # [V]
+    return np.repeat(np.arange(noise.shape[0], dtype=np.int32), slots)
 
 
 def _add_rows(target: torch.Tensor, index: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
