@@ -12,13 +12,17 @@ never crossing a note boundary):
 
 How it is made fast (see benchmarks/RESULTS-speed.md for the measurements):
 - The corpus is cut into chunks at note boundaries. For a chunk, everything random (subsampling, window
-  widths, negatives) and every index (flat context lists, batch-local offsets) is computed in bulk, so a
-  batch step is a dozen torch ops on slices: no per-batch random numbers, no host syncs.
-- h is an `embedding_bag(mode="mean")` over the flat context list, so the [B, 2W, D] gather never exists.
+  widths, negatives from a word2vec.c unigram table) and every window bound is computed in bulk, so a
+  batch step is a few dozen torch ops on slices: no per-batch random numbers, no host syncs.
+- Windows by position: the B centres of a batch are consecutive positions, so with S the prefix sums of
+  the input vectors of the positions their windows reach, sum_{c in C_t} v_c = S[hi + 1] - S[lo] - v_t,
+  and the input-vector update of each position (the sum of the neu1e of every window holding it) is a
+  prefix sum of +neu1e at lo and -neu1e at hi + 1. Each position's row is gathered and updated once per
+  batch, not once per window holding it (~2 * mean b = 5.4 times).
 - G consecutive centre words (`neg_share`) share one draw of K negatives, so the output layer is a batch
   of small matrix products [G, D] x [D, K] and only B/G * K negative rows are gathered and updated
   (as in Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory"). G = 1 is word2vec.c.
-- A batch of B centre words is updated at once, Hogwild-style: overlapping rows accumulate (index_add_).
+- A batch of B centre words is updated at once, Hogwild-style: overlapping rows accumulate (`_add_rows`).
   Summed updates of one word computed from the same stale vectors diverge when a word repeats often in a
   batch, so each row's update is scaled by min(1, cap / n_w), n_w the word's expected count in the batch.
 - With `threads` > 1, that many workers train disjoint chunks and share the matrices (Hogwild, as
