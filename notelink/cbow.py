@@ -12,13 +12,17 @@ never crossing a note boundary):
 
 How it is made fast (see benchmarks/RESULTS-speed.md for the measurements):
 - The corpus is cut into chunks at note boundaries. For a chunk, everything random (subsampling, window
-  widths, negatives) and every index (flat context lists, batch-local offsets) is computed in bulk, so a
-  batch step is a dozen torch ops on slices: no per-batch random numbers, no host syncs.
-- h is an `embedding_bag(mode="mean")` over the flat context list, so the [B, 2W, D] gather never exists.
+  widths, negatives from a word2vec.c unigram table) and every window bound is computed in bulk, so a
+  batch step is a few dozen torch ops on slices: no per-batch random numbers, no host syncs.
+- Windows by position: the B centres of a batch are consecutive positions, so with S the prefix sums of
+  the input vectors of the positions their windows reach, sum_{c in C_t} v_c = S[hi + 1] - S[lo] - v_t,
+  and the input-vector update of each position (the sum of the neu1e of every window holding it) is a
+  prefix sum of +neu1e at lo and -neu1e at hi + 1. Each position's row is gathered and updated once per
+  batch, not once per window holding it (~2 * mean b = 5.4 times).
 - G consecutive centre words (`neg_share`) share one draw of K negatives, so the output layer is a batch
   of small matrix products [G, D] x [D, K] and only B/G * K negative rows are gathered and updated
   (as in Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory"). G = 1 is word2vec.c.
-- A batch of B centre words is updated at once, Hogwild-style: overlapping rows accumulate (index_add_).
+- A batch of B centre words is updated at once, Hogwild-style: overlapping rows accumulate (`_add_rows`).
   Summed updates of one word computed from the same stale vectors diverge when a word repeats often in a
   batch, so each row's update is scaled by min(1, cap / n_w), n_w the word's expected count in the batch.
 - With `threads` > 1, that many workers train disjoint chunks and share the matrices (Hogwild, as
@@ -42,6 +46,8 @@ from notelink.vocab import Vocab
 
 if TYPE_CHECKING:
     import torch
+
+_BLOCK = 16  # rows per block of the blocked prefix sums in `_Trainer._prefix`
 
 
 class Cancelled(Exception):
@@ -89,18 +95,18 @@ def resolve_device(requested: str) -> str:
 class _Chunk:
     """One chunk of the corpus, subsampled, with every index and random number its batches need.
 
-    n kept centre words, M = total context slots of the chunk."""
+    n kept words; each is a centre word once, and a context word of its neighbours. Batch i holds the
+    centres i*B .. (i+1)*B - 1; its span is the positions their windows can reach (`_Trainer.span`)."""
 
     n: int
     words: int  # raw (pre-subsampling) words the chunk stands for, for lr and progress
-    ctx: torch.Tensor  # [M] context word ids, grouped by centre
-    ctx_w: torch.Tensor  # [M] duplicate-update scale of each context word
-    owner: torch.Tensor  # [M] batch-local index of each context slot's centre
-    offsets: torch.Tensor  # [n] batch-local start of each centre's context in `ctx`
-    bounds: list[int]  # [n_batches + 1] slot index where each batch starts in `ctx`
-    centre: torch.Tensor  # [n] centre word ids
+    centre: torch.Tensor  # [n] int64 word ids in corpus order (centres; context words by position)
+    lo: torch.Tensor  # [n] int64 first context position of each centre, relative to its batch's span start
+    hi1: torch.Tensor  # [n] one past the last context position, relative likewise
+    inv_n: torch.Tensor  # [n] 1 / context size (0 for a centre without context)
+    ctx_w: torch.Tensor  # [n] duplicate-update scale of each position's input row (as a context word)
     centre_w: torch.Tensor  # [n] duplicate-update scale of each centre's output row
-    neg: torch.Tensor  # [n_groups, K] negatives shared by each group of G consecutive centres
+    neg: torch.Tensor  # [n_groups, K] int64 negatives shared by each group of G consecutive centres
     neg_w: torch.Tensor  # [n_groups * G, K] minus the scale: 0 for a negative equal to the centre
 
 
@@ -119,7 +125,8 @@ class _Trainer:
         keep = vocab.keep_probs(cfg.sample)  # [V]
         noise = vocab.noise()  # [V]
         self.keep = torch.from_numpy(keep).to(self.device)
-        self.noise_cdf = torch.from_numpy(np.cumsum(noise)).to(self.device)  # [V] float64
+        self.tri = torch.ones(_BLOCK, _BLOCK, device=self.device).tril_()  # [k, k] for `_prefix`
+        self.noise_table = torch.from_numpy(_noise_table(noise)).to(self.device)  # [T] int32 word ids
         scale_ctx, scale_out = self._dup_scales(vocab.counts, keep, noise, self.batch * workers)
         self.scale_ctx = torch.from_numpy(scale_ctx).to(self.device)  # [V]
         self.scale_out = torch.from_numpy(scale_out).to(self.device)  # [V]
@@ -166,59 +173,86 @@ class _Trainer:
         ids = torch.from_numpy(np.ascontiguousarray(self.ids[a:b], dtype=np.int64)).to(dev)  # [m]
         docs = torch.from_numpy(np.ascontiguousarray(self.docs[a:b], dtype=np.int64)).to(dev)  # [m]
         kept = torch.rand(ids.shape[0], generator=gen, device=dev) < self.keep.index_select(0, ids)
-        ids, docs = ids[kept], docs[kept]  # [n]
-        n, B = int(ids.shape[0]), self.batch
-        lo, hi = self._windows(docs, gen)  # [n], [n]
+        ids, docs = ids[kept], docs[kept]  # [n] subsampled before windowing, as word2vec.c
+        n, B, W = int(ids.shape[0]), self.batch, self.cfg.window
+        lo, hi = self._windows(docs, gen)  # [n], [n] inclusive chunk positions
         count = hi - lo  # [n] context words of each centre (the centre itself excluded)
-        ends = torch.cumsum(count, 0)  # [n]
-        starts = ends - count  # [n] first slot of each centre's context
-        M = int(ends[-1]) if n else 0
+        inv_n = torch.where(count > 0, 1.0 / count.clamp(min=1), 0.0).float()  # [n]
         t = torch.arange(n, device=dev)  # [n]
-        # per slot: its window start relative to the slot number, the slot holding the centre, its owner
-        per_slot = torch.stack([lo - starts, starts + t - lo, t % B], 1)  # [n, 3]
-        per_slot = torch.repeat_interleave(per_slot, count, 0, output_size=M)  # [M, 3]
-        slot = torch.arange(M, device=dev)  # [M]
-        pos = slot + per_slot[:, 0] + (slot >= per_slot[:, 1])  # [M] chunk position, centre stepped over
-        ctx = ids.index_select(0, pos)  # [M]
-        batch_start = starts[::B]  # [n_batches] first slot of each batch
-        bounds = [*batch_start.tolist(), M]
-        offsets = starts - batch_start.repeat_interleave(B)[:n]  # [n] batch-local
+        base = (t // B * B - W).clamp_(min=0)  # [n] span start of each centre's batch
         neg, neg_w = self._negatives(ids, gen)
-        i32 = torch.int32
-        return _Chunk(n, b - a, ctx.to(i32), self.scale_ctx.index_select(0, ctx), per_slot[:, 2].to(i32),
-                      offsets.to(i32), bounds, ids.to(i32), self.scale_out.index_select(0, ids),
-                      neg.to(i32), neg_w)
+        return _Chunk(n, b - a, ids, lo - base, hi + 1 - base, inv_n, self.scale_ctx.index_select(0, ids),
+                      self.scale_out.index_select(0, ids), neg, neg_w)
 
     def _windows(self, docs: torch.Tensor, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
         """Context bounds lo..hi (inclusive) per centre: width b ~ U{1..W}, clipped to the centre's note."""
         torch, dev, n = self.torch, self.device, docs.shape[0]
         note = torch.zeros(n, dtype=torch.int64, device=dev)  # [n] run number of each token's note
         note[1:] = torch.cumsum(docs[1:] != docs[:-1], 0)
-        first = torch.searchsorted(note, note, right=False)  # [n] first position of the note
-        last = torch.searchsorted(note, note, right=True) - 1  # [n] last position of the note
+        length = torch.bincount(note)  # [n_notes] kept tokens of each note in the chunk
+        first = (torch.cumsum(length, 0) - length).index_select(0, note)  # [n] first position of the note
+        last = first + length.index_select(0, note) - 1  # [n] last position of the note
         b = torch.randint(1, self.cfg.window + 1, (n,), generator=gen, device=dev)  # [n]
         t = torch.arange(n, device=dev)
         return torch.maximum(t - b, first), torch.minimum(t + b, last)
 
     def _negatives(self, ids: torch.Tensor, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-        """K negatives from unigram^0.75 per group of G centres [n_groups, K], and their update scales
-        [n_groups * G, K] (0 where a negative equals its centre, which is skipped as in word2vec.c)."""
+        """K negatives from unigram^0.75 per group of G centres [n_groups, K] (random slots of the noise
+        table), and their update scales [n_groups * G, K] (0 where a negative equals its centre, which is
+        skipped as in word2vec.c)."""
         torch, dev, K, G = self.torch, self.device, self.cfg.negative, self.group
         n_groups = -(-ids.shape[0] // G)
-        u = torch.rand(n_groups, K, generator=gen, device=dev, dtype=torch.float64)  # [n_groups, K]
-        neg = torch.searchsorted(self.noise_cdf, u).clamp_(max=self.noise_cdf.shape[0] - 1)
+        slot = torch.randint(self.noise_table.shape[0], (n_groups * K,), generator=gen, device=dev)
+        neg = self.noise_table.index_select(0, slot).view(n_groups, K).long()  # [n_groups, K]
         centre = torch.full((n_groups * G,), -1, dtype=ids.dtype, device=dev)
         centre[: ids.shape[0]] = ids  # [n_groups * G], padded with -1
         mine = neg.repeat_interleave(G, 0)  # [n_groups * G, K] each centre's negatives
-        return neg, self.scale_out[mine].neg_().mul_(mine != centre[:, None])  # label 0 - sigmoid: -w
+        scale = self.scale_out.index_select(0, mine.view(-1)).view(mine.shape)  # [n_groups * G, K]
+        return neg, scale.neg_().mul_(mine != centre[:, None])  # label 0 - sigmoid: -w
+
+    def span(self, c: _Chunk, i: int) -> tuple[int, int]:
+        """Positions [p0, p1) that the windows of batch i's centres can reach."""
+        W, B = self.cfg.window, self.batch
+        return max(0, i * B - W), min(c.n, (i + 1) * B + W)
 
     def step(self, c: _Chunk, i: int, lr: float) -> None:
-        """One closed-form CBOW update for batch i of chunk c; groups of G centres share negatives."""
-        torch, D, G, K = self.torch, self.cfg.dim, self.group, self.cfg.negative
+        """One closed-form CBOW update for batch i of chunk c, by position: with S the prefix sums of the
+        span's input vectors, a window sum is S[hi + 1] - S[lo] - v_t, and the input-vector gradient of
+        every position (the sum of neu1e over the windows holding it) is a prefix sum of +-neu1e at lo and
+        hi + 1; so the span's rows are gathered and updated once, not once per window holding them."""
+        torch, D, k = self.torch, self.cfg.dim, _BLOCK
         s, e = i * self.batch, min((i + 1) * self.batch, c.n)
-        a, b = c.bounds[i], c.bounds[i + 1]
-        ctx = c.ctx[a:b]  # [M_b]
-        h = torch.nn.functional.embedding_bag(ctx, self.syn0, c.offsets[s:e], mode="mean")  # [B, D]
+        p0, p1 = self.span(c, i)
+        L = p1 - p0
+        words = c.centre[p0:p1]  # [L] word at each position of the span
+        v = self.syn0.new_zeros(-(-(L + 1) // k) * k, D)  # [R, D] R > L a multiple of the block size
+        torch.index_select(self.syn0, 0, words, out=v[:L])
+        S = self._prefix(v, v.new_empty(v.shape[0] + 1, D))  # [R + 1, D] S[j] = v[0] + ... + v[j - 1]
+        lo, hi1, me = c.lo[s:e], c.hi1[s:e], v[s - p0:e - p0]  # [B], [B], [B, D]
+        h = S.index_select(0, hi1).sub_(S.index_select(0, lo)).sub_(me).mul_(c.inv_n[s:e, None])  # [B, D]
+        neu1e = self._output_layer(c, s, e, h, lr)  # [B, D] (/ lr)
+        d = v.zero_()  # [R, D] difference array of the per-position gradient
+        _add_rows(_add_rows(d, lo, neu1e), hi1, neu1e.neg())
+        grad = self._prefix(d, S)[1:L + 1]  # [L, D] sum of neu1e over the windows holding each position
+        grad[s - p0:e - p0].sub_(neu1e)  # a centre is not in its own context
+        _add_rows(self.syn0, words, grad.mul_((c.ctx_w[p0:p1] * lr)[:, None]))  # v += lr * w * grad
+
+    def _prefix(self, x: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
+        """out[j] = x[0] + ... + x[j - 1] for x [R, D] (R a multiple of `_BLOCK`), out [R + 1, D]: a
+        triangular matmul within blocks of rows plus a cumsum of the block totals (torch's cumsum over
+        rows is ~2x slower on the CPU)."""
+        k, D = _BLOCK, x.shape[1]
+        nb = x.shape[0] // k
+        out[0] = 0
+        self.torch.matmul(self.tri, x.view(nb, k, D), out=out[1:].view(nb, k, D))
+        totals = out[k::k].cumsum(0)  # [nb, D] sums of blocks 0..b
+        out[k + 1:].view(nb - 1, k, D).add_(totals[:-1, None])
+        return out
+
+    def _output_layer(self, c: _Chunk, s: int, e: int, h: torch.Tensor, lr: float) -> torch.Tensor:
+        """Updates the output rows of centres s..e (mean contexts `h` [B, D]) and their groups' shared
+        negatives; returns neu1e / lr [B, D], the gradient of h."""
+        torch, D, G, K = self.torch, self.cfg.dim, self.group, self.cfg.negative
         centre = c.centre[s:e]  # [B]
         u_c = self.syn1neg.index_select(0, centre)  # [B, D]
         g_c = torch.sigmoid((u_c * h).sum(1).neg_()).mul_(c.centre_w[s:e])  # [B] (1 - sigmoid(f_c)) * w
@@ -231,13 +265,27 @@ class _Trainer:
         g_n = torch.sigmoid(torch.bmm(H, U.transpose(1, 2)))  # [B/G, G, K] sigmoid(f_k)
         g_n.mul_(c.neg_w[s_g * G:e_g * G].view(-1, G, K))  # (0 - sigmoid(f_k)) * w
         neu1e = torch.bmm(g_n, U).view(-1, D)[: e - s].addcmul_(g_c[:, None], u_c)  # [B, D] (/ lr)
-        # the learning rate enters as index_add_'s alpha: g above is (label - sigmoid(f)) * w
-        self.syn1neg.index_add_(0, centre, h[: e - s] * g_c[:, None], alpha=lr)
-        self.syn1neg.index_add_(0, neg, torch.bmm(g_n.transpose(1, 2), H).view(-1, D), alpha=lr)
-        self.syn0.index_add_(0, ctx, neu1e.index_select(0, c.owner[a:b]).mul_(c.ctx_w[a:b, None]), alpha=lr)
+        # g above is (label - sigmoid(f)) * w; the learning rate enters through the small factors
+        _add_rows(self.syn1neg, centre, h[: e - s] * g_c.mul_(lr)[:, None])
+        _add_rows(self.syn1neg, neg, torch.bmm(g_n.mul_(lr).transpose(1, 2), H).view(-1, D))
+        return neu1e
 
     def batches(self, c: _Chunk) -> int:
-        return len(c.bounds) - 1
+        return -(-c.n // self.batch)
+
+
+def _noise_table(noise: np.ndarray) -> np.ndarray:
+    """word2vec.c's unigram table: word w fills about noise[w] * T of T slots (at least one), so drawing a
+    negative is one random slot; T = 32 slots per word, between 2^20 and 2^23 (4-32 MB)."""
+    T = min(2**23, max(2**20, 32 * noise.shape[0]))
+    slots = np.maximum(1, np.rint(noise * T)).astype(np.int64)  # [V]
+    return np.repeat(np.arange(noise.shape[0], dtype=np.int32), slots)
+
+
+def _add_rows(target: torch.Tensor, index: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
+    """target[index[j]] += rows[j] for index [R] (int64, repeats accumulate), rows [R, D]: a scatter_add_
+    over a broadcast index, which torch's CPU kernel sorts and sums by row (2-3x faster than index_add_)."""
+    return target.scatter_add_(0, index[:, None].expand(-1, target.shape[1]), rows)
 
 
 class _Schedule:

@@ -111,15 +111,47 @@ def test_windows_stay_inside_a_note_and_chunks_cover_the_corpus() -> None:
     a, b = ranges[1]
     assert owner[a] != owner[a - 1]  # cut at a note boundary
     c = tr.make_chunk(a, b, seed=1)  # sample=0: every token is kept, so positions are corpus positions
-    assert c.n == b - a
-    ctx = c.ctx.numpy()
-    first = c.offsets.numpy() + np.array(c.bounds)[np.arange(c.n) // tr.batch]  # [n] global first slot
-    last = np.append(first[1:], c.bounds[-1])
-    for i in range(c.n):
-        around = slice(max(a, a + i - CFG.window), a + i + CFG.window + 1)
-        same_note = ids[around][owner[around] == owner[a + i]]
-        assert set(ctx[first[i]:last[i]].tolist()) <= set(same_note.tolist())
-        assert 0 <= last[i] - first[i] <= min(2 * CFG.window, same_note.size - 1)
+    assert c.n == b - a and np.array_equal(c.centre.numpy(), ids[a:b])
+    lo, hi = _window_bounds(tr, c)
+    for t in range(c.n):
+        assert max(0, t - CFG.window) <= lo[t] <= t <= hi[t] <= min(c.n - 1, t + CFG.window)
+        assert len(set(owner[a + lo[t]:a + hi[t] + 1].tolist())) == 1  # one note
+        assert (hi[t] - lo[t]) * float(c.inv_n[t]) == pytest.approx(float(hi[t] > lo[t]))
+
+
+def _window_bounds(tr: cbow._Trainer, c: cbow._Chunk) -> tuple[np.ndarray, np.ndarray]:
+    """Inclusive chunk positions of each centre's window."""
+    base = np.array([tr.span(c, t // tr.batch)[0] for t in range(c.n)])
+    return c.lo.numpy() + base, c.hi1.numpy() - 1 + base
+
+
+def test_a_step_by_position_is_the_cbow_update_of_every_centre() -> None:
+    """The prefix-sum step equals the textbook per-centre CBOW update (all from the same old vectors)."""
+    ids, owner, vocab = _corpus()
+    cfg = TrainConfig(**{**CFG.to_dict(), "neg_share": 2, "dup_cap": 1.0})
+    tr = cbow._Trainer(ids, owner, vocab, cfg, "cpu")
+    tr.syn1neg.normal_(0, 0.3, generator=__import__("torch").Generator().manual_seed(0))
+    c = tr.make_chunk(0, 300, seed=5)
+    syn0, syn1 = tr.syn0.numpy().astype(np.float64), tr.syn1neg.numpy().astype(np.float64)
+    d0, d1 = np.zeros_like(syn0), np.zeros_like(syn1)
+    lo, hi = _window_bounds(tr, c)
+    words, lr, i, B = c.centre.numpy(), 0.05, 2, tr.batch
+    for t in range(i * B, min((i + 1) * B, c.n)):
+        ctx = [words[j] for j in range(lo[t], hi[t] + 1) if j != t]
+        h = syn0[ctx].mean(0) if ctx else np.zeros(syn0.shape[1])
+        outs = [(words[t], 1.0, float(c.centre_w[t]))]
+        negs = zip(c.neg[t // 2].tolist(), c.neg_w[t].tolist(), strict=True)
+        outs += [(k, 0.0, -float(w)) for k, w in negs]
+        neu1e = np.zeros_like(h)
+        for k, label, w in outs:
+            g = lr * (label - 1 / (1 + np.exp(-syn1[k] @ h))) * abs(w) if w else 0.0
+            neu1e += g * syn1[k]
+            d1[k] += g * h
+        for j in ctx:
+            d0[j] += neu1e * float(tr.scale_ctx[j])
+    tr.step(c, i, lr)
+    assert np.allclose(tr.syn0.numpy(), syn0 + d0, atol=1e-6)
+    assert np.allclose(tr.syn1neg.numpy(), syn1 + d1, atol=1e-6)
 
 
 def test_hogwild_threads_learn_groups() -> None:
@@ -139,7 +171,7 @@ def test_cuda_inner_loop_never_waits_for_the_host() -> None:
     tr = cbow._Trainer(ids, owner, vocab, TrainConfig(**{**CFG.to_dict(), "device": "cuda"}), "cuda")
     a, b = tr.chunk_ranges()[0]
     c = tr.make_chunk(a, b, seed=1)
-    assert c.ctx.is_cuda and c.neg.is_cuda  # random numbers and layouts are made on the device
+    assert c.centre.is_cuda and c.neg.is_cuda  # random numbers and layouts are made on the device
     torch.cuda.set_sync_debug_mode("error")  # any host sync in a step raises
     try:
         for i in range(tr.batches(c)):
