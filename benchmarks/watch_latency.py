@@ -41,6 +41,24 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def children(pid: int) -> list[int]:
+    """Direct child processes of `pid` (Linux)."""
+    out = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        out += [int(c) for c in (task / "children").read_text().split()]
+    return out
+
+
+def tree_rss_mb(pid: int) -> tuple[float, float]:
+    """(RSS of `pid`, RSS of `pid` and all its descendants): the watcher's fork server counts too."""
+    todo, total = [pid], 0.0
+    while todo:
+        p = todo.pop()
+        total += rss_mb(p)
+        todo += children(p)
+    return rss_mb(pid), total
+
+
 def wait_idle(ix: Path, generation: int, timeout: float = 120) -> None:
     """Until the watcher reports idle with at least `generation` live."""
     end = time.monotonic() + timeout
@@ -104,7 +122,7 @@ def main() -> None:
         try:
             wait_idle(ix, s.generation)
             time.sleep(2)
-            rss_start = rss_mb(proc.pid)
+            rss_start = tree_rss_mb(proc.pid)
             results = []
             for i, (edited, source) in enumerate(pairs(vault, args.trials)):
                 results.append(trial(vault, ix, edited, source))
@@ -112,7 +130,7 @@ def main() -> None:
                 print(f"trial {i + 1}: reflected {results[-1][0]:.2f}s, CLI printed {results[-1][1]:.2f}s, "
                       f"source on top: {results[-1][2]}  ({edited})")
             time.sleep(2)
-            rss_after = rss_mb(proc.pid)
+            rss_after = tree_rss_mb(proc.pid)
         finally:
             proc.terminate()
             proc.wait(30)
@@ -122,7 +140,9 @@ def main() -> None:
     print(f"median save -> `notelink related` printed it: {statistics.median(r[1] for r in results):.2f}s")
     print(f"source note ranked first by the CLI: {sum(r[2] for r in results)}/{len(results)}")
     print(f"load average during the run: {os.getloadavg()}")
-    print(f"watcher RSS idle: {rss_start:.0f} MB after startup, {rss_after:.0f} MB after the edits")
+    print(f"watcher RSS idle, all its processes (watcher alone): {rss_start[1]:.0f} MB "
+          f"({rss_start[0]:.0f} MB) after startup, {rss_after[1]:.0f} MB ({rss_after[0]:.0f} MB) "
+          "after the edits")
     print("update modes:", {m: log.count(m) for m in ("incremental update", "full retrain", "no retraining")})
     builds = [float(m) for m in re.findall(r"live \(\d+ notes, ([\d.]+)s\)", log)]
     print(f"median build in the watcher (read, train, vectors, write): {statistics.median(builds):.2f}s")

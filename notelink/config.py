@@ -149,6 +149,10 @@ class IncrementalConfig:
     is new."""
     max_chain: int = 200
     """After this many updates in a row without a full retrain, the next change retrains from scratch."""
+    moved_cosine: float = 0.999
+    """A word whose output vector's cosine to its vector before the update is below this gets its CBOW
+    neighbours searched again; the others keep theirs (cosines refreshed), which makes an update's note
+    vectors fast. The next full retrain searches every word again."""
 
 
 @dataclass(frozen=True)
@@ -172,6 +176,9 @@ class WatchConfig:
     """Extra glob patterns of vault-relative paths to ignore (`--exclude`); added to `IndexConfig.exclude`."""
     incremental: IncrementalConfig = field(default_factory=IncrementalConfig)
     """Incremental retraining and when to fall back to a full retrain."""
+    isolate: bool = True
+    """Run each build in a child process forked from a warm server (`notelink/builder.py`): the watcher's
+    memory stays flat over any number of builds and it never imports torch. False builds in-process."""
 
     @property
     def quiet(self) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Callable
@@ -17,12 +18,12 @@ from notelink import __version__, cbow
 from notelink.boilerplate import find_boilerplate, without_boilerplate
 from notelink.config import IncrementalConfig, IndexConfig, NoteVectorConfig, TrainConfig
 from notelink.links import Resolver
-from notelink.mentions import count_mentions, title_phrases
+from notelink.mentions import count_mentions, recount_mentions, title_phrases
 from notelink.note import Link, parse_note
-from notelink.notevectors import Layout, note_vectors
+from notelink.notevectors import Layout, note_vectors, unit_rows, word_graph
 from notelink.store import GenerationWriter, IndexFormatError, current_generation, open_generation
 from notelink.tokenizer import tokenize
-from notelink.update import UpdatePlan, plan_update, train_update
+from notelink.update import UpdatePlan, plan_update, previous_graph, previous_mentions, train_update
 from notelink.vault import RawNote, Skipped, VaultError, check_vault, read_note, scan
 from notelink.vocab import Vocab
 
@@ -190,8 +191,14 @@ def _as_json(value: Any) -> Any:
 
 def clean_tokens(records: list[NoteRecord], share: float) -> list[list[str]]:
     """Each note's tokens without boilerplate paragraphs (repeated verbatim across many notes)."""
+    return clean_tokens_keyed(records, share)[0]
+
+
+def clean_tokens_keyed(records: list[NoteRecord], share: float) -> tuple[list[list[str]], str]:
+    """`clean_tokens`, and a digest of the boilerplate found (an update compares it with the last one)."""
     boiler = find_boilerplate([r.paragraphs for r in records], share)
-    return [without_boilerplate(r.paragraphs, boiler) for r in records]
+    digest = hashlib.sha256("\n".join(sorted(" ".join(p) for p in boiler)).encode()).hexdigest()
+    return [without_boilerplate(r.paragraphs, boiler) for r in records], digest
 
 
 def _corpus(tokens: list[list[str]], vocab: Vocab) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
@@ -202,13 +209,51 @@ def _corpus(tokens: list[list[str]], vocab: Vocab) -> tuple[list[np.ndarray], np
     return docs, ids, owner
 
 
+Mentions = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
 def vectorize(records: list[NoteRecord], tokens: list[list[str]], docs: list[np.ndarray],
-              syn1neg: np.ndarray, index_cfg: IndexConfig, cfg: NoteVectorConfig
+              syn1neg: np.ndarray, index_cfg: IndexConfig, cfg: NoteVectorConfig,
+              K: sp.csr_matrix | None = None, mentions: Mentions | None = None
               ) -> tuple[sp.csr_matrix, Layout]:
     """Note vectors from trained word vectors, with title/alias mentions found in the notes' text."""
+    if mentions is None:
+        mentions = find_mentions(records, tokens, index_cfg)
+    return note_vectors(docs, mentions, syn1neg, cfg, K)
+
+
+def find_mentions(records: list[NoteRecord], tokens: list[list[str]], index_cfg: IndexConfig,
+                  reuse: tuple[Mentions, list[int]] | None = None) -> Mentions:
+    """Where notes name other notes; with `reuse` = (previous mentions, changed notes), only the changed
+    notes are counted again."""
     names = [[r.title, *r.aliases] for r in records]
     phrases = title_phrases(names, lambda s: tokenize(s, keep_stopwords=index_cfg.keep_stopwords))
-    return note_vectors(docs, count_mentions(tokens, phrases), syn1neg, cfg)
+    return count_mentions(tokens, phrases) if reuse is None else recount_mentions(reuse[0], tokens, phrases,
+                                                                                   reuse[1])
+
+
+def mentions_reuse(gen: Path | None, records: list[NoteRecord], previous: dict[str, NoteRecord],
+                   same_boilerplate: bool) -> tuple[Mentions, list[int]] | None:
+    """The live generation's mentions and the notes to recount, when only notes' text changed (same notes,
+    titles, aliases and boilerplate); else None."""
+    if gen is None or not same_boilerplate or list(previous) != [r.path for r in records]:
+        return None
+    if any((previous[r.path].title, previous[r.path].aliases) != (r.title, r.aliases) for r in records):
+        return None
+    old = previous_mentions(gen)
+    changed = [i for i, r in enumerate(records) if previous[r.path].sha256 != r.sha256]
+    return None if old is None else (old, changed)
+
+
+def graph_for(syn1neg: np.ndarray, cfg: NoteVectorConfig, gen: Path | None, plan: UpdatePlan | None,
+              moved_cosine: float) -> sp.csr_matrix:
+    """The word neighbour graph K: after an update, the previous one with only moved words searched again."""
+    u = unit_rows(syn1neg)  # [V, D]
+    previous = previous_graph(gen, plan) if plan is not None and gen is not None else None
+    if plan is None or previous is None:
+        return word_graph(u, cfg)
+    cos = np.einsum("ij,ij->i", u, unit_rows(plan.init[1]))  # [V] to the vector before the update
+    return word_graph(u, cfg, previous, cos < moved_cosine)
 
 
 def build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None = None,
@@ -235,7 +280,7 @@ def build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None = No
                            parse_seconds=round(time.perf_counter() - t0, 3))
     if not force and prev_meta and _unchanged(records, skipped, previous, prev_meta, config):
         return _up_to_date(summary, prev_meta, t0)
-    tokens = clean_tokens(records, vector_cfg.boilerplate_share)
+    tokens, boiler = clean_tokens_keyed(records, vector_cfg.boilerplate_share)
     vocab = Vocab.build(tokens, train_cfg.min_count)
     docs, ids, owner = _corpus(tokens, vocab)
     plan = None
@@ -248,14 +293,17 @@ def build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None = No
         wv = train_update(plan, docs, vocab, train_cfg, incremental, on_train, should_stop)
     if progress is not None:
         progress(IndexEvent("vectors", 0, len(records)))
-    notes, layout = vectorize(records, tokens, docs, wv.syn1neg, index_cfg, vector_cfg)
+    K = graph_for(wv.syn1neg, vector_cfg, gen, plan, incremental.moved_cosine if incremental else 1.0)
+    reuse = mentions_reuse(gen, records, previous, boiler == prev_meta.get("boilerplate")) if plan else None
+    mentions = find_mentions(records, tokens, index_cfg, reuse)
+    notes, layout = vectorize(records, tokens, docs, wv.syn1neg, index_cfg, vector_cfg, K, mentions)
     _summarise(summary, wv, int(ids.size), len(vocab), plan)
     if progress is not None:
         progress(IndexEvent("write", 0, 1))
     meta = _meta(vault, config, index_cfg, train_cfg, wv, skipped, summary, plan, prev_meta)
-    meta["layout"] = asdict(layout)
+    meta["layout"], meta["boilerplate"] = asdict(layout), boiler
     summary.generation = write_generation(index_dir, records, skipped, vocab, wv, notes, meta,
-                                          should_stop)
+                                          should_stop, K, mentions)
     summary.total_seconds = round(time.perf_counter() - t0, 3)
     return summary
 
@@ -314,8 +362,10 @@ def _up_to_date(summary: IndexSummary, meta: dict[str, Any], t0: float) -> Index
 
 def write_generation(index_dir: Path, records: list[NoteRecord], skipped: list[Skipped], vocab: Vocab,
                      wv: Any, notes: sp.csr_matrix, meta: dict[str, Any],
-                     should_stop: Callable[[], bool] | None = None) -> int:
-    """Writes a complete generation and switches it in; returns its number."""
+                     should_stop: Callable[[], bool] | None = None, K: sp.csr_matrix | None = None,
+                     mentions: Mentions | None = None) -> int:
+    """Writes a complete generation and switches it in; returns its number. `K`, the word neighbour graph,
+    and the mentions are kept for the next incremental update."""
     writer = GenerationWriter(index_dir)
     try:
         resolver = Resolver((r.path, r.title, r.aliases) for r in records)
@@ -343,6 +393,13 @@ def write_generation(index_dir: Path, records: list[NoteRecord], skipped: list[S
         writer.put_array("notes_indptr", notes.indptr, np.int64)
         writer.put_array("notes_indices", notes.indices, np.int32)
         writer.put_array("notes_data", notes.data)
+        if K is not None:
+            writer.put_array("graph_indptr", K.indptr, np.int64)
+            writer.put_array("graph_indices", K.indices, np.int32)
+            writer.put_array("graph_data", K.data)
+        if mentions is not None:
+            for name, part in zip(("src", "dst", "count"), mentions, strict=True):
+                writer.put_array(f"mentions_{name}", part, np.float64 if name == "count" else np.int64)
         if should_stop is not None and should_stop():
             raise cbow.Cancelled()
         writer.commit()

@@ -27,6 +27,7 @@ from types import FrameType
 from typing import Any
 
 from notelink import cbow
+from notelink.builder import ChildBuilder
 from notelink.config import IndexConfig, TrainConfig, WatchConfig
 from notelink.debounce import Debouncer
 from notelink.events import OverflowDetector, StatSnapshot, VaultEventHandler, make_observer, watch_error
@@ -91,6 +92,7 @@ class VaultWatcher:
         self._snapshot = StatSnapshot(self.vault, self.index_cfg.exclude)  # for rescan mode
         self._next_reconcile = self._next_rescan = 0.0
         self._started = self._stopped = False
+        self._builder = ChildBuilder() if self.cfg.isolate else None
 
     # -- life cycle ------------------------------------------------------------------------------
     def start(self) -> None:
@@ -208,11 +210,16 @@ class VaultWatcher:
             self._emit(WatchEvent("stopped"))
 
     def _warm_up(self) -> None:
-        """Loads the training library now, so the first edit does not wait for it (about a second)."""
+        """Loads the training library now (here, or in the builder's fork server), so the first edit does
+        not wait for it (about a second)."""
         try:
-            cbow.resolve_device(self.train_cfg.device)
+            problem = "" if self._builder is None else self._builder.warm_up(self.train_cfg.device)
+            if self._builder is None:
+                cbow.resolve_device(self.train_cfg.device)
         except Exception as exc:  # e.g. no CUDA: every build will say so too; keep watching
-            self._error(str(exc))
+            problem = str(exc)
+        if problem:
+            self._error(problem)
 
     def _round(self) -> None:
         """One turn of the worker: a batch if one is due, then the timers."""
@@ -281,8 +288,7 @@ class VaultWatcher:
         self._next_reconcile = time.monotonic() + self.cfg.reconcile_s
         self._save_state("indexing", pending=list(paths))
         try:
-            s = build_index(self.vault, self.index_dir, self.train_cfg, self.index_cfg,
-                            self._progress(paths), self._stop.is_set, force, self.cfg.incremental)
+            s = self._build_index(paths, force)
         except cbow.Cancelled:
             log.info("stopping: the generation being built was abandoned; the live one is unchanged")
             return
@@ -295,6 +301,16 @@ class VaultWatcher:
         finally:
             release_memory()
         self._after_build(s, paths)
+
+    def _build_index(self, paths: tuple[str, ...], force: bool) -> IndexSummary:
+        """`build_index`, in a child process unless `WatchConfig.isolate` is off."""
+        kwargs: dict[str, Any] = {"train_cfg": self.train_cfg, "index_cfg": self.index_cfg, "force": force,
+                                  "incremental": self.cfg.incremental}
+        if self._builder is not None:
+            return self._builder.build(self.vault, self.index_dir, self._progress(paths), self._stop.is_set,
+                                       **kwargs)
+        return build_index(self.vault, self.index_dir, progress=self._progress(paths),
+                           should_stop=self._stop.is_set, **kwargs)
 
     def _progress(self, paths: tuple[str, ...]) -> Callable[[IndexEvent], None]:
         """Forwards progress once a new generation is being built (the parse stage only checks)."""
