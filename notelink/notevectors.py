@@ -121,7 +121,7 @@ def neighbours(words: np.ndarray, k: int, limit: int) -> sp.csr_matrix:
 def update_neighbours(words: np.ndarray, k: int, limit: int, previous: sp.csr_matrix,
                       moved: np.ndarray) -> sp.csr_matrix:
     """K as `neighbours` computes it, searching again only for the words that `moved` ([V] bool) or whose
-    previous neighbours left the head; the other rows keep their neighbours, cosines refreshed.
+    previous neighbours left the head; the other rows keep their neighbours (cosines to moved ones refreshed).
 
     `previous` is the last K with rows and columns in the current vocabulary's ids. An approximation: an
     unmoved word does not gain a moved word as a new neighbour (until the next full build)."""
@@ -136,8 +136,9 @@ def update_neighbours(words: np.ndarray, k: int, limit: int, previous: sp.csr_ma
     count = np.bincount(prev.row[in_head], minlength=V)[:n]  # [n] neighbours kept
     redo = moved[:n] | lost | (count == 0)  # [n]
     keep = in_head & ~redo[np.minimum(prev.row, n - 1)]
-    r, c = prev.row[keep], prev.col[keep]
-    v = np.maximum(np.einsum("ij,ij->i", head[r], head[c]), 0)  # refreshed cosines
+    r, c, v = prev.row[keep], prev.col[keep], prev.data[keep].astype(np.float32)
+    stale = moved[c]  # [m] a kept neighbour that moved: its cosine is computed again
+    v[stale] = np.maximum(np.einsum("ij,ij->i", head[r[stale]], head[c[stale]]), 0)
     r2, c2, v2 = _search(head, padded, np.flatnonzero(redo), k)
     return _graph(V, np.concatenate([r, r2]), np.concatenate([c, c2]), np.concatenate([v, v2]))
 

@@ -20,7 +20,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from notelink import cbow
-from notelink.config import IncrementalConfig, TrainConfig
+from notelink.config import IncrementalConfig, NoteVectorConfig, TrainConfig
+from notelink.generation import Mentions, Patch
+from notelink.notevectors import unit_rows, word_graph
 from notelink.store import IndexFormatError, load_array, open_generation
 from notelink.vocab import Vocab
 
@@ -47,13 +49,16 @@ def changed_notes(records: Sequence[NoteRecord], previous: Mapping[str, NoteReco
     Matching is by content hash or text, not path: a moved or renamed note is unchanged even when its
     title, taken from the file name, is not."""
     hashes = {r.sha256 for r in previous.values()}
-    before = Counter(" ".join(r.tokens) for r in previous.values())
+    now = {r.sha256 for r in records}
+    before = Counter(" ".join(r.tokens) for r in previous.values() if r.sha256 not in now)  # edited or gone
     changed = []
     for i, r in enumerate(records):
+        if r.sha256 in hashes:
+            continue
         key = " ".join(r.tokens)
-        if before[key] > 0:
+        if before[key] > 0:  # new bytes, same training text (a whitespace edit, a renamed title)
             before[key] -= 1
-        elif r.sha256 not in hashes:
+        else:
             changed.append(i)
     return changed
 
@@ -166,3 +171,43 @@ def previous_mentions(gen: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray] | 
                      for part in ("src", "dst", "count"))
     except (OSError, ValueError):
         return None
+
+
+def same_notes(records: Sequence[NoteRecord], previous: Mapping[str, NoteRecord]) -> bool:
+    """The same notes in the same order with the same titles and aliases: note ids, link targets and
+    mentions' targets carry over from the previous generation."""
+    if list(previous) != [r.path for r in records]:
+        return False
+    return all((previous[r.path].title, previous[r.path].aliases) == (r.title, r.aliases) for r in records)
+
+
+def patch_for(gen: Path | None, records: Sequence[NoteRecord], previous: Mapping[str, NoteRecord]
+              ) -> Patch | None:
+    """The previous generation to copy and the notes whose rows to write again, when only notes' content
+    changed; else None (everything is written)."""
+    if gen is None or not same_notes(records, previous):
+        return None
+    return gen, [i for i, r in enumerate(records) if previous[r.path] is not r]
+
+
+def mentions_reuse(gen: Path | None, records: Sequence[NoteRecord], previous: Mapping[str, NoteRecord],
+                   same_boilerplate: bool) -> tuple[Mentions, list[int]] | None:
+    """The live generation's mentions and the notes to recount, when only notes' text changed (same notes,
+    titles, aliases and boilerplate); else None."""
+    if gen is None or not same_boilerplate or not same_notes(records, previous):
+        return None
+    old = previous_mentions(gen)
+    changed = [i for i, r in enumerate(records) if previous[r.path].sha256 != r.sha256]
+    return None if old is None else (old, changed)
+
+
+
+def graph_for(syn1neg: np.ndarray, cfg: NoteVectorConfig, gen: Path | None, plan: UpdatePlan | None,
+              moved_cosine: float) -> sp.csr_matrix:
+    """The word neighbour graph K: after an update, the previous one with only moved words searched again."""
+    u = unit_rows(syn1neg)  # [V, D]
+    previous = previous_graph(gen, plan) if plan is not None and gen is not None else None
+    if plan is None or previous is None:
+        return word_graph(u, cfg)
+    cos = np.einsum("ij,ij->i", u, unit_rows(plan.init[1]))  # [V] to the vector before the update
+    return word_graph(u, cfg, previous, cos < moved_cosine)

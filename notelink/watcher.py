@@ -304,8 +304,9 @@ class VaultWatcher:
 
     def _build_index(self, paths: tuple[str, ...], force: bool) -> IndexSummary:
         """`build_index`, in a child process unless `WatchConfig.isolate` is off."""
+        incremental = self.cfg.incremental if paths else replace(self.cfg.incremental, trust_stat=False)
         kwargs: dict[str, Any] = {"train_cfg": self.train_cfg, "index_cfg": self.index_cfg, "force": force,
-                                  "incremental": self.cfg.incremental}
+                                  "incremental": incremental}
         if self._builder is not None:
             return self._builder.build(self.vault, self.index_dir, self._progress(paths), self._stop.is_set,
                                        **kwargs)
