@@ -49,14 +49,22 @@ def children(pid: int) -> list[int]:
     return out
 
 
-def tree_rss_mb(pid: int) -> tuple[float, float]:
-    """(RSS of `pid`, RSS of `pid` and all its descendants): the watcher's fork server counts too."""
-    todo, total = [pid], 0.0
+def pss_mb(pid: int) -> float:
+    """Proportional set size: shared pages (libraries mapped by several processes) counted once overall."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def tree_rss_mb(pid: int) -> tuple[float, float, float]:
+    """(RSS of `pid`; RSS and PSS of `pid` and all its descendants): the watcher's fork server counts too."""
+    todo, rss, pss = [pid], 0.0, 0.0
     while todo:
         p = todo.pop()
-        total += rss_mb(p)
+        rss, pss = rss + rss_mb(p), pss + pss_mb(p)
         todo += children(p)
-    return rss_mb(pid), total
+    return rss_mb(pid), rss, pss
 
 
 def wait_idle(ix: Path, generation: int, timeout: float = 120) -> None:
@@ -140,9 +148,9 @@ def main() -> None:
     print(f"median save -> `notelink related` printed it: {statistics.median(r[1] for r in results):.2f}s")
     print(f"source note ranked first by the CLI: {sum(r[2] for r in results)}/{len(results)}")
     print(f"load average during the run: {os.getloadavg()}")
-    print(f"watcher RSS idle, all its processes (watcher alone): {rss_start[1]:.0f} MB "
-          f"({rss_start[0]:.0f} MB) after startup, {rss_after[1]:.0f} MB ({rss_after[0]:.0f} MB) "
-          "after the edits")
+    for when, (alone, rss, pss) in (("after startup", rss_start), ("after the edits", rss_after)):
+        print(f"watcher idle {when}: RSS {rss:.0f} MB with its fork server ({alone:.0f} MB the watcher "
+              f"process alone), PSS {pss:.0f} MB")
     print("update modes:", {m: log.count(m) for m in ("incremental update", "full retrain", "no retraining")})
     builds = [float(m) for m in re.findall(r"live \(\d+ notes, ([\d.]+)s\)", log)]
     print(f"median build in the watcher (read, train, vectors, write): {statistics.median(builds):.2f}s")

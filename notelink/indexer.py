@@ -124,7 +124,7 @@ def load_records(gen: Path) -> tuple[dict[str, NoteRecord], dict[str, Any]]:
             i, path, title, sha, size, mtime, aliases, headings, tokens, warning = row
             records[path] = NoteRecord(path, title, sha, size, mtime, _json_list(aliases),
                                        _json_list(headings), tags.get(i, []), links.get(i, []),
-                                       [p.split() for p in tokens.split("\n") if p], warning)
+                                       [p.split(" ") for p in tokens.split("\n") if p], warning)
         return records, meta
     finally:
         db.close()
