@@ -10,10 +10,6 @@ and, when OS events are unavailable (watch limit, queue overflow), periodic stat
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import functools
-import gc
 import logging
 import os
 import queue
@@ -27,7 +23,7 @@ from types import FrameType
 from typing import Any
 
 from notelink import cbow
-from notelink.builder import ChildBuilder
+from notelink.builder import ChildBuilder, release_memory
 from notelink.config import IndexConfig, TrainConfig, WatchConfig
 from notelink.debounce import Debouncer
 from notelink.events import OverflowDetector, StatSnapshot, VaultEventHandler, make_observer, watch_error
@@ -52,19 +48,6 @@ class WatchEvent:
     generation: int = 0  # for "indexed": the generation now live
     message: str = ""
     progress: IndexEvent | None = None  # for "progress"
-
-
-@functools.cache
-def _libc() -> Any:
-    return ctypes.CDLL("libc.so.6")
-
-
-def release_memory() -> None:
-    """Hands memory freed by a build back to the OS: glibc keeps freed heap otherwise, and an idle watcher
-    would stay as large as its biggest build."""
-    gc.collect()
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
-        _libc().malloc_trim(0)
 
 
 class VaultWatcher:
@@ -299,7 +282,8 @@ class VaultWatcher:
             self._error(f"indexing failed ({exc}); retrying in {self.cfg.retry_s:g}s")
             return
         finally:
-            release_memory()
+            if self._builder is None:
+                release_memory()
         self._after_build(s, paths)
 
     def _build_index(self, paths: tuple[str, ...], force: bool) -> IndexSummary:

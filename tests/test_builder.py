@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -37,3 +39,18 @@ def test_a_child_build_is_cancelled_by_should_stop(make_vault, tmp_path: Path) -
     with pytest.raises(cbow.Cancelled):
         ChildBuilder().build(vault, ix, lambda e: None, lambda: True, train_cfg=FAST)
     assert not ix.exists() or not list(ix.glob("gen-*"))  # nothing half-written
+
+
+def test_the_process_that_asks_for_builds_never_imports_torch(make_vault, tmp_path: Path) -> None:
+    vault, ix = topic_vault(make_vault), tmp_path / "ix"
+    code = f"""
+import sys
+from pathlib import Path
+from notelink.builder import ChildBuilder
+from notelink.config import TrainConfig
+cfg = TrainConfig(dim=16, epochs=1, min_count=1, threads=1, device="cpu")
+vault, ix = Path({str(vault)!r}), Path({str(ix)!r})
+s = ChildBuilder().build(vault, ix, lambda e: None, lambda: False, train_cfg=cfg)
+assert s.generation == 1 and "torch" not in sys.modules
+"""
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
