@@ -88,6 +88,11 @@ def _device_check(conn: Connection, device: str) -> None:
 class ChildBuilder:
     """`build_index` in a child process, with progress and cancellation as if it ran here."""
 
+    @staticmethod
+    def available() -> bool:
+        """False where there is no fork server (Windows): builds then run in-process."""
+        return "forkserver" in multiprocessing.get_all_start_methods()
+
     def __init__(self) -> None:
         self._ctx = _context()
 

@@ -182,7 +182,8 @@ class WatchConfig:
     """Incremental retraining and when to fall back to a full retrain."""
     isolate: bool = True
     """Run each build in a child process forked from a warm server (`notelink/builder.py`): the watcher's
-    memory stays flat over any number of builds and it never imports torch. False builds in-process."""
+    memory stays flat over any number of builds and it never imports torch. False (and Windows, which has
+    no fork server) builds in-process."""
 
     @property
     def quiet(self) -> float:

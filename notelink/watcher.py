@@ -75,7 +75,7 @@ class VaultWatcher:
         self._snapshot = StatSnapshot(self.vault, self.index_cfg.exclude)  # for rescan mode
         self._next_reconcile = self._next_rescan = 0.0
         self._started = self._stopped = False
-        self._builder = ChildBuilder() if self.cfg.isolate else None
+        self._builder = ChildBuilder() if self.cfg.isolate and ChildBuilder.available() else None
 
     # -- life cycle ------------------------------------------------------------------------------
     def start(self) -> None:
