@@ -41,6 +41,32 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def children(pid: int) -> list[int]:
+    """Direct child processes of `pid` (Linux)."""
+    out = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        out += [int(c) for c in (task / "children").read_text().split()]
+    return out
+
+
+def pss_mb(pid: int) -> float:
+    """Proportional set size: shared pages (libraries mapped by several processes) counted once overall."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def tree_rss_mb(pid: int) -> tuple[float, float, float]:
+    """(RSS of `pid`; RSS and PSS of `pid` and all its descendants): the watcher's fork server counts too."""
+    todo, rss, pss = [pid], 0.0, 0.0
+    while todo:
+        p = todo.pop()
+        rss, pss = rss + rss_mb(p), pss + pss_mb(p)
+        todo += children(p)
+    return rss_mb(pid), rss, pss
+
+
 def wait_idle(ix: Path, generation: int, timeout: float = 120) -> None:
     """Until the watcher reports idle with at least `generation` live."""
     end = time.monotonic() + timeout
@@ -104,7 +130,7 @@ def main() -> None:
         try:
             wait_idle(ix, s.generation)
             time.sleep(2)
-            rss_start = rss_mb(proc.pid)
+            rss_start = tree_rss_mb(proc.pid)
             results = []
             for i, (edited, source) in enumerate(pairs(vault, args.trials)):
                 results.append(trial(vault, ix, edited, source))
@@ -112,7 +138,7 @@ def main() -> None:
                 print(f"trial {i + 1}: reflected {results[-1][0]:.2f}s, CLI printed {results[-1][1]:.2f}s, "
                       f"source on top: {results[-1][2]}  ({edited})")
             time.sleep(2)
-            rss_after = rss_mb(proc.pid)
+            rss_after = tree_rss_mb(proc.pid)
         finally:
             proc.terminate()
             proc.wait(30)
@@ -122,7 +148,9 @@ def main() -> None:
     print(f"median save -> `notelink related` printed it: {statistics.median(r[1] for r in results):.2f}s")
     print(f"source note ranked first by the CLI: {sum(r[2] for r in results)}/{len(results)}")
     print(f"load average during the run: {os.getloadavg()}")
-    print(f"watcher RSS idle: {rss_start:.0f} MB after startup, {rss_after:.0f} MB after the edits")
+    for when, (alone, rss, pss) in (("after startup", rss_start), ("after the edits", rss_after)):
+        print(f"watcher idle {when}: RSS {rss:.0f} MB with its fork server ({alone:.0f} MB the watcher "
+              f"process alone), PSS {pss:.0f} MB")
     print("update modes:", {m: log.count(m) for m in ("incremental update", "full retrain", "no retraining")})
     builds = [float(m) for m in re.findall(r"live \(\d+ notes, ([\d.]+)s\)", log)]
     print(f"median build in the watcher (read, train, vectors, write): {statistics.median(builds):.2f}s")

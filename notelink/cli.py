@@ -328,20 +328,24 @@ def cmd_watch(args: argparse.Namespace) -> int:
     from notelink.config import WatchConfig
     from notelink.watcher import VaultWatcher, WatcherRunning
 
-    _watch_logging(args.log_file)
+    handlers = _watch_logging(args.log_file)
     cfg = WatchConfig(quiet_ms=args.quiet_ms, max_wait_ms=args.max_wait_ms, exclude=tuple(args.exclude))
-    watcher = VaultWatcher(Path(args.vault), _index_dir(args), _train_config(args), _index_config(args),
-                           watch_cfg=cfg)
-    watcher.force_first = args.force
     try:
+        watcher = VaultWatcher(Path(args.vault), _index_dir(args), _train_config(args), _index_config(args),
+                               watch_cfg=cfg)
+        watcher.force_first = args.force
         watcher.run_forever()
     except WatcherRunning as exc:
         raise UserError(str(exc)) from None
+    finally:  # called in-process (tests), the handlers must not outlive the command
+        for h in handlers:
+            logging.getLogger("notelink").removeHandler(h)
+            h.close()
     return EXIT_OK
 
 
-def _watch_logging(log_file: str | None) -> None:
-    """The watcher logs to stderr, and to `--log-file` too when given."""
+def _watch_logging(log_file: str | None) -> list[logging.Handler]:
+    """The watcher logs to stderr, and to `--log-file` too when given; returns the handlers added."""
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if log_file:
         handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
@@ -350,6 +354,7 @@ def _watch_logging(log_file: str | None) -> None:
         h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%d %H:%M:%S"))
         logger.addHandler(h)
     logger.setLevel(logging.INFO)
+    return handlers
 
 
 def _add_watch(sub: Any) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -17,13 +18,13 @@ import scipy.sparse as sp
 from notelink import __version__, cbow
 from notelink.boilerplate import find_boilerplate, without_boilerplate
 from notelink.config import IncrementalConfig, IndexConfig, NoteVectorConfig, TrainConfig
-from notelink.links import Resolver
-from notelink.mentions import count_mentions, title_phrases
+from notelink.generation import Mentions, write_generation
+from notelink.mentions import count_mentions, recount_mentions, title_phrases
 from notelink.note import Link, parse_note
 from notelink.notevectors import Layout, note_vectors
-from notelink.store import GenerationWriter, IndexFormatError, current_generation, open_generation
+from notelink.store import IndexFormatError, current_generation, open_generation
 from notelink.tokenizer import tokenize
-from notelink.update import UpdatePlan, plan_update, train_update
+from notelink.update import UpdatePlan, graph_for, mentions_reuse, patch_for, plan_update, train_update
 from notelink.vault import RawNote, Skipped, VaultError, check_vault, read_note, scan
 from notelink.vocab import Vocab
 
@@ -126,13 +127,17 @@ def load_records(gen: Path) -> tuple[dict[str, NoteRecord], dict[str, Any]]:
         for row in db.execute("SELECT id, path, title, sha256, size, mtime, aliases, headings, tokens, "
                               "warning FROM notes"):
             i, path, title, sha, size, mtime, aliases, headings, tokens, warning = row
-            records[path] = NoteRecord(path, title, sha, size, mtime, json.loads(aliases),
-                                       json.loads(headings), tags.get(i, []), links.get(i, []),
-                                       [list(map(sys.intern, p.split())) for p in tokens.split("\n") if p],
+            records[path] = NoteRecord(path, title, sha, size, mtime, _json_list(aliases),
+                                       _json_list(headings), tags.get(i, []), links.get(i, []),
+                                       [list(map(sys.intern, p.split(" "))) for p in tokens.split("\n") if p],
                                        warning)
         return records, meta
     finally:
         db.close()
+
+
+def _json_list(text: str) -> list[str]:
+    return [] if text == "[]" else list(json.loads(text))  # most notes have no aliases: skip the parser
 
 
 def _previous(index_dir: Path) -> tuple[Path | None, dict[str, NoteRecord], dict[str, Any]]:
@@ -145,8 +150,10 @@ def _previous(index_dir: Path) -> tuple[Path | None, dict[str, NoteRecord], dict
 
 
 def read_vault(vault: Path, cfg: IndexConfig, previous: dict[str, NoteRecord],
-               progress: Progress | None = None) -> tuple[list[NoteRecord], list[Skipped], int]:
-    """Reads every note; unchanged ones (same path and hash) reuse their parsed record.
+               progress: Progress | None = None, trust_stat: bool = False
+               ) -> tuple[list[NoteRecord], list[Skipped], int]:
+    """Reads every note; unchanged ones (same path and hash) reuse their parsed record. With `trust_stat`,
+    a note with the size and mtime of its record is not even read.
 
     Returns (records, skipped, number re-parsed)."""
     paths = scan(vault, cfg.exclude)
@@ -156,11 +163,14 @@ def read_vault(vault: Path, cfg: IndexConfig, previous: dict[str, NoteRecord],
     skipped: list[Skipped] = []
     reparsed = 0
     for i, rel in enumerate(paths):
-        raw = read_note(vault, rel, cfg.max_file_bytes)
-        if isinstance(raw, Skipped):
-            skipped.append(raw)
-        elif (old := previous.get(rel)) is not None and old.sha256 == raw.sha256:
+        old = previous.get(rel)
+        if old is not None and trust_stat and _same_stat(vault / rel, old):
             records.append(old)
+        elif isinstance(raw := read_note(vault, rel, cfg.max_file_bytes), Skipped):
+            skipped.append(raw)
+        elif old is not None and old.sha256 == raw.sha256:
+            same = (old.size, old.mtime) == (raw.size, raw.mtime)
+            records.append(old if same else replace(old, size=raw.size, mtime=raw.mtime))
         else:
             parsed = _parse_safely(raw, cfg)
             if isinstance(parsed, Skipped):
@@ -171,6 +181,14 @@ def read_vault(vault: Path, cfg: IndexConfig, previous: dict[str, NoteRecord],
         if progress is not None and (i % 50 == 0 or i == len(paths) - 1):
             progress(IndexEvent("parse", i + 1, len(paths)))
     return records, skipped, reparsed
+
+
+def _same_stat(path: Path, record: NoteRecord) -> bool:
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return st.st_size == record.size and st.st_mtime == record.mtime
 
 
 def _parse_safely(raw: RawNote, cfg: IndexConfig) -> NoteRecord | Skipped:
@@ -196,8 +214,14 @@ def _as_json(value: Any) -> Any:
 
 def clean_tokens(records: list[NoteRecord], share: float) -> list[list[str]]:
     """Each note's tokens without boilerplate paragraphs (repeated verbatim across many notes)."""
+    return clean_tokens_keyed(records, share)[0]
+
+
+def clean_tokens_keyed(records: list[NoteRecord], share: float) -> tuple[list[list[str]], str]:
+    """`clean_tokens`, and a digest of the boilerplate found (an update compares it with the last one)."""
     boiler = find_boilerplate([r.paragraphs for r in records], share)
-    return [without_boilerplate(r.paragraphs, boiler) for r in records]
+    digest = hashlib.sha256("\n".join(sorted(" ".join(p) for p in boiler)).encode()).hexdigest()
+    return [without_boilerplate(r.paragraphs, boiler) for r in records], digest
 
 
 def _corpus(tokens: list[list[str]], vocab: Vocab) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
@@ -210,12 +234,23 @@ def _corpus(tokens: list[list[str]], vocab: Vocab) -> tuple[list[np.ndarray], np
 
 
 def vectorize(records: list[NoteRecord], tokens: list[list[str]], docs: list[np.ndarray],
-              syn1neg: np.ndarray, index_cfg: IndexConfig, cfg: NoteVectorConfig
+              syn1neg: np.ndarray, index_cfg: IndexConfig, cfg: NoteVectorConfig,
+              K: sp.csr_matrix | None = None, mentions: Mentions | None = None
               ) -> tuple[sp.csr_matrix, Layout]:
     """Note vectors from trained word vectors, with title/alias mentions found in the notes' text."""
+    if mentions is None:
+        mentions = find_mentions(records, tokens, index_cfg)
+    return note_vectors(docs, mentions, syn1neg, cfg, K)
+
+
+def find_mentions(records: list[NoteRecord], tokens: list[list[str]], index_cfg: IndexConfig,
+                  reuse: tuple[Mentions, list[int]] | None = None) -> Mentions:
+    """Where notes name other notes; with `reuse` = (previous mentions, changed notes), only the changed
+    notes are counted again."""
     names = [[r.title, *r.aliases] for r in records]
     phrases = title_phrases(names, lambda s: tokenize(s, keep_stopwords=index_cfg.keep_stopwords))
-    return note_vectors(docs, count_mentions(tokens, phrases), syn1neg, cfg)
+    return count_mentions(tokens, phrases) if reuse is None else recount_mentions(reuse[0], tokens, phrases,
+                                                                                   reuse[1])
 
 
 def build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None = None,
@@ -234,7 +269,8 @@ def build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None = No
     gen, previous, prev_meta = _previous(index_dir)
     if prev_meta.get("index_config") != _as_json(index_cfg.to_dict()):
         previous = {}  # tokenizing changed: every note is parsed again
-    records, skipped, reparsed = read_vault(vault, index_cfg, previous, progress)
+    trust_stat = incremental is not None and incremental.trust_stat
+    records, skipped, reparsed = read_vault(vault, index_cfg, previous, progress, trust_stat)
     config = _as_json({"train": train_cfg.to_dict(), "index": index_cfg.to_dict(),
                        "vectors": vector_cfg.to_dict()})
     summary = IndexSummary(notes=len(records) + len(skipped), indexed=len(records), skipped=len(skipped),
@@ -242,7 +278,7 @@ def build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None = No
                            parse_seconds=round(time.perf_counter() - t0, 3))
     if not force and prev_meta and _unchanged(records, skipped, previous, prev_meta, config):
         return _up_to_date(summary, prev_meta, t0)
-    tokens = clean_tokens(records, vector_cfg.boilerplate_share)
+    tokens, boiler = clean_tokens_keyed(records, vector_cfg.boilerplate_share)
     vocab = Vocab.build(tokens, train_cfg.min_count)
     docs, ids, owner = _corpus(tokens, vocab)
     plan = None
@@ -255,14 +291,18 @@ def build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None = No
         wv = train_update(plan, docs, vocab, train_cfg, incremental, on_train, should_stop)
     if progress is not None:
         progress(IndexEvent("vectors", 0, len(records)))
-    notes, layout = vectorize(records, tokens, docs, wv.syn1neg, index_cfg, vector_cfg)
+    K = graph_for(wv.syn1neg, vector_cfg, gen, plan, incremental.moved_cosine if incremental else 1.0)
+    same_boiler = boiler == prev_meta.get("boilerplate")
+    mentions = find_mentions(records, tokens, index_cfg,
+                             mentions_reuse(gen, records, previous, same_boiler) if plan else None)
+    notes, layout = vectorize(records, tokens, docs, wv.syn1neg, index_cfg, vector_cfg, K, mentions)
     _summarise(summary, wv, int(ids.size), len(vocab), plan)
     if progress is not None:
         progress(IndexEvent("write", 0, 1))
     meta = _meta(vault, config, index_cfg, train_cfg, wv, skipped, summary, plan, prev_meta)
-    meta["layout"] = asdict(layout)
-    summary.generation = write_generation(index_dir, records, skipped, vocab, wv, notes, meta,
-                                          should_stop)
+    meta["layout"], meta["boilerplate"] = asdict(layout), boiler
+    summary.generation = write_generation(index_dir, records, skipped, vocab, wv, notes, meta, should_stop,
+                                          K, mentions, patch_for(gen, records, previous) if plan else None)
     summary.total_seconds = round(time.perf_counter() - t0, 3)
     return summary
 
@@ -317,43 +357,3 @@ def _up_to_date(summary: IndexSummary, meta: dict[str, Any], t0: float) -> Index
     summary.warnings = list(meta.get("warnings", []))
     summary.total_seconds = round(time.perf_counter() - t0, 3)
     return summary
-
-
-def write_generation(index_dir: Path, records: list[NoteRecord], skipped: list[Skipped], vocab: Vocab,
-                     wv: Any, notes: sp.csr_matrix, meta: dict[str, Any],
-                     should_stop: Callable[[], bool] | None = None) -> int:
-    """Writes a complete generation and switches it in; returns its number."""
-    writer = GenerationWriter(index_dir)
-    try:
-        resolver = Resolver((r.path, r.title, r.aliases) for r in records)
-        ids = {r.path: i for i, r in enumerate(records)}
-        db = writer.db
-        db.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?)", (
-            (i, r.path, r.title, r.sha256, r.size, r.mtime, json.dumps(r.aliases, ensure_ascii=False),
-             json.dumps(r.headings, ensure_ascii=False), "\n".join(" ".join(p) for p in r.paragraphs),
-             r.warning)
-            for i, r in enumerate(records)))
-        db.executemany("INSERT INTO links VALUES (?,?,?,?,?)", (
-            (i, ln.target, ln.kind, ln.heading, ids.get(resolver.resolve(ln.target, r.path, ln.kind) or ""))
-            for i, r in enumerate(records) for ln in r.links))
-        db.executemany("INSERT INTO tags VALUES (?,?)",
-                       ((i, t) for i, r in enumerate(records) for t in r.tags))
-        db.executemany("INSERT INTO files VALUES (?,?,?)",
-                       [(r.path, "indexed", r.warning) for r in records]
-                       + [(s.path, "skipped", s.reason) for s in skipped])
-        db.executemany("INSERT INTO vocab VALUES (?,?,?)",
-                       ((i, w, int(c)) for i, (w, c) in enumerate(zip(vocab.words, vocab.counts.tolist(),
-                                                                       strict=True))))
-        writer.put_meta(meta)
-        writer.put_array("syn0", wv.syn0)
-        writer.put_array("syn1neg", wv.syn1neg)
-        writer.put_array("notes_indptr", notes.indptr, np.int64)
-        writer.put_array("notes_indices", notes.indices, np.int32)
-        writer.put_array("notes_data", notes.data)
-        if should_stop is not None and should_stop():
-            raise cbow.Cancelled()
-        writer.commit()
-    except BaseException:
-        writer.abort()
-        raise
-    return writer.number

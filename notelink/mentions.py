@@ -25,11 +25,14 @@ def title_phrases(names: Sequence[Sequence[str]], tokenize: Callable[[str], list
     return by_first
 
 
-def count_mentions(docs: Sequence[Sequence[str]], phrases: Phrases
+def count_mentions(docs: Sequence[Sequence[str]], phrases: Phrases, only: Sequence[int] | None = None
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(mentioning note [m], mentioned note [m], count [m]) for every pair with a mention; self excluded."""
+    """(mentioning note [m], mentioned note [m], count [m]) for every pair with a mention; self excluded.
+
+    With `only`, just the mentions made by those notes (the others are given for their numbering)."""
     counts: dict[tuple[int, int], int] = defaultdict(int)
-    for a, doc in enumerate(docs):
+    for a in range(len(docs)) if only is None else only:
+        doc = docs[a]
         for j, token in enumerate(doc):
             lengths = phrases.get(token)
             if lengths is None:
@@ -44,3 +47,14 @@ def count_mentions(docs: Sequence[Sequence[str]], phrases: Phrases
     pairs = np.array(sorted(counts), dtype=np.int64)  # [m, 2], sorted for deterministic output
     values = np.array([counts[(int(a), int(b))] for a, b in pairs], dtype=np.float64)
     return pairs[:, 0], pairs[:, 1], values
+
+
+def recount_mentions(previous: tuple[np.ndarray, np.ndarray, np.ndarray], docs: Sequence[Sequence[str]],
+                     phrases: Phrases, changed: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`previous` mentions (same notes, same titles) with those made by the `changed` notes counted again."""
+    src, dst, count = previous
+    keep = ~np.isin(src, np.asarray(changed, dtype=np.int64))
+    new = count_mentions(docs, phrases, changed)
+    src, dst, count = (np.concatenate([old[keep], fresh]) for old, fresh in zip(previous, new, strict=True))
+    order = np.lexsort((dst, src))  # as count_mentions sorts
+    return src[order], dst[order], count[order]

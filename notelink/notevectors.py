@@ -78,29 +78,75 @@ def top_k(sims: np.ndarray, k: int, group: int = _GROUP) -> np.ndarray:
     return np.take_along_axis(cols, pick, axis=1)
 
 
+def _head(words: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """The `limit` most frequent unit rows [n, D], and the same padded with zero rows to [n', D] for top_k
+    (n' % _GROUP == 0)."""
+    n = min(words.shape[0], limit)
+    head = np.ascontiguousarray(words[:n], dtype=np.float32)  # ids sorted by frequency
+    padded = np.zeros((n + -n % _GROUP, head.shape[1]), dtype=np.float32)
+    padded[:n] = head
+    return head, padded
+
+
+def _search(head: np.ndarray, padded: np.ndarray, rows: np.ndarray, k: int
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, column, cosine) of the k nearest head words of each word in `rows` (itself excluded)."""
+    n = head.shape[0]
+    out_r, out_c, out_v = [], [], []
+    for start in range(0, rows.size, _CHUNK):
+        chunk = rows[start : start + _CHUNK]  # [c] word ids
+        sims = head[chunk] @ padded.T  # [c, n']
+        idx = np.arange(chunk.size)
+        sims[idx, chunk] = -np.inf  # not its own neighbour
+        sims[:, n:] = -np.inf  # padding columns
+        top = top_k(sims, k)  # [c, k]
+        out_r.append(np.repeat(chunk, k))
+        out_c.append(top.ravel())
+        out_v.append(np.maximum(sims[np.repeat(idx, k), top.ravel()], 0))
+    if not out_r:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
+    return np.concatenate(out_r), np.concatenate(out_c), np.concatenate(out_v)
+
+
+def _graph(V: int, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray) -> sp.csr_matrix:
+    K = sp.csr_matrix((vals, (rows, cols)), shape=(V, V))
+    K.eliminate_zeros()
+    return K
+
+
 def neighbours(words: np.ndarray, k: int, limit: int) -> sp.csr_matrix:
     """[V, V] sparse K: each of the `limit` most frequent words to its k nearest (positive cosine)."""
     V = words.shape[0]
-    n = min(V, limit)
-    k = min(k, n - 1)
+    head, padded = _head(words, limit)
+    k = min(k, head.shape[0] - 1)
     if k <= 0:
         return sp.csr_matrix((V, V))
-    head = np.ascontiguousarray(words[:n], dtype=np.float32)  # [n, D] unit rows; ids sorted by frequency
-    padded = np.zeros((n + -n % _GROUP, head.shape[1]), dtype=np.float32)  # [n', D], n' % _GROUP == 0
-    padded[:n] = head
-    rows, cols, vals = [], [], []
-    for start in range(0, n, _CHUNK):
-        sims = head[start : start + _CHUNK] @ padded.T  # [c, n']
-        idx = np.arange(sims.shape[0])
-        sims[idx, start + idx] = -np.inf  # not its own neighbour
-        sims[:, n:] = -np.inf  # padding columns
-        top = top_k(sims, k)  # [c, k]
-        rows.append(np.repeat(start + idx, k))
-        cols.append(top.ravel())
-        vals.append(np.maximum(sims[np.repeat(idx, k), top.ravel()], 0))
-    K = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(V, V))
-    K.eliminate_zeros()
-    return K
+    return _graph(V, *_search(head, padded, np.arange(head.shape[0]), k))
+
+
+def update_neighbours(words: np.ndarray, k: int, limit: int, previous: sp.csr_matrix,
+                      moved: np.ndarray) -> sp.csr_matrix:
+    """K as `neighbours` computes it, searching again only for the words that `moved` ([V] bool) or whose
+    previous neighbours left the head; the other rows keep their neighbours (cosines to moved ones refreshed).
+
+    `previous` is the last K with rows and columns in the current vocabulary's ids. An approximation: an
+    unmoved word does not gain a moved word as a new neighbour (until the next full build)."""
+    V = words.shape[0]
+    head, padded = _head(words, limit)
+    n, k = head.shape[0], min(k, head.shape[0] - 1)
+    if k <= 0:
+        return sp.csr_matrix((V, V))
+    prev = sp.coo_matrix(previous)
+    in_head = (prev.row < n) & (prev.col < n) & (prev.col != prev.row)
+    lost = np.bincount(prev.row[~in_head], minlength=V)[:n] > 0  # [n] a neighbour left the head
+    count = np.bincount(prev.row[in_head], minlength=V)[:n]  # [n] neighbours kept
+    redo = moved[:n] | lost | (count == 0)  # [n]
+    keep = in_head & ~redo[np.minimum(prev.row, n - 1)]
+    r, c, v = prev.row[keep], prev.col[keep], prev.data[keep].astype(np.float32)
+    stale = moved[c]  # [m] a kept neighbour that moved: its cosine is computed again
+    v[stale] = np.maximum(np.einsum("ij,ij->i", head[r[stale]], head[c[stale]]), 0)
+    r2, c2, v2 = _search(head, padded, np.flatnonzero(redo), k)
+    return _graph(V, np.concatenate([r, r2]), np.concatenate([c, c2]), np.concatenate([v, v2]))
 
 
 def _keep_strongest(m: sp.csr_matrix, keep: int) -> sp.csr_matrix:
@@ -146,6 +192,17 @@ def dense(X: sp.csr_matrix, words: np.ndarray) -> np.ndarray:
     return unit_rows(out)
 
 
+def word_graph(u: np.ndarray, cfg: NoteVectorConfig, previous: sp.csr_matrix | None = None,
+               moved: np.ndarray | None = None) -> sp.csr_matrix:
+    """[V, V] K for unit word vectors `u`: from scratch, or updated from `previous` (update_neighbours)."""
+    V = u.shape[0]
+    if not cfg.expand_beta:
+        return sp.csr_matrix((V, V))
+    if previous is None or moved is None:
+        return neighbours(u, cfg.expand_k, cfg.expand_vocab)
+    return update_neighbours(u, cfg.expand_k, cfg.expand_vocab, previous, moved)
+
+
 @dataclass(frozen=True)
 class Layout:
     """Column ranges of the note vector: words [0, V), titles [V, V+N), dense [V+N, V+N+D)."""
@@ -156,14 +213,17 @@ class Layout:
 
 
 def note_vectors(docs: Sequence[np.ndarray], mentions: tuple[np.ndarray, np.ndarray, np.ndarray],
-                 syn1neg: np.ndarray, cfg: NoteVectorConfig | None = None) -> tuple[sp.csr_matrix, Layout]:
-    """Unit note vectors [N, V+N+D] for notes given as word-id arrays, and their column layout."""
+                 syn1neg: np.ndarray, cfg: NoteVectorConfig | None = None,
+                 K: sp.csr_matrix | None = None) -> tuple[sp.csr_matrix, Layout]:
+    """Unit note vectors [N, V+N+D] for notes given as word-id arrays, and their column layout.
+
+    `K` is the neighbour graph of the unit rows of `syn1neg` (`word_graph`), computed here when not given."""
     cfg = cfg or NoteVectorConfig()
     V, D = syn1neg.shape
     N = len(docs)
     u = unit_rows(syn1neg)  # [V, D]
     X = tfidf(docs, V)  # [N, V]
-    K = neighbours(u, cfg.expand_k, cfg.expand_vocab) if cfg.expand_beta else sp.csr_matrix((V, V))
+    K = word_graph(u, cfg) if K is None else K
     parts = [cfg.w_lex * lexical(X, K, cfg),
              cfg.w_title * titles(mentions, N, cfg),
              sp.csr_matrix(cfg.w_cbow * dense(X, u)) if cfg.w_cbow else sp.csr_matrix((N, D))]

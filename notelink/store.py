@@ -6,6 +6,8 @@
         index.sqlite          notes, hashes, links, tags, per-file status, vocabulary, meta (WAL)
         syn0.npy syn1neg.npy  word vectors [V, D] (input, output)
         notes_*.npy           note vectors, a sparse [N, V+N+D] matrix in CSR parts (indptr, indices, data)
+        graph_*.npy           word neighbour graph K [V, V] (CSR parts), reused by the next update
+        mentions_*.npy        which note names which (src, dst, count), reused by the next update
 A writer builds `gen-N.tmp-PID/`, fsyncs it, renames it to `gen-N/` and only then points CURRENT at it,
 so a reader (or a crash at any moment) sees either the old generation or the new one, never half of one.
 """
@@ -111,7 +113,8 @@ def _write_text_atomic(path: Path, text: str) -> None:
 class GenerationWriter:
     """Builds the next generation in a temporary folder; `commit` switches it in atomically."""
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, base: Path | None = None) -> None:
+        """`base`: a generation whose database the new one starts from (a copy), instead of empty tables."""
         self.index_dir = index_dir
         index_dir.mkdir(parents=True, exist_ok=True)
         numbers = [int(m.group(1)) for p in index_dir.iterdir() if (m := _GEN.match(p.name))]
@@ -120,9 +123,12 @@ class GenerationWriter:
         self.tmp = index_dir / f"{self.name}.tmp-{os.getpid()}"
         shutil.rmtree(self.tmp, ignore_errors=True)
         self.tmp.mkdir()
+        if base is not None:
+            shutil.copyfile(base / "index.sqlite", self.tmp / "index.sqlite")
         self.db = sqlite3.connect(self.tmp / "index.sqlite")
         self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.executescript(SCHEMA)
+        if base is None:
+            self.db.executescript(SCHEMA)
 
     def put_meta(self, meta: dict[str, Any]) -> None:
         rows = [(k, json.dumps(v)) for k, v in meta.items()]

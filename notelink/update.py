@@ -17,9 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from notelink import cbow
-from notelink.config import IncrementalConfig, TrainConfig
+from notelink.config import IncrementalConfig, NoteVectorConfig, TrainConfig
+from notelink.generation import Mentions, Patch
+from notelink.notevectors import unit_rows, word_graph
 from notelink.store import IndexFormatError, load_array, open_generation
 from notelink.vocab import Vocab
 
@@ -37,6 +40,7 @@ class UpdatePlan:
     chain: int  # updates since the last full retrain, this one included
     base_generation: int
     device: str  # where the previous vectors were trained (reported when nothing needs training)
+    old_rows: np.ndarray  # [V] each word's row in the previous generation, -1 for a new word
 
 
 def changed_notes(records: Sequence[NoteRecord], previous: Mapping[str, NoteRecord]) -> list[int]:
@@ -45,23 +49,31 @@ def changed_notes(records: Sequence[NoteRecord], previous: Mapping[str, NoteReco
     Matching is by content hash or text, not path: a moved or renamed note is unchanged even when its
     title, taken from the file name, is not."""
     hashes = {r.sha256 for r in previous.values()}
-    before = Counter(" ".join(r.tokens) for r in previous.values())
+    now = {r.sha256 for r in records}
+    before = Counter(" ".join(r.tokens) for r in previous.values() if r.sha256 not in now)  # edited or gone
     changed = []
     for i, r in enumerate(records):
+        if r.sha256 in hashes:
+            continue
         key = " ".join(r.tokens)
-        if before[key] > 0:
+        if before[key] > 0:  # new bytes, same training text (a whitespace edit, a renamed title)
             before[key] -= 1
-        elif r.sha256 not in hashes:
+        else:
             changed.append(i)
     return changed
+
+
+def old_rows(old_words: Sequence[str], vocab: Vocab) -> np.ndarray:
+    """[V] each word's row in `old_words`, or -1."""
+    old = {w: i for i, w in enumerate(old_words)}
+    return np.fromiter((old.get(w, -1) for w in vocab.words), dtype=np.int64, count=len(vocab))
 
 
 def carry_over(old_words: Sequence[str], syn0: np.ndarray, syn1neg: np.ndarray, vocab: Vocab,
                seed: int) -> tuple[np.ndarray, np.ndarray, int]:
     """Previous vectors re-aligned to `vocab`: (syn0 [V, D], syn1neg [V, D], number of new words)."""
     V, D = len(vocab), syn0.shape[1]
-    old = {w: i for i, w in enumerate(old_words)}
-    src = np.fromiter((old.get(w, -1) for w in vocab.words), dtype=np.int64, count=V)  # [V] old row or -1
+    src = old_rows(old_words, vocab)  # [V] old row or -1
     known = src >= 0
     rng = np.random.default_rng(seed)
     new0 = np.empty((V, D), dtype=np.float32)  # [V, D]
@@ -102,7 +114,25 @@ def plan_update(gen: Path, records: Sequence[NoteRecord], previous: Mapping[str,
     if new > cfg.full_fraction * max(len(vocab), 1):
         return None
     return UpdatePlan(changed, (syn0, syn1neg), new, chain, int(prev_meta.get("generation", 0)),
-                      str(prev_meta.get("device", "cpu")))
+                      str(prev_meta.get("device", "cpu")), old_rows(prev[0], vocab))
+
+
+def previous_graph(gen: Path, plan: UpdatePlan) -> sp.csr_matrix | None:
+    """The live generation's word neighbour graph K with ids of the new vocabulary (words no longer in it
+    dropped), or None when that generation has none."""
+    try:
+        indptr, indices, data = (np.asarray(load_array(gen, f"graph_{part}"))
+                                 for part in ("indptr", "indices", "data"))
+    except (OSError, ValueError):
+        return None
+    V = plan.old_rows.size
+    known = plan.old_rows >= 0
+    new_id = np.full(indptr.size - 1, -1, dtype=np.int64)  # [V_old] row in the new vocabulary or -1
+    new_id[plan.old_rows[known]] = np.flatnonzero(known)
+    rows, cols = new_id[np.repeat(np.arange(indptr.size - 1), np.diff(indptr))], new_id[indices]
+    gone = np.unique(rows[cols < 0])  # rows that lost a neighbour are searched again (left empty)
+    ok = (rows >= 0) & (cols >= 0) & ~np.isin(rows, gone)
+    return sp.csr_matrix((data[ok], (rows[ok], cols[ok])), shape=(V, V))
 
 
 def _replay(docs: Sequence[np.ndarray], changed: set[int], budget: int, seed: int) -> list[int]:
@@ -132,3 +162,52 @@ def train_update(plan: UpdatePlan, docs: Sequence[np.ndarray], vocab: Vocab, tra
     owner = np.repeat(np.arange(len(picked), dtype=np.int64), [docs[i].size for i in picked])  # [n]
     step_cfg = replace(train_cfg, epochs=cfg.epochs, lr=cfg.lr, seed=train_cfg.seed + plan.chain)
     return cbow.train(ids, owner, vocab, step_cfg, progress, should_stop, init=plan.init)
+
+
+def previous_mentions(gen: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The live generation's mentions (src, dst, count), or None when it has none."""
+    try:
+        return tuple(np.asarray(load_array(gen, f"mentions_{part}"))  # type: ignore[return-value]
+                     for part in ("src", "dst", "count"))
+    except (OSError, ValueError):
+        return None
+
+
+def same_notes(records: Sequence[NoteRecord], previous: Mapping[str, NoteRecord]) -> bool:
+    """The same notes in the same order with the same titles and aliases: note ids, link targets and
+    mentions' targets carry over from the previous generation."""
+    if list(previous) != [r.path for r in records]:
+        return False
+    return all((previous[r.path].title, previous[r.path].aliases) == (r.title, r.aliases) for r in records)
+
+
+def patch_for(gen: Path | None, records: Sequence[NoteRecord], previous: Mapping[str, NoteRecord]
+              ) -> Patch | None:
+    """The previous generation to copy and the notes whose rows to write again, when only notes' content
+    changed; else None (everything is written)."""
+    if gen is None or not same_notes(records, previous):
+        return None
+    return gen, [i for i, r in enumerate(records) if previous[r.path] is not r]
+
+
+def mentions_reuse(gen: Path | None, records: Sequence[NoteRecord], previous: Mapping[str, NoteRecord],
+                   same_boilerplate: bool) -> tuple[Mentions, list[int]] | None:
+    """The live generation's mentions and the notes to recount, when only notes' text changed (same notes,
+    titles, aliases and boilerplate); else None."""
+    if gen is None or not same_boilerplate or not same_notes(records, previous):
+        return None
+    old = previous_mentions(gen)
+    changed = [i for i, r in enumerate(records) if previous[r.path].sha256 != r.sha256]
+    return None if old is None else (old, changed)
+
+
+
+def graph_for(syn1neg: np.ndarray, cfg: NoteVectorConfig, gen: Path | None, plan: UpdatePlan | None,
+              moved_cosine: float) -> sp.csr_matrix:
+    """The word neighbour graph K: after an update, the previous one with only moved words searched again."""
+    u = unit_rows(syn1neg)  # [V, D]
+    previous = previous_graph(gen, plan) if plan is not None and gen is not None else None
+    if plan is None or previous is None:
+        return word_graph(u, cfg)
+    cos = np.einsum("ij,ij->i", u, unit_rows(plan.init[1]))  # [V] to the vector before the update
+    return word_graph(u, cfg, previous, cos < moved_cosine)

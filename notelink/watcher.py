@@ -10,10 +10,6 @@ and, when OS events are unavailable (watch limit, queue overflow), periodic stat
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import functools
-import gc
 import logging
 import os
 import queue
@@ -27,6 +23,7 @@ from types import FrameType
 from typing import Any
 
 from notelink import cbow
+from notelink.builder import ChildBuilder, release_memory
 from notelink.config import IndexConfig, TrainConfig, WatchConfig
 from notelink.debounce import Debouncer
 from notelink.events import OverflowDetector, StatSnapshot, VaultEventHandler, make_observer, watch_error
@@ -51,19 +48,6 @@ class WatchEvent:
     generation: int = 0  # for "indexed": the generation now live
     message: str = ""
     progress: IndexEvent | None = None  # for "progress"
-
-
-@functools.cache
-def _libc() -> Any:
-    return ctypes.CDLL("libc.so.6")
-
-
-def release_memory() -> None:
-    """Hands memory freed by a build back to the OS: glibc keeps freed heap otherwise, and an idle watcher
-    would stay as large as its biggest build."""
-    gc.collect()
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
-        _libc().malloc_trim(0)
 
 
 class VaultWatcher:
@@ -91,6 +75,7 @@ class VaultWatcher:
         self._snapshot = StatSnapshot(self.vault, self.index_cfg.exclude)  # for rescan mode
         self._next_reconcile = self._next_rescan = 0.0
         self._started = self._stopped = False
+        self._builder = ChildBuilder() if self.cfg.isolate and ChildBuilder.available() else None
 
     # -- life cycle ------------------------------------------------------------------------------
     def start(self) -> None:
@@ -208,11 +193,16 @@ class VaultWatcher:
             self._emit(WatchEvent("stopped"))
 
     def _warm_up(self) -> None:
-        """Loads the training library now, so the first edit does not wait for it (about a second)."""
+        """Loads the training library now (here, or in the builder's fork server), so the first edit does
+        not wait for it (about a second)."""
         try:
-            cbow.resolve_device(self.train_cfg.device)
+            problem = "" if self._builder is None else self._builder.warm_up(self.train_cfg.device)
+            if self._builder is None:
+                cbow.resolve_device(self.train_cfg.device)
         except Exception as exc:  # e.g. no CUDA: every build will say so too; keep watching
-            self._error(str(exc))
+            problem = str(exc)
+        if problem:
+            self._error(problem)
 
     def _round(self) -> None:
         """One turn of the worker: a batch if one is due, then the timers."""
@@ -281,8 +271,7 @@ class VaultWatcher:
         self._next_reconcile = time.monotonic() + self.cfg.reconcile_s
         self._save_state("indexing", pending=list(paths))
         try:
-            s = build_index(self.vault, self.index_dir, self.train_cfg, self.index_cfg,
-                            self._progress(paths), self._stop.is_set, force, self.cfg.incremental)
+            s = self._build_index(paths, force)
         except cbow.Cancelled:
             log.info("stopping: the generation being built was abandoned; the live one is unchanged")
             return
@@ -293,8 +282,20 @@ class VaultWatcher:
             self._error(f"indexing failed ({exc}); retrying in {self.cfg.retry_s:g}s")
             return
         finally:
-            release_memory()
+            if self._builder is None:
+                release_memory()
         self._after_build(s, paths)
+
+    def _build_index(self, paths: tuple[str, ...], force: bool) -> IndexSummary:
+        """`build_index`, in a child process unless `WatchConfig.isolate` is off."""
+        incremental = self.cfg.incremental if paths else replace(self.cfg.incremental, trust_stat=False)
+        kwargs: dict[str, Any] = {"train_cfg": self.train_cfg, "index_cfg": self.index_cfg, "force": force,
+                                  "incremental": incremental}
+        if self._builder is not None:
+            return self._builder.build(self.vault, self.index_dir, self._progress(paths), self._stop.is_set,
+                                       **kwargs)
+        return build_index(self.vault, self.index_dir, progress=self._progress(paths),
+                           should_stop=self._stop.is_set, **kwargs)
 
     def _progress(self, paths: tuple[str, ...]) -> Callable[[IndexEvent], None]:
         """Forwards progress once a new generation is being built (the parse stage only checks)."""

@@ -1,6 +1,6 @@
 """Known-answer tests for finding notes' titles and aliases in other notes' text."""
 
-from notelink.mentions import count_mentions, title_phrases
+from notelink.mentions import count_mentions, recount_mentions, title_phrases
 from notelink.tokenizer import tokenize
 
 
@@ -17,3 +17,12 @@ def test_phrases_are_found_on_token_sequences() -> None:
 def test_no_mentions() -> None:
     src, dst, count = count_mentions([["a"]], title_phrases([["Zebra"]], tokenize))
     assert src.size == dst.size == count.size == 0
+
+
+def test_recounting_changed_notes_equals_counting_all() -> None:
+    phrases = title_phrases([["Bread"], ["Oven"], ["Flour"]], tokenize)
+    before = [["bread", "oven"], ["flour", "flour"], ["oven"]]
+    after = [["bread", "oven"], ["bread"], ["oven", "bread", "flour"]]
+    recounted = recount_mentions(count_mentions(before, phrases), after, phrases, [1, 2])
+    for got, want in zip(recounted, count_mentions(after, phrases), strict=True):
+        assert got.tolist() == want.tolist()

@@ -4,7 +4,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from notelink.config import NoteVectorConfig
-from notelink.notevectors import neighbours, note_vectors, tfidf, titles, unit_rows
+from notelink.notevectors import neighbours, note_vectors, tfidf, titles, unit_rows, update_neighbours
 
 NO_MENTIONS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
 
@@ -42,6 +42,23 @@ def test_tfidf_is_sublinear_and_idf_weighted() -> None:
 def test_neighbours_are_the_nearest_by_cosine() -> None:
     k = neighbours(unit_rows(_words()), k=1, limit=100).toarray()
     assert k[0].argmax() == 1 and k[2].argmax() == 3 and k[0, 0] == 0
+
+
+def test_update_neighbours_searches_only_moved_words() -> None:
+    rng = np.random.default_rng(0)
+    before = unit_rows(rng.normal(size=(200, 8)).astype(np.float32))
+    K = neighbours(before, k=3, limit=150)
+    after = before.copy()
+    after[5] = before[7] + 0.01  # word 5 moves next to word 7
+    moved = np.zeros(200, dtype=bool)
+    moved[5] = True
+    U = update_neighbours(unit_rows(after), 3, 150, K, moved)
+    exact = neighbours(unit_rows(after), k=3, limit=150)
+    assert np.allclose(U[5].toarray(), exact[5].toarray())  # searched again: exact
+    assert U[5].toarray().argmax() == 7
+    unmoved = [i for i in range(150) if i != 5 and K[i, 5] == 0]
+    assert np.allclose(U[unmoved].toarray(), K[unmoved].toarray())  # kept as they were
+    assert np.allclose(update_neighbours(before, 3, 150, K, np.ones(200, bool)).toarray(), K.toarray())
 
 
 def test_title_part_has_self_weight_and_mentions() -> None:

@@ -11,6 +11,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -79,15 +80,31 @@ def in_sync(vault: Path, ix: Path) -> bool:
     return notes == {p: h for p, h in disk.items() if p not in skipped} and skipped <= set(disk)
 
 
-@pytest.fixture
-def watching(make_vault, tmp_path: Path) -> Iterator[tuple[Path, Path, Recorder, VaultWatcher]]:
+Watching = tuple[Path, Path, Recorder, VaultWatcher]
+
+
+def _watch(make_vault, tmp_path: Path, cfg: WatchConfig) -> Iterator[Watching]:
     vault, ix = topic_vault(make_vault, per_topic=6), tmp_path / "ix"
     rec = Recorder(ix)
-    w = VaultWatcher(vault, ix, FAST, on_event=rec, watch_cfg=CFG)
+    w = VaultWatcher(vault, ix, FAST, on_event=rec, watch_cfg=cfg)
     w.start()
-    rec.wait_for(lambda: bool(rec.kinds("indexed")))  # startup: first full index
-    yield vault, ix, rec, w
-    w.stop()
+    try:
+        rec.wait_for(lambda: bool(rec.kinds("indexed")))  # startup: first full index
+        yield vault, ix, rec, w
+    finally:
+        w.stop()
+
+
+@pytest.fixture
+def watching(make_vault, tmp_path: Path) -> Iterator[Watching]:
+    """A watcher building in child processes (the default)."""
+    yield from _watch(make_vault, tmp_path, CFG)
+
+
+@pytest.fixture
+def watching_here(make_vault, tmp_path: Path) -> Iterator[Watching]:
+    """A watcher building in its own process (monkeypatches reach the build)."""
+    yield from _watch(make_vault, tmp_path, replace(CFG, isolate=False))
 
 
 def settle(vault: Path, ix: Path, rec: Recorder, before: int) -> None:
@@ -186,11 +203,11 @@ def test_storm_of_a_thousand_notes_is_one_or_two_retrains(make_vault, tmp_path: 
         w.stop()
 
 
-def test_a_failing_file_gets_a_status_and_the_watcher_goes_on(watching, monkeypatch, capsys) -> None:
+def test_a_failing_file_gets_a_status_and_the_watcher_goes_on(watching_here, monkeypatch, capsys) -> None:
     from notelink import indexer
     from notelink.cli import main
 
-    vault, ix, rec, _ = watching
+    vault, ix, rec, _ = watching_here
     real = indexer.record_from_raw
 
     def flaky(raw, cfg):  # type: ignore[no-untyped-def]

@@ -1,0 +1,147 @@
+"""Index builds for the watcher, each in a short-lived child process.
+
+A long-running watcher that builds in its own process grows by a few MB per build (native memory that
+glibc does not hand back) and holds torch (~190 MB) all day. Instead, each build runs in a child forked
+from a warm server process (multiprocessing's 'forkserver', with torch and the indexer imported once at
+startup): the child starts in milliseconds with everything loaded, and all its memory returns to the OS
+when it exits. The watcher itself never imports torch.
+
+The child ignores SIGINT (Ctrl-C reaches the whole process group; the watcher decides) and is stopped
+through `should_stop`, which it polls like an in-process build. On Linux it is killed when its parent
+dies, so `kill -9` of the watcher leaves no orphan writing a generation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import functools
+import gc
+import multiprocessing
+import signal
+import traceback
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from notelink.indexer import IndexEvent, IndexSummary, build_index
+
+PRELOAD = ["notelink.indexer", "notelink.cbow", "torch"]
+"""Imported once by the fork server, so a build's child starts warm."""
+_POLL_S = 0.05
+
+
+def _context() -> Any:
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(PRELOAD)
+    return ctx
+
+
+@functools.cache
+def _libc() -> Any:
+    return ctypes.CDLL("libc.so.6")
+
+
+def release_memory() -> None:
+    """For builds in this process: hands freed memory back to the OS (glibc keeps freed heap otherwise, and
+    a watcher would stay as large as its biggest build). It still grows a few MB per build: hence children."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        _libc().malloc_trim(0)
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGKILL this process when its parent (the fork server, which exits with the watcher) dies."""
+    with contextlib.suppress(OSError, AttributeError):
+        _libc().prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def _child(conn: Connection, cancel: Any, kwargs: dict[str, Any]) -> None:
+    """Runs one build; sends ("progress", IndexEvent)..., then ("done", summary) or ("error", exception)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
+    gc.disable()  # a build makes ~1M small objects (tokens): cycle collection costs ~0.3 s on a large vault,
+    # and this process exits right after, giving all its memory back
+    try:
+        summary = build_index(**kwargs, progress=lambda ev: conn.send(("progress", ev)),
+                              should_stop=cancel.is_set)
+        conn.send(("done", summary))
+    except BaseException as exc:  # everything goes back to the watcher, which decides
+        exc.add_note(traceback.format_exc())
+        try:
+            conn.send(("error", exc))
+        except Exception:  # an exception that cannot be pickled
+            conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+
+
+def _device_check(conn: Connection, device: str) -> None:
+    from notelink import cbow
+
+    try:
+        cbow.resolve_device(device)
+        conn.send("")
+    except Exception as exc:
+        conn.send(str(exc))
+
+
+class ChildBuilder:
+    """`build_index` in a child process, with progress and cancellation as if it ran here."""
+
+    @staticmethod
+    def available() -> bool:
+        """False where there is no fork server (Windows): builds then run in-process."""
+        return "forkserver" in multiprocessing.get_all_start_methods()
+
+    def __init__(self) -> None:
+        self._ctx = _context()
+
+    def warm_up(self, device: str) -> str:
+        """Starts the fork server (imports torch there, once) and checks the training device; returns an
+        error message, or "" when the device is usable."""
+        parent, child = self._ctx.Pipe(duplex=False)
+        proc = self._ctx.Process(target=_device_check, args=(child, device), daemon=True)
+        proc.start()
+        child.close()
+        try:
+            return str(parent.recv())
+        except EOFError:
+            return f"the indexing process failed to start (exit code {proc.exitcode})"
+        finally:
+            proc.join()
+
+    def build(self, vault: Path, index_dir: Path, progress: Callable[[IndexEvent], None],
+              should_stop: Callable[[], bool], **kwargs: Any) -> IndexSummary:
+        """Runs `build_index(vault, index_dir, **kwargs)` in a child; its exceptions are raised here."""
+        recv, send = self._ctx.Pipe(duplex=False)
+        cancel = self._ctx.Event()
+        args = {"vault": vault, "index_dir": index_dir, **kwargs}
+        proc = self._ctx.Process(target=_child, args=(send, cancel, args), daemon=True)
+        proc.start()
+        send.close()
+        try:
+            return self._follow(proc, recv, cancel, progress, should_stop)
+        finally:
+            cancel.set()
+            proc.join()
+            recv.close()
+
+    def _follow(self, proc: Any, recv: Connection, cancel: Any, progress: Callable[[IndexEvent], None],
+                should_stop: Callable[[], bool]) -> IndexSummary:
+        """Relays the child's messages until its result arrives."""
+        while True:
+            if should_stop():
+                cancel.set()
+            if not recv.poll(_POLL_S):
+                continue
+            try:
+                kind, value = recv.recv()
+            except EOFError:
+                proc.join()
+                raise RuntimeError(f"the indexing process died (exit code {proc.exitcode})") from None
+            if kind == "progress":
+                progress(value)
+            elif kind == "error":
+                raise value
+            else:
+                return value

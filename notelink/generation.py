@@ -1,0 +1,108 @@
+"""Writing one index generation: the SQLite tables and the arrays, switched in atomically (`store.py`).
+
+A full write inserts every row. After an update that kept the same notes with the same titles and aliases
+(the usual edit), the previous generation's database is copied and only the edited notes' rows, the
+per-file status, the vocabulary and the meta are written again, which is several times faster.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from sqlite3 import Connection
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from notelink import cbow
+from notelink.links import Resolver
+from notelink.store import GenerationWriter
+from notelink.vault import Skipped
+from notelink.vocab import Vocab
+
+if TYPE_CHECKING:
+    from notelink.indexer import NoteRecord
+
+Mentions = tuple[np.ndarray, np.ndarray, np.ndarray]
+Patch = tuple[Path, Sequence[int]]
+"""(previous generation with the same notes, titles and aliases; ids of the notes whose rows changed)"""
+
+
+def _note_row(i: int, r: NoteRecord) -> tuple[Any, ...]:
+    tokens = "\n".join(" ".join(p) for p in r.paragraphs)
+    return (i, r.path, r.title, r.sha256, r.size, r.mtime, json.dumps(r.aliases, ensure_ascii=False),
+            json.dumps(r.headings, ensure_ascii=False), tokens, r.warning)
+
+
+def _insert_notes(db: Connection, records: list[NoteRecord], which: Sequence[int]) -> None:
+    """Rows of notes, links and tags for the notes `which`."""
+    resolver = Resolver((r.path, r.title, r.aliases) for r in records)
+    ids = {r.path: i for i, r in enumerate(records)}
+    db.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?)", (_note_row(i, records[i])
+                                                                      for i in which))
+    db.executemany("INSERT INTO links VALUES (?,?,?,?,?)", (
+        (i, ln.target, ln.kind, ln.heading, ids.get(resolver.resolve(ln.target, r.path, ln.kind) or ""))
+        for i in which for r in (records[i],) for ln in r.links))
+    db.executemany("INSERT INTO tags VALUES (?,?)", ((i, t) for i in which for t in records[i].tags))
+
+
+def _delete_notes(db: Connection, which: Sequence[int]) -> None:
+    rows = [(i,) for i in which]
+    db.executemany("DELETE FROM notes WHERE id = ?", rows)
+    db.executemany("DELETE FROM links WHERE src = ?", rows)
+    db.executemany("DELETE FROM tags WHERE note = ?", rows)
+
+
+def _write_rest(db: Connection, records: list[NoteRecord], skipped: list[Skipped], vocab: Vocab) -> None:
+    """The tables rewritten whole every time: per-file status and vocabulary."""
+    db.execute("DELETE FROM files")
+    db.execute("DELETE FROM vocab")
+    db.executemany("INSERT INTO files VALUES (?,?,?)",
+                   [(r.path, "indexed", r.warning) for r in records]
+                   + [(s.path, "skipped", s.reason) for s in skipped])
+    db.executemany("INSERT INTO vocab VALUES (?,?,?)",
+                   ((i, w, int(c)) for i, (w, c) in enumerate(zip(vocab.words, vocab.counts.tolist(),
+                                                                   strict=True))))
+
+
+def _put_arrays(writer: GenerationWriter, wv: Any, notes: sp.csr_matrix, K: sp.csr_matrix | None,
+                mentions: Mentions | None) -> None:
+    writer.put_array("syn0", wv.syn0)
+    writer.put_array("syn1neg", wv.syn1neg)
+    writer.put_array("notes_indptr", notes.indptr, np.int64)
+    writer.put_array("notes_indices", notes.indices, np.int32)
+    writer.put_array("notes_data", notes.data)
+    if K is not None:  # the word neighbour graph, for the next update
+        writer.put_array("graph_indptr", K.indptr, np.int64)
+        writer.put_array("graph_indices", K.indices, np.int32)
+        writer.put_array("graph_data", K.data)
+    if mentions is not None:  # likewise
+        for name, part in zip(("src", "dst", "count"), mentions, strict=True):
+            writer.put_array(f"mentions_{name}", part, np.float64 if name == "count" else np.int64)
+
+
+def write_generation(index_dir: Path, records: list[NoteRecord], skipped: list[Skipped], vocab: Vocab,
+                     wv: Any, notes: sp.csr_matrix, meta: dict[str, Any],
+                     should_stop: Callable[[], bool] | None = None, K: sp.csr_matrix | None = None,
+                     mentions: Mentions | None = None, patch: Patch | None = None) -> int:
+    """Writes a complete generation and switches it in; returns its number. `K`, the word neighbour graph,
+    and the mentions are kept for the next incremental update; `patch` writes only what changed."""
+    writer = GenerationWriter(index_dir, base=patch[0] if patch else None)
+    try:
+        if patch is None:
+            _insert_notes(writer.db, records, range(len(records)))
+        else:
+            _delete_notes(writer.db, patch[1])
+            _insert_notes(writer.db, records, patch[1])
+        _write_rest(writer.db, records, skipped, vocab)
+        writer.put_meta(meta)
+        _put_arrays(writer, wv, notes, K, mentions)
+        if should_stop is not None and should_stop():
+            raise cbow.Cancelled()
+        writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    return writer.number

@@ -1,0 +1,56 @@
+"""Builds in a child process: results, progress, errors and cancellation come back as if run in-process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from notelink import cbow
+from notelink.builder import ChildBuilder
+from notelink.index import Index
+from notelink.indexer import IndexEvent
+from notelink.vault import VaultError
+
+from .conftest import FAST
+from .test_update import topic_vault
+
+
+def test_a_child_build_reports_progress_and_its_summary(make_vault, tmp_path: Path) -> None:
+    vault, ix = topic_vault(make_vault), tmp_path / "ix"
+    builder = ChildBuilder()
+    assert builder.warm_up("cpu") == ""
+    events: list[IndexEvent] = []
+    s = builder.build(vault, ix, events.append, lambda: False, train_cfg=FAST)
+    assert s.generation == 1 and s.indexed == 12
+    assert {"parse", "train", "vectors", "write"} <= {e.stage for e in events}
+    assert Index.open(ix).meta["generation"] == 1
+
+
+def test_a_child_build_raises_its_error_here(tmp_path: Path) -> None:
+    with pytest.raises(VaultError, match="vault not found"):
+        ChildBuilder().build(tmp_path / "missing", tmp_path / "ix", lambda e: None, lambda: False)
+
+
+def test_a_child_build_is_cancelled_by_should_stop(make_vault, tmp_path: Path) -> None:
+    vault, ix = topic_vault(make_vault), tmp_path / "ix"
+    with pytest.raises(cbow.Cancelled):
+        ChildBuilder().build(vault, ix, lambda e: None, lambda: True, train_cfg=FAST)
+    assert not ix.exists() or not list(ix.glob("gen-*"))  # nothing half-written
+
+
+def test_the_process_that_asks_for_builds_never_imports_torch(make_vault, tmp_path: Path) -> None:
+    vault, ix = topic_vault(make_vault), tmp_path / "ix"
+    code = f"""
+import sys
+from pathlib import Path
+from notelink.builder import ChildBuilder
+from notelink.config import TrainConfig
+cfg = TrainConfig(dim=16, epochs=1, min_count=1, threads=1, device="cpu")
+vault, ix = Path({str(vault)!r}), Path({str(ix)!r})
+s = ChildBuilder().build(vault, ix, lambda e: None, lambda: False, train_cfg=cfg)
+assert s.generation == 1 and "torch" not in sys.modules
+"""
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
