@@ -19,6 +19,7 @@ from notelink import __version__, cbow
 from notelink.boilerplate import find_boilerplate, without_boilerplate
 from notelink.config import IncrementalConfig, IndexConfig, NoteVectorConfig, TrainConfig
 from notelink.generation import Mentions, write_generation
+from notelink.lock import BuildCancelled, build_lock
 from notelink.mentions import count_mentions, recount_mentions, title_phrases
 from notelink.note import Link, parse_note
 from notelink.notevectors import Layout, note_vectors
@@ -38,7 +39,7 @@ the dev vault the gain was -0.008 at 9k words, +0.003 ± 0.030 at 18k, +0.012 ±
 class IndexEvent:
     """Progress of an index build, posted to whoever is watching (CLI bar, TUI, watcher log)."""
 
-    stage: str  # scan | parse | train | vectors | write
+    stage: str  # wait | scan | parse | train | vectors | write
     done: int = 0
     total: int = 0
     epoch: int = 0
@@ -261,11 +262,25 @@ def build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None = No
     """Brings the index of `vault` up to date; a new generation is switched in only when complete.
 
     With `incremental`, a change continues training from the live generation's vectors (`notelink.update`)
-    and falls back to a full retrain when much of the vault changed; without it, every change retrains."""
+    and falls back to a full retrain when much of the vault changed; without it, every change retrains.
+    Builds of one index folder run one at a time: a second one waits, then usually finds it up to date."""
+    vault = check_vault(vault)
+    on_wait = None if progress is None else (lambda: progress(IndexEvent("wait")))
+    try:
+        with build_lock(index_dir, on_wait, should_stop):
+            return _build_index(vault, index_dir, train_cfg, index_cfg, progress, should_stop, force,
+                                incremental, vector_cfg)
+    except BuildCancelled:
+        raise cbow.Cancelled() from None
+
+
+def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
+                 index_cfg: IndexConfig | None, progress: Progress | None,
+                 should_stop: Callable[[], bool] | None, force: bool,
+                 incremental: IncrementalConfig | None, vector_cfg: NoteVectorConfig | None) -> IndexSummary:
     train_cfg, index_cfg = train_cfg or TrainConfig(), index_cfg or IndexConfig()
     vector_cfg = vector_cfg or NoteVectorConfig()
     t0 = time.perf_counter()
-    vault = check_vault(vault)
     gen, previous, prev_meta = _previous(index_dir)
     if prev_meta.get("index_config") != _as_json(index_cfg.to_dict()):
         previous = {}  # tokenizing changed: every note is parsed again

@@ -1,4 +1,4 @@
-"""One watcher per index: a lock file in the index folder, holding the watcher's pid.
+"""One watcher per index (a lock file in the index folder holding the watcher's pid); one build at a time.
 
 On POSIX the lock is an `flock` on `watcher.lock`: the kernel releases it when the process ends, even by
 SIGKILL, so a lock left by a dead watcher is never in the way (its stale pid is only reported). Elsewhere
@@ -7,9 +7,11 @@ the file is created with O_EXCL and a lock whose pid is no longer running is tak
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -154,3 +156,41 @@ def _held(path: Path) -> bool:
             return False
     except OSError:
         return False
+
+
+BUILD_LOCK_FILE = "build.lock"
+_WAIT_POLL_S = 0.1
+
+
+@contextlib.contextmanager
+def build_lock(index_dir: Path, on_wait: Callable[[], None] | None = None,
+               should_stop: Callable[[], bool] | None = None) -> Iterator[None]:
+    """One index build at a time per index folder (the TUI's `r`, the watcher's child, a CLI `index`): a
+    second build waits here (calling `on_wait` once) and then finds the index up to date. Raises
+    BuildCancelled when `should_stop` turns true while waiting. The kernel drops the lock if its holder
+    dies."""
+    if fcntl is None:  # no flock: builds are not serialised (as before)
+        yield
+        return
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / BUILD_LOCK_FILE, "a+b") as fh:
+        waited = False
+        while True:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError:
+                if should_stop is not None and should_stop():
+                    raise BuildCancelled() from None
+                if not waited and on_wait is not None:
+                    on_wait()
+                waited = True
+                time.sleep(_WAIT_POLL_S)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+class BuildCancelled(Exception):
+    """Stopped while waiting for another build of the same index."""

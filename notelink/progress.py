@@ -8,7 +8,8 @@ from typing import TextIO
 
 from notelink.indexer import IndexEvent
 
-_LABELS = {"parse": "reading notes", "train": "training CBOW", "vectors": "note vectors",
+_LABELS = {"wait": "waiting for another build", "parse": "reading notes", "train": "training CBOW",
+           "vectors": "note vectors",
            "write": "saving index"}
 
 

@@ -1,12 +1,18 @@
-"""One watcher per index: the lock refuses a second one, and a dead watcher's lock is no obstacle."""
+"""One watcher per index: the lock refuses a second one, and a dead watcher's lock is no obstacle.
+One build per index at a time: a second waits (or is cancelled while waiting)."""
 
 import json
 import os
+import shutil
+import threading
 from pathlib import Path
 
 import pytest
 
-from notelink.lock import LOCK_FILE, WatcherLock, WatcherRunning, lock_info
+from notelink.cbow import Cancelled
+from notelink.indexer import IndexSummary, build_index
+from notelink.lock import LOCK_FILE, BuildCancelled, WatcherLock, WatcherRunning, build_lock, lock_info
+from tests.conftest import FAST, SAMPLE
 
 
 def test_second_lock_is_refused_with_the_holder_pid(tmp_path: Path) -> None:
@@ -33,3 +39,34 @@ def test_lock_left_by_a_dead_watcher_is_taken_over(tmp_path: Path) -> None:
     lock.acquire()
     assert lock.stale_pid == 2**22 + 12345
     lock.release()
+
+
+def test_a_second_build_waits_for_the_first_then_finds_the_index_up_to_date(tmp_path: Path) -> None:
+    vault, index_dir = tmp_path / "vault", tmp_path / "index"
+    shutil.copytree(SAMPLE, vault)
+    build_index(vault, index_dir, FAST)
+    events: list[str] = []
+    done = threading.Event()
+    result: list[IndexSummary] = []
+
+    def second() -> None:
+        result.append(build_index(vault, index_dir, FAST, progress=lambda ev: events.append(ev.stage)))
+        done.set()
+
+    with build_lock(index_dir):  # another build holds the index
+        thread = threading.Thread(target=second)
+        thread.start()
+        assert not done.wait(0.5)
+        assert events == ["wait"]
+    thread.join(30)
+    assert done.is_set() and result[0].up_to_date
+
+
+def test_waiting_for_a_build_can_be_cancelled(tmp_path: Path) -> None:
+    vault, index_dir = tmp_path / "vault", tmp_path / "index"
+    shutil.copytree(SAMPLE, vault)
+    with build_lock(index_dir), pytest.raises(Cancelled):
+        build_index(vault, index_dir, FAST, should_stop=lambda: True)
+    held, stopping = build_lock(index_dir), build_lock(index_dir, should_stop=lambda: True)
+    with pytest.raises(BuildCancelled), held, stopping:
+        pass

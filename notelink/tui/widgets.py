@@ -293,4 +293,6 @@ def describe_event(ev: IndexEvent) -> str:
         return f"Reading notes: {ev.done:,}/{ev.total:,}"
     if ev.stage == "scan":
         return "Finding notes…"
+    if ev.stage == "wait":
+        return "Waiting for another index build (the watcher's) to finish…"
     return "Computing note vectors…" if ev.stage == "vectors" else "Saving the index…"
