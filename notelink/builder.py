@@ -19,8 +19,9 @@ import functools
 import gc
 import multiprocessing
 import signal
+import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,29 @@ def _device_check(conn: Connection, device: str) -> None:
         conn.send(str(exc))
 
 
+def _has_fd(stream: Any) -> bool:
+    try:
+        return int(stream.fileno()) >= 0
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+@contextlib.contextmanager
+def _real_std_streams() -> Iterator[None]:
+    """multiprocessing hands sys.stderr's file descriptor to the fork server and its resource tracker; a
+    host that replaced sys.stdout/stderr (the Textual app captures them) has none, and starting fails with
+    "bad value(s) in fds_to_keep". Meanwhile, put the process's real streams back."""
+    saved = sys.stdout, sys.stderr
+    if not _has_fd(sys.stdout) and _has_fd(sys.__stdout__):
+        sys.stdout = sys.__stdout__
+    if not _has_fd(sys.stderr) and _has_fd(sys.__stderr__):
+        sys.stderr = sys.__stderr__
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
 class ChildBuilder:
     """`build_index` in a child process, with progress and cancellation as if it ran here."""
 
@@ -101,7 +125,8 @@ class ChildBuilder:
         error message, or "" when the device is usable."""
         parent, child = self._ctx.Pipe(duplex=False)
         proc = self._ctx.Process(target=_device_check, args=(child, device), daemon=True)
-        proc.start()
+        with _real_std_streams():
+            proc.start()
         child.close()
         try:
             return str(parent.recv())
@@ -114,10 +139,11 @@ class ChildBuilder:
               should_stop: Callable[[], bool], **kwargs: Any) -> IndexSummary:
         """Runs `build_index(vault, index_dir, **kwargs)` in a child; its exceptions are raised here."""
         recv, send = self._ctx.Pipe(duplex=False)
-        cancel = self._ctx.Event()
         args = {"vault": vault, "index_dir": index_dir, **kwargs}
-        proc = self._ctx.Process(target=_child, args=(send, cancel, args), daemon=True)
-        proc.start()
+        with _real_std_streams():  # the fork server and resource tracker start on first use
+            cancel = self._ctx.Event()
+            proc = self._ctx.Process(target=_child, args=(send, cancel, args), daemon=True)
+            proc.start()
         send.close()
         try:
             return self._follow(proc, recv, cancel, progress, should_stop)

@@ -54,3 +54,24 @@ s = ChildBuilder().build(vault, ix, lambda e: None, lambda: False, train_cfg=cfg
 assert s.generation == 1 and "torch" not in sys.modules
 """
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+def test_a_child_build_starts_when_the_host_replaced_its_std_streams(tmp_path: Path) -> None:
+    """The TUI (Textual) swaps sys.stdout/stderr for objects without a file descriptor; starting the fork
+    server then failed with "bad value(s) in fds_to_keep". A fresh process, so the server starts here."""
+    code = f"""
+import io, sys
+from pathlib import Path
+from notelink.builder import ChildBuilder
+from tests.conftest import FAST, SAMPLE
+class Capture(io.StringIO):  # as Textual's print capture: no real descriptor
+    def fileno(self) -> int:
+        return -1
+sys.stdout, sys.stderr = Capture(), Capture()
+ix = Path({str(tmp_path / "ix")!r})
+s = ChildBuilder().build(SAMPLE, ix, lambda e: None, lambda: False, train_cfg=FAST)
+sys.__stdout__.write(f"ok {{s.indexed}}")
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         cwd=Path(__file__).resolve().parents[1])
+    assert out.returncode == 0 and out.stdout.startswith("ok "), out.stdout + out.stderr
