@@ -331,3 +331,24 @@ async def test_long_note_is_painted_head_first_then_whole(indexed: tuple[Path, P
         view.show("Short", "short.md", "just this")  # a short note hides the second part again
         await pilot.pause()
         assert view.source == "just this"
+
+
+@sync
+async def test_live_refresh_through_the_real_watcher(tmp_path: Path) -> None:
+    """The app with the real VaultWatcher (its builds run in child processes started from inside Textual):
+    an edit to the shown note reaches its concepts."""
+    vault, index_dir = tmp_path / "vault", tmp_path / "index"
+    shutil.copytree(SAMPLE, vault)
+    build_index(vault, index_dir, FAST)
+    app = NotelinkApp(TuiConfig(vault=vault, index_dir=index_dir, train=FAST, watch=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        app.show_note("cooking/Kimchi.md")
+        with (vault / "cooking/Kimchi.md").open("a", encoding="utf-8") as fh:
+            fh.write("\n\nquasar quasar quasar nebula quasar telescope quasar\n")
+        for _ in range(300):
+            await pilot.pause(0.1)
+            if "quasar" in option_ids(app, "#concepts"):
+                break
+        assert "quasar" in option_ids(app, "#concepts")
+        assert app.watcher is not None
