@@ -29,7 +29,8 @@ from pathlib import Path
 from notelink.tui.app import NotelinkApp, TuiConfig
 
 async def main():
-    app = NotelinkApp(TuiConfig(vault=Path(sys.argv[1]), index_dir=Path(sys.argv[2]), watch=False))
+    config = TuiConfig(vault=Path(sys.argv[1]), index_dir=Path(sys.argv[2]), watch=sys.argv[3] == "1")
+    app = NotelinkApp(config)
     async with app.run_test(size=(160, 48)) as pilot:
         while not (app.current and app.query_one("#related").option_count
                    and app.query_one("#markdown").children):
@@ -44,13 +45,13 @@ asyncio.run(main())
 """
 
 
-def first_paint(vault: Path, index_dir: Path, runs: int) -> tuple[list[float], list[float]]:
+def first_paint(vault: Path, index_dir: Path, runs: int, watch: bool) -> tuple[list[float], list[float]]:
     """Seconds from interpreter start (after Python itself) to the first full screen, and until the app
     is idle with the whole first note rendered, each run in a new process."""
     times: list[float] = []
     settled_times: list[float] = []
     for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", FIRST_PAINT, str(vault), str(index_dir)],
+        out = subprocess.run([sys.executable, "-c", FIRST_PAINT, str(vault), str(index_dir), str(int(watch))],
                              capture_output=True, text=True, check=True)
         first, settled, torch = out.stdout.split()
         assert torch == "False", "torch was imported before training"
@@ -141,6 +142,8 @@ def main() -> None:
     parser.add_argument("--index-dir", default="/tmp/notelink-tui-bench-index")
     parser.add_argument("--moves", type=int, default=200)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--no-watch", action="store_true",
+                        help="first screen without the watcher (the app watches by default)")
     args = parser.parse_args()
     vault, index_dir = Path(args.vault), Path(args.index_dir)
     if not (index_dir / "CURRENT").exists():
@@ -148,7 +151,7 @@ def main() -> None:
 
         print(f"building the index of {vault} in {index_dir} first...", file=sys.stderr)
         build_index(vault, index_dir)
-    first, settled = first_paint(vault, index_dir, args.runs)
+    first, settled = first_paint(vault, index_dir, args.runs, not args.no_watch)
     result = {"first_screen_s": summary(first), "first_note_whole_s": summary(settled)}
     result |= {k: summary(v) for k, v in asyncio.run(moves(vault, index_dir, args.moves)).items()}
     print(json.dumps(result, indent=2))
