@@ -304,6 +304,8 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
         wv = cbow.train(ids, owner, vocab, train_cfg, on_train, should_stop)
     else:
         wv = train_update(plan, docs, vocab, train_cfg, incremental, on_train, should_stop)
+    n_tokens = int(ids.size)
+    del owner  # 4 bytes a token, not needed after training (ids stays: `docs` are views of it)
     if progress is not None:
         progress(IndexEvent("vectors", 0, len(records)))
     K = graph_for(wv.syn1neg, vector_cfg, gen, plan, incremental.moved_cosine if incremental else 1.0)
@@ -311,7 +313,7 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     mentions = find_mentions(records, tokens, index_cfg,
                              mentions_reuse(gen, records, previous, same_boiler) if plan else None)
     notes, layout = vectorize(records, tokens, docs, wv.syn1neg, index_cfg, vector_cfg, K, mentions)
-    _summarise(summary, wv, int(ids.size), len(vocab), plan)
+    _summarise(summary, wv, n_tokens, len(vocab), plan)
     if progress is not None:
         progress(IndexEvent("write", 0, 1))
     meta = _meta(vault, config, index_cfg, train_cfg, wv, skipped, summary, plan, prev_meta)
