@@ -4,7 +4,15 @@ import numpy as np
 import scipy.sparse as sp
 
 from notelink.config import NoteVectorConfig
-from notelink.notevectors import neighbours, note_vectors, tfidf, titles, unit_rows, update_neighbours
+from notelink.notevectors import (
+    neighbours,
+    note_vectors,
+    side_by_side,
+    tfidf,
+    titles,
+    unit_rows,
+    update_neighbours,
+)
 
 NO_MENTIONS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
 
@@ -66,3 +74,16 @@ def test_title_part_has_self_weight_and_mentions() -> None:
     t = titles(mentions, 3, NoteVectorConfig(title_self=12)).toarray()
     assert t[0, 1] > 0 and t[0, 2] == 0 and t[2, 2] == 1.0
     assert t[1, 1] == 1.0 and t[0, 0] > t[0, 1]
+
+
+def test_side_by_side_equals_weighted_hstack() -> None:
+    rng = np.random.default_rng(0)
+    parts = [sp.random(6, 9, density=0.3, format="csr", random_state=1, dtype=np.float32),
+             sp.random(6, 4, density=0.5, format="csr", random_state=2, dtype=np.float32),
+             sp.csr_matrix(rng.standard_normal((6, 3)).astype(np.float32))]
+    parts[0] = sp.csr_matrix(parts[0].multiply(np.array([[1], [1], [0], [1], [1], [1]])))  # an empty row
+    weights = [1.0, 0.0, 0.3]
+    got = side_by_side(list(zip(parts, weights, strict=True)))
+    want = sp.hstack([w * p for p, w in zip(parts, weights, strict=True)], format="csr")
+    assert got.shape == (6, 16) and got.dtype == np.float32 and got.has_sorted_indices
+    assert np.allclose(got.toarray(), want.toarray())
