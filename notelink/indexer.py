@@ -299,6 +299,10 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     plan = None
     if incremental is not None and gen is not None and not force and prev_meta.get("config") == config:
         plan = plan_update(gen, records, previous, prev_meta, vocab, train_cfg, incremental)
+    same_boiler = boiler == prev_meta.get("boilerplate")
+    mentions = find_mentions(records, tokens, index_cfg,
+                             mentions_reuse(gen, records, previous, same_boiler) if plan else None)
+    del tokens  # a list slot per token (0.4 GB at 50M tokens); training and vectors need only the ids
     on_train = _train_progress(progress)
     if plan is None or incremental is None:
         wv = cbow.train(ids, owner, vocab, train_cfg, on_train, should_stop)
@@ -309,10 +313,7 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     if progress is not None:
         progress(IndexEvent("vectors", 0, len(records)))
     K = graph_for(wv.syn1neg, vector_cfg, gen, plan, incremental.moved_cosine if incremental else 1.0)
-    same_boiler = boiler == prev_meta.get("boilerplate")
-    mentions = find_mentions(records, tokens, index_cfg,
-                             mentions_reuse(gen, records, previous, same_boiler) if plan else None)
-    notes, layout = vectorize(records, tokens, docs, wv.syn1neg, index_cfg, vector_cfg, K, mentions)
+    notes, layout = note_vectors(docs, mentions, wv.syn1neg, vector_cfg, K)
     _summarise(summary, wv, n_tokens, len(vocab), plan)
     if progress is not None:
         progress(IndexEvent("write", 0, 1))

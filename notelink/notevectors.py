@@ -35,13 +35,22 @@ def unit_rows(m: np.ndarray) -> np.ndarray:
     return np.divide(m, norms, out=np.zeros_like(m, dtype=np.float32), where=norms > 0)
 
 
-def unit_sparse(m: sp.spmatrix) -> sp.csr_matrix:
-    """Sparse rows scaled to length 1 (zero rows stay zero), CSR of the same dtype; one copy of the data."""
-    m = sp.csr_matrix(m)
+def _row_scales(m: sp.csr_matrix) -> np.ndarray:
+    """[nnz] for each stored value, 1 / the length of its row (0 for zero rows)."""
     sq = np.concatenate([[0.0], np.cumsum(np.square(m.data, dtype=np.float64))])  # [nnz + 1] running sums
     norms = np.sqrt(np.maximum(sq[m.indptr[1:]] - sq[m.indptr[:-1]], 0))  # [rows]
     scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0).astype(m.dtype)
-    return sp.csr_matrix((m.data * np.repeat(scale, np.diff(m.indptr)), m.indices, m.indptr), shape=m.shape)
+    return np.repeat(scale, np.diff(m.indptr))
+
+
+def unit_sparse(m: sp.spmatrix, in_place: bool = False) -> sp.csr_matrix:
+    """Sparse rows scaled to length 1 (zero rows stay zero), CSR of the same dtype; one copy of the data,
+    none with `in_place` (m must then be CSR, and is changed)."""
+    m = m if in_place and isinstance(m, sp.csr_matrix) else sp.csr_matrix(m)
+    if in_place:
+        m.data *= _row_scales(m)
+        return m
+    return sp.csr_matrix((m.data * _row_scales(m), m.indices, m.indptr), shape=m.shape)
 
 
 def smooth_idf(df: np.ndarray, n_docs: int) -> np.ndarray:
@@ -56,10 +65,13 @@ def tfidf(docs: Sequence[np.ndarray], vocab_size: int) -> sp.csr_matrix:
     indptr = np.zeros(len(docs) + 1, dtype=np.int64)
     indptr[1:] = np.cumsum([w.size for w, _ in counted])
     indices = np.concatenate([w for w, _ in counted]).astype(np.int32) if docs else np.zeros(0, np.int32)
-    tf = np.concatenate([c for _, c in counted]).astype(np.float32) if docs else np.zeros(0, np.float32)
+    data = np.concatenate([c for _, c in counted]).astype(np.float32) if docs else np.zeros(0, np.float32)
+    del counted
     idf = smooth_idf(np.bincount(indices, minlength=vocab_size), len(docs)).astype(np.float32)  # [V]
-    data = (1 + np.log(tf)) * idf[indices]
-    return unit_sparse(sp.csr_matrix((data, indices, indptr), shape=(len(docs), vocab_size)))
+    np.log(data, out=data)
+    data += 1
+    data *= idf[indices]  # (1 + log tf) * idf
+    return unit_sparse(sp.csr_matrix((data, indices, indptr), shape=(len(docs), vocab_size)), in_place=True)
 
 
 def top_k(sims: np.ndarray, k: int, group: int = _GROUP) -> np.ndarray:
@@ -168,7 +180,7 @@ def lexical(X: sp.csr_matrix, K: sp.csr_matrix, cfg: NoteVectorConfig) -> sp.csr
         return X
     spread = sp.vstack([_keep_strongest(unit_sparse(X[a : a + _NOTE_BLOCK] @ K), cfg.max_expansion)
                         for a in range(0, X.shape[0], _NOTE_BLOCK)], format="csr")
-    return unit_sparse(X + cfg.expand_beta * spread)
+    return unit_sparse(X + cfg.expand_beta * spread, in_place=True)  # the sum is a new matrix
 
 
 def titles(mentions: tuple[np.ndarray, np.ndarray, np.ndarray], n_notes: int,
@@ -247,5 +259,5 @@ def note_vectors(docs: Sequence[np.ndarray], mentions: tuple[np.ndarray, np.ndar
     lex = lexical(X, K, cfg)
     del X  # the largest input: freed before the result is assembled
     M = unit_sparse(side_by_side([(lex, cfg.w_lex), (titles(mentions, N, cfg), cfg.w_title),
-                                  (dense_part, cfg.w_cbow)]))
+                                  (dense_part, cfg.w_cbow)]), in_place=True)
     return M, Layout(V, N, D)
