@@ -1,8 +1,10 @@
 """Note vectors: unit length, the layout, each part doing its job."""
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
 
+from notelink import notevectors
 from notelink.config import NoteVectorConfig
 from notelink.notevectors import (
     neighbours,
@@ -76,7 +78,9 @@ def test_title_part_has_self_weight_and_mentions() -> None:
     assert t[1, 1] == 1.0 and t[0, 0] > t[0, 1]
 
 
-def test_side_by_side_equals_weighted_hstack() -> None:
+@pytest.mark.parametrize("block", [2, 8192])
+def test_side_by_side_equals_weighted_hstack(block: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(notevectors, "_NOTE_BLOCK", block)
     rng = np.random.default_rng(0)
     parts = [sp.random(6, 9, density=0.3, format="csr", random_state=1, dtype=np.float32),
              sp.random(6, 4, density=0.5, format="csr", random_state=2, dtype=np.float32),
