@@ -8,6 +8,7 @@ words/s = corpus tokens after min_count x epochs / training seconds (vocabulary 
 the same definition for both.
 
     .venv/bin/python benchmarks/train_throughput.py [--corpus FILE] [--repeat N] [--only notelink|gensim]
+        [--hogwild auto|threads|processes] [--set FIELD=VALUE]
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from notelink import cbow
+from notelink import cbow, hogwild
 from notelink.config import TrainConfig
 from notelink.vocab import Vocab
 
@@ -94,6 +95,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--only", choices=["notelink", "gensim"], help="run one system only")
     p.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
                    help="extra notelink TrainConfig field, e.g. --set batch=4096 (for experiments)")
+    p.add_argument("--hogwild", choices=["auto", "threads", "processes"], default="auto",
+                   help="notelink's workers: processes above hogwild.MIN_PROCESS_WORDS (auto), or forced")
     p.add_argument("--json", action="store_true", help="print one JSON object per run as well")
     return p.parse_args()
 
@@ -120,7 +123,10 @@ def main() -> int:
         return 2
     docs = read_corpus(args.corpus)
     extra = extra_config(args.set)
-    print(f"corpus {args.corpus} ({len(docs):,} lines), settings {SETTINGS}, notelink extra {extra}")
+    if args.hogwild != "auto":
+        hogwild.MIN_PROCESS_WORDS = 0 if args.hogwild == "processes" else 2**62
+    print(f"corpus {args.corpus} ({len(docs):,} lines), settings {SETTINGS}, notelink extra {extra}, "
+          f"workers {args.hogwild} (processes from {hogwild.MIN_PROCESS_WORDS:,} words)")
     for seed in range(1, args.repeat + 1):
         results = []
         if args.only != "notelink":

@@ -26,14 +26,13 @@ How it is made fast (see benchmarks/RESULTS-speed.md for the measurements):
   Summed updates of one word computed from the same stale vectors diverge when a word repeats often in a
   batch, so each row's update is scaled by min(1, cap / n_w), n_w the word's expected count in the batch.
 - With `threads` > 1, that many workers train disjoint chunks and share the matrices (Hogwild, as
-  word2vec.c and gensim); torch ops release the GIL, each worker runs single-threaded torch ops.
+  word2vec.c and gensim), each running single-threaded torch ops: forked processes on Linux for large
+  runs, else threads (`hogwild.py`).
 """
 
 from __future__ import annotations
 
-import math
 import os
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,11 +40,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from notelink import hogwild
 from notelink.config import TrainConfig
+from notelink.hogwild import TrainProgress, WorkerError
 from notelink.vocab import Vocab
 
 if TYPE_CHECKING:
     import torch
+
+__all__ = ["Cancelled", "DeviceError", "TrainProgress", "WordVectors", "WorkerError", "resolve_device",
+           "train"]
 
 _BLOCK = 16  # rows per block of the blocked prefix sums in `_Trainer._prefix`
 
@@ -56,16 +60,6 @@ class Cancelled(Exception):
 
 class DeviceError(Exception):
     """The requested training device is not available."""
-
-
-@dataclass(frozen=True)
-class TrainProgress:
-    epoch: int
-    epochs: int
-    words_done: int
-    words_total: int
-    words_per_second: float
-    lr: float
 
 
 @dataclass
@@ -288,55 +282,6 @@ def _add_rows(target: torch.Tensor, index: torch.Tensor, rows: torch.Tensor) -> 
     return target.scatter_add_(0, index[:, None].expand(-1, target.shape[1]), rows)
 
 
-class _Schedule:
-    """Words done so far (shared by the workers), the linear lr decay, progress and cancellation."""
-
-    def __init__(self, cfg: TrainConfig, total: int, epochs: int,
-                 progress: Callable[[TrainProgress], None] | None,
-                 should_stop: Callable[[], bool] | None) -> None:
-        self.cfg, self.total, self.epochs = cfg, total, epochs
-        self.progress, self.should_stop = progress, should_stop
-        self.done, self.epoch, self.t0, self.last = 0, 1, time.perf_counter(), 0.0
-        self.stopped = False
-
-    def lr(self) -> float:
-        cfg = self.cfg
-        return max(cfg.min_lr, cfg.lr - (cfg.lr - cfg.min_lr) * self.done / self.total)
-
-    def advance(self, words: int) -> None:
-        self.done = min(self.total, self.done + words)
-
-    def poll(self, final: bool = False) -> None:
-        """Called from the calling thread only: asks should_stop, reports progress at most 5x/s."""
-        if self.should_stop is not None and self.should_stop():
-            self.stopped = True
-        now = time.perf_counter()
-        if self.progress is not None and (final or now - self.last > 0.2):
-            self.last = now
-            wps = self.done / max(now - self.t0, 1e-9)
-            self.progress(TrainProgress(self.epoch, self.epochs, self.done, self.total, wps, self.lr()))
-
-
-def _work(tr: _Trainer, sched: _Schedule, jobs: list[tuple[int, int, int]], main: bool) -> None:
-    """Trains the given (epoch, start, end) chunks in order; the calling thread also polls."""
-    for epoch, a, b in jobs:
-        if sched.stopped:
-            return
-        c = tr.make_chunk(a, b, seed=tr.cfg.seed * 1_000_003 + epoch * 7919 + a)
-        per_word = c.words / max(c.n, 1)  # raw words one kept centre stands for
-        for i in range(tr.batches(c)):
-            if main:
-                sched.epoch = epoch + 1
-                sched.poll()
-            if sched.stopped:
-                return
-            tr.step(c, i, sched.lr())
-            n_b = min(tr.batch, c.n - i * tr.batch)
-            sched.advance(math.ceil(n_b * per_word))
-        if c.n == 0:
-            sched.advance(c.words)
-
-
 def train(ids: np.ndarray, docs: np.ndarray, vocab: Vocab, cfg: TrainConfig,
           progress: Callable[[TrainProgress], None] | None = None,
           should_stop: Callable[[], bool] | None = None,
@@ -344,7 +289,8 @@ def train(ids: np.ndarray, docs: np.ndarray, vocab: Vocab, cfg: TrainConfig,
     """Trains CBOW on token `ids` [N] whose note index is `docs` [N]; returns the trained matrices.
 
     `init` = (syn0, syn1neg), each [V, dim] aligned with `vocab`, continues from earlier vectors instead of
-    the standard initialisation (small uniform input vectors, zero output vectors)."""
+    the standard initialisation (small uniform input vectors, zero output vectors). Raises `Cancelled`
+    when `should_stop` returned True, `WorkerError` when a worker process failed."""
     import torch
 
     device = resolve_device(cfg.device)
@@ -356,46 +302,20 @@ def train(ids: np.ndarray, docs: np.ndarray, vocab: Vocab, cfg: TrainConfig,
     workers = max(1, cfg.threads or os.cpu_count() or 1) if device == "cpu" else 1
     torch.set_num_threads(1 if workers > 1 else max(1, cfg.threads or os.cpu_count() or 1))
     tr = _Trainer(ids, docs, vocab, cfg, device, init, workers)
-    sched = _Schedule(cfg, epochs * int(ids.shape[0]), epochs, progress, should_stop)
+    total = epochs * int(ids.shape[0])
     jobs = [(e, a, b) for e in range(epochs) for a, b in tr.chunk_ranges()]
-    _run_workers(tr, sched, [jobs[w::workers] for w in range(workers)])
+    sched = hogwild.Schedule(cfg, total, epochs, jobs, workers, progress, should_stop)
+    processes = hogwild.use_processes(workers, total)
+    if processes:  # forked workers update these same pages
+        tr.syn0.share_memory_()
+        tr.syn1neg.share_memory_()
+    hogwild.run(tr, sched, workers, processes)
     if sched.stopped:
         raise Cancelled()
     if tr.device.type == "cuda":
         torch.cuda.synchronize()
-    sched.done = sched.total
+    sched.finish()
     sched.poll(final=True)
     seconds = time.perf_counter() - t0
     return WordVectors(tr.syn0.cpu().numpy(), tr.syn1neg.cpu().numpy(), device, epochs,
                        int(ids.shape[0]), seconds)
-
-
-def _run_workers(tr: _Trainer, sched: _Schedule, shares: list[list[tuple[int, int, int]]]) -> None:
-    """Worker 0 runs in the calling thread (it polls progress and cancellation); the rest in threads.
-    An error in any worker stops the others and is raised here."""
-    errors: list[BaseException] = []
-
-    def guarded(share: list[tuple[int, int, int]]) -> None:
-        try:
-            _work(tr, sched, share, False)
-        except BaseException as exc:
-            errors.append(exc)
-            sched.stopped = True
-
-    threads = [threading.Thread(target=guarded, args=(share,), daemon=True) for share in shares[1:]]
-    for t in threads:
-        t.start()
-    try:
-        _work(tr, sched, shares[0], True)
-        while any(t.is_alive() for t in threads):
-            sched.poll()
-            for t in threads:
-                t.join(timeout=0.05)
-    except BaseException:
-        sched.stopped = True
-        raise
-    finally:
-        for t in threads:
-            t.join()
-    if errors:
-        raise errors[0]

@@ -1,11 +1,17 @@
 """Seeded sanity tests for CBOW training."""
 
 import itertools
+import multiprocessing
+import os
+import signal
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from notelink import cbow
+from notelink import cbow, hogwild
 from notelink.config import TrainConfig
 from notelink.notevectors import unit_rows
 from notelink.vocab import Vocab
@@ -179,3 +185,108 @@ def test_cuda_inner_loop_never_waits_for_the_host() -> None:
     finally:
         torch.cuda.set_sync_debug_mode(0)
     assert torch.isfinite(tr.syn0).all()
+
+
+@pytest.fixture
+def processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Worker processes even for the tiny test corpus."""
+    if not hogwild.use_processes(2, hogwild.MIN_PROCESS_WORDS):
+        pytest.skip("worker processes need Linux and a non-daemonic process")
+    monkeypatch.setattr(hogwild, "MIN_PROCESS_WORDS", 0)
+
+
+def test_hogwild_processes_learn_groups(processes: None) -> None:
+    ids, owner, vocab = _corpus()
+    seen: list[cbow.TrainProgress] = []
+    wv = cbow.train(ids, owner, vocab, TrainConfig(**{**CFG.to_dict(), "threads": 2, "chunk": 600}),
+                    progress=seen.append)
+    assert seen[-1].words_done == seen[-1].words_total
+    _assert_nearest_in(wv, "lion", GROUPS[1])
+    assert not multiprocessing.active_children()
+
+
+def test_processes_are_used_only_where_they_pay() -> None:
+    assert not hogwild.use_processes(1, 10**9)  # --threads 1: in process, deterministic
+    assert not hogwild.use_processes(2, hogwild.MIN_PROCESS_WORDS - 1)
+
+
+def test_an_error_in_a_worker_process_is_raised_in_the_parent(processes: None,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    parent, step = os.getpid(), cbow._Trainer.step
+
+    def failing_step(self: cbow._Trainer, c: cbow._Chunk, i: int, lr: float) -> None:
+        if os.getpid() != parent:
+            raise MemoryError("no room")
+        step(self, c, i, lr)
+
+    monkeypatch.setattr(cbow._Trainer, "step", failing_step)
+    ids, owner, vocab = _corpus()
+    with pytest.raises(cbow.WorkerError, match="MemoryError: no room"):
+        cbow.train(ids, owner, vocab, TrainConfig(**{**CFG.to_dict(), "threads": 2, "chunk": 600}))
+    assert not multiprocessing.active_children()
+
+
+def test_cancelling_stops_worker_processes(processes: None) -> None:
+    ids, owner, vocab = _corpus()
+    calls = itertools.count()
+    with pytest.raises(cbow.Cancelled):
+        cbow.train(ids, owner, vocab, TrainConfig(**{**CFG.to_dict(), "threads": 2, "epochs": 10_000}),
+                   should_stop=lambda: next(calls) > 50)
+    assert not multiprocessing.active_children()
+
+
+def _train_and_report(conn: Connection) -> None:
+    """Trains long with worker processes, sending the workers' pids once."""
+    ids, owner, vocab = _corpus()
+    pids = lambda p: conn.send([c.pid for c in multiprocessing.active_children()])  # noqa: E731
+    cbow.train(ids, owner, vocab, TrainConfig(**{**CFG.to_dict(), "threads": 2, "epochs": 100_000}), pids)
+
+
+def test_no_worker_outlives_a_killed_build(processes: None) -> None:
+    ctx = multiprocessing.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    build = ctx.Process(target=_train_and_report, args=(send,))
+    build.start()
+    assert recv.poll(30), "training did not start"
+    workers = recv.recv()
+    os.kill(build.pid, signal.SIGKILL)
+    build.join()
+    assert workers and all(_gone(pid) for pid in workers)
+
+
+def _gone(pid: int, wait_s: float = 5.0) -> bool:
+    """True once `pid` has exited (or is a zombie waiting for init)."""
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z"):
+                return True
+        except (FileNotFoundError, IndexError):
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def _train_in_a_daemon(conn: Connection) -> None:
+    ids, owner, vocab = _corpus()
+    wv = cbow.train(ids, owner, vocab, TrainConfig(**{**CFG.to_dict(), "threads": 2}))
+    conn.send((hogwild.use_processes(2, 10**9), bool(np.isfinite(wv.syn0).all())))
+
+
+def test_a_daemonic_process_trains_with_threads(processes: None) -> None:
+    """The watcher builds in daemonic children, which cannot have children of their own."""
+    ctx = multiprocessing.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_train_in_a_daemon, args=(send,), daemon=True)
+    proc.start()
+    assert recv.poll(60)
+    assert recv.recv() == (False, True)
+    proc.join()
+
+
+def _assert_nearest_in(wv: cbow.WordVectors, word: str, group: list[str]) -> None:
+    vocab = _corpus()[2]
+    m = unit_rows(wv.syn0)
+    sims = m @ m[vocab.index[word]]
+    sims[vocab.index[word]] = -1
+    assert vocab.words[int(np.argmax(sims))] in group
