@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import sys
 import time
 from dataclasses import dataclass, field
@@ -41,6 +42,14 @@ class Result:
     seconds: float
     words_per_second: float
     scores: dict[str, float] = field(default_factory=dict)
+    cpu_seconds: float = 0.0  # CPU time of this process, its threads and its finished children
+
+
+def cpu_seconds() -> float:
+    """User + system CPU time so far of this process and its waited-for children (worker processes): on a
+    shared machine, CPU time per word is steadier than wall time."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def read_corpus(path: Path) -> list[list[str]]:
@@ -68,9 +77,11 @@ def run_notelink(docs: list[list[str]], seed: int, extra: dict[str, Any]) -> Res
     ids = np.concatenate(encoded)
     owner = np.repeat(np.arange(len(encoded), dtype=np.int64), [e.size for e in encoded])
     cfg = TrainConfig(**{**SETTINGS, "seed": seed, "device": "cpu", **extra})
+    cpu0 = cpu_seconds()
     wv = cbow.train(ids, owner, vocab, cfg)
+    cpu = cpu_seconds() - cpu0
     wps = ids.size * cfg.epochs / wv.seconds
-    return Result("notelink", wv.seconds, wps, evaluate(vocab.words, wv.syn0))
+    return Result("notelink", wv.seconds, wps, evaluate(vocab.words, wv.syn0), cpu)
 
 
 def run_gensim(docs: list[list[str]], seed: int) -> Result:
@@ -80,12 +91,12 @@ def run_gensim(docs: list[list[str]], seed: int) -> Result:
     model = Word2Vec(vector_size=s["dim"], window=s["window"], negative=s["negative"], sample=s["sample"],
                      min_count=s["min_count"], workers=s["threads"], sg=0, seed=seed)
     model.build_vocab(docs)
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), cpu_seconds()
     model.train(docs, total_examples=model.corpus_count, epochs=s["epochs"])
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
     tokens = sum(model.wv.get_vecattr(w, "count") for w in model.wv.index_to_key)
     scores = evaluate(list(model.wv.index_to_key), model.wv.vectors)
-    return Result("gensim", seconds, tokens * s["epochs"] / seconds, scores)
+    return Result("gensim", seconds, tokens * s["epochs"] / seconds, scores, cpu)
 
 
 def parse_args() -> argparse.Namespace:
@@ -113,7 +124,8 @@ def extra_config(pairs: list[str]) -> dict[str, Any]:
 def show(r: Result) -> None:
     s = r.scores
     print(f"{r.name:9s} {r.seconds:7.2f} s  {r.words_per_second / 1e6:6.3f} M words/s  "
-          f"WS353 {s['ws353']:.3f}  SimLex {s['simlex']:.3f}  analogy {s['analogy']:.3f}", flush=True)
+          f"cpu {r.cpu_seconds:5.2f} s  WS353 {s['ws353']:.3f}  SimLex {s['simlex']:.3f}  "
+          f"analogy {s['analogy']:.3f}", flush=True)
 
 
 def main() -> int:
@@ -138,6 +150,7 @@ def main() -> int:
         if len(results) == 2:
             g, n = results
             print(f"seed {seed}: notelink / gensim words/s = {n.words_per_second / g.words_per_second:.2f}x  "
+                  f"(per CPU second {g.cpu_seconds / n.cpu_seconds:.2f}x)  "
                   + "  ".join(f"d{k} {n.scores[k] - g.scores[k]:+.3f}" for k in g.scores), flush=True)
         if args.json:
             print(json.dumps({"seed": seed, "results": [r.__dict__ for r in results]}))
