@@ -4,6 +4,7 @@ import itertools
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -191,7 +192,7 @@ def test_cuda_inner_loop_never_waits_for_the_host() -> None:
 def processes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Worker processes even for the tiny test corpus."""
     if not hogwild.use_processes(2, hogwild.MIN_PROCESS_WORDS):
-        pytest.skip("worker processes need Linux and a non-daemonic process")
+        pytest.skip("worker processes need Linux, a non-daemonic process and no other thread")
     monkeypatch.setattr(hogwild, "MIN_PROCESS_WORDS", 0)
 
 
@@ -205,9 +206,17 @@ def test_hogwild_processes_learn_groups(processes: None) -> None:
     assert not multiprocessing.active_children()
 
 
-def test_processes_are_used_only_where_they_pay() -> None:
+def test_processes_are_used_only_where_they_pay_and_are_safe() -> None:
     assert not hogwild.use_processes(1, 10**9)  # --threads 1: in process, deterministic
     assert not hogwild.use_processes(2, hogwild.MIN_PROCESS_WORDS - 1)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert not hogwild.use_processes(2, 10**9)  # no fork while another thread may hold a lock
+    finally:
+        release.set()
+        other.join()
 
 
 def test_an_error_in_a_worker_process_is_raised_in_the_parent(processes: None,
