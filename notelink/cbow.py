@@ -99,9 +99,9 @@ class _Chunk:
     hi1: torch.Tensor  # [n] one past the last context position, relative likewise
     inv_n: torch.Tensor  # [n] 1 / context size (0 for a centre without context)
     ctx_w: torch.Tensor  # [n] duplicate-update scale of each position's input row (as a context word)
-    centre_w: torch.Tensor  # [n] duplicate-update scale of each centre's output row
-    neg: torch.Tensor  # [n_groups, K] int64 negatives shared by each group of G consecutive centres
-    neg_w: torch.Tensor  # [n_groups * G, K] minus the scale: 0 for a negative equal to the centre
+    out: torch.Tensor  # [n_groups, K + G] int64 output rows of each group of G consecutive centres: the K
+    # negatives they share, then the G centres
+    out_w: torch.Tensor  # [n_groups, G, K + G] each centre's update scale of its group's output rows
 
 
 class _Trainer:
@@ -120,6 +120,8 @@ class _Trainer:
         noise = vocab.noise()  # [V]
         self.keep = torch.from_numpy(keep).to(self.device)
         self.tri = torch.ones(_BLOCK, _BLOCK, device=self.device).tril_()  # [k, k] for `_prefix`
+        K, G = cfg.negative, self.group
+        self.label = torch.cat([torch.zeros(G, K), torch.eye(G)], 1).to(self.device)  # [G, K + G]
         self.noise_table = torch.from_numpy(_noise_table(noise)).to(self.device)  # [T] int32 word ids
         scale_ctx, scale_out = self._dup_scales(vocab.counts, keep, noise, self.batch * workers)
         self.scale_ctx = torch.from_numpy(scale_ctx).to(self.device)  # [V]
@@ -174,9 +176,8 @@ class _Trainer:
         inv_n = torch.where(count > 0, 1.0 / count.clamp(min=1), 0.0).float()  # [n]
         t = torch.arange(n, device=dev)  # [n]
         base = (t // B * B - W).clamp_(min=0)  # [n] span start of each centre's batch
-        neg, neg_w = self._negatives(ids, gen)
         return _Chunk(n, b - a, ids, lo - base, hi + 1 - base, inv_n, self.scale_ctx.index_select(0, ids),
-                      self.scale_out.index_select(0, ids), neg, neg_w)
+                      *self._output_rows(ids, gen))
 
     def _windows(self, docs: torch.Tensor, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
         """Context bounds lo..hi (inclusive) per centre: width b ~ U{1..W}, clipped to the centre's note."""
@@ -190,19 +191,23 @@ class _Trainer:
         t = torch.arange(n, device=dev)
         return torch.maximum(t - b, first), torch.minimum(t + b, last)
 
-    def _negatives(self, ids: torch.Tensor, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-        """K negatives from unigram^0.75 per group of G centres [n_groups, K] (random slots of the noise
-        table), and their update scales [n_groups * G, K] (0 where a negative equals its centre, which is
-        skipped as in word2vec.c)."""
+    def _output_rows(self, ids: torch.Tensor, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+        """Each group of G consecutive centres shares K negatives from unigram^0.75 (random slots of the
+        noise table). Returns each group's output rows, the K negatives then the G centres [n_groups,
+        K + G], and each centre's update scale of them [n_groups, G, K + G]: a negative's duplicate scale
+        (0 where it equals the centre, skipped as in word2vec.c), the centre's own on the diagonal, and 0
+        for the group's other centres."""
         torch, dev, K, G = self.torch, self.device, self.cfg.negative, self.group
         n_groups = -(-ids.shape[0] // G)
         slot = torch.randint(self.noise_table.shape[0], (n_groups * K,), generator=gen, device=dev)
         neg = self.noise_table.index_select(0, slot).view(n_groups, K).long()  # [n_groups, K]
-        centre = torch.full((n_groups * G,), -1, dtype=ids.dtype, device=dev)
-        centre[: ids.shape[0]] = ids  # [n_groups * G], padded with -1
-        mine = neg.repeat_interleave(G, 0)  # [n_groups * G, K] each centre's negatives
-        scale = self.scale_out.index_select(0, mine.view(-1)).view(mine.shape)  # [n_groups * G, K]
-        return neg, scale.neg_().mul_(mine != centre[:, None])  # label 0 - sigmoid: -w
+        centre = ids.new_full((n_groups * G,), -1)
+        centre[: ids.shape[0]] = ids  # [n_groups * G], a last, partial group padded with -1
+        out = torch.cat([neg, centre.view(n_groups, G).clamp(min=0)], 1)  # [n_groups, K + G]
+        mask = torch.cat([neg.view(n_groups, 1, K) != centre.view(n_groups, G, 1),  # [n_groups, G, K]
+                          self.label[:, K:].bool().expand(n_groups, G, G)], 2)  # [n_groups, G, K + G]
+        w = self.scale_out.index_select(0, out.view(-1)).view(n_groups, 1, K + G)
+        return out, mask.float().mul_(w)
 
     def span(self, c: _Chunk, i: int) -> tuple[int, int]:
         """Positions [p0, p1) that the windows of batch i's centres can reach."""
@@ -244,24 +249,21 @@ class _Trainer:
         return out
 
     def _output_layer(self, c: _Chunk, s: int, e: int, h: torch.Tensor, lr: float) -> torch.Tensor:
-        """Updates the output rows of centres s..e (mean contexts `h` [B, D]) and their groups' shared
-        negatives; returns neu1e / lr [B, D], the gradient of h."""
+        """Updates the output rows of centres s..e (mean contexts `h` [B, D]) and of their groups' shared
+        negatives; returns neu1e / lr [B, D], the gradient of h. Per group, one [G, D] x [D, K + G]
+        product scores each centre against the group's negatives and centres; the label/scale mask keeps
+        a centre's own centre and the negatives (the other centres get scale 0)."""
         torch, D, G, K = self.torch, self.cfg.dim, self.group, self.cfg.negative
-        centre = c.centre[s:e]  # [B]
-        u_c = self.syn1neg.index_select(0, centre)  # [B, D]
-        g_c = torch.sigmoid((u_c * h).sum(1).neg_()).mul_(c.centre_w[s:e])  # [B] (1 - sigmoid(f_c)) * w
         s_g, e_g = s // G, -(-e // G)
-        neg = c.neg[s_g:e_g].reshape(-1)  # [B/G * K]
         if e - s < (e_g - s_g) * G:  # a last, partial group: pad with zero contexts (no update)
             h = torch.cat([h, h.new_zeros((e_g - s_g) * G - (e - s), D)])
         H = h.view(-1, G, D)  # [B/G, G, D]
-        U = self.syn1neg.index_select(0, neg).view(-1, K, D)  # [B/G, K, D]
-        g_n = torch.sigmoid(torch.bmm(H, U.transpose(1, 2)))  # [B/G, G, K] sigmoid(f_k)
-        g_n.mul_(c.neg_w[s_g * G:e_g * G].view(-1, G, K))  # (0 - sigmoid(f_k)) * w
-        neu1e = torch.bmm(g_n, U).view(-1, D)[: e - s].addcmul_(g_c[:, None], u_c)  # [B, D] (/ lr)
-        # g above is (label - sigmoid(f)) * w; the learning rate enters through the small factors
-        _add_rows(self.syn1neg, centre, h[: e - s] * g_c.mul_(lr)[:, None])
-        _add_rows(self.syn1neg, neg, torch.bmm(g_n.mul_(lr).transpose(1, 2), H).view(-1, D))
+        out = c.out[s_g:e_g].reshape(-1)  # [B/G * (K + G)]
+        U = self.syn1neg.index_select(0, out).view(-1, K + G, D)  # [B/G, K + G, D]
+        g = torch.sigmoid(torch.bmm(H, U.transpose(1, 2)))  # [B/G, G, K + G] sigmoid(f)
+        g.neg_().add_(self.label).mul_(c.out_w[s_g:e_g])  # (label - sigmoid(f)) * w
+        neu1e = torch.bmm(g, U).view(-1, D)[: e - s]  # [B, D] (/ lr)
+        _add_rows(self.syn1neg, out, torch.bmm(g.mul_(lr).transpose(1, 2), H).view(-1, D))
         return neu1e
 
     def batches(self, c: _Chunk) -> int:

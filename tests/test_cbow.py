@@ -146,12 +146,14 @@ def test_a_step_by_position_is_the_cbow_update_of_every_centre() -> None:
     for t in range(i * B, min((i + 1) * B, c.n)):
         ctx = [words[j] for j in range(lo[t], hi[t] + 1) if j != t]
         h = syn0[ctx].mean(0) if ctx else np.zeros(syn0.shape[1])
-        outs = [(words[t], 1.0, float(c.centre_w[t]))]
-        negs = zip(c.neg[t // 2].tolist(), c.neg_w[t].tolist(), strict=True)
-        outs += [(k, 0.0, -float(w)) for k, w in negs]
+        q, j, K = t // 2, t % 2, cfg.negative  # group of 2 centres, place in it
+        assert int(c.out[q, K + j]) == words[t]
+        outs = [(words[t], 1.0, float(c.out_w[q, j, K + j]))]
+        negs = zip(c.out[q, :K].tolist(), c.out_w[q, j, :K].tolist(), strict=True)
+        outs += [(k, 0.0, float(w)) for k, w in negs]
         neu1e = np.zeros_like(h)
         for k, label, w in outs:
-            g = lr * (label - 1 / (1 + np.exp(-syn1[k] @ h))) * abs(w) if w else 0.0
+            g = lr * (label - 1 / (1 + np.exp(-syn1[k] @ h))) * w if w else 0.0
             neu1e += g * syn1[k]
             d1[k] += g * h
         for j in ctx:
@@ -178,7 +180,7 @@ def test_cuda_inner_loop_never_waits_for_the_host() -> None:
     tr = cbow._Trainer(ids, owner, vocab, TrainConfig(**{**CFG.to_dict(), "device": "cuda"}), "cuda")
     a, b = tr.chunk_ranges()[0]
     c = tr.make_chunk(a, b, seed=1)
-    assert c.centre.is_cuda and c.neg.is_cuda  # random numbers and layouts are made on the device
+    assert c.centre.is_cuda and c.out.is_cuda  # random numbers and layouts are made on the device
     torch.cuda.set_sync_debug_mode("error")  # any host sync in a step raises
     try:
         for i in range(tr.batches(c)):
