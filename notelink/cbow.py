@@ -20,8 +20,9 @@ How it is made fast (see benchmarks/RESULTS-speed.md for the measurements):
   prefix sum of +neu1e at lo and -neu1e at hi + 1. Each position's row is gathered and updated once per
   batch, not once per window holding it (~2 * mean b = 5.4 times).
 - G consecutive centre words (`neg_share`) share one draw of K negatives, so the output layer is a batch
-  of small matrix products [G, D] x [D, K] and only B/G * K negative rows are gathered and updated
-  (as in Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory"). G = 1 is word2vec.c.
+  of small matrix products [G, D] x [D, K + G] (each group's h against its negatives and its own G centre
+  words; a label/scale mask keeps each centre's own word) and only B/G * (K + G) output rows are gathered
+  and updated (as in Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory").
 - A batch of B centre words is updated at once, Hogwild-style: overlapping rows accumulate (`_add_rows`).
   Summed updates of one word computed from the same stale vectors diverge when a word repeats often in a
   batch, so each row's update is scaled by min(1, cap / n_w), n_w the word's expected count in the batch.
