@@ -285,6 +285,18 @@ def _add_rows(target: torch.Tensor, index: torch.Tensor, rows: torch.Tensor) -> 
     return target.scatter_add_(0, index[:, None].expand(-1, target.shape[1]), rows)
 
 
+def _shared(x: torch.Tensor) -> torch.Tensor:
+    """A copy of CPU tensor x in anonymous shared memory (mmap MAP_SHARED | MAP_ANONYMOUS), so forked
+    worker processes update the same pages. Unlike `share_memory_()` it needs no /dev/shm file (containers
+    often limit /dev/shm to 64 MB; a 260k-word vocabulary needs 2 x 104 MB)."""
+    import mmap
+
+    import torch
+
+    buf = mmap.mmap(-1, max(1, x.numel() * x.element_size()))  # zero-filled, freed with the tensor
+    return torch.frombuffer(buf, dtype=x.dtype, count=x.numel()).view(x.shape).copy_(x)
+
+
 def train(ids: np.ndarray, docs: np.ndarray, vocab: Vocab, cfg: TrainConfig,
           progress: Callable[[TrainProgress], None] | None = None,
           should_stop: Callable[[], bool] | None = None,
@@ -310,8 +322,7 @@ def train(ids: np.ndarray, docs: np.ndarray, vocab: Vocab, cfg: TrainConfig,
     sched = hogwild.Schedule(cfg, total, epochs, jobs, workers, progress, should_stop)
     processes = hogwild.use_processes(workers, total)
     if processes:  # forked workers update these same pages
-        tr.syn0.share_memory_()
-        tr.syn1neg.share_memory_()
+        tr.syn0, tr.syn1neg = _shared(tr.syn0), _shared(tr.syn1neg)
     hogwild.run(tr, sched, workers, processes)
     if sched.stopped:
         raise Cancelled()

@@ -237,6 +237,22 @@ def test_an_error_in_a_worker_process_is_raised_in_the_parent(processes: None,
     assert not multiprocessing.active_children()
 
 
+def test_worker_processes_update_the_callers_matrices(processes: None,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the forked worker steps here (the parent takes jobs but skips them); its updates must reach
+    the matrices the parent returns."""
+    parent, step = os.getpid(), cbow._Trainer.step
+
+    def child_only(self: cbow._Trainer, c: cbow._Chunk, i: int, lr: float) -> None:
+        if os.getpid() != parent:
+            step(self, c, i, lr)
+
+    monkeypatch.setattr(cbow._Trainer, "step", child_only)
+    ids, owner, vocab = _corpus()
+    wv = cbow.train(ids, owner, vocab, TrainConfig(**{**CFG.to_dict(), "threads": 2, "chunk": 600}))
+    assert np.abs(wv.syn1neg).max() > 0  # output vectors start at zero: only the child changed them
+
+
 def test_cancelling_stops_worker_processes(processes: None) -> None:
     ids, owner, vocab = _corpus()
     calls = itertools.count()
