@@ -8,12 +8,14 @@ words/s = corpus tokens after min_count x epochs / training seconds (vocabulary 
 the same definition for both.
 
     .venv/bin/python benchmarks/train_throughput.py [--corpus FILE] [--repeat N] [--only notelink|gensim]
+        [--hogwild auto|threads|processes] [--set FIELD=VALUE]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import resource
 import sys
 import time
 from dataclasses import dataclass, field
@@ -22,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from notelink import cbow
+from notelink import cbow, hogwild
 from notelink.config import TrainConfig
 from notelink.vocab import Vocab
 
@@ -40,6 +42,14 @@ class Result:
     seconds: float
     words_per_second: float
     scores: dict[str, float] = field(default_factory=dict)
+    cpu_seconds: float = 0.0  # CPU time of this process, its threads and its finished children
+
+
+def cpu_seconds() -> float:
+    """User + system CPU time so far of this process and its waited-for children (worker processes): on a
+    shared machine, CPU time per word is steadier than wall time."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def read_corpus(path: Path) -> list[list[str]]:
@@ -67,9 +77,12 @@ def run_notelink(docs: list[list[str]], seed: int, extra: dict[str, Any]) -> Res
     ids = np.concatenate(encoded)
     owner = np.repeat(np.arange(len(encoded), dtype=np.int64), [e.size for e in encoded])
     cfg = TrainConfig(**{**SETTINGS, "seed": seed, "device": "cpu", **extra})
+    cbow.resolve_device("cpu")  # imports torch, so its import is not counted as training CPU time
+    cpu0 = cpu_seconds()
     wv = cbow.train(ids, owner, vocab, cfg)
+    cpu = cpu_seconds() - cpu0
     wps = ids.size * cfg.epochs / wv.seconds
-    return Result("notelink", wv.seconds, wps, evaluate(vocab.words, wv.syn0))
+    return Result("notelink", wv.seconds, wps, evaluate(vocab.words, wv.syn0), cpu)
 
 
 def run_gensim(docs: list[list[str]], seed: int) -> Result:
@@ -79,12 +92,12 @@ def run_gensim(docs: list[list[str]], seed: int) -> Result:
     model = Word2Vec(vector_size=s["dim"], window=s["window"], negative=s["negative"], sample=s["sample"],
                      min_count=s["min_count"], workers=s["threads"], sg=0, seed=seed)
     model.build_vocab(docs)
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), cpu_seconds()
     model.train(docs, total_examples=model.corpus_count, epochs=s["epochs"])
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
     tokens = sum(model.wv.get_vecattr(w, "count") for w in model.wv.index_to_key)
     scores = evaluate(list(model.wv.index_to_key), model.wv.vectors)
-    return Result("gensim", seconds, tokens * s["epochs"] / seconds, scores)
+    return Result("gensim", seconds, tokens * s["epochs"] / seconds, scores, cpu)
 
 
 def parse_args() -> argparse.Namespace:
@@ -94,6 +107,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--only", choices=["notelink", "gensim"], help="run one system only")
     p.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
                    help="extra notelink TrainConfig field, e.g. --set batch=4096 (for experiments)")
+    p.add_argument("--hogwild", choices=["auto", "threads", "processes"], default="auto",
+                   help="notelink's workers: processes above hogwild.MIN_PROCESS_WORDS (auto), or forced")
     p.add_argument("--json", action="store_true", help="print one JSON object per run as well")
     return p.parse_args()
 
@@ -110,7 +125,8 @@ def extra_config(pairs: list[str]) -> dict[str, Any]:
 def show(r: Result) -> None:
     s = r.scores
     print(f"{r.name:9s} {r.seconds:7.2f} s  {r.words_per_second / 1e6:6.3f} M words/s  "
-          f"WS353 {s['ws353']:.3f}  SimLex {s['simlex']:.3f}  analogy {s['analogy']:.3f}", flush=True)
+          f"cpu {r.cpu_seconds:5.2f} s  WS353 {s['ws353']:.3f}  SimLex {s['simlex']:.3f}  "
+          f"analogy {s['analogy']:.3f}", flush=True)
 
 
 def main() -> int:
@@ -120,7 +136,10 @@ def main() -> int:
         return 2
     docs = read_corpus(args.corpus)
     extra = extra_config(args.set)
-    print(f"corpus {args.corpus} ({len(docs):,} lines), settings {SETTINGS}, notelink extra {extra}")
+    if args.hogwild != "auto":
+        hogwild.MIN_PROCESS_WORDS = 0 if args.hogwild == "processes" else 2**62
+    print(f"corpus {args.corpus} ({len(docs):,} lines), settings {SETTINGS}, notelink extra {extra}, "
+          f"workers {args.hogwild} (processes from {hogwild.MIN_PROCESS_WORDS:,} words)")
     for seed in range(1, args.repeat + 1):
         results = []
         if args.only != "notelink":
@@ -132,6 +151,7 @@ def main() -> int:
         if len(results) == 2:
             g, n = results
             print(f"seed {seed}: notelink / gensim words/s = {n.words_per_second / g.words_per_second:.2f}x  "
+                  f"(per CPU second {g.cpu_seconds / n.cpu_seconds:.2f}x)  "
                   + "  ".join(f"d{k} {n.scores[k] - g.scores[k]:+.3f}" for k in g.scores), flush=True)
         if args.json:
             print(json.dumps({"seed": seed, "results": [r.__dict__ for r in results]}))

@@ -20,20 +20,20 @@ How it is made fast (see benchmarks/RESULTS-speed.md for the measurements):
   prefix sum of +neu1e at lo and -neu1e at hi + 1. Each position's row is gathered and updated once per
   batch, not once per window holding it (~2 * mean b = 5.4 times).
 - G consecutive centre words (`neg_share`) share one draw of K negatives, so the output layer is a batch
-  of small matrix products [G, D] x [D, K] and only B/G * K negative rows are gathered and updated
-  (as in Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory"). G = 1 is word2vec.c.
+  of small matrix products [G, D] x [D, K + G] (each group's h against its negatives and its own G centre
+  words; a label/scale mask keeps each centre's own word) and only B/G * (K + G) output rows are gathered
+  and updated (as in Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory").
 - A batch of B centre words is updated at once, Hogwild-style: overlapping rows accumulate (`_add_rows`).
   Summed updates of one word computed from the same stale vectors diverge when a word repeats often in a
   batch, so each row's update is scaled by min(1, cap / n_w), n_w the word's expected count in the batch.
 - With `threads` > 1, that many workers train disjoint chunks and share the matrices (Hogwild, as
-  word2vec.c and gensim); torch ops release the GIL, each worker runs single-threaded torch ops.
+  word2vec.c and gensim), each running single-threaded torch ops: forked processes on Linux for large
+  runs, else threads (`hogwild.py`).
 """
 
 from __future__ import annotations
 
-import math
 import os
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,11 +41,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from notelink import hogwild
 from notelink.config import TrainConfig
+from notelink.hogwild import TrainProgress, WorkerError
 from notelink.vocab import Vocab
 
 if TYPE_CHECKING:
     import torch
+
+__all__ = ["Cancelled", "DeviceError", "TrainProgress", "WordVectors", "WorkerError", "resolve_device",
+           "train"]
 
 _BLOCK = 16  # rows per block of the blocked prefix sums in `_Trainer._prefix`
 
@@ -56,16 +61,6 @@ class Cancelled(Exception):
 
 class DeviceError(Exception):
     """The requested training device is not available."""
-
-
-@dataclass(frozen=True)
-class TrainProgress:
-    epoch: int
-    epochs: int
-    words_done: int
-    words_total: int
-    words_per_second: float
-    lr: float
 
 
 @dataclass
@@ -105,9 +100,9 @@ class _Chunk:
     hi1: torch.Tensor  # [n] one past the last context position, relative likewise
     inv_n: torch.Tensor  # [n] 1 / context size (0 for a centre without context)
     ctx_w: torch.Tensor  # [n] duplicate-update scale of each position's input row (as a context word)
-    centre_w: torch.Tensor  # [n] duplicate-update scale of each centre's output row
-    neg: torch.Tensor  # [n_groups, K] int64 negatives shared by each group of G consecutive centres
-    neg_w: torch.Tensor  # [n_groups * G, K] minus the scale: 0 for a negative equal to the centre
+    out: torch.Tensor  # [n_groups, K + G] int64 output rows of each group of G consecutive centres: the K
+    # negatives they share, then the G centres
+    out_w: torch.Tensor  # [n_groups, G, K + G] each centre's update scale of its group's output rows
 
 
 class _Trainer:
@@ -126,6 +121,8 @@ class _Trainer:
         noise = vocab.noise()  # [V]
         self.keep = torch.from_numpy(keep).to(self.device)
         self.tri = torch.ones(_BLOCK, _BLOCK, device=self.device).tril_()  # [k, k] for `_prefix`
+        K, G = cfg.negative, self.group
+        self.label = torch.cat([torch.zeros(G, K), torch.eye(G)], 1).to(self.device)  # [G, K + G]
         self.noise_table = torch.from_numpy(_noise_table(noise)).to(self.device)  # [T] int32 word ids
         scale_ctx, scale_out = self._dup_scales(vocab.counts, keep, noise, self.batch * workers)
         self.scale_ctx = torch.from_numpy(scale_ctx).to(self.device)  # [V]
@@ -180,9 +177,8 @@ class _Trainer:
         inv_n = torch.where(count > 0, 1.0 / count.clamp(min=1), 0.0).float()  # [n]
         t = torch.arange(n, device=dev)  # [n]
         base = (t // B * B - W).clamp_(min=0)  # [n] span start of each centre's batch
-        neg, neg_w = self._negatives(ids, gen)
         return _Chunk(n, b - a, ids, lo - base, hi + 1 - base, inv_n, self.scale_ctx.index_select(0, ids),
-                      self.scale_out.index_select(0, ids), neg, neg_w)
+                      *self._output_rows(ids, gen))
 
     def _windows(self, docs: torch.Tensor, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
         """Context bounds lo..hi (inclusive) per centre: width b ~ U{1..W}, clipped to the centre's note."""
@@ -196,19 +192,23 @@ class _Trainer:
         t = torch.arange(n, device=dev)
         return torch.maximum(t - b, first), torch.minimum(t + b, last)
 
-    def _negatives(self, ids: torch.Tensor, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-        """K negatives from unigram^0.75 per group of G centres [n_groups, K] (random slots of the noise
-        table), and their update scales [n_groups * G, K] (0 where a negative equals its centre, which is
-        skipped as in word2vec.c)."""
+    def _output_rows(self, ids: torch.Tensor, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+        """Each group of G consecutive centres shares K negatives from unigram^0.75 (random slots of the
+        noise table). Returns each group's output rows, the K negatives then the G centres [n_groups,
+        K + G], and each centre's update scale of them [n_groups, G, K + G]: a negative's duplicate scale
+        (0 where it equals the centre, skipped as in word2vec.c), the centre's own on the diagonal, and 0
+        for the group's other centres."""
         torch, dev, K, G = self.torch, self.device, self.cfg.negative, self.group
         n_groups = -(-ids.shape[0] // G)
         slot = torch.randint(self.noise_table.shape[0], (n_groups * K,), generator=gen, device=dev)
         neg = self.noise_table.index_select(0, slot).view(n_groups, K).long()  # [n_groups, K]
-        centre = torch.full((n_groups * G,), -1, dtype=ids.dtype, device=dev)
-        centre[: ids.shape[0]] = ids  # [n_groups * G], padded with -1
-        mine = neg.repeat_interleave(G, 0)  # [n_groups * G, K] each centre's negatives
-        scale = self.scale_out.index_select(0, mine.view(-1)).view(mine.shape)  # [n_groups * G, K]
-        return neg, scale.neg_().mul_(mine != centre[:, None])  # label 0 - sigmoid: -w
+        centre = ids.new_full((n_groups * G,), -1)
+        centre[: ids.shape[0]] = ids  # [n_groups * G], a last, partial group padded with -1
+        out = torch.cat([neg, centre.view(n_groups, G).clamp(min=0)], 1)  # [n_groups, K + G]
+        mask = torch.cat([neg.view(n_groups, 1, K) != centre.view(n_groups, G, 1),  # [n_groups, G, K]
+                          self.label[:, K:].bool().expand(n_groups, G, G)], 2)  # [n_groups, G, K + G]
+        w = self.scale_out.index_select(0, out.view(-1)).view(n_groups, 1, K + G)
+        return out, mask.float().mul_(w)
 
     def span(self, c: _Chunk, i: int) -> tuple[int, int]:
         """Positions [p0, p1) that the windows of batch i's centres can reach."""
@@ -250,24 +250,21 @@ class _Trainer:
         return out
 
     def _output_layer(self, c: _Chunk, s: int, e: int, h: torch.Tensor, lr: float) -> torch.Tensor:
-        """Updates the output rows of centres s..e (mean contexts `h` [B, D]) and their groups' shared
-        negatives; returns neu1e / lr [B, D], the gradient of h."""
+        """Updates the output rows of centres s..e (mean contexts `h` [B, D]) and of their groups' shared
+        negatives; returns neu1e / lr [B, D], the gradient of h. Per group, one [G, D] x [D, K + G]
+        product scores each centre against the group's negatives and centres; the label/scale mask keeps
+        a centre's own centre and the negatives (the other centres get scale 0)."""
         torch, D, G, K = self.torch, self.cfg.dim, self.group, self.cfg.negative
-        centre = c.centre[s:e]  # [B]
-        u_c = self.syn1neg.index_select(0, centre)  # [B, D]
-        g_c = torch.sigmoid((u_c * h).sum(1).neg_()).mul_(c.centre_w[s:e])  # [B] (1 - sigmoid(f_c)) * w
         s_g, e_g = s // G, -(-e // G)
-        neg = c.neg[s_g:e_g].reshape(-1)  # [B/G * K]
         if e - s < (e_g - s_g) * G:  # a last, partial group: pad with zero contexts (no update)
             h = torch.cat([h, h.new_zeros((e_g - s_g) * G - (e - s), D)])
         H = h.view(-1, G, D)  # [B/G, G, D]
-        U = self.syn1neg.index_select(0, neg).view(-1, K, D)  # [B/G, K, D]
-        g_n = torch.sigmoid(torch.bmm(H, U.transpose(1, 2)))  # [B/G, G, K] sigmoid(f_k)
-        g_n.mul_(c.neg_w[s_g * G:e_g * G].view(-1, G, K))  # (0 - sigmoid(f_k)) * w
-        neu1e = torch.bmm(g_n, U).view(-1, D)[: e - s].addcmul_(g_c[:, None], u_c)  # [B, D] (/ lr)
-        # g above is (label - sigmoid(f)) * w; the learning rate enters through the small factors
-        _add_rows(self.syn1neg, centre, h[: e - s] * g_c.mul_(lr)[:, None])
-        _add_rows(self.syn1neg, neg, torch.bmm(g_n.mul_(lr).transpose(1, 2), H).view(-1, D))
+        out = c.out[s_g:e_g].reshape(-1)  # [B/G * (K + G)]
+        U = self.syn1neg.index_select(0, out).view(-1, K + G, D)  # [B/G, K + G, D]
+        g = torch.sigmoid(torch.bmm(H, U.transpose(1, 2)))  # [B/G, G, K + G] sigmoid(f)
+        g.neg_().add_(self.label).mul_(c.out_w[s_g:e_g])  # (label - sigmoid(f)) * w
+        neu1e = torch.bmm(g, U).view(-1, D)[: e - s]  # [B, D] (/ lr)
+        _add_rows(self.syn1neg, out, torch.bmm(g.mul_(lr).transpose(1, 2), H).view(-1, D))
         return neu1e
 
     def batches(self, c: _Chunk) -> int:
@@ -288,53 +285,16 @@ def _add_rows(target: torch.Tensor, index: torch.Tensor, rows: torch.Tensor) -> 
     return target.scatter_add_(0, index[:, None].expand(-1, target.shape[1]), rows)
 
 
-class _Schedule:
-    """Words done so far (shared by the workers), the linear lr decay, progress and cancellation."""
+def _shared(x: torch.Tensor) -> torch.Tensor:
+    """A copy of CPU tensor x in anonymous shared memory (mmap MAP_SHARED | MAP_ANONYMOUS), so forked
+    worker processes update the same pages. Unlike `share_memory_()` it needs no /dev/shm file (containers
+    often limit /dev/shm to 64 MB; a 260k-word vocabulary needs 2 x 104 MB)."""
+    import mmap
 
-    def __init__(self, cfg: TrainConfig, total: int, epochs: int,
-                 progress: Callable[[TrainProgress], None] | None,
-                 should_stop: Callable[[], bool] | None) -> None:
-        self.cfg, self.total, self.epochs = cfg, total, epochs
-        self.progress, self.should_stop = progress, should_stop
-        self.done, self.epoch, self.t0, self.last = 0, 1, time.perf_counter(), 0.0
-        self.stopped = False
+    import torch
 
-    def lr(self) -> float:
-        cfg = self.cfg
-        return max(cfg.min_lr, cfg.lr - (cfg.lr - cfg.min_lr) * self.done / self.total)
-
-    def advance(self, words: int) -> None:
-        self.done = min(self.total, self.done + words)
-
-    def poll(self, final: bool = False) -> None:
-        """Called from the calling thread only: asks should_stop, reports progress at most 5x/s."""
-        if self.should_stop is not None and self.should_stop():
-            self.stopped = True
-        now = time.perf_counter()
-        if self.progress is not None and (final or now - self.last > 0.2):
-            self.last = now
-            wps = self.done / max(now - self.t0, 1e-9)
-            self.progress(TrainProgress(self.epoch, self.epochs, self.done, self.total, wps, self.lr()))
-
-
-def _work(tr: _Trainer, sched: _Schedule, jobs: list[tuple[int, int, int]], main: bool) -> None:
-    """Trains the given (epoch, start, end) chunks in order; the calling thread also polls."""
-    for epoch, a, b in jobs:
-        if sched.stopped:
-            return
-        c = tr.make_chunk(a, b, seed=tr.cfg.seed * 1_000_003 + epoch * 7919 + a)
-        per_word = c.words / max(c.n, 1)  # raw words one kept centre stands for
-        for i in range(tr.batches(c)):
-            if main:
-                sched.epoch = epoch + 1
-                sched.poll()
-            if sched.stopped:
-                return
-            tr.step(c, i, sched.lr())
-            n_b = min(tr.batch, c.n - i * tr.batch)
-            sched.advance(math.ceil(n_b * per_word))
-        if c.n == 0:
-            sched.advance(c.words)
+    buf = mmap.mmap(-1, max(1, x.numel() * x.element_size()))  # zero-filled, freed with the tensor
+    return torch.frombuffer(buf, dtype=x.dtype, count=x.numel()).view(x.shape).copy_(x)
 
 
 def train(ids: np.ndarray, docs: np.ndarray, vocab: Vocab, cfg: TrainConfig,
@@ -344,7 +304,8 @@ def train(ids: np.ndarray, docs: np.ndarray, vocab: Vocab, cfg: TrainConfig,
     """Trains CBOW on token `ids` [N] whose note index is `docs` [N]; returns the trained matrices.
 
     `init` = (syn0, syn1neg), each [V, dim] aligned with `vocab`, continues from earlier vectors instead of
-    the standard initialisation (small uniform input vectors, zero output vectors)."""
+    the standard initialisation (small uniform input vectors, zero output vectors). Raises `Cancelled`
+    when `should_stop` returned True, `WorkerError` when a worker process failed."""
     import torch
 
     device = resolve_device(cfg.device)
@@ -356,46 +317,19 @@ def train(ids: np.ndarray, docs: np.ndarray, vocab: Vocab, cfg: TrainConfig,
     workers = max(1, cfg.threads or os.cpu_count() or 1) if device == "cpu" else 1
     torch.set_num_threads(1 if workers > 1 else max(1, cfg.threads or os.cpu_count() or 1))
     tr = _Trainer(ids, docs, vocab, cfg, device, init, workers)
-    sched = _Schedule(cfg, epochs * int(ids.shape[0]), epochs, progress, should_stop)
+    total = epochs * int(ids.shape[0])
     jobs = [(e, a, b) for e in range(epochs) for a, b in tr.chunk_ranges()]
-    _run_workers(tr, sched, [jobs[w::workers] for w in range(workers)])
+    sched = hogwild.Schedule(cfg, total, epochs, jobs, workers, progress, should_stop)
+    processes = hogwild.use_processes(workers, total)
+    if processes:  # forked workers update these same pages
+        tr.syn0, tr.syn1neg = _shared(tr.syn0), _shared(tr.syn1neg)
+    hogwild.run(tr, sched, workers, processes)
     if sched.stopped:
         raise Cancelled()
     if tr.device.type == "cuda":
         torch.cuda.synchronize()
-    sched.done = sched.total
+    sched.finish()
     sched.poll(final=True)
     seconds = time.perf_counter() - t0
     return WordVectors(tr.syn0.cpu().numpy(), tr.syn1neg.cpu().numpy(), device, epochs,
                        int(ids.shape[0]), seconds)
-
-
-def _run_workers(tr: _Trainer, sched: _Schedule, shares: list[list[tuple[int, int, int]]]) -> None:
-    """Worker 0 runs in the calling thread (it polls progress and cancellation); the rest in threads.
-    An error in any worker stops the others and is raised here."""
-    errors: list[BaseException] = []
-
-    def guarded(share: list[tuple[int, int, int]]) -> None:
-        try:
-            _work(tr, sched, share, False)
-        except BaseException as exc:
-            errors.append(exc)
-            sched.stopped = True
-
-    threads = [threading.Thread(target=guarded, args=(share,), daemon=True) for share in shares[1:]]
-    for t in threads:
-        t.start()
-    try:
-        _work(tr, sched, shares[0], True)
-        while any(t.is_alive() for t in threads):
-            sched.poll()
-            for t in threads:
-                t.join(timeout=0.05)
-    except BaseException:
-        sched.stopped = True
-        raise
-    finally:
-        for t in threads:
-            t.join()
-    if errors:
-        raise errors[0]

@@ -1,11 +1,18 @@
 """Seeded sanity tests for CBOW training."""
 
 import itertools
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from notelink import cbow
+from notelink import cbow, hogwild
 from notelink.config import TrainConfig
 from notelink.notevectors import unit_rows
 from notelink.vocab import Vocab
@@ -139,12 +146,14 @@ def test_a_step_by_position_is_the_cbow_update_of_every_centre() -> None:
     for t in range(i * B, min((i + 1) * B, c.n)):
         ctx = [words[j] for j in range(lo[t], hi[t] + 1) if j != t]
         h = syn0[ctx].mean(0) if ctx else np.zeros(syn0.shape[1])
-        outs = [(words[t], 1.0, float(c.centre_w[t]))]
-        negs = zip(c.neg[t // 2].tolist(), c.neg_w[t].tolist(), strict=True)
-        outs += [(k, 0.0, -float(w)) for k, w in negs]
+        q, j, K = t // 2, t % 2, cfg.negative  # group of 2 centres, place in it
+        assert int(c.out[q, K + j]) == words[t]
+        outs = [(words[t], 1.0, float(c.out_w[q, j, K + j]))]
+        negs = zip(c.out[q, :K].tolist(), c.out_w[q, j, :K].tolist(), strict=True)
+        outs += [(k, 0.0, float(w)) for k, w in negs]
         neu1e = np.zeros_like(h)
         for k, label, w in outs:
-            g = lr * (label - 1 / (1 + np.exp(-syn1[k] @ h))) * abs(w) if w else 0.0
+            g = lr * (label - 1 / (1 + np.exp(-syn1[k] @ h))) * w if w else 0.0
             neu1e += g * syn1[k]
             d1[k] += g * h
         for j in ctx:
@@ -171,7 +180,7 @@ def test_cuda_inner_loop_never_waits_for_the_host() -> None:
     tr = cbow._Trainer(ids, owner, vocab, TrainConfig(**{**CFG.to_dict(), "device": "cuda"}), "cuda")
     a, b = tr.chunk_ranges()[0]
     c = tr.make_chunk(a, b, seed=1)
-    assert c.centre.is_cuda and c.neg.is_cuda  # random numbers and layouts are made on the device
+    assert c.centre.is_cuda and c.out.is_cuda  # random numbers and layouts are made on the device
     torch.cuda.set_sync_debug_mode("error")  # any host sync in a step raises
     try:
         for i in range(tr.batches(c)):
@@ -179,3 +188,132 @@ def test_cuda_inner_loop_never_waits_for_the_host() -> None:
     finally:
         torch.cuda.set_sync_debug_mode(0)
     assert torch.isfinite(tr.syn0).all()
+
+
+@pytest.fixture
+def processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Worker processes even for the tiny test corpus."""
+    if not hogwild.use_processes(2, hogwild.MIN_PROCESS_WORDS):
+        pytest.skip("worker processes need Linux, a non-daemonic process and no other thread")
+    monkeypatch.setattr(hogwild, "MIN_PROCESS_WORDS", 0)
+
+
+def test_hogwild_processes_learn_groups(processes: None) -> None:
+    ids, owner, vocab = _corpus()
+    seen: list[cbow.TrainProgress] = []
+    wv = cbow.train(ids, owner, vocab, TrainConfig(**{**CFG.to_dict(), "threads": 2, "chunk": 600}),
+                    progress=seen.append)
+    assert seen[-1].words_done == seen[-1].words_total
+    _assert_nearest_in(wv, "lion", GROUPS[1])
+    assert not multiprocessing.active_children()
+
+
+def test_processes_are_used_only_where_they_pay_and_are_safe() -> None:
+    assert not hogwild.use_processes(1, 10**9)  # --threads 1: in process, deterministic
+    assert not hogwild.use_processes(2, hogwild.MIN_PROCESS_WORDS - 1)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert not hogwild.use_processes(2, 10**9)  # no fork while another thread may hold a lock
+    finally:
+        release.set()
+        other.join()
+
+
+def test_an_error_in_a_worker_process_is_raised_in_the_parent(processes: None,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    parent, step = os.getpid(), cbow._Trainer.step
+
+    def failing_step(self: cbow._Trainer, c: cbow._Chunk, i: int, lr: float) -> None:
+        if os.getpid() != parent:
+            raise MemoryError("no room")
+        step(self, c, i, lr)
+
+    monkeypatch.setattr(cbow._Trainer, "step", failing_step)
+    ids, owner, vocab = _corpus()
+    with pytest.raises(cbow.WorkerError, match="MemoryError: no room"):
+        cbow.train(ids, owner, vocab, TrainConfig(**{**CFG.to_dict(), "threads": 2, "chunk": 600}))
+    assert not multiprocessing.active_children()
+
+
+def test_worker_processes_update_the_callers_matrices(processes: None,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the forked worker steps here (the parent takes jobs but skips them); its updates must reach
+    the matrices the parent returns."""
+    parent, step = os.getpid(), cbow._Trainer.step
+
+    def child_only(self: cbow._Trainer, c: cbow._Chunk, i: int, lr: float) -> None:
+        if os.getpid() != parent:
+            step(self, c, i, lr)
+
+    monkeypatch.setattr(cbow._Trainer, "step", child_only)
+    ids, owner, vocab = _corpus()
+    wv = cbow.train(ids, owner, vocab, TrainConfig(**{**CFG.to_dict(), "threads": 2, "chunk": 600}))
+    assert np.abs(wv.syn1neg).max() > 0  # output vectors start at zero: only the child changed them
+
+
+def test_cancelling_stops_worker_processes(processes: None) -> None:
+    ids, owner, vocab = _corpus()
+    calls = itertools.count()
+    with pytest.raises(cbow.Cancelled):
+        cbow.train(ids, owner, vocab, TrainConfig(**{**CFG.to_dict(), "threads": 2, "epochs": 10_000}),
+                   should_stop=lambda: next(calls) > 50)
+    assert not multiprocessing.active_children()
+
+
+def _train_and_report(conn: Connection) -> None:
+    """Trains long with worker processes, sending the workers' pids once."""
+    ids, owner, vocab = _corpus()
+    pids = lambda p: conn.send([c.pid for c in multiprocessing.active_children()])  # noqa: E731
+    cbow.train(ids, owner, vocab, TrainConfig(**{**CFG.to_dict(), "threads": 2, "epochs": 100_000}), pids)
+
+
+def test_no_worker_outlives_a_killed_build(processes: None) -> None:
+    ctx = multiprocessing.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    build = ctx.Process(target=_train_and_report, args=(send,))
+    build.start()
+    assert recv.poll(30), "training did not start"
+    workers = recv.recv()
+    os.kill(build.pid, signal.SIGKILL)
+    build.join()
+    assert workers and all(_gone(pid) for pid in workers)
+
+
+def _gone(pid: int, wait_s: float = 5.0) -> bool:
+    """True once `pid` has exited (or is a zombie waiting for init)."""
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z"):
+                return True
+        except (FileNotFoundError, IndexError):
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def _train_in_a_daemon(conn: Connection) -> None:
+    ids, owner, vocab = _corpus()
+    wv = cbow.train(ids, owner, vocab, TrainConfig(**{**CFG.to_dict(), "threads": 2}))
+    conn.send((hogwild.use_processes(2, 10**9), bool(np.isfinite(wv.syn0).all())))
+
+
+def test_a_daemonic_process_trains_with_threads(processes: None) -> None:
+    """The watcher builds in daemonic children, which cannot have children of their own."""
+    ctx = multiprocessing.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_train_in_a_daemon, args=(send,), daemon=True)
+    proc.start()
+    assert recv.poll(60)
+    assert recv.recv() == (False, True)
+    proc.join()
+
+
+def _assert_nearest_in(wv: cbow.WordVectors, word: str, group: list[str]) -> None:
+    vocab = _corpus()[2]
+    m = unit_rows(wv.syn0)
+    sims = m @ m[vocab.index[word]]
+    sims[vocab.index[word]] = -1
+    assert vocab.words[int(np.argmax(sims))] in group
