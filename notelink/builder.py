@@ -20,6 +20,7 @@ import gc
 import multiprocessing
 import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
@@ -86,27 +87,38 @@ def _device_check(conn: Connection, device: str) -> None:
         conn.send(str(exc))
 
 
-def _has_fd(stream: Any) -> bool:
+def _bad_fd(stream: Any) -> bool:
+    """True for a stream whose fileno() is a negative number (Textual's print capture returns -1); a stream
+    without one raises, which multiprocessing already handles."""
     try:
-        return int(stream.fileno()) >= 0
+        return int(stream.fileno()) < 0
     except (AttributeError, OSError, ValueError):
         return False
 
 
+_STREAMS_LOCK = threading.Lock()
+
+
 @contextlib.contextmanager
 def _real_std_streams() -> Iterator[None]:
-    """multiprocessing hands sys.stderr's file descriptor to the fork server and its resource tracker; a
-    host that replaced sys.stdout/stderr (the Textual app captures them) has none, and starting fails with
-    "bad value(s) in fds_to_keep". Meanwhile, put the process's real streams back."""
-    saved = sys.stdout, sys.stderr
-    if not _has_fd(sys.stdout) and _has_fd(sys.__stdout__):
-        sys.stdout = sys.__stdout__
-    if not _has_fd(sys.stderr) and _has_fd(sys.__stderr__):
-        sys.stderr = sys.__stderr__
-    try:
-        yield
-    finally:
-        sys.stdout, sys.stderr = saved
+    """multiprocessing hands sys.stderr's file descriptor to its resource tracker when it starts; a host
+    whose sys.stderr reports fileno() -1 (the Textual app's capture) makes that fail with "bad value(s) in
+    fds_to_keep". Meanwhile, put the process's real streams back (one thread at a time)."""
+    with _STREAMS_LOCK:
+        out, err = sys.stdout, sys.stderr
+        swap_out = _bad_fd(out) and sys.__stdout__ is not None
+        swap_err = _bad_fd(err) and sys.__stderr__ is not None
+        if swap_out:
+            sys.stdout = sys.__stdout__
+        if swap_err:
+            sys.stderr = sys.__stderr__
+        try:
+            yield
+        finally:  # put back only what we changed and nobody changed since
+            if swap_out and sys.stdout is sys.__stdout__:
+                sys.stdout = out
+            if swap_err and sys.stderr is sys.__stderr__:
+                sys.stderr = err
 
 
 class ChildBuilder:

@@ -320,13 +320,16 @@ async def test_long_note_is_painted_head_first_then_whole(indexed: tuple[Path, P
     long_text = shown_markdown("# Long\n\n" + paragraphs)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
+        await pilot.pause(0.3)  # the app's own render of the first note is done
         view = app.query_one(NoteView)
         view.show("Long", "long.md", long_text)
-        head = app.query_one("#markdown", Markdown)
-        assert head.source.count("Paragraph") < 40  # the first screenful first
-        await pilot.pause()
-        await pilot.pause()
-        assert view.source == long_text
+        head, rest = app.query_one("#markdown", Markdown), app.query_one("#markdown-rest", Markdown)
+        assert head.source.count("Paragraph") < 40 and not rest.display  # the first screenful first
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if rest.display:
+                break
+        assert rest.display and head.source + rest.source == long_text == view.source
         assert view.links == [("Kimchi", "Kimchi")]
         view.show("Short", "short.md", "just this")  # a short note hides the second part again
         await pilot.pause()
