@@ -26,7 +26,7 @@ from notelink.config import NoteVectorConfig
 
 _CHUNK = 1024  # rows of the [c, n] similarity block in neighbours: 123 MB at n = 30k
 _GROUP = 32  # columns per group in top_k
-_NOTE_BLOCK = 8192  # notes per block in lexical
+_NOTE_BLOCK = 2048  # notes per block in lexical and side_by_side
 
 
 def unit_rows(m: np.ndarray) -> np.ndarray:
@@ -178,9 +178,15 @@ def lexical(X: sp.csr_matrix, K: sp.csr_matrix, cfg: NoteVectorConfig) -> sp.csr
     product before pruning to `max_expansion` words per note can be ~1 GB on a 100k-note vault)."""
     if not cfg.expand_beta or X.shape[0] == 0:
         return X
-    spread = sp.vstack([_keep_strongest(unit_sparse(X[a : a + _NOTE_BLOCK] @ K), cfg.max_expansion)
-                        for a in range(0, X.shape[0], _NOTE_BLOCK)], format="csr")
-    return unit_sparse(X + cfg.expand_beta * spread, in_place=True)  # the sum is a new matrix
+    return sp.vstack([_lexical_block(X[a : a + _NOTE_BLOCK], K, cfg)
+                      for a in range(0, X.shape[0], _NOTE_BLOCK)], format="csr")
+
+
+def _lexical_block(Xb: sp.csr_matrix, K: sp.csr_matrix, cfg: NoteVectorConfig) -> sp.csr_matrix:
+    """`lexical` for a block of notes (scipy's sparse sum allocates for the worst case: 2 GB on a whole
+    100k-note vault)."""
+    spread = _keep_strongest(unit_sparse(Xb @ K), cfg.max_expansion)
+    return unit_sparse(Xb + cfg.expand_beta * spread, in_place=True)
 
 
 def titles(mentions: tuple[np.ndarray, np.ndarray, np.ndarray], n_notes: int,
