@@ -91,3 +91,16 @@ def test_side_by_side_equals_weighted_hstack(block: int, monkeypatch: pytest.Mon
     want = sp.hstack([w * p for p, w in zip(parts, weights, strict=True)], format="csr")
     assert got.shape == (6, 16) and got.dtype == np.float32 and got.has_sorted_indices
     assert np.allclose(got.toarray(), want.toarray())
+
+
+@pytest.mark.parametrize("block", [2, 8192])
+def test_unit_sparse_in_blocks_of_rows(block: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(notevectors, "_NOTE_BLOCK", block)
+    m = sp.random(7, 5, density=0.4, format="csr", random_state=3, dtype=np.float32)
+    m = sp.csr_matrix(m.multiply(np.array([[1], [0], [1], [1], [0], [1], [1]])))  # empty rows stay empty
+    before = m.toarray()
+    out = notevectors.unit_sparse(m)
+    norms = np.linalg.norm(before, axis=1, keepdims=True)
+    assert np.allclose(out.toarray(), np.divide(before, norms, out=np.zeros_like(before), where=norms > 0))
+    assert np.array_equal(m.toarray(), before)  # not changed unless in_place
+    assert notevectors.unit_sparse(m, in_place=True) is m and np.allclose(m.toarray(), out.toarray())
