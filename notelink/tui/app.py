@@ -30,6 +30,7 @@ from notelink.store import IndexMissing, default_index_dir
 from notelink.tui import actions
 from notelink.tui.details import DetailsCache
 from notelink.tui.history import History
+from notelink.tui.messages import IndexLoaded, IndexProgress, WatchMessage
 from notelink.tui.screens import ConceptScreen, ConfirmScreen, HelpScreen, LinksScreen, PathPrompt
 from notelink.tui.text import filter_notes, href_target
 from notelink.tui.watching import Watcher, WatcherFactory, WatcherUnavailable, default_watcher_factory
@@ -59,28 +60,6 @@ class TuiConfig:
 
 BROWSE_RENDER_DELAY = 0.12
 """Seconds of pause in list browsing before the highlighted note's Markdown is rendered."""
-
-
-class IndexLoaded(Message):
-    """A worker opened an index (or found none: `index` is None)."""
-
-    def __init__(self, index: Index | None, note: str = "") -> None:
-        super().__init__()
-        self.index, self.note = index, note
-
-
-class IndexProgress(Message):
-    def __init__(self, event: Any) -> None:
-        super().__init__()
-        self.event = event
-
-
-class WatchMessage(Message):
-    """A WatchEvent from the watcher's thread."""
-
-    def __init__(self, event: Any) -> None:
-        super().__init__()
-        self.event = event
 
 
 class NotelinkApp(App[None]):

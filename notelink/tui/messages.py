@@ -1,0 +1,34 @@
+"""Messages from the app's workers and the watcher's thread to the app (posted with post_message, which is
+thread-safe)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.message import Message
+
+from notelink.index import Index
+
+
+class IndexLoaded(Message):
+    """A worker opened an index (or found none: `index` is None)."""
+
+    def __init__(self, index: Index | None, note: str = "") -> None:
+        super().__init__()
+        self.index, self.note = index, note
+
+
+class IndexProgress(Message):
+    """An IndexEvent from the app's index worker; None: the build was cancelled."""
+
+    def __init__(self, event: Any) -> None:
+        super().__init__()
+        self.event = event
+
+
+class WatchMessage(Message):
+    """A WatchEvent from the watcher's thread."""
+
+    def __init__(self, event: Any) -> None:
+        super().__init__()
+        self.event = event
