@@ -156,8 +156,13 @@ def use_processes(workers: int, words: int) -> bool:
     copies locks other threads may hold; Python 3.12+ warns about it). The `notelink index` command
     qualifies, as would the watcher's build children if they were not daemonic; a build in a thread of a
     larger program trains with threads."""
-    return (workers > 1 and words >= MIN_PROCESS_WORDS and sys.platform == "linux"
-            and not multiprocessing.current_process().daemon and threading.active_count() == 1)
+    return workers > 1 and words >= MIN_PROCESS_WORDS and can_fork_workers()
+
+
+def can_fork_workers() -> bool:
+    """Linux (fork), a process allowed to have children (not daemonic), no other Python thread."""
+    return (sys.platform == "linux" and not multiprocessing.current_process().daemon
+            and threading.active_count() == 1)
 
 
 def run(tr: _Trainer, sched: Schedule, workers: int, processes: bool) -> None:

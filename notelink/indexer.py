@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import multiprocessing
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,6 +21,7 @@ from notelink import __version__, cbow
 from notelink.boilerplate import find_boilerplate, without_boilerplate
 from notelink.config import IncrementalConfig, IndexConfig, NoteVectorConfig, TrainConfig
 from notelink.generation import Mentions, write_generation
+from notelink.hogwild import can_fork_workers
 from notelink.lock import BuildCancelled, build_lock
 from notelink.mentions import count_mentions, recount_mentions, title_phrases
 from notelink.note import Link, parse_note
@@ -28,6 +31,10 @@ from notelink.tokenizer import tokenize
 from notelink.update import UpdatePlan, graph_for, mentions_reuse, patch_for, plan_update, train_update
 from notelink.vault import RawNote, Skipped, VaultError, check_vault, read_note, scan
 from notelink.vocab import Vocab
+
+PARALLEL_PARSE_NOTES = 200
+"""Notes to parse from which two processes parse them (forking costs ~10 ms a process; Markdown parsing
+~1-2 ms a note)."""
 
 SMALL_VAULT_TOKENS = 25_000
 """Training words below which the CBOW parts add nothing measurable to related notes: on random subsets of
@@ -154,34 +161,69 @@ def read_vault(vault: Path, cfg: IndexConfig, previous: dict[str, NoteRecord],
                progress: Progress | None = None, trust_stat: bool = False
                ) -> tuple[list[NoteRecord], list[Skipped], int]:
     """Reads every note; unchanged ones (same path and hash) reuse their parsed record. With `trust_stat`,
-    a note with the size and mtime of its record is not even read.
+    a note with the size and mtime of its record is not even read. The others are parsed, by two
+    processes when there are many (`parse_all`).
 
     Returns (records, skipped, number re-parsed)."""
     paths = scan(vault, cfg.exclude)
     if not paths:
         raise VaultError(f"no notes found in {vault}: notelink indexes *.md files (dot-folders skipped)")
+    items = [_read_one(vault, rel, cfg, previous.get(rel), trust_stat) for rel in paths]
+    to_parse = [x for x in items if isinstance(x, RawNote)]
+    parsed = iter(parse_all(to_parse, cfg, _parse_progress(progress, len(paths), len(paths) - len(to_parse))))
     records: list[NoteRecord] = []
     skipped: list[Skipped] = []
-    reparsed = 0
-    for i, rel in enumerate(paths):
-        old = previous.get(rel)
-        if old is not None and trust_stat and _same_stat(vault / rel, old):
-            records.append(old)
-        elif isinstance(raw := read_note(vault, rel, cfg.max_file_bytes), Skipped):
-            skipped.append(raw)
-        elif old is not None and old.sha256 == raw.sha256:
-            same = (old.size, old.mtime) == (raw.size, raw.mtime)
-            records.append(old if same else replace(old, size=raw.size, mtime=raw.mtime))
+    for item in items:
+        done = next(parsed) if isinstance(item, RawNote) else item
+        if isinstance(done, Skipped):
+            skipped.append(done)
         else:
-            parsed = _parse_safely(raw, cfg)
-            if isinstance(parsed, Skipped):
-                skipped.append(parsed)
-            else:
-                records.append(parsed)
-            reparsed += 1
-        if progress is not None and (i % 50 == 0 or i == len(paths) - 1):
-            progress(IndexEvent("parse", i + 1, len(paths)))
-    return records, skipped, reparsed
+            records.append(done)
+    return records, skipped, len(to_parse)
+
+
+def _read_one(vault: Path, rel: str, cfg: IndexConfig, old: NoteRecord | None,
+              trust_stat: bool) -> NoteRecord | Skipped | RawNote:
+    """The previous record when the note is unchanged, a Skipped, or the RawNote to parse."""
+    if old is not None and trust_stat and _same_stat(vault / rel, old):
+        return old
+    raw = read_note(vault, rel, cfg.max_file_bytes)
+    if isinstance(raw, Skipped) or old is None or old.sha256 != raw.sha256:
+        return raw
+    return old if (old.size, old.mtime) == (raw.size, raw.mtime) else replace(old, size=raw.size,
+                                                                             mtime=raw.mtime)
+
+
+def _parse_progress(progress: Progress | None, total: int, reused: int) -> Callable[[int], None]:
+    def report(parsed: int) -> None:
+        if progress is not None:
+            progress(IndexEvent("parse", reused + parsed, total))
+    return report
+
+
+def parse_all(raws: list[RawNote], cfg: IndexConfig, report: Callable[[int], None] | None = None,
+              min_parallel: int = PARALLEL_PARSE_NOTES) -> list[NoteRecord | Skipped]:
+    """Each note parsed, in order: with two forked processes from `min_parallel` notes on (where forking
+    is safe: see `hogwild.use_processes`), else here. Records coming back from a process are re-interned."""
+    report = report or (lambda n: None)
+    out: list[NoteRecord | Skipped] = []
+    if len(raws) < min_parallel or not can_fork_workers():
+        parsed: Iterable[NoteRecord | Skipped] = (_parse_safely(raw, cfg) for raw in raws)
+        return _collect(parsed, out, report, len(raws))
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        return _collect(pool.imap(functools.partial(_parse_safely, cfg=cfg), raws, chunksize=16), out, report,
+                        len(raws), reintern=True)
+
+
+def _collect(parsed: Iterable[NoteRecord | Skipped], out: list[NoteRecord | Skipped],
+             report: Callable[[int], None], total: int, reintern: bool = False) -> list[NoteRecord | Skipped]:
+    for rec in parsed:
+        if reintern and isinstance(rec, NoteRecord):  # unpickled: one str object per token again
+            rec.paragraphs = [list(map(sys.intern, p)) for p in rec.paragraphs]
+        out.append(rec)
+        if len(out) % 50 == 1 or len(out) == total:
+            report(len(out))
+    return out
 
 
 def _same_stat(path: Path, record: NoteRecord) -> bool:
