@@ -204,24 +204,22 @@ def _parse_progress(progress: Progress | None, total: int, reused: int) -> Calla
 def parse_all(raws: list[RawNote], cfg: IndexConfig, report: Callable[[int], None] | None = None,
               min_parallel: int = PARALLEL_PARSE_NOTES) -> list[NoteRecord | Skipped]:
     """Each note parsed, in order: with two forked processes from `min_parallel` notes on (where forking
-    is safe: see `hogwild.use_processes`), else here. Records coming back from a process are re-interned."""
-    report = report or (lambda n: None)
-    out: list[NoteRecord | Skipped] = []
+    is safe: `hogwild.can_fork_workers`), else here. Records coming back from a process are re-interned."""
     if len(raws) < min_parallel or not can_fork_workers():
-        parsed: Iterable[NoteRecord | Skipped] = (_parse_safely(raw, cfg) for raw in raws)
-        return _collect(parsed, out, report, len(raws))
+        return _collect((_parse_safely(raw, cfg) for raw in raws), report, len(raws))
     with multiprocessing.get_context("fork").Pool(2) as pool:
-        return _collect(pool.imap(functools.partial(_parse_safely, cfg=cfg), raws, chunksize=16), out, report,
+        return _collect(pool.imap(functools.partial(_parse_safely, cfg=cfg), raws, chunksize=16), report,
                         len(raws), reintern=True)
 
 
-def _collect(parsed: Iterable[NoteRecord | Skipped], out: list[NoteRecord | Skipped],
-             report: Callable[[int], None], total: int, reintern: bool = False) -> list[NoteRecord | Skipped]:
+def _collect(parsed: Iterable[NoteRecord | Skipped], report: Callable[[int], None] | None, total: int,
+             reintern: bool = False) -> list[NoteRecord | Skipped]:
+    out: list[NoteRecord | Skipped] = []
     for rec in parsed:
         if reintern and isinstance(rec, NoteRecord):  # unpickled: one str object per token again
             rec.paragraphs = [list(map(sys.intern, p)) for p in rec.paragraphs]
         out.append(rec)
-        if len(out) % 50 == 1 or len(out) == total:
+        if report is not None and (len(out) % 50 == 1 or len(out) == total):
             report(len(out))
     return out
 

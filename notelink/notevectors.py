@@ -189,7 +189,7 @@ def lexical(X: sp.csr_matrix, K: sp.csr_matrix, cfg: NoteVectorConfig) -> sp.csr
 def _lexical_block(Xb: sp.csr_matrix, K: sp.csr_matrix, cfg: NoteVectorConfig) -> sp.csr_matrix:
     """`lexical` for a block of notes (scipy's sparse sum allocates for the worst case: 2 GB on a whole
     100k-note vault)."""
-    spread = _keep_strongest(unit_sparse(Xb @ K), cfg.max_expansion)
+    spread = _keep_strongest(unit_sparse(Xb @ K, in_place=True), cfg.max_expansion)  # a new matrix
     return unit_sparse(Xb + cfg.expand_beta * spread, in_place=True)
 
 
@@ -202,7 +202,7 @@ def titles(mentions: tuple[np.ndarray, np.ndarray, np.ndarray], n_notes: int,
     diag = np.arange(n_notes)
     rows, cols = np.concatenate([src, diag]), np.concatenate([dst, diag])
     vals = np.concatenate([(1 + np.log(count)) * idf[dst], cfg.title_self * idf])
-    return unit_sparse(sp.csr_matrix((vals, (rows, cols)), shape=(n_notes, n_notes)))
+    return unit_sparse(sp.csr_matrix((vals, (rows, cols)), shape=(n_notes, n_notes)), in_place=True)
 
 
 def dense(X: sp.csr_matrix, words: np.ndarray) -> np.ndarray:
