@@ -16,6 +16,7 @@ from notelink import __version__
 from notelink.cbow import Cancelled, DeviceError
 from notelink.config import ExportConfig, IndexConfig, TrainConfig
 from notelink.index import Index, NotFound
+from notelink.lock import IndexDirError
 from notelink.store import IndexFormatError, IndexMissing, default_index_dir
 from notelink.vault import VaultError, check_vault
 
@@ -385,7 +386,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NotFound as exc:
         print(f"notelink: {exc}", file=sys.stderr)
         return EXIT_NOT_FOUND
-    except (UserError, VaultError, IndexFormatError, DeviceError) as exc:
+    except (UserError, VaultError, IndexFormatError, DeviceError, IndexDirError) as exc:
         print(f"notelink: {exc}", file=sys.stderr)
         return getattr(exc, "code", EXIT_USAGE)
     except BrokenPipeError:  # output piped into `head` and the like: not an error

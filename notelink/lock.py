@@ -172,8 +172,13 @@ def build_lock(index_dir: Path, on_wait: Callable[[], None] | None = None,
     if fcntl is None:  # no flock: builds are not serialised (as before)
         yield
         return
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / BUILD_LOCK_FILE, "a+b") as fh:
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        fh = open(index_dir / BUILD_LOCK_FILE, "a+b")  # noqa: SIM115 (closed below, after the build)
+    except OSError as exc:
+        raise IndexDirError(f"cannot write the index at {index_dir}: {exc.strerror or exc}; choose a "
+                            "writable folder with --index-dir (or NOTELINK_INDEX_DIR)") from None
+    with fh:
         waited = False
         while True:
             try:
@@ -190,6 +195,10 @@ def build_lock(index_dir: Path, on_wait: Callable[[], None] | None = None,
             yield
         finally:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+class IndexDirError(Exception):
+    """The index folder cannot be created or written; the message says which and what to do."""
 
 
 class BuildCancelled(Exception):

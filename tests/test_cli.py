@@ -147,3 +147,12 @@ def test_bare_vault_argument_means_tui(monkeypatch: pytest.MonkeyPatch) -> None:
     assert calls[0] == (SAMPLE.resolve(), None, False)
     assert calls[1][1:] == (Path("/tmp/x"), True)
     assert main(["/no/such/vault"]) == 2
+
+
+def test_an_unwritable_index_folder_is_a_clear_error(capsys, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    assert main(["index", str(SAMPLE), "--index-dir", str(blocker / "ix")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("notelink: cannot write the index at") and "--index-dir" in err
+    assert blocker.read_text() == "not a folder"
