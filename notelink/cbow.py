@@ -14,11 +14,12 @@ How it is made fast (see benchmarks/RESULTS-speed.md for the measurements):
 - The corpus is cut into chunks at note boundaries. For a chunk, everything random (subsampling, window
   widths, negatives from a word2vec.c unigram table) and every window bound is computed in bulk, so a
   batch step is a few dozen torch ops on slices: no per-batch random numbers, no host syncs.
-- Windows by position: the B centres of a batch are consecutive positions, so with S the prefix sums of
-  the input vectors of the positions their windows reach, sum_{c in C_t} v_c = S[hi + 1] - S[lo] - v_t,
-  and the input-vector update of each position (the sum of the neu1e of every window holding it) is a
-  prefix sum of +neu1e at lo and -neu1e at hi + 1. Each position's row is gathered and updated once per
-  batch, not once per window holding it (~2 * mean b = 5.4 times).
+- Windows as small matrix products: the B centres of a batch are consecutive positions, cut into blocks
+  of k = 16. The k centres of a block have their contexts among the k + 2W positions around them, so the
+  block's window means are one [k, k + 2W] x [k + 2W, D] product with a band matrix (1 / context size
+  where a position is in a centre's window, else 0), and the input-vector gradient of those positions is
+  the transposed product with the block's neu1e. A band row depends only on the centre's place in its
+  block and its two clipped widths, so band rows are looked up in a small table, not built.
 - G consecutive centre words (`neg_share`) share one draw of K negatives, so the output layer is a batch
   of small matrix products [G, D] x [D, K + G] (each group's h against its negatives and its own G centre
   words; a label/scale mask keeps each centre's own word) and only B/G * (K + G) output rows are gathered
@@ -33,6 +34,7 @@ How it is made fast (see benchmarks/RESULTS-speed.md for the measurements):
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections.abc import Callable
@@ -52,7 +54,7 @@ if TYPE_CHECKING:
 __all__ = ["Cancelled", "DeviceError", "TrainProgress", "WordVectors", "WorkerError", "resolve_device",
            "train"]
 
-_BLOCK = 16  # rows per block of the blocked prefix sums in `_Trainer._prefix`
+_BLOCK = 16  # centres per block of a band product in `_Trainer.step`
 
 
 class Cancelled(Exception):
@@ -91,15 +93,16 @@ class _Chunk:
     """One chunk of the corpus, subsampled, with every index and random number its batches need.
 
     n kept words; each is a centre word once, and a context word of its neighbours. Batch i holds the
-    centres i*B .. (i+1)*B - 1; its span is the positions their windows can reach (`_Trainer.span`)."""
+    centres i*B .. (i+1)*B - 1 in blocks of k; block b's windows reach positions k*b - W .. k*b + k + W - 1,
+    which are rows k*b .. k*b + k + 2W - 1 of the padded arrays `ctx` and `ctx_w` (W rows before
+    position 0, padding after the last block)."""
 
     n: int
     words: int  # raw (pre-subsampling) words the chunk stands for, for lr and progress
-    centre: torch.Tensor  # [n] int64 word ids in corpus order (centres; context words by position)
-    lo: torch.Tensor  # [n] int64 first context position of each centre, relative to its batch's span start
-    hi1: torch.Tensor  # [n] one past the last context position, relative likewise
-    inv_n: torch.Tensor  # [n] 1 / context size (0 for a centre without context)
-    ctx_w: torch.Tensor  # [n] duplicate-update scale of each position's input row (as a context word)
+    centre: torch.Tensor  # [n] int64 word ids in corpus order (the centres)
+    band: torch.Tensor  # [n_k] int64 row of each centre in the band tables (place in block, widths)
+    ctx: torch.Tensor  # [n_k + 2W] int64 word at each padded position (0 in the padding)
+    ctx_w: torch.Tensor  # [n_k + 2W] duplicate-update scale of each position's input row (0 in the padding)
     out: torch.Tensor  # [n_groups, K + G] int64 output rows of each group of G consecutive centres: the K
     # negatives they share, then the G centres
     out_w: torch.Tensor  # [n_groups, G, K + G] each centre's update scale of its group's output rows
@@ -116,11 +119,12 @@ class _Trainer:
         self.ids, self.docs = ids, docs  # [N] token ids and note index, kept on the host
         V, D = len(vocab), cfg.dim
         self.group = max(1, cfg.neg_share)
-        self.batch = max(self.group, cfg.batch_for(V, self.device.type) // self.group * self.group)
+        step = math.lcm(self.group, _BLOCK)  # a batch is whole groups and whole blocks
+        self.batch = max(step, cfg.batch_for(V, self.device.type) // step * step)
         keep = vocab.keep_probs(cfg.sample)  # [V]
         noise = vocab.noise()  # [V]
         self.keep = torch.from_numpy(keep).to(self.device)
-        self.tri = torch.ones(_BLOCK, _BLOCK, device=self.device).tril_()  # [k, k] for `_prefix`
+        self.band_mean, self.band_in = self._band_tables()  # [k * (W+1)^2, k + 2W] each
         K, G = cfg.negative, self.group
         self.label = torch.cat([torch.zeros(G, K), torch.eye(G)], 1).to(self.device)  # [G, K + G]
         self.noise_table = torch.from_numpy(_noise_table(noise)).to(self.device)  # [T] int32 word ids
@@ -149,6 +153,18 @@ class _Trainer:
         return ((np.minimum(1.0, cap / np.maximum(n_ctx, 1e-9))).astype(np.float32),
                 (np.minimum(1.0, cap / np.maximum(n_out, 1e-9))).astype(np.float32))
 
+    def _band_tables(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """Band rows for every (place r in a block, left width a, right width c), at row r*(W+1)^2 +
+        a*(W+1) + c: `band_in` is 1 at the window's k + 2W columns (column r + W is the centre, left
+        out), `band_mean` the same / (a + c), the context size (a row of 0 without context)."""
+        torch, W, k = self.torch, self.cfg.window, _BLOCK
+        r, a, c = torch.meshgrid(torch.arange(k), torch.arange(W + 1), torch.arange(W + 1), indexing="ij")
+        r, a, c = r.reshape(-1, 1), a.reshape(-1, 1), c.reshape(-1, 1)  # [k * (W+1)^2, 1]
+        delta = torch.arange(k + 2 * W)[None, :] - W - r  # [rows, k + 2W] column's offset from the centre
+        inside = ((delta >= -a) & (delta <= c) & (delta != 0)).float()
+        mean = inside / (a + c).clamp(min=1)
+        return mean.to(self.device), inside.to(self.device)
+
     def chunk_ranges(self) -> list[tuple[int, int]]:
         """[start, end) token ranges of about `cfg.chunk` words, cut at a note boundary when the range
         holds one (looked up per chunk, so no corpus-sized temporaries)."""
@@ -171,14 +187,16 @@ class _Trainer:
         docs = torch.from_numpy(np.ascontiguousarray(self.docs[a:b], dtype=np.int64)).to(dev)  # [m]
         kept = torch.rand(ids.shape[0], generator=gen, device=dev) < self.keep.index_select(0, ids)
         ids, docs = ids[kept], docs[kept]  # [n] subsampled before windowing, as word2vec.c
-        n, B, W = int(ids.shape[0]), self.batch, self.cfg.window
+        n, W, k = int(ids.shape[0]), self.cfg.window, _BLOCK
         lo, hi = self._windows(docs, gen)  # [n], [n] inclusive chunk positions
-        count = hi - lo  # [n] context words of each centre (the centre itself excluded)
-        inv_n = torch.where(count > 0, 1.0 / count.clamp(min=1), 0.0).float()  # [n]
         t = torch.arange(n, device=dev)  # [n]
-        base = (t // B * B - W).clamp_(min=0)  # [n] span start of each centre's batch
-        return _Chunk(n, b - a, ids, lo - base, hi + 1 - base, inv_n, self.scale_ctx.index_select(0, ids),
-                      *self._output_rows(ids, gen))
+        band = (t % k) * (W + 1) ** 2 + (t - lo) * (W + 1) + (hi - t)  # [n] row in the band tables
+        pad = -(-n // k) * k - n + W  # padding after the last position: whole blocks, then W
+        ctx = torch.cat([ids.new_zeros(W), ids, ids.new_zeros(pad)])  # [n_k + 2W]
+        w = self.scale_ctx.index_select(0, ids)  # [n]
+        ctx_w = torch.cat([w.new_zeros(W), w, w.new_zeros(pad)])  # [n_k + 2W]
+        band = torch.cat([band, band.new_zeros(pad - W)])  # [n_k], padding centres: no context
+        return _Chunk(n, b - a, ids, band, ctx, ctx_w, *self._output_rows(ids, gen))
 
     def _windows(self, docs: torch.Tensor, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
         """Context bounds lo..hi (inclusive) per centre: width b ~ U{1..W}, clipped to the centre's note."""
@@ -210,44 +228,28 @@ class _Trainer:
         w = self.scale_out.index_select(0, out.view(-1)).view(n_groups, 1, K + G)
         return out, mask.float().mul_(w)
 
-    def span(self, c: _Chunk, i: int) -> tuple[int, int]:
-        """Positions [p0, p1) that the windows of batch i's centres can reach."""
-        W, B = self.cfg.window, self.batch
-        return max(0, i * B - W), min(c.n, (i + 1) * B + W)
-
     def step(self, c: _Chunk, i: int, lr: float) -> None:
-        """One closed-form CBOW update for batch i of chunk c, by position: with S the prefix sums of the
-        span's input vectors, a window sum is S[hi + 1] - S[lo] - v_t, and the input-vector gradient of
-        every position (the sum of neu1e over the windows holding it) is a prefix sum of +-neu1e at lo and
-        hi + 1; so the span's rows are gathered and updated once, not once per window holding them."""
-        torch, D, k = self.torch, self.cfg.dim, _BLOCK
+        """One closed-form CBOW update for batch i of chunk c, a block of k centres at a time: the window
+        means of a block are its band matrix times the input vectors of the k + 2W positions around it,
+        and the input-vector update of those positions is the band's transpose times the block's neu1e;
+        so each position's row is gathered once per block, not once per window holding it."""
+        torch, D, W, k = self.torch, self.cfg.dim, self.cfg.window, _BLOCK
         s, e = i * self.batch, min((i + 1) * self.batch, c.n)
-        p0, p1 = self.span(c, i)
-        L = p1 - p0
-        words = c.centre[p0:p1]  # [L] word at each position of the span
-        v = self.syn0.new_zeros(-(-(L + 1) // k) * k, D)  # [R, D] R > L a multiple of the block size
-        torch.index_select(self.syn0, 0, words, out=v[:L])
-        S = self._prefix(v, v.new_empty(v.shape[0] + 1, D))  # [R + 1, D] S[j] = v[0] + ... + v[j - 1]
-        lo, hi1, me = c.lo[s:e], c.hi1[s:e], v[s - p0:e - p0]  # [B], [B], [B, D]
-        h = S.index_select(0, hi1).sub_(S.index_select(0, lo)).sub_(me).mul_(c.inv_n[s:e, None])  # [B, D]
+        nb = -(-(e - s) // k)  # blocks in the batch
+        span = k + 2 * W
+        rows = c.band[s:s + nb * k]  # [nb * k]
+        ctx = c.ctx[s:s + nb * k + 2 * W]  # [nb * k + 2W] words at the padded positions
+        v = self.syn0.index_select(0, ctx)  # [nb * k + 2W, D]
+        V = v.as_strided((nb, span, D), (k * D, D, 1))  # [nb, k + 2W, D] overlapping block windows
+        A = self.band_mean.index_select(0, rows).view(nb, k, span)  # [nb, k, k + 2W]
+        h = torch.bmm(A, V).view(nb * k, D)[: e - s]  # [B, D] mean of each centre's context
         neu1e = self._output_layer(c, s, e, h, lr)  # [B, D] (/ lr)
-        d = v.zero_()  # [R, D] difference array of the per-position gradient
-        _add_rows(_add_rows(d, lo, neu1e), hi1, neu1e.neg())
-        grad = self._prefix(d, S)[1:L + 1]  # [L, D] sum of neu1e over the windows holding each position
-        grad[s - p0:e - p0].sub_(neu1e)  # a centre is not in its own context
-        _add_rows(self.syn0, words, grad.mul_((c.ctx_w[p0:p1] * lr)[:, None]))  # v += lr * w * grad
-
-    def _prefix(self, x: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
-        """out[j] = x[0] + ... + x[j - 1] for x [R, D] (R a multiple of `_BLOCK`), out [R + 1, D]: a
-        triangular matmul within blocks of rows plus a cumsum of the block totals (torch's cumsum over
-        rows is ~2x slower on the CPU)."""
-        k, D = _BLOCK, x.shape[1]
-        nb = x.shape[0] // k
-        out[0] = 0
-        self.torch.matmul(self.tri, x.view(nb, k, D), out=out[1:].view(nb, k, D))
-        totals = out[k::k].cumsum(0)  # [nb, D] sums of blocks 0..b
-        out[k + 1:].view(nb - 1, k, D).add_(totals[:-1, None])
-        return out
+        if e - s < nb * k:  # a last, partial block: the padding centres have no context
+            neu1e = torch.cat([neu1e, neu1e.new_zeros(nb * k - (e - s), D)])
+        ctx_w = c.ctx_w[s:s + nb * k + 2 * W].as_strided((nb, 1, span), (k, span, 1))  # [nb, 1, k + 2W]
+        M = self.band_in.index_select(0, rows).view(nb, k, span).mul_(ctx_w * lr)  # [nb, k, k + 2W]
+        grad = torch.bmm(M.transpose(1, 2), neu1e.view(nb, k, D))  # [nb, k + 2W, D] lr * w * sum neu1e
+        _add_rows(self.syn0, ctx.as_strided((nb, span), (k, 1)).reshape(-1), grad.view(-1, D))
 
     def _output_layer(self, c: _Chunk, s: int, e: int, h: torch.Tensor, lr: float) -> torch.Tensor:
         """Updates the output rows of centres s..e (mean contexts `h` [B, D]) and of their groups' shared

@@ -123,26 +123,45 @@ def test_windows_stay_inside_a_note_and_chunks_cover_the_corpus() -> None:
     for t in range(c.n):
         assert max(0, t - CFG.window) <= lo[t] <= t <= hi[t] <= min(c.n - 1, t + CFG.window)
         assert len(set(owner[a + lo[t]:a + hi[t] + 1].tolist())) == 1  # one note
-        assert (hi[t] - lo[t]) * float(c.inv_n[t]) == pytest.approx(float(hi[t] > lo[t]))
+        mean, inside = tr.band_mean[int(c.band[t])], tr.band_in[int(c.band[t])]
+        assert float(inside.sum()) == hi[t] - lo[t] and float(inside[t % 16 + CFG.window]) == 0
+        assert float(mean.sum()) == pytest.approx(float(hi[t] > lo[t]))
 
 
 def _window_bounds(tr: cbow._Trainer, c: cbow._Chunk) -> tuple[np.ndarray, np.ndarray]:
-    """Inclusive chunk positions of each centre's window."""
-    base = np.array([tr.span(c, t // tr.batch)[0] for t in range(c.n)])
-    return c.lo.numpy() + base, c.hi1.numpy() - 1 + base
+    """Inclusive chunk positions of each centre's window, decoded from its band-table row."""
+    side = tr.cfg.window + 1
+    t, row = np.arange(c.n), c.band.numpy()[: c.n]
+    assert np.array_equal(row // side**2, t % 16)  # the centre's place in its block
+    return t - row % side**2 // side, t + row % side
 
 
-def test_a_step_by_position_is_the_cbow_update_of_every_centre() -> None:
-    """The prefix-sum step equals the textbook per-centre CBOW update (all from the same old vectors)."""
+def test_band_tables_cover_every_place_and_width() -> None:
+    """A band row is 1 on the columns of the centre's window (never the centre), mean = that / size."""
+    ids, owner, vocab = _corpus()
+    tr = cbow._Trainer(ids, owner, vocab, CFG, "cpu")
+    W, side = CFG.window, CFG.window + 1
+    for row in range(tr.band_in.shape[0]):
+        r, a, c = row // side**2, row % side**2 // side, row % side
+        cols = {j for j in range(16 + 2 * W) if tr.band_in[row, j]}
+        assert cols == set(range(r + W - a, r + W + c + 1)) - {r + W}
+        assert float(tr.band_mean[row].sum()) == pytest.approx(1.0 if a + c else 0.0)
+
+
+@pytest.mark.parametrize(("batch", "i"), [(16, 2), (48, 1), (48, 6)])  # 6: the last, partial block
+def test_a_step_by_position_is_the_cbow_update_of_every_centre(batch: int, i: int) -> None:
+    """The band-product step equals the textbook per-centre CBOW update (all from the same old vectors)."""
     ids, owner, vocab = _corpus()
     cfg = TrainConfig(**{**CFG.to_dict(), "neg_share": 2, "dup_cap": 1.0})
     tr = cbow._Trainer(ids, owner, vocab, cfg, "cpu")
+    tr.batch = batch
     tr.syn1neg.normal_(0, 0.3, generator=__import__("torch").Generator().manual_seed(0))
     c = tr.make_chunk(0, 300, seed=5)
     syn0, syn1 = tr.syn0.numpy().astype(np.float64), tr.syn1neg.numpy().astype(np.float64)
     d0, d1 = np.zeros_like(syn0), np.zeros_like(syn1)
     lo, hi = _window_bounds(tr, c)
-    words, lr, i, B = c.centre.numpy(), 0.05, 2, tr.batch
+    words, lr, B = c.centre.numpy(), 0.05, tr.batch
+    assert i < tr.batches(c) and (i < tr.batches(c) - 1 or c.n % 16)
     for t in range(i * B, min((i + 1) * B, c.n)):
         ctx = [words[j] for j in range(lo[t], hi[t] + 1) if j != t]
         h = syn0[ctx].mean(0) if ctx else np.zeros(syn0.shape[1])
