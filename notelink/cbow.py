@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     import torch
 
 __all__ = ["Cancelled", "DeviceError", "TrainProgress", "WordVectors", "WorkerError", "resolve_device",
-           "train"]
+           "train", "warm_up"]
 
 _BLOCK = 16  # centres per block of a band product in `_Trainer.step`
 
@@ -75,6 +75,11 @@ class WordVectors:
     epochs: int
     tokens: int
     seconds: float
+
+
+def warm_up() -> None:
+    """Imports torch (~0.7 s), so that a caller can do it while other processes work (`parse_all`)."""
+    import torch  # noqa: F401
 
 
 def resolve_device(requested: str) -> str:

@@ -158,11 +158,11 @@ def _previous(index_dir: Path) -> tuple[Path | None, dict[str, NoteRecord], dict
 
 
 def read_vault(vault: Path, cfg: IndexConfig, previous: dict[str, NoteRecord],
-               progress: Progress | None = None, trust_stat: bool = False
-               ) -> tuple[list[NoteRecord], list[Skipped], int]:
+               progress: Progress | None = None, trust_stat: bool = False,
+               meanwhile: Callable[[], None] | None = None) -> tuple[list[NoteRecord], list[Skipped], int]:
     """Reads every note; unchanged ones (same path and hash) reuse their parsed record. With `trust_stat`,
     a note with the size and mtime of its record is not even read. The others are parsed, by two
-    processes when there are many (`parse_all`).
+    processes when there are many (`parse_all`); `meanwhile` runs here while they parse.
 
     Returns (records, skipped, number re-parsed)."""
     paths = scan(vault, cfg.exclude)
@@ -170,7 +170,8 @@ def read_vault(vault: Path, cfg: IndexConfig, previous: dict[str, NoteRecord],
         raise VaultError(f"no notes found in {vault}: notelink indexes *.md files (dot-folders skipped)")
     items = [_read_one(vault, rel, cfg, previous.get(rel), trust_stat) for rel in paths]
     to_parse = [x for x in items if isinstance(x, RawNote)]
-    parsed = iter(parse_all(to_parse, cfg, _parse_progress(progress, len(paths), len(paths) - len(to_parse))))
+    report = _parse_progress(progress, len(paths), len(paths) - len(to_parse))
+    parsed = iter(parse_all(to_parse, cfg, report, meanwhile=meanwhile if to_parse else None))
     records: list[NoteRecord] = []
     skipped: list[Skipped] = []
     for item in items:
@@ -202,14 +203,24 @@ def _parse_progress(progress: Progress | None, total: int, reused: int) -> Calla
 
 
 def parse_all(raws: list[RawNote], cfg: IndexConfig, report: Callable[[int], None] | None = None,
-              min_parallel: int = PARALLEL_PARSE_NOTES) -> list[NoteRecord | Skipped]:
+              min_parallel: int = PARALLEL_PARSE_NOTES,
+              meanwhile: Callable[[], None] | None = None) -> list[NoteRecord | Skipped]:
     """Each note parsed, in order: with two forked processes from `min_parallel` notes on (where forking
-    is safe: `hogwild.can_fork_workers`), else here. Records coming back from a process are re-interned."""
-    if len(raws) < min_parallel or not can_fork_workers():
+    is safe: `hogwild.can_fork_workers`), else here. Records coming back from a process are re-interned.
+
+    `meanwhile` (importing torch for training, ~0.7 s) runs in this process while the notes are parsed:
+    with it, even a few notes are parsed by a forked process, so the two overlap on two cores."""
+    forking = can_fork_workers()
+    if not forking or (len(raws) < min_parallel and meanwhile is None):
+        if meanwhile is not None:
+            meanwhile()
         return _collect((_parse_safely(raw, cfg) for raw in raws), report, len(raws))
-    with multiprocessing.get_context("fork").Pool(2) as pool:
-        return _collect(pool.imap(functools.partial(_parse_safely, cfg=cfg), raws, chunksize=16), report,
-                        len(raws), reintern=True)
+    workers = 2 if len(raws) >= min_parallel else 1
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        parsed = pool.imap(functools.partial(_parse_safely, cfg=cfg), raws, chunksize=16)
+        if meanwhile is not None:
+            meanwhile()
+        return _collect(parsed, report, len(raws), reintern=True)
 
 
 def _collect(parsed: Iterable[NoteRecord | Skipped], report: Callable[[int], None] | None, total: int,
@@ -325,7 +336,7 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     if prev_meta.get("index_config") != _as_json(index_cfg.to_dict()):
         previous = {}  # tokenizing changed: every note is parsed again
     trust_stat = incremental is not None and incremental.trust_stat
-    records, skipped, reparsed = read_vault(vault, index_cfg, previous, progress, trust_stat)
+    records, skipped, reparsed = read_vault(vault, index_cfg, previous, progress, trust_stat, cbow.warm_up)
     config = _as_json({"train": train_cfg.to_dict(), "index": index_cfg.to_dict(),
                        "vectors": vector_cfg.to_dict()})
     summary = IndexSummary(notes=len(records) + len(skipped), indexed=len(records), skipped=len(skipped),

@@ -1,5 +1,6 @@
 """Building an index: incremental re-parsing by content hash, bad input, the vault left untouched."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -141,3 +142,6 @@ def test_parsing_in_two_processes_gives_the_same_records(tmp_path: Path) -> None
     records = [r for r in forked if isinstance(r, NoteRecord)]
     assert records[-1].path == "broken.md" and records[-1].warning  # parsed with a warning, in both
     assert all(sys.intern(t) is t for r in records for p in r.paragraphs for t in p)  # one object a word
+    calls: list[int] = []
+    overlapped = parse_all(raws, IndexConfig(), meanwhile=lambda: calls.append(os.getpid()))
+    assert overlapped == here and calls == [os.getpid()]  # a few notes, parsed while `meanwhile` ran here
