@@ -25,7 +25,8 @@ import numpy as np
 from notelink.config import IndexConfig, NoteVectorConfig, TrainConfig
 from notelink.export import export_json
 from notelink.index import Index
-from notelink.indexer import build_index, clean_tokens, load_records, vectorize
+from notelink.indexer import build_index, clean_tokens, vectorize
+from notelink.records import load_records
 from notelink.store import current_generation, load_array
 
 ROOT = Path(__file__).resolve().parents[1]

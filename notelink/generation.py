@@ -23,7 +23,7 @@ from notelink.vault import Skipped
 from notelink.vocab import Vocab
 
 if TYPE_CHECKING:
-    from notelink.indexer import NoteRecord
+    from notelink.records import NoteRecord
 
 Mentions = tuple[np.ndarray, np.ndarray, np.ndarray]
 Patch = tuple[Path, Sequence[int]]

@@ -263,7 +263,7 @@ def _raise_failed(children: list[_Child]) -> None:
 def _child_main(tr: _Trainer, sched: Schedule, worker: int, conn: Connection, parent: int) -> None:
     """A forked worker: dies with its parent, ignores Ctrl-C (the parent stops it through the flag),
     trains, and reports an error on `conn` (empty message when it finished cleanly)."""
-    _die_with_parent(parent)
+    die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         work(tr, sched, worker)
@@ -275,7 +275,7 @@ def _child_main(tr: _Trainer, sched: Schedule, worker: int, conn: Connection, pa
         conn.close()
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """Linux: SIGKILL this process when its parent dies (and at once if it already has)."""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG

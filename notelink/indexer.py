@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
-import multiprocessing
-import sys
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -21,20 +18,15 @@ from notelink import __version__, cbow
 from notelink.boilerplate import find_boilerplate, without_boilerplate
 from notelink.config import IncrementalConfig, IndexConfig, NoteVectorConfig, TrainConfig
 from notelink.generation import Mentions, write_generation
-from notelink.hogwild import can_fork_workers
 from notelink.lock import BuildCancelled, build_lock
 from notelink.mentions import count_mentions, recount_mentions, title_phrases
-from notelink.note import Link, parse_note
 from notelink.notevectors import Layout, note_vectors
-from notelink.store import IndexFormatError, current_generation, open_generation
+from notelink.records import NoteRecord, load_records, read_vault
+from notelink.store import IndexFormatError, current_generation
 from notelink.tokenizer import tokenize
 from notelink.update import UpdatePlan, graph_for, mentions_reuse, patch_for, plan_update, train_update
-from notelink.vault import RawNote, Skipped, VaultError, check_vault, read_note, scan
+from notelink.vault import Skipped, check_vault
 from notelink.vocab import Vocab
-
-PARALLEL_PARSE_NOTES = 200
-"""Notes to parse from which two processes parse them (forking costs ~10 ms a process; Markdown parsing
-~1-2 ms a note)."""
 
 SMALL_VAULT_TOKENS = 25_000
 """Training words below which the CBOW parts add nothing measurable to related notes: on random subsets of
@@ -52,28 +44,6 @@ class IndexEvent:
     epoch: int = 0
     epochs: int = 0
     words_per_second: float = 0.0
-
-
-@dataclass
-class NoteRecord:
-    """A parsed note as stored in the index."""
-
-    path: str
-    title: str
-    sha256: str
-    size: int
-    mtime: float
-    aliases: list[str]
-    headings: list[str]
-    tags: list[str]
-    links: list[Link]
-    paragraphs: list[list[str]]
-    """Training tokens, one list per paragraph (title, aliases, headings and prose blocks)."""
-    warning: str = ""
-
-    @property
-    def tokens(self) -> list[str]:
-        return [t for p in self.paragraphs for t in p]
 
 
 @dataclass
@@ -106,48 +76,6 @@ class IndexSummary:
 Progress = Callable[[IndexEvent], None]
 
 
-def record_from_raw(raw: RawNote, cfg: IndexConfig) -> NoteRecord:
-    """Parses and tokenizes one note read from disk."""
-    stem = raw.path.rsplit("/", 1)[-1][: -len(".md")]
-    parsed = parse_note(raw.text, stem)
-    lead = [] if parsed.paragraphs[:1] == [parsed.title] else [parsed.title]
-    texts = lead + parsed.aliases + parsed.paragraphs
-    # interned: one str object per distinct word, not per token (50M tokens would be ~3 GB of str objects)
-    paragraphs = [list(map(sys.intern, p)) for p in (tokenize(t, keep_stopwords=cfg.keep_stopwords)
-                                                     for t in texts) if p]
-    warning = "; ".join(w for w in (raw.warning, parsed.warning) if w)
-    return NoteRecord(raw.path, parsed.title, raw.sha256, raw.size, raw.mtime, parsed.aliases,
-                      parsed.headings, parsed.tags, parsed.links, paragraphs, warning)
-
-
-def load_records(gen: Path) -> tuple[dict[str, NoteRecord], dict[str, Any]]:
-    """Every note record of a generation, by path, and its meta (for reuse by content hash)."""
-    db, meta = open_generation(gen)
-    try:
-        tags: dict[int, list[str]] = {}
-        for note, tag in db.execute("SELECT note, tag FROM tags ORDER BY rowid"):
-            tags.setdefault(note, []).append(tag)
-        links: dict[int, list[Link]] = {}
-        for src, target, kind, heading in db.execute(
-                "SELECT src, target, kind, heading FROM links ORDER BY rowid"):
-            links.setdefault(src, []).append(Link(target, kind, heading))
-        records = {}
-        for row in db.execute("SELECT id, path, title, sha256, size, mtime, aliases, headings, tokens, "
-                              "warning FROM notes"):
-            i, path, title, sha, size, mtime, aliases, headings, tokens, warning = row
-            records[path] = NoteRecord(path, title, sha, size, mtime, _json_list(aliases),
-                                       _json_list(headings), tags.get(i, []), links.get(i, []),
-                                       [list(map(sys.intern, p.split(" "))) for p in tokens.split("\n") if p],
-                                       warning)
-        return records, meta
-    finally:
-        db.close()
-
-
-def _json_list(text: str) -> list[str]:
-    return [] if text == "[]" else list(json.loads(text))  # most notes have no aliases: skip the parser
-
-
 def _previous(index_dir: Path) -> tuple[Path | None, dict[str, NoteRecord], dict[str, Any]]:
     """The live generation, its records and meta; an unreadable or older-format index is rebuilt."""
     try:
@@ -155,100 +83,6 @@ def _previous(index_dir: Path) -> tuple[Path | None, dict[str, NoteRecord], dict
         return (gen, *load_records(gen)) if gen is not None else (None, {}, {})
     except IndexFormatError:
         return None, {}, {}
-
-
-def read_vault(vault: Path, cfg: IndexConfig, previous: dict[str, NoteRecord],
-               progress: Progress | None = None, trust_stat: bool = False,
-               meanwhile: Callable[[], None] | None = None) -> tuple[list[NoteRecord], list[Skipped], int]:
-    """Reads every note; unchanged ones (same path and hash) reuse their parsed record. With `trust_stat`,
-    a note with the size and mtime of its record is not even read. The others are parsed, by two
-    processes when there are many (`parse_all`); `meanwhile` runs here while they parse.
-
-    Returns (records, skipped, number re-parsed)."""
-    paths = scan(vault, cfg.exclude)
-    if not paths:
-        raise VaultError(f"no notes found in {vault}: notelink indexes *.md files (dot-folders skipped)")
-    items = [_read_one(vault, rel, cfg, previous.get(rel), trust_stat) for rel in paths]
-    to_parse = [x for x in items if isinstance(x, RawNote)]
-    report = _parse_progress(progress, len(paths), len(paths) - len(to_parse))
-    parsed = iter(parse_all(to_parse, cfg, report, meanwhile=meanwhile if to_parse else None))
-    records: list[NoteRecord] = []
-    skipped: list[Skipped] = []
-    for item in items:
-        done = next(parsed) if isinstance(item, RawNote) else item
-        if isinstance(done, Skipped):
-            skipped.append(done)
-        else:
-            records.append(done)
-    return records, skipped, len(to_parse)
-
-
-def _read_one(vault: Path, rel: str, cfg: IndexConfig, old: NoteRecord | None,
-              trust_stat: bool) -> NoteRecord | Skipped | RawNote:
-    """The previous record when the note is unchanged, a Skipped, or the RawNote to parse."""
-    if old is not None and trust_stat and _same_stat(vault / rel, old):
-        return old
-    raw = read_note(vault, rel, cfg.max_file_bytes)
-    if isinstance(raw, Skipped) or old is None or old.sha256 != raw.sha256:
-        return raw
-    return old if (old.size, old.mtime) == (raw.size, raw.mtime) else replace(old, size=raw.size,
-                                                                             mtime=raw.mtime)
-
-
-def _parse_progress(progress: Progress | None, total: int, reused: int) -> Callable[[int], None]:
-    def report(parsed: int) -> None:
-        if progress is not None:
-            progress(IndexEvent("parse", reused + parsed, total))
-    return report
-
-
-def parse_all(raws: list[RawNote], cfg: IndexConfig, report: Callable[[int], None] | None = None,
-              min_parallel: int = PARALLEL_PARSE_NOTES,
-              meanwhile: Callable[[], None] | None = None) -> list[NoteRecord | Skipped]:
-    """Each note parsed, in order: with two forked processes from `min_parallel` notes on (where forking
-    is safe: `hogwild.can_fork_workers`), else here. Records coming back from a process are re-interned.
-
-    `meanwhile` (importing torch for training, ~0.7 s) runs in this process while the notes are parsed:
-    with it, even a few notes are parsed by a forked process, so the two overlap on two cores."""
-    forking = can_fork_workers()
-    if not forking or (len(raws) < min_parallel and meanwhile is None):
-        if meanwhile is not None:
-            meanwhile()
-        return _collect((_parse_safely(raw, cfg) for raw in raws), report, len(raws))
-    workers = 2 if len(raws) >= min_parallel else 1
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        parsed = pool.imap(functools.partial(_parse_safely, cfg=cfg), raws, chunksize=16)
-        if meanwhile is not None:
-            meanwhile()
-        return _collect(parsed, report, len(raws), reintern=True)
-
-
-def _collect(parsed: Iterable[NoteRecord | Skipped], report: Callable[[int], None] | None, total: int,
-             reintern: bool = False) -> list[NoteRecord | Skipped]:
-    out: list[NoteRecord | Skipped] = []
-    for rec in parsed:
-        if reintern and isinstance(rec, NoteRecord):  # unpickled: one str object per token again
-            rec.paragraphs = [list(map(sys.intern, p)) for p in rec.paragraphs]
-        out.append(rec)
-        if report is not None and (len(out) % 50 == 1 or len(out) == total):
-            report(len(out))
-    return out
-
-
-def _same_stat(path: Path, record: NoteRecord) -> bool:
-    try:
-        st = path.stat()
-    except OSError:
-        return False
-    return st.st_size == record.size and st.st_mtime == record.mtime
-
-
-def _parse_safely(raw: RawNote, cfg: IndexConfig) -> NoteRecord | Skipped:
-    """Parses one note; an unexpected failure skips it with the reason instead of stopping the build."""
-    try:
-        return record_from_raw(raw, cfg)
-    except Exception as exc:  # one bad note must never stop an index (or the watcher)
-        return Skipped(raw.path, f"failed to parse: {type(exc).__name__}: {exc}")
 
 
 def _unchanged(records: list[NoteRecord], skipped: list[Skipped], previous: dict[str, NoteRecord],
@@ -336,7 +170,8 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     if prev_meta.get("index_config") != _as_json(index_cfg.to_dict()):
         previous = {}  # tokenizing changed: every note is parsed again
     trust_stat = incremental is not None and incremental.trust_stat
-    records, skipped, reparsed = read_vault(vault, index_cfg, previous, progress, trust_stat, cbow.warm_up)
+    report = None if progress is None else (lambda done, total: progress(IndexEvent("parse", done, total)))
+    records, skipped, reparsed = read_vault(vault, index_cfg, previous, report, trust_stat, cbow.warm_up)
     config = _as_json({"train": train_cfg.to_dict(), "index": index_cfg.to_dict(),
                        "vectors": vector_cfg.to_dict()})
     summary = IndexSummary(notes=len(records) + len(skipped), indexed=len(records), skipped=len(skipped),

@@ -27,7 +27,7 @@ from notelink.store import IndexFormatError, load_array, open_generation
 from notelink.vocab import Vocab
 
 if TYPE_CHECKING:
-    from notelink.indexer import NoteRecord
+    from notelink.records import NoteRecord
 
 
 @dataclass

@@ -1,7 +1,5 @@
 """Building an index: incremental re-parsing by content hash, bad input, the vault left untouched."""
 
-import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +9,7 @@ from notelink.index import Index
 from notelink.indexer import build_index
 from notelink.vault import VaultError
 
-from .conftest import FAST, SAMPLE, snapshot
+from .conftest import FAST, snapshot
 
 TOPICS = {
     "bread": "sourdough starter flour water dough knead oven crust loaf yeast ferment rise bake",
@@ -127,21 +125,3 @@ def test_index_of_an_older_format_is_rebuilt(make_vault, tmp_path: Path) -> None
     again = build_index(vault, tmp_path / "ix", FAST)
     assert again.reparsed == 12 and again.generation == 2
     assert Index.open(tmp_path / "ix").meta["generation"] == 2
-
-
-def test_parsing_in_two_processes_gives_the_same_records(tmp_path: Path) -> None:
-    from notelink.indexer import NoteRecord, parse_all
-    from notelink.vault import RawNote, read_note, scan
-
-    raws = [r for rel in scan(SAMPLE, ()) if isinstance(r := read_note(SAMPLE, rel, 10**7), RawNote)]
-    raws.append(RawNote("broken.md", "---\nkey: [unclosed\n---\ntext", "0" * 64, 30, 0.0))
-    here = parse_all(raws, IndexConfig(), min_parallel=10**9)
-    progress: list[int] = []
-    forked = parse_all(raws, IndexConfig(), progress.append, min_parallel=1)
-    assert forked == here and progress[-1] == len(raws)
-    records = [r for r in forked if isinstance(r, NoteRecord)]
-    assert records[-1].path == "broken.md" and records[-1].warning  # parsed with a warning, in both
-    assert all(sys.intern(t) is t for r in records for p in r.paragraphs for t in p)  # one object a word
-    calls: list[int] = []
-    overlapped = parse_all(raws, IndexConfig(), meanwhile=lambda: calls.append(os.getpid()))
-    assert overlapped == here and calls == [os.getpid()]  # a few notes, parsed while `meanwhile` ran here

@@ -15,7 +15,8 @@ from notelink import notewriter
 from notelink.block import END, START, NoteText, find_block, remove, render
 from notelink.config import ExportConfig, IndexConfig, TrainConfig
 from notelink.index import Index
-from notelink.indexer import build_index, record_from_raw
+from notelink.indexer import build_index
+from notelink.records import record_from_raw
 from notelink.vault import RawNote, read_note, scan
 
 from .conftest import SHARED

@@ -8,7 +8,8 @@ import numpy as np
 
 from notelink.config import IncrementalConfig
 from notelink.index import Index
-from notelink.indexer import NoteRecord, build_index
+from notelink.indexer import build_index
+from notelink.records import NoteRecord
 from notelink.update import carry_over, changed_notes
 from notelink.vocab import Vocab
 

@@ -204,18 +204,18 @@ def test_storm_of_a_thousand_notes_is_one_or_two_retrains(make_vault, tmp_path: 
 
 
 def test_a_failing_file_gets_a_status_and_the_watcher_goes_on(watching_here, monkeypatch, capsys) -> None:
-    from notelink import indexer
+    from notelink import records
     from notelink.cli import main
 
     vault, ix, rec, _ = watching_here
-    real = indexer.record_from_raw
+    real = records.record_from_raw
 
     def flaky(raw, cfg):  # type: ignore[no-untyped-def]
         if "poison" in raw.path:
             raise RuntimeError("parser exploded")
         return real(raw, cfg)
 
-    monkeypatch.setattr(indexer, "record_from_raw", flaky)
+    monkeypatch.setattr(records, "record_from_raw", flaky)
     (vault / "poison.md").write_text("# Poison\n\nwords", encoding="utf-8")
     rec.wait_for(lambda: any(e.kind == "error" and "poison.md" in e.paths for e in rec.events))
     assert "parser exploded" in rec.kinds("error")[-1].message

@@ -1,0 +1,249 @@
+"""Note records: each note read from disk, parsed and tokenized, or reused unchanged from the last index.
+
+Parsing is the first stage of every build and the slowest part of a large vault's, so it runs in forked
+worker processes where that is safe: children inherit the notes already read (nothing is sent to them),
+send their records back on a pipe in slices, and the parent takes them in order. A child that dies
+(killed for memory, say) costs only speed: the parent parses its remaining slices itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from notelink.config import IndexConfig
+from notelink.hogwild import can_fork_workers, die_with_parent
+from notelink.note import Link, parse_note
+from notelink.store import open_generation
+from notelink.tokenizer import tokenize
+from notelink.vault import RawNote, Skipped, VaultError, read_note, scan
+
+log = logging.getLogger(__name__)
+
+PARALLEL_PARSE_NOTES = 200
+"""Notes to parse from which two processes parse them (forking costs ~10 ms a process; Markdown parsing
+~1-2 ms a note)."""
+
+_SLICE = 16  # notes a child parses and sends back at a time
+_PIPE_BYTES = 1 << 20  # a child's pipe buffer (Linux default 64 KB): ~3 KB a pickled record
+
+
+@dataclass
+class NoteRecord:
+    """A parsed note as stored in the index."""
+
+    path: str
+    title: str
+    sha256: str
+    size: int
+    mtime: float
+    aliases: list[str]
+    headings: list[str]
+    tags: list[str]
+    links: list[Link]
+    paragraphs: list[list[str]]
+    """Training tokens, one list per paragraph (title, aliases, headings and prose blocks)."""
+    warning: str = ""
+
+    @property
+    def tokens(self) -> list[str]:
+        return [t for p in self.paragraphs for t in p]
+
+
+Parsed = NoteRecord | Skipped
+
+
+def record_from_raw(raw: RawNote, cfg: IndexConfig) -> NoteRecord:
+    """Parses and tokenizes one note read from disk."""
+    stem = raw.path.rsplit("/", 1)[-1][: -len(".md")]
+    parsed = parse_note(raw.text, stem)
+    lead = [] if parsed.paragraphs[:1] == [parsed.title] else [parsed.title]
+    texts = lead + parsed.aliases + parsed.paragraphs
+    # interned: one str object per distinct word, not per token (50M tokens would be ~3 GB of str objects)
+    paragraphs = [list(map(sys.intern, p)) for p in (tokenize(t, keep_stopwords=cfg.keep_stopwords)
+                                                     for t in texts) if p]
+    warning = "; ".join(w for w in (raw.warning, parsed.warning) if w)
+    return NoteRecord(raw.path, parsed.title, raw.sha256, raw.size, raw.mtime, parsed.aliases,
+                      parsed.headings, parsed.tags, parsed.links, paragraphs, warning)
+
+
+def load_records(gen: Path) -> tuple[dict[str, NoteRecord], dict[str, Any]]:
+    """Every note record of a generation, by path, and its meta (for reuse by content hash)."""
+    db, meta = open_generation(gen)
+    try:
+        tags: dict[int, list[str]] = {}
+        for note, tag in db.execute("SELECT note, tag FROM tags ORDER BY rowid"):
+            tags.setdefault(note, []).append(tag)
+        links: dict[int, list[Link]] = {}
+        for src, target, kind, heading in db.execute(
+                "SELECT src, target, kind, heading FROM links ORDER BY rowid"):
+            links.setdefault(src, []).append(Link(target, kind, heading))
+        records = {}
+        for row in db.execute("SELECT id, path, title, sha256, size, mtime, aliases, headings, tokens, "
+                              "warning FROM notes"):
+            i, path, title, sha, size, mtime, aliases, headings, tokens, warning = row
+            records[path] = NoteRecord(path, title, sha, size, mtime, _json_list(aliases),
+                                       _json_list(headings), tags.get(i, []), links.get(i, []),
+                                       [list(map(sys.intern, p.split(" "))) for p in tokens.split("\n") if p],
+                                       warning)
+        return records, meta
+    finally:
+        db.close()
+
+
+def _json_list(text: str) -> list[str]:
+    return [] if text == "[]" else list(json.loads(text))  # most notes have no aliases: skip the parser
+
+
+def read_vault(vault: Path, cfg: IndexConfig, previous: dict[str, NoteRecord],
+               report: Callable[[int, int], None] | None = None, trust_stat: bool = False,
+               meanwhile: Callable[[], None] | None = None) -> tuple[list[NoteRecord], list[Skipped], int]:
+    """Reads every note; unchanged ones (same path and hash) reuse their parsed record. With `trust_stat`,
+    a note with the size and mtime of its record is not even read. The others are parsed, by forked
+    processes where possible (`parse_all`); `meanwhile` runs here while they parse. `report(done, total)`
+    follows the notes done.
+
+    Returns (records, skipped, number re-parsed)."""
+    paths = scan(vault, cfg.exclude)
+    if not paths:
+        raise VaultError(f"no notes found in {vault}: notelink indexes *.md files (dot-folders skipped)")
+    items = [_read_one(vault, rel, cfg, previous.get(rel), trust_stat) for rel in paths]
+    to_parse = [x for x in items if isinstance(x, RawNote)]
+    reused = len(paths) - len(to_parse)
+    on_parsed = None if report is None else (lambda n: report(reused + n, len(paths)))
+    parsed = iter(parse_all(to_parse, cfg, on_parsed, meanwhile=meanwhile if to_parse else None))
+    records: list[NoteRecord] = []
+    skipped: list[Skipped] = []
+    for item in items:
+        done = next(parsed) if isinstance(item, RawNote) else item
+        if isinstance(done, Skipped):
+            skipped.append(done)
+        else:
+            records.append(done)
+    return records, skipped, len(to_parse)
+
+
+def _read_one(vault: Path, rel: str, cfg: IndexConfig, old: NoteRecord | None,
+              trust_stat: bool) -> Parsed | RawNote:
+    """The previous record when the note is unchanged, a Skipped, or the RawNote to parse."""
+    if old is not None and trust_stat and _same_stat(vault / rel, old):
+        return old
+    raw = read_note(vault, rel, cfg.max_file_bytes)
+    if isinstance(raw, Skipped) or old is None or old.sha256 != raw.sha256:
+        return raw
+    return old if (old.size, old.mtime) == (raw.size, raw.mtime) else replace(old, size=raw.size,
+                                                                             mtime=raw.mtime)
+
+
+def _same_stat(path: Path, record: NoteRecord) -> bool:
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return st.st_size == record.size and st.st_mtime == record.mtime
+
+
+def parse_all(raws: list[RawNote], cfg: IndexConfig, report: Callable[[int], None] | None = None,
+              min_parallel: int = PARALLEL_PARSE_NOTES,
+              meanwhile: Callable[[], None] | None = None) -> list[Parsed]:
+    """Each note parsed, in order: by two forked processes from `min_parallel` notes on (where forking
+    is safe: `hogwild.can_fork_workers`), else here. Records coming back from a process are re-interned.
+
+    `meanwhile` (importing torch for training, ~0.7 s) runs in this process while the notes are parsed:
+    with it, even a few notes are parsed by one forked process, so the two overlap on two cores."""
+    if not can_fork_workers() or (len(raws) < min_parallel and meanwhile is None):
+        if meanwhile is not None:
+            meanwhile()
+        return _collect((_parse_safely(raw, cfg) for raw in raws), report, len(raws))
+    n = 2 if len(raws) >= min_parallel else 1
+    workers = [_ParseChild(raws, cfg, w, n) for w in range(n)]
+    try:
+        if meanwhile is not None:
+            meanwhile()
+        return _collect(_in_order(raws, cfg, workers), report, len(raws), reintern=True)
+    finally:
+        for child in workers:
+            child.reap()
+
+
+def _in_order(raws: list[RawNote], cfg: IndexConfig, workers: list[_ParseChild]) -> Iterator[Parsed]:
+    """The children's records, slice by slice in note order (slice k comes from worker k mod n); the
+    slices of a child that died are parsed here."""
+    for k, start in enumerate(range(0, len(raws), _SLICE)):
+        got = workers[k % len(workers)].next_slice()
+        yield from got if got is not None else (_parse_safely(r, cfg) for r in raws[start:start + _SLICE])
+
+
+class _ParseChild:
+    """A forked process parsing slices w, w + n, w + 2n, ... of the notes, sending each back on a pipe."""
+
+    def __init__(self, raws: list[RawNote], cfg: IndexConfig, worker: int, workers: int) -> None:
+        ctx = multiprocessing.get_context("fork")
+        self.recv, send = ctx.Pipe(duplex=False)
+        with contextlib.suppress(ImportError, OSError, AttributeError):  # room for ~300 records while
+            import fcntl  # `meanwhile` runs (Linux only, like the fork)
+
+            fcntl.fcntl(send.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+        self.proc = ctx.Process(target=_parse_main, args=(raws, cfg, worker, workers, send, os.getpid()),
+                                name=f"notelink-parse-{worker}", daemon=True)
+        self.proc.start()
+        send.close()
+        self.dead = False
+
+    def next_slice(self) -> list[Parsed] | None:
+        """The child's next slice of records, or None once it has died (the caller parses it)."""
+        if not self.dead:
+            try:
+                return list(self.recv.recv())
+            except (EOFError, OSError):
+                self.dead = True
+                log.warning("a note-parsing process stopped (exit code %s, out of memory?); "
+                            "parsing its notes here", self.proc.exitcode)
+        return None
+
+    def reap(self) -> None:
+        """Kills the child if it is still running (the build failed or was cancelled) and waits for it."""
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join()
+        self.recv.close()
+
+
+def _parse_main(raws: list[RawNote], cfg: IndexConfig, worker: int, workers: int, send: Connection,
+                parent: int) -> None:
+    """A forked parsing child: dies with its parent, ignores Ctrl-C (the parent kills it)."""
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for start in range(worker * _SLICE, len(raws), workers * _SLICE):
+        send.send([_parse_safely(raw, cfg) for raw in raws[start:start + _SLICE]])
+    send.close()
+
+
+def _collect(parsed: Iterable[Parsed], report: Callable[[int], None] | None, total: int,
+             reintern: bool = False) -> list[Parsed]:
+    out: list[Parsed] = []
+    for rec in parsed:
+        if reintern and isinstance(rec, NoteRecord):  # unpickled: one str object per token again
+            rec.paragraphs = [list(map(sys.intern, p)) for p in rec.paragraphs]
+        out.append(rec)
+        if report is not None and (len(out) % 50 == 1 or len(out) == total):
+            report(len(out))
+    return out
+
+
+def _parse_safely(raw: RawNote, cfg: IndexConfig) -> Parsed:
+    """Parses one note; an unexpected failure skips it with the reason instead of stopping the build."""
+    try:
+        return record_from_raw(raw, cfg)
+    except Exception as exc:  # one bad note must never stop an index (or the watcher)
+        return Skipped(raw.path, f"failed to parse: {type(exc).__name__}: {exc}")

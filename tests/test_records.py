@@ -1,0 +1,71 @@
+"""Note records: parsing here or in forked processes gives the same records, and a dying parser costs
+only speed."""
+
+import logging
+import multiprocessing
+import os
+import sys
+
+import pytest
+
+from notelink import records
+from notelink.config import IndexConfig
+from notelink.hogwild import can_fork_workers
+from notelink.records import NoteRecord, parse_all
+from notelink.vault import RawNote, read_note, scan
+
+from .conftest import SAMPLE
+
+needs_fork = pytest.mark.skipif(not can_fork_workers(), reason="parsing processes need Linux and no threads")
+
+
+def _raws() -> list[RawNote]:
+    raws = [r for rel in scan(SAMPLE, ()) if isinstance(r := read_note(SAMPLE, rel, 10**7), RawNote)]
+    raws.append(RawNote("broken.md", "---\nkey: [unclosed\n---\ntext", "0" * 64, 30, 0.0))
+    return raws
+
+
+@needs_fork
+def test_parsing_in_two_processes_gives_the_same_records() -> None:
+    raws = _raws()
+    here = parse_all(raws, IndexConfig(), min_parallel=10**9)
+    progress: list[int] = []
+    forked = parse_all(raws, IndexConfig(), progress.append, min_parallel=1)
+    assert forked == here and progress[-1] == len(raws)
+    parsed = [r for r in forked if isinstance(r, NoteRecord)]
+    assert parsed[-1].path == "broken.md" and parsed[-1].warning  # parsed with a warning, in both
+    assert all(sys.intern(t) is t for r in parsed for p in r.paragraphs for t in p)  # one object a word
+    calls: list[int] = []
+    overlapped = parse_all(raws, IndexConfig(), meanwhile=lambda: calls.append(os.getpid()))
+    assert overlapped == here and calls == [os.getpid()]  # a few notes, parsed while `meanwhile` ran here
+    assert not multiprocessing.active_children()
+
+
+@needs_fork
+def test_a_parsing_process_that_dies_costs_only_speed(monkeypatch: pytest.MonkeyPatch,
+                                                      caplog: pytest.LogCaptureFixture) -> None:
+    raws = _raws()
+    here = parse_all(raws, IndexConfig(), min_parallel=10**9)
+    parent, real = os.getpid(), records._parse_safely
+
+    def dies_in_a_child(raw: RawNote, cfg: IndexConfig) -> NoteRecord | records.Skipped:
+        if os.getpid() != parent and raw.path == raws[5].path:
+            os._exit(9)  # as if killed for memory, mid-slice
+        return real(raw, cfg)
+
+    monkeypatch.setattr(records, "_SLICE", 2)
+    monkeypatch.setattr(records, "_parse_safely", dies_in_a_child)
+    with caplog.at_level(logging.WARNING, logger="notelink.records"):
+        assert parse_all(raws, IndexConfig(), min_parallel=1) == here
+    assert "parsing process stopped" in caplog.text
+    assert not multiprocessing.active_children()
+
+
+@needs_fork
+def test_a_failed_build_leaves_no_parsing_process() -> None:
+    def fails() -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        parse_all(_raws() * 20, IndexConfig(), min_parallel=1, meanwhile=fails)
+    assert not multiprocessing.active_children()
