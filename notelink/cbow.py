@@ -132,6 +132,7 @@ class _Trainer:
         self.band_mean, self.band_in = self._band_tables()  # [k * (W+1)^2, k + 2W] each
         K, G = cfg.negative, self.group
         self.label = torch.cat([torch.zeros(G, K), torch.eye(G)], 1).to(self.device)  # [G, K + G]
+        self.keep_out = torch.cat([torch.ones(G, K), torch.eye(G)], 1).to(self.device)  # [G, K + G]
         self.noise_table = torch.from_numpy(_noise_table(noise)).to(self.device)  # [T] int32 word ids
         scale_ctx, scale_out = self._dup_scales(vocab.counts, keep, noise, self.batch * workers)
         self.scale_ctx = torch.from_numpy(scale_ctx).to(self.device)  # [V]
@@ -191,7 +192,8 @@ class _Trainer:
         ids = torch.from_numpy(np.ascontiguousarray(self.ids[a:b], dtype=np.int64)).to(dev)  # [m]
         docs = torch.from_numpy(np.ascontiguousarray(self.docs[a:b], dtype=np.int64)).to(dev)  # [m]
         kept = torch.rand(ids.shape[0], generator=gen, device=dev) < self.keep.index_select(0, ids)
-        ids, docs = ids[kept], docs[kept]  # [n] subsampled before windowing, as word2vec.c
+        kept = kept.nonzero().squeeze(1)  # [n] positions kept
+        ids, docs = ids.index_select(0, kept), docs.index_select(0, kept)  # subsampled before windowing
         n, W, k = int(ids.shape[0]), self.cfg.window, _BLOCK
         lo, hi = self._windows(docs, gen)  # [n], [n] inclusive chunk positions
         t = torch.arange(n, device=dev)  # [n]
@@ -228,10 +230,10 @@ class _Trainer:
         centre = ids.new_full((n_groups * G,), -1)
         centre[: ids.shape[0]] = ids  # [n_groups * G], a last, partial group padded with -1
         out = torch.cat([neg, centre.view(n_groups, G).clamp(min=0)], 1)  # [n_groups, K + G]
-        mask = torch.cat([neg.view(n_groups, 1, K) != centre.view(n_groups, G, 1),  # [n_groups, G, K]
-                          self.label[:, K:].bool().expand(n_groups, G, G)], 2)  # [n_groups, G, K + G]
         w = self.scale_out.index_select(0, out.view(-1)).view(n_groups, 1, K + G)
-        return out, mask.float().mul_(w)
+        out_w = w.mul(self.keep_out)  # [n_groups, G, K + G] (keep_out: 1 for negatives, eye(G) for centres)
+        out_w[:, :, :K].masked_fill_(neg.view(n_groups, 1, K) == centre.view(n_groups, G, 1), 0.0)
+        return out, out_w
 
     def step(self, c: _Chunk, i: int, lr: float) -> None:
         """One closed-form CBOW update for batch i of chunk c, a block of k centres at a time: the window
