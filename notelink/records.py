@@ -166,8 +166,10 @@ def parse_all(raws: list[RawNote], cfg: IndexConfig, report: Callable[[int], Non
             meanwhile()
         return _collect((_parse_safely(raw, cfg) for raw in raws), report, len(raws))
     n = 2 if len(raws) >= min_parallel else 1
-    workers = [_ParseChild(raws, cfg, w, n) for w in range(n)]
-    try:
+    workers: list[_ParseChild] = []
+    try:  # appended one by one: a failure starting the second still reaps the first
+        for w in range(n):
+            workers.append(_ParseChild(raws, cfg, w, n))
         if meanwhile is not None:
             meanwhile()
         return _collect(_in_order(raws, cfg, workers), report, len(raws), reintern=True)
@@ -185,7 +187,8 @@ def _in_order(raws: list[RawNote], cfg: IndexConfig, workers: list[_ParseChild])
 
 
 class _ParseChild:
-    """A forked process parsing slices w, w + n, w + 2n, ... of the notes, sending each back on a pipe."""
+    """A forked process parsing slices w, w + n, w + 2n, ... of the notes, sending each back on a pipe.
+    One that could not be forked (out of memory, process limit) is dead from the start."""
 
     def __init__(self, raws: list[RawNote], cfg: IndexConfig, worker: int, workers: int) -> None:
         ctx = multiprocessing.get_context("fork")
@@ -196,9 +199,14 @@ class _ParseChild:
             fcntl.fcntl(send.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
         self.proc = ctx.Process(target=_parse_main, args=(raws, cfg, worker, workers, send, os.getpid()),
                                 name=f"notelink-parse-{worker}", daemon=True)
-        self.proc.start()
-        send.close()
         self.dead = False
+        try:
+            self.proc.start()
+        except OSError as exc:
+            self.dead = True
+            log.warning("could not start a note-parsing process (%s); parsing its notes here", exc)
+        finally:
+            send.close()
 
     def next_slice(self) -> list[Parsed] | None:
         """The child's next slice of records, or None once it has died (the caller parses it)."""
@@ -207,15 +215,17 @@ class _ParseChild:
                 return list(self.recv.recv())
             except (EOFError, OSError):
                 self.dead = True
+                self.proc.join(timeout=1)  # its end of the pipe closed as it exited: the exit code is due
                 log.warning("a note-parsing process stopped (exit code %s, out of memory?); "
                             "parsing its notes here", self.proc.exitcode)
         return None
 
     def reap(self) -> None:
         """Kills the child if it is still running (the build failed or was cancelled) and waits for it."""
-        if self.proc.is_alive():
-            self.proc.kill()
-        self.proc.join()
+        if self.proc.pid is not None:  # it was started
+            if self.proc.is_alive():
+                self.proc.kill()
+            self.proc.join()
         self.recv.close()
 
 

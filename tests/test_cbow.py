@@ -157,15 +157,44 @@ def test_a_step_by_position_is_the_cbow_update_of_every_centre(batch: int, i: in
     tr.batch = batch
     tr.syn1neg.normal_(0, 0.3, generator=__import__("torch").Generator().manual_seed(0))
     c = tr.make_chunk(0, 300, seed=5)
+    assert i < tr.batches(c) and (i < tr.batches(c) - 1 or c.n % 16)
+    _check_step(tr, c, i, 0.05)
+
+
+@pytest.mark.parametrize(("window", "neg_share", "batch", "start", "sample"),
+                         [(1, 1, 32, 0, 0.0), (10, 3, 48, 37, 0.0), (10, 5, 80, 5, 0.05),
+                          (2, 4, 16, 11, 0.05)])
+def test_a_step_is_the_cbow_update_for_other_windows_groups_and_short_notes(
+        window: int, neg_share: int, batch: int, start: int, sample: float) -> None:
+    """Every batch of a chunk that starts mid-corpus, with notes of 1-3 words (shorter than a window), other
+    window widths and group sizes, and subsampling, against the per-centre reference."""
+    rng = np.random.default_rng(1)
+    docs = [[GROUPS[0][i] for i in rng.integers(0, 5, rng.integers(1, 4))] for _ in range(150)]
+    vocab = Vocab.build(docs, 1)
+    ids = np.concatenate([vocab.encode(d) for d in docs])
+    owner = np.repeat(np.arange(len(docs)), [len(d) for d in docs])
+    cfg = TrainConfig(**{**CFG.to_dict(), "window": window, "neg_share": neg_share, "sample": sample,
+                         "dup_cap": 1.0})
+    tr = cbow._Trainer(ids, owner, vocab, cfg, "cpu")
+    tr.batch = batch  # a multiple of lcm(neg_share, 16), as the trainer rounds it
+    tr.syn1neg.normal_(0, 0.3, generator=__import__("torch").Generator().manual_seed(0))
+    c = tr.make_chunk(start, start + 200, seed=5)
+    assert tr.batches(c) > 1 and c.n % 16
+    for i in range(tr.batches(c)):
+        _check_step(tr, c, i, 0.05)
+
+
+def _check_step(tr: cbow._Trainer, c: cbow._Chunk, i: int, lr: float) -> None:
+    """Runs batch i of chunk c and compares it with the textbook per-centre CBOW update in float64 (all
+    centres from the same old vectors): context rows get the unscaled neu1e times their duplicate scale."""
     syn0, syn1 = tr.syn0.numpy().astype(np.float64), tr.syn1neg.numpy().astype(np.float64)
     d0, d1 = np.zeros_like(syn0), np.zeros_like(syn1)
     lo, hi = _window_bounds(tr, c)
-    words, lr, B = c.centre.numpy(), 0.05, tr.batch
-    assert i < tr.batches(c) and (i < tr.batches(c) - 1 or c.n % 16)
+    words, B, G, K = c.centre.numpy(), tr.batch, tr.group, tr.cfg.negative
     for t in range(i * B, min((i + 1) * B, c.n)):
         ctx = [words[j] for j in range(lo[t], hi[t] + 1) if j != t]
         h = syn0[ctx].mean(0) if ctx else np.zeros(syn0.shape[1])
-        q, j, K = t // 2, t % 2, cfg.negative  # group of 2 centres, place in it
+        q, j = t // G, t % G  # group of G centres, place in it
         assert int(c.out[q, K + j]) == words[t]
         outs = [(words[t], 1.0, float(c.out_w[q, j, K + j]))]
         negs = zip(c.out[q, :K].tolist(), c.out_w[q, j, :K].tolist(), strict=True)

@@ -1,10 +1,13 @@
 """Note records: parsing here or in forked processes gives the same records, and a dying parser costs
 only speed."""
 
+import errno
 import logging
 import multiprocessing
 import os
 import sys
+from multiprocessing import context
+from typing import Any
 
 import pytest
 
@@ -57,7 +60,7 @@ def test_a_parsing_process_that_dies_costs_only_speed(monkeypatch: pytest.Monkey
     monkeypatch.setattr(records, "_parse_safely", dies_in_a_child)
     with caplog.at_level(logging.WARNING, logger="notelink.records"):
         assert parse_all(raws, IndexConfig(), min_parallel=1) == here
-    assert "parsing process stopped" in caplog.text
+    assert "parsing process stopped (exit code 9" in caplog.text  # not None: the child is joined first
     assert not multiprocessing.active_children()
 
 
@@ -68,4 +71,25 @@ def test_a_failed_build_leaves_no_parsing_process() -> None:
 
     with pytest.raises(KeyboardInterrupt):
         parse_all(_raws() * 20, IndexConfig(), min_parallel=1, meanwhile=fails)
+    assert not multiprocessing.active_children()
+
+
+@needs_fork
+def test_a_parsing_process_that_cannot_start_costs_only_speed(monkeypatch: pytest.MonkeyPatch,
+                                                              caplog: pytest.LogCaptureFixture) -> None:
+    raws = _raws()
+    here = parse_all(raws, IndexConfig(), min_parallel=10**9)
+    real, started = context.ForkProcess._Popen, []
+
+    def second_fork_fails(process: Any) -> Any:  # as fork() does out of memory or at the process limit
+        started.append(process)
+        if len(started) == 2:
+            raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+        return real(process)
+
+    monkeypatch.setattr(context.ForkProcess, "_Popen", staticmethod(second_fork_fails))
+    monkeypatch.setattr(records, "_SLICE", 2)
+    with caplog.at_level(logging.WARNING, logger="notelink.records"):
+        assert parse_all(raws, IndexConfig(), min_parallel=1) == here
+    assert len(started) == 2 and "could not start a note-parsing process" in caplog.text
     assert not multiprocessing.active_children()
