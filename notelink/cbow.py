@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -52,7 +53,7 @@ if TYPE_CHECKING:
     import torch
 
 __all__ = ["Cancelled", "DeviceError", "TrainProgress", "WordVectors", "WorkerError", "resolve_device",
-           "train", "warm_up"]
+           "torch_loaded", "train", "warm_up"]
 
 _BLOCK = 16  # centres per block of a band product in `_Trainer.step`
 
@@ -75,6 +76,11 @@ class WordVectors:
     epochs: int
     tokens: int
     seconds: float
+
+
+def torch_loaded() -> bool:
+    """Whether torch is imported already (then `warm_up` has nothing to do)."""
+    return "torch" in sys.modules
 
 
 def warm_up() -> None:

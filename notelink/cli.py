@@ -52,7 +52,10 @@ def _print(args: argparse.Namespace, data: dict[str, Any], text: Callable[[], st
 def _train_config(args: argparse.Namespace) -> TrainConfig:
     values = {f.name: getattr(args, f.name) for f in fields(TrainConfig)
               if getattr(args, f.name, None) is not None}
-    return TrainConfig(**values)
+    try:
+        return TrainConfig(**values)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
 
 
 def _index_config(args: argparse.Namespace) -> IndexConfig:

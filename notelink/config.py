@@ -8,6 +8,9 @@ from typing import Any, Literal
 
 Device = Literal["auto", "cpu", "cuda"]
 
+MAX_WINDOW = 50
+"""Largest `--window`: the trainer's band tables grow as window^3 (40 MB at 50; word2vec uses 5-10)."""
+
 
 @dataclass(frozen=True)
 class TrainConfig:
@@ -53,6 +56,28 @@ class TrainConfig:
     0 means all available cores (`--threads`). More than one is faster but not bit-reproducible."""
     device: Device = "auto"
     """`auto` uses CUDA when available, else the CPU (`--device`)."""
+
+    def __post_init__(self) -> None:
+        """Refuses values training cannot use, with the flag to fix (the CLI shows the message)."""
+        problems = [f"--{name.replace('_', '-')} must be {rule}, not {getattr(self, name)}"
+                    for name, ok, rule in self._rules() if not ok]
+        if problems:
+            raise ValueError("; ".join(problems))
+
+    def _rules(self) -> list[tuple[str, bool, str]]:
+        return [("dim", self.dim >= 1, "at least 1"),
+                ("window", 1 <= self.window <= MAX_WINDOW, f"between 1 and {MAX_WINDOW}"),
+                ("negative", self.negative >= 1, "at least 1"),
+                ("epochs", self.epochs >= 0, "0 (automatic) or more"),
+                ("min_count", self.min_count >= 1, "at least 1"),
+                ("sample", self.sample >= 0, "0 (off) or more"),
+                ("lr", self.lr > 0, "above 0"),
+                ("min_lr", 0 <= self.min_lr <= self.lr, "between 0 and --lr"),
+                ("threads", self.threads >= 0, "0 (all cores) or more"),
+                ("batch", self.batch >= 1 and self.cuda_batch >= 1, "at least 1"),
+                ("neg_share", self.neg_share >= 1, "at least 1"),
+                ("dup_cap", self.dup_cap > 0, "above 0"),
+                ("chunk", self.chunk >= 1, "at least 1")]
 
     def epochs_for(self, tokens: int) -> int:
         """Epochs to run on a corpus of `tokens` words: the fixed value, or ~3M word-updates, in 5..40."""

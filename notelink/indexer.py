@@ -171,7 +171,8 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
         previous = {}  # tokenizing changed: every note is parsed again
     trust_stat = incremental is not None and incremental.trust_stat
     report = None if progress is None else (lambda done, total: progress(IndexEvent("parse", done, total)))
-    records, skipped, reparsed = read_vault(vault, index_cfg, previous, report, trust_stat, cbow.warm_up)
+    warm_up = None if cbow.torch_loaded() else cbow.warm_up  # overlap importing torch with parsing
+    records, skipped, reparsed = read_vault(vault, index_cfg, previous, report, trust_stat, warm_up)
     config = _as_json({"train": train_cfg.to_dict(), "index": index_cfg.to_dict(),
                        "vectors": vector_cfg.to_dict()})
     summary = IndexSummary(notes=len(records) + len(skipped), indexed=len(records), skipped=len(skipped),

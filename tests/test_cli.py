@@ -156,3 +156,13 @@ def test_an_unwritable_index_folder_is_a_clear_error(capsys, tmp_path: Path) -> 
     err = capsys.readouterr().err
     assert err.startswith("notelink: cannot write the index at") and "--index-dir" in err
     assert blocker.read_text() == "not a folder"
+
+
+def test_unusable_training_flags_are_a_clear_error(capsys, tmp_path: Path) -> None:
+    args = ["index", str(SAMPLE), "--index-dir", str(tmp_path / "ix")]
+    assert main([*args, "--window", "0", "--lr", "-1"]) == 2
+    err = capsys.readouterr().err
+    assert "--window must be between 1 and 50, not 0" in err and "--lr must be above 0, not -1" in err
+    assert main([*args, "--min-count", "0"]) == 2
+    assert "--min-count must be at least 1" in capsys.readouterr().err
+    assert not (tmp_path / "ix").exists()  # nothing was started
