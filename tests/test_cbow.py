@@ -149,10 +149,14 @@ def test_band_tables_cover_every_place_and_width() -> None:
 
 
 @pytest.mark.parametrize(("batch", "i"), [(16, 2), (48, 1), (48, 6)])  # 6: the last, partial block
-def test_a_step_by_position_is_the_cbow_update_of_every_centre(batch: int, i: int) -> None:
-    """The band-product step equals the textbook per-centre CBOW update (all from the same old vectors)."""
+@pytest.mark.parametrize("damping", [0.0, 1.0, 50.0])
+def test_a_step_by_position_is_the_cbow_update_of_every_centre(batch: int, i: int, damping: float,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The band-product step equals the textbook per-centre CBOW update (all from the same old vectors),
+    with capped or damped output rows."""
+    monkeypatch.setattr(cbow, "_CURV_EVERY", 1)
     ids, owner, vocab = _corpus()
-    cfg = TrainConfig(**{**CFG.to_dict(), "neg_share": 2, "dup_cap": 1.0})
+    cfg = TrainConfig(**{**CFG.to_dict(), "neg_share": 2, "dup_cap": 1.0, "damping": damping})
     tr = cbow._Trainer(ids, owner, vocab, cfg, "cpu")
     tr.batch = batch
     tr.syn1neg.normal_(0, 0.3, generator=__import__("torch").Generator().manual_seed(0))
@@ -165,9 +169,11 @@ def test_a_step_by_position_is_the_cbow_update_of_every_centre(batch: int, i: in
                          [(1, 1, 32, 0, 0.0), (10, 3, 48, 37, 0.0), (10, 5, 80, 5, 0.05),
                           (2, 4, 16, 11, 0.05)])
 def test_a_step_is_the_cbow_update_for_other_windows_groups_and_short_notes(
-        window: int, neg_share: int, batch: int, start: int, sample: float) -> None:
+        window: int, neg_share: int, batch: int, start: int, sample: float,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """Every batch of a chunk that starts mid-corpus, with notes of 1-3 words (shorter than a window), other
     window widths and group sizes, and subsampling, against the per-centre reference."""
+    monkeypatch.setattr(cbow, "_CURV_EVERY", 1)
     rng = np.random.default_rng(1)
     docs = [[GROUPS[0][i] for i in rng.integers(0, 5, rng.integers(1, 4))] for _ in range(150)]
     vocab = Vocab.build(docs, 1)
@@ -186,26 +192,34 @@ def test_a_step_is_the_cbow_update_for_other_windows_groups_and_short_notes(
 
 def _check_step(tr: cbow._Trainer, c: cbow._Chunk, i: int, lr: float) -> None:
     """Runs batch i of chunk c and compares it with the textbook per-centre CBOW update in float64 (all
-    centres from the same old vectors): context rows get the unscaled neu1e times their duplicate scale."""
+    centres from the same old vectors): context rows get the unscaled neu1e times their duplicate scale;
+    output rows take the damped step lr / (1 + damping * lr * n_u * m), m the batch's mean
+    sigmoid'(f) * |h|^2 (measured at this step: `_CURV_EVERY` is 1 in these tests)."""
     syn0, syn1 = tr.syn0.numpy().astype(np.float64), tr.syn1neg.numpy().astype(np.float64)
     d0, d1 = np.zeros_like(syn0), np.zeros_like(syn1)
     lo, hi = _window_bounds(tr, c)
     words, B, G, K = c.centre.numpy(), tr.batch, tr.group, tr.cfg.negative
+    terms = []  # (centre t, h, output row, label, scale) of every output-layer term of the batch
     for t in range(i * B, min((i + 1) * B, c.n)):
         ctx = [words[j] for j in range(lo[t], hi[t] + 1) if j != t]
         h = syn0[ctx].mean(0) if ctx else np.zeros(syn0.shape[1])
         q, j = t // G, t % G  # group of G centres, place in it
         assert int(c.out[q, K + j]) == words[t]
-        outs = [(words[t], 1.0, float(c.out_w[q, j, K + j]))]
+        terms.append((t, h, ctx, words[t], 1.0, float(c.out_w[q, j, K + j])))
         negs = zip(c.out[q, :K].tolist(), c.out_w[q, j, :K].tolist(), strict=True)
-        outs += [(k, 0.0, float(w)) for k, w in negs]
-        neu1e = np.zeros_like(h)
-        for k, label, w in outs:
-            g = lr * (label - 1 / (1 + np.exp(-syn1[k] @ h))) * w if w else 0.0
-            neu1e += g * syn1[k]
-            d1[k] += g * h
-        for j in ctx:
-            d0[j] += neu1e * float(tr.scale_ctx[j])
+        terms += [(t, h, ctx, k, 0.0, float(w)) for k, w in negs]
+    sig = [1 / (1 + np.exp(-syn1[k] @ h)) for _, h, _, k, _, _ in terms]
+    curv = [s * (1 - s) * w * (h @ h) for s, (_, h, _, _, _, w) in zip(sig, terms, strict=True)]
+    m = sum(curv) / max(1, sum(w > 0 for *_, w in terms))
+    neu1e = {t: np.zeros(syn0.shape[1]) for t, *_ in terms}
+    for s, (t, h, _, k, label, w) in zip(sig, terms, strict=True):
+        step = lr / (1 + tr.cfg.damping * lr * float(tr.n_out[k]) * m) if tr.cfg.damping else lr
+        neu1e[t] += lr * (label - s) * w * syn1[k]
+        d1[k] += step * (label - s) * w * h
+    for t, _, ctx, _k, label, _ in terms:
+        if label:  # once per centre
+            for j in ctx:
+                d0[j] += neu1e[t] * float(tr.scale_ctx[j])
     tr.step(c, i, lr)
     assert np.allclose(tr.syn0.numpy(), syn0 + d0, atol=1e-6)
     assert np.allclose(tr.syn1neg.numpy(), syn1 + d1, atol=1e-6)
@@ -365,3 +379,20 @@ def _assert_nearest_in(wv: cbow.WordVectors, word: str, group: list[str]) -> Non
     sims = m @ m[vocab.index[word]]
     sims[vocab.index[word]] = -1
     assert vocab.words[int(np.argmax(sims))] in group
+
+
+def test_a_frequent_output_row_takes_a_damped_step() -> None:
+    """lr / (1 + damping * lr * n * m): the plain lr for a rare row, about the Newton step 1 / (n * m)
+    for a row used n times in a batch once n * m * lr >> 1; m = mean sigmoid'(f) |h|^2 (0.25 * 4 here)."""
+    import torch
+
+    ids, owner, vocab = _corpus()
+    tr = cbow._Trainer(ids, owner, vocab, CFG, "cpu")
+    p = torch.full((1, 2, 3), 0.5)  # sigmoid(f) = 0.5: sigmoid' = 0.25
+    w = torch.ones(1, 2, 3)
+    H = torch.full((1, 2, 4), 1.0)  # |h|^2 = 4
+    step = tr._damped_lr(torch.tensor([[1.0, 100.0, 1e6]]), p, w, H, lr=0.5)
+    assert float(tr._curv) == pytest.approx(1.0)
+    assert step.shape == (1, 1, 3)
+    assert step.flatten().tolist() == pytest.approx([0.5 / 1.5, 0.5 / 51, 0.5 / (1 + 0.5e6)])
+    assert float(step[0, 0, 2]) == pytest.approx(1e-6, rel=1e-5)  # ~1 / (n * m)
