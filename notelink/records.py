@@ -59,6 +59,10 @@ class NoteRecord:
     def tokens(self) -> list[str]:
         return [t for p in self.paragraphs for t in p]
 
+    @property
+    def n_tokens(self) -> int:
+        return sum(map(len, self.paragraphs))
+
 
 Parsed = NoteRecord | Skipped
 

@@ -104,8 +104,8 @@ def plan_update(gen: Path, records: Sequence[NoteRecord], previous: Mapping[str,
     chain of updates is long, or the previous vectors cannot be used."""
     chain = int(prev_meta.get("update", {}).get("chain", 0)) + 1
     changed = changed_notes(records, previous)
-    total = sum(len(r.tokens) for r in records)
-    if chain > cfg.max_chain or sum(len(records[i].tokens) for i in changed) > cfg.full_fraction * total:
+    total = sum(r.n_tokens for r in records)
+    if chain > cfg.max_chain or sum(records[i].n_tokens for i in changed) > cfg.full_fraction * total:
         return None
     prev = _previous_vectors(gen)
     if prev is None or prev[1].shape != (len(prev[0]), train_cfg.dim) or prev[2].shape != prev[1].shape:
