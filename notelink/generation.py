@@ -26,8 +26,9 @@ if TYPE_CHECKING:
     from notelink.records import NoteRecord
 
 Mentions = tuple[np.ndarray, np.ndarray, np.ndarray]
-Patch = tuple[Path, Sequence[int]]
-"""(previous generation with the same notes, titles and aliases; ids of the notes whose rows changed)"""
+Patch = tuple[Path, Sequence[int], bool]
+"""(previous generation with the same notes; ids of the notes whose rows changed; whether titles or
+aliases changed, so that every link is resolved again)"""
 
 
 def _note_row(i: int, r: NoteRecord) -> tuple[Any, ...]:
@@ -36,22 +37,26 @@ def _note_row(i: int, r: NoteRecord) -> tuple[Any, ...]:
             json.dumps(r.headings, ensure_ascii=False), tokens, r.warning)
 
 
-def _insert_notes(db: Connection, records: list[NoteRecord], which: Sequence[int]) -> None:
-    """Rows of notes, links and tags for the notes `which`."""
+def _insert_notes(db: Connection, records: list[NoteRecord], which: Sequence[int],
+                  links_of: Sequence[int] | None = None) -> None:
+    """Rows of notes and tags for the notes `which`, and of links for `links_of` (default: `which`)."""
     resolver = Resolver((r.path, r.title, r.aliases) for r in records)
     ids = {r.path: i for i, r in enumerate(records)}
     db.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?)", (_note_row(i, records[i])
                                                                       for i in which))
     db.executemany("INSERT INTO links VALUES (?,?,?,?,?)", (
         (i, ln.target, ln.kind, ln.heading, ids.get(resolver.resolve(ln.target, r.path, ln.kind) or ""))
-        for i in which for r in (records[i],) for ln in r.links))
+        for i in (which if links_of is None else links_of) for r in (records[i],) for ln in r.links))
     db.executemany("INSERT INTO tags VALUES (?,?)", ((i, t) for i in which for t in records[i].tags))
 
 
-def _delete_notes(db: Connection, which: Sequence[int]) -> None:
+def _delete_notes(db: Connection, which: Sequence[int], all_links: bool = False) -> None:
     rows = [(i,) for i in which]
     db.executemany("DELETE FROM notes WHERE id = ?", rows)
-    db.executemany("DELETE FROM links WHERE src = ?", rows)
+    if all_links:
+        db.execute("DELETE FROM links")
+    else:
+        db.executemany("DELETE FROM links WHERE src = ?", rows)
     db.executemany("DELETE FROM tags WHERE note = ?", rows)
 
 
@@ -93,9 +98,10 @@ def write_generation(index_dir: Path, records: list[NoteRecord], skipped: list[S
     try:
         if patch is None:
             _insert_notes(writer.db, records, range(len(records)))
-        else:
-            _delete_notes(writer.db, patch[1])
-            _insert_notes(writer.db, records, patch[1])
+        else:  # renamed notes: every link is resolved again (a link may now name another note)
+            _, changed, renamed = patch
+            _delete_notes(writer.db, changed, all_links=renamed)
+            _insert_notes(writer.db, records, changed, range(len(records)) if renamed else None)
         _write_rest(writer.db, records, skipped, vocab)
         writer.put_meta(meta)
         _put_arrays(writer, wv, notes, K, mentions)

@@ -19,7 +19,7 @@ from notelink.boilerplate import find_boilerplate, without_boilerplate
 from notelink.config import IncrementalConfig, IndexConfig, NoteVectorConfig, TrainConfig
 from notelink.generation import Mentions, write_generation
 from notelink.lock import BuildCancelled, build_lock
-from notelink.mentions import count_mentions, recount_mentions, title_phrases
+from notelink.mentions import Phrases, count_mentions, recount_mentions, title_phrases
 from notelink.notevectors import Layout, note_vectors
 from notelink.records import NoteRecord, load_records, read_vault
 from notelink.store import IndexFormatError, current_generation
@@ -130,13 +130,18 @@ def vectorize(records: list[NoteRecord], tokens: list[list[str]], docs: list[np.
 
 
 def find_mentions(records: list[NoteRecord], tokens: list[list[str]], index_cfg: IndexConfig,
-                  reuse: tuple[Mentions, list[int]] | None = None) -> Mentions:
-    """Where notes name other notes; with `reuse` = (previous mentions, changed notes), only the changed
-    notes are counted again."""
-    names = [[r.title, *r.aliases] for r in records]
-    phrases = title_phrases(names, lambda s: tokenize(s, keep_stopwords=index_cfg.keep_stopwords))
-    return count_mentions(tokens, phrases) if reuse is None else recount_mentions(reuse[0], tokens, phrases,
-                                                                                   reuse[1])
+                  reuse: tuple[Mentions, list[int], list[int]] | None = None) -> Mentions:
+    """Where notes name other notes; with `reuse` = (previous mentions, changed notes, renamed notes),
+    only the changed notes' mentions, and the mentions of renamed notes, are counted again."""
+    def phrases_of(which: set[int] | None) -> Phrases:
+        names = [[r.title, *r.aliases] if which is None or i in which else [] for i, r in enumerate(records)]
+        return title_phrases(names, lambda s: tokenize(s, keep_stopwords=index_cfg.keep_stopwords))
+
+    if reuse is None:
+        return count_mentions(tokens, phrases_of(None))
+    old, changed, renamed = reuse
+    return recount_mentions(old, tokens, phrases_of(None), changed, renamed,
+                            phrases_of(set(renamed)) if renamed else None)
 
 
 def build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None = None,

@@ -50,11 +50,18 @@ def count_mentions(docs: Sequence[Sequence[str]], phrases: Phrases, only: Sequen
 
 
 def recount_mentions(previous: tuple[np.ndarray, np.ndarray, np.ndarray], docs: Sequence[Sequence[str]],
-                     phrases: Phrases, changed: Sequence[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """`previous` mentions (same notes, same titles) with those made by the `changed` notes counted again."""
+                     phrases: Phrases, changed: Sequence[int], renamed: Sequence[int] = (),
+                     renamed_phrases: Phrases | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`previous` mentions (same notes) with those made by the `changed` notes counted again, and, for the
+    `renamed` notes (new titles or aliases; `renamed_phrases` holds just their names), the mentions of
+    them in every other note. Each phrase match counts on its own, so the parts add up to a full count."""
     src, dst, count = previous
     keep = ~np.isin(src, np.asarray(changed, dtype=np.int64))
-    new = count_mentions(docs, phrases, changed)
-    src, dst, count = (np.concatenate([old[keep], fresh]) for old, fresh in zip(previous, new, strict=True))
+    keep &= ~np.isin(dst, np.asarray(renamed, dtype=np.int64))
+    parts = [tuple(old[keep] for old in previous), count_mentions(docs, phrases, changed)]
+    if renamed and renamed_phrases is not None:  # by the notes not counted again above
+        others = sorted(set(range(len(docs))) - set(changed))
+        parts.append(count_mentions(docs, renamed_phrases, others))
+    src, dst, count = (np.concatenate(column) for column in zip(*parts, strict=True))
     order = np.lexsort((dst, src))  # as count_mentions sorts
     return src[order], dst[order], count[order]

@@ -183,22 +183,26 @@ def same_notes(records: Sequence[NoteRecord], previous: Mapping[str, NoteRecord]
 
 def patch_for(gen: Path | None, records: Sequence[NoteRecord], previous: Mapping[str, NoteRecord]
               ) -> Patch | None:
-    """The previous generation to copy and the notes whose rows to write again, when only notes' content
-    changed; else None (everything is written)."""
-    if gen is None or not same_notes(records, previous):
+    """The previous generation to copy, the notes whose rows to write again and whether any was renamed
+    (new title or aliases: links are resolved again), when the notes are the same; else None (everything
+    is written)."""
+    if gen is None or list(previous) != [r.path for r in records]:
         return None
-    return gen, [i for i, r in enumerate(records) if previous[r.path] is not r]
+    return gen, [i for i, r in enumerate(records) if previous[r.path] is not r], not same_notes(records,
+                                                                                               previous)
 
 
 def mentions_reuse(gen: Path | None, records: Sequence[NoteRecord], previous: Mapping[str, NoteRecord],
-                   same_boilerplate: bool) -> tuple[Mentions, list[int]] | None:
-    """The live generation's mentions and the notes to recount, when only notes' text changed (same notes,
-    titles, aliases and boilerplate); else None."""
-    if gen is None or not same_boilerplate or not same_notes(records, previous):
+                   same_boilerplate: bool) -> tuple[Mentions, list[int], list[int]] | None:
+    """The live generation's mentions, the notes whose text changed and the notes renamed (new title or
+    aliases), when the notes and the boilerplate are the same; else None (count everything again)."""
+    if gen is None or not same_boilerplate or list(previous) != [r.path for r in records]:
         return None
     old = previous_mentions(gen)
     changed = [i for i, r in enumerate(records) if previous[r.path].sha256 != r.sha256]
-    return None if old is None else (old, changed)
+    renamed = [i for i, r in enumerate(records)
+               if (previous[r.path].title, previous[r.path].aliases) != (r.title, r.aliases)]
+    return None if old is None else (old, changed, renamed)
 
 
 

@@ -26,3 +26,27 @@ def test_recounting_changed_notes_equals_counting_all() -> None:
     recounted = recount_mentions(count_mentions(before, phrases), after, phrases, [1, 2])
     for got, want in zip(recounted, count_mentions(after, phrases), strict=True):
         assert got.tolist() == want.tolist()
+
+
+def test_recounting_changed_and_renamed_notes_equals_counting_all() -> None:
+    """A note renamed (new title or alias; one of them now shared with another note) is found again in
+    every note; changed notes are recounted; the rest is kept; the sum is the full count."""
+    import random
+
+    rng = random.Random(4)
+    words = ["bread", "oven", "flour", "salt", "proof", "crust", "rye", "starter"]
+    before_names = [["Bread"], ["Oven"], ["Flour"], ["Rye starter"], ["Salt"], ["Crust"]]
+    after_names = [["Bread"], ["Oven", "Proof"], ["Flour"], ["Rye"], ["Salt"], ["Bread"]]  # 1, 3, 5 renamed
+    before = [[rng.choice(words) for _ in range(30)] for _ in before_names]
+    after = [list(d) for d in before]
+    after[2] = [rng.choice(words) for _ in range(25)]  # changed text
+    after[3] = [rng.choice(words) for _ in range(25)]  # changed text and renamed
+    old = count_mentions(before, title_phrases(before_names, tokenize))
+    phrases = title_phrases(after_names, tokenize)
+    renamed = [1, 3, 5]
+    only_renamed = title_phrases([n if i in renamed else [] for i, n in enumerate(after_names)], tokenize)
+    recounted = recount_mentions(old, after, phrases, [2, 3], renamed, only_renamed)
+    want = count_mentions(after, phrases)
+    assert want[0].size > 10
+    for got, expected in zip(recounted, want, strict=True):
+        assert got.tolist() == expected.tolist()
