@@ -1,8 +1,9 @@
 """Writing one index generation: the SQLite tables and the arrays, switched in atomically (`store.py`).
 
-A full write inserts every row. After an update that kept the same notes with the same titles and aliases
-(the usual edit), the previous generation's database is copied and only the edited notes' rows, the
-per-file status, the vocabulary and the meta are written again, which is several times faster.
+A full write inserts every row. After an update that kept the same notes (same paths, same order: the
+usual edit), the previous generation's database is copied and only the edited notes' rows, the per-file
+status, the vocabulary and the meta are written again, which is several times faster; when a note got a new
+title or aliases, every link is resolved again too.
 """
 
 from __future__ import annotations

@@ -53,15 +53,17 @@ def recount_mentions(previous: tuple[np.ndarray, np.ndarray, np.ndarray], docs: 
                      phrases: Phrases, changed: Sequence[int], renamed: Sequence[int] = (),
                      renamed_phrases: Phrases | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """`previous` mentions (same notes) with those made by the `changed` notes counted again, and, for the
-    `renamed` notes (new titles or aliases; `renamed_phrases` holds just their names), the mentions of
-    them in every other note. Each phrase match counts on its own, so the parts add up to a full count."""
+    `renamed` notes (new titles or aliases; `renamed_phrases` holds just their names, else every phrase
+    is matched and only their mentions kept), the mentions of them in every other note. Each phrase
+    match counts on its own, so the parts add up to a full count."""
     src, dst, count = previous
-    keep = ~np.isin(src, np.asarray(changed, dtype=np.int64))
-    keep &= ~np.isin(dst, np.asarray(renamed, dtype=np.int64))
+    renamed_ids = np.asarray(renamed, dtype=np.int64)
+    keep = ~np.isin(src, np.asarray(changed, dtype=np.int64)) & ~np.isin(dst, renamed_ids)
     parts = [tuple(old[keep] for old in previous), count_mentions(docs, phrases, changed)]
-    if renamed and renamed_phrases is not None:  # by the notes not counted again above
+    if renamed:  # by the notes not counted again above
         others = sorted(set(range(len(docs))) - set(changed))
-        parts.append(count_mentions(docs, renamed_phrases, others))
+        found = count_mentions(docs, phrases if renamed_phrases is None else renamed_phrases, others)
+        parts.append(tuple(part[np.isin(found[1], renamed_ids)] for part in found))
     src, dst, count = (np.concatenate(column) for column in zip(*parts, strict=True))
     order = np.lexsort((dst, src))  # as count_mentions sorts
     return src[order], dst[order], count[order]

@@ -174,8 +174,8 @@ def previous_mentions(gen: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray] | 
 
 
 def same_notes(records: Sequence[NoteRecord], previous: Mapping[str, NoteRecord]) -> bool:
-    """The same notes in the same order with the same titles and aliases: note ids, link targets and
-    mentions' targets carry over from the previous generation."""
+    """The same notes in the same order with the same titles and aliases: note ids and link targets carry
+    over from the previous generation (else `patch_for` has every link resolved again)."""
     if list(previous) != [r.path for r in records]:
         return False
     return all((previous[r.path].title, previous[r.path].aliases) == (r.title, r.aliases) for r in records)
@@ -203,7 +203,6 @@ def mentions_reuse(gen: Path | None, records: Sequence[NoteRecord], previous: Ma
     renamed = [i for i, r in enumerate(records)
                if (previous[r.path].title, previous[r.path].aliases) != (r.title, r.aliases)]
     return None if old is None else (old, changed, renamed)
-
 
 
 def graph_for(syn1neg: np.ndarray, cfg: NoteVectorConfig, gen: Path | None, plan: UpdatePlan | None,

@@ -396,3 +396,17 @@ def test_a_frequent_output_row_takes_a_damped_step() -> None:
     assert step.shape == (1, 1, 3)
     assert step.flatten().tolist() == pytest.approx([0.5 / 1.5, 0.5 / 51, 0.5 / (1 + 0.5e6)])
     assert float(step[0, 0, 2]) == pytest.approx(1e-6, rel=1e-5)  # ~1 / (n * m)
+
+
+def test_damping_zero_caps_output_rows_and_never_damps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """damping 0 is the capped trainer: output rows scaled by min(1, dup_cap / n), plain lr, no curvature;
+    damping > 0 leaves output rows uncapped (scale 1) and measures the curvature at the first step."""
+    ids, owner, vocab = _corpus()
+    capped = cbow._Trainer(ids, owner, vocab, TrainConfig(**{**CFG.to_dict(), "damping": 0.0}), "cpu")
+    want = np.minimum(1.0, capped.cfg.dup_cap / np.maximum(capped.n_out.numpy(), 1e-9))
+    assert np.allclose(capped.scale_out.numpy(), want) and (want < 1).any()
+    monkeypatch.setattr(cbow._Trainer, "_damped_lr", lambda *a: pytest.fail("damped with damping 0"))
+    wv = cbow.train(ids, owner, vocab, TrainConfig(**{**CFG.to_dict(), "damping": 0.0, "epochs": 1}))
+    assert np.isfinite(wv.syn1neg).all() and wv.syn1neg.any()
+    damped = cbow._Trainer(ids, owner, vocab, CFG, "cpu")
+    assert damped.cfg.damping > 0 and damped.scale_out.numpy().tolist() == [1.0] * len(vocab)

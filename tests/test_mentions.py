@@ -50,3 +50,15 @@ def test_recounting_changed_and_renamed_notes_equals_counting_all() -> None:
     assert want[0].size > 10
     for got, expected in zip(recounted, want, strict=True):
         assert got.tolist() == expected.tolist()
+
+
+def test_recounting_renamed_notes_without_their_own_phrases_uses_all_phrases() -> None:
+    """`renamed_phrases` is an optimisation: left out, the mentions of renamed notes are still found (with
+    every phrase, kept for the renamed notes only), not silently dropped."""
+    before_names, after_names = [["Bread"], ["Oven"], ["Flour"]], [["Bread"], ["Crust"], ["Flour"]]
+    docs = [["crust", "oven", "flour"], ["bread", "flour"], ["crust", "bread", "oven"]]
+    old = count_mentions(docs, title_phrases(before_names, tokenize))
+    phrases = title_phrases(after_names, tokenize)
+    recounted = recount_mentions(old, docs, phrases, [], [1])
+    for got, want in zip(recounted, count_mentions(docs, phrases), strict=True):
+        assert got.tolist() == want.tolist()

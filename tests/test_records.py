@@ -93,3 +93,10 @@ def test_a_parsing_process_that_cannot_start_costs_only_speed(monkeypatch: pytes
         assert parse_all(raws, IndexConfig(), min_parallel=1) == here
     assert len(started) == 2 and "could not start a note-parsing process" in caplog.text
     assert not multiprocessing.active_children()
+
+
+def test_n_tokens_counts_the_tokens_of_every_paragraph() -> None:
+    from notelink.records import NoteRecord
+
+    r = NoteRecord("a.md", "A", "h", 0, 0.0, [], [], [], [], [["a", "b"], [], ["c"]])
+    assert r.n_tokens == len(r.tokens) == 3

@@ -177,3 +177,60 @@ def test_unchanged_size_and_mtime_skip_reading(make_vault, tmp_path: Path) -> No
     os.utime(note, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert build_index(vault, ix, FAST, incremental=INC).up_to_date  # trusted size and mtime: not read
     assert not build_index(vault, ix, FAST, incremental=replace(INC, trust_stat=False)).up_to_date
+
+
+FOOTER = "shared footer " * 3  # a paragraph in three notes: boilerplate
+RENAMES = {  # scenario: (notes written, notes moved); every scenario keeps the same notes in the same order
+    "a title another note has": ({"misc/aliased.md": "# Bread 1\n\norbit notes lens planet [[Lens]]"}, {}),
+    "renamed and edited": ({"bread/bread 2.md": "# Canvas\n\nrye canvas crumb [[Canvas]] #baking"}, {}),
+    "an alias removed": ({"misc/aliased.md": "---\naliases: [Lens]\n---\n# Aliased\n\norbit notes lens"}, {}),
+    "a phrase of a longer title": ({"stars/stars 3.md": "# Canvas\n\ntelescope orbit [[Garden 2]]"}, {}),
+    "case and unicode": ({"garden/garden 4.md": "# STRASSE\n\nsoil seed straße", "misc/aliased.md":
+                          "---\naliases: [ORBIT NOTES, Lens]\n---\n# ALIASED\n\norbit notes lens"}, {}),
+    "two renamed at once": ({"bread/bread 1.md": "# Lens\n\nflour water", "garden/garden 5.md":
+                             "# Orbit notes\n\nsoil seed"}, {}),
+    "boilerplate changed too": ({**{f"stars/stars {i}.md": f"# Stars {i}\n\ncomet moon\n\n{FOOTER}"
+                                    for i in (1, 2)},
+                                 "bread/bread 4.md": f"# Canvas\n\nloaf\n\n{FOOTER}"}, {}),
+    "renamed and moved": ({"misc/aliased.md": "# Canvas\n\norbit notes lens"},
+                          {"misc/aliased.md": "other/aliased.md"}),
+}
+EXTRA = {"misc/canvas plugin.md": "# Canvas plugin\n\ncanvas plugin: stars 1, Straße [[Canvas]] [[Orbit]]",
+         "misc/strasse.md": "# Straße\n\nstraße strasse STRASSE, garden 2 and bread 3 [[Lens]] [[Bread 1]]",
+         "misc/aliased.md": "---\naliases: [Orbit notes, Lens]\n---\n# Aliased\n\norbit notes lens planet"}
+
+
+@pytest.mark.parametrize("scenario", list(RENAMES))
+def test_a_renamed_note_updates_like_a_full_build(make_vault, tmp_path: Path, scenario: str,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Mentions recounted for renamed notes and links resolved again on the patched copy: the mentions
+    and every table are those of a full build; a move (other paths) falls back to a full count and write."""
+    from notelink import indexer
+    from notelink.store import current_generation, load_array
+
+    vault = topic_vault(make_vault, per_topic=6)
+    for rel, text in EXTRA.items():
+        (vault / rel).parent.mkdir(exist_ok=True)
+        (vault / rel).write_text(text, encoding="utf-8")
+    build_index(vault, tmp_path / "inc", FAST)
+    written, moved = RENAMES[scenario]
+    for rel, text in written.items():
+        (vault / rel).write_text(text, encoding="utf-8")
+    for src, dst in moved.items():
+        (vault / dst).parent.mkdir(exist_ok=True)
+        (vault / src).rename(vault / dst)
+    seen: dict[str, object] = {}
+    for name in ("mentions_reuse", "patch_for"):
+        real = getattr(indexer, name)
+        monkeypatch.setattr(indexer, name, lambda *a, real=real, name=name: seen.setdefault(name, real(*a)))
+    assert build_index(vault, tmp_path / "inc", FAST, incremental=INC).mode == "incremental"
+    assert (seen["patch_for"] is None) == bool(moved)  # patched unless the paths changed
+    assert (seen["mentions_reuse"] is None) == (bool(moved) or "boilerplate" in scenario)
+    if seen["patch_for"] is not None:
+        assert seen["patch_for"][2]  # type: ignore[index]  # renamed: every link resolved again
+    build_index(vault, tmp_path / "full", FAST)
+    assert _tables(tmp_path / "inc") == _tables(tmp_path / "full")
+    gen, full = current_generation(tmp_path / "inc"), current_generation(tmp_path / "full")
+    assert gen is not None and full is not None
+    for part in ("src", "dst", "count"):
+        assert np.array_equal(load_array(gen, f"mentions_{part}"), load_array(full, f"mentions_{part}"))

@@ -26,3 +26,12 @@ def test_noise_is_unigram_to_three_quarters() -> None:
     p = v.noise()
     assert np.isclose(p.sum(), 1)
     assert np.isclose(p[0] / p[1], 16**0.75)
+
+
+def test_encode_drops_unknown_words_from_any_iterable() -> None:
+    """int32 ids in order, unknown words dropped; empty, all-unknown and one-pass inputs included."""
+    v = Vocab(["x", "y", "z"], np.array([3, 2, 1]))
+    for tokens, want in (([], []), (["q", "r"], []), (iter(["z", "q", "x", "z"]), [2, 0, 2]),
+                         ((t for t in ["y"]), [1])):
+        ids = v.encode(tokens)
+        assert ids.dtype == np.int32 and ids.tolist() == want
