@@ -83,7 +83,7 @@ class TrainConfig:
                 ("batch", self.batch >= 1 and self.cuda_batch >= 1, "at least 1"),
                 ("neg_share", self.neg_share >= 1, "at least 1"),
                 ("dup_cap", self.dup_cap > 0, "above 0"),
-                ("damping", self.damping >= 0, "0 (off) or more"),
+                ("damping", 0 <= self.damping < math.inf, "0 (off) or more, finite"),
                 ("chunk", self.chunk >= 1, "at least 1")]
 
     def epochs_for(self, tokens: int) -> int:

@@ -94,7 +94,7 @@ def load_records(gen: Path) -> tuple[dict[str, NoteRecord], dict[str, Any]]:
             links.setdefault(src, []).append(Link(target, kind, heading))
         records = {}
         for row in db.execute("SELECT id, path, title, sha256, size, mtime, aliases, headings, tokens, "
-                              "warning FROM notes"):
+                              "warning FROM notes ORDER BY id"):
             i, path, title, sha, size, mtime, aliases, headings, tokens, warning = row
             records[path] = NoteRecord(path, title, sha, size, mtime, _json_list(aliases),
                                        _json_list(headings), tags.get(i, []), links.get(i, []),
