@@ -18,6 +18,7 @@ import ctypes
 import functools
 import gc
 import multiprocessing
+import os
 import signal
 import sys
 import threading
@@ -27,6 +28,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from notelink.hogwild import die_with_parent
 from notelink.indexer import IndexEvent, IndexSummary, build_index
 
 PRELOAD = ["notelink.indexer", "notelink.cbow", "torch"]
@@ -53,16 +55,10 @@ def release_memory() -> None:
         _libc().malloc_trim(0)
 
 
-def _die_with_parent() -> None:
-    """Linux: SIGKILL this process when its parent (the fork server, which exits with the watcher) dies."""
-    with contextlib.suppress(OSError, AttributeError):
-        _libc().prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-
-
 def _child(conn: Connection, cancel: Any, kwargs: dict[str, Any]) -> None:
     """Runs one build; sends ("progress", IndexEvent)..., then ("done", summary) or ("error", exception)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _die_with_parent()
+    die_with_parent(os.getppid())  # the fork server, which exits with the watcher
     gc.disable()  # a build makes ~1M small objects (tokens): cycle collection costs ~0.3 s on a large vault,
     # and this process exits right after, giving all its memory back
     try:

@@ -173,12 +173,15 @@ def previous_mentions(gen: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray] | 
         return None
 
 
-def same_notes(records: Sequence[NoteRecord], previous: Mapping[str, NoteRecord]) -> bool:
-    """The same notes in the same order with the same titles and aliases: note ids and link targets carry
-    over from the previous generation (else `patch_for` has every link resolved again)."""
-    if list(previous) != [r.path for r in records]:
-        return False
-    return all((previous[r.path].title, previous[r.path].aliases) == (r.title, r.aliases) for r in records)
+def same_paths(records: Sequence[NoteRecord], previous: Mapping[str, NoteRecord]) -> bool:
+    """The same notes in the same order: note ids carry over from the previous generation."""
+    return list(previous) == [r.path for r in records]
+
+
+def renamed_notes(records: Sequence[NoteRecord], previous: Mapping[str, NoteRecord]) -> list[int]:
+    """Ids of the notes with a new title or new aliases (links to and mentions of them may change)."""
+    return [i for i, r in enumerate(records)
+            if (previous[r.path].title, previous[r.path].aliases) != (r.title, r.aliases)]
 
 
 def patch_for(gen: Path | None, records: Sequence[NoteRecord], previous: Mapping[str, NoteRecord]
@@ -186,23 +189,21 @@ def patch_for(gen: Path | None, records: Sequence[NoteRecord], previous: Mapping
     """The previous generation to copy, the notes whose rows to write again and whether any was renamed
     (new title or aliases: links are resolved again), when the notes are the same; else None (everything
     is written)."""
-    if gen is None or list(previous) != [r.path for r in records]:
+    if gen is None or not same_paths(records, previous):
         return None
-    return gen, [i for i, r in enumerate(records) if previous[r.path] is not r], not same_notes(records,
-                                                                                               previous)
+    changed = [i for i, r in enumerate(records) if previous[r.path] is not r]
+    return gen, changed, bool(renamed_notes(records, previous))
 
 
 def mentions_reuse(gen: Path | None, records: Sequence[NoteRecord], previous: Mapping[str, NoteRecord],
                    same_boilerplate: bool) -> tuple[Mentions, list[int], list[int]] | None:
     """The live generation's mentions, the notes whose text changed and the notes renamed (new title or
     aliases), when the notes and the boilerplate are the same; else None (count everything again)."""
-    if gen is None or not same_boilerplate or list(previous) != [r.path for r in records]:
+    if gen is None or not same_boilerplate or not same_paths(records, previous):
         return None
     old = previous_mentions(gen)
     changed = [i for i, r in enumerate(records) if previous[r.path].sha256 != r.sha256]
-    renamed = [i for i, r in enumerate(records)
-               if (previous[r.path].title, previous[r.path].aliases) != (r.title, r.aliases)]
-    return None if old is None else (old, changed, renamed)
+    return None if old is None else (old, changed, renamed_notes(records, previous))
 
 
 def graph_for(syn1neg: np.ndarray, cfg: NoteVectorConfig, gen: Path | None, plan: UpdatePlan | None,
