@@ -78,6 +78,7 @@ def _markdown() -> MarkdownIt:
 
 
 _MD = _markdown()
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, ~9x faster, where PyYAML has it
 
 
 def split_front_matter(text: str) -> tuple[str, str]:
@@ -107,7 +108,7 @@ def _load_front_matter(raw: str) -> tuple[dict[str, Any], str]:
     if not raw.strip():
         return {}, ""
     try:
-        data = yaml.safe_load(raw)
+        data = yaml.load(raw, Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""

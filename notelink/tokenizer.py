@@ -66,16 +66,30 @@ def _plain(part: str) -> list[str]:
     return [part]
 
 
+def _word_tokens(word: str, keep_stopwords: bool) -> tuple[str, ...]:
+    """The tokens of one lowercased regex word (none, itself, its parts, or bigrams)."""
+    parts = _split_word(word) if _HAS_NOSPACE.search(word) else _plain(word)
+    return tuple(parts if keep_stopwords else [t for t in parts if t not in STOPWORDS])
+
+
+# Words repeat (Zipf), so each distinct word is tokenized once: raw word -> its tokens, per stop-word mode.
+# Bounded, since a vault's distinct words grow without end; past the bound, new words are not remembered.
+_CACHE_MAX = 500_000
+_CACHES: tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]] = ({}, {})
+
+
 def tokenize(text: str, *, keep_stopwords: bool = False) -> list[str]:
     """Lowercased word tokens of `text`, in order, ready for training."""
+    cache = _CACHES[keep_stopwords]
     out: list[str] = []
-    for m in _WORD.finditer(text.lower().replace("’", "'")):
-        word = m.group()
-        parts = _split_word(word) if _HAS_NOSPACE.search(word) else _plain(word)
-        out.extend(parts)
-    if keep_stopwords:
-        return out
-    return [t for t in out if t not in STOPWORDS]
+    for word in _WORD.findall(text.lower().replace("’", "'")):
+        parts = cache.get(word)
+        if parts is None:
+            parts = _word_tokens(word, keep_stopwords)
+            if len(cache) < _CACHE_MAX:
+                cache[word] = parts
+        out += parts
+    return out
 
 
 def tokenize_all(texts: Iterable[str], *, keep_stopwords: bool = False) -> list[str]:

@@ -45,3 +45,10 @@ def test_mixed_alphanumerics_kept_single_letters_dropped() -> None:
 
 def test_stopwords_are_lowercase() -> None:
     assert all(w == w.lower() for w in STOPWORDS)
+
+
+def test_remembered_words_keep_each_stop_word_mode_apart() -> None:
+    # a word's tokens are remembered per mode: the second call of each mode must not see the other's
+    for _ in range(2):
+        assert tokenize("The theory of the thing") == ["theory", "thing"]
+        assert tokenize("The theory of the thing", keep_stopwords=True) == ["the", "theory", "of", "the", "thing"]
