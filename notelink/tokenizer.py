@@ -73,8 +73,8 @@ def _word_tokens(word: str, keep_stopwords: bool) -> tuple[str, ...]:
 
 
 # Words repeat (Zipf), so each distinct word is tokenized once: raw word -> its tokens, per stop-word mode.
-# Bounded, since a vault's distinct words grow without end; past the bound, new words are not remembered.
-_CACHE_MAX = 500_000
+# Bounded (~40 MB), since distinct words grow without end; past the bound, new words are not remembered.
+_CACHE_MAX = 200_000
 _CACHES: tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]] = ({}, {})
 
 
