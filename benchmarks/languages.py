@@ -56,14 +56,14 @@ def tfidf_predictions(le, ev: Path) -> dict:  # type: ignore[no-untyped-def]
                                                      for j in top[i]]} for i in range(len(names))]}
 
 
-def run_language(le, lang: str, seed: int, work: Path) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def run_language(le, lang: str, cfg: TrainConfig, work: Path) -> dict[str, float]:  # type: ignore[no-untyped-def]
     """One language folder ("all": the whole multilingual vault) prepared, indexed and scored."""
     ev, ix = work / lang, work / f"ix-{lang}"
     with contextlib.redirect_stdout(io.StringIO()) as out:
         le.prepare(VAULT if lang == "all" else VAULT / lang, ev, keep_text=True)
     notes, linked, links = (int(x) for x in re.findall(r"\d+", out.getvalue())[:3])
     t0 = time.perf_counter()
-    summary = build_index(ev / "notes", ix, TrainConfig(seed=seed, threads=2), force=True)
+    summary = build_index(ev / "notes", ix, cfg, force=True)
     seconds = time.perf_counter() - t0
     row = {"notes": notes, "linked": linked, "links": links, "tokens": summary.tokens,
            "seconds": seconds, "gensim": _gensim_seconds(ix, TrainConfig(), summary.epochs) or math.nan}
@@ -80,13 +80,14 @@ def main() -> None:
     ap.add_argument("--langs", nargs="+", default=LANGS,
                     help="language folders; 'all' is the whole vault (2,322 notes, 866k tokens, ~1 min)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--epochs", type=int, default=0, help="0: notelink's automatic choice (`epochs_for`)")
     args = ap.parse_args()
     le = _linkeval()
     print("| vault | notes | linked notes | tokens | TF-IDF r@10 / MRR | notelink r@10 / MRR | ratio to "
           "TF-IDF | without CBOW r@10 | index s | gensim s |\n|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for lang in args.langs:
-            r = run_language(le, lang, args.seed, Path(tmp))
+            r = run_language(le, lang, TrainConfig(seed=args.seed, threads=2, epochs=args.epochs), Path(tmp))
             print(f"| {lang} | {r['notes']} | {r['linked']} | {r['tokens']:,} | {r['tfidf']:.3f} / "
                   f"{r['tfidf_mrr']:.3f} | {r['notelink']:.3f} / {r['notelink_mrr']:.3f} | "
                   f"{r['notelink'] / max(r['tfidf'], 1e-9):.2f}x | {r['no_cbow']:.3f} | {r['seconds']:.2f} | "
