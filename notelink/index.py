@@ -68,9 +68,10 @@ class Index:
         self.words = [w for (w,) in self.db.execute("SELECT word FROM vocab ORDER BY id")]
         self.word_index = {w: i for i, w in enumerate(self.words)}
         self.layout = Layout(**self.meta["layout"])
-        self.note_vecs = sp.csr_matrix(  # [N, V+N+D] unit rows, see notevectors.py
+        L = self.layout
+        self.note_vecs = sp.csr_matrix(  # [N, V+N+D(+languages)] unit rows, see notevectors.py
             tuple(load_array(gen, f"notes_{part}") for part in ("data", "indices", "indptr")),
-            shape=(len(self.notes), self.layout.words + self.layout.notes + self.layout.dim))
+            shape=(len(self.notes), L.words + L.notes + L.dim + L.languages))
         self._by_word: sp.csc_matrix | None = None
         self.word_vecs = unit_rows(np.asarray(load_array(gen, "syn0")))  # [V, D] unit rows
         self._links: dict[int, set[int]] = {}
@@ -133,17 +134,26 @@ class Index:
         other = self.notes[j]
         return Related(other.path, other.title, round(score, 4), linked, self.because(i, j))
 
-    def because(self, i: int, j: int, top: int = 4) -> list[str]:
-        """The columns that contribute most to cos(note i, note j), as words and `mentions: X` reasons."""
+    def because(self, i: int, j: int, top: int = 4, least: float = 0.1) -> list[str]:
+        """The shared words and `mentions: X` titles that contribute most to cos(note i, note j): at most
+        `top`, each at least `least` of the largest one's contribution (the rest would be noise)."""
         shared = self.note_vecs[i].multiply(self.note_vecs[j]).tocoo()  # per-column contributions
-        L, out = self.layout, []
-        for k in np.argsort(-shared.data, kind="stable")[: top + 2]:
-            col = int(shared.col[k])
+        L, first = self.layout, 0.0
+        out: list[str] = []
+        for k in np.argsort(-shared.data, kind="stable"):
+            col, value = int(shared.col[k]), float(shared.data[k])
             if col < L.words:
-                out.append(self.words[col])
-            elif col < L.words + L.notes:
-                out.append(f"mentions: {self.notes[col - L.words].title}")
-        return out[:top]
+                label = self.words[col]
+            elif col < L.words + L.notes:  # notes with one title (a vault in several languages) say it once
+                label = f"mentions: {self.notes[col - L.words].title}"
+            else:  # the dense part and the note's language explain nothing in words
+                continue
+            first = first or value
+            if value < least * first or len(out) == top:
+                break
+            if label not in out:
+                out.append(label)
+        return out
 
     def concepts(self, note: NoteInfo, top: int = 10) -> list[Scored]:
         """The vault words that weigh most in the note's vector: its own words and their CBOW neighbours."""

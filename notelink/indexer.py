@@ -22,6 +22,7 @@ from notelink.lock import BuildCancelled, build_lock
 from notelink.mentions import Phrases, count_mentions, recount_mentions, title_phrases
 from notelink.notevectors import Layout, note_vectors
 from notelink.records import NoteRecord, load_records, read_vault
+from notelink.stopwords import without_stopwords
 from notelink.store import IndexFormatError, current_generation
 from notelink.tokenizer import tokenize
 from notelink.update import UpdatePlan, graph_for, mentions_reuse, patch_for, plan_update, train_update
@@ -126,7 +127,14 @@ def vectorize(records: list[NoteRecord], tokens: list[list[str]], docs: list[np.
     """Note vectors from trained word vectors, with title/alias mentions found in the notes' text."""
     if mentions is None:
         mentions = find_mentions(records, tokens, index_cfg)
-    return note_vectors(docs, mentions, syn1neg, cfg, K)
+    return note_vectors(docs, mentions, syn1neg, cfg, K, [r.lang for r in records])
+
+
+def name_tokens(name: str, lang: str) -> list[str]:
+    """A title's or alias's tokens as its note's text has them: without the stop words of the note's language
+    (`lang` "" keeps them, as `--keep-stopwords` does)."""
+    tokens = tokenize(name, keep_stopwords=True)
+    return without_stopwords([tokens], lang)[0] if lang else tokens
 
 
 def find_mentions(records: list[NoteRecord], tokens: list[list[str]], index_cfg: IndexConfig,
@@ -134,8 +142,9 @@ def find_mentions(records: list[NoteRecord], tokens: list[list[str]], index_cfg:
     """Where notes name other notes; with `reuse` = (previous mentions, changed notes, renamed notes),
     only the changed notes' mentions, and the mentions of renamed notes, are counted again."""
     def phrases_of(which: set[int] | None) -> Phrases:
-        names = [[r.title, *r.aliases] if which is None or i in which else [] for i, r in enumerate(records)]
-        return title_phrases(names, lambda s: tokenize(s, keep_stopwords=index_cfg.keep_stopwords))
+        names = [[name_tokens(name, r.lang) for name in (r.title, *r.aliases)] if which is None or i in which
+                 else [] for i, r in enumerate(records)]
+        return title_phrases(names)
 
     if reuse is None:
         return count_mentions(tokens, phrases_of(None))
@@ -205,7 +214,7 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     if progress is not None:
         progress(IndexEvent("vectors", 0, len(records)))
     K = graph_for(wv.syn1neg, vector_cfg, gen, plan, incremental.moved_cosine if incremental else 1.0)
-    notes, layout = note_vectors(docs, mentions, wv.syn1neg, vector_cfg, K)
+    notes, layout = note_vectors(docs, mentions, wv.syn1neg, vector_cfg, K, [r.lang for r in records])
     _summarise(summary, wv, n_tokens, len(vocab), plan)
     if progress is not None:
         progress(IndexEvent("write", 0, 1))

@@ -7,7 +7,7 @@ is evidence of relatedness that word counts alone dilute.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -15,11 +15,12 @@ Phrases = dict[str, dict[int, dict[tuple[str, ...], list[int]]]]
 """{first token: {phrase length: {phrase tokens: [notes with that title or alias]}}}"""
 
 
-def title_phrases(names: Sequence[Sequence[str]], tokenize: Callable[[str], list[str]]) -> Phrases:
-    """Phrases to look for, keyed by first token, then length, so a position costs one lookup per length."""
+def title_phrases(names: Sequence[Sequence[Sequence[str]]]) -> Phrases:
+    """Phrases to look for (each note's names, as tokens), keyed by first token, then length, so a position
+    costs one lookup per length."""
     by_first: Phrases = defaultdict(lambda: defaultdict(dict))
     for note, note_names in enumerate(names):
-        for phrase in {tuple(tokenize(n)) for n in note_names}:
+        for phrase in {tuple(n) for n in note_names}:
             if phrase:
                 by_first[phrase[0]][len(phrase)].setdefault(phrase, []).append(note)
     return by_first

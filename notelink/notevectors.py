@@ -246,21 +246,38 @@ def side_by_side(parts: Sequence[tuple[sp.csr_matrix, float]]) -> sp.csr_matrix:
     return sp.csr_matrix((data, indices, indptr), shape=(N, offset))
 
 
+def languages(langs: Sequence[str], one_language_share: float) -> sp.csr_matrix | None:
+    """[N, languages] one-hot rows of each note's language; None for a vault (nearly) in one language."""
+    if not langs:
+        return None
+    names = sorted(set(langs))
+    column = {lang: j for j, lang in enumerate(names)}
+    counts = np.bincount([column[lang] for lang in langs], minlength=len(names))
+    if counts.max() >= one_language_share * len(langs):
+        return None
+    N = len(langs)
+    return sp.csr_matrix((np.ones(N, np.float32), np.array([column[lang] for lang in langs], np.int32),
+                          np.arange(N + 1)), shape=(N, len(names)))
+
+
 @dataclass(frozen=True)
 class Layout:
-    """Column ranges of the note vector: words [0, V), titles [V, V+N), dense [V+N, V+N+D)."""
+    """Column ranges of the note vector: words [0, V), titles [V, V+N), dense [V+N, V+N+D), then the
+    note's language in a vault of several languages [V+N+D, V+N+D+languages)."""
 
     words: int
     notes: int
     dim: int
+    languages: int = 0
 
 
 def note_vectors(docs: Sequence[np.ndarray], mentions: tuple[np.ndarray, np.ndarray, np.ndarray],
                  syn1neg: np.ndarray, cfg: NoteVectorConfig | None = None,
-                 K: sp.csr_matrix | None = None) -> tuple[sp.csr_matrix, Layout]:
-    """Unit note vectors [N, V+N+D] for notes given as word-id arrays, and their column layout.
+                 K: sp.csr_matrix | None = None, langs: Sequence[str] = ()) -> tuple[sp.csr_matrix, Layout]:
+    """Unit note vectors [N, V+N+D(+languages)] for notes given as word-id arrays, and their column layout.
 
-    `K` is the neighbour graph of the unit rows of `syn1neg` (`word_graph`), computed here when not given."""
+    `K` is the neighbour graph of the unit rows of `syn1neg` (`word_graph`), computed here when not given;
+    `langs`, each note's language (`NoteRecord.lang`), adds the language part in a multilingual vault."""
     cfg = cfg or NoteVectorConfig()
     V, D = syn1neg.shape
     N = len(docs)
@@ -272,4 +289,8 @@ def note_vectors(docs: Sequence[np.ndarray], mentions: tuple[np.ndarray, np.ndar
     del X  # the largest input: freed before the result is assembled
     M = unit_sparse(side_by_side([(lex, cfg.w_lex), (titles(mentions, N, cfg), cfg.w_title),
                                   (dense_part, cfg.w_cbow)]), in_place=True)
-    return M, Layout(V, N, D)
+    L = languages(langs, cfg.one_language_share) if cfg.w_language else None
+    if L is None:
+        return M, Layout(V, N, D)
+    M = unit_sparse(side_by_side([(M, 1.0), (L, cfg.w_language)]), in_place=True)
+    return M, Layout(V, N, D, L.shape[1])

@@ -24,6 +24,7 @@ from typing import Any
 from notelink.config import IndexConfig
 from notelink.hogwild import can_fork_workers, die_with_parent
 from notelink.note import Link, parse_note
+from notelink.stopwords import language_of, without_stopwords
 from notelink.store import open_generation
 from notelink.tokenizer import tokenize
 from notelink.vault import RawNote, Skipped, VaultError, read_note, scan
@@ -54,6 +55,8 @@ class NoteRecord:
     paragraphs: list[list[str]]
     """Training tokens, one list per paragraph (title, aliases, headings and prose blocks)."""
     warning: str = ""
+    lang: str = ""
+    """The language whose stop words were dropped from `paragraphs` ("" with stop words kept)."""
 
     @property
     def tokens(self) -> list[str]:
@@ -73,12 +76,15 @@ def record_from_raw(raw: RawNote, cfg: IndexConfig) -> NoteRecord:
     parsed = parse_note(raw.text, stem)
     lead = [] if parsed.paragraphs[:1] == [parsed.title] else [parsed.title]
     texts = lead + parsed.aliases + parsed.paragraphs
+    tokens = [tokenize(t, keep_stopwords=True) for t in texts]
+    lang = "" if cfg.keep_stopwords else language_of(tokens)
+    if lang:
+        tokens = without_stopwords(tokens, lang)
     # interned: one str object per distinct word, not per token (50M tokens would be ~3 GB of str objects)
-    paragraphs = [list(map(sys.intern, p)) for p in (tokenize(t, keep_stopwords=cfg.keep_stopwords)
-                                                     for t in texts) if p]
+    paragraphs = [list(map(sys.intern, p)) for p in tokens if p]
     warning = "; ".join(w for w in (raw.warning, parsed.warning) if w)
     return NoteRecord(raw.path, parsed.title, raw.sha256, raw.size, raw.mtime, parsed.aliases,
-                      parsed.headings, parsed.tags, parsed.links, paragraphs, warning)
+                      parsed.headings, parsed.tags, parsed.links, paragraphs, warning, lang)
 
 
 def load_records(gen: Path) -> tuple[dict[str, NoteRecord], dict[str, Any]]:
@@ -94,12 +100,12 @@ def load_records(gen: Path) -> tuple[dict[str, NoteRecord], dict[str, Any]]:
             links.setdefault(src, []).append(Link(target, kind, heading))
         records = {}
         for row in db.execute("SELECT id, path, title, sha256, size, mtime, aliases, headings, tokens, "
-                              "warning FROM notes ORDER BY id"):
-            i, path, title, sha, size, mtime, aliases, headings, tokens, warning = row
+                              "warning, lang FROM notes ORDER BY id"):
+            i, path, title, sha, size, mtime, aliases, headings, tokens, warning, lang = row
             records[path] = NoteRecord(path, title, sha, size, mtime, _json_list(aliases),
                                        _json_list(headings), tags.get(i, []), links.get(i, []),
                                        [list(map(sys.intern, p.split(" "))) for p in tokens.split("\n") if p],
-                                       warning)
+                                       warning, lang)
         return records, meta
     finally:
         db.close()

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 CURRENT = "CURRENT"
 _GEN = re.compile(r"^gen-(\d{6})$")
 
@@ -39,7 +39,8 @@ CREATE TABLE notes (
   aliases TEXT NOT NULL,         -- JSON list
   headings TEXT NOT NULL,        -- JSON list
   tokens TEXT NOT NULL,          -- training tokens, space-separated
-  warning TEXT NOT NULL DEFAULT ''
+  warning TEXT NOT NULL DEFAULT '',
+  lang TEXT NOT NULL DEFAULT ''  -- language whose stop words were dropped (notelink.stopwords)
 );
 CREATE TABLE links (src INTEGER NOT NULL, target TEXT NOT NULL, kind TEXT NOT NULL,
                     heading TEXT NOT NULL, dst INTEGER);  -- dst: resolved note id or NULL

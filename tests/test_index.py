@@ -2,10 +2,13 @@
 
 from pathlib import Path
 
+import numpy as np
 import pytest
+import scipy.sparse as sp
 
-from notelink.index import Index, NotFound
+from notelink.index import Index, NoteInfo, NotFound
 from notelink.indexer import build_index
+from notelink.notevectors import Layout
 
 from .conftest import FAST, SAMPLE
 
@@ -53,6 +56,17 @@ def test_because_names_shared_concepts_and_mentions(daily: Index) -> None:
     note = daily.find_note("bread topic 0")
     best = daily.related(note, 1)[0]
     assert best.because and set(best.because) <= set(TOPICS["bread"].split()) | {"bread", "topic"}
+
+
+def test_because_says_each_title_once_and_leaves_out_noise() -> None:
+    # columns: words "bread", "oven", "salt"; titles of notes 0-3 (notes 2 and 3 share the title "Dough");
+    # dense part (1 column); language (1 column)
+    index = Index.__new__(Index)
+    index.words, index.layout = ["bread", "oven", "salt"], Layout(3, 4, 1, 1)
+    index.notes = [NoteInfo(i, f"{t}{i}.md", t, [], []) for i, t in enumerate(["A", "B", "Dough", "Dough"])]
+    a = np.array([0.5, 0.3, 0.01, 0, 0, 0.4, 0.4, 0.9, 0.9], dtype=np.float32)  # shared with b below
+    index.note_vecs = sp.csr_matrix(np.vstack([a, a]))
+    assert index.because(0, 1) == ["bread", "mentions: Dough", "oven"]  # "salt": 0.0001 against 0.25
 
 
 def test_notes_for_word(daily: Index) -> None:

@@ -1,12 +1,16 @@
 """Known-answer tests for finding notes' titles and aliases in other notes' text."""
 
-from notelink.mentions import count_mentions, recount_mentions, title_phrases
+from notelink.mentions import Phrases, count_mentions, recount_mentions, title_phrases
 from notelink.tokenizer import tokenize
+
+
+def _phrases(names: list[list[str]]) -> Phrases:
+    return title_phrases([[tokenize(n) for n in note_names] for note_names in names])
 
 
 def test_phrases_are_found_on_token_sequences() -> None:
     names = [["Sourdough starter", "Levain"], ["Bread"], ["Notes on bread"]]
-    phrases = title_phrases(names, tokenize)
+    phrases = _phrases(names)
     docs = [["bread", "bread"], ["feed", "sourdough", "starter", "levain", "daily"], ["sourdough", "bread"]]
     src, dst, count = count_mentions(docs, phrases)
     found = {(int(a), int(b)): float(c) for a, b, c in zip(src, dst, count, strict=True)}
@@ -15,12 +19,12 @@ def test_phrases_are_found_on_token_sequences() -> None:
 
 
 def test_no_mentions() -> None:
-    src, dst, count = count_mentions([["a"]], title_phrases([["Zebra"]], tokenize))
+    src, dst, count = count_mentions([["a"]], _phrases([["Zebra"]]))
     assert src.size == dst.size == count.size == 0
 
 
 def test_recounting_changed_notes_equals_counting_all() -> None:
-    phrases = title_phrases([["Bread"], ["Oven"], ["Flour"]], tokenize)
+    phrases = _phrases([["Bread"], ["Oven"], ["Flour"]])
     before = [["bread", "oven"], ["flour", "flour"], ["oven"]]
     after = [["bread", "oven"], ["bread"], ["oven", "bread", "flour"]]
     recounted = recount_mentions(count_mentions(before, phrases), after, phrases, [1, 2])
@@ -41,10 +45,10 @@ def test_recounting_changed_and_renamed_notes_equals_counting_all() -> None:
     after = [list(d) for d in before]
     after[2] = [rng.choice(words) for _ in range(25)]  # changed text
     after[3] = [rng.choice(words) for _ in range(25)]  # changed text and renamed
-    old = count_mentions(before, title_phrases(before_names, tokenize))
-    phrases = title_phrases(after_names, tokenize)
+    old = count_mentions(before, _phrases(before_names))
+    phrases = _phrases(after_names)
     renamed = [1, 3, 5]
-    only_renamed = title_phrases([n if i in renamed else [] for i, n in enumerate(after_names)], tokenize)
+    only_renamed = _phrases([n if i in renamed else [] for i, n in enumerate(after_names)])
     recounted = recount_mentions(old, after, phrases, [2, 3], renamed, only_renamed)
     want = count_mentions(after, phrases)
     assert want[0].size > 10
@@ -57,8 +61,8 @@ def test_recounting_renamed_notes_without_their_own_phrases_uses_all_phrases() -
     every phrase, kept for the renamed notes only), not silently dropped."""
     before_names, after_names = [["Bread"], ["Oven"], ["Flour"]], [["Bread"], ["Crust"], ["Flour"]]
     docs = [["crust", "oven", "flour"], ["bread", "flour"], ["crust", "bread", "oven"]]
-    old = count_mentions(docs, title_phrases(before_names, tokenize))
-    phrases = title_phrases(after_names, tokenize)
+    old = count_mentions(docs, _phrases(before_names))
+    phrases = _phrases(after_names)
     recounted = recount_mentions(old, docs, phrases, [], [1])
     for got, want in zip(recounted, count_mentions(docs, phrases), strict=True):
         assert got.tolist() == want.tolist()

@@ -104,3 +104,23 @@ def test_unit_sparse_in_blocks_of_rows(block: int, monkeypatch: pytest.MonkeyPat
     assert np.allclose(out.toarray(), np.divide(before, norms, out=np.zeros_like(before), where=norms > 0))
     assert np.array_equal(m.toarray(), before)  # not changed unless in_place
     assert notevectors.unit_sparse(m, in_place=True) is m and np.allclose(m.toarray(), out.toarray())
+
+
+def test_a_vault_in_several_languages_gets_a_language_part() -> None:
+    docs = [np.array([0, 4]), np.array([1, 4]), np.array([0, 5]), np.array([1, 5])]
+    plain, layout = note_vectors(docs, NO_MENTIONS, _words())
+    same, same_layout = note_vectors(docs, NO_MENTIONS, _words(), langs=["en"] * 4)
+    assert same_layout == layout and layout.languages == 0 and (same != plain).nnz == 0  # one language
+    mixed, mixed_layout = note_vectors(docs, NO_MENTIONS, _words(), langs=["en", "de", "en", "de"])
+    assert mixed_layout.languages == 2 and mixed.shape[1] == plain.shape[1] + 2
+    assert np.allclose(sp.linalg.norm(mixed, axis=1), 1)
+    s_plain, s_mixed = (plain @ plain.T).toarray(), (mixed @ mixed.T).toarray()
+    w2 = NoteVectorConfig().w_language ** 2
+    assert np.isclose(s_mixed[0, 2], (s_plain[0, 2] + w2) / (1 + w2))  # same language: a bonus
+    assert np.isclose(s_mixed[0, 1], s_plain[0, 1] / (1 + w2))  # across languages: none
+
+
+def test_a_few_notes_in_another_language_leave_the_vault_in_one() -> None:
+    langs = ["en"] * 96 + ["de"] * 4
+    assert notevectors.languages(langs, 0.95) is None
+    assert notevectors.languages(["en"] * 90 + ["de"] * 10, 0.95) is not None

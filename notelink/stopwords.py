@@ -1,0 +1,144 @@
+"""Stop words in the language of each note: vaults mix languages, and a German note's "und" is as empty as an
+English note's "and".
+
+A note's language is the one whose function words it uses most (counted over all its tokens; ties and notes
+without any go to English, as before). Only that language's words are dropped from the note, so a word
+that is a function word in one language and a content word in another ("die", "war", "gift") is kept
+where it means something. French, Italian and Catalan elisions ("l'application") lose their article.
+Scripts without spaces (CJK, Thai) are tokenized as bigrams and have no list.
+
+The lists are short and hand-written: articles, pronouns, prepositions, conjunctions and auxiliaries,
+not the long "anything frequent" lists, because IDF already discounts frequent content words.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from notelink.tokenizer import STOPWORDS
+
+ENGLISH = "en"
+
+_WORDS = {
+    "de": """aber alle allem allen aller alles als also am an andere anderem anderen anderer anderes auch auf
+        aus bei beim bin bis bist da damit dann das dass dein deine deinem deinen deiner dem den denn der des
+        dich die dies diese diesem diesen dieser dieses dir doch dort du durch ein eine einem einen einer
+        eines er es etwas euch euer eure für gegen habe haben hast hat hatte hier ich ihm ihn ihnen ihr ihre
+        ihrem ihren ihrer im in ins ist jede jedem jeden jeder jedes kann kannst kein keine keinem keinen
+        keiner können man mehr mein meine mich mir mit muss musst nach nicht noch nun nur ob oder ohne sehr
+        sein seine seinem seinen seiner sich sie sind so soll sollte sondern um und uns unser unsere unter
+        vom von vor war waren was weil welche welchem welchen welcher welches wenn wer werden wie wieder
+        wir wird wirst wo wurde wurden zu zum zur zwischen über""",
+    "fr": """ai au aux avec avez avoir avons ce ceci cela celle celles celui ces cet cette ceux chaque comme
+        dans de des donc dont du elle elles en entre est et été étaient était être eux il ils je la le les
+        leur leurs lui ma mais me même mes moi mon ne ni nos notre nous on ont ou où par pas peut peuvent
+        pouvez pouvons plus pour qu que quel quelle quelles quels qui sa sans se ses si son sont sur ta te
+        tes toi ton tous tout toute toutes tu un une vos votre vous ça aussi très""",
+    "es": """al algo algunas algunos ante antes como con contra cual cuales cuando de del desde donde durante
+        el ella ellas ellos en entre era eran es esa esas ese eso esos esta está están estas este esto estos
+        fue fueron ha han hay la las le les lo los más me mi mis muy ni no nos nosotros otra otras otro
+        otros para pero por porque puede pueden puedes que qué se sea ser si sí sin sobre su sus también te
+        tiene tienen tu tú tus un una uno unos unas usted ustedes vez ya yo""",
+    "it": """ad al alla alle allo agli ai anche ancora che chi ci come con cui da dal dalla dalle dai dei del
+        della delle dello degli di dove ed era essere fra gli ha hai hanno ho il in io la le lei li lo loro
+        lui ma mi mia mie miei mio ne nei nel nella nelle nello noi non ogni per perché più può puoi
+        questa queste questi questo qui se si sia sono su sua sue sui sul sulla suo suoi ti tra tu tua tuo
+        tuoi un una uno vi voi è""",
+    "pt": """ao aos as até com como da das de dela dele do dos ela elas ele eles em entre era essa esse esta
+        está estão este eu foi há isso isto já lhe mais mas me meu minha muito na nas não nem no nos nós os
+        ou para pela pelas pelo pelos pode podem por porque qual quando que se sem ser seu seus sua suas
+        também te tem têm um uma umas uns você vocês é""",
+    "nl": """aan al alle als ben bij dan dat de deze die dit door dus een en er geen had heb hebben heeft het
+        hier hij hoe hun ik in is je jij jouw kan kunnen kunt maar me meer met mij mijn na naar niet nog nu
+        of om omdat ons onze ook op over te tot uit uw van veel voor waren was wat we wel werd wie wij wordt
+        worden zal ze zich zij zijn zo zonder zou""",
+    "sv": """alla allt att av blev bli blir de dem den denna deras dess det detta dig din dina ditt du där då
+        efter eller en ett från för ha hade han hans har henne hennes hon honom hur här inte jag kan kunde
+        man med mellan men mig min mina mitt mot mycket ni nu när någon något några och om oss på sedan sig
+        sin sina sitt ska skall skulle som så till under upp ut utan vad var vara varit vi vid vilka vilken
+        vilket är än över""",
+    "da": """af alle alt at blev bliver da de dem den denne der deres det dette dig din dine disse dit du
+        efter eller en end er et for fra ham han hans har havde have hende hendes her hos hun hvad hvis
+        hvor ikke ind jeg jer kan kunne man mange med meget men mig min mine mit mod når og også om op os
+        over på sig sin sine sit skal skulle som så til ud under var vi vil ville være været""",
+    "no": """alle andre at av bare ble blir da de dem den denne der deres det dette deg din dine ditt du
+        eller en er et etter for fra før han hans har hadde hun hva hvis hvor ikke inn jeg kan kunne man
+        med meg men min mine mitt mot mye noe noen når og også om opp oss over på seg sin sine sitt skal
+        skulle som så til ut uten var vi vil ville være vært""",
+    "fi": """ei eivät en et että hän he ja jo joka jos jotka kanssa koska kuin kun me mikä minä minun mitä
+        mukaan mutta myös ne niin nyt ole olen olet oli olivat olla on ovat se sekä sen siinä sinun sinä
+        sitten sitä tai te tämä tämän tässä vaan voi voit voidaan""",
+    "pl": """aby ale bez bo być był była było były będzie co czy dla do gdy gdzie go ich im jak jako je jej
+        jego jest jeszcze jeśli już ją każdy kiedy która które którego który ma mają może można mnie na nad
+        nie nic nim od oraz po pod przez przy się są ta tak także te tego tej ten to tu tylko tym we
+        wszystko za ze że żeby""",
+    "cs": """aby ale ani až bez by byl byla bylo byly být co či do jak jako je jeho její jen jestli ještě
+        již jsem jsi jsme jsou jste kde když ke která které kterou který mezi mi mít mohou může na nad ne
+        nebo než od pak po pod pro proto při se si tak také tam to tedy ten tento této tím už ve však za ze
+        že""",
+    "id": """ada adalah agar akan anda atau bagi bahwa bisa dalam dan dapat dari dengan di ia ini itu jika
+        juga ke kami kamu karena kita lebih maka mereka oleh pada para saat saja sangat sebagai sedang
+        sehingga seperti sudah tersebut tetapi untuk yang""",
+    "ca": """al als amb aquest aquesta aquests aquestes com de del dels des el els en entre era es és està
+        ha han hi la les li més no per però perquè pot poden que qui se si sense ser seu seva seus seves
+        són sobre també un una uns unes va vostra vostre""",
+    "ro": """acest această aceasta acestea al ale are au ca care ce cu cum dacă dar de din după este el ea
+        ei eu fi fost în îl la le lor lui mai mult ne nici nu pe pentru poate prin sau să se sunt și tu un
+        una unei unui va vă""",
+    "tr": """ama bir bu bunu bunun da daha de diye en gibi hem her için ile ise kadar ki mi mu ne olan olarak
+        ve veya ya çok şu""",
+    "ru": """без более бы был была были было быть вам вас весь во вот все всё вы где да для до его ее её
+        если есть еще ещё же за из или им их как когда кто ли либо мне может мы на над не него нее неё нет
+        ни них но об однако он она они оно от по под при со так также такой там те тем то того тоже той
+        только том ты уже чем что чтобы эта эти это этот""",
+}
+
+LISTS: dict[str, frozenset[str]] = {
+    ENGLISH: STOPWORDS, **{lang: frozenset(words.split()) for lang, words in _WORDS.items()}}
+"""Each language's stop words (ISO 639-1 codes), English first: it wins ties."""
+
+_ELISIONS = {
+    "fr": ("l'", "d'", "j'", "m'", "n'", "s'", "t'", "c'", "qu'", "jusqu'", "lorsqu'", "puisqu'"),
+    "it": ("l'", "d'", "un'", "dell'", "all'", "dall'", "nell'", "sull'", "quell'", "c'"),
+    "ca": ("l'", "d'", "s'", "m'", "n'", "t'"),
+}
+
+_LANGUAGES_OF: dict[str, tuple[str, ...]] = {}
+for _lang, _words in LISTS.items():
+    for _w in _words:
+        _LANGUAGES_OF[_w] = (*_LANGUAGES_OF.get(_w, ()), _lang)
+
+
+MIN_SHARE = 0.03
+"""Share of a note's tokens that must be stop words of its language. Prose has 15-45% (Finnish, Turkish,
+Polish 5-15%); a note in a language without a list (Vietnamese, Hungarian, CJK) has a few chance hits, and
+it keeps the English list rather than losing words like "ai" or "di" to an Italian one."""
+
+
+def language_of(paragraphs: Sequence[Sequence[str]]) -> str:
+    """The language whose stop words the tokens (stop words kept) use most, if they are at least MIN_SHARE
+    of the tokens and 2; English on a tie or otherwise."""
+    counts = Counter(t for p in paragraphs for t in p)
+    hits: Counter[str] = Counter()
+    for word, n in counts.items():
+        for lang in _LANGUAGES_OF.get(word, ()):
+            hits[lang] += n
+    best = max(LISTS, key=lambda lang: hits[lang])  # first of the most hits, in LISTS order
+    return best if hits[best] >= max(2.0, MIN_SHARE * counts.total()) else ENGLISH
+
+
+def _unelided(token: str, elisions: tuple[str, ...]) -> str:
+    """"l'application" -> "application" (a token without an elided article stays as it is)."""
+    for prefix in elisions:
+        if token.startswith(prefix) and len(token) > len(prefix) + 1:
+            return token[len(prefix):]
+    return token
+
+
+def without_stopwords(paragraphs: Sequence[Sequence[str]], lang: str) -> list[list[str]]:
+    """Each paragraph without the stop words of `lang` (elisions removed first, where `lang` has them)."""
+    stop, elisions = LISTS.get(lang, STOPWORDS), _ELISIONS.get(lang)
+    if elisions:
+        paragraphs = [[_unelided(t, elisions) if "'" in t else t for t in p] for p in paragraphs]
+    return [[t for t in p if t not in stop] for p in paragraphs]

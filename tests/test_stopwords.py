@@ -1,0 +1,53 @@
+"""Known-answer tests for each note's language and its stop words."""
+
+from notelink.config import IndexConfig
+from notelink.records import record_from_raw
+from notelink.stopwords import ENGLISH, LISTS, language_of, without_stopwords
+from notelink.tokenizer import tokenize
+from notelink.vault import RawNote
+
+
+def _lang(text: str) -> str:
+    return language_of([tokenize(text, keep_stopwords=True)])
+
+
+def test_language_is_the_one_whose_stop_words_the_note_uses_most() -> None:
+    assert _lang("The telescope is on the roof and it is cold") == "en"
+    assert _lang("Das Teleskop steht auf dem Dach und es ist kalt") == "de"
+    assert _lang("Le télescope est sur le toit et il fait froid") == "fr"
+    assert _lang("El telescopio está en el tejado y hace frío") == "es"
+    assert _lang("Teleskopet står på taket och det är kallt") == "sv"
+
+
+def test_too_few_stop_words_keep_english() -> None:
+    assert _lang("Canvas") == ENGLISH  # none at all
+    names = " ".join(f"Plugin{i} Vault{i} Canvas{i}" for i in range(25))  # 75 names, 2 chance Italian hits
+    assert _lang(f"ai di {names}") == ENGLISH
+    assert _lang("东京タワーに行った obsidian") == ENGLISH  # no-space scripts have no list
+
+
+def test_only_the_notes_language_loses_its_stop_words() -> None:
+    # "die" and "war" are German function words but English content words
+    assert without_stopwords([["the", "war", "and", "die", "hard"]], "en") == [["war", "die", "hard"]]
+    assert without_stopwords([["die", "katze", "war", "und", "the"]], "de") == [["katze", "the"]]
+
+
+def test_elided_articles_are_split_off_in_french() -> None:
+    tokens = tokenize("L'application et l'interface d'une note", keep_stopwords=True)
+    assert without_stopwords([tokens], "fr") == [["application", "interface", "note"]]
+    assert without_stopwords([["o'neil"]], "en") == [["o'neil"]]  # English words keep their apostrophes
+
+
+def test_every_list_is_lowercase_words_the_tokenizer_can_produce() -> None:
+    for words in (w for lang, w in LISTS.items() if lang != ENGLISH):  # English has "it's": never a token
+        assert all(w == w.lower() and tokenize(w, keep_stopwords=True) == [w] for w in words if len(w) > 1)
+
+
+def test_a_german_note_is_tokenized_without_german_stop_words() -> None:
+    text = "# Sauerteig\n\nDer Sauerteig ist eine Mischung aus Mehl und Wasser, die man füttern muss.\n"
+    raw = RawNote("Sauerteig.md", text, "h", len(text), 0.0)
+    record = record_from_raw(raw, IndexConfig())
+    assert record.lang == "de"
+    assert record.tokens == ["sauerteig", "sauerteig", "mischung", "mehl", "wasser", "füttern"]
+    kept = record_from_raw(raw, IndexConfig(keep_stopwords=True))
+    assert kept.lang == "" and "und" in kept.tokens
