@@ -271,7 +271,8 @@ def _add_training(p: argparse.ArgumentParser) -> None:
     g.add_argument("--seed", type=int, help=f"random seed (default {d.seed})")
     g.add_argument("--threads", type=int, help="CPU threads (default: all cores)")
     g.add_argument("--device", choices=["auto", "cpu", "cuda"], help="where to train (default auto)")
-    p.add_argument("--keep-stopwords", action="store_true", help="train on English stop words too")
+    p.add_argument("--keep-stopwords", action="store_true",
+                   help="train on stop words too (by default each note loses those of its language)")
     p.add_argument("--max-file-mb", type=float, default=5.0, help="skip notes larger than this (default 5)")
     p.add_argument("--force", action="store_true", help="retrain even when nothing changed")
 

@@ -147,7 +147,8 @@ class IndexConfig:
     """What the indexer reads and how it tokenizes."""
 
     keep_stopwords: bool = False
-    """Keep English stop words in the training text (`--keep-stopwords`)."""
+    """Keep stop words in the training text (`--keep-stopwords`); by default each note loses those of its
+    language (notelink/stopwords.py)."""
     max_file_bytes: int = 5_000_000
     """Notes larger than this are skipped with a reason (`--max-file-mb`)."""
     exclude: tuple[str, ...] = field(default_factory=tuple)
