@@ -97,3 +97,26 @@ def test_sample_vault_related_are_visibly_right(tmp_path: Path) -> None:
             continue
         top = index.related(note, 3)
         assert sum(r.path.startswith(folder + "/") for r in top) >= 2, (note.path, top)
+
+
+def test_a_vault_in_two_languages_keeps_each_ones_stop_words_out(tmp_path: Path) -> None:
+    root = tmp_path / "vault"
+    root.mkdir()
+    en = ["The oven is hot and the bread is in it", "The dough is wet and it needs more flour",
+          "The starter is fed and the crumb is open"]
+    de = ["Der Ofen ist heiß und das Brot ist darin", "Der Teig ist nass und er braucht mehr Mehl",
+          "Der Sauerteig ist gefüttert und die Krume ist offen"]
+    for i, (e, d) in enumerate(zip(en, de, strict=True)):
+        (root / f"bread {i}.md").write_text(f"# Bread {i}\n\n{e}. {e}.\n")
+        (root / f"brot {i}.md").write_text(f"# Brot {i}\n\n{d}. {d}.\n")
+    build_index(root, tmp_path / "ix", FAST)
+    index = Index.open(tmp_path / "ix")
+    assert index.layout.languages == 2  # half the notes in each language: the vector holds it
+    german = {"der", "die", "das", "ist", "und", "er"}
+    for i in range(3):
+        note = index.find_note(f"brot {i}")
+        assert not german & {c.word for c in index.concepts(note, 10)}
+        top = index.related(note, 2)
+        assert all(r.path.startswith("brot") for r in top)  # the other German notes first
+        assert not german & {w for r in top for w in r.because}
+    index.close()
