@@ -56,11 +56,12 @@ def tfidf_predictions(le, ev: Path) -> dict:  # type: ignore[no-untyped-def]
                                                      for j in top[i]]} for i in range(len(names))]}
 
 
-def run_language(le, lang: str, cfg: TrainConfig, work: Path) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def run_language(le, lang: str, cfg: TrainConfig, work: Path,  # type: ignore[no-untyped-def]
+                 hide_text: bool = False) -> dict[str, float]:
     """One language folder ("all": the whole multilingual vault) prepared, indexed and scored."""
     ev, ix = work / lang, work / f"ix-{lang}"
     with contextlib.redirect_stdout(io.StringIO()) as out:
-        le.prepare(VAULT if lang == "all" else VAULT / lang, ev, keep_text=True)
+        le.prepare(VAULT if lang == "all" else VAULT / lang, ev, keep_text=not hide_text)
     notes, linked, links = (int(x) for x in re.findall(r"\d+", out.getvalue())[:3])
     t0 = time.perf_counter()
     summary = build_index(ev / "notes", ix, cfg, force=True)
@@ -81,13 +82,15 @@ def main() -> None:
                     help="language folders; 'all' is the whole vault (2,322 notes, 866k tokens, ~1 min)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--epochs", type=int, default=0, help="0: notelink's automatic choice (`epochs_for`)")
+    ap.add_argument("--hide-text", action="store_true", help="link text removed too (linkeval)")
     args = ap.parse_args()
     le = _linkeval()
     print("| vault | notes | linked notes | tokens | TF-IDF r@10 / MRR | notelink r@10 / MRR | ratio to "
           "TF-IDF | without CBOW r@10 | index s | gensim s |\n|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for lang in args.langs:
-            r = run_language(le, lang, TrainConfig(seed=args.seed, threads=2, epochs=args.epochs), Path(tmp))
+            cfg = TrainConfig(seed=args.seed, threads=2, epochs=args.epochs)
+            r = run_language(le, lang, cfg, Path(tmp), args.hide_text)
             print(f"| {lang} | {r['notes']} | {r['linked']} | {r['tokens']:,} | {r['tfidf']:.3f} / "
                   f"{r['tfidf_mrr']:.3f} | {r['notelink']:.3f} / {r['notelink_mrr']:.3f} | "
                   f"{r['notelink'] / max(r['tfidf'], 1e-9):.2f}x | {r['no_cbow']:.3f} | {r['seconds']:.2f} | "

@@ -146,11 +146,12 @@ def find_mentions(records: list[NoteRecord], tokens: list[list[str]], index_cfg:
                  else [] for i, r in enumerate(records)]
         return title_phrases(names)
 
+    langs = [r.lang for r in records]
     if reuse is None:
-        return count_mentions(tokens, phrases_of(None))
+        return count_mentions(tokens, phrases_of(None), langs=langs)
     old, changed, renamed = reuse
     return recount_mentions(old, tokens, phrases_of(None), changed, renamed,
-                            phrases_of(set(renamed)) if renamed else None)
+                            phrases_of(set(renamed)) if renamed else None, langs)
 
 
 def build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None = None,

@@ -26,11 +26,13 @@ def title_phrases(names: Sequence[Sequence[Sequence[str]]]) -> Phrases:
     return by_first
 
 
-def count_mentions(docs: Sequence[Sequence[str]], phrases: Phrases, only: Sequence[int] | None = None
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def count_mentions(docs: Sequence[Sequence[str]], phrases: Phrases, only: Sequence[int] | None = None,
+                   langs: Sequence[str] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(mentioning note [m], mentioned note [m], count [m]) for every pair with a mention; self excluded.
 
-    With `only`, just the mentions made by those notes (the others are given for their numbering)."""
+    With `only`, just the mentions made by those notes (the others are given for their numbering). With
+    `langs` (each note's language), a name that several notes share means those in the mentioning note's
+    language when there are any: the German "Canvas" note in a German note, not its translations."""
     counts: dict[tuple[int, int], int] = defaultdict(int)
     for a in range(len(docs)) if only is None else only:
         doc = docs[a]
@@ -39,7 +41,10 @@ def count_mentions(docs: Sequence[Sequence[str]], phrases: Phrases, only: Sequen
             if lengths is None:
                 continue
             for length, by_phrase in lengths.items():
-                for b in by_phrase.get(tuple(doc[j : j + length]), ()):
+                named = by_phrase.get(tuple(doc[j : j + length]), ())
+                if langs is not None and len(named) > 1:
+                    named = [b for b in named if langs[b] == langs[a]] or named
+                for b in named:
                     if b != a:
                         counts[(a, b)] += 1
     if not counts:
@@ -52,7 +57,8 @@ def count_mentions(docs: Sequence[Sequence[str]], phrases: Phrases, only: Sequen
 
 def recount_mentions(previous: tuple[np.ndarray, np.ndarray, np.ndarray], docs: Sequence[Sequence[str]],
                      phrases: Phrases, changed: Sequence[int], renamed: Sequence[int] = (),
-                     renamed_phrases: Phrases | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                     renamed_phrases: Phrases | None = None, langs: Sequence[str] | None = None
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """`previous` mentions (same notes) with those made by the `changed` notes counted again, and, for the
     `renamed` notes (new titles or aliases; `renamed_phrases` holds just their names, else every phrase
     is matched and only their mentions kept), the mentions of them in every other note. Each phrase
@@ -60,10 +66,10 @@ def recount_mentions(previous: tuple[np.ndarray, np.ndarray, np.ndarray], docs: 
     src, dst, count = previous
     renamed_ids = np.asarray(renamed, dtype=np.int64)
     keep = ~np.isin(src, np.asarray(changed, dtype=np.int64)) & ~np.isin(dst, renamed_ids)
-    parts = [tuple(old[keep] for old in previous), count_mentions(docs, phrases, changed)]
+    parts = [tuple(old[keep] for old in previous), count_mentions(docs, phrases, changed, langs)]
     if renamed:  # by the notes not counted again above
         others = sorted(set(range(len(docs))) - set(changed))
-        found = count_mentions(docs, phrases if renamed_phrases is None else renamed_phrases, others)
+        found = count_mentions(docs, phrases if renamed_phrases is None else renamed_phrases, others, langs)
         parts.append(tuple(part[np.isin(found[1], renamed_ids)] for part in found))
     src, dst, count = (np.concatenate(column) for column in zip(*parts, strict=True))
     order = np.lexsort((dst, src))  # as count_mentions sorts

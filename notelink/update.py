@@ -179,9 +179,10 @@ def same_paths(records: Sequence[NoteRecord], previous: Mapping[str, NoteRecord]
 
 
 def renamed_notes(records: Sequence[NoteRecord], previous: Mapping[str, NoteRecord]) -> list[int]:
-    """Ids of the notes with a new title or new aliases (links to and mentions of them may change)."""
-    return [i for i, r in enumerate(records)
-            if (previous[r.path].title, previous[r.path].aliases) != (r.title, r.aliases)]
+    """Ids of the notes with a new title, new aliases or a new language (links to and mentions of them may
+    change: names are tokenized, and shared names resolved, in their note's language)."""
+    return [i for i, r in enumerate(records) if (previous[r.path].title, previous[r.path].aliases,
+                                                 previous[r.path].lang) != (r.title, r.aliases, r.lang)]
 
 
 def patch_for(gen: Path | None, records: Sequence[NoteRecord], previous: Mapping[str, NoteRecord]

@@ -66,3 +66,16 @@ def test_recounting_renamed_notes_without_their_own_phrases_uses_all_phrases() -
     recounted = recount_mentions(old, docs, phrases, [], [1])
     for got, want in zip(recounted, count_mentions(docs, phrases), strict=True):
         assert got.tolist() == want.tolist()
+
+
+def test_a_shared_name_means_the_note_in_the_mentioning_notes_language() -> None:
+    names = [["Canvas"], ["Canvas"], ["Leinwand"], ["Toile"]]  # notes 0 (en) and 1 (de) share a title
+    langs = ["en", "de", "de", "fr"]
+    docs = [["canvas"], ["canvas"], ["see", "canvas"], ["voir", "canvas"]]
+    src, dst, _ = count_mentions(docs, _phrases(names), langs=langs)
+    pairs = set(zip(src.tolist(), dst.tolist(), strict=True))
+    # the Canvas notes name themselves; German note 2 means the German Canvas; French note 3 has no
+    # French one, so it names both
+    assert pairs == {(2, 1), (3, 0), (3, 1)}
+    src, dst, _ = count_mentions(docs, _phrases(names))  # without languages: every note of that name
+    assert (2, 0) in set(zip(src.tolist(), dst.tolist(), strict=True))
