@@ -136,7 +136,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     data = {"generation": m.get("generation"), "notes": m.get("summary", {}).get("notes"),
             "indexed": len(index.notes), "skipped": index.skipped(), "vocab": len(index.words),
             "trained_at": m.get("trained_at"), "device": m.get("device"), "index_dir": str(index.gen.parent),
-            "model": index.model_info(), "warnings": m.get("warnings", []),
+            "model": index.model_info(), "warnings": m.get("warnings", []), "languages": index.languages(),
             "watcher": watcher_status(index.gen.parent)}
     if args.files:
         data["files"] = file_states(index.files(), index.gen.parent)
@@ -148,6 +148,9 @@ def _status_text(d: dict[str, Any]) -> str:
     lines = [f"Generation {d['generation']} at {d['index_dir']}",
              f"{d['indexed']} notes indexed, {len(d['skipped'])} skipped, vocabulary {d['vocab']:,}",
              f"Trained {d['trained_at']} on {d['device']}"]
+    if len(d["languages"]) > 1:
+        lines.append("Languages (each note's stop words dropped): "
+                     + ", ".join(f"{lang or 'kept'} {n:,}" for lang, n in d["languages"].items()))
     lines += [f"note: {w}" for w in d["warnings"]]
     lines += [f"skipped: {s['path']}: {s['reason']}" for s in d["skipped"]]
     w = d["watcher"]

@@ -181,6 +181,11 @@ class Index:
         scores[i] = -np.inf
         return [Scored(self.words[j], round(float(scores[j]), 4)) for j in _top(scores, top)]
 
+    def languages(self) -> dict[str, int]:
+        """Notes per detected language (whose stop words they lost), most first; "" = stop words kept."""
+        rows = self.db.execute("SELECT lang, COUNT(*) AS n FROM notes GROUP BY lang ORDER BY n DESC, lang")
+        return {lang: n for lang, n in rows}
+
     def skipped(self) -> list[dict[str, str]]:
         rows = self.db.execute("SELECT path, reason FROM files WHERE status = 'skipped' ORDER BY path")
         return [{"path": p, "reason": r} for p, r in rows]

@@ -80,6 +80,7 @@ def test_status(capsys, ix: str) -> None:
     for key in ("generation", "notes", "indexed", "skipped", "vocab", "trained_at", "device"):
         assert key in data
     assert data["skipped"] == []
+    assert data["languages"] == {"en": data["indexed"]}  # the sample vault is in English
 
 
 def test_export_json_schema(capsys, ix: str, tmp_path: Path) -> None:
