@@ -22,9 +22,8 @@ from notelink.lock import BuildCancelled, build_lock
 from notelink.mentions import Phrases, count_mentions, recount_mentions, title_phrases
 from notelink.notevectors import Layout, note_vectors
 from notelink.records import NoteRecord, load_records, read_vault
-from notelink.stopwords import without_stopwords
+from notelink.stopwords import name_tokens
 from notelink.store import IndexFormatError, current_generation
-from notelink.tokenizer import tokenize
 from notelink.update import UpdatePlan, graph_for, mentions_reuse, patch_for, plan_update, train_update
 from notelink.vault import Skipped, check_vault
 from notelink.vocab import Vocab
@@ -128,13 +127,6 @@ def vectorize(records: list[NoteRecord], tokens: list[list[str]], docs: list[np.
     if mentions is None:
         mentions = find_mentions(records, tokens, index_cfg)
     return note_vectors(docs, mentions, syn1neg, cfg, K, [r.lang for r in records])
-
-
-def name_tokens(name: str, lang: str) -> list[str]:
-    """A title's or alias's tokens as its note's text has them: without the stop words of the note's language
-    (`lang` "" keeps them, as `--keep-stopwords` does)."""
-    tokens = tokenize(name, keep_stopwords=True)
-    return without_stopwords([tokens], lang)[0] if lang else tokens
 
 
 def find_mentions(records: list[NoteRecord], tokens: list[list[str]], index_cfg: IndexConfig,

@@ -23,6 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from notelink.config import NoteVectorConfig
+from notelink.stopwords import family
 
 _CHUNK = 1024  # rows of the [c, n] similarity block in neighbours: 123 MB at n = 30k
 _GROUP = 32  # columns per group in top_k
@@ -247,9 +248,11 @@ def side_by_side(parts: Sequence[tuple[sp.csr_matrix, float]]) -> sp.csr_matrix:
 
 
 def languages(langs: Sequence[str], one_language_share: float) -> sp.csr_matrix | None:
-    """[N, languages] one-hot rows of each note's language; None for a vault (nearly) in one language."""
+    """[N, languages] one-hot rows of each note's language (Danish and Norwegian as one, see
+    `stopwords.family`); None for a vault (nearly) in one language."""
     if not langs:
         return None
+    langs = [family(lang) for lang in langs]
     names = sorted(set(langs))
     column = {lang: j for j, lang in enumerate(names)}
     counts = np.bincount([column[lang] for lang in langs], minlength=len(names))

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from notelink.tokenizer import STOPWORDS
+from notelink.tokenizer import STOPWORDS, tokenize
 
 ENGLISH = "en"
 
@@ -48,11 +48,11 @@ _WORDS = {
     "pt": """ao aos as até com como da das de dela dele do dos ela elas ele eles em entre era essa esse esta
         está estão este eu foi há isso isto já lhe mais mas me meu minha muito na nas não nem no nos nós os
         ou para pela pelas pelo pelos pode podem por porque qual quando que se sem ser seu seus sua suas
-        também te tem têm um uma umas uns você vocês é""",
+        são também te tem têm um uma umas uns você vocês é""",
     "nl": """aan al alle als ben bij dan dat de deze die dit door dus een en er geen had heb hebben heeft het
-        hier hij hoe hun ik in is je jij jouw kan kunnen kunt maar me meer met mij mijn na naar niet nog nu
-        of om omdat ons onze ook op over te tot uit uw van veel voor waren was wat we wel werd wie wij wordt
-        worden zal ze zich zij zijn zo zonder zou""",
+        hier hij hoe hun ik in is je jij jouw kan kun kunnen kunt maar me meer met mij mijn na naar niet nog
+        nu of om omdat ons onze ook op over te toe tot uit uw van veel voor wanneer waren was wat we wel werd
+        wie wij wordt worden zal ze zich zij zijn zo zonder zou""",
     "sv": """alla allt att av blev bli blir de dem den denna deras dess det detta dig din dina ditt du där då
         efter eller en ett från för ha hade han hans har henne hennes hon honom hur här inte jag kan kunde
         man med mellan men mig min mina mitt mot mycket ni nu när någon något några och om oss på sedan sig
@@ -62,10 +62,10 @@ _WORDS = {
         efter eller en end er et for fra ham han hans har havde have hende hendes her hos hun hvad hvis
         hvor ikke ind jeg jer kan kunne man mange med meget men mig min mine mit mod når og også om op os
         over på sig sin sine sit skal skulle som så til ud under var vi vil ville være været""",
-    "no": """alle andre at av bare ble blir da de dem den denne der deres det dette deg din dine ditt du
-        eller en er et etter for fra før han hans har hadde hun hva hvis hvor ikke inn jeg kan kunne man
-        med meg men min mine mitt mot mye noe noen når og også om opp oss over på seg sin sine sitt skal
-        skulle som så til ut uten var vi vil ville være vært""",
+    "no": """alle alt andre at av bare ble blir da de dem den denne der deres det dette deg din dine disse
+        ditt du eller en er et etter for fra før han hans har hadde her hun hva hvis hvor ikke inn jeg kan
+        kunne man mange med meg men min mine mitt mot mye noe noen når og også om opp oss over på seg sin
+        sine sitt skal skulle som så til under ut uten var vi vil ville være vært""",
     "fi": """ei eivät en et että hän he ja jo joka jos jotka kanssa koska kuin kun me mikä minä minun mitä
         mukaan mutta myös ne niin nyt ole olen olet oli olivat olla on ovat se sekä sen siinä sinun sinä
         sitten sitä tai te tämä tämän tässä vaan voi voit voidaan""",
@@ -77,15 +77,21 @@ _WORDS = {
         již jsem jsi jsme jsou jste kde když ke která které kterou který mezi mi mít mohou může na nad ne
         nebo než od pak po pod pro proto při se si tak také tam to tedy ten tento této tím už ve však za ze
         že""",
+    "sk": """aby ako alebo aj až bez by bol bola boli bolo byť či do ho ich je jeho jej ju kde keď ktorá
+        ktoré ktorý ku lebo len má majú medzi môže môžete na nad nie od po pod pre pri sa si so sú ste tak
+        tam to tu už vo však za že""",
     "id": """ada adalah agar akan anda atau bagi bahwa bisa dalam dan dapat dari dengan di ia ini itu jika
         juga ke kami kamu karena kita lebih maka mereka oleh pada para saat saja sangat sebagai sedang
         sehingga seperti sudah tersebut tetapi untuk yang""",
-    "ca": """al als amb aquest aquesta aquests aquestes com de del dels des el els en entre era es és està
-        ha han hi la les li més no per però perquè pot poden que qui se si sense ser seu seva seus seves
-        són sobre també un una uns unes va vostra vostre""",
+    "ca": """al als amb aquest aquesta aquests aquestes com de del dels des el els en ens entre era es és
+        està ha han hi ho la les li més molt no on pel pels per però perquè pot poden quan que qui se si
+        sense ser seu seva seus seves són sobre també un una uns unes va vostra vostre""",
     "ro": """acest această aceasta acestea al ale are au ca care ce cu cum dacă dar de din după este el ea
-        ei eu fi fost în îl la le lor lui mai mult ne nici nu pe pentru poate prin sau să se sunt și tu un
-        una unei unui va vă""",
+        ei eu fi fost în îl la le lor lui mai mult ne nici nu pe pentru poate prin sau să se sunt și şi tu
+        un una unei unui va vă""",
+    "hu": """az azt azok amely amelyek ami amit aki be csak de egy el ez ezt ezek fel ha hogy igen illetve
+        is kell ki lehet le lesz meg mert még mint már minden nem nincs pedig szerint után van vannak vagy
+        volt és így úgy""",
     "tr": """ama bir bu bunu bunun da daha de diye en gibi hem her için ile ise kadar ki mi mu ne olan olarak
         ve veya ya çok şu""",
     "ru": """без более бы был была были было быть вам вас весь во вот все всё вы где да для до его ее её
@@ -100,7 +106,7 @@ LISTS: dict[str, frozenset[str]] = {
 
 _ELISIONS = {
     "fr": ("l'", "d'", "j'", "m'", "n'", "s'", "t'", "c'", "qu'", "jusqu'", "lorsqu'", "puisqu'"),
-    "it": ("l'", "d'", "un'", "dell'", "all'", "dall'", "nell'", "sull'", "quell'", "c'"),
+    "it": ("l'", "d'", "un'", "dell'", "all'", "dall'", "nell'", "sull'", "quell'", "quest'", "c'"),
     "ca": ("l'", "d'", "s'", "m'", "n'", "t'"),
 }
 
@@ -112,27 +118,47 @@ for _lang, _words in LISTS.items():
 
 MIN_SHARE = 0.03
 """Share of a note's tokens that must be stop words of its language. Prose has 15-45% (Finnish, Turkish,
-Polish 5-15%); a note in a language without a list (Vietnamese, Hungarian, CJK) has a few chance hits, and
-it keeps the English list rather than losing words like "ai" or "di" to an Italian one."""
+Polish 5-15%); a note in a language without a list (Vietnamese, CJK) has a few chance hits, and it keeps
+the English list rather than losing words like "ai" or "di" to an Italian one."""
+
+MIN_DISTINCT = 3
+"""Distinct stop words of a language other than English, not English ones too, that a note must use to be
+in it: "Reading list on the war: war diaries" (German "war") stays English."""
+
+
+_FAMILY = {"no": "da", "sk": "cs"}
+"""Languages written so alike that one note can match either list (Norwegian Bokmål and Danish, Slovak and
+Czech): one language for the language part of the note vector, so a one-language vault is not split."""
+
+
+def family(lang: str) -> str:
+    """The language as the note vector's language part counts it (`_FAMILY`)."""
+    return _FAMILY.get(lang, lang)
 
 
 def language_of(paragraphs: Sequence[Sequence[str]]) -> str:
     """The language whose stop words the tokens (stop words kept) use most, if they are at least MIN_SHARE
-    of the tokens and 2; English on a tie or otherwise."""
+    of the tokens (and 2), and, for a language other than English, MIN_DISTINCT of its own; else English."""
     counts = Counter(t for p in paragraphs for t in p)
     hits: Counter[str] = Counter()
+    own: Counter[str] = Counter()  # distinct stop words of a language that are not English ones
     for word, n in counts.items():
         for lang in _LANGUAGES_OF.get(word, ()):
             hits[lang] += n
+            own[lang] += word not in STOPWORDS
     best = max(LISTS, key=lambda lang: hits[lang])  # first of the most hits, in LISTS order
-    return best if hits[best] >= max(2.0, MIN_SHARE * counts.total()) else ENGLISH
+    if hits[best] < max(2.0, MIN_SHARE * counts.total()):
+        return ENGLISH
+    return best if best == ENGLISH or own[best] >= MIN_DISTINCT else ENGLISH
 
 
 def _unelided(token: str, elisions: tuple[str, ...]) -> str:
-    """"l'application" -> "application" (a token without an elided article stays as it is)."""
+    """"l'application" -> "application", "jusqu'à" -> "à"; "" when one letter is left ("n'y", "c'è": the
+    tokenizer drops single letters too); a token without an elided article stays as it is."""
     for prefix in elisions:
-        if token.startswith(prefix) and len(token) > len(prefix) + 1:
-            return token[len(prefix):]
+        if token.startswith(prefix) and len(token) > len(prefix):
+            rest = token[len(prefix):]
+            return rest if len(rest) > 1 else ""
     return token
 
 
@@ -141,4 +167,11 @@ def without_stopwords(paragraphs: Sequence[Sequence[str]], lang: str) -> list[li
     stop, elisions = LISTS.get(lang, STOPWORDS), _ELISIONS.get(lang)
     if elisions:
         paragraphs = [[_unelided(t, elisions) if "'" in t else t for t in p] for p in paragraphs]
-    return [[t for t in p if t not in stop] for p in paragraphs]
+    return [[t for t in p if t and t not in stop] for p in paragraphs]
+
+
+def name_tokens(name: str, lang: str) -> list[str]:
+    """A title's or alias's tokens as its note's text has them: without the stop words of the note's
+    language (`lang` "" keeps them, as `--keep-stopwords` does)."""
+    tokens = tokenize(name, keep_stopwords=True)
+    return without_stopwords([tokens], lang)[0] if lang else tokens

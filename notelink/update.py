@@ -23,6 +23,7 @@ from notelink import cbow
 from notelink.config import IncrementalConfig, NoteVectorConfig, TrainConfig
 from notelink.generation import Mentions, Patch
 from notelink.notevectors import unit_rows, word_graph
+from notelink.stopwords import name_tokens
 from notelink.store import IndexFormatError, load_array, open_generation
 from notelink.vocab import Vocab
 
@@ -198,13 +199,34 @@ def patch_for(gen: Path | None, records: Sequence[NoteRecord], previous: Mapping
 
 def mentions_reuse(gen: Path | None, records: Sequence[NoteRecord], previous: Mapping[str, NoteRecord],
                    same_boilerplate: bool) -> tuple[Mentions, list[int], list[int]] | None:
-    """The live generation's mentions, the notes whose text changed and the notes renamed (new title or
-    aliases), when the notes and the boilerplate are the same; else None (count everything again)."""
+    """The live generation's mentions, the notes whose text changed and the notes renamed (new title,
+    aliases or language), when the notes and the boilerplate are the same; else None (count everything
+    again). Also None when, in a vault of several languages, a renamed note shares a name, old or new,
+    with another note: which notes a shared name means depends on their languages (`count_mentions`), so
+    a partial recount could miss some."""
     if gen is None or not same_boilerplate or not same_paths(records, previous):
         return None
     old = previous_mentions(gen)
     changed = [i for i, r in enumerate(records) if previous[r.path].sha256 != r.sha256]
-    return None if old is None else (old, changed, renamed_notes(records, previous))
+    renamed = renamed_notes(records, previous)
+    several = len({r.lang for r in records} | {previous[records[i].path].lang for i in renamed}) > 1
+    if old is None or (several and _shares_a_name(records, previous, renamed)):
+        return None
+    return old, changed, renamed
+
+
+def _shares_a_name(records: Sequence[NoteRecord], previous: Mapping[str, NoteRecord],
+                   renamed: Sequence[int]) -> bool:
+    """Whether a renamed note's old or new title or alias (as tokens) is also another note's name."""
+    if not renamed:
+        return False
+
+    def names(r: NoteRecord) -> set[tuple[str, ...]]:  # as `title_phrases` has them (empty ones never match)
+        return {phrase for n in (r.title, *r.aliases) if (phrase := tuple(name_tokens(n, r.lang)))}
+
+    theirs = set().union(*(names(records[i]) | names(previous[records[i].path]) for i in renamed))
+    others = set(range(len(records))) - set(renamed)
+    return any(names(records[i]) & theirs for i in others)
 
 
 def graph_for(syn1neg: np.ndarray, cfg: NoteVectorConfig, gen: Path | None, plan: UpdatePlan | None,

@@ -124,3 +124,4 @@ def test_a_few_notes_in_another_language_leave_the_vault_in_one() -> None:
     langs = ["en"] * 96 + ["de"] * 4
     assert notevectors.languages(langs, 0.95) is None
     assert notevectors.languages(["en"] * 90 + ["de"] * 10, 0.95) is not None
+    assert notevectors.languages(["no"] * 90 + ["da"] * 10, 0.95) is None  # written alike: one language

@@ -19,6 +19,11 @@ def test_language_is_the_one_whose_stop_words_the_note_uses_most() -> None:
     assert _lang("Teleskopet står på taket och det är kallt") == "sv"
 
 
+def test_a_short_english_note_with_a_few_foreign_looking_words_stays_english() -> None:
+    assert _lang("Civil War\n\nReading list on the war: war diaries, war photographs") == ENGLISH  # de "war"
+    assert _lang("Men's shoes: mine are worn out at the end") == ENGLISH  # da "men", "mine"
+
+
 def test_too_few_stop_words_keep_english() -> None:
     assert _lang("Canvas") == ENGLISH  # none at all
     names = " ".join(f"Plugin{i} Vault{i} Canvas{i}" for i in range(25))  # 75 names, 2 chance Italian hits
@@ -36,6 +41,8 @@ def test_elided_articles_are_split_off_in_french() -> None:
     tokens = tokenize("L'application et l'interface d'une note", keep_stopwords=True)
     assert without_stopwords([tokens], "fr") == [["application", "interface", "note"]]
     assert without_stopwords([["o'neil"]], "en") == [["o'neil"]]  # English words keep their apostrophes
+    assert without_stopwords([["jusqu'à", "n'y", "l'arbre"]], "fr") == [["arbre"]]  # "à", "y": gone
+    assert without_stopwords([["c'è", "quest'anno", "dell'arte"]], "it") == [["anno", "arte"]]
 
 
 def test_every_list_is_lowercase_words_the_tokenizer_can_produce() -> None:

@@ -234,3 +234,41 @@ def test_a_renamed_note_updates_like_a_full_build(make_vault, tmp_path: Path, sc
     assert gen is not None and full is not None
     for part in ("src", "dst", "count"):
         assert np.array_equal(load_array(gen, f"mentions_{part}"), load_array(full, f"mentions_{part}"))
+
+
+GERMAN = "Der Sauerteig ist alt und das Brot ist gut, aber der Ofen ist heiß und die Zeit ist knapp."
+FRENCH = "La toile est grande et elle est dans le salon, mais les couleurs sont vives et on les aime."
+LANGUAGE_CHANGES = {  # scenario: (notes before, the note written, its new text)
+    # an empty note is English, so its title is "der sauerteig"; in German it is "sauerteig" (the texts
+    # differ from note to note: a paragraph in several notes would be boilerplate, and recount everything)
+    "a note starts being German": ({"Der Sauerteig.md": "# Der Sauerteig\n",
+                                    **{f"de/brot {i}.md": f"# Brot {i}\n\n{GERMAN} {w}"
+                                       for i, w in enumerate(["Roggen", "Weizen", "Dinkel"])}},
+                                   "Der Sauerteig.md",
+                                   "# Der Sauerteig\n\nEr ist aus Mehl und Wasser, und man füttert ihn."),
+    # two notes named Canvas: a German note's "canvas" means the German one until that one turns French
+    "a shared name changes language": ({"en/Canvas.md": "# Canvas\n\nThe canvas is a board for cards.",
+                                        "de/Canvas.md": f"# Canvas\n\n{GERMAN}",
+                                        "de/Karten.md": f"# Karten\n\nDie Canvas ist groß. {GERMAN}"},
+                                       "de/Canvas.md", f"# Canvas\n\n{FRENCH}"),
+}
+
+
+@pytest.mark.parametrize("scenario", list(LANGUAGE_CHANGES))
+def test_a_note_that_changes_language_updates_like_a_full_build(make_vault, tmp_path: Path,
+                                                                scenario: str) -> None:
+    from notelink.store import current_generation, load_array
+
+    files, note, text = LANGUAGE_CHANGES[scenario]
+    english = {f"en/{t} {i}.md": f"# {t.title()} {i}\n\n{w}" for t, w in TOPICS.items() for i in range(2)}
+    vault = make_vault(english | files)
+    build_index(vault, tmp_path / "inc", FAST)
+    (vault / note).write_text(text, encoding="utf-8")
+    assert build_index(vault, tmp_path / "inc", FAST, incremental=INC).mode in ("incremental", "carried")
+    build_index(vault, tmp_path / "full", FAST)
+    assert _tables(tmp_path / "inc") == _tables(tmp_path / "full")
+    gen, full = current_generation(tmp_path / "inc"), current_generation(tmp_path / "full")
+    assert gen is not None and full is not None
+    for part in ("src", "dst", "count"):
+        assert np.array_equal(load_array(gen, f"mentions_{part}"), load_array(full, f"mentions_{part}"))
+    assert load_array(full, "mentions_src").size  # the scenario does have mentions to get right
