@@ -199,34 +199,32 @@ def patch_for(gen: Path | None, records: Sequence[NoteRecord], previous: Mapping
 
 def mentions_reuse(gen: Path | None, records: Sequence[NoteRecord], previous: Mapping[str, NoteRecord],
                    same_boilerplate: bool) -> tuple[Mentions, list[int], list[int]] | None:
-    """The live generation's mentions, the notes whose text changed and the notes renamed (new title,
-    aliases or language), when the notes and the boilerplate are the same; else None (count everything
-    again). Also None when, in a vault of several languages, a renamed note shares a name, old or new,
-    with another note: which notes a shared name means depends on their languages (`count_mentions`), so
-    a partial recount could miss some."""
+    """The live generation's mentions, the notes whose text changed and the notes whose mentions by others
+    are counted again, when the notes and the boilerplate are the same; else None (count everything again).
+
+    The latter are the renamed notes (new title, aliases or language) and, in a vault of several languages,
+    every note that shares a name, old or new, with one of them: which notes a shared name means depends
+    on all of their languages (`count_mentions`)."""
     if gen is None or not same_boilerplate or not same_paths(records, previous):
         return None
     old = previous_mentions(gen)
+    if old is None:
+        return None
     changed = [i for i, r in enumerate(records) if previous[r.path].sha256 != r.sha256]
     renamed = renamed_notes(records, previous)
-    several = len({r.lang for r in records} | {previous[records[i].path].lang for i in renamed}) > 1
-    if old is None or (several and _shares_a_name(records, previous, renamed)):
-        return None
+    if renamed and len({r.lang for r in records} | {previous[records[i].path].lang for i in renamed}) > 1:
+        renamed = sorted(set(renamed) | _sharing_a_name(records, previous, renamed))
     return old, changed, renamed
 
 
-def _shares_a_name(records: Sequence[NoteRecord], previous: Mapping[str, NoteRecord],
-                   renamed: Sequence[int]) -> bool:
-    """Whether a renamed note's old or new title or alias (as tokens) is also another note's name."""
-    if not renamed:
-        return False
-
+def _sharing_a_name(records: Sequence[NoteRecord], previous: Mapping[str, NoteRecord],
+                    renamed: Sequence[int]) -> set[int]:
+    """The other notes that have a renamed note's old or new title or alias (as tokens) as a name."""
     def names(r: NoteRecord) -> set[tuple[str, ...]]:  # as `title_phrases` has them (empty ones never match)
         return {phrase for n in (r.title, *r.aliases) if (phrase := tuple(name_tokens(n, r.lang)))}
 
     theirs = set().union(*(names(records[i]) | names(previous[records[i].path]) for i in renamed))
-    others = set(range(len(records))) - set(renamed)
-    return any(names(records[i]) & theirs for i in others)
+    return {i for i in set(range(len(records))) - set(renamed) if names(records[i]) & theirs}
 
 
 def graph_for(syn1neg: np.ndarray, cfg: NoteVectorConfig, gen: Path | None, plan: UpdatePlan | None,

@@ -251,6 +251,12 @@ LANGUAGE_CHANGES = {  # scenario: (notes before, the note written, its new text)
                                         "de/Canvas.md": f"# Canvas\n\n{GERMAN}",
                                         "de/Karten.md": f"# Karten\n\nDie Canvas ist groß. {GERMAN}"},
                                        "de/Canvas.md", f"# Canvas\n\n{FRENCH}"),
+    # an English note renamed to a German note's name (a third "Canvas" would make the title boilerplate)
+    "a note takes a German note's name": ({"de/Canvas.md": f"# Canvas\n\n{GERMAN}",
+                                           "de/Karten.md": f"# Karten\n\nDie Canvas ist groß. {GERMAN}",
+                                           "en/cards.md": "# Cards\n\nCards go on the canvas.",
+                                           "en/board.md": "# Board\n\nA board for cards."},
+                                          "en/board.md", "# Canvas\n\nA board for cards and lists."),
 }
 
 
