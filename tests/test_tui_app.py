@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from textual.widgets import Input, Markdown, OptionList
+from textual.worker import WorkerCancelled, WorkerState
 
 from notelink.indexer import IndexEvent, build_index
 from notelink.tui.app import NotelinkApp, TuiConfig
@@ -85,7 +86,17 @@ def make_app(vault: Path, index_dir: Path, watchers: list[FakeWatcher] | None = 
 
 
 async def settle(pilot: Any, app: NotelinkApp) -> None:
-    await app.workers.wait_for_complete()
+    """Waits for the app's workers. One that a newer one replaced (exclusive workers, which happens under
+    load) ends cancelled: it is not waited for, and a cancellation while waiting means waiting again."""
+    for _ in range(200):
+        live = [w for w in app.workers if w.state != WorkerState.CANCELLED]
+        if not live:
+            break
+        try:
+            await app.workers.wait_for_complete(live)
+            break
+        except WorkerCancelled:
+            await pilot.pause(0.05)
     await pilot.pause()
 
 
