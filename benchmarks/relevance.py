@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from notelink.config import IndexConfig, NoteVectorConfig, TrainConfig
+from notelink.config import NoteVectorConfig, TrainConfig
 from notelink.export import export_json
 from notelink.index import Index
 from notelink.indexer import build_index, clean_tokens, vectorize
@@ -74,7 +74,7 @@ def _predictions(index_dir: Path, vcfg: NoteVectorConfig) -> dict:  # type: igno
     docs = [np.array([index.word_index[t] for t in doc if t in index.word_index], dtype=np.int64)
             for doc in tokens]
     syn1neg = np.asarray(load_array(gen, "syn1neg"))
-    index.note_vecs, index.layout = vectorize(ordered, tokens, docs, syn1neg, IndexConfig(), vcfg)
+    index.note_vecs, index.layout = vectorize(ordered, tokens, docs, syn1neg, vcfg)
     pred = export_json(index, top=10, concepts=0)
     index.close()
     return pred

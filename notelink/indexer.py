@@ -120,16 +120,16 @@ def _corpus(tokens: list[list[str]], vocab: Vocab) -> tuple[list[np.ndarray], np
 
 
 def vectorize(records: list[NoteRecord], tokens: list[list[str]], docs: list[np.ndarray],
-              syn1neg: np.ndarray, index_cfg: IndexConfig, cfg: NoteVectorConfig,
+              syn1neg: np.ndarray, cfg: NoteVectorConfig,
               K: sp.csr_matrix | None = None, mentions: Mentions | None = None
               ) -> tuple[sp.csr_matrix, Layout]:
     """Note vectors from trained word vectors, with title/alias mentions found in the notes' text."""
     if mentions is None:
-        mentions = find_mentions(records, tokens, index_cfg)
+        mentions = find_mentions(records, tokens)
     return note_vectors(docs, mentions, syn1neg, cfg, K, [r.lang for r in records])
 
 
-def find_mentions(records: list[NoteRecord], tokens: list[list[str]], index_cfg: IndexConfig,
+def find_mentions(records: list[NoteRecord], tokens: list[list[str]],
                   reuse: tuple[Mentions, list[int], list[int]] | None = None) -> Mentions:
     """Where notes name other notes; with `reuse` = (previous mentions, changed notes, renamed notes),
     only the changed notes' mentions, and the mentions of renamed notes, are counted again."""
@@ -194,7 +194,7 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     if incremental is not None and gen is not None and not force and prev_meta.get("config") == config:
         plan = plan_update(gen, records, previous, prev_meta, vocab, train_cfg, incremental)
     same_boiler = boiler == prev_meta.get("boilerplate")
-    mentions = find_mentions(records, tokens, index_cfg,
+    mentions = find_mentions(records, tokens,
                              mentions_reuse(gen, records, previous, same_boiler) if plan else None)
     del tokens  # a list slot per token (0.4 GB at 50M tokens); training and vectors need only the ids
     on_train = _train_progress(progress)
