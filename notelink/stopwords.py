@@ -26,10 +26,11 @@ _WORDS = {
         dich die dies diese diesem diesen dieser dieses dir doch dort du durch ein eine einem einen einer
         eines er es etwas euch euer eure für gegen habe haben hast hat hatte hier ich ihm ihn ihnen ihr ihre
         ihrem ihren ihrer im in ins ist jede jedem jeden jeder jedes kann kannst kein keine keinem keinen
-        keiner können man mehr mein meine mich mir mit muss musst nach nicht noch nun nur ob oder ohne sehr
-        sein seine seinem seinen seiner sich sie sind so soll sollte sondern um und uns unser unsere unter
-        vom von vor war waren was weil welche welchem welchen welcher welches wenn wer werden wie wieder
-        wir wird wirst wo wurde wurden zu zum zur zwischen über""",
+        keiner können könnt könnte könnten man mehr mein meine mich mir mit möchte möchten möchtest muss
+        musst müssen nach nicht noch nun nur ob oder ohne sehr sein seine seinem seinen seiner sich sie sind
+        so soll sollen sollst sollte sollten sondern um und uns unser unsere unter vom von vor war waren was
+        weil welche welchem welchen welcher welches wenn wer werden wie wieder will willst wir wird wirst wo
+        wollen wurde wurden zu zum zur zwischen über darf dürfen""",
     "fr": """ai au aux avec avez avoir avons ce ceci cela celle celles celui ces cet cette ceux chaque comme
         dans de des donc dont du elle elles en entre est et été étaient était être eux il ils je la le les
         leur leurs lui ma mais me même mes moi mon ne ni nos notre nous on ont ou où par pas peut peuvent
