@@ -138,6 +138,16 @@ def test_console_script_version_and_help() -> None:
         assert out.returncode == 0 and "usage" in out.stdout
 
 
+def test_the_command_flushes_its_output_before_its_quick_exit(tmp_path: Path) -> None:
+    # `index` imports torch, so the process ends with os._exit: nothing printed may be lost
+    cmd = [sys.executable, "-m", "notelink", "index", str(SAMPLE), "--index-dir", str(tmp_path / "ix"),
+           "--json", "--epochs", "1", "--dim", "16"]
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    assert out.returncode == 0 and json.loads(out.stdout)["indexed"] == 42
+    failed = subprocess.run([*cmd[:4], str(tmp_path / "missing"), *cmd[5:]], capture_output=True, text=True)
+    assert failed.returncode == 2 and "does not exist" in failed.stderr
+
+
 def test_bare_vault_argument_means_tui(monkeypatch: pytest.MonkeyPatch) -> None:
     import notelink.tui
 
