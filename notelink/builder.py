@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from notelink.hogwild import die_with_parent
-from notelink.indexer import IndexEvent, IndexSummary, build_index
+from notelink.report import IndexEvent, IndexSummary
 
 PRELOAD = ["notelink.indexer", "notelink.cbow", "torch"]
 """Imported once by the fork server, so a build's child starts warm."""
@@ -57,6 +57,8 @@ def release_memory() -> None:
 
 def _child(conn: Connection, cancel: Any, kwargs: dict[str, Any]) -> None:
     """Runs one build; sends ("progress", IndexEvent)..., then ("done", summary) or ("error", exception)."""
+    from notelink.indexer import build_index  # preloaded by the fork server: already imported
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent(os.getppid())  # the fork server, which exits with the watcher
     gc.disable()  # a build makes ~1M small objects (tokens): cycle collection costs ~0.3 s on a large vault,

@@ -10,15 +10,17 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import fields
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from notelink import __version__
 from notelink.cbow import Cancelled, DeviceError
 from notelink.config import ExportConfig, IndexConfig, TrainConfig
-from notelink.index import Index, NotFound
 from notelink.lock import IndexDirError
 from notelink.store import IndexFormatError, IndexMissing, default_index_dir
 from notelink.vault import VaultError, check_vault
+
+if TYPE_CHECKING:  # imported where used: `notelink watch` then never loads scipy (the index's vectors)
+    from notelink.index import Index
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
 EXIT_REFUSED = 3
@@ -40,6 +42,8 @@ def _index_dir(args: argparse.Namespace) -> Path:
 def _open_index(args: argparse.Namespace) -> Index:
     vault = check_vault(Path(args.vault))
     try:
+        from notelink.index import Index
+
         return Index.open(_index_dir(args))
     except IndexMissing:
         raise UserError(f"{vault} has no index yet: run `notelink index {args.vault}` first") from None
@@ -390,7 +394,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return int(args.func(args))
-    except NotFound as exc:
+    except LookupError as exc:  # `index.NotFound`, imported only with the index module
+        from notelink.index import NotFound
+
+        if not isinstance(exc, NotFound):
+            raise
         print(f"notelink: {exc}", file=sys.stderr)
         return EXIT_NOT_FOUND
     except (UserError, VaultError, IndexFormatError, DeviceError, IndexDirError) as exc:

@@ -6,7 +6,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from notelink.lock import BuildCancelled, build_lock
 from notelink.mentions import Phrases, count_mentions, recount_mentions, title_phrases
 from notelink.notevectors import Layout, note_vectors
 from notelink.records import NoteRecord, load_records, read_vault
+from notelink.report import IndexEvent, IndexSummary, Progress
 from notelink.stopwords import name_tokens
 from notelink.store import IndexFormatError, current_generation
 from notelink.update import UpdatePlan, graph_for, mentions_reuse, patch_for, plan_update, train_update
@@ -34,46 +35,6 @@ the dev vault the gain was -0.008 at 9k words, +0.003 ± 0.030 at 18k, +0.012 ±
 (benchmarks/small_vault.py, RESULTS.md). `index` and `status` say so below it."""
 
 
-@dataclass(frozen=True)
-class IndexEvent:
-    """Progress of an index build, posted to whoever is watching (CLI bar, TUI, watcher log)."""
-
-    stage: str  # wait | scan | parse | train | vectors | write
-    done: int = 0
-    total: int = 0
-    epoch: int = 0
-    epochs: int = 0
-    words_per_second: float = 0.0
-
-
-@dataclass
-class IndexSummary:
-    """What `notelink index` reports (`--json` prints these fields)."""
-
-    notes: int = 0
-    indexed: int = 0
-    skipped: int = 0
-    reparsed: int = 0
-    reused: int = 0
-    tokens: int = 0
-    vocab: int = 0
-    epochs: int = 0
-    device: str = ""
-    parse_seconds: float = 0.0
-    train_seconds: float = 0.0
-    total_seconds: float = 0.0
-    words_per_second: float = 0.0
-    generation: int = 0
-    up_to_date: bool = False
-    mode: str = "full"  # full | incremental | carried (vectors kept as they were: no training text changed)
-    changed: int = 0  # notes whose training text changed (incremental and carried updates)
-    warnings: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-Progress = Callable[[IndexEvent], None]
 
 
 def _previous(index_dir: Path) -> tuple[Path | None, dict[str, NoteRecord], dict[str, Any]]:

@@ -27,8 +27,8 @@ from notelink.builder import ChildBuilder, release_memory
 from notelink.config import IndexConfig, TrainConfig, WatchConfig
 from notelink.debounce import Debouncer
 from notelink.events import OverflowDetector, StatSnapshot, VaultEventHandler, make_observer, watch_error
-from notelink.indexer import IndexEvent, IndexSummary, build_index
 from notelink.lock import WatcherLock, WatcherRunning
+from notelink.report import IndexEvent, IndexSummary
 from notelink.store import current_generation, open_generation
 from notelink.vault import VaultError, check_vault
 from notelink.watchstatus import WatcherState, now_iso
@@ -294,6 +294,8 @@ class VaultWatcher:
         if self._builder is not None:
             return self._builder.build(self.vault, self.index_dir, self._progress(paths), self._stop.is_set,
                                        **kwargs)
+        from notelink.indexer import build_index  # here only: builds in children keep it out of the watcher
+
         return build_index(self.vault, self.index_dir, progress=self._progress(paths),
                            should_stop=self._stop.is_set, **kwargs)
 

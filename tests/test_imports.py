@@ -33,3 +33,13 @@ def test_queries_do_not_import_torch_or_textual() -> None:
             "bad = [m for m in ('torch', 'textual') if m in sys.modules]; print(bad); sys.exit(bool(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_the_watcher_process_stays_small() -> None:
+    # `notelink watch` builds in children of a fork server; the watcher itself needs neither the indexer
+    # nor scipy, markdown-it or PyYAML (~20 MB): its idle memory counts toward the watcher's budget
+    heavy = "('torch', 'scipy', 'markdown_it', 'yaml', 'notelink.indexer')"
+    code = ("import sys, notelink.cli, notelink.watcher; "
+            f"bad = [m for m in {heavy} if m in sys.modules]; print(bad); sys.exit(bool(bad))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
