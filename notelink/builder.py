@@ -152,7 +152,9 @@ class ChildBuilder:
         args = {"vault": vault, "index_dir": index_dir, **kwargs}
         with _real_std_streams():  # the fork server and resource tracker start on first use
             cancel = self._ctx.Event()
-            proc = self._ctx.Process(target=_child, args=(send, cancel, args), daemon=True)
+            # not daemonic, so that the build can parse and train in processes of its own (hogwild); it
+            # still dies with the fork server (PDEATHSIG), and `build` always ends by cancelling and joining
+            proc = self._ctx.Process(target=_child, args=(send, cancel, args), daemon=False)
             proc.start()
         send.close()
         try:

@@ -31,9 +31,14 @@ from notelink.vault import RawNote, Skipped, VaultError, read_note, scan
 
 log = logging.getLogger(__name__)
 
-PARALLEL_PARSE_NOTES = 200
-"""Notes to parse from which two processes parse them (forking costs ~10 ms a process; Markdown parsing
-~1-2 ms a note)."""
+PARALLEL_PARSE_NOTES = 64
+"""Notes to parse from which two processes parse them: forking costs ~10 ms a process and parsing ~2 ms a
+note (173 notes with torch already imported, as in the watcher's builds: 1.44 s with one process, 1.33 s
+with two)."""
+PARALLEL_PARSE_WITH_IMPORT = 200
+"""The same while this process imports torch (`meanwhile`, a core's work for ~0.8 s): below it one parsing
+process finishes first anyway, and a second one only slows the import (173 notes: 0.98-1.01 s to read and
+parse with two, 0.79-0.86 s with one)."""
 
 _SLICE = 16  # notes a child parses and sends back at a time
 _PIPE_BYTES = 1 << 20  # a child's pipe buffer (Linux default 64 KB): ~3 KB a pickled record
@@ -170,12 +175,14 @@ def parse_all(raws: list[RawNote], cfg: IndexConfig, report: Callable[[int], Non
     is safe: `hogwild.can_fork_workers`), else here. Records coming back from a process are re-interned.
 
     `meanwhile` (importing torch for training, ~0.7 s) runs in this process while the notes are parsed:
-    with it, even a few notes are parsed by one forked process, so the two overlap on two cores."""
+    with it, even a few notes are parsed by one forked process, so the two overlap on two cores, and two
+    processes parse only from PARALLEL_PARSE_WITH_IMPORT notes on."""
     if not can_fork_workers() or (len(raws) < min_parallel and meanwhile is None):
         if meanwhile is not None:
             meanwhile()
         return _collect((_parse_safely(raw, cfg) for raw in raws), report, len(raws))
-    n = 2 if len(raws) >= min_parallel else 1
+    two_from = min_parallel if meanwhile is None else max(min_parallel, PARALLEL_PARSE_WITH_IMPORT)
+    n = 2 if len(raws) >= two_from else 1
     workers: list[_ParseChild] = []
     try:  # appended one by one: a failure starting the second still reaps the first
         for w in range(n):
