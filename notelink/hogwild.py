@@ -12,9 +12,9 @@ Two ways to run them (see benchmarks/RESULTS-speed.md for the measurements):
   exists to be broken by the fork: training always runs with one intra-op thread); 'forkserver' and
   'spawn' re-import torch in each child (~1-2 s). A child is SIGKILLed when its parent dies
   (PR_SET_PDEATHSIG), so no worker outlives a killed build; an error in a child stops the others and is
-  raised in the parent as `WorkerError`. A daemonic process (the watcher's build children) cannot have
-  children, and a fork from a process with other threads may copy a lock one of them holds: both train
-  with threads.
+  raised in the parent as `WorkerError`. A daemonic process cannot have children, and a fork from a
+  process with other threads may copy a lock one of them holds: both train with threads. (The watcher's
+  build children are not daemonic, for this reason.)
 
 This module does not import torch; the step itself is `cbow._Trainer.step`.
 """
@@ -153,9 +153,8 @@ def work(tr: _Trainer, sched: Schedule, worker: int) -> None:
 def use_processes(workers: int, words: int) -> bool:
     """Worker processes for CPU training: more than one worker, enough words to pay for starting them,
     Linux (fork), a process allowed to have children (not daemonic), and no other Python thread (a fork
-    copies locks other threads may hold; Python 3.12+ warns about it). The `notelink index` command
-    qualifies, as would the watcher's build children if they were not daemonic; a build in a thread of a
-    larger program trains with threads."""
+    copies locks other threads may hold; Python 3.12+ warns about it). The `notelink index` command and
+    the watcher's build children qualify; a build in a thread of a larger program trains with threads."""
     return workers > 1 and words >= MIN_PROCESS_WORDS and can_fork_workers()
 
 
