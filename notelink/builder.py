@@ -129,6 +129,14 @@ class ChildBuilder:
 
     def __init__(self) -> None:
         self._ctx = _context()
+        self._proc: Any = None  # the build child while one runs
+
+    def kill(self) -> None:
+        """Kills a running build child at once (its parsing and training processes die with it): for a
+        watcher that must exit now. It is not daemonic, so an exit would otherwise wait for it."""
+        proc = self._proc
+        if proc is not None and proc.is_alive():
+            proc.kill()
 
     def warm_up(self, device: str) -> str:
         """Starts the fork server (imports torch there, once) and checks the training device; returns an
@@ -157,12 +165,14 @@ class ChildBuilder:
             proc = self._ctx.Process(target=_child, args=(send, cancel, args), daemon=False)
             proc.start()
         send.close()
+        self._proc = proc
         try:
             return self._follow(proc, recv, cancel, progress, should_stop)
         finally:
             cancel.set()
             proc.join()
             recv.close()
+            self._proc = None
 
     def _follow(self, proc: Any, recv: Connection, cancel: Any, progress: Callable[[IndexEvent], None],
                 should_stop: Callable[[], bool]) -> IndexSummary:

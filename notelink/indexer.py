@@ -19,7 +19,7 @@ from notelink.boilerplate import find_boilerplate, without_boilerplate
 from notelink.config import IncrementalConfig, IndexConfig, NoteVectorConfig, TrainConfig
 from notelink.generation import Mentions, write_generation
 from notelink.lock import BuildCancelled, build_lock
-from notelink.mentions import Phrases, count_mentions, recount_mentions, title_phrases
+from notelink.mentions import count_mentions, only_phrases, recount_mentions, title_phrases
 from notelink.notevectors import Layout, note_vectors
 from notelink.records import NoteRecord, load_records, read_vault
 from notelink.report import IndexEvent, IndexSummary, Progress
@@ -94,17 +94,13 @@ def find_mentions(records: list[NoteRecord], tokens: list[list[str]],
                   reuse: tuple[Mentions, list[int], list[int]] | None = None) -> Mentions:
     """Where notes name other notes; with `reuse` = (previous mentions, changed notes, renamed notes),
     only the changed notes' mentions, and the mentions of renamed notes, are counted again."""
-    def phrases_of(which: set[int] | None) -> Phrases:
-        names = [[name_tokens(name, r.lang) for name in (r.title, *r.aliases)] if which is None or i in which
-                 else [] for i, r in enumerate(records)]
-        return title_phrases(names)
-
-    langs = [r.lang for r in records]
+    names = [[name_tokens(name, r.lang) for name in (r.title, *r.aliases)] for r in records]
+    phrases, langs = title_phrases(names), [r.lang for r in records]
     if reuse is None:
-        return count_mentions(tokens, phrases_of(None), langs=langs)
+        return count_mentions(tokens, phrases, langs=langs)
     old, changed, renamed = reuse
-    return recount_mentions(old, tokens, phrases_of(None), changed, renamed,
-                            phrases_of(set(renamed)) if renamed else None, langs)
+    return recount_mentions(old, tokens, phrases, changed, renamed,
+                            only_phrases(phrases, {tuple(n) for i in renamed for n in names[i]}), langs)
 
 
 def build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None = None,
@@ -140,7 +136,8 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     trust_stat = incremental is not None and incremental.trust_stat
     report = None if progress is None else (lambda done, total: progress(IndexEvent("parse", done, total)))
     warm_up = None if cbow.torch_loaded() else cbow.warm_up  # overlap importing torch with parsing
-    records, skipped, reparsed = read_vault(vault, index_cfg, previous, report, trust_stat, warm_up)
+    records, skipped, reparsed = read_vault(vault, index_cfg, previous, report, trust_stat, warm_up,
+                                            should_stop)
     config = _as_json({"train": train_cfg.to_dict(), "index": index_cfg.to_dict(),
                        "vectors": vector_cfg.to_dict()})
     summary = IndexSummary(notes=len(records) + len(skipped), indexed=len(records), skipped=len(skipped),

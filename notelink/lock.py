@@ -202,4 +202,4 @@ class IndexDirError(Exception):
 
 
 class BuildCancelled(Exception):
-    """Stopped while waiting for another build of the same index."""
+    """Stopped while waiting for another build of the same index, or while parsing notes."""

@@ -26,6 +26,18 @@ def title_phrases(names: Sequence[Sequence[Sequence[str]]]) -> Phrases:
     return by_first
 
 
+def only_phrases(phrases: Phrases, keep: set[tuple[str, ...]]) -> Phrases:
+    """The part of `phrases` for the names in `keep`, each still with every note that has it (a shared
+    name is resolved among all of them, see `count_mentions`)."""
+    out: Phrases = defaultdict(lambda: defaultdict(dict))
+    for first, lengths in phrases.items():
+        for length, by_phrase in lengths.items():
+            for phrase, notes in by_phrase.items():
+                if phrase in keep:
+                    out[first][length][phrase] = notes
+    return out
+
+
 def count_mentions(docs: Sequence[Sequence[str]], phrases: Phrases, only: Sequence[int] | None = None,
                    langs: Sequence[str] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(mentioning note [m], mentioned note [m], count [m]) for every pair with a mention; self excluded.

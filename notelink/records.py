@@ -23,6 +23,7 @@ from typing import Any
 
 from notelink.config import IndexConfig
 from notelink.hogwild import can_fork_workers, die_with_parent
+from notelink.lock import BuildCancelled
 from notelink.note import Link, parse_note
 from notelink.stopwords import language_of, without_stopwords
 from notelink.store import open_generation
@@ -122,7 +123,8 @@ def _json_list(text: str) -> list[str]:
 
 def read_vault(vault: Path, cfg: IndexConfig, previous: dict[str, NoteRecord],
                report: Callable[[int, int], None] | None = None, trust_stat: bool = False,
-               meanwhile: Callable[[], None] | None = None) -> tuple[list[NoteRecord], list[Skipped], int]:
+               meanwhile: Callable[[], None] | None = None, should_stop: Callable[[], bool] | None = None
+               ) -> tuple[list[NoteRecord], list[Skipped], int]:
     """Reads every note; unchanged ones (same path and hash) reuse their parsed record. With `trust_stat`,
     a note with the size and mtime of its record is not even read. The others are parsed, by forked
     processes where possible (`parse_all`); `meanwhile` runs here while they parse. `report(done, total)`
@@ -136,7 +138,8 @@ def read_vault(vault: Path, cfg: IndexConfig, previous: dict[str, NoteRecord],
     to_parse = [x for x in items if isinstance(x, RawNote)]
     reused = len(paths) - len(to_parse)
     on_parsed = None if report is None else (lambda n: report(reused + n, len(paths)))
-    parsed = iter(parse_all(to_parse, cfg, on_parsed, meanwhile=meanwhile if to_parse else None))
+    parsed = iter(parse_all(to_parse, cfg, on_parsed, meanwhile=meanwhile if to_parse else None,
+                            should_stop=should_stop))
     records: list[NoteRecord] = []
     skipped: list[Skipped] = []
     for item in items:
@@ -170,17 +173,19 @@ def _same_stat(path: Path, record: NoteRecord) -> bool:
 
 def parse_all(raws: list[RawNote], cfg: IndexConfig, report: Callable[[int], None] | None = None,
               min_parallel: int = PARALLEL_PARSE_NOTES,
-              meanwhile: Callable[[], None] | None = None) -> list[Parsed]:
+              meanwhile: Callable[[], None] | None = None,
+              should_stop: Callable[[], bool] | None = None) -> list[Parsed]:
     """Each note parsed, in order: by two forked processes from `min_parallel` notes on (where forking
     is safe: `hogwild.can_fork_workers`), else here. Records coming back from a process are re-interned.
 
     `meanwhile` (importing torch for training, ~0.7 s) runs in this process while the notes are parsed:
     with it, even a few notes are parsed by one forked process, so the two overlap on two cores, and two
-    processes parse only from PARALLEL_PARSE_WITH_IMPORT notes on."""
+    processes parse only from PARALLEL_PARSE_WITH_IMPORT notes on. `should_stop` is asked after each note:
+    True raises BuildCancelled (a long parse is as cancellable as training)."""
     if not can_fork_workers() or (len(raws) < min_parallel and meanwhile is None):
         if meanwhile is not None:
             meanwhile()
-        return _collect((_parse_safely(raw, cfg) for raw in raws), report, len(raws))
+        return _collect((_parse_safely(raw, cfg) for raw in raws), report, len(raws), should_stop=should_stop)
     two_from = min_parallel if meanwhile is None else max(min_parallel, PARALLEL_PARSE_WITH_IMPORT)
     n = 2 if len(raws) >= two_from else 1
     workers: list[_ParseChild] = []
@@ -189,7 +194,8 @@ def parse_all(raws: list[RawNote], cfg: IndexConfig, report: Callable[[int], Non
             workers.append(_ParseChild(raws, cfg, w, n))
         if meanwhile is not None:
             meanwhile()
-        return _collect(_in_order(raws, cfg, workers), report, len(raws), reintern=True)
+        return _collect(_in_order(raws, cfg, workers), report, len(raws), reintern=True,
+                        should_stop=should_stop)
     finally:
         for child in workers:
             child.reap()
@@ -257,9 +263,11 @@ def _parse_main(raws: list[RawNote], cfg: IndexConfig, worker: int, workers: int
 
 
 def _collect(parsed: Iterable[Parsed], report: Callable[[int], None] | None, total: int,
-             reintern: bool = False) -> list[Parsed]:
+             reintern: bool = False, should_stop: Callable[[], bool] | None = None) -> list[Parsed]:
     out: list[Parsed] = []
     for rec in parsed:
+        if should_stop is not None and should_stop():
+            raise BuildCancelled()
         if reintern and isinstance(rec, NoteRecord):  # unpickled: one str object per token again
             rec.paragraphs = [list(map(sys.intern, p)) for p in rec.paragraphs]
         out.append(rec)

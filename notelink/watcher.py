@@ -107,6 +107,9 @@ class VaultWatcher:
         self._debouncer.wake()
         if self._worker is not None:
             self._worker.join(timeout)
+            if self._worker.is_alive() and self._builder is not None:  # a build child still busy: end it
+                self._builder.kill()
+                self._worker.join(2.0)
             if self._worker.is_alive():
                 log.warning("the indexing thread did not stop within %.0fs; it will stop and release the "
                             "index on its own, and the live index is unchanged", timeout)

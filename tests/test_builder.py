@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from notelink import cbow
 from notelink.builder import ChildBuilder
+from notelink.config import TrainConfig
 from notelink.index import Index
 from notelink.indexer import IndexEvent
 from notelink.vault import VaultError
@@ -41,12 +43,36 @@ def test_a_child_build_is_cancelled_by_should_stop(make_vault, tmp_path: Path) -
     assert not ix.exists() or not list(ix.glob("gen-*"))  # nothing half-written
 
 
+def test_kill_ends_a_running_build_at_once(make_vault, tmp_path: Path) -> None:
+    # what a watcher does when a build has not stopped by its deadline: the child is not daemonic, so the
+    # watcher's exit would otherwise wait for it
+    words = "sourdough starter flour water dough knead oven crust loaf yeast ferment rise bake".split()
+    vault = make_vault({f"n{i}.md": " ".join(words[(i + k) % len(words)] for k in range(400))
+                        for i in range(300)})
+    builder = ChildBuilder()
+    assert builder.warm_up("cpu") == ""
+    slow = TrainConfig(dim=64, epochs=200, min_count=1, threads=1, device="cpu")  # trains for a while
+    stages: list[str] = []
+
+    def progress(event: IndexEvent) -> None:
+        stages.append(event.stage)
+        if event.stage == "train":
+            builder.kill()
+
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="died"):
+        builder.build(vault, tmp_path / "ix", progress, lambda: False, train_cfg=slow)
+    assert time.monotonic() - started < 30 and "train" in stages
+    assert not (tmp_path / "ix" / "CURRENT").exists()  # nothing switched in
+
+
 def test_the_process_that_asks_for_builds_never_imports_torch(make_vault, tmp_path: Path) -> None:
     vault, ix = topic_vault(make_vault), tmp_path / "ix"
     code = f"""
 import sys
 from pathlib import Path
 from notelink.builder import ChildBuilder
+from notelink.config import TrainConfig
 from notelink.config import TrainConfig
 cfg = TrainConfig(dim=16, epochs=1, min_count=1, threads=1, device="cpu")
 vault, ix = Path({str(vault)!r}), Path({str(ix)!r})
@@ -63,6 +89,7 @@ def test_a_child_build_starts_when_the_host_replaced_its_std_streams(tmp_path: P
 import io, sys
 from pathlib import Path
 from notelink.builder import ChildBuilder
+from notelink.config import TrainConfig
 from tests.conftest import FAST, SAMPLE
 class Capture(io.StringIO):  # as Textual's print capture: no real descriptor
     def fileno(self) -> int:

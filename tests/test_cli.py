@@ -1,6 +1,7 @@
 """The command line end to end on sample_notes/."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -139,13 +140,20 @@ def test_console_script_version_and_help() -> None:
 
 
 def test_the_command_flushes_its_output_before_its_quick_exit(tmp_path: Path) -> None:
-    # `index` imports torch, so the process ends with os._exit: nothing printed may be lost
+    # `index` imports torch, so the process ends with os._exit: nothing printed may be lost (stdout is a
+    # pipe here, so it is block-buffered: PYTHONUNBUFFERED, if the environment sets it, would hide a loss)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     cmd = [sys.executable, "-m", "notelink", "index", str(SAMPLE), "--index-dir", str(tmp_path / "ix"),
            "--json", "--epochs", "1", "--dim", "16"]
-    out = subprocess.run(cmd, capture_output=True, text=True)
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env)
     assert out.returncode == 0 and json.loads(out.stdout)["indexed"] == 42
-    failed = subprocess.run([*cmd[:4], str(tmp_path / "missing"), *cmd[5:]], capture_output=True, text=True)
+    failed = subprocess.run([*cmd[:4], str(tmp_path / "missing"), *cmd[5:]], capture_output=True, text=True,
+                            env=env)
     assert failed.returncode == 2 and "does not exist" in failed.stderr
+    if Path("/dev/full").exists():  # output that cannot be written is an error, not a silent success
+        with open("/dev/full", "w") as full:
+            lost = subprocess.run([*cmd, "--force"], stdout=full, stderr=subprocess.PIPE, text=True, env=env)
+        assert lost.returncode == 120 and "could not write the output" in lost.stderr
 
 
 def test_bare_vault_argument_means_tui(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,6 +14,7 @@ import pytest
 from notelink import records
 from notelink.config import IndexConfig
 from notelink.hogwild import can_fork_workers
+from notelink.lock import BuildCancelled
 from notelink.records import NoteRecord, parse_all
 from notelink.vault import RawNote, read_note, scan
 
@@ -72,6 +73,19 @@ def test_a_failed_build_leaves_no_parsing_process() -> None:
     with pytest.raises(KeyboardInterrupt):
         parse_all(_raws() * 20, IndexConfig(), min_parallel=1, meanwhile=fails)
     assert not multiprocessing.active_children()
+
+
+@pytest.mark.parametrize("min_parallel", [1, 10**9])  # parsed by two processes, or here
+def test_parsing_stops_when_asked(min_parallel: int) -> None:
+    asked: list[int] = []
+
+    def should_stop() -> bool:
+        asked.append(1)
+        return len(asked) > 5
+
+    with pytest.raises(BuildCancelled):
+        parse_all(_raws() * 20, IndexConfig(), min_parallel=min_parallel, should_stop=should_stop)
+    assert len(asked) == 6 and not multiprocessing.active_children()
 
 
 @needs_fork

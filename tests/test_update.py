@@ -257,6 +257,13 @@ LANGUAGE_CHANGES = {  # scenario: (notes before, the note written, its new text)
                                            "en/cards.md": "# Cards\n\nCards go on the canvas.",
                                            "en/board.md": "# Board\n\nA board for cards."},
                                           "en/board.md", "# Canvas\n\nA board for cards and lists."),
+    # the same, where the German note also has an alias that a French note has as its title
+    "a renamed note's group shares an alias": ({"de/Canvas.md": f"---\naliases: [Tafel]\n---\n# Canvas\n\n"
+                                                                f"{GERMAN}",
+                                                "fr/Tafel.md": f"# Tafel\n\n{FRENCH}",
+                                                "fr/atelier.md": f"# Atelier\n\nLa Tafel est là. {FRENCH}",
+                                                "en/board.md": "# Board\n\nA board for cards."},
+                                               "en/board.md", "# Canvas\n\nA board for cards and lists."),
 }
 
 
