@@ -1,8 +1,9 @@
 """Stop words in the language of each note: vaults mix languages, and a German note's "und" is as empty as an
 English note's "and".
 
-A note's language is the one whose function words it uses most (counted over all its tokens; ties and notes
-without any go to English, as before). Only that language's words are dropped from the note, so a word
+A note's language is the one of 20 whose function words it uses most (counted over all its tokens; ties,
+and notes with too few of them, see MIN_SHARE and MIN_DISTINCT, keep English as before). Only that
+language's words are dropped from the note, so a word
 that is a function word in one language and a content word in another ("die", "war", "gift") is kept
 where it means something. French, Italian and Catalan elisions ("l'application") lose their article.
 Scripts without spaces (CJK, Thai) are tokenized as bigrams and have no list.
