@@ -23,7 +23,6 @@ from notelink.mentions import count_mentions, only_phrases, recount_mentions, ti
 from notelink.notevectors import Layout, note_vectors
 from notelink.records import NoteRecord, load_records, read_vault
 from notelink.report import IndexEvent, IndexSummary, Progress
-from notelink.stopwords import name_tokens
 from notelink.store import IndexFormatError, current_generation
 from notelink.update import UpdatePlan, graph_for, mentions_reuse, patch_for, plan_update, train_update
 from notelink.vault import Skipped, check_vault
@@ -94,7 +93,7 @@ def find_mentions(records: list[NoteRecord], tokens: list[list[str]],
                   reuse: tuple[Mentions, list[int], list[int]] | None = None) -> Mentions:
     """Where notes name other notes; with `reuse` = (previous mentions, changed notes, renamed notes),
     only the changed notes' mentions, and the mentions of renamed notes, are counted again."""
-    names = [[name_tokens(name, r.lang) for name in (r.title, *r.aliases)] for r in records]
+    names = [r.names() for r in records]
     phrases, langs = title_phrases(names), [r.lang for r in records]
     if reuse is None:
         return count_mentions(tokens, phrases, langs=langs)

@@ -255,12 +255,11 @@ def languages(langs: Sequence[str], one_language_share: float) -> sp.csr_matrix 
     langs = [family(lang) for lang in langs]
     names = sorted(set(langs))
     column = {lang: j for j, lang in enumerate(names)}
-    counts = np.bincount([column[lang] for lang in langs], minlength=len(names))
-    if counts.max() >= one_language_share * len(langs):
+    cols = np.array([column[lang] for lang in langs], np.int32)  # [N]
+    if np.bincount(cols, minlength=len(names)).max() >= one_language_share * cols.size:
         return None
-    N = len(langs)
-    return sp.csr_matrix((np.ones(N, np.float32), np.array([column[lang] for lang in langs], np.int32),
-                          np.arange(N + 1)), shape=(N, len(names)))
+    N = cols.size
+    return sp.csr_matrix((np.ones(N, np.float32), cols, np.arange(N + 1)), shape=(N, len(names)))
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from notelink.config import IndexConfig
 from notelink.hogwild import can_fork_workers, die_with_parent
 from notelink.lock import BuildCancelled
 from notelink.note import Link, parse_note
-from notelink.stopwords import language_of, without_stopwords
+from notelink.stopwords import language_of, name_tokens, without_stopwords
 from notelink.store import open_generation
 from notelink.tokenizer import tokenize
 from notelink.vault import RawNote, Skipped, VaultError, read_note, scan
@@ -63,6 +63,11 @@ class NoteRecord:
     warning: str = ""
     lang: str = ""
     """The language whose stop words were dropped from `paragraphs` ("" with stop words kept)."""
+
+    def names(self) -> list[list[str]]:
+        """The title's and each alias's tokens, as the note's text has them (its language's stop words
+        dropped): the phrases by which other notes mention it."""
+        return [name_tokens(name, self.lang) for name in (self.title, *self.aliases)]
 
     @property
     def tokens(self) -> list[str]:

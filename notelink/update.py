@@ -23,7 +23,6 @@ from notelink import cbow
 from notelink.config import IncrementalConfig, NoteVectorConfig, TrainConfig
 from notelink.generation import Mentions, Patch
 from notelink.notevectors import unit_rows, word_graph
-from notelink.stopwords import name_tokens
 from notelink.store import IndexFormatError, load_array, open_generation
 from notelink.vocab import Vocab
 
@@ -221,7 +220,7 @@ def _sharing_a_name(records: Sequence[NoteRecord], previous: Mapping[str, NoteRe
                     renamed: Sequence[int]) -> set[int]:
     """The other notes that have a renamed note's old or new title or alias (as tokens) as a name."""
     def names(r: NoteRecord) -> set[tuple[str, ...]]:  # as `title_phrases` has them (empty ones never match)
-        return {phrase for n in (r.title, *r.aliases) if (phrase := tuple(name_tokens(n, r.lang)))}
+        return {phrase for n in r.names() if (phrase := tuple(n))}
 
     theirs = set().union(*(names(records[i]) | names(previous[records[i].path]) for i in renamed))
     return {i for i in set(range(len(records))) - set(renamed) if names(records[i]) & theirs}
