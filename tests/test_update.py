@@ -97,6 +97,24 @@ def _tables(ix: Path) -> dict[str, list[tuple[object, ...]]]:
         db.close()
 
 
+def _assert_same_mentions(gen: Path, full: Path) -> None:
+    """Two generations hold the same mentions (src, dst, count arrays)."""
+    from notelink.store import load_array
+
+    for part in ("src", "dst", "count"):
+        assert np.array_equal(load_array(gen, f"mentions_{part}"), load_array(full, f"mentions_{part}"))
+
+
+def _assert_same_as_full_build(inc: Path, full_ix: Path) -> None:
+    """An updated index has the tables and the mentions of a full build of the same vault."""
+    from notelink.store import current_generation
+
+    assert _tables(inc) == _tables(full_ix)
+    gen, full = current_generation(inc), current_generation(full_ix)
+    assert gen is not None and full is not None
+    _assert_same_mentions(gen, full)
+
+
 @pytest.mark.parametrize("rename", [False, True])
 def test_an_update_writes_the_same_tables_as_a_full_build(make_vault, tmp_path: Path, rename: bool) -> None:
     """Rows patched onto a copy of the last generation are those of a full build, also when a note got
@@ -134,8 +152,7 @@ def test_an_update_reuses_mentions_and_the_neighbour_graph(make_vault, tmp_path:
     build_index(vault, tmp_path / "full", FAST)
     full = current_generation(tmp_path / "full")
     assert full is not None
-    for part in ("src", "dst", "count"):  # recounted for the edited note only, yet the same as counting all
-        assert np.array_equal(load_array(gen, f"mentions_{part}"), load_array(full, f"mentions_{part}"))
+    _assert_same_mentions(gen, full)  # recounted for the edited note only, yet the same as counting all
     assert load_array(gen, "graph_indptr").size == len(_tables(ix)["vocab"]) + 1  # K [V, V] kept
 
 
@@ -158,8 +175,7 @@ def test_an_update_recounts_only_the_mentions_of_a_renamed_note(make_vault, tmp_
     build_index(vault, tmp_path / "full", FAST)
     gen, full = current_generation(ix), current_generation(tmp_path / "full")
     assert gen is not None and full is not None
-    for part in ("src", "dst", "count"):
-        assert np.array_equal(load_array(gen, f"mentions_{part}"), load_array(full, f"mentions_{part}"))
+    _assert_same_mentions(gen, full)
     db = sqlite3.connect(full / "index.sqlite")
     ids = dict(db.execute("SELECT path, id FROM notes"))
     db.close()
@@ -206,7 +222,6 @@ def test_a_renamed_note_updates_like_a_full_build(make_vault, tmp_path: Path, sc
     """Mentions recounted for renamed notes and links resolved again on the patched copy: the mentions
     and every table are those of a full build; a move (other paths) falls back to a full count and write."""
     from notelink import indexer
-    from notelink.store import current_generation, load_array
 
     vault = topic_vault(make_vault, per_topic=6)
     for rel, text in EXTRA.items():
@@ -229,11 +244,7 @@ def test_a_renamed_note_updates_like_a_full_build(make_vault, tmp_path: Path, sc
     if seen["patch_for"] is not None:
         assert seen["patch_for"][2]  # type: ignore[index]  # renamed: every link resolved again
     build_index(vault, tmp_path / "full", FAST)
-    assert _tables(tmp_path / "inc") == _tables(tmp_path / "full")
-    gen, full = current_generation(tmp_path / "inc"), current_generation(tmp_path / "full")
-    assert gen is not None and full is not None
-    for part in ("src", "dst", "count"):
-        assert np.array_equal(load_array(gen, f"mentions_{part}"), load_array(full, f"mentions_{part}"))
+    _assert_same_as_full_build(tmp_path / "inc", tmp_path / "full")
 
 
 GERMAN = "Der Sauerteig ist alt und das Brot ist gut, aber der Ofen ist heiß und die Zeit ist knapp."
@@ -279,9 +290,7 @@ def test_a_note_that_changes_language_updates_like_a_full_build(make_vault, tmp_
     (vault / note).write_text(text, encoding="utf-8")
     assert build_index(vault, tmp_path / "inc", FAST, incremental=INC).mode in ("incremental", "carried")
     build_index(vault, tmp_path / "full", FAST)
-    assert _tables(tmp_path / "inc") == _tables(tmp_path / "full")
-    gen, full = current_generation(tmp_path / "inc"), current_generation(tmp_path / "full")
-    assert gen is not None and full is not None
-    for part in ("src", "dst", "count"):
-        assert np.array_equal(load_array(gen, f"mentions_{part}"), load_array(full, f"mentions_{part}"))
+    _assert_same_as_full_build(tmp_path / "inc", tmp_path / "full")
+    full = current_generation(tmp_path / "full")
+    assert full is not None
     assert load_array(full, "mentions_src").size  # the scenario does have mentions to get right
