@@ -148,7 +148,11 @@ async def test_select_note_shows_it_and_its_panels(indexed: tuple[Path, Path]) -
     app = make_app(*indexed)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
-        await pilot.press("slash", *"kimchi", "enter", "enter")
+        await pilot.press("slash", *"kimchi", "enter")
+        await pilot.pause()
+        assert app.current == "cooking/Kimchi.md"  # one Enter opens the best match
+        assert app.focused is app.query_one("#notes")
+        await pilot.press("enter")  # and Enter on the list keeps it
         await pilot.pause()
         assert app.current == "cooking/Kimchi.md"
         assert app.query_one(NoteView).border_title == "Kimchi"

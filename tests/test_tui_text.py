@@ -31,6 +31,24 @@ def test_filter_sorts_by_title_and_ranks_prefix_first() -> None:
     assert [n.title for n in filter_notes(NOTES, "音")] == ["音階"]
 
 
+def test_sort_is_natural_and_accent_blind() -> None:
+    notes = [_note(i, f"{t}.md", t) for i, t in enumerate(["1.10.0", "Day 10", "émile", "1.3.5", "Day 9",
+                                                            "Zoe", "Eve", "1.10"])]
+    assert [n.title for n in filter_notes(notes, "")] == ["1.3.5", "1.10", "1.10.0", "Day 9", "Day 10",
+                                                          "émile", "Eve", "Zoe"]
+
+
+def test_filter_ignores_accents_and_width_but_keeps_other_scripts() -> None:
+    notes = [_note(0, "Émile Zola.md", "Émile Zola"), _note(1, "Ｆｕｌｌ.md", "Ｆｕｌｌ"),
+             _note(2, "が.md", "が"), _note(3, "Cafe.md", "Café")]
+    assert [n.title for n in filter_notes(notes, "emile")] == ["Émile Zola"]
+    assert [n.title for n in filter_notes(notes, "ÉMILE")] == ["Émile Zola"]
+    assert [n.title for n in filter_notes(notes, "full")] == ["Ｆｕｌｌ"]
+    assert [n.title for n in filter_notes(notes, "cafe")] == ["Café"]
+    assert [n.title for n in filter_notes(notes, "か")] == []  # dakuten is part of the letter
+    assert [n.title for n in filter_notes(notes, "が")] == ["が"]
+
+
 def test_wikilinks_become_app_links_outside_code() -> None:
     text = "See [[Note A]], [[B#Part|the b]] and ![[img]].\n```\n[[kept]]\n```\n"
     out = shown_markdown(text)

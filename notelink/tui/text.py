@@ -3,7 +3,9 @@ and the "because" line of a related note. No textual here, so they are tested di
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from urllib.parse import quote, unquote
 
@@ -28,15 +30,36 @@ _CODE = re.compile(r"^(?:```|~~~).*?(?:^(?:```|~~~)[ \t]*$|\Z)"  # fenced blocks
                    r"|(?P<ticks>`+)[^\n]+?(?P=ticks)", re.MULTILINE | re.DOTALL)  # inline code spans
 
 
-def sort_key(note: NoteInfo) -> tuple[str, str]:
-    """Notes sort by title, case- and accent-insensitively enough for people, then by path."""
-    return (note.title.casefold(), note.path.casefold())
+_ACCENTS = re.compile("[\u0300-\u036f]+")  # combining diacritics of Latin, Greek, Cyrillic, Vietnamese
+_DIGITS = re.compile(r"([0-9]+)")
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def fold(text: str) -> str:
+    """Text as people compare it when searching: case-folded, accents dropped ("Émile" = "emile"),
+    compatibility forms unified (full-width, ligatures); other scripts keep their composed letters."""
+    if text.isascii():
+        return text.casefold()
+    return unicodedata.normalize("NFC", _ACCENTS.sub("", unicodedata.normalize("NFKD", text))).casefold()
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _natural(text: str) -> tuple[str | int, ...]:
+    """`fold(text)` with its runs of digits as numbers, so "1.3.5" sorts before "1.10" and "Day 9" before
+    "Day 10" (text and numbers alternate, so tuples never compare a number with text)."""
+    parts = _DIGITS.split(fold(text))
+    return tuple(int(p) if i % 2 else p for i, p in enumerate(parts))
+
+
+def sort_key(note: NoteInfo) -> tuple[tuple[str | int, ...], tuple[str | int, ...]]:
+    """Notes sort by title as people expect (case, accents and digit runs, see `_natural`), then path."""
+    return (_natural(note.title), _natural(note.path))
 
 
 def _rank(note: NoteInfo, terms: list[str]) -> int | None:
     """0 title starts with the query, 1 title has every term, 2 path/tags have them; None: no match."""
-    title = note.title.casefold()
-    haystack = " ".join([title, note.path.casefold(), *("#" + t.casefold() for t in note.tags)])
+    title = fold(note.title)
+    haystack = " ".join([title, fold(note.path), *("#" + fold(t) for t in note.tags)])
     if not all(t in haystack for t in terms):
         return None
     if title.startswith(" ".join(terms)):
@@ -46,7 +69,7 @@ def _rank(note: NoteInfo, terms: list[str]) -> int | None:
 
 def filter_notes(notes: Sequence[NoteInfo], query: str) -> list[NoteInfo]:
     """Notes matching every word of `query` in title, path or tags (`#tag` too), best matches first."""
-    terms = query.casefold().split()
+    terms = fold(query).split()
     if not terms:
         return sorted(notes, key=sort_key)
     ranked = [(r, n) for n in notes if (r := _rank(n, terms)) is not None]

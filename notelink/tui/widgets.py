@@ -56,8 +56,15 @@ class NotesPane(Vertical):
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the filter opens the highlighted match (the best one unless the note shown is still
+        listed) and moves to the list, where arrows pick another."""
         event.stop()
-        self.query_one("#notes", OptionList).focus()
+        listing = self.query_one("#notes", OptionList)
+        listing.focus()
+        if listing.highlighted is not None:
+            option = listing.get_option_at_index(listing.highlighted)
+            if option.id:
+                self.post_message(NoteRequested(option.id))
 
     @on(OptionList.OptionHighlighted, "#notes")
     def _browsed(self, event: OptionList.OptionHighlighted) -> None:
