@@ -6,7 +6,8 @@ is evidence of relatedness that word counts alone dilute.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import itertools
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 import numpy as np
@@ -44,27 +45,57 @@ def count_mentions(docs: Sequence[Sequence[str]], phrases: Phrases, only: Sequen
 
     With `only`, just the mentions made by those notes (the others are given for their numbering). With
     `langs` (each note's language), a name that several notes share means those in the mentioning note's
-    language when there are any: the German "Canvas" note in a German note, not its translations."""
+    language when there are any: the German "Canvas" note in a German note, not its translations.
+
+    Every occurrence of a name counts, overlapping ones too. Per note, the names found are listed with
+    C-level tests per token (one-word names; the first two words of longer ones, then the whole name)
+    and counted with a Counter: a Python step per token took 45-51 s on a 100k-note vault."""
+    singles, pairs, named_by = _by_length(phrases)
+    firsts = {first for first, _ in pairs}
     counts: dict[tuple[int, int], int] = defaultdict(int)
     for a in range(len(docs)) if only is None else only:
         doc = docs[a]
-        for j, token in enumerate(doc):
-            lengths = phrases.get(token)
-            if lengths is None:
-                continue
-            for length, by_phrase in lengths.items():
-                named = by_phrase.get(tuple(doc[j : j + length]), ())
-                if langs is not None and len(named) > 1:
-                    named = [b for b in named if langs[b] == langs[a]] or named
-                for b in named:
-                    if b != a:
-                        counts[(a, b)] += 1
+        found: list[tuple[str, ...]] = [(t,) for t in doc if t in singles]  # (a C-level test per token)
+        if not firsts.isdisjoint(doc):
+            starts = [(j, m) for j, pair in enumerate(zip(doc, itertools.islice(doc, 1, None), strict=False))
+                      if (m := pairs.get(pair)) is not None]
+            found += [p for j, lengths in starts for n in lengths
+                      if j + n <= len(doc) and (p := tuple(doc[j : j + n])) in named_by]
+        for phrase, n in Counter(found).items():
+            _add(counts, a, named_by[phrase], n, langs)
     if not counts:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0, dtype=np.float64)
-    pairs = np.array(sorted(counts), dtype=np.int64)  # [m, 2], sorted for deterministic output
-    values = np.array([counts[(int(a), int(b))] for a, b in pairs], dtype=np.float64)
-    return pairs[:, 0], pairs[:, 1], values
+    pairs_ab = np.array(sorted(counts), dtype=np.int64)  # [m, 2], sorted for deterministic output
+    values = np.array([counts[(int(a), int(b))] for a, b in pairs_ab], dtype=np.float64)
+    return pairs_ab[:, 0], pairs_ab[:, 1], values
+
+
+def _by_length(phrases: Phrases) -> tuple[set[str], dict[tuple[str, str], list[int]], dict[tuple[str, ...],
+                                                                                       list[int]]]:
+    """One-word names; the lengths of the longer names by their first two words; each name's notes."""
+    singles: set[str] = set()
+    pairs: dict[tuple[str, str], list[int]] = defaultdict(list)
+    named_by: dict[tuple[str, ...], list[int]] = {}
+    for first, lengths in phrases.items():
+        for length, by_phrase in lengths.items():
+            for phrase, notes in by_phrase.items():
+                named_by[phrase] = notes
+                if length == 1:
+                    singles.add(first)
+                elif length not in pairs[(phrase[0], phrase[1])]:
+                    pairs[(phrase[0], phrase[1])].append(length)
+    return singles, dict(pairs), named_by
+
+
+def _add(counts: dict[tuple[int, int], int], a: int, named: Sequence[int], n: int,
+         langs: Sequence[str] | None) -> None:
+    """Counts n mentions by note a of the notes `named` (a shared name: those in a's language, if any)."""
+    if langs is not None and len(named) > 1:
+        named = [b for b in named if langs[b] == langs[a]] or named
+    for b in named:
+        if b != a:
+            counts[(a, b)] += n
 
 
 def recount_mentions(previous: tuple[np.ndarray, np.ndarray, np.ndarray], docs: Sequence[Sequence[str]],

@@ -18,6 +18,15 @@ def test_phrases_are_found_on_token_sequences() -> None:
     assert found == {(0, 1): 2.0, (1, 0): 2.0, (2, 1): 1.0}
 
 
+def test_nested_and_overlapping_names_each_count_once_per_occurrence() -> None:
+    names = [["graph view"], ["graph view settings", "view settings"], ["graph"], ["other"]]
+    docs = [[], [], [], ["graph", "view", "settings", "x", "graph", "view"]]  # ends on a shorter name
+    src, dst, count = count_mentions(docs, _phrases(names))
+    found = {(int(a), int(b)): float(c) for a, b, c in zip(src, dst, count, strict=True)}
+    # "graph view" twice, "graph view settings" and "view settings" (both note 1) once each, "graph" twice
+    assert found == {(3, 0): 2.0, (3, 1): 2.0, (3, 2): 2.0}
+
+
 def test_no_mentions() -> None:
     src, dst, count = count_mentions([["a"]], _phrases([["Zebra"]]))
     assert src.size == dst.size == count.size == 0

@@ -15,8 +15,8 @@ from notelink import records
 from notelink.config import IndexConfig
 from notelink.hogwild import can_fork_workers
 from notelink.lock import BuildCancelled
-from notelink.records import NoteRecord, parse_all
-from notelink.vault import RawNote, read_note, scan
+from notelink.records import NoteRecord, Unread, parse_all, read_vault
+from notelink.vault import RawNote, Skipped, read_note, scan
 
 from .conftest import SAMPLE
 
@@ -43,6 +43,32 @@ def test_parsing_in_two_processes_gives_the_same_records() -> None:
     overlapped = parse_all(raws, IndexConfig(), meanwhile=lambda: calls.append(os.getpid()))
     assert overlapped == here and calls == [os.getpid()]  # a few notes, parsed while `meanwhile` ran here
     assert not multiprocessing.active_children()
+
+
+@pytest.mark.parametrize("min_parallel", [1, 10**9])  # read and parsed by two processes, or here
+def test_new_notes_are_read_where_they_are_parsed(tmp_path: Any, min_parallel: int) -> None:
+    (tmp_path / "a.md").write_text("# A\n\nPlain words about apples.\n", encoding="utf-8")
+    (tmp_path / "bin.md").write_bytes(b"\x00\x01binary")
+    (tmp_path / "big.md").write_text("x" * 2000, encoding="utf-8")
+    rels = ["a.md", "bin.md", "big.md", "gone.md"] * 10
+    cfg = IndexConfig(max_file_bytes=1000)
+    got = parse_all([Unread(tmp_path, rel) for rel in rels], cfg, min_parallel=min_parallel)
+    raw = read_note(tmp_path, "a.md", 1000)
+    assert isinstance(raw, RawNote) and got[0] == records.record_from_raw(raw, cfg)
+    assert [r.reason.split(":")[0] for r in got[1:4] if isinstance(r, Skipped)] == [
+        "binary", "too large", "vanished"]
+    assert got == got[:4] * 10 and not multiprocessing.active_children()
+
+
+def test_read_vault_counts_only_notes_parsed_now(tmp_path: Any) -> None:
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.md").write_text(f"# {name}\n\nwords {name}\n", encoding="utf-8")
+    (tmp_path / "bin.md").write_bytes(b"\x00")
+    recs, skipped, n = read_vault(tmp_path, IndexConfig(), {})
+    assert ([r.path for r in recs], [s.path for s in skipped], n) == (["a.md", "b.md"], ["bin.md"], 2)
+    (tmp_path / "b.md").write_text("# b\n\nnew words\n", encoding="utf-8")
+    again, _, n = read_vault(tmp_path, IndexConfig(), {r.path: r for r in recs})
+    assert again[0] is recs[0] and again[1] != recs[1] and n == 1
 
 
 @needs_fork
