@@ -5,6 +5,7 @@ from __future__ import annotations
 from notelink.index import NoteInfo
 from notelink.tui.history import History
 from notelink.tui.text import (
+    NoteFilter,
     app_links,
     because,
     filter_notes,
@@ -47,6 +48,14 @@ def test_filter_ignores_accents_and_width_but_keeps_other_scripts() -> None:
     assert [n.title for n in filter_notes(notes, "cafe")] == ["Café"]
     assert [n.title for n in filter_notes(notes, "か")] == []  # dakuten is part of the letter
     assert [n.title for n in filter_notes(notes, "が")] == ["が"]
+
+
+def test_one_note_filter_answers_every_keystroke_as_a_fresh_one() -> None:
+    notes = [*NOTES, _note(4, "pie/Pi.md", "Pi"), _note(5, "Pie.md", "Pie", ["pie"])]
+    keep = NoteFilter(notes)
+    for query in ["", "p", "pi", "pie", "pie ", "#pie", "x/", "zz", "  "]:
+        assert keep(query) == filter_notes(notes, query) == NoteFilter(list(reversed(notes)))(query)
+    assert [n.title for n in keep("pie")] == ["Pie", "Pie charts", "Apple pie", "Pi"]
 
 
 def test_wikilinks_become_app_links_outside_code() -> None:

@@ -32,7 +32,7 @@ from notelink.tui.details import DetailsCache
 from notelink.tui.history import History
 from notelink.tui.messages import IndexLoaded, IndexProgress, WatchMessage
 from notelink.tui.screens import ConceptScreen, ConfirmScreen, HelpScreen, LinksScreen, PathPrompt
-from notelink.tui.text import filter_notes, href_target
+from notelink.tui.text import NoteFilter, href_target
 from notelink.tui.watching import Watcher, WatcherFactory, WatcherUnavailable, default_watcher_factory
 from notelink.tui.widgets import ConceptsPanel, IndexStatus, NoteRequested, NotesPane, NoteView, RelatedPanel
 from notelink.vault import scan
@@ -98,6 +98,7 @@ class NotelinkApp(App[None]):
         self.unlinked = False
         self.watcher: Watcher | None = None
         self.filter_query = ""
+        self.note_filter = NoteFilter([])  # the index's notes in list order, for the filter
 
     # -- layout ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -126,14 +127,16 @@ class NotelinkApp(App[None]):
             index: Index | None = Index.open(self.index_dir)
         except IndexMissing:
             index = None
+        notes = None if index is None else NoteFilter(index.notes)  # sorted here, off the UI thread
         if not get_current_worker().is_cancelled:
-            self.post_message(IndexLoaded(index, note))
+            self.post_message(IndexLoaded(index, note, notes))
 
     def on_index_loaded(self, message: IndexLoaded) -> None:
         if message.index is None:
             self._no_index()
             return
         old, self.index = self.index, message.index
+        self.note_filter = message.notes if message.notes is not None else NoteFilter(message.index.notes)
         self.cache = DetailsCache(message.index, self.config.top)
         self.history.retain(set(message.index.by_path))
         self.refresh_list()
@@ -148,7 +151,7 @@ class NotelinkApp(App[None]):
             old.close()
 
     def _first_note(self) -> str | None:
-        notes = filter_notes(self.index.notes, self.filter_query) if self.index else []
+        notes = self.note_filter(self.filter_query) if self.index else []
         return notes[0].path if notes else None
 
     def _no_index(self) -> None:
@@ -236,7 +239,7 @@ class NotelinkApp(App[None]):
     def refresh_list(self) -> None:
         if self.index is None:
             return
-        notes = filter_notes(self.index.notes, self.filter_query)
+        notes = self.note_filter(self.filter_query)
         self.query_one(NotesPane).show_notes(notes, len(self.index.notes), self.current)
 
     def show_note(self, path: str, record: bool = True, browsing: bool = False) -> None:

@@ -8,14 +8,15 @@ from typing import Any
 from textual.message import Message
 
 from notelink.index import Index
+from notelink.tui.text import NoteFilter
 
 
 class IndexLoaded(Message):
-    """A worker opened an index (or found none: `index` is None)."""
+    """A worker opened an index (or found none: `index` is None), and sorted its notes for the list."""
 
-    def __init__(self, index: Index | None, note: str = "") -> None:
+    def __init__(self, index: Index | None, note: str = "", notes: NoteFilter | None = None) -> None:
         super().__init__()
-        self.index, self.note = index, note
+        self.index, self.note, self.notes = index, note, notes
 
 
 class IndexProgress(Message):
