@@ -94,6 +94,7 @@ async def moves(vault: Path, index_dir: Path, n: int) -> dict[str, list[float]]:
         await pilot.pause()
         for _ in range(min(n, 50)):
             out["keypress_to_panels_ms"].append(await _key_to_paint(app, listing) * 1000)
+        out["filter_keystroke_ms"] = await _typing(app, app.index.notes[len(app.index.notes) // 2].title[:8])
         await pilot.pause(0.3)
         view = app.query_one(NoteView)
         for path in paths[:50]:  # the note itself: rendered after the panels, once browsing pauses
@@ -103,6 +104,23 @@ async def moves(vault: Path, index_dir: Path, n: int) -> dict[str, list[float]]:
             out["note_first_screen_ms"].append((await _next_paint(app) - t) * 1000)
             await pilot.pause()
             out["markdown_render_ms"].append((time.perf_counter() - t) * 1000)
+    return out
+
+
+async def _typing(app: Any, word: str) -> list[float]:
+    """Milliseconds from each keystroke in the filter (typing `word`, then deleting it back to nothing,
+    where every note is listed again) to the next screen refresh with the list filtered."""
+    from textual.widgets import Input
+
+    box = app.query_one("#filter", Input)
+    out = []
+    typed = [word[:k] for k in range(1, len(word) + 1)]
+    for query in typed + typed[-2::-1] + [""]:
+        t = time.perf_counter()
+        box.value = query
+        while app.filter_query != query:
+            await asyncio.sleep(0.0005)
+        out.append((await _next_paint(app) - t) * 1000)
     return out
 
 

@@ -370,3 +370,13 @@ async def test_live_refresh_through_the_real_watcher(tmp_path: Path) -> None:
                 break
         assert "quasar" in option_ids(app, "#concepts")
         assert app.watcher is not None
+
+
+def test_list_entries_show_markup_characters_literally() -> None:
+    from notelink.index import NoteInfo
+    from notelink.tui.widgets import _note_prompt
+
+    cases = [("[x] todo [dim]", "f/a.md", "[x] todo [dim]  f"), ("a\\b [/]", "a.md", "a\\b [/]"),
+             ("", "[y]/z.md", "[y]/z.md  [y]"), ("t", "x\\/a.md", "t  x\\"), ("a\tb\x07", "a.md", "a b")]
+    for title, path, shown in cases:
+        assert _note_prompt(NoteInfo(0, path, title, [], [])).plain == shown

@@ -130,6 +130,8 @@ class NotelinkApp(App[None]):
         notes = None if index is None else NoteFilter(index.notes)  # sorted here, off the UI thread
         if not get_current_worker().is_cancelled:
             self.post_message(IndexLoaded(index, note, notes))
+            if index is not None:
+                index.warm()
 
     def on_index_loaded(self, message: IndexLoaded) -> None:
         if message.index is None:
