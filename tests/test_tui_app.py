@@ -160,6 +160,24 @@ async def test_select_note_shows_it_and_its_panels(indexed: tuple[Path, Path]) -
 
 
 @sync
+async def test_enter_in_the_filter_leaves_the_shown_note_where_it_is(indexed: tuple[Path, Path]) -> None:
+    app = make_app(*indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.pause(0.3)  # the first note's render is done
+        shown, view = app.current, app.query_one(NoteView)
+        renders: list[str] = []
+        real = view.show
+        view.show = lambda title, *rest: (renders.append(title), real(title, *rest))[1]  # type: ignore[method-assign]
+        for keys in (["slash", "enter"], ["slash", "space", "enter"], ["slash", *"zzzz", "enter"]):
+            await pilot.press(*keys)  # no filter, only spaces (the shown note highlighted), no match
+            await pilot.pause(0.2)
+            assert (app.current, renders, app.focused) == (shown, [], app.query_one("#notes"))
+            app.query_one("#filter", Input).value = ""
+        assert app.history.current == shown and not app.history.can_back()
+
+
+@sync
 async def test_follow_related_with_reason_and_history(indexed: tuple[Path, Path]) -> None:
     app = make_app(*indexed)
     async with app.run_test(size=SIZE) as pilot:

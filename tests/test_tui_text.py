@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 from notelink.index import NoteInfo
 from notelink.tui.history import History
 from notelink.tui.text import (
@@ -9,6 +12,7 @@ from notelink.tui.text import (
     app_links,
     because,
     filter_notes,
+    fold,
     href_target,
     score_bar,
     shown_markdown,
@@ -37,6 +41,21 @@ def test_sort_is_natural_and_accent_blind() -> None:
                                                             "Zoe", "Eve", "1.10"])]
     assert [n.title for n in filter_notes(notes, "")] == ["1.3.5", "1.10", "1.10.0", "Day 9", "Day 10",
                                                           "émile", "Eve", "Zoe"]
+
+
+def test_sort_takes_any_digit_run_and_orders_as_numbers_would() -> None:
+    huge = "3." + "14159" * 1000  # a note of pi's digits: 5,000 digits is over int()'s limit
+    notes = [_note(0, "pi.md", huge), _note(1, "b.md", "3.2"), _note(2, "c.md", "3.10")]
+    assert [n.path for n in filter_notes(notes, "")] == ["b.md", "c.md", "pi.md"]
+    rng = random.Random(0)
+
+    def as_numbers(text: str) -> tuple[str | int, ...]:  # the meaning: text and numbers alternating
+        return tuple(int(p) if i % 2 else p for i, p in enumerate(re.split(r"([0-9]+)", fold(text))))
+
+    titles = ["".join(rng.choice("0012 9a.-/Bé") for _ in range(rng.randint(0, 8))) for _ in range(400)]
+    notes = [_note(i, "same.md", t) for i, t in enumerate(titles)]
+    got = [as_numbers(n.title) for n in filter_notes(notes, "")]
+    assert got == sorted(got)
 
 
 def test_filter_ignores_accents_and_width_but_keeps_other_scripts() -> None:

@@ -30,7 +30,8 @@ _CODE = re.compile(r"^(?:```|~~~).*?(?:^(?:```|~~~)[ \t]*$|\Z)"  # fenced blocks
 
 
 _ACCENTS = re.compile("[\u0300-\u036f]+")  # combining diacritics of Latin, Greek, Cyrillic, Vietnamese
-_DIGITS = re.compile(r"([0-9]+)")
+_DIGITS = re.compile(r"[0-9]+")
+_LONGEST_NUMBER = 0xD7F0  # digits whose count one character encodes in `_natural` (below the surrogates)
 
 
 def fold(text: str) -> str:
@@ -41,14 +42,20 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", _ACCENTS.sub("", unicodedata.normalize("NFKD", text))).casefold()
 
 
-def _natural(text: str) -> tuple[str | int, ...]:
-    """`fold(text)` with its runs of digits as numbers, so "1.3.5" sorts before "1.10" and "Day 9" before
-    "Day 10" (text and numbers alternate, so tuples never compare a number with text)."""
-    parts = _DIGITS.split(fold(text))
-    return tuple(int(p) if i % 2 else p for i, p in enumerate(parts)) if len(parts) > 1 else (parts[0],)
+def _natural(text: str) -> str:
+    """`fold(text)` with its runs of digits sorting by value, so "1.3.5" sorts before "1.10" and "Day 9"
+    before "Day 10": each run becomes NUL (before any text), its digit count, its digits (leading zeros
+    dropped). One string compares in C, faster than a tuple of text and numbers, and needs no int() (a
+    title of 5,000 digits is over Python's limit for converting one)."""
+    return _DIGITS.sub(_number, fold(text))
 
 
-def sort_key(note: NoteInfo) -> tuple[tuple[str | int, ...], str]:
+def _number(match: re.Match[str]) -> str:
+    digits = match.group().lstrip("0")
+    return "\0" + chr(1 + min(len(digits), _LONGEST_NUMBER)) + digits
+
+
+def sort_key(note: NoteInfo) -> tuple[str, str]:
     """Notes sort by title as people expect (case, accents and digit runs, see `_natural`), then path."""
     return (_natural(note.title), fold(note.path))
 

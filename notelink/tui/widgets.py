@@ -77,8 +77,8 @@ class NotesPane(Vertical):
         listing.focus()
         if listing.highlighted is not None:
             option = listing.get_option_at_index(listing.highlighted)
-            if option.id:
-                self.post_message(NoteRequested(option.id))
+            if option.id and option.id != self._shown:  # the note shown stays as it is (not scrolled to
+                self.post_message(NoteRequested(option.id))  # its top by a new render)
 
     @on(OptionList.OptionHighlighted, "#notes")
     def _browsed(self, event: OptionList.OptionHighlighted) -> None:
@@ -101,8 +101,11 @@ class NotesPane(Vertical):
         self.border_title = f"Notes {len(notes):,}" + (f"/{total:,}" if len(notes) != total else "")
         self.highlight(current)
 
+    _shown: str | None = None
+
     def highlight(self, path: str | None) -> None:
         """Highlights a note without announcing it (the app already shows it)."""
+        self._shown = path
         listing = self.query_one("#notes", OptionList)
         try:
             index = listing.get_option_index(path) if path else None
