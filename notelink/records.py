@@ -161,16 +161,13 @@ def read_vault(vault: Path, cfg: IndexConfig, previous: dict[str, NoteRecord],
                             should_stop=should_stop))
     records: list[NoteRecord] = []
     skipped: list[Skipped] = []
-    n_parsed = 0
     for item in items:
-        fresh = isinstance(item, RawNote | Unread)
         done = next(parsed) if isinstance(item, RawNote | Unread) else item
         if isinstance(done, Skipped):
             skipped.append(done)
         else:
             records.append(done)
-            n_parsed += fresh
-    return records, skipped, n_parsed
+    return records, skipped, len(records) - sum(isinstance(x, NoteRecord) for x in items)  # minus reused
 
 
 def _read_one(vault: Path, rel: str, cfg: IndexConfig, old: NoteRecord | None,

@@ -130,9 +130,12 @@ class NotelinkApp(App[None]):
             index: Index | None = Index.open(self.index_dir)
         except IndexMissing:
             index = None
-        notes = None if index is None else NoteFilter(index.notes)  # sorted here, off the UI thread
         if not get_current_worker().is_cancelled:
-            self.post_message(IndexLoaded(index, note, notes))
+            self._post_loaded(index, note)
+
+    def _post_loaded(self, index: Index | None, note: str = "") -> None:
+        """Posts an opened index with its notes sorted for the list, sorted here in the worker's thread."""
+        self.post_message(IndexLoaded(index, note, None if index is None else NoteFilter(index.notes)))
 
     @work(thread=True, group="warm")
     def _warm(self, index: Index) -> None:
@@ -145,8 +148,8 @@ class NotelinkApp(App[None]):
         if message.index is None:
             self._no_index()
             return
-        old, self.index = self.index, message.index
-        self.note_filter = message.notes if message.notes is not None else NoteFilter(message.index.notes)
+        assert message.notes is not None  # posted with every index (`_post_loaded`)
+        old, self.index, self.note_filter = self.index, message.index, message.notes
         self.cache = DetailsCache(message.index, self.config.top)
         self.history.retain(set(message.index.by_path))
         self.refresh_list()
@@ -199,7 +202,7 @@ class NotelinkApp(App[None]):
             return
         note = ("Index is up to date" if s.up_to_date else
                 f"Indexed {s.indexed:,} notes ({s.epochs} epochs, {s.words_per_second:,.0f} words/s)")
-        self.post_message(IndexLoaded(Index.open(self.index_dir), note))
+        self._post_loaded(Index.open(self.index_dir), note)
 
     def on_index_progress(self, message: IndexProgress) -> None:
         status = self.query_one(IndexStatus)

@@ -66,7 +66,6 @@ class NoteFilter:
     took 0.25-0.5 s)."""
 
     def __init__(self, notes: Sequence[NoteInfo]) -> None:
-        self.source = notes
         self.notes = sorted(notes, key=sort_key)
         self.titles = [fold(n.title) for n in self.notes]
         self.texts = [" ".join([title, fold(n.path), *("#" + fold(t) for t in n.tags)])

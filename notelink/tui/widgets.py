@@ -41,6 +41,7 @@ class NotesPane(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._options: dict[tuple[str, str], Option] = {}
+        self._shown: str | None = None  # the note the app shows (`highlight`)
 
     def _option(self, note: NoteInfo) -> Option:
         """A note's list entry, made once and reused by later filters (100k notes: making every entry
@@ -100,8 +101,6 @@ class NotesPane(Vertical):
         listing.set_options(map(self._option, notes))
         self.border_title = f"Notes {len(notes):,}" + (f"/{total:,}" if len(notes) != total else "")
         self.highlight(current)
-
-    _shown: str | None = None
 
     def highlight(self, path: str | None) -> None:
         """Highlights a note without announcing it (the app already shows it)."""
