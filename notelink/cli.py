@@ -12,7 +12,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from notelink import __version__
+from notelink.arguments import build_parser, default_to_tui
 from notelink.cbow import Cancelled, DeviceError
 from notelink.config import ExportConfig, IndexConfig, TrainConfig
 from notelink.lock import IndexDirError
@@ -249,93 +249,6 @@ def cmd_tui(args: argparse.Namespace) -> int:
     return run(vault, Path(args.index_dir).expanduser() if args.index_dir else None, not args.no_watch)
 
 
-def _default_to_tui(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
-    """`notelink` and `notelink VAULT [flags]` mean `notelink tui ...`."""
-    commands = set(getattr(parser._subparsers._group_actions[0], "choices", {}))  # type: ignore[union-attr]
-    if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help", "--version")):
-        return ["tui", *argv]
-    return argv
-
-
-def _add_common(p: argparse.ArgumentParser, json_flag: bool = True) -> None:
-    p.add_argument("vault", help="folder of Markdown notes")
-    p.add_argument("--index-dir", help="where the index lives (default: $NOTELINK_INDEX_DIR or the user "
-                                       "data dir, one folder per vault)")
-    if json_flag:
-        p.add_argument("--json", action="store_true", help="print JSON instead of text")
-
-
-def _add_training(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("training (defaults suit personal vaults)")
-    d = TrainConfig()
-    g.add_argument("--dim", type=int, help=f"vector size (default {d.dim})")
-    g.add_argument("--window", type=int, help=f"max context width each side (default {d.window})")
-    g.add_argument("--negative", type=int, help=f"negative samples per word (default {d.negative})")
-    g.add_argument("--epochs", type=int, help="passes over the notes (default: automatic, 5-40 by size)")
-    g.add_argument("--min-count", type=int, help=f"drop words seen fewer times (default {d.min_count})")
-    g.add_argument("--sample", type=float, help=f"frequent-word subsampling threshold (default {d.sample})")
-    g.add_argument("--lr", type=float, help=f"starting learning rate (default {d.lr})")
-    g.add_argument("--seed", type=int, help=f"random seed (default {d.seed})")
-    g.add_argument("--threads", type=int, help="CPU threads (default: all cores)")
-    g.add_argument("--device", choices=["auto", "cpu", "cuda"], help="where to train (default auto)")
-    p.add_argument("--keep-stopwords", action="store_true",
-                   help="train on stop words too (by default each note loses those of its language)")
-    p.add_argument("--max-file-mb", type=float, default=5.0, help="skip notes larger than this (default 5)")
-    p.add_argument("--force", action="store_true", help="retrain even when nothing changed")
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="notelink", description="Related notes and concepts, learned "
-                                     "from your own Markdown vault with CBOW word2vec.")
-    parser.add_argument("--version", action="version", version=f"notelink {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    p = sub.add_parser("index", help="scan a vault, train on it and save the index")
-    _add_common(p)
-    _add_training(p)
-    p.set_defaults(func=cmd_index)
-    for name, func, what in (("related", cmd_related, "notes related to a note"),
-                             ("concepts", cmd_concepts, "the concepts (words) that characterise a note")):
-        p = sub.add_parser(name, help=what)
-        _add_common(p)
-        p.add_argument("note", help="path relative to the vault, file name or title")
-        p.add_argument("--top", type=int, default=10, help="how many (default 10)")
-        if name == "related":
-            p.add_argument("--unlinked", action="store_true", help="only notes not linked yet")
-        p.set_defaults(func=func)
-    p = sub.add_parser("similar", help="words used like a word in this vault")
-    _add_common(p)
-    p.add_argument("word")
-    p.add_argument("--top", type=int, default=10, help="how many (default 10)")
-    p.set_defaults(func=cmd_similar)
-    p = sub.add_parser("status", help="what the index holds, skipped files and why, the watcher")
-    _add_common(p)
-    p.add_argument("--files", action="store_true", help="list every file with its state")
-    p.set_defaults(func=cmd_status)
-    p = sub.add_parser("tui", help="open the terminal app (the default: `notelink [VAULT]`)")
-    p.add_argument("vault", nargs="?", default=".", help="folder of Markdown notes (default: here)")
-    p.add_argument("--index-dir", help="where the index lives")
-    p.add_argument("--no-watch", action="store_true", help="do not watch the vault for changes")
-    p.set_defaults(func=cmd_tui)
-    _add_watch(sub)
-    p = sub.add_parser("export", help="related notes as JSON, CSV, GraphML or Markdown; word vectors; or "
-                                      "a related-notes block inside each note (opt-in, reversible)")
-    _add_common(p, json_flag=False)
-    d = ExportConfig()
-    p.add_argument("--format", choices=["json", "csv", "graphml", "markdown", "block", "word2vec"],
-                   default="json", help="block: a managed block of related notes inside each note "
-                                        "(prints a diff unless --write)")
-    p.add_argument("--top", type=int, default=d.top, help=f"related notes per note (default {d.top})")
-    p.add_argument("--min-score", type=float, help="leave out related notes scoring below this cosine")
-    p.add_argument("--unlinked", action="store_true", help="only notes not linked yet (missing links), "
-                                                           "best first")
-    p.add_argument("-o", "--output", help="file to write (default: standard output; block: the diff)")
-    p.add_argument("--write", action="store_true", help="block: change the notes instead of printing a diff")
-    p.add_argument("--undo", action="store_true", help="block: remove notelink's blocks, restoring each note "
-                                                       "exactly (a diff unless --write)")
-    p.set_defaults(func=cmd_export)
-    return parser
-
-
 def cmd_watch(args: argparse.Namespace) -> int:
     from notelink.config import WatchConfig
     from notelink.watcher import VaultWatcher, WatcherRunning
@@ -369,31 +282,20 @@ def _watch_logging(log_file: str | None) -> list[logging.Handler]:
     return handlers
 
 
-def _add_watch(sub: Any) -> None:
-    from notelink.config import WatchConfig
-
-    d = WatchConfig()
-    p = sub.add_parser("watch", help="keep the index up to date as notes change (foreground, Ctrl-C stops)")
-    _add_common(p, json_flag=False)
-    _add_training(p)
-    p.add_argument("--log-file", help="also append the log to this file")
-    p.add_argument("--quiet-ms", type=int, default=d.quiet_ms,
-                   help=f"index after this long without a change (default {d.quiet_ms})")
-    p.add_argument("--max-wait-ms", type=int, default=d.max_wait_ms,
-                   help=f"...or this long after the first change, if sooner (default {d.max_wait_ms})")
-    p.add_argument("--exclude", action="append", default=[], metavar="GLOB",
-                   help="ignore vault-relative paths matching GLOB (repeatable)")
-    p.set_defaults(func=cmd_watch)
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "index": cmd_index, "related": cmd_related, "concepts": cmd_concepts, "similar": cmd_similar,
+    "status": cmd_status, "tui": cmd_tui, "watch": cmd_watch, "export": cmd_export}
+"""What each subcommand of `arguments.build_parser` runs."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(_default_to_tui(list(sys.argv[1:] if argv is None else argv), parser))
+    args = parser.parse_args(default_to_tui(list(sys.argv[1:] if argv is None else argv), parser))
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return int(args.func(args))
+        return int(COMMANDS[args.command](args))
     except LookupError as exc:  # `index.NotFound`, imported only with the index module
         from notelink.index import NotFound
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 Device = Literal["auto", "cpu", "cuda"]
@@ -238,3 +239,25 @@ class WatchConfig:
     @property
     def settle(self) -> float:
         return self.settle_ms / 1000
+
+
+@dataclass(frozen=True)
+class TuiConfig:
+    """What `notelink tui` was asked to open (flags map onto these fields)."""
+
+    vault: Path
+    """The folder of notes (`VAULT`, default: the current directory)."""
+    index_dir: Path | None = None
+    """Where the index lives (`--index-dir`); None: the vault's default index folder."""
+    watch: bool = True
+    """Watch the vault and refresh when notes change (`--no-watch` turns it off)."""
+    top: int = 12
+    """Related notes and concepts shown per note."""
+    train: TrainConfig = field(default_factory=TrainConfig)
+    """Training settings used when the app (re)builds the index."""
+    index: IndexConfig = field(default_factory=IndexConfig)
+
+    def resolved_index_dir(self) -> Path:
+        from notelink.store import default_index_dir  # (store imports numpy; configs stay light)
+
+        return self.index_dir if self.index_dir is not None else default_index_dir(self.vault)

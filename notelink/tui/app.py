@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -24,9 +23,9 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Markdown
 from textual.worker import get_current_worker
 
-from notelink.config import IndexConfig, TrainConfig
+from notelink.config import TuiConfig
 from notelink.index import Index, NotFound
-from notelink.store import IndexMissing, default_index_dir
+from notelink.store import IndexMissing
 from notelink.tui import actions
 from notelink.tui.details import DetailsCache
 from notelink.tui.history import History
@@ -36,27 +35,6 @@ from notelink.tui.text import NoteFilter, href_target
 from notelink.tui.watching import Watcher, WatcherFactory, WatcherUnavailable, default_watcher_factory
 from notelink.tui.widgets import ConceptsPanel, IndexStatus, NoteRequested, NotesPane, NoteView, RelatedPanel
 from notelink.vault import scan
-
-
-@dataclass(frozen=True)
-class TuiConfig:
-    """What `notelink tui` was asked to open (flags map onto these fields)."""
-
-    vault: Path
-    """The folder of notes (`VAULT`, default: the current directory)."""
-    index_dir: Path | None = None
-    """Where the index lives (`--index-dir`); None: the vault's default index folder."""
-    watch: bool = True
-    """Watch the vault and refresh when notes change (`--no-watch` turns it off)."""
-    top: int = 12
-    """Related notes and concepts shown per note."""
-    train: TrainConfig = field(default_factory=TrainConfig)
-    """Training settings used when the app (re)builds the index."""
-    index: IndexConfig = field(default_factory=IndexConfig)
-
-    def resolved_index_dir(self) -> Path:
-        return self.index_dir if self.index_dir is not None else default_index_dir(self.vault)
-
 
 BROWSE_RENDER_DELAY = 0.12
 """Seconds of pause in list browsing before the highlighted note's Markdown is rendered."""
