@@ -16,7 +16,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -63,11 +63,15 @@ class NoteRecord:
     warning: str = ""
     lang: str = ""
     """The language whose stop words were dropped from `paragraphs` ("" with stop words kept)."""
+    _names: list[list[str]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def names(self) -> list[list[str]]:
         """The title's and each alias's tokens, as the note's text has them (its language's stop words
-        dropped): the phrases by which other notes mention it."""
-        return [name_tokens(name, self.lang) for name in (self.title, *self.aliases)]
+        dropped): the phrases by which other notes mention it. Made once per record (an update asks for
+        them twice: the shared-name check and `find_mentions`; a kept record across watcher updates)."""
+        if self._names is None:
+            self._names = [name_tokens(name, self.lang) for name in (self.title, *self.aliases)]
+        return self._names
 
     @property
     def tokens(self) -> list[str]:
