@@ -20,7 +20,7 @@ from notelink.store import IndexFormatError, IndexMissing, default_index_dir
 from notelink.vault import VaultError, check_vault
 
 if TYPE_CHECKING:  # imported where used: `notelink watch` then never loads scipy (the index's vectors)
-    from notelink.index import Index
+    from notelink.index import Index, NoteInfo
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
 EXIT_REFUSED = 3
@@ -102,9 +102,33 @@ def _index_text(s: Any) -> str:
     return head + tail
 
 
+def _find_note(index: Index, args: argparse.Namespace) -> NoteInfo:
+    """The note `args.note` names: a vault-relative path, file name or title, or a path to the file itself
+    (absolute, or relative to the current folder: what a shell completes). When other notes have the same
+    name, says so on stderr, since the one picked may not be the one meant."""
+    query = _in_vault(Path(args.vault), args.note)
+    note = index.find_note(query)
+    if others := index.also_named(query, note):
+        print(f"notelink: '{args.note}' also names {', '.join(others[:5])}"
+              f"{', ...' if len(others) > 5 else ''}; showing {note.path} (give a path to choose)",
+              file=sys.stderr)
+    return note
+
+
+def _in_vault(vault: Path, query: str) -> str:
+    """`query` as a vault-relative path when it is a path to a note file inside the vault, else as given."""
+    path = Path(query).expanduser()
+    if path.suffix.lower() != ".md" or not path.is_file():
+        return query
+    try:
+        return path.resolve().relative_to(vault.resolve()).as_posix()
+    except (ValueError, OSError):
+        return query
+
+
 def cmd_related(args: argparse.Namespace) -> int:
     index = _open_index(args)
-    note = index.find_note(args.note)
+    note = _find_note(index, args)
     hits = index.related(note, args.top, unlinked=args.unlinked)
     data = {"note": note.path, "related": [h.__dict__ for h in hits]}
     lines = [f"Related to {note.title} ({note.path}):"]
@@ -115,7 +139,7 @@ def cmd_related(args: argparse.Namespace) -> int:
 
 def cmd_concepts(args: argparse.Namespace) -> int:
     index = _open_index(args)
-    note = index.find_note(args.note)
+    note = _find_note(index, args)
     hits = index.concepts(note, args.top)
     data = {"note": note.path, "concepts": [h.__dict__ for h in hits]}
     lines = [f"Concepts of {note.title} ({note.path}):"] + [f"  {h.score:6.3f}  {h.word}" for h in hits]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from notelink.links import Resolver
+from notelink.links import Resolver, name_key
 from notelink.notevectors import Layout, unit_rows
 from notelink.store import IndexMissing, current_generation, load_array, open_generation
 
@@ -114,6 +115,15 @@ class Index:
             names = [n.path for n in self.notes] + [n.title for n in self.notes]
             raise NotFound("note", query, difflib.get_close_matches(query, names, n=5, cutoff=0.5))
         return self.by_path[path]
+
+    def also_named(self, query: str, chosen: NoteInfo) -> list[str]:
+        """Paths of the other notes whose file name, title or alias is `query` too (`find_note` picked
+        `chosen` the way links resolve), so that a caller can say the query was ambiguous."""
+        key = name_key(query.removeprefix("./"))
+        if "/" in key:  # a path names one note
+            return []
+        return [n.path for n in self.notes if n.id != chosen.id and key in {
+            name_key(posixpath.basename(n.path)), name_key(n.title), *map(name_key, n.aliases)}]
 
     def word_id(self, word: str) -> int:
         key = word.lower()

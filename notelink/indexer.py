@@ -21,7 +21,7 @@ from notelink.generation import Mentions, write_generation
 from notelink.lock import BuildCancelled, build_lock
 from notelink.mentions import count_mentions, only_phrases, recount_mentions, title_phrases
 from notelink.notevectors import Layout, note_vectors
-from notelink.records import NoteRecord, load_records, read_vault
+from notelink.records import TOKENS_VERSION, NoteRecord, load_records, read_vault
 from notelink.report import IndexEvent, IndexSummary, Progress
 from notelink.store import IndexFormatError, current_generation
 from notelink.update import UpdatePlan, graph_for, mentions_reuse, patch_for, plan_update, train_update
@@ -130,7 +130,8 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     vector_cfg = vector_cfg or NoteVectorConfig()
     t0 = time.perf_counter()
     gen, previous, prev_meta = _previous(index_dir)
-    if prev_meta.get("index_config") != _as_json(index_cfg.to_dict()):
+    if (prev_meta.get("index_config") != _as_json(index_cfg.to_dict())
+            or prev_meta.get("tokens_version") != TOKENS_VERSION):
         previous = {}  # tokenizing changed: every note is parsed again
     trust_stat = incremental is not None and incremental.trust_stat
     report = None if progress is None else (lambda done, total: progress(IndexEvent("parse", done, total)))
@@ -210,7 +211,8 @@ def _meta(vault: Path, config: dict[str, Any], index_cfg: IndexConfig, train_cfg
         update = {"mode": summary.mode, "chain": plan.chain, "base_generation": plan.base_generation,
                   "changed_notes": len(plan.changed), "new_words": plan.new_words,
                   "trained_tokens": wv.tokens, "epochs": wv.epochs}
-    return {"vault": str(vault), "config": config, "index_config": index_cfg.to_dict(), "model": model,
+    return {"vault": str(vault), "config": config, "index_config": index_cfg.to_dict(),
+            "tokens_version": TOKENS_VERSION, "model": model,
             "update": update, "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "device": wv.device, "notelink_version": __version__,
             "skipped_files": sorted((s.path, s.reason) for s in skipped),

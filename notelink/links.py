@@ -12,7 +12,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _UNSAFE_TARGET = re.compile(r"[\[\]|#^<>%\\`\x00-\x1f\x7f]|^\s|\s$|\s\s")
 
 
-def _key(name: str) -> str:
+def name_key(name: str) -> str:
+    """How a link target, file name, title or alias is compared: case-folded, without `.md`."""
     name = name.strip().replace("\\", "/").casefold()
     return name[:-3] if name.endswith(".md") else name
 
@@ -26,18 +27,18 @@ class Resolver:
         self._by_name: dict[str, str] = {}
         self._by_title: dict[str, str] = {}
         for path, title, aliases in sorted(notes, key=lambda n: (n[0].count("/"), n[0])):
-            self._by_path.setdefault(_key(path), path)
-            self._by_name.setdefault(_key(posixpath.basename(path)), path)
+            self._by_path.setdefault(name_key(path), path)
+            self._by_name.setdefault(name_key(posixpath.basename(path)), path)
             for name in [title, *aliases]:
-                self._by_title.setdefault(_key(name), path)
+                self._by_title.setdefault(name_key(name), path)
 
     def resolve(self, target: str, source: str = "", kind: str = "wiki") -> str | None:
         """The note a link points to, or None when it points outside the notes."""
         if kind == "markdown":
             joined = posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
-            if not joined.startswith("../") and (hit := self._by_path.get(_key(joined))):
+            if not joined.startswith("../") and (hit := self._by_path.get(name_key(joined))):
                 return hit
-        key = _key(target)
+        key = name_key(target)
         if not key:
             return None
         return (self._by_path.get(key) or self._by_path.get(key.lstrip("/"))

@@ -25,7 +25,7 @@ from notelink.config import IndexConfig
 from notelink.hogwild import can_fork_workers, die_with_parent
 from notelink.lock import BuildCancelled
 from notelink.note import Link, parse_note
-from notelink.stopwords import language_of, name_tokens, without_stopwords
+from notelink.stopwords import language_of, name_tokens, paragraph_languages, without_stopwords
 from notelink.store import open_generation
 from notelink.tokenizer import tokenize
 from notelink.vault import RawNote, Skipped, VaultError, read_note, scan
@@ -40,6 +40,11 @@ PARALLEL_PARSE_WITH_IMPORT = 200
 """The same while this process imports torch (`meanwhile`, a core's work for ~0.8 s): below it one parsing
 process finishes first anyway, and a second one only slows the import (173 notes: 0.98-1.01 s to read and
 parse with two, 0.79-0.86 s with one)."""
+
+TOKENS_VERSION = 2
+"""How notes become tokens (parsing, tokenizing, stop words); saved in each generation's meta. A build whose
+previous generation has another one parses every note again instead of reusing records by content hash.
+2: a long paragraph in another language than its note loses that language's stop words; more French ones."""
 
 _SLICE = 16  # notes a child parses and sends back at a time
 _PIPE_BYTES = 1 << 20  # a child's pipe buffer (Linux default 64 KB): ~3 KB a pickled record
@@ -106,8 +111,8 @@ def record_from_raw(raw: RawNote, cfg: IndexConfig) -> NoteRecord:
     texts = lead + parsed.aliases + parsed.paragraphs
     tokens = [tokenize(t, keep_stopwords=True) for t in texts]
     lang = "" if cfg.keep_stopwords else language_of(tokens)
-    if lang:
-        tokens = without_stopwords(tokens, lang)
+    if lang:  # a long paragraph in another language loses that language's stop words
+        tokens = without_stopwords(tokens, paragraph_languages(tokens, lang))
     # interned: one str object per distinct word, not per token (50M tokens would be ~3 GB of str objects)
     paragraphs = [list(map(sys.intern, p)) for p in tokens if p]
     warning = "; ".join(w for w in (raw.warning, parsed.warning) if w)

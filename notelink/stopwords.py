@@ -36,7 +36,8 @@ _WORDS = {
         dans de des donc dont du elle elles en entre est et été étaient était être eux il ils je la le les
         leur leurs lui ma mais me même mes moi mon ne ni nos notre nous on ont ou où par pas peut peuvent
         pouvez pouvons plus pour qu que quel quelle quelles quels qui sa sans se ses si son sont sur ta te
-        tes toi ton tous tout toute toutes tu un une vos votre vous ça aussi très""",
+        tes toi ton tous tout toute toutes tu un une vos votre vous ça aussi très après avant chez
+        contre depuis pendant sous vers""",
     "es": """al algo algunas algunos ante antes como con contra cual cuales cuando de del desde donde durante
         el ella ellas ellos en entre era eran es esa esas ese eso esos esta está están estas este esto estos
         fue fueron ha han hay la las le les lo los más me mi mis muy ni no nos nosotros otra otras otro
@@ -154,6 +155,38 @@ def language_of(paragraphs: Sequence[Sequence[str]]) -> str:
     return best if best == ENGLISH or own[best] >= MIN_DISTINCT else ENGLISH
 
 
+PARAGRAPH_MIN_TOKENS = 12
+"""Tokens a paragraph needs before it can be in another language than its note (a bilingual note: a French
+account with an English summary). Shorter ones (headings, list items, captions) keep the note's language."""
+
+PARAGRAPH_MIN_SHARE = 0.1
+"""Share of such a paragraph's tokens (and at least 3) that must be stop words of the other language (prose
+has 15-45%; a German paragraph full of English UI names has few English function words and stays German)."""
+
+PARAGRAPH_MARGIN = 2.0
+"""...and at least this many times the stop words of the note's language it uses: kindred languages share
+many (Danish and Norwegian, Portuguese and Spanish), so a paragraph switches only when it plainly differs."""
+
+
+def paragraph_languages(paragraphs: Sequence[Sequence[str]], lang: str) -> list[str]:
+    """Each paragraph's language: the note's `lang`, except a long paragraph that plainly uses another
+    language's stop words (see `language_of`; PARAGRAPH_MIN_TOKENS, PARAGRAPH_MIN_SHARE)."""
+    return [_paragraph_language(p, lang) for p in paragraphs]
+
+
+def _paragraph_language(paragraph: Sequence[str], lang: str) -> str:
+    if len(paragraph) < PARAGRAPH_MIN_TOKENS:
+        return lang
+    own = language_of([paragraph])
+    if own == lang:
+        return lang
+    hits = sum(1 for t in paragraph if t in LISTS[own])
+    theirs = sum(1 for t in paragraph if t in LISTS.get(lang, STOPWORDS))
+    enough = hits >= max(3.0, PARAGRAPH_MIN_SHARE * len(paragraph))
+    plain = enough and hits >= PARAGRAPH_MARGIN * max(theirs, 1)
+    return own if plain else lang
+
+
 def _unelided(token: str, elisions: tuple[str, ...]) -> str:
     """"l'application" -> "application", "jusqu'à" -> "à"; "" when one letter is left ("n'y", "c'è": the
     tokenizer drops single letters too); a token without an elided article stays as it is."""
@@ -164,12 +197,18 @@ def _unelided(token: str, elisions: tuple[str, ...]) -> str:
     return token
 
 
-def without_stopwords(paragraphs: Sequence[Sequence[str]], lang: str) -> list[list[str]]:
-    """Each paragraph without the stop words of `lang` (elisions removed first, where `lang` has them)."""
+def without_stopwords(paragraphs: Sequence[Sequence[str]], lang: str | Sequence[str]) -> list[list[str]]:
+    """Each paragraph without the stop words of `lang`, or of its own language when `lang` is a list of
+    one per paragraph (`paragraph_languages`); elisions are removed first, where the language has them."""
+    langs = [lang] * len(paragraphs) if isinstance(lang, str) else lang
+    return [_without(p, each) for p, each in zip(paragraphs, langs, strict=True)]
+
+
+def _without(paragraph: Sequence[str], lang: str) -> list[str]:
     stop, elisions = LISTS.get(lang, STOPWORDS), _ELISIONS.get(lang)
     if elisions:
-        paragraphs = [[_unelided(t, elisions) if "'" in t else t for t in p] for p in paragraphs]
-    return [[t for t in p if t and t not in stop] for p in paragraphs]
+        paragraph = [_unelided(t, elisions) if "'" in t else t for t in paragraph]
+    return [t for t in paragraph if t and t not in stop]
 
 
 def name_tokens(name: str, lang: str) -> list[str]:

@@ -81,7 +81,8 @@ def test_status(capsys, ix: str) -> None:
     for key in ("generation", "notes", "indexed", "skipped", "vocab", "trained_at", "device"):
         assert key in data
     assert data["skipped"] == []
-    assert data["languages"] == {"en": data["indexed"]}  # the sample vault is in English
+    # the sample vault is in English, but for "Nuit à Valensole": half French, half English
+    assert data["languages"]["en"] == data["indexed"] - 1 and set(data["languages"]) <= {"en", "fr"}
 
 
 def test_export_json_schema(capsys, ix: str, tmp_path: Path) -> None:
@@ -185,3 +186,29 @@ def test_unusable_training_flags_are_a_clear_error(capsys, tmp_path: Path) -> No
     assert main([*args, "--min-count", "0"]) == 2
     assert "--min-count must be at least 1" in capsys.readouterr().err
     assert not (tmp_path / "ix").exists()  # nothing was started
+
+
+def test_a_note_given_as_a_path_to_its_file(capsys, ix: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shell completion gives absolute paths, or paths relative to the current folder."""
+    absolute = str(SAMPLE / "cooking" / "Kimchi.md")
+    code, out, _ = run(capsys, "related", str(SAMPLE), absolute, "--index-dir", ix, "--json")
+    assert code == 0 and json.loads(out)["note"] == "cooking/Kimchi.md"
+    monkeypatch.chdir(SAMPLE.parent)
+    relative = f"{SAMPLE.name}/cooking/Kimchi.md"
+    code, out, _ = run(capsys, "concepts", SAMPLE.name, relative, "--index-dir", ix, "--json")
+    assert code == 0 and json.loads(out)["note"] == "cooking/Kimchi.md"
+
+
+def test_a_name_that_several_notes_have_is_reported(capsys, tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    for folder, words in (("plugins", "core plugin inserts snippets"), ("clipper", "web page clips")):
+        (vault / folder).mkdir(parents=True)
+        (vault / folder / "Templates.md").write_text(f"# Templates\n\n{words} {words}\n", encoding="utf-8")
+    (vault / "Other.md").write_text("# Other\n\nweb page plugin snippets\n", encoding="utf-8")
+    ix = str(tmp_path / "ix")
+    assert run(capsys, "index", str(vault), "--index-dir", ix, *ARGS)[0] == 0
+    code, out, err = run(capsys, "related", str(vault), "Templates", "--index-dir", ix, "--json")
+    assert code == 0 and json.loads(out)["note"] == "clipper/Templates.md"  # resolved as a link would be
+    assert "also names plugins/Templates.md" in err
+    code, out, err = run(capsys, "related", str(vault), "plugins/Templates", "--index-dir", ix, "--json")
+    assert code == 0 and json.loads(out)["note"] == "plugins/Templates.md" and err == ""

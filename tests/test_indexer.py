@@ -113,6 +113,18 @@ def test_cancel_keeps_previous_generation(make_vault, tmp_path: Path) -> None:
     assert Index.open(tmp_path / "ix").meta["generation"] == 1
 
 
+def test_notes_are_parsed_again_when_tokenizing_changed(make_vault, tmp_path: Path, monkeypatch) -> None:
+    from notelink import indexer
+
+    vault = _topic_vault(make_vault)
+    build_index(vault, tmp_path / "ix", FAST)
+    assert Index.open(tmp_path / "ix").meta["tokens_version"] == indexer.TOKENS_VERSION
+    monkeypatch.setattr(indexer, "TOKENS_VERSION", indexer.TOKENS_VERSION + 1)
+    again = build_index(vault, tmp_path / "ix", FAST)  # records of the old tokenizing are not reused
+    assert not again.up_to_date and (again.reparsed, again.reused, again.generation) == (12, 0, 2)
+    assert build_index(vault, tmp_path / "ix", FAST).up_to_date
+
+
 def test_index_of_an_older_format_is_rebuilt(make_vault, tmp_path: Path) -> None:
     import sqlite3
 

@@ -58,3 +58,27 @@ def test_a_german_note_is_tokenized_without_german_stop_words() -> None:
     assert record.tokens == ["sauerteig", "sauerteig", "mischung", "mehl", "wasser", "füttern"]
     kept = record_from_raw(raw, IndexConfig(keep_stopwords=True))
     assert kept.lang == "" and "und" in kept.tokens
+
+
+def test_a_long_paragraph_in_another_language_loses_that_languages_stop_words() -> None:
+    english = ("A weekend on the plateau with the telescope. The sky was dark all night, and the Milky Way "
+               "rose over the fields; we ended lying on a blanket counting the meteors of the Perseids.")
+    french = ("Nous sommes arrivés au plateau vers vingt heures, juste après le coucher du soleil. Le ciel "
+              "était d'une transparence incroyable et la galaxie d'Andromède remplissait le champ.")
+    text = f"# Nuit à Valensole\n\n{english}\n\n{french}\n\nLe ciel.\n"
+    record = record_from_raw(RawNote("n.md", text, "h", len(text), 0.0), IndexConfig())
+    assert record.lang == "en"
+    assert "the" not in record.paragraphs[1] and "plateau" in record.paragraphs[1]
+    assert {"andromède", "transparence", "galaxie", "plateau"} <= set(record.paragraphs[2])
+    assert not {"nous", "le", "la", "du", "et", "de", "une"} & set(record.paragraphs[2])  # French ones gone
+    assert record.paragraphs[3] == ["le", "ciel"]  # too short to be told apart: the note's language
+
+
+def test_kindred_languages_do_not_switch_a_paragraph() -> None:
+    from notelink.stopwords import paragraph_languages
+
+    danish = tokenize("Hvis du er på standardabonnementet skal du også slette din fjernboks før du "
+                      "fortsætter med at synkronisere dine noter til den nye region", keep_stopwords=True)
+    english = tokenize("The acts of the mind wherein it exerts its power over simple ideas are chiefly these "
+                       "three", keep_stopwords=True)
+    assert paragraph_languages([danish, english, ["kort"]], "da") == ["da", "en", "da"]
