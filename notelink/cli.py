@@ -63,7 +63,9 @@ def _train_config(args: argparse.Namespace) -> TrainConfig:
 
 
 def _index_config(args: argparse.Namespace) -> IndexConfig:
-    return IndexConfig(keep_stopwords=args.keep_stopwords, max_file_bytes=int(args.max_file_mb * 1e6))
+    if not args.max_file_mb > 0:  # (NaN too)
+        raise UserError(f"--max-file-mb must be above 0, not {args.max_file_mb}")
+    return IndexConfig(keep_stopwords=args.keep_stopwords, max_file_bytes=max(1, int(args.max_file_mb * 1e6)))
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -143,7 +145,8 @@ def cmd_concepts(args: argparse.Namespace) -> int:
     hits = index.concepts(note, args.top)
     data = {"note": note.path, "concepts": [h.__dict__ for h in hits]}
     lines = [f"Concepts of {note.title} ({note.path}):"] + [f"  {h.score:6.3f}  {h.word}" for h in hits]
-    _print(args, data, lambda: "\n".join(lines))
+    _print(args, data, lambda: "\n".join(lines if hits else [*lines, "  (none: the note has no words the "
+                                                                       "index learned)"]))
     return EXIT_OK
 
 

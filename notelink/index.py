@@ -49,9 +49,13 @@ class Scored:
 class NotFound(LookupError):
     """A note or word the index does not know; `suggestions` are close matches."""
 
-    def __init__(self, what: str, name: str, suggestions: list[str]) -> None:
+    def __init__(self, what: str, name: str, suggestions: list[str], skipped: tuple[str, str] | None = None
+                 ) -> None:
         hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"no {what} named {name!r} in the index{hint}")
+        message = f"no {what} named {name!r} in the index{hint}"
+        if skipped is not None:  # the file is there, but indexing skipped it
+            message = f"{skipped[0]} is not in the index: it was skipped when indexing ({skipped[1]})"
+        super().__init__(message)
         self.suggestions = suggestions
 
 
@@ -113,8 +117,17 @@ class Index:
         path = self._resolver.find(query.removeprefix("./"))
         if path is None:
             names = [n.path for n in self.notes] + [n.title for n in self.notes]
-            raise NotFound("note", query, difflib.get_close_matches(query, names, n=5, cutoff=0.5))
+            raise NotFound("note", query, difflib.get_close_matches(query, names, n=5, cutoff=0.5),
+                           self._skipped_file(query.removeprefix("./")))
         return self.by_path[path]
+
+    def _skipped_file(self, query: str) -> tuple[str, str] | None:
+        """(path, reason) of a skipped file that `query` names by path or file name (with or without .md)."""
+        key = name_key(query)
+        for path, reason in self.db.execute("SELECT path, reason FROM files WHERE status = 'skipped'"):
+            if key in (name_key(path), name_key(posixpath.basename(path))):
+                return path, reason
+        return None
 
     def also_named(self, query: str, chosen: NoteInfo) -> list[str]:
         """Paths of the other notes whose file name, title or alias is `query` too (`find_note` picked
@@ -144,7 +157,9 @@ class Index:
     def rank(self, note_id: int, scores: np.ndarray, top: int,
              unlinked: bool = False) -> list[tuple[int, float]]:
         """The `top` (note id, score) pairs of one note's similarity row [N], best first; the note itself,
-        and with `unlinked` the notes linked either way, left out. `scores` is modified."""
+        notes sharing nothing with it (cosine 0 or below: an empty note has no related notes), and with
+        `unlinked` the notes linked either way, left out. `scores` is modified."""
+        scores[scores <= 0] = -np.inf
         scores[note_id] = -np.inf
         if unlinked and (links := self.linked(note_id)):
             scores[list(links)] = -np.inf

@@ -176,7 +176,16 @@ def read_vault(vault: Path, cfg: IndexConfig, previous: dict[str, NoteRecord],
             skipped.append(done)
         else:
             records.append(done)
+    if not records:  # an index of nothing would replace a good one (a wrong flag, a vault gone unreadable)
+        raise VaultError(_none_indexed(vault, skipped))
     return records, skipped, len(records) - sum(isinstance(x, NoteRecord) for x in items)  # minus reused
+
+
+def _none_indexed(vault: Path, skipped: list[Skipped]) -> str:
+    reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:3])
+    more = f"; and {len(skipped) - 3} more" if len(skipped) > 3 else ""
+    return (f"none of the {len(skipped)} notes in {vault} could be indexed, so the index was left as it was "
+            f"(skipped: {reasons}{more})")
 
 
 def _read_one(vault: Path, rel: str, cfg: IndexConfig, old: NoteRecord | None,

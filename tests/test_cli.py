@@ -212,3 +212,38 @@ def test_a_name_that_several_notes_have_is_reported(capsys, tmp_path: Path) -> N
     assert "also names plugins/Templates.md" in err
     code, out, err = run(capsys, "related", str(vault), "plugins/Templates", "--index-dir", ix, "--json")
     assert code == 0 and json.loads(out)["note"] == "plugins/Templates.md" and err == ""
+
+
+def test_a_file_size_limit_that_skips_everything_is_refused(capsys, ix: str) -> None:
+    for value in ("0", "-1"):
+        code, _, err = run(capsys, "index", str(SAMPLE), "--index-dir", ix, "--max-file-mb", value)
+        assert code == 2 and "--max-file-mb must be above 0" in err
+
+
+def test_asking_for_a_skipped_note_says_why_it_was_skipped(capsys, tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "Bread.md").write_text("# Bread\n\nflour water salt levain crumb\n", encoding="utf-8")
+    (vault / "Soup.md").write_text("# Soup\n\nstock onion salt water\n", encoding="utf-8")
+    (vault / "scan.md").write_bytes(b"\x00\x01binary\x00")
+    ix = str(tmp_path / "ix")
+    assert run(capsys, "index", str(vault), "--index-dir", ix, *ARGS)[0] == 0
+    for query in ("scan.md", "scan"):
+        code, _, err = run(capsys, "related", str(vault), query, "--index-dir", ix)
+        assert code == 1 and "scan.md is not in the index: it was skipped when indexing (binary" in err
+
+
+def test_an_empty_note_has_no_related_notes_nor_concepts(capsys, tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "Bread.md").write_text("# Bread\n\nflour water salt levain crumb\n", encoding="utf-8")
+    (vault / "Rye.md").write_text("# Rye\n\nrye flour water salt levain\n", encoding="utf-8")
+    (vault / "empty.md").write_text("", encoding="utf-8")
+    ix = str(tmp_path / "ix")
+    assert run(capsys, "index", str(vault), "--index-dir", ix, *ARGS)[0] == 0
+    code, out, _ = run(capsys, "related", str(vault), "empty", "--index-dir", ix)
+    assert code == 0 and "(no related notes)" in out
+    code, out, _ = run(capsys, "concepts", str(vault), "empty.md", "--index-dir", ix)
+    assert code == 0 and "(none: " in out
+    code, out, _ = run(capsys, "export", str(vault), "--index-dir", ix, "--format", "csv")
+    assert code == 0 and "empty.md" not in out and "Bread.md,Rye.md" in out  # cosine 0: not related

@@ -137,3 +137,12 @@ def test_index_of_an_older_format_is_rebuilt(make_vault, tmp_path: Path) -> None
     again = build_index(vault, tmp_path / "ix", FAST)
     assert again.reparsed == 12 and again.generation == 2
     assert Index.open(tmp_path / "ix").meta["generation"] == 2
+
+
+def test_a_build_that_could_index_no_note_keeps_the_previous_index(make_vault, tmp_path: Path) -> None:
+    vault = _topic_vault(make_vault)
+    first = build_index(vault, tmp_path / "ix", FAST)
+    with pytest.raises(VaultError, match=r"none of the 12 notes .* could be indexed.*too large"):
+        build_index(vault, tmp_path / "ix", FAST, index_cfg=IndexConfig(max_file_bytes=1))
+    index = Index.open(tmp_path / "ix")
+    assert index.meta["generation"] == first.generation and len(index.notes) == 12
