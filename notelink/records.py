@@ -28,7 +28,7 @@ from notelink.note import Link, parse_note
 from notelink.stopwords import language_of, name_tokens, paragraph_languages, without_stopwords
 from notelink.store import open_generation
 from notelink.tokenizer import tokenize
-from notelink.vault import RawNote, Skipped, VaultError, read_note, scan
+from notelink.vault import NoNotes, RawNote, Skipped, VaultError, read_note, scan
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +160,7 @@ def read_vault(vault: Path, cfg: IndexConfig, previous: dict[str, NoteRecord],
     Returns (records, skipped, number of records parsed now)."""
     paths = scan(vault, cfg.exclude)
     if not paths:
-        raise VaultError(f"no notes found in {vault}: notelink indexes *.md files (dot-folders skipped)")
+        raise NoNotes(f"no notes found in {vault}: notelink indexes *.md files (dot-folders skipped)")
     items = [_read_one(vault, rel, cfg, old, trust_stat) if (old := previous.get(rel)) else Unread(vault, rel)
              for rel in paths]
     to_parse = [x for x in items if isinstance(x, RawNote | Unread)]

@@ -19,6 +19,10 @@ class VaultError(Exception):
     """The vault itself cannot be used (missing, not a folder, no notes)."""
 
 
+class NoNotes(VaultError):
+    """The vault has no notes (yet): for `index` an error, for a watcher a state to wait out."""
+
+
 @dataclass(frozen=True)
 class RawNote:
     """A note's bytes decoded to text, with its content hash (of the bytes without notelink's block)."""

@@ -30,7 +30,7 @@ from notelink.events import OverflowDetector, StatSnapshot, VaultEventHandler, m
 from notelink.lock import WatcherLock, WatcherRunning
 from notelink.report import IndexEvent, IndexSummary
 from notelink.store import current_generation, open_generation
-from notelink.vault import VaultError, check_vault
+from notelink.vault import NoNotes, VaultError, check_vault
 from notelink.watchstatus import WatcherState, now_iso
 
 __all__ = ["VaultWatcher", "WatchConfig", "WatchEvent", "WatcherRunning"]
@@ -43,7 +43,7 @@ logging.getLogger("notelink").addHandler(logging.NullHandler())  # silent in-pro
 class WatchEvent:
     """What the watcher tells `on_event` (called from the watcher's thread)."""
 
-    kind: str  # changed | indexing | progress | indexed | error | stopped
+    kind: str  # changed | indexing | progress | indexed | waiting (no notes yet) | error | stopped
     paths: tuple[str, ...] = ()  # vault-relative paths in the batch ("folder/" for a moved folder)
     generation: int = 0  # for "indexed": the generation now live
     message: str = ""
@@ -278,6 +278,10 @@ class VaultWatcher:
         except cbow.Cancelled:
             log.info("stopping: the generation being built was abandoned; the live one is unchanged")
             return
+        except NoNotes as exc:  # a new, empty vault: not a failure; the first note saved starts a build
+            self._next_reconcile = time.monotonic() + self.cfg.retry_s
+            self._waiting(f"waiting for notes: {exc}")
+            return
         except Exception as exc:
             if not isinstance(exc, (VaultError, cbow.DeviceError)):
                 log.exception("indexing failed")
@@ -343,6 +347,12 @@ class VaultWatcher:
         return {p: r for p, r in meta.get("skipped_files", []) if r.startswith("failed")}
 
     # -- reporting -------------------------------------------------------------------------------
+    def _waiting(self, message: str) -> None:
+        log.info(message)
+        self._state.message = message
+        self._save_state("idle")
+        self._emit(WatchEvent("waiting", message=message))
+
     def _error(self, message: str) -> None:
         log.error(message)
         self._state.message = message

@@ -341,3 +341,19 @@ def test_status_text_and_files_after_the_watcher_stopped(watching, capsys) -> No
     assert main(["status", str(vault), "--index-dir", str(ix), "--json"]) == 0
     watcher = json.loads(capsys.readouterr().out)["watcher"]
     assert watcher["running"] is False and watcher["pid"] is None and watcher["last_generation_at"]
+
+
+def test_an_empty_vault_is_waited_out_not_reported_as_an_error(tmp_path: Path) -> None:
+    vault, ix = tmp_path / "vault", tmp_path / "ix"
+    vault.mkdir()
+    rec = Recorder(ix, "Bread.md")
+    w = VaultWatcher(vault, ix, FAST, on_event=rec, watch_cfg=CFG)
+    w.start()
+    try:
+        rec.wait_for(lambda: bool(rec.kinds("waiting")))
+        assert not rec.kinds("error") and "no notes found" in rec.kinds("waiting")[0].message
+        (vault / "Bread.md").write_text(NEW, encoding="utf-8")  # the first note starts the first build
+        rec.wait_for(lambda: bool(rec.kinds("indexed")))
+    finally:
+        w.stop()
+    assert not rec.kinds("error") and rec.note_tokens[-1] is not None
