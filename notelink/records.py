@@ -28,7 +28,7 @@ from notelink.note import Link, parse_note
 from notelink.stopwords import language_of, name_tokens, paragraph_languages, without_stopwords
 from notelink.store import open_generation
 from notelink.tokenizer import tokenize
-from notelink.vault import NoNotes, RawNote, Skipped, VaultError, read_note, scan
+from notelink.vault import NoNotes, RawNote, Skipped, VaultError, read_note, scan_folders
 
 log = logging.getLogger(__name__)
 
@@ -158,8 +158,8 @@ def read_vault(vault: Path, cfg: IndexConfig, previous: dict[str, NoteRecord],
     follows the notes done.
 
     Returns (records, skipped, number of records parsed now)."""
-    paths = scan(vault, cfg.exclude)
-    if not paths:
+    paths, unlisted = scan_folders(vault, cfg.exclude)
+    if not paths and not unlisted:
         raise NoNotes(f"no notes found in {vault}: notelink indexes *.md files (dot-folders skipped)")
     items = [_read_one(vault, rel, cfg, old, trust_stat) if (old := previous.get(rel)) else Unread(vault, rel)
              for rel in paths]
@@ -169,7 +169,7 @@ def read_vault(vault: Path, cfg: IndexConfig, previous: dict[str, NoteRecord],
     parsed = iter(parse_all(to_parse, cfg, on_parsed, meanwhile=meanwhile if to_parse else None,
                             should_stop=should_stop))
     records: list[NoteRecord] = []
-    skipped: list[Skipped] = []
+    skipped: list[Skipped] = list(unlisted)
     for item in items:
         done = next(parsed) if isinstance(item, RawNote | Unread) else item
         if isinstance(done, Skipped):

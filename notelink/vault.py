@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import errno
 import fnmatch
 import hashlib
 import os
@@ -53,15 +54,28 @@ def is_ignored(rel: str, exclude: tuple[str, ...] = ()) -> bool:
 
 def scan(root: Path, exclude: tuple[str, ...] = ()) -> list[str]:
     """Relative `/`-separated paths of every note under `root`, sorted; dot-folders are not entered."""
+    return scan_folders(root, exclude)[0]
+
+
+def scan_folders(root: Path, exclude: tuple[str, ...] = ()) -> tuple[list[str], list[Skipped]]:
+    """`scan`, and the folders it could not list (`folder/`, with the reason): their notes are missing."""
     found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root):
+    unlisted: list[Skipped] = []
+
+    def unreadable(exc: OSError) -> None:
+        rel = os.path.relpath(exc.filename, root).replace(os.sep, "/") if exc.filename else "."
+        if not is_ignored(f"{rel}/x{NOTE_SUFFIX}", exclude):
+            unlisted.append(Skipped(f"{rel}/", f"unreadable folder: {exc.strerror or exc}; its notes are "
+                                                "left out"))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         rel_dir = os.path.relpath(dirpath, root)
         for name in filenames:
             rel = name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/")
             if not is_ignored(rel, exclude):
                 found.append(rel)
-    return sorted(found)
+    return sorted(found), sorted(unlisted, key=lambda s: s.path)
 
 
 def check_vault(root: Path) -> Path:
@@ -101,10 +115,14 @@ def read_note(root: Path, rel: str, max_bytes: int) -> RawNote | Skipped:
                                 f"{max_bytes / 1e6:.1f} MB cap (raise it with --max-file-mb)")
         data = path.read_bytes()
     except FileNotFoundError:
+        if path.is_symlink():
+            return Skipped(rel, f"broken symbolic link: its target {os.readlink(path)} does not exist")
         return Skipped(rel, "vanished: the file was deleted or moved while indexing")
     except IsADirectoryError:
         return Skipped(rel, "not a file: a folder is named like a note")
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return Skipped(rel, "symbolic link loop: the link leads back to itself")
         return Skipped(rel, f"unreadable: {exc.strerror or exc}")
     if _looks_binary(data):
         return Skipped(rel, "binary: the file is not text (it contains NUL bytes)")

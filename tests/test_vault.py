@@ -88,3 +88,28 @@ def test_hash_ignores_notelinks_block(make_vault) -> None:
     assert file_hash(root / "a.md") == before.sha256
     (root / "a.md").write_bytes((root / "a.md").read_bytes().replace(b"body", b"edited"))
     assert file_hash(root / "a.md") != before.sha256  # an edit outside the block is an edit
+
+
+def test_broken_links_and_link_loops_say_so(make_vault) -> None:
+    vault = make_vault({"a.md": "# A\n"})
+    (vault / "gone.md").symlink_to("nowhere.md")
+    (vault / "loop.md").symlink_to("loop.md")
+    assert "broken symbolic link: its target nowhere.md" in read_note(vault, "gone.md", 10**6).reason  # type: ignore[union-attr]
+    assert read_note(vault, "loop.md", 10**6).reason.startswith("symbolic link loop")  # type: ignore[union-attr]
+
+
+def test_a_folder_that_cannot_be_listed_is_reported(make_vault, monkeypatch: pytest.MonkeyPatch) -> None:
+    from notelink.vault import scan_folders
+
+    vault = make_vault({"a.md": "# A\n", "locked/b.md": "# B\n", ".hidden/c.md": "# C\n"})
+    real = os.scandir
+
+    def scandir(path: object) -> object:
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    found, unlisted = scan_folders(vault)
+    assert found == ["a.md"]
+    assert unlisted == [Skipped("locked/", "unreadable folder: Permission denied; its notes are left out")]
