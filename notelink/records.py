@@ -44,7 +44,8 @@ parse with two, 0.79-0.86 s with one)."""
 TOKENS_VERSION = 2
 """How notes become tokens (parsing, tokenizing, stop words); saved in each generation's meta. A build whose
 previous generation has another one parses every note again instead of reusing records by content hash.
-2: a long paragraph in another language than its note loses that language's stop words; more French ones."""
+2: a long paragraph in another language than its note loses that language's stop words; more French ones;
+a script's own full stop (danda, khan) ends a word; no-space scripts' bigrams are of whole characters."""
 
 _SLICE = 16  # notes a child parses and sends back at a time
 _PIPE_BYTES = 1 << 20  # a child's pipe buffer (Linux default 64 KB): ~3 KB a pickled record

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
+
+
+def _letters_and_marks(spans: str) -> str:
+    """The characters of `spans` ("a-z..." ranges) that are letters, marks or digits, as one regex class
+    body: a script's punctuation (the Devanagari danda, the Khmer khan) ends a word like a full stop."""
+    chars = (chr(c) for a, b in re.findall(r"(.)-(.)", spans) for c in range(ord(a), ord(b) + 1))
+    return "".join(ch for ch in chars if unicodedata.category(ch)[0] in "LMN")
+
 
 # Word characters: \w plus the combining marks of scripts whose vowel signs Python's \w leaves out
 # (Devanagari..Sinhala, Hebrew points, Arabic harakat, Thai, Lao, Khmer) and zero-width joiners.
-_MARKS = (
-    "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
-    "\u06d6-\u06ed\u0900-\u0dff\u0e31-\u0e3a\u0e47-\u0e4e\u0eb1-\u0ebc\u0ec8-\u0ecd"
-    "\u1780-\u17ff\u200c\u200d"
-)
+_MARKS = _letters_and_marks(
+    "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf-\u05c7\u0610-\u061a\u064b-\u065f\u0670-\u0670"
+    "\u06d6-\u06ed\u0900-\u0dff\u0e31-\u0e3a\u0e47-\u0e4e\u0eb1-\u0ebc\u0ec8-\u0ecd\u1780-\u17ff"
+) + "\u200c\u200d"
 _WORD = re.compile(rf"[\w{_MARKS}]+(?:['’][\w{_MARKS}]+)*")
 # Scripts written without spaces between words: Han, kana, Thai, Lao, Khmer, Myanmar.
 _NOSPACE = (
@@ -20,6 +28,7 @@ _NOSPACE = (
 )
 _NOSPACE_RUN = re.compile(rf"[{_NOSPACE}]+")
 _HAS_NOSPACE = re.compile(rf"[{_NOSPACE}]")
+_HAS_MARK = re.compile(rf"[{_MARKS}]")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 
 STOPWORDS: frozenset[str] = frozenset(
@@ -37,11 +46,27 @@ STOPWORDS: frozenset[str] = frozenset(
 )
 
 
+_JOINS_NEXT = ("\u17d2", "\u1039", "\u200d")  # Khmer coeng, Myanmar virama, zero-width joiner
+
+
+def _clusters(run: str) -> list[str]:
+    """The run's user-perceived characters: each base letter with the marks that follow it (Thai and
+    Khmer vowel signs; a Khmer coeng with the consonant it stacks below)."""
+    out: list[str] = []
+    for ch in run:
+        if out and (unicodedata.category(ch)[0] == "M" or out[-1].endswith(_JOINS_NEXT)):
+            out[-1] += ch
+        else:
+            out.append(ch)
+    return out
+
+
 def _bigrams(run: str) -> list[str]:
-    """Character bigrams of a run of no-space script (a single character stays itself)."""
-    if len(run) == 1:
+    """Bigrams of the characters of a run of no-space script (a single character stays itself)."""
+    chars = _clusters(run) if _HAS_MARK.search(run) else run
+    if len(chars) == 1:
         return [run]
-    return [run[i : i + 2] for i in range(len(run) - 1)]
+    return ["".join(chars[i : i + 2]) for i in range(len(chars) - 1)]
 
 
 def _split_word(word: str) -> list[str]:

@@ -53,3 +53,15 @@ def test_remembered_words_keep_each_stop_word_mode_apart() -> None:
         assert tokenize("The theory of the thing") == ["theory", "thing"]
         kept = tokenize("The theory of the thing", keep_stopwords=True)
         assert kept == ["the", "theory", "of", "the", "thing"]
+
+
+def test_a_scripts_own_full_stop_ends_the_word() -> None:
+    assert tokenize("यह एक परीक्षण है। नमस्ते", keep_stopwords=True) == ["यह", "एक", "परीक्षण", "है", "नमस्ते"]
+    assert tokenize("আমি বলি। করুন॥", keep_stopwords=True) == ["আমি", "বলি", "করুন"]  # danda, double danda
+    assert "។" not in "".join(tokenize("សួស្តី។ សួស្តី", keep_stopwords=True))  # Khmer khan
+
+
+def test_no_space_bigrams_are_of_whole_characters() -> None:
+    # a Khmer character is a consonant with its vowel signs and the consonant stacked under it (coeng)
+    assert tokenize("ខ្ញុំស្រឡាញ់", keep_stopwords=True) == ["ខ្ញុំស្រ", "ស្រឡា", "ឡាញ់"]
+    assert tokenize("東京タワー") == ["東京", "京タ", "タワ", "ワー"]  # no marks: code points
