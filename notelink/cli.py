@@ -49,6 +49,15 @@ def _open_index(args: argparse.Namespace) -> Index:
         raise UserError(f"{vault} has no index yet: run `notelink index {args.vault}` first") from None
 
 
+_VISIBLE = {c: repr(chr(c))[1:-1] for c in [*range(32), 127]}
+
+
+def _shown(name: str) -> str:
+    """A note's name or path for a line of text output: control characters escaped (`\\n`), as `ls` does,
+    so that a file name with a newline cannot break the line apart."""
+    return name.translate(_VISIBLE)
+
+
 def _print(args: argparse.Namespace, data: dict[str, Any], text: Callable[[], str]) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2) if args.json else text())
 
@@ -111,8 +120,8 @@ def _find_note(index: Index, args: argparse.Namespace) -> NoteInfo:
     query = _in_vault(Path(args.vault), args.note)
     note = index.find_note(query)
     if others := index.also_named(query, note):
-        print(f"notelink: '{args.note}' also names {', '.join(others[:5])}"
-              f"{', ...' if len(others) > 5 else ''}; showing {note.path} (give a path to choose)",
+        print(f"notelink: '{_shown(args.note)}' also names {_shown(', '.join(others[:5]))}"
+              f"{', ...' if len(others) > 5 else ''}; showing {_shown(note.path)} (give a path to choose)",
               file=sys.stderr)
     return note
 
@@ -133,8 +142,9 @@ def cmd_related(args: argparse.Namespace) -> int:
     note = _find_note(index, args)
     hits = index.related(note, args.top, unlinked=args.unlinked)
     data = {"note": note.path, "related": [h.__dict__ for h in hits]}
-    lines = [f"Related to {note.title} ({note.path}):"]
-    lines += [f"  {h.score:6.3f}  {h.title} ({h.path}){'  [linked]' if h.linked else ''}" for h in hits]
+    lines = [f"Related to {_shown(note.title)} ({_shown(note.path)}):"]
+    lines += [f"  {h.score:6.3f}  {_shown(h.title)} ({_shown(h.path)}){'  [linked]' if h.linked else ''}"
+              for h in hits]
     _print(args, data, lambda: "\n".join(lines if hits else [*lines, "  (no related notes)"]))
     return EXIT_OK
 
@@ -144,7 +154,8 @@ def cmd_concepts(args: argparse.Namespace) -> int:
     note = _find_note(index, args)
     hits = index.concepts(note, args.top)
     data = {"note": note.path, "concepts": [h.__dict__ for h in hits]}
-    lines = [f"Concepts of {note.title} ({note.path}):"] + [f"  {h.score:6.3f}  {h.word}" for h in hits]
+    lines = [f"Concepts of {_shown(note.title)} ({_shown(note.path)}):"]
+    lines += [f"  {h.score:6.3f}  {h.word}" for h in hits]
     _print(args, data, lambda: "\n".join(lines if hits else [*lines, "  (none: the note has no words the "
                                                                        "index learned)"]))
     return EXIT_OK
@@ -183,13 +194,13 @@ def _status_text(d: dict[str, Any]) -> str:
         lines.append("Languages (each note's stop words dropped): "
                      + ", ".join(f"{lang or 'kept'} {n:,}" for lang, n in d["languages"].items()))
     lines += [f"note: {w}" for w in d["warnings"]]
-    lines += [f"skipped: {s['path']}: {s['reason']}" for s in d["skipped"]]
+    lines += [f"skipped: {_shown(s['path'])}: {s['reason']}" for s in d["skipped"]]
     w = d["watcher"]
     lines.append(f"Watcher: running (pid {w['pid']}, {w['state']}, {w['mode']})" if w["running"]
                  else "Watcher: not running")
     lines += [f"  last {what}: {w[key]}" for what, key in (("event", "last_event"),
               ("generation", "last_generation_at")) if w[key]]
-    lines += [f"{f['status']:>8}  {f['path']}" + (f"  ({f['reason']})" if f["reason"] else "")
+    lines += [f"{f['status']:>8}  {_shown(f['path'])}" + (f"  ({f['reason']})" if f["reason"] else "")
               for f in d.get("files", [])]
     return "\n".join(lines)
 
@@ -328,7 +339,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if not isinstance(exc, NotFound):
             raise
-        print(f"notelink: {exc}", file=sys.stderr)
+        print(f"notelink: {_shown(str(exc))}", file=sys.stderr)
         return EXIT_NOT_FOUND
     except (UserError, VaultError, IndexFormatError, DeviceError, IndexDirError) as exc:
         print(f"notelink: {exc}", file=sys.stderr)

@@ -247,3 +247,18 @@ def test_an_empty_note_has_no_related_notes_nor_concepts(capsys, tmp_path: Path)
     assert code == 0 and "(none: " in out
     code, out, _ = run(capsys, "export", str(vault), "--index-dir", ix, "--format", "csv")
     assert code == 0 and "empty.md" not in out and "Bread.md,Rye.md" in out  # cosine 0: not related
+
+
+def test_a_file_name_with_a_newline_stays_on_one_line(capsys, tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "new\nline.md").write_text("# NL\n\nflour water salt levain crumb\n", encoding="utf-8")
+    (vault / "Bread.md").write_text("# Bread\n\nflour water salt levain\n", encoding="utf-8")
+    ix = str(tmp_path / "ix")
+    assert run(capsys, "index", str(vault), "--index-dir", ix, *ARGS)[0] == 0
+    code, out, _ = run(capsys, "related", str(vault), "Bread", "--index-dir", ix)
+    assert code == 0 and "  NL (new\\nline.md)" in out
+    code, out, _ = run(capsys, "status", str(vault), "--index-dir", ix, "--files")
+    assert "indexed  new\\nline.md" in out
+    code, out, _ = run(capsys, "related", str(vault), "Bread", "--index-dir", ix, "--json")
+    assert json.loads(out)["related"][0]["path"] == "new\nline.md"  # JSON keeps the name as it is
