@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import json
 import logging
 import os
+import shlex
 import sys
-from collections.abc import Callable, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -46,7 +50,9 @@ def _open_index(args: argparse.Namespace) -> Index:
 
         return Index.open(_index_dir(args))
     except IndexMissing:
-        raise UserError(f"{vault} has no index yet: run `notelink index {args.vault}` first") from None
+        where = f" --index-dir {shlex.quote(args.index_dir)}" if args.index_dir else ""
+        raise UserError(f"{vault} has no index yet: run `notelink index {shlex.quote(args.vault)}{where}` "
+                        "first") from None
 
 
 _VISIBLE = {c: repr(chr(c))[1:-1] for c in [*range(32), 127]}
@@ -216,11 +222,51 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.format == "word2vec" and not args.output:
         raise UserError("--format word2vec needs -o FILE")
     if args.output:
-        with open(args.output, "w", encoding="utf-8", newline="\n") as out:
+        _warn_inside_vault(args)
+        with _output_file(args.output) as out:
             _export(index, args, out)
     else:
         _export(index, args, sys.stdout)
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def _output_file(path: str, newline: str = "\n") -> Iterator[TextIO]:
+    """A text file written whole or not at all: a temporary file beside `path`, renamed over it at the end;
+    a path that cannot be written is an error for people, not a traceback."""
+    target = Path(path).expanduser()
+    try:
+        if target.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "it is a folder")
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        os.fchmod(fd, _new_file_mode(target))  # (mkstemp's file is private: 0600)
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}; give a file in an existing, writable "
+                        "folder") from None
+    try:
+        with open(fd, "w", encoding="utf-8", newline=newline) as out:
+            yield out
+        os.replace(tmp, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+def _new_file_mode(target: Path) -> int:
+    """The mode an exported file gets: the one it has when it exists, else the default for new files."""
+    if target.exists():
+        return target.stat().st_mode & 0o7777
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _warn_inside_vault(args: argparse.Namespace) -> None:
+    """A Markdown export saved in the vault becomes a note: its links would count as the user's own."""
+    out, vault = Path(args.output).expanduser().resolve(), Path(args.vault).resolve()
+    if args.format == "markdown" and out.is_relative_to(vault):
+        print(f"notelink: note: {args.output} is inside the vault, so it will be indexed as a note and its "
+              "links counted as yours; keep it outside the vault", file=sys.stderr)
 
 
 def _export_config(args: argparse.Namespace) -> ExportConfig:
@@ -275,7 +321,8 @@ def _export_block(args: argparse.Namespace) -> int:
 
 def _write_text(path: str | None, text: str) -> None:
     if path:
-        Path(path).write_text(text, encoding="utf-8", newline="")
+        with _output_file(path, newline="") as out:
+            out.write(text)
     else:
         sys.stdout.write(text)
 
@@ -291,8 +338,11 @@ def cmd_watch(args: argparse.Namespace) -> int:
     from notelink.config import WatchConfig
     from notelink.watcher import VaultWatcher, WatcherRunning
 
+    try:
+        cfg = WatchConfig(quiet_ms=args.quiet_ms, max_wait_ms=args.max_wait_ms, exclude=tuple(args.exclude))
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
     handlers = _watch_logging(args.log_file)
-    cfg = WatchConfig(quiet_ms=args.quiet_ms, max_wait_ms=args.max_wait_ms, exclude=tuple(args.exclude))
     try:
         watcher = VaultWatcher(Path(args.vault), _index_dir(args), _train_config(args), _index_config(args),
                                watch_cfg=cfg)

@@ -228,6 +228,14 @@ class WatchConfig:
     memory stays flat over any number of builds and it never imports torch. False (and Windows, which has
     no fork server) builds in-process."""
 
+    def __post_init__(self) -> None:
+        """Refuses timings the debouncer cannot use, with the flag to fix."""
+        if self.quiet_ms < 0:
+            raise ValueError(f"--quiet-ms must be 0 or more, not {self.quiet_ms}")
+        if self.max_wait_ms < max(1, self.quiet_ms):
+            raise ValueError(f"--max-wait-ms must be at least --quiet-ms ({self.quiet_ms}) and above 0, "
+                             f"not {self.max_wait_ms}")
+
     @property
     def quiet(self) -> float:
         return self.quiet_ms / 1000

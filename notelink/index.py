@@ -49,13 +49,10 @@ class Scored:
 class NotFound(LookupError):
     """A note or word the index does not know; `suggestions` are close matches."""
 
-    def __init__(self, what: str, name: str, suggestions: list[str], skipped: tuple[str, str] | None = None
-                 ) -> None:
+    def __init__(self, what: str, name: str, suggestions: list[str], why: str | None = None) -> None:
+        """`why`, when known, replaces the plain message (a skipped file, a stop word)."""
         hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
-        message = f"no {what} named {name!r} in the index{hint}"
-        if skipped is not None:  # the file is there, but indexing skipped it
-            message = f"{skipped[0]} is not in the index: it was skipped when indexing ({skipped[1]})"
-        super().__init__(message)
+        super().__init__(why or f"no {what} named {name!r} in the index{hint}")
         self.suggestions = suggestions
 
 
@@ -89,8 +86,12 @@ class Index:
     # made on first use: opening a 100k-note index for the TUI's first screen needs neither (1.2 s)
     @functools.cached_property
     def word_vecs(self) -> np.ndarray:
-        """[V, D] unit rows of the input (word) vectors, for word similarity."""
-        return unit_rows(np.asarray(load_array(self.gen, "syn0")))
+        """[V, D] unit rows of the input (word) vectors less their mean, for word similarity. Word2vec's
+        vectors share a common direction, strongest in a small vault: there every word was 0.98-0.99 like
+        "telescope", and without it the neighbours are observing, planets, aperture (on a well-trained
+        corpus it changes little: WS353 +0.01, SimLex -0.01; RESULTS.md, session 7)."""
+        syn0 = np.asarray(load_array(self.gen, "syn0"), dtype=np.float32)  # [V, D]
+        return unit_rows(syn0 - syn0.mean(axis=0)) if syn0.shape[0] > 1 else unit_rows(syn0)
 
     @functools.cached_property
     def _resolver(self) -> Resolver:
@@ -121,12 +122,12 @@ class Index:
                            self._skipped_file(query.removeprefix("./")))
         return self.by_path[path]
 
-    def _skipped_file(self, query: str) -> tuple[str, str] | None:
-        """(path, reason) of a skipped file that `query` names by path or file name (with or without .md)."""
+    def _skipped_file(self, query: str) -> str | None:
+        """Why a skipped file that `query` names by path or file name (with or without .md) is not here."""
         key = name_key(query)
         for path, reason in self.db.execute("SELECT path, reason FROM files WHERE status = 'skipped'"):
             if key in (name_key(path), name_key(posixpath.basename(path))):
-                return path, reason
+                return f"{path} is not in the index: it was skipped when indexing ({reason})"
         return None
 
     def also_named(self, query: str, chosen: NoteInfo) -> list[str]:
@@ -141,7 +142,12 @@ class Index:
     def word_id(self, word: str) -> int:
         key = word.lower()
         if key not in self.word_index:
-            raise NotFound("word", word, difflib.get_close_matches(key, self.words, n=5, cutoff=0.6))
+            from notelink.stopwords import LISTS  # (only on this error: queries need no tokenizer)
+
+            stop = [lang for lang, words in LISTS.items() if key in words]
+            why = (f"{key!r} is a stop word ({', '.join(stop[:5])}): notelink leaves those out of training, "
+                   "as they say little about a note") if stop else None
+            raise NotFound("word", word, difflib.get_close_matches(key, self.words, n=5, cutoff=0.6), why)
         return self.word_index[key]
 
     def linked(self, note_id: int) -> set[int]:

@@ -322,7 +322,8 @@ class VaultWatcher:
         return on_progress
 
     def _after_build(self, s: IndexSummary, paths: tuple[str, ...]) -> None:
-        self._state.errors = self._failed_files()
+        skipped = self._skipped_files()
+        self._state.errors = {p: r for p, r in skipped.items() if r.startswith("failed")}
         self.generation = s.generation
         if not s.up_to_date:
             self._state.last_generation_at = now_iso()
@@ -331,20 +332,22 @@ class VaultWatcher:
             if path in self._state.errors:
                 self._emit(WatchEvent("error", (path,), message=f"{path}: {self._state.errors[path]}"))
                 log.warning("%s: %s", path, self._state.errors[path])
+            elif path in skipped:  # too large, binary, unreadable: said where the user looks, the log
+                log.warning("skipped %s: %s", path, skipped[path])
         if s.up_to_date:
             return
         message = _describe_build(s)
         log.info(message)
         self._emit(WatchEvent("indexed", paths, generation=s.generation, message=message))
 
-    def _failed_files(self) -> dict[str, str]:
-        """Files the live generation skipped because handling them raised (not size or binary skips)."""
+    def _skipped_files(self) -> dict[str, str]:
+        """The files the live generation skipped, and why ("failed: ..." when handling one raised)."""
         gen = current_generation(self.index_dir)
         if gen is None:
             return {}
         db, meta = open_generation(gen)
         db.close()
-        return {p: r for p, r in meta.get("skipped_files", []) if r.startswith("failed")}
+        return dict(meta.get("skipped_files", []))
 
     # -- reporting -------------------------------------------------------------------------------
     def _waiting(self, message: str) -> None:
@@ -399,7 +402,7 @@ def _describe_paths(paths: list[str] | tuple[str, ...], most: int = 3) -> str:
 def _describe_build(s: IndexSummary) -> str:
     head = f"generation {s.generation} live ({s.indexed} notes, {s.total_seconds:.1f}s): "
     if s.mode == "carried":
-        return head + "only moves or removals, word vectors kept as they were (no retraining)"
+        return head + "only moves, removals or skipped notes, word vectors kept as they were (no retraining)"
     if s.mode == "incremental":
         return head + (f"{s.changed} changed note(s) absorbed by an incremental update "
                        f"({s.epochs} epochs, {s.train_seconds:.1f}s)")

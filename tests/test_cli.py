@@ -123,7 +123,7 @@ def test_unknown_note_and_word_exit_1_with_suggestions(capsys, ix: str) -> None:
 
 def test_never_indexed_and_missing_vault_exit_2(capsys, tmp_path: Path) -> None:
     code, _, err = run(capsys, "related", str(SAMPLE), "Home", "--index-dir", str(tmp_path / "none"))
-    assert code == 2 and "notelink index" in err
+    assert code == 2 and f"notelink index {SAMPLE} --index-dir {tmp_path / 'none'}`" in err  # the same folder
     code, _, err = run(capsys, "index", str(tmp_path / "missing"), "--index-dir", str(tmp_path / "i"))
     assert code == 2 and "does not exist" in err
     (tmp_path / "empty").mkdir()
@@ -262,3 +262,25 @@ def test_a_file_name_with_a_newline_stays_on_one_line(capsys, tmp_path: Path) ->
     assert "indexed  new\\nline.md" in out
     code, out, _ = run(capsys, "related", str(vault), "Bread", "--index-dir", ix, "--json")
     assert json.loads(out)["related"][0]["path"] == "new\nline.md"  # JSON keeps the name as it is
+
+
+def test_an_export_file_that_cannot_be_written_is_a_clear_error(capsys, ix: str, tmp_path: Path) -> None:
+    for out in (tmp_path / "no such folder" / "x.csv", tmp_path):
+        code, _, err = run(capsys, "export", str(SAMPLE), "--index-dir", ix, "--format", "csv", "-o",
+                           str(out))
+        assert code == 2 and f"cannot write {out}: " in err and "Traceback" not in err
+    good = tmp_path / "x.csv"
+    assert run(capsys, "export", str(SAMPLE), "--index-dir", ix, "--format", "csv", "-o", str(good))[0] == 0
+    assert good.read_text(encoding="utf-8").startswith("source,target") and list(tmp_path.iterdir()) == [good]
+    assert good.stat().st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_a_stop_word_is_said_to_be_one(capsys, ix: str) -> None:
+    code, _, err = run(capsys, "similar", str(SAMPLE), "The", "--index-dir", ix)
+    assert code == 1 and "'the' is a stop word (en" in err

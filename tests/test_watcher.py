@@ -357,3 +357,13 @@ def test_an_empty_vault_is_waited_out_not_reported_as_an_error(tmp_path: Path) -
     finally:
         w.stop()
     assert not rec.kinds("error") and rec.note_tokens[-1] is not None
+
+
+def test_a_note_turned_binary_is_logged_as_skipped_with_its_reason(watching, caplog) -> None:
+    vault, _, rec, _ = watching
+    caplog.set_level(logging.INFO, logger="notelink")
+    before = len(rec.kinds("indexed"))
+    (vault / "bread/bread 2.md").write_bytes(b"\x00\x01 not text any more")
+    rec.wait_for(lambda: len(rec.kinds("indexed")) > before)
+    said = "skipped bread/bread 2.md: binary: the file is not text (it contains NUL bytes)"
+    assert any(r.levelno == logging.WARNING and r.getMessage() == said for r in caplog.records)
