@@ -103,8 +103,24 @@ _WORDS = {
         только том ты уже чем что чтобы эта эти это этот""",
 }
 
+_KO = """및 또한 또는 그리고 하지만 그러나 그래서 따라서 즉 등 수 것
+    이 그 저 더 또 모든 각 같은 다른 위해 위한 통해 대한 대해
+    경우 때 중 후 전 있습니다 있어요 있는 있으며 있고 없습니다
+    없는 합니다 해요 하세요 하는 하고 하면 하려면 하여 해야 할 한
+    된 되는 됩니다 돼요 이는 이를 이런 그런 여기 거기 참고하세요
+    입니다 이에요 예요 에서 에게 으로 로"""
+"""Korean: conjunctions, common nouns of grammar (것, 수, 때, 경우) and polite verb forms. Particles stay
+attached to their words (이미지를), as Korean is written; splitting them needs a dictionary."""
+
+_HIRAGANA = [chr(c) for c in range(0x3041, 0x3097)] + ["ー"]
+_JA = {a + b for a in _HIRAGANA for b in _HIRAGANA} | set(_HIRAGANA)
+"""Japanese: every bigram (and lone character) of hiragana alone. Japanese writes its content words
+mostly in kanji and katakana, and its particles, verb endings and auxiliaries (して, ます, ください) in
+hiragana, which the tokenizer cuts into bigrams; without this a Japanese note's concepts were its grammar."""
+
 LISTS: dict[str, frozenset[str]] = {
-    ENGLISH: STOPWORDS, **{lang: frozenset(words.split()) for lang, words in _WORDS.items()}}
+    ENGLISH: STOPWORDS, **{lang: frozenset(words.split()) for lang, words in _WORDS.items()},
+    "ko": frozenset(_KO.split()), "ja": frozenset(_JA)}
 """Each language's stop words (ISO 639-1 codes), English first: it wins ties."""
 
 _ELISIONS = {
@@ -175,16 +191,20 @@ def paragraph_languages(paragraphs: Sequence[Sequence[str]], lang: str) -> list[
 
 
 def _paragraph_language(paragraph: Sequence[str], lang: str) -> str:
+    """One pass over the tokens (a vault has ~40 paragraphs a note): the other language's hits must clear
+    PARAGRAPH_MIN_SHARE and PARAGRAPH_MARGIN, and, unless English, use MIN_DISTINCT of its own words."""
     if len(paragraph) < PARAGRAPH_MIN_TOKENS:
         return lang
-    own = language_of([paragraph])
-    if own == lang:
+    hits = Counter(each for t in paragraph for each in _LANGUAGES_OF.get(t, ()))
+    if not hits:
         return lang
-    hits = sum(1 for t in paragraph if t in LISTS[own])
-    theirs = sum(1 for t in paragraph if t in LISTS.get(lang, STOPWORDS))
-    enough = hits >= max(3.0, PARAGRAPH_MIN_SHARE * len(paragraph))
-    plain = enough and hits >= PARAGRAPH_MARGIN * max(theirs, 1)
-    return own if plain else lang
+    own = max(hits, key=lambda each: (hits[each], each == ENGLISH))  # English wins ties, as in LISTS
+    n, theirs = hits[own], hits.get(lang or ENGLISH, 0)
+    enough = n >= max(3.0, PARAGRAPH_MIN_SHARE * len(paragraph))
+    if own == lang or not enough or n < PARAGRAPH_MARGIN * max(theirs, 1):
+        return lang
+    distinct = {t for t in paragraph if t in LISTS[own] and t not in STOPWORDS}
+    return own if own == ENGLISH or len(distinct) >= MIN_DISTINCT else lang
 
 
 def _unelided(token: str, elisions: tuple[str, ...]) -> str:

@@ -82,3 +82,15 @@ def test_kindred_languages_do_not_switch_a_paragraph() -> None:
     english = tokenize("The acts of the mind wherein it exerts its power over simple ideas are chiefly these "
                        "three", keep_stopwords=True)
     assert paragraph_languages([danish, english, ["kort"]], "da") == ["da", "en", "da"]
+
+
+def test_japanese_loses_its_hiragana_grammar_and_korean_its_function_words() -> None:
+    ja = "サイトの説明を設定してください。画像を参照してください。"
+    record = record_from_raw(RawNote("ja.md", ja, "h", len(ja), 0.0), IndexConfig())
+    assert record.lang == "ja"
+    assert {"説明", "設定", "画像", "参照"} <= set(record.tokens)
+    assert not {"して", "くだ", "ださ", "さい"} & set(record.tokens)
+    ko = "사이트 설명을 설정할 수 있어요. 또한 이미지를 참고하세요. 공유 링크가 있어요."
+    record = record_from_raw(RawNote("ko.md", ko, "h", len(ko), 0.0), IndexConfig())
+    assert record.lang == "ko" and "이미지를" in record.tokens
+    assert not {"있어요", "또한", "참고하세요"} & set(record.tokens)
