@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import errno
 import json
 import logging
 import os
 import shlex
 import sys
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -20,6 +17,7 @@ from notelink.arguments import build_parser, default_to_tui
 from notelink.cbow import Cancelled, DeviceError
 from notelink.config import ExportConfig, IndexConfig, TrainConfig
 from notelink.lock import IndexDirError
+from notelink.outfile import OutputError, output_file
 from notelink.store import IndexFormatError, IndexMissing, default_index_dir
 from notelink.vault import VaultError, check_vault
 
@@ -223,42 +221,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UserError("--format word2vec needs -o FILE")
     if args.output:
         _warn_inside_vault(args)
-        with _output_file(args.output) as out:
+        with output_file(args.output) as out:
             _export(index, args, out)
     else:
         _export(index, args, sys.stdout)
     return EXIT_OK
-
-
-@contextlib.contextmanager
-def _output_file(path: str, newline: str = "\n") -> Iterator[TextIO]:
-    """A text file written whole or not at all: a temporary file beside `path`, renamed over it at the end;
-    a path that cannot be written is an error for people, not a traceback."""
-    target = Path(path).expanduser()
-    try:
-        if target.is_dir():
-            raise IsADirectoryError(errno.EISDIR, "it is a folder")
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        os.fchmod(fd, _new_file_mode(target))  # (mkstemp's file is private: 0600)
-    except OSError as exc:
-        raise UserError(f"cannot write {path}: {exc.strerror or exc}; give a file in an existing, writable "
-                        "folder") from None
-    try:
-        with open(fd, "w", encoding="utf-8", newline=newline) as out:
-            yield out
-        os.replace(tmp, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-
-
-def _new_file_mode(target: Path) -> int:
-    """The mode an exported file gets: the one it has when it exists, else the default for new files."""
-    if target.exists():
-        return target.stat().st_mode & 0o7777
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
 
 
 def _warn_inside_vault(args: argparse.Namespace) -> None:
@@ -321,7 +288,7 @@ def _export_block(args: argparse.Namespace) -> int:
 
 def _write_text(path: str | None, text: str) -> None:
     if path:
-        with _output_file(path, newline="") as out:
+        with output_file(path, newline="") as out:
             out.write(text)
     else:
         sys.stdout.write(text)
@@ -376,6 +343,15 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 """What each subcommand of `arguments.build_parser` runs."""
 
 
+def _failed(args: argparse.Namespace, message: str, code: int, suggestions: list[str] | None = None) -> int:
+    """Says what went wrong on stderr; with --json, also as JSON on stdout, for scripts that parse it."""
+    print(f"notelink: {message}", file=sys.stderr)
+    if getattr(args, "json", False):
+        print(json.dumps({"error": message, "exit_code": code, "suggestions": suggestions or []},
+                         ensure_ascii=False, indent=2))
+    return code
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(default_to_tui(list(sys.argv[1:] if argv is None else argv), parser))
@@ -389,11 +365,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if not isinstance(exc, NotFound):
             raise
-        print(f"notelink: {_shown(str(exc))}", file=sys.stderr)
-        return EXIT_NOT_FOUND
-    except (UserError, VaultError, IndexFormatError, DeviceError, IndexDirError) as exc:
-        print(f"notelink: {exc}", file=sys.stderr)
-        return getattr(exc, "code", EXIT_USAGE)
+        return _failed(args, _shown(str(exc)), EXIT_NOT_FOUND, exc.suggestions)
+    except (UserError, VaultError, IndexFormatError, DeviceError, IndexDirError, OutputError) as exc:
+        return _failed(args, str(exc), getattr(exc, "code", EXIT_USAGE))
     except BrokenPipeError:  # output piped into `head` and the like: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK

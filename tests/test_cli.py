@@ -284,3 +284,10 @@ def _umask() -> int:
 def test_a_stop_word_is_said_to_be_one(capsys, ix: str) -> None:
     code, _, err = run(capsys, "similar", str(SAMPLE), "The", "--index-dir", ix)
     assert code == 1 and "'the' is a stop word (en" in err
+
+
+def test_with_json_an_error_is_json_on_stdout_too(capsys, ix: str) -> None:
+    code, out, err = run(capsys, "related", str(SAMPLE), "Kimchee", "--index-dir", ix, "--json")
+    data = json.loads(out)
+    assert code == 1 and data["exit_code"] == 1 and "Kimchi" in " ".join(data["suggestions"])
+    assert data["error"] in err
