@@ -63,6 +63,8 @@ def scan_folders(root: Path, exclude: tuple[str, ...] = ()) -> tuple[list[str], 
     unlisted: list[Skipped] = []
 
     def unreadable(exc: OSError) -> None:
+        if isinstance(exc, FileNotFoundError):  # removed while scanning: nothing of it is missing
+            return
         rel = os.path.relpath(exc.filename, root).replace(os.sep, "/") if exc.filename else "."
         if not is_ignored(f"{rel}/x{NOTE_SUFFIX}", exclude):
             unlisted.append(Skipped(f"{rel}/", f"unreadable folder: {exc.strerror or exc}; its notes are "
