@@ -85,7 +85,7 @@ def watch_event(app: NotelinkApp, ev: Any) -> None:
     elif kind == "indexing":
         status.start("Re-indexing after changes…")
     elif kind == "progress" and ev.progress is not None:
-        status.show_event(ev.progress)
+        status.show_event(ev.progress, cancellable=False)  # the watcher's build: `x` does not stop it
     elif kind == "indexed":
         status.finish()
         app.load_index(ev.message or f"Index updated (generation {ev.generation})")

@@ -21,12 +21,13 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Markdown
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from notelink.config import TuiConfig
 from notelink.index import Index, NotFound
 from notelink.store import IndexMissing
 from notelink.tui import actions
+from notelink.tui.builds import Builds
 from notelink.tui.details import DetailsCache
 from notelink.tui.history import History
 from notelink.tui.messages import IndexLoaded, IndexProgress, WatchMessage
@@ -80,6 +81,7 @@ class NotelinkApp(App[None]):
         self.watcher: Watcher | None = None
         self.filter_query = ""
         self.note_filter = NoteFilter([])  # the index's notes in list order, for the filter
+        self.builds = Builds(self)
 
     # -- layout ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -109,9 +111,9 @@ class NotelinkApp(App[None]):
         except IndexMissing:
             index = None
         if not get_current_worker().is_cancelled:
-            self._post_loaded(index, note)
+            self.post_loaded(index, note)
 
-    def _post_loaded(self, index: Index | None, note: str = "") -> None:
+    def post_loaded(self, index: Index | None, note: str = "") -> None:
         """Posts an opened index with its notes sorted for the list, sorted here in the worker's thread."""
         self.post_message(IndexLoaded(index, note, None if index is None else NoteFilter(index.notes)))
 
@@ -164,40 +166,13 @@ class NotelinkApp(App[None]):
         if yes:
             self.action_reindex()
 
-    @work(thread=True, exclusive=True, group="index")
-    def reindex(self, force: bool = False) -> None:
-        """Builds the index in this thread, posting progress; the new Index is swapped in when done."""
-        from notelink.cbow import Cancelled
-        from notelink.indexer import build_index
-
-        worker = get_current_worker()
-        try:
-            s = build_index(self.vault, self.index_dir, self.config.train, self.config.index,
-                            progress=lambda ev: self.post(IndexProgress(ev)),
-                            should_stop=lambda: worker.is_cancelled, force=force)
-        except Cancelled:
-            self.post_message(IndexProgress(None))
-            return
-        note = ("Index is up to date" if s.up_to_date else
-                f"Indexed {s.indexed:,} notes ({s.epochs} epochs, {s.words_per_second:,.0f} words/s)")
-        self._post_loaded(Index.open(self.index_dir), note)
-
     def on_index_progress(self, message: IndexProgress) -> None:
-        status = self.query_one(IndexStatus)
-        if message.event is None:
-            status.finish()
-            self.notify("Indexing cancelled; the previous index is unchanged")
-        else:
-            status.show_event(message.event)
+        self.builds.progress(message)
 
-    def on_worker_state_changed(self, event: Any) -> None:
-        """Hides the progress bar when an index worker ends, and reports its errors to the user."""
-        worker = event.worker
-        if worker.group != "index" or not worker.is_finished:
-            return
-        self.query_one(IndexStatus).finish()
-        if worker.error is not None:
-            self.notify(f"Indexing failed: {worker.error}", severity="error", timeout=10)
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Hides the progress bar when the current build ends, and reports its failure (`Builds`)."""
+        if event.worker.group == "index":
+            self.builds.state_changed(event.worker)
 
     def post(self, message: Message) -> None:
         """post_message for callbacks run in other threads (it is thread-safe)."""
@@ -345,13 +320,15 @@ class NotelinkApp(App[None]):
         self.notify("Related: only notes not linked yet" if self.unlinked else "Related: all notes")
 
     def action_reindex(self) -> None:
-        self.query_one(IndexStatus).start("Indexing…")
-        self.reindex()
+        """`r`: indexes what changed since the last build."""
+        self.builds.start()
+
+    def action_retrain(self) -> None:
+        """The palette's Retrain: trains again on every note, even when nothing changed."""
+        self.builds.start(force=True)
 
     def action_cancel_index(self) -> None:
-        for worker in self.workers:
-            if worker.group == "index" and not worker.is_finished:
-                worker.cancel()
+        self.builds.cancel()
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
@@ -360,7 +337,7 @@ class NotelinkApp(App[None]):
         actions.edit_current(self)
 
     def action_export(self) -> None:
-        default = str(Path.cwd() / f"{self.vault.name}-related.json")
+        default = str(self.vault.parent / f"{self.vault.name}-related.json")  # beside the vault
         self.push_screen(PathPrompt("Export related notes (JSON) to:", default), self._export_to)
 
     def _export_to(self, path: str | None) -> None:
@@ -382,8 +359,10 @@ class NotelinkApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Reindex", "Retrain on the vault now and swap the new index in",
+        yield SystemCommand("Reindex", "Index the notes changed since the last build (r)",
                             self.action_reindex)
+        yield SystemCommand("Retrain", "Train again on every note from scratch and swap the new index in",
+                            self.action_retrain)
         yield SystemCommand("Export", "Write every note's related notes as JSON", self.action_export)
         yield SystemCommand("Show only unlinked", "Related notes: toggle showing only notes not linked yet",
                             self.action_toggle_unlinked)

@@ -20,11 +20,11 @@ class IndexLoaded(Message):
 
 
 class IndexProgress(Message):
-    """An IndexEvent from the app's index worker; None: the build was cancelled."""
+    """An IndexEvent from one of the app's index workers (`worker`: which one; stale ones are ignored)."""
 
-    def __init__(self, event: Any) -> None:
+    def __init__(self, event: Any, worker: Any = None) -> None:
         super().__init__()
-        self.event = event
+        self.event, self.worker = event, worker
 
 
 class WatchMessage(Message):

@@ -52,6 +52,7 @@ class HelpScreen(ModalScreen[None]):
 class ConfirmScreen(ModalScreen[bool]):
     """A question with Yes and No buttons; returns the answer."""
 
+    AUTO_FOCUS = "#yes"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,n", "answer(False)", "No"),
                                              Binding("y", "answer(True)", "Yes")]
 
@@ -75,8 +76,11 @@ class ConfirmScreen(ModalScreen[bool]):
 
 
 class PathPrompt(ModalScreen[str | None]):
-    """Asks for a path (a vault to open, a file to export to); Esc cancels."""
+    """Asks for a path (a vault to open, a file to export to); Esc cancels. The field has focus when it
+    opens (the screen would otherwise inherit the app's AUTO_FOCUS, which matches nothing here), so Enter
+    accepts the default."""
 
+    AUTO_FOCUS = "#path"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, question: str, value: str = "") -> None:

@@ -299,9 +299,10 @@ class IndexStatus(Vertical):
         yield Label("", id="index-label")
         yield ProgressBar(id="index-bar", show_eta=False)
 
-    def show_event(self, ev: IndexEvent) -> None:
+    def show_event(self, ev: IndexEvent, cancellable: bool = True) -> None:
+        """Shows a build's progress; `cancellable`: the app's own build, which `x` cancels."""
         self.display = True
-        self.query_one("#index-label", Label).update(describe_event(ev))
+        self.query_one("#index-label", Label).update(describe_event(ev, cancellable))
         bar = self.query_one("#index-bar", ProgressBar)
         if ev.total:
             bar.update(total=ev.total, progress=ev.done)
@@ -317,11 +318,14 @@ class IndexStatus(Vertical):
         self.display = False
 
 
-def describe_event(ev: IndexEvent) -> str:
-    """One line for a progress event, as people read it."""
+def describe_event(ev: IndexEvent, cancellable: bool = True) -> str:
+    """One line for a progress event, as people read it; `cancellable` adds that `x` cancels."""
+    return _stage_line(ev) + ("   (x: cancel)" if cancellable else "")
+
+
+def _stage_line(ev: IndexEvent) -> str:
     if ev.stage == "train":
-        return (f"Training: epoch {ev.epoch}/{ev.epochs} · {ev.words_per_second:,.0f} words/s"
-                "   (x: cancel)")
+        return f"Training: epoch {ev.epoch}/{ev.epochs} · {ev.words_per_second:,.0f} words/s"
     if ev.stage == "parse":
         return f"Reading notes: {ev.done:,}/{ev.total:,}"
     if ev.stage == "scan":
