@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import SuspendNotSupported
 
-from notelink.index import Index
-from notelink.tui.text import shown_markdown
+from notelink.index import Index, NotFound
+from notelink.tui.text import is_attachment, shown_markdown
 from notelink.tui.widgets import IndexStatus, NoteView
 from notelink.vault import RawNote, VaultError, check_vault, read_note
 
@@ -120,3 +120,25 @@ def switch_vault(app: NotelinkApp, folder: Path) -> None:
     app.sub_title = str(vault)
     app.load_index(f"Opened {vault}")
     app.start_watching()
+
+
+def follow_link(app: NotelinkApp, target: str) -> None:
+    """Follows a wikilink target: `#Heading` scrolls the shown note, `Note` or `Note#Heading` opens the
+    note (at the heading); an attachment or a note not in the index gets a message saying so."""
+    note, _, heading = target.partition("#")
+    view = app.query_one(NoteView)
+    if is_attachment(target):
+        app.notify(f"{note} is an attachment, not a note", severity="warning")
+    elif not note:
+        if not view.scroll_to_heading(heading):
+            app.notify(f"No heading {heading!r} in this note", severity="warning")
+    elif app.index is not None:
+        try:
+            path = app.index.find_note(note).path
+        except NotFound as exc:
+            app.notify(f"Cannot follow [[{note}]]: {exc}", severity="warning", timeout=8)
+            return
+        view.pending_heading = heading
+        if path == app.current and heading:
+            view.scroll_to_heading(heading)
+        app.show_note(path)

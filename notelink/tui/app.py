@@ -24,7 +24,7 @@ from textual.widgets import Footer, Header, Input, Markdown
 from textual.worker import Worker, get_current_worker
 
 from notelink.config import TuiConfig
-from notelink.index import Index, NotFound
+from notelink.index import Index
 from notelink.store import IndexMissing
 from notelink.tui import actions
 from notelink.tui.builds import Builds
@@ -281,18 +281,14 @@ class NotelinkApp(App[None]):
             self.follow_link(target)
 
     def follow_link(self, target: str | None) -> None:
-        """Opens the note a wikilink target resolves to, or says there is none."""
-        if not target or self.index is None:
-            return
-        try:
-            self.show_note(self.index.find_note(target).path)
-        except NotFound:
-            self.notify(f"No note named {target!r} in this vault", severity="warning")
+        """Opens the note (or heading) a wikilink target names, or says why it cannot (`actions`)."""
+        if target:
+            actions.follow_link(self, target)
 
     def action_links(self) -> None:
         view = self.query_one(NoteView)
         if not view.links:
-            self.notify("This note has no [[links]]")
+            self.notify("This note has no [[links]] to notes")
             return
         self.push_screen(LinksScreen(str(view.border_title or ""), view.links), self.follow_link)
 

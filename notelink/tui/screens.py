@@ -166,7 +166,7 @@ class LinksScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(f"Links in {self.note_title}", id="links-title")
-            yield OptionList(*(Option(label if label == target else f"{label}  → {target}", id=str(i))
+            yield OptionList(*(Option(_link_label(label, target), id=str(i))
                                for i, (label, target) in enumerate(self.links)), id="links")
             yield Label("Enter follows the link · Esc closes", classes="hint")
 
@@ -180,3 +180,10 @@ class LinksScreen(ModalScreen[str | None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _link_label(label: str, target: str) -> str:
+    """A link's entry: its label, and where it goes when that is not the label."""
+    if target.startswith("#"):
+        return f"{label}  → heading in this note"
+    return label if label == target else f"{label}  → {target}"

@@ -18,7 +18,7 @@ from textual.widgets import Input, Label, Markdown, OptionList, ProgressBar, Sta
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from notelink.index import NoteInfo, Related, Scored
-from notelink.tui.text import app_links, score_bar, split_markdown
+from notelink.tui.text import app_links, heading_key, score_bar, split_markdown
 
 if TYPE_CHECKING:  # the indexer (parsing, training) is imported only when the app builds an index
     from notelink.indexer import IndexEvent
@@ -164,6 +164,8 @@ class NoteView(VerticalScroll):
         super().__init__(id=id)
         self.links: list[tuple[str, str]] = []
         """(label, target) of the shown note's wikilinks, for following them from the keyboard."""
+        self.pending_heading = ""
+        """A heading to scroll to once the next note shown is rendered (a `[[Note#Heading]]` link)."""
 
     def compose(self) -> ComposeResult:
         yield Markdown(id="markdown", open_links=False)
@@ -185,7 +187,30 @@ class NoteView(VerticalScroll):
         if rest:
             self.call_after_refresh(self._show_rest, rest, self._shown)
         self.scroll_home(animate=False)
+        if self.pending_heading:
+            self.run_worker(self._seek_anchor(shown, self._shown, final=not rest), group="anchor")
         return shown
+
+    async def _seek_anchor(self, shown: AwaitComplete, serial: int, final: bool) -> None:
+        """Once a part is mounted and laid out, scrolls to the pending heading (if it is in that part)."""
+        await shown
+        self.call_after_refresh(self._try_anchor, serial, final)
+
+    def _try_anchor(self, serial: int, final: bool) -> None:
+        if serial != self._shown or not self.pending_heading:
+            return
+        if self.scroll_to_heading(self.pending_heading) or final:
+            self.pending_heading = ""
+
+    def scroll_to_heading(self, heading: str) -> bool:
+        """Scrolls the shown note to its heading named `heading`; False when it has none such."""
+        key = heading_key(heading)
+        for part in self.query(Markdown):
+            for _level, title, block_id in part.table_of_contents if part.display else ():
+                if block_id and heading_key(title) == key:
+                    self.scroll_to_widget(part.query_one(f"#{block_id}"), top=True, animate=False)
+                    return True
+        return False
 
     _rest = ""
 
@@ -197,8 +222,10 @@ class NoteView(VerticalScroll):
     def _show_rest(self, rest: str, shown: int) -> None:
         if shown == self._shown:  # still the same note
             rest_view = self.query_one("#markdown-rest", Markdown)
-            rest_view.update(rest)
+            shown_rest = rest_view.update(rest)
             rest_view.display = True
+            if self.pending_heading:
+                self.run_worker(self._seek_anchor(shown_rest, shown, final=True), group="anchor")
 
 
 class RelatedPanel(Vertical):
