@@ -11,9 +11,10 @@ import pytest
 
 from notelink.indexer import IndexEvent, build_index
 from notelink.tui.app import NotelinkApp
-from notelink.tui.widgets import IndexStatus, describe_event
+from notelink.tui.screens import ConfirmScreen
+from notelink.tui.widgets import IndexStatus, NoteView, describe_event
 from tests.conftest import FAST, SAMPLE
-from tests.test_tui_app import make_app, settle, sync
+from tests.test_tui_app import FakeEvent, FakeWatcher, make_app, settle, sync
 
 
 def record_notes(app: NotelinkApp) -> list[tuple[str, str]]:
@@ -99,3 +100,25 @@ def test_progress_lines_say_x_cancels_while_reading_and_training() -> None:
     assert "(x: cancel)" in describe_event(IndexEvent("parse", 5, 10))
     assert "(x: cancel)" in describe_event(IndexEvent("train", 5, 10, 1, 2, 1000.0))
     assert "(x: cancel)" not in describe_event(IndexEvent("parse", 5, 10), cancellable=False)
+
+
+@sync
+async def test_watching_a_vault_without_index_builds_it_without_asking(tmp_path: Path) -> None:
+    vault, index_dir = tmp_path / "vault", tmp_path / "index"
+    shutil.copytree(SAMPLE / "cooking", vault)
+    watchers: list[FakeWatcher] = []
+    app = make_app(vault, index_dir, watchers)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot, app)
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert app.query_one(NoteView).border_title == "Building the index"
+        assert app.query_one(IndexStatus).display
+        (w,) = watchers
+        w.on_event(FakeEvent("indexing"))
+        await pilot.pause()
+        assert "Building the index" in str(app.query_one("#index-label").render())
+        build_index(vault, index_dir, FAST)  # what the watcher does
+        w.on_event(FakeEvent("indexed", generation=1))
+        await settle(pilot, app)
+        assert app.index is not None and len(app.index.notes) == 8
+        assert not app.query_one(IndexStatus).display and not isinstance(app.screen, ConfirmScreen)

@@ -44,6 +44,12 @@ WARM_DELAY = 1.0
 """Seconds after an index is shown before the word vectors and link resolver are made (`Index.warm`)."""
 
 
+NO_INDEX = ("# This vault has no index yet\n\nPress `r` to build one: notelink reads your notes and learns "
+            "their vocabulary (about a minute for 2,000 notes).")
+BUILDING = ("# Building the index\n\nnotelink is reading your notes and learning their vocabulary (about a "
+            "minute for 2,000 notes). They appear here, with their related notes, when it is done.")
+
+
 class NotelinkApp(App[None]):
     """Browse a vault's notes with their related notes and concepts."""
 
@@ -82,6 +88,7 @@ class NotelinkApp(App[None]):
         self.filter_query = ""
         self.note_filter = NoteFilter([])  # the index's notes in list order, for the filter
         self.builds = Builds(self)
+        self.watch_serial = 0  # which watcher is the current one (`start_watching`)
 
     # -- layout ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -149,18 +156,23 @@ class NotelinkApp(App[None]):
         return notes[0].path if notes else None
 
     def _no_index(self) -> None:
+        """No index (yet): an empty vault says so; the watcher builds one on its own (shown as it goes);
+        without a watcher, the app offers to build one."""
+        if self.index is not None:  # a load that raced the watcher's first build: the index is here now
+            return
         view = self.query_one(NoteView)
         if not scan(self.vault, self.config.index.exclude):
             view.show("Empty vault", str(self.vault),
                       f"# No notes here yet\n\n`{self.vault}` has no Markdown notes (`*.md`).\n\n"
                       "Add some notes, then press `r` to index them.")
-            return
-        view.show("No index yet", str(self.vault),
-                  "# This vault has no index yet\n\nPress `r` to build one: notelink reads your notes and "
-                  "learns their vocabulary (about a minute for 2,000 notes).")
-        if self.ask_to_build:
-            self.push_screen(ConfirmScreen(f"{self.vault.name} has no index yet. Build one now?",
-                                           "Build", "Not now"), self._build_answer)
+        elif self.watcher is not None:
+            view.show("Building the index", str(self.vault), BUILDING)
+            self.query_one(IndexStatus).start("Building the index…")
+        else:
+            view.show("No index yet", str(self.vault), NO_INDEX)
+            if self.ask_to_build:
+                self.push_screen(ConfirmScreen(f"{self.vault.name} has no index yet. Build one now?",
+                                               "Build", "Not now"), self._build_answer)
 
     def _build_answer(self, yes: bool | None) -> None:
         if yes:
@@ -182,9 +194,11 @@ class NotelinkApp(App[None]):
     def start_watching(self) -> None:
         if self.watcher_factory is None:
             return
+        self.watch_serial += 1  # events of a watcher stopped before (another vault's) are ignored
+        serial = self.watch_serial
         try:
             self.watcher = self.watcher_factory(self.vault, self.index_dir,
-                                                lambda ev: self.post(WatchMessage(ev)))
+                                                lambda ev: self.post(WatchMessage(ev, serial)))
             self.watcher.start()
         except WatcherUnavailable as exc:
             self.watcher = None
@@ -197,7 +211,8 @@ class NotelinkApp(App[None]):
             self.watcher = None
 
     def on_watch_message(self, message: WatchMessage) -> None:
-        actions.watch_event(self, message.event)
+        if message.source == self.watch_serial:
+            actions.watch_event(self, message.event)
 
     async def on_unmount(self) -> None:
         self.stop_watching()

@@ -28,8 +28,8 @@ class IndexProgress(Message):
 
 
 class WatchMessage(Message):
-    """A WatchEvent from the watcher's thread."""
+    """A WatchEvent from the watcher's thread; `source` numbers the watcher (the app's `watch_serial`)."""
 
-    def __init__(self, event: Any) -> None:
+    def __init__(self, event: Any, source: int = 0) -> None:
         super().__init__()
-        self.event = event
+        self.event, self.source = event, source
