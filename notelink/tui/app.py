@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Container, Horizontal
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
@@ -56,18 +56,20 @@ class NotelinkApp(App[None]):
     TITLE = "notelink"
     CSS_PATH = "app.tcss"
     AUTO_FOCUS = "#notes"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-medium"), (100, "-wide")]  # noqa: RUF012 (App types it so)
+    """Screen classes by terminal width: below 100 columns the side panels go under the note (app.tcss)."""
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_filter", "Filter"),
-        Binding("left_square_bracket", "history_back", "Back"),
-        Binding("right_square_bracket", "history_forward", "Forward"),
-        Binding("l", "links", "Links"),
+        Binding("slash", "focus_filter", "Filter"),  # the footer's order: help and quit before the keys
+        Binding("l", "links", "Links"),              # a narrow footer cuts off (the help lists them all)
         Binding("e", "edit", "Edit"),
-        Binding("u", "toggle_unlinked", "Unlinked"),
-        Binding("r", "reindex", "Reindex"),
-        Binding("x", "cancel_index", "Cancel", show=False),
-        Binding("t", "toggle_dark", "Theme", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
+        Binding("u", "toggle_unlinked", "Unlinked"),
+        Binding("r", "reindex", "Reindex"),
+        Binding("left_square_bracket", "history_back", "Back", show=False),
+        Binding("right_square_bracket", "history_forward", "Forward", show=False),
+        Binding("x", "cancel_index", "Cancel", show=False),
+        Binding("t", "toggle_dark", "Theme", show=False),
         Binding("escape", "focus_list", "List", show=False),
     ]
 
@@ -92,13 +94,16 @@ class NotelinkApp(App[None]):
 
     # -- layout ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        """The notes list, then the note with its side panels: beside it on a wide screen, under it on a
+        narrow one (app.tcss, HORIZONTAL_BREAKPOINTS)."""
         yield Header()
         with Horizontal(id="main"):
             yield NotesPane(id="notes-pane")
-            yield NoteView(id="note-view")
-            with Vertical(id="side"):
-                yield RelatedPanel(id="related-panel")
-                yield ConceptsPanel(id="concepts-panel")
+            with Container(id="body"):
+                yield NoteView(id="note-view")
+                with Container(id="side"):
+                    yield RelatedPanel(id="related-panel")
+                    yield ConceptsPanel(id="concepts-panel")
         yield IndexStatus(id="index-status")
         yield Footer()
 
@@ -108,6 +113,10 @@ class NotelinkApp(App[None]):
         self.query_one(NoteView).show("notelink", "", "*Loading the index…*")
         self.load_index()
         self.start_watching()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """A compact footer under 100 columns (`? Help`, `q Quit` come early in it: they stay on screen)."""
+        self.query_one(Footer).compact = event.size.width < 100
 
     # -- index lifecycle -------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="load")
@@ -222,7 +231,7 @@ class NotelinkApp(App[None]):
         if self.index is None:
             return
         notes = self.note_filter(self.filter_query)
-        self.query_one(NotesPane).show_notes(notes, len(self.index.notes), self.current)
+        self.query_one(NotesPane).show_notes(notes, len(self.index.notes), self.current, self.filter_query)
 
     def show_note(self, path: str, record: bool = True, browsing: bool = False) -> None:
         """Shows a note and its panels; `record` adds it to the back/forward history."""
@@ -312,6 +321,10 @@ class NotelinkApp(App[None]):
         self.query_one("#filter", Input).focus()
 
     def action_focus_list(self) -> None:
+        """Esc: to the notes list; in the filter box, clears the filter first."""
+        box = self.query_one("#filter", Input)
+        if self.focused is box:
+            box.value = ""
         self.query_one("#notes").focus()
 
     def action_history_back(self) -> None:

@@ -4,12 +4,13 @@ update it (what to show); none of them reads the index itself."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content, Span
 from textual.geometry import Size
@@ -93,14 +94,22 @@ class NotesPane(Vertical):
         if event.option.id:
             self.post_message(NoteRequested(event.option.id))
 
-    def show_notes(self, notes: Sequence[NoteInfo], total: int, current: str | None) -> None:
-        """Replaces the list; keeps `current` highlighted when it is still shown."""
+    def show_notes(self, notes: Sequence[NoteInfo], total: int, current: str | None, query: str = "") -> None:
+        """Replaces the list; keeps `current` highlighted when it is still shown; says when the filter
+        `query` matches nothing."""
         listing = self.query_one("#notes", OptionList)
         if len(self._options) > 2 * total + 1000:  # many notes renamed or gone since their option was made
             self._options.clear()
-        listing.set_options(map(self._option, notes))
         self.border_title = f"Notes {len(notes):,}" + (f"/{total:,}" if len(notes) != total else "")
-        self.highlight(current)
+        if notes or not query.strip():
+            listing.set_options(map(self._option, notes))
+            self.highlight(current)
+            return
+        listing.set_options([Option(Text(f"No notes match {query.strip()!r}", style="dim italic"),
+                                    disabled=True)])
+        self._shown = current
+        with listing.prevent(OptionList.OptionHighlighted):
+            listing.highlighted = None
 
     def highlight(self, path: str | None) -> None:
         """Highlights a note without announcing it (the app already shows it)."""
@@ -114,7 +123,14 @@ class NotesPane(Vertical):
             listing.highlighted = index if index is not None else (0 if listing.option_count else None)
 
 
-class NoteList(OptionList):
+class KeyList(OptionList):
+    """An OptionList that also moves with `j` / `k`, as in many terminal apps."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("j", "cursor_down", "Down", show=False),
+                                             Binding("k", "cursor_up", "Up", show=False)]
+
+
+class NoteList(KeyList):
     """An OptionList whose options are one line each (titles do not wrap), so a list of thousands of
     notes is laid out without measuring every prompt: OptionList measures each option's height, which
     took ~50 ms per update for 2,300 notes. Falls back to OptionList's own layout if its internals change."""
@@ -237,7 +253,7 @@ class RelatedPanel(Vertical):
             self.path = path
 
     def compose(self) -> ComposeResult:
-        yield OptionList(id="related")
+        yield KeyList(id="related")
         yield Static("", id="because")
 
     def on_mount(self) -> None:
@@ -292,7 +308,7 @@ class ConceptsPanel(Vertical):
             self.word = word
 
     def compose(self) -> ComposeResult:
-        yield OptionList(id="concepts")
+        yield KeyList(id="concepts")
 
     def on_mount(self) -> None:
         self.border_title = "Related concepts"
