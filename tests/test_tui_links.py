@@ -15,8 +15,8 @@ from tests.conftest import FAST, SAMPLE
 from tests.test_tui_app import make_app, settle, sync
 from tests.test_tui_builds import record_notes
 
-GUIDE = ("# Guide\n\nJump to [[#Section 30]], see [[Kimchi#Fermenting|kimchi's fermenting]], "
-         "[[Missing note]] and ![[diagram.png]].\n\n"
+GUIDE = ("# Guide\n\nJump to [[#Section 30]], [[#Guide#Section 35]], see "
+         "[[Kimchi#Fermenting|kimchi's fermenting]], [[Missing note]] and ![[diagram.png]].\n\n"
          + "".join(f"## Section {i}\n\n" + "Some words about fermenting.\n\n" * 3 for i in range(40)))
 
 
@@ -50,7 +50,8 @@ async def test_links_picker_follows_a_heading_in_the_note(guide_vault: tuple[Pat
         await pilot.pause()
         assert isinstance(app.screen, LinksScreen)
         prompts = [str(o.prompt) for o in app.screen.query_one("#links", OptionList).options]
-        assert prompts == ["Section 30  → heading in this note", "kimchi's fermenting  → Kimchi#Fermenting",
+        assert prompts == ["Section 30  → heading in this note", "Guide#Section 35  → heading in this note",
+                           "kimchi's fermenting  → Kimchi#Fermenting",
                            "Missing note"]  # the image embed is not offered as a note
         shown = record_notes(app)
         await pilot.press("enter")
@@ -59,6 +60,9 @@ async def test_links_picker_follows_a_heading_in_the_note(guide_vault: tuple[Pat
         assert app.current == "Guide.md" and view.scroll_y > 0, shown
         assert 0 <= heading_top(app, view, "Section 30") <= 2  # at the top (below its margin)
         assert not [m for m, severity in shown if severity != "information"]
+        app.follow_link("#Guide#Section 35")  # a nested heading: the last one counts
+        await pilot.pause(0.2)
+        assert 0 <= heading_top(app, view, "Section 35") <= 2
 
 
 @sync
@@ -81,3 +85,10 @@ async def test_links_to_a_heading_elsewhere_missing_notes_and_attachments(guide_
         view = app.query_one(NoteView)
         assert app.current == "cooking/Kimchi.md"
         assert view.scroll_y > 0 and 0 <= heading_top(app, view, "Fermenting") <= 2
+        app.follow_link("Guide#Section 38")  # in the part of a long note rendered second
+        await pilot.pause(1.0)
+        assert app.current == "Guide.md" and 0 <= heading_top(app, view, "Section 38") <= 2
+        app.follow_link("Kimchi#No such heading")
+        await pilot.pause(0.5)
+        assert app.current == "cooking/Kimchi.md" and view.scroll_y == 0
+        assert shown[-1] == ("No heading 'No such heading' in Kimchi", "warning")

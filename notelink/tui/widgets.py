@@ -4,6 +4,7 @@ update it (what to show); none of them reads the index itself."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -15,6 +16,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content, Span
 from textual.geometry import Size
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, Label, Markdown, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
@@ -212,21 +214,37 @@ class NoteView(VerticalScroll):
         await shown
         self.call_after_refresh(self._try_anchor, serial, final)
 
-    def _try_anchor(self, serial: int, final: bool) -> None:
+    def _try_anchor(self, serial: int, final: bool, tries: int = 100) -> None:
+        """Scrolls to the pending heading once it is laid out (a part just shown is mounted before its
+        blocks have a place on screen: retried every 20 ms, for up to 2 s)."""
         if serial != self._shown or not self.pending_heading:
             return
-        if self.scroll_to_heading(self.pending_heading) or final:
+        heading = self.pending_heading
+        target = self.heading_widget(heading)
+        if target is not None and target.region.area == 0 and tries:
+            self.set_timer(0.02, partial(self._try_anchor, serial, final, tries - 1))
+        elif target is not None:
             self.pending_heading = ""
+            self.scroll_to_widget(target, top=True, animate=False)
+        elif final:
+            self.pending_heading = ""
+            self.notify(f"No heading {heading!r} in {self.border_title}", severity="warning")
 
-    def scroll_to_heading(self, heading: str) -> bool:
-        """Scrolls the shown note to its heading named `heading`; False when it has none such."""
-        key = heading_key(heading)
+    def heading_widget(self, heading: str) -> Widget | None:
+        """The shown note's heading block named `heading` (of `H1#H2`, the last one), if it has one."""
+        key = heading_key(heading.rpartition("#")[2])
         for part in self.query(Markdown):
             for _level, title, block_id in part.table_of_contents if part.display else ():
                 if block_id and heading_key(title) == key:
-                    self.scroll_to_widget(part.query_one(f"#{block_id}"), top=True, animate=False)
-                    return True
-        return False
+                    return part.query_one(f"#{block_id}")
+        return None
+
+    def scroll_to_heading(self, heading: str) -> bool:
+        """Scrolls the shown note to its heading named `heading`; False when it has none such."""
+        target = self.heading_widget(heading)
+        if target is not None:
+            self.scroll_to_widget(target, top=True, animate=False)
+        return target is not None
 
     _rest = ""
 
