@@ -13,7 +13,9 @@ from notelink.tui.text import (
     because,
     filter_notes,
     fold,
+    heading_key,
     href_target,
+    is_attachment,
     score_bar,
     shown_markdown,
     split_markdown,
@@ -81,7 +83,7 @@ def test_wikilinks_become_app_links_outside_code() -> None:
     text = "See [[Note A]], [[B#Part|the b]] and ![[img]].\n```\n[[kept]]\n```\n"
     out = shown_markdown(text)
     assert "[Note A](notelink:Note%20A)" in out
-    assert "[the b](notelink:B)" in out
+    assert "[the b](notelink:B%23Part)" in out
     assert "↳ [img](notelink:img)" in out
     assert "[[kept]]" in out
     assert href_target("notelink:Note A") == "Note A"
@@ -139,4 +141,11 @@ def test_split_markdown_between_top_level_blocks() -> None:
 def test_app_links_lists_each_wikilink_target_once() -> None:
     md = shown_markdown("See [[Canvas]], [[Graph view#Filters|filters]] and [[Canvas]].\n\n`[[not]]`\n"
                         "```\n[[Code]]\n```\n[web](https://example.org)")
-    assert app_links(md) == [("Canvas", "Canvas"), ("filters", "Graph view")]
+    assert app_links(md) == [("Canvas", "Canvas"), ("filters", "Graph view#Filters")]
+
+
+def test_links_to_attachments_are_not_offered_as_notes() -> None:
+    md = shown_markdown("![[diagram.PNG]] [[#Tips]] [[docs/a.pdf#page=2]] [[Version 1.5]] [[Canvas]]")
+    assert app_links(md) == [("Tips", "#Tips"), ("Version 1.5", "Version 1.5"), ("Canvas", "Canvas")]
+    assert is_attachment("img/x.png") and is_attachment("a.pdf#page=2") and not is_attachment("Notes 2.0")
+    assert heading_key("Tips & Tricks:") == heading_key("tips  &  tricks") != heading_key("Tips")

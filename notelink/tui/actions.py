@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.app import SuspendNotSupported
+from textual.widgets import Input
 
-from notelink.index import Index
-from notelink.tui.text import shown_markdown
-from notelink.tui.widgets import IndexStatus, NoteView
+from notelink.index import Index, NotFound
+from notelink.tui.text import is_attachment, shown_markdown
+from notelink.tui.widgets import IndexStatus, NotesPane, NoteView
 from notelink.vault import RawNote, VaultError, check_vault, read_note
 
 if TYPE_CHECKING:
@@ -83,9 +84,9 @@ def watch_event(app: NotelinkApp, ev: Any) -> None:
             render_note(app, app.current)
         app.notify(f"{len(ev.paths)} note(s) changed; re-indexing…" if ev.paths else "Vault changed")
     elif kind == "indexing":
-        status.start("Re-indexing after changes…")
+        status.start("Re-indexing after changes…" if app.index is not None else "Building the index…")
     elif kind == "progress" and ev.progress is not None:
-        status.show_event(ev.progress)
+        status.show_event(ev.progress, cancellable=False)  # the watcher's build: `x` does not stop it
     elif kind == "indexed":
         status.finish()
         app.load_index(ev.message or f"Index updated (generation {ev.generation})")
@@ -113,10 +114,37 @@ def switch_vault(app: NotelinkApp, folder: Path) -> None:
     except VaultError as exc:
         app.notify(str(exc), severity="error")
         return
+    app.builds.cancel()
     app.stop_watching()
     app.vault, app.index_dir = vault, default_index_dir(vault)
-    app.current, app.filter_query = None, ""
+    app.index = app.cache = app.current = None  # the old index is closed when nothing uses it any more
     app.history = type(app.history)()
+    app.filter_query = ""
+    app.query_one("#filter", Input).value = ""
+    app.query_one(NotesPane).show_notes([], 0, None)
+    app.query_one(NoteView).show(vault.name, str(vault), "*Loading the index…*")
     app.sub_title = str(vault)
+    app.start_watching()  # first: with a watcher, a vault without an index is built, not offered
     app.load_index(f"Opened {vault}")
-    app.start_watching()
+
+
+def follow_link(app: NotelinkApp, target: str) -> None:
+    """Follows a wikilink target: `#Heading` scrolls the shown note, `Note` or `Note#Heading` opens the
+    note (at the heading); an attachment or a note not in the index gets a message saying so."""
+    note, _, heading = target.partition("#")
+    view = app.query_one(NoteView)
+    if is_attachment(target):
+        app.notify(f"{note} is an attachment, not a note", severity="warning")
+    elif not note:
+        if not view.scroll_to_heading(heading):
+            app.notify(f"No heading {heading!r} in this note", severity="warning")
+    elif app.index is not None:
+        try:
+            path = app.index.find_note(note).path
+        except NotFound as exc:
+            app.notify(f"Cannot follow [[{note}]]: {exc}", severity="warning", timeout=8)
+            return
+        view.pending_heading = heading
+        if path == app.current and heading:
+            view.scroll_to_heading(heading)
+        app.show_note(path)

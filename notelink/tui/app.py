@@ -12,21 +12,22 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Container, Horizontal
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Markdown
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from notelink.config import TuiConfig
-from notelink.index import Index, NotFound
+from notelink.index import Index
 from notelink.store import IndexMissing
 from notelink.tui import actions
+from notelink.tui.builds import Builds
 from notelink.tui.details import DetailsCache
 from notelink.tui.history import History
 from notelink.tui.messages import IndexLoaded, IndexProgress, WatchMessage
@@ -43,24 +44,32 @@ WARM_DELAY = 1.0
 """Seconds after an index is shown before the word vectors and link resolver are made (`Index.warm`)."""
 
 
+NO_INDEX = ("# This vault has no index yet\n\nPress `r` to build one: notelink reads your notes and learns "
+            "their vocabulary (about a minute for 2,000 notes).")
+BUILDING = ("# Building the index\n\nnotelink is reading your notes and learning their vocabulary (about a "
+            "minute for 2,000 notes). They appear here, with their related notes, when it is done.")
+
+
 class NotelinkApp(App[None]):
     """Browse a vault's notes with their related notes and concepts."""
 
     TITLE = "notelink"
     CSS_PATH = "app.tcss"
     AUTO_FOCUS = "#notes"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-medium"), (100, "-wide")]  # noqa: RUF012 (App types it so)
+    """Screen classes by terminal width: below 100 columns the side panels go under the note (app.tcss)."""
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_filter", "Filter"),
-        Binding("left_square_bracket", "history_back", "Back"),
-        Binding("right_square_bracket", "history_forward", "Forward"),
-        Binding("l", "links", "Links"),
+        Binding("slash", "focus_filter", "Filter"),  # the footer's order: help and quit before the keys
+        Binding("l", "links", "Links"),              # a narrow footer cuts off (the help lists them all)
         Binding("e", "edit", "Edit"),
-        Binding("u", "toggle_unlinked", "Unlinked"),
-        Binding("r", "reindex", "Reindex"),
-        Binding("x", "cancel_index", "Cancel", show=False),
-        Binding("t", "toggle_dark", "Theme", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
+        Binding("u", "toggle_unlinked", "Unlinked"),
+        Binding("r", "reindex", "Reindex"),
+        Binding("left_square_bracket", "history_back", "Back", show=False),
+        Binding("right_square_bracket", "history_forward", "Forward", show=False),
+        Binding("x", "cancel_index", "Cancel", show=False),
+        Binding("t", "toggle_dark", "Theme", show=False),
         Binding("escape", "focus_list", "List", show=False),
     ]
 
@@ -80,16 +89,21 @@ class NotelinkApp(App[None]):
         self.watcher: Watcher | None = None
         self.filter_query = ""
         self.note_filter = NoteFilter([])  # the index's notes in list order, for the filter
+        self.builds = Builds(self)
+        self.watch_serial = 0  # which watcher is the current one (`start_watching`)
 
     # -- layout ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        """The notes list, then the note with its side panels: beside it on a wide screen, under it on a
+        narrow one (app.tcss, HORIZONTAL_BREAKPOINTS)."""
         yield Header()
         with Horizontal(id="main"):
             yield NotesPane(id="notes-pane")
-            yield NoteView(id="note-view")
-            with Vertical(id="side"):
-                yield RelatedPanel(id="related-panel")
-                yield ConceptsPanel(id="concepts-panel")
+            with Container(id="body"):
+                yield NoteView(id="note-view")
+                with Container(id="side"):
+                    yield RelatedPanel(id="related-panel")
+                    yield ConceptsPanel(id="concepts-panel")
         yield IndexStatus(id="index-status")
         yield Footer()
 
@@ -100,6 +114,10 @@ class NotelinkApp(App[None]):
         self.load_index()
         self.start_watching()
 
+    def on_resize(self, event: events.Resize) -> None:
+        """A compact footer under 100 columns (`? Help`, `q Quit` come early in it: they stay on screen)."""
+        self.query_one(Footer).compact = event.size.width < 100
+
     # -- index lifecycle -------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="load")
     def load_index(self, note: str = "") -> None:
@@ -109,9 +127,9 @@ class NotelinkApp(App[None]):
         except IndexMissing:
             index = None
         if not get_current_worker().is_cancelled:
-            self._post_loaded(index, note)
+            self.post_loaded(index, note)
 
-    def _post_loaded(self, index: Index | None, note: str = "") -> None:
+    def post_loaded(self, index: Index | None, note: str = "") -> None:
         """Posts an opened index with its notes sorted for the list, sorted here in the worker's thread."""
         self.post_message(IndexLoaded(index, note, None if index is None else NoteFilter(index.notes)))
 
@@ -147,57 +165,35 @@ class NotelinkApp(App[None]):
         return notes[0].path if notes else None
 
     def _no_index(self) -> None:
+        """No index (yet): an empty vault says so; the watcher builds one on its own (shown as it goes);
+        without a watcher, the app offers to build one."""
+        if self.index is not None:  # a load that raced the watcher's first build: the index is here now
+            return
         view = self.query_one(NoteView)
         if not scan(self.vault, self.config.index.exclude):
             view.show("Empty vault", str(self.vault),
                       f"# No notes here yet\n\n`{self.vault}` has no Markdown notes (`*.md`).\n\n"
                       "Add some notes, then press `r` to index them.")
-            return
-        view.show("No index yet", str(self.vault),
-                  "# This vault has no index yet\n\nPress `r` to build one: notelink reads your notes and "
-                  "learns their vocabulary (about a minute for 2,000 notes).")
-        if self.ask_to_build:
-            self.push_screen(ConfirmScreen(f"{self.vault.name} has no index yet. Build one now?",
-                                           "Build", "Not now"), self._build_answer)
+        elif self.watcher is not None:
+            view.show("Building the index", str(self.vault), BUILDING)
+            self.query_one(IndexStatus).start("Building the index…")
+        else:
+            view.show("No index yet", str(self.vault), NO_INDEX)
+            if self.ask_to_build:
+                self.push_screen(ConfirmScreen(f"{self.vault.name} has no index yet. Build one now?",
+                                               "Build", "Not now"), self._build_answer)
 
     def _build_answer(self, yes: bool | None) -> None:
         if yes:
             self.action_reindex()
 
-    @work(thread=True, exclusive=True, group="index")
-    def reindex(self, force: bool = False) -> None:
-        """Builds the index in this thread, posting progress; the new Index is swapped in when done."""
-        from notelink.cbow import Cancelled
-        from notelink.indexer import build_index
-
-        worker = get_current_worker()
-        try:
-            s = build_index(self.vault, self.index_dir, self.config.train, self.config.index,
-                            progress=lambda ev: self.post(IndexProgress(ev)),
-                            should_stop=lambda: worker.is_cancelled, force=force)
-        except Cancelled:
-            self.post_message(IndexProgress(None))
-            return
-        note = ("Index is up to date" if s.up_to_date else
-                f"Indexed {s.indexed:,} notes ({s.epochs} epochs, {s.words_per_second:,.0f} words/s)")
-        self._post_loaded(Index.open(self.index_dir), note)
-
     def on_index_progress(self, message: IndexProgress) -> None:
-        status = self.query_one(IndexStatus)
-        if message.event is None:
-            status.finish()
-            self.notify("Indexing cancelled; the previous index is unchanged")
-        else:
-            status.show_event(message.event)
+        self.builds.progress(message)
 
-    def on_worker_state_changed(self, event: Any) -> None:
-        """Hides the progress bar when an index worker ends, and reports its errors to the user."""
-        worker = event.worker
-        if worker.group != "index" or not worker.is_finished:
-            return
-        self.query_one(IndexStatus).finish()
-        if worker.error is not None:
-            self.notify(f"Indexing failed: {worker.error}", severity="error", timeout=10)
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Hides the progress bar when the current build ends, and reports its failure (`Builds`)."""
+        if event.worker.group == "index":
+            self.builds.state_changed(event.worker)
 
     def post(self, message: Message) -> None:
         """post_message for callbacks run in other threads (it is thread-safe)."""
@@ -207,9 +203,11 @@ class NotelinkApp(App[None]):
     def start_watching(self) -> None:
         if self.watcher_factory is None:
             return
+        self.watch_serial += 1  # events of a watcher stopped before (another vault's) are ignored
+        serial = self.watch_serial
         try:
             self.watcher = self.watcher_factory(self.vault, self.index_dir,
-                                                lambda ev: self.post(WatchMessage(ev)))
+                                                lambda ev: self.post(WatchMessage(ev, serial)))
             self.watcher.start()
         except WatcherUnavailable as exc:
             self.watcher = None
@@ -222,7 +220,8 @@ class NotelinkApp(App[None]):
             self.watcher = None
 
     def on_watch_message(self, message: WatchMessage) -> None:
-        actions.watch_event(self, message.event)
+        if message.source == self.watch_serial:
+            actions.watch_event(self, message.event)
 
     async def on_unmount(self) -> None:
         self.stop_watching()
@@ -232,7 +231,7 @@ class NotelinkApp(App[None]):
         if self.index is None:
             return
         notes = self.note_filter(self.filter_query)
-        self.query_one(NotesPane).show_notes(notes, len(self.index.notes), self.current)
+        self.query_one(NotesPane).show_notes(notes, len(self.index.notes), self.current, self.filter_query)
 
     def show_note(self, path: str, record: bool = True, browsing: bool = False) -> None:
         """Shows a note and its panels; `record` adds it to the back/forward history."""
@@ -306,18 +305,14 @@ class NotelinkApp(App[None]):
             self.follow_link(target)
 
     def follow_link(self, target: str | None) -> None:
-        """Opens the note a wikilink target resolves to, or says there is none."""
-        if not target or self.index is None:
-            return
-        try:
-            self.show_note(self.index.find_note(target).path)
-        except NotFound:
-            self.notify(f"No note named {target!r} in this vault", severity="warning")
+        """Opens the note (or heading) a wikilink target names, or says why it cannot (`actions`)."""
+        if target:
+            actions.follow_link(self, target)
 
     def action_links(self) -> None:
         view = self.query_one(NoteView)
         if not view.links:
-            self.notify("This note has no [[links]]")
+            self.notify("This note has no [[links]] to notes")
             return
         self.push_screen(LinksScreen(str(view.border_title or ""), view.links), self.follow_link)
 
@@ -326,6 +321,10 @@ class NotelinkApp(App[None]):
         self.query_one("#filter", Input).focus()
 
     def action_focus_list(self) -> None:
+        """Esc: to the notes list; in the filter box, clears the filter first."""
+        box = self.query_one("#filter", Input)
+        if self.focused is box:
+            box.value = ""
         self.query_one("#notes").focus()
 
     def action_history_back(self) -> None:
@@ -345,13 +344,15 @@ class NotelinkApp(App[None]):
         self.notify("Related: only notes not linked yet" if self.unlinked else "Related: all notes")
 
     def action_reindex(self) -> None:
-        self.query_one(IndexStatus).start("Indexing…")
-        self.reindex()
+        """`r`: indexes what changed since the last build."""
+        self.builds.start()
+
+    def action_retrain(self) -> None:
+        """The palette's Retrain: trains again on every note, even when nothing changed."""
+        self.builds.start(force=True)
 
     def action_cancel_index(self) -> None:
-        for worker in self.workers:
-            if worker.group == "index" and not worker.is_finished:
-                worker.cancel()
+        self.builds.cancel()
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
@@ -360,7 +361,7 @@ class NotelinkApp(App[None]):
         actions.edit_current(self)
 
     def action_export(self) -> None:
-        default = str(Path.cwd() / f"{self.vault.name}-related.json")
+        default = str(self.vault.parent / f"{self.vault.name}-related.json")  # beside the vault
         self.push_screen(PathPrompt("Export related notes (JSON) to:", default), self._export_to)
 
     def _export_to(self, path: str | None) -> None:
@@ -382,8 +383,10 @@ class NotelinkApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Reindex", "Retrain on the vault now and swap the new index in",
+        yield SystemCommand("Reindex", "Index the notes changed since the last build (r)",
                             self.action_reindex)
+        yield SystemCommand("Retrain", "Train again on every note from scratch and swap the new index in",
+                            self.action_retrain)
         yield SystemCommand("Export", "Write every note's related notes as JSON", self.action_export)
         yield SystemCommand("Show only unlinked", "Related notes: toggle showing only notes not linked yet",
                             self.action_toggle_unlinked)

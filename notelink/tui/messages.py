@@ -20,16 +20,16 @@ class IndexLoaded(Message):
 
 
 class IndexProgress(Message):
-    """An IndexEvent from the app's index worker; None: the build was cancelled."""
+    """An IndexEvent from one of the app's index workers (`worker`: which one; stale ones are ignored)."""
 
-    def __init__(self, event: Any) -> None:
+    def __init__(self, event: Any, worker: Any = None) -> None:
         super().__init__()
-        self.event = event
+        self.event, self.worker = event, worker
 
 
 class WatchMessage(Message):
-    """A WatchEvent from the watcher's thread."""
+    """A WatchEvent from the watcher's thread; `source` numbers the watcher (the app's `watch_serial`)."""
 
-    def __init__(self, event: Any) -> None:
+    def __init__(self, event: Any, source: int = 0) -> None:
         super().__init__()
-        self.event = event
+        self.event, self.source = event, source

@@ -4,54 +4,68 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.table import Table
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Markdown, OptionList
+from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from notelink.index import Index, NotFound
-from notelink.tui.widgets import scored_prompt
+from notelink.tui.widgets import KeyList, scored_prompt
 
-HELP = """\
-# notelink keys
+HELP_KEYS = [
+    ("/", "filter notes by title, path or #tag (Enter: to the list, Esc: clear)"),
+    ("↑ ↓  j k  Enter", "move in a list; Enter opens the note or concept"),
+    ("Tab  Shift+Tab", "next / previous panel"),
+    ("[  ]", "back / forward through opened notes"),
+    ("l", "the note's [[links]] and #headings: pick one to follow it"),
+    ("e", "edit the note in $EDITOR; it is re-indexed when you return"),
+    ("u", "related notes: show only notes not linked yet"),
+    ("r", "index the notes changed since the last build (x cancels)"),
+    ("t", "light / dark theme"),
+    ("Ctrl+P", "palette: reindex, retrain, export, unlinked only, switch vault"),
+    ("?", "this help"),
+    ("q", "quit"),
+]
+HELP_NOTES = ("Click notes, related notes, concepts and [[links]] with the mouse. Scores are cosine "
+              "similarities of vectors learned from your own notes; ↔ marks notes already linked.")
 
-| key | what it does |
-|---|---|
-| `/` | filter notes by title, path or `#tag` (Enter: go to the list) |
-| `↑` `↓` `Enter` | move in a list; Enter opens the note or concept |
-| `Tab` / `Shift+Tab` | next / previous panel |
-| `[` / `]` | back / forward through opened notes |
-| `l` | the note's `[[links]]`: pick one to follow it |
-| `e` | edit the note in `$EDITOR`; it is re-indexed when you return |
-| `u` | related notes: show only notes not linked yet |
-| `r` | re-index the vault now (`x` cancels) |
-| `t` | light / dark theme |
-| `Ctrl+P` | command palette: reindex, export, unlinked only, switch vault |
-| `?` | this help |
-| `q` | quit |
 
-Click notes, related notes, concepts and `[[links]]` in the note with the mouse.
-Scores are cosine similarities of vectors learned from your own notes; `↔` marks notes already linked.
-"""
+def help_table() -> Table:
+    """The keys as two aligned columns (a Markdown table's rules took twice the height)."""
+    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=True)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(ratio=1)
+    for key, what in HELP_KEYS:
+        table.add_row(Text(key), Text(what))  # not markup: `[[links]]` stays as it is
+    return table
 
 
 class HelpScreen(ModalScreen[None]):
-    """The keys, in a table."""
+    """The keys; the dialog scrolls with the keyboard (↑ ↓ PgUp PgDn Home End) when it does not fit."""
 
+    AUTO_FOCUS = "#dialog"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark", "app.pop_screen", "Close")]
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="dialog"):
-            yield Markdown(HELP)
-            yield Label("Esc closes this help", classes="hint")
+        with VerticalScroll(id="dialog", classes="help"):
+            yield Static(help_table())
+            yield Static(HELP_NOTES, classes="hint")
+
+    def on_mount(self) -> None:
+        dialog = self.query_one("#dialog")
+        dialog.border_title = "notelink keys"
+        dialog.border_subtitle = "↑ ↓ PgDn scroll · Esc closes"
 
 
 class ConfirmScreen(ModalScreen[bool]):
     """A question with Yes and No buttons; returns the answer."""
 
+    AUTO_FOCUS = "#yes"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,n", "answer(False)", "No"),
                                              Binding("y", "answer(True)", "Yes")]
 
@@ -75,8 +89,11 @@ class ConfirmScreen(ModalScreen[bool]):
 
 
 class PathPrompt(ModalScreen[str | None]):
-    """Asks for a path (a vault to open, a file to export to); Esc cancels."""
+    """Asks for a path (a vault to open, a file to export to); Esc cancels. The field has focus when it
+    opens (the screen would otherwise inherit the app's AUTO_FOCUS, which matches nothing here), so Enter
+    accepts the default."""
 
+    AUTO_FOCUS = "#path"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, question: str, value: str = "") -> None:
@@ -112,8 +129,8 @@ class ConceptScreen(ModalScreen[str | None]):
         with Vertical(id="concept"):
             yield Label("", id="concept-title")
             with Horizontal():
-                yield OptionList(id="similar-words")
-                yield OptionList(id="concept-notes")
+                yield KeyList(id="similar-words")
+                yield KeyList(id="concept-notes")
             yield Label("Enter on a word shows it, on a note opens it · Esc closes", classes="hint")
 
     def on_mount(self) -> None:
@@ -162,7 +179,7 @@ class LinksScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(f"Links in {self.note_title}", id="links-title")
-            yield OptionList(*(Option(label if label == target else f"{label}  → {target}", id=str(i))
+            yield KeyList(*(Option(_link_label(label, target), id=str(i))
                                for i, (label, target) in enumerate(self.links)), id="links")
             yield Label("Enter follows the link · Esc closes", classes="hint")
 
@@ -176,3 +193,10 @@ class LinksScreen(ModalScreen[str | None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _link_label(label: str, target: str) -> str:
+    """A link's entry: its label, and where it goes when that is not the label."""
+    if target.startswith("#"):
+        return f"{label}  → heading in this note"
+    return label if label == target else f"{label}  → {target}"

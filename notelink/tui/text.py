@@ -103,12 +103,24 @@ def href_target(href: str) -> str | None:
     return href[len(NOTE_SCHEME):] if href.startswith(NOTE_SCHEME) else None
 
 
+ATTACHMENT_SUFFIXES = frozenset(
+    ".png .jpg .jpeg .gif .bmp .svg .webp .avif .ico .tif .tiff .heic .mp3 .wav .m4a .ogg .flac .3gp .webm "
+    ".mp4 .ogv .mov .mkv .avi .pdf .canvas .base .zip .csv .json .txt .html .docx .xlsx .pptx".split())
+"""File types a wikilink or embed points to that are attachments (images, media, PDFs...), not notes."""
+
+
+def is_attachment(target: str) -> bool:
+    """True for a link to an attachment (`![[diagram.png]]`), which the app cannot open as a note."""
+    name = target.partition("#")[0].rpartition("/")[2].lower()
+    return "." in name and name[name.rindex("."):] in ATTACHMENT_SUFFIXES
+
+
 def _link_markdown(m: re.Match[str]) -> str:
     embed, target, alias = m.group(1), m.group(2).strip(), (m.group(3) or "").strip()
     note, _, heading = target.partition("#")
     label = alias or (f"{note} › {heading}" if note and heading else note or heading)
     label = label.replace("[", "(").replace("]", ")")
-    return f"{'↳ ' if embed else ''}[{label}]({note_href(note or target)})"
+    return f"{'↳ ' if embed else ''}[{label}]({note_href(target)})"
 
 
 def rewrite_wikilinks(text: str) -> str:
@@ -152,13 +164,20 @@ def split_markdown(text: str, head_lines: int = HEAD_LINES) -> tuple[str, str]:
 
 
 def app_links(markdown: str) -> list[tuple[str, str]]:
-    """(label, note target) of each wikilink in Markdown made by `shown_markdown`, first occurrence only."""
+    """(label, target) of each wikilink to a note or a heading (`Note#Heading`, `#Heading`) in Markdown made
+    by `shown_markdown`, first occurrence only; links to attachments (images, PDFs) are left out."""
     seen: dict[str, str] = {}
     for label, href in _APP_LINK.findall(markdown):
         target = href_target(href)
-        if target is not None:
+        if target is not None and not is_attachment(unquote(target)):
             seen.setdefault(unquote(target), label)
     return [(label, target) for target, label in seen.items()]
+
+
+def heading_key(text: str) -> str:
+    """A heading as links name it: folded, letters and digits only, so `[[#Tips & tricks]]` finds the
+    heading "Tips & Tricks:"."""
+    return "".join(c for c in fold(text) if c.isalnum())
 
 
 def score_bar(score: float, width: int = 8) -> str:

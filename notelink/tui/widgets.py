@@ -4,21 +4,24 @@ update it (what to show); none of them reads the index itself."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.await_complete import AwaitComplete
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content, Span
 from textual.geometry import Size
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, Label, Markdown, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from notelink.index import NoteInfo, Related, Scored
-from notelink.tui.text import app_links, score_bar, split_markdown
+from notelink.tui.text import app_links, heading_key, score_bar, split_markdown
 
 if TYPE_CHECKING:  # the indexer (parsing, training) is imported only when the app builds an index
     from notelink.indexer import IndexEvent
@@ -93,14 +96,22 @@ class NotesPane(Vertical):
         if event.option.id:
             self.post_message(NoteRequested(event.option.id))
 
-    def show_notes(self, notes: Sequence[NoteInfo], total: int, current: str | None) -> None:
-        """Replaces the list; keeps `current` highlighted when it is still shown."""
+    def show_notes(self, notes: Sequence[NoteInfo], total: int, current: str | None, query: str = "") -> None:
+        """Replaces the list; keeps `current` highlighted when it is still shown; says when the filter
+        `query` matches nothing."""
         listing = self.query_one("#notes", OptionList)
         if len(self._options) > 2 * total + 1000:  # many notes renamed or gone since their option was made
             self._options.clear()
-        listing.set_options(map(self._option, notes))
         self.border_title = f"Notes {len(notes):,}" + (f"/{total:,}" if len(notes) != total else "")
-        self.highlight(current)
+        if notes or not query.strip():
+            listing.set_options(map(self._option, notes))
+            self.highlight(current)
+            return
+        listing.set_options([Option(Text(f"No notes match {query.strip()!r}", style="dim italic"),
+                                    disabled=True)])
+        self._shown = current
+        with listing.prevent(OptionList.OptionHighlighted):
+            listing.highlighted = None
 
     def highlight(self, path: str | None) -> None:
         """Highlights a note without announcing it (the app already shows it)."""
@@ -114,7 +125,14 @@ class NotesPane(Vertical):
             listing.highlighted = index if index is not None else (0 if listing.option_count else None)
 
 
-class NoteList(OptionList):
+class KeyList(OptionList):
+    """An OptionList that also moves with `j` / `k`, as in many terminal apps."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("j", "cursor_down", "Down", show=False),
+                                             Binding("k", "cursor_up", "Up", show=False)]
+
+
+class NoteList(KeyList):
     """An OptionList whose options are one line each (titles do not wrap), so a list of thousands of
     notes is laid out without measuring every prompt: OptionList measures each option's height, which
     took ~50 ms per update for 2,300 notes. Falls back to OptionList's own layout if its internals change."""
@@ -164,6 +182,8 @@ class NoteView(VerticalScroll):
         super().__init__(id=id)
         self.links: list[tuple[str, str]] = []
         """(label, target) of the shown note's wikilinks, for following them from the keyboard."""
+        self.pending_heading = ""
+        """A heading to scroll to once the next note shown is rendered (a `[[Note#Heading]]` link)."""
 
     def compose(self) -> ComposeResult:
         yield Markdown(id="markdown", open_links=False)
@@ -185,7 +205,46 @@ class NoteView(VerticalScroll):
         if rest:
             self.call_after_refresh(self._show_rest, rest, self._shown)
         self.scroll_home(animate=False)
+        if self.pending_heading:
+            self.run_worker(self._seek_anchor(shown, self._shown, final=not rest), group="anchor")
         return shown
+
+    async def _seek_anchor(self, shown: AwaitComplete, serial: int, final: bool) -> None:
+        """Once a part is mounted and laid out, scrolls to the pending heading (if it is in that part)."""
+        await shown
+        self.call_after_refresh(self._try_anchor, serial, final)
+
+    def _try_anchor(self, serial: int, final: bool, tries: int = 100) -> None:
+        """Scrolls to the pending heading once it is laid out (a part just shown is mounted before its
+        blocks have a place on screen: retried every 20 ms, for up to 2 s)."""
+        if serial != self._shown or not self.pending_heading:
+            return
+        heading = self.pending_heading
+        target = self.heading_widget(heading)
+        if target is not None and target.region.area == 0 and tries:
+            self.set_timer(0.02, partial(self._try_anchor, serial, final, tries - 1))
+        elif target is not None:
+            self.pending_heading = ""
+            self.scroll_to_widget(target, top=True, animate=False)
+        elif final:
+            self.pending_heading = ""
+            self.notify(f"No heading {heading!r} in {self.border_title}", severity="warning")
+
+    def heading_widget(self, heading: str) -> Widget | None:
+        """The shown note's heading block named `heading` (of `H1#H2`, the last one), if it has one."""
+        key = heading_key(heading.rpartition("#")[2])
+        for part in self.query(Markdown):
+            for _level, title, block_id in part.table_of_contents if part.display else ():
+                if block_id and heading_key(title) == key:
+                    return part.query_one(f"#{block_id}")
+        return None
+
+    def scroll_to_heading(self, heading: str) -> bool:
+        """Scrolls the shown note to its heading named `heading`; False when it has none such."""
+        target = self.heading_widget(heading)
+        if target is not None:
+            self.scroll_to_widget(target, top=True, animate=False)
+        return target is not None
 
     _rest = ""
 
@@ -197,8 +256,10 @@ class NoteView(VerticalScroll):
     def _show_rest(self, rest: str, shown: int) -> None:
         if shown == self._shown:  # still the same note
             rest_view = self.query_one("#markdown-rest", Markdown)
-            rest_view.update(rest)
+            shown_rest = rest_view.update(rest)
             rest_view.display = True
+            if self.pending_heading:
+                self.run_worker(self._seek_anchor(shown_rest, shown, final=True), group="anchor")
 
 
 class RelatedPanel(Vertical):
@@ -210,7 +271,7 @@ class RelatedPanel(Vertical):
             self.path = path
 
     def compose(self) -> ComposeResult:
-        yield OptionList(id="related")
+        yield KeyList(id="related")
         yield Static("", id="because")
 
     def on_mount(self) -> None:
@@ -265,7 +326,7 @@ class ConceptsPanel(Vertical):
             self.word = word
 
     def compose(self) -> ComposeResult:
-        yield OptionList(id="concepts")
+        yield KeyList(id="concepts")
 
     def on_mount(self) -> None:
         self.border_title = "Related concepts"
@@ -299,9 +360,10 @@ class IndexStatus(Vertical):
         yield Label("", id="index-label")
         yield ProgressBar(id="index-bar", show_eta=False)
 
-    def show_event(self, ev: IndexEvent) -> None:
+    def show_event(self, ev: IndexEvent, cancellable: bool = True) -> None:
+        """Shows a build's progress; `cancellable`: the app's own build, which `x` cancels."""
         self.display = True
-        self.query_one("#index-label", Label).update(describe_event(ev))
+        self.query_one("#index-label", Label).update(describe_event(ev, cancellable))
         bar = self.query_one("#index-bar", ProgressBar)
         if ev.total:
             bar.update(total=ev.total, progress=ev.done)
@@ -317,11 +379,14 @@ class IndexStatus(Vertical):
         self.display = False
 
 
-def describe_event(ev: IndexEvent) -> str:
-    """One line for a progress event, as people read it."""
+def describe_event(ev: IndexEvent, cancellable: bool = True) -> str:
+    """One line for a progress event, as people read it; `cancellable` adds that `x` cancels."""
+    return _stage_line(ev) + ("   (x: cancel)" if cancellable else "")
+
+
+def _stage_line(ev: IndexEvent) -> str:
     if ev.stage == "train":
-        return (f"Training: epoch {ev.epoch}/{ev.epochs} · {ev.words_per_second:,.0f} words/s"
-                "   (x: cancel)")
+        return f"Training: epoch {ev.epoch}/{ev.epochs} · {ev.words_per_second:,.0f} words/s"
     if ev.stage == "parse":
         return f"Reading notes: {ev.done:,}/{ev.total:,}"
     if ev.stage == "scan":

@@ -1,0 +1,76 @@
+"""Pilot tests for the app's dialogs: the palette's path prompts, switching vault, the help."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from textual.widgets import Input
+
+from notelink.tui.screens import PathPrompt
+from notelink.tui.widgets import NotesPane, NoteView
+from tests.conftest import SAMPLE
+from tests.test_tui_app import FakeEvent, FakeWatcher, indexed, make_app, settle, sync
+
+__all__ = ["indexed"]  # the fixture, shared with test_tui_app
+
+
+async def _palette(pilot: object, command: str) -> None:
+    """Runs a command from the Ctrl+P palette by typing its name."""
+    await pilot.press("ctrl+p", *command, "enter")  # type: ignore[attr-defined]
+    await pilot.pause(0.3)  # type: ignore[attr-defined]
+
+
+@sync
+async def test_palette_export_prompt_has_focus_and_enter_accepts(indexed: tuple[Path, Path]) -> None:
+    vault, _ = indexed
+    app = make_app(*indexed)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot, app)
+        await _palette(pilot, "Export")
+        assert isinstance(app.screen, PathPrompt)
+        field = app.screen.query_one("#path", Input)
+        assert app.focused is field
+        assert field.value == str(vault.parent / f"{vault.name}-related.json")
+        await pilot.press("ctrl+u", *str(vault.parent / "out.json"), "enter")
+        await settle(pilot, app)
+        assert (vault.parent / "out.json").is_file()
+    (vault.parent / "out.json").unlink()
+
+
+@sync
+async def test_palette_switch_vault_prompt_has_focus(indexed: tuple[Path, Path]) -> None:
+    app = make_app(*indexed)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot, app)
+        await _palette(pilot, "Switch vault")
+        assert isinstance(app.screen, PathPrompt)
+        assert app.focused is app.screen.query_one("#path", Input)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, PathPrompt)
+
+
+@sync
+async def test_switch_vault_keeps_watching_and_clears_the_filter(indexed: tuple[Path, Path],
+                                                                 tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    shutil.copytree(SAMPLE / "music", other)
+    watchers: list[FakeWatcher] = []
+    app = make_app(*indexed, watchers)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("slash", *"kimchi", "enter")
+        await _palette(pilot, "Switch vault")
+        await pilot.press("ctrl+u", *str(other), "enter")
+        await pilot.pause(0.2)
+        first, second = watchers
+        first.on_event(FakeEvent("stopped"))  # the old watcher's last word arrives after the switch
+        await settle(pilot, app)
+        assert first.stopped and second.started and second.vault == other.resolve()
+        assert app.sub_title == str(other.resolve())  # not "· not watching"
+        assert app.query_one("#filter", Input).value == "" and app.filter_query == ""
+        assert app.query_one(NoteView).border_title == "Building the index"  # no index yet: the watcher's
+        assert app.query_one(NotesPane).border_title == "Notes 0"
+        second.on_event(FakeEvent("stopped"))  # the current watcher stopping is still reported
+        await pilot.pause()
+        assert app.sub_title.endswith("· not watching")

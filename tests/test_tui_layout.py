@@ -1,0 +1,72 @@
+"""Pilot tests for the layout at several terminal sizes, the help dialog, and moving in lists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.containers import VerticalScroll
+from textual.widgets import Input, OptionList
+
+from notelink.tui.screens import HelpScreen
+from notelink.tui.widgets import ConceptsPanel, NotesPane, NoteView, RelatedPanel
+from tests.test_tui_app import indexed, make_app, settle, sync
+
+__all__ = ["indexed"]  # the fixture, shared with test_tui_app
+
+
+@sync
+async def test_help_fits_at_120x35_and_scrolls_with_keys_at_80x24(indexed: tuple[Path, Path]) -> None:
+    for size, fits in (((120, 35), True), ((80, 24), False)):
+        app = make_app(*indexed)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot, app)
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            dialog = app.screen.query_one("#dialog", VerticalScroll)
+            assert app.focused is dialog
+            assert (dialog.max_scroll_y == 0) is fits, size
+            await pilot.press("pagedown")
+            await pilot.pause(0.2)
+            assert dialog.scroll_y == dialog.max_scroll_y
+
+
+@sync
+async def test_j_k_move_in_lists_and_escape_clears_the_filter(indexed: tuple[Path, Path]) -> None:
+    app = make_app(*indexed)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot, app)
+        notes = app.query_one("#notes", OptionList)
+        notes.focus()
+        start = notes.highlighted or 0
+        await pilot.press("j", "j", "k")
+        assert notes.highlighted == start + 1
+        related = app.query_one("#related", OptionList)
+        related.focus()
+        await pilot.press("j")
+        assert related.highlighted == 0
+        await pilot.press("slash", *"zzqq")
+        await pilot.pause()
+        assert "No notes match 'zzqq'" in str(notes.get_option_at_index(0).prompt)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.query_one("#filter", Input).value == "" and app.focused is notes
+        assert notes.option_count == 42
+
+
+@sync
+async def test_layout_gives_the_note_room_at_every_size(indexed: tuple[Path, Path]) -> None:
+    for width, height in ((60, 20), (80, 24), (120, 35), (200, 50)):
+        app = make_app(*indexed)
+        async with app.run_test(size=(width, height)) as pilot:
+            await settle(pilot, app)
+            app.show_note("cooking/Bread baking basics.md")
+            await pilot.pause(0.2)
+            note, related = app.query_one(NoteView).region, app.query_one(RelatedPanel).region
+            notes = app.query_one(NotesPane).region
+            assert note.width >= width // 3 and note.height >= 5, (width, note)
+            assert (related.y > note.y) is (width < 100), (width, related)  # under the note when narrow
+            assert notes.width <= width // 2 and related.width >= 28
+            assert app.query_one(ConceptsPanel).display is (width >= 70)
+            listing = app.query_one("#related", OptionList)
+            assert listing.virtual_size.height == listing.option_count  # one line each, never wrapped
