@@ -149,3 +149,12 @@ def test_links_to_attachments_are_not_offered_as_notes() -> None:
     assert app_links(md) == [("Tips", "#Tips"), ("Version 1.5", "Version 1.5"), ("Canvas", "Canvas")]
     assert is_attachment("img/x.png") and is_attachment("a.pdf#page=2") and not is_attachment("Notes 2.0")
     assert heading_key("Tips & Tricks:") == heading_key("tips  &  tricks") != heading_key("Tips")
+
+
+def test_obsidian_syntax_reads_as_in_its_reading_view() -> None:
+    from notelink.tui.text import reading_view
+
+    text = ("> [!hint]- Click to expand\n> Body line ^b15695\n\nPara %%a secret%% text\n\n"
+            "- item\n^list-id\n\n```\n> [!note] in code ^keep %%kept%%\n```\n> > [!warning]\n")
+    assert reading_view(text) == ("> **Click to expand**\n> Body line\n\nPara  text\n\n- item\n\n\n"
+                                  "```\n> [!note] in code ^keep %%kept%%\n```\n> > **Warning**\n")

@@ -125,25 +125,47 @@ def _link_markdown(m: re.Match[str]) -> str:
 
 def rewrite_wikilinks(text: str) -> str:
     """`[[T#h|alias]]` and `![[T]]` become Markdown links to `notelink:T`; code is left alone."""
+    return _outside_code(text, lambda part: _WIKILINK.sub(_link_markdown, part))
+
+
+def _outside_code(text: str, change: Callable[[str], str]) -> str:
+    """`text` with `change` applied to everything but fenced code blocks and inline code spans."""
     out, last = [], 0
     for fence in _CODE.finditer(text):
-        out.append(_WIKILINK.sub(_link_markdown, text[last : fence.start()]))
+        out.append(change(text[last : fence.start()]))
         out.append(fence.group(0))
         last = fence.end()
-    out.append(_WIKILINK.sub(_link_markdown, text[last:]))
+    out.append(change(text[last:]))
     return "".join(out)
+
+
+_CALLOUT = re.compile(r"^((?:[ \t]*>)+)[ \t]*\[!([^\]\n]+)\][+-]?[ \t]*(.*)$", re.MULTILINE)
+_BLOCK_ID = re.compile(r"(?:[ \t]+|^)\^[A-Za-z0-9-]+[ \t]*$", re.MULTILINE)
+_COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
+
+
+def _callout(m: re.Match[str]) -> str:
+    kind, title = m.group(2).strip(), m.group(3).strip()
+    return f"{m.group(1)} **{title or kind.capitalize()}**"
+
+
+def reading_view(text: str) -> str:
+    """Obsidian syntax as its reading view shows it: a callout's `[!type]` marker becomes its title in
+    bold, `^block-id`s and `%%comments%%` are hidden; code is left alone."""
+    return _outside_code(text, lambda part: _BLOCK_ID.sub("", _CALLOUT.sub(_callout, _COMMENT.sub("", part))))
 
 
 def shown_markdown(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
     """The Markdown to render: front matter left out (title and tags are shown around the note),
-    wikilinks rewritten, huge notes cut at a line with a note saying so."""
+    Obsidian's own syntax as its reading view shows it, wikilinks rewritten, huge notes cut at a line with
+    a note saying so."""
     text = _FRONT_MATTER.sub("", text, count=1)
     if len(text) > limit:
         cut = text.rfind("\n", 0, limit)
         text = text[: cut if cut > 0 else limit] + (
             f"\n\n---\n\n*Showing the first {limit:,} of {len(text):,} characters; "
             "press `e` to open the whole note in your editor.*\n")
-    return rewrite_wikilinks(text)
+    return rewrite_wikilinks(reading_view(text))
 
 
 _REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:", re.MULTILINE)
