@@ -42,7 +42,11 @@ STOPWORDS: frozenset[str] = frozenset(
     there's these they they'd they'll they're they've this those through thus to too under until up upon us
     use used using very via was wasn't we we'd we'll we're we've were weren't what what's when when's where
     where's whether which while who who's whom why why's will with won't would wouldn't yet you you'd you'll
-    you're you've your yours yourself yourselves""".split()
+    you're you've your yours yourself yourselves"""
+    # number words, as digits are dropped: a recipe's "twenty minutes" says no more than its "20 minutes"
+    """ one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
+    seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand
+    million billion""".split()
 )
 
 

@@ -81,8 +81,8 @@ def test_status(capsys, ix: str) -> None:
     for key in ("generation", "notes", "indexed", "skipped", "vocab", "trained_at", "device"):
         assert key in data
     assert data["skipped"] == []
-    # the sample vault is in English, but for "Nuit à Valensole": half French, half English
-    assert data["languages"]["en"] == data["indexed"] - 1 and set(data["languages"]) <= {"en", "fr"}
+    # the sample vault is in English, but for "Nuit à Valensole": half French, half English (either)
+    assert data["languages"]["en"] >= data["indexed"] - 1 and set(data["languages"]) <= {"en", "fr"}
 
 
 def test_export_json_schema(capsys, ix: str, tmp_path: Path) -> None:
