@@ -78,7 +78,8 @@ def _train_config(args: argparse.Namespace) -> TrainConfig:
 def _index_config(args: argparse.Namespace) -> IndexConfig:
     if not args.max_file_mb > 0:  # (NaN too)
         raise UserError(f"--max-file-mb must be above 0, not {args.max_file_mb}")
-    return IndexConfig(keep_stopwords=args.keep_stopwords, max_file_bytes=max(1, int(args.max_file_mb * 1e6)))
+    size = min(args.max_file_mb * 1e6, float(sys.maxsize))  # inf: no limit
+    return IndexConfig(keep_stopwords=args.keep_stopwords, max_file_bytes=max(1, int(size)))
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -123,7 +124,8 @@ def _find_note(index: Index, args: argparse.Namespace) -> NoteInfo:
     name, says so on stderr, since the one picked may not be the one meant."""
     query = _in_vault(Path(args.vault), args.note)
     note = index.find_note(query)
-    if others := index.also_named(query, note):
+    a_path = query != args.note or "/" in args.note  # a path names one note (./x too)
+    if not a_path and (others := index.also_named(query, note)):
         print(f"notelink: '{_shown(args.note)}' also names {_shown(', '.join(others[:5]))}"
               f"{', ...' if len(others) > 5 else ''}; showing {_shown(note.path)} (give a path to choose)",
               file=sys.stderr)
@@ -344,8 +346,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 
 def _failed(args: argparse.Namespace, message: str, code: int, suggestions: list[str] | None = None) -> int:
-    """Says what went wrong on stderr; with --json, also as JSON on stdout, for scripts that parse it."""
-    print(f"notelink: {message}", file=sys.stderr)
+    """Says what went wrong on stderr (names in it escaped, as in all text output); with --json, also as
+    JSON on stdout, for scripts that parse it."""
+    print(f"notelink: {_shown(message)}", file=sys.stderr)
     if getattr(args, "json", False):
         print(json.dumps({"error": message, "exit_code": code, "suggestions": suggestions or []},
                          ensure_ascii=False, indent=2))
@@ -365,7 +368,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if not isinstance(exc, NotFound):
             raise
-        return _failed(args, _shown(str(exc)), EXIT_NOT_FOUND, exc.suggestions)
+        return _failed(args, str(exc), EXIT_NOT_FOUND, exc.suggestions)
     except (UserError, VaultError, IndexFormatError, DeviceError, IndexDirError, OutputError) as exc:
         return _failed(args, str(exc), getattr(exc, "code", EXIT_USAGE))
     except BrokenPipeError:  # output piped into `head` and the like: not an error

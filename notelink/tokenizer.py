@@ -15,10 +15,11 @@ def _letters_and_marks(spans: str) -> str:
 
 
 # Word characters: \w plus the combining marks of scripts whose vowel signs Python's \w leaves out
-# (Devanagari..Sinhala, Hebrew points, Arabic harakat, Thai, Lao, Khmer) and zero-width joiners.
+# (Devanagari..Sinhala, Hebrew points, Arabic harakat, Thai, Lao, Myanmar, Khmer) and zero-width joiners.
 _MARKS = _letters_and_marks(
     "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf-\u05c7\u0610-\u061a\u064b-\u065f\u0670-\u0670"
-    "\u06d6-\u06ed\u0900-\u0dff\u0e31-\u0e3a\u0e47-\u0e4e\u0eb1-\u0ebc\u0ec8-\u0ecd\u1780-\u17ff"
+    "\u06d6-\u06ed\u0900-\u0dff\u0e31-\u0e3a\u0e47-\u0e4e\u0eb1-\u0ebc\u0ec8-\u0ecd\u1000-\u109f"
+    "\u1780-\u17ff"
 ) + "\u200c\u200d"
 _WORD = re.compile(rf"[\w{_MARKS}]+(?:['’][\w{_MARKS}]+)*")
 # Scripts written without spaces between words: Han, kana, Thai, Lao, Khmer, Myanmar.

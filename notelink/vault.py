@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import errno
 import fnmatch
 import hashlib
@@ -117,7 +118,7 @@ def read_note(root: Path, rel: str, max_bytes: int) -> RawNote | Skipped:
                                 f"{max_bytes / 1e6:.1f} MB cap (raise it with --max-file-mb)")
         data = path.read_bytes()
     except FileNotFoundError:
-        if path.is_symlink():
+        with contextlib.suppress(OSError):  # (the link itself may be gone by now)
             return Skipped(rel, f"broken symbolic link: its target {os.readlink(path)} does not exist")
         return Skipped(rel, "vanished: the file was deleted or moved while indexing")
     except IsADirectoryError:

@@ -212,12 +212,16 @@ def test_a_name_that_several_notes_have_is_reported(capsys, tmp_path: Path) -> N
     assert "also names plugins/Templates.md" in err
     code, out, err = run(capsys, "related", str(vault), "plugins/Templates", "--index-dir", ix, "--json")
     assert code == 0 and json.loads(out)["note"] == "plugins/Templates.md" and err == ""
+    given = str(vault / "clipper" / "Templates.md")  # a path to the file names one note: no notice
+    code, out, err = run(capsys, "related", str(vault), given, "--index-dir", ix, "--json")
+    assert code == 0 and json.loads(out)["note"] == "clipper/Templates.md" and err == ""
 
 
 def test_a_file_size_limit_that_skips_everything_is_refused(capsys, ix: str) -> None:
-    for value in ("0", "-1"):
+    for value in ("0", "-1", "nan"):
         code, _, err = run(capsys, "index", str(SAMPLE), "--index-dir", ix, "--max-file-mb", value)
         assert code == 2 and "--max-file-mb must be above 0" in err
+    assert main(["index", str(SAMPLE), "--index-dir", ix, "--max-file-mb", "inf", *ARGS]) == 0  # no limit
 
 
 def test_asking_for_a_skipped_note_says_why_it_was_skipped(capsys, tmp_path: Path) -> None:
@@ -291,3 +295,35 @@ def test_with_json_an_error_is_json_on_stdout_too(capsys, ix: str) -> None:
     data = json.loads(out)
     assert code == 1 and data["exit_code"] == 1 and "Kimchi" in " ".join(data["suggestions"])
     assert data["error"] in err
+
+
+def test_export_writes_through_symlinks_and_into_pipes(capsys, ix: str, tmp_path: Path) -> None:
+    real = tmp_path / "real.csv"
+    real.write_text("old", encoding="utf-8")
+    real.chmod(0o640)
+    (tmp_path / "link.csv").symlink_to(real)
+    assert run(capsys, "export", str(SAMPLE), "--index-dir", ix, "--format", "csv", "-o",
+               str(tmp_path / "link.csv"))[0] == 0
+    assert (tmp_path / "link.csv").is_symlink() and real.read_text(encoding="utf-8").startswith("source,")
+    assert real.stat().st_mode & 0o777 == 0o640  # the file keeps its mode
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    assert run(capsys, "export", str(SAMPLE), "--index-dir", ix, "--format", "csv", "-o", str(fifo))[0] == 0
+    assert reader.communicate(timeout=30)[0].startswith(b"source,") and fifo.exists()
+
+
+def test_a_failed_export_leaves_the_file_as_it_was(capsys, ix: str, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from notelink import export
+
+    out = tmp_path / "x.csv"
+    out.write_text("before", encoding="utf-8")
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("export failed midway")
+
+    monkeypatch.setattr(export, "export_csv", broken)
+    with pytest.raises(RuntimeError):
+        main(["export", str(SAMPLE), "--index-dir", ix, "--format", "csv", "-o", str(out)])
+    assert out.read_text(encoding="utf-8") == "before" and [p.name for p in tmp_path.iterdir()] == ["x.csv"]

@@ -119,7 +119,7 @@ def test_notes_are_parsed_again_when_tokenizing_changed(make_vault, tmp_path: Pa
     vault = _topic_vault(make_vault)
     build_index(vault, tmp_path / "ix", FAST)
     assert Index.open(tmp_path / "ix").meta["tokens_version"] == indexer.TOKENS_VERSION
-    monkeypatch.setattr(indexer, "TOKENS_VERSION", indexer.TOKENS_VERSION + 1)
+    monkeypatch.setattr(indexer, "TOKENS_VERSION", indexer.TOKENS_VERSION + " changed")
     again = build_index(vault, tmp_path / "ix", FAST)  # records of the old tokenizing are not reused
     assert not again.up_to_date and (again.reparsed, again.reused, again.generation) == (12, 0, 2)
     assert build_index(vault, tmp_path / "ix", FAST).up_to_date
@@ -142,7 +142,7 @@ def test_index_of_an_older_format_is_rebuilt(make_vault, tmp_path: Path) -> None
 def test_a_build_that_could_index_no_note_keeps_the_previous_index(make_vault, tmp_path: Path) -> None:
     vault = _topic_vault(make_vault)
     first = build_index(vault, tmp_path / "ix", FAST)
-    with pytest.raises(VaultError, match=r"none of the 12 notes .* could be indexed.*too large"):
+    with pytest.raises(VaultError, match=r"none of the 12 files .* could be indexed.*too large"):
         build_index(vault, tmp_path / "ix", FAST, index_cfg=IndexConfig(max_file_bytes=1))
     index = Index.open(tmp_path / "ix")
     assert index.meta["generation"] == first.generation and len(index.notes) == 12

@@ -94,3 +94,12 @@ def test_japanese_loses_its_hiragana_grammar_and_korean_its_function_words() -> 
     record = record_from_raw(RawNote("ko.md", ko, "h", len(ko), 0.0), IndexConfig())
     assert record.lang == "ko" and "이미지를" in record.tokens
     assert not {"있어요", "또한", "참고하세요"} & set(record.tokens)
+
+
+def test_a_paragraph_and_a_note_get_the_same_language_on_ties() -> None:
+    from notelink.stopwords import paragraph_languages
+
+    # words that are stop words in Spanish and in Portuguese alike ("de", "se", "que", "para", "no", "o"...)
+    tokens = tokenize("O sistema de arquivos se organiza para que o usuário no encontre nada "
+                      "de errado se for para o servidor que", keep_stopwords=True)
+    assert paragraph_languages([tokens], "en") == [language_of([tokens])]

@@ -65,3 +65,9 @@ def test_no_space_bigrams_are_of_whole_characters() -> None:
     # a Khmer character is a consonant with its vowel signs and the consonant stacked under it (coeng)
     assert tokenize("ខ្ញុំស្រឡាញ់", keep_stopwords=True) == ["ខ្ញុំស្រ", "ស្រឡា", "ឡាញ់"]
     assert tokenize("東京タワー") == ["東京", "京タ", "タワ", "ワー"]  # no marks: code points
+
+
+def test_myanmar_and_thai_bigrams_keep_vowel_signs_with_their_letters() -> None:
+    assert tokenize("မြန်မာစာ။ နောက်", keep_stopwords=True) == ["မြန်", "န်မာ", "မာစာ", "နောက်"]
+    assert tokenize("ภาษาไทย", keep_stopwords=True) == ["ภา", "าษ", "ษา", "าไ", "ไท", "ทย"]
+    assert tokenize("ที่นี่", keep_stopwords=True) == ["ที่นี่"]  # two letters, each with its marks
