@@ -122,3 +122,51 @@ async def test_watching_a_vault_without_index_builds_it_without_asking(tmp_path:
         await settle(pilot, app)
         assert app.index is not None and len(app.index.notes) == 8
         assert not app.query_one(IndexStatus).display and not isinstance(app.screen, ConfirmScreen)
+
+
+@sync
+async def test_a_watcher_that_cannot_build_the_first_index_says_why(tmp_path: Path) -> None:
+    vault, index_dir = tmp_path / "vault", tmp_path / "index"
+    shutil.copytree(SAMPLE / "cooking", vault)
+    watchers: list[FakeWatcher] = []
+    app = make_app(vault, index_dir, watchers)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot, app)
+        (w,) = watchers
+        w.on_event(FakeEvent("error", message="indexing failed (none of the 8 files could be indexed)"))
+        await pilot.pause()
+        view = app.query_one(NoteView)
+        assert view.border_title == "No index yet" and not app.query_one(IndexStatus).display
+        assert "none of the 8 files" in app.watch_error
+        w.on_event(FakeEvent("indexing"))  # the watcher tries again
+        await pilot.pause()
+        assert app.watch_error == "" and app.query_one(IndexStatus).display
+
+
+@sync
+async def test_an_index_opened_for_the_previous_vault_is_dropped(edited: tuple[Path, Path],
+                                                                tmp_path: Path) -> None:
+    from notelink.index import Index
+    from notelink.tui.messages import IndexLoaded
+
+    app = make_app(*edited)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot, app)
+        shown = app.index
+        stale = Index.open(edited[1])
+        app.post_message(IndexLoaded(stale, tmp_path / "another vault's index", "stale"))
+        await pilot.pause()
+        assert app.index is shown  # not replaced by an index posted for another folder
+
+
+@sync
+async def test_an_export_that_cannot_be_written_is_a_message_not_a_crash(edited: tuple[Path, Path],
+                                                                         tmp_path: Path) -> None:
+    app = make_app(*edited)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot, app)
+        shown = record_notes(app)
+        app.export(tmp_path / "no such folder" / "x.json")
+        await settle(pilot, app)
+        assert app.is_running
+        assert any(m.startswith("Export failed: cannot write") and s == "error" for m, s in shown), shown

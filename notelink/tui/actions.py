@@ -14,9 +14,10 @@ from textual.app import SuspendNotSupported
 from textual.widgets import Input
 
 from notelink.index import Index, NotFound
+from notelink.tui.screens import ConfirmScreen
 from notelink.tui.text import is_attachment, shown_markdown
 from notelink.tui.widgets import IndexStatus, NotesPane, NoteView
-from notelink.vault import RawNote, VaultError, check_vault, read_note
+from notelink.vault import RawNote, VaultError, check_vault, read_note, scan
 
 if TYPE_CHECKING:
     from notelink.tui.app import NotelinkApp
@@ -84,25 +85,69 @@ def watch_event(app: NotelinkApp, ev: Any) -> None:
             render_note(app, app.current)
         app.notify(f"{len(ev.paths)} note(s) changed; re-indexing…" if ev.paths else "Vault changed")
     elif kind == "indexing":
+        app.watch_error = ""
         status.start("Re-indexing after changes…" if app.index is not None else "Building the index…")
     elif kind == "progress" and ev.progress is not None:
         status.show_event(ev.progress, cancellable=False)  # the watcher's build: `x` does not stop it
     elif kind == "indexed":
         status.finish()
         app.load_index(ev.message or f"Index updated (generation {ev.generation})")
-    elif kind == "error":
+    elif kind in ("error", "waiting"):
         status.finish()
-        app.notify(f"Watcher: {ev.message}", severity="error", timeout=10)
+        if kind == "error":
+            app.notify(f"Watcher: {ev.message}", severity="error", timeout=10)
+        if kind == "error" and app.index is None and not ev.paths:  # it could not build the first index
+            app.watch_error = ev.message
+            show_no_index(app)
     elif kind == "stopped":
         app.sub_title = f"{app.vault} · not watching"
 
 
-def export_json(index: Index, path: Path, top: int) -> None:
-    """Writes every note's related notes as JSON (the same schema as `notelink export`)."""
-    from notelink import export
+NO_INDEX = ("# This vault has no index yet\n\nPress `r` to build one: notelink reads your notes and learns "
+            "their vocabulary (a few seconds for 2,000 notes on two cores).")
+WATCH_FAILED = ("# No index yet\n\nThe watcher could not build one:\n\n> {}\n\nIt tries again on its own "
+                "when notes change; press `r` to try now.")
+BUILDING = ("# Building the index\n\nnotelink is reading your notes and learning their vocabulary (a few "
+            "seconds for 2,000 notes). They appear here, with their related notes, when it is done.")
 
-    data = export.export_json(index, top)
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+def show_no_index(app: NotelinkApp) -> None:
+    """No index (yet): an empty vault says so; the watcher builds one on its own (shown as it goes, or why
+    it could not); without a watcher, the app offers to build one."""
+    if app.index is not None:  # a load that raced the watcher's first build: the index is here now
+        return
+    view = app.query_one(NoteView)
+    if not scan(app.vault, app.config.index.exclude):
+        view.show("Empty vault", str(app.vault),
+                  f"# No notes here yet\n\n`{app.vault}` has no Markdown notes (`*.md`).\n\n"
+                  "Add some notes, then press `r` to index them.")
+    elif app.watcher is not None and app.watch_error:
+        app.query_one(IndexStatus).finish()
+        view.show("No index yet", str(app.vault), WATCH_FAILED.format(app.watch_error))
+    elif app.watcher is not None:
+        view.show("Building the index", str(app.vault), BUILDING)
+        app.query_one(IndexStatus).start("Building the index…")
+    else:
+        view.show("No index yet", str(app.vault), NO_INDEX)
+        if app.ask_to_build:
+            app.push_screen(ConfirmScreen(f"{app.vault.name} has no index yet. Build one now?", "Build",
+                                          "Not now"), app._build_answer)
+
+
+def export_json(app: NotelinkApp, index: Index, path: Path) -> None:
+    """In a worker's thread: writes every note's related notes as JSON (the schema of `notelink export`),
+    whole or not at all, and says how it went; a path that cannot be written is a message, not a crash."""
+    from notelink import export
+    from notelink.outfile import OutputError, output_file
+
+    try:
+        data = export.export_json(index, app.config.top)
+        with output_file(str(path)) as out:
+            out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    except (OutputError, OSError) as exc:
+        app.call_from_thread(app.notify, f"Export failed: {exc}", severity="error", timeout=10)
+        return
+    app.call_from_thread(app.notify, f"Exported related notes to {path}")
 
 
 def switch_vault(app: NotelinkApp, folder: Path) -> None:

@@ -31,23 +31,16 @@ from notelink.tui.builds import Builds
 from notelink.tui.details import DetailsCache
 from notelink.tui.history import History
 from notelink.tui.messages import IndexLoaded, IndexProgress, WatchMessage
-from notelink.tui.screens import ConceptScreen, ConfirmScreen, HelpScreen, LinksScreen, PathPrompt
+from notelink.tui.screens import ConceptScreen, HelpScreen, LinksScreen, PathPrompt
 from notelink.tui.text import NoteFilter, href_target
 from notelink.tui.watching import Watcher, WatcherFactory, WatcherUnavailable, default_watcher_factory
 from notelink.tui.widgets import ConceptsPanel, IndexStatus, NoteRequested, NotesPane, NoteView, RelatedPanel
-from notelink.vault import scan
 
 BROWSE_RENDER_DELAY = 0.12
 """Seconds of pause in list browsing before the highlighted note's Markdown is rendered."""
 
 WARM_DELAY = 1.0
 """Seconds after an index is shown before the word vectors and link resolver are made (`Index.warm`)."""
-
-
-NO_INDEX = ("# This vault has no index yet\n\nPress `r` to build one: notelink reads your notes and learns "
-            "their vocabulary (a few seconds for 2,000 notes on two cores).")
-BUILDING = ("# Building the index\n\nnotelink is reading your notes and learning their vocabulary (a few "
-            "seconds for 2,000 notes). They appear here, with their related notes, when it is done.")
 
 
 class NotelinkApp(App[None]):
@@ -81,6 +74,7 @@ class NotelinkApp(App[None]):
         self.index_dir = config.resolved_index_dir()
         self.watcher_factory = watcher_factory if config.watch else None
         self.ask_to_build = ask_to_build
+        self.watch_error = ""  # the watcher's last build failure while there is no index (`show_no_index`)
         self.index: Index | None = None
         self.cache: DetailsCache | None = None
         self.current: str | None = None
@@ -122,16 +116,20 @@ class NotelinkApp(App[None]):
     @work(thread=True, exclusive=True, group="load")
     def load_index(self, note: str = "") -> None:
         """Opens the current generation off the UI thread."""
+        index_dir = self.index_dir
         try:
-            index: Index | None = Index.open(self.index_dir)
+            index: Index | None = Index.open(index_dir)
         except IndexMissing:
             index = None
         if not get_current_worker().is_cancelled:
-            self.post_loaded(index, note)
+            self.post_loaded(index, index_dir, note)
+        elif index is not None:
+            index.close()
 
-    def post_loaded(self, index: Index | None, note: str = "") -> None:
+    def post_loaded(self, index: Index | None, index_dir: Path, note: str = "") -> None:
         """Posts an opened index with its notes sorted for the list, sorted here in the worker's thread."""
-        self.post_message(IndexLoaded(index, note, None if index is None else NoteFilter(index.notes)))
+        notes = None if index is None else NoteFilter(index.notes)
+        self.post_message(IndexLoaded(index, index_dir, note, notes))
 
     @work(thread=True, group="warm")
     def _warm(self, index: Index) -> None:
@@ -141,6 +139,10 @@ class NotelinkApp(App[None]):
             index.warm()
 
     def on_index_loaded(self, message: IndexLoaded) -> None:
+        if message.index_dir != self.index_dir:  # opened before a switch to another vault
+            if message.index is not None:
+                message.index.close()
+            return
         if message.index is None:
             self._no_index()
             return
@@ -165,23 +167,7 @@ class NotelinkApp(App[None]):
         return notes[0].path if notes else None
 
     def _no_index(self) -> None:
-        """No index (yet): an empty vault says so; the watcher builds one on its own (shown as it goes);
-        without a watcher, the app offers to build one."""
-        if self.index is not None:  # a load that raced the watcher's first build: the index is here now
-            return
-        view = self.query_one(NoteView)
-        if not scan(self.vault, self.config.index.exclude):
-            view.show("Empty vault", str(self.vault),
-                      f"# No notes here yet\n\n`{self.vault}` has no Markdown notes (`*.md`).\n\n"
-                      "Add some notes, then press `r` to index them.")
-        elif self.watcher is not None:
-            view.show("Building the index", str(self.vault), BUILDING)
-            self.query_one(IndexStatus).start("Building the index…")
-        else:
-            view.show("No index yet", str(self.vault), NO_INDEX)
-            if self.ask_to_build:
-                self.push_screen(ConfirmScreen(f"{self.vault.name} has no index yet. Build one now?",
-                                               "Build", "Not now"), self._build_answer)
+        actions.show_no_index(self)
 
     def _build_answer(self, yes: bool | None) -> None:
         if yes:
@@ -368,11 +354,10 @@ class NotelinkApp(App[None]):
         if path and self.index is not None:
             self.export(Path(path).expanduser())
 
-    @work(thread=True, group="export")
+    @work(thread=True, group="export", exit_on_error=False)
     def export(self, path: Path) -> None:
         assert self.index is not None
-        actions.export_json(self.index, path, self.config.top)
-        self.call_from_thread(self.notify, f"Exported related notes to {path}")
+        actions.export_json(self, self.index, path)
 
     def action_switch_vault(self) -> None:
         self.push_screen(PathPrompt("Open vault (folder of notes):", str(self.vault)), self._switch_to)

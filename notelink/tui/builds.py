@@ -51,8 +51,9 @@ class Builds:
         from notelink.indexer import build_index
 
         app, worker = self.app, get_current_worker()
+        vault, index_dir = app.vault, app.index_dir  # (a vault switch meanwhile cancels this build)
         try:
-            s = build_index(app.vault, app.index_dir, app.config.train, app.config.index,
+            s = build_index(vault, index_dir, app.config.train, app.config.index,
                             progress=partial(self._progress, worker), should_stop=lambda: worker.is_cancelled,
                             force=force)
         except Cancelled:
@@ -61,7 +62,13 @@ class Builds:
             return
         note = (UP_TO_DATE if s.up_to_date else
                 f"Indexed {s.indexed:,} notes ({s.epochs} epochs, {s.words_per_second:,.0f} words/s)")
-        app.post_loaded(Index.open(app.index_dir), note)
+        index = Index.open(index_dir)  # (~1 s at 100k notes: `x` or a switch may come meanwhile)
+        if worker.is_cancelled:  # too late to keep the previous index: show the new one (same vault)
+            index.close()
+            if not s.up_to_date and app.index_dir == index_dir:
+                app.call_from_thread(app.load_index, "The new index was already saved; showing it")
+            return
+        app.post_loaded(index, index_dir, note)
 
     def _progress(self, worker: Worker[None], event: object) -> None:
         if not worker.is_cancelled:

@@ -3,6 +3,7 @@ thread-safe)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from textual.message import Message
@@ -12,11 +13,13 @@ from notelink.tui.text import NoteFilter
 
 
 class IndexLoaded(Message):
-    """A worker opened an index (or found none: `index` is None), and sorted its notes for the list."""
+    """A worker opened the index at `index_dir` (or found none: `index` is None), and sorted its notes for
+    the list; the app drops it when it has switched to another vault meanwhile."""
 
-    def __init__(self, index: Index | None, note: str = "", notes: NoteFilter | None = None) -> None:
+    def __init__(self, index: Index | None, index_dir: Path, note: str = "",
+                 notes: NoteFilter | None = None) -> None:
         super().__init__()
-        self.index, self.note, self.notes = index, note, notes
+        self.index, self.index_dir, self.note, self.notes = index, index_dir, note, notes
 
 
 class IndexProgress(Message):
