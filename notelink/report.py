@@ -51,3 +51,20 @@ class IndexSummary:
 
 
 Progress = Callable[[IndexEvent], None]
+
+
+def describe_paths(paths: list[str] | tuple[str, ...], most: int = 3) -> str:
+    """The first few paths of a batch, for a log line ("a.md, b.md, c.md and 4 more")."""
+    shown = ", ".join(paths[:most])
+    return shown + (f" and {len(paths) - most} more" if len(paths) > most else "")
+
+
+def describe_build(s: IndexSummary) -> str:
+    """One log line for a new generation: how it was made (update, carried over, full retrain)."""
+    head = f"generation {s.generation} live ({s.indexed} notes, {s.total_seconds:.1f}s): "
+    if s.mode == "carried":
+        return head + "only moves, removals or skipped notes, word vectors kept as they were (no retraining)"
+    if s.mode == "incremental":
+        return head + (f"{s.changed} changed note(s) absorbed by an incremental update "
+                       f"({s.epochs} epochs, {s.train_seconds:.1f}s)")
+    return head + f"full retrain ({s.epochs} epochs over {s.tokens:,} words, {s.train_seconds:.1f}s)"

@@ -28,7 +28,7 @@ from notelink.config import IndexConfig, TrainConfig, WatchConfig
 from notelink.debounce import Debouncer
 from notelink.events import OverflowDetector, StatSnapshot, VaultEventHandler, make_observer, watch_error
 from notelink.lock import WatcherLock, WatcherRunning
-from notelink.report import IndexEvent, IndexSummary
+from notelink.report import IndexEvent, IndexSummary, describe_build, describe_paths
 from notelink.store import current_generation, open_generation
 from notelink.vault import NoNotes, VaultError, check_vault
 from notelink.watchstatus import WatcherState, now_iso
@@ -250,7 +250,7 @@ class VaultWatcher:
             self._debouncer.hold(batch, until)
             return
         self._emit(WatchEvent("changed", tuple(batch)))
-        log.info("changed: %s", _describe_paths(batch))
+        log.info("changed: %s", describe_paths(batch))
         self._build(tuple(batch))
 
     def _mid_save(self, batch: list[str]) -> list[str]:
@@ -316,7 +316,7 @@ class VaultWatcher:
                 return
             if not started:
                 started = True
-                log.info("indexing %s", _describe_paths(paths) if paths else "(reconcile)")
+                log.info("indexing %s", describe_paths(paths) if paths else "(reconcile)")
                 self._emit(WatchEvent("indexing", paths))
             self._emit(WatchEvent("progress", paths, progress=ev))
         return on_progress
@@ -336,7 +336,7 @@ class VaultWatcher:
                 log.warning("skipped %s: %s", path, skipped[path])
         if s.up_to_date:
             return
-        message = _describe_build(s)
+        message = describe_build(s)
         log.info(message)
         self._emit(WatchEvent("indexed", paths, generation=s.generation, message=message))
 
@@ -392,18 +392,3 @@ class VaultWatcher:
             st.save(self.index_dir)
         except OSError as exc:
             log.warning("cannot write the watcher status in %s: %s", self.index_dir, exc)
-
-
-def _describe_paths(paths: list[str] | tuple[str, ...], most: int = 3) -> str:
-    shown = ", ".join(paths[:most])
-    return shown + (f" and {len(paths) - most} more" if len(paths) > most else "")
-
-
-def _describe_build(s: IndexSummary) -> str:
-    head = f"generation {s.generation} live ({s.indexed} notes, {s.total_seconds:.1f}s): "
-    if s.mode == "carried":
-        return head + "only moves, removals or skipped notes, word vectors kept as they were (no retraining)"
-    if s.mode == "incremental":
-        return head + (f"{s.changed} changed note(s) absorbed by an incremental update "
-                       f"({s.epochs} epochs, {s.train_seconds:.1f}s)")
-    return head + f"full retrain ({s.epochs} epochs over {s.tokens:,} words, {s.train_seconds:.1f}s)"
