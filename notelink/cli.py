@@ -200,13 +200,13 @@ def _status_text(d: dict[str, Any]) -> str:
         lines.append("Languages (each note's stop words dropped): "
                      + ", ".join(f"{lang or 'kept'} {n:,}" for lang, n in d["languages"].items()))
     lines += [f"note: {w}" for w in d["warnings"]]
-    lines += [f"skipped: {_shown(s['path'])}: {s['reason']}" for s in d["skipped"]]
+    lines += [f"skipped: {_shown(s['path'])}: {_shown(s['reason'])}" for s in d["skipped"]]
     w = d["watcher"]
     lines.append(f"Watcher: running (pid {w['pid']}, {w['state']}, {w['mode']})" if w["running"]
                  else "Watcher: not running")
     lines += [f"  last {what}: {w[key]}" for what, key in (("event", "last_event"),
               ("generation", "last_generation_at")) if w[key]]
-    lines += [f"{f['status']:>8}  {_shown(f['path'])}" + (f"  ({f['reason']})" if f["reason"] else "")
+    lines += [f"{f['status']:>8}  {_shown(f['path'])}" + (f"  ({_shown(f['reason'])})" if f["reason"] else "")
               for f in d.get("files", [])]
     return "\n".join(lines)
 
