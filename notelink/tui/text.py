@@ -123,11 +123,6 @@ def _link_markdown(m: re.Match[str]) -> str:
     return f"{'↳ ' if embed else ''}[{label}]({note_href(target)})"
 
 
-def rewrite_wikilinks(text: str) -> str:
-    """`[[T#h|alias]]` and `![[T]]` become Markdown links to `notelink:T`; code is left alone."""
-    return _outside_code(text, lambda part: _WIKILINK.sub(_link_markdown, part))
-
-
 def _outside_code(text: str, change: Callable[[str], str]) -> str:
     """`text` with `change` applied to everything but fenced code blocks and inline code spans."""
     out, last = [], 0
@@ -149,10 +144,15 @@ def _callout(m: re.Match[str]) -> str:
     return f"{m.group(1)} **{title or kind.capitalize()}**"
 
 
+def _as_read(part: str) -> str:
+    """A stretch of Markdown outside code with Obsidian's syntax as its reading view shows it."""
+    return _BLOCK_ID.sub("", _CALLOUT.sub(_callout, _COMMENT.sub("", part)))
+
+
 def reading_view(text: str) -> str:
     """Obsidian syntax as its reading view shows it: a callout's `[!type]` marker becomes its title in
     bold, `^block-id`s and `%%comments%%` are hidden; code is left alone."""
-    return _outside_code(text, lambda part: _BLOCK_ID.sub("", _CALLOUT.sub(_callout, _COMMENT.sub("", part))))
+    return _outside_code(text, _as_read)
 
 
 def shown_markdown(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
@@ -165,7 +165,8 @@ def shown_markdown(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
         text = text[: cut if cut > 0 else limit] + (
             f"\n\n---\n\n*Showing the first {limit:,} of {len(text):,} characters; "
             "press `e` to open the whole note in your editor.*\n")
-    return rewrite_wikilinks(reading_view(text))
+    # one pass over the code spans: `[[T#h|alias]]`, `![[T]]` become Markdown links to `notelink:T`
+    return _outside_code(text, lambda part: _WIKILINK.sub(_link_markdown, _as_read(part)))
 
 
 _REFERENCE_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:", re.MULTILINE)
