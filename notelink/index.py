@@ -133,11 +133,10 @@ class Index:
     def also_named(self, query: str, chosen: NoteInfo) -> list[str]:
         """Paths of the other notes whose file name, title or alias is `query` too (`find_note` picked
         `chosen` the way links resolve), so that a caller can say the query was ambiguous."""
-        key = name_key(query.removeprefix("./"))
-        if "/" in key:  # a path names one note
+        query = query.removeprefix("./")
+        if "/" in name_key(query):  # a path names one note
             return []
-        return [n.path for n in self.notes if n.id != chosen.id and key in {
-            name_key(posixpath.basename(n.path)), name_key(n.title), *map(name_key, n.aliases)}]
+        return sorted(path for path in self._resolver.named(query) if path != chosen.path)  # in note order
 
     def word_id(self, word: str) -> int:
         key = word.lower()

@@ -26,7 +26,9 @@ class Resolver:
         self._by_path: dict[str, str] = {}
         self._by_name: dict[str, str] = {}
         self._by_title: dict[str, str] = {}
-        for path, title, aliases in sorted(notes, key=lambda n: (n[0].count("/"), n[0])):
+        self._notes = sorted(notes, key=lambda n: (n[0].count("/"), n[0]))  # shortest path first: it wins
+        self._named: dict[str, list[str]] | None = None
+        for path, title, aliases in self._notes:
             self._by_path.setdefault(name_key(path), path)
             self._by_name.setdefault(name_key(posixpath.basename(path)), path)
             for name in [title, *aliases]:
@@ -47,6 +49,16 @@ class Resolver:
     def find(self, query: str) -> str | None:
         """A note named by a user: relative path (with or without `.md`), file name or title."""
         return self.resolve(query)
+
+    def named(self, name: str) -> list[str]:
+        """Every note whose file name, title or alias is `name` (the one `find` picks first): the notes a
+        bare name could mean. The table is made on the first call; link resolution never needs it."""
+        if self._named is None:
+            self._named = {}
+            for path, title, aliases in self._notes:
+                for key in {name_key(posixpath.basename(path)), *map(name_key, [title, *aliases])}:
+                    self._named.setdefault(key, []).append(path)
+        return list(self._named.get(name_key(name), []))
 
 
 def safe_label(text: str) -> str:

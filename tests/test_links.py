@@ -26,3 +26,13 @@ def test_markdown_links_are_relative_to_the_source() -> None:
     assert r.resolve("../garden/Bread.md", "cooking/Bread.md", "markdown") == "garden/Bread.md"
     assert r.resolve("Deep note.md", "a/b/x.md", "markdown") == "a/b/Deep note.md"
     assert r.resolve("../../outside.md", "a.md", "markdown") is None
+
+
+def test_named_lists_every_note_a_bare_name_could_mean() -> None:
+    from notelink.links import Resolver
+
+    r = Resolver([("b/Templates.md", "Templates", []), ("a/Templates.md", "Templates", []),
+                  ("Tpl.md", "Other", ["templates"]), ("c.md", "C", [])])
+    assert r.find("Templates") == "a/Templates.md"  # file name before alias; shallow path, then order
+    assert sorted(r.named("templates.md")) == ["Tpl.md", "a/Templates.md", "b/Templates.md"]
+    assert r.named("nothing") == []
