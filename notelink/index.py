@@ -141,9 +141,9 @@ class Index:
     def word_id(self, word: str) -> int:
         key = word.lower()
         if key not in self.word_index:
-            from notelink.stopwords import LISTS  # (only on this error: queries need no tokenizer)
+            from notelink.stopwords import stop_word_languages  # (only here: queries need no tokenizer)
 
-            stop = [lang for lang, words in LISTS.items() if key in words]
+            stop = stop_word_languages(key)
             why = (f"{key!r} is a stop word ({', '.join(stop[:5])}): notelink leaves those out of training, "
                    "as they say little about a note") if stop else None
             raise NotFound("word", word, difflib.get_close_matches(key, self.words, n=5, cutoff=0.6), why)
