@@ -351,16 +351,17 @@ class VaultWatcher:
 
     # -- reporting -------------------------------------------------------------------------------
     def _waiting(self, message: str) -> None:
-        log.info(message)
-        self._state.message = message
-        self._save_state("idle")
-        self._emit(WatchEvent("waiting", message=message))
+        self._idle_with("waiting", message)
 
     def _error(self, message: str) -> None:
-        log.error(message)
+        self._idle_with("error", message)
+
+    def _idle_with(self, kind: str, message: str) -> None:
+        """Logs `message` (an error, or a state to wait out), keeps it in the status, tells the listener."""
+        log.log(logging.ERROR if kind == "error" else logging.INFO, message)
         self._state.message = message
         self._save_state("idle")
-        self._emit(WatchEvent("error", message=message))
+        self._emit(WatchEvent(kind, message=message))
 
     def _post(self, event: WatchEvent) -> None:
         """For other threads: `event` reaches on_event from the worker's thread."""
