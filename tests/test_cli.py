@@ -31,6 +31,13 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
+def indexed(capsys: pytest.CaptureFixture[str], vault: Path, tmp_path: Path) -> str:
+    """Indexes a small test vault with the fast training flags; returns its index folder."""
+    ix = str(tmp_path / "ix")
+    assert run(capsys, "index", str(vault), "--index-dir", ix, *ARGS)[0] == 0
+    return ix
+
+
 def test_index_json_summary(capsys, tmp_path: Path) -> None:
     code, out, _ = run(capsys, "index", str(SAMPLE), "--index-dir", str(tmp_path), "--json", *ARGS)
     data = json.loads(out)
@@ -199,14 +206,11 @@ def test_a_note_given_as_a_path_to_its_file(capsys, ix: str, monkeypatch: pytest
     assert code == 0 and json.loads(out)["note"] == "cooking/Kimchi.md"
 
 
-def test_a_name_that_several_notes_have_is_reported(capsys, tmp_path: Path) -> None:
-    vault = tmp_path / "vault"
-    for folder, words in (("plugins", "core plugin inserts snippets"), ("clipper", "web page clips")):
-        (vault / folder).mkdir(parents=True)
-        (vault / folder / "Templates.md").write_text(f"# Templates\n\n{words} {words}\n", encoding="utf-8")
-    (vault / "Other.md").write_text("# Other\n\nweb page plugin snippets\n", encoding="utf-8")
-    ix = str(tmp_path / "ix")
-    assert run(capsys, "index", str(vault), "--index-dir", ix, *ARGS)[0] == 0
+def test_a_name_that_several_notes_have_is_reported(capsys, make_vault, tmp_path: Path) -> None:
+    vault = make_vault({f"{folder}/Templates.md": f"# Templates\n\n{words} {words}\n" for folder, words in
+                        (("plugins", "core plugin inserts snippets"), ("clipper", "web page clips"))}
+                       | {"Other.md": "# Other\n\nweb page plugin snippets\n"})
+    ix = indexed(capsys, vault, tmp_path)
     code, out, err = run(capsys, "related", str(vault), "Templates", "--index-dir", ix, "--json")
     assert code == 0 and json.loads(out)["note"] == "clipper/Templates.md"  # resolved as a link would be
     assert "also names plugins/Templates.md" in err
@@ -224,27 +228,19 @@ def test_a_file_size_limit_that_skips_everything_is_refused(capsys, ix: str) -> 
     assert main(["index", str(SAMPLE), "--index-dir", ix, "--max-file-mb", "inf", *ARGS]) == 0  # no limit
 
 
-def test_asking_for_a_skipped_note_says_why_it_was_skipped(capsys, tmp_path: Path) -> None:
-    vault = tmp_path / "vault"
-    vault.mkdir()
-    (vault / "Bread.md").write_text("# Bread\n\nflour water salt levain crumb\n", encoding="utf-8")
-    (vault / "Soup.md").write_text("# Soup\n\nstock onion salt water\n", encoding="utf-8")
-    (vault / "scan.md").write_bytes(b"\x00\x01binary\x00")
-    ix = str(tmp_path / "ix")
-    assert run(capsys, "index", str(vault), "--index-dir", ix, *ARGS)[0] == 0
+def test_asking_for_a_skipped_note_says_why_it_was_skipped(capsys, make_vault, tmp_path: Path) -> None:
+    vault = make_vault({"Bread.md": "# Bread\n\nflour water salt levain crumb\n",
+                        "Soup.md": "# Soup\n\nstock onion salt water\n", "scan.md": b"\x00\x01binary\x00"})
+    ix = indexed(capsys, vault, tmp_path)
     for query in ("scan.md", "scan"):
         code, _, err = run(capsys, "related", str(vault), query, "--index-dir", ix)
         assert code == 1 and "scan.md is not in the index: it was skipped when indexing (binary" in err
 
 
-def test_an_empty_note_has_no_related_notes_nor_concepts(capsys, tmp_path: Path) -> None:
-    vault = tmp_path / "vault"
-    vault.mkdir()
-    (vault / "Bread.md").write_text("# Bread\n\nflour water salt levain crumb\n", encoding="utf-8")
-    (vault / "Rye.md").write_text("# Rye\n\nrye flour water salt levain\n", encoding="utf-8")
-    (vault / "empty.md").write_text("", encoding="utf-8")
-    ix = str(tmp_path / "ix")
-    assert run(capsys, "index", str(vault), "--index-dir", ix, *ARGS)[0] == 0
+def test_an_empty_note_has_no_related_notes_nor_concepts(capsys, make_vault, tmp_path: Path) -> None:
+    vault = make_vault({"Bread.md": "# Bread\n\nflour water salt levain crumb\n",
+                        "Rye.md": "# Rye\n\nrye flour water salt levain\n", "empty.md": ""})
+    ix = indexed(capsys, vault, tmp_path)
     code, out, _ = run(capsys, "related", str(vault), "empty", "--index-dir", ix)
     assert code == 0 and "(no related notes)" in out
     code, out, _ = run(capsys, "concepts", str(vault), "empty.md", "--index-dir", ix)
@@ -253,13 +249,10 @@ def test_an_empty_note_has_no_related_notes_nor_concepts(capsys, tmp_path: Path)
     assert code == 0 and "empty.md" not in out and "Bread.md,Rye.md" in out  # cosine 0: not related
 
 
-def test_a_file_name_with_a_newline_stays_on_one_line(capsys, tmp_path: Path) -> None:
-    vault = tmp_path / "vault"
-    vault.mkdir()
-    (vault / "new\nline.md").write_text("# NL\n\nflour water salt levain crumb\n", encoding="utf-8")
-    (vault / "Bread.md").write_text("# Bread\n\nflour water salt levain\n", encoding="utf-8")
-    ix = str(tmp_path / "ix")
-    assert run(capsys, "index", str(vault), "--index-dir", ix, *ARGS)[0] == 0
+def test_a_file_name_with_a_newline_stays_on_one_line(capsys, make_vault, tmp_path: Path) -> None:
+    vault = make_vault({"new\nline.md": "# NL\n\nflour water salt levain crumb\n",
+                        "Bread.md": "# Bread\n\nflour water salt levain\n"})
+    ix = indexed(capsys, vault, tmp_path)
     code, out, _ = run(capsys, "related", str(vault), "Bread", "--index-dir", ix)
     assert code == 0 and "  NL (new\\nline.md)" in out
     code, out, _ = run(capsys, "status", str(vault), "--index-dir", ix, "--files")
