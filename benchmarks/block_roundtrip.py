@@ -19,10 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from notelink import export, notewriter
 from notelink.config import ExportConfig, TrainConfig
-from notelink.index import Index
-from notelink.indexer import build_index
+from notelink.index.build import build_index
+from notelink.query.index import Index
+from notelink.write import export, notewriter
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 

@@ -42,7 +42,9 @@ def wrap(module: Any, name: str) -> None:
 
 def main() -> None:
     mark("python started")
-    from notelink import cbow, cli, indexer
+    from notelink.cli import main as cli
+    from notelink.index import build as indexer
+    from notelink.model import cbow
 
     mark("notelink imported")
     for module, name in [(indexer, "read_vault"), (cbow, "warm_up"), (indexer, "clean_tokens_keyed"),

@@ -26,8 +26,8 @@ import scipy.sparse as sp
 from relevance import ABLATIONS, SHARED, _gensim_seconds, _linkeval, _predictions, _score
 
 from notelink.config import TrainConfig
-from notelink.index import Index
-from notelink.indexer import build_index
+from notelink.index.build import build_index
+from notelink.query.index import Index
 
 VAULT = SHARED / "vaults" / "obsidian-help"
 LANGS = ["en", "id", "nl", "it", "no", "de", "es", "da", "ca", "fr", "fi", "pt", "pl", "sv"]

@@ -23,11 +23,11 @@ from pathlib import Path
 import numpy as np
 
 from notelink.config import NoteVectorConfig, TrainConfig
-from notelink.export import export_json
-from notelink.index import Index
-from notelink.indexer import build_index, clean_tokens, vectorize
-from notelink.records import load_records
-from notelink.store import current_generation, load_array
+from notelink.index.build import build_index, clean_tokens, vectorize
+from notelink.index.store import current_generation, load_array
+from notelink.notes.records import load_records
+from notelink.query.index import Index
+from notelink.write.export import export_json
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = next((p for p in (ROOT.parent / "shared", Path("/work/shared")) if p.exists()),

@@ -2,7 +2,7 @@
 
 Reads every note of VAULT, tokenizes it with notelink's tokenizer (the Markdown parse is skipped: this
 measures training, not parsing), keeps one np.int32 array per note instead of lists of str, builds the
-vocabulary from counts, and trains with notelink.cbow on 2 threads. Prints timings and peak memory.
+vocabulary from counts, and trains with notelink.model.cbow on 2 threads. Prints timings and peak memory.
 
     .venv/bin/python benchmarks/scale_train.py VAULT [--epochs N] [--threads 2]
 """
@@ -17,10 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-from notelink import cbow
 from notelink.config import TrainConfig
-from notelink.tokenizer import tokenize
-from notelink.vocab import Vocab
+from notelink.model import cbow
+from notelink.model.vocab import Vocab
+from notelink.notes.tokenizer import tokenize
 
 
 def peak_mb() -> float:

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from relevance import SHARED, _linkeval, _predictions, _score
 
 from notelink.config import NoteVectorConfig, TrainConfig
-from notelink.indexer import build_index
+from notelink.index.build import build_index
 
 WITHOUT_CBOW = NoteVectorConfig(expand_beta=0.0, w_cbow=0.0)
 

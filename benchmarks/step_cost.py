@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from notelink import cbow
 from notelink.config import TrainConfig
-from notelink.vocab import Vocab
+from notelink.model import cbow
+from notelink.model.vocab import Vocab
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from notelink.tokenizer import STOPWORDS
+from notelink.notes.tokenizer import STOPWORDS
 
 SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
 

@@ -24,9 +24,9 @@ from typing import Any
 
 import numpy as np
 
-from notelink import cbow, hogwild
 from notelink.config import TrainConfig
-from notelink.vocab import Vocab
+from notelink.model import cbow, hogwild
+from notelink.model.vocab import Vocab
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 if not SHARED.exists():

@@ -165,7 +165,7 @@ def main() -> None:
     args = parser.parse_args()
     vault, index_dir = Path(args.vault), Path(args.index_dir)
     if not (index_dir / "CURRENT").exists():
-        from notelink.indexer import build_index
+        from notelink.index.build import build_index
 
         print(f"building the index of {vault} in {index_dir} first...", file=sys.stderr)
         build_index(vault, index_dir)

@@ -3,7 +3,7 @@
     python benchmarks/warm_index.py [/tmp/ev] [--runs 3]
 
 The TUI and `notelink watch` build in children of a fork server that imported torch once at startup
-(`notelink.builder.ChildBuilder`); a full rebuild there (the TUI's `r`, or a rebuild after many notes
+(`notelink.watch.builder.ChildBuilder`); a full rebuild there (the TUI's `r`, or a rebuild after many notes
 changed) does not pay torch's import. This times `ChildBuilder.build(...)` into a new index folder (so every
 note is parsed) from the call to the summary, next to gensim's `Word2Vec(...)` on the same tokens and
 settings in a warm interpreter.
@@ -20,9 +20,9 @@ from pathlib import Path
 
 from relevance import _gensim_seconds
 
-from notelink.builder import ChildBuilder
 from notelink.config import TrainConfig
-from notelink.index import Index
+from notelink.query.index import Index
+from notelink.watch.builder import ChildBuilder
 
 
 def main() -> None:

@@ -28,10 +28,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" if (ROOT.parent / "shared").exists() else Path("/work/shared")
 sys.path.insert(0, str(ROOT))
 
-from notelink.index import Index  # noqa: E402
-from notelink.indexer import build_index  # noqa: E402
-from notelink.store import current_generation  # noqa: E402
-from notelink.watchstatus import read_state  # noqa: E402
+from notelink.index.build import build_index  # noqa: E402
+from notelink.index.store import current_generation  # noqa: E402
+from notelink.query.index import Index  # noqa: E402
+from notelink.watch.status import read_state  # noqa: E402
 
 
 def rss_mb(pid: int) -> float:

@@ -8,7 +8,7 @@ import os
 import sys
 from typing import NoReturn
 
-from notelink.cli import main
+from notelink.cli.main import main
 
 EXIT_WRITE_FAILED = 120
 """As Python's own exit status when it cannot flush standard output at exit."""

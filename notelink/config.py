@@ -266,6 +266,6 @@ class TuiConfig:
     index: IndexConfig = field(default_factory=IndexConfig)
 
     def resolved_index_dir(self) -> Path:
-        from notelink.store import default_index_dir  # (store imports numpy; configs stay light)
+        from notelink.index.store import default_index_dir  # (store imports numpy; configs stay light)
 
         return self.index_dir if self.index_dir is not None else default_index_dir(self.vault)

@@ -4,7 +4,7 @@ import codecs
 
 import pytest
 
-from notelink.block import (
+from notelink.notes.block import (
     END,
     START,
     BlockError,
@@ -15,8 +15,8 @@ from notelink.block import (
     unmanaged_bytes,
     without_block,
 )
-from notelink.links import Resolver, note_link
-from notelink.note import parse_note
+from notelink.notes.links import Resolver, note_link
+from notelink.notes.note import parse_note
 
 LINES = ["- [[a]]", "- [[sub/b|B]]"]
 BASES = ["", "one line", "ends with newline\n", "two\n\n", "crlf\r\nnote\r\n", "crlf no end\r\nx",

@@ -1,6 +1,6 @@
 """Boilerplate detection: paragraphs repeated verbatim across many notes."""
 
-from notelink.boilerplate import find_boilerplate, without_boilerplate
+from notelink.notes.boilerplate import find_boilerplate, without_boilerplate
 
 
 def test_repeated_paragraphs_are_boilerplate() -> None:

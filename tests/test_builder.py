@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from notelink import cbow
-from notelink.builder import ChildBuilder
 from notelink.config import TrainConfig
-from notelink.index import Index
-from notelink.indexer import IndexEvent
-from notelink.vault import VaultError
+from notelink.index.build import IndexEvent
+from notelink.model import cbow
+from notelink.notes.vault import VaultError
+from notelink.query.index import Index
+from notelink.watch.builder import ChildBuilder
 
 from .conftest import FAST
 from .test_update import topic_vault
@@ -71,7 +71,7 @@ def test_the_process_that_asks_for_builds_never_imports_torch(make_vault, tmp_pa
     code = f"""
 import sys
 from pathlib import Path
-from notelink.builder import ChildBuilder
+from notelink.watch.builder import ChildBuilder
 from notelink.config import TrainConfig
 from notelink.config import TrainConfig
 cfg = TrainConfig(dim=16, epochs=1, min_count=1, threads=1, device="cpu")
@@ -88,7 +88,7 @@ def test_a_child_build_starts_when_the_host_replaced_its_std_streams(tmp_path: P
     code = f"""
 import io, sys
 from pathlib import Path
-from notelink.builder import ChildBuilder
+from notelink.watch.builder import ChildBuilder
 from notelink.config import TrainConfig
 from tests.conftest import FAST, SAMPLE
 class Capture(io.StringIO):  # as Textual's print capture: no real descriptor

@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from notelink import cbow, hogwild
 from notelink.config import TrainConfig
-from notelink.notevectors import unit_rows
-from notelink.vocab import Vocab
+from notelink.index.notevectors import unit_rows
+from notelink.model import cbow, hogwild
+from notelink.model.vocab import Vocab
 
 GROUPS = [["apple", "pear", "plum", "cherry", "peach"], ["lion", "tiger", "wolf", "bear", "fox"],
           ["red", "green", "blue", "yellow", "purple"]]

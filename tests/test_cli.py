@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from notelink.cli import main
+from notelink.cli.main import main
 
 from .conftest import SAMPLE, snapshot
 
@@ -308,7 +308,7 @@ def test_export_writes_through_symlinks_and_into_pipes(capsys, ix: str, tmp_path
 
 def test_a_failed_export_leaves_the_file_as_it_was(capsys, ix: str, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    from notelink import export
+    from notelink.write import export
 
     out = tmp_path / "x.csv"
     out.write_text("before", encoding="utf-8")

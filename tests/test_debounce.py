@@ -3,7 +3,7 @@
 import threading
 import time
 
-from notelink.debounce import Debouncer
+from notelink.watch.debounce import Debouncer
 
 
 def test_coalesces_paths_and_hands_on_after_the_quiet_period() -> None:

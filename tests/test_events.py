@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from watchdog.events import DirCreatedEvent, DirMovedEvent, FileModifiedEvent, FileMovedEvent
 
-from notelink.events import VaultEventHandler, note_path
+from notelink.watch.events import VaultEventHandler, note_path
 
 V = Path("/vault")
 
@@ -51,7 +51,7 @@ def test_handler_never_raises_into_watchdog() -> None:
 def test_stat_snapshot_reports_added_changed_and_removed_notes(tmp_path: Path) -> None:
     import os
 
-    from notelink.events import StatSnapshot
+    from notelink.watch.events import StatSnapshot
 
     (tmp_path / "a.md").write_text("a")
     (tmp_path / "b.md").write_text("b")

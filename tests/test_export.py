@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from notelink import export
-from notelink.cli import EXIT_REFUSED, EXIT_USAGE, main
+from notelink.cli.main import EXIT_REFUSED, EXIT_USAGE, main
 from notelink.config import ExportConfig
-from notelink.index import Index
-from notelink.links import Resolver
-from notelink.note import parse_note
+from notelink.notes.links import Resolver
+from notelink.notes.note import parse_note
+from notelink.query.index import Index
+from notelink.write import export
 
 from .conftest import SAMPLE, snapshot
 

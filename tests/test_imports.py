@@ -24,12 +24,13 @@ def test_only_tui_imports_textual_and_only_cbow_imports_torch() -> None:
         found = _imports(path)
         if not rel.startswith("tui/"):
             assert "textual" not in found, rel
-        if rel != "cbow.py":
+        if rel != "model/cbow.py":
             assert "torch" not in found, rel
 
 
 def test_queries_do_not_import_torch_or_textual() -> None:
-    code = ("import sys, notelink.cli, notelink.index, notelink.export, notelink.indexer; "
+    code = ("import sys, notelink.cli.main, notelink.query.index, notelink.write.export, "
+            "notelink.index.build; "
             "bad = [m for m in ('torch', 'textual') if m in sys.modules]; print(bad); sys.exit(bool(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
@@ -38,8 +39,8 @@ def test_queries_do_not_import_torch_or_textual() -> None:
 def test_the_watcher_process_stays_small() -> None:
     # `notelink watch` builds in children of a fork server; the watcher itself needs neither the indexer
     # nor scipy, markdown-it or PyYAML (~20 MB): its idle memory counts toward the watcher's budget
-    heavy = "('torch', 'scipy', 'markdown_it', 'yaml', 'notelink.indexer')"
-    code = ("import sys, notelink.cli, notelink.watcher; "
+    heavy = "('torch', 'scipy', 'markdown_it', 'yaml', 'notelink.index.build')"
+    code = ("import sys, notelink.cli.main, notelink.watch.watcher; "
             f"bad = [m for m in {heavy} if m in sys.modules]; print(bad); sys.exit(bool(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr

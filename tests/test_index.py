@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from notelink.index import Index, NoteInfo, NotFound
-from notelink.indexer import build_index
-from notelink.notevectors import Layout
+from notelink.index.build import build_index
+from notelink.index.notevectors import Layout
+from notelink.query.index import Index, NoteInfo, NotFound
 
 from .conftest import FAST, SAMPLE
 

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from notelink.config import IndexConfig
-from notelink.index import Index
-from notelink.indexer import build_index
-from notelink.vault import VaultError
+from notelink.index.build import build_index
+from notelink.notes.vault import VaultError
+from notelink.query.index import Index
 
 from .conftest import FAST, snapshot
 
@@ -103,7 +103,7 @@ def test_one_note_vault(make_vault, tmp_path: Path) -> None:
 
 
 def test_cancel_keeps_previous_generation(make_vault, tmp_path: Path) -> None:
-    from notelink.cbow import Cancelled
+    from notelink.model.cbow import Cancelled
 
     vault = _topic_vault(make_vault)
     build_index(vault, tmp_path / "ix", FAST)
@@ -114,7 +114,7 @@ def test_cancel_keeps_previous_generation(make_vault, tmp_path: Path) -> None:
 
 
 def test_notes_are_parsed_again_when_tokenizing_changed(make_vault, tmp_path: Path, monkeypatch) -> None:
-    from notelink import indexer
+    from notelink.index import build as indexer
 
     vault = _topic_vault(make_vault)
     build_index(vault, tmp_path / "ix", FAST)

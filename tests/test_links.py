@@ -1,6 +1,6 @@
 """Resolving link targets to notes."""
 
-from notelink.links import Resolver
+from notelink.notes.links import Resolver
 
 NOTES = [("Home.md", "Home", []), ("cooking/Bread.md", "Bread", ["Loaf"]),
          ("garden/Bread.md", "Garden bread", []), ("a/b/Deep note.md", "Deep", [])]
@@ -29,7 +29,7 @@ def test_markdown_links_are_relative_to_the_source() -> None:
 
 
 def test_named_lists_every_note_a_bare_name_could_mean() -> None:
-    from notelink.links import Resolver
+    from notelink.notes.links import Resolver
 
     r = Resolver([("b/Templates.md", "Templates", []), ("a/Templates.md", "Templates", []),
                   ("Tpl.md", "Other", ["templates"]), ("c.md", "C", [])])

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from notelink.cbow import Cancelled
-from notelink.indexer import IndexSummary, build_index
-from notelink.lock import LOCK_FILE, BuildCancelled, WatcherLock, WatcherRunning, build_lock, lock_info
+from notelink.index.build import IndexSummary, build_index
+from notelink.index.lock import LOCK_FILE, BuildCancelled, WatcherLock, WatcherRunning, build_lock, lock_info
+from notelink.model.cbow import Cancelled
 from tests.conftest import FAST, SAMPLE
 
 

@@ -1,7 +1,7 @@
 """Known-answer tests for finding notes' titles and aliases in other notes' text."""
 
-from notelink.mentions import Phrases, count_mentions, recount_mentions, title_phrases
-from notelink.tokenizer import tokenize
+from notelink.notes.mentions import Phrases, count_mentions, recount_mentions, title_phrases
+from notelink.notes.tokenizer import tokenize
 
 
 def _phrases(names: list[list[str]]) -> Phrases:

@@ -1,6 +1,6 @@
 """Known-answer tests for parsing one note."""
 
-from notelink.note import Link, parse_note, split_front_matter
+from notelink.notes.note import Link, parse_note, split_front_matter
 
 
 def test_front_matter_title_aliases_tags() -> None:
@@ -79,7 +79,7 @@ def test_bom_and_cjk_title() -> None:
 
 
 def test_notelinks_block_is_not_text_or_links() -> None:
-    from notelink.block import render
+    from notelink.notes.block import render
 
     text = render("# T\nmine [[Real]]\n", ["- [[Suggested|Shown]]"])
     n = parse_note(text, "f")

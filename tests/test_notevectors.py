@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from notelink import notevectors
 from notelink.config import NoteVectorConfig
-from notelink.notevectors import (
+from notelink.index import notevectors
+from notelink.index.notevectors import (
     neighbours,
     note_vectors,
     side_by_side,

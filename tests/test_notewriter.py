@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from notelink import notewriter
-from notelink.block import END, START, NoteText, find_block, remove, render
 from notelink.config import ExportConfig, IndexConfig, TrainConfig
-from notelink.index import Index
-from notelink.indexer import build_index
-from notelink.records import record_from_raw
-from notelink.vault import RawNote, read_note, scan
+from notelink.index.build import build_index
+from notelink.notes.block import END, START, NoteText, find_block, remove, render
+from notelink.notes.records import record_from_raw
+from notelink.notes.vault import RawNote, read_note, scan
+from notelink.query.index import Index
+from notelink.write import notewriter
 
 from .conftest import SHARED
 

@@ -2,8 +2,8 @@
 
 import io
 
-from notelink.progress import ProgressBar
-from notelink.report import IndexEvent
+from notelink.cli.progress import ProgressBar
+from notelink.index.report import IndexEvent
 
 
 class _Terminal(io.StringIO):

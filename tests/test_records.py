@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from notelink import records
 from notelink.config import IndexConfig
-from notelink.hogwild import can_fork_workers
-from notelink.lock import BuildCancelled
-from notelink.records import NoteRecord, Unread, parse_all, read_vault
-from notelink.vault import RawNote, Skipped, read_note, scan
+from notelink.index.lock import BuildCancelled
+from notelink.model.hogwild import can_fork_workers
+from notelink.notes import records
+from notelink.notes.records import NoteRecord, Unread, parse_all, read_vault
+from notelink.notes.vault import RawNote, Skipped, read_note, scan
 
 from .conftest import SAMPLE
 
@@ -85,7 +85,7 @@ def test_a_parsing_process_that_dies_costs_only_speed(monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(records, "_SLICE", 2)
     monkeypatch.setattr(records, "_parse_safely", dies_in_a_child)
-    with caplog.at_level(logging.WARNING, logger="notelink.records"):
+    with caplog.at_level(logging.WARNING, logger="notelink.notes.records"):
         assert parse_all(raws, IndexConfig(), min_parallel=1) == here
     assert "parsing process stopped (exit code 9" in caplog.text  # not None: the child is joined first
     assert not multiprocessing.active_children()
@@ -129,14 +129,14 @@ def test_a_parsing_process_that_cannot_start_costs_only_speed(monkeypatch: pytes
 
     monkeypatch.setattr(context.ForkProcess, "_Popen", staticmethod(second_fork_fails))
     monkeypatch.setattr(records, "_SLICE", 2)
-    with caplog.at_level(logging.WARNING, logger="notelink.records"):
+    with caplog.at_level(logging.WARNING, logger="notelink.notes.records"):
         assert parse_all(raws, IndexConfig(), min_parallel=1) == here
     assert len(started) == 2 and "could not start a note-parsing process" in caplog.text
     assert not multiprocessing.active_children()
 
 
 def test_n_tokens_counts_the_tokens_of_every_paragraph() -> None:
-    from notelink.records import NoteRecord
+    from notelink.notes.records import NoteRecord
 
     r = NoteRecord("a.md", "A", "h", 0, 0.0, [], [], [], [], [["a", "b"], [], ["c"]])
     assert r.n_tokens == len(r.tokens) == 3

@@ -1,10 +1,10 @@
 """Known-answer tests for each note's language and its stop words."""
 
 from notelink.config import IndexConfig
-from notelink.records import record_from_raw
-from notelink.stopwords import ENGLISH, LISTS, language_of, without_stopwords
-from notelink.tokenizer import tokenize
-from notelink.vault import RawNote
+from notelink.notes.records import record_from_raw
+from notelink.notes.stopwords import ENGLISH, LISTS, language_of, without_stopwords
+from notelink.notes.tokenizer import tokenize
+from notelink.notes.vault import RawNote
 
 
 def _lang(text: str) -> str:
@@ -75,7 +75,7 @@ def test_a_long_paragraph_in_another_language_loses_that_languages_stop_words() 
 
 
 def test_kindred_languages_do_not_switch_a_paragraph() -> None:
-    from notelink.stopwords import paragraph_languages
+    from notelink.notes.stopwords import paragraph_languages
 
     danish = tokenize("Hvis du er på standardabonnementet skal du også slette din fjernboks før du "
                       "fortsætter med at synkronisere dine noter til den nye region", keep_stopwords=True)
@@ -97,7 +97,7 @@ def test_japanese_loses_its_hiragana_grammar_and_korean_its_function_words() -> 
 
 
 def test_a_paragraph_and_a_note_get_the_same_language_on_ties() -> None:
-    from notelink.stopwords import paragraph_languages
+    from notelink.notes.stopwords import paragraph_languages
 
     # words that are stop words in Spanish and in Portuguese alike ("de", "se", "que", "para", "no", "o"...)
     tokens = tokenize("O sistema de arquivos se organiza para que o usuário no encontre nada "

@@ -7,8 +7,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from notelink import store
-from notelink.store import GenerationWriter, IndexFormatError, current_generation, load_array, open_generation
+from notelink.index import store
+from notelink.index.store import (
+    GenerationWriter,
+    IndexFormatError,
+    current_generation,
+    load_array,
+    open_generation,
+)
 
 
 def _write(index_dir: Path, value: float) -> Path:

@@ -1,6 +1,6 @@
 """Known-answer tests for tokenizing."""
 
-from notelink.tokenizer import STOPWORDS, tokenize
+from notelink.notes.tokenizer import STOPWORDS, tokenize
 
 
 def test_lowercase_numbers_and_stopwords_dropped() -> None:

@@ -17,7 +17,7 @@ import pytest
 from textual.widgets import Input, Markdown, OptionList
 from textual.worker import WorkerCancelled, WorkerState
 
-from notelink.indexer import IndexEvent, build_index
+from notelink.index.build import IndexEvent, build_index
 from notelink.tui.app import NotelinkApp, TuiConfig
 from notelink.tui.screens import ConceptScreen, ConfirmScreen, LinksScreen
 from notelink.tui.text import shown_markdown
@@ -38,7 +38,7 @@ SIZE = (140, 40)
 
 @dataclass(frozen=True)
 class FakeEvent:
-    """Same fields as notelink.watcher.WatchEvent."""
+    """Same fields as notelink.watch.watcher.WatchEvent."""
 
     kind: str
     paths: tuple[str, ...] = ()
@@ -392,7 +392,7 @@ async def test_live_refresh_through_the_real_watcher(tmp_path: Path) -> None:
 
 
 def test_list_entries_show_markup_characters_literally() -> None:
-    from notelink.index import NoteInfo
+    from notelink.query.index import NoteInfo
     from notelink.tui.widgets import _note_prompt
 
     cases = [("[x] todo [dim]", "f/a.md", "[x] todo [dim]  f"), ("a\\b [/]", "a.md", "a\\b [/]"),

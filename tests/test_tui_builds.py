@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from notelink.indexer import IndexEvent, build_index
+from notelink.index.build import IndexEvent, build_index
 from notelink.tui.app import NotelinkApp
 from notelink.tui.screens import ConfirmScreen
 from notelink.tui.widgets import IndexStatus, NoteView, describe_event
@@ -44,7 +44,7 @@ def edited(tmp_path: Path) -> tuple[Path, Path]:
 
 def slow_build(*args: Any, progress: Any = None, should_stop: Any = None, **kwargs: Any) -> Any:
     """build_index after 3 s of "reading notes" that checks `should_stop` like the real one."""
-    from notelink.cbow import Cancelled
+    from notelink.model.cbow import Cancelled
 
     for i in range(150):
         if should_stop is not None and should_stop():
@@ -58,7 +58,7 @@ def slow_build(*args: Any, progress: Any = None, should_stop: Any = None, **kwar
 @sync
 async def test_cancelled_build_then_a_new_one_reports_no_failure(edited: tuple[Path, Path],
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("notelink.indexer.build_index", slow_build)
+    monkeypatch.setattr("notelink.index.build.build_index", slow_build)
     app = make_app(*edited)
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(pilot, app)
@@ -85,7 +85,7 @@ async def test_a_failing_build_says_why(edited: tuple[Path, Path], monkeypatch: 
     def broken(*args: Any, **kwargs: Any) -> None:
         raise OSError("No space left on device")
 
-    monkeypatch.setattr("notelink.indexer.build_index", broken)
+    monkeypatch.setattr("notelink.index.build.build_index", broken)
     app = make_app(*edited)
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(pilot, app)
@@ -146,7 +146,7 @@ async def test_a_watcher_that_cannot_build_the_first_index_says_why(tmp_path: Pa
 @sync
 async def test_an_index_opened_for_the_previous_vault_is_dropped(edited: tuple[Path, Path],
                                                                 tmp_path: Path) -> None:
-    from notelink.index import Index
+    from notelink.query.index import Index
     from notelink.tui.messages import IndexLoaded
 
     app = make_app(*edited)

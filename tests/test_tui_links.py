@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Markdown, OptionList
 
-from notelink.indexer import build_index
+from notelink.index.build import build_index
 from notelink.tui.screens import LinksScreen
 from notelink.tui.widgets import NoteView
 from tests.conftest import FAST, SAMPLE

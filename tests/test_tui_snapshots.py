@@ -18,7 +18,7 @@ import pytest
 from rich.console import Console
 
 from notelink.config import NoteVectorConfig
-from notelink.indexer import build_index
+from notelink.index.build import build_index
 from notelink.tui.app import NotelinkApp, TuiConfig
 from tests.conftest import FAST
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import re
 
-from notelink.index import NoteInfo
+from notelink.query.index import NoteInfo
 from notelink.tui.history import History
 from notelink.tui.text import (
     NoteFilter,

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 from notelink.config import IncrementalConfig
-from notelink.index import Index
-from notelink.indexer import build_index
-from notelink.records import NoteRecord
-from notelink.update import carry_over, changed_notes
-from notelink.vocab import Vocab
+from notelink.index.build import build_index
+from notelink.index.update import carry_over, changed_notes
+from notelink.model.vocab import Vocab
+from notelink.notes.records import NoteRecord
+from notelink.query.index import Index
 
 from .conftest import FAST
 
@@ -87,7 +87,7 @@ def test_incremental_update_keeps_related_notes_sensible(make_vault, tmp_path: P
 
 
 def _tables(ix: Path) -> dict[str, list[tuple[object, ...]]]:
-    from notelink.store import current_generation, open_generation
+    from notelink.index.store import current_generation, open_generation
 
     db, _ = open_generation(current_generation(ix))  # type: ignore[arg-type]
     try:
@@ -99,7 +99,7 @@ def _tables(ix: Path) -> dict[str, list[tuple[object, ...]]]:
 
 def _assert_same_mentions(gen: Path, full: Path) -> None:
     """Two generations hold the same mentions (src, dst, count arrays)."""
-    from notelink.store import load_array
+    from notelink.index.store import load_array
 
     for part in ("src", "dst", "count"):
         assert np.array_equal(load_array(gen, f"mentions_{part}"), load_array(full, f"mentions_{part}"))
@@ -107,7 +107,7 @@ def _assert_same_mentions(gen: Path, full: Path) -> None:
 
 def _assert_same_as_full_build(inc: Path, full_ix: Path) -> None:
     """An updated index has the tables and the mentions of a full build of the same vault."""
-    from notelink.store import current_generation
+    from notelink.index.store import current_generation
 
     assert _tables(inc) == _tables(full_ix)
     gen, full = current_generation(inc), current_generation(full_ix)
@@ -141,7 +141,7 @@ def _note_id(tables: dict[str, list[tuple[object, ...]]], path: str) -> object:
 
 
 def test_an_update_reuses_mentions_and_the_neighbour_graph(make_vault, tmp_path: Path) -> None:
-    from notelink.store import current_generation, load_array
+    from notelink.index.store import current_generation, load_array
 
     vault, ix = topic_vault(make_vault, per_topic=6), tmp_path / "ix"
     build_index(vault, ix, FAST)
@@ -158,8 +158,8 @@ def test_an_update_reuses_mentions_and_the_neighbour_graph(make_vault, tmp_path:
 
 def test_an_update_recounts_only_the_mentions_of_a_renamed_note(make_vault, tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from notelink import indexer
-    from notelink.store import current_generation, load_array
+    from notelink.index import build as indexer
+    from notelink.index.store import current_generation, load_array
 
     vault, ix = topic_vault(make_vault, per_topic=6), tmp_path / "ix"
     garden, stars = vault / "garden/garden 1.md", vault / "stars/stars 2.md"
@@ -221,7 +221,7 @@ def test_a_renamed_note_updates_like_a_full_build(make_vault, tmp_path: Path, sc
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Mentions recounted for renamed notes and links resolved again on the patched copy: the mentions
     and every table are those of a full build; a move (other paths) falls back to a full count and write."""
-    from notelink import indexer
+    from notelink.index import build as indexer
 
     vault = topic_vault(make_vault, per_topic=6)
     for rel, text in EXTRA.items():
@@ -281,7 +281,7 @@ LANGUAGE_CHANGES = {  # scenario: (notes before, the note written, its new text)
 @pytest.mark.parametrize("scenario", list(LANGUAGE_CHANGES))
 def test_a_note_that_changes_language_updates_like_a_full_build(make_vault, tmp_path: Path,
                                                                 scenario: str) -> None:
-    from notelink.store import current_generation, load_array
+    from notelink.index.store import current_generation, load_array
 
     files, note, text = LANGUAGE_CHANGES[scenario]
     english = {f"en/{t} {i}.md": f"# {t.title()} {i}\n\n{w}" for t, w in TOPICS.items() for i in range(2)}

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from notelink.vault import RawNote, Skipped, VaultError, check_vault, read_note, scan
+from notelink.notes.vault import RawNote, Skipped, VaultError, check_vault, read_note, scan
 
 
 def test_scan_skips_dot_folders_and_non_notes(make_vault) -> None:
@@ -75,8 +75,8 @@ def test_empty_note_is_indexed_with_warning(make_vault) -> None:
 
 
 def test_hash_ignores_notelinks_block(make_vault) -> None:
-    from notelink.block import render
-    from notelink.vault import file_hash
+    from notelink.notes.block import render
+    from notelink.notes.vault import file_hash
 
     root = make_vault({"a.md": "# A\r\nbody\r\n", "b.md": "# B\nbody\n"})
     before = read_note(root, "a.md", 1000)
@@ -99,7 +99,7 @@ def test_broken_links_and_link_loops_say_so(make_vault) -> None:
 
 
 def test_a_folder_that_cannot_be_listed_is_reported(make_vault, monkeypatch: pytest.MonkeyPatch) -> None:
-    from notelink.vault import scan_folders
+    from notelink.notes.vault import scan_folders
 
     vault = make_vault({"a.md": "# A\n", "locked/b.md": "# B\n", ".hidden/c.md": "# C\n"})
     real = os.scandir

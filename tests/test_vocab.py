@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from notelink.vocab import Vocab
+from notelink.model.vocab import Vocab
 
 
 def test_min_count_and_order() -> None:

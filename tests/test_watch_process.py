@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from notelink.index import Index
-from notelink.indexer import build_index
-from notelink.lock import lock_info
-from notelink.watcher import VaultWatcher
-from notelink.watchstatus import watcher_status
+from notelink.index.build import build_index
+from notelink.index.lock import lock_info
+from notelink.query.index import Index
+from notelink.watch.status import watcher_status
+from notelink.watch.watcher import VaultWatcher
 
 from .conftest import FAST
 from .test_update import topic_vault

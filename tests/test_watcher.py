@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from notelink.config import WatchConfig
-from notelink.index import Index
-from notelink.store import current_generation, open_generation
-from notelink.vault import scan
-from notelink.watcher import VaultWatcher, WatcherRunning, WatchEvent
+from notelink.index.store import current_generation, open_generation
+from notelink.notes.vault import scan
+from notelink.query.index import Index
+from notelink.watch.watcher import VaultWatcher, WatcherRunning, WatchEvent
 
 from .conftest import FAST
 from .test_update import topic_vault
@@ -204,8 +204,8 @@ def test_storm_of_a_thousand_notes_is_one_or_two_retrains(make_vault, tmp_path: 
 
 
 def test_a_failing_file_gets_a_status_and_the_watcher_goes_on(watching_here, monkeypatch, capsys) -> None:
-    from notelink import records
-    from notelink.cli import main
+    from notelink.cli.main import main
+    from notelink.notes import records
 
     vault, ix, rec, _ = watching_here
     real = records.record_from_raw
@@ -270,7 +270,7 @@ def test_queries_are_answered_from_the_previous_generation_while_training(watchi
 
 
 def test_second_watcher_refuses_to_start(watching, capsys) -> None:
-    from notelink.cli import main
+    from notelink.cli.main import main
 
     vault, ix, _, _ = watching
     with pytest.raises(WatcherRunning, match=f"pid {os.getpid()}"):
@@ -280,7 +280,7 @@ def test_second_watcher_refuses_to_start(watching, capsys) -> None:
 
 
 def test_watch_limit_falls_back_to_rescans(make_vault, tmp_path: Path, monkeypatch) -> None:
-    from notelink import watcher as watcher_mod
+    from notelink.watch import watcher as watcher_mod
 
     class Refused:
         def schedule(self, *args: object, **kw: object) -> None:
@@ -330,7 +330,7 @@ def test_startup_reconciles_changes_made_while_stopped(watching) -> None:
 
 
 def test_status_text_and_files_after_the_watcher_stopped(watching, capsys) -> None:
-    from notelink.cli import main
+    from notelink.cli.main import main
 
     vault, ix, _, w = watching
     w.stop()

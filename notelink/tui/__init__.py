@@ -1,4 +1,4 @@
-"""The terminal app (Textual). The only package that imports textual; `notelink.cli` imports it lazily."""
+"""The terminal app (Textual). The only package that imports textual; the command line imports it lazily."""
 
 from __future__ import annotations
 

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 from textual.app import SuspendNotSupported
 from textual.widgets import Input
 
-from notelink.index import Index, NotFound
+from notelink.notes.vault import RawNote, VaultError, check_vault, read_note, scan
+from notelink.query.index import Index, NotFound
 from notelink.tui.screens import ConfirmScreen
 from notelink.tui.text import is_attachment, shown_markdown
 from notelink.tui.widgets import IndexStatus, NotesPane, NoteView
-from notelink.vault import RawNote, VaultError, check_vault, read_note, scan
 
 if TYPE_CHECKING:
     from notelink.tui.app import NotelinkApp
@@ -137,8 +137,8 @@ def show_no_index(app: NotelinkApp) -> None:
 def export_json(app: NotelinkApp, index: Index, path: Path) -> None:
     """In a worker's thread: writes every note's related notes as JSON (the schema of `notelink export`),
     whole or not at all, and says how it went; a path that cannot be written is a message, not a crash."""
-    from notelink import export
-    from notelink.outfile import OutputError, output_file
+    from notelink.write import export
+    from notelink.write.outfile import OutputError, output_file
 
     try:
         data = export.export_json(index, app.config.top)
@@ -152,7 +152,7 @@ def export_json(app: NotelinkApp, index: Index, path: Path) -> None:
 
 def switch_vault(app: NotelinkApp, folder: Path) -> None:
     """Closes this vault (watcher, index, history) and opens another in its default index folder."""
-    from notelink.store import default_index_dir
+    from notelink.index.store import default_index_dir
 
     try:
         vault = check_vault(folder)

@@ -24,8 +24,8 @@ from textual.widgets import Footer, Header, Input, Markdown
 from textual.worker import Worker, get_current_worker
 
 from notelink.config import TuiConfig
-from notelink.index import Index
-from notelink.store import IndexMissing
+from notelink.index.store import IndexMissing
+from notelink.query.index import Index
 from notelink.tui import actions
 from notelink.tui.builds import Builds
 from notelink.tui.details import DetailsCache

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from notelink.index import Index
+from notelink.query.index import Index
 from notelink.tui.messages import IndexProgress
 from notelink.tui.widgets import IndexStatus
 
@@ -47,8 +47,8 @@ class Builds:
 
     def _build(self, force: bool) -> None:
         """The worker's thread: build, then open the new index and post it to the app."""
-        from notelink.cbow import Cancelled
-        from notelink.indexer import build_index
+        from notelink.index.build import build_index
+        from notelink.model.cbow import Cancelled
 
         app, worker = self.app, get_current_worker()
         vault, index_dir = app.vault, app.index_dir  # (a vault switch meanwhile cancels this build)

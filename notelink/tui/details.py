@@ -11,7 +11,7 @@ from functools import partial
 
 import numpy as np
 
-from notelink.index import Index, NoteInfo, Related, Scored
+from notelink.query.index import Index, NoteInfo, Related, Scored
 from notelink.tui.text import because
 
 REASON_CONCEPTS = 12

@@ -8,7 +8,7 @@ from typing import Any
 
 from textual.message import Message
 
-from notelink.index import Index
+from notelink.query.index import Index
 from notelink.tui.text import NoteFilter
 
 

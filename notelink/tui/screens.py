@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from notelink.index import Index, NotFound
+from notelink.query.index import Index, NotFound
 from notelink.tui.widgets import KeyList, scored_prompt
 
 HELP_KEYS = [

@@ -10,7 +10,7 @@ from urllib.parse import quote, unquote
 
 from markdown_it import MarkdownIt
 
-from notelink.index import NoteInfo
+from notelink.query.index import NoteInfo
 
 NOTE_SCHEME = "notelink:"
 """Links the app handles itself: `notelink:TARGET` opens the note TARGET resolves to."""

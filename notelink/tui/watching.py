@@ -1,6 +1,6 @@
 """The app's view of the vault watcher: a small protocol, and a factory that finds the real one.
 
-The watcher (`notelink.watcher.VaultWatcher`) calls `on_event` from its own thread with `WatchEvent`s
+The watcher (`notelink.watch.watcher.VaultWatcher`) calls `on_event` from its own thread with `WatchEvent`s
 (kind: changed | indexing | progress | indexed | error | stopped). The app only needs `start` and
 `stop`, so tests pass a fake that emits events; without the watcher module the app runs unwatched.
 """
@@ -29,7 +29,7 @@ class WatcherUnavailable(RuntimeError):
 def default_watcher_factory(vault: Path, index_dir: Path, on_event: OnEvent) -> Watcher:
     """The real VaultWatcher, imported only when watching starts."""
     try:
-        from notelink.watcher import VaultWatcher  # type: ignore[import-not-found,unused-ignore]
+        from notelink.watch.watcher import VaultWatcher  # type: ignore[import-not-found,unused-ignore]
     except ImportError as exc:
         raise WatcherUnavailable(f"live refresh is off: the watcher is not available ({exc})") from exc
     watcher: Watcher = VaultWatcher(vault, index_dir, on_event=on_event)

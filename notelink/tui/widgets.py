@@ -20,11 +20,11 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Markdown, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from notelink.index import NoteInfo, Related, Scored
+from notelink.query.index import NoteInfo, Related, Scored
 from notelink.tui.text import app_links, heading_key, score_bar, split_markdown
 
 if TYPE_CHECKING:  # the indexer (parsing, training) is imported only when the app builds an index
-    from notelink.indexer import IndexEvent
+    from notelink.index.build import IndexEvent
 
 LINKED_MARK = "↔"
 

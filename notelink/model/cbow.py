@@ -48,10 +48,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from notelink import hogwild
 from notelink.config import TrainConfig
-from notelink.hogwild import TrainProgress, WorkerError
-from notelink.vocab import Vocab
+from notelink.model import hogwild
+from notelink.model.hogwild import TrainProgress, WorkerError
+from notelink.model.vocab import Vocab
 
 if TYPE_CHECKING:
     import torch

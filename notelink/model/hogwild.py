@@ -41,7 +41,7 @@ import numpy as np
 from notelink.config import TrainConfig
 
 if TYPE_CHECKING:
-    from notelink.cbow import _Trainer
+    from notelink.model.cbow import _Trainer
 
 MIN_PROCESS_WORDS = 200_000
 """Words (corpus tokens x epochs) from which training uses worker processes: a fork costs ~5-10 ms, and

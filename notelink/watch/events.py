@@ -17,7 +17,7 @@ from typing import Any
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
-from notelink.vault import is_ignored, scan
+from notelink.notes.vault import is_ignored, scan
 
 log = logging.getLogger("notelink.watch")
 

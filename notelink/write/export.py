@@ -16,9 +16,9 @@ from typing import IO, Any
 import numpy as np
 
 from notelink.config import ExportConfig
-from notelink.index import Index
-from notelink.links import note_link
-from notelink.store import load_array
+from notelink.index.store import load_array
+from notelink.notes.links import note_link
+from notelink.query.index import Index
 
 _BLOCK = 256
 _THREADS = min(2, os.cpu_count() or 1)

@@ -13,16 +13,16 @@ from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from notelink.arguments import build_parser, default_to_tui
-from notelink.cbow import Cancelled, DeviceError
+from notelink.cli.arguments import build_parser, default_to_tui
 from notelink.config import ExportConfig, IndexConfig, TrainConfig
-from notelink.lock import IndexDirError
-from notelink.outfile import OutputError, output_file
-from notelink.store import IndexFormatError, IndexMissing, default_index_dir
-from notelink.vault import VaultError, check_vault
+from notelink.index.lock import IndexDirError
+from notelink.index.store import IndexFormatError, IndexMissing, default_index_dir
+from notelink.model.cbow import Cancelled, DeviceError
+from notelink.notes.vault import VaultError, check_vault
+from notelink.write.outfile import OutputError, output_file
 
 if TYPE_CHECKING:  # imported where used: `notelink watch` then never loads scipy (the index's vectors)
-    from notelink.index import Index, NoteInfo
+    from notelink.query.index import Index, NoteInfo
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
 EXIT_REFUSED = 3
@@ -44,7 +44,7 @@ def _index_dir(args: argparse.Namespace) -> Path:
 def _open_index(args: argparse.Namespace) -> Index:
     vault = check_vault(Path(args.vault))
     try:
-        from notelink.index import Index
+        from notelink.query.index import Index
 
         return Index.open(_index_dir(args))
     except IndexMissing:
@@ -83,8 +83,8 @@ def _index_config(args: argparse.Namespace) -> IndexConfig:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from notelink.indexer import build_index
-    from notelink.progress import ProgressBar
+    from notelink.cli.progress import ProgressBar
+    from notelink.index.build import build_index
 
     index_cfg = _index_config(args)
     bar = ProgressBar(enabled=not args.json)
@@ -177,7 +177,7 @@ def cmd_similar(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from notelink.watchstatus import file_states, watcher_status
+    from notelink.watch.status import file_states, watcher_status
 
     index = _open_index(args)
     m = index.meta
@@ -243,7 +243,7 @@ def _export_config(args: argparse.Namespace) -> ExportConfig:
 
 
 def _export(index: Index, args: argparse.Namespace, out: TextIO) -> None:
-    from notelink import export
+    from notelink.write import export
 
     cfg = _export_config(args)
     if args.format == "word2vec":
@@ -261,7 +261,7 @@ def _export(index: Index, args: argparse.Namespace, out: TextIO) -> None:
 
 def _export_block(args: argparse.Namespace) -> int:
     """`--format block`: a diff of the blocks (dry run), or `--write` them, or `--undo` them."""
-    from notelink import notewriter
+    from notelink.write import notewriter
 
     vault = check_vault(Path(args.vault))
     if args.undo:
@@ -305,7 +305,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
 def cmd_watch(args: argparse.Namespace) -> int:
     from notelink.config import WatchConfig
-    from notelink.watcher import VaultWatcher, WatcherRunning
+    from notelink.watch.watcher import VaultWatcher, WatcherRunning
 
     try:
         cfg = WatchConfig(quiet_ms=args.quiet_ms, max_wait_ms=args.max_wait_ms, exclude=tuple(args.exclude))
@@ -364,7 +364,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(COMMANDS[args.command](args))
     except LookupError as exc:  # `index.NotFound`, imported only with the index module
-        from notelink.index import NotFound
+        from notelink.query.index import NotFound
 
         if not isinstance(exc, NotFound):
             raise

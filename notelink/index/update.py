@@ -19,15 +19,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import scipy.sparse as sp
 
-from notelink import cbow
 from notelink.config import IncrementalConfig, NoteVectorConfig, TrainConfig
-from notelink.generation import Mentions, Patch
-from notelink.notevectors import unit_rows, word_graph
-from notelink.store import IndexFormatError, load_array, open_generation
-from notelink.vocab import Vocab
+from notelink.index.generation import Mentions, Patch
+from notelink.index.notevectors import unit_rows, word_graph
+from notelink.index.store import IndexFormatError, load_array, open_generation
+from notelink.model import cbow
+from notelink.model.vocab import Vocab
 
 if TYPE_CHECKING:
-    from notelink.records import NoteRecord
+    from notelink.notes.records import NoteRecord
 
 
 @dataclass

@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from notelink.links import Resolver, name_key
-from notelink.notevectors import Layout, unit_rows
-from notelink.store import IndexMissing, current_generation, load_array, open_generation
+from notelink.index.notevectors import Layout, unit_rows
+from notelink.index.store import IndexMissing, current_generation, load_array, open_generation
+from notelink.notes.links import Resolver, name_key
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ class Index:
     def word_id(self, word: str) -> int:
         key = word.lower()
         if key not in self.word_index:
-            from notelink.stopwords import stop_word_languages  # (only here: queries need no tokenizer)
+            from notelink.notes.stopwords import stop_word_languages  # (only here: queries need no tokenizer)
 
             stop = stop_word_languages(key)
             why = (f"{key!r} is a stop word ({', '.join(stop[:5])}): notelink leaves those out of training, "

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from notelink.block import unmanaged_bytes
+from notelink.notes.block import unmanaged_bytes
 
 NOTE_SUFFIX = ".md"
 _BINARY_SNIFF = 8192

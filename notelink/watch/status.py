@@ -2,7 +2,7 @@
 
     INDEX_DIR/watcher.json   {"pid", "mode", "state", "last_event", "last_generation_at", "generation",
                               "pending": [paths], "errors": {path: reason}, "message"}
-`running` is not stored: it comes from the lock (`notelink.lock`), so a killed watcher reads as stopped.
+`running` is not stored: it comes from the lock (`notelink.index.lock`), so a killed watcher reads as stopped.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from notelink.lock import lock_info
+from notelink.index.lock import lock_info
 
 STATUS_FILE = "watcher.json"
 

@@ -23,7 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from notelink.config import NoteVectorConfig
-from notelink.stopwords import family
+from notelink.notes.stopwords import family
 
 _CHUNK = 1024  # rows of the [c, n] similarity block in neighbours: 123 MB at n = 30k
 _GROUP = 32  # columns per group in top_k

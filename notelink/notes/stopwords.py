@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from notelink.tokenizer import STOPWORDS, tokenize
+from notelink.notes.tokenizer import STOPWORDS, tokenize
 
 ENGLISH = "en"
 

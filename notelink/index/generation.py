@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import scipy.sparse as sp
 
-from notelink import cbow
-from notelink.links import Resolver
-from notelink.store import GenerationWriter
-from notelink.vault import Skipped
-from notelink.vocab import Vocab
+from notelink.index.store import GenerationWriter
+from notelink.model import cbow
+from notelink.model.vocab import Vocab
+from notelink.notes.links import Resolver
+from notelink.notes.vault import Skipped
 
 if TYPE_CHECKING:
-    from notelink.records import NoteRecord
+    from notelink.notes.records import NoteRecord
 
 Mentions = tuple[np.ndarray, np.ndarray, np.ndarray]
 Patch = tuple[Path, Sequence[int], bool]

@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-from notelink.block import without_block
+from notelink.notes.block import without_block
 
 _TAG = re.compile(r"(?:^|(?<=[\s(\[,;]))#([^\W\d][\w/-]*|\d+[^\W\d][\w/-]*)")
 _URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)\S+", re.IGNORECASE)

@@ -6,7 +6,7 @@ import sys
 import time
 from typing import TextIO
 
-from notelink.indexer import IndexEvent
+from notelink.index.build import IndexEvent
 
 _LABELS = {"wait": "waiting for another build", "parse": "reading notes", "train": "training CBOW",
            "vectors": "note vectors",

@@ -20,12 +20,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from notelink import block
-from notelink.block import BlockError, NoteText
 from notelink.config import ExportConfig
-from notelink.index import Index
-from notelink.links import note_link
-from notelink.vault import scan
+from notelink.notes import block
+from notelink.notes.block import BlockError, NoteText
+from notelink.notes.links import note_link
+from notelink.notes.vault import scan
+from notelink.query.index import Index
 
 Edit = Callable[[str], str]
 """A note's text → its new text; raises BlockError to refuse the note."""
@@ -145,7 +145,7 @@ def plan(root: Path, edits: Iterable[tuple[str, Edit]], only_with_markers: bool 
 
 def block_lines(index: Index, cfg: ExportConfig) -> dict[str, list[str]]:
     """Every indexed note's listing lines: its related notes as links, best first."""
-    from notelink.export import related_all
+    from notelink.write.export import related_all
 
     lines: dict[str, list[str]] = {}
     for i, hits in related_all(index, cfg.top, cfg.unlinked, cfg.min_score):

@@ -23,13 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from notelink.config import IndexConfig
-from notelink.hogwild import can_fork_workers, die_with_parent
-from notelink.lock import BuildCancelled
-from notelink.note import Link, parse_note
-from notelink.stopwords import language_of, name_tokens, paragraph_languages, without_stopwords
-from notelink.store import open_generation
-from notelink.tokenizer import tokenize
-from notelink.vault import NoNotes, RawNote, Skipped, VaultError, read_note, scan_folders
+from notelink.index.lock import BuildCancelled
+from notelink.index.store import open_generation
+from notelink.model.hogwild import can_fork_workers, die_with_parent
+from notelink.notes.note import Link, parse_note
+from notelink.notes.stopwords import language_of, name_tokens, paragraph_languages, without_stopwords
+from notelink.notes.tokenizer import tokenize
+from notelink.notes.vault import NoNotes, RawNote, Skipped, VaultError, read_note, scan_folders
 
 log = logging.getLogger(__name__)
 

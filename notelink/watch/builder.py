@@ -28,10 +28,10 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from notelink.hogwild import die_with_parent
-from notelink.report import IndexEvent, IndexSummary
+from notelink.index.report import IndexEvent, IndexSummary
+from notelink.model.hogwild import die_with_parent
 
-PRELOAD = ["notelink.indexer", "notelink.cbow", "torch"]
+PRELOAD = ["notelink.index.build", "notelink.model.cbow", "torch"]
 """Imported once by the fork server, so a build's child starts warm."""
 _POLL_S = 0.05
 
@@ -57,7 +57,7 @@ def release_memory() -> None:
 
 def _child(conn: Connection, cancel: Any, kwargs: dict[str, Any]) -> None:
     """Runs one build; sends ("progress", IndexEvent)..., then ("done", summary) or ("error", exception)."""
-    from notelink.indexer import build_index  # preloaded by the fork server: already imported
+    from notelink.index.build import build_index  # preloaded by the fork server: already imported
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent(os.getppid())  # the fork server, which exits with the watcher
@@ -76,7 +76,7 @@ def _child(conn: Connection, cancel: Any, kwargs: dict[str, Any]) -> None:
 
 
 def _device_check(conn: Connection, device: str) -> None:
-    from notelink import cbow
+    from notelink.model import cbow
 
     try:
         cbow.resolve_device(device)

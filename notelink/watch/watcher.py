@@ -22,16 +22,22 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from notelink import cbow
-from notelink.builder import ChildBuilder, release_memory
 from notelink.config import IndexConfig, TrainConfig, WatchConfig
-from notelink.debounce import Debouncer
-from notelink.events import OverflowDetector, StatSnapshot, VaultEventHandler, make_observer, watch_error
-from notelink.lock import WatcherLock, WatcherRunning
-from notelink.report import IndexEvent, IndexSummary, describe_build, describe_paths
-from notelink.store import current_generation, open_generation
-from notelink.vault import NoNotes, VaultError, check_vault
-from notelink.watchstatus import WatcherState, now_iso
+from notelink.index.lock import WatcherLock, WatcherRunning
+from notelink.index.report import IndexEvent, IndexSummary, describe_build, describe_paths
+from notelink.index.store import current_generation, open_generation
+from notelink.model import cbow
+from notelink.notes.vault import NoNotes, VaultError, check_vault
+from notelink.watch.builder import ChildBuilder, release_memory
+from notelink.watch.debounce import Debouncer
+from notelink.watch.events import (
+    OverflowDetector,
+    StatSnapshot,
+    VaultEventHandler,
+    make_observer,
+    watch_error,
+)
+from notelink.watch.status import WatcherState, now_iso
 
 __all__ = ["VaultWatcher", "WatchConfig", "WatchEvent", "WatcherRunning"]
 
@@ -301,7 +307,9 @@ class VaultWatcher:
         if self._builder is not None:
             return self._builder.build(self.vault, self.index_dir, self._progress(paths), self._stop.is_set,
                                        **kwargs)
-        from notelink.indexer import build_index  # here only: builds in children keep it out of the watcher
+        from notelink.index.build import (
+            build_index,  # here only: builds in children keep it out of the watcher
+        )
 
         return build_index(self.vault, self.index_dir, progress=self._progress(paths),
                            should_stop=self._stop.is_set, **kwargs)

@@ -14,19 +14,20 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from notelink import __version__, cbow
-from notelink.boilerplate import find_boilerplate, without_boilerplate
+from notelink import __version__
 from notelink.config import IncrementalConfig, IndexConfig, NoteVectorConfig, TrainConfig
-from notelink.generation import Mentions, write_generation
-from notelink.lock import BuildCancelled, build_lock
-from notelink.mentions import count_mentions, only_phrases, recount_mentions, title_phrases
-from notelink.notevectors import Layout, note_vectors
-from notelink.records import TOKENS_VERSION, NoteRecord, load_records, read_vault
-from notelink.report import IndexEvent, IndexSummary, Progress
-from notelink.store import IndexFormatError, current_generation
-from notelink.update import UpdatePlan, graph_for, mentions_reuse, patch_for, plan_update, train_update
-from notelink.vault import Skipped, check_vault
-from notelink.vocab import Vocab
+from notelink.index.generation import Mentions, write_generation
+from notelink.index.lock import BuildCancelled, build_lock
+from notelink.index.notevectors import Layout, note_vectors
+from notelink.index.report import IndexEvent, IndexSummary, Progress
+from notelink.index.store import IndexFormatError, current_generation
+from notelink.index.update import UpdatePlan, graph_for, mentions_reuse, patch_for, plan_update, train_update
+from notelink.model import cbow
+from notelink.model.vocab import Vocab
+from notelink.notes.boilerplate import find_boilerplate, without_boilerplate
+from notelink.notes.mentions import count_mentions, only_phrases, recount_mentions, title_phrases
+from notelink.notes.records import TOKENS_VERSION, NoteRecord, load_records, read_vault
+from notelink.notes.vault import Skipped, check_vault
 
 SMALL_VAULT_TOKENS = 25_000
 """Training words below which the CBOW parts add nothing measurable to related notes: on random subsets of
@@ -109,8 +110,9 @@ def build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None = No
                 vector_cfg: NoteVectorConfig | None = None) -> IndexSummary:
     """Brings the index of `vault` up to date; a new generation is switched in only when complete.
 
-    With `incremental`, a change continues training from the live generation's vectors (`notelink.update`)
-    and falls back to a full retrain when much of the vault changed; without it, every change retrains.
+    With `incremental`, a change continues training from the live generation's vectors
+    (`notelink.index.update`) and falls back to a full retrain when much of the vault changed; without it,
+    every change retrains.
     Builds of one index folder run one at a time: a second one waits, then usually finds it up to date."""
     vault = check_vault(vault)
     on_wait = None if progress is None else (lambda: progress(IndexEvent("wait")))

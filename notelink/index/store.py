@@ -40,7 +40,7 @@ CREATE TABLE notes (
   headings TEXT NOT NULL,        -- JSON list
   tokens TEXT NOT NULL,          -- training tokens, space-separated
   warning TEXT NOT NULL DEFAULT '',
-  lang TEXT NOT NULL DEFAULT ''  -- language whose stop words were dropped (notelink.stopwords)
+  lang TEXT NOT NULL DEFAULT ''  -- language whose stop words were dropped (notelink.notes.stopwords)
 );
 CREATE TABLE links (src INTEGER NOT NULL, target TEXT NOT NULL, kind TEXT NOT NULL,
                     heading TEXT NOT NULL, dst INTEGER);  -- dst: resolved note id or NULL

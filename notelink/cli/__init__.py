@@ -1,0 +1,1 @@
+"""The `notelink` command line: arguments, one function per command, the progress bar."""

@@ -1,0 +1,1 @@
+"""Queries: a loaded index generation and the questions asked of it (numpy, scipy and SQLite only)."""

@@ -1,0 +1,1 @@
+"""Writing: exports of related notes, files a command writes, and the managed block inside notes."""
