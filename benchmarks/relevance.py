@@ -24,8 +24,8 @@ import numpy as np
 
 from notelink.config import NoteVectorConfig, TrainConfig
 from notelink.index.build import build_index, clean_tokens, vectorize
+from notelink.index.previous import load_records
 from notelink.index.store import current_generation, load_array
-from notelink.notes.records import load_records
 from notelink.query.index import Index
 from notelink.write.export import export_json
 

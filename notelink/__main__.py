@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import sys
 from typing import NoReturn
@@ -40,7 +39,8 @@ def run() -> NoReturn:
     if not _flushed() and code == 0:
         code = EXIT_WRITE_FAILED
     if "torch" in sys.modules:
-        logging.shutdown()
+        if "logging" in sys.modules:  # (imported only by the commands that log: no import for --help)
+            sys.modules["logging"].shutdown()
         os._exit(code)
     raise SystemExit(code)
 

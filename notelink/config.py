@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import os
+import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -10,6 +12,26 @@ from typing import Any, Literal
 Device = Literal["auto", "cpu", "cuda"]
 
 MAX_WINDOW = 50
+
+
+def default_index_dir(vault: Path) -> Path:
+    """Where a vault's index lives: $NOTELINK_INDEX_DIR, else the user data dir, one folder per vault."""
+    import hashlib
+    import re  # (here: `notelink --help` imports neither)
+
+    env = os.environ.get("NOTELINK_INDEX_DIR")
+    if env:
+        return Path(env).expanduser()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    resolved = str(vault.resolve())
+    slug = re.sub(r"[^\w.-]+", "-", vault.resolve().name or "vault")[:40]
+    digest = hashlib.sha256(resolved.encode()).hexdigest()[:12]
+    return base / "notelink" / "vaults" / f"{slug}-{digest}"
 """Largest `--window`: the trainer's band tables grow as window^3 (40 MB at 50; word2vec uses 5-10)."""
 
 
@@ -266,6 +288,4 @@ class TuiConfig:
     index: IndexConfig = field(default_factory=IndexConfig)
 
     def resolved_index_dir(self) -> Path:
-        from notelink.index.store import default_index_dir  # (store imports numpy; configs stay light)
-
         return self.index_dir if self.index_dir is not None else default_index_dir(self.vault)

@@ -1,31 +1,25 @@
-"""The core runs headless and starts fast: torch only in the training module, textual only in the TUI."""
+"""The core runs headless and starts fast: torch and textual load only where they are needed, at run time."""
 
-import ast
 import subprocess
 import sys
-from pathlib import Path
 
-PKG = Path(__file__).resolve().parent.parent / "notelink"
-
-
-def _imports(path: Path) -> set[str]:
-    names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names.update(a.name.split(".")[0] for a in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
-    return names
+import pytest
 
 
-def test_only_tui_imports_textual_and_only_cbow_imports_torch() -> None:
-    for path in PKG.rglob("*.py"):
-        rel = path.relative_to(PKG).as_posix()
-        found = _imports(path)
-        if not rel.startswith("tui/"):
-            assert "textual" not in found, rel
-        if rel != "model/cbow.py":
-            assert "torch" not in found, rel
+@pytest.mark.parametrize("argv", [["--help"], ["related", "--help"], ["index", "--help"], ["relatd", "x"],
+                                  ["related"]])
+def test_help_and_argument_errors_import_no_numpy_scipy_or_torch(argv: list[str]) -> None:
+    """`notelink --help` starts fast: the heavy libraries load only when a command runs (the package
+    layers and who may import torch and textual are checked by `lint-imports`, pyproject.toml)."""
+    code = ("import sys, contextlib, io\n"
+            "from notelink.cli.main import main\n"
+            "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()), "
+            "contextlib.redirect_stderr(io.StringIO()):\n"
+            f"    main({argv!r})\n"
+            "bad = [m for m in ('numpy', 'scipy', 'torch', 'textual') if m in sys.modules]\n"
+            "print(bad); sys.exit(bool(bad))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
 
 
 def test_queries_do_not_import_torch_or_textual() -> None:

@@ -4,18 +4,11 @@ they set (TrainConfig, IndexConfig, WatchConfig, ExportConfig); `cli` runs the c
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import difflib
+from collections.abc import Callable
+from pathlib import Path
 
 from notelink import __version__
-from notelink.config import ExportConfig, TrainConfig
-
-
-def default_to_tui(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
-    """`notelink` and `notelink VAULT [flags]` mean `notelink tui ...`."""
-    commands = set(getattr(parser._subparsers._group_actions[0], "choices", {}))  # type: ignore[union-attr]
-    if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help", "--version")):
-        return ["tui", *argv]
-    return argv
 
 
 def _add_common(p: argparse.ArgumentParser, json_flag: bool = True) -> None:
@@ -27,6 +20,8 @@ def _add_common(p: argparse.ArgumentParser, json_flag: bool = True) -> None:
 
 
 def _add_training(p: argparse.ArgumentParser) -> None:
+    from notelink.config import TrainConfig
+
     g = p.add_argument_group("training (defaults suit personal vaults)")
     d = TrainConfig()
     g.add_argument("--dim", type=int, help=f"vector size (default {d.dim})")
@@ -45,36 +40,39 @@ def _add_training(p: argparse.ArgumentParser) -> None:
     p.add_argument("--force", action="store_true", help="retrain even when nothing changed")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="notelink", description="Related notes and concepts, learned "
-                                     "from your own Markdown vault with CBOW word2vec.")
-    parser.add_argument("--version", action="version", version=f"notelink {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    p = sub.add_parser("index", help="scan a vault, train on it and save the index")
+def _index_args(p: argparse.ArgumentParser) -> None:
     _add_common(p)
     _add_training(p)
-    for name, what in (("related", "notes related to a note"),
-                       ("concepts", "the concepts (words) that characterise a note")):
-        p = sub.add_parser(name, help=what)
-        _add_common(p)
-        p.add_argument("note", help="path relative to the vault, file name or title")
-        p.add_argument("--top", type=int, default=10, help="how many (default 10)")
-        if name == "related":
-            p.add_argument("--unlinked", action="store_true", help="only notes not linked yet")
-    p = sub.add_parser("similar", help="words used like a word in this vault")
+
+
+def _note_args(p: argparse.ArgumentParser, unlinked: bool) -> None:
+    _add_common(p)
+    p.add_argument("note", help="path relative to the vault, file name or title")
+    p.add_argument("--top", type=int, default=10, help="how many (default 10)")
+    if unlinked:
+        p.add_argument("--unlinked", action="store_true", help="only notes not linked yet")
+
+
+def _similar_args(p: argparse.ArgumentParser) -> None:
     _add_common(p)
     p.add_argument("word")
     p.add_argument("--top", type=int, default=10, help="how many (default 10)")
-    p = sub.add_parser("status", help="what the index holds, skipped files and why, the watcher")
+
+
+def _status_args(p: argparse.ArgumentParser) -> None:
     _add_common(p)
     p.add_argument("--files", action="store_true", help="list every file with its state")
-    p = sub.add_parser("tui", help="open the terminal app (the default: `notelink [VAULT]`)")
+
+
+def _tui_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("vault", nargs="?", default=".", help="folder of Markdown notes (default: here)")
     p.add_argument("--index-dir", help="where the index lives")
     p.add_argument("--no-watch", action="store_true", help="do not watch the vault for changes")
-    _add_watch(sub)
-    p = sub.add_parser("export", help="related notes as JSON, CSV, GraphML or Markdown; word vectors; or "
-                                      "a related-notes block inside each note (opt-in, reversible)")
+
+
+def _export_args(p: argparse.ArgumentParser) -> None:
+    from notelink.config import ExportConfig
+
     _add_common(p, json_flag=False)
     d = ExportConfig()
     p.add_argument("--format", choices=["json", "csv", "graphml", "markdown", "block", "word2vec"],
@@ -88,14 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--write", action="store_true", help="block: change the notes instead of printing a diff")
     p.add_argument("--undo", action="store_true", help="block: remove notelink's blocks, restoring each note "
                                                        "exactly (a diff unless --write)")
-    return parser
 
 
-def _add_watch(sub: Any) -> None:
+def _watch_args(p: argparse.ArgumentParser) -> None:
     from notelink.config import WatchConfig
 
     d = WatchConfig()
-    p = sub.add_parser("watch", help="keep the index up to date as notes change (foreground, Ctrl-C stops)")
     _add_common(p, json_flag=False)
     _add_training(p)
     p.add_argument("--log-file", help="also append the log to this file")
@@ -105,4 +101,55 @@ def _add_watch(sub: Any) -> None:
                    help=f"...or this long after the first change, if sooner (default {d.max_wait_ms})")
     p.add_argument("--exclude", action="append", default=[], metavar="GLOB",
                    help="ignore vault-relative paths matching GLOB (repeatable)")
+
+
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "index": ("scan a vault, train on it and save the index", _index_args),
+    "related": ("notes related to a note", lambda p: _note_args(p, unlinked=True)),
+    "concepts": ("the concepts (words) that characterise a note", lambda p: _note_args(p, unlinked=False)),
+    "similar": ("words used like a word in this vault", _similar_args),
+    "status": ("what the index holds, skipped files and why, the watcher", _status_args),
+    "tui": ("open the terminal app (the default: `notelink [VAULT]`)", _tui_args),
+    "watch": ("keep the index up to date as notes change (foreground, Ctrl-C stops)", _watch_args),
+    "export": ("related notes as JSON, CSV, GraphML or Markdown; word vectors; or a related-notes block "
+               "inside each note (opt-in, reversible)", _export_args),
+}
+"""Each subcommand: its one-line help and what adds its arguments."""
+
+
+def build_parser(command: str | None = None, every: bool = False) -> argparse.ArgumentParser:
+    """The parser, with the arguments of `command` only (of every command with `every`): `notelink --help`
+    then builds no argument list and imports no config, and starts fast."""
+    parser = argparse.ArgumentParser(prog="notelink", description="Related notes and concepts, learned "
+                                     "from your own Markdown vault with CBOW word2vec.")
+    parser.add_argument("--version", action="version", version=f"notelink {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (what, add) in COMMANDS.items():
+        p = sub.add_parser(name, help=what, description=what[0].upper() + what[1:] + ".")
+        if every or name == command:
+            add(p)
+    return parser
+
+
+def command_line(argv: list[str]) -> list[str]:
+    """`argv` with the command made explicit: `notelink` and `notelink VAULT [flags]` mean
+    `notelink tui ...`. A first word that is no command, no folder and close to a command's name is a
+    typo: UnknownCommand, with the close names."""
+    if (argv and argv[0] in COMMANDS) or argv[:1] in (["-h"], ["--help"], ["--version"]):
+        return argv
+    if argv and not argv[0].startswith("-") and not Path(argv[0]).expanduser().exists():
+        close = difflib.get_close_matches(argv[0], list(COMMANDS), n=3, cutoff=0.6)
+        if close:
+            raise UnknownCommand(argv[0], close)
+    return ["tui", *argv]
+
+
+class UnknownCommand(Exception):
+    """A first word that is neither a command nor a vault, but close to a command's name."""
+
+    def __init__(self, word: str, close: list[str]) -> None:
+        super().__init__(f"unknown command {word!r}; did you mean: {', '.join(close)}? "
+                         "(`notelink --help` lists the commands)")
+        self.close = close
+
 

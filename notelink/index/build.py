@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from collections.abc import Callable
 from dataclasses import asdict
@@ -17,16 +16,16 @@ import scipy.sparse as sp
 from notelink import __version__
 from notelink.config import IncrementalConfig, IndexConfig, NoteVectorConfig, TrainConfig
 from notelink.index.generation import Mentions, write_generation
-from notelink.index.lock import BuildCancelled, build_lock
+from notelink.index.lock import build_lock
 from notelink.index.notevectors import Layout, note_vectors
+from notelink.index.previous import Previous, as_json
 from notelink.index.report import IndexEvent, IndexSummary, Progress
-from notelink.index.store import IndexFormatError, current_generation
 from notelink.index.update import UpdatePlan, graph_for, mentions_reuse, patch_for, plan_update, train_update
 from notelink.model import cbow
 from notelink.model.vocab import Vocab
 from notelink.notes.boilerplate import find_boilerplate, without_boilerplate
 from notelink.notes.mentions import count_mentions, only_phrases, recount_mentions, title_phrases
-from notelink.notes.records import TOKENS_VERSION, NoteRecord, load_records, read_vault
+from notelink.notes.records import TOKENS_VERSION, NoteRecord, read_vault
 from notelink.notes.vault import Skipped, check_vault
 
 SMALL_VAULT_TOKENS = 25_000
@@ -35,28 +34,6 @@ the dev vault the gain was -0.008 at 9k words, +0.003 ± 0.030 at 18k, +0.012 ±
 (benchmarks/small_vault.py, RESULTS.md). `index` and `status` say so below it."""
 
 
-
-
-def _previous(index_dir: Path) -> tuple[Path | None, dict[str, NoteRecord], dict[str, Any]]:
-    """The live generation, its records and meta; an unreadable or older-format index is rebuilt."""
-    try:
-        gen = current_generation(index_dir)
-        return (gen, *load_records(gen)) if gen is not None else (None, {}, {})
-    except IndexFormatError:
-        return None, {}, {}
-
-
-def _unchanged(records: list[NoteRecord], skipped: list[Skipped], previous: dict[str, NoteRecord],
-               meta: dict[str, Any], config: dict[str, Any]) -> bool:
-    """True when nothing that the index depends on differs from the live generation."""
-    same_notes = {r.path: r.sha256 for r in records} == {p: r.sha256 for p, r in previous.items()}
-    same_skips = _as_json(sorted((s.path, s.reason) for s in skipped)) == meta.get("skipped_files")
-    return same_notes and same_skips and meta.get("config") == config
-
-
-def _as_json(value: Any) -> Any:
-    """The value as it reads back from the index's JSON meta (tuples become lists)."""
-    return json.loads(json.dumps(value))
 
 
 def clean_tokens(records: list[NoteRecord], share: float) -> list[list[str]]:
@@ -116,67 +93,77 @@ def build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None = No
     Builds of one index folder run one at a time: a second one waits, then usually finds it up to date."""
     vault = check_vault(vault)
     on_wait = None if progress is None else (lambda: progress(IndexEvent("wait")))
-    try:
-        with build_lock(index_dir, on_wait, should_stop):
-            return _build_index(vault, index_dir, train_cfg, index_cfg, progress, should_stop, force,
-                                incremental, vector_cfg)
-    except BuildCancelled:
-        raise cbow.Cancelled() from None
+    with build_lock(index_dir, on_wait, should_stop):
+        return _build_index(vault, index_dir, train_cfg, index_cfg, progress, should_stop, force,
+                            incremental, vector_cfg)
 
 
 def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
                  index_cfg: IndexConfig | None, progress: Progress | None,
                  should_stop: Callable[[], bool] | None, force: bool,
                  incremental: IncrementalConfig | None, vector_cfg: NoteVectorConfig | None) -> IndexSummary:
+    """The pipeline, one stage a line: notes → corpus → word vectors → mentions, graph → note vectors →
+    generation. `plan` is the previous generation as an update's base (None: a full build); each stage
+    takes from it what it may reuse."""
     train_cfg, index_cfg = train_cfg or TrainConfig(), index_cfg or IndexConfig()
     vector_cfg = vector_cfg or NoteVectorConfig()
     t0 = time.perf_counter()
-    gen, previous, prev_meta = _previous(index_dir)
-    if (prev_meta.get("index_config") != _as_json(index_cfg.to_dict())
-            or prev_meta.get("tokens_version") != TOKENS_VERSION):
-        previous = {}  # tokenizing changed: every note is parsed again
-    trust_stat = incremental is not None and incremental.trust_stat
-    report = None if progress is None else (lambda done, total: progress(IndexEvent("parse", done, total)))
-    warm_up = None if cbow.torch_loaded() else cbow.warm_up  # overlap importing torch with parsing
-    records, skipped, reparsed = read_vault(vault, index_cfg, previous, report, trust_stat, warm_up,
-                                            should_stop)
-    config = _as_json({"train": train_cfg.to_dict(), "index": index_cfg.to_dict(),
+    previous = Previous.load(index_dir, index_cfg)
+    records, skipped, summary = _read(vault, index_cfg, previous, incremental, progress, should_stop)
+    config = as_json({"train": train_cfg.to_dict(), "index": index_cfg.to_dict(),
                        "vectors": vector_cfg.to_dict()})
-    summary = IndexSummary(notes=len(records) + len(skipped), indexed=len(records), skipped=len(skipped),
-                           reparsed=reparsed, reused=len(records) - reparsed,
-                           parse_seconds=round(time.perf_counter() - t0, 3))
-    if not force and prev_meta and _unchanged(records, skipped, previous, prev_meta, config):
-        return _up_to_date(summary, prev_meta, t0)
+    if not force and previous.unchanged(records, skipped, config):
+        return _up_to_date(summary, previous.meta, t0)
     tokens, boiler = clean_tokens_keyed(records, vector_cfg.boilerplate_share)
     vocab = Vocab.build(tokens, train_cfg.min_count)
     docs, ids, owner = _corpus(tokens, vocab)
     plan = None
-    if incremental is not None and gen is not None and not force and prev_meta.get("config") == config:
-        plan = plan_update(gen, records, previous, prev_meta, vocab, train_cfg, incremental)
-    same_boiler = boiler == prev_meta.get("boilerplate")
+    if incremental is not None and not force and previous.meta.get("config") == config:
+        plan = plan_update(previous, records, vocab, train_cfg, incremental)
     mentions = find_mentions(records, tokens,
-                             mentions_reuse(gen, records, previous, same_boiler) if plan else None)
+                             mentions_reuse(plan, records, boiler == previous.meta.get("boilerplate")))
     del tokens  # a list slot per token (0.4 GB at 50M tokens); training and vectors need only the ids
-    on_train = _train_progress(progress)
-    if plan is None or incremental is None:
-        wv = cbow.train(ids, owner, vocab, train_cfg, on_train, should_stop)
-    else:
-        wv = train_update(plan, docs, vocab, train_cfg, incremental, on_train, should_stop)
-    n_tokens = int(ids.size)
+    wv = _train(ids, owner, docs, vocab, train_cfg, plan, incremental, progress, should_stop)
     del owner  # 4 bytes a token, not needed after training (ids stays: `docs` are views of it)
     if progress is not None:
         progress(IndexEvent("vectors", 0, len(records)))
-    K = graph_for(wv.syn1neg, vector_cfg, gen, plan, incremental.moved_cosine if incremental else 1.0)
+    K = graph_for(wv.syn1neg, vector_cfg, plan, incremental.moved_cosine if incremental else 1.0)
     notes, layout = note_vectors(docs, mentions, wv.syn1neg, vector_cfg, K, [r.lang for r in records])
-    _summarise(summary, wv, n_tokens, len(vocab), plan)
+    _summarise(summary, wv, int(ids.size), len(vocab), plan)
     if progress is not None:
         progress(IndexEvent("write", 0, 1))
-    meta = _meta(vault, config, index_cfg, train_cfg, wv, skipped, summary, plan, prev_meta)
+    meta = _meta(vault, config, index_cfg, train_cfg, wv, skipped, summary, plan, previous.meta)
     meta["layout"], meta["boilerplate"] = asdict(layout), boiler
     summary.generation = write_generation(index_dir, records, skipped, vocab, wv, notes, meta, should_stop,
-                                          K, mentions, patch_for(gen, records, previous) if plan else None)
+                                          K, mentions, patch_for(plan, records))
     summary.total_seconds = round(time.perf_counter() - t0, 3)
     return summary
+
+
+def _read(vault: Path, index_cfg: IndexConfig, previous: Previous, incremental: IncrementalConfig | None,
+          progress: Progress | None, should_stop: Callable[[], bool] | None
+          ) -> tuple[list[NoteRecord], list[Skipped], IndexSummary]:
+    """Reads and parses the notes (unchanged ones reused by hash), importing torch meanwhile."""
+    t0 = time.perf_counter()
+    trust_stat = incremental is not None and incremental.trust_stat
+    report = None if progress is None else (lambda done, total: progress(IndexEvent("parse", done, total)))
+    warm_up = None if cbow.torch_loaded() else cbow.warm_up  # overlap importing torch with parsing
+    records, skipped, reparsed = read_vault(vault, index_cfg, previous.records, report, trust_stat, warm_up,
+                                            should_stop)
+    summary = IndexSummary(notes=len(records) + len(skipped), indexed=len(records), skipped=len(skipped),
+                           reparsed=reparsed, reused=len(records) - reparsed,
+                           parse_seconds=round(time.perf_counter() - t0, 3))
+    return records, skipped, summary
+
+
+def _train(ids: np.ndarray, owner: np.ndarray, docs: list[np.ndarray], vocab: Vocab, train_cfg: TrainConfig,
+           plan: UpdatePlan | None, incremental: IncrementalConfig | None, progress: Progress | None,
+           should_stop: Callable[[], bool] | None) -> cbow.WordVectors:
+    """Word vectors: trained from scratch, or continued from the previous generation's (`plan`)."""
+    on_train = _train_progress(progress)
+    if plan is None or incremental is None:
+        return cbow.train(ids, owner, vocab, train_cfg, on_train, should_stop)
+    return train_update(plan, docs, vocab, train_cfg, incremental, on_train, should_stop)
 
 
 def _train_progress(progress: Progress | None) -> Callable[[cbow.TrainProgress], None]:

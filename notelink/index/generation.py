@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import scipy.sparse as sp
 
+from notelink.errors import Cancelled
 from notelink.index.store import GenerationWriter
-from notelink.model import cbow
 from notelink.model.vocab import Vocab
 from notelink.notes.links import Resolver
 from notelink.notes.vault import Skipped
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from notelink.notes.records import NoteRecord
 
 Mentions = tuple[np.ndarray, np.ndarray, np.ndarray]
+"""Where notes name other notes: (src [M], dst [M], count [M])."""
 Patch = tuple[Path, Sequence[int], bool]
 """(previous generation with the same notes; ids of the notes whose rows changed; whether titles or
 aliases changed, so that every link is resolved again)"""
@@ -107,7 +108,7 @@ def write_generation(index_dir: Path, records: list[NoteRecord], skipped: list[S
         writer.put_meta(meta)
         _put_arrays(writer, wv, notes, K, mentions)
         if should_stop is not None and should_stop():
-            raise cbow.Cancelled()
+            raise Cancelled()
         writer.commit()
     except BaseException:
         writer.abort()

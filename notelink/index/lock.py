@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from notelink.errors import Cancelled, IndexDirError
+from notelink.processes import pid_alive
+
 try:
     import fcntl
 except ImportError:  # Windows
@@ -35,17 +38,6 @@ class LockInfo:
     pid: int | None
     started_at: str | None
     running: bool
-
-
-def pid_alive(pid: int) -> bool:
-    """True when a process with this pid exists."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # exists, owned by someone else
-    return True
 
 
 def _read(path: Path) -> dict[str, object]:
@@ -167,7 +159,7 @@ def build_lock(index_dir: Path, on_wait: Callable[[], None] | None = None,
                should_stop: Callable[[], bool] | None = None) -> Iterator[None]:
     """One index build at a time per index folder (the TUI's `r`, the watcher's child, a CLI `index`): a
     second build waits here (calling `on_wait` once) and then finds the index up to date. Raises
-    BuildCancelled when `should_stop` turns true while waiting. The kernel drops the lock if its holder
+    Cancelled when `should_stop` turns true while waiting. The kernel drops the lock if its holder
     dies."""
     if fcntl is None:  # no flock: builds are not serialised (as before)
         yield
@@ -186,7 +178,7 @@ def build_lock(index_dir: Path, on_wait: Callable[[], None] | None = None,
                 break
             except OSError:
                 if should_stop is not None and should_stop():
-                    raise BuildCancelled() from None
+                    raise Cancelled() from None
                 if not waited and on_wait is not None:
                     on_wait()
                 waited = True
@@ -197,9 +189,3 @@ def build_lock(index_dir: Path, on_wait: Callable[[], None] | None = None,
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
-class IndexDirError(Exception):
-    """The index folder cannot be created or written; the message says which and what to do."""
-
-
-class BuildCancelled(Exception):
-    """Stopped while waiting for another build of the same index, or while parsing notes."""

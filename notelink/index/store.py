@@ -14,17 +14,18 @@ so a reader (or a crash at any moment) sees either the old generation or the new
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 import shutil
 import sqlite3
-import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from notelink.errors import IndexFormatError
+from notelink.processes import pid_alive
 
 FORMAT_VERSION = 3
 CURRENT = "CURRENT"
@@ -51,31 +52,6 @@ CREATE INDEX links_src ON links(src);
 CREATE INDEX links_dst ON links(dst);
 CREATE INDEX tags_note ON tags(note);
 """
-
-
-class IndexMissing(Exception):
-    """No index has been built for this vault yet."""
-
-
-class IndexFormatError(Exception):
-    """The index on disk was written by an incompatible notelink version or is damaged."""
-
-
-def default_index_dir(vault: Path) -> Path:
-    """Where a vault's index lives: $NOTELINK_INDEX_DIR, else the user data dir, one folder per vault."""
-    env = os.environ.get("NOTELINK_INDEX_DIR")
-    if env:
-        return Path(env).expanduser()
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    resolved = str(vault.resolve())
-    slug = re.sub(r"[^\w.-]+", "-", vault.resolve().name or "vault")[:40]
-    digest = hashlib.sha256(resolved.encode()).hexdigest()[:12]
-    return base / "notelink" / "vaults" / f"{slug}-{digest}"
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -171,20 +147,8 @@ class GenerationWriter:
                 shutil.rmtree(self.index_dir / name, ignore_errors=True)
         for p in self.index_dir.glob("gen-*.tmp-*"):
             pid = p.name.rsplit("-", 1)[-1]
-            if pid.isdigit() and not _pid_alive(int(pid)):
+            if pid.isdigit() and not pid_alive(int(pid)):
                 shutil.rmtree(p, ignore_errors=True)
-
-
-def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 def open_generation(path: Path) -> tuple[sqlite3.Connection, dict[str, Any]]:

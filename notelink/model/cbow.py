@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from notelink.config import TrainConfig
+from notelink.errors import Cancelled, DeviceError
 from notelink.model import hogwild
 from notelink.model.hogwild import TrainProgress, WorkerError
 from notelink.model.vocab import Vocab
@@ -61,14 +62,6 @@ __all__ = ["Cancelled", "DeviceError", "TrainProgress", "WordVectors", "WorkerEr
 
 _CURV_EVERY = 8  # steps between measurements of the mean output-row curvature (`_damped_lr`)
 _BLOCK = 16  # centres per block of a band product in `_Trainer.step`
-
-
-class Cancelled(Exception):
-    """Training was asked to stop before it finished."""
-
-
-class DeviceError(Exception):
-    """The requested training device is not available."""
 
 
 @dataclass

@@ -16,38 +16,53 @@ Two ways to run them (see benchmarks/RESULTS-speed.md for the measurements):
   process with other threads may copy a lock one of them holds: both train with threads. (The watcher's
   build children are not daemonic, for this reason.)
 
-This module does not import torch; the step itself is `cbow._Trainer.step`.
+This module does not import torch, nor the trainer: the step itself is `cbow._Trainer.step`, a `Stepper`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import math
 import multiprocessing
 import os
 import signal
-import sys
 import threading
 import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from notelink.config import TrainConfig
-
-if TYPE_CHECKING:
-    from notelink.model.cbow import _Trainer
+from notelink.processes import can_fork_workers, die_with_parent
 
 MIN_PROCESS_WORDS = 200_000
 """Words (corpus tokens x epochs) from which training uses worker processes: a fork costs ~5-10 ms, and
 processes were faster than threads from 18k words on (RESULTS-speed.md); tiny runs keep threads."""
 
 Job = tuple[int, int, int]  # (epoch, start, end) of one chunk
+
+
+class Chunk(Protocol):
+    """A chunk of the corpus as the trainer prepared it (`cbow._Chunk`)."""
+
+    n: int  # kept (subsampled) centre words
+    words: int  # raw words the chunk stands for, for the learning rate and progress
+
+
+class Stepper(Protocol):
+    """What the workers run: the trainer (`cbow._Trainer`), known here by what it does, so that the workers
+    never import the trainer (and torch) and the trainer imports them, one way."""
+
+    cfg: TrainConfig
+    batch: int  # centres per step
+
+    def make_chunk(self, a: int, b: int, seed: int) -> Chunk: ...
+    def batches(self, c: Any) -> int: ...
+    def step(self, c: Any, i: int, lr: float) -> None: ...
 
 
 class WorkerError(RuntimeError):
@@ -132,7 +147,7 @@ class Schedule:
                 self.progress(TrainProgress(self.epoch, self.epochs, self.done, self.total, wps, self.lr()))
 
 
-def work(tr: _Trainer, sched: Schedule, worker: int) -> None:
+def work(tr: Stepper, sched: Schedule, worker: int) -> None:
     """Trains jobs until none is left; worker 0 (the calling thread) also polls."""
     while (job := sched.claim()) is not None:
         epoch, a, b = job
@@ -158,13 +173,7 @@ def use_processes(workers: int, words: int) -> bool:
     return workers > 1 and words >= MIN_PROCESS_WORDS and can_fork_workers()
 
 
-def can_fork_workers() -> bool:
-    """Linux (fork), a process allowed to have children (not daemonic), no other Python thread."""
-    return (sys.platform == "linux" and not multiprocessing.current_process().daemon
-            and threading.active_count() == 1)
-
-
-def run(tr: _Trainer, sched: Schedule, workers: int, processes: bool) -> None:
+def run(tr: Stepper, sched: Schedule, workers: int, processes: bool) -> None:
     """Runs `workers` workers to the end of the jobs (or a stop); raises a worker's error here."""
     if processes:
         _run_processes(tr, sched, workers)
@@ -172,7 +181,7 @@ def run(tr: _Trainer, sched: Schedule, workers: int, processes: bool) -> None:
         _run_threads(tr, sched, workers)
 
 
-def _run_threads(tr: _Trainer, sched: Schedule, workers: int) -> None:
+def _run_threads(tr: Stepper, sched: Schedule, workers: int) -> None:
     """Worker 0 in the calling thread, the rest in threads; an error in any stops the others."""
     errors: list[BaseException] = []
 
@@ -202,7 +211,7 @@ def _run_threads(tr: _Trainer, sched: Schedule, workers: int) -> None:
         raise errors[0]
 
 
-def _run_processes(tr: _Trainer, sched: Schedule, workers: int) -> None:
+def _run_processes(tr: Stepper, sched: Schedule, workers: int) -> None:
     """Worker 0 here, workers 1.. in forked children sharing the matrices (already in shared memory)."""
     ctx = multiprocessing.get_context("fork")
     sched.share(ctx)
@@ -226,7 +235,7 @@ def _run_processes(tr: _Trainer, sched: Schedule, workers: int) -> None:
 class _Child:
     """One forked worker process and the pipe on which it reports an error."""
 
-    def __init__(self, ctx: Any, tr: _Trainer, sched: Schedule, worker: int) -> None:
+    def __init__(self, ctx: Any, tr: Stepper, sched: Schedule, worker: int) -> None:
         self.recv, send = ctx.Pipe(duplex=False)
         self.worker = worker
         self.proc = ctx.Process(target=_child_main, args=(tr, sched, worker, send, os.getpid()),
@@ -259,7 +268,7 @@ def _raise_failed(children: list[_Child]) -> None:
             raise WorkerError(f"training worker process {ch.worker} failed: {why}")
 
 
-def _child_main(tr: _Trainer, sched: Schedule, worker: int, conn: Connection, parent: int) -> None:
+def _child_main(tr: Stepper, sched: Schedule, worker: int, conn: Connection, parent: int) -> None:
     """A forked worker: dies with its parent, ignores Ctrl-C (the parent stops it through the flag),
     trains, and reports an error on `conn` (empty message when it finished cleanly)."""
     die_with_parent(parent)
@@ -272,11 +281,3 @@ def _child_main(tr: _Trainer, sched: Schedule, worker: int, conn: Connection, pa
         conn.send(f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
     finally:
         conn.close()
-
-
-def die_with_parent(parent: int) -> None:
-    """Linux: SIGKILL this process when its parent dies (and at once if it already has)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:
-        os._exit(1)

@@ -9,7 +9,6 @@ send their records back on a pipe in slices, and the parent takes them in order.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import multiprocessing
 import os
@@ -20,16 +19,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
 
 from notelink.config import IndexConfig
-from notelink.index.lock import BuildCancelled
-from notelink.index.store import open_generation
-from notelink.model.hogwild import can_fork_workers, die_with_parent
+from notelink.errors import Cancelled, NoNotes, VaultError
 from notelink.notes.note import Link, parse_note
 from notelink.notes.stopwords import language_of, name_tokens, paragraph_languages, without_stopwords
 from notelink.notes.tokenizer import tokenize
-from notelink.notes.vault import NoNotes, RawNote, Skipped, VaultError, read_note, scan_folders
+from notelink.notes.vault import RawNote, Skipped, read_note, scan_folders
+from notelink.processes import can_fork_workers, die_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -124,34 +121,6 @@ def record_from_raw(raw: RawNote, cfg: IndexConfig) -> NoteRecord:
                       parsed.headings, parsed.tags, parsed.links, paragraphs, warning, lang)
 
 
-def load_records(gen: Path) -> tuple[dict[str, NoteRecord], dict[str, Any]]:
-    """Every note record of a generation, by path, and its meta (for reuse by content hash)."""
-    db, meta = open_generation(gen)
-    try:
-        tags: dict[int, list[str]] = {}
-        for note, tag in db.execute("SELECT note, tag FROM tags ORDER BY rowid"):
-            tags.setdefault(note, []).append(tag)
-        links: dict[int, list[Link]] = {}
-        for src, target, kind, heading in db.execute(
-                "SELECT src, target, kind, heading FROM links ORDER BY rowid"):
-            links.setdefault(src, []).append(Link(target, kind, heading))
-        records = {}
-        for row in db.execute("SELECT id, path, title, sha256, size, mtime, aliases, headings, tokens, "
-                              "warning, lang FROM notes ORDER BY id"):
-            i, path, title, sha, size, mtime, aliases, headings, tokens, warning, lang = row
-            records[path] = NoteRecord(path, title, sha, size, mtime, _json_list(aliases),
-                                       _json_list(headings), tags.get(i, []), links.get(i, []),
-                                       [list(map(sys.intern, p.split(" "))) for p in tokens.split("\n") if p],
-                                       warning, lang)
-        return records, meta
-    finally:
-        db.close()
-
-
-def _json_list(text: str) -> list[str]:
-    return [] if text == "[]" else list(json.loads(text))  # most notes have no aliases: skip the parser
-
-
 def read_vault(vault: Path, cfg: IndexConfig, previous: dict[str, NoteRecord],
                report: Callable[[int, int], None] | None = None, trust_stat: bool = False,
                meanwhile: Callable[[], None] | None = None, should_stop: Callable[[], bool] | None = None
@@ -217,12 +186,12 @@ def parse_all(raws: list[ToParse], cfg: IndexConfig, report: Callable[[int], Non
               meanwhile: Callable[[], None] | None = None,
               should_stop: Callable[[], bool] | None = None) -> list[Parsed]:
     """Each note parsed, in order: by two forked processes from `min_parallel` notes on (where forking
-    is safe: `hogwild.can_fork_workers`), else here. Records coming back from a process are re-interned.
+    is safe: `processes.can_fork_workers`), else here. Records coming back from a process are re-interned.
 
     `meanwhile` (importing torch for training, ~0.7 s) runs in this process while the notes are parsed:
     with it, even a few notes are parsed by one forked process, so the two overlap on two cores, and two
     processes parse only from PARALLEL_PARSE_WITH_IMPORT notes on. `should_stop` is asked after each note:
-    True raises BuildCancelled (a long parse is as cancellable as training)."""
+    True raises Cancelled (a long parse is as cancellable as training)."""
     if not can_fork_workers() or (len(raws) < min_parallel and meanwhile is None):
         if meanwhile is not None:
             meanwhile()
@@ -308,7 +277,7 @@ def _collect(parsed: Iterable[Parsed], report: Callable[[int], None] | None, tot
     out: list[Parsed] = []
     for rec in parsed:
         if should_stop is not None and should_stop():
-            raise BuildCancelled()
+            raise Cancelled()
         if reintern and isinstance(rec, NoteRecord):  # unpickled: one str object per token again
             rec.paragraphs = [list(map(sys.intern, p)) for p in rec.paragraphs]
         out.append(rec)

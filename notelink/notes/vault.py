@@ -11,18 +11,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from notelink.errors import VaultError
 from notelink.notes.block import unmanaged_bytes
 
 NOTE_SUFFIX = ".md"
 _BINARY_SNIFF = 8192
-
-
-class VaultError(Exception):
-    """The vault itself cannot be used (missing, not a folder, no notes)."""
-
-
-class NoNotes(VaultError):
-    """The vault has no notes (yet): for `index` an error, for a watcher a state to wait out."""
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,9 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from notelink.errors import IndexMissing, NotFound
 from notelink.index.notevectors import Layout, unit_rows
-from notelink.index.store import IndexMissing, current_generation, load_array, open_generation
+from notelink.index.store import current_generation, load_array, open_generation
 from notelink.notes.links import Resolver, name_key
 
 
@@ -44,16 +45,6 @@ class Related:
 class Scored:
     word: str
     score: float
-
-
-class NotFound(LookupError):
-    """A note or word the index does not know; `suggestions` are close matches."""
-
-    def __init__(self, what: str, name: str, suggestions: list[str], why: str | None = None) -> None:
-        """`why`, when known, replaces the plain message (a skipped file, a stop word)."""
-        hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(why or f"no {what} named {name!r} in the index{hint}")
-        self.suggestions = suggestions
 
 
 class Index:

@@ -8,22 +8,21 @@ import os
 import shlex
 import subprocess
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual.app import SuspendNotSupported
 from textual.widgets import Input
 
-from notelink.notes.vault import RawNote, VaultError, check_vault, read_note, scan
-from notelink.query.index import Index, NotFound
+from notelink.errors import NotFound, VaultError
+from notelink.notes.vault import RawNote, check_vault, read_note, scan
+from notelink.query.index import Index
 from notelink.tui.screens import ConfirmScreen
+from notelink.tui.state import AppState
 from notelink.tui.text import is_attachment, shown_markdown
 from notelink.tui.widgets import IndexStatus, NotesPane, NoteView
 
-if TYPE_CHECKING:
-    from notelink.tui.app import NotelinkApp
 
-
-def render_note(app: NotelinkApp, path: str) -> None:
+def render_note(app: AppState, path: str) -> None:
     """Reads the note from disk (it may be newer than the index) and shows it as Markdown."""
     assert app.index is not None
     note = app.index.by_path[path]
@@ -42,7 +41,7 @@ def editor_command(path: Path) -> list[str]:
     return [*shlex.split(editor), str(path)]
 
 
-def edit_current(app: NotelinkApp) -> None:
+def edit_current(app: AppState) -> None:
     """Suspends the app, runs the editor on the current note, then re-reads and re-indexes it."""
     if app.current is None:
         app.notify("No note to edit", severity="warning")
@@ -76,7 +75,7 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return (st.st_mtime_ns, st.st_size)
 
 
-def watch_event(app: NotelinkApp, ev: Any) -> None:
+def watch_event(app: AppState, ev: Any) -> None:
     """Reacts to one WatchEvent: re-show changed notes, show progress, swap in a new index."""
     status = app.query_one(IndexStatus)
     kind = getattr(ev, "kind", "")
@@ -111,7 +110,7 @@ BUILDING = ("# Building the index\n\nnotelink is reading your notes and learning
             "seconds for 2,000 notes). They appear here, with their related notes, when it is done.")
 
 
-def show_no_index(app: NotelinkApp) -> None:
+def show_no_index(app: AppState) -> None:
     """No index (yet): an empty vault says so; the watcher builds one on its own (shown as it goes, or why
     it could not); without a watcher, the app offers to build one."""
     if app.index is not None:  # a load that raced the watcher's first build: the index is here now
@@ -131,14 +130,15 @@ def show_no_index(app: NotelinkApp) -> None:
         view.show("No index yet", str(app.vault), NO_INDEX)
         if app.ask_to_build:
             app.push_screen(ConfirmScreen(f"{app.vault.name} has no index yet. Build one now?", "Build",
-                                          "Not now"), app._build_answer)
+                                          "Not now"), app.build_answer)
 
 
-def export_json(app: NotelinkApp, index: Index, path: Path) -> None:
+def export_json(app: AppState, index: Index, path: Path) -> None:
     """In a worker's thread: writes every note's related notes as JSON (the schema of `notelink export`),
     whole or not at all, and says how it went; a path that cannot be written is a message, not a crash."""
+    from notelink.errors import OutputError
     from notelink.write import export
-    from notelink.write.outfile import OutputError, output_file
+    from notelink.write.outfile import output_file
 
     try:
         data = export.export_json(index, app.config.top)
@@ -150,16 +150,16 @@ def export_json(app: NotelinkApp, index: Index, path: Path) -> None:
     app.call_from_thread(app.notify, f"Exported related notes to {path}")
 
 
-def switch_vault(app: NotelinkApp, folder: Path) -> None:
+def switch_vault(app: AppState, folder: Path) -> None:
     """Closes this vault (watcher, index, history) and opens another in its default index folder."""
-    from notelink.index.store import default_index_dir
+    from notelink.config import default_index_dir
 
     try:
         vault = check_vault(folder)
     except VaultError as exc:
         app.notify(str(exc), severity="error")
         return
-    app.builds.cancel()
+    app.cancel_build()
     app.stop_watching()
     app.vault, app.index_dir = vault, default_index_dir(vault)
     app.index = app.cache = app.current = None  # the old index is closed when nothing uses it any more
@@ -173,7 +173,7 @@ def switch_vault(app: NotelinkApp, folder: Path) -> None:
     app.load_index(f"Opened {vault}")
 
 
-def follow_link(app: NotelinkApp, target: str) -> None:
+def follow_link(app: AppState, target: str) -> None:
     """Follows a wikilink target: `#Heading` scrolls the shown note, `Note` or `Note#Heading` opens the
     note (at the heading); an attachment or a note not in the index gets a message saying so."""
     note, _, heading = target.partition("#")

@@ -13,27 +13,25 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import events, on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal
 from textual.css.query import NoMatches
-from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Markdown
-from textual.worker import Worker, get_current_worker
+from textual.worker import Worker
 
 from notelink.config import TuiConfig
-from notelink.index.store import IndexMissing
 from notelink.query.index import Index
 from notelink.tui import actions
 from notelink.tui.builds import Builds
 from notelink.tui.details import DetailsCache
-from notelink.tui.history import History
 from notelink.tui.messages import IndexLoaded, IndexProgress, WatchMessage
 from notelink.tui.screens import ConceptScreen, HelpScreen, LinksScreen, PathPrompt
-from notelink.tui.text import NoteFilter, href_target
-from notelink.tui.watching import Watcher, WatcherFactory, WatcherUnavailable, default_watcher_factory
+from notelink.tui.state import AppState
+from notelink.tui.text import href_target
+from notelink.tui.watching import WatcherFactory, default_watcher_factory
 from notelink.tui.widgets import ConceptsPanel, IndexStatus, NoteRequested, NotesPane, NoteView, RelatedPanel
 
 BROWSE_RENDER_DELAY = 0.12
@@ -43,7 +41,7 @@ WARM_DELAY = 1.0
 """Seconds after an index is shown before the word vectors and link resolver are made (`Index.warm`)."""
 
 
-class NotelinkApp(App[None]):
+class NotelinkApp(AppState):
     """Browse a vault's notes with their related notes and concepts."""
 
     TITLE = "notelink"
@@ -68,23 +66,11 @@ class NotelinkApp(App[None]):
 
     def __init__(self, config: TuiConfig, watcher_factory: WatcherFactory | None = default_watcher_factory,
                  ask_to_build: bool = True) -> None:
-        super().__init__()
-        self.config = config
-        self.vault = config.vault.resolve()
-        self.index_dir = config.resolved_index_dir()
-        self.watcher_factory = watcher_factory if config.watch else None
-        self.ask_to_build = ask_to_build
-        self.watch_error = ""  # the watcher's last build failure while there is no index (`show_no_index`)
-        self.index: Index | None = None
-        self.cache: DetailsCache | None = None
-        self.current: str | None = None
-        self.history = History()
-        self.unlinked = False
-        self.watcher: Watcher | None = None
-        self.filter_query = ""
-        self.note_filter = NoteFilter([])  # the index's notes in list order, for the filter
+        super().__init__(config, watcher_factory, ask_to_build)
         self.builds = Builds(self)
-        self.watch_serial = 0  # which watcher is the current one (`start_watching`)
+
+    def cancel_build(self) -> None:
+        self.builds.cancel()
 
     # -- layout ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -113,24 +99,6 @@ class NotelinkApp(App[None]):
         self.query_one(Footer).compact = event.size.width < 100
 
     # -- index lifecycle -------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="load")
-    def load_index(self, note: str = "") -> None:
-        """Opens the current generation off the UI thread."""
-        index_dir = self.index_dir
-        try:
-            index: Index | None = Index.open(index_dir)
-        except IndexMissing:
-            index = None
-        if not get_current_worker().is_cancelled:
-            self.post_loaded(index, index_dir, note)
-        elif index is not None:
-            index.close()
-
-    def post_loaded(self, index: Index | None, index_dir: Path, note: str = "") -> None:
-        """Posts an opened index with its notes sorted for the list, sorted here in the worker's thread."""
-        notes = None if index is None else NoteFilter(index.notes)
-        self.post_message(IndexLoaded(index, index_dir, note, notes))
-
     @work(thread=True, group="warm")
     def _warm(self, index: Index) -> None:
         """Makes what the first word query or link lookup needs, once the first screen is up (done along
@@ -169,10 +137,6 @@ class NotelinkApp(App[None]):
     def _no_index(self) -> None:
         actions.show_no_index(self)
 
-    def _build_answer(self, yes: bool | None) -> None:
-        if yes:
-            self.action_reindex()
-
     def on_index_progress(self, message: IndexProgress) -> None:
         self.builds.progress(message)
 
@@ -181,30 +145,7 @@ class NotelinkApp(App[None]):
         if event.worker.group == "index":
             self.builds.state_changed(event.worker)
 
-    def post(self, message: Message) -> None:
-        """post_message for callbacks run in other threads (it is thread-safe)."""
-        self.post_message(message)
-
     # -- watching --------------------------------------------------------------------------------
-    def start_watching(self) -> None:
-        if self.watcher_factory is None:
-            return
-        self.watch_serial += 1  # events of a watcher stopped before (another vault's) are ignored
-        serial = self.watch_serial
-        try:
-            self.watcher = self.watcher_factory(self.vault, self.index_dir,
-                                                lambda ev: self.post(WatchMessage(ev, serial)))
-            self.watcher.start()
-        except WatcherUnavailable as exc:
-            self.watcher = None
-            self.sub_title = f"{self.vault} · not watching"
-            self.notify(str(exc), severity="warning", timeout=8)
-
-    def stop_watching(self) -> None:
-        if self.watcher is not None:
-            self.watcher.stop(timeout=5.0)
-            self.watcher = None
-
     def on_watch_message(self, message: WatchMessage) -> None:
         if message.source == self.watch_serial:
             actions.watch_event(self, message.event)

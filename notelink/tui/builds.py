@@ -8,16 +8,13 @@ never shows up as the new one's progress or failure."""
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
 
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from notelink.query.index import Index
 from notelink.tui.messages import IndexProgress
+from notelink.tui.state import AppState
 from notelink.tui.widgets import IndexStatus
-
-if TYPE_CHECKING:
-    from notelink.tui.app import NotelinkApp
 
 UP_TO_DATE = "Index is up to date (Ctrl+P › Retrain rebuilds it from scratch)"
 
@@ -25,7 +22,7 @@ UP_TO_DATE = "Index is up to date (Ctrl+P › Retrain rebuilds it from scratch)"
 class Builds:
     """Starts, cancels and reports the app's index builds."""
 
-    def __init__(self, app: NotelinkApp) -> None:
+    def __init__(self, app: AppState) -> None:
         self.app = app
         self.worker: Worker[None] | None = None
 
@@ -47,8 +44,8 @@ class Builds:
 
     def _build(self, force: bool) -> None:
         """The worker's thread: build, then open the new index and post it to the app."""
+        from notelink.errors import Cancelled
         from notelink.index.build import build_index
-        from notelink.model.cbow import Cancelled
 
         app, worker = self.app, get_current_worker()
         vault, index_dir = app.vault, app.index_dir  # (a vault switch meanwhile cancels this build)

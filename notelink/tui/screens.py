@@ -14,7 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from notelink.query.index import Index, NotFound
+from notelink.errors import NotFound
+from notelink.query.index import Index
 from notelink.tui.widgets import KeyList, scored_prompt
 
 HELP_KEYS = [

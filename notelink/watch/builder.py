@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from notelink.index.report import IndexEvent, IndexSummary
-from notelink.model.hogwild import die_with_parent
+from notelink.processes import die_with_parent
 
 PRELOAD = ["notelink.index.build", "notelink.model.cbow", "torch"]
 """Imported once by the fork server, so a build's child starts warm."""

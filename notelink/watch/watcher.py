@@ -23,11 +23,12 @@ from types import FrameType
 from typing import Any
 
 from notelink.config import IndexConfig, TrainConfig, WatchConfig
+from notelink.errors import Cancelled, DeviceError, NoNotes, VaultError
 from notelink.index.lock import WatcherLock, WatcherRunning
 from notelink.index.report import IndexEvent, IndexSummary, describe_build, describe_paths
 from notelink.index.store import current_generation, open_generation
 from notelink.model import cbow
-from notelink.notes.vault import NoNotes, VaultError, check_vault
+from notelink.notes.vault import check_vault
 from notelink.watch.builder import ChildBuilder, release_memory
 from notelink.watch.debounce import Debouncer
 from notelink.watch.events import (
@@ -281,7 +282,7 @@ class VaultWatcher:
         self._save_state("indexing", pending=list(paths))
         try:
             s = self._build_index(paths, force)
-        except cbow.Cancelled:
+        except Cancelled:
             log.info("stopping: the generation being built was abandoned; the live one is unchanged")
             return
         except NoNotes as exc:  # a new, empty vault: not a failure; the first note saved starts a build
@@ -289,7 +290,7 @@ class VaultWatcher:
             self._waiting(f"waiting for notes: {exc}")
             return
         except Exception as exc:
-            if not isinstance(exc, (VaultError, cbow.DeviceError)):
+            if not isinstance(exc, (VaultError, DeviceError)):
                 log.exception("indexing failed")
             self._next_reconcile = time.monotonic() + self.cfg.retry_s
             self._error(f"indexing failed ({exc}); retrying in {self.cfg.retry_s:g}s")

@@ -10,11 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-
-class OutputError(Exception):
-    """The output file cannot be written; the message says why and what to do."""
-
-    code = 2
+from notelink.errors import OutputError
 
 
 @contextlib.contextmanager

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 
 from notelink.config import IndexConfig
-from notelink.index.lock import BuildCancelled
-from notelink.model.hogwild import can_fork_workers
+from notelink.errors import Cancelled
 from notelink.notes import records
 from notelink.notes.records import NoteRecord, Unread, parse_all, read_vault
 from notelink.notes.vault import RawNote, Skipped, read_note, scan
+from notelink.processes import can_fork_workers
 
-from .conftest import SAMPLE
+from ..conftest import SAMPLE
 
 needs_fork = pytest.mark.skipif(not can_fork_workers(), reason="parsing processes need Linux and no threads")
 
@@ -109,7 +109,7 @@ def test_parsing_stops_when_asked(min_parallel: int) -> None:
         asked.append(1)
         return len(asked) > 5
 
-    with pytest.raises(BuildCancelled):
+    with pytest.raises(Cancelled):
         parse_all(_raws() * 20, IndexConfig(), min_parallel=min_parallel, should_stop=should_stop)
     assert len(asked) == 6 and not multiprocessing.active_children()
 

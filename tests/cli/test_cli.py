@@ -11,7 +11,7 @@ import pytest
 
 from notelink.cli.main import main
 
-from .conftest import SAMPLE, snapshot
+from ..conftest import SAMPLE, snapshot
 
 ARGS = ["--dim", "32", "--epochs", "30", "--seed", "3", "--threads", "1", "--device", "cpu"]
 

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from notelink.notes.vault import RawNote, Skipped, VaultError, check_vault, read_note, scan
+from notelink.errors import VaultError
+from notelink.notes.vault import RawNote, Skipped, check_vault, read_note, scan
 
 
 def test_scan_skips_dot_folders_and_non_notes(make_vault) -> None:

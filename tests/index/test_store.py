@@ -1,7 +1,6 @@
 """Storage round trip, versioning and the atomic switch between generations."""
 
 import json
-import os
 from pathlib import Path
 
 import numpy as np
@@ -92,16 +91,3 @@ def test_damaged_pointer_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / store.CURRENT).write_text("../../etc")
     with pytest.raises(IndexFormatError, match="damaged"):
         current_generation(tmp_path)
-
-
-def test_default_index_dir_is_outside_the_vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("NOTELINK_INDEX_DIR", raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    vault = tmp_path / "My Vault"
-    vault.mkdir()
-    d = store.default_index_dir(vault)
-    if os.name == "posix" and store.sys.platform.startswith("linux"):
-        assert d.parent == tmp_path / "data" / "notelink" / "vaults"
-    assert vault not in d.parents
-    monkeypatch.setenv("NOTELINK_INDEX_DIR", str(tmp_path / "x"))
-    assert store.default_index_dir(vault) == tmp_path / "x"

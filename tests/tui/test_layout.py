@@ -9,9 +9,10 @@ from textual.widgets import Input, OptionList
 
 from notelink.tui.screens import HelpScreen
 from notelink.tui.widgets import ConceptsPanel, NotesPane, NoteView, RelatedPanel
-from tests.test_tui_app import indexed, make_app, settle, sync
 
-__all__ = ["indexed"]  # the fixture, shared with test_tui_app
+from .test_app import indexed, make_app, settle, sync
+
+__all__ = ["indexed"]  # the fixture, shared with test_app
 
 
 @sync

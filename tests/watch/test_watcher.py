@@ -22,8 +22,8 @@ from notelink.notes.vault import scan
 from notelink.query.index import Index
 from notelink.watch.watcher import VaultWatcher, WatcherRunning, WatchEvent
 
-from .conftest import FAST
-from .test_update import topic_vault
+from ..conftest import FAST
+from ..index.test_update import topic_vault
 
 CFG = WatchConfig(quiet_ms=60, max_wait_ms=1000, settle_ms=600, rescan_s=0.2)
 NEW = "# Bread 2\n\nquokka marmalade sourdough levain crumb oven quokka\n"

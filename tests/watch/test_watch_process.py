@@ -17,8 +17,8 @@ from notelink.query.index import Index
 from notelink.watch.status import watcher_status
 from notelink.watch.watcher import VaultWatcher
 
-from .conftest import FAST
-from .test_update import topic_vault
+from ..conftest import FAST
+from ..index.test_update import topic_vault
 from .test_watcher import CFG, NEW, Recorder, in_sync
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")

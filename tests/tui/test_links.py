@@ -12,8 +12,9 @@ from notelink.index.build import build_index
 from notelink.tui.screens import LinksScreen
 from notelink.tui.widgets import NoteView
 from tests.conftest import FAST, SAMPLE
-from tests.test_tui_app import make_app, settle, sync
-from tests.test_tui_builds import record_notes
+
+from .test_app import make_app, settle, sync
+from .test_builds import record_notes
 
 GUIDE = ("# Guide\n\nJump to [[#Section 30]], [[#Guide#Section 35]], see "
          "[[Kimchi#Fermenting|kimchi's fermenting]], [[Missing note]] and ![[diagram.png]].\n\n"

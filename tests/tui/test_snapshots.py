@@ -1,4 +1,4 @@
-"""Text snapshots of the app's screens at a fixed size, compared with files in tests/snapshots/.
+"""Text snapshots of the app's screens at a fixed size, compared with files in tests/tui/snapshots/.
 
 Digits are masked (scores depend on floating point), and the vault lives at a fixed path so that no
 machine-specific path appears on screen. Regenerate with NOTELINK_UPDATE_SNAPSHOTS=1 after a deliberate

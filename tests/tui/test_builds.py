@@ -14,7 +14,8 @@ from notelink.tui.app import NotelinkApp
 from notelink.tui.screens import ConfirmScreen
 from notelink.tui.widgets import IndexStatus, NoteView, describe_event
 from tests.conftest import FAST, SAMPLE
-from tests.test_tui_app import FakeEvent, FakeWatcher, make_app, settle, sync
+
+from .test_app import FakeEvent, FakeWatcher, make_app, settle, sync
 
 
 def record_notes(app: NotelinkApp) -> list[tuple[str, str]]:
@@ -44,7 +45,7 @@ def edited(tmp_path: Path) -> tuple[Path, Path]:
 
 def slow_build(*args: Any, progress: Any = None, should_stop: Any = None, **kwargs: Any) -> Any:
     """build_index after 3 s of "reading notes" that checks `should_stop` like the real one."""
-    from notelink.model.cbow import Cancelled
+    from notelink.errors import Cancelled
 
     for i in range(150):
         if should_stop is not None and should_stop():

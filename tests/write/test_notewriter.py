@@ -19,7 +19,7 @@ from notelink.notes.vault import RawNote, read_note, scan
 from notelink.query.index import Index
 from notelink.write import notewriter
 
-from .conftest import SHARED
+from ..conftest import SHARED
 
 HELP = next((p for p in (SHARED / "vaults" / "obsidian-help", Path("/work/shared/vaults/obsidian-help"))
              if p.is_dir()), None)

@@ -10,9 +10,10 @@ from textual.widgets import Input
 from notelink.tui.screens import PathPrompt
 from notelink.tui.widgets import NotesPane, NoteView
 from tests.conftest import SAMPLE
-from tests.test_tui_app import FakeEvent, FakeWatcher, indexed, make_app, settle, sync
 
-__all__ = ["indexed"]  # the fixture, shared with test_tui_app
+from .test_app import FakeEvent, FakeWatcher, indexed, make_app, settle, sync
+
+__all__ = ["indexed"]  # the fixture, shared with test_app
 
 
 async def _palette(pilot: object, command: str) -> None:

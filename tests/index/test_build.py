@@ -5,11 +5,11 @@ from pathlib import Path
 import pytest
 
 from notelink.config import IndexConfig
+from notelink.errors import VaultError
 from notelink.index.build import build_index
-from notelink.notes.vault import VaultError
 from notelink.query.index import Index
 
-from .conftest import FAST, snapshot
+from ..conftest import FAST, snapshot
 
 TOPICS = {
     "bread": "sourdough starter flour water dough knead oven crust loaf yeast ferment rise bake",
@@ -103,7 +103,7 @@ def test_one_note_vault(make_vault, tmp_path: Path) -> None:
 
 
 def test_cancel_keeps_previous_generation(make_vault, tmp_path: Path) -> None:
-    from notelink.model.cbow import Cancelled
+    from notelink.errors import Cancelled
 
     vault = _topic_vault(make_vault)
     build_index(vault, tmp_path / "ix", FAST)
@@ -119,7 +119,11 @@ def test_notes_are_parsed_again_when_tokenizing_changed(make_vault, tmp_path: Pa
     vault = _topic_vault(make_vault)
     build_index(vault, tmp_path / "ix", FAST)
     assert Index.open(tmp_path / "ix").meta["tokens_version"] == indexer.TOKENS_VERSION
-    monkeypatch.setattr(indexer, "TOKENS_VERSION", indexer.TOKENS_VERSION + " changed")
+    from notelink.index import previous
+
+    changed = indexer.TOKENS_VERSION + " changed"
+    for module in (indexer, previous):  # the version written, and the version a build compares with
+        monkeypatch.setattr(module, "TOKENS_VERSION", changed)
     again = build_index(vault, tmp_path / "ix", FAST)  # records of the old tokenizing are not reused
     assert not again.up_to_date and (again.reparsed, again.reused, again.generation) == (12, 0, 2)
     assert build_index(vault, tmp_path / "ix", FAST).up_to_date

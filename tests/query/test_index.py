@@ -6,11 +6,12 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from notelink.errors import NotFound
 from notelink.index.build import build_index
 from notelink.index.notevectors import Layout
-from notelink.query.index import Index, NoteInfo, NotFound
+from notelink.query.index import Index, NoteInfo
 
-from .conftest import FAST, SAMPLE
+from ..conftest import FAST, SAMPLE
 
 TEMPLATE = ("## Tasks\n\n- [ ] review inbox\n\n## Footer\n\nCreated from my daily template. "
             "Remember water plants, call mum, weekly review meeting agenda.\n")

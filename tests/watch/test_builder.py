@@ -10,14 +10,13 @@ from pathlib import Path
 import pytest
 
 from notelink.config import TrainConfig
+from notelink.errors import Cancelled, VaultError
 from notelink.index.build import IndexEvent
-from notelink.model import cbow
-from notelink.notes.vault import VaultError
 from notelink.query.index import Index
 from notelink.watch.builder import ChildBuilder
 
-from .conftest import FAST
-from .test_update import topic_vault
+from ..conftest import FAST
+from ..index.test_update import topic_vault
 
 
 def test_a_child_build_reports_progress_and_its_summary(make_vault, tmp_path: Path) -> None:
@@ -38,7 +37,7 @@ def test_a_child_build_raises_its_error_here(tmp_path: Path) -> None:
 
 def test_a_child_build_is_cancelled_by_should_stop(make_vault, tmp_path: Path) -> None:
     vault, ix = topic_vault(make_vault), tmp_path / "ix"
-    with pytest.raises(cbow.Cancelled):
+    with pytest.raises(Cancelled):
         ChildBuilder().build(vault, ix, lambda e: None, lambda: True, train_cfg=FAST)
     assert not ix.exists() or not list(ix.glob("gen-*"))  # nothing half-written
 
@@ -100,5 +99,5 @@ s = ChildBuilder().build(SAMPLE, ix, lambda e: None, lambda: False, train_cfg=FA
 sys.__stdout__.write(f"ok {{s.indexed}}")
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                         cwd=Path(__file__).resolve().parents[1])
+                         cwd=Path(__file__).resolve().parents[2])
     assert out.returncode == 0 and out.stdout.startswith("ok "), out.stdout + out.stderr

@@ -10,12 +10,13 @@ import pytest
 
 from notelink.config import IncrementalConfig
 from notelink.index.build import build_index
-from notelink.index.update import carry_over, changed_notes
+from notelink.index.previous import Previous
+from notelink.index.update import carry_over
 from notelink.model.vocab import Vocab
 from notelink.notes.records import NoteRecord
 from notelink.query.index import Index
 
-from .conftest import FAST
+from ..conftest import FAST
 
 INC = IncrementalConfig()
 TOPICS = {
@@ -50,11 +51,11 @@ def test_carry_over_keeps_known_rows_and_initialises_new_words() -> None:
     assert np.all(np.abs(s0[1]) <= 0.5 / 2) and s0[1].any()  # new input vector: small uniform
 
 
-def test_changed_notes_ignores_moves_and_finds_edits() -> None:
+def test_retrained_notes_ignore_moves_and_find_edits() -> None:
     before = {"a.md": _record("a.md", "h1", "x y"), "b.md": _record("b.md", "h2", "z w")}
     after = [_record("moved/a.md", "h1", "x y"), _record("b.md", "h3", "z w v"),
              _record("renamed.md", "h2", "renamed z w")]  # title from the file name changed: same bytes
-    assert changed_notes(after, before) == [1]
+    assert Previous(records=before).retrained(after) == [1]
 
 
 def test_build_index_incremental_modes(make_vault, tmp_path: Path) -> None:

@@ -11,14 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from notelink.cli.main import EXIT_REFUSED, EXIT_USAGE, main
+from notelink.cli.main import main
+from notelink.cli.output import EXIT_REFUSED, EXIT_USAGE
 from notelink.config import ExportConfig
 from notelink.notes.links import Resolver
 from notelink.notes.note import parse_note
 from notelink.query.index import Index
 from notelink.write import export
 
-from .conftest import SAMPLE, snapshot
+from ..conftest import SAMPLE, snapshot
 
 ARGS = ["--dim", "16", "--epochs", "5", "--seed", "3", "--threads", "1", "--device", "cpu"]
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from notelink.errors import Cancelled
 from notelink.index.build import IndexSummary, build_index
-from notelink.index.lock import LOCK_FILE, BuildCancelled, WatcherLock, WatcherRunning, build_lock, lock_info
-from notelink.model.cbow import Cancelled
+from notelink.index.lock import LOCK_FILE, WatcherLock, WatcherRunning, build_lock, lock_info
 from tests.conftest import FAST, SAMPLE
 
 
@@ -68,5 +68,5 @@ def test_waiting_for_a_build_can_be_cancelled(tmp_path: Path) -> None:
     with build_lock(index_dir), pytest.raises(Cancelled):
         build_index(vault, index_dir, FAST, should_stop=lambda: True)
     held, stopping = build_lock(index_dir), build_lock(index_dir, should_stop=lambda: True)
-    with pytest.raises(BuildCancelled), held, stopping:
+    with pytest.raises(Cancelled), held, stopping:
         pass

@@ -1,0 +1,105 @@
+"""Exports of every note's related notes, and the managed block inside notes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from notelink.cli.options import open_index
+from notelink.cli.output import EXIT_OK, EXIT_REFUSED, UserError
+from notelink.config import ExportConfig
+from notelink.notes.vault import check_vault
+from notelink.write.outfile import output_file
+
+if TYPE_CHECKING:
+    from notelink.query.index import Index
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    if (args.write or args.undo) and args.format != "block":
+        raise UserError("--write and --undo go with --format block (the block inside notes)")
+    if args.top < 1:
+        raise UserError(f"--top must be at least 1, not {args.top}")
+    if args.format == "block":
+        return _export_block(args)
+    index = open_index(args)
+    if args.format == "word2vec" and not args.output:
+        raise UserError("--format word2vec needs -o FILE")
+    if args.output:
+        _warn_inside_vault(args)
+        with output_file(args.output) as out:
+            _export(index, args, out)
+    else:
+        _export(index, args, sys.stdout)
+    return EXIT_OK
+
+
+def _warn_inside_vault(args: argparse.Namespace) -> None:
+    """A Markdown export saved in the vault becomes a note: its links would count as the user's own."""
+    out, vault = Path(args.output).expanduser().resolve(), Path(args.vault).resolve()
+    if args.format == "markdown" and out.is_relative_to(vault):
+        print(f"notelink: note: {args.output} is inside the vault, so it will be indexed as a note and its "
+              "links counted as yours; keep it outside the vault", file=sys.stderr)
+
+
+def _export_config(args: argparse.Namespace) -> ExportConfig:
+    return ExportConfig(top=args.top, min_score=args.min_score, unlinked=args.unlinked)
+
+
+def _export(index: Index, args: argparse.Namespace, out: TextIO) -> None:
+    from notelink.write import export
+
+    cfg = _export_config(args)
+    if args.format == "word2vec":
+        export.export_word2vec(index, out)
+    elif args.format == "csv":
+        export.export_csv(index, out, cfg)
+    elif args.format == "graphml":
+        export.export_graphml(index, out, cfg)
+    elif args.format == "markdown":
+        export.export_markdown(index, out, cfg)
+    else:
+        data = export.export_json(index, cfg.top, unlinked=cfg.unlinked, min_score=cfg.min_score)
+        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _export_block(args: argparse.Namespace) -> int:
+    """`--format block`: a diff of the blocks (dry run), or `--write` them, or `--undo` them."""
+    from notelink.write import notewriter
+
+    vault = check_vault(Path(args.vault))
+    if args.undo:
+        plan = notewriter.plan_undo(vault)
+    else:
+        index = open_index(args)
+        if index.meta.get("vault") not in (None, str(vault)):
+            raise UserError(f"the index at {index.gen.parent} was built from {index.meta['vault']}, not "
+                            f"{vault}; give that vault or its own --index-dir")
+        plan = notewriter.plan_blocks(index, vault, _export_config(args))
+    for r in plan.refused:
+        print(f"refused: {r.path}: {r.reason}", file=sys.stderr)
+    if not args.write:
+        _write_text(args.output, "".join(notewriter.unified_diff(c) for c in plan.changes))
+        verb = "remove the block from" if args.undo else "write"
+        print(f"Dry run: would {verb} {len(plan.changes)} notes ({plan.current} unchanged, "
+              f"{len(plan.refused)} refused). Nothing was written; add --write to apply.", file=sys.stderr)
+        return EXIT_OK
+    report = notewriter.apply(plan)
+    for r in report.refused[len(plan.refused):]:
+        print(f"refused: {r.path}: {r.reason}", file=sys.stderr)
+    print(f"{'Removed the block from' if args.undo else 'Wrote'} {len(report.written)} notes "
+          f"({plan.current} already current, {len(report.refused)} refused).")
+    return EXIT_REFUSED if report.refused else EXIT_OK
+
+
+def _write_text(path: str | None, text: str) -> None:
+    if path:
+        with output_file(path, newline="") as out:
+            out.write(text)
+    else:
+        sys.stdout.write(text)
+
+

@@ -1,0 +1,121 @@
+"""Building and watching the index, and its status."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from notelink.cli.options import index_config, index_dir, open_index, train_config
+from notelink.cli.output import EXIT_OK, UserError, emit, shown
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from notelink.cli.progress import ProgressBar
+    from notelink.index.build import build_index
+
+    index_cfg = index_config(args)
+    bar = ProgressBar(enabled=not args.json)
+    try:
+        s = build_index(Path(args.vault), index_dir(args), train_config(args), index_cfg, bar,
+                        force=args.force)
+    finally:
+        bar.close()
+    keys = ("notes", "indexed", "skipped", "tokens", "vocab", "epochs", "device", "parse_seconds",
+            "train_seconds", "total_seconds", "words_per_second")
+    data = {k: getattr(s, k) for k in keys} | {"reparsed": s.reparsed, "reused": s.reused,
+                                              "generation": s.generation, "up_to_date": s.up_to_date,
+                                              "warnings": s.warnings}
+    emit(args, data, lambda: _index_text(s))
+    return EXIT_OK
+
+
+def _index_text(s: Any) -> str:
+    if s.up_to_date:
+        head = f"Index is up to date: {s.indexed} notes, generation {s.generation} (nothing changed)."
+    else:
+        head = (f"Indexed {s.indexed} notes ({s.reparsed} parsed, {s.reused} unchanged), "
+                f"{s.skipped} skipped. Generation {s.generation}.\n"
+                f"Trained CBOW on {s.tokens:,} words x {s.epochs} epochs, vocabulary {s.vocab:,}, "
+                f"on {s.device} at {s.words_per_second:,.0f} words/s.\n"
+                f"Time: parse {s.parse_seconds:.1f}s, train {s.train_seconds:.1f}s, "
+                f"total {s.total_seconds:.1f}s.")
+    tail = "".join(f"\nnote: {w}" for w in s.warnings)
+    if s.skipped:
+        tail += "\nSee skipped files and reasons with `notelink status VAULT`."
+    return head + tail
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from notelink.watch.status import file_states, watcher_status
+
+    index = open_index(args)
+    m = index.meta
+    data = {"generation": m.get("generation"), "notes": m.get("summary", {}).get("notes"),
+            "indexed": len(index.notes), "skipped": index.skipped(), "vocab": len(index.words),
+            "trained_at": m.get("trained_at"), "device": m.get("device"), "index_dir": str(index.gen.parent),
+            "model": index.model_info(), "warnings": m.get("warnings", []), "languages": index.languages(),
+            "watcher": watcher_status(index.gen.parent)}
+    if args.files:
+        data["files"] = file_states(index.files(), index.gen.parent)
+    emit(args, data, lambda: _status_text(data))
+    return EXIT_OK
+
+
+def _status_text(d: dict[str, Any]) -> str:
+    lines = [f"Generation {d['generation']} at {d['index_dir']}",
+             f"{d['indexed']} notes indexed, {len(d['skipped'])} skipped, vocabulary {d['vocab']:,}",
+             f"Trained {d['trained_at']} on {d['device']}"]
+    if len(d["languages"]) > 1:
+        lines.append("Languages (each note's stop words dropped): "
+                     + ", ".join(f"{lang or 'kept'} {n:,}" for lang, n in d["languages"].items()))
+    lines += [f"note: {w}" for w in d["warnings"]]
+    lines += [f"skipped: {shown(s['path'])}: {shown(s['reason'])}" for s in d["skipped"]]
+    w = d["watcher"]
+    lines.append(f"Watcher: running (pid {w['pid']}, {w['state']}, {w['mode']})" if w["running"]
+                 else "Watcher: not running")
+    lines += [f"  last {what}: {w[key]}" for what, key in (("event", "last_event"),
+              ("generation", "last_generation_at")) if w[key]]
+    lines += [f"{f['status']:>8}  {shown(f['path'])}" + (f"  ({shown(f['reason'])})" if f["reason"] else "")
+              for f in d.get("files", [])]
+    return "\n".join(lines)
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from notelink.config import WatchConfig
+    from notelink.watch.watcher import VaultWatcher, WatcherRunning
+
+    try:
+        cfg = WatchConfig(quiet_ms=args.quiet_ms, max_wait_ms=args.max_wait_ms, exclude=tuple(args.exclude))
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    handlers = _watch_logging(args.log_file)
+    try:
+        watcher = VaultWatcher(Path(args.vault), index_dir(args), train_config(args), index_config(args),
+                               watch_cfg=cfg)
+        watcher.force_first = args.force
+        watcher.run_forever()
+    except WatcherRunning as exc:
+        raise UserError(str(exc)) from None
+    finally:  # called in-process (tests), the handlers must not outlive the command
+        for h in handlers:
+            logging.getLogger("notelink").removeHandler(h)
+            h.close()
+    return EXIT_OK
+
+
+def _watch_logging(log_file: str | None) -> list[logging.Handler]:
+    """The watcher logs to stderr, and to `--log-file` too when given; returns the handlers added."""
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if log_file:
+        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+    logger = logging.getLogger("notelink")
+    for h in handlers:
+        h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%d %H:%M:%S"))
+        logger.addHandler(h)
+    logger.setLevel(logging.INFO)
+    return handlers
+
+

@@ -1,0 +1,45 @@
+"""What the command line prints: text or JSON, names escaped, errors as messages and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
+EXIT_REFUSED = 3
+"""`export --format block --write`: some notes were refused (each is reported with its reason)."""
+
+
+class UserError(Exception):
+    """A problem the user can fix; `code` is the exit status."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+_VISIBLE = {c: repr(chr(c))[1:-1] for c in [*range(32), 127]}
+
+
+def shown(name: str) -> str:
+    """A note's name or path for a line of text output: control characters escaped (`\\n`), as `ls` does,
+    so that a file name with a newline cannot break the line apart."""
+    return name.translate(_VISIBLE)
+
+
+def failed(args: argparse.Namespace, message: str, code: int, suggestions: list[str] | None = None) -> int:
+    """Says what went wrong on stderr (names in it escaped, as in all text output); with --json, also as
+    JSON on stdout, for scripts that parse it."""
+    print(f"notelink: {shown(message)}", file=sys.stderr)
+    if getattr(args, "json", False):
+        print(json.dumps({"error": message, "exit_code": code, "suggestions": suggestions or []},
+                         ensure_ascii=False, indent=2))
+    return code
+
+
+def emit(args: argparse.Namespace, data: dict[str, Any], text: Callable[[], str]) -> None:
+    """Prints `data` as JSON with --json, else the text (made only then)."""
+    print(json.dumps(data, ensure_ascii=False, indent=2) if args.json else text())

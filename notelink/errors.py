@@ -1,0 +1,55 @@
+"""What can go wrong, as exceptions a caller can act on: the CLI turns them into messages and exit codes,
+the Python API and the MCP server document and return them. Every message says what happened and what to do.
+
+The bottom of the package: imports nothing of notelink, so any layer may raise these.
+"""
+
+from __future__ import annotations
+
+
+class NotelinkError(Exception):
+    """Base of the errors below."""
+
+
+class VaultError(NotelinkError):
+    """The vault itself cannot be used (missing, not a folder, no notes)."""
+
+
+class NoNotes(VaultError):
+    """The vault has no notes (yet): for `index` an error, for a watcher a state to wait out."""
+
+
+class IndexMissing(NotelinkError):
+    """No index has been built for this vault yet."""
+
+
+class IndexFormatError(NotelinkError):
+    """The index on disk was written by an incompatible notelink version or is damaged."""
+
+
+class IndexDirError(NotelinkError):
+    """The index folder cannot be created or written; the message says which and what to do."""
+
+
+class NotFound(NotelinkError, LookupError):
+    """A note or word the index does not know; `suggestions` are close matches."""
+
+    def __init__(self, what: str, name: str, suggestions: list[str], why: str | None = None) -> None:
+        """`why`, when known, replaces the plain message (a skipped file, a stop word)."""
+        hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(why or f"no {what} named {name!r} in the index{hint}")
+        self.suggestions = suggestions
+
+
+class OutputError(NotelinkError):
+    """An output file cannot be written; the message says why and what to do."""
+
+    code = 2
+
+
+class DeviceError(NotelinkError):
+    """The requested training device is not available."""
+
+
+class Cancelled(NotelinkError):
+    """A build was asked to stop (while waiting for another build, parsing or training) before it finished."""

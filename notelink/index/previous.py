@@ -1,0 +1,162 @@
+"""The previous generation: the live index as the next build finds it, and what may be reused from it.
+
+A build reads it once (`Previous.load`) and hands it on: reading reuses unchanged notes' records by content
+hash, and an incremental update (`update.UpdatePlan`) continues from its word vectors, neighbour graph,
+mentions and database rows. Its arrays are read only when a stage asks for them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from notelink.config import IndexConfig
+from notelink.errors import IndexFormatError
+from notelink.index.generation import Mentions
+from notelink.index.store import current_generation, load_array, open_generation
+from notelink.notes.note import Link
+from notelink.notes.records import TOKENS_VERSION, NoteRecord
+
+
+@dataclass
+class Previous:
+    """The live generation (`gen` None when there is none), its note records by path and its meta."""
+
+    gen: Path | None = None
+    records: dict[str, NoteRecord] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, index_dir: Path, index_cfg: IndexConfig) -> Previous:
+        """The live generation; none when unreadable or of an older format (everything is rebuilt). Its
+        records are offered for reuse only when notes were tokenized the same way."""
+        try:
+            gen = current_generation(index_dir)
+            if gen is None:
+                return cls()
+            records, meta = load_records(gen)
+        except IndexFormatError:
+            return cls()
+        same_tokens = (meta.get("index_config") == as_json(index_cfg.to_dict())
+                       and meta.get("tokens_version") == TOKENS_VERSION)
+        return cls(gen, records if same_tokens else {}, meta)
+
+    def unchanged(self, records: Sequence[NoteRecord], skipped: Sequence[Any],
+                  config: dict[str, Any]) -> bool:
+        """True when nothing the index depends on differs: notes, skipped files and settings."""
+        same_notes = {r.path: r.sha256 for r in records} == {p: r.sha256 for p, r in self.records.items()}
+        same_skips = as_json(sorted((s.path, s.reason) for s in skipped)) == self.meta.get("skipped_files")
+        return bool(self.meta) and same_notes and same_skips and self.meta.get("config") == config
+
+    def same_paths(self, records: Sequence[NoteRecord]) -> bool:
+        """The same notes in the same order: note ids carry over."""
+        return list(self.records) == [r.path for r in records]
+
+    def edited(self, records: Sequence[NoteRecord]) -> list[int]:
+        """Ids of the notes whose bytes changed (same paths assumed)."""
+        return [i for i, r in enumerate(records) if self.records[r.path].sha256 != r.sha256]
+
+    def renamed(self, records: Sequence[NoteRecord]) -> list[int]:
+        """Ids of the notes with a new title, aliases or language (links to and mentions of them may change:
+        names are tokenized, and shared names resolved, in their note's language); same paths assumed."""
+        return [i for i, r in enumerate(records)
+                if (self.records[r.path].title, self.records[r.path].aliases, self.records[r.path].lang)
+                != (r.title, r.aliases, r.lang)]
+
+    def retrained(self, records: Sequence[NoteRecord]) -> list[int]:
+        """Ids of the notes whose training text this generation did not have.
+
+        Matching is by content hash or text, not path: a moved or renamed note is unchanged even when its
+        title, taken from the file name, is not."""
+        hashes = {r.sha256 for r in self.records.values()}
+        now = {r.sha256 for r in records}
+        before = Counter(" ".join(r.tokens) for r in self.records.values() if r.sha256 not in now)
+        changed = []
+        for i, r in enumerate(records):
+            if r.sha256 in hashes:
+                continue
+            key = " ".join(r.tokens)
+            if before[key] > 0:  # new bytes, same training text (a whitespace edit, a renamed title)
+                before[key] -= 1
+            else:
+                changed.append(i)
+        return changed
+
+    def array(self, name: str) -> np.ndarray | None:
+        """One of its arrays, or None when it has none or it cannot be read."""
+        if self.gen is None:
+            return None
+        try:
+            return np.asarray(load_array(self.gen, name))
+        except (OSError, ValueError, IndexFormatError):
+            return None
+
+    def vectors(self) -> tuple[list[str], np.ndarray, np.ndarray] | None:
+        """Its vocabulary and matrices (words, syn0 [V, D], syn1neg [V, D]), or None when unreadable."""
+        syn0, syn1neg = self.array("syn0"), self.array("syn1neg")
+        if self.gen is None or syn0 is None or syn1neg is None:
+            return None
+        try:
+            db, _ = open_generation(self.gen)
+        except IndexFormatError:
+            return None
+        try:
+            words = [w for (w,) in db.execute("SELECT word FROM vocab ORDER BY id")]
+        finally:
+            db.close()
+        return words, syn0, syn1neg
+
+    def graph(self) -> sp.csr_matrix | None:
+        """Its word neighbour graph K [V_old, V_old], or None."""
+        parts = [self.array(f"graph_{part}") for part in ("indptr", "indices", "data")]
+        if any(p is None for p in parts):
+            return None
+        indptr, indices, data = parts
+        n = indptr.size - 1  # type: ignore[union-attr]
+        return sp.csr_matrix((data, indices, indptr), shape=(n, n))
+
+    def mentions(self) -> Mentions | None:
+        """Its mentions (src, dst, count), or None."""
+        parts = [self.array(f"mentions_{part}") for part in ("src", "dst", "count")]
+        return None if any(p is None for p in parts) else (parts[0], parts[1], parts[2])  # type: ignore[return-value]
+
+
+def load_records(gen: Path) -> tuple[dict[str, NoteRecord], dict[str, Any]]:
+    """Every note record of a generation, by path, and its meta (for reuse by content hash)."""
+    db, meta = open_generation(gen)
+    try:
+        tags: dict[int, list[str]] = {}
+        for note, tag in db.execute("SELECT note, tag FROM tags ORDER BY rowid"):
+            tags.setdefault(note, []).append(tag)
+        links: dict[int, list[Link]] = {}
+        for src, target, kind, heading in db.execute(
+                "SELECT src, target, kind, heading FROM links ORDER BY rowid"):
+            links.setdefault(src, []).append(Link(target, kind, heading))
+        records = {}
+        for row in db.execute("SELECT id, path, title, sha256, size, mtime, aliases, headings, tokens, "
+                              "warning, lang FROM notes ORDER BY id"):
+            i, path, title, sha, size, mtime, aliases, headings, tokens, warning, lang = row
+            records[path] = NoteRecord(path, title, sha, size, mtime, _json_list(aliases),
+                                       _json_list(headings), tags.get(i, []), links.get(i, []),
+                                       [list(map(sys.intern, p.split(" "))) for p in tokens.split("\n") if p],
+                                       warning, lang)
+        return records, meta
+    finally:
+        db.close()
+
+
+def _json_list(text: str) -> list[str]:
+    return [] if text == "[]" else list(json.loads(text))  # most notes have no aliases: skip the parser
+
+
+def as_json(value: Any) -> Any:
+    """The value as it reads back from the index's JSON meta (tuples become lists)."""
+    return json.loads(json.dumps(value))

@@ -1,0 +1,105 @@
+"""What the app holds (vault, index, current note, history, caches, watcher) and the operations the app's
+helpers call on it (`actions`, `builds`): they are written against `AppState`, which `NotelinkApp`
+completes, so that no module of the app imports the app back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import work
+from textual.app import App
+from textual.message import Message
+from textual.worker import get_current_worker
+
+from notelink.config import TuiConfig
+from notelink.errors import IndexMissing
+from notelink.query.index import Index
+from notelink.tui.details import DetailsCache
+from notelink.tui.history import History
+from notelink.tui.messages import IndexLoaded, WatchMessage
+from notelink.tui.text import NoteFilter
+from notelink.tui.watching import Watcher, WatcherFactory, WatcherUnavailable, default_watcher_factory
+
+
+class AppState(App[None]):
+    """The app's state and the lifecycle of its index and watcher; what the screens do is `NotelinkApp`."""
+
+    def __init__(self, config: TuiConfig, watcher_factory: WatcherFactory | None = default_watcher_factory,
+                 ask_to_build: bool = True) -> None:
+        super().__init__()
+        self.config = config
+        self.vault = config.vault.resolve()
+        self.index_dir = config.resolved_index_dir()
+        self.watcher_factory = watcher_factory if config.watch else None
+        self.ask_to_build = ask_to_build
+        self.watch_error = ""  # the watcher's last build failure while there is no index (`show_no_index`)
+        self.index: Index | None = None
+        self.cache: DetailsCache | None = None
+        self.current: str | None = None
+        self.history = History()
+        self.unlinked = False
+        self.watcher: Watcher | None = None
+        self.filter_query = ""
+        self.note_filter = NoteFilter([])  # the index's notes in list order, for the filter
+        self.watch_serial = 0  # which watcher is the current one (`start_watching`)
+
+    # -- index lifecycle -------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="load")
+    def load_index(self, note: str = "") -> None:
+        """Opens the current generation off the UI thread."""
+        index_dir = self.index_dir
+        try:
+            index: Index | None = Index.open(index_dir)
+        except IndexMissing:
+            index = None
+        if not get_current_worker().is_cancelled:
+            self.post_loaded(index, index_dir, note)
+        elif index is not None:
+            index.close()
+
+    def post_loaded(self, index: Index | None, index_dir: Path, note: str = "") -> None:
+        """Posts an opened index with its notes sorted for the list, sorted here in the worker's thread."""
+        notes = None if index is None else NoteFilter(index.notes)
+        self.post_message(IndexLoaded(index, index_dir, note, notes))
+
+    def post(self, message: Message) -> None:
+        """post_message for callbacks run in other threads (it is thread-safe)."""
+        self.post_message(message)
+
+    # -- watching --------------------------------------------------------------------------------
+    def start_watching(self) -> None:
+        if self.watcher_factory is None:
+            return
+        self.watch_serial += 1  # events of a watcher stopped before (another vault's) are ignored
+        serial = self.watch_serial
+        try:
+            self.watcher = self.watcher_factory(self.vault, self.index_dir,
+                                                lambda ev: self.post(WatchMessage(ev, serial)))
+            self.watcher.start()
+        except WatcherUnavailable as exc:
+            self.watcher = None
+            self.sub_title = f"{self.vault} · not watching"
+            self.notify(str(exc), severity="warning", timeout=8)
+
+    def stop_watching(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop(timeout=5.0)
+            self.watcher = None
+
+    # -- completed by NotelinkApp ----------------------------------------------------------------
+    def show_note(self, path: str, record: bool = True, browsing: bool = False) -> None:
+        """Shows a note and its panels; `record` adds it to the back/forward history."""
+        raise NotImplementedError
+
+    def action_reindex(self) -> None:
+        """Indexes what changed since the last build."""
+        raise NotImplementedError
+
+    def cancel_build(self) -> None:
+        """Cancels the app's own build, if one runs."""
+        raise NotImplementedError
+
+    def build_answer(self, yes: bool | None) -> None:
+        """The answer to "Build the index now?"."""
+        if yes:
+            self.action_reindex()
