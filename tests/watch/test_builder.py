@@ -61,7 +61,7 @@ def test_kill_ends_a_running_build_at_once(make_vault, tmp_path: Path) -> None:
     started = time.monotonic()
     with pytest.raises(RuntimeError, match="died"):
         builder.build(vault, tmp_path / "ix", progress, lambda: False, train_cfg=slow)
-    assert time.monotonic() - started < 30 and "train" in stages
+    assert time.monotonic() - started < 120 and "train" in stages  # died, not hung
     assert not (tmp_path / "ix" / "CURRENT").exists()  # nothing switched in
 
 

@@ -13,7 +13,7 @@ def test_coalesces_paths_and_hands_on_after_the_quiet_period() -> None:
     d.add("b.md")
     t0 = time.monotonic()
     assert d.wait(2) == ["a.md", "b.md"]
-    assert 0.03 < time.monotonic() - t0 < 1
+    assert time.monotonic() - t0 > 0.03  # waited out the quiet period (a busy machine may take longer)
     assert d.wait(0.05) == []  # nothing left
 
 
@@ -36,7 +36,8 @@ def test_maximum_wait_bounds_a_steady_stream() -> None:
     finally:
         stop.set()
         t.join()
-    assert batch and time.monotonic() - t0 < 1.5  # a never-quiet stream still yields a batch
+    assert batch  # a never-quiet stream still yields a batch, before wait's 3 s timeout
+    assert time.monotonic() - t0 > 0.3  # ...after the maximum wait, not the quiet period
 
 
 def test_hold_until_a_time_or_a_new_event() -> None:
@@ -53,5 +54,5 @@ def test_wake_returns_at_once() -> None:
     d = Debouncer(quiet=1, max_wait=1)
     threading.Timer(0.05, d.wake).start()
     t0 = time.monotonic()
-    assert d.wait(5) == []
-    assert time.monotonic() - t0 < 2
+    assert d.wait(60) == []
+    assert time.monotonic() - t0 < 50  # woken, not timed out (generous: a busy machine is slow)
