@@ -1,3 +1,25 @@
-"""notelink: related notes and concepts learned from your own Markdown vault."""
+"""notelink: related notes and concepts learned from your own Markdown vault.
+
+    import notelink
+    vault = notelink.open("~/notes")        # a `notelink.api.Vault`
+    vault.related("Some note", top=5)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # (imported when called: `import notelink` stays light for the command line)
+    from pathlib import Path
+
+    from notelink.api import Vault
 
 __version__ = "0.1.0"
+
+
+def open(vault: Path | str, index_dir: Path | str | None = None) -> Vault:
+    """The vault at `vault` and its index (default: where `notelink index` put it), to ask questions of:
+    `related`, `concepts`, `similar`, `note`, `status`. See `notelink.api`."""
+    from notelink.api import open_vault
+
+    return open_vault(vault, index_dir)

@@ -103,6 +103,11 @@ def _watch_args(p: argparse.ArgumentParser) -> None:
                    help="ignore vault-relative paths matching GLOB (repeatable)")
 
 
+def _mcp_args(p: argparse.ArgumentParser) -> None:
+    _add_common(p, json_flag=False)
+    p.add_argument("--watch", action="store_true", help="also keep the index current while serving")
+
+
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "index": ("scan a vault, train on it and save the index", _index_args),
     "related": ("notes related to a note", lambda p: _note_args(p, unlinked=True)),
@@ -113,6 +118,8 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "watch": ("keep the index up to date as notes change (foreground, Ctrl-C stops)", _watch_args),
     "export": ("related notes as JSON, CSV, GraphML or Markdown; word vectors; or a related-notes block "
                "inside each note (opt-in, reversible)", _export_args),
+    "mcp": ("serve the vault's index to agents over MCP (stdio); needs `pip install \"notelink[mcp]\"`",
+            _mcp_args),
 }
 """Each subcommand: its one-line help and what adds its arguments."""
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from notelink.cli.options import index_config, index_dir, open_index, train_config
+from notelink.cli.options import index_config, index_dir, open_vault, train_config
 from notelink.cli.output import EXIT_OK, UserError, emit, shown
 
 
@@ -49,17 +49,7 @@ def _index_text(s: Any) -> str:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from notelink.watch.status import file_states, watcher_status
-
-    index = open_index(args)
-    m = index.meta
-    data = {"generation": m.get("generation"), "notes": m.get("summary", {}).get("notes"),
-            "indexed": len(index.notes), "skipped": index.skipped(), "vocab": len(index.words),
-            "trained_at": m.get("trained_at"), "device": m.get("device"), "index_dir": str(index.gen.parent),
-            "model": index.model_info(), "warnings": m.get("warnings", []), "languages": index.languages(),
-            "watcher": watcher_status(index.gen.parent)}
-    if args.files:
-        data["files"] = file_states(index.files(), index.gen.parent)
+    data = open_vault(args).status(files=args.files).to_dict()
     emit(args, data, lambda: _status_text(data))
     return EXIT_OK
 

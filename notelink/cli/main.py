@@ -17,7 +17,8 @@ from notelink.errors import Cancelled, NotelinkError, NotFound
 
 COMMANDS = {"index": "indexing:cmd_index", "status": "indexing:cmd_status", "watch": "indexing:cmd_watch",
             "related": "queries:cmd_related", "concepts": "queries:cmd_concepts",
-            "similar": "queries:cmd_similar", "export": "exporting:cmd_export", "tui": "main:cmd_tui"}
+            "similar": "queries:cmd_similar", "export": "exporting:cmd_export", "tui": "main:cmd_tui",
+            "mcp": "main:cmd_mcp"}
 """What each subcommand of `arguments.build_parser` runs: module (in `notelink.cli`) and function."""
 
 
@@ -32,6 +33,18 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
     vault = check_vault(Path(args.vault))
     return run(vault, Path(args.index_dir).expanduser() if args.index_dir else None, not args.no_watch)
+
+
+def cmd_mcp(args: argparse.Namespace) -> int:
+    from notelink.notes.vault import check_vault
+
+    vault = check_vault(Path(args.vault))
+    try:
+        from notelink.agents.server import serve
+    except ImportError as exc:
+        raise UserError(f"`notelink mcp` needs the MCP SDK ({exc.name} is missing): "
+                        "pip install \"notelink[mcp]\"") from None
+    return serve(vault, Path(args.index_dir).expanduser() if args.index_dir else None, args.watch)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

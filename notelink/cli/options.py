@@ -15,6 +15,7 @@ from notelink.errors import IndexMissing
 from notelink.notes.vault import check_vault
 
 if TYPE_CHECKING:  # imported where used: `notelink watch` then never loads scipy (the index's vectors)
+    from notelink.api import Vault
     from notelink.query.index import Index, NoteInfo
 
 
@@ -22,16 +23,20 @@ def index_dir(args: argparse.Namespace) -> Path:
     return Path(args.index_dir).expanduser() if args.index_dir else default_index_dir(Path(args.vault))
 
 
-def open_index(args: argparse.Namespace) -> Index:
-    vault = check_vault(Path(args.vault))
-    try:
-        from notelink.query.index import Index
+def open_vault(args: argparse.Namespace) -> Vault:
+    """The vault and its index, as the Python API has them (one query path for every face)."""
+    from notelink.api import Vault
 
-        return Index.open(index_dir(args))
+    try:
+        return Vault(Path(args.vault), index_dir(args))
     except IndexMissing:
         where = f" --index-dir {shlex.quote(args.index_dir)}" if args.index_dir else ""
-        raise UserError(f"{vault} has no index yet: run `notelink index {shlex.quote(args.vault)}{where}` "
-                        "first") from None
+        raise UserError(f"{check_vault(Path(args.vault))} has no index yet: run "
+                        f"`notelink index {shlex.quote(args.vault)}{where}` first") from None
+
+
+def open_index(args: argparse.Namespace) -> Index:
+    return open_vault(args).index
 
 
 def train_config(args: argparse.Namespace) -> TrainConfig:
@@ -50,28 +55,12 @@ def index_config(args: argparse.Namespace) -> IndexConfig:
     return IndexConfig(keep_stopwords=args.keep_stopwords, max_file_bytes=max(1, int(size)))
 
 
-def find_note(index: Index, args: argparse.Namespace) -> NoteInfo:
-    """The note `args.note` names: a vault-relative path, file name or title, or a path to the file itself
-    (absolute, or relative to the current folder: what a shell completes). When other notes have the same
-    name, says so on stderr, since the one picked may not be the one meant."""
-    query = in_vault(Path(args.vault), args.note)
-    note = index.find_note(query)
-    a_path = query != args.note or "/" in args.note  # a path names one note (./x too)
-    if not a_path and (others := index.also_named(query, note)):
+def find_note(vault: Vault, args: argparse.Namespace) -> NoteInfo:
+    """The note `args.note` names (`Vault.find`). When other notes have the same name, says so on stderr,
+    since the one picked may not be the one meant."""
+    note = vault.find(args.note)
+    if others := vault.also_named(args.note, note):
         print(f"notelink: '{shown(args.note)}' also names {shown(', '.join(others[:5]))}"
               f"{', ...' if len(others) > 5 else ''}; showing {shown(note.path)} (give a path to choose)",
               file=sys.stderr)
     return note
-
-
-def in_vault(vault: Path, query: str) -> str:
-    """`query` as a vault-relative path when it is a path to a note file inside the vault, else as given."""
-    path = Path(query).expanduser()
-    if path.suffix.lower() != ".md" or not path.is_file():
-        return query
-    try:
-        return path.resolve().relative_to(vault.resolve()).as_posix()
-    except (ValueError, OSError):
-        return query
-
-

@@ -217,6 +217,19 @@ class Index:
         scores[i] = -np.inf
         return [Scored(self.words[j], round(float(scores[j]), 4)) for j in _top(scores, top)]
 
+    def links_of(self, note: NoteInfo) -> list[tuple[str, str | None]]:
+        """The links written in a note, in order: (target as written, path of the note it reaches or None)."""
+        rows = self.db.execute("SELECT target, dst FROM links WHERE src = ? ORDER BY rowid", (note.id,))
+        return [(target, None if dst is None else self.notes[dst].path) for target, dst in rows]
+
+    def headings(self, note: NoteInfo) -> list[str]:
+        (text,) = self.db.execute("SELECT headings FROM notes WHERE id = ?", (note.id,)).fetchone()
+        return [] if text == "[]" else list(json.loads(text))
+
+    def max_file_bytes(self) -> int:
+        """The size above which this index's build skipped notes (reading a note's text obeys it too)."""
+        return int(self.meta.get("index_config", {}).get("max_file_bytes", 5_000_000))
+
     def languages(self) -> dict[str, int]:
         """Notes per detected language (whose stop words they lost), most first; "" = stop words kept."""
         rows = self.db.execute("SELECT lang, COUNT(*) AS n FROM notes GROUP BY lang ORDER BY n DESC, lang")

@@ -1,0 +1,146 @@
+"""`notelink mcp VAULT`: the vault's index as an MCP server over stdio, on the official `mcp` SDK.
+
+Six tools, all read-only and idempotent, each answered by the Python API (`notelink.api.Vault`), so an
+agent gets what `notelink ... --json` prints: related, concepts, similar_words, search (when the index
+can), read_note, status. Results are bounded (`limit`, `max_chars`), paths are relative to the vault, a
+note named by a client is only ever one of the index's notes inside the vault, and nothing is written.
+Errors come back as tool errors worded as the CLI words them. Every call reads the live generation, so a
+watcher's new index (or `--watch`, which runs one here) is seen by the next call.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import Field
+
+from notelink import __version__
+from notelink.api import Vault
+from notelink.config import default_index_dir
+from notelink.errors import IndexMissing, NotelinkError
+
+READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, destructive_hint=False,
+                            open_world_hint=False)
+MAX_LIMIT = 50
+MAX_CHARS = 200_000
+
+Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT, description="how many results (1-50)")]
+NoteName = Annotated[str, Field(description="a note's title, alias, file name or vault-relative path")]
+
+INSTRUCTIONS = """notelink answers from a word2vec model trained on this vault's own notes: which notes are
+related to a note (and why: shared concepts, mentions), a note's concepts, words used alike in this vault,
+and the text of a note. Paths are relative to the vault. Nothing is written."""
+
+
+class Server:
+    """The tools, over one vault; the vault's index is opened at the first call that needs it."""
+
+    def __init__(self, vault: Path, index_dir: Path | None = None) -> None:
+        self.vault_path, self.index_dir = vault, index_dir or default_index_dir(vault)
+        self._vault: Vault | None = None
+
+    @property
+    def vault(self) -> Vault:
+        if self._vault is None:
+            try:
+                self._vault = Vault(self.vault_path, self.index_dir)
+            except IndexMissing:
+                raise ToolError(f"{self.vault_path} has no index yet: run `notelink index "
+                                f"{self.vault_path}` (or start the server with --watch)") from None
+        return self._vault
+
+    @staticmethod
+    def answer(question: Callable[[], dict[str, Any]]) -> CallToolResult:
+        """The tool's result: its data as compact JSON (text for any client, structured for those that
+        read it); a notelink error is a tool error worded exactly as the CLI words it."""
+        try:
+            data = question()
+        except (NotelinkError, ToolError) as exc:
+            return CallToolResult(content=[TextContent(type="text", text=str(exc))], is_error=True)
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
+
+    # -- the tools --------------------------------------------------------------------------------
+    def related(self, note: NoteName, limit: Limit = 10, unlinked: bool = False) -> CallToolResult:
+        """Notes related to a note, best first: path, title, score (cosine, 0-1), linked (already linked
+        either way), because (shared concepts, titles mentioned). unlinked: only notes not linked yet."""
+        def question() -> dict[str, Any]:
+            found = self.vault.find(note)
+            hits = self.vault.related(found.path, limit, unlinked)
+            return {"note": found.path, "related": [h.__dict__ for h in hits]}
+        return self.answer(question)
+
+    def concepts(self, note: NoteName, limit: Limit = 10) -> CallToolResult:
+        """The words that characterise a note in this vault (its own words and their CBOW neighbours)."""
+        def question() -> dict[str, Any]:
+            found = self.vault.find(note)
+            hits = self.vault.concepts(found.path, limit)
+            return {"note": found.path, "concepts": [h.__dict__ for h in hits]}
+        return self.answer(question)
+
+    def similar_words(self, word: str, limit: Limit = 10) -> CallToolResult:
+        """Words this vault uses like `word` (cosine of word vectors learned from the vault)."""
+        return self.answer(lambda: {"word": word.lower(),
+                                    "similar": [h.__dict__ for h in self.vault.similar(word, limit)]})
+
+    def read_note(self, note: NoteName,
+                  max_chars: Annotated[int, Field(ge=1, le=MAX_CHARS)] = 4000) -> CallToolResult:
+        """A note's title, aliases, tags, headings, links (target and the note it reaches) and text, cut at
+        max_chars (truncated says so; chars is the whole length)."""
+        return self.answer(lambda: self.vault.note(note, max_chars).to_dict())
+
+    def status(self) -> CallToolResult:
+        """What the index holds: notes indexed and skipped (with reasons, the first 50), vocabulary, when and
+        how it was trained, languages, and whether a watcher keeps it current."""
+        def question() -> dict[str, Any]:
+            data = self.vault.status().to_dict()
+            data["skipped"] = data["skipped"][:MAX_LIMIT]
+            return data
+        return self.answer(question)
+
+    def tools(self) -> list[Any]:
+        return [self.related, self.concepts, self.similar_words, self.read_note, self.status]
+
+
+def build_server(vault: Path, index_dir: Path | None = None) -> MCPServer:
+    """The MCP server of one vault, its tools registered (not yet running)."""
+    tools = Server(vault, index_dir)
+    server: MCPServer = MCPServer("notelink", instructions=INSTRUCTIONS, version=__version__)
+    for tool in tools.tools():
+        server.add_tool(tool, name=tool.__name__, annotations=READ_ONLY)
+    return server
+
+
+def serve(vault: Path, index_dir: Path | None = None, watch: bool = False) -> int:
+    """Serves over stdio until the client closes it; with `watch`, keeps the index current meanwhile."""
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="notelink: %(message)s")
+    watcher = _watcher(vault, index_dir) if watch else None
+    try:
+        build_server(vault, index_dir).run("stdio")
+    finally:
+        if watcher is not None:
+            watcher.stop(timeout=10.0)
+    return 0
+
+
+def _watcher(vault: Path, index_dir: Path | None) -> Any:
+    """A started watcher of the vault, or None (said on stderr) when another one already watches it."""
+    from notelink.config import IndexConfig, TrainConfig
+    from notelink.index.lock import WatcherRunning
+    from notelink.watch.watcher import VaultWatcher
+
+    try:
+        watcher = VaultWatcher(vault, index_dir or default_index_dir(vault), TrainConfig(), IndexConfig())
+        watcher.start()
+    except WatcherRunning as exc:
+        print(f"notelink: {exc}; serving without --watch", file=sys.stderr)
+        return None
+    return watcher

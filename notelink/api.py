@@ -1,0 +1,196 @@
+"""The Python API: a vault and its index, asked the same questions the CLI, the TUI and the MCP server ask.
+
+    import notelink
+
+    with notelink.open("~/notes") as vault:           # the index `notelink index ~/notes` built
+        for r in vault.related("Sourdough starter", top=5):
+            print(f"{r.score:.3f}  {r.title}  because {', '.join(r.because)}")
+
+Every method reads the live generation: when a watcher (or `notelink index`) switches in a new one, the
+next call uses it. Names of notes are what a `[[link]]` would say (title, alias, file name) or a path
+(relative to the vault, or to the file itself). Errors are `notelink.errors` exceptions, all
+`NotelinkError`: `VaultError` (no such vault), `IndexMissing` (never indexed), `IndexFormatError`
+(damaged or too old: rebuild), `NotFound` (unknown note or word; `.suggestions` has close matches).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from notelink.config import default_index_dir
+from notelink.errors import IndexMissing, NotFound
+from notelink.index.store import current_generation
+from notelink.notes.vault import Skipped, check_vault, read_note
+from notelink.query.index import Index, NoteInfo, Related, Scored
+from notelink.watch.status import file_states, watcher_status
+
+__all__ = ["Link", "Note", "NoteInfo", "Related", "Scored", "Status", "Vault", "open_vault"]
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link written in a note: its target as written, and the note it reaches (None: no such note)."""
+
+    target: str
+    path: str | None
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note as stored: its names, tags, headings, links, and its text (cut at `max_chars`)."""
+
+    path: str
+    title: str
+    aliases: list[str]
+    tags: list[str]
+    headings: list[str]
+    links: list[Link]
+    text: str
+    truncated: bool  # the text was cut at max_chars (it ends with TRUNCATED_MARK)
+    chars: int  # the whole text's length
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+TRUNCATED_MARK = "\n[… cut by notelink: the note goes on; ask for more characters to read it all]"
+
+
+@dataclass(frozen=True)
+class Status:
+    """What the index holds (`notelink status --json` prints these fields)."""
+
+    generation: int | None
+    notes: int | None
+    indexed: int
+    skipped: list[dict[str, str]]
+    vocab: int
+    trained_at: str | None
+    device: str | None
+    index_dir: str
+    model: dict[str, Any]
+    warnings: list[str]
+    languages: dict[str, int]
+    watcher: dict[str, Any]
+    files: list[dict[str, str]] | None = field(default=None)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        if self.files is None:
+            del data["files"]
+        return data
+
+
+class Vault:
+    """A vault and its index: `related`, `concepts`, `similar`, `note`, `status` (and `find`)."""
+
+    def __init__(self, path: Path | str, index_dir: Path | str | None = None) -> None:
+        """The vault at `path`, its index in `index_dir` (default: where `notelink index` puts it).
+        VaultError when the folder cannot be used; IndexMissing when it was never indexed."""
+        self.path = check_vault(Path(path).expanduser())
+        self.index_dir = Path(index_dir).expanduser() if index_dir else default_index_dir(self.path)
+        self._index: Index | None = None
+        self._lock = threading.Lock()
+        _ = self.index  # fail now, not at the first question, when there is no index
+
+    def __enter__(self) -> Vault:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._index is not None:
+                self._index.close()
+                self._index = None
+
+    @property
+    def index(self) -> Index:
+        """The live generation, opened again when a new one was switched in since the last call."""
+        gen = current_generation(self.index_dir)
+        if gen is None:
+            raise IndexMissing(f"{self.path} has no index yet: run `notelink index {self.path}` first")
+        with self._lock:
+            if self._index is None or self._index.gen != gen:
+                self._index = Index(gen)  # the old one is closed when its last user lets go of it
+            return self._index
+
+    # -- naming notes ------------------------------------------------------------------------
+    def find(self, name: str) -> NoteInfo:
+        """The note `name` means: a title, alias or file name (as a `[[link]]` resolves it), a path in the
+        vault, or a path to the file itself (absolute or from the current folder)."""
+        return self.index.find_note(self._in_vault(name))
+
+    def also_named(self, name: str, note: NoteInfo) -> list[str]:
+        """Paths of the other notes `name` could mean too (empty when `name` is a path)."""
+        query = self._in_vault(name)
+        if query != name or "/" in name:
+            return []
+        return self.index.also_named(query, note)
+
+    def _in_vault(self, name: str) -> str:
+        """`name` as a vault-relative path when it is a path to a note file inside the vault."""
+        path = Path(name).expanduser()
+        if path.suffix.lower() != ".md" or not path.is_file():
+            return name
+        try:
+            return path.resolve().relative_to(self.path).as_posix()
+        except (ValueError, OSError):
+            return name
+
+    # -- questions -----------------------------------------------------------------------------
+    def related(self, note: str, top: int = 10, unlinked: bool = False) -> list[Related]:
+        """The notes most like `note` (cosine of note vectors), best first, with `because`; `unlinked`
+        leaves out notes already linked either way."""
+        index = self.index
+        return index.related(index.find_note(self._in_vault(note)), top, unlinked)
+
+    def concepts(self, note: str, top: int = 10) -> list[Scored]:
+        """The vault words that characterise `note` most (its own words and their CBOW neighbours)."""
+        index = self.index
+        return index.concepts(index.find_note(self._in_vault(note)), top)
+
+    def similar(self, word: str, top: int = 10) -> list[Scored]:
+        """The words this vault uses most like `word` (cosine of CBOW word vectors)."""
+        return self.index.similar(word, top)
+
+    def note(self, name: str, max_chars: int | None = None) -> Note:
+        """A note's stored names, tags, headings and links, and its text as on disk now (cut at
+        `max_chars`). Only notes of the index are read, and only inside the vault."""
+        index = self.index
+        info = index.find_note(self._in_vault(name))
+        text = self._read(info.path, index)
+        cut = max_chars is not None and len(text) > max_chars
+        shown = text[: max(0, max_chars or 0)] + TRUNCATED_MARK if cut else text
+        links = [Link(target, path) for target, path in index.links_of(info)]
+        return Note(info.path, info.title, list(info.aliases), list(info.tags), index.headings(info), links,
+                    shown, cut, len(text))
+
+    def _read(self, rel: str, index: Index) -> str:
+        """The note's text; NotFound when it left the vault's folder or cannot be read any more."""
+        file = (self.path / rel).resolve()
+        if not file.is_relative_to(self.path):  # a symlink out of the vault: never followed
+            raise NotFound("note", rel, [], f"{rel} points outside the vault; it is not read")
+        raw = read_note(self.path, rel, index.max_file_bytes())
+        if isinstance(raw, Skipped):
+            raise NotFound("note", rel, [], f"{rel} cannot be read now: {raw.reason}")
+        return raw.text
+
+    def status(self, files: bool = False) -> Status:
+        """What the index holds, what was skipped and why, the watcher; `files`: every file's state."""
+        index = self.index
+        m = index.meta
+        index_dir = index.gen.parent
+        return Status(m.get("generation"), m.get("summary", {}).get("notes"), len(index.notes),
+                      index.skipped(), len(index.words), m.get("trained_at"), m.get("device"), str(index_dir),
+                      index.model_info(), list(m.get("warnings", [])), index.languages(),
+                      watcher_status(index_dir), file_states(index.files(), index_dir) if files else None)
+
+
+def open_vault(path: Path | str, index_dir: Path | str | None = None) -> Vault:
+    """`notelink.open`: the vault at `path` with its index (see `Vault`)."""
+    return Vault(path, index_dir)

@@ -1,0 +1,136 @@
+"""The Python API: every method on an indexed copy of sample_notes, errors, and generation switches."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+import notelink
+from notelink.api import TRUNCATED_MARK, Vault
+from notelink.cli.main import main
+from notelink.errors import IndexMissing, NotelinkError, NotFound, VaultError
+from notelink.index.build import build_index
+
+from .conftest import FAST, SAMPLE
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("api")
+    vault, ix = root / "vault", root / "ix"
+    shutil.copytree(SAMPLE, vault)
+    build_index(vault, ix, FAST)
+    return vault, ix
+
+
+def cli_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict:
+    capsys.readouterr()
+    assert main([*argv, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_open_answers_as_the_cli_does(indexed, capsys) -> None:
+    vault, ix = indexed
+    with notelink.open(vault, ix) as v:
+        related = v.related("Sourdough starter", top=5)
+        assert [r.__dict__ for r in related] == cli_json(capsys, "related", str(vault), "Sourdough starter",
+                                                         "--index-dir", str(ix), "--top", "5")["related"]
+        concepts = v.concepts("cooking/Kimchi.md", top=4)
+        assert [c.__dict__ for c in concepts] == cli_json(capsys, "concepts", str(vault), "Kimchi",
+                                                          "--index-dir", str(ix), "--top", "4")["concepts"]
+        similar = v.similar("telescope", top=3)
+        assert [s.__dict__ for s in similar] == cli_json(capsys, "similar", str(vault), "telescope",
+                                                         "--index-dir", str(ix), "--top", "3")["similar"]
+        assert v.status().to_dict() == cli_json(capsys, "status", str(vault), "--index-dir", str(ix))
+
+
+def test_related_carries_scores_links_and_because(indexed) -> None:
+    vault, ix = indexed
+    v = Vault(vault, ix)
+    hits = v.related("Sourdough starter", top=5)
+    assert len(hits) == 5 and all(0 < h.score <= 1 for h in hits)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert any(h.because for h in hits)
+    assert all(not h.linked for h in v.related("Sourdough starter", top=10, unlinked=True))
+
+
+def test_a_note_is_found_by_title_path_file_and_file_path(indexed, monkeypatch) -> None:
+    vault, ix = indexed
+    v = Vault(vault, ix)
+    by_title = v.find("Kimchi")
+    assert by_title.path == "cooking/Kimchi.md"
+    assert v.find("cooking/Kimchi.md") == by_title == v.find(str(vault / "cooking/Kimchi.md"))
+    monkeypatch.chdir(vault / "cooking")
+    assert v.find("Kimchi.md") == by_title  # a shell-completed path from the current folder
+
+
+def test_note_returns_names_links_and_text_cut_at_max_chars(indexed) -> None:
+    vault, ix = indexed
+    v = Vault(vault, ix)
+    whole = v.note("Sourdough starter")
+    assert whole.path == "cooking/Sourdough starter.md" and not whole.truncated
+    assert whole.text == (vault / whole.path).read_text(encoding="utf-8")
+    assert whole.chars == len(whole.text) and whole.links
+    assert {ln.path for ln in whole.links if ln.path} <= {n.path for n in v.index.notes}
+    cut = v.note("Sourdough starter", max_chars=40)
+    assert cut.truncated and cut.text == whole.text[:40] + TRUNCATED_MARK and cut.chars == whole.chars
+
+
+def test_a_note_whose_file_now_points_outside_the_vault_is_not_read(indexed, tmp_path: Path) -> None:
+    vault, ix = indexed
+    outside = tmp_path / "secret.md"
+    outside.write_text("secret", encoding="utf-8")
+    note = vault / "Home.md"
+    saved = note.read_bytes()
+    try:
+        note.unlink()
+        os.symlink(outside, note)
+        with pytest.raises(NotFound, match="outside the vault"):
+            Vault(vault, ix).note("Home")
+    finally:
+        note.unlink()
+        note.write_bytes(saved)
+
+
+def test_paths_that_escape_the_vault_name_no_note(indexed) -> None:
+    vault, ix = indexed
+    v = Vault(vault, ix)
+    for name in ("../ix/index.sqlite", "/etc/passwd", str(vault.parent / "x.md"), "../../etc/hosts.md"):
+        with pytest.raises(NotFound):
+            v.note(name)
+
+
+def test_errors_are_documented_exceptions(indexed, tmp_path: Path) -> None:
+    vault, ix = indexed
+    with pytest.raises(VaultError):
+        Vault(tmp_path / "missing")
+    empty = tmp_path / "empty-vault"
+    empty.mkdir()
+    with pytest.raises(IndexMissing):
+        Vault(empty, tmp_path / "no-index")
+    v = Vault(vault, ix)
+    with pytest.raises(NotFound) as unknown:
+        v.related("Sourdough startr")
+    assert "Sourdough starter" in unknown.value.suggestions
+    with pytest.raises(NotFound):
+        v.similar("zzzunknownword")
+    assert all(issubclass(e, NotelinkError) for e in (VaultError, IndexMissing, NotFound))
+
+
+def test_a_new_generation_is_picked_up_by_the_next_call(make_vault, tmp_path: Path) -> None:
+    vault = make_vault({"a.md": "# A\n\nbread flour water oven", "b.md": "# B\n\nbread flour yeast oven",
+                        "c.md": "# C\n\ntelescope star planet"})
+    ix = tmp_path / "ix"
+    build_index(vault, ix, FAST)
+    v = Vault(vault, ix)
+    first = v.status().generation
+    with pytest.raises(NotFound):
+        v.find("D")
+    (vault / "d.md").write_text("# D\n\ntelescope star moon", encoding="utf-8")
+    build_index(vault, ix, FAST)
+    assert v.status().generation == first + 1  # type: ignore[operator]
+    assert v.find("D").path == "d.md"
