@@ -1,0 +1,135 @@
+"""`notelink mcp`: a real MCP client session over stdio (the SDK's own client) against an indexed copy of
+sample_notes: the tools, their answers against the CLI's `--json`, bad arguments, escapes, new generations."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+
+pytest.importorskip("mcp")
+
+from mcp.client.session import ClientSession
+from mcp.client.stdio import StdioServerParameters, stdio_client
+
+from notelink.cli.main import main
+from notelink.index.build import build_index
+
+from ..conftest import FAST, SAMPLE
+
+TOOLS = {"related", "concepts", "similar_words", "read_note", "status"}
+
+
+@pytest.fixture
+def indexed(tmp_path: Path) -> tuple[Path, Path]:
+    vault, ix = tmp_path / "vault", tmp_path / "ix"
+    shutil.copytree(SAMPLE, vault)
+    build_index(vault, ix, FAST)
+    return vault, ix
+
+
+def session(vault: Path, ix: Path, body: Callable[[ClientSession], Awaitable[None]]) -> None:
+    """Starts `notelink mcp` as a client would and runs `body` in an initialised session."""
+    params = StdioServerParameters(command=sys.executable,
+                                   args=["-m", "notelink", "mcp", str(vault), "--index-dir", str(ix)])
+
+    async def run() -> None:
+        async with stdio_client(params) as (read, write), ClientSession(read, write) as s:
+            await s.initialize()
+            await body(s)
+
+    anyio.run(run)
+
+
+async def call(s: ClientSession, tool: str, **arguments: Any) -> tuple[bool, Any]:
+    """(is_error, the JSON result or the error text)."""
+    res = await s.call_tool(tool, arguments)
+    text = res.content[0].text  # type: ignore[union-attr]
+    if res.is_error:
+        return True, text
+    assert json.loads(text) == res.structured_content  # the text and the structured result agree
+    return False, res.structured_content
+
+
+def cli_json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
+    capsys.readouterr()
+    main([*argv, "--json"])
+    return json.loads(capsys.readouterr().out)
+
+
+def test_tools_are_few_read_only_and_idempotent(indexed) -> None:
+    async def body(s: ClientSession) -> None:
+        tools = (await s.list_tools()).tools
+        assert {t.name for t in tools} == TOOLS
+        for t in tools:
+            hints = t.annotations
+            assert hints is not None and hints.read_only_hint and hints.idempotent_hint
+            assert not hints.destructive_hint and t.description
+    session(*indexed, body)
+
+
+def test_answers_match_the_cli(indexed, capsys) -> None:
+    vault, ix = indexed
+    common = ["--index-dir", str(ix)]
+    expected = {
+        "related": cli_json(capsys, "related", str(vault), "Kimchi", "--top", "4", *common),
+        "concepts": cli_json(capsys, "concepts", str(vault), "Kimchi", "--top", "4", *common),
+        "similar_words": cli_json(capsys, "similar", str(vault), "telescope", "--top", "4", *common),
+        "status": cli_json(capsys, "status", str(vault), *common),
+    }
+    got: dict[str, Any] = {}
+
+    async def body(s: ClientSession) -> None:
+        got["related"] = await call(s, "related", note="Kimchi", limit=4)
+        got["concepts"] = await call(s, "concepts", note="Kimchi", limit=4)
+        got["similar_words"] = await call(s, "similar_words", word="telescope", limit=4)
+        got["status"] = await call(s, "status")
+        got["read_note"] = await call(s, "read_note", note="cooking/Kimchi.md", max_chars=50)
+    session(vault, ix, body)
+    for tool, answer in expected.items():
+        assert got[tool] == (False, answer), tool
+    error, note = got["read_note"]
+    assert not error and note["path"] == "cooking/Kimchi.md" and note["truncated"]
+    assert note["text"].startswith((vault / "cooking/Kimchi.md").read_text(encoding="utf-8")[:50])
+
+
+def test_bad_arguments_and_escapes_are_tool_errors_worded_as_the_cli(indexed, capsys) -> None:
+    vault, ix = indexed
+    main(["related", str(vault), "Kimchee", "--index-dir", str(ix)])
+    cli_error = capsys.readouterr().err.strip().removeprefix("notelink: ")
+    got: list[tuple[bool, Any]] = []
+
+    async def body(s: ClientSession) -> None:
+        got.append(await call(s, "related", note="Kimchee"))
+        got.append(await call(s, "related", note="Kimchi", limit=500))
+        got.append(await call(s, "similar_words", word="zzzz-no-such-word"))
+        for escape in ("../ix/index.sqlite", "/etc/passwd", "../../../etc/hosts.md", str(ix / "CURRENT")):
+            got.append(await call(s, "read_note", note=escape))
+    session(vault, ix, body)
+    assert got[0] == (True, cli_error) and "did you mean: Kimchi" in cli_error
+    assert all(error for error, _ in got)
+    assert "less than or equal to 50" in got[1][1]
+    assert all("no note named" in text for _, text in got[3:])
+
+
+def test_a_new_generation_is_seen_by_the_next_call(indexed) -> None:
+    vault, ix = indexed
+    seen: list[tuple[bool, Any]] = []
+
+    async def body(s: ClientSession) -> None:
+        seen.append(await call(s, "read_note", note="Comets"))
+        (vault / "astronomy/Comets.md").write_text("# Comets\n\nA comet's tail points away from the sun; "
+                                                   "see [[Eclipses]].", encoding="utf-8")
+        await anyio.to_thread.run_sync(lambda: build_index(vault, ix, FAST))
+        seen.append(await call(s, "read_note", note="Comets"))
+        seen.append(await call(s, "status"))
+    session(vault, ix, body)
+    assert seen[0][0] and "no note named 'Comets'" in seen[0][1]
+    assert not seen[1][0] and seen[1][1]["links"] == [{"target": "Eclipses", "path": "astronomy/Eclipses.md"}]
+    assert seen[2][1]["generation"] == 2
