@@ -134,3 +134,16 @@ def test_a_new_generation_is_picked_up_by_the_next_call(make_vault, tmp_path: Pa
     build_index(vault, ix, FAST)
     assert v.status().generation == first + 1  # type: ignore[operator]
     assert v.find("D").path == "d.md"
+
+
+def test_the_readme_example_runs(indexed, monkeypatch, capsys) -> None:
+    """The README's Python API example, as written, on an indexed copy of sample_notes."""
+    vault, ix = indexed
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("## Use it from a script")[1].split("```python\n")[1].split("```")[0]
+    monkeypatch.setenv("NOTELINK_INDEX_DIR", str(ix))
+    monkeypatch.chdir(vault.parent)
+    (vault.parent / "sample_notes").symlink_to(vault)
+    exec(compile(example, "README.md", "exec"), {})
+    out = capsys.readouterr().out.splitlines()
+    assert "Bread baking basics" in out[0] and out[-1].isdigit()
