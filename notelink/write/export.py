@@ -4,12 +4,8 @@ word2vec text format. Every export is deterministic: the same index gives the sa
 from __future__ import annotations
 
 import csv
-import os
 import re
 import xml.etree.ElementTree as ET
-from collections import deque
-from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -19,64 +15,11 @@ from notelink.config import ExportConfig
 from notelink.index.store import load_array
 from notelink.notes.links import note_link
 from notelink.query.index import Index
+from notelink.query.ranking import related_all
 
-_BLOCK = 256
-_THREADS = min(2, os.cpu_count() or 1)
-_DENSE_COLUMNS = 1024  # at most this many columns multiplied as dense matrices in `_BlockScores`...
-_DENSE_BYTES = 256 << 20  # ... holding at most this much ...
-_DENSE_SHARE = 0.02  # ... and each used by this share of the notes
 _GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def related_all(index: Index, top: int, unlinked: bool = False,
-                min_score: float | None = None) -> Iterator[tuple[int, list[tuple[int, float]]]]:
-    """(note id, [(other id, score)...]) for every note, best first, computed in blocks of notes.
-
-    `unlinked` leaves out notes linked either way; `min_score` drops scores below it."""
-    for start, block in _blocks(_BlockScores(index), len(index.notes)):
-        for r, scores in enumerate(block):
-            hits = index.rank(start + r, scores, top, unlinked)
-            yield start + r, [(j, s) for j, s in hits if min_score is None or s >= min_score]
-
-
-class _BlockScores:
-    """Cosines of a block of notes with every note [b, N]. The columns most notes use (the CBOW part, then
-    the commonest words) are multiplied as dense matrices by BLAS; the sparse rest against a transposed
-    copy made once. A sparse product's work grows with the square of a column's non-zeros: at 100k notes
-    the 300 commonest words were 79% of it. (The product with `note_vecs.T`, converted at every block and
-    with every column sparse, took 10.6 s a block at 100k notes.)"""
-
-    def __init__(self, index: Index) -> None:
-        X = index.note_vecs  # [N, V+N+D(+languages)] sparse unit rows
-        used = np.bincount(X.indices, minlength=X.shape[1])  # [C] notes using each column
-        k = int(min(_DENSE_COLUMNS, max(1, _DENSE_BYTES // (4 * max(1, X.shape[0]))),
-                    np.count_nonzero(used >= _DENSE_SHARE * X.shape[0])))
-        heavy = np.zeros(X.shape[1], dtype=bool)
-        heavy[np.argsort(-used, kind="stable")[:k]] = True
-        self.dense = X[:, np.flatnonzero(heavy)].toarray()  # [N, k]
-        self.sparse = X[:, np.flatnonzero(~heavy)].tocsr()  # [N, C - k]
-        self.sparse_t = self.sparse.T.tocsr()  # [C - k, N]
-
-    def __call__(self, start: int) -> np.ndarray:
-        stop = start + _BLOCK
-        return self.dense[start:stop] @ self.dense.T + (self.sparse[start:stop] @ self.sparse_t).toarray()
-
-
-def _blocks(scores: _BlockScores, n: int) -> Iterator[tuple[int, np.ndarray]]:
-    """(start, scores of notes start..start+_BLOCK) in order, `_THREADS` blocks computed at once (scipy's
-    sparse products release the GIL) and no more than that waiting, so memory stays a few blocks."""
-    with ThreadPoolExecutor(_THREADS) as pool:
-        pending: deque[tuple[int, Future[np.ndarray]]] = deque()
-        for start in range(0, n, _BLOCK):
-            pending.append((start, pool.submit(scores, start)))
-            if len(pending) > _THREADS:
-                first, done = pending.popleft()
-                yield first, done.result()
-        while pending:
-            first, done = pending.popleft()
-            yield first, done.result()
 
 
 @dataclass(frozen=True)

@@ -145,7 +145,7 @@ def plan(root: Path, edits: Iterable[tuple[str, Edit]], only_with_markers: bool 
 
 def block_lines(index: Index, cfg: ExportConfig) -> dict[str, list[str]]:
     """Every indexed note's listing lines: its related notes as links, best first."""
-    from notelink.write.export import related_all
+    from notelink.query.ranking import related_all
 
     lines: dict[str, list[str]] = {}
     for i, hits in related_all(index, cfg.top, cfg.unlinked, cfg.min_score):

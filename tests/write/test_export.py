@@ -47,21 +47,6 @@ def test_exports_are_deterministic(ix: str, tmp_path: Path, fmt: str) -> None:
     assert a.read_bytes() == b.read_bytes() and a.stat().st_size > 100
 
 
-@pytest.mark.parametrize("dense_columns", [0, 7, 1024])  # all sparse; some dense; every common one
-def test_block_scores_are_the_cosines_of_every_pair(ix: str, monkeypatch: pytest.MonkeyPatch,
-                                                    dense_columns: int) -> None:
-    import numpy as np
-
-    monkeypatch.setattr(export, "_DENSE_COLUMNS", dense_columns)
-    monkeypatch.setattr(export, "_BLOCK", 16)  # several blocks, the last one partial
-    index = Index.open(Path(ix))
-    X = index.note_vecs
-    want = (X @ X.T).toarray()
-    got = np.vstack([block for _, block in export._blocks(export._BlockScores(index), X.shape[0])])
-    assert got.shape == want.shape and np.allclose(got, want, atol=1e-6)
-    index.close()
-
-
 def test_csv_reads_back_with_the_csv_module(ix: str) -> None:
     text = _export(ix, "--format", "csv", "--top", "3")
     assert text.startswith("source,target,score,rank,linked\r\n")
