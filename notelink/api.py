@@ -24,10 +24,11 @@ from notelink.config import default_index_dir
 from notelink.errors import IndexMissing, NotFound
 from notelink.index.store import current_generation
 from notelink.notes.vault import Skipped, check_vault, read_note
+from notelink.query.health import Health
 from notelink.query.index import Index, NoteInfo, Related, Scored
 from notelink.watch.status import file_states, watcher_status
 
-__all__ = ["Link", "Note", "NoteInfo", "Related", "Scored", "Status", "Vault", "open_vault"]
+__all__ = ["Health", "Link", "Note", "NoteInfo", "Related", "Scored", "Status", "Vault", "open_vault"]
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,13 @@ class Vault:
         if isinstance(raw, Skipped):
             raise NotFound("note", rel, [], f"{rel} cannot be read now: {raw.reason}")
         return raw.text
+
+    def health(self, limit: int = 20) -> Health:
+        """Dead links, orphans, one-way links, stale links, near-duplicates and tag suggestions, each list
+        cut at `limit` (`counts` has the totals)."""
+        from notelink.query.health import health
+
+        return health(self.index, limit)
 
     def status(self, files: bool = False) -> Status:
         """What the index holds, what was skipped and why, the watcher; `files`: every file's state."""

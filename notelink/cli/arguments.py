@@ -103,6 +103,11 @@ def _watch_args(p: argparse.ArgumentParser) -> None:
                    help="ignore vault-relative paths matching GLOB (repeatable)")
 
 
+def _health_args(p: argparse.ArgumentParser) -> None:
+    _add_common(p)
+    p.add_argument("--limit", type=int, default=20, help="at most this many of each kind (default 20)")
+
+
 def _mcp_args(p: argparse.ArgumentParser) -> None:
     _add_common(p, json_flag=False)
     p.add_argument("--watch", action="store_true", help="also keep the index current while serving")
@@ -118,6 +123,8 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "watch": ("keep the index up to date as notes change (foreground, Ctrl-C stops)", _watch_args),
     "export": ("related notes as JSON, CSV, GraphML or Markdown; word vectors; or a related-notes block "
                "inside each note (opt-in, reversible)", _export_args),
+    "health": ("dead links, orphans, one-way and stale links, near-duplicates, tag suggestions",
+               _health_args),
     "mcp": ("serve the vault's index to agents over MCP (stdio); needs `pip install \"notelink[mcp]\"`",
             _mcp_args),
 }

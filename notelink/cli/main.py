@@ -18,7 +18,7 @@ from notelink.errors import Cancelled, NotelinkError, NotFound
 COMMANDS = {"index": "indexing:cmd_index", "status": "indexing:cmd_status", "watch": "indexing:cmd_watch",
             "related": "queries:cmd_related", "concepts": "queries:cmd_concepts",
             "similar": "queries:cmd_similar", "export": "exporting:cmd_export", "tui": "main:cmd_tui",
-            "mcp": "main:cmd_mcp"}
+            "mcp": "main:cmd_mcp", "health": "queries:cmd_health"}
 """What each subcommand of `arguments.build_parser` runs: module (in `notelink.cli`) and function."""
 
 

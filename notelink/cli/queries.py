@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from notelink.cli.options import find_note, open_vault
-from notelink.cli.output import EXIT_OK, emit, shown
+from notelink.cli.output import EXIT_OK, UserError, emit, shown
+
+if TYPE_CHECKING:
+    from notelink.query.health import Health
 
 
 def cmd_related(args: argparse.Namespace) -> int:
@@ -40,3 +44,31 @@ def cmd_similar(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_health(args: argparse.Namespace) -> int:
+    if args.limit < 1:
+        raise UserError(f"--limit must be at least 1, not {args.limit}")
+    report = open_vault(args).health(args.limit)
+    emit(args, report.to_dict(), lambda: _health_text(report))
+    return EXIT_OK
+
+
+def _health_text(h: Health) -> str:
+    c = h.counts
+    lines = [f"Dead links (targets no note has): {c['dead_links']}"]
+    for d in h.dead_links:
+        more = f" and {d.count - len(d.sources)} more" if d.count > len(d.sources) else ""
+        lines.append(f"  [[{shown(d.target)}]] from {shown(', '.join(d.sources))}{more}"
+                     + (f"  (did you mean {shown(', '.join(d.suggestions))}?)" if d.suggestions else ""))
+    lines.append(f"Orphans (no links in or out): {c['orphans']}")
+    lines += [f"  {shown(p)}" for p in h.orphans]
+    lines.append(f"One-way links (the target does not link back; most related first): {c['one_way']}")
+    lines += [f"  {p.score:6.3f}  {shown(p.a)} → {shown(p.b)}" for p in h.one_way]
+    lines.append(f"Stale links (linked, but the notes have drifted apart; least related first): "
+                 f"{c['stale_links']}")
+    lines += [f"  {p.score:6.3f}  {shown(p.a)} ↔ {shown(p.b)}" for p in h.stale_links]
+    lines.append(f"Near-duplicates (shared paragraphs, high similarity; never merged): {c['duplicates']}")
+    lines += [f"  {p.overlap:4.0%} shared, {p.score:5.3f}  {shown(p.a)} ≈ {shown(p.b)}" for p in h.duplicates]
+    lines.append(f"Tag suggestions (from the tags of related notes): {c['tags']}")
+    lines += [f"  {shown(s.path)}: {' '.join('#' + shown(t) for t in s.tags)}  "
+              f"({s.support:.0%} of its related notes)" for s in h.tags]
+    return "\n".join(lines)

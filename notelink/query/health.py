@@ -1,0 +1,201 @@
+"""A vault's health: dead links, orphans, one-way links, stale links, near-duplicates and tag suggestions.
+
+Each list is sorted by usefulness and cut at `limit`; `counts` says how many there were in all. Stale links
+and near-duplicates are what only a model of the vault's own notes can find: linked notes whose vectors
+have drifted apart (the bottom few percent of all links' cosines), and pairs of notes that share whole
+paragraphs and score high. Nothing is ever merged or changed: this is a report.
+"""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from notelink.query.index import Index
+from notelink.query.ranking import related_all
+
+STALE_SHARE = 0.05
+"""Linked pairs whose cosine is in this bottom share of all links' cosines are reported as stale."""
+DUPLICATE_OVERLAP = 0.3
+"""...nor those sharing less than this share of the shorter note's paragraphs (verbatim, 5+ words)."""
+COMMON_PARAGRAPH = 5
+"""A paragraph found in more notes than this is boilerplate (a template, a footer), not duplication."""
+HUB_LINKS = 15
+"""A note linking to this many notes or more is a hub (a home page, a reading list, a map of content): its
+links are navigation, not claims that the notes are alike, so they are never called stale."""
+TAG_NEIGHBOURS = 10
+"""Related notes whose tags vote for a note's tag suggestions."""
+
+
+@dataclass(frozen=True)
+class DeadLink:
+    target: str  # as written
+    count: int  # links to it
+    sources: list[str]  # the first few notes that link to it
+    suggestions: list[str]  # notes it may have meant, those beside the linking note first
+
+
+@dataclass(frozen=True)
+class Pair:
+    a: str
+    b: str
+    score: float  # cosine of the two notes
+    overlap: float = 0.0  # near-duplicates: shared paragraphs / the shorter note's paragraphs
+
+
+@dataclass(frozen=True)
+class TagSuggestion:
+    path: str
+    tags: list[str]
+    support: float  # share of the note's related notes (by score) that carry the first tag
+
+
+@dataclass
+class Health:
+    dead_links: list[DeadLink] = field(default_factory=list)
+    orphans: list[str] = field(default_factory=list)
+    one_way: list[Pair] = field(default_factory=list)
+    stale_links: list[Pair] = field(default_factory=list)
+    duplicates: list[Pair] = field(default_factory=list)
+    tags: list[TagSuggestion] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def health(index: Index, limit: int = 20) -> Health:
+    """The whole report; every list cut at `limit`, `counts` before the cut."""
+    neighbours = dict(related_all(index, TAG_NEIGHBOURS))
+    parts: dict[str, list[Any]] = {
+        "dead_links": dead_links(index), "orphans": orphans(index), "one_way": one_way(index),
+        "stale_links": stale_links(index), "duplicates": duplicates(index, neighbours),
+        "tags": tag_suggestions(index, neighbours)}
+    return Health(**{k: v[:limit] for k, v in parts.items()}, counts={k: len(v) for k, v in parts.items()})
+
+
+def _is_note_target(target: str) -> bool:
+    """A link to a note, not to an attachment (an image, a PDF) or a heading of the same note."""
+    ext = posixpath.splitext(target)[1].lower()
+    return bool(target.strip()) and ext in ("", ".md")
+
+
+def dead_links(index: Index) -> list[DeadLink]:
+    """Targets of links that reach no note, with the notes it may have meant; most linked-to first."""
+    rows = index.db.execute("SELECT DISTINCT src, target FROM links WHERE dst IS NULL").fetchall()
+    sources: dict[str, list[str]] = defaultdict(list)
+    for src, target in rows:
+        if _is_note_target(target):
+            sources[target].append(index.notes[src].path)
+    names: dict[str, list[str]] = defaultdict(list)
+    for n in index.notes:
+        for name in {n.title, posixpath.basename(n.path)[:-3]}:
+            names[name].append(n.path)
+    out = []
+    for target, paths in sorted(sources.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        paths.sort()
+        close = difflib.get_close_matches(target, list(names), n=3, cutoff=0.75)
+        near = paths[0].split("/")[0]  # the linking note's top folder (its language, its project)
+        meant = sorted({p for c in close for p in names[c]}, key=lambda p: (p.split("/")[0] != near, p))
+        out.append(DeadLink(target, len(paths), paths[:5], meant[:3]))
+    return out
+
+
+def orphans(index: Index) -> list[str]:
+    """Notes that no note links to and that link to none; the longest (most worth linking) first."""
+    lonely = [n for n in index.notes if not index.linked(n.id)]
+    size = dict(index.db.execute("SELECT id, length(tokens) FROM notes"))
+    return [n.path for n in sorted(lonely, key=lambda n: (-size.get(n.id, 0), n.path))]
+
+
+def _resolved_links(index: Index) -> set[tuple[int, int]]:
+    rows = index.db.execute("SELECT DISTINCT src, dst FROM links WHERE dst IS NOT NULL AND src != dst")
+    return {(int(a), int(b)) for a, b in rows}
+
+
+def _cosines(index: Index, pairs: list[tuple[int, int]]) -> np.ndarray:
+    """[P] cosine of each pair of notes (unit rows: the dot product)."""
+    if not pairs:
+        return np.zeros(0)
+    a, b = (np.array(side) for side in zip(*pairs, strict=True))
+    X = index.note_vecs
+    return np.asarray(X[a].multiply(X[b]).sum(axis=1)).ravel()
+
+
+def one_way(index: Index) -> list[Pair]:
+    """Links whose target does not link back, the most related pairs first (the likeliest to mirror)."""
+    links = _resolved_links(index)
+    pairs = sorted((a, b) for a, b in links if (b, a) not in links)
+    cos = _cosines(index, pairs)
+    order = sorted(range(len(pairs)), key=lambda k: (-cos[k], pairs[k]))
+    return [Pair(index.notes[pairs[k][0]].path, index.notes[pairs[k][1]].path, round(float(cos[k]), 4))
+            for k in order]
+
+
+def stale_links(index: Index) -> list[Pair]:
+    """Linked pairs (either way, hubs' links left out) whose cosine is in the bottom `STALE_SHARE` of all
+    links', lowest first."""
+    links = _resolved_links(index)
+    hubs = {a for a, n in Counter(a for a, _ in links).items() if n >= HUB_LINKS}
+    pairs = sorted({(min(a, b), max(a, b)) for a, b in links if a not in hubs and b not in hubs})
+    if len(pairs) < 20:  # too few links to say what is unusually low
+        return []
+    cos = _cosines(index, pairs)
+    floor = float(np.quantile(cos, STALE_SHARE))
+    order = sorted((k for k in range(len(pairs)) if cos[k] <= floor), key=lambda k: (cos[k], pairs[k]))
+    return [Pair(index.notes[pairs[k][0]].path, index.notes[pairs[k][1]].path, round(float(cos[k]), 4))
+            for k in order]
+
+
+def _paragraphs(index: Index) -> dict[int, set[str]]:
+    """Each note's paragraphs of 5+ training words, less those found in many notes (boilerplate)."""
+    notes: dict[int, set[str]] = {}
+    for i, tokens in index.db.execute("SELECT id, tokens FROM notes"):
+        notes[i] = {p for p in tokens.split("\n") if p.count(" ") >= 4}
+    seen = Counter(p for ps in notes.values() for p in ps)
+    return {i: {p for p in ps if seen[p] <= COMMON_PARAGRAPH} for i, ps in notes.items()}
+
+
+def duplicates(index: Index, neighbours: dict[int, list[tuple[int, float]]]) -> list[Pair]:
+    """Pairs of notes that share whole paragraphs (at least `DUPLICATE_OVERLAP` of the shorter note's) and
+    where one is among the other's most related notes; most shared first. Never merged: the user decides.
+    (Rank, not an absolute cosine, is the test of "high": cosines' scale depends on the vault.)"""
+    paragraphs = _paragraphs(index)
+    holders: dict[str, list[int]] = defaultdict(list)
+    for i, ps in paragraphs.items():
+        for para in ps:
+            holders[para].append(i)
+    shared = Counter((a, b) for ids in holders.values() for a in ids for b in ids if a < b)
+    close = {(min(i, j), max(i, j)): s for i, hits in neighbours.items() for j, s in hits}
+    found = []
+    for (a, b), n in shared.items():
+        overlap = n / min(len(paragraphs[a]), len(paragraphs[b]))
+        if overlap >= DUPLICATE_OVERLAP and (a, b) in close:
+            found.append(Pair(index.notes[a].path, index.notes[b].path, round(close[(a, b)], 4),
+                              round(overlap, 4)))
+    return sorted(found, key=lambda p: (-p.overlap, -p.score, p.a, p.b))
+
+
+def tag_suggestions(index: Index, neighbours: dict[int, list[tuple[int, float]]]) -> list[TagSuggestion]:
+    """Tags that most of a note's related notes carry (weighted by score, at least two of them) and the
+    note lacks; the best supported first."""
+    out = []
+    for i, hits in neighbours.items():
+        votes: dict[str, float] = defaultdict(float)
+        carriers: Counter[str] = Counter()
+        for j, score in hits:
+            for tag in set(index.notes[j].tags):
+                votes[tag] += score
+                carriers[tag] += 1
+        total = sum(score for _, score in hits)
+        own = set(index.notes[i].tags)
+        tags = sorted((t for t in votes if t not in own and carriers[t] >= 2 and votes[t] >= 0.5 * total),
+                      key=lambda t: (-votes[t], t))
+        if tags:
+            out.append(TagSuggestion(index.notes[i].path, tags[:3], round(votes[tags[0]] / total, 4)))
+    return sorted(out, key=lambda s: (-s.support, s.path))

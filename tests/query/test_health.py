@@ -1,0 +1,104 @@
+"""The health report, known answers on a small vault built for each finding."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from notelink.cli.main import main
+from notelink.index.build import build_index
+from notelink.query import health as health_mod
+from notelink.query.health import health
+from notelink.query.index import Index
+
+from ..conftest import FAST
+
+TOPICS = {
+    "bread": "sourdough starter flour water dough knead oven crust loaf yeast ferment rise bake",
+    "stars": "telescope planet orbit star galaxy nebula eyepiece lens moon eclipse comet astronomy",
+    "garden": "compost soil seed tomato prune water root leaf mulch sprout harvest bed worm",
+}
+SHARED = ("A long shared paragraph about kneading dough by hand for ten minutes until smooth and elastic, "
+          "then resting it covered in a warm kitchen.")
+
+
+def _vault(make_vault) -> Path:
+    files: dict[str, str | bytes] = {}
+    for topic, words in TOPICS.items():
+        w = words.split()
+        for i in range(8):
+            body = " ".join(w[(i + k) % len(w)] for k in range(50))  # 8 distinct rotations
+            link = f"[[{topic} {(i + 1) % 8}]]"  # a ring: every note links one way to the next
+            tags = f"\n\n#{topic}" if i < 6 else ""  # the last two of each topic lack the topic's tag
+            files[f"{topic}/{topic} {i}.md"] = f"# {topic} {i}\n\n{body}\n\n{link}{tags}"
+    files["bread/bread 0.md"] += "\n\nSee [[Bread 9]] and [[Sourdough starer]]."  # two dead links
+    files["bread/bread 1.md"] += "\n\nAlso [[stars 3]]."  # a link between unrelated notes: stale
+    files["Sourdough starter.md"] = f"# Sourdough starter\n\n{SHARED}\n\nflour water starter"
+    files["Starter copy.md"] = f"# Starter copy\n\n{SHARED}\n\nflour water starter"
+    files["lonely.md"] = "# Lonely\n\nA note that links nowhere, the longest orphan: " + "word " * 30
+    return make_vault(files)
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Index:
+    root = tmp_path_factory.mktemp("health")
+
+    def make_vault(files: dict[str, str | bytes]) -> Path:
+        for rel, text in files.items():
+            (root / "vault" / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / "vault" / rel).write_text(str(text), encoding="utf-8")
+        return root / "vault"
+
+    vault = _vault(make_vault)
+    build_index(vault, root / "ix", FAST)
+    return Index.open(root / "ix")
+
+
+def test_dead_links_are_grouped_by_target_with_what_they_may_mean(index: Index) -> None:
+    dead = {d.target: d for d in health_mod.dead_links(index)}
+    assert set(dead) == {"Bread 9", "Sourdough starer"}
+    assert dead["Sourdough starer"].sources == ["bread/bread 0.md"] and dead["Sourdough starer"].count == 1
+    assert dead["Sourdough starer"].suggestions[0] == "Sourdough starter.md"
+
+
+def test_orphans_are_notes_without_links_longest_first(index: Index) -> None:
+    assert health_mod.orphans(index) == ["lonely.md", "Sourdough starter.md", "Starter copy.md"]
+
+
+def test_one_way_links_are_those_not_linked_back(index: Index) -> None:
+    one_way = health_mod.one_way(index)
+    assert ("bread/bread 0.md", "bread/bread 1.md") in {(p.a, p.b) for p in one_way}
+    assert [p.score for p in one_way] == sorted((p.score for p in one_way), reverse=True)
+
+
+def test_a_link_between_unrelated_notes_is_stale(index: Index) -> None:
+    stale = health_mod.stale_links(index)
+    assert stale and (stale[0].a, stale[0].b) == ("bread/bread 1.md", "stars/stars 3.md")
+
+
+def test_notes_sharing_paragraphs_are_near_duplicates(index: Index) -> None:
+    dups = health(index).duplicates
+    assert [(p.a, p.b) for p in dups] == [("Sourdough starter.md", "Starter copy.md")]
+    assert dups[0].overlap == 1.0
+
+
+def test_tags_of_related_notes_are_suggested(index: Index) -> None:
+    tags = {s.path: s.tags for s in health(index).tags}
+    assert tags.get("garden/garden 7.md") == ["garden"] and tags.get("stars/stars 6.md") == ["stars"]
+    assert "garden/garden 1.md" not in tags  # it has its tag
+
+
+def test_lists_are_cut_at_limit_and_counted_before(index: Index) -> None:
+    report = health(index, limit=1)
+    assert len(report.one_way) == 1 and report.counts["one_way"] > 1
+
+
+def test_health_command_prints_text_and_json(index: Index, capsys) -> None:
+    vault, ix = index.meta["vault"], str(index.gen.parent)
+    assert main(["health", vault, "--index-dir", ix, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["counts"]["dead_links"] == 2 and data["duplicates"][0]["overlap"] == 1.0
+    assert main(["health", vault, "--index-dir", ix]) == 0
+    assert "[[Sourdough starer]] from bread/bread 0.md" in capsys.readouterr().out
