@@ -26,9 +26,11 @@ from notelink.index.store import current_generation
 from notelink.notes.vault import Skipped, check_vault, read_note
 from notelink.query.health import Health
 from notelink.query.index import Index, NoteInfo, Related, Scored
+from notelink.query.unlinked import Mention, Mentions
 from notelink.watch.status import file_states, watcher_status
 
-__all__ = ["Health", "Link", "Note", "NoteInfo", "Related", "Scored", "Status", "Vault", "open_vault"]
+__all__ = ["Edits", "Health", "Link", "Mention", "Mentions", "Note", "NoteInfo", "Related", "Scored",
+           "Status", "Vault", "open_vault"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,27 @@ class Note:
 
 
 TRUNCATED_MARK = "\n[… cut by notelink: the note goes on; ask for more characters to read it all]"
+
+
+@dataclass(frozen=True)
+class Edits:
+    """What a write into notes did, or would do: the diff, the notes written, those refused and why."""
+
+    diff: str
+    written: list[str]
+    refused: list[tuple[str, str]]
+    unchanged: int
+
+    @classmethod
+    def of(cls, plan: Any, report: Any | None) -> Edits:
+        from notelink.write.notewriter import unified_diff
+
+        refused = report.refused if report is not None else plan.refused
+        return cls("".join(unified_diff(c) for c in plan.changes), list(report.written) if report else [],
+                   [(r.path, r.reason) for r in refused], plan.current)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -180,6 +203,35 @@ class Vault:
         if isinstance(raw, Skipped):
             raise NotFound("note", rel, [], f"{rel} cannot be read now: {raw.reason}")
         return raw.text
+
+    def mentions(self, note: str) -> Mentions:
+        """Unlinked mentions: where other notes name `note` without linking it (incoming), and where it names
+        other notes without linking them (outgoing), with path, line, column and the line's text."""
+        from notelink.query.unlinked import unlinked_mentions
+
+        index = self.index
+        return unlinked_mentions(index, self.path, index.find_note(self._in_vault(note)))
+
+    def link(self, note: str, target: str, mention: int | None = None, append: bool = False,
+             heading: str = "See also", write: bool = False) -> Edits:
+        """Links `note` to `target`: its `mention`-th unlinked mention of `target` wrapped in a link, or
+        (`append`, or no mention at all) a link added under `heading`. Without `write`, only the diff;
+        with it, the note is written (its bytes saved first for `undo_links`)."""
+        from notelink.write import linker
+
+        index = self.index
+        a, b = (index.find_note(self._in_vault(name)) for name in (note, target))
+        plan = linker.plan_link(index, self.path, a, b, mention, append, heading)
+        report = linker.write(plan, self.index_dir, f"link {a.path} {b.path}") if write else None
+        return Edits.of(plan, report)
+
+    def undo_links(self, every: bool = False, write: bool = False) -> Edits:
+        """Puts back the notes of the last `link(write=True)` (`every`: of all), byte for byte, where nobody
+        edited them since; without `write`, only the diff."""
+        from notelink.write import linker
+
+        plan, entries = linker.plan_undo(self.path, self.index_dir, every)
+        return Edits.of(plan, linker.undo(plan, entries) if write else None)
 
     def health(self, limit: int = 20) -> Health:
         """Dead links, orphans, one-way links, stale links, near-duplicates and tag suggestions, each list

@@ -103,6 +103,26 @@ def _watch_args(p: argparse.ArgumentParser) -> None:
                    help="ignore vault-relative paths matching GLOB (repeatable)")
 
 
+def _mentions_args(p: argparse.ArgumentParser) -> None:
+    _add_common(p)
+    p.add_argument("note", help="path relative to the vault, file name or title")
+
+
+def _link_args(p: argparse.ArgumentParser) -> None:
+    _add_common(p)
+    p.add_argument("note", nargs="?", help="the note to write the link into")
+    p.add_argument("target", nargs="?", help="the note to link to")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--mention", type=int, metavar="N", help="wrap the N-th unlinked mention of TARGET "
+                     "(as `notelink mentions` lists them; default: the first, else --append)")
+    how.add_argument("--append", action="store_true", help="add the link under a 'See also' heading")
+    p.add_argument("--heading", default="See also", help="the heading for --append (default 'See also')")
+    p.add_argument("--write", action="store_true", help="change the note (default: print the diff only)")
+    p.add_argument("--undo", action="store_true", help="put back the notes of the last `link --write`, byte "
+                   "for byte (a diff unless --write)")
+    p.add_argument("--all", action="store_true", help="with --undo: every link notelink wrote, newest first")
+
+
 def _health_args(p: argparse.ArgumentParser) -> None:
     _add_common(p)
     p.add_argument("--limit", type=int, default=20, help="at most this many of each kind (default 20)")
@@ -123,6 +143,9 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "watch": ("keep the index up to date as notes change (foreground, Ctrl-C stops)", _watch_args),
     "export": ("related notes as JSON, CSV, GraphML or Markdown; word vectors; or a related-notes block "
                "inside each note (opt-in, reversible)", _export_args),
+    "mentions": ("where notes name a note without linking it, and where it names others", _mentions_args),
+    "link": ("link a note to another: wrap an unlinked mention, or add it under 'See also' (diff unless "
+             "--write; --undo puts the note back)", _link_args),
     "health": ("dead links, orphans, one-way and stale links, near-duplicates, tag suggestions",
                _health_args),
     "mcp": ("serve the vault's index to agents over MCP (stdio); needs `pip install \"notelink[mcp]\"`",
@@ -143,6 +166,18 @@ def build_parser(command: str | None = None, every: bool = False) -> argparse.Ar
         if every or name == command:
             add(p)
     return parser
+
+
+def parse(argv: list[str]) -> tuple[argparse.ArgumentParser, argparse.Namespace]:
+    """The parser and the parsed arguments of `argv` (its command made explicit: `command_line`). A
+    command's options may come between its positional arguments (`link VAULT --index-dir D NOTE TARGET`)."""
+    parser = build_parser(argv[0] if argv else None)
+    if not argv or argv[0] not in COMMANDS:
+        return parser, parser.parse_args(argv)
+    sub = parser._subparsers._group_actions[0].choices[argv[0]]  # type: ignore[union-attr,index]
+    args = sub.parse_intermixed_args(argv[1:])
+    args.command = argv[0]
+    return parser, args
 
 
 def command_line(argv: list[str]) -> list[str]:

@@ -11,14 +11,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from notelink.cli.arguments import UnknownCommand, build_parser, command_line
+from notelink.cli.arguments import UnknownCommand, command_line, parse
 from notelink.cli.output import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, UserError, failed
 from notelink.errors import Cancelled, NotelinkError, NotFound
 
 COMMANDS = {"index": "indexing:cmd_index", "status": "indexing:cmd_status", "watch": "indexing:cmd_watch",
             "related": "queries:cmd_related", "concepts": "queries:cmd_concepts",
             "similar": "queries:cmd_similar", "export": "exporting:cmd_export", "tui": "main:cmd_tui",
-            "mcp": "main:cmd_mcp", "health": "queries:cmd_health"}
+            "mcp": "main:cmd_mcp", "health": "queries:cmd_health", "mentions": "queries:cmd_mentions",
+            "link": "linking:cmd_link"}
 """What each subcommand of `arguments.build_parser` runs: module (in `notelink.cli`) and function."""
 
 
@@ -53,8 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UnknownCommand as exc:
         print(f"notelink: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    parser = build_parser(argv[0] if argv else None)
-    args = parser.parse_args(argv)
+    parser, args = parse(argv)
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE

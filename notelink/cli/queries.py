@@ -10,6 +10,7 @@ from notelink.cli.output import EXIT_OK, UserError, emit, shown
 
 if TYPE_CHECKING:
     from notelink.query.health import Health
+    from notelink.query.unlinked import Mentions
 
 
 def cmd_related(args: argparse.Namespace) -> int:
@@ -42,6 +43,22 @@ def cmd_similar(args: argparse.Namespace) -> int:
     lines = [f"Words similar to {args.word.lower()}:"] + [f"  {h.score:6.3f}  {h.word}" for h in hits]
     emit(args, data, lambda: "\n".join(lines))
     return EXIT_OK
+
+
+def cmd_mentions(args: argparse.Namespace) -> int:
+    vault = open_vault(args)
+    note = find_note(vault, args)
+    found = vault.mentions(note.path)
+    emit(args, found.to_dict(), lambda: _mentions_text(note.title, found))
+    return EXIT_OK
+
+
+def _mentions_text(title: str, m: Mentions) -> str:
+    lines = [f"Unlinked mentions of {shown(title)} ({shown(m.note)}) in other notes: {len(m.incoming)}"]
+    lines += [f"  {shown(x.source)}:{x.line}:{x.column}  {shown(x.line_text.strip())}" for x in m.incoming]
+    lines.append(f"Other notes {shown(title)} names without linking them: {len(m.outgoing)}")
+    lines += [f"  {x.line}:{x.column}  {shown(x.text)} → {shown(x.target)}" for x in m.outgoing]
+    return "\n".join(lines)
 
 
 def cmd_health(args: argparse.Namespace) -> int:

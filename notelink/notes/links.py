@@ -73,6 +73,11 @@ def note_link(path: str, title: str) -> str:
     Markdown link with a percent-encoded target when the path has characters a wikilink cannot hold."""
     target = path[:-3] if path.lower().endswith(".md") else path
     label = safe_label(title) or safe_label(posixpath.basename(target)) or "note"
-    if not target or _UNSAFE_TARGET.search(target):
+    if not wikilink_safe(target):
         return f"[{label}]({quote(path)})"
     return f"[[{target}]]" if label == target else f"[[{target}|{label}]]"
+
+
+def wikilink_safe(target: str) -> bool:
+    """Whether `target` can stand inside `[[...]]` as it is (no `]`, `|`, `#`, `^`, control characters...)."""
+    return bool(target) and not _UNSAFE_TARGET.search(target)

@@ -142,7 +142,7 @@ def _add_markdown_link(href: str, note: ParsedNote) -> None:
     """Keeps links to local notes (`other.md`, `sub/My%20note.md`, `Note#Heading`)."""
     if not href or href.startswith("#") or re.match(r"^[a-z][a-z0-9+.-]*:", href, re.I):
         return
-    path, _, heading = unquote(href).partition("#")
+    path, _, heading = (unquote(part) for part in href.partition("#"))  # `%23` is a `#` of the file name
     suffix = PurePosixPath(path).suffix.lower()
     if suffix in ("", ".md", ".markdown"):
         note.links.append(Link(path, "markdown", heading))

@@ -140,6 +140,11 @@ class Index:
             raise NotFound("word", word, difflib.get_close_matches(key, self.words, n=5, cutoff=0.6), why)
         return self.word_index[key]
 
+    def links_from(self, note_id: int) -> set[int]:
+        """Notes this one links to (resolved links, itself left out)."""
+        rows = self.db.execute("SELECT dst FROM links WHERE src = ? AND dst IS NOT NULL", (note_id,))
+        return {int(d) for (d,) in rows} - {note_id}
+
     def linked(self, note_id: int) -> set[int]:
         """Notes linked to or from this one."""
         return self._links.get(note_id, set())

@@ -1,0 +1,76 @@
+"""Unlinked mentions: where other notes write a note's title or alias without linking it (incoming), and
+where the note writes other notes' names without linking them (outgoing), by line and column.
+
+The index knows which notes name which (the token-level mention counts the note vectors use); those are
+the candidates, read from disk now and searched for the names as written (`notes.spans`), so the lines
+and columns are those of the file as it is. A note that already links the named note is left out: its
+mentions are linked in spirit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from notelink.index.store import load_array
+from notelink.notes.spans import find_names
+from notelink.notes.vault import Skipped, read_note
+from notelink.query.index import Index, NoteInfo
+
+
+@dataclass(frozen=True)
+class Mention:
+    source: str  # the note whose text it is
+    target: str  # the note it names
+    line: int
+    column: int
+    text: str  # as written
+    line_text: str
+
+
+@dataclass
+class Mentions:
+    note: str
+    incoming: list[Mention] = field(default_factory=list)
+    outgoing: list[Mention] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def unlinked_mentions(index: Index, root: Path, note: NoteInfo) -> Mentions:
+    """Both directions for one note (notes that cannot be read now are passed over)."""
+    src, dst = _mention_pairs(index)
+    incoming = sorted({int(s) for s in src[dst == note.id]} - {note.id})
+    outgoing = sorted({int(d) for d in dst[src == note.id]} - {note.id})
+    result = Mentions(note.path)
+    for i in incoming:
+        if note.id not in index.links_from(i):
+            result.incoming += mentions_in(index, root, index.notes[i], [note])
+    targets = [index.notes[j] for j in outgoing if j not in index.links_from(note.id)]
+    result.outgoing = mentions_in(index, root, note, targets)
+    return result
+
+
+def _mention_pairs(index: Index) -> tuple[np.ndarray, np.ndarray]:
+    """(src [M], dst [M]): which note names which, as the index counted it; every pair when the index
+    has no counts (an older generation)."""
+    try:
+        return (np.asarray(load_array(index.gen, "mentions_src")),
+                np.asarray(load_array(index.gen, "mentions_dst")))
+    except (OSError, ValueError):
+        n = len(index.notes)
+        return np.repeat(np.arange(n), n), np.tile(np.arange(n), n)
+
+
+def mentions_in(index: Index, root: Path, source: NoteInfo, targets: list[NoteInfo]) -> list[Mention]:
+    """Where `source`'s text, as on disk now, names any of `targets` (title or alias) outside links."""
+    raw = read_note(root, source.path, index.max_file_bytes())
+    if isinstance(raw, Skipped) or not targets:
+        return []
+    owner = {name: t for t in targets for name in (t.title, *t.aliases) if name.strip()}
+    return [Mention(source.path, owner[s.name].path, s.line, s.column, s.text, s.line_text)
+            for s in find_names(raw.text, owner)]

@@ -1,0 +1,174 @@
+"""One link into one note, at the user's request: wrap an unlinked mention of a note in a link to it, or
+add the link under a "See also" heading. Planned first (a diff); written only with `--write`, after the
+note's bytes are saved in the undo journal (`journal.py`), with the same compare-and-swap and atomic
+replace as the managed block (`notewriter.py`). Bytes outside the inserted link never change.
+
+The link is the user's from then on: it is part of the note's text, so the watcher re-indexes the note.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+from notelink.notes import block
+from notelink.notes.block import BlockError
+from notelink.notes.links import name_key, wikilink_safe
+from notelink.notes.spans import find_names
+from notelink.query.index import Index, NoteInfo
+from notelink.write import journal
+from notelink.write.notewriter import Change, Edit, Plan, Refusal, WriteReport, apply, plan
+
+SEE_ALSO = "See also"
+"""The heading a link is added under with `--append` (created at the end of the note when missing)."""
+_LABEL_UNSAFE = re.compile(r"[\[\]|\n\r]")
+
+
+def link_name(index: Index, target: NoteInfo) -> str:
+    """The shortest name that reaches `target` from any note: its file name when no other note answers to
+    it, else its vault path (both without `.md`)."""
+    stem = posixpath.basename(target.path)[:-3] if target.path.lower().endswith(".md") else target.path
+    if index.find_note(stem).path == target.path and not index.also_named(stem, target):
+        return stem
+    return target.path[:-3] if target.path.lower().endswith(".md") else target.path
+
+
+def markup(index: Index, target: NoteInfo, label: str | None) -> str:
+    """`[[name]]` or `[[name|label]]`; a Markdown link with a percent-encoded path when the name or the
+    label holds what a wikilink cannot (`]`, `|`, `#`...)."""
+    name = link_name(index, target)
+    if wikilink_safe(name) and (label is None or not _LABEL_UNSAFE.search(label)):
+        if label is None or name_key(label) == name_key(name):  # links resolve regardless of case
+            return f"[[{label or name}]]"
+        return f"[[{name}|{label}]]"
+    text = (label or name).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    return f"[{' '.join(text.split())}]({quote(target.path)})"
+
+
+def wrap_mention(index: Index, target: NoteInfo, n: int) -> Edit:
+    """The edit that turns the n-th (1-based) unlinked mention of `target` into a link, as written."""
+    names = [name for name in (target.title, *target.aliases) if name.strip()]
+
+    def edit(text: str) -> str:
+        spans = find_names(text, names)
+        if not 1 <= n <= len(spans):
+            raise BlockError(f"it has no mention #{n} of {target.title!r} outside links and code "
+                             f"({len(spans)} found; `notelink mentions` lists them)")
+        s = spans[n - 1]
+        return text[: s.start] + markup(index, target, s.text) + text[s.end:]
+    return edit
+
+
+def append_link(index: Index, target: NoteInfo, heading: str = SEE_ALSO) -> Edit:
+    """The edit that adds `- [[target]]` at the end of the `heading` section (made when missing), before
+    notelink's block when that ends the note."""
+    def edit(text: str) -> str:
+        nl = block.newline_of(text)
+        item = f"- {markup(index, target, None)}{nl}"
+        end = _section_end(text, heading)
+        if end is None:
+            at = _body_end(text)
+            head, tail = text[:at], text[at:]
+            sep = "" if not head or head.endswith(nl * 2) else (nl if head.endswith(nl) else nl * 2)
+            return f"{head}{sep}## {heading}{nl}{nl}{item}{nl if tail else ''}{tail}"
+        before = text[:end]
+        if before and not before.endswith(("\n", "\r")):
+            before += nl
+        return before + item + text[end:]
+    return edit
+
+
+def _section_end(text: str, heading: str) -> int | None:
+    """Where the section under a heading reading `heading` (any level, any case) ends: before the next
+    heading of the same or a higher level, notelink's block, or the end; trailing blank lines excluded."""
+    pattern = re.compile(rf"^(#{{1,6}})[ \t]+{re.escape(heading)}[ \t#]*\r?$", re.MULTILINE | re.IGNORECASE)
+    m = pattern.search(text)
+    if m is None:
+        return None
+    level = len(m.group(1))
+    nxt = re.compile(rf"^#{{1,{level}}}[ \t]", re.MULTILINE).search(text, m.end())
+    end = min(nxt.start() if nxt else len(text), _body_end(text))
+    while end > m.end() and text[end - 1] in "\r\n":
+        end -= 1
+    return end + (2 if text.startswith("\r\n", end) else 1 if text.startswith("\n", end) else 0)
+
+
+def _body_end(text: str) -> int:
+    """The end of the user's text: where notelink's block starts when it ends the note, else the end."""
+    found = block.find_block(text)
+    if found is not None and not text[found.stop:].strip():
+        return found.start
+    return len(text)
+
+
+def plan_link(index: Index, root: Path, note: NoteInfo, target: NoteInfo, mention: int | None = None,
+              append: bool = False, heading: str = SEE_ALSO) -> Plan:
+    """The change that links `note` to `target`: the `mention`-th unlinked mention wrapped, or (`append`,
+    or no mention at all) a link under `heading`. Refused when the note already links there."""
+    if note.path == target.path:
+        return Plan(refused=[Refusal(note.path, "a note does not link to itself")])
+    if target.id in index.links_from(note.id):
+        return Plan(refused=[Refusal(note.path, f"it already links to {target.path}")])
+    if append:
+        edit = append_link(index, target, heading)
+    elif mention is not None:
+        edit = wrap_mention(index, target, mention)
+    else:
+        edit = _first_mention_or_append(index, target, heading)
+    return plan(root, [(note.path, edit)])
+
+
+def _first_mention_or_append(index: Index, target: NoteInfo, heading: str) -> Edit:
+    names = [name for name in (target.title, *target.aliases) if name.strip()]
+    wrap, add = wrap_mention(index, target, 1), append_link(index, target, heading)
+    return lambda text: wrap(text) if find_names(text, names) else add(text)
+
+
+def write(plan: Plan, index_dir: Path, command: str) -> WriteReport:
+    """Saves each planned note's bytes in the journal, durably, then writes the notes (compare-and-swap)."""
+    if plan.changes:
+        journal.record(index_dir, command, [journal.Saved(c.path, c.before, journal.sha256(c.after))
+                                            for c in plan.changes])
+    return apply(plan)
+
+
+def plan_undo(root: Path, index_dir: Path, every: bool = False) -> tuple[Plan, list[journal.Entry]]:
+    """Putting back the notes of the last write (`every`: of all of them, newest first): a note is restored
+    only if it still holds exactly what notelink wrote; one already as it was is passed over."""
+    kept = journal.entries(index_dir)
+    chosen = list(reversed(kept if every else kept[-1:]))
+    result, now = Plan(), dict[str, bytes]()
+    for entry in chosen:
+        for saved in entry.notes:
+            file = root / saved.path
+            try:
+                current = now.get(saved.path) or file.read_bytes()
+            except OSError as exc:
+                result.refused.append(Refusal(saved.path, f"unreadable: {exc.strerror or exc}; not undone"))
+                continue
+            if current == saved.before:
+                result.current += 1
+            elif journal.sha256(current) != saved.after_sha256:
+                result.refused.append(Refusal(saved.path, "edited since notelink linked it; not undone"))
+            else:
+                result.changes.append(_restore(saved, file, current))
+                now[saved.path] = saved.before
+    return result, chosen
+
+
+def _restore(saved: journal.Saved, file: Path, current: bytes) -> Change:
+    """The change back to the saved bytes (shown as text; bytes that are not text are shown escaped)."""
+    text_now, text_before = (b.decode("utf-8", "surrogateescape") for b in (current, saved.before))
+    return Change(saved.path, file, current, saved.before, text_now, text_before)
+
+
+def undo(plan: Plan, chosen: list[journal.Entry]) -> WriteReport:
+    """Restores the planned notes in order; an entry whose every note is back as it was is dropped."""
+    report = apply(plan)
+    failed = {r.path for r in report.refused}
+    for entry in chosen:
+        if not failed & {s.path for s in entry.notes}:
+            journal.forget(entry)
+    return report

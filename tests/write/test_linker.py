@@ -1,0 +1,154 @@
+"""`notelink link`: one link into one note; bytes outside the link kept, compare-and-swap, the undo journal
+(written before the note, refusing to undo over a later edit), and the command line."""
+
+from __future__ import annotations
+
+import codecs
+import json
+from pathlib import Path
+
+import pytest
+
+from notelink.cli.main import main
+from notelink.cli.output import EXIT_REFUSED
+from notelink.index.build import build_index
+from notelink.notes.note import parse_note
+from notelink.query.index import Index
+from notelink.write import journal, linker, notewriter
+
+from ..conftest import FAST, snapshot
+
+NOTES = {
+    "Compost.md": "# Compost\n\nCompost feeds the soil. Mulch keeps it moist.\n",
+    "Mulch.md": "# Mulch\n\nA layer of mulch over the soil.\n",
+    "Soil health.md": ("# Soil health\n\nHealthy soil needs compost and mulch.\n\n## See also\n\n"
+                       "- [[Compost]]\n\n## Later\n\nmore text\n"),
+    "a/Same.md": "# Same\n\nthe first note named Same\n",
+    "b/Same.md": "# Same\n\nthe second note named Same\n",
+    "Odd [x] | #1.md": "# Odd [x] | #1\n\na title a wikilink cannot hold\n",
+}
+
+
+@pytest.fixture
+def vault(make_vault, tmp_path: Path) -> tuple[Path, Path, Index]:
+    root = make_vault(dict(NOTES))
+    ix = tmp_path / "ix"
+    build_index(root, ix, FAST)
+    return root, ix, Index.open(ix)
+
+
+def _plan(index: Index, root: Path, note: str, target: str, **kw) -> notewriter.Plan:
+    return linker.plan_link(index, root, index.find_note(note), index.find_note(target), **kw)
+
+
+def test_a_mention_is_wrapped_as_written_and_nothing_else_changes(vault) -> None:
+    root, _ix, index = vault
+    plan = _plan(index, root, "Compost", "Mulch")
+    (change,) = plan.changes
+    assert change.text_after == "# Compost\n\nCompost feeds the soil. [[Mulch]] keeps it moist.\n"
+    plan = _plan(index, root, "Mulch", "Compost")  # no mention: added under "See also"
+    assert plan.changes[0].text_after.endswith("over the soil.\n\n## See also\n\n- [[Compost]]\n")
+
+
+def test_append_goes_to_the_end_of_an_existing_see_also_section(vault) -> None:
+    root, _ix, index = vault
+    (change,) = _plan(index, root, "Soil health", "Mulch", append=True).changes
+    assert "## See also\n\n- [[Compost]]\n- [[Mulch]]\n\n## Later\n" in change.text_after
+
+
+def test_encoding_bom_crlf_and_missing_final_newline_survive(vault) -> None:
+    root, _ix, index = vault
+    text = "# Compost\r\n\r\nCompost and mulch, without a final newline"
+    for codec, bom in (("utf-8", codecs.BOM_UTF8), ("utf-16-le", codecs.BOM_UTF16_LE)):
+        (root / "Compost.md").write_bytes(bom + text.encode(codec))
+        (change,) = _plan(index, root, "Compost", "Mulch").changes
+        assert change.after == bom + text.replace("mulch", "[[mulch]]").encode(codec)
+        (change,) = _plan(index, root, "Compost", "Mulch", append=True).changes
+        assert change.after == bom + (text + "\r\n\r\n## See also\r\n\r\n- [[Mulch]]\r\n").encode(codec)
+
+
+def test_links_are_valid_whatever_the_title(vault) -> None:
+    root, _ix, index = vault
+    (change,) = _plan(index, root, "Mulch", "Odd [x] | #1.md", append=True).changes
+    added = change.text_after.rsplit("- ", 1)[1].strip()
+    assert added == "[Odd \\[x\\] | #1](Odd%20%5Bx%5D%20%7C%20%231.md)"
+    (link,) = parse_note(change.text_after, "Mulch").links
+    assert link.target == "Odd [x] | #1.md"
+    (change,) = _plan(index, root, "Mulch", "a/Same.md", append=True).changes
+    assert change.text_after.endswith("- [[a/Same]]\n")  # the file name alone would be ambiguous
+
+
+def test_refusals(vault) -> None:
+    root, _ix, index = vault
+    assert _plan(index, root, "Soil health", "Compost").refused[0].reason.startswith("it already links")
+    assert _plan(index, root, "Compost", "Compost").refused
+    assert "no mention #3" in _plan(index, root, "Compost", "Mulch", mention=3).refused[0].reason
+
+
+def test_a_note_edited_after_planning_is_not_written(vault) -> None:
+    root, ix, index = vault
+    plan = _plan(index, root, "Compost", "Mulch")
+    (root / "Compost.md").write_text("# Compost\n\nrewritten by the user; mulch\n", encoding="utf-8")
+    report = linker.write(plan, ix, "test")
+    assert not report.written and "changed since" in report.refused[0].reason
+    assert (root / "Compost.md").read_text(encoding="utf-8") == "# Compost\n\nrewritten by the user; mulch\n"
+
+
+def test_write_then_undo_all_is_byte_identical(vault) -> None:
+    root, ix, index = vault
+    before = snapshot(root)
+    for note, target in (("Compost", "Mulch"), ("Mulch", "Compost"), ("Compost", "Soil health")):
+        index = Index.open(ix)
+        assert linker.write(_plan(index, root, note, target), ix, "test").written
+        build_index(root, ix, FAST)  # the link is the user's now: the next build sees it
+    assert len(journal.entries(ix)) == 3 and snapshot(root) != before
+    plan, entries = linker.plan_undo(root, ix, every=True)
+    assert len(plan.changes) == 3 and not plan.refused
+    assert not linker.undo(plan, entries).refused
+    assert snapshot(root) == before and journal.entries(ix) == []
+
+
+def test_undo_refuses_over_a_later_edit_and_keeps_the_entry(vault) -> None:
+    root, ix, index = vault
+    linker.write(_plan(index, root, "Compost", "Mulch"), ix, "test")
+    (root / "Compost.md").write_text("# Compost\n\nthe user's later edit\n", encoding="utf-8")
+    plan, entries = linker.plan_undo(root, ix)
+    assert "edited since" in plan.refused[0].reason and not plan.changes
+    linker.undo(plan, entries)
+    assert (root / "Compost.md").read_text(encoding="utf-8") == "# Compost\n\nthe user's later edit\n"
+    assert len(journal.entries(ix)) == 1
+
+
+def test_the_journal_is_written_before_the_note(vault, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crash after the journal and before the note: the entry's note still holds its old bytes, which
+    an undo passes over (and drops the entry)."""
+    root, ix, index = vault
+    original = (root / "Compost.md").read_bytes()
+
+    def crash(plan: notewriter.Plan) -> notewriter.WriteReport:
+        assert journal.entries(ix)  # already durable when the notes are written
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(linker, "apply", crash)
+    with pytest.raises(KeyboardInterrupt):
+        linker.write(_plan(index, root, "Compost", "Mulch"), ix, "test")
+    monkeypatch.undo()
+    plan, entries = linker.plan_undo(root, ix)
+    assert plan.current == 1 and not plan.changes and not plan.refused
+    linker.undo(plan, entries)
+    assert journal.entries(ix) == [] and (root / "Compost.md").read_bytes() == original
+
+
+def test_the_command_line_diff_write_and_undo(vault, capsys) -> None:
+    root, ix, _index = vault
+    base = [str(root), "--index-dir", str(ix)]
+    before = snapshot(root)
+    assert main(["link", *base, "Compost", "Mulch"]) == 0
+    out = capsys.readouterr().out
+    assert "+Compost feeds the soil. [[Mulch]] keeps it moist." in out and snapshot(root) == before
+    assert main(["link", *base, "Compost", "Mulch", "--write", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["written"] == ["Compost.md"]
+    assert main(["link", *base, "Soil health", "Compost"]) == EXIT_REFUSED
+    assert main(["link", *base, "--undo", "--write"]) == 0
+    assert snapshot(root) == before
+    assert main(["link", *base, "--all"]) == 2 and "--all goes with --undo" in capsys.readouterr().err
