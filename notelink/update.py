@@ -201,9 +201,9 @@ def mentions_reuse(gen: Path | None, records: Sequence[NoteRecord], previous: Ma
     """The live generation's mentions, the notes whose text changed and the notes whose mentions by others
     are counted again, when the notes and the boilerplate are the same; else None (count everything again).
 
-    The latter are the renamed notes (new title, aliases or language) and, in a vault of several languages,
-    every note that shares a name, old or new, with one of them: which notes a shared name means depends
-    on all of their languages (`count_mentions`)."""
+    The latter are the renamed notes (new title, aliases or language) and every note that shares a name,
+    old or new, with one of them: a shared name's mentions are shared out among the notes it means, and
+    which notes those are depends on all of their languages (`count_mentions`)."""
     if gen is None or not same_boilerplate or not same_paths(records, previous):
         return None
     old = previous_mentions(gen)
@@ -211,7 +211,7 @@ def mentions_reuse(gen: Path | None, records: Sequence[NoteRecord], previous: Ma
         return None
     changed = [i for i, r in enumerate(records) if previous[r.path].sha256 != r.sha256]
     renamed = renamed_notes(records, previous)
-    if renamed and len({r.lang for r in records} | {previous[records[i].path].lang for i in renamed}) > 1:
+    if renamed:
         renamed = sorted(set(renamed) | _sharing_a_name(records, previous, renamed))
     return old, changed, renamed
 
