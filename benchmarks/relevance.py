@@ -9,7 +9,8 @@ prepares the vault with ../shared/eval/linkeval.py and scores:
   term weights; BM25 + file-name mentions (a pair ranks first when one note's file name, split into words
   at `.`, `-`, `_` and spaces, appears as a word sequence in the other's text; BM25 cosine orders the rest);
 - notelink with its defaults, one build per seed, and the ablation without the CBOW parts (same word
-  vectors, note vectors rebuilt without expansion and dense part); `--ablations` adds the other ablations.
+  vectors, note vectors rebuilt without expansion and dense part); `--ablations` adds the other ablations;
+- the time of notelink's build against gensim's CBOW training on the same tokens and settings.
 A PATH is any vault: a generated one from benchmarks/shapes.py reproduces the held-out failures (large vaults
 of short notes, link lists, hierarchical file names). `--json FILE` keeps every number.
 """
@@ -211,7 +212,8 @@ Scores = dict[str, list[tuple[float, float]]]
 
 def run_condition(le, vault: Path, hide: bool, seeds: list[int],  # type: ignore[no-untyped-def]
                   ablations: dict[str, NoteVectorConfig], work: Path) -> tuple[Scores, list[float]]:
-    """Every system's scores on one vault and condition, and notelink's build seconds per seed."""
+    """Every system's scores on one vault and condition, and notelink's build seconds per seed, then
+    gensim's training seconds on the first seed's tokens and settings (nan without gensim)."""
     ev = work / ("hide" if hide else "text")
     with contextlib.redirect_stdout(io.StringIO()):
         le.prepare(vault, ev, keep_text=not hide)
@@ -225,6 +227,10 @@ def run_condition(le, vault: Path, hide: bool, seeds: list[int],  # type: ignore
         secs.append(time.perf_counter() - t0)
         for name, vcfg in ablations.items():
             results[name].append(_score(le, ev, _predictions(ix, vcfg)))
+    first = Index.open(work / f"ix-{int(hide)}-{seeds[0]}")
+    epochs = first.meta["model"]["epochs"]
+    first.close()
+    secs.append(_gensim_seconds(work / f"ix-{int(hide)}-{seeds[0]}", TrainConfig(), epochs) or float("nan"))
     return results, secs
 
 
@@ -274,8 +280,8 @@ def main() -> None:
     print(f"\nrecall@10, mean (range) over seeds {args.seeds}, 2 threads; text = link text kept, hide = "
           "--hide-text\n")
     print(table(columns))
-    print("\nbuild seconds (mean over seeds): " + ", ".join(
-        f"{k} {statistics.mean(v):.1f}" for k, v in build.items()))
+    print("\nnotelink build seconds (mean over seeds) / gensim CBOW training, same tokens and settings: "
+          + ", ".join(f"{k} {statistics.mean(v[:-1]):.1f} / {v[-1]:.1f}" for k, v in build.items()))
     if args.json:
         args.json.write_text(json.dumps({"columns": columns, "build_seconds": build}, indent=1))
 
