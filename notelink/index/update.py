@@ -164,9 +164,9 @@ def mentions_reuse(plan: UpdatePlan | None, records: Sequence[NoteRecord], same_
     """The previous mentions, the notes whose text changed and the notes whose mentions by others are
     counted again, when the notes and the boilerplate are the same; else None (count everything again).
 
-    The latter are the renamed notes (new title, aliases or language) and, in a vault of several languages,
-    every note that shares a name, old or new, with one of them: which notes a shared name means depends
-    on all of their languages (`count_mentions`)."""
+    The latter are the renamed notes (new title, aliases or language) and every note that shares a name,
+    old or new, with one of them: a shared name's mentions are shared out among the notes it means, and
+    which notes those are depends on all of their languages (`count_mentions`)."""
     if plan is None or not same_boilerplate or not plan.previous.same_paths(records):
         return None
     old = plan.previous.mentions()
@@ -174,7 +174,7 @@ def mentions_reuse(plan: UpdatePlan | None, records: Sequence[NoteRecord], same_
         return None
     renamed = plan.previous.renamed(records)
     before = plan.previous.records
-    if renamed and len({r.lang for r in records} | {before[records[i].path].lang for i in renamed}) > 1:
+    if renamed:
         renamed = sorted(set(renamed) | _sharing_a_name(records, before, renamed))
     return old, plan.previous.edited(records), renamed
 

@@ -72,11 +72,13 @@ class NoteRecord:
     _names: list[list[str]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def names(self) -> list[list[str]]:
-        """The title's and each alias's tokens, as the note's text has them (its language's stop words
-        dropped): the phrases by which other notes mention it. Made once per record (an update asks for
-        them twice: the shared-name check and `find_mentions`; a kept record across watcher updates)."""
+        """The tokens of the title, each alias and the file name, as the note's text has them (its
+        language's stop words dropped): the phrases by which other notes mention it. Made once per record
+        (an update asks for them twice: the shared-name check and `find_mentions`; a kept record across
+        watcher updates)."""
         if self._names is None:
-            self._names = [name_tokens(name, self.lang) for name in (self.title, *self.aliases)]
+            names = [name_tokens(n, self.lang) for n in (self.title, *self.aliases, *file_names(self.path))]
+            self._names = [n for i, n in enumerate(names) if n not in names[:i]]
         return self._names
 
     @property
@@ -86,6 +88,17 @@ class NoteRecord:
     @property
     def n_tokens(self) -> int:
         return sum(map(len, self.paragraphs))
+
+
+def file_names(path: str) -> list[str]:
+    """The names a note's file name gives it, words split at `.`, `-`, `_`: the whole file name, and for a
+    hierarchical one (Dendron's `area.topic.leaf`) its last part, the note's name within its parent, as a
+    file's name within its folder. Titles unlike file names (front matter) missed these: dendron-site,
+    link text kept, recall@10 0.483 -> 0.565."""
+    stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+    words = [stem.replace(".", " ").replace("_", " ").replace("-", " ")]
+    leaf = stem.rsplit(".", 1)[-1]
+    return words + ([leaf.replace("_", " ").replace("-", " ")] if leaf != stem else [])
 
 
 Parsed = NoteRecord | Skipped

@@ -33,7 +33,7 @@ def test_rows_are_unit_and_layout_is_words_notes_dense() -> None:
 
 
 def test_cbow_expansion_relates_notes_without_shared_words() -> None:
-    docs = [np.array([0]), np.array([1]), np.array([5])]  # 0 and 1 share no word, but are CBOW neighbours
+    docs = [np.array([0] * 5), np.array([1] * 5), np.array([5] * 5)]  # 0, 1: no word shared, CBOW neighbours
     with_cbow, _ = note_vectors(docs, NO_MENTIONS, _words(), NoteVectorConfig(expand_k=1))
     without, _ = note_vectors(docs, NO_MENTIONS, _words(), NoteVectorConfig(expand_beta=0, w_cbow=0))
     s_with = (with_cbow @ with_cbow.T).toarray()
@@ -76,6 +76,33 @@ def test_title_part_has_self_weight_and_mentions() -> None:
     t = titles(mentions, 3, NoteVectorConfig(title_self=12)).toarray()
     assert t[0, 1] > 0 and t[0, 2] == 0 and t[2, 2] == 1.0
     assert t[1, 1] == 1.0 and t[0, 0] > t[0, 1]
+
+
+def test_title_part_takes_a_shared_names_share() -> None:
+    """A mention count below one (a name shared by several notes) weighs its share, not 1 + log(share)."""
+    mentions = (np.array([0, 0]), np.array([1, 2]), np.array([0.5, 1.0]))
+    t = titles(mentions, 3, NoteVectorConfig(title_self=12)).toarray()
+    assert t[0, 1] == pytest.approx(t[0, 2] / 2, rel=1e-6) and t[0, 1] > 0
+
+
+def test_evidence_is_words_over_evidence_tokens_at_most_one() -> None:
+    docs = [np.zeros(n, np.int64) for n in (5, 1, 0, 20)]
+    assert notevectors.evidence(docs, 5).tolist() == pytest.approx([1, 0.2, 0, 1])
+    assert notevectors.evidence(docs, 0).tolist() == [1, 1, 1, 1]
+
+
+def test_a_near_empty_note_is_not_everyones_neighbour() -> None:
+    """Note 2 is one word (4) that note 0 uses once among five; note 1 shares another of note 0's words.
+    Unscaled, the one-word profile matches note 0 best (and so would match every note using its word);
+    scaled by its evidence (1 word of 5), the note with a real shared profile comes first."""
+    docs = [np.array([0, 6, 7, 8, 4]), np.array([0, 9, 10, 11, 12]), np.array([4])]
+    words = np.random.default_rng(0).normal(size=(13, 4)).astype(np.float32)
+    for tokens, nearest in ((0.0, 2), (5.0, 1)):
+        cfg = NoteVectorConfig(evidence_tokens=tokens, expand_beta=0, w_cbow=0)
+        m, _ = note_vectors(docs, NO_MENTIONS, words, cfg)
+        s = (m @ m.T).toarray()
+        np.fill_diagonal(s, -1)
+        assert int(np.argmax(s[0])) == nearest
 
 
 @pytest.mark.parametrize("block", [2, 8192])

@@ -1,6 +1,9 @@
 """Known-answer tests for finding notes' titles and aliases in other notes' text."""
 
+import pytest
+
 from notelink.notes.mentions import Phrases, count_mentions, recount_mentions, title_phrases
+from notelink.notes.records import NoteRecord, file_names
 from notelink.notes.tokenizer import tokenize
 
 
@@ -43,7 +46,9 @@ def test_recounting_changed_notes_equals_counting_all() -> None:
 
 def test_recounting_changed_and_renamed_notes_equals_counting_all() -> None:
     """A note renamed (new title or alias; one of them now shared with another note) is found again in
-    every note; changed notes are recounted; the rest is kept; the sum is the full count."""
+    every note, and so is the note that now shares its name (its share changed: update.mentions_reuse
+    passes such notes as renamed); changed notes are recounted; the rest is kept; the sum is the full
+    count."""
     import random
 
     rng = random.Random(4)
@@ -56,7 +61,7 @@ def test_recounting_changed_and_renamed_notes_equals_counting_all() -> None:
     after[3] = [rng.choice(words) for _ in range(25)]  # changed text and renamed
     old = count_mentions(before, _phrases(before_names))
     phrases = _phrases(after_names)
-    renamed = [1, 3, 5]
+    renamed = [0, 1, 3, 5]  # 0 shares "Bread" with 5
     only_renamed = _phrases([n if i in renamed else [] for i, n in enumerate(after_names)])
     recounted = recount_mentions(old, after, phrases, [2, 3], renamed, only_renamed)
     want = count_mentions(after, phrases)
@@ -88,3 +93,38 @@ def test_a_shared_name_means_the_note_in_the_mentioning_notes_language() -> None
     assert pairs == {(2, 1), (3, 0), (3, 1)}
     src, dst, _ = count_mentions(docs, _phrases(names))  # without languages: every note of that name
     assert (2, 0) in set(zip(src.tolist(), dst.tolist(), strict=True))
+
+
+def test_a_name_several_notes_bear_is_shared_out_among_them() -> None:
+    """Three empty pages titled "Runereda" and one "Levain": a mention of "runereda" is a third of a
+    mention of each, so no page takes the full weight of every occurrence of the word."""
+    names = [["Runereda"], ["Runereda"], ["Runereda"], ["Levain"], []]
+    docs = [[], [], [], [], ["runereda", "levain", "runereda"]]
+    src, dst, count = count_mentions(docs, _phrases(names))
+    found = {(int(a), int(b)): float(c) for a, b, c in zip(src, dst, count, strict=True)}
+    assert found == pytest.approx({(4, 0): 2 / 3, (4, 1): 2 / 3, (4, 2): 2 / 3, (4, 3): 1.0})
+    src, dst, count = count_mentions([["runereda"], [], [], [], []], _phrases(names))  # by one of them
+    assert dict(zip(dst.tolist(), count.tolist(), strict=True)) == pytest.approx({1: 1 / 3, 2: 1 / 3})
+
+
+def _record(path: str, title: str, aliases: tuple[str, ...] = ()) -> NoteRecord:
+    return NoteRecord(path=path, title=title, sha256="", size=0, mtime=0.0, aliases=list(aliases),
+                      headings=[], tags=[], links=[], paragraphs=[], lang="en")
+
+
+def test_file_names_split_at_dots_dashes_underscores_with_a_hierarchical_names_last_part() -> None:
+    assert file_names("notes/My_file-name.md") == ["My file name"]
+    assert file_names("dendron.topic.note-refs.md") == ["dendron topic note refs", "note refs"]
+
+
+def test_a_notes_names_are_its_title_aliases_and_file_name_once_each() -> None:
+    assert _record("dendron.topic.links.md", "Links").names() == [["links"], ["dendron", "topic", "links"]]
+    assert _record("a/Bread.md", "Bread", ("Loaf",)).names() == [["bread"], ["loaf"]]
+
+
+def test_a_file_name_unlike_the_title_is_mentioned_by_it() -> None:
+    """Dendron's `[[dendron.topic.links]]` read as text names the note titled "Links" by its file name."""
+    records = [_record("dendron.topic.links.md", "Links"), _record("intro.md", "Getting started")]
+    docs = [[], ["see", "dendron", "topic", "links", "page"]]
+    src, dst, count = count_mentions(docs, title_phrases([r.names() for r in records]))
+    assert (src.tolist(), dst.tolist(), count.tolist()) == ([1], [0], [2.0])  # the file name and "links"
