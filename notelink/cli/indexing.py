@@ -49,6 +49,7 @@ def _index_text(s: Any) -> str:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from notelink.notes.links import dialect_of, link_report
     from notelink.watch.status import file_states, watcher_status
 
     index = open_index(args)
@@ -57,7 +58,10 @@ def cmd_status(args: argparse.Namespace) -> int:
             "indexed": len(index.notes), "skipped": index.skipped(), "vocab": len(index.words),
             "trained_at": m.get("trained_at"), "device": m.get("device"), "index_dir": str(index.gen.parent),
             "model": index.model_info(), "warnings": m.get("warnings", []), "languages": index.languages(),
-            "watcher": watcher_status(index.gen.parent)}
+            "watcher": watcher_status(index.gen.parent),
+            "links": link_report(index.db.execute("SELECT target, kind, dst FROM links"),
+                                 dialect_of(m).name),
+            "exclude": list((m.get("index_config") or {}).get("exclude") or [])}
     if args.files:
         data["files"] = file_states(index.files(), index.gen.parent)
     emit(args, data, lambda: _status_text(data))
@@ -71,6 +75,14 @@ def _status_text(d: dict[str, Any]) -> str:
     if len(d["languages"]) > 1:
         lines.append("Languages (each note's stop words dropped): "
                      + ", ".join(f"{lang or 'kept'} {n:,}" for lang, n in d["languages"].items()))
+    ln = d["links"]
+    lines.append(f"Links ({ln['dialect']}): {ln['found']:,} to notes, {ln['resolved']:,} resolved "
+                 f"({ln['rate']:.0%}), {ln['unresolved']:,} unresolved; {ln['attachments']:,} to attachments")
+    if ln["top_unresolved"]:
+        lines.append("  most linked missing notes: " + ", ".join(
+            f"{shown(u['target'])} ({u['count']})" for u in ln["top_unresolved"][:5]))
+    if d["exclude"]:
+        lines.append("Excluded (--exclude, kept by later builds): " + ", ".join(map(shown, d["exclude"])))
     lines += [f"note: {w}" for w in d["warnings"]]
     lines += [f"skipped: {shown(s['path'])}: {shown(s['reason'])}" for s in d["skipped"]]
     w = d["watcher"]
@@ -88,7 +100,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     from notelink.watch.watcher import VaultWatcher, WatcherRunning
 
     try:
-        cfg = WatchConfig(quiet_ms=args.quiet_ms, max_wait_ms=args.max_wait_ms, exclude=tuple(args.exclude))
+        cfg = WatchConfig(quiet_ms=args.quiet_ms, max_wait_ms=args.max_wait_ms)
     except ValueError as exc:
         raise UserError(str(exc)) from None
     handlers = _watch_logging(args.log_file)

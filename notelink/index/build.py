@@ -18,7 +18,7 @@ from notelink.config import IncrementalConfig, IndexConfig, NoteVectorConfig, Tr
 from notelink.index.generation import Mentions, write_generation
 from notelink.index.lock import build_lock
 from notelink.index.notevectors import Layout, note_vectors
-from notelink.index.previous import Previous, as_json
+from notelink.index.previous import Previous, as_json, settled
 from notelink.index.report import IndexEvent, IndexSummary, Progress
 from notelink.index.update import UpdatePlan, graph_for, mentions_reuse, patch_for, plan_update, train_update
 from notelink.model import cbow
@@ -105,7 +105,7 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     """The pipeline, one stage a line: notes → corpus → word vectors → mentions, graph → note vectors →
     generation. `plan` is the previous generation as an update's base (None: a full build); each stage
     takes from it what it may reuse."""
-    train_cfg, index_cfg = train_cfg or TrainConfig(), index_cfg or IndexConfig()
+    train_cfg, index_cfg = train_cfg or TrainConfig(), settled(vault, index_dir, index_cfg or IndexConfig())
     vector_cfg = vector_cfg or NoteVectorConfig()
     t0 = time.perf_counter()
     previous = Previous.load(index_dir, index_cfg)

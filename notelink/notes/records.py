@@ -22,7 +22,8 @@ from pathlib import Path
 
 from notelink.config import IndexConfig
 from notelink.errors import Cancelled, NoNotes, VaultError
-from notelink.notes.note import Link, parse_note
+from notelink.notes.dialect import parse_in
+from notelink.notes.note import Link
 from notelink.notes.stopwords import language_of, name_tokens, paragraph_languages, without_stopwords
 from notelink.notes.tokenizer import tokenize
 from notelink.notes.vault import RawNote, Skipped, read_note, scan_folders
@@ -106,8 +107,7 @@ ToParse = RawNote | Unread
 
 def record_from_raw(raw: RawNote, cfg: IndexConfig) -> NoteRecord:
     """Parses and tokenizes one note read from disk."""
-    stem = raw.path.rsplit("/", 1)[-1][: -len(".md")]
-    parsed = parse_note(raw.text, stem)
+    parsed = parse_in(raw.text, raw.path, cfg.dialect)
     lead = [] if parsed.paragraphs[:1] == [parsed.title] else [parsed.title]
     texts = lead + parsed.aliases + parsed.paragraphs
     tokens = [tokenize(t, keep_stopwords=True) for t in texts]

@@ -19,7 +19,7 @@ import scipy.sparse as sp
 from notelink.errors import IndexMissing, NotFound
 from notelink.index.notevectors import Layout, unit_rows
 from notelink.index.store import current_generation, load_array, open_generation
-from notelink.notes.links import Resolver, name_key
+from notelink.notes.links import Resolver, dialect_of, name_key
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ class Index:
 
     @functools.cached_property
     def _resolver(self) -> Resolver:
-        return Resolver((n.path, n.title, n.aliases) for n in self.notes)
+        return Resolver(((n.path, n.title, n.aliases) for n in self.notes), dialect_of(self.meta))
 
     def warm(self) -> None:
         """Makes now what the first word query or link lookup would otherwise make (a worker calls this

@@ -26,7 +26,7 @@ from notelink.config import IndexConfig, TrainConfig, WatchConfig
 from notelink.errors import Cancelled, DeviceError, NoNotes, VaultError
 from notelink.index.lock import WatcherLock, WatcherRunning
 from notelink.index.report import IndexEvent, IndexSummary, describe_build, describe_paths
-from notelink.index.store import current_generation, open_generation
+from notelink.index.store import current_generation, open_generation, saved_exclude
 from notelink.model import cbow
 from notelink.notes.vault import check_vault
 from notelink.watch.builder import ChildBuilder, release_memory
@@ -66,7 +66,8 @@ class VaultWatcher:
         self.vault, self.index_dir = check_vault(Path(vault)), Path(index_dir)
         self.cfg = watch_cfg or WatchConfig()
         base = index_cfg or IndexConfig()
-        self.index_cfg = replace(base, exclude=tuple(dict.fromkeys(base.exclude + self.cfg.exclude)))
+        saved = base.exclude if base.exclude is not None else saved_exclude(self.index_dir)
+        self.index_cfg = replace(base, exclude=tuple(dict.fromkeys(saved + self.cfg.exclude)))
         self.train_cfg, self.on_event = train_cfg or TrainConfig(), on_event
         self.force_first = False  # retrain fully at startup (`notelink watch --force`)
         self.generation = 0  # the live generation, once known
