@@ -229,6 +229,9 @@ class ExportConfig:
     link_style: str = "auto"
     """How the Markdown export and the block write links (`--link-style`): `wiki`, `markdown`, or `auto`,
     the vault's own style (its dialect; Markdown links when most of its links are)."""
+    exclude: tuple[str, ...] = ()
+    """Notes to leave out of this export, as sources and as related notes (`--exclude`, gitignore syntax),
+    besides those the index already leaves out."""
 
 
 @dataclass(frozen=True)

@@ -46,10 +46,11 @@ def _add_training(p: argparse.ArgumentParser) -> None:
     _add_exclude(p)
 
 
-def _add_exclude(p: argparse.ArgumentParser) -> None:
+def _add_exclude(p: argparse.ArgumentParser, export: bool = False) -> None:
+    saved = (" from this export, as notes and as related notes" if export else
+             "; kept with the index for later builds, the watcher and the app; --exclude '' clears it")
     p.add_argument("--exclude", action="append", metavar="PATTERN",
-                   help="leave out vault paths matching PATTERN (gitignore syntax, repeatable); kept with "
-                        "the index for later builds, the watcher and the app; --exclude '' clears it")
+                   help=f"leave out vault paths matching PATTERN (gitignore syntax, repeatable){saved}")
 
 
 def _index_args(p: argparse.ArgumentParser) -> None:
@@ -98,7 +99,7 @@ def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--link-style", choices=["auto", "wiki", "markdown"],
                    help="how the markdown export and the block write links (default auto: the vault's own)")
     p.add_argument("-o", "--output", help="file to write (default: standard output; block: the diff)")
-    _add_exclude(p)
+    _add_exclude(p, export=True)
     p.add_argument("--write", action="store_true", help="block: change the notes instead of printing a diff")
     p.add_argument("--undo", action="store_true", help="block: remove notelink's blocks, restoring each note "
                                                        "exactly (a diff unless --write)")

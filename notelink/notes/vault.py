@@ -80,6 +80,12 @@ class Ignore:
         folders = ["/".join(parts[:k]) for k in range(1, len(parts))]
         return any(self._excluded(f, True) for f in folders) or self._excluded(rel, is_dir)
 
+    def excluded_by_patterns(self, rel: str) -> bool:
+        """True when the user's patterns alone leave the note out (ignore files are not read)."""
+        parts = rel.split("/")
+        folders = ["/".join(parts[:k]) + "/" for k in range(1, len(parts))]
+        return any(self._user.match_file(p) for p in (*folders, rel))
+
     def _excluded(self, rel: str, is_dir: bool) -> bool:
         """This one path (not the folders above it) by the user's patterns and the ignore files above it."""
         path = rel + "/" if is_dir else rel

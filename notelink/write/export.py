@@ -11,13 +11,15 @@ from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
 
 from notelink.config import ExportConfig
 from notelink.index.store import load_array
-from notelink.notes.links import note_link
+from notelink.notes.links import dialect_of, link_style, note_link
+from notelink.notes.vault import Ignore
 from notelink.query.index import Index
 
 _BLOCK = 256
@@ -30,15 +32,35 @@ _XSI = "http://www.w3.org/2001/XMLSchema-instance"
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def related_all(index: Index, top: int, unlinked: bool = False,
-                min_score: float | None = None) -> Iterator[tuple[int, list[tuple[int, float]]]]:
+def related_all(index: Index, top: int, unlinked: bool = False, min_score: float | None = None,
+                exclude: tuple[str, ...] = ()) -> Iterator[tuple[int, list[tuple[int, float]]]]:
     """(note id, [(other id, score)...]) for every note, best first, computed in blocks of notes.
 
-    `unlinked` leaves out notes linked either way; `min_score` drops scores below it."""
+    `unlinked` leaves out notes linked either way; `min_score` drops scores below it; notes matching the
+    `exclude` patterns (gitignore syntax) are neither listed nor listed as related."""
+    left_out = excluded(index, exclude)
+    out = np.fromiter(left_out, dtype=np.int64, count=len(left_out))
     for start, block in _blocks(_BlockScores(index), len(index.notes)):
         for r, scores in enumerate(block):
+            if start + r in left_out:
+                continue
+            scores[out] = 0.0
             hits = index.rank(start + r, scores, top, unlinked)
             yield start + r, [(j, s) for j, s in hits if min_score is None or s >= min_score]
+
+
+def excluded(index: Index, patterns: tuple[str, ...]) -> set[int]:
+    """Ids of the notes that the patterns (gitignore syntax, vault-relative) leave out."""
+    if not patterns:
+        return set()
+    ignore = Ignore(Path(str(index.meta.get("vault", "."))), patterns)
+    return {n.id for n in index.notes if ignore.excluded_by_patterns(n.path)}
+
+
+def vault_link_style(index: Index, requested: str = "auto") -> str:
+    """The link style to write into this vault (`links.link_style`): from its dialect and its own links."""
+    kinds = dict(index.db.execute("SELECT kind, COUNT(*) FROM links GROUP BY kind").fetchall())
+    return link_style(requested, dialect_of(index.meta).name, kinds.get("wiki", 0), kinds.get("markdown", 0))
 
 
 class _BlockScores:
@@ -93,7 +115,7 @@ class Edge:
 def edges(index: Index, cfg: ExportConfig) -> list[Edge]:
     """Every note's related notes as edges; by note, best first; with `unlinked`, all best first."""
     out = [Edge(i, j, round(s, 4), rank, j in index.linked(i))
-           for i, hits in related_all(index, cfg.top, cfg.unlinked, cfg.min_score)
+           for i, hits in related_all(index, cfg.top, cfg.unlinked, cfg.min_score, cfg.exclude)
            for rank, (j, s) in enumerate(hits, 1)]
     if cfg.unlinked:
         out.sort(key=lambda e: (-e.score, index.notes[e.source].path, index.notes[e.target].path))
@@ -101,10 +123,10 @@ def edges(index: Index, cfg: ExportConfig) -> list[Edge]:
 
 
 def export_json(index: Index, top: int = 10, concepts: int = 10, unlinked: bool = False,
-                min_score: float | None = None) -> dict[str, Any]:
+                min_score: float | None = None, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
     """The foundation's export schema; deterministic for a given index ("generated" is its build time)."""
     notes = []
-    for i, hits in related_all(index, top, unlinked, min_score):
+    for i, hits in related_all(index, top, unlinked, min_score, exclude):
         note = index.notes[i]
         links = index.linked(i)
         notes.append({
@@ -172,21 +194,23 @@ def export_graphml(index: Index, out: IO[str], cfg: ExportConfig) -> int:
 
 
 def export_markdown(index: Index, out: IO[str], cfg: ExportConfig) -> int:
-    """One index note: a section per note, linking to its related notes, best first, with their scores."""
+    """One index note: a section per note, linking to its related notes, best first, with their scores,
+    in the vault's link style (paths from the vault's root)."""
     what = "Missing links: related notes not linked yet" if cfg.unlinked else "Related notes"
+    style = vault_link_style(index, cfg.link_style)
     out.write(f"# {what}\n\nMade by notelink from the index of `{index.meta.get('vault')}` (trained "
               f"{index.meta.get('trained_at')}). Scores are cosine similarities; *linked* marks notes "
               "already linked. Keep this file outside the vault, or its links count as yours when the "
               "vault is indexed again.\n")
     sections = 0
-    for i, hits in related_all(index, cfg.top, cfg.unlinked, cfg.min_score):
+    for i, hits in related_all(index, cfg.top, cfg.unlinked, cfg.min_score, cfg.exclude):
         if not hits:
             continue
         note, links = index.notes[i], index.linked(i)
-        out.write(f"\n## {note_link(note.path, note.title)}\n\n")
+        out.write(f"\n## {note_link(note.path, note.title, style)}\n\n")
         for j, s in hits:
             other, mark = index.notes[j], " · *linked*" if j in links else ""
-            out.write(f"- {note_link(other.path, other.title)} · {s:.4f}{mark}\n")
+            out.write(f"- {note_link(other.path, other.title, style)} · {s:.4f}{mark}\n")
         sections += 1
     return sections
 
