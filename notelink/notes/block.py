@@ -213,9 +213,9 @@ def _insert(base: str, lines: list[str]) -> str:
     return base + nl * sep + head + nl + listing + END + nl
 
 
-def _text_follows(text: str, block: Block | None) -> bool:
+def _text_follows(text: str, block: Block) -> bool:
     """True for an appended block after which the user has written more."""
-    return block is not None and block.placed == "end" and bool(text[block.stop + len(newline_of(text)):])
+    return block.placed == "end" and bool(text[block.stop + len(newline_of(text)):])
 
 
 def _refill(text: str, block: Block, lines: list[str]) -> str:
@@ -242,7 +242,8 @@ def render(text: str, lines: list[str]) -> str:
         raise ValueError("listing lines must be non-empty single lines without marker text")
     current = _current(text)
     base = base_text(text, current)
-    new = _refill(text, current, lines) if _text_follows(text, current) else _insert(base, lines)
+    follows = current is not None and _text_follows(text, current)
+    new = _refill(text, current, lines) if current is not None and follows else _insert(base, lines)
     try:
         reversible = base_text(new, find_block(new)) == base
     except BlockError as exc:
