@@ -24,6 +24,7 @@ from notelink.index.update import UpdatePlan, graph_for, mentions_reuse, patch_f
 from notelink.model import cbow
 from notelink.model.vocab import Vocab
 from notelink.notes.boilerplate import find_boilerplate, without_boilerplate
+from notelink.notes.links import embedded
 from notelink.notes.mentions import count_mentions, only_phrases, recount_mentions, title_phrases
 from notelink.notes.records import TOKENS_VERSION, NoteRecord, read_vault
 from notelink.notes.vault import Skipped, check_vault
@@ -65,6 +66,18 @@ def vectorize(records: list[NoteRecord], tokens: list[list[str]], docs: list[np.
     if mentions is None:
         mentions = find_mentions(records, tokens)
     return note_vectors(docs, mentions, syn1neg, cfg, K, [r.lang for r in records])
+
+
+def with_embeds(records: list[NoteRecord], docs: list[np.ndarray], vocab: Vocab, index_cfg: IndexConfig
+                ) -> list[np.ndarray]:
+    """Each note's word ids [n] with those of the notes and sections it embeds (`links.embedded`): what
+    its vector is made of, so that a hub of `![[embeds]]` is related to what it shows. Training sees each
+    note's own words once."""
+    out = list(docs)
+    for i, parts in enumerate(embedded(records, index_cfg.dialect)):
+        if parts:
+            out[i] = np.concatenate([docs[i], vocab.encode(t for p in parts for t in p)])
+    return out
 
 
 def find_mentions(records: list[NoteRecord], tokens: list[list[str]],
@@ -123,12 +136,13 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     mentions = find_mentions(records, tokens,
                              mentions_reuse(plan, records, boiler == previous.meta.get("boilerplate")))
     del tokens  # a list slot per token (0.4 GB at 50M tokens); training and vectors need only the ids
+    shown = with_embeds(records, docs, vocab, index_cfg)  # note vectors, not training: embeds count once
     wv = _train(ids, owner, docs, vocab, train_cfg, plan, incremental, progress, should_stop)
     del owner  # 4 bytes a token, not needed after training (ids stays: `docs` are views of it)
     if progress is not None:
         progress(IndexEvent("vectors", 0, len(records)))
     K = graph_for(wv.syn1neg, vector_cfg, plan, incremental.moved_cosine if incremental else 1.0)
-    notes, layout = note_vectors(docs, mentions, wv.syn1neg, vector_cfg, K, [r.lang for r in records])
+    notes, layout = note_vectors(shown, mentions, wv.syn1neg, vector_cfg, K, [r.lang for r in records])
     _summarise(summary, wv, int(ids.size), len(vocab), plan)
     if progress is not None:
         progress(IndexEvent("write", 0, 1))

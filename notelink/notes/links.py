@@ -7,12 +7,14 @@ import posixpath
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol
 from urllib.parse import quote
 
 from notelink.config import DialectConfig
 from notelink.notes.dialect import WIKI, other_names, page_name, strip_scheme
+from notelink.notes.note import Link
+from notelink.notes.stopwords import name_tokens
 
 _LABEL = str.maketrans({"[": "［", "]": "］", "|": "｜", "<": "‹", ">": "›"})
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -153,6 +155,47 @@ def link_report(links: Iterable[tuple[str, str, int | None]], dialect: str = "",
             "rate": round(resolved / found, 4) if found else 1.0, "attachments": attachments,
             "by_kind": dict(sorted(kinds.items())),
             "top_unresolved": [{"target": t, "count": n} for t, n in missing.most_common(top)]}
+
+
+class _Linked(Protocol):
+    path: str
+    title: str
+    aliases: list[str]
+    links: list[Link]
+    paragraphs: list[list[str]]
+    headings: list[str]
+    lang: str
+
+
+def embedded(notes: Sequence[_Linked], dialect: DialectConfig | None = None) -> list[list[list[str]]]:
+    """For each note, the tokens of what it embeds (`![[note]]`: that note's paragraphs, `![[note#Heading]]`
+    that section's), resolved in the vault's dialect; itself, block references (`#^id`) and what is no note
+    left out. A note made mostly of embeds is about what it shows (its vector is made of it too)."""
+    resolver = Resolver(((n.path, n.title, n.aliases) for n in notes), dialect)
+    ids = {n.path: i for i, n in enumerate(notes)}
+    out: list[list[list[str]]] = []
+    for i, note in enumerate(notes):
+        parts: list[list[str]] = []
+        for ln in note.links:
+            j = ids.get(resolver.resolve(ln.target, note.path) or "") if ln.kind == "embed" else None
+            if j is not None and j != i and not ln.heading.startswith("^"):
+                parts += section(notes[j], ln.heading) if ln.heading else notes[j].paragraphs
+        out.append(parts)
+    return out
+
+
+def section(note: _Linked, heading: str) -> list[list[str]]:
+    """The paragraphs (tokens) of a note from its heading `heading` to the next heading; none when it has
+    no such heading."""
+    names = [name_tokens(h, note.lang) for h in note.headings]
+    wanted = name_tokens(heading, note.lang)
+    heads = {tuple(n) for n in names if n}
+    for k, paragraph in enumerate(note.paragraphs):
+        if paragraph == wanted:
+            end = next((m for m in range(k + 1, len(note.paragraphs)) if tuple(note.paragraphs[m]) in heads),
+                       len(note.paragraphs))
+            return note.paragraphs[k:end]
+    return []
 
 
 def safe_label(text: str) -> str:

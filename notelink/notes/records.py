@@ -40,13 +40,15 @@ PARALLEL_PARSE_WITH_IMPORT = 200
 process finishes first anyway, and a second one only slows the import (173 notes: 0.98-1.01 s to read and
 parse with two, 0.79-0.86 s with one)."""
 
-TOKENS_VERSION = f"2, Unicode {unicodedata.unidata_version}"
+TOKENS_VERSION = f"3, Unicode {unicodedata.unidata_version}"
 """How notes become tokens (parsing, tokenizing, stop words); saved in each generation's meta. A build whose
 previous generation has another one parses every note again instead of reusing records by content hash.
 2: a long paragraph in another language than its note loses that language's stop words; more French ones;
 a script's own full stop (danda, khan) ends a word; no-space scripts' bigrams are of whole characters;
-Japanese and Korean stop words; English number words. The Unicode version is part of it: which characters
-are letters or marks decides where words end."""
+Japanese and Korean stop words; English number words. 3: NFKC; ids, hashes, quantities and @handles
+dropped; katakana words whole, Thai and Lao vowels with their consonants; stop words of Greek, Vietnamese,
+Bengali, Hindi, Arabic, Persian, Hebrew, Ukrainian; English discourse words; parsing in the vault's
+dialect. The Unicode version is part of it: which characters are letters or marks decides where words end."""
 
 _SLICE = 16  # notes a child parses and sends back at a time
 _PIPE_BYTES = 1 << 20  # a child's pipe buffer (Linux default 64 KB): ~3 KB a pickled record

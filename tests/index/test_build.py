@@ -185,3 +185,15 @@ def test_links_are_resolved_in_the_vaults_dialect(make_vault, tmp_path: Path) ->
     index = Index.open(tmp_path / "ix")
     assert index.meta["index_config"]["dialect"]["name"] == "dendron"
     assert index.linked(index.by_path["a.b.md"].id) == {index.by_path["c.md"].id}
+
+
+def test_a_hub_of_embeds_is_related_to_what_it_shows(make_vault, tmp_path: Path) -> None:
+    vault = _topic_vault(make_vault)
+    (vault / "hub.md").write_text("# Hub\n\n![[stars 0]]\n\n![[stars 1]]\n\n![[stars 2#Stars 2]]\n")
+    build_index(vault, tmp_path / "ix", FAST)
+    index = Index.open(tmp_path / "ix")
+    hub = index.by_path["hub.md"]
+    related = [r.path for r in index.related(hub, 4)]
+    assert len(related) == 4 and all(p.startswith("stars/") for p in related), related
+    assert index.db.execute("SELECT tokens FROM notes WHERE path = 'hub.md'").fetchone() == ("hub",)  # trains
+    index.close()  # on its own words only

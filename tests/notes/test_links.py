@@ -96,3 +96,21 @@ def test_link_style_follows_the_vault() -> None:
     assert link_style("wiki", "markdown", 0, 9) == "wiki"
     assert link_style("wiki", "dendron", 0, 0) == "dendron"
     assert link_style("markdown", "dendron", 9, 0) == "markdown"
+
+
+def test_embedded_notes_and_sections() -> None:
+    from notelink.notes.links import embedded
+    from notelink.notes.note import Link
+    from notelink.notes.records import NoteRecord
+
+    def rec(path: str, paragraphs: list[list[str]], headings: list[str], links: list[Link]) -> NoteRecord:
+        return NoteRecord(path, path[:-3], "h", 1, 0.0, [], headings, [], links, paragraphs, "", "en")
+
+    doc = rec("doc.md", [["doc"], ["intro", "words"], ["setup"], ["install", "steps"], ["usage"], ["run"]],
+              ["Setup", "Usage"], [])
+    hub = rec("hub.md", [["hub"]], [], [Link("doc", "embed"), Link("doc", "embed", "Setup"),
+                                        Link("doc", "embed", "^block1"), Link("doc", "wiki"),
+                                        Link("missing", "embed"), Link("hub", "embed")])
+    parts = embedded([doc, hub])
+    assert parts[0] == []
+    assert parts[1] == [*doc.paragraphs, ["setup"], ["install", "steps"]]
