@@ -77,7 +77,9 @@ def _status_text(d: dict[str, Any]) -> str:
                      + ", ".join(f"{lang or 'kept'} {n:,}" for lang, n in d["languages"].items()))
     ln = d["links"]
     lines.append(f"Links ({ln['dialect']}): {ln['found']:,} to notes, {ln['resolved']:,} resolved "
-                 f"({ln['rate']:.0%}), {ln['unresolved']:,} unresolved; {ln['attachments']:,} to attachments")
+                 f"({ln['rate']:.0%}), {ln['unresolved']:,} unresolved; {ln['attachments']:,} to attachments"
+                 + (f"; {ln['tags']['found']:,} tags, {ln['tags']['resolved']:,} with their note"
+                    if ln["tags"]["found"] else ""))
     if ln["top_unresolved"]:
         lines.append("  most linked missing notes: " + ", ".join(
             f"{shown(u['target'])} ({u['count']})" for u in ln["top_unresolved"][:5]))

@@ -137,11 +137,16 @@ def link_report(links: Iterable[tuple[str, str, int | None]], dialect: str = "",
                 ) -> dict[str, Any]:
     """What became of a vault's links, from (target, kind, resolved note or None) rows: links to notes
     `found`, `resolved`, `unresolved` (with the `top_unresolved` targets and their counts), the `rate`
-    resolved, `attachments` (links to images, PDFs and the like, not counted as notes), counts `by_kind`."""
+    resolved, `attachments` (links to images, PDFs and the like, not counted as notes), counts `by_kind`,
+    and apart, `tags` (Dendron's tags link to `tags.*` notes; a tag without its note is no missing note)."""
     found = resolved = attachments = 0
     missing: Counter[str] = Counter()
     kinds: Counter[str] = Counter()
+    tags: Counter[bool] = Counter()
     for target, kind, dst in links:
+        if kind == "tag":
+            tags[dst is not None] += 1
+            continue
         if dst is None and is_attachment(target):
             attachments += 1
             continue
@@ -153,7 +158,7 @@ def link_report(links: Iterable[tuple[str, str, int | None]], dialect: str = "",
             resolved += 1
     return {"dialect": dialect, "found": found, "resolved": resolved, "unresolved": found - resolved,
             "rate": round(resolved / found, 4) if found else 1.0, "attachments": attachments,
-            "by_kind": dict(sorted(kinds.items())),
+            "by_kind": dict(sorted(kinds.items())), "tags": {"found": tags.total(), "resolved": tags[True]},
             "top_unresolved": [{"target": t, "count": n} for t, n in missing.most_common(top)]}
 
 

@@ -114,3 +114,10 @@ def test_embedded_notes_and_sections() -> None:
     parts = embedded([doc, hub])
     assert parts[0] == []
     assert parts[1] == [*doc.paragraphs, ["setup"], ["install", "steps"]]
+
+
+def test_tag_links_are_reported_apart() -> None:
+    from notelink.notes.links import link_report
+
+    report = link_report([("a", "wiki", 1), ("tags.x", "tag", 2), ("tags.y", "tag", None)], "dendron")
+    assert (report["found"], report["resolved"], report["tags"]) == (1, 1, {"found": 2, "resolved": 1})
