@@ -35,8 +35,9 @@ WIKI = ("obsidian", "dendron", "logseq", "foam", "zk")
 LOGSEQ_JOURNAL_TITLE = "MMM do, yyyy"
 """Logseq's default `:journal/page-title-format`."""
 
-_SAMPLE_NOTES = 400  # notes read to judge a vault's links when it has no marker
-_SAMPLE_BYTES = 65536
+_SAMPLE_NOTES = 400  # notes read to judge a vault's links when it has no marker...
+_SAMPLE_BYTES = 65536  # ...at most this much of each...
+_SAMPLE_NAMES = 5000  # ...and the names of at most this many notes (each build detects: 44 ms at 2,322 notes)
 _PIPE = re.compile(r"\[\[([^\[\]|\n]+)\|([^\[\]|\n]+)\]\]")
 _WIKILINK = re.compile(r"\[\[[^\[\]\n]+\]\]")
 _MDLINK = re.compile(r"\[[^\]\n]*\]\((?!\w+:)([^)\s]+)\)")
@@ -109,7 +110,8 @@ def _by_links(root: Path) -> str:
 
 
 def _sample(root: Path) -> tuple[list[str], set[str]]:
-    """The text of up to _SAMPLE_NOTES notes, and every note's file name (as `_stem_of` gives it)."""
+    """The text of up to _SAMPLE_NOTES notes, and the file names (as `_stem_of` gives them) of up to
+    _SAMPLE_NAMES: a large vault's links name notes of the sample as often on either side of `|`."""
     texts: list[str] = []
     stems: set[str] = set()
     for dirpath, dirnames, filenames in os.walk(root):
@@ -119,6 +121,8 @@ def _sample(root: Path) -> tuple[list[str], set[str]]:
                 stems.add(_stem_of(name))
                 if len(texts) < _SAMPLE_NOTES:
                     texts.append(_read(Path(dirpath) / name, _SAMPLE_BYTES))
+        if len(stems) >= _SAMPLE_NAMES:
+            break
     return texts, stems
 
 
