@@ -42,7 +42,9 @@ _FRAGMENT_SCRIPTS = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]+")
 """Thai, Lao, Myanmar, Khmer: their bigrams are parts of words (useful to train on, no concepts to show)."""
 _KANA_HAN = re.compile(r"[\u3040-\u309f][\u3400-\u9fff]|[\u3400-\u9fff][\u3040-\u309f]")
 _HANDLE = re.compile(r"(?<![\w@.])@[^\W\d_][\w.-]*(?:#\d+)?")
-_ID_LIKE = re.compile(r"(?:\d+[^\W\d_]+){2,}\d|(?:[^\W\d_]+\d+){2,}[^\W\d_]|(?=[0-9a-f]*\d)[0-9a-f]{7,}")
+_ID_LIKE = re.compile(r"\d[^\W\d_]+\d+[^\W\d_]|[^\W\d_]\d+[^\W\d_]+\d|(?=[0-9a-f]*\d)[0-9a-f]{7,}")
+"""Letters and digits alternating three times or more (digit-letter-digit-letter or the reverse), or a
+hex run of 7+ with a digit (commit hashes, uuid parts)."""
 _QUANTITY = re.compile(
     r"\d+(?:[.,]\d+)?(?:k|m|b|x|px|pt|em|rem|vh|vw|ms|s|sec|secs|min|mins|h|hr|hrs|am|pm|kb|mb|gb|tb|kib|"
     r"mib|gib|kg|mg|km|cm|mm|ml|deg|fps|hz|khz|mhz|ghz|kw|kwh|mah|st|nd|rd|th|er|e|o|a)")  # (º, ª: o, a)
