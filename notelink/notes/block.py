@@ -242,8 +242,10 @@ def render(text: str, lines: list[str]) -> str:
         raise ValueError("listing lines must be non-empty single lines without marker text")
     current = _current(text)
     base = base_text(text, current)
-    follows = current is not None and _text_follows(text, current)
-    new = _refill(text, current, lines) if current is not None and follows else _insert(base, lines)
+    if current is not None and _text_follows(text, current):
+        new = _refill(text, current, lines)
+    else:
+        new = _insert(base, lines)
     try:
         reversible = base_text(new, find_block(new)) == base
     except BlockError as exc:

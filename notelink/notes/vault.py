@@ -101,11 +101,6 @@ class Ignore:
         return bool(decision)
 
 
-def is_ignored(rel: str, exclude: tuple[str, ...] | None = ()) -> bool:
-    """True for paths in dot-folders, dot-files, non-notes, and user exclude patterns (no ignore files)."""
-    return Ignore(Path("/nonexistent"), exclude).ignored(rel)
-
-
 def scan(root: Path, exclude: tuple[str, ...] | None = ()) -> list[str]:
     """Relative `/`-separated paths of every note under `root`, sorted; dot-folders are not entered."""
     return scan_folders(root, exclude)[0]

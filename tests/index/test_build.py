@@ -197,3 +197,18 @@ def test_a_hub_of_embeds_is_related_to_what_it_shows(make_vault, tmp_path: Path)
     assert len(related) == 4 and all(p.startswith("stars/") for p in related), related
     assert index.db.execute("SELECT tokens FROM notes WHERE path = 'hub.md'").fetchone() == ("hub",)  # trains
     index.close()  # on its own words only
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "symlink"), reason="symbolic links")
+def test_symlinks_outside_are_skipped_and_inside_counted_once(make_vault, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.md"
+    secret.write_text("# Secret\nprivate words never indexed")
+    vault = _topic_vault(make_vault)
+    (vault / "leak.md").symlink_to(secret)
+    (vault / "twice.md").symlink_to(vault / "bread" / "bread 0.md")
+    build_index(vault, tmp_path / "ix", FAST)
+    index = Index.open(tmp_path / "ix")
+    skipped = {s["path"]: s["reason"] for s in index.skipped()}
+    assert "outside the vault" in skipped["leak.md"] and "indexed under its own name" in skipped["twice.md"]
+    assert len(index.notes) == 12 and "private" not in index.word_index
+    index.close()
