@@ -35,8 +35,11 @@ def name_key(name: str) -> str:
     """How a link target, file name, title or alias is compared: one Unicode normalisation (NFC, so a
     file name stored decomposed, as macOS writes it, matches a link typed composed), case-folded, `/` for
     `\\`, without `.md`."""
-    name = unicodedata.normalize("NFC", name.strip().replace("\\", "/"))
-    name = unicodedata.normalize("NFC", name.casefold())
+    name = name.strip().replace("\\", "/")
+    if name.isascii():  # (most names: NFC changes nothing, casefold is lower)
+        name = name.lower()
+    else:
+        name = unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
     return name[:-3] if name.endswith(".md") else name
 
 
@@ -176,25 +179,33 @@ def embedded(notes: Sequence[_Linked], dialect: DialectConfig | None = None) -> 
     """For each note, the tokens of what it embeds (`![[note]]`: that note's paragraphs, `![[note#Heading]]`
     that section's), resolved in the vault's dialect; itself, block references (`#^id`) and what is no note
     left out. A note made mostly of embeds is about what it shows (its vector is made of it too)."""
+    wanted = [[ln for ln in n.links if ln.kind == "embed" and not ln.heading.startswith("^")
+               and not is_attachment(ln.target)] for n in notes]
+    if not any(wanted):
+        return [[] for _ in notes]
     resolver = Resolver(((n.path, n.title, n.aliases) for n in notes), dialect)
     ids = {n.path: i for i, n in enumerate(notes)}
+    heads: dict[int, set[tuple[str, ...]]] = {}
     out: list[list[list[str]]] = []
-    for i, note in enumerate(notes):
+    for i, (note, embeds) in enumerate(zip(notes, wanted, strict=True)):
         parts: list[list[str]] = []
-        for ln in note.links:
-            j = ids.get(resolver.resolve(ln.target, note.path) or "") if ln.kind == "embed" else None
-            if j is not None and j != i and not ln.heading.startswith("^"):
-                parts += section(notes[j], ln.heading) if ln.heading else notes[j].paragraphs
+        for ln in embeds:
+            j = ids.get(resolver.resolve(ln.target, note.path) or "")
+            if j is None or j == i:
+                continue
+            if ln.heading and j not in heads:
+                heads[j] = {t for h in notes[j].headings if (t := tuple(name_tokens(h, notes[j].lang)))}
+            parts += section(notes[j], ln.heading, heads[j]) if ln.heading else notes[j].paragraphs
         out.append(parts)
     return out
 
 
-def section(note: _Linked, heading: str) -> list[list[str]]:
-    """The paragraphs (tokens) of a note from its heading `heading` to the next heading; none when it has
-    no such heading."""
-    names = [name_tokens(h, note.lang) for h in note.headings]
+def section(note: _Linked, heading: str, heads: set[tuple[str, ...]] | None = None) -> list[list[str]]:
+    """The paragraphs (tokens) of a note from its heading `heading` to the next heading (`heads`: the
+    note's headings as tokens, when known); none when it has no such heading."""
+    if heads is None:
+        heads = {t for h in note.headings if (t := tuple(name_tokens(h, note.lang)))}
     wanted = name_tokens(heading, note.lang)
-    heads = {tuple(n) for n in names if n}
     for k, paragraph in enumerate(note.paragraphs):
         if paragraph == wanted:
             end = next((m for m in range(k + 1, len(note.paragraphs)) if tuple(note.paragraphs[m]) in heads),
