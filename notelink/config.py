@@ -282,7 +282,8 @@ class WatchConfig:
     retry_s: float = 30.0
     """After an indexing error, the vault is reconciled again this soon."""
     exclude: tuple[str, ...] = ()
-    """Extra glob patterns of vault-relative paths to ignore (`--exclude`); added to `IndexConfig.exclude`."""
+    """More paths to ignore (gitignore syntax, vault-relative), added to `IndexConfig.exclude`; the CLI
+    gives `--exclude` to `IndexConfig`, which saves it with the index."""
     incremental: IncrementalConfig = field(default_factory=IncrementalConfig)
     """Incremental retraining and when to fall back to a full retrain."""
     isolate: bool = True
