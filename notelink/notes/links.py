@@ -143,7 +143,8 @@ def link_report(links: Iterable[tuple[str, str, int | None]], dialect: str = "",
     resolved, `attachments` (links to images, PDFs and the like, not counted as notes), counts `by_kind`,
     and apart, `tags` (Dendron's tags link to `tags.*` notes; a tag without its note is no missing note)."""
     found = resolved = attachments = 0
-    missing: Counter[str] = Counter()
+    missing: Counter[str] = Counter()  # by name_key: `Fixed issues` and `Fixed Issues` are one missing note
+    spelled: dict[str, str] = {}
     kinds: Counter[str] = Counter()
     tags: Counter[bool] = Counter()
     for target, kind, dst in links:
@@ -156,13 +157,15 @@ def link_report(links: Iterable[tuple[str, str, int | None]], dialect: str = "",
         found += 1
         kinds[kind] += 1
         if dst is None:
-            missing[target] += 1
+            key = name_key(strip_scheme(target))
+            missing[key] += 1
+            spelled.setdefault(key, target)
         else:
             resolved += 1
     return {"dialect": dialect, "found": found, "resolved": resolved, "unresolved": found - resolved,
             "rate": round(resolved / found, 4) if found else 1.0, "attachments": attachments,
             "by_kind": dict(sorted(kinds.items())), "tags": {"found": tags.total(), "resolved": tags[True]},
-            "top_unresolved": [{"target": t, "count": n} for t, n in missing.most_common(top)]}
+            "top_unresolved": [{"target": spelled[k], "count": n} for k, n in missing.most_common(top)]}
 
 
 class _Linked(Protocol):

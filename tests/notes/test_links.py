@@ -121,3 +121,12 @@ def test_tag_links_are_reported_apart() -> None:
 
     report = link_report([("a", "wiki", 1), ("tags.x", "tag", 2), ("tags.y", "tag", None)], "dendron")
     assert (report["found"], report["resolved"], report["tags"]) == (1, 1, {"found": 2, "resolved": 1})
+
+
+def test_unresolved_targets_are_counted_by_name() -> None:
+    from notelink.notes.links import link_report
+
+    rows = [("Fixed issues", "wiki", None), ("Fixed Issues", "wiki", None), ("dendron://v/x", "wiki", None),
+            ("x", "wiki", None), ("x.md", "markdown", None)]
+    assert link_report(rows)["top_unresolved"] == [{"target": "dendron://v/x", "count": 3},
+                                                   {"target": "Fixed issues", "count": 2}]
