@@ -76,7 +76,8 @@ def test_the_watcher_keeps_the_saved_exclude_list(make_vault, tmp_path: Path) ->
     vault = make_vault({"a.md": "# A\nbread flour", "drafts/b.md": "# B\nbread water"})
     build_index(vault, tmp_path / "ix", FAST, IndexConfig(exclude=("drafts/",)))
     w = VaultWatcher(vault, tmp_path / "ix", FAST, watch_cfg=WatchConfig(isolate=False))  # as the app does
-    assert w.index_cfg.exclude == ("drafts/",)
+    assert w._exclude == ("drafts/",)  # events filtered by the saved list...
+    assert w.index_cfg.exclude is None  # ...and builds keep whatever list is saved when they run
 
 
 def test_ignore_files_filter_events_and_their_edits_rescan_their_folder(tmp_path: Path) -> None:
