@@ -178,3 +178,22 @@ def test_bash_completes_commands_flags_choices_and_named_vaults(capsys, config, 
     assert complete("export", "x", "--link-style", "") == ["auto", "wiki", "markdown"]
     assert "myvault" in complete("related", "")
     assert complete("completions", "") == ["bash", "zsh", "fish"]
+
+
+def test_exclude_from_flag_config_and_the_index(capsys, config, make_vault, tmp_path: Path) -> None:
+    vault = make_vault({"a.md": "# A\nbread flour", "drafts/b.md": "# B\nbread water",
+                        "t/c.md": "# C\nflour"})
+    ix = str(tmp_path / "ix")
+
+    def indexed() -> set[str]:
+        assert run(capsys, "index", str(vault), "--index-dir", ix, *ARGS)[0] == 0
+        _, out, _ = run(capsys, "status", str(vault), "--index-dir", ix, "--json", "--files")
+        return {f["path"] for f in json.loads(out)["files"] if f["status"] == "indexed"}
+
+    config('[index]\nexclude = ["drafts/"]\n')
+    assert indexed() == {"a.md", "t/c.md"}  # config file
+    assert run(capsys, "index", str(vault), "--index-dir", ix, "--exclude", "t/", *ARGS)[0] == 0
+    _, out, _ = run(capsys, "status", str(vault), "--index-dir", ix, "--json")
+    assert json.loads(out)["exclude"] == ["t/"]  # the flag beats the config file
+    config("")
+    assert indexed() == {"a.md", "drafts/b.md"}  # no flag, no config: the list saved with the index
