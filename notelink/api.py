@@ -23,6 +23,7 @@ from typing import Any
 from notelink.config import default_index_dir
 from notelink.errors import IndexMissing, NotFound
 from notelink.index.store import current_generation
+from notelink.notes.links import dialect_of, link_report
 from notelink.notes.vault import Skipped, check_vault, read_note
 from notelink.query.health import Health
 from notelink.query.index import Index, NoteInfo, Related, Scored
@@ -99,6 +100,8 @@ class Status:
     warnings: list[str]
     languages: dict[str, int]
     watcher: dict[str, Any]
+    links: dict[str, Any]  # found, resolved, unresolved (top targets), attachments, tags
+    exclude: list[str]  # the exclusion patterns saved with the index
     files: list[dict[str, str]] | None = field(default=None)
 
     def to_dict(self) -> dict[str, Any]:
@@ -248,7 +251,11 @@ class Vault:
         return Status(m.get("generation"), m.get("summary", {}).get("notes"), len(index.notes),
                       index.skipped(), len(index.words), m.get("trained_at"), m.get("device"), str(index_dir),
                       index.model_info(), list(m.get("warnings", [])), index.languages(),
-                      watcher_status(index_dir), file_states(index.files(), index_dir) if files else None)
+                      watcher_status(index_dir),
+                      link_report(index.db.execute("SELECT target, kind, dst FROM links"),
+                                  dialect_of(m).name),
+                      list((m.get("index_config") or {}).get("exclude") or []),
+                      file_states(index.files(), index_dir) if files else None)
 
 
 def open_vault(path: Path | str, index_dir: Path | str | None = None) -> Vault:

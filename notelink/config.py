@@ -14,15 +14,18 @@ Device = Literal["auto", "cpu", "cuda"]
 MAX_WINDOW = 50
 
 
-def default_index_dir(vault: Path) -> Path:
-    """Where a vault's index lives: $NOTELINK_INDEX_DIR, else the user data dir, one folder per vault."""
+def default_index_dir(vault: Path, root: Path | None = None) -> Path:
+    """Where a vault's index lives: $NOTELINK_INDEX_DIR, else one folder per vault under `root` (the config
+    file's `[index] index_root`), else under the user data dir."""
     import hashlib
     import re  # (here: `notelink --help` imports neither)
 
     env = os.environ.get("NOTELINK_INDEX_DIR")
     if env:
         return Path(env).expanduser()
-    if sys.platform == "win32":
+    if root is not None:
+        base = root.expanduser()
+    elif sys.platform == "win32":
         base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
     elif sys.platform == "darwin":
         base = Path.home() / "Library" / "Application Support"
@@ -31,7 +34,7 @@ def default_index_dir(vault: Path) -> Path:
     resolved = str(vault.resolve())
     slug = re.sub(r"[^\w.-]+", "-", vault.resolve().name or "vault")[:40]
     digest = hashlib.sha256(resolved.encode()).hexdigest()[:12]
-    return base / "notelink" / "vaults" / f"{slug}-{digest}"
+    return (base if root is not None else base / "notelink" / "vaults") / f"{slug}-{digest}"
 """Largest `--window`: the trainer's band tables grow as window^3 (40 MB at 50; word2vec uses 5-10)."""
 
 
@@ -171,6 +174,28 @@ class NoteVectorConfig:
         return asdict(self)
 
 
+DIALECTS = ("auto", "obsidian", "dendron", "logseq", "foam", "zk", "markdown")
+"""The notes apps whose link syntax notelink reads (`notelink/notes/dialect.py`); `auto` detects it."""
+
+
+@dataclass(frozen=True)
+class DialectConfig:
+    """How a vault's links are written and resolved: which app wrote it, and that app's settings that
+    change what a link names. A build resolves `auto` to one of DIALECTS (markers such as `dendron.yml`,
+    `logseq/config.edn`, `.zk`, `.foam`, else the links themselves) and saves it with the index."""
+
+    name: str = "auto"
+    """`auto`, or one of DIALECTS (`--dialect`, config `[index] dialect`)."""
+    journal_title: str = ""
+    """Logseq: how journal pages are titled (`:journal/page-title-format`, default `MMM do, yyyy`)."""
+    legacy_names: bool = False
+    """Logseq: file names in the `:legacy` format, where `.` in a file name stands for `/` in a page name."""
+
+    def __post_init__(self) -> None:
+        if self.name not in DIALECTS:
+            raise ValueError(f"--dialect must be one of {', '.join(DIALECTS)}, not {self.name!r}")
+
+
 @dataclass(frozen=True)
 class IndexConfig:
     """What the indexer reads and how it tokenizes."""
@@ -180,8 +205,17 @@ class IndexConfig:
     language (notelink/stopwords.py)."""
     max_file_bytes: int = 5_000_000
     """Notes larger than this are skipped with a reason (`--max-file-mb`)."""
-    exclude: tuple[str, ...] = field(default_factory=tuple)
-    """Extra glob patterns (relative paths) to leave out, besides dot-folders."""
+    exclude: tuple[str, ...] | None = None
+    """Paths to leave out, in gitignore syntax (`--exclude`, config `[index] exclude`), besides dot-folders
+    and the vault's `.gitignore` and `.notelinkignore` files. None: the list saved with the index by the
+    build before (so `notelink index --exclude X` once is kept by later builds, the watcher and the app)."""
+    dialect: DialectConfig = field(default_factory=DialectConfig)
+    """The vault's link dialect (`--dialect`); `auto` is resolved by each build."""
+
+    @property
+    def patterns(self) -> tuple[str, ...]:
+        """The exclude patterns, none when unset."""
+        return self.exclude or ()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -197,6 +231,12 @@ class ExportConfig:
     """Leave out related notes whose cosine similarity is below this (`--min-score`); None keeps all."""
     unlinked: bool = False
     """Only related notes not linked yet in either direction: the missing links (`--unlinked`)."""
+    link_style: str = "auto"
+    """How the Markdown export and the block write links (`--link-style`): `wiki`, `markdown`, or `auto`,
+    the vault's own style (its dialect; Markdown links when most of its links are)."""
+    exclude: tuple[str, ...] = ()
+    """Notes to leave out of this export, as sources and as related notes (`--exclude`, gitignore syntax),
+    besides those the index already leaves out."""
 
 
 @dataclass(frozen=True)
@@ -247,7 +287,8 @@ class WatchConfig:
     retry_s: float = 30.0
     """After an indexing error, the vault is reconciled again this soon."""
     exclude: tuple[str, ...] = ()
-    """Extra glob patterns of vault-relative paths to ignore (`--exclude`); added to `IndexConfig.exclude`."""
+    """More paths to ignore (gitignore syntax, vault-relative), added to `IndexConfig.exclude`; the CLI
+    gives `--exclude` to `IndexConfig`, which saves it with the index."""
     incremental: IncrementalConfig = field(default_factory=IncrementalConfig)
     """Incremental retraining and when to fall back to a full retrain."""
     isolate: bool = True
@@ -294,3 +335,161 @@ class TuiConfig:
 
     def resolved_index_dir(self) -> Path:
         return self.index_dir if self.index_dir is not None else default_index_dir(self.vault)
+
+
+# -- the config file: defaults for every flag, named vaults --------------------------------------------
+
+CONFIG_ENV = "NOTELINK_CONFIG"
+"""An environment variable naming another config file (tests, several setups)."""
+
+
+def config_path() -> Path:
+    """$NOTELINK_CONFIG, else `$XDG_CONFIG_HOME/notelink/config.toml` (`~/.config/notelink/config.toml`)."""
+    if env := os.environ.get(CONFIG_ENV):
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "notelink" / "config.toml"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting of the config file, `[section] key`: its type, built-in default, what it means, and the
+    commands whose flag (`dest`) it gives a default for."""
+
+    section: str
+    key: str
+    kind: type
+    default: Any
+    help: str
+    commands: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return f"{self.section}.{self.key}"
+
+    @property
+    def dest(self) -> str:
+        return self.key
+
+
+_BUILD = ("index", "watch")
+_TRAIN_HELP = {"dim": "vector size", "window": "max context words each side", "negative": "negative samples",
+               "epochs": "passes over the notes (0: automatic)", "min_count": "drop rarer words",
+               "sample": "subsampling threshold", "lr": "starting learning rate", "seed": "random seed",
+               "threads": "CPU workers (0: all cores)", "device": "auto, cpu or cuda"}
+
+
+def _settings() -> tuple[Setting, ...]:
+    """Every setting, with the defaults of the dataclasses above (documented there)."""
+    t, e, w = TrainConfig(), ExportConfig(), WatchConfig()
+    train = tuple(Setting("train", k, type(getattr(t, k)), getattr(t, k), h, _BUILD,
+                          ("auto", "cpu", "cuda") if k == "device" else ()) for k, h in _TRAIN_HELP.items())
+    return (
+        Setting("index", "exclude", list, [], "paths to leave out (gitignore syntax, relative to the vault); "
+                "unset: the list saved with the index", (*_BUILD, "export")),
+        Setting("index", "dialect", str, "auto", "the vault's link dialect", _BUILD, DIALECTS),
+        Setting("index", "keep_stopwords", bool, False, "train on stop words too", _BUILD),
+        Setting("index", "max_file_mb", float, 5.0, "skip notes larger than this", _BUILD),
+        Setting("index", "index_root", str, "", "folder for the vaults' indexes (one folder each; "
+                "--index-dir and $NOTELINK_INDEX_DIR come first)"),
+        *train,
+        Setting("query", "top", int, 10, "results of related, concepts and similar",
+                ("related", "concepts", "similar")),
+        Setting("export", "top", int, e.top, "related notes per note", ("export",)),
+        Setting("export", "min_score", float, 0.0, "leave out related notes below this cosine", ("export",)),
+        Setting("export", "link_style", str, e.link_style, "how links are written", ("export",),
+                ("auto", "wiki", "markdown")),
+        Setting("watch", "quiet_ms", int, w.quiet_ms, "index after this long without a change", ("watch",)),
+        Setting("watch", "max_wait_ms", int, w.max_wait_ms, "...or this long after the first", ("watch",)),
+        Setting("tui", "theme", str, "", "the app's theme (dark, light, or a Textual theme name)"),
+    )
+
+
+SETTINGS = _settings()
+"""The config file's settings; `notelink config` lists them with their values and where each came from."""
+
+
+@dataclass(frozen=True)
+class UserConfig:
+    """The config file, read and checked: the settings it sets, and its named vaults (`[vaults]`,
+    `work = "~/notes/work"`, usable wherever a VAULT is taken). A missing file sets nothing."""
+
+    path: Path
+    values: dict[str, Any] = field(default_factory=dict)
+    """`section.key` → value, for the settings the file sets."""
+    vaults: dict[str, Path] = field(default_factory=dict)
+    exists: bool = False
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> UserConfig:
+        """Reads the file; ConfigError names the file and the problem (bad TOML, unknown or mistyped key)."""
+        from notelink.errors import ConfigError
+
+        path = path or config_path()
+        try:
+            data = _toml(path.read_bytes())
+        except FileNotFoundError:
+            return cls(path)
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"cannot read the config file {path}: {exc}") from None
+        try:
+            vaults = {str(k): Path(_typed(v, str, f"vaults.{k}")).expanduser()
+                      for k, v in data.pop("vaults", {}).items()}
+            return cls(path, _checked(data), vaults, True)
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ConfigError(f"{path}: {exc}") from None
+
+    def value(self, setting: Setting) -> tuple[Any, str]:
+        """The setting's value and where it came from: the config file, else the built-in default."""
+        if setting.name in self.values:
+            return self.values[setting.name], f"config file ({self.path})"
+        return setting.default, "default"
+
+    def get(self, name: str) -> Any:
+        """A setting's value by `section.key` (`tui.theme`): the config file's, else the default."""
+        return self.value(next(s for s in SETTINGS if s.name == name))[0]
+
+
+def _toml(data: bytes) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover  (Python 3.10: the tomli backport, a dependency there)
+        import tomli as tomllib
+    return tomllib.loads(data.decode("utf-8"))
+
+
+def _checked(data: dict[str, Any]) -> dict[str, Any]:
+    """`section.key` → value for every setting in the file, each of the type and range its flag takes."""
+    import difflib
+
+    known = {s.name: s for s in SETTINGS}
+    out: dict[str, Any] = {}
+    for section, table in data.items():
+        if not isinstance(table, dict):
+            raise ValueError(f"{section!r} must be a [table] of settings (sections: "
+                             f"{', '.join(sorted({s.section for s in SETTINGS} | {'vaults'}))})")
+        for key, value in table.items():
+            name = f"{section}.{key}"
+            if name not in known:
+                close = difflib.get_close_matches(name, list(known), n=1)
+                raise ValueError(f"unknown setting [{section}] {key}"
+                                 + (f"; did you mean [{close[0].replace('.', '] ')}?" if close else ""))
+            setting = known[name]
+            out[name] = _typed(value, setting.kind, name, setting.choices)
+    return out
+
+
+def _typed(value: Any, kind: type, name: str, choices: tuple[str, ...] = ()) -> Any:
+    """`value` as `kind`, or ValueError saying what the setting takes."""
+    ok = (isinstance(value, kind) and not (kind is int and isinstance(value, bool))) or (
+        kind is float and isinstance(value, int) and not isinstance(value, bool))
+    if kind is list:
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if not ok:
+        what = {int: "a whole number", float: "a number", bool: "true or false", str: "a string",
+                list: "a list of strings"}[kind]
+        raise ValueError(f"{name} must be {what}, not {value!r}")
+    if choices and value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return float(value) if kind is float else value

@@ -41,6 +41,12 @@ class NotFound(NotelinkError, LookupError):
         self.suggestions = suggestions
 
 
+class ConfigError(NotelinkError):
+    """The config file cannot be read or holds a setting notelink cannot use; the message says where."""
+
+    code = 2
+
+
 class OutputError(NotelinkError):
     """An output file cannot be written; the message says why and what to do."""
 

@@ -1,5 +1,8 @@
 """The `notelink` command line's arguments: one subparser per command, flags named for the config fields
-they set (TrainConfig, IndexConfig, WatchConfig, ExportConfig); `cli` runs the chosen command."""
+they set (TrainConfig, IndexConfig, WatchConfig, ExportConfig); `cli` runs the chosen command.
+
+Flags that the config file can set default to None here: `options.apply_config` fills in the config file's
+value or the built-in default, so that a flag beats the config file, which beats the default."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from notelink import __version__
 
 
 def _add_common(p: argparse.ArgumentParser, json_flag: bool = True) -> None:
-    p.add_argument("vault", help="folder of Markdown notes")
+    p.add_argument("vault", help="folder of Markdown notes, or a vault named in the config file")
     p.add_argument("--index-dir", help="where the index lives (default: $NOTELINK_INDEX_DIR or the user "
                                        "data dir, one folder per vault)")
     if json_flag:
@@ -20,7 +23,7 @@ def _add_common(p: argparse.ArgumentParser, json_flag: bool = True) -> None:
 
 
 def _add_training(p: argparse.ArgumentParser) -> None:
-    from notelink.config import TrainConfig
+    from notelink.config import DIALECTS, TrainConfig
 
     g = p.add_argument_group("training (defaults suit personal vaults)")
     d = TrainConfig()
@@ -34,10 +37,20 @@ def _add_training(p: argparse.ArgumentParser) -> None:
     g.add_argument("--seed", type=int, help=f"random seed (default {d.seed})")
     g.add_argument("--threads", type=int, help="CPU threads (default: all cores)")
     g.add_argument("--device", choices=["auto", "cpu", "cuda"], help="where to train (default auto)")
-    p.add_argument("--keep-stopwords", action="store_true",
+    p.add_argument("--keep-stopwords", action="store_true", default=None,
                    help="train on stop words too (by default each note loses those of its language)")
-    p.add_argument("--max-file-mb", type=float, default=5.0, help="skip notes larger than this (default 5)")
+    p.add_argument("--max-file-mb", type=float, help="skip notes larger than this (default 5)")
     p.add_argument("--force", action="store_true", help="retrain even when nothing changed")
+    p.add_argument("--dialect", choices=list(DIALECTS), help="the app that wrote the vault, for reading its "
+                   "links (default auto: from its files and links)")
+    _add_exclude(p)
+
+
+def _add_exclude(p: argparse.ArgumentParser, export: bool = False) -> None:
+    saved = (" from this export, as notes and as related notes" if export else
+             "; kept with the index for later builds, the watcher and the app; --exclude '' clears it")
+    p.add_argument("--exclude", action="append", metavar="PATTERN",
+                   help=f"leave out vault paths matching PATTERN (gitignore syntax, repeatable){saved}")
 
 
 def _index_args(p: argparse.ArgumentParser) -> None:
@@ -48,7 +61,7 @@ def _index_args(p: argparse.ArgumentParser) -> None:
 def _note_args(p: argparse.ArgumentParser, unlinked: bool) -> None:
     _add_common(p)
     p.add_argument("note", help="path relative to the vault, file name or title")
-    p.add_argument("--top", type=int, default=10, help="how many (default 10)")
+    p.add_argument("--top", type=int, help="how many (default 10)")
     if unlinked:
         p.add_argument("--unlinked", action="store_true", help="only notes not linked yet")
 
@@ -56,7 +69,7 @@ def _note_args(p: argparse.ArgumentParser, unlinked: bool) -> None:
 def _similar_args(p: argparse.ArgumentParser) -> None:
     _add_common(p)
     p.add_argument("word")
-    p.add_argument("--top", type=int, default=10, help="how many (default 10)")
+    p.add_argument("--top", type=int, help="how many (default 10)")
 
 
 def _status_args(p: argparse.ArgumentParser) -> None:
@@ -65,7 +78,8 @@ def _status_args(p: argparse.ArgumentParser) -> None:
 
 
 def _tui_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("vault", nargs="?", default=".", help="folder of Markdown notes (default: here)")
+    p.add_argument("vault", nargs="?", default=".", help="folder of Markdown notes, or a vault named in the "
+                                                         "config file (default: here)")
     p.add_argument("--index-dir", help="where the index lives")
     p.add_argument("--no-watch", action="store_true", help="do not watch the vault for changes")
 
@@ -78,11 +92,14 @@ def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=["json", "csv", "graphml", "markdown", "block", "word2vec"],
                    default="json", help="block: a managed block of related notes inside each note "
                                         "(prints a diff unless --write)")
-    p.add_argument("--top", type=int, default=d.top, help=f"related notes per note (default {d.top})")
+    p.add_argument("--top", type=int, help=f"related notes per note (default {d.top})")
     p.add_argument("--min-score", type=float, help="leave out related notes scoring below this cosine")
     p.add_argument("--unlinked", action="store_true", help="only notes not linked yet (missing links), "
                                                            "best first")
+    p.add_argument("--link-style", choices=["auto", "wiki", "markdown"],
+                   help="how the markdown export and the block write links (default auto: the vault's own)")
     p.add_argument("-o", "--output", help="file to write (default: standard output; block: the diff)")
+    _add_exclude(p, export=True)
     p.add_argument("--write", action="store_true", help="block: change the notes instead of printing a diff")
     p.add_argument("--undo", action="store_true", help="block: remove notelink's blocks, restoring each note "
                                                        "exactly (a diff unless --write)")
@@ -95,12 +112,20 @@ def _watch_args(p: argparse.ArgumentParser) -> None:
     _add_common(p, json_flag=False)
     _add_training(p)
     p.add_argument("--log-file", help="also append the log to this file")
-    p.add_argument("--quiet-ms", type=int, default=d.quiet_ms,
+    p.add_argument("--quiet-ms", type=int,
                    help=f"index after this long without a change (default {d.quiet_ms})")
-    p.add_argument("--max-wait-ms", type=int, default=d.max_wait_ms,
+    p.add_argument("--max-wait-ms", type=int,
                    help=f"...or this long after the first change, if sooner (default {d.max_wait_ms})")
-    p.add_argument("--exclude", action="append", default=[], metavar="GLOB",
-                   help="ignore vault-relative paths matching GLOB (repeatable)")
+
+
+def _config_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument("--path", action="store_true", help="print only the config file's path")
+    p.add_argument("--vault-names", action="store_true", help=argparse.SUPPRESS)  # for shell completions
+
+
+def _completions_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("shell", choices=["bash", "zsh", "fish"], help="the shell to complete in")
 
 
 def _mentions_args(p: argparse.ArgumentParser) -> None:
@@ -150,6 +175,9 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
                _health_args),
     "mcp": ("serve the vault's index to agents over MCP (stdio); needs `pip install \"notelink[mcp]\"`",
             _mcp_args),
+    "config": ("the effective settings, where each came from, and the config file's path", _config_args),
+    "completions": ("a completion script for bash, zsh or fish (e.g. `notelink completions bash > "
+                    "~/.local/share/bash-completion/completions/notelink`)", _completions_args),
 }
 """Each subcommand: its one-line help and what adds its arguments."""
 
@@ -188,9 +216,21 @@ def command_line(argv: list[str]) -> list[str]:
         return argv
     if argv and not argv[0].startswith("-") and not Path(argv[0]).expanduser().exists():
         close = difflib.get_close_matches(argv[0], list(COMMANDS), n=3, cutoff=0.6)
-        if close:
+        if close and not _named_vault(argv[0]):
             raise UnknownCommand(argv[0], close)
     return ["tui", *argv]
+
+
+def _named_vault(word: str) -> bool:
+    """True when the config file names a vault `word` (an unreadable config file names none here; the
+    command says why later)."""
+    from notelink.config import UserConfig
+    from notelink.errors import ConfigError
+
+    try:
+        return word in UserConfig.load().vaults
+    except ConfigError:
+        return False
 
 
 class UnknownCommand(Exception):

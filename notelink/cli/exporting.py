@@ -46,7 +46,10 @@ def _warn_inside_vault(args: argparse.Namespace) -> None:
 
 
 def _export_config(args: argparse.Namespace) -> ExportConfig:
-    return ExportConfig(top=args.top, min_score=args.min_score, unlinked=args.unlinked)
+    from notelink.cli.options import exclude_patterns
+
+    return ExportConfig(top=args.top, min_score=args.min_score, unlinked=args.unlinked,
+                        link_style=args.link_style or "auto", exclude=exclude_patterns(args) or ())
 
 
 def _export(index: Index, args: argparse.Namespace, out: TextIO) -> None:
@@ -62,7 +65,8 @@ def _export(index: Index, args: argparse.Namespace, out: TextIO) -> None:
     elif args.format == "markdown":
         export.export_markdown(index, out, cfg)
     else:
-        data = export.export_json(index, cfg.top, unlinked=cfg.unlinked, min_score=cfg.min_score)
+        data = export.export_json(index, cfg.top, unlinked=cfg.unlinked, min_score=cfg.min_score,
+                                  exclude=cfg.exclude)
         out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 

@@ -61,6 +61,16 @@ def _status_text(d: dict[str, Any]) -> str:
     if len(d["languages"]) > 1:
         lines.append("Languages (each note's stop words dropped): "
                      + ", ".join(f"{lang or 'kept'} {n:,}" for lang, n in d["languages"].items()))
+    ln = d["links"]
+    lines.append(f"Links ({ln['dialect']}): {ln['found']:,} to notes, {ln['resolved']:,} resolved "
+                 f"({ln['rate']:.0%}), {ln['unresolved']:,} unresolved; {ln['attachments']:,} to attachments"
+                 + (f"; {ln['tags']['found']:,} tags, {ln['tags']['resolved']:,} with their note"
+                    if ln["tags"]["found"] else ""))
+    if ln["top_unresolved"]:
+        lines.append("  most linked missing notes: " + ", ".join(
+            f"{shown(u['target'])} ({u['count']})" for u in ln["top_unresolved"][:5]))
+    if d["exclude"]:
+        lines.append("Excluded (--exclude, kept by later builds): " + ", ".join(map(shown, d["exclude"])))
     lines += [f"note: {w}" for w in d["warnings"]]
     lines += [f"skipped: {shown(s['path'])}: {shown(s['reason'])}" for s in d["skipped"]]
     w = d["watcher"]
@@ -78,7 +88,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
     from notelink.watch.watcher import VaultWatcher, WatcherRunning
 
     try:
-        cfg = WatchConfig(quiet_ms=args.quiet_ms, max_wait_ms=args.max_wait_ms, exclude=tuple(args.exclude))
+        cfg = WatchConfig(quiet_ms=args.quiet_ms, max_wait_ms=args.max_wait_ms)
     except ValueError as exc:
         raise UserError(str(exc)) from None
     handlers = _watch_logging(args.log_file)

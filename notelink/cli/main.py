@@ -19,24 +19,33 @@ COMMANDS = {"index": "indexing:cmd_index", "status": "indexing:cmd_status", "wat
             "related": "queries:cmd_related", "concepts": "queries:cmd_concepts",
             "similar": "queries:cmd_similar", "export": "exporting:cmd_export", "tui": "main:cmd_tui",
             "mcp": "main:cmd_mcp", "health": "queries:cmd_health", "mentions": "queries:cmd_mentions",
-            "link": "linking:cmd_link"}
+            "link": "linking:cmd_link",
+            "config": "configuration:cmd_config", "completions": "configuration:cmd_completions"}
 """What each subcommand of `arguments.build_parser` runs: module (in `notelink.cli`) and function."""
 
 
 def run_command(args: argparse.Namespace) -> int:
+    """Runs the command, its flags first completed from the config file (flag > config file > default)."""
+    if args.command != "completions":
+        from notelink.cli.options import apply_config
+
+        apply_config(args)
     module, function = COMMANDS[args.command].split(":")
     return int(getattr(importlib.import_module(f"notelink.cli.{module}"), function)(args))
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
+    from notelink.cli.options import index_dir
     from notelink.notes.vault import check_vault
     from notelink.tui import run  # textual is imported only here, so query commands stay fast
 
     vault = check_vault(Path(args.vault))
-    return run(vault, Path(args.index_dir).expanduser() if args.index_dir else None, not args.no_watch)
+    chosen = args.index_dir or args.config.get("index.index_root")  # else the app's own default
+    return run(vault, index_dir(args) if chosen else None, not args.no_watch)
 
 
 def cmd_mcp(args: argparse.Namespace) -> int:
+    from notelink.cli.options import index_dir
     from notelink.notes.vault import check_vault
 
     vault = check_vault(Path(args.vault))
@@ -45,7 +54,7 @@ def cmd_mcp(args: argparse.Namespace) -> int:
     except ImportError as exc:
         raise UserError(f"`notelink mcp` needs the MCP SDK ({exc.name} is missing): "
                         "pip install \"notelink[mcp]\"") from None
-    return serve(vault, Path(args.index_dir).expanduser() if args.index_dir else None, args.watch)
+    return serve(vault, index_dir(args), args.watch)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

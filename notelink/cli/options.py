@@ -1,4 +1,5 @@
-"""From command-line arguments to what the commands work on: configs, the index folder, the index, a note."""
+"""From command-line arguments to what the commands work on: configs (flag > config file > default), the
+vault (a path or a name from the config file), the index folder, the index, a note."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from notelink.cli.output import UserError, shown
-from notelink.config import IndexConfig, TrainConfig, default_index_dir
+from notelink.config import SETTINGS, DialectConfig, IndexConfig, TrainConfig, UserConfig, default_index_dir
 from notelink.errors import IndexMissing
 from notelink.notes.vault import check_vault
 
@@ -19,8 +20,44 @@ if TYPE_CHECKING:  # imported where used: `notelink watch` then never loads scip
     from notelink.query.index import Index, NoteInfo
 
 
+def apply_config(args: argparse.Namespace, config: UserConfig | None = None) -> UserConfig:
+    """Fills in every flag the user did not give from the config file, else its built-in default, and
+    turns a vault name from the config file's `[vaults]` into its folder. Records where each value came
+    from in `args.sources` (`notelink config` shows them)."""
+    config = config or UserConfig.load()
+    sources: dict[str, str] = {}
+    for s in SETTINGS:
+        if args.command not in s.commands or not hasattr(args, s.dest):
+            continue
+        if getattr(args, s.dest) is not None:
+            sources[s.name] = "flag"
+        elif s.name == "index.exclude" and s.name not in config.values:
+            sources[s.name] = "saved with the index"  # (None: the build keeps the index's list)
+        else:
+            value, sources[s.name] = config.value(s)
+            setattr(args, s.dest, list(value) if isinstance(value, list) else value)
+    vault = getattr(args, "vault", None)
+    if vault is not None and named_vault(vault, config) is not None:
+        args.vault = str(named_vault(vault, config))
+    args.config, args.sources = config, sources
+    return config
+
+
+def named_vault(word: str, config: UserConfig) -> Path | None:
+    """The folder of the vault the config file names `word`: a bare name (no `/`) that is not an existing
+    folder here; a path always means the path (`./work`)."""
+    if word in config.vaults and "/" not in word and not Path(word).is_dir():
+        return config.vaults[word]
+    return None
+
+
 def index_dir(args: argparse.Namespace) -> Path:
-    return Path(args.index_dir).expanduser() if args.index_dir else default_index_dir(Path(args.vault))
+    """--index-dir, else $NOTELINK_INDEX_DIR, else the config file's `index_root`, else the default."""
+    if args.index_dir:
+        return Path(args.index_dir).expanduser()
+    config = getattr(args, "config", None)
+    root = config.get("index.index_root") if isinstance(config, UserConfig) else ""
+    return default_index_dir(Path(args.vault), Path(root) if root else None)
 
 
 def open_vault(args: argparse.Namespace) -> Vault:
@@ -49,10 +86,23 @@ def train_config(args: argparse.Namespace) -> TrainConfig:
 
 
 def index_config(args: argparse.Namespace) -> IndexConfig:
-    if not args.max_file_mb > 0:  # (NaN too)
-        raise UserError(f"--max-file-mb must be above 0, not {args.max_file_mb}")
-    size = min(args.max_file_mb * 1e6, float(sys.maxsize))  # inf: no limit
-    return IndexConfig(keep_stopwords=args.keep_stopwords, max_file_bytes=max(1, int(size)))
+    max_mb = 5.0 if args.max_file_mb is None else args.max_file_mb
+    if not max_mb > 0:  # (NaN too)
+        raise UserError(f"--max-file-mb must be above 0, not {max_mb}")
+    size = min(max_mb * 1e6, float(sys.maxsize))  # inf: no limit
+    try:
+        dialect = DialectConfig(getattr(args, "dialect", None) or "auto")
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    return IndexConfig(keep_stopwords=bool(args.keep_stopwords), max_file_bytes=max(1, int(size)),
+                       exclude=exclude_patterns(args), dialect=dialect)
+
+
+def exclude_patterns(args: argparse.Namespace) -> tuple[str, ...] | None:
+    """The exclude patterns given (`--exclude ''` gives none, clearing the saved list), or None: the list
+    saved with the index."""
+    given = getattr(args, "exclude", None)
+    return None if given is None else tuple(p for p in given if p.strip())
 
 
 def find_note(vault: Vault, args: argparse.Namespace) -> NoteInfo:

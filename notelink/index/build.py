@@ -18,12 +18,13 @@ from notelink.config import IncrementalConfig, IndexConfig, NoteVectorConfig, Tr
 from notelink.index.generation import Mentions, write_generation
 from notelink.index.lock import build_lock
 from notelink.index.notevectors import Layout, note_vectors
-from notelink.index.previous import Previous, as_json
+from notelink.index.previous import Previous, as_json, settled
 from notelink.index.report import IndexEvent, IndexSummary, Progress
 from notelink.index.update import UpdatePlan, graph_for, mentions_reuse, patch_for, plan_update, train_update
 from notelink.model import cbow
 from notelink.model.vocab import Vocab
 from notelink.notes.boilerplate import find_boilerplate, without_boilerplate
+from notelink.notes.links import embedded
 from notelink.notes.mentions import count_mentions, only_phrases, recount_mentions, title_phrases
 from notelink.notes.records import TOKENS_VERSION, NoteRecord, read_vault
 from notelink.notes.vault import Skipped, check_vault
@@ -67,6 +68,18 @@ def vectorize(records: list[NoteRecord], tokens: list[list[str]], docs: list[np.
     return note_vectors(docs, mentions, syn1neg, cfg, K, [r.lang for r in records])
 
 
+def with_embeds(records: list[NoteRecord], docs: list[np.ndarray], vocab: Vocab, index_cfg: IndexConfig
+                ) -> list[np.ndarray]:
+    """Each note's word ids [n] with those of the notes and sections it embeds (`links.embedded`): what
+    its vector is made of, so that a hub of `![[embeds]]` is related to what it shows. Training sees each
+    note's own words once."""
+    out = list(docs)
+    for i, parts in enumerate(embedded(records, index_cfg.dialect)):
+        if parts:
+            out[i] = np.concatenate([docs[i], vocab.encode(t for p in parts for t in p)])
+    return out
+
+
 def find_mentions(records: list[NoteRecord], tokens: list[list[str]],
                   reuse: tuple[Mentions, list[int], list[int]] | None = None) -> Mentions:
     """Where notes name other notes; with `reuse` = (previous mentions, changed notes, renamed notes),
@@ -105,7 +118,7 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     """The pipeline, one stage a line: notes → corpus → word vectors → mentions, graph → note vectors →
     generation. `plan` is the previous generation as an update's base (None: a full build); each stage
     takes from it what it may reuse."""
-    train_cfg, index_cfg = train_cfg or TrainConfig(), index_cfg or IndexConfig()
+    train_cfg, index_cfg = train_cfg or TrainConfig(), settled(vault, index_dir, index_cfg or IndexConfig())
     vector_cfg = vector_cfg or NoteVectorConfig()
     t0 = time.perf_counter()
     previous = Previous.load(index_dir, index_cfg)
@@ -123,12 +136,13 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     mentions = find_mentions(records, tokens,
                              mentions_reuse(plan, records, boiler == previous.meta.get("boilerplate")))
     del tokens  # a list slot per token (0.4 GB at 50M tokens); training and vectors need only the ids
+    shown = with_embeds(records, docs, vocab, index_cfg)  # note vectors, not training: embeds count once
     wv = _train(ids, owner, docs, vocab, train_cfg, plan, incremental, progress, should_stop)
     del owner  # 4 bytes a token, not needed after training (ids stays: `docs` are views of it)
     if progress is not None:
         progress(IndexEvent("vectors", 0, len(records)))
     K = graph_for(wv.syn1neg, vector_cfg, plan, incremental.moved_cosine if incremental else 1.0)
-    notes, layout = note_vectors(docs, mentions, wv.syn1neg, vector_cfg, K, [r.lang for r in records])
+    notes, layout = note_vectors(shown, mentions, wv.syn1neg, vector_cfg, K, [r.lang for r in records])
     _summarise(summary, wv, int(ids.size), len(vocab), plan)
     if progress is not None:
         progress(IndexEvent("write", 0, 1))

@@ -20,7 +20,7 @@ import scipy.sparse as sp
 from notelink.errors import Cancelled
 from notelink.index.store import GenerationWriter
 from notelink.model.vocab import Vocab
-from notelink.notes.links import Resolver
+from notelink.notes.links import Resolver, dialect_of
 from notelink.notes.vault import Skipped
 
 if TYPE_CHECKING:
@@ -40,9 +40,10 @@ def _note_row(i: int, r: NoteRecord) -> tuple[Any, ...]:
 
 
 def _insert_notes(db: Connection, records: list[NoteRecord], which: Sequence[int],
-                  links_of: Sequence[int] | None = None) -> None:
-    """Rows of notes and tags for the notes `which`, and of links for `links_of` (default: `which`)."""
-    resolver = Resolver((r.path, r.title, r.aliases) for r in records)
+                  links_of: Sequence[int] | None = None, meta: dict[str, Any] | None = None) -> None:
+    """Rows of notes and tags for the notes `which`, and of links for `links_of` (default: `which`),
+    resolved in the dialect of the generation's `meta`."""
+    resolver = Resolver(((r.path, r.title, r.aliases) for r in records), dialect_of(meta or {}))
     ids = {r.path: i for i, r in enumerate(records)}
     db.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)", (_note_row(i, records[i])
                                                                       for i in which))
@@ -99,11 +100,11 @@ def write_generation(index_dir: Path, records: list[NoteRecord], skipped: list[S
     writer = GenerationWriter(index_dir, base=patch[0] if patch else None)
     try:
         if patch is None:
-            _insert_notes(writer.db, records, range(len(records)))
+            _insert_notes(writer.db, records, range(len(records)), meta=meta)
         else:  # renamed notes: every link is resolved again (a link may now name another note)
             _, changed, renamed = patch
             _delete_notes(writer.db, changed, all_links=renamed)
-            _insert_notes(writer.db, records, changed, range(len(records)) if renamed else None)
+            _insert_notes(writer.db, records, changed, range(len(records)) if renamed else None, meta)
         _write_rest(writer.db, records, skipped, vocab)
         writer.put_meta(meta)
         _put_arrays(writer, wv, notes, K, mentions)

@@ -11,7 +11,7 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,8 @@ import scipy.sparse as sp
 from notelink.config import IndexConfig
 from notelink.errors import IndexFormatError
 from notelink.index.generation import Mentions
-from notelink.index.store import current_generation, load_array, open_generation
+from notelink.index.store import current_generation, load_array, open_generation, saved_exclude
+from notelink.notes.dialect import detect
 from notelink.notes.note import Link
 from notelink.notes.records import TOKENS_VERSION, NoteRecord
 
@@ -127,6 +128,14 @@ class Previous:
         """Its mentions (src, dst, count), or None."""
         parts = [self.array(f"mentions_{part}") for part in ("src", "dst", "count")]
         return None if any(p is None for p in parts) else (parts[0], parts[1], parts[2])  # type: ignore[return-value]
+
+
+def settled(vault: Path, index_dir: Path, cfg: IndexConfig) -> IndexConfig:
+    """`cfg` with what it leaves to the vault and its index: the exclude patterns saved by the last build
+    (when `cfg.exclude` is None: a later build, the watcher and the app keep `--exclude`), and the vault's
+    dialect (when `auto`)."""
+    exclude = cfg.exclude if cfg.exclude is not None else saved_exclude(index_dir)
+    return replace(cfg, exclude=tuple(exclude), dialect=detect(vault, cfg.dialect))
 
 
 def load_records(gen: Path) -> tuple[dict[str, NoteRecord], dict[str, Any]]:

@@ -167,6 +167,19 @@ def open_generation(path: Path) -> tuple[sqlite3.Connection, dict[str, Any]]:
     return db, meta
 
 
+def saved_exclude(index_dir: Path) -> tuple[str, ...]:
+    """The exclude patterns the live generation was built with (none without an index)."""
+    try:
+        gen = current_generation(index_dir)
+        if gen is None:
+            return ()
+        db, meta = open_generation(gen)
+        db.close()
+    except IndexFormatError:
+        return ()
+    return tuple((meta.get("index_config") or {}).get("exclude") or ())
+
+
 def load_array(gen: Path, name: str) -> np.ndarray:
     """A saved matrix, memory-mapped, never unpickled."""
     return np.load(gen / f"{name}.npy", mmap_mode="r", allow_pickle=False)

@@ -14,6 +14,9 @@ The start marker records how the block got there, so that taking it out gives ba
   1: it ended with a line break, 2: it did not); undo removes those line breaks and the block.
 - `sha`: a hash of the listing, so a block edited by hand is refused instead of overwritten.
 
+Once the user writes text after an appended block, the block stays where it is: refreshing it replaces its
+listing in place (undo still takes out exactly the block and the line breaks notelink added before it).
+
 Nothing here touches the disk. `NoteText` maps a file's bytes to text and back exactly (UTF-8 with or
 without BOM, invalid UTF-8, UTF-16 with BOM), so that bytes outside the block are never changed.
 """
@@ -210,6 +213,19 @@ def _insert(base: str, lines: list[str]) -> str:
     return base + nl * sep + head + nl + listing + END + nl
 
 
+def _text_follows(text: str, block: Block) -> bool:
+    """True for an appended block after which the user has written more."""
+    return block.placed == "end" and bool(text[block.stop + len(newline_of(text)):])
+
+
+def _refill(text: str, block: Block, lines: list[str]) -> str:
+    """The block's listing replaced where it stands (the text around it unchanged)."""
+    nl = newline_of(text)
+    listing = "".join(line + nl for line in lines)
+    head = f"<!-- notelink:related:start placed=end sep={block.sep} sha={listing_hash(listing)} -->"
+    return text[: block.start] + head + text[block.start_end : block.gap] + listing + text[block.end :]
+
+
 def _current(text: str) -> Block | None:
     block = find_block(text)
     if block is not None and block.edited:
@@ -224,8 +240,12 @@ def render(text: str, lines: list[str]) -> str:
     if not lines or any(not line.strip() or line != line.lstrip() or MARKER_TEXT in line or
                         "\n" in line or "\r" in line for line in lines):
         raise ValueError("listing lines must be non-empty single lines without marker text")
-    base = base_text(text, _current(text))
-    new = _insert(base, lines)
+    current = _current(text)
+    base = base_text(text, current)
+    if current is not None and _text_follows(text, current):
+        new = _refill(text, current, lines)
+    else:
+        new = _insert(base, lines)
     try:
         reversible = base_text(new, find_block(new)) == base
     except BlockError as exc:

@@ -1,50 +1,125 @@
-"""Resolving link targets (`Note`, `folder/Note`, `../x.md`, an alias) to notes of the vault."""
+"""Resolving link targets (`Note`, `folder/Note`, `../x.md`, an alias) to notes of the vault, in the vault's
+dialect (`notelink.notes.dialect`), and writing links to notes in the vault's own link style."""
 
 from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol
 from urllib.parse import quote
+
+from notelink.config import DialectConfig
+from notelink.notes.dialect import WIKI, other_names, page_name, strip_scheme
+from notelink.notes.note import Link
+from notelink.notes.stopwords import name_tokens
 
 _LABEL = str.maketrans({"[": "［", "]": "］", "|": "｜", "<": "‹", ">": "›"})
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _UNSAFE_TARGET = re.compile(r"[\[\]|#^<>%\\`\x00-\x1f\x7f]|^\s|\s$|\s\s")
+_INDEX_PAGES = ("index", "readme", "_index")
+"""A Markdown link to a folder (`../guide/`) reaches its index page, as static-site generators serve it."""
+
+ATTACHMENT_SUFFIXES = frozenset(
+    "png jpg jpeg gif svg webp bmp avif tif tiff ico heic pdf mp3 wav ogg m4a flac webm mp4 mov mkv avi "
+    "canvas excalidraw base csv json txt zip html htm xml epub docx xlsx pptx".split())
+"""File types that links embed or point to but that are no notes (images, PDFs, media, canvases)."""
+
+LINK_STYLES = ("auto", "wiki", "markdown")
+"""How notelink writes links into a vault (`--link-style`): `auto` follows the vault's dialect and links."""
 
 
 def name_key(name: str) -> str:
-    """How a link target, file name, title or alias is compared: case-folded, without `.md`."""
-    name = name.strip().replace("\\", "/").casefold()
+    """How a link target, file name, title or alias is compared: one Unicode normalisation (NFC, so a
+    file name stored decomposed, as macOS writes it, matches a link typed composed), case-folded, `/` for
+    `\\`, without `.md`."""
+    name = name.strip().replace("\\", "/")
+    if name.isascii():  # (most names: NFC changes nothing, casefold is lower)
+        name = name.lower()
+    else:
+        name = unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
     return name[:-3] if name.endswith(".md") else name
 
 
-class Resolver:
-    """Maps link targets to note paths the way Obsidian does: path, then file name, then title/alias."""
+def is_attachment(target: str) -> bool:
+    """True for a link to a file that is no note (`image.png`, `paper.pdf`): such a link is not unresolved."""
+    suffix = posixpath.splitext(target.partition("#")[0].strip())[1].lower().lstrip(".")
+    return suffix in ATTACHMENT_SUFFIXES
 
-    def __init__(self, notes: Iterable[tuple[str, str, list[str]]]) -> None:
+
+def dialect_of(meta: Mapping[str, Any]) -> DialectConfig:
+    """The dialect an index generation was built with (its meta); Obsidian's for indexes made before."""
+    saved = (meta.get("index_config") or {}).get("dialect")
+    if not isinstance(saved, dict):
+        return DialectConfig("obsidian")
+    try:
+        return DialectConfig(**saved)
+    except (TypeError, ValueError):
+        return DialectConfig("obsidian")
+
+
+class Resolver:
+    """Maps link targets to note paths the way the vault's app does: path, then file name (Logseq: page
+    name), then title/alias; Dendron's `dendron://vault/` prefix is dropped; in zk an id reaches the one
+    note whose file name starts with it; a Markdown link is relative to its note (a folder: its index)."""
+
+    def __init__(self, notes: Iterable[tuple[str, str, list[str]]], dialect: DialectConfig | None = None
+                 ) -> None:
         """`notes`: (path, title, aliases) for every note."""
+        self.dialect = dialect or DialectConfig("obsidian")
         self._by_path: dict[str, str] = {}
         self._by_name: dict[str, str] = {}
         self._by_title: dict[str, str] = {}
         self._notes = sorted(notes, key=lambda n: (n[0].count("/"), n[0]))  # shortest path first: it wins
         self._named: dict[str, list[str]] | None = None
+        self._stems: list[tuple[str, str]] | None = None
         for path, title, aliases in self._notes:
             self._by_path.setdefault(name_key(path), path)
-            self._by_name.setdefault(name_key(posixpath.basename(path)), path)
+            for name in (page_name(path, self.dialect), *other_names(path, self.dialect)):
+                self._by_name.setdefault(name_key(name), path)
             for name in [title, *aliases]:
                 self._by_title.setdefault(name_key(name), path)
 
     def resolve(self, target: str, source: str = "", kind: str = "wiki") -> str | None:
         """The note a link points to, or None when it points outside the notes."""
-        if kind == "markdown":
-            joined = posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
-            if not joined.startswith("../") and (hit := self._by_path.get(name_key(joined))):
-                return hit
+        target = strip_scheme(target.strip())
+        if kind == "markdown" and target.startswith("[[") and target.endswith("]]"):
+            target, kind = target[2:-2], "wiki"  # Logseq's [label]([[Page]])
+        relative = kind == "markdown" or target.startswith(("./", "../"))
+        if relative and (hit := self._relative(target, source)):
+            return hit
         key = name_key(target)
-        if not key:
+        if self.dialect.name == "dendron" and key.endswith(".*"):  # ![[a.b.*]]: a.b's children, by a.b
+            key = key[:-2]
+        if not key or "*" in key:
             return None
-        return (self._by_path.get(key) or self._by_path.get(key.lstrip("/"))
-                or self._by_name.get(key) or self._by_title.get(key))
+        hit = (self._by_path.get(key) or self._by_path.get(key.lstrip("/"))
+               or self._by_name.get(key) or self._by_title.get(key))
+        if hit is None and self.dialect.name == "zk":
+            hit = self._by_prefix(key)
+        return hit
+
+    def _relative(self, target: str, source: str) -> str | None:
+        """A path relative to the linking note's folder (or to the vault, with a leading `/`); a folder
+        (`guide/`, `guide`) is reached through its index page."""
+        base = "" if target.startswith("/") else posixpath.dirname(source)
+        joined = posixpath.normpath(posixpath.join(base, target.lstrip("/")))
+        if joined.startswith("../") or joined == "..":
+            return None
+        key = name_key(joined)
+        for each in (key, *(f"{key}/{page}" for page in _INDEX_PAGES)):
+            if hit := self._by_path.get(each.removeprefix("./")):
+                return hit
+        return None
+
+    def _by_prefix(self, key: str) -> str | None:
+        """zk: the one note whose file name starts with `key` (an id: `[[a1b2]]` → `a1b2-title.md`)."""
+        if self._stems is None:
+            self._stems = sorted((name_key(posixpath.basename(p)), p) for p, _, _ in self._notes)
+        hits = [p for stem, p in self._stems if stem.startswith(key)]
+        return hits[0] if len(hits) == 1 else None
 
     def find(self, query: str) -> str | None:
         """A note named by a user: relative path (with or without `.md`), file name or title."""
@@ -56,9 +131,90 @@ class Resolver:
         if self._named is None:
             self._named = {}
             for path, title, aliases in self._notes:
-                for key in {name_key(posixpath.basename(path)), *map(name_key, [title, *aliases])}:
+                for key in {name_key(page_name(path, self.dialect)), *map(name_key, [title, *aliases])}:
                     self._named.setdefault(key, []).append(path)
         return list(self._named.get(name_key(name), []))
+
+
+def link_report(links: Iterable[tuple[str, str, int | None]], dialect: str = "", top: int = 10
+                ) -> dict[str, Any]:
+    """What became of a vault's links, from (target, kind, resolved note or None) rows: links to notes
+    `found`, `resolved`, `unresolved` (with the `top_unresolved` targets and their counts), the `rate`
+    resolved, `attachments` (links to images, PDFs and the like, not counted as notes), counts `by_kind`,
+    and apart, `tags` (Dendron's tags link to `tags.*` notes; a tag without its note is no missing note)."""
+    found = resolved = attachments = 0
+    missing: Counter[str] = Counter()  # by name_key: `Fixed issues` and `Fixed Issues` are one missing note
+    spelled: dict[str, str] = {}
+    kinds: Counter[str] = Counter()
+    tags: Counter[bool] = Counter()
+    for target, kind, dst in links:
+        if kind == "tag":
+            tags[dst is not None] += 1
+            continue
+        if dst is None and is_attachment(target):
+            attachments += 1
+            continue
+        found += 1
+        kinds[kind] += 1
+        if dst is None:
+            key = name_key(strip_scheme(target))
+            missing[key] += 1
+            spelled.setdefault(key, target)
+        else:
+            resolved += 1
+    return {"dialect": dialect, "found": found, "resolved": resolved, "unresolved": found - resolved,
+            "rate": round(resolved / found, 4) if found else 1.0, "attachments": attachments,
+            "by_kind": dict(sorted(kinds.items())), "tags": {"found": tags.total(), "resolved": tags[True]},
+            "top_unresolved": [{"target": spelled[k], "count": n} for k, n in missing.most_common(top)]}
+
+
+class _Linked(Protocol):
+    path: str
+    title: str
+    aliases: list[str]
+    links: list[Link]
+    paragraphs: list[list[str]]
+    headings: list[str]
+    lang: str
+
+
+def embedded(notes: Sequence[_Linked], dialect: DialectConfig | None = None) -> list[list[list[str]]]:
+    """For each note, the tokens of what it embeds (`![[note]]`: that note's paragraphs, `![[note#Heading]]`
+    that section's), resolved in the vault's dialect; itself, block references (`#^id`) and what is no note
+    left out. A note made mostly of embeds is about what it shows (its vector is made of it too)."""
+    wanted = [[ln for ln in n.links if ln.kind == "embed" and not ln.heading.startswith("^")
+               and not is_attachment(ln.target)] for n in notes]
+    if not any(wanted):
+        return [[] for _ in notes]
+    resolver = Resolver(((n.path, n.title, n.aliases) for n in notes), dialect)
+    ids = {n.path: i for i, n in enumerate(notes)}
+    heads: dict[int, set[tuple[str, ...]]] = {}
+    out: list[list[list[str]]] = []
+    for i, (note, embeds) in enumerate(zip(notes, wanted, strict=True)):
+        parts: list[list[str]] = []
+        for ln in embeds:
+            j = ids.get(resolver.resolve(ln.target, note.path) or "")
+            if j is None or j == i:
+                continue
+            if ln.heading and j not in heads:
+                heads[j] = {t for h in notes[j].headings if (t := tuple(name_tokens(h, notes[j].lang)))}
+            parts += section(notes[j], ln.heading, heads[j]) if ln.heading else notes[j].paragraphs
+        out.append(parts)
+    return out
+
+
+def section(note: _Linked, heading: str, heads: set[tuple[str, ...]] | None = None) -> list[list[str]]:
+    """The paragraphs (tokens) of a note from its heading `heading` to the next heading (`heads`: the
+    note's headings as tokens, when known); none when it has no such heading."""
+    if heads is None:
+        heads = {t for h in note.headings if (t := tuple(name_tokens(h, note.lang)))}
+    wanted = name_tokens(heading, note.lang)
+    for k, paragraph in enumerate(note.paragraphs):
+        if paragraph == wanted:
+            end = next((m for m in range(k + 1, len(note.paragraphs)) if tuple(note.paragraphs[m]) in heads),
+                       len(note.paragraphs))
+            return note.paragraphs[k:end]
+    return []
 
 
 def safe_label(text: str) -> str:
@@ -68,14 +224,30 @@ def safe_label(text: str) -> str:
     return label.replace("%%", "%\uff05")
 
 
-def note_link(path: str, title: str) -> str:
-    """A link to a note by its vault path that cannot break the line it sits in: `[[path|title]]`, or a
-    Markdown link with a percent-encoded target when the path has characters a wikilink cannot hold."""
+def note_link(path: str, title: str, style: str = "wiki", source: str = "") -> str:
+    """A link to a note that cannot break the line it sits in, in a link style of `link_style`:
+    `wiki` `[[path|title]]`, `dendron` `[[title|path]]`, `logseq` `[[page name]]` (the title), `markdown`
+    `[title](path.md)` relative to the folder of `source` (the note it is written into; "" for the vault's
+    root). A path a wikilink cannot hold is written as a Markdown link, percent-encoded."""
     target = path[:-3] if path.lower().endswith(".md") else path
     label = safe_label(title) or safe_label(posixpath.basename(target)) or "note"
-    if not wikilink_safe(target):
-        return f"[{label}]({quote(path)})"
+    if style == "markdown" or not wikilink_safe(target):
+        return f"[{label}]({quote(posixpath.relpath(path, posixpath.dirname(source) or '.'))})"
+    if style == "logseq" and label == title.strip():
+        return f"[[{label}]]"
+    if style == "dendron":
+        return f"[[{target}]]" if label == target else f"[[{label}|{target}]]"
     return f"[[{target}]]" if label == target else f"[[{target}|{label}]]"
+
+
+def link_style(requested: str, dialect: str, wiki_links: int, markdown_links: int) -> str:
+    """The style `note_link` writes in: `markdown` when asked, or (`auto`) when the vault writes Markdown
+    links (its dialect, or more of its own links are Markdown links than wikilinks); else the wikilinks of
+    its app: `dendron` (alias first), `logseq` (page names) or `wiki`."""
+    markdown = dialect not in WIKI or markdown_links > wiki_links
+    if requested == "markdown" or (requested == "auto" and markdown):
+        return "markdown"
+    return dialect if dialect in ("dendron", "logseq") else "wiki"
 
 
 def wikilink_safe(target: str) -> bool:

@@ -63,6 +63,8 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
     if not silent:
         inner = src[start:end]
         target, _, alias = inner.partition("|")
+        if alias and state.env.get("alias_first"):  # Dendron writes [[alias|note.name]]
+            target, alias = alias, target
         target, _, heading = target.partition("#")
         token = state.push("wikilink", "", 0)
         token.meta = {"target": target.strip(), "heading": heading.strip(), "alias": alias.strip(),
@@ -183,15 +185,16 @@ def _dedupe(items: list[str]) -> list[str]:
     return out
 
 
-def parse_note(text: str, stem: str) -> ParsedNote:
-    """Parses a note's text; `stem` (file name without `.md`) is the title of last resort.
+def parse_note(text: str, stem: str, alias_first: bool = False) -> ParsedNote:
+    """Parses a note's text; `stem` (file name without `.md`) is the title of last resort. `alias_first`
+    reads `[[a|b]]` as alias `a` of note `b`, as Dendron writes them (`notelink.notes.dialect`).
 
     notelink's related-notes block is left out: it is never trained on and its links are not the user's."""
     raw_fm, body = split_front_matter(without_block(text).lstrip("\ufeff"))
     fm, warning = _load_front_matter(raw_fm)
     note = ParsedNote(title="", warning=warning)
     body = _MATH_BLOCK.sub(" ", _COMMENT.sub(" ", body))
-    _walk(_MD.parse(body), note)
+    _walk(_MD.parse(body, {"alias_first": alias_first}), note)
     fm_title = fm.get("title")
     if isinstance(fm_title, (str, int, float)) and str(fm_title).strip():
         note.title = str(fm_title).strip()

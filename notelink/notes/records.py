@@ -22,7 +22,8 @@ from pathlib import Path
 
 from notelink.config import IndexConfig
 from notelink.errors import Cancelled, NoNotes, VaultError
-from notelink.notes.note import Link, parse_note
+from notelink.notes.dialect import parse_in
+from notelink.notes.note import Link
 from notelink.notes.stopwords import language_of, name_tokens, paragraph_languages, without_stopwords
 from notelink.notes.tokenizer import tokenize
 from notelink.notes.vault import RawNote, Skipped, read_note, scan_folders
@@ -39,13 +40,15 @@ PARALLEL_PARSE_WITH_IMPORT = 200
 process finishes first anyway, and a second one only slows the import (173 notes: 0.98-1.01 s to read and
 parse with two, 0.79-0.86 s with one)."""
 
-TOKENS_VERSION = f"2, Unicode {unicodedata.unidata_version}"
+TOKENS_VERSION = f"3, Unicode {unicodedata.unidata_version}"
 """How notes become tokens (parsing, tokenizing, stop words); saved in each generation's meta. A build whose
 previous generation has another one parses every note again instead of reusing records by content hash.
 2: a long paragraph in another language than its note loses that language's stop words; more French ones;
 a script's own full stop (danda, khan) ends a word; no-space scripts' bigrams are of whole characters;
-Japanese and Korean stop words; English number words. The Unicode version is part of it: which characters
-are letters or marks decides where words end."""
+Japanese and Korean stop words; English number words. 3: NFKC; ids, hashes, quantities and @handles
+dropped; katakana words whole, Thai and Lao vowels with their consonants; stop words of Greek, Vietnamese,
+Bengali, Hindi, Arabic, Persian, Hebrew, Ukrainian; English discourse words; parsing in the vault's
+dialect. The Unicode version is part of it: which characters are letters or marks decides where words end."""
 
 _SLICE = 16  # notes a child parses and sends back at a time
 _PIPE_BYTES = 1 << 20  # a child's pipe buffer (Linux default 64 KB): ~3 KB a pickled record
@@ -119,8 +122,7 @@ ToParse = RawNote | Unread
 
 def record_from_raw(raw: RawNote, cfg: IndexConfig) -> NoteRecord:
     """Parses and tokenizes one note read from disk."""
-    stem = raw.path.rsplit("/", 1)[-1][: -len(".md")]
-    parsed = parse_note(raw.text, stem)
+    parsed = parse_in(raw.text, raw.path, cfg.dialect)
     lead = [] if parsed.paragraphs[:1] == [parsed.title] else [parsed.title]
     texts = lead + parsed.aliases + parsed.paragraphs
     tokens = [tokenize(t, keep_stopwords=True) for t in texts]

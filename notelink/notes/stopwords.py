@@ -1,12 +1,13 @@
 """Stop words in the language of each note: vaults mix languages, and a German note's "und" is as empty as an
 English note's "and".
 
-A note's language is the one of 20 whose function words it uses most (counted over all its tokens; ties,
+A note's language is the one of 30 whose function words it uses most (counted over all its tokens; ties,
 and notes with too few of them, see MIN_SHARE and MIN_DISTINCT, keep English as before). Only that
 language's words are dropped from the note, so a word
 that is a function word in one language and a content word in another ("die", "war", "gift") is kept
 where it means something. French, Italian and Catalan elisions ("l'application") lose their article.
-Scripts without spaces (CJK, Thai) are tokenized as bigrams and have no list.
+Scripts without spaces (Chinese, Thai, Khmer) are tokenized as bigrams and have no list; Japanese drops its
+hiragana bigrams. The lists are NFKC-normalised, as the tokenizer's text is.
 
 The lists are short and hand-written: articles, pronouns, prepositions, conjunctions and auxiliaries,
 not the long "anything frequent" lists, because IDF already discounts frequent content words.
@@ -14,8 +15,9 @@ not the long "anything frequent" lists, because IDF already discounts frequent c
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from notelink.notes.tokenizer import STOPWORDS, tokenize
 
@@ -101,6 +103,32 @@ _WORDS = {
         если есть еще ещё же за из или им их как когда кто ли либо мне может мы на над не него нее неё нет
         ни них но об однако он она они оно от по под при со так также такой там те тем то того тоже той
         только том ты уже чем что чтобы эта эти это этот""",
+    "uk": """або але без би був була були було бути вам вас весь від він вона вони воно все всі де для до
+        його її їх з за зі й і із коли лише ми може можна можуть на над не немає ні нього них по під при
+        про та так також те тим то тобто тому треба тут у усі це цей ці ця через чи що щоб як яка яке які
+        який якщо є ваш ваша ваше ваші свій своє свої себе ще вже між після перед""",
+    "el": """για να και το τα η ο οι της του των την τον τη τις τους σε στο στη στην στον στα στις στους με
+        από ως που πως ότι είναι ήταν δεν θα αν ή ένα μια μία ένας ενός μιας αυτό αυτή αυτός αυτά αυτές
+        αυτοί αυτού αυτής σας μας έχει έχουν έχετε μπορεί μπορείτε μπορούν όταν όπως επίσης πιο κάθε μόνο
+        όλα όλες όλοι αλλά ενώ μέσα πριν μετά χωρίς προς κατά έτσι εδώ εκεί τι δε μη μην είσαι είστε
+        θέλετε μέσω""",
+    "vi": """các và của là có được cho trong một những này với để không khi từ thì đã sẽ bạn tôi chúng
+        nó đó cũng như về hoặc nếu theo trên vào ra lại nhưng mà vì nên rằng bị đang rất hơn nhiều thể
+        việc sau trước giữa tại bằng nào gì ở hay cả đến làm còn chỉ mỗi ta họ mình điều""",
+    "bn": """এবং ও যে এই সেই একটি একটা করে করা করতে করুন করবেন করেন হয় হবে হয়েছে হয়ে হলে আছে
+        নেই না কি কী কোন কোনো থেকে জন্য দিয়ে সঙ্গে সাথে মধ্যে উপর পর আগে যদি তবে কিন্তু অথবা বা
+        তাহলে আপনি আপনার আপনাকে আমি আমার আমরা আমাদের তুমি তারা তার তাদের এটি এটা এর সব সকল যা
+        যেমন যখন তখন এখানে সেখানে পারেন পারবেন রয়েছে দেখুন ব্যবহার এক""",
+    "hi": """का की के में है हैं और को से पर यह वह एक भी था थी थे हो होता होती होते कर करने करें किया
+        लिए तो ही जो कि ने या नहीं अपने अपनी आप आपके आपकी इस उस इसे उसे कुछ सकते सकता जब तक अगर
+        लेकिन बहुत सभी""",
+    "ar": """في من على إلى الى عن مع هذا هذه ذلك تلك التي الذي الذين أن ان إن لا ما هو هي هم أو او ثم
+        كل قد كان كانت يكون لم لن بعد قبل عند حتى أي بين كما لكن أيضا أيضًا فقط غير هناك هنا يمكن يمكنك
+        عليك لك به بها فيها منها""",
+    "fa": """و در به از که این آن با را است هست برای یک تا بر هم یا اما اگر می نمی شود شده کرد کند
+        کنید خود ما شما او آنها هر همه نیز بود باشد دارد""",
+    "he": """של את על עם זה זו זאת הוא היא הם הן אני אתה אתם לא כן גם או אם כי מה מי איך כל יש אין
+        היה היתה להיות אבל רק עוד כמו אחרי לפני בין אל מן כדי אפשר ניתן""",
 }
 
 _KO = """또한 또는 그리고 하지만 그러나 그래서 따라서 모든 같은 다른
@@ -118,9 +146,13 @@ _JA = {a + b for a in _HIRAGANA for b in _HIRAGANA} | set(_HIRAGANA)
 mostly in kanji and katakana, and its particles, verb endings and auxiliaries (して, ます, ください) in
 hiragana, which the tokenizer cuts into bigrams; without this a Japanese note's concepts were its grammar."""
 
+def _list(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(unicodedata.normalize("NFKC", w) for w in words)
+
+
 LISTS: dict[str, frozenset[str]] = {
-    ENGLISH: STOPWORDS, **{lang: frozenset(words.split()) for lang, words in _WORDS.items()},
-    "ko": frozenset(_KO.split()), "ja": frozenset(_JA)}
+    ENGLISH: STOPWORDS, **{lang: _list(words.split()) for lang, words in _WORDS.items()},
+    "ko": _list(_KO.split()), "ja": _list(_JA)}
 """Each language's stop words (ISO 639-1 codes), English first: it wins ties."""
 
 _ELISIONS = {

@@ -1,7 +1,15 @@
-"""Unicode-aware tokenizing: lowercase words, numbers dropped, stop words optional, CJK as bigrams."""
+"""Unicode-aware tokenizing: lowercase words, numbers dropped, stop words optional, CJK as bigrams.
+
+Text is NFKC-normalised first (ligatures such as `ﬁ`, full-width letters, superscripts read as what they
+stand for). Tokens that are no words by their shape are dropped as numbers are: ids and hashes (letters
+and digits alternating three times or more: `ev8p1l5p0izdgjas`, `funnym0nk3y`; hex runs of 7+ with a digit:
+`a08a34a`), quantities and ordinals (`3k`, `300px`, `5min`, `2nd`, `3º`), and `@handles` (`@oli916#5867`).
+Katakana words stay whole (`サイト`, not `サイ` `イト`); Thai and Lao vowels that are written before or after
+their consonant stay with it, so bigrams are of syllable-like units (`ภาษา`, `ไทย`, not `าษ`)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -28,6 +36,21 @@ _NOSPACE = (
     "\u0e00-\u0e7f\u0e80-\u0eff\u1780-\u17ff\u1000-\u109f"
 )
 _NOSPACE_RUN = re.compile(rf"[{_NOSPACE}]+")
+_KATAKANA_RUN = re.compile(r"[\u30a1-\u30fa\u30fd-\u30ff\u31f0-\u31ff][\u30a0-\u30ff\u31f0-\u31ff]*")
+"""A katakana word (the prolonged sound mark `ー` continues one; after hiragana it stays with it)."""
+_FRAGMENT_SCRIPTS = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]+")
+"""Thai, Lao, Myanmar, Khmer: their bigrams are parts of words (useful to train on, no concepts to show)."""
+_KANA_HAN = re.compile(r"[\u3040-\u309f][\u3400-\u9fff]|[\u3400-\u9fff][\u3040-\u309f]")
+_HANDLE = re.compile(r"(?<![\w@.])@[^\W\d_][\w.-]*(?:#\d+)?")
+_ID_LIKE = re.compile(r"\d[^\W\d_]+\d+[^\W\d_]|[^\W\d_]\d+[^\W\d_]+\d|(?=[0-9a-f]*\d)[0-9a-f]{7,}")
+"""Letters and digits alternating three times or more (digit-letter-digit-letter or the reverse), or a
+hex run of 7+ with a digit (commit hashes, uuid parts)."""
+_QUANTITY = re.compile(
+    r"\d+(?:[.,]\d+)?(?:k|m|b|x|px|pt|em|rem|vh|vw|ms|s|sec|secs|min|mins|h|hr|hrs|am|pm|kb|mb|gb|tb|kib|"
+    r"mib|gib|kg|mg|km|cm|mm|ml|deg|fps|hz|khz|mhz|ghz|kw|kwh|mah|st|nd|rd|th|er|e|o|a)")  # (º, ª: o, a)
+_AFTER = "\u0e30\u0e32\u0e33\u0e45\u0eb0\u0eb2\u0eb3"  # Thai, Lao: vowels written after their consonant
+_BEFORE = "\u0e40-\u0e44\u0ec0-\u0ec4"  # ...and before it (เ แ โ ใ ไ)
+_LEADS = re.compile(f"[{_BEFORE}]")
 _HAS_NOSPACE = re.compile(rf"[{_NOSPACE}]")
 _HAS_MARK = re.compile(rf"[{_MARKS}]")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
@@ -44,6 +67,11 @@ STOPWORDS: frozenset[str] = frozenset(
     use used using very via was wasn't we we'd we'll we're we've were weren't what what's when when's where
     where's whether which while who who's whom why why's will with won't would wouldn't yet you you'd you'll
     you're you've your yours yourself yourselves"""
+    # discourse words: they say how, not what, and ranked among the concepts of many notes
+    """ although though even ever still already really actually basically simply quite rather almost
+    perhaps maybe instead otherwise therefore hence whereas anyway genuinely truly literally obviously
+    clearly certainly probably definitely generally usually typically especially particularly
+    essentially mostly merely nearly fairly somewhat"""
     # number words, as digits are dropped: a recipe's "twenty minutes" says no more than its "20 minutes"
     """ one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
     seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand
@@ -56,10 +84,12 @@ _JOINS_NEXT = ("\u17d2", "\u1039", "\u200d")  # Khmer coeng, Myanmar virama, zer
 
 def _clusters(run: str) -> list[str]:
     """The run's user-perceived characters: each base letter with the marks that follow it (Thai and
-    Khmer vowel signs; a Khmer coeng with the consonant it stacks below)."""
+    Khmer vowel signs; a Khmer coeng with the consonant it stacks below); Thai and Lao vowels written
+    after a consonant join it, those written before it join the consonant that follows."""
     out: list[str] = []
     for ch in run:
-        if out and (unicodedata.category(ch)[0] == "M" or out[-1].endswith(_JOINS_NEXT)):
+        joins = unicodedata.category(ch)[0] == "M" or ch in _AFTER
+        if out and (joins or out[-1].endswith(_JOINS_NEXT) or _LEADS.fullmatch(out[-1][-1])):
             out[-1] += ch
         else:
             out.append(ch)
@@ -67,8 +97,11 @@ def _clusters(run: str) -> list[str]:
 
 
 def _bigrams(run: str) -> list[str]:
-    """Bigrams of the characters of a run of no-space script (a single character stays itself)."""
-    chars = _clusters(run) if _HAS_MARK.search(run) else run
+    """Bigrams of the characters of a run of no-space script (a single character stays itself); a
+    katakana word stays whole."""
+    if _KATAKANA_RUN.fullmatch(run):
+        return [run]
+    chars = _clusters(run) if _HAS_MARK.search(run) or _FRAGMENT_SCRIPTS.match(run) else run
     if len(chars) == 1:
         return [run]
     return ["".join(chars[i : i + 2]) for i in range(len(chars) - 1)]
@@ -80,20 +113,42 @@ def _split_word(word: str) -> list[str]:
     pos = 0
     for m in _NOSPACE_RUN.finditer(word):
         out.extend(_plain(word[pos : m.start()]))
-        out.extend(_bigrams(m.group()))
+        for part in _by_katakana(m.group()):
+            out.extend(_bigrams(part))
         pos = m.end()
     out.extend(_plain(word[pos:]))
     return out
 
 
+def _by_katakana(run: str) -> list[str]:
+    """The run cut where katakana starts or ends (`東京タワー` → `東京`, `タワー`)."""
+    cuts = sorted({0, len(run), *(k for m in _KATAKANA_RUN.finditer(run) for k in m.span())})
+    return [run[a:b] for a, b in itertools.pairwise(cuts)]
+
+
 def _plain(part: str) -> list[str]:
-    """A space-delimited word: kept when it has a letter and at least two characters."""
+    """A space-delimited word: kept when it has a letter, at least two characters and a word's shape
+    (not an id, a hash or a quantity: see the module's docstring)."""
     part = part.strip("_'")
     if part.endswith("'s"):
         part = part[:-2]
-    if len(part) < 2 or not _HAS_LETTER.search(part):
+    if len(part) < 2 or not _HAS_LETTER.search(part) or not word_shaped(part):
         return []
     return [part]
+
+
+def word_shaped(token: str) -> bool:
+    """False for tokens made of letters and digits that are no words: ids and hashes, quantities and
+    ordinals. Tokens without digits are always word-shaped."""
+    if not any(ch.isdigit() for ch in token):
+        return True
+    return not (_ID_LIKE.search(token) or _QUANTITY.fullmatch(token))
+
+
+def is_fragment(token: str) -> bool:
+    """True for a bigram that is part of a word rather than one (Thai, Lao, Khmer, Myanmar; a kanji with
+    a hiragana ending): trained on, but no concept to show."""
+    return bool(_FRAGMENT_SCRIPTS.fullmatch(token) or _KANA_HAN.fullmatch(token))
 
 
 def _word_tokens(word: str, keep_stopwords: bool) -> tuple[str, ...]:
@@ -112,6 +167,7 @@ def tokenize(text: str, *, keep_stopwords: bool = False) -> list[str]:
     """Lowercased word tokens of `text`, in order, ready for training."""
     cache = _CACHES[keep_stopwords]
     out: list[str] = []
+    text = _HANDLE.sub(" ", unicodedata.normalize("NFKC", text))
     for word in _WORD.findall(text.lower().replace("’", "'")):
         parts = cache.get(word)
         if parts is None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import codecs
 import contextlib
 import errno
-import fnmatch
 import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from pathspec import GitIgnoreSpec
 
 from notelink.errors import VaultError
 from notelink.notes.block import unmanaged_bytes
@@ -38,40 +39,117 @@ class Skipped:
     reason: str
 
 
-def is_ignored(rel: str, exclude: tuple[str, ...] = ()) -> bool:
-    """True for paths in dot-folders, dot-files, non-notes, and user exclude globs."""
-    parts = rel.split("/")
-    if any(p.startswith(".") for p in parts) or not rel.lower().endswith(NOTE_SUFFIX):
-        return True
-    return any(fnmatch.fnmatch(rel, pat) for pat in exclude)
+IGNORE_FILES = (".gitignore", ".notelinkignore")
+"""Files in any folder of the vault whose gitignore-syntax patterns leave paths out (under that folder)."""
 
 
-def scan(root: Path, exclude: tuple[str, ...] = ()) -> list[str]:
+class Ignore:
+    """What a vault leaves out, one list for every reader (index, watcher, app, export): dot-folders and
+    dot-files, files that are no notes, the patterns of `.gitignore` and `.notelinkignore` files in the
+    vault's folders (each for the paths under its folder, the deepest deciding, as git does), and the
+    user's patterns (`--exclude`, the config file; gitignore syntax, relative to the vault).
+
+    Patterns are matched by `pathspec`, git's own rules (`**`, `!negation`, `dir/`, anchoring): a
+    hand-written matcher would get some of them subtly wrong."""
+
+    def __init__(self, root: Path, patterns: tuple[str, ...] | None = ()) -> None:
+        self.root = root
+        self.patterns = tuple(patterns or ())
+        self._user = GitIgnoreSpec.from_lines(self.patterns)
+        self._specs: dict[str, GitIgnoreSpec | None] = {}
+
+    def forget(self) -> None:
+        """Reads the ignore files again on next use (one of them changed)."""
+        self._specs.clear()
+
+    def _spec(self, folder: str) -> GitIgnoreSpec | None:
+        """The patterns of the ignore files in `folder` ("" the vault), None when it has none."""
+        if folder not in self._specs:
+            lines: list[str] = []
+            for name in IGNORE_FILES:
+                with contextlib.suppress(OSError, UnicodeDecodeError):
+                    lines += (self.root / folder / name).read_text(encoding="utf-8").splitlines()
+            self._specs[folder] = GitIgnoreSpec.from_lines(lines) if lines else None
+        return self._specs[folder]
+
+    def ignored(self, rel: str, is_dir: bool = False) -> bool:
+        """True when the vault-relative path (a folder with `is_dir`), or a folder above it, is left out."""
+        parts = rel.split("/")
+        if any(p.startswith(".") for p in parts) or (not is_dir and not rel.lower().endswith(NOTE_SUFFIX)):
+            return True
+        folders = ["/".join(parts[:k]) for k in range(1, len(parts))]
+        return any(self._excluded(f, True) for f in folders) or self._excluded(rel, is_dir)
+
+    def excluded_by_patterns(self, rel: str) -> bool:
+        """True when the user's patterns alone leave the note out (ignore files are not read)."""
+        parts = rel.split("/")
+        folders = ["/".join(parts[:k]) + "/" for k in range(1, len(parts))]
+        return any(self._user.match_file(p) for p in (*folders, rel))
+
+    def _excluded(self, rel: str, is_dir: bool) -> bool:
+        """This one path (not the folders above it) by the user's patterns and the ignore files above it."""
+        path = rel + "/" if is_dir else rel
+        if self._user.match_file(path):
+            return True
+        parts, decision = rel.split("/"), None
+        for depth in range(len(parts)):
+            folder = "/".join(parts[:depth])
+            spec = self._spec(folder)
+            if spec is not None:
+                found = spec.check_file(path[len(folder) + 1:] if folder else path).include
+                decision = decision if found is None else found
+        return bool(decision)
+
+
+def scan(root: Path, exclude: tuple[str, ...] | None = ()) -> list[str]:
     """Relative `/`-separated paths of every note under `root`, sorted; dot-folders are not entered."""
     return scan_folders(root, exclude)[0]
 
 
-def scan_folders(root: Path, exclude: tuple[str, ...] = ()) -> tuple[list[str], list[Skipped]]:
-    """`scan`, and the folders it could not list (`folder/`, with the reason): their notes are missing."""
+def scan_folders(root: Path, exclude: tuple[str, ...] | Ignore | None = ()
+                 ) -> tuple[list[str], list[Skipped]]:
+    """`scan`, and what it left out with a reason: folders it could not list (`folder/`: their notes are
+    missing), symbolic links to files outside the vault, and symbolic links to notes indexed under their
+    own name (a note counts once)."""
+    ignore = exclude if isinstance(exclude, Ignore) else Ignore(root, exclude)
     found: list[str] = []
-    unlisted: list[Skipped] = []
+    left: list[Skipped] = []
 
     def unreadable(exc: OSError) -> None:
         if isinstance(exc, FileNotFoundError):  # removed while scanning: nothing of it is missing
             return
         rel = os.path.relpath(exc.filename, root).replace(os.sep, "/") if exc.filename else "."
-        if not is_ignored(f"{rel}/x{NOTE_SUFFIX}", exclude):
-            unlisted.append(Skipped(f"{rel}/", f"unreadable folder: {exc.strerror or exc}; its notes are "
-                                                "left out"))
+        if not ignore.ignored(rel, is_dir=True):
+            left.append(Skipped(f"{rel}/", f"unreadable folder: {exc.strerror or exc}; its notes are "
+                                           "left out"))
 
+    real_root = os.path.realpath(root)
     for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        rel_dir = os.path.relpath(dirpath, root)
+        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        prefix = "" if rel_dir == "." else rel_dir + "/"
+        dirnames[:] = sorted(d for d in dirnames if not ignore.ignored(prefix + d, is_dir=True))
         for name in filenames:
-            rel = name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/")
-            if not is_ignored(rel, exclude):
+            rel = prefix + name
+            if ignore.ignored(rel):
+                continue
+            why = _link_reason(root, real_root, rel, ignore) if os.path.islink(root / rel) else None
+            if why:
+                left.append(Skipped(rel, why))
+            else:
                 found.append(rel)
-    return sorted(found), sorted(unlisted, key=lambda s: s.path)
+    return sorted(found), sorted(left, key=lambda s: s.path)
+
+
+def _link_reason(root: Path, real_root: str, rel: str, ignore: Ignore) -> str | None:
+    """Why a symbolic link is left out (None: index it): its target is outside the vault (notelink reads
+    only the vault), or a note indexed under its own name."""
+    target = os.path.realpath(root / rel)
+    if os.path.commonpath([real_root, target]) != real_root:
+        return f"symbolic link to {target}, outside the vault: left out (notelink reads only the vault)"
+    inner = os.path.relpath(target, real_root).replace(os.sep, "/")
+    if os.path.isfile(target) and not ignore.ignored(inner):
+        return f"symbolic link to {inner}, which is indexed under its own name (a note counts once)"
+    return None
 
 
 def check_vault(root: Path) -> Path:

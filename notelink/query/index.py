@@ -19,7 +19,7 @@ import scipy.sparse as sp
 from notelink.errors import IndexMissing, NotFound
 from notelink.index.notevectors import Layout, unit_rows
 from notelink.index.store import current_generation, load_array, open_generation
-from notelink.notes.links import Resolver, name_key
+from notelink.notes.links import Resolver, dialect_of, name_key
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ class Index:
 
     @functools.cached_property
     def _resolver(self) -> Resolver:
-        return Resolver((n.path, n.title, n.aliases) for n in self.notes)
+        return Resolver(((n.path, n.title, n.aliases) for n in self.notes), dialect_of(self.meta))
 
     def warm(self) -> None:
         """Makes now what the first word query or link lookup would otherwise make (a worker calls this
@@ -197,11 +197,16 @@ class Index:
         return out
 
     def concepts(self, note: NoteInfo, top: int = 10) -> list[Scored]:
-        """The vault words that weigh most in the note's vector: its own words and their CBOW neighbours."""
+        """The vault words that weigh most in the note's vector: its own words and their CBOW neighbours
+        (parts of words, the bigrams of scripts written without spaces, are left out: no concepts)."""
+        from notelink.notes.tokenizer import is_fragment  # (only here: most queries need no tokenizer)
+
         row = self.note_vecs[note.id].tocoo()
         words = row.col < self.layout.words
         cols, vals = row.col[words], row.data[words]
         norm = float(np.linalg.norm(vals)) or 1.0
+        whole = np.array([not is_fragment(self.words[c]) for c in cols.tolist()], dtype=bool)
+        cols, vals = cols[whole], vals[whole]
         order = sorted(range(cols.size), key=lambda k: (-vals[k], int(cols[k])))[:top]
         return [Scored(self.words[int(cols[k])], round(float(vals[k] / norm), 4)) for k in order]
 

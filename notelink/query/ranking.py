@@ -10,9 +10,11 @@ import os
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 
+from notelink.notes.vault import Ignore
 from notelink.query.index import Index
 
 _BLOCK = 256
@@ -22,15 +24,29 @@ _DENSE_BYTES = 256 << 20  # ... holding at most this much ...
 _DENSE_SHARE = 0.02  # ... and each used by this share of the notes
 
 
-def related_all(index: Index, top: int, unlinked: bool = False,
-                min_score: float | None = None) -> Iterator[tuple[int, list[tuple[int, float]]]]:
+def related_all(index: Index, top: int, unlinked: bool = False, min_score: float | None = None,
+                exclude: tuple[str, ...] = ()) -> Iterator[tuple[int, list[tuple[int, float]]]]:
     """(note id, [(other id, score)...]) for every note, best first, computed in blocks of notes.
 
-    `unlinked` leaves out notes linked either way; `min_score` drops scores below it."""
+    `unlinked` leaves out notes linked either way; `min_score` drops scores below it; notes matching the
+    `exclude` patterns (gitignore syntax) are neither listed nor listed as related."""
+    left_out = excluded(index, exclude)
+    out = np.fromiter(left_out, dtype=np.int64, count=len(left_out))
     for start, block in _blocks(_BlockScores(index), len(index.notes)):
         for r, scores in enumerate(block):
+            if start + r in left_out:
+                continue
+            scores[out] = 0.0
             hits = index.rank(start + r, scores, top, unlinked)
             yield start + r, [(j, s) for j, s in hits if min_score is None or s >= min_score]
+
+
+def excluded(index: Index, patterns: tuple[str, ...]) -> set[int]:
+    """Ids of the notes that the patterns (gitignore syntax, vault-relative) leave out."""
+    if not patterns:
+        return set()
+    ignore = Ignore(Path(str(index.meta.get("vault", "."))), patterns)
+    return {n.id for n in index.notes if ignore.excluded_by_patterns(n.path)}
 
 
 class _BlockScores:

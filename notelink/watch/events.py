@@ -1,8 +1,10 @@
 """Filesystem events from watchdog (or, as a fallback, stat rescans), filtered early down to notes.
 
-Ignored: anything that is not a `*.md` note, dot-folders and dot-files, editor temp/swap/backup files and
-the user's exclude globs. What remains is a vault-relative path handed to a sink (the debouncer). Folder
-moves and deletions are passed on as `folder/` so that the notes inside are looked at again.
+Ignored: anything that is not a `*.md` note, dot-folders and dot-files, editor temp/swap/backup files, and
+what the vault's one exclusion list leaves out (`vault.Ignore`: `.gitignore`, `.notelinkignore` and the
+user's patterns, as the index reads them). What remains is a vault-relative path handed to a sink (the
+debouncer). Folder moves and deletions are passed on as `folder/` so that the notes inside are looked at
+again.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
-from notelink.notes.vault import is_ignored, scan
+from notelink.notes.vault import IGNORE_FILES, Ignore, scan
 
 log = logging.getLogger("notelink.watch")
 
@@ -35,37 +37,57 @@ def _relative(vault: Path, path: str | bytes) -> str | None:
     return rel.replace(os.sep, "/")
 
 
-def note_path(vault: Path, path: str | bytes, exclude: tuple[str, ...] = ()) -> str | None:
+def _ignore(vault: Path, exclude: tuple[str, ...] | Ignore | None) -> Ignore:
+    return exclude if isinstance(exclude, Ignore) else Ignore(vault, exclude)
+
+
+def note_path(vault: Path, path: str | bytes, exclude: tuple[str, ...] | Ignore | None = ()) -> str | None:
     """The vault-relative path of a note the watcher cares about, or None to ignore the event."""
     rel = _relative(vault, path)
     if rel is None:
         return None
     name = rel.rsplit("/", 1)[-1]
-    if any(fnmatch.fnmatch(name, pat) for pat in EDITOR_TEMP) or is_ignored(rel, exclude):
+    if any(fnmatch.fnmatch(name, pat) for pat in EDITOR_TEMP) or _ignore(vault, exclude).ignored(rel):
         return None
     return rel
 
 
-def folder_path(vault: Path, path: str | bytes, exclude: tuple[str, ...] = ()) -> str | None:
-    """`rel/` for a folder outside dot-folders and exclude globs, else None."""
+def folder_path(vault: Path, path: str | bytes, exclude: tuple[str, ...] | Ignore | None = ()) -> str | None:
+    """`rel/` for a folder the vault does not leave out (dot-folders, ignore files, exclude patterns)."""
     rel = _relative(vault, path)
-    if rel is None or any(p.startswith(".") for p in rel.split("/")):
+    if rel is None or _ignore(vault, exclude).ignored(rel, is_dir=True):
         return None
-    return None if any(fnmatch.fnmatch(rel, pat) for pat in exclude) else rel + "/"
+    return rel + "/"
+
+
+def ignore_file_folder(vault: Path, path: str | bytes) -> str | None:
+    """For a `.gitignore` or `.notelinkignore` file: its folder (`rel/`, "" for the vault), whose notes may
+    now be in or out; else None."""
+    rel = _relative(vault, path)
+    if rel is None or rel.rsplit("/", 1)[-1] not in IGNORE_FILES:
+        return None
+    folder = rel.rpartition("/")[0]
+    return f"{folder}/" if folder else ""
 
 
 class VaultEventHandler(FileSystemEventHandler):
     """Turns watchdog events into vault-relative note paths; never raises into watchdog's thread."""
 
-    def __init__(self, vault: Path, exclude: tuple[str, ...], sink: Callable[[str], None],
+    def __init__(self, vault: Path, exclude: tuple[str, ...] | None, sink: Callable[[str], None],
                  on_error: Callable[[str], None]) -> None:
-        self.vault, self.exclude, self.sink, self.on_error = vault, exclude, sink, on_error
+        self.vault, self.sink, self.on_error = vault, sink, on_error
+        self.exclude = Ignore(vault, exclude)
 
     def paths(self, event: FileSystemEvent) -> list[str]:
-        """The paths an event concerns, filtered."""
+        """The paths an event concerns, filtered. An edited ignore file is read again, and its folder
+        passed on (`folder/`, or `./` for the vault's own), so that its notes are looked at again."""
         if event.event_type in _IGNORED_KINDS:
             return []
         raw = [event.src_path] + ([event.dest_path] if getattr(event, "dest_path", "") else [])
+        folders = [f for p in raw if (f := ignore_file_folder(self.vault, p)) is not None]
+        if folders and not event.is_directory:
+            self.exclude.forget()
+            return [f or "./" for f in folders]
         if event.is_directory:
             if event.event_type not in ("moved", "deleted"):
                 return []  # a folder's own created/modified events say nothing its notes don't
@@ -121,7 +143,7 @@ class StatSnapshot:
     """The fallback when OS events fail: each `changes()` call rescans the notes' (mtime, size) and
     returns the paths added, removed or changed since the previous call (none on the first)."""
 
-    def __init__(self, vault: Path, exclude: tuple[str, ...]) -> None:
+    def __init__(self, vault: Path, exclude: tuple[str, ...] | None) -> None:
         self.vault, self.exclude = vault, exclude
         self._last: dict[str, tuple[int, int]] | None = None
 

@@ -26,7 +26,7 @@ from notelink.config import IndexConfig, TrainConfig, WatchConfig
 from notelink.errors import Cancelled, DeviceError, NoNotes, VaultError
 from notelink.index.lock import WatcherLock, WatcherRunning
 from notelink.index.report import IndexEvent, IndexSummary, describe_build, describe_paths
-from notelink.index.store import current_generation, open_generation
+from notelink.index.store import current_generation, open_generation, saved_exclude
 from notelink.model import cbow
 from notelink.notes.vault import check_vault
 from notelink.watch.builder import ChildBuilder, release_memory
@@ -66,7 +66,11 @@ class VaultWatcher:
         self.vault, self.index_dir = check_vault(Path(vault)), Path(index_dir)
         self.cfg = watch_cfg or WatchConfig()
         base = index_cfg or IndexConfig()
-        self.index_cfg = replace(base, exclude=tuple(dict.fromkeys(base.exclude + self.cfg.exclude)))
+        saved = base.exclude if base.exclude is not None else saved_exclude(self.index_dir)
+        self._exclude = tuple(dict.fromkeys(saved + self.cfg.exclude))  # what events are filtered by
+        # builds keep None (the list saved with the index when they run) unless patterns were given here
+        self.index_cfg = base if base.exclude is None and not self.cfg.exclude else replace(
+            base, exclude=self._exclude)
         self.train_cfg, self.on_event = train_cfg or TrainConfig(), on_event
         self.force_first = False  # retrain fully at startup (`notelink watch --force`)
         self.generation = 0  # the live generation, once known
@@ -79,7 +83,7 @@ class VaultWatcher:
         self._worker: threading.Thread | None = None
         self._notices: queue.SimpleQueue[WatchEvent] = queue.SimpleQueue()  # from other threads, for on_event
         self._unsettled: dict[str, float] = {}  # note path -> when first seen empty or missing
-        self._snapshot = StatSnapshot(self.vault, self.index_cfg.exclude)  # for rescan mode
+        self._snapshot = StatSnapshot(self.vault, self._exclude)  # for rescan mode
         self._next_reconcile = self._next_rescan = 0.0
         self._started = self._stopped = False
         self._builder = ChildBuilder() if self.cfg.isolate and ChildBuilder.available() else None
@@ -156,7 +160,7 @@ class VaultWatcher:
 
     # -- watching --------------------------------------------------------------------------------
     def _start_observer(self) -> None:
-        handler = VaultEventHandler(self.vault, self.index_cfg.exclude, self._debouncer.add,
+        handler = VaultEventHandler(self.vault, self._exclude, self._debouncer.add,
                                     lambda msg: self._post(WatchEvent("error", message=msg)))
         try:
             observer = make_observer()

@@ -13,13 +13,19 @@ import numpy as np
 
 from notelink.config import ExportConfig
 from notelink.index.store import load_array
-from notelink.notes.links import note_link
+from notelink.notes.links import dialect_of, link_style, note_link
 from notelink.query.index import Index
 from notelink.query.ranking import related_all
 
 _GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def vault_link_style(index: Index, requested: str = "auto") -> str:
+    """The link style to write into this vault (`links.link_style`): from its dialect and its own links."""
+    kinds = dict(index.db.execute("SELECT kind, COUNT(*) FROM links GROUP BY kind").fetchall())
+    return link_style(requested, dialect_of(index.meta).name, kinds.get("wiki", 0), kinds.get("markdown", 0))
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,7 @@ class Edge:
 def edges(index: Index, cfg: ExportConfig) -> list[Edge]:
     """Every note's related notes as edges; by note, best first; with `unlinked`, all best first."""
     out = [Edge(i, j, round(s, 4), rank, j in index.linked(i))
-           for i, hits in related_all(index, cfg.top, cfg.unlinked, cfg.min_score)
+           for i, hits in related_all(index, cfg.top, cfg.unlinked, cfg.min_score, cfg.exclude)
            for rank, (j, s) in enumerate(hits, 1)]
     if cfg.unlinked:
         out.sort(key=lambda e: (-e.score, index.notes[e.source].path, index.notes[e.target].path))
@@ -44,10 +50,10 @@ def edges(index: Index, cfg: ExportConfig) -> list[Edge]:
 
 
 def export_json(index: Index, top: int = 10, concepts: int = 10, unlinked: bool = False,
-                min_score: float | None = None) -> dict[str, Any]:
+                min_score: float | None = None, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
     """The foundation's export schema; deterministic for a given index ("generated" is its build time)."""
     notes = []
-    for i, hits in related_all(index, top, unlinked, min_score):
+    for i, hits in related_all(index, top, unlinked, min_score, exclude):
         note = index.notes[i]
         links = index.linked(i)
         notes.append({
@@ -115,21 +121,23 @@ def export_graphml(index: Index, out: IO[str], cfg: ExportConfig) -> int:
 
 
 def export_markdown(index: Index, out: IO[str], cfg: ExportConfig) -> int:
-    """One index note: a section per note, linking to its related notes, best first, with their scores."""
+    """One index note: a section per note, linking to its related notes, best first, with their scores,
+    in the vault's link style (paths from the vault's root)."""
     what = "Missing links: related notes not linked yet" if cfg.unlinked else "Related notes"
+    style = vault_link_style(index, cfg.link_style)
     out.write(f"# {what}\n\nMade by notelink from the index of `{index.meta.get('vault')}` (trained "
               f"{index.meta.get('trained_at')}). Scores are cosine similarities; *linked* marks notes "
               "already linked. Keep this file outside the vault, or its links count as yours when the "
               "vault is indexed again.\n")
     sections = 0
-    for i, hits in related_all(index, cfg.top, cfg.unlinked, cfg.min_score):
+    for i, hits in related_all(index, cfg.top, cfg.unlinked, cfg.min_score, cfg.exclude):
         if not hits:
             continue
         note, links = index.notes[i], index.linked(i)
-        out.write(f"\n## {note_link(note.path, note.title)}\n\n")
+        out.write(f"\n## {note_link(note.path, note.title, style)}\n\n")
         for j, s in hits:
             other, mark = index.notes[j], " · *linked*" if j in links else ""
-            out.write(f"- {note_link(other.path, other.title)} · {s:.4f}{mark}\n")
+            out.write(f"- {note_link(other.path, other.title, style)} · {s:.4f}{mark}\n")
         sections += 1
     return sections
 

@@ -144,13 +144,15 @@ def plan(root: Path, edits: Iterable[tuple[str, Edit]], only_with_markers: bool 
 
 
 def block_lines(index: Index, cfg: ExportConfig) -> dict[str, list[str]]:
-    """Every indexed note's listing lines: its related notes as links, best first."""
+    """Every indexed note's listing lines: its related notes as links in the vault's style, best first."""
     from notelink.query.ranking import related_all
+    from notelink.write.export import vault_link_style
 
     lines: dict[str, list[str]] = {}
-    for i, hits in related_all(index, cfg.top, cfg.unlinked, cfg.min_score):
-        notes = [index.notes[j] for j, _ in hits]
-        lines[index.notes[i].path] = [f"- {note_link(n.path, n.title)}" for n in notes] or NO_RELATED
+    style = vault_link_style(index, cfg.link_style)
+    for i, hits in related_all(index, cfg.top, cfg.unlinked, cfg.min_score, cfg.exclude):
+        notes, path = [index.notes[j] for j, _ in hits], index.notes[i].path
+        lines[path] = [f"- {note_link(n.path, n.title, style, path)}" for n in notes] or NO_RELATED
     return lines
 
 

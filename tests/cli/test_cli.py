@@ -320,3 +320,28 @@ def test_a_failed_export_leaves_the_file_as_it_was(capsys, ix: str, tmp_path: Pa
     with pytest.raises(RuntimeError):
         main(["export", str(SAMPLE), "--index-dir", ix, "--format", "csv", "-o", str(out)])
     assert out.read_text(encoding="utf-8") == "before" and [p.name for p in tmp_path.iterdir()] == ["x.csv"]
+
+
+def test_a_note_stored_decomposed_is_found_and_linked_composed(capsys, make_vault, tmp_path: Path) -> None:
+    import unicodedata
+
+    nfd = unicodedata.normalize("NFD", "Café")  # as macOS writes file names
+    vault = make_vault({f"{nfd}.md": "# Café\ncoffee beans roast grind espresso",
+                        "Menu.md": "# Menu\ncoffee beans at the [[Café]] roast"})
+    ix = indexed(capsys, vault, tmp_path)
+    code, out, err = run(capsys, "related", str(vault), "Café", "--index-dir", ix, "--json")
+    assert code == 0 and json.loads(out)["note"] == f"{nfd}.md", err
+    code, out, _ = run(capsys, "related", str(vault), "Menu", "--index-dir", ix, "--json")
+    assert json.loads(out)["related"][0]["linked"] is True
+
+
+def test_status_reports_links_found_resolved_and_missing(capsys, make_vault, tmp_path: Path) -> None:
+    vault = make_vault({"a.md": "[[b]] [[b|B]] [[nope]] [[nope]] [[gone]] ![[pic.png]]", "b.md": "x [[a]]"})
+    ix = indexed(capsys, vault, tmp_path)
+    code, out, _ = run(capsys, "status", str(vault), "--index-dir", ix, "--json")
+    links = json.loads(out)["links"]
+    assert code == 0
+    assert (links["found"], links["resolved"], links["unresolved"], links["attachments"]) == (6, 3, 3, 1)
+    assert links["top_unresolved"] == [{"target": "nope", "count": 2}, {"target": "gone", "count": 1}]
+    _, text, _ = run(capsys, "status", str(vault), "--index-dir", ix)
+    assert "Links (obsidian): 6 to notes, 3 resolved (50%), 3 unresolved; 1 to attachments" in text

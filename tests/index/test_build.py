@@ -150,3 +150,65 @@ def test_a_build_that_could_index_no_note_keeps_the_previous_index(make_vault, t
         build_index(vault, tmp_path / "ix", FAST, index_cfg=IndexConfig(max_file_bytes=1))
     index = Index.open(tmp_path / "ix")
     assert index.meta["generation"] == first.generation and len(index.notes) == 12
+
+
+def test_excludes_and_ignore_files_are_kept_by_later_builds(make_vault, tmp_path: Path) -> None:
+    vault = _topic_vault(make_vault)
+    (vault / "node_modules" / "pkg").mkdir(parents=True)
+    (vault / "node_modules" / "pkg" / "README.md").write_text("# Package\nnpm install")
+    (vault / ".gitignore").write_text("node_modules/\n")
+    ix = tmp_path / "ix"
+
+    def paths() -> set[str]:
+        index = Index.open(ix)
+        try:
+            return {n.path for n in index.notes}
+        finally:
+            index.close()
+
+    build_index(vault, ix, FAST, IndexConfig(exclude=("stars/",)))
+    assert not any(p.startswith(("stars/", "node_modules/")) for p in paths())
+    build_index(vault, ix, FAST)  # exclude None: the list saved with the index
+    assert not any(p.startswith("stars/") for p in paths())
+    assert Index.open(ix).meta["index_config"]["exclude"] == ["stars/"]
+    (vault / ".notelinkignore").write_text("garden/\n")
+    build_index(vault, ix, FAST)
+    assert {p.split("/")[0] for p in paths()} == {"bread"}
+    build_index(vault, ix, FAST, IndexConfig(exclude=()))  # cleared (`--exclude ''`)
+    assert {p.split("/")[0] for p in paths()} == {"bread", "stars"}
+
+
+def test_links_are_resolved_in_the_vaults_dialect(make_vault, tmp_path: Path) -> None:
+    vault = make_vault({"dendron.yml": "version: 5\n", "a.b.md": "# AB\nsee [[the c note|c]]",
+                        "c.md": "# C\nx"})
+    build_index(vault, tmp_path / "ix", FAST)
+    index = Index.open(tmp_path / "ix")
+    assert index.meta["index_config"]["dialect"]["name"] == "dendron"
+    assert index.linked(index.by_path["a.b.md"].id) == {index.by_path["c.md"].id}
+
+
+def test_a_hub_of_embeds_is_related_to_what_it_shows(make_vault, tmp_path: Path) -> None:
+    vault = _topic_vault(make_vault)
+    (vault / "hub.md").write_text("# Hub\n\n![[stars 0]]\n\n![[stars 1]]\n\n![[stars 2#Stars 2]]\n")
+    build_index(vault, tmp_path / "ix", FAST)
+    index = Index.open(tmp_path / "ix")
+    hub = index.by_path["hub.md"]
+    related = [r.path for r in index.related(hub, 4)]
+    assert len(related) == 4 and all(p.startswith("stars/") for p in related), related
+    assert index.db.execute("SELECT tokens FROM notes WHERE path = 'hub.md'").fetchone() == ("hub",)  # trains
+    index.close()  # on its own words only
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "symlink"), reason="symbolic links")
+def test_symlinks_outside_are_skipped_and_inside_counted_once(make_vault, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.md"
+    secret.write_text("# Secret\nprivate words never indexed")
+    vault = _topic_vault(make_vault)
+    (vault / "leak.md").symlink_to(secret)
+    (vault / "twice.md").symlink_to(vault / "bread" / "bread 0.md")
+    build_index(vault, tmp_path / "ix", FAST)
+    index = Index.open(tmp_path / "ix")
+    skipped = {s["path"]: s["reason"] for s in index.skipped()}
+    assert "outside the vault" in skipped["leak.md"] and "indexed under its own name" in skipped["twice.md"]
+    assert len(index.notes) == 12 and "private" not in index.word_index
+    index.close()

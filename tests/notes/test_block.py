@@ -100,6 +100,19 @@ def test_moved_appended_block_is_refused() -> None:
         remove("x\n" + block_text + "note")
 
 
+@pytest.mark.parametrize("nl", ["\n", "\r\n"])
+def test_a_line_written_after_an_appended_block_keeps_its_place(nl: str) -> None:
+    base = f"# Note{nl}my text{nl}"
+    written = render(base, LINES)
+    later = written + f"a line written after the block{nl}"
+    refreshed = render(later, ["- [[b]]", "- [[c]]"])
+    assert refreshed.startswith(base) and refreshed.endswith(f"{END}{nl}a line written after the block{nl}")
+    assert "- [[b]]" in refreshed and "- [[a]]" not in refreshed
+    assert render(refreshed, ["- [[b]]", "- [[c]]"]) == refreshed  # current: nothing to write
+    assert remove(refreshed) == base + f"a line written after the block{nl}"  # undo: exactly the block out
+    assert find_block(refreshed) is not None and not find_block(refreshed).edited  # type: ignore[union-attr]
+
+
 def test_block_is_not_parsed_as_the_users_text_or_links() -> None:
     base = "# Title\n\nmy words [[Mine]]\n"
     written = render(base, ["- [[Other note|Other]]"])

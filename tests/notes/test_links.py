@@ -36,3 +36,97 @@ def test_named_lists_every_note_a_bare_name_could_mean() -> None:
     assert r.find("Templates") == "a/Templates.md"  # file name before alias; shallow path, then order
     assert sorted(r.named("templates.md")) == ["Tpl.md", "a/Templates.md", "b/Templates.md"]
     assert r.named("nothing") == []
+
+
+def test_names_compare_under_one_unicode_normalisation() -> None:
+    import unicodedata
+
+    stored = unicodedata.normalize("NFD", "Café.md")  # as macOS writes file names
+    r = Resolver([(stored, unicodedata.normalize("NFD", "Café"), [])])
+    assert stored != "Café.md"
+    assert r.resolve("Café") == stored  # typed composed
+    assert r.find(unicodedata.normalize("NFD", "café")) == stored
+    assert r.named("CAFÉ") == [stored]
+
+
+def test_dendron_scheme_is_dropped_in_every_dialect() -> None:
+    r = Resolver(NOTES)
+    assert r.resolve("dendron://vault/Home") == "Home.md"
+
+
+def test_attachments_are_no_notes() -> None:
+    from notelink.notes.links import is_attachment
+
+    assert is_attachment("image.PNG") and is_attachment("docs/paper.pdf#page=2")
+    assert not is_attachment("recipes.italian") and not is_attachment("Note.md") and not is_attachment("x")
+
+
+def test_link_report_counts_and_top_unresolved() -> None:
+    from notelink.notes.links import link_report
+
+    rows = [("a", "wiki", 1), ("b", "wiki", None), ("b", "embed", None), ("c", "markdown", None),
+            ("pic.png", "embed", None), ("d", "wiki", 4)]
+    report = link_report(rows, "obsidian", top=1)
+    assert (report["found"], report["resolved"], report["unresolved"], report["attachments"]) == (5, 2, 3, 1)
+    assert report["rate"] == 0.4 and report["top_unresolved"] == [{"target": "b", "count": 2}]
+    assert report["by_kind"] == {"embed": 1, "markdown": 1, "wiki": 3}
+
+
+def test_note_link_in_each_style() -> None:
+    from notelink.notes.links import note_link
+
+    assert note_link("a/Bread.md", "Bread") == "[[a/Bread|Bread]]"
+    assert note_link("recipes.italian.md", "Italian", "dendron") == "[[Italian|recipes.italian]]"
+    assert note_link("pages/Projects___Plan.md", "Projects/Plan", "logseq") == "[[Projects/Plan]]"
+    assert note_link("pages/x.md", "A [weird] title", "logseq") == "[[pages/x|A ［weird］ title]]"
+    assert note_link("guide/My note.md", "Mine", "markdown") == "[Mine](guide/My%20note.md)"
+    assert note_link("guide/My note.md", "Mine", "markdown", "guide/index.md") == "[Mine](My%20note.md)"
+    assert note_link("a.md", "A", "markdown", "deep/er/n.md") == "[A](../../a.md)"
+    assert note_link("odd#name.md", "Odd", "wiki", "sub/n.md") == "[Odd](../odd%23name.md)"
+
+
+def test_link_style_follows_the_vault() -> None:
+    from notelink.notes.links import link_style
+
+    assert link_style("auto", "obsidian", 100, 3) == "wiki"
+    assert link_style("auto", "obsidian", 1, 2168) == "markdown"  # a static-site vault's own links
+    assert link_style("auto", "markdown", 0, 0) == "markdown"
+    assert link_style("auto", "dendron", 50, 0) == "dendron"
+    assert link_style("auto", "logseq", 50, 0) == "logseq"
+    assert link_style("wiki", "markdown", 0, 9) == "wiki"
+    assert link_style("wiki", "dendron", 0, 0) == "dendron"
+    assert link_style("markdown", "dendron", 9, 0) == "markdown"
+
+
+def test_embedded_notes_and_sections() -> None:
+    from notelink.notes.links import embedded
+    from notelink.notes.note import Link
+    from notelink.notes.records import NoteRecord
+
+    def rec(path: str, paragraphs: list[list[str]], headings: list[str], links: list[Link]) -> NoteRecord:
+        return NoteRecord(path, path[:-3], "h", 1, 0.0, [], headings, [], links, paragraphs, "", "en")
+
+    doc = rec("doc.md", [["doc"], ["intro", "words"], ["setup"], ["install", "steps"], ["usage"], ["run"]],
+              ["Setup", "Usage"], [])
+    hub = rec("hub.md", [["hub"]], [], [Link("doc", "embed"), Link("doc", "embed", "Setup"),
+                                        Link("doc", "embed", "^block1"), Link("doc", "wiki"),
+                                        Link("missing", "embed"), Link("hub", "embed")])
+    parts = embedded([doc, hub])
+    assert parts[0] == []
+    assert parts[1] == [*doc.paragraphs, ["setup"], ["install", "steps"]]
+
+
+def test_tag_links_are_reported_apart() -> None:
+    from notelink.notes.links import link_report
+
+    report = link_report([("a", "wiki", 1), ("tags.x", "tag", 2), ("tags.y", "tag", None)], "dendron")
+    assert (report["found"], report["resolved"], report["tags"]) == (1, 1, {"found": 2, "resolved": 1})
+
+
+def test_unresolved_targets_are_counted_by_name() -> None:
+    from notelink.notes.links import link_report
+
+    rows = [("Fixed issues", "wiki", None), ("Fixed Issues", "wiki", None), ("dendron://v/x", "wiki", None),
+            ("x", "wiki", None), ("x.md", "markdown", None)]
+    assert link_report(rows)["top_unresolved"] == [{"target": "dendron://v/x", "count": 3},
+                                                   {"target": "Fixed issues", "count": 2}]

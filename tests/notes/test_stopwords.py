@@ -1,5 +1,7 @@
 """Known-answer tests for each note's language and its stop words."""
 
+import pytest
+
 from notelink.config import IndexConfig
 from notelink.notes.records import record_from_raw
 from notelink.notes.stopwords import ENGLISH, LISTS, language_of, without_stopwords
@@ -103,3 +105,25 @@ def test_a_paragraph_and_a_note_get_the_same_language_on_ties() -> None:
     tokens = tokenize("O sistema de arquivos se organiza para que o usuário no encontre nada "
                       "de errado se for para o servidor que", keep_stopwords=True)
     assert paragraph_languages([tokens], "en") == [language_of([tokens])]
+
+
+@pytest.mark.parametrize(("lang", "text", "left"), [
+    ("el", "Για να δημιουργήσετε μια νέα σημείωση, κάντε κλικ στο κουμπί και το αρχείο θα ανοίξει",
+     ["δημιουργήσετε", "νέα", "σημείωση", "κάντε", "κλικ", "κουμπί", "αρχείο", "ανοίξει"]),
+    ("vi", "Bạn có thể tạo các ghi chú và liên kết chúng với nhau trong kho của bạn",
+     ["tạo", "ghi", "chú", "liên", "kết", "nhau", "kho"]),
+    ("bn", "আপনি একটি নতুন নোট তৈরি করতে পারেন এবং এটি আপনার ভল্টে সংরক্ষণ করুন",
+     ["নতুন", "নোট", "তৈরি", "ভল্টে", "সংরক্ষণ"]),
+    ("uk", "Ви можете створити нову нотатку, і вона буде збережена у вашому сховищі, якщо це потрібно",
+     ["ви", "можете", "створити", "нову", "нотатку", "буде", "збережена", "вашому", "сховищі", "потрібно"]),
+])
+def test_languages_that_had_no_list(lang: str, text: str, left: list[str]) -> None:
+    tokens = tokenize(text, keep_stopwords=True)
+    assert language_of([tokens]) == lang
+    assert without_stopwords([tokens], lang)[0] == left
+
+
+def test_bengali_stop_words_match_however_the_nukta_is_written() -> None:
+    composed, decomposed = "হয়", "হয\u09bc"  # U+09DF or U+09AF U+09BC: one word
+    assert without_stopwords([tokenize(composed, keep_stopwords=True)], "bn") == [[]]
+    assert without_stopwords([tokenize(decomposed, keep_stopwords=True)], "bn") == [[]]

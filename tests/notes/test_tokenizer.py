@@ -1,5 +1,7 @@
 """Known-answer tests for tokenizing."""
 
+import pytest
+
 from notelink.notes.tokenizer import STOPWORDS, tokenize
 
 
@@ -64,10 +66,45 @@ def test_a_scripts_own_full_stop_ends_the_word() -> None:
 def test_no_space_bigrams_are_of_whole_characters() -> None:
     # a Khmer character is a consonant with its vowel signs and the consonant stacked under it (coeng)
     assert tokenize("ខ្ញុំស្រឡាញ់", keep_stopwords=True) == ["ខ្ញុំស្រ", "ស្រឡា", "ឡាញ់"]
-    assert tokenize("東京タワー") == ["東京", "京タ", "タワ", "ワー"]  # no marks: code points
+    assert tokenize("東京中央") == ["東京", "京中", "中央"]  # no marks: code points
 
 
 def test_myanmar_and_thai_bigrams_keep_vowel_signs_with_their_letters() -> None:
     assert tokenize("မြန်မာစာ။ နောက်", keep_stopwords=True) == ["မြန်", "န်မာ", "မာစာ", "နောက်"]
-    assert tokenize("ภาษาไทย", keep_stopwords=True) == ["ภา", "าษ", "ษา", "าไ", "ไท", "ทย"]
+    # Thai vowels written after (า) or before (ไ) their consonant stay with it: ภา ษา ไท ย
+    assert tokenize("ภาษาไทย", keep_stopwords=True) == ["ภาษา", "ษาไท", "ไทย"]
     assert tokenize("ที่นี่", keep_stopwords=True) == ["ที่นี่"]  # two letters, each with its marks
+
+
+def test_katakana_words_stay_whole() -> None:
+    assert tokenize("東京タワーのサイト") == ["東京", "タワー", "の", "サイト"]
+    assert tokenize("東京タワー") == ["東京", "タワー"]
+    assert tokenize("サイトを見る") == ["サイト", "を見", "見る"]
+    assert tokenize("すごーい", keep_stopwords=True) == ["すご", "ごー", "ーい"]  # ー after hiragana: kana
+
+
+def test_nfkc_ligatures_and_full_width() -> None:
+    assert tokenize("veriﬁcation ＦＵＬＬ ｗｉｄｔｈ") == ["verification", "full", "width"]
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("ev8p1l5p0izdgjas a08a34a 07736d97 650a1b2c funnym0nk3y bfvlb8by4nlb 43b02a h1toh2", []),  # ids
+    ("3k 10k 300px 2rem 5min 100ms 30am 2nd 15th 3º 2e 8b 4k 50mb", []),  # quantities, ordinals
+    ("mp3 h264 3d 2fa 11ty k8s i18n base64 x86 v2 python3 covid19 iso27001 deadbeef",
+     ["mp3", "h264", "3d", "2fa", "11ty", "k8s", "i18n", "base64", "x86", "v2", "python3", "covid19",
+      "iso27001", "deadbeef"]),
+])
+def test_ids_hashes_and_quantities_are_no_words(text: str, kept: list[str]) -> None:
+    assert tokenize(text) == kept
+
+
+def test_handles_are_no_words() -> None:
+    assert tokenize("bug catchers: @Oli916#5867 @ric03uec#5826, mail bob@example.com") == [
+        "bug", "catchers", "mail", "bob", "example", "com"]
+
+
+def test_bigrams_inside_words_are_fragments() -> None:
+    from notelink.notes.tokenizer import is_fragment
+
+    assert is_fragment("ษาไท") and is_fragment("語で") and is_fragment("ខ្ញុំស្រ")
+    assert not is_fragment("東京") and not is_fragment("サイト") and not is_fragment("bread")

@@ -114,3 +114,51 @@ def test_a_folder_that_cannot_be_listed_is_reported(make_vault, monkeypatch: pyt
     found, unlisted = scan_folders(vault)
     assert found == ["a.md"]
     assert unlisted == [Skipped("locked/", "unreadable folder: Permission denied; its notes are left out")]
+
+
+def test_gitignore_and_notelinkignore_leave_paths_out(make_vault) -> None:
+    root = make_vault({"a.md": "x", "node_modules/pkg/README.md": "x", "build/out.md": "x",
+                       "drafts/d.md": "x", "drafts/keep.md": "x", "deep/er/x.md": "x", "deep/er/y.md": "x",
+                       ".gitignore": "node_modules/\n/build\n", "drafts/.notelinkignore": "*.md\n!keep.md\n",
+                       "deep/.gitignore": "er/x.md\n"})
+    assert scan(root) == ["a.md", "deep/er/y.md", "drafts/keep.md"]
+
+
+def test_exclude_patterns_are_gitignore_syntax(make_vault) -> None:
+    root = make_vault({"a.md": "x", "t/x.md": "x", "t/sub/y.md": "x", "j/2024.md": "x", "j/keep.md": "x"})
+    assert scan(root, ("t/", "j/*", "!j/keep.md")) == ["a.md", "j/keep.md"]
+    assert scan(root, ("**/y.md",)) == ["a.md", "j/2024.md", "j/keep.md", "t/x.md"]
+
+
+def test_ignore_answers_for_single_paths(make_vault) -> None:
+    from notelink.notes.vault import Ignore
+
+    root = make_vault({".gitignore": "node_modules/\n*.tmp.md\n", "a.md": "x"})
+    ignore = Ignore(root, ("drafts/",))
+    assert ignore.ignored("node_modules/x/README.md") and ignore.ignored("a.tmp.md")
+    assert ignore.ignored("drafts/d.md") and ignore.ignored(".obsidian/x.md") and ignore.ignored("a.txt")
+    assert not ignore.ignored("a.md") and not ignore.ignored("sub/b.md")
+    (root / ".gitignore").write_text("a.md\n")
+    assert not ignore.ignored("a.md")  # read once...
+    ignore.forget()
+    assert ignore.ignored("a.md")  # ...and again when told it changed
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links")
+def test_symlinks_outside_are_skipped_inside_counted_once(make_vault, tmp_path: Path) -> None:
+    from notelink.notes.vault import scan_folders
+
+    outside = tmp_path / "secret.md"
+    outside.write_text("private")
+    root = make_vault({"a.md": "x", "hidden/.x/b.md": "x", ".archive/c.md": "x"})
+    (root / "out.md").symlink_to(outside)
+    (root / "dup.md").symlink_to(root / "a.md")
+    (root / "rel.md").symlink_to("a.md")
+    (root / "kept.md").symlink_to(root / ".archive" / "c.md")  # its target is not indexed otherwise
+    (root / "folder").symlink_to(tmp_path)  # a linked folder is not entered
+    found, left = scan_folders(root)
+    assert found == ["a.md", "kept.md"]
+    reasons = {s.path: s.reason for s in left}
+    assert reasons["out.md"].startswith(f"symbolic link to {outside}, outside the vault")
+    assert "a.md, which is indexed under its own name" in reasons["dup.md"]
+    assert set(reasons) == {"out.md", "dup.md", "rel.md"}

@@ -64,3 +64,29 @@ def test_stat_snapshot_reports_added_changed_and_removed_notes(tmp_path: Path) -
     os.utime(tmp_path / "a.md", ns=(1, 1))
     assert snap.changes() == ["a.md", "b.md", "c.md"]
     assert snap.changes() == []
+
+
+def test_the_watcher_keeps_the_saved_exclude_list(make_vault, tmp_path: Path) -> None:
+    from notelink.config import IndexConfig, WatchConfig
+    from notelink.index.build import build_index
+    from notelink.watch.watcher import VaultWatcher
+
+    from ..conftest import FAST
+
+    vault = make_vault({"a.md": "# A\nbread flour", "drafts/b.md": "# B\nbread water"})
+    build_index(vault, tmp_path / "ix", FAST, IndexConfig(exclude=("drafts/",)))
+    w = VaultWatcher(vault, tmp_path / "ix", FAST, watch_cfg=WatchConfig(isolate=False))  # as the app does
+    assert w._exclude == ("drafts/",)  # events filtered by the saved list...
+    assert w.index_cfg.exclude is None  # ...and builds keep whatever list is saved when they run
+
+
+def test_ignore_files_filter_events_and_their_edits_rescan_their_folder(tmp_path: Path) -> None:
+    (tmp_path / ".gitignore").write_text("node_modules/\n")
+    got: list[str] = []
+    h = VaultEventHandler(tmp_path, None, got.append, lambda m: None)
+    assert h.paths(FileModifiedEvent(str(tmp_path / "node_modules" / "x" / "README.md"))) == []
+    assert h.paths(FileModifiedEvent(str(tmp_path / "sub" / ".notelinkignore"))) == ["sub/"]
+    (tmp_path / ".gitignore").write_text("")
+    assert h.paths(FileModifiedEvent(str(tmp_path / ".gitignore"))) == ["./"]
+    assert h.paths(FileModifiedEvent(str(tmp_path / "node_modules" / "x" / "README.md"))) == [
+        "node_modules/x/README.md"]

@@ -14,7 +14,7 @@ import pytest
 from notelink.cli.main import main
 from notelink.cli.output import EXIT_REFUSED, EXIT_USAGE
 from notelink.config import ExportConfig
-from notelink.notes.links import Resolver
+from notelink.notes.links import Resolver, dialect_of
 from notelink.notes.note import parse_note
 from notelink.query.index import Index
 from notelink.write import export
@@ -155,3 +155,56 @@ def test_block_refuses_an_index_of_another_vault(ix: str, tmp_path: Path, capsys
     shutil.copytree(SAMPLE, tmp_path / "v")
     assert main(["export", str(tmp_path / "v"), "--index-dir", ix, "--format", "block"]) == EXIT_USAGE
     assert "was built from" in capsys.readouterr().err
+
+
+def _block_lines(vault: Path, ixd: Path, *flags: str) -> dict[str, list[str]]:
+    """Each note's listing in the block a dry run would write (links only)."""
+    out = io.StringIO()
+    from contextlib import redirect_stdout
+    with redirect_stdout(out):
+        assert main(["export", str(vault), "--index-dir", str(ixd), "--format", "block", "--top", "2",
+                     *flags]) == 0
+    lines: dict[str, list[str]] = {}
+    for part in out.getvalue().split("\n+++ b/")[1:]:
+        path, _, body = part.partition("\n")
+        block = body.partition("+<!-- notelink:related:start")[2].partition("+<!-- notelink:related:end")[0]
+        lines[path] = [ln[3:] for ln in block.splitlines() if ln.startswith("+- ")]
+    return lines
+
+
+SITE = {"a.md": "# A\nbread flour water", "sub/b.md": "# B\nbread flour salt [c](../c.md)",
+        "c.md": "# C\nbread water salt [b](sub/b.md)"}
+DENDRON = {"dendron.yml": "version: 5\n", "a.md": "# A\nbread flour water [[see|b]]",
+           "b.md": "# B\nbread flour salt", "c.md": "# C\nbread water salt"}
+LOGSEQ = {"logseq/config.edn": "{}\n", "pages/A.md": "- bread flour water [[B]]",
+          "pages/B.md": "- bread flour salt", "pages/C.md": "- bread water salt"}
+
+
+@pytest.mark.parametrize(("files", "flags", "pattern"), [
+    (SITE, [], r"\[[ABC]\]\((\.\./)?(sub/)?[abc]\.md\)"),  # Markdown links, relative to the note
+    (SITE, ["--link-style", "wiki"], r"\[\[(sub/)?[abc]\|[ABC]\]\]"),
+    (DENDRON, [], r"\[\[[ABC]\|[abc]\]\]"),  # alias first
+    (LOGSEQ, [], r"\[\[[ABC]\]\]"),  # page names
+])
+def test_blocks_are_written_in_the_vaults_link_style(make_vault, tmp_path: Path, files: dict[str, str],
+                                                     flags: list[str], pattern: str) -> None:
+    import re
+
+    vault = make_vault(files)
+    assert main(["index", str(vault), "--index-dir", str(tmp_path / "ix"), *ARGS]) == 0
+    lines = _block_lines(vault, tmp_path / "ix", *flags)
+    assert lines and all(re.fullmatch(pattern, ln) for ls in lines.values() for ln in ls), lines
+    index = Index.open(tmp_path / "ix")  # and every link written resolves to the related note
+    resolver = Resolver(((n.path, n.title, n.aliases) for n in index.notes), dialect_of(index.meta))
+    for path, ls in lines.items():
+        parsed = parse_note("\n".join(ls), "x", alias_first="dendron.yml" in files)
+        got = [resolver.resolve(ln.target, path, ln.kind) for ln in parsed.links]
+        assert got == [h.path for h in index.related(index.by_path[path], 2)]
+
+
+def test_export_exclude_leaves_notes_out_as_sources_and_targets(ix: str) -> None:
+    data = json.loads(_export(ix, "--format", "json", "--exclude", "cooking/"))
+    paths = {n["path"] for n in data["notes"]} | {r["path"] for n in data["notes"] for r in n["related"]}
+    assert paths and not any(p.startswith("cooking/") for p in paths)
+    everything = json.loads(_export(ix, "--format", "json"))
+    assert any(n["path"].startswith("cooking/") for n in everything["notes"])

@@ -1,0 +1,285 @@
+"""A vault's dialect: which notes app wrote it, so that its notes and links read as that app reads them.
+
+The apps agree on `[[links]]` but not on what is inside them:
+- Obsidian, Foam, zk: `[[target|alias]]`; a target is a path, a file name or (notelink's extra) a title.
+- Dendron: `[[alias|target]]` (alias first), `[[alias|dendron://vault/note.name]]`; note references
+  `![[note#section,1:#*]]`, `![[a.b.*]]` (a.b's children); hierarchical file names `a.b.c.md`; a tag is a
+  note of the `tags.` hierarchy (`#a.b` links to `tags.a.b`).
+- Logseq: `[[page name]]` names a page: its `title::` property, else its file name decoded (`a___b.md`,
+  `a%2Fb.md`, legacy `a.b.md` are page `a/b`); journal pages are named by date (`journals/2024_01_15.md`
+  is `Jan 15th, 2024`); `key:: value` property lines, `((block refs))`, `{{embed [[page]]}}` macros.
+- zk: `[[id]]` reaches the note whose file name starts with the id (`id-title.md`).
+- Static-site vaults: only Markdown links `[text](other.md)`, relative, percent-encoded.
+
+A dialect is found from the vault's markers (`dendron.yml`, `logseq/config.edn`, `.zk`, `.foam`, `.obsidian`)
+or, without them, from a sample of its links (which side of `[[a|b]]` names a note; wikilinks or Markdown).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import posixpath
+import re
+import unicodedata
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import unquote
+
+from notelink.config import DialectConfig
+from notelink.notes.note import Link, ParsedNote, parse_note, split_front_matter
+
+WIKI = ("obsidian", "dendron", "logseq", "foam", "zk")
+"""Dialects whose own links are `[[wikilinks]]` (the rest write Markdown links)."""
+
+LOGSEQ_JOURNAL_TITLE = "MMM do, yyyy"
+"""Logseq's default `:journal/page-title-format`."""
+
+_SAMPLE_NOTES = 400  # notes read to judge a vault's links when it has no marker...
+_SAMPLE_BYTES = 65536  # ...at most this much of each...
+_SAMPLE_NAMES = 5000  # ...and the names of at most this many notes (each build detects: 44 ms at 2,322 notes)
+_PIPE = re.compile(r"\[\[([^\[\]|\n]+)\|([^\[\]|\n]+)\]\]")
+_WIKILINK = re.compile(r"\[\[[^\[\]\n]+\]\]")
+_MDLINK = re.compile(r"\[[^\]\n]*\]\((?!\w+:)([^)\s]+)\)")
+
+# Text that is markup in every dialect: template variables and macros (`{{fm.desc}}`, `{{date}}`, Logseq's
+# `{{query ...}}`), and block ids at the end of a line (Obsidian and Logseq `^block-id`).
+_MACRO = re.compile(r"\{\{[^{}\n]*\}\}")
+_BLOCK_ID = re.compile(r"[ \t]\^[A-Za-z0-9][\w-]*[ \t]*$", re.MULTILINE)
+
+# Logseq
+_PROPERTY = re.compile(r"^([ \t]*(?:[-*+][ \t]+)?)([A-Za-z][\w\-/.]*)::(?:[ \t]+(.*?))?[ \t]*$", re.MULTILINE)
+_BLOCK_REF = re.compile(r"\(\(([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\)\)")
+_TAG_LINK = re.compile(r"#(\[\[[^\[\]\n]+\]\])")
+_EMBED_MACRO = re.compile(r"\{\{embed\s+(\[\[[^\[\]\n]+\]\])\s*\}\}")
+_TASK = re.compile(r"^([ \t]*[-*+][ \t]+)(?:TODO|DOING|DONE|LATER|NOW|WAITING|WAIT|CANCELED|CANCELLED|"
+                   r"IN-PROGRESS)(?=[ \t])", re.MULTILINE)
+_ORG_LINE = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?(?:#\+\w+.*|:LOGBOOK:|:END:|CLOCK:.*|(?:SCHEDULED|DEADLINE):"
+                       r".*)$", re.MULTILINE)
+_MACHINE_VALUE = re.compile(r"(?i)^(?:true|false|nil|[\d.:\-_/ ]+|#?[0-9a-f]{6,}|[0-9a-f-]{36})$")
+_LOGSEQ_NAMES = ("title", "alias", "tags")
+_DENDRON_RANGE = re.compile(r"(?:,\d+)?(?::#.*)?$")  # `#section,1:#*`: from a heading, to the next one
+_JOURNAL_FILE = re.compile(r"^(\d{4})[_-](\d{2})[_-](\d{2})$")
+_DATE_TOKEN = re.compile(r"yyyy|yy|MMMM|MMM|MM|M|do|dd|d|EEEE|EEE|EE|E|'[^']*'")
+
+
+def detect(root: Path, cfg: DialectConfig | None = None) -> DialectConfig:
+    """The vault's dialect, with the settings of its app that change what links name. A name given in
+    `cfg` (other than `auto`) is kept; its app's settings are still read from the vault."""
+    cfg = cfg or DialectConfig()
+    name = cfg.name if cfg.name != "auto" else (_by_marker(root) or _by_links(root))
+    if name != "logseq":
+        return DialectConfig(name)
+    edn = next((d / "logseq" / "config.edn" for d in (root, root.parent) if (d / "logseq").is_dir()), None)
+    return _logseq_settings(edn, cfg)
+
+
+def _by_marker(root: Path) -> str | None:
+    """The app whose own files are in the vault (or, for Dendron and zk, in a folder above it)."""
+    above = [root, *list(root.parents)[:2]]
+    if any((d / "dendron.yml").is_file() for d in above) or (root / "root.schema.yml").is_file():
+        return "dendron"
+    if (root / "logseq" / "config.edn").is_file() or (root.parent / "logseq" / "config.edn").is_file():
+        return "logseq"
+    if any((d / ".zk").is_dir() for d in above):
+        return "zk"
+    if (root / ".foam").is_dir() or "foam" in _read(root / ".vscode" / "extensions.json", 4096).lower():
+        return "foam"
+    if (root / ".obsidian").is_dir():
+        return "obsidian"
+    if (root / "pages").is_dir() and (root / "journals").is_dir():
+        return "logseq"
+    return None
+
+
+def _by_links(root: Path) -> str:
+    """Judged from a sample of the notes: `dendron` when `[[a|b]]` links name notes by their second part
+    (and plainly more often than by their first), `markdown` when there are Markdown links to notes and no
+    wikilinks, else `obsidian`."""
+    texts, stems = _sample(root)
+    first = second = wiki = markdown = 0
+    for text in texts:
+        for a, b in _PIPE.findall(text):
+            first += _stem_of(a) in stems
+            second += _stem_of(b) in stems
+        wiki += len(_WIKILINK.findall(text))
+        markdown += sum(not t.startswith("#") for t in _MDLINK.findall(text))
+    if second >= 5 and second >= 2 * first:
+        return "dendron"
+    return "markdown" if wiki == 0 and markdown > 0 else "obsidian"
+
+
+def _sample(root: Path) -> tuple[list[str], set[str]]:
+    """The text of up to _SAMPLE_NOTES notes, and the file names (as `_stem_of` gives them) of up to
+    _SAMPLE_NAMES: a large vault's links name notes of the sample as often on either side of `|`."""
+    texts: list[str] = []
+    stems: set[str] = set()
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "node_modules")
+        for name in sorted(filenames):
+            if name.lower().endswith(".md") and not name.startswith("."):
+                stems.add(_stem_of(name))
+                if len(texts) < _SAMPLE_NOTES:
+                    texts.append(_read(Path(dirpath) / name, _SAMPLE_BYTES))
+        if len(stems) >= _SAMPLE_NAMES:
+            break
+    return texts, stems
+
+
+def _read(path: Path, limit: int) -> str:
+    try:
+        with open(path, "rb") as f:
+            return f.read(limit).decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _stem_of(target: str) -> str:
+    """A link target or file name as a bare, folded file name: no folder, `.md`, `#heading` or scheme."""
+    target = strip_scheme(target.partition("#")[0].strip())
+    base = posixpath.basename(target.replace("\\", "/"))
+    return unicodedata.normalize("NFC", base.removesuffix(".md").removesuffix(".MD")).casefold()
+
+
+def strip_scheme(target: str) -> str:
+    """`dendron://vault/note.name` → `note.name` (Dendron's cross-vault links); anything else unchanged."""
+    if target.startswith("dendron://"):
+        return target[len("dendron://"):].partition("/")[2]
+    return target
+
+
+def _logseq_settings(edn: Path | None, cfg: DialectConfig) -> DialectConfig:
+    """Logseq's journal title format and file-name format, from `logseq/config.edn` (comments skipped)."""
+    text = "\n".join(line for line in _read(edn, 1 << 20).splitlines() if not line.lstrip().startswith(";")) \
+        if edn is not None else ""
+    title = re.search(r':journal/page-title-format\s+"([^"]*)"', text)
+    names = re.search(r":file/name-format\s+:([\w-]+)", text)
+    legacy = cfg.legacy_names or (edn is not None and (names is None or names.group(1) == "legacy"))
+    return DialectConfig("logseq", cfg.journal_title or (title.group(1) if title else LOGSEQ_JOURNAL_TITLE),
+                         legacy)
+
+
+# -- reading a note in its dialect ------------------------------------------------------------------
+
+def parse_in(text: str, path: str, dialect: DialectConfig) -> ParsedNote:
+    """`note.parse_note` for a note of this dialect: its markup taken out first, links split in its order,
+    and (Logseq) its page properties and page name as title, aliases and tags."""
+    stem = posixpath.basename(path)[: -len(".md")]
+    head, body = _split(text)
+    props: dict[str, str] = {}
+    if dialect.name == "logseq":
+        body, props = _logseq_body(body)
+    body = _BLOCK_ID.sub("", _MACRO.sub(" ", body))
+    note = parse_note(head + body, stem, alias_first=dialect.name == "dendron")
+    if dialect.name == "logseq":
+        _logseq_page(note, path, props, dialect)
+    elif dialect.name == "dendron":  # a tag is a note of the `tags.` hierarchy: #a.b links to tags.a.b
+        note.links = [replace(ln, heading=_DENDRON_RANGE.sub("", ln.heading)) for ln in note.links]
+        note.links += [Link(f"tags.{tag}", "tag") for tag in note.tags]
+    return note
+
+
+def _split(text: str) -> tuple[str, str]:
+    """(front matter with its fences, the rest): markup is taken out of the rest only."""
+    _, body = split_front_matter(text.lstrip("\ufeff"))
+    return text[: len(text) - len(body)], body
+
+
+def _logseq_body(body: str) -> tuple[str, dict[str, str]]:
+    """The body with Logseq's markup taken out, and the page's properties (its first lines of `k:: v`).
+
+    Property lines keep their value as text when it is words (`description:: ...`, `tags:: [[a]]`, whose
+    links count); ids, booleans, dates and the page's own title and aliases are dropped. Block references
+    `((uuid))` are dropped, `{{embed [[page]]}}` becomes `![[page]]`, task keywords and org-mode lines go."""
+    props: dict[str, str] = {}
+    for line in body.splitlines():
+        m = _PROPERTY.fullmatch(line)
+        if not line.strip():
+            continue
+        if not m or m.group(1).strip():
+            break
+        props[m.group(2).lower()] = (m.group(3) or "").strip()
+    body = _TAG_LINK.sub(r"\1", _EMBED_MACRO.sub(r"!\1", body))  # #[[a tag]] is a link to its page
+    body = _BLOCK_REF.sub(" ", body)
+    body = _ORG_LINE.sub("", _TASK.sub(r"\1", body))
+    return _PROPERTY.sub(_property_text, body), props
+
+
+def _property_text(m: re.Match[str]) -> str:
+    key, value = m.group(2).lower(), (m.group(3) or "").strip()
+    if key in ("title", "alias", "id") or _MACHINE_VALUE.fullmatch(value) or not value:
+        return m.group(1)
+    return m.group(1) + value
+
+
+def _logseq_page(note: ParsedNote, path: str, props: dict[str, str], dialect: DialectConfig) -> None:
+    """Title, aliases and tags as Logseq has them: `title::`, else the page name from the file name (a
+    heading is no title in Logseq); `alias::`; `tags::`."""
+    note.title = _unlinked(props.get("title", "")) or page_name(path, dialect)
+    names = [_unlinked(a) for a in _listed(props.get("alias", ""))]
+    note.aliases = list(dict.fromkeys([*note.aliases, *(a for a in names if a)]))
+    tags = [_unlinked(t).lstrip("#") for t in _listed(props.get("tags", ""))]
+    note.tags = list(dict.fromkeys([*note.tags, *(t for t in tags if t)]))
+
+
+def _listed(value: str) -> list[str]:
+    """`a, [[b, c]], #d` → ["a", "[[b, c]]", "#d"]: commas inside [[...]] do not split."""
+    return [p.strip() for p in re.findall(r"\[\[[^\]]*\]\]|[^,]+", value) if p.strip()]
+
+
+def _unlinked(value: str) -> str:
+    value = value.strip()
+    return value[2:-2].strip() if value.startswith("[[") and value.endswith("]]") else value
+
+
+def page_name(path: str, dialect: DialectConfig) -> str:
+    """The name by which `[[links]]` reach a note besides its path and file name. Logseq: the page name
+    its file name encodes (`a___b.md`, `a%2Fb.md` → `a/b`), a journal's date in the journal title format;
+    other dialects: the file name."""
+    stem = posixpath.basename(path)[: -len(".md")]
+    if dialect.name != "logseq":
+        return stem
+    if (m := _JOURNAL_FILE.match(stem)) and path.startswith("journals/"):
+        try:
+            return format_date(dt.date(*map(int, m.groups())), dialect.journal_title or LOGSEQ_JOURNAL_TITLE)
+        except ValueError:  # (a date that does not exist: the file name stays the name)
+            return stem
+    name = unquote(stem).replace("___", "/")
+    return name.replace(".", "/") if dialect.legacy_names and "/" not in name else name
+
+
+def other_names(path: str, dialect: DialectConfig) -> list[str]:
+    """More names of a note that a link may use: Logseq's legacy page names keep their dots too, and a
+    journal is also reached by its file name's date (`[[2024-01-15]]`)."""
+    if dialect.name != "logseq":
+        return []
+    stem = posixpath.basename(path)[: -len(".md")]
+    names = [unquote(stem).replace("___", "/")]
+    if m := _JOURNAL_FILE.match(stem):
+        names.append("-".join(m.groups()))
+    return names
+
+
+def format_date(day: dt.date, pattern: str) -> str:
+    """`day` in a date-fns pattern as Logseq uses them (`MMM do, yyyy` → `Jan 15th, 2024`)."""
+    def token(m: re.Match[str]) -> str:
+        t = m.group()
+        if t.startswith("'"):
+            return t[1:-1]
+        month, weekday = _MONTHS[day.month - 1], _WEEKDAYS[day.weekday()]
+        return {"yyyy": f"{day.year:04d}", "yy": f"{day.year % 100:02d}", "MMMM": month, "MMM": month[:3],
+                "MM": f"{day.month:02d}", "M": str(day.month), "do": _ordinal(day.day),
+                "dd": f"{day.day:02d}", "d": str(day.day), "EEEE": weekday}.get(t, weekday[:3])
+    return _DATE_TOKEN.sub(token, pattern)
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+"""In English, as Logseq writes them (not the machine's locale)."""
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+

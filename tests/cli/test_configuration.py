@@ -1,0 +1,199 @@
+"""The config file (flag > config file > default), named vaults, `notelink config` and shell completions."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from notelink.cli.main import main
+from notelink.config import SETTINGS, UserConfig
+from notelink.errors import ConfigError
+
+from ..conftest import SAMPLE
+
+ARGS = ["--dim", "16", "--epochs", "5", "--threads", "1", "--device", "cpu"]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture
+def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Writes a config file that the commands then read; returns a function taking its text."""
+    path = tmp_path / "config" / "notelink" / "config.toml"
+
+    def write(text: str) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    monkeypatch.delenv("NOTELINK_CONFIG")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    return write
+
+
+def test_the_file_lives_in_xdg_config_home(config, tmp_path: Path) -> None:
+    config("")
+    assert UserConfig.load().path == tmp_path / "config" / "notelink" / "config.toml"
+
+
+def test_a_missing_file_sets_nothing(tmp_path: Path) -> None:
+    cfg = UserConfig.load(tmp_path / "none.toml")
+    assert not cfg.exists and cfg.values == {} and cfg.vaults == {}
+    assert all(cfg.value(s) == (s.default, "default") for s in SETTINGS)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[train]\ndim = 'big'\n", "train.dim must be a whole number, not 'big'"),
+    ("[train]\ndimm = 3\n", "unknown setting [train] dimm; did you mean [train] dim?"),
+    ("[index]\ndialect = 'roam'\n", "index.dialect must be one of auto, obsidian"),
+    ("[index]\nexclude = 'drafts/'\n", "index.exclude must be a list of strings"),
+    ("[export]\nmin_score = true\n", "export.min_score must be a number, not True"),
+    ("theme = 'dark'\n", "'theme' must be a [table] of settings"),
+    ("[train\n", "cannot read the config file"),
+])
+def test_bad_settings_are_clear_errors(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        UserConfig.load(path)
+
+
+def test_a_bad_file_stops_a_command_with_its_reason(capsys, config) -> None:
+    config("[train]\ndim = 'big'\n")
+    code, _, err = run(capsys, "related", str(SAMPLE), "x")
+    assert code == 2 and "train.dim must be a whole number" in err
+
+
+def test_flag_beats_config_file_beats_default(capsys, config, tmp_path: Path) -> None:
+    config("[train]\ndim = 24\nepochs = 3\n[query]\ntop = 2\n")
+    ix = str(tmp_path / "ix")
+    code, out, _ = run(capsys, "index", str(SAMPLE), "--index-dir", ix, "--json", "--epochs", "4",
+                       "--threads", "1", "--device", "cpu")
+    assert code == 0 and json.loads(out)["epochs"] == 4  # flag
+    from notelink.query.index import Index
+
+    index = Index.open(Path(ix))
+    assert index.model_info()["dim"] == 24  # config file
+    assert index.model_info()["window"] == 5  # default
+    index.close()
+    _, out, _ = run(capsys, "related", str(SAMPLE), "Sourdough starter", "--index-dir", ix, "--json")
+    assert len(json.loads(out)["related"]) == 2  # [query] top
+    _, out, _ = run(capsys, "related", str(SAMPLE), "Sourdough starter", "--index-dir", ix, "--json",
+                    "--top", "3")
+    assert len(json.loads(out)["related"]) == 3
+
+
+def test_named_vaults_work_wherever_a_vault_is_taken(capsys, config, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    config(f'[vaults]\nsample = "{SAMPLE}"\n')
+    monkeypatch.chdir(tmp_path)
+    ix = str(tmp_path / "ix")
+    assert run(capsys, "index", "sample", "--index-dir", ix, *ARGS)[0] == 0
+    code, out, _ = run(capsys, "related", "sample", "Sourdough starter", "--index-dir", ix, "--json")
+    assert code == 0 and json.loads(out)["note"] == "cooking/Sourdough starter.md"
+    (tmp_path / "sample").mkdir()  # a folder here named like the vault: the folder is meant
+    code, _, err = run(capsys, "index", "sample", "--index-dir", str(tmp_path / "ix2"), *ARGS)
+    assert code == 2 and "no notes found" in err
+
+
+def test_a_named_vault_opens_the_app_and_is_no_typo(config, monkeypatch: pytest.MonkeyPatch) -> None:
+    from notelink.cli.arguments import command_line
+
+    config(f'[vaults]\nstatus-notes = "{SAMPLE}"\nwatsh = "{SAMPLE}"\n')
+    assert command_line(["watsh"]) == ["tui", "watsh"]  # close to `watch`, but a vault
+
+
+def test_index_root_places_every_vaults_index(capsys, config, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NOTELINK_INDEX_DIR", raising=False)
+    config(f'[index]\nindex_root = "{tmp_path / "indexes"}"\n')
+    assert run(capsys, "index", str(SAMPLE), *ARGS)[0] == 0
+    made = list((tmp_path / "indexes").iterdir())
+    assert len(made) == 1 and made[0].name.startswith("sample_notes-")
+
+
+def test_config_command_shows_values_and_sources(capsys, config) -> None:
+    path = config('[vaults]\nwork = "~/notes/work"\n[export]\nlink_style = "markdown"\n')
+    code, out, _ = run(capsys, "config", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["path"] == str(path) and data["exists"]
+    assert data["vaults"] == {"work": str(Path.home() / "notes" / "work")}
+    assert data["settings"]["export.link_style"] == {"value": "markdown", "source": f"config file ({path})",
+                                                      "help": "how links are written"}
+    assert data["settings"]["train.dim"]["source"] == "default"
+    _, text, _ = run(capsys, "config")
+    assert 'link_style = "markdown"' in text and "[vaults]" in text
+    assert run(capsys, "config", "--path")[1].strip() == str(path)
+    assert run(capsys, "config", "--vault-names")[1].split() == ["work"]
+
+
+def _commands_and_flags() -> list[tuple[str, list[str]]]:
+    from notelink.cli.configuration import _commands
+
+    return [(name, [f[0] for f in flags]) for name, _, flags, _ in _commands()]
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completions_name_every_command_and_flag(capsys, shell: str) -> None:
+    code, script, _ = run(capsys, "completions", shell)
+    assert code == 0
+    for name, flags in _commands_and_flags():
+        assert name in script
+        for flag in flags:
+            assert (f"-l {flag[2:]} " if shell == "fish" else flag) in script
+    checker = {"bash": ["bash", "-n"], "zsh": ["zsh", "-n"], "fish": ["fish", "--no-execute"]}[shell]
+    if shutil.which(checker[0]):
+        done = subprocess.run([*checker, "-c", script] if shell != "bash" else [*checker],
+                              input=script if shell == "bash" else None, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.skipif(not shutil.which("bash"), reason="bash")
+def test_bash_completes_commands_flags_choices_and_named_vaults(capsys, config, tmp_path: Path) -> None:
+    config(f'[vaults]\nmyvault = "{SAMPLE}"\n')
+    _, script, _ = run(capsys, "completions", "bash")
+    notelink = tmp_path / "bin" / "notelink"  # the script asks `notelink config --vault-names`
+    notelink.parent.mkdir()
+    notelink.write_text("#!/bin/sh\necho myvault\n")
+    notelink.chmod(0o755)
+
+    def complete(*words: str) -> list[str]:
+        probe = (f'{script}\nCOMP_WORDS=(notelink {" ".join(repr(w) for w in words)}); '
+                 f'COMP_CWORD={len(words)}; _notelink; printf "%s\\n" "${{COMPREPLY[@]}}"')
+        done = subprocess.run(["bash", "-c", probe], capture_output=True, text=True, cwd=tmp_path,
+                              env={"PATH": f"{notelink.parent}:/usr/bin:/bin"})
+        return done.stdout.split()
+
+    assert "related" in complete("rel") and "myvault" in complete("my")
+    assert complete("export", "x", "--link-s") == ["--link-style"]
+    assert complete("export", "x", "--link-style", "") == ["auto", "wiki", "markdown"]
+    assert "myvault" in complete("related", "")
+    assert complete("completions", "") == ["bash", "zsh", "fish"]
+
+
+def test_exclude_from_flag_config_and_the_index(capsys, config, make_vault, tmp_path: Path) -> None:
+    vault = make_vault({"a.md": "# A\nbread flour", "drafts/b.md": "# B\nbread water",
+                        "t/c.md": "# C\nflour"})
+    ix = str(tmp_path / "ix")
+
+    def indexed() -> set[str]:
+        assert run(capsys, "index", str(vault), "--index-dir", ix, *ARGS)[0] == 0
+        _, out, _ = run(capsys, "status", str(vault), "--index-dir", ix, "--json", "--files")
+        return {f["path"] for f in json.loads(out)["files"] if f["status"] == "indexed"}
+
+    config('[index]\nexclude = ["drafts/"]\n')
+    assert indexed() == {"a.md", "t/c.md"}  # config file
+    assert run(capsys, "index", str(vault), "--index-dir", ix, "--exclude", "t/", *ARGS)[0] == 0
+    _, out, _ = run(capsys, "status", str(vault), "--index-dir", ix, "--json")
+    assert json.loads(out)["exclude"] == ["t/"]  # the flag beats the config file
+    config("")
+    assert indexed() == {"a.md", "drafts/b.md"}  # no flag, no config: the list saved with the index

@@ -1,0 +1,174 @@
+"""Dialects: each app's vault detected and its links resolved as that app resolves them.
+
+The vaults in tests/vaults/ were written for these tests from each app's documentation (Dendron's links and
+note references, Logseq's pages, properties, journals and file-name formats, Foam's wikilinks and reference
+definitions, zk's ids, a static site's relative Markdown links)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from notelink.config import DialectConfig, IndexConfig
+from notelink.notes.dialect import detect, format_date, page_name, parse_in
+from notelink.notes.links import Resolver
+from notelink.notes.records import read_vault
+
+VAULTS = Path(__file__).resolve().parents[1] / "vaults"
+
+
+def resolved(vault: Path) -> list[tuple[str, str, str, str | None]]:
+    """(source, target, kind, resolved path) of every link of a vault, read in its detected dialect."""
+    cfg = IndexConfig(dialect=detect(vault))
+    records, skipped, _ = read_vault(vault, cfg, {})
+    assert not skipped
+    resolver = Resolver(((r.path, r.title, r.aliases) for r in records), cfg.dialect)
+    return [(r.path, ln.target, ln.kind, resolver.resolve(ln.target, r.path, ln.kind))
+            for r in records for ln in r.links]
+
+
+@pytest.mark.parametrize(("vault", "dialect"), [("dendron", "dendron"), ("logseq", "logseq"),
+                                                ("foam", "foam"), ("zk", "zk"), ("markdown", "markdown")])
+def test_each_vault_is_detected(vault: str, dialect: str) -> None:
+    assert detect(VAULTS / vault).name == dialect
+
+
+def test_a_dendron_vault_inside_its_workspace_is_dendron() -> None:
+    assert detect(VAULTS / "dendron" / "notes").name == "dendron"  # dendron.yml is one folder up
+
+
+@pytest.mark.parametrize(("vault", "unresolved"), [
+    ("dendron", {"recipes.chinese.dumplings"}),  # a link to a note not written yet
+    ("logseq", {"companion planting"}),  # a page that has no file yet
+    ("foam", set()), ("zk", set()), ("markdown", {"missing.md"}),
+])
+def test_every_link_to_an_existing_note_resolves(vault: str, unresolved: set[str]) -> None:
+    links = resolved(VAULTS / vault)
+    assert {target for _, target, _, hit in links if hit is None} == unresolved
+
+
+def test_dendron_links_alias_first_scheme_headings_and_references() -> None:
+    links = {(src, target, kind): hit for src, target, kind, hit in resolved(VAULTS / "dendron")}
+    n = "notes/"
+    assert links[(n + "root.md", "recipes", "wiki")] == n + "recipes.md"  # [[Recipes|recipes]]
+    assert links[(n + "recipes.italian.md", "dendron://garden/recipes", "wiki")] == n + "recipes.md"
+    assert links[(n + "recipes.md", "recipes.italian", "embed")] == n + "recipes.italian.md"  # #desserts,1:#*
+    assert links[(n + "dendron.topic.links.md", "recipes.italian.*", "embed")] == n + "recipes.italian.md"
+    assert links[(n + "recipes.md", "tags.dessert", "tag")] == n + "tags.dessert.md"  # #dessert
+
+
+def test_dendron_alias_is_the_prose_and_the_range_leaves_the_heading() -> None:
+    dendron = DialectConfig("dendron")
+    note = parse_in("See [[the Italian page|recipes.italian#desserts,1:#*]].\n", "a.md", dendron)
+    assert note.paragraphs == ["See the Italian page."]
+    assert [(ln.target, ln.heading) for ln in note.links] == [("recipes.italian", "desserts")]
+    obsidian = parse_in("See [[recipes.italian|the Italian page]].\n", "a.md", DialectConfig("obsidian"))
+    assert obsidian.paragraphs == ["See the Italian page."] and obsidian.links[0].target == "recipes.italian"
+
+
+def test_logseq_pages_journals_properties_and_namespaces() -> None:
+    links = {(src, target): hit for src, target, _, hit in resolved(VAULTS / "logseq")}
+    assert links[("pages/Gardening.md", "Projects/Garden plan")] == "pages/Projects___Garden plan.md"
+    assert links[("pages/Gardening.md", "Jan 15th, 2024")] == "journals/2024_01_15.md"
+    assert links[("pages/Gardening.md", "how to start?")] == "pages/how to start%3F.md"
+    assert links[("pages/Tomatoes.md", "garden")] == "pages/Gardening.md"  # alias:: Garden
+    assert links[("pages/Gardening.md", "[[Compost]]")] == "pages/Compost.md"  # [label]([[Compost]])
+    assert links[("journals/2024_01_15.md", "Reading list/2024")] == "pages/Reading list.md"  # title::
+
+
+def test_logseq_markup_is_no_prose() -> None:
+    text = ("alias:: Garden\ntags:: [[Hobbies]], outdoors\n\n- TODO sow [[Tomatoes]]\n  id:: 650a1b2c-1d2e-"
+            "4f50-8a9b-0c1d2e3f4a5b\n  collapsed:: true\n- see ((650a1b2c-1d2e-4f50-8a9b-0c1d2e3f4a5b))\n"
+            "- {{embed [[Compost]]}}\n- {{query (and [[x]])}}\n- #[[Crop rotation]] and #weeds\n")
+    note = parse_in(text, "pages/Gardening.md", DialectConfig("logseq", "MMM do, yyyy"))
+    assert note.title == "Gardening" and note.aliases == ["Garden"]
+    assert {"Hobbies", "outdoors", "weeds"} <= set(note.tags)
+    assert [(ln.target, ln.kind) for ln in note.links] == [("Hobbies", "wiki"), ("Tomatoes", "wiki"),
+                                                           ("Compost", "embed"), ("Crop rotation", "wiki")]
+    prose = " ".join(note.paragraphs).lower()
+    for junk in ("todo", "650a1b2c", "collapsed", "true", "alias", "query", "tags::"):
+        assert junk not in prose
+
+
+def test_logseq_page_names_in_both_file_name_formats() -> None:
+    new, legacy = DialectConfig("logseq", "MMM do, yyyy"), DialectConfig("logseq", "yyyy-MM-dd", True)
+    assert page_name("pages/a___b.md", new) == "a/b"
+    assert page_name("pages/a%2Fb%3F.md", new) == "a/b?"
+    assert page_name("pages/a.b.md", new) == "a.b"
+    assert page_name("pages/a.b.md", legacy) == "a/b"
+    assert page_name("journals/2024_03_01.md", new) == "Mar 1st, 2024"
+    assert page_name("journals/2024_03_01.md", legacy) == "2024-03-01"
+    assert page_name("pages/2024_03_01.md", new) == "2024_03_01"  # only journals are dated
+
+
+def test_logseq_settings_come_from_config_edn(tmp_path: Path) -> None:
+    (tmp_path / "logseq").mkdir()
+    (tmp_path / "logseq" / "config.edn").write_text('{:journal/page-title-format "EEE, dd.MM.yyyy"}\n')
+    found = detect(tmp_path)
+    assert found == DialectConfig("logseq", "EEE, dd.MM.yyyy", legacy_names=True)  # no name format: legacy
+    assert detect(tmp_path, DialectConfig("logseq", "yyyy")).journal_title == "yyyy"  # given beats the vault
+
+
+@pytest.mark.parametrize(("pattern", "text"), [
+    ("MMM do, yyyy", "Jan 2nd, 2024"), ("yyyy-MM-dd", "2024-01-02"), ("EEEE, MMMM d", "Tuesday, January 2"),
+    ("do MMM yy", "2nd Jan 24"), ("yyyy/MM/dd 'w'", "2024/01/02 w")])
+def test_journal_dates_in_date_fns_patterns(pattern: str, text: str) -> None:
+    assert format_date(dt.date(2024, 1, 2), pattern) == text
+
+
+def test_ordinals() -> None:
+    days = [format_date(dt.date(2024, 1, d), "do") for d in (1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 31)]
+    assert days == ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "31st"]
+
+
+def test_zk_ids_reach_their_notes() -> None:
+    links = {(src, target): hit for src, target, _, hit in resolved(VAULTS / "zk")}
+    assert links[("a1b2-sourdough-starter.md", "c3d4")] == "c3d4-baking-day.md"  # [[c3d4]]
+    assert links[("a1b2-sourdough-starter.md", "c3d4-baking-day")] == "c3d4-baking-day.md"  # [..](c3d4-...)
+    assert links[("journal/2024-01-15.md", "../c3d4-baking-day.md")] == "c3d4-baking-day.md"
+
+
+def test_zk_prefix_must_name_one_note() -> None:
+    r = Resolver([("ab12-one.md", "One", []), ("ab13-two.md", "Two", [])], DialectConfig("zk"))
+    assert r.resolve("ab12") == "ab12-one.md"
+    assert r.resolve("ab1") is None  # two notes start with it
+    assert Resolver([("ab12-one.md", "One", [])]).resolve("ab12") is None  # only zk reads ids
+
+
+def test_markdown_links_relative_encoded_and_to_folders() -> None:
+    links = {(src, target): hit for src, target, _, hit in resolved(VAULTS / "markdown")}
+    assert links[("index.md", "guide/Configure it.md")] == "guide/Configure it.md"  # %20 decoded
+    assert links[("index.md", "guide/")] == "guide/index.md"
+    assert links[("index.md", "faq page.md")] == "faq page.md"  # <faq page.md>
+    assert links[("guide/install.md", "/faq page.md")] == "faq page.md"  # from the vault's root
+    assert links[("guide/index.md", "./Configure it.md")] == "guide/Configure it.md"
+
+
+def test_foam_reference_definitions_are_not_prose_or_links() -> None:
+    links = resolved(VAULTS / "foam")
+    assert [(t, hit) for src, t, _, hit in links if src == "inbox.md"] == [
+        ("project-ideas", "project-ideas.md"), ("reading/book-notes", "reading/book-notes.md"),
+        ("Project Ideas", "project-ideas.md"), ("weekly-review", "weekly-review.md")]
+
+
+def test_without_markers_the_links_decide(make_vault) -> None:
+    alias_first = {f"n{i}.md": f"see [[note {i}|n{i + 1}]]" for i in range(8)}
+    assert detect(make_vault(alias_first)).name == "dendron"
+
+
+def test_markdown_only_vault_is_markdown(make_vault) -> None:
+    assert detect(make_vault({"a.md": "[b](b.md)", "b.md": "[a](a.md)"})).name == "markdown"
+    assert detect(make_vault({"a.md": "[[b|B]]", "b.md": "x"})).name == "obsidian"
+
+
+def test_a_given_dialect_wins(make_vault) -> None:
+    root = make_vault({"a.md": "[b](b.md)", "dendron.yml": "version: 5\n"})
+    assert detect(root).name == "dendron"
+    assert detect(root, DialectConfig("obsidian")).name == "obsidian"
+
+
+def test_template_variables_and_block_ids_are_no_prose() -> None:
+    note = parse_in("The {{fm.desc}} goes here. ^Ev8p1L5P0IzDGjAs\n", "a.md", DialectConfig("obsidian"))
+    assert note.paragraphs == ["The   goes here."]
