@@ -19,6 +19,7 @@ from notelink.notes.links import name_key, wikilink_safe
 from notelink.notes.spans import find_names
 from notelink.query.index import Index, NoteInfo
 from notelink.write import journal
+from notelink.write.export import vault_link_style
 from notelink.write.notewriter import Change, Edit, Plan, Refusal, WriteReport, apply, plan
 
 SEE_ALSO = "See also"
@@ -35,19 +36,30 @@ def link_name(index: Index, target: NoteInfo) -> str:
     return target.path[:-3] if target.path.lower().endswith(".md") else target.path
 
 
-def markup(index: Index, target: NoteInfo, label: str | None) -> str:
-    """`[[name]]` or `[[name|label]]`; a Markdown link with a percent-encoded path when the name or the
-    label holds what a wikilink cannot (`]`, `|`, `#`...)."""
+def markup(index: Index, target: NoteInfo, label: str | None, source: str = "",
+           style: str = "wiki") -> str:
+    """A link to `target` reading `label` (None: its name) in the vault's link `style` (`export.
+    vault_link_style`): `[[name]]`, `[[name|label]]`, Dendron's `[[label|name]]`, Logseq's `[[page]]`, or a
+    Markdown link relative to the `source` note. A name or label a wikilink cannot hold (`]`, `|`, `#`...)
+    makes a Markdown link with a percent-encoded path."""
     name = link_name(index, target)
-    if wikilink_safe(name) and (label is None or not _LABEL_UNSAFE.search(label)):
-        if label is None or name_key(label) == name_key(name):  # links resolve regardless of case
-            return f"[[{label or name}]]"
-        return f"[[{name}|{label}]]"
-    text = (label or name).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
-    return f"[{' '.join(text.split())}]({quote(target.path)})"
+    same = label is None or name_key(label) == name_key(name)  # links resolve regardless of case
+    wiki = wikilink_safe(name) and (label is None or not _LABEL_UNSAFE.search(label))
+    if style == "markdown" or not wiki:
+        text = (label or name).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+        where = posixpath.relpath(target.path, posixpath.dirname(source) or ".") if style == "markdown" \
+            else target.path
+        return f"[{' '.join(text.split())}]({quote(where)})"
+    if style == "logseq":
+        page = target.title
+        return f"[[{label or page}]]" if label is None or name_key(label) == name_key(page) else \
+            f"[{label}]([[{page}]])"
+    if same:
+        return f"[[{label or name}]]"
+    return f"[[{label}|{name}]]" if style == "dendron" else f"[[{name}|{label}]]"
 
 
-def wrap_mention(index: Index, target: NoteInfo, n: int) -> Edit:
+def wrap_mention(index: Index, target: NoteInfo, n: int, source: str = "", style: str = "wiki") -> Edit:
     """The edit that turns the n-th (1-based) unlinked mention of `target` into a link, as written."""
     names = [name for name in (target.title, *target.aliases) if name.strip()]
 
@@ -57,16 +69,17 @@ def wrap_mention(index: Index, target: NoteInfo, n: int) -> Edit:
             raise BlockError(f"it has no mention #{n} of {target.title!r} outside links and code "
                              f"({len(spans)} found; `notelink mentions` lists them)")
         s = spans[n - 1]
-        return text[: s.start] + markup(index, target, s.text) + text[s.end:]
+        return text[: s.start] + markup(index, target, s.text, source, style) + text[s.end:]
     return edit
 
 
-def append_link(index: Index, target: NoteInfo, heading: str = SEE_ALSO) -> Edit:
+def append_link(index: Index, target: NoteInfo, heading: str = SEE_ALSO, source: str = "",
+                style: str = "wiki") -> Edit:
     """The edit that adds `- [[target]]` at the end of the `heading` section (made when missing), before
     notelink's block when that ends the note."""
     def edit(text: str) -> str:
         nl = block.newline_of(text)
-        item = f"- {markup(index, target, None)}{nl}"
+        item = f"- {markup(index, target, None, source, style)}{nl}"
         end = _section_end(text, heading)
         if end is None:
             at = _body_end(text)
@@ -111,18 +124,20 @@ def plan_link(index: Index, root: Path, note: NoteInfo, target: NoteInfo, mentio
         return Plan(refused=[Refusal(note.path, "a note does not link to itself")])
     if target.id in index.links_from(note.id):
         return Plan(refused=[Refusal(note.path, f"it already links to {target.path}")])
+    style = vault_link_style(index)
     if append:
-        edit = append_link(index, target, heading)
+        edit = append_link(index, target, heading, note.path, style)
     elif mention is not None:
-        edit = wrap_mention(index, target, mention)
+        edit = wrap_mention(index, target, mention, note.path, style)
     else:
-        edit = _first_mention_or_append(index, target, heading)
+        edit = _first_mention_or_append(index, target, heading, note.path, style)
     return plan(root, [(note.path, edit)])
 
 
-def _first_mention_or_append(index: Index, target: NoteInfo, heading: str) -> Edit:
+def _first_mention_or_append(index: Index, target: NoteInfo, heading: str, source: str, style: str) -> Edit:
     names = [name for name in (target.title, *target.aliases) if name.strip()]
-    wrap, add = wrap_mention(index, target, 1), append_link(index, target, heading)
+    wrap = wrap_mention(index, target, 1, source, style)
+    add = append_link(index, target, heading, source, style)
     return lambda text: wrap(text) if find_names(text, names) else add(text)
 
 

@@ -152,3 +152,13 @@ def test_the_command_line_diff_write_and_undo(vault, capsys) -> None:
     assert main(["link", *base, "--undo", "--write"]) == 0
     assert snapshot(root) == before
     assert main(["link", *base, "--all"]) == 2 and "--all goes with --undo" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("style", "label", "want"), [
+    ("wiki", "mulch", "[[mulch]]"), ("wiki", "the mulches", "[[Mulch|the mulches]]"),
+    ("dendron", "the mulches", "[[the mulches|Mulch]]"), ("logseq", "mulch", "[[mulch]]"),
+    ("logseq", "the mulches", "[the mulches]([[Mulch]])"), ("markdown", "mulch", "[mulch](../Mulch.md)"),
+])
+def test_links_are_written_in_the_vaults_style(vault, style: str, label: str, want: str) -> None:
+    _root, _ix, index = vault
+    assert linker.markup(index, index.find_note("Mulch"), label, "sub/Note.md", style) == want
