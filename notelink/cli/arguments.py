@@ -224,7 +224,7 @@ def command_line(argv: list[str]) -> list[str]:
 def _named_vault(word: str) -> bool:
     """True when the config file names a vault `word` (an unreadable config file names none here; the
     command says why later)."""
-    from notelink.config import UserConfig
+    from notelink.configfile import UserConfig
     from notelink.errors import ConfigError
 
     try:

@@ -9,7 +9,7 @@ from typing import Any
 
 from notelink.cli.arguments import COMMANDS, build_parser
 from notelink.cli.output import EXIT_OK, emit, shown
-from notelink.config import SETTINGS, UserConfig
+from notelink.configfile import SETTINGS, UserConfig
 
 _EXAMPLE = """# {path}
 [vaults]                      # names usable wherever a VAULT is taken: notelink related work "Note"

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from notelink.cli.output import UserError, shown
-from notelink.config import SETTINGS, DialectConfig, IndexConfig, TrainConfig, UserConfig, default_index_dir
+from notelink.config import DialectConfig, IndexConfig, TrainConfig, default_index_dir
+from notelink.configfile import SETTINGS, UserConfig
 from notelink.errors import IndexMissing
 from notelink.notes.vault import check_vault
 

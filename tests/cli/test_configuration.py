@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from notelink.cli.main import main
-from notelink.config import SETTINGS, UserConfig
+from notelink.configfile import SETTINGS, UserConfig
 from notelink.errors import ConfigError
 
 from ..conftest import SAMPLE

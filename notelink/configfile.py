@@ -1,0 +1,168 @@
+"""The config file, `$XDG_CONFIG_HOME/notelink/config.toml`: a default for every flag, named vaults, and
+what `notelink config` shows (each setting's value and where it came from: flag > config file > default).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from notelink.config import DIALECTS, ExportConfig, TrainConfig, WatchConfig
+
+CONFIG_ENV = "NOTELINK_CONFIG"
+"""An environment variable naming another config file (tests, several setups)."""
+
+
+def config_path() -> Path:
+    """$NOTELINK_CONFIG, else `$XDG_CONFIG_HOME/notelink/config.toml` (`~/.config/notelink/config.toml`)."""
+    if env := os.environ.get(CONFIG_ENV):
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "notelink" / "config.toml"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting of the config file, `[section] key`: its type, built-in default, what it means, and the
+    commands whose flag (`dest`) it gives a default for."""
+
+    section: str
+    key: str
+    kind: type
+    default: Any
+    help: str
+    commands: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return f"{self.section}.{self.key}"
+
+    @property
+    def dest(self) -> str:
+        return self.key
+
+
+_BUILD = ("index", "watch")
+_TRAIN_HELP = {"dim": "vector size", "window": "max context words each side", "negative": "negative samples",
+               "epochs": "passes over the notes (0: automatic)", "min_count": "drop rarer words",
+               "sample": "subsampling threshold", "lr": "starting learning rate", "seed": "random seed",
+               "threads": "CPU workers (0: all cores)", "device": "auto, cpu or cuda"}
+
+
+def _settings() -> tuple[Setting, ...]:
+    """Every setting, with the defaults of the dataclasses above (documented there)."""
+    t, e, w = TrainConfig(), ExportConfig(), WatchConfig()
+    train = tuple(Setting("train", k, type(getattr(t, k)), getattr(t, k), h, _BUILD,
+                          ("auto", "cpu", "cuda") if k == "device" else ()) for k, h in _TRAIN_HELP.items())
+    return (
+        Setting("index", "exclude", list, [], "paths to leave out (gitignore syntax, relative to the vault); "
+                "unset: the list saved with the index", (*_BUILD, "export")),
+        Setting("index", "dialect", str, "auto", "the vault's link dialect", _BUILD, DIALECTS),
+        Setting("index", "keep_stopwords", bool, False, "train on stop words too", _BUILD),
+        Setting("index", "max_file_mb", float, 5.0, "skip notes larger than this", _BUILD),
+        Setting("index", "index_root", str, "", "folder for the vaults' indexes (one folder each; "
+                "--index-dir and $NOTELINK_INDEX_DIR come first)"),
+        *train,
+        Setting("query", "top", int, 10, "results of related, concepts and similar",
+                ("related", "concepts", "similar")),
+        Setting("export", "top", int, e.top, "related notes per note", ("export",)),
+        Setting("export", "min_score", float, 0.0, "leave out related notes below this cosine", ("export",)),
+        Setting("export", "link_style", str, e.link_style, "how links are written", ("export",),
+                ("auto", "wiki", "markdown")),
+        Setting("watch", "quiet_ms", int, w.quiet_ms, "index after this long without a change", ("watch",)),
+        Setting("watch", "max_wait_ms", int, w.max_wait_ms, "...or this long after the first", ("watch",)),
+        Setting("tui", "theme", str, "", "the app's theme (dark, light, or a Textual theme name)"),
+    )
+
+
+SETTINGS = _settings()
+"""The config file's settings; `notelink config` lists them with their values and where each came from."""
+
+
+@dataclass(frozen=True)
+class UserConfig:
+    """The config file, read and checked: the settings it sets, and its named vaults (`[vaults]`,
+    `work = "~/notes/work"`, usable wherever a VAULT is taken). A missing file sets nothing."""
+
+    path: Path
+    values: dict[str, Any] = field(default_factory=dict)
+    """`section.key` → value, for the settings the file sets."""
+    vaults: dict[str, Path] = field(default_factory=dict)
+    exists: bool = False
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> UserConfig:
+        """Reads the file; ConfigError names the file and the problem (bad TOML, unknown or mistyped key)."""
+        from notelink.errors import ConfigError
+
+        path = path or config_path()
+        try:
+            data = _toml(path.read_bytes())
+        except FileNotFoundError:
+            return cls(path)
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"cannot read the config file {path}: {exc}") from None
+        try:
+            vaults = {str(k): Path(_typed(v, str, f"vaults.{k}")).expanduser()
+                      for k, v in data.pop("vaults", {}).items()}
+            return cls(path, _checked(data), vaults, True)
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ConfigError(f"{path}: {exc}") from None
+
+    def value(self, setting: Setting) -> tuple[Any, str]:
+        """The setting's value and where it came from: the config file, else the built-in default."""
+        if setting.name in self.values:
+            return self.values[setting.name], f"config file ({self.path})"
+        return setting.default, "default"
+
+    def get(self, name: str) -> Any:
+        """A setting's value by `section.key` (`tui.theme`): the config file's, else the default."""
+        return self.value(next(s for s in SETTINGS if s.name == name))[0]
+
+
+def _toml(data: bytes) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover  (Python 3.10: the tomli backport, a dependency there)
+        import tomli as tomllib
+    return tomllib.loads(data.decode("utf-8"))
+
+
+def _checked(data: dict[str, Any]) -> dict[str, Any]:
+    """`section.key` → value for every setting in the file, each of the type and range its flag takes."""
+    import difflib
+
+    known = {s.name: s for s in SETTINGS}
+    out: dict[str, Any] = {}
+    for section, table in data.items():
+        if not isinstance(table, dict):
+            raise ValueError(f"{section!r} must be a [table] of settings (sections: "
+                             f"{', '.join(sorted({s.section for s in SETTINGS} | {'vaults'}))})")
+        for key, value in table.items():
+            name = f"{section}.{key}"
+            if name not in known:
+                close = difflib.get_close_matches(name, list(known), n=1)
+                raise ValueError(f"unknown setting [{section}] {key}"
+                                 + (f"; did you mean [{close[0].replace('.', '] ')}?" if close else ""))
+            setting = known[name]
+            out[name] = _typed(value, setting.kind, name, setting.choices)
+    return out
+
+
+def _typed(value: Any, kind: type, name: str, choices: tuple[str, ...] = ()) -> Any:
+    """`value` as `kind`, or ValueError saying what the setting takes."""
+    ok = (isinstance(value, kind) and not (kind is int and isinstance(value, bool))) or (
+        kind is float and isinstance(value, int) and not isinstance(value, bool))
+    if kind is list:
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if not ok:
+        what = {int: "a whole number", float: "a number", bool: "true or false", str: "a string",
+                list: "a list of strings"}[kind]
+        raise ValueError(f"{name} must be {what}, not {value!r}")
+    if choices and value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return float(value) if kind is float else value
