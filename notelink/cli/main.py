@@ -17,7 +17,8 @@ from notelink.errors import Cancelled, NotelinkError, NotFound
 
 COMMANDS = {"index": "indexing:cmd_index", "status": "indexing:cmd_status", "watch": "indexing:cmd_watch",
             "related": "queries:cmd_related", "concepts": "queries:cmd_concepts",
-            "similar": "queries:cmd_similar", "export": "exporting:cmd_export", "tui": "main:cmd_tui"}
+            "similar": "queries:cmd_similar", "search": "search:cmd_search",
+            "export": "exporting:cmd_export", "tui": "main:cmd_tui"}
 """What each subcommand of `arguments.build_parser` runs: module (in `notelink.cli`) and function."""
 
 
