@@ -35,6 +35,17 @@ def cmd_tui(args: argparse.Namespace) -> int:
     return run(vault, Path(args.index_dir).expanduser() if args.index_dir else None, not args.no_watch)
 
 
+def parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """The arguments; a query's words after the command's options are words too (`search VAULT --top 3
+    k8s rollout`: argparse gives a many-word positional only the words before the first option)."""
+    args, extra = parser.parse_known_args(argv)
+    if extra and isinstance(getattr(args, "query", None), list) and not any(e.startswith("-") for e in extra):
+        args.query += extra
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         argv = command_line(list(sys.argv[1:] if argv is None else argv))
@@ -42,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"notelink: {exc}", file=sys.stderr)
         return EXIT_USAGE
     parser = build_parser(argv[0] if argv else None)
-    args = parser.parse_args(argv)
+    args = parse(parser, argv)
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE

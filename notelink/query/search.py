@@ -182,8 +182,9 @@ class Searcher:
         q = (1 + np.log(counts)) * self.idf[ids] if ids.size else np.zeros(0)
         q = q / (np.linalg.norm(q) or 1.0)
         sure = sum(lang in stop_word_languages(t) for t in tokens) >= 2  # the query shows its language
-        return _Terms(ids, q, np.asarray(known, dtype=np.int64), list(dict.fromkeys(kept)), unknown, ignored,
-                      lang if sure else None)
+        words = list(dict.fromkeys(t for t in kept if t in self.lookup))
+        tokens_known = np.asarray(known, dtype=np.int64)
+        return _Terms(ids, q, tokens_known, words, unknown, ignored, lang if sure else None)
 
     def _phrase_ids(self, phrase: str) -> list[str] | None:
         """The phrase's tokens as the index has them; None when a word of it is in no note."""
@@ -282,7 +283,8 @@ class Searcher:
         if self.multilingual and terms.lang is not None and cfg.w_language:
             code = self.lang_code.get(family(terms.lang), -1)
             scores[self.note_lang == code] *= 1 + cfg.w_language
-        return scores, {"ids": ids, "w": w, "source": source, "fit": fit, "query": set(terms.ids.tolist())}
+        return scores, {"weight": dict(zip(ids.tolist(), w.tolist(), strict=True)), "source": source,
+                        "fit": fit}
 
     def _dense_query(self, terms: _Terms) -> np.ndarray:
         """[D] the query's dense row, made as the notes' are (searchdata.SearchData.add_dense)."""
@@ -313,22 +315,22 @@ class Searcher:
     def _hit(self, j: int, score: float, terms: _Terms, parts: dict[str, Any] | None, snippets: bool,
              phrases: Sequence[list[str] | None]) -> Hit:
         note = self.index.notes[j]
-        because = self._because(j, terms, parts) if parts is not None else Because()
-        weights = {w: 1.0 for w in because.words} | {w: 0.5 for w, _ in because.expanded}
-        if not weights:
-            weights = {w: 1.0 for w in terms.words}
+        because, weights = self._because(j, terms, parts) if parts is not None else (Because(), {})
+        weights = weights or {w: 1.0 for w in terms.words}
         snip = read_snippet(self.vault / note.path, weights, [p for p in phrases if p]) if snippets else None
         return Hit(note.path, note.title, round(score, 4), snip, because)
 
-    def _because(self, j: int, terms: _Terms, parts: dict[str, Any]) -> Because:
-        query, source = parts["query"], parts["source"]
-        found = [int(w) for w in parts["ids"] if _row_has(self.terms, int(w), j)]
-        words = [self.words[w] for w in terms.ids.tolist() if w in found]
-        order = sorted((w for w in found if w not in query and w in source),
-                       key=lambda w: -float(parts["w"][list(parts["ids"]).index(w)]))
-        expanded = [(self.words[w], self.words[source[w]]) for w in order[:3]]
-        anchors = [self.words[w] for w in terms.ids.tolist() if _row_has(self.anchors, w, j)]
-        return Because(words, expanded, anchors, round(float(parts["fit"][j]), 4))
+    def _because(self, j: int, terms: _Terms, parts: dict[str, Any]) -> tuple[Because, dict[str, float]]:
+        """Why note j was found, and the words it has with their weights in q' (for its snippet)."""
+        weight: dict[int, float] = parts["weight"]
+        found = {w: x for w, x in weight.items() if _row_has(self.terms, w, j)}
+        asked = terms.ids.tolist()
+        words = [self.words[w] for w in asked if w in found]
+        brought = sorted((w for w in found if w in parts["source"]), key=lambda w: -found[w])[:3]
+        expanded = [(self.words[w], self.words[parts["source"][w]]) for w in brought]
+        anchors = [self.words[w] for w in asked if _row_has(self.anchors, w, j)]
+        shown = {self.words[w]: found[w] for w in [*(w for w in asked if w in found), *brought]}
+        return Because(words, expanded, anchors, round(float(parts["fit"][j]), 4)), shown
 
 
 def _csr_parts(gen: Path, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

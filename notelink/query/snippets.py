@@ -9,7 +9,7 @@ word once; an exact phrase doubles it) is cut to `width` characters around its d
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +19,7 @@ WIDTH = 200
 """Characters of a snippet, at most (plus the ellipses)."""
 _PRESELECT = 4  # blocks tokenized after the substring test
 _WORD = re.compile(r"[\w'’]+")
+_URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)\S+", re.IGNORECASE)  # as notes.note drops them
 _FRONT = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
@@ -55,21 +56,21 @@ def snippet(text: str, weights: Mapping[str, float], phrases: Sequence[Sequence[
     line, block = blocks[i if best > 0 else 0]
     if best <= 0:
         matches = []
-    return _cut(block, matches, line, width)
+    return _cut(block, matches, weights, line, width)
 
 
 def _blocks(text: str) -> list[tuple[int, str]]:
-    """(first line, text with whitespace collapsed) of each run of non-blank lines, front matter left out."""
+    """(first line, text with whitespace collapsed) of each run of non-blank lines; front matter and fenced
+    code left out, as the index leaves them out."""
     front = _FRONT.match(text)
     skip = text[: front.end()].count("\n") if front else 0
     out: list[tuple[int, str]] = []
     current: list[str] = []
     start = 0
-    for n, raw in enumerate(text.splitlines()[skip:], start=skip + 1):
-        if raw.strip():
-            if not current:
-                start = n
-            current.append(raw.strip())
+    for n, line in _prose_lines(text.splitlines()[skip:], skip + 1):
+        if line:
+            start = start if current else n
+            current.append(line)
         elif current:
             out.append((start, " ".join(" ".join(current).split())))
             current = []
@@ -78,37 +79,53 @@ def _blocks(text: str) -> list[tuple[int, str]]:
     return out
 
 
+def _prose_lines(lines: list[str], first: int) -> Iterator[tuple[int, str]]:
+    """(line number, stripped line) with the lines of fenced code blocks (and their fences) blank."""
+    fence = ""
+    for n, raw in enumerate(lines, start=first):
+        line = raw.strip()
+        if fence or line.startswith(("```", "~~~")):
+            fence = "" if fence and line.startswith(fence) else (fence or line[:3])
+            line = ""
+        yield n, line
+
+
 def _rough(lower: str, weights: Mapping[str, float]) -> float:
     return sum(w for word, w in weights.items() if word in lower)
 
 
 def _exact(block: str, weights: Mapping[str, float], phrases: Sequence[Sequence[str]]
-           ) -> tuple[float, list[tuple[int, int, float]]]:
-    """(matched weight, [(start, end, weight) of each matching word]) of one block."""
-    matches: list[tuple[int, int, float]] = []
-    seen: set[str] = set()
-    total, sequence = 0.0, []
+           ) -> tuple[float, list[tuple[int, int, str]]]:
+    """(matched weight, [(start, end, token) of each matching word]) of one block; words in URLs, which
+    the index leaves out, do not count."""
+    urls = [m.span() for m in _URL.finditer(block)]
+    matches: list[tuple[int, int, str]] = []
+    sequence: list[str] = []
     for m in _WORD.finditer(block):
+        if any(a <= m.start() < b for a, b in urls):
+            continue
         for token in tokenize(m.group()):
             sequence.append(token)
             if token in weights:
-                matches.append((m.start(), m.end(), weights[token]))
-                if token not in seen:
-                    seen.add(token)
-                    total += weights[token]
+                matches.append((m.start(), m.end(), token))
+    total = sum(weights[t] for t in {t for _, _, t in matches})
     joined = f" {' '.join(sequence)} "
     total *= 2 if phrases and any(f" {' '.join(p)} " in joined for p in phrases) else 1
     return total, matches
 
 
-def _cut(block: str, matches: list[tuple[int, int, float]], line: int, width: int) -> Snippet:
-    """`block` shortened to `width` characters around the window of matches with the most weight."""
+def _cut(block: str, matches: list[tuple[int, int, str]], weights: Mapping[str, float], line: int,
+         width: int) -> Snippet:
+    """`block` shortened to `width` characters: the window (starting a fifth of it before a match) whose
+    distinct matched words weigh most."""
     if len(block) <= width:
         return Snippet(block, _merge([(a, b) for a, b, _ in matches]), line)
     start = 0
     if matches:
-        best = max(range(len(matches)), key=lambda k: (sum(w for a, _, w in matches[k:]
-                                                            if a < matches[k][0] + width), -k))
+        def weight(k: int) -> float:
+            lo = matches[k][0] - width // 5
+            return sum(weights[t] for t in {t for a, b, t in matches if lo <= a and b <= lo + width})
+        best = max(range(len(matches)), key=lambda k: (weight(k), -k))
         start = max(0, matches[best][0] - width // 5)
         start = block.rfind(" ", 0, start) + 1 if start else 0
     end = min(len(block), start + width)
