@@ -240,6 +240,42 @@ class ExportConfig:
 
 
 @dataclass(frozen=True)
+class SearchConfig:
+    """How `notelink search` scores a note for a query (notelink/query/search.py): one sum of parts,
+
+        score = (lex + w_anchor * anchor + w_title * title + w_dense * dense + w_title_fit * title_fit)
+                * (1 + w_language)
+
+    dense and title_fit only for notes that share a word with the query (expanded), the language factor only
+    in a vault of several languages for notes in the query's language. The CBOW parts are the expansion
+    (`expand_beta`), `dense` and `title_fit`; with all three at 0 the search is lexical (the ablation in
+    benchmarks/RESULTS.md, session 8). Weights measured on obsidian-help (en and all languages) and
+    dendron-site link-suggestion queries, held-out folds; not tuned per vault."""
+
+    expand_beta: float = 0.3
+    """Weight of the query words' CBOW neighbours next to the words themselves."""
+    expand_k: int = 5
+    """Neighbours of each query word (cosine of input vectors less their mean; among the
+    `NoteVectorConfig.expand_vocab` most frequent words)."""
+    w_anchor: float = 0.5
+    """Weight of the words other notes write around their mentions of a note (anchor text)."""
+    w_title: float = 0.2
+    """Weight of the query's cosine with the note's title and aliases (idf-weighted words): what a short
+    query names first. Costs the link-suggestion benchmark (drafts, the link's own words removed) 0.005
+    recall@10 and 0.01-0.02 MRR at 0.2; 0 ranked `Mulch` above `Compost` for the query `compost`."""
+    w_dense: float = 0.2
+    """Weight of the cosine of TF-IDF-weighted means of CBOW output vectors (query and note)."""
+    w_title_fit: float = 0.1
+    """Weight of how well CBOW predicts the note's title words from the query as their context: the mean of
+    sigmoid(h . u_w) over the title's words, h the mean input vector of the query's words."""
+    w_language: float = 0.2
+    """In a vault of several languages, the boost of notes in the query's language (when the query shows
+    it: at least two of that language's stop words)."""
+    top: int = 10
+    """Notes returned (`--top`)."""
+
+
+@dataclass(frozen=True)
 class IncrementalConfig:
     """How an index update continues from the live vectors instead of training from scratch.
 

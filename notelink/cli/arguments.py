@@ -72,6 +72,20 @@ def _similar_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--top", type=int, help="how many (default 10)")
 
 
+def _search_args(p: argparse.ArgumentParser) -> None:
+    _add_common(p)
+    p.add_argument("query", nargs="*", help='words to search for; "exact phrase", #tag and path:TEXT filter')
+    p.add_argument("--top", type=int, default=10, help="how many notes (default 10)")
+    p.add_argument("--stdin", action="store_true", help="search with a draft read from standard input "
+                                                        "(as it is: no operators)")
+    p.add_argument("--batch", action="store_true",
+                   help='JSON lines in ({"id": ..., "text": ...}), JSON lines out ({"id": ..., "results": '
+                        '[...]}), one per query')
+    p.add_argument("--exclude", action="append", default=[], metavar="PATH",
+                   help="never return this note (the one being written; repeatable)")
+    p.add_argument("--no-snippets", action="store_true", help="leave out the matching passages (faster)")
+
+
 def _status_args(p: argparse.ArgumentParser) -> None:
     _add_common(p)
     p.add_argument("--files", action="store_true", help="list every file with its state")
@@ -163,6 +177,8 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "related": ("notes related to a note", lambda p: _note_args(p, unlinked=True)),
     "concepts": ("the concepts (words) that characterise a note", lambda p: _note_args(p, unlinked=False)),
     "similar": ("words used like a word in this vault", _similar_args),
+    "search": ("notes for a query, by meaning in the vault's own words (or a draft: --stdin, --batch)",
+               _search_args),
     "status": ("what the index holds, skipped files and why, the watcher", _status_args),
     "tui": ("open the terminal app (the default: `notelink [VAULT]`)", _tui_args),
     "watch": ("keep the index up to date as notes change (foreground, Ctrl-C stops)", _watch_args),

@@ -20,6 +20,7 @@ from notelink.index.lock import build_lock
 from notelink.index.notevectors import Layout, note_vectors
 from notelink.index.previous import Previous, as_json, settled
 from notelink.index.report import IndexEvent, IndexSummary, Progress
+from notelink.index.searchdata import SEARCH_VERSION, search_data
 from notelink.index.update import UpdatePlan, graph_for, mentions_reuse, patch_for, plan_update, train_update
 from notelink.model import cbow
 from notelink.model.vocab import Vocab
@@ -124,7 +125,7 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     previous = Previous.load(index_dir, index_cfg)
     records, skipped, summary = _read(vault, index_cfg, previous, incremental, progress, should_stop)
     config = as_json({"train": train_cfg.to_dict(), "index": index_cfg.to_dict(),
-                       "vectors": vector_cfg.to_dict()})
+                       "vectors": vector_cfg.to_dict(), "search": SEARCH_VERSION})
     if not force and previous.unchanged(records, skipped, config):
         return _up_to_date(summary, previous.meta, t0)
     tokens, boiler = clean_tokens_keyed(records, vector_cfg.boilerplate_share)
@@ -135,6 +136,7 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
         plan = plan_update(previous, records, vocab, train_cfg, incremental)
     mentions = find_mentions(records, tokens,
                              mentions_reuse(plan, records, boiler == previous.meta.get("boilerplate")))
+    search = search_data(tokens, vocab, [r.names() for r in records], [r.lang for r in records])
     del tokens  # a list slot per token (0.4 GB at 50M tokens); training and vectors need only the ids
     shown = with_embeds(records, docs, vocab, index_cfg)  # note vectors, not training: embeds count once
     wv = _train(ids, owner, docs, vocab, train_cfg, plan, incremental, progress, should_stop)
@@ -143,13 +145,14 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
         progress(IndexEvent("vectors", 0, len(records)))
     K = graph_for(wv.syn1neg, vector_cfg, plan, incremental.moved_cosine if incremental else 1.0)
     notes, layout = note_vectors(shown, mentions, wv.syn1neg, vector_cfg, K, [r.lang for r in records])
+    search.add_dense(wv.syn1neg)
     _summarise(summary, wv, int(ids.size), len(vocab), plan)
     if progress is not None:
         progress(IndexEvent("write", 0, 1))
     meta = _meta(vault, config, index_cfg, train_cfg, wv, skipped, summary, plan, previous.meta)
     meta["layout"], meta["boilerplate"] = asdict(layout), boiler
     summary.generation = write_generation(index_dir, records, skipped, vocab, wv, notes, meta, should_stop,
-                                          K, mentions, patch_for(plan, records))
+                                          K, mentions, patch_for(plan, records), search)
     summary.total_seconds = round(time.perf_counter() - t0, 3)
     return summary
 

@@ -24,6 +24,7 @@ from notelink.notes.links import Resolver, dialect_of
 from notelink.notes.vault import Skipped
 
 if TYPE_CHECKING:
+    from notelink.index.searchdata import SearchData
     from notelink.notes.records import NoteRecord
 
 Mentions = tuple[np.ndarray, np.ndarray, np.ndarray]
@@ -94,9 +95,11 @@ def _put_arrays(writer: GenerationWriter, wv: Any, notes: sp.csr_matrix, K: sp.c
 def write_generation(index_dir: Path, records: list[NoteRecord], skipped: list[Skipped], vocab: Vocab,
                      wv: Any, notes: sp.csr_matrix, meta: dict[str, Any],
                      should_stop: Callable[[], bool] | None = None, K: sp.csr_matrix | None = None,
-                     mentions: Mentions | None = None, patch: Patch | None = None) -> int:
+                     mentions: Mentions | None = None, patch: Patch | None = None,
+                     search: SearchData | None = None) -> int:
     """Writes a complete generation and switches it in; returns its number. `K`, the word neighbour graph,
-    and the mentions are kept for the next incremental update; `patch` writes only what changed."""
+    and the mentions are kept for the next incremental update; `patch` writes only what changed; `search`
+    is what `notelink search` reads (notelink/index/searchdata.py)."""
     writer = GenerationWriter(index_dir, base=patch[0] if patch else None)
     try:
         if patch is None:
@@ -108,6 +111,8 @@ def write_generation(index_dir: Path, records: list[NoteRecord], skipped: list[S
         _write_rest(writer.db, records, skipped, vocab)
         writer.put_meta(meta)
         _put_arrays(writer, wv, notes, K, mentions)
+        for name, (array, dtype) in (search.arrays() if search is not None else {}).items():
+            writer.put_array(name, array, dtype)
         if should_stop is not None and should_stop():
             raise Cancelled()
         writer.commit()

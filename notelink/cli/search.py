@@ -1,0 +1,104 @@
+"""`notelink search`: notes for a query typed on the command line, a draft on stdin, or JSON lines."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, TextIO
+
+from notelink.cli.options import open_index
+from notelink.cli.output import EXIT_OK, UserError, shown
+from notelink.config import SearchConfig
+from notelink.query.search import Hit, Searcher, SearchResults
+
+_BOLD, _PLAIN = "\x1b[1m", "\x1b[0m"
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    given = [bool(args.query), args.stdin, args.batch]
+    if sum(given) != 1:
+        raise UserError("give a query, or --stdin (a draft on standard input), or --batch (JSON lines on "
+                        "standard input): one of them")
+    if args.top < 1:
+        raise UserError(f"--top must be at least 1, not {args.top}")
+    searcher = Searcher(open_index(args), SearchConfig(top=args.top))
+    if args.batch:
+        return run_batch(searcher, sys.stdin, sys.stdout, args.top, not args.no_snippets)
+    text, syntax = (sys.stdin.read(), False) if args.stdin else (" ".join(args.query), True)
+    results = searcher.search(text, args.top, syntax=syntax, snippets=not args.no_snippets,
+                              exclude=set(args.exclude))
+    if args.json:
+        print(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(render(results, color=sys.stdout.isatty()))
+    return EXIT_OK
+
+
+def run_batch(searcher: Searcher, lines: TextIO, out: TextIO, top: int, snippets: bool) -> int:
+    """One JSON line out per line in: {"id", "text"[, "top", "exclude"]} -> {"id", "results", "unknown"};
+    a line that cannot be read gets {"id", "error"} and the rest go on. Each answer is flushed, so a
+    process at the other end of a pipe can ask one query at a time."""
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        out.write(json.dumps(_answer(searcher, line, n, top, snippets), ensure_ascii=False) + "\n")
+        out.flush()
+    return EXIT_OK
+
+
+def _answer(searcher: Searcher, line: str, n: int, top: int, snippets: bool) -> dict[str, Any]:
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"id": None, "error": f"line {n} is not JSON ({exc.msg})"}
+    if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+        ident = item.get("id") if isinstance(item, dict) else None
+        return {"id": ident, "error": f'line {n} has no "text" string'}
+    exclude = item.get("exclude", [])
+    exclude = [exclude] if isinstance(exclude, str) else exclude
+    want = item.get("top", top)
+    if not isinstance(want, int) or want < 1 or not isinstance(exclude, list):
+        return {"id": item.get("id"), "error": f'line {n}: "top" must be a positive number and "exclude" '
+                                                "a path or a list of paths"}
+    results = searcher.search(item["text"], want, syntax=False, snippets=snippets, exclude=set(exclude))
+    return {"id": item.get("id"), "results": results.to_dict()["hits"], "unknown": results.unknown}
+
+
+def render(results: SearchResults, color: bool = False) -> str:
+    """The results as text: score, title and path, the snippet (matched words in bold on a terminal) and
+    the reasons."""
+    head = f"Search: {shown(results.query.strip())}"
+    notes = []
+    if results.unknown:
+        notes.append(f"not in any note: {', '.join(results.unknown)}")
+    if not results.words:
+        notes.append("no words to search for")
+    lines = [head + (f"  ({'; '.join(notes)})" if notes else "")]
+    for hit in results.hits:
+        lines += _hit_lines(hit, color)
+    if not results.hits:
+        lines.append("  (no notes found)")
+    return "\n".join(lines)
+
+
+def _marked(text: str, spans: list[tuple[int, int]], color: bool) -> str:
+    """The snippet with its matched words in bold (on a terminal), each part escaped on its own."""
+    if not color:
+        return shown(text)
+    parts, end = [], 0
+    for a, b in spans:
+        parts += [shown(text[end:a]), _BOLD, shown(text[a:b]), _PLAIN]
+        end = b
+    return "".join([*parts, shown(text[end:])])
+
+
+def _hit_lines(hit: Hit, color: bool) -> list[str]:
+    lines = [f"  {hit.score:6.3f}  {shown(hit.title)} ({shown(hit.path)})"]
+    if hit.snippet is not None:
+        text = _marked(hit.snippet.text, hit.snippet.spans, color)
+        lines.append(f"          {text}  (line {hit.snippet.line})")
+    reasons = hit.because.lines()
+    if reasons:
+        lines.append(f"          because: {', '.join(reasons)}")
+    return lines

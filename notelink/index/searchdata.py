@@ -1,0 +1,236 @@
+"""What `notelink search` reads from a generation, computed at build time from the notes' tokens.
+
+    search_words.npy           words notes use that the CBOW vocabulary left out (seen fewer than
+                               min_count times: a rare name is what people search for), UTF-8, one per
+                               line; their search ids follow the vocabulary's: V, V+1, ... (S = V + E)
+    search_idf.npy             [S] smooth idf over notes
+    search_terms_*.npy         [S, N] CSR postings: word -> notes, each note's TF-IDF row of unit length
+    search_anchors_*.npy       [S, N] CSR: word -> notes that other notes mention (title or alias) within
+                               ANCHOR_WINDOW tokens of it: what a vault writes around a note's name, as
+                               anchor text is to a web page; each note's row of unit length
+    search_names_*.npy         [S, N] CSR: word -> notes with it in their title or an alias, each note's
+                               row idf-weighted, of unit length (a title field, as in BM25F)
+    search_titles_*.npy        [N, V] CSR: each note's title words (CBOW ids), 1/len each
+    search_dense.npy           [N, D] unit TF-IDF-weighted means of unit CBOW output vectors, centred;
+    search_dense_mean.npy      [D] the mean that was removed (a query is centred the same way)
+
+Postings are stored word-major so that a query reads only its own words' rows.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from notelink.index.notevectors import smooth_idf, tfidf, unit_rows, unit_sparse
+from notelink.model.vocab import Vocab
+
+SEARCH_VERSION = 1
+"""Saved in the build's config: an index from before search (or another version) is rebuilt once."""
+ANCHOR_WINDOW = 5
+"""Tokens on each side of a mention that count as its context (stop words already gone). Measured on
+link-suggestion queries: 5 and 10 equal, a whole paragraph 0.03-0.05 lower (RESULTS.md, session 8)."""
+_MENTION_CHUNK = 1 << 19  # mentions whose windows are gathered at once: 2W int64 each
+
+
+@dataclass
+class SearchData:
+    """The arrays above, before they are written; `dense` is added once the word vectors are trained."""
+
+    extra: list[str]
+    idf: np.ndarray  # [S]
+    terms: sp.csr_matrix  # [N, S] (transposed when saved)
+    anchors: sp.csr_matrix  # [N, S] (likewise)
+    names: sp.csr_matrix  # [N, S] (likewise)
+    titles: sp.csr_matrix  # [N, V]
+    dense: np.ndarray | None = None  # [N, D]
+    dense_mean: np.ndarray | None = None  # [D]
+
+    def add_dense(self, syn1neg: np.ndarray) -> None:
+        """The dense rows from the trained output vectors u_w (syn1neg)."""
+        V = syn1neg.shape[0]
+        raw = unit_rows(np.asarray(self.terms[:, :V] @ unit_rows(syn1neg), dtype=np.float32))  # [N, D]
+        has = np.linalg.norm(raw, axis=1) > 0
+        self.dense_mean = raw[has].mean(axis=0) if has.any() else np.zeros(raw.shape[1], np.float32)
+        self.dense = unit_rows(np.where(has[:, None], raw - self.dense_mean, 0))
+
+    def arrays(self) -> dict[str, tuple[np.ndarray, type]]:
+        """Name -> (array, dtype) for the generation writer."""
+        out: dict[str, tuple[np.ndarray, type]] = {
+            "search_words": (np.frombuffer("\n".join(self.extra).encode(), np.uint8), np.uint8),
+            "search_idf": (self.idf, np.float32)}
+        for name, m in (("terms", _word_major(self.terms)), ("anchors", _word_major(self.anchors)),
+                        ("names", _word_major(self.names)), ("titles", self.titles)):
+            out.update({f"search_{name}_indptr": (m.indptr, np.int64),
+                        f"search_{name}_indices": (m.indices, np.int32),
+                        f"search_{name}_data": (m.data, np.float32)})
+        if self.dense is not None and self.dense_mean is not None:
+            out["search_dense"] = (self.dense, np.float32)
+            out["search_dense_mean"] = (self.dense_mean, np.float32)
+        return out
+
+
+def search_data(tokens: Sequence[Sequence[str]], vocab: Vocab, names: Sequence[Sequence[Sequence[str]]],
+                langs: Sequence[str]) -> SearchData:
+    """Postings, anchors and titles for notes given as tokens; `names` are each note's title and aliases
+    as tokens (title first), `langs` each note's language (a shared name means the notes in the
+    mentioning note's language, as in `mentions.count_mentions`)."""
+    docs, extra = search_ids(tokens, vocab)
+    S = len(vocab) + len(extra)
+    terms = tfidf(docs, S)  # [N, S]
+    idf = smooth_idf(np.bincount(terms.indices, minlength=S), len(docs)).astype(np.float32)
+    lookup = {**vocab.index, **{w: len(vocab) + i for i, w in enumerate(extra)}}
+    name_ids = [[ids for n in note if (ids := _ids(n, lookup)) is not None] for note in names]
+    anchors = anchor_rows(docs, name_ids, langs, idf)
+    named = name_rows([[i for ids in note for i in ids] for note in name_ids], idf)
+    titles = title_rows([[vocab.index[t] for t in note[0] if t in vocab.index] if note else []
+                         for note in names], len(vocab))
+    return SearchData(extra, idf, terms, anchors, named, titles)
+
+
+def _word_major(m: sp.csr_matrix) -> sp.csr_matrix:
+    """[N, S] -> [S, N] CSR with sorted rows: a word's postings, read by `search` with one slice."""
+    out = m.T.tocsr()
+    out.sort_indices()
+    return out
+
+
+def name_rows(names: Sequence[Sequence[int]], idf: np.ndarray) -> sp.csr_matrix:
+    """[N, S] unit rows: each note's distinct title and alias words at their idf."""
+    rows = [np.unique(np.asarray(n, dtype=np.int64)) for n in names]
+    indptr = np.concatenate([[0], np.cumsum([r.size for r in rows])]).astype(np.int64)
+    indices = np.concatenate(rows).astype(np.int32) if rows else np.zeros(0, np.int32)
+    m = sp.csr_matrix((idf[indices].astype(np.float32), indices, indptr), shape=(len(names), idf.size))
+    return unit_sparse(m, in_place=True)
+
+
+def _ids(name: Sequence[str], lookup: dict[str, int]) -> list[int] | None:
+    ids = [lookup.get(t, -1) for t in name]
+    return ids if ids and min(ids) >= 0 else None
+
+
+def search_ids(tokens: Sequence[Sequence[str]], vocab: Vocab) -> tuple[list[np.ndarray], list[str]]:
+    """Each note's tokens as search ids [n] int32: the vocabulary's, then new ids for the words it left out
+    (the lookups run in C; only the left-out tokens, a few percent, pass through Python)."""
+    extra: dict[str, int] = {}
+    docs = []
+    for doc in tokens:
+        ids = np.fromiter(map(vocab.index.get, doc, itertools.repeat(-1)), dtype=np.int32, count=len(doc))
+        missing = np.flatnonzero(ids < 0)
+        if missing.size:
+            ids[missing] = [extra.setdefault(doc[j], len(vocab) + len(extra)) for j in missing.tolist()]
+        docs.append(ids)
+    return docs, list(extra)
+
+
+def title_rows(titles: Sequence[Sequence[int]], V: int) -> sp.csr_matrix:
+    """[N, V] each note's distinct title words at 1/len."""
+    rows = [np.unique(np.asarray(t, dtype=np.int32)) for t in titles]
+    indptr = np.concatenate([[0], np.cumsum([r.size for r in rows])]).astype(np.int64)
+    indices = np.concatenate(rows) if rows else np.zeros(0, np.int32)
+    data = np.concatenate([np.full(r.size, 1 / max(r.size, 1), np.float32) for r in rows]) if rows else \
+        np.zeros(0, np.float32)
+    return sp.csr_matrix((data, indices, indptr), shape=(len(titles), V))
+
+
+def anchor_rows(docs: Sequence[np.ndarray], names: Sequence[Sequence[Sequence[int]]], langs: Sequence[str],
+                idf: np.ndarray, window: int = ANCHOR_WINDOW) -> sp.csr_matrix:
+    """[N, S] unit rows of (1 + log count) * idf of the words within `window` tokens of each mention of a
+    note by another note (the name itself left out)."""
+    N, S = len(docs), idf.size
+    lengths = np.array([d.size for d in docs], dtype=np.int64)
+    start = np.concatenate([[0], np.cumsum(lengths)])  # [N + 1]
+    corpus = np.concatenate(docs) if docs else np.zeros(0, np.int32)
+    owner = np.repeat(np.arange(N, dtype=np.int64), lengths)  # [T]
+    pos, length, mentioned = find_mentions(corpus, owner, names, langs)
+    counts = sp.csr_matrix((N, S), dtype=np.float32)
+    offsets = np.concatenate([np.arange(-window, 0), np.arange(window)])  # [2W]
+    for a in range(0, pos.size, _MENTION_CHUNK):
+        chunk = slice(a, a + _MENTION_CHUNK)
+        p, n, b = pos[chunk], length[chunk], mentioned[chunk]
+        at = p[:, None] + offsets + np.where(offsets >= 0, n[:, None], 0)  # [m, 2W] window positions
+        home = owner[p][:, None]
+        ok = (at >= start[home]) & (at < start[home + 1])  # inside the mentioning note
+        rows, words = np.broadcast_to(b[:, None], at.shape)[ok], corpus[at[ok]]
+        counts = counts + sp.csr_matrix((np.ones(rows.size, np.float32), (rows, words)), shape=(N, S))
+    counts.sum_duplicates()
+    counts.data = (1 + np.log(counts.data)) * idf[counts.indices]
+    return unit_sparse(counts, in_place=True)
+
+
+def find_mentions(corpus: np.ndarray, owner: np.ndarray, names: Sequence[Sequence[Sequence[int]]],
+                  langs: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(position [M], name length [M], mentioned note [M]) of every occurrence in `corpus` (all notes' ids
+    end to end, `owner` [T] the note of each) of a note's name, in another note; overlapping ones too.
+    One-word names are found with one array lookup; longer ones by their first two words, then checked."""
+    by_name: dict[tuple[int, ...], list[int]] = {}
+    for note, note_names in enumerate(names):
+        for name in {tuple(n) for n in note_names}:
+            by_name.setdefault(name, []).append(note)
+    parts = [_single_mentions(corpus, owner, by_name, langs), _long_mentions(corpus, owner, by_name, langs)]
+    pos, length, mentioned = (np.concatenate(column) for column in zip(*parts, strict=True))
+    order = np.argsort(pos, kind="stable")
+    return pos[order], length[order], mentioned[order]
+
+
+def _resolve(notes: list[int], a: int, langs: Sequence[str]) -> list[int]:
+    """The notes a shared name means in note a: those in a's language when there are any; never a itself."""
+    if len(notes) > 1:
+        notes = [b for b in notes if langs[b] == langs[a]] or notes
+    return [b for b in notes if b != a]
+
+
+def _single_mentions(corpus: np.ndarray, owner: np.ndarray, by_name: dict[tuple[int, ...], list[int]],
+                     langs: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    size = int(corpus.max()) + 1 if corpus.size else 0
+    note_of = np.full(size, -1, np.int64)  # one-word name -> its note (-2: several notes share it)
+    shared: dict[int, list[int]] = {}
+    for name, notes in by_name.items():
+        if len(name) == 1 and name[0] < size:
+            note_of[name[0]] = notes[0] if len(notes) == 1 else -2
+            if len(notes) > 1:
+                shared[name[0]] = notes
+    if not size:
+        return _empty()
+    hit = note_of[corpus]  # [T]
+    one = np.flatnonzero((hit >= 0) & (hit != owner))
+    pos, mentioned = [one], [hit[one]]
+    for p in np.flatnonzero(hit == -2).tolist():  # shared names: rarer, resolved one by one
+        for b in _resolve(shared[int(corpus[p])], int(owner[p]), langs):
+            pos.append(np.array([p]))
+            mentioned.append(np.array([b]))
+    pos_all = np.concatenate(pos).astype(np.int64)
+    return pos_all, np.ones(pos_all.size, np.int64), np.concatenate(mentioned).astype(np.int64)
+
+
+def _long_mentions(corpus: np.ndarray, owner: np.ndarray, by_name: dict[tuple[int, ...], list[int]],
+                   langs: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    longer: dict[tuple[int, int], list[tuple[int, ...]]] = {}
+    for name in by_name:
+        if len(name) > 1:
+            longer.setdefault((name[0], name[1]), []).append(name)
+    if not longer or corpus.size < 2:
+        return _empty()
+    S = int(max(corpus.max(), max(max(k) for k in longer))) + 1
+    pairs = corpus[:-1].astype(np.int64) * S + corpus[1:]  # [T-1] codes of consecutive ids
+    firsts = np.array([x * S + y for x, y in longer], dtype=np.int64)
+    pos, length, mentioned = [], [], []
+    for p in np.flatnonzero(np.isin(pairs, firsts)).tolist():
+        a = int(owner[p])
+        for name in longer[(int(corpus[p]), int(corpus[p + 1]))]:
+            end = p + len(name)
+            if end <= corpus.size and owner[end - 1] == a and tuple(corpus[p:end].tolist()) == name:
+                for b in _resolve(by_name[name], a, langs):
+                    pos.append(p)
+                    length.append(len(name))
+                    mentioned.append(b)
+    return np.array(pos, np.int64), np.array(length, np.int64), np.array(mentioned, np.int64)
+
+
+def _empty() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    e = np.zeros(0, np.int64)
+    return e, e, e

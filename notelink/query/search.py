@@ -1,0 +1,377 @@
+"""Search by meaning in the vault's own words: a query (a few words, or a draft paragraph) -> notes.
+
+One score per note, a sum of parts (weights in `config.SearchConfig`):
+
+    q'     = unit(q + beta * unit(q K))        q: the query's TF-IDF [S]; K: each word's CBOW neighbours
+    lex    = X q'                              X: the notes' TF-IDF rows [N, S] (postings, word-major)
+    anchor = A q'                              A: words other notes write around each note's name [N, S]
+    title  = T q'                              T: the notes' title and alias words, idf-weighted [N, S]
+    dense  = cos(unit(q U) - m, D_n)           U: unit CBOW output vectors; D: the notes' dense rows
+    fit    = mean over title words w of sigmoid(h . u_w),   h = mean of the query words' input vectors
+    base   = lex + w_a anchor + w_t title
+    score  = (base + [base > 0] (w_d dense + w_f fit)) * (1 + w_l [same language])
+
+The CBOW parts (expansion, dense, title fit) find notes that say it in other words: `k8s` brings in
+`kubernetes` where the vault uses them alike, and a draft's context predicts the titles of notes it is
+about, as CBOW predicts a word from its context. A query costs a few postings rows, one [candidates, D]
+product and one [title words, D] product: cheap enough to run on every keystroke.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Collection, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from notelink.config import NoteVectorConfig, SearchConfig
+from notelink.errors import IndexFormatError
+from notelink.index.store import load_array
+from notelink.notes.stopwords import family, language_of, stop_word_languages, without_stopwords
+from notelink.notes.tokenizer import tokenize
+from notelink.query.index import Index
+from notelink.query.snippets import Snippet, read_snippet
+from notelink.query.syntax import Query, parse_query, plain
+
+_NEEDED = ("search_words", "search_idf", "search_dense", "search_dense_mean",
+           *(f"search_{m}_{p}" for m in ("terms", "anchors", "names", "titles")
+             for p in ("indptr", "indices", "data")))
+
+
+@dataclass(frozen=True)
+class Because:
+    """Why a note was found."""
+
+    words: list[str] = field(default_factory=list)
+    """Query words the note contains."""
+    expanded: list[tuple[str, str]] = field(default_factory=list)
+    """(word in the note, query word whose CBOW neighbour it is): `kubernetes ← k8s`."""
+    anchors: list[str] = field(default_factory=list)
+    """Query words that other notes write near this note's name."""
+    title_fit: float = 0.0
+    """How strongly CBOW predicts the note's title words from the query (sigmoid, 0-1)."""
+
+    def lines(self) -> list[str]:
+        """Short human-readable reasons."""
+        out = list(self.words) + [f"{word} ← {source}" for word, source in self.expanded]
+        if self.anchors:
+            out.append(f"named near: {', '.join(self.anchors)}")
+        return out
+
+
+@dataclass(frozen=True)
+class Hit:
+    path: str
+    title: str
+    score: float
+    snippet: Snippet | None
+    because: Because
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    hits: list[Hit]
+    words: list[str] = field(default_factory=list)
+    """The query's words searched for (stop words left out)."""
+    unknown: list[str] = field(default_factory=list)
+    """Query words that no note uses: reported, not silently dropped."""
+    ignored: list[str] = field(default_factory=list)
+    """Stop words of the query's language, left out."""
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for hit in data["hits"]:
+            hit["because"]["expanded"] = [{"word": w, "from": s} for w, s in hit["because"]["expanded"]]
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False)
+
+
+@dataclass
+class _Terms:
+    """A query as search ids: `ids` [k] distinct, `q` [k] unit TF-IDF weights, `tokens` [n] every known
+    token's id (with repeats, for h), and the words that could not be searched for."""
+
+    ids: np.ndarray
+    q: np.ndarray
+    tokens: np.ndarray
+    words: list[str]
+    unknown: list[str]
+    ignored: list[str]
+    lang: str | None
+
+    @property
+    def q_ids(self) -> set[int]:
+        return set(self.ids.tolist())
+
+
+class Searcher:
+    """Searches one loaded index (arrays memory-mapped once; each `search` reads only what it needs)."""
+
+    def __init__(self, index: Index, cfg: SearchConfig | None = None, vault: Path | None = None) -> None:
+        self.index, self.cfg = index, cfg or SearchConfig()
+        self.vault = vault if vault is not None else Path(index.meta.get("vault", "."))
+        gen = index.gen
+        if not all((gen / f"{name}.npy").exists() for name in _NEEDED):
+            raise IndexFormatError(f"the index at {gen.parent} has no search data (it was built by an older "
+                                   "notelink); run `notelink index --force` to rebuild it")
+        extra = bytes(load_array(gen, "search_words")).decode()
+        self.V, self.N = len(index.words), len(index.notes)
+        self.words = index.words + (extra.split("\n") if extra else [])
+        self.lookup = {**index.word_index, **{w: i for i, w in enumerate(self.words[self.V :], self.V)}}
+        self.idf = load_array(gen, "search_idf")
+        self.terms = _csr_parts(gen, "search_terms")
+        self.anchors = _csr_parts(gen, "search_anchors")
+        self.names = _csr_parts(gen, "search_names")
+        indptr, indices, data = _csr_parts(gen, "search_titles")
+        self.titles = sp.csr_matrix((data, indices, indptr), shape=(self.N, self.V))
+        self.title_words = np.unique(indices)  # [t]
+        self.syn0, self.syn1neg = load_array(gen, "syn0"), load_array(gen, "syn1neg")  # [V, D]
+        self.syn1_titles = np.asarray(self.syn1neg[self.title_words], dtype=np.float32)  # [t, D]
+        self.dense, self.dense_mean = load_array(gen, "search_dense"), load_array(gen, "search_dense_mean")
+        self.head = min(self.V, NoteVectorConfig().expand_vocab)  # words that take part in expansion
+        self._languages()
+
+    def _languages(self) -> None:
+        """Each note's language family as a code [N], and whether the vault counts as multilingual."""
+        langs = [family(lang) for (lang,) in self.index.db.execute("SELECT lang FROM notes ORDER BY id")]
+        names = sorted(set(langs))
+        self.lang_code = {lang: i for i, lang in enumerate(names)}
+        self.note_lang = np.array([self.lang_code[lang] for lang in langs], dtype=np.int32)  # [N]
+        share = NoteVectorConfig().one_language_share
+        self.multilingual = bool(langs) and np.bincount(self.note_lang).max() < share * len(langs)
+
+    # -- the query ---------------------------------------------------------------------------
+    def search(self, query: str, top: int | None = None, *, syntax: bool = True, snippets: bool = True,
+               exclude: Collection[str] = ()) -> SearchResults:
+        """The `top` notes for `query`, best first. `syntax`: read quotes, #tags and path: as operators
+        (`syntax.parse_query`); else the text is a draft, searched as it is. `exclude`: paths never
+        returned (the note being written)."""
+        parsed = parse_query(query) if syntax else plain(query)
+        top = self.cfg.top if top is None else top
+        terms = self._terms(parsed.text)
+        phrases = [self._phrase_ids(p) for p in parsed.phrases]
+        allowed = self._allowed(parsed, exclude)
+        if any(p is None for p in phrases):  # a phrase with a word no note has: nothing matches
+            order, scores, parts = [], np.zeros(self.N), None
+        elif terms.ids.size == 0:
+            order = [] if not parsed.filtered else _filtered(allowed, self.index, top)
+            scores, parts = np.zeros(self.N), None
+        else:
+            expanded = self._expand(terms)
+            scores, parts = self._score(terms, expanded, allowed)
+            order = self._rank(scores, top, [p for p in phrases if p is not None])
+        hits = [self._hit(j, float(scores[j]), terms, parts, snippets, phrases) for j in order]
+        return SearchResults(query, hits, terms.words, terms.unknown, terms.ignored)
+
+    def _terms(self, text: str) -> _Terms:
+        tokens = tokenize(text, keep_stopwords=True)
+        lang = language_of([tokens])
+        kept = without_stopwords([tokens], lang)[0]
+        ignored = sorted(set(tokens) - set(kept))
+        known = [self.lookup[t] for t in kept if t in self.lookup]
+        unknown = list(dict.fromkeys(t for t in kept if t not in self.lookup))
+        ids, counts = np.unique(np.asarray(known, dtype=np.int64), return_counts=True)
+        q = (1 + np.log(counts)) * self.idf[ids] if ids.size else np.zeros(0)
+        q = q / (np.linalg.norm(q) or 1.0)
+        sure = sum(lang in stop_word_languages(t) for t in tokens) >= 2  # the query shows its language
+        words = list(dict.fromkeys(t for t in kept if t in self.lookup))
+        tokens_known = np.asarray(known, dtype=np.int64)
+        return _Terms(ids, q, tokens_known, words, unknown, ignored, lang if sure else None)
+
+    def _phrase_ids(self, phrase: str) -> list[str] | None:
+        """The phrase's tokens as the index has them; None when a word of it is in no note."""
+        tokens = tokenize(phrase, keep_stopwords=True)
+        kept = without_stopwords([tokens], language_of([tokens]))[0]
+        return kept if all(t in self.lookup for t in kept) else None
+
+    def _allowed(self, parsed: Query, exclude: Collection[str]) -> np.ndarray | None:
+        """[N] bool: the notes the filters and `exclude` leave; None: all."""
+        if not (parsed.filtered or exclude):
+            return None
+        ok = np.ones(self.N, dtype=bool)
+        for text in parsed.paths:
+            ok &= np.char.find(self._paths, text) >= 0
+        for tag in parsed.tags:
+            tagged = np.zeros(self.N, dtype=bool)
+            tagged[self._tagged.get(tag, [])] = True
+            ok &= tagged
+        ok[[self.index.by_path[p].id for p in exclude if p in self.index.by_path]] = False
+        return ok
+
+    @functools.cached_property
+    def _paths(self) -> np.ndarray:
+        """[N] the notes' paths, lowercase (for path: filters)."""
+        return np.array([n.path.lower() for n in self.index.notes])
+
+    @functools.cached_property
+    def _tagged(self) -> dict[str, list[int]]:
+        """Tag (lowercase) -> notes with it or a tag under it (`a/b` is under `a`)."""
+        out: dict[str, set[int]] = {}
+        for note in self.index.notes:
+            for tag in note.tags:
+                parts = tag.lower().split("/")
+                for k in range(1, len(parts) + 1):
+                    out.setdefault("/".join(parts[:k]), set()).add(note.id)
+        return {t: sorted(ids) for t, ids in out.items()}
+
+    def _expand(self, terms: _Terms) -> tuple[np.ndarray, np.ndarray, dict[int, int]]:
+        """q' as (ids, weights) and, for each word brought in, the query word that brought it most."""
+        weight = dict(zip(terms.ids.tolist(), terms.q.tolist(), strict=True))
+        best: dict[int, tuple[float, int]] = {}  # word brought in -> (largest share, query word)
+        if self.cfg.expand_beta:
+            spread: dict[int, float] = {}
+            for w, near, cos in self._neighbours([w for w in weight if w < self.head]):
+                for e, c in zip(near, cos, strict=True):
+                    spread[e] = spread.get(e, 0.0) + weight[w] * c
+                    if weight[w] * c > best.get(e, (0.0, -1))[0]:
+                        best[e] = (weight[w] * c, w)
+            norm = float(np.sqrt(sum(v * v for v in spread.values()))) or 1.0
+            for e, v in spread.items():
+                weight[e] = weight.get(e, 0.0) + self.cfg.expand_beta * v / norm
+        asked = terms.q_ids
+        source = {e: w for e, (_, w) in best.items() if e not in asked}
+        ids = np.fromiter(weight, dtype=np.int64, count=len(weight))
+        vals = np.fromiter(weight.values(), dtype=np.float64, count=len(weight))
+        return ids, vals / (np.linalg.norm(vals) or 1.0), source
+
+    def _neighbours(self, ids: list[int]) -> list[tuple[int, list[int], list[float]]]:
+        """(word, its `expand_k` nearest words, their cosines > 0) for words among the `head` most frequent:
+        input vectors less their mean (`Index.word_vecs`), which measured better here than the output
+        vectors' graph that note vectors use (held-out link suggestion +0.015 recall@10 on obsidian-help
+        and dendron-site, level on the whole multilingual vault; RESULTS.md, session 8)."""
+        if not ids:
+            return []
+        E = self.index.word_vecs  # [V, D]
+        sims = np.asarray(E[ids]) @ np.asarray(E[: self.head]).T  # [k, head]
+        sims[np.arange(len(ids)), ids] = -np.inf
+        k = min(self.cfg.expand_k, self.head - 1)
+        if k <= 0:
+            return []
+        near = np.argpartition(-sims, k - 1, axis=1)[:, :k]  # [k, expand_k]
+        out = []
+        for row, w in enumerate(ids):
+            cos = sims[row, near[row]]
+            keep = cos > 0
+            out.append((w, near[row][keep].tolist(), cos[keep].tolist()))
+        return out
+
+    def _score(self, terms: _Terms, expanded: tuple[np.ndarray, np.ndarray, dict[int, int]],
+               allowed: np.ndarray | None) -> tuple[np.ndarray, dict[str, Any]]:
+        ids, w, source = expanded
+        cfg = self.cfg
+        lex = _accumulate(self.terms, ids, w, self.N)  # [N]
+        scores = lex + cfg.w_anchor * _accumulate(self.anchors, ids, w, self.N) \
+            + cfg.w_title * _accumulate(self.names, ids, w, self.N)
+        if allowed is not None:
+            scores[~allowed] = 0.0
+        cand = np.flatnonzero(scores > 0)
+        fit = np.zeros(self.N)
+        cbow = terms.tokens[terms.tokens < self.V]
+        if cand.size and cbow.size and (cfg.w_dense or cfg.w_title_fit):
+            h = np.asarray(self.syn0[cbow], dtype=np.float32).mean(axis=0)  # [D] the context's mean
+            fit = self.titles @ _sigmoid_at(self.syn1_titles @ h, self.title_words, self.V)  # [N]
+            scores[cand] += cfg.w_dense * (np.asarray(self.dense[cand]) @ self._dense_query(terms)) \
+                + cfg.w_title_fit * fit[cand]
+        if self.multilingual and terms.lang is not None and cfg.w_language:
+            code = self.lang_code.get(family(terms.lang), -1)
+            scores[self.note_lang == code] *= 1 + cfg.w_language
+        return scores, {"weight": dict(zip(ids.tolist(), w.tolist(), strict=True)), "source": source,
+                        "fit": fit}
+
+    def _dense_query(self, terms: _Terms) -> np.ndarray:
+        """[D] the query's dense row, made as the notes' are (searchdata.SearchData.add_dense)."""
+        inside = terms.ids < self.V
+        u = np.asarray(self.syn1neg[terms.ids[inside]], dtype=np.float64)  # [k, D]
+        u /= np.maximum(np.linalg.norm(u, axis=1, keepdims=True), 1e-12)
+        v = terms.q[inside] @ u
+        v = v / (np.linalg.norm(v) or 1.0) - self.dense_mean
+        return (v / (np.linalg.norm(v) or 1.0)).astype(np.float32)
+
+    def _rank(self, scores: np.ndarray, top: int, phrases: Sequence[list[str]]) -> list[int]:
+        """The best `top` notes with a positive score (and every phrase, if any), best first."""
+        cand = np.flatnonzero(scores > 0)
+        order = cand[np.lexsort((cand, -scores[cand]))]
+        if not phrases:
+            return order[:top].tolist()
+        out: list[int] = []
+        for a in range(0, order.size, 64):  # notes' tokens read 64 at a time, until `top` have them all
+            chunk = order[a : a + 64].tolist()
+            rows = dict(self.index.db.execute(
+                f"SELECT id, tokens FROM notes WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+            out += [j for j in chunk if all(_has_phrase(rows.get(j, ""), p) for p in phrases)]
+            if len(out) >= top:
+                break
+        return out[:top]
+
+    # -- a hit -------------------------------------------------------------------------------
+    def _hit(self, j: int, score: float, terms: _Terms, parts: dict[str, Any] | None, snippets: bool,
+             phrases: Sequence[list[str] | None]) -> Hit:
+        note = self.index.notes[j]
+        because, weights = self._because(j, terms, parts) if parts is not None else (Because(), {})
+        weights = weights or {w: 1.0 for w in terms.words}
+        snip = read_snippet(self.vault / note.path, weights, [p for p in phrases if p]) if snippets else None
+        return Hit(note.path, note.title, round(score, 4), snip, because)
+
+    def _because(self, j: int, terms: _Terms, parts: dict[str, Any]) -> tuple[Because, dict[str, float]]:
+        """Why note j was found, and the words it has with their weights in q' (for its snippet)."""
+        weight: dict[int, float] = parts["weight"]
+        found = {w: x for w, x in weight.items() if _row_has(self.terms, w, j)}
+        asked = terms.ids.tolist()
+        words = [self.words[w] for w in asked if w in found]
+        brought = sorted((w for w in found if w in parts["source"]), key=lambda w: -found[w])[:3]
+        expanded = [(self.words[w], self.words[parts["source"][w]]) for w in brought]
+        anchors = [self.words[w] for w in asked if _row_has(self.anchors, w, j)]
+        shown = {self.words[w]: found[w] for w in [*(w for w in asked if w in found), *brought]}
+        return Because(words, expanded, anchors, round(float(parts["fit"][j]), 4)), shown
+
+
+def _csr_parts(gen: Path, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return tuple(load_array(gen, f"{name}_{part}") for part in ("indptr", "indices", "data"))  # type: ignore[return-value]
+
+
+def _accumulate(parts: tuple[np.ndarray, np.ndarray, np.ndarray], ids: np.ndarray, w: np.ndarray,
+                N: int) -> np.ndarray:
+    """[N] sum over words of w[word] times the word's postings row: only those rows are read."""
+    indptr, indices, data = parts
+    lo, hi = indptr[ids], indptr[ids + 1]
+    if not (hi > lo).any():
+        return np.zeros(N)
+    cols = np.concatenate([indices[a:b] for a, b in zip(lo.tolist(), hi.tolist(), strict=True)])
+    vals = np.concatenate([data[a:b] * x for a, b, x in zip(lo.tolist(), hi.tolist(), w.tolist(),
+                                                            strict=True)])
+    return np.bincount(cols, weights=vals, minlength=N)
+
+
+def _row_has(parts: tuple[np.ndarray, np.ndarray, np.ndarray], w: int, j: int) -> bool:
+    """Whether note j is in word w's postings row (rows are sorted)."""
+    indptr, indices, _ = parts
+    row = indices[indptr[w] : indptr[w + 1]]
+    k = int(np.searchsorted(row, j))
+    return k < row.size and int(row[k]) == j
+
+
+def _sigmoid_at(x: np.ndarray, at: np.ndarray, V: int) -> np.ndarray:
+    """[V] sigmoid(x) at the ids `at`, 0 elsewhere."""
+    out = np.zeros(V, dtype=np.float32)
+    out[at] = 1 / (1 + np.exp(-np.clip(x, -30, 30)))
+    return out
+
+
+def _has_phrase(tokens: str, phrase: Sequence[str]) -> bool:
+    """Whether a note's stored tokens (paragraphs on lines) contain the phrase's tokens in order."""
+    needle = f" {' '.join(phrase)} "
+    return any(needle in f" {line} " for line in tokens.split("\n"))
+
+
+def _filtered(allowed: np.ndarray | None, index: Index, top: int) -> list[int]:
+    """A query of filters only: the notes they leave, by path."""
+    ids = range(len(index.notes)) if allowed is None else np.flatnonzero(allowed).tolist()
+    return sorted(ids, key=lambda j: index.notes[j].path)[:top]

@@ -1,0 +1,147 @@
+"""The passage of a note that best matches a query, shortened, with the matched words marked.
+
+A note's text is split into blocks (paragraphs, list items, headings: runs of non-blank lines). Blocks
+are first ranked by a cheap substring test of the matched words, then the best few are tokenized as the
+index tokenizes (so `Kubernetes'` matches `kubernetes`), and the one with the most matched weight (each
+word once; an exact phrase doubles it) is cut to `width` characters around its densest part.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from notelink.notes.tokenizer import tokenize
+
+WIDTH = 200
+"""Characters of a snippet, at most (plus the ellipses)."""
+_PRESELECT = 4  # blocks tokenized after the substring test
+_WORD = re.compile(r"[\w'’]+")
+_URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)\S+", re.IGNORECASE)  # as notes.note drops them
+_FRONT = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Snippet:
+    text: str
+    """One passage of the note, whitespace collapsed, cut at word boundaries ('…' where cut)."""
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    """[start, end) character ranges of the matched words in `text`."""
+    line: int = 1
+    """The note's line (1-based) where the passage starts: where an editor should open it."""
+
+
+def read_snippet(path: Path, weights: Mapping[str, float], phrases: Sequence[Sequence[str]] = (),
+                 width: int = WIDTH) -> Snippet | None:
+    """`snippet` of the note file at `path`; None when it cannot be read (moved since the index was built)."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    return snippet(text, weights, phrases, width)
+
+
+def snippet(text: str, weights: Mapping[str, float], phrases: Sequence[Sequence[str]] = (),
+            width: int = WIDTH) -> Snippet | None:
+    """The best block of `text` for words weighted by `weights` (tokens, as the index has them) and the
+    token `phrases`; None for a note with no text. A note with no match gives its first block."""
+    blocks = _blocks(text)
+    if not blocks:
+        return None
+    rough = sorted(range(len(blocks)), key=lambda i: -_rough(blocks[i][1].lower(), weights))[:_PRESELECT]
+    scored = [(*_exact(blocks[i][1], weights, phrases), i) for i in sorted(rough)]
+    best, matches, i = max(scored, key=lambda s: (s[0], -s[2]))
+    line, block = blocks[i if best > 0 else 0]
+    if best <= 0:
+        matches = []
+    return _cut(block, matches, weights, line, width)
+
+
+def _blocks(text: str) -> list[tuple[int, str]]:
+    """(first line, text with whitespace collapsed) of each run of non-blank lines; front matter and fenced
+    code left out, as the index leaves them out."""
+    front = _FRONT.match(text)
+    skip = text[: front.end()].count("\n") if front else 0
+    out: list[tuple[int, str]] = []
+    current: list[str] = []
+    start = 0
+    for n, line in _prose_lines(text.splitlines()[skip:], skip + 1):
+        if line:
+            start = start if current else n
+            current.append(line)
+        elif current:
+            out.append((start, " ".join(" ".join(current).split())))
+            current = []
+    if current:
+        out.append((start, " ".join(" ".join(current).split())))
+    return out
+
+
+def _prose_lines(lines: list[str], first: int) -> Iterator[tuple[int, str]]:
+    """(line number, stripped line) with the lines of fenced code blocks (and their fences) blank."""
+    fence = ""
+    for n, raw in enumerate(lines, start=first):
+        line = raw.strip()
+        if fence or line.startswith(("```", "~~~")):
+            fence = "" if fence and line.startswith(fence) else (fence or line[:3])
+            line = ""
+        yield n, line
+
+
+def _rough(lower: str, weights: Mapping[str, float]) -> float:
+    return sum(w for word, w in weights.items() if word in lower)
+
+
+def _exact(block: str, weights: Mapping[str, float], phrases: Sequence[Sequence[str]]
+           ) -> tuple[float, list[tuple[int, int, str]]]:
+    """(matched weight, [(start, end, token) of each matching word]) of one block; words in URLs, which
+    the index leaves out, do not count."""
+    urls = [m.span() for m in _URL.finditer(block)]
+    matches: list[tuple[int, int, str]] = []
+    sequence: list[str] = []
+    for m in _WORD.finditer(block):
+        if any(a <= m.start() < b for a, b in urls):
+            continue
+        for token in tokenize(m.group()):
+            sequence.append(token)
+            if token in weights:
+                matches.append((m.start(), m.end(), token))
+    total = sum(weights[t] for t in {t for _, _, t in matches})
+    joined = f" {' '.join(sequence)} "
+    total *= 2 if phrases and any(f" {' '.join(p)} " in joined for p in phrases) else 1
+    return total, matches
+
+
+def _cut(block: str, matches: list[tuple[int, int, str]], weights: Mapping[str, float], line: int,
+         width: int) -> Snippet:
+    """`block` shortened to `width` characters: the window (starting a fifth of it before a match) whose
+    distinct matched words weigh most."""
+    if len(block) <= width:
+        return Snippet(block, _merge([(a, b) for a, b, _ in matches]), line)
+    start = 0
+    if matches:
+        def weight(k: int) -> float:
+            lo = matches[k][0] - width // 5
+            return sum(weights[t] for t in {t for a, b, t in matches if lo <= a and b <= lo + width})
+        best = max(range(len(matches)), key=lambda k: (weight(k), -k))
+        start = max(0, matches[best][0] - width // 5)
+        start = block.rfind(" ", 0, start) + 1 if start else 0
+    end = min(len(block), start + width)
+    if end < len(block) and (space := block.rfind(" ", start, end)) > start:
+        end = space
+    head, tail = ("…" if start else ""), ("…" if end < len(block) else "")
+    shift = len(head) - start
+    spans = [(a + shift, b + shift) for a, b, _ in matches if a >= start and b <= end]
+    return Snippet(head + block[start:end] + tail, _merge(spans), line)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out

@@ -1,0 +1,107 @@
+"""`notelink search` end to end on sample_notes/: a query, --json, --stdin, --batch, and mistakes."""
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from notelink.cli.main import main
+from notelink.cli.search import render
+from notelink.query.search import Because, Hit, SearchResults
+from notelink.query.snippets import Snippet
+
+from ..conftest import SAMPLE, snapshot
+from .test_cli import ARGS, run
+
+
+@pytest.fixture(scope="module")
+def ix(tmp_path_factory: pytest.TempPathFactory) -> str:
+    d = tmp_path_factory.mktemp("ix")
+    before = snapshot(SAMPLE)
+    assert main(["index", str(SAMPLE), "--index-dir", str(d), *ARGS]) == 0
+    assert snapshot(SAMPLE) == before
+    return str(d)
+
+
+def test_query_text(capsys: pytest.CaptureFixture[str], ix: str) -> None:
+    code, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "compost", "heap", "--top", "3")
+    lines = out.splitlines()
+    assert code == 0 and lines[0] == "Search: compost heap"
+    assert "Compost (gardening/Compost.md)" in lines[1]
+    assert "(line " in lines[2] and lines[3].strip().startswith("because: ")
+
+
+def test_query_json_reports_unknown_words_and_filters(capsys: pytest.CaptureFixture[str], ix: str) -> None:
+    code, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "--json", "telescope", "qwxz",
+                       "path:astronomy/", "--top", "20")
+    data = json.loads(out)
+    assert code == 0 and data["unknown"] == ["qwxz"] and data["words"] == ["telescope"]
+    assert data["hits"] and all(h["path"].startswith("astronomy/") for h in data["hits"])
+    snip = data["hits"][0]["snippet"]
+    assert any(snip["text"][a:b].lower().startswith("telescope") for a, b in snip["spans"])
+
+
+def test_stdin_draft_is_plain_text(capsys: pytest.CaptureFixture[str], ix: str,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    draft = "Fed the starter twice today, the levain is bubbly; #bread tomorrow with a wetter dough.\n"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(draft))
+    code, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "--stdin", "--json",
+                       "--exclude", "cooking/Sourdough starter.md")
+    data = json.loads(out)
+    paths = [h["path"] for h in data["hits"]]
+    assert code == 0 and paths and all(p.startswith("cooking/") for p in paths[:3])
+    assert "cooking/Sourdough starter.md" not in paths  # excluded; and #bread was no filter:
+    assert any(p != "cooking/Bread baking basics.md" for p in paths)
+
+
+def test_batch_answers_each_line(capsys: pytest.CaptureFixture[str], ix: str,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = ['{"id": 1, "text": "guitar chords and scales"}', "", "not json",
+             '{"id": "b", "text": "compost", "top": 1, "exclude": "gardening/Compost.md"}',
+             '{"id": 3}', '{"id": 4, "text": "x", "top": 0}']
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
+    code, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "--batch", "--no-snippets")
+    answers = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and [a["id"] for a in answers] == [1, None, "b", 3, 4]
+    assert answers[0]["results"][0]["path"].startswith("music/") and answers[0]["unknown"] == []
+    assert answers[0]["results"][0]["snippet"] is None
+    assert len(answers[2]["results"]) == 1 and answers[2]["results"][0]["path"] != "gardening/Compost.md"
+    assert "not JSON" in answers[1]["error"] and "text" in answers[3]["error"]
+    assert "top" in answers[4]["error"]
+
+
+def test_batch_in_one_process_through_a_pipe(ix: str) -> None:
+    queries = "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(["moon", "soil", "git"]))
+    done = subprocess.run([sys.executable, "-m", "notelink", "search", str(SAMPLE), "--index-dir", ix,
+                           "--batch"], input=queries, capture_output=True, text=True, timeout=120)
+    answers = [json.loads(line) for line in done.stdout.splitlines()]
+    assert done.returncode == 0 and [a["id"] for a in answers] == [0, 1, 2]
+    assert [a["results"][0]["path"].split("/")[0] for a in answers] == ["astronomy", "gardening",
+                                                                        "programming"]
+
+
+@pytest.mark.parametrize("argv, message", [
+    ([], "give a query"),
+    (["moon", "--stdin"], "one of them"),
+    (["moon", "--top", "0"], "--top must be at least 1"),
+])
+def test_mistakes_get_a_message(capsys: pytest.CaptureFixture[str], ix: str, argv: list[str],
+                                message: str) -> None:
+    code, _, err = run(capsys, "search", str(SAMPLE), "--index-dir", ix, *argv)
+    assert code == 2 and message in err
+
+
+def test_no_index_yet(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(capsys, "search", str(SAMPLE), "--index-dir", str(tmp_path / "none"), "moon")
+    assert code == 2 and "no index yet" in err
+
+
+def test_render_marks_matches_on_a_terminal_and_escapes_names() -> None:
+    hit = Hit("a\nb.md", "T", 0.5, Snippet("find the moon here", [(9, 13)], 4), Because(["moon"]))
+    results = SearchResults("moon", [hit], ["moon"], ["qq"])
+    plain = render(results)
+    assert "a\\nb.md" in plain and "find the moon here  (line 4)" in plain and "not in any note: qq" in plain
+    assert "find the \x1b[1mmoon\x1b[0m here" in render(results, color=True)

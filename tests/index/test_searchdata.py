@@ -1,0 +1,78 @@
+"""What a build stores for search: postings over every word, anchor text around mentions, titles."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from notelink.index.build import build_index
+from notelink.index.searchdata import anchor_rows, find_mentions, search_data, search_ids, title_rows
+from notelink.index.store import current_generation, load_array
+from notelink.model.vocab import Vocab
+
+from ..conftest import FAST
+
+
+def test_words_left_out_of_the_vocabulary_get_search_ids() -> None:
+    vocab = Vocab.build([["a1", "b2", "a1"], ["a1", "zed"]], min_count=2)
+    docs, extra = search_ids([["a1", "b2", "a1"], ["zed", "a1", "b2"]], vocab)
+    assert vocab.words == ["a1"] and extra == ["b2", "zed"]
+    assert [d.tolist() for d in docs] == [[0, 1, 0], [2, 0, 1]]
+
+
+def test_mentions_one_word_and_longer_names_never_the_note_itself() -> None:
+    # notes: 0 named (7,), 1 named (8, 9); corpus: note 0 = [8 9 7 5], note 1 = [7 8 9], note 2 = [5 8 9 7]
+    corpus = np.array([8, 9, 7, 5, 7, 8, 9, 5, 8, 9, 7])
+    owner = np.array([0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 2])
+    pos, length, mentioned = find_mentions(corpus, owner, [[[7]], [[8, 9]], []], ["en"] * 3)
+    assert list(zip(pos.tolist(), length.tolist(), mentioned.tolist(), strict=True)) == [
+        (0, 2, 1), (4, 1, 0), (8, 2, 1), (10, 1, 0)]
+
+
+def test_a_shared_name_means_the_note_in_the_mentioning_notes_language() -> None:
+    corpus, owner = np.array([3, 3, 3, 3]), np.array([0, 1, 2, 3])
+    _, _, mentioned = find_mentions(corpus, owner, [[[3]], [[3]], [], []], ["en", "de", "de", "fr"])
+    # notes 0 and 1 mean themselves (as in mentions.count_mentions); 2 (de) names 1; 3 (fr) both
+    assert mentioned.tolist() == [1, 0, 1]
+
+
+def test_anchor_rows_hold_the_words_around_mentions_in_other_notes() -> None:
+    docs = [np.array([0, 1, 9, 2, 4, 3]), np.array([3, 5, 6, 7])]  # note 0 is named (3,), note 1 (9,)
+    idf = np.ones(10, dtype=np.float32)
+    A = anchor_rows(docs, [[[3]], [[9]]], ["en", "en"], idf, window=2).toarray()
+    assert np.flatnonzero(A[1]).tolist() == [0, 1, 2, 4]  # two words each side of note 0's "9"
+    assert np.flatnonzero(A[0]).tolist() == [5, 6]  # note 1's "3": its start ends the window on the left,
+    assert np.allclose(np.linalg.norm(A, axis=1), 1)  # and note 0's own "3" is no anchor
+
+
+def test_title_rows_are_distinct_words_at_one_over_length() -> None:
+    T = title_rows([[2, 1, 2], []], 4).toarray()
+    assert T.tolist() == [[0, 0.5, 0.5, 0], [0, 0, 0, 0]]
+
+
+def test_search_data_from_tokens() -> None:
+    tokens = [["canvas", "boards", "cards", "canvas"], ["draw", "on", "canvas", "boards"], ["rare"]]
+    names = [[["canvas"]], [["drawing"]], [["rare", "thing"]]]
+    data = search_data(tokens, Vocab.build(tokens, min_count=2), names, ["en"] * 3)
+    assert set(data.extra) == {"cards", "draw", "on", "rare"}
+    assert data.terms.shape == (3, 6) and np.allclose(np.linalg.norm(data.terms.toarray(), axis=1), 1)
+    words = ["canvas", "boards", *data.extra]
+    assert {words[i] for i in data.anchors[0].indices} == {"draw", "on", "boards"}  # around note 1's "canvas"
+    assert data.titles[0].indices.tolist() == [0] and data.titles[1].nnz == 0  # "drawing": never used
+
+
+@pytest.mark.parametrize("min_count", [1, 2])
+def test_a_build_writes_the_search_arrays(tmp_path: Path, min_count: int) -> None:
+    from dataclasses import replace
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "a.md").write_text("# Alpha\n\nalpha beta gamma beta unique\n")
+    (vault / "b.md").write_text("# Beta\n\nwe met alpha and beta today\n")
+    build_index(vault, tmp_path / "ix", replace(FAST, min_count=min_count))
+    gen = current_generation(tmp_path / "ix")
+    assert gen is not None
+    for name in ("search_words", "search_idf", "search_dense", "search_terms_indptr", "search_anchors_data",
+                 "search_names_indices", "search_titles_indptr"):
+        assert (gen / f"{name}.npy").exists(), name
+    extra = bytes(load_array(gen, "search_words")).decode()
+    assert ("unique" in extra.split("\n")) == (min_count == 2)

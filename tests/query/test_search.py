@@ -1,0 +1,130 @@
+"""Search on a small vault: ranking by words and titles, unknown words, filters, phrases, because."""
+
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from notelink.config import SearchConfig
+from notelink.errors import IndexFormatError
+from notelink.index.build import build_index
+from notelink.query.index import Index
+from notelink.query.search import Searcher
+
+from ..conftest import FAST
+
+NOTES = {
+    "Kubernetes deployments.md": "---\ntags: [ops/oncall]\n---\n# Kubernetes deployments\n\nRolling out a "
+                                 "new version on the kubernetes cluster replaces the pods one by one.\n",
+    "Cluster log.md": "# Cluster log\n\nToday the k8s cluster paged me twice; k8s pods restarted. #ops\n",
+    "Sourdough.md": "# Sourdough\n\nFeed the starter, then bake the bread when it doubles. #food\n",
+    "Bread.md": "# Bread\n\nA loaf needs flour, water, salt and a lively sourdough starter. #food\n",
+    "projects/Garden plan.md": "# Garden plan\n\nCompost the beds in autumn, mulch in spring.\n",
+    "projects/Out rolling.md": "# Out rolling\n\nThe dough goes out, rolling pins ready, version two.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("search")
+    for rel, text in NOTES.items():
+        (root / "v" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / "v" / rel).write_text(text, encoding="utf-8")
+    build_index(root / "v", root / "ix", replace(FAST, min_count=2))
+    return root
+
+
+@pytest.fixture
+def searcher(built: Path) -> Searcher:
+    return Searcher(Index.open(built / "ix"))
+
+
+def paths(results) -> list[str]:  # type: ignore[no-untyped-def]
+    return [h.path for h in results.hits]
+
+
+def test_the_note_about_it_comes_first_title_and_words(searcher: Searcher) -> None:
+    assert paths(searcher.search("sourdough"))[:2] == ["Sourdough.md", "Bread.md"]
+    assert paths(searcher.search("kubernetes deployments"))[0] == "Kubernetes deployments.md"
+
+
+def test_unknown_and_stop_words_are_reported(searcher: Searcher) -> None:
+    r = searcher.search("the zzyzx sourdough and")
+    assert r.unknown == ["zzyzx"] and r.ignored == ["and", "the"] and r.words == ["sourdough"]
+    assert paths(r)[0] == "Sourdough.md"
+    nothing = searcher.search("zzyzx")
+    assert nothing.hits == [] and nothing.unknown == ["zzyzx"] and nothing.words == []
+
+
+def test_a_word_seen_once_is_still_found(searcher: Searcher) -> None:
+    r = searcher.search("autumn")  # once in the vault: below min_count, not in the CBOW vocabulary
+    assert r.unknown == [] and paths(r) == ["projects/Garden plan.md"]
+    assert r.hits[0].because.words == ["autumn"]
+
+
+def test_phrase_in_order_only(searcher: Searcher) -> None:
+    assert paths(searcher.search('"kubernetes cluster"')) == ["Kubernetes deployments.md"]
+    assert paths(searcher.search('"cluster kubernetes"')) == []
+    assert paths(searcher.search('cluster "pods restarted"')) == ["Cluster log.md"]
+    # stop words are not in the index: "rolling out" is the phrase "rolling"
+    assert set(paths(searcher.search('"rolling out"'))) == {"Kubernetes deployments.md",
+                                                             "projects/Out rolling.md"}
+    assert searcher.search('"rolling zzyzx"').hits == []
+
+
+def test_tag_path_and_exclude_filters(searcher: Searcher) -> None:
+    assert set(paths(searcher.search("cluster pods #ops"))) == {"Kubernetes deployments.md", "Cluster log.md"}
+    assert paths(searcher.search("cluster pods #ops/oncall")) == ["Kubernetes deployments.md"]
+    assert set(paths(searcher.search("cluster #food"))) <= {"Sourdough.md", "Bread.md"}  # (CBOW neighbours)
+    assert set(paths(searcher.search("version path:PROJECTS/"))) == {"projects/Out rolling.md"}
+    excluded = searcher.search("sourdough", exclude={"Sourdough.md"})
+    assert "Sourdough.md" not in paths(excluded) and paths(excluded)[0] == "Bread.md"
+
+
+def test_filters_alone_list_their_notes(searcher: Searcher) -> None:
+    assert paths(searcher.search("#food")) == ["Bread.md", "Sourdough.md"]
+    assert searcher.search("").hits == []
+
+
+def test_because_and_snippet_of_a_hit(searcher: Searcher) -> None:
+    hit = searcher.search("starter bread").hits[0]
+    assert hit.path == "Bread.md" and set(hit.because.words) == {"starter", "bread"}
+    assert hit.snippet is not None and hit.snippet.line == 3
+    marked = {hit.snippet.text[a:b].lower() for a, b in hit.snippet.spans}
+    assert "starter" in marked and marked <= {*hit.because.words, *(w for w, _ in hit.because.expanded)}
+    assert 0 < hit.because.title_fit < 1
+    assert searcher.search("starter bread", snippets=False).hits[0].snippet is None
+
+
+def test_cbow_neighbours_bring_in_the_vaults_synonym(built: Path) -> None:
+    """With word vectors where k8s and kubernetes are alike (set here: a known answer), the query
+    `kubernetes` finds the note that only says k8s, and says why."""
+    index = Index.open(built / "ix")
+    E = np.eye(len(index.words), dtype=np.float32)
+    k8s, kube = index.word_index["k8s"], index.word_index["kubernetes"]
+    E[k8s] = E[kube] = np.sqrt(0.5)
+    E[k8s, k8s], E[kube, k8s] = np.sqrt(0.5), np.sqrt(0.5)
+    index.__dict__["word_vecs"] = E  # (a cached property)
+    r = Searcher(index).search("kubernetes", top=3)
+    log = next(h for h in r.hits if h.path == "Cluster log.md")
+    assert ("k8s", "kubernetes") in log.because.expanded and "k8s ← kubernetes" in log.because.lines()
+    lexical = Searcher(index, SearchConfig(expand_beta=0, w_dense=0, w_title_fit=0)).search("kubernetes")
+    assert "Cluster log.md" not in paths(lexical)
+
+
+def test_results_are_json(searcher: Searcher) -> None:
+    data = json.loads(searcher.search("bread zzyzx").to_json())
+    assert data["unknown"] == ["zzyzx"] and data["hits"][0]["path"] in ("Bread.md", "Sourdough.md")
+    assert set(data["hits"][0]) == {"path", "title", "score", "snippet", "because"}
+    assert set(data["hits"][0]["snippet"]) == {"text", "spans", "line"}
+
+
+def test_an_index_without_search_data_says_to_rebuild(built: Path, tmp_path: Path) -> None:
+    shutil.copytree(built / "ix", tmp_path / "ix")
+    gen = next(p for p in (tmp_path / "ix").iterdir() if p.name.startswith("gen-"))
+    (gen / "search_anchors_data.npy").unlink()
+    with pytest.raises(IndexFormatError, match="notelink index --force"):
+        Searcher(Index.open(tmp_path / "ix"))

@@ -1,0 +1,56 @@
+"""Snippets: the best passage of a note, cut around its matches, with the matched words marked."""
+
+from pathlib import Path
+
+from notelink.query.snippets import WIDTH, read_snippet, snippet
+
+NOTE = """---
+title: Sync
+tags: [sync]
+---
+# Syncing my vault
+
+Some intro that says nothing much.
+
+```
+sync sync sync vault vault in a code block
+```
+
+Syncing the vault between my phone and the desktop: Sync's settings
+decide which files travel.
+
+Another paragraph about the phone only.
+"""
+
+
+def test_best_block_wins_and_words_are_marked_as_tokenized() -> None:
+    s = snippet(NOTE, {"vault": 1.0, "phone": 1.0, "desktop": 0.5})
+    assert s is not None and s.line == 13
+    assert s.text == ("Syncing the vault between my phone and the desktop: Sync's settings decide which "
+                      "files travel.")
+    assert [s.text[a:b] for a, b in s.spans] == ["vault", "phone", "desktop"]
+
+
+def test_code_and_front_matter_are_never_the_passage() -> None:
+    s = snippet(NOTE, {"code": 1.0, "tags": 1.0})
+    assert s is not None and s.spans == [] and s.line == 5 and s.text == "# Syncing my vault"
+
+
+def test_long_block_is_cut_around_the_densest_matches() -> None:
+    filler = " ".join(f"word{i}" for i in range(80))
+    text = f"{filler} alpha beta alpha {filler}\n"
+    s = snippet(text, {"alpha": 1.0, "beta": 1.0})
+    assert s is not None and len(s.text) <= WIDTH + 2
+    assert s.text.startswith("…") and s.text.endswith("…")
+    assert [s.text[a:b] for a, b in s.spans] == ["alpha", "beta", "alpha"]
+
+
+def test_a_phrase_prefers_the_block_that_has_it() -> None:
+    text = "green blue here\n\nblue green there\n"
+    assert snippet(text, {"blue": 1.0, "green": 1.0}).line == 1  # type: ignore[union-attr]
+    assert snippet(text, {"blue": 1.0, "green": 1.0}, [["blue", "green"]]).line == 3  # type: ignore[union-attr]
+
+
+def test_empty_and_missing_notes(tmp_path: Path) -> None:
+    assert snippet("", {"x": 1.0}) is None
+    assert read_snippet(tmp_path / "gone.md", {"x": 1.0}) is None

@@ -1,0 +1,32 @@
+"""Query parsing: words, "phrases", #tags and path: filters, as a search box reads them."""
+
+from notelink.query.syntax import Query, parse_query, plain
+
+
+def test_words_phrases_tags_and_paths_are_told_apart() -> None:
+    q = parse_query('k8s rollout "blue green" #ops path:projects/')
+    assert q == Query("k8s rollout blue green", ["blue green"], ["ops"], ["projects/"])
+    assert q.filtered
+
+
+def test_quoted_paths_tag_prefix_and_case() -> None:
+    q = parse_query('path:"Work Notes" tag:#Ops/OnCall tag:home SYNC')
+    assert q.paths == ["work notes"] and q.tags == ["ops/oncall", "home"] and q.text == "SYNC"
+
+
+def test_what_is_not_an_operator_stays_a_word() -> None:
+    # a '#' inside a word, a number, a quote left open and an empty phrase are ordinary text
+    for text in ('C# notes #2024 "unclosed phrase', 'an "" empty phrase'):
+        q = parse_query(text)
+        assert q == Query(text)
+        assert not q.filtered
+
+
+def test_only_filters_leaves_no_words() -> None:
+    q = parse_query("#reading path:books")
+    assert q.text == "" and q.tags == ["reading"] and q.paths == ["books"]
+
+
+def test_a_draft_is_taken_as_it_is() -> None:
+    draft = 'I said "hello" on #slack, see path:x'
+    assert plain(draft) == Query(draft)
