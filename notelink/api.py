@@ -16,6 +16,7 @@ next call uses it. Names of notes are what a `[[link]]` would say (title, alias,
 from __future__ import annotations
 
 import threading
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,11 +28,12 @@ from notelink.notes.links import dialect_of, link_report
 from notelink.notes.vault import Skipped, check_vault, read_note
 from notelink.query.health import Health
 from notelink.query.index import Index, NoteInfo, Related, Scored
+from notelink.query.search import Searcher, SearchResults
 from notelink.query.unlinked import Mention, Mentions
 from notelink.watch.status import file_states, watcher_status
 
 __all__ = ["Edits", "Health", "Link", "Mention", "Mentions", "Note", "NoteInfo", "Related", "Scored",
-           "Status", "Vault", "open_vault"]
+           "SearchResults", "Status", "Vault", "open_vault"]
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,7 @@ class Vault:
         self.path = check_vault(Path(path).expanduser())
         self.index_dir = Path(index_dir).expanduser() if index_dir else default_index_dir(self.path)
         self._index: Index | None = None
+        self._searcher: Searcher | None = None
         self._lock = threading.Lock()
         _ = self.index  # fail now, not at the first question, when there is no index
 
@@ -180,6 +183,20 @@ class Vault:
         """The vault words that characterise `note` most (its own words and their CBOW neighbours)."""
         index = self.index
         return index.concepts(index.find_note(self._in_vault(note)), top)
+
+    def search(self, query: str, top: int = 10, snippets: bool = True, syntax: bool = True,
+               exclude: Collection[str] = ()) -> SearchResults:
+        """Notes for `query`, by meaning in the vault's own words, best first, each with a snippet (the
+        best-matching passage, matched words as spans) and `because` (query words found, words the CBOW
+        model brought in: `kubernetes ← k8s`); `unknown` lists query words no note uses. `syntax`: quoted
+        phrases, `#tag` and `path:` filter (False: the text is a draft, searched as it is); `exclude`:
+        paths never returned (the note being written)."""
+        index = self.index
+        with self._lock:
+            if self._searcher is None or self._searcher.index is not index:
+                self._searcher = Searcher(index, vault=self.path)
+            searcher = self._searcher
+        return searcher.search(query, top, syntax=syntax, snippets=snippets, exclude=exclude)
 
     def similar(self, word: str, top: int = 10) -> list[Scored]:
         """The words this vault uses most like `word` (cosine of CBOW word vectors)."""

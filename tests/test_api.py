@@ -147,3 +147,14 @@ def test_the_readme_example_runs(indexed, monkeypatch, capsys) -> None:
     exec(compile(example, "README.md", "exec"), {})
     out = capsys.readouterr().out.splitlines()
     assert "Bread baking basics" in out[0] and out[-1].isdigit()
+
+
+def test_search_finds_notes_by_meaning_with_snippets_and_because(indexed) -> None:
+    vault, ix = indexed
+    with notelink.open(vault, ix) as v:
+        found = v.search("sourdough bread zzqx", top=3)
+        assert found.hits[0].path in {"cooking/Sourdough starter.md", "cooking/Bread baking basics.md"}
+        assert found.unknown == ["zzqx"] and found.hits[0].snippet and found.hits[0].because.words
+        assert v.search("#recipe bread", top=20).hits and all(
+            "recipe" in v.find(h.path).tags for h in v.search("#recipe bread", top=20).hits)
+        assert v.search("sourdough", exclude={found.hits[0].path}).hits[0].path != found.hits[0].path

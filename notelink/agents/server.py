@@ -1,11 +1,11 @@
 """`notelink mcp VAULT`: the vault's index as an MCP server over stdio, on the official `mcp` SDK.
 
 Six tools, all read-only and idempotent, each answered by the Python API (`notelink.api.Vault`), so an
-agent gets what `notelink ... --json` prints: related, concepts, similar_words, search (when the index
-can), read_note, status. Results are bounded (`limit`, `max_chars`), paths are relative to the vault, a
-note named by a client is only ever one of the index's notes inside the vault, and nothing is written.
-Errors come back as tool errors worded as the CLI words them. Every call reads the live generation, so a
-watcher's new index (or `--watch`, which runs one here) is seen by the next call.
+agent gets what `notelink ... --json` prints: search, related, concepts, similar_words, read_note, status.
+Results are bounded (`limit`, `max_chars`), paths are relative to the vault, a note named by a client is
+only ever one of the index's notes inside the vault, and nothing is written. Errors come back as tool
+errors worded as the CLI words them. Every call reads the live generation, so a watcher's new index (or
+`--watch`, which runs one here) is seen by the next call.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, destructi
                             open_world_hint=False)
 MAX_LIMIT = 50
 MAX_CHARS = 200_000
+MAX_SNIPPET = 400
 
 Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT, description="how many results (1-50)")]
 NoteName = Annotated[str, Field(description="a note's title, alias, file name or vault-relative path")]
@@ -69,6 +70,19 @@ class Server:
         return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
 
     # -- the tools --------------------------------------------------------------------------------
+    def search(self, query: str, limit: Limit = 10, draft: bool = False) -> CallToolResult:
+        """Notes about `query`, by meaning in this vault's own words, best first: path, title, score, the
+        best-matching passage (snippet), because (query words found; `word ← query word` for words the
+        vault's model brought in), and unknown query words. Quotes match a phrase; #tag and path:folder
+        filter. draft: the query is a paragraph being written (no operators)."""
+        def question() -> dict[str, Any]:
+            found = self.vault.search(query, limit, syntax=not draft)
+            return {"query": query, "unknown": found.unknown, "hits": [
+                {"path": h.path, "title": h.title, "score": round(h.score, 4),
+                 "snippet": h.snippet.text[:MAX_SNIPPET] if h.snippet else "", "because": h.because.lines()}
+                for h in found.hits]}
+        return self.answer(question)
+
     def related(self, note: NoteName, limit: Limit = 10, unlinked: bool = False) -> CallToolResult:
         """Notes related to a note, best first: path, title, score (cosine, 0-1), linked (already linked
         either way), because (shared concepts, titles mentioned). unlinked: only notes not linked yet."""
@@ -107,7 +121,7 @@ class Server:
         return self.answer(question)
 
     def tools(self) -> list[Any]:
-        return [self.related, self.concepts, self.similar_words, self.read_note, self.status]
+        return [self.search, self.related, self.concepts, self.similar_words, self.read_note, self.status]
 
 
 def build_server(vault: Path, index_dir: Path | None = None) -> MCPServer:

@@ -23,7 +23,7 @@ from notelink.index.build import build_index
 
 from ..conftest import FAST, SAMPLE
 
-TOOLS = {"related", "concepts", "similar_words", "read_note", "status"}
+TOOLS = {"search", "related", "concepts", "similar_words", "read_note", "status"}
 
 
 @pytest.fixture
@@ -133,3 +133,18 @@ def test_a_new_generation_is_seen_by_the_next_call(indexed) -> None:
     assert seen[0][0] and "no note named 'Comets'" in seen[0][1]
     assert not seen[1][0] and seen[1][1]["links"] == [{"target": "Eclipses", "path": "astronomy/Eclipses.md"}]
     assert seen[2][1]["generation"] == 2
+
+
+def test_search_answers_as_the_cli_does(indexed, capsys) -> None:
+    vault, ix = indexed
+    cli = cli_json(capsys, "search", str(vault), "sourdough", "bread", "--top", "3", "--index-dir", str(ix))
+    got: list[tuple[bool, Any]] = []
+
+    async def body(s: ClientSession) -> None:
+        got.append(await call(s, "search", query="sourdough bread", limit=3))
+        got.append(await call(s, "search", query="zzqx sourdough", limit=3))
+    session(vault, ix, body)
+    (error, answer), (_, unknown) = got
+    assert not error and [h["path"] for h in answer["hits"]] == [h["path"] for h in cli["hits"]]
+    assert all(h["snippet"] and h["because"] for h in answer["hits"])
+    assert unknown["unknown"] == ["zzqx"]
