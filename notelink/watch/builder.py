@@ -130,8 +130,11 @@ def _server_start_env() -> Iterator[None]:
 
 
 def _why_dead(exitcode: int | None) -> str:
-    """Why a build process died before sending anything: the import error a fresh Python started like the
-    fork server meets, else its exit code or signal."""
+    """Why a build process died before sending anything: the signal that ended it, or the import error a
+    fresh Python started like the fork server meets, or else its exit code."""
+    if exitcode is not None and exitcode < 0:
+        name = signal.Signals(-exitcode).name if -exitcode in signal.valid_signals() else str(-exitcode)
+        return f"the indexing process died: killed by {name} (out of memory, or stopped)"
     try:
         probe = subprocess.run([sys.executable, "-c", "import notelink.index.build"], env=_server_env(),
                                capture_output=True, text=True, timeout=120)
@@ -142,11 +145,8 @@ def _why_dead(exitcode: int | None) -> str:
     if problem and shadow.is_dir() and shadow.resolve() != Path(__file__).resolve().parents[1]:
         problem += f" (the current folder holds another `notelink` folder: {shadow})"
     if problem:
-        return f"the indexing process cannot import notelink: {problem}"
-    if exitcode is not None and exitcode < 0:
-        name = signal.Signals(-exitcode).name if -exitcode in signal.valid_signals() else -exitcode
-        return f"the indexing process was killed ({name}{', out of memory?' if exitcode == -9 else ''})"
-    return f"the indexing process failed (exit code {exitcode}); its error went to the watcher's stderr"
+        return f"the indexing process died: it cannot import notelink: {problem}"
+    return f"the indexing process died (exit code {exitcode}); its error went to the watcher's stderr"
 
 
 @contextlib.contextmanager
