@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import shutil
+import stat
 import sys
 import tempfile
 import time
@@ -53,6 +54,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         vault, ixdir = Path(tmp) / "vault", Path(tmp) / "index"
         shutil.copytree(args.vault, vault, symlinks=True)
+        for path in vault.rglob("*.md"):  # a user's own notes are writable (the shared copy is read-only,
+            if not path.is_symlink():  # and notelink leaves read-only notes alone)
+                path.chmod(path.stat().st_mode | stat.S_IWUSR)
         original = _snapshot(vault)
         t: dict[str, float] = {}
         cfg = TrainConfig(dim=args.dim, epochs=args.epochs, min_count=1, threads=1, device="cpu")

@@ -27,8 +27,19 @@ class IndexFormatError(NotelinkError):
     """The index on disk was written by an incompatible notelink version or is damaged."""
 
 
+class IndexDamaged(IndexFormatError):
+    """A generation on disk is damaged (a truncated or missing array, a broken database); the message says
+    what. `notelink index` sets it aside and rebuilds; `notelink check` lists every problem."""
+
+    code = 2
+
+
 class IndexDirError(NotelinkError):
     """The index folder cannot be created or written; the message says which and what to do."""
+
+
+class DiskFull(IndexDirError):
+    """No space left where the index is written; the live generation is untouched and still served."""
 
 
 class NotFound(NotelinkError, LookupError):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -43,3 +46,42 @@ def make_vault(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
         root.mkdir(exist_ok=True)
         return root
     return make
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Callable[..., Path]]:
+    """`make(size, read_only=False)`: a real file system of `size` bytes (a tmpfs mounted under tmp_path),
+    to fill up or to find read-only; skips the test where mounting is not allowed (not root)."""
+    mounts: list[Path] = []
+
+    def make(size: int, read_only: bool = False) -> Path:
+        where = tmp_path / f"disk{len(mounts)}"
+        where.mkdir()
+        opts = f"size={size}" + (",ro" if read_only else "")
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", opts, "tmpfs", str(where)], capture_output=True,
+                              text=True) if shutil.which("mount") and os.geteuid() == 0 else None
+        if done is None or done.returncode:
+            why = done.stderr.strip() if done else "not root"
+            pytest.skip(f"cannot mount a small file system here ({why})")
+        mounts.append(where)
+        return where
+
+    yield make
+    for where in mounts:
+        subprocess.run(["umount", "-l", str(where)], capture_output=True)
+
+
+def fill(folder: Path) -> Path:
+    """Fills the file system holding `folder` to the last byte; returns the filler (delete it to free)."""
+    filler = folder / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    try:
+        for chunk in (1 << 20, 1 << 12, 1):
+            try:
+                while True:
+                    os.write(fd, b"\0" * chunk)
+            except OSError:
+                pass
+    finally:
+        os.close(fd)
+    return filler

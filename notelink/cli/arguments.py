@@ -180,6 +180,8 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
     "search": ("notes for a query, by meaning in the vault's own words (or a draft: --stdin, --batch)",
                _search_args),
     "status": ("what the index holds, skipped files and why, the watcher", _status_args),
+    "check": ("verify the index on disk: its database (SQLite integrity_check, row counts) and arrays "
+              "(sizes, dtypes, shapes)", _add_common),
     "tui": ("open the terminal app (the default: `notelink [VAULT]`)", _tui_args),
     "watch": ("keep the index up to date as notes change (foreground, Ctrl-C stops)", _watch_args),
     "export": ("related notes as JSON, CSV, GraphML or Markdown; word vectors; or a related-notes block "

@@ -92,6 +92,9 @@ def _export_block(args: argparse.Namespace) -> int:
               f"{len(plan.refused)} refused). Nothing was written; add --write to apply.", file=sys.stderr)
         return EXIT_OK
     report = notewriter.apply(plan)
+    for left in report.leftovers:
+        print(f"kept: {left.path}: {left.kept}" if left.kept else
+              f"removed {left.path}, a temporary file left by an interrupted run", file=sys.stderr)
     for r in report.refused[len(plan.refused):]:
         print(f"refused: {r.path}: {r.reason}", file=sys.stderr)
     print(f"{'Removed the block from' if args.undo else 'Wrote'} {len(report.written)} notes "

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from notelink.cli.options import index_config, index_dir, open_vault, train_config
-from notelink.cli.output import EXIT_OK, UserError, emit, shown
+from notelink.cli.output import EXIT_OK, EXIT_USAGE, UserError, emit, shown
+from notelink.notes.vault import check_vault
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -80,6 +81,37 @@ def _status_text(d: dict[str, Any]) -> str:
               ("generation", "last_generation_at")) if w[key]]
     lines += [f"{f['status']:>8}  {shown(f['path'])}" + (f"  ({shown(f['reason'])})" if f["reason"] else "")
               for f in d.get("files", [])]
+    return "\n".join(lines)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Verifies the live generation thoroughly; exit 0 when whole, 2 when damaged (`notelink index` then
+    sets it aside and rebuilds)."""
+    from notelink.index.store import current_generation
+    from notelink.index.verify import check_generation
+
+    check_vault(Path(args.vault))
+    gen = current_generation(index_dir(args))
+    if gen is None:
+        raise UserError(f"{args.vault} has no index yet: run `notelink index` first")
+    c = check_generation(gen, thorough=True)
+    data = {"generation": gen.name, "path": str(gen), "ok": not c.problems, "problems": c.problems,
+            "integrity_check": c.integrity, "rows": c.rows,
+            "arrays": {k: {"shape": list(v.shape), "dtype": v.dtype, "bytes": v.bytes}
+                       for k, v in c.arrays.items()}}
+    emit(args, data, lambda: _check_text(data))
+    return EXIT_OK if not c.problems else EXIT_USAGE
+
+
+def _check_text(d: dict[str, Any]) -> str:
+    lines = [f"{d['generation']} at {d['path']}: " + ("whole" if d["ok"] else "DAMAGED")]
+    lines += [f"  problem: {p}" for p in d["problems"]]
+    lines.append(f"  database: integrity_check {d['integrity_check'] or 'not run'}; rows: "
+                 + ", ".join(f"{t} {n:,}" for t, n in d["rows"].items()))
+    lines += [f"  {name}.npy: {a['dtype']} {a['shape']}, {a['bytes']:,} bytes"
+              for name, a in d["arrays"].items()]
+    if not d["ok"]:
+        lines.append("Run `notelink index` to set it aside and rebuild the index.")
     return "\n".join(lines)
 
 

@@ -16,6 +16,7 @@ from notelink.cli.output import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, UserError, 
 from notelink.errors import Cancelled, NotelinkError, NotFound
 
 COMMANDS = {"index": "indexing:cmd_index", "status": "indexing:cmd_status", "watch": "indexing:cmd_watch",
+            "check": "indexing:cmd_check",
             "related": "queries:cmd_related", "concepts": "queries:cmd_concepts",
             "similar": "queries:cmd_similar", "export": "exporting:cmd_export", "tui": "main:cmd_tui",
             "mcp": "main:cmd_mcp", "health": "queries:cmd_health", "mentions": "queries:cmd_mentions",
@@ -79,3 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except Exception as exc:
+        sqlite3 = sys.modules.get("sqlite3")  # (imported by the commands that read an index)
+        if sqlite3 is not None and isinstance(exc, sqlite3.DatabaseError):
+            return failed(args, f"the index is damaged ({exc}); run `notelink index` to rebuild it "
+                                "(`notelink check` lists what is wrong)", EXIT_USAGE)
+        raise

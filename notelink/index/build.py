@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import asdict
@@ -15,13 +17,16 @@ import scipy.sparse as sp
 
 from notelink import __version__
 from notelink.config import IncrementalConfig, IndexConfig, NoteVectorConfig, TrainConfig
+from notelink.errors import IndexDamaged, IndexFormatError
 from notelink.index.generation import Mentions, write_generation
 from notelink.index.lock import build_lock
 from notelink.index.notevectors import Layout, note_vectors
 from notelink.index.previous import Previous, as_json, settled
 from notelink.index.report import IndexEvent, IndexSummary, Progress
 from notelink.index.searchdata import SEARCH_VERSION, search_data
+from notelink.index.store import CURRENT, current_generation
 from notelink.index.update import UpdatePlan, graph_for, mentions_reuse, patch_for, plan_update, train_update
+from notelink.index.verify import check_generation
 from notelink.model import cbow
 from notelink.model.vocab import Vocab
 from notelink.notes.boilerplate import find_boilerplate, without_boilerplate
@@ -122,8 +127,9 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     train_cfg, index_cfg = train_cfg or TrainConfig(), settled(vault, index_dir, index_cfg or IndexConfig())
     vector_cfg = vector_cfg or NoteVectorConfig()
     t0 = time.perf_counter()
-    previous = Previous.load(index_dir, index_cfg)
+    previous, damage = _previous(index_dir, index_cfg)
     records, skipped, summary = _read(vault, index_cfg, previous, incremental, progress, should_stop)
+    summary.warnings += [damage] if damage else []
     config = as_json({"train": train_cfg.to_dict(), "index": index_cfg.to_dict(),
                        "vectors": vector_cfg.to_dict(), "search": SEARCH_VERSION})
     if not force and previous.unchanged(records, skipped, config):
@@ -155,6 +161,39 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
                                           K, mentions, patch_for(plan, records), search)
     summary.total_seconds = round(time.perf_counter() - t0, 3)
     return summary
+
+
+def _previous(index_dir: Path, index_cfg: IndexConfig) -> tuple[Previous, str]:
+    """The live generation to build on, and a warning when it was damaged: then it is set aside (renamed
+    `gen-N.damaged-TIME`, CURRENT removed) and the index rebuilt from the notes."""
+    try:
+        gen = current_generation(index_dir)
+        problems = [] if gen is None else check_generation(gen).problems
+        if not problems:
+            return Previous.load(index_dir, index_cfg), ""
+    except (IndexDamaged, sqlite3.DatabaseError, OSError, ValueError) as exc:
+        gen, problems = _named_in_current(index_dir), [str(exc).split("; run")[0]]
+    except IndexFormatError:  # another format version: rebuilt, as Previous.load says nothing is reusable
+        return Previous(), ""
+    return Previous(), _set_aside(index_dir, gen, problems[0])
+
+
+def _named_in_current(index_dir: Path) -> Path | None:
+    try:
+        path = index_dir / (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return path if path.is_dir() and path.parent == index_dir else None
+
+
+def _set_aside(index_dir: Path, gen: Path | None, problem: str) -> str:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    aside = None if gen is None else gen.with_name(f"{gen.name}.damaged-{stamp}")
+    if gen is not None and aside is not None:
+        os.rename(gen, aside)
+    (index_dir / CURRENT).unlink(missing_ok=True)
+    where = f"; it was set aside as {aside} (delete it when you like)" if aside else ""
+    return f"the index was damaged ({problem}) and was rebuilt from the notes{where}"
 
 
 def _read(vault: Path, index_cfg: IndexConfig, previous: Previous, incremental: IncrementalConfig | None,

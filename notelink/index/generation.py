@@ -9,6 +9,7 @@ title or aliases, every link is resolved again too.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from sqlite3 import Connection
@@ -18,7 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from notelink.errors import Cancelled
-from notelink.index.store import GenerationWriter
+from notelink.index.store import GenerationWriter, check_space, storage_error
 from notelink.model.vocab import Vocab
 from notelink.notes.links import Resolver, dialect_of
 from notelink.notes.vault import Skipped
@@ -99,7 +100,11 @@ def write_generation(index_dir: Path, records: list[NoteRecord], skipped: list[S
                      search: SearchData | None = None) -> int:
     """Writes a complete generation and switches it in; returns its number. `K`, the word neighbour graph,
     and the mentions are kept for the next incremental update; `patch` writes only what changed; `search`
-    is what `notelink search` reads (notelink/index/searchdata.py)."""
+    is what `notelink search` reads (notelink/index/searchdata.py). A full disk (found before writing, when
+    the free space is short of the estimate, or while writing) raises DiskFull, the live generation
+    untouched."""
+    needed = _size_estimate(records, wv, notes, K, mentions, patch)
+    check_space(index_dir, needed)
     writer = GenerationWriter(index_dir, base=patch[0] if patch else None)
     try:
         if patch is None:
@@ -116,7 +121,22 @@ def write_generation(index_dir: Path, records: list[NoteRecord], skipped: list[S
         if should_stop is not None and should_stop():
             raise Cancelled()
         writer.commit()
+    except (OSError, sqlite3.Error) as exc:
+        writer.abort()
+        raise storage_error(exc, index_dir, needed) or exc from exc
     except BaseException:
         writer.abort()
         raise
     return writer.number
+
+
+def _size_estimate(records: list[NoteRecord], wv: Any, notes: sp.csr_matrix, K: sp.csr_matrix | None,
+                   mentions: Mentions | None, patch: Patch | None) -> int:
+    """Bytes a generation takes while it is written, roughly: its arrays, and its database (the copied one,
+    or the notes' tokens and a row's overhead each) twice (the write-ahead log until the checkpoint)."""
+    arrays = 4 * (wv.syn0.size + wv.syn1neg.size) + 12 * notes.nnz + 8 * (notes.shape[0] + 1)
+    arrays += 0 if K is None else 8 * (K.shape[0] + 1) + 8 * K.nnz
+    arrays += 0 if mentions is None else 24 * mentions[0].size
+    if patch is not None:
+        return arrays + 2 * (patch[0] / "index.sqlite").stat().st_size
+    return arrays + 2 * sum(r.size + 256 + 64 * len(r.links) for r in records)

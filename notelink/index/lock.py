@@ -8,6 +8,7 @@ the file is created with O_EXCL and a lock whose pid is no longer running is tak
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import time
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from notelink.errors import Cancelled, IndexDirError
+from notelink.errors import Cancelled, DiskFull, IndexDirError
 from notelink.processes import pid_alive
 
 try:
@@ -63,7 +64,12 @@ class WatcherLock:
         self.stale_pid: int | None = None  # pid of a previous watcher that did not stop cleanly
 
     def acquire(self, attempts: int = 3) -> None:
-        self.index_dir.mkdir(parents=True, exist_ok=True)
+        """Raises WatcherRunning when another watcher holds the lock, IndexDirError when the index folder
+        cannot be made or written."""
+        try:
+            self.index_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _unwritable(self.index_dir, exc) from None
         previous = _read(self.path).get("pid")
         for attempt in range(attempts):
             if self._try_acquire():
@@ -78,7 +84,10 @@ class WatcherLock:
     def _try_acquire(self) -> bool:
         if fcntl is None:
             return self._try_exclusive_create()
-        fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held open for the watcher's life
+        try:
+            fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held open for the watcher's life
+        except OSError as exc:
+            raise _unwritable(self.index_dir, exc) from None
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -100,20 +109,21 @@ class WatcherLock:
         return True
 
     def _write_owner(self) -> None:
+        """Who holds the lock, for `status`; only informative (the lock is the flock), so a full disk is no
+        reason to stop: the file then stays empty."""
         assert self._fh is not None
-        self._fh.seek(0)
-        self._fh.truncate()
         started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-        self._fh.write(json.dumps({"pid": os.getpid(), "started_at": started}))
-        self._fh.flush()
+        owner = json.dumps({"pid": os.getpid(), "started_at": started}).encode()
+        with contextlib.suppress(OSError):  # (unbuffered: a failed write leaves nothing to flush at close)
+            os.ftruncate(self._fh.fileno(), 0)
+            os.write(self._fh.fileno(), owner)
 
     def release(self) -> None:
         """Lets the next watcher start; the file stays (empty) so that status can tell a clean stop."""
         if self._fh is None:
             return
-        self._fh.seek(0)
-        self._fh.truncate()
-        self._fh.flush()
+        with contextlib.suppress(OSError):
+            os.ftruncate(self._fh.fileno(), 0)
         if fcntl is None:
             self._fh.close()
             self.path.unlink(missing_ok=True)
@@ -150,6 +160,14 @@ def _held(path: Path) -> bool:
         return False
 
 
+def _unwritable(index_dir: Path, exc: OSError) -> IndexDirError:
+    if exc.errno == errno.ENOSPC:
+        return DiskFull(f"no space left for the index at {index_dir}; free some space, or choose another "
+                        "folder with --index-dir (or NOTELINK_INDEX_DIR)")
+    return IndexDirError(f"cannot write the index at {index_dir}: {exc.strerror or exc}; choose a writable "
+                         "folder with --index-dir (or NOTELINK_INDEX_DIR)")
+
+
 BUILD_LOCK_FILE = "build.lock"
 _WAIT_POLL_S = 0.1
 
@@ -168,8 +186,7 @@ def build_lock(index_dir: Path, on_wait: Callable[[], None] | None = None,
         index_dir.mkdir(parents=True, exist_ok=True)
         fh = open(index_dir / BUILD_LOCK_FILE, "a+b")  # noqa: SIM115 (closed below, after the build)
     except OSError as exc:
-        raise IndexDirError(f"cannot write the index at {index_dir}: {exc.strerror or exc}; choose a "
-                            "writable folder with --index-dir (or NOTELINK_INDEX_DIR)") from None
+        raise _unwritable(index_dir, exc) from None
     with fh:
         waited = False
         while True:

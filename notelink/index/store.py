@@ -8,28 +8,45 @@
         notes_*.npy           note vectors, a sparse [N, V+N+D] matrix in CSR parts (indptr, indices, data)
         graph_*.npy           word neighbour graph K [V, V] (CSR parts), reused by the next update
         mentions_*.npy        which note names which (src, dst, count), reused by the next update
+        readers.lock          a reader holds a shared flock on it while it uses the generation
 A writer builds `gen-N.tmp-PID/`, fsyncs it, renames it to `gen-N/` and only then points CURRENT at it,
 so a reader (or a crash at any moment) sees either the old generation or the new one, never half of one.
+A generation is immutable once committed: readers open its database with `immutable=1` (no -shm or lock
+files, so a full disk or a read-only folder does not stop them). The newest two generations are kept, and an
+older one as long as a reader holds it (`pin_current`); a full disk or an unwritable folder is an error that
+says where and what to do (`DiskFull`, `IndexDirError`), the live generation untouched.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 import re
 import shutil
 import sqlite3
+import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+from urllib.request import pathname2url
 
 import numpy as np
 
-from notelink.errors import IndexFormatError
+from notelink.errors import DiskFull, IndexDamaged, IndexDirError, IndexFormatError
 from notelink.processes import pid_alive
+
+try:
+    import fcntl
+except ImportError:  # Windows: no pins (generations are collected as before)
+    fcntl = None  # type: ignore[assignment]
 
 FORMAT_VERSION = 3
 CURRENT = "CURRENT"
+READERS = "readers.lock"
 _GEN = re.compile(r"^gen-(\d{6})$")
+_LEFTOVER = re.compile(r"^gen-\d{6}\.(?:tmp|trash)-(\d+)$")
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -56,15 +73,124 @@ CREATE INDEX tags_note ON tags(note);
 
 def current_generation(index_dir: Path) -> Path | None:
     """The live generation's folder, or None when there is no index yet."""
+    name = ""
+    for _ in range(10):  # CURRENT may name a generation deleted since: two newer ones were switched in
+        try:
+            previous, name = name, (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        path = index_dir / name
+        if _GEN.match(name) and path.is_dir():
+            return path
+        if name == previous or not _GEN.match(name):
+            break
+    raise IndexDamaged(f"the index at {index_dir} is damaged ({CURRENT} names {name!r}); "
+                       "run `notelink index` to rebuild it")
+
+
+def pin_current(index_dir: Path) -> tuple[Path, IO[bytes] | None] | None:
+    """The live generation, held against deletion while the returned file stays open (a shared flock on
+    its readers.lock); None when there is no index. A generation from before pins existed is not held."""
+    for _ in range(50):
+        gen = current_generation(index_dir)
+        if gen is None:
+            return None
+        try:
+            fh = open(gen / READERS, "rb")  # noqa: SIM115 - held for the reader's life
+        except FileNotFoundError:
+            if (gen / "index.sqlite").exists():
+                return gen, None
+            continue  # deleted between reading CURRENT and here: CURRENT names a newer one
+        try:
+            if fcntl is not None:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+            if (gen / "index.sqlite").exists():
+                return gen, fh
+        except OSError:
+            pass  # being deleted right now
+        fh.close()
+    raise IndexFormatError(f"the index at {index_dir} keeps changing while it is opened; try again")
+
+
+def _delete_unread(gen: Path) -> bool:
+    """Deletes a generation unless a reader holds it (then False: a later commit tries again). Renamed
+    first, under the exclusive lock, so that a reader arriving meanwhile finds it gone and looks again."""
     try:
-        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    path = index_dir / name
-    if not _GEN.match(name) or not path.is_dir():
-        raise IndexFormatError(f"the index at {index_dir} is damaged ({CURRENT} names {name!r}); "
-                               "run `notelink index` to rebuild it")
-    return path
+        fh = open(gen / READERS, "rb")  # noqa: SIM115
+    except FileNotFoundError:
+        fh = None  # written before pins existed
+    except OSError:
+        return False
+    try:
+        if fh is not None and fcntl is not None:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return False
+        trash = gen.with_name(f"{gen.name}.trash-{os.getpid()}")
+        try:
+            os.rename(gen, trash)
+        except OSError:
+            return False
+        shutil.rmtree(trash, ignore_errors=True)
+        return True
+    finally:
+        if fh is not None:
+            fh.close()
+
+
+def _device(path: Path) -> str:
+    """The file system holding `path`, as `df` names it: "/dev/vda1 (mounted at /home)"."""
+    try:
+        dev, real = os.stat(path).st_dev, os.path.realpath(path)
+        best = ("", "")
+        with open("/proc/self/mountinfo", encoding="utf-8") as fh:
+            for line in fh:
+                fields = line.split()
+                major, minor = map(int, fields[2].split(":"))
+                mount = fields[4].replace("\\040", " ")
+                if (os.makedev(major, minor) == dev and (real + "/").startswith(mount.rstrip("/") + "/")
+                        and len(mount) >= len(best[1])):
+                    best = (fields[fields.index("-") + 2], mount)
+        if best[1]:
+            return f"{best[0]} (mounted at {best[1]})"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"the disk holding {path}"
+
+
+def storage_error(exc: BaseException, index_dir: Path, needed: int = 0) -> Exception | None:
+    """A full disk or an unwritable index folder as an error for people (None for other errors)."""
+    code = getattr(exc, "errno", None)
+    sqlite_code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+    if code in (errno.ENOSPC, errno.EDQUOT) or sqlite_code == 13 or (  # SQLITE_FULL
+            sqlite_code == 10 and _free(index_dir) < max(needed, 1 << 20)):  # SQLITE_IOERR, disk full
+        free = _free(index_dir)
+        need = f"needed ~{max(needed, 1 << 20) / 1e6:,.0f} MB, {free / 1e6:,.1f} MB free" if needed \
+            else f"{free / 1e6:,.1f} MB free"
+        return DiskFull(f"no space left on {_device(index_dir)} for the index at {index_dir} ({need}); the "
+                        "index in use is unchanged. Free some space, or choose another folder with "
+                        "--index-dir (or NOTELINK_INDEX_DIR)")
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS) or sqlite_code == 8:  # SQLITE_READONLY
+        why = getattr(exc, "strerror", None) or str(exc)
+        return IndexDirError(f"cannot write the index at {index_dir}: {why}; choose a writable folder "
+                             "with --index-dir (or NOTELINK_INDEX_DIR)")
+    return None
+
+
+def _free(path: Path) -> int:
+    try:
+        return shutil.disk_usage(path).free
+    except OSError:
+        return 0
+
+
+def check_space(index_dir: Path, needed: int) -> None:
+    """Raises DiskFull before a generation of ~`needed` bytes is written where it cannot fit."""
+    with contextlib.suppress(OSError):
+        if shutil.disk_usage(index_dir).free < needed:
+            raise storage_error(OSError(errno.ENOSPC, "No space left on device"), index_dir, needed) \
+                or DiskFull("no space left")
 
 
 def _fsync_dir(path: Path) -> None:
@@ -79,55 +205,86 @@ def _fsync_dir(path: Path) -> None:
 
 def _write_text_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    with contextlib.suppress(OSError):
+        _fsync_dir(path.parent)
 
 
 class GenerationWriter:
-    """Builds the next generation in a temporary folder; `commit` switches it in atomically."""
+    """Builds the next generation in a temporary folder; `commit` switches it in atomically. A full disk
+    or an unwritable folder raises DiskFull or IndexDirError, with the temporary folder removed."""
 
     def __init__(self, index_dir: Path, base: Path | None = None) -> None:
         """`base`: a generation whose database the new one starts from (a copy), instead of empty tables."""
         self.index_dir = index_dir
-        index_dir.mkdir(parents=True, exist_ok=True)
-        numbers = [int(m.group(1)) for p in index_dir.iterdir() if (m := _GEN.match(p.name))]
-        self.number = max(numbers, default=0) + 1
-        self.name = f"gen-{self.number:06d}"
-        self.tmp = index_dir / f"{self.name}.tmp-{os.getpid()}"
-        shutil.rmtree(self.tmp, ignore_errors=True)
-        self.tmp.mkdir()
-        if base is not None:
-            shutil.copyfile(base / "index.sqlite", self.tmp / "index.sqlite")
-        self.db = sqlite3.connect(self.tmp / "index.sqlite")
-        self.db.execute("PRAGMA journal_mode=WAL")
-        if base is None:
-            self.db.executescript(SCHEMA)
+        self.tmp = index_dir / "gen-unnamed"  # (to clean up, should the folder not be made)
+        db = None
+        try:
+            index_dir.mkdir(parents=True, exist_ok=True)
+            numbers = [int(m.group(1)) for p in index_dir.iterdir() if (m := _GEN.match(p.name))]
+            self.number = max(numbers, default=0) + 1
+            self.name = f"gen-{self.number:06d}"
+            self.tmp = index_dir / f"{self.name}.tmp-{os.getpid()}"
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp.mkdir()
+            if base is not None:
+                shutil.copyfile(base / "index.sqlite", self.tmp / "index.sqlite")
+            db = sqlite3.connect(self.tmp / "index.sqlite")
+            db.execute("PRAGMA journal_mode=WAL")
+            if base is None:
+                db.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            if db is not None:
+                db.close()
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise storage_error(exc, index_dir) or exc from exc
+        self.db = db
 
     def put_meta(self, meta: dict[str, Any]) -> None:
         rows = [(k, json.dumps(v)) for k, v in meta.items()]
-        self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", rows)
+        with self._failing():
+            self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", rows)
 
     def put_array(self, name: str, array: np.ndarray, dtype: type = np.float32) -> None:
-        with open(self.tmp / f"{name}.npy", "wb") as fh:
+        with self._failing(), open(self.tmp / f"{name}.npy", "wb") as fh:
             np.save(fh, np.ascontiguousarray(array, dtype=dtype), allow_pickle=False)
             fh.flush()
             os.fsync(fh.fileno())
 
+    @contextlib.contextmanager
+    def _failing(self) -> Iterator[None]:
+        """A failed write aborts the generation; a full disk or an unwritable folder says so."""
+        try:
+            yield
+        except (OSError, sqlite3.Error) as exc:
+            self.abort()
+            raise storage_error(exc, self.index_dir) or exc from exc
+
     def commit(self) -> Path:
-        """Seals the generation and makes it the live one; returns its folder."""
-        self.put_meta({"format_version": FORMAT_VERSION, "generation": self.number})
-        self.db.commit()
-        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        self.db.close()
-        _fsync_dir(self.tmp)
+        """Seals the generation and makes it the live one; returns its folder. Its database leaves WAL mode:
+        nothing writes it again, and readers then need no -shm file. Until CURRENT names it, a failure
+        removes it again."""
         final = self.index_dir / self.name
-        os.rename(self.tmp, final)
-        _fsync_dir(self.index_dir)
-        _write_text_atomic(self.index_dir / CURRENT, self.name + "\n")
+        with self._failing():
+            self.put_meta({"format_version": FORMAT_VERSION, "generation": self.number})
+            self.db.commit()
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self.db.execute("PRAGMA journal_mode=DELETE")
+            self.db.close()
+            (self.tmp / READERS).touch()
+            _fsync_dir(self.tmp)
+            os.rename(self.tmp, final)
+            self.tmp = final  # (what `abort` removes, until it is live)
+            _fsync_dir(self.index_dir)
+            _write_text_atomic(self.index_dir / CURRENT, self.name + "\n")
         self._collect_garbage(keep={self.name})
         return final
 
@@ -139,27 +296,28 @@ class GenerationWriter:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
     def _collect_garbage(self, keep: set[str]) -> None:
-        """Keeps the new and the previous generation (a reader may still use it); drops the rest."""
+        """Keeps the new and the previous generation, and any a reader still holds; drops the rest, and
+        what dead writers left."""
         gens = sorted(p.name for p in self.index_dir.iterdir() if _GEN.match(p.name))
         keep = keep | set(gens[-2:])
         for name in gens:
             if name not in keep:
-                shutil.rmtree(self.index_dir / name, ignore_errors=True)
-        for p in self.index_dir.glob("gen-*.tmp-*"):
-            pid = p.name.rsplit("-", 1)[-1]
-            if pid.isdigit() and not pid_alive(int(pid)):
+                _delete_unread(self.index_dir / name)
+        for p in self.index_dir.iterdir():
+            m = _LEFTOVER.match(p.name)
+            if m and not pid_alive(int(m.group(1))):
                 shutil.rmtree(p, ignore_errors=True)
 
 
 def open_generation(path: Path) -> tuple[sqlite3.Connection, dict[str, Any]]:
     """A read-only connection to a generation's database, and its meta table, version checked."""
     try:
-        db = sqlite3.connect(f"file:{path / 'index.sqlite'}?mode=ro", uri=True,
+        db = sqlite3.connect(f"file:{pathname2url(str(path / 'index.sqlite'))}?mode=ro&immutable=1", uri=True,
                              check_same_thread=False)
         meta = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
     except sqlite3.Error as exc:
-        raise IndexFormatError(f"the index at {path} cannot be read ({exc}); "
-                               "run `notelink index` to rebuild it") from exc
+        raise IndexDamaged(f"the index at {path} is damaged: its database cannot be read ({exc}); "
+                           "run `notelink index` to rebuild it") from exc
     if meta.get("format_version") != FORMAT_VERSION:
         db.close()
         raise IndexFormatError(f"the index at {path} has format {meta.get('format_version')}, this "
@@ -180,6 +338,22 @@ def saved_exclude(index_dir: Path) -> tuple[str, ...]:
     return tuple((meta.get("index_config") or {}).get("exclude") or ())
 
 
+_NPY_HEADERS = threading.Lock()
+"""numpy parses a .npy header with `ast.literal_eval`, and CPython 3.11's AST constructor is not safe in two
+threads at once ("SystemError: AST constructor recursion depth mismatch": readers in the app's threads
+while a build writes, seen in tests/index/test_store.py): one header at a time."""
+
+
 def load_array(gen: Path, name: str) -> np.ndarray:
     """A saved matrix, memory-mapped, never unpickled."""
-    return np.load(gen / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+    with _NPY_HEADERS:
+        return np.load(gen / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+
+
+def npy_header(path: Path) -> tuple[tuple[int, ...], np.dtype[Any], int]:
+    """(shape, dtype, where the data starts) from a .npy file's header, without reading the data."""
+    with open(path, "rb") as fh, _NPY_HEADERS:
+        version = np.lib.format.read_magic(fh)
+        fmt = np.lib.format
+        shape, _, dtype = (fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0)(fh)
+        return tuple(shape), dtype, fh.tell()

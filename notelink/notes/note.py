@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from array import array
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -15,8 +17,9 @@ from markdown_it.token import Token
 
 from notelink.notes.block import without_block
 
-_TAG = re.compile(r"(?:^|(?<=[\s(\[,;]))#([^\W\d][\w/-]*|\d+[^\W\d][\w/-]*)")
-_URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)\S+", re.IGNORECASE)
+_TAG = re.compile(r"(?<![^\s(\[,;])#([^\W\d][\w/-]*|\d+[^\W\d][\w/-]*)")
+_URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]{0,31}://|www\.|mailto:)\S+", re.IGNORECASE)
+"""(A scheme of at most 32 characters: unbounded, `a.a.a.…` made each word boundary scan to the end.)"""
 _COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
 _MATH_BLOCK = re.compile(r"\$\$.*?\$\$", re.DOTALL)
 _FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
@@ -50,27 +53,44 @@ class ParsedNote:
         return "\n".join(self.paragraphs)
 
 
+def _next(state: StateInline, what: str, start: int) -> int:
+    """`state.src.find(what, start)` in O(log n): the rule used to search to the end of the text from each
+    `[[` (quadratic: a 150 KB line of `[[` took 92 s). Every position of `what` in the text (overlapping
+    ones too) is found once per text, kept in `state.env`, and bisected."""
+    key = f"wikilink {what}"
+    cached = state.env.get(key)
+    if cached is None or cached[0] is not state.src:
+        where = array("q", (m.start() for m in re.finditer(f"(?={re.escape(what)})", state.src)))
+        cached = state.env[key] = (state.src, where)
+    where = cached[1]
+    i = bisect_left(where, start)
+    return where[i] if i < len(where) else -1
+
+
 def _wikilink_rule(state: StateInline, silent: bool) -> bool:
-    """Inline rule for `[[target#heading|alias]]` and `![[embed]]`."""
+    """Inline rule for `[[target#heading|alias]]` and `![[embed]]`: up to the first `]]` on its line."""
     src, pos = state.src, state.pos
     embed = src.startswith("![[", pos)
     start = pos + (3 if embed else 2)
     if not (embed or src.startswith("[[", pos)):
         return False
-    end = src.find("]]", start)
-    if end < 0 or "\n" in src[start:end] or end == start:
+    end, nl = _next(state, "]]", start), _next(state, "\n", start)
+    if end < 0 or 0 <= nl < end or end == start:
         return False
     if not silent:
-        inner = src[start:end]
-        target, _, alias = inner.partition("|")
-        if alias and state.env.get("alias_first"):  # Dendron writes [[alias|note.name]]
-            target, alias = alias, target
-        target, _, heading = target.partition("#")
         token = state.push("wikilink", "", 0)
-        token.meta = {"target": target.strip(), "heading": heading.strip(), "alias": alias.strip(),
-                      "embed": embed}
+        token.meta = _wikilink_meta(src[start:end], embed, bool(state.env.get("alias_first")))
     state.pos = end + 2
     return True
+
+
+def _wikilink_meta(inner: str, embed: bool, alias_first: bool = False) -> dict[str, Any]:
+    """A wikilink token's parts (between the brackets); `alias_first`: Dendron's [[alias|note.name]]."""
+    target, _, alias = inner.partition("|")
+    if alias and alias_first:
+        target, alias = alias, target
+    target, _, heading = target.partition("#")
+    return {"target": target.strip(), "heading": heading.strip(), "alias": alias.strip(), "embed": embed}
 
 
 def _markdown() -> MarkdownIt:
@@ -80,7 +100,18 @@ def _markdown() -> MarkdownIt:
 
 
 _MD = _markdown()
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, ~9x faster, where PyYAML has it
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # libyaml's, ~9x faster
+    """Safe YAML, dates kept as written: `date: 2026-02-30` is text, not an error that loses the note."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+
+FRONT_MATTER_VALUES = 100_000
+"""Most values front matter may hold with its YAML aliases expanded. PyYAML shares an aliased value instead
+of copying it, so loading stays linear, but a billion-laughs `aliases:` (9 levels of 9 references) would
+expand to 387M strings wherever it is walked; such front matter is dropped, with a warning."""
 
 
 def split_front_matter(text: str) -> tuple[str, str]:
@@ -98,25 +129,55 @@ def split_front_matter(text: str) -> tuple[str, str]:
 
 
 def _as_list(value: Any) -> list[str]:
-    """Front-matter list fields accept a YAML list or a comma/space separated string."""
-    if value is None:
-        return []
+    """Front-matter list fields accept a YAML list of names or a comma/space separated string; anything
+    else (a mapping, nested lists) names nothing."""
     if isinstance(value, (list, tuple)):
-        return [str(v).strip() for v in value if v is not None and str(v).strip()]
-    return [v.strip() for v in re.split(r"[,\n]", str(value)) if v.strip()]
+        return [text for v in value if isinstance(v, (str, int, float)) and (text := str(v).strip())]
+    if isinstance(value, (str, int, float)):
+        return [v.strip() for v in re.split(r"[,\n]", str(value)) if v.strip()]
+    return []
+
+
+def _expanded_size(data: Any, limit: int) -> int:
+    """How many values `data` holds with shared (aliased) lists and mappings counted at each use; past
+    `limit` (or a value that contains itself) the count stops at limit + 1. Linear in distinct values."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    open_: set[int] = set()
+    while stack:
+        obj, done = stack.pop()
+        if not isinstance(obj, (list, dict)) or (not done and id(obj) in sizes):
+            continue
+        children = list(obj.values()) if isinstance(obj, dict) else obj
+        if done:
+            open_.discard(id(obj))
+            sizes[id(obj)] = min(limit + 1, 1 + sum(sizes.get(id(c), 1) for c in children))
+        elif id(obj) in open_:
+            return limit + 1
+        else:
+            open_.add(id(obj))
+            stack += [(obj, True)] + [(c, False) for c in children]
+    return sizes.get(id(data), 1)
 
 
 def _load_front_matter(raw: str) -> tuple[dict[str, Any], str]:
+    """The front matter as a mapping and a warning; when it cannot be used, {} (the body is indexed)."""
     if not raw.strip():
         return {}, ""
     try:
-        data = yaml.load(raw, Loader=_YAML_LOADER)
+        data = yaml.load(raw, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""
         return {}, f"front matter is not valid YAML{where}; body indexed without it"
+    except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as exc:
+        why = f"{type(exc).__name__}: {str(exc)[:80]}"
+        return {}, f"front matter cannot be read ({why}); body indexed without it"
     if not isinstance(data, dict):
         return {}, "front matter is not a key: value mapping; body indexed without it"
+    if _expanded_size(data, FRONT_MATTER_VALUES) > FRONT_MATTER_VALUES:
+        return {}, (f"front matter expands to over {FRONT_MATTER_VALUES:,} values through its YAML aliases "
+                    "(or contains itself); body indexed without it")
     return data, ""
 
 
@@ -185,6 +246,123 @@ def _dedupe(items: list[str]) -> list[str]:
     return out
 
 
+MARKDOWN_BUDGET = 128_000
+"""How much of a note's body markdown-it-py parses, in cost units: one a character, `BRACKET_COST` more for
+each `[`. Parsing took up to 7.4 us a unit here (a list item a line; a run of `[` 11 us a character, of
+`![` 16), so a note's Markdown part stays under ~1 s of CPU; the rest of a longer note is read as plain
+text (`_plain_text`, linear). The largest note of the shared vaults (77 KB) costs 83k units."""
+BRACKET_COST = 16
+PLAIN_CHARS = 2_000_000
+"""Characters of a note's body read at all: plain-text reading and tokenizing cost up to ~0.6 us a character
+here (a short line, or a wikilink, every few characters), so the text of a note past its first 2 MB (of a
+5 MB cap) is left out, with a warning. With `MARKDOWN_BUDGET` this keeps every note within the budget of
+2 s of CPU and 256 MB: benchmarks/parse_budget.py measures tests/notes/pathological.py against it."""
+
+
+def _markdown_cut(body: str) -> int:
+    """Where the body's Markdown part ends: its end when within budget, else at the last line break (a
+    blank line, when there is one in the second half) before the budget runs out."""
+    def cost(n: int) -> int:
+        return n + BRACKET_COST * body.count("[", 0, n)
+
+    if cost(len(body)) <= MARKDOWN_BUDGET:
+        return len(body)
+    lo, hi = 0, min(len(body), MARKDOWN_BUDGET)
+    while lo < hi:  # the longest prefix within budget
+        mid = (lo + hi + 1) // 2
+        lo, hi = (mid, hi) if cost(mid) <= MARKDOWN_BUDGET else (lo, mid - 1)
+    para, line = body.rfind("\n\n", 0, lo), body.rfind("\n", 0, lo)
+    return para + 2 if para > lo // 2 else line + 1 if line > 0 else lo
+
+
+_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})([^\n]*)$", re.MULTILINE)
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]([^\n]*))?$", re.MULTILINE)
+_H1 = re.compile(r"^ {0,3}#(?:[ \t]([^\n]*))?$", re.MULTILINE)
+_LINE_MARKS = re.compile(r"^(?=[ \t>*+#\d-])[ \t]*(?:>[ \t]?)*"
+                         r"(?:[-+*][ \t]+|\d{1,9}[.)][ \t]+|#{1,6}(?=[ \t]|$))?", re.MULTILINE)
+_CODE_SPAN = re.compile(r"`[^`\n]*`")
+_HTML_TAG = re.compile(r"</?[A-Za-z][^<>\n]*>")
+_MD_LINK = re.compile(r"(!?)\[([^\[\]\n]*)\]\(([^()\s]*)[^()\n]*\)")
+_PARAGRAPH = re.compile(r"(?:[\s\S]{1000}|[\s\S]+\Z)[\s\S]*?(?:\n[ \t]*\n|\Z)")
+"""Plain-text reading works on the whole text at once; each pattern stops at the next character that could
+start another match, so no text is scanned more than a few times whatever it holds. Paragraphs are joined
+up to 1,000 characters (a million one-word paragraphs cost the tokenizer seconds)."""
+
+
+def _outside_fences(text: str, fence: str = "") -> tuple[list[str], str]:
+    """The parts of `text` outside fenced code, and the fence still open at its end (`fence`: the one open
+    where it starts)."""
+    parts, start = [], 0
+    for m in _FENCE_LINE.finditer(text):
+        chars, info = m.group(1), m.group(2)
+        if fence and chars[0] == fence[0] and len(chars) >= len(fence) and not info.strip():
+            fence, start = "", m.end()
+        elif not fence and not (chars[0] == "`" and "`" in info):
+            parts.append(text[start : m.start()])
+            fence = chars
+    if not fence:
+        parts.append(text[start:])
+    return parts, fence
+
+
+def _plain_wikilinks(text: str, note: ParsedNote, alias_first: bool = False) -> str:
+    """`text` with its wikilinks as the Markdown rule reads them (text shown, links collected): each `[[`
+    up to the next `]]` on its line. Every search starts where the last one ended (linear)."""
+    out, pos, close = [], 0, -1
+    while (start := text.find("[[", pos)) >= 0:
+        if close < start + 2 and (close := text.find("]]", start + 2)) < 0:
+            break
+        if (nl := text.find("\n", start, close)) >= 0 or close == start + 2:
+            stop = nl + 1 if nl >= 0 else close + 2
+            out.append(text[pos:stop])
+            pos = stop
+            continue
+        embed = text.startswith("!", start - 1) if start else False
+        token = Token("wikilink", "", 0, meta=_wikilink_meta(text[start + 2 : close], embed, alias_first))
+        out += [text[pos : start - embed], _inline_text([token], note)]
+        pos = close + 2
+    return "".join(out) + text[pos:]
+
+
+def _plain_prose(text: str, note: ParsedNote, alias_first: bool = False) -> str:
+    """Plain text as prose: list, quote and heading marks, code spans and HTML tags left out, links
+    collected with their text kept, images dropped."""
+    def link(m: re.Match[str]) -> str:
+        if m.group(1):
+            return " "
+        _add_markdown_link(m.group(3), note)
+        return m.group(2)
+
+    text = _HTML_TAG.sub(" ", _CODE_SPAN.sub(" ", _LINE_MARKS.sub("", text)))
+    return _MD_LINK.sub(link, _plain_wikilinks(text, note, alias_first))
+
+
+def _plain_text(text: str, note: ParsedNote, fence: str = "", alias_first: bool = False) -> None:
+    """Reads the part of a long note past the Markdown budget in linear time: fenced code left out,
+    ATX headings, paragraphs, links and tags as in Markdown."""
+    for part in _outside_fences(text, fence)[0]:
+        note.headings += [(m.group(2) or "").strip().rstrip("#").strip() for m in _ATX.finditer(part)]
+        if not note.title and (h1 := _H1.search(part)):
+            note.title = _prose(_plain_prose(h1.group(1) or "", ParsedNote("")), ParsedNote("")).strip()
+        prose = _plain_prose(part, note, alias_first)
+        note.paragraphs += [t for m in _PARAGRAPH.finditer(prose) if (t := _prose(m.group(), note).strip())]
+
+
+def _parse_body(body: str, note: ParsedNote, alias_first: bool = False) -> None:
+    """Markdown up to `MARKDOWN_BUDGET`, plain text past it, nothing past `PLAIN_CHARS`; a warning says
+    how a long note was read."""
+    cut, end = _markdown_cut(body), min(len(body), PLAIN_CHARS)
+    _walk(_MD.parse(body[:cut], {"alias_first": alias_first}), note)
+    if cut < end:
+        _plain_text(body[cut:end], note, _outside_fences(body[:cut])[1], alias_first)
+    if cut < len(body):
+        read = [f"its first {cut / 1000:,.0f} KB read as Markdown"]
+        read += [f"the next {(end - cut) / 1000:,.0f} KB as plain text"] if cut < end else []
+        read += [f"the last {(len(body) - end) / 1000:,.0f} KB left out"] if end < len(body) else []
+        note.warning = "; ".join(w for w in (note.warning, f"long note: {', '.join(read)} (parsing budget)")
+                                 if w)
+
+
 def parse_note(text: str, stem: str, alias_first: bool = False) -> ParsedNote:
     """Parses a note's text; `stem` (file name without `.md`) is the title of last resort. `alias_first`
     reads `[[a|b]]` as alias `a` of note `b`, as Dendron writes them (`notelink.notes.dialect`).
@@ -194,7 +372,7 @@ def parse_note(text: str, stem: str, alias_first: bool = False) -> ParsedNote:
     fm, warning = _load_front_matter(raw_fm)
     note = ParsedNote(title="", warning=warning)
     body = _MATH_BLOCK.sub(" ", _COMMENT.sub(" ", body))
-    _walk(_MD.parse(body, {"alias_first": alias_first}), note)
+    _parse_body(body, note, alias_first)
     fm_title = fm.get("title")
     if isinstance(fm_title, (str, int, float)) and str(fm_title).strip():
         note.title = str(fm_title).strip()

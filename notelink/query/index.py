@@ -9,16 +9,18 @@ import difflib
 import functools
 import json
 import posixpath
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 import scipy.sparse as sp
 
-from notelink.errors import IndexMissing, NotFound
+from notelink.errors import IndexDamaged, IndexMissing, NotFound
 from notelink.index.notevectors import Layout, unit_rows
-from notelink.index.store import current_generation, load_array, open_generation
+from notelink.index.store import load_array, open_generation, pin_current
+from notelink.index.verify import check_generation
 from notelink.notes.links import Resolver, dialect_of, name_key
 
 
@@ -48,11 +50,22 @@ class Scored:
 
 
 class Index:
-    """One generation of a vault's index, read-only."""
+    """One generation of a vault's index, read-only. Opened with `open`, it holds the generation until
+    `close` (a newer build never deletes it meanwhile); a damaged one raises IndexDamaged, saying what."""
 
-    def __init__(self, gen: Path) -> None:
-        self.gen = gen
+    def __init__(self, gen: Path, pin: IO[bytes] | None = None) -> None:
+        self.gen, self._pin = gen, pin
+        check_generation(gen).raise_if_damaged()
         self.db, self.meta = open_generation(gen)
+        try:
+            self._load()
+        except (sqlite3.DatabaseError, OSError, ValueError, KeyError, TypeError) as exc:
+            self.db.close()
+            raise IndexDamaged(f"the index at {gen} is damaged ({type(exc).__name__}: {exc}); run `notelink "
+                               "index` to rebuild it (`notelink check` lists what is wrong)") from exc
+
+    def _load(self) -> None:
+        gen = self.gen
         rows = self.db.execute("SELECT id, path, title, aliases FROM notes ORDER BY id").fetchall()
         tags: dict[int, list[str]] = {}
         for note, tag in self.db.execute("SELECT note, tag FROM tags ORDER BY rowid"):
@@ -95,13 +108,23 @@ class Index:
 
     @classmethod
     def open(cls, index_dir: Path) -> Index:
-        gen = current_generation(index_dir)
-        if gen is None:
+        pinned = pin_current(index_dir)
+        if pinned is None:
             raise IndexMissing(f"no index at {index_dir}")
-        return cls(gen)
+        gen, pin = pinned
+        try:
+            return cls(gen, pin)
+        except BaseException:
+            if pin is not None:
+                pin.close()
+            raise
 
     def close(self) -> None:
+        """Closes the database and lets the generation go (a later build may delete it)."""
         self.db.close()
+        if self._pin is not None:
+            self._pin.close()
+            self._pin = None
 
     # -- lookups -----------------------------------------------------------------------------
     def find_note(self, query: str) -> NoteInfo:

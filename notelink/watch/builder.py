@@ -9,6 +9,12 @@ when it exits. The watcher itself never imports torch.
 The child ignores SIGINT (Ctrl-C reaches the whole process group; the watcher decides) and is stopped
 through `should_stop`, which it polls like an in-process build. On Linux it is killed when its parent
 dies, so `kill -9` of the watcher leaves no orphan writing a generation.
+
+The fork server is a new Python (`python -c ...`), whose first import path is the current folder: started
+from a folder holding a `notelink/` folder (the parent of a clone), it imported that instead of the
+installed package and every build died. It is started with the current folder left out (PYTHONSAFEPATH,
+Python 3.11+) and the folder this package was imported from put first; a child that dies before saying
+anything is diagnosed (`_why_dead`) instead of reported as an exit code only.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import gc
 import multiprocessing
 import os
 import signal
+import subprocess
 import sys
 import threading
 import traceback
@@ -97,12 +104,58 @@ def _bad_fd(stream: Any) -> bool:
 _STREAMS_LOCK = threading.Lock()
 
 
+def _server_env() -> dict[str, str]:
+    """The environment the fork server starts in: the current folder not on its import path, and the
+    folder that holds this notelink package first (an editable install's source tree too)."""
+    env = dict(os.environ)
+    home = str(Path(__file__).resolve().parents[2])  # .../notelink/watch/builder.py -> the package's parent
+    env["PYTHONSAFEPATH"] = "1"
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (home, env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+@contextlib.contextmanager
+def _server_start_env() -> Iterator[None]:
+    """`_server_env` while a process is started (and the fork server with it, on first use)."""
+    saved = {k: os.environ.get(k) for k in ("PYTHONSAFEPATH", "PYTHONPATH")}
+    os.environ.update({k: _server_env()[k] for k in saved})
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _why_dead(exitcode: int | None) -> str:
+    """Why a build process died before sending anything: the signal that ended it, or the import error a
+    fresh Python started like the fork server meets, or else its exit code."""
+    if exitcode is not None and exitcode < 0:
+        name = signal.Signals(-exitcode).name if -exitcode in signal.valid_signals() else str(-exitcode)
+        return f"the indexing process died: killed by {name} (out of memory, or stopped)"
+    try:
+        probe = subprocess.run([sys.executable, "-c", "import notelink.index.build"], env=_server_env(),
+                               capture_output=True, text=True, timeout=120)
+        problem = probe.stderr.strip().splitlines()[-1] if probe.returncode and probe.stderr.strip() else ""
+    except (OSError, subprocess.TimeoutExpired):
+        problem = ""
+    shadow = Path.cwd() / "notelink"
+    if problem and shadow.is_dir() and shadow.resolve() != Path(__file__).resolve().parents[1]:
+        problem += f" (the current folder holds another `notelink` folder: {shadow})"
+    if problem:
+        return f"the indexing process died: it cannot import notelink: {problem}"
+    return f"the indexing process died (exit code {exitcode}); its error went to the watcher's stderr"
+
+
 @contextlib.contextmanager
 def _real_std_streams() -> Iterator[None]:
     """multiprocessing hands sys.stderr's file descriptor to its resource tracker when it starts; a host
     whose sys.stderr reports fileno() -1 (the Textual app's capture) makes that fail with "bad value(s) in
-    fds_to_keep". Meanwhile, put the process's real streams back (one thread at a time)."""
-    with _STREAMS_LOCK:
+    fds_to_keep". Meanwhile, put the process's real streams back (one thread at a time); and start
+    processes (the fork server with the first) in `_server_start_env`."""
+    with _STREAMS_LOCK, _server_start_env():
         out, err = sys.stdout, sys.stderr
         swap_out = _bad_fd(out) and sys.__stdout__ is not None
         swap_err = _bad_fd(err) and sys.__stderr__ is not None
@@ -149,7 +202,8 @@ class ChildBuilder:
         try:
             return str(parent.recv())
         except EOFError:
-            return f"the indexing process failed to start (exit code {proc.exitcode})"
+            proc.join()
+            return _why_dead(proc.exitcode)
         finally:
             proc.join()
 
@@ -186,7 +240,7 @@ class ChildBuilder:
                 kind, value = recv.recv()
             except EOFError:
                 proc.join()
-                raise RuntimeError(f"the indexing process died (exit code {proc.exitcode})") from None
+                raise RuntimeError(_why_dead(proc.exitcode)) from None
             if kind == "progress":
                 progress(value)
             elif kind == "error":

@@ -23,7 +23,7 @@ from types import FrameType
 from typing import Any
 
 from notelink.config import IndexConfig, TrainConfig, WatchConfig
-from notelink.errors import Cancelled, DeviceError, NoNotes, VaultError
+from notelink.errors import Cancelled, DiskFull, NoNotes, NotelinkError
 from notelink.index.lock import WatcherLock, WatcherRunning
 from notelink.index.report import IndexEvent, IndexSummary, describe_build, describe_paths
 from notelink.index.store import current_generation, open_generation, saved_exclude
@@ -293,8 +293,12 @@ class VaultWatcher:
             self._next_reconcile = time.monotonic() + self.cfg.retry_s
             self._waiting(f"waiting for notes: {exc}")
             return
+        except DiskFull as exc:  # the live generation is still served; space may come back
+            self._next_reconcile = time.monotonic() + self.cfg.retry_s
+            self._error(f"waiting for disk space: {exc}; retrying in {self.cfg.retry_s:g}s")
+            return
         except Exception as exc:
-            if not isinstance(exc, (VaultError, DeviceError)):
+            if not isinstance(exc, NotelinkError):  # (a vault gone, no CUDA, an unwritable index: said)
                 log.exception("indexing failed")
             self._next_reconcile = time.monotonic() + self.cfg.retry_s
             self._error(f"indexing failed ({exc}); retrying in {self.cfg.retry_s:g}s")

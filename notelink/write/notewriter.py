@@ -2,20 +2,23 @@
 each note atomically, only if it still holds the bytes the plan was made from (compare-and-swap).
 
 Safety rules: a note is written only through `--write`; bytes outside the block never change (see
-`block.NoteText`); writes go to a temporary file in the note's folder, are fsynced and then replace the
-note with `os.replace`, keeping its permissions; a symlinked note is written through to its target when
-that target is inside the vault; a hard-linked note is refused, since replacing it would split the link.
+`block.NoteText`); a note whose text is not what the index was built from (edited since, or caught empty
+in the middle of an editor's save) is refused, as is a read-only one; writes go to a temporary file in the
+note's folder, are fsynced and then take the note's place only if it is still the file that was read, with
+the bytes that were read, at the moment of the replace (`swap`), keeping its permissions; a symlinked note
+is written through to its target when that target is inside the vault; a hard-linked note is refused,
+since replacing it would split the link. Temporary files left by a run that was killed are removed by the
+next one (`swap.clean_temporary`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import hashlib
 import os
 import re
 import stat
-import tempfile
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -26,6 +29,7 @@ from notelink.notes.block import BlockError, NoteText
 from notelink.notes.links import note_link
 from notelink.notes.vault import scan
 from notelink.query.index import Index
+from notelink.write import swap
 
 Edit = Callable[[str], str]
 """A note's text → its new text; raises BlockError to refuse the note."""
@@ -61,12 +65,21 @@ class Plan:
     refused: list[Refusal] = field(default_factory=list)
     skipped: list[Refusal] = field(default_factory=list)
     """Not a problem: e.g. a symlink to a note that is handled under its own name."""
+    root: Path | None = None
+    """The vault: applying the plan first removes what interrupted runs left in it."""
 
 
 @dataclass
 class WriteReport:
     written: list[str] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
+    leftovers: list[swap.Leftover] = field(default_factory=list)
+    """Temporary files of interrupted runs: removed, or kept with the reason."""
+
+
+SETTLING_S = 2.0
+"""An empty note saved less than this long ago may be an editor's save in progress (truncate, then write):
+it is left alone."""
 
 
 def _sha(data: bytes) -> str:
@@ -90,27 +103,54 @@ def note_file(root: Path, rel: str) -> Path:
     real = Path(os.path.realpath(_vault_path(root, rel)))
     if not _inside(real, root):
         raise BlockError(f"it is a link to {real}, outside the vault; notelink writes only inside the vault")
-    st = real.stat()
-    if not stat.S_ISREG(st.st_mode):
-        raise BlockError("not a regular file")
-    if st.st_nlink > 1:
-        raise BlockError(f"it is hard-linked ({st.st_nlink} names for one file); replacing it would split "
-                         "the link, so notelink leaves it alone")
+    why = unwritable(real.stat())
+    if why:
+        raise BlockError(why)
+    if not os.access(real, os.W_OK):
+        raise BlockError("read-only for you: left alone")
     return real
 
 
-def plan_note(root: Path, rel: str, edit: Edit, only_with_markers: bool = False) -> Change | Refusal | None:
-    """The change `edit` makes to one note, None when there is nothing to change, or a refusal.
+def unwritable(st: os.stat_result) -> str:
+    """Why a file with this status is not written ("" when it may be)."""
+    if not stat.S_ISREG(st.st_mode):
+        return "not a regular file"
+    if st.st_nlink > 1:
+        return (f"it is hard-linked ({st.st_nlink} names for one file); replacing it would split the link, "
+                "so notelink leaves it alone")
+    if not st.st_mode & stat.S_IWUSR:
+        return "read-only: left alone"
+    return ""
+
+
+def _settled(data: bytes, st: os.stat_result, indexed: str | None) -> str:
+    """Why a note that was just read must not be written now ("" when it may be): its text is not what the
+    index holds, or it is empty and was saved a moment ago."""
+    if indexed is not None and _sha(block.unmanaged_bytes(data)) != indexed:
+        return "edited since it was indexed; not written (run `notelink index`, then export again)"
+    if not data and time.time() - st.st_mtime < SETTLING_S:
+        return "empty and saved just now (an editor may be writing it); left alone (run again in a moment)"
+    return ""
+
+
+def plan_note(root: Path, rel: str, edit: Edit, only_with_markers: bool = False,
+              indexed: str | None = None) -> Change | Refusal | None:
+    """The change `edit` makes to one note, None when there is nothing to change, or a refusal. `indexed`:
+    the content hash the index holds for the note, which its text must still have.
 
     Reading is harmless, so the checks on where a note may be written apply only to notes that change."""
     try:
-        data = Path(os.path.realpath(_vault_path(root, rel))).read_bytes()
+        with open(os.path.realpath(_vault_path(root, rel)), "rb") as fh:
+            data, st = fh.read(), os.fstat(fh.fileno())
         if only_with_markers and not block.may_hold_block(data):
             return None
         note = NoteText.decode(data)
         after = edit(note.text)
         if after == note.text:
             return None
+        why = _settled(data, st, indexed)
+        if why:
+            return Refusal(rel, why)
         file = note_file(root, rel)
     except BlockError as exc:
         return Refusal(rel, str(exc))
@@ -121,9 +161,11 @@ def plan_note(root: Path, rel: str, edit: Edit, only_with_markers: bool = False)
     return Change(rel, file, data, note.encode(after), note.text, after)
 
 
-def plan(root: Path, edits: Iterable[tuple[str, Edit]], only_with_markers: bool = False) -> Plan:
-    """Plans every note; a file reached twice (a symlink to another note) is handled once."""
-    result = Plan()
+def plan(root: Path, edits: Iterable[tuple[str, Edit]], only_with_markers: bool = False,
+         indexed: dict[str, str] | None = None) -> Plan:
+    """Plans every note; a file reached twice (a symlink to another note) is handled once. `indexed`: the
+    content hash of each note as the index holds it (see `plan_note`)."""
+    result = Plan(root=root)
     owner: dict[Path, str] = {}
     ordered = sorted(edits, key=lambda e: ((root / e[0]).is_symlink(), e[0]))
     for rel, edit in ordered:
@@ -132,7 +174,7 @@ def plan(root: Path, edits: Iterable[tuple[str, Edit]], only_with_markers: bool 
             result.skipped.append(Refusal(rel, f"same file as {owner[real]}, handled there"))
             continue
         owner[real] = rel
-        outcome = plan_note(root, rel, edit, only_with_markers)
+        outcome = plan_note(root, rel, edit, only_with_markers, None if indexed is None else indexed.get(rel))
         if outcome is None:
             result.current += 1
         elif isinstance(outcome, Refusal):
@@ -162,7 +204,8 @@ NO_RELATED = ["- (no related notes yet)"]
 def plan_blocks(index: Index, root: Path, cfg: ExportConfig) -> Plan:
     """Writing or refreshing the block in every indexed note."""
     lines = block_lines(index, cfg)
-    return plan(root, ((path, _render_with(ls)) for path, ls in lines.items()))
+    indexed = dict(index.db.execute("SELECT path, sha256 FROM notes"))
+    return plan(root, ((path, _render_with(ls)) for path, ls in lines.items()), indexed=indexed)
 
 
 def _render_with(lines: list[str]) -> Edit:
@@ -174,53 +217,56 @@ def plan_undo(root: Path) -> Plan:
     return plan(root, ((rel, block.remove) for rel in scan(root)), only_with_markers=True)
 
 
-def _temp_copy(file: Path, data: bytes, mode: int) -> Path:
-    """`data` in a hidden temporary file next to `file`, fsynced, with `file`'s permissions."""
-    fd, name = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.", suffix=".notelink-tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fchmod(out.fileno(), stat.S_IMODE(mode))
-            os.fsync(out.fileno())
-    except BaseException:
-        os.unlink(name)
-        raise
-    return Path(name)
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def write_change(change: Change) -> Refusal | None:
-    """Replaces the note atomically if it still holds the planned bytes; else a refusal."""
+    """Puts the planned bytes in place if the note still is the file, with the bytes, it was planned from,
+    at the moment of the replace (`swap`); else a refusal, the note as its user left it."""
     try:
-        st = change.file.stat()
-        if st.st_nlink > 1:
-            return Refusal(change.path, "it became hard-linked; not written")
-        tmp = _temp_copy(change.file, change.after, st.st_mode)
-        try:
-            if _sha(change.file.read_bytes()) != _sha(change.before):
-                return Refusal(change.path, "changed since notelink read it; not written (run again)")
-            os.replace(tmp, change.file)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
+        fd = os.open(change.file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        return Refusal(change.path, "vanished: the file was deleted or moved (run `notelink index` again)")
     except OSError as exc:
         return Refusal(change.path, f"not written: {exc.strerror or exc}")
-    _fsync_dir(change.file.parent)
+    lease, tmp = swap.Lease(fd), None
+    try:
+        st = os.fstat(fd)
+        why = unwritable(st)
+        if why:
+            return Refusal(change.path, f"{why}; not written")
+        lease.take()
+        if swap.read_all(fd) != change.before:
+            return Refusal(change.path, "changed since notelink read it; not written (run again)")
+        tmp = swap.write_temp(change.file, change.after, st.st_mode)
+        swap.swap(change.file, fd, swap.Identity.of(st), lease, change.before, tmp)
+    except swap.Busy:
+        return Refusal(change.path, "open in another program right now (an editor saving it?); not written "
+                                    "(run again)")
+    except swap.Moved as exc:
+        return Refusal(change.path, str(exc))
+    except OSError as exc:
+        _drop_unused(tmp, change.after)
+        return Refusal(change.path, f"not written: {exc.strerror or exc}")
+    finally:
+        lease.release()
+        os.close(fd)
+    swap.fsync_dir(change.file.parent)
     return None
 
 
+def _drop_unused(tmp: Path | None, data: bytes) -> None:
+    """Removes our temporary file after a failure, if it still holds only the new bytes."""
+    try:
+        if tmp is not None and tmp.read_bytes() == data:
+            tmp.unlink()
+    except OSError:
+        pass
+
+
 def apply(plan: Plan) -> WriteReport:
-    """Writes every planned change; refusals from planning and writing are reported together."""
+    """Removes the temporary files interrupted runs left in the vault, then writes every planned change;
+    refusals from planning and writing are reported together."""
     report = WriteReport(refused=list(plan.refused))
+    if plan.root is not None:
+        report.leftovers = swap.clean_temporary(plan.root)
     for change in plan.changes:
         refusal = write_change(change)
         if refusal is None:

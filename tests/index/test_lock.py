@@ -70,3 +70,27 @@ def test_waiting_for_a_build_can_be_cancelled(tmp_path: Path) -> None:
     held, stopping = build_lock(index_dir), build_lock(index_dir, should_stop=lambda: True)
     with pytest.raises(Cancelled), held, stopping:
         pass
+
+
+def test_the_watcher_lock_holds_on_a_full_disk(small_disk) -> None:
+    from tests.conftest import fill
+
+    disk = small_disk(256 * 1024)
+    fill(disk)
+    lock = WatcherLock(disk / "ix")
+    lock.acquire()  # the pid it would write is only informative
+    try:
+        with pytest.raises(WatcherRunning):
+            WatcherLock(disk / "ix").acquire(attempts=1)
+    finally:
+        lock.release()
+
+
+def test_an_unwritable_index_folder_is_said_by_the_lock(small_disk) -> None:
+    from notelink.errors import IndexDirError
+
+    disk = small_disk(256 * 1024, read_only=True)
+    with pytest.raises(IndexDirError, match=r"cannot write the index at .*NOTELINK_INDEX_DIR"):
+        WatcherLock(disk / "ix").acquire()
+    with pytest.raises(IndexDirError, match="cannot write the index at"), build_lock(disk / "ix"):
+        pass

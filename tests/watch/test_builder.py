@@ -101,3 +101,47 @@ sys.__stdout__.write(f"ok {{s.indexed}}")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                          cwd=Path(__file__).resolve().parents[2])
     assert out.returncode == 0 and out.stdout.startswith("ok "), out.stdout + out.stderr
+
+
+SHADOWED = """
+import sys
+from pathlib import Path
+
+if __name__ == "__main__":
+    from notelink.config import TrainConfig
+    from notelink.watch.builder import ChildBuilder
+
+    builder = ChildBuilder()
+    print("warm up:", repr(builder.warm_up("cpu")))
+    cfg = TrainConfig(dim=16, epochs=1, min_count=1, threads=1, device="cpu")
+    try:
+        s = builder.build(Path(sys.argv[1]), Path(sys.argv[2]), lambda e: None, lambda: False, train_cfg=cfg)
+        print("built generation", s.generation)
+    except Exception as exc:
+        print("build failed:", exc)
+"""
+
+
+def test_builds_work_from_a_folder_holding_a_notelink_folder(make_vault, tmp_path: Path) -> None:
+    """The parent of a clone: its `notelink/` folder must not be imported as the package."""
+    vault = topic_vault(make_vault)
+    cwd = tmp_path / "parent of a clone"
+    (cwd / "notelink").mkdir(parents=True)
+    (tmp_path / "script").mkdir()
+    script = tmp_path / "script" / "run.py"  # run as a file, like the `notelink` command: the package is
+    script.write_text(SHADOWED, encoding="utf-8")  # found where it is installed, not in the current folder
+    done = subprocess.run([sys.executable, str(script), str(vault), str(tmp_path / "ix")], cwd=cwd,
+                          capture_output=True, text=True, timeout=600)
+    assert "warm up: ''" in done.stdout and "built generation 1" in done.stdout, done.stdout + done.stderr
+
+
+def test_a_build_process_that_cannot_start_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from notelink.watch import builder
+
+    broken = tmp_path / "elsewhere" / "notelink"
+    broken.mkdir(parents=True)
+    (broken / "__init__.py").write_text("raise ImportError('this notelink is broken')\n", encoding="utf-8")
+    env = builder._server_env()
+    monkeypatch.setattr(builder, "_server_env", lambda: {**env, "PYTHONPATH": str(broken.parent)})
+    why = builder._why_dead(1)
+    assert "cannot import notelink" in why and "this notelink is broken" in why

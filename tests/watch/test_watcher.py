@@ -367,3 +367,24 @@ def test_a_note_turned_binary_is_logged_as_skipped_with_its_reason(watching, cap
     rec.wait_for(lambda: len(rec.kinds("indexed")) > before)
     said = "skipped bread/bread 2.md: binary: the file is not text (it contains NUL bytes)"
     assert any(r.levelno == logging.WARNING and r.getMessage() == said for r in caplog.records)
+
+
+def test_a_watcher_on_a_full_disk_waits_for_space_and_retries(make_vault, small_disk) -> None:
+    from ..conftest import fill
+
+    vault, disk = topic_vault(make_vault), small_disk(3 * 1024 * 1024)
+    ix = disk / "ix"
+    ix.mkdir()
+    filler = fill(disk)
+    rec = Recorder(ix)
+    watcher = VaultWatcher(vault, ix, FAST, on_event=rec, watch_cfg=replace(CFG, retry_s=0.2, isolate=False))
+    watcher.start()  # its lock, on the full disk
+    try:
+        rec.wait_for(lambda: any("waiting for disk space" in e.message and "no space left" in e.message
+                                 for e in rec.kinds("error")))
+        assert current_generation(ix) is None and not list(ix.glob("gen-*"))
+        filler.unlink()
+        rec.wait_for(lambda: bool(rec.kinds("indexed")), timeout=60)
+        assert Index.open(ix).notes
+    finally:
+        watcher.stop()

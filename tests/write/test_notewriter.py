@@ -17,7 +17,7 @@ from notelink.notes.block import END, START, NoteText, find_block, remove, rende
 from notelink.notes.records import record_from_raw
 from notelink.notes.vault import RawNote, read_note, scan
 from notelink.query.index import Index
-from notelink.write import notewriter
+from notelink.write import notewriter, swap
 
 from ..conftest import SHARED
 
@@ -161,14 +161,14 @@ def test_writes_are_atomic_and_keep_permissions(pristine, vault: Path, monkeypat
     before = other.read_bytes()
     plan = notewriter.plan_blocks(pristine[1], vault, ExportConfig(top=2))
 
-    def crash(src: object, dst: object) -> None:
+    def full(fd: int) -> None:  # the disk fills up while the new bytes are written
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(notewriter.os, "replace", crash)
+    monkeypatch.setattr(swap.os, "fsync", full)
     report = notewriter.apply(plan)
     assert report.written == [] and all("No space left" in r.reason for r in report.refused
                                         if r.path not in REFUSED)
-    assert other.read_bytes() == before and not list(vault.rglob("*.notelink-tmp"))
+    assert other.read_bytes() == before and not list(vault.rglob(".*.notelink-*"))
 
 
 def test_symlinks_are_written_through_and_never_outside_the_vault(pristine, vault: Path) -> None:

@@ -1,0 +1,185 @@
+"""`export --format block --write` against an editor saving the same note (issue 15, items 1-3, 5): no
+byte of the user's is ever lost. Every round ends with the user's last save intact, with the block applied
+to it or not (refused, or replaced by the save), never with the block applied to an older or an empty text.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import random
+import stat
+import time
+from collections import Counter
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import pytest
+
+from notelink.cli.main import main
+from notelink.config import TrainConfig
+from notelink.index.build import build_index
+from notelink.notes.block import find_block, remove
+
+TINY = TrainConfig(dim=16, epochs=2, min_count=1, seed=1, threads=1, device="cpu")
+WORDS = ["telescope mirror aperture eyepiece focus stars night sky observing", "bread flour water salt "
+         "levain crumb crust oven proof", "garden tomato soil compost seeds water sun harvest"]
+NOTES = {f"n{i}.md": f"# Note {i}\n\n{WORDS[i % 3]} {WORDS[(i + 1) % 3]}\n" for i in range(6)}
+CONTESTED = "n1.md"
+ROUNDS = 120
+
+
+@pytest.fixture
+def indexed(make_vault, tmp_path: Path) -> tuple[Path, Path]:
+    vault = make_vault(NOTES)
+    old = time.time() - 3600  # saved long ago: not an editor's save in progress
+    for path in vault.iterdir():
+        os.utime(path, (old, old))
+    build_index(vault, tmp_path / "index", TINY)
+    return vault, tmp_path / "index"
+
+
+def _export(vault: Path, index: Path, *extra: str) -> int:
+    return main(["export", str(vault), "--index-dir", str(index), "--format", "block", *extra])
+
+
+def _save(path: str, style: str, data: bytes, pause: float) -> None:
+    """One save as editors make them: in place (truncating open, or truncate after opening), or a copy
+    renamed over the note. `pause`: the editor's time between emptying the note and writing it."""
+    if style == "rename":
+        tmp = path + ".editor-tmp"
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        time.sleep(pause)
+        os.replace(tmp, path)
+        return
+    flags = os.O_WRONLY | os.O_TRUNC if style == "truncating open" else os.O_RDWR
+    fd = os.open(path, flags)
+    try:
+        if style == "truncate":
+            os.ftruncate(fd, 0)
+        time.sleep(pause)  # (the editor is between emptying the note and writing it)
+        os.write(fd, data)
+    finally:
+        os.close(fd)
+
+
+def _editor(path: str, conn: Connection) -> None:
+    """Saves the note whenever told to, after the delay it is told; says when each save is done."""
+    while (job := conn.recv()) is not None:
+        delay, style, data, pause = job
+        time.sleep(delay)
+        _save(path, style, data, pause)
+        conn.send("saved")
+
+
+def _kept(final: bytes, saved: bytes) -> str:
+    """How the round ended: 'block' (applied to the last save), 'save' (the last save as it is); fails when
+    the last save is not intact."""
+    if final == saved:
+        return "save"
+    text = final.decode()
+    assert find_block(text) is not None and remove(text).encode() == saved, (final, saved)
+    return "block"
+
+
+def _export_time(vault: Path, index: Path) -> float:
+    """How long a warm export takes (median of three dry runs): the editor's saves start within it."""
+    times = []
+    for _ in range(4):
+        t0 = time.perf_counter()
+        assert _export(vault, index) == 0
+        times.append(time.perf_counter() - t0)
+    return sorted(times[1:])[1]
+
+
+def test_no_byte_is_lost_to_an_editor_saving_at_the_same_time(indexed, capsys) -> None:
+    vault, index = indexed
+    note = vault / CONTESTED
+    original = note.read_bytes()
+    reach = _export_time(vault, index)
+    rng = random.Random(15)
+    ctx = multiprocessing.get_context("fork")
+    conn, child_conn = ctx.Pipe()
+    editor = ctx.Process(target=_editor, args=(str(note), child_conn), daemon=True)
+    editor.start()
+    outcomes: Counter[str] = Counter()
+    try:
+        for k in range(ROUNDS):
+            style = ("truncating open", "truncate", "rename")[k % 3]
+            saved = original if rng.random() < 0.6 else original + f"edit {k}\n".encode()
+            conn.send((rng.uniform(0, reach), style, saved, rng.uniform(0.001, 0.005)))
+            code = _export(vault, index, "--write")
+            assert conn.poll(60), "the editor did not finish its save"
+            assert conn.recv() == "saved"
+            assert code in (0, 3)
+            outcomes[_kept(note.read_bytes(), saved)] += 1
+            assert not [p.name for p in vault.iterdir() if ".notelink-" in p.name]
+    finally:
+        conn.send(None)
+        editor.join(30)
+    capsys.readouterr()
+    print(f"{ROUNDS} rounds: {dict(outcomes)}")
+    assert outcomes["block"] and outcomes["save"]  # both ends were reached
+
+
+def test_a_note_emptied_mid_save_is_refused_and_the_save_lands(indexed, capsys) -> None:
+    """The deterministic reproduction: an editor has truncated the note and not written it yet."""
+    vault, index = indexed
+    note = vault / CONTESTED
+    original = note.read_bytes()
+    fd = os.open(note, os.O_RDWR)
+    try:
+        os.ftruncate(fd, 0)
+        code = _export(vault, index, "--write")
+        os.write(fd, original)
+    finally:
+        os.close(fd)
+    err = capsys.readouterr().err
+    assert code == 3 and f"refused: {CONTESTED}:" in err
+    assert note.read_bytes() == original
+    assert b"notelink:related" in (vault / "n2.md").read_bytes()  # the other notes were written
+
+
+def test_a_note_edited_since_indexing_is_refused(indexed, capsys) -> None:
+    vault, index = indexed
+    note = vault / CONTESTED
+    note.write_bytes(note.read_bytes() + b"new line the index has not seen\n")
+    edited = note.read_bytes()
+    assert _export(vault, index, "--write") == 3
+    assert "edited since it was indexed" in capsys.readouterr().err and note.read_bytes() == edited
+
+
+def test_an_empty_note_saved_just_now_is_left_alone(make_vault, tmp_path: Path, capsys) -> None:
+    vault = make_vault({**NOTES, "empty.md": ""})
+    build_index(vault, tmp_path / "index", TINY)
+    assert _export(vault, tmp_path / "index", "--write") == 3
+    assert "empty and saved just now" in capsys.readouterr().err
+    assert (vault / "empty.md").read_bytes() == b""
+    old = time.time() - 3600
+    os.utime(vault / "empty.md", (old, old))
+    assert _export(vault, tmp_path / "index", "--write") == 0
+    assert find_block((vault / "empty.md").read_text()) is not None
+
+
+@pytest.mark.parametrize("undo", [False, True])
+def test_a_read_only_note_is_refused(indexed, capsys, undo: bool) -> None:
+    vault, index = indexed
+    note = vault / CONTESTED
+    if undo:
+        assert _export(vault, index, "--write") == 0
+    note.chmod(0o444)
+    before = note.read_bytes()
+    assert _export(vault, index, "--write", *(["--undo"] if undo else [])) == 3
+    assert f"refused: {CONTESTED}: read-only" in capsys.readouterr().err
+    assert note.read_bytes() == before and stat.S_IMODE(note.stat().st_mode) == 0o444
+
+
+def test_temporary_files_of_a_killed_run_are_removed_by_the_next(indexed, capsys) -> None:
+    vault, index = indexed
+    left = [vault / ".n1.md.a1b2c3d4.notelink-tmp", vault / ".n2.md.999999999-0badf00d.notelink-new"]
+    for path in left:
+        path.write_bytes(b"half of the new bytes")
+    assert _export(vault, index, "--write") == 0
+    err = capsys.readouterr().err
+    assert all(f"removed {p.name}" in err for p in left) and not any(p.exists() for p in left)

@@ -1,0 +1,187 @@
+"""The compare-and-swap at the moment of the replace (issue 15, item 2): an edit forced into the window
+between the last check and the replace is never overwritten, with the lease and exchange, and without them;
+temporary files of interrupted runs (item 5) are removed unless they hold text the note does not."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from notelink.notes.block import render
+from notelink.write import swap
+from notelink.write.notewriter import Change, write_change
+
+BEFORE = b"# Note\nthe user's text\n"
+AFTER = render(BEFORE.decode(), ["- [[Other]]"]).encode()
+EDITED = b"# Note\nthe user's text, edited while notelink wrote\n"
+
+
+def _change(note: Path) -> Change:
+    return Change(note.name, note, BEFORE, AFTER, BEFORE.decode(), AFTER.decode())
+
+
+@pytest.fixture
+def note(tmp_path: Path) -> Path:
+    path = tmp_path / "Note.md"
+    path.write_bytes(BEFORE)
+    return path
+
+
+def _temporaries(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if ".notelink-" in p.name)
+
+
+def _before_exchange(monkeypatch: pytest.MonkeyPatch, edit: Callable[[], None]) -> None:
+    """Runs `edit` once, just before the first exchange: inside the window the check cannot see."""
+    real = swap.exchange
+    calls: list[int] = []
+
+    def exchange(a: Path, b: Path) -> bool:
+        if not calls:
+            calls.append(1)
+            edit()
+        return real(a, b)
+
+    monkeypatch.setattr(swap, "exchange", exchange)
+
+
+def test_a_save_by_rename_just_before_the_exchange_is_kept(note: Path, monkeypatch) -> None:
+    def save_by_rename() -> None:
+        copy = note.with_name("Note.md~")
+        copy.write_bytes(EDITED)
+        os.replace(copy, note)
+
+    _before_exchange(monkeypatch, save_by_rename)
+    refusal = write_change(_change(note))
+    assert refusal is not None and "changed while notelink wrote it" in refusal.reason
+    assert note.read_bytes() == EDITED and _temporaries(note.parent) == []
+
+
+def _write_in_place(path: str, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_TRUNC)  # waits while notelink holds its lease
+    os.write(fd, data)
+    os.close(fd)
+
+
+def _lease_broken(path: Path) -> bool:
+    """True when /proc/locks shows a lease on the note being broken (another process waits to open it)."""
+    ino = os.stat(path).st_ino
+    return any("LEASE" in line and "BREAK" in line and f":{ino} " in line
+               for line in Path("/proc/locks").read_text().splitlines())
+
+
+def _wait_for(condition: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting: {what}"
+        time.sleep(0.005)
+
+
+@pytest.mark.skipif(not Path("/proc/locks").exists(), reason="Linux leases")
+def test_an_in_place_save_by_another_process_waits_and_is_kept(note: Path, monkeypatch) -> None:
+    editor = multiprocessing.get_context("fork").Process(target=_write_in_place, args=(str(note), EDITED))
+
+    def editor_opens_the_note() -> None:
+        editor.start()
+        _wait_for(lambda: _lease_broken(note), "the editor's open to reach the lease")
+
+    _before_exchange(monkeypatch, editor_opens_the_note)
+    refusal = write_change(_change(note))
+    editor.join(30)
+    assert refusal is not None and "changed while notelink wrote it" in refusal.reason
+    assert editor.exitcode == 0 and note.read_bytes() == EDITED and _temporaries(note.parent) == []
+
+
+def _edit_in_place(note: Path) -> Callable[[], None]:
+    def edit() -> None:
+        with open(note, "r+b") as fh:
+            fh.truncate(0)
+            fh.write(EDITED)
+    return edit
+
+
+def test_without_a_lease_an_in_place_edit_is_seen_and_put_back(note: Path, monkeypatch) -> None:
+    monkeypatch.setattr(swap.Lease, "take", lambda self: None)
+    _before_exchange(monkeypatch, _edit_in_place(note))
+    refusal = write_change(_change(note))
+    assert refusal is not None and "changed while notelink wrote it" in refusal.reason
+    assert note.read_bytes() == EDITED and _temporaries(note.parent) == []
+
+
+def test_without_an_exchange_the_old_file_is_kept_until_checked(note: Path, monkeypatch) -> None:
+    monkeypatch.setattr(swap.Lease, "take", lambda self: None)
+    monkeypatch.setattr(swap, "exchange", lambda a, b: False)
+    real, edit, calls = os.replace, _edit_in_place(note), []
+
+    def replace(src: str | Path, dst: str | Path) -> None:
+        if not calls:  # the edit lands just before the new bytes replace the note
+            calls.append(1)
+            edit()
+        real(src, dst)
+
+    monkeypatch.setattr(swap.os, "replace", replace)
+    refusal = write_change(_change(note))
+    assert refusal is not None and "changed while notelink wrote it" in refusal.reason
+    assert note.read_bytes() == EDITED and _temporaries(note.parent) == []
+
+
+def test_an_undisturbed_write_replaces_the_note_whole(note: Path) -> None:
+    note.chmod(0o640)
+    inode = note.stat().st_ino
+    assert write_change(_change(note)) is None
+    assert note.read_bytes() == AFTER and note.stat().st_ino != inode and note.stat().st_mode & 0o777 == 0o640
+    assert _temporaries(note.parent) == []
+
+
+def test_a_note_open_in_another_process_is_not_written(note: Path) -> None:
+    if not Path("/proc/locks").exists():
+        pytest.skip("Linux leases")
+    ctx = multiprocessing.get_context("fork")
+    ready, go = ctx.Event(), ctx.Event()
+
+    def hold_open() -> None:
+        with open(note, "rb"):
+            ready.set()
+            go.wait(30)
+
+    holder = ctx.Process(target=hold_open)
+    holder.start()
+    try:
+        assert ready.wait(30)
+        refusal = write_change(_change(note))
+    finally:
+        go.set()
+        holder.join(30)
+    assert refusal is not None and "open in another program" in refusal.reason
+    assert note.read_bytes() == BEFORE
+
+
+def test_leftovers_are_removed_unless_they_hold_the_users_text(tmp_path: Path) -> None:
+    note = tmp_path / "Note.md"
+    note.write_bytes(BEFORE)
+    dead = 999_999_999
+    live = os.getppid()
+    files = {
+        ".Note.md.a1b2c3d4.notelink-tmp": AFTER[:10],  # an older notelink's new bytes, half written
+        f".Note.md.{dead}-0badf00d.notelink-new": AFTER[:20],  # killed while writing the new bytes
+        f".Note.md.{dead}-1badf00d.notelink-tmp": AFTER,  # killed before the exchange
+        f".Note.md.{dead}-2badf00d.notelink-tmp": BEFORE,  # killed after it: the old bytes
+        f".Note.md.{dead}-3badf00d.notelink-tmp": EDITED,  # a save that came during an undo
+        f".Note.md.{live}-4badf00d.notelink-tmp": AFTER,  # another run, still going
+        ".Gone.md.5badf00d.notelink-tmp": AFTER,  # its note deleted since
+        ".Note.md.notelink-tmp": b"not ours: no random part",
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    out = {left.path: left.kept for left in swap.clean_temporary(tmp_path)}
+    kept = f".Note.md.{dead}-3badf00d.notelink-tmp"
+    assert out.keys() == set(files) - {f".Note.md.{live}-4badf00d.notelink-tmp", ".Note.md.notelink-tmp"}
+    assert {p for p, why in out.items() if why} == {kept} and "holds text" in out[kept]
+    assert _temporaries(tmp_path) == sorted([kept, f".Note.md.{live}-4badf00d.notelink-tmp",
+                                             ".Note.md.notelink-tmp"])
+    assert note.read_bytes() == BEFORE
