@@ -9,6 +9,7 @@ from typing import Any
 from textual.message import Message
 
 from notelink.query.index import Index
+from notelink.tui.names import Names
 from notelink.tui.text import NoteFilter
 
 
@@ -17,9 +18,9 @@ class IndexLoaded(Message):
     the list; the app drops it when it has switched to another vault meanwhile."""
 
     def __init__(self, index: Index | None, index_dir: Path, note: str = "",
-                 notes: NoteFilter | None = None) -> None:
+                 notes: NoteFilter | None = None, names: Names | None = None) -> None:
         super().__init__()
-        self.index, self.index_dir, self.note, self.notes = index, index_dir, note, notes
+        self.index, self.index_dir, self.note, self.notes, self.names = index, index_dir, note, notes, names
 
 
 class IndexProgress(Message):

@@ -13,10 +13,12 @@ from textual.worker import get_current_worker
 
 from notelink.config import TuiConfig
 from notelink.errors import IndexMissing
-from notelink.query.index import Index
+from notelink.query.index import Index, NoteInfo
 from notelink.tui.details import DetailsCache
 from notelink.tui.history import History
 from notelink.tui.messages import IndexLoaded, WatchMessage
+from notelink.tui.names import Names
+from notelink.tui.statefile import SavedState
 from notelink.tui.text import NoteFilter
 from notelink.tui.watching import Watcher, WatcherFactory, WatcherUnavailable, default_watcher_factory
 
@@ -41,7 +43,11 @@ class AppState(App[None]):
         self.watcher: Watcher | None = None
         self.filter_query = ""
         self.note_filter = NoteFilter([])  # the index's notes in list order, for the filter
+        self.notes_by_path: dict[str, NoteInfo] = {}  # the notes listed: the index's, or the vault's files
+        self.names = Names([])  # titles told apart (`names`)
         self.watch_serial = 0  # which watcher is the current one (`start_watching`)
+        self.saved = SavedState.load()  # theme and last note per vault, from the user's state folder
+        self.shown_at = 0.0  # when the note on screen was put there (keys typed before are dropped)
 
     # -- index lifecycle -------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="load")
@@ -58,9 +64,11 @@ class AppState(App[None]):
             index.close()
 
     def post_loaded(self, index: Index | None, index_dir: Path, note: str = "") -> None:
-        """Posts an opened index with its notes sorted for the list, sorted here in the worker's thread."""
+        """Posts an opened index with its notes sorted for the list and their names, made here in the worker's
+        thread."""
         notes = None if index is None else NoteFilter(index.notes)
-        self.post_message(IndexLoaded(index, index_dir, note, notes))
+        names = None if notes is None else Names(notes.notes, notes.titles)
+        self.post_message(IndexLoaded(index, index_dir, note, notes, names))
 
     def post(self, message: Message) -> None:
         """post_message for callbacks run in other threads (it is thread-safe)."""
