@@ -12,6 +12,7 @@ one it was typed at.
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, ClassVar
@@ -40,7 +41,14 @@ from notelink.tui.screens import ConceptScreen, HelpScreen, LinksScreen, PathPro
 from notelink.tui.state import AppState
 from notelink.tui.text import home_note, href_target
 from notelink.tui.watching import WatcherFactory, default_watcher_factory
-from notelink.tui.widgets import ConceptsPanel, IndexStatus, NoteRequested, NotesPane, RelatedPanel
+from notelink.tui.widgets import (
+    ConceptsPanel,
+    FilterSubmitted,
+    IndexStatus,
+    NoteRequested,
+    NotesPane,
+    RelatedPanel,
+)
 
 NAVIGATION_KEYS = frozenset("up down pageup pagedown home end tab shift+tab escape j k".split())
 """Keys that only move; dropped silently when typed during a note switch (others get a toast)."""
@@ -116,11 +124,14 @@ class NotelinkApp(AppState):
 
     async def on_event(self, event: events.Event) -> None:
         """Drops keys typed before the note on screen was put there (during a switch, or a stall): they
-        were meant for the note shown then. Keys typed into a text box are always kept."""
-        if (isinstance(event, events.Key) and not event.is_forwarded and event.time < self.shown_at
-                and not isinstance(self.focused, Input)):
-            self._drop(event.key)
-            return
+        were meant for the note shown then. Keys typed into a text box are always kept. Notes when input
+        came (`input_at`: the note view's background work waits a moment after it)."""
+        if isinstance(event, events.Key | events.MouseDown) and not event.is_forwarded:
+            self.input_at = time.monotonic()
+            if (isinstance(event, events.Key) and event.time < self.shown_at
+                    and not isinstance(self.focused, Input)):
+                self._drop(event.key)
+                return
         await super().on_event(event)
 
     def _drop(self, key: str) -> None:
@@ -257,8 +268,21 @@ class NotelinkApp(AppState):
         self.show_note(message.path, browsing=message.browsing)
 
     def on_notes_pane_filter_changed(self, message: NotesPane.FilterChanged) -> None:
-        self.filter_query = message.query
-        self.refresh_list()
+        """The box's value now (a message of an earlier keystroke may come after `FilterSubmitted`)."""
+        query = self.query_one("#filter", Input).value
+        if query != self.filter_query:
+            self.filter_query = query
+            self.refresh_list()
+
+    def on_filter_submitted(self, message: FilterSubmitted) -> None:
+        """Enter, ↓ or Esc in the filter (the box has focused the list already): the list for the query as
+        typed, and with Enter its best match shown."""
+        if message.query != self.filter_query:
+            self.filter_query = message.query
+            self.refresh_list()
+        path = self.query_one(NotesPane).chosen()
+        if message.open and path:
+            self.show_note(path)
 
     def on_related_panel_highlighted(self, message: RelatedPanel.Highlighted) -> None:
         if self.cache is None or self.current is None:

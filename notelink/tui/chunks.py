@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 FIRST_CHARS = 3_000
 """The first piece ends at the first cut after this many characters (about a screenful of text)."""
 
-CHUNK_CHARS = 6_000
-"""Later pieces end at the first cut after this many characters (~10 ms of parsing each)."""
+CHUNK_CHARS = 3_000
+"""Later pieces end at the first cut after this many characters (~5 ms of parsing and layout each here,
+idle; a key waits for at most one piece)."""
 
 FORCE_CHARS = 4 * CHUNK_CHARS
 """A piece with no cut in this many characters is cut at a line anyway (see the module's docstring)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import ClassVar
 from urllib.parse import unquote
 
@@ -26,8 +27,22 @@ from notelink.tui.chunks import split_chunks
 from notelink.tui.render import Block, Laid, ListBlock, lay_out, parse
 from notelink.tui.text import app_links, heading_key
 
-STEP_SECONDS = 0.015
+STEP_SECONDS = 0.01
 """A step of the rest lays out pieces for about this long, then lets keys and a screen refresh in."""
+
+STEP_PAUSE = 0.005
+"""Seconds between two steps. The loop then waits on input for a moment, so the terminal's input thread gets
+the interpreter: steps queued back to back (`call_later`) kept a Down key 1.2-1.6 s from the screen in a
+real terminal under load; waiting for a screen refresh between steps made a 363 KB note take 5-6 s whole."""
+
+INPUT_QUIET = 0.05
+"""Seconds after a key or a click during which the rest waits: the key's handling (several messages from
+widget to app) goes first instead of taking turns with steps."""
+
+SIZE_SECONDS = 0.5
+"""While the rest is laid out below the screen, the scrollable height is updated this often (5x as often
+when the screen is near the end of what is laid out): each update lays the whole screen out again (~30 ms
+here), which made a 363 KB note's steps 3x slower when done at each step."""
 
 
 class NoteView(ScrollView, can_focus=True):
@@ -151,24 +166,38 @@ class NoteView(ScrollView, can_focus=True):
         lay_out(blocks, self._width, self._laid)
 
     def _continue(self, serial: int) -> None:
-        """One step of the rest: pieces for `STEP_SECONDS`, then the next step after a screen refresh."""
+        """One step of the rest: pieces for `STEP_SECONDS`, then the next step `STEP_PAUSE` later."""
         if serial != self.serial or not self.is_attached:
             return  # (the note shown since has its own chain)
         if not self.rendering:
             self._stepping = False
             self.post_message(self.Rendered())
             return
+        quiet = INPUT_QUIET - (time.monotonic() - float(getattr(self.app, "input_at", 0.0)))
+        if quiet > 0:
+            self.set_timer(quiet, partial(self._continue, serial))
+            return
         end = time.perf_counter() + STEP_SECONDS
         while self.rendering and time.perf_counter() < end:
             self._lay_out_next()
-        self._resized()
+        since = time.perf_counter() - self._sized_at
+        if not self.rendering or since > SIZE_SECONDS or (since > SIZE_SECONDS / 5 and self._near_end()):
+            self._resized()
         self._seek_heading()
-        self.call_after_refresh(self._continue, serial)
+        self.set_timer(STEP_PAUSE, partial(self._continue, serial))
 
     def _resized(self) -> None:
         """The virtual size after lines were added; a redraw of the rows on screen."""
+        self._sized_at = time.perf_counter()
         self.virtual_size = Size(self._width, self.line_count)
         self.refresh()
+
+    _sized_at = 0.0
+
+    def _near_end(self) -> bool:
+        """True when the screen shows (or nearly) the last lines of the scrollable height."""
+        height = self.scrollable_content_region.height
+        return self.scroll_y + 2 * height >= self.virtual_size.height
 
     def on_resize(self, event: Resize) -> None:
         """Lays the note out again for a new width: now up to the screen's part of it (its pieces are parsed

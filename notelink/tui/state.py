@@ -48,6 +48,7 @@ class AppState(App[None]):
         self.watch_serial = 0  # which watcher is the current one (`start_watching`)
         self.saved = SavedState.load()  # theme and last note per vault, from the user's state folder
         self.shown_at = 0.0  # when the note on screen was put there (keys typed before are dropped)
+        self.input_at = 0.0  # when the last key or click was handled (time.monotonic)
 
     # -- index lifecycle -------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="load")

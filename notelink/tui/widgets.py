@@ -37,16 +37,38 @@ class NoteRequested(Message):
         self.browsing = browsing
 
 
+class FilterSubmitted(Message):
+    """Enter (`open`), ↓ or Esc in the filter: the app applies `query` and moves to the list (posted to
+    the app directly, ahead of the keys read after it)."""
+
+    def __init__(self, query: str, open: bool = False) -> None:
+        super().__init__()
+        self.query, self.open = query, open
+
+
 class FilterBox(Input):
-    """The filter: `↓` moves into the notes it lists."""
+    """The filter box. Enter, ↓ and Esc leave it at once, in the order the keys came: Textual resolves keys
+    bound to actions in the app, after the box has taken the keys read with them (`/kim⏎e` typed "e"
+    into the filter). A key the box receives after it was left goes to the app again, with its time."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("down", "to_results", "Results", show=False)]
+    LEAVING: ClassVar[dict[str, bool]] = {"enter": True, "down": False, "escape": False}
+    """Keys that leave the box, and whether they open the highlighted note."""
 
-    def action_to_results(self) -> None:
-        listing = self.screen.query_one("#notes", OptionList)
-        self.screen.set_focus(listing)
-        if listing.highlighted is None and listing.option_count and not listing.options[0].disabled:
-            listing.highlighted = 0
+    async def _on_key(self, event: events.Key) -> None:
+        if self.screen.focused is not self or event.key in self.LEAVING:
+            event.stop()
+            event.prevent_default()
+            if self.screen.focused is not self:  # read in the same go as a key that left the box
+                again = events.Key(event.key, event.character)
+                again.time = event.time
+                self.app.post_message(again)
+                return
+            if event.key == "escape":
+                self.value = ""
+            self.screen.set_focus(self.screen.query_one("#notes", OptionList))
+            self.app.post_message(FilterSubmitted(self.value, open=self.LEAVING[event.key]))
+            return
+        await super()._on_key(event)
 
 
 class NotesPane(Vertical):
@@ -85,17 +107,18 @@ class NotesPane(Vertical):
         event.stop()
         self.post_message(self.FilterChanged(event.value))
 
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self, event: Input.Submitted) -> None:
-        """Enter in the filter opens the highlighted match (the best one unless the note shown is still
-        listed) and moves to the list, where arrows pick another."""
-        event.stop()
+    def chosen(self) -> str | None:
+        """The note Enter in the filter opens: the highlighted match (the best one unless the note shown is
+        still listed; highlighted first when none is); None when that is the note shown (it stays as it is,
+        not scrolled to its top by a new render) or nothing matches."""
         listing = self.query_one("#notes", OptionList)
-        listing.focus()
-        if listing.highlighted is not None:
-            option = listing.get_option_at_index(listing.highlighted)
-            if option.id and option.id != self._shown:  # the note shown stays as it is (not scrolled to
-                self.post_message(NoteRequested(option.id))  # its top by a new render)
+        if listing.highlighted is None and listing.option_count and not listing.options[0].disabled:
+            with listing.prevent(OptionList.OptionHighlighted):
+                listing.highlighted = 0
+        if listing.highlighted is None:
+            return None
+        option = listing.get_option_at_index(listing.highlighted)
+        return option.id if option.id and option.id != self._shown else None
 
     @on(OptionList.OptionHighlighted, "#notes")
     def _browsed(self, event: OptionList.OptionHighlighted) -> None:

@@ -77,6 +77,25 @@ async def test_keys_read_with_slash_go_to_the_filter(indexed: tuple[Path, Path],
 
 
 @sync
+async def test_keys_read_after_enter_in_the_filter_are_not_typed_into_it(indexed: tuple[Path, Path],
+                                                                        editor: Path) -> None:
+    app = make_app(*indexed)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot, app)
+        shown = record_notes(app)
+        typed(app, "slash", *"kimchi", "enter", "e", "r")  # "/kimchi⏎er" in one read
+        await wait_for(pilot, lambda: app.current == "cooking/Kimchi.md")
+        await wait_for(pilot, lambda: any(m.startswith("Ignored 2 key(s)") for m, _ in shown), what=shown)
+        await settle(pilot, app)
+        assert app.query_one("#filter", Input).value == "kimchi" and app.filter_query == "kimchi"
+        assert app.focused is app.query_one("#notes") and not editor.exists() and not app.builds.running
+        typed(app, "slash", *"fermentation", "down", "down")  # ↓ leaves the box; the next ↓ moves the list
+        listing = app.query_one("#notes", OptionList)
+        await wait_for(pilot, lambda: app.focused is listing and app.current != "cooking/Kimchi.md")
+        assert app.query_one("#filter", Input).value == "fermentation"
+
+
+@sync
 async def test_down_in_the_filter_moves_into_the_results(indexed: tuple[Path, Path]) -> None:
     app = make_app(*indexed)
     async with app.run_test(size=(120, 35)) as pilot:
