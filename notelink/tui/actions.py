@@ -22,8 +22,9 @@ from notelink.tui.names import Names
 from notelink.tui.noteview import NoteView
 from notelink.tui.screens import ConfirmScreen
 from notelink.tui.state import AppState
-from notelink.tui.text import NoteFilter, as_shown, is_attachment, note_body
-from notelink.tui.widgets import ConceptsPanel, IndexStatus, NotesPane, RelatedPanel
+from notelink.tui.status import IndexStatus
+from notelink.tui.text import NoteFilter, as_shown, home_note, is_attachment, note_body
+from notelink.tui.widgets import ConceptsPanel, NotesPane, RelatedPanel
 
 
 def render_note(app: AppState, path: str, keep_scroll: bool = False) -> None:
@@ -38,6 +39,20 @@ def render_note(app: AppState, path: str, keep_scroll: bool = False) -> None:
     tags = "  ".join("#" + t for t in note.tags)
     app.query_one(NoteView).show(app.names.name(path, note.title), f"{path}  {tags}".strip(), body,
                                  keep_scroll=keep_scroll, prepare=as_shown)
+
+
+def first_note(app: AppState) -> str | None:
+    """Where the user left off in this vault, else its home note, else its most linked note."""
+    index = app.index
+    if index is None:
+        return None
+    last = app.saved.last_note(app.vault)
+    if last in index.by_path:
+        return last
+    home = home_note(app.note_filter.notes, app.vault.name)
+    if home is None and index.notes:
+        home = max(app.note_filter.notes, key=lambda n: len(index.linked(n.id)))
+    return home.path if home else None
 
 
 def list_unindexed(app: AppState) -> None:

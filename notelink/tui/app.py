@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import events, work
-from textual._time import get_time
+from textual._time import get_time  # (the clock of `Message.time`, which keys are dropped by)
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal
@@ -39,12 +39,12 @@ from notelink.tui.messages import IndexLoaded, IndexProgress, WatchMessage
 from notelink.tui.noteview import NoteView
 from notelink.tui.screens import ConceptScreen, HelpScreen, LinksScreen, PathPrompt
 from notelink.tui.state import AppState
-from notelink.tui.text import home_note, href_target
+from notelink.tui.status import IndexStatus
+from notelink.tui.text import href_target
 from notelink.tui.watching import WatcherFactory, default_watcher_factory
 from notelink.tui.widgets import (
     ConceptsPanel,
     FilterSubmitted,
-    IndexStatus,
     NoteRequested,
     NotesPane,
     RelatedPanel,
@@ -171,7 +171,7 @@ class NotelinkApp(AppState):
         self.cache = DetailsCache(message.index, self.config.top)
         self.history.retain(set(message.index.by_path))
         self.refresh_list()
-        target = self.current if self.current in message.index.by_path else self._first_note()
+        target = self.current if self.current in message.index.by_path else actions.first_note(self)
         if target:
             self.show_note(target, record=self.history.current is None)
         else:
@@ -181,19 +181,6 @@ class NotelinkApp(AppState):
         if old is not None:
             old.close()
         self.set_timer(WARM_DELAY, lambda: self._warm(message.index))
-
-    def _first_note(self) -> str | None:
-        """Where the user left off in this vault, else its home note, else its most linked note."""
-        if self.index is None:
-            return None
-        last = self.saved.last_note(self.vault)
-        if last in self.index.by_path:
-            return last
-        home = home_note(self.note_filter.notes, self.vault.name)
-        if home is None and self.index.notes:
-            index = self.index
-            home = max(self.note_filter.notes, key=lambda n: len(index.linked(n.id)))
-        return home.path if home else None
 
     def _no_index(self) -> None:
         actions.show_no_index(self)

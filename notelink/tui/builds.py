@@ -14,7 +14,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from notelink.query.index import Index
 from notelink.tui.messages import IndexProgress
 from notelink.tui.state import AppState
-from notelink.tui.widgets import IndexStatus
+from notelink.tui.status import IndexStatus
 
 UP_TO_DATE = "Index is up to date (Ctrl+P › Retrain rebuilds it from scratch)"
 

@@ -21,7 +21,7 @@ from notelink.tui.names import SEPARATOR, Names
 from notelink.tui.widgets import KeyList, scored_prompt
 
 HELP_KEYS = [
-    ("/", "filter notes by title, path or #tag (Enter: to the list, Esc: clear)"),
+    ("/", "filter notes by title, path or #tag (Enter: open the best match, ↓: to the list, Esc: clear)"),
     ("↑ ↓  j k  Enter", "move in a list; Enter opens the note or concept"),
     ("Tab  Shift+Tab", "next / previous panel"),
     ("[  ]", "back / forward through opened notes"),

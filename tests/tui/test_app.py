@@ -22,8 +22,9 @@ from notelink.index.build import IndexEvent, build_index
 from notelink.tui.app import NotelinkApp, TuiConfig
 from notelink.tui.noteview import NoteView
 from notelink.tui.screens import ConceptScreen, ConfirmScreen, LinksScreen
+from notelink.tui.status import IndexStatus
 from notelink.tui.text import shown_markdown
-from notelink.tui.widgets import IndexStatus, RelatedPanel
+from notelink.tui.widgets import RelatedPanel
 from tests.conftest import FAST, SAMPLE, snapshot
 
 

@@ -15,7 +15,8 @@ from notelink.index.build import IndexEvent, build_index
 from notelink.tui.app import NotelinkApp
 from notelink.tui.noteview import NoteView
 from notelink.tui.screens import ConfirmScreen
-from notelink.tui.widgets import IndexStatus, NotesPane, describe_event
+from notelink.tui.status import IndexStatus, describe_event
+from notelink.tui.widgets import NotesPane
 from tests.conftest import FAST, SAMPLE
 
 from .test_app import FakeEvent, FakeWatcher, make_app, settle, sync, wait_for
