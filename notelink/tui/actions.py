@@ -23,7 +23,7 @@ from notelink.tui.noteview import NoteView
 from notelink.tui.screens import ConfirmScreen
 from notelink.tui.state import AppState
 from notelink.tui.status import IndexStatus
-from notelink.tui.text import NoteFilter, as_shown, home_note, is_attachment, note_body
+from notelink.tui.text import NoteFilter, as_shown, is_attachment, note_body
 from notelink.tui.widgets import ConceptsPanel, NotesPane, RelatedPanel
 
 
@@ -42,17 +42,9 @@ def render_note(app: AppState, path: str, keep_scroll: bool = False) -> None:
 
 
 def first_note(app: AppState) -> str | None:
-    """Where the user left off in this vault, else its home note, else its most linked note."""
-    index = app.index
-    if index is None:
-        return None
+    """Where the user left off in this vault, else its home note (found with the index: `home_path`)."""
     last = app.saved.last_note(app.vault)
-    if last in index.by_path:
-        return last
-    home = home_note(app.note_filter.notes, app.vault.name)
-    if home is None and index.notes:
-        home = max(app.note_filter.notes, key=lambda n: len(index.linked(n.id)))
-    return home.path if home else None
+    return last if app.index is not None and last in app.index.by_path else app.home
 
 
 def list_unindexed(app: AppState) -> None:

@@ -167,7 +167,7 @@ class NotelinkApp(AppState):
             return
         assert message.notes is not None and message.names is not None  # posted with every index
         old, self.index, self.note_filter = self.index, message.index, message.notes
-        self.notes_by_path, self.names = message.index.by_path, message.names
+        self.notes_by_path, self.names, self.home = message.index.by_path, message.names, message.home
         self.cache = DetailsCache(message.index, self.config.top)
         self.history.retain(set(message.index.by_path))
         self.refresh_list()

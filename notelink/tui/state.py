@@ -19,8 +19,16 @@ from notelink.tui.history import History
 from notelink.tui.messages import IndexLoaded, WatchMessage
 from notelink.tui.names import Names
 from notelink.tui.statefile import SavedState
-from notelink.tui.text import NoteFilter
+from notelink.tui.text import NoteFilter, home_note
 from notelink.tui.watching import Watcher, WatcherFactory, WatcherUnavailable, default_watcher_factory
+
+
+def home_path(index: Index, notes: NoteFilter, vault_name: str) -> str | None:
+    """Where a first visit opens: the home note (`text.home_note`), else the most linked note."""
+    home = home_note(notes.notes, vault_name, notes.titles)
+    if home is None and notes.notes:
+        home = max(notes.notes, key=lambda n: len(index.linked(n.id)))
+    return home.path if home else None
 
 
 class AppState(App[None]):
@@ -47,6 +55,7 @@ class AppState(App[None]):
         self.names = Names([])  # titles told apart (`names`)
         self.watch_serial = 0  # which watcher is the current one (`start_watching`)
         self.saved = SavedState.load()  # theme and last note per vault, from the user's state folder
+        self.home: str | None = None  # where a first visit opens (`home_path`)
         self.shown_at = 0.0  # when the note on screen was put there (keys typed before are dropped)
         self.input_at = 0.0  # when the last key or click was handled (time.monotonic)
 
@@ -69,7 +78,8 @@ class AppState(App[None]):
         thread."""
         notes = None if index is None else NoteFilter(index.notes)
         names = None if notes is None else Names(notes.notes, notes.titles)
-        self.post_message(IndexLoaded(index, index_dir, note, notes, names))
+        home = None if index is None or notes is None else home_path(index, notes, self.vault.name)
+        self.post_message(IndexLoaded(index, index_dir, note, notes, names, home))
 
     def post(self, message: Message) -> None:
         """post_message for callbacks run in other threads (it is thread-safe)."""
