@@ -1,38 +1,85 @@
 """The app's longer actions, kept out of app.py: rendering a note, the editor round-trip, watcher
-events, export and switching vault. Each takes the app and updates it through its methods."""
+events, export, the palette and switching vault. Each takes the app and updates it through its methods."""
 
 from __future__ import annotations
 
-import json
 import os
 import shlex
 import subprocess
+from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from textual.app import SuspendNotSupported
+from textual.app import SuspendNotSupported, SystemCommand
 from textual.widgets import Input
 
 from notelink.errors import NotFound, VaultError
 from notelink.notes.vault import RawNote, check_vault, read_note, scan
-from notelink.query.index import Index
+from notelink.query.index import Index, NoteInfo
+from notelink.tui.exports import EXPORTS, write_export
+from notelink.tui.names import Names
+from notelink.tui.noteview import NoteView
 from notelink.tui.screens import ConfirmScreen
 from notelink.tui.state import AppState
-from notelink.tui.text import is_attachment, shown_markdown
-from notelink.tui.widgets import IndexStatus, NotesPane, NoteView
+from notelink.tui.status import IndexStatus
+from notelink.tui.text import NoteFilter, as_shown, is_attachment, note_body
+from notelink.tui.widgets import ConceptsPanel, NotesPane, RelatedPanel
 
 
-def render_note(app: AppState, path: str) -> None:
-    """Reads the note from disk (it may be newer than the index) and shows it as Markdown."""
-    assert app.index is not None
-    note = app.index.by_path[path]
+def render_note(app: AppState, path: str, keep_scroll: bool = False) -> None:
+    """Reads the note from disk (it may be newer than the index) and shows it as Markdown; `keep_scroll`
+    for the same note again (after an edit)."""
+    note = app.notes_by_path[path]
     raw = read_note(app.vault, path, app.config.index.max_file_bytes)
     if isinstance(raw, RawNote):
-        body = shown_markdown(raw.text) if raw.text.strip() else "*This note is empty.*"
+        body = note_body(raw.text) if raw.text.strip() else "*This note is empty.*"
     else:
         body = f"*Cannot show this note: {raw.reason}*"
     tags = "  ".join("#" + t for t in note.tags)
-    app.query_one(NoteView).show(note.title or path, f"{path}  {tags}".strip(), body)
+    app.query_one(NoteView).show(app.names.name(path, note.title), f"{path}  {tags}".strip(), body,
+                                 keep_scroll=keep_scroll, prepare=as_shown)
+
+
+def first_note(app: AppState) -> str | None:
+    """Where the user left off in this vault, else its home note (found with the index: `home_path`)."""
+    last = app.saved.last_note(app.vault)
+    return last if app.index is not None and last in app.index.by_path else app.home
+
+
+def list_unindexed(app: AppState) -> None:
+    """Without an index (yet), lists the vault's notes by file name, so they can be read meanwhile."""
+    notes = [NoteInfo(i, p, p.rpartition("/")[2].removesuffix(".md"), [], [])
+             for i, p in enumerate(scan(app.vault, app.config.index.exclude))]
+    app.note_filter = NoteFilter(notes)
+    app.notes_by_path = {n.path: n for n in notes}
+    app.names = Names(app.note_filter.notes, app.note_filter.titles)
+    app.query_one(NotesPane).show_notes(app.note_filter(app.filter_query), len(notes), app.current,
+                                        app.filter_query, app.names)
+
+
+def show_unindexed_panels(app: AppState) -> None:
+    """The side panels of a note shown before there is an index."""
+    line = "no index yet: press r to build it" if app.watcher is None else "no index yet: it is being built"
+    app.query_one(RelatedPanel).show([], False, line)
+    app.query_one(ConceptsPanel).show([])
+
+
+def link_choices(app: AppState, links: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """(label, target, the note it opens as the app names it) for the links picker; "" when the target is
+    a heading in this note or no note of the index."""
+    out = []
+    for label, target in links:
+        name = ""
+        note, _, _heading = target.partition("#")
+        if note and app.index is not None:
+            try:
+                found = app.index.find_note(note)
+            except NotFound:
+                found = None
+            name = app.names.name(found.path, found.title) if found is not None else ""
+        out.append((label, target, name))
+    return out
 
 
 def editor_command(path: Path) -> list[str]:
@@ -60,7 +107,7 @@ def edit_current(app: AppState) -> None:
     if _stamp(path) == before:
         app.notify("No changes")
         return
-    render_note(app, app.current)
+    render_note(app, app.current, keep_scroll=True)
     if app.watcher is None:
         app.action_reindex()
     else:
@@ -80,9 +127,10 @@ def watch_event(app: AppState, ev: Any) -> None:
     status = app.query_one(IndexStatus)
     kind = getattr(ev, "kind", "")
     if kind == "changed":
-        if app.current is not None and app.current in ev.paths and app.index is not None:
-            render_note(app, app.current)
-        app.notify(f"{len(ev.paths)} note(s) changed; re-indexing…" if ev.paths else "Vault changed")
+        if app.current is not None and app.current in ev.paths and app.current in app.notes_by_path:
+            render_note(app, app.current, keep_scroll=True)
+        app.notify(f"{len(ev.paths)} note(s) changed; updating related notes…" if ev.paths else
+                   "Notes changed; updating related notes…")
     elif kind == "indexing":
         app.watch_error = ""
         status.start("Re-indexing after changes…" if app.index is not None else "Building the index…")
@@ -90,7 +138,7 @@ def watch_event(app: AppState, ev: Any) -> None:
         status.show_event(ev.progress, cancellable=False)  # the watcher's build: `x` does not stop it
     elif kind == "indexed":
         status.finish()
-        app.load_index(ev.message or f"Index updated (generation {ev.generation})")
+        app.load_index(indexed_message(ev.paths))
     elif kind in ("error", "waiting"):
         status.finish()
         if kind == "error":
@@ -100,6 +148,14 @@ def watch_event(app: AppState, ev: Any) -> None:
             show_no_index(app)
     elif kind == "stopped":
         app.sub_title = f"{app.vault} · not watching"
+
+
+def indexed_message(paths: tuple[str, ...]) -> str:
+    """What a toast says when the watcher's new index is in (the watcher's own line is for its log)."""
+    notes = [p for p in paths if not p.endswith("/")]
+    if len(notes) == 1:
+        return f"Related notes updated after your change to {notes[0].rpartition('/')[2].removesuffix('.md')}"
+    return f"Related notes updated after {len(notes):,} notes changed" if notes else "Related notes updated"
 
 
 NO_INDEX = ("# This vault has no index yet\n\nPress `r` to build one: notelink reads your notes and learns "
@@ -116,7 +172,9 @@ def show_no_index(app: AppState) -> None:
     if app.index is not None:  # a load that raced the watcher's first build: the index is here now
         return
     view = app.query_one(NoteView)
-    if not scan(app.vault, app.config.index.exclude):
+    if not app.notes_by_path:
+        list_unindexed(app)
+    if not app.notes_by_path:
         view.show("Empty vault", str(app.vault),
                   f"# No notes here yet\n\n`{app.vault}` has no Markdown notes (`*.md`).\n\n"
                   "Add some notes, then press `r` to index them.")
@@ -133,21 +191,31 @@ def show_no_index(app: AppState) -> None:
                                           "Not now"), app.build_answer)
 
 
-def export_json(app: AppState, index: Index, path: Path) -> None:
-    """In a worker's thread: writes every note's related notes as JSON (the schema of `notelink export`),
-    whole or not at all, and says how it went; a path that cannot be written is a message, not a crash."""
+def export_to(app: AppState, index: Index, path: Path, fmt: str) -> None:
+    """In a worker's thread: writes one export (`exports`), whole or not at all, and says how it went; a path
+    that cannot be written is a message, not a crash."""
     from notelink.errors import OutputError
-    from notelink.write import export
-    from notelink.write.outfile import output_file
 
     try:
-        data = export.export_json(index, app.config.top)
-        with output_file(str(path)) as out:
-            out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        done = write_export(index, app.vault, fmt, path, app.config.top)
     except (OutputError, OSError) as exc:
         app.call_from_thread(app.notify, f"Export failed: {exc}", severity="error", timeout=10)
         return
-    app.call_from_thread(app.notify, f"Exported related notes to {path}")
+    app.call_from_thread(app.notify, done)
+
+
+def palette_commands(app: Any) -> Iterator[SystemCommand]:
+    """notelink's entries of the Ctrl+P palette, titled "Notes › ..." so that they stay together."""
+    for title, help_text, action in [
+            ("Reindex", "Index the notes changed since the last build (r)", app.action_reindex),
+            ("Retrain", "Train again on every note from scratch and swap the new index in",
+             app.action_retrain),
+            *((what.title, what.question, partial(app.action_export, fmt)) for fmt, what in EXPORTS.items()),
+            ("Show only unlinked", "Related notes: toggle showing only notes not linked yet (u)",
+             app.action_toggle_unlinked),
+            ("Switch vault", "Open another folder of notes", app.action_switch_vault),
+            ("Help", "Keys and what they do (?)", app.action_help)]:
+        yield SystemCommand(f"Notes › {title}", help_text, action)
 
 
 def switch_vault(app: AppState, folder: Path) -> None:
@@ -161,8 +229,12 @@ def switch_vault(app: AppState, folder: Path) -> None:
         return
     app.cancel_build()
     app.stop_watching()
+    if app.index is not None and app.current is not None:
+        app.saved.remember(app.vault, app.current)
+        app.saved.save()
     app.vault, app.index_dir = vault, default_index_dir(vault)
     app.index = app.cache = app.current = None  # the old index is closed when nothing uses it any more
+    app.notes_by_path, app.note_filter, app.names = {}, NoteFilter([]), Names([])
     app.history = type(app.history)()
     app.filter_query = ""
     app.query_one("#filter", Input).value = ""

@@ -3,23 +3,30 @@
 Widgets post messages up (NoteRequested, RelatedPanel.Highlighted, ...); the app holds the state
 (index, current note, history, caches) and updates the widgets down. Workers are thin: they call
 `build_index`/`Index.open` off the UI thread and post results back as messages.
+
+A note switch puts the note's first screenful and its panels on screen in one go (`show_note`); keys typed
+before a switch was on screen are dropped (`on_event`), so none is replayed against another note than the
+one it was typed at.
 """
 
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import events, on, work
+from textual import events, work
+from textual._time import get_time  # (the clock of `Message.time`, which keys are dropped by)
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal
 from textual.css.query import NoMatches
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
+from textual.theme import Theme
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Markdown
+from textual.widgets import Footer, Header, Input
 from textual.worker import Worker
 
 from notelink.config import TuiConfig
@@ -27,15 +34,27 @@ from notelink.query.index import Index
 from notelink.tui import actions
 from notelink.tui.builds import Builds
 from notelink.tui.details import DetailsCache
+from notelink.tui.exports import EXPORTS
 from notelink.tui.messages import IndexLoaded, IndexProgress, WatchMessage
+from notelink.tui.noteview import NoteView
 from notelink.tui.screens import ConceptScreen, HelpScreen, LinksScreen, PathPrompt
 from notelink.tui.state import AppState
+from notelink.tui.status import IndexStatus
 from notelink.tui.text import href_target
 from notelink.tui.watching import WatcherFactory, default_watcher_factory
-from notelink.tui.widgets import ConceptsPanel, IndexStatus, NoteRequested, NotesPane, NoteView, RelatedPanel
+from notelink.tui.widgets import (
+    ConceptsPanel,
+    FilterSubmitted,
+    NoteRequested,
+    NotesPane,
+    RelatedPanel,
+)
 
-BROWSE_RENDER_DELAY = 0.12
-"""Seconds of pause in list browsing before the highlighted note's Markdown is rendered."""
+NAVIGATION_KEYS = frozenset("up down pageup pagedown home end tab shift+tab escape j k".split())
+"""Keys that only move; dropped silently when typed during a note switch (others get a toast)."""
+
+SAVE_DELAY = 1.0
+"""Seconds after a note is shown before it is saved as the vault's last note (browsing saves once)."""
 
 WARM_DELAY = 1.0
 """Seconds after an index is shown before the word vectors and link resolver are made (`Index.warm`)."""
@@ -50,7 +69,8 @@ class NotelinkApp(AppState):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-medium"), (100, "-wide")]  # noqa: RUF012 (App types it so)
     """Screen classes by terminal width: below 100 columns the side panels go under the note (app.tcss)."""
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_filter", "Filter"),  # the footer's order: help and quit before the keys
+        Binding("slash", "focus_filter", "Filter", priority=True),  # (priority: the keys after it, in the
+        # same read, already go to the filter; the footer's order: help and quit before the keys
         Binding("l", "links", "Links"),              # a narrow footer cuts off (the help lists them all)
         Binding("e", "edit", "Edit"),
         Binding("question_mark", "help", "Help"),
@@ -68,6 +88,7 @@ class NotelinkApp(AppState):
                  ask_to_build: bool = True) -> None:
         super().__init__(config, watcher_factory, ask_to_build)
         self.builds = Builds(self)
+        self._dropped: list[str] = []
 
     def cancel_build(self) -> None:
         self.builds.cancel()
@@ -89,10 +110,40 @@ class NotelinkApp(AppState):
 
     def on_mount(self) -> None:
         self.sub_title = str(self.vault)
+        if self.saved.theme in self.available_themes:
+            self.theme = self.saved.theme
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.query_one(IndexStatus).display = False
         self.query_one(NoteView).show("notelink", "", "*Loading the index…*")
         self.load_index()
         self.start_watching()
+
+    def _theme_changed(self, theme: Theme) -> None:
+        self.saved.theme = theme.name
+        self.saved.save()
+
+    async def on_event(self, event: events.Event) -> None:
+        """Drops keys typed before the note on screen was put there (during a switch, or a stall): they
+        were meant for the note shown then. Keys typed into a text box are always kept. Notes when input
+        came (`input_at`: the note view's background work waits a moment after it)."""
+        if isinstance(event, events.Key | events.MouseDown) and not event.is_forwarded:
+            self.input_at = time.monotonic()
+            if (isinstance(event, events.Key) and event.time < self.shown_at
+                    and not isinstance(self.focused, Input)):
+                self._drop(event.key)
+                return
+        await super().on_event(event)
+
+    def _drop(self, key: str) -> None:
+        if key not in NAVIGATION_KEYS:
+            if not self._dropped:
+                self.call_after_refresh(self._say_dropped)
+            self._dropped.append(key)
+
+    def _say_dropped(self) -> None:
+        keys, self._dropped = self._dropped, []
+        self.notify(f"Ignored {len(keys)} key(s) typed while the note was opening: {' '.join(keys)}",
+                    severity="warning", timeout=4)
 
     def on_resize(self, event: events.Resize) -> None:
         """A compact footer under 100 columns (`? Help`, `q Quit` come early in it: they stay on screen)."""
@@ -114,12 +165,13 @@ class NotelinkApp(AppState):
         if message.index is None:
             self._no_index()
             return
-        assert message.notes is not None  # posted with every index (`_post_loaded`)
+        assert message.notes is not None and message.names is not None  # posted with every index
         old, self.index, self.note_filter = self.index, message.index, message.notes
+        self.notes_by_path, self.names, self.home = message.index.by_path, message.names, message.home
         self.cache = DetailsCache(message.index, self.config.top)
         self.history.retain(set(message.index.by_path))
         self.refresh_list()
-        target = self.current if self.current in message.index.by_path else self._first_note()
+        target = self.current if self.current in message.index.by_path else actions.first_note(self)
         if target:
             self.show_note(target, record=self.history.current is None)
         else:
@@ -129,10 +181,6 @@ class NotelinkApp(AppState):
         if old is not None:
             old.close()
         self.set_timer(WARM_DELAY, lambda: self._warm(message.index))
-
-    def _first_note(self) -> str | None:
-        notes = self.note_filter(self.filter_query) if self.index else []
-        return notes[0].path if notes else None
 
     def _no_index(self) -> None:
         actions.show_no_index(self)
@@ -151,18 +199,27 @@ class NotelinkApp(AppState):
             actions.watch_event(self, message.event)
 
     async def on_unmount(self) -> None:
+        self.remember_note()
         self.stop_watching()
+
+    def remember_note(self) -> None:
+        """Saves the shown note as this vault's last one (the app opens there next time)."""
+        if self.index is not None and self.current is not None:
+            self.saved.remember(self.vault, self.current)
+            self.saved.save()
 
     # -- showing notes ---------------------------------------------------------------------------
     def refresh_list(self) -> None:
-        if self.index is None:
+        if not self.notes_by_path:
             return
         notes = self.note_filter(self.filter_query)
-        self.query_one(NotesPane).show_notes(notes, len(self.index.notes), self.current, self.filter_query)
+        self.query_one(NotesPane).show_notes(notes, len(self.notes_by_path), self.current, self.filter_query,
+                                             self.names)
 
     def show_note(self, path: str, record: bool = True, browsing: bool = False) -> None:
-        """Shows a note and its panels; `record` adds it to the back/forward history."""
-        if self.index is None or self.cache is None or path not in self.index.by_path:
+        """Shows a note's first screenful and its panels, on screen together in the next frame; `record`
+        adds it to the back/forward history."""
+        if path not in self.notes_by_path:
             return
         if record:
             self.history.visit(path, replace=browsing and self._browsing)
@@ -170,33 +227,27 @@ class NotelinkApp(AppState):
         self.current = path
         self.update_panels()
         self.query_one(NotesPane).highlight(path)
-        self._schedule_render(BROWSE_RENDER_DELAY if browsing else 0.0)
+        with contextlib.suppress(NoMatches):  # (a note shown while the app is closing)
+            actions.render_note(self, path)
+        self.shown_at = get_time()
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(SAVE_DELAY, self.remember_note)
 
     _browsing = False
-    _render_timer: Timer | None = None
-
-    def _schedule_render(self, delay: float) -> None:
-        """Renders the note's Markdown after the panels are painted; while the user moves through the
-        list, only once they pause (mounting a long Markdown document takes longer than a key repeat)."""
-        if self._render_timer is not None:
-            self._render_timer.stop()
-        if delay:
-            self._render_timer = self.set_timer(delay, self._render_current)
-        else:
-            self._render_timer = None
-            self.call_after_refresh(self._render_current)
-
-    def _render_current(self) -> None:
-        if self.current is None or self.index is None or self.current not in self.index.by_path:
-            return
-        with contextlib.suppress(NoMatches):  # a render timer that fires while the app is closing
-            actions.render_note(self, self.current)
+    _save_timer: Timer | None = None
 
     def update_panels(self) -> None:
-        assert self.cache is not None and self.current is not None
+        assert self.current is not None
+        if self.cache is None:
+            actions.show_unindexed_panels(self)
+            return
         d = self.cache.details(self.current, self.unlinked)
-        empty = "no unlinked related notes" if self.unlinked else "no related notes yet"
-        self.query_one(RelatedPanel).show(d.related, self.unlinked, empty)
+        if d.weak and not d.related:
+            empty = "no strong suggestions"
+        else:
+            empty = "no unlinked related notes" if self.unlinked else "no related notes yet"
+        self.query_one(RelatedPanel).show(d.related, self.unlinked, empty, self.names)
         self.query_one(ConceptsPanel).show(d.concepts)
 
     # -- messages from widgets -------------------------------------------------------------------
@@ -204,8 +255,21 @@ class NotelinkApp(AppState):
         self.show_note(message.path, browsing=message.browsing)
 
     def on_notes_pane_filter_changed(self, message: NotesPane.FilterChanged) -> None:
-        self.filter_query = message.query
-        self.refresh_list()
+        """The box's value now (a message of an earlier keystroke may come after `FilterSubmitted`)."""
+        query = self.query_one("#filter", Input).value
+        if query != self.filter_query:
+            self.filter_query = query
+            self.refresh_list()
+
+    def on_filter_submitted(self, message: FilterSubmitted) -> None:
+        """Enter, ↓ or Esc in the filter (the box has focused the list already): the list for the query as
+        typed, and with Enter its best match shown."""
+        if message.query != self.filter_query:
+            self.filter_query = message.query
+            self.refresh_list()
+        path = self.query_one(NotesPane).chosen()
+        if message.open and path:
+            self.show_note(path)
 
     def on_related_panel_highlighted(self, message: RelatedPanel.Highlighted) -> None:
         if self.cache is None or self.current is None:
@@ -217,14 +281,14 @@ class NotelinkApp(AppState):
 
     def on_concepts_panel_chosen(self, message: ConceptsPanel.Chosen) -> None:
         if self.index is not None:
-            self.push_screen(ConceptScreen(self.index, message.word, self.config.top), self._concept_done)
+            self.push_screen(ConceptScreen(self.index, message.word, self.config.top, self.names),
+                             self._concept_done)
 
     def _concept_done(self, path: str | None) -> None:
         if path:
             self.show_note(path)
 
-    @on(Markdown.LinkClicked)
-    def _link_clicked(self, event: Markdown.LinkClicked) -> None:
+    def on_note_view_link_clicked(self, event: NoteView.LinkClicked) -> None:
         target = href_target(event.href)
         if target is None:
             self.open_url(event.href)
@@ -241,11 +305,19 @@ class NotelinkApp(AppState):
         if not view.links:
             self.notify("This note has no [[links]] to notes")
             return
-        self.push_screen(LinksScreen(str(view.border_title or ""), view.links), self.follow_link)
+        self.push_screen(LinksScreen(str(view.border_title or ""), actions.link_choices(self, view.links)),
+                         self.follow_link)
 
     # -- actions ---------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`/` is a priority key (see BINDINGS) everywhere but in a text box or a dialog."""
+        if action == "focus_filter":
+            return not isinstance(self.focused, Input) and not isinstance(self.screen, ModalScreen)
+        return True
+
     def action_focus_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
+        """Focuses the filter at once (not after the keys already read), so `/ke` types "ke" there."""
+        self.screen.set_focus(self.query_one("#filter", Input))
 
     def action_focus_list(self) -> None:
         """Esc: to the notes list; in the filter box, clears the filter first."""
@@ -258,11 +330,15 @@ class NotelinkApp(AppState):
         path = self.history.back()
         if path:
             self.show_note(path, record=False)
+        else:
+            self.notify("This is the first note you opened (`]` goes forward)", timeout=2)
 
     def action_history_forward(self) -> None:
         path = self.history.forward()
         if path:
             self.show_note(path, record=False)
+        else:
+            self.notify("This is the last note you opened (`[` goes back)", timeout=2)
 
     def action_toggle_unlinked(self) -> None:
         self.unlinked = not self.unlinked
@@ -287,18 +363,21 @@ class NotelinkApp(AppState):
     def action_edit(self) -> None:
         actions.edit_current(self)
 
-    def action_export(self) -> None:
-        default = str(self.vault.parent / f"{self.vault.name}-related.json")  # beside the vault
-        self.push_screen(PathPrompt("Export related notes (JSON) to:", default), self._export_to)
+    def action_export(self, fmt: str = "json") -> None:
+        """The palette's Export: asks where, then writes in a worker (`exports`)."""
+        what = EXPORTS[fmt]
+        default = str(self.vault.parent / f"{self.vault.name}-{what.suffix}")  # beside the vault
+        self.push_screen(PathPrompt(f"{what.question} to:", default, what.hint),
+                         lambda path: self._export_to(path, fmt))
 
-    def _export_to(self, path: str | None) -> None:
+    def _export_to(self, path: str | None, fmt: str = "json") -> None:
         if path and self.index is not None:
-            self.export(Path(path).expanduser())
+            self.export(Path(path).expanduser(), fmt)
 
     @work(thread=True, group="export", exit_on_error=False)
-    def export(self, path: Path) -> None:
+    def export(self, path: Path, fmt: str = "json") -> None:
         assert self.index is not None
-        actions.export_json(self, self.index, path)
+        actions.export_to(self, self.index, path, fmt)
 
     def action_switch_vault(self) -> None:
         self.push_screen(PathPrompt("Open vault (folder of notes):", str(self.vault)), self._switch_to)
@@ -308,13 +387,8 @@ class NotelinkApp(AppState):
             actions.switch_vault(self, Path(path).expanduser())
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        yield SystemCommand("Reindex", "Index the notes changed since the last build (r)",
-                            self.action_reindex)
-        yield SystemCommand("Retrain", "Train again on every note from scratch and swap the new index in",
-                            self.action_retrain)
-        yield SystemCommand("Export", "Write every note's related notes as JSON", self.action_export)
-        yield SystemCommand("Show only unlinked", "Related notes: toggle showing only notes not linked yet",
-                            self.action_toggle_unlinked)
-        yield SystemCommand("Switch vault", "Open another folder of notes", self.action_switch_vault)
-        yield SystemCommand("Help", "Keys and what they do", self.action_help)
+        """notelink's commands first ("Notes › ..."), then Textual's own ("Screen › ..."): the palette
+        lists them by title, so the prefixes keep each group together."""
+        yield from actions.palette_commands(self)
+        for command in super().get_system_commands(screen):
+            yield command._replace(title=f"Screen › {command.title}")

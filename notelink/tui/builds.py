@@ -14,7 +14,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from notelink.query.index import Index
 from notelink.tui.messages import IndexProgress
 from notelink.tui.state import AppState
-from notelink.tui.widgets import IndexStatus
+from notelink.tui.status import IndexStatus
 
 UP_TO_DATE = "Index is up to date (Ctrl+P › Retrain rebuilds it from scratch)"
 
@@ -57,8 +57,7 @@ class Builds:
             return  # reported when the worker's state changed
         if worker.is_cancelled:
             return
-        note = (UP_TO_DATE if s.up_to_date else
-                f"Indexed {s.indexed:,} notes ({s.epochs} epochs, {s.words_per_second:,.0f} words/s)")
+        note = UP_TO_DATE if s.up_to_date else f"Indexed {s.indexed:,} notes"
         index = Index.open(index_dir)  # (~1 s at 100k notes: `x` or a switch may come meanwhile)
         if worker.is_cancelled:  # too late to keep the previous index: show the new one (same vault)
             index.close()

@@ -9,17 +9,21 @@ from typing import Any
 from textual.message import Message
 
 from notelink.query.index import Index
+from notelink.tui.names import Names
 from notelink.tui.text import NoteFilter
 
 
 class IndexLoaded(Message):
-    """A worker opened the index at `index_dir` (or found none: `index` is None), and sorted its notes for
-    the list; the app drops it when it has switched to another vault meanwhile."""
+    """A worker opened the index at `index_dir` (or found none: `index` is None), sorted its notes for the
+    list, named them and found the home note; the app drops it when it has switched to another vault
+    meanwhile."""
 
     def __init__(self, index: Index | None, index_dir: Path, note: str = "",
-                 notes: NoteFilter | None = None) -> None:
+                 notes: NoteFilter | None = None, names: Names | None = None,
+                 home: str | None = None) -> None:
         super().__init__()
-        self.index, self.index_dir, self.note, self.notes = index, index_dir, note, notes
+        self.index, self.index_dir, self.note, self.notes, self.names = index, index_dir, note, notes, names
+        self.home = home
 
 
 class IndexProgress(Message):

@@ -16,10 +16,12 @@ from textual.widgets.option_list import Option
 
 from notelink.errors import NotFound
 from notelink.query.index import Index
+from notelink.tui.details import MIN_WEIGHT
+from notelink.tui.names import SEPARATOR, Names
 from notelink.tui.widgets import KeyList, scored_prompt
 
 HELP_KEYS = [
-    ("/", "filter notes by title, path or #tag (Enter: to the list, Esc: clear)"),
+    ("/", "filter notes by title, path or #tag (Enter: open the best match, ↓: to the list, Esc: clear)"),
     ("↑ ↓  j k  Enter", "move in a list; Enter opens the note or concept"),
     ("Tab  Shift+Tab", "next / previous panel"),
     ("[  ]", "back / forward through opened notes"),
@@ -28,7 +30,7 @@ HELP_KEYS = [
     ("u", "related notes: show only notes not linked yet"),
     ("r", "index the notes changed since the last build (x cancels)"),
     ("t", "light / dark theme"),
-    ("Ctrl+P", "palette: reindex, retrain, export, unlinked only, switch vault"),
+    ("Ctrl+P", "palette: reindex, retrain, export (JSON, CSV, GraphML, Markdown, vectors), switch vault"),
     ("?", "this help"),
     ("q", "quit"),
 ]
@@ -97,15 +99,15 @@ class PathPrompt(ModalScreen[str | None]):
     AUTO_FOCUS = "#path"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, question: str, value: str = "") -> None:
+    def __init__(self, question: str, value: str = "", hint: str = "") -> None:
         super().__init__()
-        self.question, self.value = question, value
+        self.question, self.value, self.hint = question, value, hint
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(self.question)
             yield Input(self.value, id="path")
-            yield Label("Enter accepts, Esc cancels", classes="hint")
+            yield Label(f"{self.hint}  Enter accepts, Esc cancels".strip(), classes="hint")
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -122,9 +124,10 @@ class ConceptScreen(ModalScreen[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
 
-    def __init__(self, index: Index, word: str, top: int = 12) -> None:
+    def __init__(self, index: Index, word: str, top: int = 12, names: Names | None = None) -> None:
         super().__init__()
         self.index, self.word, self.top = index, word, top
+        self.names = names or Names([])
 
     def compose(self) -> ComposeResult:
         with Vertical(id="concept"):
@@ -149,8 +152,11 @@ class ConceptScreen(ModalScreen[str | None]):
             self.notify(str(exc), severity="warning")
         self.query_one("#similar-words", OptionList).set_options(
             Option(scored_prompt(w), id=w.word) for w in words)
+        notes = [n for n in notes if n.score >= MIN_WEIGHT]
         self.query_one("#concept-notes", OptionList).set_options(
-            Option(f"{n.score:5.2f}  {n.title}", id=n.path) for n in notes)
+            [Option(Text(f"{n.score:5.2f}  {self.names.name(n.path, n.title)}"), id=n.path) for n in notes]
+            or [Option(Text(f"no note where {word!r} weighs {MIN_WEIGHT} or more", style="dim italic"),
+                       disabled=True)])
         self.query_one("#similar-words", OptionList).focus()
 
     @on(OptionList.OptionSelected, "#similar-words")
@@ -169,19 +175,20 @@ class ConceptScreen(ModalScreen[str | None]):
 
 
 class LinksScreen(ModalScreen[str | None]):
-    """The shown note's wikilinks; choosing one returns its target (the app resolves it)."""
+    """The shown note's wikilinks; choosing one returns its target (the app resolves it). Each link is
+    (label, target, the name of the note it opens: told apart from notes with the same title)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,l", "close", "Close")]
 
-    def __init__(self, title: str, links: list[tuple[str, str]]) -> None:
+    def __init__(self, title: str, links: list[tuple[str, str, str]]) -> None:
         super().__init__()
         self.note_title, self.links = title, links
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(f"Links in {self.note_title}", id="links-title")
-            yield KeyList(*(Option(_link_label(label, target), id=str(i))
-                               for i, (label, target) in enumerate(self.links)), id="links")
+            yield KeyList(*(Option(Text(_link_label(label, target, name)), id=str(i))
+                            for i, (label, target, name) in enumerate(self.links)), id="links")
             yield Label("Enter follows the link · Esc closes", classes="hint")
 
     def on_mount(self) -> None:
@@ -196,8 +203,12 @@ class LinksScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-def _link_label(label: str, target: str) -> str:
-    """A link's entry: its label, and where it goes when that is not the label."""
+def _link_label(label: str, target: str, name: str = "") -> str:
+    """A link's entry: its label, and where it goes when that is not the label; a note whose title other
+    notes share is named as the app names it (`names`), so that two "CLI" links can be told apart."""
     if target.startswith("#"):
         return f"{label}  → heading in this note"
+    if SEPARATOR in name:
+        heading = target.partition("#")[2]
+        return f"{label}  → {name}" + (f" › {heading}" if heading else "")
     return label if label == target else f"{label}  → {target}"

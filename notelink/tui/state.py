@@ -13,12 +13,22 @@ from textual.worker import get_current_worker
 
 from notelink.config import TuiConfig
 from notelink.errors import IndexMissing
-from notelink.query.index import Index
+from notelink.query.index import Index, NoteInfo
 from notelink.tui.details import DetailsCache
 from notelink.tui.history import History
 from notelink.tui.messages import IndexLoaded, WatchMessage
-from notelink.tui.text import NoteFilter
+from notelink.tui.names import Names
+from notelink.tui.statefile import SavedState
+from notelink.tui.text import NoteFilter, home_note
 from notelink.tui.watching import Watcher, WatcherFactory, WatcherUnavailable, default_watcher_factory
+
+
+def home_path(index: Index, notes: NoteFilter, vault_name: str) -> str | None:
+    """Where a first visit opens: the home note (`text.home_note`), else the most linked note."""
+    home = home_note(notes.notes, vault_name, notes.titles)
+    if home is None and notes.notes:
+        home = max(notes.notes, key=lambda n: len(index.linked(n.id)))
+    return home.path if home else None
 
 
 class AppState(App[None]):
@@ -41,7 +51,13 @@ class AppState(App[None]):
         self.watcher: Watcher | None = None
         self.filter_query = ""
         self.note_filter = NoteFilter([])  # the index's notes in list order, for the filter
+        self.notes_by_path: dict[str, NoteInfo] = {}  # the notes listed: the index's, or the vault's files
+        self.names = Names([])  # titles told apart (`names`)
         self.watch_serial = 0  # which watcher is the current one (`start_watching`)
+        self.saved = SavedState.load()  # theme and last note per vault, from the user's state folder
+        self.home: str | None = None  # where a first visit opens (`home_path`)
+        self.shown_at = 0.0  # when the note on screen was put there (keys typed before are dropped)
+        self.input_at = 0.0  # when the last key or click was handled (time.monotonic)
 
     # -- index lifecycle -------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="load")
@@ -58,9 +74,12 @@ class AppState(App[None]):
             index.close()
 
     def post_loaded(self, index: Index | None, index_dir: Path, note: str = "") -> None:
-        """Posts an opened index with its notes sorted for the list, sorted here in the worker's thread."""
+        """Posts an opened index with its notes sorted for the list and their names, made here in the worker's
+        thread."""
         notes = None if index is None else NoteFilter(index.notes)
-        self.post_message(IndexLoaded(index, index_dir, note, notes))
+        names = None if notes is None else Names(notes.notes, notes.titles)
+        home = None if index is None or notes is None else home_path(index, notes, self.vault.name)
+        self.post_message(IndexLoaded(index, index_dir, note, notes, names, home))
 
     def post(self, message: Message) -> None:
         """post_message for callbacks run in other threads (it is thread-safe)."""

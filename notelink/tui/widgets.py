@@ -4,27 +4,22 @@ update it (what to show); none of them reads the index itself."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import partial
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
-from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.content import Content, Span
 from textual.geometry import Size
 from textual.message import Message
-from textual.widget import Widget
-from textual.widgets import Input, Label, Markdown, OptionList, ProgressBar, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from notelink.query.index import NoteInfo, Related, Scored
-from notelink.tui.text import app_links, heading_key, score_bar, split_markdown
-
-if TYPE_CHECKING:  # the indexer (parsing, training) is imported only when the app builds an index
-    from notelink.index.build import IndexEvent
+from notelink.tui.names import SEPARATOR, Names
+from notelink.tui.text import score_bar
 
 LINKED_MARK = "↔"
 
@@ -38,25 +33,61 @@ class NoteRequested(Message):
         self.browsing = browsing
 
 
+class FilterSubmitted(Message):
+    """Enter (`open`), ↓ or Esc in the filter: the app applies `query` and moves to the list (posted to
+    the app directly, ahead of the keys read after it)."""
+
+    def __init__(self, query: str, open: bool = False) -> None:
+        super().__init__()
+        self.query, self.open = query, open
+
+
+class FilterBox(Input):
+    """The filter box. Enter, ↓ and Esc leave it at once, in the order the keys came: Textual resolves keys
+    bound to actions in the app, after the box has taken the keys read with them (`/kim⏎e` typed "e"
+    into the filter). A key the box receives after it was left goes to the app again, with its time."""
+
+    LEAVING: ClassVar[dict[str, bool]] = {"enter": True, "down": False, "escape": False}
+    """Keys that leave the box, and whether they open the highlighted note."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self.screen.focused is not self or event.key in self.LEAVING:
+            event.stop()
+            event.prevent_default()
+            if self.screen.focused is not self:  # read in the same go as a key that left the box
+                again = events.Key(event.key, event.character)
+                again.time = event.time
+                self.app.post_message(again)
+                return
+            if event.key == "escape":
+                self.value = ""
+            self.screen.set_focus(self.screen.query_one("#notes", OptionList))
+            self.app.post_message(FilterSubmitted(self.value, open=self.LEAVING[event.key]))
+            return
+        await super()._on_key(event)
+
+
 class NotesPane(Vertical):
     """The filter box and the list of notes, with the count in the border."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._options: dict[tuple[str, str], Option] = {}
+        self._options: dict[tuple[str, str, str], Option] = {}
         self._shown: str | None = None  # the note the app shows (`highlight`)
+        self.names = Names([])
 
     def _option(self, note: NoteInfo) -> Option:
         """A note's list entry, made once and reused by later filters (100k notes: making every entry
         again took 0.75 s a keystroke)."""
-        key = (note.path, note.title)
+        label = self.names.label(note.path)
+        key = (note.path, note.title, label)
         option = self._options.get(key)
         if option is None:
-            option = self._options[key] = Option(_note_prompt(note), id=note.path)
+            option = self._options[key] = Option(_note_prompt(note, label), id=note.path)
         return option
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="/ filter: title, path, #tag", id="filter")
+        yield FilterBox(placeholder="/ filter: title, path, #tag", id="filter")
         yield NoteList(id="notes")
 
     def on_mount(self) -> None:
@@ -72,17 +103,18 @@ class NotesPane(Vertical):
         event.stop()
         self.post_message(self.FilterChanged(event.value))
 
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self, event: Input.Submitted) -> None:
-        """Enter in the filter opens the highlighted match (the best one unless the note shown is still
-        listed) and moves to the list, where arrows pick another."""
-        event.stop()
+    def chosen(self) -> str | None:
+        """The note Enter in the filter opens: the highlighted match (the best one unless the note shown is
+        still listed; highlighted first when none is); None when that is the note shown (it stays as it is,
+        not scrolled to its top by a new render) or nothing matches."""
         listing = self.query_one("#notes", OptionList)
-        listing.focus()
-        if listing.highlighted is not None:
-            option = listing.get_option_at_index(listing.highlighted)
-            if option.id and option.id != self._shown:  # the note shown stays as it is (not scrolled to
-                self.post_message(NoteRequested(option.id))  # its top by a new render)
+        if listing.highlighted is None and listing.option_count and not listing.options[0].disabled:
+            with listing.prevent(OptionList.OptionHighlighted):
+                listing.highlighted = 0
+        if listing.highlighted is None:
+            return None
+        option = listing.get_option_at_index(listing.highlighted)
+        return option.id if option.id and option.id != self._shown else None
 
     @on(OptionList.OptionHighlighted, "#notes")
     def _browsed(self, event: OptionList.OptionHighlighted) -> None:
@@ -96,10 +128,13 @@ class NotesPane(Vertical):
         if event.option.id:
             self.post_message(NoteRequested(event.option.id))
 
-    def show_notes(self, notes: Sequence[NoteInfo], total: int, current: str | None, query: str = "") -> None:
+    def show_notes(self, notes: Sequence[NoteInfo], total: int, current: str | None, query: str = "",
+                   names: Names | None = None) -> None:
         """Replaces the list; keeps `current` highlighted when it is still shown; says when the filter
-        `query` matches nothing."""
+        `query` matches nothing. `names` tells notes with the same title apart."""
         listing = self.query_one("#notes", OptionList)
+        if names is not None:
+            self.names = names
         if len(self._options) > 2 * total + 1000:  # many notes renamed or gone since their option was made
             self._options.clear()
         self.border_title = f"Notes {len(notes):,}" + (f"/{total:,}" if len(notes) != total else "")
@@ -132,6 +167,14 @@ class KeyList(OptionList):
                                              Binding("k", "cursor_up", "Up", show=False)]
 
 
+class PanelList(KeyList):
+    """A side panel's list: entering it (Tab, a click) highlights its first row, so Enter opens it."""
+
+    def on_focus(self, event: events.Focus) -> None:
+        if self.highlighted is None and self.option_count and not self.get_option_at_index(0).disabled:
+            self.highlighted = 0
+
+
 class NoteList(KeyList):
     """An OptionList whose options are one line each (titles do not wrap), so a list of thousands of
     notes is laid out without measuring every prompt: OptionList measures each option's height, which
@@ -156,13 +199,18 @@ class NoteList(KeyList):
             self._scroll_update(size)
 
 
-def _note_prompt(note: NoteInfo) -> Content:
-    """Title and dim folder on one line, cut with an ellipsis (app.tcss). Content with a span, not markup
-    (no escaping) nor a rich Text (100k of those took 1.3 s): 1.5 us a note."""
+def _note_prompt(note: NoteInfo, label: str = "") -> Content:
+    """Title, what tells it apart from notes with the same title (`names`), and dim folder on one line, cut
+    with an ellipsis (app.tcss). Content with spans, not markup (no escaping) nor a rich Text (100k of
+    those took 1.3 s): 1.5 us a note."""
     title, folder = _printable(note.title or note.path), _printable(note.path.rpartition("/")[0])
+    spans = []
+    if label:
+        spans.append(Span(len(title), len(title) + len(SEPARATOR) + len(label), "bold"))
+        title += SEPARATOR + _printable(label)
     if not folder:
-        return Content(title)
-    return Content(f"{title}  {folder}", [Span(len(title) + 2, len(title) + 2 + len(folder), "dim")])
+        return Content(title, spans)
+    return Content(f"{title}  {folder}", [*spans, Span(len(title) + 2, len(title) + 2 + len(folder), "dim")])
 
 
 def _printable(text: str) -> str:
@@ -170,96 +218,6 @@ def _printable(text: str) -> str:
     if text.isprintable():
         return text
     return " ".join("".join(c if c.isprintable() else " " for c in text).split())
-
-
-class NoteView(VerticalScroll):
-    """The selected note rendered as Markdown; wikilinks arrive as `notelink:` links.
-
-    A long note is rendered in two Markdown widgets: its first screenful at once, the rest after that
-    is painted (mounting a long document's blocks takes longer than a frame)."""
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.links: list[tuple[str, str]] = []
-        """(label, target) of the shown note's wikilinks, for following them from the keyboard."""
-        self.pending_heading = ""
-        """A heading to scroll to once the next note shown is rendered (a `[[Note#Heading]]` link)."""
-
-    def compose(self) -> ComposeResult:
-        yield Markdown(id="markdown", open_links=False)
-        yield Markdown(id="markdown-rest", open_links=False)
-
-    _shown = 0
-
-    def show(self, title: str, subtitle: str, markdown: str) -> AwaitComplete:
-        """Shows a note; awaiting the result waits until its first part is mounted."""
-        self.border_title = title
-        self.border_subtitle = subtitle
-        self.links = app_links(markdown)
-        self._shown += 1
-        head, rest = split_markdown(markdown)
-        shown = self.query_one("#markdown", Markdown).update(head)
-        rest_view = self.query_one("#markdown-rest", Markdown)
-        rest_view.display = False  # hidden widgets are not laid out: the old rest costs nothing meanwhile
-        self._rest = rest
-        if rest:
-            self.call_after_refresh(self._show_rest, rest, self._shown)
-        self.scroll_home(animate=False)
-        if self.pending_heading:
-            self.run_worker(self._seek_anchor(shown, self._shown, final=not rest), group="anchor")
-        return shown
-
-    async def _seek_anchor(self, shown: AwaitComplete, serial: int, final: bool) -> None:
-        """Once a part is mounted and laid out, scrolls to the pending heading (if it is in that part)."""
-        await shown
-        self.call_after_refresh(self._try_anchor, serial, final)
-
-    def _try_anchor(self, serial: int, final: bool, tries: int = 100) -> None:
-        """Scrolls to the pending heading once it is laid out (a part just shown is mounted before its
-        blocks have a place on screen: retried every 20 ms, for up to 2 s)."""
-        if serial != self._shown or not self.pending_heading:
-            return
-        heading = self.pending_heading
-        target = self.heading_widget(heading)
-        if target is not None and target.region.area == 0 and tries:
-            self.set_timer(0.02, partial(self._try_anchor, serial, final, tries - 1))
-        elif target is not None:
-            self.pending_heading = ""
-            self.scroll_to_widget(target, top=True, animate=False)
-        elif final:
-            self.pending_heading = ""
-            self.notify(f"No heading {heading!r} in {self.border_title}", severity="warning")
-
-    def heading_widget(self, heading: str) -> Widget | None:
-        """The shown note's heading block named `heading` (of `H1#H2`, the last one), if it has one."""
-        key = heading_key(heading.rpartition("#")[2])
-        for part in self.query(Markdown):
-            for _level, title, block_id in part.table_of_contents if part.display else ():
-                if block_id and heading_key(title) == key:
-                    return part.query_one(f"#{block_id}")
-        return None
-
-    def scroll_to_heading(self, heading: str) -> bool:
-        """Scrolls the shown note to its heading named `heading`; False when it has none such."""
-        target = self.heading_widget(heading)
-        if target is not None:
-            self.scroll_to_widget(target, top=True, animate=False)
-        return target is not None
-
-    _rest = ""
-
-    @property
-    def source(self) -> str:
-        """The Markdown shown (both parts)."""
-        return self.query_one("#markdown", Markdown).source + self._rest
-
-    def _show_rest(self, rest: str, shown: int) -> None:
-        if shown == self._shown:  # still the same note
-            rest_view = self.query_one("#markdown-rest", Markdown)
-            shown_rest = rest_view.update(rest)
-            rest_view.display = True
-            if self.pending_heading:
-                self.run_worker(self._seek_anchor(shown_rest, shown, final=True), group="anchor")
 
 
 class RelatedPanel(Vertical):
@@ -271,18 +229,19 @@ class RelatedPanel(Vertical):
             self.path = path
 
     def compose(self) -> ComposeResult:
-        yield KeyList(id="related")
+        yield PanelList(id="related")
         yield Static("", id="because")
 
     def on_mount(self) -> None:
         self.border_title = "Related notes"
         self.border_subtitle = f"{LINKED_MARK} already linked"
 
-    def show(self, hits: Sequence[Related], unlinked: bool, empty: str) -> None:
+    def show(self, hits: Sequence[Related], unlinked: bool, empty: str, names: Names | None = None) -> None:
         listing = self.query_one("#related", OptionList)
         self.border_title = "Related notes" + (" (unlinked only)" if unlinked else "")
+        name = names.name if names is not None else (lambda path, title: title or path)
         if hits:
-            listing.set_options(Option(_related_prompt(h), id=h.path) for h in hits)
+            listing.set_options(Option(_related_prompt(h, name(h.path, h.title)), id=h.path) for h in hits)
         else:
             listing.set_options([Option(Text(empty, style="dim italic"), disabled=True)])
         with listing.prevent(OptionList.OptionHighlighted):
@@ -309,11 +268,11 @@ class RelatedPanel(Vertical):
             self.post_message(NoteRequested(event.option.id))
 
 
-def _related_prompt(hit: Related) -> Text:
+def _related_prompt(hit: Related, name: str) -> Text:
     text = Text(score_bar(hit.score, 6), style="green", no_wrap=True, overflow="ellipsis")
     text.append(f" {hit.score:4.2f} ", style="bold")
     text.append(f"{LINKED_MARK} " if hit.linked else "  ", style="cyan")
-    text.append(hit.title or hit.path)
+    text.append(name)
     return text
 
 
@@ -325,19 +284,36 @@ class ConceptsPanel(Vertical):
             super().__init__()
             self.word = word
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._concepts: Sequence[Scored] = ()
+        self._compact: bool | None = None
+
     def compose(self) -> ComposeResult:
-        yield KeyList(id="concepts")
+        yield PanelList(id="concepts")
 
     def on_mount(self) -> None:
         self.border_title = "Related concepts"
 
     def show(self, concepts: Sequence[Scored]) -> None:
+        self._concepts, self._compact = concepts, self._is_narrow()
         listing = self.query_one("#concepts", OptionList)
         if concepts:
-            listing.set_options(Option(scored_prompt(c), id=c.word) for c in concepts)
+            prompt = compact_prompt if self._compact else scored_prompt
+            listing.set_options(Option(prompt(c), id=c.word) for c in concepts)
         else:
             listing.set_options([Option(Text("no concepts for this note", style="dim italic"),
                                         disabled=True)])
+
+    def _is_narrow(self) -> bool:
+        """True when a bar and a score would leave a word less than 14 columns (an 80-column terminal)."""
+        return self.size.width - 4 - 10 < 14
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._concepts and self._is_narrow() != self._compact:
+            highlighted = self.query_one("#concepts", OptionList).highlighted
+            self.show(self._concepts)
+            self.query_one("#concepts", OptionList).highlighted = highlighted
 
     @on(OptionList.OptionSelected, "#concepts")
     def _selected(self, event: OptionList.OptionSelected) -> None:
@@ -353,44 +329,8 @@ def scored_prompt(item: Scored) -> Text:
     return text
 
 
-class IndexStatus(Vertical):
-    """Indexing progress docked at the bottom: stage, epochs, words/s and a bar. Hidden when idle."""
-
-    def compose(self) -> ComposeResult:
-        yield Label("", id="index-label")
-        yield ProgressBar(id="index-bar", show_eta=False)
-
-    def show_event(self, ev: IndexEvent, cancellable: bool = True) -> None:
-        """Shows a build's progress; `cancellable`: the app's own build, which `x` cancels."""
-        self.display = True
-        self.query_one("#index-label", Label).update(describe_event(ev, cancellable))
-        bar = self.query_one("#index-bar", ProgressBar)
-        if ev.total:
-            bar.update(total=ev.total, progress=ev.done)
-        else:
-            bar.update(total=None)
-
-    def start(self, message: str) -> None:
-        self.display = True
-        self.query_one("#index-label", Label).update(message)
-        self.query_one("#index-bar", ProgressBar).update(total=None, progress=0)
-
-    def finish(self) -> None:
-        self.display = False
-
-
-def describe_event(ev: IndexEvent, cancellable: bool = True) -> str:
-    """One line for a progress event, as people read it; `cancellable` adds that `x` cancels."""
-    return _stage_line(ev) + ("   (x: cancel)" if cancellable else "")
-
-
-def _stage_line(ev: IndexEvent) -> str:
-    if ev.stage == "train":
-        return f"Training: epoch {ev.epoch}/{ev.epochs} · {ev.words_per_second:,.0f} words/s"
-    if ev.stage == "parse":
-        return f"Reading notes: {ev.done:,}/{ev.total:,}"
-    if ev.stage == "scan":
-        return "Finding notes…"
-    if ev.stage == "wait":
-        return "Waiting for another index build (the watcher's) to finish…"
-    return "Computing note vectors…" if ev.stage == "vectors" else "Saving the index…"
+def compact_prompt(item: Scored) -> Text:
+    """A concept in a narrow panel: the score and the word, no bar."""
+    text = Text(f"{item.score:4.2f} ", style="bold magenta")
+    text.append(item.word)
+    return text

@@ -8,20 +8,23 @@ import shutil
 import stat
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Input, Markdown, OptionList
-from textual.worker import WorkerCancelled, WorkerState
+from textual.widgets import Input, OptionList
+from textual.worker import WorkerState
 
 from notelink.index.build import IndexEvent, build_index
 from notelink.tui.app import NotelinkApp, TuiConfig
+from notelink.tui.noteview import NoteView
 from notelink.tui.screens import ConceptScreen, ConfirmScreen, LinksScreen
+from notelink.tui.status import IndexStatus
 from notelink.tui.text import shown_markdown
-from notelink.tui.widgets import IndexStatus, NoteView, RelatedPanel
+from notelink.tui.widgets import RelatedPanel
 from tests.conftest import FAST, SAMPLE, snapshot
 
 
@@ -85,18 +88,29 @@ def make_app(vault: Path, index_dir: Path, watchers: list[FakeWatcher] | None = 
     return NotelinkApp(cfg, watcher_factory=factory, **kw)
 
 
+async def wait_for(pilot: Any, condition: Callable[[], object], timeout: float = 30.0,
+                   what: str | Callable[[], object] = "") -> None:
+    """Lets the app run, in short steps, until `condition()` is true; fails after `timeout` seconds, which
+    is generous on purpose: a busy machine makes the app slower, never different. No fixed waits.
+    `what` says what was waited for (a callable: the state to show when it times out)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            shown = what() if callable(what) else what or condition
+            raise AssertionError(f"still not true after {timeout:g} s: {shown}")
+        await pilot.pause(0.01)
+
+
+def _idle(app: NotelinkApp) -> bool:
+    """No worker running (a cancelled one is done for us) and the shown note wholly laid out."""
+    busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+    views = app.query(NoteView)
+    return not busy and not (views and views.first().rendering)
+
+
 async def settle(pilot: Any, app: NotelinkApp) -> None:
-    """Waits for the app's workers. One that a newer one replaced (exclusive workers, which happens under
-    load) ends cancelled: it is not waited for, and a cancellation while waiting means waiting again."""
-    for _ in range(200):
-        live = [w for w in app.workers if w.state != WorkerState.CANCELLED]
-        if not live:
-            break
-        try:
-            await app.workers.wait_for_complete(live)
-            break
-        except WorkerCancelled:
-            await pilot.pause(0.05)
+    """Waits until the app's workers are done and the shown note is laid out, then for a refresh."""
+    await wait_for(pilot, lambda: _idle(app), what="the app's workers to finish")
     await pilot.pause()
 
 
@@ -114,8 +128,10 @@ from notelink.tui.app import NotelinkApp, TuiConfig
 async def main():
     app = NotelinkApp(TuiConfig(vault=Path({str(vault)!r}), index_dir=Path({str(index_dir)!r}), watch=False))
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        for _ in range(3000):  # (30 s at most)
+            if app.current is not None and app.query_one("#related").option_count > 0:
+                break
+            await pilot.pause(0.01)
         assert app.current is not None and app.query_one("#related").option_count > 0
         assert len(app.query_one("#notes").options) == 42
     assert "torch" not in sys.modules, "torch was imported"
@@ -133,13 +149,13 @@ async def test_filter_by_title_and_tag(indexed: tuple[Path, Path]) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
         await pilot.press("slash", *"sourdough")
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.filter_query == "sourdough")
         ids = option_ids(app, "#notes")
         assert ids[0] == "cooking/Sourdough starter.md"
         assert "Notes" in str(app.query_one("#notes-pane").border_title)
         assert "/42" in str(app.query_one("#notes-pane").border_title)
         app.query_one("#filter", Input).value = "zzzz-nothing"
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.filter_query == "zzzz-nothing")
         (line,) = app.query_one("#notes", OptionList).options  # no note, a line saying so
         assert str(line.prompt) == "No notes match 'zzzz-nothing'" and line.disabled
 
@@ -150,11 +166,10 @@ async def test_select_note_shows_it_and_its_panels(indexed: tuple[Path, Path]) -
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
         await pilot.press("slash", *"kimchi", "enter")
-        await pilot.pause()
-        assert app.current == "cooking/Kimchi.md"  # one Enter opens the best match
+        await wait_for(pilot, lambda: app.current == "cooking/Kimchi.md")  # one Enter opens the best match
         assert app.focused is app.query_one("#notes")
         await pilot.press("enter")  # and Enter on the list keeps it
-        await pilot.pause()
+        await settle(pilot, app)
         assert app.current == "cooking/Kimchi.md"
         assert app.query_one(NoteView).border_title == "Kimchi"
         assert "cooking/Kimchi.md" not in option_ids(app, "#related")
@@ -165,14 +180,14 @@ async def test_enter_in_the_filter_leaves_the_shown_note_where_it_is(indexed: tu
     app = make_app(*indexed)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
-        await pilot.pause(0.3)  # the first note's render is done
         shown, view = app.current, app.query_one(NoteView)
         renders: list[str] = []
         real = view.show
-        view.show = lambda title, *rest: (renders.append(title), real(title, *rest))[1]  # type: ignore[method-assign]
+        view.show = lambda title, *rest, **kw: (renders.append(title), real(title, *rest, **kw))[1]  # type: ignore[method-assign]
         for keys in (["slash", "enter"], ["slash", "space", "enter"], ["slash", *"zzzz", "enter"]):
             await pilot.press(*keys)  # no filter, only spaces (the shown note highlighted), no match
-            await pilot.pause(0.2)
+            await wait_for(pilot, lambda: app.focused is app.query_one("#notes"))
+            await settle(pilot, app)
             assert (app.current, renders, app.focused) == (shown, [], app.query_one("#notes"))
             app.query_one("#filter", Input).value = ""
         assert app.history.current == shown and not app.history.can_back()
@@ -184,16 +199,16 @@ async def test_follow_related_with_reason_and_history(indexed: tuple[Path, Path]
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
         await pilot.press("slash", *"kimchi", "enter", "enter")
+        await wait_for(pilot, lambda: app.current == "cooking/Kimchi.md")
         app.query_one("#related", OptionList).focus()
         await pilot.press("down")
-        await pilot.pause()
+        await wait_for(pilot, lambda: str(app.query_one("#because").render()).startswith("because:"))
         reason = str(app.query_one("#because").render())
-        assert reason.startswith("because:")
+        assert "[" not in reason and "'" not in reason, reason  # words, not a Python list
         target = app.query_one("#related", OptionList).highlighted_option
         assert target is not None
         await pilot.press("enter")
-        await pilot.pause()
-        assert app.current == target.id
+        await wait_for(pilot, lambda: app.current == target.id)
         await pilot.press("left_square_bracket")
         assert app.current == "cooking/Kimchi.md"
         await pilot.press("right_square_bracket")
@@ -205,10 +220,14 @@ async def test_wikilink_click_follows_link(indexed: tuple[Path, Path]) -> None:
     app = make_app(*indexed)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
-        md = app.query_one(Markdown)
-        md.post_message(Markdown.LinkClicked(md, "notelink:Fermentation"))
-        await pilot.pause()
-        assert app.current == "cooking/Fermentation.md"
+        app.show_note("cooking/Kimchi.md")  # "... see [[Fermentation]] ...": click the link on screen
+        await settle(pilot, app)
+        view = app.query_one(NoteView)
+        (row, line), = [(y, line) for y, line in enumerate(view.lines) if "Fermentation" in line.plain][:1]
+        column = line.plain.index("Fermentation")
+        left, top = view.content_region.x - view.region.x, view.content_region.y - view.region.y
+        await pilot.click(NoteView, offset=(left + column + 2, top + row))
+        await wait_for(pilot, lambda: app.current == "cooking/Fermentation.md")
 
 
 @sync
@@ -218,7 +237,7 @@ async def test_concept_view_opens_a_note(indexed: tuple[Path, Path]) -> None:
         await settle(pilot, app)
         app.query_one("#concepts", OptionList).focus()
         await pilot.press("down", "enter")
-        await pilot.pause()
+        await wait_for(pilot, lambda: isinstance(app.screen, ConceptScreen))
         screen = app.screen
         assert isinstance(screen, ConceptScreen)
         assert option_ids(app, "#similar-words")
@@ -226,8 +245,7 @@ async def test_concept_view_opens_a_note(indexed: tuple[Path, Path]) -> None:
         assert notes
         screen.query_one("#concept-notes", OptionList).focus()
         await pilot.press("down", "enter")
-        await pilot.pause()
-        assert not isinstance(app.screen, ConceptScreen)
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConceptScreen))
         assert app.current == notes[0] or app.current in notes
 
 
@@ -248,10 +266,8 @@ async def test_editor_round_trip_reindexes(tmp_path: Path, monkeypatch: pytest.M
         assert path is not None
         old_gen = app.index.gen if app.index else None
         await pilot.press("e")
-        await settle(pilot, app)
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.index is not None and app.index.gen != old_gen, 60)
         assert "basil pesto" in (vault / path).read_text(encoding="utf-8")
-        assert app.index is not None and app.index.gen != old_gen
 
 
 @sync
@@ -262,14 +278,13 @@ async def test_no_index_offers_to_build_with_progress(tmp_path: Path) -> None:
     app = make_app(vault, tmp_path / "index")
     events: list[str] = []
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
-        assert isinstance(app.screen, ConfirmScreen)
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         status = app.query_one(IndexStatus)
         original = status.show_event
         status.show_event = lambda ev: (events.append(ev.stage), original(ev))[-1]  # type: ignore[method-assign]
         await pilot.press("y")
+        await wait_for(pilot, lambda: app.index is not None, 60)
         await settle(pilot, app)
-        await pilot.pause()
         assert app.index is not None and len(app.index.notes) == 42
         assert "train" in events and "parse" in events
         assert not status.display
@@ -291,16 +306,15 @@ async def test_live_refresh_from_watcher(indexed: tuple[Path, Path], tmp_path: P
         try:
             (vault / current).write_text(original + "\n\nLIVE-REFRESH-MARKER\n", encoding="utf-8")
             w.on_event(FakeEvent("changed", (current,)))
-            await pilot.pause()
-            await pilot.pause(0.2)
-            assert "LIVE-REFRESH-MARKER" in _markdown_source(app)
+            await wait_for(pilot, lambda: "LIVE-REFRESH-MARKER" in _markdown_source(app))
             w.on_event(FakeEvent("indexing"))
             w.on_event(FakeEvent("progress", progress=IndexEvent("train", 5, 10, 1, 2, 1000.0)))
-            await pilot.pause()
+            await wait_for(pilot, lambda: "25%" in str(app.query_one("#index-label").render()))
             assert app.query_one(IndexStatus).display
-            w.on_event(FakeEvent("indexed", generation=1))
+            w.on_event(FakeEvent("indexed", (current,), generation=1,
+                                 message="generation 6 live (42 notes, 1.2s): full retrain (40 epochs)"))
+            await wait_for(pilot, lambda: not app.query_one(IndexStatus).display)
             await settle(pilot, app)
-            assert not app.query_one(IndexStatus).display
         finally:
             (vault / current).write_text(original, encoding="utf-8")
     assert w.stopped
@@ -320,9 +334,9 @@ async def test_unlinked_toggle_and_help(indexed: tuple[Path, Path]) -> None:
         assert app.unlinked
         assert "unlinked" in str(app.query_one(RelatedPanel).border_title)
         await pilot.press("question_mark")
-        await pilot.pause()
-        assert "HelpScreen" in type(app.screen).__name__
+        await wait_for(pilot, lambda: "HelpScreen" in type(app.screen).__name__)
         await pilot.press("escape")
+        await wait_for(pilot, lambda: "HelpScreen" not in type(app.screen).__name__)
         await pilot.press("t")
         assert app.theme == "textual-light"
 
@@ -333,15 +347,13 @@ async def test_links_key_lists_the_notes_wikilinks_and_follows_one(indexed: tupl
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
         app.show_note("cooking/Kimchi.md")
-        await pilot.pause()
         await pilot.press("l")
-        await pilot.pause()
+        await wait_for(pilot, lambda: isinstance(app.screen, LinksScreen))
         assert isinstance(app.screen, LinksScreen)
-        assert [o.prompt for o in app.screen.query_one("#links", OptionList).options] == [
+        assert [str(o.prompt) for o in app.screen.query_one("#links", OptionList).options] == [
             "Fermentation", "Knife skills"]
         await pilot.press("down", "enter")
-        await pilot.pause()
-        assert app.current == "cooking/Knife skills.md"
+        await wait_for(pilot, lambda: app.current == "cooking/Knife skills.md")
         await pilot.press("left_square_bracket")
         assert app.current == "cooking/Kimchi.md"
 
@@ -350,24 +362,20 @@ async def test_links_key_lists_the_notes_wikilinks_and_follows_one(indexed: tupl
 async def test_long_note_is_painted_head_first_then_whole(indexed: tuple[Path, Path]) -> None:
     vault, index_dir = indexed
     app = make_app(vault, index_dir)
-    paragraphs = "".join(f"Paragraph {i} about [[Kimchi]].\n\n" for i in range(200))
+    paragraphs = "".join(f"Paragraph {i} about [[Kimchi]].\n\n" for i in range(2000))
     long_text = shown_markdown("# Long\n\n" + paragraphs)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
-        await pilot.pause(0.3)  # the app's own render of the first note is done
         view = app.query_one(NoteView)
         view.show("Long", "long.md", long_text)
-        head, rest = app.query_one("#markdown", Markdown), app.query_one("#markdown-rest", Markdown)
-        assert head.source.count("Paragraph") < 40 and not rest.display  # the first screenful first
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if rest.display:
-                break
-        assert rest.display and head.source + rest.source == long_text == view.source
+        assert view.rendering and 10 < view.line_count < 2000  # the first screenful (and a bit) at once
+        assert "Paragraph 0 about Kimchi" in view.lines[2].plain
+        await wait_for(pilot, lambda: not view.rendering)
+        assert view.line_count == 2 + 2 * 2000 - 1 and view.source == long_text
+        assert view.lines[-1].plain.startswith("Paragraph 1999 about Kimchi")
         assert view.links == [("Kimchi", "Kimchi")]
-        view.show("Short", "short.md", "just this")  # a short note hides the second part again
-        await pilot.pause()
-        assert view.source == "just this"
+        view.show("Short", "short.md", "just this")  # a short note replaces it whole
+        assert view.source == "just this" and view.line_count == 1 and not view.rendering
 
 
 @sync
@@ -383,11 +391,7 @@ async def test_live_refresh_through_the_real_watcher(tmp_path: Path) -> None:
         app.show_note("cooking/Kimchi.md")
         with (vault / "cooking/Kimchi.md").open("a", encoding="utf-8") as fh:
             fh.write("\n\nquasar quasar quasar nebula quasar telescope quasar\n")
-        for _ in range(300):
-            await pilot.pause(0.1)
-            if "quasar" in option_ids(app, "#concepts"):
-                break
-        assert "quasar" in option_ids(app, "#concepts")
+        await wait_for(pilot, lambda: "quasar" in option_ids(app, "#concepts"), 90)
         assert app.watcher is not None
 
 

@@ -1,21 +1,25 @@
-"""Pilot tests for the app's own index builds: cancelling, failing, the first build, progress lines."""
+"""Pilot tests for the app's own index builds: cancelling, failing, the first build, progress lines, what the
+messages say, and reading notes before there is an index."""
 
 from __future__ import annotations
 
 import shutil
-import time
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import OptionList
 
 from notelink.index.build import IndexEvent, build_index
 from notelink.tui.app import NotelinkApp
+from notelink.tui.noteview import NoteView
 from notelink.tui.screens import ConfirmScreen
-from notelink.tui.widgets import IndexStatus, NoteView, describe_event
+from notelink.tui.status import IndexStatus, describe_event
+from notelink.tui.widgets import NotesPane
 from tests.conftest import FAST, SAMPLE
 
-from .test_app import FakeEvent, FakeWatcher, make_app, settle, sync
+from .test_app import FakeEvent, FakeWatcher, make_app, settle, sync, wait_for
 
 
 def record_notes(app: NotelinkApp) -> list[tuple[str, str]]:
@@ -43,36 +47,45 @@ def edited(tmp_path: Path) -> tuple[Path, Path]:
     return vault, index_dir
 
 
-def slow_build(*args: Any, progress: Any = None, should_stop: Any = None, **kwargs: Any) -> Any:
-    """build_index after 3 s of "reading notes" that checks `should_stop` like the real one."""
-    from notelink.errors import Cancelled
+class GatedBuild:
+    """build_index that "reads notes" until the test opens the gate, checking `should_stop` like the real
+    one: a build that runs exactly as long as the test needs it to."""
 
-    for i in range(150):
-        if should_stop is not None and should_stop():
-            raise Cancelled()
-        if progress is not None:
-            progress(IndexEvent("parse", i, 150))
-        time.sleep(0.02)
-    return build_index(*args, progress=progress, should_stop=should_stop, **kwargs)
+    def __init__(self) -> None:
+        self.gate = threading.Event()
+
+    def __call__(self, *args: Any, progress: Any = None, should_stop: Any = None, **kwargs: Any) -> Any:
+        from notelink.errors import Cancelled
+
+        done = 0
+        while not self.gate.wait(0.005):
+            if should_stop is not None and should_stop():
+                raise Cancelled()
+            if progress is not None:
+                progress(IndexEvent("parse", done % 150, 150))
+            done += 1
+        return build_index(*args, progress=progress, should_stop=should_stop, **kwargs)
 
 
 @sync
 async def test_cancelled_build_then_a_new_one_reports_no_failure(edited: tuple[Path, Path],
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("notelink.index.build.build_index", slow_build)
+    build = GatedBuild()
+    monkeypatch.setattr("notelink.index.build.build_index", build)
     app = make_app(*edited)
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(pilot, app)
         gen = app.index.gen if app.index else None
         shown = record_notes(app)
         await pilot.press("r")
-        await pilot.pause(0.3)
-        assert "(x: cancel)" in str(app.query_one("#index-label").render())
+        await wait_for(pilot, lambda: "(x: cancel)" in str(app.query_one("#index-label").render())
+                       and "Reading notes" in str(app.query_one("#index-label").render()))
         await pilot.press("x")
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: any("cancelled" in m for m, _ in shown))
+        build.gate.set()
         await pilot.press("r")
+        await wait_for(pilot, lambda: any(m.startswith("Indexed") for m, _ in shown), 60)
         await settle(pilot, app)
-        await pilot.pause(0.3)
         errors = [m for m, severity in shown if severity == "error"]
         assert errors == [], shown
         assert any("cancelled" in m for m, _ in shown), shown
@@ -116,10 +129,10 @@ async def test_watching_a_vault_without_index_builds_it_without_asking(tmp_path:
         assert app.query_one(IndexStatus).display
         (w,) = watchers
         w.on_event(FakeEvent("indexing"))
-        await pilot.pause()
-        assert "Building the index" in str(app.query_one("#index-label").render())
+        await wait_for(pilot, lambda: "Building the index" in str(app.query_one("#index-label").render()))
         build_index(vault, index_dir, FAST)  # what the watcher does
         w.on_event(FakeEvent("indexed", generation=1))
+        await wait_for(pilot, lambda: app.index is not None)
         await settle(pilot, app)
         assert app.index is not None and len(app.index.notes) == 8
         assert not app.query_one(IndexStatus).display and not isinstance(app.screen, ConfirmScreen)
@@ -135,13 +148,12 @@ async def test_a_watcher_that_cannot_build_the_first_index_says_why(tmp_path: Pa
         await settle(pilot, app)
         (w,) = watchers
         w.on_event(FakeEvent("error", message="indexing failed (none of the 8 files could be indexed)"))
-        await pilot.pause()
         view = app.query_one(NoteView)
-        assert view.border_title == "No index yet" and not app.query_one(IndexStatus).display
+        await wait_for(pilot, lambda: view.border_title == "No index yet")
+        assert not app.query_one(IndexStatus).display
         assert "none of the 8 files" in app.watch_error
         w.on_event(FakeEvent("indexing"))  # the watcher tries again
-        await pilot.pause()
-        assert app.watch_error == "" and app.query_one(IndexStatus).display
+        await wait_for(pilot, lambda: app.watch_error == "" and app.query_one(IndexStatus).display)
 
 
 @sync
@@ -155,9 +167,12 @@ async def test_an_index_opened_for_the_previous_vault_is_dropped(edited: tuple[P
         await settle(pilot, app)
         shown = app.index
         stale = Index.open(edited[1])
+        closed: list[bool] = []
+        real_close = stale.close
+        stale.close = lambda: (closed.append(True), real_close())[0]  # type: ignore[method-assign]
         app.post_message(IndexLoaded(stale, tmp_path / "another vault's index", "stale"))
-        await pilot.pause()
-        assert app.index is shown  # not replaced by an index posted for another folder
+        await wait_for(pilot, lambda: closed)  # the app closed it...
+        assert app.index is shown  # ...and did not replace its index by one posted for another folder
 
 
 @sync
@@ -168,6 +183,63 @@ async def test_an_export_that_cannot_be_written_is_a_message_not_a_crash(edited:
         await settle(pilot, app)
         shown = record_notes(app)
         app.export(tmp_path / "no such folder" / "x.json")
-        await settle(pilot, app)
+        await wait_for(pilot, lambda: any(m.startswith("Export failed") for m, _ in shown))
         assert app.is_running
         assert any(m.startswith("Export failed: cannot write") and s == "error" for m, s in shown), shown
+
+
+@sync
+async def test_progress_shows_how_far_and_that_it_is_moving(edited: tuple[Path, Path]) -> None:
+    watchers: list[FakeWatcher] = []
+    app = make_app(*edited, watchers)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot, app)
+        status = app.query_one(IndexStatus)
+        clock = [100.0]
+        status.clock = lambda: clock[0]  # type: ignore[method-assign]
+        (w,) = watchers
+        label = app.query_one("#index-label")
+        w.on_event(FakeEvent("progress", progress=IndexEvent("parse", 50, 200)))
+        await wait_for(pilot, lambda: str(label.render()) == "Reading notes: 50/200 (25%)")
+        w.on_event(FakeEvent("progress", progress=IndexEvent("train", 5, 10, 2, 4, 1000.0)))
+        await wait_for(pilot, lambda: "pass 2/4 (38%)" in str(label.render()))
+        w.on_event(FakeEvent("progress", progress=IndexEvent("vectors")))  # a stage that reports no progress
+        await wait_for(pilot, lambda: str(label.render()) == "Computing note vectors…")
+        clock[0] += 12.4
+        status.tick()  # (what the app's one-second timer calls)
+        assert str(label.render()) == "Computing note vectors… · 12 s"
+
+
+@sync
+async def test_messages_speak_the_users_language(edited: tuple[Path, Path]) -> None:
+    watchers: list[FakeWatcher] = []
+    app = make_app(*edited, watchers)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot, app)
+        shown = record_notes(app)
+        (w,) = watchers
+        w.on_event(FakeEvent("indexed", ("cooking/Kimchi.md",), generation=6, message=(
+            "generation 6 live (42 notes, 1.2s): full retrain (40 epochs over 4,701 words, 1.0s)")))
+        await wait_for(pilot, lambda: shown)
+        assert shown == [("Related notes updated after your change to Kimchi", "information")]
+        app.builds.start()
+        await wait_for(pilot, lambda: len(shown) > 1, 60)
+        assert shown[1][0] == "Indexed 42 notes"
+
+
+@sync
+async def test_without_a_watcher_or_an_index_the_notes_can_still_be_read(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    shutil.copytree(SAMPLE, vault)
+    app = make_app(vault, tmp_path / "index")  # --no-watch, no index
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("n")  # not now
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
+        assert app.query_one(NotesPane).border_title == "Notes 42"
+        await pilot.press("slash", *"kimchi", "enter")
+        await wait_for(pilot, lambda: app.current == "cooking/Kimchi.md")
+        view = app.query_one(NoteView)
+        assert view.border_title == "Kimchi" and "napa cabbage" in view.source
+        (line,) = app.query_one("#related", OptionList).options
+        assert str(line.prompt) == "no index yet: press r to build it"

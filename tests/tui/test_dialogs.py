@@ -4,22 +4,42 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 from textual.widgets import Input
 
+from notelink.tui.noteview import NoteView
 from notelink.tui.screens import PathPrompt
-from notelink.tui.widgets import NotesPane, NoteView
+from notelink.tui.widgets import NotesPane
 from tests.conftest import SAMPLE
 
-from .test_app import FakeEvent, FakeWatcher, indexed, make_app, settle, sync
+from .test_app import FakeEvent, FakeWatcher, indexed, make_app, settle, sync, wait_for
 
 __all__ = ["indexed"]  # the fixture, shared with test_app
 
 
-async def _palette(pilot: object, command: str) -> None:
-    """Runs a command from the Ctrl+P palette by typing its name."""
-    await pilot.press("ctrl+p", *command, "enter")  # type: ignore[attr-defined]
-    await pilot.pause(0.3)  # type: ignore[attr-defined]
+async def _palette(pilot: Any, command: str) -> None:
+    """Runs a command from the Ctrl+P palette by typing its name, once the palette lists it first."""
+    from textual.command import CommandPalette
+
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+    await pilot.press(*command)
+    await wait_for(pilot, lambda: _first_command(app).lower().startswith(command.lower()), what=command)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette))
+
+
+def _first_command(app: Any) -> str:
+    """The title of the palette's first (highlighted) hit, "" until there is one."""
+    from textual.command import CommandList
+
+    hits = app.screen.query(CommandList)
+    if not hits or not hits.first().option_count:
+        return ""
+    prompt = hits.first().get_option_at_index(0).prompt
+    return str(getattr(prompt, "plain", prompt)).removeprefix("Notes › ").split("\n")[0]
 
 
 @sync
@@ -28,7 +48,7 @@ async def test_palette_export_prompt_has_focus_and_enter_accepts(indexed: tuple[
     app = make_app(*indexed)
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(pilot, app)
-        await _palette(pilot, "Export")
+        await _palette(pilot, "Export related notes: JSON")
         assert isinstance(app.screen, PathPrompt)
         field = app.screen.query_one("#path", Input)
         assert app.focused is field
@@ -63,7 +83,7 @@ async def test_switch_vault_keeps_watching_and_clears_the_filter(indexed: tuple[
         await pilot.press("slash", *"kimchi", "enter")
         await _palette(pilot, "Switch vault")
         await pilot.press("ctrl+u", *str(other), "enter")
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: len(watchers) == 2)
         first, second = watchers
         first.on_event(FakeEvent("stopped"))  # the old watcher's last word arrives after the switch
         await settle(pilot, app)
@@ -71,7 +91,6 @@ async def test_switch_vault_keeps_watching_and_clears_the_filter(indexed: tuple[
         assert app.sub_title == str(other.resolve())  # not "· not watching"
         assert app.query_one("#filter", Input).value == "" and app.filter_query == ""
         assert app.query_one(NoteView).border_title == "Building the index"  # no index yet: the watcher's
-        assert app.query_one(NotesPane).border_title == "Notes 0"
+        assert app.query_one(NotesPane).border_title == "Notes 8"  # listed from the folder meanwhile
         second.on_event(FakeEvent("stopped"))  # the current watcher stopping is still reported
-        await pilot.pause()
-        assert app.sub_title.endswith("· not watching")
+        await wait_for(pilot, lambda: app.sub_title.endswith("· not watching"))

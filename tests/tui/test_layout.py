@@ -7,10 +7,11 @@ from pathlib import Path
 from textual.containers import VerticalScroll
 from textual.widgets import Input, OptionList
 
+from notelink.tui.noteview import NoteView
 from notelink.tui.screens import HelpScreen
-from notelink.tui.widgets import ConceptsPanel, NotesPane, NoteView, RelatedPanel
+from notelink.tui.widgets import ConceptsPanel, NotesPane, RelatedPanel
 
-from .test_app import indexed, make_app, settle, sync
+from .test_app import indexed, make_app, settle, sync, wait_for
 
 __all__ = ["indexed"]  # the fixture, shared with test_app
 
@@ -18,18 +19,22 @@ __all__ = ["indexed"]  # the fixture, shared with test_app
 @sync
 async def test_help_fits_at_120x35_and_scrolls_with_keys_at_80x24(indexed: tuple[Path, Path]) -> None:
     for size, fits in (((120, 35), True), ((80, 24), False)):
-        app = make_app(*indexed)
-        async with app.run_test(size=size) as pilot:
-            await settle(pilot, app)
-            await pilot.press("question_mark")
-            await pilot.pause()
-            assert isinstance(app.screen, HelpScreen)
-            dialog = app.screen.query_one("#dialog", VerticalScroll)
-            assert app.focused is dialog
-            assert (dialog.max_scroll_y == 0) is fits, size
-            await pilot.press("pagedown")
-            await pilot.pause(0.2)
-            assert dialog.scroll_y == dialog.max_scroll_y
+        await _help_at(indexed, size, fits)
+
+
+async def _help_at(indexed: tuple[Path, Path], size: tuple[int, int], fits: bool) -> None:
+    app = make_app(*indexed)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot, app)
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen)
+                       and app.screen.query_one("#dialog").region.height > 0)
+        await pilot.pause()
+        dialog = app.screen.query_one("#dialog", VerticalScroll)
+        assert app.focused is dialog
+        assert (dialog.max_scroll_y == 0) is fits, size
+        await pilot.press("pagedown")
+        await wait_for(pilot, lambda: dialog.scroll_y == dialog.max_scroll_y)
 
 
 @sync
@@ -44,14 +49,13 @@ async def test_j_k_move_in_lists_and_escape_clears_the_filter(indexed: tuple[Pat
         assert notes.highlighted == start + 1
         related = app.query_one("#related", OptionList)
         related.focus()
+        await wait_for(pilot, lambda: related.highlighted == 0)  # entering the panel highlights its first row
         await pilot.press("j")
-        assert related.highlighted == 0
+        assert related.highlighted == 1
         await pilot.press("slash", *"zzqq")
-        await pilot.pause()
-        assert "No notes match 'zzqq'" in str(notes.get_option_at_index(0).prompt)
+        await wait_for(pilot, lambda: "No notes match 'zzqq'" in str(notes.get_option_at_index(0).prompt))
         await pilot.press("escape")
-        await pilot.pause()
-        assert app.query_one("#filter", Input).value == "" and app.focused is notes
+        await wait_for(pilot, lambda: app.query_one("#filter", Input).value == "" and app.focused is notes)
         assert notes.option_count == 42
 
 
@@ -62,7 +66,7 @@ async def test_layout_gives_the_note_room_at_every_size(indexed: tuple[Path, Pat
         async with app.run_test(size=(width, height)) as pilot:
             await settle(pilot, app)
             app.show_note("cooking/Bread baking basics.md")
-            await pilot.pause(0.2)
+            await settle(pilot, app)
             note, related = app.query_one(NoteView).region, app.query_one(RelatedPanel).region
             notes = app.query_one(NotesPane).region
             assert note.width >= width // 3 and note.height >= 5, (width, note)
@@ -71,3 +75,18 @@ async def test_layout_gives_the_note_room_at_every_size(indexed: tuple[Path, Pat
             assert app.query_one(ConceptsPanel).display is (width >= 70)
             listing = app.query_one("#related", OptionList)
             assert listing.virtual_size.height == listing.option_count  # one line each, never wrapped
+
+
+@sync
+async def test_concept_words_are_not_cut_at_80x24(indexed: tuple[Path, Path]) -> None:
+    app = make_app(*indexed)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        app.show_note("cooking/Kimchi.md")
+        await settle(pilot, app)
+        listing = app.query_one("#concepts", OptionList)
+        words = [o.id or "" for o in listing.options]
+        rows = [listing.render_line(y).text for y in range(listing.scrollable_content_region.height)]
+        shown = [(w, r) for w, r in zip(words, rows, strict=False) if r.strip()]
+        assert len(shown) >= 3 and max(map(len, words)) >= 9, words
+        assert all(w in r for w, r in shown), shown  # each word whole, next to its score

@@ -6,14 +6,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from textual.widgets import Markdown, OptionList
+from textual.widgets import OptionList
 
 from notelink.index.build import build_index
+from notelink.tui.noteview import NoteView
 from notelink.tui.screens import LinksScreen
-from notelink.tui.widgets import NoteView
 from tests.conftest import FAST, SAMPLE
 
-from .test_app import make_app, settle, sync
+from .test_app import make_app, settle, sync, wait_for
 from .test_builds import record_notes
 
 GUIDE = ("# Guide\n\nJump to [[#Section 30]], [[#Guide#Section 35]], see "
@@ -31,13 +31,16 @@ def guide_vault(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return vault, index_dir
 
 
-def heading_top(app: object, view: NoteView, text: str) -> int:
-    """Where a heading is on screen relative to the note view's top (0: at the top)."""
-    for md in view.query(Markdown):
-        for _level, title, block_id in md.table_of_contents:
-            if title == text and block_id:
-                return md.query_one(f"#{block_id}").region.y - view.content_region.y
-    raise AssertionError(f"no heading {text!r}")
+def heading_top(view: NoteView, text: str) -> int | None:
+    """Where a heading is on screen relative to the note view's top (0: at the top), None if not laid out."""
+    y = view.heading_line(text)
+    return None if y is None else y - round(view.scroll_y)
+
+
+def at_top(view: NoteView, text: str) -> bool:
+    """True when the view is scrolled to the heading: at the top, or as far as the note scrolls."""
+    y = view.heading_line(text)
+    return y is not None and round(view.scroll_y) == min(y, view.max_scroll_y) > 0
 
 
 @sync
@@ -46,9 +49,8 @@ async def test_links_picker_follows_a_heading_in_the_note(guide_vault: tuple[Pat
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(pilot, app)
         app.show_note("Guide.md")
-        await pilot.pause(0.5)
         await pilot.press("l")
-        await pilot.pause()
+        await wait_for(pilot, lambda: isinstance(app.screen, LinksScreen))
         assert isinstance(app.screen, LinksScreen)
         prompts = [str(o.prompt) for o in app.screen.query_one("#links", OptionList).options]
         assert prompts == ["Section 30  → heading in this note", "Guide#Section 35  → heading in this note",
@@ -56,14 +58,12 @@ async def test_links_picker_follows_a_heading_in_the_note(guide_vault: tuple[Pat
                            "Missing note"]  # the image embed is not offered as a note
         shown = record_notes(app)
         await pilot.press("enter")
-        await pilot.pause(0.3)
         view = app.query_one(NoteView)
+        await wait_for(pilot, lambda: heading_top(view, "Section 30") == 0, what="Section 30 at the top")
         assert app.current == "Guide.md" and view.scroll_y > 0, shown
-        assert 0 <= heading_top(app, view, "Section 30") <= 2  # at the top (below its margin)
         assert not [m for m, severity in shown if severity != "information"]
         app.follow_link("#Guide#Section 35")  # a nested heading: the last one counts
-        await pilot.pause(0.2)
-        assert 0 <= heading_top(app, view, "Section 35") <= 2
+        await wait_for(pilot, lambda: heading_top(view, "Section 35") == 0, what="Section 35 at the top")
 
 
 @sync
@@ -73,23 +73,18 @@ async def test_links_to_a_heading_elsewhere_missing_notes_and_attachments(guide_
     async with app.run_test(size=(120, 20)) as pilot:
         await settle(pilot, app)
         app.show_note("Guide.md")
-        await pilot.pause(0.3)
         shown = record_notes(app)
         app.follow_link("Missing note")
         app.follow_link("diagram.png")
         assert [m for m, _ in shown] == [
             "Cannot follow [[Missing note]]: no note named 'Missing note' in the index",
             "diagram.png is an attachment, not a note"]
-        md = app.query_one("#markdown", Markdown)
-        md.post_message(Markdown.LinkClicked(md, "notelink:Kimchi%23Fermenting"))
-        await pilot.pause(0.5)
         view = app.query_one(NoteView)
-        assert app.current == "cooking/Kimchi.md"
-        assert view.scroll_y > 0 and 0 <= heading_top(app, view, "Fermenting") <= 2
-        app.follow_link("Guide#Section 38")  # in the part of a long note rendered second
-        await pilot.pause(1.0)
-        assert app.current == "Guide.md" and 0 <= heading_top(app, view, "Section 38") <= 2
+        view.post_message(NoteView.LinkClicked("notelink:Kimchi%23Fermenting"))
+        await wait_for(pilot, lambda: app.current == "cooking/Kimchi.md" and at_top(view, "Fermenting"))
+        assert view.scroll_y > 0
+        app.follow_link("Guide#Section 38")  # near the end of a long note: laid out after its first screen
+        await wait_for(pilot, lambda: app.current == "Guide.md" and at_top(view, "Section 38"))
         app.follow_link("Kimchi#No such heading")
-        await pilot.pause(0.5)
+        await wait_for(pilot, lambda: shown[-1] == ("No heading 'No such heading' in Kimchi", "warning"))
         assert app.current == "cooking/Kimchi.md" and view.scroll_y == 0
-        assert shown[-1] == ("No heading 'No such heading' in Kimchi", "warning")

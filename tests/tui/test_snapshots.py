@@ -20,7 +20,10 @@ from rich.console import Console
 from notelink.config import NoteVectorConfig
 from notelink.index.build import build_index
 from notelink.tui.app import NotelinkApp, TuiConfig
+from notelink.tui.noteview import NoteView
 from tests.conftest import FAST
+
+from .test_app import settle, wait_for
 
 LEXICAL = NoteVectorConfig(expand_beta=0.0, w_cbow=0.0)
 
@@ -68,10 +71,10 @@ def shot(root: Path, name: str, keys: tuple[str, ...] = (), index: bool = True) 
             build_index(root, FIXED / "index", FAST, vector_cfg=LEXICAL)
         app = NotelinkApp(TuiConfig(vault=root, index_dir=FIXED / "index", train=FAST, watch=False))
         async with app.run_test(size=SIZE) as pilot:
-            await app.workers.wait_for_complete()
-            await pilot.pause(0.3)
+            await wait_for(pilot, lambda: app.query_one(NoteView).border_title not in ("notelink", ""))
+            await settle(pilot, app)
             await pilot.press(*keys)
-            await pilot.pause(0.3)
+            await settle(pilot, app)
             check(name, screen_text(app))
 
     asyncio.run(run())

@@ -11,14 +11,15 @@ from notelink.tui.text import (
     NoteFilter,
     app_links,
     because,
+    because_line,
     filter_notes,
     fold,
     heading_key,
+    home_note,
     href_target,
     is_attachment,
     score_bar,
     shown_markdown,
-    split_markdown,
 )
 
 
@@ -107,6 +108,27 @@ def test_score_bar_and_because() -> None:
     assert because(["a"], ["b"], lambda x, y: 0.5) == "because: a ≈ b (0.50)"
 
 
+def test_the_indexs_reasons_read_as_words_not_a_list() -> None:
+    assert because_line(["sync", "mentions: Headless Sync", "vault"]) == \
+        "because: sync, vault; mentions Headless Sync"
+    assert because_line(["mentions: A", "mentions: B"]) == "because: mentions A, B"
+    assert because_line([]) == "because: similar wording overall"
+
+
+def test_home_note_is_a_home_name_nearest_the_top() -> None:
+    notes = [_note(0, "0.md", "0"), _note(1, "en/Home.md", "Home"), _note(2, "README.md", "Obsidian Help"),
+             _note(3, "de/Home.md", "Home")]
+    def home(notes: list[NoteInfo], vault: str = "") -> str | None:
+        found = home_note(notes, vault)
+        return found.path if found else None
+
+    assert home(notes) == "README.md"  # the top folder's first
+    assert home(notes[:2] + notes[3:]) == "de/Home.md"  # then by title and path
+    assert home([_note(0, "0.md", "0"), _note(1, "root.md", "Root")]) == "root.md"  # Dendron's
+    assert home([_note(0, "a.md", "A"), _note(1, "x/My vault.md", "My vault")], "My vault") == "x/My vault.md"
+    assert home([_note(0, "a.md", "A")]) is None
+
+
 def test_history_back_forward_and_browsing() -> None:
     h = History()
     for p in ("a", "b", "c"):
@@ -120,22 +142,6 @@ def test_history_back_forward_and_browsing() -> None:
     assert h.current == "f" and h.back() == "b"
     h.retain({"a", "f"})
     assert h.current == "f"
-
-
-def test_split_markdown_between_top_level_blocks() -> None:
-    short = "# T\n\npara\n"
-    assert split_markdown(short, head_lines=10) == (short, "")
-    items = "".join(f"- item {i}\n" for i in range(8))
-    code = "```\n" + "".join(f"line {i}\n\n" for i in range(6)) + "```\n"
-    text = "# Title\n\n" + items + "\n" + code + "\nafter\n\nlast\n"
-    head, rest = split_markdown(text, head_lines=4)
-    assert head + rest == text
-    assert head == "# Title\n\n" + items + "\n"  # the list is never cut; the split is before the fence
-    assert rest.startswith("```")
-    head, rest = split_markdown(text, head_lines=12)  # inside the code block: split after it
-    assert rest == "after\n\nlast\n"
-    refs = text + "\n[x]: https://example.org\n"
-    assert split_markdown(refs, head_lines=4) == (refs, "")  # reference links tie the parts together
 
 
 def test_app_links_lists_each_wikilink_target_once() -> None:

@@ -1,0 +1,66 @@
+"""The palette's exports: every format of `notelink export`, written with the same functions.
+
+The in-note block is offered as what `notelink export --format block` prints without `--write`: a diff of the
+blocks it would write, saved to a file; the app never changes a note.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from notelink.config import ExportConfig
+from notelink.query.index import Index
+
+
+@dataclass(frozen=True)
+class Export:
+    title: str  # the palette's entry (after "Notes › ")
+    question: str  # the path prompt's question
+    suffix: str  # the default file name, after the vault's name
+    hint: str = ""
+
+
+EXPORTS = {
+    "json": Export("Export related notes: JSON", "Export every note's related notes and concepts as JSON",
+                   "related.json"),
+    "csv": Export("Export related notes: CSV", "Export related notes as CSV (source, target, score, rank, "
+                  "linked)", "related.csv"),
+    "graphml": Export("Export related notes: GraphML", "Export related notes as a GraphML graph (Gephi, yEd)",
+                      "related.graphml"),
+    "markdown": Export("Export related notes: Markdown", "Export related notes as one Markdown note",
+                       "related.md", "Keep it outside the vault, or its links count as yours."),
+    "word2vec": Export("Export word vectors: word2vec", "Export the learned word vectors (word2vec text "
+                       "format)", "vectors.txt"),
+    "block": Export("Export related-notes blocks: diff", "Save the related-notes blocks notelink would add "
+                    "to your notes, as a diff", "blocks.diff", "Nothing in your notes changes; `notelink "
+                    "export --format block --write` applies it."),
+}
+"""Format → its palette entry and prompt, in the palette's order."""
+
+
+def write_export(index: Index, vault: Path, fmt: str, path: Path, top: int) -> str:
+    """Writes one export to `path` (whole or not at all) and says what was written; raises OutputError or
+    OSError when the file cannot be written."""
+    from notelink.write import export, notewriter
+    from notelink.write.outfile import output_file
+
+    cfg = ExportConfig(top=top)
+    if fmt == "block":
+        plan = notewriter.plan_blocks(index, vault, cfg)
+        with output_file(str(path), newline="") as out:
+            out.write("".join(notewriter.unified_diff(c) for c in plan.changes))
+        return f"Saved the blocks for {len(plan.changes):,} notes as a diff to {path} (no note changed)"
+    with output_file(str(path)) as out:
+        if fmt == "json":
+            out.write(json.dumps(export.export_json(index, top), ensure_ascii=False, indent=2) + "\n")
+        elif fmt == "csv":
+            export.export_csv(index, out, cfg)
+        elif fmt == "graphml":
+            export.export_graphml(index, out, cfg)
+        elif fmt == "markdown":
+            export.export_markdown(index, out, cfg)
+        else:
+            export.export_word2vec(index, out)
+    return f"Exported {'word vectors' if fmt == 'word2vec' else 'related notes'} to {path}"

@@ -1,0 +1,299 @@
+"""The note view: a note's Markdown drawn as lines, the first screenful at once and the rest piece by piece.
+
+`show` cuts the note into pieces (`chunks.split_chunks`), parses and lays out pieces until the screen is
+full, and returns: the note is on screen in the same frame as its side panels, whatever its size. The other
+pieces are laid out one per step, each step a callback of its own (~10 ms for 6 KB), so keys are handled
+between them; a step that finds another note shown meanwhile stops. Only the rows on screen are drawn
+(`render_line`), so a 360 KB note costs no more per frame than a short one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import partial
+from typing import ClassVar
+from urllib.parse import unquote
+
+from rich.segment import Segment
+from textual.content import Content
+from textual.events import Resize
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from notelink.tui.chunks import split_chunks
+from notelink.tui.render import Block, Laid, ListBlock, lay_out, parse
+from notelink.tui.text import app_links, heading_key
+
+STEP_SECONDS = 0.01
+"""A step of the rest lays out pieces for about this long, then lets keys and a screen refresh in."""
+
+STEP_PAUSE = 0.005
+"""Seconds between two steps. The loop then waits on input for a moment, so the terminal's input thread gets
+the interpreter: steps queued back to back (`call_later`) kept a Down key 1.2-1.6 s from the screen in a
+real terminal under load; waiting for a screen refresh between steps made a 363 KB note take 5-6 s whole."""
+
+INPUT_QUIET = 0.05
+"""Seconds after a key or a click during which the rest waits: the key's handling (several messages from
+widget to app) goes first instead of taking turns with steps."""
+
+SIZE_SECONDS = 0.5
+"""While the rest is laid out below the screen, the scrollable height is updated this often (5x as often
+when the screen is near the end of what is laid out): each update lays the whole screen out again (~30 ms
+here), which made a 363 KB note's steps 3x slower when done at each step."""
+
+
+class NoteView(ScrollView, can_focus=True):
+    """The shown note as Markdown; wikilinks arrive as `notelink:` links (`LinkClicked`)."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "noteview--h1", "noteview--h2", "noteview--h3", "noteview--h4", "noteview--code",
+        "noteview--code-inline", "noteview--link", "noteview--quote", "noteview--rule", "noteview--bullet",
+        "noteview--table-head"}
+    DEFAULT_CSS = """
+    NoteView { scrollbar-gutter: stable; }
+    NoteView > .noteview--h1 { color: $text-primary; text-style: bold; }
+    NoteView > .noteview--h2 { color: $text-primary; text-style: bold; }
+    NoteView > .noteview--h3 { color: $text-secondary; text-style: bold; }
+    NoteView > .noteview--h4 { text-style: bold italic; }
+    NoteView > .noteview--code { background: $boost; color: $text-muted; }
+    NoteView > .noteview--code-inline { background: $boost; color: $text-warning; }
+    NoteView > .noteview--link { color: $text-accent; text-style: underline; }
+    NoteView > .noteview--quote { color: $text-primary; }
+    NoteView > .noteview--rule { color: $text-muted; }
+    NoteView > .noteview--bullet { color: $text-primary; }
+    NoteView > .noteview--table-head { text-style: bold; }
+    """
+
+    class LinkClicked(Message):
+        """A link in the note was clicked (`href` unquoted, wikilinks as `notelink:TARGET`)."""
+
+        def __init__(self, href: str) -> None:
+            super().__init__()
+            self.href = unquote(href)
+
+    class Rendered(Message):
+        """The whole shown note is laid out (posted once per note shown)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.pending_heading = ""
+        """A heading to scroll to once the note shown next has laid it out (a `[[Note#Heading]]` link)."""
+        self.serial = 0
+        """Counts the notes shown; a step of an earlier one sees it changed and stops."""
+        self._markdown = ""
+        self._prepare: Callable[[str], str] = str
+        self._source: str | None = None
+        self._links: list[tuple[str, str]] | None = None
+        self._chunks: list[str] = []
+        self._parsed: list[list[Block]] = []
+        self._laid = Laid()
+        self._starts: list[int] = []  # the first line of each piece laid out
+        self._width = 0
+        self._strips: dict[int, Strip] = {}
+        self._stepping = False  # a chain of `_continue` steps is scheduled
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "theme", lambda: self._forget_strips(), init=False)
+
+    @property
+    def rendering(self) -> bool:
+        """True while pieces of the shown note are still to be laid out."""
+        return len(self._starts) < len(self._chunks)
+
+    @property
+    def line_count(self) -> int:
+        return len(self._laid.lines)
+
+    @property
+    def lines(self) -> list[Content]:
+        """The lines laid out so far (at the view's width)."""
+        return self._laid.lines
+
+    @property
+    def source(self) -> str:
+        """The Markdown shown (each piece is prepared as it is laid out; this prepares the whole)."""
+        if self._source is None:
+            self._source = self._prepare(self._markdown)
+        return self._source
+
+    @property
+    def links(self) -> list[tuple[str, str]]:
+        """(label, target) of the shown note's wikilinks, for following them from the keyboard."""
+        if self._links is None:
+            self._links = app_links(self.source)
+        return self._links
+
+    def show(self, title: str, subtitle: str, markdown: str, keep_scroll: bool = False,
+             prepare: Callable[[str], str] | None = None) -> None:
+        """Shows a note: its first screenful now, the rest in later steps. `prepare` turns each piece into
+        the Markdown to render (`text.as_shown`); `keep_scroll`: stay where the view was, for the same note
+        shown again after an edit."""
+        top = round(self.scroll_y) if keep_scroll else 0
+        self.border_title, self.border_subtitle = title, subtitle
+        self.serial += 1
+        self._markdown, self._prepare, self._source, self._links = markdown, prepare or str, None, None
+        self._chunks = split_chunks(markdown)
+        self._parsed, self._laid, self._starts = [], Laid(), []
+        self._strips.clear()
+        self._width = self._text_width()
+        self._lay_out_until(top + self.scrollable_content_region.height)
+        self.scroll_to(y=min(top, max(0, self.line_count - 1)), animate=False, immediate=True)
+        self._seek_heading()
+        self._stepping = True
+        self.call_after_refresh(self._continue, self.serial)
+
+    def _text_width(self) -> int:
+        return max(self.scrollable_content_region.width, 20)
+
+    def _lay_out_until(self, lines: int) -> None:
+        """Lays out pieces now until `lines` lines are there (the screen is full) or the note is done."""
+        while self.rendering and (self.line_count < lines or not self._starts):
+            self._lay_out_next()
+        self._resized()
+
+    def _lay_out_next(self) -> None:
+        """Parses (once) and lays out the next piece, after the lines laid out so far."""
+        k = len(self._starts)
+        if k == len(self._parsed):
+            self._parsed.append(parse(self._prepare(self._chunks[k])))
+        blocks = self._parsed[k]
+        if blocks and self._laid.lines and not _continues_list(self._parsed, k):
+            self._laid.lines.append(Content(""))
+        self._starts.append(self.line_count)
+        lay_out(blocks, self._width, self._laid)
+
+    def _continue(self, serial: int) -> None:
+        """One step of the rest: pieces for `STEP_SECONDS`, then the next step `STEP_PAUSE` later."""
+        if serial != self.serial or not self.is_attached:
+            return  # (the note shown since has its own chain)
+        if not self.rendering:
+            self._stepping = False
+            self.post_message(self.Rendered())
+            return
+        quiet = INPUT_QUIET - (time.monotonic() - float(getattr(self.app, "input_at", 0.0)))
+        if quiet > 0:
+            self.set_timer(quiet, partial(self._continue, serial))
+            return
+        end = time.perf_counter() + STEP_SECONDS
+        while self.rendering and time.perf_counter() < end:
+            self._lay_out_next()
+        since = time.perf_counter() - self._sized_at
+        if not self.rendering or since > SIZE_SECONDS or (since > SIZE_SECONDS / 5 and self._near_end()):
+            self._resized()
+        self._seek_heading()
+        self.set_timer(STEP_PAUSE, partial(self._continue, serial))
+
+    def _resized(self) -> None:
+        """The virtual size after lines were added; a redraw of the rows on screen."""
+        self._sized_at = time.perf_counter()
+        self.virtual_size = Size(self._width, self.line_count)
+        self.refresh()
+
+    _sized_at = 0.0
+
+    def _near_end(self) -> bool:
+        """True when the screen shows (or nearly) the last lines of the scrollable height."""
+        height = self.scrollable_content_region.height
+        return self.scroll_y + 2 * height >= self.virtual_size.height
+
+    def on_resize(self, event: Resize) -> None:
+        """Lays the note out again for a new width: now up to the screen's part of it (its pieces are parsed
+        already), the rest in steps; the line at the top of the screen stays there."""
+        width = self._text_width()
+        if width == self._width or not self._chunks:
+            return
+        piece, share = self._position()
+        self._width, self._laid, self._starts = width, Laid(), []
+        self._forget_strips()
+        while len(self._starts) <= piece and self.rendering:
+            self._lay_out_next()
+        start = self._starts[piece] if piece < len(self._starts) else 0
+        top = start + round(share * (self.line_count - start))
+        self._lay_out_until(top + self.scrollable_content_region.height)
+        self.scroll_to(y=top, animate=False, immediate=True)
+        if not self._stepping:
+            self._stepping = True
+            self.call_after_refresh(self._continue, self.serial)
+
+    def _position(self) -> tuple[int, float]:
+        """The piece at the top of the screen, and how far into its lines the top is (0-1)."""
+        y = round(self.scroll_y)
+        piece = max((k for k, start in enumerate(self._starts) if start <= y), default=0)
+        if piece >= len(self._starts):
+            return 0, 0.0
+        end = self._starts[piece + 1] if piece + 1 < len(self._starts) else self.line_count
+        return piece, (y - self._starts[piece]) / max(1, end - self._starts[piece])
+
+    # -- drawing ------------------------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        line = scroll_y + y
+        if line >= self.line_count:
+            return Strip.blank(width, self.rich_style)
+        strip = self._strips.get(line)
+        if strip is None:
+            if len(self._strips) > 4096:
+                self._strips.clear()
+            strip = self._strips[line] = self._strip(self._laid.lines[line])
+        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+
+    def _strip(self, line: Content) -> Strip:
+        base = self.visual_style
+        return Strip([Segment(text, style.rich_style)
+                      for text, style in line.render(base, end="", parse_style=self._get_style)])
+
+    def _forget_strips(self) -> None:
+        self._strips.clear()
+        self.refresh()
+
+    def action_open_link(self, href: str) -> None:
+        self.post_message(self.LinkClicked(href))
+
+    # -- headings -----------------------------------------------------------------------------------
+    @property
+    def headings(self) -> list[tuple[int, str, int]]:
+        """(level, text, line) of the headings laid out so far."""
+        return self._laid.headings
+
+    def heading_line(self, heading: str) -> int | None:
+        """The line of the shown note's heading named `heading` (of `H1#H2`, the last one), if laid out."""
+        key = heading_key(heading.rpartition("#")[2])
+        return next((y for _level, text, y in self.headings if heading_key(text) == key), None)
+
+    def scroll_to_heading(self, heading: str) -> bool:
+        """Scrolls to the heading named `heading`: now, or once it is laid out; False when the note has
+        none such."""
+        y = self.heading_line(heading)
+        if y is not None:
+            self.scroll_to(y=y, animate=False, immediate=True)
+            return True
+        if self.rendering:
+            self.pending_heading = heading
+            return True
+        return False
+
+    def _seek_heading(self) -> None:
+        """Scrolls to the pending heading once laid out; says so when the whole note has none such."""
+        heading = self.pending_heading
+        if not heading:
+            return
+        y = self.heading_line(heading)
+        if y is not None or not self.rendering:
+            self.pending_heading = ""
+        if y is not None:
+            self.scroll_to(y=y, animate=False, immediate=True)
+        elif not self.rendering:
+            self.notify(f"No heading {heading!r} in {self.border_title}", severity="warning")
+
+
+def _continues_list(parsed: list[list[Block]], k: int) -> bool:
+    """True when piece k starts with the rest of a tight list that ended piece k-1 (no blank line between)."""
+    if k == 0 or not parsed[k] or not parsed[k - 1]:
+        return False
+    last, first = parsed[k - 1][-1], parsed[k][0]
+    return (isinstance(last, ListBlock) and isinstance(first, ListBlock) and last.tight and first.tight
+            and last.ordered == first.ordered)

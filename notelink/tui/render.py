@@ -1,0 +1,311 @@
+"""Markdown as lines of styled text for the note view: parsed once into a few kinds of block, laid out for
+a width.
+
+Textual's Markdown widget mounts several widgets per block (four per list item): a list of 300 links took
+3 s of CPU to show, and every later layout walked those widgets. Here a note is lines of `Content` in one
+widget that draws only the rows on screen (`noteview.NoteView`). Blocks: paragraphs, headings, lists (nested,
+numbered, tight or loose), quotes, code, tables, rules and raw HTML; links and images are clickable
+(`@click` → the view's `open_link` action). Styles are the view's component classes (`.noteview--*`), so they
+follow the theme.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from textual.content import Content, Span
+from textual.style import Style
+
+BULLETS = ("•", "◦", "▪", "‣")
+"""List bullets by depth."""
+
+
+@dataclass
+class Paragraph:
+    text: Content
+    heading: int = 0  # 1-6 for a heading
+    raw: bool = False  # an HTML block, shown as it is written
+
+
+@dataclass
+class Code:
+    text: str
+
+
+@dataclass
+class Rule:
+    pass
+
+
+@dataclass
+class Quote:
+    children: list[Block]
+
+
+@dataclass
+class ListBlock:
+    ordered: bool
+    tight: bool
+    items: list[tuple[str, list[Block]]]  # (marker, the item's blocks)
+
+
+@dataclass
+class Table:
+    head: list[Content]
+    rows: list[list[Content]]
+    align: list[str]  # "left" | "center" | "right" per column
+
+
+Block = Paragraph | Code | Rule | Quote | ListBlock | Table
+
+
+@dataclass
+class Laid:
+    """Blocks laid out for one width: the lines, and each heading's (level, text, line)."""
+
+    lines: list[Content] = field(default_factory=list)
+    headings: list[tuple[int, str, int]] = field(default_factory=list)
+
+
+def parse(markdown: str) -> list[Block]:
+    """The top-level blocks of a Markdown text (markdown-it's GFM-like rules, as Textual's Markdown)."""
+    tokens = MarkdownIt("gfm-like").parse(markdown)
+    blocks, _ = _blocks(tokens, 0, "")
+    return blocks
+
+
+def _blocks(tokens: list[Token], i: int, until: str) -> tuple[list[Block], int]:
+    """Blocks from tokens[i] up to the closing token `until` ("" = the end); returns them and the index
+    after that closing token."""
+    out: list[Block] = []
+    while i < len(tokens):
+        token = tokens[i]
+        kind = token.type
+        if kind == until:
+            return out, i + 1
+        if kind in ("paragraph_open", "heading_open"):
+            level = int(token.tag[1]) if kind == "heading_open" else 0
+            out.append(Paragraph(inline(tokens[i + 1]), level))
+            i += 3
+        elif kind in ("fence", "code_block"):
+            out.append(Code(token.content.rstrip("\n")))
+            i += 1
+        elif kind == "html_block":
+            html = token.content.rstrip("\n")
+            out.append(Paragraph(Content(html, [Span(0, len(html), "dim")]), raw=True))
+            i += 1
+        elif kind == "hr":
+            out.append(Rule())
+            i += 1
+        elif kind == "blockquote_open":
+            children, i = _blocks(tokens, i + 1, "blockquote_close")
+            out.append(Quote(children))
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            listed, i = _list(tokens, i)
+            out.append(listed)
+        elif kind == "table_open":
+            table, i = _table(tokens, i)
+            out.append(table)
+        else:  # a token of a syntax not handled here: its text, if any
+            if token.content:
+                out.append(Paragraph(Content(token.content.strip())))
+            i += 1
+    return out, i
+
+
+def _list(tokens: list[Token], i: int) -> tuple[ListBlock, int]:
+    opening = tokens[i]
+    ordered = opening.type == "ordered_list_open"
+    close = "ordered_list_close" if ordered else "bullet_list_close"
+    number = int(opening.attrs.get("start", 1) or 1)
+    items: list[tuple[str, list[Block]]] = []
+    tight = True
+    i += 1
+    while tokens[i].type != close:  # list_item_open
+        marker = f"{number}{opening.markup or '.'}" if ordered else ""
+        first = tokens[i + 1]
+        tight = tight and (first.hidden or first.type != "paragraph_open")
+        children, i = _blocks(tokens, i + 1, "list_item_close")
+        items.append((marker, children))
+        number += 1
+    return ListBlock(ordered, tight, items), i + 1
+
+
+def _table(tokens: list[Token], i: int) -> tuple[Table, int]:
+    head: list[Content] = []
+    rows: list[list[Content]] = []
+    align: list[str] = []
+    row: list[Content] = []
+    while tokens[i].type != "table_close":
+        token = tokens[i]
+        if token.type in ("th_open", "td_open"):
+            style = str(token.attrs.get("style", ""))
+            if token.type == "th_open":
+                align.append(style.partition(":")[2] or "left")
+            row.append(inline(tokens[i + 1]))
+        elif token.type == "tr_close":
+            if head:
+                rows.append(row)
+            else:
+                head = row
+            row = []
+        i += 1
+    return Table(head, rows, align), i + 1
+
+
+_SPACES = re.compile(r"\s+")
+_STYLES = {"em_open": "italic", "strong_open": "bold", "s_open": "strike"}
+
+
+def inline(token: Token) -> Content:
+    """An inline token (a paragraph's, a heading's, a cell's) as Content: emphasis, code, links."""
+    parts: list[str] = []
+    spans: list[Span] = []
+    stack: list[tuple[int, Style | str]] = []
+    at = 0
+    for child in token.children or ():
+        kind = child.type
+        text = ""
+        if kind == "text":
+            text = _SPACES.sub(" ", child.content)
+        elif kind == "softbreak":
+            text = " "
+        elif kind == "hardbreak":
+            text = "\n"
+        elif kind == "code_inline":
+            text = child.content
+            spans.append(Span(at, at + len(text), ".noteview--code-inline"))
+        elif kind == "html_inline":
+            text = child.content
+            spans.append(Span(at, at + len(text), "dim"))
+        elif kind == "image":
+            text = "🖼 " + (child.content or str(child.attrs.get("alt", "")) or "image")
+            spans.append(Span(at, at + len(text), _link_style(str(child.attrs.get("src", "")))))
+            spans.append(Span(at, at + len(text), ".noteview--link"))
+        elif kind in _STYLES:
+            stack.append((at, _STYLES[kind]))
+        elif kind == "link_open":
+            stack.append((at, _link_style(str(child.attrs.get("href", "")))))
+            stack.append((at, ".noteview--link"))
+        elif kind.endswith("_close") and stack:
+            for _ in range(2 if kind == "link_close" else 1):
+                start, style = stack.pop()
+                spans.append(Span(start, at, style))
+        parts.append(text)
+        at += len(text)
+    return Content("".join(parts), [s for s in spans if s.end > s.start])
+
+
+def _link_style(href: str) -> Style:
+    return Style.from_meta({"@click": f"open_link({href!r})"})
+
+
+# -- layout ---------------------------------------------------------------------------------------
+
+def lay_out(blocks: Sequence[Block], width: int, laid: Laid | None = None) -> Laid:
+    """The blocks' lines for a width (appended to `laid` when given), a blank line between blocks."""
+    laid = laid if laid is not None else Laid()
+    for k, block in enumerate(blocks):
+        if k:
+            laid.lines.append(Content(""))
+        if isinstance(block, Paragraph) and block.heading:
+            laid.headings.append((block.heading, block.text.plain, len(laid.lines)))
+        laid.lines.extend(_block_lines(block, max(width, 4)))
+    return laid
+
+
+def _block_lines(block: Block, width: int) -> list[Content]:
+    if isinstance(block, Paragraph):
+        return _paragraph(block, width)
+    if isinstance(block, Code):
+        return [(Content(" ") + line).extend_right(width - line.cell_length - 1).stylize(".noteview--code")
+                for raw in block.text.split("\n") for line in Content(raw.expandtabs(4)).fold(width - 1)]
+    if isinstance(block, Rule):
+        return [Content("─" * width, [Span(0, width, ".noteview--rule")])]
+    if isinstance(block, Quote):
+        mark = Content("▌ ", [Span(0, 1, ".noteview--quote")])
+        return _indented(lay_out(block.children, width - 2).lines, mark, mark)
+    if isinstance(block, ListBlock):
+        return _list_lines(block, width, 0)
+    return _table_lines(block, width)
+
+
+def _paragraph(block: Paragraph, width: int) -> list[Content]:
+    text = block.text
+    if block.heading:
+        style = f".noteview--h{min(block.heading, 4)}"
+        text = text.stylize(style)
+        lines = text.wrap(width)
+        return [line.center(width) for line in lines] if block.heading == 1 else lines
+    return text.wrap(width, overflow="fold") if not block.raw else [
+        line for raw in text.split("\n") for line in raw.fold(width)]
+
+
+def _list_lines(block: ListBlock, width: int, depth: int) -> list[Content]:
+    markers = [m or BULLETS[depth % len(BULLETS)] for m, _ in block.items]
+    gutter = max(len(m) for m in markers) + 1
+    lines: list[Content] = []
+    for (_, children), marker in zip(block.items, markers, strict=True):
+        if lines and not block.tight:
+            lines.append(Content(""))
+        body = _item_lines(children, width - gutter, depth, block.tight)
+        first = Content(marker.rjust(gutter - 1) + " ", [Span(0, gutter - 1, ".noteview--bullet")])
+        lines.extend(_indented(body or [Content("")], first, Content(" " * gutter)))
+    return lines
+
+
+def _item_lines(children: list[Block], width: int, depth: int, tight: bool) -> list[Content]:
+    """A list item's blocks; nested lists go one bullet deeper, and a tight list has no blank lines."""
+    lines: list[Content] = []
+    for k, child in enumerate(children):
+        if k and not (tight and isinstance(child, ListBlock | Paragraph)):
+            lines.append(Content(""))
+        if isinstance(child, ListBlock):
+            lines.extend(_list_lines(child, width, depth + 1))
+        else:
+            lines.extend(_block_lines(child, max(width, 4)))
+    return lines
+
+
+def _indented(lines: list[Content], first: Content, rest: Content) -> list[Content]:
+    return [(first if k == 0 else rest) + line for k, line in enumerate(lines)]
+
+
+def _table_lines(table: Table, width: int) -> list[Content]:
+    """One line per row, cells cut with an ellipsis to share the width, a rule under the header."""
+    columns = max([len(table.head), *map(len, table.rows)], default=0)
+    if not columns:
+        return []
+    rows = [row + [Content("")] * (columns - len(row)) for row in [table.head, *table.rows]]
+    widths = _column_widths([max(row[c].cell_length for row in rows) for c in range(columns)],
+                            width - 3 * (columns - 1))
+    align = table.align + ["left"] * (columns - len(table.align))
+    out = [_table_row(row, widths, align) for row in rows]
+    out[0] = out[0].stylize(".noteview--table-head")
+    rule = "─┼─".join("─" * w for w in widths)
+    out.insert(1, Content(rule, [Span(0, len(rule), ".noteview--rule")]))
+    return out
+
+
+def _column_widths(natural: list[int], room: int) -> list[int]:
+    """Column widths that fit `room`: the widest columns are narrowed first, none below 3 cells."""
+    widths = [max(1, w) for w in natural]
+    while sum(widths) > max(room, 3 * len(widths)):
+        widest = max(range(len(widths)), key=widths.__getitem__)
+        widths[widest] -= 1
+    return widths
+
+
+def _table_row(cells: list[Content], widths: list[int], align: list[str]) -> Content:
+    sep = Content(" │ ", [Span(0, 3, ".noteview--rule")])
+    out = Content("")
+    for c, (cell, w) in enumerate(zip(cells, widths, strict=True)):
+        cell = cell.first_line.truncate(w, ellipsis=True)
+        cell = cell.right(w) if align[c] == "right" else cell.center(w) if align[c] == "center" else \
+            cell.extend_right(w - cell.cell_length)
+        out = out + (sep if c else Content("")) + cell
+    return out

@@ -1,0 +1,65 @@
+"""The side panels' content (`details`): weak suggestions are left out, and the panels say so."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from textual.widgets import OptionList
+
+from notelink.query.index import Index, NoteInfo, Related, Scored
+from notelink.tui.details import MIN_RELATED, MIN_WEIGHT, DetailsCache
+from notelink.tui.screens import ConceptScreen
+
+from .test_app import indexed, make_app, settle, sync, wait_for
+
+__all__ = ["indexed"]  # the fixture, shared with test_app
+
+
+class FakeIndex:
+    """What DetailsCache asks of an index, with scores on both sides of the floors."""
+
+    by_path: ClassVar[dict[str, NoteInfo]] = {"a.md": NoteInfo(0, "a.md", "A", [], [])}
+
+    def related(self, note: NoteInfo, top: int, unlinked: bool = False) -> list[Related]:
+        return [Related("b.md", "B", 0.31, False, ["sync", "mentions: A"]), Related("c.md", "C", 0.01, False)]
+
+    def concepts(self, note: NoteInfo, top: int) -> list[Scored]:
+        return [Scored("sync", 0.5), Scored("the", 0.004)]
+
+
+def test_related_notes_and_concepts_under_the_floors_are_left_out() -> None:
+    assert 0.01 < MIN_RELATED < 0.31 and 0.004 < MIN_WEIGHT < 0.5
+    cache = DetailsCache(FakeIndex(), 12)  # type: ignore[arg-type]
+    d = cache.details("a.md")
+    assert [r.path for r in d.related] == ["b.md"] and [c.word for c in d.concepts] == ["sync"] and d.weak
+    assert cache.reason("a.md", d.related[0]) == "because: sync; mentions A"
+
+
+@sync
+async def test_only_weak_suggestions_say_so(indexed: tuple[Path, Path],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    real = Index.related
+
+    def weak(self: Index, note: NoteInfo, top: int = 10, unlinked: bool = False) -> list[Related]:
+        return [Related(r.path, r.title, 0.02, r.linked) for r in real(self, note, top, unlinked)]
+
+    monkeypatch.setattr(Index, "related", weak)
+    monkeypatch.setattr(Index, "notes_for_word", lambda self, word, top=10: [
+        Related(n.path, n.title, 0.001, False) for n in self.notes[:3]])
+    app = make_app(*indexed)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot, app)
+        (line,) = app.query_one("#related", OptionList).options
+        assert str(line.prompt) == "no strong suggestions" and line.disabled
+        assert app.index is not None
+        app.push_screen(ConceptScreen(app.index, app.index.words[0], 12, app.names))
+
+        def listed() -> Any:
+            found = app.screen.query("#concept-notes")
+            return found and found.first(OptionList).option_count and found.first(OptionList).options
+
+        await wait_for(pilot, listed)
+        (line,) = listed()
+        assert str(line.prompt).startswith("no note where") and line.disabled

@@ -1,0 +1,66 @@
+"""The palette's exports (`exports`): every format of `notelink export`, written from the app; the palette
+lists notelink's commands together, before Textual's own."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from notelink.cli.arguments import _export_args
+from notelink.tui.exports import EXPORTS
+from tests.conftest import snapshot
+
+from .test_app import indexed, make_app, settle, sync, wait_for
+from .test_builds import record_notes
+
+__all__ = ["indexed"]  # the fixture, shared with test_app
+
+
+def cli_formats() -> list[str]:
+    parser = argparse.ArgumentParser()
+    _export_args(parser)
+    (action,) = [a for a in parser._actions if a.dest == "format"]
+    return list(action.choices or [])
+
+
+@sync
+async def test_the_palette_offers_every_export_of_the_cli_grouped_before_textuals(
+        indexed: tuple[Path, Path]) -> None:
+    assert sorted(EXPORTS) == sorted(cli_formats())
+    app = make_app(*indexed)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot, app)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert {f"Notes › {e.title}" for e in EXPORTS.values()} <= set(titles)
+        assert all(t.startswith(("Notes › ", "Screen › ")) for t in titles), titles
+        listed = sorted(titles)  # the palette lists them by title
+        assert listed.index(max(t for t in titles if t.startswith("Notes"))) < listed.index(
+            min(t for t in titles if t.startswith("Screen")))
+        assert "Screen › Theme" in titles and "Notes › Reindex" in titles
+
+
+@sync
+async def test_every_format_is_written_and_no_note_changes(indexed: tuple[Path, Path],
+                                                           tmp_path: Path) -> None:
+    vault, _ = indexed
+    before = snapshot(vault)
+    app = make_app(*indexed)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot, app)
+        shown = record_notes(app)
+        for k, fmt in enumerate(EXPORTS):
+            app.export(tmp_path / f"out.{fmt}", fmt)
+            await wait_for(pilot, lambda k=k: len(shown) > k, 120)  # type: ignore[misc]
+        assert all(severity == "information" for _, severity in shown), shown
+    out = {fmt: (tmp_path / f"out.{fmt}").read_text(encoding="utf-8") for fmt in EXPORTS}
+    assert len(json.loads(out["json"])["notes"]) == 42
+    assert next(csv.reader(out["csv"].splitlines())) == ["source", "target", "score", "rank", "linked"]
+    assert ET.fromstring(out["graphml"].encode()).tag.endswith("graphml")
+    assert out["markdown"].startswith("# Related notes")
+    assert int(out["word2vec"].split()[0]) > 100
+    assert out["block"].startswith("--- ") and "+++ " in out["block"]  # a diff...
+    assert snapshot(vault) == before  # ...and the notes as they were
+    assert shown[-1][0].endswith("(no note changed)")

@@ -1,0 +1,147 @@
+"""Pilot tests for keys (issue 20): none is replayed against another note than the one it was typed at, keys
+read with `/` go to the filter, and moving between the filter, the list and the panels works from the keys."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual import events
+from textual.widgets import Input, OptionList
+
+from notelink.tui import actions
+from notelink.tui.app import NotelinkApp
+
+from .test_app import indexed, make_app, settle, sync, wait_for
+from .test_builds import record_notes
+
+__all__ = ["indexed"]  # the fixture, shared with test_app
+
+
+@pytest.fixture
+def editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """$EDITOR is a script that records each note it is started on (one line each) and changes nothing."""
+    log = tmp_path / "edited.txt"
+    script = tmp_path / "fake-editor"
+    script.write_text(f"#!/bin/sh\necho \"$1\" >> '{log}'\n")
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("EDITOR", str(script))
+    monkeypatch.delenv("VISUAL", raising=False)
+    return log
+
+
+def typed(app: NotelinkApp, *keys: str) -> None:
+    """Posts keys as one read from the terminal brings them: all at once, none handled in between."""
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+
+@sync
+async def test_keys_typed_while_a_note_opens_are_dropped_not_replayed(
+        indexed: tuple[Path, Path], editor: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = make_app(*indexed)
+    real = actions.render_note
+
+    def render_with_keys_arriving(app: Any, path: str, **kw: Any) -> None:
+        real(app, path, **kw)
+        if path == "cooking/Kimchi.md":
+            typed(app, "e", "r")  # read from the terminal while the note was being put on screen
+
+    monkeypatch.setattr(actions, "render_note", render_with_keys_arriving)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot, app)
+        shown = record_notes(app)
+        app.show_note("cooking/Kimchi.md")
+        await wait_for(pilot, lambda: any(m.startswith("Ignored 2 key(s)") for m, _ in shown), what=shown)
+        await settle(pilot, app)
+        assert not editor.exists() and not app.builds.running  # neither `e` nor `r` was replayed
+        await pilot.press("e")  # a key typed once the note is there does its job
+        await wait_for(pilot, lambda: editor.exists())
+        assert editor.read_text().splitlines() == [str(indexed[0] / "cooking/Kimchi.md")]
+
+
+@sync
+async def test_keys_read_with_slash_go_to_the_filter(indexed: tuple[Path, Path], editor: Path) -> None:
+    app = make_app(*indexed)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot, app)
+        app.query_one("#notes", OptionList).focus()
+        current = app.current
+        typed(app, "slash", "k", "e", "q")  # "/keq" pasted, or over ssh: one read
+        await wait_for(pilot, lambda: app.filter_query == "keq", what=lambda: app.filter_query)
+        await settle(pilot, app)
+        assert app.is_running and not editor.exists() and app.current == current
+        assert app.focused is app.query_one("#filter", Input)
+
+
+@sync
+async def test_keys_read_after_enter_in_the_filter_are_not_typed_into_it(indexed: tuple[Path, Path],
+                                                                        editor: Path) -> None:
+    app = make_app(*indexed)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot, app)
+        shown = record_notes(app)
+        typed(app, "slash", *"kimchi", "enter", "e", "r")  # "/kimchi⏎er" in one read
+        await wait_for(pilot, lambda: app.current == "cooking/Kimchi.md")
+        await wait_for(pilot, lambda: any(m.startswith("Ignored 2 key(s)") for m, _ in shown), what=shown)
+        await settle(pilot, app)
+        assert app.query_one("#filter", Input).value == "kimchi" and app.filter_query == "kimchi"
+        assert app.focused is app.query_one("#notes") and not editor.exists() and not app.builds.running
+        typed(app, "slash", *"fermentation", "down", "down")  # ↓ leaves the box; the next ↓ moves the list
+        listing = app.query_one("#notes", OptionList)
+        await wait_for(pilot, lambda: app.focused is listing and app.current != "cooking/Kimchi.md")
+        assert app.query_one("#filter", Input).value == "fermentation"
+
+
+@sync
+async def test_down_in_the_filter_moves_into_the_results(indexed: tuple[Path, Path]) -> None:
+    app = make_app(*indexed)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("slash", *"kimchi", "down")
+        listing = app.query_one("#notes", OptionList)
+        await wait_for(pilot, lambda: app.focused is listing)
+        assert listing.highlighted_option is not None and listing.highlighted_option.id == "cooking/Kimchi.md"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.current == "cooking/Kimchi.md")
+
+
+@sync
+async def test_tabbing_into_a_panel_highlights_its_first_row(indexed: tuple[Path, Path]) -> None:
+    app = make_app(*indexed)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot, app)
+        app.show_note("cooking/Kimchi.md")
+        app.query_one("#notes", OptionList).focus()
+        related = app.query_one("#related", OptionList)
+        for _ in range(6):
+            if app.focused is related:
+                break
+            await pilot.press("tab")
+        assert app.focused is related and related.highlighted == 0
+        first = related.get_option_at_index(0).id
+        assert str(app.query_one("#because").render()).startswith("because:")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.current == first)
+        concepts = app.query_one("#concepts", OptionList)
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: app.focused is concepts and concepts.highlighted == 0)
+
+
+@sync
+async def test_the_ends_of_history_say_so(indexed: tuple[Path, Path]) -> None:
+    app = make_app(*indexed)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot, app)
+        shown = record_notes(app)
+        first = app.current
+        await pilot.press("left_square_bracket")
+        await pilot.press("right_square_bracket")
+        await wait_for(pilot, lambda: len(shown) == 2)
+        assert [m for m, _ in shown] == ["This is the first note you opened (`]` goes forward)",
+                                         "This is the last note you opened (`[` goes back)"]
+        app.show_note("cooking/Kimchi.md")
+        await pilot.press("left_square_bracket")
+        assert app.current == first and len(shown) == 2

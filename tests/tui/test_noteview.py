@@ -1,0 +1,107 @@
+"""Pilot tests for showing notes of any size (issue 20): a 363 KB list of links is on screen with its
+panels as soon as it is chosen, the rest is laid out between key presses, and the view follows the width."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from textual import events
+
+from notelink.index.build import build_index
+from notelink.tui.noteview import NoteView
+from tests.conftest import FAST, SAMPLE
+
+from .test_app import make_app, option_ids, settle, sync, wait_for
+
+BIG = "Links.md"
+
+
+def link_list(kb: int, seed: int = 1) -> str:
+    """One long bullet list of web links, like a bookmarks note (~120 bytes an item)."""
+    rng = random.Random(seed)
+    words = "terminal editor notes vault python search index graph links sync theme plugin".split()
+    items = [f"- [{' '.join(rng.choices(words, k=4)).title()}](https://example.org/{rng.randrange(10**6)}) - "
+             f"{' '.join(rng.choices(words, k=8))}\n" for _ in range(kb * 1000 // 110)]
+    return "# Links\n\nBookmarks collected over the years.\n\n" + "".join(items)
+
+
+@pytest.fixture(scope="module")
+def big_vault(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("big")
+    vault, index_dir = root / "vault", root / "index"
+    shutil.copytree(SAMPLE, vault)
+    (vault / BIG).write_text(link_list(363), encoding="utf-8")
+    build_index(vault, index_dir, FAST)
+    return vault, index_dir
+
+
+@sync
+async def test_a_huge_note_is_on_screen_with_its_panels_as_soon_as_it_is_chosen(
+        big_vault: tuple[Path, Path]) -> None:
+    assert (big_vault[0] / BIG).stat().st_size > 360_000
+    app = make_app(*big_vault)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        app.show_note("cooking/Kimchi.md")
+        await settle(pilot, app)
+        view = app.query_one(NoteView)
+        app.show_note(BIG)  # nothing awaited: what is on screen at the next frame is what is there now
+        assert view.border_title == "Links" and view.lines[0].plain.strip() == "Links"
+        assert view.line_count >= view.scrollable_content_region.height  # the first screenful...
+        assert view.rendering and view.line_count < 1000  # ...not the whole note
+        assert app.cache is not None
+        hits = [h.path for h in app.cache.details(BIG).related]
+        assert option_ids(app, "#related") == hits  # the panels are the same note's
+        await wait_for(pilot, lambda: not view.rendering, 120)
+        assert view.line_count > 3000 and "Links" in view.source
+        assert view.lines[-1].plain.startswith("  ") or view.lines[-1].plain.startswith("•")
+
+
+@sync
+async def test_keys_are_handled_while_the_rest_of_a_huge_note_is_laid_out(
+        big_vault: tuple[Path, Path]) -> None:
+    app = make_app(*big_vault)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        view = app.query_one(NoteView)
+        app.show_note(BIG)
+        view.focus()
+        app.post_message(events.Key("end", None))  # a key arriving while the rest is laid out
+        await wait_for(pilot, lambda: view.scroll_y > 0)
+        assert view.rendering, "the key waited for the whole note"
+        await wait_for(pilot, lambda: not view.rendering, 120)
+
+
+@sync
+async def test_another_note_chosen_meanwhile_stops_the_rest(big_vault: tuple[Path, Path]) -> None:
+    app = make_app(*big_vault)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        view = app.query_one(NoteView)
+        app.show_note(BIG)
+        app.show_note("cooking/Kimchi.md")
+        assert not view.rendering and view.border_title == "Kimchi"
+        await settle(pilot, app)
+        assert view.border_title == "Kimchi" and "Kimchi" in view.source and "Bookmarks" not in view.source
+
+
+@sync
+async def test_a_narrower_terminal_lays_the_note_out_again_where_it_was(big_vault: tuple[Path, Path]) -> None:
+    app = make_app(*big_vault)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot, app)
+        app.show_note(BIG)
+        view = app.query_one(NoteView)
+        await wait_for(pilot, lambda: not view.rendering, 120)
+        wide = view.line_count
+        view.scroll_to(y=wide // 2, animate=False, immediate=True)
+        top = view.lines[round(view.scroll_y)].plain.strip()
+        await pilot.resize_terminal(100, 40)
+        await wait_for(pilot, lambda: view.line_count > wide and not view.rendering, 120)
+        assert max(len(line.plain.rstrip()) for line in view.lines) <= view.scrollable_content_region.width
+        y = round(view.scroll_y)
+        near = [line.plain.strip() for line in view.lines[y - 40 : y + 40]]
+        assert any(top[:30] in line for line in near)  # the same part of the note is still on screen
