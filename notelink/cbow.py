@@ -64,7 +64,6 @@ __all__ = ["Cancelled", "DeviceError", "TrainProgress", "WordVectors", "WorkerEr
            "torch_loaded", "train", "warm_up"]
 
 _SKETCH = 16  # r: coordinates of neu1e that measure how aligned a row's summed updates are
-_CURV_EVERY = 8  # steps between measurements of m, the mean curvature of an update (`_sequential_scale`)
 _BLOCK = 16  # centres per block of a band product in `_Trainer.step`
 
 
@@ -148,8 +147,7 @@ class _Trainer:
         self.keep_out = torch.cat([torch.ones(G, K), torch.eye(G)], 1).to(self.device)  # [G, K + G]
         self.noise_table = torch.from_numpy(_noise_table(vocab.noise())).to(self.device)  # [T] int32 word ids
         self.r = min(_SKETCH, D)  # coordinates of the sketch (`_sequential_scale`)
-        self._sums = threading.local()  # each worker thread's [V, r + 1] scratch rows (`_row_sums`)
-        self._curv, self._steps = torch.zeros((), device=self.device), 0  # m of `_sequential_scale`
+        self._sums = threading.local()  # each worker thread's [V, r + 2] scratch rows (`_row_sums`)
         if init is None:
             cpu_gen = torch.Generator().manual_seed(cfg.seed)
             self.syn0 = ((torch.rand(V, D, generator=cpu_gen) - 0.5) / D).to(self.device)  # [V, D]
@@ -248,26 +246,28 @@ class _Trainer:
         V = v.as_strided((nb, span, D), (k * D, D, 1))  # [nb, k + 2W, D] overlapping block windows
         A = self.band_mean.index_select(0, rows).view(nb, k, span)  # [nb, k, k + 2W]
         h = torch.bmm(A, V).view(nb * k, D)[: e - s]  # [B, D] mean of each centre's context
-        neu1e = self._output_layer(c, s, e, h, lr)  # [B, D] (/ lr)
+        neu1e, curv = self._output_layer(c, s, e, h, lr)  # [B, D] (/ lr), [B, 1]
         sk = neu1e[:, : self.r]  # [B, r] a sketch of neu1e (`_sequential_scale`)
-        use = torch.cat([sk, sk.square().sum(1, keepdim=True)], 1)  # [B, r + 1] sketch, |sketch|^2
+        e2 = sk.square().sum(1, keepdim=True)  # [B, 1]
+        use = torch.cat([sk, e2, e2 * curv], 1)  # [B, r + 2] per centre: s, |s|^2, |s|^2 c
         if e - s < nb * k:  # a last, partial block: the padding centres have no context
             neu1e = torch.cat([neu1e, neu1e.new_zeros(nb * k - (e - s), D)])
             use = torch.cat([use, use.new_zeros(nb * k - (e - s), use.shape[1])])
         Mt = self.band_in.index_select(0, rows).view(nb, k, span).transpose(1, 2)  # [nb, k + 2W, k]
-        use = _fold(torch.bmm(Mt, use.view(nb, k, -1)), k)  # [nb * k + 2W, r + 1] summed by position
-        scale = self._sequential_scale(ctx, use, lr)  # [nb * k + 2W] lr x the scale of each position's row
-        Mt = Mt * scale.as_strided((nb, span, 1), (k, 1, 0))
-        grad = torch.bmm(Mt, neu1e.view(nb, k, D))  # [nb, k + 2W, D] lr * scale * sum of neu1e
-        _add_rows(self.syn0, ctx.as_strided((nb, span), (k, 1)).reshape(-1), grad.view(-1, D))
+        window_rows = ctx.as_strided((nb, span), (k, 1)).reshape(-1)  # [nb * (k + 2W)] their words
+        use = torch.bmm(Mt, use.view(nb, k, -1)).view(nb * span, -1)  # [nb * (k + 2W), r + 2] by window row
+        scale = self._sequential_scale(window_rows, use, lr)  # [nb * (k + 2W)] lr x the scale of each row
+        grad = torch.bmm(Mt * scale.view(nb, span, 1), neu1e.view(nb, k, D))  # [nb, k + 2W, D]
+        _add_rows(self.syn0, window_rows, grad.view(-1, D))  # lr * scale * sum of neu1e over windows
 
-    def _output_layer(self, c: _Chunk, s: int, e: int, h: torch.Tensor, lr: float) -> torch.Tensor:
+    def _output_layer(self, c: _Chunk, s: int, e: int, h: torch.Tensor,
+                      lr: float) -> tuple[torch.Tensor, torch.Tensor]:
         """Updates the output rows of centres s..e (mean contexts `h` [B, D]) and of their groups' shared
-        negatives; returns neu1e / lr [B, D], the gradient of h. Per group, one [G, D] x [D, K + G]
-        product scores each centre against the group's negatives and centres; the mask `out_w` keeps a
-        centre's own centre and the negatives (the other centres get 0). Every few steps it measures m,
-        the mean curvature of a centre's update, sum_k sigmoid'(f_k) (|u_k|^2 + |h|^2) (both h and the
-        u_k move), for `_sequential_scale`."""
+        negatives; returns neu1e / lr [B, D], the gradient of h, and the curvature of each centre's update
+        [B, 1], sum_k sigmoid'(f_k) (|u_k|^2 + |h|^2) (the update moves h and the u_k; for
+        `_sequential_scale`). Per group, one [G, D] x [D, K + G] product scores each centre against the
+        group's negatives and centres; the mask `out_w` keeps a centre's own centre and the negatives (the
+        other centres get 0)."""
         torch, D, G, K = self.torch, self.cfg.dim, self.group, self.cfg.negative
         s_g, e_g = s // G, -(-e // G)
         if e - s < (e_g - s_g) * G:  # a last, partial group: pad with zero contexts (no update)
@@ -277,37 +277,36 @@ class _Trainer:
         U = self.syn1neg.index_select(0, out).view(-1, K + G, D)  # [B/G, K + G, D]
         f = torch.sigmoid(torch.bmm(H, U.transpose(1, 2)))  # [B/G, G, K + G] sigmoid(f)
         w = c.out_w[s_g:e_g]  # [B/G, G, K + G]
-        if self._steps % _CURV_EVERY == 0:  # m: mean curvature of a centre's update (no host sync)
-            uu = torch.linalg.vector_norm(U, dim=2).square_()[:, None, :]  # [B/G, 1, K + G] |u|^2
-            hh = torch.linalg.vector_norm(H, dim=2).square_()[:, :, None]  # [B/G, G, 1] |h|^2
-            self._curv = (f - f * f).mul_(w).mul_(uu + hh).sum() / (e - s)
-        self._steps += 1
+        uu = torch.linalg.vector_norm(U, dim=2).square_()[:, None, :]  # [B/G, 1, K + G] |u|^2
+        hh = torch.linalg.vector_norm(H, dim=2).square_()[:, :, None]  # [B/G, G, 1] |h|^2
+        curv = (f - f * f).mul_(w).mul_(uu + hh).sum(2).view(-1, 1)[: e - s]  # [B, 1]
         g = f.neg_().add_(self.label).mul_(w)  # (label - sigmoid(f)) * w
         neu1e = torch.bmm(g, U).view(-1, D)[: e - s]  # [B, D] (/ lr)
         _add_rows(self.syn1neg, out, torch.bmm(g.mul_(lr).transpose(1, 2), H).view(-1, D))
-        return neu1e
+        return neu1e, curv
 
-    def _sequential_scale(self, ctx: torch.Tensor, use: torch.Tensor, lr: float) -> torch.Tensor:
-        """lr x the scale of each word's summed input-row update [L], at the padded positions `ctx` [L] of
-        a batch; `use` [L, r + 1] sums over the uses of each position (as a context word of centre t)
-        the sketch of neu1e_t (r columns) and its squared norm.
+    def _sequential_scale(self, words: torch.Tensor, use: torch.Tensor, lr: float) -> torch.Tensor:
+        """lr x the scale of each word's summed input-row update [R], for the words `words` [R] of the
+        window rows of a batch; `use` [R, r + 2] sums over the uses of each window row (as a context word
+        of centre t) s_t, |s_t|^2 and |s_t|^2 c_t: s_t the sketch of neu1e_t, c_t its curvature.
 
         n sequential SGD steps along one direction, each of relative size a (lr x the curvature of one
         use), add up to (1 - (1 - a)^n) / a single steps: n while a ~ 0, at most 1 / a, a Newton step.
         The sum of n stale updates is n steps however large a is. Scaling it by
             1 / (1 + (kappa - 1) a)
         keeps both ends: exact for a single use (kappa = 1), and kappa / (1 + (kappa - 1) a) -> 1 / a for
-        many (for small a it damps twice as fast). kappa = |sum_i g_i|^2 / sum_i |g_i|^2 is the number
-        of *aligned* uses: n when the row's n updates agree (a burst), ~1 when they are unrelated, where
-        the sum is what sequential steps do, so frequent words are not slowed down as a count-based cap
-        would. |sum_i g_i|^2 and |g_i|^2 are measured on the first r coordinates of the updates, a sketch
-        of them (coordinates are exchangeable: random initialisation, symmetric updates; the D / r factor
-        cancels in the ratio). a = lr x m (`_output_layer`)."""
+        many (for small a it damps twice as fast). kappa = |sum_t s_t|^2 / sum_t |s_t|^2 is the number of
+        *aligned* uses: n when the row's n updates agree (a burst), ~1 when they are unrelated, where the
+        sum is what sequential steps do, so frequent words are not slowed down as a count-based cap would.
+        s_t are the first r coordinates of neu1e_t, a sketch of it (coordinates are exchangeable: random
+        initialisation, symmetric updates; the D / r factor cancels in the ratio); a = lr x the row's
+        mean curvature of a use, weighted by |s_t|^2 (the uses that move the row most)."""
         torch, r = self.torch, self.r
-        tot = self._row_sums(ctx, use)  # [L, r + 1] per word
-        kappa = torch.linalg.vector_norm(tot[:, :r], dim=1).square_().div_(tot[:, r] + 1e-30)  # aligned uses
-        lam = kappa.sub_(1.0).clamp_(min=0.0).mul_(self._curv * lr)  # [L] (kappa - 1) a
-        return lam.add_(1.0).reciprocal_().mul_(lr)
+        tot = self._row_sums(words, use)  # [R, r + 2] per word
+        e2, e2c = tot[:, r], tot[:, r + 1]  # [R] sum |s|^2, sum |s|^2 c
+        excess = torch.linalg.vector_norm(tot[:, :r], dim=1).square_().sub_(e2).clamp_(min=0.0)  # (k - 1) e2
+        lam = excess.mul_(e2c).div_(e2.square().add_(1e-30))  # [R] (kappa - 1) x mean curvature
+        return lam.mul_(lr).add_(1.0).reciprocal_().mul_(lr)
 
     def _row_sums(self, index: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
         """For each entry j of `index` [L], the sum of the rows of `x` [L, C] with the same index [L, C],
@@ -321,17 +320,6 @@ class _Trainer:
 
     def batches(self, c: _Chunk) -> int:
         return -(-c.n // self.batch)
-
-
-def _fold(x: torch.Tensor, k: int) -> torch.Tensor:
-    """Block windows [nb, span, C] (block b's column j is padded position k*b + j) summed by position
-    [nb * k + span - k, C]: span / k strided adds, no index."""
-    nb, span, C = x.shape
-    out = x.new_zeros(nb * k + span - k, C)
-    for q in range(0, span, k):
-        width = min(k, span - q)
-        out[q:].as_strided((nb, width, C), (k * C, C, 1)).add_(x[:, q:q + width])
-    return out
 
 
 def _noise_table(noise: np.ndarray) -> np.ndarray:

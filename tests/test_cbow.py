@@ -150,11 +150,9 @@ def test_band_tables_cover_every_place_and_width() -> None:
 
 @pytest.mark.parametrize(("batch", "i"), [(16, 2), (48, 1), (48, 6)])  # 6: the last, partial block
 @pytest.mark.parametrize("dim", [16, 40])  # 40: the sketch is the first 16 coordinates
-def test_a_step_by_position_is_the_cbow_update_of_every_centre(batch: int, i: int, dim: int,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_step_by_position_is_the_cbow_update_of_every_centre(batch: int, i: int, dim: int) -> None:
     """The band-product step equals the textbook per-centre CBOW update (all from the same old vectors),
     each input row's sum scaled as `_sequential_scale` says."""
-    monkeypatch.setattr(cbow, "_CURV_EVERY", 1)
     ids, owner, vocab = _corpus()
     cfg = TrainConfig(**{**CFG.to_dict(), "neg_share": 2, "dim": dim})
     tr = cbow._Trainer(ids, owner, vocab, cfg, "cpu")
@@ -169,11 +167,9 @@ def test_a_step_by_position_is_the_cbow_update_of_every_centre(batch: int, i: in
                          [(1, 1, 32, 0, 0.0), (10, 3, 48, 37, 0.0), (10, 5, 80, 5, 0.05),
                           (2, 4, 16, 11, 0.05)])
 def test_a_step_is_the_cbow_update_for_other_windows_groups_and_short_notes(
-        window: int, neg_share: int, batch: int, start: int, sample: float,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        window: int, neg_share: int, batch: int, start: int, sample: float) -> None:
     """Every batch of a chunk that starts mid-corpus, with notes of 1-3 words (shorter than a window), other
     window widths and group sizes, and subsampling, against the per-centre reference."""
-    monkeypatch.setattr(cbow, "_CURV_EVERY", 1)
     rng = np.random.default_rng(1)
     docs = [[GROUPS[0][i] for i in rng.integers(0, 5, rng.integers(1, 4))] for _ in range(150)]
     vocab = Vocab.build(docs, 1)
@@ -192,9 +188,9 @@ def test_a_step_is_the_cbow_update_for_other_windows_groups_and_short_notes(
 def _check_step(tr: cbow._Trainer, c: cbow._Chunk, i: int, lr: float) -> None:
     """Runs batch i of chunk c and compares it with the textbook per-centre CBOW update in float64 (all
     centres from the same old vectors): output rows take lr * sum of (label - sigmoid(f)) h; the input row
-    of word x takes lr / (1 + (kappa_x - 1) lr m) * sum of neu1e over its uses, kappa_x = |sum s_i|^2 /
-    sum |s_i|^2 over the sketches s_i (first r coordinates) of those neu1e (at least 1), m the batch's mean
-    sum_k sigmoid'(f_k) (|u_k|^2 + |h|^2) per centre (measured at this step: `_CURV_EVERY` is 1 here)."""
+    of word x takes lr / (1 + lr (kappa_x - 1) m_x) * sum of neu1e_t over its uses t, kappa_x = |sum s_t|^2
+    / sum |s_t|^2 over the sketches s_t (first r coordinates of neu1e_t; at least 1), m_x the mean over its
+    uses, weighted by |s_t|^2, of the curvature sum_k sigmoid'(f_k) (|u_k|^2 + |h_t|^2) of centre t."""
     syn0, syn1 = tr.syn0.numpy().astype(np.float64), tr.syn1neg.numpy().astype(np.float64)
     d0, d1 = np.zeros_like(syn0), np.zeros_like(syn1)
     lo, hi = _window_bounds(tr, c)
@@ -210,24 +206,24 @@ def _check_step(tr: cbow._Trainer, c: cbow._Chunk, i: int, lr: float) -> None:
         terms += [(t, h, ctx, k, 0.0, float(w)) for k, w in negs]
     sig = [1 / (1 + np.exp(-syn1[k] @ h)) for _, h, _, k, _, _ in terms]
     neu1e = {t: np.zeros(syn0.shape[1]) for t, *_ in terms}
-    m = 0.0
+    curv = dict.fromkeys(neu1e, 0.0)
     for s, (t, h, _, k, label, w) in zip(sig, terms, strict=True):
         neu1e[t] += (label - s) * w * syn1[k]
         d1[k] += lr * (label - s) * w * h
-        m += s * (1 - s) * w * (syn1[k] @ syn1[k] + h @ h)
-    m /= len(neu1e)
-    sums: dict[int, list[np.ndarray]] = {}  # word -> sketches of the neu1e of its uses as a context word
+        curv[t] += s * (1 - s) * w * (syn1[k] @ syn1[k] + h @ h)
+    uses: dict[int, list[int]] = {}  # word -> the centre of each of its uses as a context word
     for t, _, ctx, _k, label, _ in terms:
         if label:  # once per centre
             for x in ctx:
-                sums.setdefault(x, []).append(neu1e[t][:r])
-    for t, _, ctx, _k, label, _ in terms:
-        if label:
-            for x in ctx:
-                kappa = max(1.0, np.sum(sums[x], 0) @ np.sum(sums[x], 0) / sum(s @ s for s in sums[x]))
-                d0[x] += lr / (1 + (kappa - 1) * lr * m) * neu1e[t]
+                uses.setdefault(x, []).append(t)
+    for x, ts in uses.items():
+        sk = [neu1e[t][:r] for t in ts]
+        e = [v @ v for v in sk]
+        kappa = max(1.0, np.sum(sk, 0) @ np.sum(sk, 0) / sum(e))
+        m = sum(ei * curv[t] for ei, t in zip(e, ts, strict=True)) / sum(e)
+        for t in ts:
+            d0[x] += lr / (1 + lr * (kappa - 1) * m) * neu1e[t]
     tr.step(c, i, lr)
-    assert float(tr._curv) == pytest.approx(m, rel=1e-4)
     assert np.allclose(tr.syn0.numpy(), syn0 + d0, atol=1e-6)
     assert np.allclose(tr.syn1neg.numpy(), syn1 + d1, atol=1e-6)
 
@@ -390,19 +386,19 @@ def _assert_nearest_in(wv: cbow.WordVectors, word: str, group: list[str]) -> Non
 
 def test_aligned_uses_of_a_row_are_damped_and_unrelated_ones_are_not() -> None:
     """`_sequential_scale`: a row whose n uses push the same way (kappa = n) takes lr / (1 + (n - 1) a),
-    about the Newton step lr / (n a) of n sequential steps once n a >> 1; a row whose uses are unrelated
-    (orthogonal sketches: kappa = 1) keeps the plain lr, whatever n."""
+    a = lr x their curvature, about the Newton step lr / (n a) of n sequential steps once n a >> 1; a row
+    whose uses are unrelated (orthogonal: kappa = 1) keeps the plain lr, whatever n and the curvature."""
     import torch
 
     ids, owner, vocab = _corpus()
     tr = cbow._Trainer(ids, owner, vocab, CFG, "cpu")  # dim 16: the sketch is all of neu1e
-    tr._curv = torch.tensor(2.0)  # m: a = lr * m = 0.1
-    g = torch.zeros(10, 16)
-    g[:6, 0] = 1.0  # word 3: six uses along one direction
-    g[6:, :4] = torch.eye(4)  # word 5: four orthogonal uses
-    use = torch.cat([g, g.square().sum(1, keepdim=True)], 1)  # [10, r + 1] as `step` lays it out
-    ctx = torch.tensor([3] * 6 + [5] * 4)
-    scale = tr._sequential_scale(ctx, use, lr=0.05)
-    assert scale[:6].tolist() == pytest.approx([0.05 / (1 + 5 * 0.1)] * 6)
+    s = torch.zeros(10, 16)
+    s[:6, 0] = 1.0  # word 3: six uses along one direction
+    s[6:, :4] = torch.eye(4)  # word 5: four orthogonal uses
+    e2 = s.square().sum(1, keepdim=True)
+    use = torch.cat([s, e2, e2 * 2.0], 1)  # [10, r + 2] as `step` lays it out, curvature 2
+    words = torch.tensor([3] * 6 + [5] * 4)
+    scale = tr._sequential_scale(words, use, lr=0.05)
+    assert scale[:6].tolist() == pytest.approx([0.05 / (1 + 5 * 0.05 * 2.0)] * 6)
     assert scale[6:].tolist() == pytest.approx([0.05] * 4)
-    assert float(tr._row_sums(ctx, use).abs().sum()) > 0 and not tr._sums.rows.any()  # scratch left zeroed
+    assert float(tr._row_sums(words, use).abs().sum()) > 0 and not tr._sums.rows.any()  # scratch left zeroed
