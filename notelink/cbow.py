@@ -20,10 +20,13 @@ How it is made fast (see benchmarks/RESULTS-speed.md for the measurements):
   where a position is in a centre's window, else 0), and the input-vector gradient of those positions is
   the transposed product with the block's neu1e. A band row depends only on the centre's place in its
   block and its two clipped widths, so band rows are looked up in a small table, not built.
-- G consecutive centre words (`neg_share`) share one draw of K negatives, so the output layer is a batch
-  of small matrix products [G, D] x [D, K + G] (each group's h against its negatives and its own G centre
-  words; a label/scale mask keeps each centre's own word) and only B/G * (K + G) output rows are gathered
-  and updated (as in Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory").
+- G centre words (`neg_share`) share one draw of K negatives, so the output layer is a batch of small
+  matrix products [G, D] x [D, K + G] (each group's h against its negatives and its own G centre words;
+  a mask keeps each centre's own word) and only B/G * (K + G) output rows are gathered and updated (as in
+  Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory"). The G centres of a group
+  are B/G positions apart (`_grouped`): consecutive centres share context words, and sharing negatives
+  too made each context word see G times the same negatives (noisier vectors: neighbour overlap between
+  seeds on obsidian-help 0.16 instead of 0.23-0.24).
 - A batch of B centre words is updated at once from the same vectors: a row used n times in a batch sums
   n updates (`_add_rows`), where word2vec.c applies them one after another, each seeing the row already
   moved. Summing is what sequential steps do when the n updates are unrelated, and overshoots when they
@@ -213,22 +216,36 @@ class _Trainer:
         return torch.maximum(t - b, first), torch.minimum(t + b, last)
 
     def _output_rows(self, ids: torch.Tensor, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-        """Each group of G consecutive centres shares K negatives from unigram^0.75 (random slots of the
-        noise table). Returns each group's output rows, the K negatives then the G centres [n_groups,
-        K + G], and which of them each centre uses [n_groups, G, K + G]: the negatives, except one equal
-        to the centre (skipped as in word2vec.c), and its own row on the diagonal; not the group's other
-        centres, nothing for the padding centres of a last, partial group."""
+        """The centres of a batch in groups of G that share K negatives from unigram^0.75 (random slots of
+        the noise table): group q of a batch of b centres holds its centres q, q + b/G, q + 2b/G, ... (far
+        apart, so that the centres sharing negatives do not share context words too). Returns each group's
+        output rows, the K negatives then the G centres [n_groups, K + G], and which of them each centre
+        uses [n_groups, G, K + G]: the negatives, except one equal to the centre (skipped as in
+        word2vec.c), and its own row on the diagonal; not the group's other centres, nothing for the
+        padding centres of a last, partial batch."""
         torch, dev, K, G = self.torch, self.device, self.cfg.negative, self.group
-        n_groups = -(-ids.shape[0] // G)
+        centre = self._grouped(ids, ids.new_full((), -1))  # [n_groups, G]
+        n_groups = centre.shape[0]
         slot = torch.randint(self.noise_table.shape[0], (n_groups * K,), generator=gen, device=dev)
         neg = self.noise_table.index_select(0, slot).view(n_groups, K).long()  # [n_groups, K]
-        centre = ids.new_full((n_groups * G,), -1)
-        centre[: ids.shape[0]] = ids  # [n_groups * G], a last, partial group padded with -1
-        out = torch.cat([neg, centre.view(n_groups, G).clamp(min=0)], 1)  # [n_groups, K + G]
+        out = torch.cat([neg, centre.clamp(min=0)], 1)  # [n_groups, K + G]
         out_w = self.keep_out.expand(n_groups, G, K + G).clone()  # (1 for negatives, eye(G) for centres)
         out_w[:, :, :K].masked_fill_(neg.view(n_groups, 1, K) == centre.view(n_groups, G, 1), 0.0)
         out_w.masked_fill_(centre.view(n_groups, G, 1) < 0, 0.0)  # padding centres update nothing
         return out, out_w
+
+    def _grouped(self, x: torch.Tensor, pad: torch.Tensor) -> torch.Tensor:
+        """Per-centre rows `x` [n, ...] laid out by group [n_groups, G, ...]: batch by batch, group q of a
+        batch of b centres holds its centres q + j * ceil(b / G), j = 0..G-1 (`pad` where past the end)."""
+        torch, B, G, n = self.torch, self.batch, self.group, x.shape[0]
+        full = n // B * B
+        parts = [x[:full].view(n // B, G, B // G, *x.shape[1:]).transpose(1, 2).reshape(-1, G, *x.shape[1:])]
+        if n > full:  # a last, partial batch
+            bq = -(-(n - full) // G)
+            last = pad.expand(G * bq, *x.shape[1:]).clone()
+            last[: n - full] = x[full:]
+            parts.append(last.view(G, bq, *x.shape[1:]).transpose(0, 1))
+        return torch.cat(parts)
 
     def step(self, c: _Chunk, i: int, lr: float) -> None:
         """One closed-form CBOW update for batch i of chunk c, a block of k centres at a time: the window
@@ -269,19 +286,20 @@ class _Trainer:
         group's negatives and centres; the mask `out_w` keeps a centre's own centre and the negatives (the
         other centres get 0)."""
         torch, D, G, K = self.torch, self.cfg.dim, self.group, self.cfg.negative
-        s_g, e_g = s // G, -(-e // G)
-        if e - s < (e_g - s_g) * G:  # a last, partial group: pad with zero contexts (no update)
-            h = torch.cat([h, h.new_zeros((e_g - s_g) * G - (e - s), D)])
-        H = h.view(-1, G, D)  # [B/G, G, D]
+        bq = -(-(e - s) // G)  # groups in the batch
+        s_g, e_g = s // G, s // G + bq
+        if e - s < bq * G:  # a last, partial batch: pad with zero contexts (no update)
+            h = torch.cat([h, h.new_zeros(bq * G - (e - s), D)])
+        H = h.view(G, bq, D).transpose(0, 1).contiguous()  # [B/G, G, D] group q: centres q, q + B/G, ...
         out = c.out[s_g:e_g].reshape(-1)  # [B/G * (K + G)]
         U = self.syn1neg.index_select(0, out).view(-1, K + G, D)  # [B/G, K + G, D]
         f = torch.sigmoid(torch.bmm(H, U.transpose(1, 2)))  # [B/G, G, K + G] sigmoid(f)
         w = c.out_w[s_g:e_g]  # [B/G, G, K + G]
         uu = torch.linalg.vector_norm(U, dim=2).square_()[:, None, :]  # [B/G, 1, K + G] |u|^2
         hh = torch.linalg.vector_norm(H, dim=2).square_()[:, :, None]  # [B/G, G, 1] |h|^2
-        curv = (f - f * f).mul_(w).mul_(uu + hh).sum(2).view(-1, 1)[: e - s]  # [B, 1]
+        curv = (f - f * f).mul_(w).mul_(uu + hh).sum(2).t().reshape(-1, 1)[: e - s]  # [B, 1] centre order
         g = f.neg_().add_(self.label).mul_(w)  # (label - sigmoid(f)) * w
-        neu1e = torch.bmm(g, U).view(-1, D)[: e - s]  # [B, D] (/ lr)
+        neu1e = torch.bmm(g, U).transpose(0, 1).reshape(-1, D)[: e - s]  # [B, D] (/ lr), centre order
         _add_rows(self.syn1neg, out, torch.bmm(g.mul_(lr).transpose(1, 2), H).view(-1, D))
         return neu1e, curv
 

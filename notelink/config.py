@@ -42,10 +42,13 @@ class TrainConfig:
     summed update is scaled to what sequential steps would add up to (`cbow._Trainer._sequential_scale`)."""
     cuda_batch: int = 2048
     """Most centre words per step on a GPU. Bigger keeps a GPU busier; unmeasured on a GPU so far."""
-    neg_share: int = 4
-    """Consecutive centre words that share one draw of `negative` negatives; 1 draws per word as
-    word2vec.c does. Sharing turns the output-layer work into small matrix products (8 measured lower
-    SimLex and analogies on bench-dev: RESULTS-speed.md, issue 17)."""
+    neg_share: int = 8
+    """Centre words of a batch that share one draw of `negative` negatives (1 draws per word as word2vec.c
+    does); sharing turns the output-layer work into small matrix products. The centres of a group are far
+    apart in the batch (`cbow._Trainer._grouped`): groups of consecutive centres, whose windows overlap,
+    made a context word meet the same negatives G times, which cost neighbour reproducibility (overlap@10
+    between seeds on obsidian-help 0.158 at G = 4 vs 0.239 at G = 1) and analogies; spread out, G = 4 / 8 /
+    16 give 0.233 / 0.226 / 0.206 and bench-dev scores level with gensim (RESULTS-speed.md, issue 17)."""
     chunk: int = 262144
     """Corpus words prepared at once (subsampling, windows, negatives drawn in bulk); bounds memory."""
     seed: int = 1

@@ -196,10 +196,12 @@ def _check_step(tr: cbow._Trainer, c: cbow._Chunk, i: int, lr: float) -> None:
     lo, hi = _window_bounds(tr, c)
     words, B, G, K, r = c.centre.numpy(), tr.batch, tr.group, tr.cfg.negative, tr.r
     terms = []  # (centre t, h, context words, output row, label, mask) of every output-layer term
-    for t in range(i * B, min((i + 1) * B, c.n)):
+    s, e = i * B, min((i + 1) * B, c.n)
+    bq = -(-(e - s) // G)  # groups of the batch: group q holds its centres q, q + bq, q + 2 bq, ...
+    for t in range(s, e):
         ctx = [words[j] for j in range(lo[t], hi[t] + 1) if j != t]
         h = syn0[ctx].mean(0) if ctx else np.zeros(syn0.shape[1])
-        q, j = t // G, t % G  # group of G centres, place in it
+        q, j = s // G + (t - s) % bq, (t - s) // bq  # group of G centres, place in it
         assert int(c.out[q, K + j]) == words[t]
         terms.append((t, h, ctx, words[t], 1.0, float(c.out_w[q, j, K + j])))
         negs = zip(c.out[q, :K].tolist(), c.out_w[q, j, :K].tolist(), strict=True)
