@@ -34,7 +34,10 @@ class TrainConfig:
     sample: float = 1e-3
     """Frequent-word subsampling threshold t; keep prob (sqrt(f/t)+1)*t/f (`--sample`, 0 disables)."""
     lr: float = 0.05
-    """Starting learning rate, decayed linearly to `min_lr` over all epochs (`--lr`)."""
+    """Starting learning rate, decayed linearly to `min_lr` over all epochs (`--lr`). word2vec.c's CBOW
+    default; gensim's 0.025 (its default for both architectures) scores lower for both trainers on
+    bench-dev (WS353 ~0.22 vs ~0.34, analogies ~0.02 vs ~0.04, 3 seeds) and on obsidian-help's neighbour
+    reproducibility (RESULTS-speed.md, issue 17)."""
     min_lr: float = 1e-4
     """Learning-rate floor reached at the end of training."""
     batch: int = 1024
