@@ -168,10 +168,17 @@ def cmd_concepts(args: argparse.Namespace) -> int:
 
 
 def cmd_similar(args: argparse.Namespace) -> int:
+    from notelink.index import RELIABLE_COUNT
+
     index = _open_index(args)
-    hits = index.similar(args.word, args.top)
-    data = {"word": args.word.lower(), "similar": [h.__dict__ for h in hits]}
-    lines = [f"Words similar to {args.word.lower()}:"] + [f"  {h.score:6.3f}  {h.word}" for h in hits]
+    found = index.similar_words(args.word, args.top)
+    data = {"word": found.word, "count": found.count, "reliable": found.reliable, "language": found.language,
+            "similar": [h.__dict__ for h in found.similar]}
+    where = f" ({found.language} words)" if found.language else ""
+    lines = [f"Words similar to {found.word}, seen {found.count} times{where}:"]
+    lines += [f"  {h.score:6.3f}  {h.word}  ({h.count})" for h in found.similar]
+    if not found.reliable:
+        lines.append(f"  (too rare to say: similar words are reliable from {RELIABLE_COUNT} occurrences on)")
     _print(args, data, lambda: "\n".join(lines))
     return EXIT_OK
 
