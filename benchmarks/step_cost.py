@@ -45,7 +45,7 @@ def main() -> None:
     enc = [vocab.encode(d) for d in docs]
     ids = np.concatenate(enc).astype(np.int32)
     owner = np.repeat(np.arange(len(enc)), [len(e) for e in enc]).astype(np.int32)
-    tr = cbow._Trainer(ids, owner, vocab, cfg, "cpu", workers=2)
+    tr = cbow._Trainer(ids, owner, vocab, cfg, "cpu")
     a, b = tr.chunk_ranges()[0]
     prep, step, n = float("inf"), float("inf"), 0
     for rep in range(args.repeat):

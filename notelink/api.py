@@ -27,13 +27,13 @@ from notelink.index.store import current_generation
 from notelink.notes.links import dialect_of, link_report
 from notelink.notes.vault import Skipped, check_vault, read_note
 from notelink.query.health import Health
-from notelink.query.index import Index, NoteInfo, Related, Scored
+from notelink.query.index import RELIABLE_COUNT, Index, Neighbour, NoteInfo, Related, Scored, SimilarWords
 from notelink.query.search import Searcher, SearchResults
 from notelink.query.unlinked import Mention, Mentions
 from notelink.watch.status import file_states, watcher_status
 
-__all__ = ["Edits", "Health", "Link", "Mention", "Mentions", "Note", "NoteInfo", "Related", "Scored",
-           "SearchResults", "Status", "Vault", "open_vault"]
+__all__ = ["RELIABLE_COUNT", "Edits", "Health", "Link", "Mention", "Mentions", "Neighbour", "Note",
+           "NoteInfo", "Related", "Scored", "SearchResults", "SimilarWords", "Status", "Vault", "open_vault"]
 
 
 @dataclass(frozen=True)
@@ -198,9 +198,15 @@ class Vault:
             searcher = self._searcher
         return searcher.search(query, top, syntax=syntax, snippets=snippets, exclude=exclude)
 
-    def similar(self, word: str, top: int = 10) -> list[Scored]:
-        """The words this vault uses most like `word` (cosine of CBOW word vectors)."""
+    def similar(self, word: str, top: int = 10) -> list[Neighbour]:
+        """The words this vault uses most like `word` (cosine of CBOW word vectors), each with its count;
+        none for a word too rare to say (`similar_words` says so)."""
         return self.index.similar(word, top)
+
+    def similar_words(self, word: str, top: int = 10) -> SimilarWords:
+        """`similar` with what it knows of the word: its count, whether it is frequent enough
+        (`RELIABLE_COUNT`) to have reliable neighbours, and the language they were taken from."""
+        return self.index.similar_words(word, top)
 
     def note(self, name: str, max_chars: int | None = None) -> Note:
         """A note's stored names, tags, headings and links, and its text as on disk now (cut at

@@ -59,26 +59,24 @@ class TrainConfig:
     sample: float = 1e-3
     """Frequent-word subsampling threshold t; keep prob (sqrt(f/t)+1)*t/f (`--sample`, 0 disables)."""
     lr: float = 0.05
-    """Starting learning rate, decayed linearly to `min_lr` over all epochs (`--lr`)."""
+    """Starting learning rate, decayed linearly to `min_lr` over all epochs (`--lr`). word2vec.c's CBOW
+    default; gensim's 0.025 (its default for both architectures) scores lower for both trainers on
+    bench-dev (WS353 ~0.22 vs ~0.34, analogies ~0.02 vs ~0.04, 3 seeds) and on obsidian-help's neighbour
+    reproducibility (RESULTS-speed.md, issue 17)."""
     min_lr: float = 1e-4
     """Learning-rate floor reached at the end of training."""
     batch: int = 1024
-    """Most centre words updated together in one closed-form step on the CPU (see `batch_for`)."""
+    """Most centre words updated together in one closed-form step on the CPU (see `batch_for`); a row's
+    summed update is scaled to what sequential steps would add up to (`cbow._Trainer._sequential_scale`)."""
     cuda_batch: int = 2048
-    """Most centre words per step on a GPU. Bigger keeps a GPU busier, but on the CPU a 4096 batch (x2
-    workers) collapsed word-vector quality even with `dup_cap`; unmeasured on a GPU so far."""
-    neg_share: int = 4
-    """Consecutive centre words that share one draw of `negative` negatives; 1 draws per word as
-    word2vec.c does. Sharing turns the output-layer work into small matrix products."""
-    dup_cap: float = 4.0
-    """A word's summed input-vector updates in one batch count as at most this many: each of its n
-    expected occurrences as a context word is scaled by min(1, dup_cap / n) (keeps frequent words stable
-    in big batches; with `damping` 0 the output rows are capped the same way)."""
-    damping: float = 1.0
-    """Output rows: a row's summed update in a batch takes the step lr / (1 + damping * lr * lambda),
-    lambda = n * m the curvature of its loss in the batch (n expected uses, m the mean sigmoid'(f)
-    |h|^2 of one), instead of a duplicate cap: frequent words keep learning without overshooting
-    (WS353 +0.08, analogies level with gensim on bench-dev). 0 caps output rows with `dup_cap`."""
+    """Most centre words per step on a GPU. Bigger keeps a GPU busier; unmeasured on a GPU so far."""
+    neg_share: int = 8
+    """Centre words of a batch that share one draw of `negative` negatives (1 draws per word as word2vec.c
+    does); sharing turns the output-layer work into small matrix products. The centres of a group are far
+    apart in the batch (`cbow._Trainer._grouped`): groups of consecutive centres, whose windows overlap,
+    made a context word meet the same negatives G times, which cost neighbour reproducibility (overlap@10
+    between seeds on obsidian-help 0.158 at G = 4 vs 0.239 at G = 1) and analogies; spread out, G = 4 / 8 /
+    16 give 0.233 / 0.226 / 0.206 and bench-dev scores level with gensim (RESULTS-speed.md, issue 17)."""
     chunk: int = 262144
     """Corpus words prepared at once (subsampling, windows, negatives drawn in bulk); bounds memory."""
     seed: int = 1
@@ -108,8 +106,6 @@ class TrainConfig:
                 ("threads", self.threads >= 0, "0 (all cores) or more"),
                 ("batch", self.batch >= 1 and self.cuda_batch >= 1, "at least 1"),
                 ("neg_share", self.neg_share >= 1, "at least 1"),
-                ("dup_cap", self.dup_cap > 0, "above 0"),
-                ("damping", 0 <= self.damping < math.inf, "0 (off) or more, finite"),
                 ("chunk", self.chunk >= 1, "at least 1")]
 
     def epochs_for(self, tokens: int) -> int:

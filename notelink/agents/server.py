@@ -10,6 +10,7 @@ errors worded as the CLI words them. Every call reads the live generation, so a 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import sys
@@ -101,9 +102,9 @@ class Server:
         return self.answer(question)
 
     def similar_words(self, word: str, limit: Limit = 10) -> CallToolResult:
-        """Words this vault uses like `word` (cosine of word vectors learned from the vault)."""
-        return self.answer(lambda: {"word": word.lower(),
-                                    "similar": [h.__dict__ for h in self.vault.similar(word, limit)]})
+        """Words this vault uses like `word` (cosine of word vectors learned from the vault), each with how
+        often it occurs; a word too rare for reliable neighbours gets none (reliable: false)."""
+        return self.answer(lambda: dataclasses.asdict(self.vault.similar_words(word, limit)))
 
     def read_note(self, note: NoteName,
                   max_chars: Annotated[int, Field(ge=1, le=MAX_CHARS)] = 4000) -> CallToolResult:

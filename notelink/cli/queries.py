@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from typing import TYPE_CHECKING
 
 from notelink.cli.options import find_note, open_vault
@@ -38,10 +39,15 @@ def cmd_concepts(args: argparse.Namespace) -> int:
 
 
 def cmd_similar(args: argparse.Namespace) -> int:
-    hits = open_vault(args).similar(args.word, args.top)
-    data = {"word": args.word.lower(), "similar": [h.__dict__ for h in hits]}
-    lines = [f"Words similar to {args.word.lower()}:"] + [f"  {h.score:6.3f}  {h.word}" for h in hits]
-    emit(args, data, lambda: "\n".join(lines))
+    from notelink.api import RELIABLE_COUNT
+
+    found = open_vault(args).similar_words(args.word, args.top)
+    where = f" ({found.language} words)" if found.language else ""
+    lines = [f"Words similar to {found.word}, seen {found.count} times{where}:"]
+    lines += [f"  {h.score:6.3f}  {h.word}  ({h.count})" for h in found.similar]
+    if not found.reliable:
+        lines.append(f"  (too rare to say: similar words are reliable from {RELIABLE_COUNT} occurrences on)")
+    emit(args, dataclasses.asdict(found), lambda: "\n".join(lines))
     return EXIT_OK
 
 

@@ -20,17 +20,23 @@ How it is made fast (see benchmarks/RESULTS-speed.md for the measurements):
   where a position is in a centre's window, else 0), and the input-vector gradient of those positions is
   the transposed product with the block's neu1e. A band row depends only on the centre's place in its
   block and its two clipped widths, so band rows are looked up in a small table, not built.
-- G consecutive centre words (`neg_share`) share one draw of K negatives, so the output layer is a batch
-  of small matrix products [G, D] x [D, K + G] (each group's h against its negatives and its own G centre
-  words; a label/scale mask keeps each centre's own word) and only B/G * (K + G) output rows are gathered
-  and updated (as in Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory").
-- A batch of B centre words is updated at once, Hogwild-style: overlapping rows accumulate (`_add_rows`).
-  Summed updates of one word computed from the same stale vectors diverge when a word repeats often in a
-  batch. An input row's update is scaled by min(1, cap / n_w), n_w the word's expected count in the
-  batch; an output row takes the damped step lr / (1 + lr * n_w * m), m the mean curvature sigmoid'(f)
-  |h|^2 of one use (`_damped_lr`): the plain lr while vectors are small, about a Newton step once a
-  frequent word's summed update would overshoot. (Capping output rows too starved frequent words: WS353
-  0.21-0.25 and analogies ~0.005 below gensim's; damped, 0.29-0.32 and level with gensim.)
+- G centre words (`neg_share`) share one draw of K negatives, so the output layer is a batch of small
+  matrix products [G, D] x [D, K + G] (each group's h against its negatives and its own G centre words;
+  a mask keeps each centre's own word) and only B/G * (K + G) output rows are gathered and updated (as in
+  Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory"). The G centres of a group
+  are B/G positions apart (`_grouped`): consecutive centres share context words, and sharing negatives
+  too made each context word see G times the same negatives (noisier vectors: neighbour overlap between
+  seeds on obsidian-help 0.16 instead of 0.23-0.24).
+- A batch of B centre words is updated at once from the same vectors: a row used n times in a batch sums
+  n updates (`_add_rows`), where word2vec.c applies them one after another, each seeing the row already
+  moved. Summing is what sequential steps do when the n updates are unrelated, and overshoots when they
+  agree: text is bursty (a line of a note may repeat one phrase 190 times), and an input row blown up
+  this way makes every h it is in large, then the output rows of common words (everyone's negatives)
+  jump, and every vector follows. So each input row's summed update is scaled by 1 / (1 + (kappa - 1) a)
+  (`_sequential_scale`): kappa its number of aligned uses in the batch, measured from the updates
+  themselves, a = lr x the curvature of one use. Output rows are not scaled: their loss is one-sided,
+  an overshoot saturates sigmoid(f) and stops. (Caps sized from each word's average frequency missed the
+  bursts: 4 of 18 runs with 2 workers, 14 of 18 with one collapsed on bench-dev grouped into notes.)
 - With `threads` > 1, that many workers train disjoint chunks and share the matrices (Hogwild, as
   word2vec.c and gensim), each running single-threaded torch ops: forked processes on Linux for large
   runs, else threads (`hogwild.py`).
@@ -41,6 +47,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -60,7 +67,7 @@ if TYPE_CHECKING:
 __all__ = ["Cancelled", "DeviceError", "TrainProgress", "WordVectors", "WorkerError", "resolve_device",
            "torch_loaded", "train", "warm_up"]
 
-_CURV_EVERY = 8  # steps between measurements of the mean output-row curvature (`_damped_lr`)
+_SKETCH = 16  # r: coordinates of neu1e that measure how aligned a row's summed updates are
 _BLOCK = 16  # centres per block of a band product in `_Trainer.step`
 
 
@@ -103,26 +110,24 @@ class _Chunk:
 
     n kept words; each is a centre word once, and a context word of its neighbours. Batch i holds the
     centres i*B .. (i+1)*B - 1 in blocks of k; block b's windows reach positions k*b - W .. k*b + k + W - 1,
-    which are rows k*b .. k*b + k + 2W - 1 of the padded arrays `ctx` and `ctx_w` (W rows before
-    position 0, padding after the last block)."""
+    which are rows k*b .. k*b + k + 2W - 1 of the padded array `ctx` (W rows before position 0, padding
+    after the last block; no window reaches the padding)."""
 
     n: int
     words: int  # raw (pre-subsampling) words the chunk stands for, for lr and progress
     centre: torch.Tensor  # [n] int64 word ids in corpus order (the centres)
     band: torch.Tensor  # [n_k] int64 row of each centre in the band tables (place in block, widths)
     ctx: torch.Tensor  # [n_k + 2W] int64 word at each padded position (0 in the padding)
-    ctx_w: torch.Tensor  # [n_k + 2W] duplicate-update scale of each position's input row (0 in the padding)
     out: torch.Tensor  # [n_groups, K + G] int64 output rows of each group of G consecutive centres: the K
     # negatives they share, then the G centres
-    out_w: torch.Tensor  # [n_groups, G, K + G] each centre's update scale of its group's output rows
-    out_n: torch.Tensor  # [n_groups, K + G] expected uses of each output row in a batch (`_damped_lr`)
+    out_w: torch.Tensor  # [n_groups, G, K + G] 1 where a centre uses one of its group's output rows, else 0
 
 
 class _Trainer:
     """Holds the matrices, the per-word tables and the seed of one training run."""
 
     def __init__(self, ids: np.ndarray, docs: np.ndarray, vocab: Vocab, cfg: TrainConfig,
-                 device: str, init: tuple[np.ndarray, np.ndarray] | None = None, workers: int = 1) -> None:
+                 device: str, init: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         import torch
 
         self.torch, self.cfg, self.device = torch, cfg, torch.device(device)
@@ -131,21 +136,14 @@ class _Trainer:
         self.group = max(1, cfg.neg_share)
         step = math.lcm(self.group, _BLOCK)  # a batch is whole groups and whole blocks
         self.batch = max(step, cfg.batch_for(V, self.device.type) // step * step)
-        keep = vocab.keep_probs(cfg.sample)  # [V]
-        noise = vocab.noise()  # [V]
-        self.keep = torch.from_numpy(keep).to(self.device)
+        self.keep = torch.from_numpy(vocab.keep_probs(cfg.sample)).to(self.device)  # [V]
         self.band_mean, self.band_in = self._band_tables()  # [k * (W+1)^2, k + 2W] each
         K, G = cfg.negative, self.group
         self.label = torch.cat([torch.zeros(G, K), torch.eye(G)], 1).to(self.device)  # [G, K + G]
         self.keep_out = torch.cat([torch.ones(G, K), torch.eye(G)], 1).to(self.device)  # [G, K + G]
-        self.noise_table = torch.from_numpy(_noise_table(noise)).to(self.device)  # [T] int32 word ids
-        scale_ctx, scale_out, n_out = self._dup_scales(vocab.counts, keep, noise, self.batch * workers)
-        if cfg.damping:  # output rows are damped by their curvature instead of capped
-            scale_out = np.ones_like(scale_out)
-        self.n_out = torch.from_numpy(n_out).to(self.device)  # [V] expected output-row uses per batch
-        self._curv, self._steps = torch.zeros((), device=self.device), 0  # m of `_damped_lr`
-        self.scale_ctx = torch.from_numpy(scale_ctx).to(self.device)  # [V]
-        self.scale_out = torch.from_numpy(scale_out).to(self.device)  # [V]
+        self.noise_table = torch.from_numpy(_noise_table(vocab.noise())).to(self.device)  # [T] int32 word ids
+        self.r = min(_SKETCH, D)  # coordinates of the sketch (`_sequential_scale`)
+        self._sums = threading.local()  # each worker thread's [V, r + 2] scratch rows (`_row_sums`)
         if init is None:
             cpu_gen = torch.Generator().manual_seed(cfg.seed)
             self.syn0 = ((torch.rand(V, D, generator=cpu_gen) - 0.5) / D).to(self.device)  # [V, D]
@@ -153,20 +151,6 @@ class _Trainer:
         else:  # continue from earlier vectors (incremental retraining), rows aligned with `vocab`
             self.syn0 = torch.tensor(init[0], dtype=torch.float32, device=self.device)  # [V, D]
             self.syn1neg = torch.tensor(init[1], dtype=torch.float32, device=self.device)  # [V, D]
-
-    def _dup_scales(self, counts: np.ndarray, keep: np.ndarray, noise: np.ndarray,
-                    batch: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per-word update scales min(1, cap / n_w): n_w the expected times word w is a context word,
-        or an output row (centre or negative), in the `batch` centres updated concurrently (all
-        workers' batches). 1 for all but the most frequent words. Also returns n_w as an output row."""
-        cfg = self.cfg
-        kept = counts * keep
-        p = kept / max(kept.sum(), 1.0)  # [V] frequency after subsampling
-        n_ctx = batch * p * (cfg.window + 1)  # mean context width is (W+1)/2 per side
-        n_out = batch * (p + cfg.negative * noise)  # a shared negative also repeats G times
-        cap = float(cfg.dup_cap)
-        return (np.minimum(1.0, cap / np.maximum(n_ctx, 1e-9)).astype(np.float32),
-                np.minimum(1.0, cap / np.maximum(n_out, 1e-9)).astype(np.float32), n_out.astype(np.float32))
 
     def _band_tables(self) -> tuple[torch.Tensor, torch.Tensor]:
         """Band rows for every (place r in a block, left width a, right width c), at row r*(W+1)^2 +
@@ -195,7 +179,7 @@ class _Trainer:
         return out
 
     def make_chunk(self, a: int, b: int, seed: int) -> _Chunk:
-        """Subsamples tokens a..b and lays out their windows, negatives and update scales in bulk."""
+        """Subsamples tokens a..b and lays out their windows and negatives in bulk."""
         torch, dev = self.torch, self.device
         gen = torch.Generator(device=dev).manual_seed(seed)
         ids = torch.from_numpy(np.ascontiguousarray(self.ids[a:b], dtype=np.int64)).to(dev)  # [m]
@@ -209,10 +193,8 @@ class _Trainer:
         band = (t % k) * (W + 1) ** 2 + (t - lo) * (W + 1) + (hi - t)  # [n] row in the band tables
         pad = -(-n // k) * k - n + W  # padding after the last position: whole blocks, then W
         ctx = torch.cat([ids.new_zeros(W), ids, ids.new_zeros(pad)])  # [n_k + 2W]
-        w = self.scale_ctx.index_select(0, ids)  # [n]
-        ctx_w = torch.cat([w.new_zeros(W), w, w.new_zeros(pad)])  # [n_k + 2W]
         band = torch.cat([band, band.new_zeros(pad - W)])  # [n_k], padding centres: no context
-        return _Chunk(n, b - a, ids, band, ctx, ctx_w, *self._output_rows(ids, gen))
+        return _Chunk(n, b - a, ids, band, ctx, *self._output_rows(ids, gen))
 
     def _windows(self, docs: torch.Tensor, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
         """Context bounds lo..hi (inclusive) per centre: width b ~ U{1..W}, clipped to the centre's note."""
@@ -226,31 +208,44 @@ class _Trainer:
         t = torch.arange(n, device=dev)
         return torch.maximum(t - b, first), torch.minimum(t + b, last)
 
-    def _output_rows(self, ids: torch.Tensor,
-                     gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """Each group of G consecutive centres shares K negatives from unigram^0.75 (random slots of the
-        noise table). Returns each group's output rows, the K negatives then the G centres [n_groups,
-        K + G], and each centre's update scale of them [n_groups, G, K + G]: a negative's duplicate scale
-        (0 where it equals the centre, skipped as in word2vec.c), the centre's own on the diagonal, and 0
-        for the group's other centres."""
+    def _output_rows(self, ids: torch.Tensor, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+        """The centres of a batch in groups of G that share K negatives from unigram^0.75 (random slots of
+        the noise table): group q of a batch of b centres holds its centres q, q + b/G, q + 2b/G, ... (far
+        apart, so that the centres sharing negatives do not share context words too). Returns each group's
+        output rows, the K negatives then the G centres [n_groups, K + G], and which of them each centre
+        uses [n_groups, G, K + G]: the negatives, except one equal to the centre (skipped as in
+        word2vec.c), and its own row on the diagonal; not the group's other centres, nothing for the
+        padding centres of a last, partial batch."""
         torch, dev, K, G = self.torch, self.device, self.cfg.negative, self.group
-        n_groups = -(-ids.shape[0] // G)
+        centre = self._grouped(ids, ids.new_full((), -1))  # [n_groups, G]
+        n_groups = centre.shape[0]
         slot = torch.randint(self.noise_table.shape[0], (n_groups * K,), generator=gen, device=dev)
         neg = self.noise_table.index_select(0, slot).view(n_groups, K).long()  # [n_groups, K]
-        centre = ids.new_full((n_groups * G,), -1)
-        centre[: ids.shape[0]] = ids  # [n_groups * G], a last, partial group padded with -1
-        out = torch.cat([neg, centre.view(n_groups, G).clamp(min=0)], 1)  # [n_groups, K + G]
-        w = self.scale_out.index_select(0, out.view(-1)).view(n_groups, 1, K + G)
-        out_w = w.mul(self.keep_out)  # [n_groups, G, K + G] (keep_out: 1 for negatives, eye(G) for centres)
+        out = torch.cat([neg, centre.clamp(min=0)], 1)  # [n_groups, K + G]
+        out_w = self.keep_out.expand(n_groups, G, K + G).clone()  # (1 for negatives, eye(G) for centres)
         out_w[:, :, :K].masked_fill_(neg.view(n_groups, 1, K) == centre.view(n_groups, G, 1), 0.0)
         out_w.masked_fill_(centre.view(n_groups, G, 1) < 0, 0.0)  # padding centres update nothing
-        return out, out_w, self.n_out.index_select(0, out.view(-1)).view(n_groups, K + G)
+        return out, out_w
+
+    def _grouped(self, x: torch.Tensor, pad: torch.Tensor) -> torch.Tensor:
+        """Per-centre rows `x` [n, ...] laid out by group [n_groups, G, ...]: batch by batch, group q of a
+        batch of b centres holds its centres q + j * ceil(b / G), j = 0..G-1 (`pad` where past the end)."""
+        torch, B, G, n = self.torch, self.batch, self.group, x.shape[0]
+        full = n // B * B
+        parts = [x[:full].view(n // B, G, B // G, *x.shape[1:]).transpose(1, 2).reshape(-1, G, *x.shape[1:])]
+        if n > full:  # a last, partial batch
+            bq = -(-(n - full) // G)
+            last = pad.expand(G * bq, *x.shape[1:]).clone()
+            last[: n - full] = x[full:]
+            parts.append(last.view(G, bq, *x.shape[1:]).transpose(0, 1))
+        return torch.cat(parts)
 
     def step(self, c: _Chunk, i: int, lr: float) -> None:
         """One closed-form CBOW update for batch i of chunk c, a block of k centres at a time: the window
         means of a block are its band matrix times the input vectors of the k + 2W positions around it,
         and the input-vector update of those positions is the band's transpose times the block's neu1e;
-        so each position's row is gathered once per block, not once per window holding it."""
+        so each position's row is gathered once per block, not once per window holding it. An input
+        row's summed update is scaled to what sequential updates would add up to (`_sequential_scale`)."""
         torch, D, W, k = self.torch, self.cfg.dim, self.cfg.window, _BLOCK
         s, e = i * self.batch, min((i + 1) * self.batch, c.n)
         nb = -(-(e - s) // k)  # blocks in the batch
@@ -261,48 +256,78 @@ class _Trainer:
         V = v.as_strided((nb, span, D), (k * D, D, 1))  # [nb, k + 2W, D] overlapping block windows
         A = self.band_mean.index_select(0, rows).view(nb, k, span)  # [nb, k, k + 2W]
         h = torch.bmm(A, V).view(nb * k, D)[: e - s]  # [B, D] mean of each centre's context
-        neu1e = self._output_layer(c, s, e, h, lr)  # [B, D] (/ lr)
+        neu1e, curv = self._output_layer(c, s, e, h, lr)  # [B, D] (/ lr), [B, 1]
+        sk = neu1e[:, : self.r]  # [B, r] a sketch of neu1e (`_sequential_scale`)
+        e2 = sk.square().sum(1, keepdim=True)  # [B, 1]
+        use = torch.cat([sk, e2, e2 * curv], 1)  # [B, r + 2] per centre: s, |s|^2, |s|^2 c
         if e - s < nb * k:  # a last, partial block: the padding centres have no context
             neu1e = torch.cat([neu1e, neu1e.new_zeros(nb * k - (e - s), D)])
-        ctx_w = c.ctx_w[s:s + nb * k + 2 * W].as_strided((nb, 1, span), (k, span, 1))  # [nb, 1, k + 2W]
-        M = self.band_in.index_select(0, rows).view(nb, k, span).mul_(ctx_w * lr)  # [nb, k, k + 2W]
-        grad = torch.bmm(M.transpose(1, 2), neu1e.view(nb, k, D))  # [nb, k + 2W, D] lr * w * sum neu1e
-        _add_rows(self.syn0, ctx.as_strided((nb, span), (k, 1)).reshape(-1), grad.view(-1, D))
+            use = torch.cat([use, use.new_zeros(nb * k - (e - s), use.shape[1])])
+        Mt = self.band_in.index_select(0, rows).view(nb, k, span).transpose(1, 2)  # [nb, k + 2W, k]
+        window_rows = ctx.as_strided((nb, span), (k, 1)).reshape(-1)  # [nb * (k + 2W)] their words
+        use = torch.bmm(Mt, use.view(nb, k, -1)).view(nb * span, -1)  # [nb * (k + 2W), r + 2] by window row
+        scale = self._sequential_scale(window_rows, use, lr)  # [nb * (k + 2W)] lr x the scale of each row
+        grad = torch.bmm(Mt * scale.view(nb, span, 1), neu1e.view(nb, k, D))  # [nb, k + 2W, D]
+        _add_rows(self.syn0, window_rows, grad.view(-1, D))  # lr * scale * sum of neu1e over windows
 
-    def _output_layer(self, c: _Chunk, s: int, e: int, h: torch.Tensor, lr: float) -> torch.Tensor:
+    def _output_layer(self, c: _Chunk, s: int, e: int, h: torch.Tensor,
+                      lr: float) -> tuple[torch.Tensor, torch.Tensor]:
         """Updates the output rows of centres s..e (mean contexts `h` [B, D]) and of their groups' shared
-        negatives; returns neu1e / lr [B, D], the gradient of h. Per group, one [G, D] x [D, K + G]
-        product scores each centre against the group's negatives and centres; the label/scale mask keeps
-        a centre's own centre and the negatives (the other centres get scale 0)."""
+        negatives; returns neu1e / lr [B, D], the gradient of h, and the curvature of each centre's update
+        [B, 1], sum_k sigmoid'(f_k) (|u_k|^2 + |h|^2) (the update moves h and the u_k; for
+        `_sequential_scale`). Per group, one [G, D] x [D, K + G] product scores each centre against the
+        group's negatives and centres; the mask `out_w` keeps a centre's own centre and the negatives (the
+        other centres get 0)."""
         torch, D, G, K = self.torch, self.cfg.dim, self.group, self.cfg.negative
-        s_g, e_g = s // G, -(-e // G)
-        if e - s < (e_g - s_g) * G:  # a last, partial group: pad with zero contexts (no update)
-            h = torch.cat([h, h.new_zeros((e_g - s_g) * G - (e - s), D)])
-        H = h.view(-1, G, D)  # [B/G, G, D]
+        bq = -(-(e - s) // G)  # groups in the batch
+        s_g, e_g = s // G, s // G + bq
+        if e - s < bq * G:  # a last, partial batch: pad with zero contexts (no update)
+            h = torch.cat([h, h.new_zeros(bq * G - (e - s), D)])
+        H = h.view(G, bq, D).transpose(0, 1).contiguous()  # [B/G, G, D] group q: centres q, q + B/G, ...
         out = c.out[s_g:e_g].reshape(-1)  # [B/G * (K + G)]
         U = self.syn1neg.index_select(0, out).view(-1, K + G, D)  # [B/G, K + G, D]
-        g = torch.sigmoid(torch.bmm(H, U.transpose(1, 2)))  # [B/G, G, K + G] sigmoid(f)
+        f = torch.sigmoid(torch.bmm(H, U.transpose(1, 2)))  # [B/G, G, K + G] sigmoid(f)
         w = c.out_w[s_g:e_g]  # [B/G, G, K + G]
-        step = lr if not self.cfg.damping else self._damped_lr(c.out_n[s_g:e_g], g, w, H, lr)
-        g.neg_().add_(self.label).mul_(w)  # (label - sigmoid(f)) * w
-        neu1e = torch.bmm(g, U).view(-1, D)[: e - s]  # [B, D] (/ lr)
-        _add_rows(self.syn1neg, out, torch.bmm(g.mul_(step).transpose(1, 2), H).view(-1, D))
-        return neu1e
+        uu = torch.linalg.vector_norm(U, dim=2).square_()[:, None, :]  # [B/G, 1, K + G] |u|^2
+        hh = torch.linalg.vector_norm(H, dim=2).square_()[:, :, None]  # [B/G, G, 1] |h|^2
+        curv = (f - f * f).mul_(w).mul_(uu + hh).sum(2).t().reshape(-1, 1)[: e - s]  # [B, 1] centre order
+        g = f.neg_().add_(self.label).mul_(w)  # (label - sigmoid(f)) * w
+        neu1e = torch.bmm(g, U).transpose(0, 1).reshape(-1, D)[: e - s]  # [B, D] (/ lr), centre order
+        _add_rows(self.syn1neg, out, torch.bmm(g.mul_(lr).transpose(1, 2), H).view(-1, D))
+        return neu1e, curv
 
-    def _damped_lr(self, n: torch.Tensor, p: torch.Tensor, w: torch.Tensor, H: torch.Tensor,
-                   lr: float) -> torch.Tensor:
-        """The step of each output row, lr / (1 + damping * lr * lambda_u) [B/G, 1, K + G]. lambda_u =
-        n_u * m is the curvature of the row's loss in a batch: n_u its expected occurrences (`n`
-        [B/G, K + G]), m the mean sigmoid'(f) * |h|^2 of an occurrence, re-measured every few steps from
-        p = sigmoid(f) [B/G, G, K + G], the scales w and the contexts H [B/G, G, D]. Summed updates from
-        one stale row overshoot once lr * lambda_u > 1 (a frequent word in a big batch); the damped step
-        stays near what the sequential updates would add up to, and is the plain lr while vectors are
-        small (m ~ 0), where a fixed cap would starve frequent words."""
-        if self._steps % _CURV_EVERY == 0:  # (no host sync: m stays a tensor on the device)
-            m = (p - p * p).mul_(w).mul_((H * H).sum(2, keepdim=True)).sum() / w.gt(0).sum().clamp(min=1)
-            self._curv = m
-        self._steps += 1
-        return n.mul(self._curv * (self.cfg.damping * lr)).add_(1.0).reciprocal_().mul_(lr)[:, None, :]
+    def _sequential_scale(self, words: torch.Tensor, use: torch.Tensor, lr: float) -> torch.Tensor:
+        """lr x the scale of each word's summed input-row update [R], for the words `words` [R] of the
+        window rows of a batch; `use` [R, r + 2] sums over the uses of each window row (as a context word
+        of centre t) s_t, |s_t|^2 and |s_t|^2 c_t: s_t the sketch of neu1e_t, c_t its curvature.
+
+        n sequential SGD steps along one direction, each of relative size a (lr x the curvature of one
+        use), add up to (1 - (1 - a)^n) / a single steps: n while a ~ 0, at most 1 / a, a Newton step.
+        The sum of n stale updates is n steps however large a is. Scaling it by
+            1 / (1 + (kappa - 1) a)
+        keeps both ends: exact for a single use (kappa = 1), and kappa / (1 + (kappa - 1) a) -> 1 / a for
+        many (for small a it damps twice as fast). kappa = |sum_t s_t|^2 / sum_t |s_t|^2 is the number of
+        *aligned* uses: n when the row's n updates agree (a burst), ~1 when they are unrelated, where the
+        sum is what sequential steps do, so frequent words are not slowed down as a count-based cap would.
+        s_t are the first r coordinates of neu1e_t, a sketch of it (coordinates are exchangeable: random
+        initialisation, symmetric updates; the D / r factor cancels in the ratio); a = lr x the row's
+        mean curvature of a use, weighted by |s_t|^2 (the uses that move the row most)."""
+        torch, r = self.torch, self.r
+        tot = self._row_sums(words, use)  # [R, r + 2] per word
+        e2, e2c = tot[:, r], tot[:, r + 1]  # [R] sum |s|^2, sum |s|^2 c
+        excess = torch.linalg.vector_norm(tot[:, :r], dim=1).square_().sub_(e2).clamp_(min=0.0)  # (k - 1) e2
+        lam = excess.mul_(e2c).div_(e2.square().add_(1e-30))  # [R] (kappa - 1) x mean curvature
+        return lam.mul_(lr).add_(1.0).reciprocal_().mul_(lr)
+
+    def _row_sums(self, index: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        """For each entry j of `index` [L], the sum of the rows of `x` [L, C] with the same index [L, C],
+        through a [V, C] scratch of this thread (threads share the trainer), left zeroed again."""
+        scratch = getattr(self._sums, "rows", None)
+        if scratch is None or scratch.shape[1] != x.shape[1]:
+            scratch = self._sums.rows = x.new_zeros(self.syn0.shape[0], x.shape[1])
+        out = scratch.index_add_(0, index, x).index_select(0, index)
+        scratch.index_fill_(0, index, 0.0)
+        return out
 
     def batches(self, c: _Chunk) -> int:
         return -(-c.n // self.batch)
@@ -353,7 +378,7 @@ def train(ids: np.ndarray, docs: np.ndarray, vocab: Vocab, cfg: TrainConfig,
         return WordVectors(empty, empty.copy(), device, epochs, int(ids.shape[0]), 0.0)
     workers = max(1, cfg.threads or os.cpu_count() or 1) if device == "cpu" else 1
     torch.set_num_threads(1 if workers > 1 else max(1, cfg.threads or os.cpu_count() or 1))
-    tr = _Trainer(ids, docs, vocab, cfg, device, init, workers)
+    tr = _Trainer(ids, docs, vocab, cfg, device, init)
     total = epochs * int(ids.shape[0])
     jobs = [(e, a, b) for e in range(epochs) for a, b in tr.chunk_ranges()]
     sched = hogwild.Schedule(cfg, total, epochs, jobs, workers, progress, should_stop)

@@ -49,6 +49,40 @@ class Scored:
     score: float
 
 
+@dataclass(frozen=True)
+class Neighbour(Scored):
+    """A word similar to another: its cosine (`score`) and how often it occurs."""
+
+    count: int
+    """How often the word occurs in the vault's training text."""
+
+
+RELIABLE_COUNT = 10
+"""Occurrences from which a word's vector has reproducible neighbours: below it `similar` says the word is
+too rare instead of listing neighbours, and leaves such words out of other words' neighbours. Measured
+as overlap@10 of a word's neighbours between two training seeds, by count (benchmarks/train_grid.py
+overlap; RESULTS-speed.md, issue 17)."""
+
+LANGUAGE_SHARE = 0.25
+"""In a vault of several languages, a word is a neighbour of a word of language L when at least this
+share of its occurrences are in notes of L: the word's own language, or a name used across languages."""
+
+
+@dataclass(frozen=True)
+class SimilarWords:
+    """What `Index.similar_words` says about a word."""
+
+    word: str
+    count: int
+    """How often the word occurs in the vault's training text."""
+    reliable: bool
+    """The word occurs at least `RELIABLE_COUNT` times; when not, `similar` is empty."""
+    language: str
+    """The language its neighbours were taken from (the one most of its occurrences are in), in a vault
+    of several languages; "" otherwise."""
+    similar: list[Neighbour]
+
+
 class Index:
     """One generation of a vault's index, read-only. Opened with `open`, it holds the generation until
     `close` (a newer build never deletes it meanwhile); a damaged one raises IndexDamaged, saying what."""
@@ -90,12 +124,15 @@ class Index:
     # made on first use: opening a 100k-note index for the TUI's first screen needs neither (1.2 s)
     @functools.cached_property
     def word_vecs(self) -> np.ndarray:
-        """[V, D] unit rows of the input (word) vectors less their mean, for word similarity. Word2vec's
-        vectors share a common direction, strongest in a small vault: there every word was 0.98-0.99 like
-        "telescope", and without it the neighbours are observing, planets, aperture (on a well-trained
-        corpus it changes little: WS353 +0.01, SimLex -0.01; RESULTS.md, session 7)."""
-        syn0 = np.asarray(load_array(self.gen, "syn0"), dtype=np.float32)  # [V, D]
-        return unit_rows(syn0 - syn0.mean(axis=0)) if syn0.shape[0] > 1 else unit_rows(syn0)
+        """[V, D] unit rows of the input (word) vectors, for word similarity: cosines as gensim's, near 0
+        for unrelated words (RESULTS-speed.md, issue 17: mean cosine of random pairs of frequent words)."""
+        return unit_rows(np.asarray(load_array(self.gen, "syn0"), dtype=np.float32))  # [V, D]
+
+    @functools.cached_property
+    def word_counts(self) -> np.ndarray:
+        """[V] how often each word occurs in the vault's training text."""
+        rows = self.db.execute("SELECT count FROM vocab ORDER BY id")
+        return np.array([c for (c,) in rows], dtype=np.int64)
 
     @functools.cached_property
     def _resolver(self) -> Resolver:
@@ -104,7 +141,7 @@ class Index:
     def warm(self) -> None:
         """Makes now what the first word query or link lookup would otherwise make (a worker calls this
         after showing the first screen)."""
-        _ = self.word_vecs, self._resolver
+        _ = self.word_vecs, self.word_counts, self._resolver
 
     @classmethod
     def open(cls, index_dir: Path) -> Index:
@@ -243,12 +280,55 @@ class Index:
         return [Related(self.notes[int(col.row[k])].path, self.notes[int(col.row[k])].title,
                         round(float(col.data[k]), 4), False) for k in order]
 
-    def similar(self, word: str, top: int = 10) -> list[Scored]:
-        """Words closest (cosine) to a word."""
+    def similar(self, word: str, top: int = 10) -> list[Neighbour]:
+        """Words closest (cosine) to a word; none for a word too rare to say (`similar_words`)."""
+        return self.similar_words(word, top).similar
+
+    def similar_words(self, word: str, top: int = 10) -> SimilarWords:
+        """The `top` words closest (cosine of word vectors) to a word, each with how often it occurs. Only
+        words seen at least `RELIABLE_COUNT` times take part: a rarer word gets no neighbours (its vector
+        is mostly its random start and the few contexts it had) and is said to be rare. In a vault of
+        several languages the neighbours are words of the word's own language (`LANGUAGE_SHARE`)."""
         i = self.word_id(word)
+        counts = self.word_counts
+        language, same = self._language_of(i)
+        if counts[i] < RELIABLE_COUNT:
+            return SimilarWords(self.words[i], int(counts[i]), False, language, [])
         scores = self.word_vecs @ self.word_vecs[i]  # [V]
         scores[i] = -np.inf
-        return [Scored(self.words[j], round(float(scores[j]), 4)) for j in _top(scores, top)]
+        scores[counts < RELIABLE_COUNT] = -np.inf
+        if same is not None:
+            scores[~same] = -np.inf
+        near = _top(scores, top)
+        hits = [Neighbour(self.words[j], round(float(scores[j]), 4), int(counts[j])) for j in near]
+        return SimilarWords(self.words[i], int(counts[i]), True, language, hits)
+
+    def _language_of(self, i: int) -> tuple[str, np.ndarray | None]:
+        """Word i's language (where most of its occurrences are) and which words are used in it [V] bool,
+        in a vault of several languages; ("", None) otherwise."""
+        if self._word_languages is None:
+            return "", None
+        names, share = self._word_languages  # [F], [V, F]
+        f = int(np.argmax(share[i]))
+        return names[f], share[:, f] >= LANGUAGE_SHARE
+
+    @functools.cached_property
+    def _word_languages(self) -> tuple[list[str], np.ndarray] | None:
+        """In a vault of several languages (the note vectors have a language part): the language families
+        [F] and each word's share of its occurrences in notes of each [V, F]; else None. Counted once
+        from the stored tokens (0.2 s for the 2,300 notes of obsidian-help)."""
+        if not self.layout.languages:
+            return None
+        from notelink.notes.stopwords import family  # (light: the tokenizer's tables)
+
+        counts: dict[str, np.ndarray] = {}
+        index, V = self.word_index, len(self.words)
+        for lang, tokens in self.db.execute("SELECT lang, tokens FROM notes"):
+            ids = [j for t in tokens.split() if (j := index.get(t)) is not None]
+            np.add.at(counts.setdefault(family(lang), np.zeros(V)), ids, 1.0)
+        names = sorted(counts)
+        table = np.stack([counts[n] for n in names], axis=1)  # [V, F]
+        return names, table / np.maximum(table.sum(1, keepdims=True), 1.0)
 
     def links_of(self, note: NoteInfo) -> list[tuple[str, str | None]]:
         """The links written in a note, in order: (target as written, path of the note it reaches or None)."""

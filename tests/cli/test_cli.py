@@ -76,9 +76,12 @@ def test_concepts_and_similar(capsys, ix: str) -> None:
                        "--json")
     data = json.loads(out)
     assert code == 0 and len(data["concepts"]) == 10 and set(data["concepts"][0]) == {"word", "score"}
-    code, out, _ = run(capsys, "similar", str(SAMPLE), "Sourdough", "--index-dir", ix, "--json", "--top", "3")
+    code, out, _ = run(capsys, "similar", str(SAMPLE), "Bread", "--index-dir", ix, "--json", "--top", "3")
     data = json.loads(out)
-    assert code == 0 and data["word"] == "sourdough" and len(data["similar"]) == 3
+    assert code == 0 and data["word"] == "bread" and data["reliable"] and len(data["similar"]) == 3
+    assert all(hit["count"] >= 10 for hit in data["similar"])  # rare words are nobody's neighbours
+    code, out, _ = run(capsys, "similar", str(SAMPLE), "Sourdough", "--index-dir", ix, "--top", "3")
+    assert code == 0 and "seen 9 times" in out and "too rare to say" in out  # a word seen 9 times
 
 
 def test_status(capsys, ix: str) -> None:

@@ -149,14 +149,12 @@ def test_band_tables_cover_every_place_and_width() -> None:
 
 
 @pytest.mark.parametrize(("batch", "i"), [(16, 2), (48, 1), (48, 6)])  # 6: the last, partial block
-@pytest.mark.parametrize("damping", [0.0, 1.0, 50.0])
-def test_a_step_by_position_is_the_cbow_update_of_every_centre(batch: int, i: int, damping: float,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("dim", [16, 40])  # 40: the sketch is the first 16 coordinates
+def test_a_step_by_position_is_the_cbow_update_of_every_centre(batch: int, i: int, dim: int) -> None:
     """The band-product step equals the textbook per-centre CBOW update (all from the same old vectors),
-    with capped or damped output rows."""
-    monkeypatch.setattr(cbow, "_CURV_EVERY", 1)
+    each input row's sum scaled as `_sequential_scale` says."""
     ids, owner, vocab = _corpus()
-    cfg = TrainConfig(**{**CFG.to_dict(), "neg_share": 2, "dup_cap": 1.0, "damping": damping})
+    cfg = TrainConfig(**{**CFG.to_dict(), "neg_share": 2, "dim": dim})
     tr = cbow._Trainer(ids, owner, vocab, cfg, "cpu")
     tr.batch = batch
     tr.syn1neg.normal_(0, 0.3, generator=__import__("torch").Generator().manual_seed(0))
@@ -169,18 +167,15 @@ def test_a_step_by_position_is_the_cbow_update_of_every_centre(batch: int, i: in
                          [(1, 1, 32, 0, 0.0), (10, 3, 48, 37, 0.0), (10, 5, 80, 5, 0.05),
                           (2, 4, 16, 11, 0.05)])
 def test_a_step_is_the_cbow_update_for_other_windows_groups_and_short_notes(
-        window: int, neg_share: int, batch: int, start: int, sample: float,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        window: int, neg_share: int, batch: int, start: int, sample: float) -> None:
     """Every batch of a chunk that starts mid-corpus, with notes of 1-3 words (shorter than a window), other
     window widths and group sizes, and subsampling, against the per-centre reference."""
-    monkeypatch.setattr(cbow, "_CURV_EVERY", 1)
     rng = np.random.default_rng(1)
     docs = [[GROUPS[0][i] for i in rng.integers(0, 5, rng.integers(1, 4))] for _ in range(150)]
     vocab = Vocab.build(docs, 1)
     ids = np.concatenate([vocab.encode(d) for d in docs])
     owner = np.repeat(np.arange(len(docs)), [len(d) for d in docs])
-    cfg = TrainConfig(**{**CFG.to_dict(), "window": window, "neg_share": neg_share, "sample": sample,
-                         "dup_cap": 1.0})
+    cfg = TrainConfig(**{**CFG.to_dict(), "window": window, "neg_share": neg_share, "sample": sample})
     tr = cbow._Trainer(ids, owner, vocab, cfg, "cpu")
     tr.batch = batch  # a multiple of lcm(neg_share, 16), as the trainer rounds it
     tr.syn1neg.normal_(0, 0.3, generator=__import__("torch").Generator().manual_seed(0))
@@ -192,34 +187,44 @@ def test_a_step_is_the_cbow_update_for_other_windows_groups_and_short_notes(
 
 def _check_step(tr: cbow._Trainer, c: cbow._Chunk, i: int, lr: float) -> None:
     """Runs batch i of chunk c and compares it with the textbook per-centre CBOW update in float64 (all
-    centres from the same old vectors): context rows get the unscaled neu1e times their duplicate scale;
-    output rows take the damped step lr / (1 + damping * lr * n_u * m), m the batch's mean
-    sigmoid'(f) * |h|^2 (measured at this step: `_CURV_EVERY` is 1 in these tests)."""
+    centres from the same old vectors): output rows take lr * sum of (label - sigmoid(f)) h; the input row
+    of word x takes lr / (1 + lr (kappa_x - 1) m_x) * sum of neu1e_t over its uses t, kappa_x = |sum s_t|^2
+    / sum |s_t|^2 over the sketches s_t (first r coordinates of neu1e_t; at least 1), m_x the mean over its
+    uses, weighted by |s_t|^2, of the curvature sum_k sigmoid'(f_k) (|u_k|^2 + |h_t|^2) of centre t."""
     syn0, syn1 = tr.syn0.numpy().astype(np.float64), tr.syn1neg.numpy().astype(np.float64)
     d0, d1 = np.zeros_like(syn0), np.zeros_like(syn1)
     lo, hi = _window_bounds(tr, c)
-    words, B, G, K = c.centre.numpy(), tr.batch, tr.group, tr.cfg.negative
-    terms = []  # (centre t, h, output row, label, scale) of every output-layer term of the batch
-    for t in range(i * B, min((i + 1) * B, c.n)):
+    words, B, G, K, r = c.centre.numpy(), tr.batch, tr.group, tr.cfg.negative, tr.r
+    terms = []  # (centre t, h, context words, output row, label, mask) of every output-layer term
+    s, e = i * B, min((i + 1) * B, c.n)
+    bq = -(-(e - s) // G)  # groups of the batch: group q holds its centres q, q + bq, q + 2 bq, ...
+    for t in range(s, e):
         ctx = [words[j] for j in range(lo[t], hi[t] + 1) if j != t]
         h = syn0[ctx].mean(0) if ctx else np.zeros(syn0.shape[1])
-        q, j = t // G, t % G  # group of G centres, place in it
+        q, j = s // G + (t - s) % bq, (t - s) // bq  # group of G centres, place in it
         assert int(c.out[q, K + j]) == words[t]
         terms.append((t, h, ctx, words[t], 1.0, float(c.out_w[q, j, K + j])))
         negs = zip(c.out[q, :K].tolist(), c.out_w[q, j, :K].tolist(), strict=True)
         terms += [(t, h, ctx, k, 0.0, float(w)) for k, w in negs]
     sig = [1 / (1 + np.exp(-syn1[k] @ h)) for _, h, _, k, _, _ in terms]
-    curv = [s * (1 - s) * w * (h @ h) for s, (_, h, _, _, _, w) in zip(sig, terms, strict=True)]
-    m = sum(curv) / max(1, sum(w > 0 for *_, w in terms))
     neu1e = {t: np.zeros(syn0.shape[1]) for t, *_ in terms}
+    curv = dict.fromkeys(neu1e, 0.0)
     for s, (t, h, _, k, label, w) in zip(sig, terms, strict=True):
-        step = lr / (1 + tr.cfg.damping * lr * float(tr.n_out[k]) * m) if tr.cfg.damping else lr
-        neu1e[t] += lr * (label - s) * w * syn1[k]
-        d1[k] += step * (label - s) * w * h
+        neu1e[t] += (label - s) * w * syn1[k]
+        d1[k] += lr * (label - s) * w * h
+        curv[t] += s * (1 - s) * w * (syn1[k] @ syn1[k] + h @ h)
+    uses: dict[int, list[int]] = {}  # word -> the centre of each of its uses as a context word
     for t, _, ctx, _k, label, _ in terms:
         if label:  # once per centre
-            for j in ctx:
-                d0[j] += neu1e[t] * float(tr.scale_ctx[j])
+            for x in ctx:
+                uses.setdefault(x, []).append(t)
+    for x, ts in uses.items():
+        sk = [neu1e[t][:r] for t in ts]
+        e = [v @ v for v in sk]
+        kappa = max(1.0, np.sum(sk, 0) @ np.sum(sk, 0) / sum(e))
+        m = sum(ei * curv[t] for ei, t in zip(e, ts, strict=True)) / sum(e)
+        for t in ts:
+            d0[x] += lr / (1 + lr * (kappa - 1) * m) * neu1e[t]
     tr.step(c, i, lr)
     assert np.allclose(tr.syn0.numpy(), syn0 + d0, atol=1e-6)
     assert np.allclose(tr.syn1neg.numpy(), syn1 + d1, atol=1e-6)
@@ -381,32 +386,21 @@ def _assert_nearest_in(wv: cbow.WordVectors, word: str, group: list[str]) -> Non
     assert vocab.words[int(np.argmax(sims))] in group
 
 
-def test_a_frequent_output_row_takes_a_damped_step() -> None:
-    """lr / (1 + damping * lr * n * m): the plain lr for a rare row, about the Newton step 1 / (n * m)
-    for a row used n times in a batch once n * m * lr >> 1; m = mean sigmoid'(f) |h|^2 (0.25 * 4 here)."""
+def test_aligned_uses_of_a_row_are_damped_and_unrelated_ones_are_not() -> None:
+    """`_sequential_scale`: a row whose n uses push the same way (kappa = n) takes lr / (1 + (n - 1) a),
+    a = lr x their curvature, about the Newton step lr / (n a) of n sequential steps once n a >> 1; a row
+    whose uses are unrelated (orthogonal: kappa = 1) keeps the plain lr, whatever n and the curvature."""
     import torch
 
     ids, owner, vocab = _corpus()
-    tr = cbow._Trainer(ids, owner, vocab, CFG, "cpu")
-    p = torch.full((1, 2, 3), 0.5)  # sigmoid(f) = 0.5: sigmoid' = 0.25
-    w = torch.ones(1, 2, 3)
-    H = torch.full((1, 2, 4), 1.0)  # |h|^2 = 4
-    step = tr._damped_lr(torch.tensor([[1.0, 100.0, 1e6]]), p, w, H, lr=0.5)
-    assert float(tr._curv) == pytest.approx(1.0)
-    assert step.shape == (1, 1, 3)
-    assert step.flatten().tolist() == pytest.approx([0.5 / 1.5, 0.5 / 51, 0.5 / (1 + 0.5e6)])
-    assert float(step[0, 0, 2]) == pytest.approx(1e-6, rel=1e-5)  # ~1 / (n * m)
-
-
-def test_damping_zero_caps_output_rows_and_never_damps(monkeypatch: pytest.MonkeyPatch) -> None:
-    """damping 0 is the capped trainer: output rows scaled by min(1, dup_cap / n), plain lr, no curvature;
-    damping > 0 leaves output rows uncapped (scale 1) and measures the curvature at the first step."""
-    ids, owner, vocab = _corpus()
-    capped = cbow._Trainer(ids, owner, vocab, TrainConfig(**{**CFG.to_dict(), "damping": 0.0}), "cpu")
-    want = np.minimum(1.0, capped.cfg.dup_cap / np.maximum(capped.n_out.numpy(), 1e-9))
-    assert np.allclose(capped.scale_out.numpy(), want) and (want < 1).any()
-    monkeypatch.setattr(cbow._Trainer, "_damped_lr", lambda *a: pytest.fail("damped with damping 0"))
-    wv = cbow.train(ids, owner, vocab, TrainConfig(**{**CFG.to_dict(), "damping": 0.0, "epochs": 1}))
-    assert np.isfinite(wv.syn1neg).all() and wv.syn1neg.any()
-    damped = cbow._Trainer(ids, owner, vocab, CFG, "cpu")
-    assert damped.cfg.damping > 0 and damped.scale_out.numpy().tolist() == [1.0] * len(vocab)
+    tr = cbow._Trainer(ids, owner, vocab, CFG, "cpu")  # dim 16: the sketch is all of neu1e
+    s = torch.zeros(10, 16)
+    s[:6, 0] = 1.0  # word 3: six uses along one direction
+    s[6:, :4] = torch.eye(4)  # word 5: four orthogonal uses
+    e2 = s.square().sum(1, keepdim=True)
+    use = torch.cat([s, e2, e2 * 2.0], 1)  # [10, r + 2] as `step` lays it out, curvature 2
+    words = torch.tensor([3] * 6 + [5] * 4)
+    scale = tr._sequential_scale(words, use, lr=0.05)
+    assert scale[:6].tolist() == pytest.approx([0.05 / (1 + 5 * 0.05 * 2.0)] * 6)
+    assert scale[6:].tolist() == pytest.approx([0.05] * 4)
+    assert float(tr._row_sums(words, use).abs().sum()) > 0 and not tr._sums.rows.any()  # scratch left zeroed
