@@ -1,5 +1,6 @@
 """Per-call latency of each `notelink mcp` tool, measured by a real MCP client over stdio (the SDK's own),
-on an indexed vault: median and p95 of N calls per tool, each call on another note or word.
+on an indexed vault: median and p95 of N calls per tool, each call on another note or word (search: two
+words drawn from the vault's 50th-3,000th most frequent).
 
     .venv/bin/python benchmarks/mcp_latency.py VAULT [--index-dir DIR] [--calls 50]
 
@@ -36,7 +37,9 @@ def main() -> None:
             "concepts": [{"note": n, "limit": 10} for n in notes],
             "similar_words": [{"word": w, "limit": 10} for w in words],
             "read_note": [{"note": n, "max_chars": 4000} for n in notes],
-            "status": [{} for _ in notes]}
+            "status": [{} for _ in notes],
+            "search": [{"query": " ".join(rng.sample(vault.index.words[50:3000], 2)), "limit": 10}
+                       for _ in notes]}
     extra = ["--index-dir", args.index_dir] if args.index_dir else []
     params = StdioServerParameters(command=sys.executable,
                                    args=["-m", "notelink", "mcp", str(args.vault), *extra])

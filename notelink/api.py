@@ -24,7 +24,6 @@ from typing import Any
 from notelink.config import default_index_dir
 from notelink.errors import IndexMissing, NotFound
 from notelink.index.store import current_generation
-from notelink.notes.links import dialect_of, link_report
 from notelink.notes.vault import Skipped, check_vault, read_note
 from notelink.query.health import Health
 from notelink.query.index import RELIABLE_COUNT, Index, Neighbour, NoteInfo, Related, Scored, SimilarWords
@@ -275,8 +274,7 @@ class Vault:
                       index.skipped(), len(index.words), m.get("trained_at"), m.get("device"), str(index_dir),
                       index.model_info(), list(m.get("warnings", [])), index.languages(),
                       watcher_status(index_dir),
-                      link_report(index.db.execute("SELECT target, kind, dst FROM links"),
-                                  dialect_of(m).name),
+                      index.link_report,
                       list((m.get("index_config") or {}).get("exclude") or []),
                       file_states(index.files(), index_dir) if files else None)
 

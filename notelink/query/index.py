@@ -21,7 +21,7 @@ from notelink.errors import IndexDamaged, IndexMissing, NotFound
 from notelink.index.notevectors import Layout, unit_rows
 from notelink.index.store import load_array, open_generation, pin_current
 from notelink.index.verify import check_generation
-from notelink.notes.links import Resolver, dialect_of, name_key
+from notelink.notes.links import Resolver, dialect_of, link_report, name_key
 
 
 @dataclass(frozen=True)
@@ -342,6 +342,12 @@ class Index:
     def max_file_bytes(self) -> int:
         """The size above which this index's build skipped notes (reading a note's text obeys it too)."""
         return int(self.meta.get("index_config", {}).get("max_file_bytes", 5_000_000))
+
+    @functools.cached_property
+    def link_report(self) -> dict[str, Any]:
+        """What became of the vault's links (`links.link_report`), counted once per generation: 0.1-0.2 s on
+        obsidian-help's 7,758 links, which `status` would otherwise pay at every call."""
+        return link_report(self.db.execute("SELECT target, kind, dst FROM links"), dialect_of(self.meta).name)
 
     def languages(self) -> dict[str, int]:
         """Notes per detected language (whose stop words they lost), most first; "" = stop words kept."""
