@@ -265,7 +265,9 @@ class VaultWatcher:
         self._build(tuple(batch))
 
     def _mid_save(self, batch: list[str]) -> list[str]:
-        """Notes that look mid-save (empty or missing) for less than the settle time."""
+        """Notes that look mid-save (empty or missing) for less than the settle time. A note keeps the time
+        it was first seen so until its batch goes on: forgetting it while another note of the batch was
+        still held made the two hold each other back forever (a moved folder was never indexed)."""
         now, held = time.monotonic(), []
         for rel in batch:
             if rel.endswith("/"):
@@ -274,9 +276,12 @@ class VaultWatcher:
                 empty = os.stat(self.vault / rel).st_size == 0
             except OSError:
                 empty = True
-            if empty and now - self._unsettled.setdefault(rel, now) < self.cfg.settle:
+            if not empty:
+                self._unsettled.pop(rel, None)
+            elif now - self._unsettled.setdefault(rel, now) < self.cfg.settle:
                 held.append(rel)
-            else:
+        if not held:
+            for rel in batch:
                 self._unsettled.pop(rel, None)
         return held
 

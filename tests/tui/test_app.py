@@ -88,7 +88,7 @@ def make_app(vault: Path, index_dir: Path, watchers: list[FakeWatcher] | None = 
     return NotelinkApp(cfg, watcher_factory=factory, **kw)
 
 
-async def wait_for(pilot: Any, condition: Callable[[], object], timeout: float = 30.0,
+async def wait_for(pilot: Any, condition: Callable[[], object], timeout: float = 120.0,
                    what: str | Callable[[], object] = "") -> None:
     """Lets the app run, in short steps, until `condition()` is true; fails after `timeout` seconds, which
     is generous on purpose: a busy machine makes the app slower, never different. No fixed waits.

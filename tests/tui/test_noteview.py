@@ -55,7 +55,7 @@ async def test_a_huge_note_is_on_screen_with_its_panels_as_soon_as_it_is_chosen(
         assert app.cache is not None
         hits = [h.path for h in app.cache.details(BIG).related]
         assert option_ids(app, "#related") == hits  # the panels are the same note's
-        await wait_for(pilot, lambda: not view.rendering, 120)
+        await wait_for(pilot, lambda: not view.rendering, 600)
         assert view.line_count > 3000 and "Links" in view.source
         assert view.lines[-1].plain.startswith("  ") or view.lines[-1].plain.startswith("•")
 
@@ -72,7 +72,7 @@ async def test_keys_are_handled_while_the_rest_of_a_huge_note_is_laid_out(
         app.post_message(events.Key("end", None))  # a key arriving while the rest is laid out
         await wait_for(pilot, lambda: view.scroll_y > 0)
         assert view.rendering, "the key waited for the whole note"
-        await wait_for(pilot, lambda: not view.rendering, 120)
+        await wait_for(pilot, lambda: not view.rendering, 600)
 
 
 @sync
@@ -95,12 +95,12 @@ async def test_a_narrower_terminal_lays_the_note_out_again_where_it_was(big_vaul
         await settle(pilot, app)
         app.show_note(BIG)
         view = app.query_one(NoteView)
-        await wait_for(pilot, lambda: not view.rendering, 120)
+        await wait_for(pilot, lambda: not view.rendering, 600)
         wide = view.line_count
         view.scroll_to(y=wide // 2, animate=False, immediate=True)
         top = view.lines[round(view.scroll_y)].plain.strip()
         await pilot.resize_terminal(100, 40)
-        await wait_for(pilot, lambda: view.line_count > wide and not view.rendering, 120)
+        await wait_for(pilot, lambda: view.line_count > wide and not view.rendering, 600)
         assert max(len(line.plain.rstrip()) for line in view.lines) <= view.scrollable_content_region.width
         y = round(view.scroll_y)
         near = [line.plain.strip() for line in view.lines[y - 40 : y + 40]]

@@ -75,7 +75,7 @@ def _lease_broken(path: Path) -> bool:
                for line in Path("/proc/locks").read_text().splitlines())
 
 
-def _wait_for(condition: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
+def _wait_for(condition: Callable[[], bool], what: str, timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, f"gave up waiting: {what}"
@@ -147,12 +147,12 @@ def test_a_note_open_in_another_process_is_not_written(note: Path) -> None:
     def hold_open() -> None:
         with open(note, "rb"):
             ready.set()
-            go.wait(30)
+            go.wait(120)
 
     holder = ctx.Process(target=hold_open)
     holder.start()
     try:
-        assert ready.wait(30)
+        assert ready.wait(120)
         refusal = write_change(_change(note))
     finally:
         go.set()
