@@ -166,7 +166,8 @@ def storage_error(exc: BaseException, index_dir: Path, needed: int = 0) -> Excep
     if code in (errno.ENOSPC, errno.EDQUOT) or sqlite_code == 13 or (  # SQLITE_FULL
             sqlite_code == 10 and _free(index_dir) < max(needed, 1 << 20)):  # SQLITE_IOERR, disk full
         free = _free(index_dir)
-        need = f"needed ~{max(needed, 1 << 20) / 1e6:,.0f} MB, {free / 1e6:,.1f} MB free" if needed \
+        mb = max(needed, 1 << 20) / 1e6
+        need = f"needed ~{mb:,.{0 if mb >= 10 else 1}f} MB, {free / 1e6:,.1f} MB free" if needed \
             else f"{free / 1e6:,.1f} MB free"
         kept = "the index in use is unchanged" if (index_dir / CURRENT).exists() else "nothing was written"
         return DiskFull(f"no space left on {_device(index_dir)} for the index at {index_dir} ({need}); "

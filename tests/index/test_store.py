@@ -225,7 +225,7 @@ def test_a_build_that_cannot_fit_stops_before_writing(real_index: Path, tmp_path
         return shutil._ntuple_diskusage(10**9, 10**9 - 10**5, 10**5)  # type: ignore[attr-defined]
 
     monkeypatch.setattr(store.shutil, "disk_usage", almost_full)
-    with pytest.raises(DiskFull, match=r"needed ~\d+ MB, 0.1 MB free"):
+    with pytest.raises(DiskFull, match=r"needed ~\d\.\d MB, 0.1 MB free"):
         build_index(SAMPLE, index_dir, FAST, force=True)
     assert current_generation(index_dir) == live
     assert sorted(p.name for p in index_dir.iterdir() if p.name.startswith("gen-")) == [live.name]
