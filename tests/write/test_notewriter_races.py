@@ -268,7 +268,7 @@ def test_the_issues_truncate_then_export_reproduction(indexed, tmp_path: Path, c
         shell.stdin.close()
         shell.wait(30)
     err = capsys.readouterr().err
-    assert code == 3 and f"refused: {CONTESTED}:" in err
+    assert code == 3 and f"refused: {CONTESTED}: empty and saved just now (an editor may be" in err
     assert note.read_bytes() == text.read_bytes()
     assert b"notelink:related" in (vault / "n2.md").read_bytes()
 
