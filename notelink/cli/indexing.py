@@ -106,8 +106,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _check_text(d: dict[str, Any]) -> str:
     lines = [f"{d['generation']} at {d['path']}: " + ("whole" if d["ok"] else "DAMAGED")]
     lines += [f"  problem: {p}" for p in d["problems"]]
-    lines.append(f"  database: integrity_check {d['integrity_check'] or 'not run'}; rows: "
-                 + ", ".join(f"{t} {n:,}" for t, n in d["rows"].items()))
+    rows = ", ".join(f"{t} {n:,}" for t, n in d["rows"].items()) or "not counted"
+    lines.append(f"  database: integrity_check {d['integrity_check'] or 'not run'}; rows: {rows}")
     lines += [f"  {name}.npy: {a['dtype']} {a['shape']}, {a['bytes']:,} bytes"
               for name, a in d["arrays"].items()]
     if not d["ok"]:

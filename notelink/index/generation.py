@@ -103,9 +103,10 @@ def write_generation(index_dir: Path, records: list[NoteRecord], skipped: list[S
     is what `notelink search` reads (notelink/index/searchdata.py). A full disk (found before writing, when
     the free space is short of the estimate, or while writing) raises DiskFull, the live generation
     untouched."""
-    needed = _size_estimate(records, wv, notes, K, mentions, patch)
+    extra = search.arrays() if search is not None else {}
+    needed = _size_estimate(records, wv, notes, K, mentions, patch, extra)
     check_space(index_dir, needed)
-    writer = GenerationWriter(index_dir, base=patch[0] if patch else None)
+    writer = GenerationWriter(index_dir, base=patch[0] if patch else None, needed=needed)
     try:
         if patch is None:
             _insert_notes(writer.db, records, range(len(records)), meta=meta)
@@ -116,7 +117,7 @@ def write_generation(index_dir: Path, records: list[NoteRecord], skipped: list[S
         _write_rest(writer.db, records, skipped, vocab)
         writer.put_meta(meta)
         _put_arrays(writer, wv, notes, K, mentions)
-        for name, (array, dtype) in (search.arrays() if search is not None else {}).items():
+        for name, (array, dtype) in extra.items():
             writer.put_array(name, array, dtype)
         if should_stop is not None and should_stop():
             raise Cancelled()
@@ -131,12 +132,15 @@ def write_generation(index_dir: Path, records: list[NoteRecord], skipped: list[S
 
 
 def _size_estimate(records: list[NoteRecord], wv: Any, notes: sp.csr_matrix, K: sp.csr_matrix | None,
-                   mentions: Mentions | None, patch: Patch | None) -> int:
-    """Bytes a generation takes while it is written, roughly: its arrays, and its database (the copied one,
-    or the notes' tokens and a row's overhead each) twice (the write-ahead log until the checkpoint)."""
+                   mentions: Mentions | None, patch: Patch | None,
+                   extra: dict[str, tuple[np.ndarray, type]]) -> int:
+    """Bytes a generation takes while it is written, roughly: its arrays (each file rounded up to a 4 KB
+    block), the search data's, and its database (the copied one, or the notes' tokens and a row's overhead
+    each) twice (the write-ahead log until the checkpoint)."""
     arrays = 4 * (wv.syn0.size + wv.syn1neg.size) + 12 * notes.nnz + 8 * (notes.shape[0] + 1)
     arrays += 0 if K is None else 8 * (K.shape[0] + 1) + 8 * K.nnz
     arrays += 0 if mentions is None else 24 * mentions[0].size
+    arrays += sum(a.size * np.dtype(t).itemsize for a, t in extra.values()) + 4096 * (12 + len(extra))
     if patch is not None:
         return arrays + 2 * (patch[0] / "index.sqlite").stat().st_size
     return arrays + 2 * sum(r.size + 256 + 64 * len(r.links) for r in records)

@@ -166,11 +166,13 @@ def storage_error(exc: BaseException, index_dir: Path, needed: int = 0) -> Excep
     if code in (errno.ENOSPC, errno.EDQUOT) or sqlite_code == 13 or (  # SQLITE_FULL
             sqlite_code == 10 and _free(index_dir) < max(needed, 1 << 20)):  # SQLITE_IOERR, disk full
         free = _free(index_dir)
-        need = f"needed ~{max(needed, 1 << 20) / 1e6:,.0f} MB, {free / 1e6:,.1f} MB free" if needed \
+        mb = max(needed, 1 << 20) / 1e6
+        need = f"needed ~{mb:,.{0 if mb >= 10 else 1}f} MB, {free / 1e6:,.1f} MB free" if needed \
             else f"{free / 1e6:,.1f} MB free"
-        return DiskFull(f"no space left on {_device(index_dir)} for the index at {index_dir} ({need}); the "
-                        "index in use is unchanged. Free some space, or choose another folder with "
-                        "--index-dir (or NOTELINK_INDEX_DIR)")
+        kept = "the index in use is unchanged" if (index_dir / CURRENT).exists() else "nothing was written"
+        return DiskFull(f"no space left on {_device(index_dir)} for the index at {index_dir} ({need}); "
+                        f"{kept}. Free some space, or choose another folder with --index-dir (or "
+                        "NOTELINK_INDEX_DIR)")
     if code in (errno.EACCES, errno.EPERM, errno.EROFS) or sqlite_code == 8:  # SQLITE_READONLY
         why = getattr(exc, "strerror", None) or str(exc)
         return IndexDirError(f"cannot write the index at {index_dir}: {why}; choose a writable folder "
@@ -222,9 +224,10 @@ class GenerationWriter:
     """Builds the next generation in a temporary folder; `commit` switches it in atomically. A full disk
     or an unwritable folder raises DiskFull or IndexDirError, with the temporary folder removed."""
 
-    def __init__(self, index_dir: Path, base: Path | None = None) -> None:
-        """`base`: a generation whose database the new one starts from (a copy), instead of empty tables."""
-        self.index_dir = index_dir
+    def __init__(self, index_dir: Path, base: Path | None = None, needed: int = 0) -> None:
+        """`base`: a generation whose database the new one starts from (a copy), instead of empty tables;
+        `needed`: about how many bytes it will take (said when the disk fills up)."""
+        self.index_dir, self.needed = index_dir, needed
         self.tmp = index_dir / "gen-unnamed"  # (to clean up, should the folder not be made)
         db = None
         try:
@@ -245,7 +248,7 @@ class GenerationWriter:
             if db is not None:
                 db.close()
             shutil.rmtree(self.tmp, ignore_errors=True)
-            raise storage_error(exc, index_dir) or exc from exc
+            raise storage_error(exc, index_dir, needed) or exc from exc
         self.db = db
 
     def put_meta(self, meta: dict[str, Any]) -> None:
@@ -266,7 +269,7 @@ class GenerationWriter:
             yield
         except (OSError, sqlite3.Error) as exc:
             self.abort()
-            raise storage_error(exc, self.index_dir) or exc from exc
+            raise storage_error(exc, self.index_dir, self.needed) or exc from exc
 
     def commit(self) -> Path:
         """Seals the generation and makes it the live one; returns its folder. Its database leaves WAL mode:

@@ -126,10 +126,10 @@ def unwritable(st: os.stat_result) -> str:
 def _settled(data: bytes, st: os.stat_result, indexed: str | None) -> str:
     """Why a note that was just read must not be written now ("" when it may be): its text is not what the
     index holds, or it is empty and was saved a moment ago."""
-    if indexed is not None and _sha(block.unmanaged_bytes(data)) != indexed:
-        return "edited since it was indexed; not written (run `notelink index`, then export again)"
     if not data and time.time() - st.st_mtime < SETTLING_S:
         return "empty and saved just now (an editor may be writing it); left alone (run again in a moment)"
+    if indexed is not None and _sha(block.unmanaged_bytes(data)) != indexed:
+        return "edited since it was indexed; not written (run `notelink index`, then export again)"
     return ""
 
 

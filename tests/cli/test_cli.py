@@ -329,7 +329,7 @@ def test_a_note_stored_decomposed_is_found_and_linked_composed(capsys, make_vaul
     import unicodedata
 
     nfd = unicodedata.normalize("NFD", "Café")  # as macOS writes file names
-    vault = make_vault({f"{nfd}.md": "# Café\ncoffee beans roast grind espresso",
+    vault = make_vault({f"{nfd}.md": "coffee beans roast grind espresso",  # no heading: named by its file
                         "Menu.md": "# Menu\ncoffee beans at the [[Café]] roast"})
     ix = indexed(capsys, vault, tmp_path)
     code, out, err = run(capsys, "related", str(vault), "Café", "--index-dir", ix, "--json")

@@ -225,7 +225,7 @@ def test_a_build_that_cannot_fit_stops_before_writing(real_index: Path, tmp_path
         return shutil._ntuple_diskusage(10**9, 10**9 - 10**5, 10**5)  # type: ignore[attr-defined]
 
     monkeypatch.setattr(store.shutil, "disk_usage", almost_full)
-    with pytest.raises(DiskFull, match=r"needed ~\d+ MB, 0.1 MB free"):
+    with pytest.raises(DiskFull, match=r"needed ~\d\.\d MB, 0.1 MB free"):
         build_index(SAMPLE, index_dir, FAST, force=True)
     assert current_generation(index_dir) == live
     assert sorted(p.name for p in index_dir.iterdir() if p.name.startswith("gen-")) == [live.name]
@@ -265,6 +265,7 @@ def test_the_first_index_into_a_full_disk_says_so(small_disk, tmp_path: Path, ca
     assert _cli("index", str(SAMPLE), "--index-dir", str(disk / "ix")) == 2
     err = capsys.readouterr().err
     assert f"no space left on tmpfs (mounted at {disk})" in err and "needed ~" in err and "--index-dir" in err
+    assert "nothing was written" in err
     assert "Traceback" not in err and _generations(disk / "ix") == []
 
 
@@ -288,7 +289,8 @@ def test_a_full_disk_keeps_serving_the_live_generation(small_disk, tmp_path: Pat
     capsys.readouterr()
     assert _cli("index", str(vault), "--index-dir", str(ix)) == 2
     err = capsys.readouterr().err
-    assert "no space left on tmpfs" in err and "unchanged" in err and "Traceback" not in err
+    assert "no space left on tmpfs" in err and "needed ~" in err and "unchanged" in err
+    assert "Traceback" not in err
     assert current_generation(ix) == live and _generations(ix) == [live.name]
     assert {p.name: p.read_bytes() for p in live.iterdir()} == before
     assert not [p.name for p in ix.iterdir() if ".tmp-" in p.name]
@@ -324,3 +326,21 @@ def test_an_index_folder_gone_read_only_is_still_served(small_disk, tmp_path: Pa
     assert f"cannot write the index at {disk / 'ix'}" in err and "--index-dir" in err
     assert "Traceback" not in err
     assert _cli("related", str(vault), "Home", "--index-dir", str(disk / "ix")) == 0
+
+
+def test_the_space_estimate_covers_what_a_generation_takes(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """check_space is asked for at least what the written generation occupies (blocks, search data and
+    all): an estimate short of it lets a build start on a disk it cannot fit, to fail midway."""
+    from notelink.index import generation
+    from notelink.index.build import build_index
+    from tests.conftest import FAST, SAMPLE
+
+    asked: list[int] = []
+    real = generation.check_space
+    monkeypatch.setattr(generation, "check_space", lambda d, n: (asked.append(n), real(d, n))[1])
+    build_index(SAMPLE, tmp_path / "ix", FAST)
+    gen = current_generation(tmp_path / "ix")
+    assert gen is not None and len(asked) == 1
+    taken = sum(p.stat().st_blocks * 512 for p in gen.iterdir())
+    assert asked[0] >= taken, (asked[0], taken)

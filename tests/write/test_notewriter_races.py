@@ -8,7 +8,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import random
+import shutil
 import stat
+import subprocess
+import sys
 import time
 from collections import Counter
 from multiprocessing.connection import Connection
@@ -183,3 +186,150 @@ def test_temporary_files_of_a_killed_run_are_removed_by_the_next(indexed, capsys
     assert _export(vault, index, "--write") == 0
     err = capsys.readouterr().err
     assert all(f"removed {p.name}" in err for p in left) and not any(p.exists() for p in left)
+
+
+def _saving(path: str, conn: Connection, seed: int) -> None:
+    """An editor saving the note again and again, every few ms, in place (truncate, pause, write) and by
+    rename, until told to stop; then it sends the bytes of its last save."""
+    rng, original = random.Random(seed), Path(path).read_bytes()
+    saved, k = original, 0
+    conn.send("saving")
+    while not conn.poll():
+        saved = original if rng.random() < 0.6 else original + f"edit {seed}.{k}\n".encode()
+        _save(path, ("truncate", "truncating open", "rename")[k % 3], saved, rng.uniform(0.001, 0.004))
+        time.sleep(rng.uniform(0.001, 0.006))  # (the editor's time between two saves)
+        k += 1
+    conn.send((k, saved))
+
+
+CONTINUOUS_ROUNDS = 60
+
+
+def test_no_byte_is_lost_to_an_editor_saving_every_few_ms(indexed, capsys) -> None:
+    """Each round, an export --write runs while an editor saves the note without pause; once both are
+    done, the note holds the editor's last save, with the block or without it."""
+    vault, index = indexed
+    note, original = vault / CONTESTED, (vault / CONTESTED).read_bytes()
+    ctx = multiprocessing.get_context("fork")
+    outcomes: Counter[str] = Counter()
+    saves = 0
+    for k in range(CONTINUOUS_ROUNDS):
+        note.write_bytes(original)
+        conn, child_conn = ctx.Pipe()
+        editor = ctx.Process(target=_saving, args=(str(note), child_conn, k), daemon=True)
+        editor.start()
+        assert conn.poll(60) and conn.recv() == "saving"
+        code = _export(vault, index, "--write")
+        conn.send("stop")
+        assert conn.poll(60), "the editor did not stop"
+        made, saved = conn.recv()
+        editor.join(30)
+        assert code in (0, 3)
+        outcomes[_kept(note.read_bytes(), saved)] += 1
+        saves += made
+        assert not [p.name for p in vault.iterdir() if ".notelink-" in p.name]
+    capsys.readouterr()
+    print(f"{CONTINUOUS_ROUNDS} rounds, {saves} saves: {dict(outcomes)}")
+    assert saves >= CONTINUOUS_ROUNDS
+
+
+REPRODUCTION = """exec 7<>"$1"
+truncate -s 0 /proc/self/fd/7
+echo truncated
+read go
+cat "$2" >&7
+exec 7>&-
+echo saved
+"""
+
+
+SHELL = Path("/proc/self/fd").exists() and shutil.which("bash") and shutil.which("truncate")
+
+
+@pytest.mark.skipif(not SHELL, reason="the issue's shell reproduction needs bash, truncate and /proc")
+def test_the_issues_truncate_then_export_reproduction(indexed, tmp_path: Path, capsys) -> None:
+    """Issue 15's reproduction, as a user runs it: a shell opens the note for writing and truncates it
+    (`exec 7<>n1.md; truncate -s 0 /proc/self/fd/7`), the export runs, then the shell writes the note's
+    text to fd 7 and closes it. Before the fix the note held only the block."""
+    vault, index = indexed
+    note = vault / CONTESTED
+    text = tmp_path / "text"
+    text.write_bytes(note.read_bytes())
+    shell = subprocess.Popen(["bash", "-c", REPRODUCTION, "repro", str(note), str(text)],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert shell.stdout is not None and shell.stdin is not None
+    try:
+        assert shell.stdout.readline() == "truncated\n" and note.read_bytes() == b""
+        code = _export(vault, index, "--write")
+        shell.stdin.write("go\n")
+        shell.stdin.flush()
+        assert shell.stdout.readline() == "saved\n"
+    finally:
+        shell.stdin.close()
+        shell.wait(30)
+    err = capsys.readouterr().err
+    assert code == 3 and f"refused: {CONTESTED}: empty and saved just now (an editor may be" in err
+    assert note.read_bytes() == text.read_bytes()
+    assert b"notelink:related" in (vault / "n2.md").read_bytes()
+
+
+CHILD = """
+import os, sys, threading
+from notelink.cli.main import main
+from notelink.write import swap
+
+point = sys.argv[3]
+real_exchange, real_fsync = swap.exchange, os.fsync
+
+def stop_here():
+    print("here", flush=True)
+    threading.Event().wait()  # until killed
+
+def fsync(fd):
+    if os.readlink(f"/proc/self/fd/{fd}").endswith(swap.NEW):
+        stop_here()
+    real_fsync(fd)
+
+def exchange(a, b):
+    if point == "before the exchange":
+        stop_here()
+    done = real_exchange(a, b)
+    stop_here()
+    return done
+
+if point == "writing the new bytes":
+    swap.os.fsync = fsync
+else:
+    swap.exchange = exchange
+main(["export", sys.argv[1], "--index-dir", sys.argv[2], "--format", "block", "--write"])
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="finds the file of a descriptor in /proc")
+@pytest.mark.parametrize("point", ["writing the new bytes", "before the exchange", "after the exchange"])
+def test_kill_9_during_write_leaves_whole_notes_and_the_next_run_cleans_up(indexed, capsys,
+                                                                           point: str) -> None:
+    """Item 5: a run killed at any moment leaves every note whole (old or new bytes) and temporary files
+    that the next --write removes."""
+    vault, index = indexed
+    before = {p.name: p.read_bytes() for p in vault.iterdir()}
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(vault), str(index), point],
+                             stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    try:
+        assert child.stdout.readline() == "here\n", "the run never reached the point"
+    finally:
+        child.kill()
+        child.wait(30)
+        child.stdout.close()
+    left = sorted(p.name for p in vault.iterdir() if ".notelink-" in p.name)
+    assert left and all(f".md.{child.pid}-" in name for name in left), left
+    for name, data in before.items():
+        now = (vault / name).read_text()
+        assert now.encode() == data or remove(now).encode() == data, name  # old bytes, or the block added
+    assert _export(vault, index, "--write") == 0
+    err = capsys.readouterr().err
+    assert all(f"removed {name}" in err for name in left), err
+    assert not [p.name for p in vault.iterdir() if ".notelink-" in p.name]
+    for name, data in before.items():
+        assert remove((vault / name).read_text()).encode() == data
