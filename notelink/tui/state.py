@@ -114,6 +114,10 @@ class AppState(App[None]):
         """Indexes what changed since the last build."""
         raise NotImplementedError
 
+    def update_panels(self) -> None:
+        """Shows the current note's related notes and concepts again (from the cache)."""
+        raise NotImplementedError
+
     def cancel_build(self) -> None:
         """Cancels the app's own build, if one runs."""
         raise NotImplementedError
