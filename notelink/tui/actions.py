@@ -15,6 +15,7 @@ from textual.app import SuspendNotSupported, SystemCommand
 from textual.widgets import Input
 
 from notelink.errors import NotFound, VaultError
+from notelink.notes.links import dialect_of
 from notelink.notes.vault import RawNote, check_vault, read_note, scan
 from notelink.query.index import Index, NoteInfo
 from notelink.tui.exports import EXPORTS, write_export
@@ -23,7 +24,7 @@ from notelink.tui.noteview import NoteView
 from notelink.tui.screens import ConfirmScreen
 from notelink.tui.state import AppState
 from notelink.tui.status import IndexStatus
-from notelink.tui.text import NoteFilter, as_shown, is_attachment, note_body
+from notelink.tui.text import NoteFilter, alias_first, as_shown, is_attachment, note_body
 from notelink.tui.widgets import ConceptsPanel, NotesPane, RelatedPanel
 
 
@@ -37,8 +38,18 @@ def render_note(app: AppState, path: str, keep_scroll: bool = False) -> None:
     else:
         body = f"*Cannot show this note: {raw.reason}*"
     tags = "  ".join("#" + t for t in note.tags)
+    prepare = partial(as_shown, alias_first=True) if alias_first(dialect(app)) else as_shown
     app.query_one(NoteView).show(app.names.name(path, note.title), f"{path}  {tags}".strip(), body,
-                                 keep_scroll=keep_scroll, prepare=as_shown)
+                                 keep_scroll=keep_scroll, prepare=prepare)
+
+
+def dialect(app: AppState) -> str:
+    """The vault's link dialect: the one its index was built in, else the one asked for (`--dialect`, the
+    config file), else Obsidian's (links are followed only with an index)."""
+    if app.index is not None:
+        return dialect_of(app.index.meta).name
+    asked = app.config.index.dialect.name
+    return "obsidian" if asked == "auto" else asked
 
 
 def first_note(app: AppState) -> str | None:
