@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from notelink.api import Edits, Mention, Mentions, Vault
 
 UNDO_KEY = "z"
+WRITE_HINT = f"y / Enter writes it · n / Esc cancels · {UNDO_KEY} undoes the last link"
 
 
 @dataclass(frozen=True)
@@ -96,13 +97,24 @@ def _marked(line: str, other: str, style: str) -> Text:
 
 
 def mention_label(m: Mention, outgoing: bool, name: Callable[[str], str]) -> Text:
-    """A mention's row: where it is and the words as written, with the note it names (outgoing) or the note
-    it is in (incoming)."""
-    where = f"{m.line}:{m.column}" if outgoing else f"{name(m.source)} {m.line}:{m.column}"
-    text = Text(f"{where}  ", style="dim")
-    text.append(f"“{m.text}”", style="bold")
-    text.append(f" → {name(m.target)}" if outgoing else f"  {' '.join(m.line_text.split())}")
+    """A mention's row: the note it names (outgoing) or the note it is in (incoming), line:column, and the
+    words around it, the mention in bold."""
+    text = Text(f"→ {name(m.target)}" if outgoing else name(m.source), style="bold")
+    text.append(f"  {m.line}:{m.column}  ", style="dim")
+    before, after = excerpt(m.line_text, m.column - 1, len(m.text))
+    text.append(before)
+    text.append(m.text, style="bold underline")
+    text.append(after)
     return text
+
+
+def excerpt(line: str, start: int, length: int, around: int = 24) -> tuple[str, str]:
+    """The words before and after `line[start : start + length]`, about `around` characters each side, cut
+    between words with "…"."""
+    head, tail = line[:start], line[start + length:]
+    before = "…" + head[-around:].partition(" ")[2] if len(head) > around else head
+    after = tail[:around].rpartition(" ")[0] + "…" if len(tail) > around else tail
+    return before, after
 
 
 def mention_number(found: list[Mention], chosen: Mention) -> int:
@@ -124,9 +136,9 @@ class LinkPreview(ModalScreen[bool]):
     LinkPreview #preview-diff { height: auto; max-height: 24; margin-top: 1; background: $boost; }
     """
 
-    def __init__(self, title: str, diff: str, yes: str = "Write the link") -> None:
+    def __init__(self, title: str, diff: str, yes: str = "Write the link", hint: str = WRITE_HINT) -> None:
         super().__init__()
-        self.heading, self.diff, self.yes = title, diff, yes
+        self.heading, self.diff, self.yes, self.hint = title, diff, yes, hint
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -136,8 +148,7 @@ class LinkPreview(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button(self.yes, variant="primary", id="write")
                 yield Button("Cancel", id="cancel")
-            yield Label(f"y / Enter writes it · n / Esc cancels · {UNDO_KEY} undoes the last link",
-                        classes="hint")
+            yield Label(self.hint, classes="hint")
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -332,8 +343,9 @@ class Linker:
             return
         if self._refused(edits, "Not undone"):
             return
-        self.app.push_screen(LinkPreview("Undo the last link: put the note back as it was", edits.diff,
-                                         "Put it back"), partial(self._undo_confirmed, edits.diff))
+        self.app.push_screen(LinkPreview("Undo the last link: the note put back as it was", edits.diff,
+                                         "Put it back", "y / Enter puts it back · n / Esc keeps the link"),
+                             partial(self._undo_confirmed, edits.diff))
 
     def _undo_confirmed(self, diff: str, yes: bool | None) -> None:
         if not yes:

@@ -13,7 +13,14 @@ from textual.widgets import OptionList
 
 from notelink.index.build import build_index
 from notelink.tui.app import NotelinkApp
-from notelink.tui.linking import LinkPreview, MentionsScreen, diff_text, mention_number
+from notelink.tui.linking import (
+    LinkPreview,
+    MentionsScreen,
+    diff_text,
+    excerpt,
+    mention_label,
+    mention_number,
+)
 from notelink.tui.noteview import NoteView
 from tests.conftest import FAST, SAMPLE
 
@@ -191,3 +198,17 @@ def test_diff_text_marks_what_changed_in_a_line() -> None:
     assert text.plain.splitlines()[-2:] == ["-Seed compost here", "+Seed [[compost]] here"]
     marked = [text.plain[s.start:s.end] for s in text.spans if "reverse" in str(s.style)]
     assert marked == ["compost", "[[compost]]"]
+
+
+def test_a_mention_is_shown_with_the_words_around_it() -> None:
+    from notelink.api import Mention
+
+    line = "A rule of thumb: sow twice the seed's diameter. Keep the compost moist but never waterlogged."
+    at = line.index("compost")
+    assert excerpt(line, at, 7) == ("…diameter. Keep the ", " moist but never…")
+    assert excerpt("compost here", 0, 7) == ("", " here")
+    m = Mention("a/Seeds.md", "b/Compost.md", 3, at + 1, "compost", line)
+    names = {"a/Seeds.md": "Seeds", "b/Compost.md": "Compost"}.__getitem__
+    shown = mention_label(m, True, names).plain
+    assert shown == "→ Compost  3:58  …diameter. Keep the compost moist but never…"
+    assert mention_label(m, False, names).plain.startswith("Seeds  3:58  …diameter.")
