@@ -217,6 +217,7 @@ class Linker:
         self.app = app
         self._vault: Vault | None = None
         self.written: list[Request] = []  # links written from the app, newest last (`z` reverts the last)
+        self.busy = False  # a job is in a worker (`_run`)
 
     def vault(self) -> Vault:
         """The API's vault for the app's vault and index (made again after a vault switch); in a worker."""
@@ -233,15 +234,29 @@ class Linker:
         note = self.app.notes_by_path.get(path)
         return self.app.names.name(path, note.title) if note is not None else path
 
-    def _run(self, job: Callable[[], None]) -> None:
-        """Runs `job` in a thread worker; what the API refuses with is said, not raised."""
+    def _run(self, job: Callable[[], Callable[[], None]]) -> None:
+        """Runs `job` (the API's call) in a thread worker, then what it returns (showing the answer) in the
+        app's thread; one job at a time: a key pressed again before the answer is shown says so. What the
+        API refuses with is said, not raised."""
+        if self.busy:
+            self.app.notify("Still busy with the last link; try again in a moment", severity="warning")
+            return
+        self.busy = True
+
         def guarded() -> None:
             try:
-                job()
+                then = job()
             except (NotelinkError, OSError) as exc:
-                self.app.call_from_thread(self.app.notify, f"Nothing was written: {exc}", severity="error",
-                                          timeout=10)
+                then = partial(self.app.notify, f"Nothing was written: {exc}", severity="error", timeout=10)
+            except Exception as exc:  # a bug: said, and the keys work again (a worker's error is silent)
+                then = partial(self.app.notify, f"Linking failed ({type(exc).__name__}: {exc})",
+                               severity="error", timeout=10)
+            self.app.call_from_thread(self._answer, then)
         self.app.run_worker(guarded, name="link", group="link", thread=True, exit_on_error=False)
+
+    def _answer(self, then: Callable[[], None]) -> None:
+        self.busy = False
+        then()
 
     # -- linking ---------------------------------------------------------------------------------
     def link_related(self) -> None:
@@ -260,9 +275,9 @@ class Linker:
 
     def preview(self, request: Request) -> None:
         """Plans the link (nothing written) and shows the change; confirmed, it is written."""
-        def plan() -> None:
+        def plan() -> Callable[[], None]:
             edits = self.vault().link(request.note, request.target, request.mention)
-            self.app.call_from_thread(self._previewed, request, edits)
+            return partial(self._previewed, request, edits)
         self._run(plan)
 
     def _previewed(self, request: Request, edits: Edits) -> None:
@@ -276,9 +291,9 @@ class Linker:
             self.app.notify("Not linked; the note is as it was")
             return
 
-        def write() -> None:
+        def write() -> Callable[[], None]:
             edits = self.vault().link(request.note, request.target, request.mention, write=True, expect=diff)
-            self.app.call_from_thread(self._linked, request, edits)
+            return partial(self._linked, request, edits)
         self._run(write)
 
     def _linked(self, request: Request, edits: Edits) -> None:
@@ -309,9 +324,9 @@ class Linker:
             return
         current = app.current
 
-        def find() -> None:
+        def find() -> Callable[[], None]:
             found = self.vault().mentions(current)
-            self.app.call_from_thread(self._found, current, found)
+            return partial(self._found, current, found)
         self._run(find)
 
     def _found(self, current: str, found: Mentions) -> None:
@@ -332,9 +347,9 @@ class Linker:
             self.app.notify("Nothing to undo here yet", severity="warning")
             return
 
-        def plan() -> None:
+        def plan() -> Callable[[], None]:
             edits = self.vault().undo_links()
-            self.app.call_from_thread(self._undo_previewed, edits)
+            return partial(self._undo_previewed, edits)
         self._run(plan)
 
     def _undo_previewed(self, edits: Edits) -> None:
@@ -352,9 +367,9 @@ class Linker:
             self.app.notify("Not undone; the note keeps its link")
             return
 
-        def write() -> None:
+        def write() -> Callable[[], None]:
             edits = self.vault().undo_links(write=True, expect=diff)
-            self.app.call_from_thread(self._undone, edits)
+            return partial(self._undone, edits)
         self._run(write)
 
     def _undone(self, edits: Edits) -> None:
