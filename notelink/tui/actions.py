@@ -52,6 +52,21 @@ def dialect(app: AppState) -> str:
     return "obsidian" if asked == "auto" else asked
 
 
+THEMES = {"dark": "textual-dark", "light": "textual-light"}
+"""The config file's short theme names."""
+
+
+def open_theme(app: AppState) -> None:
+    """The theme the app opens in: the config file's (`[tui] theme`), else the one last chosen with `t`."""
+    asked = app.config.theme
+    theme = THEMES.get(asked, asked) or app.saved.theme
+    if theme in app.available_themes:
+        app.theme = theme
+    elif asked:
+        app.notify(f"The config file's [tui] theme {asked!r} is no theme here; themes: dark, light, "
+                   f"{', '.join(sorted(app.available_themes))}", severity="warning", timeout=8)
+
+
 def first_note(app: AppState) -> str | None:
     """Where the user left off in this vault, else its home note (found with the index: `home_path`)."""
     last = app.saved.last_note(app.vault)

@@ -115,8 +115,7 @@ class NotelinkApp(AppState):
 
     def on_mount(self) -> None:
         self.sub_title = str(self.vault)
-        if self.saved.theme in self.available_themes:
-            self.theme = self.saved.theme
+        actions.open_theme(self)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.query_one(IndexStatus).display = False
         self.query_one(NoteView).show("notelink", "", "*Loading the index…*")
