@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from urllib.parse import quote, unquote
 
+from notelink.notes.dialect import strip_scheme
 from notelink.query.index import NoteInfo
 
 NOTE_SCHEME = "notelink:"
@@ -24,6 +25,7 @@ own folder name counts too. Dendron's is `root.md`."""
 
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n|]+?)(?:\|([^\[\]\n]*))?\]\]")
 """`[[first|second]]`: target, then alias (Obsidian, Foam, zk); Dendron writes the alias first."""
+_DENDRON_RANGE = re.compile(r"(?:,\d+)?(?::#.*)?$")  # (as `notes.dialect` reads a note reference)
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*$\r?\n?",
                            re.MULTILINE | re.DOTALL)
 _CODE = re.compile(r"^(?:```|~~~).*?(?:^(?:```|~~~)[ \t]*$|\Z)"  # fenced blocks
@@ -141,6 +143,9 @@ def _link_markdown(m: re.Match[str], alias_first: bool = False) -> str:
     if alias_first and alias:
         target, alias = alias, target
     note, _, heading = target.partition("#")
+    if alias_first:  # Dendron: `dendron://vault/note` names the note; `#h,1:#*` is a range from heading h
+        heading = _DENDRON_RANGE.sub("", heading)
+        target, note = f"{note}#{heading}" if heading else note, strip_scheme(note)
     label = alias or (f"{note} › {heading}" if note and heading else note or heading)
     label = label.replace("[", "(").replace("]", ")")
     return f"{'↳ ' if embed else ''}[{label}]({note_href(target)})"

@@ -151,6 +151,8 @@ def test_dendron_wikilinks_name_the_alias_first() -> None:
     assert app_links(out) == [("Intro", "docs.intro"), ("the guide", "dendron://vault/docs.guide#Setup"),
                               ("docs.faq", "docs.faq")]
     assert app_links(shown_markdown(text))[0] == ("docs.intro", "Intro")  # Obsidian's order: target first
+    ref = shown_markdown("![[dendron://vault/docs.links#summary,1:#*]]\n", alias_first=True)
+    assert app_links(ref) == [("docs.links › summary", "dendron://vault/docs.links#summary")]  # no range
     assert alias_first("dendron") and not any(map(alias_first, ["obsidian", "foam", "zk", "logseq"]))
 
 
