@@ -239,6 +239,10 @@ def palette_commands(app: Any) -> Iterator[SystemCommand]:
             *((what.title, what.question, partial(app.action_export, fmt)) for fmt, what in EXPORTS.items()),
             ("Show only unlinked", "Related notes: toggle showing only notes not linked yet (u)",
              app.action_toggle_unlinked),
+            ("Unlinked mentions", "Where this note and others name each other without a link; link one (m)",
+             app.action_mentions),
+            ("Undo last link", "Put back the note of the last link written, byte for byte (z)",
+             app.action_undo_link),
             ("Switch vault", "Open another folder of notes", app.action_switch_vault),
             ("Help", "Keys and what they do (?)", app.action_help)]:
         yield SystemCommand(f"Notes › {title}", help_text, action)

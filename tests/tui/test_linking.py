@@ -212,3 +212,19 @@ def test_a_mention_is_shown_with_the_words_around_it() -> None:
     shown = mention_label(m, True, names).plain
     assert shown == "→ Compost  3:58  …diameter. Keep the compost moist but never…"
     assert mention_label(m, False, names).plain.startswith("Seeds  3:58  …diameter.")
+
+
+@sync
+async def test_the_palette_offers_mentions_and_undo(vault: tuple[Path, Path]) -> None:
+    from .test_dialogs import _palette
+
+    app = watched(vault)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_note(pilot, app, SEEDS)
+        await _palette(pilot, "Unlinked mentions")
+        await wait_for(pilot, lambda: isinstance(app.screen, MentionsScreen), what="the mentions")
+        await pilot.press("escape")
+        shown = record_notes(app)
+        await _palette(pilot, "Undo last link")
+        await wait_for(pilot, lambda: bool(shown), what="a message")
+        assert shown[0][0].startswith("Nothing to undo")
