@@ -238,24 +238,26 @@ class Vault:
         return unlinked_mentions(index, self.path, index.find_note(self._in_vault(note)))
 
     def link(self, note: str, target: str, mention: int | None = None, append: bool = False,
-             heading: str = "See also", write: bool = False) -> Edits:
+             heading: str = "See also", write: bool = False, expect: str | None = None) -> Edits:
         """Links `note` to `target`: its `mention`-th unlinked mention of `target` wrapped in a link, or
         (`append`, or no mention at all) a link added under `heading`. Without `write`, only the diff;
-        with it, the note is written (its bytes saved first for `undo_links`)."""
+        with it, the note is written (its bytes saved first for `undo_links`). `expect`: the diff a preview
+        showed; the note is then written only if the change is still exactly that (else refused)."""
         from notelink.write import linker
 
         index = self.index
         a, b = (index.find_note(self._in_vault(name)) for name in (note, target))
-        plan = linker.plan_link(index, self.path, a, b, mention, append, heading)
+        plan = linker.expecting(linker.plan_link(index, self.path, a, b, mention, append, heading), expect)
         report = linker.write(plan, self.index_dir, f"link {a.path} {b.path}") if write else None
         return Edits.of(plan, report)
 
-    def undo_links(self, every: bool = False, write: bool = False) -> Edits:
+    def undo_links(self, every: bool = False, write: bool = False, expect: str | None = None) -> Edits:
         """Puts back the notes of the last `link(write=True)` (`every`: of all), byte for byte, where nobody
-        edited them since; without `write`, only the diff."""
+        edited them since; without `write`, only the diff. `expect`: as for `link`."""
         from notelink.write import linker
 
         plan, entries = linker.plan_undo(self.path, self.index_dir, every)
+        plan = linker.expecting(plan, expect)
         return Edits.of(plan, linker.undo(plan, entries) if write else None)
 
     def health(self, limit: int = 20) -> Health:

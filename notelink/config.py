@@ -364,6 +364,9 @@ class TuiConfig:
     train: TrainConfig = field(default_factory=TrainConfig)
     """Training settings used when the app (re)builds the index."""
     index: IndexConfig = field(default_factory=IndexConfig)
+    theme: str = ""
+    """The theme to open in (config `[tui] theme`: `dark`, `light` or a Textual theme's name); "": the one
+    chosen last with `t`."""
 
     def resolved_index_dir(self) -> Path:
         return self.index_dir if self.index_dir is not None else default_index_dir(self.vault)

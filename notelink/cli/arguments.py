@@ -94,8 +94,15 @@ def _status_args(p: argparse.ArgumentParser) -> None:
 def _tui_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("vault", nargs="?", default=".", help="folder of Markdown notes, or a vault named in the "
                                                          "config file (default: here)")
+    from notelink.config import DIALECTS, TrainConfig
+
     p.add_argument("--index-dir", help="where the index lives")
     p.add_argument("--no-watch", action="store_true", help="do not watch the vault for changes")
+    p.add_argument("--dialect", choices=list(DIALECTS), help="the app that wrote the vault, for reading its "
+                   "links (default auto: from its files and links)")
+    _add_exclude(p)
+    # what the app's builds and watcher train with: the config file's [train] and [index] (no flags here)
+    p.set_defaults(keep_stopwords=None, max_file_mb=None, **dict.fromkeys(TrainConfig().to_dict(), None))
 
 
 def _export_args(p: argparse.ArgumentParser) -> None:

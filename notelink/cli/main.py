@@ -36,13 +36,17 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    from notelink.cli.options import index_dir
+    """The app, building and watching with the settings `notelink index` and `watch` would take (flag >
+    config file > default): --exclude, --dialect, the config file's [index] and [train]; and its [tui]
+    theme."""
+    from notelink.cli.options import index_config, index_dir, train_config
     from notelink.notes.vault import check_vault
     from notelink.tui import run  # textual is imported only here, so query commands stay fast
 
     vault = check_vault(Path(args.vault))
     chosen = args.index_dir or args.config.get("index.index_root")  # else the app's own default
-    return run(vault, index_dir(args) if chosen else None, not args.no_watch)
+    return run(vault, index_dir(args) if chosen else None, not args.no_watch, train_config(args),
+               index_config(args), args.config.get("tui.theme"))
 
 
 def cmd_mcp(args: argparse.Namespace) -> int:

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from notelink.config import IndexConfig, TrainConfig
 
 
-def run(vault: Path, index_dir: Path | None = None, watch: bool = True) -> int:
-    """Opens the app on a vault and returns the exit status when the user quits."""
+def run(vault: Path, index_dir: Path | None = None, watch: bool = True, train: TrainConfig | None = None,
+        index: IndexConfig | None = None, theme: str = "") -> int:
+    """Opens the app on a vault and returns the exit status when the user quits; its builds and watcher
+    use `train` and `index`, and it opens in `theme` (the command line's and config file's settings)."""
+    from notelink.config import IndexConfig, TrainConfig
     from notelink.tui.app import NotelinkApp, TuiConfig
 
-    NotelinkApp(TuiConfig(vault=vault, index_dir=index_dir, watch=watch)).run()
+    NotelinkApp(TuiConfig(vault=vault, index_dir=index_dir, watch=watch, train=train or TrainConfig(),
+                          index=index or IndexConfig(), theme=theme)).run()
     return 0

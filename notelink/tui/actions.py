@@ -15,6 +15,7 @@ from textual.app import SuspendNotSupported, SystemCommand
 from textual.widgets import Input
 
 from notelink.errors import NotFound, VaultError
+from notelink.notes.links import dialect_of
 from notelink.notes.vault import RawNote, check_vault, read_note, scan
 from notelink.query.index import Index, NoteInfo
 from notelink.tui.exports import EXPORTS, write_export
@@ -23,7 +24,7 @@ from notelink.tui.noteview import NoteView
 from notelink.tui.screens import ConfirmScreen
 from notelink.tui.state import AppState
 from notelink.tui.status import IndexStatus
-from notelink.tui.text import NoteFilter, as_shown, is_attachment, note_body
+from notelink.tui.text import NoteFilter, alias_first, as_shown, is_attachment, note_body
 from notelink.tui.widgets import ConceptsPanel, NotesPane, RelatedPanel
 
 
@@ -37,8 +38,33 @@ def render_note(app: AppState, path: str, keep_scroll: bool = False) -> None:
     else:
         body = f"*Cannot show this note: {raw.reason}*"
     tags = "  ".join("#" + t for t in note.tags)
+    prepare = partial(as_shown, alias_first=True) if alias_first(dialect(app)) else as_shown
     app.query_one(NoteView).show(app.names.name(path, note.title), f"{path}  {tags}".strip(), body,
-                                 keep_scroll=keep_scroll, prepare=as_shown)
+                                 keep_scroll=keep_scroll, prepare=prepare)
+
+
+def dialect(app: AppState) -> str:
+    """The vault's link dialect: the one its index was built in, else the one asked for (`--dialect`, the
+    config file), else Obsidian's (links are followed only with an index)."""
+    if app.index is not None:
+        return dialect_of(app.index.meta).name
+    asked = app.config.index.dialect.name
+    return "obsidian" if asked == "auto" else asked
+
+
+THEMES = {"dark": "textual-dark", "light": "textual-light"}
+"""The config file's short theme names."""
+
+
+def open_theme(app: AppState) -> None:
+    """The theme the app opens in: the config file's (`[tui] theme`), else the one last chosen with `t`."""
+    asked = app.config.theme
+    theme = THEMES.get(asked, asked) or app.saved.theme
+    if theme in app.available_themes:
+        app.theme = theme
+    elif asked:
+        app.notify(f"The config file's [tui] theme {asked!r} is no theme here; themes: dark, light, "
+                   f"{', '.join(sorted(app.available_themes))}", severity="warning", timeout=8)
 
 
 def first_note(app: AppState) -> str | None:
@@ -213,6 +239,10 @@ def palette_commands(app: Any) -> Iterator[SystemCommand]:
             *((what.title, what.question, partial(app.action_export, fmt)) for fmt, what in EXPORTS.items()),
             ("Show only unlinked", "Related notes: toggle showing only notes not linked yet (u)",
              app.action_toggle_unlinked),
+            ("Unlinked mentions", "Where this note and others name each other without a link; link one (m)",
+             app.action_mentions),
+            ("Undo last link", "Put back the note of the last link written, byte for byte (z)",
+             app.action_undo_link),
             ("Switch vault", "Open another folder of notes", app.action_switch_vault),
             ("Help", "Keys and what they do (?)", app.action_help)]:
         yield SystemCommand(f"Notes › {title}", help_text, action)

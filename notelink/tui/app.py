@@ -35,6 +35,7 @@ from notelink.tui import actions
 from notelink.tui.builds import Builds
 from notelink.tui.details import DetailsCache
 from notelink.tui.exports import EXPORTS
+from notelink.tui.linking import Linker
 from notelink.tui.messages import IndexLoaded, IndexProgress, WatchMessage
 from notelink.tui.noteview import NoteView
 from notelink.tui.screens import ConceptScreen, HelpScreen, LinksScreen, PathPrompt
@@ -77,6 +78,9 @@ class NotelinkApp(AppState):
         Binding("q", "quit", "Quit"),
         Binding("u", "toggle_unlinked", "Unlinked"),
         Binding("r", "reindex", "Reindex"),
+        Binding("i", "link_note", "Link it"),  # the highlighted related note, into this note (`linking`)
+        Binding("m", "mentions", "Mentions"),
+        Binding("z", "undo_link", "Undo link"),
         Binding("left_square_bracket", "history_back", "Back", show=False),
         Binding("right_square_bracket", "history_forward", "Forward", show=False),
         Binding("x", "cancel_index", "Cancel", show=False),
@@ -88,6 +92,7 @@ class NotelinkApp(AppState):
                  ask_to_build: bool = True) -> None:
         super().__init__(config, watcher_factory, ask_to_build)
         self.builds = Builds(self)
+        self.linker = Linker(self)
         self._dropped: list[str] = []
 
     def cancel_build(self) -> None:
@@ -110,8 +115,7 @@ class NotelinkApp(AppState):
 
     def on_mount(self) -> None:
         self.sub_title = str(self.vault)
-        if self.saved.theme in self.available_themes:
-            self.theme = self.saved.theme
+        actions.open_theme(self)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.query_one(IndexStatus).display = False
         self.query_one(NoteView).show("notelink", "", "*Loading the index…*")
@@ -356,6 +360,15 @@ class NotelinkApp(AppState):
 
     def action_cancel_index(self) -> None:
         self.builds.cancel()
+
+    def action_link_note(self) -> None:
+        self.linker.link_related()
+
+    def action_mentions(self) -> None:
+        self.linker.mentions()
+
+    def action_undo_link(self) -> None:
+        self.linker.undo()
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())

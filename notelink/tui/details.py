@@ -6,7 +6,7 @@ concepts of each related note, so they are computed on first use and cached too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 import numpy as np
@@ -59,6 +59,21 @@ class DetailsCache:
             self._details[key] = NoteDetails(note, strong, [c for c in concepts if c.score >= MIN_WEIGHT],
                                              weak=len(strong) < len(related))
         return self._details[key]
+
+    def relink(self, a: str, b: str, linked: bool) -> None:
+        """Notes `a` and `b` were just linked (or that link undone) in their files: their related lists say
+        so at once, before the index is rebuilt with the change (a list of unlinked notes only is made
+        again from the index when the link goes)."""
+        for key in [k for k in self._details if k[0] in (a, b)]:
+            path, unlinked = key
+            other, d = (b if path == a else a), self._details[key]
+            if unlinked and not linked:
+                del self._details[key]
+            elif unlinked:
+                self._details[key] = replace(d, related=[r for r in d.related if r.path != other])
+            else:
+                self._details[key] = replace(d, related=[replace(r, linked=linked) if r.path == other else r
+                                                         for r in d.related])
 
     def concept_words(self, path: str) -> list[str]:
         if path not in self._concepts:

@@ -4,6 +4,7 @@ completes, so that no module of the app imports the app back."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from textual import work
@@ -40,6 +41,8 @@ class AppState(App[None]):
         self.config = config
         self.vault = config.vault.resolve()
         self.index_dir = config.resolved_index_dir()
+        if watcher_factory is default_watcher_factory:  # the real watcher builds as the app's `r` does
+            watcher_factory = partial(default_watcher_factory, train=config.train, index=config.index)
         self.watcher_factory = watcher_factory if config.watch else None
         self.ask_to_build = ask_to_build
         self.watch_error = ""  # the watcher's last build failure while there is no index (`show_no_index`)
@@ -112,6 +115,10 @@ class AppState(App[None]):
 
     def action_reindex(self) -> None:
         """Indexes what changed since the last build."""
+        raise NotImplementedError
+
+    def update_panels(self) -> None:
+        """Shows the current note's related notes and concepts again (from the cache)."""
         raise NotImplementedError
 
     def cancel_build(self) -> None:

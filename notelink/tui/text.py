@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from functools import partial
 from urllib.parse import quote, unquote
 
+from notelink.notes.dialect import strip_scheme
 from notelink.query.index import NoteInfo
 
 NOTE_SCHEME = "notelink:"
@@ -22,6 +24,8 @@ HOME_NAMES = ("home", "index", "readme", "start here", "welcome", "root", "_inde
 own folder name counts too. Dendron's is `root.md`."""
 
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n|]+?)(?:\|([^\[\]\n]*))?\]\]")
+"""`[[first|second]]`: target, then alias (Obsidian, Foam, zk); Dendron writes the alias first."""
+_DENDRON_RANGE = re.compile(r"(?:,\d+)?(?::#.*)?$")  # (as `notes.dialect` reads a note reference)
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*$\r?\n?",
                            re.MULTILINE | re.DOTALL)
 _CODE = re.compile(r"^(?:```|~~~).*?(?:^(?:```|~~~)[ \t]*$|\Z)"  # fenced blocks
@@ -132,9 +136,16 @@ def is_attachment(target: str) -> bool:
     return "." in name and name[name.rindex("."):] in ATTACHMENT_SUFFIXES
 
 
-def _link_markdown(m: re.Match[str]) -> str:
+def _link_markdown(m: re.Match[str], alias_first: bool = False) -> str:
+    """A wikilink as a Markdown link to `notelink:TARGET`; `alias_first`: Dendron's `[[alias|note.name]]`
+    (`notes.note.parse_note` reads it so too)."""
     embed, target, alias = m.group(1), m.group(2).strip(), (m.group(3) or "").strip()
+    if alias_first and alias:
+        target, alias = alias, target
     note, _, heading = target.partition("#")
+    if alias_first:  # Dendron: `dendron://vault/note` names the note; `#h,1:#*` is a range from heading h
+        heading = _DENDRON_RANGE.sub("", heading)
+        target, note = f"{note}#{heading}" if heading else note, strip_scheme(note)
     label = alias or (f"{note} › {heading}" if note and heading else note or heading)
     label = label.replace("[", "(").replace("]", ")")
     return f"{'↳ ' if embed else ''}[{label}]({note_href(target)})"
@@ -172,11 +183,12 @@ def reading_view(text: str) -> str:
     return _outside_code(text, _as_read)
 
 
-def shown_markdown(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
+def shown_markdown(text: str, limit: int = MAX_SHOWN_CHARS, alias_first: bool = False) -> str:
     """The Markdown to render: front matter left out (title and tags are shown around the note),
     Obsidian's own syntax as its reading view shows it, wikilinks rewritten, huge notes cut at a line with
-    a note saying so. The note view does it in two steps: `note_body` at once, `as_shown` piece by piece."""
-    return as_shown(note_body(text, limit))
+    a note saying so. The note view does it in two steps: `note_body` at once, `as_shown` piece by piece.
+    `alias_first`: the vault writes `[[alias|target]]` (Dendron)."""
+    return as_shown(note_body(text, limit), alias_first)
 
 
 def note_body(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
@@ -190,11 +202,17 @@ def note_body(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
     return text
 
 
-def as_shown(part: str) -> str:
+def as_shown(part: str, alias_first: bool = False) -> str:
     """Markdown (a whole note, or a piece of one cut between blocks) with Obsidian's own syntax as its reading
     view shows it and wikilinks rewritten: one pass over the code spans, `[[T#h|alias]]`, `![[T]]` become
-    Markdown links to `notelink:T`."""
-    return _outside_code(part, lambda text: _WIKILINK.sub(_link_markdown, _as_read(text)))
+    Markdown links to `notelink:T` (`alias_first`: `[[alias|T]]`, as Dendron writes them)."""
+    link = partial(_link_markdown, alias_first=alias_first) if alias_first else _link_markdown
+    return _outside_code(part, lambda text: _WIKILINK.sub(link, _as_read(text)))
+
+
+def alias_first(dialect: str) -> bool:
+    """True for a dialect whose wikilinks name the alias first, `[[alias|note.name]]` (Dendron)."""
+    return dialect == "dendron"
 
 
 _APP_LINK = re.compile(r"\[([^\]\n]*)\]\((" + NOTE_SCHEME + r"[^)\s]+)\)")

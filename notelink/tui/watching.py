@@ -11,6 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
+from notelink.config import IndexConfig, TrainConfig
+
 
 class Watcher(Protocol):
     def start(self) -> None: ...
@@ -26,11 +28,13 @@ class WatcherUnavailable(RuntimeError):
     """The watcher cannot run here; the message says why (shown to the user)."""
 
 
-def default_watcher_factory(vault: Path, index_dir: Path, on_event: OnEvent) -> Watcher:
-    """The real VaultWatcher, imported only when watching starts."""
+def default_watcher_factory(vault: Path, index_dir: Path, on_event: OnEvent, train: TrainConfig | None = None,
+                            index: IndexConfig | None = None) -> Watcher:
+    """The real VaultWatcher, imported only when watching starts; it builds with `train` and `index` (the
+    app's settings: its exclude patterns, dialect, training)."""
     try:
         from notelink.watch.watcher import VaultWatcher  # type: ignore[import-not-found,unused-ignore]
     except ImportError as exc:
         raise WatcherUnavailable(f"live refresh is off: the watcher is not available ({exc})") from exc
-    watcher: Watcher = VaultWatcher(vault, index_dir, on_event=on_event)
+    watcher: Watcher = VaultWatcher(vault, index_dir, train, index, on_event=on_event)
     return watcher

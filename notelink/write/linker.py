@@ -20,7 +20,7 @@ from notelink.notes.spans import find_names
 from notelink.query.index import Index, NoteInfo
 from notelink.write import journal
 from notelink.write.export import vault_link_style
-from notelink.write.notewriter import Change, Edit, Plan, Refusal, WriteReport, apply, plan
+from notelink.write.notewriter import Change, Edit, Plan, Refusal, WriteReport, apply, plan, unified_diff
 
 SEE_ALSO = "See also"
 """The heading a link is added under with `--append` (created at the end of the note when missing)."""
@@ -139,6 +139,18 @@ def _first_mention_or_append(index: Index, target: NoteInfo, heading: str, sourc
     wrap = wrap_mention(index, target, 1, source, style)
     add = append_link(index, target, heading, source, style)
     return lambda text: wrap(text) if find_names(text, names) else add(text)
+
+
+CHANGED_SINCE_PREVIEW = "changed since the preview; not written (look at the change again)"
+
+
+def expecting(plan: Plan, diff: str | None) -> Plan:
+    """`plan`, or (when its change is no longer the `diff` a user was shown and confirmed) a plan that
+    refuses every note it would have written: nothing is written that was not seen. None: any change."""
+    if diff is None or not plan.changes or "".join(unified_diff(c) for c in plan.changes) == diff:
+        return plan
+    return Plan(refused=[*plan.refused, *(Refusal(c.path, CHANGED_SINCE_PREVIEW) for c in plan.changes)],
+                root=plan.root)
 
 
 def write(plan: Plan, index_dir: Path, command: str) -> WriteReport:

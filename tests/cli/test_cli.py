@@ -174,8 +174,8 @@ def test_bare_vault_argument_means_tui(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(notelink.tui, "run", lambda *a: calls.append(a) or 0)
     assert main([str(SAMPLE), "--no-watch"]) == 0
     assert main(["tui", str(SAMPLE), "--index-dir", "/tmp/x"]) == 0
-    assert calls[0] == (SAMPLE.resolve(), None, False)
-    assert calls[1][1:] == (Path("/tmp/x"), True)
+    assert calls[0][:3] == (SAMPLE.resolve(), None, False)
+    assert calls[1][1:3] == (Path("/tmp/x"), True)
     assert main(["/no/such/vault"]) == 2
 
 

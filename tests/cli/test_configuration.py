@@ -197,3 +197,28 @@ def test_exclude_from_flag_config_and_the_index(capsys, config, make_vault, tmp_
     assert json.loads(out)["exclude"] == ["t/"]  # the flag beats the config file
     config("")
     assert indexed() == {"a.md", "drafts/b.md"}  # no flag, no config: the list saved with the index
+
+
+def test_the_app_builds_and_watches_with_the_settings_index_takes(config, monkeypatch: pytest.MonkeyPatch
+                                                                  ) -> None:
+    """`notelink tui` takes --exclude and --dialect, and the config file's [index] and [train] settings, for
+    the app's own builds and its watcher (as `notelink index` and `watch` would build)."""
+    import notelink.tui
+    from notelink.config import DialectConfig, IndexConfig, TrainConfig
+
+    calls: list[tuple[object, ...]] = []
+    monkeypatch.setattr(notelink.tui, "run", lambda *a: calls.append(a) or 0)
+    assert main(["tui", str(SAMPLE), "--no-watch"]) == 0
+    assert calls[-1][3:5] == (TrainConfig(), IndexConfig())  # exclude None: the list saved with the index
+    config("[index]\nexclude = ['music/']\ndialect = 'obsidian'\nmax_file_mb = 1.0\n[train]\ndim = 24\n")
+    assert main(["tui", str(SAMPLE)]) == 0
+    train, index = calls[-1][3:5]
+    assert isinstance(train, TrainConfig) and isinstance(index, IndexConfig)
+    assert (train.dim, index.exclude, index.dialect, index.max_file_bytes) == (
+        24, ("music/",), DialectConfig("obsidian"), 1_000_000)
+    assert main(["tui", str(SAMPLE), "--exclude", "drafts/", "--dialect", "dendron"]) == 0  # flags win
+    assert calls[-1][4] == IndexConfig(exclude=("drafts/",), dialect=DialectConfig("dendron"),
+                                       max_file_bytes=1_000_000)
+    assert calls[-1][5] == ""  # no [tui] theme: the one chosen last in the app
+    config("[tui]\ntheme = 'light'\n")
+    assert main(["tui", str(SAMPLE)]) == 0 and calls[-1][5] == "light"

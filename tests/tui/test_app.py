@@ -84,7 +84,8 @@ def make_app(vault: Path, index_dir: Path, watchers: list[FakeWatcher] | None = 
             watchers.append(w)
         return w
 
-    cfg = TuiConfig(vault=vault, index_dir=index_dir, train=FAST, watch=watchers is not None)
+    theme = kw.pop("theme", "")
+    cfg = TuiConfig(vault=vault, index_dir=index_dir, train=FAST, watch=watchers is not None, theme=theme)
     return NotelinkApp(cfg, watcher_factory=factory, **kw)
 
 

@@ -243,3 +243,41 @@ async def test_without_a_watcher_or_an_index_the_notes_can_still_be_read(tmp_pat
         assert view.border_title == "Kimchi" and "napa cabbage" in view.source
         (line,) = app.query_one("#related", OptionList).options
         assert str(line.prompt) == "no index yet: press r to build it"
+
+
+@sync
+async def test_the_apps_builds_leave_out_what_its_exclude_patterns_say(tmp_path: Path) -> None:
+    """`notelink tui --exclude` (or the config file's): the notes listed before there is an index, and the
+    index the app builds, leave the excluded notes out; the patterns are saved with the index."""
+    from notelink.config import IndexConfig
+    from notelink.tui.app import TuiConfig
+
+    vault = tmp_path / "vault"
+    shutil.copytree(SAMPLE, vault)
+    cfg = TuiConfig(vault=vault, index_dir=tmp_path / "index", watch=False, train=FAST,
+                    index=IndexConfig(exclude=("music/",)))
+    app = NotelinkApp(cfg, ask_to_build=False)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_for(pilot, lambda: app.query_one(NotesPane).border_title == "Notes 34")  # 42 - 8 in music/
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.index is not None, what="the app's build")
+        assert app.index is not None and len(app.index.notes) == 34
+        assert not [n for n in app.index.notes if n.path.startswith("music/")]
+        assert app.index.meta["index_config"]["exclude"] == ["music/"]
+
+
+def test_the_apps_watcher_builds_with_the_apps_settings(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real watcher the app starts is given the app's training and index settings (exclude, dialect)."""
+    import notelink.watch.watcher
+    from notelink.config import IndexConfig
+    from notelink.tui.app import TuiConfig
+
+    made: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(notelink.watch.watcher, "VaultWatcher", lambda *a, **kw: made.append((a, kw)))
+    index = IndexConfig(exclude=("music/",))
+    app = NotelinkApp(TuiConfig(vault=tmp_path, train=FAST, index=index))
+    assert app.watcher_factory is not None
+    app.watcher_factory(tmp_path, tmp_path / "index", print)
+    ((args, _),) = made
+    assert args[2:] == (FAST, index)

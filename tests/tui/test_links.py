@@ -11,6 +11,7 @@ from textual.widgets import OptionList
 from notelink.index.build import build_index
 from notelink.tui.noteview import NoteView
 from notelink.tui.screens import LinksScreen
+from notelink.tui.text import note_href
 from tests.conftest import FAST, SAMPLE
 
 from .test_app import make_app, settle, sync, wait_for
@@ -88,3 +89,37 @@ async def test_links_to_a_heading_elsewhere_missing_notes_and_attachments(guide_
         app.follow_link("Kimchi#No such heading")
         await wait_for(pilot, lambda: shown[-1] == ("No heading 'No such heading' in Kimchi", "warning"))
         assert app.current == "cooking/Kimchi.md" and view.scroll_y == 0
+
+
+DENDRON = {  # a Dendron vault: `[[alias|note.name]]`, the alias first; "Intro" is another note's title too
+    "dendron.yml": "version: 5\n",
+    "root.md": "# Root\n\nStart with [[Intro|docs.intro]], then [[the guide|dendron://vault/docs.guide]].\n\n"
+               "The root note of the docs about writing notes.\n",
+    "docs.intro.md": "# Getting started\n\nHow to write notes and link notes in a vault of notes.\n",
+    "docs.guide.md": "# The guide\n\nA longer guide to notes, links and the vault.\n",
+    "intro.md": "# Intro\n\nA note whose title is the alias above, to catch links read backwards.\n",
+}
+
+
+@sync
+async def test_links_in_a_dendron_vault_go_where_dendron_says(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    for name, text in DENDRON.items():
+        (vault / name).write_text(text, encoding="utf-8")
+    build_index(vault, tmp_path / "index", FAST)
+    app = make_app(vault, tmp_path / "index")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, app)
+        app.show_note("root.md")
+        await settle(pilot, app)
+        view = app.query_one(NoteView)
+        assert view.links == [("Intro", "docs.intro"), ("the guide", "dendron://vault/docs.guide")]
+        await pilot.press("l")
+        await wait_for(pilot, lambda: isinstance(app.screen, LinksScreen))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.current == "docs.intro.md", what=lambda: app.current)
+        app.show_note("root.md")
+        await settle(pilot, app)
+        view.post_message(NoteView.LinkClicked(note_href(view.links[1][1])))  # a click on it
+        await wait_for(pilot, lambda: app.current == "docs.guide.md", what=lambda: app.current)

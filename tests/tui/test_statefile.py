@@ -62,6 +62,26 @@ async def test_theme_and_last_note_are_remembered_in_the_state_folder(indexed: t
 
 
 @sync
+async def test_the_config_files_theme_comes_before_the_one_remembered(indexed: tuple[Path, Path]) -> None:
+    state = SavedState.load()
+    state.theme = "textual-light"
+    state.save()
+    remembered = make_app(*indexed)  # no theme in the config file: the last one shown
+    async with remembered.run_test(size=(120, 35)) as pilot:
+        await settle(pilot, remembered)
+        assert remembered.theme == "textual-light"
+    dark = make_app(*indexed, theme="dark")  # [tui] theme = "dark" in the config file
+    async with dark.run_test(size=(120, 35)) as pilot:
+        await settle(pilot, dark)
+        assert dark.theme == "textual-dark"
+    unknown = make_app(*indexed, theme="no-such-theme")
+    async with unknown.run_test(size=(120, 35)) as pilot:
+        await settle(pilot, unknown)
+        assert unknown.theme == "textual-dark"  # the last one shown, and the app says why
+        assert any("no-such-theme" in str(n.message) for n in unknown._notifications)
+
+
+@sync
 async def test_a_first_visit_opens_the_home_note_not_the_first_stub(tmp_path: Path) -> None:
     vault, index_dir = tmp_path / "vault", tmp_path / "index"
     shutil.copytree(SAMPLE / "cooking", vault)

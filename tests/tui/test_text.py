@@ -9,6 +9,7 @@ from notelink.query.index import NoteInfo
 from notelink.tui.history import History
 from notelink.tui.text import (
     NoteFilter,
+    alias_first,
     app_links,
     because,
     because_line,
@@ -142,6 +143,17 @@ def test_history_back_forward_and_browsing() -> None:
     assert h.current == "f" and h.back() == "b"
     h.retain({"a", "f"})
     assert h.current == "f"
+
+
+def test_dendron_wikilinks_name_the_alias_first() -> None:
+    text = "Read [[Intro|docs.intro]], [[the guide|dendron://vault/docs.guide#Setup]] and [[docs.faq]].\n"
+    out = shown_markdown(text, alias_first=True)
+    assert app_links(out) == [("Intro", "docs.intro"), ("the guide", "dendron://vault/docs.guide#Setup"),
+                              ("docs.faq", "docs.faq")]
+    assert app_links(shown_markdown(text))[0] == ("docs.intro", "Intro")  # Obsidian's order: target first
+    ref = shown_markdown("![[dendron://vault/docs.links#summary,1:#*]]\n", alias_first=True)
+    assert app_links(ref) == [("docs.links › summary", "dendron://vault/docs.links#summary")]  # no range
+    assert alias_first("dendron") and not any(map(alias_first, ["obsidian", "foam", "zk", "logseq"]))
 
 
 def test_app_links_lists_each_wikilink_target_once() -> None:

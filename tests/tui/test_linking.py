@@ -1,0 +1,230 @@
+"""Pilot tests for linking from the app (`i` on a related note, `m` then Enter on a mention, `z` to undo), on
+a fresh copy of sample_notes and its index per test: the preview shows the change, confirming writes it,
+undo puts every byte back, cancelling or a refused write leaves the note untouched."""
+
+from __future__ import annotations
+
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+from textual.widgets import OptionList
+
+from notelink.index.build import build_index
+from notelink.tui.app import NotelinkApp
+from notelink.tui.linking import (
+    LinkPreview,
+    MentionsScreen,
+    diff_text,
+    excerpt,
+    mention_label,
+    mention_number,
+)
+from notelink.tui.noteview import NoteView
+from tests.conftest import FAST, SAMPLE
+
+from .test_app import FakeWatcher, make_app, settle, sync, wait_for
+from .test_builds import record_notes
+
+PIZZA = "cooking/Pizza dough.md"
+FERMENTATION = "cooking/Fermentation.md"  # related to it, not linked yet, not mentioned in it
+SEEDS = "gardening/Seed starting.md"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("linking")
+    shutil.copytree(SAMPLE, root / "vault")
+    build_index(root / "vault", root / "index", FAST)
+    return root / "vault", root / "index"
+
+
+@pytest.fixture
+def vault(built: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the indexed vault for one test (tests write into it; sample_notes is never touched)."""
+    shutil.copytree(built[0], tmp_path / "vault")
+    shutil.copytree(built[1], tmp_path / "index")
+    return tmp_path / "vault", tmp_path / "index"
+
+
+def watched(vault: tuple[Path, Path]) -> NotelinkApp:
+    """The app with a fake watcher (a write is re-indexed by the watcher, not by the app)."""
+    watchers: list[FakeWatcher] = []
+    return make_app(*vault, watchers=watchers)
+
+
+async def open_note(pilot, app: NotelinkApp, path: str) -> None:  # type: ignore[no-untyped-def]
+    await settle(pilot, app)
+    app.show_note(path)
+    await settle(pilot, app)
+
+
+def highlight_unlinked(app: NotelinkApp, path: str = FERMENTATION) -> str:
+    """Highlights a related note not linked yet in the Related panel; its path."""
+    assert not related_linked(app, path)
+    listing = app.query_one("#related", OptionList)
+    listing.focus()
+    listing.highlighted = listing.get_option_index(path)
+    return path
+
+
+def related_linked(app: NotelinkApp, path: str) -> bool:
+    assert app.cache is not None and app.current is not None
+    return next(r for r in app.cache.details(app.current).related if r.path == path).linked
+
+
+def preview(app: NotelinkApp) -> LinkPreview:
+    assert isinstance(app.screen, LinkPreview)
+    return app.screen
+
+
+@sync
+async def test_link_a_related_note_then_undo_it_byte_for_byte(vault: tuple[Path, Path]) -> None:
+    note = vault[0] / PIZZA
+    before = note.read_bytes()
+    app = watched(vault)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_note(pilot, app, PIZZA)
+        target = highlight_unlinked(app)
+        name = Path(target).stem
+        await pilot.press("i")
+        await wait_for(pilot, lambda: isinstance(app.screen, LinkPreview), what="the preview")
+        diff = preview(app).diff
+        assert f"+- [[{name}]]" in diff and "+## See also" in diff, diff  # the vault's style: a wikilink
+        assert note.read_bytes() == before  # a preview writes nothing
+        shown = str(app.screen.query_one("#diff").render())
+        assert f"- [[{name}]]" in shown and "See also" in shown
+        await pilot.press("y")
+        await wait_for(pilot, lambda: note.read_bytes() != before, what="the link written")
+        text = note.read_text(encoding="utf-8")
+        assert text.startswith(before.decode()) and text.endswith(f"## See also\n\n- [[{name}]]\n"), text
+        await wait_for(pilot, lambda: related_linked(app, target), what="the related row marked linked")
+        view = app.query_one(NoteView)
+        await wait_for(pilot, lambda: any(t == name for _, t in view.links), what="the note view re-read")
+
+        await pilot.press("z")
+        await wait_for(pilot, lambda: isinstance(app.screen, LinkPreview), what="the undo preview")
+        assert f"-- [[{name}]]" in preview(app).diff
+        assert note.read_bytes() != before  # the preview undoes nothing
+        await pilot.press("y")
+        await wait_for(pilot, lambda: note.read_bytes() == before, what="the note put back")
+        await wait_for(pilot, lambda: not related_linked(app, target), what="the related row unlinked")
+        assert not list((vault[1] / "journal").glob("*.json"))  # the journal entry is used up
+        shown_notes = record_notes(app)
+        await pilot.press("z")
+        await wait_for(pilot, lambda: bool(shown_notes), what="a message")
+        assert shown_notes[0][0].startswith("Nothing to undo") and not isinstance(app.screen, LinkPreview)
+
+
+@sync
+async def test_cancelling_the_preview_leaves_the_note_untouched(vault: tuple[Path, Path]) -> None:
+    note = vault[0] / PIZZA
+    before = note.read_bytes()
+    app = watched(vault)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_note(pilot, app, PIZZA)
+        target = highlight_unlinked(app)
+        shown = record_notes(app)
+        await pilot.press("i")
+        await wait_for(pilot, lambda: isinstance(app.screen, LinkPreview), what="the preview")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: bool(shown), what="a message")
+        assert shown == [("Not linked; the note is as it was", "information")]
+        await settle(pilot, app)
+        assert note.read_bytes() == before and not related_linked(app, target)
+        assert not (vault[1] / "journal").exists()
+
+
+@sync
+async def test_a_refused_write_says_why_and_writes_nothing(vault: tuple[Path, Path]) -> None:
+    note = vault[0] / PIZZA
+    before = note.read_bytes()
+    app = watched(vault)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_note(pilot, app, PIZZA)
+        target = highlight_unlinked(app)
+        shown = record_notes(app)
+        # the note changes between the preview and the confirmation: the change seen is not the one to make
+        await pilot.press("i")
+        await wait_for(pilot, lambda: isinstance(app.screen, LinkPreview), what="the preview")
+        note.write_bytes(before + b"\nMore words.\n")
+        changed = note.read_bytes()
+        await pilot.press("y")
+        await wait_for(pilot, lambda: bool(shown), what="a message")
+        message, severity = shown[0]
+        assert severity == "error" and "changed since the preview" in message, message
+        assert "Nothing was written" in message and note.read_bytes() == changed
+        # a read-only note: refused as soon as it is asked for
+        note.write_bytes(before)
+        note.chmod(stat.S_IRUSR | stat.S_IRGRP)
+        shown.clear()
+        await pilot.press("i")
+        await wait_for(pilot, lambda: bool(shown), what="a message")
+        message, severity = shown[0]
+        assert severity == "error" and "read-only" in message and "Nothing was written" in message, message
+        assert not isinstance(app.screen, LinkPreview) and note.read_bytes() == before
+        assert not related_linked(app, target)
+
+
+@sync
+async def test_link_an_unlinked_mention_from_the_mentions_list(vault: tuple[Path, Path]) -> None:
+    note = vault[0] / SEEDS
+    before = note.read_bytes()
+    app = watched(vault)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_note(pilot, app, SEEDS)
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(app.screen, MentionsScreen), what="the mentions")
+        await pilot.press("enter")  # the first outgoing mention: "compost" on line 7
+        await wait_for(pilot, lambda: isinstance(app.screen, LinkPreview), what="the preview")
+        diff = preview(app).diff
+        assert "-Seed compost should" in diff and "+Seed [[compost]] should" in diff, diff
+        await pilot.press("enter")  # Enter presses the focused button: Write the link
+        await wait_for(pilot, lambda: note.read_bytes() != before, what="the link written")
+        assert note.read_bytes() == before.replace(b"Seed compost should", b"Seed [[compost]] should", 1)
+
+
+def test_mention_numbers_count_each_target_in_its_note() -> None:
+    from notelink.api import Mention
+
+    ms = [Mention("a.md", "b.md", 1, 1, "b", ""), Mention("a.md", "c.md", 2, 1, "c", ""),
+          Mention("a.md", "b.md", 3, 1, "b", "")]
+    assert [mention_number(ms, m) for m in ms] == [1, 1, 2]
+
+
+def test_diff_text_marks_what_changed_in_a_line() -> None:
+    text = diff_text("--- a/n.md\n+++ b/n.md\n@@ -1 +1 @@\n-Seed compost here\n+Seed [[compost]] here\n")
+    assert text.plain.splitlines()[-2:] == ["-Seed compost here", "+Seed [[compost]] here"]
+    marked = [text.plain[s.start:s.end] for s in text.spans if "reverse" in str(s.style)]
+    assert marked == ["compost", "[[compost]]"]
+
+
+def test_a_mention_is_shown_with_the_words_around_it() -> None:
+    from notelink.api import Mention
+
+    line = "A rule of thumb: sow twice the seed's diameter. Keep the compost moist but never waterlogged."
+    at = line.index("compost")
+    assert excerpt(line, at, 7) == ("…diameter. Keep the ", " moist but never…")
+    assert excerpt("compost here", 0, 7) == ("", " here")
+    m = Mention("a/Seeds.md", "b/Compost.md", 3, at + 1, "compost", line)
+    names = {"a/Seeds.md": "Seeds", "b/Compost.md": "Compost"}.__getitem__
+    shown = mention_label(m, True, names).plain
+    assert shown == "→ Compost  3:58  …diameter. Keep the compost moist but never…"
+    assert mention_label(m, False, names).plain.startswith("Seeds  3:58  …diameter.")
+
+
+@sync
+async def test_the_palette_offers_mentions_and_undo(vault: tuple[Path, Path]) -> None:
+    from .test_dialogs import _palette
+
+    app = watched(vault)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_note(pilot, app, SEEDS)
+        await _palette(pilot, "Unlinked mentions")
+        await wait_for(pilot, lambda: isinstance(app.screen, MentionsScreen), what="the mentions")
+        await pilot.press("escape")
+        shown = record_notes(app)
+        await _palette(pilot, "Undo last link")
+        await wait_for(pilot, lambda: bool(shown), what="a message")
+        assert shown[0][0].startswith("Nothing to undo")
