@@ -208,6 +208,11 @@ async def test_progress_shows_how_far_and_that_it_is_moving(edited: tuple[Path, 
         clock[0] += 12.4
         status.tick()  # (what the app's one-second timer calls)
         assert str(label.render()) == "Computing note vectors… · 12 s"
+        w.on_event(FakeEvent("indexing"))  # a build's start: no progress until its notes are read
+        await wait_for(pilot, lambda: str(label.render()) == "Re-indexing after changes…")
+        clock[0] += 3.2
+        status.tick()
+        assert str(label.render()) == "Re-indexing after changes… · 3 s"
 
 
 @sync

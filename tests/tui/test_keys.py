@@ -47,16 +47,17 @@ async def test_keys_typed_while_a_note_opens_are_dropped_not_replayed(
     def render_with_keys_arriving(app: Any, path: str, **kw: Any) -> None:
         real(app, path, **kw)
         if path == "cooking/Kimchi.md":
-            typed(app, "e", "r")  # read from the terminal while the note was being put on screen
+            typed(app, "e", "r", "q")  # read from the terminal while the note was being put on screen
 
     monkeypatch.setattr(actions, "render_note", render_with_keys_arriving)
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(pilot, app)
         shown = record_notes(app)
         app.show_note("cooking/Kimchi.md")
-        await wait_for(pilot, lambda: any(m.startswith("Ignored 2 key(s)") for m, _ in shown), what=shown)
+        await wait_for(pilot, lambda: any(m.startswith("Ignored 3 key(s)") for m, _ in shown), what=shown)
         await settle(pilot, app)
-        assert not editor.exists() and not app.builds.running  # neither `e` nor `r` was replayed
+        assert not editor.exists() and not app.builds.running  # neither `e` nor `r` was replayed...
+        assert app.is_running and app.current == "cooking/Kimchi.md"  # ...nor `q`
         await pilot.press("e")  # a key typed once the note is there does its job
         await wait_for(pilot, lambda: editor.exists())
         assert editor.read_text().splitlines() == [str(indexed[0] / "cooking/Kimchi.md")]
@@ -122,7 +123,9 @@ async def test_tabbing_into_a_panel_highlights_its_first_row(indexed: tuple[Path
             await pilot.press("tab")
         assert app.focused is related and related.highlighted == 0
         first = related.get_option_at_index(0).id
-        assert str(app.query_one("#because").render()).startswith("because:")
+        reason = str(app.query_one("#because").render())  # the index's reasons, read as words
+        assert reason.startswith("because: ") and not any(c in reason for c in "[]'"), reason
+        assert "mentions:" not in reason
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.current == first)
         concepts = app.query_one("#concepts", OptionList)
