@@ -18,6 +18,7 @@ from typing import ClassVar, cast
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.timer import Timer
@@ -111,6 +112,11 @@ class ResultList(OptionList):
 class SearchPane(Vertical):
     """The search mode: a query box, a line about the results, and the results (`open`, `close`)."""
 
+    BINDINGS: ClassVar[list[BindingType]] = [  # (the box and the list act on these keys themselves;
+        Binding("escape", "close", "Back"),   # here they are named in the footer)
+        Binding("enter", "open", "Open note"),
+    ]
+
     DEFAULT_CSS = """
     SearchPane { display: none; height: 1fr; border: round $accent; padding: 0 1; }
     SearchPane #search-box { border: none; height: 1; background: $boost; }
@@ -173,6 +179,12 @@ class SearchPane(Vertical):
             self.screen.set_focus(came_from)
         else:
             self.screen.set_focus(self.screen.query_one("#notes"))
+
+    def action_close(self) -> None:
+        self.close()
+
+    def action_open(self) -> None:
+        self.left_box("enter")
 
     def left_box(self, key: str) -> None:
         """Enter, ↓ or Esc in the box."""
@@ -279,14 +291,13 @@ class SearchPane(Vertical):
 
 def summary(results: SearchResults) -> str:
     """The line over the results: how many, for what, and the query words no note uses."""
-    query = results.query.strip()
-    n = len(results.hits)
-    line = f"{n} note{'s' if n != 1 else ''} for {query!r}" if n else f"No notes found for {query!r}"
-    if not results.words and not results.hits:
-        line += ": no words to search for"
+    query, n = results.query.strip(), len(results.hits)
+    parts = [f"{n} note{'s' if n != 1 else ''} for {query!r}" if n else f"No notes for {query!r}"]
     if results.unknown:
-        line += f"  ·  no note uses: {', '.join(results.unknown)}"
-    return line
+        parts.append(f"no note uses: {', '.join(results.unknown)}")
+    elif not results.words and not n:
+        parts.append("no words to search for" + (" (only common words)" if results.ignored else ""))
+    return "  ·  ".join(parts)
 
 
 def hit_prompt(hit: Hit, names: Names) -> Text:
@@ -302,10 +313,22 @@ def hit_prompt(hit: Hit, names: Names) -> Text:
         for a, b in hit.snippet.spans:
             snippet.stylize("bold underline", a + 1, b + 1)
         text.append_text(snippet)
-    reasons = hit.because.lines()
+    reasons = because(hit)
     if reasons:
-        text.append("\nbecause: " + _one_line(", ".join(reasons)), style="italic dim")
+        text.append("\nbecause: " + _one_line(reasons), style="italic dim")
     return text
+
+
+def because(hit: Hit) -> str:
+    """Why a hit was found: the query words in it; the words of it the model brought in for query words
+    (`weeks ← cabbage`); query words other notes write near its name."""
+    why = hit.because
+    parts = [", ".join(why.words)] if why.words else []
+    if why.expanded:
+        parts.append("brought in: " + ", ".join(f"{word} ← {source}" for word, source in why.expanded))
+    if why.anchors:
+        parts.append("named near: " + ", ".join(why.anchors))
+    return "  ·  ".join(parts)
 
 
 def _one_line(text: str) -> str:

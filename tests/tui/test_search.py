@@ -12,11 +12,11 @@ import pytest
 from textual.widgets import OptionList
 
 from notelink.index.build import build_index
-from notelink.query.search import SearchResults
+from notelink.query.search import Because, Hit, SearchResults
 from notelink.tui.app import NotelinkApp
 from notelink.tui.noteview import NoteView
 from notelink.tui.screens import HELP_KEYS
-from notelink.tui.search import ResultList, SearchBox, SearchDone, Searches, SearchPane
+from notelink.tui.search import ResultList, SearchBox, SearchDone, Searches, SearchPane, because, summary
 from tests.conftest import FAST, SAMPLE
 
 from .test_app import make_app, settle, sync, wait_for
@@ -80,7 +80,7 @@ async def test_s_opens_search_and_results_come_as_you_type(indexed: tuple[Path, 
         prompt = app.query_one(ResultList).get_option("cooking/Sourdough starter.md").prompt
         text = str(prompt)
         assert "Sourdough starter" in text and hit.snippet.text in text
-        assert f"because: {', '.join(hit.because.lines())}" in text
+        assert "because: " + ", ".join(hit.because.words) in text
         marked = [text[s.start:s.end] for s in prompt.spans if "underline" in str(s.style)]
         assert marked == [hit.snippet.text[a:b] for a, b in hit.snippet.spans]  # the matched words marked
         assert {"sourdough", "starter"} <= {w.casefold() for w in marked}
@@ -222,10 +222,20 @@ async def test_unknown_words_are_said(indexed: tuple[Path, Path]) -> None:
         await settle(pilot, app)
         await pilot.press("s", *"flibbertigibbet quux")
         await wait_for(pilot, lambda: shown_for(app, "flibbertigibbet quux"), what=lambda: status(app))
-        assert status(app) == ("No notes found for 'flibbertigibbet quux': no words to search for  ·  "
-                               "no note uses: flibbertigibbet, quux")
+        assert status(app) == "No notes for 'flibbertigibbet quux'  ·  no note uses: flibbertigibbet, quux"
         assert hit_paths(app) == []
         await pilot.press(*" kimchi")  # a known word with them: results, and the unknown ones still said
         await wait_for(pilot, lambda: shown_for(app, "flibbertigibbet quux kimchi"))
         assert "cooking/Kimchi.md" in hit_paths(app)
         assert status(app).endswith("no note uses: flibbertigibbet, quux")
+
+
+def test_the_line_over_the_results_and_the_reasons_of_a_hit() -> None:
+    hit = Hit("k.md", "Kimchi", 0.5, None, Because(["cabbage"], [("weeks", "cabbage")], ["cabbage"]))
+    assert because(hit) == "cabbage  ·  brought in: weeks ← cabbage  ·  named near: cabbage"
+    assert because(Hit("k.md", "K", 0.1, None, Because())) == ""
+    assert summary(SearchResults(" cabbage ", [hit], ["cabbage"])) == "1 note for 'cabbage'"
+    assert summary(SearchResults("the of", [], [], [], ["the", "of"])) == \
+        "No notes for 'the of'  ·  no words to search for (only common words)"
+    assert summary(SearchResults("zorb cabbage", [hit, hit], ["cabbage"], ["zorb"])) == \
+        "2 notes for 'zorb cabbage'  ·  no note uses: zorb"
