@@ -34,6 +34,7 @@ from notelink.tui.names import Names
 from notelink.tui.noteview import NoteView
 from notelink.tui.passage import Passage
 from notelink.tui.state import AppState
+from notelink.tui.widgets import edit_in_order
 
 SEARCH_DELAY = 0.12
 """Seconds without a keystroke before the query is searched: a word typed at speed is searched once."""
@@ -66,9 +67,9 @@ class SearchDone(Message):
 
 
 class SearchBox(Input):
-    """The query. Enter, ↓ and Esc act at once, in the order the keys came (as the filter box does,
-    `widgets.FilterBox`): a key read with them, after the box was left, goes to the app again with its
-    time."""
+    """The query. Enter, ↓ and Esc act at once, and keys that edit (Backspace, ←...) too, in the order the
+    keys came (as the filter box does, `widgets.FilterBox`): a key read with them, after the box was left,
+    goes to the app again with its time."""
 
     LEAVING: ClassVar[frozenset[str]] = frozenset({"enter", "down", "escape"})
 
@@ -83,7 +84,8 @@ class SearchBox(Input):
                 return
             self.query_ancestor(SearchPane).left_box(event.key)
             return
-        await super()._on_key(event)
+        if not await edit_in_order(self, event):
+            await super()._on_key(event)
 
 
 class ResultList(OptionList):

@@ -174,6 +174,16 @@ async def test_typing_fast_gives_results_for_the_last_query_only(indexed: tuple[
 
 
 @sync
+async def test_editing_keys_typed_fast_apply_where_they_were_typed(indexed: tuple[Path, Path]) -> None:
+    app = make_app(*indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        typed(app, "s", *"kimchy", "backspace", "i", "home", "delete", "k")  # one read
+        await wait_for(pilot, lambda: shown_for(app, "kimchi"), what=lambda: app.query_one(SearchBox).value)
+        assert "cooking/Kimchi.md" in hit_paths(app)
+
+
+@sync
 async def test_an_older_query_answer_is_never_shown(indexed: tuple[Path, Path],
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """A slow search for "kim" is still running when "kimchi" is typed: its answer never reaches the list,
