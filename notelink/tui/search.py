@@ -137,8 +137,9 @@ class SearchPane(Vertical):
         """The results on screen (for the query in the box, once its answer came)."""
         self.hits: list[Hit] = []
         self._came_from: Widget | None = None
+        self._query = ""  # the query numbered `serial`
         self._timer: Timer | None = None
-        self._open_first = False  # Enter came before the answer: open its first hit when it comes
+        self._open_query: str | None = None  # Enter came before its answer: open its first hit then
 
     @property
     def state(self) -> AppState:
@@ -198,28 +199,40 @@ class SearchPane(Vertical):
             results.highlighted = 0
         elif key == "enter":
             if self._current():
-                self._choose(self.query_one(ResultList).highlighted or 0)
-            elif self.query_one(SearchBox).value.strip():
-                self._open_first = True
-                self._start(self.serial)
+                if self.hits:
+                    self._choose(self.query_one(ResultList).highlighted or 0)
+            elif self.query_one(SearchBox).value.strip():  # before the answer: open its first hit then
+                self._open_query = self.query_one(SearchBox).value
+                if self._query == self._open_query and self._timer is not None:  # (else the change to
+                    self._timer.stop()  # come searches it at once)
+                    self._start(self.serial)
 
     # -- searching ---------------------------------------------------------------------------------
     @on(Input.Changed, "#search-box")
     def _typed(self, event: Input.Changed) -> None:
+        """A new query (the box's value now; a change that keys read since have changed again is passed
+        over: the change they made comes next), searched after the quiet period, at once after Enter."""
         event.stop()
-        self.serial += 1
-        self._open_first = False
+        if event.value != self.query_one(SearchBox).value:
+            return
+        self.serial, self._query = self.serial + 1, event.value
+        if self._open_query is not None and self._open_query != event.value:
+            self._open_query = None
         if self._timer is not None:
             self._timer.stop()
         if not event.value.strip():
             self._show(None, "Type words to search for: results come as you type")
             return
         self._status(f"Searching for {event.value.strip()!r}…", keep=True)
-        self._timer = self.set_timer(SEARCH_DELAY, partial(self._start, self.serial))
+        if event.value == self._open_query:
+            self._timer = None
+            self._start(self.serial)
+        else:
+            self._timer = self.set_timer(SEARCH_DELAY, partial(self._start, self.serial))
 
     def _start(self, serial: int) -> None:
-        """Searches the box's query in a worker (the one before it, if still running, is cancelled)."""
-        index, query = self.state.index, self.query_one(SearchBox).value
+        """Searches query number `serial` in a worker (the one before it, if still running, is cancelled)."""
+        index, query = self.state.index, self._query
         if serial != self.serial or not query.strip():
             return
         if index is None:
@@ -247,9 +260,10 @@ class SearchPane(Vertical):
             self._show(None, message.error)
             return
         self._show(message.results, summary(message.results))
-        if self._open_first and self.hits:
-            self._choose(0)
-        self._open_first = False
+        if self._open_query == message.query:
+            self._open_query = None
+            if self.hits:
+                self._choose(0)
 
     def _current(self) -> bool:
         """Whether the results shown are for the query in the box now."""

@@ -108,6 +108,16 @@ async def test_enter_opens_the_note_at_the_passage(indexed: tuple[Path, Path]) -
 
 
 @sync
+async def test_enter_typed_with_the_query_opens_its_first_result(indexed: tuple[Path, Path]) -> None:
+    app = make_app(*indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        typed(app, "s", *"hangar friedrichshafen", "enter")  # one read: before any answer came
+        await wait_for(pilot, lambda: app.current == LONG)
+        assert not pane(app).display and app.focused is app.query_one(NoteView)
+
+
+@sync
 async def test_down_then_enter_opens_the_highlighted_result(indexed: tuple[Path, Path]) -> None:
     app = make_app(*indexed)
     async with app.run_test(size=SIZE) as pilot:
@@ -234,6 +244,8 @@ async def test_unknown_words_are_said(indexed: tuple[Path, Path]) -> None:
         await wait_for(pilot, lambda: shown_for(app, "flibbertigibbet quux"), what=lambda: status(app))
         assert status(app) == "No notes for 'flibbertigibbet quux'  ·  no note uses: flibbertigibbet, quux"
         assert hit_paths(app) == []
+        await pilot.press("enter")  # nothing to open: search mode stays
+        assert pane(app).display and isinstance(app.focused, SearchBox)
         await pilot.press(*" kimchi")  # a known word with them: results, and the unknown ones still said
         await wait_for(pilot, lambda: shown_for(app, "flibbertigibbet quux kimchi"))
         assert "cooking/Kimchi.md" in hit_paths(app)
