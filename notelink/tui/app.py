@@ -39,6 +39,7 @@ from notelink.tui.linking import Linker
 from notelink.tui.messages import IndexLoaded, IndexProgress, WatchMessage
 from notelink.tui.noteview import NoteView
 from notelink.tui.screens import ConceptScreen, HelpScreen, LinksScreen, PathPrompt
+from notelink.tui.search import SearchPane
 from notelink.tui.state import AppState
 from notelink.tui.status import IndexStatus
 from notelink.tui.text import href_target
@@ -72,6 +73,7 @@ class NotelinkApp(AppState):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_filter", "Filter", priority=True),  # (priority: the keys after it, in the
         # same read, already go to the filter; the footer's order: help and quit before the keys
+        Binding("s", "search", "Search", priority=True),  # (priority: as `/`, for the keys read with it)
         Binding("l", "links", "Links"),              # a narrow footer cuts off (the help lists them all)
         Binding("e", "edit", "Edit"),
         Binding("question_mark", "help", "Help"),
@@ -110,6 +112,7 @@ class NotelinkApp(AppState):
                 with Container(id="side"):
                     yield RelatedPanel(id="related-panel")
                     yield ConceptsPanel(id="concepts-panel")
+        yield SearchPane(id="search")
         yield IndexStatus(id="index-status")
         yield Footer()
 
@@ -314,10 +317,15 @@ class NotelinkApp(AppState):
 
     # -- actions ---------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`/` is a priority key (see BINDINGS) everywhere but in a text box or a dialog."""
-        if action == "focus_filter":
-            return not isinstance(self.focused, Input) and not isinstance(self.screen, ModalScreen)
+        """`/` and `s` are priority keys (see BINDINGS) everywhere but in a text box, a dialog or search."""
+        if action in ("focus_filter", "search"):
+            return not (isinstance(self.focused, Input) or isinstance(self.screen, ModalScreen)
+                        or self.query_one(SearchPane).is_open)
         return True
+
+    def action_search(self) -> None:
+        """`s`: search mode (`search.SearchPane`); focus moves at once, so `skim` types "kim" there."""
+        self.query_one(SearchPane).open()
 
     def action_focus_filter(self) -> None:
         """Focuses the filter at once (not after the keys already read), so `/ke` types "ke" there."""

@@ -24,6 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from notelink.tui.chunks import split_chunks
+from notelink.tui.passage import Passage, passage_line
 from notelink.tui.render import Block, Laid, ListBlock, lay_out, parse
 from notelink.tui.text import app_links, heading_key
 
@@ -83,6 +84,8 @@ class NoteView(ScrollView, can_focus=True):
         """A heading to scroll to once the note shown next has laid it out (a `[[Note#Heading]]` link)."""
         self.serial = 0
         """Counts the notes shown; a step of an earlier one sees it changed and stops."""
+        self._passage: tuple[int, Passage] | None = None  # (serial, passage): `scroll_to_passage`
+        self._passage_seen = 0  # lines of the note searched for it so far
         self._markdown = ""
         self._prepare: Callable[[str], str] = str
         self._source: str | None = None
@@ -142,6 +145,7 @@ class NoteView(ScrollView, can_focus=True):
         self._lay_out_until(top + self.scrollable_content_region.height)
         self.scroll_to(y=min(top, max(0, self.line_count - 1)), animate=False, immediate=True)
         self._seek_heading()
+        self._passage = None
         self._stepping = True
         self.call_after_refresh(self._continue, self.serial)
 
@@ -171,6 +175,7 @@ class NoteView(ScrollView, can_focus=True):
             return  # (the note shown since has its own chain)
         if not self.rendering:
             self._stepping = False
+            self._seek_passage()
             self.post_message(self.Rendered())
             return
         quiet = INPUT_QUIET - (time.monotonic() - float(getattr(self.app, "input_at", 0.0)))
@@ -184,6 +189,7 @@ class NoteView(ScrollView, can_focus=True):
         if not self.rendering or since > SIZE_SECONDS or (since > SIZE_SECONDS / 5 and self._near_end()):
             self._resized()
         self._seek_heading()
+        self._seek_passage()
         self.set_timer(STEP_PAUSE, partial(self._continue, serial))
 
     def _resized(self) -> None:
@@ -288,6 +294,30 @@ class NoteView(ScrollView, can_focus=True):
             self.scroll_to(y=y, animate=False, immediate=True)
         elif not self.rendering:
             self.notify(f"No heading {heading!r} in {self.border_title}", severity="warning")
+
+    # -- a search hit's passage ---------------------------------------------------------------------
+    def scroll_to_passage(self, passage: Passage) -> None:
+        """Scrolls the note shown last to where `passage` (a search hit's snippet) is: now when it is laid
+        out, else once it is (`passage.passage_line`); a note shown since forgets it."""
+        self._passage, self._passage_seen = (self.serial, passage), 0
+        self._seek_passage()
+
+    def _seek_passage(self) -> None:
+        """Looks for the pending passage in the lines laid out since the last look (a few lines back: a run
+        of its words may begin on a line already seen); the whole note once done, marked words too."""
+        if self._passage is None or self._passage[0] != self.serial:
+            return
+        done = not self.rendering
+        start = 0 if done else max(0, self._passage_seen - 3)
+        y = passage_line([line.plain for line in self.lines[start:]], self._passage[1], marked=done)
+        self._passage_seen = self.line_count
+        if y is not None or done:
+            self._passage = None
+        if y is not None:
+            y = max(0, start + y - 1)  # (a line of what comes before, above it)
+            if y + self.scrollable_content_region.height > self.virtual_size.height:
+                self._resized()  # (the lines below may not count in the scrollable height yet)
+            self.scroll_to(y=y, animate=False, immediate=True)
 
 
 def _continues_list(parsed: list[list[Block]], k: int) -> bool:

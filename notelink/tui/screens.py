@@ -22,6 +22,7 @@ from notelink.tui.widgets import KeyList, scored_prompt
 
 HELP_KEYS = [
     ("/", "filter notes by title, path or #tag (Enter: open the best match, ↓: to the list, Esc: clear)"),
+    ("s", "search notes by meaning as you type; Enter opens the note at the passage, Esc goes back"),
     ("↑ ↓  j k  Enter", "move in a list; Enter opens the note or concept"),
     ("Tab  Shift+Tab", "next / previous panel"),
     ("[  ]", "back / forward through opened notes"),

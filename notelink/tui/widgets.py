@@ -64,7 +64,22 @@ class FilterBox(Input):
             self.screen.set_focus(self.screen.query_one("#notes", OptionList))
             self.app.post_message(FilterSubmitted(self.value, open=self.LEAVING[event.key]))
             return
-        await super()._on_key(event)
+        if not await edit_in_order(self, event):
+            await super()._on_key(event)
+
+
+async def edit_in_order(box: Input, event: events.Key) -> bool:
+    """Runs the box's own binding of a key that edits or moves (Backspace, ←, Home, Ctrl+K...) now, in the
+    order the keys came, and says whether it did: Textual runs bindings when the key has bubbled up to the
+    app, after the box has taken the characters read with it ("abc⌫d←x" in one read typed "abcd")."""
+    bindings = getattr(box, "_bindings", None)  # (Textual's map of the box's own keys; none: left to it)
+    found = bindings.key_to_bindings.get(event.key, []) if bindings is not None else []
+    if event.is_printable or not found:
+        return False
+    event.stop()
+    event.prevent_default()
+    await box.run_action(found[0].action)
+    return True
 
 
 class NotesPane(Vertical):

@@ -148,3 +148,12 @@ async def test_the_ends_of_history_say_so(indexed: tuple[Path, Path]) -> None:
         app.show_note("cooking/Kimchi.md")
         await pilot.press("left_square_bracket")
         assert app.current == first and len(shown) == 2
+
+
+@sync
+async def test_editing_keys_read_with_characters_apply_in_order(indexed: tuple[Path, Path]) -> None:
+    app = make_app(*indexed)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot, app)
+        typed(app, "slash", *"abc", "backspace", "d", "left", "x")  # one read: Backspace and ← where typed
+        await wait_for(pilot, lambda: app.filter_query == "abxd", what=lambda: app.filter_query)

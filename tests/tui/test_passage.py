@@ -1,0 +1,43 @@
+"""Known-answer tests for finding a search hit's passage among the note view's laid-out lines."""
+
+from __future__ import annotations
+
+from notelink.tui.passage import Passage, passage_line, words
+
+LINES = [
+    "Sourdough",
+    "",
+    "Feed the starter twice a day with",
+    "equal weights of flour and water.",
+    "",
+    "• Keep it warm: the starter likes",
+    "  25 °C, see the levain note.",
+]
+
+
+def test_words_fold_case_and_drop_markdown_marks() -> None:
+    assert words("**Feed** the [[Levain|starter]]'s jar!") == ["feed", "the", "levain", "starter", "s", "jar"]
+
+
+def test_a_passage_is_found_across_wrapped_lines() -> None:
+    passage = Passage.of("Feed the starter twice a day with equal weights of flour and water.")
+    assert passage_line(LINES, passage) == 2
+
+
+def test_words_only_in_the_source_do_not_stop_the_match() -> None:
+    # the snippet is the source: a link's target is in it, not on screen
+    passage = Passage.of("- Keep it warm: the [[Sourdough starter|starter]] likes 25 °C")
+    assert passage_line(LINES, passage) == 5
+
+
+def test_marked_words_only_when_asked_and_no_run_matches() -> None:
+    passage = Passage.of("…a levain jar, glass not plastic…", [(3, 9)])
+    assert passage.marked == ["levain"]
+    assert passage_line(LINES, passage) is None  # (the rest of the note may still hold the run)
+    assert passage_line(LINES, passage, marked=True) == 6
+
+
+def test_no_such_passage() -> None:
+    assert passage_line(LINES, Passage.of("nothing of this is here")) is None
+    assert passage_line([], Passage.of("feed the starter")) is None
+    assert passage_line(LINES, Passage.of("")) is None

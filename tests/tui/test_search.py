@@ -1,0 +1,263 @@
+"""Pilot tests for search mode (issue 18): `s` opens it, results come as you type, Enter opens the note at the
+passage, Esc goes back, a fast typist gets results for what they typed last only, unknown words are said."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import OptionList
+
+from notelink.index.build import build_index
+from notelink.query.search import Because, Hit, SearchResults
+from notelink.tui.app import NotelinkApp
+from notelink.tui.noteview import NoteView
+from notelink.tui.screens import HELP_KEYS
+from notelink.tui.search import ResultList, SearchBox, SearchDone, Searches, SearchPane, because, summary
+from tests.conftest import FAST, SAMPLE
+
+from .test_app import make_app, settle, sync, wait_for
+from .test_keys import typed
+
+SIZE = (120, 35)
+LONG = "astronomy/Zeppelin log.md"
+LONG_TEXT = ("# Zeppelin log\n\n" + "".join(
+    f"## Flight {i}\n\nClouds over the valley, a calm crossing, tea in the gondola.\n\n" for i in range(40))
+    + "## The last flight\n\nThe airship was moored at the hangar in Friedrichshafen, where the ground crew "
+      "walked it in by hand.\n\n" + "## Notes\n\nNothing else to say.\n")
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """sample_notes and a long note whose one passage about a hangar is far below its first screen."""
+    root = tmp_path_factory.mktemp("search")
+    vault, index_dir = root / "vault", root / "index"
+    shutil.copytree(SAMPLE, vault)
+    (vault / LONG).write_text(LONG_TEXT, encoding="utf-8")
+    build_index(vault, index_dir, FAST)
+    return vault, index_dir
+
+
+def pane(app: NotelinkApp) -> SearchPane:
+    return app.query_one(SearchPane)
+
+
+def shown_for(app: NotelinkApp, query: str) -> bool:
+    """The results on screen are the answer to `query` (the status line no longer says "Searching")."""
+    p = pane(app)
+    return p.shown is not None and p.shown.query == query and not p.query_one(ResultList).has_class("-stale")
+
+
+def hit_paths(app: NotelinkApp) -> list[str]:
+    return [o.id or "" for o in app.query_one(ResultList).options]
+
+
+def status(app: NotelinkApp) -> str:
+    return str(app.query_one("#search-status").render())
+
+
+@sync
+async def test_s_opens_search_and_results_come_as_you_type(indexed: tuple[Path, Path]) -> None:
+    app = make_app(*indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        app.query_one("#notes").focus()
+        await pilot.pause()
+        assert app.screen.active_bindings["s"].binding.description == "Search"  # in the footer
+        assert any(key == "s" for key, _ in HELP_KEYS)  # and the help
+        await pilot.press("s")
+        assert pane(app).display and not app.query_one("#main").display
+        assert isinstance(app.focused, SearchBox)
+        await pilot.press(*"sourdough starter")
+        await wait_for(pilot, lambda: shown_for(app, "sourdough starter"), what=lambda: status(app))
+        assert "cooking/Sourdough starter.md" in hit_paths(app)
+        assert status(app).startswith(f"{len(hit_paths(app))} notes for 'sourdough starter'")
+        hit = next(h for h in pane(app).hits if h.path == "cooking/Sourdough starter.md")
+        assert hit.snippet is not None and hit.snippet.spans and hit.because.words
+        prompt = app.query_one(ResultList).get_option("cooking/Sourdough starter.md").prompt
+        text = str(prompt)
+        assert "Sourdough starter" in text and hit.snippet.text in text
+        assert "because: " + ", ".join(hit.because.words) in text
+        marked = [text[s.start:s.end] for s in prompt.spans if "underline" in str(s.style)]
+        assert marked == [hit.snippet.text[a:b] for a, b in hit.snippet.spans]  # the matched words marked
+        assert {"sourdough", "starter"} <= {w.casefold() for w in marked}
+
+
+@sync
+async def test_enter_opens_the_note_at_the_passage(indexed: tuple[Path, Path]) -> None:
+    app = make_app(*indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        before = app.current
+        await pilot.press("s", *"hangar friedrichshafen")
+        await wait_for(pilot, lambda: shown_for(app, "hangar friedrichshafen"), what=lambda: status(app))
+        assert hit_paths(app)[0] == LONG
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.current == LONG)
+        await settle(pilot, app)
+        view = app.query_one(NoteView)
+        assert not pane(app).display and app.query_one("#main").display and app.focused is view
+        line = next(y for y, c in enumerate(view.lines) if "Friedrichshafen" in c.plain)
+        top, height = round(view.scroll_y), view.scrollable_content_region.height
+        assert top > 0 and top <= line < top + height, (top, line, height)
+        await pilot.press("left_square_bracket")  # the note opened is in the history like any other
+        await wait_for(pilot, lambda: app.current == before)
+
+
+@sync
+async def test_enter_typed_with_the_query_opens_its_first_result(indexed: tuple[Path, Path]) -> None:
+    app = make_app(*indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        typed(app, "s", *"hangar friedrichshafen", "enter")  # one read: before any answer came
+        await wait_for(pilot, lambda: app.current == LONG)
+        assert not pane(app).display and app.focused is app.query_one(NoteView)
+
+
+@sync
+async def test_down_then_enter_opens_the_highlighted_result(indexed: tuple[Path, Path]) -> None:
+    app = make_app(*indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("s", *"kimchi")
+        await wait_for(pilot, lambda: shown_for(app, "kimchi"))
+        paths = hit_paths(app)
+        assert len(paths) >= 2 and "cooking/Kimchi.md" in paths
+        await pilot.press("down")
+        results = app.query_one(ResultList)
+        assert app.focused is results and results.highlighted == 0
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: app.current == paths[1])
+        await pilot.press("s")  # search again: the last query and its results are still there
+        assert isinstance(app.focused, SearchBox) and app.focused.value == "kimchi"
+        assert hit_paths(app) == paths
+
+
+@sync
+async def test_esc_goes_back_to_where_the_user_was(indexed: tuple[Path, Path]) -> None:
+    app = make_app(*indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        app.show_note("cooking/Kimchi.md")
+        await settle(pilot, app)
+        related = app.query_one("#related", OptionList)
+        related.focus()
+        related.highlighted = 1
+        await pilot.press("s", *"telescope")
+        await wait_for(pilot, lambda: shown_for(app, "telescope"))
+        await pilot.press("down", "k")  # typing in the results goes on typing the query ("k" is not the
+        assert app.query_one(SearchBox).value == "telescopek"  # lists' nor the app's key there)
+        await pilot.press("escape")
+        assert not pane(app).display and app.query_one("#main").display
+        assert app.focused is related and related.highlighted == 1 and app.current == "cooking/Kimchi.md"
+        await pilot.press("s", "down", "escape")  # Esc from the results list too
+        assert not pane(app).display and app.focused is related
+
+
+@sync
+async def test_typing_fast_gives_results_for_the_last_query_only(indexed: tuple[Path, Path],
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    app = make_app(*indexed)
+    shown: list[str] = []
+    real = SearchPane._show
+
+    def record(self: SearchPane, results: SearchResults | None, line: str) -> None:
+        if results is not None:
+            shown.append(results.query)
+        real(self, results, line)
+
+    monkeypatch.setattr(SearchPane, "_show", record)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        theme = app.theme
+        query = "kimchi fermentation outdoors"  # (e, r, t, u, o... are keys of the app outside the box)
+        typed(app, "s", *query)  # one read from the terminal
+        await wait_for(pilot, lambda: shown_for(app, query), what=lambda: (status(app), shown))
+        await settle(pilot, app)
+        assert app.query_one(SearchBox).value == query and shown[-1] == query
+        assert len(shown) < len(query)  # debounced: not a search per keystroke
+        assert app.is_running and not app.unlinked and app.theme == theme and not app.builds.running
+        assert hit_paths(app)[0] in ("cooking/Kimchi.md", "cooking/Fermentation.md")
+
+
+@sync
+async def test_editing_keys_typed_fast_apply_where_they_were_typed(indexed: tuple[Path, Path]) -> None:
+    app = make_app(*indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        typed(app, "s", *"kimchy", "backspace", "i", "home", "delete", "k")  # one read
+        await wait_for(pilot, lambda: shown_for(app, "kimchi"), what=lambda: app.query_one(SearchBox).value)
+        assert "cooking/Kimchi.md" in hit_paths(app)
+
+
+@sync
+async def test_an_older_query_answer_is_never_shown(indexed: tuple[Path, Path],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A slow search for "kim" is still running when "kimchi" is typed: its answer never reaches the list,
+    not when its worker ends, nor when an answer for it arrives late."""
+    app = make_app(*indexed)
+    started, release, finished = threading.Event(), threading.Event(), threading.Event()
+    real = Searches.search
+
+    def slow_for_kim(self: Searches, index: Any, vault: Path, query: str, top: int) -> SearchResults:
+        if query == "kim":
+            started.set()
+            release.wait(30)
+            finished.set()
+        return real(self, index, vault, query, top)
+
+    handled: list[tuple[int, str]] = []
+    real_done = SearchPane.on_search_done
+
+    def done(self: SearchPane, message: SearchDone) -> None:
+        real_done(self, message)
+        handled.append((message.serial, message.query))
+
+    monkeypatch.setattr(Searches, "search", slow_for_kim)
+    monkeypatch.setattr(SearchPane, "on_search_done", done)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("s", *"kim")
+        await wait_for(pilot, started.is_set, what="the search for 'kim' to start")
+        old_serial = pane(app).serial
+        await pilot.press(*"chi")
+        await wait_for(pilot, lambda: shown_for(app, "kimchi"))
+        paths = hit_paths(app)
+        release.set()
+        await wait_for(pilot, finished.is_set)
+        await settle(pilot, app)
+        late = SearchResults("kim", [], ["kim"])
+        pane(app).post_message(SearchDone(old_serial, "kim", late))  # an answer that comes after all
+        await wait_for(pilot, lambda: (old_serial, "kim") in handled)
+        assert shown_for(app, "kimchi") and hit_paths(app) == paths and "kimchi" in status(app)
+
+
+@sync
+async def test_unknown_words_are_said(indexed: tuple[Path, Path]) -> None:
+    app = make_app(*indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("s", *"flibbertigibbet quux")
+        await wait_for(pilot, lambda: shown_for(app, "flibbertigibbet quux"), what=lambda: status(app))
+        assert status(app) == "No notes for 'flibbertigibbet quux'  ·  no note uses: flibbertigibbet, quux"
+        assert hit_paths(app) == []
+        await pilot.press("enter")  # nothing to open: search mode stays
+        assert pane(app).display and isinstance(app.focused, SearchBox)
+        await pilot.press(*" kimchi")  # a known word with them: results, and the unknown ones still said
+        await wait_for(pilot, lambda: shown_for(app, "flibbertigibbet quux kimchi"))
+        assert "cooking/Kimchi.md" in hit_paths(app)
+        assert status(app).endswith("no note uses: flibbertigibbet, quux")
+
+
+def test_the_line_over_the_results_and_the_reasons_of_a_hit() -> None:
+    hit = Hit("k.md", "Kimchi", 0.5, None, Because(["cabbage"], [("weeks", "cabbage")], ["cabbage"]))
+    assert because(hit) == "cabbage  ·  brought in: weeks ← cabbage  ·  named near: cabbage"
+    assert because(Hit("k.md", "K", 0.1, None, Because())) == ""
+    assert summary(SearchResults(" cabbage ", [hit], ["cabbage"])) == "1 note for 'cabbage'"
+    assert summary(SearchResults("the of", [], [], [], ["the", "of"])) == \
+        "No notes for 'the of'  ·  no words to search for (only common words)"
+    assert summary(SearchResults("zorb cabbage", [hit, hit], ["cabbage"], ["zorb"])) == \
+        "2 notes for 'zorb cabbage'  ·  no note uses: zorb"
