@@ -252,8 +252,9 @@ class _Trainer:
         """One closed-form CBOW update for batch i of chunk c, a block of k centres at a time: the window
         means of a block are its band matrix times the input vectors of the k + 2W positions around it,
         and the input-vector update of those positions is the band's transpose times the block's neu1e;
-        so each position's row is gathered once per block, not once per window holding it. An input
-        row's summed update is scaled to what sequential updates would add up to (`_sequential_scale`)."""
+        so each position's row is gathered once per block, not once per window holding it. Each input and
+        output row's summed update is scaled to what sequential updates would add up to
+        (`_sequential_scale`, one call for both: output row x is row V + x of its scratch)."""
         torch, D, W, k = self.torch, self.cfg.dim, self.cfg.window, _BLOCK
         s, e = i * self.batch, min((i + 1) * self.batch, c.n)
         nb = -(-(e - s) // k)  # blocks in the batch
@@ -264,7 +265,7 @@ class _Trainer:
         V = v.as_strided((nb, span, D), (k * D, D, 1))  # [nb, k + 2W, D] overlapping block windows
         A = self.band_mean.index_select(0, rows).view(nb, k, span)  # [nb, k, k + 2W]
         h = torch.bmm(A, V).view(nb * k, D)[: e - s]  # [B, D] mean of each centre's context
-        neu1e, curv = self._output_layer(c, s, e, h, lr)  # [B, D] (/ lr), [B, 1]
+        neu1e, curv, out, du, use_u = self._output_layer(c, s, e, h)  # [B, D] (/ lr), [B, 1]; output rows
         use = self._use(neu1e, curv)  # [B, r + 2] per centre: s, |s|^2, |s|^2 c
         if e - s < nb * k:  # a last, partial block: the padding centres have no context
             neu1e = torch.cat([neu1e, neu1e.new_zeros(nb * k - (e - s), D)])
@@ -272,19 +273,24 @@ class _Trainer:
         Mt = self.band_in.index_select(0, rows).view(nb, k, span).transpose(1, 2)  # [nb, k + 2W, k]
         window_rows = ctx.as_strided((nb, span), (k, 1)).reshape(-1)  # [nb * (k + 2W)] their words
         use = torch.bmm(Mt, use.view(nb, k, -1)).view(nb * span, -1)  # [nb * (k + 2W), r + 2] by window row
-        scale = self._sequential_scale(window_rows, use, lr)  # [nb * (k + 2W)] lr x the scale of each row
+        both = torch.cat([window_rows, out + self.syn0.shape[0]])  # [nb * (k + 2W) + B/G * (K + G)]
+        scale = self._sequential_scale(both, torch.cat([use, use_u]), lr)  # lr x the scale of each row
+        scale, scale_u = scale[: nb * span], scale[nb * span:]  # window rows, output rows
+        _add_rows(self.syn1neg, out, du.mul_(scale_u[:, None]))  # lr * scale * sum of g h
         grad = torch.bmm(Mt * scale.view(nb, span, 1), neu1e.view(nb, k, D))  # [nb, k + 2W, D]
         _add_rows(self.syn0, window_rows, grad.view(-1, D))  # lr * scale * sum of neu1e over windows
 
-    def _output_layer(self, c: _Chunk, s: int, e: int, h: torch.Tensor,
-                      lr: float) -> tuple[torch.Tensor, torch.Tensor]:
-        """Updates the output rows of centres s..e (mean contexts `h` [B, D]) and of their groups' shared
-        negatives; returns neu1e / lr [B, D], the gradient of h, and the curvature of each centre's update
+    def _output_layer(self, c: _Chunk, s: int, e: int,
+                      h: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """The output layer of centres s..e (mean contexts `h` [B, D]) against their own output rows and
+        their groups' shared negatives. Returns neu1e / lr [B, D], the gradient of h, the curvature of each
+        centre's update
         [B, 1], sum_k sigmoid'(f_k) (|u_k|^2 + |h|^2) (the update moves h and the u_k; for
         `_sequential_scale`). Per group, one [G, D] x [D, K + G] product scores each centre against the
         group's negatives and centres; the mask `out_w` keeps a centre's own centre and the negatives (the
-        other centres get 0). Each output row's summed update is scaled as the input rows' are, one use
-        being a group's update of the row, of curvature sum_i sigmoid'(f_i) |h_i|^2 over its centres i."""
+        other centres get 0). Also returns the output rows `out` [B/G * (K + G)], their updates / lr `du`
+        [B/G * (K + G), D] (sum_i g_i h_i over a group's centres i) and what `_sequential_scale` needs of
+        them (`_use`): a group's update of a row is one use, of curvature sum_i sigmoid'(f_i) |h_i|^2."""
         torch, D, G, K = self.torch, self.cfg.dim, self.group, self.cfg.negative
         bq = -(-(e - s) // G)  # groups in the batch
         s_g, e_g = s // G, s // G + bq
@@ -303,9 +309,7 @@ class _Trainer:
         g = f.neg_().add_(self.label).mul_(w)  # (label - sigmoid(f)) * w
         neu1e = torch.bmm(g, U).transpose(0, 1).reshape(-1, D)[: e - s]  # [B, D] (/ lr), centre order
         du = torch.bmm(g.transpose(1, 2), H).view(-1, D)  # [B/G * (K + G), D] (/ lr) sum_i g_i h_i
-        scale = self._sequential_scale(out, self._use(du, curv_u), lr)  # [B/G * (K + G)] lr x scale
-        _add_rows(self.syn1neg, out, du.mul_(scale[:, None]))
-        return neu1e, curv
+        return neu1e, curv, out, du, self._use(du, curv_u)
 
     def _use(self, x: torch.Tensor, curv: torch.Tensor) -> torch.Tensor:
         """What `_sequential_scale` needs of each use of a row, update `x` [R, D] (/ lr) of curvature
@@ -340,10 +344,10 @@ class _Trainer:
 
     def _row_sums(self, index: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
         """For each entry j of `index` [L], the sum of the rows of `x` [L, C] with the same index [L, C],
-        through a [V, C] scratch of this thread (threads share the trainer), left zeroed again."""
+        through a [2V, C] scratch of this thread (threads share the trainer), left zeroed again."""
         scratch = getattr(self._sums, "rows", None)
         if scratch is None or scratch.shape[1] != x.shape[1]:
-            scratch = self._sums.rows = x.new_zeros(self.syn0.shape[0], x.shape[1])
+            scratch = self._sums.rows = x.new_zeros(2 * self.syn0.shape[0], x.shape[1])
         out = scratch.index_add_(0, index, x).index_select(0, index)
         scratch.index_fill_(0, index, 0.0)
         return out
