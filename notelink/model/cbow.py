@@ -187,7 +187,12 @@ class _Trainer:
         return out
 
     def make_chunk(self, a: int, b: int, seed: int) -> _Chunk:
-        """Subsamples tokens a..b and lays out their windows and negatives in bulk."""
+        """Subsamples tokens a..b and lays out their windows and negatives in bulk (in inference mode,
+        as `step`: the chunk's tensors are then sliced without autograd's view tracking)."""
+        with self.torch.inference_mode():
+            return self._make_chunk(a, b, seed)
+
+    def _make_chunk(self, a: int, b: int, seed: int) -> _Chunk:
         torch, dev = self.torch, self.device
         gen = torch.Generator(device=dev).manual_seed(seed)
         ids = torch.from_numpy(np.ascontiguousarray(self.ids[a:b], dtype=np.int64)).to(dev)  # [m]
@@ -249,6 +254,12 @@ class _Trainer:
         return torch.cat(parts)
 
     def step(self, c: _Chunk, i: int, lr: float) -> None:
+        """`_step` in torch's inference mode: the ~60 small ops of a step skip autograd's bookkeeping
+        (version counters, view tracking), 8-10% of a step's CPU time (benchmarks/step_cost.py)."""
+        with self.torch.inference_mode():
+            self._step(c, i, lr)
+
+    def _step(self, c: _Chunk, i: int, lr: float) -> None:
         """One closed-form CBOW update for batch i of chunk c, a block of k centres at a time: the window
         means of a block are its band matrix times the input vectors of the k + 2W positions around it,
         and the input-vector update of those positions is the band's transpose times the block's neu1e;
