@@ -6,7 +6,9 @@ Three kinds of cell, each run printing one JSON line (also appended to --out), s
   threads in --threads, seeds in --seeds; dim 100, window 5, negative 5, sample 1e-3, min_count 5, 5
   epochs. Systems: notelink at --lr, gensim at the same lr, gensim at its default alpha (0.025).
   Scores: WS353 and SimLex-999 Spearman, Google analogies (30k most frequent words), max and 99th
-  percentile of the input vectors' norms, words/s (tokens after min_count x epochs / training seconds).
+  percentile of the input vectors' norms, words/s (tokens after min_count x epochs / training seconds)
+  and words per CPU second (user + system time of the process, its threads and its worker processes:
+  steadier than wall time on a shared machine).
 - `product`: the user's path. A vault of 10-line notes made from `bench-dev.txt` (one paragraph a line),
   `notelink index` with the product's defaults (only --threads and --seed given), `notelink export
   --format word2vec`, scored the same way; gensim trains on the same token streams (below) with the
@@ -50,7 +52,7 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from train_throughput import CORPUS, SHARED, evaluate, read_corpus
+from train_throughput import CORPUS, SHARED, cpu_seconds, evaluate, read_corpus
 
 from notelink.config import NoteVectorConfig, TrainConfig
 from notelink.model import cbow
@@ -91,21 +93,24 @@ def grouped(lines: list[list[str]], n: int) -> list[list[str]]:
 
 
 def train_notelink(docs: list[list[str]],
-                   settings: dict[str, Any]) -> tuple[list[str], np.ndarray, np.ndarray, float]:
-    """(words, syn0, syn1neg, words/s) of notelink's trainer on `docs`."""
+                   settings: dict[str, Any]) -> tuple[list[str], np.ndarray, np.ndarray, float, float]:
+    """(words, syn0, syn1neg, words/s, words per CPU second) of notelink's trainer on `docs`."""
     cfg = TrainConfig(**settings, device="cpu")
     vocab = Vocab.build(docs, cfg.min_count)
     encoded = [vocab.encode(d) for d in docs]
     ids = np.concatenate(encoded)
     owner = np.repeat(np.arange(len(encoded), dtype=np.int64), [e.size for e in encoded])
     cbow.resolve_device("cpu")  # imports torch outside the timing
+    cpu = cpu_seconds()
     wv = cbow.train(ids, owner, vocab, cfg)
-    return vocab.words, wv.syn0, wv.syn1neg, ids.size * wv.epochs / wv.seconds
+    cpu = cpu_seconds() - cpu
+    return vocab.words, wv.syn0, wv.syn1neg, ids.size * wv.epochs / wv.seconds, ids.size * wv.epochs / cpu
 
 
 def train_gensim(docs: list[list[str]], settings: dict[str, Any],
-                 alpha: float) -> tuple[list[str], np.ndarray, np.ndarray, float]:
-    """(words, syn0, syn1neg, words/s) of gensim's Word2Vec(sg=0), the same settings and words/s."""
+                 alpha: float) -> tuple[list[str], np.ndarray, np.ndarray, float, float]:
+    """(words, syn0, syn1neg, words/s, words per CPU second) of gensim's Word2Vec(sg=0), the same
+    settings and measures."""
     from gensim.models import Word2Vec
 
     s = settings
@@ -114,11 +119,11 @@ def train_gensim(docs: list[list[str]], settings: dict[str, Any],
                      min_count=s["min_count"], workers=s["threads"], sg=0, seed=s["seed"], alpha=alpha,
                      min_alpha=TrainConfig().min_lr)
     model.build_vocab(docs)
-    t0 = time.perf_counter()
+    t0, cpu = time.perf_counter(), cpu_seconds()
     model.train(docs, total_examples=model.corpus_count, epochs=s["epochs"])
-    seconds = time.perf_counter() - t0
-    tokens = sum(model.wv.get_vecattr(w, "count") for w in model.wv.index_to_key)
-    return list(model.wv.index_to_key), model.wv.vectors, model.syn1neg, tokens * s["epochs"] / seconds
+    seconds, cpu = time.perf_counter() - t0, cpu_seconds() - cpu
+    words = sum(model.wv.get_vecattr(w, "count") for w in model.wv.index_to_key) * s["epochs"]
+    return list(model.wv.index_to_key), model.wv.vectors, model.syn1neg, words / seconds, words / cpu
 
 
 def bench_cells(args: argparse.Namespace) -> None:
@@ -131,11 +136,11 @@ def bench_cells(args: argparse.Namespace) -> None:
                 cell = {"cell": "bench", "lines": n, "threads": threads, "seed": seed}
                 for system, alpha in systems(args):
                     if system == "notelink":
-                        words, vecs, out, wps = train_notelink(docs, {**settings, "lr": args.lr})
+                        words, vecs, out, wps, cps = train_notelink(docs, {**settings, "lr": args.lr})
                     else:
-                        words, vecs, out, wps = train_gensim(docs, settings, alpha)
-                    emit(cell | {"system": system, "lr": alpha, "wps": round(wps)} | scores(words, vecs, out),
-                         args.out)
+                        words, vecs, out, wps, cps = train_gensim(docs, settings, alpha)
+                    emit(cell | {"system": system, "lr": alpha, "wps": round(wps), "wpcpu": round(cps)}
+                         | scores(words, vecs, out), args.out)
 
 
 def systems(args: argparse.Namespace) -> Iterator[tuple[str, float]]:
@@ -219,7 +224,8 @@ def product_cells(args: argparse.Namespace) -> None:
                 for system, alpha in (("gensim", lr), ("gensim-default", GENSIM_ALPHA)):
                     if system == "gensim-default" and alpha == lr:
                         continue
-                    words, vecs, out, wps = train_gensim(docs, product_settings(docs, threads, seed), alpha)
+                    settings = product_settings(docs, threads, seed)
+                    words, vecs, out, wps, _ = train_gensim(docs, settings, alpha)
                     emit(cell | {"system": system, "lr": alpha, "wps": round(wps)} | scores(words, vecs, out),
                          args.out)
 
@@ -258,7 +264,7 @@ def overlap_cells(args: argparse.Namespace) -> None:
             for seed in (1, 2):
                 for system, alpha in (("gensim", lr), ("gensim-default", GENSIM_ALPHA)):
                     if system != "gensim-default" or alpha != lr:
-                        words, vecs, _, wps = train_gensim(docs, product_settings(docs, 2, seed), alpha)
+                        words, vecs, _, wps, _ = train_gensim(docs, product_settings(docs, 2, seed), alpha)
                         runs[(system, seed)] = (words, vecs, wps)
             counts: dict[str, int] = defaultdict(int)
             for doc in docs:
@@ -327,7 +333,8 @@ def quality_table(rows: list[dict[str, Any]]) -> None:
     for r in rows:
         cells[(r["cell"], r["lines"], r["threads"])][f"{r['system']} {r['lr']}"].append(r)
     print("| cell | lines/doc | threads | system (lr) | WS353 mean (seeds) | SimLex mean (seeds) | analogy "
-          "| max norm | p99 norm | max out norm | M words/s | notelink / gensim words/s | targets |")
+          "| max norm | p99 norm | max out norm | M words/s | notelink / gensim words/s (per CPU second) "
+          "| targets |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for (cell, n, threads), systems in sorted(cells.items()):
         for name, runs in sorted(systems.items(), key=lambda x: (not x[0].startswith("notelink"), x[0])):
@@ -361,9 +368,15 @@ def targets(runs: list[dict[str, Any]], ref: list[dict[str, Any]] | None) -> str
 
 
 def speed_ratio(runs: list[dict[str, Any]], ref: list[dict[str, Any]] | None) -> str:
-    """notelink / gensim words/s per seed, each pair from the same run of the script."""
-    by_seed = {r["seed"]: r["wps"] for r in ref or []}
-    return ", ".join(f"{r['wps'] / by_seed[r['seed']]:.2f}x" for r in runs if r["seed"] in by_seed)
+    """notelink / gensim words/s per seed, each pair from the same run of the script (and per CPU
+    second, when measured)."""
+    by_seed = {r["seed"]: r for r in ref or []}
+    out = []
+    for r in runs:
+        if (g := by_seed.get(r["seed"])) is not None:
+            cpu = f" ({r['wpcpu'] / g['wpcpu']:.2f}x)" if "wpcpu" in r and "wpcpu" in g else ""
+            out.append(f"{r['wps'] / g['wps']:.2f}x{cpu}")
+    return ", ".join(out)
 
 
 def overlap_table(rows: list[dict[str, Any]]) -> None:

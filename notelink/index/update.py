@@ -66,7 +66,7 @@ def carry_over(old_words: Sequence[str], syn0: np.ndarray, syn1neg: np.ndarray, 
     rng = np.random.default_rng(seed)
     new0 = np.empty((V, D), dtype=np.float32)  # [V, D]
     new0[known] = syn0[src[known]]
-    new0[~known] = (rng.random((int((~known).sum()), D), dtype=np.float32) - 0.5) / D  # as word2vec does
+    new0[~known] = (rng.random((int((~known).sum()), D), dtype=np.float32) * 2 - 1) / D  # as cbow.train
     new1 = np.zeros((V, D), dtype=np.float32)  # [V, D] output vectors start at zero
     new1[known] = syn1neg[src[known]]
     return new0, new1, int((~known).sum())

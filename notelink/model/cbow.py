@@ -34,9 +34,17 @@ How it is made fast (see benchmarks/RESULTS-speed.md for the measurements):
   this way makes every h it is in large, then the output rows of common words (everyone's negatives)
   jump, and every vector follows. So each input row's summed update is scaled by 1 / (1 + (kappa - 1) a)
   (`_sequential_scale`): kappa its number of aligned uses in the batch, measured from the updates
-  themselves, a = lr x the curvature of one use. Output rows are not scaled: their loss is one-sided,
-  an overshoot saturates sigmoid(f) and stops. (Caps sized from each word's average frequency missed the
-  bursts: 4 of 18 runs with 2 workers, 14 of 18 with one collapsed on bench-dev grouped into notes.)
+  themselves, a = lr x the curvature of one use. (Caps sized from each word's average frequency missed
+  the bursts: 4 of 18 runs with 2 workers, 14 of 18 with one collapsed on bench-dev grouped into notes.)
+  Output rows are scaled the same way, a group's summed update of a row being one use: a common word is
+  among a batch's negatives dozens of times, always pushed away from the batch's h, which share a
+  direction; summed, those pushes overshoot where sequential steps would have slowed as sigmoid(f) fell.
+  Unscaled, the overshoot did not diverge but made the vectors noisier: overlap@10 of nearest neighbours
+  between seeds on obsidian-help 0.27 instead of 0.30 (gensim 0.33-0.34).
+- Input vectors start uniform in [-1/D, 1/D), as gensim 4 (word2vec.c: [-0.5/D, 0.5/D)). Output vectors
+  start at 0, so the first updates of u (lr g h) are proportional to that scale: a larger start leaves
+  the flat start sooner, which counts in the 5 epochs of a large vault (overlap@10 on obsidian-help
+  0.24 -> 0.27 with word2vec.c's start, with unscaled output rows).
 - With `threads` > 1, that many workers train disjoint chunks and share the matrices (Hogwild, as
   word2vec.c and gensim), each running single-threaded torch ops: forked processes on Linux for large
   runs, else threads (`hogwild.py`).
@@ -146,7 +154,7 @@ class _Trainer:
         self._sums = threading.local()  # each worker thread's [V, r + 2] scratch rows (`_row_sums`)
         if init is None:
             cpu_gen = torch.Generator().manual_seed(cfg.seed)
-            self.syn0 = ((torch.rand(V, D, generator=cpu_gen) - 0.5) / D).to(self.device)  # [V, D]
+            self.syn0 = ((torch.rand(V, D, generator=cpu_gen) * 2 - 1) / D).to(self.device)  # [V, D]
             self.syn1neg = torch.zeros(V, D, device=self.device)  # [V, D]
         else:  # continue from earlier vectors (incremental retraining), rows aligned with `vocab`
             self.syn0 = torch.tensor(init[0], dtype=torch.float32, device=self.device)  # [V, D]
@@ -179,7 +187,12 @@ class _Trainer:
         return out
 
     def make_chunk(self, a: int, b: int, seed: int) -> _Chunk:
-        """Subsamples tokens a..b and lays out their windows and negatives in bulk."""
+        """Subsamples tokens a..b and lays out their windows and negatives in bulk (in inference mode,
+        as `step`: the chunk's tensors are then sliced without autograd's view tracking)."""
+        with self.torch.inference_mode():
+            return self._make_chunk(a, b, seed)
+
+    def _make_chunk(self, a: int, b: int, seed: int) -> _Chunk:
         torch, dev = self.torch, self.device
         gen = torch.Generator(device=dev).manual_seed(seed)
         ids = torch.from_numpy(np.ascontiguousarray(self.ids[a:b], dtype=np.int64)).to(dev)  # [m]
@@ -241,11 +254,18 @@ class _Trainer:
         return torch.cat(parts)
 
     def step(self, c: _Chunk, i: int, lr: float) -> None:
+        """`_step` in torch's inference mode: the ~60 small ops of a step skip autograd's bookkeeping
+        (version counters, view tracking), 8-10% of a step's CPU time (benchmarks/step_cost.py)."""
+        with self.torch.inference_mode():
+            self._step(c, i, lr)
+
+    def _step(self, c: _Chunk, i: int, lr: float) -> None:
         """One closed-form CBOW update for batch i of chunk c, a block of k centres at a time: the window
         means of a block are its band matrix times the input vectors of the k + 2W positions around it,
         and the input-vector update of those positions is the band's transpose times the block's neu1e;
-        so each position's row is gathered once per block, not once per window holding it. An input
-        row's summed update is scaled to what sequential updates would add up to (`_sequential_scale`)."""
+        so each position's row is gathered once per block, not once per window holding it. Each input and
+        output row's summed update is scaled to what sequential updates would add up to
+        (`_sequential_scale`, one call for both: output row x is row V + x of its scratch)."""
         torch, D, W, k = self.torch, self.cfg.dim, self.cfg.window, _BLOCK
         s, e = i * self.batch, min((i + 1) * self.batch, c.n)
         nb = -(-(e - s) // k)  # blocks in the batch
@@ -256,28 +276,32 @@ class _Trainer:
         V = v.as_strided((nb, span, D), (k * D, D, 1))  # [nb, k + 2W, D] overlapping block windows
         A = self.band_mean.index_select(0, rows).view(nb, k, span)  # [nb, k, k + 2W]
         h = torch.bmm(A, V).view(nb * k, D)[: e - s]  # [B, D] mean of each centre's context
-        neu1e, curv = self._output_layer(c, s, e, h, lr)  # [B, D] (/ lr), [B, 1]
-        sk = neu1e[:, : self.r]  # [B, r] a sketch of neu1e (`_sequential_scale`)
-        e2 = sk.square().sum(1, keepdim=True)  # [B, 1]
-        use = torch.cat([sk, e2, e2 * curv], 1)  # [B, r + 2] per centre: s, |s|^2, |s|^2 c
+        neu1e, curv, out, du, use_u = self._output_layer(c, s, e, h)  # [B, D] (/ lr), [B, 1]; output rows
+        use = self._use(neu1e, curv)  # [B, r + 2] per centre: s, |s|^2, |s|^2 c
         if e - s < nb * k:  # a last, partial block: the padding centres have no context
             neu1e = torch.cat([neu1e, neu1e.new_zeros(nb * k - (e - s), D)])
             use = torch.cat([use, use.new_zeros(nb * k - (e - s), use.shape[1])])
         Mt = self.band_in.index_select(0, rows).view(nb, k, span).transpose(1, 2)  # [nb, k + 2W, k]
         window_rows = ctx.as_strided((nb, span), (k, 1)).reshape(-1)  # [nb * (k + 2W)] their words
         use = torch.bmm(Mt, use.view(nb, k, -1)).view(nb * span, -1)  # [nb * (k + 2W), r + 2] by window row
-        scale = self._sequential_scale(window_rows, use, lr)  # [nb * (k + 2W)] lr x the scale of each row
+        both = torch.cat([window_rows, out + self.syn0.shape[0]])  # [nb * (k + 2W) + B/G * (K + G)]
+        scale = self._sequential_scale(both, torch.cat([use, use_u]), lr)  # lr x the scale of each row
+        scale, scale_u = scale[: nb * span], scale[nb * span:]  # window rows, output rows
+        _add_rows(self.syn1neg, out, du.mul_(scale_u[:, None]))  # lr * scale * sum of g h
         grad = torch.bmm(Mt * scale.view(nb, span, 1), neu1e.view(nb, k, D))  # [nb, k + 2W, D]
         _add_rows(self.syn0, window_rows, grad.view(-1, D))  # lr * scale * sum of neu1e over windows
 
-    def _output_layer(self, c: _Chunk, s: int, e: int, h: torch.Tensor,
-                      lr: float) -> tuple[torch.Tensor, torch.Tensor]:
-        """Updates the output rows of centres s..e (mean contexts `h` [B, D]) and of their groups' shared
-        negatives; returns neu1e / lr [B, D], the gradient of h, and the curvature of each centre's update
+    def _output_layer(self, c: _Chunk, s: int, e: int,
+                      h: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """The output layer of centres s..e (mean contexts `h` [B, D]) against their own output rows and
+        their groups' shared negatives. Returns neu1e / lr [B, D], the gradient of h, the curvature of each
+        centre's update
         [B, 1], sum_k sigmoid'(f_k) (|u_k|^2 + |h|^2) (the update moves h and the u_k; for
         `_sequential_scale`). Per group, one [G, D] x [D, K + G] product scores each centre against the
         group's negatives and centres; the mask `out_w` keeps a centre's own centre and the negatives (the
-        other centres get 0)."""
+        other centres get 0). Also returns the output rows `out` [B/G * (K + G)], their updates / lr `du`
+        [B/G * (K + G), D] (sum_i g_i h_i over a group's centres i) and what `_sequential_scale` needs of
+        them (`_use`): a group's update of a row is one use, of curvature sum_i sigmoid'(f_i) |h_i|^2."""
         torch, D, G, K = self.torch, self.cfg.dim, self.group, self.cfg.negative
         bq = -(-(e - s) // G)  # groups in the batch
         s_g, e_g = s // G, s // G + bq
@@ -290,16 +314,26 @@ class _Trainer:
         w = c.out_w[s_g:e_g]  # [B/G, G, K + G]
         uu = torch.linalg.vector_norm(U, dim=2).square_()[:, None, :]  # [B/G, 1, K + G] |u|^2
         hh = torch.linalg.vector_norm(H, dim=2).square_()[:, :, None]  # [B/G, G, 1] |h|^2
-        curv = (f - f * f).mul_(w).mul_(uu + hh).sum(2).t().reshape(-1, 1)[: e - s]  # [B, 1] centre order
+        d = (f - f * f).mul_(w)  # [B/G, G, K + G] sigmoid'(f) of the uses kept
+        curv = (d * (uu + hh)).sum(2).t().reshape(-1, 1)[: e - s]  # [B, 1] centre order
+        curv_u = d.mul_(hh).sum(1).view(-1, 1)  # [B/G * (K + G), 1] curvature of each output row's use
         g = f.neg_().add_(self.label).mul_(w)  # (label - sigmoid(f)) * w
         neu1e = torch.bmm(g, U).transpose(0, 1).reshape(-1, D)[: e - s]  # [B, D] (/ lr), centre order
-        _add_rows(self.syn1neg, out, torch.bmm(g.mul_(lr).transpose(1, 2), H).view(-1, D))
-        return neu1e, curv
+        du = torch.bmm(g.transpose(1, 2), H).view(-1, D)  # [B/G * (K + G), D] (/ lr) sum_i g_i h_i
+        return neu1e, curv, out, du, self._use(du, curv_u)
+
+    def _use(self, x: torch.Tensor, curv: torch.Tensor) -> torch.Tensor:
+        """What `_sequential_scale` needs of each use of a row, update `x` [R, D] (/ lr) of curvature
+        `curv` [R, 1]: its sketch s (first r coordinates), |s|^2 and |s|^2 c [R, r + 2]."""
+        sk = x[:, : self.r]  # [R, r]
+        e2 = sk.square().sum(1, keepdim=True)  # [R, 1]
+        return self.torch.cat([sk, e2, e2 * curv], 1)
 
     def _sequential_scale(self, words: torch.Tensor, use: torch.Tensor, lr: float) -> torch.Tensor:
-        """lr x the scale of each word's summed input-row update [R], for the words `words` [R] of the
-        window rows of a batch; `use` [R, r + 2] sums over the uses of each window row (as a context word
-        of centre t) s_t, |s_t|^2 and |s_t|^2 c_t: s_t the sketch of neu1e_t, c_t its curvature.
+        """lr x the scale of each word's summed row update [R], for the words `words` [R] of a batch's
+        rows (window rows of the input vectors, or output rows); `use` [R, r + 2] sums over the uses of
+        each row (as a context word of centre t, or as an output row of group t) s_t, |s_t|^2 and
+        |s_t|^2 c_t: s_t the sketch of its update (neu1e_t, or sum_i g_i h_i), c_t its curvature.
 
         n sequential SGD steps along one direction, each of relative size a (lr x the curvature of one
         use), add up to (1 - (1 - a)^n) / a single steps: n while a ~ 0, at most 1 / a, a Newton step.
@@ -309,7 +343,7 @@ class _Trainer:
         many (for small a it damps twice as fast). kappa = |sum_t s_t|^2 / sum_t |s_t|^2 is the number of
         *aligned* uses: n when the row's n updates agree (a burst), ~1 when they are unrelated, where the
         sum is what sequential steps do, so frequent words are not slowed down as a count-based cap would.
-        s_t are the first r coordinates of neu1e_t, a sketch of it (coordinates are exchangeable: random
+        s_t are the first r coordinates of the update, a sketch of it (coordinates are exchangeable: random
         initialisation, symmetric updates; the D / r factor cancels in the ratio); a = lr x the row's
         mean curvature of a use, weighted by |s_t|^2 (the uses that move the row most)."""
         torch, r = self.torch, self.r
@@ -321,10 +355,10 @@ class _Trainer:
 
     def _row_sums(self, index: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
         """For each entry j of `index` [L], the sum of the rows of `x` [L, C] with the same index [L, C],
-        through a [V, C] scratch of this thread (threads share the trainer), left zeroed again."""
+        through a [2V, C] scratch of this thread (threads share the trainer), left zeroed again."""
         scratch = getattr(self._sums, "rows", None)
         if scratch is None or scratch.shape[1] != x.shape[1]:
-            scratch = self._sums.rows = x.new_zeros(self.syn0.shape[0], x.shape[1])
+            scratch = self._sums.rows = x.new_zeros(2 * self.syn0.shape[0], x.shape[1])
         out = scratch.index_add_(0, index, x).index_select(0, index)
         scratch.index_fill_(0, index, 0.0)
         return out
@@ -366,8 +400,8 @@ def train(ids: np.ndarray, docs: np.ndarray, vocab: Vocab, cfg: TrainConfig,
     """Trains CBOW on token `ids` [N] whose note index is `docs` [N]; returns the trained matrices.
 
     `init` = (syn0, syn1neg), each [V, dim] aligned with `vocab`, continues from earlier vectors instead of
-    the standard initialisation (small uniform input vectors, zero output vectors). Raises `Cancelled`
-    when `should_stop` returned True, `WorkerError` when a worker process failed."""
+    the standard initialisation (input vectors uniform in [-1/D, 1/D), output vectors zero). Raises
+    `Cancelled` when `should_stop` returned True, `WorkerError` when a worker process failed."""
     import torch
 
     device = resolve_device(cfg.device)

@@ -48,7 +48,7 @@ def test_carry_over_keeps_known_rows_and_initialises_new_words() -> None:
     assert new == 1 and s0.shape == s1.shape == (3, 2)
     assert s0[0].tolist() == [4, 5] and s0[2].tolist() == [0, 1]  # rows follow their word
     assert s1[0].tolist() == [14, 15] and s1[1].tolist() == [0, 0]  # new output vector: zero
-    assert np.all(np.abs(s0[1]) <= 0.5 / 2) and s0[1].any()  # new input vector: small uniform
+    assert np.all(np.abs(s0[1]) <= 1 / 2) and s0[1].any()  # new input vector: uniform in [-1/D, 1/D)
 
 
 def test_retrained_notes_ignore_moves_and_find_edits() -> None:

@@ -8,6 +8,7 @@ import threading
 import time
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -60,7 +61,8 @@ def test_initialisation_and_shapes() -> None:
     wv = cbow.train(ids, owner, vocab, TrainConfig(**{**CFG.to_dict(), "epochs": 1, "lr": 1e-12,
                                                        "min_lr": 1e-12}))
     assert wv.syn0.shape == (len(vocab), 16)
-    assert np.abs(wv.syn0).max() <= 0.5 / 16 + 1e-6  # small uniform input vectors
+    assert np.abs(wv.syn0).max() <= 1 / 16 + 1e-6  # small uniform input vectors, in [-1/D, 1/D) as gensim 4
+    assert np.abs(wv.syn0).max() > 0.9 / 16
     assert np.abs(wv.syn1neg).max() < 1e-6  # output vectors start at zero
 
 
@@ -187,10 +189,12 @@ def test_a_step_is_the_cbow_update_for_other_windows_groups_and_short_notes(
 
 def _check_step(tr: cbow._Trainer, c: cbow._Chunk, i: int, lr: float) -> None:
     """Runs batch i of chunk c and compares it with the textbook per-centre CBOW update in float64 (all
-    centres from the same old vectors): output rows take lr * sum of (label - sigmoid(f)) h; the input row
-    of word x takes lr / (1 + lr (kappa_x - 1) m_x) * sum of neu1e_t over its uses t, kappa_x = |sum s_t|^2
-    / sum |s_t|^2 over the sketches s_t (first r coordinates of neu1e_t; at least 1), m_x the mean over its
-    uses, weighted by |s_t|^2, of the curvature sum_k sigmoid'(f_k) (|u_k|^2 + |h_t|^2) of centre t."""
+    centres from the same old vectors). The input row of word x takes lr / (1 + lr (kappa_x - 1) m_x) * sum
+    of neu1e_t over its uses t, kappa_x = |sum s_t|^2 / sum |s_t|^2 over the sketches s_t (first r
+    coordinates of neu1e_t; at least 1), m_x the mean over its uses, weighted by |s_t|^2, of the curvature
+    sum_k sigmoid'(f_k) (|u_k|^2 + |h_t|^2) of centre t. The output row of word k takes the same scale of
+    the sum of its uses, a use being one group's column of k: sum over the group's centres of
+    (label - sigmoid(f)) h, of curvature sum of sigmoid'(f) |h|^2."""
     syn0, syn1 = tr.syn0.numpy().astype(np.float64), tr.syn1neg.numpy().astype(np.float64)
     d0, d1 = np.zeros_like(syn0), np.zeros_like(syn1)
     lo, hi = _window_bounds(tr, c)
@@ -203,31 +207,46 @@ def _check_step(tr: cbow._Trainer, c: cbow._Chunk, i: int, lr: float) -> None:
         h = syn0[ctx].mean(0) if ctx else np.zeros(syn0.shape[1])
         q, j = s // G + (t - s) % bq, (t - s) // bq  # group of G centres, place in it
         assert int(c.out[q, K + j]) == words[t]
-        terms.append((t, h, ctx, words[t], 1.0, float(c.out_w[q, j, K + j])))
+        terms.append((t, h, ctx, words[t], 1.0, float(c.out_w[q, j, K + j]), (q, K + j)))
         negs = zip(c.out[q, :K].tolist(), c.out_w[q, j, :K].tolist(), strict=True)
-        terms += [(t, h, ctx, k, 0.0, float(w)) for k, w in negs]
-    sig = [1 / (1 + np.exp(-syn1[k] @ h)) for _, h, _, k, _, _ in terms]
+        terms += [(t, h, ctx, k, 0.0, float(w), (q, col)) for col, (k, w) in enumerate(negs)]
+    sig = [1 / (1 + np.exp(-syn1[k] @ h)) for _, h, _, k, *_ in terms]
     neu1e = {t: np.zeros(syn0.shape[1]) for t, *_ in terms}
     curv = dict.fromkeys(neu1e, 0.0)
-    for s, (t, h, _, k, label, w) in zip(sig, terms, strict=True):
+    out_use: dict[tuple[int, int], list[Any]] = {}  # (group, column) -> [word, update, curvature]
+    for s, (t, h, _, k, label, w, col) in zip(sig, terms, strict=True):
         neu1e[t] += (label - s) * w * syn1[k]
-        d1[k] += lr * (label - s) * w * h
+        use = out_use.setdefault(col, [k, np.zeros(syn1.shape[1]), 0.0])
+        use[1] = use[1] + (label - s) * w * h
+        use[2] += s * (1 - s) * w * (h @ h)
         curv[t] += s * (1 - s) * w * (syn1[k] @ syn1[k] + h @ h)
-    uses: dict[int, list[int]] = {}  # word -> the centre of each of its uses as a context word
-    for t, _, ctx, _k, label, _ in terms:
+    uses: dict[int, list[tuple[np.ndarray, float]]] = {}  # input row -> (neu1e_t, curvature) of each use
+    for t, _, ctx, _k, label, *_ in terms:
         if label:  # once per centre
             for x in ctx:
-                uses.setdefault(x, []).append(t)
-    for x, ts in uses.items():
-        sk = [neu1e[t][:r] for t in ts]
-        e = [v @ v for v in sk]
-        kappa = max(1.0, np.sum(sk, 0) @ np.sum(sk, 0) / sum(e))
-        m = sum(ei * curv[t] for ei, t in zip(e, ts, strict=True)) / sum(e)
-        for t in ts:
-            d0[x] += lr / (1 + lr * (kappa - 1) * m) * neu1e[t]
+                uses.setdefault(x, []).append((neu1e[t], curv[t]))
+    for x, u in uses.items():
+        d0[x] += _scaled_sum(u, r, lr)
+    by_row: dict[int, list[tuple[np.ndarray, float]]] = {}
+    for k, du, cu in out_use.values():
+        by_row.setdefault(k, []).append((du, cu))
+    for k, u in by_row.items():
+        d1[k] += _scaled_sum(u, r, lr)
     tr.step(c, i, lr)
     assert np.allclose(tr.syn0.numpy(), syn0 + d0, atol=1e-6)
     assert np.allclose(tr.syn1neg.numpy(), syn1 + d1, atol=1e-6)
+
+
+def _scaled_sum(uses: list[tuple[np.ndarray, float]], r: int, lr: float) -> np.ndarray:
+    """lr / (1 + lr (kappa - 1) m) * the sum of a row's updates, kappa and m from their sketches (first r
+    coordinates) and curvatures, as `_check_step` says."""
+    sk = [x[:r] for x, _ in uses]
+    e = [v @ v for v in sk]
+    if sum(e) == 0:
+        return lr * np.sum([x for x, _ in uses], 0)
+    kappa = max(1.0, np.sum(sk, 0) @ np.sum(sk, 0) / sum(e))
+    m = sum(ei * c for ei, (_, c) in zip(e, uses, strict=True)) / sum(e)
+    return lr / (1 + lr * (kappa - 1) * m) * np.sum([x for x, _ in uses], 0)
 
 
 def test_hogwild_threads_learn_groups() -> None:
