@@ -7,6 +7,7 @@ change, and review the diff."""
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import io
 import os
 import re
@@ -29,6 +30,7 @@ LEXICAL = NoteVectorConfig(expand_beta=0.0, w_cbow=0.0)
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 FIXED = Path("/tmp/notelink-snapshots")
+LOCK = Path("/tmp/notelink-snapshots.lock")
 SIZE = (100, 30)
 NOTES = {
     "Wheat.md": "# Wheat\n\nWheat flour makes bread dough rise with yeast. See [[Rye]].\n",
@@ -56,12 +58,18 @@ def check(name: str, text: str) -> None:
 
 @pytest.fixture
 def vault() -> Any:
-    if FIXED.exists():
-        shutil.rmtree(FIXED)
-    root = FIXED / "vault"
-    root.mkdir(parents=True)
-    yield root
-    shutil.rmtree(FIXED, ignore_errors=True)
+    """The fixed folder, held under an exclusive lock: two test runs on one machine (two checkouts, or CI
+    beside a developer) would otherwise build into each other's index there."""
+    with open(LOCK, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if FIXED.exists():
+            shutil.rmtree(FIXED)
+        root = FIXED / "vault"
+        root.mkdir(parents=True)
+        try:
+            yield root
+        finally:
+            shutil.rmtree(FIXED, ignore_errors=True)
 
 
 def shot(root: Path, name: str, keys: tuple[str, ...] = (), index: bool = True) -> None:
