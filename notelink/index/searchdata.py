@@ -35,6 +35,7 @@ ANCHOR_WINDOW = 5
 """Tokens on each side of a mention that count as its context (stop words already gone). Measured on
 link-suggestion queries: 5 and 10 equal, a whole paragraph 0.03-0.05 lower (RESULTS.md, session 8)."""
 _MENTION_CHUNK = 1 << 19  # mentions whose windows are gathered at once: 2W int64 each
+_PAIR_BLOCK = 1 << 20  # token positions whose word pairs are coded at once (8 bytes each)
 
 
 @dataclass
@@ -237,15 +238,11 @@ def _long_mentions(corpus: np.ndarray, owner: np.ndarray, by_name: dict[tuple[in
     if not longer or corpus.size < 2:
         return _empty()
     S = int(max(corpus.max(), max(max(k) for k in longer))) + 1
-    starts = np.zeros(S, dtype=bool)  # words that begin a longer name
-    starts[[x for x, _ in longer]] = True
-    at = np.flatnonzero(starts[corpus[:-1]])  # [c] only these positions can begin one (no [T] int64 codes)
-    pairs = corpus[at].astype(np.int64) * S + corpus[at + 1]  # [c] codes of the two words there
-    firsts = np.array([x * S + y for x, y in longer], dtype=np.int64)
+    firsts = np.unique(np.array([x * S + y for x, y in longer], dtype=np.int64))  # [F] sorted codes
     rank = {name: r for names in longer.values() for r, name in enumerate(names)}  # order within a prefix
     sizes = {key: sorted({len(n) for n in names}) for key, names in longer.items()}
     pos, length, mentioned = [], [], []
-    for p in at[np.isin(pairs, firsts)].tolist():
+    for p in _pair_starts(corpus, firsts, S).tolist():
         a = int(owner[p])
         found = []  # names that begin at p: one lookup per name length (a prefix can begin thousands)
         for size in sizes[(int(corpus[p]), int(corpus[p + 1]))]:
@@ -258,6 +255,22 @@ def _long_mentions(corpus: np.ndarray, owner: np.ndarray, by_name: dict[tuple[in
                 length.append(len(name))
                 mentioned.append(b)
     return np.array(pos, np.int64), np.array(length, np.int64), np.array(mentioned, np.int64)
+
+
+def _pair_starts(corpus: np.ndarray, firsts: np.ndarray, S: int) -> np.ndarray:
+    """Positions p (ascending) where corpus[p] * S + corpus[p + 1] is one of the sorted codes `firsts`,
+    a block of positions at a time: half of a vault's tokens can begin a name's first word, and their
+    int64 codes, with `np.isin`'s sort of them, were most of the stage's peak (20k synthetic notes, 10M
+    tokens: +555 MB over its start, +337 MB in blocks)."""
+    starts = np.zeros(S, dtype=bool)  # words that begin a longer name
+    starts[firsts // S] = True
+    out = [np.zeros(0, np.int64)]
+    for a in range(0, corpus.size - 1, _PAIR_BLOCK):
+        at = a + np.flatnonzero(starts[corpus[a : min(a + _PAIR_BLOCK, corpus.size - 1)]])  # [c]
+        codes = corpus[at].astype(np.int64) * S + corpus[at + 1]  # [c]
+        k = np.minimum(np.searchsorted(firsts, codes), firsts.size - 1)
+        out.append(at[firsts[k] == codes])
+    return np.concatenate(out)
 
 
 def _empty() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
