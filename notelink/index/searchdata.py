@@ -35,6 +35,7 @@ ANCHOR_WINDOW = 5
 """Tokens on each side of a mention that count as its context (stop words already gone). Measured on
 link-suggestion queries: 5 and 10 equal, a whole paragraph 0.03-0.05 lower (RESULTS.md, session 8)."""
 _MENTION_CHUNK = 1 << 19  # mentions whose windows are gathered at once: 2W int64 each
+_PAIR_BLOCK = 1 << 20  # token positions whose word pairs are coded at once (8 bytes each)
 
 
 @dataclass
@@ -145,7 +146,7 @@ def anchor_rows(docs: Sequence[np.ndarray], names: Sequence[Sequence[Sequence[in
     lengths = np.array([d.size for d in docs], dtype=np.int64)
     start = np.concatenate([[0], np.cumsum(lengths)])  # [N + 1]
     corpus = np.concatenate(docs) if docs else np.zeros(0, np.int32)
-    owner = np.repeat(np.arange(N, dtype=np.int64), lengths)  # [T]
+    owner = np.repeat(np.arange(N, dtype=np.int32), lengths)  # [T]
     pos, length, mentioned = find_mentions(corpus, owner, names, langs)
     counts = sp.csr_matrix((N, S), dtype=np.float32)
     offsets = np.concatenate([np.arange(-window, 0), np.arange(window)])  # [2W]
@@ -187,7 +188,7 @@ def _resolve(notes: list[int], a: int, langs: Sequence[str]) -> list[int]:
 def _single_mentions(corpus: np.ndarray, owner: np.ndarray, by_name: dict[tuple[int, ...], list[int]],
                      langs: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     size = int(corpus.max()) + 1 if corpus.size else 0
-    note_of = np.full(size, -1, np.int64)  # one-word name -> its note (-2: several notes share it)
+    note_of = np.full(size, -1, np.int32)  # one-word name -> its note (-2: several notes share it)
     shared: dict[int, list[int]] = {}
     for name, notes in by_name.items():
         if len(name) == 1 and name[0] < size:
@@ -198,13 +199,34 @@ def _single_mentions(corpus: np.ndarray, owner: np.ndarray, by_name: dict[tuple[
         return _empty()
     hit = note_of[corpus]  # [T]
     one = np.flatnonzero((hit >= 0) & (hit != owner))
-    pos, mentioned = [one], [hit[one]]
-    for p in np.flatnonzero(hit == -2).tolist():  # shared names: rarer, resolved one by one
-        for b in _resolve(shared[int(corpus[p])], int(owner[p]), langs):
-            pos.append(np.array([p]))
-            mentioned.append(np.array([b]))
+    pos, mentioned = [one], [hit[one].astype(np.int64)]
+    for p, b in _shared_mentions(np.flatnonzero(hit == -2), corpus, owner, shared, langs):
+        pos.append(p)
+        mentioned.append(np.full(p.size, b, np.int64))
     pos_all = np.concatenate(pos).astype(np.int64)
-    return pos_all, np.ones(pos_all.size, np.int64), np.concatenate(mentioned).astype(np.int64)
+    return pos_all, np.ones(pos_all.size, np.int64), np.concatenate(mentioned)
+
+
+def _shared_mentions(at: np.ndarray, corpus: np.ndarray, owner: np.ndarray, shared: dict[int, list[int]],
+                     langs: Sequence[str]) -> list[tuple[np.ndarray, int]]:
+    """(positions [c], note) for the names that several notes share, found at the positions `at`: resolved
+    once per (name, language of the mentioning note), as `_resolve` does one mention (a Python loop per
+    mention took most of a 100k-note build's stage, and a small array for each mention its memory)."""
+    if not at.size:
+        return []
+    code = {lang: i for i, lang in enumerate(sorted(set(langs)))}
+    note_lang = np.array([code[lang] for lang in langs], np.int64)  # [N]
+    key = corpus[at].astype(np.int64) * len(code) + note_lang[owner[at]]  # [c] (name, language)
+    keys, group = np.unique(key, return_inverse=True)
+    by_group = np.argsort(group, kind="stable")
+    out = []
+    for k, part in enumerate(np.split(at[by_group], np.cumsum(np.bincount(group, minlength=keys.size))[:-1])):
+        notes, lang = shared[int(keys[k]) // len(code)], langs[int(owner[part[0]])]
+        for b in [b for b in notes if langs[b] == lang] or notes:  # `_resolve`, less each mention's own note
+            p = part[owner[part] != b]
+            if p.size:
+                out.append((p, b))
+    return out
 
 
 def _long_mentions(corpus: np.ndarray, owner: np.ndarray, by_name: dict[tuple[int, ...], list[int]],
@@ -216,19 +238,39 @@ def _long_mentions(corpus: np.ndarray, owner: np.ndarray, by_name: dict[tuple[in
     if not longer or corpus.size < 2:
         return _empty()
     S = int(max(corpus.max(), max(max(k) for k in longer))) + 1
-    pairs = corpus[:-1].astype(np.int64) * S + corpus[1:]  # [T-1] codes of consecutive ids
-    firsts = np.array([x * S + y for x, y in longer], dtype=np.int64)
+    firsts = np.unique(np.array([x * S + y for x, y in longer], dtype=np.int64))  # [F] sorted codes
+    rank = {name: r for names in longer.values() for r, name in enumerate(names)}  # order within a prefix
+    sizes = {key: sorted({len(n) for n in names}) for key, names in longer.items()}
     pos, length, mentioned = [], [], []
-    for p in np.flatnonzero(np.isin(pairs, firsts)).tolist():
+    for p in _pair_starts(corpus, firsts, S).tolist():
         a = int(owner[p])
-        for name in longer[(int(corpus[p]), int(corpus[p + 1]))]:
-            end = p + len(name)
-            if end <= corpus.size and owner[end - 1] == a and tuple(corpus[p:end].tolist()) == name:
-                for b in _resolve(by_name[name], a, langs):
-                    pos.append(p)
-                    length.append(len(name))
-                    mentioned.append(b)
+        found = []  # names that begin at p: one lookup per name length (a prefix can begin thousands)
+        for size in sizes[(int(corpus[p]), int(corpus[p + 1]))]:
+            end = p + size
+            if end <= corpus.size and owner[end - 1] == a and (name := tuple(corpus[p:end].tolist())) in rank:
+                found.append(name)
+        for name in sorted(found, key=rank.__getitem__):
+            for b in _resolve(by_name[name], a, langs):
+                pos.append(p)
+                length.append(len(name))
+                mentioned.append(b)
     return np.array(pos, np.int64), np.array(length, np.int64), np.array(mentioned, np.int64)
+
+
+def _pair_starts(corpus: np.ndarray, firsts: np.ndarray, S: int) -> np.ndarray:
+    """Positions p (ascending) where corpus[p] * S + corpus[p + 1] is one of the sorted codes `firsts`,
+    a block of positions at a time: half of a vault's tokens can begin a name's first word, and their
+    int64 codes, with `np.isin`'s sort of them, were most of the stage's peak (20k synthetic notes, 10M
+    tokens: +555 MB over its start, +337 MB in blocks)."""
+    starts = np.zeros(S, dtype=bool)  # words that begin a longer name
+    starts[firsts // S] = True
+    out = [np.zeros(0, np.int64)]
+    for a in range(0, corpus.size - 1, _PAIR_BLOCK):
+        at = a + np.flatnonzero(starts[corpus[a : min(a + _PAIR_BLOCK, corpus.size - 1)]])  # [c]
+        codes = corpus[at].astype(np.int64) * S + corpus[at + 1]  # [c]
+        k = np.minimum(np.searchsorted(firsts, codes), firsts.size - 1)
+        out.append(at[firsts[k] == codes])
+    return np.concatenate(out)
 
 
 def _empty() -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -22,12 +22,14 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Collection, Sequence
-from dataclasses import asdict, dataclass, field
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from threadpoolctl import ThreadpoolController
 
 from notelink.config import NoteVectorConfig, SearchConfig
 from notelink.errors import IndexFormatError
@@ -85,10 +87,10 @@ class SearchResults:
     """Stop words of the query's language, left out."""
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        for hit in data["hits"]:
-            hit["because"]["expanded"] = [{"word": w, "from": s} for w, s in hit["because"]["expanded"]]
-        return data
+        """As `dataclasses.asdict` gives it, with `expanded` as {"word", "from"}; built by hand (asdict's
+        deep copies were a tenth of a `--batch` query's time)."""
+        return {"query": self.query, "hits": [_hit_dict(h) for h in self.hits], "words": list(self.words),
+                "unknown": list(self.unknown), "ignored": list(self.ignored)}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False)
@@ -126,17 +128,19 @@ class Searcher:
         self.V, self.N = len(index.words), len(index.notes)
         self.words = index.words + (extra.split("\n") if extra else [])
         self.lookup = {**index.word_index, **{w: i for i, w in enumerate(self.words[self.V :], self.V)}}
-        self.idf = load_array(gen, "search_idf")
+        self.idf = np.asarray(load_array(gen, "search_idf"))
         self.terms = _csr_parts(gen, "search_terms")
         self.anchors = _csr_parts(gen, "search_anchors")
         self.names = _csr_parts(gen, "search_names")
         indptr, indices, data = _csr_parts(gen, "search_titles")
         self.titles = sp.csr_matrix((data, indices, indptr), shape=(self.N, self.V))
         self.title_words = np.unique(indices)  # [t]
-        self.syn0, self.syn1neg = load_array(gen, "syn0"), load_array(gen, "syn1neg")  # [V, D]
+        self.syn0, self.syn1neg = np.asarray(load_array(gen, "syn0")), np.asarray(load_array(gen, "syn1neg"))
         self.syn1_titles = np.asarray(self.syn1neg[self.title_words], dtype=np.float32)  # [t, D]
-        self.dense, self.dense_mean = load_array(gen, "search_dense"), load_array(gen, "search_dense_mean")
+        self.dense = np.asarray(load_array(gen, "search_dense"))  # [N, D]
+        self.dense_mean = np.asarray(load_array(gen, "search_dense_mean"))
         self.head = min(self.V, NoteVectorConfig().expand_vocab)  # words that take part in expansion
+        self._near: dict[int, tuple[list[int], list[float]]] = {}  # word -> its neighbours, as asked for
         self._languages()
 
     def _languages(self) -> None:
@@ -153,7 +157,12 @@ class Searcher:
                exclude: Collection[str] = ()) -> SearchResults:
         """The `top` notes for `query`, best first. `syntax`: read quotes, #tags and path: as operators
         (`syntax.parse_query`); else the text is a draft, searched as it is. `exclude`: paths never
-        returned (the note being written)."""
+        returned (the note being written). BLAS runs on this thread only meanwhile (`_one_blas_thread`)."""
+        with _one_blas_thread():
+            return self._search(query, top, syntax, snippets, exclude)
+
+    def _search(self, query: str, top: int | None, syntax: bool, snippets: bool,
+                exclude: Collection[str]) -> SearchResults:
         parsed = parse_query(query) if syntax else plain(query)
         top = self.cfg.top if top is None else top
         terms = self._terms(parsed.text)
@@ -168,7 +177,8 @@ class Searcher:
             expanded = self._expand(terms)
             scores, parts = self._score(terms, expanded, allowed)
             order = self._rank(scores, top, [p for p in phrases if p is not None])
-        hits = [self._hit(j, float(scores[j]), terms, parts, snippets, phrases) for j in order]
+        reasons = self._reasons(order, terms, parts) if parts is not None else {}
+        hits = [self._hit(j, float(scores[j]), terms, reasons.get(j), snippets, phrases) for j in order]
         return SearchResults(query, hits, terms.words, terms.unknown, terms.ignored)
 
     def _terms(self, text: str) -> _Terms:
@@ -246,30 +256,30 @@ class Searcher:
         """(word, its `expand_k` nearest words, their cosines > 0) for words among the `head` most frequent:
         input vectors less their mean (`Index.word_vecs`), which measured better here than the output
         vectors' graph that note vectors use (held-out link suggestion +0.015 recall@10 on obsidian-help
-        and dendron-site, level on the whole multilingual vault; RESULTS.md, session 8)."""
-        if not ids:
-            return []
-        E = self.index.word_vecs  # [V, D]
-        sims = np.asarray(E[ids]) @ np.asarray(E[: self.head]).T  # [k, head]
-        sims[np.arange(len(ids)), ids] = -np.inf
+        and dendron-site, level on the whole multilingual vault; RESULTS.md, session 8). Each word's are
+        kept once found: a batch of drafts asks for the same words again and again."""
         k = min(self.cfg.expand_k, self.head - 1)
-        if k <= 0:
+        if not ids or k <= 0:
             return []
-        near = np.argpartition(-sims, k - 1, axis=1)[:, :k]  # [k, expand_k]
-        out = []
-        for row, w in enumerate(ids):
-            cos = sims[row, near[row]]
-            keep = cos > 0
-            out.append((w, near[row][keep].tolist(), cos[keep].tolist()))
-        return out
+        todo = list(dict.fromkeys(w for w in ids if w not in self._near))
+        if todo:
+            E = self.index.word_vecs  # [V, D]
+            sims = np.asarray(E[todo]) @ np.asarray(E[: self.head]).T  # [n, head]
+            sims[np.arange(len(todo)), todo] = -np.inf
+            near = np.argpartition(-sims, k - 1, axis=1)[:, :k]  # [n, expand_k]
+            for row, w in enumerate(todo):
+                cos = sims[row, near[row]]
+                keep = cos > 0
+                self._near[w] = (near[row][keep].tolist(), cos[keep].tolist())
+        return [(w, *self._near[w]) for w in ids]
 
     def _score(self, terms: _Terms, expanded: tuple[np.ndarray, np.ndarray, dict[int, int]],
                allowed: np.ndarray | None) -> tuple[np.ndarray, dict[str, Any]]:
         ids, w, source = expanded
         cfg = self.cfg
-        lex = _accumulate(self.terms, ids, w, self.N)  # [N]
-        scores = lex + cfg.w_anchor * _accumulate(self.anchors, ids, w, self.N) \
-            + cfg.w_title * _accumulate(self.names, ids, w, self.N)
+        rows, anchors = _Rows.of(self.terms, ids), _Rows.of(self.anchors, ids)
+        scores = rows.total(w, self.N) + cfg.w_anchor * anchors.total(w, self.N) \
+            + cfg.w_title * _Rows.of(self.names, ids).total(w, self.N)
         if allowed is not None:
             scores[~allowed] = 0.0
         cand = np.flatnonzero(scores > 0)
@@ -278,13 +288,20 @@ class Searcher:
         if cand.size and cbow.size and (cfg.w_dense or cfg.w_title_fit):
             h = np.asarray(self.syn0[cbow], dtype=np.float32).mean(axis=0)  # [D] the context's mean
             fit = self.titles @ _sigmoid_at(self.syn1_titles @ h, self.title_words, self.V)  # [N]
-            scores[cand] += cfg.w_dense * (np.asarray(self.dense[cand]) @ self._dense_query(terms)) \
+            scores[cand] += cfg.w_dense * self._dense_at(cand, self._dense_query(terms)) \
                 + cfg.w_title_fit * fit[cand]
         if self.multilingual and terms.lang is not None and cfg.w_language:
             code = self.lang_code.get(family(terms.lang), -1)
             scores[self.note_lang == code] *= 1 + cfg.w_language
         return scores, {"weight": dict(zip(ids.tolist(), w.tolist(), strict=True)), "source": source,
-                        "fit": fit}
+                        "fit": fit, "rows": rows, "anchors": anchors, "asked": terms.ids.size}
+
+    def _dense_at(self, cand: np.ndarray, q: np.ndarray) -> np.ndarray:
+        """[c] cosines of the notes `cand` to the query's dense row q [D]: the product with every row when
+        many are asked for (gathering 90k rows of 100k took 27-128 ms, the whole product 3-11 ms)."""
+        if 4 * cand.size < self.N:
+            return self.dense[cand] @ q
+        return (self.dense @ q)[cand]
 
     def _dense_query(self, terms: _Terms) -> np.ndarray:
         """[D] the query's dense row, made as the notes' are (searchdata.SearchData.add_dense)."""
@@ -298,6 +315,8 @@ class Searcher:
     def _rank(self, scores: np.ndarray, top: int, phrases: Sequence[list[str]]) -> list[int]:
         """The best `top` notes with a positive score (and every phrase, if any), best first."""
         cand = np.flatnonzero(scores > 0)
+        if not phrases and cand.size > top:  # only the notes at or above the top-th score need sorting
+            cand = cand[scores[cand] >= np.partition(scores[cand], cand.size - top)[cand.size - top]]
         order = cand[np.lexsort((cand, -scores[cand]))]
         if not phrases:
             return order[:top].tolist()
@@ -312,50 +331,93 @@ class Searcher:
         return out[:top]
 
     # -- a hit -------------------------------------------------------------------------------
-    def _hit(self, j: int, score: float, terms: _Terms, parts: dict[str, Any] | None, snippets: bool,
-             phrases: Sequence[list[str] | None]) -> Hit:
+    def _hit(self, j: int, score: float, terms: _Terms, reason: tuple[Because, dict[str, float]] | None,
+             snippets: bool, phrases: Sequence[list[str] | None]) -> Hit:
         note = self.index.notes[j]
-        because, weights = self._because(j, terms, parts) if parts is not None else (Because(), {})
+        because, weights = reason or (Because(), {})
         weights = weights or {w: 1.0 for w in terms.words}
         snip = read_snippet(self.vault / note.path, weights, [p for p in phrases if p]) if snippets else None
         return Hit(note.path, note.title, round(score, 4), snip, because)
 
-    def _because(self, j: int, terms: _Terms, parts: dict[str, Any]) -> tuple[Because, dict[str, float]]:
-        """Why note j was found, and the words it has with their weights in q' (for its snippet)."""
-        weight: dict[int, float] = parts["weight"]
-        found = {w: x for w, x in weight.items() if _row_has(self.terms, w, j)}
+    def _reasons(self, order: list[int], terms: _Terms, parts: dict[str, Any]
+                 ) -> dict[int, tuple[Because, dict[str, float]]]:
+        """`_because` of each ranked note, from the postings rows the scoring read."""
+        if not order:
+            return {}
+        has, named = parts["rows"].holding(order, self.N), parts["anchors"].holding(order, self.N)
+        weight = list(parts["weight"].items())  # (word, weight in q'), in the order of the rows
+        return {j: self._because(j, terms, parts, [weight[p] for p in has[i].tolist()],
+                                 [weight[p][0] for p in named[i].tolist() if p < parts["asked"]])
+                for i, j in enumerate(order)}
+
+    def _because(self, j: int, terms: _Terms, parts: dict[str, Any], held: list[tuple[int, float]],
+                 named: list[int]) -> tuple[Because, dict[str, float]]:
+        """Why note j was found, and the words it has with their weights in q' (for its snippet); `held`:
+        the (word, weight) of q' in note j's text, `named`: the query's words written near its name."""
+        found = dict(held)
         asked = terms.ids.tolist()
         words = [self.words[w] for w in asked if w in found]
         brought = sorted((w for w in found if w in parts["source"]), key=lambda w: -found[w])[:3]
         expanded = [(self.words[w], self.words[parts["source"][w]]) for w in brought]
-        anchors = [self.words[w] for w in asked if _row_has(self.anchors, w, j)]
+        anchors = [self.words[w] for w in named]
         shown = {self.words[w]: found[w] for w in [*(w for w in asked if w in found), *brought]}
         return Because(words, expanded, anchors, round(float(parts["fit"][j]), 4)), shown
 
 
+@functools.cache
+def _blas() -> ThreadpoolController:
+    return ThreadpoolController()
+
+
+def _one_blas_thread() -> AbstractContextManager[object]:
+    """BLAS limited to the calling thread. A query's products are small ([t, D] @ [D]); on OpenBLAS's
+    thread pool each woke the pool, whose threads then spin between queries: `--batch` on the dev vault
+    ran at 103 q/s with the pool (CPU time 2.8 s) and 475 q/s without it (0.7 s), 2 shared cores."""
+    return _blas().limit(limits=1, user_api="blas")
+
+
 def _csr_parts(gen: Path, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    return tuple(load_array(gen, f"{name}_{part}") for part in ("indptr", "indices", "data"))  # type: ignore[return-value]
+    """A word-major CSR matrix's arrays, memory-mapped, as plain ndarrays (slicing a `np.memmap` costs
+    ~10 µs of Python in its subclass hooks)."""
+    return tuple(np.asarray(load_array(gen, f"{name}_{part}")) for part in ("indptr", "indices", "data"))  # type: ignore[return-value]
 
 
-def _accumulate(parts: tuple[np.ndarray, np.ndarray, np.ndarray], ids: np.ndarray, w: np.ndarray,
-                N: int) -> np.ndarray:
-    """[N] sum over words of w[word] times the word's postings row: only those rows are read."""
-    indptr, indices, data = parts
-    lo, hi = indptr[ids], indptr[ids + 1]
-    if not (hi > lo).any():
-        return np.zeros(N)
-    cols = np.concatenate([indices[a:b] for a, b in zip(lo.tolist(), hi.tolist(), strict=True)])
-    vals = np.concatenate([data[a:b] * x for a, b, x in zip(lo.tolist(), hi.tolist(), w.tolist(),
-                                                            strict=True)])
-    return np.bincount(cols, weights=vals, minlength=N)
+@dataclass
+class _Rows:
+    """The postings rows of a query's words [k], read once, end to end: the p-th word's row is entries
+    start[p]:start[p+1], each a note `note[i]` with its stored value `value[i]`."""
 
+    start: np.ndarray  # [k + 1] int64
+    note: np.ndarray  # [m] int32
+    value: np.ndarray  # [m] float32
 
-def _row_has(parts: tuple[np.ndarray, np.ndarray, np.ndarray], w: int, j: int) -> bool:
-    """Whether note j is in word w's postings row (rows are sorted)."""
-    indptr, indices, _ = parts
-    row = indices[indptr[w] : indptr[w + 1]]
-    k = int(np.searchsorted(row, j))
-    return k < row.size and int(row[k]) == j
+    @classmethod
+    def of(cls, parts: tuple[np.ndarray, np.ndarray, np.ndarray], ids: np.ndarray) -> _Rows:
+        """The rows of `ids` [k] from a word-major CSR matrix's arrays: only those rows are read, each
+        copied once (a slice a row: on 100k notes a query's rows hold millions of entries)."""
+        indptr, indices, data = parts
+        lo, hi = indptr[ids], indptr[ids + 1]  # [k]
+        spans = list(zip(lo.tolist(), hi.tolist(), strict=True))
+        start = np.concatenate([[0], np.cumsum(hi - lo)]).astype(np.int64)
+        return cls(start, np.concatenate([indices[a:b] for a, b in spans]),
+                   np.concatenate([data[a:b] for a, b in spans]))
+
+    def total(self, w: np.ndarray, N: int) -> np.ndarray:
+        """[N] sum over the words of w[word] times the word's row (float32 products, float64 sums)."""
+        product = np.repeat(w.astype(np.float32), np.diff(self.start))  # [m]
+        product *= self.value
+        return np.bincount(self.note, weights=product, minlength=N)
+
+    def holding(self, notes: list[int], N: int) -> list[np.ndarray]:
+        """For each of `notes`, the positions (ascending) of the words whose rows hold it."""
+        slot = np.full(N, -1, dtype=np.int64)
+        slot[notes] = np.arange(len(notes))
+        mark = slot >= 0
+        at = np.flatnonzero(mark[self.note])  # [h] the entries of `notes`, in row order
+        hit = slot[self.note[at]]  # [h] which of `notes`
+        word = np.searchsorted(self.start, at, side="right") - 1  # [h] whose row
+        by_note = np.argsort(hit, kind="stable")  # words stay ascending within a note
+        return np.split(word[by_note], np.cumsum(np.bincount(hit, minlength=len(notes)))[:-1])
 
 
 def _sigmoid_at(x: np.ndarray, at: np.ndarray, V: int) -> np.ndarray:
@@ -375,3 +437,11 @@ def _filtered(allowed: np.ndarray | None, index: Index, top: int) -> list[int]:
     """A query of filters only: the notes they leave, by path."""
     ids = range(len(index.notes)) if allowed is None else np.flatnonzero(allowed).tolist()
     return sorted(ids, key=lambda j: index.notes[j].path)[:top]
+
+
+def _hit_dict(hit: Hit) -> dict[str, Any]:
+    b, snip = hit.because, hit.snippet
+    because = {"words": list(b.words), "expanded": [{"word": w, "from": s} for w, s in b.expanded],
+               "anchors": list(b.anchors), "title_fit": b.title_fit}
+    snippet = None if snip is None else {"text": snip.text, "spans": list(snip.spans), "line": snip.line}
+    return {"path": hit.path, "title": hit.title, "score": hit.score, "snippet": snippet, "because": because}

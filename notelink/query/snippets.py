@@ -8,6 +8,8 @@ word once; an exact phrase doubles it) is cut to `width` characters around its d
 
 from __future__ import annotations
 
+import functools
+import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -47,16 +49,23 @@ def snippet(text: str, weights: Mapping[str, float], phrases: Sequence[Sequence[
             width: int = WIDTH) -> Snippet | None:
     """The best block of `text` for words weighted by `weights` (tokens, as the index has them) and the
     token `phrases`; None for a note with no text. A note with no match gives its first block."""
-    blocks = _blocks(text)
+    blocks = _passages(text)
     if not blocks:
         return None
-    rough = sorted(range(len(blocks)), key=lambda i: -_rough(blocks[i][1].lower(), weights))[:_PRESELECT]
+    rough = sorted(range(len(blocks)), key=lambda i: -_rough(blocks[i][2], weights))[:_PRESELECT]
     scored = [(*_exact(blocks[i][1], weights, phrases), i) for i in sorted(rough)]
     best, matches, i = max(scored, key=lambda s: (s[0], -s[2]))
-    line, block = blocks[i if best > 0 else 0]
+    line, block, _ = blocks[i if best > 0 else 0]
     if best <= 0:
         matches = []
     return _cut(block, matches, weights, line, width)
+
+
+@functools.lru_cache(maxsize=256)
+def _passages(text: str) -> tuple[tuple[int, str, str], ...]:
+    """`_blocks` of a note's text, each with its text lowercased; remembered for the notes found most
+    (keyed by the whole text, so an edited note is split again)."""
+    return tuple((line, block, block.lower()) for line, block in _blocks(text))
 
 
 def _blocks(text: str) -> list[tuple[int, str]]:
@@ -98,20 +107,30 @@ def _exact(block: str, weights: Mapping[str, float], phrases: Sequence[Sequence[
            ) -> tuple[float, list[tuple[int, int, str]]]:
     """(matched weight, [(start, end, token) of each matching word]) of one block; words in URLs, which
     the index leaves out, do not count."""
-    urls = [m.span() for m in _URL.finditer(block)]
-    matches: list[tuple[int, int, str]] = []
-    sequence: list[str] = []
-    for m in _WORD.finditer(block):
-        if any(a <= m.start() < b for a, b in urls):
-            continue
-        for token in tokenize(m.group()):
-            sequence.append(token)
-            if token in weights:
-                matches.append((m.start(), m.end(), token))
-    total = sum(weights[t] for t in {t for _, _, t in matches})
-    joined = f" {' '.join(sequence)} "
+    words, joined = _block_words(block)
+    matches = [word for word in words if word[2] in weights]
+    total = math.fsum(weights[t] for t in {t for _, _, t in matches})  # exact: the same in any set order
     total *= 2 if phrases and any(f" {' '.join(p)} " in joined for p in phrases) else 1
     return total, matches
+
+
+@functools.lru_cache(maxsize=4096)
+def _block_words(block: str) -> tuple[tuple[tuple[int, int, str], ...], str]:
+    """((start, end, token) of each token of the block's words outside URLs, " the tokens joined "),
+    remembered: the same passages come up for query after query."""
+    urls = [m.span() for m in _URL.finditer(block)]
+    words: list[tuple[int, int, str]] = []
+    for m in _WORD.finditer(block):
+        if not any(a <= m.start() < b for a, b in urls):
+            words += [(m.start(), m.end(), token) for token in _word_tokens(m.group())]
+    return tuple(words), f" {' '.join(t for _, _, t in words)} "
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _word_tokens(word: str) -> tuple[str, ...]:
+    """`tokenize` of one word of a note, remembered: the words of a vault's passages repeat (a `--batch`
+    of 807 drafts tokenized 1.2M words, 14 times fewer distinct ones)."""
+    return tuple(tokenize(word))
 
 
 def _cut(block: str, matches: list[tuple[int, int, str]], weights: Mapping[str, float], line: int,
@@ -124,7 +143,7 @@ def _cut(block: str, matches: list[tuple[int, int, str]], weights: Mapping[str, 
     if matches:
         def weight(k: int) -> float:
             lo = matches[k][0] - width // 5
-            return sum(weights[t] for t in {t for a, b, t in matches if lo <= a and b <= lo + width})
+            return math.fsum(weights[t] for t in {t for a, b, t in matches if lo <= a and b <= lo + width})
         best = max(range(len(matches)), key=lambda k: (weight(k), -k))
         start = max(0, matches[best][0] - width // 5)
         start = block.rfind(" ", 0, start) + 1 if start else 0

@@ -54,3 +54,21 @@ def test_a_phrase_prefers_the_block_that_has_it() -> None:
 def test_empty_and_missing_notes(tmp_path: Path) -> None:
     assert snippet("", {"x": 1.0}) is None
     assert read_snippet(tmp_path / "gone.md", {"x": 1.0}) is None
+
+
+def test_blocks_of_equal_weight_tie_to_the_first_whatever_the_order_of_summing() -> None:
+    """A block's weight is an exact sum (0.1 + 0.2 + 0.3 summed in another order differs in the last bit),
+    so equal blocks tie and the first wins, in every process (set order follows PYTHONHASHSEED)."""
+    words = ["alpha", "beta", "gamma", "delta"]
+    for shift in range(4):
+        weights = {w: 0.1 * (1 + (k + shift) % 4) for k, w in enumerate(words)}
+        s = snippet("gamma beta alpha delta\n\nbeta delta alpha gamma\n\ndelta alpha gamma beta\n", weights)
+        assert s is not None and s.line == 1
+
+
+def test_an_edited_note_gets_its_new_passage() -> None:
+    before = snippet(NOTE, {"paragraph": 1.0})
+    after = snippet(NOTE.replace("the phone only.", "the phone only, truly."), {"paragraph": 1.0})
+    assert before is not None and before.text == "Another paragraph about the phone only."
+    assert after is not None and after.text == "Another paragraph about the phone only, truly."
+    assert snippet(NOTE, {"paragraph": 1.0}) == before
