@@ -149,8 +149,13 @@ def _stamp(path: Path) -> tuple[int, int] | None:
 
 
 def watch_event(app: AppState, ev: Any) -> None:
-    """Reacts to one WatchEvent: re-show changed notes, show progress, swap in a new index."""
-    status = app.query_one(IndexStatus)
+    """Reacts to one WatchEvent: re-show changed notes, show progress, swap in a new index. An event that
+    arrives while the app closes (its widgets already gone) is dropped: the watcher outlives the screen by
+    a moment (seen as a NoMatches crash at exit on a busy machine)."""
+    found = app.query(IndexStatus)
+    if not found:
+        return
+    status = found.first()
     kind = getattr(ev, "kind", "")
     if kind == "changed":
         if app.current is not None and app.current in ev.paths and app.current in app.notes_by_path:

@@ -404,3 +404,19 @@ def test_list_entries_show_markup_characters_literally() -> None:
              ("", "[y]/z.md", "[y]/z.md  [y]"), ("t", "x\\/a.md", "t  x\\"), ("a\tb\x07", "a.md", "a b")]
     for title, path, shown in cases:
         assert _note_prompt(NoteInfo(0, path, title, [], [])).plain == shown
+
+
+@sync
+async def test_a_watcher_event_while_the_app_closes_is_dropped(indexed: tuple[Path, Path]) -> None:
+    """The watcher outlives the screen by a moment: an event that arrives once the status bar is gone must
+    not crash the app (it did, at exit, on a busy machine)."""
+    from notelink.tui import actions
+    from notelink.watch.watcher import WatchEvent
+
+    app = make_app(*indexed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await app.query_one(IndexStatus).remove()
+        for kind in ("indexing", "indexed", "error", "stopped"):
+            actions.watch_event(app, WatchEvent(kind))
+        assert not app.query(IndexStatus)
