@@ -20,10 +20,9 @@ product and one [title words, D] product: cheap enough to run on every keystroke
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Collection, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,63 +36,16 @@ from notelink.index.store import load_array
 from notelink.notes.stopwords import family, language_of, stop_word_languages, without_stopwords
 from notelink.notes.tokenizer import tokenize
 from notelink.query.index import Index
-from notelink.query.snippets import Snippet, read_snippet
+from notelink.query.postings import Rows, csr_parts
+from notelink.query.results import Because, Hit, SearchResults
+from notelink.query.snippets import read_snippet
 from notelink.query.syntax import Query, parse_query, plain
+
+__all__ = ["Because", "Hit", "SearchResults", "Searcher"]  # the results, where callers have found them
 
 _NEEDED = ("search_words", "search_idf", "search_dense", "search_dense_mean",
            *(f"search_{m}_{p}" for m in ("terms", "anchors", "names", "titles")
              for p in ("indptr", "indices", "data")))
-
-
-@dataclass(frozen=True)
-class Because:
-    """Why a note was found."""
-
-    words: list[str] = field(default_factory=list)
-    """Query words the note contains."""
-    expanded: list[tuple[str, str]] = field(default_factory=list)
-    """(word in the note, query word whose CBOW neighbour it is): `kubernetes ← k8s`."""
-    anchors: list[str] = field(default_factory=list)
-    """Query words that other notes write near this note's name."""
-    title_fit: float = 0.0
-    """How strongly CBOW predicts the note's title words from the query (sigmoid, 0-1)."""
-
-    def lines(self) -> list[str]:
-        """Short human-readable reasons."""
-        out = list(self.words) + [f"{word} ← {source}" for word, source in self.expanded]
-        if self.anchors:
-            out.append(f"named near: {', '.join(self.anchors)}")
-        return out
-
-
-@dataclass(frozen=True)
-class Hit:
-    path: str
-    title: str
-    score: float
-    snippet: Snippet | None
-    because: Because
-
-
-@dataclass(frozen=True)
-class SearchResults:
-    query: str
-    hits: list[Hit]
-    words: list[str] = field(default_factory=list)
-    """The query's words searched for (stop words left out)."""
-    unknown: list[str] = field(default_factory=list)
-    """Query words that no note uses: reported, not silently dropped."""
-    ignored: list[str] = field(default_factory=list)
-    """Stop words of the query's language, left out."""
-
-    def to_dict(self) -> dict[str, Any]:
-        """As `dataclasses.asdict` gives it, with `expanded` as {"word", "from"}; built by hand (asdict's
-        deep copies were a tenth of a `--batch` query's time)."""
-        return {"query": self.query, "hits": [_hit_dict(h) for h in self.hits], "words": list(self.words),
-                "unknown": list(self.unknown), "ignored": list(self.ignored)}
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False)
 
 
 @dataclass
@@ -129,10 +81,10 @@ class Searcher:
         self.words = index.words + (extra.split("\n") if extra else [])
         self.lookup = {**index.word_index, **{w: i for i, w in enumerate(self.words[self.V :], self.V)}}
         self.idf = np.asarray(load_array(gen, "search_idf"))
-        self.terms = _csr_parts(gen, "search_terms")
-        self.anchors = _csr_parts(gen, "search_anchors")
-        self.names = _csr_parts(gen, "search_names")
-        indptr, indices, data = _csr_parts(gen, "search_titles")
+        self.terms = csr_parts(gen, "search_terms")
+        self.anchors = csr_parts(gen, "search_anchors")
+        self.names = csr_parts(gen, "search_names")
+        indptr, indices, data = csr_parts(gen, "search_titles")
         self.titles = sp.csr_matrix((data, indices, indptr), shape=(self.N, self.V))
         self.title_words = np.unique(indices)  # [t]
         self.syn0, self.syn1neg = np.asarray(load_array(gen, "syn0")), np.asarray(load_array(gen, "syn1neg"))
@@ -277,9 +229,9 @@ class Searcher:
                allowed: np.ndarray | None) -> tuple[np.ndarray, dict[str, Any]]:
         ids, w, source = expanded
         cfg = self.cfg
-        rows, anchors = _Rows.of(self.terms, ids), _Rows.of(self.anchors, ids)
+        rows, anchors = Rows.of(self.terms, ids), Rows.of(self.anchors, ids)
         scores = rows.total(w, self.N) + cfg.w_anchor * anchors.total(w, self.N) \
-            + cfg.w_title * _Rows.of(self.names, ids).total(w, self.N)
+            + cfg.w_title * Rows.of(self.names, ids).total(w, self.N)
         if allowed is not None:
             scores[~allowed] = 0.0
         cand = np.flatnonzero(scores > 0)
@@ -376,50 +328,6 @@ def _one_blas_thread() -> AbstractContextManager[object]:
     return _blas().limit(limits=1, user_api="blas")
 
 
-def _csr_parts(gen: Path, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A word-major CSR matrix's arrays, memory-mapped, as plain ndarrays (slicing a `np.memmap` costs
-    ~10 µs of Python in its subclass hooks)."""
-    return tuple(np.asarray(load_array(gen, f"{name}_{part}")) for part in ("indptr", "indices", "data"))  # type: ignore[return-value]
-
-
-@dataclass
-class _Rows:
-    """The postings rows of a query's words [k], read once, end to end: the p-th word's row is entries
-    start[p]:start[p+1], each a note `note[i]` with its stored value `value[i]`."""
-
-    start: np.ndarray  # [k + 1] int64
-    note: np.ndarray  # [m] int32
-    value: np.ndarray  # [m] float32
-
-    @classmethod
-    def of(cls, parts: tuple[np.ndarray, np.ndarray, np.ndarray], ids: np.ndarray) -> _Rows:
-        """The rows of `ids` [k] from a word-major CSR matrix's arrays: only those rows are read, each
-        copied once (a slice a row: on 100k notes a query's rows hold millions of entries)."""
-        indptr, indices, data = parts
-        lo, hi = indptr[ids], indptr[ids + 1]  # [k]
-        spans = list(zip(lo.tolist(), hi.tolist(), strict=True))
-        start = np.concatenate([[0], np.cumsum(hi - lo)]).astype(np.int64)
-        return cls(start, np.concatenate([indices[a:b] for a, b in spans]),
-                   np.concatenate([data[a:b] for a, b in spans]))
-
-    def total(self, w: np.ndarray, N: int) -> np.ndarray:
-        """[N] sum over the words of w[word] times the word's row (float32 products, float64 sums)."""
-        product = np.repeat(w.astype(np.float32), np.diff(self.start))  # [m]
-        product *= self.value
-        return np.bincount(self.note, weights=product, minlength=N)
-
-    def holding(self, notes: list[int], N: int) -> list[np.ndarray]:
-        """For each of `notes`, the positions (ascending) of the words whose rows hold it."""
-        slot = np.full(N, -1, dtype=np.int64)
-        slot[notes] = np.arange(len(notes))
-        mark = slot >= 0
-        at = np.flatnonzero(mark[self.note])  # [h] the entries of `notes`, in row order
-        hit = slot[self.note[at]]  # [h] which of `notes`
-        word = np.searchsorted(self.start, at, side="right") - 1  # [h] whose row
-        by_note = np.argsort(hit, kind="stable")  # words stay ascending within a note
-        return np.split(word[by_note], np.cumsum(np.bincount(hit, minlength=len(notes)))[:-1])
-
-
 def _sigmoid_at(x: np.ndarray, at: np.ndarray, V: int) -> np.ndarray:
     """[V] sigmoid(x) at the ids `at`, 0 elsewhere."""
     out = np.zeros(V, dtype=np.float32)
@@ -437,11 +345,3 @@ def _filtered(allowed: np.ndarray | None, index: Index, top: int) -> list[int]:
     """A query of filters only: the notes they leave, by path."""
     ids = range(len(index.notes)) if allowed is None else np.flatnonzero(allowed).tolist()
     return sorted(ids, key=lambda j: index.notes[j].path)[:top]
-
-
-def _hit_dict(hit: Hit) -> dict[str, Any]:
-    b, snip = hit.because, hit.snippet
-    because = {"words": list(b.words), "expanded": [{"word": w, "from": s} for w, s in b.expanded],
-               "anchors": list(b.anchors), "title_fit": b.title_fit}
-    snippet = None if snip is None else {"text": snip.text, "spans": list(snip.spans), "line": snip.line}
-    return {"path": hit.path, "title": hit.title, "score": hit.score, "snippet": snippet, "because": because}

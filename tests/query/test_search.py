@@ -14,7 +14,7 @@ from notelink.config import SearchConfig
 from notelink.errors import IndexFormatError
 from notelink.index.build import build_index
 from notelink.query.index import Index
-from notelink.query.search import Searcher, _Rows
+from notelink.query.search import Searcher
 
 from ..conftest import FAST
 
@@ -135,23 +135,6 @@ def test_an_index_without_search_data_says_to_rebuild(built: Path, tmp_path: Pat
 def _matrix(parts: tuple[np.ndarray, np.ndarray, np.ndarray], N: int) -> np.ndarray:
     indptr, indices, data = parts
     return sp.csr_matrix((data, indices, indptr), shape=(indptr.size - 1, N)).toarray()  # [S, N]
-
-
-def test_rows_read_once_score_and_explain_as_the_whole_matrix(searcher: Searcher) -> None:
-    """The postings rows a query reads (`_Rows`) give the same sums as the full word-major matrix, and say
-    which words each note holds exactly where the matrix has them."""
-    rng = np.random.default_rng(1)
-    for parts in (searcher.terms, searcher.anchors, searcher.names):
-        M = _matrix(parts, searcher.N)  # [S, N]
-        for _ in range(20):
-            ids = rng.choice(M.shape[0], size=int(rng.integers(1, 6)), replace=False)
-            w = rng.random(ids.size)
-            rows = _Rows.of(parts, ids)
-            expected = (M[ids].astype(np.float32) * w.astype(np.float32)[:, None]).sum(axis=0)
-            assert np.allclose(rows.total(w, searcher.N), expected, rtol=1e-6, atol=1e-7)
-            notes = rng.choice(searcher.N, size=3, replace=False).tolist()
-            for note, held in zip(notes, rows.holding(notes, searcher.N), strict=True):
-                assert held.tolist() == np.flatnonzero(M[ids, note]).tolist()
 
 
 def test_because_names_the_words_each_hit_holds(searcher: Searcher) -> None:

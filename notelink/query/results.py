@@ -1,0 +1,69 @@
+"""What a search returns: the notes found (`Hit`), why each was found (`Because`), and the words searched
+for, unknown or left out (`SearchResults`); as JSON for `notelink search --json` and the MCP server."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from notelink.query.snippets import Snippet
+
+
+@dataclass(frozen=True)
+class Because:
+    """Why a note was found."""
+
+    words: list[str] = field(default_factory=list)
+    """Query words the note contains."""
+    expanded: list[tuple[str, str]] = field(default_factory=list)
+    """(word in the note, query word whose CBOW neighbour it is): `kubernetes ← k8s`."""
+    anchors: list[str] = field(default_factory=list)
+    """Query words that other notes write near this note's name."""
+    title_fit: float = 0.0
+    """How strongly CBOW predicts the note's title words from the query (sigmoid, 0-1)."""
+
+    def lines(self) -> list[str]:
+        """Short human-readable reasons."""
+        out = list(self.words) + [f"{word} ← {source}" for word, source in self.expanded]
+        if self.anchors:
+            out.append(f"named near: {', '.join(self.anchors)}")
+        return out
+
+
+@dataclass(frozen=True)
+class Hit:
+    path: str
+    title: str
+    score: float
+    snippet: Snippet | None
+    because: Because
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    hits: list[Hit]
+    words: list[str] = field(default_factory=list)
+    """The query's words searched for (stop words left out)."""
+    unknown: list[str] = field(default_factory=list)
+    """Query words that no note uses: reported, not silently dropped."""
+    ignored: list[str] = field(default_factory=list)
+    """Stop words of the query's language, left out."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """As `dataclasses.asdict` gives it, with `expanded` as {"word", "from"}; built by hand (asdict's
+        deep copies were a tenth of a `--batch` query's time)."""
+        return {"query": self.query, "hits": [_hit_dict(h) for h in self.hits], "words": list(self.words),
+                "unknown": list(self.unknown), "ignored": list(self.ignored)}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False)
+
+
+def _hit_dict(hit: Hit) -> dict[str, Any]:
+    b, snip = hit.because, hit.snippet
+    because = {"words": list(b.words), "expanded": [{"word": w, "from": s} for w, s in b.expanded],
+               "anchors": list(b.anchors), "title_fit": b.title_fit}
+    snippet = None if snip is None else {"text": snip.text, "spans": list(snip.spans), "line": snip.line}
+    return {"path": hit.path, "title": hit.title, "score": hit.score, "snippet": snippet, "because": because}
