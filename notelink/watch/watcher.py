@@ -11,13 +11,11 @@ and, when OS events are unavailable (watch limit, queue overflow), periodic stat
 from __future__ import annotations
 
 import logging
-import os
-import queue
 import signal
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -38,23 +36,14 @@ from notelink.watch.events import (
     make_observer,
     watch_error,
 )
+from notelink.watch.listener import Listener, WatchEvent
 from notelink.watch.status import WatcherState, now_iso
+from notelink.watch.unsettled import Unsettled
 
 __all__ = ["VaultWatcher", "WatchConfig", "WatchEvent", "WatcherRunning"]
 
 log = logging.getLogger("notelink.watch")
 logging.getLogger("notelink").addHandler(logging.NullHandler())  # silent in-process unless configured
-
-
-@dataclass(frozen=True)
-class WatchEvent:
-    """What the watcher tells `on_event` (called from the watcher's thread)."""
-
-    kind: str  # changed | indexing | progress | indexed | waiting (no notes yet) | error | stopped
-    paths: tuple[str, ...] = ()  # vault-relative paths in the batch ("folder/" for a moved folder)
-    generation: int = 0  # for "indexed": the generation now live
-    message: str = ""
-    progress: IndexEvent | None = None  # for "progress"
 
 
 class VaultWatcher:
@@ -71,7 +60,7 @@ class VaultWatcher:
         # builds keep None (the list saved with the index when they run) unless patterns were given here
         self.index_cfg = base if base.exclude is None and not self.cfg.exclude else replace(
             base, exclude=self._exclude)
-        self.train_cfg, self.on_event = train_cfg or TrainConfig(), on_event
+        self.train_cfg = train_cfg or TrainConfig()
         self.force_first = False  # retrain fully at startup (`notelink watch --force`)
         self.generation = 0  # the live generation, once known
         self._debouncer = Debouncer(self.cfg.quiet, self.cfg.max_wait)
@@ -81,8 +70,8 @@ class VaultWatcher:
         self._observer: Any = None
         self._overflow = OverflowDetector(self._on_overflow)
         self._worker: threading.Thread | None = None
-        self._notices: queue.SimpleQueue[WatchEvent] = queue.SimpleQueue()  # from other threads, for on_event
-        self._unsettled: dict[str, float] = {}  # note path -> when first seen empty or missing
+        self._listener = Listener(on_event, self._debouncer.wake)
+        self._unsettled = Unsettled(self.vault, self.cfg.settle)
         self._snapshot = StatSnapshot(self.vault, self._exclude)  # for rescan mode
         self._next_reconcile = self._next_rescan = 0.0
         self._started = self._stopped = False
@@ -161,7 +150,7 @@ class VaultWatcher:
     # -- watching --------------------------------------------------------------------------------
     def _start_observer(self) -> None:
         handler = VaultEventHandler(self.vault, self._exclude, self._debouncer.add,
-                                    lambda msg: self._post(WatchEvent("error", message=msg)))
+                                    lambda msg: self._listener.post(WatchEvent("error", message=msg)))
         try:
             observer = make_observer()
             observer.schedule(handler, str(self.vault), recursive=True)
@@ -177,7 +166,7 @@ class VaultWatcher:
             message = f"{reason}; falling back to rescanning the vault every {self.cfg.rescan_s:g}s"
             log.warning(message)
             self._state.mode = "rescan"
-            self._post(WatchEvent("error", message=message))
+            self._listener.post(WatchEvent("error", message=message))
         self._rescan_now.set()
         self._debouncer.wake()
 
@@ -195,7 +184,7 @@ class VaultWatcher:
     # -- the worker ------------------------------------------------------------------------------
     def _run(self) -> None:
         try:
-            self._drain_notices()
+            self._listener.drain()
             self._build((), force=self.force_first)  # startup reconcile: what changed while not running
             self._warm_up()
             while not self._stop.is_set():
@@ -203,8 +192,8 @@ class VaultWatcher:
         finally:
             self._shut_down()
             log.info("stopped")
-            self._drain_notices()
-            self._emit(WatchEvent("stopped"))
+            self._listener.drain()
+            self._listener.emit(WatchEvent("stopped"))
 
     def _warm_up(self) -> None:
         """Loads the training library now (here, or in the builder's fork server), so the first edit does
@@ -222,7 +211,7 @@ class VaultWatcher:
         """One turn of the worker: a batch if one is due, then the timers."""
         try:
             batch = self._debouncer.wait(self._sleep_time())
-            self._drain_notices()
+            self._listener.drain()
             if self._stop.is_set():
                 return
             if batch:
@@ -254,36 +243,14 @@ class VaultWatcher:
             self._build(())
 
     def _on_batch(self, batch: list[str]) -> None:
-        held = self._mid_save(batch)
+        held = self._unsettled.held(batch)
         if held:
-            until = min(self._unsettled[p] for p in held) + self.cfg.settle
             log.debug("holding %s until the save finishes", ", ".join(held))
-            self._debouncer.hold(batch, until)
+            self._debouncer.hold(batch, self._unsettled.until(held))
             return
-        self._emit(WatchEvent("changed", tuple(batch)))
+        self._listener.emit(WatchEvent("changed", tuple(batch)))
         log.info("changed: %s", describe_paths(batch))
         self._build(tuple(batch))
-
-    def _mid_save(self, batch: list[str]) -> list[str]:
-        """Notes that look mid-save (empty or missing) for less than the settle time. A note keeps the time
-        it was first seen so until its batch goes on: forgetting it while another note of the batch was
-        still held made the two hold each other back forever (a moved folder was never indexed)."""
-        now, held = time.monotonic(), []
-        for rel in batch:
-            if rel.endswith("/"):
-                continue
-            try:
-                empty = os.stat(self.vault / rel).st_size == 0
-            except OSError:
-                empty = True
-            if not empty:
-                self._unsettled.pop(rel, None)
-            elif now - self._unsettled.setdefault(rel, now) < self.cfg.settle:
-                held.append(rel)
-        if not held:
-            for rel in batch:
-                self._unsettled.pop(rel, None)
-        return held
 
     def _build(self, paths: tuple[str, ...], force: bool = False) -> None:
         """Brings the index up to date; errors are reported and retried, never raised."""
@@ -339,8 +306,8 @@ class VaultWatcher:
             if not started:
                 started = True
                 log.info("indexing %s", describe_paths(paths) if paths else "(reconcile)")
-                self._emit(WatchEvent("indexing", paths))
-            self._emit(WatchEvent("progress", paths, progress=ev))
+                self._listener.emit(WatchEvent("indexing", paths))
+            self._listener.emit(WatchEvent("progress", paths, progress=ev))
         return on_progress
 
     def _after_build(self, s: IndexSummary, paths: tuple[str, ...]) -> None:
@@ -352,7 +319,8 @@ class VaultWatcher:
         self._save_state("idle")  # before any event: a listener may read the status at once
         for path in paths:
             if path in self._state.errors:
-                self._emit(WatchEvent("error", (path,), message=f"{path}: {self._state.errors[path]}"))
+                message = f"{path}: {self._state.errors[path]}"
+                self._listener.emit(WatchEvent("error", (path,), message=message))
                 log.warning("%s: %s", path, self._state.errors[path])
             elif path in skipped:  # too large, binary, unreadable: said where the user looks, the log
                 log.warning("skipped %s: %s", path, skipped[path])
@@ -360,7 +328,7 @@ class VaultWatcher:
             return
         message = describe_build(s)
         log.info(message)
-        self._emit(WatchEvent("indexed", paths, generation=s.generation, message=message))
+        self._listener.emit(WatchEvent("indexed", paths, generation=s.generation, message=message))
 
     def _skipped_files(self) -> dict[str, str]:
         """The files the live generation skipped, and why ("failed: ..." when handling one raised)."""
@@ -383,27 +351,7 @@ class VaultWatcher:
         log.log(logging.ERROR if kind == "error" else logging.INFO, message)
         self._state.message = message
         self._save_state("idle")
-        self._emit(WatchEvent(kind, message=message))
-
-    def _post(self, event: WatchEvent) -> None:
-        """For other threads: `event` reaches on_event from the worker's thread."""
-        self._notices.put(event)
-        self._debouncer.wake()
-
-    def _drain_notices(self) -> None:
-        while True:
-            try:
-                self._emit(self._notices.get_nowait())
-            except queue.Empty:
-                return
-
-    def _emit(self, event: WatchEvent) -> None:
-        if self.on_event is None:
-            return
-        try:
-            self.on_event(event)
-        except Exception:  # a listener's bug must not stop the watcher
-            log.exception("on_event raised for %s", event.kind)
+        self._listener.emit(WatchEvent(kind, message=message))
 
     def _save_state(self, state: str, pending: list[str] | None = None) -> None:
         st = self._state

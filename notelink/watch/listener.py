@@ -1,0 +1,55 @@
+"""Who the watcher tells what happens: `WatchEvent`s reach the listener (`on_event`) from the worker's thread
+only; other threads (watchdog's observer) post theirs, which the worker hands on at its next turn."""
+
+from __future__ import annotations
+
+import logging
+import queue
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from notelink.index.report import IndexEvent
+
+log = logging.getLogger("notelink.watch")
+
+
+@dataclass(frozen=True)
+class WatchEvent:
+    """What the watcher tells `on_event` (called from the watcher's thread)."""
+
+    kind: str  # changed | indexing | progress | indexed | waiting (no notes yet) | error | stopped
+    paths: tuple[str, ...] = ()  # vault-relative paths in the batch ("folder/" for a moved folder)
+    generation: int = 0  # for "indexed": the generation now live
+    message: str = ""
+    progress: IndexEvent | None = None  # for "progress"
+
+
+class Listener:
+    """The watcher's `on_event` (None: nobody listens), with the events other threads posted for it."""
+
+    def __init__(self, on_event: Callable[[WatchEvent], None] | None, wake: Callable[[], None]) -> None:
+        self.on_event = on_event
+        self._wake = wake  # wakes the worker (the debouncer's wait), which then drains the posted events
+        self._notices: queue.SimpleQueue[WatchEvent] = queue.SimpleQueue()  # from other threads
+
+    def post(self, event: WatchEvent) -> None:
+        """For other threads: `event` reaches on_event from the worker's thread."""
+        self._notices.put(event)
+        self._wake()
+
+    def drain(self) -> None:
+        """In the worker: hands on what other threads posted."""
+        while True:
+            try:
+                self.emit(self._notices.get_nowait())
+            except queue.Empty:
+                return
+
+    def emit(self, event: WatchEvent) -> None:
+        """In the worker: tells the listener; a listener's bug is logged, never raised."""
+        if self.on_event is None:
+            return
+        try:
+            self.on_event(event)
+        except Exception:  # a listener's bug must not stop the watcher
+            log.exception("on_event raised for %s", event.kind)
