@@ -14,26 +14,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
-from rich.text import Text
-from textual import on
-from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Label, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import OptionList
 
 from notelink.errors import NotelinkError
 from notelink.tui import actions
+from notelink.tui.linkpreview import UNDO_KEY, LinkPreview
+from notelink.tui.mentions import MentionsScreen
 from notelink.tui.state import AppState
 
 if TYPE_CHECKING:
     from notelink.api import Edits, Mention, Mentions, Vault
-
-UNDO_KEY = "z"
-WRITE_HINT = f"y / Enter writes it · n / Esc cancels · {UNDO_KEY} undoes the last link"
 
 
 @dataclass(frozen=True)
@@ -46,170 +38,6 @@ class Request:
     mention: int | None = None
 
 
-# -- what the dialogs show ---------------------------------------------------------------------------
-def diff_text(diff: str) -> Text:
-    """A unified diff in colour: removed lines red, added green, and in a line replaced by another (a
-    mention wrapped) the part that changed in reverse video, so the link stands out in a long line."""
-    lines, out = diff.splitlines(), Text()
-    k = 0
-    while k < len(lines):
-        line = lines[k]
-        if line.startswith(("--- ", "+++ ")):
-            out.append(line + "\n", style="bold")
-        elif line.startswith("@@"):
-            out.append(line + "\n", style="cyan")
-        elif line.startswith("-"):
-            j = k
-            while j < len(lines) and lines[j].startswith("-") and not lines[j].startswith("--- "):
-                j += 1
-            n = j - k
-            added = lines[j: j + n]
-            if len(added) == n and all(a.startswith("+") and not a.startswith("+++ ") for a in added):
-                for old, new in zip(lines[k:j], added, strict=True):
-                    out.append_text(_marked(old, new, "red"))
-                for old, new in zip(lines[k:j], added, strict=True):
-                    out.append_text(_marked(new, old, "green"))
-                k = j + n
-                continue
-            out.append(line + "\n", style="red")
-        elif line.startswith("+"):
-            out.append(line + "\n", style="green")
-        else:
-            out.append(line + "\n", style="dim")
-        k += 1
-    return out
-
-
-def _marked(line: str, other: str, style: str) -> Text:
-    """`line` in `style`, what differs from `other` (after the common start and end) in reverse video."""
-    a, b = line[1:], other[1:]
-    start = 0
-    while start < min(len(a), len(b)) and a[start] == b[start]:
-        start += 1
-    end = 0
-    while end < min(len(a), len(b)) - start and a[len(a) - 1 - end] == b[len(b) - 1 - end]:
-        end += 1
-    text = Text(line[0], style=style)
-    text.append(a[:start], style=style)
-    text.append(a[start: len(a) - end], style=f"bold reverse {style}")
-    text.append(a[len(a) - end:] + "\n", style=style)
-    return text
-
-
-def mention_label(m: Mention, outgoing: bool, name: Callable[[str], str]) -> Text:
-    """A mention's row: the note it names (outgoing) or the note it is in (incoming), line:column, and the
-    words around it, the mention in bold."""
-    text = Text(f"→ {name(m.target)}" if outgoing else name(m.source), style="bold")
-    text.append(f"  {m.line}:{m.column}  ", style="dim")
-    before, after = excerpt(m.line_text, m.column - 1, len(m.text))
-    text.append(before)
-    text.append(m.text, style="bold underline")
-    text.append(after)
-    return text
-
-
-def excerpt(line: str, start: int, length: int, around: int = 24) -> tuple[str, str]:
-    """The words before and after `line[start : start + length]`, about `around` characters each side, cut
-    between words with "…"."""
-    head, tail = line[:start], line[start + length:]
-    before = "…" + head[-around:].partition(" ")[2] if len(head) > around else head
-    after = tail[:around].rpartition(" ")[0] + "…" if len(tail) > around else tail
-    return before, after
-
-
-def mention_number(found: list[Mention], chosen: Mention) -> int:
-    """Which unlinked mention of its target, in its note, `chosen` is (1-based): `Vault.link(mention=N)`."""
-    same = [m for m in found if (m.source, m.target) == (chosen.source, chosen.target)]
-    return 1 + same.index(chosen)
-
-
-class LinkPreview(ModalScreen[bool]):
-    """The exact change a link (or its undo) makes to the note, as a diff; y / Enter writes it, n / Esc
-    leaves the note as it is."""
-
-    AUTO_FOCUS = "#write"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,n", "answer(False)", "Cancel"),
-                                             Binding("y", "answer(True)", "Write")]
-    DEFAULT_CSS = """
-    LinkPreview #dialog { width: 100; }
-    LinkPreview #preview-title { text-style: bold; }
-    LinkPreview #preview-diff { height: auto; max-height: 24; margin-top: 1; background: $boost; }
-    """
-
-    def __init__(self, title: str, diff: str, yes: str = "Write the link", hint: str = WRITE_HINT) -> None:
-        super().__init__()
-        self.heading, self.diff, self.yes, self.hint = title, diff, yes, hint
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
-            yield Label(Text(self.heading), id="preview-title")
-            with VerticalScroll(id="preview-diff"):
-                yield Static(diff_text(self.diff), id="diff")
-            with Horizontal(classes="buttons"):
-                yield Button(self.yes, variant="primary", id="write")
-                yield Button("Cancel", id="cancel")
-            yield Label(self.hint, classes="hint")
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "write")
-
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
-
-
-class MentionsScreen(ModalScreen["tuple[Mention, int] | None"]):
-    """The shown note's unlinked mentions, both ways; Enter (or `i`) on one returns it with its number
-    among its target's mentions in its note (what `Vault.link` wraps)."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,m", "close", "Close"),
-                                             Binding("i", "choose", "Link it")]
-
-    def __init__(self, title: str, found: Mentions, name: Callable[[str], str]) -> None:
-        super().__init__()
-        self.note_title, self.found, self.named = title, found, name
-        self.rows: list[tuple[Mention, int]] = []
-
-    def compose(self) -> ComposeResult:
-        options: list[Option] = []
-        for heading, outgoing, ms in (
-                (f"{self.note_title} names, without linking:", True, self.found.outgoing),
-                (f"Other notes name {self.note_title}, without linking:", False, self.found.incoming)):
-            options.append(Option(Text(heading, style="bold"), disabled=True))
-            for m in ms:
-                options.append(Option(mention_label(m, outgoing, self.named), id=str(len(self.rows))))
-                self.rows.append((m, mention_number(ms, m)))
-            if not ms:
-                options.append(Option(Text("  none", style="dim italic"), disabled=True))
-        with Vertical(id="dialog"):
-            yield Label(Text(f"Unlinked mentions of {self.note_title}"), id="mentions-title")
-            yield OptionList(*options, id="mentions")
-            yield Label("Enter or i: link it (a preview first) · Esc closes", classes="hint")
-
-    DEFAULT_CSS = "MentionsScreen #mentions { height: auto; max-height: 20; border: none; margin-top: 1; }"
-
-    def on_mount(self) -> None:
-        listing = self.query_one("#mentions", OptionList)
-        listing.focus()
-        listing.action_first()
-
-    @on(OptionList.OptionSelected, "#mentions")
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss(self.rows[int(event.option.id or 0)])
-
-    def action_choose(self) -> None:
-        listing = self.query_one("#mentions", OptionList)
-        if listing.highlighted is not None:
-            option = listing.get_option_at_index(listing.highlighted)
-            if option.id is not None:
-                self.dismiss(self.rows[int(option.id)])
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-
-# -- what the keys do ----------------------------------------------------------------------------------
 class Linker:
     """The app's links into notes: preview, write, undo, through one `Vault` (the API) per vault."""
 

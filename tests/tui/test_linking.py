@@ -13,14 +13,8 @@ from textual.widgets import OptionList
 
 from notelink.index.build import build_index
 from notelink.tui.app import NotelinkApp
-from notelink.tui.linking import (
-    LinkPreview,
-    MentionsScreen,
-    diff_text,
-    excerpt,
-    mention_label,
-    mention_number,
-)
+from notelink.tui.linkpreview import LinkPreview
+from notelink.tui.mentions import MentionsScreen
 from notelink.tui.noteview import NoteView
 from tests.conftest import FAST, SAMPLE
 
@@ -183,35 +177,6 @@ async def test_link_an_unlinked_mention_from_the_mentions_list(vault: tuple[Path
         await pilot.press("enter")  # Enter presses the focused button: Write the link
         await wait_for(pilot, lambda: note.read_bytes() != before, what="the link written")
         assert note.read_bytes() == before.replace(b"Seed compost should", b"Seed [[compost]] should", 1)
-
-
-def test_mention_numbers_count_each_target_in_its_note() -> None:
-    from notelink.api import Mention
-
-    ms = [Mention("a.md", "b.md", 1, 1, "b", ""), Mention("a.md", "c.md", 2, 1, "c", ""),
-          Mention("a.md", "b.md", 3, 1, "b", "")]
-    assert [mention_number(ms, m) for m in ms] == [1, 1, 2]
-
-
-def test_diff_text_marks_what_changed_in_a_line() -> None:
-    text = diff_text("--- a/n.md\n+++ b/n.md\n@@ -1 +1 @@\n-Seed compost here\n+Seed [[compost]] here\n")
-    assert text.plain.splitlines()[-2:] == ["-Seed compost here", "+Seed [[compost]] here"]
-    marked = [text.plain[s.start:s.end] for s in text.spans if "reverse" in str(s.style)]
-    assert marked == ["compost", "[[compost]]"]
-
-
-def test_a_mention_is_shown_with_the_words_around_it() -> None:
-    from notelink.api import Mention
-
-    line = "A rule of thumb: sow twice the seed's diameter. Keep the compost moist but never waterlogged."
-    at = line.index("compost")
-    assert excerpt(line, at, 7) == ("…diameter. Keep the ", " moist but never…")
-    assert excerpt("compost here", 0, 7) == ("", " here")
-    m = Mention("a/Seeds.md", "b/Compost.md", 3, at + 1, "compost", line)
-    names = {"a/Seeds.md": "Seeds", "b/Compost.md": "Compost"}.__getitem__
-    shown = mention_label(m, True, names).plain
-    assert shown == "→ Compost  3:58  …diameter. Keep the compost moist but never…"
-    assert mention_label(m, False, names).plain.startswith("Seeds  3:58  …diameter.")
 
 
 @sync
