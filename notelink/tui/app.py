@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 from textual import events, work
 from textual._time import get_time  # (the clock of `Message.time`, which keys are dropped by)
 from textual.app import ComposeResult, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Container, Horizontal
 from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
@@ -31,7 +31,7 @@ from textual.worker import Worker
 
 from notelink.config import TuiConfig
 from notelink.query.index import Index
-from notelink.tui import actions
+from notelink.tui import actions, keys
 from notelink.tui.builds import Builds
 from notelink.tui.details import DetailsCache
 from notelink.tui.exports import EXPORTS
@@ -52,9 +52,6 @@ from notelink.tui.widgets import (
     RelatedPanel,
 )
 
-NAVIGATION_KEYS = frozenset("up down pageup pagedown home end tab shift+tab escape j k".split())
-"""Keys that only move; dropped silently when typed during a note switch (others get a toast)."""
-
 SAVE_DELAY = 1.0
 """Seconds after a note is shown before it is saved as the vault's last note (browsing saves once)."""
 
@@ -70,32 +67,14 @@ class NotelinkApp(AppState):
     AUTO_FOCUS = "#notes"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-medium"), (100, "-wide")]  # noqa: RUF012 (App types it so)
     """Screen classes by terminal width: below 100 columns the side panels go under the note (app.tcss)."""
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_filter", "Filter", priority=True),  # (priority: the keys after it, in the
-        # same read, already go to the filter; the footer's order: help and quit before the keys
-        Binding("s", "search", "Search", priority=True),  # (priority: as `/`, for the keys read with it)
-        Binding("l", "links", "Links"),              # a narrow footer cuts off (the help lists them all)
-        Binding("e", "edit", "Edit"),
-        Binding("question_mark", "help", "Help"),
-        Binding("q", "quit", "Quit"),
-        Binding("u", "toggle_unlinked", "Unlinked"),
-        Binding("r", "reindex", "Reindex"),
-        Binding("i", "link_note", "Link it"),  # the highlighted related note, into this note (`linking`)
-        Binding("m", "mentions", "Mentions"),
-        Binding("z", "undo_link", "Undo link"),
-        Binding("left_square_bracket", "history_back", "Back", show=False),
-        Binding("right_square_bracket", "history_forward", "Forward", show=False),
-        Binding("x", "cancel_index", "Cancel", show=False),
-        Binding("t", "toggle_dark", "Theme", show=False),
-        Binding("escape", "focus_list", "List", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = keys.BINDINGS
 
     def __init__(self, config: TuiConfig, watcher_factory: WatcherFactory | None = default_watcher_factory,
                  ask_to_build: bool = True) -> None:
         super().__init__(config, watcher_factory, ask_to_build)
         self.builds = Builds(self)
         self.linker = Linker(self)
-        self._dropped: list[str] = []
+        self.dropped_keys = keys.DroppedKeys(self)
 
     def cancel_build(self) -> None:
         self.builds.cancel()
@@ -137,20 +116,9 @@ class NotelinkApp(AppState):
             self.input_at = time.monotonic()
             if (isinstance(event, events.Key) and event.time < self.shown_at
                     and not isinstance(self.focused, Input)):
-                self._drop(event.key)
+                self.dropped_keys.drop(event.key)
                 return
         await super().on_event(event)
-
-    def _drop(self, key: str) -> None:
-        if key not in NAVIGATION_KEYS:
-            if not self._dropped:
-                self.call_after_refresh(self._say_dropped)
-            self._dropped.append(key)
-
-    def _say_dropped(self) -> None:
-        keys, self._dropped = self._dropped, []
-        self.notify(f"Ignored {len(keys)} key(s) typed while the note was opening: {' '.join(keys)}",
-                    severity="warning", timeout=4)
 
     def on_resize(self, event: events.Resize) -> None:
         """A compact footer under 100 columns (`? Help`, `q Quit` come early in it: they stay on screen)."""
