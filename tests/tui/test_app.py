@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import shutil
 import stat
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.widgets import Input, OptionList
-from textual.worker import WorkerState
 
-from notelink.index.build import IndexEvent, build_index
+from notelink.index.build import IndexEvent
 from notelink.tui.app import NotelinkApp, TuiConfig
 from notelink.tui.noteview import NoteView
 from notelink.tui.screens import ConceptScreen, ConfirmScreen, LinksScreen
@@ -27,14 +23,7 @@ from notelink.tui.text import shown_markdown
 from notelink.tui.widgets import RelatedPanel
 from tests.conftest import FAST, SAMPLE, snapshot
 
-
-def sync(fn: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
-    """Runs an async test with asyncio (no pytest plugin needed)."""
-
-    @functools.wraps(fn)
-    def run(*args: Any, **kwargs: Any) -> None:
-        asyncio.run(fn(*args, **kwargs))
-    return run
+from .helpers import open_note, running, sample_index, settle, sync, wait_for
 
 SIZE = (140, 40)
 
@@ -69,11 +58,7 @@ class FakeWatcher:
 @pytest.fixture(scope="module")
 def indexed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A copy of sample_notes and its index (built once per module)."""
-    root = tmp_path_factory.mktemp("tui")
-    vault, index_dir = root / "vault", root / "index"
-    shutil.copytree(SAMPLE, vault)
-    build_index(vault, index_dir, FAST)
-    return vault, index_dir
+    return sample_index(tmp_path_factory.mktemp("tui"))
 
 
 def make_app(vault: Path, index_dir: Path, watchers: list[FakeWatcher] | None = None,
@@ -87,32 +72,6 @@ def make_app(vault: Path, index_dir: Path, watchers: list[FakeWatcher] | None = 
     theme = kw.pop("theme", "")
     cfg = TuiConfig(vault=vault, index_dir=index_dir, train=FAST, watch=watchers is not None, theme=theme)
     return NotelinkApp(cfg, watcher_factory=factory, **kw)
-
-
-async def wait_for(pilot: Any, condition: Callable[[], object], timeout: float = 120.0,
-                   what: str | Callable[[], object] = "") -> None:
-    """Lets the app run, in short steps, until `condition()` is true; fails after `timeout` seconds, which
-    is generous on purpose: a busy machine makes the app slower, never different. No fixed waits.
-    `what` says what was waited for (a callable: the state to show when it times out)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            shown = what() if callable(what) else what or condition
-            raise AssertionError(f"still not true after {timeout:g} s: {shown}")
-        await pilot.pause(0.01)
-
-
-def _idle(app: NotelinkApp) -> bool:
-    """No worker running (a cancelled one is done for us) and the shown note wholly laid out."""
-    busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
-    views = app.query(NoteView)
-    return not busy and not (views and views.first().rendering)
-
-
-async def settle(pilot: Any, app: NotelinkApp) -> None:
-    """Waits until the app's workers are done and the shown note is laid out, then for a refresh."""
-    await wait_for(pilot, lambda: _idle(app), what="the app's workers to finish")
-    await pilot.pause()
 
 
 def option_ids(app: NotelinkApp, selector: str) -> list[str]:
@@ -147,8 +106,7 @@ asyncio.run(main())
 @sync
 async def test_filter_by_title_and_tag(indexed: tuple[Path, Path]) -> None:
     app = make_app(*indexed)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, SIZE) as pilot:
         await pilot.press("slash", *"sourdough")
         await wait_for(pilot, lambda: app.filter_query == "sourdough")
         ids = option_ids(app, "#notes")
@@ -164,8 +122,7 @@ async def test_filter_by_title_and_tag(indexed: tuple[Path, Path]) -> None:
 @sync
 async def test_select_note_shows_it_and_its_panels(indexed: tuple[Path, Path]) -> None:
     app = make_app(*indexed)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, SIZE) as pilot:
         await pilot.press("slash", *"kimchi", "enter")
         await wait_for(pilot, lambda: app.current == "cooking/Kimchi.md")  # one Enter opens the best match
         assert app.focused is app.query_one("#notes")
@@ -179,8 +136,7 @@ async def test_select_note_shows_it_and_its_panels(indexed: tuple[Path, Path]) -
 @sync
 async def test_enter_in_the_filter_leaves_the_shown_note_where_it_is(indexed: tuple[Path, Path]) -> None:
     app = make_app(*indexed)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, SIZE) as pilot:
         shown, view = app.current, app.query_one(NoteView)
         renders: list[str] = []
         real = view.show
@@ -197,8 +153,7 @@ async def test_enter_in_the_filter_leaves_the_shown_note_where_it_is(indexed: tu
 @sync
 async def test_follow_related_with_reason_and_history(indexed: tuple[Path, Path]) -> None:
     app = make_app(*indexed)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, SIZE) as pilot:
         await pilot.press("slash", *"kimchi", "enter", "enter")
         await wait_for(pilot, lambda: app.current == "cooking/Kimchi.md")
         app.query_one("#related", OptionList).focus()
@@ -219,10 +174,8 @@ async def test_follow_related_with_reason_and_history(indexed: tuple[Path, Path]
 @sync
 async def test_wikilink_click_follows_link(indexed: tuple[Path, Path]) -> None:
     app = make_app(*indexed)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
-        app.show_note("cooking/Kimchi.md")  # "... see [[Fermentation]] ...": click the link on screen
-        await settle(pilot, app)
+    async with running(app, SIZE) as pilot:
+        await open_note(pilot, app, "cooking/Kimchi.md")  # "... see [[Fermentation]] ...": click the link
         view = app.query_one(NoteView)
         (row, line), = [(y, line) for y, line in enumerate(view.lines) if "Fermentation" in line.plain][:1]
         column = line.plain.index("Fermentation")
@@ -234,8 +187,7 @@ async def test_wikilink_click_follows_link(indexed: tuple[Path, Path]) -> None:
 @sync
 async def test_concept_view_opens_a_note(indexed: tuple[Path, Path]) -> None:
     app = make_app(*indexed)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, SIZE) as pilot:
         app.query_one("#concepts", OptionList).focus()
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ConceptScreen))
@@ -252,17 +204,14 @@ async def test_concept_view_opens_a_note(indexed: tuple[Path, Path]) -> None:
 
 @sync
 async def test_editor_round_trip_reindexes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    vault, index_dir = tmp_path / "vault", tmp_path / "index"
-    shutil.copytree(SAMPLE, vault)
-    build_index(vault, index_dir, FAST)
+    vault, index_dir = sample_index(tmp_path)
     editor = tmp_path / "fake-editor"
     editor.write_text("#!/bin/sh\nprintf '\\nExtra line about basil pesto.\\n' >> \"$1\"\n")
     editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("EDITOR", str(editor))
     monkeypatch.delenv("VISUAL", raising=False)
     app = make_app(vault, index_dir)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, SIZE) as pilot:
         path = app.current
         assert path is not None
         old_gen = app.index.gen if app.index else None
@@ -297,8 +246,7 @@ async def test_live_refresh_from_watcher(indexed: tuple[Path, Path], tmp_path: P
     vault, index_dir = indexed
     watchers: list[FakeWatcher] = []
     app = make_app(vault, index_dir, watchers)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, SIZE) as pilot:
         (w,) = watchers
         assert w.started
         current = app.current
@@ -328,8 +276,7 @@ def _markdown_source(app: NotelinkApp) -> str:
 @sync
 async def test_unlinked_toggle_and_help(indexed: tuple[Path, Path]) -> None:
     app = make_app(*indexed)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, SIZE) as pilot:
         app.query_one("#notes", OptionList).focus()
         await pilot.press("u")
         assert app.unlinked
@@ -345,8 +292,7 @@ async def test_unlinked_toggle_and_help(indexed: tuple[Path, Path]) -> None:
 @sync
 async def test_links_key_lists_the_notes_wikilinks_and_follows_one(indexed: tuple[Path, Path]) -> None:
     app = make_app(*indexed)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, SIZE) as pilot:
         app.show_note("cooking/Kimchi.md")
         await pilot.press("l")
         await wait_for(pilot, lambda: isinstance(app.screen, LinksScreen))
@@ -365,8 +311,7 @@ async def test_long_note_is_painted_head_first_then_whole(indexed: tuple[Path, P
     app = make_app(vault, index_dir)
     paragraphs = "".join(f"Paragraph {i} about [[Kimchi]].\n\n" for i in range(2000))
     long_text = shown_markdown("# Long\n\n" + paragraphs)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, SIZE) as pilot:
         view = app.query_one(NoteView)
         view.show("Long", "long.md", long_text)
         assert view.rendering and 10 < view.line_count < 2000  # the first screenful (and a bit) at once
@@ -383,12 +328,9 @@ async def test_long_note_is_painted_head_first_then_whole(indexed: tuple[Path, P
 async def test_live_refresh_through_the_real_watcher(tmp_path: Path) -> None:
     """The app with the real VaultWatcher (its builds run in child processes started from inside Textual):
     an edit to the shown note reaches its concepts."""
-    vault, index_dir = tmp_path / "vault", tmp_path / "index"
-    shutil.copytree(SAMPLE, vault)
-    build_index(vault, index_dir, FAST)
+    vault, index_dir = sample_index(tmp_path)
     app = NotelinkApp(TuiConfig(vault=vault, index_dir=index_dir, train=FAST, watch=True))
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, SIZE) as pilot:
         app.show_note("cooking/Kimchi.md")
         with (vault / "cooking/Kimchi.md").open("a", encoding="utf-8") as fh:
             fh.write("\n\nquasar quasar quasar nebula quasar telescope quasar\n")
@@ -414,8 +356,7 @@ async def test_a_watcher_event_while_the_app_closes_is_dropped(indexed: tuple[Pa
     from notelink.watch.watcher import WatchEvent
 
     app = make_app(*indexed)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, SIZE):
         await app.query_one(IndexStatus).remove()
         for kind in ("indexing", "indexed", "error", "stopped"):
             actions.watch_event(app, WatchEvent(kind))

@@ -7,18 +7,18 @@ from __future__ import annotations
 import shutil
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import OptionList
 
-from notelink.index.build import build_index
 from notelink.tui.app import NotelinkApp
 from notelink.tui.linkpreview import LinkPreview
 from notelink.tui.mentions import MentionsScreen
 from notelink.tui.noteview import NoteView
-from tests.conftest import FAST, SAMPLE
 
-from .test_app import FakeWatcher, make_app, settle, sync, wait_for
+from .helpers import open_note, running, sample_index, settle, sync, wait_for
+from .test_app import SIZE, FakeWatcher, make_app
 from .test_builds import record_notes
 
 PIZZA = "cooking/Pizza dough.md"
@@ -28,10 +28,7 @@ SEEDS = "gardening/Seed starting.md"
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    root = tmp_path_factory.mktemp("linking")
-    shutil.copytree(SAMPLE, root / "vault")
-    build_index(root / "vault", root / "index", FAST)
-    return root / "vault", root / "index"
+    return sample_index(tmp_path_factory.mktemp("linking"))
 
 
 @pytest.fixture
@@ -46,12 +43,6 @@ def watched(vault: tuple[Path, Path]) -> NotelinkApp:
     """The app with a fake watcher (a write is re-indexed by the watcher, not by the app)."""
     watchers: list[FakeWatcher] = []
     return make_app(*vault, watchers=watchers)
-
-
-async def open_note(pilot, app: NotelinkApp, path: str) -> None:  # type: ignore[no-untyped-def]
-    await settle(pilot, app)
-    app.show_note(path)
-    await settle(pilot, app)
 
 
 def highlight_unlinked(app: NotelinkApp, path: str = FERMENTATION) -> str:
@@ -73,17 +64,25 @@ def preview(app: NotelinkApp) -> LinkPreview:
     return app.screen
 
 
+async def preview_link(pilot: Any, app: NotelinkApp) -> tuple[str, list[tuple[str, str]]]:
+    """Opens Pizza dough, highlights a related note not linked yet, presses `i` and waits for the preview;
+    that note's path, and the toasts shown from just before `i` (`record_notes`)."""
+    await open_note(pilot, app, PIZZA)
+    target = highlight_unlinked(app)
+    shown = record_notes(app)
+    await pilot.press("i")
+    await wait_for(pilot, lambda: isinstance(app.screen, LinkPreview), what="the preview")
+    return target, shown
+
+
 @sync
 async def test_link_a_related_note_then_undo_it_byte_for_byte(vault: tuple[Path, Path]) -> None:
     note = vault[0] / PIZZA
     before = note.read_bytes()
     app = watched(vault)
-    async with app.run_test(size=(140, 40)) as pilot:
-        await open_note(pilot, app, PIZZA)
-        target = highlight_unlinked(app)
+    async with running(app, SIZE) as pilot:
+        target, _ = await preview_link(pilot, app)
         name = Path(target).stem
-        await pilot.press("i")
-        await wait_for(pilot, lambda: isinstance(app.screen, LinkPreview), what="the preview")
         diff = preview(app).diff
         assert f"+- [[{name}]]" in diff and "+## See also" in diff, diff  # the vault's style: a wikilink
         assert note.read_bytes() == before  # a preview writes nothing
@@ -116,12 +115,8 @@ async def test_cancelling_the_preview_leaves_the_note_untouched(vault: tuple[Pat
     note = vault[0] / PIZZA
     before = note.read_bytes()
     app = watched(vault)
-    async with app.run_test(size=(140, 40)) as pilot:
-        await open_note(pilot, app, PIZZA)
-        target = highlight_unlinked(app)
-        shown = record_notes(app)
-        await pilot.press("i")
-        await wait_for(pilot, lambda: isinstance(app.screen, LinkPreview), what="the preview")
+    async with running(app, SIZE) as pilot:
+        target, shown = await preview_link(pilot, app)
         await pilot.press("escape")
         await wait_for(pilot, lambda: bool(shown), what="a message")
         assert shown == [("Not linked; the note is as it was", "information")]
@@ -135,13 +130,9 @@ async def test_a_refused_write_says_why_and_writes_nothing(vault: tuple[Path, Pa
     note = vault[0] / PIZZA
     before = note.read_bytes()
     app = watched(vault)
-    async with app.run_test(size=(140, 40)) as pilot:
-        await open_note(pilot, app, PIZZA)
-        target = highlight_unlinked(app)
-        shown = record_notes(app)
+    async with running(app, SIZE) as pilot:
+        target, shown = await preview_link(pilot, app)
         # the note changes between the preview and the confirmation: the change seen is not the one to make
-        await pilot.press("i")
-        await wait_for(pilot, lambda: isinstance(app.screen, LinkPreview), what="the preview")
         note.write_bytes(before + b"\nMore words.\n")
         changed = note.read_bytes()
         await pilot.press("y")
@@ -166,7 +157,7 @@ async def test_link_an_unlinked_mention_from_the_mentions_list(vault: tuple[Path
     note = vault[0] / SEEDS
     before = note.read_bytes()
     app = watched(vault)
-    async with app.run_test(size=(140, 40)) as pilot:
+    async with running(app, SIZE) as pilot:
         await open_note(pilot, app, SEEDS)
         await pilot.press("m")
         await wait_for(pilot, lambda: isinstance(app.screen, MentionsScreen), what="the mentions")
@@ -184,7 +175,7 @@ async def test_the_palette_offers_mentions_and_undo(vault: tuple[Path, Path]) ->
     from .test_dialogs import _palette
 
     app = watched(vault)
-    async with app.run_test(size=(140, 40)) as pilot:
+    async with running(app, SIZE) as pilot:
         await open_note(pilot, app, SEEDS)
         await _palette(pilot, "Unlinked mentions")
         await wait_for(pilot, lambda: isinstance(app.screen, MentionsScreen), what="the mentions")

@@ -3,7 +3,6 @@ passage, Esc goes back, a fast typist gets results for what they typed last only
 
 from __future__ import annotations
 
-import shutil
 import threading
 from pathlib import Path
 from typing import Any
@@ -11,15 +10,14 @@ from typing import Any
 import pytest
 from textual.widgets import OptionList
 
-from notelink.index.build import build_index
 from notelink.query.search import Because, Hit, SearchResults
 from notelink.tui.app import NotelinkApp
 from notelink.tui.noteview import NoteView
 from notelink.tui.screens import HELP_KEYS
 from notelink.tui.search import ResultList, SearchBox, SearchDone, Searches, SearchPane, because, summary
-from tests.conftest import FAST, SAMPLE
 
-from .test_app import make_app, settle, sync, wait_for
+from .helpers import open_note, running, sample_index, settle, sync, wait_for
+from .test_app import make_app
 from .test_keys import typed
 
 SIZE = (120, 35)
@@ -33,12 +31,7 @@ LONG_TEXT = ("# Zeppelin log\n\n" + "".join(
 @pytest.fixture(scope="module")
 def indexed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """sample_notes and a long note whose one passage about a hangar is far below its first screen."""
-    root = tmp_path_factory.mktemp("search")
-    vault, index_dir = root / "vault", root / "index"
-    shutil.copytree(SAMPLE, vault)
-    (vault / LONG).write_text(LONG_TEXT, encoding="utf-8")
-    build_index(vault, index_dir, FAST)
-    return vault, index_dir
+    return sample_index(tmp_path_factory.mktemp("search"), {LONG: LONG_TEXT})
 
 
 def pane(app: NotelinkApp) -> SearchPane:
@@ -49,6 +42,12 @@ def shown_for(app: NotelinkApp, query: str) -> bool:
     """The results on screen are the answer to `query` (the status line no longer says "Searching")."""
     p = pane(app)
     return p.shown is not None and p.shown.query == query and not p.query_one(ResultList).has_class("-stale")
+
+
+async def search(pilot: Any, app: NotelinkApp, query: str) -> None:
+    """`s`, then `query` typed into the box; waits until its results are on screen."""
+    await pilot.press("s", *query)
+    await wait_for(pilot, lambda: shown_for(app, query), what=lambda: status(app))
 
 
 def hit_paths(app: NotelinkApp) -> list[str]:
@@ -62,8 +61,7 @@ def status(app: NotelinkApp) -> str:
 @sync
 async def test_s_opens_search_and_results_come_as_you_type(indexed: tuple[Path, Path]) -> None:
     app = make_app(*indexed)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, SIZE) as pilot:
         app.query_one("#notes").focus()
         await pilot.pause()
         assert app.screen.active_bindings["s"].binding.description == "Search"  # in the footer
@@ -89,11 +87,9 @@ async def test_s_opens_search_and_results_come_as_you_type(indexed: tuple[Path, 
 @sync
 async def test_enter_opens_the_note_at_the_passage(indexed: tuple[Path, Path]) -> None:
     app = make_app(*indexed)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, SIZE) as pilot:
         before = app.current
-        await pilot.press("s", *"hangar friedrichshafen")
-        await wait_for(pilot, lambda: shown_for(app, "hangar friedrichshafen"), what=lambda: status(app))
+        await search(pilot, app, "hangar friedrichshafen")
         assert hit_paths(app)[0] == LONG
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.current == LONG)
@@ -110,8 +106,7 @@ async def test_enter_opens_the_note_at_the_passage(indexed: tuple[Path, Path]) -
 @sync
 async def test_enter_typed_with_the_query_opens_its_first_result(indexed: tuple[Path, Path]) -> None:
     app = make_app(*indexed)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, SIZE) as pilot:
         typed(app, "s", *"hangar friedrichshafen", "enter")  # one read: before any answer came
         await wait_for(pilot, lambda: app.current == LONG)
         assert not pane(app).display and app.focused is app.query_one(NoteView)
@@ -120,10 +115,8 @@ async def test_enter_typed_with_the_query_opens_its_first_result(indexed: tuple[
 @sync
 async def test_down_then_enter_opens_the_highlighted_result(indexed: tuple[Path, Path]) -> None:
     app = make_app(*indexed)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
-        await pilot.press("s", *"kimchi")
-        await wait_for(pilot, lambda: shown_for(app, "kimchi"))
+    async with running(app, SIZE) as pilot:
+        await search(pilot, app, "kimchi")
         paths = hit_paths(app)
         assert len(paths) >= 2 and "cooking/Kimchi.md" in paths
         await pilot.press("down")
@@ -139,15 +132,12 @@ async def test_down_then_enter_opens_the_highlighted_result(indexed: tuple[Path,
 @sync
 async def test_esc_goes_back_to_where_the_user_was(indexed: tuple[Path, Path]) -> None:
     app = make_app(*indexed)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
-        app.show_note("cooking/Kimchi.md")
-        await settle(pilot, app)
+    async with running(app, SIZE) as pilot:
+        await open_note(pilot, app, "cooking/Kimchi.md")
         related = app.query_one("#related", OptionList)
         related.focus()
         related.highlighted = 1
-        await pilot.press("s", *"telescope")
-        await wait_for(pilot, lambda: shown_for(app, "telescope"))
+        await search(pilot, app, "telescope")
         await pilot.press("down", "k")  # typing in the results goes on typing the query ("k" is not the
         assert app.query_one(SearchBox).value == "telescopek"  # lists' nor the app's key there)
         await pilot.press("escape")
@@ -170,8 +160,7 @@ async def test_typing_fast_gives_results_for_the_last_query_only(indexed: tuple[
         real(self, results, line)
 
     monkeypatch.setattr(SearchPane, "_show", record)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, SIZE) as pilot:
         theme = app.theme
         query = "kimchi fermentation outdoors"  # (e, r, t, u, o... are keys of the app outside the box)
         typed(app, "s", *query)  # one read from the terminal
@@ -186,8 +175,7 @@ async def test_typing_fast_gives_results_for_the_last_query_only(indexed: tuple[
 @sync
 async def test_editing_keys_typed_fast_apply_where_they_were_typed(indexed: tuple[Path, Path]) -> None:
     app = make_app(*indexed)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, SIZE) as pilot:
         typed(app, "s", *"kimchy", "backspace", "i", "home", "delete", "k")  # one read
         await wait_for(pilot, lambda: shown_for(app, "kimchi"), what=lambda: app.query_one(SearchBox).value)
         assert "cooking/Kimchi.md" in hit_paths(app)
@@ -218,8 +206,7 @@ async def test_an_older_query_answer_is_never_shown(indexed: tuple[Path, Path],
 
     monkeypatch.setattr(Searches, "search", slow_for_kim)
     monkeypatch.setattr(SearchPane, "on_search_done", done)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
+    async with running(app, SIZE) as pilot:
         await pilot.press("s", *"kim")
         await wait_for(pilot, started.is_set, what="the search for 'kim' to start")
         old_serial = pane(app).serial
@@ -238,10 +225,8 @@ async def test_an_older_query_answer_is_never_shown(indexed: tuple[Path, Path],
 @sync
 async def test_unknown_words_are_said(indexed: tuple[Path, Path]) -> None:
     app = make_app(*indexed)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, app)
-        await pilot.press("s", *"flibbertigibbet quux")
-        await wait_for(pilot, lambda: shown_for(app, "flibbertigibbet quux"), what=lambda: status(app))
+    async with running(app, SIZE) as pilot:
+        await search(pilot, app, "flibbertigibbet quux")
         assert status(app) == "No notes for 'flibbertigibbet quux'  ·  no note uses: flibbertigibbet, quux"
         assert hit_paths(app) == []
         await pilot.press("enter")  # nothing to open: search mode stays
