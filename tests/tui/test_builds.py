@@ -19,7 +19,8 @@ from notelink.tui.status import IndexStatus, describe_event
 from notelink.tui.widgets import NotesPane
 from tests.conftest import FAST, SAMPLE
 
-from .test_app import FakeEvent, FakeWatcher, make_app, settle, sync, wait_for
+from .helpers import settle, sync, wait_for
+from .test_app import FakeEvent, FakeWatcher, make_app
 
 
 def record_notes(app: NotelinkApp) -> list[tuple[str, str]]:

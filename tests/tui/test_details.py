@@ -12,7 +12,8 @@ from notelink.query.index import Index, NoteInfo, Related, Scored
 from notelink.tui.details import MIN_RELATED, MIN_WEIGHT, DetailsCache
 from notelink.tui.screens import ConceptScreen
 
-from .test_app import indexed, make_app, settle, sync, wait_for
+from .helpers import settle, sync, wait_for
+from .test_app import indexed, make_app
 
 __all__ = ["indexed"]  # the fixture, shared with test_app
 

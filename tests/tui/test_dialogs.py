@@ -13,7 +13,8 @@ from notelink.tui.screens import PathPrompt
 from notelink.tui.widgets import NotesPane
 from tests.conftest import SAMPLE
 
-from .test_app import FakeEvent, FakeWatcher, indexed, make_app, settle, sync, wait_for
+from .helpers import settle, sync, wait_for
+from .test_app import FakeEvent, FakeWatcher, indexed, make_app
 
 __all__ = ["indexed"]  # the fixture, shared with test_app
 

@@ -13,7 +13,8 @@ from notelink.cli.arguments import _export_args
 from notelink.tui.exports import EXPORTS
 from tests.conftest import snapshot
 
-from .test_app import indexed, make_app, settle, sync, wait_for
+from .helpers import settle, sync, wait_for
+from .test_app import indexed, make_app
 from .test_builds import record_notes
 
 __all__ = ["indexed"]  # the fixture, shared with test_app

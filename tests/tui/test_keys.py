@@ -14,7 +14,8 @@ from textual.widgets import Input, OptionList
 from notelink.tui import actions
 from notelink.tui.app import NotelinkApp
 
-from .test_app import indexed, make_app, settle, sync, wait_for
+from .helpers import settle, sync, wait_for
+from .test_app import indexed, make_app
 from .test_builds import record_notes
 
 __all__ = ["indexed"]  # the fixture, shared with test_app

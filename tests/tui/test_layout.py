@@ -11,7 +11,8 @@ from notelink.tui.noteview import NoteView
 from notelink.tui.screens import HelpScreen
 from notelink.tui.widgets import ConceptsPanel, NotesPane, RelatedPanel
 
-from .test_app import indexed, make_app, settle, sync, wait_for
+from .helpers import settle, sync, wait_for
+from .test_app import indexed, make_app
 
 __all__ = ["indexed"]  # the fixture, shared with test_app
 

@@ -14,7 +14,8 @@ from notelink.tui.screens import LinksScreen
 from notelink.tui.text import note_href
 from tests.conftest import FAST, SAMPLE
 
-from .test_app import make_app, settle, sync, wait_for
+from .helpers import settle, sync, wait_for
+from .test_app import make_app
 from .test_builds import record_notes
 
 GUIDE = ("# Guide\n\nJump to [[#Section 30]], [[#Guide#Section 35]], see "

@@ -17,7 +17,8 @@ from notelink.tui.noteview import NoteView
 from notelink.tui.screens import ConceptScreen, LinksScreen
 from tests.conftest import FAST
 
-from .test_app import make_app, settle, sync, wait_for
+from .helpers import settle, sync, wait_for
+from .test_app import make_app
 
 DENDRON = ["dendron.ref.cli.md", "dendron.topic.cli.md", "dendron.topic.dev.cli.md",
            "dendron.topic.notes.cli.md", "dendron.topic.pod-v2.cli.md", "tags.feature.cli.md",

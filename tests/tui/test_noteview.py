@@ -14,7 +14,8 @@ from notelink.index.build import build_index
 from notelink.tui.noteview import NoteView
 from tests.conftest import FAST, SAMPLE
 
-from .test_app import make_app, option_ids, settle, sync, wait_for
+from .helpers import settle, sync, wait_for
+from .test_app import make_app, option_ids
 
 BIG = "Links.md"
 

@@ -24,7 +24,7 @@ from notelink.tui.app import NotelinkApp, TuiConfig
 from notelink.tui.noteview import NoteView
 from tests.conftest import FAST
 
-from .test_app import settle, wait_for
+from .helpers import settle, wait_for
 
 LEXICAL = NoteVectorConfig(expand_beta=0.0, w_cbow=0.0)
 

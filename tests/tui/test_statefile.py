@@ -12,7 +12,8 @@ from notelink.index.build import build_index
 from notelink.tui.statefile import MOST_VAULTS, SavedState, state_dir
 from tests.conftest import FAST, SAMPLE
 
-from .test_app import indexed, make_app, settle, sync, wait_for
+from .helpers import settle, sync, wait_for
+from .test_app import indexed, make_app
 
 __all__ = ["indexed"]  # the fixture, shared with test_app
 
