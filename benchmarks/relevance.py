@@ -54,6 +54,9 @@ ABLATIONS = {
     "  without CBOW expansion": NoteVectorConfig(expand_beta=0.0),
     "  without CBOW dense part": NoteVectorConfig(w_cbow=0.0),
     "  without title mentions": NoteVectorConfig(w_title=0.0),
+    "  without file-name references": NoteVectorConfig(w_reference=0.0),
+    "  file-name references 0.15": NoteVectorConfig(w_reference=0.15),
+    "  file-name references 0.5": NoteVectorConfig(w_reference=0.5),
     "  without boilerplate removal": NoteVectorConfig(boilerplate_share=2.0),
     "  CBOW only (dense part alone)": NoteVectorConfig(w_lex=0.0, w_title=0.0, w_cbow=1.0),
 }
@@ -187,6 +190,7 @@ def _predictions(index_dir: Path, vcfg: NoteVectorConfig) -> dict:  # type: igno
             for doc in tokens]
     syn1neg = np.asarray(load_array(gen, "syn1neg"))
     index.note_vecs, index.layout = vectorize(ordered, tokens, docs, syn1neg, vcfg)
+    index.reference_weight = vcfg.w_reference  # (a query-time bonus: notelink/index/references.py)
     pred = export_json(index, top=10, concepts=0)
     index.close()
     return pred

@@ -148,6 +148,9 @@ class NoteVectorConfig:
     """Weight of the title part (the note's own title, and titles/aliases of notes it mentions)."""
     w_cbow: float = 0.3
     """Weight of the dense part (TF-IDF-weighted mean of CBOW vectors)."""
+    w_reference: float = 0.3
+    """How much a note naming another by its whole file name raises that pair's related-note score, from
+    cosine s to s + w * r * (1 - s), r in [0, 1] by how rare the name is (notelink/index/references.py)."""
     evidence_tokens: float = 5.0
     """A note with fewer words than this (after stop words and boilerplate) has its word parts scaled by
     words / evidence_tokens, its own title dimension taking the rest: one or two words are too thin a

@@ -99,6 +99,19 @@ def find_mentions(records: list[NoteRecord], tokens: list[list[str]],
                             only_phrases(phrases, {tuple(n) for i in renamed for n in names[i]}), langs)
 
 
+def find_references(records: list[NoteRecord], tokens: list[list[str]],
+                    reuse: tuple[Mentions, list[int], list[int]] | None = None) -> Mentions:
+    """Where notes name other notes by their whole file name (`dendron.topic.links`, `insert-images`):
+    the mentions that rank a note near the top of related notes (`notelink.index.references`); `reuse`
+    as in `find_mentions` (a file name changes only with its path, and then nothing is reused)."""
+    names = [[name] if len(name := r.file_name()) >= 2 else [] for r in records]
+    phrases, langs = title_phrases(names), [r.lang for r in records]
+    if reuse is None:
+        return count_mentions(tokens, phrases, langs=langs)
+    old, changed, renamed = reuse
+    return recount_mentions(old, tokens, phrases, changed, renamed, None, langs)
+
+
 def build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None = None,
                 index_cfg: IndexConfig | None = None, progress: Progress | None = None,
                 should_stop: Callable[[], bool] | None = None, force: bool = False,
@@ -140,8 +153,9 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     plan = None
     if incremental is not None and not force and previous.meta.get("config") == config:
         plan = plan_update(previous, records, vocab, train_cfg, incremental)
-    mentions = find_mentions(records, tokens,
-                             mentions_reuse(plan, records, boiler == previous.meta.get("boilerplate")))
+    same_boilerplate = boiler == previous.meta.get("boilerplate")
+    mentions = find_mentions(records, tokens, mentions_reuse(plan, records, same_boilerplate))
+    named = find_references(records, tokens, mentions_reuse(plan, records, same_boilerplate, "named"))
     search = search_data(tokens, vocab, [r.names() for r in records], [r.lang for r in records])
     del tokens  # a list slot per token (0.4 GB at 50M tokens); training and vectors need only the ids
     shown = with_embeds(records, docs, vocab, index_cfg)  # note vectors, not training: embeds count once
@@ -158,7 +172,7 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     meta = _meta(vault, config, index_cfg, train_cfg, wv, skipped, summary, plan, previous.meta)
     meta["layout"], meta["boilerplate"] = asdict(layout), boiler
     summary.generation = write_generation(index_dir, records, skipped, vocab, wv, notes, meta, should_stop,
-                                          K, mentions, patch_for(plan, records), search)
+                                          K, mentions, patch_for(plan, records), search, named)
     summary.total_seconds = round(time.perf_counter() - t0, 3)
     return summary
 

@@ -78,7 +78,7 @@ def _write_rest(db: Connection, records: list[NoteRecord], skipped: list[Skipped
 
 
 def _put_arrays(writer: GenerationWriter, wv: Any, notes: sp.csr_matrix, K: sp.csr_matrix | None,
-                mentions: Mentions | None) -> None:
+                mentions: Mentions | None, named: Mentions | None) -> None:
     writer.put_array("syn0", wv.syn0)
     writer.put_array("syn1neg", wv.syn1neg)
     writer.put_array("notes_indptr", notes.indptr, np.int64)
@@ -88,23 +88,24 @@ def _put_arrays(writer: GenerationWriter, wv: Any, notes: sp.csr_matrix, K: sp.c
         writer.put_array("graph_indptr", K.indptr, np.int64)
         writer.put_array("graph_indices", K.indices, np.int32)
         writer.put_array("graph_data", K.data)
-    if mentions is not None:  # likewise
-        for name, part in zip(("src", "dst", "count"), mentions, strict=True):
-            writer.put_array(f"mentions_{name}", part, np.float64 if name == "count" else np.int64)
+    for kind, pairs in (("mentions", mentions), ("named", named)):  # likewise; `named` also for queries
+        for name, part in zip(("src", "dst", "count"), pairs or (), strict=False):
+            writer.put_array(f"{kind}_{name}", part, np.float64 if name == "count" else np.int64)
 
 
 def write_generation(index_dir: Path, records: list[NoteRecord], skipped: list[Skipped], vocab: Vocab,
                      wv: Any, notes: sp.csr_matrix, meta: dict[str, Any],
                      should_stop: Callable[[], bool] | None = None, K: sp.csr_matrix | None = None,
                      mentions: Mentions | None = None, patch: Patch | None = None,
-                     search: SearchData | None = None) -> int:
+                     search: SearchData | None = None, named: Mentions | None = None) -> int:
     """Writes a complete generation and switches it in; returns its number. `K`, the word neighbour graph,
-    and the mentions are kept for the next incremental update; `patch` writes only what changed; `search`
+    and the mentions are kept for the next incremental update (`named`, the mentions of whole file names,
+    for queries too: `notelink.index.references`); `patch` writes only what changed; `search`
     is what `notelink search` reads (notelink/index/searchdata.py). A full disk (found before writing, when
     the free space is short of the estimate, or while writing) raises DiskFull, the live generation
     untouched."""
     extra = search.arrays() if search is not None else {}
-    needed = _size_estimate(records, wv, notes, K, mentions, patch, extra)
+    needed = _size_estimate(records, wv, notes, K, mentions, patch, extra, named)
     check_space(index_dir, needed)
     writer = GenerationWriter(index_dir, base=patch[0] if patch else None, needed=needed)
     try:
@@ -116,7 +117,7 @@ def write_generation(index_dir: Path, records: list[NoteRecord], skipped: list[S
             _insert_notes(writer.db, records, changed, range(len(records)) if renamed else None, meta)
         _write_rest(writer.db, records, skipped, vocab)
         writer.put_meta(meta)
-        _put_arrays(writer, wv, notes, K, mentions)
+        _put_arrays(writer, wv, notes, K, mentions, named)
         for name, (array, dtype) in extra.items():
             writer.put_array(name, array, dtype)
         if should_stop is not None and should_stop():
@@ -133,14 +134,14 @@ def write_generation(index_dir: Path, records: list[NoteRecord], skipped: list[S
 
 def _size_estimate(records: list[NoteRecord], wv: Any, notes: sp.csr_matrix, K: sp.csr_matrix | None,
                    mentions: Mentions | None, patch: Patch | None,
-                   extra: dict[str, tuple[np.ndarray, type]]) -> int:
+                   extra: dict[str, tuple[np.ndarray, type]], named: Mentions | None = None) -> int:
     """Bytes a generation takes while it is written, roughly: its arrays (each file rounded up to a 4 KB
     block), the search data's, and its database (the copied one, or the notes' tokens and a row's overhead
     each) twice (the write-ahead log until the checkpoint)."""
     arrays = 4 * (wv.syn0.size + wv.syn1neg.size) + 12 * notes.nnz + 8 * (notes.shape[0] + 1)
     arrays += 0 if K is None else 8 * (K.shape[0] + 1) + 8 * K.nnz
-    arrays += 0 if mentions is None else 24 * mentions[0].size
-    arrays += sum(a.size * np.dtype(t).itemsize for a, t in extra.values()) + 4096 * (12 + len(extra))
+    arrays += sum(24 * pairs[0].size for pairs in (mentions, named) if pairs is not None)
+    arrays += sum(a.size * np.dtype(t).itemsize for a, t in extra.values()) + 4096 * (15 + len(extra))
     if patch is not None:
         return arrays + 2 * (patch[0] / "index.sqlite").stat().st_size
     return arrays + 2 * sum(r.size + 256 + 64 * len(r.links) for r in records)

@@ -124,9 +124,10 @@ class Previous:
         n = indptr.size - 1  # type: ignore[union-attr]
         return sp.csr_matrix((data, indices, indptr), shape=(n, n))
 
-    def mentions(self) -> Mentions | None:
-        """Its mentions (src, dst, count), or None."""
-        parts = [self.array(f"mentions_{part}") for part in ("src", "dst", "count")]
+    def mentions(self, which: str = "mentions") -> Mentions | None:
+        """Its mentions (src, dst, count), or None; `which` "named": the mentions of whole file names
+        (None from a generation written before they were kept)."""
+        parts = [self.array(f"{which}_{part}") for part in ("src", "dst", "count")]
         return None if any(p is None for p in parts) else (parts[0], parts[1], parts[2])  # type: ignore[return-value]
 
 

@@ -159,17 +159,18 @@ def patch_for(plan: UpdatePlan | None, records: Sequence[NoteRecord]) -> Patch |
     return plan.previous.gen, changed, bool(plan.previous.renamed(records))
 
 
-def mentions_reuse(plan: UpdatePlan | None, records: Sequence[NoteRecord], same_boilerplate: bool
-                   ) -> tuple[Mentions, list[int], list[int]] | None:
-    """The previous mentions, the notes whose text changed and the notes whose mentions by others are
-    counted again, when the notes and the boilerplate are the same; else None (count everything again).
+def mentions_reuse(plan: UpdatePlan | None, records: Sequence[NoteRecord], same_boilerplate: bool,
+                   which: str = "mentions") -> tuple[Mentions, list[int], list[int]] | None:
+    """The previous mentions (`which`: "mentions" of names, or "named": of whole file names), the notes
+    whose text changed and the notes whose mentions by others are counted again, when the notes and the
+    boilerplate are the same; else None (count everything again).
 
     The latter are the renamed notes (new title, aliases or language) and every note that shares a name,
     old or new, with one of them: a shared name's mentions are shared out among the notes it means, and
     which notes those are depends on all of their languages (`count_mentions`)."""
     if plan is None or not same_boilerplate or not plan.previous.same_paths(records):
         return None
-    old = plan.previous.mentions()
+    old = plan.previous.mentions(which)
     if old is None:
         return None
     renamed = plan.previous.renamed(records)

@@ -21,7 +21,8 @@ REQUIRED = {"syn0": np.float32, "syn1neg": np.float32, "notes_indptr": np.int64,
             "notes_data": np.float32}
 OPTIONAL: dict[str, dict[str, type]] = {
     "graph": {"graph_indptr": np.int64, "graph_indices": np.int32, "graph_data": np.float32},
-    "mentions": {"mentions_src": np.int64, "mentions_dst": np.int64, "mentions_count": np.float64}}
+    "mentions": {"mentions_src": np.int64, "mentions_dst": np.int64, "mentions_count": np.float64},
+    "named": {"named_src": np.int64, "named_dst": np.int64, "named_count": np.float64}}
 """The arrays a generation holds, with their dtypes; each optional group is there whole or not at all."""
 
 

@@ -84,6 +84,11 @@ class NoteRecord:
             self._names = [n for i, n in enumerate(names) if n not in names[:i]]
         return self._names
 
+    def file_name(self) -> list[str]:
+        """The tokens of the whole file name (`area.topic.leaf` → area topic leaf), as `names` has them: the
+        name by which a note is referred to as a file (`references` in notelink/index/build.py)."""
+        return name_tokens(file_names(self.path)[0], self.lang)
+
     @property
     def tokens(self) -> list[str]:
         return [t for p in self.paragraphs for t in p]

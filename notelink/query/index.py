@@ -19,6 +19,7 @@ import scipy.sparse as sp
 
 from notelink.errors import IndexDamaged, IndexMissing, NotFound
 from notelink.index.notevectors import Layout, unit_rows
+from notelink.index.references import boosted, reference_matrix
 from notelink.index.store import load_array, open_generation, pin_current
 from notelink.index.verify import check_generation
 from notelink.notes.links import Resolver, dialect_of, link_report, name_key
@@ -129,6 +130,31 @@ class Index:
         return unit_rows(np.asarray(load_array(self.gen, "syn0"), dtype=np.float32))  # [V, D]
 
     @functools.cached_property
+    def references(self) -> sp.csr_matrix | None:
+        """[N, N] how strongly each pair of notes refers to each other by file name (notelink/index/
+        references.py); None for an index written before they were kept."""
+        parts = [load_array(self.gen, f"named_{p}") if (self.gen / f"named_{p}.npy").exists() else None
+                 for p in ("src", "dst", "count")]
+        if any(p is None for p in parts):
+            return None
+        src, dst, share = (np.asarray(p) for p in parts)
+        return reference_matrix(src, dst, share, len(self.notes))
+
+    @functools.cached_property
+    def reference_weight(self) -> float:
+        """How much a reference by file name raises a related note's score (`NoteVectorConfig.w_reference`,
+        as the index was built with; 0 before it existed)."""
+        return float(self.meta.get("config", {}).get("vectors", {}).get("w_reference", 0.0))
+
+    def with_references(self, start: int, scores: np.ndarray) -> np.ndarray:
+        """Cosines of notes start.. with every note [b, N], raised for the pairs that refer to each other
+        by file name."""
+        r = self.references
+        if r is None or not self.reference_weight:
+            return scores
+        return boosted(scores, r[start : start + scores.shape[0]], self.reference_weight)
+
+    @functools.cached_property
     def word_counts(self) -> np.ndarray:
         """[V] how often each word occurs in the vault's training text."""
         rows = self.db.execute("SELECT count FROM vocab ORDER BY id")
@@ -213,7 +239,8 @@ class Index:
     def scores(self, note: NoteInfo) -> np.ndarray:
         """Cosine similarity of every note to this one [N]: the sparse rows times the note's row made dense,
         one pass over the matrix (the sparse-times-sparse product took 3x as long: 277 ms at 100k notes)."""
-        return np.asarray(self.note_vecs @ self.note_vecs[note.id].toarray().ravel())
+        cosines = np.asarray(self.note_vecs @ self.note_vecs[note.id].toarray().ravel())  # [N]
+        return self.with_references(note.id, cosines[None, :])[0]
 
     def rank(self, note_id: int, scores: np.ndarray, top: int,
              unlinked: bool = False) -> list[tuple[int, float]]:
@@ -254,6 +281,9 @@ class Index:
                 break
             if label not in out:
                 out.append(label)
+        if (r := self.references) is not None and self.reference_weight and r[i, j] > 0 and not any(
+                label.startswith("mentions: ") for label in out):
+            out = ["file name mentioned", *out[: top - 1]]
         return out
 
     def concepts(self, note: NoteInfo, top: int = 10) -> list[Scored]:

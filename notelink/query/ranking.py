@@ -57,6 +57,7 @@ class _BlockScores:
     with every column sparse, took 10.6 s a block at 100k notes.)"""
 
     def __init__(self, index: Index) -> None:
+        self.index = index
         X = index.note_vecs  # [N, V+N+D(+languages)] sparse unit rows
         used = np.bincount(X.indices, minlength=X.shape[1])  # [C] notes using each column
         k = int(min(_DENSE_COLUMNS, max(1, _DENSE_BYTES // (4 * max(1, X.shape[0]))),
@@ -69,7 +70,8 @@ class _BlockScores:
 
     def __call__(self, start: int) -> np.ndarray:
         stop = start + _BLOCK
-        return self.dense[start:stop] @ self.dense.T + (self.sparse[start:stop] @ self.sparse_t).toarray()
+        cosines = self.dense[start:stop] @ self.dense.T + (self.sparse[start:stop] @ self.sparse_t).toarray()
+        return self.index.with_references(start, cosines)
 
 
 def _blocks(scores: _BlockScores, n: int) -> Iterator[tuple[int, np.ndarray]]:

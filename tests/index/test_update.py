@@ -1,5 +1,6 @@
 """Incremental updates: vectors carried over to a new vocabulary, changed notes found by content."""
 
+import itertools
 import os
 import sqlite3
 from dataclasses import replace
@@ -99,11 +100,11 @@ def _tables(ix: Path) -> dict[str, list[tuple[object, ...]]]:
 
 
 def _assert_same_mentions(gen: Path, full: Path) -> None:
-    """Two generations hold the same mentions (src, dst, count arrays)."""
+    """Two generations hold the same mentions (src, dst, count arrays), of names and of file names."""
     from notelink.index.store import load_array
 
-    for part in ("src", "dst", "count"):
-        assert np.array_equal(load_array(gen, f"mentions_{part}"), load_array(full, f"mentions_{part}"))
+    for kind, part in itertools.product(("mentions", "named"), ("src", "dst", "count")):
+        assert np.array_equal(load_array(gen, f"{kind}_{part}"), load_array(full, f"{kind}_{part}"))
 
 
 def _assert_same_as_full_build(inc: Path, full_ix: Path) -> None:

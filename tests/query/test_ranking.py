@@ -27,7 +27,7 @@ def test_block_scores_are_the_cosines_of_every_pair(index: Index, monkeypatch: p
     monkeypatch.setattr(ranking, "_DENSE_COLUMNS", dense_columns)
     monkeypatch.setattr(ranking, "_BLOCK", 16)  # several blocks, the last one partial
     X = index.note_vecs
-    want = (X @ X.T).toarray()
+    want = index.with_references(0, (X @ X.T).toarray())  # cosines, raised for file-name references
     got = np.vstack([block for _, block in ranking._blocks(ranking._BlockScores(index), X.shape[0])])
     assert got.shape == want.shape and np.allclose(got, want, atol=1e-6)
 

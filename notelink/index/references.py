@@ -1,0 +1,41 @@
+"""References: a note that names another by its whole file name ranks it near the top of its related notes.
+
+Writing a note's file name (`dendron.topic.links`, `insert-images`, a zettel's id) is how people refer to
+a note; it is stronger evidence of relatedness than shared words, and the title part of the note vectors
+(notevectors.py) dilutes it among every word of the note. So related-note scores get a bonus for it, on top
+of the cosine:
+
+    s'(a, b) = s + w_reference * r(a, b) * (1 - s)        s = cos(a, b), r in [0, 1], s' <= 1
+
+    r(a, b) = max(named(a, b), named(b, a))                either note names the other
+    named(a, b) = min(1, share) * idf(b)                   a shared file name counts its share (1/k)
+    idf(b) = log(N / (1 + n_b)) / log(N)                   n_b: notes that name b
+
+A file name that many notes contain (`index`, `todo`, `tags`) is a common word, not a reference: its idf
+is near 0. Measured on the dev vaults (benchmarks/RESULTS.md, "Session 10: references").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+
+def reference_matrix(src: np.ndarray, dst: np.ndarray, share: np.ndarray, n: int) -> sp.csr_matrix:
+    """[N, N] symmetric r(a, b) from the mentions of whole file names (src [M], dst [M], share [M])."""
+    if src.size == 0 or n < 2:
+        return sp.csr_matrix((n, n), dtype=np.float32)
+    named_by = np.bincount(dst, minlength=n)  # [N] notes that name each note (pairs are unique)
+    idf = np.clip(np.log(n / (1.0 + named_by)) / np.log(n), 0.0, 1.0)  # [N]
+    r = sp.csr_matrix((np.minimum(share, 1.0) * idf[dst], (src, dst)), shape=(n, n), dtype=np.float32)
+    return r.maximum(r.T).tocsr()
+
+
+def boosted(scores: np.ndarray, r: sp.csr_matrix, weight: float) -> np.ndarray:
+    """`scores` [b, N] (cosines of notes start.. with every note) raised by the rows `r` [b, N] of the
+    reference matrix, in place: s + weight * r * (1 - s). Also returns them."""
+    if weight and r.nnz:
+        coo = r.tocoo()
+        s = scores[coo.row, coo.col]
+        scores[coo.row, coo.col] = s + weight * coo.data * (1.0 - s)
+    return scores

@@ -1,0 +1,78 @@
+"""References by file name: the weights (known answers), the bonus, what a build and a query make of them."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+from notelink.config import IncrementalConfig, NoteVectorConfig
+from notelink.index.build import build_index
+from notelink.index.references import boosted, reference_matrix
+from notelink.index.store import current_generation, load_array
+from notelink.query.index import Index
+
+from ..conftest import FAST
+
+
+def test_weights_are_the_share_times_how_rare_the_name_is_both_ways() -> None:
+    # notes 0 and 1 name note 3 (1 by a name it shares with another note: half), 2 names 0
+    r = reference_matrix(np.array([0, 1, 2]), np.array([3, 3, 0]), np.array([1.0, 0.5, 1.0]), 4).toarray()
+    idf3, idf0 = math.log(4 / 3) / math.log(4), math.log(4 / 2) / math.log(4)
+    want = np.zeros((4, 4))
+    want[0, 3] = want[3, 0] = idf3
+    want[1, 3] = want[3, 1] = 0.5 * idf3
+    want[2, 0] = want[0, 2] = idf0
+    assert np.allclose(r, want)
+
+
+def test_a_name_every_note_writes_is_no_reference() -> None:
+    r = reference_matrix(np.array([0, 1, 2]), np.array([3, 3, 3]), np.ones(3), 4)
+    assert r.nnz == 0 or float(r.max()) == 0.0  # log(4 / 4) = 0: a common word, not a reference
+
+
+def test_the_bonus_closes_part_of_the_gap_to_one_and_nothing_else() -> None:
+    scores = np.array([[0.2, 0.5, 0.9]])
+    r = reference_matrix(np.array([0]), np.array([1]), np.ones(1), 3)[[0]]
+    got = boosted(scores.copy(), r, 0.5)
+    w = r[0, 1]
+    assert np.allclose(got, [[0.2, 0.5 + 0.5 * w * 0.5, 0.9]]) and got.max() <= 1.0
+
+
+VAULT = {
+    "project-alpha-plan.md": "# Alpha plan\n\nmilestones budget people timeline review",
+    "meeting.md": "# Meeting\n\nproject alpha plan; rain umbrella coffee forecast weather clouds",
+    "weather.md": "# Weather\n\nrain umbrella coffee forecast weather clouds",
+    "index.md": "# Index\n\nrain index coffee umbrella notes",
+    "other.md": "# Other\n\nsee the index for rain and coffee and umbrella",
+}
+
+
+def test_a_note_naming_another_by_its_file_name_ranks_it_first(make_vault, tmp_path: Path) -> None:
+    vault = make_vault(VAULT)
+    build_index(vault, tmp_path / "ix", FAST)
+    index = Index.open(tmp_path / "ix")
+    meeting, plan = index.by_path["meeting.md"], index.by_path["project-alpha-plan.md"]
+    related = index.related(meeting, 3)
+    assert related[0].path == plan.path and related[0].because[0] == "mentions: Alpha plan"
+    assert [r.path for r in index.related(plan, 1)] == ["meeting.md"]  # both ways
+    assert index.references is not None and index.references[index.by_path["other.md"].id,
+                                                              index.by_path["index.md"].id] == 0
+    index.reference_weight = 0.0  # one word ("index") is a word, not a reference; off: shared words win
+    assert index.related(meeting, 1)[0].path != plan.path
+    index.close()
+
+
+def test_an_update_keeps_the_references_of_a_full_build(make_vault, tmp_path: Path) -> None:
+    vault = make_vault(VAULT)
+    inc = IncrementalConfig(full_fraction=1.0)
+    build_index(vault, tmp_path / "inc", FAST, vector_cfg=NoteVectorConfig())
+    (vault / "weather.md").write_text("# Weather\n\nrain, see project alpha plan, clouds", encoding="utf-8")
+    assert build_index(vault, tmp_path / "inc", FAST, incremental=inc).mode == "incremental"
+    build_index(vault, tmp_path / "full", FAST)
+    gen, full = current_generation(tmp_path / "inc"), current_generation(tmp_path / "full")
+    assert gen is not None and full is not None
+    for part in ("src", "dst", "count"):
+        assert np.array_equal(load_array(gen, f"named_{part}"), load_array(full, f"named_{part}"))
+    assert load_array(full, "named_src").size == 2  # meeting and weather name the plan
