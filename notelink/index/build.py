@@ -99,6 +99,9 @@ def find_mentions(records: list[NoteRecord], tokens: list[list[str]],
                             only_phrases(phrases, {tuple(n) for i in renamed for n in names[i]}), langs)
 
 
+_APART = "\x00"  # between a note's text and each of its URLs and code spans: no name is matched across
+
+
 def find_references(records: list[NoteRecord], tokens: list[list[str]],
                     reuse: tuple[Mentions, list[int], list[int]] | None = None) -> Mentions:
     """Where notes name other notes by their whole file name (`dendron.topic.links`, `insert-images`):
@@ -106,10 +109,12 @@ def find_references(records: list[NoteRecord], tokens: list[list[str]],
     as in `find_mentions` (a file name changes only with its path, and then nothing is reused)."""
     names = [[name] if len(name := r.file_name()) >= 2 else [] for r in records]
     phrases, langs = title_phrases(names), [r.lang for r in records]
+    docs = [doc + [t for ref in r.refs for t in (_APART, *ref)]
+            for doc, r in zip(tokens, records, strict=True)]
     if reuse is None:
-        return count_mentions(tokens, phrases, langs=langs)
+        return count_mentions(docs, phrases, langs=langs)
     old, changed, renamed = reuse
-    return recount_mentions(old, tokens, phrases, changed, renamed, None, langs)
+    return recount_mentions(old, docs, phrases, changed, renamed, None, langs)
 
 
 def build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None = None,

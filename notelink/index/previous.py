@@ -152,15 +152,19 @@ def load_records(gen: Path) -> tuple[dict[str, NoteRecord], dict[str, Any]]:
             links.setdefault(src, []).append(Link(target, kind, heading))
         records = {}
         for row in db.execute("SELECT id, path, title, sha256, size, mtime, aliases, headings, tokens, "
-                              "warning, lang FROM notes ORDER BY id"):
-            i, path, title, sha, size, mtime, aliases, headings, tokens, warning, lang = row
+                              "warning, lang, refs FROM notes ORDER BY id"):
+            i, path, title, sha, size, mtime, aliases, headings, tokens, warning, lang, refs = row
             records[path] = NoteRecord(path, title, sha, size, mtime, _json_list(aliases),
                                        _json_list(headings), tags.get(i, []), links.get(i, []),
-                                       [list(map(sys.intern, p.split(" "))) for p in tokens.split("\n") if p],
-                                       warning, lang)
+                                       _lines(tokens), warning, lang, _lines(refs))
         return records, meta
     finally:
         db.close()
+
+
+def _lines(text: str) -> list[list[str]]:
+    """Token lists stored a line each, tokens space-separated (one str object per distinct word)."""
+    return [list(map(sys.intern, p.split(" "))) for p in text.split("\n") if p]
 
 
 def _json_list(text: str) -> list[str]:

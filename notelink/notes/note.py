@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from array import array
 from bisect import bisect_left
@@ -46,11 +47,23 @@ class ParsedNote:
     paragraphs: list[str] = field(default_factory=list)
     warning: str = ""
     """Non-fatal problem, such as front matter that is not valid YAML (the body is still used)."""
+    refs: list[str] = field(default_factory=list)
+    """URLs and code spans, never trained on: read only for the notes they name by file name
+    (`dendron://vault/area.topic`, `` `insert-images.md` ``, notelink/index/references.py). At most
+    `MAX_REFS`."""
 
     @property
     def text(self) -> str:
         """The prose used for training: headings and paragraphs, code/URLs/HTML/front matter left out."""
         return "\n".join(self.paragraphs)
+
+
+MAX_REFS = 1_000
+
+
+def _ref(note: ParsedNote, text: str) -> None:
+    if len(note.refs) < MAX_REFS:
+        note.refs.append(text)
 
 
 def _next(state: StateInline, what: str, start: int) -> int:
@@ -198,12 +211,17 @@ def _inline_text(children: list[Token], note: ParsedNote) -> str:
             parts.append(tok.content)
         elif tok.type in ("softbreak", "hardbreak", "code_inline", "html_inline"):
             parts.append(" ")
+            if tok.type == "code_inline":
+                _ref(note, tok.content)
     return "".join(parts)
 
 
 def _add_markdown_link(href: str, note: ParsedNote) -> None:
     """Keeps links to local notes (`other.md`, `sub/My%20note.md`, `Note#Heading`)."""
-    if not href or href.startswith("#") or re.match(r"^[a-z][a-z0-9+.-]*:", href, re.I):
+    if not href or href.startswith("#"):
+        return
+    if re.match(r"^[a-z][a-z0-9+.-]*:", href, re.I):
+        _ref(note, unquote(href))
         return
     path, _, heading = (unquote(part) for part in href.partition("#"))  # `%23` is a `#` of the file name
     suffix = PurePosixPath(path).suffix.lower()
@@ -215,6 +233,8 @@ def _prose(text: str, note: ParsedNote) -> str:
     """Removes URLs and collects `#tags` from a block of prose; a tag's words stay in the prose."""
     for m in _TAG.finditer(text):
         note.tags.append(m.group(1).rstrip("/"))
+    for m in _URL.finditer(text):
+        _ref(note, unquote(m.group().rstrip(".,;:!?)")))
     return _TAG.sub(lambda m: m.group(1).replace("/", " "), _URL.sub(" ", text))
 
 
@@ -333,7 +353,10 @@ def _plain_prose(text: str, note: ParsedNote, alias_first: bool = False) -> str:
         _add_markdown_link(m.group(3), note)
         return m.group(2)
 
-    text = _HTML_TAG.sub(" ", _CODE_SPAN.sub(" ", _LINE_MARKS.sub("", text)))
+    text = _LINE_MARKS.sub("", text)
+    for m in itertools.islice(_CODE_SPAN.finditer(text), MAX_REFS - len(note.refs)):
+        _ref(note, m.group()[1:-1])
+    text = _HTML_TAG.sub(" ", _CODE_SPAN.sub(" ", text))
     return _MD_LINK.sub(link, _plain_wikilinks(text, note, alias_first))
 
 

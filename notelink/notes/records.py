@@ -12,6 +12,7 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import re
 import signal
 import sys
 import unicodedata
@@ -40,7 +41,7 @@ PARALLEL_PARSE_WITH_IMPORT = 200
 process finishes first anyway, and a second one only slows the import (173 notes: 0.98-1.01 s to read and
 parse with two, 0.79-0.86 s with one)."""
 
-TOKENS_VERSION = f"3, Unicode {unicodedata.unidata_version}"
+TOKENS_VERSION = f"4, Unicode {unicodedata.unidata_version}"
 """How notes become tokens (parsing, tokenizing, stop words); saved in each generation's meta. A build whose
 previous generation has another one parses every note again instead of reusing records by content hash.
 2: a long paragraph in another language than its note loses that language's stop words; more French ones;
@@ -48,7 +49,8 @@ a script's own full stop (danda, khan) ends a word; no-space scripts' bigrams ar
 Japanese and Korean stop words; English number words. 3: NFKC; ids, hashes, quantities and @handles
 dropped; katakana words whole, Thai and Lao vowels with their consonants; stop words of Greek, Vietnamese,
 Bengali, Hindi, Arabic, Persian, Hebrew, Ukrainian; English discourse words; parsing in the vault's
-dialect. The Unicode version is part of it: which characters are letters or marks decides where words end."""
+dialect. 4: URLs and code spans kept as `refs`. The Unicode version is part of it: which characters are
+letters or marks decides where words end."""
 
 _SLICE = 16  # notes a child parses and sends back at a time
 _PIPE_BYTES = 1 << 20  # a child's pipe buffer (Linux default 64 KB): ~3 KB a pickled record
@@ -72,6 +74,9 @@ class NoteRecord:
     warning: str = ""
     lang: str = ""
     """The language whose stop words were dropped from `paragraphs` ("" with stop words kept)."""
+    refs: list[list[str]] = field(default_factory=list)
+    """The tokens of each URL and code span (`ParsedNote.refs`), as names have them: never trained on, read
+    for the notes they name by file name (`find_references` in notelink/index/build.py)."""
     _names: list[list[str]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def names(self) -> list[list[str]]:
@@ -137,8 +142,15 @@ def record_from_raw(raw: RawNote, cfg: IndexConfig) -> NoteRecord:
     # interned: one str object per distinct word, not per token (50M tokens would be ~3 GB of str objects)
     paragraphs = [list(map(sys.intern, p)) for p in tokens if p]
     warning = "; ".join(w for w in (raw.warning, parsed.warning) if w)
+    refs = [list(map(sys.intern, t)) for ref in parsed.refs if (t := name_tokens(_spaced(ref), lang))]
     return NoteRecord(raw.path, parsed.title, raw.sha256, raw.size, raw.mtime, parsed.aliases,
-                      parsed.headings, parsed.tags, parsed.links, paragraphs, warning, lang)
+                      parsed.headings, parsed.tags, parsed.links, paragraphs, warning, lang, refs)
+
+
+def _spaced(ref: str) -> str:
+    """A URL or code span with its separators as spaces (`dendron://v/area.topic-x` → dendron v area topic x),
+    as `file_names` splits a file name."""
+    return re.sub(r"[\W_]+", " ", ref)
 
 
 def read_vault(vault: Path, cfg: IndexConfig, previous: dict[str, NoteRecord],

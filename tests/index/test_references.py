@@ -76,3 +76,22 @@ def test_an_update_keeps_the_references_of_a_full_build(make_vault, tmp_path: Pa
     for part in ("src", "dst", "count"):
         assert np.array_equal(load_array(gen, f"named_{part}"), load_array(full, f"named_{part}"))
     assert load_array(full, "named_src").size == 2  # meeting and weather name the plan
+
+
+def test_a_url_or_code_span_naming_a_file_is_a_reference_and_survives_a_reload(make_vault,
+                                                                                tmp_path: Path) -> None:
+    from notelink.index.previous import load_records
+
+    vault = make_vault({**VAULT, "meeting.md": "# Meeting\n\n`project-alpha-plan`; rain umbrella coffee",
+                        "weather.md": "# Weather\n\nsee dendron://vault/project-alpha-plan#budget, rain"})
+    build_index(vault, tmp_path / "ix", FAST)
+    gen = current_generation(tmp_path / "ix")
+    assert gen is not None
+    src, dst = load_array(gen, "named_src").tolist(), load_array(gen, "named_dst").tolist()
+    named = sorted(zip(src, dst, strict=True))
+    index = Index.open(tmp_path / "ix")
+    plan = index.by_path["project-alpha-plan.md"].id
+    assert named == sorted((index.by_path[p].id, plan) for p in ("meeting.md", "weather.md"))
+    index.close()
+    records, _ = load_records(gen)
+    assert records["weather.md"].refs == [["dendron", "vault", "project", "alpha", "plan", "budget"]]

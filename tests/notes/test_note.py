@@ -84,3 +84,20 @@ def test_notelinks_block_is_not_text_or_links() -> None:
     text = render("# T\nmine [[Real]]\n", ["- [[Suggested|Shown]]"])
     n = parse_note(text, "f")
     assert n.links == [Link("Real")] and "Shown" not in n.text and "Suggested" not in n.text
+
+
+def test_urls_and_code_spans_are_kept_as_refs_not_prose() -> None:
+    text = ("# T\n\nSee dendron://site/area.topic-x#part and `careers.mission`, [docs](https://a.b/my%20note)"
+            " or <https://x.y/z>.\n\n```\nfenced code is no ref\n```\n")
+    note = parse_note(text, "t")
+    assert set(note.refs) == {"dendron://site/area.topic-x#part", "careers.mission", "https://a.b/my note",
+                              "https://x.y/z"}  # (an autolink is both a link and a URL in the text)
+    assert "careers" not in note.text and "dendron" not in note.text and "docs" in note.text
+
+
+def test_past_the_markdown_budget_code_spans_and_urls_are_refs_too() -> None:
+    from notelink.notes.note import MARKDOWN_BUDGET
+
+    text = "# T\n\n" + "filler words here\n\n" * (MARKDOWN_BUDGET // 18) + "use `area.topic` and https://a.b/c\n"
+    note = parse_note(text, "t")
+    assert note.refs[-2:] == ["area.topic", "https://a.b/c"] and "long note" in note.warning

@@ -140,3 +140,15 @@ def test_n_tokens_counts_the_tokens_of_every_paragraph() -> None:
 
     r = NoteRecord("a.md", "A", "h", 0, 0.0, [], [], [], [], [["a", "b"], [], ["c"]])
     assert r.n_tokens == len(r.tokens) == 3
+
+
+def test_a_record_keeps_the_tokens_of_its_refs_as_names_have_them(tmp_path: Any) -> None:
+    from notelink.config import IndexConfig
+    from notelink.notes.records import record_from_raw
+    from notelink.notes.vault import read_note
+
+    (tmp_path / "a.md").write_text("# A\n\nThe plan is at dendron://vault/the.project-plan here.\n",
+                                   encoding="utf-8")
+    raw = read_note(tmp_path, "a.md", 10**6)
+    record = record_from_raw(raw, IndexConfig())  # type: ignore[arg-type]
+    assert record.lang == "en" and record.refs == [["dendron", "vault", "project", "plan"]]  # no "the"
