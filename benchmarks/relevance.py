@@ -188,8 +188,8 @@ def _predictions(index_dir: Path, vcfg: NoteVectorConfig) -> dict:  # type: igno
     tokens = clean_tokens(ordered, vcfg.boilerplate_share)
     docs = [np.array([index.word_index[t] for t in doc if t in index.word_index], dtype=np.int64)
             for doc in tokens]
-    syn1neg = np.asarray(load_array(gen, "syn1neg"))
-    index.note_vecs, index.layout = vectorize(ordered, tokens, docs, syn1neg, vcfg)
+    syn0 = np.asarray(load_array(gen, "syn0"))
+    index.note_vecs, index.layout = vectorize(ordered, tokens, docs, syn0, vcfg)
     index.reference_weight = vcfg.w_reference  # (a query-time bonus: notelink/index/references.py)
     pred = export_json(index, top=10, concepts=0)
     index.close()

@@ -65,13 +65,13 @@ def _corpus(tokens: list[list[str]], vocab: Vocab) -> tuple[list[np.ndarray], np
 
 
 def vectorize(records: list[NoteRecord], tokens: list[list[str]], docs: list[np.ndarray],
-              syn1neg: np.ndarray, cfg: NoteVectorConfig,
+              syn0: np.ndarray, cfg: NoteVectorConfig,
               K: sp.csr_matrix | None = None, mentions: Mentions | None = None
               ) -> tuple[sp.csr_matrix, Layout]:
     """Note vectors from trained word vectors, with title/alias mentions found in the notes' text."""
     if mentions is None:
         mentions = find_mentions(records, tokens)
-    return note_vectors(docs, mentions, syn1neg, cfg, K, [r.lang for r in records])
+    return note_vectors(docs, mentions, syn0, cfg, K, [r.lang for r in records])
 
 
 def with_embeds(records: list[NoteRecord], docs: list[np.ndarray], vocab: Vocab, index_cfg: IndexConfig
@@ -168,8 +168,8 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     del owner  # 4 bytes a token, not needed after training (ids stays: `docs` are views of it)
     if progress is not None:
         progress(IndexEvent("vectors", 0, len(records)))
-    K = graph_for(wv.syn1neg, vector_cfg, plan, incremental.moved_cosine if incremental else 1.0)
-    notes, layout = note_vectors(shown, mentions, wv.syn1neg, vector_cfg, K, [r.lang for r in records])
+    K = graph_for(wv.syn0, vector_cfg, plan, incremental.moved_cosine if incremental else 1.0)
+    notes, layout = note_vectors(shown, mentions, wv.syn0, vector_cfg, K, [r.lang for r in records])
     search.add_dense(wv.syn1neg)
     _summarise(summary, wv, int(ids.size), len(vocab), plan)
     if progress is not None:

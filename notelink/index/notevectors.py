@@ -9,13 +9,15 @@ A note vector concatenates three unit-length parts with fixed weights, then is s
     title [N]  the note's own title dimension (title_self * idf) plus, for each other note it mentions by
                title, alias or file name, tf(count) * idf of that note's mentions (tf(c) = 1 + log c, or c
                below one mention: a shared name's share)
-    dense [D]  TF-IDF-weighted mean of unit CBOW output vectors u_w, the vault's mean direction removed
+    dense [D]  TF-IDF-weighted mean of the unit word vectors u_w, the vault's mean direction removed
 
 A note with fewer than `evidence_tokens` words has its word parts (lex and dense) scaled by words /
 evidence_tokens, so its own title dimension keeps the rest: a near-empty note is not everyone's neighbour
 (its one or two words matched whole notes' profiles best), yet still finds the notes that mention it.
 
-u_w are the CBOW output vectors (syn1neg), which measured better than the input vectors for notes.
+u_w are the CBOW input vectors (syn0) less their mean, unit length (`word_space`): with the trainer made
+robust (issue 17), they measured level with the output vectors on the dev vaults and better on a vault of
+short notes, link text removed (benchmarks/RESULTS.md, session 10: wiki shape 0.288 -> 0.310).
 Vectors are sparse, held as CSR matrices, so large vaults stay small on disk and in memory.
 """
 
@@ -224,6 +226,13 @@ def _scale_rows(m: sp.csr_matrix, g: np.ndarray) -> sp.csr_matrix:
     return m
 
 
+def word_space(syn0: np.ndarray) -> np.ndarray:
+    """[V, D] unit rows of the input vectors less their mean: the word vectors note vectors are made of
+    (all of them share a direction, which says nothing about any word)."""
+    syn0 = np.asarray(syn0, dtype=np.float32)
+    return unit_rows(syn0 - syn0.mean(axis=0)) if syn0.shape[0] > 1 else unit_rows(syn0)
+
+
 def dense(X: sp.csr_matrix, words: np.ndarray) -> np.ndarray:
     """[N, D] unit rows: TF-IDF-weighted mean of unit word vectors, common direction removed."""
     out = unit_rows(np.asarray(X @ words, dtype=np.float32))
@@ -292,16 +301,16 @@ class Layout:
 
 
 def note_vectors(docs: Sequence[np.ndarray], mentions: tuple[np.ndarray, np.ndarray, np.ndarray],
-                 syn1neg: np.ndarray, cfg: NoteVectorConfig | None = None,
+                 syn0: np.ndarray, cfg: NoteVectorConfig | None = None,
                  K: sp.csr_matrix | None = None, langs: Sequence[str] = ()) -> tuple[sp.csr_matrix, Layout]:
     """Unit note vectors [N, V+N+D(+languages)] for notes given as word-id arrays, and their column layout.
 
-    `K` is the neighbour graph of the unit rows of `syn1neg` (`word_graph`), computed here when not given;
+    `K` is the neighbour graph of `word_space(syn0)` (`word_graph`), computed here when not given;
     `langs`, each note's language (`NoteRecord.lang`), adds the language part in a multilingual vault."""
     cfg = cfg or NoteVectorConfig()
-    V, D = syn1neg.shape
+    V, D = syn0.shape
     N = len(docs)
-    u = unit_rows(syn1neg)  # [V, D]
+    u = word_space(syn0)  # [V, D]
     X = tfidf(docs, V)  # [N, V]
     K = word_graph(u, cfg) if K is None else K
     g = evidence(docs, cfg.evidence_tokens)  # [N]

@@ -23,7 +23,7 @@ import scipy.sparse as sp
 
 from notelink.config import IncrementalConfig, NoteVectorConfig, TrainConfig
 from notelink.index.generation import Mentions, Patch
-from notelink.index.notevectors import unit_rows, word_graph
+from notelink.index.notevectors import word_graph, word_space
 from notelink.index.previous import Previous
 from notelink.model import cbow
 from notelink.model.vocab import Vocab
@@ -137,14 +137,14 @@ def previous_graph(plan: UpdatePlan) -> sp.csr_matrix | None:
     return sp.csr_matrix((old.data[ok], (rows[ok], cols[ok])), shape=(V, V))
 
 
-def graph_for(syn1neg: np.ndarray, cfg: NoteVectorConfig, plan: UpdatePlan | None,
+def graph_for(syn0: np.ndarray, cfg: NoteVectorConfig, plan: UpdatePlan | None,
               moved_cosine: float) -> sp.csr_matrix:
     """The word neighbour graph K: after an update, the previous one with only moved words searched again."""
-    u = unit_rows(syn1neg)  # [V, D]
+    u = word_space(syn0)  # [V, D]
     previous = previous_graph(plan) if plan is not None else None
     if plan is None or previous is None:
         return word_graph(u, cfg)
-    cos = np.einsum("ij,ij->i", u, unit_rows(plan.init[1]))  # [V] to the vector before the update
+    cos = np.einsum("ij,ij->i", u, word_space(plan.init[0]))  # [V] to the vector before the update
     return word_graph(u, cfg, previous, cos < moved_cosine)
 
 
