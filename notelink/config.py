@@ -133,7 +133,8 @@ class NoteVectorConfig:
     """How one vector per note is assembled (notelink/notevectors.py); measured in benchmarks/RESULTS.md."""
 
     expand_k: int = 5
-    """Each word's CBOW nearest neighbours (cosine of output vectors) that its TF-IDF weight spreads to."""
+    """Each word's CBOW nearest neighbours (cosine of input vectors less their mean) that its TF-IDF weight
+    spreads to."""
     expand_beta: float = 0.3
     """Weight of the CBOW-expanded words relative to the note's own words."""
     expand_vocab: int = 30_000
@@ -295,7 +296,7 @@ class IncrementalConfig:
     max_chain: int = 200
     """After this many updates in a row without a full retrain, the next change retrains from scratch."""
     moved_cosine: float = 0.99
-    """A word whose output vector's cosine to its vector before the update is below this gets its CBOW
+    """A word whose (input) vector's cosine to its vector before the update is below this gets its CBOW
     neighbours searched again; the others keep theirs (cosines refreshed), which makes an update's note
     vectors fast. The next full retrain searches every word again. (An edit moves ~700 of 30,000 words
     below 0.99 on obsidian-help, ~2,700 below 0.999.)"""
