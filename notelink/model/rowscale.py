@@ -54,9 +54,9 @@ class RowScale:
         or sum_i g_i h_i), c_t its curvature."""
         tot = self.row_sums(words, use)  # [R, r + 2] per word
         e2, e2c = tot[:, 0], tot[:, 1]  # [R] sum |s|^2, sum |s|^2 c
-        excess = tot[:, 2:].square().sum(1).sub_(e2).clamp_(min=0.0)  # [R] (kappa - 1) sum |s|^2
+        excess = self.torch.linalg.vector_norm(tot[:, 2:], dim=1).square_().sub_(e2).clamp_(min=0.0)
         lam = excess.mul_(e2c).div_(e2.square().add_(1e-30))  # [R] (kappa - 1) x mean curvature
-        return lam.mul_(lr).add_(1.0).reciprocal_().mul_(lr)
+        return lam.add_(1.0 / lr).reciprocal_()  # lr / (1 + lr lam)
 
     def row_sums(self, index: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
         """For each entry j of `index` [L], the sum of the rows of `x` [L, C] with the same index [L, C],
