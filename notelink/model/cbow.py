@@ -234,7 +234,9 @@ class _Trainer:
         out = torch.cat([neg, centre.clamp(min=0)], 1)  # [n_groups, K + G]
         out_w = self.keep_out.expand(n_groups, G, K + G).clone()  # (1 for negatives, eye(G) for centres)
         out_w[:, :, :K].masked_fill_(neg.view(n_groups, 1, K) == centre.view(n_groups, G, 1), 0.0)
-        out_w.masked_fill_(centre.view(n_groups, G, 1) < 0, 0.0)  # padding centres update nothing
+        last = -(-(ids.shape[0] % self.batch) // G)  # groups of a last, partial batch (the padding's)
+        if last:  # padding centres update nothing
+            out_w[-last:].masked_fill_(centre[-last:].view(last, G, 1) < 0, 0.0)
         return out, out_w
 
     def _grouped(self, x: torch.Tensor, pad: torch.Tensor) -> torch.Tensor:
