@@ -4,8 +4,10 @@
                                    [--set FIELD=VALUE ...]
 
 Builds the trainer on the first `--lines` lines of the corpus (min_count 5), prepares one chunk and runs
-every batch step on it with one torch thread, `--repeat` times; prints the minimum nanoseconds per kept
-(subsampled) centre word of each part. This is the number to watch when changing `cbow._Trainer.step`:
+every batch step on it with one torch thread, `--repeat` times; prints the minimum thread CPU time in
+nanoseconds per kept (subsampled) centre word of each part (CPU time of this thread: steadier than wall
+time on a shared machine). Compare two versions by running them in turn, e.g. with `PYTHONPATH` set to an
+export of the old code, several times each. This is the number to watch when changing `cbow._Trainer.step`:
 same-run comparisons with gensim (`train_throughput.py`) add worker scaling and machine noise on top.
 """
 
@@ -24,6 +26,8 @@ from notelink.model import cbow
 from notelink.model.vocab import Vocab
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+if not SHARED.is_dir():  # a worktree outside the project folder
+    SHARED = Path("/work/shared")
 
 
 def main() -> None:
@@ -49,12 +53,12 @@ def main() -> None:
     a, b = tr.chunk_ranges()[0]
     prep, step, n = float("inf"), float("inf"), 0
     for rep in range(args.repeat):
-        t = time.perf_counter()
+        t = time.thread_time()
         c = tr.make_chunk(a, b, seed=rep)
-        t1 = time.perf_counter()
+        t1 = time.thread_time()
         for i in range(tr.batches(c)):
             tr.step(c, i, 0.025)
-        t2 = time.perf_counter()
+        t2 = time.thread_time()
         prep, step, n = min(prep, (t1 - t) / c.n), min(step, (t2 - t1) / c.n), c.n
     ns = [round(x * 1e9) for x in (prep, step, prep + step)]
     print(f"vocabulary {len(vocab):,}, batch {tr.batch}, {n:,} kept centres: "

@@ -28,19 +28,16 @@ How it is made fast (see benchmarks/RESULTS-speed.md for the measurements):
   too made each context word see G times the same negatives (noisier vectors: neighbour overlap between
   seeds on obsidian-help 0.16 instead of 0.23-0.24).
 - A batch of B centre words is updated at once from the same vectors: a row used n times in a batch sums
-  n updates (`_add_rows`), where word2vec.c applies them one after another, each seeing the row already
-  moved. Summing is what sequential steps do when the n updates are unrelated, and overshoots when they
-  agree: text is bursty (a line of a note may repeat one phrase 190 times), and an input row blown up
-  this way makes every h it is in large, then the output rows of common words (everyone's negatives)
-  jump, and every vector follows. So each input row's summed update is scaled by 1 / (1 + (kappa - 1) a)
-  (`_sequential_scale`): kappa its number of aligned uses in the batch, measured from the updates
-  themselves, a = lr x the curvature of one use. (Caps sized from each word's average frequency missed
-  the bursts: 4 of 18 runs with 2 workers, 14 of 18 with one collapsed on bench-dev grouped into notes.)
-  Output rows are scaled the same way, a group's summed update of a row being one use: a common word is
-  among a batch's negatives dozens of times, always pushed away from the batch's h, which share a
-  direction; summed, those pushes overshoot where sequential steps would have slowed as sigmoid(f) fell.
-  Unscaled, the overshoot did not diverge but made the vectors noisier: overlap@10 of nearest neighbours
-  between seeds on obsidian-help 0.27 instead of 0.30 (gensim 0.33-0.34).
+  n updates (`_add_rows`), where word2vec.c applies them one after another. Text is bursty (a line may
+  repeat one phrase 190 times), and summed updates that agree overshoot: an input row blown up this way
+  makes every h it is in large, then the output rows of common words (everyone's negatives) jump, and
+  every vector follows. So each row's summed update is scaled to what sequential steps would add up to,
+  from its number of aligned uses in the batch (`rowscale.RowScale`). (Caps sized from each word's average
+  frequency missed the bursts: 4 of 18 runs with 2 workers, 14 of 18 with one collapsed on bench-dev
+  grouped into notes.) Output rows are scaled the same way, a group's summed update of a row being one
+  use: a common word is among a batch's negatives dozens of times, always pushed away from the batch's h,
+  which share a direction. Unscaled, that overshoot made the vectors noisier (overlap@10 of nearest
+  neighbours between seeds on obsidian-help 0.27 instead of 0.30; gensim 0.33-0.34).
 - Input vectors start uniform in [-1/D, 1/D), as gensim 4 (word2vec.c: [-0.5/D, 0.5/D)). Output vectors
   start at 0, so the first updates of u (lr g h) are proportional to that scale: a larger start leaves
   the flat start sooner, which counts in the 5 epochs of a large vault (overlap@10 on obsidian-help
@@ -55,7 +52,6 @@ from __future__ import annotations
 import math
 import os
 import sys
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -67,6 +63,7 @@ from notelink.config import TrainConfig
 from notelink.errors import Cancelled, DeviceError
 from notelink.model import hogwild
 from notelink.model.hogwild import TrainProgress, WorkerError
+from notelink.model.rowscale import RowScale
 from notelink.model.vocab import Vocab
 
 if TYPE_CHECKING:
@@ -150,8 +147,8 @@ class _Trainer:
         self.label = torch.cat([torch.zeros(G, K), torch.eye(G)], 1).to(self.device)  # [G, K + G]
         self.keep_out = torch.cat([torch.ones(G, K), torch.eye(G)], 1).to(self.device)  # [G, K + G]
         self.noise_table = torch.from_numpy(_noise_table(vocab.noise())).to(self.device)  # [T] int32 word ids
-        self.r = min(_SKETCH, D)  # coordinates of the sketch (`_sequential_scale`)
-        self._sums = threading.local()  # each worker thread's [V, r + 2] scratch rows (`_row_sums`)
+        self.r = min(_SKETCH, D)  # coordinates of the sketch (`rowscale`)
+        self.rowscale = RowScale(torch, 2 * V, self.r)  # input row x at x, output row x at V + x
         if init is None:
             cpu_gen = torch.Generator().manual_seed(cfg.seed)
             self.syn0 = ((torch.rand(V, D, generator=cpu_gen) * 2 - 1) / D).to(self.device)  # [V, D]
@@ -237,7 +234,9 @@ class _Trainer:
         out = torch.cat([neg, centre.clamp(min=0)], 1)  # [n_groups, K + G]
         out_w = self.keep_out.expand(n_groups, G, K + G).clone()  # (1 for negatives, eye(G) for centres)
         out_w[:, :, :K].masked_fill_(neg.view(n_groups, 1, K) == centre.view(n_groups, G, 1), 0.0)
-        out_w.masked_fill_(centre.view(n_groups, G, 1) < 0, 0.0)  # padding centres update nothing
+        last = -(-(ids.shape[0] % self.batch) // G)  # groups of a last, partial batch (the padding's)
+        if last:  # padding centres update nothing
+            out_w[-last:].masked_fill_(centre[-last:].view(last, G, 1) < 0, 0.0)
         return out, out_w
 
     def _grouped(self, x: torch.Tensor, pad: torch.Tensor) -> torch.Tensor:
@@ -263,105 +262,62 @@ class _Trainer:
         """One closed-form CBOW update for batch i of chunk c, a block of k centres at a time: the window
         means of a block are its band matrix times the input vectors of the k + 2W positions around it,
         and the input-vector update of those positions is the band's transpose times the block's neu1e;
-        so each position's row is gathered once per block, not once per window holding it. Each input and
-        output row's summed update is scaled to what sequential updates would add up to
-        (`_sequential_scale`, one call for both: output row x is row V + x of its scratch)."""
-        torch, D, W, k = self.torch, self.cfg.dim, self.cfg.window, _BLOCK
+        so each position's row is gathered and updated once, not once per window holding it. Each input
+        and output row's summed update is scaled to what sequential updates would add up to (`rowscale`,
+        one call for both: output row x is row V + x of its scratch)."""
+        torch, D, W, k, V = self.torch, self.cfg.dim, self.cfg.window, _BLOCK, self.syn0.shape[0]
         s, e = i * self.batch, min((i + 1) * self.batch, c.n)
         nb = -(-(e - s) // k)  # blocks in the batch
         span = k + 2 * W
         rows = c.band[s:s + nb * k]  # [nb * k]
-        ctx = c.ctx[s:s + nb * k + 2 * W]  # [nb * k + 2W] words at the padded positions
-        v = self.syn0.index_select(0, ctx)  # [nb * k + 2W, D]
-        V = v.as_strided((nb, span, D), (k * D, D, 1))  # [nb, k + 2W, D] overlapping block windows
+        ctx = c.ctx[s:s + nb * k + 2 * W]  # [P = nb * k + 2W] words at the padded positions
+        v = self.syn0.index_select(0, ctx)  # [P, D]
         A = self.band_mean.index_select(0, rows).view(nb, k, span)  # [nb, k, k + 2W]
-        h = torch.bmm(A, V).view(nb * k, D)[: e - s]  # [B, D] mean of each centre's context
-        neu1e, curv, out, du, use_u = self._output_layer(c, s, e, h)  # [B, D] (/ lr), [B, 1]; output rows
-        use = self._use(neu1e, curv)  # [B, r + 2] per centre: s, |s|^2, |s|^2 c
-        if e - s < nb * k:  # a last, partial block: the padding centres have no context
-            neu1e = torch.cat([neu1e, neu1e.new_zeros(nb * k - (e - s), D)])
-            use = torch.cat([use, use.new_zeros(nb * k - (e - s), use.shape[1])])
+        h = torch.bmm(A, v.as_strided((nb, span, D), (k * D, D, 1)))  # [nb, k, D] mean of each context
+        x, out, du, use_u = self._output_layer(c, s, e, h.view(nb * k, D))  # x [nb * k, 2 + D]
         Mt = self.band_in.index_select(0, rows).view(nb, k, span).transpose(1, 2)  # [nb, k + 2W, k]
-        window_rows = ctx.as_strided((nb, span), (k, 1)).reshape(-1)  # [nb * (k + 2W)] their words
-        use = torch.bmm(Mt, use.view(nb, k, -1)).view(nb * span, -1)  # [nb * (k + 2W), r + 2] by window row
-        both = torch.cat([window_rows, out + self.syn0.shape[0]])  # [nb * (k + 2W) + B/G * (K + G)]
-        scale = self._sequential_scale(both, torch.cat([use, use_u]), lr)  # lr x the scale of each row
-        scale, scale_u = scale[: nb * span], scale[nb * span:]  # window rows, output rows
-        _add_rows(self.syn1neg, out, du.mul_(scale_u[:, None]))  # lr * scale * sum of g h
-        grad = torch.bmm(Mt * scale.view(nb, span, 1), neu1e.view(nb, k, D))  # [nb, k + 2W, D]
-        _add_rows(self.syn0, window_rows, grad.view(-1, D))  # lr * scale * sum of neu1e over windows
+        y = _fold(torch.bmm(Mt, x.view(nb, k, -1)), k)  # [P, 2 + D] sums over the windows at a position
+        scale = self.rowscale.scale(torch.cat([ctx, out + V]), torch.cat([y[:, : 2 + self.r], use_u]), lr)
+        _add_rows(self.syn1neg, out, du.mul_(scale[ctx.shape[0]:, None]))  # lr * scale * sum of g h
+        _add_rows(self.syn0, ctx, y[:, 2:] * scale[: ctx.shape[0], None])  # lr * scale * sum of neu1e
 
     def _output_layer(self, c: _Chunk, s: int, e: int,
                       h: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        """The output layer of centres s..e (mean contexts `h` [B, D]) against their own output rows and
-        their groups' shared negatives. Returns neu1e / lr [B, D], the gradient of h, the curvature of each
-        centre's update
-        [B, 1], sum_k sigmoid'(f_k) (|u_k|^2 + |h|^2) (the update moves h and the u_k; for
-        `_sequential_scale`). Per group, one [G, D] x [D, K + G] product scores each centre against the
-        group's negatives and centres; the mask `out_w` keeps a centre's own centre and the negatives (the
-        other centres get 0). Also returns the output rows `out` [B/G * (K + G)], their updates / lr `du`
-        [B/G * (K + G), D] (sum_i g_i h_i over a group's centres i) and what `_sequential_scale` needs of
-        them (`_use`): a group's update of a row is one use, of curvature sum_i sigmoid'(f_i) |h_i|^2."""
-        torch, D, G, K = self.torch, self.cfg.dim, self.group, self.cfg.negative
-        bq = -(-(e - s) // G)  # groups in the batch
+        """The output layer of centres s..e (mean contexts `h` [n_k, D], n_k >= e - s: whole blocks)
+        against their own output rows and their groups' shared negatives. Per group, one [G, D] x
+        [D, K + G] product scores each centre against the group's negatives and centres; the mask `out_w`
+        keeps a centre's own centre and the negatives (the other centres get 0). Returns, per centre (0
+        past e - s), x = [|s|^2, |s|^2 c, neu1e / lr] [n_k, 2 + D]: neu1e the gradient of h, s its sketch,
+        c = sum_k sigmoid'(f_k) (|u_k|^2 + |h|^2) its curvature (the update moves h and the u_k); and the
+        output rows `out` [B/G * (K + G)], their updates / lr `du` [B/G * (K + G), D] (sum_i g_i h_i over
+        a group's centres i) and what `rowscale` needs of them: a group's update of a row is one use, of
+        curvature sum_i sigmoid'(f_i) |h_i|^2."""
+        torch, D, G, K, r = self.torch, self.cfg.dim, self.group, self.cfg.negative, self.r
+        bq, n_k = -(-(e - s) // G), h.shape[0]  # groups in the batch, centres in its blocks
         s_g, e_g = s // G, s // G + bq
-        if e - s < bq * G:  # a last, partial batch: pad with zero contexts (no update)
-            h = torch.cat([h, h.new_zeros(bq * G - (e - s), D)])
-        H = h.view(G, bq, D).transpose(0, 1).contiguous()  # [B/G, G, D] group q: centres q, q + B/G, ...
+        if n_k < bq * G:  # a last group's padding past the last block
+            h = torch.cat([h, h.new_zeros(bq * G - n_k, D)])
+        H = h[: bq * G].view(G, bq, D).transpose(0, 1)  # [B/G, G, D] group q: centres q, q + B/G, ...
         out = c.out[s_g:e_g].reshape(-1)  # [B/G * (K + G)]
         U = self.syn1neg.index_select(0, out).view(-1, K + G, D)  # [B/G, K + G, D]
         f = torch.sigmoid(torch.bmm(H, U.transpose(1, 2)))  # [B/G, G, K + G] sigmoid(f)
-        w = c.out_w[s_g:e_g]  # [B/G, G, K + G]
+        w = c.out_w[s_g:e_g]  # [B/G, G, K + G] (0 for padding centres: no update)
         uu = torch.linalg.vector_norm(U, dim=2).square_()[:, None, :]  # [B/G, 1, K + G] |u|^2
         hh = torch.linalg.vector_norm(H, dim=2).square_()[:, :, None]  # [B/G, G, 1] |h|^2
         d = (f - f * f).mul_(w)  # [B/G, G, K + G] sigmoid'(f) of the uses kept
-        curv = (d * (uu + hh)).sum(2).t().reshape(-1, 1)[: e - s]  # [B, 1] centre order
-        curv_u = d.mul_(hh).sum(1).view(-1, 1)  # [B/G * (K + G), 1] curvature of each output row's use
+        curv = (d * (uu + hh)).sum(2, keepdim=True)  # [B/G, G, 1] curvature of each centre's update
+        curv_u = d.mul_(hh).sum(1).view(-1)  # [B/G * (K + G)] curvature of each output row's use
         g = f.neg_().add_(self.label).mul_(w)  # (label - sigmoid(f)) * w
-        neu1e = torch.bmm(g, U).transpose(0, 1).reshape(-1, D)[: e - s]  # [B, D] (/ lr), centre order
+        neu1e = torch.bmm(g, U)  # [B/G, G, D] (/ lr)
+        x = h.new_empty(bq * G, 2 + D)  # centre order
+        xg = x.view(G, bq, 2 + D).transpose(0, 1)  # [B/G, G, 2 + D] the same rows by group
+        xg[:, :, 2:] = neu1e
+        torch.sum(neu1e[:, :, :r].square(), 2, keepdim=True, out=xg[:, :, :1])  # |s|^2
+        torch.mul(xg[:, :, :1], curv, out=xg[:, :, 1:2])  # |s|^2 c
+        if n_k != bq * G:  # a last, partial batch: as many rows as h
+            x = torch.cat([x, x.new_zeros(n_k - bq * G, 2 + D)]) if n_k > bq * G else x[:n_k]
         du = torch.bmm(g.transpose(1, 2), H).view(-1, D)  # [B/G * (K + G), D] (/ lr) sum_i g_i h_i
-        return neu1e, curv, out, du, self._use(du, curv_u)
-
-    def _use(self, x: torch.Tensor, curv: torch.Tensor) -> torch.Tensor:
-        """What `_sequential_scale` needs of each use of a row, update `x` [R, D] (/ lr) of curvature
-        `curv` [R, 1]: its sketch s (first r coordinates), |s|^2 and |s|^2 c [R, r + 2]."""
-        sk = x[:, : self.r]  # [R, r]
-        e2 = sk.square().sum(1, keepdim=True)  # [R, 1]
-        return self.torch.cat([sk, e2, e2 * curv], 1)
-
-    def _sequential_scale(self, words: torch.Tensor, use: torch.Tensor, lr: float) -> torch.Tensor:
-        """lr x the scale of each word's summed row update [R], for the words `words` [R] of a batch's
-        rows (window rows of the input vectors, or output rows); `use` [R, r + 2] sums over the uses of
-        each row (as a context word of centre t, or as an output row of group t) s_t, |s_t|^2 and
-        |s_t|^2 c_t: s_t the sketch of its update (neu1e_t, or sum_i g_i h_i), c_t its curvature.
-
-        n sequential SGD steps along one direction, each of relative size a (lr x the curvature of one
-        use), add up to (1 - (1 - a)^n) / a single steps: n while a ~ 0, at most 1 / a, a Newton step.
-        The sum of n stale updates is n steps however large a is. Scaling it by
-            1 / (1 + (kappa - 1) a)
-        keeps both ends: exact for a single use (kappa = 1), and kappa / (1 + (kappa - 1) a) -> 1 / a for
-        many (for small a it damps twice as fast). kappa = |sum_t s_t|^2 / sum_t |s_t|^2 is the number of
-        *aligned* uses: n when the row's n updates agree (a burst), ~1 when they are unrelated, where the
-        sum is what sequential steps do, so frequent words are not slowed down as a count-based cap would.
-        s_t are the first r coordinates of the update, a sketch of it (coordinates are exchangeable: random
-        initialisation, symmetric updates; the D / r factor cancels in the ratio); a = lr x the row's
-        mean curvature of a use, weighted by |s_t|^2 (the uses that move the row most)."""
-        torch, r = self.torch, self.r
-        tot = self._row_sums(words, use)  # [R, r + 2] per word
-        e2, e2c = tot[:, r], tot[:, r + 1]  # [R] sum |s|^2, sum |s|^2 c
-        excess = torch.linalg.vector_norm(tot[:, :r], dim=1).square_().sub_(e2).clamp_(min=0.0)  # (k - 1) e2
-        lam = excess.mul_(e2c).div_(e2.square().add_(1e-30))  # [R] (kappa - 1) x mean curvature
-        return lam.mul_(lr).add_(1.0).reciprocal_().mul_(lr)
-
-    def _row_sums(self, index: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-        """For each entry j of `index` [L], the sum of the rows of `x` [L, C] with the same index [L, C],
-        through a [2V, C] scratch of this thread (threads share the trainer), left zeroed again."""
-        scratch = getattr(self._sums, "rows", None)
-        if scratch is None or scratch.shape[1] != x.shape[1]:
-            scratch = self._sums.rows = x.new_zeros(2 * self.syn0.shape[0], x.shape[1])
-        out = scratch.index_add_(0, index, x).index_select(0, index)
-        scratch.index_fill_(0, index, 0.0)
-        return out
+        return x, out, du, self.rowscale.use(du, curv_u)
 
     def batches(self, c: _Chunk) -> int:
         return -(-c.n // self.batch)
@@ -373,6 +329,17 @@ def _noise_table(noise: np.ndarray) -> np.ndarray:
     T = min(2**23, max(2**20, 32 * noise.shape[0]))
     slots = np.maximum(1, np.rint(noise * T)).astype(np.int64)  # [V]
     return np.repeat(np.arange(noise.shape[0], dtype=np.int32), slots)
+
+
+def _fold(x: torch.Tensor, k: int) -> torch.Tensor:
+    """Sums over overlapping block windows `x` [nb, k + 2W, C] (block b's rows are positions k*b ..
+    k*b + k + 2W - 1) by position [nb * k + 2W, C]: the k-row slabs of the windows, each a strided add."""
+    nb, span, C = x.shape
+    out = x.new_zeros(nb * k + span - k, C)
+    for j in range(0, span, k):
+        w = min(k, span - j)
+        out.as_strided((nb, w, C), (k * C, C, 1), j * C).add_(x[:, j:j + w])
+    return out
 
 
 def _add_rows(target: torch.Tensor, index: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:

@@ -154,7 +154,7 @@ def test_band_tables_cover_every_place_and_width() -> None:
 @pytest.mark.parametrize("dim", [16, 40])  # 40: the sketch is the first 16 coordinates
 def test_a_step_by_position_is_the_cbow_update_of_every_centre(batch: int, i: int, dim: int) -> None:
     """The band-product step equals the textbook per-centre CBOW update (all from the same old vectors),
-    each input row's sum scaled as `_sequential_scale` says."""
+    each input row's sum scaled as `rowscale.RowScale` says."""
     ids, owner, vocab = _corpus()
     cfg = TrainConfig(**{**CFG.to_dict(), "neg_share": 2, "dim": dim})
     tr = cbow._Trainer(ids, owner, vocab, cfg, "cpu")
@@ -403,23 +403,3 @@ def _assert_nearest_in(wv: cbow.WordVectors, word: str, group: list[str]) -> Non
     sims = m @ m[vocab.index[word]]
     sims[vocab.index[word]] = -1
     assert vocab.words[int(np.argmax(sims))] in group
-
-
-def test_aligned_uses_of_a_row_are_damped_and_unrelated_ones_are_not() -> None:
-    """`_sequential_scale`: a row whose n uses push the same way (kappa = n) takes lr / (1 + (n - 1) a),
-    a = lr x their curvature, about the Newton step lr / (n a) of n sequential steps once n a >> 1; a row
-    whose uses are unrelated (orthogonal: kappa = 1) keeps the plain lr, whatever n and the curvature."""
-    import torch
-
-    ids, owner, vocab = _corpus()
-    tr = cbow._Trainer(ids, owner, vocab, CFG, "cpu")  # dim 16: the sketch is all of neu1e
-    s = torch.zeros(10, 16)
-    s[:6, 0] = 1.0  # word 3: six uses along one direction
-    s[6:, :4] = torch.eye(4)  # word 5: four orthogonal uses
-    e2 = s.square().sum(1, keepdim=True)
-    use = torch.cat([s, e2, e2 * 2.0], 1)  # [10, r + 2] as `step` lays it out, curvature 2
-    words = torch.tensor([3] * 6 + [5] * 4)
-    scale = tr._sequential_scale(words, use, lr=0.05)
-    assert scale[:6].tolist() == pytest.approx([0.05 / (1 + 5 * 0.05 * 2.0)] * 6)
-    assert scale[6:].tolist() == pytest.approx([0.05] * 4)
-    assert float(tr._row_sums(words, use).abs().sum()) > 0 and not tr._sums.rows.any()  # scratch left zeroed

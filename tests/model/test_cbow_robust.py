@@ -1,7 +1,7 @@
 """Training holds on bursty text (issue 17): long notes in which a line repeats one phrase 190 times.
 
 A batch step sums the updates of a row from the same stale vectors; summed over a burst they overshoot
-unless scaled (`cbow._Trainer._sequential_scale`). On this corpus (145k words) the trainer before that
+unless scaled (`rowscale.RowScale`). On this corpus (145k words) the trainer before that
 scale grew the burst words' input rows to 15 and an output row to 49 (seed 1, one thread), where gensim's
 sequential SGD keeps every input row under 9.3 and every output row under 3.3.
 """
