@@ -217,7 +217,8 @@ def test_hostile_titles_cannot_break_the_block(pristine, vault: Path) -> None:
         text = NoteText.decode((vault / rel).read_bytes()).text
         block = find_block(text)
         assert block is not None and not block.edited, rel
-        assert text[block.gap : block.end].count("\n") == 50, rel
+        shown_here = len(index.related(index.by_path[rel], 50))  # (notes sharing nothing are left out)
+        assert text[block.gap : block.end].count("\n") == shown_here > 0, rel
 
 
 def test_block_is_invisible_to_the_index(pristine, vault: Path) -> None:
