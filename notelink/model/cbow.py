@@ -169,10 +169,11 @@ class _Trainer:
         mean = inside / (a + c).clamp(min=1)
         return mean.to(self.device), inside.to(self.device)
 
-    def chunk_ranges(self) -> list[tuple[int, int]]:
-        """[start, end) token ranges of about `cfg.chunk` words, cut at a note boundary when the range
-        holds one (looked up per chunk, so no corpus-sized temporaries)."""
-        N, size, docs = int(self.ids.shape[0]), max(self.cfg.chunk_for(self.device.type), 1), self.docs
+    def chunk_ranges(self, parts: int = 1) -> list[tuple[int, int]]:
+        """[start, end) token ranges of about `cfg.chunk` / `parts` words, cut at a note boundary when the
+        range holds one (looked up per chunk, so no corpus-sized temporaries)."""
+        N, docs = int(self.ids.shape[0]), self.docs
+        size = max(self.cfg.chunk_for(self.device.type) // parts, 1)
         out, a = [], 0
         while a < N:
             b = min(N, a + size)
@@ -387,7 +388,10 @@ def train(ids: np.ndarray, docs: np.ndarray, vocab: Vocab, cfg: TrainConfig,
     torch.set_num_threads(1 if workers > 1 else max(1, cfg.threads or os.cpu_count() or 1))
     tr = _Trainer(ids, docs, vocab, cfg, device, init)
     total = epochs * int(ids.shape[0])
-    jobs = [(e, a, b) for e in range(epochs) for a, b in tr.chunk_ranges()]
+    # the last epoch in quarter chunks when workers share the jobs: at the end, a worker then waits at
+    # most a quarter chunk for the others
+    whole, last = tr.chunk_ranges(), tr.chunk_ranges(4 if workers > 1 else 1)
+    jobs = [(e, a, b) for e in range(epochs) for a, b in (last if e == epochs - 1 else whole)]
     sched = hogwild.Schedule(cfg, total, epochs, jobs, workers, progress, should_stop)
     processes = hogwild.use_processes(workers, total)
     if processes:  # forked workers update these same pages
