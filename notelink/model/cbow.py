@@ -169,10 +169,11 @@ class _Trainer:
         mean = inside / (a + c).clamp(min=1)
         return mean.to(self.device), inside.to(self.device)
 
-    def chunk_ranges(self) -> list[tuple[int, int]]:
-        """[start, end) token ranges of about `cfg.chunk` words, cut at a note boundary when the range
-        holds one (looked up per chunk, so no corpus-sized temporaries)."""
-        N, size, docs = int(self.ids.shape[0]), max(self.cfg.chunk_for(self.device.type), 1), self.docs
+    def chunk_ranges(self, parts: int = 1) -> list[tuple[int, int]]:
+        """[start, end) token ranges of about `cfg.chunk` / `parts` words, cut at a note boundary when the
+        range holds one (looked up per chunk, so no corpus-sized temporaries)."""
+        N, docs = int(self.ids.shape[0]), self.docs
+        size = max(self.cfg.chunk_for(self.device.type) // parts, 1)
         out, a = [], 0
         while a < N:
             b = min(N, a + size)
@@ -274,12 +275,15 @@ class _Trainer:
         v = self.syn0.index_select(0, ctx)  # [P, D]
         A = self.band_mean.index_select(0, rows).view(nb, k, span)  # [nb, k, k + 2W]
         h = torch.bmm(A, v.as_strided((nb, span, D), (k * D, D, 1)))  # [nb, k, D] mean of each context
-        x, out, du, use_u = self._output_layer(c, s, e, h.view(nb * k, D))  # x [nb * k, 2 + D]
+        x, out, du, curv_u = self._output_layer(c, s, e, h.view(nb * k, D))  # x [nb * k, 2 + D]
         Mt = self.band_in.index_select(0, rows).view(nb, k, span).transpose(1, 2)  # [nb, k + 2W, k]
         y = _fold(torch.bmm(Mt, x.view(nb, k, -1)), k)  # [P, 2 + D] sums over the windows at a position
-        scale = self.rowscale.scale(torch.cat([ctx, out + V]), torch.cat([y[:, : 2 + self.r], use_u]), lr)
-        _add_rows(self.syn1neg, out, du.mul_(scale[ctx.shape[0]:, None]))  # lr * scale * sum of g h
-        _add_rows(self.syn0, ctx, y[:, 2:] * scale[: ctx.shape[0], None])  # lr * scale * sum of neu1e
+        P, use = ctx.shape[0], y.new_empty(ctx.shape[0] + out.shape[0], 2 + self.r)  # [P + R, r + 2]
+        use[:P] = y[:, : 2 + self.r]  # what the row scale needs of the input rows' uses (first columns)
+        self.rowscale.use(du, curv_u, out=use[P:])  # and of the output rows' (no concatenation)
+        scale = self.rowscale.scale(torch.cat([ctx, out + V]), use, lr)  # [P + R]
+        _add_rows(self.syn1neg, out, du.mul_(scale[P:, None]))  # lr * scale * sum of g h
+        _add_rows(self.syn0, ctx, y[:, 2:] * scale[:P, None])  # lr * scale * sum of neu1e
 
     def _output_layer(self, c: _Chunk, s: int, e: int,
                       h: torch.Tensor) -> tuple[torch.Tensor, ...]:
@@ -290,8 +294,8 @@ class _Trainer:
         past e - s), x = [|s|^2, |s|^2 c, neu1e / lr] [n_k, 2 + D]: neu1e the gradient of h, s its sketch,
         c = sum_k sigmoid'(f_k) (|u_k|^2 + |h|^2) its curvature (the update moves h and the u_k); and the
         output rows `out` [B/G * (K + G)], their updates / lr `du` [B/G * (K + G), D] (sum_i g_i h_i over
-        a group's centres i) and what `rowscale` needs of them: a group's update of a row is one use, of
-        curvature sum_i sigmoid'(f_i) |h_i|^2."""
+        a group's centres i) and the curvature of each, which `rowscale` needs: a group's update of a row
+        is one use, of curvature sum_i sigmoid'(f_i) |h_i|^2 [B/G * (K + G)]."""
         torch, D, G, K, r = self.torch, self.cfg.dim, self.group, self.cfg.negative, self.r
         bq, n_k = -(-(e - s) // G), h.shape[0]  # groups in the batch, centres in its blocks
         s_g, e_g = s // G, s // G + bq
@@ -304,8 +308,8 @@ class _Trainer:
         w = c.out_w[s_g:e_g]  # [B/G, G, K + G] (0 for padding centres: no update)
         uu = torch.linalg.vector_norm(U, dim=2).square_()[:, None, :]  # [B/G, 1, K + G] |u|^2
         hh = torch.linalg.vector_norm(H, dim=2).square_()[:, :, None]  # [B/G, G, 1] |h|^2
-        d = (f - f * f).mul_(w)  # [B/G, G, K + G] sigmoid'(f) of the uses kept
-        curv = (d * (uu + hh)).sum(2, keepdim=True)  # [B/G, G, 1] curvature of each centre's update
+        d = torch.addcmul(f, f, f, value=-1.0).mul_(w)  # [B/G, G, K + G] d = sigmoid'(f) of the uses kept
+        curv = torch.baddbmm(d.sum(2, keepdim=True).mul_(hh), d, uu.transpose(1, 2))  # [B/G, G, 1] (below)
         curv_u = d.mul_(hh).sum(1).view(-1)  # [B/G * (K + G)] curvature of each output row's use
         g = f.neg_().add_(self.label).mul_(w)  # (label - sigmoid(f)) * w
         neu1e = torch.bmm(g, U)  # [B/G, G, D] (/ lr)
@@ -317,7 +321,7 @@ class _Trainer:
         if n_k != bq * G:  # a last, partial batch: as many rows as h
             x = torch.cat([x, x.new_zeros(n_k - bq * G, 2 + D)]) if n_k > bq * G else x[:n_k]
         du = torch.bmm(g.transpose(1, 2), H).view(-1, D)  # [B/G * (K + G), D] (/ lr) sum_i g_i h_i
-        return x, out, du, self.rowscale.use(du, curv_u)
+        return x, out, du, curv_u
 
     def batches(self, c: _Chunk) -> int:
         return -(-c.n // self.batch)
@@ -333,10 +337,13 @@ def _noise_table(noise: np.ndarray) -> np.ndarray:
 
 def _fold(x: torch.Tensor, k: int) -> torch.Tensor:
     """Sums over overlapping block windows `x` [nb, k + 2W, C] (block b's rows are positions k*b ..
-    k*b + k + 2W - 1) by position [nb * k + 2W, C]: the k-row slabs of the windows, each a strided add."""
+    k*b + k + 2W - 1) by position [nb * k + 2W, C]: the k-row slabs of the windows, the first a copy (they
+    tile the positions), the others a strided add."""
     nb, span, C = x.shape
-    out = x.new_zeros(nb * k + span - k, C)
-    for j in range(0, span, k):
+    out = x.new_empty(nb * k + span - k, C)
+    out[: nb * k].view(nb, k, C).copy_(x[:, :k])  # the first slabs tile positions 0 .. nb*k - 1
+    out[nb * k:].zero_()
+    for j in range(k, span, k):
         w = min(k, span - j)
         out.as_strided((nb, w, C), (k * C, C, 1), j * C).add_(x[:, j:j + w])
     return out
@@ -381,7 +388,10 @@ def train(ids: np.ndarray, docs: np.ndarray, vocab: Vocab, cfg: TrainConfig,
     torch.set_num_threads(1 if workers > 1 else max(1, cfg.threads or os.cpu_count() or 1))
     tr = _Trainer(ids, docs, vocab, cfg, device, init)
     total = epochs * int(ids.shape[0])
-    jobs = [(e, a, b) for e in range(epochs) for a, b in tr.chunk_ranges()]
+    # the last epoch in quarter chunks when workers share the jobs: at the end, a worker then waits at
+    # most a quarter chunk for the others
+    whole, last = tr.chunk_ranges(), tr.chunk_ranges(4 if workers > 1 else 1)
+    jobs = [(e, a, b) for e in range(epochs) for a, b in (last if e == epochs - 1 else whole)]
     sched = hogwild.Schedule(cfg, total, epochs, jobs, workers, progress, should_stop)
     processes = hogwild.use_processes(workers, total)
     if processes:  # forked workers update these same pages

@@ -40,12 +40,16 @@ class RowScale:
         self.torch, self.rows, self.r = torch, rows, r
         self._sums = threading.local()  # each worker thread's [rows, r + 2] scratch (`row_sums`)
 
-    def use(self, x: torch.Tensor, curv: torch.Tensor) -> torch.Tensor:
+    def use(self, x: torch.Tensor, curv: torch.Tensor, out: torch.Tensor | None = None) -> torch.Tensor:
         """What `scale` needs of each use of a row, update `x` [R, D] (/ lr) of curvature `curv` [R]:
-        |s|^2, |s|^2 c and the sketch s (first r coordinates) [R, r + 2]."""
-        sk = x[:, : self.r]  # [R, r]
-        e2 = sk.square().sum(1, keepdim=True)  # [R, 1] |s|^2
-        return self.torch.cat([e2, e2 * curv[:, None], sk], 1)
+        |s|^2, |s|^2 c and the sketch s (first r coordinates) [R, r + 2], written into `out` if given
+        (rows of the buffer `scale` reads, so the step needs no concatenation)."""
+        torch, sk = self.torch, x[:, : self.r]  # [R, r]
+        out = x.new_empty(x.shape[0], self.r + 2) if out is None else out
+        out[:, 2:] = sk
+        torch.linalg.vector_norm(out[:, 2:], dim=1, keepdim=True, out=out[:, :1]).square_()  # |s|^2
+        torch.mul(out[:, :1], curv[:, None], out=out[:, 1:2])  # |s|^2 c
+        return out
 
     def scale(self, words: torch.Tensor, use: torch.Tensor, lr: float) -> torch.Tensor:
         """lr x the scale of each word's summed row update [R], for the words `words` [R] of a batch's
