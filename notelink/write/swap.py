@@ -13,7 +13,9 @@ write goes to the old, unlinked file, and a renamed copy is replaced. So, on Lin
    file, and the temporary name whatever the note's name held at that instant.
 4. if that is the file from step 1, unchanged (lease intact or broken only by a reader), it is deleted;
    otherwise (a renamed save, an in-place writer waiting on the lease) the exchange is undone, so the
-   user's file is back under its name before any waiting writer goes on; the note is refused.
+   user's file is back under its name before any waiting writer goes on; the note is refused. When an
+   editor has meanwhile saved by rename over the new file, its save is the newest: it stays, and the
+   displaced file (older) is deleted instead of being put back.
 Where leases or the exchange are not available, the old file keeps a second name (a hard link) until the
 new one is in place and its size, mtime and bytes are checked again; a change is put back, but a renamed
 save landing between the link and the replace is not seen (a window of microseconds).
@@ -199,6 +201,10 @@ def swap(file: Path, fd: int, was: Identity, lease: Lease, before: bytes, tmp: P
     if (displaced.st_dev, displaced.st_ino) == (was.dev, was.ino) and _unchanged(fd, was, lease, before):
         os.unlink(tmp)
         return
+    if _replaced(file, ours):  # a save by rename came after the exchange: newer than what it displaced
+        os.unlink(tmp)
+        raise Moved("changed while notelink wrote it (an editor saving?); left as saved, not written "
+                    "(run again)")
     exchange(tmp, file)  # undo: the user's file back under its name
     back = os.lstat(tmp)
     if (back.st_dev, back.st_ino) == (ours.st_dev, ours.st_ino):
@@ -207,6 +213,16 @@ def swap(file: Path, fd: int, was: Identity, lease: Lease, before: bytes, tmp: P
                     "(run again)")
     raise Moved(f"saved twice while notelink wrote it; the newer save is kept in {tmp.name}, next to it: "
                 "compare the two and keep the one you want")
+
+
+def _replaced(file: Path, ours: os.stat_result) -> bool:
+    """True when `file` is no longer our new file, but another (an editor's save by rename over it);
+    False when it is ours, or gone (then the undo's exchange fails and says so)."""
+    try:
+        now = os.lstat(file)
+    except FileNotFoundError:
+        return False
+    return (now.st_dev, now.st_ino) != (ours.st_dev, ours.st_ino)
 
 
 def _replace_keeping_old(file: Path, fd: int, was: Identity, lease: Lease, before: bytes, tmp: Path) -> None:

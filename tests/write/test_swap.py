@@ -62,6 +62,30 @@ def test_a_save_by_rename_just_before_the_exchange_is_kept(note: Path, monkeypat
     assert note.read_bytes() == EDITED and _temporaries(note.parent) == []
 
 
+def test_a_save_by_rename_between_the_exchange_and_its_undo_is_the_one_kept(note: Path, monkeypatch) -> None:
+    newest = b"# Note\nthe user's text, saved again\n"
+    real, calls = swap.exchange, []
+
+    def save_by_rename(data: bytes) -> None:
+        copy = note.with_name("Note.md~")
+        copy.write_bytes(data)
+        os.replace(copy, note)
+
+    def exchange(a: Path, b: Path) -> bool:  # a save just before the exchange, and one just after it
+        calls.append(1)
+        if len(calls) == 1:
+            save_by_rename(EDITED)
+            done = real(a, b)
+            save_by_rename(newest)
+            return done
+        return real(a, b)
+
+    monkeypatch.setattr(swap, "exchange", exchange)
+    refusal = write_change(_change(note))
+    assert refusal is not None and "changed while notelink wrote it" in refusal.reason
+    assert note.read_bytes() == newest and _temporaries(note.parent) == []  # not the older save put back
+
+
 def _write_in_place(path: str, data: bytes) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_TRUNC)  # waits while notelink holds its lease
     os.write(fd, data)
