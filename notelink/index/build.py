@@ -109,7 +109,7 @@ def find_references(records: list[NoteRecord], tokens: list[list[str]],
     as in `find_mentions` (a file name changes only with its path, and then nothing is reused)."""
     names = [[name] if len(name := r.file_name()) >= 2 else [] for r in records]
     phrases, langs = title_phrases(names), [r.lang for r in records]
-    docs = [doc + [t for ref in r.refs for t in (_APART, *ref)]
+    docs = [doc + [t for ref in r.refs for t in (_APART, *ref)] if r.refs else doc  # (no copy without)
             for doc, r in zip(tokens, records, strict=True)]
     if reuse is None:
         return count_mentions(docs, phrases, langs=langs)
