@@ -22,6 +22,7 @@ from notelink.index.generation import Mentions, write_generation
 from notelink.index.lock import build_lock
 from notelink.index.notevectors import Layout, note_vectors
 from notelink.index.previous import Previous, as_json, settled
+from notelink.index.references import referable
 from notelink.index.report import IndexEvent, IndexSummary, Progress
 from notelink.index.searchdata import SEARCH_VERSION, search_data
 from notelink.index.store import CURRENT, current_generation
@@ -33,6 +34,7 @@ from notelink.notes.boilerplate import find_boilerplate, without_boilerplate
 from notelink.notes.links import embedded
 from notelink.notes.mentions import count_mentions, only_phrases, recount_mentions, title_phrases
 from notelink.notes.records import TOKENS_VERSION, NoteRecord, read_vault
+from notelink.notes.tokenizer import is_number
 from notelink.notes.vault import Skipped, check_vault
 
 SMALL_VAULT_TOKENS = 25_000
@@ -104,17 +106,37 @@ _APART = "\x00"  # between a note's text and each of its URLs and code spans: no
 
 def find_references(records: list[NoteRecord], tokens: list[list[str]],
                     reuse: tuple[Mentions, list[int], list[int]] | None = None) -> Mentions:
-    """Where notes name other notes by their whole file name (`dendron.topic.links`, `insert-images`):
-    the mentions that rank a note near the top of related notes (`notelink.index.references`); `reuse`
-    as in `find_mentions` (a file name changes only with its path, and then nothing is reused)."""
-    names = [[name] if len(name := r.file_name()) >= 2 else [] for r in records]
-    phrases, langs = title_phrases(names), [r.lang for r in records]
-    docs = [doc + [t for ref in r.refs for t in (_APART, *ref)] if r.refs else doc  # (no copy without)
-            for doc, r in zip(tokens, records, strict=True)]
-    if reuse is None:
-        return count_mentions(docs, phrases, langs=langs)
-    old, changed, renamed = reuse
-    return recount_mentions(old, docs, phrases, changed, renamed, None, langs)
+    """Where notes name other notes by their whole file name (`dendron.topic.links`, `insert-images`,
+    `2022-05-31`): the mentions that rank a note near the top of related notes (`notelink.index.references`);
+    `reuse` as in `find_mentions` (a file name changes only with its path, and then nothing is reused).
+
+    A name without numbers is looked for in the note's text tokens and its URLs and code spans; a name with
+    one (the text tokens drop numbers) in the stretches of text around numbers (`NoteRecord.numbered`) and
+    the URLs and code spans: each place in a note is read once for a name."""
+    names = [[name] if referable(name := r.file_name()) else [] for r in records]
+    has_number = [bool(n) and any(map(is_number, n[0])) for n in names]  # [N]
+    parts = [(title_phrases([[] if num else n for n, num in zip(names, has_number, strict=True)]),
+              [_with_refs(doc, r) for doc, r in zip(tokens, records, strict=True)], False)]
+    if any(has_number):
+        parts.append((title_phrases([n if num else [] for n, num in zip(names, has_number, strict=True)]),
+                      [_with_refs([t for s in r.numbered for t in (_APART, *s)], r) for r in records], True))
+    langs, found = [r.lang for r in records], []
+    for phrases, docs, numbered in parts:
+        if reuse is None:
+            found.append(count_mentions(docs, phrases, langs=langs))
+            continue
+        (src, dst, count), changed, renamed = reuse
+        mine = np.array(has_number, dtype=bool)[dst] == numbered  # [M] the old mentions of these names
+        found.append(recount_mentions((src[mine], dst[mine], count[mine]), docs, phrases, changed, renamed,
+                                      None, langs))
+    src, dst, count = (np.concatenate(column) for column in zip(*found, strict=True))
+    order = np.lexsort((dst, src))  # as count_mentions sorts
+    return src[order], dst[order], count[order]
+
+
+def _with_refs(doc: list[str], r: NoteRecord) -> list[str]:
+    """A note's tokens followed by its URLs' and code spans' (no copy of `doc` without any)."""
+    return doc + [t for ref in r.refs for t in (_APART, *ref)] if r.refs else doc
 
 
 def build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None = None,

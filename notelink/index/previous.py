@@ -152,11 +152,11 @@ def load_records(gen: Path) -> tuple[dict[str, NoteRecord], dict[str, Any]]:
             links.setdefault(src, []).append(Link(target, kind, heading))
         records = {}
         for row in db.execute("SELECT id, path, title, sha256, size, mtime, aliases, headings, tokens, "
-                              "warning, lang, refs FROM notes ORDER BY id"):
-            i, path, title, sha, size, mtime, aliases, headings, tokens, warning, lang, refs = row
+                              "warning, lang, refs, numbered FROM notes ORDER BY id"):
+            i, path, title, sha, size, mtime, aliases, headings, tokens, warning, lang, refs, numbered = row
             records[path] = NoteRecord(path, title, sha, size, mtime, _json_list(aliases),
                                        _json_list(headings), tags.get(i, []), links.get(i, []),
-                                       _lines(tokens), warning, lang, _lines(refs))
+                                       _lines(tokens), warning, lang, _lines(refs), _lines(numbered))
         return records, meta
     finally:
         db.close()

@@ -11,6 +11,9 @@ of the cosine:
     named(a, b) = min(1, share) * idf(b)                   a shared file name counts its share (1/k)
     idf(b) = log(N / (1 + n_b)) / log(N)                   n_b: notes that name b
 
+A file name counts when it has two or more words (`insert images`; one word, `canvas`, `tags`, is a
+word, not a reference) or is one id or date of four or more characters (`202101011200`, `2022`): numbers
+are kept in file names (`2022-05-31`, `reading-series.2022.05.31`), else dated notes would share a name.
 A file name that many notes contain (`index`, `todo`, `tags`) is a common word, not a reference: its idf
 is near 0. Measured on the dev vaults (benchmarks/RESULTS.md, "Session 10: references").
 """
@@ -19,6 +22,13 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
+
+from notelink.notes.tokenizer import is_number
+
+
+def referable(name: list[str]) -> bool:
+    """Whether a file name's tokens are specific enough to be a reference (see the module docstring)."""
+    return len(name) >= 2 or (len(name) == 1 and len(name[0]) >= 4 and is_number(name[0]))
 
 
 def reference_matrix(src: np.ndarray, dst: np.ndarray, share: np.ndarray, n: int) -> sp.csr_matrix:

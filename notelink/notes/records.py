@@ -26,7 +26,7 @@ from notelink.errors import Cancelled, NoNotes, VaultError
 from notelink.notes.dialect import parse_in
 from notelink.notes.note import Link
 from notelink.notes.stopwords import language_of, name_tokens, paragraph_languages, without_stopwords
-from notelink.notes.tokenizer import tokenize
+from notelink.notes.tokenizer import is_number, tokenize
 from notelink.notes.vault import RawNote, Skipped, read_note, scan_folders
 from notelink.processes import can_fork_workers, die_with_parent
 
@@ -41,7 +41,7 @@ PARALLEL_PARSE_WITH_IMPORT = 200
 process finishes first anyway, and a second one only slows the import (173 notes: 0.98-1.01 s to read and
 parse with two, 0.79-0.86 s with one)."""
 
-TOKENS_VERSION = f"4, Unicode {unicodedata.unidata_version}"
+TOKENS_VERSION = f"5, Unicode {unicodedata.unidata_version}"
 """How notes become tokens (parsing, tokenizing, stop words); saved in each generation's meta. A build whose
 previous generation has another one parses every note again instead of reusing records by content hash.
 2: a long paragraph in another language than its note loses that language's stop words; more French ones;
@@ -49,7 +49,8 @@ a script's own full stop (danda, khan) ends a word; no-space scripts' bigrams ar
 Japanese and Korean stop words; English number words. 3: NFKC; ids, hashes, quantities and @handles
 dropped; katakana words whole, Thai and Lao vowels with their consonants; stop words of Greek, Vietnamese,
 Bengali, Hindi, Arabic, Persian, Hebrew, Ukrainian; English discourse words; parsing in the vault's
-dialect. 4: URLs and code spans kept as `refs`. The Unicode version is part of it: which characters are
+dialect. 4: URLs and code spans kept as `refs`. 5: numbers kept in file names and `refs`, and the text around
+numbers kept as `numbered`. The Unicode version is part of it: which characters are
 letters or marks decides where words end."""
 
 _SLICE = 16  # notes a child parses and sends back at a time
@@ -77,6 +78,10 @@ class NoteRecord:
     refs: list[list[str]] = field(default_factory=list)
     """The tokens of each URL and code span (`ParsedNote.refs`), as names have them: never trained on, read
     for the notes they name by file name (`find_references` in notelink/index/build.py)."""
+    numbered: list[list[str]] = field(default_factory=list)
+    """Stretches of the note's text around numbers, numbers kept (`numbered_stretches`): where a file name
+    with a number in it (`2022-05-31`, `reading-series.2022.05.31`, a zettel's id) can be written, as the
+    training tokens drop numbers. Never trained on."""
     _names: list[list[str]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def names(self) -> list[list[str]]:
@@ -92,7 +97,7 @@ class NoteRecord:
     def file_name(self) -> list[str]:
         """The tokens of the whole file name (`area.topic.leaf` → area topic leaf), as `names` has them: the
         name by which a note is referred to as a file (`references` in notelink/index/build.py)."""
-        return name_tokens(file_names(self.path)[0], self.lang)
+        return name_tokens(file_names(self.path)[0], self.lang, numbers=True)
 
     @property
     def tokens(self) -> list[str]:
@@ -142,9 +147,42 @@ def record_from_raw(raw: RawNote, cfg: IndexConfig) -> NoteRecord:
     # interned: one str object per distinct word, not per token (50M tokens would be ~3 GB of str objects)
     paragraphs = [list(map(sys.intern, p)) for p in tokens if p]
     warning = "; ".join(w for w in (raw.warning, parsed.warning) if w)
-    refs = [list(map(sys.intern, t)) for ref in parsed.refs if (t := name_tokens(_spaced(ref), lang))]
+    refs = [list(map(sys.intern, t)) for ref in parsed.refs
+            if (t := name_tokens(_spaced(ref), lang, numbers=True))]
     return NoteRecord(raw.path, parsed.title, raw.sha256, raw.size, raw.mtime, parsed.aliases,
-                      parsed.headings, parsed.tags, parsed.links, paragraphs, warning, lang, refs)
+                      parsed.headings, parsed.tags, parsed.links, paragraphs, warning, lang, refs,
+                      numbered_stretches(texts, lang))
+
+
+NAME_SPAN = 12
+"""Tokens kept on each side of a number in `numbered_stretches`: a file name with a number is found when
+it has at most this many words on either side of each of its numbers."""
+_DIGIT = re.compile(r"\d")
+
+
+def numbered_stretches(texts: list[str], lang: str) -> list[list[str]]:
+    """The stretches of `texts` (tokens as names have them, numbers kept) within `NAME_SPAN` tokens of a
+    number, overlapping stretches merged: each token at most once, so a name is counted once."""
+    out: list[list[str]] = []
+    for text in texts:
+        if not _DIGIT.search(text):
+            continue
+        tokens = name_tokens(text, lang, numbers=True)
+        at = [i for i, t in enumerate(tokens) if is_number(t)]
+        for a, b in _merged([(max(0, i - NAME_SPAN), i + NAME_SPAN + 1) for i in at]):
+            out.append(list(map(sys.intern, tokens[a:b])))
+    return out
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted [a, b) spans with overlapping or touching ones joined."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(b, out[-1][1]))
+        else:
+            out.append((a, b))
+    return out
 
 
 def _spaced(ref: str) -> str:

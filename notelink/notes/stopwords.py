@@ -269,8 +269,8 @@ def _without(paragraph: Sequence[str], lang: str) -> list[str]:
     return [t for t in paragraph if t and t not in stop]
 
 
-def name_tokens(name: str, lang: str) -> list[str]:
+def name_tokens(name: str, lang: str, numbers: bool = False) -> list[str]:
     """A title's or alias's tokens as its note's text has them: without the stop words of the note's
-    language (`lang` "" keeps them, as `--keep-stopwords` does)."""
-    tokens = tokenize(name, keep_stopwords=True)
+    language (`lang` "" keeps them, as `--keep-stopwords` does); with `numbers`, numbers kept (file names)."""
+    tokens = tokenize(name, keep_stopwords=True, numbers=numbers)
     return without_stopwords([tokens], lang)[0] if lang else tokens

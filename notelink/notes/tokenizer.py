@@ -107,16 +107,16 @@ def _bigrams(run: str) -> list[str]:
     return ["".join(chars[i : i + 2]) for i in range(len(chars) - 1)]
 
 
-def _split_word(word: str) -> list[str]:
+def _split_word(word: str, numbers: bool = False) -> list[str]:
     """Splits a word that mixes no-space script into bigrams and ordinary parts."""
     out: list[str] = []
     pos = 0
     for m in _NOSPACE_RUN.finditer(word):
-        out.extend(_plain(word[pos : m.start()]))
+        out.extend(_plain(word[pos : m.start()], numbers))
         for part in _by_katakana(m.group()):
             out.extend(_bigrams(part))
         pos = m.end()
-    out.extend(_plain(word[pos:]))
+    out.extend(_plain(word[pos:], numbers))
     return out
 
 
@@ -126,12 +126,14 @@ def _by_katakana(run: str) -> list[str]:
     return [run[a:b] for a, b in itertools.pairwise(cuts)]
 
 
-def _plain(part: str) -> list[str]:
+def _plain(part: str, numbers: bool = False) -> list[str]:
     """A space-delimited word: kept when it has a letter, at least two characters and a word's shape
-    (not an id, a hash or a quantity: see the module's docstring)."""
+    (not an id, a hash or a quantity: see the module's docstring); with `numbers`, also any with a digit."""
     part = part.strip("_'")
     if part.endswith("'s"):
         part = part[:-2]
+    if numbers and is_number(part):
+        return [part]
     if len(part) < 2 or not _HAS_LETTER.search(part) or not word_shaped(part):
         return []
     return [part]
@@ -151,27 +153,35 @@ def is_fragment(token: str) -> bool:
     return bool(_FRAGMENT_SCRIPTS.fullmatch(token) or _KANA_HAN.fullmatch(token))
 
 
-def _word_tokens(word: str, keep_stopwords: bool) -> tuple[str, ...]:
+def is_number(token: str) -> bool:
+    """True for a token that only names keep (`tokenize(numbers=True)`): digits, an id, a quantity."""
+    return any(ch.isdigit() for ch in token) and not (_HAS_LETTER.search(token) and word_shaped(token))
+
+
+def _word_tokens(word: str, keep_stopwords: bool, numbers: bool) -> tuple[str, ...]:
     """The tokens of one lowercased regex word (none, itself, its parts, or bigrams)."""
-    parts = _split_word(word) if _HAS_NOSPACE.search(word) else _plain(word)
+    parts = _split_word(word, numbers) if _HAS_NOSPACE.search(word) else _plain(word, numbers)
     return tuple(parts if keep_stopwords else [t for t in parts if t not in STOPWORDS])
 
 
-# Words repeat (Zipf), so each distinct word is tokenized once: raw word -> its tokens, per stop-word mode.
-# Bounded (~40 MB), since distinct words grow without end; past the bound, new words are not remembered.
+# Words repeat (Zipf), so each distinct word is tokenized once: raw word -> its tokens, per mode (stop
+# words kept, numbers kept). Bounded (~40 MB per mode), since distinct words grow without end; past the
+# bound, new words are not remembered.
 _CACHE_MAX = 200_000
-_CACHES: tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]] = ({}, {})
+_CACHES: dict[tuple[bool, bool], dict[str, tuple[str, ...]]] = {
+    (stop, num): {} for stop in (False, True) for num in (False, True)}
 
 
-def tokenize(text: str, *, keep_stopwords: bool = False) -> list[str]:
-    """Lowercased word tokens of `text`, in order, ready for training."""
-    cache = _CACHES[keep_stopwords]
+def tokenize(text: str, *, keep_stopwords: bool = False, numbers: bool = False) -> list[str]:
+    """Lowercased word tokens of `text`, in order, ready for training; with `numbers`, numbers, ids and
+    quantities are kept too (`is_number`), as file names are read (`2022-05-31`, a zettel's id)."""
+    cache = _CACHES[(keep_stopwords, numbers)]
     out: list[str] = []
     text = _HANDLE.sub(" ", unicodedata.normalize("NFKC", text))
     for word in _WORD.findall(text.lower().replace("’", "'")):
         parts = cache.get(word)
         if parts is None:
-            parts = _word_tokens(word, keep_stopwords)
+            parts = _word_tokens(word, keep_stopwords, numbers)
             if len(cache) < _CACHE_MAX:
                 cache[word] = parts
         out += parts

@@ -95,3 +95,50 @@ def test_a_url_or_code_span_naming_a_file_is_a_reference_and_survives_a_reload(m
     index.close()
     records, _ = load_records(gen)
     assert records["weather.md"].refs == [["dendron", "vault", "project", "alpha", "plan", "budget"]]
+
+
+DATED = {
+    "series.2022.05.31.md": "# Reading: excel engine\n\nspreadsheet formulas ray tracing",
+    "series.2022.06.07.md": "# Reading: garden tools\n\nspade rake compost soil",
+    "series.md": "# Series\n\nweekly reading picks from the community",
+    "202101011200.md": "# Zettel on habits\n\nhabits cue routine reward",
+    "changelog.md": "# Changelog\n\nsee series.2022.05.31 for this week; habits are in 202101011200 too. "
+                    "Also 2022 was busy.",
+    "2022.md": "# The year\n\nwhat happened",
+}
+
+
+def test_a_file_name_with_numbers_is_a_reference_to_that_note_only(make_vault, tmp_path: Path) -> None:
+    vault = make_vault(DATED)
+    build_index(vault, tmp_path / "ix", FAST)
+    gen = current_generation(tmp_path / "ix")
+    assert gen is not None
+    index = Index.open(tmp_path / "ix")
+    ids = {p: index.by_path[p].id for p in DATED}
+    src, dst = load_array(gen, "named_src").tolist(), load_array(gen, "named_dst").tolist()
+    count = load_array(gen, "named_count").tolist()
+    index.close()
+    named = {(a, b): c for a, b, c in zip(src, dst, count, strict=True)}
+    log = ids["changelog.md"]
+    # the dated note and the zettel's id, each once; not the other dated note, nor the series
+    # ("series" alone is one word), nor the year: `2022` is a four-digit id written once, so it counts
+    assert named.get((log, ids["series.2022.05.31.md"])) == 1.0
+    assert named.get((log, ids["202101011200.md"])) == 1.0
+    assert (log, ids["series.2022.06.07.md"]) not in named and (log, ids["series.md"]) not in named
+    assert set(named) == {(log, ids[p]) for p in ("series.2022.05.31.md", "202101011200.md", "2022.md")}
+
+
+def test_numbers_are_read_where_the_text_tokens_drop_them_and_survive_a_reload(make_vault,
+                                                                              tmp_path: Path) -> None:
+    from notelink.index.previous import load_records
+
+    vault = make_vault(DATED)
+    build_index(vault, tmp_path / "ix", FAST)
+    gen = current_generation(tmp_path / "ix")
+    assert gen is not None
+    records, _ = load_records(gen)
+    log = records["changelog.md"]
+    assert "2022" not in log.tokens and "202101011200" not in log.tokens  # not trained on
+    assert log.numbered and all(any(t[0].isdigit() for t in s) for s in log.numbered)
+    assert ["series", "2022", "05", "31"] == log.numbered[0][1:5]
+    assert records["series.2022.05.31.md"].file_name() == ["series", "2022", "05", "31"]

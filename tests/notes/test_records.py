@@ -152,3 +152,15 @@ def test_a_record_keeps_the_tokens_of_its_refs_as_names_have_them(tmp_path: Any)
     raw = read_note(tmp_path, "a.md", 10**6)
     record = record_from_raw(raw, IndexConfig())  # type: ignore[arg-type]
     assert record.lang == "en" and record.refs == [["dendron", "vault", "project", "plan"]]  # no "the"
+
+
+def test_numbered_stretches_hold_the_words_near_numbers_once() -> None:
+    far = " ".join(f"w{c}ord" for c in "abcdefghijklmnopqrstuvwxyz")  # 26 words without digits
+    texts = ["no numbers here at all", f"intro {far} ends 2022 05 31 done", "Daily 2022-06-01"]
+    got = records.numbered_stretches(texts, "")
+    span = records.NAME_SPAN
+    first = got[0]
+    assert first[-4:] == ["2022", "05", "31", "done"] and first[0] == "wpord"
+    assert first.count("2022") == 1 and len(first) == span + 3 + 1  # 12 words before, 3 numbers, "done"
+    assert "intro" not in first  # more than NAME_SPAN words before the first number
+    assert got[1] == ["daily", "2022", "06", "01"] and len(got) == 2  # the text without numbers: none

@@ -2,7 +2,7 @@
 
 import pytest
 
-from notelink.notes.tokenizer import STOPWORDS, tokenize
+from notelink.notes.tokenizer import STOPWORDS, is_number, tokenize
 
 
 def test_lowercase_numbers_and_stopwords_dropped() -> None:
@@ -108,3 +108,12 @@ def test_bigrams_inside_words_are_fragments() -> None:
 
     assert is_fragment("ษาไท") and is_fragment("語で") and is_fragment("ខ្ញុំស្រ")
     assert not is_fragment("東京") and not is_fragment("サイト") and not is_fragment("bread")
+
+
+def test_numbers_mode_keeps_what_file_names_are_made_of_and_the_default_drops_it() -> None:
+    text = "reading-series.2022.05.31, zettel 202101011200, 300px and ev8p1l5p0izdgjas, mp3"
+    assert tokenize(text, numbers=True) == ["reading", "series", "2022", "05", "31", "zettel", "202101011200",
+                                            "300px", "ev8p1l5p0izdgjas", "mp3"]
+    assert tokenize(text) == ["reading", "series", "zettel", "mp3"]
+    assert tokenize("chapter 5", numbers=True) == ["chapter", "5"]  # one digit: still a number
+    assert [is_number(t) for t in ("2022", "300px", "mp3", "v2", "word")] == [True, True, False, False, False]
