@@ -157,20 +157,29 @@ def record_from_raw(raw: RawNote, cfg: IndexConfig) -> NoteRecord:
 NAME_SPAN = 12
 """Tokens kept on each side of a number in `numbered_stretches`: a file name with a number is found when
 it has at most this many words on either side of each of its numbers."""
+NUMBERED_MAX = 20_000
+"""Tokens of `numbered` stretches kept per note at most: a table of a million numbers is no list of names."""
 _DIGIT = re.compile(r"\d")
 
 
 def numbered_stretches(texts: list[str], lang: str) -> list[list[str]]:
     """The stretches of `texts` (tokens as names have them, numbers kept) within `NAME_SPAN` tokens of a
-    number, overlapping stretches merged: each token at most once, so a name is counted once."""
+    number, overlapping stretches merged: each token at most once, so a name is counted once; at most
+    `NUMBERED_MAX` tokens in all."""
     out: list[list[str]] = []
+    left = NUMBERED_MAX
     for text in texts:
+        if left <= 0:
+            break
         if not _DIGIT.search(text):
             continue
         tokens = name_tokens(text, lang, numbers=True)
         at = [i for i, t in enumerate(tokens) if is_number(t)]
         for a, b in _merged([(max(0, i - NAME_SPAN), i + NAME_SPAN + 1) for i in at]):
-            out.append(list(map(sys.intern, tokens[a:b])))
+            out.append(list(map(sys.intern, tokens[a : min(b, a + left)])))
+            left -= len(out[-1])
+            if left <= 0:
+                break
     return out
 
 

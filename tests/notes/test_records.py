@@ -164,3 +164,9 @@ def test_numbered_stretches_hold_the_words_near_numbers_once() -> None:
     assert first.count("2022") == 1 and len(first) == span + 3 + 1  # 12 words before, 3 numbers, "done"
     assert "intro" not in first  # more than NAME_SPAN words before the first number
     assert got[1] == ["daily", "2022", "06", "01"] and len(got) == 2  # the text without numbers: none
+
+
+def test_numbered_stretches_stop_at_their_budget() -> None:
+    table = " ".join(str(n) for n in range(records.NUMBERED_MAX + 500))
+    got = records.numbered_stretches([table, "then 2022 again"], "")
+    assert sum(map(len, got)) == records.NUMBERED_MAX and len(got) == 1
