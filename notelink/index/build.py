@@ -114,24 +114,28 @@ def find_references(records: list[NoteRecord], tokens: list[list[str]],
     one (the text tokens drop numbers) in the stretches of text around numbers (`NoteRecord.numbered`) and
     the URLs and code spans: each place in a note is read once for a name."""
     names = [[name] if referable(name := r.file_name()) else [] for r in records]
-    has_number = [bool(n) and any(map(is_number, n[0])) for n in names]  # [N]
-    parts = [(title_phrases([[] if num else n for n, num in zip(names, has_number, strict=True)]),
-              [_with_refs(doc, r) for doc, r in zip(tokens, records, strict=True)], False)]
-    if any(has_number):
-        parts.append((title_phrases([n if num else [] for n, num in zip(names, has_number, strict=True)]),
-                      [_with_refs([t for s in r.numbered for t in (_APART, *s)], r) for r in records], True))
-    langs, found = [r.lang for r in records], []
-    for phrases, docs, numbered in parts:
-        if reuse is None:
-            found.append(count_mentions(docs, phrases, langs=langs))
-            continue
-        (src, dst, count), changed, renamed = reuse
-        mine = np.array(has_number, dtype=bool)[dst] == numbered  # [M] the old mentions of these names
-        found.append(recount_mentions((src[mine], dst[mine], count[mine]), docs, phrases, changed, renamed,
-                                      None, langs))
+    numbered = np.array([bool(n) and any(map(is_number, n[0])) for n in names], dtype=bool)  # [N]
+    langs = [r.lang for r in records]
+    plain = [_with_refs(doc, r) for doc, r in zip(tokens, records, strict=True)]
+    found = [_count_names(names, ~numbered, plain, langs, reuse)]
+    if numbered.any():
+        around = [_with_refs([t for s in r.numbered for t in (_APART, *s)], r) for r in records]
+        found.append(_count_names(names, numbered, around, langs, reuse))
     src, dst, count = (np.concatenate(column) for column in zip(*found, strict=True))
     order = np.lexsort((dst, src))  # as count_mentions sorts
     return src[order], dst[order], count[order]
+
+
+def _count_names(names: list[list[list[str]]], which: np.ndarray, docs: list[list[str]], langs: list[str],
+                 reuse: tuple[Mentions, list[int], list[int]] | None) -> Mentions:
+    """The mentions in `docs` of the names of the notes `which` ([N] bool); with `reuse`, its mentions of
+    those notes kept but for the changed and renamed notes' (`recount_mentions`)."""
+    phrases = title_phrases([n if w else [] for n, w in zip(names, which.tolist(), strict=True)])
+    if reuse is None:
+        return count_mentions(docs, phrases, langs=langs)
+    (src, dst, count), changed, renamed = reuse
+    mine = which[dst]  # [M] the earlier mentions of these notes
+    return recount_mentions((src[mine], dst[mine], count[mine]), docs, phrases, changed, renamed, None, langs)
 
 
 def _with_refs(doc: list[str], r: NoteRecord) -> list[str]:
