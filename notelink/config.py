@@ -265,8 +265,11 @@ class SearchConfig:
     """Weight of the query's cosine with the note's title and aliases (idf-weighted words): what a short
     query names first. Costs the link-suggestion benchmark (drafts, the link's own words removed) 0.005
     recall@10 and 0.01-0.02 MRR at 0.2; 0 ranked `Mulch` above `Compost` for the query `compost`."""
-    w_dense: float = 0.2
-    """Weight of the cosine of TF-IDF-weighted means of CBOW output vectors (query and note)."""
+    w_dense: float = 0.1
+    """Weight of the cosine of TF-IDF-weighted means of CBOW output vectors (query and note). 0.1 since the
+    trainer was made robust (issue 17): against 0.2, link suggestion recall@10 +0.007 to +0.016 on
+    obsidian-help `en` (3 seeds), +0.005 `it`, level `de` (+0.007 held-out), +0.007 to +0.014 dendron-site,
+    level on the whole multilingual vault (-0.001); RESULTS.md, session 11."""
     w_title_fit: float = 0.1
     """Weight of how well CBOW predicts the note's title words from the query as their context: the mean of
     sigmoid(h . u_w) over the title's words, h the mean input vector of the query's words."""
