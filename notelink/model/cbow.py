@@ -17,9 +17,11 @@ How it is made fast (see benchmarks/RESULTS-speed.md for the measurements):
 - Windows as small matrix products: the B centres of a batch are consecutive positions, cut into blocks
   of k = 16. The k centres of a block have their contexts among the k + 2W positions around them, so the
   block's window means are one [k, k + 2W] x [k + 2W, D] product with a band matrix (1 / context size
-  where a position is in a centre's window, else 0), and the input-vector gradient of those positions is
-  the transposed product with the block's neu1e. A band row depends only on the centre's place in its
-  block and its two clipped widths, so band rows are looked up in a small table, not built.
+  where a position is in a centre's window, else 0). The other way round, the k positions of a block are
+  in the windows of the k + 2W centres around them, so their input-vector gradient (the sum of neu1e over
+  the windows holding a position) is one [k, k + 2W] x [k + 2W, D] product too, and each position's sum
+  is whole in one block. A band row depends only on the centre's place in its block and its two clipped
+  widths, so band rows (and the columns of the positions' matrices) are looked up in small tables.
 - G centre words (`neg_share`) share one draw of K negatives, so the output layer is a batch of small
   matrix products [G, D] x [D, K + G] (each group's h against its negatives and its own G centre words;
   a mask keeps each centre's own word) and only B/G * (K + G) output rows are gathered and updated (as in
@@ -122,6 +124,8 @@ class _Chunk:
     words: int  # raw (pre-subsampling) words the chunk stands for, for lr and progress
     centre: torch.Tensor  # [n] int64 word ids in corpus order (the centres)
     band: torch.Tensor  # [n_k] int64 row of each centre in the band tables (place in block, widths)
+    widths: torch.Tensor  # [2W + n_k + tail] int64 a*(W+1) + c of each centre's widths, after 2W zeros
+    # (no window) and before zeros: the columns of `band_pos` (`_Trainer._input_rows`)
     ctx: torch.Tensor  # [n_k + 2W] int64 word at each padded position (0 in the padding)
     out: torch.Tensor  # [n_groups, K + G] int64 output rows of each group of G consecutive centres: the K
     # negatives they share, then the G centres
@@ -142,7 +146,10 @@ class _Trainer:
         step = math.lcm(self.group, _BLOCK)  # a batch is whole groups and whole blocks
         self.batch = max(step, cfg.batch_for(V, self.device.type) // step * step)
         self.keep = torch.from_numpy(vocab.keep_probs(cfg.sample)).to(self.device)  # [V]
-        self.band_mean, self.band_in = self._band_tables()  # [k * (W+1)^2, k + 2W] each
+        self.band_mean = self._band_table()  # [k * (W+1)^2, k + 2W]
+        self.band_pos = self._position_table()  # [(k + 2W) * (W+1)^2, k]
+        self.band_col = torch.arange(_BLOCK + 2 * cfg.window, device=self.device) * (cfg.window + 1) ** 2
+        self.tail = -(-2 * cfg.window // _BLOCK) * _BLOCK  # 2W positions after the blocks, whole blocks
         K, G = cfg.negative, self.group
         self.label = torch.cat([torch.zeros(G, K), torch.eye(G)], 1).to(self.device)  # [G, K + G]
         self.keep_out = torch.cat([torch.ones(G, K), torch.eye(G)], 1).to(self.device)  # [G, K + G]
@@ -157,17 +164,28 @@ class _Trainer:
             self.syn0 = torch.tensor(init[0], dtype=torch.float32, device=self.device)  # [V, D]
             self.syn1neg = torch.tensor(init[1], dtype=torch.float32, device=self.device)  # [V, D]
 
-    def _band_tables(self) -> tuple[torch.Tensor, torch.Tensor]:
+    def _band_table(self) -> torch.Tensor:
         """Band rows for every (place r in a block, left width a, right width c), at row r*(W+1)^2 +
-        a*(W+1) + c: `band_in` is 1 at the window's k + 2W columns (column r + W is the centre, left
-        out), `band_mean` the same / (a + c), the context size (a row of 0 without context)."""
+        a*(W+1) + c: 1 / (a + c) (the context size) at the window's columns of the block's k + 2W
+        positions (column r + W is the centre, left out), else 0 (a row of 0 without context)."""
         torch, W, k = self.torch, self.cfg.window, _BLOCK
         r, a, c = torch.meshgrid(torch.arange(k), torch.arange(W + 1), torch.arange(W + 1), indexing="ij")
         r, a, c = r.reshape(-1, 1), a.reshape(-1, 1), c.reshape(-1, 1)  # [k * (W+1)^2, 1]
         delta = torch.arange(k + 2 * W)[None, :] - W - r  # [rows, k + 2W] column's offset from the centre
         inside = ((delta >= -a) & (delta <= c) & (delta != 0)).float()
-        mean = inside / (a + c).clamp(min=1)
-        return mean.to(self.device), inside.to(self.device)
+        return (inside / (a + c).clamp(min=1)).to(self.device)
+
+    def _position_table(self) -> torch.Tensor:
+        """The windows of a block's k + 2W centres as seen by its k positions: row j*(W+1)^2 + a*(W+1) + c
+        is, for the centre in column j of a block (the centre at position j - W of the block) with widths
+        (a, c), 1 at the block's positions i in its window (offset i - j + W from the centre in -a..c,
+        not 0), else 0."""
+        torch, W, k = self.torch, self.cfg.window, _BLOCK
+        j, a, c = torch.meshgrid(torch.arange(k + 2 * W), torch.arange(W + 1), torch.arange(W + 1),
+                                 indexing="ij")
+        j, a, c = j.reshape(-1, 1), a.reshape(-1, 1), c.reshape(-1, 1)  # [(k + 2W) * (W+1)^2, 1]
+        delta = torch.arange(k)[None, :] - j + W  # [rows, k] position's offset from the centre
+        return ((delta >= -a) & (delta <= c) & (delta != 0)).float().to(self.device)
 
     def chunk_ranges(self, parts: int = 1) -> list[tuple[int, int]]:
         """[start, end) token ranges of about `cfg.chunk` / `parts` words, cut at a note boundary when the
@@ -201,11 +219,13 @@ class _Trainer:
         n, W, k = int(ids.shape[0]), self.cfg.window, _BLOCK
         lo, hi = self._windows(docs, gen)  # [n], [n] inclusive chunk positions
         t = torch.arange(n, device=dev)  # [n]
-        band = (t % k) * (W + 1) ** 2 + (t - lo) * (W + 1) + (hi - t)  # [n] row in the band tables
+        widths = (t - lo) * (W + 1) + (hi - t)  # [n] a*(W+1) + c
+        band = (t % k) * (W + 1) ** 2 + widths  # [n] row in the band tables
         pad = -(-n // k) * k - n + W  # padding after the last position: whole blocks, then W
         ctx = torch.cat([ids.new_zeros(W), ids, ids.new_zeros(pad)])  # [n_k + 2W]
         band = torch.cat([band, band.new_zeros(pad - W)])  # [n_k], padding centres: no context
-        return _Chunk(n, b - a, ids, band, ctx, *self._output_rows(ids, gen))
+        widths = torch.cat([ids.new_zeros(2 * W), widths, ids.new_zeros(pad - W + self.tail)])
+        return _Chunk(n, b - a, ids, band, widths, ctx, *self._output_rows(ids, gen))
 
     def _windows(self, docs: torch.Tensor, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
         """Context bounds lo..hi (inclusive) per centre: width b ~ U{1..W}, clipped to the centre's note."""
@@ -262,8 +282,9 @@ class _Trainer:
     def _step(self, c: _Chunk, i: int, lr: float) -> None:
         """One closed-form CBOW update for batch i of chunk c, a block of k centres at a time: the window
         means of a block are its band matrix times the input vectors of the k + 2W positions around it,
-        and the input-vector update of those positions is the band's transpose times the block's neu1e;
-        so each position's row is gathered and updated once, not once per window holding it. Each input
+        and the input-vector update of a block of positions is the product of the windows of the k + 2W
+        centres around it with their neu1e (`_by_position`); so each position's row is gathered and
+        updated once, not once per window holding it. Each input
         and output row's summed update is scaled to what sequential updates would add up to (`rowscale`,
         one call for both: output row x is row V + x of its scratch)."""
         torch, D, W, k, V = self.torch, self.cfg.dim, self.cfg.window, _BLOCK, self.syn0.shape[0]
@@ -275,15 +296,28 @@ class _Trainer:
         v = self.syn0.index_select(0, ctx)  # [P, D]
         A = self.band_mean.index_select(0, rows).view(nb, k, span)  # [nb, k, k + 2W]
         h = torch.bmm(A, v.as_strided((nb, span, D), (k * D, D, 1)))  # [nb, k, D] mean of each context
-        x, out, du, curv_u = self._output_layer(c, s, e, h.view(nb * k, D))  # x [nb * k, 2 + D]
-        Mt = self.band_in.index_select(0, rows).view(nb, k, span).transpose(1, 2)  # [nb, k + 2W, k]
-        y = _fold(torch.bmm(Mt, x.view(nb, k, -1)), k)  # [P, 2 + D] sums over the windows at a position
-        P, use = ctx.shape[0], y.new_empty(ctx.shape[0] + out.shape[0], 2 + self.r)  # [P + R, r + 2]
+        x, out, du, curv_u = self._output_layer(c, s, e, h.view(nb * k, D))  # x [2W + n_x, 2 + D]
+        P = ctx.shape[0]
+        y = self._by_position(c, s, nb, x)[:P]  # [P, 2 + D] sums over the windows at a position
+        use = y.new_empty(P + out.shape[0], 2 + self.r)  # [P + R, r + 2]
         use[:P] = y[:, : 2 + self.r]  # what the row scale needs of the input rows' uses (first columns)
         self.rowscale.use(du, curv_u, out=use[P:])  # and of the output rows' (no concatenation)
         scale = self.rowscale.scale(torch.cat([ctx, out + V]), use, lr)  # [P + R]
         _add_rows(self.syn1neg, out, du.mul_(scale[P:, None]))  # lr * scale * sum of g h
         _add_rows(self.syn0, ctx, y[:, 2:] * scale[:P, None])  # lr * scale * sum of neu1e
+
+    def _by_position(self, c: _Chunk, s: int, nb: int, x: torch.Tensor) -> torch.Tensor:
+        """Per padded position of a batch (starting at centre s, nb blocks), the sum of the rows `x` of the
+        centres whose windows hold it [nb * k + tail, C]. `x` [2W + n_x, C] holds the centres' rows in
+        order after 2W zero rows, zeros past the batch's centres. The k positions of block m are in the
+        windows of the k + 2W centres at positions m*k - W .. m*k + k + W - 1 (rows m*k .. of `x`), so
+        their sums are one [k, k + 2W] x [k + 2W, C] product with those centres' windows as the block's
+        positions see them (`band_pos`; every position's sum is whole in one block)."""
+        torch, W, k = self.torch, self.cfg.window, _BLOCK
+        span, C, m = k + 2 * W, x.shape[1], nb + self.tail // k  # m blocks of positions
+        cols = c.widths[s:s + m * k + 2 * W].unfold(0, span, k) + self.band_col  # [m, k + 2W]
+        M = self.band_pos.index_select(0, cols.view(-1)).view(m, span, k)  # [m, k + 2W, k]
+        return torch.bmm(M.transpose(1, 2), x.as_strided((m, span, C), (k * C, C, 1))).view(-1, C)
 
     def _output_layer(self, c: _Chunk, s: int, e: int,
                       h: torch.Tensor) -> tuple[torch.Tensor, ...]:
@@ -297,6 +331,7 @@ class _Trainer:
         a group's centres i) and the curvature of each, which `rowscale` needs: a group's update of a row
         is one use, of curvature sum_i sigmoid'(f_i) |h_i|^2 [B/G * (K + G)]."""
         torch, D, G, K, r = self.torch, self.cfg.dim, self.group, self.cfg.negative, self.r
+        W = self.cfg.window
         bq, n_k = -(-(e - s) // G), h.shape[0]  # groups in the batch, centres in its blocks
         s_g, e_g = s // G, s // G + bq
         if n_k < bq * G:  # a last group's padding past the last block
@@ -313,13 +348,13 @@ class _Trainer:
         curv_u = d.mul_(hh).sum(1).view(-1)  # [B/G * (K + G)] curvature of each output row's use
         g = f.neg_().add_(self.label).mul_(w)  # (label - sigmoid(f)) * w
         neu1e = torch.bmm(g, U)  # [B/G, G, D] (/ lr)
-        x = h.new_empty(bq * G, 2 + D)  # centre order
-        xg = x.view(G, bq, 2 + D).transpose(0, 1)  # [B/G, G, 2 + D] the same rows by group
+        x = h.new_empty(2 * W + max(n_k + self.tail, bq * G), 2 + D)  # 2W zero rows, the centres in order
+        x[: 2 * W].zero_()
+        x[2 * W + bq * G:].zero_()  # past the batch's last group (`_by_position` reads n_k + tail rows)
+        xg = x[2 * W: 2 * W + bq * G].view(G, bq, 2 + D).transpose(0, 1)  # [B/G, G, 2 + D] by group
         xg[:, :, 2:] = neu1e
         torch.sum(neu1e[:, :, :r].square(), 2, keepdim=True, out=xg[:, :, :1])  # |s|^2
         torch.mul(xg[:, :, :1], curv, out=xg[:, :, 1:2])  # |s|^2 c
-        if n_k != bq * G:  # a last, partial batch: as many rows as h
-            x = torch.cat([x, x.new_zeros(n_k - bq * G, 2 + D)]) if n_k > bq * G else x[:n_k]
         du = torch.bmm(g.transpose(1, 2), H).view(-1, D)  # [B/G * (K + G), D] (/ lr) sum_i g_i h_i
         return x, out, du, curv_u
 

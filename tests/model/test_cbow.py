@@ -125,9 +125,11 @@ def test_windows_stay_inside_a_note_and_chunks_cover_the_corpus() -> None:
     for t in range(c.n):
         assert max(0, t - CFG.window) <= lo[t] <= t <= hi[t] <= min(c.n - 1, t + CFG.window)
         assert len(set(owner[a + lo[t]:a + hi[t] + 1].tolist())) == 1  # one note
-        mean, inside = tr.band_mean[int(c.band[t])], tr.band_in[int(c.band[t])]
-        assert float(inside.sum()) == hi[t] - lo[t] and float(inside[t % 16 + CFG.window]) == 0
+        mean = tr.band_mean[int(c.band[t])]
+        assert int((mean > 0).sum()) == hi[t] - lo[t] and float(mean[t % 16 + CFG.window]) == 0
         assert float(mean.sum()) == pytest.approx(float(hi[t] > lo[t]))
+        side = CFG.window + 1  # the same widths, as the positions' table reads them
+        assert int(c.widths[t + 2 * CFG.window]) == (t - lo[t]) * side + hi[t] - t
 
 
 def _window_bounds(tr: cbow._Trainer, c: cbow._Chunk) -> tuple[np.ndarray, np.ndarray]:
@@ -139,15 +141,21 @@ def _window_bounds(tr: cbow._Trainer, c: cbow._Chunk) -> tuple[np.ndarray, np.nd
 
 
 def test_band_tables_cover_every_place_and_width() -> None:
-    """A band row is 1 on the columns of the centre's window (never the centre), mean = that / size."""
+    """A band row is 1 / size on the columns of the centre's window (never the centre); a positions' row
+    is 1 at the block's positions in the window of the centre at its column, never the centre."""
     ids, owner, vocab = _corpus()
     tr = cbow._Trainer(ids, owner, vocab, CFG, "cpu")
     W, side = CFG.window, CFG.window + 1
-    for row in range(tr.band_in.shape[0]):
+    for row in range(tr.band_mean.shape[0]):
         r, a, c = row // side**2, row % side**2 // side, row % side
-        cols = {j for j in range(16 + 2 * W) if tr.band_in[row, j]}
+        cols = {j for j in range(16 + 2 * W) if tr.band_mean[row, j]}
         assert cols == set(range(r + W - a, r + W + c + 1)) - {r + W}
         assert float(tr.band_mean[row].sum()) == pytest.approx(1.0 if a + c else 0.0)
+    assert tr.band_pos.shape == ((16 + 2 * W) * side**2, 16)
+    for row in range(tr.band_pos.shape[0]):
+        j, a, c = row // side**2, row % side**2 // side, row % side  # the centre at position j - W
+        positions = {i for i in range(16) if tr.band_pos[row, i]}
+        assert positions == set(range(j - W - a, j - W + c + 1)) & set(range(16)) - {j - W}
 
 
 @pytest.mark.parametrize(("batch", "i"), [(16, 2), (48, 1), (48, 6)])  # 6: the last, partial block
