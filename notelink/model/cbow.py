@@ -370,20 +370,6 @@ def _noise_table(noise: np.ndarray) -> np.ndarray:
     return np.repeat(np.arange(noise.shape[0], dtype=np.int32), slots)
 
 
-def _fold(x: torch.Tensor, k: int) -> torch.Tensor:
-    """Sums over overlapping block windows `x` [nb, k + 2W, C] (block b's rows are positions k*b ..
-    k*b + k + 2W - 1) by position [nb * k + 2W, C]: the k-row slabs of the windows, the first a copy (they
-    tile the positions), the others a strided add."""
-    nb, span, C = x.shape
-    out = x.new_empty(nb * k + span - k, C)
-    out[: nb * k].view(nb, k, C).copy_(x[:, :k])  # the first slabs tile positions 0 .. nb*k - 1
-    out[nb * k:].zero_()
-    for j in range(k, span, k):
-        w = min(k, span - j)
-        out.as_strided((nb, w, C), (k * C, C, 1), j * C).add_(x[:, j:j + w])
-    return out
-
-
 def _add_rows(target: torch.Tensor, index: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
     """target[index[j]] += rows[j] for index [R] (int64, repeats accumulate), rows [R, D]: a scatter_add_
     over a broadcast index, which torch's CPU kernel sorts and sums by row (2-3x faster than index_add_)."""
