@@ -127,9 +127,10 @@ class _Chunk:
     widths: torch.Tensor  # [2W + n_k + tail] int64 a*(W+1) + c of each centre's widths, after 2W zeros
     # (no window) and before zeros: the columns of `band_pos` (`_Trainer._input_rows`)
     ctx: torch.Tensor  # [n_k + 2W] int64 word at each padded position (0 in the padding)
-    out: torch.Tensor  # [n_groups, K + G] int64 output rows of each group of G consecutive centres: the K
-    # negatives they share, then the G centres
-    out_w: torch.Tensor  # [n_groups, G, K + G] 1 where a centre uses one of its group's output rows, else 0
+    out: torch.Tensor  # [n_groups, K + G] int64 output rows of each group of G centres: the K negatives
+    # they share, then the G centres (word 0 for the padding centres of a last, partial batch)
+    neg_w: torch.Tensor  # [n_groups, G, K] 1 where a centre uses its group's negative, 0 where the negative
+    # is its own word (skipped as in word2vec.c)
 
 
 class _Trainer:
@@ -152,7 +153,7 @@ class _Trainer:
         self.tail = -(-2 * cfg.window // _BLOCK) * _BLOCK  # 2W positions after the blocks, whole blocks
         K, G = cfg.negative, self.group
         self.label = torch.cat([torch.zeros(G, K), torch.eye(G)], 1).to(self.device)  # [G, K + G]
-        self.keep_out = torch.cat([torch.ones(G, K), torch.eye(G)], 1).to(self.device)  # [G, K + G]
+        self.own = torch.eye(G, device=self.device)  # [G, G] a centre's own row among its group's centres
         self.noise_table = torch.from_numpy(_noise_table(vocab.noise())).to(self.device)  # [T] int32 word ids
         self.r = min(_SKETCH, D)  # coordinates of the sketch (`rowscale`)
         self.rowscale = RowScale(torch, 2 * V, self.r)  # input row x at x, output row x at V + x
@@ -243,22 +244,16 @@ class _Trainer:
         """The centres of a batch in groups of G that share K negatives from unigram^0.75 (random slots of
         the noise table): group q of a batch of b centres holds its centres q, q + b/G, q + 2b/G, ... (far
         apart, so that the centres sharing negatives do not share context words too). Returns each group's
-        output rows, the K negatives then the G centres [n_groups, K + G], and which of them each centre
-        uses [n_groups, G, K + G]: the negatives, except one equal to the centre (skipped as in
-        word2vec.c), and its own row on the diagonal; not the group's other centres, nothing for the
-        padding centres of a last, partial batch."""
+        output rows, the K negatives then the G centres [n_groups, K + G] (word 0 for the padding centres
+        of a last, partial batch: their h is 0, so they update no row), and which negatives each centre
+        uses [n_groups, G, K]: all but one equal to the centre (skipped as in word2vec.c)."""
         torch, dev, K, G = self.torch, self.device, self.cfg.negative, self.group
-        centre = self._grouped(ids, ids.new_full((), -1))  # [n_groups, G]
+        centre = self._grouped(ids, ids.new_zeros(()))  # [n_groups, G]
         n_groups = centre.shape[0]
         slot = torch.randint(self.noise_table.shape[0], (n_groups * K,), generator=gen, device=dev)
         neg = self.noise_table.index_select(0, slot).view(n_groups, K).long()  # [n_groups, K]
-        out = torch.cat([neg, centre.clamp(min=0)], 1)  # [n_groups, K + G]
-        out_w = self.keep_out.expand(n_groups, G, K + G).clone()  # (1 for negatives, eye(G) for centres)
-        out_w[:, :, :K].masked_fill_(neg.view(n_groups, 1, K) == centre.view(n_groups, G, 1), 0.0)
-        last = -(-(ids.shape[0] % self.batch) // G)  # groups of a last, partial batch (the padding's)
-        if last:  # padding centres update nothing
-            out_w[-last:].masked_fill_(centre[-last:].view(last, G, 1) < 0, 0.0)
-        return out, out_w
+        neg_w = (neg.view(n_groups, 1, K) != centre.view(n_groups, G, 1)).float()  # [n_groups, G, K]
+        return torch.cat([neg, centre], 1), neg_w
 
     def _grouped(self, x: torch.Tensor, pad: torch.Tensor) -> torch.Tensor:
         """Per-centre rows `x` [n, ...] laid out by group [n_groups, G, ...]: batch by batch, group q of a
@@ -323,9 +318,10 @@ class _Trainer:
                       h: torch.Tensor) -> tuple[torch.Tensor, ...]:
         """The output layer of centres s..e (mean contexts `h` [n_k, D], n_k >= e - s: whole blocks)
         against their own output rows and their groups' shared negatives. Per group, one [G, D] x
-        [D, K + G] product scores each centre against the group's negatives and centres; the mask `out_w`
-        keeps a centre's own centre and the negatives (the other centres get 0). Returns, per centre (0
-        past e - s), x = [|s|^2, |s|^2 c, neu1e / lr] [n_k, 2 + D]: neu1e the gradient of h, s its sketch,
+        [D, K + G] product scores each centre against the group's negatives and centres; the rows a
+        centre skips (the other centres', a negative equal to its word: `_Chunk.neg_w`) get 0. Returns,
+        per centre (0 past e - s), x = [|s|^2, |s|^2 c, neu1e / lr] (rows 2W.. of [2W + n_x, 2 + D], zeros
+        around them, as `_by_position` reads them): neu1e the gradient of h, s its sketch,
         c = sum_k sigmoid'(f_k) (|u_k|^2 + |h|^2) its curvature (the update moves h and the u_k); and the
         output rows `out` [B/G * (K + G)], their updates / lr `du` [B/G * (K + G), D] (sum_i g_i h_i over
         a group's centres i) and the curvature of each, which `rowscale` needs: a group's update of a row
@@ -340,13 +336,14 @@ class _Trainer:
         out = c.out[s_g:e_g].reshape(-1)  # [B/G * (K + G)]
         U = self.syn1neg.index_select(0, out).view(-1, K + G, D)  # [B/G, K + G, D]
         f = torch.sigmoid(torch.bmm(H, U.transpose(1, 2)))  # [B/G, G, K + G] sigmoid(f)
-        w = c.out_w[s_g:e_g]  # [B/G, G, K + G] (0 for padding centres: no update)
+        f[:, :, :K].mul_(c.neg_w[s_g:e_g])  # 0 where a centre skips a row: then g = label - f = 0 and
+        f[:, :, K:].mul_(self.own)  # d = f (1 - f) = 0 there (the other centres' rows, its own word)
         uu = torch.linalg.vector_norm(U, dim=2).square_()[:, None, :]  # [B/G, 1, K + G] |u|^2
         hh = torch.linalg.vector_norm(H, dim=2).square_()[:, :, None]  # [B/G, G, 1] |h|^2
-        d = torch.addcmul(f, f, f, value=-1.0).mul_(w)  # [B/G, G, K + G] d = sigmoid'(f) of the uses kept
+        d = torch.addcmul(f, f, f, value=-1.0)  # [B/G, G, K + G] d = sigmoid'(f) of the uses kept
         curv = torch.baddbmm(d.sum(2, keepdim=True).mul_(hh), d, uu.transpose(1, 2))  # [B/G, G, 1] (below)
         curv_u = d.mul_(hh).sum(1).view(-1)  # [B/G * (K + G)] curvature of each output row's use
-        g = f.neg_().add_(self.label).mul_(w)  # (label - sigmoid(f)) * w
+        g = f.neg_().add_(self.label)  # label - sigmoid(f)
         neu1e = torch.bmm(g, U)  # [B/G, G, D] (/ lr)
         x = h.new_empty(2 * W + max(n_k + self.tail, bq * G), 2 + D)  # 2W zero rows, the centres in order
         x[: 2 * W].zero_()

@@ -215,9 +215,9 @@ def _check_step(tr: cbow._Trainer, c: cbow._Chunk, i: int, lr: float) -> None:
         h = syn0[ctx].mean(0) if ctx else np.zeros(syn0.shape[1])
         q, j = s // G + (t - s) % bq, (t - s) // bq  # group of G centres, place in it
         assert int(c.out[q, K + j]) == words[t]
-        terms.append((t, h, ctx, words[t], 1.0, float(c.out_w[q, j, K + j]), (q, K + j)))
-        negs = zip(c.out[q, :K].tolist(), c.out_w[q, j, :K].tolist(), strict=True)
-        terms += [(t, h, ctx, k, 0.0, float(w), (q, col)) for col, (k, w) in enumerate(negs)]
+        terms.append((t, h, ctx, words[t], 1.0, 1.0, (q, K + j)))
+        negs = c.out[q, :K].tolist()  # a negative equal to the centre is skipped (word2vec.c)
+        terms += [(t, h, ctx, k, 0.0, float(k != words[t]), (q, col)) for col, k in enumerate(negs)]
     sig = [1 / (1 + np.exp(-syn1[k] @ h)) for _, h, _, k, *_ in terms]
     neu1e = {t: np.zeros(syn0.shape[1]) for t, *_ in terms}
     curv = dict.fromkeys(neu1e, 0.0)
