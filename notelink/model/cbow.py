@@ -14,14 +14,16 @@ How it is made fast (see benchmarks/RESULTS-speed.md for the measurements):
 - The corpus is cut into chunks at note boundaries. For a chunk, everything random (subsampling, window
   widths, negatives from a word2vec.c unigram table) and every window bound is computed in bulk, so a
   batch step is a few dozen torch ops on slices: no per-batch random numbers, no host syncs.
-- Windows as small matrix products: the B centres of a batch are consecutive positions, cut into blocks
-  of k = 16. The k centres of a block have their contexts among the k + 2W positions around them, so the
-  block's window means are one [k, k + 2W] x [k + 2W, D] product with a band matrix (1 / context size
-  where a position is in a centre's window, else 0). The other way round, the k positions of a block are
-  in the windows of the k + 2W centres around them, so their input-vector gradient (the sum of neu1e over
-  the windows holding a position) is one [k, k + 2W] x [k + 2W, D] product too, and each position's sum
-  is whole in one block. A band row depends only on the centre's place in its block and its two clipped
-  widths, so band rows (and the columns of the positions' matrices) are looked up in small tables.
+- Window means as a weighted bag: h of a centre is the sum of the input vectors of its 2W + 1 nearest
+  positions weighted 1 / context size inside its window (0 outside and at the centre), one
+  `embedding_bag` per batch: it reads the rows in place (no gathered copy) and a weight row depends only
+  on the centre's two clipped widths, so it is looked up in a small table.
+- Input-vector updates as small matrix products: the B centres of a batch are consecutive positions; the
+  k = 16 positions of a block are in the windows of the k + 2W centres around them, so their gradient
+  (the sum of neu1e over the windows holding a position) is one [k, k + 2W] x [k + 2W, D] product with
+  those centres' windows as the block sees them (columns looked up by place and widths in a small
+  table), each position's sum whole in one block: a row is scattered once per position, not once per
+  window holding it.
 - G centre words (`neg_share`) share one draw of K negatives, so the output layer is a batch of small
   matrix products [G, D] x [D, K + G] (each group's h against its negatives and its own G centre words;
   a mask keeps each centre's own word) and only B/G * (K + G) output rows are gathered and updated (as in
@@ -75,7 +77,7 @@ __all__ = ["Cancelled", "DeviceError", "TrainProgress", "WordVectors", "WorkerEr
            "torch_loaded", "train", "warm_up"]
 
 _SKETCH = 16  # r: coordinates of neu1e that measure how aligned a row's summed updates are
-_BLOCK = 16  # centres per block of a band product in `_Trainer.step`
+_BLOCK = 16  # positions per block of the input rows' product in `_Trainer.step`
 
 
 @dataclass
@@ -123,9 +125,8 @@ class _Chunk:
     n: int
     words: int  # raw (pre-subsampling) words the chunk stands for, for lr and progress
     centre: torch.Tensor  # [n] int64 word ids in corpus order (the centres)
-    band: torch.Tensor  # [n_k] int64 row of each centre in the band tables (place in block, widths)
-    widths: torch.Tensor  # [2W + n_k + tail] int64 a*(W+1) + c of each centre's widths, after 2W zeros
-    # (no window) and before zeros: the columns of `band_pos` (`_Trainer._input_rows`)
+    widths: torch.Tensor  # [2W + n_k + tail] int64 a*(W+1) + c of each centre's left and right widths,
+    # after 2W zeros (no window) and before zeros: its row of `window_mean`, its column of `band_pos`
     ctx: torch.Tensor  # [n_k + 2W] int64 word at each padded position (0 in the padding)
     out: torch.Tensor  # [n_groups, K + G] int64 output rows of each group of G centres: the K negatives
     # they share, then the G centres (word 0 for the padding centres of a last, partial batch)
@@ -147,7 +148,7 @@ class _Trainer:
         step = math.lcm(self.group, _BLOCK)  # a batch is whole groups and whole blocks
         self.batch = max(step, cfg.batch_for(V, self.device.type) // step * step)
         self.keep = torch.from_numpy(vocab.keep_probs(cfg.sample)).to(self.device)  # [V]
-        self.band_mean = self._band_table()  # [k * (W+1)^2, k + 2W]
+        self.window_mean = self._window_table()  # [(W+1)^2, 2W + 1]
         self.band_pos = self._position_table()  # [(k + 2W) * (W+1)^2, k]
         self.band_col = torch.arange(_BLOCK + 2 * cfg.window, device=self.device) * (cfg.window + 1) ** 2
         self.tail = -(-2 * cfg.window // _BLOCK) * _BLOCK  # 2W positions after the blocks, whole blocks
@@ -165,14 +166,14 @@ class _Trainer:
             self.syn0 = torch.tensor(init[0], dtype=torch.float32, device=self.device)  # [V, D]
             self.syn1neg = torch.tensor(init[1], dtype=torch.float32, device=self.device)  # [V, D]
 
-    def _band_table(self) -> torch.Tensor:
-        """Band rows for every (place r in a block, left width a, right width c), at row r*(W+1)^2 +
-        a*(W+1) + c: 1 / (a + c) (the context size) at the window's columns of the block's k + 2W
-        positions (column r + W is the centre, left out), else 0 (a row of 0 without context)."""
-        torch, W, k = self.torch, self.cfg.window, _BLOCK
-        r, a, c = torch.meshgrid(torch.arange(k), torch.arange(W + 1), torch.arange(W + 1), indexing="ij")
-        r, a, c = r.reshape(-1, 1), a.reshape(-1, 1), c.reshape(-1, 1)  # [k * (W+1)^2, 1]
-        delta = torch.arange(k + 2 * W)[None, :] - W - r  # [rows, k + 2W] column's offset from the centre
+    def _window_table(self) -> torch.Tensor:
+        """The weights of a centre's 2W + 1 nearest positions in its context mean, for every left and
+        right width (a, c), at row a*(W+1) + c: 1 / (a + c) (the context size) at offsets -a..c from the
+        centre but 0 (column W), else 0 (a row of 0 without context)."""
+        torch, W = self.torch, self.cfg.window
+        a, c = torch.meshgrid(torch.arange(W + 1), torch.arange(W + 1), indexing="ij")
+        a, c = a.reshape(-1, 1), c.reshape(-1, 1)  # [(W+1)^2, 1]
+        delta = torch.arange(2 * W + 1)[None, :] - W  # [1, 2W + 1] column's offset from the centre
         inside = ((delta >= -a) & (delta <= c) & (delta != 0)).float()
         return (inside / (a + c).clamp(min=1)).to(self.device)
 
@@ -221,12 +222,10 @@ class _Trainer:
         lo, hi = self._windows(docs, gen)  # [n], [n] inclusive chunk positions
         t = torch.arange(n, device=dev)  # [n]
         widths = (t - lo) * (W + 1) + (hi - t)  # [n] a*(W+1) + c
-        band = (t % k) * (W + 1) ** 2 + widths  # [n] row in the band tables
         pad = -(-n // k) * k - n + W  # padding after the last position: whole blocks, then W
         ctx = torch.cat([ids.new_zeros(W), ids, ids.new_zeros(pad)])  # [n_k + 2W]
-        band = torch.cat([band, band.new_zeros(pad - W)])  # [n_k], padding centres: no context
         widths = torch.cat([ids.new_zeros(2 * W), widths, ids.new_zeros(pad - W + self.tail)])
-        return _Chunk(n, b - a, ids, band, widths, ctx, *self._output_rows(ids, gen))
+        return _Chunk(n, b - a, ids, widths, ctx, *self._output_rows(ids, gen))
 
     def _windows(self, docs: torch.Tensor, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
         """Context bounds lo..hi (inclusive) per centre: width b ~ U{1..W}, clipped to the centre's note."""
@@ -275,23 +274,20 @@ class _Trainer:
             self._step(c, i, lr)
 
     def _step(self, c: _Chunk, i: int, lr: float) -> None:
-        """One closed-form CBOW update for batch i of chunk c, a block of k centres at a time: the window
-        means of a block are its band matrix times the input vectors of the k + 2W positions around it,
-        and the input-vector update of a block of positions is the product of the windows of the k + 2W
-        centres around it with their neu1e (`_by_position`); so each position's row is gathered and
-        updated once, not once per window holding it. Each input
+        """One closed-form CBOW update for batch i of chunk c: the window means are a weighted bag of the
+        input vectors around each centre (`window_mean`), and the input-vector update of a block of k
+        positions is the product of the windows of the k + 2W centres around it with their neu1e
+        (`_by_position`), so each position's row is updated once, not once per window holding it. Each input
         and output row's summed update is scaled to what sequential updates would add up to (`rowscale`,
         one call for both: output row x is row V + x of its scratch)."""
-        torch, D, W, k, V = self.torch, self.cfg.dim, self.cfg.window, _BLOCK, self.syn0.shape[0]
+        torch, W, k, V = self.torch, self.cfg.window, _BLOCK, self.syn0.shape[0]
         s, e = i * self.batch, min((i + 1) * self.batch, c.n)
         nb = -(-(e - s) // k)  # blocks in the batch
-        span = k + 2 * W
-        rows = c.band[s:s + nb * k]  # [nb * k]
         ctx = c.ctx[s:s + nb * k + 2 * W]  # [P = nb * k + 2W] words at the padded positions
-        v = self.syn0.index_select(0, ctx)  # [P, D]
-        A = self.band_mean.index_select(0, rows).view(nb, k, span)  # [nb, k, k + 2W]
-        h = torch.bmm(A, v.as_strided((nb, span, D), (k * D, D, 1)))  # [nb, k, D] mean of each context
-        x, out, du, curv_u = self._output_layer(c, s, e, h.view(nb * k, D))  # x [2W + n_x, 2 + D]
+        mean = self.window_mean.index_select(0, c.widths[s + 2 * W:s + 2 * W + nb * k])  # [nb * k, 2W + 1]
+        h = torch.nn.functional.embedding_bag(ctx.unfold(0, 2 * W + 1, 1), self.syn0, mode="sum",
+                                              per_sample_weights=mean)  # [nb * k, D] mean of each context
+        x, out, du, curv_u = self._output_layer(c, s, e, h)  # x [2W + n_x, 2 + D]
         P = ctx.shape[0]
         y = self._by_position(c, s, nb, x)[:P]  # [P, 2 + D] sums over the windows at a position
         use = y.new_empty(P + out.shape[0], 2 + self.r)  # [P + R, r + 2]
@@ -343,7 +339,7 @@ class _Trainer:
         d = torch.addcmul(f, f, f, value=-1.0)  # [B/G, G, K + G] d = sigmoid'(f) of the uses kept
         curv = torch.baddbmm(d.sum(2, keepdim=True).mul_(hh), d, uu.transpose(1, 2))  # [B/G, G, 1] (below)
         curv_u = d.mul_(hh).sum(1).view(-1)  # [B/G * (K + G)] curvature of each output row's use
-        g = f.neg_().add_(self.label)  # label - sigmoid(f)
+        g = torch.sub(self.label, f)  # label - sigmoid(f)
         neu1e = torch.bmm(g, U)  # [B/G, G, D] (/ lr)
         x = h.new_empty(2 * W + max(n_k + self.tail, bq * G), 2 + D)  # 2W zero rows, the centres in order
         x[: 2 * W].zero_()
