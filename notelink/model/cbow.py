@@ -127,7 +127,7 @@ class _Chunk:
     centre: torch.Tensor  # [n] int64 word ids in corpus order (the centres)
     widths: torch.Tensor  # [2W + n_k + tail] int64 a*(W+1) + c of each centre's left and right widths,
     # after 2W zeros (no window) and before zeros: its row of `window_mean`, its column of `band_pos`
-    ctx: torch.Tensor  # [n_k + 2W] int64 word at each padded position (0 in the padding)
+    ctx: torch.Tensor  # [n_k + tail] int64 word at each padded position (0 in the padding)
     out: torch.Tensor  # [n_groups, K + G] int64 output rows of each group of G centres: the K negatives
     # they share, then the G centres (word 0 for the padding centres of a last, partial batch)
     neg_w: torch.Tensor  # [n_groups, G, K] 1 where a centre uses its group's negative, 0 where the negative
@@ -222,9 +222,9 @@ class _Trainer:
         lo, hi = self._windows(docs, gen)  # [n], [n] inclusive chunk positions
         t = torch.arange(n, device=dev)  # [n]
         widths = (t - lo) * (W + 1) + (hi - t)  # [n] a*(W+1) + c
-        pad = -(-n // k) * k - n + W  # padding after the last position: whole blocks, then W
-        ctx = torch.cat([ids.new_zeros(W), ids, ids.new_zeros(pad)])  # [n_k + 2W]
-        widths = torch.cat([ids.new_zeros(2 * W), widths, ids.new_zeros(pad - W + self.tail)])
+        pad = -(-n // k) * k - n  # padding centres of the last block
+        ctx = torch.cat([ids.new_zeros(W), ids, ids.new_zeros(pad + self.tail - W)])  # [n_k + tail]
+        widths = torch.cat([ids.new_zeros(2 * W), widths, ids.new_zeros(pad + self.tail)])
         return _Chunk(n, b - a, ids, widths, ctx, *self._output_rows(ids, gen))
 
     def _windows(self, docs: torch.Tensor, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
@@ -287,28 +287,36 @@ class _Trainer:
         mean = self.window_mean.index_select(0, c.widths[s + 2 * W:s + 2 * W + nb * k])  # [nb * k, 2W + 1]
         h = torch.nn.functional.embedding_bag(ctx.unfold(0, 2 * W + 1, 1), self.syn0, mode="sum",
                                               per_sample_weights=mean)  # [nb * k, D] mean of each context
-        x, out, du, curv_u = self._output_layer(c, s, e, h)  # x [2W + n_x, 2 + D]
-        P = ctx.shape[0]
-        y = self._by_position(c, s, nb, x)[:P]  # [P, 2 + D] sums over the windows at a position
-        use = y.new_empty(P + out.shape[0], 2 + self.r)  # [P + R, r + 2]
-        use[:P] = y[:, : 2 + self.r]  # what the row scale needs of the input rows' uses (first columns)
-        self.rowscale.use(du, curv_u, out=use[P:])  # and of the output rows' (no concatenation)
-        scale = self.rowscale.scale(torch.cat([ctx, out + V]), use, lr)  # [P + R]
+        neu1e, curv, out, du, curv_u = self._output_layer(c, s, e, h)  # [2W + n_x, D], [2W + n_x]
+        M = self._position_windows(c, s, nb)  # [m, k + 2W, k]
+        P = M.shape[0] * k  # positions in whole blocks: the nb * k + 2W of the batch, then 0 updates
+        at, R = c.ctx[s:s + P], out.shape[0]  # [P] words at the padded positions
+        use = h.new_empty(P + R, 2 + self.r)  # what the row scale needs of each row's uses [P + R, r + 2]
+        self._by_position(M, self.rowscale.use(neu1e, curv), out=use[:P])  # an input row's: its centres'
+        self.rowscale.use(du, curv_u, out=use[P:])  # summed by position; an output row's: a group's use
+        scale = self.rowscale.scale(torch.cat([at, out + V]), use, lr)  # [P + R]
         _add_rows(self.syn1neg, out, du.mul_(scale[P:, None]))  # lr * scale * sum of g h
-        _add_rows(self.syn0, ctx, y[:, 2:] * scale[:P, None])  # lr * scale * sum of neu1e
+        _add_rows(self.syn0, at, self._by_position(M, neu1e).mul_(scale[:P, None]))  # lr scale sum neu1e
 
-    def _by_position(self, c: _Chunk, s: int, nb: int, x: torch.Tensor) -> torch.Tensor:
-        """Per padded position of a batch (starting at centre s, nb blocks), the sum of the rows `x` of the
-        centres whose windows hold it [nb * k + tail, C]. `x` [2W + n_x, C] holds the centres' rows in
-        order after 2W zero rows, zeros past the batch's centres. The k positions of block m are in the
-        windows of the k + 2W centres at positions m*k - W .. m*k + k + W - 1 (rows m*k .. of `x`), so
-        their sums are one [k, k + 2W] x [k + 2W, C] product with those centres' windows as the block's
-        positions see them (`band_pos`; every position's sum is whole in one block)."""
-        torch, W, k = self.torch, self.cfg.window, _BLOCK
-        span, C, m = k + 2 * W, x.shape[1], nb + self.tail // k  # m blocks of positions
+    def _position_windows(self, c: _Chunk, s: int, nb: int) -> torch.Tensor:
+        """The windows of a batch's centres (starting at centre s, nb blocks) as its padded positions see
+        them, m = nb + tail / k blocks of k positions [m, k + 2W, k]: the k positions of block m are in the
+        windows of the k + 2W centres at positions m*k - W .. m*k + k + W - 1 (`band_pos`)."""
+        W, k = self.cfg.window, _BLOCK
+        span, m = k + 2 * W, nb + self.tail // k
         cols = c.widths[s:s + m * k + 2 * W].unfold(0, span, k) + self.band_col  # [m, k + 2W]
-        M = self.band_pos.index_select(0, cols.view(-1)).view(m, span, k)  # [m, k + 2W, k]
-        return torch.bmm(M.transpose(1, 2), x.as_strided((m, span, C), (k * C, C, 1))).view(-1, C)
+        return self.band_pos.index_select(0, cols.view(-1)).view(m, span, k)
+
+    def _by_position(self, M: torch.Tensor, x: torch.Tensor, out: torch.Tensor | None = None) -> torch.Tensor:
+        """Per padded position, the sum of the rows `x` [2W + n_x, C] of the centres whose windows hold it
+        (`x` holds the centres' rows in order after 2W zero rows, zeros past the batch's centres) [m * k, C]:
+        one [k, k + 2W] x [k + 2W, C] product per block of k positions with the windows `M` [m, k + 2W, k]
+        (`_position_windows`) and the rows of their centres, so each position's sum is whole in one block."""
+        m, span, k = M.shape
+        C = x.shape[1]
+        windows = x.as_strided((m, span, C), (k * C, C, 1))  # block m: rows m*k .. m*k + k + 2W - 1
+        res = None if out is None else out.view(m, k, C)
+        return self.torch.bmm(M.transpose(1, 2), windows, out=res).view(-1, C)
 
     def _output_layer(self, c: _Chunk, s: int, e: int,
                       h: torch.Tensor) -> tuple[torch.Tensor, ...]:
@@ -316,14 +324,13 @@ class _Trainer:
         against their own output rows and their groups' shared negatives. Per group, one [G, D] x
         [D, K + G] product scores each centre against the group's negatives and centres; the rows a
         centre skips (the other centres', a negative equal to its word: `_Chunk.neg_w`) get 0. Returns,
-        per centre (0 past e - s), x = [|s|^2, |s|^2 c, neu1e / lr] (rows 2W.. of [2W + n_x, 2 + D], zeros
-        around them, as `_by_position` reads them): neu1e the gradient of h, s its sketch,
+        per centre in order after 2W zero rows (zeros past e - s, as `_by_position` reads them)
+        [2W + n_x, ...]: neu1e / lr, the gradient of h (a weighted bag of its output rows), and
         c = sum_k sigmoid'(f_k) (|u_k|^2 + |h|^2) its curvature (the update moves h and the u_k); and the
         output rows `out` [B/G * (K + G)], their updates / lr `du` [B/G * (K + G), D] (sum_i g_i h_i over
         a group's centres i) and the curvature of each, which `rowscale` needs: a group's update of a row
         is one use, of curvature sum_i sigmoid'(f_i) |h_i|^2 [B/G * (K + G)]."""
-        torch, D, G, K, r = self.torch, self.cfg.dim, self.group, self.cfg.negative, self.r
-        W = self.cfg.window
+        torch, D, G, K = self.torch, self.cfg.dim, self.group, self.cfg.negative
         bq, n_k = -(-(e - s) // G), h.shape[0]  # groups in the batch, centres in its blocks
         s_g, e_g = s // G, s // G + bq
         if n_k < bq * G:  # a last group's padding past the last block
@@ -340,16 +347,28 @@ class _Trainer:
         curv = torch.baddbmm(d.sum(2, keepdim=True).mul_(hh), d, uu.transpose(1, 2))  # [B/G, G, 1] (below)
         curv_u = d.mul_(hh).sum(1).view(-1)  # [B/G * (K + G)] curvature of each output row's use
         g = torch.sub(self.label, f)  # label - sigmoid(f)
-        neu1e = torch.bmm(g, U)  # [B/G, G, D] (/ lr)
-        x = h.new_empty(2 * W + max(n_k + self.tail, bq * G), 2 + D)  # 2W zero rows, the centres in order
-        x[: 2 * W].zero_()
-        x[2 * W + bq * G:].zero_()  # past the batch's last group (`_by_position` reads n_k + tail rows)
-        xg = x[2 * W: 2 * W + bq * G].view(G, bq, 2 + D).transpose(0, 1)  # [B/G, G, 2 + D] by group
-        xg[:, :, 2:] = neu1e
-        torch.sum(neu1e[:, :, :r].square(), 2, keepdim=True, out=xg[:, :, :1])  # |s|^2
-        torch.mul(xg[:, :, :1], curv, out=xg[:, :, 1:2])  # |s|^2 c
+        bag, weight, c_rows = self._centre_rows(c, s_g, e_g, n_k, g, curv)
+        neu1e = torch.nn.functional.embedding_bag(bag, self.syn1neg, mode="sum", per_sample_weights=weight)
         du = torch.bmm(g.transpose(1, 2), H).view(-1, D)  # [B/G * (K + G), D] (/ lr) sum_i g_i h_i
-        return x, out, du, curv_u
+        return neu1e, c_rows, out, du, curv_u
+
+    def _centre_rows(self, c: _Chunk, s_g: int, e_g: int, n_k: int, g: torch.Tensor,
+                     curv: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """A batch's centres in order after 2W empty rows, and empty rows past them (`_by_position` reads
+        n_k + tail): per row the bag of output rows its neu1e sums, its group's K negatives then its own
+        row [rows, K + 1], their weights g [rows, K + 1] (0 in the empty rows) and its curvature [rows]."""
+        G, K, W, bq = self.group, self.cfg.negative, self.cfg.window, e_g - s_g
+        rows = 2 * W + max(n_k + self.tail, bq * G)
+        rows_g = c.out[s_g:e_g]  # [B/G, K + G]
+        bag, weight, c_rows = rows_g.new_zeros(rows, K + 1), g.new_zeros(rows, K + 1), g.new_zeros(rows)
+        bag_g = bag[2 * W:2 * W + bq * G].view(G, bq, K + 1)  # [G, B/G, K + 1]: row j, q is centre j B/G + q
+        weight_g = weight[2 * W:2 * W + bq * G].view(G, bq, K + 1)
+        bag_g[:, :, :K] = rows_g[:, :K]
+        bag_g[:, :, K] = rows_g[:, K:].t()
+        weight_g[:, :, :K] = g[:, :, :K].transpose(0, 1)
+        weight_g[:, :, K] = g[:, :, K:].diagonal(dim1=1, dim2=2).t()
+        c_rows[2 * W:2 * W + bq * G].view(G, bq).copy_(curv.view(bq, G).t())
+        return bag, weight, c_rows
 
     def batches(self, c: _Chunk) -> int:
         return -(-c.n // self.batch)
