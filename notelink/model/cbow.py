@@ -155,6 +155,7 @@ class _Trainer:
         K, G = cfg.negative, self.group
         self.label = torch.cat([torch.zeros(G, K), torch.eye(G)], 1).to(self.device)  # [G, K + G]
         self.own = torch.eye(G, device=self.device)  # [G, G] a centre's own row among its group's centres
+        self._bags: dict[tuple[int, int], torch.Tensor] = {}  # `_centre_rows`, by batch shape
         self.noise_table = torch.from_numpy(_noise_table(vocab.noise())).to(self.device)  # [T] int32 word ids
         self.r = min(_SKETCH, D)  # coordinates of the sketch (`rowscale`)
         self.rowscale = RowScale(torch, 2 * V, self.r)  # input row x at x, output row x at V + x
@@ -347,24 +348,27 @@ class _Trainer:
         curv = torch.baddbmm(d.sum(2, keepdim=True).mul_(hh), d, uu.transpose(1, 2))  # [B/G, G, 1] (below)
         curv_u = d.mul_(hh).sum(1).view(-1)  # [B/G * (K + G)] curvature of each output row's use
         g = torch.sub(self.label, f)  # label - sigmoid(f)
-        bag, weight, c_rows = self._centre_rows(c, s_g, e_g, n_k, g, curv)
-        neu1e = torch.nn.functional.embedding_bag(bag, self.syn1neg, mode="sum", per_sample_weights=weight)
+        bag, weight, c_rows = self._centre_rows(bq, n_k, g, curv)
+        neu1e = torch.nn.functional.embedding_bag(bag, U.view(-1, D), mode="sum", per_sample_weights=weight)
         du = torch.bmm(g.transpose(1, 2), H).view(-1, D)  # [B/G * (K + G), D] (/ lr) sum_i g_i h_i
         return neu1e, c_rows, out, du, curv_u
 
-    def _centre_rows(self, c: _Chunk, s_g: int, e_g: int, n_k: int, g: torch.Tensor,
+    def _centre_rows(self, bq: int, n_k: int, g: torch.Tensor,
                      curv: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """A batch's centres in order after 2W empty rows, and empty rows past them (`_by_position` reads
-        n_k + tail): per row the bag of output rows its neu1e sums, its group's K negatives then its own
+        n_k + tail): per row the bag of the rows of U its neu1e sums, its group's K negatives then its own
         row [rows, K + 1], their weights g [rows, K + 1] (0 in the empty rows) and its curvature [rows]."""
-        G, K, W, bq = self.group, self.cfg.negative, self.cfg.window, e_g - s_g
+        G, K, W = self.group, self.cfg.negative, self.cfg.window
         rows = 2 * W + max(n_k + self.tail, bq * G)
-        rows_g = c.out[s_g:e_g]  # [B/G, K + G]
-        bag, weight, c_rows = rows_g.new_zeros(rows, K + 1), g.new_zeros(rows, K + 1), g.new_zeros(rows)
-        bag_g = bag[2 * W:2 * W + bq * G].view(G, bq, K + 1)  # [G, B/G, K + 1]: row j, q is centre j B/G + q
+        bag = self._bags.get((bq, rows))
+        if bag is None:  # the same for every whole batch: made once
+            bag = self._bags[bq, rows] = g.new_zeros(rows, K + 1, dtype=self.torch.int64)
+            bag_g = bag[2 * W:2 * W + bq * G].view(G, bq, K + 1)  # [G, B/G, K + 1]: centre j B/G + q
+            first = self.torch.arange(bq, device=g.device)[:, None] * (K + G)  # [B/G, 1] group q's rows
+            bag_g[:, :, :K] = first + self.torch.arange(K, device=g.device)
+            bag_g[:, :, K] = (first + K + self.torch.arange(G, device=g.device)).t()
+        weight, c_rows = g.new_zeros(rows, K + 1), g.new_zeros(rows)
         weight_g = weight[2 * W:2 * W + bq * G].view(G, bq, K + 1)
-        bag_g[:, :, :K] = rows_g[:, :K]
-        bag_g[:, :, K] = rows_g[:, K:].t()
         weight_g[:, :, :K] = g[:, :, :K].transpose(0, 1)
         weight_g[:, :, K] = g[:, :, K:].diagonal(dim1=1, dim2=2).t()
         c_rows[2 * W:2 * W + bq * G].view(G, bq).copy_(curv.view(bq, G).t())
