@@ -297,7 +297,8 @@ class _Trainer:
         self.rowscale.use(du, curv_u, out=use[P:])  # summed by position; an output row's: a group's use
         scale = self.rowscale.scale(torch.cat([at, out + V]), use, lr)  # [P + R]
         _add_rows(self.syn1neg, out, du.mul_(scale[P:, None]))  # lr * scale * sum of g h
-        _add_rows(self.syn0, at, self._by_position(M, neu1e).mul_(scale[:P, None]))  # lr scale sum neu1e
+        M.mul_(scale[:P].view(-1, 1, k))  # each position's column times its scale (fewer numbers than the
+        _add_rows(self.syn0, at, self._by_position(M, neu1e))  # product), so this is lr scale sum of neu1e
 
     def _position_windows(self, c: _Chunk, s: int, nb: int) -> torch.Tensor:
         """The windows of a batch's centres (starting at centre s, nb blocks) as its padded positions see
