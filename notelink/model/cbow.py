@@ -248,25 +248,26 @@ class _Trainer:
         of a last, partial batch: their h is 0, so they update no row), and which negatives each centre
         uses [n_groups, G, K]: all but one equal to the centre (skipped as in word2vec.c)."""
         torch, dev, K, G = self.torch, self.device, self.cfg.negative, self.group
-        centre = self._grouped(ids, ids.new_zeros(()))  # [n_groups, G]
-        n_groups = centre.shape[0]
+        n, B = ids.shape[0], self.batch
+        n_groups = n // B * B // G + -(-(n % B) // G)
+        out = ids.new_zeros(n_groups, K + G)
         slot = torch.randint(self.noise_table.shape[0], (n_groups * K,), generator=gen, device=dev)
-        neg = self.noise_table.index_select(0, slot).view(n_groups, K).long()  # [n_groups, K]
-        neg_w = (neg.view(n_groups, 1, K) != centre.view(n_groups, G, 1)).float()  # [n_groups, G, K]
-        return torch.cat([neg, centre], 1), neg_w
+        out[:, :K] = self.noise_table.index_select(0, slot).view(n_groups, K)  # the negatives
+        self._grouped(ids, out[:, K:])  # the centres
+        same = out[:, None, :K] == out[:, K:, None]  # [n_groups, G, K]
+        return out, same.logical_not_().view(torch.uint8).float()  # (via uint8: 3x faster than from bool)
 
-    def _grouped(self, x: torch.Tensor, pad: torch.Tensor) -> torch.Tensor:
-        """Per-centre rows `x` [n, ...] laid out by group [n_groups, G, ...]: batch by batch, group q of a
-        batch of b centres holds its centres q + j * ceil(b / G), j = 0..G-1 (`pad` where past the end)."""
-        torch, B, G, n = self.torch, self.batch, self.group, x.shape[0]
+    def _grouped(self, x: torch.Tensor, out: torch.Tensor) -> None:
+        """Writes per-centre values `x` [n] laid out by group into `out` [n_groups, G] (0 past the end):
+        batch by batch, group q of a batch of b centres holds its centres q + j * ceil(b / G), j = 0..G-1."""
+        B, G, n = self.batch, self.group, x.shape[0]
         full = n // B * B
-        parts = [x[:full].view(n // B, G, B // G, *x.shape[1:]).transpose(1, 2).reshape(-1, G, *x.shape[1:])]
+        out[: full // G].view(n // B, B // G, G).copy_(x[:full].view(n // B, G, B // G).transpose(1, 2))
         if n > full:  # a last, partial batch
             bq = -(-(n - full) // G)
-            last = pad.expand(G * bq, *x.shape[1:]).clone()
+            last = x.new_zeros(G * bq)
             last[: n - full] = x[full:]
-            parts.append(last.view(G, bq, *x.shape[1:]).transpose(0, 1))
-        return torch.cat(parts)
+            out[full // G:] = last.view(G, bq).t()
 
     def step(self, c: _Chunk, i: int, lr: float) -> None:
         """`_step` in torch's inference mode: the ~60 small ops of a step skip autograd's bookkeeping
