@@ -341,12 +341,12 @@ class _Trainer:
             h = torch.cat([h, h.new_zeros(bq * G - n_k, D)])
         H = h[: bq * G].view(G, bq, D).transpose(0, 1)  # [B/G, G, D] group q: centres q, q + B/G, ...
         out = c.out[s_g:e_g].reshape(-1)  # [B/G * (K + G)]
+        hh = torch.linalg.vector_norm(h[: bq * G], dim=1).square_().view(G, bq).t()[:, :, None]  # [B/G, G, 1]
         U = self.syn1neg.index_select(0, out).view(-1, K + G, D)  # [B/G, K + G, D]
+        uu = torch.linalg.vector_norm(U, dim=2).square_()[:, None, :]  # [B/G, 1, K + G] |u|^2
         f = torch.sigmoid(torch.bmm(H, U.transpose(1, 2)))  # [B/G, G, K + G] sigmoid(f)
         f[:, :, :K].mul_(c.neg_w[s_g:e_g])  # 0 where a centre skips a row: then g = label - f = 0 and
         f[:, :, K:].mul_(self.own)  # d = f (1 - f) = 0 there (the other centres' rows, its own word)
-        uu = torch.linalg.vector_norm(U, dim=2).square_()[:, None, :]  # [B/G, 1, K + G] |u|^2
-        hh = torch.linalg.vector_norm(H, dim=2).square_()[:, :, None]  # [B/G, G, 1] |h|^2
         d = torch.addcmul(f, f, f, value=-1.0)  # [B/G, G, K + G] d = sigmoid'(f) of the uses kept
         curv = torch.baddbmm(d.sum(2, keepdim=True).mul_(hh), d, uu.transpose(1, 2))  # [B/G, G, 1] (below)
         curv_u = d.mul_(hh).sum(1).view(-1)  # [B/G * (K + G)] curvature of each output row's use
