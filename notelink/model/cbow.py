@@ -14,19 +14,24 @@ How it is made fast (see benchmarks/RESULTS-speed.md for the measurements):
 - The corpus is cut into chunks at note boundaries. For a chunk, everything random (subsampling, window
   widths, negatives from a word2vec.c unigram table) and every window bound is computed in bulk, so a
   batch step is a few dozen torch ops on slices: no per-batch random numbers, no host syncs.
-- Windows as small matrix products: the B centres of a batch are consecutive positions, cut into blocks
-  of k = 16. The k centres of a block have their contexts among the k + 2W positions around them, so the
-  block's window means are one [k, k + 2W] x [k + 2W, D] product with a band matrix (1 / context size
-  where a position is in a centre's window, else 0), and the input-vector gradient of those positions is
-  the transposed product with the block's neu1e. A band row depends only on the centre's place in its
-  block and its two clipped widths, so band rows are looked up in a small table, not built.
+- Window means as a weighted bag: h of a centre is the sum of the input vectors of its 2W + 1 nearest
+  positions weighted 1 / context size inside its window (0 outside and at the centre), one
+  `embedding_bag` per batch: it reads the rows in place (no gathered copy) and a weight row depends only
+  on the centre's two clipped widths, so it is looked up in a small table.
+- Input-vector updates as small matrix products: the B centres of a batch are consecutive positions; the
+  k = 16 positions of a block are in the windows of the k + 2W centres around them, so their gradient
+  (the sum of neu1e over the windows holding a position) is one [k, k + 2W] x [k + 2W, D] product with
+  those centres' windows as the block sees them (columns looked up by place and widths in a small
+  table), each position's sum whole in one block: a row is scattered once per position, not once per
+  window holding it.
 - G centre words (`neg_share`) share one draw of K negatives, so the output layer is a batch of small
   matrix products [G, D] x [D, K + G] (each group's h against its negatives and its own G centre words;
   a mask keeps each centre's own word) and only B/G * (K + G) output rows are gathered and updated (as in
-  Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory"). The G centres of a group
-  are B/G positions apart (`_grouped`): consecutive centres share context words, and sharing negatives
-  too made each context word see G times the same negatives (noisier vectors: neighbour overlap between
-  seeds on obsidian-help 0.16 instead of 0.23-0.24).
+  Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory"); neu1e = sum_k g_k u_k is a
+  weighted bag of a centre's K + 1 gathered rows, in centre order for the positions' product. The G
+  centres of a group are B/G positions apart (`_grouped`): consecutive centres share context words, and
+  sharing negatives too made each context word see G times the same negatives (noisier vectors:
+  neighbour overlap between seeds on obsidian-help 0.16 instead of 0.23-0.24).
 - A batch of B centre words is updated at once from the same vectors: a row used n times in a batch sums
   n updates (`_add_rows`), where word2vec.c applies them one after another. Text is bursty (a line may
   repeat one phrase 190 times), and summed updates that agree overshoot: an input row blown up this way
@@ -73,7 +78,7 @@ __all__ = ["Cancelled", "DeviceError", "TrainProgress", "WordVectors", "WorkerEr
            "torch_loaded", "train", "warm_up"]
 
 _SKETCH = 16  # r: coordinates of neu1e that measure how aligned a row's summed updates are
-_BLOCK = 16  # centres per block of a band product in `_Trainer.step`
+_BLOCK = 16  # positions per block of the input rows' product in `_Trainer.step`
 
 
 @dataclass
@@ -121,11 +126,13 @@ class _Chunk:
     n: int
     words: int  # raw (pre-subsampling) words the chunk stands for, for lr and progress
     centre: torch.Tensor  # [n] int64 word ids in corpus order (the centres)
-    band: torch.Tensor  # [n_k] int64 row of each centre in the band tables (place in block, widths)
-    ctx: torch.Tensor  # [n_k + 2W] int64 word at each padded position (0 in the padding)
-    out: torch.Tensor  # [n_groups, K + G] int64 output rows of each group of G consecutive centres: the K
-    # negatives they share, then the G centres
-    out_w: torch.Tensor  # [n_groups, G, K + G] 1 where a centre uses one of its group's output rows, else 0
+    widths: torch.Tensor  # [2W + n_k + tail] int64 a*(W+1) + c of each centre's left and right widths,
+    # after 2W zeros (no window) and before zeros: its row of `window_mean`, its column of `band_pos`
+    ctx: torch.Tensor  # [n_k + tail] int64 word at each padded position (0 in the padding)
+    out: torch.Tensor  # [n_groups, K + G] int64 output rows of each group of G centres: the K negatives
+    # they share, then the G centres (word 0 for the padding centres of a last, partial batch)
+    neg_w: torch.Tensor  # [n_groups, G, K] 1 where a centre uses its group's negative, 0 where the negative
+    # is its own word (skipped as in word2vec.c)
 
 
 class _Trainer:
@@ -142,10 +149,14 @@ class _Trainer:
         step = math.lcm(self.group, _BLOCK)  # a batch is whole groups and whole blocks
         self.batch = max(step, cfg.batch_for(V, self.device.type) // step * step)
         self.keep = torch.from_numpy(vocab.keep_probs(cfg.sample)).to(self.device)  # [V]
-        self.band_mean, self.band_in = self._band_tables()  # [k * (W+1)^2, k + 2W] each
+        self.window_mean = self._window_table()  # [(W+1)^2, 2W + 1]
+        self.band_pos = self._position_table()  # [(k + 2W) * (W+1)^2, k]
+        self.band_col = torch.arange(_BLOCK + 2 * cfg.window, device=self.device) * (cfg.window + 1) ** 2
+        self.tail = -(-2 * cfg.window // _BLOCK) * _BLOCK  # 2W positions after the blocks, whole blocks
         K, G = cfg.negative, self.group
         self.label = torch.cat([torch.zeros(G, K), torch.eye(G)], 1).to(self.device)  # [G, K + G]
-        self.keep_out = torch.cat([torch.ones(G, K), torch.eye(G)], 1).to(self.device)  # [G, K + G]
+        self.own = torch.eye(G, device=self.device)  # [G, G] a centre's own row among its group's centres
+        self._bags: dict[tuple[int, int], torch.Tensor] = {}  # `_centre_rows`, by batch shape
         self.noise_table = torch.from_numpy(_noise_table(vocab.noise())).to(self.device)  # [T] int32 word ids
         self.r = min(_SKETCH, D)  # coordinates of the sketch (`rowscale`)
         self.rowscale = RowScale(torch, 2 * V, self.r)  # input row x at x, output row x at V + x
@@ -157,17 +168,28 @@ class _Trainer:
             self.syn0 = torch.tensor(init[0], dtype=torch.float32, device=self.device)  # [V, D]
             self.syn1neg = torch.tensor(init[1], dtype=torch.float32, device=self.device)  # [V, D]
 
-    def _band_tables(self) -> tuple[torch.Tensor, torch.Tensor]:
-        """Band rows for every (place r in a block, left width a, right width c), at row r*(W+1)^2 +
-        a*(W+1) + c: `band_in` is 1 at the window's k + 2W columns (column r + W is the centre, left
-        out), `band_mean` the same / (a + c), the context size (a row of 0 without context)."""
-        torch, W, k = self.torch, self.cfg.window, _BLOCK
-        r, a, c = torch.meshgrid(torch.arange(k), torch.arange(W + 1), torch.arange(W + 1), indexing="ij")
-        r, a, c = r.reshape(-1, 1), a.reshape(-1, 1), c.reshape(-1, 1)  # [k * (W+1)^2, 1]
-        delta = torch.arange(k + 2 * W)[None, :] - W - r  # [rows, k + 2W] column's offset from the centre
+    def _window_table(self) -> torch.Tensor:
+        """The weights of a centre's 2W + 1 nearest positions in its context mean, for every left and
+        right width (a, c), at row a*(W+1) + c: 1 / (a + c) (the context size) at offsets -a..c from the
+        centre but 0 (column W), else 0 (a row of 0 without context)."""
+        torch, W = self.torch, self.cfg.window
+        a, c = torch.meshgrid(torch.arange(W + 1), torch.arange(W + 1), indexing="ij")
+        a, c = a.reshape(-1, 1), c.reshape(-1, 1)  # [(W+1)^2, 1]
+        delta = torch.arange(2 * W + 1)[None, :] - W  # [1, 2W + 1] column's offset from the centre
         inside = ((delta >= -a) & (delta <= c) & (delta != 0)).float()
-        mean = inside / (a + c).clamp(min=1)
-        return mean.to(self.device), inside.to(self.device)
+        return (inside / (a + c).clamp(min=1)).to(self.device)
+
+    def _position_table(self) -> torch.Tensor:
+        """The windows of a block's k + 2W centres as seen by its k positions: row j*(W+1)^2 + a*(W+1) + c
+        is, for the centre in column j of a block (the centre at position j - W of the block) with widths
+        (a, c), 1 at the block's positions i in its window (offset i - j + W from the centre in -a..c,
+        not 0), else 0."""
+        torch, W, k = self.torch, self.cfg.window, _BLOCK
+        j, a, c = torch.meshgrid(torch.arange(k + 2 * W), torch.arange(W + 1), torch.arange(W + 1),
+                                 indexing="ij")
+        j, a, c = j.reshape(-1, 1), a.reshape(-1, 1), c.reshape(-1, 1)  # [(k + 2W) * (W+1)^2, 1]
+        delta = torch.arange(k)[None, :] - j + W  # [rows, k] position's offset from the centre
+        return ((delta >= -a) & (delta <= c) & (delta != 0)).float().to(self.device)
 
     def chunk_ranges(self, parts: int = 1) -> list[tuple[int, int]]:
         """[start, end) token ranges of about `cfg.chunk` / `parts` words, cut at a note boundary when the
@@ -201,11 +223,11 @@ class _Trainer:
         n, W, k = int(ids.shape[0]), self.cfg.window, _BLOCK
         lo, hi = self._windows(docs, gen)  # [n], [n] inclusive chunk positions
         t = torch.arange(n, device=dev)  # [n]
-        band = (t % k) * (W + 1) ** 2 + (t - lo) * (W + 1) + (hi - t)  # [n] row in the band tables
-        pad = -(-n // k) * k - n + W  # padding after the last position: whole blocks, then W
-        ctx = torch.cat([ids.new_zeros(W), ids, ids.new_zeros(pad)])  # [n_k + 2W]
-        band = torch.cat([band, band.new_zeros(pad - W)])  # [n_k], padding centres: no context
-        return _Chunk(n, b - a, ids, band, ctx, *self._output_rows(ids, gen))
+        widths = (t - lo) * (W + 1) + (hi - t)  # [n] a*(W+1) + c
+        pad = -(-n // k) * k - n  # padding centres of the last block
+        ctx = torch.cat([ids.new_zeros(W), ids, ids.new_zeros(pad + self.tail - W)])  # [n_k + tail]
+        widths = torch.cat([ids.new_zeros(2 * W), widths, ids.new_zeros(pad + self.tail)])
+        return _Chunk(n, b - a, ids, widths, ctx, *self._output_rows(ids, gen))
 
     def _windows(self, docs: torch.Tensor, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
         """Context bounds lo..hi (inclusive) per centre: width b ~ U{1..W}, clipped to the centre's note."""
@@ -223,35 +245,30 @@ class _Trainer:
         """The centres of a batch in groups of G that share K negatives from unigram^0.75 (random slots of
         the noise table): group q of a batch of b centres holds its centres q, q + b/G, q + 2b/G, ... (far
         apart, so that the centres sharing negatives do not share context words too). Returns each group's
-        output rows, the K negatives then the G centres [n_groups, K + G], and which of them each centre
-        uses [n_groups, G, K + G]: the negatives, except one equal to the centre (skipped as in
-        word2vec.c), and its own row on the diagonal; not the group's other centres, nothing for the
-        padding centres of a last, partial batch."""
+        output rows, the K negatives then the G centres [n_groups, K + G] (word 0 for the padding centres
+        of a last, partial batch: their h is 0, so they update no row), and which negatives each centre
+        uses [n_groups, G, K]: all but one equal to the centre (skipped as in word2vec.c)."""
         torch, dev, K, G = self.torch, self.device, self.cfg.negative, self.group
-        centre = self._grouped(ids, ids.new_full((), -1))  # [n_groups, G]
-        n_groups = centre.shape[0]
+        n, B = ids.shape[0], self.batch
+        n_groups = n // B * B // G + -(-(n % B) // G)
+        out = ids.new_zeros(n_groups, K + G)
         slot = torch.randint(self.noise_table.shape[0], (n_groups * K,), generator=gen, device=dev)
-        neg = self.noise_table.index_select(0, slot).view(n_groups, K).long()  # [n_groups, K]
-        out = torch.cat([neg, centre.clamp(min=0)], 1)  # [n_groups, K + G]
-        out_w = self.keep_out.expand(n_groups, G, K + G).clone()  # (1 for negatives, eye(G) for centres)
-        out_w[:, :, :K].masked_fill_(neg.view(n_groups, 1, K) == centre.view(n_groups, G, 1), 0.0)
-        last = -(-(ids.shape[0] % self.batch) // G)  # groups of a last, partial batch (the padding's)
-        if last:  # padding centres update nothing
-            out_w[-last:].masked_fill_(centre[-last:].view(last, G, 1) < 0, 0.0)
-        return out, out_w
+        out[:, :K] = self.noise_table.index_select(0, slot).view(n_groups, K)  # the negatives
+        self._grouped(ids, out[:, K:])  # the centres
+        same = out[:, None, :K] == out[:, K:, None]  # [n_groups, G, K]
+        return out, same.logical_not_().view(torch.uint8).float()  # (via uint8: 3x faster than from bool)
 
-    def _grouped(self, x: torch.Tensor, pad: torch.Tensor) -> torch.Tensor:
-        """Per-centre rows `x` [n, ...] laid out by group [n_groups, G, ...]: batch by batch, group q of a
-        batch of b centres holds its centres q + j * ceil(b / G), j = 0..G-1 (`pad` where past the end)."""
-        torch, B, G, n = self.torch, self.batch, self.group, x.shape[0]
+    def _grouped(self, x: torch.Tensor, out: torch.Tensor) -> None:
+        """Writes per-centre values `x` [n] laid out by group into `out` [n_groups, G] (0 past the end):
+        batch by batch, group q of a batch of b centres holds its centres q + j * ceil(b / G), j = 0..G-1."""
+        B, G, n = self.batch, self.group, x.shape[0]
         full = n // B * B
-        parts = [x[:full].view(n // B, G, B // G, *x.shape[1:]).transpose(1, 2).reshape(-1, G, *x.shape[1:])]
+        out[: full // G].view(n // B, B // G, G).copy_(x[:full].view(n // B, G, B // G).transpose(1, 2))
         if n > full:  # a last, partial batch
             bq = -(-(n - full) // G)
-            last = pad.expand(G * bq, *x.shape[1:]).clone()
+            last = x.new_zeros(G * bq)
             last[: n - full] = x[full:]
-            parts.append(last.view(G, bq, *x.shape[1:]).transpose(0, 1))
-        return torch.cat(parts)
+            out[full // G:] = last.view(G, bq).t()
 
     def step(self, c: _Chunk, i: int, lr: float) -> None:
         """`_step` in torch's inference mode: the ~60 small ops of a step skip autograd's bookkeeping
@@ -260,68 +277,105 @@ class _Trainer:
             self._step(c, i, lr)
 
     def _step(self, c: _Chunk, i: int, lr: float) -> None:
-        """One closed-form CBOW update for batch i of chunk c, a block of k centres at a time: the window
-        means of a block are its band matrix times the input vectors of the k + 2W positions around it,
-        and the input-vector update of those positions is the band's transpose times the block's neu1e;
-        so each position's row is gathered and updated once, not once per window holding it. Each input
+        """One closed-form CBOW update for batch i of chunk c: the window means are a weighted bag of the
+        input vectors around each centre (`window_mean`), and the input-vector update of a block of k
+        positions is the product of the windows of the k + 2W centres around it with their neu1e
+        (`_by_position`), so each position's row is updated once, not once per window holding it. Each input
         and output row's summed update is scaled to what sequential updates would add up to (`rowscale`,
         one call for both: output row x is row V + x of its scratch)."""
-        torch, D, W, k, V = self.torch, self.cfg.dim, self.cfg.window, _BLOCK, self.syn0.shape[0]
+        torch, W, k, V = self.torch, self.cfg.window, _BLOCK, self.syn0.shape[0]
         s, e = i * self.batch, min((i + 1) * self.batch, c.n)
         nb = -(-(e - s) // k)  # blocks in the batch
-        span = k + 2 * W
-        rows = c.band[s:s + nb * k]  # [nb * k]
         ctx = c.ctx[s:s + nb * k + 2 * W]  # [P = nb * k + 2W] words at the padded positions
-        v = self.syn0.index_select(0, ctx)  # [P, D]
-        A = self.band_mean.index_select(0, rows).view(nb, k, span)  # [nb, k, k + 2W]
-        h = torch.bmm(A, v.as_strided((nb, span, D), (k * D, D, 1)))  # [nb, k, D] mean of each context
-        x, out, du, curv_u = self._output_layer(c, s, e, h.view(nb * k, D))  # x [nb * k, 2 + D]
-        Mt = self.band_in.index_select(0, rows).view(nb, k, span).transpose(1, 2)  # [nb, k + 2W, k]
-        y = _fold(torch.bmm(Mt, x.view(nb, k, -1)), k)  # [P, 2 + D] sums over the windows at a position
-        P, use = ctx.shape[0], y.new_empty(ctx.shape[0] + out.shape[0], 2 + self.r)  # [P + R, r + 2]
-        use[:P] = y[:, : 2 + self.r]  # what the row scale needs of the input rows' uses (first columns)
-        self.rowscale.use(du, curv_u, out=use[P:])  # and of the output rows' (no concatenation)
-        scale = self.rowscale.scale(torch.cat([ctx, out + V]), use, lr)  # [P + R]
+        mean = self.window_mean.index_select(0, c.widths[s + 2 * W:s + 2 * W + nb * k])  # [nb * k, 2W + 1]
+        h = torch.nn.functional.embedding_bag(ctx.unfold(0, 2 * W + 1, 1), self.syn0, mode="sum",
+                                              per_sample_weights=mean)  # [nb * k, D] mean of each context
+        neu1e, curv, out, du, curv_u = self._output_layer(c, s, e, h)  # [2W + n_x, D], [2W + n_x]
+        M = self._position_windows(c, s, nb)  # [m, k + 2W, k]
+        P = M.shape[0] * k  # positions in whole blocks: the nb * k + 2W of the batch, then 0 updates
+        at, R = c.ctx[s:s + P], out.shape[0]  # [P] words at the padded positions
+        use = h.new_empty(P + R, 2 + self.r)  # what the row scale needs of each row's uses [P + R, r + 2]
+        self._by_position(M, self.rowscale.use(neu1e, curv), out=use[:P])  # an input row's: its centres'
+        self.rowscale.use(du, curv_u, out=use[P:])  # summed by position; an output row's: a group's use
+        scale = self.rowscale.scale(torch.cat([at, out + V]), use, lr)  # [P + R]
         _add_rows(self.syn1neg, out, du.mul_(scale[P:, None]))  # lr * scale * sum of g h
-        _add_rows(self.syn0, ctx, y[:, 2:] * scale[:P, None])  # lr * scale * sum of neu1e
+        M.mul_(scale[:P].view(-1, 1, k))  # each position's column times its scale (fewer numbers than the
+        _add_rows(self.syn0, at, self._by_position(M, neu1e))  # product), so this is lr scale sum of neu1e
+
+    def _position_windows(self, c: _Chunk, s: int, nb: int) -> torch.Tensor:
+        """The windows of a batch's centres (starting at centre s, nb blocks) as its padded positions see
+        them, m = nb + tail / k blocks of k positions [m, k + 2W, k]: the k positions of block m are in the
+        windows of the k + 2W centres at positions m*k - W .. m*k + k + W - 1 (`band_pos`)."""
+        W, k = self.cfg.window, _BLOCK
+        span, m = k + 2 * W, nb + self.tail // k
+        cols = c.widths[s:s + m * k + 2 * W].unfold(0, span, k) + self.band_col  # [m, k + 2W]
+        return self.band_pos.index_select(0, cols.view(-1)).view(m, span, k)
+
+    def _by_position(self, M: torch.Tensor, x: torch.Tensor, out: torch.Tensor | None = None) -> torch.Tensor:
+        """Per padded position, the sum of the rows `x` [2W + n_x, C] of the centres whose windows hold it
+        (`x` holds the centres' rows in order after 2W zero rows, zeros past the batch's centres) [m * k, C]:
+        one [k, k + 2W] x [k + 2W, C] product per block of k positions with the windows `M` [m, k + 2W, k]
+        (`_position_windows`) and the rows of their centres, so each position's sum is whole in one block."""
+        m, span, k = M.shape
+        C = x.shape[1]
+        windows = x.as_strided((m, span, C), (k * C, C, 1))  # block m: rows m*k .. m*k + k + 2W - 1
+        res = None if out is None else out.view(m, k, C)
+        return self.torch.bmm(M.transpose(1, 2), windows, out=res).view(-1, C)
 
     def _output_layer(self, c: _Chunk, s: int, e: int,
                       h: torch.Tensor) -> tuple[torch.Tensor, ...]:
         """The output layer of centres s..e (mean contexts `h` [n_k, D], n_k >= e - s: whole blocks)
         against their own output rows and their groups' shared negatives. Per group, one [G, D] x
-        [D, K + G] product scores each centre against the group's negatives and centres; the mask `out_w`
-        keeps a centre's own centre and the negatives (the other centres get 0). Returns, per centre (0
-        past e - s), x = [|s|^2, |s|^2 c, neu1e / lr] [n_k, 2 + D]: neu1e the gradient of h, s its sketch,
+        [D, K + G] product scores each centre against the group's negatives and centres; the rows a
+        centre skips (the other centres', a negative equal to its word: `_Chunk.neg_w`) get 0. Returns,
+        per centre in order after 2W zero rows (zeros past e - s, as `_by_position` reads them)
+        [2W + n_x, ...]: neu1e / lr, the gradient of h (a weighted bag of its output rows), and
         c = sum_k sigmoid'(f_k) (|u_k|^2 + |h|^2) its curvature (the update moves h and the u_k); and the
         output rows `out` [B/G * (K + G)], their updates / lr `du` [B/G * (K + G), D] (sum_i g_i h_i over
         a group's centres i) and the curvature of each, which `rowscale` needs: a group's update of a row
         is one use, of curvature sum_i sigmoid'(f_i) |h_i|^2 [B/G * (K + G)]."""
-        torch, D, G, K, r = self.torch, self.cfg.dim, self.group, self.cfg.negative, self.r
+        torch, D, G, K = self.torch, self.cfg.dim, self.group, self.cfg.negative
         bq, n_k = -(-(e - s) // G), h.shape[0]  # groups in the batch, centres in its blocks
         s_g, e_g = s // G, s // G + bq
         if n_k < bq * G:  # a last group's padding past the last block
             h = torch.cat([h, h.new_zeros(bq * G - n_k, D)])
         H = h[: bq * G].view(G, bq, D).transpose(0, 1)  # [B/G, G, D] group q: centres q, q + B/G, ...
         out = c.out[s_g:e_g].reshape(-1)  # [B/G * (K + G)]
+        hh = torch.linalg.vector_norm(h[: bq * G], dim=1).square_().view(G, bq).t()[:, :, None]  # [B/G, G, 1]
         U = self.syn1neg.index_select(0, out).view(-1, K + G, D)  # [B/G, K + G, D]
-        f = torch.sigmoid(torch.bmm(H, U.transpose(1, 2)))  # [B/G, G, K + G] sigmoid(f)
-        w = c.out_w[s_g:e_g]  # [B/G, G, K + G] (0 for padding centres: no update)
         uu = torch.linalg.vector_norm(U, dim=2).square_()[:, None, :]  # [B/G, 1, K + G] |u|^2
-        hh = torch.linalg.vector_norm(H, dim=2).square_()[:, :, None]  # [B/G, G, 1] |h|^2
-        d = torch.addcmul(f, f, f, value=-1.0).mul_(w)  # [B/G, G, K + G] d = sigmoid'(f) of the uses kept
+        f = torch.sigmoid(torch.bmm(H, U.transpose(1, 2)))  # [B/G, G, K + G] sigmoid(f)
+        f[:, :, :K].mul_(c.neg_w[s_g:e_g])  # 0 where a centre skips a row: then g = label - f = 0 and
+        f[:, :, K:].mul_(self.own)  # d = f (1 - f) = 0 there (the other centres' rows, its own word)
+        d = torch.addcmul(f, f, f, value=-1.0)  # [B/G, G, K + G] d = sigmoid'(f) of the uses kept
         curv = torch.baddbmm(d.sum(2, keepdim=True).mul_(hh), d, uu.transpose(1, 2))  # [B/G, G, 1] (below)
         curv_u = d.mul_(hh).sum(1).view(-1)  # [B/G * (K + G)] curvature of each output row's use
-        g = f.neg_().add_(self.label).mul_(w)  # (label - sigmoid(f)) * w
-        neu1e = torch.bmm(g, U)  # [B/G, G, D] (/ lr)
-        x = h.new_empty(bq * G, 2 + D)  # centre order
-        xg = x.view(G, bq, 2 + D).transpose(0, 1)  # [B/G, G, 2 + D] the same rows by group
-        xg[:, :, 2:] = neu1e
-        torch.sum(neu1e[:, :, :r].square(), 2, keepdim=True, out=xg[:, :, :1])  # |s|^2
-        torch.mul(xg[:, :, :1], curv, out=xg[:, :, 1:2])  # |s|^2 c
-        if n_k != bq * G:  # a last, partial batch: as many rows as h
-            x = torch.cat([x, x.new_zeros(n_k - bq * G, 2 + D)]) if n_k > bq * G else x[:n_k]
+        g = torch.sub(self.label, f)  # label - sigmoid(f)
+        bag, weight, c_rows = self._centre_rows(bq, n_k, g, curv)
+        neu1e = torch.nn.functional.embedding_bag(bag, U.view(-1, D), mode="sum", per_sample_weights=weight)
         du = torch.bmm(g.transpose(1, 2), H).view(-1, D)  # [B/G * (K + G), D] (/ lr) sum_i g_i h_i
-        return x, out, du, curv_u
+        return neu1e, c_rows, out, du, curv_u
+
+    def _centre_rows(self, bq: int, n_k: int, g: torch.Tensor,
+                     curv: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """A batch's centres in order after 2W empty rows, and empty rows past them (`_by_position` reads
+        n_k + tail): per row the bag of the rows of U its neu1e sums, its group's K negatives then its own
+        row [rows, K + 1], their weights g [rows, K + 1] (0 in the empty rows) and its curvature [rows]."""
+        G, K, W = self.group, self.cfg.negative, self.cfg.window
+        rows = 2 * W + max(n_k + self.tail, bq * G)
+        bag = self._bags.get((bq, rows))
+        if bag is None:  # the same for every whole batch: made once
+            bag = self._bags[bq, rows] = g.new_zeros(rows, K + 1, dtype=self.torch.int64)
+            bag_g = bag[2 * W:2 * W + bq * G].view(G, bq, K + 1)  # [G, B/G, K + 1]: centre j B/G + q
+            first = self.torch.arange(bq, device=g.device)[:, None] * (K + G)  # [B/G, 1] group q's rows
+            bag_g[:, :, :K] = first + self.torch.arange(K, device=g.device)
+            bag_g[:, :, K] = (first + K + self.torch.arange(G, device=g.device)).t()
+        weight, c_rows = g.new_zeros(rows, K + 1), g.new_zeros(rows)
+        weight_g = weight[2 * W:2 * W + bq * G].view(G, bq, K + 1)
+        weight_g[:, :, :K] = g[:, :, :K].transpose(0, 1)
+        weight_g[:, :, K] = g[:, :, K:].diagonal(dim1=1, dim2=2).t()
+        c_rows[2 * W:2 * W + bq * G].view(G, bq).copy_(curv.view(bq, G).t())
+        return bag, weight, c_rows
 
     def batches(self, c: _Chunk) -> int:
         return -(-c.n // self.batch)
@@ -333,20 +387,6 @@ def _noise_table(noise: np.ndarray) -> np.ndarray:
     T = min(2**23, max(2**20, 32 * noise.shape[0]))
     slots = np.maximum(1, np.rint(noise * T)).astype(np.int64)  # [V]
     return np.repeat(np.arange(noise.shape[0], dtype=np.int32), slots)
-
-
-def _fold(x: torch.Tensor, k: int) -> torch.Tensor:
-    """Sums over overlapping block windows `x` [nb, k + 2W, C] (block b's rows are positions k*b ..
-    k*b + k + 2W - 1) by position [nb * k + 2W, C]: the k-row slabs of the windows, the first a copy (they
-    tile the positions), the others a strided add."""
-    nb, span, C = x.shape
-    out = x.new_empty(nb * k + span - k, C)
-    out[: nb * k].view(nb, k, C).copy_(x[:, :k])  # the first slabs tile positions 0 .. nb*k - 1
-    out[nb * k:].zero_()
-    for j in range(k, span, k):
-        w = min(k, span - j)
-        out.as_strided((nb, w, C), (k * C, C, 1), j * C).add_(x[:, j:j + w])
-    return out
 
 
 def _add_rows(target: torch.Tensor, index: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:

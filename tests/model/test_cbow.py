@@ -125,29 +125,36 @@ def test_windows_stay_inside_a_note_and_chunks_cover_the_corpus() -> None:
     for t in range(c.n):
         assert max(0, t - CFG.window) <= lo[t] <= t <= hi[t] <= min(c.n - 1, t + CFG.window)
         assert len(set(owner[a + lo[t]:a + hi[t] + 1].tolist())) == 1  # one note
-        mean, inside = tr.band_mean[int(c.band[t])], tr.band_in[int(c.band[t])]
-        assert float(inside.sum()) == hi[t] - lo[t] and float(inside[t % 16 + CFG.window]) == 0
+        mean = tr.window_mean[int(c.widths[t + 2 * CFG.window])]  # offsets -W..W from the centre
+        assert int((mean > 0).sum()) == hi[t] - lo[t] and float(mean[CFG.window]) == 0
         assert float(mean.sum()) == pytest.approx(float(hi[t] > lo[t]))
 
 
 def _window_bounds(tr: cbow._Trainer, c: cbow._Chunk) -> tuple[np.ndarray, np.ndarray]:
-    """Inclusive chunk positions of each centre's window, decoded from its band-table row."""
-    side = tr.cfg.window + 1
-    t, row = np.arange(c.n), c.band.numpy()[: c.n]
-    assert np.array_equal(row // side**2, t % 16)  # the centre's place in its block
-    return t - row % side**2 // side, t + row % side
+    """Inclusive chunk positions of each centre's window, decoded from its widths a*(W+1) + c."""
+    side, W = tr.cfg.window + 1, tr.cfg.window
+    t, code = np.arange(c.n), c.widths.numpy()[2 * W: 2 * W + c.n]
+    assert not c.widths[: 2 * W].any() and not c.widths[2 * W + c.n:].any()  # zeros around: no window
+    return t - code // side, t + code % side
 
 
 def test_band_tables_cover_every_place_and_width() -> None:
-    """A band row is 1 on the columns of the centre's window (never the centre), mean = that / size."""
+    """A window row is 1 / size at the offsets of the centre's window (never the centre); a positions'
+    row is 1 at the block's positions in the window of the centre at its column, never the centre."""
     ids, owner, vocab = _corpus()
     tr = cbow._Trainer(ids, owner, vocab, CFG, "cpu")
     W, side = CFG.window, CFG.window + 1
-    for row in range(tr.band_in.shape[0]):
-        r, a, c = row // side**2, row % side**2 // side, row % side
-        cols = {j for j in range(16 + 2 * W) if tr.band_in[row, j]}
-        assert cols == set(range(r + W - a, r + W + c + 1)) - {r + W}
-        assert float(tr.band_mean[row].sum()) == pytest.approx(1.0 if a + c else 0.0)
+    assert tr.window_mean.shape == (side**2, 2 * W + 1)
+    for row in range(side**2):
+        a, c = row // side, row % side
+        cols = {j for j in range(2 * W + 1) if tr.window_mean[row, j]}
+        assert cols == set(range(W - a, W + c + 1)) - {W}
+        assert float(tr.window_mean[row].sum()) == pytest.approx(1.0 if a + c else 0.0)
+    assert tr.band_pos.shape == ((16 + 2 * W) * side**2, 16)
+    for row in range(tr.band_pos.shape[0]):
+        j, a, c = row // side**2, row % side**2 // side, row % side  # the centre at position j - W
+        positions = {i for i in range(16) if tr.band_pos[row, i]}
+        assert positions == set(range(j - W - a, j - W + c + 1)) & set(range(16)) - {j - W}
 
 
 @pytest.mark.parametrize(("batch", "i"), [(16, 2), (48, 1), (48, 6)])  # 6: the last, partial block
@@ -207,9 +214,9 @@ def _check_step(tr: cbow._Trainer, c: cbow._Chunk, i: int, lr: float) -> None:
         h = syn0[ctx].mean(0) if ctx else np.zeros(syn0.shape[1])
         q, j = s // G + (t - s) % bq, (t - s) // bq  # group of G centres, place in it
         assert int(c.out[q, K + j]) == words[t]
-        terms.append((t, h, ctx, words[t], 1.0, float(c.out_w[q, j, K + j]), (q, K + j)))
-        negs = zip(c.out[q, :K].tolist(), c.out_w[q, j, :K].tolist(), strict=True)
-        terms += [(t, h, ctx, k, 0.0, float(w), (q, col)) for col, (k, w) in enumerate(negs)]
+        terms.append((t, h, ctx, words[t], 1.0, 1.0, (q, K + j)))
+        negs = c.out[q, :K].tolist()  # a negative equal to the centre is skipped (word2vec.c)
+        terms += [(t, h, ctx, k, 0.0, float(k != words[t]), (q, col)) for col, k in enumerate(negs)]
     sig = [1 / (1 + np.exp(-syn1[k] @ h)) for _, h, _, k, *_ in terms]
     neu1e = {t: np.zeros(syn0.shape[1]) for t, *_ in terms}
     curv = dict.fromkeys(neu1e, 0.0)
