@@ -56,7 +56,6 @@ from __future__ import annotations
 
 import math
 import os
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -67,6 +66,7 @@ import numpy as np
 from notelink.config import TrainConfig
 from notelink.errors import Cancelled, DeviceError
 from notelink.model import hogwild
+from notelink.model.device import resolve_device, shared_memory, torch_loaded, warm_up
 from notelink.model.hogwild import TrainProgress, WorkerError
 from notelink.model.rowscale import RowScale
 from notelink.model.vocab import Vocab
@@ -91,27 +91,6 @@ class WordVectors:
     epochs: int
     tokens: int
     seconds: float
-
-
-def torch_loaded() -> bool:
-    """Whether torch is imported already (then `warm_up` has nothing to do)."""
-    return "torch" in sys.modules
-
-
-def warm_up() -> None:
-    """Imports torch (~0.7 s), so that a caller can do it while other processes work (`parse_all`)."""
-    import torch  # noqa: F401
-
-
-def resolve_device(requested: str) -> str:
-    """`auto` picks CUDA when torch sees a GPU, else the CPU; asking for CUDA without one is an error."""
-    import torch
-
-    if requested == "cuda" and not torch.cuda.is_available():
-        raise DeviceError("--device cuda was asked for, but torch sees no CUDA GPU; use --device cpu")
-    if requested == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    return requested
 
 
 @dataclass
@@ -395,18 +374,6 @@ def _add_rows(target: torch.Tensor, index: torch.Tensor, rows: torch.Tensor) -> 
     return target.scatter_add_(0, index[:, None].expand(-1, target.shape[1]), rows)
 
 
-def _shared(x: torch.Tensor) -> torch.Tensor:
-    """A copy of CPU tensor x in anonymous shared memory (mmap MAP_SHARED | MAP_ANONYMOUS), so forked
-    worker processes update the same pages. Unlike `share_memory_()` it needs no /dev/shm file (containers
-    often limit /dev/shm to 64 MB; a 260k-word vocabulary needs 2 x 104 MB)."""
-    import mmap
-
-    import torch
-
-    buf = mmap.mmap(-1, max(1, x.numel() * x.element_size()))  # zero-filled, freed with the tensor
-    return torch.frombuffer(buf, dtype=x.dtype, count=x.numel()).view(x.shape).copy_(x)
-
-
 def train(ids: np.ndarray, docs: np.ndarray, vocab: Vocab, cfg: TrainConfig,
           progress: Callable[[TrainProgress], None] | None = None,
           should_stop: Callable[[], bool] | None = None,
@@ -435,7 +402,7 @@ def train(ids: np.ndarray, docs: np.ndarray, vocab: Vocab, cfg: TrainConfig,
     sched = hogwild.Schedule(cfg, total, epochs, jobs, workers, progress, should_stop)
     processes = hogwild.use_processes(workers, total)
     if processes:  # forked workers update these same pages
-        tr.syn0, tr.syn1neg = _shared(tr.syn0), _shared(tr.syn1neg)
+        tr.syn0, tr.syn1neg = shared_memory(tr.syn0), shared_memory(tr.syn1neg)
     hogwild.run(tr, sched, workers, processes)
     if sched.stopped:
         raise Cancelled()

@@ -7,7 +7,8 @@ Two ways to run them (see benchmarks/RESULTS-speed.md for the measurements):
   threads mostly take turns (~1.2x one thread).
 - Processes, on Linux for large enough runs (`use_processes`): worker 0 stays in the calling process (it
   polls progress and cancellation), the others are forked children. The matrices are in shared memory
-  (anonymous shared mmaps, `cbow._shared`), the words done, the next job and the stop flag in a shared array.
+  (anonymous shared mmaps, `device.shared_memory`), the words done, the next job and the stop flag in a
+  shared array.
   'fork' starts a child in milliseconds with torch already imported and single-threaded (no OpenMP team
   exists to be broken by the fork: training always runs with one intra-op thread); 'forkserver' and
   'spawn' re-import torch in each child (~1-2 s). A child is SIGKILLed when its parent dies
