@@ -64,17 +64,24 @@ def test_a_note_naming_another_by_its_file_name_ranks_it_first(make_vault, tmp_p
     index.close()
 
 
-def test_an_update_keeps_the_references_of_a_full_build(make_vault, tmp_path: Path) -> None:
-    vault = make_vault(VAULT)
-    inc = IncrementalConfig(full_fraction=1.0)
+def _update_and_full_build(vault: Path, note: str, text: str, tmp_path: Path) -> Path:
+    """Builds `vault`, writes `note`, updates the index (incrementally) and builds it again from scratch;
+    asserts the update's references equal the full build's and returns the full build's generation."""
     build_index(vault, tmp_path / "inc", FAST, vector_cfg=NoteVectorConfig())
-    (vault / "weather.md").write_text("# Weather\n\nrain, see project alpha plan, clouds", encoding="utf-8")
+    (vault / note).write_text(text, encoding="utf-8")
+    inc = IncrementalConfig(full_fraction=1.0)
     assert build_index(vault, tmp_path / "inc", FAST, incremental=inc).mode == "incremental"
     build_index(vault, tmp_path / "full", FAST)
     gen, full = current_generation(tmp_path / "inc"), current_generation(tmp_path / "full")
     assert gen is not None and full is not None
     for part in ("src", "dst", "count"):
         assert np.array_equal(load_array(gen, f"named_{part}"), load_array(full, f"named_{part}"))
+    return full
+
+
+def test_an_update_keeps_the_references_of_a_full_build(make_vault, tmp_path: Path) -> None:
+    full = _update_and_full_build(make_vault(VAULT), "weather.md",
+                                  "# Weather\n\nrain, see project alpha plan, clouds", tmp_path)
     assert load_array(full, "named_src").size == 2  # meeting and weather name the plan
 
 
@@ -145,14 +152,6 @@ def test_numbers_are_read_where_the_text_tokens_drop_them_and_survive_a_reload(m
 
 
 def test_an_update_counts_names_with_numbers_as_a_full_build_does(make_vault, tmp_path: Path) -> None:
-    vault = make_vault(DATED)
-    inc = IncrementalConfig(full_fraction=1.0)
-    build_index(vault, tmp_path / "inc", FAST)
-    (vault / "series.md").write_text("# Series\n\nthis week: series.2022.06.07, the plan", encoding="utf-8")
-    assert build_index(vault, tmp_path / "inc", FAST, incremental=inc).mode == "incremental"
-    build_index(vault, tmp_path / "full", FAST)
-    gen, full = current_generation(tmp_path / "inc"), current_generation(tmp_path / "full")
-    assert gen is not None and full is not None
-    for part in ("src", "dst", "count"):
-        assert np.array_equal(load_array(gen, f"named_{part}"), load_array(full, f"named_{part}"))
+    full = _update_and_full_build(make_vault(DATED), "series.md",
+                                  "# Series\n\nthis week: series.2022.06.07, the plan", tmp_path)
     assert load_array(full, "named_src").size == 5  # changelog: three; the series: the week and its year
