@@ -1,8 +1,10 @@
 """Snippets: the best passage of a note, cut around its matches, with the matched words marked."""
 
+import math
+import random
 from pathlib import Path
 
-from notelink.query.snippets import WIDTH, read_snippet, snippet
+from notelink.query.snippets import WIDTH, _densest, read_snippet, snippet
 
 NOTE = """---
 title: Sync
@@ -72,3 +74,34 @@ def test_an_edited_note_gets_its_new_passage() -> None:
     assert before is not None and before.text == "Another paragraph about the phone only."
     assert after is not None and after.text == "Another paragraph about the phone only, truly."
     assert snippet(NOTE, {"paragraph": 1.0}) == before
+
+
+def _densest_by_definition(matches: list[tuple[int, int, str]], weights: dict[str, float], width: int) -> int:
+    """The first match whose window [a - width // 5, a - width // 5 + width] holds the most distinct
+    weight."""
+    def weight(k: int) -> float:
+        lo = matches[k][0] - width // 5
+        return math.fsum(weights[t] for t in {t for a, b, t in matches if lo <= a and b <= lo + width})
+    return max(range(len(matches)), key=lambda k: (round(weight(k), 9), -k))
+
+
+def test_the_densest_window_is_the_one_the_definition_gives() -> None:
+    rng = random.Random(7)
+    for _ in range(200):
+        weights = {t: rng.choice([0.5, 1.0, 0.25, 0.3]) for t in "abcdef"}
+        b, matches = 0, []  # words in text order, apart; a word may be several tokens (one span)
+        for _ in range(rng.randint(1, 60)):
+            a = b + rng.randint(1, 30)
+            b = a + rng.randint(1, 12)
+            matches += [(a, b, t) for t in rng.sample("abcdef", rng.choice([1, 1, 1, 2]))]
+        width = rng.choice([40, 80, 200])
+        assert _densest(matches, weights, width) == _densest_by_definition(matches, weights, width)
+
+
+def test_a_huge_one_line_paragraph_gets_its_snippet() -> None:
+    """A 2 MB paragraph of 200,000 matches (its window was once searched in quadratic time: hours) is
+    ranked in pieces; the best piece is the one with the rare word."""
+    text = "x " * 1000 + "sourdough flour water " * 50_000 + "levain " + "sourdough flour water " * 50_000
+    s = snippet(text, {"sourdough": 1.0, "water": 0.5, "levain": 3.0})
+    assert s is not None and len(s.text) <= WIDTH + 2 and "levain" in s.text
+    assert s.text.startswith("…") and s.spans
