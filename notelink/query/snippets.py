@@ -157,7 +157,7 @@ def _cut(block: str, matches: list[tuple[int, int, str]], weights: Mapping[str, 
         start = max(0, matches[_densest(matches, weights, width)][0] - width // 5)
         start = block.rfind(" ", 0, start) + 1 if start else 0
     end = min(len(block), start + width)
-    if end < len(block) and (space := block.rfind(" ", start, end)) > start:
+    if end < len(block) and block[end] != " " and (space := block.rfind(" ", start, end)) > start:
         end = space
     head, tail = ("…" if start else ""), ("…" if end < len(block) else "")
     shift = len(head) - start
