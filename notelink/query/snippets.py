@@ -154,7 +154,8 @@ def _cut(block: str, matches: list[tuple[int, int, str]], weights: Mapping[str, 
         return Snippet(block, _merge([(a, b) for a, b, _ in matches]), line)
     start = 0
     if matches:
-        start = max(0, matches[_densest(matches, weights, width)][0] - width // 5)
+        inner = width - width // 10  # what the matches must fit in: the rest absorbs the cut to whole words
+        start = max(0, matches[_densest(matches, weights, inner)][0] - inner // 5)
         start = block.rfind(" ", 0, start) + 1 if start else 0
     end = min(len(block), start + width)
     if end < len(block) and block[end] != " " and (space := block.rfind(" ", start, end)) > start:
