@@ -128,6 +128,8 @@ def _sample(root: Path) -> tuple[list[str], set[str]]:
 
 def _read(path: Path, limit: int) -> str:
     try:
+        if not path.is_file():  # a named pipe would block the read until a writer came
+            return ""
         with open(path, "rb") as f:
             return f.read(limit).decode("utf-8", errors="replace")
     except OSError:

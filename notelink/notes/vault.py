@@ -7,6 +7,7 @@ import contextlib
 import errno
 import hashlib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -184,6 +185,9 @@ def read_note(root: Path, rel: str, max_bytes: int) -> RawNote | Skipped:
     path = root / rel
     try:
         st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # reading a named pipe would wait for a writer forever
+            return Skipped(rel, "not a file: a folder is named like a note" if stat.S_ISDIR(st.st_mode)
+                           else "not a regular file: a named pipe, socket or device is named like a note")
         if st.st_size > max_bytes:
             return Skipped(rel, f"too large: {st.st_size / 1e6:.1f} MB is over the "
                                 f"{max_bytes / 1e6:.1f} MB cap (raise it with --max-file-mb)")
@@ -210,6 +214,8 @@ def read_note(root: Path, rel: str, max_bytes: int) -> RawNote | Skipped:
 def file_hash(path: Path) -> str | None:
     """Content hash of a file as `read_note` computes it (notelink's block left out), or None."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return None
         return hashlib.sha256(unmanaged_bytes(path.read_bytes())).hexdigest()
     except OSError:
         return None

@@ -40,6 +40,8 @@ def read_snippet(path: Path, weights: Mapping[str, float], phrases: Sequence[Seq
                  width: int = WIDTH) -> Snippet | None:
     """`snippet` of the note file at `path`; None when it cannot be read (moved since the index was built)."""
     try:
+        if not path.is_file():  # replaced by a named pipe since: reading would block
+            return None
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from notelink.errors import VaultError
-from notelink.notes.vault import RawNote, Skipped, check_vault, read_note, scan
+from notelink.notes.vault import RawNote, Skipped, check_vault, file_hash, read_note, scan
 
 
 def test_scan_skips_dot_folders_and_non_notes(make_vault) -> None:
@@ -59,6 +59,18 @@ def test_vanished_is_skipped(make_vault) -> None:
     root = make_vault({"a.md": "x"})
     result = read_note(root, "gone.md", 1000)
     assert isinstance(result, Skipped) and result.reason.startswith("vanished")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_named_like_a_note_is_skipped_not_waited_on(make_vault) -> None:
+    root = make_vault({"a.md": "x"})
+    os.mkfifo(root / "pipe.md")  # reading it would block until a writer came
+    result = read_note(root, "pipe.md", 1000)
+    assert isinstance(result, Skipped) and result.reason.startswith("not a regular file")
+    assert file_hash(root / "pipe.md") is None
+    (root / "folder.md").mkdir()
+    result = read_note(root, "folder.md", 1000)
+    assert isinstance(result, Skipped) and result.reason.startswith("not a file: a folder")
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads anything")
