@@ -23,7 +23,7 @@ _URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]{0,31}://|www\.|mailto:)\S+", re.IGNORE
 """(A scheme of at most 32 characters: unbounded, `a.a.a.…` made each word boundary scan to the end.)"""
 _COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
 _MATH_BLOCK = re.compile(r"\$\$.*?\$\$", re.DOTALL)
-_FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+_FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)  # \r: a note saved with CRLF
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ PARALLEL_PARSE_WITH_IMPORT = 200
 process finishes first anyway, and a second one only slows the import (173 notes: 0.98-1.01 s to read and
 parse with two, 0.79-0.86 s with one)."""
 
-TOKENS_VERSION = f"5, Unicode {unicodedata.unidata_version}"
+TOKENS_VERSION = f"6, Unicode {unicodedata.unidata_version}"
 """How notes become tokens (parsing, tokenizing, stop words); saved in each generation's meta. A build whose
 previous generation has another one parses every note again instead of reusing records by content hash.
 2: a long paragraph in another language than its note loses that language's stop words; more French ones;

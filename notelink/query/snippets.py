@@ -23,7 +23,7 @@ _PRESELECT = 4  # blocks tokenized after the substring test
 _PIECE = 4000  # characters of a block at most: longer ones are cut into pieces
 _WORD = re.compile(r"[\w'’]+")
 _URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)\S+", re.IGNORECASE)  # as notes.note drops them
-_FRONT = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_FRONT = re.compile(r"\A---[ \t]*\r?\n.*?\n(?:---|\.\.\.)[ \t]*\r?(?:\n|\Z)", re.DOTALL)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,13 @@ def test_front_matter_title_aliases_tags() -> None:
     assert n.paragraphs == ["Heading", "Body"]
 
 
+def test_front_matter_of_a_note_saved_with_crlf_line_ends() -> None:
+    text = "---\r\ntitle: Crlf Only\r\ntags: [crlftag]\r\n---\r\n# Heading\r\nBody\r\n"
+    n = parse_note(text, "file")
+    assert (n.title, n.tags, n.paragraphs) == ("Crlf Only", ["crlftag"], ["Heading", "Body"])
+    assert split_front_matter(text)[1] == "# Heading\r\nBody\r\n"
+
+
 def test_string_fields_in_front_matter() -> None:
     n = parse_note("---\nalias: Solo\ntags: x, y\n---\ntext", "file")
     assert n.aliases == ["Solo"]

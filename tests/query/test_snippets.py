@@ -105,3 +105,8 @@ def test_a_huge_one_line_paragraph_gets_its_snippet() -> None:
     s = snippet(text, {"sourdough": 1.0, "water": 0.5, "levain": 3.0})
     assert s is not None and len(s.text) <= WIDTH + 2 and "levain" in s.text
     assert s.text.startswith("…") and s.spans
+
+
+def test_front_matter_with_crlf_line_ends_is_never_the_passage() -> None:
+    s = snippet("---\r\ntitle: Sync\r\ntags: [vault]\r\n---\r\n\r\nThe phone syncs.\r\n", {"vault": 1.0})
+    assert s is not None and s.text == "The phone syncs." and s.line == 6
