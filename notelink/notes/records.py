@@ -50,7 +50,7 @@ Japanese and Korean stop words; English number words. 3: NFKC; ids, hashes, quan
 dropped; katakana words whole, Thai and Lao vowels with their consonants; stop words of Greek, Vietnamese,
 Bengali, Hindi, Arabic, Persian, Hebrew, Ukrainian; English discourse words; parsing in the vault's
 dialect. 4: URLs and code spans kept as `refs`. 5: numbers kept in file names and `refs`, and the text around
-numbers kept as `numbered`. The Unicode version is part of it: which characters are
+numbers kept as `numbered`. 6: front matter of notes saved with CRLF line ends. The Unicode version is part of it: which characters are
 letters or marks decides where words end."""
 
 _SLICE = 16  # notes a child parses and sends back at a time
