@@ -129,13 +129,15 @@ def find_references(records: list[NoteRecord], tokens: list[list[str]],
 def _count_names(names: list[list[list[str]]], which: np.ndarray, docs: list[list[str]], langs: list[str],
                  reuse: tuple[Mentions, list[int], list[int]] | None) -> Mentions:
     """The mentions in `docs` of the names of the notes `which` ([N] bool); with `reuse`, its mentions of
-    those notes kept but for the changed and renamed notes' (`recount_mentions`)."""
+    those notes kept but for the changed and renamed notes' (`recount_mentions`). A file name inside a
+    longer one named at the same place does not count (`reading.2022.05.31` is not also `2022-05-31`)."""
     phrases = title_phrases([n if w else [] for n, w in zip(names, which.tolist(), strict=True)])
     if reuse is None:
-        return count_mentions(docs, phrases, langs=langs)
+        return count_mentions(docs, phrases, langs=langs, longest=True)
     (src, dst, count), changed, renamed = reuse
     mine = which[dst]  # [M] the earlier mentions of these notes
-    return recount_mentions((src[mine], dst[mine], count[mine]), docs, phrases, changed, renamed, None, langs)
+    return recount_mentions((src[mine], dst[mine], count[mine]), docs, phrases, changed, renamed, None, langs,
+                            longest=True)
 
 
 def _with_refs(doc: list[str], r: NoteRecord) -> list[str]:

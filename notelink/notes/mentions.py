@@ -42,7 +42,8 @@ def only_phrases(phrases: Phrases, keep: set[tuple[str, ...]]) -> Phrases:
 
 
 def count_mentions(docs: Sequence[Sequence[str]], phrases: Phrases, only: Sequence[int] | None = None,
-                   langs: Sequence[str] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                   langs: Sequence[str] | None = None, longest: bool = False
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(mentioning note [m], mentioned note [m], count [m]) for every pair with a mention; self excluded.
 
     A name borne by k notes counts 1/k for each of them. With `only`, just the mentions made by those notes
@@ -50,9 +51,11 @@ def count_mentions(docs: Sequence[Sequence[str]], phrases: Phrases, only: Sequen
     notes share means those in the mentioning note's language when there are any: the German "Canvas" note
     in a German note, not its translations (then shared among those).
 
-    Every occurrence of a name counts, overlapping ones too. Per note, the names found are listed with
-    C-level tests per token (one-word names; the first two words of longer ones, then the whole name)
-    and counted with a Counter: a Python step per token took 45-51 s on a 100k-note vault."""
+    Every occurrence of a name counts, overlapping ones too; with `longest`, a name inside a longer one
+    found at that place does not (`reading 2022 05 31` names that note, not also the day `2022 05 31`).
+    Per note, the names found are listed with C-level tests per token (one-word names; the first two words
+    of longer ones, then the whole name) and counted with a Counter: a Python step per token took 45-51 s
+    on a 100k-note vault."""
     singles, pairs, named_by = _by_length(phrases)
     firsts = {first for first, _ in pairs}
     counts: dict[tuple[int, int], float] = defaultdict(float)
@@ -64,6 +67,8 @@ def count_mentions(docs: Sequence[Sequence[str]], phrases: Phrases, only: Sequen
                       if (m := pairs.get(pair)) is not None]
             found += [p for j, lengths in starts for n in lengths
                       if j + n <= len(doc) and (p := tuple(doc[j : j + n])) in named_by]
+        if longest and len(found) > 1:
+            found = _outermost(doc, found)
         for phrase, n in Counter(found).items():
             _add(counts, a, named_by[phrase], n, langs)
     if not counts:
@@ -72,6 +77,33 @@ def count_mentions(docs: Sequence[Sequence[str]], phrases: Phrases, only: Sequen
     pairs_ab = np.array(sorted(counts), dtype=np.int64)  # [m, 2], sorted for deterministic output
     values = np.array([counts[(int(a), int(b))] for a, b in pairs_ab], dtype=np.float64)
     return pairs_ab[:, 0], pairs_ab[:, 1], values
+
+
+def _outermost(doc: Sequence[str], found: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """`found` less the occurrences inside a longer name's occurrence (longest first, then leftmost); as it
+    is when no name found is part of another (the usual case: no pass over the note)."""
+    names = set(found)
+    if not any(_inside(p, q) for p in names for q in names if len(p) < len(q)):
+        return found
+    spans = sorted(((j, len(p), p) for p in names for j in _starts(doc, p)), key=lambda s: (-s[1], s[0]))
+    taken = bytearray(len(doc))  # 1 where a kept occurrence is
+    kept = []
+    for j, n, p in spans:
+        if not any(taken[j : j + n]):
+            taken[j : j + n] = b"\x01" * n
+            kept.append(p)
+    return kept
+
+
+def _inside(p: tuple[str, ...], q: tuple[str, ...]) -> bool:
+    """Whether p is a run of consecutive words of q."""
+    return any(q[j : j + len(p)] == p for j in range(len(q) - len(p) + 1))
+
+
+def _starts(doc: Sequence[str], p: tuple[str, ...]) -> list[int]:
+    """Where p occurs in doc."""
+    n = len(p)
+    return [j for j in range(len(doc) - n + 1) if doc[j] == p[0] and tuple(doc[j : j + n]) == p]
 
 
 def _by_length(phrases: Phrases) -> tuple[set[str], dict[tuple[str, str], list[int]], dict[tuple[str, ...],
@@ -106,20 +138,22 @@ def _add(counts: dict[tuple[int, int], float], a: int, named: Sequence[int], n: 
 
 def recount_mentions(previous: tuple[np.ndarray, np.ndarray, np.ndarray], docs: Sequence[Sequence[str]],
                      phrases: Phrases, changed: Sequence[int], renamed: Sequence[int] = (),
-                     renamed_phrases: Phrases | None = None, langs: Sequence[str] | None = None
-                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                     renamed_phrases: Phrases | None = None, langs: Sequence[str] | None = None,
+                     longest: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """`previous` mentions (same notes) with those made by the `changed` notes counted again, and, for the
     `renamed` notes (new titles or aliases; `renamed_phrases` holds just their names, else every phrase
     is matched and only their mentions kept), the mentions of them in every other note. Each phrase
     match counts on its own, so the parts add up to a full count, provided `renamed` also holds every
-    note that shares an old or new name with a renamed one (its share of the name changed)."""
+    note that shares an old or new name with a renamed one (its share of the name changed). With `longest`
+    (as `count_mentions`), `renamed_phrases` must be None: whether a name counts depends on the others."""
     src, dst, count = previous
     renamed_ids = np.asarray(renamed, dtype=np.int64)
     keep = ~np.isin(src, np.asarray(changed, dtype=np.int64)) & ~np.isin(dst, renamed_ids)
-    parts = [tuple(old[keep] for old in previous), count_mentions(docs, phrases, changed, langs)]
+    parts = [tuple(old[keep] for old in previous), count_mentions(docs, phrases, changed, langs, longest)]
     if renamed:  # by the notes not counted again above
         others = sorted(set(range(len(docs))) - set(changed))
-        found = count_mentions(docs, phrases if renamed_phrases is None else renamed_phrases, others, langs)
+        found = count_mentions(docs, phrases if renamed_phrases is None else renamed_phrases, others, langs,
+                               longest)
         parts.append(tuple(part[np.isin(found[1], renamed_ids)] for part in found))
     src, dst, count = (np.concatenate(column) for column in zip(*parts, strict=True))
     order = np.lexsort((dst, src))  # as count_mentions sorts

@@ -43,15 +43,15 @@ parse with two, 0.79-0.86 s with one)."""
 
 TOKENS_VERSION = f"6, Unicode {unicodedata.unidata_version}"
 """How notes become tokens (parsing, tokenizing, stop words); saved in each generation's meta. A build whose
-previous generation has another one parses every note again instead of reusing records by content hash.
-2: a long paragraph in another language than its note loses that language's stop words; more French ones;
-a script's own full stop (danda, khan) ends a word; no-space scripts' bigrams are of whole characters;
-Japanese and Korean stop words; English number words. 3: NFKC; ids, hashes, quantities and @handles
-dropped; katakana words whole, Thai and Lao vowels with their consonants; stop words of Greek, Vietnamese,
-Bengali, Hindi, Arabic, Persian, Hebrew, Ukrainian; English discourse words; parsing in the vault's
-dialect. 4: URLs and code spans kept as `refs`. 5: numbers kept in file names and `refs`, and the text around
-numbers kept as `numbered`. 6: front matter of notes saved with CRLF line ends. The Unicode version is part of it: which characters are
-letters or marks decides where words end."""
+previous generation has another one parses every note again instead of reusing records by content hash. 2: a
+long paragraph in another language than its note loses that language's stop words; more French ones; a
+script's own full stop (danda, khan) ends a word; no-space scripts' bigrams are of whole characters;
+Japanese and Korean stop words; English number words. 3: NFKC; ids, hashes, quantities and @handles dropped;
+katakana words whole, Thai and Lao vowels with their consonants; stop words of Greek, Vietnamese, Bengali,
+Hindi, Arabic, Persian, Hebrew, Ukrainian; English discourse words; parsing in the vault's dialect. 4: URLs
+and code spans kept as `refs`. 5: numbers kept in file names and `refs`, and the text around numbers kept as
+`numbered`. 6: front matter of notes saved with CRLF line ends. The Unicode version is part of it: which
+characters are letters or marks decides where words end."""
 
 _SLICE = 16  # notes a child parses and sends back at a time
 _PIPE_BYTES = 1 << 20  # a child's pipe buffer (Linux default 64 KB): ~3 KB a pickled record
@@ -90,8 +90,9 @@ class NoteRecord:
         (an update asks for them twice: the shared-name check and `find_mentions`; a kept record across
         watcher updates)."""
         if self._names is None:
-            names = [name_tokens(n, self.lang) for n in (self.title, *self.aliases, *file_names(self.path))]
-            self._names = [n for i, n in enumerate(names) if n not in names[:i]]
+            every = (self.title, *self.aliases, *file_names(self.path))
+            names = [mention_tokens(n, self.lang) for n in every]
+            self._names = [n for i, n in enumerate(names) if n and n not in names[:i]]
         return self._names
 
     def file_name(self) -> list[str]:
@@ -106,6 +107,16 @@ class NoteRecord:
     @property
     def n_tokens(self) -> int:
         return sum(map(len, self.paragraphs))
+
+
+def mention_tokens(name: str, lang: str) -> list[str]:
+    """`name_tokens` of a name, or none when dropping its numbers leaves one word: `reading.2022.05.31`
+    or `Chapter 3` as the bare `reading` or `chapter` would be found in every note that uses the word (the
+    whole file name, numbers and all, is a reference: `NoteRecord.file_name`)."""
+    tokens = name_tokens(name, lang)
+    if len(tokens) < 2 and any(map(is_number, name_tokens(name, lang, numbers=True))):
+        return []
+    return tokens
 
 
 def file_names(path: str) -> list[str]:

@@ -112,6 +112,7 @@ DATED = {
     "changelog.md": "# Changelog\n\nsee series.2022.05.31 for this week; habits are in 202101011200 too. "
                     "Also 2022 was busy.",
     "2022.md": "# The year\n\nwhat happened",
+    "2022-05-31.md": "# A sunny day\n\nsun and wind",
 }
 
 
@@ -128,9 +129,11 @@ def test_a_file_name_with_numbers_is_a_reference_to_that_note_only(make_vault, t
     named = {(a, b): c for a, b, c in zip(src, dst, count, strict=True)}
     log = ids["changelog.md"]
     # the dated note and the zettel's id, each once; not the other dated note, nor the series
-    # ("series" alone is one word), nor the year: `2022` is a four-digit id written once, so it counts
+    # ("series" alone is one word), nor the year: `2022` is a four-digit id written once, so it counts;
+    # the day and the year inside `series.2022.05.31` are part of that name, not references of their own
     assert named.get((log, ids["series.2022.05.31.md"])) == 1.0
     assert named.get((log, ids["202101011200.md"])) == 1.0
+    assert named.get((log, ids["2022.md"])) == 1.0 and (log, ids["2022-05-31.md"]) not in named
     assert (log, ids["series.2022.06.07.md"]) not in named and (log, ids["series.md"]) not in named
     assert set(named) == {(log, ids[p]) for p in ("series.2022.05.31.md", "202101011200.md", "2022.md")}
 
@@ -154,4 +157,5 @@ def test_numbers_are_read_where_the_text_tokens_drop_them_and_survive_a_reload(m
 def test_an_update_counts_names_with_numbers_as_a_full_build_does(make_vault, tmp_path: Path) -> None:
     full = _update_and_full_build(make_vault(DATED), "series.md",
                                   "# Series\n\nthis week: series.2022.06.07, the plan", tmp_path)
-    assert load_array(full, "named_src").size == 5  # changelog: three; the series: the week and its year
+    assert load_array(full, "named_src").size == 4  # changelog: three; the series: the week (its year
+    # inside the week's name is not a reference of its own)

@@ -128,3 +128,23 @@ def test_a_file_name_unlike_the_title_is_mentioned_by_it() -> None:
     docs = [[], ["see", "dendron", "topic", "links", "page"]]
     src, dst, count = count_mentions(docs, title_phrases([r.names() for r in records]))
     assert (src.tolist(), dst.tolist(), count.tolist()) == ([1], [0], [2.0])  # the file name and "links"
+
+
+def test_a_name_that_is_one_word_once_its_numbers_are_dropped_is_not_a_mention() -> None:
+    """`reading.2022.05.31` would be the bare word `reading`, found in every note that reads; the whole
+    file name, numbers and all, is a reference instead (notelink/index/references.py)."""
+    record = _record("reading.2022.05.31.md", "Reading: bread science")
+    assert record.names() == [["reading", "bread", "science"]]
+    assert _record("202301011200 Some idea.md", "Chapter 3").names() == []
+    assert _record("Top 10 tips.md", "Top 10 tips").names() == [["top", "tips"]]
+
+
+def test_with_longest_a_name_inside_a_longer_one_found_there_does_not_count() -> None:
+    names = [["reading 2022 05 31"], ["2022 05 31"], ["2022"], ["graph view"], ["graph"]]
+    phrases = title_phrases([[tokenize(n, numbers=True) for n in note] for note in names])
+    doc = ["see", "reading", "2022", "05", "31", "and", "2022", "graph", "view", "graph"]
+    docs = [[], [], [], [], [], doc]
+    _, dst, count = count_mentions(docs, phrases, longest=True)
+    assert dict(zip(dst.tolist(), count.tolist(), strict=True)) == {0: 1.0, 2: 1.0, 3: 1.0, 4: 1.0}
+    _, dst, count = count_mentions(docs, phrases)  # every occurrence, nested ones too
+    assert dict(zip(dst.tolist(), count.tolist(), strict=True)) == {0: 1.0, 1: 1.0, 2: 2.0, 3: 1.0, 4: 2.0}
