@@ -192,10 +192,12 @@ def shown_markdown(text: str, limit: int = MAX_SHOWN_CHARS, alias_first: bool = 
 
 
 def note_body(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
-    """A note without its front matter, cut at a line when longer than `limit` (with a note saying so)."""
+    """A note without its front matter, cut when longer than `limit` (with a note saying so): at a line, or
+    at a space in a line so long that cutting at a line would drop most of what may be shown."""
     text = _FRONT_MATTER.sub("", text, count=1)
     if len(text) > limit:
         cut = text.rfind("\n", 0, limit)
+        cut = cut if cut > limit // 2 else text.rfind(" ", limit // 2, limit)
         text = text[: cut if cut > 0 else limit] + (
             f"\n\n---\n\n*Showing the first {limit:,} of {len(text):,} characters; "
             "press `e` to open the whole note in your editor.*\n")

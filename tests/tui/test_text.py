@@ -100,6 +100,8 @@ def test_front_matter_is_not_shown() -> None:
 def test_huge_notes_are_cut_with_a_note() -> None:
     out = shown_markdown("line\n" * 50_000, limit=1000)
     assert len(out) < 1500 and "Showing the first 1,000" in out
+    out = shown_markdown("# Title\n" + "word " * 10_000, limit=1000)  # one long line: cut at a space in it
+    assert out.count("word") > 150 and "Showing the first 1,000" in out
 
 
 def test_score_bar_and_because() -> None:
