@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from notelink.cli.options import open_index
+from notelink.cli.options import at_least_one, open_index
 from notelink.cli.output import EXIT_OK, EXIT_REFUSED, UserError
 from notelink.config import ExportConfig
 from notelink.notes.vault import check_vault
@@ -21,8 +21,7 @@ if TYPE_CHECKING:
 def cmd_export(args: argparse.Namespace) -> int:
     if (args.write or args.undo) and args.format != "block":
         raise UserError("--write and --undo go with --format block (the block inside notes)")
-    if args.top < 1:
-        raise UserError(f"--top must be at least 1, not {args.top}")
+    at_least_one("--top", args.top)
     if args.format == "block":
         return _export_block(args)
     index = open_index(args)

@@ -21,6 +21,12 @@ if TYPE_CHECKING:  # imported where used: `notelink watch` then never loads scip
     from notelink.query.index import Index, NoteInfo
 
 
+def at_least_one(flag: str, value: int | None) -> None:
+    """A count option (`--top`, `--limit`) given as 0 or less is an error, not an empty answer."""
+    if value is not None and value < 1:
+        raise UserError(f"{flag} must be at least 1, not {value}")
+
+
 def apply_config(args: argparse.Namespace, config: UserConfig | None = None) -> UserConfig:
     """Fills in every flag the user did not give from the config file, else its built-in default, and
     turns a vault name from the config file's `[vaults]` into its folder. Records where each value came

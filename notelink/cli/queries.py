@@ -6,8 +6,8 @@ import argparse
 import dataclasses
 from typing import TYPE_CHECKING
 
-from notelink.cli.options import find_note, open_vault
-from notelink.cli.output import EXIT_OK, UserError, emit, shown
+from notelink.cli.options import at_least_one, find_note, open_vault
+from notelink.cli.output import EXIT_OK, emit, shown
 
 if TYPE_CHECKING:
     from notelink.query.health import Health
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 
 def cmd_related(args: argparse.Namespace) -> int:
+    at_least_one("--top", args.top)
     vault = open_vault(args)
     note = find_note(vault, args)
     hits = vault.related(note.path, args.top, unlinked=args.unlinked)
@@ -27,6 +28,7 @@ def cmd_related(args: argparse.Namespace) -> int:
 
 
 def cmd_concepts(args: argparse.Namespace) -> int:
+    at_least_one("--top", args.top)
     vault = open_vault(args)
     note = find_note(vault, args)
     hits = vault.concepts(note.path, args.top)
@@ -41,6 +43,7 @@ def cmd_concepts(args: argparse.Namespace) -> int:
 def cmd_similar(args: argparse.Namespace) -> int:
     from notelink.api import RELIABLE_COUNT
 
+    at_least_one("--top", args.top)
     found = open_vault(args).similar_words(args.word, args.top)
     where = f" ({found.language} words)" if found.language else ""
     lines = [f"Words similar to {found.word}, seen {found.count} times{where}:"]
@@ -68,8 +71,7 @@ def _mentions_text(title: str, m: Mentions) -> str:
 
 
 def cmd_health(args: argparse.Namespace) -> int:
-    if args.limit < 1:
-        raise UserError(f"--limit must be at least 1, not {args.limit}")
+    at_least_one("--limit", args.limit)
     report = open_vault(args).health(args.limit)
     emit(args, report.to_dict(), lambda: _health_text(report))
     return EXIT_OK

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any, TextIO
 
-from notelink.cli.options import open_index
+from notelink.cli.options import at_least_one, open_index
 from notelink.cli.output import EXIT_OK, UserError, shown
 from notelink.config import SearchConfig
 from notelink.query.search import Hit, Searcher, SearchResults
@@ -20,8 +20,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if sum(given) != 1:
         raise UserError("give a query, or --stdin (a draft on standard input), or --batch (JSON lines on "
                         "standard input): one of them")
-    if args.top < 1:
-        raise UserError(f"--top must be at least 1, not {args.top}")
+    at_least_one("--top", args.top)
     searcher = Searcher(open_index(args), SearchConfig(top=args.top))
     if args.batch:
         return run_batch(searcher, sys.stdin, sys.stdout, args.top, not args.no_snippets)

@@ -84,6 +84,13 @@ def test_concepts_and_similar(capsys, ix: str) -> None:
     assert code == 0 and "seen 9 times" in out and "too rare to say" in out  # a word seen 9 times
 
 
+@pytest.mark.parametrize("argv", [["related", "Home", "--top", "0"], ["concepts", "Home", "--top", "-1"],
+                                  ["similar", "bread", "--top", "0"], ["health", "--limit", "0"]])
+def test_a_count_of_zero_or_less_is_an_error(capsys, ix: str, argv: list[str]) -> None:
+    code, out, err = run(capsys, argv[0], str(SAMPLE), *argv[1:], "--index-dir", ix)
+    assert code == 2 and not out and "must be at least 1, not" in err
+
+
 def test_status(capsys, ix: str) -> None:
     code, out, _ = run(capsys, "status", str(SAMPLE), "--index-dir", ix, "--json")
     data = json.loads(out)
