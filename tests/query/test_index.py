@@ -104,10 +104,12 @@ def test_sample_vault_related_are_visibly_right(tmp_path: Path) -> None:
 def test_a_vault_in_two_languages_keeps_each_ones_stop_words_out(tmp_path: Path) -> None:
     root = tmp_path / "vault"
     root.mkdir()
-    en = ["The oven is hot and the bread is in it", "The dough is wet and it needs more flour",
-          "The starter is fed and the crumb is open"]
-    de = ["Der Ofen ist heiß und das Brot ist darin", "Der Teig ist nass und er braucht mehr Mehl",
-          "Der Sauerteig ist gefüttert und die Krume ist offen"]
+    en = ["The oven is hot and the bread is in it", "The dough of the bread is wet and it needs more flour",
+          "The starter is fed and the crumb of the bread is open"]
+    de = ["Der Ofen ist heiß und das Brot ist darin",
+          "Der Teig für das Brot ist nass und er braucht mehr Mehl",
+          "Der Sauerteig ist gefüttert und die Krume vom Brot ist offen"]  # the notes share "Brot" as a
+    # word: it is no title mention of "Brot 0".."Brot 2" (one word once the number is dropped)
     for i, (e, d) in enumerate(zip(en, de, strict=True)):
         (root / f"bread {i}.md").write_text(f"# Bread {i}\n\n{e}. {e}.\n")
         (root / f"brot {i}.md").write_text(f"# Brot {i}\n\n{d}. {d}.\n")
