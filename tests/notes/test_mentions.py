@@ -130,12 +130,12 @@ def test_a_file_name_unlike_the_title_is_mentioned_by_it() -> None:
     assert (src.tolist(), dst.tolist(), count.tolist()) == ([1], [0], [2.0])  # the file name and "links"
 
 
-def test_a_name_that_is_one_word_once_its_numbers_are_dropped_is_not_a_mention() -> None:
+def test_a_file_name_that_is_one_word_once_its_numbers_are_dropped_is_not_a_mention() -> None:
     """`reading.2022.05.31` would be the bare word `reading`, found in every note that reads; the whole
-    file name, numbers and all, is a reference instead (notelink/index/references.py)."""
+    file name, numbers and all, is a reference instead (notelink/index/references.py). A title is kept."""
     record = _record("reading.2022.05.31.md", "Reading: bread science")
     assert record.names() == [["reading", "bread", "science"]]
-    assert _record("202301011200 Some idea.md", "Chapter 3").names() == []
+    assert _record("202301011200 Some idea.md", "Chapter 3").names() == [["chapter"]]
     assert _record("Top 10 tips.md", "Top 10 tips").names() == [["top", "tips"]]
 
 
