@@ -71,6 +71,8 @@ def render(results: SearchResults, color: bool = False) -> str:
     notes = []
     if results.unknown:
         notes.append(f"not in any note: {', '.join(results.unknown)}")
+    if results.unmatched:
+        notes.append(f"no note matches: {', '.join(results.unmatched)}")
     if not results.words:
         notes.append("no words to search for")
     lines = [head + (f"  ({'; '.join(notes)})" if notes else "")]

@@ -50,12 +50,15 @@ class SearchResults:
     """Query words that no note uses: reported, not silently dropped."""
     ignored: list[str] = field(default_factory=list)
     """Stop words of the query's language, left out."""
+    unmatched: list[str] = field(default_factory=list)
+    """Filters and phrases that no note matches (`#tag`, `path:TEXT`, `"phrase"`): why nothing was found."""
 
     def to_dict(self) -> dict[str, Any]:
         """As `dataclasses.asdict` gives it, with `expanded` as {"word", "from"}; built by hand (asdict's
         deep copies were a tenth of a `--batch` query's time)."""
         return {"query": self.query, "hits": [_hit_dict(h) for h in self.hits], "words": list(self.words),
-                "unknown": list(self.unknown), "ignored": list(self.ignored)}
+                "unknown": list(self.unknown), "ignored": list(self.ignored),
+                "unmatched": list(self.unmatched)}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False)

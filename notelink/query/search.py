@@ -131,7 +131,15 @@ class Searcher:
             order = self._rank(scores, top, [p for p in phrases if p is not None])
         reasons = self._reasons(order, terms, parts) if parts is not None else {}
         hits = [self._hit(j, float(scores[j]), terms, reasons.get(j), snippets, phrases) for j in order]
-        return SearchResults(query, hits, terms.words, terms.unknown, terms.ignored)
+        return SearchResults(query, hits, terms.words, terms.unknown, terms.ignored,
+                             self._unmatched(parsed, phrases))
+
+    def _unmatched(self, parsed: Query, phrases: list[list[str] | None]) -> list[str]:
+        """The filters and phrases that no note matches on their own (`#tag`, `path:TEXT`, `"phrase"` with
+        a word no note has): said, so an empty answer has its reason."""
+        out = [f"#{tag}" for tag in parsed.tags if not self._tagged.get(tag)]
+        out += [f"path:{text}" for text in parsed.paths if not (np.char.find(self._paths, text) >= 0).any()]
+        return out + [f'"{p}"' for p, ids in zip(parsed.phrases, phrases, strict=True) if ids is None]
 
     def _terms(self, text: str) -> _Terms:
         tokens = tokenize(text, keep_stopwords=True)

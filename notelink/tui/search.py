@@ -306,12 +306,15 @@ class SearchPane(Vertical):
 
 
 def summary(results: SearchResults) -> str:
-    """The line over the results: how many, for what, and the query words no note uses."""
+    """The line over the results: how many, for what, the query words no note uses and the filters no note
+    matches."""
     query, n = results.query.strip(), len(results.hits)
     parts = [f"{n} note{'s' if n != 1 else ''} for {query!r}" if n else f"No notes for {query!r}"]
     if results.unknown:
         parts.append(f"no note uses: {', '.join(results.unknown)}")
-    elif not results.words and not n:
+    if results.unmatched:
+        parts.append(f"no note matches: {', '.join(results.unmatched)}")
+    if not (results.unknown or results.unmatched or results.words or n):
         parts.append("no words to search for" + (" (only common words)" if results.ignored else ""))
     return "  ·  ".join(parts)
 

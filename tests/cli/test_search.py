@@ -105,3 +105,5 @@ def test_render_marks_matches_on_a_terminal_and_escapes_names() -> None:
     plain = render(results)
     assert "a\\nb.md" in plain and "find the moon here  (line 4)" in plain and "not in any note: qq" in plain
     assert "find the \x1b[1mmoon\x1b[0m here" in render(results, color=True)
+    nothing = render(SearchResults("moon #nope", [], ["moon"], unmatched=["#nope"]))
+    assert "no note matches: #nope" in nothing and "(no notes found)" in nothing

@@ -86,6 +86,13 @@ def test_tag_path_and_exclude_filters(searcher: Searcher) -> None:
     assert "Sourdough.md" not in paths(excluded) and paths(excluded)[0] == "Bread.md"
 
 
+def test_filters_and_phrases_that_match_no_note_are_said(searcher: Searcher) -> None:
+    found = searcher.search('cluster #nosuchtag path:nowhere/ "cluster zebra" #ops path:projects/')
+    assert found.hits == [] and found.unmatched == ["#nosuchtag", "path:nowhere/", '"cluster zebra"']
+    assert found.to_dict()["unmatched"] == found.unmatched
+    assert searcher.search("cluster #ops").unmatched == []
+
+
 def test_filters_alone_list_their_notes(searcher: Searcher) -> None:
     assert paths(searcher.search("#food")) == ["Bread.md", "Sourdough.md"]
     assert searcher.search("").hits == []

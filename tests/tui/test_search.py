@@ -244,5 +244,7 @@ def test_the_line_over_the_results_and_the_reasons_of_a_hit() -> None:
     assert summary(SearchResults(" cabbage ", [hit], ["cabbage"])) == "1 note for 'cabbage'"
     assert summary(SearchResults("the of", [], [], [], ["the", "of"])) == \
         "No notes for 'the of'  ·  no words to search for (only common words)"
+    assert summary(SearchResults("#nope", [], [], unmatched=["#nope"])) == \
+        "No notes for '#nope'  ·  no note matches: #nope"
     assert summary(SearchResults("zorb cabbage", [hit, hit], ["cabbage"], ["zorb"])) == \
         "2 notes for 'zorb cabbage'  ·  no note uses: zorb"
