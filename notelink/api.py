@@ -15,6 +15,7 @@ next call uses it. Names of notes are what a `[[link]]` would say (title, alias,
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
@@ -24,7 +25,7 @@ from typing import Any
 from notelink.config import default_index_dir
 from notelink.errors import IndexMissing, NotFound
 from notelink.index.store import current_generation
-from notelink.notes.vault import Skipped, check_vault, read_note
+from notelink.notes.vault import Ignore, Skipped, check_vault, read_note
 from notelink.query.health import Health
 from notelink.query.index import RELIABLE_COUNT, Index, Neighbour, NoteInfo, Related, Scored, SimilarWords
 from notelink.query.search import Searcher, SearchResults
@@ -33,6 +34,16 @@ from notelink.watch.status import file_states, watcher_status
 
 __all__ = ["RELIABLE_COUNT", "Edits", "Health", "Link", "Mention", "Mentions", "Neighbour", "Note",
            "NoteInfo", "Related", "Scored", "SearchResults", "SimilarWords", "Status", "Vault", "open_vault"]
+
+
+def _files_named(root: Path, want: str) -> list[str]:
+    """Vault-relative paths of the files whose path or file name is `want` (casefolded), ignored ones too."""
+    out = []
+    for dirpath, _, filenames in os.walk(root):
+        prefix = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
+        out += [prefix + f for f in filenames if want in (f.casefold(), (prefix + f).casefold())]
+    return out
 
 
 @dataclass(frozen=True)
@@ -151,8 +162,31 @@ class Vault:
     # -- naming notes ------------------------------------------------------------------------
     def find(self, name: str) -> NoteInfo:
         """The note `name` means: a title, alias or file name (as a `[[link]]` resolves it), a path in the
-        vault, or a path to the file itself (absolute or from the current folder)."""
-        return self.index.find_note(self._in_vault(name))
+        vault, or a path to the file itself (absolute or from the current folder). A note the vault's
+        exclude patterns leave out is said to be left out, not unknown."""
+        return self._find(self.index, name)
+
+    def _find(self, index: Index, name: str) -> NoteInfo:
+        """`find` in one generation (a question asks it once)."""
+        try:
+            return index.find_note(self._in_vault(name))
+        except NotFound as exc:
+            if (why := self._left_out(index, self._in_vault(name))) is None:
+                raise
+            raise NotFound("note", name, exc.suggestions, why) from None
+
+    def _left_out(self, index: Index, name: str) -> str | None:
+        """Why the vault's file that `name` names (a path, or a file name anywhere) is not in the index: the
+        exclude patterns or ignore files leave it out. None when there is no such file (looked for only
+        after a name was not found)."""
+        want = name.removeprefix("./").casefold().removesuffix(".md") + ".md"
+        exclude = index.meta.get("config", {}).get("index", {}).get("exclude") or ()
+        ignore = Ignore(self.path, tuple(exclude))
+        for rel in _files_named(self.path, want):
+            if ignore.ignored(rel):
+                return (f"{rel} is not in the index: it is left out by the exclude patterns (--exclude, "
+                        "config [index] exclude) or a .gitignore / .notelinkignore")
+        return None
 
     def also_named(self, name: str, note: NoteInfo) -> list[str]:
         """Paths of the other notes `name` could mean too (empty when `name` is a path)."""
@@ -176,12 +210,12 @@ class Vault:
         """The notes most like `note` (cosine of note vectors), best first, with `because`; `unlinked`
         leaves out notes already linked either way."""
         index = self.index
-        return index.related(index.find_note(self._in_vault(note)), top, unlinked)
+        return index.related(self._find(index, note), top, unlinked)
 
     def concepts(self, note: str, top: int = 10) -> list[Scored]:
         """The vault words that characterise `note` most (its own words and their CBOW neighbours)."""
         index = self.index
-        return index.concepts(index.find_note(self._in_vault(note)), top)
+        return index.concepts(self._find(index, note), top)
 
     def search(self, query: str, top: int = 10, snippets: bool = True, syntax: bool = True,
                exclude: Collection[str] = ()) -> SearchResults:
@@ -211,7 +245,7 @@ class Vault:
         """A note's stored names, tags, headings and links, and its text as on disk now (cut at
         `max_chars`). Only notes of the index are read, and only inside the vault."""
         index = self.index
-        info = index.find_note(self._in_vault(name))
+        info = self._find(index, name)
         text = self._read(info.path, index)
         cut = max_chars is not None and len(text) > max_chars
         shown = text[: max(0, max_chars or 0)] + TRUNCATED_MARK if cut else text
@@ -235,7 +269,7 @@ class Vault:
         from notelink.query.unlinked import unlinked_mentions
 
         index = self.index
-        return unlinked_mentions(index, self.path, index.find_note(self._in_vault(note)))
+        return unlinked_mentions(index, self.path, self._find(index, note))
 
     def link(self, note: str, target: str, mention: int | None = None, append: bool = False,
              heading: str = "See also", write: bool = False, expect: str | None = None) -> Edits:
@@ -246,7 +280,7 @@ class Vault:
         from notelink.write import linker
 
         index = self.index
-        a, b = (index.find_note(self._in_vault(name)) for name in (note, target))
+        a, b = (self._find(index, name) for name in (note, target))
         plan = linker.expecting(linker.plan_link(index, self.path, a, b, mention, append, heading), expect)
         report = linker.write(plan, self.index_dir, f"link {a.path} {b.path}") if write else None
         return Edits.of(plan, report)

@@ -158,3 +158,18 @@ def test_search_finds_notes_by_meaning_with_snippets_and_because(indexed) -> Non
         assert v.search("#recipe bread", top=20).hits and all(
             "recipe" in v.find(h.path).tags for h in v.search("#recipe bread", top=20).hits)
         assert v.search("sourdough", exclude={found.hits[0].path}).hits[0].path != found.hits[0].path
+
+
+def test_a_note_the_exclude_patterns_leave_out_is_said_to_be_left_out(make_vault, tmp_path: Path) -> None:
+    from notelink.config import IndexConfig
+
+    vault = make_vault({"a.md": "# A\n\nbread flour water oven", "drafts/Plan.md": "# Plan\n\nbread oven",
+                        ".notelinkignore": "secret.md\n", "secret.md": "# Secret\n\nbread"})
+    build_index(vault, tmp_path / "ix", FAST, IndexConfig(exclude=("drafts/",)))
+    v = Vault(vault, tmp_path / "ix")
+    cases = [("Plan", "drafts/Plan.md"), ("drafts/Plan.md", "drafts/Plan.md"), ("secret", "secret.md")]
+    for name, path in cases:
+        with pytest.raises(NotFound, match=f"{path} is not in the index: it is left out by the exclude"):
+            v.related(name)
+    with pytest.raises(NotFound, match="no note named 'Nothing'"):
+        v.find("Nothing")
