@@ -81,7 +81,8 @@ class AppState(App[None]):
         thread; and on a first visit the home note (0.4 s on 100k notes, which a returning user skips)."""
         notes = None if index is None else NoteFilter(index.notes)
         names = None if notes is None else Names(notes.notes, notes.titles)
-        returning = note or (index is not None and self.saved.last_note(self.vault) in index.by_path)
+        returning = index is not None and (self.current in index.by_path  # (`note` is a message, no note)
+                                           or self.saved.last_note(self.vault) in index.by_path)
         home = None
         if index is not None and notes is not None and not returning:
             home = home_path(index, notes, self.vault.name)

@@ -252,6 +252,20 @@ async def test_without_a_watcher_or_an_index_the_notes_can_still_be_read(tmp_pat
 
 
 @sync
+async def test_the_first_build_from_the_question_opens_the_home_note(tmp_path: Path) -> None:
+    """A vault never opened before, built from the app's question: the new index opens on its home note
+    (the build's message once made the app skip finding it: "The index has no notes" beside 42 notes)."""
+    vault = tmp_path / "vault"
+    shutil.copytree(SAMPLE, vault)
+    app = make_app(vault, tmp_path / "index")  # --no-watch, no index
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: app.index is not None and app.current is not None, what="the build")
+        assert app.current == "Home.md" and app.query_one(NoteView).border_title == "Home"
+
+
+@sync
 async def test_the_apps_builds_leave_out_what_its_exclude_patterns_say(tmp_path: Path) -> None:
     """`notelink tui --exclude` (or the config file's): the notes listed before there is an index, and the
     index the app builds, leave the excluded notes out; the patterns are saved with the index."""
