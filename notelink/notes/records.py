@@ -25,6 +25,7 @@ from notelink.config import IndexConfig
 from notelink.errors import Cancelled, NoNotes, VaultError
 from notelink.notes.dialect import parse_in
 from notelink.notes.note import Link
+from notelink.notes.spans import merged
 from notelink.notes.stopwords import language_of, name_tokens, paragraph_languages, without_stopwords
 from notelink.notes.tokenizer import is_number, tokenize
 from notelink.notes.vault import RawNote, Skipped, read_note, scan_folders
@@ -188,22 +189,11 @@ def numbered_stretches(texts: list[str], lang: str) -> list[list[str]]:
             continue
         tokens = name_tokens(text, lang, numbers=True)
         at = [i for i, t in enumerate(tokens) if is_number(t)]
-        for a, b in _merged([(max(0, i - NAME_SPAN), i + NAME_SPAN + 1) for i in at]):
+        for a, b in merged([(max(0, i - NAME_SPAN), i + NAME_SPAN + 1) for i in at]):
             out.append(list(map(sys.intern, tokens[a : min(b, a + left)])))
             left -= len(out[-1])
             if left <= 0:
                 break
-    return out
-
-
-def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sorted [a, b) spans with overlapping or touching ones joined."""
-    out: list[tuple[int, int]] = []
-    for a, b in spans:
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], max(b, out[-1][1]))
-        else:
-            out.append((a, b))
     return out
 
 

@@ -57,7 +57,7 @@ def protected(text: str) -> list[tuple[int, int]]:
                 break
             spans.append((pos, end + len(closer)))
             pos = text.find(opener, end + len(closer))
-    return _merged(spans)
+    return merged(spans)
 
 
 def _front_matter(text: str) -> list[tuple[int, int]]:
@@ -91,7 +91,8 @@ def _block_lines(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """[start, end) spans sorted, overlapping or touching ones joined."""
     out: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if out and start <= out[-1][1]:

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from notelink.notes.spans import merged
 from notelink.notes.tokenizer import tokenize
 
 WIDTH = 200
@@ -153,7 +154,7 @@ def _cut(block: str, matches: list[tuple[int, int, str]], weights: Mapping[str, 
     """`block` shortened to `width` characters: the window (starting a fifth of it before a match) whose
     distinct matched words weigh most."""
     if len(block) <= width:
-        return Snippet(block, _merge([(a, b) for a, b, _ in matches]), line)
+        return Snippet(block, merged([(a, b) for a, b, _ in matches]), line)
     start = 0
     if matches:
         inner = width - width // 10  # what the matches must fit in: the rest absorbs the cut to whole words
@@ -165,7 +166,7 @@ def _cut(block: str, matches: list[tuple[int, int, str]], weights: Mapping[str, 
     head, tail = ("…" if start else ""), ("…" if end < len(block) else "")
     shift = len(head) - start
     spans = [(a + shift, b + shift) for a, b, _ in matches if a >= start and b <= end]
-    return Snippet(head + block[start:end] + tail, _merge(spans), line)
+    return Snippet(head + block[start:end] + tail, merged(spans), line)
 
 
 def _densest(matches: list[tuple[int, int, str]], weights: Mapping[str, float], width: int) -> int:
@@ -190,13 +191,3 @@ def _densest(matches: list[tuple[int, int, str]], weights: Mapping[str, float], 
         if total > best_total + 1e-9 * max(1.0, abs(best_total)):  # ties: the first window
             best, best_total = k, total
     return best
-
-
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for a, b in sorted(spans):
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        else:
-            out.append((a, b))
-    return out
