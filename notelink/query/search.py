@@ -131,8 +131,8 @@ class Searcher:
             order = self._rank(scores, top, [p for p in phrases if p is not None])
         reasons = self._reasons(order, terms, parts) if parts is not None else {}
         hits = [self._hit(j, float(scores[j]), terms, reasons.get(j), snippets, phrases) for j in order]
-        return SearchResults(query, hits, terms.words, terms.unknown, terms.ignored,
-                             self._unmatched(parsed, phrases))
+        unmatched = [] if hits else self._unmatched(parsed, phrases)  # (one unmatched filter: no hits)
+        return SearchResults(query, hits, terms.words, terms.unknown, terms.ignored, unmatched)
 
     def _unmatched(self, parsed: Query, phrases: list[list[str] | None]) -> list[str]:
         """The filters and phrases that no note matches on their own (`#tag`, `path:TEXT`, `"phrase"` with
