@@ -15,7 +15,6 @@ next call uses it. Names of notes are what a `[[link]]` would say (title, alias,
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
@@ -25,7 +24,7 @@ from typing import Any
 from notelink.config import default_index_dir
 from notelink.errors import IndexMissing, NotFound
 from notelink.index.store import current_generation
-from notelink.notes.vault import Ignore, Skipped, check_vault, read_note
+from notelink.notes.vault import Ignore, Skipped, check_vault, files_named, read_note
 from notelink.query.health import Health
 from notelink.query.index import RELIABLE_COUNT, Index, Neighbour, NoteInfo, Related, Scored, SimilarWords
 from notelink.query.search import Searcher, SearchResults
@@ -34,16 +33,6 @@ from notelink.watch.status import file_states, watcher_status
 
 __all__ = ["RELIABLE_COUNT", "Edits", "Health", "Link", "Mention", "Mentions", "Neighbour", "Note",
            "NoteInfo", "Related", "Scored", "SearchResults", "SimilarWords", "Status", "Vault", "open_vault"]
-
-
-def _files_named(root: Path, want: str) -> list[str]:
-    """Vault-relative paths of the files whose path or file name is `want` (casefolded), ignored ones too."""
-    out = []
-    for dirpath, _, filenames in os.walk(root):
-        prefix = os.path.relpath(dirpath, root).replace(os.sep, "/")
-        prefix = "" if prefix == "." else prefix + "/"
-        out += [prefix + f for f in filenames if want in (f.casefold(), (prefix + f).casefold())]
-    return out
 
 
 @dataclass(frozen=True)
@@ -168,10 +157,11 @@ class Vault:
 
     def _find(self, index: Index, name: str) -> NoteInfo:
         """`find` in one generation (a question asks it once)."""
+        query = self._in_vault(name)
         try:
-            return index.find_note(self._in_vault(name))
+            return index.find_note(query)
         except NotFound as exc:
-            if (why := self._left_out(index, self._in_vault(name))) is None:
+            if (why := self._left_out(index, query)) is None:
                 raise
             raise NotFound("note", name, exc.suggestions, why) from None
 
@@ -182,7 +172,7 @@ class Vault:
         want = name.removeprefix("./").casefold().removesuffix(".md") + ".md"
         exclude = index.meta.get("config", {}).get("index", {}).get("exclude") or ()
         ignore = Ignore(self.path, tuple(exclude))
-        for rel in _files_named(self.path, want):
+        for rel in files_named(self.path, want):
             if ignore.ignored(rel):
                 return (f"{rel} is not in the index: it is left out by the exclude patterns (--exclude, "
                         "config [index] exclude) or a .gitignore / .notelinkignore")

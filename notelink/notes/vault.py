@@ -153,6 +153,16 @@ def _link_reason(root: Path, real_root: str, rel: str, ignore: Ignore) -> str | 
     return None
 
 
+def files_named(root: Path, want: str) -> list[str]:
+    """Vault-relative paths of the files whose path or file name is `want` (casefolded), ignored ones too."""
+    out = []
+    for dirpath, _, filenames in os.walk(root):
+        prefix = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
+        out += [prefix + f for f in filenames if want in (f.casefold(), (prefix + f).casefold())]
+    return out
+
+
 def check_vault(root: Path) -> Path:
     """The vault's resolved path, or VaultError with a message for people."""
     if not root.exists():
