@@ -88,6 +88,10 @@ class TrainConfig:
     0 means all available cores (`--threads`). More than one is faster but not bit-reproducible."""
     device: Device = "auto"
     """`auto` uses CUDA when available, else the CPU (`--device`)."""
+    chosen: tuple[str, ...] = ()
+    """The model settings the user chose (a flag or the config file). A build saves them with the index,
+    and a later build that leaves one unset keeps the index's value (`index.previous.settled_training`):
+    `notelink index --dim 50` once, then the watcher, the app and plain `notelink index` keep dim 50."""
 
     def __post_init__(self) -> None:
         """Refuses values training cannot use, with the flag to fix (the CLI shows the message)."""
@@ -128,6 +132,15 @@ class TrainConfig:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def model_dict(self) -> dict[str, Any]:
+        """The settings that shape the trained model: all but how this run trains (`RUN_SETTINGS`)."""
+        return {k: v for k, v in asdict(self).items() if k not in RUN_SETTINGS}
+
+
+RUN_SETTINGS = ("threads", "device", "chosen")
+"""TrainConfig fields that say how a build runs, not what it trains: changing one does not make an index
+out of date, and they are not kept with the index."""
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,9 @@ def _add_common(p: argparse.ArgumentParser, json_flag: bool = True) -> None:
 def _add_training(p: argparse.ArgumentParser) -> None:
     from notelink.config import DIALECTS, TrainConfig
 
-    g = p.add_argument_group("training (defaults suit personal vaults)")
+    g = p.add_argument_group("training (defaults suit personal vaults; a model setting given once, from "
+                             "--dim to --seed, is kept with the index for later builds, the watcher and the "
+                             "app until another is given)")
     d = TrainConfig()
     g.add_argument("--dim", type=int, help=f"vector size (default {d.dim})")
     g.add_argument("--window", type=int, help=f"max context width each side (default {d.window})")

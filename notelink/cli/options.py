@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from notelink.cli.output import UserError, shown
-from notelink.config import DialectConfig, IndexConfig, TrainConfig, default_index_dir
+from notelink.config import RUN_SETTINGS, DialectConfig, IndexConfig, TrainConfig, default_index_dir
 from notelink.configfile import SETTINGS, UserConfig
 from notelink.errors import IndexMissing
 from notelink.notes.vault import check_vault
@@ -40,6 +40,8 @@ def apply_config(args: argparse.Namespace, config: UserConfig | None = None) -> 
             sources[s.name] = "flag"
         elif s.name == "index.exclude" and s.name not in config.values:
             sources[s.name] = "saved with the index"  # (None: the build keeps the index's list)
+        elif s.section == "train" and s.key not in RUN_SETTINGS and s.name not in config.values:
+            sources[s.name] = "kept with the index, else default"  # (None: `TrainConfig.chosen`)
         else:
             value, sources[s.name] = config.value(s)
             setattr(args, s.dest, list(value) if isinstance(value, list) else value)
@@ -84,10 +86,12 @@ def open_index(args: argparse.Namespace) -> Index:
 
 
 def train_config(args: argparse.Namespace) -> TrainConfig:
+    """The training settings given by flag or config file; the model settings among them are `chosen`, the
+    others left to the index's last build (`index.previous.settled_training`), else the defaults."""
     values = {f.name: getattr(args, f.name) for f in fields(TrainConfig)
-              if getattr(args, f.name, None) is not None}
+              if f.name != "chosen" and getattr(args, f.name, None) is not None}
     try:
-        return TrainConfig(**values)
+        return TrainConfig(**values, chosen=tuple(sorted(set(values) - set(RUN_SETTINGS))))
     except ValueError as exc:
         raise UserError(str(exc)) from None
 

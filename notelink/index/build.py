@@ -21,7 +21,7 @@ from notelink.errors import IndexDamaged, IndexFormatError
 from notelink.index.generation import Mentions, write_generation
 from notelink.index.lock import build_lock
 from notelink.index.notevectors import Layout, note_vectors
-from notelink.index.previous import Previous, as_json, settled
+from notelink.index.previous import Previous, as_json, settled, settled_training
 from notelink.index.references import referable
 from notelink.index.report import IndexEvent, IndexSummary, Progress
 from notelink.index.searchdata import SEARCH_VERSION, search_data
@@ -170,13 +170,14 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     """The pipeline, one stage a line: notes → corpus → word vectors → mentions, graph → note vectors →
     generation. `plan` is the previous generation as an update's base (None: a full build); each stage
     takes from it what it may reuse."""
-    train_cfg, index_cfg = train_cfg or TrainConfig(), settled(vault, index_dir, index_cfg or IndexConfig())
+    train_cfg = settled_training(index_dir, train_cfg or TrainConfig())
+    index_cfg = settled(vault, index_dir, index_cfg or IndexConfig())
     vector_cfg = vector_cfg or NoteVectorConfig()
     t0 = time.perf_counter()
     previous, damage = _previous(index_dir, index_cfg)
     records, skipped, summary = _read(vault, index_cfg, previous, incremental, progress, should_stop)
     summary.warnings += [damage] if damage else []
-    config = as_json({"train": train_cfg.to_dict(), "index": index_cfg.to_dict(),
+    config = as_json({"train": train_cfg.model_dict(), "index": index_cfg.to_dict(),
                        "vectors": vector_cfg.to_dict(), "search": SEARCH_VERSION})
     if not force and previous.unchanged(records, skipped, config):
         return _up_to_date(summary, previous.meta, t0)
@@ -307,6 +308,7 @@ def _meta(vault: Path, config: dict[str, Any], index_cfg: IndexConfig, train_cfg
             "tokens_version": TOKENS_VERSION, "model": model,
             "update": update, "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "device": wv.device, "notelink_version": __version__,
+            "train_chosen": {k: getattr(train_cfg, k) for k in train_cfg.chosen},
             "skipped_files": sorted((s.path, s.reason) for s in skipped),
             "summary": {k: v for k, v in summary.to_dict().items() if k != "warnings"},
             "warnings": summary.warnings}

@@ -18,10 +18,16 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from notelink.config import IndexConfig
+from notelink.config import IndexConfig, TrainConfig
 from notelink.errors import IndexFormatError
 from notelink.index.generation import Mentions
-from notelink.index.store import current_generation, load_array, open_generation, saved_exclude
+from notelink.index.store import (
+    current_generation,
+    load_array,
+    open_generation,
+    saved_exclude,
+    saved_training,
+)
 from notelink.notes.dialect import detect
 from notelink.notes.note import Link
 from notelink.notes.records import TOKENS_VERSION, NoteRecord
@@ -137,6 +143,17 @@ def settled(vault: Path, index_dir: Path, cfg: IndexConfig) -> IndexConfig:
     dialect (when `auto`)."""
     exclude = cfg.exclude if cfg.exclude is not None else saved_exclude(index_dir)
     return replace(cfg, exclude=tuple(exclude), dialect=detect(vault, cfg.dialect))
+
+
+def settled_training(index_dir: Path, cfg: TrainConfig) -> TrainConfig:
+    """`cfg` with the model settings the index's last build was given (`TrainConfig.chosen`) where `cfg`
+    leaves them to it: a value the user chose once stays until they choose another."""
+    model = set(TrainConfig().model_dict())
+    kept = {k: v for k, v in saved_training(index_dir).items() if k in model and k not in cfg.chosen}
+    try:
+        return replace(cfg, **kept, chosen=tuple(sorted({*cfg.chosen, *kept} & model)))
+    except (TypeError, ValueError):  # a value this version refuses: the index's choice is dropped
+        return replace(cfg, chosen=tuple(sorted(set(cfg.chosen) & model)))
 
 
 def load_records(gen: Path) -> tuple[dict[str, NoteRecord], dict[str, Any]]:

@@ -332,15 +332,27 @@ def open_generation(path: Path) -> tuple[sqlite3.Connection, dict[str, Any]]:
 
 def saved_exclude(index_dir: Path) -> tuple[str, ...]:
     """The exclude patterns the live generation was built with (none without an index)."""
+    return tuple((_live_meta(index_dir).get("index_config") or {}).get("exclude") or ())
+
+
+def saved_training(index_dir: Path) -> dict[str, Any]:
+    """The model settings the user chose for the live generation (`TrainConfig.chosen`; none without an
+    index, or for one built before they were kept)."""
+    chosen = _live_meta(index_dir).get("train_chosen")
+    return dict(chosen) if isinstance(chosen, dict) else {}
+
+
+def _live_meta(index_dir: Path) -> dict[str, Any]:
+    """The live generation's meta ({} without one, or when it cannot be read)."""
     try:
         gen = current_generation(index_dir)
         if gen is None:
-            return ()
+            return {}
         db, meta = open_generation(gen)
         db.close()
     except IndexFormatError:
-        return ()
-    return tuple((meta.get("index_config") or {}).get("exclude") or ())
+        return {}
+    return meta
 
 
 _NPY_HEADERS = threading.Lock()

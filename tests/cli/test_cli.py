@@ -51,6 +51,14 @@ def test_index_json_summary(capsys, tmp_path: Path) -> None:
     assert json.loads(out)["up_to_date"] is True
 
 
+def test_training_flags_given_once_are_kept_by_a_plain_index(capsys, tmp_path: Path) -> None:
+    ix = indexed(capsys, SAMPLE, tmp_path)
+    code, out, _ = run(capsys, "index", str(SAMPLE), "--index-dir", ix, "--json")
+    assert code == 0 and json.loads(out)["up_to_date"] is True  # not retrained with the default dim
+    code, out, _ = run(capsys, "index", str(SAMPLE), "--index-dir", ix, "--json", "--dim", "16")
+    assert code == 0 and json.loads(out)["up_to_date"] is False and json.loads(out)["epochs"] == 30
+
+
 def test_related_json_and_text(capsys, ix: str) -> None:
     code, out, _ = run(capsys, "related", str(SAMPLE), "cooking/Sourdough starter.md", "--index-dir", ix,
                        "--json", "--top", "5")

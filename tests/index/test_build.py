@@ -1,5 +1,6 @@
 """Building an index: incremental re-parsing by content hash, bad input, the vault left untouched."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,27 @@ def test_changed_training_config_retrains(make_vault, tmp_path: Path) -> None:
     build_index(vault, tmp_path / "ix", FAST)
     again = build_index(vault, tmp_path / "ix", FAST.__class__(**{**FAST.to_dict(), "dim": 16}))
     assert not again.up_to_date and again.reparsed == 0
+
+
+def test_chosen_model_settings_are_kept_by_later_builds(make_vault, tmp_path: Path) -> None:
+    vault, ix = _topic_vault(make_vault), tmp_path / "ix"
+    build_index(vault, ix, replace(FAST, dim=16, chosen=("dim",)))
+    plain = build_index(vault, ix, FAST)  # a later build (watcher, app) that leaves dim to the index
+    assert plain.up_to_date and Index.open(ix).meta["model"]["dim"] == 16
+    (vault / "bread/bread 2.md").write_text("# Bread 2\n\nrye levain crumb", encoding="utf-8")
+    build_index(vault, ix, replace(FAST, seed=3, chosen=("seed",)))  # another choice adds to the first
+    meta = Index.open(ix).meta
+    assert (meta["model"]["dim"], meta["model"]["seed"]) == (16, 3)
+    assert meta["train_chosen"] == {"dim": 16, "seed": 3}
+    build_index(vault, ix, replace(FAST, dim=32, chosen=("dim",)))  # until the user chooses again
+    assert Index.open(ix).meta["model"]["dim"] == 32
+
+
+def test_how_a_build_runs_does_not_make_the_index_out_of_date(make_vault, tmp_path: Path) -> None:
+    vault = _topic_vault(make_vault)
+    build_index(vault, tmp_path / "ix", FAST)
+    again = build_index(vault, tmp_path / "ix", replace(FAST, threads=2, chosen=("threads",)))
+    assert again.up_to_date and "threads" not in Index.open(tmp_path / "ix").meta["train_chosen"]
 
 
 BAD = {
