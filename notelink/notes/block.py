@@ -15,7 +15,8 @@ The start marker records how the block got there, so that taking it out gives ba
 - `sha`: a hash of the listing, so a block edited by hand is refused instead of overwritten.
 
 Once the user writes text after an appended block, the block stays where it is: refreshing it replaces its
-listing in place (undo still takes out exactly the block and the line breaks notelink added before it).
+listing in place, and undo takes out the block's lines but keeps the line breaks before it, which now set
+the user's text apart (taking them out too would join it to the note's last line or paragraph).
 
 Nothing here touches the disk. `NoteText` maps a file's bytes to text and back exactly (UTF-8 with or
 without BOM, invalid UTF-8, UTF-16 with BOM), so that bytes outside the block are never changed.
@@ -184,7 +185,10 @@ def base_text(text: str, block: Block | None) -> str:
     if block.placed == "user":
         return text[: block.start] + START + text[block.start_end : block.gap] + text[block.end :]
     nl = newline_of(text)
-    return text[: block.start - block.sep * len(nl)] + text[block.stop + len(nl) :]
+    after = text[block.stop + len(nl) :]
+    if after:  # the user wrote below the block: the line breaks before it keep their text apart
+        return text[: block.start] + after
+    return text[: block.start - block.sep * len(nl)]
 
 
 def without_block(text: str) -> str:

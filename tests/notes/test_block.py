@@ -109,8 +109,21 @@ def test_a_line_written_after_an_appended_block_keeps_its_place(nl: str) -> None
     assert refreshed.startswith(base) and refreshed.endswith(f"{END}{nl}a line written after the block{nl}")
     assert "- [[b]]" in refreshed and "- [[a]]" not in refreshed
     assert render(refreshed, ["- [[b]]", "- [[c]]"]) == refreshed  # current: nothing to write
-    assert remove(refreshed) == base + f"a line written after the block{nl}"  # undo: exactly the block out
+    # undo: the block's lines out, the blank line before it kept (else the line would join "my text")
+    assert remove(refreshed) == base + f"{nl}a line written after the block{nl}"
     assert find_block(refreshed) is not None and not find_block(refreshed).edited  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("base", "nl"), [("", "\n"), ("last line, no line break", "\n"),
+                                          ("last line\n", "\n"), ("a\r\nlast line\r\n", "\r\n")])
+def test_text_written_below_a_block_is_never_joined_to_the_note_by_undo(base: str, nl: str) -> None:
+    written = render(base, LINES)
+    assert remove(written) == base  # nothing below: exactly the note as it was
+    later = written + f"written under the block{nl}"
+    undone = remove(later)
+    apart = base.rstrip("\r\n") + nl + nl if base else ""  # a blank line after what was there
+    assert undone == apart + f"written under the block{nl}"
+    assert parse_note(later, "f").paragraphs == parse_note(undone, "f").paragraphs
 
 
 def test_block_is_not_parsed_as_the_users_text_or_links() -> None:
