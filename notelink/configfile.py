@@ -46,7 +46,7 @@ class Setting:
         return self.key
 
 
-_BUILD = ("index", "watch", "tui")  # (the app builds and watches too)
+_BUILD = ("index", "watch", "tui", "mcp")  # (the app and `mcp --watch` build and watch too)
 _TRAIN_HELP = {"dim": "vector size", "window": "max context words each side", "negative": "negative samples",
                "epochs": "passes over the notes (0: automatic)", "min_count": "drop rarer words",
                "sample": "subsampling threshold", "lr": "starting learning rate", "seed": "random seed",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +26,7 @@ from pydantic import Field
 
 from notelink import __version__
 from notelink.api import Vault
-from notelink.config import default_index_dir
+from notelink.config import IndexConfig, TrainConfig, default_index_dir
 from notelink.errors import IndexMissing, NotelinkError
 
 READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, destructive_hint=False,
@@ -45,8 +46,9 @@ and the text of a note. Paths are relative to the vault. Nothing is written."""
 class Server:
     """The tools, over one vault; the vault's index is opened at the first call that needs it."""
 
-    def __init__(self, vault: Path, index_dir: Path | None = None) -> None:
+    def __init__(self, vault: Path, index_dir: Path | None = None, watching: bool = False) -> None:
         self.vault_path, self.index_dir = vault, index_dir or default_index_dir(vault)
+        self.watching = watching  # a watcher of this server builds the index
         self._vault: Vault | None = None
 
     @property
@@ -55,9 +57,16 @@ class Server:
             try:
                 self._vault = Vault(self.vault_path, self.index_dir)
             except IndexMissing:
-                raise ToolError(f"{self.vault_path} has no index yet: run `notelink index "
-                                f"{self.vault_path}` (or start the server with --watch)") from None
+                raise ToolError(self._no_index()) from None
         return self._vault
+
+    def _no_index(self) -> str:
+        if self.watching:
+            return f"{self.vault_path} has no index yet: it is being built (--watch); ask again in a minute"
+        where = ("" if self.index_dir == default_index_dir(self.vault_path)
+                 else f" --index-dir {shlex.quote(str(self.index_dir))}")
+        return (f"{self.vault_path} has no index yet: run `notelink index {shlex.quote(str(self.vault_path))}"
+                f"{where}` (or start the server with --watch)")
 
     @staticmethod
     def answer(question: Callable[[], dict[str, Any]]) -> CallToolResult:
@@ -126,35 +135,36 @@ class Server:
         return [self.search, self.related, self.concepts, self.similar_words, self.read_note, self.status]
 
 
-def build_server(vault: Path, index_dir: Path | None = None) -> MCPServer:
+def build_server(vault: Path, index_dir: Path | None = None, watching: bool = False) -> MCPServer:
     """The MCP server of one vault, its tools registered (not yet running)."""
-    tools = Server(vault, index_dir)
+    tools = Server(vault, index_dir, watching)
     server: MCPServer = MCPServer("notelink", instructions=INSTRUCTIONS, version=__version__)
     for tool in tools.tools():
         server.add_tool(tool, name=tool.__name__, annotations=READ_ONLY)
     return server
 
 
-def serve(vault: Path, index_dir: Path | None = None, watch: bool = False) -> int:
-    """Serves over stdio until the client closes it; with `watch`, keeps the index current meanwhile."""
+def serve(vault: Path, index_dir: Path | None = None,
+          watch: tuple[TrainConfig, IndexConfig] | None = None) -> int:
+    """Serves over stdio until the client closes it; with `watch` (the settings to build with), keeps the
+    index current meanwhile."""
     logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="notelink: %(message)s")
-    watcher = _watcher(vault, index_dir) if watch else None
+    watcher = _watcher(vault, index_dir, *watch) if watch is not None else None
     try:
-        build_server(vault, index_dir).run("stdio")
+        build_server(vault, index_dir, watcher is not None).run("stdio")
     finally:
         if watcher is not None:
             watcher.stop(timeout=10.0)
     return 0
 
 
-def _watcher(vault: Path, index_dir: Path | None) -> Any:
+def _watcher(vault: Path, index_dir: Path | None, train: TrainConfig, index: IndexConfig) -> Any:
     """A started watcher of the vault, or None (said on stderr) when another one already watches it."""
-    from notelink.config import IndexConfig, TrainConfig
     from notelink.index.lock import WatcherRunning
     from notelink.watch.watcher import VaultWatcher
 
     try:
-        watcher = VaultWatcher(vault, index_dir or default_index_dir(vault), TrainConfig(), IndexConfig())
+        watcher = VaultWatcher(vault, index_dir or default_index_dir(vault), train, index)
         watcher.start()
     except WatcherRunning as exc:
         print(f"notelink: {exc}; serving without --watch", file=sys.stderr)

@@ -177,8 +177,14 @@ def _health_args(p: argparse.ArgumentParser) -> None:
 
 
 def _mcp_args(p: argparse.ArgumentParser) -> None:
+    from notelink.config import TrainConfig
+
     _add_common(p, json_flag=False)
-    p.add_argument("--watch", action="store_true", help="also keep the index current while serving")
+    p.add_argument("--watch", action="store_true", help="also keep the index current while serving (with "
+                   "the config file's [index] and [train] settings, as `notelink watch`)")
+    # what --watch builds with: the config file's [train] and [index], else what the index keeps
+    p.set_defaults(keep_stopwords=None, max_file_mb=None, dialect=None, exclude=None,
+                   **dict.fromkeys(TrainConfig().to_dict(), None))
 
 
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {

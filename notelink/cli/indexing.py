@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from notelink.cli.options import index_config, index_dir, open_vault, train_config
+from notelink.cli.options import index_config, index_dir, no_index, open_vault, train_config
 from notelink.cli.output import EXIT_OK, EXIT_USAGE, UserError, emit, shown
 from notelink.notes.vault import check_vault
 
@@ -93,7 +93,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     check_vault(Path(args.vault))
     gen = current_generation(index_dir(args))
     if gen is None:
-        raise UserError(f"{args.vault} has no index yet: run `notelink index` first")
+        raise no_index(args)
     c = check_generation(gen, thorough=True)
     data = {"generation": gen.name, "path": str(gen), "ok": not c.problems, "problems": c.problems,
             "integrity_check": c.integrity, "rows": c.rows,

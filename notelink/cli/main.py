@@ -50,7 +50,8 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
 
 def cmd_mcp(args: argparse.Namespace) -> int:
-    from notelink.cli.options import index_dir
+    """The MCP server; with --watch, its watcher builds with the settings `notelink watch` would take."""
+    from notelink.cli.options import index_config, index_dir, train_config
     from notelink.notes.vault import check_vault
 
     vault = check_vault(Path(args.vault))
@@ -59,7 +60,8 @@ def cmd_mcp(args: argparse.Namespace) -> int:
     except ImportError as exc:
         raise UserError(f"`notelink mcp` needs the MCP SDK ({exc.name} is missing): "
                         "pip install \"notelink[mcp]\"") from None
-    return serve(vault, index_dir(args), args.watch)
+    build = (train_config(args), index_config(args)) if args.watch else None
+    return serve(vault, index_dir(args), build)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -76,9 +76,14 @@ def open_vault(args: argparse.Namespace) -> Vault:
     try:
         return Vault(Path(args.vault), index_dir(args))
     except IndexMissing:
-        where = f" --index-dir {shlex.quote(args.index_dir)}" if args.index_dir else ""
-        raise UserError(f"{check_vault(Path(args.vault))} has no index yet: run "
-                        f"`notelink index {shlex.quote(args.vault)}{where}` first") from None
+        raise no_index(args) from None
+
+
+def no_index(args: argparse.Namespace) -> UserError:
+    """The error for a vault with no index yet, with the command that builds the one asked for."""
+    where = f" --index-dir {shlex.quote(args.index_dir)}" if args.index_dir else ""
+    return UserError(f"{check_vault(Path(args.vault))} has no index yet: run "
+                     f"`notelink index {shlex.quote(args.vault)}{where}` first")
 
 
 def open_index(args: argparse.Namespace) -> Index:

@@ -4,6 +4,7 @@ sample_notes: the tools, their answers against the CLI's `--json`, bad arguments
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from collections.abc import Awaitable, Callable
@@ -20,6 +21,7 @@ from mcp.client.stdio import StdioServerParameters, stdio_client
 
 from notelink.cli.main import main
 from notelink.index.build import build_index
+from notelink.query.index import Index
 
 from ..conftest import FAST, SAMPLE
 
@@ -34,10 +36,11 @@ def indexed(tmp_path: Path) -> tuple[Path, Path]:
     return vault, ix
 
 
-def session(vault: Path, ix: Path, body: Callable[[ClientSession], Awaitable[None]]) -> None:
+def session(vault: Path, ix: Path, body: Callable[[ClientSession], Awaitable[None]], *flags: str,
+            env: dict[str, str] | None = None) -> None:
     """Starts `notelink mcp` as a client would and runs `body` in an initialised session."""
-    params = StdioServerParameters(command=sys.executable,
-                                   args=["-m", "notelink", "mcp", str(vault), "--index-dir", str(ix)])
+    params = StdioServerParameters(command=sys.executable, env=env,
+                                   args=["-m", "notelink", "mcp", str(vault), "--index-dir", str(ix), *flags])
 
     async def run() -> None:
         async with stdio_client(params) as (read, write), ClientSession(read, write) as s:
@@ -148,3 +151,36 @@ def test_search_answers_as_the_cli_does(indexed, capsys) -> None:
     assert not error and [h["path"] for h in answer["hits"]] == [h["path"] for h in cli["hits"]]
     assert all(h["snippet"] and h["because"] for h in answer["hits"])
     assert unknown["unknown"] == ["zzqx"]
+
+
+def test_without_an_index_the_error_says_how_to_build_the_one_asked_for(tmp_path: Path) -> None:
+    vault, ix = tmp_path / "vault", tmp_path / "my index"
+    shutil.copytree(SAMPLE, vault)
+    got: list[tuple[bool, Any]] = []
+
+    async def body(s: ClientSession) -> None:
+        got.append(await call(s, "status"))
+    session(vault, ix, body)
+    assert got[0][0] and f"run `notelink index {vault} --index-dir '{ix}'`" in got[0][1]
+
+
+def test_watch_builds_with_the_config_files_settings(tmp_path: Path) -> None:
+    vault, ix, config = tmp_path / "vault", tmp_path / "ix", tmp_path / "config.toml"
+    shutil.copytree(SAMPLE, vault)
+    config.write_text('[train]\ndim = 16\nepochs = 2\nthreads = 1\n[index]\nexclude = ["music/"]\n',
+                      encoding="utf-8")
+    env = {**os.environ, "NOTELINK_CONFIG": str(config)}
+    seen: list[tuple[bool, Any]] = []
+
+    async def body(s: ClientSession) -> None:
+        seen.append(await call(s, "status"))  # (before the watcher's first build is done, or after)
+        with anyio.fail_after(300):  # a guard: the loop ends when the index is there
+            while (answer := await call(s, "status"))[0]:
+                assert "it is being built (--watch)" in answer[1]
+                await anyio.sleep(0.1)
+        seen.append(answer)
+    session(vault, ix, body, "--watch", env=env)
+    assert not seen[-1][0] and seen[-1][1]["notes"] > 0
+    meta = Index.open(ix).meta
+    assert meta["model"]["dim"] == 16 and meta["index_config"]["exclude"] == ["music/"]
+    assert not any(n.path.startswith("music/") for n in Index.open(ix).notes)
