@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from notelink.config import default_index_dir
-from notelink.errors import IndexMissing, NotFound
+from notelink.errors import ArgumentError, IndexMissing, NotFound
 from notelink.index.store import current_generation
 from notelink.notes.vault import Ignore, Skipped, check_vault, files_named, read_note
 from notelink.query.health import Health
@@ -157,7 +157,7 @@ class Vault:
 
     def _find(self, index: Index, name: str) -> NoteInfo:
         """`find` in one generation (a question asks it once)."""
-        query = self._in_vault(name)
+        query = self._in_vault(_text("note", name))
         try:
             return index.find_note(query)
         except NotFound as exc:
@@ -199,11 +199,13 @@ class Vault:
     def related(self, note: str, top: int = 10, unlinked: bool = False) -> list[Related]:
         """The notes most like `note` (cosine of note vectors), best first, with `because`; `unlinked`
         leaves out notes already linked either way."""
+        _at_least_one("top", top)
         index = self.index
         return index.related(self._find(index, note), top, unlinked)
 
     def concepts(self, note: str, top: int = 10) -> list[Scored]:
         """The vault words that characterise `note` most (its own words and their CBOW neighbours)."""
+        _at_least_one("top", top)
         index = self.index
         return index.concepts(self._find(index, note), top)
 
@@ -214,26 +216,31 @@ class Vault:
         model brought in: `kubernetes ← k8s`); `unknown` lists query words no note uses. `syntax`: quoted
         phrases, `#tag` and `path:` filter (False: the text is a draft, searched as it is); `exclude`:
         paths never returned (the note being written)."""
+        _at_least_one("top", top)
         index = self.index
         with self._lock:
             if self._searcher is None or self._searcher.index is not index:
                 self._searcher = Searcher(index, vault=self.path)
             searcher = self._searcher
-        return searcher.search(query, top, syntax=syntax, snippets=snippets, exclude=exclude)
+        return searcher.search(_text("query", query), top, syntax=syntax, snippets=snippets, exclude=exclude)
 
     def similar(self, word: str, top: int = 10) -> list[Neighbour]:
         """The words this vault uses most like `word` (cosine of CBOW word vectors), each with its count;
         none for a word too rare to say (`similar_words` says so)."""
-        return self.index.similar(word, top)
+        _at_least_one("top", top)
+        return self.index.similar(_text("word", word), top)
 
     def similar_words(self, word: str, top: int = 10) -> SimilarWords:
         """`similar` with what it knows of the word: its count, whether it is frequent enough
         (`RELIABLE_COUNT`) to have reliable neighbours, and the language they were taken from."""
-        return self.index.similar_words(word, top)
+        _at_least_one("top", top)
+        return self.index.similar_words(_text("word", word), top)
 
     def note(self, name: str, max_chars: int | None = None) -> Note:
         """A note's stored names, tags, headings and links, and its text as on disk now (cut at
         `max_chars`). Only notes of the index are read, and only inside the vault."""
+        if max_chars is not None:
+            _at_least_one("max_chars", max_chars)
         index = self.index
         info = self._find(index, name)
         text = self._read(info.path, index)
@@ -289,6 +296,7 @@ class Vault:
         cut at `limit` (`counts` has the totals)."""
         from notelink.query.health import health
 
+        _at_least_one("limit", limit)
         return health(self.index, limit)
 
     def status(self, files: bool = False) -> Status:
@@ -308,3 +316,16 @@ class Vault:
 def open_vault(path: Path | str, index_dir: Path | str | None = None) -> Vault:
     """`notelink.open`: the vault at `path` with its index (see `Vault`)."""
     return Vault(path, index_dir)
+
+
+def _at_least_one(name: str, value: int) -> None:
+    """A count (`top`, `limit`, `max_chars`) below 1 is an error, as the CLI's `--top 0` is."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ArgumentError(f"{name} must be a whole number of at least 1, not {value!r}")
+
+
+def _text(name: str, value: str) -> str:
+    """A note name, word or query must be text."""
+    if not isinstance(value, str):
+        raise ArgumentError(f"{name} must be text (str), not {type(value).__name__}")
+    return value

@@ -52,6 +52,13 @@ class NotFound(NotelinkError, LookupError):
         self.suggestions = suggestions
 
 
+class ArgumentError(NotelinkError, ValueError):
+    """An argument the Python API cannot use (a count below 1, a name that is not text); the message says
+    which and what it must be (the CLI and the MCP server check theirs before asking)."""
+
+    code = 2
+
+
 class ConfigError(NotelinkError):
     """The config file cannot be read or holds a setting notelink cannot use; the message says where."""
 

@@ -12,7 +12,7 @@ import pytest
 import notelink
 from notelink.api import TRUNCATED_MARK, Vault
 from notelink.cli.main import main
-from notelink.errors import IndexMissing, NotelinkError, NotFound, VaultError
+from notelink.errors import ArgumentError, IndexMissing, NotelinkError, NotFound, VaultError
 from notelink.index.build import build_index
 
 from .conftest import FAST, SAMPLE
@@ -119,6 +119,19 @@ def test_errors_are_documented_exceptions(indexed, tmp_path: Path) -> None:
     with pytest.raises(NotFound):
         v.similar("zzzunknownword")
     assert all(issubclass(e, NotelinkError) for e in (VaultError, IndexMissing, NotFound))
+
+
+@pytest.mark.parametrize(("call", "says"), [
+    (lambda v: v.search("kimchi", top=0), "top must be"), (lambda v: v.search("kimchi", top=-1), "top"),
+    (lambda v: v.related("Kimchi", top=-1), "top must be"), (lambda v: v.concepts("Kimchi", top=-3), "top"),
+    (lambda v: v.similar("kimchi", top=0), "top"), (lambda v: v.similar_words("kimchi", top=0), "top"),
+    (lambda v: v.health(limit=-1), "limit must be"), (lambda v: v.note("Kimchi", max_chars=0), "max_chars"),
+    (lambda v: v.related(None), "note must be text"), (lambda v: v.search(None), "query must be text"),
+    (lambda v: v.similar(3), "word must be text")])
+def test_arguments_it_cannot_use_are_a_clear_error(indexed, call, says: str) -> None:
+    with pytest.raises(ArgumentError, match=says) as caught:
+        call(Vault(*indexed))
+    assert isinstance(caught.value, NotelinkError)
 
 
 def test_a_new_generation_is_picked_up_by_the_next_call(make_vault, tmp_path: Path) -> None:
