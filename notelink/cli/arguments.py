@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 from notelink import __version__
 
@@ -215,11 +217,24 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
 """Each subcommand: its one-line help and what adds its arguments."""
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, whose usage errors are also JSON on stdout when the command line asks for
+    `--json` (as every other error is: `output.failed`)."""
+
+    json_errors = False
+
+    def error(self, message: str) -> NoReturn:
+        if self.json_errors:
+            print(json.dumps({"error": message, "exit_code": 2, "suggestions": []}, ensure_ascii=False,
+                             indent=2))
+        super().error(message)
+
+
 def build_parser(command: str | None = None, every: bool = False) -> argparse.ArgumentParser:
     """The parser, with the arguments of `command` only (of every command with `every`): `notelink --help`
     then builds no argument list and imports no config, and starts fast."""
-    parser = argparse.ArgumentParser(prog="notelink", description="Related notes and concepts, learned "
-                                     "from your own Markdown vault with CBOW word2vec.")
+    parser = Parser(prog="notelink", description="Related notes and concepts, learned "
+                    "from your own Markdown vault with CBOW word2vec.")
     parser.add_argument("--version", action="version", version=f"notelink {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (what, add) in COMMANDS.items():
@@ -236,6 +251,7 @@ def parse(argv: list[str]) -> tuple[argparse.ArgumentParser, argparse.Namespace]
     if not argv or argv[0] not in COMMANDS:
         return parser, parser.parse_args(argv)
     sub = parser._subparsers._group_actions[0].choices[argv[0]]  # type: ignore[union-attr,index]
+    sub.json_errors = "--json" in argv[1:]
     args = sub.parse_intermixed_args(argv[1:])
     args.command = argv[0]
     return parser, args

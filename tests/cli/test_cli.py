@@ -59,6 +59,16 @@ def test_training_flags_given_once_are_kept_by_a_plain_index(capsys, tmp_path: P
     assert code == 0 and json.loads(out)["up_to_date"] is False and json.loads(out)["epochs"] == 30
 
 
+@pytest.mark.parametrize("argv", [["related", str(SAMPLE)], ["search", str(SAMPLE), "kimchi", "--top", "abc"],
+                                  ["status"], ["index", str(SAMPLE), "--dim", "abc"]])
+def test_with_json_a_usage_error_is_json_on_stdout_too(capsys, argv: list[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main([*argv, "--json"])
+    out = capsys.readouterr()
+    assert done.value.code == 2 and "usage:" in out.err
+    assert json.loads(out.out)["exit_code"] == 2 and json.loads(out.out)["error"] in out.err
+
+
 def test_related_json_and_text(capsys, ix: str) -> None:
     code, out, _ = run(capsys, "related", str(SAMPLE), "cooking/Sourdough starter.md", "--index-dir", ix,
                        "--json", "--top", "5")
