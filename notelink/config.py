@@ -38,6 +38,16 @@ def default_index_dir(vault: Path, root: Path | None = None) -> Path:
 """Largest `--window`: the trainer's band tables grow as window^3 (40 MB at 50; word2vec uses 5-10)."""
 
 
+class SettingsError(ValueError):
+    """Settings that cannot be used: `problems` holds (field, rule, value) for each; the message names them
+    as flags (`--window must be between 1 and 50, not 99`), the config file names them as its keys."""
+
+    def __init__(self, problems: list[tuple[str, str, Any]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"--{name.replace('_', '-')} must be {rule}, not {value}"
+                                   for name, rule, value in problems))
+
+
 @dataclass(frozen=True)
 class TrainConfig:
     """CBOW word2vec hyperparameters, tuned for personal vaults (10k to a few million words).
@@ -64,7 +74,7 @@ class TrainConfig:
     bench-dev (WS353 ~0.22 vs ~0.34, analogies ~0.02 vs ~0.04, 3 seeds) and on obsidian-help's neighbour
     reproducibility (RESULTS-speed.md, issue 17)."""
     min_lr: float = 1e-4
-    """Learning-rate floor reached at the end of training."""
+    """Learning-rate floor reached at the end of training (`lr` itself when that is lower)."""
     batch: int = 2048
     """Most centre words updated together in one closed-form step on the CPU (see `batch_for`); a row's
     summed update is scaled to what sequential steps would add up to (`rowscale.RowScale`), which keeps
@@ -95,10 +105,9 @@ class TrainConfig:
 
     def __post_init__(self) -> None:
         """Refuses values training cannot use, with the flag to fix (the CLI shows the message)."""
-        problems = [f"--{name.replace('_', '-')} must be {rule}, not {getattr(self, name)}"
-                    for name, ok, rule in self._rules() if not ok]
+        problems = [(name, rule, getattr(self, name)) for name, ok, rule in self._rules() if not ok]
         if problems:
-            raise ValueError("; ".join(problems))
+            raise SettingsError(problems)
 
     def _rules(self) -> list[tuple[str, bool, str]]:
         return [("dim", self.dim >= 1, "at least 1"),
@@ -108,7 +117,7 @@ class TrainConfig:
                 ("min_count", self.min_count >= 1, "at least 1"),
                 ("sample", self.sample >= 0, "0 (off) or more"),
                 ("lr", self.lr > 0, "above 0"),
-                ("min_lr", 0 <= self.min_lr <= self.lr, "between 0 and --lr"),
+                ("min_lr", self.min_lr >= 0, "0 or more"),
                 ("threads", self.threads >= 0, "0 (all cores) or more"),
                 ("batch", self.batch >= 1 and self.cuda_batch >= 1, "at least 1"),
                 ("neg_share", self.neg_share >= 1, "at least 1"),

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from notelink.config import DIALECTS, ExportConfig, TrainConfig, WatchConfig
+from notelink.config import DIALECTS, ExportConfig, SettingsError, TrainConfig, WatchConfig
 
 CONFIG_ENV = "NOTELINK_CONFIG"
 """An environment variable naming another config file (tests, several setups)."""
@@ -150,7 +150,25 @@ def _checked(data: dict[str, Any]) -> dict[str, Any]:
                                  + (f"; did you mean [{close[0].replace('.', '] ')}?" if close else ""))
             setting = known[name]
             out[name] = _typed(value, setting.kind, name, setting.choices)
+    _in_range(out)
     return out
+
+
+_RANGES = {"index.max_file_mb": (lambda v: v > 0, "above 0"), "query.top": (lambda v: v >= 1, "at least 1"),
+           "export.top": (lambda v: v >= 1, "at least 1"), "watch.quiet_ms": (lambda v: v >= 0, "0 or more"),
+           "watch.max_wait_ms": (lambda v: v >= 0, "0 or more")}
+
+
+def _in_range(values: dict[str, Any]) -> None:
+    """ValueError naming the file's keys (`[train] window must be ...`) for values no command can use."""
+    problems = [f"[{name.replace('.', '] ')} must be {rule}, not {values[name]}"
+                for name, (ok, rule) in _RANGES.items() if name in values and not ok(values[name])]
+    try:
+        TrainConfig(**{k.removeprefix("train."): v for k, v in values.items() if k.startswith("train.")})
+    except SettingsError as exc:
+        problems += [f"[train] {name} must be {rule}, not {value}" for name, rule, value in exc.problems]
+    if problems:
+        raise ValueError("; ".join(problems))
 
 
 def _typed(value: Any, kind: type, name: str, choices: tuple[str, ...] = ()) -> Any:

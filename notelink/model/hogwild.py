@@ -130,7 +130,8 @@ class Schedule:
 
     def lr(self) -> float:
         cfg = self.cfg
-        return max(cfg.min_lr, cfg.lr - (cfg.lr - cfg.min_lr) * self.done / self.total)
+        floor = min(cfg.min_lr, cfg.lr)
+        return max(floor, cfg.lr - (cfg.lr - floor) * self.done / self.total)
 
     def advance(self, worker: int, words: int) -> None:
         self.state[worker] += words

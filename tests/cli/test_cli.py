@@ -220,6 +220,8 @@ def test_unusable_training_flags_are_a_clear_error(capsys, tmp_path: Path) -> No
     assert "--window must be between 1 and 50, not 0" in err and "--lr must be above 0, not -1" in err
     assert main([*args, "--min-count", "0"]) == 2
     assert "--min-count must be at least 1" in capsys.readouterr().err
+    assert main([*args, "--lr", "0"]) == 2
+    assert capsys.readouterr().err == "notelink: --lr must be above 0, not 0.0\n"  # (no other flag named)
     assert not (tmp_path / "ix").exists()  # nothing was started
 
 

@@ -59,6 +59,10 @@ def test_a_missing_file_sets_nothing(tmp_path: Path) -> None:
     ("[export]\nmin_score = true\n", "export.min_score must be a number, not True"),
     ("theme = 'dark'\n", "'theme' must be a [table] of settings"),
     ("[train\n", "cannot read the config file"),
+    ("[train]\nwindow = 99\ndim = 0\n", "[train] dim must be at least 1, not 0; [train] window must be"),
+    ("[train]\nlr = 0\n", "[train] lr must be above 0, not 0"),
+    ("[index]\nmax_file_mb = 0\n", "[index] max_file_mb must be above 0, not 0"),
+    ("[query]\ntop = 0\n", "[query] top must be at least 1, not 0"),
 ])
 def test_bad_settings_are_clear_errors(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "c.toml"
@@ -71,6 +75,10 @@ def test_a_bad_file_stops_a_command_with_its_reason(capsys, config) -> None:
     config("[train]\ndim = 'big'\n")
     code, _, err = run(capsys, "related", str(SAMPLE), "x")
     assert code == 2 and "train.dim must be a whole number" in err
+    path = config("[train]\nwindow = 99\n")
+    for argv in (["config"], ["index", str(SAMPLE)]):  # the file's key and the file, not a flag
+        code, _, err = run(capsys, *argv)
+        assert code == 2 and f"{path}: [train] window must be between 1 and 50, not 99" in err
 
 
 def test_flag_beats_config_file_beats_default(capsys, config, tmp_path: Path) -> None:
