@@ -10,6 +10,7 @@ import functools
 import json
 import posixpath
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -159,6 +160,14 @@ class Index:
         """[V] how often each word occurs in the vault's training text."""
         rows = self.db.execute("SELECT count FROM vocab ORDER BY id")
         return np.array([c for (c,) in rows], dtype=np.int64)
+
+    def counts_of(self, ids: Sequence[int]) -> dict[int, int]:
+        """How often each of these words occurs (one query for a few words: a search need not read every
+        word's count, 0.1-0.3 s on a large vault)."""
+        if "word_counts" in self.__dict__:
+            return {i: int(self.word_counts[i]) for i in ids}
+        marks = ",".join("?" * len(ids))
+        return dict(self.db.execute(f"SELECT id, count FROM vocab WHERE id IN ({marks})", list(ids)))
 
     @functools.cached_property
     def _resolver(self) -> Resolver:

@@ -35,7 +35,7 @@ from notelink.errors import IndexFormatError
 from notelink.index.store import load_array
 from notelink.notes.stopwords import family, language_of, stop_word_languages, without_stopwords
 from notelink.notes.tokenizer import tokenize
-from notelink.query.index import Index
+from notelink.query.index import RELIABLE_COUNT, Index
 from notelink.query.postings import Rows, csr_parts
 from notelink.query.results import Because, Hit, SearchResults
 from notelink.query.snippets import read_snippet
@@ -217,10 +217,17 @@ class Searcher:
         input vectors less their mean (`Index.word_vecs`), which measured better here than the output
         vectors' graph that note vectors use (held-out link suggestion +0.015 recall@10 on obsidian-help
         and dendron-site, level on the whole multilingual vault; RESULTS.md, session 8). Each word's are
-        kept once found: a batch of drafts asks for the same words again and again."""
+        kept once found: a batch of drafts asks for the same words again and again. A word seen fewer than
+        `RELIABLE_COUNT` times brings none in: `similar` says its vector is too rare to trust, and its
+        neighbours were visibly wrong in `because` (link suggestion, 3 seeds: en -0.002 recall@10, held-out
+        -0.005; dendron-site -0.008 / -0.015, 1-2 of its 134 queries; RESULTS.md, session 13)."""
         k = min(self.cfg.expand_k, self.head - 1)
         if not ids or k <= 0:
             return []
+        asked = [w for w in dict.fromkeys(ids) if w not in self._near]
+        for w, count in self.index.counts_of(asked).items() if asked else ():
+            if count < RELIABLE_COUNT:
+                self._near[w] = ([], [])
         todo = list(dict.fromkeys(w for w in ids if w not in self._near))
         if todo:
             E = self.index.word_vecs  # [V, D]

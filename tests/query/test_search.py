@@ -13,7 +13,7 @@ from threadpoolctl import ThreadpoolController
 from notelink.config import SearchConfig
 from notelink.errors import IndexFormatError
 from notelink.index.build import build_index
-from notelink.query.index import Index
+from notelink.query.index import RELIABLE_COUNT, Index
 from notelink.query.search import Searcher
 
 from ..conftest import FAST
@@ -98,7 +98,10 @@ def test_filters_alone_list_their_notes(searcher: Searcher) -> None:
     assert searcher.search("").hits == []
 
 
-def test_because_and_snippet_of_a_hit(searcher: Searcher) -> None:
+def test_because_and_snippet_of_a_hit(built: Path) -> None:
+    index = Index.open(built / "ix")
+    index.__dict__["word_counts"] = np.full(len(index.words), RELIABLE_COUNT)  # words with neighbours
+    searcher = Searcher(index)
     hit = searcher.search("starter bread").hits[0]
     assert hit.path == "Bread.md" and set(hit.because.words) == {"starter", "bread"}
     assert hit.snippet is not None and hit.snippet.line == 3
@@ -108,20 +111,34 @@ def test_because_and_snippet_of_a_hit(searcher: Searcher) -> None:
     assert searcher.search("starter bread", snippets=False).hits[0].snippet is None
 
 
-def test_cbow_neighbours_bring_in_the_vaults_synonym(built: Path) -> None:
-    """With word vectors where k8s and kubernetes are alike (set here: a known answer), the query
-    `kubernetes` finds the note that only says k8s, and says why."""
+def _alike(built: Path, kube_count: int) -> Index:
+    """The index with word vectors where k8s and kubernetes are alike (set here: a known answer), and
+    kubernetes seen `kube_count` times."""
     index = Index.open(built / "ix")
     E = np.eye(len(index.words), dtype=np.float32)
     k8s, kube = index.word_index["k8s"], index.word_index["kubernetes"]
     E[k8s] = E[kube] = np.sqrt(0.5)
     E[k8s, k8s], E[kube, k8s] = np.sqrt(0.5), np.sqrt(0.5)
-    index.__dict__["word_vecs"] = E  # (a cached property)
+    index.__dict__["word_vecs"] = E  # (cached properties)
+    index.__dict__["word_counts"] = np.full(len(index.words), 50)
+    index.word_counts[kube] = kube_count
+    return index
+
+
+def test_cbow_neighbours_bring_in_the_vaults_synonym(built: Path) -> None:
+    """The query `kubernetes` finds the note that only says k8s, and says why."""
+    index = _alike(built, RELIABLE_COUNT)
     r = Searcher(index).search("kubernetes", top=3)
     log = next(h for h in r.hits if h.path == "Cluster log.md")
     assert ("k8s", "kubernetes") in log.because.expanded and "k8s ← kubernetes" in log.because.lines()
     lexical = Searcher(index, SearchConfig(expand_beta=0, w_dense=0, w_title_fit=0)).search("kubernetes")
     assert "Cluster log.md" not in paths(lexical)
+
+
+def test_a_word_too_rare_to_trust_brings_no_neighbours_in(built: Path) -> None:
+    """As `similar` says of it: its vector is too rare to have reliable neighbours."""
+    r = Searcher(_alike(built, RELIABLE_COUNT - 1)).search("kubernetes", top=3)
+    assert "Cluster log.md" not in paths(r) and not any(h.because.expanded for h in r.hits)
 
 
 def test_results_are_json(searcher: Searcher) -> None:
