@@ -23,18 +23,22 @@ def default_index_dir(vault: Path, root: Path | None = None) -> Path:
     env = os.environ.get("NOTELINK_INDEX_DIR")
     if env:
         return Path(env).expanduser()
-    if root is not None:
-        base = root.expanduser()
-    elif sys.platform == "win32":
+    base = root.expanduser() if root is not None else indexes_home()
+    resolved = str(vault.resolve())
+    slug = re.sub(r"[^\w.-]+", "-", vault.resolve().name or "vault")[:40]
+    digest = hashlib.sha256(resolved.encode()).hexdigest()[:12]
+    return base / f"{slug}-{digest}"
+
+
+def indexes_home() -> Path:
+    """The folder of the vaults' indexes in the user data folder ($XDG_DATA_HOME/notelink/vaults on Linux)."""
+    if sys.platform == "win32":
         base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
     elif sys.platform == "darwin":
         base = Path.home() / "Library" / "Application Support"
     else:
         base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    resolved = str(vault.resolve())
-    slug = re.sub(r"[^\w.-]+", "-", vault.resolve().name or "vault")[:40]
-    digest = hashlib.sha256(resolved.encode()).hexdigest()[:12]
-    return (base if root is not None else base / "notelink" / "vaults") / f"{slug}-{digest}"
+    return base / "notelink" / "vaults"
 """Largest `--window`: the trainer's band tables grow as window^3 (40 MB at 50; word2vec uses 5-10)."""
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from notelink.cli.arguments import COMMANDS, build_parser
 from notelink.cli.output import EXIT_OK, emit, shown
+from notelink.config import RUN_SETTINGS, indexes_home
 from notelink.configfile import SETTINGS, UserConfig
 
 _EXAMPLE = """# {path}
@@ -46,6 +47,8 @@ def settings(config: UserConfig) -> dict[str, dict[str, Any]]:
     out = {}
     for s in SETTINGS:
         value, source = config.value(s)
+        if source == "default" and s.section == "train" and s.key not in RUN_SETTINGS:
+            source = "default, unless an index keeps another it was given"
         out[s.name] = {"value": value, "source": source, "help": s.help}
     return out
 
@@ -56,8 +59,7 @@ def _index_location(config: UserConfig) -> dict[str, str]:
         return {"value": env, "source": "environment (NOTELINK_INDEX_DIR)"}
     if root := config.get("index.index_root"):
         return {"value": f"{root}/NAME-HASH", "source": f"config file ({config.path})"}
-    return {"value": "the user data folder (~/.local/share/notelink/vaults/NAME-HASH on Linux)",
-            "source": "default"}
+    return {"value": f"{indexes_home()}/NAME-HASH (the user data folder)", "source": "default"}
 
 
 def _text(d: dict[str, Any]) -> str:

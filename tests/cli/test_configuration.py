@@ -137,7 +137,8 @@ def test_config_command_shows_values_and_sources(capsys, config) -> None:
     assert data["vaults"] == {"work": str(Path.home() / "notes" / "work")}
     assert data["settings"]["export.link_style"] == {"value": "markdown", "source": f"config file ({path})",
                                                       "help": "how links are written"}
-    assert data["settings"]["train.dim"]["source"] == "default"
+    assert data["settings"]["train.dim"]["source"] == "default, unless an index keeps another it was given"
+    assert data["settings"]["train.threads"]["source"] == "default"
     _, text, _ = run(capsys, "config")
     assert 'link_style = "markdown"' in text and "[vaults]" in text
     assert run(capsys, "config", "--path")[1].strip() == str(path)
