@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -139,6 +141,8 @@ def test_config_command_shows_values_and_sources(capsys, config) -> None:
                                                       "help": "how links are written"}
     assert data["settings"]["train.dim"]["source"] == "default, unless an index keeps another it was given"
     assert data["settings"]["train.threads"]["source"] == "default"
+    if sys.platform.startswith("linux") and not os.environ.get("NOTELINK_INDEX_DIR"):
+        assert data["index_dir"]["value"].startswith(os.environ.get("XDG_DATA_HOME") or str(Path.home()))
     _, text, _ = run(capsys, "config")
     assert 'link_style = "markdown"' in text and "[vaults]" in text
     assert run(capsys, "config", "--path")[1].strip() == str(path)
