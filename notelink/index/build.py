@@ -318,6 +318,8 @@ def _up_to_date(summary: IndexSummary, meta: dict[str, Any], t0: float) -> Index
     prev = meta.get("summary", {})
     for key in ("tokens", "vocab", "epochs", "device", "train_seconds", "words_per_second"):
         setattr(summary, key, prev.get(key, getattr(summary, key)))
+    summary.epochs = meta.get("model", {}).get("epochs", summary.epochs)  # the model's, as `status` says
+    # (the last build may have been an update's few passes over the changed notes)
     summary.generation, summary.up_to_date = int(meta.get("generation", 0)), True
     summary.warnings = list(meta.get("warnings", []))
     summary.total_seconds = round(time.perf_counter() - t0, 3)

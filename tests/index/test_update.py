@@ -68,6 +68,8 @@ def test_build_index_incremental_modes(make_vault, tmp_path: Path) -> None:
     index = Index.open(ix)
     assert {"rye", "levain", "crumb"} <= set(index.words) and index.meta["update"]["chain"] == 1
     index.close()
+    same = build_index(vault, ix, FAST, incremental=INC)  # up to date: the model's epochs, not the update's
+    assert same.up_to_date and same.epochs == FAST.epochs != INC.epochs
     (vault / "stars").rename(vault / "sky")
     s = build_index(vault, ix, FAST, incremental=INC)
     assert (s.mode, s.changed, s.epochs) == ("carried", 0, 0)
