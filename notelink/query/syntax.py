@@ -5,7 +5,8 @@
 Words and phrases are what is searched for (a phrase's words count as words too, and a note must
 contain the phrase); `#tag` (or `tag:tag`) keeps notes with that tag or one under it (`#ops` matches
 `ops/oncall`); `path:` keeps notes whose path contains the text (`path:"two words"` for spaces). Filters
-are case-insensitive. A quote left open is read as an ordinary character.
+are case-insensitive. A quote left open is read as an ordinary character; a filter with nothing after it
+(`path:`, `tag:`, as a search box holds while it is typed) filters nothing and is not a word either.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_PART = re.compile(r'(?<!\S)path:"(?P<pq>[^"]*)"|(?<!\S)path:(?P<pw>\S+)'
+_PART = re.compile(r'(?<!\S)path:"(?P<pq>[^"]*)"|(?<!\S)path:(?P<pw>\S*)'
                    r'|(?<!\S)(?:tag:#?|#)(?P<tag>[^\W\d][\w/-]*|\d+[^\W\d][\w/-]*)'
+                   r'|(?<!\S)(?P<bare>tag:#?)(?!\S)'
                    r'|"(?P<phrase>[^"]+)"')
 
 
@@ -48,7 +50,7 @@ def parse_query(query: str) -> Query:
             return f" {m.group('phrase')} "
         if m.group("tag") is not None:
             tags.append(m.group("tag").rstrip("/").lower())
-        else:
+        elif m.group("bare") is None:  # (a bare `tag:` or `path:`, being typed, filters nothing yet)
             paths.append((m.group("pq") if m.group("pq") is not None else m.group("pw")).lower())
         return " "
 

@@ -30,3 +30,10 @@ def test_only_filters_leaves_no_words() -> None:
 def test_a_draft_is_taken_as_it_is() -> None:
     draft = 'I said "hello" on #slack, see path:x'
     assert plain(draft) == Query(draft)
+
+
+def test_a_filter_still_being_typed_filters_nothing_and_is_no_word() -> None:
+    assert parse_query("telescope path:") == Query("telescope")
+    assert parse_query("tag: kimchi tag:#") == Query("kimchi")
+    assert parse_query('path:"" comet') == Query("comet")
+    assert parse_query("footpath: walks") == Query("footpath: walks")  # (inside a word: no filter)
