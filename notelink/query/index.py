@@ -232,7 +232,8 @@ class Index:
             stop = stop_word_languages(key)
             why = (f"{key!r} is a stop word ({', '.join(stop[:5])}): notelink leaves those out of training, "
                    "as they say little about a note") if stop else None
-            raise NotFound("word", word, difflib.get_close_matches(key, self.words, n=5, cutoff=0.6), why)
+            close = [] if stop else difflib.get_close_matches(key, self.words, n=5, cutoff=0.6)
+            raise NotFound("word", word, close, why)  # (a stop word was meant: no look-alikes)
         return self.word_index[key]
 
     def links_from(self, note_id: int) -> set[int]:

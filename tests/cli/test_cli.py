@@ -311,6 +311,8 @@ def _umask() -> int:
 def test_a_stop_word_is_said_to_be_one(capsys, ix: str) -> None:
     code, _, err = run(capsys, "similar", str(SAMPLE), "The", "--index-dir", ix)
     assert code == 1 and "'the' is a stop word (en" in err
+    code, out, _ = run(capsys, "similar", str(SAMPLE), "the", "--index-dir", ix, "--json")
+    assert json.loads(out)["suggestions"] == []  # no look-alikes (`theory`) for a word left out on purpose
 
 
 def test_with_json_an_error_is_json_on_stdout_too(capsys, ix: str) -> None:
