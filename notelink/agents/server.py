@@ -27,7 +27,7 @@ from pydantic import Field
 from notelink import __version__
 from notelink.api import Vault
 from notelink.config import IndexConfig, TrainConfig, default_index_dir
-from notelink.errors import IndexMissing, NotelinkError
+from notelink.errors import ArgumentError, IndexMissing, NotelinkError
 
 READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, destructive_hint=False,
                             open_world_hint=False)
@@ -35,7 +35,12 @@ MAX_LIMIT = 50
 MAX_CHARS = 200_000
 MAX_SNIPPET = 400
 
-Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT, description="how many results (1-50)")]
+# the bounds are in the schema for clients, and checked by the tools (`_bounded`): an error then reads as the
+# CLI's, not as a validation library's
+Limit = Annotated[int, Field(description="how many results (1-50)",
+                             json_schema_extra={"minimum": 1, "maximum": MAX_LIMIT})]
+MaxChars = Annotated[int, Field(description=f"cut the text at this many characters (1-{MAX_CHARS})",
+                                json_schema_extra={"minimum": 1, "maximum": MAX_CHARS})]
 NoteName = Annotated[str, Field(description="a note's title, alias, file name or vault-relative path")]
 
 INSTRUCTIONS = """notelink answers from a word2vec model trained on this vault's own notes: which notes are
@@ -87,7 +92,7 @@ class Server:
         has). Quotes match a phrase; #tag and path:folder filter. draft: the query is a paragraph being
         written (no operators)."""
         def question() -> dict[str, Any]:
-            found = self.vault.search(query, limit, syntax=not draft)
+            found = self.vault.search(query, _bounded("limit", limit, MAX_LIMIT), syntax=not draft)
             return {"query": query, "unknown": found.unknown, "unmatched": found.unmatched, "hits": [
                 {"path": h.path, "title": h.title, "score": round(h.score, 4),
                  "snippet": h.snippet.text[:MAX_SNIPPET] if h.snippet else "", "because": h.because.lines()}
@@ -99,7 +104,7 @@ class Server:
         either way), because (shared concepts, titles mentioned). unlinked: only notes not linked yet."""
         def question() -> dict[str, Any]:
             found = self.vault.find(note)
-            hits = self.vault.related(found.path, limit, unlinked)
+            hits = self.vault.related(found.path, _bounded("limit", limit, MAX_LIMIT), unlinked)
             return {"note": found.path, "related": [h.__dict__ for h in hits]}
         return self.answer(question)
 
@@ -107,20 +112,21 @@ class Server:
         """The words that characterise a note in this vault (its own words and their CBOW neighbours)."""
         def question() -> dict[str, Any]:
             found = self.vault.find(note)
-            hits = self.vault.concepts(found.path, limit)
+            hits = self.vault.concepts(found.path, _bounded("limit", limit, MAX_LIMIT))
             return {"note": found.path, "concepts": [h.__dict__ for h in hits]}
         return self.answer(question)
 
     def similar_words(self, word: str, limit: Limit = 10) -> CallToolResult:
         """Words this vault uses like `word` (cosine of word vectors learned from the vault), each with how
         often it occurs; a word too rare for reliable neighbours gets none (reliable: false)."""
-        return self.answer(lambda: dataclasses.asdict(self.vault.similar_words(word, limit)))
+        return self.answer(lambda: dataclasses.asdict(
+            self.vault.similar_words(word, _bounded("limit", limit, MAX_LIMIT))))
 
-    def read_note(self, note: NoteName,
-                  max_chars: Annotated[int, Field(ge=1, le=MAX_CHARS)] = 4000) -> CallToolResult:
+    def read_note(self, note: NoteName, max_chars: MaxChars = 4000) -> CallToolResult:
         """A note's title, aliases, tags, headings, links (target and the note it reaches) and text, cut at
         max_chars (truncated says so; chars is the whole length)."""
-        return self.answer(lambda: self.vault.note(note, max_chars).to_dict())
+        return self.answer(
+            lambda: self.vault.note(note, _bounded("max_chars", max_chars, MAX_CHARS)).to_dict())
 
     def status(self) -> CallToolResult:
         """What the index holds: notes indexed and skipped (with reasons, the first 50), vocabulary, when and
@@ -170,3 +176,10 @@ def _watcher(vault: Path, index_dir: Path | None, train: TrainConfig, index: Ind
         print(f"notelink: {exc}; serving without --watch", file=sys.stderr)
         return None
     return watcher
+
+
+def _bounded(name: str, value: int, most: int) -> int:
+    """`value` when it is within 1..`most`, else an error worded as the CLI's."""
+    if not 1 <= value <= most:
+        raise ArgumentError(f"{name} must be between 1 and {most}, not {value}")
+    return value

@@ -117,7 +117,7 @@ def test_bad_arguments_and_escapes_are_tool_errors_worded_as_the_cli(indexed, ca
     session(vault, ix, body)
     assert got[0] == (True, cli_error) and "did you mean: Kimchi" in cli_error
     assert all(error for error, _ in got)
-    assert "less than or equal to 50" in got[1][1]
+    assert got[1][1] == "limit must be between 1 and 50, not 500"
     assert all("no note named" in text for _, text in got[3:])
 
 
