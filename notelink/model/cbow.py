@@ -25,10 +25,11 @@ How it is made fast (see benchmarks/RESULTS-speed.md for the measurements):
   table), each position's sum whole in one block: a row is scattered once per position, not once per
   window holding it.
 - G centre words (`neg_share`) share one draw of K negatives, so the output layer is a batch of small
-  matrix products [G, D] x [D, K + G] (each group's h against its negatives and its own G centre words;
-  a mask keeps each centre's own word) and only B/G * (K + G) output rows are gathered and updated (as in
-  Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory"); neu1e = sum_k g_k u_k is a
-  weighted bag of a centre's K + 1 gathered rows, in centre order for the positions' product. The G
+  matrix products [G, D] x [D, K] (each group's h against its negatives; a centre's own word is a dot
+  product, not a [G, G] block of which a mask keeps the diagonal, half of the work: 5-8% of a step) and
+  only B/G * (K + G) output rows are gathered and updated (as in Ji et al. 2016, "Parallelizing Word2Vec
+  in Shared and Distributed Memory"); neu1e = sum_k g_k u_k is a weighted bag of a centre's K + 1
+  gathered rows, in centre order for the positions' product. The G
   centres of a group are B/G positions apart (`_grouped`): consecutive centres share context words, and
   sharing negatives too made each context word see G times the same negatives (noisier vectors:
   neighbour overlap between seeds on obsidian-help 0.16 instead of 0.23-0.24).
@@ -110,8 +111,8 @@ class _Chunk:
     ctx: torch.Tensor  # [n_k + tail] int64 word at each padded position (0 in the padding)
     out: torch.Tensor  # [n_groups, K + G] int64 output rows of each group of G centres: the K negatives
     # they share, then the G centres (word 0 for the padding centres of a last, partial batch)
-    neg_w: torch.Tensor  # [n_groups, G, K] 1 where a centre uses its group's negative, 0 where the negative
-    # is its own word (skipped as in word2vec.c)
+    neg_w: torch.Tensor  # [n_groups, G, K + 1] 1 where a centre uses its group's negative, 0 where the
+    # negative is its own word (skipped as in word2vec.c); column K (its own row) 1
 
 
 class _Trainer:
@@ -132,9 +133,7 @@ class _Trainer:
         self.band_pos = self._position_table()  # [(k + 2W) * (W+1)^2, k]
         self.band_col = torch.arange(_BLOCK + 2 * cfg.window, device=self.device) * (cfg.window + 1) ** 2
         self.tail = -(-2 * cfg.window // _BLOCK) * _BLOCK  # 2W positions after the blocks, whole blocks
-        K, G = cfg.negative, self.group
-        self.label = torch.cat([torch.zeros(G, K), torch.eye(G)], 1).to(self.device)  # [G, K + G]
-        self.own = torch.eye(G, device=self.device)  # [G, G] a centre's own row among its group's centres
+        self.label = torch.cat([torch.zeros(cfg.negative), torch.ones(1)]).to(self.device)  # [K + 1] g's
         self._bags: dict[tuple[int, int], torch.Tensor] = {}  # `_centre_rows`, by batch shape
         self.noise_table = torch.from_numpy(_noise_table(vocab.noise())).to(self.device)  # [T] int32 word ids
         self.r = min(_SKETCH, D)  # coordinates of the sketch (`rowscale`)
@@ -226,7 +225,8 @@ class _Trainer:
         apart, so that the centres sharing negatives do not share context words too). Returns each group's
         output rows, the K negatives then the G centres [n_groups, K + G] (word 0 for the padding centres
         of a last, partial batch: their h is 0, so they update no row), and which negatives each centre
-        uses [n_groups, G, K]: all but one equal to the centre (skipped as in word2vec.c)."""
+        uses, then its own row [n_groups, G, K + 1]: all but one equal to the centre (skipped as in
+        word2vec.c)."""
         torch, dev, K, G = self.torch, self.device, self.cfg.negative, self.group
         n, B = ids.shape[0], self.batch
         n_groups = n // B * B // G + -(-(n % B) // G)
@@ -234,8 +234,9 @@ class _Trainer:
         slot = torch.randint(self.noise_table.shape[0], (n_groups * K,), generator=gen, device=dev)
         out[:, :K] = self.noise_table.index_select(0, slot).view(n_groups, K)  # the negatives
         self._grouped(ids, out[:, K:])  # the centres
-        same = out[:, None, :K] == out[:, K:, None]  # [n_groups, G, K]
-        return out, same.logical_not_().view(torch.uint8).float()  # (via uint8: 3x faster than from bool)
+        use = torch.ones(n_groups, G, K + 1, dtype=torch.bool, device=dev)
+        torch.ne(out[:, None, :K], out[:, K:, None], out=use[:, :, :K])
+        return out, use.view(torch.uint8).float()  # (via uint8: 3x faster than from bool)
 
     def _grouped(self, x: torch.Tensor, out: torch.Tensor) -> None:
         """Writes per-centre values `x` [n] laid out by group into `out` [n_groups, G] (0 past the end):
@@ -304,15 +305,15 @@ class _Trainer:
     def _output_layer(self, c: _Chunk, s: int, e: int,
                       h: torch.Tensor) -> tuple[torch.Tensor, ...]:
         """The output layer of centres s..e (mean contexts `h` [n_k, D], n_k >= e - s: whole blocks)
-        against their own output rows and their groups' shared negatives. Per group, one [G, D] x
-        [D, K + G] product scores each centre against the group's negatives and centres; the rows a
-        centre skips (the other centres', a negative equal to its word: `_Chunk.neg_w`) get 0. Returns,
-        per centre in order after 2W zero rows (zeros past e - s, as `_by_position` reads them)
-        [2W + n_x, ...]: neu1e / lr, the gradient of h (a weighted bag of its output rows), and
-        c = sum_k sigmoid'(f_k) (|u_k|^2 + |h|^2) its curvature (the update moves h and the u_k); and the
-        output rows `out` [B/G * (K + G)], their updates / lr `du` [B/G * (K + G), D] (sum_i g_i h_i over
-        a group's centres i) and the curvature of each, which `rowscale` needs: a group's update of a row
-        is one use, of curvature sum_i sigmoid'(f_i) |h_i|^2 [B/G * (K + G)]."""
+        against their own output rows and their groups' shared negatives: per group, one [G, D] x [D, K]
+        product scores its centres against its negatives, and each centre's own row is a dot product
+        (column K); a negative equal to a centre's word gets 0 (`_Chunk.neg_w`). Returns, per centre in
+        order after 2W zero rows (zeros past e - s, as `_by_position` reads them) [2W + n_x, ...]: neu1e /
+        lr, the gradient of h (a weighted bag of its output rows), and c = sum_k sigmoid'(f_k) (|u_k|^2 +
+        |h|^2) its curvature (the update moves h and the u_k); and the output rows `out` [B/G * (K + G)],
+        their updates / lr `du` [B/G * (K + G), D] (sum_i g_i h_i over a group's centres i) and the
+        curvature of each, which `rowscale` needs: a group's update of a row is one use, of curvature
+        sum_i sigmoid'(f_i) |h_i|^2 [B/G * (K + G)]."""
         torch, D, G, K = self.torch, self.cfg.dim, self.group, self.cfg.negative
         bq, n_k = -(-(e - s) // G), h.shape[0]  # groups in the batch, centres in its blocks
         s_g, e_g = s // G, s // G + bq
@@ -320,20 +321,22 @@ class _Trainer:
             h = torch.cat([h, h.new_zeros(bq * G - n_k, D)])
         H = h[: bq * G].view(G, bq, D).transpose(0, 1)  # [B/G, G, D] group q: centres q, q + B/G, ...
         out = c.out[s_g:e_g].reshape(-1)  # [B/G * (K + G)]
-        hh = torch.linalg.vector_norm(h[: bq * G], dim=1).square_().view(G, bq).t()[:, :, None]  # [B/G, G, 1]
+        hh = torch.linalg.vector_norm(H, dim=2).square_()  # [B/G, G] |h|^2
         U = self.syn1neg.index_select(0, out).view(-1, K + G, D)  # [B/G, K + G, D]
-        uu = torch.linalg.vector_norm(U, dim=2).square_()[:, None, :]  # [B/G, 1, K + G] |u|^2
-        f = torch.sigmoid(torch.bmm(H, U.transpose(1, 2)))  # [B/G, G, K + G] sigmoid(f)
-        f[:, :, :K].mul_(c.neg_w[s_g:e_g])  # 0 where a centre skips a row: then g = label - f = 0 and
-        f[:, :, K:].mul_(self.own)  # d = f (1 - f) = 0 there (the other centres' rows, its own word)
-        d = torch.addcmul(f, f, f, value=-1.0)  # [B/G, G, K + G] d = sigmoid'(f) of the uses kept
-        curv = torch.baddbmm(d.sum(2, keepdim=True).mul_(hh), d, uu.transpose(1, 2))  # [B/G, G, 1] (below)
-        curv_u = d.mul_(hh).sum(1).view(-1)  # [B/G * (K + G)] curvature of each output row's use
+        Un, Uo = U[:, :K], U[:, K:]  # the negatives' rows [B/G, K, D], the centres' own [B/G, G, D]
+        uu = torch.linalg.vector_norm(U, dim=2).square_()  # [B/G, K + G] |u|^2
+        f = torch.cat([torch.bmm(H, Un.transpose(1, 2)), torch.linalg.vecdot(H, Uo)[:, :, None]], 2)
+        f = f.sigmoid_().mul_(c.neg_w[s_g:e_g])  # [B/G, G, K + 1] sigmoid(f), 0 where a centre skips a
+        d = torch.addcmul(f, f, f, value=-1.0)  # negative: then g = 0 and d = sigmoid'(f) = 0 there
+        curv = torch.baddbmm(d.sum(2, keepdim=True).mul_(hh[:, :, None]), d[:, :, :K], uu[:, :K, None])
+        curv = curv.view(bq, G).addcmul_(d[:, :, K], uu[:, K:])  # [B/G, G] (below)
+        dh = d.mul_(hh[:, :, None])  # [B/G, G, K + 1] curvature of each output row's use
+        curv_u = torch.cat([dh[:, :, :K].sum(1), dh[:, :, K]], 1).view(-1)  # [B/G * (K + G)]
         g = torch.sub(self.label, f)  # label - sigmoid(f)
         bag, weight, c_rows = self._centre_rows(bq, n_k, g, curv)
         neu1e = torch.nn.functional.embedding_bag(bag, U.view(-1, D), mode="sum", per_sample_weights=weight)
-        du = torch.bmm(g.transpose(1, 2), H).view(-1, D)  # [B/G * (K + G), D] (/ lr) sum_i g_i h_i
-        return neu1e, c_rows, out, du, curv_u
+        du = torch.cat([torch.bmm(g[:, :, :K].transpose(1, 2), H), g[:, :, K:] * H], 1)  # sum_i g_i h_i
+        return neu1e, c_rows, out, du.view(-1, D), curv_u  # du [B/G * (K + G), D] (/ lr)
 
     def _centre_rows(self, bq: int, n_k: int, g: torch.Tensor,
                      curv: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -350,10 +353,8 @@ class _Trainer:
             bag_g[:, :, :K] = first + self.torch.arange(K, device=g.device)
             bag_g[:, :, K] = (first + K + self.torch.arange(G, device=g.device)).t()
         weight, c_rows = g.new_zeros(rows, K + 1), g.new_zeros(rows)
-        weight_g = weight[2 * W:2 * W + bq * G].view(G, bq, K + 1)
-        weight_g[:, :, :K] = g[:, :, :K].transpose(0, 1)
-        weight_g[:, :, K] = g[:, :, K:].diagonal(dim1=1, dim2=2).t()
-        c_rows[2 * W:2 * W + bq * G].view(G, bq).copy_(curv.view(bq, G).t())
+        weight[2 * W:2 * W + bq * G].view(G, bq, K + 1).copy_(g.transpose(0, 1))
+        c_rows[2 * W:2 * W + bq * G].view(G, bq).copy_(curv.t())
         return bag, weight, c_rows
 
     def batches(self, c: _Chunk) -> int:
