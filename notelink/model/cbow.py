@@ -134,7 +134,7 @@ class _Trainer:
         self.band_col = torch.arange(_BLOCK + 2 * cfg.window, device=self.device) * (cfg.window + 1) ** 2
         self.tail = -(-2 * cfg.window // _BLOCK) * _BLOCK  # 2W positions after the blocks, whole blocks
         self.label = torch.cat([torch.zeros(cfg.negative), torch.ones(1)]).to(self.device)  # [K + 1] g's
-        self._bags: dict[tuple[int, int], torch.Tensor] = {}  # `_centre_rows`, by batch shape
+        self._bags: dict[tuple[int, int], tuple[torch.Tensor, torch.Tensor]] = {}  # `_centre_rows`
         self.noise_table = torch.from_numpy(_noise_table(vocab.noise())).to(self.device)  # [T] int32 word ids
         self.r = min(_SKETCH, D)  # coordinates of the sketch (`rowscale`)
         self.rowscale = RowScale(torch, 2 * V, self.r)  # input row x at x, output row x at V + x
@@ -320,42 +320,46 @@ class _Trainer:
         if n_k < bq * G:  # a last group's padding past the last block
             h = torch.cat([h, h.new_zeros(bq * G - n_k, D)])
         H = h[: bq * G].view(G, bq, D).transpose(0, 1)  # [B/G, G, D] group q: centres q, q + B/G, ...
-        out = c.out[s_g:e_g].reshape(-1)  # [B/G * (K + G)]
-        hh = torch.linalg.vector_norm(H, dim=2).square_()  # [B/G, G] |h|^2
+        out = c.out[s_g:e_g].view(-1)  # [B/G * (K + G)]
+        hh = torch.linalg.vector_norm(H, dim=2, keepdim=True).square_()  # [B/G, G, 1] |h|^2
         U = self.syn1neg.index_select(0, out).view(-1, K + G, D)  # [B/G, K + G, D]
-        Un, Uo = U[:, :K], U[:, K:]  # the negatives' rows [B/G, K, D], the centres' own [B/G, G, D]
-        uu = torch.linalg.vector_norm(U, dim=2).square_()  # [B/G, K + G] |u|^2
-        f = torch.cat([torch.bmm(H, Un.transpose(1, 2)), torch.linalg.vecdot(H, Uo)[:, :, None]], 2)
-        f = f.sigmoid_().mul_(c.neg_w[s_g:e_g])  # [B/G, G, K + 1] sigmoid(f), 0 where a centre skips a
-        d = torch.addcmul(f, f, f, value=-1.0)  # negative: then g = 0 and d = sigmoid'(f) = 0 there
-        curv = torch.baddbmm(d.sum(2, keepdim=True).mul_(hh[:, :, None]), d[:, :, :K], uu[:, :K, None])
-        curv = curv.view(bq, G).addcmul_(d[:, :, K], uu[:, K:])  # [B/G, G] (below)
-        dh = d.mul_(hh[:, :, None])  # [B/G, G, K + 1] curvature of each output row's use
-        curv_u = torch.cat([dh[:, :, :K].sum(1), dh[:, :, K]], 1).view(-1)  # [B/G * (K + G)]
+        uu_n, uu_o = torch.linalg.vector_norm(U, dim=2, keepdim=True).square_().split((K, G), 1)  # |u|^2
+        Un, Uo = U.split((K, G), 1)  # the negatives' rows [B/G, K, D], the centres' own [B/G, G, D]
+        f = torch.cat([torch.bmm(H, Un.mT), torch.linalg.vecdot(H, Uo).unsqueeze(2)], 2)  # [B/G, G, K + 1]
+        f = f.sigmoid_().mul_(c.neg_w[s_g:e_g])  # sigmoid(f), 0 where a centre skips a negative: then
+        d = torch.addcmul(f, f, f, value=-1.0)  # g = 0 and d = sigmoid'(f) = 0 there
+        d_n, d_o = d.split((K, 1), 2)
+        curv = torch.baddbmm(d.sum(2, keepdim=True).mul_(hh), d_n, uu_n).addcmul_(d_o, uu_o)  # (below)
+        d.mul_(hh)  # [B/G, G, K + 1] curvature of each output row's use: negatives', then own rows'
+        curv_u = torch.cat([d_n.sum(1), d_o.view(bq, G)], 1).view(-1)  # [B/G * (K + G)]
         g = torch.sub(self.label, f)  # label - sigmoid(f)
-        bag, weight, c_rows = self._centre_rows(bq, n_k, g, curv)
-        neu1e = torch.nn.functional.embedding_bag(bag, U.view(-1, D), mode="sum", per_sample_weights=weight)
-        du = torch.cat([torch.bmm(g[:, :, :K].transpose(1, 2), H), g[:, :, K:] * H], 1)  # sum_i g_i h_i
-        return neu1e, c_rows, out, du.view(-1, D), curv_u  # du [B/G * (K + G), D] (/ lr)
+        bag, offsets, weight, c_rows = self._centre_rows(bq, n_k, g, curv)
+        neu1e = torch.nn.functional.embedding_bag(bag, U.view(-1, D), offsets, mode="sum",
+                                                  per_sample_weights=weight)
+        g_n, g_o = g.split((K, 1), 2)
+        du = torch.cat([torch.bmm(g_n.mT, H), g_o * H], 1)  # [B/G, K + G, D] sum_i g_i h_i
+        return neu1e, c_rows, out, du.view(-1, D), curv_u
 
     def _centre_rows(self, bq: int, n_k: int, g: torch.Tensor,
-                     curv: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+                     curv: torch.Tensor) -> tuple[torch.Tensor, ...]:
         """A batch's centres in order after 2W empty rows, and empty rows past them (`_by_position` reads
         n_k + tail): per row the bag of the rows of U its neu1e sums, its group's K negatives then its own
-        row [rows, K + 1], their weights g [rows, K + 1] (0 in the empty rows) and its curvature [rows]."""
-        G, K, W = self.group, self.cfg.negative, self.cfg.window
+        row [rows * (K + 1)] and their offsets [rows], their weights g [rows * (K + 1)] (0 in the empty
+        rows) and its curvature [rows] (`g` [B/G, G, K + 1] and `curv` [B/G, G, 1] by group)."""
+        torch, G, K, W = self.torch, self.group, self.cfg.negative, self.cfg.window
         rows = 2 * W + max(n_k + self.tail, bq * G)
         bag = self._bags.get((bq, rows))
         if bag is None:  # the same for every whole batch: made once
-            bag = self._bags[bq, rows] = g.new_zeros(rows, K + 1, dtype=self.torch.int64)
-            bag_g = bag[2 * W:2 * W + bq * G].view(G, bq, K + 1)  # [G, B/G, K + 1]: centre j B/G + q
-            first = self.torch.arange(bq, device=g.device)[:, None] * (K + G)  # [B/G, 1] group q's rows
-            bag_g[:, :, :K] = first + self.torch.arange(K, device=g.device)
-            bag_g[:, :, K] = (first + K + self.torch.arange(G, device=g.device)).t()
+            b = g.new_zeros(rows, K + 1, dtype=torch.int64)
+            bag_g = b[2 * W:2 * W + bq * G].view(G, bq, K + 1)  # [G, B/G, K + 1]: centre j B/G + q
+            first = torch.arange(bq, device=g.device)[:, None] * (K + G)  # [B/G, 1] group q's rows
+            bag_g[:, :, :K] = first + torch.arange(K, device=g.device)
+            bag_g[:, :, K] = (first + K + torch.arange(G, device=g.device)).t()
+            bag = self._bags[bq, rows] = (b.view(-1), torch.arange(0, b.numel(), K + 1, device=g.device))
         weight, c_rows = g.new_zeros(rows, K + 1), g.new_zeros(rows)
         weight[2 * W:2 * W + bq * G].view(G, bq, K + 1).copy_(g.transpose(0, 1))
-        c_rows[2 * W:2 * W + bq * G].view(G, bq).copy_(curv.t())
-        return bag, weight, c_rows
+        c_rows[2 * W:2 * W + bq * G].view(G, bq, 1).copy_(curv.transpose(0, 1))
+        return *bag, weight.view(-1), c_rows
 
     def batches(self, c: _Chunk) -> int:
         return -(-c.n // self.batch)
