@@ -26,13 +26,12 @@ How it is made fast (see benchmarks/RESULTS-speed.md for the measurements):
   window holding it.
 - G centre words (`neg_share`) share one draw of K negatives, so the output layer is a batch of small
   matrix products [G, D] x [D, K] (each group's h against its negatives; a centre's own word is a dot
-  product, not a [G, G] block of which a mask keeps the diagonal, half of the work: 5-8% of a step) and
-  only B/G * (K + G) output rows are gathered and updated (as in Ji et al. 2016, "Parallelizing Word2Vec
-  in Shared and Distributed Memory"); neu1e = sum_k g_k u_k is a weighted bag of a centre's K + 1
-  gathered rows, in centre order for the positions' product. The G
-  centres of a group are B/G positions apart (`_grouped`): consecutive centres share context words, and
-  sharing negatives too made each context word see G times the same negatives (noisier vectors:
-  neighbour overlap between seeds on obsidian-help 0.16 instead of 0.23-0.24).
+  product, not a masked [G, G] block: ~6% of a step) and only B/G * (K + G) output rows are gathered and
+  updated (as in Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory"); neu1e =
+  sum_k g_k u_k is a weighted bag of a centre's K + 1 gathered rows, in centre order for the positions'
+  product. The G centres of a group are B/G positions apart (`_grouped`): consecutive centres share
+  context words, and sharing negatives too made each context word see G times the same negatives
+  (noisier vectors: neighbour overlap between seeds on obsidian-help 0.16 instead of 0.23-0.24).
 - A batch of B centre words is updated at once from the same vectors: a row used n times in a batch sums
   n updates (`_add_rows`), where word2vec.c applies them one after another. Text is bursty (a line may
   repeat one phrase 190 times), and summed updates that agree overshoot: an input row blown up this way
@@ -302,17 +301,17 @@ class _Trainer:
         res = None if out is None else out.view(m, k, C)
         return self.torch.bmm(M.transpose(1, 2), windows, out=res).view(-1, C)
 
-    def _output_layer(self, c: _Chunk, s: int, e: int,
-                      h: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    def _output_layer(self, c: _Chunk, s: int, e: int, h: torch.Tensor) -> tuple[torch.Tensor, ...]:
         """The output layer of centres s..e (mean contexts `h` [n_k, D], n_k >= e - s: whole blocks)
         against their own output rows and their groups' shared negatives: per group, one [G, D] x [D, K]
         product scores its centres against its negatives, and each centre's own row is a dot product
         (column K); a negative equal to a centre's word gets 0 (`_Chunk.neg_w`). Returns, per centre in
         order after 2W zero rows (zeros past e - s, as `_by_position` reads them) [2W + n_x, ...]: neu1e /
         lr, the gradient of h (a weighted bag of its output rows), and c = sum_k sigmoid'(f_k) (|u_k|^2 +
-        |h|^2) its curvature (the update moves h and the u_k); and the output rows `out` [B/G * (K + G)],
-        their updates / lr `du` [B/G * (K + G), D] (sum_i g_i h_i over a group's centres i) and the
-        curvature of each, which `rowscale` needs: a group's update of a row is one use, of curvature
+        |h|^2) its curvature (the update moves h and the u_k); and the output rows `out` [B/G * (K + G)]
+        (every group's K negatives, then every group's G centres: each part of U and `du` one block, no
+        copies), their updates / lr `du` [B/G * (K + G), D] (sum_i g_i h_i over a group's centres i) and
+        the curvature of each, which `rowscale` needs: a group's update of a row is one use, of curvature
         sum_i sigmoid'(f_i) |h_i|^2 [B/G * (K + G)]."""
         torch, D, G, K = self.torch, self.cfg.dim, self.group, self.cfg.negative
         bq, n_k = -(-(e - s) // G), h.shape[0]  # groups in the batch, centres in its blocks
@@ -320,41 +319,43 @@ class _Trainer:
         if n_k < bq * G:  # a last group's padding past the last block
             h = torch.cat([h, h.new_zeros(bq * G - n_k, D)])
         H = h[: bq * G].view(G, bq, D).transpose(0, 1)  # [B/G, G, D] group q: centres q, q + B/G, ...
-        out = c.out[s_g:e_g].view(-1)  # [B/G * (K + G)]
+        out = torch.cat([x.reshape(-1) for x in c.out[s_g:e_g].split((K, G), 1)])  # negatives, then centres
         hh = torch.linalg.vector_norm(H, dim=2, keepdim=True).square_()  # [B/G, G, 1] |h|^2
-        U = self.syn1neg.index_select(0, out).view(-1, K + G, D)  # [B/G, K + G, D]
-        uu_n, uu_o = torch.linalg.vector_norm(U, dim=2, keepdim=True).square_().split((K, G), 1)  # |u|^2
-        Un, Uo = U.split((K, G), 1)  # the negatives' rows [B/G, K, D], the centres' own [B/G, G, D]
+        U = self.syn1neg.index_select(0, out)  # [B/G * (K + G), D] as `out`
+        uu_n, uu_o = torch.linalg.vector_norm(U, dim=1, keepdim=True).square_().split((bq * K, bq * G))
+        uu_n, uu_o = uu_n.view(bq, K, 1), uu_o.view(bq, G, 1)  # |u|^2
+        Un, Uo = (x.view(bq, -1, D) for x in U.split((bq * K, bq * G)))  # [B/G, K, D], own [B/G, G, D]
         f = torch.cat([torch.bmm(H, Un.mT), torch.linalg.vecdot(H, Uo).unsqueeze(2)], 2)  # [B/G, G, K + 1]
         f = f.sigmoid_().mul_(c.neg_w[s_g:e_g])  # sigmoid(f), 0 where a centre skips a negative: then
         d = torch.addcmul(f, f, f, value=-1.0)  # g = 0 and d = sigmoid'(f) = 0 there
         d_n, d_o = d.split((K, 1), 2)
         curv = torch.baddbmm(d.sum(2, keepdim=True).mul_(hh), d_n, uu_n).addcmul_(d_o, uu_o)  # (below)
         d.mul_(hh)  # [B/G, G, K + 1] curvature of each output row's use: negatives', then own rows'
-        curv_u = torch.cat([d_n.sum(1), d_o.view(bq, G)], 1).view(-1)  # [B/G * (K + G)]
+        curv_u = torch.cat([d_n.sum(1).view(-1), d_o.reshape(-1)])  # [B/G * (K + G)] as `out`
         g = torch.sub(self.label, f)  # label - sigmoid(f)
         bag, offsets, weight, c_rows = self._centre_rows(bq, n_k, g, curv)
-        neu1e = torch.nn.functional.embedding_bag(bag, U.view(-1, D), offsets, mode="sum",
-                                                  per_sample_weights=weight)
+        neu1e = torch.nn.functional.embedding_bag(bag, U, offsets, mode="sum", per_sample_weights=weight)
         g_n, g_o = g.split((K, 1), 2)
-        du = torch.cat([torch.bmm(g_n.mT, H), g_o * H], 1)  # [B/G, K + G, D] sum_i g_i h_i
-        return neu1e, c_rows, out, du.view(-1, D), curv_u
+        du = torch.empty_like(U)  # [B/G * (K + G), D] sum_i g_i h_i as `out`
+        torch.bmm(g_n.mT, H, out=du[: bq * K].view(bq, K, D))  # (contiguous: into strided, 3x slower)
+        torch.mul(g_o, H, out=du[bq * K:].view(bq, G, D))
+        return neu1e, c_rows, out, du, curv_u
 
     def _centre_rows(self, bq: int, n_k: int, g: torch.Tensor,
                      curv: torch.Tensor) -> tuple[torch.Tensor, ...]:
         """A batch's centres in order after 2W empty rows, and empty rows past them (`_by_position` reads
         n_k + tail): per row the bag of the rows of U its neu1e sums, its group's K negatives then its own
-        row [rows * (K + 1)] and their offsets [rows], their weights g [rows * (K + 1)] (0 in the empty
-        rows) and its curvature [rows] (`g` [B/G, G, K + 1] and `curv` [B/G, G, 1] by group)."""
+        row [rows * (K + 1)] and their offsets [rows], their weights g (0 in the empty rows) and its
+        curvature [rows], from `g` [B/G, G, K + 1] and `curv` [B/G, G, 1] by group."""
         torch, G, K, W = self.torch, self.group, self.cfg.negative, self.cfg.window
         rows = 2 * W + max(n_k + self.tail, bq * G)
         bag = self._bags.get((bq, rows))
         if bag is None:  # the same for every whole batch: made once
             b = g.new_zeros(rows, K + 1, dtype=torch.int64)
             bag_g = b[2 * W:2 * W + bq * G].view(G, bq, K + 1)  # [G, B/G, K + 1]: centre j B/G + q
-            first = torch.arange(bq, device=g.device)[:, None] * (K + G)  # [B/G, 1] group q's rows
-            bag_g[:, :, :K] = first + torch.arange(K, device=g.device)
-            bag_g[:, :, K] = (first + K + torch.arange(G, device=g.device)).t()
+            q = torch.arange(bq, device=g.device)[:, None]  # [B/G, 1] group q: negatives, then centres
+            bag_g[:, :, :K] = q * K + torch.arange(K, device=g.device)
+            bag_g[:, :, K] = (bq * K + q * G + torch.arange(G, device=g.device)).t()
             bag = self._bags[bq, rows] = (b.view(-1), torch.arange(0, b.numel(), K + 1, device=g.device))
         weight, c_rows = g.new_zeros(rows, K + 1), g.new_zeros(rows)
         weight[2 * W:2 * W + bq * G].view(G, bq, K + 1).copy_(g.transpose(0, 1))

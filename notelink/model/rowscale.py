@@ -45,8 +45,11 @@ class RowScale:
         |s|^2, |s|^2 c and the sketch s (first r coordinates) [R, r + 2], written into `out` if given
         (rows of the buffer `scale` reads, so the step needs no concatenation)."""
         torch, sk = self.torch, x[:, : self.r]  # [R, r]
-        e2 = torch.linalg.vector_norm(sk, dim=1, keepdim=True).square_()  # [R, 1] |s|^2
-        return torch.cat([e2, e2 * curv[:, None], sk], 1, out=out)  # (|s|^2 c)
+        out = x.new_empty(x.shape[0], self.r + 2) if out is None else out
+        out[:, 2:] = sk  # then |s|^2 of the copy (over the strided rows of x: 2-3x the time in a step)
+        torch.linalg.vector_norm(out[:, 2:], dim=1, keepdim=True, out=out[:, :1]).square_()  # |s|^2
+        torch.mul(out[:, :1], curv[:, None], out=out[:, 1:2])  # |s|^2 c
+        return out
 
     def scale(self, words: torch.Tensor, use: torch.Tensor, lr: float) -> torch.Tensor:
         """lr x the scale of each word's summed row update [R], for the words `words` [R] of a batch's
