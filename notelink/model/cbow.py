@@ -309,36 +309,36 @@ class _Trainer:
         order after 2W zero rows (zeros past e - s, as `_by_position` reads them) [2W + n_x, ...]: neu1e /
         lr, the gradient of h (a weighted bag of its output rows), and c = sum_k sigmoid'(f_k) (|u_k|^2 +
         |h|^2) its curvature (the update moves h and the u_k); and the output rows `out` [B/G * (K + G)]
-        (every group's K negatives, then every group's G centres: each part of U and `du` one block, no
-        copies), their updates / lr `du` [B/G * (K + G), D] (sum_i g_i h_i over a group's centres i) and
-        the curvature of each, which `rowscale` needs: a group's update of a row is one use, of curvature
-        sum_i sigmoid'(f_i) |h_i|^2 [B/G * (K + G)]."""
+        (each group's K negatives, then the centres in order, aligned with h), their updates / lr `du`
+        [B/G * (K + G), D] (sum_i g_i h_i over a group's centres i) and the curvature of each, which
+        `rowscale` needs: a group's update of a row is one use, of curvature sum_i sigmoid'(f_i) |h_i|^2."""
         torch, D, G, K = self.torch, self.cfg.dim, self.group, self.cfg.negative
         bq, n_k = -(-(e - s) // G), h.shape[0]  # groups in the batch, centres in its blocks
         s_g, e_g = s // G, s // G + bq
         if n_k < bq * G:  # a last group's padding past the last block
             h = torch.cat([h, h.new_zeros(bq * G - n_k, D)])
-        H = h[: bq * G].view(G, bq, D).transpose(0, 1)  # [B/G, G, D] group q: centres q, q + B/G, ...
-        out = torch.cat([x.reshape(-1) for x in c.out[s_g:e_g].split((K, G), 1)])  # negatives, then centres
+        h = h[: bq * G]  # [G * B/G, D] in centre order
+        H = h.view(G, bq, D).transpose(0, 1)  # [B/G, G, D] group q: centres q, q + B/G, ...
+        out = torch.cat([c.out[s_g:e_g, :K].reshape(-1), c.out[s_g:e_g, K:].t().reshape(-1)])  # (docstring)
         hh = torch.linalg.vector_norm(H, dim=2, keepdim=True).square_()  # [B/G, G, 1] |h|^2
         U = self.syn1neg.index_select(0, out)  # [B/G * (K + G), D] as `out`
-        uu_n, uu_o = torch.linalg.vector_norm(U, dim=1, keepdim=True).square_().split((bq * K, bq * G))
-        uu_n, uu_o = uu_n.view(bq, K, 1), uu_o.view(bq, G, 1)  # |u|^2
-        Un, Uo = (x.view(bq, -1, D) for x in U.split((bq * K, bq * G)))  # [B/G, K, D], own [B/G, G, D]
-        f = torch.cat([torch.bmm(H, Un.mT), torch.linalg.vecdot(H, Uo).unsqueeze(2)], 2)  # [B/G, G, K + 1]
+        uu = torch.linalg.vector_norm(U, dim=1, keepdim=True).square_()  # |u|^2 as `out`
+        uu_n, uu_o = uu[: bq * K].view(bq, K, 1), uu[bq * K:].view(G, bq, 1).transpose(0, 1)
+        Un, Uo = U[: bq * K].view(bq, K, D), U[bq * K:]  # [B/G, K, D], own rows [G * B/G, D]
+        f_o = torch.linalg.vecdot(h, Uo).view(G, bq, 1).transpose(0, 1)  # [B/G, G, 1]
+        f = torch.cat([torch.bmm(H, Un.mT), f_o], 2)  # [B/G, G, K + 1]
         f = f.sigmoid_().mul_(c.neg_w[s_g:e_g])  # sigmoid(f), 0 where a centre skips a negative: then
         d = torch.addcmul(f, f, f, value=-1.0)  # g = 0 and d = sigmoid'(f) = 0 there
         d_n, d_o = d.split((K, 1), 2)
         curv = torch.baddbmm(d.sum(2, keepdim=True).mul_(hh), d_n, uu_n).addcmul_(d_o, uu_o)  # (below)
         d.mul_(hh)  # [B/G, G, K + 1] curvature of each output row's use: negatives', then own rows'
-        curv_u = torch.cat([d_n.sum(1).view(-1), d_o.reshape(-1)])  # [B/G * (K + G)] as `out`
+        curv_u = torch.cat([d_n.sum(1).view(-1), d_o.transpose(0, 1).reshape(-1)])  # [B/G * (K + G)]
         g = torch.sub(self.label, f)  # label - sigmoid(f)
         bag, offsets, weight, c_rows = self._centre_rows(bq, n_k, g, curv)
         neu1e = torch.nn.functional.embedding_bag(bag, U, offsets, mode="sum", per_sample_weights=weight)
-        g_n, g_o = g.split((K, 1), 2)
         du = torch.empty_like(U)  # [B/G * (K + G), D] sum_i g_i h_i as `out`
-        torch.bmm(g_n.mT, H, out=du[: bq * K].view(bq, K, D))  # (contiguous: into strided, 3x slower)
-        torch.mul(g_o, H, out=du[bq * K:].view(bq, G, D))
+        torch.bmm(g[:, :, :K].mT, H, out=du[: bq * K].view(bq, K, D))  # (contiguous: strided is 3x slower)
+        torch.mul(g[:, :, K:].transpose(0, 1), h.view(G, bq, D), out=du[bq * K:].view(G, bq, D))
         return neu1e, c_rows, out, du, curv_u
 
     def _centre_rows(self, bq: int, n_k: int, g: torch.Tensor,
@@ -353,9 +353,9 @@ class _Trainer:
         if bag is None:  # the same for every whole batch: made once
             b = g.new_zeros(rows, K + 1, dtype=torch.int64)
             bag_g = b[2 * W:2 * W + bq * G].view(G, bq, K + 1)  # [G, B/G, K + 1]: centre j B/G + q
-            q = torch.arange(bq, device=g.device)[:, None]  # [B/G, 1] group q: negatives, then centres
+            q = torch.arange(bq, device=g.device)[:, None]  # [B/G, 1] group q's negatives, then the centres
             bag_g[:, :, :K] = q * K + torch.arange(K, device=g.device)
-            bag_g[:, :, K] = (bq * K + q * G + torch.arange(G, device=g.device)).t()
+            bag_g[:, :, K] = bq * K + torch.arange(G * bq, device=g.device).view(G, bq)
             bag = self._bags[bq, rows] = (b.view(-1), torch.arange(0, b.numel(), K + 1, device=g.device))
         weight, c_rows = g.new_zeros(rows, K + 1), g.new_zeros(rows)
         weight[2 * W:2 * W + bq * G].view(G, bq, K + 1).copy_(g.transpose(0, 1))
