@@ -26,7 +26,7 @@ How it is made fast (see benchmarks/RESULTS-speed.md for the measurements):
   window holding it.
 - G centre words (`neg_share`) share one draw of K negatives, so the output layer is a batch of small
   matrix products [G, D] x [D, K] (each group's h against its negatives; a centre's own word is a dot
-  product, not a masked [G, G] block: ~6% of a step) and only B/G * (K + G) output rows are gathered and
+  product, not a masked [G, G] block: ~5% of a step) and only B/G * (K + G) output rows are gathered and
   updated (as in Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory"); neu1e =
   sum_k g_k u_k is a weighted bag of a centre's K + 1 gathered rows, in centre order for the positions'
   product. The G centres of a group are B/G positions apart (`_grouped`): consecutive centres share
