@@ -110,6 +110,7 @@ class _Chunk:
     ctx: torch.Tensor  # [n_k + tail] int64 word at each padded position (0 in the padding)
     out: torch.Tensor  # [n_groups, K + G] int64 output rows of each group of G centres: the K negatives
     # they share, then the G centres (word 0 for the padding centres of a last, partial batch)
+    rows: torch.Tensor  # [n_groups * (K + G)] `out` batch by batch: the groups' negatives, then the centres
     neg_w: torch.Tensor  # [n_groups, G, K + 1] 1 where a centre uses its group's negative, 0 where the
     # negative is its own word (skipped as in word2vec.c); column K (its own row) 1
 
@@ -218,14 +219,14 @@ class _Trainer:
         t = torch.arange(n, device=dev)
         return torch.maximum(t - b, first), torch.minimum(t + b, last)
 
-    def _output_rows(self, ids: torch.Tensor, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    def _output_rows(self, ids: torch.Tensor, gen: torch.Generator) -> tuple[torch.Tensor, ...]:
         """The centres of a batch in groups of G that share K negatives from unigram^0.75 (random slots of
         the noise table): group q of a batch of b centres holds its centres q, q + b/G, q + 2b/G, ... (far
         apart, so that the centres sharing negatives do not share context words too). Returns each group's
         output rows, the K negatives then the G centres [n_groups, K + G] (word 0 for the padding centres
-        of a last, partial batch: their h is 0, so they update no row), and which negatives each centre
-        uses, then its own row [n_groups, G, K + 1]: all but one equal to the centre (skipped as in
-        word2vec.c)."""
+        of a last, partial batch: their h is 0, so they update no row), the same as `_Chunk.rows`, and
+        which negatives each centre uses, then its own row [n_groups, G, K + 1]: all but one equal to the
+        centre (skipped as in word2vec.c)."""
         torch, dev, K, G = self.torch, self.device, self.cfg.negative, self.group
         n, B = ids.shape[0], self.batch
         n_groups = n // B * B // G + -(-(n % B) // G)
@@ -235,7 +236,8 @@ class _Trainer:
         self._grouped(ids, out[:, K:])  # the centres
         use = torch.ones(n_groups, G, K + 1, dtype=torch.bool, device=dev)
         torch.ne(out[:, None, :K], out[:, K:, None], out=use[:, :, :K])
-        return out, use.view(torch.uint8).float()  # (via uint8: 3x faster than from bool)
+        rows = [torch.cat([o[:, :K].reshape(-1), o[:, K:].t().reshape(-1)]) for o in out.split(B // G)]
+        return out, torch.cat(rows), use.view(torch.uint8).float()  # (via uint8: 3x faster than from bool)
 
     def _grouped(self, x: torch.Tensor, out: torch.Tensor) -> None:
         """Writes per-centre values `x` [n] laid out by group into `out` [n_groups, G] (0 past the end):
@@ -302,24 +304,22 @@ class _Trainer:
         return self.torch.bmm(M.transpose(1, 2), windows, out=res).view(-1, C)
 
     def _output_layer(self, c: _Chunk, s: int, e: int, h: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        """The output layer of centres s..e (mean contexts `h` [n_k, D], n_k >= e - s: whole blocks)
-        against their own output rows and their groups' shared negatives: per group, one [G, D] x [D, K]
-        product scores its centres against its negatives, and each centre's own row is a dot product
-        (column K); a negative equal to a centre's word gets 0 (`_Chunk.neg_w`). Returns, per centre in
-        order after 2W zero rows (zeros past e - s, as `_by_position` reads them) [2W + n_x, ...]: neu1e /
-        lr, the gradient of h (a weighted bag of its output rows), and c = sum_k sigmoid'(f_k) (|u_k|^2 +
-        |h|^2) its curvature (the update moves h and the u_k); and the output rows `out` [B/G * (K + G)]
-        (each group's K negatives, then the centres in order, aligned with h), their updates / lr `du`
-        [B/G * (K + G), D] (sum_i g_i h_i over a group's centres i) and the curvature of each, which
-        `rowscale` needs: a group's update of a row is one use, of curvature sum_i sigmoid'(f_i) |h_i|^2."""
+        """The output layer of centres s..e (mean contexts `h` [n_k, D], n_k >= e - s: whole blocks): per
+        group, one [G, D] x [D, K] product scores its centres against its negatives, and each centre's own
+        row is a dot product (column K); a negative equal to a centre's word gets 0 (`_Chunk.neg_w`).
+        Returns, per centre in order after 2W zero rows (zeros past e - s, as `_by_position` reads them)
+        [2W + n_x, ...]: neu1e / lr, the gradient of h (a weighted bag of its output rows), and c = sum_k
+        sigmoid'(f_k) (|u_k|^2 + |h|^2) its curvature (the update moves h and the u_k); and the output rows
+        `out` [B/G * (K + G)] (`_Chunk.rows`: the centres' aligned with h), their updates / lr `du` (sum_i
+        g_i h_i over a group's centres i) and the curvature of each, which `rowscale` needs: a group's
+        update of a row is one use, of curvature sum_i sigmoid'(f_i) |h_i|^2."""
         torch, D, G, K = self.torch, self.cfg.dim, self.group, self.cfg.negative
-        bq, n_k = -(-(e - s) // G), h.shape[0]  # groups in the batch, centres in its blocks
-        s_g, e_g = s // G, s // G + bq
+        bq, n_k, s_g = -(-(e - s) // G), h.shape[0], s // G  # groups, centres in its blocks, first group
         if n_k < bq * G:  # a last group's padding past the last block
             h = torch.cat([h, h.new_zeros(bq * G - n_k, D)])
         h = h[: bq * G]  # [G * B/G, D] in centre order
         H = h.view(G, bq, D).transpose(0, 1)  # [B/G, G, D] group q: centres q, q + B/G, ...
-        out = torch.cat([c.out[s_g:e_g, :K].reshape(-1), c.out[s_g:e_g, K:].t().reshape(-1)])  # (docstring)
+        out = c.rows[s_g * (K + G):(s_g + bq) * (K + G)]  # [B/G * (K + G)]
         hh = torch.linalg.vector_norm(H, dim=2, keepdim=True).square_()  # [B/G, G, 1] |h|^2
         U = self.syn1neg.index_select(0, out)  # [B/G * (K + G), D] as `out`
         uu = torch.linalg.vector_norm(U, dim=1, keepdim=True).square_()  # |u|^2 as `out`
@@ -327,7 +327,7 @@ class _Trainer:
         Un, Uo = U[: bq * K].view(bq, K, D), U[bq * K:]  # [B/G, K, D], own rows [G * B/G, D]
         f_o = torch.linalg.vecdot(h, Uo).view(G, bq, 1).transpose(0, 1)  # [B/G, G, 1]
         f = torch.cat([torch.bmm(H, Un.mT), f_o], 2)  # [B/G, G, K + 1]
-        f = f.sigmoid_().mul_(c.neg_w[s_g:e_g])  # sigmoid(f), 0 where a centre skips a negative: then
+        f = f.sigmoid_().mul_(c.neg_w[s_g:s_g + bq])  # sigmoid(f), 0 where a centre skips a negative: then
         d = torch.addcmul(f, f, f, value=-1.0)  # g = 0 and d = sigmoid'(f) = 0 there
         d_n, d_o = d.split((K, 1), 2)
         curv = torch.baddbmm(d.sum(2, keepdim=True).mul_(hh), d_n, uu_n).addcmul_(d_o, uu_o)  # (below)
