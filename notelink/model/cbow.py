@@ -223,10 +223,9 @@ class _Trainer:
         """The centres of a batch in groups of G that share K negatives from unigram^0.75 (random slots of
         the noise table): group q of a batch of b centres holds its centres q, q + b/G, q + 2b/G, ... (far
         apart, so that the centres sharing negatives do not share context words too). Returns each group's
-        output rows, the K negatives then the G centres [n_groups, K + G] (word 0 for the padding centres
-        of a last, partial batch: their h is 0, so they update no row), the same as `_Chunk.rows`, and
-        which negatives each centre uses, then its own row [n_groups, G, K + 1]: all but one equal to the
-        centre (skipped as in word2vec.c)."""
+        output rows, the K negatives then the G centres [n_groups, K + G] (word 0 for a last, partial
+        batch's padding centres: their h is 0), the same as `_Chunk.rows`, and which negatives each centre
+        uses, then its own row [n_groups, G, K + 1] (not a negative equal to it, as in word2vec.c)."""
         torch, dev, K, G = self.torch, self.device, self.cfg.negative, self.group
         n, B = ids.shape[0], self.batch
         n_groups = n // B * B // G + -(-(n % B) // G)
@@ -236,7 +235,8 @@ class _Trainer:
         self._grouped(ids, out[:, K:])  # the centres
         use = torch.ones(n_groups, G, K + 1, dtype=torch.bool, device=dev)
         torch.ne(out[:, None, :K], out[:, K:, None], out=use[:, :, :K])
-        rows = [torch.cat([o[:, :K].reshape(-1), o[:, K:].t().reshape(-1)]) for o in out.split(B // G)]
+        by_batch = (out[: n // B * B // G].view(-1, B // G, K + G), out[n // B * B // G:][None])
+        rows = [torch.cat([o[:, :, :K].flatten(1), o[:, :, K:].mT.flatten(1)], 1).view(-1) for o in by_batch]
         return out, torch.cat(rows), use.view(torch.uint8).float()  # (via uint8: 3x faster than from bool)
 
     def _grouped(self, x: torch.Tensor, out: torch.Tensor) -> None:
