@@ -25,13 +25,13 @@ How it is made fast (see benchmarks/RESULTS-speed.md for the measurements):
   table), each position's sum whole in one block: a row is scattered once per position, not once per
   window holding it.
 - G centre words (`neg_share`) share one draw of K negatives, so the output layer is a batch of small
-  matrix products [G, D] x [D, K + G] (each group's h against its negatives and its own G centre words;
-  a mask keeps each centre's own word) and only B/G * (K + G) output rows are gathered and updated (as in
-  Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory"); neu1e = sum_k g_k u_k is a
-  weighted bag of a centre's K + 1 gathered rows, in centre order for the positions' product. The G
-  centres of a group are B/G positions apart (`_grouped`): consecutive centres share context words, and
-  sharing negatives too made each context word see G times the same negatives (noisier vectors:
-  neighbour overlap between seeds on obsidian-help 0.16 instead of 0.23-0.24).
+  matrix products [G, D] x [D, K] (each group's h against its negatives; a centre's own word is a dot
+  product, not a masked [G, G] block: ~5% of a step) and only B/G * (K + G) output rows are gathered and
+  updated (as in Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory"); neu1e =
+  sum_k g_k u_k is a weighted bag of a centre's K + 1 gathered rows, in centre order for the positions'
+  product. The G centres of a group are B/G positions apart (`_grouped`): consecutive centres share
+  context words, and sharing negatives too made each context word see G times the same negatives
+  (noisier vectors: neighbour overlap between seeds on obsidian-help 0.16 instead of 0.23-0.24).
 - A batch of B centre words is updated at once from the same vectors: a row used n times in a batch sums
   n updates (`_add_rows`), where word2vec.c applies them one after another. Text is bursty (a line may
   repeat one phrase 190 times), and summed updates that agree overshoot: an input row blown up this way
@@ -110,8 +110,9 @@ class _Chunk:
     ctx: torch.Tensor  # [n_k + tail] int64 word at each padded position (0 in the padding)
     out: torch.Tensor  # [n_groups, K + G] int64 output rows of each group of G centres: the K negatives
     # they share, then the G centres (word 0 for the padding centres of a last, partial batch)
-    neg_w: torch.Tensor  # [n_groups, G, K] 1 where a centre uses its group's negative, 0 where the negative
-    # is its own word (skipped as in word2vec.c)
+    rows: torch.Tensor  # [n_groups * (K + G)] `out` batch by batch: the groups' negatives, then the centres
+    neg_w: torch.Tensor  # [n_groups, G, K + 1] 1 where a centre uses its group's negative, 0 where the
+    # negative is its own word (skipped as in word2vec.c); column K (its own row) 1
 
 
 class _Trainer:
@@ -132,10 +133,8 @@ class _Trainer:
         self.band_pos = self._position_table()  # [(k + 2W) * (W+1)^2, k]
         self.band_col = torch.arange(_BLOCK + 2 * cfg.window, device=self.device) * (cfg.window + 1) ** 2
         self.tail = -(-2 * cfg.window // _BLOCK) * _BLOCK  # 2W positions after the blocks, whole blocks
-        K, G = cfg.negative, self.group
-        self.label = torch.cat([torch.zeros(G, K), torch.eye(G)], 1).to(self.device)  # [G, K + G]
-        self.own = torch.eye(G, device=self.device)  # [G, G] a centre's own row among its group's centres
-        self._bags: dict[tuple[int, int], torch.Tensor] = {}  # `_centre_rows`, by batch shape
+        self.label = torch.cat([torch.zeros(cfg.negative), torch.ones(1)]).to(self.device)  # [K + 1] g's
+        self._bags: dict[tuple[int, int], tuple[torch.Tensor, torch.Tensor]] = {}  # `_centre_rows`
         self.noise_table = torch.from_numpy(_noise_table(vocab.noise())).to(self.device)  # [T] int32 word ids
         self.r = min(_SKETCH, D)  # coordinates of the sketch (`rowscale`)
         self.rowscale = RowScale(torch, 2 * V, self.r)  # input row x at x, output row x at V + x
@@ -220,13 +219,13 @@ class _Trainer:
         t = torch.arange(n, device=dev)
         return torch.maximum(t - b, first), torch.minimum(t + b, last)
 
-    def _output_rows(self, ids: torch.Tensor, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    def _output_rows(self, ids: torch.Tensor, gen: torch.Generator) -> tuple[torch.Tensor, ...]:
         """The centres of a batch in groups of G that share K negatives from unigram^0.75 (random slots of
         the noise table): group q of a batch of b centres holds its centres q, q + b/G, q + 2b/G, ... (far
         apart, so that the centres sharing negatives do not share context words too). Returns each group's
-        output rows, the K negatives then the G centres [n_groups, K + G] (word 0 for the padding centres
-        of a last, partial batch: their h is 0, so they update no row), and which negatives each centre
-        uses [n_groups, G, K]: all but one equal to the centre (skipped as in word2vec.c)."""
+        output rows, the K negatives then the G centres [n_groups, K + G] (word 0 for a last, partial
+        batch's padding centres: their h is 0), the same as `_Chunk.rows`, and which negatives each centre
+        uses, then its own row [n_groups, G, K + 1] (not a negative equal to it, as in word2vec.c)."""
         torch, dev, K, G = self.torch, self.device, self.cfg.negative, self.group
         n, B = ids.shape[0], self.batch
         n_groups = n // B * B // G + -(-(n % B) // G)
@@ -234,8 +233,11 @@ class _Trainer:
         slot = torch.randint(self.noise_table.shape[0], (n_groups * K,), generator=gen, device=dev)
         out[:, :K] = self.noise_table.index_select(0, slot).view(n_groups, K)  # the negatives
         self._grouped(ids, out[:, K:])  # the centres
-        same = out[:, None, :K] == out[:, K:, None]  # [n_groups, G, K]
-        return out, same.logical_not_().view(torch.uint8).float()  # (via uint8: 3x faster than from bool)
+        use = torch.ones(n_groups, G, K + 1, dtype=torch.bool, device=dev)
+        torch.ne(out[:, None, :K], out[:, K:, None], out=use[:, :, :K])
+        by_batch = (out[: n // B * B // G].view(-1, B // G, K + G), out[n // B * B // G:][None])
+        rows = [torch.cat([o[:, :, :K].flatten(1), o[:, :, K:].mT.flatten(1)], 1).view(-1) for o in by_batch]
+        return out, torch.cat(rows), use.view(torch.uint8).float()  # (via uint8: 3x faster than from bool)
 
     def _grouped(self, x: torch.Tensor, out: torch.Tensor) -> None:
         """Writes per-centre values `x` [n] laid out by group into `out` [n_groups, G] (0 past the end):
@@ -301,60 +303,64 @@ class _Trainer:
         res = None if out is None else out.view(m, k, C)
         return self.torch.bmm(M.transpose(1, 2), windows, out=res).view(-1, C)
 
-    def _output_layer(self, c: _Chunk, s: int, e: int,
-                      h: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        """The output layer of centres s..e (mean contexts `h` [n_k, D], n_k >= e - s: whole blocks)
-        against their own output rows and their groups' shared negatives. Per group, one [G, D] x
-        [D, K + G] product scores each centre against the group's negatives and centres; the rows a
-        centre skips (the other centres', a negative equal to its word: `_Chunk.neg_w`) get 0. Returns,
-        per centre in order after 2W zero rows (zeros past e - s, as `_by_position` reads them)
-        [2W + n_x, ...]: neu1e / lr, the gradient of h (a weighted bag of its output rows), and
-        c = sum_k sigmoid'(f_k) (|u_k|^2 + |h|^2) its curvature (the update moves h and the u_k); and the
-        output rows `out` [B/G * (K + G)], their updates / lr `du` [B/G * (K + G), D] (sum_i g_i h_i over
-        a group's centres i) and the curvature of each, which `rowscale` needs: a group's update of a row
-        is one use, of curvature sum_i sigmoid'(f_i) |h_i|^2 [B/G * (K + G)]."""
+    def _output_layer(self, c: _Chunk, s: int, e: int, h: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """The output layer of centres s..e (mean contexts `h` [n_k, D], n_k >= e - s: whole blocks): per
+        group, one [G, D] x [D, K] product scores its centres against its negatives, and each centre's own
+        row is a dot product (column K); a negative equal to a centre's word gets 0 (`_Chunk.neg_w`).
+        Returns, per centre in order after 2W zero rows (zeros past e - s, as `_by_position` reads them)
+        [2W + n_x, ...]: neu1e / lr, the gradient of h (a weighted bag of its output rows), and c = sum_k
+        sigmoid'(f_k) (|u_k|^2 + |h|^2) its curvature (the update moves h and the u_k); and the output rows
+        `out` [B/G * (K + G)] (`_Chunk.rows`: the centres' aligned with h), their updates / lr `du` (sum_i
+        g_i h_i over a group's centres i) and the curvature of each, which `rowscale` needs: a group's
+        update of a row is one use, of curvature sum_i sigmoid'(f_i) |h_i|^2."""
         torch, D, G, K = self.torch, self.cfg.dim, self.group, self.cfg.negative
-        bq, n_k = -(-(e - s) // G), h.shape[0]  # groups in the batch, centres in its blocks
-        s_g, e_g = s // G, s // G + bq
+        bq, n_k, s_g = -(-(e - s) // G), h.shape[0], s // G  # groups, centres in its blocks, first group
         if n_k < bq * G:  # a last group's padding past the last block
             h = torch.cat([h, h.new_zeros(bq * G - n_k, D)])
-        H = h[: bq * G].view(G, bq, D).transpose(0, 1)  # [B/G, G, D] group q: centres q, q + B/G, ...
-        out = c.out[s_g:e_g].reshape(-1)  # [B/G * (K + G)]
-        hh = torch.linalg.vector_norm(h[: bq * G], dim=1).square_().view(G, bq).t()[:, :, None]  # [B/G, G, 1]
-        U = self.syn1neg.index_select(0, out).view(-1, K + G, D)  # [B/G, K + G, D]
-        uu = torch.linalg.vector_norm(U, dim=2).square_()[:, None, :]  # [B/G, 1, K + G] |u|^2
-        f = torch.sigmoid(torch.bmm(H, U.transpose(1, 2)))  # [B/G, G, K + G] sigmoid(f)
-        f[:, :, :K].mul_(c.neg_w[s_g:e_g])  # 0 where a centre skips a row: then g = label - f = 0 and
-        f[:, :, K:].mul_(self.own)  # d = f (1 - f) = 0 there (the other centres' rows, its own word)
-        d = torch.addcmul(f, f, f, value=-1.0)  # [B/G, G, K + G] d = sigmoid'(f) of the uses kept
-        curv = torch.baddbmm(d.sum(2, keepdim=True).mul_(hh), d, uu.transpose(1, 2))  # [B/G, G, 1] (below)
-        curv_u = d.mul_(hh).sum(1).view(-1)  # [B/G * (K + G)] curvature of each output row's use
+        h = h[: bq * G]  # [G * B/G, D] in centre order
+        H = h.view(G, bq, D).transpose(0, 1)  # [B/G, G, D] group q: centres q, q + B/G, ...
+        out = c.rows[s_g * (K + G):(s_g + bq) * (K + G)]  # [B/G * (K + G)]
+        hh = torch.linalg.vector_norm(H, dim=2, keepdim=True).square_()  # [B/G, G, 1] |h|^2
+        U = self.syn1neg.index_select(0, out)  # [B/G * (K + G), D] as `out`
+        uu = torch.linalg.vector_norm(U, dim=1, keepdim=True).square_()  # |u|^2 as `out`
+        uu_n, uu_o = uu[: bq * K].view(bq, K, 1), uu[bq * K:].view(G, bq, 1).transpose(0, 1)
+        Un, Uo = U[: bq * K].view(bq, K, D), U[bq * K:]  # [B/G, K, D], own rows [G * B/G, D]
+        f_o = torch.linalg.vecdot(h, Uo).view(G, bq, 1).transpose(0, 1)  # [B/G, G, 1]
+        f = torch.cat([torch.bmm(H, Un.mT), f_o], 2)  # [B/G, G, K + 1]
+        f = f.sigmoid_().mul_(c.neg_w[s_g:s_g + bq])  # sigmoid(f), 0 where a centre skips a negative: then
+        d = torch.addcmul(f, f, f, value=-1.0)  # g = 0 and d = sigmoid'(f) = 0 there
+        d_n, d_o = d.split((K, 1), 2)
+        curv = torch.baddbmm(d.sum(2, keepdim=True).mul_(hh), d_n, uu_n).addcmul_(d_o, uu_o)  # (below)
+        d.mul_(hh)  # [B/G, G, K + 1] curvature of each output row's use: negatives', then own rows'
+        curv_u = torch.cat([d_n.sum(1).view(-1), d_o.transpose(0, 1).reshape(-1)])  # [B/G * (K + G)]
         g = torch.sub(self.label, f)  # label - sigmoid(f)
-        bag, weight, c_rows = self._centre_rows(bq, n_k, g, curv)
-        neu1e = torch.nn.functional.embedding_bag(bag, U.view(-1, D), mode="sum", per_sample_weights=weight)
-        du = torch.bmm(g.transpose(1, 2), H).view(-1, D)  # [B/G * (K + G), D] (/ lr) sum_i g_i h_i
+        bag, offsets, weight, c_rows = self._centre_rows(bq, n_k, g, curv)
+        neu1e = torch.nn.functional.embedding_bag(bag, U, offsets, mode="sum", per_sample_weights=weight)
+        du = torch.empty_like(U)  # [B/G * (K + G), D] sum_i g_i h_i as `out`
+        torch.bmm(g[:, :, :K].mT, H, out=du[: bq * K].view(bq, K, D))  # (contiguous: strided is 3x slower)
+        torch.mul(g[:, :, K:].transpose(0, 1), h.view(G, bq, D), out=du[bq * K:].view(G, bq, D))
         return neu1e, c_rows, out, du, curv_u
 
     def _centre_rows(self, bq: int, n_k: int, g: torch.Tensor,
-                     curv: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+                     curv: torch.Tensor) -> tuple[torch.Tensor, ...]:
         """A batch's centres in order after 2W empty rows, and empty rows past them (`_by_position` reads
         n_k + tail): per row the bag of the rows of U its neu1e sums, its group's K negatives then its own
-        row [rows, K + 1], their weights g [rows, K + 1] (0 in the empty rows) and its curvature [rows]."""
-        G, K, W = self.group, self.cfg.negative, self.cfg.window
+        row [rows * (K + 1)] and their offsets [rows], their weights g (0 in the empty rows) and its
+        curvature [rows], from `g` [B/G, G, K + 1] and `curv` [B/G, G, 1] by group."""
+        torch, G, K, W = self.torch, self.group, self.cfg.negative, self.cfg.window
         rows = 2 * W + max(n_k + self.tail, bq * G)
         bag = self._bags.get((bq, rows))
         if bag is None:  # the same for every whole batch: made once
-            bag = self._bags[bq, rows] = g.new_zeros(rows, K + 1, dtype=self.torch.int64)
-            bag_g = bag[2 * W:2 * W + bq * G].view(G, bq, K + 1)  # [G, B/G, K + 1]: centre j B/G + q
-            first = self.torch.arange(bq, device=g.device)[:, None] * (K + G)  # [B/G, 1] group q's rows
-            bag_g[:, :, :K] = first + self.torch.arange(K, device=g.device)
-            bag_g[:, :, K] = (first + K + self.torch.arange(G, device=g.device)).t()
+            b = g.new_zeros(rows, K + 1, dtype=torch.int64)
+            bag_g = b[2 * W:2 * W + bq * G].view(G, bq, K + 1)  # [G, B/G, K + 1]: centre j B/G + q
+            q = torch.arange(bq, device=g.device)[:, None]  # [B/G, 1] group q's negatives, then the centres
+            bag_g[:, :, :K] = q * K + torch.arange(K, device=g.device)
+            bag_g[:, :, K] = bq * K + torch.arange(G * bq, device=g.device).view(G, bq)
+            bag = self._bags[bq, rows] = (b.view(-1), torch.arange(0, b.numel(), K + 1, device=g.device))
         weight, c_rows = g.new_zeros(rows, K + 1), g.new_zeros(rows)
-        weight_g = weight[2 * W:2 * W + bq * G].view(G, bq, K + 1)
-        weight_g[:, :, :K] = g[:, :, :K].transpose(0, 1)
-        weight_g[:, :, K] = g[:, :, K:].diagonal(dim1=1, dim2=2).t()
-        c_rows[2 * W:2 * W + bq * G].view(G, bq).copy_(curv.view(bq, G).t())
-        return bag, weight, c_rows
+        weight[2 * W:2 * W + bq * G].view(G, bq, K + 1).copy_(g.transpose(0, 1))
+        c_rows[2 * W:2 * W + bq * G].view(G, bq, 1).copy_(curv.transpose(0, 1))
+        return *bag, weight.view(-1), c_rows
 
     def batches(self, c: _Chunk) -> int:
         return -(-c.n // self.batch)
