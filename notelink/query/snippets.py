@@ -58,7 +58,8 @@ def snippet(text: str, weights: Mapping[str, float], phrases: Sequence[Sequence[
         return None
     rough = sorted(range(len(blocks)), key=lambda i: -_rough(blocks[i][2], weights))[:_PRESELECT]
     scored = [(*_exact(blocks[i][1], weights, phrases), i) for i in sorted(rough)]
-    best, matches, i = max(scored, key=lambda s: (s[0], -s[2]))
+    # a tie goes to prose over a heading (more context around the same words), then to the earlier block
+    best, matches, i = max(scored, key=lambda s: (s[0], not blocks[s[2]][1].startswith("#"), -s[2]))
     line, block, _ = blocks[i if best > 0 else 0]
     if best <= 0:
         matches = []

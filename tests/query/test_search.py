@@ -98,10 +98,7 @@ def test_filters_alone_list_their_notes(searcher: Searcher) -> None:
     assert searcher.search("").hits == []
 
 
-def test_because_and_snippet_of_a_hit(built: Path) -> None:
-    index = Index.open(built / "ix")
-    index.__dict__["word_counts"] = np.full(len(index.words), RELIABLE_COUNT)  # words with neighbours
-    searcher = Searcher(index)
+def test_because_and_snippet_of_a_hit(searcher: Searcher) -> None:
     hit = searcher.search("starter bread").hits[0]
     assert hit.path == "Bread.md" and set(hit.because.words) == {"starter", "bread"}
     assert hit.snippet is not None and hit.snippet.line == 3

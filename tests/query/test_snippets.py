@@ -33,6 +33,13 @@ def test_best_block_wins_and_words_are_marked_as_tokenized() -> None:
     assert [s.text[a:b] for a, b in s.spans] == ["vault", "phone", "desktop"]
 
 
+def test_a_tie_goes_to_prose_over_a_heading() -> None:
+    text = "# Bread\n\nA loaf needs flour, water and a lively sourdough starter.\n"
+    got = snippet(text, {"bread": 1.0, "starter": 1.0})
+    assert got is not None and got.line == 3 and "starter" in got.text
+    assert snippet(text, {"bread": 1.0, "starter": 0.5}).line == 1  # type: ignore[union-attr]
+
+
 def test_code_and_front_matter_are_never_the_passage() -> None:
     s = snippet(NOTE, {"code": 1.0, "tags": 1.0})
     assert s is not None and s.spans == [] and s.line == 5 and s.text == "# Syncing my vault"
