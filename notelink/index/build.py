@@ -174,7 +174,7 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     index_cfg = settled(vault, index_dir, index_cfg or IndexConfig())
     vector_cfg = vector_cfg or NoteVectorConfig()
     t0 = time.perf_counter()
-    previous, damage = _previous(index_dir, index_cfg)
+    previous, damage = _previous(index_dir, index_cfg, thorough=incremental is None)
     records, skipped, summary = _read(vault, index_cfg, previous, incremental, progress, should_stop)
     summary.warnings += [damage] if damage else []
     config = as_json({"train": train_cfg.model_dict(), "index": index_cfg.to_dict(),
@@ -211,12 +211,14 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     return summary
 
 
-def _previous(index_dir: Path, index_cfg: IndexConfig) -> tuple[Previous, str]:
+def _previous(index_dir: Path, index_cfg: IndexConfig, thorough: bool) -> tuple[Previous, str]:
     """The live generation to build on, and a warning when it was damaged: then it is set aside (renamed
-    `gen-N.damaged-TIME`, CURRENT removed) and the index rebuilt from the notes."""
+    `gen-N.damaged-TIME`, CURRENT removed) and the index rebuilt from the notes. `thorough` (a build the
+    user asked for, `notelink index`; not the watcher's updates) checks it as `notelink check` does, so
+    that whatever `check` finds, `index` mends."""
     try:
         gen = current_generation(index_dir)
-        problems = [] if gen is None else check_generation(gen).problems
+        problems = [] if gen is None else check_generation(gen, thorough).problems
         if not problems:
             return Previous.load(index_dir, index_cfg), ""
     except (IndexDamaged, sqlite3.DatabaseError, OSError, ValueError) as exc:

@@ -113,9 +113,11 @@ class Index:
         self.word_index = {w: i for i, w in enumerate(self.words)}
         self.layout = Layout(**self.meta["layout"])
         L = self.layout
-        self.note_vecs = sp.csr_matrix(  # [N, V+N+D(+languages)] unit rows, see notevectors.py
-            tuple(load_array(gen, f"notes_{part}") for part in ("data", "indices", "indptr")),
-            shape=(len(self.notes), L.words + L.notes + L.dim + L.languages))
+        parts = tuple(load_array(gen, f"notes_{part}") for part in ("data", "indices", "indptr"))
+        columns = L.words + L.notes + L.dim + L.languages
+        if parts[1].size and not 0 <= int(parts[1].min()) <= int(parts[1].max()) < columns:
+            raise ValueError(f"notes_indices.npy points outside the {columns:,} columns")  # (else a crash)
+        self.note_vecs = sp.csr_matrix(parts, shape=(len(self.notes), columns))  # [N, V+N+D(+languages)]
         self._by_word: sp.csc_matrix | None = None
         self._links: dict[int, set[int]] = {}
         for src, dst in self.db.execute("SELECT src, dst FROM links WHERE dst IS NOT NULL"):

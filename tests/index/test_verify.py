@@ -65,6 +65,21 @@ def _dropped_table(gen: Path) -> None:
     db.close()
 
 
+def _indices_out_of_range(gen: Path) -> None:
+    arr = np.load(gen / "notes_indices.npy")
+    arr[:] = 10**9  # (scipy crashes the process on such a matrix: it must never be built)
+    np.save(gen / "notes_indices.npy", arr)
+
+
+def _truncated_search_array(gen: Path) -> None:
+    path = gen / "search_terms_data.npy"
+    path.write_bytes(path.read_bytes()[:-40])
+
+
+def _missing_search_array(gen: Path) -> None:
+    (gen / "search_idf.npy").unlink()
+
+
 def _dangling_current(gen: Path) -> None:
     (gen.parent / CURRENT).write_text("gen-000099\n")
 
@@ -79,6 +94,9 @@ DAMAGE: dict[str, tuple[Callable[[Path], None], str]] = {
     "damaged database pages": (_damaged_pages, "database"),
     "dropped table": (_dropped_table, "no links table"),
     "CURRENT names no generation": (_dangling_current, "CURRENT"),
+    "note matrix indices out of range": (_indices_out_of_range, "points outside"),
+    "truncated search array": (_truncated_search_array, "search_terms_data.npy is"),
+    "missing search array": (_missing_search_array, "search_idf.npy is missing"),
 }
 
 
@@ -133,6 +151,23 @@ def test_index_sets_a_damaged_generation_aside_and_rebuilds(damaged, capsys, for
     assert gen is not None and check_generation(gen, thorough=True).problems == []
     assert Index.open(index).similar("notes")
     assert _run("check", str(SAMPLE), "--index-dir", str(index)) == 0
+
+
+def test_damage_only_a_thorough_check_finds_is_mended_by_index_not_by_an_update(built: Path,
+                                                                                tmp_path: Path) -> None:
+    """A page in the middle of the database overwritten: `check` finds it (SQLite's integrity_check),
+    and so does `notelink index`, which sets the generation aside; the watcher's updates do not look."""
+    index = tmp_path / "index"
+    shutil.copytree(built, index)
+    gen = current_generation(index)
+    assert gen is not None
+    with open(gen / "index.sqlite", "r+b") as fh:
+        fh.seek(8192)
+        fh.write(b"\xde\xad" * 2048)
+    assert check_generation(gen, thorough=True).problems
+    summary = build_index(SAMPLE, index, FAST)
+    assert not summary.up_to_date and any("damaged" in w for w in summary.warnings)
+    assert check_generation(current_generation(index), thorough=True).problems == []  # type: ignore[arg-type]
 
 
 def test_a_whole_index_passes_the_check(built: Path, capsys) -> None:
