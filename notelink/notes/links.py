@@ -231,10 +231,10 @@ def note_link(path: str, title: str, style: str = "wiki", source: str = "") -> s
     root). A path a wikilink cannot hold is written as a Markdown link, percent-encoded."""
     target = path[:-3] if path.lower().endswith(".md") else path
     label = safe_label(title) or safe_label(posixpath.basename(target)) or "note"
+    if style == "logseq" and label == title.strip() and wikilink_safe(label):  # a page by its name, whatever
+        return f"[[{label}]]"  # its file is called (`a___b.md`, `a%2Fb.md` are page `a/b`)
     if style == "markdown" or not wikilink_safe(target):
         return f"[{label}]({quote(posixpath.relpath(path, posixpath.dirname(source) or '.'))})"
-    if style == "logseq" and label == title.strip():
-        return f"[[{label}]]"
     if style == "dendron":
         return f"[[{target}]]" if label == target else f"[[{label}|{target}]]"
     return f"[[{target}]]" if label == target else f"[[{target}|{label}]]"

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
+from notelink.errors import NotFound
 from notelink.notes import block
 from notelink.notes.block import BlockError
 from notelink.notes.links import name_key, wikilink_safe
@@ -31,8 +32,11 @@ def link_name(index: Index, target: NoteInfo) -> str:
     """The shortest name that reaches `target` from any note: its file name when no other note answers to
     it, else its vault path (both without `.md`)."""
     stem = posixpath.basename(target.path)[:-3] if target.path.lower().endswith(".md") else target.path
-    if index.find_note(stem).path == target.path and not index.also_named(stem, target):
-        return stem
+    try:
+        if index.find_note(stem).path == target.path and not index.also_named(stem, target):
+            return stem
+    except NotFound:  # a file name that is no name of its note (Logseq's `a___b.md` is page `a/b`)
+        pass
     return target.path[:-3] if target.path.lower().endswith(".md") else target.path
 
 
@@ -42,7 +46,7 @@ def markup(index: Index, target: NoteInfo, label: str | None, source: str = "",
     vault_link_style`): `[[name]]`, `[[name|label]]`, Dendron's `[[label|name]]`, Logseq's `[[page]]`, or a
     Markdown link relative to the `source` note. A name or label a wikilink cannot hold (`]`, `|`, `#`...)
     makes a Markdown link with a percent-encoded path."""
-    name = link_name(index, target)
+    name = target.title if style == "logseq" else link_name(index, target)  # (Logseq names a page by title)
     same = label is None or name_key(label) == name_key(name)  # links resolve regardless of case
     wiki = wikilink_safe(name) and (label is None or not _LABEL_UNSAFE.search(label))
     if style == "markdown" or not wiki:

@@ -78,6 +78,7 @@ def test_note_link_in_each_style() -> None:
     assert note_link("a/Bread.md", "Bread") == "[[a/Bread|Bread]]"
     assert note_link("recipes.italian.md", "Italian", "dendron") == "[[Italian|recipes.italian]]"
     assert note_link("pages/Projects___Plan.md", "Projects/Plan", "logseq") == "[[Projects/Plan]]"
+    assert note_link("pages/Recipes%2FSoup.md", "Recipes/Soup", "logseq") == "[[Recipes/Soup]]"  # (% in path)
     assert note_link("pages/x.md", "A [weird] title", "logseq") == "[[pages/x|A ［weird］ title]]"
     assert note_link("guide/My note.md", "Mine", "markdown") == "[Mine](guide/My%20note.md)"
     assert note_link("guide/My note.md", "Mine", "markdown", "guide/index.md") == "[Mine](My%20note.md)"

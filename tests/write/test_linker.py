@@ -162,3 +162,15 @@ def test_the_command_line_diff_write_and_undo(vault, capsys) -> None:
 def test_links_are_written_in_the_vaults_style(vault, style: str, label: str, want: str) -> None:
     _root, _ix, index = vault
     assert linker.markup(index, index.find_note("Mulch"), label, "sub/Note.md", style) == want
+
+
+def test_a_logseq_page_whose_file_name_is_no_name_of_it_can_be_linked(make_vault, tmp_path: Path) -> None:
+    root = make_vault({"logseq/config.edn": "{}", "pages/Mulch.md": "- Mulch keeps the soil moist.\n",
+                       "pages/Projects___Greenhouse.md": "- The greenhouse keeps seedlings warm.\n",
+                       "pages/Recipes%2FTomato Soup.md": "- Soup from the greenhouse tomatoes.\n"})
+    build_index(root, tmp_path / "ix", FAST)
+    index = Index.open(tmp_path / "ix")
+    for page in ("Projects/Greenhouse", "Recipes/Tomato Soup"):
+        target = index.find_note(page)
+        assert linker.markup(index, target, None, style="logseq") == f"[[{page}]]"
+        assert linker.link_name(index, target) == target.path[:-3]  # (its file name names no note)
