@@ -72,17 +72,20 @@ class Edits:
     written: list[str]
     refused: list[tuple[str, str]]
     unchanged: int
+    preview: str = ""
+    """What a user confirms when shown `diff`: pass it as `expect` to write exactly this, or nothing."""
 
     @classmethod
     def of(cls, plan: Any, report: Any | None) -> Edits:
+        from notelink.write.linker import preview_of
         from notelink.write.notewriter import unified_diff
 
         refused = report.refused if report is not None else plan.refused
         return cls("".join(unified_diff(c) for c in plan.changes), list(report.written) if report else [],
-                   [(r.path, r.reason) for r in refused], plan.current)
+                   [(r.path, r.reason) for r in refused], plan.current, preview_of(plan))
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {k: v for k, v in asdict(self).items() if k != "preview"}
 
 
 @dataclass(frozen=True)
@@ -272,8 +275,9 @@ class Vault:
              heading: str = "See also", write: bool = False, expect: str | None = None) -> Edits:
         """Links `note` to `target`: its `mention`-th unlinked mention of `target` wrapped in a link, or
         (`append`, or no mention at all) a link added under `heading`. Without `write`, only the diff;
-        with it, the note is written (its bytes saved first for `undo_links`). `expect`: the diff a preview
-        showed; the note is then written only if the change is still exactly that (else refused)."""
+        with it, the note is written (its bytes saved first for `undo_links`). `expect`: a preview's
+        `Edits.preview`; the note is then written only if it and the change are still exactly that (else
+        refused)."""
         from notelink.write import linker
 
         index = self.index

@@ -112,15 +112,16 @@ class Linker:
         if self._refused(edits, "Not linked"):
             return
         title = f"Link {self.name(request.note)} → {self.name(request.target)}  (in {request.note})"
-        self.app.push_screen(LinkPreview(title, edits.diff), partial(self._confirmed, request, edits.diff))
+        self.app.push_screen(LinkPreview(title, edits.diff), partial(self._confirmed, request, edits.preview))
 
-    def _confirmed(self, request: Request, diff: str, yes: bool | None) -> None:
+    def _confirmed(self, request: Request, preview: str, yes: bool | None) -> None:
         if not yes:
             self.app.notify("Not linked; the note is as it was")
             return
 
         def write() -> Callable[[], None]:
-            edits = self.vault().link(request.note, request.target, request.mention, write=True, expect=diff)
+            edits = self.vault().link(request.note, request.target, request.mention, write=True,
+                                      expect=preview)
             return partial(self._linked, request, edits)
         self._run(write)
 
@@ -188,15 +189,15 @@ class Linker:
             return
         self.app.push_screen(LinkPreview("Undo the last link: the note put back as it was", edits.diff,
                                          "Put it back", "y / Enter puts it back · n / Esc keeps the link"),
-                             partial(self._undo_confirmed, edits.diff))
+                             partial(self._undo_confirmed, edits.preview))
 
-    def _undo_confirmed(self, diff: str, yes: bool | None) -> None:
+    def _undo_confirmed(self, preview: str, yes: bool | None) -> None:
         if not yes:
             self.app.notify("Not undone; the note keeps its link")
             return
 
         def write() -> Callable[[], None]:
-            edits = self.vault().undo_links(write=True, expect=diff)
+            edits = self.vault().undo_links(write=True, expect=preview)
             return partial(self._undone, edits)
         self._run(write)
 

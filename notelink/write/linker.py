@@ -148,10 +148,17 @@ def _first_mention_or_append(index: Index, target: NoteInfo, heading: str, sourc
 CHANGED_SINCE_PREVIEW = "changed since the preview; not written (look at the change again)"
 
 
-def expecting(plan: Plan, diff: str | None) -> Plan:
-    """`plan`, or (when its change is no longer the `diff` a user was shown and confirmed) a plan that
-    refuses every note it would have written: nothing is written that was not seen. None: any change."""
-    if diff is None or not plan.changes or "".join(unified_diff(c) for c in plan.changes) == diff:
+def preview_of(plan: Plan) -> str:
+    """What a user confirms when shown a plan's diff: the diff and the whole notes it was made from (a
+    hash of each), so that a note changed anywhere since, even outside the diff's context, is refused."""
+    notes = "".join(f"{c.path} {journal.sha256(c.before)}\n" for c in plan.changes)
+    return "".join(unified_diff(c) for c in plan.changes) + "\0" + notes
+
+
+def expecting(plan: Plan, preview: str | None) -> Plan:
+    """`plan`, or (when it is no longer the `preview` a user was shown and confirmed: `preview_of`) a plan
+    that refuses every note it would have written: nothing is written that was not seen. None: any."""
+    if preview is None or not plan.changes or preview_of(plan) == preview:
         return plan
     return Plan(refused=[*plan.refused, *(Refusal(c.path, CHANGED_SINCE_PREVIEW) for c in plan.changes)],
                 root=plan.root)

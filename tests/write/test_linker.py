@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from notelink.api import Vault
 from notelink.cli.main import main
 from notelink.cli.output import EXIT_REFUSED
 from notelink.index.build import build_index
@@ -174,3 +175,23 @@ def test_a_logseq_page_whose_file_name_is_no_name_of_it_can_be_linked(make_vault
         target = index.find_note(page)
         assert linker.markup(index, target, None, style="logseq") == f"[[{page}]]"
         assert linker.link_name(index, target) == target.path[:-3]  # (its file name names no note)
+
+
+def test_a_note_changed_anywhere_since_its_preview_is_not_written(vault) -> None:
+    """The preview's diff shows three lines around the change; an edit below them is a change too."""
+    root, ix, _index = vault
+    note = root / "Compost.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\nmore about compost\n" * 8, encoding="utf-8")
+    build_index(root, ix, FAST)
+    v = Vault(root, ix)
+    shown = v.link("Compost", "Mulch")  # the mention on line 3 wrapped
+    assert "+Compost feeds the soil. [[Mulch]] keeps it moist." in shown.diff
+    with note.open("a", encoding="utf-8") as fh:
+        fh.write("a line added at the end since the preview\n")
+    changed = note.read_bytes()
+    assert v.link("Compost", "Mulch").diff == shown.diff  # the same diff, from a note not the one seen
+    done = v.link("Compost", "Mulch", write=True, expect=shown.preview)
+    assert not done.written and "changed since the preview" in done.refused[0][1]
+    assert note.read_bytes() == changed
+    fresh = v.link("Compost", "Mulch")
+    assert v.link("Compost", "Mulch", write=True, expect=fresh.preview).written == ["Compost.md"]
