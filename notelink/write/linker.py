@@ -135,7 +135,17 @@ def plan_link(index: Index, root: Path, note: NoteInfo, target: NoteInfo, mentio
         edit = wrap_mention(index, target, mention, note.path, style)
     else:
         edit = _first_mention_or_append(index, target, heading, note.path, style)
-    return plan(root, [(note.path, edit)])
+    return plan(root, [(note.path, _unless_linked(index, note, target, edit))])
+
+
+def _unless_linked(index: Index, note: NoteInfo, target: NoteInfo, edit: Edit) -> Edit:
+    """`edit`, refused when the note's text as it is now links to `target` already (a link written since
+    the index was built: by `link --write` a moment ago, or by hand)."""
+    def checked(text: str) -> str:
+        if target.path in index.links_in(text, note):
+            raise BlockError(f"it already links to {target.path}")
+        return edit(text)
+    return checked
 
 
 def _first_mention_or_append(index: Index, target: NoteInfo, heading: str, source: str, style: str) -> Edit:

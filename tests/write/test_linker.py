@@ -195,3 +195,13 @@ def test_a_note_changed_anywhere_since_its_preview_is_not_written(vault) -> None
     assert note.read_bytes() == changed
     fresh = v.link("Compost", "Mulch")
     assert v.link("Compost", "Mulch", write=True, expect=fresh.preview).written == ["Compost.md"]
+
+
+def test_a_link_written_since_the_index_was_built_is_not_offered_again(vault) -> None:
+    root, ix, _index = vault
+    v = Vault(root, ix)
+    assert v.link("Compost", "Mulch", write=True).written == ["Compost.md"]  # no re-index after it
+    again = v.link("Compost", "Mulch")
+    assert not again.diff and again.refused == [("Compost.md", "it already links to Mulch.md")]
+    (root / "Mulch.md").write_text("# Mulch\n\nSee [[Soil health]].\n", encoding="utf-8")  # by hand
+    assert "already links" in v.link("Mulch", "Soil health", append=True).refused[0][1]
