@@ -249,10 +249,24 @@ def _walk(tokens: list[Token], note: ParsedNote) -> None:
             text = _prose(_inline_text(tok.children or [], note), note).strip()
             if in_heading:
                 note.headings.append(text)
-                if in_h1 and not note.title and text:
-                    note.title = text
+                if in_h1 and not note.title:
+                    note.title = _as_written(tok.children or [])
             if text:
                 note.paragraphs.append(text)
+
+
+def _as_written(children: list[Token]) -> str:
+    """A heading's text as the reader sees it, for a title: code spans, inline HTML and `#tags` kept as
+    written (`C++ `std::vector` tips` is "C++ std::vector tips", not "C++ tips"), emphasis marks dropped."""
+    parts = []
+    for tok in children:
+        if tok.type == "wikilink":
+            parts.append("" if tok.meta["embed"] else tok.meta["alias"] or tok.meta["target"])
+        elif tok.type in ("text", "code_inline", "html_inline"):
+            parts.append(tok.content)
+        elif tok.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return " ".join("".join(parts).split())
 
 
 def _dedupe(items: list[str]) -> list[str]:

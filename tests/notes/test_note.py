@@ -80,6 +80,14 @@ def test_front_matter_must_be_a_mapping() -> None:
     assert "mapping" in n.warning and n.text == "body"
 
 
+def test_a_title_from_a_heading_keeps_code_html_and_tags_as_written() -> None:
+    assert parse_note("# C++ `std::vector` tips\n\nbody", "f").title == "C++ std::vector tips"
+    assert parse_note("# The <details> element\n", "f").title == "The <details> element"
+    assert parse_note("# Week #12 review\n", "f").title == "Week #12 review"
+    assert parse_note("# **Bold** [[Target|alias]] and [md](x.md)\n", "f").title == "Bold alias and md"
+    assert parse_note("# ![[pic.png]]\n\n# Second\n", "f").title == "Second"  # (nothing to read: the next)
+
+
 def test_bom_and_cjk_title() -> None:
     n = parse_note("\ufeff# 音階の練習\n日本語の本文", "f")
     assert n.title == "音階の練習"
