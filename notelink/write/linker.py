@@ -93,19 +93,37 @@ def append_link(index: Index, target: NoteInfo, heading: str = SEE_ALSO, source:
         before = text[:end]
         if before and not before.endswith(("\n", "\r")):
             before += nl
+        last = before.rstrip("\r\n").rsplit("\n", 1)[-1].strip()
+        if last and not _LIST_ITEM.match(last) and not _heading_at(before):  # a paragraph ends the section:
+            before += nl  # the list starts a line apart from it
         return before + item + text[end:]
     return edit
+
+
+_LIST_ITEM = re.compile(r"([-*+]|\d+[.)])[ \t]")
+
+
+def _heading_at(before: str) -> bool:
+    """Whether `before` ends with the section's heading (ATX or setext), which an item may follow."""
+    lines = before.rstrip("\r\n").splitlines()
+    return bool(lines) and (lines[-1].lstrip().startswith("#") or bool(_SETEXT.fullmatch(lines[-1])))
+
+
+_SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*")
 
 
 def _section_end(text: str, heading: str) -> int | None:
     """Where the section under a heading reading `heading` (any level, any case) ends: before the next
     heading of the same or a higher level, notelink's block, or the end; trailing blank lines excluded."""
-    pattern = re.compile(rf"^(#{{1,6}})[ \t]+{re.escape(heading)}[ \t#]*\r?$", re.MULTILINE | re.IGNORECASE)
+    pattern = re.compile(rf"^(?:(#{{1,6}})[ \t]+{re.escape(heading)}[ \t#]*|{re.escape(heading)}[ \t]*\r?\n"
+                         rf" {{0,3}}(=+|-+)[ \t]*)\r?$", re.MULTILINE | re.IGNORECASE)  # ATX, or setext
     m = pattern.search(text)
     if m is None:
         return None
-    level = len(m.group(1))
-    nxt = re.compile(rf"^#{{1,{level}}}[ \t]", re.MULTILINE).search(text, m.end())
+    level = len(m.group(1)) if m.group(1) else 1 if m.group(2).startswith("=") else 2
+    under = "=" if level == 1 else "=-"  # setext headings of the same or a higher level end it too
+    nxt = re.compile(rf"^#{{1,{level}}}[ \t]|^\S.*\r?\n {{0,3}}[{under}]+[ \t]*\r?$",
+                     re.MULTILINE).search(text, m.end())
     end = min(nxt.start() if nxt else len(text), _body_end(text))
     while end > m.end() and text[end - 1] in "\r\n":
         end -= 1

@@ -205,3 +205,16 @@ def test_a_link_written_since_the_index_was_built_is_not_offered_again(vault) ->
     assert not again.diff and again.refused == [("Compost.md", "it already links to Mulch.md")]
     (root / "Mulch.md").write_text("# Mulch\n\nSee [[Soil health]].\n", encoding="utf-8")  # by hand
     assert "already links" in v.link("Mulch", "Soil health", append=True).refused[0][1]
+
+
+@pytest.mark.parametrize(("text", "after"), [
+    ("# N\n\nSee also\n--------\n\n- [[Compost]]\n", "See also\n--------\n\n- [[Compost]]\n- [[Mulch]]\n"),
+    ("# N\n\n### See also ###\n\nSome words.\n\n# Next\n", "Some words.\n\n- [[Mulch]]\n\n# Next\n"),
+    ("# N\n\n## See also\n- [[Compost]]\n", "## See also\n- [[Compost]]\n- [[Mulch]]\n"),
+])
+def test_append_finds_setext_headings_and_keeps_a_list_apart_from_a_paragraph(vault, text: str,
+                                                                               after: str) -> None:
+    _root, _ix, index = vault
+    edit = linker.append_link(index, index.find_note("Mulch"))
+    out = edit(text)
+    assert out.endswith(after) and out.count("See also") == 1, out
