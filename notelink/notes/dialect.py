@@ -173,8 +173,10 @@ def parse_in(text: str, path: str, dialect: DialectConfig) -> ParsedNote:
         body, props = _logseq_body(body)
     body = _BLOCK_ID.sub("", _MACRO.sub(" ", body))
     note = parse_note(head + body, stem, alias_first=dialect.name == "dendron")
-    if dialect.name == "logseq":
+    if dialect.name == "logseq":  # a tag (#a, #[[a b]], tags:: a) is a reference to the page a, as a link
         _logseq_page(note, path, props, dialect)
+        linked = {ln.target.casefold() for ln in note.links}
+        note.links += [Link(tag, "tag") for tag in note.tags if tag.casefold() not in linked]
     elif dialect.name == "dendron":  # a tag is a note of the `tags.` hierarchy: #a.b links to tags.a.b
         note.links = [replace(ln, heading=_DENDRON_RANGE.sub("", ln.heading)) for ln in note.links]
         note.links += [Link(f"tags.{tag}", "tag") for tag in note.tags]

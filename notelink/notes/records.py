@@ -52,8 +52,8 @@ katakana words whole, Thai and Lao vowels with their consonants; stop words of G
 Hindi, Arabic, Persian, Hebrew, Ukrainian; English discourse words; parsing in the vault's dialect. 4: URLs
 and code spans kept as `refs`. 5: numbers kept in file names and `refs`, and the text around numbers kept as
 `numbered`. 6: front matter of notes saved with CRLF line ends. 7: a title from a heading keeps its code
-spans, inline HTML and `#tags`. The Unicode version is part of it: which
-characters are letters or marks decides where words end."""
+spans, inline HTML and `#tags`; Logseq's tags are references to their pages. The Unicode version is part of
+it: which characters are letters or marks decides where words end."""
 
 _SLICE = 16  # notes a child parses and sends back at a time
 _PIPE_BYTES = 1 << 20  # a child's pipe buffer (Linux default 64 KB): ~3 KB a pickled record

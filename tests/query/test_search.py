@@ -148,7 +148,11 @@ def test_results_are_json(searcher: Searcher) -> None:
 def test_an_index_without_search_data_says_to_rebuild(built: Path, tmp_path: Path) -> None:
     shutil.copytree(built / "ix", tmp_path / "ix")
     gen = next(p for p in (tmp_path / "ix").iterdir() if p.name.startswith("gen-"))
-    (gen / "search_anchors_data.npy").unlink()
+    (gen / "search_anchors_data.npy").unlink()  # one of them gone: damage, which `notelink index` mends
+    with pytest.raises(IndexFormatError, match=r"search_anchors_data\.npy is missing"):
+        Searcher(Index.open(tmp_path / "ix"))
+    for array in gen.glob("search_*.npy"):  # none at all: an index from before search
+        array.unlink()
     with pytest.raises(IndexFormatError, match="notelink index --force"):
         Searcher(Index.open(tmp_path / "ix"))
 
