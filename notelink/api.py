@@ -81,7 +81,8 @@ class Edits:
         from notelink.write.notewriter import unified_diff
 
         refused = report.refused if report is not None else plan.refused
-        return cls("".join(unified_diff(c) for c in plan.changes), list(report.written) if report else [],
+        written = list(dict.fromkeys(report.written)) if report else []  # (undo --all: a note once)
+        return cls("".join(unified_diff(c) for c in plan.changes), written,
                    [(r.path, r.reason) for r in refused], plan.current, preview_of(plan))
 
     def to_dict(self) -> dict[str, Any]:

@@ -50,7 +50,7 @@ def markup(index: Index, target: NoteInfo, label: str | None, source: str = "",
     same = label is None or name_key(label) == name_key(name)  # links resolve regardless of case
     wiki = wikilink_safe(name) and (label is None or not _LABEL_UNSAFE.search(label))
     if style == "markdown" or not wiki:
-        text = (label or name).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+        text = (label or target.title or name).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
         where = posixpath.relpath(target.path, posixpath.dirname(source) or ".") if style == "markdown" \
             else target.path
         return f"[{' '.join(text.split())}]({quote(where)})"

@@ -165,6 +165,14 @@ def test_links_are_written_in_the_vaults_style(vault, style: str, label: str, wa
     assert linker.markup(index, index.find_note("Mulch"), label, "sub/Note.md", style) == want
 
 
+def test_a_markdown_link_reads_the_notes_title_not_its_path(make_vault, tmp_path: Path) -> None:
+    root = make_vault({"guide/index.md": "# Guide\n\nhow to start\n", "My Note.md": "# Mine\n\nwords\n"})
+    build_index(root, tmp_path / "ix", FAST)
+    index = Index.open(tmp_path / "ix")
+    assert linker.markup(index, index.find_note("Guide"), None, "My Note.md", "markdown") == \
+        "[Guide](guide/index.md)"
+
+
 def test_a_logseq_page_whose_file_name_is_no_name_of_it_can_be_linked(make_vault, tmp_path: Path) -> None:
     root = make_vault({"logseq/config.edn": "{}", "pages/Mulch.md": "- Mulch keeps the soil moist.\n",
                        "pages/Projects___Greenhouse.md": "- The greenhouse keeps seedlings warm.\n",
