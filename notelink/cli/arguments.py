@@ -123,7 +123,7 @@ def _export_args(p: argparse.ArgumentParser) -> None:
                                                            "best first")
     p.add_argument("--link-style", choices=["auto", "wiki", "markdown"],
                    help="how the markdown export and the block write links (default auto: the vault's own)")
-    p.add_argument("-o", "--output", help="file to write (default: standard output; block: the diff)")
+    p.add_argument("-o", "--output", help="file to write (default, or -: standard output; block: the diff)")
     _add_exclude(p, export=True)
     p.add_argument("--write", action="store_true", help="block: change the notes instead of printing a diff")
     p.add_argument("--undo", action="store_true", help="block: remove notelink's blocks, restoring each note "

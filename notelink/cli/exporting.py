@@ -26,8 +26,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         return _export_block(args)
     index = open_index(args)
     if args.format == "word2vec" and not args.output:
-        raise UserError("--format word2vec needs -o FILE")
-    if args.output:
+        raise UserError("--format word2vec needs -o FILE (-o - writes it to standard output)")
+    if args.output and args.output != "-":
         _warn_inside_vault(args)
         with output_file(args.output) as out:
             _export(index, args, out)
@@ -102,7 +102,7 @@ def _export_block(args: argparse.Namespace) -> int:
 
 
 def _write_text(path: str | None, text: str) -> None:
-    if path:
+    if path and path != "-":
         with output_file(path, newline="") as out:
             out.write(text)
     else:

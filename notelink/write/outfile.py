@@ -19,8 +19,9 @@ def output_file(path: str, newline: str = "\n") -> Iterator[TextIO]:
     and renamed over it at the end, through a symlink to its target; anything else is opened as it is."""
     target = Path(path).expanduser()
     try:
-        target = target.resolve()  # write through symlinks, beside the real file
-        special = target.exists() and not stat.S_ISREG(target.stat().st_mode)
+        given = target.stat() if target.exists() else None  # (/dev/stdout: a pipe or a terminal, as given)
+        special = given is not None and not stat.S_ISREG(given.st_mode)
+        target = target if special else target.resolve()  # write through symlinks, beside the real file
         if target.is_dir():
             raise IsADirectoryError(21, "it is a folder")
         out, tmp = (_as_it_is(target, newline), None) if special else _temp_beside(target, newline)

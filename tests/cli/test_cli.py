@@ -149,6 +149,16 @@ def test_export_word2vec_format(ix: str, tmp_path: Path) -> None:
     assert kv.vector_size == 32 and np.isfinite(kv.vectors).all()
 
 
+def test_export_to_standard_output_with_a_dash_or_dev_stdout(ix: str, tmp_path: Path) -> None:
+    base = [sys.executable, "-m", "notelink", "export", str(SAMPLE), "--index-dir", ix]
+    piped = subprocess.run([*base, "--format", "word2vec", "-o", "-"], capture_output=True, text=True,
+                           cwd=tmp_path, check=True)
+    assert piped.stdout.split("\n", 1)[0].endswith(" 32") and not (tmp_path / "-").exists()
+    via_dev = subprocess.run([*base, "--format", "csv", "-o", "/dev/stdout"], capture_output=True, text=True,
+                             check=True)  # (a pipe: written as it is, not replaced)
+    assert via_dev.stdout.startswith("source,target,score,rank,linked")
+
+
 def test_unknown_note_and_word_exit_1_with_suggestions(capsys, ix: str) -> None:
     code, _, err = run(capsys, "related", str(SAMPLE), "Sourdough startr", "--index-dir", ix)
     assert code == 1 and "Sourdough startr" in err and "did you mean" in err
