@@ -81,6 +81,9 @@ def append_link(index: Index, target: NoteInfo, heading: str = SEE_ALSO, source:
                 style: str = "wiki") -> Edit:
     """The edit that adds `- [[target]]` at the end of the `heading` section (made when missing), before
     notelink's block when that ends the note."""
+    if style == "logseq":
+        return _outline_append(index, target, heading, source)
+
     def edit(text: str) -> str:
         nl = block.newline_of(text)
         item = f"- {markup(index, target, None, source, style)}{nl}"
@@ -96,6 +99,28 @@ def append_link(index: Index, target: NoteInfo, heading: str = SEE_ALSO, source:
         last = before.rstrip("\r\n").rsplit("\n", 1)[-1].strip()
         if last and not _LIST_ITEM.match(last) and not _heading_at(before):  # a paragraph ends the section:
             before += nl  # the list starts a line apart from it
+        return before + item + text[end:]
+    return edit
+
+
+def _outline_append(index: Index, target: NoteInfo, heading: str, source: str) -> Edit:
+    """`append_link` in a Logseq outline, where everything is a block: the link is a child block of a
+    `- ## heading` block at the top level (made at the end when missing), after its other children."""
+    def edit(text: str) -> str:
+        nl = block.newline_of(text)
+        item = f"\t- {markup(index, target, None, source, 'logseq')}{nl}"
+        head = re.compile(rf"^- (?:#{{1,6}}[ \t]+)?{re.escape(heading)}[ \t]*\r?$",
+                          re.MULTILINE | re.IGNORECASE)
+        m = head.search(text, 0, _body_end(text))
+        if m is None:
+            at = _body_end(text)
+            before = text[:at] if not text[:at] or text[:at].endswith(("\n", "\r")) else text[:at] + nl
+            return f"{before}- ## {heading}{nl}{item}{text[at:]}"
+        end = m.end() + len(nl) if text.startswith(nl, m.end()) else m.end()
+        while end < len(text) and text[end] in " \t":  # its children (indented lines) come first
+            nxt = text.find("\n", end)
+            end = len(text) if nxt < 0 else nxt + 1
+        before = text[:end] if text[:end].endswith(("\n", "\r")) else text[:end] + nl
         return before + item + text[end:]
     return edit
 

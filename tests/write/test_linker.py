@@ -165,6 +165,17 @@ def test_links_are_written_in_the_vaults_style(vault, style: str, label: str, wa
     assert linker.markup(index, index.find_note("Mulch"), label, "sub/Note.md", style) == want
 
 
+def test_in_a_logseq_outline_the_link_is_a_child_block_of_see_also(make_vault, tmp_path: Path) -> None:
+    root = make_vault({"logseq/config.edn": "{}", "pages/Mulch.md": "- Mulch keeps the soil moist.\n",
+                       "pages/Compost.md": "- Compost feeds the soil.\n"})
+    build_index(root, tmp_path / "ix", FAST)
+    index = Index.open(tmp_path / "ix")
+    edit = linker.append_link(index, index.find_note("Mulch"), style="logseq")
+    assert edit("- one\n") == "- one\n- ## See also\n\t- [[Mulch]]\n"
+    assert edit("- one\n- See also\n\t- [[Compost]]\n- after\n") == \
+        "- one\n- See also\n\t- [[Compost]]\n\t- [[Mulch]]\n- after\n"
+
+
 def test_a_markdown_link_reads_the_notes_title_not_its_path(make_vault, tmp_path: Path) -> None:
     root = make_vault({"guide/index.md": "# Guide\n\nhow to start\n", "My Note.md": "# Mine\n\nwords\n"})
     build_index(root, tmp_path / "ix", FAST)
