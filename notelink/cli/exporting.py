@@ -22,6 +22,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if (args.write or args.undo) and args.format != "block":
         raise UserError("--write and --undo go with --format block (the block inside notes)")
     at_least_one("--top", args.top)
+    if args.min_score is not None and not args.min_score <= 1:  # (NaN too)
+        raise UserError(f"--min-score must be at most 1 (a score is 1 at most), not {args.min_score}")
     if args.format == "block":
         return _export_block(args)
     index = open_index(args)

@@ -149,6 +149,13 @@ def test_export_word2vec_format(ix: str, tmp_path: Path) -> None:
     assert kv.vector_size == 32 and np.isfinite(kv.vectors).all()
 
 
+def test_a_min_score_no_note_can_reach_is_an_error(capsys, ix: str) -> None:
+    for bad in ("1.5", "nan"):
+        code, _, err = run(capsys, "export", str(SAMPLE), "--index-dir", ix, "--format", "csv",
+                           "--min-score", bad)
+        assert code == 2 and "--min-score must be at most 1" in err
+
+
 def test_export_to_standard_output_with_a_dash_or_dev_stdout(ix: str, tmp_path: Path) -> None:
     base = [sys.executable, "-m", "notelink", "export", str(SAMPLE), "--index-dir", ix]
     piped = subprocess.run([*base, "--format", "word2vec", "-o", "-"], capture_output=True, text=True,

@@ -65,6 +65,7 @@ def test_a_missing_file_sets_nothing(tmp_path: Path) -> None:
     ("[train]\nlr = 0\n", "[train] lr must be above 0, not 0"),
     ("[index]\nmax_file_mb = 0\n", "[index] max_file_mb must be above 0, not 0"),
     ("[query]\ntop = 0\n", "[query] top must be at least 1, not 0"),
+    ("[export]\nmin_score = 2\n", "[export] min_score must be at most 1, not 2"),
 ])
 def test_bad_settings_are_clear_errors(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "c.toml"
