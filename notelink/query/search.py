@@ -20,6 +20,7 @@ product and one [title words, D] product: cheap enough to run on every keystroke
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Collection, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -146,15 +147,30 @@ class Searcher:
         lang = language_of([tokens])
         kept = without_stopwords([tokens], lang)[0]
         ignored = sorted(set(tokens) - set(kept))
-        known = [self.lookup[t] for t in kept if t in self.lookup]
-        unknown = list(dict.fromkeys(t for t in kept if t not in self.lookup))
+        known = [i for t in kept for i in self._ids_of(t)]
+        unknown = list(dict.fromkeys(t for t in kept if not self._ids_of(t)))
         ids, counts = np.unique(np.asarray(known, dtype=np.int64), return_counts=True)
         q = (1 + np.log(counts)) * self.idf[ids] if ids.size else np.zeros(0)
         q = q / (np.linalg.norm(q) or 1.0)
         sure = sum(lang in stop_word_languages(t) for t in tokens) >= 2  # the query shows its language
-        words = list(dict.fromkeys(t for t in kept if t in self.lookup))
+        words = list(dict.fromkeys(self.words[i] for t in kept for i in self._ids_of(t)))
         tokens_known = np.asarray(known, dtype=np.int64)
         return _Terms(ids, q, tokens_known, words, unknown, ignored, lang if sure else None)
+
+    def _ids_of(self, token: str) -> list[int]:
+        """The word ids a query token searches for: its own, else those of the vault's words it matches
+        with accents aside (`unicode` finds `ünïcode`, `cafe` finds `café`)."""
+        if token in self.lookup:
+            return [self.lookup[token]]
+        return self._unaccented.get(unaccented(token), [])
+
+    @functools.cached_property
+    def _unaccented(self) -> dict[str, list[int]]:
+        """The vault's words by their form with accents aside (made at the first word not found)."""
+        out: dict[str, list[int]] = {}
+        for i, word in enumerate(self.words):
+            out.setdefault(unaccented(word), []).append(i)
+        return out
 
     def _phrase_ids(self, phrase: str) -> list[str] | None:
         """The phrase's tokens as the index has them; None when a word of it is in no note."""
@@ -360,3 +376,9 @@ def _filtered(allowed: np.ndarray | None, index: Index, top: int) -> list[int]:
     """A query of filters only: the notes they leave, by path."""
     ids = range(len(index.notes)) if allowed is None else np.flatnonzero(allowed).tolist()
     return sorted(ids, key=lambda j: index.notes[j].path)[:top]
+
+
+def unaccented(word: str) -> str:
+    """`word` casefolded without the accents of Latin, Greek and Cyrillic letters (the combining marks
+    U+0300-U+036F once decomposed); other scripts' marks are letters' parts and stay."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not "\u0300" <= c <= "\u036f").casefold()

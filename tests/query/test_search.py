@@ -177,3 +177,13 @@ def test_a_search_leaves_blas_threads_as_they_were(searcher: Searcher) -> None:
     before = [lib["num_threads"] for lib in ThreadpoolController().info()]
     searcher.search("bread starter")
     assert [lib["num_threads"] for lib in ThreadpoolController().info()] == before
+
+
+def test_a_query_word_the_vault_has_only_with_accents_finds_it(make_vault, tmp_path: Path) -> None:
+    vault = make_vault({"Ünïcode post.md": "# Ünïcode post\n\nÜnïcode normalisation in a café.\n",
+                        "Other.md": "# Other\n\nnothing about text encodings here\n"})
+    build_index(vault, tmp_path / "ix", FAST)
+    found = Searcher(Index.open(tmp_path / "ix")).search("unicode cafe")
+    assert paths(found) == ["Ünïcode post.md"] and not found.unknown
+    assert set(found.hits[0].because.words) == {"ünïcode", "café"}
+    assert Searcher(Index.open(tmp_path / "ix")).search("नमस्ते").unknown == ["नमस्ते"]  # (other scripts)
