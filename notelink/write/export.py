@@ -79,8 +79,10 @@ def export_csv(index: Index, out: IO[str], cfg: ExportConfig) -> int:
 
 
 def _xml_text(text: str) -> str:
-    """Text XML 1.0 can hold: control characters and lone surrogates are dropped."""
-    return _XML_BAD.sub("", text)
+    """Text XML 1.0 can hold: a control character or lone surrogate, which it cannot, is written as its
+    escape (`\\x01`, `\\udc80`), as `notelink` shows such names elsewhere, so that the path still says which
+    file it is (dropped, `a\\x01b.md` would read as `ab.md`, another file)."""
+    return _XML_BAD.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode(), text)
 
 
 def _graphml_root() -> ET.Element:

@@ -78,6 +78,18 @@ def test_csv_and_graphml_survive_awkward_paths(make_vault, tmp_path: Path) -> No
     assert all("\x01" not in d["title"] and "&" in d["title"] for _, d in g.nodes(data=True))
 
 
+def test_graphml_escapes_what_xml_cannot_hold_so_a_path_names_its_file(make_vault, tmp_path: Path) -> None:
+    nx = pytest.importorskip("networkx")
+    vault = make_vault({"ctrl\x01char.md": "# One\n\nshared words about notes\n",
+                        "ab.md": "# Two\n\nshared words about notes too\n"})
+    assert main(["index", str(vault), "--index-dir", str(tmp_path / "ix"), *ARGS]) == 0
+    out = io.StringIO()
+    export.export_graphml(Index.open(tmp_path / "ix"), out, ExportConfig(top=3))
+    (tmp_path / "g.graphml").write_text(out.getvalue(), encoding="utf-8")
+    assert {d["path"] for _, d in nx.read_graphml(tmp_path / "g.graphml").nodes(data=True)} == \
+        {"ctrl\\x01char.md", "ab.md"}
+
+
 def test_graphml_loads_in_networkx(ix: str, tmp_path: Path) -> None:
     nx = pytest.importorskip("networkx")
     out = tmp_path / "g.graphml"
