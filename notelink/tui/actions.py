@@ -232,6 +232,11 @@ def export_to(app: AppState, index: Index, path: Path, fmt: str) -> None:
     except (OutputError, OSError) as exc:
         app.call_from_thread(app.notify, f"Export failed: {exc}", severity="error", timeout=10)
         return
+    if fmt == "markdown" and path.resolve().is_relative_to(app.vault.resolve()):  # (as `notelink export`)
+        done += (" It is inside the vault, so it will be indexed as a note and its links counted as yours; "
+                 "keep it outside the vault.")
+        app.call_from_thread(app.notify, done, severity="warning", timeout=15)
+        return
     app.call_from_thread(app.notify, done)
 
 

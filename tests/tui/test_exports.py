@@ -65,3 +65,16 @@ async def test_every_format_is_written_and_no_note_changes(indexed: tuple[Path, 
     assert out["block"].startswith("--- ") and "+++ " in out["block"]  # a diff...
     assert snapshot(vault) == before  # ...and the notes as they were
     assert shown[-1][0].endswith("(no note changed)")
+
+
+@sync
+async def test_a_markdown_export_into_the_vault_is_written_with_a_warning(indexed: tuple[Path, Path]) -> None:
+    vault, _ = indexed
+    app = make_app(*indexed)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot, app)
+        shown = record_notes(app)
+        app.export(vault / "exported.md", "markdown")
+        await wait_for(pilot, lambda: bool(shown), 120)
+    message, severity = shown[0]
+    assert severity == "warning" and "inside the vault" in message and (vault / "exported.md").exists()
