@@ -11,6 +11,7 @@ from notelink.tui.text import (
     NoteFilter,
     alias_first,
     app_links,
+    as_shown,
     because,
     because_line,
     filter_notes,
@@ -178,3 +179,9 @@ def test_obsidian_syntax_reads_as_in_its_reading_view() -> None:
             "- item\n^list-id\n\n```\n> [!note] in code ^keep %%kept%%\n```\n> > [!warning]\n")
     assert reading_view(text) == ("> **Click to expand**\n> Body line\n\nPara  text\n\n- item\n\n\n"
                                   "```\n> [!note] in code ^keep %%kept%%\n```\n> > **Warning**\n")
+
+
+def test_property_lines_are_each_on_their_line_and_block_ids_hidden() -> None:
+    text = "title:: Gardening\ntags:: hobby\n\n- sow [[Tomatoes]]\n  id:: 650a1b2c-1d2e\n- a colon: not one\n"
+    assert as_shown(text) == ("**title**: Gardening  \n**tags**: hobby  \n\n"
+                              "- sow [Tomatoes](notelink:Tomatoes)\n- a colon: not one\n")
