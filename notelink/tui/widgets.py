@@ -251,17 +251,37 @@ class RelatedPanel(Vertical):
         self.border_title = "Related notes"
         self.border_subtitle = f"{LINKED_MARK} already linked"
 
+    _rows: tuple[tuple[Related, str], ...] = ()  # (hit, its name) of the list shown, fitted again on a resize
+    _fitted = 0  # the width the names were fitted to
+
     def show(self, hits: Sequence[Related], unlinked: bool, empty: str, names: Names | None = None) -> None:
         listing = self.query_one("#related", OptionList)
         self.border_title = "Related notes" + (" (unlinked only)" if unlinked else "")
         name = names.name if names is not None else (lambda path, title: title or path)
+        self._rows = tuple((h, name(h.path, h.title)) for h in hits)
         if hits:
-            listing.set_options(Option(_related_prompt(h, name(h.path, h.title)), id=h.path) for h in hits)
+            self._fill(listing)
         else:
             listing.set_options([Option(Text(empty, style="dim italic"), disabled=True)])
         with listing.prevent(OptionList.OptionHighlighted):
             listing.highlighted = None
         self.set_reason("")
+
+    def _fill(self, listing: OptionList) -> None:
+        """The rows, each name cut in its middle to the list's width: "Garden no…te 246", so that names
+        alike at their start stay apart in a narrow panel (the end of a line would cut them all alike)."""
+        self._fitted = listing.scrollable_content_region.width
+        room = self._fitted - _PROMPT_HEAD - 1 if self._fitted else 0
+        listing.set_options(Option(_related_prompt(h, middle_cut(n, room) if room > 0 else n), id=h.path)
+                            for h, n in self._rows)
+
+    def on_resize(self, event: events.Resize) -> None:
+        listing = self.query_one("#related", OptionList)
+        if self._rows and listing.scrollable_content_region.width != self._fitted:
+            at = listing.highlighted
+            with listing.prevent(OptionList.OptionHighlighted):
+                self._fill(listing)
+                listing.highlighted = at
 
     _reason = ""
 
@@ -281,6 +301,19 @@ class RelatedPanel(Vertical):
         event.stop()
         if event.option.id:
             self.post_message(NoteRequested(event.option.id))
+
+
+_PROMPT_HEAD = 14  # the score bar, the score and the linked mark before a related note's name
+
+
+def middle_cut(name: str, room: int) -> str:
+    """`name` in at most `room` cells: whole, or its start and its end around "…" (more of the start)."""
+    if len(name) <= room:
+        return name
+    if room < 5:
+        return name[: max(room - 1, 0)] + "…"
+    tail = (room - 1) * 2 // 5
+    return name[: room - 1 - tail].rstrip() + "…" + name[len(name) - tail:].lstrip()
 
 
 def _related_prompt(hit: Related, name: str) -> Text:

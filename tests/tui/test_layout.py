@@ -91,3 +91,27 @@ async def test_concept_words_are_not_cut_at_80x24(indexed: tuple[Path, Path]) ->
         shown = [(w, r) for w, r in zip(words, rows, strict=False) if r.strip()]
         assert len(shown) >= 3 and max(map(len, words)) >= 9, words
         assert all(w in r for w, r in shown), shown  # each word whole, next to its score
+
+
+@sync
+async def test_related_names_alike_at_their_start_stay_apart_in_a_narrow_panel(tmp_path: Path) -> None:
+    """At 80 columns the related panel has room for ~20 cells of a name: "Garden note 246" and "Garden
+    note 163" would both end as "Garden note…"; cut in their middle they keep their numbers."""
+    from .helpers import open_note, sample_index
+
+    words = "tomato compost mulch soil seeds watering garden beds harvest".split()
+    title = "Garden observations about the beds"
+    extra = {f"{title} {n}.md": f"# {title} {n}\n\n{' '.join(words[k:] + words[:k])} day {n}\n"
+             for k, n in enumerate((163, 246, 317))}  # (not one paragraph thrice: that is boilerplate)
+    vault, index_dir = sample_index(tmp_path, extra)
+    app = make_app(vault, index_dir)
+    for width in (80, 200):
+        async with app.run_test(size=(width, 30)) as pilot:
+            await settle(pilot, app)
+            await open_note(pilot, app, "Garden observations about the beds 163.md")
+            prompts = [str(o.prompt) for o in app.query_one("#related", OptionList).options]
+            shown = [p for p in prompts if "Garden" in p]
+            assert any("246" in p for p in shown) and any("317" in p for p in shown), (width, prompts)
+            room = app.query_one("#related", OptionList).scrollable_content_region.width
+            assert all(len(p) <= room for p in prompts), (room, prompts)
+        app = make_app(vault, index_dir)
