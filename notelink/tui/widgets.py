@@ -268,12 +268,17 @@ class RelatedPanel(Vertical):
         self.set_reason("")
 
     def _fill(self, listing: OptionList) -> None:
-        """The rows, each name cut in its middle to the list's width: "Garden no…te 246", so that names
-        alike at their start stay apart in a narrow panel (the end of a line would cut them all alike)."""
+        """The rows, each name cut to the list's width at its end ("Bread baking…"), or, where that would
+        show two names alike ("Garden note…" twice), in its middle ("Garden no…te 246")."""
         self._fitted = listing.scrollable_content_region.width
         room = self._fitted - _PROMPT_HEAD - 1 if self._fitted else 0
-        listing.set_options(Option(_related_prompt(h, middle_cut(n, room) if room > 0 else n), id=h.path)
-                            for h, n in self._rows)
+        names = [n for _, n in self._rows]
+        if room > 0:
+            ends = [n if len(n) <= room else n[: room - 1] + "…" for n in names]
+            alike = {e for e in ends if ends.count(e) > 1}
+            names = [middle_cut(n, room) if e in alike else e for n, e in zip(names, ends, strict=True)]
+        listing.set_options(Option(_related_prompt(h, n), id=h.path)
+                            for (h, _), n in zip(self._rows, names, strict=True))
 
     def on_resize(self, event: events.Resize) -> None:
         listing = self.query_one("#related", OptionList)
