@@ -78,3 +78,4 @@ async def test_a_markdown_export_into_the_vault_is_written_with_a_warning(indexe
         await wait_for(pilot, lambda: bool(shown), 120)
     message, severity = shown[0]
     assert severity == "warning" and "inside the vault" in message and (vault / "exported.md").exists()
+    (vault / "exported.md").unlink()  # (the vault is shared by this module's tests)
