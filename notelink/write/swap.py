@@ -14,8 +14,8 @@ write goes to the old, unlinked file, and a renamed copy is replaced. So, on Lin
 4. if that is the file from step 1, unchanged (lease intact or broken only by a reader), it is deleted;
    otherwise (a renamed save, an in-place writer waiting on the lease) the exchange is undone, so the
    user's file is back under its name before any waiting writer goes on; the note is refused. When an
-   editor has meanwhile saved by rename over the new file, its save is the newest: it stays, and the
-   displaced file (older) is deleted instead of being put back.
+   editor has meanwhile saved by rename over the new file (seen before the undo, or by the undo itself),
+   its save is the newest: it stays under the note's name, and the displaced file (older) is deleted.
 Where leases or the exchange are not available, the old file keeps a second name (a hard link) until the
 new one is in place and its size, mtime and bytes are checked again; a change is put back, but a renamed
 save landing between the link and the replace is not seen (a window of microseconds).
@@ -211,7 +211,15 @@ def swap(file: Path, fd: int, was: Identity, lease: Lease, before: bytes, tmp: P
         os.unlink(tmp)
         raise Moved("changed while notelink wrote it (an editor saving?); left as saved, not written "
                     "(run again)")
-    raise Moved(f"saved twice while notelink wrote it; the newer save is kept in {tmp.name}, next to it: "
+    # a save by rename came over our file after the exchange: the undo put the save it displaced (older)
+    # back under the note's name and the newer one here; exchanged once more, the newer is the note again
+    exchange(tmp, file)
+    older = os.lstat(tmp)
+    if (older.st_dev, older.st_ino) == (displaced.st_dev, displaced.st_ino):
+        os.unlink(tmp)  # (superseded by the editor's own later save, as when `_replaced` sees it above)
+        raise Moved("changed while notelink wrote it (an editor saving?); left as saved, not written "
+                    "(run again)")
+    raise Moved(f"saved again and again while notelink wrote it; a save is kept in {tmp.name}, next to it: "
                 "compare the two and keep the one you want")
 
 

@@ -86,6 +86,32 @@ def test_a_save_by_rename_between_the_exchange_and_its_undo_is_the_one_kept(note
     assert note.read_bytes() == newest and _temporaries(note.parent) == []  # not the older save put back
 
 
+def test_a_save_by_rename_just_before_the_undo_is_the_one_kept(note: Path, monkeypatch) -> None:
+    """A save before the exchange (so it is undone), and one between the check after the exchange and the
+    undo's own exchange: the undo would put the older save back and the newer aside; it is exchanged once
+    more, so the note is the newest save and no temporary file is left (seen under load, in CI)."""
+    newest = b"# Note\nthe user's text, saved again just before the undo\n"
+    real, calls = swap.exchange, []
+
+    def save_by_rename(data: bytes) -> None:
+        copy = note.with_name("Note.md~")
+        copy.write_bytes(data)
+        os.replace(copy, note)
+
+    def exchange(a: Path, b: Path) -> bool:
+        calls.append(1)
+        if len(calls) == 1:
+            save_by_rename(EDITED)
+        elif len(calls) == 2:  # the undo
+            save_by_rename(newest)
+        return real(a, b)
+
+    monkeypatch.setattr(swap, "exchange", exchange)
+    refusal = write_change(_change(note))
+    assert refusal is not None and "changed while notelink wrote it" in refusal.reason
+    assert note.read_bytes() == newest and _temporaries(note.parent) == []
+
+
 def _write_in_place(path: str, data: bytes) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_TRUNC)  # waits while notelink holds its lease
     os.write(fd, data)
