@@ -229,11 +229,9 @@ class Index:
     def links_in(self, text: str, note: NoteInfo) -> set[str]:
         """The notes a note's text, as it is now, links to (its paths): for a link written since this index
         was built, which `links_from` does not know yet."""
-        from notelink.notes.note import parse_note  # (only here: queries need no parser)
+        from notelink.notes.dialect import parse_in  # (only here: queries need no parser)
 
-        dialect = dialect_of(self.meta)
-        stem = posixpath.basename(note.path).removesuffix(".md")
-        links = parse_note(text, stem, alias_first=dialect.name == "dendron").links
+        links = parse_in(text, note.path, dialect_of(self.meta)).links  # as the index read the note
         found = (self._resolver.resolve(link.target, note.path, link.kind) for link in links)
         return {path for path in found if path is not None}
 
