@@ -147,13 +147,14 @@ class Searcher:
         lang = language_of([tokens])
         kept = without_stopwords([tokens], lang)[0]
         ignored = sorted(set(tokens) - set(kept))
-        known = [i for t in kept for i in self._ids_of(t)]
-        unknown = list(dict.fromkeys(t for t in kept if not self._ids_of(t)))
+        ids_of = {t: self._ids_of(t) for t in dict.fromkeys(kept)}  # (once per distinct token)
+        known = [i for t in kept for i in ids_of[t]]
+        unknown = [t for t, found in ids_of.items() if not found]
         ids, counts = np.unique(np.asarray(known, dtype=np.int64), return_counts=True)
         q = (1 + np.log(counts)) * self.idf[ids] if ids.size else np.zeros(0)
         q = q / (np.linalg.norm(q) or 1.0)
         sure = sum(lang in stop_word_languages(t) for t in tokens) >= 2  # the query shows its language
-        words = list(dict.fromkeys(self.words[i] for t in kept for i in self._ids_of(t)))
+        words = list(dict.fromkeys(self.words[i] for found in ids_of.values() for i in found))
         tokens_known = np.asarray(known, dtype=np.int64)
         return _Terms(ids, q, tokens_known, words, unknown, ignored, lang if sure else None)
 
