@@ -271,7 +271,8 @@ class RelatedPanel(Vertical):
         """The rows, each name cut to the list's width at its end ("Bread baking…"), or, where that would
         show two names alike ("Garden note…" twice), in its middle ("Garden no…te 246")."""
         self._fitted = listing.scrollable_content_region.width
-        room = self._fitted - _PROMPT_HEAD - 1 if self._fitted else 0
+        head = _related_prompt(self._rows[0][0], "").cell_len  # the score bar, the score, the linked mark
+        room = self._fitted - head - 1 if self._fitted else 0
         names = [n for _, n in self._rows]
         if room > 0:
             ends = [n if len(n) <= room else n[: room - 1] + "…" for n in names]
@@ -306,9 +307,6 @@ class RelatedPanel(Vertical):
         event.stop()
         if event.option.id:
             self.post_message(NoteRequested(event.option.id))
-
-
-_PROMPT_HEAD = 14  # the score bar, the score and the linked mark before a related note's name
 
 
 def middle_cut(name: str, room: int) -> str:
