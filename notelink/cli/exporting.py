@@ -40,10 +40,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _warn_inside_vault(args: argparse.Namespace) -> None:
     """A Markdown export saved in the vault becomes a note: its links would count as the user's own."""
-    out, vault = Path(args.output).expanduser().resolve(), Path(args.vault).resolve()
-    if args.format == "markdown" and out.is_relative_to(vault):
-        print(f"notelink: note: {args.output} is inside the vault, so it will be indexed as a note and its "
-              "links counted as yours; keep it outside the vault", file=sys.stderr)
+    from notelink.write.export import inside_vault
+
+    if why := inside_vault(Path(args.output), Path(args.vault), args.format):
+        print(f"notelink: note: {args.output} {why}", file=sys.stderr)
 
 
 def _export_config(args: argparse.Namespace) -> ExportConfig:

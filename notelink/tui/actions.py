@@ -226,16 +226,15 @@ def export_to(app: AppState, index: Index, path: Path, fmt: str) -> None:
     """In a worker's thread: writes one export (`exports`), whole or not at all, and says how it went; a path
     that cannot be written is a message, not a crash."""
     from notelink.errors import OutputError
+    from notelink.write.export import inside_vault
 
     try:
         done = write_export(index, app.vault, fmt, path, app.config.top)
     except (OutputError, OSError) as exc:
         app.call_from_thread(app.notify, f"Export failed: {exc}", severity="error", timeout=10)
         return
-    if fmt == "markdown" and path.resolve().is_relative_to(app.vault.resolve()):  # (as `notelink export`)
-        done += (" It is inside the vault, so it will be indexed as a note and its links counted as yours; "
-                 "keep it outside the vault.")
-        app.call_from_thread(app.notify, done, severity="warning", timeout=15)
+    if why := inside_vault(path, app.vault, fmt):  # (as `notelink export` says it)
+        app.call_from_thread(app.notify, f"{done} It {why}.", severity="warning", timeout=15)
         return
     app.call_from_thread(app.notify, done)
 

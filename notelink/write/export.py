@@ -7,6 +7,7 @@ import csv
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
@@ -76,6 +77,15 @@ def export_csv(index: Index, out: IO[str], cfg: ExportConfig) -> int:
         writer.writerow([index.notes[e.source].path, index.notes[e.target].path, f"{e.score:.4f}", e.rank,
                          "true" if e.linked else "false"])
     return len(rows)
+
+
+def inside_vault(path: Path, vault: Path, fmt: str) -> str | None:
+    """Why a Markdown export saved at `path` needs a word (it becomes a note of `vault`, its links counted
+    as the user's own), or None: what `notelink export` and the app both say."""
+    if fmt == "markdown" and path.expanduser().resolve().is_relative_to(vault.resolve()):
+        return ("is inside the vault, so it will be indexed as a note and its links counted as yours; keep "
+                "it outside the vault")
+    return None
 
 
 def _xml_text(text: str) -> str:
