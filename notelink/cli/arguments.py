@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
 from notelink import __version__
+from notelink.cli.output import error_json
 
 
 def _add_common(p: argparse.ArgumentParser, json_flag: bool = True) -> None:
@@ -225,8 +225,7 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         if self.json_errors:
-            print(json.dumps({"error": message, "exit_code": 2, "suggestions": []}, ensure_ascii=False,
-                             indent=2))
+            print(error_json(message, 2))
         super().error(message)
 
 

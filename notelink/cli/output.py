@@ -35,9 +35,14 @@ def failed(args: argparse.Namespace, message: str, code: int, suggestions: list[
     JSON on stdout, for scripts that parse it."""
     print(f"notelink: {shown(message)}", file=sys.stderr)
     if getattr(args, "json", False):
-        print(json.dumps({"error": message, "exit_code": code, "suggestions": suggestions or []},
-                         ensure_ascii=False, indent=2))
+        print(error_json(message, code, suggestions))
     return code
+
+
+def error_json(message: str, code: int, suggestions: list[str] | None = None) -> str:
+    """An error as `--json` prints it on stdout, for scripts that parse it."""
+    return json.dumps({"error": message, "exit_code": code, "suggestions": suggestions or []},
+                      ensure_ascii=False, indent=2)
 
 
 def emit(args: argparse.Namespace, data: dict[str, Any], text: Callable[[], str]) -> None:
