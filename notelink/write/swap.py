@@ -54,6 +54,8 @@ _TEMP_NAME = re.compile(r"^\.(?P<note>.+\.md)\.(?:(?P<pid>\d+)-)?[a-z0-9_]{8}"
 """Our temporary files, by name: `.NAME.md.PID-XXXXXXXX.notelink-new|tmp`; `.NAME.md.XXXXXXXX.notelink-tmp`
 (no pid) from notelink versions that held only new bytes in them."""
 _RENAME_EXCHANGE = 2
+_CHANGED_WHILE_WRITING = ("changed while notelink wrote it (an editor saving?); left as saved, not written "
+                          "(run again)")
 _AT_FDCWD = -100
 _LEASE_TRIES = 5
 _LEASE_RETRY_S = 0.01
@@ -203,22 +205,19 @@ def swap(file: Path, fd: int, was: Identity, lease: Lease, before: bytes, tmp: P
         return
     if _replaced(file, ours):  # a save by rename came after the exchange: newer than what it displaced
         os.unlink(tmp)
-        raise Moved("changed while notelink wrote it (an editor saving?); left as saved, not written "
-                    "(run again)")
+        raise Moved(_CHANGED_WHILE_WRITING)
     exchange(tmp, file)  # undo: the user's file back under its name
     back = os.lstat(tmp)
     if (back.st_dev, back.st_ino) == (ours.st_dev, ours.st_ino):
         os.unlink(tmp)
-        raise Moved("changed while notelink wrote it (an editor saving?); left as saved, not written "
-                    "(run again)")
+        raise Moved(_CHANGED_WHILE_WRITING)
     # a save by rename came over our file after the exchange: the undo put the save it displaced (older)
     # back under the note's name and the newer one here; exchanged once more, the newer is the note again
     exchange(tmp, file)
     older = os.lstat(tmp)
     if (older.st_dev, older.st_ino) == (displaced.st_dev, displaced.st_ino):
         os.unlink(tmp)  # (superseded by the editor's own later save, as when `_replaced` sees it above)
-        raise Moved("changed while notelink wrote it (an editor saving?); left as saved, not written "
-                    "(run again)")
+        raise Moved(_CHANGED_WHILE_WRITING)
     raise Moved(f"saved again and again while notelink wrote it; a save is kept in {tmp.name}, next to it: "
                 "compare the two and keep the one you want")
 
@@ -252,8 +251,7 @@ def _replace_keeping_old(file: Path, fd: int, was: Identity, lease: Lease, befor
         os.replace(tmp, file)
         if not _unchanged(fd, was, lease, before):
             os.replace(old, file)
-            raise Moved("changed while notelink wrote it (an editor saving?); left as saved, not written "
-                        "(run again)")
+            raise Moved(_CHANGED_WHILE_WRITING)
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(old)
