@@ -19,13 +19,14 @@ from notelink.index.store import load_array, npy_header, open_generation
 TABLES = ("meta", "notes", "links", "tags", "files", "vocab")
 REQUIRED = {"syn0": np.float32, "syn1neg": np.float32, "notes_indptr": np.int64, "notes_indices": np.int32,
             "notes_data": np.float32}
+_POSTINGS = ("search_terms", "search_anchors", "search_names", "search_titles")  # the search's CSR matrices
 OPTIONAL: dict[str, dict[str, type]] = {
     "graph": {"graph_indptr": np.int64, "graph_indices": np.int32, "graph_data": np.float32},
     "mentions": {"mentions_src": np.int64, "mentions_dst": np.int64, "mentions_count": np.float64},
     "named": {"named_src": np.int64, "named_dst": np.int64, "named_count": np.float64},
     "search": {"search_words": np.uint8, "search_idf": np.float32, "search_dense": np.float32,
                "search_dense_mean": np.float32,
-               **{f"search_{m}_{part}": kind for m in ("terms", "anchors", "names", "titles")
+               **{f"{m}_{part}": kind for m in _POSTINGS
                   for part, kind in (("indptr", np.int64), ("indices", np.int32), ("data", np.float32))}}}
 """The arrays a generation holds, with their dtypes; each optional group is there whole or not at all."""
 
@@ -141,8 +142,7 @@ def _shapes(gen: Path, arrays: dict[str, ArrayInfo | None], notes: int | None, w
         info = arrays.get(name)
         if info is not None and None not in shape and info.shape != shape:
             out.problems.append(f"{name}.npy has shape {info.shape}, the database says {shape}")
-    postings = tuple(f"search_{m}" for m in ("terms", "anchors", "names", "titles"))
-    for group in ("notes", "graph", "mentions", *postings):
+    for group in ("notes", "graph", "mentions", *_POSTINGS):
         parts = {k: v for k, v in arrays.items() if k.startswith(group + "_")}
         if any(v is None for v in parts.values()) or not parts:
             continue
