@@ -50,13 +50,15 @@ def _before_exchange(monkeypatch: pytest.MonkeyPatch, edit: Callable[[], None]) 
     monkeypatch.setattr(swap, "exchange", exchange)
 
 
-def test_a_save_by_rename_just_before_the_exchange_is_kept(note: Path, monkeypatch) -> None:
-    def save_by_rename() -> None:
-        copy = note.with_name("Note.md~")
-        copy.write_bytes(EDITED)
-        os.replace(copy, note)
+def _save_by_rename(note: Path, data: bytes) -> None:
+    """An editor's save by rename: a copy written beside the note, renamed over it."""
+    copy = note.with_name("Note.md~")
+    copy.write_bytes(data)
+    os.replace(copy, note)
 
-    _before_exchange(monkeypatch, save_by_rename)
+
+def test_a_save_by_rename_just_before_the_exchange_is_kept(note: Path, monkeypatch) -> None:
+    _before_exchange(monkeypatch, lambda: _save_by_rename(note, EDITED))
     refusal = write_change(_change(note))
     assert refusal is not None and "changed while notelink wrote it" in refusal.reason
     assert note.read_bytes() == EDITED and _temporaries(note.parent) == []
@@ -66,17 +68,12 @@ def test_a_save_by_rename_between_the_exchange_and_its_undo_is_the_one_kept(note
     newest = b"# Note\nthe user's text, saved again\n"
     real, calls = swap.exchange, []
 
-    def save_by_rename(data: bytes) -> None:
-        copy = note.with_name("Note.md~")
-        copy.write_bytes(data)
-        os.replace(copy, note)
-
     def exchange(a: Path, b: Path) -> bool:  # a save just before the exchange, and one just after it
         calls.append(1)
         if len(calls) == 1:
-            save_by_rename(EDITED)
+            _save_by_rename(note, EDITED)
             done = real(a, b)
-            save_by_rename(newest)
+            _save_by_rename(note, newest)
             return done
         return real(a, b)
 
@@ -93,17 +90,12 @@ def test_a_save_by_rename_just_before_the_undo_is_the_one_kept(note: Path, monke
     newest = b"# Note\nthe user's text, saved again just before the undo\n"
     real, calls = swap.exchange, []
 
-    def save_by_rename(data: bytes) -> None:
-        copy = note.with_name("Note.md~")
-        copy.write_bytes(data)
-        os.replace(copy, note)
-
     def exchange(a: Path, b: Path) -> bool:
         calls.append(1)
         if len(calls) == 1:
-            save_by_rename(EDITED)
+            _save_by_rename(note, EDITED)
         elif len(calls) == 2:  # the undo
-            save_by_rename(newest)
+            _save_by_rename(note, newest)
         return real(a, b)
 
     monkeypatch.setattr(swap, "exchange", exchange)
