@@ -98,15 +98,14 @@ def _status_args(p: argparse.ArgumentParser) -> None:
 def _tui_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("vault", nargs="?", default=".", help="folder of Markdown notes, or a vault named in the "
                                                          "config file (default: here)")
-    from notelink.config import DIALECTS, TrainConfig
+    from notelink.config import DIALECTS
 
     p.add_argument("--index-dir", help="where the index lives")
     p.add_argument("--no-watch", action="store_true", help="do not watch the vault for changes")
     p.add_argument("--dialect", choices=list(DIALECTS), help="the app that wrote the vault, for reading its "
                    "links (default auto: from its files and links)")
     _add_exclude(p)
-    # what the app's builds and watcher train with: the config file's [train] and [index] (no flags here)
-    p.set_defaults(keep_stopwords=None, max_file_mb=None, **dict.fromkeys(TrainConfig().to_dict(), None))
+    _builds_as_configured(p)  # what the app's builds and watcher train with (no flags here)
 
 
 def _export_args(p: argparse.ArgumentParser) -> None:
@@ -179,13 +178,18 @@ def _health_args(p: argparse.ArgumentParser) -> None:
 
 
 def _mcp_args(p: argparse.ArgumentParser) -> None:
-    from notelink.config import TrainConfig
-
     _add_common(p, json_flag=False)
     p.add_argument("--watch", action="store_true", help="also keep the index current while serving (with "
                    "the config file's [index] and [train] settings, as `notelink watch`)")
-    # what --watch builds with: the config file's [train] and [index], else what the index keeps
-    p.set_defaults(keep_stopwords=None, max_file_mb=None, dialect=None, exclude=None,
+    _builds_as_configured(p, dialect=None, exclude=None)  # what --watch builds with
+
+
+def _builds_as_configured(p: argparse.ArgumentParser, **more: None) -> None:
+    """Build settings a command takes no flag for, left to the config file's [train] and [index] (filled in
+    by `options.apply_config`), else to what the index keeps, else the defaults."""
+    from notelink.config import TrainConfig
+
+    p.set_defaults(keep_stopwords=None, max_file_mb=None, **more,
                    **dict.fromkeys(TrainConfig().to_dict(), None))
 
 
