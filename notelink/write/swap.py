@@ -16,6 +16,9 @@ write goes to the old, unlinked file, and a renamed copy is replaced. So, on Lin
    user's file is back under its name before any waiting writer goes on; the note is refused. When an
    editor has meanwhile saved by rename over the new file (seen before the undo, or by the undo itself),
    its save is the newest: it stays under the note's name, and the displaced file (older) is deleted.
+   Our new file holds a write lease too while it is exchanged (`_watched`): an editor that opens the note's
+   name for an in-place save while our file holds it writes into our file, so the undo then keeps that
+   file, with the editor's save, and says so, instead of deleting it.
 Where leases or the exchange are not available, the old file keeps a second name (a hard link) until the
 new one is in place and its size, mtime and bytes are checked again; a change is put back, but a renamed
 save landing between the link and the replace is not seen (a window of microseconds).
@@ -36,7 +39,7 @@ import secrets
 import signal
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +59,8 @@ _TEMP_NAME = re.compile(r"^\.(?P<note>.+\.md)\.(?:(?P<pid>\d+)-)?[a-z0-9_]{8}"
 _RENAME_EXCHANGE = 2
 _CHANGED_WHILE_WRITING = ("changed while notelink wrote it (an editor saving?); left as saved, not written "
                           "(run again)")
+_KEPT = ("saved again and again while notelink wrote it; a save is kept in {}, next to it: compare the two "
+         "and keep the one you want")
 _AT_FDCWD = -100
 _LEASE_TRIES = 5
 _LEASE_RETRY_S = 0.01
@@ -195,31 +200,51 @@ def swap(file: Path, fd: int, was: Identity, lease: Lease, before: bytes, tmp: P
     """Puts `tmp` in place of `file` if `file` is still the open `fd` holding `before` (see the module's
     docstring); raises Moved (the user's file left in place) when it is not. `tmp` is gone afterwards,
     unless it holds a save that came during the undo (then Moved names it)."""
-    ours = os.lstat(tmp)
-    if not exchange(tmp, file):
-        _replace_keeping_old(file, fd, was, lease, before, tmp)
-        return
-    displaced = os.lstat(tmp)
-    if (displaced.st_dev, displaced.st_ino) == (was.dev, was.ino) and _unchanged(fd, was, lease, before):
-        os.unlink(tmp)
-        return
-    if _replaced(file, ours):  # a save by rename came after the exchange: newer than what it displaced
-        os.unlink(tmp)
-        raise Moved(_CHANGED_WHILE_WRITING)
-    exchange(tmp, file)  # undo: the user's file back under its name
-    back = os.lstat(tmp)
-    if (back.st_dev, back.st_ino) == (ours.st_dev, ours.st_ino):
-        os.unlink(tmp)
-        raise Moved(_CHANGED_WHILE_WRITING)
-    # a save by rename came over our file after the exchange: the undo put the save it displaced (older)
-    # back under the note's name and the newer one here; exchanged once more, the newer is the note again
-    exchange(tmp, file)
-    older = os.lstat(tmp)
-    if (older.st_dev, older.st_ino) == (displaced.st_dev, displaced.st_ino):
-        os.unlink(tmp)  # (superseded by the editor's own later save, as when `_replaced` sees it above)
-        raise Moved(_CHANGED_WHILE_WRITING)
-    raise Moved(f"saved again and again while notelink wrote it; a save is kept in {tmp.name}, next to it: "
-                "compare the two and keep the one you want")
+    with _watched(tmp) as touched:
+        ours = os.lstat(tmp)
+        if not exchange(tmp, file):
+            _replace_keeping_old(file, fd, was, lease, before, tmp)
+            return
+        displaced = os.lstat(tmp)
+        if (displaced.st_dev, displaced.st_ino) == (was.dev, was.ino) and _unchanged(fd, was, lease, before):
+            os.unlink(tmp)
+            return
+        if _replaced(file, ours):  # a save by rename came after the exchange: newer than what it displaced
+            os.unlink(tmp)
+            raise Moved(_CHANGED_WHILE_WRITING)
+        exchange(tmp, file)  # undo: the user's file back under its name
+        back = os.lstat(tmp)
+        if (back.st_dev, back.st_ino) == (ours.st_dev, ours.st_ino):
+            if touched():  # an editor saved in place into our file while it held the note's name
+                raise Moved(_KEPT.format(tmp.name))
+            os.unlink(tmp)
+            raise Moved(_CHANGED_WHILE_WRITING)
+        # a save by rename came over our file after the exchange: the undo put the save it displaced (older)
+        # back under the note's name and the newer one here; exchanged once more, the newer is the note again
+        exchange(tmp, file)
+        older = os.lstat(tmp)
+        if (older.st_dev, older.st_ino) == (displaced.st_dev, displaced.st_ino):
+            os.unlink(tmp)  # (superseded by the editor's own later save, as when `_replaced` sees it above)
+            raise Moved(_CHANGED_WHILE_WRITING)
+        raise Moved(_KEPT.format(tmp.name))
+
+
+@contextlib.contextmanager
+def _watched(tmp: Path) -> Iterator[Callable[[], bool]]:
+    """Our new file `tmp`, open with a write lease while it is exchanged, so that an editor opening the
+    note's name for an in-place save while our file holds it is seen (and waits until the lease is
+    released): yields `touched()`, True once another process opened our file for writing, or (without a
+    lease) once its size or mtime changed. An undo then keeps the file, not deleting the editor's save."""
+    fd = os.open(tmp, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    lease = Lease(fd)
+    try:
+        with contextlib.suppress(Busy):
+            lease.take()
+        was = Identity.of(os.fstat(fd))
+        yield lambda: lease.written_meanwhile() or Identity.of(os.fstat(fd)) != was
+    finally:
+        lease.release()
+        os.close(fd)
 
 
 def _replaced(file: Path, ours: os.stat_result) -> bool:

@@ -139,12 +139,67 @@ def test_an_in_place_save_by_another_process_waits_and_is_kept(note: Path, monke
     assert editor.exitcode == 0 and note.read_bytes() == EDITED and _temporaries(note.parent) == []
 
 
-def _edit_in_place(note: Path) -> Callable[[], None]:
+def _edit_in_place(note: Path, data: bytes = EDITED) -> Callable[[], None]:
     def edit() -> None:
         with open(note, "r+b") as fh:
             fh.truncate(0)
-            fh.write(EDITED)
+            fh.write(data)
     return edit
+
+
+def _after_a_save_and_the_exchange(monkeypatch: pytest.MonkeyPatch, edit: Callable[[], None]) -> None:
+    """A save by rename just before the first exchange (so it is undone), and `edit` just after it, while
+    notelink's new file holds the note's name."""
+    real, calls = swap.exchange, []
+
+    def exchange(a: Path, b: Path) -> bool:
+        calls.append(1)
+        if len(calls) > 1:
+            return real(a, b)
+        _save_by_rename(a.with_name("Note.md"), EDITED)
+        done = real(a, b)
+        edit()
+        return done
+
+    monkeypatch.setattr(swap, "exchange", exchange)
+
+
+def _kept_save(note: Path, refusal_reason: str) -> Path:
+    """The temporary file the refusal names as holding a save."""
+    assert "a save is kept in" in refusal_reason, refusal_reason
+    (kept,) = [p for p in note.parent.iterdir() if p.name in refusal_reason and p.name != note.name]
+    return kept
+
+
+@pytest.mark.skipif(not Path("/proc/locks").exists(), reason="Linux leases")
+def test_an_in_place_save_into_the_new_file_before_the_undo_is_kept(note: Path, monkeypatch) -> None:
+    """An editor that opens the note's name for an in-place save while notelink's new file holds it (between
+    the exchange and its undo) writes into that file: the undo keeps it, with the editor's bytes,
+    and says so."""
+    newest = b"# Note\nsaved in place while notelink undid its write\n"
+    editor = multiprocessing.get_context("fork").Process(target=_write_in_place, args=(str(note), newest))
+
+    def editor_opens_the_note() -> None:
+        editor.start()
+        _wait_for(lambda: _lease_broken(note), "the editor's open to reach notelink's new file")
+
+    _after_a_save_and_the_exchange(monkeypatch, editor_opens_the_note)
+    refusal = write_change(_change(note))
+    editor.join(30)
+    assert refusal is not None and editor.exitcode == 0
+    kept = _kept_save(note, refusal.reason)
+    assert note.read_bytes() == EDITED and kept.read_bytes() == newest  # no save lost, both named
+    assert [c.kept != "" for c in swap.clean_temporary(note.parent)] == [True]  # and never deleted
+
+
+def test_without_a_lease_an_in_place_save_into_the_new_file_is_kept(note: Path, monkeypatch) -> None:
+    monkeypatch.setattr(swap.Lease, "take", lambda self: None)
+    newest = b"# Note\nsaved in place while notelink undid its write\n"
+    _after_a_save_and_the_exchange(monkeypatch, _edit_in_place(note, newest))
+    refusal = write_change(_change(note))
+    assert refusal is not None
+    kept = _kept_save(note, refusal.reason)
+    assert note.read_bytes() == EDITED and kept.read_bytes() == newest
 
 
 def test_without_a_lease_an_in_place_edit_is_seen_and_put_back(note: Path, monkeypatch) -> None:
