@@ -21,7 +21,8 @@ class Because:
     anchors: list[str] = field(default_factory=list)
     """Query words that other notes write near this note's name."""
     title_fit: float = 0.0
-    """How strongly CBOW predicts the note's title words from the query (sigmoid, 0-1)."""
+    """How much more strongly CBOW predicts the note's title words from the query than from an average
+    context (a difference of sigmoids, -1 to 1; above 0: the query is about what the title names)."""
 
     def lines(self) -> list[str]:
         """Short human-readable reasons."""

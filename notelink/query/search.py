@@ -7,14 +7,17 @@ One score per note, a sum of parts (weights in `config.SearchConfig`):
     anchor = A q'                              A: words other notes write around each note's name [N, S]
     title  = T q'                              T: the notes' title and alias words, idf-weighted [N, S]
     dense  = cos(unit(q U) - m, D_n)           U: unit CBOW output vectors; D: the notes' dense rows
-    fit    = mean over title words w of sigmoid(h . u_w),   h = mean of the query words' input vectors
+    fit    = mean over title words w of sigmoid(h . u_w) - sigmoid(h0 . u_w)
+             h: mean of the query words' input vectors; h0: of the vocabulary's (an average context)
     base   = lex + w_a anchor + w_t title
     score  = (base + [base > 0] (w_d dense + w_f fit)) * (1 + w_l [same language])
 
 The CBOW parts (expansion, dense, title fit) find notes that say it in other words: `k8s` brings in
 `kubernetes` where the vault uses them alike, and a draft's context predicts the titles of notes it is
-about, as CBOW predicts a word from its context. A query costs a few postings rows, one [candidates, D]
-product and one [title words, D] product: cheap enough to run on every keystroke.
+about, as CBOW predicts a word from its context: by how much more than an average context predicts them
+(the lift), since the plain probability favours titles made of common words. A query costs a few
+postings rows, one [candidates, D] product and one [title words, D] product: cheap enough to run on every
+keystroke.
 """
 
 from __future__ import annotations
@@ -270,8 +273,7 @@ class Searcher:
         fit = np.zeros(self.N)
         cbow = terms.tokens[terms.tokens < self.V]
         if cand.size and cbow.size and (cfg.w_dense or cfg.w_title_fit):
-            h = np.asarray(self.syn0[cbow], dtype=np.float32).mean(axis=0)  # [D] the context's mean
-            fit = self.titles @ _sigmoid_at(self.syn1_titles @ h, self.title_words, self.V)  # [N]
+            fit = self._title_fit(np.asarray(self.syn0[cbow], dtype=np.float32).mean(axis=0))  # [N]
             scores[cand] += cfg.w_dense * self._dense_at(cand, self._dense_query(terms)) \
                 + cfg.w_title_fit * fit[cand]
         if self.multilingual and terms.lang is not None and cfg.w_language:
@@ -279,6 +281,22 @@ class Searcher:
             scores[self.note_lang == code] *= 1 + cfg.w_language
         return scores, {"weight": dict(zip(ids.tolist(), w.tolist(), strict=True)), "source": source,
                         "fit": fit, "rows": rows, "anchors": anchors, "asked": terms.ids.size}
+
+    def _title_fit(self, h: np.ndarray) -> np.ndarray:
+        """[N] how much better the context h [D] predicts each note's title words than an average context
+        does: the mean over its title words w of sigmoid(h . u_w) - sigmoid(h0 . u_w), in -1..1. As a
+        plain probability, titles of common words (whose u_w every context predicts) fitted every query."""
+        lift = _sigmoid(self.syn1_titles @ h) - self._title_prior  # [t]
+        out = np.zeros(self.V, dtype=np.float32)
+        out[self.title_words] = lift
+        return np.asarray(self.titles @ out)
+
+    @functools.cached_property
+    def _title_prior(self) -> np.ndarray:
+        """[t] sigmoid(h0 . u_w) of the title words, h0 the mean input vector of the vocabulary: how
+        strongly an average context predicts each (made at the first query with CBOW words)."""
+        h0 = np.asarray(self.syn0, dtype=np.float64).mean(axis=0).astype(np.float32)  # [D]
+        return _sigmoid(self.syn1_titles @ h0)
 
     def _dense_at(self, cand: np.ndarray, q: np.ndarray) -> np.ndarray:
         """[c] cosines of the notes `cand` to the query's dense row q [D]: the product with every row when
@@ -360,11 +378,8 @@ def _one_blas_thread() -> AbstractContextManager[object]:
     return _blas().limit(limits=1, user_api="blas")
 
 
-def _sigmoid_at(x: np.ndarray, at: np.ndarray, V: int) -> np.ndarray:
-    """[V] sigmoid(x) at the ids `at`, 0 elsewhere."""
-    out = np.zeros(V, dtype=np.float32)
-    out[at] = 1 / (1 + np.exp(-np.clip(x, -30, 30)))
-    return out
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return (1 / (1 + np.exp(-np.clip(x, -30, 30)))).astype(np.float32)
 
 
 def _has_phrase(tokens: str, phrase: Sequence[str]) -> bool:

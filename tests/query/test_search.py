@@ -104,8 +104,19 @@ def test_because_and_snippet_of_a_hit(searcher: Searcher) -> None:
     assert hit.snippet is not None and hit.snippet.line == 3
     marked = {hit.snippet.text[a:b].lower() for a, b in hit.snippet.spans}
     assert "starter" in marked and marked <= {*hit.because.words, *(w for w, _ in hit.because.expanded)}
-    assert 0 < hit.because.title_fit < 1
+    assert -1 < hit.because.title_fit < 1
     assert searcher.search("starter bread", snippets=False).hits[0].snippet is None
+
+
+def test_title_fit_is_the_lift_over_an_average_context(searcher: Searcher) -> None:
+    """The title fit is how much better a context predicts a note's title words than an average context:
+    0 for every note at the average context itself, above 0 for the note whose title word it predicts."""
+    h0 = np.asarray(searcher.syn0, dtype=np.float64).mean(axis=0).astype(np.float32)
+    assert np.allclose(searcher._title_fit(h0), 0.0, atol=1e-6)
+    bread = searcher.index.by_path["Bread.md"].id
+    u = np.asarray(searcher.syn1neg[searcher.index.word_index["bread"]], dtype=np.float32)
+    fit = searcher._title_fit(h0 + 5 * u / float(u @ u))  # sigmoid's argument raised by 5 for `bread`
+    assert fit[bread] > 0.1
 
 
 def _alike(built: Path, kube_count: int) -> Index:
