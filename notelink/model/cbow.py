@@ -309,10 +309,14 @@ class _Trainer:
         row is a dot product (column K); a negative equal to a centre's word gets 0 (`_Chunk.neg_w`).
         Returns, per centre in order after 2W zero rows (zeros past e - s, as `_by_position` reads them)
         [2W + n_x, ...]: neu1e / lr, the gradient of h (a weighted bag of its output rows), and c = sum_k
-        sigmoid'(f_k) (|u_k|^2 + |h|^2) its curvature (the update moves h and the u_k); and the output rows
+        lambda(f_k) (|u_k|^2 + |h|^2) its curvature (the update moves h and the u_k); and the output rows
         `out` [B/G * (K + G)] (`_Chunk.rows`: the centres' aligned with h), their updates / lr `du` (sum_i
         g_i h_i over a group's centres i) and the curvature of each, which `rowscale` needs: a group's
-        update of a row is one use, of curvature sum_i sigmoid'(f_i) |h_i|^2."""
+        update of a row is one use, of curvature sum_i lambda(f_i) |h_i|^2. lambda(f) = tanh(f/2) / (2f) (1/4
+        at f = 0) is the curvature of the tightest quadratic bound of the logistic loss that touches it at f
+        (Jaakkola and Jordan 2000): sigmoid'(f) near 0, but falling as 1 / (2|f|) where sigmoid'(f) falls as
+        e^-|f|. With sigmoid'(f), a burst of uses whose scores had saturated on the wrong side looked flat
+        and was not damped (a note of one 2-word line repeated 20,000 times diverged to NaN)."""
         torch, D, G, K = self.torch, self.cfg.dim, self.group, self.cfg.negative
         bq, n_k, s_g = -(-(e - s) // G), h.shape[0], s // G  # groups, centres in its blocks, first group
         if n_k < bq * G:  # a last group's padding past the last block
@@ -326,9 +330,10 @@ class _Trainer:
         uu_n, uu_o = uu[: bq * K].view(bq, K, 1), uu[bq * K:].view(G, bq, 1).transpose(0, 1)
         Un, Uo = U[: bq * K].view(bq, K, D), U[bq * K:]  # [B/G, K, D], own rows [G * B/G, D]
         f_o = torch.linalg.vecdot(h, Uo).view(G, bq, 1).transpose(0, 1)  # [B/G, G, 1]
-        f = torch.cat([torch.bmm(H, Un.mT), f_o], 2)  # [B/G, G, K + 1]
-        f = f.sigmoid_().mul_(c.neg_w[s_g:s_g + bq])  # sigmoid(f), 0 where a centre skips a negative: then
-        d = torch.addcmul(f, f, f, value=-1.0)  # g = 0 and d = sigmoid'(f) = 0 there
+        score = torch.cat([torch.bmm(H, Un.mT), f_o], 2)  # [B/G, G, K + 1] f
+        f = score.sigmoid()  # sigmoid(f); d = lambda(f) = (sigmoid(f) - 1/2) / f, 1/4 at f = 0 (above)
+        d = (f - 0.5).div_(score).nan_to_num_(0.25).mul_(c.neg_w[s_g:s_g + bq])
+        f.mul_(c.neg_w[s_g:s_g + bq])  # 0 where a centre skips a negative: then g = 0 and d = 0 there
         d_n, d_o = d.split((K, 1), 2)
         curv = torch.baddbmm(d.sum(2, keepdim=True).mul_(hh), d_n, uu_n).addcmul_(d_o, uu_o)  # (below)
         d.mul_(hh)  # [B/G, G, K + 1] curvature of each output row's use: negatives', then own rows'

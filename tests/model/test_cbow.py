@@ -199,9 +199,9 @@ def _check_step(tr: cbow._Trainer, c: cbow._Chunk, i: int, lr: float) -> None:
     centres from the same old vectors). The input row of word x takes lr / (1 + lr (kappa_x - 1) m_x) * sum
     of neu1e_t over its uses t, kappa_x = |sum s_t|^2 / sum |s_t|^2 over the sketches s_t (first r
     coordinates of neu1e_t; at least 1), m_x the mean over its uses, weighted by |s_t|^2, of the curvature
-    sum_k sigmoid'(f_k) (|u_k|^2 + |h_t|^2) of centre t. The output row of word k takes the same scale of
-    the sum of its uses, a use being one group's column of k: sum over the group's centres of
-    (label - sigmoid(f)) h, of curvature sum of sigmoid'(f) |h|^2."""
+    sum_k lambda(f_k) (|u_k|^2 + |h_t|^2) of centre t, lambda(f) = tanh(f / 2) / (2 f). The output row of
+    word k takes the same scale of the sum of its uses, a use being one group's column of k: sum over the
+    group's centres of (label - sigmoid(f)) h, of curvature sum of lambda(f) |h|^2."""
     syn0, syn1 = tr.syn0.numpy().astype(np.float64), tr.syn1neg.numpy().astype(np.float64)
     d0, d1 = np.zeros_like(syn0), np.zeros_like(syn1)
     lo, hi = _window_bounds(tr, c)
@@ -217,16 +217,17 @@ def _check_step(tr: cbow._Trainer, c: cbow._Chunk, i: int, lr: float) -> None:
         terms.append((t, h, ctx, words[t], 1.0, 1.0, (q, K + j)))
         negs = c.out[q, :K].tolist()  # a negative equal to the centre is skipped (word2vec.c)
         terms += [(t, h, ctx, k, 0.0, float(k != words[t]), (q, col)) for col, k in enumerate(negs)]
-    sig = [1 / (1 + np.exp(-syn1[k] @ h)) for _, h, _, k, *_ in terms]
+    score = [syn1[k] @ h for _, h, _, k, *_ in terms]
     neu1e = {t: np.zeros(syn0.shape[1]) for t, *_ in terms}
     curv = dict.fromkeys(neu1e, 0.0)
     out_use: dict[tuple[int, int], list[Any]] = {}  # (group, column) -> [word, update, curvature]
-    for s, (t, h, _, k, label, w, col) in zip(sig, terms, strict=True):
+    for f, (t, h, _, k, label, w, col) in zip(score, terms, strict=True):
+        s, lam = 1 / (1 + np.exp(-f)), np.tanh(f / 2) / (2 * f) if f else 0.25
         neu1e[t] += (label - s) * w * syn1[k]
         use = out_use.setdefault(col, [k, np.zeros(syn1.shape[1]), 0.0])
         use[1] = use[1] + (label - s) * w * h
-        use[2] += s * (1 - s) * w * (h @ h)
-        curv[t] += s * (1 - s) * w * (syn1[k] @ syn1[k] + h @ h)
+        use[2] += lam * w * (h @ h)
+        curv[t] += lam * w * (syn1[k] @ syn1[k] + h @ h)
     uses: dict[int, list[tuple[np.ndarray, float]]] = {}  # input row -> (neu1e_t, curvature) of each use
     for t, _, ctx, _k, label, *_ in terms:
         if label:  # once per centre

@@ -91,3 +91,21 @@ def test_an_incremental_update_with_bursty_notes_stays_healthy(device: str) -> N
     plan = update.UpdatePlan(previous, list(range(240, 246)), (syn0, syn1neg), new, 1,
                              update.old_rows(old_vocab.words, vocab))
     _assert_healthy(update.train_update(plan, docs, vocab, cfg, IncrementalConfig()), vocab)
+
+
+@pytest.mark.parametrize("device", ["cpu", "cuda"])
+def test_a_note_of_one_two_word_line_repeated_trains_finite_vectors(device: str) -> None:
+    """A note of `bread compost` x 20,000 beside ordinary notes (a new user's test vault): every score of
+    the two words saturates, where sigmoid' is ~0; damped by it, their summed updates were not, and every
+    vector went to NaN within an epoch. Damped by the logistic loss's bound curvature, they stay bounded."""
+    torch = pytest.importorskip("torch")
+    if device == "cuda" and not torch.cuda.is_available():
+        pytest.skip("needs a CUDA GPU")
+    notes = [*_notes(10, seed=0, burst_every=10**9), ["bread", "compost"] * 20_000]
+    vocab = Vocab.build(notes, 1)
+    _, ids, owner = _encode(notes, vocab)
+    cfg = TrainConfig(**{**CFG.to_dict(), "sample": 0.0, "epochs": 2, "device": device})
+    wv = cbow.train(ids, owner, vocab, cfg)
+    assert np.isfinite(wv.syn0).all() and np.isfinite(wv.syn1neg).all()
+    assert np.linalg.norm(wv.syn0, axis=1).max() < 2 * MAX_INPUT_NORM
+    assert np.linalg.norm(wv.syn1neg, axis=1).max() < 2 * MAX_OUTPUT_NORM
