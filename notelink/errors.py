@@ -75,5 +75,9 @@ class DeviceError(NotelinkError):
     """The requested training device is not available."""
 
 
+class TrainingDiverged(NotelinkError):
+    """Training produced word vectors that are not finite numbers; nothing was written from them."""
+
+
 class Cancelled(NotelinkError):
     """A build was asked to stop (while waiting for another build, parsing or training) before it finished."""

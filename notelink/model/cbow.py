@@ -64,7 +64,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from notelink.config import TrainConfig
-from notelink.errors import Cancelled, DeviceError
+from notelink.errors import Cancelled, DeviceError, TrainingDiverged
 from notelink.model import hogwild
 from notelink.model.device import resolve_device, shared_memory, torch_loaded, warm_up
 from notelink.model.hogwild import TrainProgress, WorkerError
@@ -74,8 +74,8 @@ from notelink.model.vocab import Vocab
 if TYPE_CHECKING:
     import torch
 
-__all__ = ["Cancelled", "DeviceError", "TrainProgress", "WordVectors", "WorkerError", "resolve_device",
-           "torch_loaded", "train", "warm_up"]
+__all__ = ["Cancelled", "DeviceError", "TrainProgress", "TrainingDiverged", "WordVectors", "WorkerError",
+           "resolve_device", "torch_loaded", "train", "warm_up"]
 
 _SKETCH = 16  # r: coordinates of neu1e that measure how aligned a row's summed updates are
 _BLOCK = 16  # positions per block of the input rows' product in `_Trainer.step`
@@ -135,7 +135,7 @@ class _Trainer:
         self.tail = -(-2 * cfg.window // _BLOCK) * _BLOCK  # 2W positions after the blocks, whole blocks
         self.label = torch.cat([torch.zeros(cfg.negative), torch.ones(1)]).to(self.device)  # [K + 1] g's
         self._bags: dict[tuple[int, int], tuple[torch.Tensor, torch.Tensor]] = {}  # `_centre_rows`
-        self.noise_table = torch.from_numpy(_noise_table(vocab.noise())).to(self.device)  # [T] int32 word ids
+        self.noise_table = torch.from_numpy(vocab.noise_table()).to(self.device)  # [T] int32 word ids
         self.r = min(_SKETCH, D)  # coordinates of the sketch (`rowscale`)
         self.rowscale = RowScale(torch, 2 * V, self.r)  # input row x at x, output row x at V + x
         if init is None:
@@ -371,14 +371,6 @@ class _Trainer:
         return -(-c.n // self.batch)
 
 
-def _noise_table(noise: np.ndarray) -> np.ndarray:
-    """word2vec.c's unigram table: word w fills about noise[w] * T of T slots (at least one), so drawing a
-    negative is one random slot; T = 32 slots per word, between 2^20 and 2^23 (4-32 MB)."""
-    T = min(2**23, max(2**20, 32 * noise.shape[0]))
-    slots = np.maximum(1, np.rint(noise * T)).astype(np.int64)  # [V]
-    return np.repeat(np.arange(noise.shape[0], dtype=np.int32), slots)
-
-
 def _add_rows(target: torch.Tensor, index: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
     """target[index[j]] += rows[j] for index [R] (int64, repeats accumulate), rows [R, D]: a scatter_add_
     over a broadcast index, which torch's CPU kernel sorts and sums by row (2-3x faster than index_add_)."""
@@ -421,6 +413,9 @@ def train(ids: np.ndarray, docs: np.ndarray, vocab: Vocab, cfg: TrainConfig,
         torch.cuda.synchronize()
     sched.finish()
     sched.poll(final=True)
-    seconds = time.perf_counter() - t0
-    return WordVectors(tr.syn0.cpu().numpy(), tr.syn1neg.cpu().numpy(), device, epochs,
-                       int(ids.shape[0]), seconds)
+    syn0, syn1neg = tr.syn0.cpu().numpy(), tr.syn1neg.cpu().numpy()
+    if not (np.isfinite(syn0).all() and np.isfinite(syn1neg).all()):
+        raise TrainingDiverged(f"training diverged: the word vectors are not finite numbers, so the index "
+                               f"was left as it was; try a lower learning rate (--lr, now {cfg.lr}), and "
+                               "please report it with a description of the notes")
+    return WordVectors(syn0, syn1neg, device, epochs, int(ids.shape[0]), time.perf_counter() - t0)

@@ -48,3 +48,11 @@ class Vocab:
         """Negative-sampling distribution [V]: unigram counts raised to `power`, normalised."""
         p = self.counts.astype(np.float64) ** power
         return (p / p.sum()).astype(np.float64)
+
+    def noise_table(self, power: float = 0.75) -> np.ndarray:
+        """word2vec.c's unigram table of `noise`: word w fills about noise[w] * T of T slots (at least one),
+        so drawing a negative is one random slot; T = 32 slots per word, between 2^20 and 2^23 (4-32 MB)."""
+        noise = self.noise(power)
+        T = min(2**23, max(2**20, 32 * noise.shape[0]))
+        slots = np.maximum(1, np.rint(noise * T)).astype(np.int64)  # [V]
+        return np.repeat(np.arange(noise.shape[0], dtype=np.int32), slots)

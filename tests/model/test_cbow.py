@@ -83,6 +83,20 @@ def test_auto_epochs_scale_with_corpus() -> None:
     assert TrainConfig(epochs=3).epochs_for(10) == 3
 
 
+def test_vectors_that_are_not_finite_fail_the_training(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever made them so, a build never writes NaN vectors: it says so and leaves the index as it was."""
+    real = cbow._Trainer.step
+
+    def step(self: cbow._Trainer, c: Any, i: int, lr: float) -> None:
+        real(self, c, i, lr)
+        self.syn1neg[0, 0] = float("nan")
+
+    monkeypatch.setattr(cbow._Trainer, "step", step)
+    ids, owner, vocab = _corpus()
+    with pytest.raises(cbow.TrainingDiverged, match="--lr"):
+        cbow.train(ids, owner, vocab, CFG)
+
+
 def test_cuda_request_without_gpu_is_a_clear_error() -> None:
     torch = pytest.importorskip("torch")
     if torch.cuda.is_available():
