@@ -80,6 +80,24 @@ def test_note_returns_names_links_and_text_cut_at_max_chars(indexed) -> None:
     assert cut.truncated and cut.text == whole.text[:40] + TRUNCATED_MARK and cut.chars == whole.chars
 
 
+def test_mentions_are_not_read_from_a_file_outside_the_vault(indexed, tmp_path: Path) -> None:
+    """A note replaced by a link to a file outside the vault since it was indexed: its mentions are not
+    read from that file (nor its text shown)."""
+    vault, ix = indexed
+    source = vault / "gardening" / "Seed starting.md"
+    assert Vault(vault, ix).mentions("Compost").incoming  # (it names Compost without linking it)
+    outside = tmp_path / "elsewhere.md"
+    outside.write_bytes(source.read_bytes())
+    saved = source.read_bytes()
+    try:
+        source.unlink()
+        os.symlink(outside, source)
+        assert Vault(vault, ix).mentions("Compost").incoming == []
+    finally:
+        source.unlink()
+        source.write_bytes(saved)
+
+
 def test_a_note_whose_file_now_points_outside_the_vault_is_not_read(indexed, tmp_path: Path) -> None:
     vault, ix = indexed
     outside = tmp_path / "secret.md"

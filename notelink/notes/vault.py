@@ -190,6 +190,17 @@ def _looks_binary(data: bytes) -> bool:
     return b"\x00" in head
 
 
+def read_inside(root: Path, rel: str, max_bytes: int) -> RawNote | Skipped:
+    """`read_note` for readers after indexing (snippets, mentions, the API): a note that has since become a
+    symbolic link out of the vault (or under a folder that has) is not read. The indexer's listing leaves
+    such links out already (`_link_reason`), so its bulk reads skip this check."""
+    real_root, target = os.path.realpath(root), os.path.realpath(root / rel)
+    if os.path.commonpath([real_root, target]) != real_root:
+        return Skipped(rel, f"it points outside the vault (to {target}): not read (notelink reads only "
+                            "the vault)")
+    return read_note(root, rel, max_bytes)
+
+
 def read_note(root: Path, rel: str, max_bytes: int) -> RawNote | Skipped:
     """Reads one note, or says why it was skipped (too large, binary, unreadable, vanished)."""
     path = root / rel

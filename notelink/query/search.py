@@ -338,7 +338,8 @@ class Searcher:
         note = self.index.notes[j]
         because, weights = reason or (Because(), {})
         weights = weights or {w: 1.0 for w in terms.words}
-        snip = read_snippet(self.vault / note.path, weights, [p for p in phrases if p]) if snippets else None
+        snip = read_snippet(self.vault, note.path, self.index.max_file_bytes(), weights,
+                            [p for p in phrases if p]) if snippets else None
         return Hit(note.path, note.title, round(score, 4), snip, because)
 
     def _reasons(self, order: list[int], terms: _Terms, parts: dict[str, Any]

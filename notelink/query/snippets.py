@@ -17,6 +17,7 @@ from pathlib import Path
 
 from notelink.notes.spans import merged
 from notelink.notes.tokenizer import tokenize
+from notelink.notes.vault import Skipped, read_inside
 
 WIDTH = 200
 """Characters of a snippet, at most (plus the ellipses)."""
@@ -37,16 +38,12 @@ class Snippet:
     """The note's line (1-based) where the passage starts: where an editor should open it."""
 
 
-def read_snippet(path: Path, weights: Mapping[str, float], phrases: Sequence[Sequence[str]] = (),
-                 width: int = WIDTH) -> Snippet | None:
-    """`snippet` of the note file at `path`; None when it cannot be read (moved since the index was built)."""
-    try:
-        if not path.is_file():  # replaced by a named pipe since: reading would block
-            return None
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    return snippet(text, weights, phrases, width)
+def read_snippet(root: Path, rel: str, max_bytes: int, weights: Mapping[str, float],
+                 phrases: Sequence[Sequence[str]] = (), width: int = WIDTH) -> Snippet | None:
+    """`snippet` of the note `rel` of the vault at `root`, read and decoded as the indexer reads it (a BOM
+    left out); None when it cannot be read now (moved, no longer a file, a link out of the vault)."""
+    raw = read_inside(root, rel, max_bytes)
+    return None if isinstance(raw, Skipped) else snippet(raw.text, weights, phrases, width)
 
 
 def snippet(text: str, weights: Mapping[str, float], phrases: Sequence[Sequence[str]] = (),

@@ -17,7 +17,7 @@ import numpy as np
 
 from notelink.index.store import load_array
 from notelink.notes.spans import find_names
-from notelink.notes.vault import Skipped, read_note
+from notelink.notes.vault import Skipped, read_inside
 from notelink.query.index import Index, NoteInfo
 
 
@@ -68,7 +68,7 @@ def _mention_pairs(index: Index) -> tuple[np.ndarray, np.ndarray]:
 
 def mentions_in(index: Index, root: Path, source: NoteInfo, targets: list[NoteInfo]) -> list[Mention]:
     """Where `source`'s text, as on disk now, names any of `targets` (title or alias) outside links."""
-    raw = read_note(root, source.path, index.max_file_bytes())
+    raw = read_inside(root, source.path, index.max_file_bytes())
     if isinstance(raw, Skipped) or not targets:
         return []
     owner = {name: t for t in targets for name in (t.title, *t.aliases) if name.strip()}

@@ -62,7 +62,23 @@ def test_a_phrase_prefers_the_block_that_has_it() -> None:
 
 def test_empty_and_missing_notes(tmp_path: Path) -> None:
     assert snippet("", {"x": 1.0}) is None
-    assert read_snippet(tmp_path / "gone.md", {"x": 1.0}) is None
+    assert read_snippet(tmp_path, "gone.md", 10**6, {"x": 1.0}) is None
+
+
+def test_a_note_that_now_points_outside_the_vault_gives_no_snippet(tmp_path: Path) -> None:
+    """Replaced by a link to a file outside the vault since it was indexed: its text is never shown."""
+    (tmp_path / "vault").mkdir()
+    (tmp_path / "secret.txt").write_text("root:x:0:0 secret words\n", encoding="utf-8")
+    (tmp_path / "vault" / "note.md").symlink_to(tmp_path / "secret.txt")
+    assert read_snippet(tmp_path / "vault", "note.md", 10**6, {"secret": 1.0}) is None
+
+
+def test_front_matter_after_a_bom_or_with_crlf_is_left_out(tmp_path: Path) -> None:
+    (tmp_path / "bom.md").write_bytes(b"\xef\xbb\xbf---\ntitle: Bom\n---\n# Bom\n\nBody text.\n")
+    (tmp_path / "crlf.md").write_bytes(b"---\r\ntitle: Crlf\r\n---\r\n# Crlf\r\n\r\nBody text.\r\n")
+    for name in ("bom.md", "crlf.md"):
+        snip = read_snippet(tmp_path, name, 10**6, {"body": 1.0})
+        assert snip is not None and snip.text == "Body text." and snip.line == 6, (name, snip)
 
 
 def test_blocks_of_equal_weight_tie_to_the_first_whatever_the_order_of_summing() -> None:
