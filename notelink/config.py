@@ -12,6 +12,11 @@ from typing import Any, Literal
 Device = Literal["auto", "cpu", "cuda"]
 
 MAX_WINDOW = 50
+MAX_DIM = 1000
+"""Largest vector size: word2vec's vectors are 50-300 wide; a 100,000-wide model of 42 notes took 880 MB
+of disk and stayed the vault's setting for every later build (kept training settings)."""
+MAX_LR = 1.0
+"""Largest starting learning rate: word2vec's is 0.025-0.05; at 100 a build ran for minutes at 1.7 GB."""
 
 
 def default_index_dir(vault: Path, root: Path | None = None) -> Path:
@@ -114,13 +119,13 @@ class TrainConfig:
             raise SettingsError(problems)
 
     def _rules(self) -> list[tuple[str, bool, str]]:
-        return [("dim", self.dim >= 1, "at least 1"),
+        return [("dim", 1 <= self.dim <= MAX_DIM, f"between 1 and {MAX_DIM}"),
                 ("window", 1 <= self.window <= MAX_WINDOW, f"between 1 and {MAX_WINDOW}"),
                 ("negative", self.negative >= 1, "at least 1"),
                 ("epochs", self.epochs >= 0, "0 (automatic) or more"),
                 ("min_count", self.min_count >= 1, "at least 1"),
                 ("sample", self.sample >= 0, "0 (off) or more"),
-                ("lr", self.lr > 0, "above 0"),
+                ("lr", 0 < self.lr <= MAX_LR, f"above 0 and at most {MAX_LR:g}"),
                 ("min_lr", self.min_lr >= 0, "0 or more"),
                 ("threads", self.threads >= 0, "0 (all cores) or more"),
                 ("batch", self.batch >= 1 and self.cuda_batch >= 1, "at least 1"),

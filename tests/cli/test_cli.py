@@ -234,11 +234,16 @@ def test_unusable_training_flags_are_a_clear_error(capsys, tmp_path: Path) -> No
     args = ["index", str(SAMPLE), "--index-dir", str(tmp_path / "ix")]
     assert main([*args, "--window", "0", "--lr", "-1"]) == 2
     err = capsys.readouterr().err
-    assert "--window must be between 1 and 50, not 0" in err and "--lr must be above 0, not -1" in err
+    assert "--window must be between 1 and 50, not 0" in err
+    assert "--lr must be above 0 and at most 1, not -1" in err
     assert main([*args, "--min-count", "0"]) == 2
     assert "--min-count must be at least 1" in capsys.readouterr().err
     assert main([*args, "--lr", "0"]) == 2
-    assert capsys.readouterr().err == "notelink: --lr must be above 0, not 0.0\n"  # (no other flag named)
+    assert capsys.readouterr().err == "notelink: --lr must be above 0 and at most 1, not 0.0\n"  # (no other)
+    assert main([*args, "--dim", "100000", "--lr", "100"]) == 2  # (a huge index, kept for every later build)
+    err = capsys.readouterr().err
+    assert "--dim must be between 1 and 1000, not 100000" in err
+    assert "--lr must be above 0 and at most 1, not 100" in err
     assert not (tmp_path / "ix").exists()  # nothing was started
 
 
