@@ -289,7 +289,11 @@ def _summarise(summary: IndexSummary, wv: cbow.WordVectors, tokens: int, vocab_s
     if plan is not None:
         summary.mode = "incremental" if wv.epochs else "carried"
         summary.changed = len(plan.changed)
-    if tokens < SMALL_VAULT_TOKENS:
+    if vocab_size == 0:
+        summary.warnings.append(
+            "no word occurs often enough for the vocabulary (--min-count): related notes, concepts and "
+            "similar words have no word vectors to use; lower --min-count")
+    elif tokens < SMALL_VAULT_TOKENS:
         summary.warnings.append(
             f"small vault: {tokens:,} training words is below the ~{SMALL_VAULT_TOKENS:,} where word2vec "
             "learns much; related notes lean on shared words until the vault grows")

@@ -242,10 +242,20 @@ class Index:
 
             stop = stop_word_languages(key)
             why = (f"{key!r} is a stop word ({', '.join(stop[:5])}): notelink leaves those out of training, "
-                   "as they say little about a note") if stop else None
-            close = [] if stop else difflib.get_close_matches(key, self.words, n=5, cutoff=0.6)
-            raise NotFound("word", word, close, why)  # (a stop word was meant: no look-alikes)
+                   "as they say little about a note") if stop else self._too_rare(key)
+            close = [] if why else difflib.get_close_matches(key, self.words, n=5, cutoff=0.6)
+            raise NotFound("word", word, close, why)  # (a stop word or a rare word was meant: no look-alikes)
         return self.word_index[key]
+
+    def _too_rare(self, key: str) -> str | None:
+        """Why a word the notes use has no vector: seen fewer than `--min-count` times (the words the search
+        keeps besides the vocabulary); None for a word the notes do not use."""
+        path = self.gen / "search_words.npy"
+        if not path.exists() or key not in bytes(load_array(self.gen, "search_words")).decode().split("\n"):
+            return None
+        least = self.meta.get("config", {}).get("train", {}).get("min_count", "--min-count")
+        return (f"{key!r} occurs in the notes fewer than {least} times (--min-count): too rarely to have a "
+                "word vector; search still finds it")
 
     def links_from(self, note_id: int) -> set[int]:
         """Notes this one links to (resolved links, itself left out)."""

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from notelink.config import IndexConfig
-from notelink.errors import VaultError
+from notelink.errors import NotFound, VaultError
 from notelink.index.build import build_index
 from notelink.query.index import Index
 
@@ -234,3 +234,16 @@ def test_symlinks_outside_are_skipped_and_inside_counted_once(make_vault, tmp_pa
     assert "outside the vault" in skipped["leak.md"] and "indexed under its own name" in skipped["twice.md"]
     assert len(index.notes) == 12 and "private" not in index.word_index
     index.close()
+
+
+def test_a_min_count_that_leaves_no_word_is_said_and_a_rare_word_named(make_vault, tmp_path: Path) -> None:
+    """`--min-count` above every word's count: the build says the vocabulary is empty; and `similar` of a
+    word the notes use too rarely says so, instead of 'no such word'."""
+    vault = _topic_vault(make_vault)
+    summary = build_index(vault, tmp_path / "ix", replace(FAST, min_count=10**6))
+    assert summary.vocab == 0 and any("--min-count" in w for w in summary.warnings)
+    with pytest.raises(NotFound, match=r"'crust' occurs in the notes fewer than 1000000 times"):
+        Index.open(tmp_path / "ix").word_id("crust")
+    with pytest.raises(NotFound) as unknown:
+        Index.open(tmp_path / "ix").word_id("zzyzx")
+    assert "min-count" not in str(unknown.value)
