@@ -278,6 +278,7 @@ class Vault:
         refused)."""
         from notelink.write import linker
 
+        heading = _heading(heading)
         index = self.index
         a, b = (self._find(index, name) for name in (note, target))
         plan = linker.expecting(linker.plan_link(index, self.path, a, b, mention, append, heading), expect)
@@ -324,6 +325,15 @@ def _at_least_one(name: str, value: int) -> None:
     """A count (`top`, `limit`, `max_chars`) below 1 is an error, as the CLI's `--top 0` is."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ArgumentError(f"{name} must be a whole number of at least 1, not {value!r}")
+
+
+def _heading(value: str) -> str:
+    """The heading text for `link(append=True)`: one line, its leading `#`s and spaces left out (`## Refs`
+    is the heading `Refs`); an empty or multi-line heading is an error."""
+    text = _text("heading", value).strip().lstrip("#").strip()
+    if not text or "\n" in text or "\r" in text:
+        raise ArgumentError(f"heading must be one line of text, not {value!r}")
+    return text
 
 
 def _text(name: str, value: str) -> str:

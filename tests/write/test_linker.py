@@ -12,6 +12,7 @@ import pytest
 from notelink.api import Vault
 from notelink.cli.main import main
 from notelink.cli.output import EXIT_REFUSED
+from notelink.errors import ArgumentError
 from notelink.index.build import build_index
 from notelink.notes.note import parse_note
 from notelink.query.index import Index
@@ -237,3 +238,13 @@ def test_append_finds_setext_headings_and_keeps_a_list_apart_from_a_paragraph(va
     edit = linker.append_link(index, index.find_note("Mulch"))
     out = edit(text)
     assert out.endswith(after) and out.count("See also") == 1, out
+
+
+def test_a_heading_is_one_line_of_text_without_its_hashes(vault) -> None:
+    root, ix, _index = vault
+    v = Vault(root, ix)
+    assert "## Refs\n" in v.link("Compost", "Mulch", append=True, heading="## Refs").diff
+    assert "## ## Refs" not in v.link("Compost", "Mulch", append=True, heading="## Refs").diff
+    for bad in ("", "  ", "#", "Multi\nLine"):
+        with pytest.raises(ArgumentError, match="heading must be one line of text"):
+            v.link("Compost", "Mulch", append=True, heading=bad)
