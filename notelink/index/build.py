@@ -24,7 +24,7 @@ from notelink.index.notevectors import Layout, note_vectors
 from notelink.index.previous import Previous, as_json, settled, settled_training
 from notelink.index.references import referable
 from notelink.index.report import IndexEvent, IndexSummary, Progress
-from notelink.index.searchdata import SEARCH_VERSION, search_data
+from notelink.index.searchdata import SEARCH_VERSION, SearchData, search_data
 from notelink.index.store import CURRENT, current_generation
 from notelink.index.update import UpdatePlan, graph_for, mentions_reuse, patch_for, plan_update, train_update
 from notelink.index.verify import check_generation
@@ -55,6 +55,15 @@ def clean_tokens_keyed(records: list[NoteRecord], share: float) -> tuple[list[li
     boiler = find_boilerplate([r.paragraphs for r in records], share)
     digest = hashlib.sha256("\n".join(sorted(" ".join(p) for p in boiler)).encode()).hexdigest()
     return [without_boilerplate(r.paragraphs, boiler) for r in records], digest
+
+
+def _search_data(records: list[NoteRecord], vocab: Vocab) -> SearchData:
+    """What search reads, from every paragraph of each note, boilerplate too: a line repeated in many notes
+    (a weekly meeting's name) is left out of training and note vectors, but a search for its words must
+    find the notes that have it (link suggestion on both dev vaults unchanged by it: RESULTS.md, session
+    14)."""
+    tokens = [[t for p in r.paragraphs for t in p] for r in records]
+    return search_data(tokens, vocab, [r.names() for r in records], [r.lang for r in records])
 
 
 def _corpus(tokens: list[list[str]], vocab: Vocab) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
@@ -190,8 +199,8 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     same_boilerplate = boiler == previous.meta.get("boilerplate")
     mentions = find_mentions(records, tokens, mentions_reuse(plan, records, same_boilerplate))
     named = find_references(records, tokens, mentions_reuse(plan, records, same_boilerplate, "named"))
-    search = search_data(tokens, vocab, [r.names() for r in records], [r.lang for r in records])
     del tokens  # a list slot per token (0.4 GB at 50M tokens); training and vectors need only the ids
+    search = _search_data(records, vocab)
     shown = with_embeds(records, docs, vocab, index_cfg)  # note vectors, not training: embeds count once
     wv = _train(ids, owner, docs, vocab, train_cfg, plan, incremental, progress, should_stop)
     del owner  # 4 bytes a token, not needed after training (ids stays: `docs` are views of it)

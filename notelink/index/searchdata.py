@@ -29,8 +29,9 @@ import scipy.sparse as sp
 from notelink.index.notevectors import smooth_idf, tfidf, unit_rows, unit_sparse
 from notelink.model.vocab import Vocab
 
-SEARCH_VERSION = 1
-"""Saved in the build's config: an index from before search (or another version) is rebuilt once."""
+SEARCH_VERSION = 2
+"""Saved in the build's config: an index from before search (or another version) is rebuilt once. 2: the
+postings hold boilerplate paragraphs too (a line repeated in many notes is still found by search)."""
 ANCHOR_WINDOW = 5
 """Tokens on each side of a mention that count as its context (stop words already gone). Measured on
 link-suggestion queries: 5 and 10 equal, a whole paragraph 0.03-0.05 lower (RESULTS.md, session 8)."""

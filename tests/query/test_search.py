@@ -198,3 +198,19 @@ def test_a_query_word_the_vault_has_only_with_accents_finds_it(make_vault, tmp_p
     assert paths(found) == ["Ünïcode post.md"] and not found.unknown
     assert set(found.hits[0].because.words) == {"ünïcode", "café"}
     assert Searcher(Index.open(tmp_path / "ix")).search("नमस्ते").unknown == ["नमस्ते"]  # (other scripts)
+
+
+def test_a_paragraph_repeated_in_many_notes_is_still_found(tmp_path: Path) -> None:
+    """Boilerplate (a paragraph in 3+ notes) is left out of training, not out of search: a weekly meeting's
+    line in daily notes is found, and never reported as in no note."""
+    vault = tmp_path / "v"
+    vault.mkdir()
+    for rel, text in NOTES.items():
+        (vault / rel).parent.mkdir(parents=True, exist_ok=True)
+        (vault / rel).write_text(text, encoding="utf-8")
+    for i in range(3):
+        (vault / f"meet{i}.md").write_text(f"# Meeting {i}\n\nItem {i} discussed.\n\nZorblax project sync, "
+                                           "weekly.\n", encoding="utf-8")
+    build_index(vault, tmp_path / "ix", replace(FAST, min_count=2))
+    r = Searcher(Index.open(tmp_path / "ix")).search("zorblax")
+    assert r.unknown == [] and sorted(paths(r)) == ["meet0.md", "meet1.md", "meet2.md"]
