@@ -7,7 +7,8 @@
     search_terms_*.npy         [S, N] CSR postings: word -> notes, each note's TF-IDF row of unit length
     search_anchors_*.npy       [S, N] CSR: word -> notes that other notes mention (title or alias) within
                                ANCHOR_WINDOW tokens of it: what a vault writes around a note's name, as
-                               anchor text is to a web page; each note's row of unit length
+                               anchor text is to a web page; each note's row of unit length, less for
+                               a row of few words (ANCHOR_EVIDENCE)
     search_names_*.npy         [S, N] CSR: word -> notes with it in their title or an alias, each note's
                                row idf-weighted, of unit length (a title field, as in BM25F)
     search_titles_*.npy        [N, V] CSR: each note's title words (CBOW ids), 1/len each
@@ -35,6 +36,12 @@ postings hold boilerplate paragraphs too (a line repeated in many notes is still
 ANCHOR_WINDOW = 5
 """Tokens on each side of a mention that count as its context (stop words already gone). Measured on
 link-suggestion queries: 5 and 10 equal, a whole paragraph 0.03-0.05 lower (RESULTS.md, session 8)."""
+ANCHOR_EVIDENCE = 20
+"""Distinct words around a note's mentions from which its anchor row counts in full; a row of fewer is
+scaled by words / ANCHOR_EVIDENCE. A note named once, in one paragraph, has a thin row of unit length,
+whose few words then scored more than the note that has the searched word four times (`quasar` found
+`Knife skills`, named next to it, before the note about it). Link suggestion unchanged: `en` -0.003 /
++0.001 (plain / held-out), dendron-site +0.005 / +0.012, `de` and `it` -0.003 to -0.001 (session 14)."""
 _MENTION_CHUNK = 1 << 19  # mentions whose windows are gathered at once: 2W int64 each
 _PAIR_BLOCK = 1 << 20  # token positions whose word pairs are coded at once (8 bytes each)
 
@@ -141,8 +148,8 @@ def title_rows(titles: Sequence[Sequence[int]], V: int) -> sp.csr_matrix:
 
 def anchor_rows(docs: Sequence[np.ndarray], names: Sequence[Sequence[Sequence[int]]], langs: Sequence[str],
                 idf: np.ndarray, window: int = ANCHOR_WINDOW) -> sp.csr_matrix:
-    """[N, S] unit rows of (1 + log count) * idf of the words within `window` tokens of each mention of a
-    note by another note (the name itself left out)."""
+    """[N, S] rows of (1 + log count) * idf of the words within `window` tokens of each mention of a note
+    by another note (the name itself left out), of unit length times min(1, words / ANCHOR_EVIDENCE)."""
     N, S = len(docs), idf.size
     lengths = np.array([d.size for d in docs], dtype=np.int64)
     start = np.concatenate([[0], np.cumsum(lengths)])  # [N + 1]
@@ -161,7 +168,10 @@ def anchor_rows(docs: Sequence[np.ndarray], names: Sequence[Sequence[Sequence[in
         counts = counts + sp.csr_matrix((np.ones(rows.size, np.float32), (rows, words)), shape=(N, S))
     counts.sum_duplicates()
     counts.data = (1 + np.log(counts.data)) * idf[counts.indices]
-    return unit_sparse(counts, in_place=True)
+    rows = unit_sparse(counts, in_place=True)
+    evidence = np.minimum(1.0, np.diff(rows.indptr) / ANCHOR_EVIDENCE)  # [N] (thin rows count less)
+    rows.data *= np.repeat(evidence, np.diff(rows.indptr)).astype(rows.data.dtype)
+    return rows
 
 
 def find_mentions(corpus: np.ndarray, owner: np.ndarray, names: Sequence[Sequence[Sequence[int]]],

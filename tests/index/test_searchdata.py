@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 
 from notelink.index.build import build_index
-from notelink.index.searchdata import anchor_rows, find_mentions, search_data, search_ids, title_rows
+from notelink.index.searchdata import (
+    ANCHOR_EVIDENCE,
+    anchor_rows,
+    find_mentions,
+    search_data,
+    search_ids,
+    title_rows,
+)
 from notelink.index.store import current_generation, load_array
 from notelink.model.vocab import Vocab
 
@@ -42,7 +49,22 @@ def test_anchor_rows_hold_the_words_around_mentions_in_other_notes() -> None:
     A = anchor_rows(docs, [[[3]], [[9]]], ["en", "en"], idf, window=2).toarray()
     assert np.flatnonzero(A[1]).tolist() == [0, 1, 2, 4]  # two words each side of note 0's "9"
     assert np.flatnonzero(A[0]).tolist() == [5, 6]  # note 1's "3": its start ends the window on the left,
-    assert np.allclose(np.linalg.norm(A, axis=1), 1)  # and note 0's own "3" is no anchor
+    # (and note 0's own "3" is no anchor); rows of fewer than ANCHOR_EVIDENCE words are shorter, in step
+    assert np.allclose(np.linalg.norm(A, axis=1), [2 / ANCHOR_EVIDENCE, 4 / ANCHOR_EVIDENCE])
+
+
+def test_a_thin_anchor_row_counts_less_than_a_full_one() -> None:
+    """A note named once with few words around it: its anchor row is scaled by words / ANCHOR_EVIDENCE, so
+    those few words do not outweigh a note that has the searched word itself."""
+    W = ANCHOR_EVIDENCE
+    around = np.arange(2, 2 + 2 * W)
+    docs = [np.concatenate([around[:W], [1], around[W:]]), np.array([0])]  # note 1 ("1") amid 2W words
+    idf = np.ones(2 + 2 * W, dtype=np.float32)
+    A = anchor_rows(docs, [[[0]], [[1]]], ["en", "en"], idf, window=W).toarray()
+    assert np.isclose(np.linalg.norm(A[1]), 1.0)  # 2W distinct words: counts in full
+    docs = [np.array([2, 3, 1, 4, 5]), np.array([0])]
+    A = anchor_rows(docs, [[[0]], [[1]]], ["en", "en"], idf[:6], window=2).toarray()
+    assert np.isclose(np.linalg.norm(A[1]), 4 / W)  # 4 words around its one mention
 
 
 def test_title_rows_are_distinct_words_at_one_over_length() -> None:
