@@ -14,6 +14,7 @@ next one (`swap.clean_temporary`).
 from __future__ import annotations
 
 import difflib
+import errno
 import hashlib
 import os
 import re
@@ -244,12 +245,22 @@ def write_change(change: Change) -> Refusal | None:
         return Refusal(change.path, str(exc))
     except OSError as exc:
         _drop_unused(tmp, change.after)
-        return Refusal(change.path, f"not written: {exc.strerror or exc}")
+        return Refusal(change.path, _not_written(exc, change.file))
     finally:
         lease.release()
         os.close(fd)
     swap.fsync_dir(change.file.parent)
     return None
+
+
+def _not_written(exc: OSError, file: Path) -> str:
+    """Why a write failed, for people: a folder that may not be written names the folder (notelink writes
+    the new note beside it, then swaps the two, so the folder must be writable, not only the note)."""
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS) and exc.filename is not None \
+            and Path(exc.filename).parent == file.parent and Path(exc.filename) != file:
+        return (f"not written: its folder {file.parent} cannot be written ({exc.strerror}); notelink writes "
+                "the new note beside the old one, then swaps them")
+    return f"not written: {exc.strerror or exc}"
 
 
 def _drop_unused(tmp: Path | None, data: bytes) -> None:

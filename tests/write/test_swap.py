@@ -4,6 +4,7 @@ temporary files of interrupted runs (item 5) are removed unless they hold text t
 
 from __future__ import annotations
 
+import errno
 import multiprocessing
 import os
 import time
@@ -281,4 +282,17 @@ def test_leftovers_are_removed_unless_they_hold_the_users_text(tmp_path: Path) -
     assert {p for p, why in out.items() if why} == {kept} and "holds text" in out[kept]
     assert _temporaries(tmp_path) == sorted([kept, f".Note.md.{live}-4badf00d.notelink-tmp",
                                              ".Note.md.notelink-tmp"])
+    assert note.read_bytes() == BEFORE
+
+
+def test_a_folder_that_cannot_be_written_is_named(note: Path, monkeypatch) -> None:
+    """The new note is written beside the old one: a read-only folder (a writable note in it) is the cause,
+    and the refusal names it (root ignores the mode bits, so the failure is forced here)."""
+    def refuse(file: Path, data: bytes, mode: int) -> Path:
+        name = swap.temp_name(file, swap.NEW)
+        raise PermissionError(errno.EACCES, "Permission denied", str(name))
+
+    monkeypatch.setattr(swap, "write_temp", refuse)
+    refusal = write_change(_change(note))
+    assert refusal is not None and f"its folder {note.parent} cannot be written" in refusal.reason
     assert note.read_bytes() == BEFORE
