@@ -183,7 +183,18 @@ def _typed(value: Any, kind: type, name: str, choices: tuple[str, ...] = ()) -> 
     if not ok:
         what = {int: "a whole number", float: "a number", bool: "true or false", str: "a string",
                 list: "a list of strings"}[kind]
-        raise ValueError(f"{name} must be {what}, not {value!r}")
+        raise ValueError(f"{_key(name)} must be {what}, not {_as_toml(value)}")
     if choices and value not in choices:
-        raise ValueError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+        raise ValueError(f"{_key(name)} must be one of {', '.join(choices)}, not {_as_toml(value)}")
     return float(value) if kind is float else value
+
+
+def _key(name: str) -> str:
+    """A setting as the file writes it: `query.top` is `[query] top`."""
+    table, _, key = name.partition(".")
+    return f"[{table}] {key}" if key else name
+
+
+def _as_toml(value: Any) -> str:
+    """A value as TOML writes it (true, not Python's True)."""
+    return str(value).lower() if isinstance(value, bool) else repr(value)

@@ -54,11 +54,11 @@ def test_a_missing_file_sets_nothing(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("[train]\ndim = 'big'\n", "train.dim must be a whole number, not 'big'"),
+    ("[train]\ndim = 'big'\n", "[train] dim must be a whole number, not 'big'"),
     ("[train]\ndimm = 3\n", "unknown setting [train] dimm; did you mean [train] dim?"),
-    ("[index]\ndialect = 'roam'\n", "index.dialect must be one of auto, obsidian"),
-    ("[index]\nexclude = 'drafts/'\n", "index.exclude must be a list of strings"),
-    ("[export]\nmin_score = true\n", "export.min_score must be a number, not True"),
+    ("[index]\ndialect = 'roam'\n", "[index] dialect must be one of auto, obsidian"),
+    ("[index]\nexclude = 'drafts/'\n", "[index] exclude must be a list of strings"),
+    ("[export]\nmin_score = true\n", "[export] min_score must be a number, not true"),
     ("theme = 'dark'\n", "'theme' must be a [table] of settings"),
     ("[train\n", "cannot read the config file"),
     ("[train]\nwindow = 99\ndim = 0\n",
@@ -78,7 +78,7 @@ def test_bad_settings_are_clear_errors(tmp_path: Path, text: str, message: str) 
 def test_a_bad_file_stops_a_command_with_its_reason(capsys, config) -> None:
     config("[train]\ndim = 'big'\n")
     code, _, err = run(capsys, "related", str(SAMPLE), "x")
-    assert code == 2 and "train.dim must be a whole number" in err
+    assert code == 2 and "[train] dim must be a whole number" in err
     path = config("[train]\nwindow = 99\n")
     for argv in (["config"], ["index", str(SAMPLE)]):  # the file's key and the file, not a flag
         code, _, err = run(capsys, *argv)
