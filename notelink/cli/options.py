@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from notelink.cli.output import UserError, shown
 from notelink.config import RUN_SETTINGS, DialectConfig, IndexConfig, TrainConfig, default_index_dir
 from notelink.configfile import SETTINGS, UserConfig
-from notelink.errors import IndexMissing
+from notelink.errors import IndexMissing, VaultError
 from notelink.notes.vault import check_vault
 
 if TYPE_CHECKING:  # imported where used: `notelink watch` then never loads scipy (the index's vectors)
@@ -46,8 +46,12 @@ def apply_config(args: argparse.Namespace, config: UserConfig | None = None) -> 
             value, sources[s.name] = config.value(s)
             setattr(args, s.dest, list(value) if isinstance(value, list) else value)
     vault = getattr(args, "vault", None)
-    if vault is not None and named_vault(vault, config) is not None:
-        args.vault = str(named_vault(vault, config))
+    named = named_vault(vault, config) if vault is not None else None
+    if named is not None:
+        if not named.is_dir():
+            raise VaultError(f"vault not found: {named}, the config file's [vaults] {vault} ({config.path}), "
+                             "is not a folder; fix the path there, or name the vault by its folder")
+        args.vault = str(named)
     args.config, args.sources = config, sources
     return config
 

@@ -117,6 +117,14 @@ def test_named_vaults_work_wherever_a_vault_is_taken(capsys, config, tmp_path: P
     assert code == 2 and "no notes found" in err
 
 
+def test_a_named_vault_whose_folder_is_gone_names_the_config_entry(capsys, config, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    path = config(f'[vaults]\nwork = "{tmp_path / "nowhere"}"\n')
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "related", "work", "Home")
+    assert code == 2 and "the config file's [vaults] work" in err and str(path) in err
+
+
 def test_a_named_vault_opens_the_app_and_is_no_typo(config, monkeypatch: pytest.MonkeyPatch) -> None:
     from notelink.cli.arguments import command_line
 
