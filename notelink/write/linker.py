@@ -251,8 +251,17 @@ def plan_undo(root: Path, index_dir: Path, every: bool = False) -> tuple[Plan, l
 
 def _restore(saved: journal.Saved, file: Path, current: bytes) -> Change:
     """The change back to the saved bytes (shown as text; bytes that are not text are shown escaped)."""
-    text_now, text_before = (b.decode("utf-8", "surrogateescape") for b in (current, saved.before))
+    text_now, text_before = (_as_text(b) for b in (current, saved.before))
     return Change(saved.path, file, current, saved.before, text_now, text_before)
+
+
+def _as_text(data: bytes) -> str:
+    """A note's bytes as its text, as a link's diff shows it (a BOM left out, UTF-16 decoded); bytes that are
+    not text as UTF-8 with the odd bytes escaped."""
+    try:
+        return block.NoteText.decode(data).text
+    except BlockError:
+        return data.decode("utf-8", "surrogateescape")
 
 
 def undo(plan: Plan, chosen: list[journal.Entry]) -> WriteReport:

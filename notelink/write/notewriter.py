@@ -297,5 +297,5 @@ def unified_diff(change: Change) -> str:
     for line in difflib.unified_diff(_split(change.text_before), _split(change.text_after),
                                      f"a/{change.path}", f"b/{change.path}"):
         out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
-    text = "".join(out)
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    text = re.sub("[\udc80-\udcff]", lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", "".join(out))
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")  # (a byte not UTF-8 shows as \xe9)

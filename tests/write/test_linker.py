@@ -248,3 +248,17 @@ def test_a_heading_is_one_line_of_text_without_its_hashes(vault) -> None:
     for bad in ("", "  ", "#", "Multi\nLine"):
         with pytest.raises(ArgumentError, match="heading must be one line of text"):
             v.link("Compost", "Mulch", append=True, heading=bad)
+
+
+def test_diffs_show_a_latin1_byte_as_itself_and_never_a_bom(vault) -> None:
+    """A byte that is not UTF-8 shows as `\\xe9` (not Python's `\\udce9`), both ways; a UTF-8 BOM is not
+    text, in the link's diff nor in its undo's."""
+    root, ix, _index = vault
+    v = Vault(root, ix)
+    (root / "Compost.md").write_bytes(b"# Compost\n\nCaf\xe9 and mulch.\n")
+    diff = v.link("Compost", "Mulch").diff
+    assert "Caf\\xe9 and [[mulch]]." in diff and "udce9" not in diff
+    (root / "Compost.md").write_bytes(codecs.BOM_UTF8 + b"# Compost\n\nCompost and mulch.\n")
+    assert "\ufeff" not in v.link("Compost", "Mulch", write=True).diff
+    undo = v.undo_links()
+    assert "-Compost and [[mulch]]." in undo.diff and "\ufeff" not in undo.diff
