@@ -11,11 +11,13 @@ if TYPE_CHECKING:
 
 def run(vault: Path, index_dir: Path | None = None, watch: bool = True, train: TrainConfig | None = None,
         index: IndexConfig | None = None, theme: str = "") -> int:
-    """Opens the app on a vault and returns the exit status when the user quits; its builds and watcher
-    use `train` and `index`, and it opens in `theme` (the command line's and config file's settings)."""
+    """Opens the app on a vault and returns the exit status when it quits: 0 for the user's quitting, 128 +
+    the signal's number for SIGTERM or SIGHUP (`signals`). Its builds and watcher use `train` and `index`, and
+    it opens in `theme` (the command line's and config file's settings)."""
     from notelink.config import IndexConfig, TrainConfig
     from notelink.tui.app import NotelinkApp, TuiConfig
 
-    NotelinkApp(TuiConfig(vault=vault, index_dir=index_dir, watch=watch, train=train or TrainConfig(),
-                          index=index or IndexConfig(), theme=theme)).run()
-    return 0
+    app = NotelinkApp(TuiConfig(vault=vault, index_dir=index_dir, watch=watch, train=train or TrainConfig(),
+                                index=index or IndexConfig(), theme=theme))
+    app.run()
+    return app.return_code or 0

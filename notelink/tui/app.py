@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -40,6 +40,7 @@ from notelink.tui.messages import IndexLoaded, IndexProgress, WatchMessage
 from notelink.tui.noteview import NoteView
 from notelink.tui.screens import ConceptScreen, HelpScreen, LinksScreen, PathPrompt
 from notelink.tui.search import SearchPane
+from notelink.tui.signals import quit_on_signals
 from notelink.tui.state import AppState
 from notelink.tui.status import IndexStatus
 from notelink.tui.text import href_target
@@ -75,6 +76,7 @@ class NotelinkApp(AppState):
         self.builds = Builds(self)
         self.linker = Linker(self)
         self.dropped_keys = keys.DroppedKeys(self)
+        self._restore_signals: Callable[[], None] = lambda: None  # once mounted, `signals.quit_on_signals`'s
 
     def cancel_build(self) -> None:
         self.builds.cancel()
@@ -97,6 +99,7 @@ class NotelinkApp(AppState):
 
     def on_mount(self) -> None:
         self.sub_title = str(self.vault)
+        self._restore_signals = quit_on_signals(self)  # SIGTERM, SIGHUP: quit as `q` does
         actions.open_theme(self)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.query_one(IndexStatus).display = False
@@ -174,6 +177,7 @@ class NotelinkApp(AppState):
             actions.watch_event(self, message.event)
 
     async def on_unmount(self) -> None:
+        self._restore_signals()
         self.remember_note()
         self.stop_watching()
 

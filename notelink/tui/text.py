@@ -10,6 +10,7 @@ from functools import partial
 from urllib.parse import quote, unquote
 
 from notelink.notes.dialect import strip_scheme
+from notelink.notes.note import split_front_matter
 from notelink.query.index import NoteInfo
 
 NOTE_SCHEME = "notelink:"
@@ -26,8 +27,6 @@ own folder name counts too. Dendron's is `root.md`."""
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n|]+?)(?:\|([^\[\]\n]*))?\]\]")
 """`[[first|second]]`: target, then alias (Obsidian, Foam, zk); Dendron writes the alias first."""
 _DENDRON_RANGE = re.compile(r"(?:,\d+)?(?::#.*)?$")  # (as `notes.dialect` reads a note reference)
-_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*$\r?\n?",
-                           re.MULTILINE | re.DOTALL)
 _CODE = re.compile(r"^(?:```|~~~).*?(?:^(?:```|~~~)[ \t]*$|\Z)"  # fenced blocks
                    r"|(?P<ticks>`+)[^\n]+?(?P=ticks)", re.MULTILINE | re.DOTALL)  # inline code spans
 
@@ -198,9 +197,10 @@ def shown_markdown(text: str, limit: int = MAX_SHOWN_CHARS, alias_first: bool = 
 
 
 def note_body(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
-    """A note without its front matter, cut when longer than `limit` (with a note saying so): at a line, or
-    at a space in a line so long that cutting at a line would drop most of what may be shown."""
-    text = _FRONT_MATTER.sub("", text, count=1)
+    """A note without its front matter (as the indexer finds it: after a BOM, with CRLF line ends too), cut
+    when longer than `limit` (with a note saying so): at a line, or at a space in a line so long that cutting
+    at a line would drop most of what may be shown."""
+    _, text = split_front_matter(text.lstrip("\ufeff"))
     if len(text) > limit:
         cut = text.rfind("\n", 0, limit)
         cut = cut if cut > limit // 2 else text.rfind(" ", limit // 2, limit)

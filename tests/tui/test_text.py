@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 import re
 
+import pytest
+
 from notelink.query.index import NoteInfo
 from notelink.tui.history import History
 from notelink.tui.text import (
@@ -20,6 +22,7 @@ from notelink.tui.text import (
     home_note,
     href_target,
     is_attachment,
+    note_body,
     score_bar,
     shown_markdown,
 )
@@ -96,6 +99,18 @@ def test_wikilinks_become_app_links_outside_code() -> None:
 def test_front_matter_is_not_shown() -> None:
     assert shown_markdown("---\ntitle: X\ntags: [a]\n---\n# X\nbody\n") == "# X\nbody\n"
     assert shown_markdown("no front matter\n---\n") == "no front matter\n---\n"
+
+
+@pytest.mark.parametrize("text, body", [
+    ("---\r\ntitle: Crlf Tag\r\ntags: [zzcrlf]\r\n---\r\n# Crlf Tag\r\n\r\nBody.\r\n",
+     "# Crlf Tag\r\n\r\nBody.\r\n"),
+    ("\ufeff---\ntitle: Bom Tag\n---\n# Bom Tag\n\nBody.\n", "# Bom Tag\n\nBody.\n"),
+    ("\ufeff---\r\ntitle: Both\r\n...\r\nBody.\r\n", "Body.\r\n"),
+    ("---  \ntitle: Spaces\n---\t\nBody.", "Body."),
+])
+def test_front_matter_is_not_shown_whatever_the_line_ends(text: str, body: str) -> None:
+    """As the indexer reads it (`notes.note.split_front_matter`): saved with CRLF, after a BOM."""
+    assert note_body(text) == body
 
 
 def test_huge_notes_are_cut_with_a_note() -> None:
