@@ -16,7 +16,7 @@ from textual.widgets import Input
 
 from notelink.errors import NotFound, VaultError
 from notelink.notes.links import dialect_of
-from notelink.notes.vault import RawNote, check_vault, read_note, scan
+from notelink.notes.vault import RawNote, check_vault, read_inside, scan
 from notelink.query.index import Index, NoteInfo
 from notelink.tui.exports import EXPORTS, write_export
 from notelink.tui.names import Names
@@ -32,7 +32,7 @@ def render_note(app: AppState, path: str, keep_scroll: bool = False) -> None:
     """Reads the note from disk (it may be newer than the index) and shows it as Markdown; `keep_scroll`
     for the same note again (after an edit)."""
     note = app.notes_by_path[path]
-    raw = read_note(app.vault, path, app.config.index.max_file_bytes)
+    raw = read_inside(app.vault, path, app.config.index.max_file_bytes)  # (not a link out of the vault)
     if isinstance(raw, RawNote):
         body = note_body(raw.text) if raw.text.strip() else "*This note is empty.*"
     else:
