@@ -9,13 +9,11 @@ again.
 
 from __future__ import annotations
 
-import errno
 import fnmatch
 import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
@@ -121,22 +119,6 @@ class OverflowDetector(logging.Handler):
 
     def remove(self) -> None:
         logging.getLogger("watchdog").removeHandler(self)
-
-
-def make_observer() -> Any:
-    """The platform's native observer (inotify, FSEvents, ReadDirectoryChangesW); tests replace this."""
-    from watchdog.observers import Observer
-
-    return Observer()
-
-
-def watch_error(exc: OSError) -> str:
-    """Why the OS refused to watch, and what to do about it."""
-    if exc.errno == errno.ENOSPC:
-        return "the OS limit on watched folders is reached; raise `fs.inotify.max_user_watches`"
-    if exc.errno == errno.EMFILE:
-        return "the OS limit on file watchers is reached; raise `fs.inotify.max_user_instances`"
-    return exc.strerror or str(exc)
 
 
 class StatSnapshot:

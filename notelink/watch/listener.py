@@ -18,6 +18,7 @@ class WatchEvent:
     """What the watcher tells `on_event` (called from the watcher's thread)."""
 
     kind: str  # changed | indexing | progress | indexed | waiting (no notes yet) | error | stopped
+    #            | watching (OS events work again, after a fallback to rescans)
     paths: tuple[str, ...] = ()  # vault-relative paths in the batch ("folder/" for a moved folder)
     generation: int = 0  # for "indexed": the generation now live
     message: str = ""

@@ -5,7 +5,8 @@ Two threads. watchdog's observer filters events down to note paths (`events.py`)
 settle, rebuilds the index incrementally (`build_index(..., incremental=...)`) and switches the new
 generation in; queries keep reading the previous generation until then. The worker also runs the timers:
 a periodic hash-based reconcile (`build_index` re-reads every note and does nothing when nothing changed)
-and, when OS events are unavailable (watch limit, queue overflow), periodic stat rescans.
+and, when OS events are unavailable (watch limit, queue overflow, the vault folder replaced), periodic stat
+rescans, with the OS observer tried again now and then (`observer.py`).
 """
 
 from __future__ import annotations
@@ -29,14 +30,9 @@ from notelink.model import cbow
 from notelink.notes.vault import check_vault
 from notelink.watch.builder import ChildBuilder, release_memory
 from notelink.watch.debounce import Debouncer
-from notelink.watch.events import (
-    OverflowDetector,
-    StatSnapshot,
-    VaultEventHandler,
-    make_observer,
-    watch_error,
-)
+from notelink.watch.events import OverflowDetector, StatSnapshot, VaultEventHandler
 from notelink.watch.listener import Listener, WatchEvent
+from notelink.watch.observer import Backoff, VaultObserver
 from notelink.watch.status import WatcherState, now_iso
 from notelink.watch.unsettled import Unsettled
 
@@ -67,10 +63,13 @@ class VaultWatcher:
         self._stop, self._rescan_now = threading.Event(), threading.Event()
         self._lock = WatcherLock(self.index_dir)
         self._state = WatcherState()
-        self._observer: Any = None
         self._overflow = OverflowDetector(self._on_overflow)
         self._worker: threading.Thread | None = None
         self._listener = Listener(on_event, self._debouncer.wake)
+        self._observer = VaultObserver(self.vault, VaultEventHandler(
+            self.vault, self._exclude, self._debouncer.add,
+            lambda msg: self._listener.post(WatchEvent("error", message=msg))))
+        self._retry = Backoff()  # when to try OS events again, in rescan mode
         self._unsettled = Unsettled(self.vault, self.cfg.settle)
         self._snapshot = StatSnapshot(self.vault, self._exclude)  # for rescan mode
         self._next_reconcile = self._next_rescan = 0.0
@@ -116,9 +115,7 @@ class VaultWatcher:
 
     def _shut_down(self) -> None:
         """Stops the observer, writes the final status and releases the lock."""
-        if self._observer is not None:
-            self._observer.stop()
-            self._observer.join(5)
+        self._observer.stop()
         self._overflow.remove()
         self._save_state("stopped")
         self._lock.release()
@@ -144,26 +141,21 @@ class VaultWatcher:
 
     @property
     def mode(self) -> str:
-        """`events` while OS notifications work, `rescan` after falling back to periodic rescans."""
+        """`events` while OS notifications work, `rescan` after falling back to periodic rescans (until the
+        OS observer can be started again)."""
         return self._state.mode
 
     # -- watching --------------------------------------------------------------------------------
     def _start_observer(self) -> None:
-        handler = VaultEventHandler(self.vault, self._exclude, self._debouncer.add,
-                                    lambda msg: self._listener.post(WatchEvent("error", message=msg)))
-        try:
-            observer = make_observer()
-            observer.schedule(handler, str(self.vault), recursive=True)
-            observer.start()
-        except OSError as exc:
-            self._fall_back(f"cannot watch {self.vault} for changes: {watch_error(exc)}")
-            return
-        self._observer = observer
+        problem = self._observer.start()
+        if problem:
+            self._fall_back(f"cannot watch {self.vault} for changes: {problem}")
 
     def _fall_back(self, reason: str) -> None:
         """Switches to periodic rescans, says so, and reconciles soon to catch what was missed."""
         if self._state.mode != "rescan":
-            message = f"{reason}; falling back to rescanning the vault every {self.cfg.rescan_s:g}s"
+            message = (f"{reason}; falling back to rescanning the vault every {self.cfg.rescan_s:g}s "
+                       "until it can be watched again")
             log.warning(message)
             self._state.mode = "rescan"
             self._listener.post(WatchEvent("error", message=message))
@@ -173,9 +165,29 @@ class VaultWatcher:
     def _on_overflow(self) -> None:
         self._fall_back("the OS dropped file events (event queue overflow)")
 
-    def _observer_died(self) -> bool:
-        obs = self._observer
-        return obs is not None and not (obs.is_alive() and all(e.is_alive() for e in obs.emitters))
+    def _reattach(self) -> bool:
+        """In rescan mode, when the backoff allows and the vault is a folder: tries OS events again."""
+        if not (self._retry.due() and self.vault.is_dir()):
+            return False
+        self._state.mode = "events"  # first: an overflow from the new observer falls back again
+        problem = self._observer.start()
+        if problem:
+            self._state.mode = "rescan"
+            self._retry.failed()
+            log.debug("the file watcher still cannot start: %s", problem)  # said once, when it fell back
+            return False
+        self._watching_again()
+        return True
+
+    def _watching_again(self) -> None:
+        """Back on OS events: says so, and reconciles, for what changed while the rescans were catching up."""
+        self._retry.succeeded()
+        message = f"watching {self.vault} for changes again"
+        log.info(message)
+        self._state.message = message
+        self._save_state("idle")  # before the event: a listener may read the status at once
+        self._listener.emit(WatchEvent("watching", message=message))
+        self._build(())
 
     def _rescan(self) -> None:
         for rel in self._snapshot.changes():
@@ -228,15 +240,17 @@ class VaultWatcher:
         return max(0.0, min(1.0, *(t - now for t in timers)))  # at least every second: observer health
 
     def _run_timers(self) -> None:
-        now = time.monotonic()
-        if self._observer_died():
-            self._observer = None
+        if self._observer.died():
+            self._observer.stop()
             self._fall_back("the file watcher stopped")
-        if self._rescan_now.is_set():
+        if self._rescan_now.is_set():  # just fell back: catch up on what the observer missed
             self._rescan_now.clear()
+            if self._state.mode == "rescan":
+                self._retry.failed()
             self._rescan()
             self._build(())
-        if self._state.mode == "rescan" and now >= self._next_rescan:
+        now = time.monotonic()
+        if self._state.mode == "rescan" and not self._reattach() and now >= self._next_rescan:
             self._next_rescan = now + self.cfg.rescan_s
             self._rescan()
         if now >= self._next_reconcile:

@@ -8,6 +8,7 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -20,6 +21,8 @@ from notelink.config import WatchConfig
 from notelink.index.store import current_generation, open_generation
 from notelink.notes.vault import scan
 from notelink.query.index import Index
+from notelink.watch import observer as observer_mod
+from notelink.watch.status import watcher_status
 from notelink.watch.watcher import VaultWatcher, WatcherRunning, WatchEvent
 
 from ..conftest import FAST
@@ -105,6 +108,12 @@ def watching(make_vault, tmp_path: Path) -> Iterator[Watching]:
 def watching_here(make_vault, tmp_path: Path) -> Iterator[Watching]:
     """A watcher building in its own process (monkeypatches reach the build)."""
     yield from _watch(make_vault, tmp_path, replace(CFG, isolate=False))
+
+
+@pytest.fixture
+def watching_events_only(make_vault, tmp_path: Path) -> Iterator[Watching]:
+    """A watcher whose fallback rescans are too rare to matter: what it sees, it sees by OS events."""
+    yield from _watch(make_vault, tmp_path, replace(CFG, rescan_s=3600))
 
 
 def settle(vault: Path, ix: Path, rec: Recorder, before: int) -> None:
@@ -279,14 +288,15 @@ def test_second_watcher_refuses_to_start(watching, capsys) -> None:
     assert "another watcher" in capsys.readouterr().err
 
 
+class Refused:
+    """An observer the OS refuses: the inotify watch limit."""
+
+    def schedule(self, *args: object, **kw: object) -> None:
+        raise OSError(errno.ENOSPC, "inotify watch limit reached")
+
+
 def test_watch_limit_falls_back_to_rescans(make_vault, tmp_path: Path, monkeypatch) -> None:
-    from notelink.watch import watcher as watcher_mod
-
-    class Refused:
-        def schedule(self, *args: object, **kw: object) -> None:
-            raise OSError(errno.ENOSPC, "inotify watch limit reached")
-
-    monkeypatch.setattr(watcher_mod, "make_observer", Refused)
+    monkeypatch.setattr(observer_mod, "make_observer", Refused)
     vault, ix = topic_vault(make_vault), tmp_path / "ix"
     rec = Recorder(ix)
     w = VaultWatcher(vault, ix, FAST, on_event=rec, watch_cfg=CFG)
@@ -302,16 +312,59 @@ def test_watch_limit_falls_back_to_rescans(make_vault, tmp_path: Path, monkeypat
         w.stop()
 
 
-def test_event_overflow_is_reported_and_reconciled(watching) -> None:
+def test_watch_limit_is_tried_again_with_backoff_and_said_once(make_vault, tmp_path: Path, monkeypatch,
+                                                              caplog) -> None:
+    from watchdog.observers import Observer
+
+    tries: list[float] = []
+
+    def limited() -> object:  # refused twice, then the limit was raised
+        tries.append(time.monotonic())
+        return Refused() if len(tries) <= 2 else Observer()
+
+    monkeypatch.setattr(observer_mod, "make_observer", limited)
+    vault, ix = topic_vault(make_vault), tmp_path / "ix"
+    rec = Recorder(ix)
+    w = VaultWatcher(vault, ix, FAST, on_event=rec, watch_cfg=CFG)
+    w.start()
+    try:
+        rec.wait_for(lambda: bool(rec.kinds("watching")))
+        assert w.mode == "events" and len(tries) == 3
+        assert tries[2] - tries[1] >= 2 * observer_mod.RETRY_FIRST_S  # the second wait is twice the first
+        said = [r for r in caplog.records if "falling back" in r.getMessage()]
+        assert len(said) == 1 and len([e for e in rec.kinds("error") if "max_user_watches" in e.message]) == 1
+        before = len(rec.kinds("indexed"))
+        (vault / "bread/bread 2.md").write_text(NEW, encoding="utf-8")
+        settle(vault, ix, rec, before)
+    finally:
+        w.stop()
+
+
+def test_event_overflow_is_reported_reconciled_and_watched_again(watching) -> None:
     vault, ix, rec, w = watching
     (vault / "bread/bread 2.md").write_text(NEW, encoding="utf-8")
     logging.getLogger("watchdog.observers.inotify_c").warning("Inotify queue overflowed; events were lost")
     rec.wait_for(lambda: any("overflow" in e.message for e in rec.kinds("error")))
-    assert w.mode == "rescan"
-    end = time.monotonic() + 120
-    while not in_sync(vault, ix):
-        assert time.monotonic() < end
-        time.sleep(0.05)
+    rec.wait_for(lambda: bool(rec.kinds("watching")))
+    assert w.mode == "events"
+    rec.wait_for(lambda: in_sync(vault, ix))
+
+
+def test_a_replaced_vault_folder_is_watched_again(watching_events_only, tmp_path: Path) -> None:
+    """A sync tool or a re-clone replaces the vault folder: the watcher falls back to rescans, then watches
+    the new folder (OS events again), reconciles, and sees a note created afterwards."""
+    vault, ix, rec, w = watching_events_only
+    copy = shutil.copytree(vault, tmp_path / "copy")
+    (copy / "bread/bread 2.md").write_text(NEW, encoding="utf-8")
+    shutil.rmtree(vault)
+    shutil.copytree(copy, vault)
+    rec.wait_for(lambda: bool(rec.kinds("watching")))
+    assert any("the file watcher stopped" in e.message for e in rec.kinds("error"))
+    assert w.mode == "events" and watcher_status(ix)["mode"] == "events"
+    rec.wait_for(lambda: in_sync(vault, ix))
+    (vault / "bread/bread new.md").write_text("# Bread new\n\nlevain crumb oven quokka\n", encoding="utf-8")
+    rec.wait_for(lambda: _tokens(ix, "bread/bread new.md") is not None)  # by events, or the reconcile
+    assert w.mode == "events" and in_sync(vault, ix)
 
 
 def test_startup_reconciles_changes_made_while_stopped(watching) -> None:

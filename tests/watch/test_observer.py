@@ -1,0 +1,119 @@
+"""The OS observer over a vault: it says why the OS refused, tells when the vault folder it watches is gone or
+replaced, starts again on the new folder; the backoff spaces the tries and does not flap."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from watchdog.events import FileSystemEventHandler
+
+from notelink.watch import observer as observer_mod
+from notelink.watch.observer import Backoff, VaultObserver, watch_error
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_backoff_doubles_up_to_its_cap_and_a_success_clears_it() -> None:
+    clock = Clock()
+    b = Backoff(1.0, 4.0, clock)
+    assert not b.due()  # nothing failed
+    gaps = []
+    for _ in range(4):
+        b.failed()
+        start = clock.now
+        while not b.due():
+            clock.now += 0.25
+        gaps.append(clock.now - start)
+    assert gaps == [1.0, 2.0, 4.0, 4.0]
+    b.succeeded()
+    assert not b.due()
+    clock.now += 1000
+    assert not b.due()
+
+
+def test_backoff_starts_over_only_after_a_lasting_success() -> None:
+    clock = Clock()
+    b = Backoff(1.0, 8.0, clock)
+    b.failed()
+    b.failed()  # the next delay is now 4
+    b.succeeded()
+    clock.now += 1.0  # came back, failed again soon: no quick retry
+    b.failed()
+    clock.now += 3.9
+    assert not b.due()
+    clock.now += 0.1
+    assert b.due()
+    b.succeeded()
+    clock.now += 8.0  # a success that lasted: back to the first delay
+    b.failed()
+    clock.now += 1.0
+    assert b.due()
+
+
+def test_watch_errors_say_which_limit_to_raise() -> None:
+    assert "max_user_watches" in watch_error(OSError(errno.ENOSPC, "No space left on device"))
+    assert "max_user_instances" in watch_error(OSError(errno.EMFILE, "Too many open files"))
+    assert watch_error(OSError(errno.ENOENT, "No such file or directory")) == "No such file or directory"
+
+
+def _until(pred: Callable[[], bool], timeout: float = 60.0) -> None:
+    end = time.monotonic() + timeout
+    while not pred():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    vault = tmp_path / "vault"
+    (vault / "sub").mkdir(parents=True)
+    (vault / "sub/a.md").write_text("# A\n", encoding="utf-8")
+    return vault
+
+
+def test_a_deleted_vault_folder_is_seen_and_a_new_one_watched_again(folder: Path) -> None:
+    obs = VaultObserver(folder, FileSystemEventHandler())
+    assert not obs.died()  # not started: nothing to die
+    try:
+        assert obs.start() == "" and not obs.died()
+        shutil.rmtree(folder)
+        _until(obs.died)
+        assert obs.start() == "No such file or directory" and not obs.died()
+        folder.mkdir()
+        assert obs.start() == "" and not obs.died()
+    finally:
+        obs.stop()
+
+
+def test_a_vault_folder_moved_away_and_replaced_is_seen(folder: Path) -> None:
+    obs = VaultObserver(folder, FileSystemEventHandler())
+    try:
+        assert obs.start() == ""
+        os.rename(folder, folder.with_name("old"))  # inotify keeps watching the moved folder
+        folder.mkdir()
+        _until(obs.died)
+    finally:
+        obs.stop()
+
+
+def test_a_refused_observer_gives_the_reason(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    class Refused:
+        def schedule(self, *args: object, **kw: object) -> None:
+            raise OSError(errno.ENOSPC, "inotify watch limit reached")
+
+    monkeypatch.setattr(observer_mod, "make_observer", Refused)
+    obs = VaultObserver(folder, FileSystemEventHandler())
+    assert "max_user_watches" in obs.start() and not obs.died()
+    obs.stop()
