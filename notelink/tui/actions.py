@@ -179,6 +179,8 @@ def watch_event(app: AppState, ev: Any) -> None:
             show_no_index(app)
     elif kind == "stopped":
         app.sub_title = f"{app.vault} · not watching"
+    elif kind == "watching":  # back from rescans (after a fallback said so in an error)
+        app.notify(f"Watcher: {ev.message}", timeout=5)
 
 
 def indexed_message(paths: tuple[str, ...]) -> str:

@@ -361,3 +361,16 @@ async def test_a_watcher_event_while_the_app_closes_is_dropped(indexed: tuple[Pa
         for kind in ("indexing", "indexed", "error", "stopped"):
             actions.watch_event(app, WatchEvent(kind))
         assert not app.query(IndexStatus)
+
+
+@sync
+async def test_the_watcher_watching_again_is_said(indexed: tuple[Path, Path]) -> None:
+    """After a fallback to rescans (said in an error toast), its recovery is said too."""
+    from notelink.watch.watcher import WatchEvent
+
+    watchers: list[FakeWatcher] = []
+    app = make_app(*indexed, watchers)
+    async with running(app, SIZE) as pilot:
+        (w,) = watchers
+        w.on_event(WatchEvent("watching", message="watching the vault for changes again"))
+        await wait_for(pilot, lambda: any("for changes again" in str(n.message) for n in app._notifications))
