@@ -20,6 +20,11 @@ def cmd_link(args: argparse.Namespace) -> int:
     if args.undo:
         if args.note or args.target:
             raise UserError("--undo takes no NOTE or TARGET: it puts back what `link --write` changed last")
+        given = [flag for flag, used in (("--mention", args.mention is not None), ("--append", args.append),
+                                         ("--heading", args.heading != "See also")) if used]
+        if given:
+            raise UserError(f"--undo puts back what `link --write` changed last: {', '.join(given)} "
+                            "apply to a new link, not to --undo")
         edits = vault.undo_links(every=args.all, write=args.write)
     elif not (args.note and args.target):
         raise UserError("give NOTE and TARGET (the note to write into, and the note to link to), or --undo")

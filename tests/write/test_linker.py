@@ -154,6 +154,8 @@ def test_the_command_line_diff_write_and_undo(vault, capsys) -> None:
     assert main(["link", *base, "--undo", "--write"]) == 0
     assert snapshot(root) == before
     assert main(["link", *base, "--all"]) == 2 and "--all goes with --undo" in capsys.readouterr().err
+    assert main(["link", *base, "--undo", "--all", "--mention", "2"]) == 2
+    assert "--mention apply to a new link, not to --undo" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("style", "label", "want"), [
