@@ -98,8 +98,9 @@ def _export_block(args: argparse.Namespace) -> int:
               f"removed {left.path}, a temporary file left by an interrupted run", file=sys.stderr)
     for r in report.refused[len(plan.refused):]:
         print(f"refused: {r.path}: {r.reason}", file=sys.stderr)
+    same = "had no block" if args.undo else "already current"
     print(f"{'Removed the block from' if args.undo else 'Wrote'} {len(report.written)} notes "
-          f"({plan.current} already current, {len(report.refused)} refused).")
+          f"({plan.current} {same}, {len(report.refused)} refused).")
     return EXIT_REFUSED if report.refused else EXIT_OK
 
 

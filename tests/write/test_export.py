@@ -159,8 +159,9 @@ def test_block_from_the_command_line(tmp_path: Path, capsys) -> None:
     assert "Wrote 0 notes" in capsys.readouterr().out
     assert main(["index", str(vault), "--index-dir", ixd, "--json", *ARGS]) == 0
     assert json.loads(capsys.readouterr().out)["up_to_date"] is True  # the block is not an edit
+    capsys.readouterr()
     assert main([*base, "--undo", "--write"]) == 0
-    assert snapshot(vault) == before
+    assert snapshot(vault) == before and "had no block" in capsys.readouterr().out  # (not "already current")
 
 
 def test_block_refuses_an_index_of_another_vault(ix: str, tmp_path: Path, capsys) -> None:
