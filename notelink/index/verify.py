@@ -159,6 +159,16 @@ def _shapes(gen: Path, arrays: dict[str, ArrayInfo | None], notes: int | None, w
                                     f"its indptr says {nnz:,}")
         if thorough and group == "notes" and not out.problems:
             _check_csr(gen, layout, out)
+    if thorough and not out.problems:
+        _check_finite(gen, out)
+
+
+def _check_finite(gen: Path, out: GenerationCheck) -> None:
+    """Word vectors that are not finite numbers (a training that diverged, before notelink refused to
+    write such vectors): every similarity from them is NaN, and searches find nothing."""
+    for name in ("syn0", "syn1neg"):
+        if not np.isfinite(load_array(gen, name)).all():
+            out.problems.append(f"{name}.npy holds numbers that are not finite (its training diverged)")
 
 
 def _check_csr(gen: Path, layout: dict[str, int], out: GenerationCheck) -> None:

@@ -178,3 +178,21 @@ def test_a_whole_index_passes_the_check(built: Path, capsys) -> None:
     assert gen is not None
     check = check_generation(gen, thorough=True)
     assert check.rows["notes"] == len(Index.open(built).notes) and check.arrays["syn0"].dtype == "float32"
+
+
+def test_word_vectors_that_are_not_finite_are_found_by_check_and_mended_by_index(built: Path, capsys,
+                                                                                 tmp_path: Path) -> None:
+    """Vectors of a training that diverged (written before notelink refused to): every search found nothing
+    and `check` said "whole"; now it names them, and `notelink index` rebuilds."""
+    index = tmp_path / "index"
+    shutil.copytree(built, index)
+    gen = current_generation(index)
+    assert gen is not None
+    arr = np.load(gen / "syn0.npy")
+    arr[3, 5] = np.nan
+    np.save(gen / "syn0.npy", arr)
+    assert _run("check", str(SAMPLE), "--index-dir", str(index)) == 2
+    assert "syn0.npy holds numbers that are not finite" in capsys.readouterr().out
+    summary = build_index(SAMPLE, index, FAST)
+    assert any("damaged" in w for w in summary.warnings)
+    assert check_generation(current_generation(index), thorough=True).problems == []  # type: ignore[arg-type]
