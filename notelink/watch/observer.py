@@ -8,6 +8,7 @@ vault folder was deleted or replaced: a sync tool, a re-clone). Rescans notice a
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import time
@@ -73,6 +74,18 @@ def _folder_id(path: Path) -> tuple[int, int]:
     return st.st_dev, st.st_ino
 
 
+def inotify_limits() -> tuple[str, ...]:
+    """The OS's inotify limits as they are now (Linux; empty strings elsewhere): a start refused for a
+    limit is tried again only once they changed (each try costs an inotify instance watchdog keeps)."""
+    out = []
+    for name in ("max_user_watches", "max_user_instances"):
+        try:
+            out.append((Path("/proc/sys/fs/inotify") / name).read_text().strip())
+        except OSError:
+            out.append("")
+    return tuple(out)
+
+
 class VaultObserver:
     """watchdog's observer on the vault, handing its events to `handler`; at most one at a time."""
 
@@ -80,19 +93,27 @@ class VaultObserver:
         self.vault, self.handler = vault, handler
         self._observer: Any = None
         self._folder: tuple[int, int] | None = None  # the watched folder, as (device, inode)
+        self.refused_at: tuple[str, ...] | None = None  # `inotify_limits` when the OS refused for a limit
 
     def start(self) -> str:
         """Starts watching (stopping any observer before); "" when it works, else why the OS refused."""
         self.stop()
+        observer = None
         try:
             folder = _folder_id(self.vault)
             observer = make_observer()
             observer.schedule(self.handler, str(self.vault), recursive=True)
             observer.start()
         except OSError as exc:
+            _give_back(observer)  # (`schedule` already opened an inotify instance and its threads)
+            self.refused_at = inotify_limits() if exc.errno in (errno.ENOSPC, errno.EMFILE) else None
             return watch_error(exc)
-        self._observer, self._folder = observer, folder
+        self._observer, self._folder, self.refused_at = observer, folder, None
         return ""
+
+    def worth_trying(self) -> bool:
+        """Whether a start may work now: not after a refusal for a limit that is still the same."""
+        return self.refused_at is None or inotify_limits() != self.refused_at
 
     def died(self) -> bool:
         """Whether it was watching and no longer does: a thread of it stopped (the vault folder was deleted),
@@ -110,6 +131,17 @@ class VaultObserver:
     def stop(self) -> None:
         """Stops the observer, if any (the watches it holds are given back to the OS)."""
         obs, self._observer = self._observer, None
-        if obs is not None:
+        _give_back(obs)
+
+
+def _give_back(obs: Any) -> None:
+    """Stops an observer, started or not, and its emitters: their inotify instances and threads are the
+    OS's again (a failed start retried every few minutes must not keep one each time)."""
+    if obs is None:
+        return
+    with contextlib.suppress(Exception):
+        if obs.is_alive():
             obs.stop()
             obs.join(5)
+        else:  # never started: what its thread does on the way out (emitters, then the inotify reader)
+            obs.on_thread_stop()

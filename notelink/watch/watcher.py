@@ -166,8 +166,9 @@ class VaultWatcher:
         self._fall_back("the OS dropped file events (event queue overflow)")
 
     def _reattach(self) -> bool:
-        """In rescan mode, when the backoff allows and the vault is a folder: tries OS events again."""
-        if not (self._retry.due() and self.vault.is_dir()):
+        """In rescan mode, when the backoff allows, the vault is a folder and no OS limit that refused the
+        last start is still the same: tries OS events again."""
+        if not (self._retry.due() and self.vault.is_dir() and self._observer.worth_trying()):
             return False
         self._state.mode = "events"  # first: an overflow from the new observer falls back again
         problem = self._observer.start()
@@ -182,6 +183,7 @@ class VaultWatcher:
     def _watching_again(self) -> None:
         """Back on OS events: says so, and reconciles, for what changed while the rescans were catching up."""
         self._retry.succeeded()
+        self._snapshot = StatSnapshot(self.vault, self._exclude)  # (a later fallback compares with now)
         message = f"watching {self.vault} for changes again"
         log.info(message)
         self._state.message = message

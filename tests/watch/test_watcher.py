@@ -323,6 +323,7 @@ def test_watch_limit_is_tried_again_with_backoff_and_said_once(make_vault, tmp_p
         return Refused() if len(tries) <= 2 else Observer()
 
     monkeypatch.setattr(observer_mod, "make_observer", limited)
+    monkeypatch.setattr(observer_mod, "inotify_limits", lambda: (str(time.monotonic()),))  # (raised, again)
     vault, ix = topic_vault(make_vault), tmp_path / "ix"
     rec = Recorder(ix)
     w = VaultWatcher(vault, ix, FAST, on_event=rec, watch_cfg=CFG)
@@ -336,6 +337,33 @@ def test_watch_limit_is_tried_again_with_backoff_and_said_once(make_vault, tmp_p
         before = len(rec.kinds("indexed"))
         (vault / "bread/bread 2.md").write_text(NEW, encoding="utf-8")
         settle(vault, ix, rec, before)
+    finally:
+        w.stop()
+
+
+def test_a_start_refused_for_a_limit_is_not_tried_again_while_the_limit_is_the_same(
+        make_vault, tmp_path: Path, monkeypatch) -> None:
+    """Each try costs an inotify instance (watchdog keeps some of its descriptors): while the OS limits
+    are the same, the watcher stays on rescans and does not try again."""
+    tries: list[float] = []
+
+    def refused() -> object:
+        tries.append(time.monotonic())
+        return Refused()
+
+    monkeypatch.setattr(observer_mod, "make_observer", refused)
+    monkeypatch.setattr(observer_mod, "inotify_limits", lambda: ("8192", "128"))
+    vault, ix = topic_vault(make_vault), tmp_path / "ix"
+    rec = Recorder(ix)
+    w = VaultWatcher(vault, ix, FAST, on_event=rec, watch_cfg=CFG)
+    w.start()
+    try:
+        rec.wait_for(lambda: any("max_user_watches" in e.message for e in rec.kinds("error")))
+        rec.wait_for(lambda: w._retry.due())  # the backoff would try again now: it must not
+        before = len(rec.kinds("indexed"))
+        (vault / "bread/bread 2.md").write_text(NEW, encoding="utf-8")
+        settle(vault, ix, rec, before)  # (found by a rescan: the loop ran since the retry was due)
+        assert w.mode == "rescan" and len(tries) == 1
     finally:
         w.stop()
 
