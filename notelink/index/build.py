@@ -202,7 +202,7 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     del tokens  # a list slot per token (0.4 GB at 50M tokens); training and vectors need only the ids
     search = _search_data(records, vocab)
     shown = with_embeds(records, docs, vocab, index_cfg)  # note vectors, not training: embeds count once
-    wv = _train(ids, owner, docs, vocab, train_cfg, plan, incremental, progress, should_stop)
+    wv, plan = _train(ids, owner, docs, vocab, train_cfg, plan, incremental, progress, should_stop)
     del owner  # 4 bytes a token, not needed after training (ids stays: `docs` are views of it)
     if progress is not None:
         progress(IndexEvent("vectors", 0, len(records)))
@@ -273,12 +273,16 @@ def _read(vault: Path, index_cfg: IndexConfig, previous: Previous, incremental: 
 
 def _train(ids: np.ndarray, owner: np.ndarray, docs: list[np.ndarray], vocab: Vocab, train_cfg: TrainConfig,
            plan: UpdatePlan | None, incremental: IncrementalConfig | None, progress: Progress | None,
-           should_stop: Callable[[], bool] | None) -> cbow.WordVectors:
-    """Word vectors: trained from scratch, or continued from the previous generation's (`plan`)."""
+           should_stop: Callable[[], bool] | None) -> tuple[cbow.WordVectors, UpdatePlan | None]:
+    """Word vectors: trained from scratch, or continued from the previous generation's (`plan`); and the
+    plan they were continued by (None: from scratch, also when continuing diverged: not tried again)."""
     on_train = _train_progress(progress)
-    if plan is None or incremental is None:
-        return cbow.train(ids, owner, vocab, train_cfg, on_train, should_stop)
-    return train_update(plan, docs, vocab, train_cfg, incremental, on_train, should_stop)
+    if plan is not None and incremental is not None:
+        try:
+            return train_update(plan, docs, vocab, train_cfg, incremental, on_train, should_stop), plan
+        except cbow.TrainingDiverged:
+            pass
+    return cbow.train(ids, owner, vocab, train_cfg, on_train, should_stop), None
 
 
 def _train_progress(progress: Progress | None) -> Callable[[cbow.TrainProgress], None]:

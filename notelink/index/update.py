@@ -86,6 +86,8 @@ def plan_update(previous: Previous, records: Sequence[NoteRecord], vocab: Vocab,
     prev = previous.vectors()
     if prev is None or prev[1].shape != (len(prev[0]), train_cfg.dim) or prev[2].shape != prev[1].shape:
         return None
+    if not (np.isfinite(prev[1]).all() and np.isfinite(prev[2]).all()):  # (a training that diverged)
+        return None
     syn0, syn1neg, new = carry_over(*prev, vocab, train_cfg.seed + chain)
     if new > cfg.full_fraction * max(len(vocab), 1):
         return None

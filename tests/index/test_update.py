@@ -298,3 +298,23 @@ def test_a_note_that_changes_language_updates_like_a_full_build(make_vault, tmp_
     full = current_generation(tmp_path / "full")
     assert full is not None
     assert load_array(full, "mentions_src").size  # the scenario does have mentions to get right
+
+
+def test_an_update_that_diverges_retrains_from_scratch(make_vault, tmp_path: Path, monkeypatch) -> None:
+    """Continuing from the live vectors failed (TrainingDiverged): the build trains from scratch instead,
+    once, and says it was a full build; it never writes the diverged vectors nor fails the watcher."""
+    from notelink.index import build
+    from notelink.model import cbow
+
+    vault, ix = topic_vault(make_vault, per_topic=6), tmp_path / "ix"
+    build_index(vault, ix, FAST, incremental=INC)
+    (vault / "bread/bread 2.md").write_text("# Bread 2\n\nrye levain crumb sourdough oven", encoding="utf-8")
+
+    def diverged(*args: object, **kw: object) -> cbow.WordVectors:
+        raise cbow.TrainingDiverged("training diverged")
+
+    monkeypatch.setattr(build, "train_update", diverged)
+    s = build_index(vault, ix, FAST, incremental=INC)
+    assert (s.mode, s.epochs, s.generation) == ("full", FAST.epochs, 2)
+    index = Index.open(ix)
+    assert "levain" in index.words and index.meta["update"] == {"mode": "full", "chain": 0}
