@@ -1,8 +1,9 @@
 """What `notelink search` reads from a generation, computed at build time from the notes' tokens.
 
     search_words.npy           words notes use that the CBOW vocabulary left out (seen fewer than
-                               min_count times: a rare name is what people search for), UTF-8, one per
-                               line; their search ids follow the vocabulary's: V, V+1, ... (S = V + E)
+                               min_count times: a rare name is what people search for; or only in
+                               boilerplate paragraphs, left out of training), UTF-8, one per line; their
+                               search ids follow the vocabulary's: V, V+1, ... (S = V + E)
     search_idf.npy             [S] smooth idf over notes
     search_terms_*.npy         [S, N] CSR postings: word -> notes, each note's TF-IDF row of unit length
     search_anchors_*.npy       [S, N] CSR: word -> notes that other notes mention (title or alias) within

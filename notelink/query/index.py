@@ -248,14 +248,14 @@ class Index:
         return self.word_index[key]
 
     def _too_rare(self, key: str) -> str | None:
-        """Why a word the notes use has no vector: seen fewer than `--min-count` times (the words the search
-        keeps besides the vocabulary); None for a word the notes do not use."""
+        """Why a word the notes use has no vector (one of the words the search keeps besides the
+        vocabulary); None for a word the notes do not use."""
         path = self.gen / "search_words.npy"
         if not path.exists() or key not in bytes(load_array(self.gen, "search_words")).decode().split("\n"):
             return None
         least = self.meta.get("config", {}).get("train", {}).get("min_count", "--min-count")
-        return (f"{key!r} occurs in the notes fewer than {least} times (--min-count): too rarely to have a "
-                "word vector; search still finds it")
+        return (f"{key!r} has no word vector: it occurs in the notes fewer than {least} times (--min-count), "
+                "or only in paragraphs repeated across many notes (left out of training); search finds it")
 
     def links_from(self, note_id: int) -> set[int]:
         """Notes this one links to (resolved links, itself left out)."""
