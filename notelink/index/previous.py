@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from notelink.config import IndexConfig, TrainConfig
+from notelink.config import IndexConfig, SettingsError, TrainConfig
 from notelink.errors import IndexFormatError
 from notelink.index.generation import Mentions
 from notelink.index.store import (
@@ -152,7 +152,18 @@ def settled_training(index_dir: Path, cfg: TrainConfig) -> TrainConfig:
     kept = {k: v for k, v in saved_training(index_dir).items() if k in model and k not in cfg.chosen}
     try:
         return replace(cfg, **kept, chosen=tuple(sorted({*cfg.chosen, *kept} & model)))
-    except (TypeError, ValueError):  # a value this version refuses: the index's choice is dropped
+    except SettingsError as exc:  # a value this version refuses (a newer bound): that one is dropped
+        refused = {name for name, _, _ in exc.problems}
+        return _settled_kept(cfg, {k: v for k, v in kept.items() if k not in refused}, model)
+    except (TypeError, ValueError):  # not a setting of this version at all: the index's choices dropped
+        return replace(cfg, chosen=tuple(sorted(set(cfg.chosen) & model)))
+
+
+def _settled_kept(cfg: TrainConfig, kept: dict[str, Any], model: set[str]) -> TrainConfig:
+    """`cfg` with `kept`, or without any kept setting if these too cannot be used."""
+    try:
+        return replace(cfg, **kept, chosen=tuple(sorted({*cfg.chosen, *kept} & model)))
+    except (TypeError, ValueError):
         return replace(cfg, chosen=tuple(sorted(set(cfg.chosen) & model)))
 
 
