@@ -145,7 +145,7 @@ def _link_reason(root: Path, real_root: str, rel: str, ignore: Ignore) -> str | 
     """Why a symbolic link is left out (None: index it): its target is outside the vault (notelink reads
     only the vault), or a note indexed under its own name."""
     target = os.path.realpath(root / rel)
-    if os.path.commonpath([real_root, target]) != real_root:
+    if not _inside(real_root, target):
         return f"symbolic link to {target}, outside the vault: left out (notelink reads only the vault)"
     inner = os.path.relpath(target, real_root).replace(os.sep, "/")
     if os.path.isfile(target) and not ignore.ignored(inner):
@@ -193,12 +193,18 @@ def _looks_binary(data: bytes) -> bool:
 def read_inside(root: Path, rel: str, max_bytes: int) -> RawNote | Skipped:
     """`read_note` for readers after indexing (snippets, mentions, the API): a note that has since become a
     symbolic link out of the vault (or under a folder that has) is not read. The indexer's listing leaves
-    such links out already (`_link_reason`), so its bulk reads skip this check."""
+    such links out already (`_link_reason`), so its bulk reads skip this check. (A link swapped in between
+    this check and the read, microseconds, is not seen.)"""
     real_root, target = os.path.realpath(root), os.path.realpath(root / rel)
-    if os.path.commonpath([real_root, target]) != real_root:
+    if not _inside(real_root, target):
         return Skipped(rel, f"it points outside the vault (to {target}): not read (notelink reads only "
                             "the vault)")
     return read_note(root, rel, max_bytes)
+
+
+def _inside(real_root: str, target: str) -> bool:
+    """Whether the resolved path `target` is in the resolved folder `real_root` (False on another drive)."""
+    return Path(target).is_relative_to(real_root)
 
 
 def read_note(root: Path, rel: str, max_bytes: int) -> RawNote | Skipped:
