@@ -18,10 +18,12 @@ write goes to the old, unlinked file, and a renamed copy is replaced. So, on Lin
    its save is the newest: it stays under the note's name, and the displaced file (older) is deleted.
    Our new file holds a write lease too while it is exchanged (`_watched`): an editor that opens the note's
    name for an in-place save while our file holds it writes into our file, so the undo then keeps that
-   file, with the editor's save, and says so, instead of deleting it.
+   file, with the editor's save, and says so, instead of deleting it. (An open whose lookup of the name
+   came just before the undo, and reaches our file just after the check, is not seen: microseconds.)
 Where leases or the exchange are not available, the old file keeps a second name (a hard link) until the
 new one is in place and its size, mtime and bytes are checked again; a change is put back, but a renamed
-save landing between the link and the replace is not seen (a window of microseconds).
+save landing between the link and the replace, or an in-place save into the new file before a change is
+put back, is not seen (windows of microseconds).
 
 A run killed at any moment leaves the note whole (old or new bytes) and at most a temporary file, which the
 next `--write` removes (`clean_temporary`) unless it holds text the note does not: then it is kept and
