@@ -21,7 +21,7 @@ def cmd_link(args: argparse.Namespace) -> int:
         if args.note or args.target:
             raise UserError("--undo takes no NOTE or TARGET: it puts back what `link --write` changed last")
         given = [flag for flag, used in (("--mention", args.mention is not None), ("--append", args.append),
-                                         ("--heading", args.heading != "See also")) if used]
+                                         ("--heading", args.heading is not None)) if used]
         if given:
             raise UserError(f"--undo puts back what `link --write` changed last: {', '.join(given)} "
                             "apply to a new link, not to --undo")
@@ -31,7 +31,8 @@ def cmd_link(args: argparse.Namespace) -> int:
     else:
         if args.mention is not None and args.mention < 1:
             raise UserError(f"--mention counts from 1, not {args.mention}")
-        edits = vault.link(args.note, args.target, args.mention, args.append, args.heading, args.write)
+        heading = {} if args.heading is None else {"heading": args.heading}  # (else the API's default)
+        edits = vault.link(args.note, args.target, args.mention, args.append, write=args.write, **heading)
     for path, reason in edits.refused:
         print(f"refused: {shown(path)}: {shown(reason)}", file=sys.stderr)
     emit(args, edits.to_dict(), lambda: _text(args, edits))

@@ -117,7 +117,8 @@ def _check_database(gen: Path, out: GenerationCheck, thorough: bool) -> dict[str
 
 def check_generation(gen: Path, thorough: bool = False) -> GenerationCheck:
     """Every problem found in a generation (none: it is whole). Quick: headers, sizes and row counts;
-    `thorough` adds SQLite's integrity_check and reads the note matrix's index arrays. A generation of
+    `thorough` adds SQLite's integrity_check, reads the note matrix's index arrays and the word vectors
+    (finite numbers). A generation of
     another format version raises IndexFormatError (it is not damaged: `notelink index` rebuilds it)."""
     out = GenerationCheck(gen)
     meta = _check_database(gen, out, thorough)
