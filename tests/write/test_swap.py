@@ -10,6 +10,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -125,14 +126,21 @@ def _wait_for(condition: Callable[[], bool], what: str, timeout: float = 120.0) 
         time.sleep(0.005)
 
 
+def _editor(note: Path, data: bytes, what: str) -> tuple[Any, Callable[[], None]]:
+    """An editor process saving `data` in place into the note's name, and the call that starts it and waits
+    until its open reaches the lease held on the file under that name (`what` names the wait)."""
+    editor = multiprocessing.get_context("fork").Process(target=_write_in_place, args=(str(note), data))
+
+    def opens() -> None:
+        editor.start()
+        _wait_for(lambda: _lease_broken(note), what)
+
+    return editor, opens
+
+
 @pytest.mark.skipif(not Path("/proc/locks").exists(), reason="Linux leases")
 def test_an_in_place_save_by_another_process_waits_and_is_kept(note: Path, monkeypatch) -> None:
-    editor = multiprocessing.get_context("fork").Process(target=_write_in_place, args=(str(note), EDITED))
-
-    def editor_opens_the_note() -> None:
-        editor.start()
-        _wait_for(lambda: _lease_broken(note), "the editor's open to reach the lease")
-
+    editor, editor_opens_the_note = _editor(note, EDITED, "the editor's open to reach the lease")
     _before_exchange(monkeypatch, editor_opens_the_note)
     refusal = write_change(_change(note))
     editor.join(30)
@@ -178,12 +186,7 @@ def test_an_in_place_save_into_the_new_file_before_the_undo_is_kept(note: Path, 
     the exchange and its undo) writes into that file: the undo keeps it, with the editor's bytes,
     and says so."""
     newest = b"# Note\nsaved in place while notelink undid its write\n"
-    editor = multiprocessing.get_context("fork").Process(target=_write_in_place, args=(str(note), newest))
-
-    def editor_opens_the_note() -> None:
-        editor.start()
-        _wait_for(lambda: _lease_broken(note), "the editor's open to reach notelink's new file")
-
+    editor, editor_opens_the_note = _editor(note, newest, "the editor's open to reach notelink's new file")
     _after_a_save_and_the_exchange(monkeypatch, editor_opens_the_note)
     refusal = write_change(_change(note))
     editor.join(30)
