@@ -25,8 +25,9 @@ from notelink.config import default_index_dir
 from notelink.errors import ArgumentError, IndexMissing, NotFound
 from notelink.index.store import current_generation
 from notelink.notes.vault import Ignore, Skipped, check_vault, files_named, read_inside
+from notelink.query.answers import Neighbour, NoteInfo, Related, Scored, SimilarWords
 from notelink.query.health import Health
-from notelink.query.index import RELIABLE_COUNT, Index, Neighbour, NoteInfo, Related, Scored, SimilarWords
+from notelink.query.index import RELIABLE_COUNT, Index
 from notelink.query.search import Searcher, SearchResults
 from notelink.query.unlinked import Mention, Mentions
 from notelink.watch.status import file_states, watcher_status

@@ -18,7 +18,8 @@ from notelink.notes.vault import check_vault
 
 if TYPE_CHECKING:  # imported where used: `notelink watch` then never loads scipy (the index's vectors)
     from notelink.api import Vault
-    from notelink.query.index import Index, NoteInfo
+    from notelink.query.answers import NoteInfo
+    from notelink.query.index import Index
 
 
 def at_least_one(flag: str, value: int | None) -> None:

@@ -11,7 +11,6 @@ import json
 import posixpath
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -24,40 +23,7 @@ from notelink.index.references import boosted, reference_matrix
 from notelink.index.store import load_array, open_generation, pin_current
 from notelink.index.verify import check_generation
 from notelink.notes.links import Resolver, dialect_of, link_report, name_key
-
-
-@dataclass(frozen=True)
-class NoteInfo:
-    id: int
-    path: str
-    title: str
-    aliases: list[str]
-    tags: list[str]
-
-
-@dataclass(frozen=True)
-class Related:
-    path: str
-    title: str
-    score: float
-    linked: bool
-    because: list[str] = field(default_factory=list)
-    """What contributes most to the similarity: shared concepts, and titles mentioned ("mentions: X")."""
-
-
-@dataclass(frozen=True)
-class Scored:
-    word: str
-    score: float
-
-
-@dataclass(frozen=True)
-class Neighbour(Scored):
-    """A word similar to another: its cosine (`score`) and how often it occurs."""
-
-    count: int
-    """How often the word occurs in the vault's training text."""
-
+from notelink.query.answers import Neighbour, NoteInfo, Related, Scored, SimilarWords
 
 RELIABLE_COUNT = 10
 """Occurrences from which a word's vector has reproducible neighbours: below it `similar` says the word is
@@ -68,21 +34,6 @@ overlap; RESULTS-speed.md, issue 17)."""
 LANGUAGE_SHARE = 0.25
 """In a vault of several languages, a word is a neighbour of a word of language L when at least this
 share of its occurrences are in notes of L: the word's own language, or a name used across languages."""
-
-
-@dataclass(frozen=True)
-class SimilarWords:
-    """What `Index.similar_words` says about a word."""
-
-    word: str
-    count: int
-    """How often the word occurs in the vault's training text."""
-    reliable: bool
-    """The word occurs at least `RELIABLE_COUNT` times; when not, `similar` is empty."""
-    language: str
-    """The language its neighbours were taken from (the one most of its occurrences are in), in a vault
-    of several languages; "" otherwise."""
-    similar: list[Neighbour]
 
 
 class Index:

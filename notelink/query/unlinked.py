@@ -18,7 +18,8 @@ import numpy as np
 from notelink.index.store import load_array
 from notelink.notes.spans import find_names
 from notelink.notes.vault import Skipped, read_inside
-from notelink.query.index import Index, NoteInfo
+from notelink.query.answers import NoteInfo
+from notelink.query.index import Index
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from textual.widgets import Input
 from notelink.errors import NotFound, VaultError
 from notelink.notes.links import dialect_of
 from notelink.notes.vault import RawNote, check_vault, read_inside, scan
-from notelink.query.index import Index, NoteInfo
+from notelink.query.answers import NoteInfo
+from notelink.query.index import Index
 from notelink.tui.exports import EXPORTS, write_export
 from notelink.tui.names import Names
 from notelink.tui.noteview import NoteView

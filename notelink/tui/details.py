@@ -11,7 +11,8 @@ from functools import partial
 
 import numpy as np
 
-from notelink.query.index import Index, NoteInfo, Related, Scored
+from notelink.query.answers import NoteInfo, Related, Scored
+from notelink.query.index import Index
 from notelink.tui.text import because, because_line
 
 REASON_CONCEPTS = 12

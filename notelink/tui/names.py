@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from notelink.query.index import NoteInfo
+from notelink.query.answers import NoteInfo
 from notelink.tui.text import fold
 
 SEPARATOR = " · "

@@ -14,7 +14,8 @@ from textual.worker import get_current_worker
 
 from notelink.config import TuiConfig
 from notelink.errors import IndexMissing
-from notelink.query.index import Index, NoteInfo
+from notelink.query.answers import NoteInfo
+from notelink.query.index import Index
 from notelink.tui.details import DetailsCache
 from notelink.tui.history import History
 from notelink.tui.messages import IndexLoaded, WatchMessage

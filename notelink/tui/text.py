@@ -11,7 +11,7 @@ from urllib.parse import quote, unquote
 
 from notelink.notes.dialect import strip_scheme
 from notelink.notes.note import split_front_matter
-from notelink.query.index import NoteInfo
+from notelink.query.answers import NoteInfo
 
 NOTE_SCHEME = "notelink:"
 """Links the app handles itself: `notelink:TARGET` opens the note TARGET resolves to."""

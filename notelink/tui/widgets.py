@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from notelink.query.index import NoteInfo, Related, Scored
+from notelink.query.answers import NoteInfo, Related, Scored
 from notelink.tui.names import SEPARATOR, Names
 from notelink.tui.text import score_bar
 

@@ -18,7 +18,8 @@ from notelink.notes import block
 from notelink.notes.block import BlockError
 from notelink.notes.links import name_key, wikilink_safe
 from notelink.notes.spans import find_names
-from notelink.query.index import Index, NoteInfo
+from notelink.query.answers import NoteInfo
+from notelink.query.index import Index
 from notelink.write import journal
 from notelink.write.export import vault_link_style
 from notelink.write.notewriter import Change, Edit, Plan, Refusal, WriteReport, apply, plan, unified_diff

@@ -9,7 +9,8 @@ import scipy.sparse as sp
 from notelink.errors import NotFound
 from notelink.index.build import build_index
 from notelink.index.notevectors import Layout
-from notelink.query.index import Index, NoteInfo
+from notelink.query.answers import NoteInfo
+from notelink.query.index import Index
 
 from ..conftest import FAST, SAMPLE
 

@@ -339,7 +339,7 @@ async def test_live_refresh_through_the_real_watcher(tmp_path: Path) -> None:
 
 
 def test_list_entries_show_markup_characters_literally() -> None:
-    from notelink.query.index import NoteInfo
+    from notelink.query.answers import NoteInfo
     from notelink.tui.widgets import _note_prompt
 
     cases = [("[x] todo [dim]", "f/a.md", "[x] todo [dim]  f"), ("a\\b [/]", "a.md", "a\\b [/]"),

@@ -8,7 +8,8 @@ from typing import Any, ClassVar
 import pytest
 from textual.widgets import OptionList
 
-from notelink.query.index import Index, NoteInfo, Related, Scored
+from notelink.query.answers import NoteInfo, Related, Scored
+from notelink.query.index import Index
 from notelink.tui.details import MIN_RELATED, MIN_WEIGHT, DetailsCache
 from notelink.tui.screens import ConceptScreen
 

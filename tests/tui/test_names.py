@@ -11,7 +11,7 @@ import pytest
 from textual.widgets import OptionList
 
 from notelink.index.build import build_index
-from notelink.query.index import NoteInfo
+from notelink.query.answers import NoteInfo
 from notelink.tui.names import Names, distinguishing
 from notelink.tui.noteview import NoteView
 from notelink.tui.screens import ConceptScreen, LinksScreen

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from notelink.query.index import NoteInfo
+from notelink.query.answers import NoteInfo
 from notelink.tui.history import History
 from notelink.tui.text import (
     NoteFilter,

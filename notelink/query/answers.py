@@ -1,0 +1,54 @@
+"""What an `Index` answers: a note, a related note, a scored word, a word's similar words (plain values,
+shared by the CLI, the TUI, the MCP server and the Python API)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class NoteInfo:
+    id: int
+    path: str
+    title: str
+    aliases: list[str]
+    tags: list[str]
+
+
+@dataclass(frozen=True)
+class Related:
+    path: str
+    title: str
+    score: float
+    linked: bool
+    because: list[str] = field(default_factory=list)
+    """What contributes most to the similarity: shared concepts, and titles mentioned ("mentions: X")."""
+
+
+@dataclass(frozen=True)
+class Scored:
+    word: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Neighbour(Scored):
+    """A word similar to another: its cosine (`score`) and how often it occurs."""
+
+    count: int
+    """How often the word occurs in the vault's training text."""
+
+
+@dataclass(frozen=True)
+class SimilarWords:
+    """What `Index.similar_words` says about a word."""
+
+    word: str
+    count: int
+    """How often the word occurs in the vault's training text."""
+    reliable: bool
+    """The word occurs at least `index.RELIABLE_COUNT` times; when not, `similar` is empty."""
+    language: str
+    """The language its neighbours were taken from (the one most of its occurrences are in), in a vault
+    of several languages; "" otherwise."""
+    similar: list[Neighbour]
