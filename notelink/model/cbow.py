@@ -65,7 +65,7 @@ import numpy as np
 
 from notelink.config import TrainConfig
 from notelink.errors import Cancelled, DeviceError, TrainingDiverged
-from notelink.model import hogwild
+from notelink.model import hogwild, windows
 from notelink.model.device import resolve_device, shared_memory, torch_loaded, warm_up
 from notelink.model.hogwild import TrainProgress, WorkerError
 from notelink.model.rowscale import RowScale
@@ -129,8 +129,8 @@ class _Trainer:
         step = math.lcm(self.group, _BLOCK)  # a batch is whole groups and whole blocks
         self.batch = max(step, cfg.batch_for(V, self.device.type) // step * step)
         self.keep = torch.from_numpy(vocab.keep_probs(cfg.sample)).to(self.device)  # [V]
-        self.window_mean = self._window_table()  # [(W+1)^2, 2W + 1]
-        self.band_pos = self._position_table()  # [(k + 2W) * (W+1)^2, k]
+        self.window_mean = windows.window_table(torch, cfg.window).to(self.device)  # [(W+1)^2, 2W + 1]
+        self.band_pos = windows.position_table(torch, cfg.window, _BLOCK).to(self.device)  # [rows, k]
         self.band_col = torch.arange(_BLOCK + 2 * cfg.window, device=self.device) * (cfg.window + 1) ** 2
         self.tail = -(-2 * cfg.window // _BLOCK) * _BLOCK  # 2W positions after the blocks, whole blocks
         self.label = torch.cat([torch.zeros(cfg.negative), torch.ones(1)]).to(self.device)  # [K + 1] g's
@@ -145,29 +145,6 @@ class _Trainer:
         else:  # continue from earlier vectors (incremental retraining), rows aligned with `vocab`
             self.syn0 = torch.tensor(init[0], dtype=torch.float32, device=self.device)  # [V, D]
             self.syn1neg = torch.tensor(init[1], dtype=torch.float32, device=self.device)  # [V, D]
-
-    def _window_table(self) -> torch.Tensor:
-        """The weights of a centre's 2W + 1 nearest positions in its context mean, for every left and
-        right width (a, c), at row a*(W+1) + c: 1 / (a + c) (the context size) at offsets -a..c from the
-        centre but 0 (column W), else 0 (a row of 0 without context)."""
-        torch, W = self.torch, self.cfg.window
-        a, c = torch.meshgrid(torch.arange(W + 1), torch.arange(W + 1), indexing="ij")
-        a, c = a.reshape(-1, 1), c.reshape(-1, 1)  # [(W+1)^2, 1]
-        delta = torch.arange(2 * W + 1)[None, :] - W  # [1, 2W + 1] column's offset from the centre
-        inside = ((delta >= -a) & (delta <= c) & (delta != 0)).float()
-        return (inside / (a + c).clamp(min=1)).to(self.device)
-
-    def _position_table(self) -> torch.Tensor:
-        """The windows of a block's k + 2W centres as seen by its k positions: row j*(W+1)^2 + a*(W+1) + c
-        is, for the centre in column j of a block (the centre at position j - W of the block) with widths
-        (a, c), 1 at the block's positions i in its window (offset i - j + W from the centre in -a..c,
-        not 0), else 0."""
-        torch, W, k = self.torch, self.cfg.window, _BLOCK
-        j, a, c = torch.meshgrid(torch.arange(k + 2 * W), torch.arange(W + 1), torch.arange(W + 1),
-                                 indexing="ij")
-        j, a, c = j.reshape(-1, 1), a.reshape(-1, 1), c.reshape(-1, 1)  # [(k + 2W) * (W+1)^2, 1]
-        delta = torch.arange(k)[None, :] - j + W  # [rows, k] position's offset from the centre
-        return ((delta >= -a) & (delta <= c) & (delta != 0)).float().to(self.device)
 
     def chunk_ranges(self, parts: int = 1) -> list[tuple[int, int]]:
         """[start, end) token ranges of about `cfg.chunk` / `parts` words, cut at a note boundary when the
