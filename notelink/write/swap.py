@@ -89,6 +89,10 @@ class Identity:
     def of(cls, st: os.stat_result) -> Identity:
         return cls(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
+    def is_file_of(self, st: os.stat_result) -> bool:
+        """Whether `st` is this file (same device and inode), whatever its size and mtime now."""
+        return (st.st_dev, st.st_ino) == (self.dev, self.ino)
+
 
 def _libc() -> ctypes.CDLL | None:
     try:
@@ -159,9 +163,15 @@ def read_all(fd: int) -> bytes:
 def _unchanged(fd: int, was: Identity, lease: Lease, data: bytes) -> bool:
     """The open note still is what was read: with a lease, nobody tried to write it; without one, its size,
     mtime and bytes are the same."""
-    if lease.written_meanwhile() or Identity.of(os.fstat(fd)) != was:
+    if _written(fd, was, lease):
         return False
     return lease.held or read_all(fd) == data
+
+
+def _written(fd: int, was: Identity, lease: Lease) -> bool:
+    """Whether another process opened the file behind `fd` for writing since the lease was taken, or (with
+    or without a lease) its size or mtime is no longer `was`'s."""
+    return lease.written_meanwhile() or Identity.of(os.fstat(fd)) != was
 
 
 def temp_name(file: Path, kind: str) -> Path:
@@ -208,7 +218,7 @@ def swap(file: Path, fd: int, was: Identity, lease: Lease, before: bytes, tmp: P
             _replace_keeping_old(file, fd, was, lease, before, tmp)
             return
         displaced = os.lstat(tmp)
-        if (displaced.st_dev, displaced.st_ino) == (was.dev, was.ino) and _unchanged(fd, was, lease, before):
+        if was.is_file_of(displaced) and _unchanged(fd, was, lease, before):
             os.unlink(tmp)
             return
         if _replaced(file, ours):  # a save by rename came after the exchange: newer than what it displaced
@@ -216,7 +226,7 @@ def swap(file: Path, fd: int, was: Identity, lease: Lease, before: bytes, tmp: P
             raise Moved(_CHANGED_WHILE_WRITING)
         exchange(tmp, file)  # undo: the user's file back under its name
         back = os.lstat(tmp)
-        if (back.st_dev, back.st_ino) == (ours.st_dev, ours.st_ino):
+        if os.path.samestat(back, ours):
             if touched():  # an editor saved in place into our file while it held the note's name
                 raise Moved(_KEPT.format(tmp.name))
             os.unlink(tmp)
@@ -225,7 +235,7 @@ def swap(file: Path, fd: int, was: Identity, lease: Lease, before: bytes, tmp: P
         # back under the note's name and the newer one here; exchanged once more, the newer is the note again
         exchange(tmp, file)
         older = os.lstat(tmp)
-        if (older.st_dev, older.st_ino) == (displaced.st_dev, displaced.st_ino):
+        if os.path.samestat(older, displaced):
             os.unlink(tmp)  # (superseded by the editor's own later save, as when `_replaced` sees it above)
             raise Moved(_CHANGED_WHILE_WRITING)
         raise Moved(_KEPT.format(tmp.name))
@@ -243,7 +253,7 @@ def _watched(tmp: Path) -> Iterator[Callable[[], bool]]:
         with contextlib.suppress(Busy):
             lease.take()
         was = Identity.of(os.fstat(fd))
-        yield lambda: lease.written_meanwhile() or Identity.of(os.fstat(fd)) != was
+        yield lambda: _written(fd, was, lease)
     finally:
         lease.release()
         os.close(fd)
@@ -256,7 +266,7 @@ def _replaced(file: Path, ours: os.stat_result) -> bool:
         now = os.lstat(file)
     except FileNotFoundError:
         return False
-    return (now.st_dev, now.st_ino) != (ours.st_dev, ours.st_ino)
+    return not os.path.samestat(now, ours)
 
 
 def _replace_keeping_old(file: Path, fd: int, was: Identity, lease: Lease, before: bytes, tmp: Path) -> None:
@@ -273,7 +283,7 @@ def _replace_keeping_old(file: Path, fd: int, was: Identity, lease: Lease, befor
         return
     try:
         linked = os.lstat(old)
-        if (linked.st_dev, linked.st_ino) != (was.dev, was.ino) or not _unchanged(fd, was, lease, before):
+        if not was.is_file_of(linked) or not _unchanged(fd, was, lease, before):
             raise Moved("changed since notelink read it; not written (run again)")
         os.replace(tmp, file)
         if not _unchanged(fd, was, lease, before):
