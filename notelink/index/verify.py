@@ -118,8 +118,8 @@ def _check_database(gen: Path, out: GenerationCheck, thorough: bool) -> dict[str
 def check_generation(gen: Path, thorough: bool = False) -> GenerationCheck:
     """Every problem found in a generation (none: it is whole). Quick: headers, sizes and row counts;
     `thorough` adds SQLite's integrity_check, reads the note matrix's index arrays and the word vectors
-    (finite numbers). A generation of
-    another format version raises IndexFormatError (it is not damaged: `notelink index` rebuilds it)."""
+    (finite numbers). A generation of another format version raises IndexFormatError (it is not damaged:
+    `notelink index` rebuilds it)."""
     out = GenerationCheck(gen)
     meta = _check_database(gen, out, thorough)
     arrays = {name: _array(gen, name, dtype, out) for name, dtype in REQUIRED.items()}
@@ -131,6 +131,8 @@ def check_generation(gen: Path, thorough: bool = False) -> GenerationCheck:
     if not isinstance(layout, dict) and meta:
         out.problems.append("the database has no layout of the note vectors")
     _shapes(gen, arrays, notes, words, layout if isinstance(layout, dict) else {}, out, thorough)
+    if thorough and not out.problems:
+        _check_finite(gen, out)
     return out
 
 
@@ -160,8 +162,6 @@ def _shapes(gen: Path, arrays: dict[str, ArrayInfo | None], notes: int | None, w
                                     f"its indptr says {nnz:,}")
         if thorough and group == "notes" and not out.problems:
             _check_csr(gen, layout, out)
-    if thorough and not out.problems:
-        _check_finite(gen, out)
 
 
 def _check_finite(gen: Path, out: GenerationCheck) -> None:
