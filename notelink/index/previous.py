@@ -7,6 +7,7 @@ mentions and database rows. Its arrays are read only when a stage asks for them.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections import Counter
@@ -151,20 +152,19 @@ def settled_training(index_dir: Path, cfg: TrainConfig) -> TrainConfig:
     model = set(TrainConfig().model_dict())
     kept = {k: v for k, v in saved_training(index_dir).items() if k in model and k not in cfg.chosen}
     try:
-        return replace(cfg, **kept, chosen=tuple(sorted({*cfg.chosen, *kept} & model)))
+        return _with_kept(cfg, kept, model)
     except SettingsError as exc:  # a value this version refuses (a newer bound): that one is dropped
         refused = {name for name, _, _ in exc.problems}
-        return _settled_kept(cfg, {k: v for k, v in kept.items() if k not in refused}, model)
+        with contextlib.suppress(TypeError, ValueError):
+            return _with_kept(cfg, {k: v for k, v in kept.items() if k not in refused}, model)
     except (TypeError, ValueError):  # not a setting of this version at all: the index's choices dropped
-        return replace(cfg, chosen=tuple(sorted(set(cfg.chosen) & model)))
+        pass
+    return _with_kept(cfg, {}, model)
 
 
-def _settled_kept(cfg: TrainConfig, kept: dict[str, Any], model: set[str]) -> TrainConfig:
-    """`cfg` with `kept`, or without any kept setting if these too cannot be used."""
-    try:
-        return replace(cfg, **kept, chosen=tuple(sorted({*cfg.chosen, *kept} & model)))
-    except (TypeError, ValueError):
-        return replace(cfg, chosen=tuple(sorted(set(cfg.chosen) & model)))
+def _with_kept(cfg: TrainConfig, kept: dict[str, Any], model: set[str]) -> TrainConfig:
+    """`cfg` with the `kept` settings, which count as chosen, as the model settings it chose do."""
+    return replace(cfg, **kept, chosen=tuple(sorted({*cfg.chosen, *kept} & model)))
 
 
 def load_records(gen: Path) -> tuple[dict[str, NoteRecord], dict[str, Any]]:
