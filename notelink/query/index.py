@@ -114,6 +114,15 @@ class Index:
         rows = self.db.execute("SELECT count FROM vocab ORDER BY id")
         return np.array([c for (c,) in rows], dtype=np.int64)
 
+    @functools.cached_property
+    def search_words(self) -> list[str]:
+        """The words search keeps besides the vocabulary (`searchdata`: too rare, or only in boilerplate),
+        in search-id order after it; none for an index without search data."""
+        if not (self.gen / "search_words.npy").exists():
+            return []
+        extra = bytes(load_array(self.gen, "search_words")).decode()
+        return extra.split("\n") if extra else []
+
     def counts_of(self, ids: Sequence[int]) -> dict[int, int]:
         """How often each of these words occurs (one query for a few words: a search need not read every
         word's count, 0.1-0.3 s on a large vault)."""
@@ -201,8 +210,7 @@ class Index:
     def _too_rare(self, key: str) -> str | None:
         """Why a word the notes use has no vector (one of the words the search keeps besides the
         vocabulary); None for a word the notes do not use."""
-        path = self.gen / "search_words.npy"
-        if not path.exists() or key not in bytes(load_array(self.gen, "search_words")).decode().split("\n"):
+        if key not in self.search_words:
             return None
         least = self.meta.get("config", {}).get("train", {}).get("min_count", "--min-count")
         return (f"{key!r} has no word vector: it occurs in the notes fewer than {least} times (--min-count), "

@@ -80,9 +80,8 @@ class Searcher:
         if not all((gen / f"{name}.npy").exists() for name in _NEEDED):
             raise IndexFormatError(f"the index at {gen.parent} has no search data (it was built by an older "
                                    "notelink); run `notelink index --force` to rebuild it")
-        extra = bytes(load_array(gen, "search_words")).decode()
         self.V, self.N = len(index.words), len(index.notes)
-        self.words = index.words + (extra.split("\n") if extra else [])
+        self.words = index.words + index.search_words
         self.lookup = {**index.word_index, **{w: i for i, w in enumerate(self.words[self.V :], self.V)}}
         self.idf = np.asarray(load_array(gen, "search_idf"))
         self.terms = csr_parts(gen, "search_terms")
