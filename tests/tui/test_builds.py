@@ -19,7 +19,7 @@ from notelink.tui.status import IndexStatus, describe_event
 from notelink.tui.widgets import NotesPane
 from tests.conftest import FAST, SAMPLE
 
-from .helpers import settle, sync, wait_for
+from .helpers import running, settle, sync, wait_for
 from .test_app import FakeEvent, FakeWatcher, make_app
 
 
@@ -74,8 +74,7 @@ async def test_cancelled_build_then_a_new_one_reports_no_failure(edited: tuple[P
     build = GatedBuild()
     monkeypatch.setattr("notelink.index.build.build_index", build)
     app = make_app(*edited)
-    async with app.run_test(size=(120, 35)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (120, 35)) as pilot:
         gen = app.index.gen if app.index else None
         shown = record_notes(app)
         await pilot.press("r")
@@ -102,8 +101,7 @@ async def test_a_failing_build_says_why(edited: tuple[Path, Path], monkeypatch: 
 
     monkeypatch.setattr("notelink.index.build.build_index", broken)
     app = make_app(*edited)
-    async with app.run_test(size=(120, 35)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (120, 35)) as pilot:
         shown = record_notes(app)
         await pilot.press("r")
         await settle(pilot, app)
@@ -123,8 +121,7 @@ async def test_watching_a_vault_without_index_builds_it_without_asking(tmp_path:
     shutil.copytree(SAMPLE / "cooking", vault)
     watchers: list[FakeWatcher] = []
     app = make_app(vault, index_dir, watchers)
-    async with app.run_test(size=(120, 35)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (120, 35)) as pilot:
         assert not isinstance(app.screen, ConfirmScreen)
         assert app.query_one(NoteView).border_title == "Building the index"
         assert app.query_one(IndexStatus).display
@@ -145,8 +142,7 @@ async def test_a_watcher_that_cannot_build_the_first_index_says_why(tmp_path: Pa
     shutil.copytree(SAMPLE / "cooking", vault)
     watchers: list[FakeWatcher] = []
     app = make_app(vault, index_dir, watchers)
-    async with app.run_test(size=(120, 35)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (120, 35)) as pilot:
         (w,) = watchers
         w.on_event(FakeEvent("error", message="indexing failed (none of the 8 files could be indexed)"))
         view = app.query_one(NoteView)
@@ -164,8 +160,7 @@ async def test_an_index_opened_for_the_previous_vault_is_dropped(edited: tuple[P
     from notelink.tui.messages import IndexLoaded
 
     app = make_app(*edited)
-    async with app.run_test(size=(120, 35)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (120, 35)) as pilot:
         shown = app.index
         stale = Index.open(edited[1])
         closed: list[bool] = []
@@ -180,8 +175,7 @@ async def test_an_index_opened_for_the_previous_vault_is_dropped(edited: tuple[P
 async def test_an_export_that_cannot_be_written_is_a_message_not_a_crash(edited: tuple[Path, Path],
                                                                          tmp_path: Path) -> None:
     app = make_app(*edited)
-    async with app.run_test(size=(120, 35)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (120, 35)) as pilot:
         shown = record_notes(app)
         app.export(tmp_path / "no such folder" / "x.json")
         await wait_for(pilot, lambda: any(m.startswith("Export failed") for m, _ in shown))
@@ -193,8 +187,7 @@ async def test_an_export_that_cannot_be_written_is_a_message_not_a_crash(edited:
 async def test_progress_shows_how_far_and_that_it_is_moving(edited: tuple[Path, Path]) -> None:
     watchers: list[FakeWatcher] = []
     app = make_app(*edited, watchers)
-    async with app.run_test(size=(120, 35)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (120, 35)) as pilot:
         status = app.query_one(IndexStatus)
         clock = [100.0]
         status.clock = lambda: clock[0]  # type: ignore[method-assign]
@@ -220,8 +213,7 @@ async def test_progress_shows_how_far_and_that_it_is_moving(edited: tuple[Path, 
 async def test_messages_speak_the_users_language(edited: tuple[Path, Path]) -> None:
     watchers: list[FakeWatcher] = []
     app = make_app(*edited, watchers)
-    async with app.run_test(size=(120, 35)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (120, 35)) as pilot:
         shown = record_notes(app)
         (w,) = watchers
         w.on_event(FakeEvent("indexed", ("cooking/Kimchi.md",), generation=6, message=(

@@ -13,7 +13,7 @@ from notelink.query.index import Index
 from notelink.tui.details import MIN_RELATED, MIN_WEIGHT, DetailsCache
 from notelink.tui.screens import ConceptScreen
 
-from .helpers import settle, sync, wait_for
+from .helpers import running, sync, wait_for
 from .test_app import indexed, make_app
 
 __all__ = ["indexed"]  # the fixture, shared with test_app
@@ -51,8 +51,7 @@ async def test_only_weak_suggestions_say_so(indexed: tuple[Path, Path],
     monkeypatch.setattr(Index, "notes_for_word", lambda self, word, top=10: [
         Related(n.path, n.title, 0.001, False) for n in self.notes[:3]])
     app = make_app(*indexed)
-    async with app.run_test(size=(120, 35)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (120, 35)) as pilot:
         (line,) = app.query_one("#related", OptionList).options
         assert str(line.prompt) == "no strong suggestions" and line.disabled
         assert app.index is not None

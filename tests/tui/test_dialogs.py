@@ -13,7 +13,7 @@ from notelink.tui.screens import PathPrompt
 from notelink.tui.widgets import NotesPane
 from tests.conftest import SAMPLE
 
-from .helpers import settle, sync, wait_for
+from .helpers import running, settle, sync, wait_for
 from .test_app import FakeEvent, FakeWatcher, indexed, make_app
 
 __all__ = ["indexed"]  # the fixture, shared with test_app
@@ -47,8 +47,7 @@ def _first_command(app: Any) -> str:
 async def test_palette_export_prompt_has_focus_and_enter_accepts(indexed: tuple[Path, Path]) -> None:
     vault, _ = indexed
     app = make_app(*indexed)
-    async with app.run_test(size=(120, 35)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (120, 35)) as pilot:
         await _palette(pilot, "Export related notes: JSON")
         assert isinstance(app.screen, PathPrompt)
         field = app.screen.query_one("#path", Input)
@@ -63,8 +62,7 @@ async def test_palette_export_prompt_has_focus_and_enter_accepts(indexed: tuple[
 @sync
 async def test_palette_switch_vault_prompt_has_focus(indexed: tuple[Path, Path]) -> None:
     app = make_app(*indexed)
-    async with app.run_test(size=(120, 35)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (120, 35)) as pilot:
         await _palette(pilot, "Switch vault")
         assert isinstance(app.screen, PathPrompt)
         assert app.focused is app.screen.query_one("#path", Input)
@@ -79,8 +77,7 @@ async def test_switch_vault_keeps_watching_and_clears_the_filter(indexed: tuple[
     shutil.copytree(SAMPLE / "music", other)
     watchers: list[FakeWatcher] = []
     app = make_app(*indexed, watchers)
-    async with app.run_test(size=(120, 35)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (120, 35)) as pilot:
         await pilot.press("slash", *"kimchi", "enter")
         await _palette(pilot, "Switch vault")
         await pilot.press("ctrl+u", *str(other), "enter")

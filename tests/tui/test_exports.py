@@ -13,7 +13,7 @@ from notelink.cli.arguments import _export_args
 from notelink.tui.exports import EXPORTS
 from tests.conftest import snapshot
 
-from .helpers import settle, sync, wait_for
+from .helpers import running, sync, wait_for
 from .test_app import indexed, make_app
 from .test_builds import record_notes
 
@@ -32,8 +32,7 @@ async def test_the_palette_offers_every_export_of_the_cli_grouped_before_textual
         indexed: tuple[Path, Path]) -> None:
     assert sorted(EXPORTS) == sorted(cli_formats())
     app = make_app(*indexed)
-    async with app.run_test(size=(120, 35)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (120, 35)):
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert {f"Notes › {e.title}" for e in EXPORTS.values()} <= set(titles)
         assert all(t.startswith(("Notes › ", "Screen › ")) for t in titles), titles
@@ -49,8 +48,7 @@ async def test_every_format_is_written_and_no_note_changes(indexed: tuple[Path, 
     vault, _ = indexed
     before = snapshot(vault)
     app = make_app(*indexed)
-    async with app.run_test(size=(120, 35)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (120, 35)) as pilot:
         shown = record_notes(app)
         for k, fmt in enumerate(EXPORTS):
             app.export(tmp_path / f"out.{fmt}", fmt)
@@ -71,8 +69,7 @@ async def test_every_format_is_written_and_no_note_changes(indexed: tuple[Path, 
 async def test_a_markdown_export_into_the_vault_is_written_with_a_warning(indexed: tuple[Path, Path]) -> None:
     vault, _ = indexed
     app = make_app(*indexed)
-    async with app.run_test(size=(120, 35)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (120, 35)) as pilot:
         shown = record_notes(app)
         app.export(vault / "exported.md", "markdown")
         await wait_for(pilot, lambda: bool(shown), 120)

@@ -14,7 +14,7 @@ from textual.widgets import Input, OptionList
 from notelink.tui import actions
 from notelink.tui.app import NotelinkApp
 
-from .helpers import settle, sync, wait_for
+from .helpers import running, settle, sync, wait_for
 from .test_app import indexed, make_app
 from .test_builds import record_notes
 
@@ -51,8 +51,7 @@ async def test_keys_typed_while_a_note_opens_are_dropped_not_replayed(
             typed(app, "e", "r", "q")  # read from the terminal while the note was being put on screen
 
     monkeypatch.setattr(actions, "render_note", render_with_keys_arriving)
-    async with app.run_test(size=(120, 35)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (120, 35)) as pilot:
         shown = record_notes(app)
         app.show_note("cooking/Kimchi.md")
         await wait_for(pilot, lambda: any(m.startswith("Ignored 3 key(s)") for m, _ in shown), what=shown)
@@ -67,8 +66,7 @@ async def test_keys_typed_while_a_note_opens_are_dropped_not_replayed(
 @sync
 async def test_keys_read_with_slash_go_to_the_filter(indexed: tuple[Path, Path], editor: Path) -> None:
     app = make_app(*indexed)
-    async with app.run_test(size=(120, 35)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (120, 35)) as pilot:
         app.query_one("#notes", OptionList).focus()
         current = app.current
         typed(app, "slash", "k", "e", "q")  # "/keq" pasted, or over ssh: one read
@@ -82,8 +80,7 @@ async def test_keys_read_with_slash_go_to_the_filter(indexed: tuple[Path, Path],
 async def test_keys_read_after_enter_in_the_filter_are_not_typed_into_it(indexed: tuple[Path, Path],
                                                                         editor: Path) -> None:
     app = make_app(*indexed)
-    async with app.run_test(size=(120, 35)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (120, 35)) as pilot:
         shown = record_notes(app)
         typed(app, "slash", *"kimchi", "enter", "e", "r")  # "/kimchi⏎er" in one read
         await wait_for(pilot, lambda: app.current == "cooking/Kimchi.md")
@@ -100,8 +97,7 @@ async def test_keys_read_after_enter_in_the_filter_are_not_typed_into_it(indexed
 @sync
 async def test_down_in_the_filter_moves_into_the_results(indexed: tuple[Path, Path]) -> None:
     app = make_app(*indexed)
-    async with app.run_test(size=(120, 35)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (120, 35)) as pilot:
         await pilot.press("slash", *"kimchi", "down")
         listing = app.query_one("#notes", OptionList)
         await wait_for(pilot, lambda: app.focused is listing)
@@ -113,8 +109,7 @@ async def test_down_in_the_filter_moves_into_the_results(indexed: tuple[Path, Pa
 @sync
 async def test_tabbing_into_a_panel_highlights_its_first_row(indexed: tuple[Path, Path]) -> None:
     app = make_app(*indexed)
-    async with app.run_test(size=(120, 35)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (120, 35)) as pilot:
         app.show_note("cooking/Kimchi.md")
         app.query_one("#notes", OptionList).focus()
         related = app.query_one("#related", OptionList)
@@ -137,8 +132,7 @@ async def test_tabbing_into_a_panel_highlights_its_first_row(indexed: tuple[Path
 @sync
 async def test_the_ends_of_history_say_so(indexed: tuple[Path, Path]) -> None:
     app = make_app(*indexed)
-    async with app.run_test(size=(120, 35)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (120, 35)) as pilot:
         shown = record_notes(app)
         first = app.current
         await pilot.press("left_square_bracket")
@@ -154,7 +148,6 @@ async def test_the_ends_of_history_say_so(indexed: tuple[Path, Path]) -> None:
 @sync
 async def test_editing_keys_read_with_characters_apply_in_order(indexed: tuple[Path, Path]) -> None:
     app = make_app(*indexed)
-    async with app.run_test(size=(120, 35)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (120, 35)) as pilot:
         typed(app, "slash", *"abc", "backspace", "d", "left", "x")  # one read: Backspace and ← where typed
         await wait_for(pilot, lambda: app.filter_query == "abxd", what=lambda: app.filter_query)

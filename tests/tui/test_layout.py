@@ -11,7 +11,7 @@ from notelink.tui.noteview import NoteView
 from notelink.tui.screens import HelpScreen
 from notelink.tui.widgets import ConceptsPanel, NotesPane, RelatedPanel
 
-from .helpers import settle, sync, wait_for
+from .helpers import running, settle, sync, wait_for
 from .test_app import indexed, make_app
 
 __all__ = ["indexed"]  # the fixture, shared with test_app
@@ -25,8 +25,7 @@ async def test_help_fits_at_120x35_and_scrolls_with_keys_at_80x24(indexed: tuple
 
 async def _help_at(indexed: tuple[Path, Path], size: tuple[int, int], fits: bool) -> None:
     app = make_app(*indexed)
-    async with app.run_test(size=size) as pilot:
-        await settle(pilot, app)
+    async with running(app, size) as pilot:
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen)
                        and app.screen.query_one("#dialog").region.height > 0)
@@ -41,8 +40,7 @@ async def _help_at(indexed: tuple[Path, Path], size: tuple[int, int], fits: bool
 @sync
 async def test_j_k_move_in_lists_and_escape_clears_the_filter(indexed: tuple[Path, Path]) -> None:
     app = make_app(*indexed)
-    async with app.run_test(size=(120, 35)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (120, 35)) as pilot:
         notes = app.query_one("#notes", OptionList)
         notes.focus()
         start = notes.highlighted or 0
@@ -64,8 +62,7 @@ async def test_j_k_move_in_lists_and_escape_clears_the_filter(indexed: tuple[Pat
 async def test_layout_gives_the_note_room_at_every_size(indexed: tuple[Path, Path]) -> None:
     for width, height in ((60, 20), (80, 24), (120, 35), (200, 50)):
         app = make_app(*indexed)
-        async with app.run_test(size=(width, height)) as pilot:
-            await settle(pilot, app)
+        async with running(app, (width, height)) as pilot:
             app.show_note("cooking/Bread baking basics.md")
             await settle(pilot, app)
             note, related = app.query_one(NoteView).region, app.query_one(RelatedPanel).region
@@ -81,8 +78,7 @@ async def test_layout_gives_the_note_room_at_every_size(indexed: tuple[Path, Pat
 @sync
 async def test_concept_words_are_not_cut_at_80x24(indexed: tuple[Path, Path]) -> None:
     app = make_app(*indexed)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (80, 24)) as pilot:
         app.show_note("cooking/Kimchi.md")
         await settle(pilot, app)
         listing = app.query_one("#concepts", OptionList)
@@ -106,8 +102,7 @@ async def test_related_names_alike_at_their_start_stay_apart_in_a_narrow_panel(t
     vault, index_dir = sample_index(tmp_path, extra)
     app = make_app(vault, index_dir)
     for width in (80, 200):
-        async with app.run_test(size=(width, 30)) as pilot:
-            await settle(pilot, app)
+        async with running(app, (width, 30)) as pilot:
             await open_note(pilot, app, "Garden observations about the beds 163.md")
             prompts = [str(o.prompt) for o in app.query_one("#related", OptionList).options]
             shown = [p for p in prompts if "Garden" in p]

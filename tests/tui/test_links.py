@@ -14,7 +14,7 @@ from notelink.tui.screens import LinksScreen
 from notelink.tui.text import note_href
 from tests.conftest import FAST, SAMPLE
 
-from .helpers import settle, sync, wait_for
+from .helpers import running, settle, sync, wait_for
 from .test_app import make_app
 from .test_builds import record_notes
 
@@ -48,8 +48,7 @@ def at_top(view: NoteView, text: str) -> bool:
 @sync
 async def test_links_picker_follows_a_heading_in_the_note(guide_vault: tuple[Path, Path]) -> None:
     app = make_app(*guide_vault)
-    async with app.run_test(size=(120, 35)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (120, 35)) as pilot:
         app.show_note("Guide.md")
         await pilot.press("l")
         await wait_for(pilot, lambda: isinstance(app.screen, LinksScreen))
@@ -72,8 +71,7 @@ async def test_links_picker_follows_a_heading_in_the_note(guide_vault: tuple[Pat
 async def test_links_to_a_heading_elsewhere_missing_notes_and_attachments(guide_vault: tuple[Path, Path]
                                                                           ) -> None:
     app = make_app(*guide_vault)
-    async with app.run_test(size=(120, 20)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (120, 20)) as pilot:
         app.show_note("Guide.md")
         shown = record_notes(app)
         app.follow_link("Missing note")
@@ -110,8 +108,7 @@ async def test_links_in_a_dendron_vault_go_where_dendron_says(tmp_path: Path) ->
         (vault / name).write_text(text, encoding="utf-8")
     build_index(vault, tmp_path / "index", FAST)
     app = make_app(vault, tmp_path / "index")
-    async with app.run_test(size=(120, 30)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (120, 30)) as pilot:
         app.show_note("root.md")
         await settle(pilot, app)
         view = app.query_one(NoteView)

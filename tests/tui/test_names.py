@@ -17,7 +17,7 @@ from notelink.tui.noteview import NoteView
 from notelink.tui.screens import ConceptScreen, LinksScreen
 from tests.conftest import FAST
 
-from .helpers import settle, sync, wait_for
+from .helpers import running, sync, wait_for
 from .test_app import make_app
 
 DENDRON = ["dendron.ref.cli.md", "dendron.topic.cli.md", "dendron.topic.dev.cli.md",
@@ -77,8 +77,7 @@ def prompts(app: Any, selector: str) -> list[str]:
 @sync
 async def test_notes_with_one_title_are_told_apart_everywhere(same_titles: tuple[Path, Path]) -> None:
     app = make_app(*same_titles)
-    async with app.run_test(size=(140, 40)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (140, 40)) as pilot:
         await pilot.press("slash", *"cli")
         await wait_for(pilot, lambda: app.filter_query == "cli")
         listed = [p for p in prompts(app, "#notes") if p.startswith("CLI")]

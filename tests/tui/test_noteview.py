@@ -14,7 +14,7 @@ from notelink.index.build import build_index
 from notelink.tui.noteview import NoteView
 from tests.conftest import FAST, SAMPLE
 
-from .helpers import settle, sync, wait_for
+from .helpers import running, settle, sync, wait_for
 from .test_app import make_app, option_ids
 
 BIG = "Links.md"
@@ -44,8 +44,7 @@ async def test_a_huge_note_is_on_screen_with_its_panels_as_soon_as_it_is_chosen(
         big_vault: tuple[Path, Path]) -> None:
     assert (big_vault[0] / BIG).stat().st_size > 360_000
     app = make_app(*big_vault)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (120, 40)) as pilot:
         app.show_note("cooking/Kimchi.md")
         await settle(pilot, app)
         view = app.query_one(NoteView)
@@ -65,8 +64,7 @@ async def test_a_huge_note_is_on_screen_with_its_panels_as_soon_as_it_is_chosen(
 async def test_keys_are_handled_while_the_rest_of_a_huge_note_is_laid_out(
         big_vault: tuple[Path, Path]) -> None:
     app = make_app(*big_vault)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (120, 40)) as pilot:
         view = app.query_one(NoteView)
         app.show_note(BIG)
         view.focus()
@@ -79,8 +77,7 @@ async def test_keys_are_handled_while_the_rest_of_a_huge_note_is_laid_out(
 @sync
 async def test_another_note_chosen_meanwhile_stops_the_rest(big_vault: tuple[Path, Path]) -> None:
     app = make_app(*big_vault)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (120, 40)) as pilot:
         view = app.query_one(NoteView)
         app.show_note(BIG)
         app.show_note("cooking/Kimchi.md")
@@ -92,8 +89,7 @@ async def test_another_note_chosen_meanwhile_stops_the_rest(big_vault: tuple[Pat
 @sync
 async def test_a_narrower_terminal_lays_the_note_out_again_where_it_was(big_vault: tuple[Path, Path]) -> None:
     app = make_app(*big_vault)
-    async with app.run_test(size=(160, 40)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (160, 40)) as pilot:
         app.show_note(BIG)
         view = app.query_one(NoteView)
         await wait_for(pilot, lambda: not view.rendering, 600)

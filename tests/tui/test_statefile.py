@@ -12,7 +12,7 @@ from notelink.index.build import build_index
 from notelink.tui.statefile import MOST_VAULTS, SavedState, state_dir
 from tests.conftest import FAST, SAMPLE
 
-from .helpers import settle, sync, wait_for
+from .helpers import running, settle, sync, wait_for
 from .test_app import indexed, make_app
 
 __all__ = ["indexed"]  # the fixture, shared with test_app
@@ -48,8 +48,7 @@ def test_saved_state_round_trips_and_a_bad_file_means_a_fresh_start(tmp_path: Pa
 async def test_theme_and_last_note_are_remembered_in_the_state_folder(indexed: tuple[Path, Path],
                                                                       state_home: Path) -> None:
     app = make_app(*indexed)
-    async with app.run_test(size=(120, 35)) as pilot:
-        await settle(pilot, app)
+    async with running(app, (120, 35)) as pilot:
         app.show_note("music/Guitar practice routine.md")
         await pilot.press("t")
         assert app.theme == "textual-light"
