@@ -27,7 +27,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from notelink.config import DialectConfig
-from notelink.notes.note import Link, ParsedNote, parse_note, split_front_matter
+from notelink.notes.frontmatter import split_front_matter
+from notelink.notes.note import Link, ParsedNote, parse_note
 
 WIKI = ("obsidian", "dendron", "logseq", "foam", "zk")
 """Dialects whose own links are `[[wikilinks]]` (the rest write Markdown links)."""

@@ -11,19 +11,18 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from notelink.notes.block import without_block
+from notelink.notes.frontmatter import as_list, load_front_matter, split_front_matter
 
 _TAG = re.compile(r"(?<![^\s(\[,;])#([^\W\d][\w/-]*|\d+[^\W\d][\w/-]*)")
 _URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]{0,31}://|www\.|mailto:)\S+", re.IGNORECASE)
 """(A scheme of at most 32 characters: unbounded, `a.a.a.…` made each word boundary scan to the end.)"""
 _COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
 _MATH_BLOCK = re.compile(r"\$\$.*?\$\$", re.DOTALL)
-_FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)  # \r: a note saved with CRLF
 
 
 @dataclass(frozen=True)
@@ -113,85 +112,6 @@ def _markdown() -> MarkdownIt:
 
 
 _MD = _markdown()
-
-
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # libyaml's, ~9x faster
-    """Safe YAML, dates kept as written: `date: 2026-02-30` is text, not an error that loses the note."""
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
-
-FRONT_MATTER_VALUES = 100_000
-"""Most values front matter may hold with its YAML aliases expanded. PyYAML shares an aliased value instead
-of copying it, so loading stays linear, but a billion-laughs `aliases:` (9 levels of 9 references) would
-expand to 387M strings wherever it is walked; such front matter is dropped, with a warning."""
-
-
-def split_front_matter(text: str) -> tuple[str, str]:
-    """(front matter YAML, body). No front matter, or an unclosed one, gives ("", text)."""
-    if not text.startswith("---"):
-        return "", text
-    first_nl = text.find("\n")
-    if first_nl < 0 or text[:first_nl].strip() != "---":
-        return "", text
-    m = _FM_CLOSE.search(text, first_nl + 1)
-    if not m:
-        return "", text
-    body_start = text.find("\n", m.end())
-    return text[first_nl + 1 : m.start()], ("" if body_start < 0 else text[body_start + 1 :])
-
-
-def _as_list(value: Any) -> list[str]:
-    """Front-matter list fields accept a YAML list of names or a comma/space separated string; anything
-    else (a mapping, nested lists) names nothing."""
-    if isinstance(value, (list, tuple)):
-        return [text for v in value if isinstance(v, (str, int, float)) and (text := str(v).strip())]
-    if isinstance(value, (str, int, float)):
-        return [v.strip() for v in re.split(r"[,\n]", str(value)) if v.strip()]
-    return []
-
-
-def _expanded_size(data: Any, limit: int) -> int:
-    """How many values `data` holds with shared (aliased) lists and mappings counted at each use; past
-    `limit` (or a value that contains itself) the count stops at limit + 1. Linear in distinct values."""
-    sizes: dict[int, int] = {}
-    stack: list[tuple[Any, bool]] = [(data, False)]
-    open_: set[int] = set()
-    while stack:
-        obj, done = stack.pop()
-        if not isinstance(obj, (list, dict)) or (not done and id(obj) in sizes):
-            continue
-        children = list(obj.values()) if isinstance(obj, dict) else obj
-        if done:
-            open_.discard(id(obj))
-            sizes[id(obj)] = min(limit + 1, 1 + sum(sizes.get(id(c), 1) for c in children))
-        elif id(obj) in open_:
-            return limit + 1
-        else:
-            open_.add(id(obj))
-            stack += [(obj, True)] + [(c, False) for c in children]
-    return sizes.get(id(data), 1)
-
-
-def _load_front_matter(raw: str) -> tuple[dict[str, Any], str]:
-    """The front matter as a mapping and a warning; when it cannot be used, {} (the body is indexed)."""
-    if not raw.strip():
-        return {}, ""
-    try:
-        data = yaml.load(raw, Loader=_Loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 2})" if mark is not None else ""
-        return {}, f"front matter is not valid YAML{where}; body indexed without it"
-    except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as exc:
-        why = f"{type(exc).__name__}: {str(exc)[:80]}"
-        return {}, f"front matter cannot be read ({why}); body indexed without it"
-    if not isinstance(data, dict):
-        return {}, "front matter is not a key: value mapping; body indexed without it"
-    if _expanded_size(data, FRONT_MATTER_VALUES) > FRONT_MATTER_VALUES:
-        return {}, (f"front matter expands to over {FRONT_MATTER_VALUES:,} values through its YAML aliases "
-                    "(or contains itself); body indexed without it")
-    return data, ""
 
 
 def _inline_text(children: list[Token], note: ParsedNote) -> str:
@@ -406,7 +326,7 @@ def parse_note(text: str, stem: str, alias_first: bool = False) -> ParsedNote:
 
     notelink's related-notes block is left out: it is never trained on and its links are not the user's."""
     raw_fm, body = split_front_matter(without_block(text).lstrip("\ufeff"))
-    fm, warning = _load_front_matter(raw_fm)
+    fm, warning = load_front_matter(raw_fm)
     note = ParsedNote(title="", warning=warning)
     body = _MATH_BLOCK.sub(" ", _COMMENT.sub(" ", body))
     _parse_body(body, note, alias_first)
@@ -414,7 +334,7 @@ def parse_note(text: str, stem: str, alias_first: bool = False) -> ParsedNote:
     if isinstance(fm_title, (str, int, float)) and str(fm_title).strip():
         note.title = str(fm_title).strip()
     note.title = note.title or stem
-    note.aliases = _dedupe(_as_list(fm.get("aliases", fm.get("alias"))))
-    fm_tags = [t.lstrip("#") for t in _as_list(fm.get("tags", fm.get("tag"))) for t in t.split()]
+    note.aliases = _dedupe(as_list(fm.get("aliases", fm.get("alias"))))
+    fm_tags = [t.lstrip("#") for t in as_list(fm.get("tags", fm.get("tag"))) for t in t.split()]
     note.tags = _dedupe([t for t in fm_tags if t] + note.tags)
     return note

@@ -10,7 +10,7 @@ from functools import partial
 from urllib.parse import quote, unquote
 
 from notelink.notes.dialect import strip_scheme
-from notelink.notes.note import split_front_matter
+from notelink.notes.frontmatter import split_front_matter
 from notelink.query.answers import NoteInfo
 
 NOTE_SCHEME = "notelink:"

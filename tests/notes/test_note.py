@@ -1,6 +1,7 @@
 """Known-answer tests for parsing one note."""
 
-from notelink.notes.note import Link, parse_note, split_front_matter
+from notelink.notes.frontmatter import split_front_matter
+from notelink.notes.note import Link, parse_note
 
 
 def test_front_matter_title_aliases_tags() -> None:

@@ -109,7 +109,7 @@ def test_front_matter_is_not_shown() -> None:
     ("---  \ntitle: Spaces\n---\t\nBody.", "Body."),
 ])
 def test_front_matter_is_not_shown_whatever_the_line_ends(text: str, body: str) -> None:
-    """As the indexer reads it (`notes.note.split_front_matter`): saved with CRLF, after a BOM."""
+    """As the indexer reads it (`notes.frontmatter.split_front_matter`): saved with CRLF, after a BOM."""
     assert note_body(text) == body
 
 
