@@ -31,7 +31,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UserError("--format word2vec needs -o FILE (-o - writes it to standard output)")
     if args.output and args.output != "-":
         _warn_inside_vault(args)
-        with output_file(args.output) as out:
+        with output_file(args.output, vault=Path(args.vault)) as out:
             _export(index, args, out)
     else:
         _export(index, args, sys.stdout)
@@ -87,7 +87,7 @@ def _export_block(args: argparse.Namespace) -> int:
     for r in plan.refused:
         print(f"refused: {r.path}: {r.reason}", file=sys.stderr)
     if not args.write:
-        _write_text(args.output, "".join(notewriter.unified_diff(c) for c in plan.changes))
+        _write_text(args.output, "".join(notewriter.unified_diff(c) for c in plan.changes), vault)
         verb = "remove the block from" if args.undo else "write"
         print(f"Dry run: would {verb} {len(plan.changes)} notes ({plan.current} unchanged, "
               f"{len(plan.refused)} refused). Nothing was written; add --write to apply.", file=sys.stderr)
@@ -104,9 +104,9 @@ def _export_block(args: argparse.Namespace) -> int:
     return EXIT_REFUSED if report.refused else EXIT_OK
 
 
-def _write_text(path: str | None, text: str) -> None:
+def _write_text(path: str | None, text: str, vault: Path) -> None:
     if path and path != "-":
-        with output_file(path, newline="") as out:
+        with output_file(path, newline="", vault=vault) as out:
             out.write(text)
     else:
         sys.stdout.write(text)

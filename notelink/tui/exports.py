@@ -49,10 +49,10 @@ def write_export(index: Index, vault: Path, fmt: str, path: Path, top: int) -> s
     cfg = ExportConfig(top=top)
     if fmt == "block":
         plan = notewriter.plan_blocks(index, vault, cfg)
-        with output_file(str(path), newline="") as out:
+        with output_file(str(path), newline="", vault=vault) as out:
             out.write("".join(notewriter.unified_diff(c) for c in plan.changes))
         return f"Saved the blocks for {len(plan.changes):,} notes as a diff to {path} (no note changed)"
-    with output_file(str(path)) as out:
+    with output_file(str(path), vault=vault) as out:
         if fmt == "json":
             out.write(json.dumps(export.export_json(index, top), ensure_ascii=False, indent=2) + "\n")
         elif fmt == "csv":

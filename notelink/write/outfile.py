@@ -14,9 +14,10 @@ from notelink.errors import OutputError
 
 
 @contextlib.contextmanager
-def output_file(path: str, newline: str = "\n") -> Iterator[TextIO]:
+def output_file(path: str, newline: str = "\n", vault: Path | None = None) -> Iterator[TextIO]:
     """A text stream to `path`. An ordinary file (or a new one) is written to a temporary file beside it
-    and renamed over it at the end, through a symlink to its target; anything else is opened as it is."""
+    and renamed over it at the end, through a symlink to its target; anything else is opened as it is.
+    An existing note of `vault` (a `.md` file in it, reached by any path) is never replaced: OutputError."""
     target = Path(path).expanduser()
     try:
         given = target.stat() if target.exists() else None  # (/dev/stdout: a pipe or a terminal, as given)
@@ -24,6 +25,8 @@ def output_file(path: str, newline: str = "\n") -> Iterator[TextIO]:
         target = target if special else target.resolve()  # write through symlinks, beside the real file
         if target.is_dir():
             raise IsADirectoryError(21, "it is a folder")
+        if given is not None and not special and vault is not None:
+            _refuse_note(path, target, vault)
         out, tmp = (_as_it_is(target, newline), None) if special else _temp_beside(target, newline)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}; give a file in an existing, "
@@ -39,6 +42,14 @@ def output_file(path: str, newline: str = "\n") -> Iterator[TextIO]:
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
+
+
+def _refuse_note(path: str, target: Path, vault: Path) -> None:
+    """Raises OutputError when the existing file `target` (resolved) is a note of `vault`: an export
+    written over it would lose the note (exports never change notes; the block is `--format block`'s)."""
+    if target.suffix.lower() == ".md" and target.is_relative_to(vault.expanduser().resolve()):
+        raise OutputError(f"refusing to write over {path}: it is a note of the vault {vault}, and an export "
+                          "never replaces a note; give -o a file outside the vault, or a new name")
 
 
 def _as_it_is(target: Path, newline: str) -> TextIO:

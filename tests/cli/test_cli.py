@@ -324,6 +324,22 @@ def test_an_export_file_that_cannot_be_written_is_a_clear_error(capsys, ix: str,
     assert good.stat().st_mode & 0o777 == 0o666 & ~_umask()
 
 
+def test_an_export_never_writes_over_a_note(capsys, make_vault, tmp_path: Path) -> None:
+    vault = make_vault({"Bread.md": "# Bread\n\nflour water salt levain\n",
+                        "sub/Rye.MD": "# Rye\n\nrye flour water salt\n"})
+    ix = indexed(capsys, vault, tmp_path)
+    (tmp_path / "link.md").symlink_to(vault / "Bread.md")
+    before = {p: p.read_bytes() for p in (vault / "Bread.md", vault / "sub/Rye.MD")}
+    for fmt, out in [("csv", vault / "Bread.md"), ("word2vec", vault / "sub/Rye.MD"),
+                     ("markdown", tmp_path / "link.md"), ("block", vault / "Bread.md")]:
+        code, _, err = run(capsys, "export", str(vault), "--index-dir", ix, "--format", fmt, "-o", str(out))
+        assert code == 2 and f"refusing to write over {out}: it is a note of the vault" in err, fmt
+    assert {p: p.read_bytes() for p in before} == before
+    code, _, err = run(capsys, "export", str(vault), "--index-dir", ix, "--format", "markdown", "-o",
+                       str(vault / "related.md"))  # a new file: written, with a word about it
+    assert code == 0 and "is inside the vault" in err and (vault / "related.md").exists()
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

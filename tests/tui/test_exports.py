@@ -76,3 +76,17 @@ async def test_a_markdown_export_into_the_vault_is_written_with_a_warning(indexe
     message, severity = shown[0]
     assert severity == "warning" and "inside the vault" in message and (vault / "exported.md").exists()
     (vault / "exported.md").unlink()  # (the vault is shared by this module's tests)
+
+
+@sync
+async def test_an_export_over_a_note_is_refused_and_the_note_kept(indexed: tuple[Path, Path]) -> None:
+    vault, _ = indexed
+    note = sorted(vault.rglob("*.md"))[0]
+    before = note.read_bytes()
+    app = make_app(*indexed)
+    async with running(app, (120, 35)) as pilot:
+        shown = record_notes(app)
+        app.export(note, "csv")
+        await wait_for(pilot, lambda: bool(shown), 120)
+    message, severity = shown[0]
+    assert severity == "error" and "refusing to write over" in message and note.read_bytes() == before
