@@ -26,7 +26,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         return run_batch(searcher, sys.stdin, sys.stdout, args.top, not args.no_snippets)
     text, syntax = (sys.stdin.read(), False) if args.stdin else (" ".join(args.query), True)
     results = searcher.search(text, args.top, syntax=syntax, snippets=not args.no_snippets,
-                              exclude=set(args.exclude))
+                              exclude=args.exclude)
     if args.json:
         print(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -57,11 +57,13 @@ def _answer(searcher: Searcher, line: str, n: int, top: int, snippets: bool) -> 
     exclude = item.get("exclude", [])
     exclude = [exclude] if isinstance(exclude, str) else exclude
     want = item.get("top", top)
-    if not isinstance(want, int) or want < 1 or not isinstance(exclude, list):
+    paths = isinstance(exclude, list) and all(isinstance(p, str) for p in exclude)
+    if isinstance(want, bool) or not isinstance(want, int) or want < 1 or not paths:
         return {"id": item.get("id"), "error": f'line {n}: "top" must be a positive number and "exclude" '
                                                 "a path or a list of paths"}
-    results = searcher.search(item["text"], want, syntax=False, snippets=snippets, exclude=set(exclude))
-    return {"id": item.get("id"), "results": results.to_dict()["hits"], "unknown": results.unknown}
+    results = searcher.search(item["text"], want, syntax=False, snippets=snippets, exclude=exclude)
+    return {"id": item.get("id"), "results": results.to_dict()["hits"], "unknown": results.unknown,
+            "unknown_notes": results.unknown_notes}
 
 
 def render(results: SearchResults, color: bool = False) -> str:
@@ -73,6 +75,8 @@ def render(results: SearchResults, color: bool = False) -> str:
         notes.append(f"not in any note: {', '.join(results.unknown)}")
     if results.unmatched:
         notes.append(f"no note matches: {', '.join(results.unmatched)}")
+    if results.unknown_notes:
+        notes.append(f"not a note, so not left out: {', '.join(results.unknown_notes)}")
     if not results.words:
         notes.append("no words to search for")
     lines = [head + (f"  ({'; '.join(notes)})" if notes else "")]

@@ -246,3 +246,15 @@ def file_hash(path: Path) -> str | None:
         return hashlib.sha256(unmanaged_bytes(path.read_bytes())).hexdigest()
     except OSError:
         return None
+
+
+def path_in_vault(root: Path, name: str) -> str:
+    """`name` as a vault-relative path when it is a path to a note file inside the vault `root` (absolute,
+    or from the current folder: what a shell completes or an editor passes), else `name` as it is."""
+    try:
+        path = Path(name).expanduser()
+        if path.suffix.lower() == ".md" and path.is_file():
+            return path.resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError):  # outside the vault; a name too long to be a path
+        pass
+    return name

@@ -53,13 +53,15 @@ class SearchResults:
     """Stop words of the query's language, left out."""
     unmatched: list[str] = field(default_factory=list)
     """Filters and phrases that no note matches (`#tag`, `path:TEXT`, `"phrase"`): why nothing was found."""
+    unknown_notes: list[str] = field(default_factory=list)
+    """Notes to leave out (`exclude`) that name no note of the index: nothing was left out for them."""
 
     def to_dict(self) -> dict[str, Any]:
         """As `dataclasses.asdict` gives it, with `expanded` as {"word", "from"}; built by hand (asdict's
         deep copies were a tenth of a `--batch` query's time)."""
         return {"query": self.query, "hits": [_hit_dict(h) for h in self.hits], "words": list(self.words),
                 "unknown": list(self.unknown), "ignored": list(self.ignored),
-                "unmatched": list(self.unmatched)}
+                "unmatched": list(self.unmatched), "unknown_notes": list(self.unknown_notes)}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False)

@@ -39,11 +39,12 @@ from notelink.errors import IndexFormatError
 from notelink.index.store import load_array
 from notelink.notes.stopwords import family, language_of, stop_word_languages, without_stopwords
 from notelink.notes.tokenizer import tokenize
+from notelink.query.filters import Filters
 from notelink.query.index import RELIABLE_COUNT, Index
 from notelink.query.postings import Rows, csr_parts
 from notelink.query.results import Because, Hit, SearchResults
 from notelink.query.snippets import read_snippet
-from notelink.query.syntax import Query, parse_query, plain
+from notelink.query.syntax import parse_query, plain
 
 __all__ = ["Because", "Hit", "SearchResults", "Searcher"]  # the results, where callers have found them
 
@@ -96,6 +97,7 @@ class Searcher:
         self.dense_mean = np.asarray(load_array(gen, "search_dense_mean"))
         self.head = min(self.V, NoteVectorConfig().expand_vocab)  # words that take part in expansion
         self._near: dict[int, tuple[list[int], list[float]]] = {}  # word -> its neighbours, as asked for
+        self.filters = Filters(index, self.vault)
         self._languages()
 
     def _languages(self) -> None:
@@ -111,8 +113,9 @@ class Searcher:
     def search(self, query: str, top: int | None = None, *, syntax: bool = True, snippets: bool = True,
                exclude: Collection[str] = ()) -> SearchResults:
         """The `top` notes for `query`, best first. `syntax`: read quotes, #tags and path: as operators
-        (`syntax.parse_query`); else the text is a draft, searched as it is. `exclude`: paths never
-        returned (the note being written). BLAS runs on this thread only meanwhile (`_one_blas_thread`)."""
+        (`syntax.parse_query`); else the text is a draft, searched as it is. `exclude`: notes never
+        returned (the note being written), by path or name as `related` reads one (those that name no
+        note: the results' `unknown_notes`). BLAS runs on this thread only meanwhile (`_one_blas_thread`)."""
         with _one_blas_thread():
             return self._search(query, top, syntax, snippets, exclude)
 
@@ -122,11 +125,12 @@ class Searcher:
         top = self.cfg.top if top is None else top
         terms = self._terms(parsed.text)
         phrases = [self._phrase_ids(p) for p in parsed.phrases]
-        allowed = self._allowed(parsed, exclude)
+        left_out, no_note = self.filters.excluded([exclude] if isinstance(exclude, str) else exclude)
+        allowed = self.filters.allowed(parsed, left_out)
         if any(p is None for p in phrases):  # a phrase with a word no note has: nothing matches
             order, scores, parts = [], np.zeros(self.N), None
         elif terms.ids.size == 0:
-            order = [] if not parsed.filtered else _filtered(allowed, self.index, top)
+            order = [] if not parsed.filtered else self.filters.only(allowed, top)
             scores, parts = np.zeros(self.N), None
         else:
             expanded = self._expand(terms)
@@ -134,15 +138,8 @@ class Searcher:
             order = self._rank(scores, top, [p for p in phrases if p is not None])
         reasons = self._reasons(order, terms, parts) if parts is not None else {}
         hits = [self._hit(j, float(scores[j]), terms, reasons.get(j), snippets, phrases) for j in order]
-        unmatched = [] if hits else self._unmatched(parsed, phrases)  # (one unmatched filter: no hits)
-        return SearchResults(query, hits, terms.words, terms.unknown, terms.ignored, unmatched)
-
-    def _unmatched(self, parsed: Query, phrases: list[list[str] | None]) -> list[str]:
-        """The filters and phrases that no note matches on their own (`#tag`, `path:TEXT`, `"phrase"` with
-        a word no note has): said, so an empty answer has its reason."""
-        out = [f"#{tag}" for tag in parsed.tags if not self._tagged.get(tag)]
-        out += [f"path:{text}" for text in parsed.paths if not (np.char.find(self._paths, text) >= 0).any()]
-        return out + [f'"{p}"' for p, ids in zip(parsed.phrases, phrases, strict=True) if ids is None]
+        unmatched = [] if hits else self.filters.unmatched(parsed, phrases)  # (one unmatched: no hits)
+        return SearchResults(query, hits, terms.words, terms.unknown, terms.ignored, unmatched, no_note)
 
     def _terms(self, text: str) -> _Terms:
         tokens = tokenize(text, keep_stopwords=True)
@@ -180,36 +177,6 @@ class Searcher:
         tokens = tokenize(phrase, keep_stopwords=True)
         kept = without_stopwords([tokens], language_of([tokens]))[0]
         return kept if all(t in self.lookup for t in kept) else None
-
-    def _allowed(self, parsed: Query, exclude: Collection[str]) -> np.ndarray | None:
-        """[N] bool: the notes the filters and `exclude` leave; None: all."""
-        if not (parsed.filtered or exclude):
-            return None
-        ok = np.ones(self.N, dtype=bool)
-        for text in parsed.paths:
-            ok &= np.char.find(self._paths, text) >= 0
-        for tag in parsed.tags:
-            tagged = np.zeros(self.N, dtype=bool)
-            tagged[self._tagged.get(tag, [])] = True
-            ok &= tagged
-        ok[[self.index.by_path[p].id for p in exclude if p in self.index.by_path]] = False
-        return ok
-
-    @functools.cached_property
-    def _paths(self) -> np.ndarray:
-        """[N] the notes' paths, lowercase (for path: filters)."""
-        return np.array([n.path.lower() for n in self.index.notes])
-
-    @functools.cached_property
-    def _tagged(self) -> dict[str, list[int]]:
-        """Tag (lowercase) -> notes with it or a tag under it (`a/b` is under `a`)."""
-        out: dict[str, set[int]] = {}
-        for note in self.index.notes:
-            for tag in note.tags:
-                parts = tag.lower().split("/")
-                for k in range(1, len(parts) + 1):
-                    out.setdefault("/".join(parts[:k]), set()).add(note.id)
-        return {t: sorted(ids) for t, ids in out.items()}
 
     def _expand(self, terms: _Terms) -> tuple[np.ndarray, np.ndarray, dict[int, int]]:
         """q' as (ids, weights) and, for each word brought in, the query word that brought it most."""
@@ -386,12 +353,6 @@ def _has_phrase(tokens: str, phrase: Sequence[str]) -> bool:
     """Whether a note's stored tokens (paragraphs on lines) contain the phrase's tokens in order."""
     needle = f" {' '.join(phrase)} "
     return any(needle in f" {line} " for line in tokens.split("\n"))
-
-
-def _filtered(allowed: np.ndarray | None, index: Index, top: int) -> list[int]:
-    """A query of filters only: the notes they leave, by path."""
-    ids = range(len(index.notes)) if allowed is None else np.flatnonzero(allowed).tolist()
-    return sorted(ids, key=lambda j: index.notes[j].path)[:top]
 
 
 def unaccented(word: str) -> str:

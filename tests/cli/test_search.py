@@ -61,16 +61,18 @@ def test_batch_answers_each_line(capsys: pytest.CaptureFixture[str], ix: str,
                                  monkeypatch: pytest.MonkeyPatch) -> None:
     lines = ['{"id": 1, "text": "guitar chords and scales"}', "", "not json",
              '{"id": "b", "text": "compost", "top": 1, "exclude": "gardening/Compost.md"}',
-             '{"id": 3}', '{"id": 4, "text": "x", "top": 0}']
+             '{"id": 3}', '{"id": 4, "text": "x", "top": 0}', '{"id": 5, "text": "x", "exclude": [["a"]]}',
+             '{"id": 6, "text": "x", "top": true}', '{"id": 7, "text": "compost", "exclude": ["Nope"]}']
     monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
     code, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "--batch", "--no-snippets")
     answers = [json.loads(line) for line in out.splitlines()]
-    assert code == 0 and [a["id"] for a in answers] == [1, None, "b", 3, 4]
+    assert code == 0 and [a["id"] for a in answers] == [1, None, "b", 3, 4, 5, 6, 7]
     assert answers[0]["results"][0]["path"].startswith("music/") and answers[0]["unknown"] == []
     assert answers[0]["results"][0]["snippet"] is None
     assert len(answers[2]["results"]) == 1 and answers[2]["results"][0]["path"] != "gardening/Compost.md"
     assert "not JSON" in answers[1]["error"] and "text" in answers[3]["error"]
-    assert "top" in answers[4]["error"]
+    assert "top" in answers[4]["error"] and "exclude" in answers[5]["error"] and "top" in answers[6]["error"]
+    assert answers[7]["unknown_notes"] == ["Nope"] and answers[7]["results"]  # the line after a bad one
 
 
 def test_batch_in_one_process_through_a_pipe(ix: str) -> None:
@@ -107,3 +109,19 @@ def test_render_marks_matches_on_a_terminal_and_escapes_names() -> None:
     assert "find the \x1b[1mmoon\x1b[0m here" in render(results, color=True)
     nothing = render(SearchResults("moon #nope", [], ["moon"], unmatched=["#nope"]))
     assert "no note matches: #nope" in nothing and "(no notes found)" in nothing
+
+
+def test_exclude_takes_a_note_as_related_does_and_says_which_name_no_note(
+        capsys: pytest.CaptureFixture[str], ix: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = "cooking/Bread baking basics.md"
+    code, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "bread", "--json")
+    assert json.loads(out)["hits"][0]["path"] == target
+    monkeypatch.chdir(SAMPLE.parent)
+    for name in (str(SAMPLE / target), f"{SAMPLE.name}/{target}", "Bread baking basics", target):
+        code, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "bread", "--json", "--exclude",
+                           name, "--exclude", "No such note")
+        data = json.loads(out)
+        assert code == 0 and target not in [h["path"] for h in data["hits"]], name
+        assert data["unknown_notes"] == ["No such note"]
+    code, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "bread", "--exclude", "No such note")
+    assert "(not a note, so not left out: No such note)" in out.splitlines()[0]
