@@ -193,13 +193,12 @@ def _looks_binary(data: bytes) -> bool:
 def read_inside(root: Path, rel: str, max_bytes: int) -> RawNote | Skipped:
     """`read_note` for readers after indexing (snippets, mentions, the API): a note that has since become a
     symbolic link out of the vault (or under a folder that has) is not read. The indexer's listing leaves
-    such links out already (`_link_reason`), so its bulk reads skip this check. (A link swapped in between
-    this check and the read, microseconds, is not seen.)"""
-    real_root, target = os.path.realpath(root), os.path.realpath(root / rel)
-    if not _inside(real_root, target):
-        return Skipped(rel, f"it points outside the vault (to {target}): not read (notelink reads only "
-                            "the vault)")
-    return read_note(root, rel, max_bytes)
+    such links out already (`_link_reason`), so its bulk reads skip this check.
+
+    The note is opened first, then checked: its path resolves inside the vault, to the very file open
+    (device and inode). A link swapped in before the open is seen by the check, one swapped in after it
+    is never followed: the open file is read."""
+    return _read(root, rel, max_bytes, os.path.realpath(root))
 
 
 def _inside(real_root: str, target: str) -> bool:
@@ -209,16 +208,28 @@ def _inside(real_root: str, target: str) -> bool:
 
 def read_note(root: Path, rel: str, max_bytes: int) -> RawNote | Skipped:
     """Reads one note, or says why it was skipped (too large, binary, unreadable, vanished)."""
+    return _read(root, rel, max_bytes, None)
+
+
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+               | getattr(os, "O_BINARY", 0))
+"""O_NONBLOCK: a named pipe named like a note opens at once (then is refused), never waits for a writer."""
+_OPEN_TRIES = 3
+
+
+class _Replaced(Exception):
+    """The note's name led to another file than the one just opened (a save by rename, a swapped link)."""
+
+
+def _read(root: Path, rel: str, max_bytes: int, real_root: str | None) -> RawNote | Skipped:
+    """The one way notes are read: `read_note`, and with `real_root` (the resolved vault) `read_inside`.
+    A note replaced between its open and the check is opened again (a few times)."""
     path = root / rel
     try:
-        st = path.stat()
-        if not stat.S_ISREG(st.st_mode):  # reading a named pipe would wait for a writer forever
-            return Skipped(rel, "not a file: a folder is named like a note" if stat.S_ISDIR(st.st_mode)
-                           else "not a regular file: a named pipe, socket or device is named like a note")
-        if st.st_size > max_bytes:
-            return Skipped(rel, f"too large: {st.st_size / 1e6:.1f} MB is over the "
-                                f"{max_bytes / 1e6:.1f} MB cap (raise it with --max-file-mb)")
-        data = path.read_bytes()
+        for _ in range(_OPEN_TRIES):
+            with contextlib.suppress(_Replaced):
+                return _read_open(path, rel, max_bytes, real_root)
+        return Skipped(rel, "replaced again and again while it was read (saved by rename?): not read")
     except FileNotFoundError:
         with contextlib.suppress(OSError):  # (the link itself may be gone by now)
             return Skipped(rel, f"broken symbolic link: its target {os.readlink(path)} does not exist")
@@ -229,13 +240,51 @@ def read_note(root: Path, rel: str, max_bytes: int) -> RawNote | Skipped:
         if exc.errno == errno.ELOOP:
             return Skipped(rel, "symbolic link loop: the link leads back to itself")
         return Skipped(rel, f"unreadable: {exc.strerror or exc}")
+
+
+def _read_open(path: Path, rel: str, max_bytes: int, real_root: str | None) -> RawNote | Skipped:
+    """Opens the note and reads it through that descriptor, after checking (with `real_root`) that it is
+    the file inside the vault that its path resolves to; raises _Replaced when it is another."""
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        st = os.fstat(fd)
+        if real_root is not None:
+            target = os.path.realpath(path)
+            if not _inside(real_root, target):
+                return Skipped(rel, f"it points outside the vault (to {target}): not read (notelink reads "
+                                    "only the vault)")
+            if not os.path.samestat(os.stat(target), st):
+                raise _Replaced()
+        why = _unreadable(st, max_bytes)
+        if why:
+            return Skipped(rel, why)
+        with open(fd, "rb", closefd=False) as fh:
+            return _decoded(rel, fh.read(), st.st_mtime)
+    finally:
+        os.close(fd)
+
+
+def _unreadable(st: os.stat_result, max_bytes: int) -> str:
+    """Why a file with this status is not read ("" when it is): not a regular file, or too large."""
+    if stat.S_ISDIR(st.st_mode):
+        return "not a file: a folder is named like a note"
+    if not stat.S_ISREG(st.st_mode):  # reading a named pipe would wait for a writer forever
+        return "not a regular file: a named pipe, socket or device is named like a note"
+    if st.st_size > max_bytes:
+        return (f"too large: {st.st_size / 1e6:.1f} MB is over the {max_bytes / 1e6:.1f} MB cap (raise it "
+                "with --max-file-mb)")
+    return ""
+
+
+def _decoded(rel: str, data: bytes, mtime: float) -> RawNote | Skipped:
+    """A note's bytes as text, with its content hash; Skipped when they are binary."""
     if _looks_binary(data):
         return Skipped(rel, "binary: the file is not text (it contains NUL bytes)")
     text, warning = _decode(data)
     if not text.strip():
         warning = warning or "empty note"
     digest = hashlib.sha256(unmanaged_bytes(data)).hexdigest()  # notelink's own block is not an edit
-    return RawNote(rel, text, digest, len(data), st.st_mtime, warning)
+    return RawNote(rel, text, digest, len(data), mtime, warning)
 
 
 def file_hash(path: Path) -> str | None:
