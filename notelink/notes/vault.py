@@ -27,6 +27,7 @@ class RawNote:
     path: str
     text: str
     sha256: str
+    """Of the bytes without the block; empty when read with `digest=False` (snippets never need it)."""
     size: int
     mtime: float
     warning: str = ""
@@ -190,15 +191,15 @@ def _looks_binary(data: bytes) -> bool:
     return b"\x00" in head
 
 
-def read_inside(root: Path, rel: str, max_bytes: int) -> RawNote | Skipped:
+def read_inside(root: Path, rel: str, max_bytes: int, digest: bool = True) -> RawNote | Skipped:
     """`read_note` for readers after indexing (snippets, mentions, the API): a note that has since become a
     symbolic link out of the vault (or under a folder that has) is not read. The indexer's listing leaves
     such links out already (`_link_reason`), so its bulk reads skip this check.
 
     The note is opened first, then checked: its path resolves inside the vault, to the very file open
     (device and inode). A link swapped in before the open is seen by the check, one swapped in after it
-    is never followed: the open file is read."""
-    return _read(root, rel, max_bytes, os.path.realpath(root))
+    is never followed: the open file is read. `digest=False`: no content hash (see `RawNote.sha256`)."""
+    return _read(root, rel, max_bytes, os.path.realpath(root), digest)
 
 
 def _inside(real_root: str, target: str) -> bool:
@@ -208,7 +209,7 @@ def _inside(real_root: str, target: str) -> bool:
 
 def read_note(root: Path, rel: str, max_bytes: int) -> RawNote | Skipped:
     """Reads one note, or says why it was skipped (too large, binary, unreadable, vanished)."""
-    return _read(root, rel, max_bytes, None)
+    return _read(root, rel, max_bytes, None, True)
 
 
 _OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -221,14 +222,14 @@ class _Replaced(Exception):
     """The note's name led to another file than the one just opened (a save by rename, a swapped link)."""
 
 
-def _read(root: Path, rel: str, max_bytes: int, real_root: str | None) -> RawNote | Skipped:
+def _read(root: Path, rel: str, max_bytes: int, real_root: str | None, digest: bool) -> RawNote | Skipped:
     """The one way notes are read: `read_note`, and with `real_root` (the resolved vault) `read_inside`.
     A note replaced between its open and the check is opened again (a few times)."""
     path = root / rel
     try:
         for _ in range(_OPEN_TRIES):
             with contextlib.suppress(_Replaced):
-                return _read_open(path, rel, max_bytes, real_root)
+                return _read_open(path, rel, max_bytes, real_root, digest)
         return Skipped(rel, "replaced again and again while it was read (saved by rename?): not read")
     except FileNotFoundError:
         with contextlib.suppress(OSError):  # (the link itself may be gone by now)
@@ -242,7 +243,8 @@ def _read(root: Path, rel: str, max_bytes: int, real_root: str | None) -> RawNot
         return Skipped(rel, f"unreadable: {exc.strerror or exc}")
 
 
-def _read_open(path: Path, rel: str, max_bytes: int, real_root: str | None) -> RawNote | Skipped:
+def _read_open(path: Path, rel: str, max_bytes: int, real_root: str | None,
+               digest: bool) -> RawNote | Skipped:
     """Opens the note and reads it through that descriptor, after checking (with `real_root`) that it is
     the file inside the vault that its path resolves to; raises _Replaced when it is another."""
     fd = os.open(path, _OPEN_FLAGS)
@@ -259,7 +261,7 @@ def _read_open(path: Path, rel: str, max_bytes: int, real_root: str | None) -> R
         if why:
             return Skipped(rel, why)
         with open(fd, "rb", closefd=False) as fh:
-            return _decoded(rel, fh.read(), st.st_mtime)
+            return _decoded(rel, fh.read(), st.st_mtime, digest)
     finally:
         os.close(fd)
 
@@ -276,15 +278,16 @@ def _unreadable(st: os.stat_result, max_bytes: int) -> str:
     return ""
 
 
-def _decoded(rel: str, data: bytes, mtime: float) -> RawNote | Skipped:
-    """A note's bytes as text, with its content hash; Skipped when they are binary."""
+def _decoded(rel: str, data: bytes, mtime: float, digest: bool) -> RawNote | Skipped:
+    """A note's bytes as text, with its content hash if `digest`; Skipped when they are binary."""
     if _looks_binary(data):
         return Skipped(rel, "binary: the file is not text (it contains NUL bytes)")
     text, warning = _decode(data)
     if not text.strip():
         warning = warning or "empty note"
-    digest = hashlib.sha256(unmanaged_bytes(data)).hexdigest()  # notelink's own block is not an edit
-    return RawNote(rel, text, digest, len(data), mtime, warning)
+    # notelink's own block is not an edit: the hash leaves it out
+    sha = hashlib.sha256(unmanaged_bytes(data)).hexdigest() if digest else ""
+    return RawNote(rel, text, sha, len(data), mtime, warning)
 
 
 def file_hash(path: Path) -> str | None:
