@@ -16,6 +16,7 @@ import time
 from collections import Counter
 from multiprocessing.connection import Connection
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -23,6 +24,7 @@ from notelink.cli.main import main
 from notelink.config import TrainConfig
 from notelink.index.build import build_index
 from notelink.notes.block import find_block, remove
+from notelink.write import notewriter
 
 TINY = TrainConfig(dim=16, epochs=2, min_count=1, seed=1, threads=1, device="cpu")
 WORDS = ["telescope mirror aperture eyepiece focus stars night sky observing", "bread flour water salt "
@@ -153,14 +155,21 @@ def test_a_note_edited_since_indexing_is_refused(indexed, capsys) -> None:
     assert "edited since it was indexed" in capsys.readouterr().err and note.read_bytes() == edited
 
 
-def test_an_empty_note_saved_just_now_is_left_alone(make_vault, tmp_path: Path, capsys) -> None:
+def _clock_at(monkeypatch: pytest.MonkeyPatch, note: Path, age: float) -> None:
+    """The writer's clock reads `age` seconds after the note's last save, however long the test's own steps
+    (indexing, the export) take: on a slow or busy machine a save made "just now" stays one."""
+    now = note.stat().st_mtime + age
+    monkeypatch.setattr(notewriter, "time", SimpleNamespace(time=lambda: now))
+
+
+def test_an_empty_note_saved_just_now_is_left_alone(make_vault, tmp_path: Path, capsys, monkeypatch) -> None:
     vault = make_vault({**NOTES, "empty.md": ""})
     build_index(vault, tmp_path / "index", TINY)
+    _clock_at(monkeypatch, vault / "empty.md", 0.5)
     assert _export(vault, tmp_path / "index", "--write") == 3
     assert "empty and saved just now" in capsys.readouterr().err
     assert (vault / "empty.md").read_bytes() == b""
-    old = time.time() - 3600
-    os.utime(vault / "empty.md", (old, old))
+    _clock_at(monkeypatch, vault / "empty.md", notewriter.SETTLING_S)
     assert _export(vault, tmp_path / "index", "--write") == 0
     assert find_block((vault / "empty.md").read_text()) is not None
 
@@ -247,7 +256,7 @@ SHELL = Path("/proc/self/fd").exists() and shutil.which("bash") and shutil.which
 
 
 @pytest.mark.skipif(not SHELL, reason="the issue's shell reproduction needs bash, truncate and /proc")
-def test_the_issues_truncate_then_export_reproduction(indexed, tmp_path: Path, capsys) -> None:
+def test_the_issues_truncate_then_export_reproduction(indexed, tmp_path: Path, capsys, monkeypatch) -> None:
     """Issue 15's reproduction, as a user runs it: a shell opens the note for writing and truncates it
     (`exec 7<>n1.md; truncate -s 0 /proc/self/fd/7`), the export runs, then the shell writes the note's
     text to fd 7 and closes it. Before the fix the note held only the block."""
@@ -260,6 +269,7 @@ def test_the_issues_truncate_then_export_reproduction(indexed, tmp_path: Path, c
     assert shell.stdout is not None and shell.stdin is not None
     try:
         assert shell.stdout.readline() == "truncated\n" and note.read_bytes() == b""
+        _clock_at(monkeypatch, note, 0.5)  # (the export runs at once after the truncate, however slowly)
         code = _export(vault, index, "--write")
         shell.stdin.write("go\n")
         shell.stdin.flush()
