@@ -212,9 +212,10 @@ def read_note(root: Path, rel: str, max_bytes: int) -> RawNote | Skipped:
     return _read(root, rel, max_bytes, None, True)
 
 
-_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-               | getattr(os, "O_BINARY", 0))
-"""O_NONBLOCK: a named pipe named like a note opens at once (then is refused), never waits for a writer."""
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+               | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+"""O_NONBLOCK, O_NOCTTY: a named pipe or terminal swapped in after the check opens at once, without side
+effects, and is then refused."""
 _OPEN_TRIES = 3
 
 
@@ -245,25 +246,32 @@ def _read(root: Path, rel: str, max_bytes: int, real_root: str | None, digest: b
 
 def _read_open(path: Path, rel: str, max_bytes: int, real_root: str | None,
                digest: bool) -> RawNote | Skipped:
-    """Opens the note and reads it through that descriptor, after checking (with `real_root`) that it is
-    the file inside the vault that its path resolves to; raises _Replaced when it is another."""
+    """Checks the file the note's path leads to, opens it and checks the open file again (with `real_root`:
+    it is the file inside the vault that the path resolves to), then reads it through that descriptor."""
+    why = _unreadable(os.stat(path), max_bytes)  # (before the open: a named pipe or device is never opened)
+    if why:
+        return Skipped(rel, why)
     fd = os.open(path, _OPEN_FLAGS)
     try:
         st = os.fstat(fd)
-        if real_root is not None:
-            target = os.path.realpath(path)
-            if not _inside(real_root, target):
-                return Skipped(rel, f"it points outside the vault (to {target}): not read (notelink reads "
-                                    "only the vault)")
-            if not os.path.samestat(os.stat(target), st):
-                raise _Replaced()
-        why = _unreadable(st, max_bytes)
+        why = _unreadable(st, max_bytes) or (_outside(real_root, path, st) if real_root is not None else "")
         if why:
             return Skipped(rel, why)
         with open(fd, "rb", closefd=False) as fh:
             return _decoded(rel, fh.read(), st.st_mtime, digest)
     finally:
         os.close(fd)
+
+
+def _outside(real_root: str, path: Path, opened: os.stat_result) -> str:
+    """Why the open file is not read ("" when it may be): the note's path now resolves outside the vault.
+    Raises _Replaced when it resolves inside, but to another file than the one open."""
+    target = os.path.realpath(path)
+    if not _inside(real_root, target):
+        return f"it points outside the vault (to {target}): not read (notelink reads only the vault)"
+    if not os.path.samestat(os.stat(target), opened):
+        raise _Replaced()
+    return ""
 
 
 def _unreadable(st: os.stat_result, max_bytes: int) -> str:

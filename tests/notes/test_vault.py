@@ -235,3 +235,16 @@ def test_a_link_swapped_in_for_the_open_only_is_not_read(make_vault, tmp_path: P
     monkeypatch.setattr(os, "open", open_)
     result = read_inside(root, "note.md", 10**6)
     assert swaps and isinstance(result, RawNote) and result.text == "# Note\ninside\n", result
+
+
+def test_a_note_replaced_at_every_open_is_given_up_on(make_vault, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its name leads to another file each time it is opened (saved by rename again and again): a few
+    tries, then it is skipped, not read."""
+    from notelink.notes import vault as vault_module
+    from notelink.notes.vault import read_inside
+
+    root = make_vault({"note.md": "# Note\n"})
+    monkeypatch.setattr(vault_module.os.path, "samestat", lambda a, b: False)
+    result = read_inside(root, "note.md", 10**6)
+    assert isinstance(result, Skipped) and result.reason.startswith("replaced again and again"), result
+    assert isinstance(read_note(root, "note.md", 10**6), RawNote)  # (the indexer's reads do not check)
