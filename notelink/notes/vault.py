@@ -27,6 +27,7 @@ class RawNote:
     path: str
     text: str
     sha256: str
+    """Of the bytes without the block; empty when read with `digest=False` (snippets never need it)."""
     size: int
     mtime: float
     warning: str = ""
@@ -190,16 +191,15 @@ def _looks_binary(data: bytes) -> bool:
     return b"\x00" in head
 
 
-def read_inside(root: Path, rel: str, max_bytes: int) -> RawNote | Skipped:
+def read_inside(root: Path, rel: str, max_bytes: int, digest: bool = True) -> RawNote | Skipped:
     """`read_note` for readers after indexing (snippets, mentions, the API): a note that has since become a
     symbolic link out of the vault (or under a folder that has) is not read. The indexer's listing leaves
-    such links out already (`_link_reason`), so its bulk reads skip this check. (A link swapped in between
-    this check and the read, microseconds, is not seen.)"""
-    real_root, target = os.path.realpath(root), os.path.realpath(root / rel)
-    if not _inside(real_root, target):
-        return Skipped(rel, f"it points outside the vault (to {target}): not read (notelink reads only "
-                            "the vault)")
-    return read_note(root, rel, max_bytes)
+    such links out already (`_link_reason`), so its bulk reads skip this check.
+
+    The note is opened first, then checked: its path resolves inside the vault, to the very file open
+    (device and inode). A link swapped in before the open is seen by the check, one swapped in after it
+    is never followed: the open file is read. `digest=False`: no content hash (see `RawNote.sha256`)."""
+    return _read(root, rel, max_bytes, os.path.realpath(root), digest)
 
 
 def _inside(real_root: str, target: str) -> bool:
@@ -209,16 +209,29 @@ def _inside(real_root: str, target: str) -> bool:
 
 def read_note(root: Path, rel: str, max_bytes: int) -> RawNote | Skipped:
     """Reads one note, or says why it was skipped (too large, binary, unreadable, vanished)."""
+    return _read(root, rel, max_bytes, None, True)
+
+
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+               | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+"""O_NONBLOCK, O_NOCTTY: a named pipe or terminal swapped in after the check opens at once, without side
+effects, and is then refused."""
+_OPEN_TRIES = 3
+
+
+class _Replaced(Exception):
+    """The note's name led to another file than the one just opened (a save by rename, a swapped link)."""
+
+
+def _read(root: Path, rel: str, max_bytes: int, real_root: str | None, digest: bool) -> RawNote | Skipped:
+    """The one way notes are read: `read_note`, and with `real_root` (the resolved vault) `read_inside`.
+    A note replaced between its open and the check is opened again (a few times)."""
     path = root / rel
     try:
-        st = path.stat()
-        if not stat.S_ISREG(st.st_mode):  # reading a named pipe would wait for a writer forever
-            return Skipped(rel, "not a file: a folder is named like a note" if stat.S_ISDIR(st.st_mode)
-                           else "not a regular file: a named pipe, socket or device is named like a note")
-        if st.st_size > max_bytes:
-            return Skipped(rel, f"too large: {st.st_size / 1e6:.1f} MB is over the "
-                                f"{max_bytes / 1e6:.1f} MB cap (raise it with --max-file-mb)")
-        data = path.read_bytes()
+        for _ in range(_OPEN_TRIES):
+            with contextlib.suppress(_Replaced):
+                return _read_open(path, rel, max_bytes, real_root, digest)
+        return Skipped(rel, "replaced again and again while it was read (saved by rename?): not read")
     except FileNotFoundError:
         with contextlib.suppress(OSError):  # (the link itself may be gone by now)
             return Skipped(rel, f"broken symbolic link: its target {os.readlink(path)} does not exist")
@@ -229,13 +242,60 @@ def read_note(root: Path, rel: str, max_bytes: int) -> RawNote | Skipped:
         if exc.errno == errno.ELOOP:
             return Skipped(rel, "symbolic link loop: the link leads back to itself")
         return Skipped(rel, f"unreadable: {exc.strerror or exc}")
+
+
+def _read_open(path: Path, rel: str, max_bytes: int, real_root: str | None,
+               digest: bool) -> RawNote | Skipped:
+    """Checks the file the note's path leads to, opens it and checks the open file again (with `real_root`:
+    it is the file inside the vault that the path resolves to), then reads it through that descriptor."""
+    why = _unreadable(os.stat(path), max_bytes)  # (before the open: a named pipe or device is never opened)
+    if why:
+        return Skipped(rel, why)
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        st = os.fstat(fd)
+        why = _unreadable(st, max_bytes) or (_outside(real_root, path, st) if real_root is not None else "")
+        if why:
+            return Skipped(rel, why)
+        with open(fd, "rb", closefd=False) as fh:
+            return _decoded(rel, fh.read(), st.st_mtime, digest)
+    finally:
+        os.close(fd)
+
+
+def _outside(real_root: str, path: Path, opened: os.stat_result) -> str:
+    """Why the open file is not read ("" when it may be): the note's path now resolves outside the vault.
+    Raises _Replaced when it resolves inside, but to another file than the one open."""
+    target = os.path.realpath(path)
+    if not _inside(real_root, target):
+        return f"it points outside the vault (to {target}): not read (notelink reads only the vault)"
+    if not os.path.samestat(os.stat(target), opened):
+        raise _Replaced()
+    return ""
+
+
+def _unreadable(st: os.stat_result, max_bytes: int) -> str:
+    """Why a file with this status is not read ("" when it is): not a regular file, or too large."""
+    if stat.S_ISDIR(st.st_mode):
+        return "not a file: a folder is named like a note"
+    if not stat.S_ISREG(st.st_mode):  # reading a named pipe would wait for a writer forever
+        return "not a regular file: a named pipe, socket or device is named like a note"
+    if st.st_size > max_bytes:
+        return (f"too large: {st.st_size / 1e6:.1f} MB is over the {max_bytes / 1e6:.1f} MB cap (raise it "
+                "with --max-file-mb)")
+    return ""
+
+
+def _decoded(rel: str, data: bytes, mtime: float, digest: bool) -> RawNote | Skipped:
+    """A note's bytes as text, with its content hash if `digest`; Skipped when they are binary."""
     if _looks_binary(data):
         return Skipped(rel, "binary: the file is not text (it contains NUL bytes)")
     text, warning = _decode(data)
     if not text.strip():
         warning = warning or "empty note"
-    digest = hashlib.sha256(unmanaged_bytes(data)).hexdigest()  # notelink's own block is not an edit
-    return RawNote(rel, text, digest, len(data), st.st_mtime, warning)
+    # notelink's own block is not an edit: the hash leaves it out
+    sha = hashlib.sha256(unmanaged_bytes(data)).hexdigest() if digest else ""
+    return RawNote(rel, text, sha, len(data), mtime, warning)
 
 
 def file_hash(path: Path) -> str | None:

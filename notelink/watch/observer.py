@@ -145,3 +145,17 @@ def _give_back(obs: Any) -> None:
             obs.join(5)
         else:  # never started: what its thread does on the way out (emitters, then the inotify reader)
             obs.on_thread_stop()
+    _close_reader(getattr(obs, "_inotify_fd", None))
+
+
+def _close_reader(reader: Any) -> None:
+    """Closes what watchdog's inotify reader (`InotifyFD`, watchdog 7) left open once stopped: it leaves its
+    closing to its own thread, which misses it when stopped before it first waits (a start refused at once,
+    for the watch limit): its inotify instance and pipe stayed open, three descriptors each retry. Closed
+    here only in that state (stopped, its thread ended, still marked reading: nothing closed them)."""
+    if reader is None or reader.is_alive() or not getattr(reader, "_closed", False):
+        return
+    if getattr(reader, "_is_reading", False) and hasattr(reader, "_close_resources"):
+        reader._is_reading = False
+        with contextlib.suppress(OSError):
+            reader._close_resources()

@@ -174,3 +174,77 @@ def test_symlinks_outside_are_skipped_inside_counted_once(make_vault, tmp_path: 
     assert reasons["out.md"].startswith(f"symbolic link to {outside}, outside the vault")
     assert "a.md, which is indexed under its own name" in reasons["dup.md"]
     assert set(reasons) == {"out.md", "dup.md", "rel.md"}
+
+
+SECRET = "root:x:0:0 secret words\n"
+
+
+def _swap_to_link(note: Path, target: Path) -> None:
+    """A note replaced by a symbolic link out of the vault, atomically (a link renamed over it)."""
+    link = note.with_name(".swap")
+    link.symlink_to(target)
+    os.replace(link, note)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links")
+def test_a_link_swapped_in_after_the_inside_check_is_not_followed(make_vault, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The note is checked to be inside the vault, then a link out of it takes its name (microseconds):
+    the file outside is never read."""
+    from notelink.notes import vault as vault_module
+    from notelink.notes.vault import read_inside
+
+    root = make_vault({"note.md": "# Note\ninside\n"})
+    (tmp_path / "secret.txt").write_text(SECRET, encoding="utf-8")
+    real = os.path.realpath
+
+    def realpath(path: object) -> str:
+        resolved = real(path)  # type: ignore[call-overload]
+        if str(path).endswith("note.md") and not (root / "note.md").is_symlink():
+            _swap_to_link(root / "note.md", tmp_path / "secret.txt")  # just after the check saw the note
+        return resolved  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(vault_module.os.path, "realpath", realpath)
+    result = read_inside(root, "note.md", 10**6)
+    assert isinstance(result, Skipped) and "points outside the vault" in result.reason, result
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links")
+def test_a_link_swapped_in_for_the_open_only_is_not_read(make_vault, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A link out of the vault takes the note's name just for the open, the note back before the check:
+    the open file is not the note, so it is opened again and the note itself is read."""
+    from notelink.notes.vault import read_inside
+
+    root = make_vault({"note.md": "# Note\ninside\n"})
+    note, aside = root / "note.md", root / ".aside"
+    (tmp_path / "secret.txt").write_text(SECRET, encoding="utf-8")
+    real, swaps = os.open, []
+
+    def open_(path: object, flags: int, *args: object) -> int:
+        if str(path) != str(note) or swaps:
+            return real(path, flags, *args)  # type: ignore[arg-type]
+        swaps.append(1)
+        os.rename(note, aside)
+        _swap_to_link(note, tmp_path / "secret.txt")
+        try:
+            return real(path, flags, *args)  # type: ignore[arg-type]
+        finally:
+            os.replace(aside, note)
+
+    monkeypatch.setattr(os, "open", open_)
+    result = read_inside(root, "note.md", 10**6)
+    assert swaps and isinstance(result, RawNote) and result.text == "# Note\ninside\n", result
+
+
+def test_a_note_replaced_at_every_open_is_given_up_on(make_vault, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its name leads to another file each time it is opened (saved by rename again and again): a few
+    tries, then it is skipped, not read."""
+    from notelink.notes import vault as vault_module
+    from notelink.notes.vault import read_inside
+
+    root = make_vault({"note.md": "# Note\n"})
+    monkeypatch.setattr(vault_module.os.path, "samestat", lambda a, b: False)
+    result = read_inside(root, "note.md", 10**6)
+    assert isinstance(result, Skipped) and result.reason.startswith("replaced again and again"), result
+    assert isinstance(read_note(root, "note.md", 10**6), RawNote)  # (the indexer's reads do not check)

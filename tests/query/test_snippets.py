@@ -133,3 +133,16 @@ def test_a_huge_one_line_paragraph_gets_its_snippet() -> None:
 def test_front_matter_with_crlf_line_ends_is_never_the_passage() -> None:
     s = snippet("---\r\ntitle: Sync\r\ntags: [vault]\r\n---\r\n\r\nThe phone syncs.\r\n", {"vault": 1.0})
     assert s is not None and s.text == "The phone syncs." and s.line == 6
+
+
+def test_a_snippet_reads_the_note_without_hashing_it(tmp_path: Path, monkeypatch) -> None:
+    """The content hash is the indexer's (about 20 us a note): a snippet never needs it."""
+    from notelink.notes import vault
+
+    def no_hash(data: bytes) -> object:
+        raise AssertionError("a snippet hashed its note")
+
+    (tmp_path / "note.md").write_text(NOTE, encoding="utf-8")
+    monkeypatch.setattr(vault.hashlib, "sha256", no_hash)
+    snip = read_snippet(tmp_path, "note.md", 10**6, {"vault": 1.0, "phone": 1.0})
+    assert snip is not None and snip.line == 13

@@ -3,6 +3,8 @@ replaced, starts again on the new folder; the backoff spaces the tries and does 
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import errno
 import os
 import shutil
@@ -117,3 +119,31 @@ def test_a_refused_observer_gives_the_reason(folder: Path, monkeypatch: pytest.M
     obs = VaultObserver(folder, FileSystemEventHandler())
     assert "max_user_watches" in obs.start() and not obs.died()
     obs.stop()
+
+
+def _inotify_and_pipes() -> int:
+    """This process's inotify instances and pipe ends (what an inotify reader of watchdog holds)."""
+    count = 0
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):
+            count += os.readlink(f"/proc/self/fd/{fd}").startswith(("anon_inode:inotify", "pipe:"))
+    return count
+
+
+@pytest.mark.skipif(not Path("/proc/sys/fs/inotify").exists(), reason="Linux inotify")
+def test_failed_starts_give_their_descriptors_back(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each start refused for the watch limit opened an inotify instance and a pipe, whose reader thread
+    was stopped before it first waited: watchdog then closes neither; retried every few minutes, the
+    watcher ran out of descriptors."""
+    from watchdog.observers import inotify_c
+
+    def add_watch(fd: int, path: bytes, mask: int) -> int:
+        ctypes.set_errno(errno.ENOSPC)  # the OS's answer once `max_user_watches` is reached
+        return -1
+
+    monkeypatch.setattr(inotify_c, "inotify_add_watch", add_watch)
+    obs = VaultObserver(folder, FileSystemEventHandler())
+    before = _inotify_and_pipes()
+    for _ in range(5):
+        assert "max_user_watches" in obs.start()
+    assert _inotify_and_pipes() <= before
