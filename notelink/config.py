@@ -17,6 +17,12 @@ MAX_DIM = 1000
 of disk and stayed the vault's setting for every later build (kept training settings)."""
 MAX_LR = 1.0
 """Largest starting learning rate: word2vec's is 0.025-0.05; at 100 a build ran for minutes at 1.7 GB."""
+MAX_EPOCHS = 1000
+"""Most passes: automatic is 5-40; 100,000 (a typo) would train a small vault for hours."""
+MAX_NEGATIVE = 100
+"""Most negative samples per word: word2vec uses 5-20; a million would hold [B/G, G, K] scores per step."""
+MAX_SEED = 2**32 - 1
+"""Largest seed: each chunk's generator is seeded from it (seed x 1,000,003 + ...), within torch's 64 bits."""
 
 
 def default_index_dir(vault: Path, root: Path | None = None) -> Path:
@@ -121,8 +127,8 @@ class TrainConfig:
     def _rules(self) -> list[tuple[str, bool, str]]:
         return [("dim", 1 <= self.dim <= MAX_DIM, f"between 1 and {MAX_DIM}"),
                 ("window", 1 <= self.window <= MAX_WINDOW, f"between 1 and {MAX_WINDOW}"),
-                ("negative", self.negative >= 1, "at least 1"),
-                ("epochs", self.epochs >= 0, "0 (automatic) or more"),
+                ("negative", 1 <= self.negative <= MAX_NEGATIVE, f"between 1 and {MAX_NEGATIVE}"),
+                ("epochs", 0 <= self.epochs <= MAX_EPOCHS, f"0 (automatic) to {MAX_EPOCHS}"),
                 ("min_count", self.min_count >= 1, "at least 1"),
                 ("sample", self.sample >= 0, "0 (off) or more"),
                 ("lr", 0 < self.lr <= MAX_LR, f"above 0 and at most {MAX_LR:g}"),
@@ -130,7 +136,8 @@ class TrainConfig:
                 ("threads", self.threads >= 0, "0 (all cores) or more"),
                 ("batch", self.batch >= 1 and self.cuda_batch >= 1, "at least 1"),
                 ("neg_share", self.neg_share >= 1, "at least 1"),
-                ("chunk", self.chunk >= 1, "at least 1")]
+                ("chunk", self.chunk >= 1, "at least 1"),
+                ("seed", 0 <= self.seed <= MAX_SEED, f"between 0 and {MAX_SEED}")]
 
     def epochs_for(self, tokens: int) -> int:
         """Epochs to run on a corpus of `tokens` words: the fixed value, or ~3M word-updates, in 5..40."""

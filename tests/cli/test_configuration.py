@@ -64,6 +64,8 @@ def test_a_missing_file_sets_nothing(tmp_path: Path) -> None:
     ("[train]\nwindow = 99\ndim = 0\n",
      "[train] dim must be between 1 and 1000, not 0; [train] window must be"),
     ("[train]\nlr = 0\n", "[train] lr must be above 0 and at most 1, not 0"),
+    ("[train]\nseed = -1\nepochs = 100000\n",
+     "[train] epochs must be 0 (automatic) to 1000, not 100000; [train] seed must be between 0 and"),
     ("[index]\nmax_file_mb = 0\n", "[index] max_file_mb must be above 0, not 0"),
     ("[query]\ntop = 0\n", "[query] top must be at least 1, not 0"),
     ("[export]\nmin_score = 2\n", "[export] min_score must be at most 1, not 2"),
