@@ -166,8 +166,12 @@ def files_named(root: Path, want: str) -> list[str]:
 
 def check_vault(root: Path) -> Path:
     """The vault's resolved path, or VaultError with a message for people."""
-    if not root.exists():
-        raise VaultError(f"vault not found: {root} does not exist")
+    try:
+        root.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        raise VaultError(f"vault not found: {root} does not exist") from None
+    except OSError as exc:  # a name too long for the system, a folder above it unreadable...
+        raise VaultError(f"cannot open the vault {root}: {exc.strerror or exc}") from None
     if not root.is_dir():
         raise VaultError(f"not a vault: {root} is a file; give the folder that holds your notes")
     return root.resolve()
@@ -235,7 +239,7 @@ def _read(root: Path, rel: str, max_bytes: int, real_root: str | None, digest: b
     except FileNotFoundError:
         with contextlib.suppress(OSError):  # (the link itself may be gone by now)
             return Skipped(rel, f"broken symbolic link: its target {os.readlink(path)} does not exist")
-        return Skipped(rel, "vanished: the file was deleted or moved while indexing")
+        return Skipped(rel, "vanished: the file was deleted or moved")
     except IsADirectoryError:
         return Skipped(rel, "not a file: a folder is named like a note")
     except OSError as exc:

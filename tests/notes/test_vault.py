@@ -27,6 +27,10 @@ def test_check_vault_messages(tmp_path: Path) -> None:
     f.write_text("x")
     with pytest.raises(VaultError, match="is a file"):
         check_vault(f)
+    with pytest.raises(VaultError, match="does not exist"):
+        check_vault(f / "below a file")
+    with pytest.raises(VaultError, match=r"cannot open the vault .*: File name too long"):
+        check_vault(tmp_path / ("y" * 300))  # (raised OSError: a traceback)
 
 
 def test_invalid_utf8_is_decoded_with_replacement(make_vault) -> None:
@@ -58,7 +62,7 @@ def test_huge_is_skipped(make_vault) -> None:
 def test_vanished_is_skipped(make_vault) -> None:
     root = make_vault({"a.md": "x"})
     result = read_note(root, "gone.md", 1000)
-    assert isinstance(result, Skipped) and result.reason.startswith("vanished")
+    assert isinstance(result, Skipped) and result.reason == "vanished: the file was deleted or moved"
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
