@@ -305,6 +305,18 @@ def test_an_empty_note_has_no_related_notes_nor_concepts(capsys, make_vault, tmp
     assert code == 0 and "empty.md" not in out and "Bread.md,Rye.md" in out  # cosine 0: not related
 
 
+def test_an_empty_note_is_related_first_to_the_notes_that_mention_it(capsys, make_vault,
+                                                                     tmp_path: Path) -> None:
+    vault = make_vault({"Bread.md": "# Bread\n\nflour water salt levain crumb, an empty jar\n",
+                        "Rye.md": "# Rye\n\nrye flour water salt levain\n",
+                        "Jars.md": "# Jars\n\nempty jars\n", "empty.md": ""})
+    ix = indexed(capsys, vault, tmp_path)
+    code, out, _ = run(capsys, "related", str(vault), "empty", "--index-dir", ix, "--json")
+    related = json.loads(out)["related"]
+    assert code == 0 and {r["path"] for r in related[:2]} == {"Bread.md", "Jars.md"}
+    assert all("mentions: empty" in r["because"] for r in related[:2])
+
+
 def test_a_file_name_with_a_newline_stays_on_one_line(capsys, make_vault, tmp_path: Path) -> None:
     vault = make_vault({"new\nline.md": "# NL\n\nflour water salt levain crumb\n",
                         "Bread.md": "# Bread\n\nflour water salt levain\n"})
