@@ -195,14 +195,15 @@ def _looks_binary(data: bytes) -> bool:
     return b"\x00" in head
 
 
-def read_inside(root: Path, rel: str, max_bytes: int, digest: bool = True) -> RawNote | Skipped:
+def read_inside(root: Path, rel: str, max_bytes: int, digest: bool = False) -> RawNote | Skipped:
     """`read_note` for readers after indexing (snippets, mentions, the API): a note that has since become a
     symbolic link out of the vault (or under a folder that has) is not read. The indexer's listing leaves
     such links out already (`_link_reason`), so its bulk reads skip this check.
 
     The note is opened first, then checked: its path resolves inside the vault, to the very file open
     (device and inode). A link swapped in before the open is seen by the check, one swapped in after it
-    is never followed: the open file is read. `digest=False`: no content hash (see `RawNote.sha256`)."""
+    is never followed: the open file is read. No content hash unless `digest` (`RawNote.sha256`): these
+    readers want the text (a hash is ~20 us a note, and `unlinked` reads many)."""
     return _read(root, rel, max_bytes, os.path.realpath(root), digest)
 
 
