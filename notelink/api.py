@@ -23,7 +23,7 @@ from typing import Any
 
 from notelink.config import default_index_dir
 from notelink.errors import ArgumentError, IndexMissing, NotFound
-from notelink.index.store import current_generation
+from notelink.index.store import current_generation, generation_key
 from notelink.notes.vault import Ignore, Skipped, check_vault, files_named, read_inside
 from notelink.query.answers import Neighbour, NoteInfo, Related, Scored, SimilarWords
 from notelink.query.health import Health
@@ -144,12 +144,13 @@ class Vault:
 
     @property
     def index(self) -> Index:
-        """The live generation, opened again when a new one was switched in since the last call."""
+        """The live generation, opened again when a new one was switched in since the last call (told apart
+        by more than its path: a rebuilt index starts again at gen-000001)."""
         gen = current_generation(self.index_dir)
         if gen is None:
             raise IndexMissing(f"{self.path} has no index yet: run `notelink index {self.path}` first")
         with self._lock:
-            if self._index is None or self._index.gen != gen:
+            if self._index is None or self._index.key != generation_key(gen):
                 self._index = Index(gen)  # the old one is closed when its last user lets go of it
             return self._index
 

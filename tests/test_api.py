@@ -167,6 +167,26 @@ def test_a_new_generation_is_picked_up_by_the_next_call(make_vault, tmp_path: Pa
     assert v.find("D").path == "d.md"
 
 
+@pytest.mark.parametrize("lost", ["deleted", "damaged"])
+def test_an_index_built_again_at_the_same_generation_is_picked_up(make_vault, tmp_path: Path, capsys,
+                                                                  lost: str) -> None:
+    """A rebuild starts again at gen-000001 when the index folder was deleted, or when `notelink index` set
+    a damaged generation aside: the same path, another generation."""
+    vault = make_vault({"a.md": "# A\n\nbread flour water oven", "b.md": "# B\n\nbread flour yeast oven"})
+    ix = tmp_path / "ix"
+    build_index(vault, ix, FAST)
+    v = Vault(vault, ix)
+    assert v.status().notes == 2
+    (vault / "pears.md").write_text("# Pears\n\npears ripen in the oven with bread", encoding="utf-8")
+    if lost == "deleted":
+        shutil.rmtree(ix)
+    else:
+        (ix / "gen-000001" / "syn0.npy").write_bytes(b"damaged")
+    assert main(["index", str(vault), "--index-dir", str(ix)]) == 0
+    assert v.status().generation == 1 and v.status().notes == 3
+    assert v.find("Pears").path == "pears.md"
+
+
 def test_the_readme_example_runs(indexed, monkeypatch, capsys) -> None:
     """The README's Python API example, as written, on an indexed copy of sample_notes."""
     vault, ix = indexed
