@@ -15,13 +15,14 @@ next call uses it. Names of notes are what a `[[link]]` would say (title, alias,
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from notelink.config import default_index_dir
+from notelink.configfile import UserConfig
 from notelink.errors import ArgumentError, IndexMissing, NotFound
 from notelink.index.store import current_generation, generation_key
 from notelink.notes.vault import Ignore, Skipped, check_vault, files_named, read_inside
@@ -121,10 +122,12 @@ class Vault:
     """A vault and its index: `related`, `concepts`, `similar`, `note`, `status` (and `find`)."""
 
     def __init__(self, path: Path | str, index_dir: Path | str | None = None) -> None:
-        """The vault at `path`, its index in `index_dir` (default: where `notelink index` puts it).
-        VaultError when the folder cannot be used; IndexMissing when it was never indexed."""
-        self.path = check_vault(Path(path).expanduser())
-        self.index_dir = Path(index_dir).expanduser() if index_dir else default_index_dir(self.path)
+        """The vault at `path` (a folder, or a name from the config file's `[vaults]`), its index in
+        `index_dir` (default: where `notelink index` puts it, the config file's `[index] index_root`
+        included). VaultError when the folder cannot be used; IndexMissing when it was never indexed."""
+        config = UserConfig.load()
+        self.path = check_vault(Path(config.vault(os.fspath(path))).expanduser())
+        self.index_dir = Path(index_dir).expanduser() if index_dir else config.index_dir(self.path)
         self._index: Index | None = None
         self._searcher: Searcher | None = None
         self._lock = threading.Lock()

@@ -187,6 +187,27 @@ def test_an_index_built_again_at_the_same_generation_is_picked_up(make_vault, tm
     assert v.find("Pears").path == "pears.md"
 
 
+def test_vault_names_and_the_index_root_come_from_the_config_file_as_in_the_cli(
+        make_vault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`[vaults]` names and `[index] index_root`, relative to the config file's folder, mean the same
+    vault and index folder to the API as to `notelink index`, from any current folder."""
+    make_vault({"a.md": "# A\n\nbread flour water oven", "b.md": "# B\n\nbread flour yeast oven"})
+    config = tmp_path / "config.toml"
+    config.write_text('[vaults]\nmynotes = "vault"\n[index]\nindex_root = "indexes"\n', encoding="utf-8")
+    monkeypatch.setenv("NOTELINK_CONFIG", str(config))
+    monkeypatch.delenv("NOTELINK_INDEX_DIR", raising=False)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert main(["index", "mynotes", "--dim", "16", "--epochs", "2", "--threads", "1", "--device", "cpu"]) == 0
+    with notelink.open("mynotes") as v:
+        assert v.path == (tmp_path / "vault").resolve() and v.status().notes == 2
+        assert v.index_dir.parent == tmp_path / "indexes"
+    with pytest.raises(VaultError, match="the config file's \\[vaults\\] gone"):
+        config.write_text('[vaults]\ngone = "nowhere"\n', encoding="utf-8")
+        notelink.open("gone")
+
+
 def test_the_readme_example_runs(indexed, monkeypatch, capsys) -> None:
     """The README's Python API example, as written, on an indexed copy of sample_notes."""
     vault, ix = indexed

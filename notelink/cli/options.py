@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from notelink.cli.output import UserError, shown
-from notelink.config import RUN_SETTINGS, DialectConfig, IndexConfig, TrainConfig, default_index_dir
+from notelink.config import RUN_SETTINGS, DialectConfig, IndexConfig, TrainConfig
 from notelink.configfile import SETTINGS, UserConfig
-from notelink.errors import IndexMissing, VaultError
+from notelink.errors import IndexMissing
 from notelink.notes.vault import check_vault
 
 if TYPE_CHECKING:  # imported where used: `notelink watch` then never loads scipy (the index's vectors)
@@ -46,23 +46,10 @@ def apply_config(args: argparse.Namespace, config: UserConfig | None = None) -> 
         else:
             value, sources[s.name] = config.value(s)
             setattr(args, s.dest, list(value) if isinstance(value, list) else value)
-    vault = getattr(args, "vault", None)
-    named = named_vault(vault, config) if vault is not None else None
-    if named is not None:
-        if not named.is_dir():
-            raise VaultError(f"vault not found: {named}, the config file's [vaults] {vault} ({config.path}), "
-                             "is not a folder; fix the path there, or name the vault by its folder")
-        args.vault = str(named)
+    if getattr(args, "vault", None) is not None:
+        args.vault = config.vault(args.vault)
     args.config, args.sources = config, sources
     return config
-
-
-def named_vault(word: str, config: UserConfig) -> Path | None:
-    """The folder of the vault the config file names `word`: a bare name (no `/`) that is not an existing
-    folder here; a path always means the path (`./work`)."""
-    if word in config.vaults and "/" not in word and not Path(word).is_dir():
-        return config.vaults[word]
-    return None
 
 
 def index_dir(args: argparse.Namespace) -> Path:
@@ -70,8 +57,7 @@ def index_dir(args: argparse.Namespace) -> Path:
     if args.index_dir:
         return Path(args.index_dir).expanduser()
     config = getattr(args, "config", None)
-    root = config.get("index.index_root") if isinstance(config, UserConfig) else ""
-    return default_index_dir(Path(args.vault), Path(root) if root else None)
+    return (config if isinstance(config, UserConfig) else UserConfig(Path())).index_dir(Path(args.vault))
 
 
 def open_vault(args: argparse.Namespace) -> Vault:
