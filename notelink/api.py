@@ -16,6 +16,7 @@ next call uses it. Names of notes are what a `[[link]]` would say (title, alias,
 from __future__ import annotations
 
 import os
+import shlex
 import threading
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
@@ -127,7 +128,9 @@ class Vault:
         included). VaultError when the folder cannot be used; IndexMissing when it was never indexed."""
         config = UserConfig.load()
         self.path = check_vault(Path(config.vault(os.fspath(path))).expanduser())
-        self.index_dir = Path(index_dir).expanduser() if index_dir else config.index_dir(self.path)
+        usual = config.index_dir(self.path)
+        self.index_dir = Path(index_dir).expanduser() if index_dir else usual
+        self._other_dir = None if self.index_dir == usual else self.index_dir  # (said when there is no index)
         self._index: Index | None = None
         self._searcher: Searcher | None = None
         self._lock = threading.Lock()
@@ -151,7 +154,7 @@ class Vault:
         by more than its path: a rebuilt index starts again at gen-000001)."""
         gen = current_generation(self.index_dir)
         if gen is None:
-            raise IndexMissing(f"{self.path} has no index yet: run `notelink index {self.path}` first")
+            raise IndexMissing(no_index(self.path, self._other_dir))
         with self._lock:
             if self._index is None or self._index.key != generation_key(gen):
                 self._index = Index(gen)  # the old one is closed when its last user lets go of it
@@ -324,6 +327,16 @@ class Vault:
 def open_vault(path: Path | str, index_dir: Path | str | None = None) -> Vault:
     """`notelink.open`: the vault at `path` with its index (see `Vault`)."""
     return Vault(path, index_dir)
+
+
+def no_index(vault: Path, index_dir: Path | None = None, typed: str | None = None) -> str:
+    """Says that `vault` has no index yet, and the command that builds it: in `index_dir` (named, with
+    `--index-dir`) when it is looked for in a folder other than the usual one. `typed`: the vault as the
+    user wrote it, for the command."""
+    where = f" in {index_dir}" if index_dir else ""
+    flag = f" --index-dir {shlex.quote(str(index_dir))}" if index_dir else ""
+    return (f"{vault} has no index yet{where}: run `notelink index {shlex.quote(typed or str(vault))}{flag}` "
+            "first")
 
 
 def _at_least_one(name: str, value: int) -> None:

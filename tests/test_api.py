@@ -139,6 +139,15 @@ def test_errors_are_documented_exceptions(indexed, tmp_path: Path) -> None:
     assert all(issubclass(e, NotelinkError) for e in (VaultError, IndexMissing, NotFound))
 
 
+def test_without_an_index_in_the_folder_given_the_error_names_it(indexed, tmp_path: Path) -> None:
+    vault, _ = indexed
+    wrong = tmp_path / "wrong place"
+    with pytest.raises(IndexMissing) as caught:
+        notelink.open(vault, wrong)
+    assert f"{vault} has no index yet in {wrong}: run `notelink index {vault} --index-dir '{wrong}'` first" \
+        == str(caught.value)
+
+
 @pytest.mark.parametrize(("call", "says"), [
     (lambda v: v.search("kimchi", top=0), "top must be"), (lambda v: v.search("kimchi", top=-1), "top"),
     (lambda v: v.related("Kimchi", top=-1), "top must be"), (lambda v: v.concepts("Kimchi", top=-3), "top"),

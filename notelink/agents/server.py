@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -26,7 +25,8 @@ from pydantic import Field
 
 from notelink import __version__
 from notelink.api import Vault
-from notelink.config import IndexConfig, TrainConfig, default_index_dir
+from notelink.config import IndexConfig, TrainConfig
+from notelink.configfile import UserConfig
 from notelink.errors import ArgumentError, IndexMissing, NotelinkError
 
 READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, destructive_hint=False,
@@ -52,7 +52,7 @@ class Server:
     """The tools, over one vault; the vault's index is opened at the first call that needs it."""
 
     def __init__(self, vault: Path, index_dir: Path | None = None, watching: bool = False) -> None:
-        self.vault_path, self.index_dir = vault, index_dir or default_index_dir(vault)
+        self.vault_path, self.index_dir = vault, index_dir or UserConfig.load().index_dir(vault)
         self.watching = watching  # a watcher of this server builds the index
         self._vault: Vault | None = None
 
@@ -61,17 +61,14 @@ class Server:
         if self._vault is None:
             try:
                 self._vault = Vault(self.vault_path, self.index_dir)
-            except IndexMissing:
-                raise ToolError(self._no_index()) from None
+            except IndexMissing as exc:
+                raise ToolError(self._no_index(exc)) from None
         return self._vault
 
-    def _no_index(self) -> str:
+    def _no_index(self, exc: IndexMissing) -> str:
         if self.watching:
             return f"{self.vault_path} has no index yet: it is being built (--watch); ask again in a minute"
-        where = ("" if self.index_dir == default_index_dir(self.vault_path)
-                 else f" --index-dir {shlex.quote(str(self.index_dir))}")
-        return (f"{self.vault_path} has no index yet: run `notelink index {shlex.quote(str(self.vault_path))}"
-                f"{where}` (or start the server with --watch)")
+        return f"{exc} (or start the server with --watch)"
 
     @staticmethod
     def answer(question: Callable[[], dict[str, Any]]) -> CallToolResult:
@@ -170,7 +167,7 @@ def _watcher(vault: Path, index_dir: Path | None, train: TrainConfig, index: Ind
     from notelink.watch.watcher import VaultWatcher
 
     try:
-        watcher = VaultWatcher(vault, index_dir or default_index_dir(vault), train, index)
+        watcher = VaultWatcher(vault, index_dir or UserConfig.load().index_dir(vault), train, index)
         watcher.start()
     except WatcherRunning as exc:
         print(f"notelink: {exc}; serving without --watch", file=sys.stderr)

@@ -4,7 +4,6 @@ vault (a path or a name from the config file), the index folder, the index, a no
 from __future__ import annotations
 
 import argparse
-import shlex
 import sys
 from dataclasses import fields
 from pathlib import Path
@@ -72,9 +71,10 @@ def open_vault(args: argparse.Namespace) -> Vault:
 
 def no_index(args: argparse.Namespace) -> UserError:
     """The error for a vault with no index yet, with the command that builds the one asked for."""
-    where = f" --index-dir {shlex.quote(args.index_dir)}" if args.index_dir else ""
-    return UserError(f"{check_vault(Path(args.vault))} has no index yet: run "
-                     f"`notelink index {shlex.quote(args.vault)}{where}` first")
+    from notelink.api import no_index as saying
+
+    given = Path(args.index_dir).expanduser() if args.index_dir else None
+    return UserError(saying(check_vault(Path(args.vault)), given, args.vault))
 
 
 def open_index(args: argparse.Namespace) -> Index:
