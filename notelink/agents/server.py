@@ -28,6 +28,7 @@ from notelink.api import Vault
 from notelink.config import IndexConfig, TrainConfig
 from notelink.configfile import UserConfig
 from notelink.errors import ArgumentError, IndexMissing, NotelinkError
+from notelink.watch.status import waiting_for
 
 READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, destructive_hint=False,
                             open_world_hint=False)
@@ -66,6 +67,8 @@ class Server:
         return self._vault
 
     def _no_index(self, exc: IndexMissing) -> str:
+        if self.watching and (said := waiting_for(self.index_dir)):  # no notes yet, or a failed build
+            return f"{self.vault_path} has no index yet, and none is being built (--watch): {said}"
         if self.watching:
             return f"{self.vault_path} has no index yet: it is being built (--watch); ask again in a minute"
         return f"{exc} (or start the server with --watch)"

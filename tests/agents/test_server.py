@@ -184,3 +184,18 @@ def test_watch_builds_with_the_config_files_settings(tmp_path: Path) -> None:
     meta = Index.open(ix).meta
     assert meta["model"]["dim"] == 16 and meta["index_config"]["exclude"] == ["music/"]
     assert not any(n.path.startswith("music/") for n in Index.open(ix).notes)
+
+
+def test_watching_a_vault_without_notes_says_so_instead_of_ask_again(tmp_path: Path) -> None:
+    vault, ix = tmp_path / "empty vault", tmp_path / "ix"
+    vault.mkdir()
+    seen: list[tuple[bool, Any]] = []
+
+    async def body(s: ClientSession) -> None:
+        with anyio.fail_after(120):  # a guard: the loop ends when the watcher's first build has given up
+            while "it is being built" in (answer := await call(s, "related", note="Kimchi"))[1]:
+                await anyio.sleep(0.1)
+        seen.append(answer)
+    session(vault, ix, body, "--watch")
+    error, text = seen[0]
+    assert error and f"no notes found in {vault}" in text and "ask again" not in text
