@@ -208,7 +208,8 @@ def test_vault_names_and_the_index_root_come_from_the_config_file_as_in_the_cli(
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
-    assert main(["index", "mynotes", "--dim", "16", "--epochs", "2", "--threads", "1", "--device", "cpu"]) == 0
+    assert main(["index", "mynotes", "--dim", "16", "--epochs", "2", "--threads", "1", "--device", "cpu"]) \
+        == 0
     with notelink.open("mynotes") as v:
         assert v.path == (tmp_path / "vault").resolve() and v.status().notes == 2
         assert v.index_dir.parent == tmp_path / "indexes"

@@ -151,7 +151,7 @@ def test_relative_paths_in_the_config_file_are_from_its_folder(capsys, config, t
     assert run(capsys, "index", "rel", *ARGS)[0] == 0
     made = list((path.parent / "relidx").iterdir())
     assert len(made) == 1 and made[0].name.startswith("sample-")
-    code, out, _ = run(capsys, "config", "--json")
+    _, out, _ = run(capsys, "config", "--json")
     assert json.loads(out)["settings"]["index.index_root"]["value"] == str(path.parent / "relidx")
 
 
