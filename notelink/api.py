@@ -339,6 +339,13 @@ def no_index(vault: Path, index_dir: Path | None = None, typed: str | None = Non
             "first")
 
 
+def ambiguous(name: str, chosen: str, others: list[str]) -> str:
+    """Says that `name` names the notes `others` too (`Vault.also_named`), and which one an answer is for: the
+    one picked may not be the one meant."""
+    more = ", ..." if len(others) > 5 else ""
+    return f"'{name}' also names {', '.join(others[:5])}{more}; showing {chosen} (give a path to choose)"
+
+
 def _at_least_one(name: str, value: int) -> None:
     """A count (`top`, `limit`, `max_chars`) below 1 is an error, as the CLI's `--top 0` is."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:

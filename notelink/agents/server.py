@@ -24,7 +24,7 @@ from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field
 
 from notelink import __version__
-from notelink.api import Vault
+from notelink.api import NoteInfo, Vault, ambiguous
 from notelink.config import IndexConfig, TrainConfig
 from notelink.configfile import UserConfig
 from notelink.errors import ArgumentError, IndexMissing, NotelinkError
@@ -84,6 +84,15 @@ class Server:
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
 
+    def _found(self, name: str) -> tuple[NoteInfo, dict[str, Any]]:
+        """The note `name` means, and, when other notes have that name too, what the answer says of them
+        (`also_named`: their paths; `warning`: the CLI's warning), as the one picked may not be the one
+        meant."""
+        found = self.vault.find(name)
+        if not (others := self.vault.also_named(name, found)):
+            return found, {}
+        return found, {"also_named": others[:MAX_LIMIT], "warning": ambiguous(name, found.path, others)}
+
     # -- the tools --------------------------------------------------------------------------------
     def search(self, query: str, limit: Limit = 10, draft: bool = False) -> CallToolResult:
         """Notes about `query`, by meaning in this vault's own words, best first: path, title, score, the
@@ -103,17 +112,17 @@ class Server:
         """Notes related to a note, best first: path, title, score (cosine, 0-1), linked (already linked
         either way), because (shared concepts, titles mentioned). unlinked: only notes not linked yet."""
         def question() -> dict[str, Any]:
-            found = self.vault.find(note)
+            found, others = self._found(note)
             hits = self.vault.related(found.path, _bounded("limit", limit, MAX_LIMIT), unlinked)
-            return {"note": found.path, "related": [h.__dict__ for h in hits]}
+            return {"note": found.path, **others, "related": [h.__dict__ for h in hits]}
         return self.answer(question)
 
     def concepts(self, note: NoteName, limit: Limit = 10) -> CallToolResult:
         """The words that characterise a note in this vault (its own words and their CBOW neighbours)."""
         def question() -> dict[str, Any]:
-            found = self.vault.find(note)
+            found, others = self._found(note)
             hits = self.vault.concepts(found.path, _bounded("limit", limit, MAX_LIMIT))
-            return {"note": found.path, "concepts": [h.__dict__ for h in hits]}
+            return {"note": found.path, **others, "concepts": [h.__dict__ for h in hits]}
         return self.answer(question)
 
     def similar_words(self, word: str, limit: Limit = 10) -> CallToolResult:
@@ -125,8 +134,11 @@ class Server:
     def read_note(self, note: NoteName, max_chars: MaxChars = 4000) -> CallToolResult:
         """A note's title, aliases, tags, headings, links (target and the note it reaches) and text, cut at
         max_chars (truncated says so; chars is the whole length)."""
-        return self.answer(
-            lambda: self.vault.note(note, _bounded("max_chars", max_chars, MAX_CHARS)).to_dict())
+        def question() -> dict[str, Any]:
+            found, others = self._found(note)
+            return {**self.vault.note(found.path, _bounded("max_chars", max_chars, MAX_CHARS)).to_dict(),
+                    **others}
+        return self.answer(question)
 
     def status(self) -> CallToolResult:
         """What the index holds: notes indexed and skipped (with reasons, the first 50), vocabulary, when and

@@ -115,9 +115,9 @@ def exclude_patterns(args: argparse.Namespace) -> tuple[str, ...] | None:
 def find_note(vault: Vault, args: argparse.Namespace) -> NoteInfo:
     """The note `args.note` names (`Vault.find`). When other notes have the same name, says so on stderr,
     since the one picked may not be the one meant."""
+    from notelink.api import ambiguous
+
     note = vault.find(args.note)
     if others := vault.also_named(args.note, note):
-        print(f"notelink: '{shown(args.note)}' also names {shown(', '.join(others[:5]))}"
-              f"{', ...' if len(others) > 5 else ''}; showing {shown(note.path)} (give a path to choose)",
-              file=sys.stderr)
+        print(f"notelink: {shown(ambiguous(args.note, note.path, others))}", file=sys.stderr)
     return note

@@ -199,3 +199,26 @@ def test_watching_a_vault_without_notes_says_so_instead_of_ask_again(tmp_path: P
     session(vault, ix, body, "--watch")
     error, text = seen[0]
     assert error and f"no notes found in {vault}" in text and "ask again" not in text
+
+
+def test_a_name_several_notes_have_is_said_in_the_answer(tmp_path: Path) -> None:
+    vault, ix = tmp_path / "vault", tmp_path / "ix"
+    for folder in ("a", "b", "c"):
+        (vault / folder).mkdir(parents=True)
+        (vault / folder / "Notes.md").write_text(f"# Notes\n\n{folder} bread flour oven", encoding="utf-8")
+    build_index(vault, ix, FAST)
+    got: dict[str, tuple[bool, Any]] = {}
+
+    async def body(s: ClientSession) -> None:
+        for tool in ("related", "concepts", "read_note"):
+            got[tool] = await call(s, tool, note="Notes")
+        got["path"] = await call(s, "related", note="b/Notes.md")
+    session(vault, ix, body)
+    every = {"a/Notes.md", "b/Notes.md", "c/Notes.md"}
+    for tool in ("related", "concepts", "read_note"):
+        error, answer = got[tool]
+        chosen = answer["note" if tool != "read_note" else "path"]
+        assert not error and answer["also_named"] == sorted(every - {chosen})
+        warning = answer["warning"]
+        assert warning.startswith("'Notes' also names ") and f"showing {chosen}" in warning
+    assert "also_named" not in got["path"][1]  # a path names one note
