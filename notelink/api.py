@@ -198,13 +198,14 @@ class Vault:
         return self.index.also_named(query, note)
 
     def _in_vault(self, name: str) -> str:
-        """`name` as a vault-relative path when it is a path to a note file inside the vault."""
-        path = Path(name).expanduser()
-        if path.suffix.lower() != ".md" or not path.is_file():
-            return name
+        """`name` as a vault-relative path when it is a path to a note file inside the vault. A name no file
+        can have (too long, `~nobody/`) is no path: it is looked up as a name, and not found."""
         try:
+            path = Path(name).expanduser()
+            if path.suffix.lower() != ".md" or not path.is_file():
+                return name
             return path.resolve().relative_to(self.path).as_posix()
-        except (ValueError, OSError):
+        except (ValueError, OSError, RuntimeError):
             return name
 
     # -- questions -----------------------------------------------------------------------------

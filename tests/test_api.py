@@ -122,6 +122,14 @@ def test_paths_that_escape_the_vault_name_no_note(indexed) -> None:
             v.note(name)
 
 
+@pytest.mark.parametrize("name", ["x" * 300 + ".md", "deep/" * 900 + "x.md", "~nobody-here-at-all/x.md"])
+def test_a_name_no_file_can_have_is_not_found(indexed, name: str) -> None:
+    v = Vault(*indexed)
+    for ask in (v.related, v.concepts, v.note, v.mentions):
+        with pytest.raises(NotFound, match="no note named"):
+            ask(name)
+
+
 def test_errors_are_documented_exceptions(indexed, tmp_path: Path) -> None:
     vault, ix = indexed
     with pytest.raises(VaultError):

@@ -112,7 +112,8 @@ def test_bad_arguments_and_escapes_are_tool_errors_worded_as_the_cli(indexed, ca
         got.append(await call(s, "related", note="Kimchee"))
         got.append(await call(s, "related", note="Kimchi", limit=500))
         got.append(await call(s, "similar_words", word="zzzz-no-such-word"))
-        for escape in ("../ix/index.sqlite", "/etc/passwd", "../../../etc/hosts.md", str(ix / "CURRENT")):
+        for escape in ("../ix/index.sqlite", "/etc/passwd", "../../../etc/hosts.md", str(ix / "CURRENT"),
+                       "x" * 300 + ".md"):  # (a name too long for a file: not found either)
             got.append(await call(s, "read_note", note=escape))
     session(vault, ix, body)
     assert got[0] == (True, cli_error) and "did you mean: Kimchi" in cli_error
