@@ -267,7 +267,9 @@ class Vault:
         """The note's text; NotFound when it left the vault's folder or cannot be read any more."""
         raw = read_inside(self.path, rel, index.max_file_bytes())  # (a link out of the vault: not read)
         if isinstance(raw, Skipped):
-            raise NotFound("note", rel, [], f"{rel} cannot be read now: {raw.reason}")
+            gone = not os.path.lexists(self.path / rel)  # (the reader's word for it is the indexer's)
+            why = "it was deleted or moved since the index was built (`notelink index` updates the index)"
+            raise NotFound("note", rel, [], f"{rel} cannot be read now: {why if gone else raw.reason}")
         return raw.text
 
     def mentions(self, note: str) -> Mentions:

@@ -80,6 +80,17 @@ def test_note_returns_names_links_and_text_cut_at_max_chars(indexed) -> None:
     assert cut.truncated and cut.text == whole.text[:40] + TRUNCATED_MARK and cut.chars == whole.chars
 
 
+def test_a_note_deleted_since_indexing_is_said_to_be_gone_since_then(make_vault, tmp_path: Path) -> None:
+    vault = make_vault({"a.md": "# A\n\nbread flour water oven", "b.md": "# B\n\nbread flour yeast oven"})
+    build_index(vault, tmp_path / "ix", FAST)
+    v = Vault(vault, tmp_path / "ix")
+    (vault / "b.md").unlink()
+    with pytest.raises(NotFound) as caught:
+        v.note("B")
+    assert str(caught.value) == ("b.md cannot be read now: it was deleted or moved since the index was built "
+                                 "(`notelink index` updates the index)")
+
+
 def test_mentions_are_not_read_from_a_file_outside_the_vault(indexed, tmp_path: Path) -> None:
     """A note replaced by a link to a file outside the vault since it was indexed: its mentions are not
     read from that file (nor its text shown)."""
