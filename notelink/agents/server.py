@@ -16,14 +16,14 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import Field
 
 from notelink import __version__
+from notelink.agents.arguments import MAX_CHARS, MAX_LIMIT, Flag, Limit, MaxChars, NoteName, PlainServer, Text
 from notelink.api import NoteInfo, Vault, ambiguous
 from notelink.config import IndexConfig, TrainConfig
 from notelink.configfile import UserConfig
@@ -32,17 +32,7 @@ from notelink.watch.status import waiting_for
 
 READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, destructive_hint=False,
                             open_world_hint=False)
-MAX_LIMIT = 50
-MAX_CHARS = 200_000
 MAX_SNIPPET = 400
-
-# the bounds are in the schema for clients, and checked by the tools (`_bounded`): an error then reads as the
-# CLI's, not as a validation library's
-Limit = Annotated[int, Field(description="how many results (1-50)",
-                             json_schema_extra={"minimum": 1, "maximum": MAX_LIMIT})]
-MaxChars = Annotated[int, Field(description=f"cut the text at this many characters (1-{MAX_CHARS})",
-                                json_schema_extra={"minimum": 1, "maximum": MAX_CHARS})]
-NoteName = Annotated[str, Field(description="a note's title, alias, file name or vault-relative path")]
 
 INSTRUCTIONS = """notelink answers from a word2vec model trained on this vault's own notes: which notes are
 related to a note (and why: shared concepts, mentions), a note's concepts, words used alike in this vault,
@@ -94,7 +84,7 @@ class Server:
         return found, {"also_named": others[:MAX_LIMIT], "warning": ambiguous(name, found.path, others)}
 
     # -- the tools --------------------------------------------------------------------------------
-    def search(self, query: str, limit: Limit = 10, draft: bool = False) -> CallToolResult:
+    def search(self, query: Text, limit: Limit = 10, draft: Flag = False) -> CallToolResult:
         """Notes about `query`, by meaning in this vault's own words, best first: path, title, score, the
         best-matching passage (snippet), because (query words found; `word ← query word` for words the
         vault's model brought in), unknown query words, and unmatched filters (a #tag or path no note
@@ -108,7 +98,7 @@ class Server:
                 for h in found.hits]}
         return self.answer(question)
 
-    def related(self, note: NoteName, limit: Limit = 10, unlinked: bool = False) -> CallToolResult:
+    def related(self, note: NoteName, limit: Limit = 10, unlinked: Flag = False) -> CallToolResult:
         """Notes related to a note, best first: path, title, score (cosine, 0-1), linked (already linked
         either way), because (shared concepts, titles mentioned). unlinked: only notes not linked yet."""
         def question() -> dict[str, Any]:
@@ -125,7 +115,7 @@ class Server:
             return {"note": found.path, **others, "concepts": [h.__dict__ for h in hits]}
         return self.answer(question)
 
-    def similar_words(self, word: str, limit: Limit = 10) -> CallToolResult:
+    def similar_words(self, word: Text, limit: Limit = 10) -> CallToolResult:
         """Words this vault uses like `word` (cosine of word vectors learned from the vault), each with how
         often it occurs; a word too rare for reliable neighbours gets none (reliable: false)."""
         return self.answer(lambda: dataclasses.asdict(
@@ -156,9 +146,9 @@ class Server:
 def build_server(vault: Path, index_dir: Path | None = None, watching: bool = False) -> MCPServer:
     """The MCP server of one vault, its tools registered (not yet running)."""
     tools = Server(vault, index_dir, watching)
-    server: MCPServer = MCPServer("notelink", instructions=INSTRUCTIONS, version=__version__)
+    server = PlainServer("notelink", instructions=INSTRUCTIONS, version=__version__)
     for tool in tools.tools():
-        server.add_tool(tool, name=tool.__name__, annotations=READ_ONLY)
+        server.add_plain_tool(tool, READ_ONLY)
     return server
 
 

@@ -223,3 +223,29 @@ def test_a_name_several_notes_have_is_said_in_the_answer(tmp_path: Path) -> None
         warning = answer["warning"]
         assert warning.startswith("'Notes' also names ") and f"showing {chosen}" in warning
     assert "also_named" not in got["path"][1]  # a path names one note
+
+
+WRONG = [
+    ("search", {}, "query is missing: it must be text"),
+    ("related", {}, "note is missing: it must be text (a note's title, alias, file name or vault-relative "
+                    "path)"),
+    ("search", {"query": "bread", "limit": "3"}, 'limit must be a whole number, not "3"'),
+    ("search", {"query": "bread", "limit": True}, "limit must be a whole number, not true"),
+    ("read_note", {"note": "Kimchi", "max_chars": 2.5}, "max_chars must be a whole number, not 2.5"),
+    ("related", {"note": "Kimchi", "unlinked": "yes"}, 'unlinked must be true or false, not "yes"'),
+    ("similar_words", {"word": 42}, "word must be text, not 42"),
+    ("search", {"query": "bread", "bogus": 1}, "search takes no argument 'bogus'; it takes: query, limit, "
+                                               "draft"),
+    ("status", {"x": 1}, "status takes no argument 'x'; it takes none")]
+
+
+def test_wrong_arguments_are_said_plainly(indexed) -> None:
+    """A missing argument, or one of the wrong JSON type (no "3" for a number, no "yes" for a boolean), or one
+    a tool does not take: the argument and what it must be, not a validation library's report."""
+    got: list[tuple[bool, Any]] = []
+
+    async def body(s: ClientSession) -> None:
+        for tool, arguments, _ in WRONG:
+            got.append(await call(s, tool, **arguments))
+    session(*indexed, body)
+    assert got == [(True, says) for _, _, says in WRONG]
