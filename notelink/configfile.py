@@ -148,8 +148,10 @@ class UserConfig:
 
 
 def _beside(folder: Path, text: str) -> Path:
-    """A path from the config file: `~` expanded, a relative one taken from the file's `folder`."""
-    return folder / Path(text).expanduser()
+    """A path from the config file: `~` expanded, a relative one taken from the file's `folder` (`..` followed
+    as the system does)."""
+    path = Path(text).expanduser()
+    return path if path.is_absolute() else (folder / path).resolve()
 
 
 def _toml(data: bytes) -> dict[str, Any]:
