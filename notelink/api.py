@@ -15,15 +15,17 @@ next call uses it. Names of notes are what a `[[link]]` would say (title, alias,
 
 from __future__ import annotations
 
+import os
+import shlex
 import threading
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from notelink.config import default_index_dir
+from notelink.configfile import UserConfig
 from notelink.errors import ArgumentError, IndexMissing, NotFound
-from notelink.index.store import current_generation
+from notelink.index.store import current_generation, generation_key
 from notelink.notes.vault import Ignore, Skipped, check_vault, files_named, read_inside
 from notelink.query.answers import Neighbour, NoteInfo, Related, Scored, SimilarWords
 from notelink.query.health import Health
@@ -121,10 +123,14 @@ class Vault:
     """A vault and its index: `related`, `concepts`, `similar`, `note`, `status` (and `find`)."""
 
     def __init__(self, path: Path | str, index_dir: Path | str | None = None) -> None:
-        """The vault at `path`, its index in `index_dir` (default: where `notelink index` puts it).
-        VaultError when the folder cannot be used; IndexMissing when it was never indexed."""
-        self.path = check_vault(Path(path).expanduser())
-        self.index_dir = Path(index_dir).expanduser() if index_dir else default_index_dir(self.path)
+        """The vault at `path` (a folder, or a name from the config file's `[vaults]`), its index in
+        `index_dir` (default: where `notelink index` puts it, the config file's `[index] index_root`
+        included). VaultError when the folder cannot be used; IndexMissing when it was never indexed."""
+        config = UserConfig.load()
+        self.path = check_vault(Path(config.vault(os.fspath(path))).expanduser())
+        usual = config.index_dir(self.path)
+        self.index_dir = Path(index_dir).expanduser() if index_dir else usual
+        self._other_dir = None if self.index_dir == usual else self.index_dir  # (said when there is no index)
         self._index: Index | None = None
         self._searcher: Searcher | None = None
         self._lock = threading.Lock()
@@ -144,12 +150,13 @@ class Vault:
 
     @property
     def index(self) -> Index:
-        """The live generation, opened again when a new one was switched in since the last call."""
+        """The live generation, opened again when a new one was switched in since the last call (told apart
+        by more than its path: a rebuilt index starts again at gen-000001)."""
         gen = current_generation(self.index_dir)
         if gen is None:
-            raise IndexMissing(f"{self.path} has no index yet: run `notelink index {self.path}` first")
+            raise IndexMissing(no_index(self.path, self._other_dir))
         with self._lock:
-            if self._index is None or self._index.gen != gen:
+            if self._index is None or self._index.key != generation_key(gen):
                 self._index = Index(gen)  # the old one is closed when its last user lets go of it
             return self._index
 
@@ -191,13 +198,14 @@ class Vault:
         return self.index.also_named(query, note)
 
     def _in_vault(self, name: str) -> str:
-        """`name` as a vault-relative path when it is a path to a note file inside the vault."""
-        path = Path(name).expanduser()
-        if path.suffix.lower() != ".md" or not path.is_file():
-            return name
+        """`name` as a vault-relative path when it is a path to a note file inside the vault. A name no file
+        can have (too long, `~nobody/`) is no path: it is looked up as a name, and not found."""
         try:
+            path = Path(name).expanduser()
+            if path.suffix.lower() != ".md" or not path.is_file():
+                return name
             return path.resolve().relative_to(self.path).as_posix()
-        except (ValueError, OSError):
+        except (ValueError, OSError, RuntimeError):
             return name
 
     # -- questions -----------------------------------------------------------------------------
@@ -259,7 +267,9 @@ class Vault:
         """The note's text; NotFound when it left the vault's folder or cannot be read any more."""
         raw = read_inside(self.path, rel, index.max_file_bytes())  # (a link out of the vault: not read)
         if isinstance(raw, Skipped):
-            raise NotFound("note", rel, [], f"{rel} cannot be read now: {raw.reason}")
+            gone = not os.path.lexists(self.path / rel)  # (the reader's word for it is the indexer's)
+            why = "it was deleted or moved since the index was built (`notelink index` updates the index)"
+            raise NotFound("note", rel, [], f"{rel} cannot be read now: {why if gone else raw.reason}")
         return raw.text
 
     def mentions(self, note: str) -> Mentions:
@@ -320,6 +330,23 @@ class Vault:
 def open_vault(path: Path | str, index_dir: Path | str | None = None) -> Vault:
     """`notelink.open`: the vault at `path` with its index (see `Vault`)."""
     return Vault(path, index_dir)
+
+
+def no_index(vault: Path, index_dir: Path | None = None, typed: str | None = None) -> str:
+    """Says that `vault` has no index yet, and the command that builds it: in `index_dir` (named, with
+    `--index-dir`) when it is looked for in a folder other than the usual one. `typed`: the vault as the
+    user wrote it, for the command."""
+    where = f" in {index_dir}" if index_dir else ""
+    flag = f" --index-dir {shlex.quote(str(index_dir))}" if index_dir else ""
+    return (f"{vault} has no index yet{where}: run `notelink index {shlex.quote(typed or str(vault))}{flag}` "
+            "first")
+
+
+def ambiguous(name: str, chosen: str, others: list[str]) -> str:
+    """Says that `name` names the notes `others` too (`Vault.also_named`), and which one an answer is for: the
+    one picked may not be the one meant."""
+    more = ", ..." if len(others) > 5 else ""
+    return f"'{name}' also names {', '.join(others[:5])}{more}; showing {chosen} (give a path to choose)"
 
 
 def _at_least_one(name: str, value: int) -> None:

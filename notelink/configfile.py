@@ -1,5 +1,7 @@
 """The config file, `$XDG_CONFIG_HOME/notelink/config.toml`: a default for every flag, named vaults, and
 what `notelink config` shows (each setting's value and where it came from: flag > config file > default).
+Relative paths in it (`[vaults]`, `[index] index_root`) are relative to the file's own folder, as git's and
+ruff's are, so a command means the same folders from wherever it is run.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from notelink.config import DIALECTS, ExportConfig, SettingsError, TrainConfig, WatchConfig
+from notelink.config import DIALECTS, ExportConfig, SettingsError, TrainConfig, WatchConfig, default_index_dir
+from notelink.errors import ConfigError, VaultError
 
 CONFIG_ENV = "NOTELINK_CONFIG"
 """An environment variable naming another config file (tests, several setups)."""
@@ -97,8 +100,6 @@ class UserConfig:
     @classmethod
     def load(cls, path: Path | None = None) -> UserConfig:
         """Reads the file; ConfigError names the file and the problem (bad TOML, unknown or mistyped key)."""
-        from notelink.errors import ConfigError
-
         path = path or config_path()
         try:
             data = _toml(path.read_bytes())
@@ -106,10 +107,14 @@ class UserConfig:
             return cls(path)
         except (OSError, ValueError) as exc:
             raise ConfigError(f"cannot read the config file {path}: {exc}") from None
+        folder = path.absolute().parent
         try:
-            vaults = {str(k): Path(_typed(v, str, f"vaults.{k}")).expanduser()
+            vaults = {str(k): _beside(folder, _typed(v, str, f"vaults.{k}"))
                       for k, v in data.pop("vaults", {}).items()}
-            return cls(path, _checked(data), vaults, True)
+            values = _checked(data)
+            if root := values.get("index.index_root"):
+                values["index.index_root"] = str(_beside(folder, root))
+            return cls(path, values, vaults, True)
         except (TypeError, ValueError, AttributeError) as exc:
             raise ConfigError(f"{path}: {exc}") from None
 
@@ -122,6 +127,31 @@ class UserConfig:
     def get(self, name: str) -> Any:
         """A setting's value by `section.key` (`tui.theme`): the config file's, else the default."""
         return self.value(next(s for s in SETTINGS if s.name == name))[0]
+
+    def vault(self, word: str) -> str:
+        """The vault folder `word` means: the one `[vaults]` names `word` when it is a bare name (no `/`) and
+        no folder of that name is here (a path always means the path: `./work`), else `word` itself.
+        VaultError when the named folder is not there."""
+        named = self.vaults.get(word) if "/" not in word and not os.path.isdir(word) else None
+        if named is None:
+            return word
+        if not named.is_dir():
+            raise VaultError(f"vault not found: {named}, the config file's [vaults] {word} ({self.path}), "
+                             "is not a folder; fix the path there, or name the vault by its folder")
+        return str(named)
+
+    def index_dir(self, vault: Path) -> Path:
+        """Where the index of `vault` is when no folder is given for it: $NOTELINK_INDEX_DIR, else one
+        folder per vault under `[index] index_root`, else under the user data folder."""
+        root = self.get("index.index_root")
+        return default_index_dir(vault, Path(root) if root else None)
+
+
+def _beside(folder: Path, text: str) -> Path:
+    """A path from the config file: `~` expanded, a relative one taken from the file's `folder` (`..` followed
+    as the system does)."""
+    path = Path(text).expanduser()
+    return path if path.is_absolute() else (folder / path).resolve()
 
 
 def _toml(data: bytes) -> dict[str, Any]:

@@ -80,6 +80,17 @@ def test_note_returns_names_links_and_text_cut_at_max_chars(indexed) -> None:
     assert cut.truncated and cut.text == whole.text[:40] + TRUNCATED_MARK and cut.chars == whole.chars
 
 
+def test_a_note_deleted_since_indexing_is_said_to_be_gone_since_then(make_vault, tmp_path: Path) -> None:
+    vault = make_vault({"a.md": "# A\n\nbread flour water oven", "b.md": "# B\n\nbread flour yeast oven"})
+    build_index(vault, tmp_path / "ix", FAST)
+    v = Vault(vault, tmp_path / "ix")
+    (vault / "b.md").unlink()
+    with pytest.raises(NotFound) as caught:
+        v.note("B")
+    assert str(caught.value) == ("b.md cannot be read now: it was deleted or moved since the index was built "
+                                 "(`notelink index` updates the index)")
+
+
 def test_mentions_are_not_read_from_a_file_outside_the_vault(indexed, tmp_path: Path) -> None:
     """A note replaced by a link to a file outside the vault since it was indexed: its mentions are not
     read from that file (nor its text shown)."""
@@ -122,6 +133,14 @@ def test_paths_that_escape_the_vault_name_no_note(indexed) -> None:
             v.note(name)
 
 
+@pytest.mark.parametrize("name", ["x" * 300 + ".md", "deep/" * 900 + "x.md", "~nobody-here-at-all/x.md"])
+def test_a_name_no_file_can_have_is_not_found(indexed, name: str) -> None:
+    v = Vault(*indexed)
+    for ask in (v.related, v.concepts, v.note, v.mentions):
+        with pytest.raises(NotFound, match="no note named"):
+            ask(name)
+
+
 def test_errors_are_documented_exceptions(indexed, tmp_path: Path) -> None:
     vault, ix = indexed
     with pytest.raises(VaultError):
@@ -137,6 +156,15 @@ def test_errors_are_documented_exceptions(indexed, tmp_path: Path) -> None:
     with pytest.raises(NotFound):
         v.similar("zzzunknownword")
     assert all(issubclass(e, NotelinkError) for e in (VaultError, IndexMissing, NotFound))
+
+
+def test_without_an_index_in_the_folder_given_the_error_names_it(indexed, tmp_path: Path) -> None:
+    vault, _ = indexed
+    wrong = tmp_path / "wrong place"
+    with pytest.raises(IndexMissing) as caught:
+        notelink.open(vault, wrong)
+    assert f"{vault} has no index yet in {wrong}: run `notelink index {vault} --index-dir '{wrong}'` first" \
+        == str(caught.value)
 
 
 @pytest.mark.parametrize(("call", "says"), [
@@ -165,6 +193,48 @@ def test_a_new_generation_is_picked_up_by_the_next_call(make_vault, tmp_path: Pa
     build_index(vault, ix, FAST)
     assert v.status().generation == first + 1  # type: ignore[operator]
     assert v.find("D").path == "d.md"
+
+
+@pytest.mark.parametrize("lost", ["deleted", "damaged"])
+def test_an_index_built_again_at_the_same_generation_is_picked_up(make_vault, tmp_path: Path, capsys,
+                                                                  lost: str) -> None:
+    """A rebuild starts again at gen-000001 when the index folder was deleted, or when `notelink index` set
+    a damaged generation aside: the same path, another generation."""
+    vault = make_vault({"a.md": "# A\n\nbread flour water oven", "b.md": "# B\n\nbread flour yeast oven"})
+    ix = tmp_path / "ix"
+    build_index(vault, ix, FAST)
+    v = Vault(vault, ix)
+    assert v.status().notes == 2
+    (vault / "pears.md").write_text("# Pears\n\npears ripen in the oven with bread", encoding="utf-8")
+    if lost == "deleted":
+        shutil.rmtree(ix)
+    else:
+        (ix / "gen-000001" / "syn0.npy").write_bytes(b"damaged")
+    assert main(["index", str(vault), "--index-dir", str(ix)]) == 0
+    assert v.status().generation == 1 and v.status().notes == 3
+    assert v.find("Pears").path == "pears.md"
+
+
+def test_vault_names_and_the_index_root_come_from_the_config_file_as_in_the_cli(
+        make_vault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`[vaults]` names and `[index] index_root`, relative to the config file's folder, mean the same
+    vault and index folder to the API as to `notelink index`, from any current folder."""
+    make_vault({"a.md": "# A\n\nbread flour water oven", "b.md": "# B\n\nbread flour yeast oven"})
+    config = tmp_path / "config.toml"
+    config.write_text('[vaults]\nmynotes = "vault"\n[index]\nindex_root = "indexes"\n', encoding="utf-8")
+    monkeypatch.setenv("NOTELINK_CONFIG", str(config))
+    monkeypatch.delenv("NOTELINK_INDEX_DIR", raising=False)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert main(["index", "mynotes", "--dim", "16", "--epochs", "2", "--threads", "1", "--device", "cpu"]) \
+        == 0
+    with notelink.open("mynotes") as v:
+        assert v.path == (tmp_path / "vault").resolve() and v.status().notes == 2
+        assert v.index_dir.parent == tmp_path / "indexes"
+    with pytest.raises(VaultError, match="the config file's \\[vaults\\] gone"):
+        config.write_text('[vaults]\ngone = "nowhere"\n', encoding="utf-8")
+        notelink.open("gone")
 
 
 def test_the_readme_example_runs(indexed, monkeypatch, capsys) -> None:

@@ -13,35 +13,26 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import Field
 
 from notelink import __version__
-from notelink.api import Vault
-from notelink.config import IndexConfig, TrainConfig, default_index_dir
+from notelink.agents.arguments import MAX_CHARS, MAX_LIMIT, Flag, Limit, MaxChars, NoteName, PlainServer, Text
+from notelink.api import NoteInfo, Vault, ambiguous
+from notelink.config import IndexConfig, TrainConfig
+from notelink.configfile import UserConfig
 from notelink.errors import ArgumentError, IndexMissing, NotelinkError
+from notelink.watch.status import waiting_for
 
 READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, destructive_hint=False,
                             open_world_hint=False)
-MAX_LIMIT = 50
-MAX_CHARS = 200_000
 MAX_SNIPPET = 400
-
-# the bounds are in the schema for clients, and checked by the tools (`_bounded`): an error then reads as the
-# CLI's, not as a validation library's
-Limit = Annotated[int, Field(description="how many results (1-50)",
-                             json_schema_extra={"minimum": 1, "maximum": MAX_LIMIT})]
-MaxChars = Annotated[int, Field(description=f"cut the text at this many characters (1-{MAX_CHARS})",
-                                json_schema_extra={"minimum": 1, "maximum": MAX_CHARS})]
-NoteName = Annotated[str, Field(description="a note's title, alias, file name or vault-relative path")]
 
 INSTRUCTIONS = """notelink answers from a word2vec model trained on this vault's own notes: which notes are
 related to a note (and why: shared concepts, mentions), a note's concepts, words used alike in this vault,
@@ -52,7 +43,7 @@ class Server:
     """The tools, over one vault; the vault's index is opened at the first call that needs it."""
 
     def __init__(self, vault: Path, index_dir: Path | None = None, watching: bool = False) -> None:
-        self.vault_path, self.index_dir = vault, index_dir or default_index_dir(vault)
+        self.vault_path, self.index_dir = vault, index_dir or UserConfig.load().index_dir(vault)
         self.watching = watching  # a watcher of this server builds the index
         self._vault: Vault | None = None
 
@@ -61,17 +52,16 @@ class Server:
         if self._vault is None:
             try:
                 self._vault = Vault(self.vault_path, self.index_dir)
-            except IndexMissing:
-                raise ToolError(self._no_index()) from None
+            except IndexMissing as exc:
+                raise ToolError(self._no_index(exc)) from None
         return self._vault
 
-    def _no_index(self) -> str:
+    def _no_index(self, exc: IndexMissing) -> str:
+        if self.watching and (said := waiting_for(self.index_dir)):  # no notes yet, or a failed build
+            return f"{self.vault_path} has no index yet, and none is being built (--watch): {said}"
         if self.watching:
             return f"{self.vault_path} has no index yet: it is being built (--watch); ask again in a minute"
-        where = ("" if self.index_dir == default_index_dir(self.vault_path)
-                 else f" --index-dir {shlex.quote(str(self.index_dir))}")
-        return (f"{self.vault_path} has no index yet: run `notelink index {shlex.quote(str(self.vault_path))}"
-                f"{where}` (or start the server with --watch)")
+        return f"{exc} (or start the server with --watch)"
 
     @staticmethod
     def answer(question: Callable[[], dict[str, Any]]) -> CallToolResult:
@@ -84,8 +74,17 @@ class Server:
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
 
+    def _found(self, name: str) -> tuple[NoteInfo, dict[str, Any]]:
+        """The note `name` means, and, when other notes have that name too, what the answer says of them
+        (`also_named`: their paths; `warning`: the CLI's warning), as the one picked may not be the one
+        meant."""
+        found = self.vault.find(name)
+        if not (others := self.vault.also_named(name, found)):
+            return found, {}
+        return found, {"also_named": others[:MAX_LIMIT], "warning": ambiguous(name, found.path, others)}
+
     # -- the tools --------------------------------------------------------------------------------
-    def search(self, query: str, limit: Limit = 10, draft: bool = False) -> CallToolResult:
+    def search(self, query: Text, limit: Limit = 10, draft: Flag = False) -> CallToolResult:
         """Notes about `query`, by meaning in this vault's own words, best first: path, title, score, the
         best-matching passage (snippet), because (query words found; `word ← query word` for words the
         vault's model brought in), unknown query words, and unmatched filters (a #tag or path no note
@@ -99,24 +98,24 @@ class Server:
                 for h in found.hits]}
         return self.answer(question)
 
-    def related(self, note: NoteName, limit: Limit = 10, unlinked: bool = False) -> CallToolResult:
+    def related(self, note: NoteName, limit: Limit = 10, unlinked: Flag = False) -> CallToolResult:
         """Notes related to a note, best first: path, title, score (cosine, 0-1), linked (already linked
         either way), because (shared concepts, titles mentioned). unlinked: only notes not linked yet."""
         def question() -> dict[str, Any]:
-            found = self.vault.find(note)
+            found, others = self._found(note)
             hits = self.vault.related(found.path, _bounded("limit", limit, MAX_LIMIT), unlinked)
-            return {"note": found.path, "related": [h.__dict__ for h in hits]}
+            return {"note": found.path, **others, "related": [h.__dict__ for h in hits]}
         return self.answer(question)
 
     def concepts(self, note: NoteName, limit: Limit = 10) -> CallToolResult:
         """The words that characterise a note in this vault (its own words and their CBOW neighbours)."""
         def question() -> dict[str, Any]:
-            found = self.vault.find(note)
+            found, others = self._found(note)
             hits = self.vault.concepts(found.path, _bounded("limit", limit, MAX_LIMIT))
-            return {"note": found.path, "concepts": [h.__dict__ for h in hits]}
+            return {"note": found.path, **others, "concepts": [h.__dict__ for h in hits]}
         return self.answer(question)
 
-    def similar_words(self, word: str, limit: Limit = 10) -> CallToolResult:
+    def similar_words(self, word: Text, limit: Limit = 10) -> CallToolResult:
         """Words this vault uses like `word` (cosine of word vectors learned from the vault), each with how
         often it occurs; a word too rare for reliable neighbours gets none (reliable: false)."""
         return self.answer(lambda: dataclasses.asdict(
@@ -125,8 +124,11 @@ class Server:
     def read_note(self, note: NoteName, max_chars: MaxChars = 4000) -> CallToolResult:
         """A note's title, aliases, tags, headings, links (target and the note it reaches) and text, cut at
         max_chars (truncated says so; chars is the whole length)."""
-        return self.answer(
-            lambda: self.vault.note(note, _bounded("max_chars", max_chars, MAX_CHARS)).to_dict())
+        def question() -> dict[str, Any]:
+            found, others = self._found(note)
+            return {**self.vault.note(found.path, _bounded("max_chars", max_chars, MAX_CHARS)).to_dict(),
+                    **others}
+        return self.answer(question)
 
     def status(self) -> CallToolResult:
         """What the index holds: notes indexed and skipped (with reasons, the first 50), vocabulary, when and
@@ -144,9 +146,9 @@ class Server:
 def build_server(vault: Path, index_dir: Path | None = None, watching: bool = False) -> MCPServer:
     """The MCP server of one vault, its tools registered (not yet running)."""
     tools = Server(vault, index_dir, watching)
-    server: MCPServer = MCPServer("notelink", instructions=INSTRUCTIONS, version=__version__)
+    server = PlainServer("notelink", instructions=INSTRUCTIONS, version=__version__)
     for tool in tools.tools():
-        server.add_tool(tool, name=tool.__name__, annotations=READ_ONLY)
+        server.add_plain_tool(tool, READ_ONLY)
     return server
 
 
@@ -170,7 +172,7 @@ def _watcher(vault: Path, index_dir: Path | None, train: TrainConfig, index: Ind
     from notelink.watch.watcher import VaultWatcher
 
     try:
-        watcher = VaultWatcher(vault, index_dir or default_index_dir(vault), train, index)
+        watcher = VaultWatcher(vault, index_dir or UserConfig.load().index_dir(vault), train, index)
         watcher.start()
     except WatcherRunning as exc:
         print(f"notelink: {exc}; serving without --watch", file=sys.stderr)

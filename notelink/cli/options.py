@@ -4,16 +4,15 @@ vault (a path or a name from the config file), the index folder, the index, a no
 from __future__ import annotations
 
 import argparse
-import shlex
 import sys
 from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from notelink.cli.output import UserError, shown
-from notelink.config import RUN_SETTINGS, DialectConfig, IndexConfig, TrainConfig, default_index_dir
+from notelink.config import RUN_SETTINGS, DialectConfig, IndexConfig, TrainConfig
 from notelink.configfile import SETTINGS, UserConfig
-from notelink.errors import IndexMissing, VaultError
+from notelink.errors import IndexMissing
 from notelink.notes.vault import check_vault
 
 if TYPE_CHECKING:  # imported where used: `notelink watch` then never loads scipy (the index's vectors)
@@ -46,23 +45,10 @@ def apply_config(args: argparse.Namespace, config: UserConfig | None = None) -> 
         else:
             value, sources[s.name] = config.value(s)
             setattr(args, s.dest, list(value) if isinstance(value, list) else value)
-    vault = getattr(args, "vault", None)
-    named = named_vault(vault, config) if vault is not None else None
-    if named is not None:
-        if not named.is_dir():
-            raise VaultError(f"vault not found: {named}, the config file's [vaults] {vault} ({config.path}), "
-                             "is not a folder; fix the path there, or name the vault by its folder")
-        args.vault = str(named)
+    if getattr(args, "vault", None) is not None:
+        args.vault = config.vault(args.vault)
     args.config, args.sources = config, sources
     return config
-
-
-def named_vault(word: str, config: UserConfig) -> Path | None:
-    """The folder of the vault the config file names `word`: a bare name (no `/`) that is not an existing
-    folder here; a path always means the path (`./work`)."""
-    if word in config.vaults and "/" not in word and not Path(word).is_dir():
-        return config.vaults[word]
-    return None
 
 
 def index_dir(args: argparse.Namespace) -> Path:
@@ -70,8 +56,7 @@ def index_dir(args: argparse.Namespace) -> Path:
     if args.index_dir:
         return Path(args.index_dir).expanduser()
     config = getattr(args, "config", None)
-    root = config.get("index.index_root") if isinstance(config, UserConfig) else ""
-    return default_index_dir(Path(args.vault), Path(root) if root else None)
+    return (config if isinstance(config, UserConfig) else UserConfig(Path())).index_dir(Path(args.vault))
 
 
 def open_vault(args: argparse.Namespace) -> Vault:
@@ -86,9 +71,10 @@ def open_vault(args: argparse.Namespace) -> Vault:
 
 def no_index(args: argparse.Namespace) -> UserError:
     """The error for a vault with no index yet, with the command that builds the one asked for."""
-    where = f" --index-dir {shlex.quote(args.index_dir)}" if args.index_dir else ""
-    return UserError(f"{check_vault(Path(args.vault))} has no index yet: run "
-                     f"`notelink index {shlex.quote(args.vault)}{where}` first")
+    from notelink.api import no_index as saying
+
+    given = Path(args.index_dir).expanduser() if args.index_dir else None
+    return UserError(saying(check_vault(Path(args.vault)), given, args.vault))
 
 
 def open_index(args: argparse.Namespace) -> Index:
@@ -129,9 +115,9 @@ def exclude_patterns(args: argparse.Namespace) -> tuple[str, ...] | None:
 def find_note(vault: Vault, args: argparse.Namespace) -> NoteInfo:
     """The note `args.note` names (`Vault.find`). When other notes have the same name, says so on stderr,
     since the one picked may not be the one meant."""
+    from notelink.api import ambiguous
+
     note = vault.find(args.note)
     if others := vault.also_named(args.note, note):
-        print(f"notelink: '{shown(args.note)}' also names {shown(', '.join(others[:5]))}"
-              f"{', ...' if len(others) > 5 else ''}; showing {shown(note.path)} (give a path to choose)",
-              file=sys.stderr)
+        print(f"notelink: {shown(ambiguous(args.note, note.path, others))}", file=sys.stderr)
     return note

@@ -90,6 +90,17 @@ def current_generation(index_dir: Path) -> Path | None:
                        "run `notelink index` to rebuild it")
 
 
+def generation_key(gen: Path) -> tuple[str, int, int, int] | None:
+    """What tells this generation from another built later at the same path (the index folder deleted and
+    built again, or a damaged generation set aside and its number built again): the folder's path, device,
+    inode and change time (an inode alone may be reused). None when the folder is gone."""
+    try:
+        st = gen.stat()
+    except OSError:
+        return None
+    return str(gen), st.st_dev, st.st_ino, st.st_ctime_ns
+
+
 def pin_current(index_dir: Path) -> tuple[Path, IO[bytes] | None] | None:
     """The live generation, held against deletion while the returned file stays open (a shared flock on
     its readers.lock); None when there is no index. A generation from before pins existed is not held."""

@@ -20,7 +20,7 @@ import scipy.sparse as sp
 from notelink.errors import IndexDamaged, IndexMissing, NotFound
 from notelink.index.notevectors import Layout, unit_rows
 from notelink.index.references import boosted, reference_matrix
-from notelink.index.store import load_array, open_generation, pin_current
+from notelink.index.store import generation_key, load_array, open_generation, pin_current
 from notelink.index.verify import check_generation
 from notelink.notes.links import Resolver, dialect_of, link_report, name_key
 from notelink.query.answers import Neighbour, NoteInfo, Related, Scored, SimilarWords
@@ -42,6 +42,7 @@ class Index:
 
     def __init__(self, gen: Path, pin: IO[bytes] | None = None) -> None:
         self.gen, self._pin = gen, pin
+        self.key = generation_key(gen)  # (before reading it: a generation replaced meanwhile is read again)
         check_generation(gen).raise_if_damaged()
         self.db, self.meta = open_generation(gen)
         try:

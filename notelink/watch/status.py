@@ -64,6 +64,15 @@ def watcher_status(index_dir: Path) -> dict[str, Any]:
             "pending": state.get("pending", []) if lock.running else []}
 
 
+def waiting_for(index_dir: Path) -> str | None:
+    """What a running watcher is waiting for instead of building: its last word when it is idle with one
+    (no notes yet, or a failed build it will retry); None while it starts or builds, or when none runs."""
+    state = read_state(index_dir)
+    if state.get("state") != "idle" or not state.get("message") or not lock_info(index_dir).running:
+        return None
+    return str(state["message"])
+
+
 def file_states(index_rows: list[tuple[str, str, str]], index_dir: Path) -> list[dict[str, str]]:
     """Per-file state: the live generation's `files` rows, overlaid with what a running watcher has
     seen change but not indexed yet (`pending`) and files it failed on (`error`)."""

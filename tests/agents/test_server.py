@@ -112,7 +112,8 @@ def test_bad_arguments_and_escapes_are_tool_errors_worded_as_the_cli(indexed, ca
         got.append(await call(s, "related", note="Kimchee"))
         got.append(await call(s, "related", note="Kimchi", limit=500))
         got.append(await call(s, "similar_words", word="zzzz-no-such-word"))
-        for escape in ("../ix/index.sqlite", "/etc/passwd", "../../../etc/hosts.md", str(ix / "CURRENT")):
+        for escape in ("../ix/index.sqlite", "/etc/passwd", "../../../etc/hosts.md", str(ix / "CURRENT"),
+                       "x" * 300 + ".md"):  # (a name too long for a file: not found either)
             got.append(await call(s, "read_note", note=escape))
     session(vault, ix, body)
     assert got[0] == (True, cli_error) and "did you mean: Kimchi" in cli_error
@@ -184,3 +185,67 @@ def test_watch_builds_with_the_config_files_settings(tmp_path: Path) -> None:
     meta = Index.open(ix).meta
     assert meta["model"]["dim"] == 16 and meta["index_config"]["exclude"] == ["music/"]
     assert not any(n.path.startswith("music/") for n in Index.open(ix).notes)
+
+
+def test_watching_a_vault_without_notes_says_so_instead_of_ask_again(tmp_path: Path) -> None:
+    vault, ix = tmp_path / "empty vault", tmp_path / "ix"
+    vault.mkdir()
+    seen: list[tuple[bool, Any]] = []
+
+    async def body(s: ClientSession) -> None:
+        with anyio.fail_after(120):  # a guard: the loop ends when the watcher's first build has given up
+            while "it is being built" in (answer := await call(s, "related", note="Kimchi"))[1]:
+                await anyio.sleep(0.1)
+        seen.append(answer)
+    session(vault, ix, body, "--watch")
+    error, text = seen[0]
+    assert error and f"no notes found in {vault}" in text and "ask again" not in text
+
+
+def test_a_name_several_notes_have_is_said_in_the_answer(tmp_path: Path) -> None:
+    vault, ix = tmp_path / "vault", tmp_path / "ix"
+    for folder in ("a", "b", "c"):
+        (vault / folder).mkdir(parents=True)
+        (vault / folder / "Notes.md").write_text(f"# Notes\n\n{folder} bread flour oven", encoding="utf-8")
+    build_index(vault, ix, FAST)
+    got: dict[str, tuple[bool, Any]] = {}
+
+    async def body(s: ClientSession) -> None:
+        for tool in ("related", "concepts", "read_note"):
+            got[tool] = await call(s, tool, note="Notes")
+        got["path"] = await call(s, "related", note="b/Notes.md")
+    session(vault, ix, body)
+    every = {"a/Notes.md", "b/Notes.md", "c/Notes.md"}
+    for tool in ("related", "concepts", "read_note"):
+        error, answer = got[tool]
+        chosen = answer["note" if tool != "read_note" else "path"]
+        assert not error and answer["also_named"] == sorted(every - {chosen})
+        warning = answer["warning"]
+        assert warning.startswith("'Notes' also names ") and f"showing {chosen}" in warning
+    assert "also_named" not in got["path"][1]  # a path names one note
+
+
+WRONG = [
+    ("search", {}, "query is missing: it must be text"),
+    ("related", {}, "note is missing: it must be text (a note's title, alias, file name or vault-relative "
+                    "path)"),
+    ("search", {"query": "bread", "limit": "3"}, 'limit must be a whole number, not "3"'),
+    ("search", {"query": "bread", "limit": True}, "limit must be a whole number, not true"),
+    ("read_note", {"note": "Kimchi", "max_chars": 2.5}, "max_chars must be a whole number, not 2.5"),
+    ("related", {"note": "Kimchi", "unlinked": "yes"}, 'unlinked must be true or false, not "yes"'),
+    ("similar_words", {"word": 42}, "word must be text, not 42"),
+    ("search", {"query": "bread", "bogus": 1}, "search takes no argument 'bogus'; it takes: query, limit, "
+                                               "draft"),
+    ("status", {"x": 1}, "status takes no argument 'x'; it takes none")]
+
+
+def test_wrong_arguments_are_said_plainly(indexed) -> None:
+    """A missing argument, or one of the wrong JSON type (no "3" for a number, no "yes" for a boolean), or one
+    a tool does not take: the argument and what it must be, not a validation library's report."""
+    got: list[tuple[bool, Any]] = []
+
+    async def body(s: ClientSession) -> None:
+        for tool, arguments, _ in WRONG:
+            got.append(await call(s, tool, **arguments))
+    session(*indexed, body)
+    assert got == [(True, says) for _, _, says in WRONG]

@@ -143,6 +143,20 @@ def test_index_root_places_every_vaults_index(capsys, config, tmp_path: Path,
     assert len(made) == 1 and made[0].name.startswith("sample_notes-")
 
 
+def test_relative_paths_in_the_config_file_are_from_its_folder(capsys, config, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NOTELINK_INDEX_DIR", raising=False)
+    path = config('[vaults]\nrel = "sample"\n[index]\nindex_root = "relidx"\n')
+    shutil.copytree(SAMPLE, path.parent / "sample")
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    assert run(capsys, "index", "rel", *ARGS)[0] == 0
+    made = list((path.parent / "relidx").iterdir())
+    assert len(made) == 1 and made[0].name.startswith("sample-")
+    _, out, _ = run(capsys, "config", "--json")
+    assert json.loads(out)["settings"]["index.index_root"]["value"] == str(path.parent / "relidx")
+
+
 def test_config_command_shows_values_and_sources(capsys, config) -> None:
     path = config('[vaults]\nwork = "~/notes/work"\n[export]\nlink_style = "markdown"\n')
     code, out, _ = run(capsys, "config", "--json")
