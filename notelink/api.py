@@ -26,7 +26,7 @@ from typing import Any
 from notelink.configfile import UserConfig
 from notelink.errors import ArgumentError, IndexMissing, NotFound
 from notelink.index.store import current_generation, generation_key
-from notelink.notes.vault import Ignore, Skipped, check_vault, files_named, read_inside
+from notelink.notes.vault import Ignore, Skipped, check_vault, files_named, path_in_vault, read_inside
 from notelink.query.answers import Neighbour, NoteInfo, Related, Scored, SimilarWords
 from notelink.query.health import Health
 from notelink.query.index import RELIABLE_COUNT, Index
@@ -169,7 +169,7 @@ class Vault:
 
     def _find(self, index: Index, name: str) -> NoteInfo:
         """`find` in one generation (a question asks it once)."""
-        query = self._in_vault(_text("note", name))
+        query = path_in_vault(self.path, _text("note", name))
         try:
             return index.find_note(query)
         except NotFound as exc:
@@ -192,21 +192,10 @@ class Vault:
 
     def also_named(self, name: str, note: NoteInfo) -> list[str]:
         """Paths of the other notes `name` could mean too (empty when `name` is a path)."""
-        query = self._in_vault(name)
+        query = path_in_vault(self.path, name)
         if query != name or "/" in name:
             return []
         return self.index.also_named(query, note)
-
-    def _in_vault(self, name: str) -> str:
-        """`name` as a vault-relative path when it is a path to a note file inside the vault. A name no file
-        can have (too long, `~nobody/`) is no path: it is looked up as a name, and not found."""
-        try:
-            path = Path(name).expanduser()
-            if path.suffix.lower() != ".md" or not path.is_file():
-                return name
-            return path.resolve().relative_to(self.path).as_posix()
-        except (ValueError, OSError, RuntimeError):
-            return name
 
     # -- questions -----------------------------------------------------------------------------
     def related(self, note: str, top: int = 10, unlinked: bool = False) -> list[Related]:

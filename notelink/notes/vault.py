@@ -315,11 +315,12 @@ def file_hash(path: Path) -> str | None:
 
 def path_in_vault(root: Path, name: str) -> str:
     """`name` as a vault-relative path when it is a path to a note file inside the vault `root` (absolute,
-    or from the current folder: what a shell completes or an editor passes), else `name` as it is."""
+    or from the current folder: what a shell completes or an editor passes), else `name` as it is: also a
+    name no file can have (too long, `~nobody/`), which is then looked up as a name and not found."""
     try:
         path = Path(name).expanduser()
         if path.suffix.lower() == ".md" and path.is_file():
             return path.resolve().relative_to(root.resolve()).as_posix()
-    except (ValueError, OSError):  # outside the vault; a name too long to be a path
+    except (ValueError, OSError, RuntimeError):  # outside the vault; too long; an unknown user's ~
         pass
     return name
