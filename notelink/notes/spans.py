@@ -117,14 +117,15 @@ def _folded(text: str) -> tuple[str, Sequence[int]]:
 
 
 def _pattern(name: str) -> re.Pattern[str] | None:
-    """A name as a pattern on folded text: its words with any run of spaces between them."""
+    """A name as a pattern on folded text: its words with any run of spaces between them, not a part of a
+    longer word nor of a dotted name (`garden` is not named by `garden.compost`, Dendron's note)."""
     words = _folded(name)[0].split()
     if not words:
         return None
     body = r"\s+".join(re.escape(w) for w in words)
     if _SPACELESS.search(name):
         return re.compile(body)
-    return re.compile(rf"(?<![\w]){body}(?![\w])")
+    return re.compile(rf"(?<![\w])(?<!\w\.){body}(?![\w])(?!\.\w)")
 
 
 def find_names(text: str, names: Iterable[str]) -> list[Span]:

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from notelink.index.store import load_array
+from notelink.notes.links import dialect_of
 from notelink.notes.spans import find_names
 from notelink.notes.vault import Skipped, read_inside
 from notelink.query.answers import NoteInfo
@@ -72,6 +73,15 @@ def mentions_in(index: Index, root: Path, source: NoteInfo, targets: list[NoteIn
     raw = read_inside(root, source.path, index.max_file_bytes())
     if isinstance(raw, Skipped) or not targets:
         return []
-    owner = {name: t for t in targets for name in (t.title, *t.aliases) if name.strip()}
+    dialect = dialect_of(index.meta).name
+    owner = {name: t for t in targets for name in _names(t, dialect) if name.strip()}
     return [Mention(source.path, owner[s.name].path, s.line, s.column, s.text, s.line_text)
             for s in find_names(raw.text, owner)]
+
+
+def _names(note: NoteInfo, dialect: str) -> list[str]:
+    """The names a note is written by: its title and aliases, and in Dendron its hierarchical file name
+    (`garden.compost`), which is how Dendron notes name one another."""
+    stem = note.path.rsplit("/", 1)[-1][: -len(".md")]
+    dotted = [stem] if dialect == "dendron" and "." in stem else []
+    return [note.title, *note.aliases, *dotted]

@@ -57,3 +57,10 @@ def test_a_note_of_unclosed_openers_is_scanned_in_linear_time(opener: str) -> No
     spans = protected(text)
     assert all(a < b for a, b in spans)
     find_names(text, ["Kimchi"])
+
+
+def test_a_dotted_name_is_one_name_not_its_parts() -> None:
+    text = "garden.compost is the key input. In the garden. Compost, then garden.compost.md and v1.garden"
+    spans = find_names(text, ["garden", "compost", "garden.compost"])
+    assert [(s.text, s.name) for s in spans] == [("garden.compost", "garden.compost"), ("garden", "garden"),
+                                                 ("Compost", "compost")]
