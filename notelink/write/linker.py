@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from notelink.errors import NotFound
-from notelink.notes import block
+from notelink.notes import block, sections
 from notelink.notes.block import BlockError
 from notelink.notes.links import name_key, wikilink_safe
 from notelink.notes.spans import find_names
@@ -81,27 +81,37 @@ def wrap_mention(index: Index, target: NoteInfo, n: int, source: str = "", style
 def append_link(index: Index, target: NoteInfo, heading: str = SEE_ALSO, source: str = "",
                 style: str = "wiki") -> Edit:
     """The edit that adds `- [[target]]` at the end of the `heading` section (made when missing), before
-    notelink's block when that ends the note."""
+    notelink's block when that ends the note. Headings and code are read as CommonMark reads them
+    (`notes.sections`): a link never goes into a code block."""
     if style == "logseq":
         return _outline_append(index, target, heading, source)
 
     def edit(text: str) -> str:
         nl = block.newline_of(text)
         item = f"- {markup(index, target, None, source, style)}{nl}"
-        end = _section_end(text, heading)
-        if end is None:
-            at = _body_end(text)
-            head, tail = text[:at], text[at:]
+        body = text[: _body_end(text)]
+        found = sections.parts(body)
+        section = _section(found, heading)
+        if section is None or section[2] is None:  # at the end of the note
+            _refuse_open_fence(body, found)
+        if section is None:
+            head, tail = body, text[len(body):]
             sep = "" if not head or head.endswith(nl * 2) else (nl if head.endswith(nl) else nl * 2)
             return f"{head}{sep}## {heading}{nl}{nl}{item}{nl if tail else ''}{tail}"
-        before = text[:end]
-        if before and not before.endswith(("\n", "\r")):
-            before += nl
-        last = before.rstrip("\r\n").rsplit("\n", 1)[-1].strip()
-        if last and not _LIST_ITEM.match(last) and not _heading_at(before):  # a paragraph ends the section:
-            before += nl  # the list starts a line apart from it
-        return before + item + text[end:]
+        return _into_section(text, section, item, nl)
     return edit
+
+
+def _into_section(text: str, section: _Section, item: str, nl: str) -> str:
+    """`text` with `item` after the last block of `section`: right after a list, else a line apart."""
+    title, inside, after = section
+    end = inside[-1].stop if inside else title.stop
+    before = text[:end] if text[:end].endswith(("\n", "\r")) else text[:end] + nl
+    if inside and inside[-1].kind != "list":  # a paragraph, code...: the list starts a line apart
+        before += nl
+    if after is not None and after.setext and after.start == end:  # (else it would join the item)
+        item += nl
+    return before + item + text[end:]
 
 
 def _outline_append(index: Index, target: NoteInfo, heading: str, source: str) -> Edit:
@@ -126,34 +136,33 @@ def _outline_append(index: Index, target: NoteInfo, heading: str, source: str) -
     return edit
 
 
-_LIST_ITEM = re.compile(r"([-*+]|\d+[.)])[ \t]")
+_Section = tuple[sections.Part, list[sections.Part], sections.Part | None]
+"""A section: its heading, its blocks, and the block that ends it (None: the end of the note)."""
 
 
-def _heading_at(before: str) -> bool:
-    """Whether `before` ends with the section's heading (ATX or setext), which an item may follow."""
-    lines = before.rstrip("\r\n").splitlines()
-    return bool(lines) and (lines[-1].lstrip().startswith("#") or bool(_SETEXT.fullmatch(lines[-1])))
-
-
-_SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*")
-
-
-def _section_end(text: str, heading: str) -> int | None:
-    """Where the section under a heading reading `heading` (any level, any case) ends: before the next
-    heading of the same or a higher level, notelink's block, or the end; trailing blank lines excluded."""
-    pattern = re.compile(rf"^(?:(#{{1,6}})[ \t]+{re.escape(heading)}[ \t#]*|{re.escape(heading)}[ \t]*\r?\n"
-                         rf" {{0,3}}(=+|-+)[ \t]*)\r?$", re.MULTILINE | re.IGNORECASE)  # ATX, or setext
-    m = pattern.search(text)
-    if m is None:
+def _section(found: list[sections.Part], heading: str) -> _Section | None:
+    """The first heading reading `heading` (any level, any case), the blocks of its section, and the block
+    that ends it: the next heading of the same or a higher level, or a thematic break (None: the end)."""
+    key = sections.heading_key(heading)
+    at = next((i for i, p in enumerate(found) if p.kind == "heading" and sections.heading_key(p.text) == key),
+              None)
+    if at is None:
         return None
-    level = len(m.group(1)) if m.group(1) else 1 if m.group(2).startswith("=") else 2
-    under = "=" if level == 1 else "=-"  # setext headings of the same or a higher level end it too
-    nxt = re.compile(rf"^#{{1,{level}}}[ \t]|^\S.*\r?\n {{0,3}}[{under}]+[ \t]*\r?$",
-                     re.MULTILINE).search(text, m.end())
-    end = min(nxt.start() if nxt else len(text), _body_end(text))
-    while end > m.end() and text[end - 1] in "\r\n":
-        end -= 1
-    return end + (2 if text.startswith("\r\n", end) else 1 if text.startswith("\n", end) else 0)
+    title = found[at]
+    ends = (j for j in range(at + 1, len(found)) if found[j].kind == "hr" or
+            (found[j].kind == "heading" and found[j].level <= title.level))
+    stop = next(ends, len(found))
+    return title, found[at + 1 : stop], found[stop] if stop < len(found) else None
+
+
+def _refuse_open_fence(body: str, found: list[sections.Part]) -> None:
+    """BlockError when the note ends inside a code block never closed: a link added there would be code."""
+    if found and found[-1].open_fence:
+        line = body.count("\n", 0, found[-1].start) + 1
+        raise BlockError(f"the note ends inside a code block that is never closed ({found[-1].open_fence} on "
+                         f"line {line}), so a link added at its end would be code; close the code block "
+                         "(a line with the same fence after its last line), or add the link under a heading "
+                         "above it")
 
 
 def _body_end(text: str) -> int:
@@ -184,11 +193,16 @@ def plan_link(index: Index, root: Path, note: NoteInfo, target: NoteInfo, mentio
 
 def _unless_linked(index: Index, note: NoteInfo, target: NoteInfo, edit: Edit) -> Edit:
     """`edit`, refused when the note's text as it is now links to `target` already (a link written since
-    the index was built: by `link --write` a moment ago, or by hand)."""
+    the index was built: by `link --write` a moment ago, or by hand), or when the link it adds would not be
+    read as one (in code, say): a link is never written where it does not link."""
     def checked(text: str) -> str:
         if target.path in index.links_in(text, note):
             raise BlockError(f"it already links to {target.path}")
-        return edit(text)
+        new = edit(text)
+        if target.path not in index.links_in(new, note):
+            raise BlockError(f"the link to {target.path} would not be read as a link where it would go (in "
+                             "code, or in text the link joins); add it by hand")
+        return new
     return checked
 
 

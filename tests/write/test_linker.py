@@ -264,3 +264,40 @@ def test_diffs_show_a_latin1_byte_as_itself_and_never_a_bom(vault) -> None:
     assert "\ufeff" not in v.link("Compost", "Mulch", write=True).diff
     undo = v.undo_links()
     assert "-Compost and [[mulch]]." in undo.diff and "\ufeff" not in undo.diff
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("# N\n\n## See also\n\n- [[Compost]]\n\n```bash\n# install\nmake\n```\n",  # `# install` is code
+     "# N\n\n## See also\n\n- [[Compost]]\n\n```bash\n# install\nmake\n```\n\n- [[Mulch]]\n"),
+    ("# N\n\n~~~md\n## See also\n\n- [[x]]\n~~~\n\nwords\n",  # a "See also" only in code is no section
+     "# N\n\n~~~md\n## See also\n\n- [[x]]\n~~~\n\nwords\n\n## See also\n\n- [[Mulch]]\n"),
+    ("# N\n\n## See also\n\n- [[Compost]]\n- [[Soil health]]\n---\nFooter.\n",  # a break, no setext line
+     "# N\n\n## See also\n\n- [[Compost]]\n- [[Soil health]]\n- [[Mulch]]\n---\nFooter.\n"),
+    ("# N\n\n## See also\nNext\n----\n",  # a setext heading right below stays one
+     "# N\n\n## See also\n- [[Mulch]]\n\nNext\n----\n"),
+    ("---\ntitle: N\n---\n# N\n\n    ## See also\n",  # indented: code; front matter is no Markdown
+     "---\ntitle: N\n---\n# N\n\n    ## See also\n\n## See also\n\n- [[Mulch]]\n"),
+])
+def test_append_reads_headings_and_code_as_commonmark_does(vault, text: str, want: str) -> None:
+    _root, _ix, index = vault
+    assert linker.append_link(index, index.find_note("Mulch"))(text) == want
+
+
+def test_a_note_ending_in_an_unclosed_code_block_is_refused(vault) -> None:
+    """Everything after an unclosed fence is code: a link appended there would be code, and not a link."""
+    root, _ix, index = vault
+    (root / "Mulch.md").write_text("# Mulch\n\nwords\n\n```python\nprint('hi')\n", encoding="utf-8")
+    (refusal,) = _plan(index, root, "Mulch", "Compost", append=True).refused
+    assert "never closed (``` on line 5)" in refusal.reason and "close the code block" in refusal.reason
+    (root / "Mulch.md").write_text("# Mulch\n\n## See also\n\n- [[Soil health]]\n\n## Code\n\n~~~\nx\n",
+                                   encoding="utf-8")  # a section above the fence still takes links
+    (change,) = _plan(index, root, "Mulch", "Compost", append=True).changes
+    assert "- [[Soil health]]\n- [[Compost]]\n\n## Code\n\n~~~\nx\n" in change.text_after
+
+
+def test_a_link_that_would_not_read_as_a_link_is_refused(vault, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, _ix, index = vault
+    in_code = "\n```\n[[Compost]]\n```\n"
+    monkeypatch.setattr(linker, "append_link", lambda *a, **k: lambda text: text + in_code)
+    (refusal,) = _plan(index, root, "Mulch", "Compost", append=True).refused
+    assert "would not be read as a link" in refusal.reason
