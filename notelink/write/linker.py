@@ -242,7 +242,9 @@ def write(plan: Plan, index_dir: Path, command: str) -> WriteReport:
 
 def plan_undo(root: Path, index_dir: Path, every: bool = False) -> tuple[Plan, list[journal.Entry]]:
     """Putting back the notes of the last write (`every`: of all of them, newest first): a note is restored
-    only if it still holds exactly what notelink wrote; one already as it was is passed over."""
+    only if it still holds exactly what notelink wrote, or that with only notelink's block changed since
+    (written, refreshed or removed: the block is then kept as it is now); one already as it was is passed
+    over."""
     kept = journal.entries(index_dir)
     chosen = list(reversed(kept if every else kept[-1:]))
     result, now = Plan(), dict[str, bytes]()
@@ -250,24 +252,47 @@ def plan_undo(root: Path, index_dir: Path, every: bool = False) -> tuple[Plan, l
         for saved in entry.notes:
             file = root / saved.path
             try:
-                current = now.get(saved.path) or file.read_bytes()
+                current = now[saved.path] if saved.path in now else file.read_bytes()
             except OSError as exc:
                 result.refused.append(Refusal(saved.path, f"unreadable: {exc.strerror or exc}; not undone"))
                 continue
-            if current == saved.before:
+            back = _put_back(saved, current)
+            if back is None:
+                result.refused.append(Refusal(saved.path, _EDITED.format(entry=entry.file)))
+            elif back == current:
                 result.current += 1
-            elif journal.sha256(current) != saved.after_sha256:
-                result.refused.append(Refusal(saved.path, "edited since notelink linked it; not undone"))
             else:
-                result.changes.append(_restore(saved, file, current))
-                now[saved.path] = saved.before
+                result.changes.append(_restore(saved.path, file, current, back))
+                now[saved.path] = back
     return result, chosen
 
 
-def _restore(saved: journal.Saved, file: Path, current: bytes) -> Change:
+_EDITED = ("edited since notelink linked it, so putting it back would lose that edit; not undone: take the "
+           "link out by hand, then delete {entry} (notelink's record of that write) to undo older links")
+
+
+def _put_back(saved: journal.Saved, current: bytes) -> bytes | None:
+    """The bytes that undo a write: the saved ones, with notelink's block as the note holds it now when
+    the block is all that changed since (`block.with_block_of`, checked against the hash of what notelink
+    wrote). None: the note was edited since."""
+    if current == saved.before or journal.sha256(current) == saved.after_sha256:
+        return saved.before
+    try:
+        now, was = block.NoteText.decode(current), block.NoteText.decode(saved.before)
+    except BlockError:
+        return None
+    written = block.with_block_of(now.text, was.text)  # what notelink wrote, if only the block changed
+    if (now.bom, now.codec) != (was.bom, was.codec) or written is None or \
+            journal.sha256(now.encode(written)) != saved.after_sha256:
+        return None
+    back = block.with_block_of(was.text, now.text)
+    return None if back is None else now.encode(back)
+
+
+def _restore(path: str, file: Path, current: bytes, back: bytes) -> Change:
     """The change back to the saved bytes (shown as text; bytes that are not text are shown escaped)."""
-    text_now, text_before = (_as_text(b) for b in (current, saved.before))
-    return Change(saved.path, file, current, saved.before, text_now, text_before)
+    text_now, text_before = (_as_text(b) for b in (current, back))
+    return Change(path, file, current, back, text_now, text_before)
 
 
 def _as_text(data: bytes) -> str:
