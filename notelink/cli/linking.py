@@ -45,6 +45,9 @@ def _text(args: argparse.Namespace, edits: Edits) -> str:
         verb = "put back" if args.undo else "change"
         n = diff.count("\n+++ ") + diff.startswith("+++ ")
         return diff + f"Dry run: would {verb} {n} note(s). Nothing was written; add --write to apply."
+    if not written:
+        why = " (refused: see above)" if edits.refused else " (nothing to undo)" if args.undo else ""
+        return f"{'Put back' if args.undo else 'Linked in'} no note{why}."
     verb = "Put back" if args.undo else "Linked in"
-    return f"{verb} {len(written)} note(s): {', '.join(shown(p) for p in written) or '-'}" + (
-        "; `notelink link --undo VAULT --write` puts them back." if written and not args.undo else "")
+    return f"{verb} {len(written)} note(s): {', '.join(shown(p) for p in written)}" + (
+        "; `notelink link --undo VAULT --write` puts them back." if not args.undo else "")

@@ -204,6 +204,47 @@ def without_block(text: str) -> str:
         return text
 
 
+def with_block_of(text: str, model: str) -> str | None:
+    """`text` with notelink's block as `model` holds it (none, filled into the user's markers, or appended at
+    the end), every other byte of `text` kept: to undo a link after only the block changed since. None when
+    that cannot be done exactly (a block with the user's text below it, damaged markers)."""
+    try:
+        mine, theirs = find_block(text), find_block(model)
+    except BlockError:
+        return None
+    if any(b is not None and _text_follows(t, b) for t, b in ((text, mine), (model, theirs))):
+        return None
+    base = base_text(text, mine)
+    out = _placed_as(base, model, theirs)
+    return out if out is not None and _base_is(out, base) else None
+
+
+def _placed_as(base: str, model: str, theirs: Block | None) -> str | None:
+    """`base` (a note without notelink's block) with `model`'s block placed as it is there."""
+    if theirs is None or theirs.placed == "bare":
+        return base
+    if theirs.placed == "end":
+        return base + model[len(base_text(model, theirs)) :]
+    return _filled_as(base, model, theirs)
+
+
+def _filled_as(base: str, model: str, theirs: Block) -> str | None:
+    """`base`'s bare markers filled with the listing of `model`'s block (placed in the user's markers)."""
+    bare = find_block(base)
+    if bare is None or bare.placed != "bare":
+        return None
+    return (base[: bare.start] + model[theirs.start : theirs.start_end] + base[bare.start_end : bare.end]
+            + model[theirs.gap : theirs.end] + base[bare.end :])
+
+
+def _base_is(text: str, base: str) -> bool:
+    """Whether taking notelink's block out of `text` gives `base` exactly."""
+    try:
+        return base_text(text, find_block(text)) == base
+    except BlockError:
+        return False
+
+
 def _insert(base: str, lines: list[str]) -> str:
     nl = newline_of(base)
     listing = "".join(line + nl for line in lines)

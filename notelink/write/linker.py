@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from notelink.errors import NotFound
-from notelink.notes import block
+from notelink.notes import block, sections
 from notelink.notes.block import BlockError
 from notelink.notes.links import name_key, wikilink_safe
 from notelink.notes.spans import find_names
@@ -81,27 +81,37 @@ def wrap_mention(index: Index, target: NoteInfo, n: int, source: str = "", style
 def append_link(index: Index, target: NoteInfo, heading: str = SEE_ALSO, source: str = "",
                 style: str = "wiki") -> Edit:
     """The edit that adds `- [[target]]` at the end of the `heading` section (made when missing), before
-    notelink's block when that ends the note."""
+    notelink's block when that ends the note. Headings and code are read as CommonMark reads them
+    (`notes.sections`): a link never goes into a code block."""
     if style == "logseq":
         return _outline_append(index, target, heading, source)
 
     def edit(text: str) -> str:
         nl = block.newline_of(text)
         item = f"- {markup(index, target, None, source, style)}{nl}"
-        end = _section_end(text, heading)
-        if end is None:
-            at = _body_end(text)
-            head, tail = text[:at], text[at:]
+        body = text[: _body_end(text)]
+        found = sections.parts(body)
+        section = _section(found, heading)
+        if section is None or section[2] is None:  # at the end of the note
+            _refuse_open_fence(body, found)
+        if section is None:
+            head, tail = body, text[len(body):]
             sep = "" if not head or head.endswith(nl * 2) else (nl if head.endswith(nl) else nl * 2)
             return f"{head}{sep}## {heading}{nl}{nl}{item}{nl if tail else ''}{tail}"
-        before = text[:end]
-        if before and not before.endswith(("\n", "\r")):
-            before += nl
-        last = before.rstrip("\r\n").rsplit("\n", 1)[-1].strip()
-        if last and not _LIST_ITEM.match(last) and not _heading_at(before):  # a paragraph ends the section:
-            before += nl  # the list starts a line apart from it
-        return before + item + text[end:]
+        return _into_section(text, section, item, nl)
     return edit
+
+
+def _into_section(text: str, section: _Section, item: str, nl: str) -> str:
+    """`text` with `item` after the last block of `section`: right after a list, else a line apart."""
+    title, inside, after = section
+    end = inside[-1].stop if inside else title.stop
+    before = text[:end] if text[:end].endswith(("\n", "\r")) else text[:end] + nl
+    if inside and inside[-1].kind != "list":  # a paragraph, code...: the list starts a line apart
+        before += nl
+    if after is not None and after.setext and after.start == end:  # (else it would join the item)
+        item += nl
+    return before + item + text[end:]
 
 
 def _outline_append(index: Index, target: NoteInfo, heading: str, source: str) -> Edit:
@@ -126,34 +136,33 @@ def _outline_append(index: Index, target: NoteInfo, heading: str, source: str) -
     return edit
 
 
-_LIST_ITEM = re.compile(r"([-*+]|\d+[.)])[ \t]")
+_Section = tuple[sections.Part, list[sections.Part], sections.Part | None]
+"""A section: its heading, its blocks, and the block that ends it (None: the end of the note)."""
 
 
-def _heading_at(before: str) -> bool:
-    """Whether `before` ends with the section's heading (ATX or setext), which an item may follow."""
-    lines = before.rstrip("\r\n").splitlines()
-    return bool(lines) and (lines[-1].lstrip().startswith("#") or bool(_SETEXT.fullmatch(lines[-1])))
-
-
-_SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*")
-
-
-def _section_end(text: str, heading: str) -> int | None:
-    """Where the section under a heading reading `heading` (any level, any case) ends: before the next
-    heading of the same or a higher level, notelink's block, or the end; trailing blank lines excluded."""
-    pattern = re.compile(rf"^(?:(#{{1,6}})[ \t]+{re.escape(heading)}[ \t#]*|{re.escape(heading)}[ \t]*\r?\n"
-                         rf" {{0,3}}(=+|-+)[ \t]*)\r?$", re.MULTILINE | re.IGNORECASE)  # ATX, or setext
-    m = pattern.search(text)
-    if m is None:
+def _section(found: list[sections.Part], heading: str) -> _Section | None:
+    """The first heading reading `heading` (any level, any case), the blocks of its section, and the block
+    that ends it: the next heading of the same or a higher level, or a thematic break (None: the end)."""
+    key = sections.heading_key(heading)
+    at = next((i for i, p in enumerate(found) if p.kind == "heading" and sections.heading_key(p.text) == key),
+              None)
+    if at is None:
         return None
-    level = len(m.group(1)) if m.group(1) else 1 if m.group(2).startswith("=") else 2
-    under = "=" if level == 1 else "=-"  # setext headings of the same or a higher level end it too
-    nxt = re.compile(rf"^#{{1,{level}}}[ \t]|^\S.*\r?\n {{0,3}}[{under}]+[ \t]*\r?$",
-                     re.MULTILINE).search(text, m.end())
-    end = min(nxt.start() if nxt else len(text), _body_end(text))
-    while end > m.end() and text[end - 1] in "\r\n":
-        end -= 1
-    return end + (2 if text.startswith("\r\n", end) else 1 if text.startswith("\n", end) else 0)
+    title = found[at]
+    ends = (j for j in range(at + 1, len(found)) if found[j].kind == "hr" or
+            (found[j].kind == "heading" and found[j].level <= title.level))
+    stop = next(ends, len(found))
+    return title, found[at + 1 : stop], found[stop] if stop < len(found) else None
+
+
+def _refuse_open_fence(body: str, found: list[sections.Part]) -> None:
+    """BlockError when the note ends inside a code block never closed: a link added there would be code."""
+    if found and found[-1].open_fence:
+        line = body.count("\n", 0, found[-1].start) + 1
+        raise BlockError(f"the note ends inside a code block that is never closed ({found[-1].open_fence} on "
+                         f"line {line}), so a link added at its end would be code; close the code block "
+                         "(a line with the same fence after its last line), or add the link under a heading "
+                         "above it")
 
 
 def _body_end(text: str) -> int:
@@ -184,11 +193,16 @@ def plan_link(index: Index, root: Path, note: NoteInfo, target: NoteInfo, mentio
 
 def _unless_linked(index: Index, note: NoteInfo, target: NoteInfo, edit: Edit) -> Edit:
     """`edit`, refused when the note's text as it is now links to `target` already (a link written since
-    the index was built: by `link --write` a moment ago, or by hand)."""
+    the index was built: by `link --write` a moment ago, or by hand), or when the link it adds would not be
+    read as one (in code, say): a link is never written where it does not link."""
     def checked(text: str) -> str:
         if target.path in index.links_in(text, note):
             raise BlockError(f"it already links to {target.path}")
-        return edit(text)
+        new = edit(text)
+        if target.path not in index.links_in(new, note):
+            raise BlockError(f"the link to {target.path} would not be read as a link where it would go (in "
+                             "code, or in text the link joins); add it by hand")
+        return new
     return checked
 
 
@@ -228,7 +242,9 @@ def write(plan: Plan, index_dir: Path, command: str) -> WriteReport:
 
 def plan_undo(root: Path, index_dir: Path, every: bool = False) -> tuple[Plan, list[journal.Entry]]:
     """Putting back the notes of the last write (`every`: of all of them, newest first): a note is restored
-    only if it still holds exactly what notelink wrote; one already as it was is passed over."""
+    only if it still holds exactly what notelink wrote, or that with only notelink's block changed since
+    (written, refreshed or removed: the block is then kept as it is now); one already as it was is passed
+    over."""
     kept = journal.entries(index_dir)
     chosen = list(reversed(kept if every else kept[-1:]))
     result, now = Plan(), dict[str, bytes]()
@@ -236,24 +252,47 @@ def plan_undo(root: Path, index_dir: Path, every: bool = False) -> tuple[Plan, l
         for saved in entry.notes:
             file = root / saved.path
             try:
-                current = now.get(saved.path) or file.read_bytes()
+                current = now[saved.path] if saved.path in now else file.read_bytes()
             except OSError as exc:
                 result.refused.append(Refusal(saved.path, f"unreadable: {exc.strerror or exc}; not undone"))
                 continue
-            if current == saved.before:
+            back = _put_back(saved, current)
+            if back is None:
+                result.refused.append(Refusal(saved.path, _EDITED.format(entry=entry.file)))
+            elif back == current:
                 result.current += 1
-            elif journal.sha256(current) != saved.after_sha256:
-                result.refused.append(Refusal(saved.path, "edited since notelink linked it; not undone"))
             else:
-                result.changes.append(_restore(saved, file, current))
-                now[saved.path] = saved.before
+                result.changes.append(_restore(saved.path, file, current, back))
+                now[saved.path] = back
     return result, chosen
 
 
-def _restore(saved: journal.Saved, file: Path, current: bytes) -> Change:
+_EDITED = ("edited since notelink linked it, so putting it back would lose that edit; not undone: take the "
+           "link out by hand, then delete {entry} (notelink's record of that write) to undo older links")
+
+
+def _put_back(saved: journal.Saved, current: bytes) -> bytes | None:
+    """The bytes that undo a write: the saved ones, with notelink's block as the note holds it now when
+    the block is all that changed since (`block.with_block_of`, checked against the hash of what notelink
+    wrote). None: the note was edited since."""
+    if current == saved.before or journal.sha256(current) == saved.after_sha256:
+        return saved.before
+    try:
+        now, was = block.NoteText.decode(current), block.NoteText.decode(saved.before)
+    except BlockError:
+        return None
+    written = block.with_block_of(now.text, was.text)  # what notelink wrote, if only the block changed
+    if (now.bom, now.codec) != (was.bom, was.codec) or written is None or \
+            journal.sha256(now.encode(written)) != saved.after_sha256:
+        return None
+    back = block.with_block_of(was.text, now.text)
+    return None if back is None else now.encode(back)
+
+
+def _restore(path: str, file: Path, current: bytes, back: bytes) -> Change:
     """The change back to the saved bytes (shown as text; bytes that are not text are shown escaped)."""
-    text_now, text_before = (_as_text(b) for b in (current, saved.before))
-    return Change(saved.path, file, current, saved.before, text_now, text_before)
+    text_now, text_before = (_as_text(b) for b in (current, back))
+    return Change(path, file, current, back, text_now, text_before)
 
 
 def _as_text(data: bytes) -> str:

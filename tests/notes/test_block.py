@@ -13,6 +13,7 @@ from notelink.notes.block import (
     remove,
     render,
     unmanaged_bytes,
+    with_block_of,
     without_block,
 )
 from notelink.notes.links import Resolver, note_link
@@ -170,3 +171,19 @@ def test_links_with_hostile_titles_and_paths_stay_in_the_block(title: str, path:
     resolver = Resolver([(path, title, []), ("safe.md", "safe", [])])
     if "#" not in path:  # a `#` in a file name reads as a heading link, in Obsidian too
         assert resolver.resolve(links[0].target, "", links[0].kind) == path
+
+
+def test_with_block_of_moves_only_the_block_between_versions_of_a_note() -> None:
+    """A note's own bytes with the block of another version of it: none, appended, or in the user's markers;
+    None where that cannot be exact (the user wrote below an appended block)."""
+    plain = "# N\n\nwords"
+    appended = render(plain, ["- [[A]]"])
+    edited = "# N\n\nwords, and more"
+    assert with_block_of(edited, appended) == edited + appended[len(plain):]
+    assert with_block_of(edited + appended[len(plain):], plain) == edited
+    bare = f"# N\n\n{START}\n{END}\n\ntail\n"
+    filled = render(bare, ["- [[A]]"])
+    assert with_block_of(bare.replace("tail", "tail!"), filled) == filled.replace("tail", "tail!")
+    assert with_block_of(filled, bare) == bare
+    assert with_block_of(plain, filled) is None  # (no markers to fill)
+    assert with_block_of(plain, appended + "below\n") is None

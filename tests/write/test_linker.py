@@ -14,6 +14,7 @@ from notelink.cli.main import main
 from notelink.cli.output import EXIT_REFUSED
 from notelink.errors import ArgumentError
 from notelink.index.build import build_index
+from notelink.notes import block
 from notelink.notes.note import parse_note
 from notelink.query.index import Index
 from notelink.write import journal, linker, notewriter
@@ -264,3 +265,96 @@ def test_diffs_show_a_latin1_byte_as_itself_and_never_a_bom(vault) -> None:
     assert "\ufeff" not in v.link("Compost", "Mulch", write=True).diff
     undo = v.undo_links()
     assert "-Compost and [[mulch]]." in undo.diff and "\ufeff" not in undo.diff
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("# N\n\n## See also\n\n- [[Compost]]\n\n```bash\n# install\nmake\n```\n",  # `# install` is code
+     "# N\n\n## See also\n\n- [[Compost]]\n\n```bash\n# install\nmake\n```\n\n- [[Mulch]]\n"),
+    ("# N\n\n~~~md\n## See also\n\n- [[x]]\n~~~\n\nwords\n",  # a "See also" only in code is no section
+     "# N\n\n~~~md\n## See also\n\n- [[x]]\n~~~\n\nwords\n\n## See also\n\n- [[Mulch]]\n"),
+    ("# N\n\n## See also\n\n- [[Compost]]\n- [[Soil health]]\n---\nFooter.\n",  # a break, no setext line
+     "# N\n\n## See also\n\n- [[Compost]]\n- [[Soil health]]\n- [[Mulch]]\n---\nFooter.\n"),
+    ("# N\n\n## See also\nNext\n----\n",  # a setext heading right below stays one
+     "# N\n\n## See also\n- [[Mulch]]\n\nNext\n----\n"),
+    ("---\ntitle: N\n---\n# N\n\n    ## See also\n",  # indented: code; front matter is no Markdown
+     "---\ntitle: N\n---\n# N\n\n    ## See also\n\n## See also\n\n- [[Mulch]]\n"),
+])
+def test_append_reads_headings_and_code_as_commonmark_does(vault, text: str, want: str) -> None:
+    _root, _ix, index = vault
+    assert linker.append_link(index, index.find_note("Mulch"))(text) == want
+
+
+def test_a_note_ending_in_an_unclosed_code_block_is_refused(vault) -> None:
+    """Everything after an unclosed fence is code: a link appended there would be code, and not a link."""
+    root, _ix, index = vault
+    (root / "Mulch.md").write_text("# Mulch\n\nwords\n\n```python\nprint('hi')\n", encoding="utf-8")
+    (refusal,) = _plan(index, root, "Mulch", "Compost", append=True).refused
+    assert "never closed (``` on line 5)" in refusal.reason and "close the code block" in refusal.reason
+    (root / "Mulch.md").write_text("# Mulch\n\n## See also\n\n- [[Soil health]]\n\n## Code\n\n~~~\nx\n",
+                                   encoding="utf-8")  # a section above the fence still takes links
+    (change,) = _plan(index, root, "Mulch", "Compost", append=True).changes
+    assert "- [[Soil health]]\n- [[Compost]]\n\n## Code\n\n~~~\nx\n" in change.text_after
+
+
+def test_a_link_that_would_not_read_as_a_link_is_refused(vault, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, _ix, index = vault
+    in_code = "\n```\n[[Compost]]\n```\n"
+    monkeypatch.setattr(linker, "append_link", lambda *a, **k: lambda text: text + in_code)
+    (refusal,) = _plan(index, root, "Mulch", "Compost", append=True).refused
+    assert "would not be read as a link" in refusal.reason
+
+
+def _block_text(text: str) -> str | None:
+    found = block.find_block(text)
+    return None if found is None else text[found.start : found.stop]
+
+
+def _set_block(note: Path, how: str) -> None:
+    """The block's own changes, as `export --format block --write/--undo` makes them."""
+    text = note.read_bytes().decode("utf-8")
+    lines = {"write": ["- [[Compost]]"], "refresh": ["- [[Soil health]]", "- [[Compost]]"]}
+    note.write_bytes((block.remove(text) if how == "remove" else block.render(text, lines[how])).encode())
+
+
+@pytest.mark.parametrize(("text", "before_link", "after_link"), [
+    ("# Mulch\n\nno final newline", ["write"], ["remove"]),
+    ("# Mulch\n\nwords\n", [], ["write"]),
+    ("# Mulch\n\nwords\n", ["write"], ["refresh"]),
+    ("# Mulch\n\n<!-- notelink:related:start -->\n<!-- notelink:related:end -->\n\nmore\n", ["write"],
+     ["remove"]),
+    ("# Mulch\n\n<!-- notelink:related:start -->\n<!-- notelink:related:end -->\n\nmore\n", [],
+     ["write", "refresh"]),
+])
+def test_undo_takes_out_the_link_when_only_the_block_changed_since(vault, text: str, before_link: list[str],
+                                                                    after_link: list[str]) -> None:
+    """The block is notelink's: writing, refreshing or removing it after a link does not block the link's
+    undo, which gives back the note's own bytes exactly, with the block as it is now."""
+    root, ix, index = vault
+    note = root / "Mulch.md"
+    note.write_text(text, encoding="utf-8")
+    for how in before_link:
+        _set_block(note, how)
+    assert linker.write(_plan(index, root, "Mulch", "Soil health", append=True), ix, "test").written
+    for how in after_link:
+        _set_block(note, how)
+    block_now = note.read_text(encoding="utf-8")
+    plan, entries = linker.plan_undo(root, ix)
+    assert not plan.refused and linker.undo(plan, entries).written == ["Mulch.md"]
+    undone = note.read_text(encoding="utf-8")
+    assert block.without_block(undone) == block.without_block(text)  # the user's bytes, exactly
+    assert _block_text(undone) == _block_text(block_now)  # and the block as it is now
+    assert journal.entries(ix) == []
+
+
+def test_undo_over_an_edit_and_a_block_change_says_what_to_do(vault, capsys) -> None:
+    root, ix, index = vault
+    note = root / "Mulch.md"
+    linker.write(_plan(index, root, "Mulch", "Soil health", append=True), ix, "test")
+    note.write_text(note.read_text(encoding="utf-8") + "the user's edit\n", encoding="utf-8")
+    _set_block(note, "write")
+    edited = note.read_bytes()
+    plan, _entries = linker.plan_undo(root, ix)
+    assert not plan.changes and "take the link out by hand, then delete" in plan.refused[0].reason
+    assert main(["link", str(root), "--index-dir", str(ix), "--undo", "--write"]) == EXIT_REFUSED
+    assert capsys.readouterr().out.strip() == "Put back no note (refused: see above)."
+    assert note.read_bytes() == edited
