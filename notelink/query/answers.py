@@ -14,6 +14,13 @@ class NoteInfo:
     aliases: list[str]
     tags: list[str]
 
+    def written_names(self, dialect: str) -> list[str]:
+        """The names other notes write this note by (unlinked mentions, and the links made of them): its
+        title and aliases, and in Dendron its hierarchical file name (`garden.compost`)."""
+        stem = self.path.rsplit("/", 1)[-1][: -len(".md")]
+        dotted = [stem] if dialect == "dendron" and "." in stem else []
+        return [name for name in (self.title, *self.aliases, *dotted) if name.strip()]
+
 
 @dataclass(frozen=True)
 class Related:

@@ -74,14 +74,7 @@ def mentions_in(index: Index, root: Path, source: NoteInfo, targets: list[NoteIn
     if isinstance(raw, Skipped) or not targets:
         return []
     dialect = dialect_of(index.meta).name
-    owner = {name: t for t in targets for name in _names(t, dialect) if name.strip()}
+    owner = {name: t for t in targets for name in t.written_names(dialect)}
     return [Mention(source.path, owner[s.name].path, s.line, s.column, s.text, s.line_text)
             for s in find_names(raw.text, owner)]
 
-
-def _names(note: NoteInfo, dialect: str) -> list[str]:
-    """The names a note is written by: its title and aliases, and in Dendron its hierarchical file name
-    (`garden.compost`), which is how Dendron notes name one another."""
-    stem = note.path.rsplit("/", 1)[-1][: -len(".md")]
-    dotted = [stem] if dialect == "dendron" and "." in stem else []
-    return [note.title, *note.aliases, *dotted]

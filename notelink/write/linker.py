@@ -16,7 +16,7 @@ from urllib.parse import quote
 from notelink.errors import NotFound
 from notelink.notes import block, sections
 from notelink.notes.block import BlockError
-from notelink.notes.links import name_key, wikilink_safe
+from notelink.notes.links import dialect_of, name_key, wikilink_safe
 from notelink.notes.spans import find_names
 from notelink.query.answers import NoteInfo
 from notelink.query.index import Index
@@ -66,7 +66,7 @@ def markup(index: Index, target: NoteInfo, label: str | None, source: str = "",
 
 def wrap_mention(index: Index, target: NoteInfo, n: int, source: str = "", style: str = "wiki") -> Edit:
     """The edit that turns the n-th (1-based) unlinked mention of `target` into a link, as written."""
-    names = [name for name in (target.title, *target.aliases) if name.strip()]
+    names = target.written_names(dialect_of(index.meta).name)
 
     def edit(text: str) -> str:
         spans = find_names(text, names)
@@ -207,7 +207,7 @@ def _unless_linked(index: Index, note: NoteInfo, target: NoteInfo, edit: Edit) -
 
 
 def _first_mention_or_append(index: Index, target: NoteInfo, heading: str, source: str, style: str) -> Edit:
-    names = [name for name in (target.title, *target.aliases) if name.strip()]
+    names = target.written_names(dialect_of(index.meta).name)
     wrap = wrap_mention(index, target, 1, source, style)
     add = append_link(index, target, heading, source, style)
     return lambda text: wrap(text) if find_names(text, names) else add(text)

@@ -21,3 +21,4 @@ def test_a_dendron_name_is_one_mention_of_its_note_not_of_its_parts(tmp_path: Pa
     build_index(vault, tmp_path / "ix", FAST)
     out = Vault(vault, tmp_path / "ix").mentions("garden.soil").outgoing
     assert [(m.target, m.text) for m in out] == [("garden.compost.md", "garden.compost")]
+

@@ -358,3 +358,16 @@ def test_undo_over_an_edit_and_a_block_change_says_what_to_do(vault, capsys) -> 
     assert main(["link", str(root), "--index-dir", str(ix), "--undo", "--write"]) == EXIT_REFUSED
     assert capsys.readouterr().out.strip() == "Put back no note (refused: see above)."
     assert note.read_bytes() == edited
+
+
+def test_a_dendron_mention_is_linked_whole(tmp_path: Path) -> None:
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "dendron.yml").write_text("version: 5\n")
+    (vault / "garden.compost.md").write_text("# Compost\n\nworms leaves heat soil garden\n")
+    (vault / "garden.soil.md").write_text("# Soil\n\nworms: garden.compost is the key input\n")
+    ix = str(tmp_path / "ix")
+    build_index(vault, tmp_path / "ix", FAST)
+    assert main(["link", str(vault), "garden.soil", "garden.compost", "--mention", "1", "--write",
+                 "--index-dir", ix]) == 0
+    assert (vault / "garden.soil.md").read_text() == "# Soil\n\nworms: [[garden.compost]] is the key input\n"
