@@ -246,8 +246,8 @@ class NotelinkApp(AppState):
         if message.query != self.filter_query:
             self.filter_query = message.query
             self.refresh_list()
-        path = self.query_one(NotesPane).chosen()
-        if message.open and path:
+        path = self.query_one(NotesPane).chosen(message.query) if message.open else None
+        if path:
             self.show_note(path)
 
     def on_related_panel_highlighted(self, message: RelatedPanel.Highlighted) -> None:

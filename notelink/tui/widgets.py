@@ -118,12 +118,14 @@ class NotesPane(Vertical):
         event.stop()
         self.post_message(self.FilterChanged(event.value))
 
-    def chosen(self) -> str | None:
-        """The note Enter in the filter opens: the highlighted match (the best one unless the note shown is
-        still listed; highlighted first when none is); None when that is the note shown (it stays as it is,
-        not scrolled to its top by a new render) or nothing matches."""
+    def chosen(self, query: str = "") -> str | None:
+        """The note Enter in the filter opens: the best (first) match of a `query`, even when the note shown
+        is listed too (the help promises the best match); with no query, the highlighted note. Highlights
+        it; None when that is the note shown (it stays as it is, not scrolled to its top by a new render)
+        or nothing matches."""
         listing = self.query_one("#notes", OptionList)
-        if listing.highlighted is None and listing.option_count and not listing.options[0].disabled:
+        best = query.strip() or listing.highlighted is None
+        if best and listing.option_count and not listing.options[0].disabled:
             with listing.prevent(OptionList.OptionHighlighted):
                 listing.highlighted = 0
         if listing.highlighted is None:
