@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -31,10 +32,9 @@ from textual.worker import Worker
 
 from notelink.config import TuiConfig
 from notelink.query.index import Index
-from notelink.tui import actions, keys
+from notelink.tui import actions, exports, keys
 from notelink.tui.builds import Builds
 from notelink.tui.details import DetailsCache
-from notelink.tui.exports import EXPORTS
 from notelink.tui.linking import Linker
 from notelink.tui.messages import IndexLoaded, IndexProgress, WatchMessage
 from notelink.tui.noteview import NoteView
@@ -358,9 +358,10 @@ class NotelinkApp(AppState):
 
     def action_export(self, fmt: str = "json") -> None:
         """The palette's Export: asks where, then writes in a worker (`exports`)."""
-        what = EXPORTS[fmt]
+        what = exports.EXPORTS[fmt]
         default = str(self.vault.parent / f"{self.vault.name}-{what.suffix}")  # beside the vault
-        self.push_screen(PathPrompt(f"{what.question} to:", default, what.hint),
+        self.push_screen(PathPrompt(f"{what.question} to:", default, what.hint,
+                                    refuse=partial(exports.refusal, self.vault, fmt)),
                          lambda path: self._export_to(path, fmt))
 
     def _export_to(self, path: str | None, fmt: str = "json") -> None:
