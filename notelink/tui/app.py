@@ -34,6 +34,7 @@ from notelink.config import TuiConfig
 from notelink.query.index import Index
 from notelink.tui import actions, exports, keys
 from notelink.tui.builds import Builds
+from notelink.tui.concepts import ConceptsPanel
 from notelink.tui.details import DetailsCache
 from notelink.tui.linking import Linker
 from notelink.tui.messages import IndexLoaded, IndexProgress, WatchMessage
@@ -45,13 +46,7 @@ from notelink.tui.state import AppState
 from notelink.tui.status import IndexStatus
 from notelink.tui.text import href_target
 from notelink.tui.watching import WatcherFactory, default_watcher_factory
-from notelink.tui.widgets import (
-    ConceptsPanel,
-    FilterSubmitted,
-    NoteRequested,
-    NotesPane,
-    RelatedPanel,
-)
+from notelink.tui.widgets import FilterSubmitted, NoteRequested, NotesPane, RelatedPanel
 
 SAVE_DELAY = 1.0
 """Seconds after a note is shown before it is saved as the vault's last note (browsing saves once)."""

@@ -17,9 +17,10 @@ from textual.widgets.option_list import Option
 
 from notelink.errors import NotFound
 from notelink.query.index import Index
+from notelink.tui.concepts import scored_prompt
 from notelink.tui.details import MIN_WEIGHT
 from notelink.tui.names import SEPARATOR, Names
-from notelink.tui.widgets import KeyList, scored_prompt
+from notelink.tui.widgets import KeyList
 
 HELP_KEYS = [
     ("/", "filter notes by title, path or #tag (Enter: open the best match, ↓: to the list, Esc: clear)"),

@@ -7,9 +7,10 @@ from pathlib import Path
 from textual.containers import VerticalScroll
 from textual.widgets import Input, OptionList
 
+from notelink.tui.concepts import ConceptsPanel
 from notelink.tui.noteview import NoteView
 from notelink.tui.screens import HelpScreen
-from notelink.tui.widgets import ConceptsPanel, NotesPane, RelatedPanel
+from notelink.tui.widgets import NotesPane, RelatedPanel
 
 from .helpers import running, settle, sync, wait_for
 from .test_app import indexed, make_app
