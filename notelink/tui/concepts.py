@@ -37,6 +37,16 @@ class ConceptsPanel(Vertical):
     def on_mount(self) -> None:
         self.border_title = "Related concepts"
 
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Marks the side panels' box while the list has focus: under 70 columns it then takes the related
+        notes' place (app.tcss)."""
+        if self.parent is not None:
+            self.parent.add_class("-concepts")
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if self.parent is not None:
+            self.parent.remove_class("-concepts")
+
     def show(self, concepts: Sequence[Scored]) -> None:
         self._concepts, self._compact = concepts, self._is_narrow()
         listing = self.query_one("#concepts", OptionList)

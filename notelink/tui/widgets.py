@@ -22,6 +22,8 @@ from notelink.tui.names import SEPARATOR, Names
 from notelink.tui.text import score_bar
 
 LINKED_MARK = "↔"
+SUBTITLE, NARROW_SUBTITLE = f"{LINKED_MARK} already linked", f"{LINKED_MARK} linked · Tab: concepts"
+"""The related panel's border subtitle; under 70 columns it says where the concepts are (`ConceptsPanel`)."""
 
 
 class NoteRequested(Message):
@@ -251,7 +253,7 @@ class RelatedPanel(Vertical):
 
     def on_mount(self) -> None:
         self.border_title = "Related notes"
-        self.border_subtitle = f"{LINKED_MARK} already linked"
+        self.border_subtitle = SUBTITLE
 
     _rows: tuple[tuple[Related, str], ...] = ()  # (hit, its name) of the list shown, fitted again on a resize
     _fitted = 0  # the width the names were fitted to
@@ -284,6 +286,8 @@ class RelatedPanel(Vertical):
                             for (h, _), n in zip(self._rows, names, strict=True))
 
     def on_resize(self, event: events.Resize) -> None:
+        narrow = self.screen.has_class("-narrow")  # the concepts a Tab away, not beside (app.tcss)
+        self.border_subtitle = NARROW_SUBTITLE if narrow else SUBTITLE
         listing = self.query_one("#related", OptionList)
         if self._rows and listing.scrollable_content_region.width != self._fitted:
             at = listing.highlighted
