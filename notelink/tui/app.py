@@ -97,6 +97,7 @@ class NotelinkApp(AppState):
         self._restore_signals = quit_on_signals(self)  # SIGTERM, SIGHUP: quit as `q` does
         actions.open_theme(self)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         self.query_one(IndexStatus).display = False
         self.query_one(NoteView).show("notelink", "", "*Loading the index…*")
         self.load_index()
@@ -288,7 +289,18 @@ class NotelinkApp(AppState):
         if action in ("focus_filter", "search"):
             return not (isinstance(self.focused, Input) or isinstance(self.screen, ModalScreen)
                         or self.query_one(SearchPane).is_open)
+        if action == "quit_key":  # `q`: not in the footer where a text box types it
+            return not isinstance(self.focused, Input)
         return True
+
+    async def action_quit_key(self) -> None:
+        await self.action_quit()
+
+    def action_help_quit(self) -> None:
+        keys.help_quit(self)
+
+    def _screen_changed(self, screen: Screen[Any]) -> None:
+        keys.footer_for(self, screen)
 
     def action_search(self) -> None:
         """`s`: search mode (`search.SearchPane`); focus moves at once, so `skim` types "kim" there."""
