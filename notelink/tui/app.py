@@ -285,12 +285,15 @@ class NotelinkApp(AppState):
 
     # -- actions ---------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`/` and `s` are priority keys (see BINDINGS) everywhere but in a text box, a dialog or search."""
+        """`/` and `s` are priority keys (see BINDINGS) everywhere but in a text box, a dialog or search; the
+        palette (Ctrl+P) opens over no dialog."""
         if action in ("focus_filter", "search"):
             return not (isinstance(self.focused, Input) or isinstance(self.screen, ModalScreen)
                         or self.query_one(SearchPane).is_open)
         if action == "quit_key":  # `q`: not in the footer where a text box types it
             return not isinstance(self.focused, Input)
+        if action == "command_palette":  # not over a dialog (an export asked twice, the first left open)
+            return not isinstance(self.screen, ModalScreen)
         return True
 
     async def action_quit_key(self) -> None:
