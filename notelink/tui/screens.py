@@ -28,7 +28,7 @@ HELP_KEYS = [
     ("↑ ↓  j k  Enter", "move in a list; Enter opens the note or concept"),
     ("Tab  Shift+Tab", "next / previous panel"),
     ("[  ]", "back / forward through opened notes"),
-    ("l", "the note's [[links]] and #headings: pick one to follow it"),
+    ("l", "the note's [[links]] (to notes and their headings): pick one to follow it"),
     ("e", "edit the note in $EDITOR; it is re-indexed when you return"),
     ("u", "related notes: show only notes not linked yet"),
     ("i", "link this note to the highlighted related note (preview first)"),

@@ -110,3 +110,9 @@ async def test_the_palette_does_not_open_over_a_dialog(indexed: tuple[Path, Path
         await wait_for(pilot, lambda: not isinstance(app.screen, PathPrompt))
         await pilot.press("ctrl+p")  # and over the notes, as before
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+
+
+def test_the_help_says_what_l_lists() -> None:
+    from notelink.tui.screens import HELP_KEYS
+
+    assert "#headings" not in dict(HELP_KEYS)["l"]  # the list has the note's links only, not its headings
