@@ -120,9 +120,8 @@ class NotelinkApp(AppState):
         await super().on_event(event)
 
     def on_resize(self, event: events.Resize) -> None:
-        """A compact footer under 130 columns, where the keys fit then down to 120 (`? Help`, `q Quit` come
-        early in it: they stay on screen when it is cut)."""
-        self.query_one(Footer).compact = event.size.width < 130
+        """A compact footer under 100 columns (`? Help`, `q Quit` come early in it: they stay on screen)."""
+        self.query_one(Footer).compact = event.size.width < 100
 
     # -- index lifecycle -------------------------------------------------------------------------
     @work(thread=True, group="warm")

@@ -185,16 +185,3 @@ async def test_the_footer_names_only_keys_that_work(indexed: tuple[Path, Path]) 
         await wait_for(pilot, lambda: "q" not in (footer_keys(app) or ["q"]), what=lambda: footer_keys(app))
         await pilot.press("q")
         assert app.is_running and app.query_one("#search-box", Input).value == "q"
-
-
-@sync
-async def test_the_footer_shows_every_key_at_120_columns(indexed: tuple[Path, Path]) -> None:
-    from textual.widgets._footer import FooterKey
-
-    app = make_app(*indexed)
-    async with running(app, (120, 32)) as pilot:
-        await wait_for(pilot, lambda: "z" in (footer_keys(app) or []), what=lambda: footer_keys(app))
-        footer_row = list(app.screen.query(FooterKey))
-        palette = next(k for k in footer_row if k.has_class("-command-palette"))
-        undo = next(k for k in footer_row if k.key == "z")
-        assert undo.region.right <= palette.region.x, (undo.region, palette.region)  # "z Undo l▏" was cut
