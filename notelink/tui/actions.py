@@ -19,6 +19,7 @@ from notelink.notes.links import dialect_of
 from notelink.notes.vault import RawNote, check_vault, read_inside, scan
 from notelink.query.answers import NoteInfo
 from notelink.query.index import Index
+from notelink.tui.concepts import ConceptsPanel
 from notelink.tui.exports import EXPORTS, write_export
 from notelink.tui.names import Names
 from notelink.tui.noteview import NoteView
@@ -26,7 +27,7 @@ from notelink.tui.screens import ConfirmScreen
 from notelink.tui.state import AppState
 from notelink.tui.status import IndexStatus
 from notelink.tui.text import NoteFilter, alias_first, as_shown, is_attachment, note_body
-from notelink.tui.widgets import ConceptsPanel, NotesPane, RelatedPanel
+from notelink.tui.widgets import NotesPane, RelatedPanel
 
 
 def render_note(app: AppState, path: str, keep_scroll: bool = False) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -31,10 +32,10 @@ from textual.worker import Worker
 
 from notelink.config import TuiConfig
 from notelink.query.index import Index
-from notelink.tui import actions, keys
+from notelink.tui import actions, exports, keys
 from notelink.tui.builds import Builds
+from notelink.tui.concepts import ConceptsPanel
 from notelink.tui.details import DetailsCache
-from notelink.tui.exports import EXPORTS
 from notelink.tui.linking import Linker
 from notelink.tui.messages import IndexLoaded, IndexProgress, WatchMessage
 from notelink.tui.noteview import NoteView
@@ -45,13 +46,7 @@ from notelink.tui.state import AppState
 from notelink.tui.status import IndexStatus
 from notelink.tui.text import href_target
 from notelink.tui.watching import WatcherFactory, default_watcher_factory
-from notelink.tui.widgets import (
-    ConceptsPanel,
-    FilterSubmitted,
-    NoteRequested,
-    NotesPane,
-    RelatedPanel,
-)
+from notelink.tui.widgets import FilterSubmitted, NoteRequested, NotesPane, RelatedPanel
 
 SAVE_DELAY = 1.0
 """Seconds after a note is shown before it is saved as the vault's last note (browsing saves once)."""
@@ -102,6 +97,7 @@ class NotelinkApp(AppState):
         self._restore_signals = quit_on_signals(self)  # SIGTERM, SIGHUP: quit as `q` does
         actions.open_theme(self)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         self.query_one(IndexStatus).display = False
         self.query_one(NoteView).show("notelink", "", "*Loading the index…*")
         self.load_index()
@@ -246,8 +242,8 @@ class NotelinkApp(AppState):
         if message.query != self.filter_query:
             self.filter_query = message.query
             self.refresh_list()
-        path = self.query_one(NotesPane).chosen()
-        if message.open and path:
+        path = self.query_one(NotesPane).chosen(message.query) if message.open else None
+        if path:
             self.show_note(path)
 
     def on_related_panel_highlighted(self, message: RelatedPanel.Highlighted) -> None:
@@ -289,11 +285,25 @@ class NotelinkApp(AppState):
 
     # -- actions ---------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`/` and `s` are priority keys (see BINDINGS) everywhere but in a text box, a dialog or search."""
+        """`/` and `s` are priority keys (see BINDINGS) everywhere but in a text box, a dialog or search; the
+        palette (Ctrl+P) opens over no dialog."""
         if action in ("focus_filter", "search"):
             return not (isinstance(self.focused, Input) or isinstance(self.screen, ModalScreen)
                         or self.query_one(SearchPane).is_open)
+        if action == "quit_key":  # `q`: not in the footer where a text box types it
+            return not isinstance(self.focused, Input)
+        if action == "command_palette":  # not over a dialog (an export asked twice, the first left open)
+            return not isinstance(self.screen, ModalScreen)
         return True
+
+    async def action_quit_key(self) -> None:
+        await self.action_quit()
+
+    def action_help_quit(self) -> None:
+        keys.help_quit(self)
+
+    def _screen_changed(self, screen: Screen[Any]) -> None:
+        keys.footer_for(self, screen)
 
     def action_search(self) -> None:
         """`s`: search mode (`search.SearchPane`); focus moves at once, so `skim` types "kim" there."""
@@ -358,9 +368,10 @@ class NotelinkApp(AppState):
 
     def action_export(self, fmt: str = "json") -> None:
         """The palette's Export: asks where, then writes in a worker (`exports`)."""
-        what = EXPORTS[fmt]
+        what = exports.EXPORTS[fmt]
         default = str(self.vault.parent / f"{self.vault.name}-{what.suffix}")  # beside the vault
-        self.push_screen(PathPrompt(f"{what.question} to:", default, what.hint),
+        self.push_screen(PathPrompt(f"{what.question} to:", default, what.hint,
+                                    refuse=partial(exports.refusal, self.vault, fmt)),
                          lambda path: self._export_to(path, fmt))
 
     def _export_to(self, path: str | None, fmt: str = "json") -> None:

@@ -40,6 +40,16 @@ EXPORTS = {
 """Format → its palette entry and prompt, in the palette's order."""
 
 
+def refusal(vault: Path, fmt: str, path: str) -> str | None:
+    """Why the export dialog does not take `path` for `fmt`, or None: a Markdown export inside the vault
+    would be indexed as a note, its hundreds of links counted as the user's (asked before writing, not
+    said after it)."""
+    from notelink.write.export import inside_vault
+
+    why = inside_vault(Path(path).expanduser(), vault, fmt)
+    return f"Not there: {path} {why}." if why else None
+
+
 def write_export(index: Index, vault: Path, fmt: str, path: Path, top: int) -> str:
     """Writes one export to `path` (whole or not at all) and says what was written; raises OutputError or
     OSError when the file cannot be written."""

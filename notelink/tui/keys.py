@@ -1,13 +1,17 @@
-"""The app's keys: its bindings, in the footer's order, and the keys typed while a note was being put on
-screen, which are dropped rather than replayed against another note than the one they were typed at
-(`NotelinkApp.on_event` decides which; `DroppedKeys` says so)."""
+"""The app's keys: its bindings, in the footer's order (hidden under a dialog), Ctrl+C, and the keys typed
+while a note was being put on screen, which are dropped rather than replayed against another note than the
+one they were typed at (`NotelinkApp.on_event` decides which; `DroppedKeys` says so)."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input
 
 BINDINGS: list[BindingType] = [
     Binding("slash", "focus_filter", "Filter", priority=True),  # (priority: the keys after it, in the
@@ -16,7 +20,7 @@ BINDINGS: list[BindingType] = [
     Binding("l", "links", "Links"),              # a narrow footer cuts off (the help lists them all)
     Binding("e", "edit", "Edit"),
     Binding("question_mark", "help", "Help"),
-    Binding("q", "quit", "Quit"),
+    Binding("q", "quit_key", "Quit"),  # (not named in a text box, which types it; Ctrl+Q quits anywhere)
     Binding("u", "toggle_unlinked", "Unlinked"),
     Binding("r", "reindex", "Reindex"),
     Binding("i", "link_note", "Link it"),  # the highlighted related note, into this note (`linking`)
@@ -27,11 +31,31 @@ BINDINGS: list[BindingType] = [
     Binding("x", "cancel_index", "Cancel", show=False),
     Binding("t", "toggle_dark", "Theme", show=False),
     Binding("escape", "focus_list", "List", show=False),
+    Binding("ctrl+c", "help_quit", show=False, priority=True),  # (a text box took it silently, as copy)
 ]
 """The app's bindings (`NotelinkApp.BINDINGS`)."""
 
 NAVIGATION_KEYS = frozenset("up down pageup pagedown home end tab shift+tab escape j k".split())
 """Keys that only move; dropped silently when typed during a note switch (others get a toast)."""
+
+
+def help_quit(app: App[Any]) -> None:
+    """Ctrl+C: copies a text box's selected text, or says how to quit (Textual's says `q` in a text box,
+    which types it; and a text box took Ctrl+C as copy, silently)."""
+    box = app.focused
+    if isinstance(box, Input) and not box.selection.is_empty:
+        box.action_copy()
+        return
+    in_text = isinstance(box, Input) or isinstance(app.screen, ModalScreen)
+    hint = "Press Ctrl+Q to quit" if in_text else "Press q or Ctrl+Q to quit"
+    app.notify(hint, title="Do you want to quit?")
+
+
+def footer_for(app: App[Any], screen: Screen[Any]) -> None:
+    """Hides the footer (the main screen's keys) while a dialog is over it: they do not reach the app then;
+    each dialog's hint line says its own keys."""
+    with contextlib.suppress(NoMatches):
+        app.screen_stack[0].query_one(Footer).display = not isinstance(screen, ModalScreen)
 
 
 class DroppedKeys:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.console import Console
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -15,19 +16,22 @@ from textual.widgets import Button, Label, Static
 
 UNDO_KEY = "z"
 WRITE_HINT = f"y / Enter writes it · n / Esc cancels · {UNDO_KEY} undoes the last link"
+DIFF_ROWS = 24
+"""The most rows the diff takes; fewer when the terminal is short (it scrolls: ↑ ↓ PgDn)."""
 
 
 class LinkPreview(ModalScreen[bool]):
     """The exact change a link (or its undo) makes to the note, as a diff; y / Enter writes it, n / Esc
     leaves the note as it is."""
 
-    AUTO_FOCUS = "#write"
+    AUTO_FOCUS = "#preview-diff"  # (↑ ↓ PgDn scroll the diff; Enter, not taken by it, writes)
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,n", "answer(False)", "Cancel"),
-                                             Binding("y", "answer(True)", "Write")]
-    DEFAULT_CSS = """
-    LinkPreview #dialog { width: 100; }
-    LinkPreview #preview-title { text-style: bold; }
-    LinkPreview #preview-diff { height: auto; max-height: 24; margin-top: 1; background: $boost; }
+                                             Binding("y", "answer(True)", "Write"),
+                                             Binding("enter", "answer(True)", "Write", show=False)]
+    DEFAULT_CSS = f"""
+    LinkPreview #dialog {{ width: 100; }}
+    LinkPreview #preview-title {{ text-style: bold; }}
+    LinkPreview #preview-diff {{ height: auto; max-height: {DIFF_ROWS}; margin-top: 1; background: $boost; }}
     """
 
     def __init__(self, title: str, diff: str, yes: str = "Write the link", hint: str = WRITE_HINT) -> None:
@@ -44,12 +48,40 @@ class LinkPreview(ModalScreen[bool]):
                 yield Button("Cancel", id="cancel")
             yield Label(self.hint, classes="hint")
 
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._fit, True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self._fit)
+
+    def _fit(self, first: bool = False) -> None:
+        """Makes the diff no taller than the rows the dialog (at most 90% of the terminal, app.tcss) leaves
+        beside its title, buttons and hint, so those stay on screen and the diff scrolls; first scrolls it
+        to the change, so that it is on screen before `y` writes it."""
+        dialog, area = self.query_one("#dialog"), self.query_one("#preview-diff", VerticalScroll)
+        others = sum(w.outer_size.height + w.styles.margin.top for w in dialog.children if w is not area)
+        room = int(self.size.height * 0.9) - dialog.styles.gutter.height - others - area.styles.margin.top
+        area.styles.max_height = max(3, min(DIFF_ROWS, room))
+        if first:
+            area.scroll_to(y=change_row(self.diff, area.scrollable_content_region.width, self.app.console),
+                           animate=False)
+
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "write")
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
+
+
+def change_row(diff: str, width: int, console: Console) -> int:
+    """The row of a diff's first changed line, its lines wrapped at `width`: where to scroll a diff to show
+    its change (the lines of context above it can be long paragraphs)."""
+    lines = diff.splitlines()
+    first = next((k for k, line in enumerate(lines)
+                  if line[:1] in "+-" and not line.startswith(("+++ ", "--- "))), 0)
+    before = lines[:first]
+    return len(Text("\n".join(before)).wrap(console, max(width, 1))) if before else 0
 
 
 def diff_text(diff: str) -> Text:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.table import Table
@@ -16,9 +17,10 @@ from textual.widgets.option_list import Option
 
 from notelink.errors import NotFound
 from notelink.query.index import Index
+from notelink.tui.concepts import scored_prompt
 from notelink.tui.details import MIN_WEIGHT
 from notelink.tui.names import SEPARATOR, Names
-from notelink.tui.widgets import KeyList, scored_prompt
+from notelink.tui.widgets import KeyList
 
 HELP_KEYS = [
     ("/", "filter notes by title, path or #tag (Enter: open the best match, ↓: to the list, Esc: clear)"),
@@ -26,7 +28,7 @@ HELP_KEYS = [
     ("↑ ↓  j k  Enter", "move in a list; Enter opens the note or concept"),
     ("Tab  Shift+Tab", "next / previous panel"),
     ("[  ]", "back / forward through opened notes"),
-    ("l", "the note's [[links]] and #headings: pick one to follow it"),
+    ("l", "the note's [[links]] (to notes and their headings): pick one to follow it"),
     ("e", "edit the note in $EDITOR; it is re-indexed when you return"),
     ("u", "related notes: show only notes not linked yet"),
     ("i", "link this note to the highlighted related note (preview first)"),
@@ -103,19 +105,29 @@ class PathPrompt(ModalScreen[str | None]):
     AUTO_FOCUS = "#path"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, question: str, value: str = "", hint: str = "") -> None:
+    def __init__(self, question: str, value: str = "", hint: str = "",
+                 refuse: Callable[[str], str | None] | None = None) -> None:
+        """`refuse` says why a path is not taken (the prompt stays open for another), or None."""
         super().__init__()
-        self.question, self.value, self.hint = question, value, hint
+        self.question, self.value, self.hint, self.refuse = question, value, hint, refuse
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(self.question)
             yield Input(self.value, id="path")
+            yield Label("", id="refused")
             yield Label(f"{self.hint}  Enter accepts, Esc cancels".strip(), classes="hint")
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
+        path = event.value.strip()
+        why = self.refuse(path) if path and self.refuse is not None else None
+        if why is None:
+            self.dismiss(path or None)
+            return
+        refused = self.query_one("#refused", Label)
+        refused.update(Text(why))
+        refused.display = True
 
     def action_cancel(self) -> None:
         self.dismiss(None)

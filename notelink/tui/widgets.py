@@ -17,11 +17,13 @@ from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from notelink.query.answers import NoteInfo, Related, Scored
+from notelink.query.answers import NoteInfo, Related
 from notelink.tui.names import SEPARATOR, Names
 from notelink.tui.text import score_bar
 
 LINKED_MARK = "↔"
+SUBTITLE, NARROW_SUBTITLE = f"{LINKED_MARK} already linked", f"{LINKED_MARK} linked · Tab: concepts"
+"""The related panel's border subtitle; under 70 columns it says where the concepts are (`ConceptsPanel`)."""
 
 
 class NoteRequested(Message):
@@ -118,12 +120,14 @@ class NotesPane(Vertical):
         event.stop()
         self.post_message(self.FilterChanged(event.value))
 
-    def chosen(self) -> str | None:
-        """The note Enter in the filter opens: the highlighted match (the best one unless the note shown is
-        still listed; highlighted first when none is); None when that is the note shown (it stays as it is,
-        not scrolled to its top by a new render) or nothing matches."""
+    def chosen(self, query: str = "") -> str | None:
+        """The note Enter in the filter opens: the best (first) match of a `query`, even when the note shown
+        is listed too (the help promises the best match); with no query, the highlighted note. Highlights
+        it; None when that is the note shown (it stays as it is, not scrolled to its top by a new render)
+        or nothing matches."""
         listing = self.query_one("#notes", OptionList)
-        if listing.highlighted is None and listing.option_count and not listing.options[0].disabled:
+        best = query.strip() or listing.highlighted is None
+        if best and listing.option_count and not listing.options[0].disabled:
             with listing.prevent(OptionList.OptionHighlighted):
                 listing.highlighted = 0
         if listing.highlighted is None:
@@ -249,7 +253,7 @@ class RelatedPanel(Vertical):
 
     def on_mount(self) -> None:
         self.border_title = "Related notes"
-        self.border_subtitle = f"{LINKED_MARK} already linked"
+        self.border_subtitle = SUBTITLE
 
     _rows: tuple[tuple[Related, str], ...] = ()  # (hit, its name) of the list shown, fitted again on a resize
     _fitted = 0  # the width the names were fitted to
@@ -282,6 +286,8 @@ class RelatedPanel(Vertical):
                             for (h, _), n in zip(self._rows, names, strict=True))
 
     def on_resize(self, event: events.Resize) -> None:
+        narrow = self.screen.has_class("-narrow")  # the concepts a Tab away, not beside (app.tcss)
+        self.border_subtitle = NARROW_SUBTITLE if narrow else SUBTITLE
         listing = self.query_one("#related", OptionList)
         if self._rows and listing.scrollable_content_region.width != self._fitted:
             at = listing.highlighted
@@ -324,64 +330,4 @@ def _related_prompt(hit: Related, name: str) -> Text:
     text.append(f" {hit.score:4.2f} ", style="bold")
     text.append(f"{LINKED_MARK} " if hit.linked else "  ", style="cyan")
     text.append(name)
-    return text
-
-
-class ConceptsPanel(Vertical):
-    """The note's concept words with scores; choosing one asks the app to show that concept."""
-
-    class Chosen(Message):
-        def __init__(self, word: str) -> None:
-            super().__init__()
-            self.word = word
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._concepts: Sequence[Scored] = ()
-        self._compact: bool | None = None
-
-    def compose(self) -> ComposeResult:
-        yield PanelList(id="concepts")
-
-    def on_mount(self) -> None:
-        self.border_title = "Related concepts"
-
-    def show(self, concepts: Sequence[Scored]) -> None:
-        self._concepts, self._compact = concepts, self._is_narrow()
-        listing = self.query_one("#concepts", OptionList)
-        if concepts:
-            prompt = compact_prompt if self._compact else scored_prompt
-            listing.set_options(Option(prompt(c), id=c.word) for c in concepts)
-        else:
-            listing.set_options([Option(Text("no concepts for this note", style="dim italic"),
-                                        disabled=True)])
-
-    def _is_narrow(self) -> bool:
-        """True when a bar and a score would leave a word less than 14 columns (an 80-column terminal)."""
-        return self.size.width - 4 - 10 < 14
-
-    def on_resize(self, event: events.Resize) -> None:
-        if self._concepts and self._is_narrow() != self._compact:
-            highlighted = self.query_one("#concepts", OptionList).highlighted
-            self.show(self._concepts)
-            self.query_one("#concepts", OptionList).highlighted = highlighted
-
-    @on(OptionList.OptionSelected, "#concepts")
-    def _selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option.id:
-            self.post_message(self.Chosen(event.option.id))
-
-
-def scored_prompt(item: Scored) -> Text:
-    text = Text(score_bar(item.score, 4), style="magenta")
-    text.append(f" {item.score:4.2f} ", style="bold")
-    text.append(item.word)
-    return text
-
-
-def compact_prompt(item: Scored) -> Text:
-    """A concept in a narrow panel: the score and the word, no bar."""
-    text = Text(f"{item.score:4.2f} ", style="bold magenta")
-    text.append(item.word)
     return text

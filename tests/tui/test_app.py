@@ -134,6 +134,22 @@ async def test_select_note_shows_it_and_its_panels(indexed: tuple[Path, Path]) -
 
 
 @sync
+async def test_enter_in_the_filter_opens_the_best_match_when_the_shown_note_matches_too(
+        indexed: tuple[Path, Path]) -> None:
+    app = make_app(*indexed)
+    async with running(app, SIZE) as pilot:
+        await pilot.press("slash", *"kimchi", "enter")
+        await wait_for(pilot, lambda: app.current == "cooking/Kimchi.md")
+        await pilot.press("slash", *"ferm")
+        await wait_for(pilot, lambda: app.filter_query == "ferm")
+        ids = option_ids(app, "#notes")
+        assert ids[0] == "cooking/Fermentation.md" and "cooking/Kimchi.md" in ids  # the shown note matches
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.current == "cooking/Fermentation.md")
+        assert app.query_one("#notes", OptionList).highlighted == 0
+
+
+@sync
 async def test_enter_in_the_filter_leaves_the_shown_note_where_it_is(indexed: tuple[Path, Path]) -> None:
     app = make_app(*indexed)
     async with running(app, SIZE) as pilot:

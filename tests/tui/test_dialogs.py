@@ -92,3 +92,27 @@ async def test_switch_vault_keeps_watching_and_clears_the_filter(indexed: tuple[
         assert app.query_one(NotesPane).border_title == "Notes 8"  # listed from the folder meanwhile
         second.on_event(FakeEvent("stopped"))  # the current watcher stopping is still reported
         await wait_for(pilot, lambda: app.sub_title.endswith("· not watching"))
+
+
+@sync
+async def test_the_palette_does_not_open_over_a_dialog(indexed: tuple[Path, Path]) -> None:
+    from textual.command import CommandPalette
+
+    app = make_app(*indexed)
+    async with running(app, (120, 35)) as pilot:
+        await _palette(pilot, "Export related notes: JSON")
+        prompt = app.screen
+        assert isinstance(prompt, PathPrompt)
+        await pilot.press("ctrl+p")
+        await settle(pilot, app)
+        assert app.screen is prompt and not any(isinstance(s, CommandPalette) for s in app.screen_stack)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, PathPrompt))
+        await pilot.press("ctrl+p")  # and over the notes, as before
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+
+
+def test_the_help_says_what_l_lists() -> None:
+    from notelink.tui.screens import HELP_KEYS
+
+    assert "#headings" not in dict(HELP_KEYS)["l"]  # the list has the note's links only, not its headings

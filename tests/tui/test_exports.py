@@ -9,8 +9,11 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from textual.widgets import Label
+
 from notelink.cli.arguments import _export_args
 from notelink.tui.exports import EXPORTS
+from notelink.tui.screens import PathPrompt
 from tests.conftest import snapshot
 
 from .helpers import running, sync, wait_for
@@ -76,6 +79,27 @@ async def test_a_markdown_export_into_the_vault_is_written_with_a_warning(indexe
     message, severity = shown[0]
     assert severity == "warning" and "inside the vault" in message and (vault / "exported.md").exists()
     (vault / "exported.md").unlink()  # (the vault is shared by this module's tests)
+
+
+@sync
+async def test_the_export_dialog_refuses_a_markdown_export_into_the_vault_before_writing(
+        indexed: tuple[Path, Path], tmp_path: Path) -> None:
+    from .test_dialogs import _palette
+
+    vault, _ = indexed
+    app = make_app(*indexed)
+    async with running(app, (120, 35)) as pilot:
+        await _palette(pilot, "Export related notes: Markdown")
+        prompt = app.screen
+        assert isinstance(prompt, PathPrompt)
+        await pilot.press("ctrl+u", *str(vault / "exported.md"), "enter")
+        refused = prompt.query_one("#refused", Label)
+        await wait_for(pilot, lambda: refused.display, what="the refusal")
+        assert "inside the vault" in str(refused.render()) and app.screen is prompt  # open for another path
+        assert not (vault / "exported.md").exists()
+        await pilot.press("ctrl+u", *str(tmp_path / "exported.md"), "enter")
+        await wait_for(pilot, lambda: (tmp_path / "exported.md").exists(), what="the export written")
+    assert not (vault / "exported.md").exists()
 
 
 @sync

@@ -151,3 +151,37 @@ async def test_editing_keys_read_with_characters_apply_in_order(indexed: tuple[P
     async with running(app, (120, 35)) as pilot:
         typed(app, "slash", *"abc", "backspace", "d", "left", "x")  # one read: Backspace and ← where typed
         await wait_for(pilot, lambda: app.filter_query == "abxd", what=lambda: app.filter_query)
+
+
+def footer_keys(app: NotelinkApp) -> list[str] | None:
+    """The keys the main screen's footer names, None while it is hidden."""
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    footer = app.screen_stack[0].query_one(Footer)
+    return [k.key for k in footer.query(FooterKey)] if footer.display else None
+
+
+@sync
+async def test_the_footer_names_only_keys_that_work(indexed: tuple[Path, Path]) -> None:
+    from textual.widgets import Footer
+
+    from notelink.tui.screens import ConceptScreen
+
+    app = make_app(*indexed)
+    async with running(app, (140, 40)) as pilot:
+        await wait_for(pilot, lambda: "q" in (footer_keys(app) or []), what=lambda: footer_keys(app))
+        app.query_one("#concepts", OptionList).focus()
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConceptScreen))
+        await wait_for(pilot, lambda: footer_keys(app) is None, what="the footer hidden under a dialog")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: "q" in (footer_keys(app) or []), what=lambda: footer_keys(app))
+        assert app.screen_stack[0].query_one(Footer).display
+        shown = record_notes(app)
+        await pilot.press("s", "ctrl+c")  # search mode: the box types q, and took Ctrl+C silently
+        await wait_for(pilot, lambda: bool(shown), what="a word on how to quit")
+        assert shown == [("Press Ctrl+Q to quit", "information")], shown
+        await wait_for(pilot, lambda: "q" not in (footer_keys(app) or ["q"]), what=lambda: footer_keys(app))
+        await pilot.press("q")
+        assert app.is_running and app.query_one("#search-box", Input).value == "q"

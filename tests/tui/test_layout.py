@@ -7,9 +7,10 @@ from pathlib import Path
 from textual.containers import VerticalScroll
 from textual.widgets import Input, OptionList
 
+from notelink.tui.concepts import ConceptsPanel
 from notelink.tui.noteview import NoteView
-from notelink.tui.screens import HelpScreen
-from notelink.tui.widgets import ConceptsPanel, NotesPane, RelatedPanel
+from notelink.tui.screens import ConceptScreen, HelpScreen
+from notelink.tui.widgets import NotesPane, RelatedPanel
 
 from .helpers import running, settle, sync, wait_for
 from .test_app import indexed, make_app
@@ -70,9 +71,30 @@ async def test_layout_gives_the_note_room_at_every_size(indexed: tuple[Path, Pat
             assert note.width >= width // 3 and note.height >= 5, (width, note)
             assert (related.y > note.y) is (width < 100), (width, related)  # under the note when narrow
             assert notes.width <= width // 2 and related.width >= 28
-            assert app.query_one(ConceptsPanel).display is (width >= 70)
+            assert app.query_one("#concepts") in app.screen.focus_chain  # Tab reaches the concepts
             listing = app.query_one("#related", OptionList)
             assert listing.virtual_size.height == listing.option_count  # one line each, never wrapped
+
+
+@sync
+async def test_under_70_columns_the_concepts_take_the_related_notes_place_while_focused(
+        indexed: tuple[Path, Path]) -> None:
+    app = make_app(*indexed)
+    async with running(app, (60, 20)) as pilot:
+        related, concepts = app.query_one(RelatedPanel), app.query_one(ConceptsPanel)
+        assert related.region.width >= 28 and "Tab: concepts" in str(related.border_subtitle)
+        app.query_one("#related", OptionList).focus()
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: concepts.region.width >= 28 and related.region.width == 0,
+                       what=lambda: (concepts.region, related.region))
+        assert app.focused is app.query_one("#concepts") and concepts.region.right <= 60
+        await pilot.press("enter")  # its first concept, highlighted on entering the panel
+        await wait_for(pilot, lambda: isinstance(app.screen, ConceptScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConceptScreen))
+        await pilot.press("shift+tab")
+        await wait_for(pilot, lambda: related.region.width >= 28 and concepts.region.width == 0,
+                       what=lambda: (concepts.region, related.region))
 
 
 @sync

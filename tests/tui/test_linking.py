@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import OptionList
+from textual.containers import VerticalScroll
+from textual.geometry import Region
+from textual.widgets import OptionList, Static
 
 from notelink.tui.app import NotelinkApp
 from notelink.tui.linkpreview import LinkPreview
@@ -111,6 +113,33 @@ async def test_link_a_related_note_then_undo_it_byte_for_byte(vault: tuple[Path,
 
 
 @sync
+async def test_the_preview_fits_a_small_terminal_with_the_change_on_screen(vault: tuple[Path, Path]) -> None:
+    note = vault[0] / PIZZA
+    before = note.read_bytes()
+    app = watched(vault)
+    async with running(app, (60, 20)) as pilot:
+        target, _ = await preview_link(pilot, app)
+        screen = preview(app)
+        dialog, area = screen.query_one("#dialog"), screen.query_one("#preview-diff", VerticalScroll)
+        shown = [screen.query_one(s) for s in ("#write", "#cancel", ".hint")]
+        await wait_for(pilot, lambda: all(dialog.content_region.contains_region(w.region) for w in shown),
+                       what=lambda: (dialog.content_region, [w.region for w in shown]))
+        assert app.focused is area and area.max_scroll_y > 0  # the diff scrolls with the keys
+        rows = area.scrollable_content_region.height
+        diff = screen.query_one("#diff", Static)
+        lines = diff.render_lines(Region(0, 0, diff.size.width, diff.size.height))
+        top = round(area.scroll_y)
+        seen = "".join(s.text for line in lines[top: top + rows] for s in line)
+        assert f"- [[{Path(target).stem}]]" in seen and "See also" in seen, seen  # the added lines first
+        await pilot.press("home")
+        await wait_for(pilot, lambda: area.scroll_y == 0)
+        await pilot.press("pagedown")
+        await wait_for(pilot, lambda: area.scroll_y > 0)
+        await pilot.press("enter")  # the hint's "y / Enter writes it"
+        await wait_for(pilot, lambda: note.read_bytes() != before, what="the link written")
+
+
+@sync
 async def test_cancelling_the_preview_leaves_the_note_untouched(vault: tuple[Path, Path]) -> None:
     note = vault[0] / PIZZA
     before = note.read_bytes()
@@ -165,7 +194,7 @@ async def test_link_an_unlinked_mention_from_the_mentions_list(vault: tuple[Path
         await wait_for(pilot, lambda: isinstance(app.screen, LinkPreview), what="the preview")
         diff = preview(app).diff
         assert "-Seed compost should" in diff and "+Seed [[compost]] should" in diff, diff
-        await pilot.press("enter")  # Enter presses the focused button: Write the link
+        await pilot.press("enter")  # Enter writes the link
         await wait_for(pilot, lambda: note.read_bytes() != before, what="the link written")
         assert note.read_bytes() == before.replace(b"Seed compost should", b"Seed [[compost]] should", 1)
 
