@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-import os
-import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+
+from notelink.locations import default_index_dir
 
 Device = Literal["auto", "cpu", "cuda"]
 
@@ -21,34 +21,6 @@ MAX_NEGATIVE = 100
 """Most negative samples per word: word2vec uses 5-20; a million would hold [B/G, G, K] scores per step."""
 MAX_SEED = 2**32 - 1
 """Largest seed: each chunk's generator is seeded from it (seed x 1,000,003 + ...), within torch's 64 bits."""
-
-
-def default_index_dir(vault: Path, root: Path | None = None) -> Path:
-    """Where a vault's index lives: $NOTELINK_INDEX_DIR, else one folder per vault under `root` (the config
-    file's `[index] index_root`), else under the user data dir."""
-    import hashlib
-    import re  # (here: `notelink --help` imports neither)
-
-    env = os.environ.get("NOTELINK_INDEX_DIR")
-    if env:
-        return Path(env).expanduser()
-    base = root.expanduser() if root is not None else indexes_home()
-    resolved = str(vault.resolve())
-    slug = re.sub(r"[^\w.-]+", "-", vault.resolve().name or "vault")[:40]
-    digest = hashlib.sha256(resolved.encode()).hexdigest()[:12]
-    return base / f"{slug}-{digest}"
-
-
-def indexes_home() -> Path:
-    """The folder of the vaults' indexes in the user data folder ($XDG_DATA_HOME/notelink/vaults on Linux)."""
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "notelink" / "vaults"
-"""Largest `--window`: the trainer's band tables grow as window^3 (40 MB at 50; word2vec uses 5-10)."""
 
 
 class SettingsError(ValueError):

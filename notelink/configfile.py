@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from notelink.config import DIALECTS, ExportConfig, SettingsError, TrainConfig, WatchConfig, default_index_dir
+from notelink.config import DIALECTS, ExportConfig, SettingsError, TrainConfig, WatchConfig
 from notelink.errors import ConfigError, VaultError
+from notelink.locations import default_index_dir
 
 CONFIG_ENV = "NOTELINK_CONFIG"
 """An environment variable naming another config file (tests, several setups)."""
@@ -28,6 +29,7 @@ def config_path() -> Path:
 
 
 @dataclass(frozen=True)
+
 class Setting:
     """One setting of the config file, `[section] key`: its type, built-in default, what it means, and the
     commands whose flag (`dest`) it gives a default for."""

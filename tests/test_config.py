@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from notelink.config import default_index_dir
+from notelink.locations import default_index_dir
 
 
 def test_default_index_dir_is_outside_the_vault(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,8 +9,9 @@ from typing import Any
 
 from notelink.cli.arguments import COMMANDS, build_parser
 from notelink.cli.output import EXIT_OK, emit, shown
-from notelink.config import RUN_SETTINGS, indexes_home
+from notelink.config import RUN_SETTINGS
 from notelink.configfile import SETTINGS, UserConfig
+from notelink.locations import indexes_home
 
 _EXAMPLE = """# {path}
 [vaults]                      # names usable wherever a VAULT is taken: notelink related work "Note"

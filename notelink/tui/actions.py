@@ -263,7 +263,7 @@ def palette_commands(app: Any) -> Iterator[SystemCommand]:
 
 def switch_vault(app: AppState, folder: Path) -> None:
     """Closes this vault (watcher, index, history) and opens another in its default index folder."""
-    from notelink.config import default_index_dir
+    from notelink.locations import default_index_dir
 
     try:
         vault = check_vault(folder)
