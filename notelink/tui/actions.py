@@ -14,7 +14,7 @@ from typing import Any
 from textual.app import SuspendNotSupported, SystemCommand
 from textual.widgets import Input
 
-from notelink.errors import NotFound, VaultError
+from notelink.errors import ConfigError, NotFound, VaultError
 from notelink.notes.links import dialect_of
 from notelink.notes.vault import RawNote, check_vault, read_inside, scan
 from notelink.query.answers import NoteInfo
@@ -262,12 +262,14 @@ def palette_commands(app: Any) -> Iterator[SystemCommand]:
 
 
 def switch_vault(app: AppState, folder: Path) -> None:
-    """Closes this vault (watcher, index, history) and opens another in its default index folder."""
-    from notelink.locations import default_index_dir
+    """Closes this vault (watcher, index, history) and opens another, its index where the CLI would find it
+    (the config file's `[index] index_root`, else the user data folder)."""
+    from notelink.configfile import UserConfig
 
     try:
         vault = check_vault(folder)
-    except VaultError as exc:
+        index_dir = UserConfig.load().index_dir(vault)
+    except (VaultError, ConfigError) as exc:
         app.notify(str(exc), severity="error")
         return
     app.cancel_build()
@@ -275,7 +277,7 @@ def switch_vault(app: AppState, folder: Path) -> None:
     if app.index is not None and app.current is not None:
         app.saved.remember(app.vault, app.current)
         app.saved.save()
-    app.vault, app.index_dir = vault, default_index_dir(vault)
+    app.vault, app.index_dir = vault, index_dir
     app.index = app.cache = app.current = None  # the old index is closed when nothing uses it any more
     app.notes_by_path, app.note_filter, app.names = {}, NoteFilter([]), Names([])
     app.history = type(app.history)()

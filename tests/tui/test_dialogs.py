@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.widgets import Input
 
 from notelink.tui.noteview import NoteView
@@ -92,6 +93,24 @@ async def test_switch_vault_keeps_watching_and_clears_the_filter(indexed: tuple[
         assert app.query_one(NotesPane).border_title == "Notes 8"  # listed from the folder meanwhile
         second.on_event(FakeEvent("stopped"))  # the current watcher stopping is still reported
         await wait_for(pilot, lambda: app.sub_title.endswith("· not watching"))
+
+
+@sync
+async def test_switch_vault_finds_the_index_under_the_config_files_index_root(
+        indexed: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from notelink.configfile import UserConfig
+
+    other, config = tmp_path / "other", tmp_path / "config.toml"
+    shutil.copytree(SAMPLE / "music", other)
+    config.write_text(f"[index]\nindex_root = '{tmp_path / 'indexes'}'\n")
+    monkeypatch.setenv("NOTELINK_CONFIG", str(config))
+    app = make_app(*indexed, [])
+    async with running(app, (120, 35)) as pilot:
+        await _palette(pilot, "Switch vault")
+        await pilot.press("ctrl+u", *str(other), "enter")
+        await wait_for(pilot, lambda: app.vault == other.resolve())
+        assert app.index_dir == UserConfig.load().index_dir(other.resolve())
+        assert app.index_dir.parent == tmp_path / "indexes"  # (was the user data folder's)
 
 
 @sync
