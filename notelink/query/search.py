@@ -37,6 +37,7 @@ from threadpoolctl import ThreadpoolController
 from notelink.config import NoteVectorConfig, SearchConfig
 from notelink.errors import IndexFormatError
 from notelink.index.store import load_array
+from notelink.notes.links import dialect_of
 from notelink.notes.stopwords import family, language_of, stop_word_languages, without_stopwords
 from notelink.notes.tokenizer import tokenize
 from notelink.query.filters import Filters
@@ -98,6 +99,7 @@ class Searcher:
         self.head = min(self.V, NoteVectorConfig().expand_vocab)  # words that take part in expansion
         self._near: dict[int, tuple[list[int], list[float]]] = {}  # word -> its neighbours, as asked for
         self.filters = Filters(index, self.vault)
+        self._alias_first = dialect_of(index.meta).name == "dendron"  # [[label|target]] (snippets)
         self._languages()
 
     def _languages(self) -> None:
@@ -305,7 +307,7 @@ class Searcher:
         because, weights = reason or (Because(), {})
         weights = weights or {w: 1.0 for w in terms.words}
         snip = read_snippet(self.vault, note.path, self.index.max_file_bytes(), weights,
-                            [p for p in phrases if p]) if snippets else None
+                            [p for p in phrases if p], alias_first=self._alias_first) if snippets else None
         return Hit(note.path, note.title, round(score, 4), snip, because)
 
     def _reasons(self, order: list[int], terms: _Terms, parts: dict[str, Any]

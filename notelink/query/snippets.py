@@ -26,6 +26,8 @@ _PIECE = 4000  # characters of a block at most: longer ones are cut into pieces
 _WORD = re.compile(r"[\w'’]+")
 _URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)\S+", re.IGNORECASE)  # as notes.note drops them
 _FRONT = re.compile(r"\A---[ \t]*\r?\n.*?\n(?:---|\.\.\.)[ \t]*\r?(?:\n|\Z)", re.DOTALL)
+_WIKILINK = re.compile(r"!?\[\[([^\[\]|\n]*)(?:\|([^\[\]\n]*))?\]\]")  # [[target]], [[target|label]]
+_MD_LINK = re.compile(r"!?\[([^\[\]\n]+)\]\([^()\s]*\)")  # [text](target)
 
 
 @dataclass(frozen=True)
@@ -39,18 +41,20 @@ class Snippet:
 
 
 def read_snippet(root: Path, rel: str, max_bytes: int, weights: Mapping[str, float],
-                 phrases: Sequence[Sequence[str]] = (), width: int = WIDTH) -> Snippet | None:
+                 phrases: Sequence[Sequence[str]] = (), width: int = WIDTH,
+                 alias_first: bool = False) -> Snippet | None:
     """`snippet` of the note `rel` of the vault at `root`, read and decoded as the indexer reads it (a BOM
     left out); None when it cannot be read now (moved, no longer a file, a link out of the vault)."""
     raw = read_inside(root, rel, max_bytes, digest=False)  # (its content hash is not needed)
-    return None if isinstance(raw, Skipped) else snippet(raw.text, weights, phrases, width)
+    return None if isinstance(raw, Skipped) else snippet(raw.text, weights, phrases, width, alias_first)
 
 
 def snippet(text: str, weights: Mapping[str, float], phrases: Sequence[Sequence[str]] = (),
-            width: int = WIDTH) -> Snippet | None:
+            width: int = WIDTH, alias_first: bool = False) -> Snippet | None:
     """The best block of `text` for words weighted by `weights` (tokens, as the index has them) and the
-    token `phrases`; None for a note with no text. A note with no match gives its first block."""
-    blocks = _passages(text)
+    token `phrases`; None for a note with no text. A note with no match gives its first block. Links
+    read as their text (`as_read`; `alias_first`: Dendron's `[[label|target]]`)."""
+    blocks = _passages(text, alias_first)
     if not blocks:
         return None
     rough = sorted(range(len(blocks)), key=lambda i: -_rough(blocks[i][2], weights))[:_PRESELECT]
@@ -64,10 +68,22 @@ def snippet(text: str, weights: Mapping[str, float], phrases: Sequence[Sequence[
 
 
 @functools.lru_cache(maxsize=256)
-def _passages(text: str) -> tuple[tuple[int, str, str], ...]:
-    """`_blocks` of a note's text, each with its text lowercased; remembered for the notes found most
-    (keyed by the whole text, so an edited note is split again)."""
-    return tuple((line, block, block.lower()) for line, block in _blocks(text))
+def _passages(text: str, alias_first: bool = False) -> tuple[tuple[int, str, str], ...]:
+    """`_blocks` of a note's text with links as read, each with its text lowercased; remembered for the
+    notes found most (keyed by the whole text, so an edited note is split again)."""
+    return tuple((line, shown, shown.lower()) for line, block in _blocks(text)
+                 if (shown := as_read(block, alias_first)))
+
+
+def as_read(block: str, alias_first: bool = False) -> str:
+    """A block's links as a reader of the note sees them: `[[target|label]]` as label (`[[label|target]]`
+    with `alias_first`), `[[target]]` as target, `[text](target)` as text; a snippet showed them raw."""
+    def wiki(m: re.Match[str]) -> str:
+        target, label = m.group(1), m.group(2)
+        if label is None:
+            return target
+        return (target if alias_first else label) or m.group(0)
+    return _MD_LINK.sub(lambda m: m.group(1), _WIKILINK.sub(wiki, block))
 
 
 def _blocks(text: str) -> list[tuple[int, str]]:

@@ -1,10 +1,11 @@
 """Where a search hit's passage is in the note as the note view lays it out (no textual here).
 
-A hit's snippet is the note's source text (Markdown syntax, link targets and all), the note view shows it
-rendered and wrapped: `[[Sourdough starter|the starter]]` is "the starter" there, and a sentence runs over
-several lines. So the passage is found by its words: the first laid-out line where a run of `RUN` of the
-snippet's consecutive words begins (lines joined, case folded), trying runs from the snippet's start
-onwards and shorter runs after longer ones; failing that, the first line with one of its marked words.
+A hit's snippet is the note's source text (Markdown syntax and URLs; links as their text, as in
+`snippets.as_read`), the note view shows it rendered and wrapped: `**bold**` is "bold" there, and a
+sentence runs over several lines. So the passage is found by its words: the first laid-out line where a
+run of `RUN` of the snippet's consecutive words begins (lines joined, case folded), trying runs from the
+snippet's start onwards and shorter runs after longer ones; failing that, the first line with one of its
+marked words.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 RUN = 4
-"""Consecutive words of a snippet looked for first; 3 and 2 after (a link target or a URL in the source
+"""Consecutive words of a snippet looked for first; 3 and 2 after (a URL in the source, or an embed,
 breaks a run that the rendered text does not have)."""
 
 STARTS = 8

@@ -146,3 +146,13 @@ def test_a_snippet_reads_the_note_without_hashing_it(tmp_path: Path, monkeypatch
     monkeypatch.setattr(vault.hashlib, "sha256", no_hash)
     snip = read_snippet(tmp_path, "note.md", 10**6, {"vault": 1.0, "phone": 1.0})
     assert snip is not None and snip.line == 13
+
+
+def test_links_read_as_their_text_and_the_matched_words_in_them_are_marked() -> None:
+    text = "Feed the [[Sourdough starter|starter]] before [[Bread baking basics]]; see [the log](log.md)."
+    s = snippet(text, {"starter": 1.0, "bread": 1.0, "log": 0.5})
+    assert s is not None and s.text == "Feed the starter before Bread baking basics; see the log."
+    assert [s.text[a:b] for a, b in s.spans] == ["starter", "Bread", "log"]
+    dendron = snippet("Feed the [[starter|cooking.sourdough-starter]] daily.", {"feed": 1.0},
+                      alias_first=True)
+    assert dendron is not None and dendron.text == "Feed the starter daily."
