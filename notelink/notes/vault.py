@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import errno
+import functools
 import hashlib
 import os
 import stat
@@ -79,8 +80,24 @@ class Ignore:
         parts = rel.split("/")
         if any(p.startswith(".") for p in parts) or (not is_dir and not rel.lower().endswith(NOTE_SUFFIX)):
             return True
+        if not self._in_workspace(rel, is_dir):
+            return True
         folders = ["/".join(parts[:k]) for k in range(1, len(parts))]
         return any(self._excluded(f, True) for f in folders) or self._excluded(rel, is_dir)
+
+    def _in_workspace(self, rel: str, is_dir: bool) -> bool:
+        """Whether `rel` is in one of the Dendron workspace's vault folders (or, a folder, holds one): in a
+        Dendron workspace, files beside its vaults (a root `LICENSE.md`, `README.md`) are no notes."""
+        vaults = self._workspace
+        if vaults is None:
+            return True
+        inside = any(rel.startswith(v + "/") for v in vaults)
+        return inside or (is_dir and any(rel == v or v.startswith(rel + "/") for v in vaults))
+
+    @functools.cached_property
+    def _workspace(self) -> tuple[str, ...] | None:
+        """`dendron_vaults` of the root, read at first use."""
+        return dendron_vaults(self.root)
 
     def excluded_by_patterns(self, rel: str) -> bool:
         """True when the user's patterns alone leave the note out (ignore files are not read)."""
@@ -324,3 +341,21 @@ def path_in_vault(root: Path, name: str) -> str:
     except (ValueError, OSError, RuntimeError):  # outside the vault; too long; an unknown user's ~
         pass
     return name
+
+
+def dendron_vaults(root: Path) -> tuple[str, ...] | None:
+    """The vault-relative folders of a Dendron workspace's vaults (`dendron.yml`: workspace.vaults[].fsPath),
+    or None: no `dendron.yml`, one that cannot be read, a vault at the root (`.`), or none of its vaults a
+    folder inside `root` (vaults elsewhere: every note here counts, as without the file)."""
+    import yaml  # (here: most vaults have no dendron.yml)
+
+    try:
+        data = yaml.safe_load((root / "dendron.yml").read_text(encoding="utf-8"))
+        paths = [str(v["fsPath"]) for v in data["workspace"]["vaults"]]
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError):
+        return None
+    folders = [os.path.normpath(p).replace(os.sep, "/") for p in paths]
+    if "." in folders:
+        return None
+    inside = tuple(f for f in folders if not f.startswith(("../", "/")) and (root / f).is_dir())
+    return inside or None

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from notelink.errors import VaultError
-from notelink.notes.vault import RawNote, Skipped, check_vault, file_hash, read_note, scan
+from notelink.notes.vault import Ignore, RawNote, Skipped, check_vault, file_hash, read_note, scan
 
 
 def test_scan_skips_dot_folders_and_non_notes(make_vault) -> None:
@@ -147,8 +147,6 @@ def test_exclude_patterns_are_gitignore_syntax(make_vault) -> None:
 
 
 def test_ignore_answers_for_single_paths(make_vault) -> None:
-    from notelink.notes.vault import Ignore
-
     root = make_vault({".gitignore": "node_modules/\n*.tmp.md\n", "a.md": "x"})
     ignore = Ignore(root, ("drafts/",))
     assert ignore.ignored("node_modules/x/README.md") and ignore.ignored("a.tmp.md")
