@@ -250,3 +250,18 @@ def test_a_note_replaced_at_every_open_is_given_up_on(make_vault, monkeypatch: p
     result = read_inside(root, "note.md", 10**6)
     assert isinstance(result, Skipped) and result.reason.startswith("replaced again and again"), result
     assert isinstance(read_note(root, "note.md", 10**6), RawNote)  # (the indexer's reads do not check)
+
+
+def test_a_dendron_workspace_indexes_its_vaults_folders_only(make_vault) -> None:
+    root = make_vault({"LICENSE.md": "license text", "README.md": "readme", "notes/a.md": "a",
+                       "notes/sub/b.md": "b", "other/c.md": "c", "shared/team/d.md": "d"})
+    (root / "dendron.yml").write_text("version: 5\nworkspace:\n  vaults:\n    - fsPath: notes\n"
+                                      "    - fsPath: shared/team\n    - fsPath: ../elsewhere\n")
+    assert sorted(scan(root)) == ["notes/a.md", "notes/sub/b.md", "shared/team/d.md"]
+    assert Ignore(root).ignored("LICENSE.md") and not Ignore(root).ignored("notes/new.md")
+    (root / "dendron.yml").write_text("workspace:\n  vaults:\n    - fsPath: .\n")  # a vault at the root
+    assert len(scan(root)) == 6
+    (root / "dendron.yml").write_text("workspace:\n  vaults:\n    - fsPath: ../elsewhere\n")  # none here
+    assert len(scan(root)) == 6
+    (root / "dendron.yml").write_text("workspace: [not: {valid")  # unreadable: every note counts
+    assert len(scan(root)) == 6
