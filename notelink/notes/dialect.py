@@ -164,6 +164,12 @@ def _logseq_settings(edn: Path | None, cfg: DialectConfig) -> DialectConfig:
 
 # -- reading a note in its dialect ------------------------------------------------------------------
 
+def alias_first(dialect: str) -> bool:
+    """True for a dialect whose wikilinks name the alias first, `[[alias|note.name]]` (Dendron): how the
+    parser, the app's note view and search's snippets read a link's two parts."""
+    return dialect == "dendron"
+
+
 def parse_in(text: str, path: str, dialect: DialectConfig) -> ParsedNote:
     """`note.parse_note` for a note of this dialect: its markup taken out first, links split in its order,
     and (Logseq) its page properties and page name as title, aliases and tags."""
@@ -173,7 +179,7 @@ def parse_in(text: str, path: str, dialect: DialectConfig) -> ParsedNote:
     if dialect.name == "logseq":
         body, props = _logseq_body(body)
     body = _BLOCK_ID.sub("", _MACRO.sub(" ", body))
-    note = parse_note(head + body, stem, alias_first=dialect.name == "dendron")
+    note = parse_note(head + body, stem, alias_first=alias_first(dialect.name))
     if dialect.name == "logseq":  # a tag (#a, #[[a b]], tags:: a) is a reference to the page a, as a link
         _logseq_page(note, path, props, dialect)
         linked = {ln.target.casefold() for ln in note.links}

@@ -37,6 +37,7 @@ from threadpoolctl import ThreadpoolController
 from notelink.config import NoteVectorConfig, SearchConfig
 from notelink.errors import IndexFormatError
 from notelink.index.store import load_array
+from notelink.notes.dialect import alias_first
 from notelink.notes.links import dialect_of
 from notelink.notes.stopwords import family, language_of, stop_word_languages, without_stopwords
 from notelink.notes.tokenizer import tokenize
@@ -99,7 +100,7 @@ class Searcher:
         self.head = min(self.V, NoteVectorConfig().expand_vocab)  # words that take part in expansion
         self._near: dict[int, tuple[list[int], list[float]]] = {}  # word -> its neighbours, as asked for
         self.filters = Filters(index, self.vault)
-        self._alias_first = dialect_of(index.meta).name == "dendron"  # [[label|target]] (snippets)
+        self._alias_first = alias_first(dialect_of(index.meta).name)  # [[label|target]] (snippets)
         self._languages()
 
     def _languages(self) -> None:

@@ -15,6 +15,7 @@ from textual.app import SuspendNotSupported, SystemCommand
 from textual.widgets import Input
 
 from notelink.errors import ConfigError, NotFound, VaultError
+from notelink.notes.dialect import alias_first
 from notelink.notes.links import dialect_of
 from notelink.notes.vault import RawNote, check_vault, read_inside, scan
 from notelink.query.answers import NoteInfo
@@ -26,7 +27,7 @@ from notelink.tui.noteview import NoteView
 from notelink.tui.screens import ConfirmScreen
 from notelink.tui.state import AppState
 from notelink.tui.status import IndexStatus
-from notelink.tui.text import NoteFilter, alias_first, as_shown, is_attachment, note_body
+from notelink.tui.text import NoteFilter, as_shown, is_attachment, note_body
 from notelink.tui.widgets import NotesPane, RelatedPanel
 
 

@@ -218,11 +218,6 @@ def as_shown(part: str, alias_first: bool = False) -> str:
     return _outside_code(part, lambda text: _WIKILINK.sub(link, _as_read(text)))
 
 
-def alias_first(dialect: str) -> bool:
-    """True for a dialect whose wikilinks name the alias first, `[[alias|note.name]]` (Dendron)."""
-    return dialect == "dendron"
-
-
 _APP_LINK = re.compile(r"\[([^\]\n]*)\]\((" + NOTE_SCHEME + r"[^)\s]+)\)")
 
 

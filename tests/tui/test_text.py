@@ -7,11 +7,11 @@ import re
 
 import pytest
 
+from notelink.notes.dialect import alias_first
 from notelink.query.answers import NoteInfo
 from notelink.tui.history import History
 from notelink.tui.text import (
     NoteFilter,
-    alias_first,
     app_links,
     as_shown,
     because,
