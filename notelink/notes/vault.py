@@ -44,6 +44,8 @@ class Skipped:
 
 IGNORE_FILES = (".gitignore", ".notelinkignore")
 """Files in any folder of the vault whose gitignore-syntax patterns leave paths out (under that folder)."""
+WORKSPACE_FILE = "dendron.yml"
+"""A Dendron workspace's file at the vault's root: only the vault folders it lists hold notes."""
 
 
 class Ignore:
@@ -62,8 +64,10 @@ class Ignore:
         self._specs: dict[str, GitIgnoreSpec | None] = {}
 
     def forget(self) -> None:
-        """Reads the ignore files again on next use (one of them changed)."""
+        """Reads the ignore files, and the Dendron workspace's vault list, again on next use (one of them
+        changed)."""
         self._specs.clear()
+        self.__dict__.pop("_workspace", None)
 
     def _spec(self, folder: str) -> GitIgnoreSpec | None:
         """The patterns of the ignore files in `folder` ("" the vault), None when it has none."""
@@ -350,7 +354,7 @@ def dendron_vaults(root: Path) -> tuple[str, ...] | None:
     import yaml  # (here: most vaults have no dendron.yml)
 
     try:
-        data = yaml.safe_load((root / "dendron.yml").read_text(encoding="utf-8"))
+        data = yaml.safe_load((root / WORKSPACE_FILE).read_text(encoding="utf-8"))
         paths = [str(v["fsPath"]) for v in data["workspace"]["vaults"]]
     except (OSError, UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError):
         return None

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
-from notelink.notes.vault import IGNORE_FILES, Ignore, scan
+from notelink.notes.vault import IGNORE_FILES, WORKSPACE_FILE, Ignore, scan
 
 log = logging.getLogger("notelink.watch")
 
@@ -59,10 +59,10 @@ def folder_path(vault: Path, path: str | bytes, exclude: tuple[str, ...] | Ignor
 
 
 def ignore_file_folder(vault: Path, path: str | bytes) -> str | None:
-    """For a `.gitignore` or `.notelinkignore` file: its folder (`rel/`, "" for the vault), whose notes may
-    now be in or out; else None."""
+    """For a `.gitignore` or `.notelinkignore` file, or the vault's `dendron.yml`: its folder (`rel/`, ""
+    for the vault), whose notes may now be in or out; else None."""
     rel = _relative(vault, path)
-    if rel is None or rel.rsplit("/", 1)[-1] not in IGNORE_FILES:
+    if rel is None or (rel.rsplit("/", 1)[-1] not in IGNORE_FILES and rel != WORKSPACE_FILE):
         return None
     folder = rel.rpartition("/")[0]
     return f"{folder}/" if folder else ""

@@ -90,3 +90,14 @@ def test_ignore_files_filter_events_and_their_edits_rescan_their_folder(tmp_path
     assert h.paths(FileModifiedEvent(str(tmp_path / ".gitignore"))) == ["./"]
     assert h.paths(FileModifiedEvent(str(tmp_path / "node_modules" / "x" / "README.md"))) == [
         "node_modules/x/README.md"]
+
+
+def test_a_dendron_workspace_file_edited_while_watching_rescans_the_vault(tmp_path: Path) -> None:
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "other").mkdir()
+    (tmp_path / "dendron.yml").write_text("workspace:\n  vaults:\n    - fsPath: notes\n")
+    h = VaultEventHandler(tmp_path, None, [].append, lambda m: None)
+    assert h.paths(FileModifiedEvent(str(tmp_path / "other" / "a.md"))) == []  # beside the listed vault
+    (tmp_path / "dendron.yml").write_text("workspace:\n  vaults:\n    - fsPath: notes\n    - fsPath: other\n")
+    assert h.paths(FileModifiedEvent(str(tmp_path / "dendron.yml"))) == ["./"]
+    assert h.paths(FileModifiedEvent(str(tmp_path / "other" / "a.md"))) == ["other/a.md"]
