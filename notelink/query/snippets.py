@@ -45,7 +45,7 @@ def read_snippet(root: Path, rel: str, max_bytes: int, weights: Mapping[str, flo
                  alias_first: bool = False) -> Snippet | None:
     """`snippet` of the note `rel` of the vault at `root`, read and decoded as the indexer reads it (a BOM
     left out); None when it cannot be read now (moved, no longer a file, a link out of the vault)."""
-    raw = read_inside(root, rel, max_bytes, digest=False)  # (its content hash is not needed)
+    raw = read_inside(root, rel, max_bytes)
     return None if isinstance(raw, Skipped) else snippet(raw.text, weights, phrases, width, alias_first)
 
 
