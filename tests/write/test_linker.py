@@ -360,12 +360,10 @@ def test_undo_over_an_edit_and_a_block_change_says_what_to_do(vault, capsys) -> 
     assert note.read_bytes() == edited
 
 
-def test_a_dendron_mention_is_linked_whole(tmp_path: Path) -> None:
-    vault = tmp_path / "v"
-    vault.mkdir()
-    (vault / "dendron.yml").write_text("version: 5\n")
-    (vault / "garden.compost.md").write_text("# Compost\n\nworms leaves heat soil garden\n")
-    (vault / "garden.soil.md").write_text("# Soil\n\nworms: garden.compost is the key input\n")
+def test_a_dendron_mention_is_linked_whole(make_vault, tmp_path: Path) -> None:
+    vault = make_vault({"dendron.yml": "version: 5\n",
+                        "garden.compost.md": "# Compost\n\nworms leaves heat soil garden\n",
+                        "garden.soil.md": "# Soil\n\nworms: garden.compost is the key input\n"})
     ix = str(tmp_path / "ix")
     build_index(vault, tmp_path / "ix", FAST)
     assert main(["link", str(vault), "garden.soil", "garden.compost", "--mention", "1", "--write",
