@@ -29,7 +29,6 @@ def config_path() -> Path:
 
 
 @dataclass(frozen=True)
-
 class Setting:
     """One setting of the config file, `[section] key`: its type, built-in default, what it means, and the
     commands whose flag (`dest`) it gives a default for."""
