@@ -120,8 +120,12 @@ class NotelinkApp(AppState):
         await super().on_event(event)
 
     def on_resize(self, event: events.Resize) -> None:
-        """A compact footer under 100 columns (`? Help`, `q Quit` come early in it: they stay on screen)."""
-        self.query_one(Footer).compact = event.size.width < 100
+        """A compact footer under 130 columns (`? Help`, `q Quit` come early in it: they stay on screen),
+        and no `^p palette` at its right under 112, where the keys run under it (a key cut mid-word, and
+        its last letter drawn after `palette`); the help names Ctrl+P."""
+        footer = self.query_one(Footer)
+        footer.compact = event.size.width < 130
+        footer.show_command_palette = event.size.width >= 112
 
     # -- index lifecycle -------------------------------------------------------------------------
     @work(thread=True, group="warm")

@@ -132,3 +132,26 @@ async def test_related_names_alike_at_their_start_stay_apart_in_a_narrow_panel(t
             room = app.query_one("#related", OptionList).scrollable_content_region.width
             assert all(len(p) <= room for p in prompts), (room, prompts)
         app = make_app(vault, index_dir)
+
+
+@sync
+async def test_the_footer_keys_are_whole_from_100_columns(indexed: tuple[Path, Path]) -> None:
+    """From 100 columns every key of the footer shows whole, none under the `^p palette` key: at 100-129
+    they ran under it (`z Undo l`, and a stray letter drawn after `palette`)."""
+    for width in (100, 111, 112, 120, 140):
+        await _footer_at(indexed, width)
+
+
+async def _footer_at(indexed: tuple[Path, Path], width: int) -> None:
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    app = make_app(*indexed)
+    async with running(app, (width, 30)) as pilot:
+        footer = app.query_one(Footer)
+        await wait_for(pilot, lambda: any(k.key == "z" for k in footer.query(FooterKey)))
+        await pilot.pause()
+        keys = [k for k in footer.query(FooterKey) if k.key != "ctrl+p"]
+        right = max(k.region.right for k in keys)
+        palette = [k.region.x for k in footer.query(FooterKey) if k.key == "ctrl+p" and k.display]
+        assert right <= min([*palette, width]), (width, right, palette)
