@@ -15,8 +15,9 @@ The start marker records how the block got there, so that taking it out gives ba
 - `sha`: a hash of the listing, so a block edited by hand is refused instead of overwritten.
 
 Once the user writes text after an appended block, the block stays where it is: refreshing it replaces its
-listing in place, and undo takes out the block's lines but keeps the line breaks before it, which now set
-the user's text apart (taking them out too would join it to the note's last line or paragraph).
+listing in place, and undo takes out the block's lines but keeps a blank line before the user's text (one
+of its own when it starts with one, else notelink's), so that it is not joined to the note's last line or
+paragraph. Text typed directly above the block keeps every byte, its line break too.
 
 Nothing here touches the disk. `NoteText` maps a file's bytes to text and back exactly (UTF-8 with or
 without BOM, invalid UTF-8, UTF-16 with BOM), so that bytes outside the block are never changed.
@@ -171,24 +172,39 @@ def _block(text: str, start: int, line: str, end: int) -> Block:
 
 
 def _check_appended(text: str, start: int, stop: int, sep: int) -> None:
+    """Refuses an appended block whose own line break after it is gone, or whose two line breaks before it
+    (sep=2: the note did not end with one) are not both there: which of them notelink wrote is unknown."""
     nl = newline_of(text)
-    before_ok = start >= sep * len(nl) and text[start - sep * len(nl) : start] == nl * sep
+    before_ok = sep != 2 or text[:start].endswith(nl * 2)
     if not before_ok or text[stop : stop + len(nl)] != nl:
         raise BlockError("the text around the block changed since notelink added it (it was moved, or "
                          "line breaks next to it were edited); remove the block by hand")
 
 
 def base_text(text: str, block: Block | None) -> str:
-    """The note as it was before notelink wrote into it."""
+    """The note as it was before notelink wrote into it, with what the user wrote since."""
     if block is None or block.placed == "bare":
         return text
     if block.placed == "user":
         return text[: block.start] + START + text[block.start_end : block.gap] + text[block.end :]
+    return _without_appended(text, block)
+
+
+def _without_appended(text: str, block: Block) -> str:
+    """An appended block taken out with the `sep` line breaks notelink put before it, while they are there
+    as written: a note that ended with a line break gets it back once, not twice. When the user wrote
+    directly above the block (or took out its blank line), every byte before it is theirs and stays; when
+    they wrote below it, their text keeps its own blank line (or notelink's, if it has none)."""
     nl = newline_of(text)
-    after = text[block.stop + len(nl) :]
-    if after:  # the user wrote below the block: the line breaks before it keep their text apart
-        return text[: block.start] + after
-    return text[: block.start - block.sep * len(nl)]
+    before, after = text[: block.start], text[block.stop + len(nl) :]
+    intact = before.endswith(nl * 2) if block.sep else not before
+    if not intact:
+        return before + after
+    if not after:
+        return before[: len(before) - block.sep * len(nl)]
+    if block.sep and after.startswith(nl):
+        return before[: len(before) - len(nl)] + after
+    return before + after
 
 
 def without_block(text: str) -> str:

@@ -127,6 +127,28 @@ def test_text_written_below_a_block_is_never_joined_to_the_note_by_undo(base: st
     assert parse_note(later, "f").paragraphs == parse_note(undone, "f").paragraphs
 
 
+@pytest.mark.parametrize("nl", ["\n", "\r\n"])
+def test_a_line_typed_right_above_an_appended_block_keeps_its_line_break(nl: str) -> None:
+    """Undo took the user's line break for notelink's blank line (sep=1 checked one line break, not two):
+    the note came back ending in `above the block.` with none."""
+    base = f"# Alpha{nl}{nl}Sourdough bread.{nl}"
+    written = render(base, LINES)
+    start = written.index("<!-- notelink")
+    typed = written[:start] + f"My line above the block.{nl}" + written[start:]
+    assert remove(typed) == base + f"{nl}My line above the block.{nl}"
+    no_blank = written[: start - len(nl)] + written[start:]  # the blank line before the block deleted
+    assert remove(no_blank) == base
+
+
+@pytest.mark.parametrize("nl", ["\n", "\r\n"])
+def test_a_paragraph_appended_below_the_block_keeps_one_blank_line(nl: str) -> None:
+    """`printf '\\nnew paragraph\\n' >> note` below the block, then undo: one blank line before the
+    paragraph (the user's), not two (notelink's left behind)."""
+    for base in (f"# Alpha{nl}text{nl}", f"# Alpha{nl}text"):
+        later = render(base, LINES) + f"{nl}A new paragraph.{nl}"
+        assert remove(later) == f"# Alpha{nl}text{nl}{nl}A new paragraph.{nl}"
+
+
 def test_block_is_not_parsed_as_the_users_text_or_links() -> None:
     base = "# Title\n\nmy words [[Mine]]\n"
     written = render(base, ["- [[Other note|Other]]"])
