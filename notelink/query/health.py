@@ -13,6 +13,7 @@ import posixpath
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 import numpy as np
 
@@ -99,11 +100,22 @@ def dead_links(index: Index) -> list[DeadLink]:
     out = []
     for target, paths in sorted(sources.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         paths.sort()
-        close = difflib.get_close_matches(target, list(names), n=3, cutoff=0.75)
+        close = _close_names(target, list(names))
         near = paths[0].split("/")[0]  # the linking note's top folder (its language, its project)
         meant = sorted({p for c in close for p in names[c]}, key=lambda p: (p.split("/")[0] != near, p))
         out.append(DeadLink(target, len(paths), paths[:5], meant[:3]))
     return out
+
+
+def _close_names(target: str, names: list[str]) -> list[str]:
+    """Names close to a dead link's target, and to its file name alone: a link written with a path
+    (`../gardening/Compost.md`, `Editing and formatting/Tags`) went dead when a folder was renamed, and
+    the whole path is never close to a note's title or file name."""
+    stem = unquote(posixpath.basename(target.split("#")[0].rstrip("/"))).removesuffix(".md")
+    close = difflib.get_close_matches(target, names, n=3, cutoff=0.75)
+    if stem and stem != target:
+        close += difflib.get_close_matches(stem, names, n=3, cutoff=0.75)
+    return list(dict.fromkeys(close))
 
 
 def orphans(index: Index) -> list[str]:

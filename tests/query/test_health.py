@@ -102,3 +102,21 @@ def test_health_command_prints_text_and_json(index: Index, capsys) -> None:
     assert data["counts"]["dead_links"] == 2 and data["duplicates"][0]["overlap"] == 1.0
     assert main(["health", vault, "--index-dir", ix]) == 0
     assert "[[Sourdough starer]] from bread/bread 0.md" in capsys.readouterr().out
+
+
+def test_a_dead_link_written_with_a_path_suggests_the_note_of_that_name(tmp_path: Path) -> None:
+    """After a folder rename, a link written with a path (`../gardening/Compost.md`, `[[Old folder/Tags]]`)
+    is dead; the note of that file name, in its new folder, is what it meant (it got no suggestion)."""
+    vault = tmp_path / "vault"
+    notes = {"garden-notes/Compost.md": "# Compost\n\nKitchen scraps and leaves rot into soil.",
+             "garden-notes/Mulch.md": "# Mulch\n\nStraw keeps soil moist. "
+                                      "See [compost](../gardening/Compost.md).",
+             "Formatting/Tags.md": "# Tags\n\nTags group notes.",
+             "Formatting/Properties.md": "# Properties\n\nSee [[Editing and formatting/Tags#Nested tags]]."}
+    for rel, text in notes.items():
+        (vault / rel).parent.mkdir(parents=True, exist_ok=True)
+        (vault / rel).write_text(text, encoding="utf-8")
+    build_index(vault, tmp_path / "ix", FAST)
+    dead = {d.target: d.suggestions for d in health_mod.dead_links(Index.open(tmp_path / "ix"))}
+    assert dead == {"../gardening/Compost.md": ["garden-notes/Compost.md"],
+                    "Editing and formatting/Tags": ["Formatting/Tags.md"]}, dead
