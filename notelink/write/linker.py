@@ -8,6 +8,7 @@ The link is the user's from then on: it is part of the note's text, so the watch
 
 from __future__ import annotations
 
+import glob
 import posixpath
 import re
 from pathlib import Path
@@ -250,21 +251,47 @@ def plan_undo(root: Path, index_dir: Path, every: bool = False) -> tuple[Plan, l
     result, now = Plan(), dict[str, bytes]()
     for entry in chosen:
         for saved in entry.notes:
-            file = root / saved.path
+            path, file = saved.path, root / saved.path
             try:
-                current = now[saved.path] if saved.path in now else file.read_bytes()
+                current = now[path] if path in now else file.read_bytes()
+            except FileNotFoundError:
+                path, file, current = _moved(root, saved)
+                if not path:
+                    result.refused.append(Refusal(saved.path, _GONE.format(entry=entry.file)))
+                    continue
             except OSError as exc:
                 result.refused.append(Refusal(saved.path, f"unreadable: {exc.strerror or exc}; not undone"))
                 continue
             back = _put_back(saved, current)
             if back is None:
-                result.refused.append(Refusal(saved.path, _EDITED.format(entry=entry.file)))
+                result.refused.append(Refusal(path, _EDITED.format(entry=entry.file)))
             elif back == current:
                 result.current += 1
             else:
-                result.changes.append(_restore(saved.path, file, current, back))
-                now[saved.path] = back
+                result.changes.append(_restore(path, file, current, back))
+                now[path] = back
     return result, chosen
+
+
+_GONE = ("not there any more (moved, renamed or deleted since notelink linked it) and no note of its name in "
+         "the vault holds what notelink wrote; not undone: take the link out by hand where the note is now, "
+         "then delete {entry} (notelink's record of that write) to undo older links")
+
+
+def _moved(root: Path, saved: journal.Saved) -> tuple[str, Path, bytes]:
+    """The note notelink wrote, moved since (a folder renamed, the note filed elsewhere): the one file of
+    its name in the vault that holds exactly what notelink wrote; ("", root, b"") when none or several."""
+    found = []
+    for file in root.rglob(glob.escape(posixpath.basename(saved.path))):
+        rel = file.relative_to(root).as_posix()
+        try:
+            if not any(part.startswith(".") for part in rel.split("/")) and file.is_file():
+                data = file.read_bytes()
+                if journal.sha256(data) == saved.after_sha256:
+                    found.append((rel, file, data))
+        except OSError:
+            continue
+    return found[0] if len(found) == 1 else ("", root, b"")
 
 
 _EDITED = ("edited since notelink linked it, so putting it back would lose that edit; not undone: take the "

@@ -122,6 +122,22 @@ def test_undo_refuses_over_a_later_edit_and_keeps_the_entry(vault) -> None:
     assert len(journal.entries(ix)) == 1
 
 
+def test_undo_follows_a_note_moved_since_and_says_when_it_cannot(vault) -> None:
+    """A folder renamed after `link --write`: undo said only "unreadable: No such file or directory"."""
+    root, ix, index = vault
+    linker.write(_plan(index, root, "Compost", "Mulch"), ix, "test")
+    (root / "garden").mkdir()
+    (root / "Compost.md").rename(root / "garden" / "Compost.md")
+    plan, entries = linker.plan_undo(root, ix)
+    assert [c.path for c in plan.changes] == ["garden/Compost.md"] and not plan.refused
+    assert not linker.undo(plan, entries).refused
+    assert (root / "garden" / "Compost.md").read_text(encoding="utf-8") == NOTES["Compost.md"]
+    linker.write(_plan(Index.open(ix), root, "Mulch", "Compost"), ix, "test")
+    (root / "Mulch.md").unlink()
+    plan, _ = linker.plan_undo(root, ix)
+    assert "moved, renamed or deleted" in plan.refused[0].reason and not plan.changes
+
+
 def test_the_journal_is_written_before_the_note(vault, monkeypatch: pytest.MonkeyPatch) -> None:
     """A crash after the journal and before the note: the entry's note still holds its old bytes, which
     an undo passes over (and drops the entry)."""
