@@ -28,6 +28,7 @@ from notelink.errors import ArgumentError, IndexMissing, NotFound
 from notelink.index.store import current_generation, generation_key
 from notelink.notes.vault import Ignore, Skipped, check_vault, files_named, path_in_vault, read_inside
 from notelink.query.answers import Neighbour, NoteInfo, Related, Scored, SimilarWords
+from notelink.query.freshness import freshness
 from notelink.query.health import Health
 from notelink.query.index import RELIABLE_COUNT, Index
 from notelink.query.search import Searcher, SearchResults
@@ -110,6 +111,7 @@ class Status:
     watcher: dict[str, Any]
     links: dict[str, Any]  # found, resolved, unresolved (top targets), attachments, tags
     exclude: list[str]  # the exclusion patterns saved with the index
+    since_index: dict[str, Any]  # notes changed, new and gone since the index was built (`Freshness`)
     files: list[dict[str, str]] | None = field(default=None)
 
     def to_dict(self) -> dict[str, Any]:
@@ -307,13 +309,15 @@ class Vault:
         index = self.index
         m = index.meta
         index_dir = index.gen.parent
+        fresh = freshness(index, self.path)
+        states = file_states(index.files(), index_dir, fresh.states()) if files else None
         return Status(m.get("generation"), m.get("summary", {}).get("notes"), len(index.notes),
                       index.skipped(), len(index.words), m.get("trained_at"), m.get("device"), str(index_dir),
                       index.model_info(), list(m.get("warnings", [])), index.languages(),
                       watcher_status(index_dir),
                       index.link_report,
                       list((m.get("index_config") or {}).get("exclude") or []),
-                      file_states(index.files(), index_dir) if files else None)
+                      fresh.to_dict(), states)
 
 
 def open_vault(path: Path | str, index_dir: Path | str | None = None) -> Vault:

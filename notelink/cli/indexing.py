@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -51,11 +52,11 @@ def _index_text(s: Any) -> str:
 
 def cmd_status(args: argparse.Namespace) -> int:
     data = open_vault(args).status(files=args.files).to_dict()
-    emit(args, data, lambda: _status_text(data))
+    emit(args, data, lambda: _status_text(data, args.vault))
     return EXIT_OK
 
 
-def _status_text(d: dict[str, Any]) -> str:
+def _status_text(d: dict[str, Any], vault: str) -> str:
     lines = [f"Generation {d['generation']} at {d['index_dir']}",
              f"{d['indexed']} notes indexed, {len(d['skipped'])} skipped, vocabulary {d['vocab']:,}",
              f"Trained {d['trained_at']} on {d['device']}"]
@@ -79,9 +80,26 @@ def _status_text(d: dict[str, Any]) -> str:
                  else "Watcher: not running")
     lines += [f"  last {what}: {w[key]}" for what, key in (("event", "last_event"),
               ("generation", "last_generation_at")) if w[key]]
+    lines += _behind_text(d, vault)
     lines += [f"{f['status']:>8}  {shown(f['path'])}" + (f"  ({shown(f['reason'])})" if f["reason"] else "")
               for f in d.get("files", [])]
     return "\n".join(lines)
+
+
+def _behind_text(d: dict[str, Any], vault: str) -> list[str]:
+    """What the vault holds that the index does not (yet), and what brings it up to date."""
+    since = d["since_index"]
+    if not since["behind"]:
+        return [f"Up to date with the vault: no note changed, new or gone since generation {d['generation']}"]
+    counts = ", ".join(f"{since[k]['count']:,} {k}" for k in ("changed", "new", "gone") if since[k]["count"])
+    fix = ("the watcher is updating it" if d["watcher"]["running"]
+           else f"run `notelink index {shlex.quote(vault)}`, or start the watcher")
+    lines = [f"Behind the vault: {counts} since generation {d['generation']} ({fix})"]
+    if "files" not in d:
+        lines += [f"  {k}: " + ", ".join(map(shown, since[k]["paths"][:5]))
+                  + (", ..." if since[k]["count"] > 5 else "") for k in ("changed", "new", "gone")
+                  if since[k]["count"]]
+    return lines
 
 
 def cmd_check(args: argparse.Namespace) -> int:

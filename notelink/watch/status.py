@@ -73,10 +73,14 @@ def waiting_for(index_dir: Path) -> str | None:
     return str(state["message"])
 
 
-def file_states(index_rows: list[tuple[str, str, str]], index_dir: Path) -> list[dict[str, str]]:
-    """Per-file state: the live generation's `files` rows, overlaid with what a running watcher has
-    seen change but not indexed yet (`pending`) and files it failed on (`error`)."""
+def file_states(index_rows: list[tuple[str, str, str]], index_dir: Path,
+                since: dict[str, tuple[str, str]] | None = None) -> list[dict[str, str]]:
+    """Per-file state: the live generation's `files` rows, overlaid with `since` (path -> (state, reason):
+    the notes changed, new or gone since the index was built, `query.freshness`), then with what a running
+    watcher has seen change but not indexed yet (`pending`) and files it failed on (`error`)."""
     files = {p: {"path": p, "status": s, "reason": r} for p, s, r in index_rows}
+    for path, (state, reason) in (since or {}).items():
+        files[path] = {"path": path, "status": state, "reason": reason}
     live = watcher_status(index_dir)
     errors = read_state(index_dir).get("errors", {}) if live["running"] else {}
     for path in live["pending"]:
