@@ -33,6 +33,7 @@ from notelink.model.vocab import Vocab
 from notelink.notes.boilerplate import find_boilerplate, without_boilerplate
 from notelink.notes.links import embedded
 from notelink.notes.mentions import count_mentions, only_phrases, recount_mentions, title_phrases
+from notelink.notes.note import PLAIN_CHARS, read_in_part
 from notelink.notes.records import TOKENS_VERSION, NoteRecord, read_vault
 from notelink.notes.tokenizer import is_number
 from notelink.notes.vault import Skipped, check_vault
@@ -55,6 +56,18 @@ def clean_tokens_keyed(records: list[NoteRecord], share: float) -> tuple[list[li
     boiler = find_boilerplate([r.paragraphs for r in records], share)
     digest = hashlib.sha256("\n".join(sorted(" ".join(p) for p in boiler)).encode()).hexdigest()
     return [without_boilerplate(r.paragraphs, boiler) for r in records], digest
+
+
+def _read_in_part(records: list[NoteRecord]) -> list[str]:
+    """One warning for the long notes whose text past `PLAIN_CHARS` was left out (said only per file, in
+    `status --files`, a 21 MB note indexed under a raised --max-file-mb looked whole)."""
+    cut = [r.path for r in records if read_in_part(r.warning)]
+    if not cut:
+        return []
+    names = ", ".join(cut[:3]) + (", ..." if len(cut) > 3 else "")
+    return [f"{len(cut)} long note(s) read only in part: text past the first {PLAIN_CHARS / 1e6:.0f} million "
+            f"characters is left out, which bounds each note's parsing time and memory ({names}); "
+            "`notelink status VAULT --files` says how each was read"]
 
 
 def _search_data(records: list[NoteRecord], vocab: Vocab) -> SearchData:
@@ -185,7 +198,7 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     t0 = time.perf_counter()
     previous, damage = _previous(index_dir, index_cfg, thorough=incremental is None)
     records, skipped, summary = _read(vault, index_cfg, previous, incremental, progress, should_stop)
-    summary.warnings += [damage] if damage else []
+    summary.warnings += ([damage] if damage else []) + _read_in_part(records)
     config = as_json({"train": train_cfg.model_dict(), "index": index_cfg.to_dict(),
                        "vectors": vector_cfg.to_dict(), "search": SEARCH_VERSION})
     if not force and previous.unchanged(records, skipped, config):

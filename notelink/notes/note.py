@@ -213,6 +213,14 @@ here (a short line, or a wikilink, every few characters), so the text of a note 
 2 s of CPU and 256 MB: benchmarks/parse_budget.py measures tests/notes/pathological.py against it."""
 
 
+_LEFT_OUT = "left out"
+
+
+def read_in_part(warning: str) -> bool:
+    """Whether a note's warning says that text of it past `PLAIN_CHARS` was left out."""
+    return f"KB {_LEFT_OUT} (parsing budget)" in warning
+
+
 def _markdown_cut(body: str) -> int:
     """Where the body's Markdown part ends: its end when within budget, else at the last line break (a
     blank line, when there is one in the second half) before the budget runs out."""
@@ -315,7 +323,7 @@ def _parse_body(body: str, note: ParsedNote, alias_first: bool = False) -> None:
     if cut < len(body):
         read = [f"its first {cut / 1000:,.0f} KB read as Markdown"]
         read += [f"the next {(end - cut) / 1000:,.0f} KB as plain text"] if cut < end else []
-        read += [f"the last {(len(body) - end) / 1000:,.0f} KB left out"] if end < len(body) else []
+        read += [f"the last {(len(body) - end) / 1000:,.0f} KB {_LEFT_OUT}"] if end < len(body) else []
         note.warning = "; ".join(w for w in (note.warning, f"long note: {', '.join(read)} (parsing budget)")
                                  if w)
 

@@ -259,3 +259,18 @@ def test_a_kept_setting_a_newer_version_refuses_is_dropped_alone(tmp_path: Path,
     monkeypatch.setattr(previous, "saved_training", lambda index_dir: {"dim": 5000, "window": 7})
     cfg = previous.settled_training(tmp_path, TrainConfig())
     assert (cfg.dim, cfg.window, cfg.chosen) == (TrainConfig().dim, 7, ("window",))
+
+
+def test_a_note_read_only_in_part_is_said_by_the_build(make_vault, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text past the parsing budget is left out; the build said so only per file, in `status --files`."""
+    from notelink.notes import note as note_module
+
+    monkeypatch.setattr(note_module, "MARKDOWN_BUDGET", 50)
+    monkeypatch.setattr(note_module, "PLAIN_CHARS", 200)
+    vault = make_vault({"long.md": "# Long\n\n" + "river stone water cloud\n\n" * 40 + "capybara\n",
+                        "short.md": "# Short\n\nriver stone capybara\n"})
+    summary = build_index(vault, tmp_path / "ix", FAST)
+    (warning,) = [w for w in summary.warnings if "read only in part" in w]
+    assert warning.startswith("1 long note(s) read only in part") and "(long.md)" in warning
+    assert warning in Index.open(tmp_path / "ix").meta["warnings"]
