@@ -358,6 +358,19 @@ class NoteText:
     def encode(self, text: str) -> bytes:
         return self.bom + text.encode(self.codec, self.errors)
 
+    def mixes_encodings(self, text: str) -> bool:
+        """Whether `text`, as this note's new text, adds letters beyond ASCII to a note whose bytes are not
+        UTF-8 (Latin-1, say): written as UTF-8 among them, the file would hold two encodings and show one
+        of them wrongly in any editor. ASCII is the same bytes in both, so it may be added."""
+        if self.codec != "utf-8" or not any("\udc80" <= c <= "\udcff" for c in self.text):
+            return False
+        return _wide(text) > _wide(self.text)
+
+
+def _wide(text: str) -> int:
+    """Characters beyond ASCII that are text, not undecodable bytes (surrogate escapes)."""
+    return sum(1 for c in text if c > "\x7f" and not "\udc80" <= c <= "\udcff")
+
 
 def may_hold_block(data: bytes) -> bool:
     """Quick test on a file's bytes: False means it certainly holds no notelink marker."""

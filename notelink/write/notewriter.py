@@ -134,6 +134,10 @@ def _settled(data: bytes, st: os.stat_result, indexed: str | None) -> str:
     return ""
 
 
+NOT_UTF8 = ("not UTF-8 text (Latin-1, or another older encoding?): the letters beyond ASCII that notelink "
+            "would write into it, in UTF-8, would mix two encodings in one file; save it as UTF-8 first")
+
+
 def plan_note(root: Path, rel: str, edit: Edit, only_with_markers: bool = False,
               indexed: str | None = None) -> Change | Refusal | None:
     """The change `edit` makes to one note, None when there is nothing to change, or a refusal. `indexed`:
@@ -149,6 +153,8 @@ def plan_note(root: Path, rel: str, edit: Edit, only_with_markers: bool = False,
         after = edit(note.text)
         if after == note.text:
             return None
+        if note.mixes_encodings(after):
+            return Refusal(rel, NOT_UTF8)
         why = _settled(data, st, indexed)
         if why:
             return Refusal(rel, why)

@@ -42,7 +42,8 @@ AWKWARD: dict[str, bytes] = {
     "outside-link.md": b"placeholder: replaced by a symlink",
 }
 REFUSED = {"x/fenced.md": "code block", "x/duplicated.md": "duplicated", "x/unpaired.md": "missing",
-           "x/user text.md": "did not write", "x/hard.md": "hard-linked"}
+           "x/user text.md": "did not write", "x/hard.md": "hard-linked",
+           "x/invalid.md": "not UTF-8"}  # (its block would hold letters beyond ASCII, in UTF-8)
 NOT_INDEXED = {"outside-link.md": "outside the vault", "x/link to en.md": "en/Home.md, which is indexed"}
 """Symbolic links the index leaves out (so no block is planned for them): to a file outside the vault, and
 to a note indexed under its own name."""
@@ -126,7 +127,6 @@ def test_write_keeps_every_byte_outside_the_block(pristine, vault: Path) -> None
     assert after["x/crlf.md"].count(b"\n") == after["x/crlf.md"].count(b"\r\n")
     assert after["x/utf16.md"].decode("utf-16").count("\r\n- ") == 5  # five related notes listed
     assert after["x/no final newline.md"].startswith(before["x/no final newline.md"] + b"\n\n<!--")
-    assert after["x/invalid.md"].startswith(before["x/invalid.md"])
     markers = after["x/markers.md"].decode()
     assert markers.index("[[") < markers.index("## After") and markers.endswith("\n\n## After\nmore notes\n")
 
@@ -252,3 +252,18 @@ def test_render_is_what_gets_written(pristine, vault: Path) -> None:
     expected = render((vault / "en" / "Home.md").read_text(encoding="utf-8"), lines)
     _write(pristine[1], vault)
     assert (vault / "en" / "Home.md").read_text(encoding="utf-8") == expected
+
+
+def test_letters_beyond_ascii_are_not_written_into_a_note_that_is_not_utf8(tmp_path: Path) -> None:
+    """A Latin-1 note got `[[Crème brûlée]]` appended in UTF-8: half the file in each encoding."""
+    latin = "# Recettes\n\nUne recette de crème brûlée.\n".encode("latin-1")
+    (tmp_path / "recettes.md").write_bytes(latin)
+
+    def adding(link: str) -> notewriter.Edit:
+        return lambda text: text + f"\n- [[{link}]]\n"
+
+    refused = notewriter.plan_note(tmp_path, "recettes.md", adding("Crème brûlée"))
+    assert isinstance(refused, notewriter.Refusal) and "not UTF-8" in refused.reason
+    ascii_link = notewriter.plan_note(tmp_path, "recettes.md", adding("Dessert"))
+    assert isinstance(ascii_link, notewriter.Change) and ascii_link.after == latin + b"\n- [[Dessert]]\n"
+    assert not NoteText.decode("# Crème\n".encode()).mixes_encodings("# Crème\n\n- [[Brûlée]]\n")
