@@ -76,7 +76,8 @@ def _search_data(records: list[NoteRecord], vocab: Vocab) -> SearchData:
     find the notes that have it (link suggestion on both dev vaults unchanged by it: RESULTS.md, session
     14)."""
     tokens = [[t for p in r.paragraphs for t in p] for r in records]
-    return search_data(tokens, vocab, [r.names() for r in records], [r.lang for r in records])
+    return search_data(tokens, vocab, [r.names() for r in records], [r.lang for r in records],
+                       [[len(p) for p in r.paragraphs] for r in records])
 
 
 def _corpus(tokens: list[list[str]], vocab: Vocab) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:

@@ -67,6 +67,21 @@ def test_a_thin_anchor_row_counts_less_than_a_full_one() -> None:
     assert np.isclose(np.linalg.norm(A[1]), 4 / W)  # 4 words around its one mention
 
 
+def test_words_after_a_mention_stop_at_its_paragraph_when_it_has_its_own() -> None:
+    """`... see [[Knife skills]].` then a paragraph with a rare word: the word was Knife skills' anchor text,
+    and the note only named there ranked above the note with the word. A heading or a list item that is
+    only the name is about what follows it: its words after it go on into the next paragraph."""
+    idf = np.ones(20, dtype=np.float32)
+    prose = [np.array([2, 3, 4, 5, 6, 1, 9, 10]), np.array([0])]  # note 1 ("1") ends a 6-word paragraph
+    A = anchor_rows(prose, [[[0]], [[1]]], ["en", "en"], idf, window=3, paragraphs=[[6, 2], [1]]).toarray()
+    assert np.flatnonzero(A[1]).tolist() == [4, 5, 6]  # before it only: 9 and 10 are the next paragraph's
+    heading = [np.array([1, 9, 10, 11]), np.array([0])]  # "1" alone on its line, then its section
+    A = anchor_rows(heading, [[[0]], [[1]]], ["en", "en"], idf, window=3, paragraphs=[[1, 3], [1]]).toarray()
+    assert np.flatnonzero(A[1]).tolist() == [9, 10, 11]
+    A = anchor_rows(prose, [[[0]], [[1]]], ["en", "en"], idf, window=3).toarray()  # one paragraph a note
+    assert np.flatnonzero(A[1]).tolist() == [4, 5, 6, 9, 10]
+
+
 def test_title_rows_are_distinct_words_at_one_over_length() -> None:
     T = title_rows([[2, 1, 2], []], 4).toarray()
     assert T.tolist() == [[0, 0.5, 0.5, 0], [0, 0, 0, 0]]

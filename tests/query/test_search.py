@@ -214,3 +214,14 @@ def test_a_paragraph_repeated_in_many_notes_is_still_found(tmp_path: Path) -> No
     build_index(vault, tmp_path / "ix", replace(FAST, min_count=2))
     r = Searcher(Index.open(tmp_path / "ix")).search("zorblax")
     assert r.unknown == [] and sorted(paths(r)) == ["meet0.md", "meet1.md", "meet2.md"]
+
+
+def test_a_word_in_the_paragraph_after_a_mention_finds_the_note_that_has_it_first(tmp_path: Path) -> None:
+    """A new user's sweep: a rare word added in its own paragraph to Kimchi, whose paragraph before ends with
+    `see [[Knife skills]]`, ranked Knife skills (only named there) above Kimchi (which has the word)."""
+    vault = tmp_path / "v"
+    shutil.copytree(Path(__file__).parents[2] / "sample_notes", vault)
+    with open(vault / "cooking" / "Kimchi.md", "a", encoding="utf-8") as f:
+        f.write("\nAdded gochugarublast flakes.\n")
+    build_index(vault, tmp_path / "ix", FAST)
+    assert paths(Searcher(Index.open(tmp_path / "ix")).search("gochugarublast"))[0] == "cooking/Kimchi.md"
