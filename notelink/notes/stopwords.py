@@ -199,8 +199,24 @@ def language_of(paragraphs: Sequence[Sequence[str]]) -> str:
             own[lang] += word not in STOPWORDS
     best = max(LISTS, key=lambda lang: hits[lang])  # first of the most hits, in LISTS order
     if hits[best] < max(2.0, MIN_SHARE * counts.total()):
-        return ENGLISH
-    return best if best == ENGLISH or own[best] >= MIN_DISTINCT else ENGLISH
+        return _by_script(counts) or ENGLISH
+    return best if best == ENGLISH or own[best] >= MIN_DISTINCT else _by_script(counts) or ENGLISH
+
+
+SCRIPT_LANGUAGES = {"CJK": "zh", "THAI": "th", "KHMER": "km", "LAO": "lo", "MYANMAR": "my", "TIBETAN": "bo",
+                    "GEORGIAN": "ka", "ARMENIAN": "hy", "ETHIOPIC": "am", "SINHALA": "si"}
+"""Scripts written by (mostly) one language that has no stop-word list here: a note in them had no stop
+words to tell its language by, and was counted as English (`status`: `en 584` for 568 English notes and a
+Chinese, Thai and Khmer dozen), so that `similar` put Thai words among a Chinese word's neighbours."""
+
+
+def _by_script(counts: Counter[str]) -> str:
+    """The language of SCRIPT_LANGUAGES whose script most of the tokens' letters are in ("" when none)."""
+    scripts: Counter[str] = Counter()
+    for word, n in counts.items():
+        scripts[unicodedata.name(word[0], "").split(" ")[0]] += n
+    script, most = scripts.most_common(1)[0] if scripts else ("", 0)
+    return SCRIPT_LANGUAGES.get(script, "") if most > counts.total() / 2 else ""
 
 
 def stop_word_languages(word: str) -> tuple[str, ...]:

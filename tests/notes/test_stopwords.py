@@ -127,3 +127,12 @@ def test_bengali_stop_words_match_however_the_nukta_is_written() -> None:
     composed, decomposed = "হয়", "হয\u09bc"  # U+09DF or U+09AF U+09BC: one word
     assert without_stopwords([tokenize(composed, keep_stopwords=True)], "bn") == [[]]
     assert without_stopwords([tokenize(decomposed, keep_stopwords=True)], "bn") == [[]]
+
+
+def test_a_note_in_a_script_without_stop_words_has_that_scripts_language() -> None:
+    """Chinese, Thai and Khmer notes were counted as English (no stop words to tell them by), and a Chinese
+    word's similar words then included Thai ones."""
+    for text, lang in (("同步您的笔记到所有设备，使用同步服务。", "zh"), ("ซิงค์โน้ตของคุณในทุกอุปกรณ์", "th"),
+                       ("ធ្វើសមកាលកម្មកំណត់ចំណាំរបស់អ្នក", "km"), ("Obsidian 同步 Obsidian Sync notes", "en"),
+                       ("同期するには設定を開いてください。", "ja")):
+        assert language_of([tokenize(text, keep_stopwords=True)]) == lang, text
