@@ -164,6 +164,9 @@ def _unwritable(index_dir: Path, exc: OSError) -> IndexDirError:
     if exc.errno == errno.ENOSPC:
         return DiskFull(f"no space left for the index at {index_dir}; free some space, or choose another "
                         "folder with --index-dir (or NOTELINK_INDEX_DIR)")
+    if exc.errno in (errno.EEXIST, errno.ENOTDIR) and not index_dir.is_dir():
+        return IndexDirError(f"cannot write the index at {index_dir}: it, or a folder above it, is a file, "
+                             "not a folder; choose a folder with --index-dir (or NOTELINK_INDEX_DIR)")
     return IndexDirError(f"cannot write the index at {index_dir}: {exc.strerror or exc}; choose a writable "
                          "folder with --index-dir (or NOTELINK_INDEX_DIR)")
 

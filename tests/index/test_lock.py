@@ -94,3 +94,13 @@ def test_an_unwritable_index_folder_is_said_by_the_lock(small_disk) -> None:
         WatcherLock(disk / "ix").acquire()
     with pytest.raises(IndexDirError, match="cannot write the index at"), build_lock(disk / "ix"):
         pass
+
+
+def test_an_index_folder_that_is_a_file_is_said_so(tmp_path) -> None:
+    """`--index-dir afile` said `cannot write the index at afile: File exists`."""
+    from notelink.errors import IndexDirError
+
+    (tmp_path / "afile").write_text("x")
+    for where in (tmp_path / "afile", tmp_path / "afile" / "sub"):
+        with pytest.raises(IndexDirError, match="is a file, not a folder"), build_lock(where):
+            pass
