@@ -13,7 +13,7 @@ from notelink.cli.output import UserError, shown
 from notelink.config import RUN_SETTINGS, DialectConfig, IndexConfig, TrainConfig
 from notelink.configfile import SETTINGS, UserConfig
 from notelink.errors import IndexMissing
-from notelink.notes.vault import check_vault
+from notelink.notes.vault import check_patterns, check_vault
 
 if TYPE_CHECKING:  # imported where used: `notelink watch` then never loads scipy (the index's vectors)
     from notelink.api import Vault
@@ -107,9 +107,18 @@ def index_config(args: argparse.Namespace) -> IndexConfig:
 
 def exclude_patterns(args: argparse.Namespace) -> tuple[str, ...] | None:
     """The exclude patterns given (`--exclude ''` gives none, clearing the saved list), or None: the list
-    saved with the index."""
+    saved with the index. One that is no gitignore pattern is an error naming it and where it was given,
+    before any work."""
     given = getattr(args, "exclude", None)
-    return None if given is None else tuple(p for p in given if p.strip())
+    if given is None:
+        return None
+    patterns = tuple(p for p in given if p.strip())
+    source = getattr(args, "sources", {}).get("index.exclude", "flag")
+    config, where = getattr(args, "config", None), "--exclude"
+    if isinstance(config, UserConfig) and source.startswith("config file"):
+        where = f"[index] exclude in {config.path}"
+    check_patterns(patterns, where)
+    return patterns
 
 
 def find_note(vault: Vault, args: argparse.Namespace) -> NoteInfo:

@@ -28,7 +28,7 @@ from notelink.notes.note import Link
 from notelink.notes.spans import merged
 from notelink.notes.stopwords import language_of, name_tokens, paragraph_languages, without_stopwords
 from notelink.notes.tokenizer import is_number, tokenize
-from notelink.notes.vault import RawNote, Skipped, read_note, scan_folders
+from notelink.notes.vault import Ignore, RawNote, Skipped, read_note, scan_folders
 from notelink.processes import can_fork_workers, die_with_parent
 
 log = logging.getLogger(__name__)
@@ -213,8 +213,10 @@ def read_vault(vault: Path, cfg: IndexConfig, previous: dict[str, NoteRecord],
     processes where possible (`parse_all`); `meanwhile` runs here while they parse. `report(done, total)`
     follows the notes done.
 
-    Returns (records, skipped, number of records parsed now)."""
-    paths, unlisted = scan_folders(vault, cfg.exclude)
+    Returns (records, skipped, number of records parsed now); skipped lists, besides the files, the ignore
+    files with lines that are no pattern (`Ignore.unusable`)."""
+    ignore = Ignore(vault, cfg.exclude)
+    paths, unlisted = scan_folders(vault, ignore)
     if not paths and not unlisted:
         raise NoNotes(f"no notes found in {vault}: notelink indexes *.md files (dot-folders skipped)")
     items = [_read_one(vault, rel, cfg, old, trust_stat) if (old := previous.get(rel)) else Unread(vault, rel)
@@ -225,7 +227,7 @@ def read_vault(vault: Path, cfg: IndexConfig, previous: dict[str, NoteRecord],
     parsed = iter(parse_all(to_parse, cfg, on_parsed, meanwhile=meanwhile if to_parse else None,
                             should_stop=should_stop))
     records: list[NoteRecord] = []
-    skipped: list[Skipped] = list(unlisted)
+    skipped: list[Skipped] = [*unlisted, *ignore.unusable()]
     for item in items:
         done = next(parsed) if isinstance(item, RawNote | Unread) else item
         if isinstance(done, Skipped):
