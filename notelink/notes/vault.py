@@ -198,8 +198,8 @@ def scan(root: Path, exclude: tuple[str, ...] | None = ()) -> list[str]:
 def scan_folders(root: Path, exclude: tuple[str, ...] | Ignore | None = ()
                  ) -> tuple[list[str], list[Skipped]]:
     """`scan`, and what it left out with a reason: folders it could not list (`folder/`: their notes are
-    missing), symbolic links to files outside the vault, and symbolic links to notes indexed under their
-    own name (a note counts once)."""
+    missing), symbolic links to files outside the vault, symbolic links to notes indexed under their
+    own name (a note counts once), and symbolic links to folders (`folder/`: never entered)."""
     ignore = exclude if isinstance(exclude, Ignore) else Ignore(root, exclude)
     found: list[str] = []
     left: list[Skipped] = []
@@ -217,6 +217,10 @@ def scan_folders(root: Path, exclude: tuple[str, ...] | Ignore | None = ()
         rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
         prefix = "" if rel_dir == "." else rel_dir + "/"
         dirnames[:] = sorted(d for d in dirnames if not ignore.ignored(prefix + d, is_dir=True))
+        linked = {d for d in dirnames if os.path.islink(os.path.join(dirpath, d))}
+        left += [Skipped(f"{prefix}{d}/", _folder_link_reason(root, real_root, prefix + d, ignore))
+                 for d in sorted(linked)]
+        dirnames[:] = [d for d in dirnames if d not in linked]  # (os.walk would not enter them either)
         for name in filenames:
             rel = prefix + name
             if ignore.ignored(rel):
@@ -239,6 +243,23 @@ def _link_reason(root: Path, real_root: str, rel: str, ignore: Ignore) -> str | 
     if os.path.isfile(target) and not ignore.ignored(inner):
         return f"symbolic link to {inner}, which is indexed under its own name (a note counts once)"
     return None
+
+
+def _folder_link_reason(root: Path, real_root: str, rel: str, ignore: Ignore) -> str:
+    """Why a symbolic link to a folder is not entered (none is: a link back up would loop, and a note read
+    twice would count twice): its target is outside the vault, the vault itself, a folder the vault leaves
+    out, or a folder whose notes are indexed under their own paths."""
+    target = os.path.realpath(root / rel)
+    if not _inside(real_root, target):
+        return (f"symbolic link to a folder outside the vault ({target}): left out (notelink reads only the "
+                "vault)")
+    inner = os.path.relpath(target, real_root).replace(os.sep, "/")
+    if inner == ".":
+        return "symbolic link to the vault's own folder: not followed (its notes are indexed where they are)"
+    if ignore.ignored(inner, is_dir=True):
+        return f"symbolic link to the folder {inner}/, which the vault leaves out: not followed"
+    return (f"symbolic link to the folder {inner}/, whose notes are indexed under their own paths: not "
+            "followed (a note counts once)")
 
 
 def files_named(root: Path, want: str) -> list[str]:
