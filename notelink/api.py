@@ -26,7 +26,8 @@ from typing import Any
 from notelink.configfile import UserConfig
 from notelink.errors import ArgumentError, IndexMissing, NotFound
 from notelink.index.store import current_generation, generation_key
-from notelink.notes.vault import Ignore, Skipped, check_vault, files_named, path_in_vault, read_inside
+from notelink.notes.ignore import Ignore
+from notelink.notes.vault import Skipped, check_vault, files_named, path_in_vault, read_inside
 from notelink.query.answers import Neighbour, NoteInfo, Related, Scored, SimilarWords
 from notelink.query.health import Health
 from notelink.query.index import RELIABLE_COUNT, Index

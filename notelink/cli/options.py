@@ -13,7 +13,8 @@ from notelink.cli.output import UserError, shown
 from notelink.config import RUN_SETTINGS, DialectConfig, IndexConfig, TrainConfig
 from notelink.configfile import SETTINGS, UserConfig
 from notelink.errors import IndexMissing
-from notelink.notes.vault import check_patterns, check_vault
+from notelink.notes.ignore import check_patterns
+from notelink.notes.vault import check_vault
 
 if TYPE_CHECKING:  # imported where used: `notelink watch` then never loads scipy (the index's vectors)
     from notelink.api import Vault

@@ -24,11 +24,12 @@ from pathlib import Path
 from notelink.config import IndexConfig
 from notelink.errors import Cancelled, NoNotes, VaultError
 from notelink.notes.dialect import parse_in
+from notelink.notes.ignore import Ignore
 from notelink.notes.note import Link
 from notelink.notes.spans import merged
 from notelink.notes.stopwords import language_of, name_tokens, paragraph_languages, without_stopwords
 from notelink.notes.tokenizer import is_number, tokenize
-from notelink.notes.vault import Ignore, RawNote, Skipped, read_note, scan_folders
+from notelink.notes.vault import RawNote, Skipped, read_note, scan_folders
 from notelink.processes import can_fork_workers, die_with_parent
 
 log = logging.getLogger(__name__)
@@ -227,7 +228,7 @@ def read_vault(vault: Path, cfg: IndexConfig, previous: dict[str, NoteRecord],
     parsed = iter(parse_all(to_parse, cfg, on_parsed, meanwhile=meanwhile if to_parse else None,
                             should_stop=should_stop))
     records: list[NoteRecord] = []
-    skipped: list[Skipped] = [*unlisted, *ignore.unusable()]
+    skipped: list[Skipped] = [*unlisted, *(Skipped(path, why) for path, why in ignore.unusable())]
     for item in items:
         done = next(parsed) if isinstance(item, RawNote | Unread) else item
         if isinstance(done, Skipped):
