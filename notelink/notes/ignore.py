@@ -7,6 +7,8 @@ from __future__ import annotations
 import functools
 import os
 import re
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 from pathspec import GitIgnoreSpec
@@ -18,6 +20,8 @@ IGNORE_FILES = (".gitignore", ".notelinkignore")
 """Files in any folder of the vault whose gitignore-syntax patterns leave paths out (under that folder)."""
 WORKSPACE_FILE = "dendron.yml"
 """A Dendron workspace's file at the vault's root: only the vault folders it lists hold notes."""
+BY_PATTERNS = "the exclude patterns"
+"""What `Ignore.left_out_by` says of a path that the user's patterns leave out."""
 
 
 class Ignore:
@@ -72,13 +76,23 @@ class Ignore:
 
     def ignored(self, rel: str, is_dir: bool = False) -> bool:
         """True when the vault-relative path (a folder with `is_dir`), or a folder above it, is left out."""
+        return self.left_out_by(rel, is_dir) is not None
+
+    def left_out_by(self, rel: str, is_dir: bool = False) -> str | None:
+        """What leaves the vault-relative path (a folder with `is_dir`), or a folder above it, out (None:
+        nothing), for messages: a dot-name, no note, the Dendron workspace (`WORKSPACE_FILE`), the user's
+        patterns (`BY_PATTERNS`), or the path of the ignore file that decides (as git decides)."""
         parts = rel.split("/")
-        if any(p.startswith(".") for p in parts) or (not is_dir and not rel.lower().endswith(NOTE_SUFFIX)):
-            return True
+        if any(p.startswith(".") for p in parts):
+            return "a dot-folder or dot-file"
+        if not is_dir and not rel.lower().endswith(NOTE_SUFFIX):
+            return "no *.md file"
         if not self._in_workspace(rel, is_dir):
-            return True
-        folders = ["/".join(parts[:k]) for k in range(1, len(parts))]
-        return any(self._excluded(f, True) for f in folders) or self._excluded(rel, is_dir)
+            return WORKSPACE_FILE
+        for k in range(1, len(parts)):
+            if (by := self._excluded_by("/".join(parts[:k]), True)) is not None:
+                return by
+        return self._excluded_by(rel, is_dir)
 
     def _in_workspace(self, rel: str, is_dir: bool) -> bool:
         """Whether `rel` is in one of the Dendron workspace's vault folders (or, a folder, holds one): in a
@@ -100,18 +114,54 @@ class Ignore:
         folders = ["/".join(parts[:k]) + "/" for k in range(1, len(parts))]
         return any(self._user.match_file(p) for p in (*folders, rel))
 
-    def _excluded(self, rel: str, is_dir: bool) -> bool:
-        """This one path (not the folders above it) by the user's patterns and the ignore files above it."""
+    def _excluded_by(self, rel: str, is_dir: bool) -> str | None:
+        """What leaves this one path (not the folders above it) out: the user's patterns (`BY_PATTERNS`), else
+        the ignore file whose matching line decides (the deepest folder's last, as in git); None: neither."""
         path = rel + "/" if is_dir else rel
         if self._user.match_file(path):
-            return True
-        parts, decision = rel.split("/"), None
+            return BY_PATTERNS
+        parts, decider = rel.split("/"), None
         for depth in range(len(parts)):
             folder = "/".join(parts[:depth])
-            for _, spec in self._spec(folder):
+            for source, spec in self._spec(folder):
                 found = spec.check_file(path[len(folder) + 1:] if folder else path).include
-                decision = decision if found is None else found
-        return bool(decision)
+                if found is not None:
+                    decider = source if found else None
+        return decider
+
+
+_FIXES = {BY_PATTERNS: "give others with --exclude (`--exclude ''` clears those saved with the index) or "
+                       "in the config file's [index] exclude",
+          WORKSPACE_FILE: "in a Dendron workspace only the folders its dendron.yml lists as vaults hold "
+                          "notes"}
+_FIX_FILE = ("edit that file, or re-include notes with `!pattern` lines in a .notelinkignore beside it "
+             "(notelink reads .gitignore and .notelinkignore files as git does)")
+
+
+def no_notes(root: Path, ignore: Ignore) -> str:
+    """Why `root` has no note to index, for people: it has no `*.md` file (outside dot-folders), or every one
+    is left out: by what (how many each, when more than one thing does) and what to change."""
+    causes = Counter(by for rel in _markdown_files(root) if (by := ignore.left_out_by(rel)))
+    if not causes:
+        return f"no notes found in {root}: notelink indexes *.md files (dot-folders skipped)"
+    patterns = ", ".join(map(repr, ignore.patterns))
+    named = {by: f"{by} ({patterns})" if by == BY_PATTERNS else by for by in causes}
+    ranked = sorted(causes, key=lambda by: (-causes[by], named[by]))
+    said = [named[by] + (f" ({causes[by]})" if len(causes) > 1 else "") for by in ranked]
+    fixes = "; ".join(dict.fromkeys(_FIXES.get(by, _FIX_FILE) for by in ranked))
+    n = sum(causes.values())
+    found = f"{n} notes found in {root}, but every one is" if n > 1 else f"1 note found in {root}, but it is"
+    return f"{found} left out by {', '.join(said)}: {fixes}"
+
+
+def _markdown_files(root: Path) -> Iterator[str]:
+    """Vault-relative paths of the `*.md` files outside dot-folders: the notes before any pattern applies."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        prefix = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
+        yield from (prefix + name for name in filenames
+                    if not name.startswith(".") and name.lower().endswith(NOTE_SUFFIX))
 
 
 def pattern_problem(pattern: str) -> str | None:

@@ -24,7 +24,7 @@ from pathlib import Path
 from notelink.config import IndexConfig
 from notelink.errors import Cancelled, NoNotes, VaultError
 from notelink.notes.dialect import parse_in
-from notelink.notes.ignore import Ignore
+from notelink.notes.ignore import Ignore, no_notes
 from notelink.notes.note import Link
 from notelink.notes.spans import merged
 from notelink.notes.stopwords import language_of, name_tokens, paragraph_languages, without_stopwords
@@ -219,7 +219,7 @@ def read_vault(vault: Path, cfg: IndexConfig, previous: dict[str, NoteRecord],
     ignore = Ignore(vault, cfg.exclude)
     paths, unlisted = scan_folders(vault, ignore)
     if not paths and not unlisted:
-        raise NoNotes(f"no notes found in {vault}: notelink indexes *.md files (dot-folders skipped)")
+        raise NoNotes(no_notes(vault, ignore))
     items = [_read_one(vault, rel, cfg, old, trust_stat) if (old := previous.get(rel)) else Unread(vault, rel)
              for rel in paths]
     to_parse = [x for x in items if isinstance(x, RawNote | Unread)]

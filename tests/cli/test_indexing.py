@@ -31,3 +31,25 @@ def test_a_gitignore_line_git_cannot_use_is_skipped_not_a_crash(capsys, make_vau
     assert files[".gitignore"]["status"] == "skipped"
     assert files[".gitignore"]["reason"].startswith("line 2 ('!') is no gitignore pattern")
     assert files["sub/.gitignore"]["reason"].startswith("line 1 ('[z-a]') is no gitignore pattern")
+
+
+@pytest.mark.parametrize(("files", "flags", "says"), [
+    ({"a.md": "x", "sub/b.md": "y", ".gitignore": "*.md\n"}, [], "left out by .gitignore"),
+    ({"a.md": "x", "sub/b.md": "y", "sub/.notelinkignore": "*\n", ".gitignore": "a.md\n"}, [],
+     "left out by .gitignore (1), sub/.notelinkignore (1)"),
+    ({"a.md": "x", "sub/b.md": "y"}, ["--exclude", "***"], "left out by the exclude patterns ('***')"),
+])
+def test_when_every_note_is_left_out_index_says_by_what(capsys, make_vault, tmp_path: Path,
+                                                         files: dict[str, str], flags: list[str],
+                                                         says: str) -> None:
+    vault = make_vault(files)
+    code, _, err = run(capsys, "index", str(vault), "--index-dir", str(tmp_path / "ix"), *flags, *ARGS)
+    assert code == 2 and f"2 notes found in {vault}, but every one is {says}" in err
+    assert "dot-folders skipped" not in err
+
+
+def test_an_empty_vault_still_says_what_notelink_reads(capsys, make_vault, tmp_path: Path) -> None:
+    vault = make_vault({"notes.txt": "x", ".obsidian/a.md": "x"})
+    code, _, err = run(capsys, "index", str(vault), "--index-dir", str(tmp_path / "ix"), *ARGS)
+    assert code == 2
+    assert f"no notes found in {vault}: notelink indexes *.md files (dot-folders skipped)" in err

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from notelink.errors import ArgumentError
-from notelink.notes.ignore import Ignore
+from notelink.notes.ignore import Ignore, no_notes
 
 
 def test_ignore_answers_for_single_paths(make_vault) -> None:
@@ -41,3 +41,22 @@ def test_an_exclude_pattern_git_cannot_read_is_an_error_naming_it(make_vault, pa
     root = make_vault({"a.md": "x"})
     with pytest.raises(ArgumentError, match=re.escape(f"exclude pattern {pattern!r}")):
         Ignore(root, ("drafts/", pattern))
+
+
+def test_no_notes_says_how_many_were_found_and_what_left_them_out(make_vault) -> None:
+    root = make_vault({"a.md": "x", "b.md": "x", "sub/c.md": "x", ".obsidian/d.md": "x", "e.txt": "x",
+                       ".gitignore": "*.md\n", "sub/.notelinkignore": "c.md\n"})
+    said = no_notes(root, Ignore(root, ("b.md",)))  # (the deepest ignore file decides, as in git)
+    assert said.startswith(f"3 notes found in {root}, but every one is left out by .gitignore (1), "
+                           "sub/.notelinkignore (1), the exclude patterns ('b.md') (1): ")
+    assert "--exclude ''" in said and "`!pattern`" in said
+    (root / ".gitignore").unlink()
+    (root / "sub" / ".notelinkignore").unlink()
+    said = no_notes(root, Ignore(root, ("*",)))
+    assert said.startswith(f"3 notes found in {root}, but every one is left out by the exclude patterns "
+                           "('*'): ")
+    assert "`!pattern`" not in said
+    assert no_notes(root / "sub", Ignore(root / "sub", ("*",))).startswith("1 note found in ")
+    (root / "sub" / "c.md").unlink()
+    assert no_notes(root / "sub", Ignore(root / "sub")) == (f"no notes found in {root / 'sub'}: notelink "
+                                                             "indexes *.md files (dot-folders skipped)")
