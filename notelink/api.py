@@ -15,6 +15,7 @@ next call uses it. Names of notes are what a `[[link]]` would say (title, alias,
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import threading
@@ -24,9 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from notelink.configfile import UserConfig
-from notelink.errors import ArgumentError, IndexMissing, NotFound
+from notelink.errors import ArgumentError, IndexDamaged, IndexMissing, NotFound
 from notelink.index.store import current_generation, generation_key
-from notelink.notes.vault import Ignore, Skipped, check_vault, files_named, path_in_vault, read_inside
+from notelink.notes.ignore import Ignore
+from notelink.notes.vault import Skipped, check_vault, files_named, path_in_vault, read_inside
 from notelink.query.answers import Neighbour, NoteInfo, Related, Scored, SimilarWords
 from notelink.query.freshness import freshness
 from notelink.query.health import Health
@@ -128,7 +130,7 @@ class Vault:
         """The vault at `path` (a folder, or a name from the config file's `[vaults]`), its index in
         `index_dir` (default: where `notelink index` puts it, the config file's `[index] index_root`
         included). VaultError when the folder cannot be used; IndexMissing when it was never indexed."""
-        config = UserConfig.load()
+        config = self._config = UserConfig.load()
         self.path = check_vault(Path(config.vault(os.fspath(path))).expanduser())
         usual = config.index_dir(self.path)
         self.index_dir = Path(index_dir).expanduser() if index_dir else usual
@@ -156,7 +158,8 @@ class Vault:
         by more than its path: a rebuilt index starts again at gen-000001)."""
         gen = current_generation(self.index_dir)
         if gen is None:
-            raise IndexMissing(no_index(self.path, self._other_dir))
+            above = None if self._other_dir else indexed_above(self.path, self._config)
+            raise IndexMissing(no_index(self.path, self._other_dir, above=above))
         with self._lock:
             if self._index is None or self._index.key != generation_key(gen):
                 self._index = Index(gen)  # the old one is closed when its last user lets go of it
@@ -325,14 +328,42 @@ def open_vault(path: Path | str, index_dir: Path | str | None = None) -> Vault:
     return Vault(path, index_dir)
 
 
-def no_index(vault: Path, index_dir: Path | None = None, typed: str | None = None) -> str:
+def indexed_above(folder: Path, config: UserConfig) -> Path | None:
+    """The nearest folder above `folder` (resolved) with an index where notelink keeps that folder's index
+    (looked for upwards, as git looks for `.git`), or None. A command run in a vault's subfolder is then
+    pointed at the vault, not at building a second, partial index of the subfolder."""
+    for parent in folder.parents:
+        with contextlib.suppress(OSError, IndexDamaged):
+            if current_generation(config.index_dir(parent)) is not None:
+                return parent
+    return None
+
+
+def no_index(vault: Path, index_dir: Path | None = None, typed: str | None = None, above: Path | None = None,
+             asking: tuple[str, str] = ("status", "")) -> str:
     """Says that `vault` has no index yet, and the command that builds it: in `index_dir` (named, with
     `--index-dir`) when it is looked for in a folder other than the usual one. `typed`: the vault as the
-    user wrote it, for the command."""
+    user wrote it, for the command. `above`: an indexed vault that holds `vault` (`indexed_above`), said
+    first, with the command that asks it (`asking`: the command, and what follows the vault)."""
+    if above is not None:
+        return _inside_indexed(vault, above, typed, asking)
     where = f" in {index_dir}" if index_dir else ""
     flag = f" --index-dir {shlex.quote(str(index_dir))}" if index_dir else ""
     return (f"{vault} has no index yet{where}: run `notelink index {shlex.quote(typed or str(vault))}{flag}` "
             "first")
+
+
+def _inside_indexed(vault: Path, above: Path, typed: str | None, asking: tuple[str, str]) -> str:
+    """Says that `vault` is a folder inside the indexed vault `above`, and how to ask that vault: named as the
+    user named `vault` (relative to the current folder when `typed` was relative)."""
+    name = str(above)
+    if typed and not os.path.isabs(typed):
+        with contextlib.suppress(ValueError):  # (on another drive)
+            name = os.path.relpath(above)
+    command, rest = asking
+    return (f"{vault} is inside the indexed vault {above}: ask that vault (`notelink {command} "
+            f"{shlex.quote(name)}{rest}`); `notelink index {shlex.quote(typed or str(vault))}` would build a "
+            "second index, of this folder alone")
 
 
 def ambiguous(name: str, chosen: str, others: list[str]) -> str:

@@ -167,6 +167,21 @@ def test_without_an_index_in_the_folder_given_the_error_names_it(indexed, tmp_pa
         == str(caught.value)
 
 
+def test_a_folder_inside_an_indexed_vault_is_said_to_be_inside_it(make_vault, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """No index of its own, but one for a folder above it (looked for upwards, where notelink keeps each
+    vault's index): the error names that vault; the folder itself is still not answered for."""
+    monkeypatch.delenv("NOTELINK_INDEX_DIR", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    vault = make_vault({"a.md": "# A\n\nbread flour water", "sub/deeper/b.md": "# B\n\nbread flour salt"})
+    assert main(["index", str(vault), "--dim", "16", "--epochs", "2", "--threads", "1",
+                 "--device", "cpu"]) == 0
+    with pytest.raises(IndexMissing) as caught:
+        notelink.open(vault / "sub" / "deeper")
+    assert str(caught.value).startswith(f"{vault / 'sub' / 'deeper'} is inside the indexed vault {vault}: ")
+    assert f"`notelink status {vault}`" in str(caught.value)
+
+
 @pytest.mark.parametrize(("call", "says"), [
     (lambda v: v.search("kimchi", top=0), "top must be"), (lambda v: v.search("kimchi", top=-1), "top"),
     (lambda v: v.related("Kimchi", top=-1), "top must be"), (lambda v: v.concepts("Kimchi", top=-3), "top"),

@@ -24,17 +24,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     at_least_one("--top", args.top)
     if args.min_score is not None and not args.min_score <= 1:  # (NaN too)
         raise UserError(f"--min-score must be at most 1 (a score is 1 at most), not {args.min_score}")
+    cfg = _export_config(args)  # (an --exclude pattern that is no pattern: an error before any work)
     if args.format == "block":
-        return _export_block(args)
+        return _export_block(args, cfg)
     index = open_index(args)
     if args.format == "word2vec" and not args.output:
         raise UserError("--format word2vec needs -o FILE (-o - writes it to standard output)")
     if args.output and args.output != "-":
         _warn_inside_vault(args)
         with output_file(args.output, vault=Path(args.vault)) as out:
-            _export(index, args, out)
+            _export(index, args.format, cfg, out)
     else:
-        _export(index, args, sys.stdout)
+        _export(index, args.format, cfg, sys.stdout)
     return EXIT_OK
 
 
@@ -53,17 +54,16 @@ def _export_config(args: argparse.Namespace) -> ExportConfig:
                         link_style=args.link_style or "auto", exclude=exclude_patterns(args) or ())
 
 
-def _export(index: Index, args: argparse.Namespace, out: TextIO) -> None:
+def _export(index: Index, fmt: str, cfg: ExportConfig, out: TextIO) -> None:
     from notelink.write import export
 
-    cfg = _export_config(args)
-    if args.format == "word2vec":
+    if fmt == "word2vec":
         export.export_word2vec(index, out)
-    elif args.format == "csv":
+    elif fmt == "csv":
         export.export_csv(index, out, cfg)
-    elif args.format == "graphml":
+    elif fmt == "graphml":
         export.export_graphml(index, out, cfg)
-    elif args.format == "markdown":
+    elif fmt == "markdown":
         export.export_markdown(index, out, cfg)
     else:
         data = export.export_json(index, cfg.top, unlinked=cfg.unlinked, min_score=cfg.min_score,
@@ -71,7 +71,7 @@ def _export(index: Index, args: argparse.Namespace, out: TextIO) -> None:
         out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def _export_block(args: argparse.Namespace) -> int:
+def _export_block(args: argparse.Namespace, cfg: ExportConfig) -> int:
     """`--format block`: a diff of the blocks (dry run), or `--write` them, or `--undo` them."""
     from notelink.write import notewriter
 
@@ -83,7 +83,7 @@ def _export_block(args: argparse.Namespace) -> int:
         if index.meta.get("vault") not in (None, str(vault)):
             raise UserError(f"the index at {index.gen.parent} was built from {index.meta['vault']}, not "
                             f"{vault}; give that vault or its own --index-dir")
-        plan = notewriter.plan_blocks(index, vault, _export_config(args))
+        plan = notewriter.plan_blocks(index, vault, cfg)
     for r in plan.refused:
         print(f"refused: {r.path}: {r.reason}", file=sys.stderr)
     if not args.write:

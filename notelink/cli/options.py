@@ -13,6 +13,7 @@ from notelink.cli.output import UserError, shown
 from notelink.config import RUN_SETTINGS, DialectConfig, IndexConfig, TrainConfig
 from notelink.configfile import SETTINGS, UserConfig
 from notelink.errors import IndexMissing
+from notelink.notes.ignore import check_patterns
 from notelink.notes.vault import check_vault
 
 if TYPE_CHECKING:  # imported where used: `notelink watch` then never loads scipy (the index's vectors)
@@ -55,8 +56,13 @@ def index_dir(args: argparse.Namespace) -> Path:
     """--index-dir, else $NOTELINK_INDEX_DIR, else the config file's `index_root`, else the default."""
     if args.index_dir:
         return Path(args.index_dir).expanduser()
+    return _user_config(args).index_dir(Path(args.vault))
+
+
+def _user_config(args: argparse.Namespace) -> UserConfig:
+    """The config file `apply_config` read, else none (commands called without it, in tests)."""
     config = getattr(args, "config", None)
-    return (config if isinstance(config, UserConfig) else UserConfig(Path())).index_dir(Path(args.vault))
+    return config if isinstance(config, UserConfig) else UserConfig(Path())
 
 
 def open_vault(args: argparse.Namespace) -> Vault:
@@ -70,11 +76,16 @@ def open_vault(args: argparse.Namespace) -> Vault:
 
 
 def no_index(args: argparse.Namespace) -> UserError:
-    """The error for a vault with no index yet, with the command that builds the one asked for."""
+    """The error for a vault with no index yet, with the command that builds the one asked for; for a
+    folder inside an indexed vault (the usual index folders only), the command that asks that vault."""
+    from notelink.api import indexed_above
     from notelink.api import no_index as saying
 
+    vault = check_vault(Path(args.vault))
     given = Path(args.index_dir).expanduser() if args.index_dir else None
-    return UserError(saying(check_vault(Path(args.vault)), given, args.vault))
+    above = None if given else indexed_above(vault, _user_config(args))
+    rest = " …" if any(getattr(args, more, None) for more in ("note", "word", "query")) else ""
+    return UserError(saying(vault, given, args.vault, above, (args.command, rest)))
 
 
 def open_index(args: argparse.Namespace) -> Index:
@@ -107,9 +118,18 @@ def index_config(args: argparse.Namespace) -> IndexConfig:
 
 def exclude_patterns(args: argparse.Namespace) -> tuple[str, ...] | None:
     """The exclude patterns given (`--exclude ''` gives none, clearing the saved list), or None: the list
-    saved with the index."""
+    saved with the index. One that is no gitignore pattern is an error naming it and where it was given,
+    before any work."""
     given = getattr(args, "exclude", None)
-    return None if given is None else tuple(p for p in given if p.strip())
+    if given is None:
+        return None
+    patterns = tuple(p for p in given if p.strip())
+    source = getattr(args, "sources", {}).get("index.exclude", "flag")
+    config, where = getattr(args, "config", None), "--exclude"
+    if isinstance(config, UserConfig) and source.startswith("config file"):
+        where = f"[index] exclude in {config.path}"
+    check_patterns(patterns, where)
+    return patterns
 
 
 def find_note(vault: Vault, args: argparse.Namespace) -> NoteInfo:

@@ -24,6 +24,7 @@ from pathlib import Path
 from notelink.config import IndexConfig
 from notelink.errors import Cancelled, NoNotes, VaultError
 from notelink.notes.dialect import parse_in
+from notelink.notes.ignore import Ignore, no_notes
 from notelink.notes.note import Link
 from notelink.notes.spans import merged
 from notelink.notes.stopwords import language_of, name_tokens, paragraph_languages, without_stopwords
@@ -214,10 +215,12 @@ def read_vault(vault: Path, cfg: IndexConfig, previous: dict[str, NoteRecord],
     processes where possible (`parse_all`); `meanwhile` runs here while they parse. `report(done, total)`
     follows the notes done.
 
-    Returns (records, skipped, number of records parsed now)."""
-    paths, unlisted = scan_folders(vault, cfg.exclude)
+    Returns (records, skipped, number of records parsed now); skipped lists, besides the files, the ignore
+    files with lines that are no pattern (`Ignore.unusable`)."""
+    ignore = Ignore(vault, cfg.exclude)
+    paths, unlisted = scan_folders(vault, ignore)
     if not paths and not unlisted:
-        raise NoNotes(f"no notes found in {vault}: notelink indexes *.md files (dot-folders skipped)")
+        raise NoNotes(no_notes(vault, ignore))
     items = [_read_one(vault, rel, cfg, old, trust_stat) if (old := previous.get(rel)) else Unread(vault, rel)
              for rel in paths]
     to_parse = [x for x in items if isinstance(x, RawNote | Unread)]
@@ -226,7 +229,7 @@ def read_vault(vault: Path, cfg: IndexConfig, previous: dict[str, NoteRecord],
     parsed = iter(parse_all(to_parse, cfg, on_parsed, meanwhile=meanwhile if to_parse else None,
                             should_stop=should_stop))
     records: list[NoteRecord] = []
-    skipped: list[Skipped] = list(unlisted)
+    skipped: list[Skipped] = [*unlisted, *(Skipped(path, why) for path, why in ignore.unusable())]
     for item in items:
         done = next(parsed) if isinstance(item, RawNote | Unread) else item
         if isinstance(done, Skipped):

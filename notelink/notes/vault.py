@@ -5,19 +5,16 @@ from __future__ import annotations
 import codecs
 import contextlib
 import errno
-import functools
 import hashlib
 import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from pathspec import GitIgnoreSpec
-
 from notelink.errors import VaultError
 from notelink.notes.block import unmanaged_bytes
+from notelink.notes.ignore import Ignore
 
-NOTE_SUFFIX = ".md"
 _BINARY_SNIFF = 8192
 
 
@@ -42,88 +39,6 @@ class Skipped:
     reason: str
 
 
-IGNORE_FILES = (".gitignore", ".notelinkignore")
-"""Files in any folder of the vault whose gitignore-syntax patterns leave paths out (under that folder)."""
-WORKSPACE_FILE = "dendron.yml"
-"""A Dendron workspace's file at the vault's root: only the vault folders it lists hold notes."""
-
-
-class Ignore:
-    """What a vault leaves out, one list for every reader (index, watcher, app, export): dot-folders and
-    dot-files, files that are no notes, the patterns of `.gitignore` and `.notelinkignore` files in the
-    vault's folders (each for the paths under its folder, the deepest deciding, as git does), and the
-    user's patterns (`--exclude`, the config file; gitignore syntax, relative to the vault).
-
-    Patterns are matched by `pathspec`, git's own rules (`**`, `!negation`, `dir/`, anchoring): a
-    hand-written matcher would get some of them subtly wrong."""
-
-    def __init__(self, root: Path, patterns: tuple[str, ...] | None = ()) -> None:
-        self.root = root
-        self.patterns = tuple(patterns or ())
-        self._user = GitIgnoreSpec.from_lines(self.patterns)
-        self._specs: dict[str, GitIgnoreSpec | None] = {}
-
-    def forget(self) -> None:
-        """Reads the ignore files, and the Dendron workspace's vault list, again on next use (one of them
-        changed)."""
-        self._specs.clear()
-        self.__dict__.pop("_workspace", None)
-
-    def _spec(self, folder: str) -> GitIgnoreSpec | None:
-        """The patterns of the ignore files in `folder` ("" the vault), None when it has none."""
-        if folder not in self._specs:
-            lines: list[str] = []
-            for name in IGNORE_FILES:
-                with contextlib.suppress(OSError, UnicodeDecodeError):
-                    lines += (self.root / folder / name).read_text(encoding="utf-8").splitlines()
-            self._specs[folder] = GitIgnoreSpec.from_lines(lines) if lines else None
-        return self._specs[folder]
-
-    def ignored(self, rel: str, is_dir: bool = False) -> bool:
-        """True when the vault-relative path (a folder with `is_dir`), or a folder above it, is left out."""
-        parts = rel.split("/")
-        if any(p.startswith(".") for p in parts) or (not is_dir and not rel.lower().endswith(NOTE_SUFFIX)):
-            return True
-        if not self._in_workspace(rel, is_dir):
-            return True
-        folders = ["/".join(parts[:k]) for k in range(1, len(parts))]
-        return any(self._excluded(f, True) for f in folders) or self._excluded(rel, is_dir)
-
-    def _in_workspace(self, rel: str, is_dir: bool) -> bool:
-        """Whether `rel` is in one of the Dendron workspace's vault folders (or, a folder, holds one): in a
-        Dendron workspace, files beside its vaults (a root `LICENSE.md`, `README.md`) are no notes."""
-        vaults = self._workspace
-        if vaults is None:
-            return True
-        inside = any(rel.startswith(v + "/") for v in vaults)
-        return inside or (is_dir and any(rel == v or v.startswith(rel + "/") for v in vaults))
-
-    @functools.cached_property
-    def _workspace(self) -> tuple[str, ...] | None:
-        """`dendron_vaults` of the root, read at first use."""
-        return dendron_vaults(self.root)
-
-    def excluded_by_patterns(self, rel: str) -> bool:
-        """True when the user's patterns alone leave the note out (ignore files are not read)."""
-        parts = rel.split("/")
-        folders = ["/".join(parts[:k]) + "/" for k in range(1, len(parts))]
-        return any(self._user.match_file(p) for p in (*folders, rel))
-
-    def _excluded(self, rel: str, is_dir: bool) -> bool:
-        """This one path (not the folders above it) by the user's patterns and the ignore files above it."""
-        path = rel + "/" if is_dir else rel
-        if self._user.match_file(path):
-            return True
-        parts, decision = rel.split("/"), None
-        for depth in range(len(parts)):
-            folder = "/".join(parts[:depth])
-            spec = self._spec(folder)
-            if spec is not None:
-                found = spec.check_file(path[len(folder) + 1:] if folder else path).include
-                decision = decision if found is None else found
-        return bool(decision)
-
-
 def scan(root: Path, exclude: tuple[str, ...] | None = ()) -> list[str]:
     """Relative `/`-separated paths of every note under `root`, sorted; dot-folders are not entered."""
     return scan_folders(root, exclude)[0]
@@ -132,8 +47,8 @@ def scan(root: Path, exclude: tuple[str, ...] | None = ()) -> list[str]:
 def scan_folders(root: Path, exclude: tuple[str, ...] | Ignore | None = ()
                  ) -> tuple[list[str], list[Skipped]]:
     """`scan`, and what it left out with a reason: folders it could not list (`folder/`: their notes are
-    missing), symbolic links to files outside the vault, and symbolic links to notes indexed under their
-    own name (a note counts once)."""
+    missing), symbolic links to files outside the vault, symbolic links to notes indexed under their
+    own name (a note counts once), and symbolic links to folders (`folder/`: never entered)."""
     ignore = exclude if isinstance(exclude, Ignore) else Ignore(root, exclude)
     found: list[str] = []
     left: list[Skipped] = []
@@ -151,6 +66,10 @@ def scan_folders(root: Path, exclude: tuple[str, ...] | Ignore | None = ()
         rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
         prefix = "" if rel_dir == "." else rel_dir + "/"
         dirnames[:] = sorted(d for d in dirnames if not ignore.ignored(prefix + d, is_dir=True))
+        linked = {d for d in dirnames if os.path.islink(os.path.join(dirpath, d))}
+        left += [Skipped(f"{prefix}{d}/", _folder_link_reason(root, real_root, prefix + d, ignore))
+                 for d in sorted(linked)]
+        dirnames[:] = [d for d in dirnames if d not in linked]  # (os.walk would not enter them either)
         for name in filenames:
             rel = prefix + name
             if ignore.ignored(rel):
@@ -173,6 +92,23 @@ def _link_reason(root: Path, real_root: str, rel: str, ignore: Ignore) -> str | 
     if os.path.isfile(target) and not ignore.ignored(inner):
         return f"symbolic link to {inner}, which is indexed under its own name (a note counts once)"
     return None
+
+
+def _folder_link_reason(root: Path, real_root: str, rel: str, ignore: Ignore) -> str:
+    """Why a symbolic link to a folder is not entered (none is: a link back up would loop, and a note read
+    twice would count twice): its target is outside the vault, the vault itself, a folder the vault leaves
+    out, or a folder whose notes are indexed under their own paths."""
+    target = os.path.realpath(root / rel)
+    if not _inside(real_root, target):
+        return (f"symbolic link to a folder outside the vault ({target}): left out (notelink reads only the "
+                "vault)")
+    inner = os.path.relpath(target, real_root).replace(os.sep, "/")
+    if inner == ".":
+        return "symbolic link to the vault's own folder: not followed (its notes are indexed where they are)"
+    if ignore.ignored(inner, is_dir=True):
+        return f"symbolic link to the folder {inner}/, which the vault leaves out: not followed"
+    return (f"symbolic link to the folder {inner}/, whose notes are indexed under their own paths: not "
+            "followed (a note counts once)")
 
 
 def files_named(root: Path, want: str) -> list[str]:
@@ -345,21 +281,3 @@ def path_in_vault(root: Path, name: str) -> str:
     except (ValueError, OSError, RuntimeError):  # outside the vault; too long; an unknown user's ~
         pass
     return name
-
-
-def dendron_vaults(root: Path) -> tuple[str, ...] | None:
-    """The vault-relative folders of a Dendron workspace's vaults (`dendron.yml`: workspace.vaults[].fsPath),
-    or None: no `dendron.yml`, one that cannot be read, a vault at the root (`.`), or none of its vaults a
-    folder inside `root` (vaults elsewhere: every note here counts, as without the file)."""
-    import yaml  # (here: most vaults have no dendron.yml)
-
-    try:
-        data = yaml.safe_load((root / WORKSPACE_FILE).read_text(encoding="utf-8"))
-        paths = [str(v["fsPath"]) for v in data["workspace"]["vaults"]]
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError):
-        return None
-    folders = [os.path.normpath(p).replace(os.sep, "/") for p in paths]
-    if "." in folders:
-        return None
-    inside = tuple(f for f in folders if not f.startswith(("../", "/")) and (root / f).is_dir())
-    return inside or None

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from notelink.notes.vault import Ignore
+from notelink.notes.ignore import Ignore
 from notelink.query.index import Index
 
 _BLOCK = 256

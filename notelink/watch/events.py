@@ -17,7 +17,8 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
-from notelink.notes.vault import IGNORE_FILES, WORKSPACE_FILE, Ignore, scan
+from notelink.notes.ignore import IGNORE_FILES, WORKSPACE_FILE, Ignore
+from notelink.notes.vault import scan
 
 log = logging.getLogger("notelink.watch")
 

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from notelink.errors import VaultError
-from notelink.notes.vault import Ignore, RawNote, Skipped, check_vault, file_hash, read_note, scan
+from notelink.notes.ignore import Ignore
+from notelink.notes.vault import RawNote, Skipped, check_vault, file_hash, read_note, scan
 
 
 def test_scan_skips_dot_folders_and_non_notes(make_vault) -> None:
@@ -146,18 +147,6 @@ def test_exclude_patterns_are_gitignore_syntax(make_vault) -> None:
     assert scan(root, ("**/y.md",)) == ["a.md", "j/2024.md", "j/keep.md", "t/x.md"]
 
 
-def test_ignore_answers_for_single_paths(make_vault) -> None:
-    root = make_vault({".gitignore": "node_modules/\n*.tmp.md\n", "a.md": "x"})
-    ignore = Ignore(root, ("drafts/",))
-    assert ignore.ignored("node_modules/x/README.md") and ignore.ignored("a.tmp.md")
-    assert ignore.ignored("drafts/d.md") and ignore.ignored(".obsidian/x.md") and ignore.ignored("a.txt")
-    assert not ignore.ignored("a.md") and not ignore.ignored("sub/b.md")
-    (root / ".gitignore").write_text("a.md\n")
-    assert not ignore.ignored("a.md")  # read once...
-    ignore.forget()
-    assert ignore.ignored("a.md")  # ...and again when told it changed
-
-
 @pytest.mark.skipif(os.name != "posix", reason="symbolic links")
 def test_symlinks_outside_are_skipped_inside_counted_once(make_vault, tmp_path: Path) -> None:
     from notelink.notes.vault import scan_folders
@@ -169,13 +158,43 @@ def test_symlinks_outside_are_skipped_inside_counted_once(make_vault, tmp_path: 
     (root / "dup.md").symlink_to(root / "a.md")
     (root / "rel.md").symlink_to("a.md")
     (root / "kept.md").symlink_to(root / ".archive" / "c.md")  # its target is not indexed otherwise
-    (root / "folder").symlink_to(tmp_path)  # a linked folder is not entered
+    (root / "folder").symlink_to(tmp_path)  # a linked folder is not entered (and says so)
     found, left = scan_folders(root)
     assert found == ["a.md", "kept.md"]
     reasons = {s.path: s.reason for s in left}
     assert reasons["out.md"].startswith(f"symbolic link to {outside}, outside the vault")
     assert "a.md, which is indexed under its own name" in reasons["dup.md"]
-    assert set(reasons) == {"out.md", "dup.md", "rel.md"}
+    assert set(reasons) == {"out.md", "dup.md", "rel.md", "folder/"}
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links")
+def test_symlinked_folders_are_not_entered_and_say_why(make_vault, tmp_path: Path) -> None:
+    """A linked folder is listed with its reason, as a linked file is: out of the vault it is not read; in
+    it, its notes are indexed under their own paths (a note counts once, and a link back up is no loop)."""
+    from notelink.notes.vault import scan_folders
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "o.md").write_text("shared note")
+    root = make_vault({"real/r.md": "x", ".archive/c.md": "x", "node_modules/x.md": "x",
+                       ".gitignore": "node_modules/\nignored/\n"})
+    (root / "shared").symlink_to(outside)
+    (root / "mirror").symlink_to("real")
+    (root / "real" / "up").symlink_to("..")
+    (root / "old").symlink_to(root / ".archive")  # a folder the vault leaves out
+    (root / ".hidden").symlink_to(outside)  # left out as a dot-folder: nothing to say
+    (root / "ignored").symlink_to(outside)  # left out by .gitignore: nothing to say
+    found, left = scan_folders(root)
+    assert found == ["real/r.md"]
+    reasons = {s.path: s.reason for s in left}
+    assert set(reasons) == {"shared/", "mirror/", "real/up/", "old/"}
+    assert reasons["shared/"] == (f"symbolic link to a folder outside the vault ({outside}): left out "
+                                  "(notelink reads only the vault)")
+    assert reasons["mirror/"] == ("symbolic link to the folder real/, whose notes are indexed under their "
+                                  "own paths: not followed (a note counts once)")
+    assert reasons["real/up/"].startswith("symbolic link to the vault's own folder: not followed")
+    assert reasons["old/"] == ("symbolic link to the folder .archive/, which the vault leaves out: "
+                               "not followed")
 
 
 SECRET = "root:x:0:0 secret words\n"

@@ -101,3 +101,15 @@ def test_a_dendron_workspace_file_edited_while_watching_rescans_the_vault(tmp_pa
     (tmp_path / "dendron.yml").write_text("workspace:\n  vaults:\n    - fsPath: notes\n    - fsPath: other\n")
     assert h.paths(FileModifiedEvent(str(tmp_path / "dendron.yml"))) == ["./"]
     assert h.paths(FileModifiedEvent(str(tmp_path / "other" / "a.md"))) == ["other/a.md"]
+
+
+def test_an_ignore_file_line_git_cannot_use_does_not_stop_the_filter(tmp_path: Path) -> None:
+    """The watcher filters events with the vault's ignore files: a line in them that is no pattern is left
+    out (as the indexer leaves it out), never an error in watchdog's thread."""
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / ".gitignore").write_text("drafts/\n!\n[z-a]\n", encoding="utf-8")
+    found: list[str] = []
+    h = VaultEventHandler(tmp_path, (), found.append, lambda msg: found.append("error: " + msg))
+    h.on_any_event(FileModifiedEvent(str(tmp_path / "drafts" / "d.md")))
+    h.on_any_event(FileModifiedEvent(str(tmp_path / "a.md")))
+    assert found == ["a.md"]

@@ -1,0 +1,55 @@
+"""`notelink index` and `status` on vaults whose ignore files or exclude patterns are odd."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from notelink.cli.main import main
+
+ARGS = ["--dim", "16", "--epochs", "2", "--threads", "1", "--device", "cpu"]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_a_gitignore_line_git_cannot_use_is_skipped_not_a_crash(capsys, make_vault, tmp_path: Path) -> None:
+    """Git skips such lines; so does notelink, the rest of the file still applying; `status` says which."""
+    vault = make_vault({"a.md": "# A\n\nalpha beta\n", "drafts/d.md": "# D\n\ndraft\n",
+                        "sub/b.md": "# B\n\nb\n", ".gitignore": "drafts/\n!\n", "sub/.gitignore": "[z-a]\n"})
+    ix = str(tmp_path / "ix")
+    code, out, err = run(capsys, "index", str(vault), "--index-dir", ix, "--json", *ARGS)
+    assert code == 0 and json.loads(out)["indexed"] == 2, err
+    _, out, _ = run(capsys, "status", str(vault), "--index-dir", ix, "--json", "--files")
+    files = {f["path"]: f for f in json.loads(out)["files"]}
+    assert set(files) == {"a.md", "sub/b.md", ".gitignore", "sub/.gitignore"}  # drafts/ still left out
+    assert files[".gitignore"]["status"] == "skipped"
+    assert files[".gitignore"]["reason"].startswith("line 2 ('!') is no gitignore pattern")
+    assert files["sub/.gitignore"]["reason"].startswith("line 1 ('[z-a]') is no gitignore pattern")
+
+
+@pytest.mark.parametrize(("files", "flags", "says"), [
+    ({"a.md": "x", "sub/b.md": "y", ".gitignore": "*.md\n"}, [], "left out by .gitignore"),
+    ({"a.md": "x", "sub/b.md": "y", "sub/.notelinkignore": "*\n", ".gitignore": "a.md\n"}, [],
+     "left out by .gitignore (1), sub/.notelinkignore (1)"),
+    ({"a.md": "x", "sub/b.md": "y"}, ["--exclude", "***"], "left out by the exclude patterns ('***')"),
+])
+def test_when_every_note_is_left_out_index_says_by_what(capsys, make_vault, tmp_path: Path,
+                                                         files: dict[str, str], flags: list[str],
+                                                         says: str) -> None:
+    vault = make_vault(files)
+    code, _, err = run(capsys, "index", str(vault), "--index-dir", str(tmp_path / "ix"), *flags, *ARGS)
+    assert code == 2 and f"2 notes found in {vault}, but every one is {says}" in err
+    assert "dot-folders skipped" not in err
+
+
+def test_an_empty_vault_still_says_what_notelink_reads(capsys, make_vault, tmp_path: Path) -> None:
+    vault = make_vault({"notes.txt": "x", ".obsidian/a.md": "x"})
+    code, _, err = run(capsys, "index", str(vault), "--index-dir", str(tmp_path / "ix"), *ARGS)
+    assert code == 2
+    assert f"no notes found in {vault}: notelink indexes *.md files (dot-folders skipped)" in err

@@ -1,0 +1,74 @@
+"""From arguments to what the commands work on: exclude patterns checked before any work, and the message
+for a folder without an index of its own."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from notelink.cli.main import main
+
+from ..conftest import SAMPLE
+
+ARGS = ["--dim", "16", "--epochs", "2", "--threads", "1", "--device", "cpu"]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.mark.parametrize("pattern", ["!", "\\", "[z-a]"])
+@pytest.mark.parametrize("command", ["index", "watch", "export"])
+def test_an_exclude_pattern_git_cannot_read_is_a_usage_error_naming_it(capsys, make_vault, tmp_path: Path,
+                                                                       command: str, pattern: str) -> None:
+    """`--exclude` with a line that is no gitignore pattern: exit 2 and a message naming it (with `index
+    --json`, the error object on stdout), before anything is built, watched or written."""
+    vault = make_vault({"a.md": "# A\n\nalpha beta\n"})
+    ix = tmp_path / "ix"
+    json_flag = ["--json"] if command == "index" else []  # (watch and export print no JSON)
+    code, out, err = run(capsys, command, str(vault), "--index-dir", str(ix), "--exclude", "drafts/",
+                         "--exclude", pattern, *json_flag)
+    assert code == 2 and f"exclude pattern {pattern!r} (--exclude) is not" in err
+    assert not json_flag or (json.loads(out)["exit_code"] == 2 and repr(pattern) in json.loads(out)["error"])
+    assert not ix.exists()
+
+
+def test_an_exclude_pattern_in_the_config_file_git_cannot_read_names_the_file(
+        capsys, make_vault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[index]\nexclude = ["drafts/", "!"]\n', encoding="utf-8")
+    monkeypatch.setenv("NOTELINK_CONFIG", str(config))
+    vault = make_vault({"a.md": "# A\n\nalpha beta\n"})
+    code, out, err = run(capsys, "index", str(vault), "--index-dir", str(tmp_path / "ix"), "--json")
+    assert code == 2 and f"exclude pattern '!' ([index] exclude in {config}) is not" in err
+    assert json.loads(out)["exit_code"] == 2
+
+
+@pytest.fixture
+def data_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Indexes where notelink keeps them by default (no --index-dir), in a folder of the test's own."""
+    monkeypatch.delenv("NOTELINK_INDEX_DIR", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
+def test_a_subfolder_of_an_indexed_vault_is_said_to_be_inside_it(capsys, make_vault, data_home: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Asked about a folder inside an indexed vault, the message names the vault and the command that asks
+    it, not a second, partial index of the folder (which index a command reads does not change)."""
+    vault = make_vault({"a.md": "# A\n\nbread flour water\n", "sub/deeper/b.md": "# B\n\nbread flour salt\n"})
+    assert run(capsys, "index", str(vault), *ARGS)[0] == 0
+    monkeypatch.chdir(vault / "sub" / "deeper")
+    code, out, err = run(capsys, "status", ".")
+    assert code == 2 and not out
+    assert f"{vault / 'sub' / 'deeper'} is inside the indexed vault {vault}" in err
+    assert "`notelink status ../..`" in err and "no index yet" not in err
+    code, out, err = run(capsys, "related", str(vault / "sub"), "b", "--json")
+    assert code == 2 and f"inside the indexed vault {vault}" in json.loads(out)["error"]
+    assert f"`notelink related {vault} …`" in err
+    code, _, err = run(capsys, "status", str(SAMPLE))  # a folder with no indexed vault above it: as before
+    assert code == 2 and f"{SAMPLE} has no index yet: run `notelink index {SAMPLE}` first" in err
