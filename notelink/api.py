@@ -8,9 +8,12 @@
 
 Every method reads the live generation: when a watcher (or `notelink index`) switches in a new one, the
 next call uses it. Names of notes are what a `[[link]]` would say (title, alias, file name) or a path
-(relative to the vault, or to the file itself). Errors are `notelink.errors` exceptions, all
-`NotelinkError`: `VaultError` (no such vault), `IndexMissing` (never indexed), `IndexFormatError`
-(damaged or too old: rebuild), `NotFound` (unknown note or word; `.suggestions` has close matches).
+(relative to the vault, or to the file itself); a path given exactly as the note's picks it among notes
+whose names differ only by case or Unicode normalisation. A `NoteInfo` that `find` gave names its note
+itself (looked up again by its exact path): a note found once is the note every question is about.
+Errors are `notelink.errors` exceptions, all `NotelinkError`: `VaultError` (no such vault), `IndexMissing`
+(never indexed), `IndexFormatError` (damaged or too old: rebuild), `NotFound` (unknown note or word;
+`.suggestions` has close matches).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from typing import Any
 from notelink.configfile import UserConfig
 from notelink.errors import ArgumentError, IndexMissing, NotFound
 from notelink.index.store import current_generation, generation_key
+from notelink.notes.links import told_apart
 from notelink.notes.vault import Ignore, Skipped, check_vault, files_named, path_in_vault, read_inside
 from notelink.query.answers import Neighbour, NoteInfo, Related, Scored, SimilarWords
 from notelink.query.health import Health
@@ -167,8 +171,14 @@ class Vault:
         exclude patterns leave out is said to be left out, not unknown."""
         return self._find(self.index, name)
 
-    def _find(self, index: Index, name: str) -> NoteInfo:
-        """`find` in one generation (a question asks it once)."""
+    def _find(self, index: Index, name: str | NoteInfo) -> NoteInfo:
+        """`find` in one generation (a question asks it once); a `NoteInfo` is looked up by its exact path
+        (not found again by name: that could be another note whose path differs only by case)."""
+        if isinstance(name, NoteInfo):
+            if (same := index.by_path.get(name.path)) is None:
+                raise NotFound("note", name.path, [], f"{name.path} is no longer in the index: it was "
+                               "removed or renamed since it was found (a newer index is in use)")
+            return same
         query = path_in_vault(self.path, _text("note", name))
         try:
             return index.find_note(query)
@@ -191,21 +201,19 @@ class Vault:
         return None
 
     def also_named(self, name: str, note: NoteInfo) -> list[str]:
-        """Paths of the other notes `name` could mean too (empty when `name` is a path)."""
-        query = path_in_vault(self.path, name)
-        if query != name or "/" in name:
-            return []
-        return self.index.also_named(query, note)
+        """Paths of the other notes `name` could mean too, `note` being the one `find` gave (empty when
+        `name` is the note's exact path, or a path to its file)."""
+        return self.index.also_named(path_in_vault(self.path, _text("note", name)), note)
 
     # -- questions -----------------------------------------------------------------------------
-    def related(self, note: str, top: int = 10, unlinked: bool = False) -> list[Related]:
+    def related(self, note: str | NoteInfo, top: int = 10, unlinked: bool = False) -> list[Related]:
         """The notes most like `note` (cosine of note vectors), best first, with `because`; `unlinked`
         leaves out notes already linked either way."""
         _at_least_one("top", top)
         index = self.index
         return index.related(self._find(index, note), top, unlinked)
 
-    def concepts(self, note: str, top: int = 10) -> list[Scored]:
+    def concepts(self, note: str | NoteInfo, top: int = 10) -> list[Scored]:
         """The vault words that characterise `note` most (its own words and their CBOW neighbours)."""
         _at_least_one("top", top)
         index = self.index
@@ -238,7 +246,7 @@ class Vault:
         _at_least_one("top", top)
         return self.index.similar_words(_text("word", word), top)
 
-    def note(self, name: str, max_chars: int | None = None) -> Note:
+    def note(self, name: str | NoteInfo, max_chars: int | None = None) -> Note:
         """A note's stored names, tags, headings and links, and its text as on disk now (cut at
         `max_chars`). Only notes of the index are read, and only inside the vault."""
         if max_chars is not None:
@@ -261,7 +269,7 @@ class Vault:
             raise NotFound("note", rel, [], f"{rel} cannot be read now: {why if gone else raw.reason}")
         return raw.text
 
-    def mentions(self, note: str) -> Mentions:
+    def mentions(self, note: str | NoteInfo) -> Mentions:
         """Unlinked mentions: where other notes name `note` without linking it (incoming), and where it names
         other notes without linking them (outgoing), with path, line, column and the line's text."""
         from notelink.query.unlinked import unlinked_mentions
@@ -269,8 +277,9 @@ class Vault:
         index = self.index
         return unlinked_mentions(index, self.path, self._find(index, note))
 
-    def link(self, note: str, target: str, mention: int | None = None, append: bool = False,
-             heading: str = "See also", write: bool = False, expect: str | None = None) -> Edits:
+    def link(self, note: str | NoteInfo, target: str | NoteInfo, mention: int | None = None,
+             append: bool = False, heading: str = "See also", write: bool = False,
+             expect: str | None = None) -> Edits:
         """Links `note` to `target`: its `mention`-th unlinked mention of `target` wrapped in a link, or
         (`append`, or no mention at all) a link added under `heading`. Without `write`, only the diff;
         with it, the note is written (its bytes saved first for `undo_links`). `expect`: a preview's
@@ -333,9 +342,15 @@ def no_index(vault: Path, index_dir: Path | None = None, typed: str | None = Non
 
 def ambiguous(name: str, chosen: str, others: list[str]) -> str:
     """Says that `name` names the notes `others` too (`Vault.also_named`), and which one an answer is for: the
-    one picked may not be the one meant."""
+    one picked may not be the one meant. Paths that would look the same on screen (one stored composed, one
+    decomposed) are written with escapes, so that the message shows which is which."""
+    listed = [chosen, *others[:5]]
+    first, *rest = shown = told_apart(listed)
     more = ", ..." if len(others) > 5 else ""
-    return f"'{name}' also names {', '.join(others[:5])}{more}; showing {chosen} (give a path to choose)"
+    how = "give the exact path to choose" if shown == listed else (
+        "some differ only in how their accents are encoded, written here as \\u escapes; give the exact "
+        "path, as your shell completes it, to choose")
+    return f"'{name}' also names {', '.join(rest)}{more}; showing {first} ({how})"
 
 
 def _at_least_one(name: str, value: int) -> None:

@@ -18,7 +18,7 @@ def cmd_related(args: argparse.Namespace) -> int:
     at_least_one("--top", args.top)
     vault = open_vault(args)
     note = find_note(vault, args)
-    hits = vault.related(note.path, args.top, unlinked=args.unlinked)
+    hits = vault.related(note, args.top, unlinked=args.unlinked)
     data = {"note": note.path, "related": [h.__dict__ for h in hits]}
     lines = [f"Related to {shown(note.title)} ({shown(note.path)}):"]
     lines += [f"  {h.score:6.3f}  {shown(h.title)} ({shown(h.path)}){'  [linked]' if h.linked else ''}"
@@ -31,7 +31,7 @@ def cmd_concepts(args: argparse.Namespace) -> int:
     at_least_one("--top", args.top)
     vault = open_vault(args)
     note = find_note(vault, args)
-    hits = vault.concepts(note.path, args.top)
+    hits = vault.concepts(note, args.top)
     data = {"note": note.path, "concepts": [h.__dict__ for h in hits]}
     lines = [f"Concepts of {shown(note.title)} ({shown(note.path)}):"]
     lines += [f"  {h.score:6.3f}  {h.word}" for h in hits]
@@ -57,7 +57,7 @@ def cmd_similar(args: argparse.Namespace) -> int:
 def cmd_mentions(args: argparse.Namespace) -> int:
     vault = open_vault(args)
     note = find_note(vault, args)
-    found = vault.mentions(note.path)
+    found = vault.mentions(note)
     emit(args, found.to_dict(), lambda: _mentions_text(note.title, found))
     return EXIT_OK
 

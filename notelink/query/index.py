@@ -163,8 +163,13 @@ class Index:
 
     # -- lookups -----------------------------------------------------------------------------
     def find_note(self, query: str) -> NoteInfo:
-        """A note by relative path, file name or title; NotFound lists close matches."""
-        path = self._resolver.find(query.removeprefix("./"))
+        """A note by relative path, file name or title; NotFound lists close matches. A path given exactly
+        as the note's (byte for byte, `.md` optional) is that note, before the names compared without case
+        and Unicode normalisation: `plan.md` beside `Plan.md`, a name stored decomposed by a composed one."""
+        query = query.removeprefix("./")
+        if (exact := self.by_path.get(query) or self.by_path.get(query + ".md")) is not None:
+            return exact
+        path = self._resolver.find(query)
         if path is None:
             names = [n.path for n in self.notes] + [n.title for n in self.notes]
             raise NotFound("note", query, difflib.get_close_matches(query, names, n=5, cutoff=0.5),
@@ -180,12 +185,20 @@ class Index:
         return None
 
     def also_named(self, query: str, chosen: NoteInfo) -> list[str]:
-        """Paths of the other notes whose file name, title or alias is `query` too (`find_note` picked
-        `chosen` the way links resolve), so that a caller can say the query was ambiguous."""
+        """Paths of the other notes whose file name, title or alias is `query` too, or (a path) whose path
+        differs from it only by case or Unicode normalisation (`find_note` picked `chosen`), so that a caller
+        can say the query was ambiguous. Empty for a path given exactly: it names one note."""
         query = query.removeprefix("./")
-        if "/" in name_key(query):  # a path names one note
+        if query == chosen.path:
             return []
-        return sorted(path for path in self._resolver.named(query) if path != chosen.path)  # in note order
+        r = self._resolver
+        found = r.same_path(query) if "/" in name_key(query) else r.named(query)
+        return sorted(path for path in found if path != chosen.path)
+
+    def twins(self, note: NoteInfo) -> list[str]:
+        """The other notes whose path differs from `note`'s only by case or Unicode normalisation (`plan.md`
+        beside `Plan.md`): no link tells them apart, as links are compared without either."""
+        return [path for path in self._resolver.same_path(note.path) if path != note.path]
 
     def links_in(self, text: str, note: NoteInfo) -> set[str]:
         """The notes a note's text, as it is now, links to (its paths): for a link written since this index

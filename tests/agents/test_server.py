@@ -225,6 +225,31 @@ def test_a_name_several_notes_have_is_said_in_the_answer(tmp_path: Path) -> None
     assert "also_named" not in got["path"][1]  # a path names one note
 
 
+def test_notes_whose_paths_differ_only_by_case_are_answered_for_the_one_asked(tmp_path: Path) -> None:
+    vault, ix = tmp_path / "vault", tmp_path / "ix"
+    vault.mkdir()
+    words = "garden compost mulch soil water seeds " * 3
+    for path, title in (("Plan.md", "Garden plan"), ("plan.md", "Work plan"), ("other.md", "Other")):
+        (vault / path).write_text(f"# {title}\n\n{words}\n", encoding="utf-8")
+    build_index(vault, ix, FAST)
+    got: dict[str, tuple[bool, Any]] = {}
+
+    async def body(s: ClientSession) -> None:
+        for note in ("Plan.md", "plan.md", "Work plan", "PLAN.md"):
+            got[note] = await call(s, "related", note=note)
+        got["read"] = await call(s, "read_note", note="plan.md")
+    session(vault, ix, body)
+    for note, path, twin in (("Plan.md", "Plan.md", "plan.md"), ("plan.md", "plan.md", "Plan.md"),
+                             ("Work plan", "plan.md", "Plan.md")):
+        error, answer = got[note]
+        assert not error and answer["note"] == path and answer["related"][0]["path"] == twin
+        assert "also_named" not in answer
+    error, answer = got["PLAN.md"]
+    assert not error and answer["also_named"] == [({"Plan.md", "plan.md"} - {answer["note"]}).pop()]
+    assert "give the exact path to choose" in answer["warning"]
+    assert got["read"][1]["title"] == "Work plan"
+
+
 WRONG = [
     ("search", {}, "query is missing: it must be text"),
     ("related", {}, "note is missing: it must be text (a note's title, alias, file name or vault-relative "

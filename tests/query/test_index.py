@@ -125,3 +125,24 @@ def test_a_vault_in_two_languages_keeps_each_ones_stop_words_out(tmp_path: Path)
         assert all(r.path.startswith("brot") for r in top)  # the other German notes first
         assert not german & {w for r in top for w in r.because}
     index.close()
+
+
+def test_a_path_given_exactly_wins_over_one_differing_only_by_case_or_normalisation(tmp_path: Path) -> None:
+    import unicodedata
+
+    nfc, nfd = (unicodedata.normalize(form, "a/Café.md") for form in ("NFC", "NFD"))
+    root = tmp_path / "v"
+    for i, path in enumerate(["Plan.md", "plan.md", nfc, nfd, "a/other.md"]):
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(f"# Note {i}\n\nsoil water seeds compost {i}\n")
+    build_index(root, tmp_path / "ix", FAST)
+    index = Index.open(tmp_path / "ix")
+    for path in ("Plan.md", "plan.md", nfc, nfd):
+        note = index.find_note(path)
+        assert note.path == path and index.also_named(path, note) == []
+        assert index.find_note("./" + path) == note == index.find_note(path.removesuffix(".md"))
+    assert index.twins(index.by_path["plan.md"]) == ["Plan.md"] and index.twins(index.by_path[nfd]) == [nfc]
+    chosen = index.find_note("a/CAFÉ.md")  # the same for both: either could be meant
+    assert index.also_named("a/CAFÉ.md", chosen) == [({nfc, nfd} - {chosen.path}).pop()]
+    assert index.also_named("a/other.md", index.find_note("a/Other.md")) == []
+    index.close()
