@@ -8,7 +8,9 @@ import errno
 import functools
 import hashlib
 import os
+import posixpath
 import stat
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -337,14 +339,38 @@ def file_hash(path: Path) -> str | None:
 def path_in_vault(root: Path, name: str) -> str:
     """`name` as a vault-relative path when it is a path to a note file inside the vault `root` (absolute,
     or from the current folder: what a shell completes or an editor passes), else `name` as it is: also a
-    name no file can have (too long, `~nobody/`), which is then looked up as a name and not found."""
+    name no file can have (too long, `~nobody/`), which is then looked up as a name and not found.
+
+    A path to a note (`.md`) that no file has byte for byte is read lexically (`a//b/../c.md` is `a/c.md`):
+    absolute, from outside the vault or starting with `../`, the vault's folder is taken off its front,
+    compared under NFC (`v5/Résumé.md` typed composed for a file stored decomposed); else it is the vault's
+    own path (from a folder inside the vault, `en/x.md` means the vault's `en/x.md`)."""
     try:
         path = Path(name).expanduser()
-        if path.suffix.lower() == ".md" and path.is_file():
+        if path.suffix.lower() != ".md":
+            return name
+        if path.is_file():
             return path.resolve().relative_to(root.resolve()).as_posix()
+        here = Path.cwd().is_relative_to(root.resolve())  # (the current folder is inside the vault)
+        outside = path.is_absolute() or name.startswith("../") or not here
+        if outside and (inside := _lexically_inside(root, path)) is not None:
+            return inside
     except (ValueError, OSError, RuntimeError):  # outside the vault; too long; an unknown user's ~
-        pass
-    return name
+        return name
+    return posixpath.normpath(name)
+
+
+def _lexically_inside(root: Path, path: Path) -> str | None:
+    """`path` (absolute, or from the current folder) from the vault `root`, the folders that exist resolved
+    and the rest read as written, compared part by part under NFC; None when it is not inside the vault."""
+    parts, base = (Path(os.path.realpath(p)).parts for p in (path, root))
+    if len(parts) <= len(base) or any(_nfc(a) != _nfc(b) for a, b in zip(parts, base, strict=False)):
+        return None
+    return "/".join(parts[len(base):])
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
 
 
 def dendron_vaults(root: Path) -> tuple[str, ...] | None:

@@ -70,3 +70,15 @@ def test_notes_told_apart_only_by_normalisation_are_shown_escaped(capsys, twins)
     assert code == 0 and json.loads(out)["note"] in (CAFE_NFC, CAFE_NFD)
     assert "Caf\\u00e9.md" in err and "Cafe\\u0301.md" in err  # the difference made visible
     assert "exact path" in err and "as your shell completes it" in err
+
+
+def test_a_path_typed_with_the_vault_folder_or_absolute_finds_a_note_stored_decomposed(
+        capsys, make_vault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    nfc, nfd = (unicodedata.normalize(form, "Résumé.md") for form in ("NFC", "NFD"))
+    vault = make_vault({nfd: "# Résumé\n\nriver stone\n", "en/Other.md": "# Other\n\nriver stone\n"})
+    ix = indexed(capsys, vault, tmp_path)
+    monkeypatch.chdir(vault.parent)
+    for name, path in ((nfc, nfd), (f"{vault.name}/{nfc}", nfd), (str(vault / nfc), nfd),
+                       ("en//Other.md", "en/Other.md"), ("en/../en/Other.md", "en/Other.md")):
+        code, out, err = run(capsys, "related", str(vault), name, "--index-dir", ix, "--json")
+        assert code == 0 and json.loads(out)["note"] == path and err == "", name
