@@ -30,7 +30,15 @@ from notelink.configfile import UserConfig
 from notelink.errors import ArgumentError, IndexMissing, NotFound
 from notelink.index.store import current_generation, generation_key
 from notelink.notes.links import told_apart
-from notelink.notes.vault import Ignore, Skipped, check_vault, files_named, path_in_vault, read_inside
+from notelink.notes.vault import (
+    Ignore,
+    Skipped,
+    check_vault,
+    files_named,
+    path_in_vault,
+    read_inside,
+    why_unread,
+)
 from notelink.query.answers import Neighbour, NoteInfo, Related, Scored, SimilarWords
 from notelink.query.health import Health
 from notelink.query.index import RELIABLE_COUNT, Index
@@ -264,9 +272,7 @@ class Vault:
         """The note's text; NotFound when it left the vault's folder or cannot be read any more."""
         raw = read_inside(self.path, rel, index.max_file_bytes())  # (a link out of the vault: not read)
         if isinstance(raw, Skipped):
-            gone = not os.path.lexists(self.path / rel)  # (the reader's word for it is the indexer's)
-            why = "it was deleted or moved since the index was built (`notelink index` updates the index)"
-            raise NotFound("note", rel, [], f"{rel} cannot be read now: {why if gone else raw.reason}")
+            raise NotFound("note", rel, [], why_unread(self.path, raw))
         return raw.text
 
     def mentions(self, note: str | NoteInfo) -> Mentions:

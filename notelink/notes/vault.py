@@ -230,6 +230,14 @@ def read_inside(root: Path, rel: str, max_bytes: int, digest: bool = False) -> R
     return _read(root, rel, max_bytes, os.path.realpath(root), digest)
 
 
+def why_unread(root: Path, skipped: Skipped) -> str:
+    """Why a note of the index cannot be read now, for people: deleted or moved since the index was built
+    (and what to run), else the reader's reason (a link out of the vault, unreadable, now too large...)."""
+    gone = not os.path.lexists(root / skipped.path)  # (the reader's word for it is the indexer's)
+    why = "it was deleted or moved since the index was built (`notelink index` updates the index)"
+    return f"{skipped.path} cannot be read now: {why if gone else skipped.reason}"
+
+
 def _inside(real_root: str, target: str) -> bool:
     """Whether the resolved path `target` is in the resolved folder `real_root` (False on another drive)."""
     return Path(target).is_relative_to(real_root)

@@ -164,8 +164,11 @@ class Linker:
         self._run(find)
 
     def _found(self, current: str, found: Mentions) -> None:
+        if found.unreadable:  # its own mentions are unknown, not none
+            self.app.notify(found.unreadable, severity="warning", timeout=10)
         if not found.incoming and not found.outgoing:
-            self.app.notify(f"No unlinked mentions of or in {self.name(current)}")
+            if not found.unreadable:
+                self.app.notify(f"No unlinked mentions of or in {self.name(current)}")
             return
         self.app.push_screen(MentionsScreen(self.name(current), found, self.name), self._mention_chosen)
 

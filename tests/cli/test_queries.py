@@ -82,3 +82,17 @@ def test_a_path_typed_with_the_vault_folder_or_absolute_finds_a_note_stored_deco
                        ("en//Other.md", "en/Other.md"), ("en/../en/Other.md", "en/Other.md")):
         code, out, err = run(capsys, "related", str(vault), name, "--index-dir", ix, "--json")
         assert code == 0 and json.loads(out)["note"] == path and err == "", name
+
+
+def test_mentions_of_a_note_deleted_since_indexing_say_so(capsys, make_vault, tmp_path: Path) -> None:
+    vault = make_vault({"Canvas.md": "# Canvas\n\nboards of cards; see Mulch\n",
+                        "Mulch.md": "# Mulch\n\na Canvas of leaves over the soil\n"})
+    ix = indexed(capsys, vault, tmp_path)
+    (vault / "Canvas.md").unlink()
+    code, out, err = run(capsys, "mentions", str(vault), "Canvas", "--index-dir", ix)
+    assert code == 1 and "Other notes Canvas names without linking them: unknown" in out
+    assert "Unlinked mentions of Canvas (Canvas.md) in other notes: 1" in out  # still read from the others
+    assert "it was deleted or moved since the index was built" in err and "notelink index" in err
+    code, out, err = run(capsys, "mentions", str(vault), "Canvas", "--index-dir", ix, "--json")
+    data = json.loads(out)
+    assert code == 1 and "deleted or moved" in data["unreadable"] and len(data["incoming"]) == 1

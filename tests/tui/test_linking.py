@@ -235,3 +235,15 @@ async def test_mentions_are_of_the_note_shown_when_another_differs_only_by_norma
             assert found.note == path and [m.text for m in found.incoming] == [title]
             await pilot.press("escape")
             await wait_for(pilot, lambda: not isinstance(app.screen, MentionsScreen), what="closed")
+
+
+@sync
+async def test_mentions_of_a_note_deleted_since_indexing_say_so(vault: tuple[Path, Path]) -> None:
+    app = watched(vault)
+    async with running(app, SIZE) as pilot:
+        await open_note(pilot, app, SEEDS)
+        (vault[0] / SEEDS).unlink()
+        shown = record_notes(app)
+        await pilot.press("m")
+        await wait_for(pilot, lambda: bool(shown), what="a message")
+        assert "cannot be read now: it was deleted or moved" in shown[0][0] and shown[0][1] == "warning"
