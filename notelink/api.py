@@ -233,26 +233,28 @@ class Vault:
         best-matching passage, matched words as spans) and `because` (query words found, words the CBOW
         model brought in: `kubernetes ← k8s`); `unknown` lists query words no note uses. `syntax`: quoted
         phrases, `#tag` and `path:` filter (False: the text is a draft, searched as it is); `exclude`:
-        paths never returned (the note being written)."""
+        paths never returned (the note being written). A blank query is an ArgumentError."""
         _at_least_one("top", top)
+        if not _text("query", query).strip():
+            raise ArgumentError("query is empty: give words to search for")
         index = self.index
         with self._lock:
             if self._searcher is None or self._searcher.index is not index:
                 self._searcher = Searcher(index, vault=self.path)
             searcher = self._searcher
-        return searcher.search(_text("query", query), top, syntax=syntax, snippets=snippets, exclude=exclude)
+        return searcher.search(query, top, syntax=syntax, snippets=snippets, exclude=exclude)
 
     def similar(self, word: str, top: int = 10) -> list[Neighbour]:
         """The words this vault uses most like `word` (cosine of CBOW word vectors), each with its count;
         none for a word too rare to say (`similar_words` says so)."""
         _at_least_one("top", top)
-        return self.index.similar(_text("word", word), top)
+        return self.index.similar(_word(word), top)
 
     def similar_words(self, word: str, top: int = 10) -> SimilarWords:
         """`similar` with what it knows of the word: its count, whether it is frequent enough
         (`RELIABLE_COUNT`) to have reliable neighbours, and the language they were taken from."""
         _at_least_one("top", top)
-        return self.index.similar_words(_text("word", word), top)
+        return self.index.similar_words(_word(word), top)
 
     def note(self, name: str | NoteInfo, max_chars: int | None = None) -> Note:
         """A note's stored names, tags, headings and links, and its text as on disk now (cut at
@@ -372,6 +374,13 @@ def _heading(value: str) -> str:
     if not text or "\n" in text or "\r" in text:
         raise ArgumentError(f"heading must be one line of text, not {value!r}")
     return text
+
+
+def _word(value: str) -> str:
+    """A word to ask about: text, not blank (`similar ""` asks for no word, not an unknown one)."""
+    if not _text("word", value).strip():
+        raise ArgumentError("word is empty: give a word")
+    return value
 
 
 def _text(name: str, value: str) -> str:

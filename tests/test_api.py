@@ -173,7 +173,8 @@ def test_without_an_index_in_the_folder_given_the_error_names_it(indexed, tmp_pa
     (lambda v: v.similar("kimchi", top=0), "top"), (lambda v: v.similar_words("kimchi", top=0), "top"),
     (lambda v: v.health(limit=-1), "limit must be"), (lambda v: v.note("Kimchi", max_chars=0), "max_chars"),
     (lambda v: v.related(None), "note must be text"), (lambda v: v.search(None), "query must be text"),
-    (lambda v: v.similar(3), "word must be text")])
+    (lambda v: v.similar(3), "word must be text"), (lambda v: v.similar_words(" "), "give a word"),
+    (lambda v: v.similar(""), "give a word"), (lambda v: v.search(" \n"), "give words to search for")])
 def test_arguments_it_cannot_use_are_a_clear_error(indexed, call, says: str) -> None:
     with pytest.raises(ArgumentError, match=says) as caught:
         call(Vault(*indexed))

@@ -23,6 +23,7 @@ from notelink.index.references import boosted, reference_matrix
 from notelink.index.store import generation_key, load_array, open_generation, pin_current
 from notelink.index.verify import check_generation
 from notelink.notes.links import Resolver, dialect_of, link_report, name_key
+from notelink.notes.stopwords import main_languages, stop_word_languages
 from notelink.query.answers import Neighbour, NoteInfo, Related, Scored, SimilarWords
 
 RELIABLE_COUNT = 10
@@ -191,8 +192,7 @@ class Index:
         query = query.removeprefix("./")
         if query == chosen.path:
             return []
-        r = self._resolver
-        found = r.same_path(query) if "/" in name_key(query) else r.named(query)
+        found = self._resolver.same_path(query) if "/" in name_key(query) else self._resolver.named(query)
         return sorted(path for path in found if path != chosen.path)
 
     def twins(self, note: NoteInfo) -> list[str]:
@@ -210,11 +210,11 @@ class Index:
         return {path for path in found if path is not None}
 
     def word_id(self, word: str) -> int:
+        """The word's row; NotFound for a word the notes do not use, a stop word (of any language, or of a
+        main language of the vault though other notes keep it: `stopwords.main_languages`), or a rare one."""
         key = word.lower()
-        if key not in self.word_index:
-            from notelink.notes.stopwords import stop_word_languages  # (only here: queries need no tokenizer)
-
-            stop = stop_word_languages(key)
+        stop = stop_word_languages(key)
+        if key not in self.word_index or (stop and main_languages(self.languages()).intersection(stop)):
             why = (f"{key!r} is a stop word ({', '.join(stop[:5])}): notelink leaves those out of training, "
                    "as they say little about a note") if stop else self._too_rare(key)
             close = [] if why else difflib.get_close_matches(key, self.words, n=5, cutoff=0.6)

@@ -259,6 +259,8 @@ WRONG = [
     ("read_note", {"note": "Kimchi", "max_chars": 2.5}, "max_chars must be a whole number, not 2.5"),
     ("related", {"note": "Kimchi", "unlinked": "yes"}, 'unlinked must be true or false, not "yes"'),
     ("similar_words", {"word": 42}, "word must be text, not 42"),
+    ("similar_words", {"word": ""}, "word is empty: give a word"),
+    ("search", {"query": "  "}, "query is empty: give words to search for"),
     ("search", {"query": "bread", "bogus": 1}, "search takes no argument 'bogus'; it takes: query, limit, "
                                                "draft"),
     ("status", {"x": 1}, "status takes no argument 'x'; it takes none")]

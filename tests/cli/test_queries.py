@@ -96,3 +96,11 @@ def test_mentions_of_a_note_deleted_since_indexing_say_so(capsys, make_vault, tm
     code, out, err = run(capsys, "mentions", str(vault), "Canvas", "--index-dir", ix, "--json")
     data = json.loads(out)
     assert code == 1 and "deleted or moved" in data["unreadable"] and len(data["incoming"]) == 1
+
+
+def test_similar_without_a_word_asks_for_one(capsys, make_vault, tmp_path: Path) -> None:
+    vault = make_vault({"a.md": "# A\n\nbread flour water oven\n", "b.md": "# B\n\nbread flour yeast\n"})
+    ix = indexed(capsys, vault, tmp_path)
+    for word in ("", "  "):
+        code, _, err = run(capsys, "similar", str(vault), word, "--index-dir", ix)
+        assert code == 2 and "give a word" in err and "no word named" not in err

@@ -146,3 +146,29 @@ def test_a_path_given_exactly_wins_over_one_differing_only_by_case_or_normalisat
     assert index.also_named("a/CAFÉ.md", chosen) == [({nfc, nfd} - {chosen.path}).pop()]
     assert index.also_named("a/other.md", index.find_note("a/Other.md")) == []
     index.close()
+
+
+def test_a_stop_word_of_the_vaults_main_language_is_one_where_other_notes_keep_it(tmp_path: Path) -> None:
+    english = "the garden is where the soil and the compost meet the seeds of the spring".split()
+    danish = "vi har en have med æbler og der er også the i koppen og is i fryseren hver dag".split()
+
+    def note(words: list[str], i: int) -> str:  # (no paragraph repeated across notes: no boilerplate)
+        return " ".join([*words[3 * i:], f"word{i}", *words[: 3 * i]])
+    for name, notes in (("mixed", {**{f"en{i}": note(english, i) for i in range(4)},
+                                   **{f"da{i}": note(danish, i) for i in range(2)}}),
+                        ("danish", {f"da{i}": note(danish, i) for i in range(4)})):
+        root = tmp_path / name
+        root.mkdir()
+        for stem, text in notes.items():
+            (root / f"{stem}.md").write_text(f"# {stem}\n\n{text}. {text}.\n")
+        build_index(root, tmp_path / f"{name}-ix", FAST)
+        index = Index.open(tmp_path / f"{name}-ix")
+        if name == "mixed":  # English notes drop "the"; the Danish ones keep it: still a stop word here
+            assert "the" in index.word_index and index.languages() == {"en": 4, "da": 2}
+            with pytest.raises(NotFound, match="'the' is a stop word \\(en"):
+                index.similar_words("the")
+        else:  # a Danish vault: English stop words are its words ("is": ice)
+            assert index.similar_words("is").word == "is"
+        with pytest.raises(NotFound, match="'og' is a stop word"):
+            index.similar_words("og")
+        index.close()
