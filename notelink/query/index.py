@@ -167,10 +167,10 @@ class Index:
         """A note by relative path, file name or title; NotFound lists close matches. A path given exactly
         as the note's (byte for byte, `.md` optional) is that note, before the names compared without case
         and Unicode normalisation: `plan.md` beside `Plan.md`, a name stored decomposed by a composed one."""
-        query = query.removeprefix("./")
-        if (exact := self.by_path.get(query) or self.by_path.get(query + ".md")) is not None:
+        rel = query.removeprefix("./")
+        if (exact := self.by_path.get(rel) or self.by_path.get(rel + ".md")) is not None:
             return exact
-        path = self._resolver.find(query)
+        path = self._resolver.find(rel)
         if path is None:
             names = [n.path for n in self.notes] + [n.title for n in self.notes]
             raise NotFound("note", query, difflib.get_close_matches(query, names, n=5, cutoff=0.5),
