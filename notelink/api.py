@@ -8,9 +8,12 @@
 
 Every method reads the live generation: when a watcher (or `notelink index`) switches in a new one, the
 next call uses it. Names of notes are what a `[[link]]` would say (title, alias, file name) or a path
-(relative to the vault, or to the file itself). Errors are `notelink.errors` exceptions, all
-`NotelinkError`: `VaultError` (no such vault), `IndexMissing` (never indexed), `IndexFormatError`
-(damaged or too old: rebuild), `NotFound` (unknown note or word; `.suggestions` has close matches).
+(relative to the vault, or to the file itself); a path given exactly as the note's picks it among notes
+whose names differ only by case or Unicode normalisation. A `NoteInfo` that `find` gave names its note
+itself (looked up again by its exact path): a note found once is the note every question is about.
+Errors are `notelink.errors` exceptions, all `NotelinkError`: `VaultError` (no such vault), `IndexMissing`
+(never indexed), `IndexFormatError` (damaged or too old: rebuild), `NotFound` (unknown note or word;
+`.suggestions` has close matches).
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ from notelink.configfile import UserConfig
 from notelink.errors import ArgumentError, IndexDamaged, IndexMissing, NotFound
 from notelink.index.store import current_generation, generation_key
 from notelink.notes.ignore import Ignore
-from notelink.notes.vault import Skipped, check_vault, files_named, path_in_vault, read_inside
+from notelink.notes.links import told_apart
+from notelink.notes.vault import Skipped, check_vault, files_named, path_in_vault, read_inside, why_unread
 from notelink.query.answers import Neighbour, NoteInfo, Related, Scored, SimilarWords
 from notelink.query.freshness import freshness
 from notelink.query.health import Health
@@ -172,8 +176,14 @@ class Vault:
         exclude patterns leave out is said to be left out, not unknown."""
         return self._find(self.index, name)
 
-    def _find(self, index: Index, name: str) -> NoteInfo:
-        """`find` in one generation (a question asks it once)."""
+    def _find(self, index: Index, name: str | NoteInfo) -> NoteInfo:
+        """`find` in one generation (a question asks it once); a `NoteInfo` is looked up by its exact path
+        (not found again by name: that could be another note whose path differs only by case)."""
+        if isinstance(name, NoteInfo):
+            if (same := index.by_path.get(name.path)) is None:
+                raise NotFound("note", name.path, [], f"{name.path} is no longer in the index: it was "
+                               "removed or renamed since it was found (a newer index is in use)")
+            return same
         query = path_in_vault(self.path, _text("note", name))
         try:
             return index.find_note(query)
@@ -196,21 +206,19 @@ class Vault:
         return None
 
     def also_named(self, name: str, note: NoteInfo) -> list[str]:
-        """Paths of the other notes `name` could mean too (empty when `name` is a path)."""
-        query = path_in_vault(self.path, name)
-        if query != name or "/" in name:
-            return []
-        return self.index.also_named(query, note)
+        """Paths of the other notes `name` could mean too, `note` being the one `find` gave (empty when
+        `name` is the note's exact path, or a path to its file)."""
+        return self.index.also_named(path_in_vault(self.path, _text("note", name)), note)
 
     # -- questions -----------------------------------------------------------------------------
-    def related(self, note: str, top: int = 10, unlinked: bool = False) -> list[Related]:
+    def related(self, note: str | NoteInfo, top: int = 10, unlinked: bool = False) -> list[Related]:
         """The notes most like `note` (cosine of note vectors), best first, with `because`; `unlinked`
         leaves out notes already linked either way."""
         _at_least_one("top", top)
         index = self.index
         return index.related(self._find(index, note), top, unlinked)
 
-    def concepts(self, note: str, top: int = 10) -> list[Scored]:
+    def concepts(self, note: str | NoteInfo, top: int = 10) -> list[Scored]:
         """The vault words that characterise `note` most (its own words and their CBOW neighbours)."""
         _at_least_one("top", top)
         index = self.index
@@ -222,28 +230,30 @@ class Vault:
         best-matching passage, matched words as spans) and `because` (query words found, words the CBOW
         model brought in: `kubernetes ← k8s`); `unknown` lists query words no note uses. `syntax`: quoted
         phrases, `#tag` and `path:` filter (False: the text is a draft, searched as it is); `exclude`:
-        paths never returned (the note being written)."""
+        paths never returned (the note being written). A blank query is an ArgumentError."""
         _at_least_one("top", top)
+        if not _text("query", query).strip():
+            raise ArgumentError("query is empty: give words to search for")
         index = self.index
         with self._lock:
             if self._searcher is None or self._searcher.index is not index:
                 self._searcher = Searcher(index, vault=self.path)
             searcher = self._searcher
-        return searcher.search(_text("query", query), top, syntax=syntax, snippets=snippets, exclude=exclude)
+        return searcher.search(query, top, syntax=syntax, snippets=snippets, exclude=exclude)
 
     def similar(self, word: str, top: int = 10) -> list[Neighbour]:
         """The words this vault uses most like `word` (cosine of CBOW word vectors), each with its count;
         none for a word too rare to say (`similar_words` says so)."""
         _at_least_one("top", top)
-        return self.index.similar(_text("word", word), top)
+        return self.index.similar(_word(word), top)
 
     def similar_words(self, word: str, top: int = 10) -> SimilarWords:
         """`similar` with what it knows of the word: its count, whether it is frequent enough
         (`RELIABLE_COUNT`) to have reliable neighbours, and the language they were taken from."""
         _at_least_one("top", top)
-        return self.index.similar_words(_text("word", word), top)
+        return self.index.similar_words(_word(word), top)
 
-    def note(self, name: str, max_chars: int | None = None) -> Note:
+    def note(self, name: str | NoteInfo, max_chars: int | None = None) -> Note:
         """A note's stored names, tags, headings and links, and its text as on disk now (cut at
         `max_chars`). Only notes of the index are read, and only inside the vault."""
         if max_chars is not None:
@@ -261,12 +271,10 @@ class Vault:
         """The note's text; NotFound when it left the vault's folder or cannot be read any more."""
         raw = read_inside(self.path, rel, index.max_file_bytes())  # (a link out of the vault: not read)
         if isinstance(raw, Skipped):
-            gone = not os.path.lexists(self.path / rel)  # (the reader's word for it is the indexer's)
-            why = "it was deleted or moved since the index was built (`notelink index` updates the index)"
-            raise NotFound("note", rel, [], f"{rel} cannot be read now: {why if gone else raw.reason}")
+            raise NotFound("note", rel, [], why_unread(self.path, raw))
         return raw.text
 
-    def mentions(self, note: str) -> Mentions:
+    def mentions(self, note: str | NoteInfo) -> Mentions:
         """Unlinked mentions: where other notes name `note` without linking it (incoming), and where it names
         other notes without linking them (outgoing), with path, line, column and the line's text."""
         from notelink.query.unlinked import unlinked_mentions
@@ -274,8 +282,9 @@ class Vault:
         index = self.index
         return unlinked_mentions(index, self.path, self._find(index, note))
 
-    def link(self, note: str, target: str, mention: int | None = None, append: bool = False,
-             heading: str = "See also", write: bool = False, expect: str | None = None) -> Edits:
+    def link(self, note: str | NoteInfo, target: str | NoteInfo, mention: int | None = None,
+             append: bool = False, heading: str = "See also", write: bool = False,
+             expect: str | None = None) -> Edits:
         """Links `note` to `target`: its `mention`-th unlinked mention of `target` wrapped in a link, or
         (`append`, or no mention at all) a link added under `heading`. Without `write`, only the diff;
         with it, the note is written (its bytes saved first for `undo_links`). `expect`: a preview's
@@ -368,9 +377,15 @@ def _inside_indexed(vault: Path, above: Path, typed: str | None, asking: tuple[s
 
 def ambiguous(name: str, chosen: str, others: list[str]) -> str:
     """Says that `name` names the notes `others` too (`Vault.also_named`), and which one an answer is for: the
-    one picked may not be the one meant."""
+    one picked may not be the one meant. Paths that would look the same on screen (one stored composed, one
+    decomposed) are written with escapes, so that the message shows which is which."""
+    listed = [chosen, *others[:5]]
+    first, *rest = shown = told_apart(listed)
     more = ", ..." if len(others) > 5 else ""
-    return f"'{name}' also names {', '.join(others[:5])}{more}; showing {chosen} (give a path to choose)"
+    how = "give the exact path to choose" if shown == listed else (
+        "some differ only in how their accents are encoded, written here as \\u escapes; give the exact "
+        "path, as your shell completes it, to choose")
+    return f"'{name}' also names {', '.join(rest)}{more}; showing {first} ({how})"
 
 
 def _at_least_one(name: str, value: int) -> None:
@@ -386,6 +401,13 @@ def _heading(value: str) -> str:
     if not text or "\n" in text or "\r" in text:
         raise ArgumentError(f"heading must be one line of text, not {value!r}")
     return text
+
+
+def _word(value: str) -> str:
+    """A word to ask about: text, not blank (`similar ""` asks for no word, not an unknown one)."""
+    if not _text("word", value).strip():
+        raise ArgumentError("word is empty: give a word")
+    return value
 
 
 def _text(name: str, value: str) -> str:

@@ -188,7 +188,8 @@ def test_a_folder_inside_an_indexed_vault_is_said_to_be_inside_it(make_vault, tm
     (lambda v: v.similar("kimchi", top=0), "top"), (lambda v: v.similar_words("kimchi", top=0), "top"),
     (lambda v: v.health(limit=-1), "limit must be"), (lambda v: v.note("Kimchi", max_chars=0), "max_chars"),
     (lambda v: v.related(None), "note must be text"), (lambda v: v.search(None), "query must be text"),
-    (lambda v: v.similar(3), "word must be text")])
+    (lambda v: v.similar(3), "word must be text"), (lambda v: v.similar_words(" "), "give a word"),
+    (lambda v: v.similar(""), "give a word"), (lambda v: v.search(" \n"), "give words to search for")])
 def test_arguments_it_cannot_use_are_a_clear_error(indexed, call, says: str) -> None:
     with pytest.raises(ArgumentError, match=says) as caught:
         call(Vault(*indexed))
@@ -289,3 +290,19 @@ def test_a_note_the_exclude_patterns_leave_out_is_said_to_be_left_out(make_vault
             v.related(name)
     with pytest.raises(NotFound, match="no note named 'Nothing'"):
         v.find("Nothing")
+
+
+def test_notes_whose_paths_differ_only_by_case_are_told_apart(make_vault, tmp_path: Path) -> None:
+    words = "garden compost mulch soil water seeds " * 3
+    vault = make_vault({"Plan.md": f"# Garden plan\n\n{words} spring\n",
+                        "plan.md": f"# Work plan\n\n{words}\n", "other.md": f"# Other\n\n{words}\n"})
+    build_index(vault, tmp_path / "ix", FAST)
+    with Vault(vault, tmp_path / "ix") as v:
+        for path, twin in (("Plan.md", "plan.md"), ("plan.md", "Plan.md")):
+            found = v.find(path)  # the path as it is wins over the one that differs only by case
+            assert found.path == path and v.also_named(path, found) == []
+            for asked in (path, found):  # by its path, or as `find` gave it: the same note
+                assert v.related(asked)[0].path == twin
+                assert v.mentions(asked).note == path and v.note(asked).path == path
+        chosen = v.find("PLAN.md")
+        assert v.also_named("PLAN.md", chosen) == [({"Plan.md", "plan.md"} - {chosen.path}).pop()]

@@ -103,7 +103,7 @@ class Server:
         either way), because (shared concepts, titles mentioned). unlinked: only notes not linked yet."""
         def question() -> dict[str, Any]:
             found, others = self._found(note)
-            hits = self.vault.related(found.path, _bounded("limit", limit, MAX_LIMIT), unlinked)
+            hits = self.vault.related(found, _bounded("limit", limit, MAX_LIMIT), unlinked)
             return {"note": found.path, **others, "related": [h.__dict__ for h in hits]}
         return self.answer(question)
 
@@ -111,7 +111,7 @@ class Server:
         """The words that characterise a note in this vault (its own words and their CBOW neighbours)."""
         def question() -> dict[str, Any]:
             found, others = self._found(note)
-            hits = self.vault.concepts(found.path, _bounded("limit", limit, MAX_LIMIT))
+            hits = self.vault.concepts(found, _bounded("limit", limit, MAX_LIMIT))
             return {"note": found.path, **others, "concepts": [h.__dict__ for h in hits]}
         return self.answer(question)
 
@@ -126,7 +126,7 @@ class Server:
         max_chars (truncated says so; chars is the whole length)."""
         def question() -> dict[str, Any]:
             found, others = self._found(note)
-            return {**self.vault.note(found.path, _bounded("max_chars", max_chars, MAX_CHARS)).to_dict(),
+            return {**self.vault.note(found, _bounded("max_chars", max_chars, MAX_CHARS)).to_dict(),
                     **others}
         return self.answer(question)
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import sys
 from typing import TYPE_CHECKING
 
 from notelink.cli.options import at_least_one, find_note, open_vault
-from notelink.cli.output import EXIT_OK, emit, shown
+from notelink.cli.output import EXIT_NOT_FOUND, EXIT_OK, emit, shown
 
 if TYPE_CHECKING:
     from notelink.query.health import Health
@@ -18,7 +19,7 @@ def cmd_related(args: argparse.Namespace) -> int:
     at_least_one("--top", args.top)
     vault = open_vault(args)
     note = find_note(vault, args)
-    hits = vault.related(note.path, args.top, unlinked=args.unlinked)
+    hits = vault.related(note, args.top, unlinked=args.unlinked)
     data = {"note": note.path, "related": [h.__dict__ for h in hits]}
     lines = [f"Related to {shown(note.title)} ({shown(note.path)}):"]
     lines += [f"  {h.score:6.3f}  {shown(h.title)} ({shown(h.path)}){'  [linked]' if h.linked else ''}"
@@ -31,7 +32,7 @@ def cmd_concepts(args: argparse.Namespace) -> int:
     at_least_one("--top", args.top)
     vault = open_vault(args)
     note = find_note(vault, args)
-    hits = vault.concepts(note.path, args.top)
+    hits = vault.concepts(note, args.top)
     data = {"note": note.path, "concepts": [h.__dict__ for h in hits]}
     lines = [f"Concepts of {shown(note.title)} ({shown(note.path)}):"]
     lines += [f"  {h.score:6.3f}  {h.word}" for h in hits]
@@ -57,15 +58,19 @@ def cmd_similar(args: argparse.Namespace) -> int:
 def cmd_mentions(args: argparse.Namespace) -> int:
     vault = open_vault(args)
     note = find_note(vault, args)
-    found = vault.mentions(note.path)
+    found = vault.mentions(note)
     emit(args, found.to_dict(), lambda: _mentions_text(note.title, found))
+    if found.unreadable:  # an answer in part: its outgoing half is unknown, not empty
+        print(f"notelink: {shown(found.unreadable)}", file=sys.stderr)
+        return EXIT_NOT_FOUND
     return EXIT_OK
 
 
 def _mentions_text(title: str, m: Mentions) -> str:
     lines = [f"Unlinked mentions of {shown(title)} ({shown(m.note)}) in other notes: {len(m.incoming)}"]
     lines += [f"  {shown(x.source)}:{x.line}:{x.column}  {shown(x.line_text.strip())}" for x in m.incoming]
-    lines.append(f"Other notes {shown(title)} names without linking them: {len(m.outgoing)}")
+    count = "unknown (its file cannot be read now)" if m.unreadable else len(m.outgoing)
+    lines.append(f"Other notes {shown(title)} names without linking them: {count}")
     lines += [f"  {x.line}:{x.column}  {shown(x.text)} → {shown(x.target)}" for x in m.outgoing]
     return "\n".join(lines)
 

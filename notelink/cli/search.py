@@ -13,6 +13,7 @@ from notelink.config import SearchConfig
 from notelink.query.search import Hit, Searcher, SearchResults
 
 _BOLD, _PLAIN = "\x1b[1m", "\x1b[0m"
+EMPTY = "give words to search for"
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -20,11 +21,15 @@ def cmd_search(args: argparse.Namespace) -> int:
     if sum(given) != 1:
         raise UserError("give a query, or --stdin (a draft on standard input), or --batch (JSON lines on "
                         "standard input): one of them")
+    if args.query and not " ".join(args.query).strip():
+        raise UserError(f"the query is empty: {EMPTY}")
     at_least_one("--top", args.top)
+    text, syntax = (sys.stdin.read(), False) if args.stdin else (" ".join(args.query or ()), True)
+    if args.stdin and not text.strip():
+        raise UserError("standard input has no text to search for: give a draft on it, or a query")
     searcher = Searcher(open_index(args), SearchConfig(top=args.top))
     if args.batch:
         return run_batch(searcher, sys.stdin, sys.stdout, args.top, not args.no_snippets)
-    text, syntax = (sys.stdin.read(), False) if args.stdin else (" ".join(args.query), True)
     results = searcher.search(text, args.top, syntax=syntax, snippets=not args.no_snippets,
                               exclude=args.exclude)
     if args.json:
@@ -54,6 +59,8 @@ def _answer(searcher: Searcher, line: str, n: int, top: int, snippets: bool) -> 
     if not isinstance(item, dict) or not isinstance(item.get("text"), str):
         ident = item.get("id") if isinstance(item, dict) else None
         return {"id": ident, "error": f'line {n} has no "text" string'}
+    if not item["text"].strip():
+        return {"id": item.get("id"), "error": f'line {n}: "text" is empty: {EMPTY}'}
     exclude = item.get("exclude", [])
     exclude = [exclude] if isinstance(exclude, str) else exclude
     want = item.get("top", top)
@@ -78,7 +85,9 @@ def render(results: SearchResults, color: bool = False) -> str:
     if results.unknown_notes:
         notes.append(f"not a note, so not left out: {', '.join(results.unknown_notes)}")
     if not results.words:
-        notes.append("no words to search for")
+        left = results.ignored
+        said = f": {', '.join(left)} {'is a stop word' if len(left) == 1 else 'are stop words'}, left out"
+        notes.append("no words to search for" + (said if left else ""))
     lines = [head + (f"  ({'; '.join(notes)})" if notes else "")]
     for hit in results.hits:
         lines += _hit_lines(hit, color)

@@ -43,6 +43,18 @@ def name_key(name: str) -> str:
     return name[:-3] if name.endswith(".md") else name
 
 
+def told_apart(paths: list[str]) -> list[str]:
+    """`paths` as they are, except those that look like another of them (the same under Unicode's NFC): those
+    with every character outside ASCII as a `\\uXXXX` escape (`Caf\\u00e9.md`, `Cafe\\u0301.md`)."""
+    looks = Counter(unicodedata.normalize("NFC", p) for p in paths)
+    return [p if looks[unicodedata.normalize("NFC", p)] == 1 else
+            "".join(c if c.isascii() else _escape(c) for c in p) for p in paths]
+
+
+def _escape(c: str) -> str:
+    return f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
+
+
 def is_attachment(target: str) -> bool:
     """True for a link to a file that is no note (`image.png`, `paper.pdf`): such a link is not unresolved."""
     suffix = posixpath.splitext(target.partition("#")[0].strip())[1].lower().lstrip(".")
@@ -75,8 +87,10 @@ class Resolver:
         self._notes = sorted(notes, key=lambda n: (n[0].count("/"), n[0]))  # shortest path first: it wins
         self._named: dict[str, list[str]] | None = None
         self._stems: list[tuple[str, str]] | None = None
+        self._twins: dict[str, list[str]] = {}  # paths that compare equal (`Plan.md`, `plan.md`): rare
         for path, title, aliases in self._notes:
-            self._by_path.setdefault(name_key(path), path)
+            if (first := self._by_path.setdefault(key := name_key(path), path)) != path:
+                self._twins.setdefault(key, [first]).append(path)
             for name in (page_name(path, self.dialect), *other_names(path, self.dialect)):
                 self._by_name.setdefault(name_key(name), path)
             for name in [title, *aliases]:
@@ -134,6 +148,15 @@ class Resolver:
                 for key in {name_key(page_name(path, self.dialect)), *map(name_key, [title, *aliases])}:
                     self._named.setdefault(key, []).append(path)
         return list(self._named.get(name_key(name), []))
+
+    def same_path(self, path: str) -> list[str]:
+        """Every note whose path compares equal to `path` (case and Unicode normalisation aside): the notes a
+        path could mean (`Plan.md` and `plan.md`; a file name stored composed and one decomposed)."""
+        key = name_key(path)
+        if key in self._twins:
+            return list(self._twins[key])
+        hit = self._by_path.get(key)
+        return [hit] if hit is not None else []
 
 
 def link_report(links: Iterable[tuple[str, str, int | None]], dialect: str = "", top: int = 10

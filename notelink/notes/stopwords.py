@@ -224,6 +224,20 @@ def stop_word_languages(word: str) -> tuple[str, ...]:
     return _LANGUAGES_OF.get(word, ())
 
 
+MAIN_LANGUAGE_SHARE = 0.25
+"""A language at least this share of a vault's notes are in (and always the one most are in) is a main
+language of the vault: its stop words are stop words to `similar` even where notes in other languages keep
+them (English "the" quoted in Danish notes), while in a vault mostly in another language they stay its
+words (Danish "is", ice)."""
+
+
+def main_languages(notes: dict[str, int]) -> frozenset[str]:
+    """The main languages of a vault whose notes are in these languages (language: notes); "" stands for
+    notes that kept their stop words (`--keep-stopwords`), and has none."""
+    total, most = sum(notes.values()), max(notes.values(), default=0)
+    return frozenset(lang for lang, n in notes.items() if n == most or n >= MAIN_LANGUAGE_SHARE * total)
+
+
 PARAGRAPH_MIN_TOKENS = 12
 """Tokens a paragraph needs before it can be in another language than its note (a bilingual note: a French
 account with an English summary). Shorter ones (headings, list items, captions) keep the note's language."""

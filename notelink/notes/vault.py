@@ -7,7 +7,9 @@ import contextlib
 import errno
 import hashlib
 import os
+import posixpath
 import stat
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -164,6 +166,14 @@ def read_inside(root: Path, rel: str, max_bytes: int, digest: bool = False) -> R
     return _read(root, rel, max_bytes, os.path.realpath(root), digest)
 
 
+def why_unread(root: Path, skipped: Skipped) -> str:
+    """Why a note of the index cannot be read now, for people: deleted or moved since the index was built
+    (and what to run), else the reader's reason (a link out of the vault, unreadable, now too large...)."""
+    gone = not os.path.lexists(root / skipped.path)  # (the reader's word for it is the indexer's)
+    why = "it was deleted or moved since the index was built (`notelink index` updates the index)"
+    return f"{skipped.path} cannot be read now: {why if gone else skipped.reason}"
+
+
 def _inside(real_root: str, target: str) -> bool:
     """Whether the resolved path `target` is in the resolved folder `real_root` (False on another drive)."""
     return Path(target).is_relative_to(real_root)
@@ -273,11 +283,35 @@ def file_hash(path: Path) -> str | None:
 def path_in_vault(root: Path, name: str) -> str:
     """`name` as a vault-relative path when it is a path to a note file inside the vault `root` (absolute,
     or from the current folder: what a shell completes or an editor passes), else `name` as it is: also a
-    name no file can have (too long, `~nobody/`), which is then looked up as a name and not found."""
+    name no file can have (too long, `~nobody/`), which is then looked up as a name and not found.
+
+    A path to a note (`.md`) that no file has byte for byte is read lexically (`a//b/../c.md` is `a/c.md`):
+    absolute, from outside the vault or starting with `../`, the vault's folder is taken off its front,
+    compared under NFC (`v5/Résumé.md` typed composed for a file stored decomposed); else it is the vault's
+    own path (from a folder inside the vault, `en/x.md` means the vault's `en/x.md`)."""
     try:
         path = Path(name).expanduser()
-        if path.suffix.lower() == ".md" and path.is_file():
+        if path.suffix.lower() != ".md":
+            return name
+        if path.is_file():
             return path.resolve().relative_to(root.resolve()).as_posix()
+        here = Path.cwd().is_relative_to(root.resolve())  # (the current folder is inside the vault)
+        outside = path.is_absolute() or name.startswith("../") or not here
+        if outside and (inside := _lexically_inside(root, path)) is not None:
+            return inside
     except (ValueError, OSError, RuntimeError):  # outside the vault; too long; an unknown user's ~
-        pass
-    return name
+        return name
+    return posixpath.normpath(name)
+
+
+def _lexically_inside(root: Path, path: Path) -> str | None:
+    """`path` (absolute, or from the current folder) from the vault `root`, the folders that exist resolved
+    and the rest read as written, compared part by part under NFC; None when it is not inside the vault."""
+    parts, base = (Path(os.path.realpath(p)).parts for p in (path, root))
+    if len(parts) <= len(base) or any(_nfc(a) != _nfc(b) for a, b in zip(parts, base, strict=False)):
+        return None
+    return "/".join(parts[len(base):])
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)

@@ -23,6 +23,7 @@ from notelink.index.references import boosted, reference_matrix
 from notelink.index.store import generation_key, load_array, open_generation, pin_current
 from notelink.index.verify import check_generation
 from notelink.notes.links import Resolver, dialect_of, link_report, name_key
+from notelink.notes.stopwords import main_languages, stop_word_languages
 from notelink.query.answers import Neighbour, NoteInfo, Related, Scored, SimilarWords
 
 RELIABLE_COUNT = 10
@@ -163,8 +164,13 @@ class Index:
 
     # -- lookups -----------------------------------------------------------------------------
     def find_note(self, query: str) -> NoteInfo:
-        """A note by relative path, file name or title; NotFound lists close matches."""
-        path = self._resolver.find(query.removeprefix("./"))
+        """A note by relative path, file name or title; NotFound lists close matches. A path given exactly
+        as the note's (byte for byte, `.md` optional) is that note, before the names compared without case
+        and Unicode normalisation: `plan.md` beside `Plan.md`, a name stored decomposed by a composed one."""
+        rel = query.removeprefix("./")
+        if (exact := self.by_path.get(rel) or self.by_path.get(rel + ".md")) is not None:
+            return exact
+        path = self._resolver.find(rel)
         if path is None:
             names = [n.path for n in self.notes] + [n.title for n in self.notes]
             raise NotFound("note", query, difflib.get_close_matches(query, names, n=5, cutoff=0.5),
@@ -180,12 +186,19 @@ class Index:
         return None
 
     def also_named(self, query: str, chosen: NoteInfo) -> list[str]:
-        """Paths of the other notes whose file name, title or alias is `query` too (`find_note` picked
-        `chosen` the way links resolve), so that a caller can say the query was ambiguous."""
+        """Paths of the other notes whose file name, title or alias is `query` too, or (a path) whose path
+        differs from it only by case or Unicode normalisation (`find_note` picked `chosen`), so that a caller
+        can say the query was ambiguous. Empty for a path given exactly: it names one note."""
         query = query.removeprefix("./")
-        if "/" in name_key(query):  # a path names one note
+        if query == chosen.path:
             return []
-        return sorted(path for path in self._resolver.named(query) if path != chosen.path)  # in note order
+        found = self._resolver.same_path(query) if "/" in name_key(query) else self._resolver.named(query)
+        return sorted(path for path in found if path != chosen.path)
+
+    def twins(self, note: NoteInfo) -> list[str]:
+        """The other notes whose path differs from `note`'s only by case or Unicode normalisation (`plan.md`
+        beside `Plan.md`): no link tells them apart, as links are compared without either."""
+        return [path for path in self._resolver.same_path(note.path) if path != note.path]
 
     def links_in(self, text: str, note: NoteInfo) -> set[str]:
         """The notes a note's text, as it is now, links to (its paths): for a link written since this index
@@ -197,11 +210,11 @@ class Index:
         return {path for path in found if path is not None}
 
     def word_id(self, word: str) -> int:
+        """The word's row; NotFound for a word the notes do not use, a stop word (of any language, or of a
+        main language of the vault though other notes keep it: `stopwords.main_languages`), or a rare one."""
         key = word.lower()
-        if key not in self.word_index:
-            from notelink.notes.stopwords import stop_word_languages  # (only here: queries need no tokenizer)
-
-            stop = stop_word_languages(key)
+        stop = stop_word_languages(key)
+        if key not in self.word_index or (stop and main_languages(self.languages()).intersection(stop)):
             why = (f"{key!r} is a stop word ({', '.join(stop[:5])}): notelink leaves those out of training, "
                    "as they say little about a note") if stop else self._too_rare(key)
             close = [] if why else difflib.get_close_matches(key, self.words, n=5, cutoff=0.6)

@@ -18,7 +18,7 @@ import numpy as np
 from notelink.index.store import load_array
 from notelink.notes.links import dialect_of
 from notelink.notes.spans import find_names
-from notelink.notes.vault import Skipped, read_inside
+from notelink.notes.vault import Skipped, read_inside, why_unread
 from notelink.query.answers import NoteInfo
 from notelink.query.index import Index
 
@@ -38,13 +38,17 @@ class Mentions:
     note: str
     incoming: list[Mention] = field(default_factory=list)
     outgoing: list[Mention] = field(default_factory=list)
+    unreadable: str = ""
+    """Why the note's own text cannot be read now (deleted or moved since indexing...): its outgoing
+    mentions are then unknown, not none. Empty when it was read."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
 def unlinked_mentions(index: Index, root: Path, note: NoteInfo) -> Mentions:
-    """Both directions for one note (notes that cannot be read now are passed over)."""
+    """Both directions for one note (other notes that cannot be read now are passed over; the note itself
+    is said to be unreadable)."""
     src, dst = _mention_pairs(index)
     incoming = sorted({int(s) for s in src[dst == note.id]} - {note.id})
     outgoing = sorted({int(d) for d in dst[src == note.id]} - {note.id})
@@ -53,7 +57,11 @@ def unlinked_mentions(index: Index, root: Path, note: NoteInfo) -> Mentions:
         if note.id not in index.links_from(i):
             result.incoming += mentions_in(index, root, index.notes[i], [note])
     targets = [index.notes[j] for j in outgoing if j not in index.links_from(note.id)]
-    result.outgoing = mentions_in(index, root, note, targets)
+    raw = read_inside(root, note.path, index.max_file_bytes())
+    if isinstance(raw, Skipped):
+        result.unreadable = why_unread(root, raw)
+    else:
+        result.outgoing = _found_in(index, note, raw.text, targets)
     return result
 
 
@@ -71,10 +79,15 @@ def _mention_pairs(index: Index) -> tuple[np.ndarray, np.ndarray]:
 def mentions_in(index: Index, root: Path, source: NoteInfo, targets: list[NoteInfo]) -> list[Mention]:
     """Where `source`'s text, as on disk now, names any of `targets` (title or alias) outside links."""
     raw = read_inside(root, source.path, index.max_file_bytes())
-    if isinstance(raw, Skipped) or not targets:
+    return [] if isinstance(raw, Skipped) else _found_in(index, source, raw.text, targets)
+
+
+def _found_in(index: Index, source: NoteInfo, text: str, targets: list[NoteInfo]) -> list[Mention]:
+    """Where `text` (the note `source`'s) names any of `targets` (title or alias) outside links."""
+    if not targets:
         return []
     dialect = dialect_of(index.meta).name
     owner = {name: t for t in targets for name in t.written_names(dialect)}
     return [Mention(source.path, owner[s.name].path, s.line, s.column, s.text, s.line_text)
-            for s in find_names(raw.text, owner)]
+            for s in find_names(text, owner)]
 

@@ -25,7 +25,7 @@ from notelink.tui.mentions import MentionsScreen
 from notelink.tui.state import AppState
 
 if TYPE_CHECKING:
-    from notelink.api import Edits, Mention, Mentions, Vault
+    from notelink.api import Edits, Mention, Mentions, NoteInfo, Vault
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,11 @@ class Linker:
                 self._vault.close()
             self._vault = Vault(app.vault, app.index_dir)
         return self._vault
+
+    def note(self, path: str) -> NoteInfo | str:
+        """The note at `path` as the app lists it, for the API: asked by name, a path could reach another
+        note (one whose path differs only by case, or a file of the same name in the current folder)."""
+        return self.app.notes_by_path.get(path) or path
 
     def name(self, path: str) -> str:
         note = self.app.notes_by_path.get(path)
@@ -104,7 +109,7 @@ class Linker:
     def preview(self, request: Request) -> None:
         """Plans the link (nothing written) and shows the change; confirmed, it is written."""
         def plan() -> Callable[[], None]:
-            edits = self.vault().link(request.note, request.target, request.mention)
+            edits = self.vault().link(self.note(request.note), self.note(request.target), request.mention)
             return partial(self._previewed, request, edits)
         self._run(plan)
 
@@ -120,8 +125,8 @@ class Linker:
             return
 
         def write() -> Callable[[], None]:
-            edits = self.vault().link(request.note, request.target, request.mention, write=True,
-                                      expect=preview)
+            edits = self.vault().link(self.note(request.note), self.note(request.target), request.mention,
+                                      write=True, expect=preview)
             return partial(self._linked, request, edits)
         self._run(write)
 
@@ -154,13 +159,16 @@ class Linker:
         current = app.current
 
         def find() -> Callable[[], None]:
-            found = self.vault().mentions(current)
+            found = self.vault().mentions(self.note(current))
             return partial(self._found, current, found)
         self._run(find)
 
     def _found(self, current: str, found: Mentions) -> None:
+        if found.unreadable:  # its own mentions are unknown, not none
+            self.app.notify(found.unreadable, severity="warning", timeout=10)
         if not found.incoming and not found.outgoing:
-            self.app.notify(f"No unlinked mentions of or in {self.name(current)}")
+            if not found.unreadable:
+                self.app.notify(f"No unlinked mentions of or in {self.name(current)}")
             return
         self.app.push_screen(MentionsScreen(self.name(current), found, self.name), self._mention_chosen)
 

@@ -41,7 +41,9 @@ class MentionsScreen(ModalScreen["tuple[Mention, int] | None"]):
                 options.append(Option(mention_label(m, outgoing, self.named), id=str(len(self.rows))))
                 self.rows.append((m, mention_number(ms, m)))
             if not ms:
-                options.append(Option(Text("  none", style="dim italic"), disabled=True))
+                unknown = outgoing and self.found.unreadable  # (its file cannot be read now: not none)
+                said = "  unknown: its file cannot be read now" if unknown else "  none"
+                options.append(Option(Text(said, style="dim italic"), disabled=True))
         with Vertical(id="dialog"):
             yield Label(Text(f"Unlinked mentions of {self.note_title}"), id="mentions-title")
             yield OptionList(*options, id="mentions")

@@ -17,7 +17,7 @@ from urllib.parse import quote
 from notelink.errors import NotFound
 from notelink.notes import block, sections
 from notelink.notes.block import BlockError
-from notelink.notes.links import dialect_of, name_key, wikilink_safe
+from notelink.notes.links import dialect_of, name_key, told_apart, wikilink_safe
 from notelink.notes.spans import find_names
 from notelink.query.answers import NoteInfo
 from notelink.query.index import Index
@@ -182,6 +182,11 @@ def plan_link(index: Index, root: Path, note: NoteInfo, target: NoteInfo, mentio
         return Plan(refused=[Refusal(note.path, "a note does not link to itself")])
     if target.id in index.links_from(note.id):
         return Plan(refused=[Refusal(note.path, f"it already links to {target.path}")])
+    if twins := index.twins(target):
+        named = told_apart([target.path, *twins])
+        why = (f"no link can reach {named[0]} alone: links do not tell it from {', '.join(named[1:])}, whose "
+               "path differs only by case or accents; rename one of them to link to it")
+        return Plan(refused=[Refusal(note.path, why)])
     style = vault_link_style(index)
     if append:
         edit = append_link(index, target, heading, note.path, style)

@@ -225,6 +225,31 @@ def test_a_name_several_notes_have_is_said_in_the_answer(tmp_path: Path) -> None
     assert "also_named" not in got["path"][1]  # a path names one note
 
 
+def test_notes_whose_paths_differ_only_by_case_are_answered_for_the_one_asked(tmp_path: Path) -> None:
+    vault, ix = tmp_path / "vault", tmp_path / "ix"
+    vault.mkdir()
+    words = "garden compost mulch soil water seeds " * 3
+    for path, title in (("Plan.md", "Garden plan"), ("plan.md", "Work plan"), ("other.md", "Other")):
+        (vault / path).write_text(f"# {title}\n\n{words}\n", encoding="utf-8")
+    build_index(vault, ix, FAST)
+    got: dict[str, tuple[bool, Any]] = {}
+
+    async def body(s: ClientSession) -> None:
+        for note in ("Plan.md", "plan.md", "Work plan", "PLAN.md"):
+            got[note] = await call(s, "related", note=note)
+        got["read"] = await call(s, "read_note", note="plan.md")
+    session(vault, ix, body)
+    for note, path, twin in (("Plan.md", "Plan.md", "plan.md"), ("plan.md", "plan.md", "Plan.md"),
+                             ("Work plan", "plan.md", "Plan.md")):
+        error, answer = got[note]
+        assert not error and answer["note"] == path and answer["related"][0]["path"] == twin
+        assert "also_named" not in answer
+    error, answer = got["PLAN.md"]
+    assert not error and answer["also_named"] == [({"Plan.md", "plan.md"} - {answer["note"]}).pop()]
+    assert "give the exact path to choose" in answer["warning"]
+    assert got["read"][1]["title"] == "Work plan"
+
+
 WRONG = [
     ("search", {}, "query is missing: it must be text"),
     ("related", {}, "note is missing: it must be text (a note's title, alias, file name or vault-relative "
@@ -234,6 +259,8 @@ WRONG = [
     ("read_note", {"note": "Kimchi", "max_chars": 2.5}, "max_chars must be a whole number, not 2.5"),
     ("related", {"note": "Kimchi", "unlinked": "yes"}, 'unlinked must be true or false, not "yes"'),
     ("similar_words", {"word": 42}, "word must be text, not 42"),
+    ("similar_words", {"word": ""}, "word is empty: give a word"),
+    ("search", {"query": "  "}, "query is empty: give words to search for"),
     ("search", {"query": "bread", "bogus": 1}, "search takes no argument 'bogus'; it takes: query, limit, "
                                                "draft"),
     ("status", {"x": 1}, "status takes no argument 'x'; it takes none")]

@@ -87,6 +87,8 @@ def test_batch_in_one_process_through_a_pipe(ix: str) -> None:
 
 @pytest.mark.parametrize("argv, message", [
     ([], "give a query"),
+    ([""], "the query is empty: give words to search for"),
+    (["  ", ""], "the query is empty: give words to search for"),
     (["moon", "--stdin"], "one of them"),
     (["moon", "--top", "0"], "--top must be at least 1"),
 ])
@@ -125,3 +127,27 @@ def test_exclude_takes_a_note_as_related_does_and_says_which_name_no_note(
         assert data["unknown_notes"] == ["No such note"]
     code, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "bread", "--exclude", "No such note")
     assert "(not a note, so not left out: No such note)" in out.splitlines()[0]
+
+
+def test_a_blank_draft_on_stdin_is_a_usage_error(capsys: pytest.CaptureFixture[str], ix: str,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(" \n\n"))
+    code, _, err = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "--stdin")
+    assert code == 2 and "standard input has no text to search for" in err
+
+
+def test_a_blank_line_of_a_batch_is_answered_with_an_error(capsys: pytest.CaptureFixture[str], ix: str,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = ['{"id": 1, "text": " "}', '{"id": 2, "text": "compost"}']
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
+    code, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "--batch", "--no-snippets")
+    first, second = (json.loads(line) for line in out.splitlines())
+    assert code == 0 and first == {"id": 1, "error": 'line 1: "text" is empty: give words to search for'}
+    assert second["results"]
+
+
+def test_a_query_of_stop_words_only_says_they_were_left_out(capsys: pytest.CaptureFixture[str],
+                                                            ix: str) -> None:
+    code, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "the", "and", "of")
+    said = "no words to search for: and, of, the are stop words, left out"
+    assert code == 0 and said in out.splitlines()[0]

@@ -4,7 +4,7 @@ import pytest
 
 from notelink.config import IndexConfig
 from notelink.notes.records import record_from_raw
-from notelink.notes.stopwords import ENGLISH, LISTS, language_of, without_stopwords
+from notelink.notes.stopwords import ENGLISH, LISTS, language_of, main_languages, without_stopwords
 from notelink.notes.tokenizer import tokenize
 from notelink.notes.vault import RawNote
 
@@ -136,3 +136,10 @@ def test_a_note_in_a_script_without_stop_words_has_that_scripts_language() -> No
                        ("ធ្វើសមកាលកម្មកំណត់ចំណាំរបស់អ្នក", "km"), ("Obsidian 同步 Obsidian Sync notes", "en"),
                        ("同期するには設定を開いてください。", "ja")):
         assert language_of([tokenize(text, keep_stopwords=True)]) == lang, text
+
+
+def test_a_vaults_main_languages_are_the_largest_and_any_of_a_quarter_of_its_notes() -> None:
+    assert main_languages({"en": 584, "id": 173, "pt": 172, "da": 117}) == {"en"}  # obsidian-help's shape
+    assert main_languages({"en": 40, "de": 35, "fr": 25}) == {"en", "de", "fr"}
+    assert main_languages({"da": 3, "en": 3}) == {"da", "en"} and main_languages({"": 9}) == {""}
+    assert main_languages({}) == frozenset()

@@ -1,13 +1,14 @@
 """Finding and reading notes, and the reasons files are skipped."""
 
 import os
+import unicodedata
 from pathlib import Path
 
 import pytest
 
 from notelink.errors import VaultError
 from notelink.notes.ignore import Ignore
-from notelink.notes.vault import RawNote, Skipped, check_vault, file_hash, read_note, scan
+from notelink.notes.vault import RawNote, Skipped, check_vault, file_hash, path_in_vault, read_note, scan
 
 
 def test_scan_skips_dot_folders_and_non_notes(make_vault) -> None:
@@ -284,3 +285,22 @@ def test_a_dendron_workspace_indexes_its_vaults_folders_only(make_vault) -> None
     assert len(scan(root)) == 6
     (root / "dendron.yml").write_text("workspace: [not: {valid")  # unreadable: every note counts
     assert len(scan(root)) == 6
+
+
+def test_a_path_to_a_note_is_read_lexically_when_no_file_has_it_as_typed(make_vault, monkeypatch) -> None:
+    nfc, nfd = (unicodedata.normalize(form, "Résumé.md") for form in ("NFC", "NFD"))
+    root = make_vault({nfd: "# Résumé\n", "en/Plugins/Canvas.md": "# Canvas\n"})
+    canvas = "en/Plugins/Canvas.md"
+    monkeypatch.chdir(root.parent)
+    assert path_in_vault(root, f"{root.name}/{nfc}") == nfc  # typed composed, stored decomposed
+    assert path_in_vault(root, str(root / nfc)) == nfc
+    assert path_in_vault(root, unicodedata.normalize("NFD", str(root / nfc))) == nfd  # (the file: as is)
+    for typed in ("en//Plugins/Canvas.md", "en/Plugins/../Plugins/Canvas.md", "./en/Plugins/Canvas.md",
+                  f"{root.name}//en/Plugins/../Plugins/Canvas.md", f"{root}/en/./Plugins//Canvas.md"):
+        assert path_in_vault(root, typed) == canvas, typed
+    for kept in ("Canvas", "en/Plugins/Canvas", "../outside.md", "/elsewhere/x.md", "~nobody-at-all/x.md"):
+        assert path_in_vault(root, kept) == kept
+    monkeypatch.chdir(root / "en")
+    assert path_in_vault(root, "Plugins/Canvas.md") == canvas  # a file from the current folder
+    assert path_in_vault(root, canvas) == canvas  # no such file here: the vault's path
+    assert path_in_vault(root, f"../{nfc}") == nfc

@@ -125,3 +125,50 @@ def test_a_vault_in_two_languages_keeps_each_ones_stop_words_out(tmp_path: Path)
         assert all(r.path.startswith("brot") for r in top)  # the other German notes first
         assert not german & {w for r in top for w in r.because}
     index.close()
+
+
+def test_a_path_given_exactly_wins_over_one_differing_only_by_case_or_normalisation(tmp_path: Path) -> None:
+    import unicodedata
+
+    nfc, nfd = (unicodedata.normalize(form, "a/Café.md") for form in ("NFC", "NFD"))
+    root = tmp_path / "v"
+    for i, path in enumerate(["Plan.md", "plan.md", nfc, nfd, "a/other.md"]):
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(f"# Note {i}\n\nsoil water seeds compost {i}\n")
+    build_index(root, tmp_path / "ix", FAST)
+    index = Index.open(tmp_path / "ix")
+    for path in ("Plan.md", "plan.md", nfc, nfd):
+        note = index.find_note(path)
+        assert note.path == path and index.also_named(path, note) == []
+        assert index.find_note("./" + path) == note == index.find_note(path.removesuffix(".md"))
+    assert index.twins(index.by_path["plan.md"]) == ["Plan.md"] and index.twins(index.by_path[nfd]) == [nfc]
+    chosen = index.find_note("a/CAFÉ.md")  # the same for both: either could be meant
+    assert index.also_named("a/CAFÉ.md", chosen) == [({nfc, nfd} - {chosen.path}).pop()]
+    assert index.also_named("a/other.md", index.find_note("a/Other.md")) == []
+    index.close()
+
+
+def test_a_stop_word_of_the_vaults_main_language_is_one_where_other_notes_keep_it(tmp_path: Path) -> None:
+    english = "the garden is where the soil and the compost meet the seeds of the spring".split()
+    danish = "vi har en have med æbler og der er også the i koppen og is i fryseren hver dag".split()
+
+    def note(words: list[str], i: int) -> str:  # (no paragraph repeated across notes: no boilerplate)
+        return " ".join([*words[3 * i:], f"word{i}", *words[: 3 * i]])
+    for name, notes in (("mixed", {**{f"en{i}": note(english, i) for i in range(4)},
+                                   **{f"da{i}": note(danish, i) for i in range(2)}}),
+                        ("danish", {f"da{i}": note(danish, i) for i in range(4)})):
+        root = tmp_path / name
+        root.mkdir()
+        for stem, text in notes.items():
+            (root / f"{stem}.md").write_text(f"# {stem}\n\n{text}. {text}.\n")
+        build_index(root, tmp_path / f"{name}-ix", FAST)
+        index = Index.open(tmp_path / f"{name}-ix")
+        if name == "mixed":  # English notes drop "the"; the Danish ones keep it: still a stop word here
+            assert "the" in index.word_index and index.languages() == {"en": 4, "da": 2}
+            with pytest.raises(NotFound, match="'the' is a stop word \\(en"):
+                index.similar_words("the")
+        else:  # a Danish vault: English stop words are its words ("is": ice)
+            assert index.similar_words("is").word == "is"
+        with pytest.raises(NotFound, match="'og' is a stop word"):
+            index.similar_words("og")
+        index.close()

@@ -18,3 +18,20 @@ def test_a_dendron_name_is_one_mention_of_its_note_not_of_its_parts(make_vault, 
     out = Vault(vault, tmp_path / "ix").mentions("garden.soil").outgoing
     assert [(m.target, m.text) for m in out] == [("garden.compost.md", "garden.compost")]
 
+
+
+def test_a_note_deleted_since_indexing_says_so_and_keeps_its_incoming_mentions(make_vault, tmp_path: Path
+                                                                               ) -> None:
+    vault = make_vault({"Canvas.md": "# Canvas\n\nboards of cards; see Mulch and Compost\n",
+                        "Mulch.md": "# Mulch\n\na Canvas of leaves over the soil\n",
+                        "Compost.md": "# Compost\n\nworms and leaves\n"})
+    build_index(vault, tmp_path / "ix", FAST)
+    with Vault(vault, tmp_path / "ix") as v:
+        before = v.mentions("Canvas")
+        assert before.unreadable == "" and {m.target for m in before.outgoing} == {"Mulch.md", "Compost.md"}
+        (vault / "Canvas.md").unlink()
+        after = v.mentions("Canvas")
+    assert after.outgoing == [] and after.incoming == before.incoming != []
+    said = "Canvas.md cannot be read now: it was deleted or moved since the index was built"
+    assert said in after.unreadable
+    assert "`notelink index`" in after.unreadable and after.to_dict()["unreadable"] == after.unreadable

@@ -213,3 +213,37 @@ async def test_the_palette_offers_mentions_and_undo(vault: tuple[Path, Path]) ->
         await _palette(pilot, "Undo last link")
         await wait_for(pilot, lambda: bool(shown), what="a message")
         assert shown[0][0].startswith("Nothing to undo")
+
+
+@sync
+async def test_mentions_are_of_the_note_shown_when_another_differs_only_by_normalisation(
+        tmp_path: Path) -> None:
+    import unicodedata
+
+    nfc, nfd = (unicodedata.normalize(form, "Café.md") for form in ("NFC", "NFD"))
+    coffee = "coffee beans roast grind brew espresso milk foam " * 3
+    vault = sample_index(tmp_path, {nfc: f"# Café one\n\n{coffee}\n", nfd: f"# Café two\n\n{coffee}\n",
+                                    "Cafe list.md": f"# Cafe list\n\nCafé one, then Café two. {coffee}\n"})
+    app = watched(vault)
+    async with running(app, SIZE) as pilot:
+        for path, title in ((nfc, "Café one"), (nfd, "Café two")):
+            await open_note(pilot, app, path)
+            await pilot.press("m")
+            await wait_for(pilot, lambda: isinstance(app.screen, MentionsScreen), what="the mentions")
+            assert isinstance(app.screen, MentionsScreen)
+            found = app.screen.found
+            assert found.note == path and [m.text for m in found.incoming] == [title]
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: not isinstance(app.screen, MentionsScreen), what="closed")
+
+
+@sync
+async def test_mentions_of_a_note_deleted_since_indexing_say_so(vault: tuple[Path, Path]) -> None:
+    app = watched(vault)
+    async with running(app, SIZE) as pilot:
+        await open_note(pilot, app, SEEDS)
+        (vault[0] / SEEDS).unlink()
+        shown = record_notes(app)
+        await pilot.press("m")
+        await wait_for(pilot, lambda: bool(shown), what="a message")
+        assert "cannot be read now: it was deleted or moved" in shown[0][0] and shown[0][1] == "warning"

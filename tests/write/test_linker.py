@@ -385,3 +385,18 @@ def test_a_dendron_mention_is_linked_whole(make_vault, tmp_path: Path) -> None:
     assert main(["link", str(vault), "garden.soil", "garden.compost", "--mention", "1", "--write",
                  "--index-dir", ix]) == 0
     assert (vault / "garden.soil.md").read_text() == "# Soil\n\nworms: [[garden.compost]] is the key input\n"
+
+
+def test_a_note_no_link_can_tell_from_another_is_refused_saying_why(make_vault, tmp_path: Path) -> None:
+    import unicodedata
+
+    nfc, nfd = (unicodedata.normalize(form, "Café.md") for form in ("NFC", "NFD"))
+    root = make_vault({"Plan.md": "# Garden plan\n\nsoil\n", "plan.md": "# Work plan\n\nmeetings\n",
+                       nfc: "# Café one\n\ncoffee\n", nfd: "# Café two\n\ncoffee\n",
+                       "Other.md": "# Other\n\nthe Work plan and Café two, soil and coffee\n"})
+    build_index(root, tmp_path / "ix", FAST)
+    with Vault(root, tmp_path / "ix") as v:
+        for target, says in (("plan.md", "reach plan.md alone: links do not tell it from Plan.md"),
+                             (nfd, "reach Cafe\\u0301.md alone: links do not tell it from Caf\\u00e9.md")):
+            edits = v.link("Other", target)
+            assert edits.diff == "" and says in edits.refused[0][1] and "rename one" in edits.refused[0][1]

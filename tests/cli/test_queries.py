@@ -1,0 +1,106 @@
+"""The query commands (`related`, `concepts`, `mentions`, `similar`) where names are hard to tell apart."""
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from notelink.query.index import Index
+
+from .test_cli import indexed, run
+
+GARDEN = "garden compost mulch soil water seeds " * 3
+COFFEE = "coffee beans roast grind brew espresso milk foam " * 3
+CAFE_NFC, CAFE_NFD = (unicodedata.normalize(form, "Café.md") for form in ("NFC", "NFD"))
+TWINS = {"Plan.md": f"# Garden plan\n\n{GARDEN} spring\n", "plan.md": f"# Work plan\n\n{GARDEN} meetings\n",
+         CAFE_NFC: f"# Café one\n\n{COFFEE}\n", CAFE_NFD: f"# Café two\n\n{COFFEE} tea leaves\n",
+         "other.md": f"# Other\n\n{GARDEN}\n",
+         "Linker.md": f"# Linker\n\nsee Café one and Café two. {COFFEE}\n"}
+ASKED = [("Garden plan", "Plan.md"), ("Work plan", "plan.md"), ("Plan.md", "Plan.md"), ("plan.md", "plan.md"),
+         ("Café one", CAFE_NFC), ("Café two", CAFE_NFD), (CAFE_NFC, CAFE_NFC), (CAFE_NFD, CAFE_NFD)]
+
+
+@pytest.fixture
+def twins(capsys: pytest.CaptureFixture[str], make_vault, tmp_path: Path) -> tuple[Path, str]:
+    """Notes whose paths differ only by case (`Plan.md`, `plan.md`) or by Unicode normalisation."""
+    vault = make_vault(TWINS)
+    assert len(list(vault.iterdir())) == len(TWINS)  # (a file system that folds names would make one)
+    return vault, indexed(capsys, vault, tmp_path)
+
+
+@pytest.mark.parametrize("name, path", ASKED)
+def test_notes_named_alike_are_answered_for_the_note_asked(capsys, twins, name: str, path: str) -> None:
+    vault, ix = twins
+    index = Index.open(Path(ix))
+    note = index.by_path[path]
+    asked = ["--index-dir", ix, "--json", "--top", "10"]
+    code, out, _ = run(capsys, "related", str(vault), name, *asked)
+    related = json.loads(out)
+    assert code == 0 and related["note"] == path
+    assert related["related"] == [r.__dict__ for r in index.related(note, 10)]
+    assert path not in [r["path"] for r in related["related"]]  # never related to itself
+    code, out, _ = run(capsys, "concepts", str(vault), name, *asked)
+    assert code == 0 and json.loads(out)["concepts"] == [c.__dict__ for c in index.concepts(note, 10)]
+    code, out, _ = run(capsys, "mentions", str(vault), name, "--index-dir", ix, "--json")
+    assert code == 0 and json.loads(out)["note"] == path
+    index.close()
+
+
+@pytest.mark.parametrize("typed", ["plan.md", "Plan.md", CAFE_NFC, CAFE_NFD])
+def test_a_path_typed_exactly_picks_its_note_without_a_notice(capsys, twins, typed: str) -> None:
+    vault, ix = twins
+    for name in (typed, str(vault / typed)):
+        code, out, err = run(capsys, "related", str(vault), name, "--index-dir", ix, "--json")
+        assert code == 0 and json.loads(out)["note"] == typed and err == ""
+
+
+def test_a_name_of_notes_told_apart_only_by_case_says_which_and_how_to_choose(capsys, twins) -> None:
+    vault, ix = twins
+    code, out, err = run(capsys, "related", str(vault), "PLAN.md", "--index-dir", ix, "--json")
+    chosen = json.loads(out)["note"]
+    other = ({"Plan.md", "plan.md"} - {chosen}).pop()
+    assert code == 0 and f"'PLAN.md' also names {other}; showing {chosen}" in err
+    assert "exact path" in err
+
+
+def test_notes_told_apart_only_by_normalisation_are_shown_escaped(capsys, twins) -> None:
+    vault, ix = twins
+    code, out, err = run(capsys, "related", str(vault), "café", "--index-dir", ix, "--json")
+    assert code == 0 and json.loads(out)["note"] in (CAFE_NFC, CAFE_NFD)
+    assert "Caf\\u00e9.md" in err and "Cafe\\u0301.md" in err  # the difference made visible
+    assert "exact path" in err and "as your shell completes it" in err
+
+
+def test_a_path_typed_with_the_vault_folder_or_absolute_finds_a_note_stored_decomposed(
+        capsys, make_vault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    nfc, nfd = (unicodedata.normalize(form, "Résumé.md") for form in ("NFC", "NFD"))
+    vault = make_vault({nfd: "# Résumé\n\nriver stone\n", "en/Other.md": "# Other\n\nriver stone\n"})
+    ix = indexed(capsys, vault, tmp_path)
+    monkeypatch.chdir(vault.parent)
+    for name, path in ((nfc, nfd), (f"{vault.name}/{nfc}", nfd), (str(vault / nfc), nfd),
+                       ("en//Other.md", "en/Other.md"), ("en/../en/Other.md", "en/Other.md")):
+        code, out, err = run(capsys, "related", str(vault), name, "--index-dir", ix, "--json")
+        assert code == 0 and json.loads(out)["note"] == path and err == "", name
+
+
+def test_mentions_of_a_note_deleted_since_indexing_say_so(capsys, make_vault, tmp_path: Path) -> None:
+    vault = make_vault({"Canvas.md": "# Canvas\n\nboards of cards; see Mulch\n",
+                        "Mulch.md": "# Mulch\n\na Canvas of leaves over the soil\n"})
+    ix = indexed(capsys, vault, tmp_path)
+    (vault / "Canvas.md").unlink()
+    code, out, err = run(capsys, "mentions", str(vault), "Canvas", "--index-dir", ix)
+    assert code == 1 and "Other notes Canvas names without linking them: unknown" in out
+    assert "Unlinked mentions of Canvas (Canvas.md) in other notes: 1" in out  # still read from the others
+    assert "it was deleted or moved since the index was built" in err and "notelink index" in err
+    code, out, err = run(capsys, "mentions", str(vault), "Canvas", "--index-dir", ix, "--json")
+    data = json.loads(out)
+    assert code == 1 and "deleted or moved" in data["unreadable"] and len(data["incoming"]) == 1
+
+
+def test_similar_without_a_word_asks_for_one(capsys, make_vault, tmp_path: Path) -> None:
+    vault = make_vault({"a.md": "# A\n\nbread flour water oven\n", "b.md": "# B\n\nbread flour yeast\n"})
+    ix = indexed(capsys, vault, tmp_path)
+    for word in ("", "  "):
+        code, _, err = run(capsys, "similar", str(vault), word, "--index-dir", ix)
+        assert code == 2 and "give a word" in err and "no word named" not in err
