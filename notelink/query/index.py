@@ -8,7 +8,6 @@ from __future__ import annotations
 import difflib
 import functools
 import json
-import posixpath
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,9 +21,10 @@ from notelink.index.notevectors import Layout, unit_rows
 from notelink.index.references import boosted, reference_matrix
 from notelink.index.store import generation_key, load_array, open_generation, pin_current
 from notelink.index.verify import check_generation
-from notelink.notes.links import Resolver, dialect_of, link_report, name_key
+from notelink.notes.links import Resolver, dialect_of, link_report
 from notelink.notes.stopwords import main_languages, stop_word_languages
 from notelink.query.answers import Neighbour, NoteInfo, Related, Scored, SimilarWords
+from notelink.query.lookup import NoteLookup
 
 RELIABLE_COUNT = 10
 """Occurrences from which a word's vector has reproducible neighbours: below it `similar` says the word is
@@ -37,7 +37,7 @@ LANGUAGE_SHARE = 0.25
 share of its occurrences are in notes of L: the word's own language, or a name used across languages."""
 
 
-class Index:
+class Index(NoteLookup):
     """One generation of a vault's index, read-only. Opened with `open`, it holds the generation until
     `close` (a newer build never deletes it meanwhile); a damaged one raises IndexDamaged, saying what."""
 
@@ -162,44 +162,7 @@ class Index:
             self._pin.close()
             self._pin = None
 
-    # -- lookups -----------------------------------------------------------------------------
-    def find_note(self, query: str) -> NoteInfo:
-        """A note by relative path, file name or title; NotFound lists close matches. A path given exactly
-        as the note's (byte for byte, `.md` optional) is that note, before the names compared without case
-        and Unicode normalisation: `plan.md` beside `Plan.md`, a name stored decomposed by a composed one."""
-        rel = query.removeprefix("./")
-        if (exact := self.by_path.get(rel) or self.by_path.get(rel + ".md")) is not None:
-            return exact
-        path = self._resolver.find(rel)
-        if path is None:
-            names = [n.path for n in self.notes] + [n.title for n in self.notes]
-            raise NotFound("note", query, difflib.get_close_matches(query, names, n=5, cutoff=0.5),
-                           self._skipped_file(query.removeprefix("./")))
-        return self.by_path[path]
-
-    def _skipped_file(self, query: str) -> str | None:
-        """Why a skipped file that `query` names by path or file name (with or without .md) is not here."""
-        key = name_key(query)
-        for path, reason in self.db.execute("SELECT path, reason FROM files WHERE status = 'skipped'"):
-            if key in (name_key(path), name_key(posixpath.basename(path))):
-                return f"{path} is not in the index: it was skipped when indexing ({reason})"
-        return None
-
-    def also_named(self, query: str, chosen: NoteInfo) -> list[str]:
-        """Paths of the other notes whose file name, title or alias is `query` too, or (a path) whose path
-        differs from it only by case or Unicode normalisation (`find_note` picked `chosen`), so that a caller
-        can say the query was ambiguous. Empty for a path given exactly: it names one note."""
-        query = query.removeprefix("./")
-        if query == chosen.path:
-            return []
-        found = self._resolver.same_path(query) if "/" in name_key(query) else self._resolver.named(query)
-        return sorted(path for path in found if path != chosen.path)
-
-    def twins(self, note: NoteInfo) -> list[str]:
-        """The other notes whose path differs from `note`'s only by case or Unicode normalisation (`plan.md`
-        beside `Plan.md`): no link tells them apart, as links are compared without either."""
-        return [path for path in self._resolver.same_path(note.path) if path != note.path]
-
+    # -- lookups: find_note, also_named, twins (`NoteLookup`) --------------------------------
     def links_in(self, text: str, note: NoteInfo) -> set[str]:
         """The notes a note's text, as it is now, links to (its paths): for a link written since this index
         was built, which `links_from` does not know yet."""

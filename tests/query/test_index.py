@@ -172,3 +172,19 @@ def test_a_stop_word_of_the_vaults_main_language_is_one_where_other_notes_keep_i
         with pytest.raises(NotFound, match="'og' is a stop word"):
             index.similar_words("og")
         index.close()
+
+
+def test_a_note_new_since_the_index_is_said_to_be_new(make_vault, tmp_path: Path) -> None:
+    """`related VAULT new.md` for a note written after the build said 'no note named', with unrelated
+    suggestions; the file is there, and `notelink index` adds it."""
+    vault = make_vault({"a.md": "# A\n\nriver stone cloud\n", "b.md": "# B\n\nriver stone water\n"})
+    build_index(vault, tmp_path / "ix", FAST)
+    (vault / "sub").mkdir()
+    (vault / "sub" / "new.md").write_text("# New\n\nriver\n", encoding="utf-8")
+    index = Index.open(tmp_path / "ix")
+    for typed in ("sub/new.md", "sub/new"):
+        with pytest.raises(NotFound, match=r"sub/new\.md is in the vault but new since the index was built"):
+            index.find_note(typed)
+    with pytest.raises(NotFound) as raised:
+        index.find_note("../a.md")
+    assert "in the vault" not in str(raised.value)

@@ -1,0 +1,83 @@
+"""Finding a note by what a person types: a path (exact first), a file name, a title or an alias; and
+saying why a name finds nothing (skipped when indexing, new since the build) or more than one note."""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+import sqlite3
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from notelink.errors import NotFound
+from notelink.notes.links import Resolver, name_key
+from notelink.query.answers import NoteInfo
+
+
+class NoteLookup:
+    """The note lookups of `Index` (a part of it: the index's notes, their paths, its database and meta)."""
+
+    notes: list[NoteInfo]
+    by_path: dict[str, NoteInfo]
+    db: sqlite3.Connection
+    meta: dict[str, Any]
+
+    @property
+    def _resolver(self) -> Resolver:
+        """The notes' names, made by `Index` when first asked for."""
+        raise NotImplementedError
+
+    def find_note(self, query: str) -> NoteInfo:
+        """A note by relative path, file name or title; NotFound lists close matches. A path given exactly
+        as the note's (byte for byte, `.md` optional) is that note, before the names compared without case
+        and Unicode normalisation: `plan.md` beside `Plan.md`, a name stored decomposed by a composed one."""
+        rel = query.removeprefix("./")
+        if (exact := self.by_path.get(rel) or self.by_path.get(rel + ".md")) is not None:
+            return exact
+        path = self._resolver.find(rel)
+        if path is None:
+            names = [n.path for n in self.notes] + [n.title for n in self.notes]
+            raise NotFound("note", query, difflib.get_close_matches(query, names, n=5, cutoff=0.5),
+                           self._skipped_file(query.removeprefix("./")))
+        return self.by_path[path]
+
+    def _skipped_file(self, query: str) -> str | None:
+        """Why a file that `query` names by path or file name (with or without .md) is not here: skipped
+        when indexing, or in the vault now but new since the index was built."""
+        key = name_key(query)
+        for path, reason in self.db.execute("SELECT path, reason FROM files WHERE status = 'skipped'"):
+            if key in (name_key(path), name_key(posixpath.basename(path))):
+                return f"{path} is not in the index: it was skipped when indexing ({reason})"
+        new = self._new_file(query)
+        return f"{new} is in the vault but new since the index was built: run `notelink index` to add it" \
+            if new else None
+
+    def _new_file(self, query: str) -> str | None:
+        """The vault's note file that `query` names by its path (`.md` optional), when there is one now."""
+        typed, vault = PurePosixPath(query), self.meta.get("vault")
+        if not vault or typed.is_absolute() or ".." in typed.parts:
+            return None
+        return next((rel for rel in (query, query + ".md") if rel.endswith(".md")
+                     and _is_file(Path(str(vault)) / rel)), None)
+
+    def also_named(self, query: str, chosen: NoteInfo) -> list[str]:
+        """Paths of the other notes whose file name, title or alias is `query` too, or (a path) whose path
+        differs from it only by case or Unicode normalisation (`find_note` picked `chosen`), so that a caller
+        can say the query was ambiguous. Empty for a path given exactly: it names one note."""
+        query = query.removeprefix("./")
+        if query == chosen.path:
+            return []
+        found = self._resolver.same_path(query) if "/" in name_key(query) else self._resolver.named(query)
+        return sorted(path for path in found if path != chosen.path)
+
+    def twins(self, note: NoteInfo) -> list[str]:
+        """The other notes whose path differs from `note`'s only by case or Unicode normalisation (`plan.md`
+        beside `Plan.md`): no link tells them apart, as links are compared without either."""
+        return [path for path in self._resolver.same_path(note.path) if path != note.path]
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long for the system
+        return False
