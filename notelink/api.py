@@ -29,7 +29,7 @@ from typing import Any
 
 from notelink.configfile import UserConfig
 from notelink.errors import ArgumentError, IndexDamaged, IndexMissing, NotFound
-from notelink.index.store import current_generation, generation_key
+from notelink.index.store import current_generation, generation_key, other_vault, other_vaults_index
 from notelink.notes.ignore import Ignore
 from notelink.notes.links import told_apart
 from notelink.notes.vault import Skipped, check_vault, files_named, path_in_vault, read_inside, why_unread
@@ -166,7 +166,11 @@ class Vault:
             raise IndexMissing(no_index(self.path, self._other_dir, above=above))
         with self._lock:
             if self._index is None or self._index.key != generation_key(gen):
-                self._index = Index(gen)  # the old one is closed when its last user lets go of it
+                index = Index(gen)
+                if (built := other_vault(index.meta, self.path)) is not None:
+                    index.close()
+                    raise other_vaults_index(self.index_dir, built, self.path)
+                self._index = index  # the old one is closed when its last user lets go of it
             return self._index
 
     # -- naming notes ------------------------------------------------------------------------

@@ -38,6 +38,11 @@ class IndexDirError(NotelinkError):
     """The index folder cannot be created or written; the message says which and what to do."""
 
 
+class OtherVaultsIndex(IndexDirError):
+    """The index folder holds the index of another vault (an --index-dir or NOTELINK_INDEX_DIR that names
+    it): answers from it would be that vault's, and a build would replace it."""
+
+
 class DiskFull(IndexDirError):
     """No space left where the index is written; the live generation is untouched and still served."""
 

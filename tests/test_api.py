@@ -306,3 +306,15 @@ def test_notes_whose_paths_differ_only_by_case_are_told_apart(make_vault, tmp_pa
                 assert v.mentions(asked).note == path and v.note(asked).path == path
         chosen = v.find("PLAN.md")
         assert v.also_named("PLAN.md", chosen) == [({"Plan.md", "plan.md"} - {chosen.path}).pop()]
+
+
+def test_another_vaults_index_is_refused_not_answered_from(indexed, tmp_path: Path) -> None:
+    """`--index-dir` or NOTELINK_INDEX_DIR naming another vault's index: answers came from that vault."""
+    from notelink.errors import OtherVaultsIndex
+
+    _, ix = indexed
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "b.md").write_text("# B\n\nriver stone\n", encoding="utf-8")
+    with pytest.raises(OtherVaultsIndex, match=r"was built from .*, not .*other"):
+        Vault(other, ix)

@@ -25,7 +25,7 @@ from notelink.index.previous import Previous, as_json, settled, settled_training
 from notelink.index.references import referable
 from notelink.index.report import IndexEvent, IndexSummary, Progress
 from notelink.index.searchdata import SEARCH_VERSION, SearchData, search_data
-from notelink.index.store import CURRENT, current_generation
+from notelink.index.store import CURRENT, current_generation, other_vault, other_vaults_index
 from notelink.index.update import UpdatePlan, graph_for, mentions_reuse, patch_for, plan_update, train_update
 from notelink.index.verify import check_generation
 from notelink.model import cbow
@@ -198,6 +198,8 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     vector_cfg = vector_cfg or NoteVectorConfig()
     t0 = time.perf_counter()
     previous, damage = _previous(index_dir, index_cfg, thorough=incremental is None)
+    if not force and (built := other_vault(previous.meta, vault)) is not None:
+        raise other_vaults_index(index_dir, built, vault, force_to_replace=True)
     records, skipped, summary = _read(vault, index_cfg, previous, incremental, progress, should_stop)
     summary.warnings += ([damage] if damage else []) + _read_in_part(records)
     config = as_json({"train": train_cfg.model_dict(), "index": index_cfg.to_dict(),

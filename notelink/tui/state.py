@@ -14,6 +14,7 @@ from textual.worker import get_current_worker
 
 from notelink.config import TuiConfig
 from notelink.errors import IndexMissing
+from notelink.index.store import other_vault, other_vaults_index
 from notelink.query.answers import NoteInfo
 from notelink.query.index import Index
 from notelink.tui.details import DetailsCache
@@ -71,6 +72,11 @@ class AppState(App[None]):
         try:
             index: Index | None = Index.open(index_dir)
         except IndexMissing:
+            index = None
+        if index is not None and (built := other_vault(index.meta, self.vault)) is not None:
+            index.close()  # another vault's (an --index-dir or NOTELINK_INDEX_DIR naming it): not shown
+            message = str(other_vaults_index(index_dir, built, self.vault))
+            self.call_from_thread(self.notify, message, severity="error", timeout=15)
             index = None
         if not get_current_worker().is_cancelled:
             self.post_loaded(index, index_dir, note)

@@ -274,3 +274,18 @@ def test_a_note_read_only_in_part_is_said_by_the_build(make_vault, tmp_path: Pat
     (warning,) = [w for w in summary.warnings if "read only in part" in w]
     assert warning.startswith("1 long note(s) read only in part") and "(long.md)" in warning
     assert warning in Index.open(tmp_path / "ix").meta["warnings"]
+
+
+def test_a_build_into_another_vaults_index_is_refused_unless_forced(make_vault, tmp_path: Path) -> None:
+    from notelink.errors import OtherVaultsIndex
+
+    first = make_vault({"a.md": "# A\n\nriver stone cloud\n", "b.md": "# B\n\nriver stone water\n"})
+    build_index(first, tmp_path / "ix", FAST)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "c.md").write_text("# C\n\nriver stone\n", encoding="utf-8")
+    with pytest.raises(OtherVaultsIndex, match="--force"):
+        build_index(other, tmp_path / "ix", FAST)
+    assert [n.path for n in Index.open(tmp_path / "ix").notes] == ["a.md", "b.md"]  # left as it was
+    build_index(other, tmp_path / "ix", FAST, force=True)
+    assert [n.path for n in Index.open(tmp_path / "ix").notes] == ["c.md"]

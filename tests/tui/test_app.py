@@ -390,3 +390,18 @@ async def test_the_watcher_watching_again_is_said(indexed: tuple[Path, Path]) ->
         (w,) = watchers
         w.on_event(WatchEvent("watching", message="watching the vault for changes again"))
         await wait_for(pilot, lambda: any("for changes again" in str(n.message) for n in app._notifications))
+
+
+@sync
+async def test_another_vaults_index_is_not_shown_as_this_vaults(indexed: tuple[Path, Path],
+                                                                tmp_path: Path) -> None:
+    """An index folder holding another vault's index (NOTELINK_INDEX_DIR set for one vault, the app opened
+    on another) showed that vault's notes as this one's."""
+    _, index_dir = indexed
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "b.md").write_text("# B\n\nriver stone\n", encoding="utf-8")
+    app = make_app(other, index_dir)
+    async with running(app, SIZE) as pilot:
+        await wait_for(pilot, lambda: any("was built from" in str(n.message) for n in app._notifications))
+        assert app.index is None
