@@ -87,12 +87,14 @@ class Server:
     def search(self, query: Text, limit: Limit = 10, draft: Flag = False) -> CallToolResult:
         """Notes about `query`, by meaning in this vault's own words, best first: path, title, score, the
         best-matching passage (snippet), because (query words found; `word ← query word` for words the
-        vault's model brought in), unknown query words, and unmatched filters (a #tag or path no note
-        has). Quotes match a phrase; #tag and path:folder filter. draft: the query is a paragraph being
-        written (no operators)."""
+        vault's model brought in); the words searched for, the stop words left out (ignored: no words
+        left means nothing was searchable, not that nothing matched), unknown query words, and unmatched
+        filters (a #tag or path no note has). Quotes match a phrase; #tag and path:folder filter. draft:
+        the query is a paragraph being written (no operators)."""
         def question() -> dict[str, Any]:
             found = self.vault.search(query, _bounded("limit", limit, MAX_LIMIT), syntax=not draft)
-            return {"query": query, "unknown": found.unknown, "unmatched": found.unmatched, "hits": [
+            return {"query": query, "words": found.words, "ignored": found.ignored, "unknown": found.unknown,
+                    "unmatched": found.unmatched, "hits": [
                 {"path": h.path, "title": h.title, "score": round(h.score, 4),
                  "snippet": h.snippet.text[:MAX_SNIPPET] if h.snippet else "", "because": h.because.lines()}
                 for h in found.hits]}

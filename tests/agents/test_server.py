@@ -154,6 +154,23 @@ def test_search_answers_as_the_cli_does(indexed, capsys) -> None:
     assert unknown["unknown"] == ["zzqx"]
 
 
+def test_a_query_of_stop_words_only_says_they_were_left_out(indexed, capsys) -> None:
+    """Nothing searchable is told apart from nothing found: the words searched for and the stop words left
+    out, as `search --json` has them."""
+    vault, ix = indexed
+    cli = cli_json(capsys, "search", str(vault), "the", "and", "of", "--index-dir", str(ix))
+    got: list[tuple[bool, Any]] = []
+
+    async def body(s: ClientSession) -> None:
+        got.append(await call(s, "search", query="the and of"))
+        got.append(await call(s, "search", query="the compost"))
+    session(vault, ix, body)
+    (error, stop), (_, some) = got
+    assert not error and stop["hits"] == [] and stop["words"] == [] == cli["words"]
+    assert stop["ignored"] == cli["ignored"] == ["and", "of", "the"]
+    assert some["words"] == ["compost"] and some["ignored"] == ["the"] and some["hits"]
+
+
 def test_without_an_index_the_error_says_how_to_build_the_one_asked_for(tmp_path: Path) -> None:
     vault, ix = tmp_path / "vault", tmp_path / "my index"
     shutil.copytree(SAMPLE, vault)
