@@ -128,7 +128,8 @@ class Status:
 
 
 class Vault:
-    """A vault and its index: `related`, `concepts`, `similar`, `note`, `status` (and `find`)."""
+    """A vault and its index, asked questions (`related`, `concepts`, `similar`, `similar_words`, `search`,
+    `note`, `find`, `also_named`, `mentions`, `health`, `status`) and, when asked to, writing links."""
 
     def __init__(self, path: Path | str, index_dir: Path | str | None = None) -> None:
         """The vault at `path` (a folder, or a name from the config file's `[vaults]`), its index in

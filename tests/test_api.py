@@ -266,6 +266,12 @@ def test_the_readme_example_runs(indexed, monkeypatch, capsys) -> None:
     assert "Bread baking basics" in out[0] and out[-1].isdigit()
 
 
+def test_open_says_every_method_of_the_vault() -> None:
+    """`help(notelink.open)` lists what a vault answers, every public method of `Vault`."""
+    methods = [name for name, value in vars(Vault).items() if callable(value) and not name.startswith("_")]
+    assert len(methods) > 10 and [m for m in methods if f"`{m}`" not in (notelink.open.__doc__ or "")] == []
+
+
 def test_search_finds_notes_by_meaning_with_snippets_and_because(indexed) -> None:
     vault, ix = indexed
     with notelink.open(vault, ix) as v:

@@ -23,7 +23,18 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 
 from notelink import __version__
-from notelink.agents.arguments import MAX_CHARS, MAX_LIMIT, Flag, Limit, MaxChars, NoteName, PlainServer, Text
+from notelink.agents.arguments import (
+    MAX_CHARS,
+    MAX_LIMIT,
+    Draft,
+    Limit,
+    MaxChars,
+    NoteName,
+    PlainServer,
+    Query,
+    Unlinked,
+    Word,
+)
 from notelink.api import NoteInfo, Vault, ambiguous
 from notelink.config import IndexConfig, TrainConfig
 from notelink.configfile import UserConfig
@@ -84,7 +95,7 @@ class Server:
         return found, {"also_named": others[:MAX_LIMIT], "warning": ambiguous(name, found.path, others)}
 
     # -- the tools --------------------------------------------------------------------------------
-    def search(self, query: Text, limit: Limit = 10, draft: Flag = False) -> CallToolResult:
+    def search(self, query: Query, limit: Limit = 10, draft: Draft = False) -> CallToolResult:
         """Notes about `query`, by meaning in this vault's own words, best first: path, title, score, the
         best-matching passage (snippet), because (query words found; `word ← query word` for words the
         vault's model brought in); the words searched for, the stop words left out (ignored: no words
@@ -100,7 +111,7 @@ class Server:
                 for h in found.hits]}
         return self.answer(question)
 
-    def related(self, note: NoteName, limit: Limit = 10, unlinked: Flag = False) -> CallToolResult:
+    def related(self, note: NoteName, limit: Limit = 10, unlinked: Unlinked = False) -> CallToolResult:
         """Notes related to a note, best first: path, title, score (cosine, 0-1), linked (already linked
         either way), because (shared concepts, titles mentioned). unlinked: only notes not linked yet."""
         def question() -> dict[str, Any]:
@@ -117,7 +128,7 @@ class Server:
             return {"note": found.path, **others, "concepts": [h.__dict__ for h in hits]}
         return self.answer(question)
 
-    def similar_words(self, word: Text, limit: Limit = 10) -> CallToolResult:
+    def similar_words(self, word: Word, limit: Limit = 10) -> CallToolResult:
         """Words this vault uses like `word` (cosine of word vectors learned from the vault), each with how
         often it occurs; a word too rare for reliable neighbours gets none (reliable: false)."""
         return self.answer(lambda: dataclasses.asdict(

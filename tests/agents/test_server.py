@@ -77,6 +77,18 @@ def test_tools_are_few_read_only_and_idempotent(indexed) -> None:
     session(*indexed, body)
 
 
+def test_every_argument_of_every_tool_is_described(indexed) -> None:
+    """An agent sees what each argument is for, not only its type."""
+    schemas: dict[str, Any] = {}
+
+    async def body(s: ClientSession) -> None:
+        schemas.update({t.name: t.input_schema for t in (await s.list_tools()).tools})
+    session(*indexed, body)
+    bare = [f"{tool}.{name}" for tool, schema in schemas.items()
+            for name, arg in schema.get("properties", {}).items() if not arg.get("description")]
+    assert bare == []
+
+
 def test_answers_match_the_cli(indexed, capsys) -> None:
     vault, ix = indexed
     common = ["--index-dir", str(ix)]
@@ -268,7 +280,8 @@ def test_notes_whose_paths_differ_only_by_case_are_answered_for_the_one_asked(tm
 
 
 WRONG = [
-    ("search", {}, "query is missing: it must be text"),
+    ("search", {}, 'query is missing: it must be text (what to look for, in words: "a phrase" in quotes, '
+                   "#tag and path:folder filter)"),
     ("related", {}, "note is missing: it must be text (a note's title, alias, file name or vault-relative "
                     "path)"),
     ("search", {"query": "bread", "limit": "3"}, 'limit must be a whole number, not "3"'),
