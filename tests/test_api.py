@@ -68,6 +68,22 @@ def test_a_note_is_found_by_title_path_file_and_file_path(indexed, monkeypatch) 
     assert v.find("Kimchi.md") == by_title  # a shell-completed path from the current folder
 
 
+def test_a_note_is_named_by_a_path_object_as_by_its_path(indexed, monkeypatch) -> None:
+    """`pathlib.Path` (any `os.PathLike`) names a note as the same path in a `str` does: the file's path,
+    absolute or from the current folder, or the vault-relative path."""
+    vault, ix = indexed
+    v = Vault(vault, ix)
+    kimchi = v.find("Kimchi")
+    for path in (vault / "cooking/Kimchi.md", Path("cooking/Kimchi.md")):
+        assert v.find(path) == kimchi and v.also_named(path, kimchi) == []
+        assert v.related(path, top=3) == v.related(str(path), top=3)
+        assert v.concepts(path) == v.concepts(str(path)) and v.note(path).path == kimchi.path
+        assert v.mentions(path).note == kimchi.path
+        assert "[[Chicken stock]]" in v.link(path, Path("cooking/Chicken stock.md")).diff  # (a preview)
+    monkeypatch.chdir(vault / "cooking")
+    assert v.find(Path("Kimchi.md")) == kimchi
+
+
 def test_note_returns_names_links_and_text_cut_at_max_chars(indexed) -> None:
     vault, ix = indexed
     v = Vault(vault, ix)
@@ -189,7 +205,13 @@ def test_a_folder_inside_an_indexed_vault_is_said_to_be_inside_it(make_vault, tm
     (lambda v: v.health(limit=-1), "limit must be"), (lambda v: v.note("Kimchi", max_chars=0), "max_chars"),
     (lambda v: v.related(None), "note must be text"), (lambda v: v.search(None), "query must be text"),
     (lambda v: v.similar(3), "word must be text"), (lambda v: v.similar_words(" "), "give a word"),
-    (lambda v: v.similar(""), "give a word"), (lambda v: v.search(" \n"), "give words to search for")])
+    (lambda v: v.similar(""), "give a word"), (lambda v: v.search(" \n"), "give words to search for"),
+    (lambda v: v.related(""), "note is empty: give a note's path or title"),
+    (lambda v: v.note(" "), "note is empty"), (lambda v: v.find(""), "note is empty"),
+    (lambda v: v.link("Kimchi", "\t"), "note is empty"), (lambda v: v.mentions(""), "note is empty"),
+    (lambda v: v.related(5), "note must be text"),
+    (lambda v: notelink.open(5), "vault must be a folder's path"),
+    (lambda v: notelink.open(v.path, 5), "index_dir must be a folder's path")])
 def test_arguments_it_cannot_use_are_a_clear_error(indexed, call, says: str) -> None:
     with pytest.raises(ArgumentError, match=says) as caught:
         call(Vault(*indexed))

@@ -290,6 +290,8 @@ WRONG = [
     ("related", {"note": "Kimchi", "unlinked": "yes"}, 'unlinked must be true or false, not "yes"'),
     ("similar_words", {"word": 42}, "word must be text, not 42"),
     ("similar_words", {"word": ""}, "word is empty: give a word"),
+    ("related", {"note": ""}, "note is empty: give a note's path or title"),
+    ("read_note", {"note": " "}, "note is empty: give a note's path or title"),
     ("search", {"query": "  "}, "query is empty: give words to search for"),
     ("search", {"query": "bread", "bogus": 1}, "search takes no argument 'bogus'; it takes: query, limit, "
                                                "draft"),
