@@ -32,11 +32,12 @@ from notelink.errors import ArgumentError, IndexDamaged, IndexMissing, NotFound
 from notelink.index.store import current_generation, generation_key
 from notelink.notes.ignore import Ignore
 from notelink.notes.links import told_apart
-from notelink.notes.vault import Skipped, check_vault, files_named, path_in_vault, read_inside, why_unread
+from notelink.notes.vault import check_vault, files_named, path_in_vault
 from notelink.query.answers import Neighbour, NoteInfo, Related, Scored, SimilarWords
 from notelink.query.freshness import freshness
 from notelink.query.health import Health
 from notelink.query.index import RELIABLE_COUNT, Index
+from notelink.query.notetext import TRUNCATED_MARK, Link, Note, note_now
 from notelink.query.search import Searcher, SearchResults
 from notelink.query.unlinked import Mention, Mentions
 from notelink.watch.status import file_states, watcher_status
@@ -44,37 +45,9 @@ from notelink.watch.status import file_states, watcher_status
 NoteName = str | os.PathLike[str]
 """A note's name: a title, alias, file name or path (text), or a path object (`pathlib.Path`)."""
 
-__all__ = ["RELIABLE_COUNT", "Edits", "Health", "Link", "Mention", "Mentions", "Neighbour", "Note",
-           "NoteInfo", "Related", "Scored", "SearchResults", "SimilarWords", "Status", "Vault", "open_vault"]
-
-
-@dataclass(frozen=True)
-class Link:
-    """A link written in a note: its target as written, and the note it reaches (None: no such note)."""
-
-    target: str
-    path: str | None
-
-
-@dataclass(frozen=True)
-class Note:
-    """A note as stored: its names, tags, headings, links, and its text (cut at `max_chars`)."""
-
-    path: str
-    title: str
-    aliases: list[str]
-    tags: list[str]
-    headings: list[str]
-    links: list[Link]
-    text: str
-    truncated: bool  # the text was cut at max_chars (it ends with TRUNCATED_MARK)
-    chars: int  # the whole text's length
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-TRUNCATED_MARK = "\n[… cut by notelink: the note goes on; ask for more characters to read it all]"
+__all__ = ["RELIABLE_COUNT", "TRUNCATED_MARK", "Edits", "Health", "Link", "Mention", "Mentions", "Neighbour",
+           "Note", "NoteInfo", "Related", "Scored", "SearchResults", "SimilarWords", "Status", "Vault",
+           "open_vault"]
 
 
 @dataclass(frozen=True)
@@ -261,24 +234,12 @@ class Vault:
 
     def note(self, name: NoteName | NoteInfo, max_chars: int | None = None) -> Note:
         """A note's stored names, tags, headings and links, and its text as on disk now (cut at
-        `max_chars`). Only notes of the index are read, and only inside the vault."""
+        `max_chars`); `changed_since_index` when the file changed since the build (the two may then
+        disagree). Only notes of the index are read, and only inside the vault."""
         if max_chars is not None:
             _at_least_one("max_chars", max_chars)
         index = self.index
-        info = self._find(index, name)
-        text = self._read(info.path, index)
-        cut = max_chars is not None and len(text) > max_chars
-        shown = text[: max(0, max_chars or 0)] + TRUNCATED_MARK if cut else text
-        links = [Link(target, path) for target, path in index.links_of(info)]
-        return Note(info.path, info.title, list(info.aliases), list(info.tags), index.headings(info), links,
-                    shown, cut, len(text))
-
-    def _read(self, rel: str, index: Index) -> str:
-        """The note's text; NotFound when it left the vault's folder or cannot be read any more."""
-        raw = read_inside(self.path, rel, index.max_file_bytes())  # (a link out of the vault: not read)
-        if isinstance(raw, Skipped):
-            raise NotFound("note", rel, [], why_unread(self.path, raw))
-        return raw.text
+        return note_now(index, self.path, self._find(index, name), max_chars)
 
     def mentions(self, note: NoteName | NoteInfo) -> Mentions:
         """Unlinked mentions: where other notes name `note` without linking it (incoming), and where it names

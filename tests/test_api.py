@@ -14,6 +14,7 @@ from notelink.api import TRUNCATED_MARK, Vault
 from notelink.cli.main import main
 from notelink.errors import ArgumentError, IndexMissing, NotelinkError, NotFound, VaultError
 from notelink.index.build import build_index
+from notelink.notes.block import render
 
 from .conftest import FAST, SAMPLE
 
@@ -94,6 +95,22 @@ def test_note_returns_names_links_and_text_cut_at_max_chars(indexed) -> None:
     assert {ln.path for ln in whole.links if ln.path} <= {n.path for n in v.index.notes}
     cut = v.note("Sourdough starter", max_chars=40)
     assert cut.truncated and cut.text == whole.text[:40] + TRUNCATED_MARK and cut.chars == whole.chars
+
+
+def test_a_note_changed_since_indexing_says_so_beside_the_index_s_names(make_vault, tmp_path: Path) -> None:
+    """The title, tags, headings and links are the index's, the text is the file's now: when the file
+    changed since the build, `changed_since_index` says that they may disagree. notelink's own block
+    written into a note is no change."""
+    vault = make_vault({"a.md": "# A\n\nbread flour water oven #baking", "b.md": "# B\n\nbread flour yeast"})
+    build_index(vault, tmp_path / "ix", FAST)
+    v = Vault(vault, tmp_path / "ix")
+    assert not v.note("A").changed_since_index and v.note("A").to_dict()["changed_since_index"] is False
+    (vault / "b.md").write_text(render("# B\n\nbread flour yeast", ["- [[A]]"]), encoding="utf-8")
+    assert not v.note("B").changed_since_index
+    (vault / "a.md").write_text("# Rye\n\nrewritten entirely #rye", encoding="utf-8")
+    note = v.note("A")
+    assert note.changed_since_index and note.title == "A" and note.tags == ["baking"]
+    assert note.text.startswith("# Rye") and note.to_dict()["changed_since_index"] is True
 
 
 def test_a_note_deleted_since_indexing_is_said_to_be_gone_since_then(make_vault, tmp_path: Path) -> None:

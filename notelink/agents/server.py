@@ -135,8 +135,10 @@ class Server:
             self.vault.similar_words(word, _bounded("limit", limit, MAX_LIMIT))))
 
     def read_note(self, note: NoteName, max_chars: MaxChars = 4000) -> CallToolResult:
-        """A note's title, aliases, tags, headings, links (target and the note it reaches) and text, cut at
-        max_chars (truncated says so; chars is the whole length)."""
+        """A note's title, aliases, tags, headings, links (target and the note it reaches) as the index has
+        them, and its text as on disk now, cut at max_chars (truncated says so; chars is the whole length);
+        changed_since_index: the file changed since the index was built, so the text may disagree with the
+        rest (the index catches up at its next build)."""
         def question() -> dict[str, Any]:
             found, others = self._found(note)
             return {**self.vault.note(found, _bounded("max_chars", max_chars, MAX_CHARS)).to_dict(),

@@ -134,6 +134,22 @@ def test_bad_arguments_and_escapes_are_tool_errors_worded_as_the_cli(indexed, ca
     assert all("no note named" in text for _, text in got[3:])
 
 
+def test_read_note_says_when_the_file_changed_since_the_index_was_built(indexed) -> None:
+    vault, ix = indexed
+    seen: list[tuple[bool, Any]] = []
+
+    async def body(s: ClientSession) -> None:
+        seen.append(await call(s, "read_note", note="Kimchi"))
+        (vault / "cooking/Kimchi.md").write_text("---\ntitle: Gimchi recipe\n---\n# Gimchi\n\nRewritten.\n",
+                                                 encoding="utf-8")
+        seen.append(await call(s, "read_note", note="Kimchi"))
+    session(vault, ix, body)
+    (_, before), (error, after) = seen
+    assert before["changed_since_index"] is False
+    assert not error and after["changed_since_index"] is True and after["title"] == "Kimchi"
+    assert after["text"].startswith("---\ntitle: Gimchi recipe")
+
+
 def test_a_new_generation_is_seen_by_the_next_call(indexed) -> None:
     vault, ix = indexed
     seen: list[tuple[bool, Any]] = []
