@@ -32,46 +32,22 @@ from notelink.errors import ArgumentError, IndexDamaged, IndexMissing, NotFound
 from notelink.index.store import current_generation, generation_key, other_vault, other_vaults_index
 from notelink.notes.ignore import Ignore
 from notelink.notes.links import told_apart
-from notelink.notes.vault import Skipped, check_vault, files_named, path_in_vault, read_inside, why_unread
+from notelink.notes.vault import check_vault, files_named, path_in_vault
 from notelink.query.answers import Neighbour, NoteInfo, Related, Scored, SimilarWords
 from notelink.query.freshness import freshness
 from notelink.query.health import Health
 from notelink.query.index import RELIABLE_COUNT, Index
+from notelink.query.notetext import TRUNCATED_MARK, Link, Note, note_now
 from notelink.query.search import Searcher, SearchResults
 from notelink.query.unlinked import Mention, Mentions
 from notelink.watch.status import file_states, watcher_status
 
-__all__ = ["RELIABLE_COUNT", "Edits", "Health", "Link", "Mention", "Mentions", "Neighbour", "Note",
-           "NoteInfo", "Related", "Scored", "SearchResults", "SimilarWords", "Status", "Vault", "open_vault"]
+NoteName = str | os.PathLike[str]
+"""A note's name: a title, alias, file name or path (text), or a path object (`pathlib.Path`)."""
 
-
-@dataclass(frozen=True)
-class Link:
-    """A link written in a note: its target as written, and the note it reaches (None: no such note)."""
-
-    target: str
-    path: str | None
-
-
-@dataclass(frozen=True)
-class Note:
-    """A note as stored: its names, tags, headings, links, and its text (cut at `max_chars`)."""
-
-    path: str
-    title: str
-    aliases: list[str]
-    tags: list[str]
-    headings: list[str]
-    links: list[Link]
-    text: str
-    truncated: bool  # the text was cut at max_chars (it ends with TRUNCATED_MARK)
-    chars: int  # the whole text's length
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-TRUNCATED_MARK = "\n[… cut by notelink: the note goes on; ask for more characters to read it all]"
+__all__ = ["RELIABLE_COUNT", "TRUNCATED_MARK", "Edits", "Health", "Link", "Mention", "Mentions", "Neighbour",
+           "Note", "NoteInfo", "Related", "Scored", "SearchResults", "SimilarWords", "Status", "Vault",
+           "open_vault"]
 
 
 @dataclass(frozen=True)
@@ -128,16 +104,17 @@ class Status:
 
 
 class Vault:
-    """A vault and its index: `related`, `concepts`, `similar`, `note`, `status` (and `find`)."""
+    """A vault and its index, asked questions (`related`, `concepts`, `similar`, `similar_words`, `search`,
+    `note`, `find`, `also_named`, `mentions`, `health`, `status`) and, when asked to, writing links."""
 
-    def __init__(self, path: Path | str, index_dir: Path | str | None = None) -> None:
+    def __init__(self, path: os.PathLike[str] | str, index_dir: os.PathLike[str] | str | None = None) -> None:
         """The vault at `path` (a folder, or a name from the config file's `[vaults]`), its index in
         `index_dir` (default: where `notelink index` puts it, the config file's `[index] index_root`
         included). VaultError when the folder cannot be used; IndexMissing when it was never indexed."""
         config = self._config = UserConfig.load()
-        self.path = check_vault(Path(config.vault(os.fspath(path))).expanduser())
+        self.path = check_vault(Path(config.vault(_folder("vault", path))).expanduser())
         usual = config.index_dir(self.path)
-        self.index_dir = Path(index_dir).expanduser() if index_dir else usual
+        self.index_dir = Path(_folder("index_dir", index_dir)).expanduser() if index_dir else usual
         self._other_dir = None if self.index_dir == usual else self.index_dir  # (said when there is no index)
         self._index: Index | None = None
         self._searcher: Searcher | None = None
@@ -174,13 +151,14 @@ class Vault:
             return self._index
 
     # -- naming notes ------------------------------------------------------------------------
-    def find(self, name: str) -> NoteInfo:
+    def find(self, name: NoteName) -> NoteInfo:
         """The note `name` means: a title, alias or file name (as a `[[link]]` resolves it), a path in the
-        vault, or a path to the file itself (absolute or from the current folder). A note the vault's
-        exclude patterns leave out is said to be left out, not unknown."""
+        vault, or a path to the file itself (absolute or from the current folder; also as a `Path`). A note
+        the vault's exclude patterns leave out is said to be left out, not unknown; an empty name is an
+        ArgumentError."""
         return self._find(self.index, name)
 
-    def _find(self, index: Index, name: str | NoteInfo) -> NoteInfo:
+    def _find(self, index: Index, name: NoteName | NoteInfo) -> NoteInfo:
         """`find` in one generation (a question asks it once); a `NoteInfo` is looked up by its exact path
         (not found again by name: that could be another note whose path differs only by case)."""
         if isinstance(name, NoteInfo):
@@ -188,13 +166,14 @@ class Vault:
                 raise NotFound("note", name.path, [], f"{name.path} is no longer in the index: it was "
                                "removed or renamed since it was found (a newer index is in use)")
             return same
-        query = path_in_vault(self.path, _text("note", name))
+        typed = _note_name(name)
+        query = path_in_vault(self.path, typed)
         try:
             return index.find_note(query)
         except NotFound as exc:
             if (why := self._left_out(index, query)) is None:
                 raise
-            raise NotFound("note", name, exc.suggestions, why) from None
+            raise NotFound("note", typed, exc.suggestions, why) from None
 
     def _left_out(self, index: Index, name: str) -> str | None:
         """Why the vault's file that `name` names (a path, or a file name anywhere) is not in the index: the
@@ -209,20 +188,20 @@ class Vault:
                         "config [index] exclude) or a .gitignore / .notelinkignore")
         return None
 
-    def also_named(self, name: str, note: NoteInfo) -> list[str]:
+    def also_named(self, name: NoteName, note: NoteInfo) -> list[str]:
         """Paths of the other notes `name` could mean too, `note` being the one `find` gave (empty when
         `name` is the note's exact path, or a path to its file)."""
-        return self.index.also_named(path_in_vault(self.path, _text("note", name)), note)
+        return self.index.also_named(path_in_vault(self.path, _note_name(name)), note)
 
     # -- questions -----------------------------------------------------------------------------
-    def related(self, note: str | NoteInfo, top: int = 10, unlinked: bool = False) -> list[Related]:
+    def related(self, note: NoteName | NoteInfo, top: int = 10, unlinked: bool = False) -> list[Related]:
         """The notes most like `note` (cosine of note vectors), best first, with `because`; `unlinked`
         leaves out notes already linked either way."""
         _at_least_one("top", top)
         index = self.index
         return index.related(self._find(index, note), top, unlinked)
 
-    def concepts(self, note: str | NoteInfo, top: int = 10) -> list[Scored]:
+    def concepts(self, note: NoteName | NoteInfo, top: int = 10) -> list[Scored]:
         """The vault words that characterise `note` most (its own words and their CBOW neighbours)."""
         _at_least_one("top", top)
         index = self.index
@@ -257,28 +236,16 @@ class Vault:
         _at_least_one("top", top)
         return self.index.similar_words(_word(word), top)
 
-    def note(self, name: str | NoteInfo, max_chars: int | None = None) -> Note:
+    def note(self, name: NoteName | NoteInfo, max_chars: int | None = None) -> Note:
         """A note's stored names, tags, headings and links, and its text as on disk now (cut at
-        `max_chars`). Only notes of the index are read, and only inside the vault."""
+        `max_chars`); `changed_since_index` when the file changed since the build (the two may then
+        disagree). Only notes of the index are read, and only inside the vault."""
         if max_chars is not None:
             _at_least_one("max_chars", max_chars)
         index = self.index
-        info = self._find(index, name)
-        text = self._read(info.path, index)
-        cut = max_chars is not None and len(text) > max_chars
-        shown = text[: max(0, max_chars or 0)] + TRUNCATED_MARK if cut else text
-        links = [Link(target, path) for target, path in index.links_of(info)]
-        return Note(info.path, info.title, list(info.aliases), list(info.tags), index.headings(info), links,
-                    shown, cut, len(text))
+        return note_now(index, self.path, self._find(index, name), max_chars)
 
-    def _read(self, rel: str, index: Index) -> str:
-        """The note's text; NotFound when it left the vault's folder or cannot be read any more."""
-        raw = read_inside(self.path, rel, index.max_file_bytes())  # (a link out of the vault: not read)
-        if isinstance(raw, Skipped):
-            raise NotFound("note", rel, [], why_unread(self.path, raw))
-        return raw.text
-
-    def mentions(self, note: str | NoteInfo) -> Mentions:
+    def mentions(self, note: NoteName | NoteInfo) -> Mentions:
         """Unlinked mentions: where other notes name `note` without linking it (incoming), and where it names
         other notes without linking them (outgoing), with path, line, column and the line's text."""
         from notelink.query.unlinked import unlinked_mentions
@@ -286,7 +253,7 @@ class Vault:
         index = self.index
         return unlinked_mentions(index, self.path, self._find(index, note))
 
-    def link(self, note: str | NoteInfo, target: str | NoteInfo, mention: int | None = None,
+    def link(self, note: NoteName | NoteInfo, target: NoteName | NoteInfo, mention: int | None = None,
              append: bool = False, heading: str = "See also", write: bool = False,
              expect: str | None = None) -> Edits:
         """Links `note` to `target`: its `mention`-th unlinked mention of `target` wrapped in a link, or
@@ -336,7 +303,7 @@ class Vault:
                       fresh.to_dict(), states)
 
 
-def open_vault(path: Path | str, index_dir: Path | str | None = None) -> Vault:
+def open_vault(path: os.PathLike[str] | str, index_dir: os.PathLike[str] | str | None = None) -> Vault:
     """`notelink.open`: the vault at `path` with its index (see `Vault`)."""
     return Vault(path, index_dir)
 
@@ -412,6 +379,24 @@ def _word(value: str) -> str:
     if not _text("word", value).strip():
         raise ArgumentError("word is empty: give a word")
     return value
+
+
+def _note_name(value: NoteName) -> str:
+    """A note's name as text (a path object: its path); an empty one names no note, and is said so."""
+    name = os.fspath(value) if isinstance(value, os.PathLike) else value
+    if not _text("note", name).strip():
+        raise ArgumentError("note is empty: give a note's path or title")
+    return name
+
+
+def _folder(name: str, value: object) -> str:
+    """The vault's or index's folder as text: a `str` or a path object, else an ArgumentError (not a
+    TypeError from deep inside)."""
+    path = os.fspath(value) if isinstance(value, (str, os.PathLike)) else None
+    if not isinstance(path, str):
+        raise ArgumentError(f"{name} must be a folder's path (str or os.PathLike), not "
+                            f"{type(value).__name__}")
+    return path
 
 
 def _text(name: str, value: str) -> str:

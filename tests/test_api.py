@@ -14,6 +14,7 @@ from notelink.api import TRUNCATED_MARK, Vault
 from notelink.cli.main import main
 from notelink.errors import ArgumentError, IndexMissing, NotelinkError, NotFound, VaultError
 from notelink.index.build import build_index
+from notelink.notes.block import render
 
 from .conftest import FAST, SAMPLE
 
@@ -68,6 +69,22 @@ def test_a_note_is_found_by_title_path_file_and_file_path(indexed, monkeypatch) 
     assert v.find("Kimchi.md") == by_title  # a shell-completed path from the current folder
 
 
+def test_a_note_is_named_by_a_path_object_as_by_its_path(indexed, monkeypatch) -> None:
+    """`pathlib.Path` (any `os.PathLike`) names a note as the same path in a `str` does: the file's path,
+    absolute or from the current folder, or the vault-relative path."""
+    vault, ix = indexed
+    v = Vault(vault, ix)
+    kimchi = v.find("Kimchi")
+    for path in (vault / "cooking/Kimchi.md", Path("cooking/Kimchi.md")):
+        assert v.find(path) == kimchi and v.also_named(path, kimchi) == []
+        assert v.related(path, top=3) == v.related(str(path), top=3)
+        assert v.concepts(path) == v.concepts(str(path)) and v.note(path).path == kimchi.path
+        assert v.mentions(path).note == kimchi.path
+        assert "[[Chicken stock]]" in v.link(path, Path("cooking/Chicken stock.md")).diff  # (a preview)
+    monkeypatch.chdir(vault / "cooking")
+    assert v.find(Path("Kimchi.md")) == kimchi
+
+
 def test_note_returns_names_links_and_text_cut_at_max_chars(indexed) -> None:
     vault, ix = indexed
     v = Vault(vault, ix)
@@ -78,6 +95,22 @@ def test_note_returns_names_links_and_text_cut_at_max_chars(indexed) -> None:
     assert {ln.path for ln in whole.links if ln.path} <= {n.path for n in v.index.notes}
     cut = v.note("Sourdough starter", max_chars=40)
     assert cut.truncated and cut.text == whole.text[:40] + TRUNCATED_MARK and cut.chars == whole.chars
+
+
+def test_a_note_changed_since_indexing_says_so_beside_the_index_s_names(make_vault, tmp_path: Path) -> None:
+    """The title, tags, headings and links are the index's, the text is the file's now: when the file
+    changed since the build, `changed_since_index` says that they may disagree. notelink's own block
+    written into a note is no change."""
+    vault = make_vault({"a.md": "# A\n\nbread flour water oven #baking", "b.md": "# B\n\nbread flour yeast"})
+    build_index(vault, tmp_path / "ix", FAST)
+    v = Vault(vault, tmp_path / "ix")
+    assert not v.note("A").changed_since_index and v.note("A").to_dict()["changed_since_index"] is False
+    (vault / "b.md").write_text(render("# B\n\nbread flour yeast", ["- [[A]]"]), encoding="utf-8")
+    assert not v.note("B").changed_since_index
+    (vault / "a.md").write_text("# Rye\n\nrewritten entirely #rye", encoding="utf-8")
+    note = v.note("A")
+    assert note.changed_since_index and note.title == "A" and note.tags == ["baking"]
+    assert note.text.startswith("# Rye") and note.to_dict()["changed_since_index"] is True
 
 
 def test_a_note_deleted_since_indexing_is_said_to_be_gone_since_then(make_vault, tmp_path: Path) -> None:
@@ -189,7 +222,13 @@ def test_a_folder_inside_an_indexed_vault_is_said_to_be_inside_it(make_vault, tm
     (lambda v: v.health(limit=-1), "limit must be"), (lambda v: v.note("Kimchi", max_chars=0), "max_chars"),
     (lambda v: v.related(None), "note must be text"), (lambda v: v.search(None), "query must be text"),
     (lambda v: v.similar(3), "word must be text"), (lambda v: v.similar_words(" "), "give a word"),
-    (lambda v: v.similar(""), "give a word"), (lambda v: v.search(" \n"), "give words to search for")])
+    (lambda v: v.similar(""), "give a word"), (lambda v: v.search(" \n"), "give words to search for"),
+    (lambda v: v.related(""), "note is empty: give a note's path or title"),
+    (lambda v: v.note(" "), "note is empty"), (lambda v: v.find(""), "note is empty"),
+    (lambda v: v.link("Kimchi", "\t"), "note is empty"), (lambda v: v.mentions(""), "note is empty"),
+    (lambda v: v.related(5), "note must be text"),
+    (lambda v: notelink.open(5), "vault must be a folder's path"),
+    (lambda v: notelink.open(v.path, 5), "index_dir must be a folder's path")])
 def test_arguments_it_cannot_use_are_a_clear_error(indexed, call, says: str) -> None:
     with pytest.raises(ArgumentError, match=says) as caught:
         call(Vault(*indexed))
@@ -264,6 +303,12 @@ def test_the_readme_example_runs(indexed, monkeypatch, capsys) -> None:
     exec(compile(example, "README.md", "exec"), {})
     out = capsys.readouterr().out.splitlines()
     assert "Bread baking basics" in out[0] and out[-1].isdigit()
+
+
+def test_open_says_every_method_of_the_vault() -> None:
+    """`help(notelink.open)` lists what a vault answers, every public method of `Vault`."""
+    methods = [name for name, value in vars(Vault).items() if callable(value) and not name.startswith("_")]
+    assert len(methods) > 10 and [m for m in methods if f"`{m}`" not in (notelink.open.__doc__ or "")] == []
 
 
 def test_search_finds_notes_by_meaning_with_snippets_and_because(indexed) -> None:

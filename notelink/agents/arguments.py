@@ -29,8 +29,14 @@ MaxChars = Annotated[int, Field(strict=True,
                                 json_schema_extra={"minimum": 1, "maximum": MAX_CHARS})]
 NoteName = Annotated[str, Field(strict=True,
                                 description="a note's title, alias, file name or vault-relative path")]
-Text = Annotated[str, Field(strict=True)]
-Flag = Annotated[bool, Field(strict=True)]
+Query = Annotated[str, Field(strict=True, description='what to look for, in words: "a phrase" in quotes, '
+                                                     "#tag and path:folder filter")]
+Draft = Annotated[bool, Field(strict=True, description="the query is a paragraph being written, searched "
+                                                       "as it is (no quotes, #tag or path: filters); default "
+                                                       "false")]
+Unlinked = Annotated[bool, Field(strict=True, description="only notes not linked with it yet (either way); "
+                                                          "default false")]
+Word = Annotated[str, Field(strict=True, description="one word, as the vault's notes write it")]
 
 _WHAT = {int: "a whole number", bool: "true or false", str: "text"}
 

@@ -23,7 +23,19 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 
 from notelink import __version__
-from notelink.agents.arguments import MAX_CHARS, MAX_LIMIT, Flag, Limit, MaxChars, NoteName, PlainServer, Text
+from notelink.agents.arguments import (
+    MAX_CHARS,
+    MAX_LIMIT,
+    Draft,
+    Limit,
+    MaxChars,
+    NoteName,
+    PlainServer,
+    Query,
+    Unlinked,
+    Word,
+)
+from notelink.agents.watching import Watching, kept_current
 from notelink.api import NoteInfo, Vault, ambiguous
 from notelink.config import IndexConfig, TrainConfig
 from notelink.configfile import UserConfig
@@ -36,15 +48,16 @@ MAX_SNIPPET = 400
 
 INSTRUCTIONS = """notelink answers from a word2vec model trained on this vault's own notes: which notes are
 related to a note (and why: shared concepts, mentions), a note's concepts, words used alike in this vault,
-and the text of a note. Paths are relative to the vault. Nothing is written."""
+and the text of a note. Paths are relative to the vault. Nothing is written. `status` says whether the index
+is kept current while notes change."""
 
 
 class Server:
     """The tools, over one vault; the vault's index is opened at the first call that needs it."""
 
-    def __init__(self, vault: Path, index_dir: Path | None = None, watching: bool = False) -> None:
+    def __init__(self, vault: Path, index_dir: Path | None = None, watch: Watching | None = None) -> None:
         self.vault_path, self.index_dir = vault, index_dir or UserConfig.load().index_dir(vault)
-        self.watching = watching  # a watcher of this server builds the index
+        self.watch = watch  # started with --watch: its watcher, or another one now, builds the index
         self._vault: Vault | None = None
 
     @property
@@ -57,9 +70,9 @@ class Server:
         return self._vault
 
     def _no_index(self, exc: IndexMissing) -> str:
-        if self.watching and (said := waiting_for(self.index_dir)):  # no notes yet, or a failed build
+        if self.watch is not None and (said := waiting_for(self.index_dir)):  # no notes yet, a failed build
             return f"{self.vault_path} has no index yet, and none is being built (--watch): {said}"
-        if self.watching:
+        if self.watch is not None:
             return f"{self.vault_path} has no index yet: it is being built (--watch); ask again in a minute"
         return f"{exc} (or start the server with --watch)"
 
@@ -84,21 +97,23 @@ class Server:
         return found, {"also_named": others[:MAX_LIMIT], "warning": ambiguous(name, found.path, others)}
 
     # -- the tools --------------------------------------------------------------------------------
-    def search(self, query: Text, limit: Limit = 10, draft: Flag = False) -> CallToolResult:
+    def search(self, query: Query, limit: Limit = 10, draft: Draft = False) -> CallToolResult:
         """Notes about `query`, by meaning in this vault's own words, best first: path, title, score, the
         best-matching passage (snippet), because (query words found; `word ← query word` for words the
-        vault's model brought in), unknown query words, and unmatched filters (a #tag or path no note
-        has). Quotes match a phrase; #tag and path:folder filter. draft: the query is a paragraph being
-        written (no operators)."""
+        vault's model brought in); the words searched for, the stop words left out (ignored: no words
+        left means nothing was searchable, not that nothing matched), unknown query words, and unmatched
+        filters (a #tag or path no note has). Quotes match a phrase; #tag and path:folder filter. draft:
+        the query is a paragraph being written (no operators)."""
         def question() -> dict[str, Any]:
             found = self.vault.search(query, _bounded("limit", limit, MAX_LIMIT), syntax=not draft)
-            return {"query": query, "unknown": found.unknown, "unmatched": found.unmatched, "hits": [
+            return {"query": query, "words": found.words, "ignored": found.ignored, "unknown": found.unknown,
+                    "unmatched": found.unmatched, "hits": [
                 {"path": h.path, "title": h.title, "score": round(h.score, 4),
                  "snippet": h.snippet.text[:MAX_SNIPPET] if h.snippet else "", "because": h.because.lines()}
                 for h in found.hits]}
         return self.answer(question)
 
-    def related(self, note: NoteName, limit: Limit = 10, unlinked: Flag = False) -> CallToolResult:
+    def related(self, note: NoteName, limit: Limit = 10, unlinked: Unlinked = False) -> CallToolResult:
         """Notes related to a note, best first: path, title, score (cosine, 0-1), linked (already linked
         either way), because (shared concepts, titles mentioned). unlinked: only notes not linked yet."""
         def question() -> dict[str, Any]:
@@ -115,15 +130,17 @@ class Server:
             return {"note": found.path, **others, "concepts": [h.__dict__ for h in hits]}
         return self.answer(question)
 
-    def similar_words(self, word: Text, limit: Limit = 10) -> CallToolResult:
+    def similar_words(self, word: Word, limit: Limit = 10) -> CallToolResult:
         """Words this vault uses like `word` (cosine of word vectors learned from the vault), each with how
         often it occurs; a word too rare for reliable neighbours gets none (reliable: false)."""
         return self.answer(lambda: dataclasses.asdict(
             self.vault.similar_words(word, _bounded("limit", limit, MAX_LIMIT))))
 
     def read_note(self, note: NoteName, max_chars: MaxChars = 4000) -> CallToolResult:
-        """A note's title, aliases, tags, headings, links (target and the note it reaches) and text, cut at
-        max_chars (truncated says so; chars is the whole length)."""
+        """A note's title, aliases, tags, headings, links (target and the note it reaches) as the index has
+        them, and its text as on disk now, cut at max_chars (truncated says so; chars is the whole length);
+        changed_since_index: the file changed since the index was built, so the text may disagree with the
+        rest (the index catches up at its next build)."""
         def question() -> dict[str, Any]:
             found, others = self._found(note)
             return {**self.vault.note(found, _bounded("max_chars", max_chars, MAX_CHARS)).to_dict(),
@@ -132,20 +149,21 @@ class Server:
 
     def status(self) -> CallToolResult:
         """What the index holds: notes indexed and skipped (with reasons, the first 50), vocabulary, when and
-        how it was trained, languages, and whether a watcher keeps it current."""
+        how it was trained, languages, whether a watcher keeps it current, and this_server: whether this
+        server keeps it current (watching), and if not, who does or that nobody does (message)."""
         def question() -> dict[str, Any]:
             data = self.vault.status().to_dict()
             data["skipped"] = data["skipped"][:MAX_LIMIT]
-            return data
+            return {**data, "this_server": kept_current(self.index_dir, self.watch)}
         return self.answer(question)
 
     def tools(self) -> list[Any]:
         return [self.search, self.related, self.concepts, self.similar_words, self.read_note, self.status]
 
 
-def build_server(vault: Path, index_dir: Path | None = None, watching: bool = False) -> MCPServer:
+def build_server(vault: Path, index_dir: Path | None = None, watch: Watching | None = None) -> MCPServer:
     """The MCP server of one vault, its tools registered (not yet running)."""
-    tools = Server(vault, index_dir, watching)
+    tools = Server(vault, index_dir, watch)
     server = PlainServer("notelink", instructions=INSTRUCTIONS, version=__version__)
     for tool in tools.tools():
         server.add_plain_tool(tool, READ_ONLY)
@@ -155,29 +173,18 @@ def build_server(vault: Path, index_dir: Path | None = None, watching: bool = Fa
 def serve(vault: Path, index_dir: Path | None = None,
           watch: tuple[TrainConfig, IndexConfig] | None = None) -> int:
     """Serves over stdio until the client closes it; with `watch` (the settings to build with), keeps the
-    index current meanwhile."""
+    index current meanwhile, or takes over from the watcher that does when it stops (`Watching`)."""
     logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="notelink: %(message)s")
-    watcher = _watcher(vault, index_dir, *watch) if watch is not None else None
+    index_dir = index_dir or UserConfig.load().index_dir(vault)
+    watching = Watching(vault, index_dir, *watch) if watch is not None else None
+    if watching is not None:
+        watching.start()
     try:
-        build_server(vault, index_dir, watcher is not None).run("stdio")
+        build_server(vault, index_dir, watching).run("stdio")
     finally:
-        if watcher is not None:
-            watcher.stop(timeout=10.0)
+        if watching is not None:
+            watching.stop(timeout=10.0)
     return 0
-
-
-def _watcher(vault: Path, index_dir: Path | None, train: TrainConfig, index: IndexConfig) -> Any:
-    """A started watcher of the vault, or None (said on stderr) when another one already watches it."""
-    from notelink.index.lock import WatcherRunning
-    from notelink.watch.watcher import VaultWatcher
-
-    try:
-        watcher = VaultWatcher(vault, index_dir or UserConfig.load().index_dir(vault), train, index)
-        watcher.start()
-    except WatcherRunning as exc:
-        print(f"notelink: {exc}; serving without --watch", file=sys.stderr)
-        return None
-    return watcher
 
 
 def _bounded(name: str, value: int, most: int) -> int:

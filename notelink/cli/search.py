@@ -69,8 +69,8 @@ def _answer(searcher: Searcher, line: str, n: int, top: int, snippets: bool) -> 
         return {"id": item.get("id"), "error": f'line {n}: "top" must be a positive number and "exclude" '
                                                 "a path or a list of paths"}
     results = searcher.search(item["text"], want, syntax=False, snippets=snippets, exclude=exclude)
-    return {"id": item.get("id"), "results": results.to_dict()["hits"], "unknown": results.unknown,
-            "unknown_notes": results.unknown_notes}
+    return {"id": item.get("id"), "results": results.to_dict()["hits"], "words": results.words,
+            "ignored": results.ignored, "unknown": results.unknown, "unknown_notes": results.unknown_notes}
 
 
 def render(results: SearchResults, color: bool = False) -> str:

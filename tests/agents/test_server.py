@@ -3,11 +3,12 @@ sample_notes: the tools, their answers against the CLI's `--json`, bad arguments
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,18 +37,35 @@ def indexed(tmp_path: Path) -> tuple[Path, Path]:
     return vault, ix
 
 
+@contextlib.asynccontextmanager
+async def connected(vault: Path, ix: Path, *flags: str,
+                    env: dict[str, str] | None = None) -> AsyncIterator[ClientSession]:
+    """`notelink mcp` started as a client starts it, in an initialised session."""
+    params = StdioServerParameters(command=sys.executable, env=env,
+                                   args=["-m", "notelink", "mcp", str(vault), "--index-dir", str(ix), *flags])
+    async with stdio_client(params) as (read, write), ClientSession(read, write) as s:
+        await s.initialize()
+        yield s
+
+
 def session(vault: Path, ix: Path, body: Callable[[ClientSession], Awaitable[None]], *flags: str,
             env: dict[str, str] | None = None) -> None:
     """Starts `notelink mcp` as a client would and runs `body` in an initialised session."""
-    params = StdioServerParameters(command=sys.executable, env=env,
-                                   args=["-m", "notelink", "mcp", str(vault), "--index-dir", str(ix), *flags])
-
     async def run() -> None:
-        async with stdio_client(params) as (read, write), ClientSession(read, write) as s:
-            await s.initialize()
+        async with connected(vault, ix, *flags, env=env) as s:
             await body(s)
 
     anyio.run(run)
+
+
+async def until(s: ClientSession, tool: str, done: Callable[[Any], bool], seconds: float = 120,
+                **arguments: Any) -> Any:
+    """The first answer of `tool` that is not an error and is `done`, asked again until then (the time is
+    only a guard: the loop ends when the condition holds)."""
+    with anyio.fail_after(seconds):
+        while (answer := await call(s, tool, **arguments))[0] or not done(answer[1]):
+            await anyio.sleep(0.1)
+    return answer[1]
 
 
 async def call(s: ClientSession, tool: str, **arguments: Any) -> tuple[bool, Any]:
@@ -77,6 +95,18 @@ def test_tools_are_few_read_only_and_idempotent(indexed) -> None:
     session(*indexed, body)
 
 
+def test_every_argument_of_every_tool_is_described(indexed) -> None:
+    """An agent sees what each argument is for, not only its type."""
+    schemas: dict[str, Any] = {}
+
+    async def body(s: ClientSession) -> None:
+        schemas.update({t.name: t.input_schema for t in (await s.list_tools()).tools})
+    session(*indexed, body)
+    bare = [f"{tool}.{name}" for tool, schema in schemas.items()
+            for name, arg in schema.get("properties", {}).items() if not arg.get("description")]
+    assert bare == []
+
+
 def test_answers_match_the_cli(indexed, capsys) -> None:
     vault, ix = indexed
     common = ["--index-dir", str(ix)]
@@ -95,8 +125,11 @@ def test_answers_match_the_cli(indexed, capsys) -> None:
         got["status"] = await call(s, "status")
         got["read_note"] = await call(s, "read_note", note="cooking/Kimchi.md", max_chars=50)
     session(vault, ix, body)
+    this_server = got["status"][1].pop("this_server")
     for tool, answer in expected.items():
         assert got[tool] == (False, answer), tool
+    assert this_server["watch"] is False and this_server["watching"] is False
+    assert this_server["message"].startswith("no watcher keeps the index current")
     error, note = got["read_note"]
     assert not error and note["path"] == "cooking/Kimchi.md" and note["truncated"]
     assert note["text"].startswith((vault / "cooking/Kimchi.md").read_text(encoding="utf-8")[:50])
@@ -120,6 +153,22 @@ def test_bad_arguments_and_escapes_are_tool_errors_worded_as_the_cli(indexed, ca
     assert all(error for error, _ in got)
     assert got[1][1] == "limit must be between 1 and 50, not 500"
     assert all("no note named" in text for _, text in got[3:])
+
+
+def test_read_note_says_when_the_file_changed_since_the_index_was_built(indexed) -> None:
+    vault, ix = indexed
+    seen: list[tuple[bool, Any]] = []
+
+    async def body(s: ClientSession) -> None:
+        seen.append(await call(s, "read_note", note="Kimchi"))
+        (vault / "cooking/Kimchi.md").write_text("---\ntitle: Gimchi recipe\n---\n# Gimchi\n\nRewritten.\n",
+                                                 encoding="utf-8")
+        seen.append(await call(s, "read_note", note="Kimchi"))
+    session(vault, ix, body)
+    (_, before), (error, after) = seen
+    assert before["changed_since_index"] is False
+    assert not error and after["changed_since_index"] is True and after["title"] == "Kimchi"
+    assert after["text"].startswith("---\ntitle: Gimchi recipe")
 
 
 def test_a_new_generation_is_seen_by_the_next_call(indexed) -> None:
@@ -154,6 +203,23 @@ def test_search_answers_as_the_cli_does(indexed, capsys) -> None:
     assert unknown["unknown"] == ["zzqx"]
 
 
+def test_a_query_of_stop_words_only_says_they_were_left_out(indexed, capsys) -> None:
+    """Nothing searchable is told apart from nothing found: the words searched for and the stop words left
+    out, as `search --json` has them."""
+    vault, ix = indexed
+    cli = cli_json(capsys, "search", str(vault), "the", "and", "of", "--index-dir", str(ix))
+    got: list[tuple[bool, Any]] = []
+
+    async def body(s: ClientSession) -> None:
+        got.append(await call(s, "search", query="the and of"))
+        got.append(await call(s, "search", query="the compost"))
+    session(vault, ix, body)
+    (error, stop), (_, some) = got
+    assert not error and stop["hits"] == [] and stop["words"] == [] == cli["words"]
+    assert stop["ignored"] == cli["ignored"] == ["and", "of", "the"]
+    assert some["words"] == ["compost"] and some["ignored"] == ["the"] and some["hits"]
+
+
 def test_without_an_index_the_error_says_how_to_build_the_one_asked_for(tmp_path: Path) -> None:
     vault, ix = tmp_path / "vault", tmp_path / "my index"
     shutil.copytree(SAMPLE, vault)
@@ -185,6 +251,41 @@ def test_watch_builds_with_the_config_files_settings(tmp_path: Path) -> None:
     meta = Index.open(ix).meta
     assert meta["model"]["dim"] == 16 and meta["index_config"]["exclude"] == ["music/"]
     assert not any(n.path.startswith("music/") for n in Index.open(ix).notes)
+
+
+def test_a_second_watching_server_takes_over_when_the_first_stops(indexed) -> None:
+    """Two clients start `notelink mcp VAULT --watch`: the second serves while the first watches, says so in
+    its status, and keeps the index current itself once the first one is gone."""
+    vault, ix = indexed
+    seen: dict[str, Any] = {}
+
+    async def first(up: anyio.Event, close: anyio.Event) -> None:
+        async with connected(vault, ix, "--watch") as a:
+            seen["a"] = await until(a, "status", lambda st: st["this_server"]["watching"])
+            up.set()
+            await close.wait()
+
+    async def run() -> None:
+        up, close = anyio.Event(), anyio.Event()
+        async with anyio.create_task_group() as group:
+            group.start_soon(first, up, close)
+            await up.wait()
+            async with connected(vault, ix, "--watch") as b:
+                seen["b"] = (await call(b, "status"))[1]["this_server"]
+                close.set()  # the first client goes: its server stops, and its watcher with it
+                seen["b after"] = await until(b, "status", lambda st: st["this_server"]["watching"])
+                (vault / "Quokka habits.md").write_text("# Quokka habits\n\nThe quokka, a small marsupial, "
+                                                         "smiles at tourists.\n", encoding="utf-8")
+                seen["found"] = await until(b, "search", lambda r: r["hits"], query="quokka marsupial")
+
+    anyio.run(run)
+    pid = seen["a"]["watcher"]["pid"]
+    assert seen["a"]["this_server"]["message"] == "this server keeps the index current (--watch)"
+    assert seen["b"]["watch"] and not seen["b"]["watching"]
+    assert f"another watcher (pid {pid}) keeps the index" in seen["b"]["message"]
+    assert "this server takes over watching when it stops" in seen["b"]["message"]
+    assert seen["b after"]["watcher"]["pid"] not in (None, pid)
+    assert seen["found"]["hits"][0]["path"] == "Quokka habits.md"
 
 
 def test_watching_a_vault_without_notes_says_so_instead_of_ask_again(tmp_path: Path) -> None:
@@ -251,7 +352,8 @@ def test_notes_whose_paths_differ_only_by_case_are_answered_for_the_one_asked(tm
 
 
 WRONG = [
-    ("search", {}, "query is missing: it must be text"),
+    ("search", {}, 'query is missing: it must be text (what to look for, in words: "a phrase" in quotes, '
+                   "#tag and path:folder filter)"),
     ("related", {}, "note is missing: it must be text (a note's title, alias, file name or vault-relative "
                     "path)"),
     ("search", {"query": "bread", "limit": "3"}, 'limit must be a whole number, not "3"'),
@@ -260,6 +362,8 @@ WRONG = [
     ("related", {"note": "Kimchi", "unlinked": "yes"}, 'unlinked must be true or false, not "yes"'),
     ("similar_words", {"word": 42}, "word must be text, not 42"),
     ("similar_words", {"word": ""}, "word is empty: give a word"),
+    ("related", {"note": ""}, "note is empty: give a note's path or title"),
+    ("read_note", {"note": " "}, "note is empty: give a note's path or title"),
     ("search", {"query": "  "}, "query is empty: give words to search for"),
     ("search", {"query": "bread", "bogus": 1}, "search takes no argument 'bogus'; it takes: query, limit, "
                                                "draft"),

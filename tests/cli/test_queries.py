@@ -104,3 +104,13 @@ def test_similar_without_a_word_asks_for_one(capsys, make_vault, tmp_path: Path)
     for word in ("", "  "):
         code, _, err = run(capsys, "similar", str(vault), word, "--index-dir", ix)
         assert code == 2 and "give a word" in err and "no word named" not in err
+
+
+def test_an_empty_note_name_asks_for_a_note(capsys, make_vault, tmp_path: Path) -> None:
+    """A usage error (exit 2), as an empty word or query is, not "no note named ''"."""
+    vault = make_vault({"a.md": "# A\n\nbread flour water oven\n", "b.md": "# B\n\nbread flour yeast\n"})
+    ix = indexed(capsys, vault, tmp_path)
+    for command, note in (("related", ""), ("concepts", " "), ("mentions", "")):
+        code, out, err = run(capsys, command, str(vault), note, "--index-dir", ix, "--json")
+        assert code == 2 and "note is empty: give a note's path or title" in err, command
+        assert json.loads(out)["exit_code"] == 2

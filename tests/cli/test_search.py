@@ -151,3 +151,13 @@ def test_a_query_of_stop_words_only_says_they_were_left_out(capsys: pytest.Captu
     code, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "the", "and", "of")
     said = "no words to search for: and, of, the are stop words, left out"
     assert code == 0 and said in out.splitlines()[0]
+
+
+def test_a_batch_line_of_stop_words_only_says_they_were_left_out(
+        capsys: pytest.CaptureFixture[str], ix: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = ['{"id": 1, "text": "the of"}', '{"id": 2, "text": "the compost"}']
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
+    code, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "--batch", "--no-snippets")
+    stop, some = (json.loads(line) for line in out.splitlines())
+    assert code == 0 and stop["results"] == [] and stop["words"] == [] and stop["ignored"] == ["of", "the"]
+    assert some["words"] == ["compost"] and some["ignored"] == ["the"] and some["results"]

@@ -1,0 +1,72 @@
+"""A note as an answer (`Vault.note`, the MCP tool `read_note`): the index's names, tags, headings and links
+for it, beside its text as on disk now, and whether the file changed since the index was built (then the
+two may disagree: a retitled note still shows its indexed title until the next build).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from notelink.errors import NotFound
+from notelink.notes.vault import RawNote, Skipped, read_inside, why_unread
+from notelink.query.answers import NoteInfo
+from notelink.query.index import Index
+
+TRUNCATED_MARK = "\n[… cut by notelink: the note goes on; ask for more characters to read it all]"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link written in a note: its target as written, and the note it reaches (None: no such note)."""
+
+    target: str
+    path: str | None
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note as stored: its names, tags, headings, links, and its text (cut at `max_chars`)."""
+
+    path: str
+    title: str
+    aliases: list[str]
+    tags: list[str]
+    headings: list[str]
+    links: list[Link]
+    text: str
+    truncated: bool  # the text was cut at max_chars (it ends with TRUNCATED_MARK)
+    chars: int  # the whole text's length
+    changed_since_index: bool
+    """The file's content is not what the index was built from: title, aliases, tags, headings and links
+    are the index's (as the note was then), the text is the file's now."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def note_now(index: Index, vault: Path, info: NoteInfo, max_chars: int | None = None) -> Note:
+    """`info`'s note: the index's names for it and its text read now (cut at `max_chars`). Only inside the
+    vault; NotFound when its file left the vault's folder or cannot be read any more."""
+    raw = _read(index, vault, info.path)
+    text = raw.text
+    cut = max_chars is not None and len(text) > max_chars
+    shown = text[: max(0, max_chars or 0)] + TRUNCATED_MARK if cut else text
+    links = [Link(target, path) for target, path in index.links_of(info)]
+    return Note(info.path, info.title, list(info.aliases), list(info.tags), index.headings(info), links,
+                shown, cut, len(text), raw.sha256 != _indexed_hash(index, info))
+
+
+def _read(index: Index, vault: Path, rel: str) -> RawNote:
+    """The note's text and content hash (as the indexer hashes it: notelink's block left out)."""
+    raw = read_inside(vault, rel, index.max_file_bytes(), digest=True)  # (a link out of the vault: not read)
+    if isinstance(raw, Skipped):
+        raise NotFound("note", rel, [], why_unread(vault, raw))
+    return raw
+
+
+def _indexed_hash(index: Index, info: NoteInfo) -> str | None:
+    """The content hash the index was built from for `info`'s note."""
+    row = index.db.execute("SELECT sha256 FROM notes WHERE id = ?", (info.id,)).fetchone()
+    return None if row is None else str(row[0])
