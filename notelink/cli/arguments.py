@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
 from notelink import __version__
-from notelink.cli.output import error_json
+from notelink.cli.output import error_json, say
 
 
 def _add_common(p: argparse.ArgumentParser, json_flag: bool = True) -> None:
@@ -229,7 +230,7 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         if self.json_errors:
-            print(error_json(message, 2))
+            say(error_json(message, 2), sys.stdout)
         super().error(message)
 
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from notelink.cli.arguments import UnknownCommand, command_line, parse
-from notelink.cli.output import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, UserError, failed
+from notelink.cli.output import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, UserError, failed, quiet
 from notelink.errors import Cancelled, NotelinkError, NotFound
 
 COMMANDS = {"index": "indexing:cmd_index", "status": "indexing:cmd_status", "watch": "indexing:cmd_watch",
@@ -84,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UserError, NotelinkError) as exc:
         return failed(args, str(exc), getattr(exc, "code", EXIT_USAGE))
     except BrokenPipeError:  # output piped into `head` and the like: not an error
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        quiet(sys.stdout)
         return EXIT_OK
     except Exception as exc:
         sqlite3 = sys.modules.get("sqlite3")  # (imported by the commands that read an index)
