@@ -10,7 +10,7 @@ from typing import Any
 from notelink.cli.arguments import COMMANDS, build_parser
 from notelink.cli.output import EXIT_OK, emit, shown
 from notelink.config import RUN_SETTINGS
-from notelink.configfile import SETTINGS, UserConfig
+from notelink.configfile import SETTINGS, UserConfig, config_path
 from notelink.locations import indexes_home
 
 _EXAMPLE = """# {path}
@@ -29,12 +29,12 @@ min_score = 0.1
 
 
 def cmd_config(args: argparse.Namespace) -> int:
+    if args.path:  # (the file is not read: one that does not parse is when its path is wanted)
+        print(config_path())
+        return EXIT_OK
     config: UserConfig = args.config
     if args.vault_names:
         print("\n".join(sorted(config.vaults)))
-        return EXIT_OK
-    if args.path:
-        print(config.path)
         return EXIT_OK
     data = {"path": str(config.path), "exists": config.exists,
             "vaults": {name: str(path) for name, path in sorted(config.vaults.items())},

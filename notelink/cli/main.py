@@ -25,8 +25,9 @@ COMMANDS = {"index": "indexing:cmd_index", "status": "indexing:cmd_status", "wat
 
 
 def run_command(args: argparse.Namespace) -> int:
-    """Runs the command, its flags first completed from the config file (flag > config file > default)."""
-    if args.command != "completions":
+    """Runs the command, its flags first completed from the config file (flag > config file > default);
+    `completions` and `config --path` read no config file."""
+    if args.command != "completions" and not (args.command == "config" and args.path):
         from notelink.cli.options import apply_config
 
         apply_config(args)

@@ -69,6 +69,8 @@ def test_a_missing_file_sets_nothing(tmp_path: Path) -> None:
     ("[index]\nmax_file_mb = 0\n", "[index] max_file_mb must be above 0, not 0"),
     ("[query]\ntop = 0\n", "[query] top must be at least 1, not 0"),
     ("[export]\nmin_score = 2\n", "[export] min_score must be at most 1, not 2"),
+    ('[vaults]\n"" = "/tmp"\n', "[vaults] names a vault '' (= '/tmp'): give it a name"),
+    ('[vaults]\n" " = "/tmp"\n', "[vaults] names a vault ' ' (= '/tmp'): give it a name"),
 ])
 def test_bad_settings_are_clear_errors(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "c.toml"
@@ -173,6 +175,28 @@ def test_config_command_shows_values_and_sources(capsys, config) -> None:
     assert 'link_style = "markdown"' in text and "[vaults]" in text
     assert run(capsys, "config", "--path")[1].strip() == str(path)
     assert run(capsys, "config", "--vault-names")[1].split() == ["work"]
+
+
+def test_config_path_is_printed_even_when_the_file_does_not_parse(capsys, config) -> None:
+    path = config("[train\n")  # that is when its path is wanted
+    assert run(capsys, "config", "--path") == (0, f"{path}\n", "")
+    code, _, err = run(capsys, "config")
+    assert code == 2 and f"cannot read the config file {path}" in err
+
+
+def test_help_shows_the_defaults_the_config_file_sets(capsys, config) -> None:
+    def help_of(command: str) -> str:
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        return " ".join(capsys.readouterr().out.split())  # argparse's line breaks left out
+
+    assert "how many (default 10)" in help_of("related")
+    assert "[index] index_root" in help_of("related")  # --index-dir's default names it too
+    config("[query]\ntop = 3\n[train]\ndim = 50\n")
+    assert "how many (default 10; 3 from the config file's [query] top)" in help_of("related")
+    assert "(default 100; 50 from the config file's [train] dim)" in help_of("index")
+    config("[query\n")  # a file that does not parse: the help still shows, the command says why
+    assert "how many (default 10)" in help_of("related")
 
 
 def _commands_and_flags() -> list[tuple[str, list[str]]]:
