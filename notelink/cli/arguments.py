@@ -150,6 +150,7 @@ def _config_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.add_argument("--path", action="store_true", help="print only the config file's path")
     p.add_argument("--vault-names", action="store_true", help=argparse.SUPPRESS)  # for shell completions
+    p.add_argument("--note-names", metavar="VAULT", help=argparse.SUPPRESS)  # (of NOTE)
 
 
 def _completions_args(p: argparse.ArgumentParser) -> None:

@@ -20,7 +20,7 @@ COMMANDS = {"index": "indexing:cmd_index", "status": "indexing:cmd_status", "wat
             "similar": "queries:cmd_similar", "export": "exporting:cmd_export", "tui": "main:cmd_tui",
             "mcp": "main:cmd_mcp", "health": "queries:cmd_health", "mentions": "queries:cmd_mentions",
             "link": "linking:cmd_link", "search": "search:cmd_search",
-            "config": "configuration:cmd_config", "completions": "configuration:cmd_completions"}
+            "config": "configuration:cmd_config", "completions": "completions:cmd_completions"}
 """What each subcommand of `arguments.build_parser` runs: module (in `notelink.cli`) and function."""
 
 
