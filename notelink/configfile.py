@@ -110,8 +110,7 @@ class UserConfig:
             raise ConfigError(f"cannot read the config file {path}: {exc}") from None
         folder = path.absolute().parent
         try:
-            vaults = {str(k): _beside(folder, _typed(v, str, f"vaults.{k}"))
-                      for k, v in data.pop("vaults", {}).items()}
+            vaults = _vaults(folder, data.pop("vaults", {}))
             values = _checked(data)
             if root := values.get("index.index_root"):
                 values["index.index_root"] = str(_beside(folder, root))
@@ -146,6 +145,16 @@ class UserConfig:
         folder per vault under `[index] index_root`, else under the user data folder."""
         root = self.get("index.index_root")
         return default_index_dir(vault, Path(root) if root else None)
+
+
+def _vaults(folder: Path, table: Any) -> dict[str, Path]:
+    """`[vaults]`: each name and its folder. A blank name is refused: no command line could name it."""
+    if not isinstance(table, dict):
+        raise ValueError("[vaults] must be a table of names and folders: work = \"~/notes/work\"")
+    for name, where in table.items():
+        if not name.strip():
+            raise ValueError(f"[vaults] names a vault {name!r} (= {where!r}): give it a name")
+    return {name: _beside(folder, _typed(where, str, f"vaults.{name}")) for name, where in table.items()}
 
 
 def _beside(folder: Path, text: str) -> Path:

@@ -8,18 +8,22 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
 from notelink import __version__
-from notelink.cli.output import error_json
+from notelink.cli.output import error_json, say
+
+INDEX_DIR_HELP = ("where the index lives (default: $NOTELINK_INDEX_DIR, else one folder per vault under the "
+                  "config file's [index] index_root, else under the user data dir)")
 
 
 def _add_common(p: argparse.ArgumentParser, json_flag: bool = True) -> None:
     p.add_argument("vault", help="folder of Markdown notes, or a vault named in the config file")
-    p.add_argument("--index-dir", help="where the index lives (default: $NOTELINK_INDEX_DIR or the user "
-                                       "data dir, one folder per vault)")
+    p.add_argument("--index-dir", help=INDEX_DIR_HELP)
     if json_flag:
         p.add_argument("--json", action="store_true", help="print JSON instead of text")
 
@@ -100,7 +104,7 @@ def _tui_args(p: argparse.ArgumentParser) -> None:
                                                          "config file (default: here)")
     from notelink.config import DIALECTS
 
-    p.add_argument("--index-dir", help="where the index lives")
+    p.add_argument("--index-dir", help=INDEX_DIR_HELP)
     p.add_argument("--no-watch", action="store_true", help="do not watch the vault for changes")
     p.add_argument("--dialect", choices=list(DIALECTS), help="the app that wrote the vault, for reading its "
                    "links (default auto: from its files and links)")
@@ -146,6 +150,7 @@ def _config_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.add_argument("--path", action="store_true", help="print only the config file's path")
     p.add_argument("--vault-names", action="store_true", help=argparse.SUPPRESS)  # for shell completions
+    p.add_argument("--note-names", metavar="VAULT", help=argparse.SUPPRESS)  # (of NOTE)
 
 
 def _completions_args(p: argparse.ArgumentParser) -> None:
@@ -226,11 +231,48 @@ class Parser(argparse.ArgumentParser):
     `--json` (as every other error is: `output.failed`)."""
 
     json_errors = False
+    command: str | None = None
+    """The subcommand this parser reads the arguments of (None: `notelink` itself)."""
 
     def error(self, message: str) -> NoReturn:
         if self.json_errors:
-            print(error_json(message, 2))
+            say(error_json(message, 2), sys.stdout)
         super().error(message)
+
+    def format_help(self) -> str:
+        """The help, where the config file sets a flag's default saying so beside the built-in one: the
+        default a command then uses (read only when the help is shown, so other runs start as fast)."""
+        for action, value, name in _configured(self):
+            said = f"{value} from the config file's {name}"
+            help_ = action.help or ""
+            action.help = help_[:-1] + f"; {said})" if help_.endswith(")") else f"{help_} ({said})"
+        return super().format_help()
+
+
+def _configured(parser: Parser) -> list[tuple[argparse.Action, str, str]]:
+    """Each flag of `parser`'s command whose default the config file sets: its action, the value as the
+    file writes it and the setting (`[query] top`). None when the file cannot be read (the command says
+    why)."""
+    from notelink.configfile import SETTINGS, UserConfig
+    from notelink.errors import ConfigError
+
+    if parser.command is None:
+        return []
+    try:
+        config = UserConfig.load()
+    except ConfigError:
+        return []
+    settings = {s.dest: s for s in SETTINGS if parser.command in s.commands and s.name in config.values}
+    return [(a, _as_written(config.values[settings[a.dest].name]),
+             f"[{settings[a.dest].section}] {settings[a.dest].key}")
+            for a in parser._actions if a.dest in settings and a.help != argparse.SUPPRESS]
+
+
+def _as_written(value: object) -> str:
+    """A setting's value as the config file writes it: true, not True; a list as ["a/", "b/"]."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, list) else str(value)
 
 
 def build_parser(command: str | None = None, every: bool = False) -> argparse.ArgumentParser:
@@ -242,6 +284,7 @@ def build_parser(command: str | None = None, every: bool = False) -> argparse.Ar
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (what, add) in COMMANDS.items():
         p = sub.add_parser(name, help=what, description=what[0].upper() + what[1:] + ".")
+        p.command = name
         if every or name == command:
             add(p)
     return parser

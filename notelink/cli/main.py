@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from notelink.cli.arguments import UnknownCommand, command_line, parse
-from notelink.cli.output import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, UserError, failed
+from notelink.cli.output import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, UserError, failed, quiet
 from notelink.errors import Cancelled, NotelinkError, NotFound
 
 COMMANDS = {"index": "indexing:cmd_index", "status": "indexing:cmd_status", "watch": "indexing:cmd_watch",
@@ -21,13 +20,14 @@ COMMANDS = {"index": "indexing:cmd_index", "status": "indexing:cmd_status", "wat
             "similar": "queries:cmd_similar", "export": "exporting:cmd_export", "tui": "main:cmd_tui",
             "mcp": "main:cmd_mcp", "health": "queries:cmd_health", "mentions": "queries:cmd_mentions",
             "link": "linking:cmd_link", "search": "search:cmd_search",
-            "config": "configuration:cmd_config", "completions": "configuration:cmd_completions"}
+            "config": "configuration:cmd_config", "completions": "completions:cmd_completions"}
 """What each subcommand of `arguments.build_parser` runs: module (in `notelink.cli`) and function."""
 
 
 def run_command(args: argparse.Namespace) -> int:
-    """Runs the command, its flags first completed from the config file (flag > config file > default)."""
-    if args.command != "completions":
+    """Runs the command, its flags first completed from the config file (flag > config file > default);
+    `completions` and `config --path` read no config file."""
+    if args.command != "completions" and not (args.command == "config" and args.path):
         from notelink.cli.options import apply_config
 
         apply_config(args)
@@ -84,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UserError, NotelinkError) as exc:
         return failed(args, str(exc), getattr(exc, "code", EXIT_USAGE))
     except BrokenPipeError:  # output piped into `head` and the like: not an error
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        quiet(sys.stdout)
         return EXIT_OK
     except Exception as exc:
         sqlite3 = sys.modules.get("sqlite3")  # (imported by the commands that read an index)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TextIO
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
 EXIT_REFUSED = 3
@@ -33,10 +35,25 @@ def shown(name: str) -> str:
 def failed(args: argparse.Namespace, message: str, code: int, suggestions: list[str] | None = None) -> int:
     """Says what went wrong on stderr (names in it escaped, as in all text output); with --json, also as
     JSON on stdout, for scripts that parse it."""
-    print(f"notelink: {shown(message)}", file=sys.stderr)
+    say(f"notelink: {shown(message)}", sys.stderr)
     if getattr(args, "json", False):
-        print(error_json(message, code, suggestions))
+        say(error_json(message, code, suggestions), sys.stdout)
     return code
+
+
+def say(text: str, stream: TextIO) -> None:
+    """Prints `text` on `stream` now; a reader that went away (`--json | head -1`) is no second error."""
+    try:
+        print(text, file=stream, flush=True)
+    except BrokenPipeError:
+        quiet(stream)
+
+
+def quiet(stream: TextIO) -> None:
+    """Points `stream` at /dev/null after its reader went away, so that nothing written later (at exit)
+    fails again: what Python's docs advise for SIGPIPE."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
 
 
 def error_json(message: str, code: int, suggestions: list[str] | None = None) -> str:

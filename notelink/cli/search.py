@@ -44,14 +44,14 @@ def run_batch(searcher: Searcher, lines: TextIO, out: TextIO, top: int, snippets
     a line that cannot be read gets {"id", "error"} and the rest go on. Each answer is flushed, so a
     process at the other end of a pipe can ask one query at a time."""
     for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
         out.write(json.dumps(_answer(searcher, line, n, top, snippets), ensure_ascii=False) + "\n")
         out.flush()
     return EXIT_OK
 
 
 def _answer(searcher: Searcher, line: str, n: int, top: int, snippets: bool) -> dict[str, Any]:
+    if not line.strip():  # answered too: a client may wait for one answer per line it writes
+        return {"id": None, "error": f'line {n} is blank: give {{"id": ..., "text": ...}}'}
     try:
         item = json.loads(line)
     except json.JSONDecodeError as exc:

@@ -358,6 +358,16 @@ def open_generation(path: Path) -> tuple[sqlite3.Connection, dict[str, Any]]:
     return db, meta
 
 
+def note_paths(index_dir: Path) -> list[str]:
+    """The live generation's note paths, sorted (none without an index): what shells complete NOTE with."""
+    gen = current_generation(index_dir)
+    if gen is None:
+        return []
+    db, _ = open_generation(gen)
+    with contextlib.closing(db):
+        return [path for (path,) in db.execute("SELECT path FROM notes ORDER BY path")]
+
+
 def saved_exclude(index_dir: Path) -> tuple[str, ...]:
     """The exclude patterns the live generation was built with (none without an index)."""
     return tuple((_live_meta(index_dir).get("index_config") or {}).get("exclude") or ())

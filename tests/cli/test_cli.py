@@ -209,6 +209,23 @@ def test_the_command_flushes_its_output_before_its_quick_exit(tmp_path: Path) ->
         assert lost.returncode == 120 and "could not write the output" in lost.stderr
 
 
+@pytest.mark.parametrize(("stream", "usage"), [("stdout", False), ("stderr", False), ("stdout", True)])
+def test_an_error_written_to_a_reader_that_went_away_exits_quietly(tmp_path: Path, stream: str,
+                                                                    usage: bool) -> None:
+    # `notelink related VAULT Kimchee --json | head -1`: the reader is gone before the error is written;
+    # unbuffered (PYTHONUNBUFFERED, which some environments set) the write itself fails, in `failed`
+    read, write = os.pipe()
+    os.close(read)
+    cmd = [sys.executable, "-m", "notelink", "related", str(tmp_path / "missing"), "x", "--json",
+           *(["--top", "many"] if usage else [])]
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, stream: write}
+    done = subprocess.run(cmd, **pipes, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    os.close(write)
+    assert done.returncode == 2  # the error's own exit code
+    said = done.stderr if stream == "stdout" else done.stdout
+    assert b"Traceback" not in said and (b"invalid int value" if usage else b"does not exist") in said
+
+
 def test_bare_vault_argument_means_tui(monkeypatch: pytest.MonkeyPatch) -> None:
     import notelink.tui
 

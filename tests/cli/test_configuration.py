@@ -1,4 +1,5 @@
-"""The config file (flag > config file > default), named vaults, `notelink config` and shell completions."""
+"""The config file (flag > config file > default), named vaults and `notelink config` (the `config`
+fixture: conftest.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -25,21 +25,6 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out = capsys.readouterr()
     return code, out.out, out.err
-
-
-@pytest.fixture
-def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    """Writes a config file that the commands then read; returns a function taking its text."""
-    path = tmp_path / "config" / "notelink" / "config.toml"
-
-    def write(text: str) -> Path:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        return path
-
-    monkeypatch.delenv("NOTELINK_CONFIG")
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    return write
 
 
 def test_the_file_lives_in_xdg_config_home(config, tmp_path: Path) -> None:
@@ -69,6 +54,8 @@ def test_a_missing_file_sets_nothing(tmp_path: Path) -> None:
     ("[index]\nmax_file_mb = 0\n", "[index] max_file_mb must be above 0, not 0"),
     ("[query]\ntop = 0\n", "[query] top must be at least 1, not 0"),
     ("[export]\nmin_score = 2\n", "[export] min_score must be at most 1, not 2"),
+    ('[vaults]\n"" = "/tmp"\n', "[vaults] names a vault '' (= '/tmp'): give it a name"),
+    ('[vaults]\n" " = "/tmp"\n', "[vaults] names a vault ' ' (= '/tmp'): give it a name"),
 ])
 def test_bad_settings_are_clear_errors(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "c.toml"
@@ -175,48 +162,26 @@ def test_config_command_shows_values_and_sources(capsys, config) -> None:
     assert run(capsys, "config", "--vault-names")[1].split() == ["work"]
 
 
-def _commands_and_flags() -> list[tuple[str, list[str]]]:
-    from notelink.cli.configuration import _commands
-
-    return [(name, [f[0] for f in flags]) for name, _, flags, _ in _commands()]
-
-
-@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
-def test_completions_name_every_command_and_flag(capsys, shell: str) -> None:
-    code, script, _ = run(capsys, "completions", shell)
-    assert code == 0
-    for name, flags in _commands_and_flags():
-        assert name in script
-        for flag in flags:
-            assert (f"-l {flag[2:]} " if shell == "fish" else flag) in script
-    checker = {"bash": ["bash", "-n"], "zsh": ["zsh", "-n"], "fish": ["fish", "--no-execute"]}[shell]
-    if shutil.which(checker[0]):
-        done = subprocess.run([*checker, "-c", script] if shell != "bash" else [*checker],
-                              input=script if shell == "bash" else None, capture_output=True, text=True)
-        assert done.returncode == 0, done.stderr
+def test_config_path_is_printed_even_when_the_file_does_not_parse(capsys, config) -> None:
+    path = config("[train\n")  # that is when its path is wanted
+    assert run(capsys, "config", "--path") == (0, f"{path}\n", "")
+    code, _, err = run(capsys, "config")
+    assert code == 2 and f"cannot read the config file {path}" in err
 
 
-@pytest.mark.skipif(not shutil.which("bash"), reason="bash")
-def test_bash_completes_commands_flags_choices_and_named_vaults(capsys, config, tmp_path: Path) -> None:
-    config(f'[vaults]\nmyvault = "{SAMPLE}"\n')
-    _, script, _ = run(capsys, "completions", "bash")
-    notelink = tmp_path / "bin" / "notelink"  # the script asks `notelink config --vault-names`
-    notelink.parent.mkdir()
-    notelink.write_text("#!/bin/sh\necho myvault\n")
-    notelink.chmod(0o755)
+def test_help_shows_the_defaults_the_config_file_sets(capsys, config) -> None:
+    def help_of(command: str) -> str:
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        return " ".join(capsys.readouterr().out.split())  # argparse's line breaks left out
 
-    def complete(*words: str) -> list[str]:
-        probe = (f'{script}\nCOMP_WORDS=(notelink {" ".join(repr(w) for w in words)}); '
-                 f'COMP_CWORD={len(words)}; _notelink; printf "%s\\n" "${{COMPREPLY[@]}}"')
-        done = subprocess.run(["bash", "-c", probe], capture_output=True, text=True, cwd=tmp_path,
-                              env={"PATH": f"{notelink.parent}:/usr/bin:/bin"})
-        return done.stdout.split()
-
-    assert "related" in complete("rel") and "myvault" in complete("my")
-    assert complete("export", "x", "--link-s") == ["--link-style"]
-    assert complete("export", "x", "--link-style", "") == ["auto", "wiki", "markdown"]
-    assert "myvault" in complete("related", "")
-    assert complete("completions", "") == ["bash", "zsh", "fish"]
+    assert "how many (default 10)" in help_of("related")
+    assert "[index] index_root" in help_of("related")  # --index-dir's default names it too
+    config("[query]\ntop = 3\n[train]\ndim = 50\n")
+    assert "how many (default 10; 3 from the config file's [query] top)" in help_of("related")
+    assert "(default 100; 50 from the config file's [train] dim)" in help_of("index")
+    config("[query\n")  # a file that does not parse: the help still shows, the command says why
+    assert "how many (default 10)" in help_of("related")
 
 
 def test_exclude_from_flag_config_and_the_index(capsys, config, make_vault, tmp_path: Path) -> None:

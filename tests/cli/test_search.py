@@ -59,7 +59,7 @@ def test_stdin_draft_is_plain_text(capsys: pytest.CaptureFixture[str], ix: str,
 
 def test_batch_answers_each_line(capsys: pytest.CaptureFixture[str], ix: str,
                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    lines = ['{"id": 1, "text": "guitar chords and scales"}', "", "not json",
+    lines = ['{"id": 1, "text": "guitar chords and scales"}', "not json",
              '{"id": "b", "text": "compost", "top": 1, "exclude": "gardening/Compost.md"}',
              '{"id": 3}', '{"id": 4, "text": "x", "top": 0}', '{"id": 5, "text": "x", "exclude": [["a"]]}',
              '{"id": 6, "text": "x", "top": true}', '{"id": 7, "text": "compost", "exclude": ["Nope"]}']
@@ -138,12 +138,15 @@ def test_a_blank_draft_on_stdin_is_a_usage_error(capsys: pytest.CaptureFixture[s
 
 def test_a_blank_line_of_a_batch_is_answered_with_an_error(capsys: pytest.CaptureFixture[str], ix: str,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    lines = ['{"id": 1, "text": " "}', '{"id": 2, "text": "compost"}']
+    # every line in gets one line out: a client waiting for an answer per line written never hangs
+    lines = ['{"id": 1, "text": " "}', "", " \t ", '{"id": 2, "text": "compost"}']
     monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
     code, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "--batch", "--no-snippets")
-    first, second = (json.loads(line) for line in out.splitlines())
+    first, blank, spaces, last = (json.loads(line) for line in out.splitlines())
     assert code == 0 and first == {"id": 1, "error": 'line 1: "text" is empty: give words to search for'}
-    assert second["results"]
+    assert blank == {"id": None, "error": 'line 2 is blank: give {"id": ..., "text": ...}'}
+    assert spaces == {"id": None, "error": 'line 3 is blank: give {"id": ..., "text": ...}'}
+    assert last["id"] == 2 and last["results"]
 
 
 def test_a_query_of_stop_words_only_says_they_were_left_out(capsys: pytest.CaptureFixture[str],

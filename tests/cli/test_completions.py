@@ -1,0 +1,132 @@
+"""`notelink completions`: the scripts name every command and flag, parse, and complete in bash and fish
+(names with spaces whole, a vault's notes for NOTE; skipped where the shell is missing)."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from notelink.cli.main import main
+
+from ..conftest import SAMPLE
+
+ARGS = ["--dim", "16", "--epochs", "5", "--threads", "1", "--device", "cpu"]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def _commands_and_flags() -> list[tuple[str, list[str]]]:
+    from notelink.cli.completions import _commands
+
+    return [(name, [f[0] for f in flags]) for name, _, flags, _ in _commands()]
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completions_name_every_command_and_flag(capsys, shell: str) -> None:
+    code, script, _ = run(capsys, "completions", shell)
+    assert code == 0
+    for name, flags in _commands_and_flags():
+        assert name in script
+        for flag in flags:
+            assert (f"-l {flag[2:]} " if shell == "fish" else flag) in script
+    checker = {"bash": ["bash", "-n"], "zsh": ["zsh", "-n"], "fish": ["fish", "--no-execute"]}[shell]
+    if shutil.which(checker[0]):
+        done = subprocess.run([*checker, "-c", script] if shell != "bash" else [*checker],
+                              input=script if shell == "bash" else None, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.skipif(not shutil.which("bash"), reason="bash")
+def test_bash_completes_commands_flags_choices_and_named_vaults(capsys, config, tmp_path: Path) -> None:
+    config(f'[vaults]\nmyvault = "{SAMPLE}"\n')
+    _, script, _ = run(capsys, "completions", "bash")
+    notelink = tmp_path / "bin" / "notelink"  # the script asks `notelink config --vault-names`
+    notelink.parent.mkdir()
+    notelink.write_text("#!/bin/sh\necho myvault\n")
+    notelink.chmod(0o755)
+
+    def complete(*words: str) -> list[str]:
+        return bash_completes(script, words, tmp_path, {"PATH": f"{notelink.parent}:/usr/bin:/bin"})
+
+    assert "related" in complete("rel") and "myvault" in complete("my")
+    assert complete("export", "x", "--link-s") == ["--link-style"]
+    assert complete("export", "x", "--link-style", "") == ["auto", "wiki", "markdown"]
+    assert "myvault" in complete("related", "")
+    assert complete("completions", "") == ["bash", "zsh", "fish"]
+
+
+def bash_completes(script: str, words: tuple[str, ...], cwd: Path, env: dict[str, str]) -> list[str]:
+    """What bash's completion function offers for `notelink WORDS...`, each word as typed (escapes too; the
+    last one is being completed), one candidate a line."""
+    probe = (f'{script}\nCOMP_WORDS=(notelink {" ".join(map(shlex.quote, words))}); '
+             f'COMP_CWORD={len(words)}; _notelink; printf "%s\\n" "${{COMPREPLY[@]}}"')
+    done = subprocess.run(["bash", "-c", probe], capture_output=True, text=True, cwd=cwd, env=env)
+    assert done.stderr == ""
+    return [line for line in done.stdout.splitlines() if line]
+
+
+@pytest.fixture
+def completing(capsys, config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Vaults `my notes` and `work` (indexed) in the config file, folders `My Vault` and `other` where the
+    shell runs, and a `notelink` command for the scripts to ask: (that folder, the environment)."""
+    monkeypatch.delenv("NOTELINK_INDEX_DIR", raising=False)
+    config(f'[vaults]\n"my notes" = "{SAMPLE}"\nwork = "{SAMPLE}"\n[index]\nindex_root = "{tmp_path}"\n')
+    assert run(capsys, "index", "work", *ARGS)[0] == 0
+    notelink = tmp_path / "bin" / "notelink"  # the scripts ask `notelink config --vault-names`, --note-names
+    notelink.parent.mkdir()
+    notelink.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m notelink "$@"\n')
+    notelink.chmod(0o755)
+    here = tmp_path / "here"
+    (here / "My Vault").mkdir(parents=True)
+    (here / "other").mkdir()
+    return here, {**os.environ, "PATH": f"{notelink.parent}:{os.environ['PATH']}"}
+
+
+@pytest.mark.skipif(not shutil.which("bash"), reason="bash")
+def test_bash_keeps_names_with_spaces_whole_and_completes_a_vaults_notes(capsys, completing) -> None:
+    _, script, _ = run(capsys, "completions", "bash")
+
+    def complete(*words: str) -> list[str]:
+        return sorted(bash_completes(script, words, *completing))
+
+    assert complete("related", "M") == ["My Vault"]  # not `My` and `Vault`
+    assert complete("related", "") == ["My Vault", "my notes", "other", "work"]
+    assert complete("related", "My\\ V") == complete("related", '"My V') == ["My Vault"]  # as typed
+    assert complete("related", "my\\ n") == ["my notes"]
+    assert complete("related", "my\\ notes", "cooking/S") == ["cooking/Sourdough starter.md"]  # NOTE
+    assert complete("related", "work", "Pi") == ["cooking/Pizza dough.md"]  # by its file name too
+    assert len(complete("related", "work", "")) == 42  # every note of the index
+    assert complete("related", "--top", "3", "work", "Pi") == complete("related", "--top", "=", "3", "work",
+                                                                       "Pi") == ["cooking/Pizza dough.md"]
+    assert complete("link", "work", "Kimchi", "Fer") == ["cooking/Fermentation.md"]  # TARGET
+    assert complete("related", "work", "Kimchi", "") == complete("related", "--top", "") == []
+    assert complete("related", "other", "") == []  # no index: no notes, and no error
+    assert complete("--") == ["--help", "--version"]
+
+
+@pytest.mark.skipif(not shutil.which("fish"), reason="fish")
+def test_fish_completes_a_vaults_notes_after_the_vault(capsys, completing) -> None:
+    _, script, _ = run(capsys, "completions", "fish")
+    here, env = completing
+    (here / "notelink.fish").write_text(script, encoding="utf-8")
+
+    def complete(line: str) -> list[str]:
+        done = subprocess.run(["fish", "--no-config", "-c", "source notelink.fish; complete -C $argv[1]",
+                               line], capture_output=True, text=True, cwd=here, env=env)
+        assert done.stderr == ""
+        return sorted(c.split("\t")[0] for c in done.stdout.splitlines())
+
+    assert complete("notelink related ") == ["My Vault/", "my notes", "other/", "work"]
+    assert complete("notelink related my\\ notes cooking/S") == ["cooking/Sourdough starter.md"]
+    assert complete("notelink link --mention 2 work Kimchi cooking/Fer") == ["cooking/Fermentation.md"]
+    assert complete("notelink related work Kimchi ") == complete("notelink similar work ") == []
