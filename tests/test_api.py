@@ -363,3 +363,12 @@ def test_another_vaults_index_is_refused_not_answered_from(indexed, tmp_path: Pa
     (other / "b.md").write_text("# B\n\nriver stone\n", encoding="utf-8")
     with pytest.raises(OtherVaultsIndex, match=r"was built from .*, not .*other"):
         Vault(other, ix)
+
+
+def test_a_vault_moved_with_its_index_folder_keeps_its_index(make_vault, tmp_path: Path) -> None:
+    """Only another vault that is still there is refused: a vault folder renamed or moved (its index given
+    with --index-dir) is answered from its index, which the next build says is the new folder's."""
+    first = make_vault({"a.md": "# A\n\nriver stone cloud\n", "b.md": "# B\n\nriver stone water\n"})
+    build_index(first, tmp_path / "ix", FAST)
+    moved = first.rename(tmp_path / "moved")
+    assert [n.path for n in Vault(moved, tmp_path / "ix").index.notes] == ["a.md", "b.md"]

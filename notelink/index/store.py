@@ -74,9 +74,11 @@ CREATE INDEX tags_note ON tags(note);
 
 
 def other_vault(meta: dict[str, Any], vault: Path) -> str | None:
-    """The vault a generation was built from, when that is not `vault` (None when it is, or unknown)."""
+    """The vault a generation was built from, when that is another vault that is still there; None when it
+    is `vault`, unknown, or gone (a vault folder moved or renamed keeps its index: the next build records
+    the new path)."""
     built = meta.get("vault")
-    if not built or os.path.realpath(str(built)) == os.path.realpath(vault):
+    if not built or os.path.realpath(str(built)) == os.path.realpath(vault) or not os.path.isdir(str(built)):
         return None
     return str(built)
 

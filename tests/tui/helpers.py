@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import json
 import shutil
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
@@ -15,6 +17,7 @@ from typing import Any
 from textual.worker import WorkerState
 
 from notelink.index.build import build_index
+from notelink.index.store import current_generation
 from notelink.tui.app import NotelinkApp
 from notelink.tui.noteview import NoteView
 from tests.conftest import FAST, SAMPLE
@@ -38,6 +41,18 @@ def sample_index(root: Path, extra: dict[str, str] | None = None) -> tuple[Path,
         (vault / rel).write_text(text, encoding="utf-8")
     build_index(vault, index_dir, FAST)
     return vault, index_dir
+
+
+def copy_indexed(vault: Path, index_dir: Path, to: Path) -> tuple[Path, Path]:
+    """A copy of a vault and its index at to/vault and to/index, the copy's index recording the copied
+    vault as its own (an index of another vault that is still there is refused)."""
+    shutil.copytree(vault, to / "vault")
+    shutil.copytree(index_dir, to / "index")
+    gen = current_generation(to / "index")
+    assert gen is not None
+    with sqlite3.connect(gen / "index.sqlite") as db:
+        db.execute("UPDATE meta SET value = ? WHERE key = 'vault'", (json.dumps(str(to / "vault")),))
+    return to / "vault", to / "index"
 
 
 async def wait_for(pilot: Any, condition: Callable[[], object], timeout: float = 120.0,

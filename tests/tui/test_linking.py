@@ -4,7 +4,6 @@ undo puts every byte back, cancelling or a refused write leaves the note untouch
 
 from __future__ import annotations
 
-import shutil
 import stat
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from notelink.tui.linkpreview import LinkPreview
 from notelink.tui.mentions import MentionsScreen
 from notelink.tui.noteview import NoteView
 
-from .helpers import open_note, running, sample_index, settle, sync, wait_for
+from .helpers import copy_indexed, open_note, running, sample_index, settle, sync, wait_for
 from .test_app import SIZE, FakeWatcher, make_app
 from .test_builds import record_notes
 
@@ -36,9 +35,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 @pytest.fixture
 def vault(built: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
     """A copy of the indexed vault for one test (tests write into it; sample_notes is never touched)."""
-    shutil.copytree(built[0], tmp_path / "vault")
-    shutil.copytree(built[1], tmp_path / "index")
-    return tmp_path / "vault", tmp_path / "index"
+    return copy_indexed(*built, tmp_path)
 
 
 def watched(vault: tuple[Path, Path]) -> NotelinkApp:
