@@ -30,15 +30,22 @@ SEEDS = "gardening/Seed starting.md"
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    return sample_index(tmp_path_factory.mktemp("linking"))
+    """sample_notes indexed, and a copy of both as built (`vault` puts it back for each test)."""
+    root = tmp_path_factory.mktemp("linking")
+    vault, index_dir = sample_index(root)
+    shutil.copytree(vault, root / "built-vault")
+    shutil.copytree(index_dir, root / "built-index")
+    return vault, index_dir
 
 
 @pytest.fixture
-def vault(built: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
-    """A copy of the indexed vault for one test (tests write into it; sample_notes is never touched)."""
-    shutil.copytree(built[0], tmp_path / "vault")
-    shutil.copytree(built[1], tmp_path / "index")
-    return tmp_path / "vault", tmp_path / "index"
+def vault(built: tuple[Path, Path]) -> tuple[Path, Path]:
+    """The indexed vault as built, for one test (tests write into it; sample_notes is never touched): put
+    back at the path it was indexed from (a copy elsewhere is another vault, whose index is refused)."""
+    for path, copy in zip(built, ("built-vault", "built-index"), strict=True):
+        shutil.rmtree(path)
+        shutil.copytree(path.parent / copy, path)
+    return built
 
 
 def watched(vault: tuple[Path, Path]) -> NotelinkApp:
