@@ -198,6 +198,8 @@ NO_INDEX = ("# This vault has no index yet\n\nPress `r` to build one: notelink r
             "their vocabulary (a few seconds for 2,000 notes on two cores).")
 WATCH_FAILED = ("# No index yet\n\nThe watcher could not build one:\n\n> {}\n\nIt tries again on its own "
                 "when notes change; press `r` to try now.")
+OTHER_BUILDS = ("# No index yet\n\nAnother notelink process watches this vault: its index appears here "
+                "when that process has built it. Press `r` to build it here instead.")
 BUILDING = ("# Building the index\n\nnotelink is reading your notes and learning their vocabulary (a few "
             "seconds for 2,000 notes). They appear here, with their related notes, when it is done.")
 
@@ -220,6 +222,8 @@ def show_no_index(app: AppState) -> None:
     elif app.watcher is not None:
         view.show("Building the index", str(app.vault), BUILDING)
         app.query_one(IndexStatus).start("Building the index…")
+    elif app.follower is not None:
+        view.show("No index yet", str(app.vault), OTHER_BUILDS)
     else:
         view.show("No index yet", str(app.vault), NO_INDEX)
         if app.ask_to_build:
