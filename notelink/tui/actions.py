@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -21,10 +21,10 @@ from notelink.notes.vault import RawNote, check_vault, read_inside, scan
 from notelink.query.answers import NoteInfo
 from notelink.query.index import Index
 from notelink.tui.concepts import ConceptsPanel
-from notelink.tui.exports import EXPORTS, write_export
+from notelink.tui.exports import EXPORTS, export_path, refusal, write_export
 from notelink.tui.names import Names
 from notelink.tui.noteview import NoteView
-from notelink.tui.screens import ConfirmScreen
+from notelink.tui.screens import ConfirmScreen, PathPrompt
 from notelink.tui.state import AppState
 from notelink.tui.status import IndexStatus
 from notelink.tui.text import NoteFilter, as_shown, is_attachment, note_body
@@ -229,6 +229,34 @@ def show_no_index(app: AppState) -> None:
         if app.ask_to_build:
             app.push_screen(ConfirmScreen(f"{app.vault.name} has no index yet. Build one now?", "Build",
                                           "Not now"), app.build_answer)
+
+
+def ask_export(app: AppState, fmt: str, write: Callable[[Path, str], object]) -> None:
+    """The palette's Export: asks where (a relative path is taken from the default's folder, beside the
+    vault), then, when that file exists, whether to replace it (No unless asked); `write` writes it."""
+    what = EXPORTS[fmt]
+    folder = app.vault.parent
+    app.push_screen(PathPrompt(f"{what.question} to:", str(folder / f"{app.vault.name}-{what.suffix}"),
+                               what.hint, refuse=partial(refusal, app.vault, fmt, folder)),
+                    partial(_export_chosen, app, fmt, folder, write))
+
+
+def _export_chosen(app: AppState, fmt: str, folder: Path, write: Callable[[Path, str], object],
+                   typed: str | None) -> None:
+    if not typed or app.index is None:
+        return
+    path = export_path(typed, folder)
+    if not path.is_file():
+        write(path, fmt)
+        return
+
+    def answered(replace: bool | None) -> None:
+        if replace:
+            write(path, fmt)
+        else:
+            app.notify(f"Not exported; {path} is as it was")
+    app.push_screen(ConfirmScreen(f"{path} exists. Replace it with the export?", "Replace", "Keep it",
+                                  default=False), answered)
 
 
 def export_to(app: AppState, index: Index, path: Path, fmt: str) -> None:

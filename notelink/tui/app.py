@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterable
-from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -32,7 +31,7 @@ from textual.worker import Worker
 
 from notelink.config import TuiConfig
 from notelink.query.index import Index
-from notelink.tui import actions, exports, keys
+from notelink.tui import actions, keys
 from notelink.tui.builds import Builds
 from notelink.tui.concepts import ConceptsPanel
 from notelink.tui.details import DetailsCache
@@ -371,16 +370,8 @@ class NotelinkApp(AppState):
         actions.edit_current(self)
 
     def action_export(self, fmt: str = "json") -> None:
-        """The palette's Export: asks where, then writes in a worker (`exports`)."""
-        what = exports.EXPORTS[fmt]
-        default = str(self.vault.parent / f"{self.vault.name}-{what.suffix}")  # beside the vault
-        self.push_screen(PathPrompt(f"{what.question} to:", default, what.hint,
-                                    refuse=partial(exports.refusal, self.vault, fmt)),
-                         lambda path: self._export_to(path, fmt))
-
-    def _export_to(self, path: str | None, fmt: str = "json") -> None:
-        if path and self.index is not None:
-            self.export(Path(path).expanduser(), fmt)
+        """The palette's Export: asks where (and before replacing a file), then writes in a worker."""
+        actions.ask_export(self, fmt, self.export)
 
     @work(thread=True, group="export", exit_on_error=False)
     def export(self, path: Path, fmt: str = "json") -> None:
