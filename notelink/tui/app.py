@@ -149,8 +149,8 @@ class NotelinkApp(AppState):
         self.history.retain(set(message.index.by_path))
         self.refresh_list()
         target = self.current if self.current in message.index.by_path else actions.first_note(self)
-        if target:
-            self.show_note(target, record=self.history.current is None)
+        if target:  # the same note again: where it was read, its related note highlighted (`again`)
+            self.show_note(target, record=self.history.current is None, again=target == self.current)
         else:
             self.query_one(NoteView).show("No notes", "", "*The index has no notes.*")
         if message.note:
@@ -194,20 +194,22 @@ class NotelinkApp(AppState):
         self.query_one(NotesPane).show_notes(notes, len(self.notes_by_path), self.current, self.filter_query,
                                              self.names)
 
-    def show_note(self, path: str, record: bool = True, browsing: bool = False) -> None:
+    def show_note(self, path: str, record: bool = True, browsing: bool = False, again: bool = False) -> None:
         """Shows a note's first screenful and its panels, on screen together in the next frame; `record`
-        adds it to the back/forward history."""
+        adds it to the back/forward history; `again`: the note shown, after a new index (its scroll position
+        and related note kept, and the keys typed at it)."""
         if path not in self.notes_by_path:
             return
         if record:
             self.history.visit(path, replace=browsing and self._browsing)
         self._browsing = browsing
         self.current = path
-        self.update_panels()
+        self.update_panels(keep=again)
         self.query_one(NotesPane).highlight(path)
         with contextlib.suppress(NoMatches):  # (a note shown while the app is closing)
-            actions.render_note(self, path)
-        self.shown_at = get_time()
+            actions.render_note(self, path, keep_scroll=again)
+        if not again:
+            self.shown_at = get_time()
         if self._save_timer is not None:
             self._save_timer.stop()
         self._save_timer = self.set_timer(SAVE_DELAY, self.remember_note)
@@ -215,7 +217,7 @@ class NotelinkApp(AppState):
     _browsing = False
     _save_timer: Timer | None = None
 
-    def update_panels(self) -> None:
+    def update_panels(self, keep: bool = False) -> None:
         assert self.current is not None
         if self.cache is None:
             actions.show_unindexed_panels(self)
@@ -225,7 +227,7 @@ class NotelinkApp(AppState):
             empty = "no strong suggestions"
         else:
             empty = "no unlinked related notes" if self.unlinked else "no related notes yet"
-        self.query_one(RelatedPanel).show(d.related, self.unlinked, empty, self.names)
+        self.query_one(RelatedPanel).show(d.related, self.unlinked, empty, self.names, keep=keep)
         self.query_one(ConceptsPanel).show(d.concepts)
 
     # -- messages from widgets -------------------------------------------------------------------

@@ -160,16 +160,18 @@ class AppState(App[None]):
             self.watcher = None
 
     # -- completed by NotelinkApp ----------------------------------------------------------------
-    def show_note(self, path: str, record: bool = True, browsing: bool = False) -> None:
-        """Shows a note and its panels; `record` adds it to the back/forward history."""
+    def show_note(self, path: str, record: bool = True, browsing: bool = False, again: bool = False) -> None:
+        """Shows a note and its panels; `record` adds it to the back/forward history; `again`: the same note
+        after a new index (kept where it was)."""
         raise NotImplementedError
 
     def action_reindex(self) -> None:
         """Indexes what changed since the last build."""
         raise NotImplementedError
 
-    def update_panels(self) -> None:
-        """Shows the current note's related notes and concepts again (from the cache)."""
+    def update_panels(self, keep: bool = False) -> None:
+        """Shows the current note's related notes and concepts again (from the cache); `keep`: the same
+        related note highlighted, when it is still listed."""
         raise NotImplementedError
 
     def cancel_build(self) -> None:

@@ -258,8 +258,12 @@ class RelatedPanel(Vertical):
     _rows: tuple[tuple[Related, str], ...] = ()  # (hit, its name) of the list shown, fitted again on a resize
     _fitted = 0  # the width the names were fitted to
 
-    def show(self, hits: Sequence[Related], unlinked: bool, empty: str, names: Names | None = None) -> None:
+    def show(self, hits: Sequence[Related], unlinked: bool, empty: str, names: Names | None = None,
+             keep: bool = False) -> None:
+        """Lists `hits` (`empty` says why there are none); `keep`: the related note highlighted stays so
+        when it is listed again (the same note after a new index), and its reason is asked for again."""
         listing = self.query_one("#related", OptionList)
+        kept = self._highlighted_path() if keep else None
         self.border_title = "Related notes" + (" (unlinked only)" if unlinked else "")
         name = names.name if names is not None else (lambda path, title: title or path)
         self._rows = tuple((h, name(h.path, h.title)) for h in hits)
@@ -270,6 +274,15 @@ class RelatedPanel(Vertical):
         with listing.prevent(OptionList.OptionHighlighted):
             listing.highlighted = None
         self.set_reason("")
+        at = next((k for k, h in enumerate(hits) if h.path == kept), None)
+        if at is not None:
+            listing.highlighted = at  # (announced: the app says why it is related, by the new index)
+
+    def _highlighted_path(self) -> str | None:
+        listing = self.query_one("#related", OptionList)
+        if listing.highlighted is None or listing.highlighted >= listing.option_count:
+            return None
+        return listing.get_option_at_index(listing.highlighted).id
 
     def _fill(self, listing: OptionList) -> None:
         """The rows, each name cut to the list's width at its end ("Bread baking…"), or, where that would
