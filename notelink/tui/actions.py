@@ -87,11 +87,13 @@ def list_unindexed(app: AppState) -> None:
                                         app.filter_query, app.names)
 
 
-def show_unindexed_panels(app: AppState) -> None:
-    """The side panels of a note shown before there is an index."""
-    line = "no index yet: press r to build it" if app.watcher is None else "no index yet: it is being built"
-    app.query_one(RelatedPanel).show([], False, line)
-    app.query_one(ConceptsPanel).show([])
+def show_unindexed_panels(app: AppState, why: str | None = None) -> None:
+    """The side panels before there is an index: saying so, or `why`."""
+    if why is None:
+        built = app.watcher is not None or app.follower is not None  # (here, or by another notelink)
+        why = "no index yet: it is being built" if built else "no index yet: press r to build it"
+    app.query_one(RelatedPanel).show([], False, why)
+    app.query_one(ConceptsPanel).show([], why.partition(":")[0])
 
 
 def link_choices(app: AppState, links: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
@@ -212,6 +214,7 @@ def show_no_index(app: AppState) -> None:
     view = app.query_one(NoteView)
     if not app.notes_by_path:
         list_unindexed(app)
+    show_unindexed_panels(app, None if app.notes_by_path else "")  # (not another vault's, after a switch)
     if not app.notes_by_path:
         view.show("Empty vault", str(app.vault),
                   f"# No notes here yet\n\n`{app.vault}` has no Markdown notes (`*.md`).\n\n"
@@ -318,6 +321,8 @@ def switch_vault(app: AppState, folder: Path) -> None:
     app.query_one("#filter", Input).value = ""
     app.query_one(NotesPane).show_notes([], 0, None)
     app.query_one(NoteView).show(vault.name, str(vault), "*Loading the index…*")
+    app.query_one(RelatedPanel).show([], False, "loading the index…")  # (not the old vault's)
+    app.query_one(ConceptsPanel).show([], "loading the index…")
     app.sub_title = str(vault)
     app.start_watching()  # first: with a watcher, a vault without an index is built, not offered
     app.load_index(f"Opened {vault}")
