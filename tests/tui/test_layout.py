@@ -135,6 +135,29 @@ async def test_related_names_alike_at_their_start_stay_apart_in_a_narrow_panel(t
 
 
 @sync
+async def test_related_names_that_differ_in_their_middle_only_stay_apart(indexed: tuple[Path, Path]
+                                                                           ) -> None:
+    """Translations of one note ("Obsidian Headless · Extending Obsidian", "… · Memperluas Obsidian") start
+    and end alike: cut in their middle, rows read "Obsidian Hea…Obsidian" six times over."""
+    from notelink.query.answers import Related
+
+    words = ("Extending", "Memperluas", "Estendere", "Extinderea")
+    names = [f"Obsidian Headless · {w} Obsidian" for w in words]
+    app = make_app(*indexed)
+    for size in ((120, 32), (100, 30)):
+        async with running(app, size) as pilot:
+            app.query_one(RelatedPanel).show([Related(f"{n}.md", n, 0.1, False) for n in names], False, "")
+            await pilot.pause()
+            listing = app.query_one("#related", OptionList)
+            rows = [str(o.prompt).partition("0.10")[2].strip() for o in listing.options]  # (after the score)
+            room = listing.scrollable_content_region.width
+            assert all("…" in r and len(r) <= room for r in rows), (room, rows)
+            assert len(set(rows)) == len(rows), rows
+            assert all(w in r for w, r in zip(("Exte", "Memp", "Este", "Exti"), rows, strict=True)), rows
+        app = make_app(*indexed)
+
+
+@sync
 async def test_the_footer_keys_are_whole_from_100_columns(indexed: tuple[Path, Path]) -> None:
     """From 100 columns every key of the footer shows whole, none under the `^p palette` key: at 100-129
     they ran under it (`z Undo l`, and a stray letter drawn after `palette`)."""
