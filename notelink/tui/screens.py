@@ -123,6 +123,9 @@ class PathPrompt(ModalScreen[str | None]):
             yield Label("", id="refused")
             yield Label(f"{self.hint}  Enter accepts, Esc cancels".strip(), classes="hint")
 
+    def on_mount(self) -> None:
+        self.app.clear_notifications()  # (toasts would cover its hint and what it refuses)
+
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         path = event.value.strip()

@@ -193,3 +193,14 @@ async def test_a_relative_export_path_goes_beside_the_vault_and_the_toast_says_w
     finally:
         written.unlink(missing_ok=True)
 
+
+@sync
+async def test_the_export_dialog_opens_with_no_toast_over_it(indexed: tuple[Path, Path]) -> None:
+    """Toasts shown before covered the dialog's hint and its refusals."""
+    from .test_dialogs import _palette
+
+    app = make_app(*indexed)
+    async with running(app, (120, 35)) as pilot:
+        app.notify("A toast from before")
+        await _palette(pilot, "Export related notes: JSON")
+        assert isinstance(app.screen, PathPrompt) and not list(app._notifications)
