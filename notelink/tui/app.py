@@ -121,10 +121,15 @@ class NotelinkApp(AppState):
     def on_resize(self, event: events.Resize) -> None:
         """A compact footer under 130 columns (`? Help`, `q Quit` come early in it: they stay on screen),
         and no `^p palette` at its right under 112, where the keys run under it (a key cut mid-word, and
-        its last letter drawn after `palette`); the help names Ctrl+P."""
+        its last letter drawn after `palette`); the help names Ctrl+P. The footer composes its keys again
+        when that changes: it reads `show_command_palette` only when it composes (after a resize from 120 to
+        80 to 100 columns, the palette key stayed, and a letter after it)."""
         footer = self.query_one(Footer)
         footer.compact = event.size.width < 130
-        footer.show_command_palette = event.size.width >= 112
+        palette = event.size.width >= 112
+        if palette != footer.show_command_palette:
+            footer.show_command_palette = palette
+            footer.refresh(recompose=True)
 
     # -- index lifecycle -------------------------------------------------------------------------
     @work(thread=True, group="warm")
