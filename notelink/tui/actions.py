@@ -174,7 +174,7 @@ def watch_event(app: AppState, ev: Any) -> None:
         status.show_event(ev.progress, cancellable=False)  # the watcher's build: `x` does not stop it
     elif kind == "indexed":
         status.finish()
-        app.load_index(indexed_message(ev.paths))
+        app.load_index(indexed_message(ev.paths, app.vault))
     elif kind in ("error", "waiting"):
         status.finish()
         if kind == "error":
@@ -188,11 +188,15 @@ def watch_event(app: AppState, ev: Any) -> None:
         app.notify(f"Watcher: {ev.message}", timeout=5)
 
 
-def indexed_message(paths: tuple[str, ...]) -> str:
-    """What a toast says when the watcher's new index is in (the watcher's own line is for its log)."""
+def indexed_message(paths: tuple[str, ...], vault: Path) -> str:
+    """What a toast says when the watcher's new index is in (the watcher's own line is for its log): the
+    note changed, or gone (deleted or moved: the shown note then gives way to another), by whoever changed
+    it (an edit outside the app too)."""
     notes = [p for p in paths if not p.endswith("/")]
     if len(notes) == 1:
-        return f"Related notes updated after your change to {notes[0].rpartition('/')[2].removesuffix('.md')}"
+        name = notes[0].rpartition("/")[2].removesuffix(".md")
+        gone = not (vault / notes[0]).exists()
+        return f"Related notes updated after {name} {'was deleted or moved' if gone else 'changed'}"
     return f"Related notes updated after {len(notes):,} notes changed" if notes else "Related notes updated"
 
 
