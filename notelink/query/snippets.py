@@ -28,6 +28,7 @@ _URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)\S+", re.IGNORECASE)
 _FRONT = re.compile(r"\A---[ \t]*\r?\n.*?\n(?:---|\.\.\.)[ \t]*\r?(?:\n|\Z)", re.DOTALL)
 _WIKILINK = re.compile(r"!?\[\[([^\[\]|\n]*)(?:\|([^\[\]\n]*))?\]\]")  # [[target]], [[target|label]]
 _MD_LINK = re.compile(r"!?\[([^\[\]\n]+)\]\([^()\s]*\)")  # [text](target)
+_RULE = re.compile(r"[|:+\s]*(?:[-=*_~][|:+\s]*){3,}\Z")  # a line of rule characters, table pipes between
 
 
 @dataclass(frozen=True)
@@ -119,14 +120,16 @@ def _pieces(block: str) -> Iterator[str]:
 
 
 def _prose_lines(lines: list[str], first: int) -> Iterator[tuple[int, str]]:
-    """(line number, stripped line) with the lines of fenced code blocks (and their fences) blank."""
+    """(line number, stripped line) with the lines of fenced code blocks (and their fences) blank, and rules
+    too (a table's `| --- | --- |`, `***`, a heading's `===`): no word of them can match, and a long one
+    was a snippet of dashes."""
     fence = ""
     for n, raw in enumerate(lines, start=first):
         line = raw.strip()
         if fence or line.startswith(("```", "~~~")):
             fence = "" if fence and line.startswith(fence) else (fence or line[:3])
             line = ""
-        yield n, line
+        yield n, "" if _RULE.match(line) else line
 
 
 def _rough(lower: str, weights: Mapping[str, float]) -> float:
@@ -172,8 +175,10 @@ def _cut(block: str, matches: list[tuple[int, int, str]], weights: Mapping[str, 
     start = 0
     if matches:
         inner = width - width // 10  # what the matches must fit in: the rest absorbs the cut to whole words
-        start = max(0, matches[_densest(matches, weights, inner)][0] - inner // 5)
-        start = block.rfind(" ", 0, start) + 1 if start else 0
+        first = matches[_densest(matches, weights, inner)][0]
+        start = max(0, first - inner // 5)
+        word = block.rfind(" ", 0, start) + 1 if start else 0
+        start = word if first - word < inner else start  # (a word longer than the window: cut in it)
     end = min(len(block), start + width)
     if end < len(block) and block[end] != " " and (space := block.rfind(" ", start, end)) > start:
         end = space

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -21,10 +21,10 @@ from notelink.notes.vault import RawNote, check_vault, read_inside, scan
 from notelink.query.answers import NoteInfo
 from notelink.query.index import Index
 from notelink.tui.concepts import ConceptsPanel
-from notelink.tui.exports import EXPORTS, write_export
+from notelink.tui.exports import EXPORTS, export_path, refusal, write_export
 from notelink.tui.names import Names
 from notelink.tui.noteview import NoteView
-from notelink.tui.screens import ConfirmScreen
+from notelink.tui.screens import ConfirmScreen, PathPrompt
 from notelink.tui.state import AppState
 from notelink.tui.status import IndexStatus
 from notelink.tui.text import NoteFilter, as_shown, is_attachment, note_body
@@ -87,11 +87,13 @@ def list_unindexed(app: AppState) -> None:
                                         app.filter_query, app.names)
 
 
-def show_unindexed_panels(app: AppState) -> None:
-    """The side panels of a note shown before there is an index."""
-    line = "no index yet: press r to build it" if app.watcher is None else "no index yet: it is being built"
-    app.query_one(RelatedPanel).show([], False, line)
-    app.query_one(ConceptsPanel).show([])
+def show_unindexed_panels(app: AppState, why: str | None = None) -> None:
+    """The side panels before there is an index: saying so, or `why`."""
+    if why is None:
+        built = app.watcher is not None or app.follower is not None  # (here, or by another notelink)
+        why = "no index yet: it is being built" if built else "no index yet: press r to build it"
+    app.query_one(RelatedPanel).show([], False, why)
+    app.query_one(ConceptsPanel).show([], why.partition(":")[0])
 
 
 def link_choices(app: AppState, links: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
@@ -172,7 +174,7 @@ def watch_event(app: AppState, ev: Any) -> None:
         status.show_event(ev.progress, cancellable=False)  # the watcher's build: `x` does not stop it
     elif kind == "indexed":
         status.finish()
-        app.load_index(indexed_message(ev.paths))
+        app.load_index(indexed_message(ev.paths, app.vault))
     elif kind in ("error", "waiting"):
         status.finish()
         if kind == "error":
@@ -186,11 +188,15 @@ def watch_event(app: AppState, ev: Any) -> None:
         app.notify(f"Watcher: {ev.message}", timeout=5)
 
 
-def indexed_message(paths: tuple[str, ...]) -> str:
-    """What a toast says when the watcher's new index is in (the watcher's own line is for its log)."""
+def indexed_message(paths: tuple[str, ...], vault: Path) -> str:
+    """What a toast says when the watcher's new index is in (the watcher's own line is for its log): the
+    note changed, or gone (deleted or moved: the shown note then gives way to another), by whoever changed
+    it (an edit outside the app too)."""
     notes = [p for p in paths if not p.endswith("/")]
     if len(notes) == 1:
-        return f"Related notes updated after your change to {notes[0].rpartition('/')[2].removesuffix('.md')}"
+        name = notes[0].rpartition("/")[2].removesuffix(".md")
+        gone = not (vault / notes[0]).exists()
+        return f"Related notes updated after {name} {'was deleted or moved' if gone else 'changed'}"
     return f"Related notes updated after {len(notes):,} notes changed" if notes else "Related notes updated"
 
 
@@ -198,6 +204,8 @@ NO_INDEX = ("# This vault has no index yet\n\nPress `r` to build one: notelink r
             "their vocabulary (a few seconds for 2,000 notes on two cores).")
 WATCH_FAILED = ("# No index yet\n\nThe watcher could not build one:\n\n> {}\n\nIt tries again on its own "
                 "when notes change; press `r` to try now.")
+OTHER_BUILDS = ("# No index yet\n\nAnother notelink process watches this vault: its index appears here "
+                "when that process has built it. Press `r` to build it here instead.")
 BUILDING = ("# Building the index\n\nnotelink is reading your notes and learning their vocabulary (a few "
             "seconds for 2,000 notes). They appear here, with their related notes, when it is done.")
 
@@ -210,6 +218,7 @@ def show_no_index(app: AppState) -> None:
     view = app.query_one(NoteView)
     if not app.notes_by_path:
         list_unindexed(app)
+    show_unindexed_panels(app, None if app.notes_by_path else "")  # (not another vault's, after a switch)
     if not app.notes_by_path:
         view.show("Empty vault", str(app.vault),
                   f"# No notes here yet\n\n`{app.vault}` has no Markdown notes (`*.md`).\n\n"
@@ -220,11 +229,41 @@ def show_no_index(app: AppState) -> None:
     elif app.watcher is not None:
         view.show("Building the index", str(app.vault), BUILDING)
         app.query_one(IndexStatus).start("Building the index…")
+    elif app.follower is not None:
+        view.show("No index yet", str(app.vault), OTHER_BUILDS)
     else:
         view.show("No index yet", str(app.vault), NO_INDEX)
         if app.ask_to_build:
             app.push_screen(ConfirmScreen(f"{app.vault.name} has no index yet. Build one now?", "Build",
                                           "Not now"), app.build_answer)
+
+
+def ask_export(app: AppState, fmt: str, write: Callable[[Path, str], object]) -> None:
+    """The palette's Export: asks where (a relative path is taken from the default's folder, beside the
+    vault), then, when that file exists, whether to replace it (No unless asked); `write` writes it."""
+    what = EXPORTS[fmt]
+    folder = app.vault.parent
+    app.push_screen(PathPrompt(f"{what.question} to:", str(folder / f"{app.vault.name}-{what.suffix}"),
+                               what.hint, refuse=partial(refusal, app.vault, fmt, folder)),
+                    partial(_export_chosen, app, fmt, folder, write))
+
+
+def _export_chosen(app: AppState, fmt: str, folder: Path, write: Callable[[Path, str], object],
+                   typed: str | None) -> None:
+    if not typed or app.index is None:
+        return
+    path = export_path(typed, folder)
+    if not path.is_file():
+        write(path, fmt)
+        return
+
+    def answered(replace: bool | None) -> None:
+        if replace:
+            write(path, fmt)
+        else:
+            app.notify(f"Not exported; {path} is as it was")
+    app.push_screen(ConfirmScreen(f"{path} exists. Replace it with the export?", "Replace", "Keep it",
+                                  default=False), answered)
 
 
 def export_to(app: AppState, index: Index, path: Path, fmt: str) -> None:
@@ -286,6 +325,8 @@ def switch_vault(app: AppState, folder: Path) -> None:
     app.query_one("#filter", Input).value = ""
     app.query_one(NotesPane).show_notes([], 0, None)
     app.query_one(NoteView).show(vault.name, str(vault), "*Loading the index…*")
+    app.query_one(RelatedPanel).show([], False, "loading the index…")  # (not the old vault's)
+    app.query_one(ConceptsPanel).show([], "loading the index…")
     app.sub_title = str(vault)
     app.start_watching()  # first: with a watcher, a vault without an index is built, not offered
     app.load_index(f"Opened {vault}")

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterable
-from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -32,7 +31,7 @@ from textual.worker import Worker
 
 from notelink.config import TuiConfig
 from notelink.query.index import Index
-from notelink.tui import actions, exports, keys
+from notelink.tui import actions, keys
 from notelink.tui.builds import Builds
 from notelink.tui.concepts import ConceptsPanel
 from notelink.tui.details import DetailsCache
@@ -122,10 +121,15 @@ class NotelinkApp(AppState):
     def on_resize(self, event: events.Resize) -> None:
         """A compact footer under 130 columns (`? Help`, `q Quit` come early in it: they stay on screen),
         and no `^p palette` at its right under 112, where the keys run under it (a key cut mid-word, and
-        its last letter drawn after `palette`); the help names Ctrl+P."""
+        its last letter drawn after `palette`); the help names Ctrl+P. The footer composes its keys again
+        when that changes: it reads `show_command_palette` only when it composes (after a resize from 120 to
+        80 to 100 columns, the palette key stayed, and a letter after it)."""
         footer = self.query_one(Footer)
         footer.compact = event.size.width < 130
-        footer.show_command_palette = event.size.width >= 112
+        palette = event.size.width >= 112
+        if palette != footer.show_command_palette:
+            footer.show_command_palette = palette
+            footer.refresh(recompose=True)
 
     # -- index lifecycle -------------------------------------------------------------------------
     @work(thread=True, group="warm")
@@ -150,8 +154,8 @@ class NotelinkApp(AppState):
         self.history.retain(set(message.index.by_path))
         self.refresh_list()
         target = self.current if self.current in message.index.by_path else actions.first_note(self)
-        if target:
-            self.show_note(target, record=self.history.current is None)
+        if target:  # the same note again: where it was read, its related note highlighted (`again`)
+            self.show_note(target, record=self.history.current is None, again=target == self.current)
         else:
             self.query_one(NoteView).show("No notes", "", "*The index has no notes.*")
         if message.note:
@@ -195,20 +199,22 @@ class NotelinkApp(AppState):
         self.query_one(NotesPane).show_notes(notes, len(self.notes_by_path), self.current, self.filter_query,
                                              self.names)
 
-    def show_note(self, path: str, record: bool = True, browsing: bool = False) -> None:
+    def show_note(self, path: str, record: bool = True, browsing: bool = False, again: bool = False) -> None:
         """Shows a note's first screenful and its panels, on screen together in the next frame; `record`
-        adds it to the back/forward history."""
+        adds it to the back/forward history; `again`: the note shown, after a new index (its scroll position
+        and related note kept, and the keys typed at it)."""
         if path not in self.notes_by_path:
             return
         if record:
             self.history.visit(path, replace=browsing and self._browsing)
         self._browsing = browsing
         self.current = path
-        self.update_panels()
+        self.update_panels(keep=again)
         self.query_one(NotesPane).highlight(path)
         with contextlib.suppress(NoMatches):  # (a note shown while the app is closing)
-            actions.render_note(self, path)
-        self.shown_at = get_time()
+            actions.render_note(self, path, keep_scroll=again)
+        if not again:
+            self.shown_at = get_time()
         if self._save_timer is not None:
             self._save_timer.stop()
         self._save_timer = self.set_timer(SAVE_DELAY, self.remember_note)
@@ -216,7 +222,7 @@ class NotelinkApp(AppState):
     _browsing = False
     _save_timer: Timer | None = None
 
-    def update_panels(self) -> None:
+    def update_panels(self, keep: bool = False) -> None:
         assert self.current is not None
         if self.cache is None:
             actions.show_unindexed_panels(self)
@@ -226,7 +232,7 @@ class NotelinkApp(AppState):
             empty = "no strong suggestions"
         else:
             empty = "no unlinked related notes" if self.unlinked else "no related notes yet"
-        self.query_one(RelatedPanel).show(d.related, self.unlinked, empty, self.names)
+        self.query_one(RelatedPanel).show(d.related, self.unlinked, empty, self.names, keep=keep)
         self.query_one(ConceptsPanel).show(d.concepts)
 
     # -- messages from widgets -------------------------------------------------------------------
@@ -371,16 +377,8 @@ class NotelinkApp(AppState):
         actions.edit_current(self)
 
     def action_export(self, fmt: str = "json") -> None:
-        """The palette's Export: asks where, then writes in a worker (`exports`)."""
-        what = exports.EXPORTS[fmt]
-        default = str(self.vault.parent / f"{self.vault.name}-{what.suffix}")  # beside the vault
-        self.push_screen(PathPrompt(f"{what.question} to:", default, what.hint,
-                                    refuse=partial(exports.refusal, self.vault, fmt)),
-                         lambda path: self._export_to(path, fmt))
-
-    def _export_to(self, path: str | None, fmt: str = "json") -> None:
-        if path and self.index is not None:
-            self.export(Path(path).expanduser(), fmt)
+        """The palette's Export: asks where (and before replacing a file), then writes in a worker."""
+        actions.ask_export(self, fmt, self.export)
 
     @work(thread=True, group="export", exit_on_error=False)
     def export(self, path: Path, fmt: str = "json") -> None:

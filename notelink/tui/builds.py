@@ -81,7 +81,9 @@ class Builds:
             return
         self.app.query_one(IndexStatus).finish()
         if worker.state == WorkerState.CANCELLED:
-            self.app.notify("Indexing cancelled; the previous index is unchanged")
+            had = self.app.index is not None  # (not the first build)
+            self.app.notify("Indexing cancelled; " + ("the previous index is unchanged" if had else
+                                                      "there is no index yet (r builds it)"))
         elif worker.state == WorkerState.ERROR:
             error = worker.error
             reason = str(error) or type(error).__name__

@@ -47,15 +47,15 @@ class ConceptsPanel(Vertical):
         if self.parent is not None:
             self.parent.remove_class("-concepts")
 
-    def show(self, concepts: Sequence[Scored]) -> None:
+    def show(self, concepts: Sequence[Scored], empty: str = "no concepts for this note") -> None:
+        """Lists `concepts`; `empty` says why there are none."""
         self._concepts, self._compact = concepts, self._is_narrow()
         listing = self.query_one("#concepts", OptionList)
         if concepts:
             prompt = compact_prompt if self._compact else scored_prompt
             listing.set_options(Option(prompt(c), id=c.word) for c in concepts)
         else:
-            listing.set_options([Option(Text("no concepts for this note", style="dim italic"),
-                                        disabled=True)])
+            listing.set_options([Option(Text(empty, style="dim italic"), disabled=True)])
 
     def _is_narrow(self) -> bool:
         """True when a bar and a score would leave a word less than 14 columns (an 80-column terminal)."""

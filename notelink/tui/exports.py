@@ -40,22 +40,46 @@ EXPORTS = {
 """Format → its palette entry and prompt, in the palette's order."""
 
 
-def refusal(vault: Path, fmt: str, path: str) -> str | None:
-    """Why the export dialog does not take `path` for `fmt`, or None: a Markdown export inside the vault
-    would be indexed as a note, its hundreds of links counted as the user's (asked before writing, not
-    said after it)."""
+def export_path(typed: str, folder: Path) -> Path:
+    """Where a path typed in the export dialog points: `~` expanded, a relative one taken from `folder`
+    (the default's, beside the vault; not the folder the app was started from)."""
+    path = Path(typed).expanduser()
+    return path if path.is_absolute() else folder / path
+
+
+def refusal(vault: Path, fmt: str, folder: Path, typed: str) -> str | None:
+    """Why the export dialog does not take the path `typed` for `fmt`, or None: a note of the vault is never
+    replaced; a Markdown export inside the vault would be indexed as a note, its hundreds of links counted
+    as the user's (asked before writing, not said after it)."""
     from notelink.write.export import inside_vault
 
-    why = inside_vault(Path(path).expanduser(), vault, fmt)
+    path = export_path(typed, folder)
+    if why := over_a_note(path, vault):
+        return f"Not there: {why}."
+    why = inside_vault(path, vault, fmt)
     return f"Not there: {path} {why}." if why else None
+
+
+def over_a_note(path: Path, vault: Path) -> str | None:
+    """Why an export is not written to `path`, when that is a note of the vault, in the app's words (the
+    CLI's refusal names its `-o`)."""
+    from notelink.write.outfile import is_vault_note
+
+    if not is_vault_note(path, vault):
+        return None
+    return (f"{path} is a note of the vault, and an export never replaces a note; choose a file outside the "
+            "vault, or a new name")
 
 
 def write_export(index: Index, vault: Path, fmt: str, path: Path, top: int) -> str:
     """Writes one export to `path` (whole or not at all) and says what was written; raises OutputError or
-    OSError when the file cannot be written."""
+    OSError when the file cannot be written (a note of the vault, never)."""
+    from notelink.errors import OutputError
     from notelink.write import export, notewriter
     from notelink.write.outfile import output_file
 
+    if why := over_a_note(path, vault):
+        raise OutputError(f"not written: {why}")
     cfg = ExportConfig(top=top)
     if fmt == "block":
         plan = notewriter.plan_blocks(index, vault, cfg)

@@ -142,7 +142,9 @@ class Linker:
         """Says why nothing was (or would be) written, if so."""
         if edits.refused:
             reasons = "; ".join(f"{path}: {why}" for path, why in edits.refused)
-            self.app.notify(f"{what}: {reasons}. Nothing was written.", severity="error", timeout=10)
+            said = all("not written" in why for _, why in edits.refused)  # (a note changed since the preview)
+            nothing = "" if said else " Nothing was written."
+            self.app.notify(f"{what}: {reasons}.{nothing}", severity="error", timeout=10)
             return True
         if not edits.diff:
             self.app.notify(f"{what}: nothing to change", severity="warning")

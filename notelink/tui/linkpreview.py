@@ -49,6 +49,7 @@ class LinkPreview(ModalScreen[bool]):
             yield Label(self.hint, classes="hint")
 
     def on_mount(self) -> None:
+        self.app.clear_notifications()  # (toasts covered its buttons and key hint for seconds)
         self.call_after_refresh(self._fit, True)
 
     def on_resize(self, event: events.Resize) -> None:

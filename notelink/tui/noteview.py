@@ -133,8 +133,9 @@ class NoteView(ScrollView, can_focus=True):
              prepare: Callable[[str], str] | None = None) -> None:
         """Shows a note: its first screenful now, the rest in later steps. `prepare` turns each piece into
         the Markdown to render (`text.as_shown`); `keep_scroll`: stay where the view was, for the same note
-        shown again after an edit."""
+        shown again after an edit or a new index (a search hit's passage not reached yet is still sought)."""
         top = round(self.scroll_y) if keep_scroll else 0
+        pending = self._passage if keep_scroll and self._passage and self._passage[0] == self.serial else None
         self.border_title, self.border_subtitle = title, subtitle
         self.serial += 1
         self._markdown, self._prepare, self._source, self._links = markdown, prepare or str, None, None
@@ -145,7 +146,7 @@ class NoteView(ScrollView, can_focus=True):
         self._lay_out_until(top + self.scrollable_content_region.height)
         self.scroll_to(y=min(top, max(0, self.line_count - 1)), animate=False, immediate=True)
         self._seek_heading()
-        self._passage = None
+        self._passage, self._passage_seen = (None if pending is None else (self.serial, pending[1])), 0
         self._stepping = True
         self.call_after_refresh(self._continue, self.serial)
 

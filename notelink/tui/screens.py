@@ -71,23 +71,28 @@ class HelpScreen(ModalScreen[None]):
         dialog.border_subtitle = "↑ ↓ PgDn scroll · Esc closes"
 
 
-class ConfirmScreen(ModalScreen[bool]):
-    """A question with Yes and No buttons; returns the answer."""
+DEFAULT = "default-answer"
+"""The class of a dialog's button that has focus when it opens."""
 
-    AUTO_FOCUS = "#yes"
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A question with Yes and No buttons; returns the answer. Enter presses the focused button: the
+    `default` answer's (No, where a Yes cannot be taken back)."""
+
+    AUTO_FOCUS = f".{DEFAULT}"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,n", "answer(False)", "No"),
                                              Binding("y", "answer(True)", "Yes")]
 
-    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No", default: bool = True) -> None:
         super().__init__()
-        self.question, self.yes, self.no = question, yes, no
+        self.question, self.yes, self.no, self.default = question, yes, no, default
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(self.question, id="question")
+            yield Label(Text(self.question), id="question")  # (not markup: a path may hold `[`)
             with Horizontal(classes="buttons"):
-                yield Button(self.yes, variant="primary", id="yes")
-                yield Button(self.no, id="no")
+                yield Button(self.yes, variant="primary", id="yes", classes=DEFAULT if self.default else "")
+                yield Button(self.no, id="no", classes="" if self.default else DEFAULT)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -117,6 +122,9 @@ class PathPrompt(ModalScreen[str | None]):
             yield Input(self.value, id="path")
             yield Label("", id="refused")
             yield Label(f"{self.hint}  Enter accepts, Esc cancels".strip(), classes="hint")
+
+    def on_mount(self) -> None:
+        self.app.clear_notifications()  # (toasts would cover its hint and what it refuses)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

@@ -28,6 +28,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from notelink.errors import NotelinkError
+from notelink.notes.vault import RawNote, read_inside
 from notelink.query.index import Index
 from notelink.query.search import Hit, Searcher, SearchResults
 from notelink.tui.names import Names
@@ -301,8 +302,16 @@ class SearchPane(Vertical):
         state.show_note(hit.path)
         view = self.screen.query_one(NoteView)
         if hit.snippet is not None:
-            view.scroll_to_passage(Passage.of(hit.snippet.text, hit.snippet.spans))
+            line = source_line(state, hit.path, hit.snippet.line)
+            view.scroll_to_passage(Passage.of(hit.snippet.text, hit.snippet.spans, line))
         self.screen.set_focus(view)
+
+
+def source_line(state: AppState, path: str, line: int) -> str:
+    """The note's line `line` (1-based, as a snippet counts them), read now; "" when it cannot be."""
+    raw = read_inside(state.vault, path, state.config.index.max_file_bytes)
+    lines = raw.text.splitlines() if isinstance(raw, RawNote) else []
+    return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
 def summary(results: SearchResults) -> str:

@@ -10,11 +10,13 @@ from pathlib import Path
 from textual import work
 from textual.app import App
 from textual.message import Message
+from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from notelink.config import TuiConfig
-from notelink.errors import IndexMissing
-from notelink.index.store import other_vault, other_vaults_index
+from notelink.errors import IndexMissing, NotelinkError
+from notelink.index.lock import WatcherRunning, lock_info
+from notelink.index.store import current_generation, generation_key, other_vault, other_vaults_index
 from notelink.query.answers import NoteInfo
 from notelink.query.index import Index
 from notelink.tui.details import DetailsCache
@@ -24,6 +26,9 @@ from notelink.tui.names import Names
 from notelink.tui.statefile import SavedState
 from notelink.tui.text import NoteFilter, home_note
 from notelink.tui.watching import Watcher, WatcherFactory, WatcherUnavailable, default_watcher_factory
+
+FOLLOW_SECONDS = 2.0
+"""How often the app looks for a new index built by another notelink process that watches the vault."""
 
 
 def home_path(index: Index, notes: NoteFilter, vault_name: str) -> str | None:
@@ -54,6 +59,7 @@ class AppState(App[None]):
         self.history = History()
         self.unlinked = False
         self.watcher: Watcher | None = None
+        self.follower: Timer | None = None  # looks for another watcher's new indexes (`follow_other_watcher`)
         self.filter_query = ""
         self.note_filter = NoteFilter([])  # the index's notes in list order, for the filter
         self.notes_by_path: dict[str, NoteInfo] = {}  # the notes listed: the index's, or the vault's files
@@ -113,23 +119,59 @@ class AppState(App[None]):
             self.watcher = None
             self.sub_title = f"{self.vault} · not watching"
             self.notify(str(exc), severity="warning", timeout=8)
+        except WatcherRunning:
+            self.watcher = None
+            self.follow_other_watcher()
+
+    def follow_other_watcher(self) -> None:
+        """Another notelink process (a second app, `notelink watch`) keeps this vault's index current: the app
+        does not watch too (one watcher per index), it shows each new index that process builds."""
+        pid = lock_info(self.index_dir).pid
+        who = f"another notelink process (pid {pid})" if pid else "another notelink process"
+        self.sub_title = f"{self.vault} · watched by another notelink"
+        self.notify(f"Not watching {self.vault.name} here: {who} already keeps its index up to date; its new "
+                    "indexes are shown as they come", severity="warning", timeout=10)
+        self._followed = self._live_key()  # (the one being loaded now)
+        self.follower = self.set_interval(FOLLOW_SECONDS, self._follow)
+
+    def _live_key(self) -> tuple[str, int, int, int] | None:
+        """The live generation's `generation_key`; None when there is none, or it cannot be read now."""
+        try:
+            gen = current_generation(self.index_dir)
+        except (NotelinkError, OSError):  # (damaged, or changing right now: the load says what)
+            return None
+        return generation_key(gen) if gen is not None else None
+
+    def _follow(self) -> None:
+        """Loads the index again when the live generation is another than the one shown or last asked for."""
+        key = self._live_key()
+        if key is not None and key != self._followed and (self.index is None or key != self.index.key):
+            self._followed = key
+            self.load_index("Related notes updated: the other notelink process re-indexed the vault")
+
+    _followed: tuple[str, int, int, int] | None = None
 
     def stop_watching(self) -> None:
+        if self.follower is not None:
+            self.follower.stop()
+            self.follower = None
         if self.watcher is not None:
             self.watcher.stop(timeout=5.0)
             self.watcher = None
 
     # -- completed by NotelinkApp ----------------------------------------------------------------
-    def show_note(self, path: str, record: bool = True, browsing: bool = False) -> None:
-        """Shows a note and its panels; `record` adds it to the back/forward history."""
+    def show_note(self, path: str, record: bool = True, browsing: bool = False, again: bool = False) -> None:
+        """Shows a note and its panels; `record` adds it to the back/forward history; `again`: the same note
+        after a new index (kept where it was)."""
         raise NotImplementedError
 
     def action_reindex(self) -> None:
         """Indexes what changed since the last build."""
         raise NotImplementedError
 
-    def update_panels(self) -> None:
-        """Shows the current note's related notes and concepts again (from the cache)."""
+    def update_panels(self, keep: bool = False) -> None:
+        """Shows the current note's related notes and concepts again (from the cache); `keep`: the same
+        related note highlighted, when it is still listed."""
         raise NotImplementedError
 
     def cancel_build(self) -> None:

@@ -258,8 +258,12 @@ class RelatedPanel(Vertical):
     _rows: tuple[tuple[Related, str], ...] = ()  # (hit, its name) of the list shown, fitted again on a resize
     _fitted = 0  # the width the names were fitted to
 
-    def show(self, hits: Sequence[Related], unlinked: bool, empty: str, names: Names | None = None) -> None:
+    def show(self, hits: Sequence[Related], unlinked: bool, empty: str, names: Names | None = None,
+             keep: bool = False) -> None:
+        """Lists `hits` (`empty` says why there are none); `keep`: the related note highlighted stays so
+        when it is listed again (the same note after a new index), and its reason is asked for again."""
         listing = self.query_one("#related", OptionList)
+        kept = self._highlighted_path() if keep else None
         self.border_title = "Related notes" + (" (unlinked only)" if unlinked else "")
         name = names.name if names is not None else (lambda path, title: title or path)
         self._rows = tuple((h, name(h.path, h.title)) for h in hits)
@@ -270,10 +274,20 @@ class RelatedPanel(Vertical):
         with listing.prevent(OptionList.OptionHighlighted):
             listing.highlighted = None
         self.set_reason("")
+        at = next((k for k, h in enumerate(hits) if h.path == kept), None)
+        if at is not None:
+            listing.highlighted = at  # (announced: the app says why it is related, by the new index)
+
+    def _highlighted_path(self) -> str | None:
+        listing = self.query_one("#related", OptionList)
+        if listing.highlighted is None or listing.highlighted >= listing.option_count:
+            return None
+        return listing.get_option_at_index(listing.highlighted).id
 
     def _fill(self, listing: OptionList) -> None:
         """The rows, each name cut to the list's width at its end ("Bread baking…"), or, where that would
-        show two names alike ("Garden note…" twice), in its middle ("Garden no…te 246")."""
+        show two names alike ("Garden note…" twice), in its middle ("Garden no…te 246"), or where they
+        differ when their ends are alike too (`apart`)."""
         self._fitted = listing.scrollable_content_region.width
         head = _related_prompt(self._rows[0][0], "").cell_len  # the score bar, the score, the linked mark
         room = self._fitted - head - 1 if self._fitted else 0
@@ -281,7 +295,8 @@ class RelatedPanel(Vertical):
         if room > 0:
             ends = [n if len(n) <= room else n[: room - 1] + "…" for n in names]
             alike = {e for e in ends if ends.count(e) > 1}
-            names = [middle_cut(n, room) if e in alike else e for n, e in zip(names, ends, strict=True)]
+            cut = [middle_cut(n, room) if e in alike else e for n, e in zip(names, ends, strict=True)]
+            names = apart(names, cut, room)
         listing.set_options(Option(_related_prompt(h, n), id=h.path)
                             for (h, _), n in zip(self._rows, names, strict=True))
 
@@ -323,6 +338,36 @@ def middle_cut(name: str, room: int) -> str:
         return name[: max(room - 1, 0)] + "…"
     tail = (room - 1) * 2 // 5
     return name[: room - 1 - tail].rstrip() + "…" + name[len(name) - tail:].lstrip()
+
+
+def apart(names: list[str], cut: list[str], room: int) -> list[str]:
+    """`cut` (the `names` cut to `room` cells), where names that differ were cut alike ("Obsidian
+    Hea…Obsidian" for both "Obsidian Headless · Extending Obsidian" and "… · Memperluas Obsidian"):
+    each of those cut where it differs from the name most like it (`cut_at`)."""
+    out = list(cut)
+    for shown in {c for c in cut if cut.count(c) > 1}:
+        group = [k for k, c in enumerate(cut) if c == shown]
+        for k in group:
+            shared = [_shared(names[k], names[j]) for j in group if names[j] != names[k]]
+            if shared and len(names[k]) > room:
+                out[k] = cut_at(names[k], room, max(shared))
+    return out
+
+
+def _shared(a: str, b: str) -> int:
+    """How many characters `a` and `b` start with alike."""
+    return next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+
+
+def cut_at(name: str, room: int, at: int) -> str:
+    """`name` in `room` cells with its character `at` shown: its start, "…", then the name from the word
+    that holds `at` (or from `at`, in a long word), cut at the end ("Obsidian…Extending Obsid…")."""
+    head = name[: max(room // 3, 1)].rstrip()
+    body = room - len(head) - 1  # cells after the "…"
+    word = name.rfind(" ", 0, at) + 1
+    start = max(word if at - word < body - 1 else at, len(head))
+    rest = name[start:].lstrip()
+    return head + "…" + (rest if len(rest) <= body else rest[: max(body - 1, 0)] + "…")
 
 
 def _related_prompt(hit: Related, name: str) -> Text:

@@ -44,10 +44,21 @@ def output_file(path: str, newline: str = "\n", vault: Path | None = None) -> It
                 os.unlink(tmp)
 
 
+def is_vault_note(path: Path, vault: Path) -> bool:
+    """True when `path` is an existing note of `vault`: a `.md` file in it, reached by any path (a symlink,
+    `..`); an export written over it would lose the note (exports never change notes)."""
+    try:
+        target = path.expanduser().resolve()
+        return (target.suffix.lower() == ".md" and target.is_file()
+                and target.is_relative_to(vault.expanduser().resolve()))
+    except (OSError, RuntimeError):  # (a symlink loop)
+        return False
+
+
 def _refuse_note(path: str, target: Path, vault: Path) -> None:
-    """Raises OutputError when the existing file `target` (resolved) is a note of `vault`: an export
-    written over it would lose the note (exports never change notes; the block is `--format block`'s)."""
-    if target.suffix.lower() == ".md" and target.is_relative_to(vault.expanduser().resolve()):
+    """Raises OutputError when the existing file `target` (resolved) is a note of `vault` (the block is
+    `--format block`'s)."""
+    if is_vault_note(target, vault):
         raise OutputError(f"refusing to write over {path}: it is a note of the vault {vault}, and an export "
                           "never replaces a note; give -o a file outside the vault, or a new name")
 

@@ -156,3 +156,28 @@ def test_links_read_as_their_text_and_the_matched_words_in_them_are_marked() -> 
     dendron = snippet("Feed the [[starter|cooking.sourdough-starter]] daily.", {"feed": 1.0},
                       alias_first=True)
     assert dendron is not None and dendron.text == "Feed the starter daily."
+
+
+TABLE = f"""# Headless Sync
+
+Run it on a server.
+
+| Option                | Description {' ' * 180}|
+| --------------------- | {'-' * 200} |
+| `--path`              | Local vault path (default: current directory) {' ' * 150}|
+| `--mode`              | Sync mode: `bidirectional` (default), `pull-only` or `mirror-remote` {' ' * 120}|
+"""
+
+
+def test_a_tables_rule_row_is_never_the_passage() -> None:
+    """The passage was the table's `| --- | --- |` row, with no matched word (a long rule moved the cut
+    window off the words, onto the dashes)."""
+    s = snippet(TABLE, {"sync": 1.0, "vault": 1.0, "desktop": 0.5})
+    assert s is not None and s.line == 7 and "---" not in s.text, s
+    assert [s.text[a:b] for a, b in s.spans] == ["vault", "Sync"]
+
+
+def test_a_word_longer_than_the_window_before_a_match_keeps_the_match_in_the_snippet() -> None:
+    text = "x" * 300 + " the vault is here\n"
+    s = snippet(text, {"vault": 1.0})
+    assert s is not None and [s.text[a:b] for a, b in s.spans] == ["vault"]

@@ -219,7 +219,8 @@ async def test_messages_speak_the_users_language(edited: tuple[Path, Path]) -> N
         w.on_event(FakeEvent("indexed", ("cooking/Kimchi.md",), generation=6, message=(
             "generation 6 live (42 notes, 1.2s): full retrain (40 epochs over 4,701 words, 1.0s)")))
         await wait_for(pilot, lambda: shown)
-        assert shown == [("Related notes updated after your change to Kimchi", "information")]
+        assert shown == [("Related notes updated after Kimchi changed", "information")]  # (not "your change":
+        # an edit outside the app too)
         app.builds.start()
         await wait_for(pilot, lambda: len(shown) > 1, 60)
         assert shown[1][0] == "Indexed 42 notes"
@@ -293,3 +294,38 @@ def test_the_apps_watcher_builds_with_the_apps_settings(tmp_path: Path,
     app.watcher_factory(tmp_path, tmp_path / "index", print)
     ((args, _),) = made
     assert args[2:] == (FAST, index)
+
+
+@sync
+async def test_the_shown_note_deleted_is_said_to_be_deleted_or_moved(edited: tuple[Path, Path]) -> None:
+    """The app went to another note saying "Related notes updated after your change to Kimchi"."""
+    vault, _ = edited
+    watchers: list[FakeWatcher] = []
+    app = make_app(*edited, watchers)
+    async with running(app, (120, 35)) as pilot:
+        app.show_note("cooking/Kimchi.md")
+        await settle(pilot, app)
+        shown = record_notes(app)
+        (vault / "cooking/Kimchi.md").unlink()
+        watchers[0].on_event(FakeEvent("indexed", ("cooking/Kimchi.md",)))
+        await wait_for(pilot, lambda: shown)
+        assert shown[0] == ("Related notes updated after Kimchi was deleted or moved", "information")
+
+
+@sync
+async def test_cancelling_the_first_build_does_not_speak_of_a_previous_index(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build = GatedBuild()
+    monkeypatch.setattr("notelink.index.build.build_index", build)
+    vault = tmp_path / "vault"
+    shutil.copytree(SAMPLE, vault)
+    app = make_app(vault, tmp_path / "index")  # --no-watch, no index
+    async with app.run_test(size=(120, 35)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        shown = record_notes(app)
+        await pilot.press("y")  # build
+        await wait_for(pilot, lambda: "Reading notes" in str(app.query_one("#index-label").render()))
+        await pilot.press("x")
+        await wait_for(pilot, lambda: any("cancelled" in m for m, _ in shown))
+        assert ("Indexing cancelled; there is no index yet (r builds it)", "information") in shown, shown
+        build.gate.set()

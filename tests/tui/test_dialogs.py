@@ -96,6 +96,28 @@ async def test_switch_vault_keeps_watching_and_clears_the_filter(indexed: tuple[
 
 
 @sync
+async def test_switch_vault_clears_the_old_vaults_related_notes_and_concepts(indexed: tuple[Path, Path],
+                                                                            tmp_path: Path) -> None:
+    """The old vault's related notes and concepts stayed on screen beside the new vault while it was built."""
+    from textual.widgets import OptionList
+
+    other = tmp_path / "other"
+    shutil.copytree(SAMPLE / "music", other)
+    app = make_app(*indexed, [])
+    async with running(app, (120, 35)) as pilot:
+        def rows(panel: str) -> list[tuple[str | None, str]]:
+            return [(o.id, str(o.prompt)) for o in app.query_one(panel, OptionList).options]
+        assert all(i for i, _ in rows("#related") + rows("#concepts"))  # the old vault's
+        await _palette(pilot, "Switch vault")
+        await pilot.press("ctrl+u", *str(other), "enter")
+        await wait_for(pilot, lambda: app.vault == other.resolve())
+        assert not any(i for i, _ in rows("#related") + rows("#concepts")), rows("#related")  # (loading)
+        await settle(pilot, app)
+        assert rows("#related") == [(None, "no index yet: it is being built")]  # (the watcher builds it)
+        assert rows("#concepts") == [(None, "no index yet")]
+
+
+@sync
 async def test_switch_vault_finds_the_index_under_the_config_files_index_root(
         indexed: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from notelink.configfile import UserConfig

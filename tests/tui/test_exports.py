@@ -9,6 +9,7 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
 from textual.widgets import Label
 
 from notelink.cli.arguments import _export_args
@@ -113,4 +114,93 @@ async def test_an_export_over_a_note_is_refused_and_the_note_kept(indexed: tuple
         app.export(note, "csv")
         await wait_for(pilot, lambda: bool(shown), 120)
     message, severity = shown[0]
-    assert severity == "error" and "refusing to write over" in message and note.read_bytes() == before
+    assert severity == "error" and "is a note of the vault" in message and note.read_bytes() == before
+    assert "give -o" not in message and "choose a file outside the vault" in message  # the app's words
+
+
+@sync
+async def test_the_export_dialog_refuses_a_note_of_the_vault_in_the_apps_words(
+        indexed: tuple[Path, Path]) -> None:
+    from .test_dialogs import _palette
+
+    vault, _ = indexed
+    note = sorted(vault.rglob("*.md"))[0]
+    before = note.read_bytes()
+    app = make_app(*indexed)
+    async with running(app, (120, 35)) as pilot:
+        await _palette(pilot, "Export related notes: CSV")
+        prompt = app.screen
+        assert isinstance(prompt, PathPrompt)
+        await pilot.press("ctrl+u", *str(note), "enter")
+        refused = prompt.query_one("#refused", Label)
+        await wait_for(pilot, lambda: refused.display, what="the refusal")
+        said = str(refused.render())
+        assert "is a note of the vault" in said and "give -o" not in said and app.screen is prompt
+    assert note.read_bytes() == before
+
+
+@sync
+async def test_an_export_over_an_existing_file_asks_first_and_keeps_it_by_default(
+        indexed: tuple[Path, Path]) -> None:
+    """The pre-filled path of a second export (or any file outside the vault) was replaced without a word."""
+    from notelink.tui.screens import ConfirmScreen
+
+    from .test_dialogs import _palette
+
+    vault, _ = indexed
+    default = vault.parent / f"{vault.name}-related.csv"
+    default.write_text("precious\n", encoding="utf-8")
+    app = make_app(*indexed)
+    try:
+        async with running(app, (120, 35)) as pilot:
+            shown = record_notes(app)
+            await _palette(pilot, "Export related notes: CSV")
+            await pilot.press("enter")  # the default path, which exists
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
+            assert str(default) in str(app.screen.query_one("#question", Label).render())
+            assert app.focused is not None and app.focused.id == "no"  # Enter keeps the file
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: bool(shown), what="the answer said")
+            assert default.read_text(encoding="utf-8") == "precious\n" and "as it was" in shown[0][0]
+            await _palette(pilot, "Export related notes: CSV")
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question again")
+            await pilot.press("y")
+            await wait_for(pilot, lambda: len(shown) > 1, 120, what="the export written")
+        assert default.read_text(encoding="utf-8").startswith("source,target,score")
+    finally:
+        default.unlink()
+
+
+@sync
+async def test_a_relative_export_path_goes_beside_the_vault_and_the_toast_says_where(
+        indexed: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """It went to the folder the app was started from, and the toast said only `rel-out.json`."""
+    from .test_dialogs import _palette
+
+    vault, _ = indexed
+    monkeypatch.chdir(tmp_path)
+    app = make_app(*indexed)
+    written = vault.parent / "rel-out.json"
+    try:
+        async with running(app, (120, 35)) as pilot:
+            shown = record_notes(app)
+            await _palette(pilot, "Export related notes: JSON")
+            await pilot.press("ctrl+u", *"rel-out.json", "enter")
+            await wait_for(pilot, lambda: bool(shown), 120, what="the export written")
+        assert written.is_file() and not (tmp_path / "rel-out.json").exists()
+        assert shown[0][0] == f"Exported related notes to {written}"
+    finally:
+        written.unlink(missing_ok=True)
+
+
+@sync
+async def test_the_export_dialog_opens_with_no_toast_over_it(indexed: tuple[Path, Path]) -> None:
+    """Toasts shown before covered the dialog's hint and its refusals."""
+    from .test_dialogs import _palette
+
+    app = make_app(*indexed)
+    async with running(app, (120, 35)) as pilot:
+        app.notify("A toast from before")
+        await _palette(pilot, "Export related notes: JSON")
+        assert isinstance(app.screen, PathPrompt) and not list(app._notifications)

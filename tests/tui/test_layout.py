@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from textual.containers import VerticalScroll
 from textual.widgets import Input, OptionList
@@ -135,11 +136,62 @@ async def test_related_names_alike_at_their_start_stay_apart_in_a_narrow_panel(t
 
 
 @sync
+async def test_related_names_that_differ_in_their_middle_only_stay_apart(indexed: tuple[Path, Path]
+                                                                           ) -> None:
+    """Translations of one note ("Obsidian Headless · Extending Obsidian", "… · Memperluas Obsidian") start
+    and end alike: cut in their middle, rows read "Obsidian Hea…Obsidian" six times over."""
+    from notelink.query.answers import Related
+
+    words = ("Extending", "Memperluas", "Estendere", "Extinderea")
+    names = [f"Obsidian Headless · {w} Obsidian" for w in words]
+    app = make_app(*indexed)
+    for size in ((120, 32), (100, 30)):
+        async with running(app, size) as pilot:
+            app.query_one(RelatedPanel).show([Related(f"{n}.md", n, 0.1, False) for n in names], False, "")
+            await pilot.pause()
+            listing = app.query_one("#related", OptionList)
+            rows = [str(o.prompt).partition("0.10")[2].strip() for o in listing.options]  # (after the score)
+            room = listing.scrollable_content_region.width
+            assert all("…" in r and len(r) <= room for r in rows), (room, rows)
+            assert len(set(rows)) == len(rows), rows
+            assert all(w in r for w, r in zip(("Exte", "Memp", "Este", "Exti"), rows, strict=True)), rows
+        app = make_app(*indexed)
+
+
+@sync
 async def test_the_footer_keys_are_whole_from_100_columns(indexed: tuple[Path, Path]) -> None:
     """From 100 columns every key of the footer shows whole, none under the `^p palette` key: at 100-129
     they ran under it (`z Undo l`, and a stray letter drawn after `palette`)."""
     for width in (100, 111, 112, 120, 140):
         await _footer_at(indexed, width)
+
+
+@sync
+async def test_the_footer_keys_are_whole_after_resizing_within_a_session(indexed: tuple[Path, Path]) -> None:
+    """120 → 80 → 100 columns left the `^p palette` key of 120 in the footer, a stray letter drawn after it
+    (a fresh app at 100 was fine)."""
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    app = make_app(*indexed)
+    async with running(app, (120, 32)) as pilot:
+        footer = app.query_one(Footer)
+        for width, height in ((80, 24), (100, 30), (120, 32), (100, 30)):
+            await pilot.resize_terminal(width, height)
+            await settle(pilot, app)
+            palette = await _palette_key(pilot, footer, width >= 112)
+            right = max(k.region.right for k in footer.query(FooterKey) if k.key != "ctrl+p")
+            assert width < 100 or right <= min([*(k.region.x for k in palette), width]), (width, right)
+
+
+async def _palette_key(pilot: Any, footer: Any, shown: bool) -> list[Any]:
+    """The footer's `^p palette` key once it is `shown` (or not): [it], or []."""
+    from textual.widgets._footer import FooterKey
+
+    def keys() -> list[Any]:
+        return [k for k in footer.query(FooterKey) if k.key == "ctrl+p" and k.display]
+    await wait_for(pilot, lambda: bool(keys()) == shown, 10, what=lambda: (shown, keys()))
+    return keys()
 
 
 async def _footer_at(indexed: tuple[Path, Path], width: int) -> None:

@@ -41,3 +41,15 @@ def test_no_such_passage() -> None:
     assert passage_line(LINES, Passage.of("nothing of this is here")) is None
     assert passage_line([], Passage.of("feed the starter")) is None
     assert passage_line(LINES, Passage.of("")) is None
+
+
+def test_a_passage_without_words_on_screen_falls_back_to_the_hits_line() -> None:
+    """A table's rule row as the snippet: no word of it is on screen; the note's line where it starts is."""
+    table = ["Sourdough", "", "Flour  │ Water  │ Salt", "───────┼────────┼─────", "500 g  │ 350 g  │ 10 g"]
+    passage = Passage.of("…------------------------------…", line="| Flour | Water | Salt |")
+    assert passage.words == [] and passage.line == ["flour", "water", "salt"]
+    assert passage_line(table, passage) is None  # (the rest of the note may still hold it)
+    assert passage_line(table, passage, marked=True) == 2
+    assert passage_line(table, Passage.of("---", line="| Salt |"), marked=True) == 2  # one word is enough
+    own_words_first = Passage.of("feed the starter", line="| Salt |")
+    assert passage_line(LINES, own_words_first, marked=True) == 2

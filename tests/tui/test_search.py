@@ -104,6 +104,30 @@ async def test_enter_opens_the_note_at_the_passage(indexed: tuple[Path, Path]) -
 
 
 @sync
+async def test_enter_opens_the_note_at_the_hits_line_when_the_passages_words_are_not_on_screen(
+        indexed: tuple[Path, Path]) -> None:
+    """A snippet with no word the note view shows (it was a table's `| --- |` row) opened the note at its
+    top."""
+    from dataclasses import replace
+
+    from notelink.query.snippets import Snippet
+
+    app = make_app(*indexed)
+    async with running(app, SIZE) as pilot:
+        await search(pilot, app, "hangar friedrichshafen")
+        assert hit_paths(app)[0] == LONG
+        at = LONG_TEXT.splitlines().index("## The last flight") + 1
+        pane(app).hits[0] = replace(pane(app).hits[0], snippet=Snippet("…" + "-" * 60 + "…", [], at))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.current == LONG)
+        await settle(pilot, app)
+        view = app.query_one(NoteView)
+        line = next(y for y, c in enumerate(view.lines) if "The last flight" in c.plain)
+        top, height = round(view.scroll_y), view.scrollable_content_region.height
+        assert top > 0 and top <= line < top + height, (top, line, height)
+
+
+@sync
 async def test_enter_typed_with_the_query_opens_its_first_result(indexed: tuple[Path, Path]) -> None:
     app = make_app(*indexed)
     async with running(app, SIZE) as pilot:

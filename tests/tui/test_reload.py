@@ -1,0 +1,83 @@
+"""Pilot tests for a new index of the vault while a note is read (an edit anywhere in the vault, an outside
+edit to the shown note, the return from `e`): the note stays where it was read, its related note
+highlighted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import OptionList, Static
+
+from notelink.tui.app import NotelinkApp
+from notelink.tui.noteview import NoteView
+from notelink.tui.passage import Passage
+
+from .helpers import open_note, running, sample_index, settle, sync, wait_for
+from .test_app import FakeEvent, FakeWatcher, make_app
+
+NOTE = "programming/Databases and SQL.md"  # sample_notes' longest: it scrolls in a short window
+LONG = "Long.md"
+LAST = "The last paragraph names the zeppelin hangar by the river."
+SIZE = (120, 24)
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    paragraphs = "".join(f"Paragraph {i} about bread and flour.\n\n" for i in range(3000))
+    return sample_index(tmp_path_factory.mktemp("reload"), {LONG: f"# Long\n\n{paragraphs}{LAST}\n"})
+
+
+async def new_index(pilot: object, app: NotelinkApp, watcher: FakeWatcher, changed: str) -> None:
+    """The watcher's word that a new index is live after `changed` changed; waits until it is shown."""
+    before = app.index
+    watcher.on_event(FakeEvent("indexed", (changed,)))
+    await wait_for(pilot, lambda: app.index is not before, what="the new index loaded")
+    await settle(pilot, app)
+
+
+def highlighted(app: NotelinkApp) -> str | None:
+    listing = app.query_one("#related", OptionList)
+    at = listing.highlighted
+    return None if at is None else listing.get_option_at_index(at).id
+
+
+@sync
+async def test_a_new_index_keeps_the_scroll_position_and_the_highlighted_related_note(
+        indexed: tuple[Path, Path]) -> None:
+    watchers: list[FakeWatcher] = []
+    app = make_app(*indexed, watchers)
+    async with running(app, SIZE) as pilot:
+        await open_note(pilot, app, NOTE)
+        view = app.query_one(NoteView)
+        assert view.max_scroll_y > 6
+        view.scroll_to(y=6, animate=False, immediate=True)
+        listing = app.query_one("#related", OptionList)
+        listing.focus()
+        listing.highlighted = 1
+        chosen = highlighted(app)
+        because = app.query_one("#because", Static)
+        await wait_for(pilot, lambda: bool(str(because.render())), what="why it is related")
+        await new_index(pilot, app, watchers[0], "music/Chords.md")  # another note changed
+        assert round(view.scroll_y) == 6, view.scroll_y  # (was 0: back at the top)
+        assert highlighted(app) == chosen and app.focused is listing  # (was none)
+        await wait_for(pilot, lambda: bool(str(because.render())), what="why it is related, again")
+        await pilot.press("down")
+        assert listing.highlighted == 2  # on from there
+
+
+@sync
+async def test_a_new_index_keeps_a_search_hits_passage_not_reached_yet(indexed: tuple[Path, Path]) -> None:
+    """A hit's passage near the end of a long note, still being laid out when the new index comes: the
+    note is shown at the passage all the same (it was dropped, or the note put back at its top)."""
+    watchers: list[FakeWatcher] = []
+    app = make_app(*indexed, watchers)
+    async with running(app, SIZE) as pilot:
+        app.show_note(LONG)
+        view = app.query_one(NoteView)
+        assert view.rendering
+        view.scroll_to_passage(Passage.of(LAST, [(LAST.index("zeppelin"), LAST.index(" hangar"))]))
+        await new_index(pilot, app, watchers[0], "music/Chords.md")
+        line = next(y for y, c in enumerate(view.lines) if "zeppelin" in c.plain)
+        top, height = round(view.scroll_y), view.scrollable_content_region.height
+        assert app.current == LONG and top > 0 and top <= line < top + height, (top, line, height)
