@@ -21,11 +21,12 @@ from notelink.errors import IndexDamaged, IndexFormatError
 from notelink.index.generation import Mentions, write_generation
 from notelink.index.lock import build_lock
 from notelink.index.notevectors import Layout, note_vectors
+from notelink.index.owner import other_vault, other_vaults_index
 from notelink.index.previous import Previous, as_json, settled, settled_training
 from notelink.index.references import referable
 from notelink.index.report import IndexEvent, IndexSummary, Progress
 from notelink.index.searchdata import SEARCH_VERSION, SearchData, search_data
-from notelink.index.store import CURRENT, current_generation, other_vault, other_vaults_index
+from notelink.index.store import CURRENT, current_generation
 from notelink.index.update import UpdatePlan, graph_for, mentions_reuse, patch_for, plan_update, train_update
 from notelink.index.verify import check_generation
 from notelink.model import cbow

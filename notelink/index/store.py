@@ -34,7 +34,7 @@ from urllib.request import pathname2url
 
 import numpy as np
 
-from notelink.errors import DiskFull, IndexDamaged, IndexDirError, IndexFormatError, OtherVaultsIndex
+from notelink.errors import DiskFull, IndexDamaged, IndexDirError, IndexFormatError
 from notelink.processes import pid_alive
 
 try:
@@ -71,25 +71,6 @@ CREATE INDEX links_src ON links(src);
 CREATE INDEX links_dst ON links(dst);
 CREATE INDEX tags_note ON tags(note);
 """
-
-
-def other_vault(meta: dict[str, Any], vault: Path) -> str | None:
-    """The vault a generation was built from, when that is another vault that is still there; None when it
-    is `vault`, unknown, or gone (a vault folder moved or renamed keeps its index: the next build records
-    the new path)."""
-    built = meta.get("vault")
-    if not built or os.path.realpath(str(built)) == os.path.realpath(vault) or not os.path.isdir(str(built)):
-        return None
-    return str(built)
-
-
-def other_vaults_index(index_dir: Path, built: str, vault: Path, force_to_replace: bool = False
-                       ) -> OtherVaultsIndex:
-    """The error for an index folder that holds another vault's index."""
-    fix = "; `--force` replaces it with this vault's index" if force_to_replace else ""
-    return OtherVaultsIndex(f"the index at {index_dir} was built from {built}, not {vault}: give that vault, "
-                            "or this vault's own index folder with --index-dir (is NOTELINK_INDEX_DIR set?)"
-                            + fix)
 
 
 def current_generation(index_dir: Path) -> Path | None:

@@ -16,7 +16,8 @@ from textual.worker import get_current_worker
 from notelink.config import TuiConfig
 from notelink.errors import IndexMissing, NotelinkError
 from notelink.index.lock import WatcherRunning, lock_info
-from notelink.index.store import current_generation, generation_key, other_vault, other_vaults_index
+from notelink.index.owner import other_vault, other_vaults_index
+from notelink.index.store import current_generation, generation_key
 from notelink.query.answers import NoteInfo
 from notelink.query.index import Index
 from notelink.tui.details import DetailsCache
