@@ -275,8 +275,11 @@ class RelatedPanel(Vertical):
             listing.highlighted = None
         self.set_reason("")
         at = next((k for k, h in enumerate(hits) if h.path == kept), None)
-        if at is not None:
-            listing.highlighted = at  # (announced: the app says why it is related, by the new index)
+        if at is not None and kept is not None:
+            with listing.prevent(OptionList.OptionHighlighted):
+                listing.highlighted = at
+            self.post_message(self.Highlighted(kept))  # (the app says why it is related, by the new index;
+            # the list's own message was not always sent: a highlight set while its options are replaced)
 
     def _highlighted_path(self) -> str | None:
         listing = self.query_one("#related", OptionList)
