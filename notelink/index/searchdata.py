@@ -170,8 +170,8 @@ def anchor_rows(docs: Sequence[np.ndarray], names: Sequence[Sequence[Sequence[in
     corpus = np.concatenate(docs) if docs else np.zeros(0, np.int32)
     owner = np.repeat(np.arange(N, dtype=np.int32), lengths)  # [T]
     pos, length, mentioned = find_mentions(corpus, owner, names, langs)
-    para = _paragraph_ids(start, paragraphs if paragraphs is not None else [[d.size] for d in docs])  # [T]
-    own = np.bincount(para)  # [paragraphs] tokens in each
+    firsts = _paragraph_starts(start, paragraphs if paragraphs is not None else [[d.size] for d in docs])
+    own = np.diff(np.append(firsts, corpus.size))  # [P] tokens in each paragraph
     counts = sp.csr_matrix((N, S), dtype=np.float32)
     offsets = np.concatenate([np.arange(-window, 0), np.arange(window)])  # [2W]
     for a in range(0, pos.size, _MENTION_CHUNK):
@@ -180,9 +180,9 @@ def anchor_rows(docs: Sequence[np.ndarray], names: Sequence[Sequence[Sequence[in
         at = p[:, None] + offsets + np.where(offsets >= 0, n[:, None], 0)  # [m, 2W] window positions
         home = owner[p][:, None]
         ok = (at >= start[home]) & (at < start[home + 1])  # inside the mentioning note
-        here = para[p]  # [m] the mention's paragraph
+        here = _paragraph_of(firsts, p)  # [m] the mention's paragraph
         stop = (own[here] - n >= ANCHOR_OWN_WORDS)[:, None] & (offsets >= 0)  # [m, 2W] after, cut
-        ok &= ~stop | (para[np.minimum(at, corpus.size - 1)] == here[:, None])
+        ok &= ~stop | (_paragraph_of(firsts, at) == here[:, None])
         rows, words = np.broadcast_to(b[:, None], at.shape)[ok], corpus[at[ok]]
         counts = counts + sp.csr_matrix((np.ones(rows.size, np.float32), (rows, words)), shape=(N, S))
     counts.sum_duplicates()
@@ -193,12 +193,19 @@ def anchor_rows(docs: Sequence[np.ndarray], names: Sequence[Sequence[Sequence[in
     return rows
 
 
-def _paragraph_ids(start: np.ndarray, paragraphs: Sequence[Sequence[int]]) -> np.ndarray:
-    """[T] the paragraph of each token of the notes laid end to end (`start` [N + 1] each note's first)."""
-    first = np.zeros(int(start[-1]) + 1, dtype=np.int64)
-    for n, lengths in enumerate(paragraphs):
-        first[start[n] + np.cumsum(np.asarray(lengths, dtype=np.int64))] = 1
-    return np.cumsum(first)[:-1]
+def _paragraph_starts(start: np.ndarray, paragraphs: Sequence[Sequence[int]]) -> np.ndarray:
+    """[P] sorted: where each paragraph of the notes laid end to end starts (`start` [N + 1] each note's
+    first token; `paragraphs` each note's paragraph lengths). A paragraph id per token would be a corpus-
+    sized array (400 MB at 50M tokens); mentions look theirs up here instead (`_paragraph_of`)."""
+    parts = [start[n] + np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)[:-1]])
+             for n, lengths in enumerate(paragraphs) if len(lengths)]
+    return np.concatenate(parts) if parts else np.zeros(1, dtype=np.int64)
+
+
+def _paragraph_of(firsts: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """The paragraph holding each token position `at` (an empty paragraph shares its start with the next:
+    the last of equal starts is the one with tokens)."""
+    return np.searchsorted(firsts, at, side="right") - 1
 
 
 def find_mentions(corpus: np.ndarray, owner: np.ndarray, names: Sequence[Sequence[Sequence[int]]],
