@@ -8,7 +8,7 @@ The link is the user's from then on: it is part of the note's text, so the watch
 
 from __future__ import annotations
 
-import glob
+import contextlib
 import posixpath
 import re
 from pathlib import Path
@@ -19,6 +19,7 @@ from notelink.notes import block, sections
 from notelink.notes.block import BlockError
 from notelink.notes.links import dialect_of, name_key, told_apart, wikilink_safe
 from notelink.notes.spans import find_names
+from notelink.notes.vault import files_named
 from notelink.query.answers import NoteInfo
 from notelink.query.index import Index
 from notelink.write import journal
@@ -285,17 +286,16 @@ _GONE = ("not there any more (moved, renamed or deleted since notelink linked it
 
 def _moved(root: Path, saved: journal.Saved) -> tuple[str, Path, bytes]:
     """The note notelink wrote, moved since (a folder renamed, the note filed elsewhere): the one file of
-    its name in the vault that holds exactly what notelink wrote; ("", root, b"") when none or several."""
+    its name (any case) in the vault that holds exactly what notelink wrote; ("", root, b"") when none or
+    several."""
     found = []
-    for file in root.rglob(glob.escape(posixpath.basename(saved.path))):
-        rel = file.relative_to(root).as_posix()
-        try:
-            if not any(part.startswith(".") for part in rel.split("/")) and file.is_file():
-                data = file.read_bytes()
-                if journal.sha256(data) == saved.after_sha256:
-                    found.append((rel, file, data))
-        except OSError:
+    for rel in files_named(root, posixpath.basename(saved.path).casefold()):
+        if any(part.startswith(".") for part in rel.split("/")):
             continue
+        with contextlib.suppress(OSError):
+            data = (root / rel).read_bytes()
+            if journal.sha256(data) == saved.after_sha256:
+                found.append((rel, root / rel, data))
     return found[0] if len(found) == 1 else ("", root, b"")
 
 
