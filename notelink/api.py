@@ -300,7 +300,7 @@ class Vault:
                       index.model_info(), list(m.get("warnings", [])), index.languages(),
                       watcher_status(index_dir),
                       index.link_report,
-                      list((m.get("index_config") or {}).get("exclude") or []),
+                      list(index.exclude()),
                       fresh.to_dict(), states)
 
 

@@ -48,8 +48,7 @@ class Freshness:
 def freshness(index: Index, vault: Path) -> Freshness:
     """Compares the vault's notes now (listed as the index's build listed them: its exclusions, ignore
     files) with the notes the index holds."""
-    exclude = tuple((index.meta.get("index_config") or {}).get("exclude") or ())
-    now = set(scan(vault, exclude))
+    now = set(scan(vault, index.exclude()))
     held = {path: (size, mtime, sha) for path, size, mtime, sha in
             index.db.execute("SELECT path, size, mtime, sha256 FROM notes")}
     looked_at = {path for path, _status, _reason in index.files()}

@@ -336,6 +336,10 @@ class Index(NoteLookup):
         (text,) = self.db.execute("SELECT headings FROM notes WHERE id = ?", (note.id,)).fetchone()
         return [] if text == "[]" else list(json.loads(text))
 
+    def exclude(self) -> tuple[str, ...]:
+        """The exclude patterns this index's build left notes out by (gitignore syntax, vault-relative)."""
+        return tuple((self.meta.get("index_config") or {}).get("exclude") or ())
+
     def max_file_bytes(self) -> int:
         """The size above which this index's build skipped notes (reading a note's text obeys it too)."""
         return int(self.meta.get("index_config", {}).get("max_file_bytes", 5_000_000))
