@@ -20,6 +20,8 @@ from markdown_it.token import Token
 from textual.content import Content, Span
 from textual.style import Style
 
+from notelink.tui.linebreak import wrap
+
 BULLETS = ("•", "◦", "▪", "‣")
 """List bullets by depth."""
 
@@ -239,9 +241,9 @@ def _paragraph(block: Paragraph, width: int) -> list[Content]:
     if block.heading:
         style = f".noteview--h{min(block.heading, 4)}"
         text = text.stylize(style)
-        lines = text.wrap(width)
+        lines = wrap(text, width)
         return [line.center(width) for line in lines] if block.heading == 1 else lines
-    return text.wrap(width, overflow="fold") if not block.raw else [
+    return wrap(text, width) if not block.raw else [
         line for raw in text.split("\n") for line in raw.fold(width)]
 
 
