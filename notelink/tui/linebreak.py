@@ -48,6 +48,13 @@ def wrap(content: Content, width: int) -> list[Content]:
     return lines
 
 
+def min_width(text: str) -> int:
+    """The cells of the widest piece of `text` that a line never breaks inside (a word; a CJK character)."""
+    if not _HAS_CJK.search(text):
+        return max(map(cell_len, text.split()), default=0)
+    return max((cell_len(m.group().rstrip()) for m in _CHUNK.finditer(text)), default=0)
+
+
 def break_offsets(text: str, width: int) -> list[int]:
     """Where one line of `text` (no tabs) breaks to fit `width` cells: the characters' indices that start a
     line. A chunk (`_CHUNK`) that fits goes on the current line, else on a new one; one wider than a whole
