@@ -221,7 +221,7 @@ def lay_out(blocks: Sequence[Block], width: int, laid: Laid | None = None) -> La
         lines = _block_lines(block, max(width, 4))
         laid.lines.extend(lines)
         if _has_table(block):  # (other blocks are wrapped to the width)
-            laid.width = max(laid.width, *(line.cell_length for line in lines))
+            laid.width = max([laid.width, *(line.cell_length for line in lines)])
     return laid
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from notelink.tui.render import lay_out, parse
+from notelink.tui.render import Table, lay_out, parse
 
 
 def lines(markdown: str, width: int = 40) -> list[str]:
@@ -68,6 +68,7 @@ def test_a_table_that_cannot_fit_keeps_its_words_whole_and_is_wider_than_the_vie
     assert laid.width == max(len(line) for line in out) > 40
     assert {"tomatoes", "compost", "sunlight", "column"} <= set(" ".join(out).split())
     assert lay_out(parse("some text\n\n| a | b |\n|--|--|\n| 1 | 2 |\n"), 40).width <= 40
+    assert lay_out([Table([], [], [])], 40).width == 0  # (a table without cells: no lines at all)
     long = lines("| a | b |\n|---|---|\n| " + "x" * 60 + " | y |\n", 30)  # a word wider than a column is
     assert "".join(line.partition(" │")[0].strip() for line in long[2:]) == "x" * 60  # folded in it
 
