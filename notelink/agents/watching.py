@@ -3,92 +3,61 @@ index current.
 
 One watcher per index (`index.lock.WatcherLock`). When another one already keeps it (a second MCP client's
 server on the same vault, `notelink watch`, the TUI), the server serves meanwhile and tries the lock again
-every `RETRY_S` seconds in a thread, taking over when that watcher stops: otherwise the index would freeze
-when the first client closed, with nothing but a line on a stderr most MCP hosts never show.
+every `RETRY_S` seconds in a thread, taking over when that watcher stops (`watch.takeover`, as the TUI
+does): otherwise the index would freeze when the first client closed, with nothing but a line on a stderr
+most MCP hosts never show.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from notelink.config import IndexConfig, TrainConfig
-from notelink.errors import NotelinkError
 from notelink.index.lock import lock_info
-
-if TYPE_CHECKING:  # (imported when a watcher is made: a server without --watch never loads it)
-    from notelink.watch.watcher import VaultWatcher
+from notelink.watch.takeover import RETRY_S, Takeover
+from notelink.watch.takeover import Watcher as Startable
 
 log = logging.getLogger("notelink.agents")
 
-RETRY_S = 3.0
-"""How often a server started with --watch tries again to watch while another watcher holds the index (a
-lock probe: a file read and a non-blocking flock)."""
+__all__ = ["RETRY_S", "Watching", "kept_current"]
 
 
-class Watching:
-    """This server's watcher of the vault: started at once, or as soon as another watcher lets go."""
+class Watching(Takeover):
+    """This server's watcher of the vault: started at once, or as soon as another watcher lets go
+    (`watch.takeover`); what happens meanwhile goes to the server's log."""
 
     def __init__(self, vault: Path, index_dir: Path, train: TrainConfig, index: IndexConfig,
                  retry_s: float = RETRY_S) -> None:
-        self.vault, self.index_dir, self.retry_s = vault, index_dir, retry_s
-        self._settings = (train, index)
-        self.watcher: VaultWatcher | None = None
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__(index_dir, lambda: _watcher(vault, index_dir, train, index), retry_s,
+                         on_watching=self._took_over, on_error=self._cannot_watch)
+        self.vault = vault
+        self._said = ""  # the last failed start said (each said once)
 
-    def start(self) -> None:
+    def start(self) -> bool:
         """Starts watching; while another watcher holds the index, says so and keeps trying in a thread.
         Raises what a watcher's start raises otherwise (an unusable vault or index folder)."""
-        if self._try():
-            return
+        if super().start():
+            return True
         log.info("%s; serving meanwhile, and watching as soon as it stops", _other(self.index_dir))
-        self._thread = threading.Thread(target=self._retry, name="notelink-watch-retry", daemon=True)
-        self._thread.start()
+        return False
 
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stops trying, then stops the watcher if it runs (a build in progress is abandoned)."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join()  # (at most one `_try`: a lock probe and a watcher's start)
-        if self.watcher is not None:
-            self.watcher.stop(timeout=timeout)
+    def _took_over(self, _watcher: Startable) -> None:
+        log.info("the other watcher stopped: this server now keeps the index at %s up to date",
+                 self.index_dir)
 
-    @property
-    def watching(self) -> bool:
-        return self.watcher is not None
+    def _cannot_watch(self, exc: Exception) -> None:
+        if str(exc) != self._said:
+            self._said = str(exc)
+            log.warning("cannot watch yet: %s", self._said)
 
-    def _try(self) -> bool:
-        """Starts a watcher unless another one holds the index's lock; whether this server now watches."""
-        from notelink.index.lock import WatcherRunning
-        from notelink.watch.watcher import VaultWatcher
 
-        if lock_info(self.index_dir).running:  # (the cheap probe: no watcher is made while one runs)
-            return False
-        watcher = VaultWatcher(self.vault, self.index_dir, *self._settings)
-        try:
-            watcher.start()
-        except WatcherRunning:  # taken between the probe and the start
-            return False
-        self.watcher = watcher
-        return True
+def _watcher(vault: Path, index_dir: Path, train: TrainConfig, index: IndexConfig) -> Startable:
+    """The server's VaultWatcher (imported here: a server without --watch never loads it)."""
+    from notelink.watch.watcher import VaultWatcher
 
-    def _retry(self) -> None:
-        """Tries every `retry_s` seconds until this server watches or stops; a failed start (the vault or
-        the index folder unusable for now) is said once and tried again."""
-        said = ""
-        while not self._stop.wait(self.retry_s):
-            try:
-                if self._try():
-                    log.info("the other watcher stopped: this server now keeps the index at %s up to date",
-                             self.index_dir)
-                    return
-            except NotelinkError as exc:
-                if str(exc) != said:
-                    said = str(exc)
-                    log.warning("cannot watch yet: %s", said)
+    return VaultWatcher(vault, index_dir, train, index)
 
 
 def kept_current(index_dir: Path, watching: Watching | None) -> dict[str, Any]:

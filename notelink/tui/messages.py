@@ -40,3 +40,13 @@ class WatchMessage(Message):
     def __init__(self, event: Any, source: int = 0) -> None:
         super().__init__()
         self.event, self.source = event, source
+
+
+class TakeoverMessage(Message):
+    """From the thread that waits for another notelink's watcher to stop (`watch.takeover`): this app's own
+    watcher now runs (`error` empty), or it could not start yet (`error` says why); `source` as in
+    `WatchMessage`."""
+
+    def __init__(self, source: int, error: str = "") -> None:
+        super().__init__()
+        self.source, self.error = source, error

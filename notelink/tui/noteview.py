@@ -144,7 +144,8 @@ class NoteView(ScrollView, can_focus=True):
         self._strips.clear()
         self._width = self._text_width()
         self._lay_out_until(top + self.scrollable_content_region.height)
-        self.scroll_to(y=min(top, max(0, self.line_count - 1)), animate=False, immediate=True)
+        self.scroll_to(x=self.scroll_x if keep_scroll else 0, y=min(top, max(0, self.line_count - 1)),
+                       animate=False, immediate=True)
         self._seek_heading()
         self._passage, self._passage_seen = (None if pending is None else (self.serial, pending[1])), 0
         self._stepping = True
@@ -196,7 +197,7 @@ class NoteView(ScrollView, can_focus=True):
     def _resized(self) -> None:
         """The virtual size after lines were added; a redraw of the rows on screen."""
         self._sized_at = time.perf_counter()
-        self.virtual_size = Size(self._width, self.line_count)
+        self.virtual_size = Size(max(self._width, self._laid.width), self.line_count)  # (wider: a table)
         self.refresh()
 
     _sized_at = 0.0

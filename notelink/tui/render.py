@@ -20,6 +20,8 @@ from markdown_it.token import Token
 from textual.content import Content, Span
 from textual.style import Style
 
+from notelink.tui.linebreak import min_width, wrap
+
 BULLETS = ("•", "◦", "▪", "‣")
 """List bullets by depth."""
 
@@ -65,10 +67,12 @@ Block = Paragraph | Code | Rule | Quote | ListBlock | Table
 
 @dataclass
 class Laid:
-    """Blocks laid out for one width: the lines, and each heading's (level, text, line)."""
+    """Blocks laid out for one width: the lines, each heading's (level, text, line), and the widest line's
+    cells when a table is wider than the width (else at most the width)."""
 
     lines: list[Content] = field(default_factory=list)
     headings: list[tuple[int, str, int]] = field(default_factory=list)
+    width: int = 0
 
 
 def parse(markdown: str) -> list[Block]:
@@ -214,8 +218,19 @@ def lay_out(blocks: Sequence[Block], width: int, laid: Laid | None = None) -> La
             laid.lines.append(Content(""))
         if isinstance(block, Paragraph) and block.heading:
             laid.headings.append((block.heading, block.text.plain, len(laid.lines)))
-        laid.lines.extend(_block_lines(block, max(width, 4)))
+        lines = _block_lines(block, max(width, 4))
+        laid.lines.extend(lines)
+        if _has_table(block):  # (other blocks are wrapped to the width)
+            laid.width = max([laid.width, *(line.cell_length for line in lines)])
     return laid
+
+
+def _has_table(block: Block) -> bool:
+    if isinstance(block, Quote):
+        return any(map(_has_table, block.children))
+    if isinstance(block, ListBlock):
+        return any(_has_table(child) for _, children in block.items for child in children)
+    return isinstance(block, Table)
 
 
 def _block_lines(block: Block, width: int) -> list[Content]:
@@ -239,9 +254,9 @@ def _paragraph(block: Paragraph, width: int) -> list[Content]:
     if block.heading:
         style = f".noteview--h{min(block.heading, 4)}"
         text = text.stylize(style)
-        lines = text.wrap(width)
+        lines = wrap(text, width)
         return [line.center(width) for line in lines] if block.heading == 1 else lines
-    return text.wrap(width, overflow="fold") if not block.raw else [
+    return wrap(text, width) if not block.raw else [
         line for raw in text.split("\n") for line in raw.fold(width)]
 
 
@@ -276,36 +291,73 @@ def _indented(lines: list[Content], first: Content, rest: Content) -> list[Conte
 
 
 def _table_lines(table: Table, width: int) -> list[Content]:
-    """One line per row, cells cut with an ellipsis to share the width, a rule under the header."""
+    """A table: its cells wrapped in columns that share the width (`_column_widths`), a rule under the
+    header, and between rows when a row takes several lines. Too narrow for its longest words, it is wider
+    than `width` (the view scrolls sideways) rather than cut."""
     columns = max([len(table.head), *map(len, table.rows)], default=0)
     if not columns:
         return []
     rows = [row + [Content("")] * (columns - len(row)) for row in [table.head, *table.rows]]
-    widths = _column_widths([max(row[c].cell_length for row in rows) for c in range(columns)],
-                            width - 3 * (columns - 1))
+    widths = _table_widths(rows, width - 3 * (columns - 1))
+    cells = [[_cell_lines(cell, w) for cell, w in zip(row, widths, strict=True)] for row in rows]
+    widths = [max(line.cell_length for row in cells for line in row[c]) for c in range(columns)]  # (wrapped)
     align = table.align + ["left"] * (columns - len(table.align))
-    out = [_table_row(row, widths, align) for row in rows]
-    out[0] = out[0].stylize(".noteview--table-head")
     rule = "─┼─".join("─" * w for w in widths)
-    out.insert(1, Content(rule, [Span(0, len(rule), ".noteview--rule")]))
+    ruled = any(len(cell) > 1 for row in cells[1:] for cell in row)  # (rows of several lines)
+    out = [line.stylize(".noteview--table-head") for line in _table_row(cells[0], widths, align)]
+    for k, row in enumerate(cells[1:]):
+        if k == 0 or ruled:
+            out.append(Content(rule, [Span(0, len(rule), ".noteview--rule")]))
+        out.extend(_table_row(row, widths, align))
     return out
 
 
-def _column_widths(natural: list[int], room: int) -> list[int]:
-    """Column widths that fit `room`: the widest columns are narrowed first, none below 3 cells."""
-    widths = [max(1, w) for w in natural]
-    while sum(widths) > max(room, 3 * len(widths)):
-        widest = max(range(len(widths)), key=widths.__getitem__)
-        widths[widest] -= 1
-    return widths
+def _table_widths(rows: list[list[Content]], room: int) -> list[int]:
+    """The columns' widths: their widest cells' when the table fits `room`, else `_column_widths`."""
+    columns = range(len(rows[0]))
+    natural = [max(row[c].cell_length for row in rows) for c in columns]
+    if sum(natural) <= room:
+        return natural
+    return _column_widths(natural, [max(min_width(row[c].plain) for row in rows) for c in columns], room)
 
 
-def _table_row(cells: list[Content], widths: list[int], align: list[str]) -> Content:
+TABLE_WORD = 24
+"""A table's column is made no narrower than its longest word, up to this many cells (a longer one, a URL,
+is folded in its column)."""
+
+
+def _column_widths(natural: list[int], longest: list[int], room: int) -> list[int]:
+    """Column widths for natural widths too wide for `room` together: every column capped at the one width
+    that fills the room, none below its longest word (`TABLE_WORD` at most); those minimums when even they
+    do not fit."""
+    least = [max(1, min(w, n, TABLE_WORD)) for w, n in zip(longest, natural, strict=True)]
+    natural = [max(n, m) for n, m in zip(natural, least, strict=True)]
+    low, high = 0, max(natural)  # the widest cap that fits, by bisection
+    while low < high:
+        cap = (low + high + 1) // 2
+        if sum(max(m, min(n, cap)) for n, m in zip(natural, least, strict=True)) <= room:
+            low = cap
+        else:
+            high = cap - 1
+    return [max(m, min(n, low)) for n, m in zip(natural, least, strict=True)]
+
+
+def _cell_lines(cell: Content, width: int) -> list[Content]:
+    """A cell's lines in its column (most cells fit as they are: not wrapped again)."""
+    if cell.cell_length <= width and "\n" not in cell.plain:
+        return [cell]
+    return wrap(cell, width) or [Content("")]
+
+
+def _table_row(cells: list[list[Content]], widths: list[int], align: list[str]) -> list[Content]:
+    """A row's lines: each cell's lines in its column, aligned, blank below a cell's last line."""
     sep = Content(" │ ", [Span(0, 3, ".noteview--rule")])
-    out = Content("")
-    for c, (cell, w) in enumerate(zip(cells, widths, strict=True)):
-        cell = cell.first_line.truncate(w, ellipsis=True)
-        cell = cell.right(w) if align[c] == "right" else cell.center(w) if align[c] == "center" else \
-            cell.extend_right(w - cell.cell_length)
-        out = out + (sep if c else Content("")) + cell
-    return out
+    return [sep.join(_aligned(cell[y] if y < len(cell) else Content(""), w, how)
+                     for cell, w, how in zip(cells, widths, align, strict=True))
+            for y in range(max(map(len, cells)))]
+
+
+def _aligned(part: Content, width: int, how: str) -> Content:
+    if how == "right":
+        return part.right(width)
+    return part.center(width) if how == "center" else part.extend_right(width - part.cell_length)

@@ -20,6 +20,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
@@ -31,6 +32,7 @@ from notelink.errors import NotelinkError
 from notelink.notes.vault import RawNote, read_inside
 from notelink.query.index import Index
 from notelink.query.search import Hit, Searcher, SearchResults
+from notelink.tui.linebreak import Wrapped
 from notelink.tui.names import Names
 from notelink.tui.noteview import NoteView
 from notelink.tui.passage import Passage
@@ -328,9 +330,10 @@ def summary(results: SearchResults) -> str:
     return "  ·  ".join(parts)
 
 
-def hit_prompt(hit: Hit, names: Names) -> Text:
+def hit_prompt(hit: Hit, names: Names) -> Wrapped:
     """A result: score, the note's name (told apart from same-titled notes) and folder; the snippet with
-    the matched words marked; why it was found (query words in it, words the model brought in)."""
+    the matched words marked; why it was found (query words in it, words the model brought in). Wrapped by
+    `linebreak` (a Latin word after CJK text stays whole)."""
     text = Text(f"{hit.score:6.3f}  ", style="bold")
     text.append(_one_line(names.name(hit.path, hit.title)), style="bold")
     folder = hit.path.rpartition("/")[0]
@@ -344,7 +347,7 @@ def hit_prompt(hit: Hit, names: Names) -> Text:
     reasons = because(hit)
     if reasons:
         text.append("\nbecause: " + _one_line(reasons), style="italic dim")
-    return text
+    return Wrapped(Content.from_rich_text(text))
 
 
 def because(hit: Hit) -> str:

@@ -15,21 +15,23 @@ from textual.worker import get_current_worker
 
 from notelink.config import TuiConfig
 from notelink.errors import IndexMissing, NotelinkError
-from notelink.index.lock import WatcherRunning, lock_info
+from notelink.index.lock import lock_info
 from notelink.index.owner import other_vault, other_vaults_index
 from notelink.index.store import current_generation, generation_key
 from notelink.query.answers import NoteInfo
 from notelink.query.index import Index
 from notelink.tui.details import DetailsCache
 from notelink.tui.history import History
-from notelink.tui.messages import IndexLoaded, WatchMessage
+from notelink.tui.messages import IndexLoaded, TakeoverMessage, WatchMessage
 from notelink.tui.names import Names
 from notelink.tui.statefile import SavedState
 from notelink.tui.text import NoteFilter, home_note
 from notelink.tui.watching import Watcher, WatcherFactory, WatcherUnavailable, default_watcher_factory
+from notelink.watch.takeover import Takeover
 
 FOLLOW_SECONDS = 2.0
-"""How often the app looks for a new index built by another notelink process that watches the vault."""
+"""How often the app looks for a new index built by another notelink process that watches the vault, and
+tries to watch it itself (`watch.takeover`), for when that process stops."""
 
 
 def home_path(index: Index, notes: NoteFilter, vault_name: str) -> str | None:
@@ -60,6 +62,7 @@ class AppState(App[None]):
         self.history = History()
         self.unlinked = False
         self.watcher: Watcher | None = None
+        self.takeover: Takeover | None = None  # starts the watcher, at once or when another one stops
         self.follower: Timer | None = None  # looks for another watcher's new indexes (`follow_other_watcher`)
         self.filter_query = ""
         self.note_filter = NoteFilter([])  # the index's notes in list order, for the filter
@@ -108,30 +111,65 @@ class AppState(App[None]):
 
     # -- watching --------------------------------------------------------------------------------
     def start_watching(self) -> None:
+        """Starts the app's watcher; while another notelink process watches the vault, follows its builds
+        and takes over watching when it stops (`on_takeover_message`)."""
         if self.watcher_factory is None:
             return
         self.watch_serial += 1  # events of a watcher stopped before (another vault's) are ignored
-        serial = self.watch_serial
+        self.takeover = self._takeover(self.watcher_factory, self.watch_serial)
         try:
-            self.watcher = self.watcher_factory(self.vault, self.index_dir,
-                                                lambda ev: self.post(WatchMessage(ev, serial)))
-            self.watcher.start()
+            watching = self.takeover.start()
         except WatcherUnavailable as exc:
-            self.watcher = None
+            self.takeover = None
             self.sub_title = f"{self.vault} · not watching"
             self.notify(str(exc), severity="warning", timeout=8)
-        except WatcherRunning:
-            self.watcher = None
+            return
+        if watching:
+            self.watcher = self.takeover.watcher
+        else:
             self.follow_other_watcher()
+
+    def _takeover(self, factory: WatcherFactory, serial: int) -> Takeover:
+        """The watcher of this vault, watcher number `serial`; its thread's news come as messages."""
+        vault, index_dir = self.vault, self.index_dir
+
+        def make() -> Watcher:
+            return factory(vault, index_dir, lambda ev: self.post(WatchMessage(ev, serial)))
+
+        return Takeover(index_dir, make, FOLLOW_SECONDS,
+                        on_watching=lambda _: self.post(TakeoverMessage(serial)),
+                        on_error=lambda exc: self.post(TakeoverMessage(serial, str(exc))))
+
+    def on_takeover_message(self, message: TakeoverMessage) -> None:
+        """The other notelink process stopped watching and the app's own watcher runs now: it keeps the index
+        current from here on (said in a toast); or it could not start yet (said once per reason)."""
+        if message.source != self.watch_serial or self.takeover is None:
+            return  # (a watcher of a vault switched away from: stopped with it)
+        if message.error:
+            if message.error != self._takeover_said:
+                self._takeover_said = message.error
+                self.notify(f"Cannot watch {self.vault.name} yet: {message.error}", severity="warning")
+            return
+        self.watcher = self.takeover.watcher
+        self._stop_following()
+        self.sub_title = str(self.vault)
+        self.notify(f"The other notelink process stopped watching {self.vault.name}: notelink now watches it "
+                    "here and keeps its index up to date", timeout=6)
+        if self.index is None:
+            self.load_index()  # (none yet: the page saying who builds it is shown again)
+
+    _takeover_said = ""
 
     def follow_other_watcher(self) -> None:
         """Another notelink process (a second app, `notelink watch`) keeps this vault's index current: the app
-        does not watch too (one watcher per index), it shows each new index that process builds."""
+        does not watch too (one watcher per index), it shows each new index that process builds, until that
+        process stops and the app watches itself (`on_takeover_message`)."""
         pid = lock_info(self.index_dir).pid
         who = f"another notelink process (pid {pid})" if pid else "another notelink process"
         self.sub_title = f"{self.vault} · watched by another notelink"
         self.notify(f"Not watching {self.vault.name} here: {who} already keeps its index up to date; its new "
-                    "indexes are shown as they come", severity="warning", timeout=10)
+                    "indexes are shown as they come, and notelink watches here once it stops",
+                    severity="warning", timeout=10)
         self._followed = self._live_key()  # (the one being loaded now)
         self.follower = self.set_interval(FOLLOW_SECONDS, self._follow)
 
@@ -152,13 +190,18 @@ class AppState(App[None]):
 
     _followed: tuple[str, int, int, int] | None = None
 
-    def stop_watching(self) -> None:
+    def _stop_following(self) -> None:
         if self.follower is not None:
             self.follower.stop()
             self.follower = None
-        if self.watcher is not None:
-            self.watcher.stop(timeout=5.0)
-            self.watcher = None
+
+    def stop_watching(self) -> None:
+        """Stops the watcher, or waiting for another one to stop, and following its builds."""
+        self._stop_following()
+        if self.takeover is not None:
+            self.takeover.stop(timeout=5.0)
+            self.takeover = None
+        self.watcher = None
 
     # -- completed by NotelinkApp ----------------------------------------------------------------
     def show_note(self, path: str, record: bool = True, browsing: bool = False, again: bool = False) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual import events
@@ -16,8 +17,10 @@ from tests.conftest import FAST, SAMPLE
 
 from .helpers import running, settle, sync, wait_for
 from .test_app import make_app, option_ids
+from .test_render import WIDE_TABLE
 
 BIG = "Links.md"
+TABLE = "Garden table.md"
 
 
 def link_list(kb: int, seed: int = 1) -> str:
@@ -35,6 +38,7 @@ def big_vault(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     vault, index_dir = root / "vault", root / "index"
     shutil.copytree(SAMPLE, vault)
     (vault / BIG).write_text(link_list(363), encoding="utf-8")
+    (vault / TABLE).write_text("# Garden table\n\nWhat the beds need.\n\n" + WIDE_TABLE, encoding="utf-8")
     build_index(vault, index_dir, FAST)
     return vault, index_dir
 
@@ -102,3 +106,31 @@ async def test_a_narrower_terminal_lays_the_note_out_again_where_it_was(big_vaul
         y = round(view.scroll_y)
         near = [line.plain.strip() for line in view.lines[y - 40 : y + 40]]
         assert any(top[:30] in line for line in near)  # the same part of the note is still on screen
+
+
+@sync
+async def test_a_wide_table_wraps_its_cells_and_scrolls_sideways_when_even_its_words_do_not_fit(
+        big_vault: tuple[Path, Path]) -> None:
+    """A 7-column table showed `to… │ so… │ mu…` at 120 columns and `tomato… │ soil │ mulch …` at 200: every
+    cell cut to a few characters, the last column cut off without an ellipsis, nowhere to read it whole."""
+    for size, sideways in (((200, 50), False), ((120, 32), True)):
+        app = make_app(*big_vault)
+        async with running(app, size) as pilot:
+            app.show_note(TABLE)
+            await settle(pilot, app)
+            view = app.query_one(NoteView)
+            shown = " ".join(line.plain for line in view.lines)
+            assert "…" not in shown, (size, shown)
+            assert set(WIDE_TABLE.replace("|", " ").replace("-", " ").split()) <= set(
+                shown.replace("│", " ").split()), (size, shown)
+            assert (view.max_scroll_x > 0) is sideways, (size, view.virtual_size, view.region)
+            if sideways:
+                await _to_the_right(pilot, view)
+                assert any("final" in view.render_line(y).text for y in range(view.size.height))
+
+
+async def _to_the_right(pilot: Any, view: NoteView) -> None:
+    """Ctrl+PageDown in the note view: a page to the right, here the table's end."""
+    view.focus()
+    await pilot.press("ctrl+pagedown")
+    await wait_for(pilot, lambda: view.scroll_x == view.max_scroll_x)

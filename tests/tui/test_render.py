@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from notelink.tui.render import lay_out, parse
+from notelink.tui.render import Table, lay_out, parse
 
 
 def lines(markdown: str, width: int = 40) -> list[str]:
@@ -29,7 +29,48 @@ def test_code_quotes_rules_and_tables() -> None:
     assert lines("---\n", 5) == ["─────"]
     table = "| name | n |\n|:--|--:|\n| apple | 3 |\n| kiwi | 12 |\n"
     assert lines(table) == ["name  │  n", "──────┼───", "apple │  3", "kiwi  │ 12"]
-    assert lines("| a | b |\n|---|---|\n| " + "x" * 60 + " | y |\n", 20)[2].endswith("… │ y")
+
+
+WIDE_TABLE = ("| col a | col b | col c | col d | col e | col f | col g |\n|---|---|---|---|---|---|---|\n"
+              "| tomatoes compost | soil | mulch water sunlight | more text here | and more "
+              "| and more and more | final column text |\n")
+"""The tester's table: 114 cells wide on one line a row."""
+
+
+def test_a_table_that_fits_is_shown_whole() -> None:
+    out = lines(WIDE_TABLE, 120)
+    assert len(out) == 3 and "…" not in "".join(out)
+    assert out[2] == ("tomatoes compost │ soil  │ mulch water sunlight │ more text here │ and more │ "
+                      "and more and more │ final column text")
+
+
+def test_a_table_too_wide_for_the_view_wraps_its_cells_instead_of_cutting_them() -> None:
+    """Each cell was cut to a few characters with an ellipsis (`to… │ so… │ mu…`), even at 200 columns."""
+    out = lines(WIDE_TABLE, 64)
+    assert "…" not in "".join(out) and all(len(line) <= 64 for line in out)
+    columns = [[row.split("│")[c].strip() for row in out[2:]] for c in range(7)]  # the row's lines
+    assert [" ".join(w for w in col if w) for col in columns] == [
+        "tomatoes compost", "soil", "mulch water sunlight", "more text here", "and more", "and more and more",
+        "final column text"]
+    assert out[1].count("┼") == 6  # the rule under the header
+
+
+def test_rows_of_several_lines_have_a_rule_between_them() -> None:
+    table = "| a | b |\n|---|---|\n| one two three four | x |\n| five six seven | y |\n"
+    assert lines(table, 16) == ["a          │ b", "───────────┼──", "one two    │ x", "three four │",
+                                "───────────┼──", "five six   │ y", "seven      │"]
+
+
+def test_a_table_that_cannot_fit_keeps_its_words_whole_and_is_wider_than_the_view() -> None:
+    """Too narrow even for its longest words: the view scrolls sideways (`Laid.width`), no cell is cut."""
+    laid = lay_out(parse(WIDE_TABLE), 40)
+    out = [line.plain.rstrip() for line in laid.lines]
+    assert laid.width == max(len(line) for line in out) > 40
+    assert {"tomatoes", "compost", "sunlight", "column"} <= set(" ".join(out).split())
+    assert lay_out(parse("some text\n\n| a | b |\n|--|--|\n| 1 | 2 |\n"), 40).width <= 40
+    assert lay_out([Table([], [], [])], 40).width == 0  # (a table without cells: no lines at all)
+    long = lines("| a | b |\n|---|---|\n| " + "x" * 60 + " | y |\n", 30)  # a word wider than a column is
+    assert "".join(line.partition(" │")[0].strip() for line in long[2:]) == "x" * 60  # folded in it
 
 
 def test_links_are_clickable_and_say_where_they_go() -> None:

@@ -79,7 +79,7 @@ async def test_s_opens_search_and_results_come_as_you_type(indexed: tuple[Path, 
         text = str(prompt)
         assert "Sourdough starter" in text and hit.snippet.text in text
         assert "because: " + ", ".join(hit.because.words) in text
-        marked = [text[s.start:s.end] for s in prompt.spans if "underline" in str(s.style)]
+        marked = [text[s.start:s.end] for s in prompt.content.spans if "underline" in str(s.style)]
         assert marked == [hit.snippet.text[a:b] for a, b in hit.snippet.spans]  # the matched words marked
         assert {"sourdough", "starter"} <= {w.casefold() for w in marked}
 
@@ -272,3 +272,26 @@ def test_the_line_over_the_results_and_the_reasons_of_a_hit() -> None:
         "No notes for '#nope'  ·  no note matches: #nope"
     assert summary(SearchResults("zorb cabbage", [hit, hit], ["cabbage"], ["zorb"])) == \
         "2 notes for 'zorb cabbage'  ·  no note uses: zorb"
+
+
+@sync
+async def test_a_snippet_after_cjk_text_keeps_its_latin_words_whole(tmp_path: Path) -> None:
+    """At 80x24 a snippet `…土壌と堆肥と水。tomatoes compost soil.` was wrapped as `…水。tomato` / `es compost
+    soil.`: the widget's wrap breaks at spaces only, and cut the one run without a space where the width
+    ended."""
+    text = "良い土壌には堆肥が必要です。トマトは堆肥を好みます。土壌と堆肥と水。tomatoes compost soil."
+    vault, index_dir = sample_index(tmp_path, {"土壌と堆肥.md": f"# 土壌と堆肥\n\n{text}\n"})
+    app = make_app(vault, index_dir)
+    async with running(app, (80, 24)) as pilot:
+        await search(pilot, app, "堆肥")
+        assert hit_paths(app)[0] == "土壌と堆肥.md"
+        results = app.query_one(ResultList)
+        await wait_for(pilot, lambda: "compost" in " ".join(_rows(results)), what=lambda: _rows(results))
+        rows = _rows(results)
+        assert any(row.startswith("tomatoes compost") or row.endswith("水。tomatoes") for row in rows), rows
+        assert not any(row.endswith("tomato") for row in rows), rows
+
+
+def _rows(results: ResultList) -> list[str]:
+    """The result list's rows as drawn, trailing spaces dropped."""
+    return [results.render_line(y).text.rstrip() for y in range(results.size.height)]

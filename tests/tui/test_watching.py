@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from notelink.index.build import build_index
-from notelink.index.lock import WatcherLock
+from notelink.index.lock import WatcherLock, lock_info
 from notelink.tui.app import NotelinkApp, TuiConfig
 from tests.conftest import FAST, SAMPLE
 
@@ -81,3 +81,31 @@ async def test_switching_to_a_vault_another_notelink_watches_keeps_the_app_runni
         assert app.is_running and app.watcher is None and app.index_dir == watched_elsewhere
         assert app.sub_title.endswith("· watched by another notelink")
         assert any("Not watching other here" in t for t in toasts(app)), toasts(app)
+
+
+@sync
+async def test_the_app_takes_over_watching_when_the_other_watcher_stops(tmp_path: Path) -> None:
+    """The app followed the other process's builds for good: once that process was gone, nothing kept the
+    index current while the user edited notes."""
+    vault, index_dir = sample_index(tmp_path)
+    other = WatcherLock(index_dir)  # as the other process holds it
+    other.acquire()
+    app = NotelinkApp(TuiConfig(vault=vault, index_dir=index_dir, train=FAST, watch=True))
+    try:
+        async with running(app, SIZE) as pilot:
+            assert app.watcher is None and app.follower is not None
+            other.release()  # the other watcher stops
+            await wait_for(pilot, lambda: app.watcher is not None, 60, what=lambda: toasts(app))
+            assert app.follower is None and app.sub_title == str(vault)
+            assert any("now watches it here" in t for t in toasts(app)), toasts(app)
+            assert lock_info(index_dir).running  # (the app's watcher holds the lock now)
+            await settle(pilot, app)
+            assert app.index is not None
+            before = app.index.key
+            (vault / "cooking/Kimchi.md").write_text("# Kimchi\n\nquasar nebula\n", encoding="utf-8")
+            await wait_for(pilot, lambda: app.index is not None and app.index.key != before, 120,
+                           what=lambda: toasts(app))
+            assert "quasar" in app.index.word_index
+            await settle(pilot, app)
+    finally:
+        other.release()

@@ -1,0 +1,44 @@
+"""Known-answer tests for breaking lines (`linebreak`): Latin words stay whole, CJK text breaks between its
+characters (never before closing punctuation), text without CJK wraps exactly as Textual wraps it."""
+
+from __future__ import annotations
+
+from textual.content import Content
+
+from notelink.tui.linebreak import wrap
+
+CJK_THEN_LATIN = "良い土壌には堆肥が必要です。トマトは堆肥を好みます。土壌と堆肥と水。tomatoes compost soil."
+
+
+def lines(text: str, width: int) -> list[str]:
+    return [line.plain for line in wrap(Content(text), width)]
+
+
+def test_a_latin_word_after_cjk_text_is_never_cut_in_two() -> None:
+    for width in range(10, 90):
+        out = lines(CJK_THEN_LATIN, width)
+        assert "".join(out).replace(" ", "") == CJK_THEN_LATIN.replace(" ", ""), width
+        words = " ".join(out).split()
+        assert "tomatoes" in " ".join(words).replace("。", " ").split(), (width, out)
+        assert all(Content(line).cell_length <= width for line in out), (width, out)
+    assert lines(CJK_THEN_LATIN, 74) == [CJK_THEN_LATIN.partition("t")[0], "tomatoes compost soil."]
+
+
+def test_cjk_text_breaks_between_characters_but_not_before_closing_punctuation() -> None:
+    out = lines("良い土壌には堆肥が必要です。トマト", 12)
+    assert out == ["良い土壌には", "堆肥が必要で", "す。トマト"]
+    assert lines("土壌と堆肥。", 10) == ["土壌と堆", "肥。"]  # (the 。 goes down with 肥, never alone)
+
+
+def test_text_without_cjk_wraps_as_textual_wraps_it() -> None:
+    text = Content("A very long unbroken token: " + "a" * 50 + " end. and some more words to wrap")
+    for width in (8, 20, 33):
+        assert [line.plain for line in wrap(text, width)] == [line.plain for line in text.wrap(width)]
+
+
+def test_line_breaks_in_the_text_are_kept_and_spans_follow_their_characters() -> None:
+    text = Content("score 堆肥\n" + CJK_THEN_LATIN).stylize("bold", 6, 8)
+    out = wrap(text, 40)
+    assert [line.plain for line in out][::2] == ["score 堆肥", "を好みます。土壌と堆肥と水。tomatoes"]
+    assert [out[0].plain[s.start:s.end] for s in out[0].spans] == ["堆肥"]
+    assert out[-1].plain == "compost soil." and len(out) == 4
