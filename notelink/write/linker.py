@@ -178,11 +178,10 @@ def _body_end(text: str) -> int:
 def plan_link(index: Index, root: Path, note: NoteInfo, target: NoteInfo, mention: int | None = None,
               append: bool = False, heading: str = SEE_ALSO) -> Plan:
     """The change that links `note` to `target`: the `mention`-th unlinked mention wrapped, or (`append`,
-    or no mention at all) a link under `heading`. Refused when the note already links there."""
+    or no mention at all) a link under `heading`. Refused when the note already links there: as its text
+    is now (`_unless_linked`), not as the index read it (a link undone since would be refused)."""
     if note.path == target.path:
         return Plan(refused=[Refusal(note.path, "a note does not link to itself")])
-    if target.id in index.links_from(note.id):
-        return Plan(refused=[Refusal(note.path, f"it already links to {target.path}")])
     if twins := index.twins(target):
         named = told_apart([target.path, *twins])
         why = (f"no link can reach {named[0]} alone: links do not tell it from {', '.join(named[1:])}, whose "

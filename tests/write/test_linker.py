@@ -400,3 +400,16 @@ def test_a_note_no_link_can_tell_from_another_is_refused_saying_why(make_vault, 
                              (nfd, "reach Cafe\\u0301.md alone: links do not tell it from Caf\\u00e9.md")):
             edits = v.link("Other", target)
             assert edits.diff == "" and says in edits.refused[0][1] and "rename one" in edits.refused[0][1]
+
+
+def test_a_link_undone_since_the_index_was_built_can_be_written_again(vault) -> None:
+    """The file as it is now decides whether a note links: the index, built while the link was there,
+    refused a second `link` after `link --undo --write` ("it already links") until a re-index."""
+    root, ix, index = vault
+    assert linker.write(_plan(index, root, "Compost", "Mulch"), ix, "test").written
+    build_index(root, ix, FAST)  # the index now holds the link
+    plan, entries = linker.plan_undo(root, ix)
+    assert linker.undo(plan, entries).written == ["Compost.md"]
+    again = _plan(Index.open(ix), root, "Compost", "Mulch")
+    assert not again.refused
+    assert again.changes[0].text_after == "# Compost\n\nCompost feeds the soil. [[Mulch]] keeps it moist.\n"
