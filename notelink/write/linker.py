@@ -47,8 +47,9 @@ def markup(index: Index, target: NoteInfo, label: str | None, source: str = "",
            style: str = "wiki") -> str:
     """A link to `target` reading `label` (None: its name) in the vault's link `style` (`export.
     vault_link_style`): `[[name]]`, `[[name|label]]`, Dendron's `[[label|name]]`, Logseq's `[[page]]`, or a
-    Markdown link relative to the `source` note. A name or label a wikilink cannot hold (`]`, `|`, `#`...)
-    makes a Markdown link with a percent-encoded path."""
+    Markdown link relative to the `source` note. A name or label a wikilink cannot hold (`]`, `|`, `#`...,
+    or a line break: a mention across lines) makes a Markdown link with a percent-encoded path, its text
+    as written, line breaks included."""
     name = target.title if style == "logseq" else link_name(index, target)  # (Logseq names a page by title)
     same = label is None or name_key(label) == name_key(name)  # links resolve regardless of case
     wiki = wikilink_safe(name) and (label is None or not _LABEL_UNSAFE.search(label))
@@ -56,7 +57,7 @@ def markup(index: Index, target: NoteInfo, label: str | None, source: str = "",
         text = (label or target.title or name).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
         where = posixpath.relpath(target.path, posixpath.dirname(source) or ".") if style == "markdown" \
             else target.path
-        return f"[{' '.join(text.split())}]({quote(where)})"
+        return f"[{text}]({quote(where)})"  # (a line break in `text` kept: CommonMark allows it)
     if style == "logseq":
         page = target.title
         return f"[[{label or page}]]" if label is None or name_key(label) == name_key(page) else \

@@ -413,3 +413,19 @@ def test_a_link_undone_since_the_index_was_built_can_be_written_again(vault) -> 
     again = _plan(Index.open(ix), root, "Compost", "Mulch")
     assert not again.refused
     assert again.changes[0].text_after == "# Compost\n\nCompost feeds the soil. [[Mulch]] keeps it moist.\n"
+
+
+@pytest.mark.parametrize("nl", ["\n", "\r\n"])
+def test_a_mention_across_a_line_break_keeps_the_users_line_break(make_vault, tmp_path: Path,
+                                                                  nl: str) -> None:
+    """A wikilink cannot span lines, so such a mention becomes a Markdown link, whose text may (CommonMark):
+    the link text was joined onto one line, deleting the user's line break."""
+    root = make_vault({"Project Apollo.md": "# Project Apollo\n\nRockets.\n",
+                       "Notes.md": f"# Notes{nl}{nl}We discussed Project{nl}Apollo today.{nl}"})
+    build_index(root, tmp_path / "ix", FAST)
+    index = Index.open(tmp_path / "ix")
+    (change,) = _plan(index, root, "Notes", "Project Apollo").changes
+    assert change.text_after == (f"# Notes{nl}{nl}We discussed [Project{nl}Apollo](Project%20Apollo.md) "
+                                 f"today.{nl}")
+    assert linker.markup(index, index.find_note("Project Apollo"), f"project{nl}  apollo", "a/N.md",
+                         "markdown") == f"[project{nl}  apollo](../Project%20Apollo.md)"
