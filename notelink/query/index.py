@@ -332,6 +332,12 @@ class Index(NoteLookup):
         rows = self.db.execute("SELECT target, dst FROM links WHERE src = ? ORDER BY rowid", (note.id,))
         return [(target, None if dst is None else self.notes[dst].path) for target, dst in rows]
 
+    def reaching_links(self) -> list[tuple[str, str]]:
+        """Every link in the vault that reaches a note: (target as written, path of the note it reaches), so
+        that a link notelink writes can name a note as the vault's own links do (zk: by id)."""
+        rows = self.db.execute("SELECT DISTINCT target, dst FROM links WHERE dst IS NOT NULL")
+        return [(target, self.notes[dst].path) for target, dst in rows if 0 <= dst < len(self.notes)]
+
     def headings(self, note: NoteInfo) -> list[str]:
         (text,) = self.db.execute("SELECT headings FROM notes WHERE id = ?", (note.id,)).fetchone()
         return [] if text == "[]" else list(json.loads(text))

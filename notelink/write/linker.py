@@ -32,15 +32,51 @@ _LABEL_UNSAFE = re.compile(r"[\[\]|\n\r]")
 
 
 def link_name(index: Index, target: NoteInfo) -> str:
-    """The shortest name that reaches `target` from any note: its file name when no other note answers to
-    it, else its vault path (both without `.md`)."""
+    """The shortest name that reaches `target` from any note: in zk its id, where the vault's own links
+    use ids (`_zk_id`), else its file name when no other note answers to it, else its vault path (both
+    without `.md`)."""
     stem = posixpath.basename(target.path)[:-3] if target.path.lower().endswith(".md") else target.path
-    try:
-        if index.find_note(stem).path == target.path and not index.also_named(stem, target):
-            return stem
-    except NotFound:  # a file name that is no name of its note (Logseq's `a___b.md` is page `a/b`)
-        pass
+    for name in (_zk_id(index, stem), stem):
+        if name and _reaches(index, name, target):
+            return name
     return target.path[:-3] if target.path.lower().endswith(".md") else target.path
+
+
+def _reaches(index: Index, name: str, target: NoteInfo) -> bool:
+    """True when a link naming `name` reaches `target` and no other note answers to it."""
+    try:
+        return index.find_note(name).path == target.path and not index.also_named(name, target)
+    except NotFound:  # a file name that is no name of its note (Logseq's `a___b.md` is page `a/b`)
+        return False
+
+
+_ID = re.compile(r"[^\W_]+")
+"""A zk id: the letters and digits a file name starts with (`202301021015` of `202301021015 Topic.md`)."""
+
+
+def _zk_id(index: Index, stem: str) -> str | None:
+    """zk: the id `stem` starts with, when the vault's own links reach notes by ids of its shape (as many
+    characters, digits only or not): `[[202301021015]]`, not the whole file name. None elsewhere."""
+    found = _ID.match(stem)
+    if dialect_of(index.meta).name != "zk" or found is None or found.end() == len(stem):
+        return None
+    return found.group() if _id_shape(found.group()) in _link_id_shapes(index) else None
+
+
+def _link_id_shapes(index: Index) -> set[tuple[int, bool]]:
+    """The shapes of the ids the vault's links name notes by: a link that is the start of its note's file
+    name, up to a character that is no letter or digit."""
+    shapes = set()
+    for written, path in index.reaching_links():
+        stem, key = name_key(posixpath.basename(path)), name_key(written.strip())
+        if _ID.fullmatch(key) and len(key) < len(stem) and stem.startswith(key) and \
+                not stem[len(key)].isalnum():
+            shapes.add(_id_shape(key))
+    return shapes
+
+
+def _id_shape(found: str) -> tuple[int, bool]:
+    return len(found), found.isdigit()
 
 
 def markup(index: Index, target: NoteInfo, label: str | None, source: str = "",

@@ -429,3 +429,41 @@ def test_a_mention_across_a_line_break_keeps_the_users_line_break(make_vault, tm
                                  f"today.{nl}")
     assert linker.markup(index, index.find_note("Project Apollo"), f"project{nl}  apollo", "a/N.md",
                          "markdown") == f"[project{nl}  apollo](../Project%20Apollo.md)"
+
+
+ZK = {".zk/config.toml": "",
+      "202301011230 Spaced repetition.md": "# Spaced repetition\n\nReviews fight [[202301021015]].\n",
+      "202301021015 Forgetting curve.md": "# Forgetting curve\n\nMemory fades unless reviewed.\n",
+      "202301041200 Flashcards.md": "# Flashcards\n\nCards to review, against the forgetting curve.\n"}
+
+
+def test_in_a_zk_vault_that_links_by_id_a_link_is_written_by_id(make_vault, tmp_path: Path) -> None:
+    """zk reaches `202301021015 Forgetting curve.md` by its id, and this vault's own links use the id:
+    `link` wrote the whole file name."""
+    root = make_vault(dict(ZK))
+    build_index(root, tmp_path / "ix", FAST)
+    index = Index.open(tmp_path / "ix")
+    target = index.find_note("202301021015")
+    assert linker.link_name(index, target) == "202301021015"
+    (change,) = _plan(index, root, "Flashcards", "202301021015", append=True).changes
+    assert change.text_after.endswith("## See also\n\n- [[202301021015]]\n")
+    (change,) = _plan(index, root, "Flashcards", "202301021015").changes
+    assert "against the [[202301021015|forgetting curve]].\n" in change.text_after
+
+
+@pytest.mark.parametrize("files", [
+    {"202301011230 Spaced repetition.md": "# Spaced repetition\n\n[[202301021015 Forgetting curve]]\n"},
+    {".zk": None, "202301011230 Spaced repetition.md": "# Spaced repetition\n\n[[202301021015]]\n"},
+    {"202301011230 Spaced repetition.md": "# Spaced repetition\n\n[[a1b2]]\n", "a1b2 plan.md": "# Plan\n"},
+])
+def test_a_link_is_written_by_id_only_where_the_vaults_links_use_such_ids(make_vault, tmp_path: Path,
+                                                                       files: dict) -> None:
+    """By file name in a zk vault whose links use whole file names (or ids of another shape), and in a
+    vault that is no zk vault."""
+    notes = {**ZK, **{k: v for k, v in files.items() if v is not None}}
+    for gone in (k for k, v in files.items() if v is None):
+        notes = {k: v for k, v in notes.items() if not k.startswith(gone)}
+    root = make_vault(notes)
+    build_index(root, tmp_path / "ix", FAST)
+    index = Index.open(tmp_path / "ix")
+    assert linker.link_name(index, index.find_note("Forgetting curve")) == "202301021015 Forgetting curve"
