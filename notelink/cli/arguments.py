@@ -115,7 +115,7 @@ def _tui_args(p: argparse.ArgumentParser) -> None:
 def _export_args(p: argparse.ArgumentParser) -> None:
     from notelink.config import ExportConfig
 
-    _add_common(p, json_flag=False)
+    _add_common(p)
     d = ExportConfig()
     p.add_argument("--format", choices=["json", "csv", "graphml", "markdown", "block", "word2vec"],
                    default="json", help="block: a managed block of related notes inside each note "

@@ -168,6 +168,10 @@ def test_the_command_line_diff_write_and_undo(vault, capsys) -> None:
     assert main(["link", *base, "Compost", "Mulch", "--write", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["written"] == ["Compost.md"]
     assert main(["link", *base, "Soil health", "Compost"]) == EXIT_REFUSED
+    capsys.readouterr()
+    assert main(["link", *base, "Soil health", "Compost", "--json"]) == EXIT_REFUSED
+    assert json.loads(capsys.readouterr().out)["refused"] == [  # objects, as every other --json list
+        {"path": "Soil health.md", "reason": "it already links to Compost.md"}]
     assert main(["link", *base, "--undo", "--write"]) == 0
     assert snapshot(root) == before
     assert main(["link", *base, "--all"]) == 2 and "--all goes with --undo" in capsys.readouterr().err
