@@ -127,6 +127,8 @@ def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--link-style", choices=["auto", "wiki", "markdown"],
                    help="how the markdown export and the block write links (default auto: the vault's own)")
     p.add_argument("-o", "--output", help="file to write (default, or -: standard output; block: the diff)")
+    p.add_argument("--force", action="store_true", help="markdown: write -o FILE even inside the vault, "
+                   "where it becomes a note and its links count as yours (refused without it)")
     _add_exclude(p, export=True)
     p.add_argument("--write", action="store_true", help="block: change the notes instead of printing a diff")
     p.add_argument("--undo", action="store_true", help="block: remove notelink's blocks, restoring each note "

@@ -41,8 +41,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _export_file(args: argparse.Namespace, cfg: ExportConfig) -> int:
     """An export written whole to `-o FILE`; with --json, what it holds and where."""
+    _check_inside_vault(args)
     index = open_index(args)
-    _warn_inside_vault(args)
     with output_file(args.output, vault=Path(args.vault)) as out:
         counts = _export(index, args.format, cfg, out)
     if args.json:
@@ -50,11 +50,17 @@ def _export_file(args: argparse.Namespace, cfg: ExportConfig) -> int:
     return EXIT_OK
 
 
-def _warn_inside_vault(args: argparse.Namespace) -> None:
-    """A Markdown export saved in the vault becomes a note: its links would count as the user's own."""
+def _check_inside_vault(args: argparse.Namespace) -> None:
+    """A Markdown export saved in the vault becomes a note, its links counted as the user's own: refused,
+    as the app refuses it, unless `--force` asks for it (then said). (Over a note: `output_file` refuses.)"""
     from notelink.write.export import inside_vault
+    from notelink.write.outfile import is_vault_note
 
-    if why := inside_vault(Path(args.output), Path(args.vault), args.format):
+    out, vault = Path(args.output), Path(args.vault)
+    why = None if is_vault_note(out, vault) else inside_vault(out, vault, args.format)
+    if why and not args.force:
+        raise UserError(f"not written: {args.output} {why} (or add --force to write it there anyway)")
+    if why:
         print(f"notelink: note: {args.output} {why}", file=sys.stderr)
 
 
