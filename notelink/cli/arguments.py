@@ -177,6 +177,9 @@ def _link_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--undo", action="store_true", help="put back the notes of the last `link --write`, byte "
                    "for byte (a diff unless --write)")
     p.add_argument("--all", action="store_true", help="with --undo: every link notelink wrote, newest first")
+    p.add_argument("--forget", action="store_true", help="with --undo: drop the last write from the undo "
+                   "journal, notes left as they are (one that cannot be undone, so that older ones can be); "
+                   "says what it drops unless --write")
 
 
 def _health_args(p: argparse.ArgumentParser) -> None:

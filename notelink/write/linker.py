@@ -299,14 +299,14 @@ def plan_undo(root: Path, index_dir: Path, every: bool = False) -> tuple[Plan, l
             except FileNotFoundError:
                 path, file, current = _moved(root, saved)
                 if not path:
-                    result.refused.append(Refusal(saved.path, _GONE.format(entry=entry.file)))
+                    result.refused.append(Refusal(saved.path, _GONE))
                     continue
             except OSError as exc:
                 result.refused.append(Refusal(saved.path, f"unreadable: {exc.strerror or exc}; not undone"))
                 continue
             back = _put_back(saved, current)
             if back is None:
-                result.refused.append(Refusal(path, _EDITED.format(entry=entry.file)))
+                result.refused.append(Refusal(path, _EDITED))
             elif back == current:
                 result.current += 1
             else:
@@ -315,9 +315,11 @@ def plan_undo(root: Path, index_dir: Path, every: bool = False) -> tuple[Plan, l
     return result, chosen
 
 
+FORGET = "notelink link VAULT --undo --forget --write"
+"""What drops the newest write from the journal, for a write that cannot be undone (`forget_plan`)."""
 _GONE = ("not there any more (moved, renamed or deleted since notelink linked it) and no note of its name in "
-         "the vault holds what notelink wrote; not undone: take the link out by hand where the note is now, "
-         "then delete {entry} (notelink's record of that write) to undo older links")
+         "the vault holds what notelink wrote; not undone: take the link out by hand where the note is now; "
+         f"to undo older links, `{FORGET}` drops notelink's record of this write")
 
 
 def _moved(root: Path, saved: journal.Saved) -> tuple[str, Path, bytes]:
@@ -336,7 +338,8 @@ def _moved(root: Path, saved: journal.Saved) -> tuple[str, Path, bytes]:
 
 
 _EDITED = ("edited since notelink linked it, so putting it back would lose that edit; not undone: take the "
-           "link out by hand, then delete {entry} (notelink's record of that write) to undo older links")
+           f"link out by hand if you want it gone; to undo older links, `{FORGET}` drops notelink's record "
+           "of this write")
 
 
 def _put_back(saved: journal.Saved, current: bytes) -> bytes | None:
@@ -370,6 +373,13 @@ def _as_text(data: bytes) -> str:
         return block.NoteText.decode(data).text
     except BlockError:
         return data.decode("utf-8", "surrogateescape")
+
+
+def forget_plan(root: Path, index_dir: Path) -> tuple[journal.Entry | None, list[Refusal]]:
+    """The newest write in the journal (None: none), which `link --undo --forget` drops so that older ones
+    can be undone, and why it cannot be undone itself (nothing: it could be)."""
+    plan, chosen = plan_undo(root, index_dir)
+    return (chosen[0] if chosen else None), plan.refused
 
 
 def undo(plan: Plan, chosen: list[journal.Entry]) -> WriteReport:

@@ -374,7 +374,8 @@ def test_undo_over_an_edit_and_a_block_change_says_what_to_do(vault, capsys) -> 
     _set_block(note, "write")
     edited = note.read_bytes()
     plan, _entries = linker.plan_undo(root, ix)
-    assert not plan.changes and "take the link out by hand, then delete" in plan.refused[0].reason
+    assert not plan.changes and "take the link out by hand" in plan.refused[0].reason
+    assert "`notelink link VAULT --undo --forget --write` drops" in plan.refused[0].reason
     assert main(["link", str(root), "--index-dir", str(ix), "--undo", "--write"]) == EXIT_REFUSED
     assert capsys.readouterr().out.strip() == "Put back no note (refused: see above)."
     assert note.read_bytes() == edited
@@ -471,3 +472,37 @@ def test_a_link_is_written_by_id_only_where_the_vaults_links_use_such_ids(make_v
     build_index(root, tmp_path / "ix", FAST)
     index = Index.open(tmp_path / "ix")
     assert linker.link_name(index, index.find_note("Forgetting curve")) == "202301021015 Forgetting curve"
+
+
+def test_forget_drops_the_one_write_that_cannot_be_undone_so_older_ones_can_be(vault, capsys) -> None:
+    """A write whose note was edited since cannot be undone, and it blocked every older undo until the user
+    deleted a file under the index folder by hand: `link --undo --forget --write` drops it."""
+    root, ix, index = vault
+    before = snapshot(root)
+    linker.write(_plan(index, root, "Compost", "Mulch"), ix, "test")
+    linker.write(_plan(index, root, "Mulch", "Soil health", append=True), ix, "test")
+    note = root / "Mulch.md"
+    note.write_text(note.read_text(encoding="utf-8") + "the user's edit\n", encoding="utf-8")
+    edited = note.read_bytes()
+    base = ["link", str(root), "--index-dir", str(ix), "--undo"]
+    assert main([*base, "--write"]) == EXIT_REFUSED
+    err = capsys.readouterr().err
+    assert "`notelink link VAULT --undo --forget --write`" in err and "delete" not in err
+    assert main([*base, "--forget"]) == 0  # a dry run: says what it would drop, drops nothing
+    out = capsys.readouterr().out
+    assert "Would forget" in out and "Mulch.md" in out and "edited since" in out and "--write" in out
+    assert len(journal.entries(ix)) == 2
+    assert main([*base, "--forget", "--write", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["forgotten"] is True and data["entry"]["notes"] == ["Mulch.md"]
+    assert data["refused"][0]["path"] == "Mulch.md" and "edited since" in data["refused"][0]["reason"]
+    assert [e.notes[0].path for e in journal.entries(ix)] == ["Compost.md"] and note.read_bytes() == edited
+    assert main([*base, "--write"]) == 0  # the older write is undone now
+    assert (root / "Compost.md").read_bytes() == NOTES["Compost.md"].encode() and note.read_bytes() == edited
+    assert {k: v for k, v in snapshot(root).items() if k != "Mulch.md"} == \
+        {k: v for k, v in before.items() if k != "Mulch.md"}
+    assert main([*base, "--forget"]) == 0 and "Nothing to forget" in capsys.readouterr().out
+    for flags, says in ((["--forget"], "--forget goes with --undo"), (["--undo", "--forget", "--all"],
+                                                                       "--forget drops one write")):
+        assert main(["link", str(root), "--index-dir", str(ix), *flags]) == 2
+        assert says in capsys.readouterr().err
