@@ -16,25 +16,11 @@ if TYPE_CHECKING:
 
 
 def cmd_link(args: argparse.Namespace) -> int:
-    if args.all and not args.undo:
-        raise UserError("--all goes with --undo")
-    if args.forget and not args.undo:
-        raise UserError("--forget goes with --undo: `link VAULT --undo --forget` drops the last write from "
-                        "notelink's undo journal")
-    if args.forget and args.all:
-        raise UserError("--forget drops one write, the last one (what --undo would put back first); leave "
-                        "out --all")
+    _check_flags(args)
     vault = open_vault(args)
     if args.forget:
         return _forget(args, vault)
     if args.undo:
-        if args.note or args.target:
-            raise UserError("--undo takes no NOTE or TARGET: it puts back what `link --write` changed last")
-        given = [flag for flag, used in (("--mention", args.mention is not None), ("--append", args.append),
-                                         ("--heading", args.heading is not None)) if used]
-        if given:
-            raise UserError(f"--undo puts back what `link --write` changed last: {', '.join(given)} "
-                            "apply to a new link, not to --undo")
         edits = vault.undo_links(every=args.all, write=args.write)
     elif not (args.note and args.target):
         raise UserError("give NOTE and TARGET (the note to write into, and the note to link to), or --undo")
@@ -47,6 +33,28 @@ def cmd_link(args: argparse.Namespace) -> int:
         print(f"refused: {shown(path)}: {shown(reason)}", file=sys.stderr)
     emit(args, edits.to_dict(), lambda: _text(args, edits))
     return EXIT_REFUSED if edits.refused else EXIT_OK
+
+
+def _check_flags(args: argparse.Namespace) -> None:
+    """UserError for flags that do not go together: --all or --forget without --undo; with --undo, a NOTE,
+    a TARGET, a new link's flags, or --forget with --all."""
+    if args.all and not args.undo:
+        raise UserError("--all goes with --undo")
+    if args.forget and not args.undo:
+        raise UserError("--forget goes with --undo: `link VAULT --undo --forget` drops the last write from "
+                        "notelink's undo journal")
+    if not args.undo:
+        return
+    if args.note or args.target:
+        raise UserError("--undo takes no NOTE or TARGET: it puts back what `link --write` changed last")
+    given = [flag for flag, used in (("--mention", args.mention is not None), ("--append", args.append),
+                                     ("--heading", args.heading is not None)) if used]
+    if given:
+        raise UserError(f"--undo puts back what `link --write` changed last: {', '.join(given)} "
+                        "apply to a new link, not to --undo")
+    if args.forget and args.all:
+        raise UserError("--forget drops one write, the last one (what --undo would put back first); leave "
+                        "out --all")
 
 
 def _text(args: argparse.Namespace, edits: Edits) -> str:

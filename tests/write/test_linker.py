@@ -503,6 +503,7 @@ def test_forget_drops_the_one_write_that_cannot_be_undone_so_older_ones_can_be(v
         {k: v for k, v in before.items() if k != "Mulch.md"}
     assert main([*base, "--forget"]) == 0 and "Nothing to forget" in capsys.readouterr().out
     for flags, says in ((["--forget"], "--forget goes with --undo"), (["--undo", "--forget", "--all"],
-                                                                       "--forget drops one write")):
+                                                                       "--forget drops one write"),
+                        (["--undo", "--forget", "Compost"], "--undo takes no NOTE")):
         assert main(["link", str(root), "--index-dir", str(ix), *flags]) == 2
         assert says in capsys.readouterr().err
