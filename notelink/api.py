@@ -73,7 +73,9 @@ class Edits:
                    [(r.path, r.reason) for r in refused], plan.current, preview_of(plan))
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if k != "preview"}
+        """As `link --json` prints it: each refusal an object (`path`, `reason`)."""
+        data = {k: v for k, v in asdict(self).items() if k != "preview"}
+        return {**data, "refused": [{"path": path, "reason": why} for path, why in self.refused]}
 
 
 @dataclass(frozen=True)

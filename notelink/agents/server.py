@@ -132,7 +132,8 @@ class Server:
 
     def similar_words(self, word: Word, limit: Limit = 10) -> CallToolResult:
         """Words this vault uses like `word` (cosine of word vectors learned from the vault), each with how
-        often it occurs; a word too rare for reliable neighbours gets none (reliable: false)."""
+        often it occurs; a word too rare for reliable neighbours gets none (reliable: false); when there are
+        none, reason says why."""
         return self.answer(lambda: dataclasses.asdict(
             self.vault.similar_words(word, _bounded("limit", limit, MAX_LIMIT))))
 

@@ -115,7 +115,7 @@ def _tui_args(p: argparse.ArgumentParser) -> None:
 def _export_args(p: argparse.ArgumentParser) -> None:
     from notelink.config import ExportConfig
 
-    _add_common(p, json_flag=False)
+    _add_common(p)
     d = ExportConfig()
     p.add_argument("--format", choices=["json", "csv", "graphml", "markdown", "block", "word2vec"],
                    default="json", help="block: a managed block of related notes inside each note "
@@ -127,6 +127,8 @@ def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--link-style", choices=["auto", "wiki", "markdown"],
                    help="how the markdown export and the block write links (default auto: the vault's own)")
     p.add_argument("-o", "--output", help="file to write (default, or -: standard output; block: the diff)")
+    p.add_argument("--force", action="store_true", help="markdown: write -o FILE even inside the vault, "
+                   "where it becomes a note and its links count as yours (refused without it)")
     _add_exclude(p, export=True)
     p.add_argument("--write", action="store_true", help="block: change the notes instead of printing a diff")
     p.add_argument("--undo", action="store_true", help="block: remove notelink's blocks, restoring each note "
@@ -175,6 +177,9 @@ def _link_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--undo", action="store_true", help="put back the notes of the last `link --write`, byte "
                    "for byte (a diff unless --write)")
     p.add_argument("--all", action="store_true", help="with --undo: every link notelink wrote, newest first")
+    p.add_argument("--forget", action="store_true", help="with --undo: drop the last write from the undo "
+                   "journal, notes left as they are (one that cannot be undone, so that older ones can be); "
+                   "says what it drops unless --write")
 
 
 def _health_args(p: argparse.ArgumentParser) -> None:

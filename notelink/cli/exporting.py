@@ -6,16 +6,17 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from notelink.cli.options import at_least_one, open_index
-from notelink.cli.output import EXIT_OK, EXIT_REFUSED, UserError
+from notelink.cli.output import EXIT_OK, EXIT_REFUSED, UserError, emit
 from notelink.config import ExportConfig
 from notelink.notes.vault import check_vault
 from notelink.write.outfile import output_file
 
 if TYPE_CHECKING:
     from notelink.query.index import Index
+    from notelink.write.notewriter import Plan, WriteReport
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -27,23 +28,39 @@ def cmd_export(args: argparse.Namespace) -> int:
     cfg = _export_config(args)  # (an --exclude pattern that is no pattern: an error before any work)
     if args.format == "block":
         return _export_block(args, cfg)
-    index = open_index(args)
+    if args.output and args.output != "-":
+        return _export_file(args, cfg)
     if args.format == "word2vec" and not args.output:
         raise UserError("--format word2vec needs -o FILE (-o - writes it to standard output)")
-    if args.output and args.output != "-":
-        _warn_inside_vault(args)
-        with output_file(args.output, vault=Path(args.vault)) as out:
-            _export(index, args.format, cfg, out)
-    else:
-        _export(index, args.format, cfg, sys.stdout)
+    if args.json and args.format != "json":
+        raise UserError(f"--json prints what an export wrote and where: give -o FILE (without it, the "
+                        f"{args.format} export itself goes to standard output)")
+    _export(open_index(args), args.format, cfg, sys.stdout)  # (--format json: the export is the JSON)
     return EXIT_OK
 
 
-def _warn_inside_vault(args: argparse.Namespace) -> None:
-    """A Markdown export saved in the vault becomes a note: its links would count as the user's own."""
-    from notelink.write.export import inside_vault
+def _export_file(args: argparse.Namespace, cfg: ExportConfig) -> int:
+    """An export written whole to `-o FILE`; with --json, what it holds and where."""
+    _check_inside_vault(args)
+    index = open_index(args)
+    with output_file(args.output, vault=Path(args.vault)) as out:
+        counts = _export(index, args.format, cfg, out)
+    if args.json:
+        emit(args, {"format": args.format, "output": args.output, **counts}, str)
+    return EXIT_OK
 
-    if why := inside_vault(Path(args.output), Path(args.vault), args.format):
+
+def _check_inside_vault(args: argparse.Namespace) -> None:
+    """A Markdown export saved in the vault becomes a note, its links counted as the user's own: refused,
+    as the app refuses it, unless `--force` asks for it (then said). (Over a note: `output_file` refuses.)"""
+    from notelink.write.export import inside_vault
+    from notelink.write.outfile import is_vault_note
+
+    out, vault = Path(args.output), Path(args.vault)
+    why = None if is_vault_note(out, vault) else inside_vault(out, vault, args.format)
+    if why and not args.force:
+        raise UserError(f"not written: {args.output} {why} (or add --force to write it there anyway)")
+    if why:
         print(f"notelink: note: {args.output} {why}", file=sys.stderr)
 
 
@@ -54,21 +71,22 @@ def _export_config(args: argparse.Namespace) -> ExportConfig:
                         link_style=args.link_style or "auto", exclude=exclude_patterns(args) or ())
 
 
-def _export(index: Index, fmt: str, cfg: ExportConfig, out: TextIO) -> None:
+def _export(index: Index, fmt: str, cfg: ExportConfig, out: TextIO) -> dict[str, int]:
+    """Writes the export to `out`; what it holds, counted for `--json` (notes, related notes, words)."""
     from notelink.write import export
 
     if fmt == "word2vec":
-        export.export_word2vec(index, out)
-    elif fmt == "csv":
-        export.export_csv(index, out, cfg)
-    elif fmt == "graphml":
-        export.export_graphml(index, out, cfg)
-    elif fmt == "markdown":
-        export.export_markdown(index, out, cfg)
-    else:
-        data = export.export_json(index, cfg.top, unlinked=cfg.unlinked, min_score=cfg.min_score,
-                                  exclude=cfg.exclude)
-        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return {"words": export.export_word2vec(index, out)}
+    if fmt == "csv":
+        return {"related": export.export_csv(index, out, cfg)}
+    if fmt == "graphml":
+        return {"notes": len(index.notes), "related": export.export_graphml(index, out, cfg)}
+    if fmt == "markdown":
+        return {"notes": export.export_markdown(index, out, cfg)}
+    data = export.export_json(index, cfg.top, unlinked=cfg.unlinked, min_score=cfg.min_score,
+                              exclude=cfg.exclude)
+    out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    return {"notes": len(data["notes"]), "related": sum(len(n["related"]) for n in data["notes"])}
 
 
 def _export_block(args: argparse.Namespace, cfg: ExportConfig) -> int:
@@ -84,11 +102,7 @@ def _export_block(args: argparse.Namespace, cfg: ExportConfig) -> int:
     for r in plan.refused:
         print(f"refused: {r.path}: {r.reason}", file=sys.stderr)
     if not args.write:
-        _write_text(args.output, "".join(notewriter.unified_diff(c) for c in plan.changes), vault)
-        verb = "remove the block from" if args.undo else "write"
-        print(f"Dry run: would {verb} {len(plan.changes)} notes ({plan.current} unchanged, "
-              f"{len(plan.refused)} refused). Nothing was written; add --write to apply.", file=sys.stderr)
-        return EXIT_OK
+        return _dry_run(args, plan, vault)
     report = notewriter.apply(plan)
     for left in report.leftovers:
         print(f"kept: {left.path}: {left.kept}" if left.kept else
@@ -96,9 +110,39 @@ def _export_block(args: argparse.Namespace, cfg: ExportConfig) -> int:
     for r in report.refused[len(plan.refused):]:
         print(f"refused: {r.path}: {r.reason}", file=sys.stderr)
     same = "had no block" if args.undo else "already current"
-    print(f"{'Removed the block from' if args.undo else 'Wrote'} {len(report.written)} notes "
-          f"({plan.current} {same}, {len(report.refused)} refused).")
+    emit(args, _block_json(args, plan, report), lambda: (
+        f"{'Removed the block from' if args.undo else 'Wrote'} {len(report.written)} notes "
+        f"({plan.current} {same}, {len(report.refused)} refused)."))
     return EXIT_REFUSED if report.refused else EXIT_OK
+
+
+def _dry_run(args: argparse.Namespace, plan: Plan, vault: Path) -> int:
+    """The diff of a block write or undo (to -o FILE, else standard output), or with --json the plan."""
+    from notelink.write.notewriter import unified_diff
+
+    diff = "".join(unified_diff(c) for c in plan.changes)
+    if args.json and not (args.output and args.output != "-"):
+        emit(args, {**_block_json(args, plan, None), "diff": diff}, str)
+    else:
+        _write_text(args.output, diff, vault)
+        if args.json:
+            emit(args, {**_block_json(args, plan, None), "output": args.output}, str)
+    verb = "remove the block from" if args.undo else "write"
+    print(f"Dry run: would {verb} {len(plan.changes)} notes ({plan.current} unchanged, "
+          f"{len(plan.refused)} refused). Nothing was written; add --write to apply.", file=sys.stderr)
+    return EXIT_OK
+
+
+def _block_json(args: argparse.Namespace, plan: Plan, report: WriteReport | None) -> dict[str, Any]:
+    """A block write, undo or dry run (`report` None) for `--json`: the notes planned and written, the
+    number already as they should be (`current`), and each refusal and leftover temporary file as an
+    object."""
+    written, refused, left = (report.written, report.refused, report.leftovers) if report else \
+        ([], plan.refused, [])
+    return {"format": "block", "undo": bool(args.undo), "write": report is not None,
+            "planned": [c.path for c in plan.changes], "written": written, "current": plan.current,
+            "refused": [{"path": r.path, "reason": r.reason} for r in refused],
+            "leftovers": [{"path": x.path, "kept": x.kept} for x in left]}
 
 
 def _write_text(path: str | None, text: str, vault: Path) -> None:

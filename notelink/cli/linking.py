@@ -10,21 +10,17 @@ from notelink.cli.options import open_vault
 from notelink.cli.output import EXIT_OK, EXIT_REFUSED, UserError, emit, shown
 
 if TYPE_CHECKING:
-    from notelink.api import Edits
+    from notelink.api import Edits, Vault
+    from notelink.write.journal import Entry
+    from notelink.write.notewriter import Refusal
 
 
 def cmd_link(args: argparse.Namespace) -> int:
-    if args.all and not args.undo:
-        raise UserError("--all goes with --undo")
+    _check_flags(args)
     vault = open_vault(args)
+    if args.forget:
+        return _forget(args, vault)
     if args.undo:
-        if args.note or args.target:
-            raise UserError("--undo takes no NOTE or TARGET: it puts back what `link --write` changed last")
-        given = [flag for flag, used in (("--mention", args.mention is not None), ("--append", args.append),
-                                         ("--heading", args.heading is not None)) if used]
-        if given:
-            raise UserError(f"--undo puts back what `link --write` changed last: {', '.join(given)} "
-                            "apply to a new link, not to --undo")
         edits = vault.undo_links(every=args.all, write=args.write)
     elif not (args.note and args.target):
         raise UserError("give NOTE and TARGET (the note to write into, and the note to link to), or --undo")
@@ -39,6 +35,28 @@ def cmd_link(args: argparse.Namespace) -> int:
     return EXIT_REFUSED if edits.refused else EXIT_OK
 
 
+def _check_flags(args: argparse.Namespace) -> None:
+    """UserError for flags that do not go together: --all or --forget without --undo; with --undo, a NOTE,
+    a TARGET, a new link's flags, or --forget with --all."""
+    if args.all and not args.undo:
+        raise UserError("--all goes with --undo")
+    if args.forget and not args.undo:
+        raise UserError("--forget goes with --undo: `link VAULT --undo --forget` drops the last write from "
+                        "notelink's undo journal")
+    if not args.undo:
+        return
+    if args.note or args.target:
+        raise UserError("--undo takes no NOTE or TARGET: it puts back what `link --write` changed last")
+    given = [flag for flag, used in (("--mention", args.mention is not None), ("--append", args.append),
+                                     ("--heading", args.heading is not None)) if used]
+    if given:
+        raise UserError(f"--undo puts back what `link --write` changed last: {', '.join(given)} "
+                        "apply to a new link, not to --undo")
+    if args.forget and args.all:
+        raise UserError("--forget drops one write, the last one (what --undo would put back first); leave "
+                        "out --all")
+
+
 def _text(args: argparse.Namespace, edits: Edits) -> str:
     diff, written = edits.diff, edits.written
     if not args.write:
@@ -51,3 +69,36 @@ def _text(args: argparse.Namespace, edits: Edits) -> str:
     verb = "Put back" if args.undo else "Linked in"
     return f"{verb} {len(written)} note(s): {', '.join(shown(p) for p in written)}" + (
         "; `notelink link --undo VAULT --write` puts them back." if not args.undo else "")
+
+
+def _forget(args: argparse.Namespace, vault: Vault) -> int:
+    """`--undo --forget`: says what the last write in the undo journal is and why it cannot be undone, and
+    with --write drops it from the journal, so that `--undo` goes on to the writes before it. No note is
+    changed: the link stays where it is."""
+    from notelink.write import journal, linker
+
+    entry, refused = linker.forget_plan(vault.path, vault.index_dir)
+    if entry is not None and args.write:
+        journal.forget(entry)
+    data = {"entry": None if entry is None else {
+                "number": entry.number, "written_at": entry.written_at, "command": entry.command,
+                "notes": [s.path for s in entry.notes]},
+            "forgotten": entry is not None and args.write,
+            "refused": [{"path": r.path, "reason": r.reason} for r in refused]}
+    emit(args, data, lambda: _forget_text(args, entry, refused))
+    return EXIT_OK
+
+
+def _forget_text(args: argparse.Namespace, entry: Entry | None, refused: list[Refusal]) -> str:
+    if entry is None:
+        return "Nothing to forget: notelink's undo journal holds no write."
+    when = f", {entry.written_at}" if entry.written_at else ""
+    what = (f"notelink's record of its last write (#{entry.number}{when}: "
+            f"{', '.join(shown(s.path) for s in entry.notes)})")
+    why = "It cannot be undone:" + "".join(f"\n  {shown(r.path)}: {shown(r.reason)}" for r in refused) \
+        if refused else "It could still be undone (`link --undo --write` puts it back)."
+    if not args.write:
+        return (f"Would forget {what}. {why}\nThe notes stay as they are now, the link included; `link "
+                "--undo` would then put back the write before it, if any. Add --write to forget it.")
+    return (f"Forgot {what}; the notes stay as they are now. `link --undo` goes on to the write before it, "
+            "if any.")

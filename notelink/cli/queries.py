@@ -42,15 +42,13 @@ def cmd_concepts(args: argparse.Namespace) -> int:
 
 
 def cmd_similar(args: argparse.Namespace) -> int:
-    from notelink.api import RELIABLE_COUNT
-
     at_least_one("--top", args.top)
     found = open_vault(args).similar_words(args.word, args.top)
     where = f" ({found.language} words)" if found.language else ""
     lines = [f"Words similar to {found.word}, seen {found.count} times{where}:"]
     lines += [f"  {h.score:6.3f}  {h.word}  ({h.count})" for h in found.similar]
-    if not found.reliable:
-        lines.append(f"  (too rare to say: similar words are reliable from {RELIABLE_COUNT} occurrences on)")
+    if found.reason:  # (none: why, as `--json` says in `reason`)
+        lines.append(f"  ({found.reason})")
     emit(args, dataclasses.asdict(found), lambda: "\n".join(lines))
     return EXIT_OK
 

@@ -287,8 +287,14 @@ def _refill(text: str, block: Block, lines: list[str]) -> str:
     return text[: block.start] + head + text[block.start_end : block.gap] + listing + text[block.end :]
 
 
-def _current(text: str) -> Block | None:
+def _current(text: str, removing: bool = False) -> Block | None:
+    """The note's block, refused when edited by hand, with what to do about it for a write or (`removing`)
+    an undo."""
     block = find_block(text)
+    if block is not None and block.edited and removing:
+        raise BlockError("the block was edited by hand since notelink wrote it, so removing it would lose "
+                         "that edit; not removed: remove the block by hand (its two marker lines and the "
+                         "lines between them), or undo your edit to it and run --undo again")
     if block is not None and block.edited:
         raise BlockError("the block was edited by hand since notelink wrote it; undo the edit, or delete "
                          "the listing (keep the two marker lines) to let notelink fill it again")
@@ -326,7 +332,7 @@ def remove(text: str) -> str:
     only inside code blocks is no block: the note is left as it is."""
     if all(fenced for _, _, fenced in _marker_lines(text)):
         return text
-    return base_text(text, _current(text))
+    return base_text(text, _current(text, removing=True))
 
 
 @dataclass(frozen=True)

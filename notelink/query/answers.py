@@ -59,3 +59,5 @@ class SimilarWords:
     """The language its neighbours were taken from (the one most of its occurrences are in), in a vault
     of several languages; "" otherwise."""
     similar: list[Neighbour]
+    reason: str = ""
+    """Why `similar` is empty (too rare; no other word frequent enough; none used like it); "" when not."""

@@ -290,7 +290,7 @@ class Index(NoteLookup):
         counts = self.word_counts
         language, same = self._language_of(i)
         if counts[i] < RELIABLE_COUNT:
-            return SimilarWords(self.words[i], int(counts[i]), False, language, [])
+            return SimilarWords(self.words[i], int(counts[i]), False, language, [], TOO_RARE)
         scores = self.word_vecs @ self.word_vecs[i]  # [V]
         scores[i] = -np.inf
         scores[counts < RELIABLE_COUNT] = -np.inf
@@ -298,7 +298,8 @@ class Index(NoteLookup):
             scores[~same] = -np.inf
         near = _top(scores, top)
         hits = [Neighbour(self.words[j], round(float(scores[j]), 4), int(counts[j])) for j in near]
-        return SimilarWords(self.words[i], int(counts[i]), True, language, hits)
+        why = "" if hits else _no_neighbours(int(np.isfinite(scores).sum()), language)
+        return SimilarWords(self.words[i], int(counts[i]), True, language, hits, why)
 
     def _language_of(self, i: int) -> tuple[str, np.ndarray | None]:
         """Word i's language (where most of its occurrences are) and which words are used in it [V] bool,
@@ -331,6 +332,12 @@ class Index(NoteLookup):
         """The links written in a note, in order: (target as written, path of the note it reaches or None)."""
         rows = self.db.execute("SELECT target, dst FROM links WHERE src = ? ORDER BY rowid", (note.id,))
         return [(target, None if dst is None else self.notes[dst].path) for target, dst in rows]
+
+    def reaching_links(self) -> list[tuple[str, str]]:
+        """Every link in the vault that reaches a note: (target as written, path of the note it reaches), so
+        that a link notelink writes can name a note as the vault's own links do (zk: by id)."""
+        rows = self.db.execute("SELECT DISTINCT target, dst FROM links WHERE dst IS NOT NULL")
+        return [(target, self.notes[dst].path) for target, dst in rows if 0 <= dst < len(self.notes)]
 
     def headings(self, note: NoteInfo) -> list[str]:
         (text,) = self.db.execute("SELECT headings FROM notes WHERE id = ?", (note.id,)).fetchone()
@@ -365,6 +372,20 @@ class Index(NoteLookup):
 
     def model_info(self) -> dict[str, Any]:
         return dict(self.meta.get("model", {}))
+
+
+TOO_RARE = f"too rare to say: similar words are reliable from {RELIABLE_COUNT} occurrences on"
+
+
+def _no_neighbours(compared: int, language: str) -> str:
+    """Why a frequent word has no similar words: no other word is frequent enough to be compared with it,
+    or none of the `compared` ones is used like it (`_top` keeps positive cosines only)."""
+    among = f" among the {language} words" if language else ""
+    if not compared:
+        return (f"no other word is seen {RELIABLE_COUNT} times or more{among} in this vault, and rarer words "
+                "are nobody's neighbours: the vault is too small to say yet")
+    return (f"no word seen {RELIABLE_COUNT} times or more is used like it: its cosine with each of the "
+            f"{compared} such words{among} is 0 or below")
 
 
 def _top(scores: np.ndarray, k: int) -> list[int]:

@@ -34,10 +34,13 @@ class Saved:
 
 @dataclass(frozen=True)
 class Entry:
+    """One `--write`: its number, its file, what wrote it and the notes it saved."""
+
     number: int
     file: Path
     command: str
     notes: list[Saved]
+    written_at: str = ""
 
 
 def sha256(data: bytes) -> str:
@@ -64,7 +67,7 @@ def record(index_dir: Path, command: str, notes: list[Saved]) -> Entry:
         os.fsync(out.fileno())
     os.replace(tmp, file)
     _fsync_dir(folder)
-    return Entry(number, file, command, notes)
+    return Entry(number, file, command, notes, str(data["written_at"]))
 
 
 def entries(index_dir: Path) -> list[Entry]:
@@ -83,12 +86,13 @@ def entries(index_dir: Path) -> list[Entry]:
                      for n in data["notes"]]
         except (OSError, ValueError, KeyError, TypeError):
             continue
-        out.append(Entry(int(m.group(1)), f, str(data.get("command", "")), notes))
+        out.append(Entry(int(m.group(1)), f, str(data.get("command", "")), notes,
+                         str(data.get("written_at", ""))))
     return out
 
 
 def forget(entry: Entry) -> None:
-    """Drops an entry once it has been undone."""
+    """Drops an entry once it has been undone, or when the user gives it up (`link --undo --forget`)."""
     entry.file.unlink(missing_ok=True)
     _fsync_dir(entry.file.parent)
 

@@ -32,23 +32,60 @@ _LABEL_UNSAFE = re.compile(r"[\[\]|\n\r]")
 
 
 def link_name(index: Index, target: NoteInfo) -> str:
-    """The shortest name that reaches `target` from any note: its file name when no other note answers to
-    it, else its vault path (both without `.md`)."""
+    """The shortest name that reaches `target` from any note: in zk its id, where the vault's own links
+    use ids (`_zk_id`), else its file name when no other note answers to it, else its vault path (both
+    without `.md`)."""
     stem = posixpath.basename(target.path)[:-3] if target.path.lower().endswith(".md") else target.path
-    try:
-        if index.find_note(stem).path == target.path and not index.also_named(stem, target):
-            return stem
-    except NotFound:  # a file name that is no name of its note (Logseq's `a___b.md` is page `a/b`)
-        pass
+    for name in (_zk_id(index, stem), stem):
+        if name and _reaches(index, name, target):
+            return name
     return target.path[:-3] if target.path.lower().endswith(".md") else target.path
+
+
+def _reaches(index: Index, name: str, target: NoteInfo) -> bool:
+    """True when a link naming `name` reaches `target` and no other note answers to it."""
+    try:
+        return index.find_note(name).path == target.path and not index.also_named(name, target)
+    except NotFound:  # a file name that is no name of its note (Logseq's `a___b.md` is page `a/b`)
+        return False
+
+
+_ID = re.compile(r"[^\W_]+")
+"""A zk id: the letters and digits a file name starts with (`202301021015` of `202301021015 Topic.md`)."""
+
+
+def _zk_id(index: Index, stem: str) -> str | None:
+    """zk: the id `stem` starts with, when the vault's own links reach notes by ids of its shape (as many
+    characters, digits only or not): `[[202301021015]]`, not the whole file name. None elsewhere."""
+    found = _ID.match(stem)
+    if dialect_of(index.meta).name != "zk" or found is None or found.end() == len(stem):
+        return None
+    return found.group() if _id_shape(found.group()) in _link_id_shapes(index) else None
+
+
+def _link_id_shapes(index: Index) -> set[tuple[int, bool]]:
+    """The shapes of the ids the vault's links name notes by: a link that is the start of its note's file
+    name, up to a character that is no letter or digit."""
+    shapes = set()
+    for written, path in index.reaching_links():
+        stem, key = name_key(posixpath.basename(path)), name_key(written.strip())
+        if _ID.fullmatch(key) and len(key) < len(stem) and stem.startswith(key) and \
+                not stem[len(key)].isalnum():
+            shapes.add(_id_shape(key))
+    return shapes
+
+
+def _id_shape(found: str) -> tuple[int, bool]:
+    return len(found), found.isdigit()
 
 
 def markup(index: Index, target: NoteInfo, label: str | None, source: str = "",
            style: str = "wiki") -> str:
     """A link to `target` reading `label` (None: its name) in the vault's link `style` (`export.
     vault_link_style`): `[[name]]`, `[[name|label]]`, Dendron's `[[label|name]]`, Logseq's `[[page]]`, or a
-    Markdown link relative to the `source` note. A name or label a wikilink cannot hold (`]`, `|`, `#`...)
-    makes a Markdown link with a percent-encoded path."""
+    Markdown link relative to the `source` note. A name or label a wikilink cannot hold (`]`, `|`, `#`...,
+    or a line break: a mention across lines) makes a Markdown link with a percent-encoded path, its text
+    as written, line breaks included."""
     name = target.title if style == "logseq" else link_name(index, target)  # (Logseq names a page by title)
     same = label is None or name_key(label) == name_key(name)  # links resolve regardless of case
     wiki = wikilink_safe(name) and (label is None or not _LABEL_UNSAFE.search(label))
@@ -56,7 +93,7 @@ def markup(index: Index, target: NoteInfo, label: str | None, source: str = "",
         text = (label or target.title or name).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
         where = posixpath.relpath(target.path, posixpath.dirname(source) or ".") if style == "markdown" \
             else target.path
-        return f"[{' '.join(text.split())}]({quote(where)})"
+        return f"[{text}]({quote(where)})"  # (a line break in `text` kept: CommonMark allows it)
     if style == "logseq":
         page = target.title
         return f"[[{label or page}]]" if label is None or name_key(label) == name_key(page) else \
@@ -178,11 +215,10 @@ def _body_end(text: str) -> int:
 def plan_link(index: Index, root: Path, note: NoteInfo, target: NoteInfo, mention: int | None = None,
               append: bool = False, heading: str = SEE_ALSO) -> Plan:
     """The change that links `note` to `target`: the `mention`-th unlinked mention wrapped, or (`append`,
-    or no mention at all) a link under `heading`. Refused when the note already links there."""
+    or no mention at all) a link under `heading`. Refused when the note already links there: as its text
+    is now (`_unless_linked`), not as the index read it (a link undone since would be refused)."""
     if note.path == target.path:
         return Plan(refused=[Refusal(note.path, "a note does not link to itself")])
-    if target.id in index.links_from(note.id):
-        return Plan(refused=[Refusal(note.path, f"it already links to {target.path}")])
     if twins := index.twins(target):
         named = told_apart([target.path, *twins])
         why = (f"no link can reach {named[0]} alone: links do not tell it from {', '.join(named[1:])}, whose "
@@ -263,14 +299,14 @@ def plan_undo(root: Path, index_dir: Path, every: bool = False) -> tuple[Plan, l
             except FileNotFoundError:
                 path, file, current = _moved(root, saved)
                 if not path:
-                    result.refused.append(Refusal(saved.path, _GONE.format(entry=entry.file)))
+                    result.refused.append(Refusal(saved.path, _GONE))
                     continue
             except OSError as exc:
                 result.refused.append(Refusal(saved.path, f"unreadable: {exc.strerror or exc}; not undone"))
                 continue
             back = _put_back(saved, current)
             if back is None:
-                result.refused.append(Refusal(path, _EDITED.format(entry=entry.file)))
+                result.refused.append(Refusal(path, _EDITED))
             elif back == current:
                 result.current += 1
             else:
@@ -279,9 +315,11 @@ def plan_undo(root: Path, index_dir: Path, every: bool = False) -> tuple[Plan, l
     return result, chosen
 
 
+FORGET = "notelink link VAULT --undo --forget --write"
+"""What drops the newest write from the journal, for a write that cannot be undone (`forget_plan`)."""
 _GONE = ("not there any more (moved, renamed or deleted since notelink linked it) and no note of its name in "
-         "the vault holds what notelink wrote; not undone: take the link out by hand where the note is now, "
-         "then delete {entry} (notelink's record of that write) to undo older links")
+         "the vault holds what notelink wrote; not undone: take the link out by hand where the note is now; "
+         f"to undo older links, `{FORGET}` drops notelink's record of this write")
 
 
 def _moved(root: Path, saved: journal.Saved) -> tuple[str, Path, bytes]:
@@ -300,7 +338,8 @@ def _moved(root: Path, saved: journal.Saved) -> tuple[str, Path, bytes]:
 
 
 _EDITED = ("edited since notelink linked it, so putting it back would lose that edit; not undone: take the "
-           "link out by hand, then delete {entry} (notelink's record of that write) to undo older links")
+           f"link out by hand if you want it gone; to undo older links, `{FORGET}` drops notelink's record "
+           "of this write")
 
 
 def _put_back(saved: journal.Saved, current: bytes) -> bytes | None:
@@ -334,6 +373,13 @@ def _as_text(data: bytes) -> str:
         return block.NoteText.decode(data).text
     except BlockError:
         return data.decode("utf-8", "surrogateescape")
+
+
+def forget_plan(root: Path, index_dir: Path) -> tuple[journal.Entry | None, list[Refusal]]:
+    """The newest write in the journal (None: none), which `link --undo --forget` drops so that older ones
+    can be undone, and why it cannot be undone itself (nothing: it could be)."""
+    plan, chosen = plan_undo(root, index_dir)
+    return (chosen[0] if chosen else None), plan.refused
 
 
 def undo(plan: Plan, chosen: list[journal.Entry]) -> WriteReport:

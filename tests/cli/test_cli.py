@@ -368,9 +368,27 @@ def test_an_export_never_writes_over_a_note(capsys, make_vault, tmp_path: Path) 
         code, _, err = run(capsys, "export", str(vault), "--index-dir", ix, "--format", fmt, "-o", str(out))
         assert code == 2 and f"refusing to write over {out}: it is a note of the vault" in err, fmt
     assert {p: p.read_bytes() for p in before} == before
-    code, _, err = run(capsys, "export", str(vault), "--index-dir", ix, "--format", "markdown", "-o",
-                       str(vault / "related.md"))  # a new file: written, with a word about it
+
+
+
+def test_a_markdown_export_into_the_vault_is_refused_unless_forced(capsys, make_vault,
+                                                                    tmp_path: Path) -> None:
+    """It would be indexed as a note, its links counted as the user's: the app refuses, the CLI only warned
+    and wrote it."""
+    vault = make_vault({"Bread.md": "# Bread\n\nflour water salt levain\n",
+                        "sub/Rye.md": "# Rye\n\nrye flour water salt\n"})
+    ix = indexed(capsys, vault, tmp_path)
+    before = snapshot(vault)
+    base = ["export", str(vault), "--index-dir", ix, "--format", "markdown", "-o"]
+    for out in (vault / "related.md", vault / "sub" / "new.md"):
+        code, _, err = run(capsys, *base, str(out))
+        assert code == 2 and f"{out} is inside the vault" in err and "--force" in err
+    assert snapshot(vault) == before
+    code, _, err = run(capsys, *base, str(vault / "related.md"), "--force")  # asked for: written, with a word
     assert code == 0 and "is inside the vault" in err and (vault / "related.md").exists()
+    assert run(capsys, *base, str(tmp_path / "related.md"))[0] == 0  # outside the vault: as ever
+    assert run(capsys, "export", str(vault), "--index-dir", ix, "--format", "csv", "-o",
+               str(vault / "links.csv"))[0] == 0  # (a CSV file is no note)
 
 
 def _umask() -> int:

@@ -4,6 +4,7 @@ import json
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from notelink.query.index import Index
@@ -114,3 +115,38 @@ def test_an_empty_note_name_asks_for_a_note(capsys, make_vault, tmp_path: Path) 
         code, out, err = run(capsys, command, str(vault), note, "--index-dir", ix, "--json")
         assert code == 2 and "note is empty: give a note's path or title" in err, command
         assert json.loads(out)["exit_code"] == 2
+
+
+SMALL = {"a.md": "# A\n\n" + "compost mulch roots " * 6 + "worms leaves\n",
+         "b.md": "# B\n\n" + "compost mulch roots " * 6 + "soil stones\n"}
+
+
+def test_similar_with_no_neighbours_says_why(capsys, make_vault, tmp_path: Path) -> None:
+    """A frequent word with no similar words printed only its header, exit 0, with no reason."""
+    vault = make_vault({"a.md": "# A\n\n" + "compost " * 12 + "worms " * 3 + "leaves soil\n"})
+    ix = indexed(capsys, vault, tmp_path)
+    code, out, _ = run(capsys, "similar", str(vault), "compost", "--index-dir", ix)
+    assert code == 0 and "no other word is seen 10 times or more" in out, out
+    code, out, _ = run(capsys, "similar", str(vault), "compost", "--index-dir", ix, "--json")
+    data = json.loads(out)
+    assert data["similar"] == [] and data["reliable"] and "no other word" in data["reason"]
+    code, out, _ = run(capsys, "similar", str(vault), "worms", "--index-dir", ix, "--json")
+    assert "too rare to say" in json.loads(out)["reason"]
+
+
+def test_similar_says_when_no_word_is_used_like_it(make_vault, tmp_path: Path) -> None:
+    from notelink.index.build import build_index
+
+    from ..conftest import FAST
+
+    vault = make_vault(SMALL)
+    build_index(vault, tmp_path / "ix", FAST)
+    index = Index.open(tmp_path / "ix")
+    vecs = np.zeros((len(index.words), 2), dtype=np.float32)
+    vecs[:, 0] = -1.0
+    vecs[index.word_id("compost")] = (1.0, 0.0)  # every other word points the other way: cosine -1
+    index.word_vecs = vecs
+    found = index.similar_words("compost")
+    assert found.similar == [] and "no word seen 10 times or more is used like it" in found.reason
+    mulch = index.similar_words("mulch")
+    assert [n.word for n in mulch.similar] == ["roots"] and mulch.reason == ""

@@ -221,3 +221,53 @@ def test_export_exclude_leaves_notes_out_as_sources_and_targets(ix: str) -> None
     assert paths and not any(p.startswith("cooking/") for p in paths)
     everything = json.loads(_export(ix, "--format", "json"))
     assert any(n["path"].startswith("cooking/") for n in everything["notes"])
+
+
+@pytest.mark.parametrize(("fmt", "counts"), [
+    ("json", {"notes", "related"}), ("csv", {"related"}), ("graphml", {"notes", "related"}),
+    ("markdown", {"notes"}), ("word2vec", {"words"}),
+])
+def test_export_json_says_what_was_written_where(ix: str, tmp_path: Path, capsys, fmt: str,
+                                                 counts: set[str]) -> None:
+    """`export` took no --json (every command does): a script could not read what it wrote."""
+    out = tmp_path / f"out.{fmt}"
+    assert main(["export", str(SAMPLE), "--index-dir", ix, "--format", fmt, "-o", str(out), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data == {"format": fmt, "output": str(out), **{k: data[k] for k in counts}}
+    assert all(isinstance(data[k], int) and data[k] > 0 for k in counts)
+    if fmt == "csv":
+        assert data["related"] == len(out.read_text(encoding="utf-8").splitlines()) - 1
+    if fmt == "json":
+        notes = json.loads(out.read_text(encoding="utf-8"))["notes"]
+        assert data["notes"] == len(notes) and data["related"] == sum(len(n["related"]) for n in notes)
+
+
+def test_export_json_to_standard_output(ix: str, capsys) -> None:
+    """The JSON export is its own JSON; any other export on standard output leaves no room for a summary."""
+    assert main(["export", str(SAMPLE), "--index-dir", ix, "--json", "--top", "2"]) == 0
+    assert set(json.loads(capsys.readouterr().out)) == {"vault", "generated", "model", "notes"}
+    assert main(["export", str(SAMPLE), "--index-dir", ix, "--format", "csv", "--json"]) == EXIT_USAGE
+    assert "give -o FILE" in capsys.readouterr().err
+
+
+def test_block_json_lists_what_was_written_and_refused_with_reasons(tmp_path: Path, capsys) -> None:
+    vault, ixd = tmp_path / "vault", str(tmp_path / "ix")
+    shutil.copytree(SAMPLE, vault)
+    (vault / "fenced.md").write_text("# F\n```\n<!-- notelink:related:start -->\n```\n", encoding="utf-8")
+    assert main(["index", str(vault), "--index-dir", ixd, *ARGS]) == 0
+    capsys.readouterr()
+    base = ["export", str(vault), "--index-dir", ixd, "--format", "block", "--top", "3", "--json"]
+    fenced = {"path": "fenced.md", "reason": "a notelink marker is inside a code block"}
+    assert main(base) == 0
+    dry = json.loads(capsys.readouterr().out)
+    assert dry["write"] is False and dry["written"] == [] and dry["diff"].startswith("--- a/")
+    assert len(dry["planned"]) > 5 and dry["current"] == 0
+    assert [r["path"] for r in dry["refused"]] == ["fenced.md"]
+    assert dry["refused"][0]["reason"].startswith(fenced["reason"])
+    assert main([*base, "--write"]) == EXIT_REFUSED
+    wrote = json.loads(capsys.readouterr().out)
+    assert wrote["written"] == dry["planned"] and [r["path"] for r in wrote["refused"]] == ["fenced.md"]
+    assert "diff" not in wrote and wrote["undo"] is False
+    assert main([*base, "--undo", "--write"]) == 0
+    undone = json.loads(capsys.readouterr().out)
+    assert undone["undo"] is True and undone["written"] == dry["planned"] and undone["refused"] == []

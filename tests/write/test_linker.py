@@ -168,6 +168,10 @@ def test_the_command_line_diff_write_and_undo(vault, capsys) -> None:
     assert main(["link", *base, "Compost", "Mulch", "--write", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["written"] == ["Compost.md"]
     assert main(["link", *base, "Soil health", "Compost"]) == EXIT_REFUSED
+    capsys.readouterr()
+    assert main(["link", *base, "Soil health", "Compost", "--json"]) == EXIT_REFUSED
+    assert json.loads(capsys.readouterr().out)["refused"] == [  # objects, as every other --json list
+        {"path": "Soil health.md", "reason": "it already links to Compost.md"}]
     assert main(["link", *base, "--undo", "--write"]) == 0
     assert snapshot(root) == before
     assert main(["link", *base, "--all"]) == 2 and "--all goes with --undo" in capsys.readouterr().err
@@ -370,7 +374,8 @@ def test_undo_over_an_edit_and_a_block_change_says_what_to_do(vault, capsys) -> 
     _set_block(note, "write")
     edited = note.read_bytes()
     plan, _entries = linker.plan_undo(root, ix)
-    assert not plan.changes and "take the link out by hand, then delete" in plan.refused[0].reason
+    assert not plan.changes and "take the link out by hand" in plan.refused[0].reason
+    assert "`notelink link VAULT --undo --forget --write` drops" in plan.refused[0].reason
     assert main(["link", str(root), "--index-dir", str(ix), "--undo", "--write"]) == EXIT_REFUSED
     assert capsys.readouterr().out.strip() == "Put back no note (refused: see above)."
     assert note.read_bytes() == edited
@@ -400,3 +405,105 @@ def test_a_note_no_link_can_tell_from_another_is_refused_saying_why(make_vault, 
                              (nfd, "reach Cafe\\u0301.md alone: links do not tell it from Caf\\u00e9.md")):
             edits = v.link("Other", target)
             assert edits.diff == "" and says in edits.refused[0][1] and "rename one" in edits.refused[0][1]
+
+
+def test_a_link_undone_since_the_index_was_built_can_be_written_again(vault) -> None:
+    """The file as it is now decides whether a note links: the index, built while the link was there,
+    refused a second `link` after `link --undo --write` ("it already links") until a re-index."""
+    root, ix, index = vault
+    assert linker.write(_plan(index, root, "Compost", "Mulch"), ix, "test").written
+    build_index(root, ix, FAST)  # the index now holds the link
+    plan, entries = linker.plan_undo(root, ix)
+    assert linker.undo(plan, entries).written == ["Compost.md"]
+    again = _plan(Index.open(ix), root, "Compost", "Mulch")
+    assert not again.refused
+    assert again.changes[0].text_after == "# Compost\n\nCompost feeds the soil. [[Mulch]] keeps it moist.\n"
+
+
+@pytest.mark.parametrize("nl", ["\n", "\r\n"])
+def test_a_mention_across_a_line_break_keeps_the_users_line_break(make_vault, tmp_path: Path,
+                                                                  nl: str) -> None:
+    """A wikilink cannot span lines, so such a mention becomes a Markdown link, whose text may (CommonMark):
+    the link text was joined onto one line, deleting the user's line break."""
+    root = make_vault({"Project Apollo.md": "# Project Apollo\n\nRockets.\n",
+                       "Notes.md": f"# Notes{nl}{nl}We discussed Project{nl}Apollo today.{nl}"})
+    build_index(root, tmp_path / "ix", FAST)
+    index = Index.open(tmp_path / "ix")
+    (change,) = _plan(index, root, "Notes", "Project Apollo").changes
+    assert change.text_after == (f"# Notes{nl}{nl}We discussed [Project{nl}Apollo](Project%20Apollo.md) "
+                                 f"today.{nl}")
+    assert linker.markup(index, index.find_note("Project Apollo"), f"project{nl}  apollo", "a/N.md",
+                         "markdown") == f"[project{nl}  apollo](../Project%20Apollo.md)"
+
+
+ZK = {".zk/config.toml": "",
+      "202301011230 Spaced repetition.md": "# Spaced repetition\n\nReviews fight [[202301021015]].\n",
+      "202301021015 Forgetting curve.md": "# Forgetting curve\n\nMemory fades unless reviewed.\n",
+      "202301041200 Flashcards.md": "# Flashcards\n\nCards to review, against the forgetting curve.\n"}
+
+
+def test_in_a_zk_vault_that_links_by_id_a_link_is_written_by_id(make_vault, tmp_path: Path) -> None:
+    """zk reaches `202301021015 Forgetting curve.md` by its id, and this vault's own links use the id:
+    `link` wrote the whole file name."""
+    root = make_vault(dict(ZK))
+    build_index(root, tmp_path / "ix", FAST)
+    index = Index.open(tmp_path / "ix")
+    target = index.find_note("202301021015")
+    assert linker.link_name(index, target) == "202301021015"
+    (change,) = _plan(index, root, "Flashcards", "202301021015", append=True).changes
+    assert change.text_after.endswith("## See also\n\n- [[202301021015]]\n")
+    (change,) = _plan(index, root, "Flashcards", "202301021015").changes
+    assert "against the [[202301021015|forgetting curve]].\n" in change.text_after
+
+
+@pytest.mark.parametrize("files", [
+    {"202301011230 Spaced repetition.md": "# Spaced repetition\n\n[[202301021015 Forgetting curve]]\n"},
+    {".zk": None, "202301011230 Spaced repetition.md": "# Spaced repetition\n\n[[202301021015]]\n"},
+    {"202301011230 Spaced repetition.md": "# Spaced repetition\n\n[[a1b2]]\n", "a1b2 plan.md": "# Plan\n"},
+])
+def test_a_link_is_written_by_id_only_where_the_vaults_links_use_such_ids(make_vault, tmp_path: Path,
+                                                                       files: dict) -> None:
+    """By file name in a zk vault whose links use whole file names (or ids of another shape), and in a
+    vault that is no zk vault."""
+    notes = {**ZK, **{k: v for k, v in files.items() if v is not None}}
+    for gone in (k for k, v in files.items() if v is None):
+        notes = {k: v for k, v in notes.items() if not k.startswith(gone)}
+    root = make_vault(notes)
+    build_index(root, tmp_path / "ix", FAST)
+    index = Index.open(tmp_path / "ix")
+    assert linker.link_name(index, index.find_note("Forgetting curve")) == "202301021015 Forgetting curve"
+
+
+def test_forget_drops_the_one_write_that_cannot_be_undone_so_older_ones_can_be(vault, capsys) -> None:
+    """A write whose note was edited since cannot be undone, and it blocked every older undo until the user
+    deleted a file under the index folder by hand: `link --undo --forget --write` drops it."""
+    root, ix, index = vault
+    before = snapshot(root)
+    linker.write(_plan(index, root, "Compost", "Mulch"), ix, "test")
+    linker.write(_plan(index, root, "Mulch", "Soil health", append=True), ix, "test")
+    note = root / "Mulch.md"
+    note.write_text(note.read_text(encoding="utf-8") + "the user's edit\n", encoding="utf-8")
+    edited = note.read_bytes()
+    base = ["link", str(root), "--index-dir", str(ix), "--undo"]
+    assert main([*base, "--write"]) == EXIT_REFUSED
+    err = capsys.readouterr().err
+    assert "`notelink link VAULT --undo --forget --write`" in err and "delete" not in err
+    assert main([*base, "--forget"]) == 0  # a dry run: says what it would drop, drops nothing
+    out = capsys.readouterr().out
+    assert "Would forget" in out and "Mulch.md" in out and "edited since" in out and "--write" in out
+    assert len(journal.entries(ix)) == 2
+    assert main([*base, "--forget", "--write", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["forgotten"] is True and data["entry"]["notes"] == ["Mulch.md"]
+    assert data["refused"][0]["path"] == "Mulch.md" and "edited since" in data["refused"][0]["reason"]
+    assert [e.notes[0].path for e in journal.entries(ix)] == ["Compost.md"] and note.read_bytes() == edited
+    assert main([*base, "--write"]) == 0  # the older write is undone now
+    assert (root / "Compost.md").read_bytes() == NOTES["Compost.md"].encode() and note.read_bytes() == edited
+    assert {k: v for k, v in snapshot(root).items() if k != "Mulch.md"} == \
+        {k: v for k, v in before.items() if k != "Mulch.md"}
+    assert main([*base, "--forget"]) == 0 and "Nothing to forget" in capsys.readouterr().out
+    for flags, says in ((["--forget"], "--forget goes with --undo"), (["--undo", "--forget", "--all"],
+                                                                       "--forget drops one write"),
+                        (["--undo", "--forget", "Compost"], "--undo takes no NOTE")):
+        assert main(["link", str(root), "--index-dir", str(ix), *flags]) == 2
+        assert says in capsys.readouterr().err

@@ -195,9 +195,12 @@ def test_edited_blocks_are_refused_not_repaired(pristine, vault: Path) -> None:
     head, _, tail = note.read_text(encoding="utf-8").rpartition("- [[")  # the block's last line
     edited = head + "- my edit [[" + tail
     note.write_text(edited, encoding="utf-8")
-    for plan in (notewriter.plan_blocks(pristine[1], vault, ExportConfig(top=3)),
-                 notewriter.plan_undo(vault)):
-        assert "edited by hand" in {r.path: r.reason for r in plan.refused}["en/Home.md"]
+    for plan, advice, wrong in (
+            (notewriter.plan_blocks(pristine[1], vault, ExportConfig(top=3)), "to let notelink fill it again",
+             "remove the block by hand"),
+            (notewriter.plan_undo(vault), "remove the block by hand", "fill it again")):  # (not write advice)
+        reason = {r.path: r.reason for r in plan.refused}["en/Home.md"]
+        assert "edited by hand" in reason and advice in reason and wrong not in reason, reason
         notewriter.apply(plan)
         assert note.read_text(encoding="utf-8") == edited
 
