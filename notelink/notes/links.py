@@ -61,6 +61,12 @@ def is_attachment(target: str) -> bool:
     return suffix in ATTACHMENT_SUFFIXES
 
 
+def to_a_note(target: str, kind: str) -> bool:
+    """Whether a link counts as one to a note (found; reaching none, unresolved or dead): not a tag's (a
+    tag without its page is no missing note) nor one to an attachment. `status` and `health` both ask."""
+    return kind != "tag" and not is_attachment(target)
+
+
 def dialect_of(meta: Mapping[str, Any]) -> DialectConfig:
     """The dialect an index generation was built with (its meta); Obsidian's for indexes made before."""
     saved = (meta.get("index_config") or {}).get("dialect")
@@ -174,7 +180,7 @@ def link_report(links: Iterable[tuple[str, str, int | None]], dialect: str = "",
         if kind == "tag":
             tags[dst is not None] += 1
             continue
-        if dst is None and is_attachment(target):
+        if dst is None and not to_a_note(target, kind):
             attachments += 1
             continue
         found += 1

@@ -17,6 +17,7 @@ from urllib.parse import unquote
 
 import numpy as np
 
+from notelink.notes.links import to_a_note
 from notelink.query.index import Index
 from notelink.query.ranking import related_all
 
@@ -80,26 +81,21 @@ def health(index: Index, limit: int = 20) -> Health:
     return Health(**{k: v[:limit] for k, v in parts.items()}, counts={k: len(v) for k, v in parts.items()})
 
 
-def _is_note_target(target: str) -> bool:
-    """A link to a note, not to an attachment (an image, a PDF) or a heading of the same note."""
-    ext = posixpath.splitext(target)[1].lower()
-    return bool(target.strip()) and ext in ("", ".md")
-
-
 def dead_links(index: Index) -> list[DeadLink]:
-    """Targets of links that reach no note, with the notes it may have meant; most linked-to first."""
-    rows = index.db.execute("SELECT DISTINCT src, target FROM links WHERE dst IS NULL").fetchall()
-    sources: dict[str, list[str]] = defaultdict(list)
-    for src, target in rows:
-        if _is_note_target(target):
-            sources[target].append(index.notes[src].path)
+    """Targets of links that reach no note, with the notes it may have meant; most linked-to first. The
+    links are those `status` counts unresolved (`links.to_a_note`: no tag, no attachment)."""
+    rows = index.db.execute("SELECT DISTINCT src, target, kind FROM links WHERE dst IS NULL").fetchall()
+    sources: dict[str, set[str]] = defaultdict(set)
+    for src, target, kind in rows:
+        if to_a_note(target, kind):
+            sources[target].add(index.notes[src].path)
     names: dict[str, list[str]] = defaultdict(list)
     for n in index.notes:
         for name in {n.title, posixpath.basename(n.path)[:-3]}:
             names[name].append(n.path)
     out = []
-    for target, paths in sorted(sources.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        paths.sort()
+    for target, linking in sorted(sources.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        paths = sorted(linking)
         close = _close_names(target, list(names))
         near = paths[0].split("/")[0]  # the linking note's top folder (its language, its project)
         meant = sorted({p for c in close for p in names[c]}, key=lambda p: (p.split("/")[0] != near, p))

@@ -120,3 +120,36 @@ def test_a_dead_link_written_with_a_path_suggests_the_note_of_that_name(tmp_path
     dead = {d.target: d.suggestions for d in health_mod.dead_links(Index.open(tmp_path / "ix"))}
     assert dead == {"../gardening/Compost.md": ["garden-notes/Compost.md"],
                     "Editing and formatting/Tags": ["Formatting/Tags.md"]}, dead
+
+
+def _index_of(tmp_path: Path, notes: dict[str, str]) -> Index:
+    """The index of a vault of `notes` (path: text; a path ending in `/` is an empty folder)."""
+    for rel, text in notes.items():
+        (tmp_path / "vault" / rel).parent.mkdir(parents=True, exist_ok=True)
+        if not rel.endswith("/"):
+            (tmp_path / "vault" / rel).write_text(text, encoding="utf-8")
+    build_index(tmp_path / "vault", tmp_path / "ix", FAST)
+    return Index.open(tmp_path / "ix")
+
+
+def test_a_dead_link_with_a_dot_in_its_name_is_dead_and_an_attachment_is_not(tmp_path: Path) -> None:
+    """Only a real attachment's suffix leaves a link out: `Release 1.5`, `v2.0 plan` and Dendron's
+    `project.missing.note` are notes' names, as `status` counts them."""
+    index = _index_of(tmp_path, {
+        ".obsidian/": "",
+        "Source.md": "# Source\n\n[[Release 1.5]] and [[v2.0 plan]] and [[Nonexistent note]] "
+                     "and ![[photo.png]] and [[paper.pdf]] and [[Target]].",
+        "Target.md": "# Target\n\nHere."})
+    dead = {d.target for d in health_mod.dead_links(index)}
+    assert dead == {"Release 1.5", "v2.0 plan", "Nonexistent note"}
+    assert len(dead) == index.link_report["unresolved"]
+
+
+def test_dendron_dead_links_are_listed_and_a_tag_without_its_note_is_not(tmp_path: Path) -> None:
+    index = _index_of(tmp_path, {
+        "dendron.yml": "version: 5\nworkspace:\n  vaults:\n    - fsPath: notes\n",
+        "notes/daily.journal.2024.01.15.md": "# Today\n\n[[project.missing.note]] and [[Alias|project.gone]] "
+                                             "and [[Garden|project.garden]], #feature.",
+        "notes/project.garden.md": "# Garden\n\nBeds."})
+    assert {d.target for d in health_mod.dead_links(index)} == {"project.missing.note", "project.gone"}
+    assert index.link_report["unresolved"] == 2
