@@ -40,6 +40,13 @@ class DeadLink:
     count: int  # links to it
     sources: list[str]  # the first few notes that link to it
     suggestions: list[str]  # notes it may have meant, those beside the linking note first
+    kind: str = "wiki"  # how it is written (the most of its links): wiki, embed or markdown
+
+    def written(self) -> str:
+        """The link in the syntax it was written in (`[[t]]`, `![[t]]`, `[…](t)`): what the user looks for."""
+        if self.kind == "markdown":  # (its target is stored decoded: `My Note.md` was `My%20Note.md`)
+            return f"[…]({self.target.replace(' ', '%20')})"
+        return f"{'!' if self.kind == 'embed' else ''}[[{self.target}]]"
 
 
 @dataclass(frozen=True)
@@ -84,11 +91,7 @@ def health(index: Index, limit: int = 20) -> Health:
 def dead_links(index: Index) -> list[DeadLink]:
     """Targets of links that reach no note, with the notes it may have meant; most linked-to first. The
     links are those `status` counts unresolved (`links.to_a_note`: no tag, no attachment)."""
-    rows = index.db.execute("SELECT DISTINCT src, target, kind FROM links WHERE dst IS NULL").fetchall()
-    sources: dict[str, set[str]] = defaultdict(set)
-    for src, target, kind in rows:
-        if to_a_note(target, kind):
-            sources[target].add(index.notes[src].path)
+    sources, kinds = _unresolved(index)
     names: dict[str, list[str]] = defaultdict(list)
     for n in index.notes:
         for name in {n.title, posixpath.basename(n.path)[:-3]}:
@@ -99,8 +102,20 @@ def dead_links(index: Index) -> list[DeadLink]:
         close = _close_names(target, list(names))
         near = paths[0].split("/")[0]  # the linking note's top folder (its language, its project)
         meant = sorted({p for c in close for p in names[c]}, key=lambda p: (p.split("/")[0] != near, p))
-        out.append(DeadLink(target, len(paths), paths[:5], meant[:3]))
+        kind = min(kinds[target].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        out.append(DeadLink(target, len(paths), paths[:5], meant[:3], kind))
     return out
+
+
+def _unresolved(index: Index) -> tuple[dict[str, set[str]], dict[str, Counter[str]]]:
+    """Each dead target's linking notes, and how many of its links are written in each syntax."""
+    sources: dict[str, set[str]] = defaultdict(set)
+    kinds: dict[str, Counter[str]] = defaultdict(Counter)
+    for src, target, kind in index.db.execute("SELECT src, target, kind FROM links WHERE dst IS NULL"):
+        if to_a_note(target, kind):
+            sources[target].add(index.notes[src].path)
+            kinds[target][kind] += 1
+    return sources, kinds
 
 
 def _close_names(target: str, names: list[str]) -> list[str]:

@@ -153,3 +153,18 @@ def test_dendron_dead_links_are_listed_and_a_tag_without_its_note_is_not(tmp_pat
         "notes/project.garden.md": "# Garden\n\nBeds."})
     assert {d.target for d in health_mod.dead_links(index)} == {"project.missing.note", "project.gone"}
     assert index.link_report["unresolved"] == 2
+
+
+def test_a_dead_link_is_shown_in_the_syntax_it_was_written_in(tmp_path: Path, capsys) -> None:
+    """`[broken](missing.md)` is no `[[missing.md]]`: the user looks for what they wrote."""
+    index = _index_of(tmp_path, {
+        ".obsidian/": "",
+        "docs/other note.md": "# Other\n\n[broken](missing.md), [ok](../Target.md), ![[Gone picture note]] "
+                              "and [[Lost]].",
+        "Target.md": "# Target\n\nHere."})
+    kinds = {d.target: d.kind for d in health_mod.dead_links(index)}
+    assert kinds == {"missing.md": "markdown", "Gone picture note": "embed", "Lost": "wiki"}
+    assert main(["health", index.meta["vault"], "--index-dir", str(index.gen.parent)]) == 0
+    out = capsys.readouterr().out
+    assert "  […](missing.md) from docs/other note.md" in out and "[[missing.md]]" not in out
+    assert "  ![[Gone picture note]] from" in out and "  [[Lost]] from" in out
