@@ -17,7 +17,7 @@ from urllib.parse import unquote
 
 import numpy as np
 
-from notelink.notes.links import to_a_note
+from notelink.notes.links import dialect_of, to_a_note
 from notelink.query.index import Index
 from notelink.query.ranking import related_all
 
@@ -73,6 +73,7 @@ class Health:
     duplicates: list[Pair] = field(default_factory=list)
     tags: list[TagSuggestion] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    dialect: str = ""  # the vault's (Logseq: a dead link is a page with no file yet, shown empty)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -85,7 +86,8 @@ def health(index: Index, limit: int = 20) -> Health:
         "dead_links": dead_links(index), "orphans": orphans(index), "one_way": one_way(index),
         "stale_links": stale_links(index), "duplicates": duplicates(index, neighbours),
         "tags": tag_suggestions(index, neighbours)}
-    return Health(**{k: v[:limit] for k, v in parts.items()}, counts={k: len(v) for k, v in parts.items()})
+    return Health(**{k: v[:limit] for k, v in parts.items()}, counts={k: len(v) for k, v in parts.items()},
+                  dialect=dialect_of(index.meta).name)
 
 
 def dead_links(index: Index) -> list[DeadLink]:

@@ -168,3 +168,23 @@ def test_a_dead_link_is_shown_in_the_syntax_it_was_written_in(tmp_path: Path, ca
     out = capsys.readouterr().out
     assert "  […](missing.md) from docs/other note.md" in out and "[[missing.md]]" not in out
     assert "  ![[Gone picture note]] from" in out and "  [[Lost]] from" in out
+
+
+def test_logseq_status_and_health_name_the_same_pages_without_a_file(tmp_path: Path, capsys) -> None:
+    """In Logseq a linked page exists (empty) before it has a file, so it is no dead link: both commands
+    list it as a page with no file, and neither counts a tag (`tags:: space`) without one."""
+    index = _index_of(tmp_path, {
+        "logseq/config.edn": "{:file/name-format :triple-lowbar}",
+        "pages/Deep Space.md": "- Telescopes look at deep space.",
+        "pages/Probe.md": "tags:: space, [[Deep Space]]\n\n- A probe flies to [[Deep Space]].",
+        "journals/2024_01_15.md": "- Looked at [[Missing Page]] about the #probe"})
+    assert [d.target for d in health_mod.dead_links(index)] == ["Missing Page"]
+    vault, ix = index.meta["vault"], str(index.gen.parent)
+    assert main(["status", vault, "--index-dir", ix]) == 0
+    status = capsys.readouterr().out
+    assert "1 to pages with no file" in status
+    assert "most linked pages with no file: Missing Page (1)" in status
+    assert main(["health", vault, "--index-dir", ix]) == 0
+    report = capsys.readouterr().out
+    assert "Pages linked but with no file (Logseq shows them empty): 1\n  [[Missing Page]] from" in report
+    assert "Dead links" not in report and "[[space]]" not in report
