@@ -17,7 +17,10 @@ from urllib.parse import unquote
 
 import numpy as np
 
+from notelink.config import DialectConfig
+from notelink.notes.dialect import below, page_name, tag_page
 from notelink.notes.links import dialect_of, to_a_note
+from notelink.query.answers import NoteInfo
 from notelink.query.index import Index
 from notelink.query.ranking import related_all
 
@@ -208,8 +211,9 @@ def duplicates(index: Index, neighbours: dict[int, list[tuple[int, float]]]) -> 
 
 def tag_suggestions(index: Index, neighbours: dict[int, list[tuple[int, float]]]) -> list[TagSuggestion]:
     """Tags that most of a note's related notes carry (weighted by score, at least two of them) and the
-    note lacks; the best supported first."""
+    note lacks, nor is the page of (`_own_tag`); the best supported first."""
     out = []
+    dialect = dialect_of(index.meta)
     for i, hits in neighbours.items():
         votes: dict[str, float] = defaultdict(float)
         carriers: Counter[str] = Counter()
@@ -219,8 +223,16 @@ def tag_suggestions(index: Index, neighbours: dict[int, list[tuple[int, float]]]
                 carriers[tag] += 1
         total = sum(score for _, score in hits)
         own = set(index.notes[i].tags)
-        tags = sorted((t for t in votes if t not in own and carriers[t] >= 2 and votes[t] >= 0.5 * total),
-                      key=lambda t: (-votes[t], t))
+        tags = sorted((t for t in votes if t not in own and carriers[t] >= 2 and votes[t] >= 0.5 * total
+                       and not _own_tag(index.notes[i], t, dialect)), key=lambda t: (-votes[t], t))
         if tags:
             out.append(TagSuggestion(index.notes[i].path, tags[:3], round(votes[tags[0]] / total, 4)))
     return sorted(out, key=lambda s: (-s.support, s.path))
+
+
+def _own_tag(note: NoteInfo, tag: str, dialect: DialectConfig) -> bool:
+    """Whether `note` is the page of `tag` or of a tag below it (Dendron's `tags.role` and `tags.role.
+    taxonomist` are `#role`'s; Logseq's page `role`): a tag page never lacks its own tag."""
+    page = tag_page(tag, dialect.name)
+    return page is not None and any(below(name, page, dialect.name)
+                                    for name in (page_name(note.path, dialect), note.title))

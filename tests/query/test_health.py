@@ -188,3 +188,19 @@ def test_logseq_status_and_health_name_the_same_pages_without_a_file(tmp_path: P
     report = capsys.readouterr().out
     assert "Pages linked but with no file (Logseq shows them empty): 1\n  [[Missing Page]] from" in report
     assert "Dead links" not in report and "[[space]]" not in report
+
+
+def test_a_tag_page_is_not_suggested_its_own_tag_nor_the_one_above(tmp_path: Path) -> None:
+    """Dendron's `tags.feature` is the `#feature` note, `tags.feature.beds` sits under it: neither lacks
+    `#feature`. A note like them that is no tag page still gets it suggested."""
+    notes = {"dendron.yml": "version: 5\nworkspace:\n  vaults:\n    - fsPath: notes\n"}
+    for topic, tag in (("garden", "feature"), ("stars", "role")):
+        w = TOPICS[topic].split()
+        for i in range(8):
+            body = " ".join(w[(i + k) % len(w)] for k in range(50))
+            name = {6: f"tags.{tag}", 7: f"tags.{tag}.beds"}.get(i, f"{topic}.n{i}") if topic == "garden" \
+                else f"{topic}.n{i}"
+            notes[f"notes/{name}.md"] = f"# {topic} {i}\n\n{body}" + (f"\n\n#{tag}" if i < 5 else "")
+    tags = {s.path: s.tags for s in health(_index_of(tmp_path, notes), limit=100).tags}
+    assert tags.get("notes/garden.n5.md") == ["feature"], tags
+    assert "notes/tags.feature.md" not in tags and "notes/tags.feature.beds.md" not in tags, tags
