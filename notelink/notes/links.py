@@ -253,12 +253,19 @@ def safe_label(text: str) -> str:
     return label.replace("%%", "%\uff05")
 
 
+def file_name(path: str) -> str:
+    """A note's file name without `.md` (`vault/tags.feature.md` → `tags.feature`): the shortest name a link
+    reaches it by, and Dendron's name of the note, whatever vault folder holds it."""
+    base = posixpath.basename(path)
+    return base[:-3] if base.lower().endswith(".md") else base
+
+
 def note_link(path: str, title: str, style: str = "wiki", source: str = "") -> str:
     """A link to a note that cannot break the line it sits in, in a link style of `link_style`:
-    `wiki` `[[path|title]]`, `dendron` `[[title|path]]`, `logseq` `[[page name]]` (the title), `markdown`
-    `[title](path.md)` relative to the folder of `source` (the note it is written into; "" for the vault's
-    root). A path a wikilink cannot hold is written as a Markdown link, percent-encoded."""
-    target = path[:-3] if path.lower().endswith(".md") else path
+    `wiki` `[[path|title]]`, `dendron` `[[title|note.name]]` (`file_name`), `logseq` `[[page name]]` (the
+    title), `markdown` `[title](path.md)` relative to the folder of `source` (the note it is written into;
+    "" for the vault's root). A path a wikilink cannot hold is written as a Markdown link, percent-encoded."""
+    target = file_name(path) if style == "dendron" else path[:-3] if path.lower().endswith(".md") else path
     label = safe_label(title) or safe_label(posixpath.basename(target)) or "note"
     if style == "logseq" and label == title.strip() and wikilink_safe(label):  # a page by its name, whatever
         return f"[[{label}]]"  # its file is called (`a___b.md`, `a%2Fb.md` are page `a/b`)

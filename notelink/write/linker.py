@@ -17,7 +17,7 @@ from urllib.parse import quote
 from notelink.errors import NotFound
 from notelink.notes import block, sections
 from notelink.notes.block import BlockError
-from notelink.notes.links import dialect_of, name_key, told_apart, wikilink_safe
+from notelink.notes.links import dialect_of, file_name, name_key, told_apart, wikilink_safe
 from notelink.notes.spans import find_names
 from notelink.notes.vault import files_named
 from notelink.query.answers import NoteInfo
@@ -33,8 +33,9 @@ _LABEL_UNSAFE = re.compile(r"[\[\]|\n\r]")
 
 def link_name(index: Index, target: NoteInfo) -> str:
     """The shortest name that reaches `target` from any note: its file name when no other note answers to
-    it, else its vault path (both without `.md`)."""
-    stem = posixpath.basename(target.path)[:-3] if target.path.lower().endswith(".md") else target.path
+    it (`links.file_name`, Dendron's note name, as blocks and exports write it), else its vault path (both
+    without `.md`)."""
+    stem = file_name(target.path)
     try:
         if index.find_note(stem).path == target.path and not index.also_named(stem, target):
             return stem

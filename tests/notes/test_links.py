@@ -77,6 +77,9 @@ def test_note_link_in_each_style() -> None:
 
     assert note_link("a/Bread.md", "Bread") == "[[a/Bread|Bread]]"
     assert note_link("recipes.italian.md", "Italian", "dendron") == "[[Italian|recipes.italian]]"
+    # (Dendron names a note by its file name, whatever vault folder holds it)
+    assert note_link("vault/tags.feature.md", "Feature", "dendron") == "[[Feature|tags.feature]]"
+    assert note_link("notes/project.garden.md", "project.garden", "dendron") == "[[project.garden]]"
     assert note_link("pages/Projects___Plan.md", "Projects/Plan", "logseq") == "[[Projects/Plan]]"
     assert note_link("pages/Recipes%2FSoup.md", "Recipes/Soup", "logseq") == "[[Recipes/Soup]]"  # (% in path)
     assert note_link("pages/x.md", "A [weird] title", "logseq") == "[[pages/x|A ［weird］ title]]"
