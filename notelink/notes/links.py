@@ -79,9 +79,11 @@ def dialect_of(meta: Mapping[str, Any]) -> DialectConfig:
 
 
 class Resolver:
-    """Maps link targets to note paths the way the vault's app does: path, then file name (Logseq: page
-    name), then title/alias; Dendron's `dendron://vault/` prefix is dropped; in zk an id reaches the one
-    note whose file name starts with it; a Markdown link is relative to its note (a folder: its index)."""
+    """Maps link targets to note paths the way the vault's app does: path, then the end of a path (`sub/Note`
+    reaches `x/sub/Note.md`), then file name (Logseq: page name), then title/alias; Dendron's
+    `dendron://vault/` prefix is dropped; in zk an id reaches the one note whose file name starts with it; a
+    Markdown link is relative to its note (a folder: its index). Of several notes a name could mean, the
+    one nearest the vault's root wins, then the first in order."""
 
     def __init__(self, notes: Iterable[tuple[str, str, list[str]]], dialect: DialectConfig | None = None
                  ) -> None:
@@ -93,6 +95,7 @@ class Resolver:
         self._notes = sorted(notes, key=lambda n: (n[0].count("/"), n[0]))  # shortest path first: it wins
         self._named: dict[str, list[str]] | None = None
         self._stems: list[tuple[str, str]] | None = None
+        self._ends: dict[str, str] | None = None
         self._twins: dict[str, list[str]] = {}  # paths that compare equal (`Plan.md`, `plan.md`): rare
         for path, title, aliases in self._notes:
             if (first := self._by_path.setdefault(key := name_key(path), path)) != path:
@@ -115,7 +118,7 @@ class Resolver:
             key = key[:-2]
         if not key or "*" in key:
             return None
-        hit = (self._by_path.get(key) or self._by_path.get(key.lstrip("/"))
+        hit = (self._by_path.get(key) or self._by_path.get(key.lstrip("/")) or self._path_end(key)
                or self._by_name.get(key) or self._by_title.get(key))
         if hit is None and self.dialect.name == "zk":
             hit = self._by_prefix(key)
@@ -133,6 +136,20 @@ class Resolver:
             if hit := self._by_path.get(each.removeprefix("./")):
                 return hit
         return None
+
+    def _path_end(self, key: str) -> str | None:
+        """The note whose path ends with `key` at a folder (Obsidian's partial paths: `sub/note` reaches
+        `deep/sub/note.md`, the shortest unique path Obsidian writes). One table of every path's ends, made
+        on the first such link. Not in Logseq (`a/b` names a page), nor for a path from the root or `../`."""
+        if "/" not in key or key.startswith(("/", "./", "../")) or self.dialect.name == "logseq":
+            return None
+        if self._ends is None:
+            self._ends = {}
+            for path, _, _ in self._notes:  # (shortest path first: it wins)
+                parts = name_key(path).split("/")
+                for k in range(1, len(parts) - 1):
+                    self._ends.setdefault("/".join(parts[k:]), path)
+        return self._ends.get(key)
 
     def _by_prefix(self, key: str) -> str | None:
         """zk: the one note whose file name starts with `key` (an id: `[[a1b2]]` → `a1b2-title.md`)."""
