@@ -63,14 +63,7 @@ def _status_text(d: dict[str, Any], vault: str) -> str:
     if len(d["languages"]) > 1:
         lines.append("Languages (each note's stop words dropped): "
                      + ", ".join(f"{lang or 'kept'} {n:,}" for lang, n in d["languages"].items()))
-    ln = d["links"]
-    lines.append(f"Links ({ln['dialect']}): {ln['found']:,} to notes, {ln['resolved']:,} resolved "
-                 f"({ln['rate']:.0%}), {ln['unresolved']:,} unresolved; {ln['attachments']:,} to attachments"
-                 + (f"; {ln['tags']['found']:,} tags, {ln['tags']['resolved']:,} with their note"
-                    if ln["tags"]["found"] else ""))
-    if ln["top_unresolved"]:
-        lines.append("  most linked missing notes: " + ", ".join(
-            f"{shown(u['target'])} ({u['count']})" for u in ln["top_unresolved"][:5]))
+    lines += _links_text(d["links"])
     if d["exclude"]:
         lines.append("Excluded (--exclude, kept by later builds): " + ", ".join(map(shown, d["exclude"])))
     lines += [f"note: {w}" for w in d["warnings"]]
@@ -84,6 +77,21 @@ def _status_text(d: dict[str, Any], vault: str) -> str:
     lines += [f"{f['status']:>8}  {shown(f['path'])}" + (f"  ({shown(f['reason'])})" if f["reason"] else "")
               for f in d.get("files", [])]
     return "\n".join(lines)
+
+
+def _links_text(ln: dict[str, Any]) -> list[str]:
+    """What became of the vault's links. In Logseq a linked page exists, empty, before it has a file: what
+    other vaults call a missing note is a page with no file there (`health` says the same)."""
+    missing = "pages with no file" if ln["dialect"] == "logseq" else "missing notes"
+    unresolved = "to pages with no file" if ln["dialect"] == "logseq" else "unresolved"
+    lines = [f"Links ({ln['dialect']}): {ln['found']:,} to notes, {ln['resolved']:,} resolved "
+             f"({ln['rate']:.0%}), {ln['unresolved']:,} {unresolved}; {ln['attachments']:,} to attachments"
+             + (f"; {ln['tags']['found']:,} tags, {ln['tags']['resolved']:,} with their note"
+                if ln["tags"]["found"] else "")]
+    if ln["top_unresolved"]:
+        lines.append(f"  most linked {missing}: " + ", ".join(
+            f"{shown(u['target'])} ({u['count']})" for u in ln["top_unresolved"][:5]))
+    return lines
 
 
 def _behind_text(d: dict[str, Any], vault: str) -> list[str]:

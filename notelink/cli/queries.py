@@ -82,10 +82,11 @@ def cmd_health(args: argparse.Namespace) -> int:
 
 def _health_text(h: Health) -> str:
     c = h.counts
-    lines = [f"Dead links (targets no note has): {c['dead_links']}"]
+    lines = [("Pages linked but with no file (Logseq shows them empty)" if h.dialect == "logseq" else
+              "Dead links (targets no note has)") + f": {c['dead_links']}"]
     for d in h.dead_links:
         more = f" and {d.count - len(d.sources)} more" if d.count > len(d.sources) else ""
-        lines.append(f"  [[{shown(d.target)}]] from {shown(', '.join(d.sources))}{more}"
+        lines.append(f"  {shown(d.written())} from {shown(', '.join(d.sources))}{more}"
                      + (f"  (did you mean {shown(', '.join(d.suggestions))}?)" if d.suggestions else ""))
     lines.append(f"Orphans (no links in or out): {c['orphans']}")
     lines += [f"  {shown(p)}" for p in h.orphans]

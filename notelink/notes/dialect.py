@@ -190,6 +190,19 @@ def parse_in(text: str, path: str, dialect: DialectConfig) -> ParsedNote:
     return note
 
 
+def tag_page(tag: str, dialect: str) -> str | None:
+    """The name of the page a tag links to, as `parse_in` links it (Dendron's `#a.b`: the note `tags.a.b`;
+    Logseq's `#a`: the page `a`), or None where a tag has no page."""
+    return {"dendron": f"tags.{tag}", "logseq": tag}.get(dialect)
+
+
+def below(name: str, above: str, dialect: str) -> bool:
+    """Whether the note or page `name` is `above` or in its hierarchy (Dendron `a.b` under `a`, Logseq's
+    namespaces `a/b` under `a`); case aside."""
+    name, above = name.casefold(), above.casefold()
+    return name == above or name.startswith(above + ("." if dialect == "dendron" else "/"))
+
+
 def _split(text: str) -> tuple[str, str]:
     """(front matter with its fences, the rest): markup is taken out of the rest only."""
     _, body = split_front_matter(text.lstrip("\ufeff"))

@@ -61,6 +61,12 @@ def is_attachment(target: str) -> bool:
     return suffix in ATTACHMENT_SUFFIXES
 
 
+def to_a_note(target: str, kind: str) -> bool:
+    """Whether a link counts as one to a note (found; reaching none, unresolved or dead): not a tag's (a
+    tag without its page is no missing note) nor one to an attachment. `status` and `health` both ask."""
+    return kind != "tag" and not is_attachment(target)
+
+
 def dialect_of(meta: Mapping[str, Any]) -> DialectConfig:
     """The dialect an index generation was built with (its meta); Obsidian's for indexes made before."""
     saved = (meta.get("index_config") or {}).get("dialect")
@@ -73,9 +79,11 @@ def dialect_of(meta: Mapping[str, Any]) -> DialectConfig:
 
 
 class Resolver:
-    """Maps link targets to note paths the way the vault's app does: path, then file name (Logseq: page
-    name), then title/alias; Dendron's `dendron://vault/` prefix is dropped; in zk an id reaches the one
-    note whose file name starts with it; a Markdown link is relative to its note (a folder: its index)."""
+    """Maps link targets to note paths the way the vault's app does: path, then the end of a path (`sub/Note`
+    reaches `x/sub/Note.md`), then file name (Logseq: page name), then title/alias; Dendron's
+    `dendron://vault/` prefix is dropped; in zk an id reaches the one note whose file name starts with it; a
+    Markdown link is relative to its note (a folder: its index). Of several notes a name could mean, the
+    one nearest the vault's root wins, then the first in order."""
 
     def __init__(self, notes: Iterable[tuple[str, str, list[str]]], dialect: DialectConfig | None = None
                  ) -> None:
@@ -87,6 +95,7 @@ class Resolver:
         self._notes = sorted(notes, key=lambda n: (n[0].count("/"), n[0]))  # shortest path first: it wins
         self._named: dict[str, list[str]] | None = None
         self._stems: list[tuple[str, str]] | None = None
+        self._ends: dict[str, str] | None = None
         self._twins: dict[str, list[str]] = {}  # paths that compare equal (`Plan.md`, `plan.md`): rare
         for path, title, aliases in self._notes:
             if (first := self._by_path.setdefault(key := name_key(path), path)) != path:
@@ -109,7 +118,7 @@ class Resolver:
             key = key[:-2]
         if not key or "*" in key:
             return None
-        hit = (self._by_path.get(key) or self._by_path.get(key.lstrip("/"))
+        hit = (self._by_path.get(key) or self._by_path.get(key.lstrip("/")) or self._path_end(key)
                or self._by_name.get(key) or self._by_title.get(key))
         if hit is None and self.dialect.name == "zk":
             hit = self._by_prefix(key)
@@ -127,6 +136,20 @@ class Resolver:
             if hit := self._by_path.get(each.removeprefix("./")):
                 return hit
         return None
+
+    def _path_end(self, key: str) -> str | None:
+        """The note whose path ends with `key` at a folder (Obsidian's partial paths: `sub/note` reaches
+        `deep/sub/note.md`, the shortest unique path Obsidian writes). One table of every path's ends, made
+        on the first such link. Not in Logseq (`a/b` names a page), nor for a path from the root or `../`."""
+        if "/" not in key or key.startswith(("/", "./", "../")) or self.dialect.name == "logseq":
+            return None
+        if self._ends is None:
+            self._ends = {}
+            for path, _, _ in self._notes:  # (shortest path first: it wins)
+                parts = name_key(path).split("/")
+                for k in range(1, len(parts) - 1):
+                    self._ends.setdefault("/".join(parts[k:]), path)
+        return self._ends.get(key)
 
     def _by_prefix(self, key: str) -> str | None:
         """zk: the one note whose file name starts with `key` (an id: `[[a1b2]]` → `a1b2-title.md`)."""
@@ -174,7 +197,7 @@ def link_report(links: Iterable[tuple[str, str, int | None]], dialect: str = "",
         if kind == "tag":
             tags[dst is not None] += 1
             continue
-        if dst is None and is_attachment(target):
+        if dst is None and not to_a_note(target, kind):
             attachments += 1
             continue
         found += 1
@@ -247,12 +270,19 @@ def safe_label(text: str) -> str:
     return label.replace("%%", "%\uff05")
 
 
+def file_name(path: str) -> str:
+    """A note's file name without `.md` (`vault/tags.feature.md` → `tags.feature`): the shortest name a link
+    reaches it by, and Dendron's name of the note, whatever vault folder holds it."""
+    base = posixpath.basename(path)
+    return base[:-3] if base.lower().endswith(".md") else base
+
+
 def note_link(path: str, title: str, style: str = "wiki", source: str = "") -> str:
     """A link to a note that cannot break the line it sits in, in a link style of `link_style`:
-    `wiki` `[[path|title]]`, `dendron` `[[title|path]]`, `logseq` `[[page name]]` (the title), `markdown`
-    `[title](path.md)` relative to the folder of `source` (the note it is written into; "" for the vault's
-    root). A path a wikilink cannot hold is written as a Markdown link, percent-encoded."""
-    target = path[:-3] if path.lower().endswith(".md") else path
+    `wiki` `[[path|title]]`, `dendron` `[[title|note.name]]` (`file_name`), `logseq` `[[page name]]` (the
+    title), `markdown` `[title](path.md)` relative to the folder of `source` (the note it is written into;
+    "" for the vault's root). A path a wikilink cannot hold is written as a Markdown link, percent-encoded."""
+    target = file_name(path) if style == "dendron" else path[:-3] if path.lower().endswith(".md") else path
     label = safe_label(title) or safe_label(posixpath.basename(target)) or "note"
     if style == "logseq" and label == title.strip() and wikilink_safe(label):  # a page by its name, whatever
         return f"[[{label}]]"  # its file is called (`a___b.md`, `a%2Fb.md` are page `a/b`)

@@ -21,12 +21,16 @@ _INLINE = re.compile("|".join([  # each scan stops at the next opener, so a line
     r"!?\[[^\n\[\]]*\]\([^\n()]*\)",  # Markdown links and images
     r"<[a-z][a-z0-9+.-]*:[^\s<>]*>|\b[a-z][a-z0-9+.-]*://\S+|\bwww\.\S+",  # URLs
     r"<[a-zA-Z/][^\n<>]*>",  # HTML tags
+    r"(?<![\w&#])#(?:[^\W\d]|\d+[^\W\d])[\w/-]*(?:\.[\w/-]+)*",  # tags: #a, #a/b (nested), Dendron's #a.b
+    r"(?<![\\$])\$(?=[^\s$])[^\n$]*(?<=[^\s\\])\$(?![\d$])",  # inline math: $x$, not $5 and $10
 ]), re.IGNORECASE)
-_PAIRED = [("<!--", "-->"), ("%%", "%%"), ("$$", "$$")]  # comments and display math, across lines
+_PAIRED = [("<!--", "-->"), ("%%", "%%"), ("$$", "$$"), ("<%", "%>")]  # comments, display math, Templater
 _FENCE = re.compile(r"[ \t]{0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"[ \t]{0,3}#{1,6}(?:[ \t]|$)")
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])(?:\s|$)")
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+_EMPHASIS_BEFORE = r"(?:(?<!\w)|(?<=(?<!\w)_)|(?<=(?<!\w)__))"  # a word starts, or `_`/`__` emphasis opens
+_EMPHASIS_AFTER = r"(?:(?!\w)|(?=__?(?!\w)))"  # ...and ends (`_Compost_` is prose; `my_compost_bin` no name)
 _SPACELESS = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af"
                         r"\uf900-\ufaff]")
 
@@ -125,7 +129,7 @@ def _pattern(name: str) -> re.Pattern[str] | None:
     body = r"\s+".join(re.escape(w) for w in words)
     if _SPACELESS.search(name):
         return re.compile(body)
-    return re.compile(rf"(?<![\w])(?<!\w\.){body}(?![\w])(?!\.\w)")
+    return re.compile(rf"{_EMPHASIS_BEFORE}(?<!\w\.){body}{_EMPHASIS_AFTER}(?!\.\w)")
 
 
 def find_names(text: str, names: Iterable[str]) -> list[Span]:

@@ -17,6 +17,10 @@ from urllib.parse import unquote
 
 import numpy as np
 
+from notelink.config import DialectConfig
+from notelink.notes.dialect import below, page_name, tag_page
+from notelink.notes.links import dialect_of, to_a_note
+from notelink.query.answers import NoteInfo
 from notelink.query.index import Index
 from notelink.query.ranking import related_all
 
@@ -39,6 +43,13 @@ class DeadLink:
     count: int  # links to it
     sources: list[str]  # the first few notes that link to it
     suggestions: list[str]  # notes it may have meant, those beside the linking note first
+    kind: str = "wiki"  # how it is written (the most of its links): wiki, embed or markdown
+
+    def written(self) -> str:
+        """The link in the syntax it was written in (`[[t]]`, `![[t]]`, `[…](t)`): what the user looks for."""
+        if self.kind == "markdown":  # (its target is stored decoded: `My Note.md` was `My%20Note.md`)
+            return f"[…]({self.target.replace(' ', '%20')})"
+        return f"{'!' if self.kind == 'embed' else ''}[[{self.target}]]"
 
 
 @dataclass(frozen=True)
@@ -65,6 +76,7 @@ class Health:
     duplicates: list[Pair] = field(default_factory=list)
     tags: list[TagSuggestion] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    dialect: str = ""  # the vault's (Logseq: a dead link is a page with no file yet, shown empty)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -77,34 +89,38 @@ def health(index: Index, limit: int = 20) -> Health:
         "dead_links": dead_links(index), "orphans": orphans(index), "one_way": one_way(index),
         "stale_links": stale_links(index), "duplicates": duplicates(index, neighbours),
         "tags": tag_suggestions(index, neighbours)}
-    return Health(**{k: v[:limit] for k, v in parts.items()}, counts={k: len(v) for k, v in parts.items()})
-
-
-def _is_note_target(target: str) -> bool:
-    """A link to a note, not to an attachment (an image, a PDF) or a heading of the same note."""
-    ext = posixpath.splitext(target)[1].lower()
-    return bool(target.strip()) and ext in ("", ".md")
+    return Health(**{k: v[:limit] for k, v in parts.items()}, counts={k: len(v) for k, v in parts.items()},
+                  dialect=dialect_of(index.meta).name)
 
 
 def dead_links(index: Index) -> list[DeadLink]:
-    """Targets of links that reach no note, with the notes it may have meant; most linked-to first."""
-    rows = index.db.execute("SELECT DISTINCT src, target FROM links WHERE dst IS NULL").fetchall()
-    sources: dict[str, list[str]] = defaultdict(list)
-    for src, target in rows:
-        if _is_note_target(target):
-            sources[target].append(index.notes[src].path)
+    """Targets of links that reach no note, with the notes it may have meant; most linked-to first. The
+    links are those `status` counts unresolved (`links.to_a_note`: no tag, no attachment)."""
+    sources, kinds = _unresolved(index)
     names: dict[str, list[str]] = defaultdict(list)
     for n in index.notes:
         for name in {n.title, posixpath.basename(n.path)[:-3]}:
             names[name].append(n.path)
     out = []
-    for target, paths in sorted(sources.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        paths.sort()
+    for target, linking in sorted(sources.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        paths = sorted(linking)
         close = _close_names(target, list(names))
         near = paths[0].split("/")[0]  # the linking note's top folder (its language, its project)
         meant = sorted({p for c in close for p in names[c]}, key=lambda p: (p.split("/")[0] != near, p))
-        out.append(DeadLink(target, len(paths), paths[:5], meant[:3]))
+        kind = min(kinds[target].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        out.append(DeadLink(target, len(paths), paths[:5], meant[:3], kind))
     return out
+
+
+def _unresolved(index: Index) -> tuple[dict[str, set[str]], dict[str, Counter[str]]]:
+    """Each dead target's linking notes, and how many of its links are written in each syntax."""
+    sources: dict[str, set[str]] = defaultdict(set)
+    kinds: dict[str, Counter[str]] = defaultdict(Counter)
+    for src, target, kind in index.db.execute("SELECT src, target, kind FROM links WHERE dst IS NULL"):
+        if to_a_note(target, kind):
+            sources[target].add(index.notes[src].path)
+            kinds[target][kind] += 1
+    return sources, kinds
 
 
 def _close_names(target: str, names: list[str]) -> list[str]:
@@ -195,8 +211,9 @@ def duplicates(index: Index, neighbours: dict[int, list[tuple[int, float]]]) -> 
 
 def tag_suggestions(index: Index, neighbours: dict[int, list[tuple[int, float]]]) -> list[TagSuggestion]:
     """Tags that most of a note's related notes carry (weighted by score, at least two of them) and the
-    note lacks; the best supported first."""
+    note lacks, nor is the page of (`_own_tag`); the best supported first."""
     out = []
+    dialect = dialect_of(index.meta)
     for i, hits in neighbours.items():
         votes: dict[str, float] = defaultdict(float)
         carriers: Counter[str] = Counter()
@@ -206,8 +223,16 @@ def tag_suggestions(index: Index, neighbours: dict[int, list[tuple[int, float]]]
                 carriers[tag] += 1
         total = sum(score for _, score in hits)
         own = set(index.notes[i].tags)
-        tags = sorted((t for t in votes if t not in own and carriers[t] >= 2 and votes[t] >= 0.5 * total),
-                      key=lambda t: (-votes[t], t))
+        tags = sorted((t for t in votes if t not in own and carriers[t] >= 2 and votes[t] >= 0.5 * total
+                       and not _own_tag(index.notes[i], t, dialect)), key=lambda t: (-votes[t], t))
         if tags:
             out.append(TagSuggestion(index.notes[i].path, tags[:3], round(votes[tags[0]] / total, 4)))
     return sorted(out, key=lambda s: (-s.support, s.path))
+
+
+def _own_tag(note: NoteInfo, tag: str, dialect: DialectConfig) -> bool:
+    """Whether `note` is the page of `tag` or of a tag below it (Dendron's `tags.role` and `tags.role.
+    taxonomist` are `#role`'s; Logseq's page `role`): a tag page never lacks its own tag."""
+    page = tag_page(tag, dialect.name)
+    return page is not None and any(below(name, page, dialect.name)
+                                    for name in (page_name(note.path, dialect), note.title))

@@ -17,7 +17,7 @@ from urllib.parse import quote
 from notelink.errors import NotFound
 from notelink.notes import block, sections
 from notelink.notes.block import BlockError
-from notelink.notes.links import dialect_of, name_key, told_apart, wikilink_safe
+from notelink.notes.links import dialect_of, file_name, name_key, told_apart, wikilink_safe
 from notelink.notes.spans import find_names
 from notelink.notes.vault import files_named
 from notelink.query.answers import NoteInfo
@@ -33,9 +33,9 @@ _LABEL_UNSAFE = re.compile(r"[\[\]|\n\r]")
 
 def link_name(index: Index, target: NoteInfo) -> str:
     """The shortest name that reaches `target` from any note: in zk its id, where the vault's own links
-    use ids (`_zk_id`), else its file name when no other note answers to it, else its vault path (both
-    without `.md`)."""
-    stem = posixpath.basename(target.path)[:-3] if target.path.lower().endswith(".md") else target.path
+    use ids (`_zk_id`), else its file name (`links.file_name`, Dendron's note name, as blocks and exports
+    write it) when no other note answers to it, else its vault path (both without `.md`)."""
+    stem = file_name(target.path)
     for name in (_zk_id(index, stem), stem):
         if name and _reaches(index, name, target):
             return name

@@ -21,6 +21,27 @@ def test_by_path_title_and_alias() -> None:
     assert r.resolve("Missing") is None
 
 
+def test_a_path_reaches_the_note_whose_path_it_ends() -> None:
+    """Obsidian's partial paths: `sub/Nested` reaches `deep/sub/Nested.md` (at a folder, not inside a
+    name); of several, the one nearest the vault's root, then the first in order. Not in Logseq, whose
+    `a/b` is a page's name, nor for a path from the root (`/sub/Nested`) or relative (`../`)."""
+    from notelink.config import DialectConfig
+
+    notes = [*NOTES, ("deep/sub/Nested.md", "Nested", []), ("x/y/sub/Nested.md", "Other", []),
+             ("b/z/sub/Nested.md", "Third", []), ("a/z/sub/Nested.md", "Fourth", []),
+             ("en/Obsidian Sync/Security and privacy.md", "Security", []), ("ab/Sub/Nested.md", "Ab", [])]
+    r = Resolver(notes)
+    assert r.resolve("sub/Nested") == "ab/Sub/Nested.md"  # (case aside: ab/Sub is nearest the root)
+    assert r.resolve("deep/sub/Nested.md") == "deep/sub/Nested.md"
+    assert r.resolve("z/sub/nested") == "a/z/sub/Nested.md"
+    assert r.resolve("y/sub/Nested") == "x/y/sub/Nested.md"
+    assert r.resolve("Obsidian Sync/Security and privacy") == "en/Obsidian Sync/Security and privacy.md"
+    assert r.resolve("Sync/Security and privacy") is None  # (inside a folder's name)
+    assert r.resolve("b/Deep note") == "a/b/Deep note.md"
+    assert r.resolve("/sub/Nested") is None and r.resolve("../sub/Nested", "a/n.md") is None
+    assert Resolver(notes, DialectConfig("logseq")).resolve("sub/Nested") is None
+
+
 def test_markdown_links_are_relative_to_the_source() -> None:
     r = Resolver(NOTES)
     assert r.resolve("../garden/Bread.md", "cooking/Bread.md", "markdown") == "garden/Bread.md"
@@ -77,6 +98,9 @@ def test_note_link_in_each_style() -> None:
 
     assert note_link("a/Bread.md", "Bread") == "[[a/Bread|Bread]]"
     assert note_link("recipes.italian.md", "Italian", "dendron") == "[[Italian|recipes.italian]]"
+    # (Dendron names a note by its file name, whatever vault folder holds it)
+    assert note_link("vault/tags.feature.md", "Feature", "dendron") == "[[Feature|tags.feature]]"
+    assert note_link("notes/project.garden.md", "project.garden", "dendron") == "[[project.garden]]"
     assert note_link("pages/Projects___Plan.md", "Projects/Plan", "logseq") == "[[Projects/Plan]]"
     assert note_link("pages/Recipes%2FSoup.md", "Recipes/Soup", "logseq") == "[[Recipes/Soup]]"  # (% in path)
     assert note_link("pages/x.md", "A [weird] title", "logseq") == "[[pages/x|A ［weird］ title]]"

@@ -64,3 +64,23 @@ def test_a_dotted_name_is_one_name_not_its_parts() -> None:
     spans = find_names(text, ["garden", "compost", "garden.compost"])
     assert [(s.text, s.name) for s in spans] == [("garden.compost", "garden.compost"), ("garden", "garden"),
                                                  ("Compost", "compost")]
+
+
+def test_tags_inline_math_and_templater_are_no_prose() -> None:
+    """`#compost`, `#garden/compost`, `$Compost$` and Templater's `<% %>`/`<%* %>` (across lines too) are
+    markup a link would break; `$5 and $10` is no math, and emphasis (`_Compost_`) is prose."""
+    text = ("4. <% tp.file.title %> x <%* tR += \"Compost\" %>\n5. $Compost$ math, $x + Compost$ too\n"
+            "6. #compost tag and #garden/compost nested, #project.compost and (#compost)\n"
+            "<%*\nconst t = \"Compost\";\n%>\n"
+            "7. Compost costs $5 and Compost $10; _Compost_ and __Compost__ and **Compost** and *Compost*\n"
+            "8. not_Compost_ nor my_compost_bin, but compost.\n")
+    found = [(s.line, s.column, s.text) for s in find_names(text, ["Compost"])]
+    assert found == [(7, 4, "Compost"), (7, 25, "Compost"), (7, 39, "Compost"), (7, 54, "Compost"),
+                     (7, 70, "Compost"), (7, 85, "Compost"), (8, 41, "compost")], found
+
+
+@pytest.mark.parametrize("opener", ["<%", "$", "#"])
+def test_a_note_of_unclosed_math_and_templater_is_scanned_in_linear_time(opener: str) -> None:
+    text = (opener + "Kimchi ") * 100_000
+    assert all(a < b for a, b in protected(text))
+    find_names(text, ["Kimchi"])

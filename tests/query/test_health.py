@@ -120,3 +120,87 @@ def test_a_dead_link_written_with_a_path_suggests_the_note_of_that_name(tmp_path
     dead = {d.target: d.suggestions for d in health_mod.dead_links(Index.open(tmp_path / "ix"))}
     assert dead == {"../gardening/Compost.md": ["garden-notes/Compost.md"],
                     "Editing and formatting/Tags": ["Formatting/Tags.md"]}, dead
+
+
+def _index_of(tmp_path: Path, notes: dict[str, str]) -> Index:
+    """The index of a vault of `notes` (path: text; a path ending in `/` is an empty folder)."""
+    for rel, text in notes.items():
+        (tmp_path / "vault" / rel).parent.mkdir(parents=True, exist_ok=True)
+        if not rel.endswith("/"):
+            (tmp_path / "vault" / rel).write_text(text, encoding="utf-8")
+    build_index(tmp_path / "vault", tmp_path / "ix", FAST)
+    return Index.open(tmp_path / "ix")
+
+
+def test_a_dead_link_with_a_dot_in_its_name_is_dead_and_an_attachment_is_not(tmp_path: Path) -> None:
+    """Only a real attachment's suffix leaves a link out: `Release 1.5`, `v2.0 plan` and Dendron's
+    `project.missing.note` are notes' names, as `status` counts them."""
+    index = _index_of(tmp_path, {
+        ".obsidian/": "",
+        "Source.md": "# Source\n\n[[Release 1.5]] and [[v2.0 plan]] and [[Nonexistent note]] "
+                     "and ![[photo.png]] and [[paper.pdf]] and [[Target]].",
+        "Target.md": "# Target\n\nHere."})
+    dead = {d.target for d in health_mod.dead_links(index)}
+    assert dead == {"Release 1.5", "v2.0 plan", "Nonexistent note"}
+    assert len(dead) == index.link_report["unresolved"]
+
+
+def test_dendron_dead_links_are_listed_and_a_tag_without_its_note_is_not(tmp_path: Path) -> None:
+    index = _index_of(tmp_path, {
+        "dendron.yml": "version: 5\nworkspace:\n  vaults:\n    - fsPath: notes\n",
+        "notes/daily.journal.2024.01.15.md": "# Today\n\n[[project.missing.note]] and [[Alias|project.gone]] "
+                                             "and [[Garden|project.garden]], #feature.",
+        "notes/project.garden.md": "# Garden\n\nBeds."})
+    assert {d.target for d in health_mod.dead_links(index)} == {"project.missing.note", "project.gone"}
+    assert index.link_report["unresolved"] == 2
+
+
+def test_a_dead_link_is_shown_in_the_syntax_it_was_written_in(tmp_path: Path, capsys) -> None:
+    """`[broken](missing.md)` is no `[[missing.md]]`: the user looks for what they wrote."""
+    index = _index_of(tmp_path, {
+        ".obsidian/": "",
+        "docs/other note.md": "# Other\n\n[broken](missing.md), [ok](../Target.md), ![[Gone picture note]] "
+                              "and [[Lost]].",
+        "Target.md": "# Target\n\nHere."})
+    kinds = {d.target: d.kind for d in health_mod.dead_links(index)}
+    assert kinds == {"missing.md": "markdown", "Gone picture note": "embed", "Lost": "wiki"}
+    assert main(["health", index.meta["vault"], "--index-dir", str(index.gen.parent)]) == 0
+    out = capsys.readouterr().out
+    assert "  […](missing.md) from docs/other note.md" in out and "[[missing.md]]" not in out
+    assert "  ![[Gone picture note]] from" in out and "  [[Lost]] from" in out
+
+
+def test_logseq_status_and_health_name_the_same_pages_without_a_file(tmp_path: Path, capsys) -> None:
+    """In Logseq a linked page exists (empty) before it has a file, so it is no dead link: both commands
+    list it as a page with no file, and neither counts a tag (`tags:: space`) without one."""
+    index = _index_of(tmp_path, {
+        "logseq/config.edn": "{:file/name-format :triple-lowbar}",
+        "pages/Deep Space.md": "- Telescopes look at deep space.",
+        "pages/Probe.md": "tags:: space, [[Deep Space]]\n\n- A probe flies to [[Deep Space]].",
+        "journals/2024_01_15.md": "- Looked at [[Missing Page]] about the #probe"})
+    assert [d.target for d in health_mod.dead_links(index)] == ["Missing Page"]
+    vault, ix = index.meta["vault"], str(index.gen.parent)
+    assert main(["status", vault, "--index-dir", ix]) == 0
+    status = capsys.readouterr().out
+    assert "1 to pages with no file" in status
+    assert "most linked pages with no file: Missing Page (1)" in status
+    assert main(["health", vault, "--index-dir", ix]) == 0
+    report = capsys.readouterr().out
+    assert "Pages linked but with no file (Logseq shows them empty): 1\n  [[Missing Page]] from" in report
+    assert "Dead links" not in report and "[[space]]" not in report
+
+
+def test_a_tag_page_is_not_suggested_its_own_tag_nor_the_one_above(tmp_path: Path) -> None:
+    """Dendron's `tags.feature` is the `#feature` note, `tags.feature.beds` sits under it: neither lacks
+    `#feature`. A note like them that is no tag page still gets it suggested."""
+    notes = {"dendron.yml": "version: 5\nworkspace:\n  vaults:\n    - fsPath: notes\n"}
+    for topic, tag in (("garden", "feature"), ("stars", "role")):
+        w = TOPICS[topic].split()
+        for i in range(8):
+            body = " ".join(w[(i + k) % len(w)] for k in range(50))
+            name = {6: f"tags.{tag}", 7: f"tags.{tag}.beds"}.get(i, f"{topic}.n{i}") if topic == "garden" \
+                else f"{topic}.n{i}"
+            notes[f"notes/{name}.md"] = f"# {topic} {i}\n\n{body}" + (f"\n\n#{tag}" if i < 5 else "")
+    tags = {s.path: s.tags for s in health(_index_of(tmp_path, notes), limit=100).tags}
+    assert tags.get("notes/garden.n5.md") == ["feature"], tags
+    assert "notes/tags.feature.md" not in tags and "notes/tags.feature.beds.md" not in tags, tags
