@@ -151,6 +151,7 @@ def _config_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--path", action="store_true", help="print only the config file's path")
     p.add_argument("--vault-names", action="store_true", help=argparse.SUPPRESS)  # for shell completions
     p.add_argument("--note-names", metavar="VAULT", help=argparse.SUPPRESS)  # (of NOTE)
+    p.add_argument("--index-dir", help=argparse.SUPPRESS)  # (the index --note-names reads: as typed)
 
 
 def _completions_args(p: argparse.ArgumentParser) -> None:
