@@ -23,7 +23,7 @@ import os
 import shlex
 import threading
 from collections.abc import Collection
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +35,12 @@ from notelink.notes.ignore import Ignore
 from notelink.notes.links import told_apart
 from notelink.notes.vault import check_vault, files_named, path_in_vault
 from notelink.query.answers import Neighbour, NoteInfo, Related, Scored, SimilarWords
-from notelink.query.freshness import freshness
 from notelink.query.health import Health
 from notelink.query.index import RELIABLE_COUNT, Index
 from notelink.query.notetext import TRUNCATED_MARK, Link, Note, note_now
 from notelink.query.search import Searcher, SearchResults
 from notelink.query.unlinked import Mention, Mentions
-from notelink.watch.status import file_states, watcher_status
+from notelink.status import Status, status_of
 
 NoteName = str | os.PathLike[str]
 """A note's name: a title, alias, file name or path (text), or a path object (`pathlib.Path`)."""
@@ -76,34 +75,6 @@ class Edits:
         """As `link --json` prints it: each refusal an object (`path`, `reason`)."""
         data = {k: v for k, v in asdict(self).items() if k != "preview"}
         return {**data, "refused": [{"path": path, "reason": why} for path, why in self.refused]}
-
-
-@dataclass(frozen=True)
-class Status:
-    """What the index holds (`notelink status --json` prints these fields)."""
-
-    generation: int | None
-    notes: int | None
-    indexed: int
-    skipped: list[dict[str, str]]
-    vocab: int
-    trained_at: str | None
-    device: str | None
-    index_dir: str
-    model: dict[str, Any]
-    warnings: list[str]
-    languages: dict[str, int]
-    watcher: dict[str, Any]
-    links: dict[str, Any]  # found, resolved, unresolved (top targets), attachments, tags
-    exclude: list[str]  # the exclusion patterns saved with the index
-    since_index: dict[str, Any]  # notes changed, new and gone since the index was built (`Freshness`)
-    files: list[dict[str, str]] | None = field(default=None)
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        if self.files is None:
-            del data["files"]
-        return data
 
 
 class Vault:
@@ -292,18 +263,7 @@ class Vault:
 
     def status(self, files: bool = False) -> Status:
         """What the index holds, what was skipped and why, the watcher; `files`: every file's state."""
-        index = self.index
-        m = index.meta
-        index_dir = index.gen.parent
-        fresh = freshness(index, self.path)
-        states = file_states(index.files(), index_dir, fresh.states()) if files else None
-        return Status(m.get("generation"), m.get("summary", {}).get("notes"), len(index.notes),
-                      index.skipped(), len(index.words), m.get("trained_at"), m.get("device"), str(index_dir),
-                      index.model_info(), list(m.get("warnings", [])), index.languages(),
-                      watcher_status(index_dir),
-                      index.link_report,
-                      list(index.exclude()),
-                      fresh.to_dict(), states)
+        return status_of(self.index, self.path, files)
 
 
 def open_vault(path: os.PathLike[str] | str, index_dir: os.PathLike[str] | str | None = None) -> Vault:

@@ -10,7 +10,7 @@ import argparse
 import difflib
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -153,6 +153,7 @@ def _config_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--path", action="store_true", help="print only the config file's path")
     p.add_argument("--vault-names", action="store_true", help=argparse.SUPPRESS)  # for shell completions
     p.add_argument("--note-names", metavar="VAULT", help=argparse.SUPPRESS)  # (of NOTE)
+    p.add_argument("--index-dir", help=argparse.SUPPRESS)  # (the index --note-names reads: as typed)
 
 
 def _completions_args(p: argparse.ArgumentParser) -> None:
@@ -231,6 +232,10 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
 """Each subcommand: its one-line help and what adds its arguments."""
 
 
+_MISSING = ("the following arguments are required", "unrecognized arguments")
+"""The usage errors a name that starts with '-' (`notelink related VAULT -x.md`) causes."""
+
+
 class Parser(argparse.ArgumentParser):
     """argparse's parser, whose usage errors are also JSON on stdout when the command line asks for
     `--json` (as every other error is: `output.failed`)."""
@@ -238,11 +243,26 @@ class Parser(argparse.ArgumentParser):
     json_errors = False
     command: str | None = None
     """The subcommand this parser reads the arguments of (None: `notelink` itself)."""
+    given: Sequence[str] = ()
+    """The arguments it reads (`parse`), for the names among them that argparse took for options."""
 
     def error(self, message: str) -> NoReturn:
+        if message.startswith(_MISSING) and (dashed := self.dashed()):
+            message += (f"; {dashed[0]} is read as an option, as it starts with '-': for a note or folder "
+                        f"of that name, write ./{dashed[0]}, or put -- before it")
         if self.json_errors:
             say(error_json(message, 2), sys.stdout)
         super().error(message)
+
+    def dashed(self) -> list[str]:
+        """The arguments given that argparse read as options this command does not have, and that look like
+        a name: one dash (`-x.md`; `--topp` is a mistyped flag), or a note's file name (`--x.md`). (A word
+        with a space argparse reads as an argument.)"""
+        given = self.given[: self.given.index("--")] if "--" in self.given else self.given  # (then names)
+        options = set(self._option_string_actions)
+        return [word for word in given if word.startswith("-") and word not in ("-", "--") and " " not in word
+                and word.split("=", 1)[0] not in options and not self._negative_number_matcher.match(word)
+                and (not word.startswith("--") or word.endswith(".md"))]
 
     def format_help(self) -> str:
         """The help, where the config file sets a flag's default saying so beside the built-in one: the
@@ -303,6 +323,7 @@ def parse(argv: list[str]) -> tuple[argparse.ArgumentParser, argparse.Namespace]
         return parser, parser.parse_args(argv)
     sub = parser._subparsers._group_actions[0].choices[argv[0]]  # type: ignore[union-attr,index]
     sub.json_errors = "--json" in argv[1:]
+    sub.given = argv[1:]
     args = sub.parse_intermixed_args(argv[1:])
     args.command = argv[0]
     return parser, args

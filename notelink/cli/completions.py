@@ -1,6 +1,7 @@
 """`notelink completions SHELL`: a completion script for bash, zsh or fish, made from the command line's own
 parser. The scripts ask `notelink config --vault-names` for VAULT and `notelink config --note-names VAULT`
-for NOTE, and keep names with spaces whole."""
+for NOTE (with the `--index-dir` typed on the line, as the command would read it), and keep names with
+spaces whole."""
 
 from __future__ import annotations
 
@@ -79,12 +80,14 @@ _notelink_vaults() {  # for VAULT: the config file's vault names and the folders
     _notelink_add < <(compgen -d -- "$1")
 }
 
-_notelink_notes() {  # for NOTE: the notes in the index of vault $1, by their paths in it
-    _notelink_matching "$(notelink config --note-names "$1" 2>/dev/null)" "$2"
+_notelink_notes() {  # for NOTE: the notes in the index of vault $1 (in folder $3, if given), by their paths
+    local -a where=()
+    [[ -n $3 ]] && where=(--index-dir "$3")
+    _notelink_matching "$(notelink config --note-names "$1" "${where[@]}" 2>/dev/null)" "$2"
 }
 
 _notelink() {
-    local cur prev="${COMP_WORDS[COMP_CWORD-1]}" opts="" valued="" i word
+    local cur prev="${COMP_WORDS[COMP_CWORD-1]}" opts="" valued="" index_dir="" i word
     local -a arguments=() given=()
     cur=$(_notelink_dequote "${COMP_WORDS[COMP_CWORD]}")
     [[ $prev == = ]] && prev="${COMP_WORDS[COMP_CWORD-2]}"  # --flag=value: bash splits the word at =
@@ -114,13 +117,14 @@ _notelink() {
         word=${COMP_WORDS[i]}
         if [[ " $valued " == *" $word "* ]]; then
             (( i += 1 )); [[ ${COMP_WORDS[i]} == = ]] && (( i += 1 ))
+            [[ $word == --index-dir ]] && index_dir=$(_notelink_dequote "${COMP_WORDS[i]}")
         elif [[ $word != -* ]]; then
             given+=("$word")
         fi
     done
     case "${arguments[${#given[@]}]}" in
         vault) _notelink_vaults "$cur";;
-        note|target) _notelink_notes "$(_notelink_dequote "${given[0]}")" "$cur";;
+        note|target) _notelink_notes "$(_notelink_dequote "${given[0]}")" "$cur" "$index_dir";;
 @ARGUMENTS@
     esac
 }
@@ -199,9 +203,11 @@ _notelink_vaults() {{
   _files -/
 }}
 
-_notelink_notes() {{  # the notes in the index of the vault given ($line[1]), by their paths in it
-  local -a notes
-  notes=(${{(f)"$(notelink config --note-names "${{(Q)line[1]}}" 2>/dev/null)"}})
+_notelink_notes() {{  # the notes in the index of the vault given ($line[1]; --index-dir), by path
+  local -a notes where
+  local typed=${{(Q)opt_args[--index-dir]}}  # (opt_args holds a value as typed, its backslashes escaped)
+  [[ -n $typed ]] && where=(--index-dir "${{(Q)typed}}")
+  notes=(${{(f)"$(notelink config --note-names "${{(Q)line[1]}}" "${{where[@]}}" 2>/dev/null)"}})
   _multi_parts / notes
 }}
 
@@ -258,8 +264,22 @@ function __notelink_argument -d 'whether the word completed is an argument of it
     set -q arguments[$next]; and contains -- $arguments[$next] $argv
 end
 
-function __notelink_notes -d 'the notes in the index of the vault given, by their paths in it'
-    notelink config --note-names (__notelink_given)[1] 2>/dev/null
+function __notelink_index_dir -d 'the folder given with --index-dir, if any'
+    set -l words (commandline -opc)
+    for i in (seq 3 (count $words))
+        if string match -q -- '--index-dir=*' $words[$i]
+            string replace -- '--index-dir=' '' $words[$i]
+        else if test "$words[$i]" = --index-dir; and set -q words[(math $i + 1)]
+            printf '%s\n' $words[(math $i + 1)]
+        end
+    end
+end
+
+function __notelink_notes -d 'the notes in the index of the vault given (in --index-dir), by path'
+    set -l where
+    set -l dir (__notelink_index_dir)[-1]
+    test -n "$dir"; and set where --index-dir $dir
+    notelink config --note-names (__notelink_given)[1] $where 2>/dev/null
 end
 """
 """fish's functions for the arguments of a command (`fish` fills in the @NAMES@ from the parser)."""

@@ -37,7 +37,7 @@ def cmd_config(args: argparse.Namespace) -> int:
         print("\n".join(sorted(config.vaults)))
         return EXIT_OK
     if args.note_names is not None:
-        print("\n".join(note_names(config, args.note_names)))
+        print("\n".join(note_names(config, args.note_names, args.index_dir)))
         return EXIT_OK
     data = {"path": str(config.path), "exists": config.exists,
             "vaults": {name: str(path) for name, path in sorted(config.vaults.items())},
@@ -46,13 +46,16 @@ def cmd_config(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def note_names(config: UserConfig, vault: str) -> list[str]:
+def note_names(config: UserConfig, vault: str, index_dir: str | None = None) -> list[str]:
     """The notes of `vault` (a folder, or a name in [vaults]) by their paths in its index, for the shells'
-    completions of NOTE (none without an index; a path with a line break could not be told apart)."""
+    completions of NOTE (none without an index; a path with a line break could not be told apart). The
+    index is where the command would look: `index_dir` (the `--index-dir` typed on the line being
+    completed), else $NOTELINK_INDEX_DIR, else the vault's usual folder."""
     from notelink.index.store import note_paths
 
     folder = Path(config.vault(vault)).expanduser()
-    return [path for path in note_paths(config.index_dir(folder)) if "\n" not in path]
+    where = Path(index_dir).expanduser() if index_dir else config.index_dir(folder)
+    return [path for path in note_paths(where) if "\n" not in path]
 
 
 def settings(config: UserConfig) -> dict[str, dict[str, Any]]:

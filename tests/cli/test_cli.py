@@ -294,6 +294,37 @@ def test_a_name_that_several_notes_have_is_reported(capsys, make_vault, tmp_path
     assert code == 0 and json.loads(out)["note"] == "clipper/Templates.md" and err == ""
 
 
+@pytest.mark.parametrize(("argv", "said"), [
+    (["related", "V", "-x.md"], "the following arguments are required: note"),
+    (["link", "V", "Kimchi", "-x.md"], "unrecognized arguments: -x.md"),
+    (["related", "V", "-x.md", "--json"], "the following arguments are required: note")])
+def test_a_note_name_starting_with_a_dash_is_said_how_to_give(capsys, argv: list[str], said: str) -> None:
+    """argparse reads `-x.md` as an option: the usage error says how to give it as a name (exit 2)."""
+    with pytest.raises(SystemExit) as done:
+        main([str(SAMPLE) if a == "V" else a for a in argv])
+    err = capsys.readouterr().err
+    assert done.value.code == 2 and said in err
+    assert "; -x.md is read as an option, as it starts with '-': for a note or folder of that name, write " \
+        "./-x.md, or put -- before it" in err
+
+
+@pytest.mark.parametrize("argv", [["related", "V"], ["related", "V", "Kimchi", "--topp", "3"],
+                                  ["link", "V", "Kimchi", "Home", "extra"]])
+def test_other_usage_errors_say_nothing_of_dashes(capsys, argv: list[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main([str(SAMPLE) if a == "V" else a for a in argv])
+    assert done.value.code == 2 and "starts with '-'" not in capsys.readouterr().err
+
+
+def test_a_note_whose_name_starts_with_a_dash_as_the_error_says(capsys, make_vault, tmp_path: Path) -> None:
+    vault = make_vault({"-x.md": "# Dash\n\nsourdough starter flour water\n",
+                        "Bread.md": "# Bread\n\nsourdough flour water oven\n"})
+    ix = indexed(capsys, vault, tmp_path)
+    for given in (["./-x.md"], ["--", "-x.md"]):
+        code, out, _ = run(capsys, "related", str(vault), "--index-dir", ix, "--json", *given)
+        assert code == 0 and json.loads(out)["note"] == "-x.md"
+
+
 def test_a_file_size_limit_that_skips_everything_is_refused(capsys, ix: str) -> None:
     for value in ("0", "-1", "nan"):
         code, _, err = run(capsys, "index", str(SAMPLE), "--index-dir", ix, "--max-file-mb", value)

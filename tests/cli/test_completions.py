@@ -130,3 +130,74 @@ def test_fish_completes_a_vaults_notes_after_the_vault(capsys, completing) -> No
     assert complete("notelink related my\\ notes cooking/S") == ["cooking/Sourdough starter.md"]
     assert complete("notelink link --mention 2 work Kimchi cooking/Fer") == ["cooking/Fermentation.md"]
     assert complete("notelink related work Kimchi ") == complete("notelink similar work ") == []
+
+
+def _index_elsewhere(here: Path) -> Path:
+    """A copy of `work`'s index in a folder with a space in its name, where the shell runs: the index an
+    `--index-dir` names (the vault `other` has none of its own)."""
+    built = next(here.parent.glob("*/CURRENT")).parent
+    copy = here / "my index"
+    shutil.copytree(built, copy)
+    return copy
+
+
+@pytest.mark.skipif(not shutil.which("bash"), reason="bash")
+def test_bash_completes_notes_from_the_index_dir_given(capsys, completing) -> None:
+    _, script, _ = run(capsys, "completions", "bash")
+    here, env = completing
+    copy = _index_elsewhere(here)
+
+    def complete(*words: str, **extra: str) -> list[str]:
+        return sorted(bash_completes(script, words, here, {**env, **extra}))
+
+    pizza = ["cooking/Pizza dough.md"]
+    assert complete("related", "other", "Pi") == []  # no index of its own
+    assert complete("related", "--index-dir", "my\\ index", "other", "Pi") == pizza
+    assert complete("related", "other", "--index-dir", "=", '"my index"', "Pi") == pizza
+    fermentation = ["cooking/Fermentation.md"]
+    assert complete("link", "other", "--index-dir", shlex.quote(str(copy)), "Kimchi", "Fer") == fermentation
+    assert complete("related", "other", "Pi", NOTELINK_INDEX_DIR=str(copy)) == pizza
+
+
+@pytest.mark.skipif(not shutil.which("fish"), reason="fish")
+def test_fish_completes_notes_from_the_index_dir_given(capsys, completing) -> None:
+    _, script, _ = run(capsys, "completions", "fish")
+    here, env = completing
+    copy = _index_elsewhere(here)
+    (here / "notelink.fish").write_text(script, encoding="utf-8")
+
+    def complete(line: str, **extra: str) -> list[str]:
+        done = subprocess.run(["fish", "--no-config", "-c", "source notelink.fish; complete -C $argv[1]",
+                               line], capture_output=True, text=True, cwd=here, env={**env, **extra})
+        assert done.stderr == ""
+        return sorted(c.split("\t")[0] for c in done.stdout.splitlines())
+
+    pizza = ["cooking/Pizza dough.md"]
+    assert complete("notelink related other Pi") == []
+    assert complete("notelink related --index-dir my\\ index other Pi") == pizza
+    assert complete("notelink related other --index-dir='my index' Pi") == pizza
+    fermentation = ["cooking/Fermentation.md"]
+    assert complete(f"notelink link other --index-dir '{copy}' Kimchi cooking/Fer") == fermentation
+    assert complete("notelink related other Pi", NOTELINK_INDEX_DIR=str(copy)) == pizza
+
+
+@pytest.mark.skipif(not shutil.which("zsh"), reason="zsh")
+def test_zsh_asks_for_the_notes_of_the_index_dir_given(capsys, completing) -> None:
+    """zsh's `_notelink_notes` as `_arguments` calls it (`line`, `opt_args` set), its `_multi_parts` stubbed
+    to print the candidates."""
+    _, script, _ = run(capsys, "completions", "zsh")
+    here, env = completing
+    _index_elsewhere(here)
+    functions = script.rsplit("\n_notelink ", 1)[0]
+
+    def complete(index_dir: str | None) -> list[str]:
+        given = f"opt_args=([--index-dir]={shlex.quote(index_dir)}); " if index_dir is not None else ""
+        probe = (f"{functions}\n_multi_parts() {{ print -l -- ${{(P)2}}; }}\n"
+                 f"typeset -A opt_args; line=(other Pi); {given}_notelink_notes")
+        done = subprocess.run(["zsh", "-f", "-c", probe], capture_output=True, text=True, cwd=here, env=env)
+        assert done.stderr == ""
+        return [line for line in done.stdout.splitlines() if line]
+
+    assert complete(None) == []
+    for typed in ("my\\\\ index", '"my index"'):  # (typed `my\ index`, zsh's opt_args hold `my\\ index`)
+        assert "cooking/Pizza dough.md" in complete(typed)
