@@ -30,7 +30,7 @@ from typing import Any
 from notelink.configfile import UserConfig
 from notelink.errors import ArgumentError, IndexDamaged, IndexMissing, NotFound
 from notelink.index.owner import other_vault, other_vaults_index
-from notelink.index.store import current_generation, generation_key
+from notelink.index.store import array_sizes, current_generation, generation_key
 from notelink.notes.ignore import Ignore
 from notelink.notes.links import told_apart
 from notelink.notes.vault import check_vault, files_named, path_in_vault
@@ -91,6 +91,7 @@ class Vault:
         self.index_dir = Path(_folder("index_dir", index_dir)).expanduser() if index_dir else usual
         self._other_dir = None if self.index_dir == usual else self.index_dir  # (said when there is no index)
         self._index: Index | None = None
+        self._sizes: dict[str, int] = {}  # its arrays' sizes when opened (`store.array_sizes`)
         self._searcher: Searcher | None = None
         self._lock = threading.Lock()
         _ = self.index  # fail now, not at the first question, when there is no index
@@ -116,13 +117,15 @@ class Vault:
             above = None if self._other_dir else indexed_above(self.path, self._config)
             raise IndexMissing(no_index(self.path, self._other_dir, above=above))
         with self._lock:
+            if self._index is not None and array_sizes(gen) != self._sizes:
+                self._index = None  # an array changed size in place since it was mapped: checked again
             if self._index is None or self._index.key != generation_key(gen):
-                index = Index(gen)
+                index = Index(gen)  # (raises IndexDamaged, saying what, for arrays cut short)
                 if (built := other_vault(index.meta, self.path)) is not None:
                     index.close()
                     raise other_vaults_index(self.index_dir, built, self.path)
-                self._index = index  # the old one is closed when its last user lets go of it
-            return self._index
+                self._index, self._sizes = index, array_sizes(gen)  # the old one is closed when its
+            return self._index  # last user lets go of it
 
     # -- naming notes ------------------------------------------------------------------------
     def find(self, name: NoteName) -> NoteInfo:

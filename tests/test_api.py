@@ -372,3 +372,39 @@ def test_a_vault_moved_with_its_index_folder_keeps_its_index(make_vault, tmp_pat
     build_index(first, tmp_path / "ix", FAST)
     moved = first.rename(tmp_path / "moved")
     assert [n.path for n in Vault(moved, tmp_path / "ix").index.notes] == ["a.md", "b.md"]
+
+
+_SHRINK = """
+import sys
+from pathlib import Path
+from notelink.api import Vault
+from notelink.errors import IndexDamaged
+from notelink.index.store import current_generation
+vault = Vault(Path(sys.argv[1]), index_dir=Path(sys.argv[2]))
+first = [r.path for r in vault.related("Sourdough starter")]
+gen = current_generation(Path(sys.argv[2]))
+for name in ("notes_data.npy", "notes_indices.npy", "syn0.npy"):
+    with open(gen / name, "r+b") as fh:  # cut short in place, as a sync tool rewriting it would
+        fh.truncate(128)
+try:
+    vault.related("Sourdough starter")
+    vault.similar("bread")
+except IndexDamaged as exc:
+    print("damaged:", exc)
+"""
+
+
+def test_arrays_cut_short_under_an_open_vault_are_a_damaged_index_not_a_crash(tmp_path) -> None:
+    """A long-lived Vault (the MCP server's) has the arrays memory-mapped; one shrunk in place under it
+    killed the process with SIGBUS on the next question. It is now a damaged-index error (a child process:
+    the crash would take the test run with it)."""
+    import subprocess
+    import sys
+
+    vault, ix = tmp_path / "vault", tmp_path / "ix"
+    shutil.copytree(SAMPLE, vault)
+    build_index(vault, ix, FAST)
+    done = subprocess.run([sys.executable, "-c", _SHRINK, str(vault), str(ix)], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
+    assert "damaged:" in done.stdout and "(truncated)" in done.stdout

@@ -101,6 +101,18 @@ def generation_key(gen: Path) -> tuple[str, int, int, int] | None:
     return str(gen), st.st_dev, st.st_ino, st.st_ctime_ns
 
 
+def array_sizes(gen: Path) -> dict[str, int]:
+    """The size of each of a generation's arrays (`.npy` files): an array cut short or rewritten in place
+    after it was memory-mapped (a sync tool, a restore) changes it, where the folder's key does not. Reading
+    a mapped page past a shrunk file's end kills the process (SIGBUS), so a long-lived reader (`api.Vault`)
+    compares these before each question and opens the generation again, which checks it."""
+    try:
+        with os.scandir(gen) as entries:
+            return {e.name: e.stat().st_size for e in entries if e.name.endswith(".npy")}
+    except OSError:
+        return {}
+
+
 def pin_current(index_dir: Path) -> tuple[Path, IO[bytes] | None] | None:
     """The live generation, held against deletion while the returned file stays open (a shared flock on
     its readers.lock); None when there is no index. A generation from before pins existed is not held."""
