@@ -53,3 +53,32 @@ def test_an_empty_vault_still_says_what_notelink_reads(capsys, make_vault, tmp_p
     code, _, err = run(capsys, "index", str(vault), "--index-dir", str(tmp_path / "ix"), *ARGS)
     assert code == 2
     assert f"no notes found in {vault}: notelink indexes *.md files (dot-folders skipped)" in err
+
+
+def test_a_suggested_command_carries_the_index_folder_the_user_gave(capsys, make_vault,
+                                                                    tmp_path: Path) -> None:
+    """`status` suggested `notelink index VAULT` without the `--index-dir` given: run as said, it built a
+    second index in the default folder and left the one in use behind."""
+    vault = make_vault({"a.md": "# A\n\nalpha beta gamma\n", "b.md": "# B\n\nbeta gamma delta\n",
+                        "bad.md": b"\x00\x01\x02" * 100})
+    ix = str(tmp_path / "with space" / "ix")
+    code, out, _ = run(capsys, "index", str(vault), "--index-dir", ix, *ARGS)
+    flag = f"--index-dir '{ix}'"
+    assert code == 0 and f"`notelink status {vault} {flag}`" in out  # (the skipped file's hint)
+    (vault / "b.md").unlink()
+    code, out, _ = run(capsys, "status", str(vault), "--index-dir", ix)
+    assert code == 0 and f"(run `notelink index {vault} {flag}`, or start the watcher)" in out
+
+
+def test_a_core_message_s_command_is_completed_with_the_vault_and_index_folder() -> None:
+    import argparse
+
+    from notelink.cli.output import with_commands
+
+    args = argparse.Namespace(vault="my notes", index_dir="/tmp/i x")
+    said = with_commands(args, "damaged; run `notelink index --force` to rebuild (`notelink check` lists it)")
+    assert said == ("damaged; run `notelink index 'my notes' --force --index-dir '/tmp/i x'` to rebuild "
+                    "(`notelink check 'my notes' --index-dir '/tmp/i x'` lists it)")
+    plain = argparse.Namespace(vault="v", index_dir=None)
+    assert with_commands(plain, "run `notelink status VAULT --files`") == "run `notelink status v --files`"
+    assert with_commands(argparse.Namespace(), "run `notelink index`") == "run `notelink index`"
