@@ -28,7 +28,7 @@ def cmd_index(args: argparse.Namespace) -> int:
             "train_seconds", "total_seconds", "words_per_second")
     data = {k: getattr(s, k) for k in keys} | {"reparsed": s.reparsed, "reused": s.reused,
                                               "generation": s.generation, "up_to_date": s.up_to_date,
-                                              "warnings": s.warnings}
+                                              "warnings": s.warnings, "last_build": s.last_build}
     emit(args, data, lambda: with_commands(args, _index_text(s)))
     return EXIT_OK
 

@@ -346,14 +346,20 @@ def _meta(vault: Path, config: dict[str, Any], index_cfg: IndexConfig, train_cfg
             "device": wv.device, "notelink_version": __version__,
             "train_chosen": {k: getattr(train_cfg, k) for k in train_cfg.chosen},
             "skipped_files": sorted((s.path, s.reason) for s in skipped),
-            "summary": {k: v for k, v in summary.to_dict().items() if k != "warnings"},
+            "summary": {k: v for k, v in summary.to_dict().items() if k not in ("warnings", "last_build")},
             "warnings": summary.warnings}
 
 
+_LAST_BUILD = ("parse_seconds", "train_seconds", "words_per_second")  # (its total is known after meta)
+
+
 def _up_to_date(summary: IndexSummary, meta: dict[str, Any], t0: float) -> IndexSummary:
+    """What this run found (the index's words and model; no training), and the last build's figures apart."""
     prev = meta.get("summary", {})
-    for key in ("tokens", "vocab", "epochs", "device", "train_seconds", "words_per_second"):
+    for key in ("tokens", "vocab", "epochs", "device"):
         setattr(summary, key, prev.get(key, getattr(summary, key)))
+    last = {k: prev.get(k, 0.0) for k in _LAST_BUILD}
+    summary.last_build = {"trained_at": meta.get("trained_at", ""), **last}
     summary.epochs = meta.get("model", {}).get("epochs", summary.epochs)  # the model's, as `status` says
     # (the last build may have been an update's few passes over the changed notes)
     summary.generation, summary.up_to_date = int(meta.get("generation", 0)), True

@@ -45,6 +45,9 @@ class IndexSummary:
     mode: str = "full"  # full | incremental | carried (vectors kept as they were: no training text changed)
     changed: int = 0  # notes whose training text changed (incremental and carried updates)
     warnings: list[str] = field(default_factory=list)
+    last_build: dict[str, Any] | None = None
+    """Up to date (nothing built): the build that made the live generation, its `trained_at` and seconds
+    (this run's `train_seconds` and `words_per_second` are 0: it trained nothing)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
