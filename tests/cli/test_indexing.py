@@ -82,3 +82,28 @@ def test_a_core_message_s_command_is_completed_with_the_vault_and_index_folder()
     plain = argparse.Namespace(vault="v", index_dir=None)
     assert with_commands(plain, "run `notelink status VAULT --files`") == "run `notelink status v --files`"
     assert with_commands(argparse.Namespace(), "run `notelink index`") == "run `notelink index`"
+
+
+def _interrupted_while_saving(*args: object, **kwargs: object) -> int:
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+def test_an_interrupted_build_says_what_index_is_left(capsys, make_vault, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      json_flag: list[str]) -> None:
+    """Ctrl-C on a first build said "the previous index is unchanged" (there was none); with --json it
+    printed nothing on stdout, where the README promises an error as JSON."""
+    vault = make_vault({"a.md": "# A\n\nalpha beta gamma\n", "b.md": "# B\n\nbeta gamma delta\n"})
+    argv = ["index", str(vault), "--index-dir", str(tmp_path / "ix"), *ARGS, *json_flag]
+    with monkeypatch.context() as m:
+        m.setattr("notelink.index.build.write_generation", _interrupted_while_saving)
+        code, out, err = run(capsys, *argv)
+    assert code == 130 and "no index was saved" in err and "previous index" not in err
+    assert not json_flag or json.loads(out) == {"error": err.strip().removeprefix("notelink: "),
+                                                "exit_code": 130, "suggestions": []}
+    assert run(capsys, *argv)[0] == 0
+    monkeypatch.setattr("notelink.index.build.write_generation", _interrupted_while_saving)
+    code, out, err = run(capsys, *argv, "--force")
+    assert code == 130 and "the index in use is unchanged" in err
+    assert not json_flag or json.loads(out)["exit_code"] == 130
