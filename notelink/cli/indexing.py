@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import logging
-import shlex
 import sys
 from pathlib import Path
 from typing import Any
 
 from notelink.cli.options import index_config, index_dir, no_index, open_vault, train_config
-from notelink.cli.output import EXIT_OK, EXIT_USAGE, UserError, emit, shown
+from notelink.cli.output import EXIT_OK, EXIT_USAGE, UserError, emit, shown, suggest, with_commands
 from notelink.notes.vault import check_vault
 
 
@@ -29,8 +28,8 @@ def cmd_index(args: argparse.Namespace) -> int:
             "train_seconds", "total_seconds", "words_per_second")
     data = {k: getattr(s, k) for k in keys} | {"reparsed": s.reparsed, "reused": s.reused,
                                               "generation": s.generation, "up_to_date": s.up_to_date,
-                                              "warnings": s.warnings}
-    emit(args, data, lambda: _index_text(s))
+                                              "warnings": s.warnings, "last_build": s.last_build}
+    emit(args, data, lambda: with_commands(args, _index_text(s)))
     return EXIT_OK
 
 
@@ -52,11 +51,11 @@ def _index_text(s: Any) -> str:
 
 def cmd_status(args: argparse.Namespace) -> int:
     data = open_vault(args).status(files=args.files).to_dict()
-    emit(args, data, lambda: _status_text(data, args.vault))
+    emit(args, data, lambda: with_commands(args, _status_text(data, args)))
     return EXIT_OK
 
 
-def _status_text(d: dict[str, Any], vault: str) -> str:
+def _status_text(d: dict[str, Any], args: argparse.Namespace) -> str:
     lines = [f"Generation {d['generation']} at {d['index_dir']}",
              f"{d['indexed']} notes indexed, {len(d['skipped'])} skipped, vocabulary {d['vocab']:,}",
              f"Trained {d['trained_at']} on {d['device']}"]
@@ -73,7 +72,7 @@ def _status_text(d: dict[str, Any], vault: str) -> str:
                  else "Watcher: not running")
     lines += [f"  last {what}: {w[key]}" for what, key in (("event", "last_event"),
               ("generation", "last_generation_at")) if w[key]]
-    lines += _behind_text(d, vault)
+    lines += _behind_text(d, args)
     lines += [f"{f['status']:>8}  {shown(f['path'])}" + (f"  ({shown(f['reason'])})" if f["reason"] else "")
               for f in d.get("files", [])]
     return "\n".join(lines)
@@ -94,14 +93,14 @@ def _links_text(ln: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _behind_text(d: dict[str, Any], vault: str) -> list[str]:
+def _behind_text(d: dict[str, Any], args: argparse.Namespace) -> list[str]:
     """What the vault holds that the index does not (yet), and what brings it up to date."""
     since = d["since_index"]
     if not since["behind"]:
         return [f"Up to date with the vault: no note changed, new or gone since generation {d['generation']}"]
     counts = ", ".join(f"{since[k]['count']:,} {k}" for k in ("changed", "new", "gone") if since[k]["count"])
     fix = ("the watcher is updating it" if d["watcher"]["running"]
-           else f"run `notelink index {shlex.quote(vault)}`, or start the watcher")
+           else f"run `{suggest(args, 'index')}`, or start the watcher")
     lines = [f"Behind the vault: {counts} since generation {d['generation']} ({fix})"]
     if "files" not in d:
         lines += [f"  {k}: " + ", ".join(map(shown, since[k]["paths"][:5]))
@@ -125,7 +124,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             "integrity_check": c.integrity, "rows": c.rows,
             "arrays": {k: {"shape": list(v.shape), "dtype": v.dtype, "bytes": v.bytes}
                        for k, v in c.arrays.items()}}
-    emit(args, data, lambda: _check_text(data))
+    emit(args, data, lambda: with_commands(args, _check_text(data)))
     return EXIT_OK if not c.problems else EXIT_USAGE
 
 

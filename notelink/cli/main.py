@@ -64,6 +64,26 @@ def cmd_mcp(args: argparse.Namespace) -> int:
     return serve(vault, index_dir(args), build)
 
 
+EXIT_INTERRUPTED = 130  # (128 + SIGINT, as shells report it)
+
+
+def interrupted(args: argparse.Namespace) -> str:
+    """What an interrupt left: of a build, whether an index is in use (a first build saves nothing until its
+    end, and a damaged one was set aside first)."""
+    if args.command not in ("index", "watch"):
+        return "interrupted"
+    from notelink.cli.options import index_dir
+    from notelink.index.store import current_generation
+
+    try:
+        live = current_generation(index_dir(args))
+    except (OSError, NotelinkError):
+        live = None
+    if live is not None:
+        return "interrupted; the index in use is unchanged"
+    return "interrupted; no index was saved (`notelink index` builds it again from the start)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         argv = command_line(list(sys.argv[1:] if argv is None else argv))
@@ -77,8 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run_command(args)
     except (KeyboardInterrupt, Cancelled):
-        print("notelink: interrupted; the previous index is unchanged", file=sys.stderr)
-        return 130
+        return failed(args, interrupted(args), EXIT_INTERRUPTED)
     except NotFound as exc:
         return failed(args, str(exc), EXIT_NOT_FOUND, exc.suggestions)
     except (UserError, NotelinkError) as exc:

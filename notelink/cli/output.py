@@ -6,6 +6,8 @@ import argparse
 import contextlib
 import json
 import os
+import re
+import shlex
 import sys
 from collections.abc import Callable
 from typing import Any, TextIO
@@ -35,10 +37,33 @@ def shown(name: str) -> str:
 def failed(args: argparse.Namespace, message: str, code: int, suggestions: list[str] | None = None) -> int:
     """Says what went wrong on stderr (names in it escaped, as in all text output); with --json, also as
     JSON on stdout, for scripts that parse it."""
+    message = with_commands(args, message)
     say(f"notelink: {shown(message)}", sys.stderr)
     if getattr(args, "json", False):
         say(error_json(message, code, suggestions), sys.stdout)
     return code
+
+
+_COMMAND = re.compile(r"`notelink (index|check|status)(?: VAULT)?((?: --[a-z-]+)*)`")
+"""A command the core suggests as `notelink index` (`--force`...), which knows neither the vault as the user
+named it nor the index folder they gave."""
+
+
+def suggest(args: argparse.Namespace, command: str, *flags: str) -> str:
+    """A command to run next, as the user would type it: their vault, and their `--index-dir` when they gave
+    one (without it the command would build or read a second index, in the default folder)."""
+    words = ["notelink", command, str(args.vault), *flags]
+    if getattr(args, "index_dir", None):
+        words += ["--index-dir", str(args.index_dir)]
+    return shlex.join(words)
+
+
+def with_commands(args: argparse.Namespace, text: str) -> str:
+    """`text` with each command it suggests (`notelink index`, `check`, `status`) completed by `suggest`;
+    as it was when the command line named no vault."""
+    if getattr(args, "vault", None) is None:
+        return text
+    return _COMMAND.sub(lambda m: f"`{suggest(args, m[1], *m[2].split())}`", text)
 
 
 def say(text: str, stream: TextIO) -> None:

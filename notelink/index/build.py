@@ -20,11 +20,11 @@ from notelink.config import IncrementalConfig, IndexConfig, NoteVectorConfig, Tr
 from notelink.errors import IndexDamaged, IndexFormatError
 from notelink.index.generation import Mentions, write_generation
 from notelink.index.lock import build_lock
-from notelink.index.notevectors import Layout, note_vectors
+from notelink.index.notevectors import NOTE_STEPS, Layout, note_vectors
 from notelink.index.owner import other_vault, other_vaults_index
 from notelink.index.previous import Previous, as_json, settled, settled_training
 from notelink.index.references import referable
-from notelink.index.report import IndexEvent, IndexSummary, Progress
+from notelink.index.report import IndexEvent, IndexSummary, Progress, throttled, ticker
 from notelink.index.searchdata import SEARCH_VERSION, SearchData, search_data
 from notelink.index.store import CURRENT, current_generation
 from notelink.index.update import UpdatePlan, graph_for, mentions_reuse, patch_for, plan_update, train_update
@@ -181,6 +181,7 @@ def build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None = No
     every change retrains.
     Builds of one index folder run one at a time: a second one waits, then usually finds it up to date."""
     vault = check_vault(vault)
+    progress = throttled(progress)
     on_wait = None if progress is None else (lambda: progress(IndexEvent("wait")))
     with build_lock(index_dir, on_wait, should_stop):
         return _build_index(vault, index_dir, train_cfg, index_cfg, progress, should_stop, force,
@@ -198,6 +199,8 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     index_cfg = settled(vault, index_dir, index_cfg or IndexConfig())
     vector_cfg = vector_cfg or NoteVectorConfig()
     t0 = time.perf_counter()
+    stage = _stages(progress)
+    stage("check")
     previous, damage = _previous(index_dir, index_cfg, thorough=incremental is None)
     if not force and (built := other_vault(previous.meta, vault)) is not None:
         raise other_vaults_index(index_dir, built, vault, force_to_replace=True)
@@ -207,6 +210,7 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
                        "vectors": vector_cfg.to_dict(), "search": SEARCH_VERSION})
     if not force and previous.unchanged(records, skipped, config):
         return _up_to_date(summary, previous.meta, t0)
+    stage("words")
     tokens, boiler = clean_tokens_keyed(records, vector_cfg.boilerplate_share)
     vocab = Vocab.build(tokens, train_cfg.min_count)
     docs, ids, owner = _corpus(tokens, vocab)
@@ -214,27 +218,40 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     if incremental is not None and not force and previous.meta.get("config") == config:
         plan = plan_update(previous, records, vocab, train_cfg, incremental)
     same_boilerplate = boiler == previous.meta.get("boilerplate")
+    stage("mentions")
     mentions = find_mentions(records, tokens, mentions_reuse(plan, records, same_boilerplate))
     named = find_references(records, tokens, mentions_reuse(plan, records, same_boilerplate, "named"))
     del tokens  # a list slot per token (0.4 GB at 50M tokens); training and vectors need only the ids
+    stage("search")
     search = _search_data(records, vocab)
     shown = with_embeds(records, docs, vocab, index_cfg)  # note vectors, not training: embeds count once
     wv, plan = _train(ids, owner, docs, vocab, train_cfg, plan, incremental, progress, should_stop)
     del owner  # 4 bytes a token, not needed after training (ids stays: `docs` are views of it)
-    if progress is not None:
-        progress(IndexEvent("vectors", 0, len(records)))
+    step = ticker(progress, "vectors", 1 + NOTE_STEPS)  # the word graph, then the notes' vectors
+    step(0)
     K = graph_for(wv.syn0, vector_cfg, plan, incremental.moved_cosine if incremental else 1.0)
-    notes, layout = note_vectors(shown, mentions, wv.syn0, vector_cfg, K, [r.lang for r in records])
+    step(1)
+    notes, layout = note_vectors(shown, mentions, wv.syn0, vector_cfg, K, [r.lang for r in records],
+                                 lambda done: step(1 + done))
     search.add_dense(wv.syn1neg)
     _summarise(summary, wv, int(ids.size), len(vocab), plan)
-    if progress is not None:
-        progress(IndexEvent("write", 0, 1))
     meta = _meta(vault, config, index_cfg, train_cfg, wv, skipped, summary, plan, previous.meta)
     meta["layout"], meta["boilerplate"] = asdict(layout), boiler
     summary.generation = write_generation(index_dir, records, skipped, vocab, wv, notes, meta, should_stop,
-                                          K, mentions, patch_for(plan, records), search, named)
+                                          K, mentions, patch_for(plan, records), search, named,
+                                          _steps(progress, "write"))
     summary.total_seconds = round(time.perf_counter() - t0, 3)
     return summary
+
+
+def _stages(progress: Progress | None) -> Callable[[str], None]:
+    """Says that a stage without a count began (its name and time on the bar)."""
+    return lambda stage: None if progress is None else progress(IndexEvent(stage))
+
+
+def _steps(progress: Progress | None, stage: str) -> Callable[[int, int], None] | None:
+    """Posts a stage's few steps as they are done (no more than a few dozen)."""
+    return None if progress is None else (lambda done, total: progress(IndexEvent(stage, done, total)))
 
 
 def _previous(index_dir: Path, index_cfg: IndexConfig, thorough: bool) -> tuple[Previous, str]:
@@ -346,14 +363,20 @@ def _meta(vault: Path, config: dict[str, Any], index_cfg: IndexConfig, train_cfg
             "device": wv.device, "notelink_version": __version__,
             "train_chosen": {k: getattr(train_cfg, k) for k in train_cfg.chosen},
             "skipped_files": sorted((s.path, s.reason) for s in skipped),
-            "summary": {k: v for k, v in summary.to_dict().items() if k != "warnings"},
+            "summary": {k: v for k, v in summary.to_dict().items() if k not in ("warnings", "last_build")},
             "warnings": summary.warnings}
 
 
+_LAST_BUILD = ("parse_seconds", "train_seconds", "words_per_second")  # (its total is known after meta)
+
+
 def _up_to_date(summary: IndexSummary, meta: dict[str, Any], t0: float) -> IndexSummary:
+    """What this run found (the index's words and model; no training), and the last build's figures apart."""
     prev = meta.get("summary", {})
-    for key in ("tokens", "vocab", "epochs", "device", "train_seconds", "words_per_second"):
+    for key in ("tokens", "vocab", "epochs", "device"):
         setattr(summary, key, prev.get(key, getattr(summary, key)))
+    last = {k: prev.get(k, 0.0) for k in _LAST_BUILD}
+    summary.last_build = {"trained_at": meta.get("trained_at", ""), **last}
     summary.epochs = meta.get("model", {}).get("epochs", summary.epochs)  # the model's, as `status` says
     # (the last build may have been an update's few passes over the changed notes)
     summary.generation, summary.up_to_date = int(meta.get("generation", 0)), True

@@ -78,34 +78,38 @@ def _write_rest(db: Connection, records: list[NoteRecord], skipped: list[Skipped
                                                                    strict=True))))
 
 
-def _put_arrays(writer: GenerationWriter, wv: Any, notes: sp.csr_matrix, K: sp.csr_matrix | None,
-                mentions: Mentions | None, named: Mentions | None) -> None:
-    writer.put_array("syn0", wv.syn0)
-    writer.put_array("syn1neg", wv.syn1neg)
-    writer.put_array("notes_indptr", notes.indptr, np.int64)
-    writer.put_array("notes_indices", notes.indices, np.int32)
-    writer.put_array("notes_data", notes.data)
+def _arrays(wv: Any, notes: sp.csr_matrix, K: sp.csr_matrix | None, mentions: Mentions | None,
+            named: Mentions | None) -> list[tuple[str, np.ndarray, type]]:
+    """The generation's arrays: (name, array, dtype on disk)."""
+    out: list[tuple[str, np.ndarray, type]] = [
+        ("syn0", wv.syn0, np.float32), ("syn1neg", wv.syn1neg, np.float32),
+        ("notes_indptr", notes.indptr, np.int64), ("notes_indices", notes.indices, np.int32),
+        ("notes_data", notes.data, np.float32)]
     if K is not None:  # the word neighbour graph, for the next update
-        writer.put_array("graph_indptr", K.indptr, np.int64)
-        writer.put_array("graph_indices", K.indices, np.int32)
-        writer.put_array("graph_data", K.data)
+        out += [("graph_indptr", K.indptr, np.int64), ("graph_indices", K.indices, np.int32),
+                ("graph_data", K.data, np.float32)]
     for kind, pairs in (("mentions", mentions), ("named", named)):  # likewise; `named` also for queries
-        for name, part in zip(("src", "dst", "count"), pairs or (), strict=False):
-            writer.put_array(f"{kind}_{name}", part, np.float64 if name == "count" else np.int64)
+        out += [(f"{kind}_{name}", part, np.float64 if name == "count" else np.int64)
+                for name, part in zip(("src", "dst", "count"), pairs or (), strict=False)]
+    return out
 
 
 def write_generation(index_dir: Path, records: list[NoteRecord], skipped: list[Skipped], vocab: Vocab,
                      wv: Any, notes: sp.csr_matrix, meta: dict[str, Any],
                      should_stop: Callable[[], bool] | None = None, K: sp.csr_matrix | None = None,
                      mentions: Mentions | None = None, patch: Patch | None = None,
-                     search: SearchData | None = None, named: Mentions | None = None) -> int:
+                     search: SearchData | None = None, named: Mentions | None = None,
+                     tick: Callable[[int, int], None] | None = None) -> int:
     """Writes a complete generation and switches it in; returns its number. `K`, the word neighbour graph,
     and the mentions are kept for the next incremental update (`named`, the mentions of whole file names,
     for queries too: `notelink.index.references`); `patch` writes only what changed; `search`
     is what `notelink search` reads (notelink/index/searchdata.py). A full disk (found before writing, when
     the free space is short of the estimate, or while writing) raises DiskFull, the live generation
-    untouched."""
+    untouched. `tick(done, total)` is told each step done: the tables, then each array, then the switch."""
     extra = search.arrays() if search is not None else {}
+    arrays = _arrays(wv, notes, K, mentions, named) + [(name, a, t) for name, (a, t) in extra.items()]
+    tick, total = tick or (lambda done, total: None), len(arrays) + 3
+    tick(0, total)
     needed = _size_estimate(records, wv, notes, K, mentions, patch, extra, named)
     check_space(index_dir, needed)
     writer = GenerationWriter(index_dir, base=patch[0] if patch else None, needed=needed)
@@ -116,13 +120,15 @@ def write_generation(index_dir: Path, records: list[NoteRecord], skipped: list[S
             _, changed, renamed = patch
             _delete_notes(writer.db, changed, all_links=renamed)
             _insert_notes(writer.db, records, changed, range(len(records)) if renamed else None, meta)
+        tick(1, total)
         _write_rest(writer.db, records, skipped, vocab)
         writer.put_meta(meta)
-        _put_arrays(writer, wv, notes, K, mentions, named)
-        for name, (array, dtype) in extra.items():
+        for done, (name, array, dtype) in enumerate(arrays, 2):
+            tick(done, total)
             writer.put_array(name, array, dtype)
         if should_stop is not None and should_stop():
             raise Cancelled()
+        tick(total - 1, total)
         writer.commit()
     except (OSError, sqlite3.Error) as exc:
         writer.abort()
@@ -130,6 +136,7 @@ def write_generation(index_dir: Path, records: list[NoteRecord], skipped: list[S
     except BaseException:
         writer.abort()
         raise
+    tick(total, total)
     return writer.number
 
 

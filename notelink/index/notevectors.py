@@ -23,7 +23,7 @@ Vectors are sparse, held as CSR matrices, so large vaults stay small on disk and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -300,28 +300,37 @@ class Layout:
     languages: int = 0
 
 
+NOTE_STEPS = 4
+"""The steps `note_vectors` reports: tf-idf and word graph, dense part, lexical part, assembled."""
+
+
 def note_vectors(docs: Sequence[np.ndarray], mentions: tuple[np.ndarray, np.ndarray, np.ndarray],
                  syn0: np.ndarray, cfg: NoteVectorConfig | None = None,
-                 K: sp.csr_matrix | None = None, langs: Sequence[str] = ()) -> tuple[sp.csr_matrix, Layout]:
+                 K: sp.csr_matrix | None = None, langs: Sequence[str] = (),
+                 step: Callable[[int], None] | None = None) -> tuple[sp.csr_matrix, Layout]:
     """Unit note vectors [N, V+N+D(+languages)] for notes given as word-id arrays, and their column layout.
 
     `K` is the neighbour graph of `word_space(syn0)` (`word_graph`), computed here when not given;
-    `langs`, each note's language (`NoteRecord.lang`), adds the language part in a multilingual vault."""
-    cfg = cfg or NoteVectorConfig()
+    `langs`, each note's language (`NoteRecord.lang`), adds the language part in a multilingual vault;
+    `step(done)` is told each of the `NOTE_STEPS` done (progress)."""
+    cfg, step = cfg or NoteVectorConfig(), step or (lambda done: None)
     V, D = syn0.shape
     N = len(docs)
     u = word_space(syn0)  # [V, D]
     X = tfidf(docs, V)  # [N, V]
     K = word_graph(u, cfg) if K is None else K
+    step(1)
     g = evidence(docs, cfg.evidence_tokens)  # [N]
     dense_part = (sp.csr_matrix(dense(X, u) * g[:, None]) if cfg.w_cbow
                   else sp.csr_matrix((N, D), dtype=np.float32))
+    step(2)
     lex = _scale_rows(lexical(X, K, cfg), g)
     del X  # the largest input: freed before the result is assembled
+    step(3)
     M = unit_sparse(side_by_side([(lex, cfg.w_lex), (titles(mentions, N, cfg), cfg.w_title),
                                   (dense_part, cfg.w_cbow)]), in_place=True)
     L = languages(langs, cfg.one_language_share) if cfg.w_language else None
-    if L is None:
-        return M, Layout(V, N, D)
-    M = unit_sparse(side_by_side([(M, 1.0), (L, cfg.w_language)]), in_place=True)
-    return M, Layout(V, N, D, L.shape[1])
+    if L is not None:
+        M = unit_sparse(side_by_side([(M, 1.0), (L, cfg.w_language)]), in_place=True)
+    step(NOTE_STEPS)
+    return M, Layout(V, N, D, 0 if L is None else L.shape[1])

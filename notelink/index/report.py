@@ -6,6 +6,7 @@ import the indexer (and scipy, markdown-it, PyYAML) just to read them.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -15,12 +16,53 @@ from typing import Any
 class IndexEvent:
     """Progress of an index build, posted to whoever is watching (CLI bar, TUI, watcher log)."""
 
-    stage: str  # wait | scan | parse | train | vectors | write
+    stage: str  # one of STAGES
     done: int = 0
-    total: int = 0
+    total: int = 0  # 0: the stage has no count (said by its name and its time alone)
     epoch: int = 0
     epochs: int = 0
     words_per_second: float = 0.0
+
+    def share(self) -> float | None:
+        """How much of the stage is done, 0-1 (training: of all epochs), or None when it has no count."""
+        if self.stage == "train" and self.epochs:
+            within = self.done / self.total if self.total else 0.0
+            return min(1.0, (max(self.epoch - 1, 0) + within) / self.epochs)
+        return min(1.0, self.done / self.total) if self.total else None
+
+
+STAGES = ("wait", "scan", "check", "parse", "words", "mentions", "search", "train", "vectors", "write")
+"""A build's stages in their order: waiting for another build, finding notes, checking the live index,
+reading notes, counting words (boilerplate, vocabulary, corpus), finding mentions, search data, training,
+note vectors, saving."""
+
+
+def throttled(progress: Progress | None, clock: Callable[[], float] = time.monotonic) -> Progress | None:
+    """`progress` told at most ten events a second within a stage: a stage's first and last events always
+    (a new stage, done == total), so that the bar, the app and the watcher are never flooded."""
+    if progress is None:
+        return None
+    last: list[Any] = ["", -1.0]
+
+    def post(ev: IndexEvent) -> None:
+        now = clock()
+        if ev.stage != last[0] or now - last[1] >= 0.1 or (ev.total and ev.done >= ev.total):
+            last[:] = [ev.stage, now]
+            progress(ev)
+    return post
+
+
+def ticker(progress: Progress | None, stage: str, total: int) -> Callable[[int], None]:
+    """`tick(done)` for a loop of `total` steps: posts IndexEvent(stage, done, total) at most ten times a
+    second (and at the end), so that a loop may tick every step without slowing down."""
+    last = [-1.0]
+
+    def tick(done: int) -> None:
+        now = time.monotonic()
+        if progress is not None and (now - last[0] >= 0.1 or done >= total):
+            last[0] = now
+            progress(IndexEvent(stage, done, total))
+    return tick
 
 
 @dataclass
@@ -45,6 +87,9 @@ class IndexSummary:
     mode: str = "full"  # full | incremental | carried (vectors kept as they were: no training text changed)
     changed: int = 0  # notes whose training text changed (incremental and carried updates)
     warnings: list[str] = field(default_factory=list)
+    last_build: dict[str, Any] | None = None
+    """Up to date (nothing built): the build that made the live generation, its `trained_at` and seconds
+    (this run's `train_seconds` and `words_per_second` are 0: it trained nothing)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

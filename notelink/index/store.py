@@ -184,16 +184,15 @@ def _device(path: Path) -> str:
     return f"the disk holding {path}"
 
 
-def storage_error(exc: BaseException, index_dir: Path, needed: int = 0) -> Exception | None:
-    """A full disk or an unwritable index folder as an error for people (None for other errors)."""
+def storage_error(exc: BaseException, index_dir: Path, needed: int = 0, before: bool = False
+                  ) -> Exception | None:
+    """A full disk or an unwritable index folder as an error for people (None for other errors); `before`:
+    found before writing (`check_space`), not by a failed write."""
     code = getattr(exc, "errno", None)
     sqlite_code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
     if code in (errno.ENOSPC, errno.EDQUOT) or sqlite_code == 13 or (  # SQLITE_FULL
             sqlite_code == 10 and _free(index_dir) < max(needed, 1 << 20)):  # SQLITE_IOERR, disk full
-        free = _free(index_dir)
-        mb = max(needed, 1 << 20) / 1e6
-        need = f"needed ~{mb:,.{0 if mb >= 10 else 1}f} MB, {free / 1e6:,.1f} MB free" if needed \
-            else f"{free / 1e6:,.1f} MB free"
+        need = _space(index_dir, needed, before)
         kept = "the index in use is unchanged" if (index_dir / CURRENT).exists() else "nothing was written"
         return DiskFull(f"no space left on {_device(index_dir)} for the index at {index_dir} ({need}); "
                         f"{kept}. Free some space, or choose another folder with --index-dir (or "
@@ -203,6 +202,16 @@ def storage_error(exc: BaseException, index_dir: Path, needed: int = 0) -> Excep
         return IndexDirError(f"cannot write the index at {index_dir}: {why}; choose a writable folder "
                              "with --index-dir (or NOTELINK_INDEX_DIR)")
     return None
+
+
+def _space(index_dir: Path, needed: int, before: bool) -> str:
+    """The space needed and free as far as known: before writing, the estimate; after a failed write (its
+    unfinished generation removed, so the space it had is free), only that it needs more than that."""
+    free = f"{_free(index_dir) / 1e6:,.1f} MB free"
+    if not before:
+        return f"the new index needs more than the {free}"
+    mb = max(needed, 1 << 20) / 1e6
+    return f"needed ~{mb:,.{0 if mb >= 10 else 1}f} MB, {free}"
 
 
 def _free(path: Path) -> int:
@@ -216,7 +225,7 @@ def check_space(index_dir: Path, needed: int) -> None:
     """Raises DiskFull before a generation of ~`needed` bytes is written where it cannot fit."""
     with contextlib.suppress(OSError):
         if shutil.disk_usage(index_dir).free < needed:
-            raise storage_error(OSError(errno.ENOSPC, "No space left on device"), index_dir, needed) \
+            raise storage_error(OSError(errno.ENOSPC, "No space left on device"), index_dir, needed, True) \
                 or DiskFull("no space left")
 
 

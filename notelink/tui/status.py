@@ -68,10 +68,7 @@ class IndexStatus(Vertical):
 
 def done_share(ev: IndexEvent) -> float | None:
     """How much of a stage is done, 0-1 (training: of all epochs), or None when the stage does not say."""
-    if ev.stage == "train" and ev.epochs:
-        within = ev.done / ev.total if ev.total else 0.0
-        return min(1.0, (max(ev.epoch - 1, 0) + within) / ev.epochs)
-    return min(1.0, ev.done / ev.total) if ev.total else None
+    return ev.share()
 
 
 def describe_event(ev: IndexEvent, cancellable: bool = True) -> str:
@@ -81,13 +78,15 @@ def describe_event(ev: IndexEvent, cancellable: bool = True) -> str:
     return _stage_line(ev) + percent + ("   (x: cancel)" if cancellable else "")
 
 
+_STAGES = {"scan": "Finding notes…", "wait": "Waiting for another index build (the watcher's) to finish…",
+           "check": "Checking the index…", "words": "Counting words…",
+           "mentions": "Finding where notes name each other…", "search": "Building the search data…",
+           "vectors": "Computing note vectors…", "write": "Saving the index…"}
+
+
 def _stage_line(ev: IndexEvent) -> str:
     if ev.stage == "train":
         return f"Learning your vocabulary: pass {ev.epoch}/{ev.epochs}"
     if ev.stage == "parse":
         return f"Reading notes: {ev.done:,}/{ev.total:,}"
-    if ev.stage == "scan":
-        return "Finding notes…"
-    if ev.stage == "wait":
-        return "Waiting for another index build (the watcher's) to finish…"
-    return "Computing note vectors…" if ev.stage == "vectors" else "Saving the index…"
+    return _STAGES.get(ev.stage, "Indexing…")

@@ -51,6 +51,22 @@ def test_index_json_summary(capsys, tmp_path: Path) -> None:
     assert json.loads(out)["up_to_date"] is True
 
 
+def test_an_up_to_date_index_reports_this_run_and_the_last_build_apart(capsys, tmp_path: Path) -> None:
+    """`index --json` on an up-to-date index gave the last build's train_seconds beside this run's
+    total_seconds (training longer than the whole run)."""
+    code, out, _ = run(capsys, "index", str(SAMPLE), "--index-dir", str(tmp_path), "--json", *ARGS)
+    built = json.loads(out)
+    assert code == 0 and built["last_build"] is None  # (this run built it)
+    code, out, _ = run(capsys, "index", str(SAMPLE), "--index-dir", str(tmp_path), "--json", *ARGS)
+    same = json.loads(out)
+    assert code == 0 and same["up_to_date"] and same["train_seconds"] == same["words_per_second"] == 0
+    assert same["parse_seconds"] <= same["total_seconds"]
+    last = {k: built[k] for k in ("parse_seconds", "train_seconds", "words_per_second")}
+    assert {k: same["last_build"][k] for k in last} == last and same["last_build"]["trained_at"]
+    model = ("tokens", "vocab", "epochs")
+    assert [same[k] for k in model] == [built[k] for k in model]
+
+
 def test_training_flags_given_once_are_kept_by_a_plain_index(capsys, tmp_path: Path) -> None:
     ix = indexed(capsys, SAMPLE, tmp_path)
     code, out, _ = run(capsys, "index", str(SAMPLE), "--index-dir", ix, "--json")

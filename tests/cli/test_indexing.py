@@ -53,3 +53,57 @@ def test_an_empty_vault_still_says_what_notelink_reads(capsys, make_vault, tmp_p
     code, _, err = run(capsys, "index", str(vault), "--index-dir", str(tmp_path / "ix"), *ARGS)
     assert code == 2
     assert f"no notes found in {vault}: notelink indexes *.md files (dot-folders skipped)" in err
+
+
+def test_a_suggested_command_carries_the_index_folder_the_user_gave(capsys, make_vault,
+                                                                    tmp_path: Path) -> None:
+    """`status` suggested `notelink index VAULT` without the `--index-dir` given: run as said, it built a
+    second index in the default folder and left the one in use behind."""
+    vault = make_vault({"a.md": "# A\n\nalpha beta gamma\n", "b.md": "# B\n\nbeta gamma delta\n",
+                        "bad.md": b"\x00\x01\x02" * 100})
+    ix = str(tmp_path / "with space" / "ix")
+    code, out, _ = run(capsys, "index", str(vault), "--index-dir", ix, *ARGS)
+    flag = f"--index-dir '{ix}'"
+    assert code == 0 and f"`notelink status {vault} {flag}`" in out  # (the skipped file's hint)
+    (vault / "b.md").unlink()
+    code, out, _ = run(capsys, "status", str(vault), "--index-dir", ix)
+    assert code == 0 and f"(run `notelink index {vault} {flag}`, or start the watcher)" in out
+
+
+def test_a_core_message_s_command_is_completed_with_the_vault_and_index_folder() -> None:
+    import argparse
+
+    from notelink.cli.output import with_commands
+
+    args = argparse.Namespace(vault="my notes", index_dir="/tmp/i x")
+    said = with_commands(args, "damaged; run `notelink index --force` to rebuild (`notelink check` lists it)")
+    assert said == ("damaged; run `notelink index 'my notes' --force --index-dir '/tmp/i x'` to rebuild "
+                    "(`notelink check 'my notes' --index-dir '/tmp/i x'` lists it)")
+    plain = argparse.Namespace(vault="v", index_dir=None)
+    assert with_commands(plain, "run `notelink status VAULT --files`") == "run `notelink status v --files`"
+    assert with_commands(argparse.Namespace(), "run `notelink index`") == "run `notelink index`"
+
+
+def _interrupted_while_saving(*args: object, **kwargs: object) -> int:
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+def test_an_interrupted_build_says_what_index_is_left(capsys, make_vault, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      json_flag: list[str]) -> None:
+    """Ctrl-C on a first build said "the previous index is unchanged" (there was none); with --json it
+    printed nothing on stdout, where the README promises an error as JSON."""
+    vault = make_vault({"a.md": "# A\n\nalpha beta gamma\n", "b.md": "# B\n\nbeta gamma delta\n"})
+    argv = ["index", str(vault), "--index-dir", str(tmp_path / "ix"), *ARGS, *json_flag]
+    with monkeypatch.context() as m:
+        m.setattr("notelink.index.build.write_generation", _interrupted_while_saving)
+        code, out, err = run(capsys, *argv)
+    assert code == 130 and "no index was saved" in err and "previous index" not in err
+    assert not json_flag or json.loads(out) == {"error": err.strip().removeprefix("notelink: "),
+                                                "exit_code": 130, "suggestions": []}
+    assert run(capsys, *argv)[0] == 0
+    monkeypatch.setattr("notelink.index.build.write_generation", _interrupted_while_saving)
+    code, out, err = run(capsys, *argv, "--force")
+    assert code == 130 and "the index in use is unchanged" in err
+    assert not json_flag or json.loads(out)["exit_code"] == 130

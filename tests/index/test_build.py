@@ -289,3 +289,32 @@ def test_a_build_into_another_vaults_index_is_refused_unless_forced(make_vault, 
     assert [n.path for n in Index.open(tmp_path / "ix").notes] == ["a.md", "b.md"]  # left as it was
     build_index(other, tmp_path / "ix", FAST, force=True)
     assert [n.path for n in Index.open(tmp_path / "ix").notes] == ["c.md"]
+
+
+def test_every_stage_of_a_build_is_reported_and_the_counted_ones_move(tmp_path: Path) -> None:
+    """After "reading notes" nothing was said for minutes (mentions, search data); "note vectors 0%" and
+    "saving index 0%" never moved."""
+    from notelink.index.report import IndexEvent
+    from tests.conftest import SAMPLE
+
+    events: list[IndexEvent] = []
+    build_index(SAMPLE, tmp_path / "ix", FAST, progress=events.append)
+    stages = list(dict.fromkeys(ev.stage for ev in events))
+    assert stages == ["check", "parse", "words", "mentions", "search", "train", "vectors", "write"]
+    for stage in ("vectors", "write"):
+        mine = [ev for ev in events if ev.stage == stage]
+        assert mine[0].done == 0 and mine[-1].done == mine[-1].total > 1
+        assert [ev.done for ev in mine] == sorted(ev.done for ev in mine)
+
+
+def test_progress_is_posted_at_most_ten_times_a_second_within_a_stage() -> None:
+    from notelink.index.report import IndexEvent, throttled
+
+    now, posted = [0.0], []  # a clock moved by hand
+    post = throttled(posted.append, lambda: now[0])
+    assert post is not None
+    for done in range(1, 1001):  # 1000 events over 2 s
+        now[0] += 0.002
+        post(IndexEvent("parse", done, 1000))
+    post(IndexEvent("train", 0, 10, 1, 5))
+    assert 15 <= len(posted) <= 23 and posted[-2].done == 1000 and posted[-1].stage == "train"

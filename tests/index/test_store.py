@@ -3,6 +3,7 @@
 import errno
 import json
 import multiprocessing
+import re
 import shutil
 import threading
 from collections.abc import Callable
@@ -212,6 +213,27 @@ def test_a_full_disk_while_writing_leaves_the_live_generation(real_index: Path, 
     assert Index.open(index_dir).similar("notes")
 
 
+def test_a_disk_filled_while_writing_is_not_said_to_have_had_room(real_index: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The message gave the estimate beside the space free once the unfinished generation was removed
+    ("needed ~1.9 MB, 2.0 MB free"): now only what is known, that more was needed than is free."""
+    from notelink.errors import DiskFull
+
+    index_dir = tmp_path / "index"
+    shutil.copytree(real_index, index_dir)
+    gen = current_generation(index_dir)
+    assert gen is not None
+    writer = GenerationWriter(index_dir, base=gen, needed=10**6)  # (far below what this disk has free)
+    monkeypatch.setattr(store.np, "save", _no_space)
+    with pytest.raises(DiskFull) as caught:
+        writer.put_array("syn0", np.zeros((4, 4)))
+    free = shutil.disk_usage(index_dir).free / 1e6
+    assert "needed ~" not in str(caught.value)
+    assert re.search(r"\(the new index needs more than the [\d,.]+ MB free\)", str(caught.value))
+    said = float(re.findall(r"([\d,.]+) MB free", str(caught.value))[0].replace(",", ""))
+    assert said == pytest.approx(free, rel=0.01, abs=1)
+
+
 def test_a_build_that_cannot_fit_stops_before_writing(real_index: Path, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     from notelink.errors import DiskFull
@@ -290,7 +312,8 @@ def test_a_full_disk_keeps_serving_the_live_generation(small_disk, tmp_path: Pat
     capsys.readouterr()
     assert _cli("index", str(vault), "--index-dir", str(ix)) == 2
     err = capsys.readouterr().err
-    assert "no space left on tmpfs" in err and "needed ~" in err and "unchanged" in err
+    need = "needed ~" if when == "found before writing" else "the new index needs more than the"
+    assert "no space left on tmpfs" in err and need in err and "unchanged" in err
     assert "Traceback" not in err
     assert current_generation(ix) == live and _generations(ix) == [live.name]
     assert {p.name: p.read_bytes() for p in live.iterdir()} == before

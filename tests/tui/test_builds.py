@@ -329,3 +329,11 @@ async def test_cancelling_the_first_build_does_not_speak_of_a_previous_index(
         await wait_for(pilot, lambda: any("cancelled" in m for m, _ in shown))
         assert ("Indexing cancelled; there is no index yet (r builds it)", "information") in shown, shown
         build.gate.set()
+
+
+def test_each_build_stage_has_its_own_line() -> None:
+    from notelink.index.report import STAGES
+
+    lines = [describe_event(IndexEvent(stage, 1, 2), cancellable=False) for stage in STAGES]
+    assert len(set(lines)) == len(STAGES)
+    assert describe_event(IndexEvent("mentions"), cancellable=False) == "Finding where notes name each other…"
