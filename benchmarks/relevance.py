@@ -34,9 +34,10 @@ import numpy as np
 import scipy.sparse as sp
 
 from notelink.config import NoteVectorConfig, TrainConfig
+from notelink.index.arrays import load_array
 from notelink.index.build import build_index, clean_tokens, vectorize
 from notelink.index.previous import load_records
-from notelink.index.store import current_generation, load_array
+from notelink.index.store import current_generation
 from notelink.notes.tokenizer import STOPWORDS
 from notelink.query.index import Index
 from notelink.write.export import export_json

@@ -177,7 +177,7 @@ def token_streams(index_dir: Path) -> list[list[str]]:
 
 
 def indexed_vectors(index_dir: Path) -> tuple[list[str], np.ndarray]:
-    from notelink.index.store import load_array
+    from notelink.index.arrays import load_array
     from notelink.query.index import Index
 
     ix = Index.open(index_dir)

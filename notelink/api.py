@@ -29,8 +29,9 @@ from typing import Any
 
 from notelink.configfile import UserConfig
 from notelink.errors import ArgumentError, IndexDamaged, IndexMissing, NotFound
+from notelink.index.arrays import array_sizes
 from notelink.index.owner import other_vault, other_vaults_index
-from notelink.index.store import array_sizes, current_generation, generation_key
+from notelink.index.store import current_generation, generation_key
 from notelink.notes.ignore import Ignore
 from notelink.notes.links import told_apart
 from notelink.notes.vault import check_vault, files_named, path_in_vault

@@ -21,14 +21,9 @@ import scipy.sparse as sp
 
 from notelink.config import IndexConfig, SettingsError, TrainConfig
 from notelink.errors import IndexFormatError
+from notelink.index.arrays import load_array
 from notelink.index.generation import Mentions
-from notelink.index.store import (
-    current_generation,
-    load_array,
-    open_generation,
-    saved_exclude,
-    saved_training,
-)
+from notelink.index.store import current_generation, open_generation, saved_exclude, saved_training
 from notelink.notes.dialect import detect
 from notelink.notes.note import Link
 from notelink.notes.records import TOKENS_VERSION, NoteRecord

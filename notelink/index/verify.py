@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 
 from notelink.errors import IndexDamaged
-from notelink.index.store import load_array, npy_header, open_generation
+from notelink.index.arrays import load_array, npy_header
+from notelink.index.store import open_generation
 
 TABLES = ("meta", "notes", "links", "tags", "files", "vocab")
 REQUIRED = {"syn0": np.float32, "syn1neg": np.float32, "notes_indptr": np.int64, "notes_indices": np.int32,

@@ -17,9 +17,10 @@ import numpy as np
 import scipy.sparse as sp
 
 from notelink.errors import IndexDamaged, IndexMissing, NotFound
+from notelink.index.arrays import load_array
 from notelink.index.notevectors import Layout, unit_rows
 from notelink.index.references import boosted, reference_matrix
-from notelink.index.store import generation_key, load_array, open_generation, pin_current
+from notelink.index.store import generation_key, open_generation, pin_current
 from notelink.index.verify import check_generation
 from notelink.notes.links import Resolver, dialect_of, link_report
 from notelink.notes.stopwords import main_languages, stop_word_languages

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from notelink.index.store import load_array
+from notelink.index.arrays import load_array
 
 
 def csr_parts(gen: Path, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -36,7 +36,7 @@ from threadpoolctl import ThreadpoolController
 
 from notelink.config import NoteVectorConfig, SearchConfig
 from notelink.errors import IndexFormatError
-from notelink.index.store import load_array
+from notelink.index.arrays import load_array
 from notelink.notes.dialect import alias_first
 from notelink.notes.links import dialect_of
 from notelink.notes.stopwords import family, language_of, stop_word_languages, without_stopwords

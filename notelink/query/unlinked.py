@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from notelink.index.store import load_array
+from notelink.index.arrays import load_array
 from notelink.notes.links import dialect_of
 from notelink.notes.spans import find_names
 from notelink.notes.vault import Skipped, read_inside, why_unread

@@ -13,7 +13,7 @@ from typing import IO, Any
 import numpy as np
 
 from notelink.config import ExportConfig
-from notelink.index.store import load_array
+from notelink.index.arrays import load_array
 from notelink.notes.links import dialect_of, link_style, note_link
 from notelink.query.index import Index
 from notelink.query.ranking import related_all

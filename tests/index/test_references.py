@@ -8,9 +8,10 @@ from pathlib import Path
 import numpy as np
 
 from notelink.config import IncrementalConfig, NoteVectorConfig
+from notelink.index.arrays import load_array
 from notelink.index.build import build_index
 from notelink.index.references import boosted, reference_matrix
-from notelink.index.store import current_generation, load_array
+from notelink.index.store import current_generation
 from notelink.query.index import Index
 
 from ..conftest import FAST

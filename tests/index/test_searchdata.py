@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from notelink.index.arrays import load_array
 from notelink.index.build import build_index
 from notelink.index.searchdata import (
     ANCHOR_EVIDENCE,
@@ -14,7 +15,7 @@ from notelink.index.searchdata import (
     search_ids,
     title_rows,
 )
-from notelink.index.store import current_generation, load_array
+from notelink.index.store import current_generation
 from notelink.model.vocab import Vocab
 
 from ..conftest import FAST

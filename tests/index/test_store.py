@@ -14,13 +14,8 @@ import numpy as np
 import pytest
 
 from notelink.index import store
-from notelink.index.store import (
-    GenerationWriter,
-    IndexFormatError,
-    current_generation,
-    load_array,
-    open_generation,
-)
+from notelink.index.arrays import load_array
+from notelink.index.store import GenerationWriter, IndexFormatError, current_generation, open_generation
 
 
 def _write(index_dir: Path, value: float) -> Path:

@@ -103,7 +103,7 @@ def _tables(ix: Path) -> dict[str, list[tuple[object, ...]]]:
 
 def _assert_same_mentions(gen: Path, full: Path) -> None:
     """Two generations hold the same mentions (src, dst, count arrays), of names and of file names."""
-    from notelink.index.store import load_array
+    from notelink.index.arrays import load_array
 
     for kind, part in itertools.product(("mentions", "named"), ("src", "dst", "count")):
         assert np.array_equal(load_array(gen, f"{kind}_{part}"), load_array(full, f"{kind}_{part}"))
@@ -145,7 +145,8 @@ def _note_id(tables: dict[str, list[tuple[object, ...]]], path: str) -> object:
 
 
 def test_an_update_reuses_mentions_and_the_neighbour_graph(make_vault, tmp_path: Path) -> None:
-    from notelink.index.store import current_generation, load_array
+    from notelink.index.arrays import load_array
+    from notelink.index.store import current_generation
 
     vault, ix = topic_vault(make_vault, per_topic=6), tmp_path / "ix"
     build_index(vault, ix, FAST)
@@ -163,7 +164,8 @@ def test_an_update_reuses_mentions_and_the_neighbour_graph(make_vault, tmp_path:
 def test_an_update_recounts_only_the_mentions_of_a_renamed_note(make_vault, tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     from notelink.index import build as indexer
-    from notelink.index.store import current_generation, load_array
+    from notelink.index.arrays import load_array
+    from notelink.index.store import current_generation
 
     vault, ix = topic_vault(make_vault, per_topic=6), tmp_path / "ix"
     garden, stars = vault / "garden/garden 1.md", vault / "stars/stars 2.md"
@@ -285,7 +287,8 @@ LANGUAGE_CHANGES = {  # scenario: (notes before, the note written, its new text)
 @pytest.mark.parametrize("scenario", list(LANGUAGE_CHANGES))
 def test_a_note_that_changes_language_updates_like_a_full_build(make_vault, tmp_path: Path,
                                                                 scenario: str) -> None:
-    from notelink.index.store import current_generation, load_array
+    from notelink.index.arrays import load_array
+    from notelink.index.store import current_generation
 
     files, note, text = LANGUAGE_CHANGES[scenario]
     english = {f"en/{t} {i}.md": f"# {t.title()} {i}\n\n{w}" for t, w in TOPICS.items() for i in range(2)}
