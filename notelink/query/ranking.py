@@ -1,7 +1,8 @@
 """Every note ranked against every other: the related notes of a whole vault, in blocks of notes.
 
 Exports, the in-note block and the health report need every note's related notes; one note at a time
-(`Index.related`) that would be N sparse products, so blocks of notes are multiplied at once.
+(`Index.related`) that would be N sparse products, so blocks of notes are multiplied at once, each pair of
+notes once (the scores are symmetric), and each block's rows ranked at once (`select`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 
+from notelink.index.references import boosted
 from notelink.notes.ignore import Ignore
 from notelink.query.index import Index
 
@@ -29,16 +32,105 @@ def related_all(index: Index, top: int, unlinked: bool = False, min_score: float
     """(note id, [(other id, score)...]) for every note, best first, computed in blocks of notes.
 
     `unlinked` leaves out notes linked either way; `min_score` drops scores below it; notes matching the
-    `exclude` patterns (gitignore syntax) are neither listed nor listed as related."""
+    `exclude` patterns (gitignore syntax) are neither listed nor listed as related. The scores are
+    symmetric, so each pair is scored once (`_BlockScores`): a block's tile gives its own notes
+    their scores with the notes from it on, and the notes below it their scores with the block's notes,
+    kept as each one's best so far (`_Running`)."""
     left_out = excluded(index, exclude)
-    out = np.fromiter(left_out, dtype=np.int64, count=len(left_out))
-    for start, block in _blocks(_BlockScores(index), len(index.notes)):
-        for r, scores in enumerate(block):
-            if start + r in left_out:
-                continue
-            scores[out] = 0.0
-            hits = index.rank(start + r, scores, top, unlinked)
-            yield start + r, [(j, s) for j, s in hits if min_score is None or s >= min_score]
+    n = len(index.notes)
+    leave_out = _LeaveOut(index, left_out, unlinked)
+    running = _Running(n, top)
+    for start, tile in _blocks(_BlockScores(index), n):
+        b = tile.shape[1]
+        leave_out(start, tile)
+        running.add(start + b, start, tile[b:])
+        for r, hits in enumerate(running.finish(start, tile.T)):
+            if start + r not in left_out:
+                yield start + r, [(j, s) for j, s in hits if min_score is None or s >= min_score]
+
+
+class _LeaveOut:
+    """Zeroes in a tile what no row may list: excluded notes, the note itself and, with `unlinked`, the
+    notes linked to it either way (as `Index.rank` does for one note)."""
+
+    def __init__(self, index: Index, left_out: set[int], unlinked: bool) -> None:
+        n = len(index.notes)
+        self.out = np.array(sorted(left_out), dtype=np.int64)
+        pairs = [(i, j) for i in range(n) for j in index.linked(i)] if unlinked else []
+        rows, cols = (np.array(side, dtype=np.int64) for side in zip(*pairs, strict=True)) if pairs else (
+            np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+        self.links = sp.csr_matrix((np.ones(rows.size, dtype=np.int8), (rows, cols)), shape=(n, n))  # [N, N]
+
+    def __call__(self, start: int, tile: np.ndarray) -> None:
+        """`tile` [N - start, b]: notes start.. (rows) with notes start..start+b (columns)."""
+        b = tile.shape[1]
+        tile[self.out[self.out >= start] - start, :] = 0.0
+        tile[:, self.out[(self.out >= start) & (self.out < start + b)] - start] = 0.0
+        tile[np.arange(b), np.arange(b)] = 0.0
+        linked = self.links[start:, start : start + b].tocoo()
+        tile[linked.row, linked.col] = 0.0
+
+
+class _Running:
+    """Each note's `k` best (other note, score) among the notes scored so far [N, k]: a row's kept notes
+    in ascending order, before those of the next tile, so that position order is note order (ties go to
+    the lower id, as in `best`); score 0 marks an empty place."""
+
+    def __init__(self, n: int, k: int) -> None:
+        self.k = max(0, min(k, n))
+        self.scores = np.zeros((n, self.k), dtype=np.float32)  # [N, k]
+        self.ids = np.zeros((n, self.k), dtype=np.int64)  # [N, k]
+
+    def add(self, first: int, start: int, part: np.ndarray) -> None:
+        """Scores of notes first.. with notes start..start+b [m, b], kept where among each one's best: only
+        rows with a score above their k-th best so far are merged (after a few tiles, few are)."""
+        k = self.k
+        if part.shape[0] == 0 or k == 0:
+            return
+        kth = self.scores[first : first + part.shape[0]].min(axis=1)  # [m] k-th best so far (0: places left)
+        rows = first + np.flatnonzero(part.max(axis=1) > kth)  # (a tie goes to the lower id: the kept one)
+        merged, at, scores = select(np.concatenate([self.scores[rows], part[rows - first]], axis=1), k)
+        ids = self._ids(rows[merged], at, start)
+        order = np.lexsort((ids, merged))  # each row's notes ascending
+        merged, ids, scores = merged[order], ids[order], scores[order]
+        place = np.arange(merged.size) - np.searchsorted(merged, merged)
+        self.scores[rows], self.ids[rows] = 0.0, 0
+        self.scores[rows[merged], place], self.ids[rows[merged], place] = scores, ids
+
+    def finish(self, start: int, tail: np.ndarray) -> list[list[tuple[int, float]]]:
+        """The best of notes start..start+b: their best with the notes before (the rest of those could
+        not be listed) and their scores with notes start.. (`tail` [b, N - start])."""
+        rows = np.arange(start, start + tail.shape[0])
+        merged, at, scores = select(np.concatenate([self.scores[rows], tail], axis=1), self.k)
+        out: list[list[tuple[int, float]]] = [[] for _ in range(tail.shape[0])]
+        ids = self._ids(rows[merged], at, start)
+        for r, j, score in zip(merged.tolist(), ids.tolist(), scores.tolist(), strict=True):
+            out[r].append((j, score))
+        return out
+
+    def _ids(self, rows: np.ndarray, at: np.ndarray, start: int) -> np.ndarray:
+        """The notes at places `at` of merged rows: a kept one, else note start + (at - k) of the tile."""
+        k = self.k
+        return np.where(at < k, self.ids[rows, np.minimum(at, k - 1)], start + at - k)
+
+
+def select(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rows, columns, scores) of each row's `k` best positive scores of a block [b, W]: by row, best
+    first, ties by column. One partition of the whole block finds each row's k-th best score, then only
+    the few at or above it are sorted (per row, `argpartition` and the Python around it were 6.6 s of 16
+    at 10k notes)."""
+    b, w = block.shape
+    k = min(k, w)
+    if k <= 0 or b == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=block.dtype)
+    kth = np.partition(block, w - k, axis=1)[:, w - k]  # [b] each row's k-th best score
+    rows, cols = np.nonzero((block >= kth[:, None]) & (block > 0))  # ties at the k-th: several
+    scores = block[rows, cols]
+    order = np.lexsort((cols, -scores, rows))  # by row, best first, ties by column
+    rows, cols, scores = rows[order], cols[order], scores[order]
+    keep = np.arange(rows.size) - np.searchsorted(rows, rows) < k  # [P] its place in its row
+    return rows[keep], cols[keep], scores[keep]
 
 
 def excluded(index: Index, patterns: tuple[str, ...]) -> set[int]:
@@ -69,13 +161,19 @@ class _BlockScores:
         self.sparse_t = self.sparse.T.tocsr()  # [C - k, N]
 
     def __call__(self, start: int) -> np.ndarray:
+        """The tile of notes start.. (rows) with notes start..start+b (columns) [N - start, b]: the scores
+        of the block's notes with the notes from it on, and of the notes below with the block's."""
         stop = start + _BLOCK
-        cosines = self.dense[start:stop] @ self.dense.T + (self.sparse[start:stop] @ self.sparse_t).toarray()
-        return self.index.with_references(start, cosines)
+        below = self.sparse[start:stop].T.tocsr()  # [C - k, b]
+        tile = self.dense[start:] @ self.dense[start:stop].T + (self.sparse[start:] @ below).toarray()
+        r = self.index.references
+        if r is None or not self.index.reference_weight:
+            return tile
+        return boosted(tile, r[start:, start:stop], self.index.reference_weight)
 
 
 def _blocks(scores: _BlockScores, n: int) -> Iterator[tuple[int, np.ndarray]]:
-    """(start, scores of notes start..start+_BLOCK) in order, `_THREADS` blocks computed at once (scipy's
+    """(start, the tile of notes start..start+_BLOCK) in order, `_THREADS` blocks computed at once (scipy's
     sparse products release the GIL) and no more than that waiting, so memory stays a few blocks."""
     with ThreadPoolExecutor(_THREADS) as pool:
         pending: deque[tuple[int, Future[np.ndarray]]] = deque()

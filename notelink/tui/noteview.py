@@ -3,8 +3,9 @@
 `show` cuts the note into pieces (`chunks.split_chunks`), parses and lays out pieces until the screen is
 full, and returns: the note is on screen in the same frame as its side panels, whatever its size. The other
 pieces are laid out one per step, each step a callback of its own (~10 ms for 6 KB), so keys are handled
-between them; a step that finds another note shown meanwhile stops. Only the rows on screen are drawn
-(`render_line`), so a 360 KB note costs no more per frame than a short one.
+between them; a step that finds another note shown meanwhile stops. End before then lays out the note's
+last pieces ahead of the rest (`tail.Tail`). Only the rows on screen are drawn (`render_line`), so a 360 KB
+note costs no more per frame than a short one.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from textual.strip import Strip
 
 from notelink.tui.chunks import split_chunks
 from notelink.tui.passage import Passage, passage_line
-from notelink.tui.render import Block, Laid, ListBlock, lay_out, parse
+from notelink.tui.render import Block, Laid, continues_list, lay_out, parse
+from notelink.tui.tail import Tail, tail_at
 from notelink.tui.text import app_links, heading_key
 
 STEP_SECONDS = 0.01
@@ -91,7 +93,8 @@ class NoteView(ScrollView, can_focus=True):
         self._source: str | None = None
         self._links: list[tuple[str, str]] | None = None
         self._chunks: list[str] = []
-        self._parsed: list[list[Block]] = []
+        self._parsed: dict[int, list[Block]] = {}  # each piece's blocks, by piece
+        self._tail: Tail | None = None  # the note's end, laid out ahead of the rest (End)
         self._laid = Laid()
         self._starts: list[int] = []  # the first line of each piece laid out
         self._width = 0
@@ -134,13 +137,14 @@ class NoteView(ScrollView, can_focus=True):
         """Shows a note: its first screenful now, the rest in later steps. `prepare` turns each piece into
         the Markdown to render (`text.as_shown`); `keep_scroll`: stay where the view was, for the same note
         shown again after an edit or a new index (a search hit's passage not reached yet is still sought)."""
-        top = round(self.scroll_y) if keep_scroll else 0
+        at_end = keep_scroll and self._tail_shown()
+        top = round(self.scroll_y) if keep_scroll and not at_end else 0
         pending = self._passage if keep_scroll and self._passage and self._passage[0] == self.serial else None
         self.border_title, self.border_subtitle = title, subtitle
         self.serial += 1
         self._markdown, self._prepare, self._source, self._links = markdown, prepare or str, None, None
         self._chunks = split_chunks(markdown)
-        self._parsed, self._laid, self._starts = [], Laid(), []
+        self._parsed, self._laid, self._starts, self._tail = {}, Laid(), [], None
         self._strips.clear()
         self._width = self._text_width()
         self._lay_out_until(top + self.scrollable_content_region.height)
@@ -150,6 +154,8 @@ class NoteView(ScrollView, can_focus=True):
         self._passage, self._passage_seen = (None if pending is None else (self.serial, pending[1])), 0
         self._stepping = True
         self.call_after_refresh(self._continue, self.serial)
+        if at_end:
+            self.action_scroll_end()
 
     def _text_width(self) -> int:
         return max(self.scrollable_content_region.width, 20)
@@ -161,15 +167,24 @@ class NoteView(ScrollView, can_focus=True):
         self._resized()
 
     def _lay_out_next(self) -> None:
-        """Parses (once) and lays out the next piece, after the lines laid out so far."""
+        """Parses (once) and lays out the next piece, after the lines laid out so far; on reaching the tail,
+        the tail's pieces in its place."""
         k = len(self._starts)
-        if k == len(self._parsed):
-            self._parsed.append(parse(self._prepare(self._chunks[k])))
+        if self._tail is not None and k == self._tail.first:
+            self._splice_tail()
+            return
+        self._starts.append(self._lay_out_piece(k, self._laid))
+
+    def _lay_out_piece(self, k: int, laid: Laid) -> int:
+        """Lays out piece k after the lines of `laid` (parsed once); the line it begins on."""
+        if k not in self._parsed:
+            self._parsed[k] = parse(self._prepare(self._chunks[k]))
         blocks = self._parsed[k]
-        if blocks and self._laid.lines and not _continues_list(self._parsed, k):
-            self._laid.lines.append(Content(""))
-        self._starts.append(self.line_count)
-        lay_out(blocks, self._width, self._laid)
+        if blocks and laid.lines and not continues_list(self._parsed.get(k - 1, []), blocks):
+            laid.lines.append(Content(""))
+        start = len(laid.lines)
+        lay_out(blocks, self._width, laid)
+        return start
 
     def _continue(self, serial: int) -> None:
         """One step of the rest: pieces for `STEP_SECONDS`, then the next step `STEP_PAUSE` later."""
@@ -195,10 +210,72 @@ class NoteView(ScrollView, can_focus=True):
         self.set_timer(STEP_PAUSE, partial(self._continue, serial))
 
     def _resized(self) -> None:
-        """The virtual size after lines were added; a redraw of the rows on screen."""
+        """The virtual size after lines were added (and where the tail begins now); a redraw of the rows on
+        screen."""
         self._sized_at = time.perf_counter()
-        self.virtual_size = Size(max(self._width, self._laid.width), self.line_count)  # (wider: a table)
+        tail = self._tail
+        if tail is not None:
+            at, tail.at = tail.at, self._tail_at(tail.first)
+        height = self.line_count if tail is None else tail.end
+        self.virtual_size = Size(max(self._width, self._laid.width), height)  # (wider: a table)
+        if tail is not None:
+            self._keep_on_tail(at, tail.at)
         self.refresh()
+
+    # -- the end, ahead of the rest (`tail`) ---------------------------------------------------------
+    def action_scroll_end(self) -> None:
+        """End: the note's real end at once, its last pieces laid out ahead of the rest (End went to the
+        end of what was laid out so far: a 3.6 MB note's end was not on screen 47 s later)."""
+        if self.rendering and self._tail is None:
+            self._lay_out_tail()
+        if self._tail is None:
+            super().action_scroll_end()
+            return
+        self._resized()
+        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True)
+
+    def action_page_down(self) -> None:
+        """PageDown: the page below the lines laid out so far is laid out first (else it stopped there)."""
+        if self.rendering and self.scroll_y < self.line_count:
+            self._lay_out_until(round(self.scroll_y) + 2 * self.scrollable_content_region.height)
+        super().action_page_down()
+
+    def _lay_out_tail(self) -> None:
+        """Lays out the last pieces, a screenful of lines or more (a piece or two), ahead of those before
+        them; all of the rest now when that is no more."""
+        first, tail = len(self._chunks), Laid()
+        while first > len(self._starts) and len(tail.lines) < self.scrollable_content_region.height:
+            first, tail = first - 1, Laid()
+            for k in range(first, len(self._chunks)):
+                self._lay_out_piece(k, tail)
+        if first > len(self._starts):
+            self._tail = Tail(first, tail.lines, self._tail_at(first))
+        while self._tail is None and self.rendering:
+            self._lay_out_next()
+
+    def _splice_tail(self) -> None:
+        """The pieces before the tail are laid out: the tail's pieces are laid out in their place now, and
+        a screen showing the tail keeps showing the same lines."""
+        tail, self._tail = self._tail, None
+        assert tail is not None
+        while self.rendering:
+            self._lay_out_next()
+        self._strips.clear()
+        self._resized()
+        self._keep_on_tail(tail.at, self._starts[tail.first])
+
+    def _tail_at(self, first: int) -> int:
+        return tail_at(self._chunks, len(self._starts), self.line_count, first)
+
+    def _tail_shown(self) -> bool:
+        """True when the screen shows some of the tail."""
+        tail = self._tail
+        return tail is not None and self.scroll_y + self.scrollable_content_region.height > tail.at
+
+    def _keep_on_tail(self, at: int, now: int) -> None:
+        """Scrolls by the tail's move (from line `at` to line `now`) when the screen shows some of it."""
+        if now != at and self.scroll_y + self.scrollable_content_region.height > at:
+            self.scroll_to(y=max(0, round(self.scroll_y) + now - at), animate=False, immediate=True)
 
     _sized_at = 0.0
 
@@ -214,7 +291,8 @@ class NoteView(ScrollView, can_focus=True):
         if width == self._width or not self._chunks:
             return
         piece, share = self._position()
-        self._width, self._laid, self._starts = width, Laid(), []
+        at_end = self._tail_shown()
+        self._width, self._laid, self._starts, self._tail = width, Laid(), [], None
         self._forget_strips()
         while len(self._starts) <= piece and self.rendering:
             self._lay_out_next()
@@ -222,6 +300,8 @@ class NoteView(ScrollView, can_focus=True):
         top = start + round(share * (self.line_count - start))
         self._lay_out_until(top + self.scrollable_content_region.height)
         self.scroll_to(y=top, animate=False, immediate=True)
+        if at_end:
+            self.action_scroll_end()
         if not self._stepping:
             self._stepping = True
             self.call_after_refresh(self._continue, self.serial)
@@ -239,14 +319,18 @@ class NoteView(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
-        line = scroll_y + y
-        if line >= self.line_count:
+        line, tail = scroll_y + y, self._tail
+        if line < self.line_count:
+            key, content = line, self._laid.lines[line]
+        elif tail is not None and (shown := tail.line(line)) is not None:
+            key, content = -1 - (line - tail.at), shown  # (keyed by its place in the tail: the tail moves)
+        else:
             return Strip.blank(width, self.rich_style)
-        strip = self._strips.get(line)
+        strip = self._strips.get(key)
         if strip is None:
             if len(self._strips) > 4096:
                 self._strips.clear()
-            strip = self._strips[line] = self._strip(self._laid.lines[line])
+            strip = self._strips[key] = self._strip(content)
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
 
     def _strip(self, line: Content) -> Strip:
@@ -321,11 +405,3 @@ class NoteView(ScrollView, can_focus=True):
                 self._resized()  # (the lines below may not count in the scrollable height yet)
             self.scroll_to(y=y, animate=False, immediate=True)
 
-
-def _continues_list(parsed: list[list[Block]], k: int) -> bool:
-    """True when piece k starts with the rest of a tight list that ended piece k-1 (no blank line between)."""
-    if k == 0 or not parsed[k] or not parsed[k - 1]:
-        return False
-    last, first = parsed[k - 1][-1], parsed[k][0]
-    return (isinstance(last, ListBlock) and isinstance(first, ListBlock) and last.tight and first.tight
-            and last.ordered == first.ordered)

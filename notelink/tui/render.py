@@ -361,3 +361,13 @@ def _aligned(part: Content, width: int, how: str) -> Content:
     if how == "right":
         return part.right(width)
     return part.center(width) if how == "center" else part.extend_right(width - part.cell_length)
+
+
+def continues_list(before: list[Block], blocks: list[Block]) -> bool:
+    """True when a piece's `blocks` start with the rest of a tight list that ended the piece `before` (no
+    blank line between them)."""
+    if not before or not blocks:
+        return False
+    last, first = before[-1], blocks[0]
+    return (isinstance(last, ListBlock) and isinstance(first, ListBlock) and last.tight and first.tight
+            and last.ordered == first.ordered)

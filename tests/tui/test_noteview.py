@@ -134,3 +134,50 @@ async def _to_the_right(pilot: Any, view: NoteView) -> None:
     view.focus()
     await pilot.press("ctrl+pagedown")
     await wait_for(pilot, lambda: view.scroll_x == view.max_scroll_x)
+
+
+LONG = "Long.md"
+LAST = "The very last line of the long note."
+
+
+def long_note(sections: int, seed: int = 2) -> str:
+    """Sections of prose under `## Section k` headings (~2.4 KB each), then one last line."""
+    rng = random.Random(seed)
+    words = "soil compost seed water root leaf mulch sprout harvest bed worm tomato prune".split()
+    body = [f"\n## Section {k}\n\n" + "\n\n".join(" ".join(rng.choices(words, k=70)) + "." for _ in range(5))
+            for k in range(sections)]
+    return "# Long\n" + "\n".join(body) + f"\n\n{LAST}\n"
+
+
+@pytest.fixture(scope="module")
+def long_vault(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("long")
+    vault, index_dir = root / "vault", root / "index"
+    shutil.copytree(SAMPLE, vault)
+    (vault / LONG).write_text(long_note(390), encoding="utf-8")
+    build_index(vault, index_dir, FAST)
+    return vault, index_dir
+
+
+def shown(view: NoteView) -> str:
+    """The text of the view's rows on screen."""
+    return "\n".join(view.render_line(y).text for y in range(view.scrollable_content_region.height))
+
+
+@sync
+async def test_end_shows_a_long_notes_end_before_the_rest_is_laid_out(long_vault: tuple[Path, Path]) -> None:
+    """End in an 800 KB note shows its last line at once, and it stays on screen while the lines before
+    it are laid out (End went to the end of what was laid out so far: for 3.6 MB, over 47 s)."""
+    assert (long_vault[0] / LONG).stat().st_size > 800_000
+    app = make_app(*long_vault)
+    async with running(app, (120, 40)) as pilot:
+        view = app.query_one(NoteView)
+        app.show_note(LONG)
+        view.focus()
+        app.post_message(events.Key("end", None))
+        await wait_for(pilot, lambda: LAST in shown(view), 60, what=lambda: shown(view))
+        assert view.rendering, "End waited for the whole note"
+        await wait_for(pilot, lambda: not view.rendering, 600)
+        await pilot.pause()
+        assert LAST in shown(view) and view.scroll_y == view.max_scroll_y
+        assert view.lines[-1].plain == LAST and view.heading_line("Section 389") is not None
