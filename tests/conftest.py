@@ -26,6 +26,18 @@ def snapshot(root: Path) -> dict[str, str]:
             for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A copy of sample_notes and its index, built once per test module that asks: (vault, index folder)."""
+    from notelink.index.build import build_index
+
+    root = tmp_path_factory.mktemp("indexed")
+    vault, ix = root / "vault", root / "ix"
+    shutil.copytree(SAMPLE, vault)
+    build_index(vault, ix, FAST)
+    return vault, ix
+
+
 @pytest.fixture(autouse=True)
 def no_user_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never read the config file of whoever runs them (one may set it: `NOTELINK_CONFIG`)."""

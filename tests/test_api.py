@@ -19,15 +19,6 @@ from notelink.notes.block import render
 from .conftest import FAST, SAMPLE
 
 
-@pytest.fixture(scope="module")
-def indexed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    root = tmp_path_factory.mktemp("api")
-    vault, ix = root / "vault", root / "ix"
-    shutil.copytree(SAMPLE, vault)
-    build_index(vault, ix, FAST)
-    return vault, ix
-
-
 def cli_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict:
     capsys.readouterr()
     assert main([*argv, "--json"]) == 0

@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
-
 import notelink.api
-from notelink.index.build import build_index
 from notelink.query.index import Index
 from notelink.status import Status, status_of
-
-from .conftest import FAST, SAMPLE
-
-
-@pytest.fixture(scope="module")
-def indexed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    root = tmp_path_factory.mktemp("status")
-    vault, ix = root / "vault", root / "ix"
-    shutil.copytree(SAMPLE, vault)
-    build_index(vault, ix, FAST)
-    return vault, ix
 
 
 def test_status_of_an_index_is_what_the_api_reports(indexed) -> None:

@@ -139,12 +139,18 @@ def test_usage_errors(ix: str, capsys) -> None:
     assert main(["export", str(SAMPLE), "--index-dir", ix, "--top", "0"]) == EXIT_USAGE
 
 
-def test_block_from_the_command_line(tmp_path: Path, capsys) -> None:
+def _indexed_with_fenced(tmp_path: Path, capsys) -> tuple[Path, str]:
+    """sample_notes plus a note whose block marker sits in a fenced code block, indexed: (vault, index)."""
     vault, ixd = tmp_path / "vault", str(tmp_path / "ix")
     shutil.copytree(SAMPLE, vault)
     (vault / "fenced.md").write_text("# F\n```\n<!-- notelink:related:start -->\n```\n", encoding="utf-8")
     assert main(["index", str(vault), "--index-dir", ixd, *ARGS]) == 0
     capsys.readouterr()
+    return vault, ixd
+
+
+def test_block_from_the_command_line(tmp_path: Path, capsys) -> None:
+    vault, ixd = _indexed_with_fenced(tmp_path, capsys)
     before = snapshot(vault)
     base = ["export", str(vault), "--index-dir", ixd, "--format", "block", "--top", "3"]
     assert main(base) == 0
@@ -251,11 +257,7 @@ def test_export_json_to_standard_output(ix: str, capsys) -> None:
 
 
 def test_block_json_lists_what_was_written_and_refused_with_reasons(tmp_path: Path, capsys) -> None:
-    vault, ixd = tmp_path / "vault", str(tmp_path / "ix")
-    shutil.copytree(SAMPLE, vault)
-    (vault / "fenced.md").write_text("# F\n```\n<!-- notelink:related:start -->\n```\n", encoding="utf-8")
-    assert main(["index", str(vault), "--index-dir", ixd, *ARGS]) == 0
-    capsys.readouterr()
+    vault, ixd = _indexed_with_fenced(tmp_path, capsys)
     base = ["export", str(vault), "--index-dir", ixd, "--format", "block", "--top", "3", "--json"]
     fenced = {"path": "fenced.md", "reason": "a notelink marker is inside a code block"}
     assert main(base) == 0
