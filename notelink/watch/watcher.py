@@ -312,12 +312,13 @@ class VaultWatcher:
                            should_stop=self._stop.is_set, **kwargs)
 
     def _progress(self, paths: tuple[str, ...]) -> Callable[[IndexEvent], None]:
-        """Forwards progress once a new generation is being built (the parse stage only checks)."""
+        """Forwards progress once a new generation is being built (checking the live index and reading the
+        notes only find whether one is: most reconciles end there, up to date, and say nothing)."""
         started = False
 
         def on_progress(ev: IndexEvent) -> None:
             nonlocal started
-            if ev.stage == "parse":
+            if ev.stage in ("check", "parse"):
                 return
             if not started:
                 started = True

@@ -22,7 +22,7 @@ from notelink.index.store import current_generation, open_generation
 from notelink.notes.vault import scan
 from notelink.query.index import Index
 from notelink.watch import observer as observer_mod
-from notelink.watch.status import watcher_status
+from notelink.watch.status import read_state, watcher_status
 from notelink.watch.watcher import VaultWatcher, WatcherRunning, WatchEvent
 
 from ..conftest import FAST
@@ -406,6 +406,24 @@ def test_startup_reconciles_changes_made_while_stopped(watching) -> None:
     try:
         rec2.wait_for(lambda: bool(rec2.kinds("indexed")))
         assert in_sync(vault, ix)
+    finally:
+        again.stop()
+
+
+def test_a_startup_on_an_index_up_to_date_says_no_indexing(watching) -> None:
+    """The build checks the index before it reads the notes ("check"): the watcher took that for a build
+    under way, and the app showed "Checking the index…" for good when the index was already current."""
+    vault, ix, _, w = watching
+    w.stop()
+    rec2 = Recorder(ix)
+    again = VaultWatcher(vault, ix, FAST, on_event=rec2, watch_cfg=CFG)
+    again.start()
+    try:
+        end = time.monotonic() + 120
+        while read_state(ix).get("state") != "idle":
+            assert time.monotonic() < end, "the watcher never settled"
+            time.sleep(0.05)
+        assert not rec2.kinds("indexing") and not rec2.kinds("progress")
     finally:
         again.stop()
 
