@@ -103,13 +103,13 @@ class Index(NoteLookup):
         as the index was built with; 0 before it existed)."""
         return float(self.meta.get("config", {}).get("vectors", {}).get("w_reference", 0.0))
 
-    def with_references(self, start: int, scores: np.ndarray) -> np.ndarray:
-        """Cosines of notes start.. with every note [b, N], raised for the pairs that refer to each other
-        by file name."""
+    def with_references(self, start: int, scores: np.ndarray, cols: slice = slice(None)) -> np.ndarray:
+        """Cosines of notes start.. with the notes `cols` (every note) [b, len(cols)], raised for the pairs
+        that refer to each other by file name."""
         r = self.references
         if r is None or not self.reference_weight:
             return scores
-        return boosted(scores, r[start : start + scores.shape[0]], self.reference_weight)
+        return boosted(scores, r[start : start + scores.shape[0], cols], self.reference_weight)
 
     @functools.cached_property
     def word_counts(self) -> np.ndarray:

@@ -16,7 +16,6 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from notelink.index.references import boosted
 from notelink.notes.ignore import Ignore
 from notelink.query.index import Index
 
@@ -166,10 +165,7 @@ class _BlockScores:
         stop = start + _BLOCK
         below = self.sparse[start:stop].T.tocsr()  # [C - k, b]
         tile = self.dense[start:] @ self.dense[start:stop].T + (self.sparse[start:] @ below).toarray()
-        r = self.index.references
-        if r is None or not self.index.reference_weight:
-            return tile
-        return boosted(tile, r[start:, start:stop], self.index.reference_weight)
+        return self.index.with_references(start, tile, slice(start, stop))
 
 
 def _blocks(scores: _BlockScores, n: int) -> Iterator[tuple[int, np.ndarray]]:
