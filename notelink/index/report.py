@@ -53,16 +53,9 @@ def throttled(progress: Progress | None, clock: Callable[[], float] = time.monot
 
 
 def ticker(progress: Progress | None, stage: str, total: int) -> Callable[[int], None]:
-    """`tick(done)` for a loop of `total` steps: posts IndexEvent(stage, done, total) at most ten times a
-    second (and at the end), so that a loop may tick every step without slowing down."""
-    last = [-1.0]
-
-    def tick(done: int) -> None:
-        now = time.monotonic()
-        if progress is not None and (now - last[0] >= 0.1 or done >= total):
-            last[0] = now
-            progress(IndexEvent(stage, done, total))
-    return tick
+    """`tick(done)` for a stage of `total` steps: posts IndexEvent(stage, done, total) (a build's progress
+    is `throttled` already: a loop may tick every step)."""
+    return lambda done: None if progress is None else progress(IndexEvent(stage, done, total))
 
 
 @dataclass
