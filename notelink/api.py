@@ -31,6 +31,7 @@ from notelink.configfile import UserConfig
 from notelink.errors import ArgumentError, IndexDamaged, IndexMissing, NotFound
 from notelink.index.arrays import array_sizes
 from notelink.index.owner import other_vault, other_vaults_index
+from notelink.index.report import Progress
 from notelink.index.store import current_generation, generation_key
 from notelink.notes.ignore import Ignore
 from notelink.notes.links import told_apart
@@ -257,13 +258,15 @@ class Vault:
         plan = linker.expecting(plan, expect)
         return Edits.of(plan, linker.undo(plan, entries) if write else None)
 
-    def health(self, limit: int = 20) -> Health:
+    def health(self, limit: int = 20, progress: Progress | None = None) -> Health:
         """Dead links, orphans, one-way links, stale links, near-duplicates and tag suggestions, each list
-        cut at `limit` (`counts` has the totals)."""
+        cut at `limit` (`counts` has the totals). Tag suggestions in a tagged vault rank every note against
+        every other (seconds at 10k notes, minutes at 100k): `progress` is told how far that pass is
+        (`IndexEvent("related", done, total)`, at most ten times a second)."""
         from notelink.query.health import health
 
         _at_least_one("limit", limit)
-        return health(self.index, limit)
+        return health(self.index, limit, progress)
 
     def status(self, files: bool = False) -> Status:
         """What the index holds, what was skipped and why, the watcher; `files`: every file's state."""

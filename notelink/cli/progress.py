@@ -13,8 +13,9 @@ from notelink.index.report import IndexEvent
 
 _LABELS = {"wait": "waiting for another build", "check": "checking index", "parse": "reading notes",
            "words": "counting words", "mentions": "finding mentions", "search": "building search data",
-           "train": "training CBOW", "vectors": "note vectors", "write": "saving index"}
-_WITH_ETA = ("parse", "train")  # (steady rates; other stages' steps take unlike times)
+           "train": "training CBOW", "vectors": "note vectors", "write": "saving index",
+           "related": "ranking notes"}  # (`health`: every note against every other)
+_WITH_ETA = ("parse", "train", "related")  # (steady rates; other stages' steps take unlike times)
 _REDRAW = 0.1  # seconds between redraws within a stage, at most
 
 

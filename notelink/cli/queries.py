@@ -74,8 +74,14 @@ def _mentions_text(title: str, m: Mentions) -> str:
 
 
 def cmd_health(args: argparse.Namespace) -> int:
+    from notelink.cli.progress import ProgressBar
+
     at_least_one("--limit", args.limit)
-    report = open_vault(args).health(args.limit)
+    bar = ProgressBar()  # (on stderr, and only on a terminal: `--json`'s stdout stays the report alone)
+    try:
+        report = open_vault(args).health(args.limit, bar)
+    finally:
+        bar.close()
     emit(args, report.to_dict(), lambda: _health_text(report))
     return EXIT_OK
 

@@ -18,6 +18,7 @@ from urllib.parse import unquote
 import numpy as np
 
 from notelink.config import DialectConfig
+from notelink.index.report import IndexEvent, Progress, throttled
 from notelink.notes.dialect import below, page_name, tag_page
 from notelink.notes.links import dialect_of, to_a_note
 from notelink.query.answers import NoteInfo
@@ -35,6 +36,9 @@ HUB_LINKS = 15
 links are navigation, not claims that the notes are alike, so they are never called stale."""
 TAG_NEIGHBOURS = 10
 """Related notes whose tags vote for a note's tag suggestions."""
+ONE_AT_A_TIME = 50
+"""Up to one note in this many needing related notes, each is ranked alone (`Index.rank`, as `related`
+does); more, and every pair is scored once, in blocks (`related_all`): a pass over all N² pairs."""
 
 
 @dataclass(frozen=True)
@@ -82,15 +86,49 @@ class Health:
         return asdict(self)
 
 
-def health(index: Index, limit: int = 20) -> Health:
-    """The whole report; every list cut at `limit`, `counts` before the cut."""
-    neighbours = dict(related_all(index, TAG_NEIGHBOURS))
+def health(index: Index, limit: int = 20, progress: Progress | None = None) -> Health:
+    """The whole report; every list cut at `limit`, `counts` before the cut. Related notes are ranked only
+    for the notes that need them (`needing_neighbours`); when that is most of the vault, the pass over
+    every pair posts IndexEvent("related", pairs done, pairs in all) to `progress`."""
+    shared = shared_paragraphs(index)
+    neighbours = related_notes(index, needing_neighbours(index, shared), progress)
     parts: dict[str, list[Any]] = {
         "dead_links": dead_links(index), "orphans": orphans(index), "one_way": one_way(index),
-        "stale_links": stale_links(index), "duplicates": duplicates(index, neighbours),
+        "stale_links": stale_links(index), "duplicates": duplicates(index, shared, neighbours),
         "tags": tag_suggestions(index, neighbours)}
     return Health(**{k: v[:limit] for k, v in parts.items()}, counts={k: len(v) for k, v in parts.items()},
                   dialect=dialect_of(index.meta).name)
+
+
+def needing_neighbours(index: Index, shared: dict[tuple[int, int], float]) -> set[int]:
+    """The notes whose related notes the report reads: both notes of each pair sharing paragraphs (is one
+    among the other's related notes?) and each note that could get a tag suggestion, which takes a tag
+    at least two other notes carry, that it lacks and is not the page of. (A vault without tags needs no
+    pass over every pair.)"""
+    carriers = Counter(t for n in index.notes for t in set(n.tags))
+    common = [t for t, c in sorted(carriers.items()) if c >= 2]
+    dialect = dialect_of(index.meta)
+    taggable = {n.id for n in index.notes if any(
+        t not in n.tags and not _own_tag(n, t, dialect) for t in common)} if common else set()
+    return taggable | {i for pair in shared for i in pair}
+
+
+def related_notes(index: Index, wanted: set[int],
+                  progress: Progress | None = None) -> dict[int, list[tuple[int, float]]]:
+    """The `TAG_NEIGHBOURS` related notes of each wanted note (note id -> [(other id, score)...]), as
+    `related` lists them: a few notes one at a time, many in one pass over every pair (`ONE_AT_A_TIME`)."""
+    n = len(index.notes)
+    if len(wanted) * ONE_AT_A_TIME <= n:
+        return {i: index.rank(i, index.scores(index.notes[i]), TAG_NEIGHBOURS) for i in sorted(wanted)}
+    post, pairs, done = throttled(progress), n * (n + 1) // 2, 0
+    out: dict[int, list[tuple[int, float]]] = {}
+    for i, hits in related_all(index, TAG_NEIGHBOURS):
+        if i in wanted:
+            out[i] = hits
+        done += n - i  # (note i's row holds its pairs with notes i.., scored with its block)
+        if post is not None:
+            post(IndexEvent("related", done, pairs))
+    return out
 
 
 def dead_links(index: Index) -> list[DeadLink]:
@@ -189,23 +227,27 @@ def _paragraphs(index: Index) -> dict[int, set[str]]:
     return {i: {p for p in ps if seen[p] <= COMMON_PARAGRAPH} for i, ps in notes.items()}
 
 
-def duplicates(index: Index, neighbours: dict[int, list[tuple[int, float]]]) -> list[Pair]:
-    """Pairs of notes that share whole paragraphs (at least `DUPLICATE_OVERLAP` of the shorter note's) and
-    where one is among the other's most related notes; most shared first. Never merged: the user decides.
-    (Rank, not an absolute cosine, is the test of "high": cosines' scale depends on the vault.)"""
+def shared_paragraphs(index: Index) -> dict[tuple[int, int], float]:
+    """Pairs of notes (a < b) sharing at least `DUPLICATE_OVERLAP` of the shorter note's paragraphs: the
+    share they share."""
     paragraphs = _paragraphs(index)
     holders: dict[str, list[int]] = defaultdict(list)
     for i, ps in paragraphs.items():
         for para in ps:
             holders[para].append(i)
     shared = Counter((a, b) for ids in holders.values() for a in ids for b in ids if a < b)
+    overlaps = {(a, b): n / min(len(paragraphs[a]), len(paragraphs[b])) for (a, b), n in shared.items()}
+    return {pair: share for pair, share in overlaps.items() if share >= DUPLICATE_OVERLAP}
+
+
+def duplicates(index: Index, shared: dict[tuple[int, int], float],
+               neighbours: dict[int, list[tuple[int, float]]]) -> list[Pair]:
+    """Pairs of notes that share whole paragraphs (`shared_paragraphs`) and where one is among the other's
+    most related notes; most shared first. Never merged: the user decides. (Rank, not an absolute cosine,
+    is the test of "high": cosines' scale depends on the vault.)"""
     close = {(min(i, j), max(i, j)): s for i, hits in neighbours.items() for j, s in hits}
-    found = []
-    for (a, b), n in shared.items():
-        overlap = n / min(len(paragraphs[a]), len(paragraphs[b]))
-        if overlap >= DUPLICATE_OVERLAP and (a, b) in close:
-            found.append(Pair(index.notes[a].path, index.notes[b].path, round(close[(a, b)], 4),
-                              round(overlap, 4)))
+    found = [Pair(index.notes[a].path, index.notes[b].path, round(close[(a, b)], 4), round(overlap, 4))
+             for (a, b), overlap in shared.items() if (a, b) in close]
     return sorted(found, key=lambda p: (-p.overlap, -p.score, p.a, p.b))
 
 

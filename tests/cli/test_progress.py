@@ -72,3 +72,14 @@ def test_a_bar_is_redrawn_at_most_ten_times_a_second() -> None:
         clock.now += 0.01
         bar(IndexEvent("vectors", done, 200))
     assert 5 <= out.getvalue().count("\r") <= 10
+
+
+def test_health_ranking_every_note_shows_how_far_it_is_and_what_is_left() -> None:
+    """`health` on 10k notes printed nothing for 24 s while it ranked every pair of notes."""
+    out, clock = _Terminal(), _Clock()
+    bar = ProgressBar(out)
+    bar.clock = clock
+    bar(IndexEvent("related", 0, 1000))
+    clock.now += 6
+    bar(IndexEvent("related", 250, 1000))
+    assert _drawn(out) == "ranking notes  " + "█" * 7 + "░" * 21 + "  25%  0:06, ~0:18 left"

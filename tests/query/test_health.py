@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
 
 from notelink.cli.main import main
 from notelink.index.build import build_index
+from notelink.index.report import IndexEvent
 from notelink.query import health as health_mod
 from notelink.query.health import health
 from notelink.query.index import Index
 
-from ..conftest import FAST
+from ..conftest import FAST, SAMPLE
 
 TOPICS = {
     "bread": "sourdough starter flour water dough knead oven crust loaf yeast ferment rise bake",
@@ -204,3 +206,79 @@ def test_a_tag_page_is_not_suggested_its_own_tag_nor_the_one_above(tmp_path: Pat
     tags = {s.path: s.tags for s in health(_index_of(tmp_path, notes), limit=100).tags}
     assert tags.get("notes/garden.n5.md") == ["feature"], tags
     assert "notes/tags.feature.md" not in tags and "notes/tags.feature.beds.md" not in tags, tags
+
+
+def _generated(tmp_path: Path) -> Index:
+    """A vault drawn at random (seeded): 240 notes on 12 topics, most tagged with one or two topics' tags,
+    a fifth untagged, and a few notes copying a paragraph of another (near-duplicates)."""
+    rng = random.Random(18)
+    words = [f"{a}{b}{c}" for a in "bdgkmp" for b in "aeiou" for c in "lnrst"]  # 150 words
+    topics = [rng.sample(words, 20) for _ in range(12)]
+    notes: dict[str, str] = {}
+    for i in range(240):
+        t, u = rng.randrange(12), rng.randrange(12)
+        paras = [" ".join(rng.choice(topics[t] if rng.random() < 0.6 else words) for _ in range(30))
+                 for _ in range(3)]
+        if i % 40 == 39:  # a copy of the first paragraph of an earlier note
+            paras[0] = notes[f"n{i - 20:03d}.md"].split("\n\n")[1]
+        tags = "" if i % 5 == 0 else f"\n\n#topic{t}" + (f" #topic{u}" if i % 3 == 0 else "")
+        notes[f"n{i:03d}.md"] = f"# n{i:03d}\n\n" + "\n\n".join(paras) + tags
+    return _index_of(tmp_path, notes)
+
+
+def _every_note_ranked(index: Index, limit: int) -> health_mod.Health:
+    """The report as notelink computed it before session 18: every note's related notes, in one pass."""
+    neighbours = dict(health_mod.related_all(index, health_mod.TAG_NEIGHBOURS))
+    shared = health_mod.shared_paragraphs(index)
+    parts = {"duplicates": health_mod.duplicates(index, shared, neighbours),
+             "tags": health_mod.tag_suggestions(index, neighbours)}
+    report = health(index, limit)
+    for name, found in parts.items():
+        setattr(report, name, found[:limit])
+        report.counts[name] = len(found)
+    return report
+
+
+@pytest.mark.parametrize("one_at_a_time", [0, 10**9])  # each note alone; every pair in one pass
+@pytest.mark.parametrize("vault", ["sample", "generated"])
+def test_ranking_only_the_notes_that_need_it_gives_the_same_report(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, vault: str, one_at_a_time: int) -> None:
+    """Known answer: the report is the one from every note's related notes, however they are ranked."""
+    if vault == "sample":
+        build_index(SAMPLE, tmp_path / "ix", FAST)
+        index = Index.open(tmp_path / "ix")
+    else:
+        index = _generated(tmp_path)
+    want = _every_note_ranked(index, 1000)
+    monkeypatch.setattr(health_mod, "ONE_AT_A_TIME", one_at_a_time)
+    got = health(index, 1000)
+    assert got == want
+    assert vault == "sample" or (got.counts["tags"] > 0 and got.counts["duplicates"] > 0), got.counts
+
+
+def test_a_vault_without_tags_ranks_only_the_near_duplicates(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """No tag can be suggested: the pass over every pair (N², 24 s at 10k notes) is not made; the two
+    notes sharing a paragraph are ranked alone."""
+    notes = {f"{topic} {i}.md": f"# {topic} {i}\n\n" + " ".join(w.split()[(i + k) % 12] for k in range(40))
+             for topic, w in TOPICS.items() for i in range(6)}
+    notes |= {"a.md": f"# A\n\n{SHARED}\n\nflour water", "b.md": f"# B\n\n{SHARED}\n\nflour starter"}
+    index = _index_of(tmp_path, notes)
+    monkeypatch.setattr(health_mod, "ONE_AT_A_TIME", 5)  # (20 notes: 2 of them are few enough)
+    monkeypatch.setattr(health_mod, "related_all", lambda *_a, **_k: pytest.fail("every pair ranked"))
+    ranked: list[int] = []
+    rank = index.rank
+    monkeypatch.setattr(index, "rank", lambda i, *a, **k: ranked.append(i) or rank(i, *a, **k))
+    report = health(index)
+    assert [(p.a, p.b) for p in report.duplicates] == [("a.md", "b.md")] and report.tags == []
+    assert sorted(index.notes[i].path for i in ranked) == ["a.md", "b.md"]
+
+
+def test_the_pass_over_every_pair_tells_its_progress(index: Index, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(health_mod, "ONE_AT_A_TIME", 10**9)
+    events: list[IndexEvent] = []
+    health(index, progress=events.append)
+    n = len(index.notes)
+    assert events and {e.stage for e in events} == {"related"}
+    assert events[-1].done == events[-1].total == n * (n + 1) // 2
+    assert [e.done for e in events] == sorted(e.done for e in events)
