@@ -8,7 +8,6 @@ paragraphs and score high. Nothing is ever merged or changed: this is a report.
 
 from __future__ import annotations
 
-import difflib
 import posixpath
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
@@ -22,6 +21,7 @@ from notelink.index.report import IndexEvent, Progress, throttled
 from notelink.notes.dialect import below, page_name, tag_page
 from notelink.notes.links import dialect_of, to_a_note
 from notelink.query.answers import NoteInfo
+from notelink.query.closenames import CloseNames
 from notelink.query.index import Index
 from notelink.query.ranking import related_all
 
@@ -139,10 +139,10 @@ def dead_links(index: Index) -> list[DeadLink]:
     for n in index.notes:
         for name in {n.title, posixpath.basename(n.path)[:-3]}:
             names[name].append(n.path)
-    out = []
+    out, known = [], CloseNames(list(names))
     for target, linking in sorted(sources.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         paths = sorted(linking)
-        close = _close_names(target, list(names))
+        close = _close_names(target, known)
         near = paths[0].split("/")[0]  # the linking note's top folder (its language, its project)
         meant = sorted({p for c in close for p in names[c]}, key=lambda p: (p.split("/")[0] != near, p))
         kind = min(kinds[target].items(), key=lambda kv: (-kv[1], kv[0]))[0]
@@ -161,14 +161,14 @@ def _unresolved(index: Index) -> tuple[dict[str, set[str]], dict[str, Counter[st
     return sources, kinds
 
 
-def _close_names(target: str, names: list[str]) -> list[str]:
+def _close_names(target: str, names: CloseNames) -> list[str]:
     """Names close to a dead link's target, and to its file name alone: a link written with a path
     (`../gardening/Compost.md`, `Editing and formatting/Tags`) went dead when a folder was renamed, and
     the whole path is never close to a note's title or file name."""
     stem = unquote(posixpath.basename(target.split("#")[0].rstrip("/"))).removesuffix(".md")
-    close = difflib.get_close_matches(target, names, n=3, cutoff=0.75)
+    close = names.matches(target, n=3, cutoff=0.75)
     if stem and stem != target:
-        close += difflib.get_close_matches(stem, names, n=3, cutoff=0.75)
+        close += names.matches(stem, n=3, cutoff=0.75)
     return list(dict.fromkeys(close))
 
 
