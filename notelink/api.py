@@ -19,13 +19,14 @@ Errors are `notelink.errors` exceptions, all `NotelinkError`: `VaultError` (no s
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import shlex
 import threading
 from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from notelink.configfile import UserConfig
 from notelink.errors import ArgumentError, IndexDamaged, IndexMissing, NotFound
@@ -37,12 +38,27 @@ from notelink.notes.ignore import Ignore
 from notelink.notes.links import told_apart
 from notelink.notes.vault import check_vault, files_named, path_in_vault
 from notelink.query.answers import Neighbour, NoteInfo, Related, Scored, SimilarWords
-from notelink.query.health import Health
 from notelink.query.index import RELIABLE_COUNT, Index
-from notelink.query.notetext import TRUNCATED_MARK, Link, Note, note_now
-from notelink.query.search import Searcher, SearchResults
-from notelink.query.unlinked import Mention, Mentions
-from notelink.status import Status, status_of
+
+if TYPE_CHECKING:
+    from notelink.query.health import Health
+    from notelink.query.notetext import TRUNCATED_MARK, Link, Note
+    from notelink.query.search import Searcher, SearchResults
+    from notelink.query.unlinked import Mention, Mentions
+    from notelink.status import Status
+
+_ANSWERS = {"Health": "query.health", "TRUNCATED_MARK": "query.notetext", "Link": "query.notetext",
+            "Note": "query.notetext", "SearchResults": "query.search", "Mention": "query.unlinked",
+            "Mentions": "query.unlinked", "Status": "status"}
+"""The answers of the questions a command asks one at a time, imported when first named: `related` needs
+neither search's tables nor the health report's (`import notelink.api` was 1.2 s of a query on 10k notes)."""
+
+
+def __getattr__(name: str) -> Any:
+    """`notelink.api.Health` and the other answers of `_ANSWERS`, from their modules."""
+    if name not in _ANSWERS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"notelink.{_ANSWERS[name]}"), name)
 
 NoteName = str | os.PathLike[str]
 """A note's name: a title, alias, file name or path (text), or a path object (`pathlib.Path`)."""
@@ -196,6 +212,8 @@ class Vault:
         _at_least_one("top", top)
         if not _text("query", query).strip():
             raise ArgumentError("query is empty: give words to search for")
+        from notelink.query.search import Searcher
+
         index = self.index
         with self._lock:
             if self._searcher is None or self._searcher.index is not index:
@@ -221,6 +239,8 @@ class Vault:
         disagree). Only notes of the index are read, and only inside the vault."""
         if max_chars is not None:
             _at_least_one("max_chars", max_chars)
+        from notelink.query.notetext import note_now
+
         index = self.index
         return note_now(index, self.path, self._find(index, name), max_chars)
 
@@ -270,6 +290,8 @@ class Vault:
 
     def status(self, files: bool = False) -> Status:
         """What the index holds, what was skipped and why, the watcher; `files`: every file's state."""
+        from notelink.status import status_of
+
         return status_of(self.index, self.path, files)
 
 

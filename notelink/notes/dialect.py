@@ -24,11 +24,14 @@ import re
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from notelink.config import DialectConfig
 from notelink.notes.frontmatter import split_front_matter
-from notelink.notes.note import Link, ParsedNote, parse_note
+
+if TYPE_CHECKING:  # (the parser, markdown-it and PyYAML load where a note is parsed: queries read names only)
+    from notelink.notes.note import ParsedNote
 
 WIKI = ("obsidian", "dendron", "logseq", "foam", "zk")
 """Dialects whose own links are `[[wikilinks]]` (the rest write Markdown links)."""
@@ -173,6 +176,8 @@ def alias_first(dialect: str) -> bool:
 def parse_in(text: str, path: str, dialect: DialectConfig) -> ParsedNote:
     """`note.parse_note` for a note of this dialect: its markup taken out first, links split in its order,
     and (Logseq) its page properties and page name as title, aliases and tags."""
+    from notelink.notes.note import Link, parse_note
+
     stem = posixpath.basename(path)[: -len(".md")]
     head, body = _split(text)
     props: dict[str, str] = {}

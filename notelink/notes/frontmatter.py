@@ -3,19 +3,24 @@ cannot be used keeps its body, with a warning saying why)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
-
-import yaml
 
 _FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)  # \r: a note saved with CRLF
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # libyaml's, ~9x faster
-    """Safe YAML, dates kept as written: `date: 2026-02-30` is text, not an error that loses the note."""
+@functools.cache
+def _loader() -> Any:
+    """Safe YAML (libyaml's, ~9x faster), dates kept as written: `date: 2026-02-30` is text, not an error
+    that loses the note. Made on first use: PyYAML is 30 ms of a query's start, which reads no YAML."""
+    import yaml
 
+    class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+        pass
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+    return Loader
 
 FRONT_MATTER_VALUES = 100_000
 """Most values front matter may hold with its YAML aliases expanded. PyYAML shares an aliased value instead
@@ -73,8 +78,10 @@ def load_front_matter(raw: str) -> tuple[dict[str, Any], str]:
     """The front matter as a mapping and a warning; when it cannot be used, {} (the body is indexed)."""
     if not raw.strip():
         return {}, ""
+    import yaml
+
     try:
-        data = yaml.load(raw, Loader=_Loader)
+        data = yaml.load(raw, Loader=_loader())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark is not None else ""

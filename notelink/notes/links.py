@@ -8,13 +8,15 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
 from notelink.config import DialectConfig
 from notelink.notes.dialect import WIKI, other_names, page_name, strip_scheme
-from notelink.notes.note import Link
 from notelink.notes.stopwords import name_tokens
+
+if TYPE_CHECKING:
+    from notelink.notes.note import Link
 
 _LABEL = str.maketrans({"[": "［", "]": "］", "|": "｜", "<": "‹", ">": "›"})
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from notelink.errors import VaultError
-from notelink.notes.block import unmanaged_bytes
 from notelink.notes.ignore import Ignore
 
 _BINARY_SNIFF = 8192
@@ -266,6 +265,8 @@ def _decoded(rel: str, data: bytes, mtime: float, digest: bool) -> RawNote | Ski
     if not text.strip():
         warning = warning or "empty note"
     # notelink's own block is not an edit: the hash leaves it out
+    from notelink.notes.block import unmanaged_bytes  # (here: its patterns are compiled when a note is read)
+
     sha = hashlib.sha256(unmanaged_bytes(data)).hexdigest() if digest else ""
     return RawNote(rel, text, sha, len(data), mtime, warning)
 
@@ -275,6 +276,8 @@ def file_hash(path: Path) -> str | None:
     try:
         if not stat.S_ISREG(path.stat().st_mode):
             return None
+        from notelink.notes.block import unmanaged_bytes
+
         return hashlib.sha256(unmanaged_bytes(path.read_bytes())).hexdigest()
     except OSError:
         return None
