@@ -1,7 +1,9 @@
 """The core runs headless and starts fast: torch and textual load only where they are needed, at run time."""
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -38,3 +40,41 @@ def test_the_watcher_process_stays_small() -> None:
             f"bad = [m for m in {heavy} if m in sys.modules]; print(bad); sys.exit(bool(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+PARSER = ("yaml", "markdown_it", "notelink.notes.note", "notelink.notes.block")
+"""What reading and parsing notes needs, and no query does: 0.1-0.2 s of a query's start on a busy machine."""
+
+
+def _imported_by(code: str) -> list[str]:
+    """The heavy modules a fresh interpreter holds after running `code` (which ends by naming them)."""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    return json.loads(out.stdout.splitlines()[-1])
+
+
+HEAVY = ("scipy", "torch", "textual", *PARSER, "notelink.query.search", "notelink.query.health",
+         "notelink.query.ranking", "urllib.request")
+_NAMED = f"import json, sys; print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
+
+
+def test_importing_the_api_loads_no_heavy_module() -> None:
+    """`import notelink.api` was 1.2 s of every query on 10k notes: scipy, the search tables, the health
+    report and the note parser were imported whatever the question. (sys.modules, not a clock: a busy
+    machine cannot make it flaky.)"""
+    assert _imported_by(f"import notelink.api; {_NAMED}") == []
+
+
+@pytest.mark.parametrize(("argv", "allowed"), [
+    (["related", "Sourdough starter"], {"scipy"}),  # (its scores are a sparse product)
+    (["concepts", "Sourdough starter"], set()), (["similar", "flour"], set()),
+    (["mentions", "Sourdough starter"], {"notelink.notes.block"}),  # (it reads notes: their hash leaves
+    (["status"], set()),                                              # notelink's block out)
+    (["search", "flour"], {"scipy", "notelink.query.search", "notelink.notes.block"})])
+def test_a_query_command_loads_only_what_it_uses(indexed: tuple[Path, Path], argv: list[str],
+                                                 allowed: set[str]) -> None:
+    vault, ix = indexed
+    command = [argv[0], str(vault), *argv[1:], "--index-dir", str(ix), "--json"]
+    code = ("import contextlib, io\nfrom notelink.cli.main import main\n"
+            f"with contextlib.redirect_stdout(io.StringIO()):\n    assert main({command!r}) == 0\n{_NAMED}")
+    assert set(_imported_by(code)) - allowed == set()

@@ -24,23 +24,17 @@ Vectors are sparse, held as CSR matrices, so large vaults stay small on disk and
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 
 from notelink.config import NoteVectorConfig
+from notelink.index.layout import Layout, unit_rows
 from notelink.notes.stopwords import family
 
 _CHUNK = 1024  # rows of the [c, n] similarity block in neighbours: 123 MB at n = 30k
 _GROUP = 32  # columns per group in top_k
 _NOTE_BLOCK = 2048  # notes per block in lexical and side_by_side
-
-
-def unit_rows(m: np.ndarray) -> np.ndarray:
-    """Rows scaled to length 1 (zero rows stay zero)."""
-    norms = np.linalg.norm(m, axis=1, keepdims=True)
-    return np.divide(m, norms, out=np.zeros_like(m, dtype=np.float32), where=norms > 0)
 
 
 def _unit_rows_in_place(data: np.ndarray, indptr: np.ndarray) -> None:
@@ -287,17 +281,6 @@ def languages(langs: Sequence[str], one_language_share: float) -> sp.csr_matrix 
         return None
     N = cols.size
     return sp.csr_matrix((np.ones(N, np.float32), cols, np.arange(N + 1)), shape=(N, len(names)))
-
-
-@dataclass(frozen=True)
-class Layout:
-    """Column ranges of the note vector: words [0, V), titles [V, V+N), dense [V+N, V+N+D), then the
-    note's language in a vault of several languages [V+N+D, V+N+D+languages)."""
-
-    words: int
-    notes: int
-    dim: int
-    languages: int = 0
 
 
 NOTE_STEPS = 4

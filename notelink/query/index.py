@@ -1,6 +1,7 @@
 """A loaded index generation and the questions asked of it: related notes, concepts, similar words.
 
-Reading needs only numpy and sqlite3, so queries and the TUI start without importing torch.
+Reading needs only numpy and sqlite3, so queries and the TUI start without importing torch; scipy is
+imported when note vectors are first multiplied (`note_vecs`).
 """
 
 from __future__ import annotations
@@ -11,21 +12,22 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from notelink.errors import IndexDamaged, IndexMissing, NotFound
 from notelink.index.arrays import load_array
-from notelink.index.notevectors import Layout, unit_rows
-from notelink.index.references import boosted, reference_matrix
+from notelink.index.layout import Layout, unit_rows
 from notelink.index.store import generation_key, open_generation, pin_current
 from notelink.index.verify import check_generation
 from notelink.notes.links import Resolver, dialect_of, link_report
 from notelink.notes.stopwords import main_languages, stop_word_languages
 from notelink.query.answers import Neighbour, NoteInfo, Related, Scored, SimilarWords
 from notelink.query.lookup import NoteLookup
+
+if TYPE_CHECKING:  # (scipy is imported where note vectors are multiplied: `similar`, `status`, `mentions`
+    import scipy.sparse as sp  # and `concepts` start without it, 0.15-0.3 s)
 
 RELIABLE_COUNT = 10
 """Occurrences from which a word's vector has reproducible neighbours: below it `similar` says the word is
@@ -67,11 +69,10 @@ class Index(NoteLookup):
         self.word_index = {w: i for i, w in enumerate(self.words)}
         self.layout = Layout(**self.meta["layout"])
         L = self.layout
-        parts = tuple(load_array(gen, f"notes_{part}") for part in ("data", "indices", "indptr"))
-        columns = L.words + L.notes + L.dim + L.languages
-        if parts[1].size and not 0 <= int(parts[1].min()) <= int(parts[1].max()) < columns:
-            raise ValueError(f"notes_indices.npy points outside the {columns:,} columns")  # (else a crash)
-        self.note_vecs = sp.csr_matrix(parts, shape=(len(self.notes), columns))  # [N, V+N+D(+languages)]
+        data, indices, indptr = (load_array(gen, f"notes_{part}") for part in ("data", "indices", "indptr"))
+        self._columns = L.words + L.notes + L.dim + L.languages
+        _check_rows(data, indices, indptr, len(self.notes), self._columns)
+        self._parts = data, indices, indptr  # the note vectors, CSR [nnz], [nnz], [N + 1] (`note_vecs`)
         self._by_word: sp.csc_matrix | None = None
         self._links: dict[int, set[int]] = {}
         for src, dst in self.db.execute("SELECT src, dst FROM links WHERE dst IS NOT NULL"):
@@ -80,6 +81,13 @@ class Index(NoteLookup):
                 self._links.setdefault(dst, set()).add(src)
 
     # made on first use: opening a 100k-note index for the TUI's first screen needs neither (1.2 s)
+    @functools.cached_property
+    def note_vecs(self) -> sp.csr_matrix:
+        """[N, V+N+D(+languages)] the note vectors, unit rows (sparse)."""
+        import scipy.sparse as sp
+
+        return sp.csr_matrix(self._parts, shape=(len(self.notes), self._columns))
+
     @functools.cached_property
     def word_vecs(self) -> np.ndarray:
         """[V, D] unit rows of the input (word) vectors, for word similarity: cosines as gensim's, near 0
@@ -94,6 +102,8 @@ class Index(NoteLookup):
                  for p in ("src", "dst", "count")]
         if any(p is None for p in parts):
             return None
+        from notelink.index.references import reference_matrix
+
         src, dst, share = (np.asarray(p) for p in parts)
         return reference_matrix(src, dst, share, len(self.notes))
 
@@ -109,6 +119,8 @@ class Index(NoteLookup):
         r = self.references
         if r is None or not self.reference_weight:
             return scores
+        from notelink.index.references import boosted
+
         return boosted(scores, r[start : start + scores.shape[0], cols], self.reference_weight)
 
     @functools.cached_property
@@ -259,9 +271,10 @@ class Index(NoteLookup):
         (parts of words, the bigrams of scripts written without spaces, are left out: no concepts)."""
         from notelink.notes.tokenizer import is_fragment  # (only here: most queries need no tokenizer)
 
-        row = self.note_vecs[note.id].tocoo()
-        words = row.col < self.layout.words
-        cols, vals = row.col[words], row.data[words]
+        data, indices, indptr = self._parts
+        row = slice(int(indptr[note.id]), int(indptr[note.id + 1]))  # (the row's stored entries, in order)
+        words = indices[row] < self.layout.words
+        cols, vals = indices[row][words], data[row][words]
         norm = float(np.linalg.norm(vals)) or 1.0
         whole = np.array([not is_fragment(self.words[c]) for c in cols.tolist()], dtype=bool)
         cols, vals = cols[whole], vals[whole]
@@ -272,6 +285,8 @@ class Index(NoteLookup):
         """Notes in which a word (or its CBOW neighbours) weighs most."""
         i = self.word_id(word)
         if self._by_word is None:
+            import scipy.sparse as sp
+
             self._by_word = sp.csc_matrix(self.note_vecs[:, : self.layout.words])
         col = self._by_word[:, i].tocoo()
         order = sorted(range(col.row.size), key=lambda k: (-col.data[k], int(col.row[k])))[:top]
@@ -387,6 +402,16 @@ def _no_neighbours(compared: int, language: str) -> str:
                 "are nobody's neighbours: the vault is too small to say yet")
     return (f"no word seen {RELIABLE_COUNT} times or more is used like it: its cosine with each of the "
             f"{compared} such words{among} is 0 or below")
+
+
+def _check_rows(data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, rows: int, columns: int) -> None:
+    """ValueError for note vectors' CSR arrays that do not make an [rows, columns] matrix (checked when
+    the index is opened, as scipy checked them there; a damaged index would otherwise crash a query)."""
+    if indptr.shape != (rows + 1,) or data.shape != indices.shape or int(indptr[0]) != 0 \
+            or int(indptr[-1]) > indices.size or np.any(np.diff(indptr) < 0):
+        raise ValueError(f"notes_indptr.npy does not fit {rows:,} notes and {indices.size:,} entries")
+    if indices.size and not 0 <= int(indices.min()) <= int(indices.max()) < columns:
+        raise ValueError(f"notes_indices.npy points outside the {columns:,} columns")  # (else a crash)
 
 
 def _top(scores: np.ndarray, k: int) -> list[int]:
