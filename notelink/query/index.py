@@ -65,8 +65,6 @@ class Index(NoteLookup):
         self.notes = [NoteInfo(i, p, t, [] if a == "[]" else json.loads(a), tags.get(i, []))  # (most have no
                       for i, p, t, a in rows]  # aliases: skipping the parser is 0.35 s at 100k notes)
         self.by_path = {n.path: n for n in self.notes}
-        self.words = [w for (w,) in self.db.execute("SELECT word FROM vocab ORDER BY id")]
-        self.word_index = {w: i for i, w in enumerate(self.words)}
         self.layout = Layout(**self.meta["layout"])
         L = self.layout
         data, indices, indptr = (load_array(gen, f"notes_{part}") for part in ("data", "indices", "indptr"))
@@ -81,6 +79,28 @@ class Index(NoteLookup):
                 self._links.setdefault(dst, set()).add(src)
 
     # made on first use: opening a 100k-note index for the TUI's first screen needs neither (1.2 s)
+    @functools.cached_property
+    def words(self) -> list[str]:
+        """[V] the vocabulary, by word id (`related` names a few words only: `words_of`; reading all 137k
+        words of a 10k-note vault and indexing them was 0.17 s of its 0.35 s open)."""
+        return [w for (w,) in self.db.execute("SELECT word FROM vocab ORDER BY id")]
+
+    @functools.cached_property
+    def word_index(self) -> dict[str, int]:
+        """word -> its id."""
+        return {w: i for i, w in enumerate(self.words)}
+
+    def words_of(self, ids: Sequence[int]) -> dict[int, str]:
+        """These words by id: from `words` once it is read, else from the vocabulary table, these alone."""
+        if "words" in self.__dict__:
+            return {i: self.words[i] for i in ids}
+        unique, out = sorted(set(ids)), dict[int, str]()
+        for k in range(0, len(unique), 500):
+            part = unique[k : k + 500]
+            marks = ",".join("?" * len(part))
+            out.update(self.db.execute(f"SELECT id, word FROM vocab WHERE id IN ({marks})", part))
+        return out
+
     @functools.cached_property
     def note_vecs(self) -> sp.csr_matrix:
         """[N, V+N+D(+languages)] the note vectors, unit rows (sparse)."""
@@ -247,11 +267,12 @@ class Index(NoteLookup):
         `top`, each at least `least` of the largest one's contribution (the rest would be noise)."""
         shared = self.note_vecs[i].multiply(self.note_vecs[j]).tocoo()  # per-column contributions
         L, first = self.layout, 0.0
+        words = self.words_of(shared.col[shared.col < L.words].tolist())
         out: list[str] = []
         for k in np.argsort(-shared.data, kind="stable"):
             col, value = int(shared.col[k]), float(shared.data[k])
             if col < L.words:
-                label = self.words[col]
+                label = words[col]
             elif col < L.words + L.notes:  # notes with one title (a vault in several languages) say it once
                 label = f"mentions: {self.notes[col - L.words].title}"
             else:  # the dense part and the note's language explain nothing in words
@@ -276,10 +297,11 @@ class Index(NoteLookup):
         words = indices[row] < self.layout.words
         cols, vals = indices[row][words], data[row][words]
         norm = float(np.linalg.norm(vals)) or 1.0
-        whole = np.array([not is_fragment(self.words[c]) for c in cols.tolist()], dtype=bool)
+        name = self.words_of(cols.tolist())
+        whole = np.array([not is_fragment(name[c]) for c in cols.tolist()], dtype=bool)
         cols, vals = cols[whole], vals[whole]
         order = sorted(range(cols.size), key=lambda k: (-vals[k], int(cols[k])))[:top]
-        return [Scored(self.words[int(cols[k])], round(float(vals[k] / norm), 4)) for k in order]
+        return [Scored(name[int(cols[k])], round(float(vals[k] / norm), 4)) for k in order]
 
     def notes_for_word(self, word: str, top: int = 10) -> list[Related]:
         """Notes in which a word (or its CBOW neighbours) weighs most."""

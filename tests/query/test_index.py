@@ -72,6 +72,19 @@ def test_because_says_each_title_once_and_leaves_out_noise() -> None:
     assert index.because(0, 1) == ["bread", "mentions: Dough", "oven"]  # "salt": 0.0001 against 0.25
 
 
+def test_related_and_concepts_read_only_the_words_they_name(daily: Index, tmp_path: Path) -> None:
+    """Opening an index read its whole vocabulary (137k words at 10k notes, 0.17 s of a query's start);
+    `related` and `concepts` name a few words, read by id: the same words as the vocabulary's."""
+    index = Index.open(daily.gen.parent)
+    note = index.find_note("bread topic 0")
+    hits, concepts = index.related(note, 5), index.concepts(note, 5)
+    assert "words" not in index.__dict__ and "note_vecs" in index.__dict__
+    assert len(daily.words) > 5  # (read whole: its answers name words from the vocabulary)
+    assert [h.because for h in hits] == [h.because for h in daily.related(note, 5)]
+    assert concepts == daily.concepts(note, 5)
+    assert index.words_of([3, 1, 3]) == {1: daily.words[1], 3: daily.words[3]}
+
+
 def test_notes_for_word(daily: Index) -> None:
     hits = daily.notes_for_word("telescope", 3)
     assert len(hits) == 3 and all("stars" in h.path for h in hits)
