@@ -269,6 +269,12 @@ class SearchConfig:
     `NoteVectorConfig.expand_vocab` most frequent words)."""
     w_anchor: float = 0.5
     """Weight of the words other notes write around their mentions of a note (anchor text)."""
+    rare_notes: int = 3
+    """A query word that at most this many notes hold counts as anchor text (`w_anchor`) in a note only up
+    to the word's best value in the notes that have it: a note only named near a rare word ranks below the
+    note with the word (a user's `quokka`). Link suggestion recall@10, seeds 1-3, plain / held-out, against
+    no cap: `en` -0.001 / 0.000, `de` -0.001 / -0.001, `it` -0.001 / 0.000, dendron-site -0.002 / 0.000; the
+    cap for every word: `it` -0.007 plain, `en` -0.003 (RESULTS.md, session 18). 0 turns it off."""
     w_title: float = 0.2
     """Weight of the query's cosine with the note's title and aliases (idf-weighted words): what a short
     query names first. Costs the link-suggestion benchmark (drafts, the link's own words removed) 0.005

@@ -4,7 +4,8 @@ One score per note, a sum of parts (weights in `config.SearchConfig`):
 
     q'     = unit(q + beta * unit(q K))        q: the query's TF-IDF [S]; K: each word's CBOW neighbours
     lex    = X q'                              X: the notes' TF-IDF rows [N, S] (postings, word-major)
-    anchor = A q'                              A: words other notes write around each note's name [N, S]
+    anchor = A q'                              A: words other notes write around each note's name [N, S],
+                                               a rare word's at most its best value in X (`rare_notes`)
     title  = T q'                              T: the notes' title and alias words, idf-weighted [N, S]
     dense  = cos(unit(q U) - m, D_n)           U: unit CBOW output vectors; D: the notes' dense rows
     fit    = mean over title words w of sigmoid(h . u_w) - sigmoid(h0 . u_w)
@@ -233,7 +234,8 @@ class Searcher:
                allowed: np.ndarray | None) -> tuple[np.ndarray, dict[str, Any]]:
         ids, w, source = expanded
         cfg = self.cfg
-        rows, anchors = Rows.of(self.terms, ids), Rows.of(self.anchors, ids)
+        rows = Rows.of(self.terms, ids)
+        anchors = self._anchors(rows, ids)
         scores = rows.total(w, self.N) + cfg.w_anchor * anchors.total(w, self.N) \
             + cfg.w_title * Rows.of(self.names, ids).total(w, self.N)
         if allowed is not None:
@@ -250,6 +252,17 @@ class Searcher:
             scores[self.note_lang == code] *= 1 + cfg.w_language
         return scores, {"weight": dict(zip(ids.tolist(), w.tolist(), strict=True)), "source": source,
                         "fit": fit, "rows": rows, "anchors": anchors, "asked": terms.ids.size}
+
+    def _anchors(self, rows: Rows, ids: np.ndarray) -> Rows:
+        """The anchor rows of the words `ids`; for a word that at most `cfg.rare_notes` notes hold (`rows`:
+        their postings), each note's anchor value cut to the word's best literal value. Anchor text is then
+        weighed by `w_anchor` as before, so a note only named near a rare word ranks below the note that has
+        it: `quokka`, written once at the end of a long note, in the paragraph that links three short ones,
+        ranked the three first (the long note's unit TF-IDF row gives one word little; a short anchor row
+        gives it much)."""
+        anchors = Rows.of(self.anchors, ids)
+        rare = np.diff(rows.start) <= self.cfg.rare_notes  # [k]
+        return _at_most(anchors, np.where(rare, _peaks(rows), np.inf)) if rare.any() else anchors
 
     def _title_fit(self, h: np.ndarray) -> np.ndarray:
         """[N] how much better the context h [D] predicts each note's title words than an average context
@@ -346,6 +359,21 @@ def _one_blas_thread() -> AbstractContextManager[object]:
     thread pool each woke the pool, whose threads then spin between queries: `--batch` on the dev vault
     ran at 103 q/s with the pool (CPU time 2.8 s) and 475 q/s without it (0.7 s), 2 shared cores."""
     return _blas().limit(limits=1, user_api="blas")
+
+
+def _peaks(rows: Rows) -> np.ndarray:
+    """[k] each word's largest value in its rows (0 for a word no note holds)."""
+    out = np.zeros(rows.start.size - 1, dtype=np.float32)
+    has = np.diff(rows.start) > 0
+    if has.any():
+        out[has] = np.maximum.reduceat(rows.value, rows.start[:-1][has])
+    return out
+
+
+def _at_most(rows: Rows, limit: np.ndarray) -> Rows:
+    """`rows` with each word's values at most its `limit` [k]."""
+    cap = np.repeat(limit.astype(np.float32), np.diff(rows.start))
+    return Rows(rows.start, rows.note, np.minimum(rows.value, cap))
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:

@@ -225,3 +225,23 @@ def test_a_word_in_the_paragraph_after_a_mention_finds_the_note_that_has_it_firs
         f.write("\nAdded gochugarublast flakes.\n")
     build_index(vault, tmp_path / "ix", FAST)
     assert paths(Searcher(Index.open(tmp_path / "ix")).search("gochugarublast"))[0] == "cooking/Kimchi.md"
+
+
+def test_a_rare_word_finds_the_note_that_has_it_before_notes_only_named_next_to_it(tmp_path: Path) -> None:
+    """A user's sweep: `quokka`, written once at the end of a long note, in the paragraph that links three
+    short notes, ranked those three (only named near it) above the one note that contains it."""
+    vault = tmp_path / "v"
+    vault.mkdir()
+    rng = np.random.default_rng(0)
+    words = ["".join(rng.choice(["ka", "lo", "mi", "ra", "te", "su", "no", "vi"], 3)) for _ in range(300)]
+    body = "\n\n".join(" ".join(rng.choice(words, 40)) + "." for _ in range(10))
+    links = "See also [[Marsupials]], [[Island trip]], [[Rottnest]]."
+    (vault / "Field notes.md").write_text(f"# Field notes\n\n{body}\n\n{links}\n"
+                                          "Extra sentence about quokka kangaroo wombat.\n")
+    for title, text in [("Marsupials", "Pouched mammals."), ("Island trip", "Ferry times and bikes."),
+                        ("Rottnest", "An island off Perth.")]:
+        (vault / f"{title}.md").write_text(f"# {title}\n\n{text}\n")
+    build_index(vault, tmp_path / "ix", FAST)
+    found = Searcher(Index.open(tmp_path / "ix")).search("quokka", snippets=False)
+    assert paths(found)[0] == "Field notes.md"
+    assert len(found.hits) > 1 and all(h.because.anchors == ["quokka"] for h in found.hits[1:])
