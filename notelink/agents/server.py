@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -35,6 +36,7 @@ from notelink.agents.arguments import (
     Unlinked,
     Word,
 )
+from notelink.agents.stdio import serve_stdio
 from notelink.agents.watching import Watching, kept_current
 from notelink.api import NoteInfo, Vault, ambiguous
 from notelink.config import IndexConfig, TrainConfig
@@ -173,18 +175,22 @@ def build_server(vault: Path, index_dir: Path | None = None, watch: Watching | N
 
 def serve(vault: Path, index_dir: Path | None = None,
           watch: tuple[TrainConfig, IndexConfig] | None = None) -> int:
-    """Serves over stdio until the client closes it; with `watch` (the settings to build with), keeps the
-    index current meanwhile, or takes over from the watcher that does when it stops (`Watching`)."""
+    """Serves over stdio until the client closes it, or SIGINT (KeyboardInterrupt: the CLI says
+    "interrupted", exit 130) or SIGTERM (a host or process manager stopping it: exit 0, as at EOF) comes;
+    with `watch` (the settings to build with), keeps the index current meanwhile, or takes over from the
+    watcher that does when it stops (`Watching`), and stops that watcher cleanly however it ends."""
     logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="notelink: %(message)s")
     index_dir = index_dir or UserConfig.load().index_dir(vault)
     watching = Watching(vault, index_dir, *watch) if watch is not None else None
     if watching is not None:
         watching.start()
     try:
-        build_server(vault, index_dir, watching).run("stdio")
+        stopped_by = serve_stdio(build_server(vault, index_dir, watching))
     finally:
         if watching is not None:
             watching.stop(timeout=10.0)
+    if stopped_by == signal.SIGINT:
+        raise KeyboardInterrupt
     return 0
 
 
