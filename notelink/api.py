@@ -166,6 +166,15 @@ class Vault:
                         "config [index] exclude) or a .gitignore / .notelinkignore")
         return None
 
+    def named(self, name: NoteName) -> tuple[NoteInfo, dict[str, Any]]:
+        """`find`, and what an answer about the note says when other notes have that name too (the one
+        picked may not be the one meant): `also_named` (their paths, the first 50) and `warning`
+        (`ambiguous`); empty when `name` names one note. Every face's `--json` and tools add these."""
+        found = self.find(name)
+        if not (others := self.also_named(name, found)):
+            return found, {}
+        return found, {"also_named": others[:50], "warning": ambiguous(_note_name(name), found.path, others)}
+
     def also_named(self, name: NoteName, note: NoteInfo) -> list[str]:
         """Paths of the other notes `name` could mean too, `note` being the one `find` gave (empty when
         `name` is the note's exact path, or a path to its file)."""
