@@ -38,10 +38,10 @@ from notelink.agents.arguments import (
 )
 from notelink.agents.stdio import serve_stdio
 from notelink.agents.watching import Watching, kept_current
-from notelink.api import NoteInfo, Vault, ambiguous
+from notelink.api import NoteInfo, Vault
 from notelink.config import IndexConfig, TrainConfig
 from notelink.configfile import UserConfig
-from notelink.errors import ArgumentError, IndexMissing, NotelinkError
+from notelink.errors import ArgumentError, IndexMissing, NotelinkError, echoed
 from notelink.watch.status import waiting_for
 
 READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, destructive_hint=False,
@@ -91,12 +91,8 @@ class Server:
 
     def _found(self, name: str) -> tuple[NoteInfo, dict[str, Any]]:
         """The note `name` means, and, when other notes have that name too, what the answer says of them
-        (`also_named`: their paths; `warning`: the CLI's warning), as the one picked may not be the one
-        meant."""
-        found = self.vault.find(name)
-        if not (others := self.vault.also_named(name, found)):
-            return found, {}
-        return found, {"also_named": others[:MAX_LIMIT], "warning": ambiguous(name, found.path, others)}
+        (`Vault.named`: `also_named`, `warning`), as the one picked may not be the one meant."""
+        return self.vault.named(name)
 
     # -- the tools --------------------------------------------------------------------------------
     def search(self, query: Query, limit: Limit = 10, draft: Draft = False) -> CallToolResult:
@@ -108,8 +104,8 @@ class Server:
         the query is a paragraph being written (no operators)."""
         def question() -> dict[str, Any]:
             found = self.vault.search(query, _bounded("limit", limit, MAX_LIMIT), syntax=not draft)
-            return {"query": query, "words": found.words, "ignored": found.ignored, "unknown": found.unknown,
-                    "unmatched": found.unmatched, "hits": [
+            return {"query": echoed(query), "words": found.words, "ignored": found.ignored,
+                    "unknown": _echoed(found.unknown), "unmatched": _echoed(found.unmatched), "hits": [
                 {"path": h.path, "title": h.title, "score": round(h.score, 4),
                  "snippet": h.snippet.text[:MAX_SNIPPET] if h.snippet else "", "because": h.because.lines()}
                 for h in found.hits]}
@@ -192,6 +188,11 @@ def serve(vault: Path, index_dir: Path | None = None,
     if stopped_by == signal.SIGINT:
         raise KeyboardInterrupt
     return 0
+
+
+def _echoed(said: list[str]) -> list[str]:
+    """Words of the client's query said back: each cut (`errors.echoed`), at most `MAX_LIMIT` of them."""
+    return [echoed(word) for word in said[:MAX_LIMIT]]
 
 
 def _bounded(name: str, value: int, most: int) -> int:

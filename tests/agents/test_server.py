@@ -380,3 +380,18 @@ def test_wrong_arguments_are_said_plainly(indexed) -> None:
             got.append(await call(s, tool, **arguments))
     session(*indexed, body)
     assert got == [(True, says) for _, _, says in WRONG]
+
+
+def test_what_is_said_back_is_cut(indexed: tuple[Path, Path]) -> None:
+    got: dict[str, tuple[bool, Any]] = {}
+
+    async def body(s: ClientSession) -> None:
+        got["search"] = await call(s, "search", query="q" * 100_000)
+        got["related"] = await call(s, "related", note="x" * 100_000)
+        got["similar_words"] = await call(s, "similar_words", word="y" * 100_000)
+    session(*indexed, body)
+    error, answer = got["search"]
+    assert not error and answer["query"] == "q" * 199 + "…" and answer["unknown"] == ["q" * 199 + "…"]
+    for tool in ("related", "similar_words"):
+        error, text = got[tool]
+        assert error and len(text) < 400 and "…" in text
