@@ -32,7 +32,7 @@ from notelink.errors import ArgumentError, IndexDamaged, IndexMissing, NotFound
 from notelink.index.arrays import array_sizes
 from notelink.index.owner import other_vault, other_vaults_index
 from notelink.index.store import current_generation, generation_key
-from notelink.notes.ignore import Ignore
+from notelink.notes.ignore import WORKSPACE_FILE, Ignore
 from notelink.notes.links import told_apart
 from notelink.notes.vault import check_vault, files_named, path_in_vault
 from notelink.query.answers import Neighbour, NoteInfo, Related, Scored, SimilarWords
@@ -161,9 +161,8 @@ class Vault:
         exclude = index.meta.get("config", {}).get("index", {}).get("exclude") or ()
         ignore = Ignore(self.path, tuple(exclude))
         for rel in files_named(self.path, want):
-            if ignore.ignored(rel):
-                return (f"{rel} is not in the index: it is left out by the exclude patterns (--exclude, "
-                        "config [index] exclude) or a .gitignore / .notelinkignore")
+            if (by := ignore.left_out_by(rel)) is not None:
+                return f"{rel} is not in the index: {_left_out_because(rel, by)}"
         return None
 
     def named(self, name: NoteName) -> tuple[NoteInfo, dict[str, Any]]:
@@ -333,6 +332,20 @@ def ambiguous(name: str, chosen: str, others: list[str]) -> str:
         "some differ only in how their accents are encoded, written here as \\u escapes; give the exact "
         "path, as your shell completes it, to choose")
     return f"'{name}' also names {', '.join(rest)}{more}; showing {first} ({how})"
+
+
+def _left_out_because(rel: str, by: str) -> str:
+    """Why `Ignore.left_out_by` said `by` of `rel`, as the end of a sentence: a dot-folder or dot-file is
+    named as such (no pattern to look for), the rest is left out by the patterns or ignore files."""
+    *folders, name = rel.split("/")
+    if dotted := next((f for f in folders if f.startswith(".")), None):
+        return f"it is in a dot-folder ({rel[:rel.index(dotted)]}{dotted}/), which notelink never indexes"
+    if name.startswith("."):
+        return "it is a dot-file, which notelink never indexes"
+    if by == WORKSPACE_FILE:
+        return f"it is outside the vaults that the Dendron workspace's {WORKSPACE_FILE} lists"
+    return ("it is left out by the exclude patterns (--exclude, config [index] exclude) or a .gitignore / "
+            ".notelinkignore")
 
 
 def _at_least_one(name: str, value: int) -> None:

@@ -328,6 +328,19 @@ def test_a_note_the_exclude_patterns_leave_out_is_said_to_be_left_out(make_vault
         v.find("Nothing")
 
 
+def test_a_note_in_a_dot_folder_is_said_to_be_in_one(make_vault, tmp_path: Path) -> None:
+    vault = make_vault({"a.md": "# A\n\nbread flour water oven", "b.md": "# B\n\nbread oven",
+                        ".obsidian/x.md": "# X\n\nbread", "sub/.hidden/y.md": "# Y", ".dot.md": "# Dot"})
+    build_index(vault, tmp_path / "ix", FAST)
+    v = Vault(vault, tmp_path / "ix")
+    with pytest.raises(NotFound, match=r"it is in a dot-folder \(\.obsidian/\), which notelink never index"):
+        v.find(".obsidian/x.md")
+    with pytest.raises(NotFound, match=r"in a dot-folder \(sub/\.hidden/\)"):
+        v.find("y")
+    with pytest.raises(NotFound, match="it is a dot-file"):
+        v.find(".dot.md")
+
+
 def test_notes_whose_paths_differ_only_by_case_are_told_apart(make_vault, tmp_path: Path) -> None:
     words = "garden compost mulch soil water seeds " * 3
     vault = make_vault({"Plan.md": f"# Garden plan\n\n{words} spring\n",
