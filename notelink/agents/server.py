@@ -10,6 +10,7 @@ errors worded as the CLI words them. Every call reads the live generation, so a 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import logging
@@ -41,7 +42,17 @@ from notelink.agents.watching import Watching, kept_current
 from notelink.api import NoteInfo, Vault
 from notelink.config import IndexConfig, TrainConfig
 from notelink.configfile import UserConfig
-from notelink.errors import ArgumentError, IndexMissing, NotelinkError, echoed
+from notelink.errors import (
+    ArgumentError,
+    IndexDamaged,
+    IndexFormatError,
+    IndexMissing,
+    NotelinkError,
+    echoed,
+    with_vault,
+)
+from notelink.index.store import current_generation
+from notelink.index.verify import check_generation
 from notelink.watch.status import waiting_for
 
 READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, destructive_hint=False,
@@ -65,10 +76,7 @@ class Server:
     @property
     def vault(self) -> Vault:
         if self._vault is None:
-            try:
-                self._vault = Vault(self.vault_path, self.index_dir)
-            except IndexMissing as exc:
-                raise ToolError(self._no_index(exc)) from None
+            self._vault = Vault(self.vault_path, self.index_dir)  # (IndexMissing: `answer` says it)
         return self._vault
 
     def _no_index(self, exc: IndexMissing) -> str:
@@ -78,16 +86,34 @@ class Server:
             return f"{self.vault_path} has no index yet: it is being built (--watch); ask again in a minute"
         return f"{exc} (or start the server with --watch)"
 
-    @staticmethod
-    def answer(question: Callable[[], dict[str, Any]]) -> CallToolResult:
+    def answer(self, question: Callable[[], dict[str, Any]]) -> CallToolResult:
         """The tool's result: its data as compact JSON (text for any client, structured for those that
-        read it); a notelink error is a tool error worded exactly as the CLI words it."""
+        read it); a notelink error is a tool error worded as the CLI words it, the commands it suggests
+        completed with this vault (a missing index: the same sentence whenever it is found missing)."""
         try:
             data = question()
+        except IndexMissing as exc:
+            return _error(self._no_index(exc))
         except (NotelinkError, ToolError) as exc:
-            return CallToolResult(content=[TextContent(type="text", text=str(exc))], is_error=True)
+            return _error(self._with_vault(str(exc)))
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
+
+    def _with_vault(self, text: str) -> str:
+        """`text` with the commands it suggests completed with this vault, and its --index-dir when the index
+        is not where `notelink index` puts it by default."""
+        other = self.index_dir != UserConfig.load().index_dir(self.vault_path)
+        return with_vault(text, str(self.vault_path), str(self.index_dir) if other else None)
+
+    def _unusable(self, exc: IndexFormatError) -> dict[str, Any]:
+        """What `status` says of an index it cannot open (damaged, or written by another version): the
+        error, what to do, and the problems `notelink check` lists."""
+        problems: list[str] = []
+        with contextlib.suppress(OSError, NotelinkError):
+            if (gen := current_generation(self.index_dir)) is not None:
+                problems = check_generation(gen, thorough=True).problems
+        return {"damaged": isinstance(exc, IndexDamaged),
+                "error": self._with_vault(str(exc)), "problems": problems[:MAX_LIMIT]}
 
     def _found(self, name: str) -> tuple[NoteInfo, dict[str, Any]]:
         """The note `name` means, and, when other notes have that name too, what the answer says of them
@@ -151,7 +177,10 @@ class Server:
         how it was trained, languages, whether a watcher keeps it current, and this_server: whether this
         server keeps it current (watching), and if not, who does or that nobody does (message)."""
         def question() -> dict[str, Any]:
-            data = self.vault.status().to_dict()
+            try:
+                data = self.vault.status().to_dict()
+            except IndexFormatError as exc:  # (the agent's "what is wrong?": said, not failed)
+                return {**self._unusable(exc), "this_server": kept_current(self.index_dir, self.watch)}
             data["skipped"] = data["skipped"][:MAX_LIMIT]
             return {**data, "this_server": kept_current(self.index_dir, self.watch)}
         return self.answer(question)
@@ -188,6 +217,10 @@ def serve(vault: Path, index_dir: Path | None = None,
     if stopped_by == signal.SIGINT:
         raise KeyboardInterrupt
     return 0
+
+
+def _error(text: str) -> CallToolResult:
+    return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
 
 
 def _echoed(said: list[str]) -> list[str]:

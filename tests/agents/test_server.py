@@ -395,3 +395,31 @@ def test_what_is_said_back_is_cut(indexed: tuple[Path, Path]) -> None:
     for tool in ("related", "similar_words"):
         error, text = got[tool]
         assert error and len(text) < 400 and "…" in text
+
+
+def test_a_damaged_then_missing_index_is_said_with_the_vault_and_status_answers(
+        indexed: tuple[Path, Path]) -> None:
+    from notelink.index.store import current_generation
+
+    vault, ix = indexed
+    got: dict[str, tuple[bool, Any]] = {}
+
+    async def body(s: ClientSession) -> None:
+        assert not (await call(s, "related", note="Kimchi"))[0]
+        gen = current_generation(ix)
+        assert gen is not None
+        with open(gen / "syn0.npy", "r+b") as f:  # cut short in place, under the running server
+            f.truncate(200)
+        got["damaged related"] = await call(s, "related", note="Kimchi")
+        got["damaged status"] = await call(s, "status")
+        shutil.rmtree(ix)
+        got["missing"] = await call(s, "related", note="Kimchi")
+    session(vault, ix, body)
+    rebuild = f"`notelink index {vault} --index-dir {ix}`"
+    error, text = got["damaged related"]
+    assert error and "damaged" in text and rebuild in text
+    error, status = got["damaged status"]
+    assert not error and status["damaged"] is True and rebuild in status["error"]
+    assert status["problems"] and "this_server" in status
+    error, text = got["missing"]
+    assert error and "has no index yet" in text and "(or start the server with --watch)" in text
