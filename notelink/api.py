@@ -193,6 +193,15 @@ class Vault:
         index = self.index
         return index.concepts(self._find(index, note), top)
 
+    def why_none(self, note: NoteName | NoteInfo, question: str = "related", unlinked: bool = False) -> str:
+        """Why `related(note, unlinked=unlinked)` (or, `question="concepts"`, `concepts(note)`) is empty: the
+        only note, no word learned, nothing shared...; "" when it is not empty."""
+        from notelink.query.reasons import no_concepts, no_related
+
+        index = self.index
+        found = self._find(index, note)
+        return no_concepts(index, found) if question == "concepts" else no_related(index, found, unlinked)
+
     def search(self, query: str, top: int = 10, snippets: bool = True, syntax: bool = True,
                exclude: Collection[str] = ()) -> SearchResults:
         """Notes for `query`, by meaning in the vault's own words, best first, each with a snippet (the

@@ -143,7 +143,8 @@ class Server:
         def question() -> dict[str, Any]:
             found, others = self._found(note)
             hits = self.vault.related(found, _bounded("limit", limit, MAX_LIMIT), unlinked)
-            return {"note": found.path, **others, "related": [h.__dict__ for h in hits]}
+            why = {} if hits else {"reason": self.vault.why_none(found, "related", unlinked)}
+            return {"note": found.path, **others, "related": [h.__dict__ for h in hits], **why}
         return self.answer(question)
 
     def concepts(self, note: NoteName, limit: Limit = 10) -> CallToolResult:
@@ -151,7 +152,8 @@ class Server:
         def question() -> dict[str, Any]:
             found, others = self._found(note)
             hits = self.vault.concepts(found, _bounded("limit", limit, MAX_LIMIT))
-            return {"note": found.path, **others, "concepts": [h.__dict__ for h in hits]}
+            why = {} if hits else {"reason": self.vault.why_none(found, "concepts")}
+            return {"note": found.path, **others, "concepts": [h.__dict__ for h in hits], **why}
         return self.answer(question)
 
     def similar_words(self, word: Word, limit: Limit = 10) -> CallToolResult:

@@ -20,11 +20,12 @@ def cmd_related(args: argparse.Namespace) -> int:
     vault = open_vault(args)
     note, others = find_note(vault, args)
     hits = vault.related(note, args.top, unlinked=args.unlinked)
-    data = {"note": note.path, **others, "related": [h.__dict__ for h in hits]}
+    reason = "" if hits else vault.why_none(note, "related", args.unlinked)
+    data = {"note": note.path, **others, "related": [h.__dict__ for h in hits], **_reason(reason)}
     lines = [f"Related to {shown(note.title)} ({shown(note.path)}):"]
     lines += [f"  {h.score:6.3f}  {shown(h.title)} ({shown(h.path)}){'  [linked]' if h.linked else ''}"
               for h in hits]
-    emit(args, data, lambda: "\n".join(lines if hits else [*lines, "  (no related notes)"]))
+    emit(args, data, lambda: "\n".join(lines if hits else [*lines, f"  (no related notes: {reason})"]))
     return EXIT_OK
 
 
@@ -33,12 +34,17 @@ def cmd_concepts(args: argparse.Namespace) -> int:
     vault = open_vault(args)
     note, others = find_note(vault, args)
     hits = vault.concepts(note, args.top)
-    data = {"note": note.path, **others, "concepts": [h.__dict__ for h in hits]}
+    reason = "" if hits else vault.why_none(note, "concepts")
+    data = {"note": note.path, **others, "concepts": [h.__dict__ for h in hits], **_reason(reason)}
     lines = [f"Concepts of {shown(note.title)} ({shown(note.path)}):"]
     lines += [f"  {h.score:6.3f}  {h.word}" for h in hits]
-    emit(args, data, lambda: "\n".join(lines if hits else [*lines, "  (none: the note has no words the "
-                                                                       "index learned)"]))
+    emit(args, data, lambda: "\n".join(lines if hits else [*lines, f"  (none: {reason})"]))
     return EXIT_OK
+
+
+def _reason(reason: str) -> dict[str, str]:
+    """`reason` in an answer when there is one (an empty answer: why), as `similar --json` has it."""
+    return {"reason": reason} if reason else {}
 
 
 def cmd_similar(args: argparse.Namespace) -> int:

@@ -423,3 +423,22 @@ def test_a_damaged_then_missing_index_is_said_with_the_vault_and_status_answers(
     assert status["problems"] and "this_server" in status
     error, text = got["missing"]
     assert error and "has no index yet" in text and "(or start the server with --watch)" in text
+
+
+def test_an_empty_answer_says_why(tmp_path: Path) -> None:
+    import dataclasses
+
+    vault, ix = tmp_path / "vault", tmp_path / "ix"
+    vault.mkdir()
+    (vault / "A.md").write_text("# A\n\nshort one", encoding="utf-8")
+    (vault / "B.md").write_text("# B\n\nanother short", encoding="utf-8")
+    build_index(vault, ix, dataclasses.replace(FAST, min_count=5))
+    got: dict[str, tuple[bool, Any]] = {}
+
+    async def body(s: ClientSession) -> None:
+        got["related"] = await call(s, "related", note="A")
+        got["concepts"] = await call(s, "concepts", note="A")
+    session(vault, ix, body)
+    for tool in ("related", "concepts"):
+        error, answer = got[tool]
+        assert not error and answer[tool] == [] and "learned no words" in answer["reason"]
