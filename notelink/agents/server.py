@@ -123,18 +123,17 @@ class Server:
     # -- the tools --------------------------------------------------------------------------------
     def search(self, query: Query, limit: Limit = 10, draft: Draft = False) -> CallToolResult:
         """Notes about `query`, by meaning in this vault's own words, best first: path, title, score, the
-        best-matching passage (snippet), because (query words found; `word ← query word` for words the
-        vault's model brought in); the words searched for, the stop words left out (ignored: no words
-        left means nothing was searchable, not that nothing matched), unknown query words, and unmatched
-        filters (a #tag or path no note has). Quotes match a phrase; #tag and path:folder filter. draft:
-        the query is a paragraph being written (no operators)."""
+        best-matching passage (snippet: text, spans of the matched words, line where it starts), because
+        (words: query words found; expanded: {word, from} for words the vault's model brought in from a
+        query word; anchors: query words other notes write near its name; title_fit); the words searched
+        for, the stop words left out (ignored: no words left means nothing was searchable, not that nothing
+        matched), unknown query words, and unmatched filters (a #tag or path no note has). Quotes match a
+        phrase; #tag and path:folder filter. draft: the query is a paragraph being written (no operators)."""
         def question() -> dict[str, Any]:
             found = self.vault.search(query, _bounded("limit", limit, MAX_LIMIT), syntax=not draft)
-            return {"query": echoed(query), "words": found.words, "ignored": found.ignored,
-                    "unknown": _echoed(found.unknown), "unmatched": _echoed(found.unmatched), "hits": [
-                {"path": h.path, "title": h.title, "score": round(h.score, 4),
-                 "snippet": h.snippet.text[:MAX_SNIPPET] if h.snippet else "", "because": h.because.lines()}
-                for h in found.hits]}
+            data = found.to_dict()  # (the hits as `search --json` has them: one hit object everywhere)
+            return {**data, "query": echoed(query), "unknown": _echoed(found.unknown),
+                    "unmatched": _echoed(found.unmatched), "hits": [_cut(hit) for hit in data["hits"]]}
         return self.answer(question)
 
     def related(self, note: NoteName, limit: Limit = 10, unlinked: Unlinked = False) -> CallToolResult:
@@ -219,6 +218,14 @@ def serve(vault: Path, index_dir: Path | None = None,
     if stopped_by == signal.SIGINT:
         raise KeyboardInterrupt
     return 0
+
+
+def _cut(hit: dict[str, Any]) -> dict[str, Any]:
+    """A search hit with its snippet cut at `MAX_SNIPPET` characters (and its spans within them)."""
+    if (snip := hit["snippet"]) is None or len(snip["text"]) <= MAX_SNIPPET:
+        return hit
+    spans = [s for s in snip["spans"] if s[1] <= MAX_SNIPPET]
+    return {**hit, "snippet": {**snip, "text": snip["text"][:MAX_SNIPPET - 1] + "\u2026", "spans": spans}}
 
 
 def _error(text: str) -> CallToolResult:

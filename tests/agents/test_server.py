@@ -199,7 +199,8 @@ def test_search_answers_as_the_cli_does(indexed, capsys) -> None:
     session(vault, ix, body)
     (error, answer), (_, unknown) = got
     assert not error and [h["path"] for h in answer["hits"]] == [h["path"] for h in cli["hits"]]
-    assert all(h["snippet"] and h["because"] for h in answer["hits"])
+    assert answer["hits"] == cli["hits"]  # one hit object: the snippet's line and spans, because's parts
+    assert all(h["snippet"]["line"] >= 1 and h["because"]["words"] for h in answer["hits"])
     assert unknown["unknown"] == ["zzqx"]
 
 
