@@ -19,6 +19,7 @@ Errors are `notelink.errors` exceptions, all `NotelinkError`: `VaultError` (no s
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import shlex
 import threading
@@ -61,6 +62,8 @@ class Edits:
     unchanged: int
     preview: str = ""
     """What a user confirms when shown `diff`: pass it as `expect` to write exactly this, or nothing."""
+    nothing: str = ""
+    """Why there is nothing to do, when there is nothing (`undo_links` with no write to undo); else ""."""
 
     @classmethod
     def of(cls, plan: Any, report: Any | None) -> Edits:
@@ -184,6 +187,7 @@ class Vault:
         """The notes most like `note` (cosine of note vectors), best first, with `because`; `unlinked`
         leaves out notes already linked either way."""
         _at_least_one("top", top)
+        _bool("unlinked", unlinked)
         index = self.index
         return index.related(self._find(index, note), top, unlinked)
 
@@ -272,7 +276,11 @@ class Vault:
 
         plan, entries = linker.plan_undo(self.path, self.index_dir, every)
         plan = linker.expecting(plan, expect)
-        return Edits.of(plan, linker.undo(plan, entries) if write else None)
+        edits = Edits.of(plan, linker.undo(plan, entries) if write else None)
+        if entries:
+            return edits
+        return dataclasses.replace(edits, nothing="nothing to undo: no link written by notelink (link with "
+                                                  "write=True, `notelink link --write`) is left to put back")
 
     def health(self, limit: int = 20) -> Health:
         """Dead links, orphans, one-way links, stale links, near-duplicates and tag suggestions, each list
@@ -361,6 +369,12 @@ def _at_least_one(name: str, value: int) -> None:
     """A count (`top`, `limit`, `max_chars`) below 1 is an error, as the CLI's `--top 0` is."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ArgumentError(f"{name} must be a whole number of at least 1, not {value!r}")
+
+
+def _bool(name: str, value: bool) -> None:
+    """A flag (`unlinked`) must be True or False: `"yes"` or `0` is an error, as MCP and `top="3"` have it."""
+    if not isinstance(value, bool):
+        raise ArgumentError(f"{name} must be True or False, not {value!r}")
 
 
 def _heading(value: str) -> str:

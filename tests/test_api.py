@@ -412,3 +412,27 @@ def test_arrays_cut_short_under_an_open_vault_are_a_damaged_index_not_a_crash(tm
                           text=True, timeout=120)
     assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
     assert "damaged:" in done.stdout and "(truncated)" in done.stdout
+
+
+def test_results_have_to_dict_and_unlinked_must_be_a_bool(indexed, capsys) -> None:
+    vault, ix = indexed
+    common = ["--index-dir", str(ix), "--top", "3"]
+    with notelink.open(vault, ix) as v:
+        assert [r.to_dict() for r in v.related("Kimchi", top=3)] == cli_json(
+            capsys, "related", str(vault), "Kimchi", *common)["related"]
+        assert [c.to_dict() for c in v.concepts("Kimchi", top=3)] == cli_json(
+            capsys, "concepts", str(vault), "Kimchi", *common)["concepts"]
+        assert v.similar_words("telescope", top=3).to_dict() == cli_json(
+            capsys, "similar", str(vault), "telescope", *common)
+        assert v.similar("telescope", top=3)[0].to_dict().keys() == {"word", "score", "count"}
+        for bad in ("yes", 1, None):
+            with pytest.raises(ArgumentError, match=f"unlinked must be True or False, not {bad!r}"):
+                v.related("Kimchi", unlinked=bad)  # type: ignore[arg-type]
+
+
+def test_undo_links_with_nothing_to_undo_says_so(indexed) -> None:
+    vault, ix = indexed
+    with notelink.open(vault, ix) as v:
+        undo = v.undo_links()
+        assert undo.diff == "" and undo.nothing.startswith("nothing to undo")
+        assert v.link("Kimchi", "Fermentation").nothing == ""
