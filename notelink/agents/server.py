@@ -25,6 +25,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 
 from notelink import __version__
+from notelink.agents import schemas
 from notelink.agents.arguments import (
     MAX_CHARS,
     MAX_LIMIT,
@@ -120,8 +121,8 @@ class Server:
         (`Vault.named`: `also_named`, `warning`), as the one picked may not be the one meant."""
         return self.vault.named(name)
 
-    # -- the tools --------------------------------------------------------------------------------
-    def search(self, query: Query, limit: Limit = 10, draft: Draft = False) -> CallToolResult:
+    # -- the tools (each answer's fields: `schemas`, published as its outputSchema) -------------
+    def search(self, query: Query, limit: Limit = 10, draft: Draft = False) -> schemas.SearchResult:
         """Notes about `query`, by meaning in this vault's own words, best first: path, title, score, the
         best-matching passage (snippet: text, spans of the matched words, line where it starts), because
         (words: query words found; expanded: {word, from} for words the vault's model brought in from a
@@ -136,7 +137,7 @@ class Server:
                     "unmatched": _echoed(found.unmatched), "hits": [_cut(hit) for hit in data["hits"]]}
         return self.answer(question)
 
-    def related(self, note: NoteName, limit: Limit = 10, unlinked: Unlinked = False) -> CallToolResult:
+    def related(self, note: NoteName, limit: Limit = 10, unlinked: Unlinked = False) -> schemas.RelatedResult:
         """Notes related to a note, best first: path, title, score (cosine, 0-1), linked (already linked
         either way), because (shared concepts, titles mentioned). unlinked: only notes not linked yet."""
         def question() -> dict[str, Any]:
@@ -146,7 +147,7 @@ class Server:
             return {"note": found.path, **others, "related": [h.__dict__ for h in hits], **why}
         return self.answer(question)
 
-    def concepts(self, note: NoteName, limit: Limit = 10) -> CallToolResult:
+    def concepts(self, note: NoteName, limit: Limit = 10) -> schemas.ConceptsResult:
         """The words that characterise a note in this vault (its own words and their CBOW neighbours)."""
         def question() -> dict[str, Any]:
             found, others = self._found(note)
@@ -155,14 +156,14 @@ class Server:
             return {"note": found.path, **others, "concepts": [h.__dict__ for h in hits], **why}
         return self.answer(question)
 
-    def similar_words(self, word: Word, limit: Limit = 10) -> CallToolResult:
+    def similar_words(self, word: Word, limit: Limit = 10) -> schemas.SimilarResult:
         """Words this vault uses like `word` (cosine of word vectors learned from the vault), each with how
         often it occurs; a word too rare for reliable neighbours gets none (reliable: false); when there are
         none, reason says why."""
         return self.answer(lambda: dataclasses.asdict(
             self.vault.similar_words(word, _bounded("limit", limit, MAX_LIMIT))))
 
-    def read_note(self, note: NoteName, max_chars: MaxChars = 4000) -> CallToolResult:
+    def read_note(self, note: NoteName, max_chars: MaxChars = 4000) -> schemas.NoteResult:
         """A note's title, aliases, tags, headings, links (target and the note it reaches) as the index has
         them, and its text as on disk now, cut at max_chars (truncated says so; chars is the whole length);
         changed_since_index: the file changed since the index was built, so the text may disagree with the
@@ -173,7 +174,7 @@ class Server:
                     **others}
         return self.answer(question)
 
-    def status(self) -> CallToolResult:
+    def status(self) -> schemas.StatusResult:
         """What the index holds: notes indexed and skipped (with reasons, the first 50), vocabulary, when and
         how it was trained, languages, whether a watcher keeps it current, and this_server: whether this
         server keeps it current (watching), and if not, who does or that nobody does (message)."""
