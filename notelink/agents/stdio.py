@@ -71,6 +71,17 @@ def _lines(fd: int) -> Iterator[bytes]:
         yield pending
 
 
+def _claim_stdin() -> int:
+    """A private copy of stdin's descriptor for the session, fd 0 itself pointed at the null device, as the
+    SDK's own transport does: a child process reading stdin cannot take the client's bytes."""
+    private = os.dup(sys.stdin.fileno())
+    with contextlib.suppress(OSError):
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, sys.stdin.fileno())
+        os.close(null)
+    return private
+
+
 def serve_stdio(server: MCPServer) -> signal.Signals | None:
     """Runs `server` over stdin and stdout until the client closes stdin (None) or a stop signal comes
     (that signal)."""
@@ -79,7 +90,7 @@ def serve_stdio(server: MCPServer) -> signal.Signals | None:
 
 async def _session(server: MCPServer) -> signal.Signals | None:
     caught: list[signal.Signals] = []
-    lines = Lines(sys.stdin.fileno())
+    lines = Lines(_claim_stdin())
     lines.start()
     async with anyio.create_task_group() as group:
         with anyio.open_signal_receiver(*STOP_SIGNALS) as signals:
