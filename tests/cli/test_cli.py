@@ -373,9 +373,9 @@ def test_an_empty_note_has_no_related_notes_nor_concepts(capsys, make_vault, tmp
                         "Rye.md": "# Rye\n\nrye flour water salt levain\n", "empty.md": ""})
     ix = indexed(capsys, vault, tmp_path)
     code, out, _ = run(capsys, "related", str(vault), "empty", "--index-dir", ix)
-    assert code == 0 and "(no related notes)" in out
+    assert code == 0 and "(no related notes: the note has no word the index learned" in out
     code, out, _ = run(capsys, "concepts", str(vault), "empty.md", "--index-dir", ix)
-    assert code == 0 and "(none: " in out
+    assert code == 0 and "(none: the note has no word the index learned" in out
     code, out, _ = run(capsys, "export", str(vault), "--index-dir", ix, "--format", "csv")
     assert code == 0 and "empty.md" not in out and "Bread.md,Rye.md" in out  # cosine 0: not related
 
