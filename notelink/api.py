@@ -19,6 +19,7 @@ Errors are `notelink.errors` exceptions, all `NotelinkError`: `VaultError` (no s
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import importlib
 import os
 import shlex
@@ -34,7 +35,7 @@ from notelink.index.arrays import array_sizes
 from notelink.index.owner import other_vault, other_vaults_index
 from notelink.index.report import Progress
 from notelink.index.store import current_generation, generation_key
-from notelink.notes.ignore import Ignore
+from notelink.notes.ignore import WORKSPACE_FILE, Ignore
 from notelink.notes.links import told_apart
 from notelink.notes.vault import check_vault, files_named, path_in_vault
 from notelink.query.answers import Neighbour, NoteInfo, Related, Scored, SimilarWords
@@ -78,6 +79,8 @@ class Edits:
     unchanged: int
     preview: str = ""
     """What a user confirms when shown `diff`: pass it as `expect` to write exactly this, or nothing."""
+    nothing: str = ""
+    """Why there is nothing to do, when there is nothing (`undo_links` with no write to undo); else ""."""
 
     @classmethod
     def of(cls, plan: Any, report: Any | None) -> Edits:
@@ -178,10 +181,18 @@ class Vault:
         exclude = index.meta.get("config", {}).get("index", {}).get("exclude") or ()
         ignore = Ignore(self.path, tuple(exclude))
         for rel in files_named(self.path, want):
-            if ignore.ignored(rel):
-                return (f"{rel} is not in the index: it is left out by the exclude patterns (--exclude, "
-                        "config [index] exclude) or a .gitignore / .notelinkignore")
+            if (by := ignore.left_out_by(rel)) is not None:
+                return f"{rel} is not in the index: {_left_out_because(rel, by)}"
         return None
+
+    def named(self, name: NoteName) -> tuple[NoteInfo, dict[str, Any]]:
+        """`find`, and what an answer about the note says when other notes have that name too (the one
+        picked may not be the one meant): `also_named` (their paths, the first 50) and `warning`
+        (`ambiguous`); empty when `name` names one note. Every face's `--json` and tools add these."""
+        found = self.find(name)
+        if not (others := self.also_named(name, found)):
+            return found, {}
+        return found, {"also_named": others[:50], "warning": ambiguous(_note_name(name), found.path, others)}
 
     def also_named(self, name: NoteName, note: NoteInfo) -> list[str]:
         """Paths of the other notes `name` could mean too, `note` being the one `find` gave (empty when
@@ -193,6 +204,7 @@ class Vault:
         """The notes most like `note` (cosine of note vectors), best first, with `because`; `unlinked`
         leaves out notes already linked either way."""
         _at_least_one("top", top)
+        _bool("unlinked", unlinked)
         index = self.index
         return index.related(self._find(index, note), top, unlinked)
 
@@ -201,6 +213,15 @@ class Vault:
         _at_least_one("top", top)
         index = self.index
         return index.concepts(self._find(index, note), top)
+
+    def why_none(self, note: NoteName | NoteInfo, question: str = "related", unlinked: bool = False) -> str:
+        """Why `related(note, unlinked=unlinked)` (or, `question="concepts"`, `concepts(note)`) is empty: the
+        only note, no word learned, nothing shared...; "" when it is not empty."""
+        from notelink.query.reasons import no_concepts, no_related
+
+        index = self.index
+        found = self._find(index, note)
+        return no_concepts(index, found) if question == "concepts" else no_related(index, found, unlinked)
 
     def search(self, query: str, top: int = 10, snippets: bool = True, syntax: bool = True,
                exclude: Collection[str] = ()) -> SearchResults:
@@ -276,7 +297,11 @@ class Vault:
 
         plan, entries = linker.plan_undo(self.path, self.index_dir, every)
         plan = linker.expecting(plan, expect)
-        return Edits.of(plan, linker.undo(plan, entries) if write else None)
+        edits = Edits.of(plan, linker.undo(plan, entries) if write else None)
+        if entries:
+            return edits
+        return dataclasses.replace(edits, nothing="nothing to undo: no link written by notelink (link with "
+                                                  "write=True, `notelink link --write`) is left to put back")
 
     def health(self, limit: int = 20, progress: Progress | None = None) -> Health:
         """Dead links, orphans, one-way links, stale links, near-duplicates and tag suggestions, each list
@@ -351,10 +376,30 @@ def ambiguous(name: str, chosen: str, others: list[str]) -> str:
     return f"'{name}' also names {', '.join(rest)}{more}; showing {first} ({how})"
 
 
+def _left_out_because(rel: str, by: str) -> str:
+    """Why `Ignore.left_out_by` said `by` of `rel`, as the end of a sentence: a dot-folder or dot-file is
+    named as such (no pattern to look for), the rest is left out by the patterns or ignore files."""
+    *folders, name = rel.split("/")
+    if dotted := next((f for f in folders if f.startswith(".")), None):
+        return f"it is in a dot-folder ({rel[:rel.index(dotted)]}{dotted}/), which notelink never indexes"
+    if name.startswith("."):
+        return "it is a dot-file, which notelink never indexes"
+    if by == WORKSPACE_FILE:
+        return f"it is outside the vaults that the Dendron workspace's {WORKSPACE_FILE} lists"
+    return ("it is left out by the exclude patterns (--exclude, config [index] exclude) or a .gitignore / "
+            ".notelinkignore")
+
+
 def _at_least_one(name: str, value: int) -> None:
     """A count (`top`, `limit`, `max_chars`) below 1 is an error, as the CLI's `--top 0` is."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ArgumentError(f"{name} must be a whole number of at least 1, not {value!r}")
+
+
+def _bool(name: str, value: bool) -> None:
+    """A flag (`unlinked`) must be True or False: `"yes"` or `0` is an error, as MCP and `top="3"` have it."""
+    if not isinstance(value, bool):
+        raise ArgumentError(f"{name} must be True or False, not {value!r}")
 
 
 def _heading(value: str) -> str:

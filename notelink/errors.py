@@ -6,6 +6,31 @@ The bottom of the package: imports nothing of notelink, so any layer may raise t
 
 from __future__ import annotations
 
+import re
+import shlex
+
+ECHOED = 200
+"""How much of a name or query an answer or error says back (a client's 1 MB query is not sent back whole)."""
+
+
+def echoed(text: str, most: int = ECHOED) -> str:
+    """`text` as said back to whoever gave it: cut at `most` characters, with an ellipsis when cut."""
+    return text if len(text) <= most else text[:most - 1] + "\u2026"
+
+
+_COMMAND = re.compile(r"`notelink (index|check|status)(?: VAULT)?((?: --[a-z-]+)*)`")
+"""A command a message suggests as `notelink index` (`--force`...), which knows neither the vault as the user
+named it nor the index folder they gave."""
+
+
+def with_vault(text: str, vault: str, index_dir: str | None = None) -> str:
+    """`text` with each command it suggests (`notelink index`, `check`, `status`) completed with `vault` and,
+    when given (an index folder other than the usual one), `--index-dir`: a command to run as it is."""
+    def command(match: re.Match[str]) -> str:
+        words = ["notelink", match[1], vault, *match[2].split()]
+        return f"`{shlex.join(words + (['--index-dir', index_dir] if index_dir else []))}`"
+    return _COMMAND.sub(command, text)
+
 
 class NotelinkError(Exception):
     """Base of the errors below."""
@@ -53,7 +78,7 @@ class NotFound(NotelinkError, LookupError):
     def __init__(self, what: str, name: str, suggestions: list[str], why: str | None = None) -> None:
         """`why`, when known, replaces the plain message (a skipped file, a stop word)."""
         hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(why or f"no {what} named {name!r} in the index{hint}")
+        super().__init__(why or f"no {what} named {echoed(name)!r} in the index{hint}")
         self.suggestions = suggestions
 
 

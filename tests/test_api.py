@@ -328,6 +328,19 @@ def test_a_note_the_exclude_patterns_leave_out_is_said_to_be_left_out(make_vault
         v.find("Nothing")
 
 
+def test_a_note_in_a_dot_folder_is_said_to_be_in_one(make_vault, tmp_path: Path) -> None:
+    vault = make_vault({"a.md": "# A\n\nbread flour water oven", "b.md": "# B\n\nbread oven",
+                        ".obsidian/x.md": "# X\n\nbread", "sub/.hidden/y.md": "# Y", ".dot.md": "# Dot"})
+    build_index(vault, tmp_path / "ix", FAST)
+    v = Vault(vault, tmp_path / "ix")
+    with pytest.raises(NotFound, match=r"it is in a dot-folder \(\.obsidian/\), which notelink never index"):
+        v.find(".obsidian/x.md")
+    with pytest.raises(NotFound, match=r"in a dot-folder \(sub/\.hidden/\)"):
+        v.find("y")
+    with pytest.raises(NotFound, match="it is a dot-file"):
+        v.find(".dot.md")
+
+
 def test_notes_whose_paths_differ_only_by_case_are_told_apart(make_vault, tmp_path: Path) -> None:
     words = "garden compost mulch soil water seeds " * 3
     vault = make_vault({"Plan.md": f"# Garden plan\n\n{words} spring\n",
@@ -399,3 +412,27 @@ def test_arrays_cut_short_under_an_open_vault_are_a_damaged_index_not_a_crash(tm
                           text=True, timeout=120)
     assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
     assert "damaged:" in done.stdout and "(truncated)" in done.stdout
+
+
+def test_results_have_to_dict_and_unlinked_must_be_a_bool(indexed, capsys) -> None:
+    vault, ix = indexed
+    common = ["--index-dir", str(ix), "--top", "3"]
+    with notelink.open(vault, ix) as v:
+        assert [r.to_dict() for r in v.related("Kimchi", top=3)] == cli_json(
+            capsys, "related", str(vault), "Kimchi", *common)["related"]
+        assert [c.to_dict() for c in v.concepts("Kimchi", top=3)] == cli_json(
+            capsys, "concepts", str(vault), "Kimchi", *common)["concepts"]
+        assert v.similar_words("telescope", top=3).to_dict() == cli_json(
+            capsys, "similar", str(vault), "telescope", *common)
+        assert v.similar("telescope", top=3)[0].to_dict().keys() == {"word", "score", "count"}
+        for bad in ("yes", 1, None):
+            with pytest.raises(ArgumentError, match=f"unlinked must be True or False, not {bad!r}"):
+                v.related("Kimchi", unlinked=bad)  # type: ignore[arg-type]
+
+
+def test_undo_links_with_nothing_to_undo_says_so(indexed) -> None:
+    vault, ix = indexed
+    with notelink.open(vault, ix) as v:
+        undo = v.undo_links()
+        assert undo.diff == "" and undo.nothing.startswith("nothing to undo")
+        assert v.link("Kimchi", "Fermentation").nothing == ""

@@ -10,9 +10,11 @@ errors worded as the CLI words them. Every call reads the live generation, so a 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import logging
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +25,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 
 from notelink import __version__
+from notelink.agents import schemas
 from notelink.agents.arguments import (
     MAX_CHARS,
     MAX_LIMIT,
@@ -35,11 +38,22 @@ from notelink.agents.arguments import (
     Unlinked,
     Word,
 )
+from notelink.agents.stdio import serve_stdio
 from notelink.agents.watching import Watching, kept_current
-from notelink.api import NoteInfo, Vault, ambiguous
+from notelink.api import NoteInfo, Vault
 from notelink.config import IndexConfig, TrainConfig
 from notelink.configfile import UserConfig
-from notelink.errors import ArgumentError, IndexMissing, NotelinkError
+from notelink.errors import (
+    ArgumentError,
+    IndexDamaged,
+    IndexFormatError,
+    IndexMissing,
+    NotelinkError,
+    echoed,
+    with_vault,
+)
+from notelink.index.store import current_generation
+from notelink.index.verify import check_generation
 from notelink.watch.status import waiting_for
 
 READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, destructive_hint=False,
@@ -63,10 +77,7 @@ class Server:
     @property
     def vault(self) -> Vault:
         if self._vault is None:
-            try:
-                self._vault = Vault(self.vault_path, self.index_dir)
-            except IndexMissing as exc:
-                raise ToolError(self._no_index(exc)) from None
+            self._vault = Vault(self.vault_path, self.index_dir)  # (IndexMissing: `answer` says it)
         return self._vault
 
     def _no_index(self, exc: IndexMissing) -> str:
@@ -76,68 +87,83 @@ class Server:
             return f"{self.vault_path} has no index yet: it is being built (--watch); ask again in a minute"
         return f"{exc} (or start the server with --watch)"
 
-    @staticmethod
-    def answer(question: Callable[[], dict[str, Any]]) -> CallToolResult:
+    def answer(self, question: Callable[[], dict[str, Any]]) -> CallToolResult:
         """The tool's result: its data as compact JSON (text for any client, structured for those that
-        read it); a notelink error is a tool error worded exactly as the CLI words it."""
+        read it); a notelink error is a tool error worded as the CLI words it, the commands it suggests
+        completed with this vault (a missing index: the same sentence whenever it is found missing)."""
         try:
             data = question()
+        except IndexMissing as exc:
+            return _error(self._no_index(exc))
         except (NotelinkError, ToolError) as exc:
-            return CallToolResult(content=[TextContent(type="text", text=str(exc))], is_error=True)
+            return _error(self._with_vault(str(exc)))
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
 
+    def _with_vault(self, text: str) -> str:
+        """`text` with the commands it suggests completed with this vault, and its --index-dir when the index
+        is not where `notelink index` puts it by default."""
+        other = self.index_dir != UserConfig.load().index_dir(self.vault_path)
+        return with_vault(text, str(self.vault_path), str(self.index_dir) if other else None)
+
+    def _unusable(self, exc: IndexFormatError) -> dict[str, Any]:
+        """What `status` says of an index it cannot open (damaged, or written by another version): the
+        error, what to do, and the problems `notelink check` lists."""
+        problems: list[str] = []
+        with contextlib.suppress(OSError, NotelinkError):
+            if (gen := current_generation(self.index_dir)) is not None:
+                problems = check_generation(gen, thorough=True).problems
+        return {"damaged": isinstance(exc, IndexDamaged),
+                "error": self._with_vault(str(exc)), "problems": problems[:MAX_LIMIT]}
+
     def _found(self, name: str) -> tuple[NoteInfo, dict[str, Any]]:
         """The note `name` means, and, when other notes have that name too, what the answer says of them
-        (`also_named`: their paths; `warning`: the CLI's warning), as the one picked may not be the one
-        meant."""
-        found = self.vault.find(name)
-        if not (others := self.vault.also_named(name, found)):
-            return found, {}
-        return found, {"also_named": others[:MAX_LIMIT], "warning": ambiguous(name, found.path, others)}
+        (`Vault.named`: `also_named`, `warning`), as the one picked may not be the one meant."""
+        return self.vault.named(name)
 
-    # -- the tools --------------------------------------------------------------------------------
-    def search(self, query: Query, limit: Limit = 10, draft: Draft = False) -> CallToolResult:
+    # -- the tools (each answer's fields: `schemas`, published as its outputSchema) -------------
+    def search(self, query: Query, limit: Limit = 10, draft: Draft = False) -> schemas.SearchResult:
         """Notes about `query`, by meaning in this vault's own words, best first: path, title, score, the
-        best-matching passage (snippet), because (query words found; `word ← query word` for words the
-        vault's model brought in); the words searched for, the stop words left out (ignored: no words
-        left means nothing was searchable, not that nothing matched), unknown query words, and unmatched
-        filters (a #tag or path no note has). Quotes match a phrase; #tag and path:folder filter. draft:
-        the query is a paragraph being written (no operators)."""
+        best-matching passage (snippet: text, spans of the matched words, line where it starts), because
+        (words: query words found; expanded: {word, from} for words the vault's model brought in from a
+        query word; anchors: query words other notes write near its name; title_fit); the words searched
+        for, the stop words left out (ignored: no words left means nothing was searchable, not that nothing
+        matched), unknown query words, and unmatched filters (a #tag or path no note has). Quotes match a
+        phrase; #tag and path:folder filter. draft: the query is a paragraph being written (no operators)."""
         def question() -> dict[str, Any]:
             found = self.vault.search(query, _bounded("limit", limit, MAX_LIMIT), syntax=not draft)
-            return {"query": query, "words": found.words, "ignored": found.ignored, "unknown": found.unknown,
-                    "unmatched": found.unmatched, "hits": [
-                {"path": h.path, "title": h.title, "score": round(h.score, 4),
-                 "snippet": h.snippet.text[:MAX_SNIPPET] if h.snippet else "", "because": h.because.lines()}
-                for h in found.hits]}
+            data = found.to_dict()  # (the hits as `search --json` has them: one hit object everywhere)
+            return {**data, "query": echoed(query), "unknown": _echoed(found.unknown),
+                    "unmatched": _echoed(found.unmatched), "hits": [_cut(hit) for hit in data["hits"]]}
         return self.answer(question)
 
-    def related(self, note: NoteName, limit: Limit = 10, unlinked: Unlinked = False) -> CallToolResult:
+    def related(self, note: NoteName, limit: Limit = 10, unlinked: Unlinked = False) -> schemas.RelatedResult:
         """Notes related to a note, best first: path, title, score (cosine, 0-1), linked (already linked
         either way), because (shared concepts, titles mentioned). unlinked: only notes not linked yet."""
         def question() -> dict[str, Any]:
             found, others = self._found(note)
             hits = self.vault.related(found, _bounded("limit", limit, MAX_LIMIT), unlinked)
-            return {"note": found.path, **others, "related": [h.__dict__ for h in hits]}
+            why = {} if hits else {"reason": self.vault.why_none(found, "related", unlinked)}
+            return {"note": found.path, **others, "related": [h.__dict__ for h in hits], **why}
         return self.answer(question)
 
-    def concepts(self, note: NoteName, limit: Limit = 10) -> CallToolResult:
+    def concepts(self, note: NoteName, limit: Limit = 10) -> schemas.ConceptsResult:
         """The words that characterise a note in this vault (its own words and their CBOW neighbours)."""
         def question() -> dict[str, Any]:
             found, others = self._found(note)
             hits = self.vault.concepts(found, _bounded("limit", limit, MAX_LIMIT))
-            return {"note": found.path, **others, "concepts": [h.__dict__ for h in hits]}
+            why = {} if hits else {"reason": self.vault.why_none(found, "concepts")}
+            return {"note": found.path, **others, "concepts": [h.__dict__ for h in hits], **why}
         return self.answer(question)
 
-    def similar_words(self, word: Word, limit: Limit = 10) -> CallToolResult:
+    def similar_words(self, word: Word, limit: Limit = 10) -> schemas.SimilarResult:
         """Words this vault uses like `word` (cosine of word vectors learned from the vault), each with how
         often it occurs; a word too rare for reliable neighbours gets none (reliable: false); when there are
         none, reason says why."""
         return self.answer(lambda: dataclasses.asdict(
             self.vault.similar_words(word, _bounded("limit", limit, MAX_LIMIT))))
 
-    def read_note(self, note: NoteName, max_chars: MaxChars = 4000) -> CallToolResult:
+    def read_note(self, note: NoteName, max_chars: MaxChars = 4000) -> schemas.NoteResult:
         """A note's title, aliases, tags, headings, links (target and the note it reaches) as the index has
         them, and its text as on disk now, cut at max_chars (truncated says so; chars is the whole length);
         changed_since_index: the file changed since the index was built, so the text may disagree with the
@@ -148,12 +174,15 @@ class Server:
                     **others}
         return self.answer(question)
 
-    def status(self) -> CallToolResult:
+    def status(self) -> schemas.StatusResult:
         """What the index holds: notes indexed and skipped (with reasons, the first 50), vocabulary, when and
         how it was trained, languages, whether a watcher keeps it current, and this_server: whether this
         server keeps it current (watching), and if not, who does or that nobody does (message)."""
         def question() -> dict[str, Any]:
-            data = self.vault.status().to_dict()
+            try:
+                data = self.vault.status().to_dict()
+            except IndexFormatError as exc:  # (the agent's "what is wrong?": said, not failed)
+                return {**self._unusable(exc), "this_server": kept_current(self.index_dir, self.watch)}
             data["skipped"] = data["skipped"][:MAX_LIMIT]
             return {**data, "this_server": kept_current(self.index_dir, self.watch)}
         return self.answer(question)
@@ -173,19 +202,40 @@ def build_server(vault: Path, index_dir: Path | None = None, watch: Watching | N
 
 def serve(vault: Path, index_dir: Path | None = None,
           watch: tuple[TrainConfig, IndexConfig] | None = None) -> int:
-    """Serves over stdio until the client closes it; with `watch` (the settings to build with), keeps the
-    index current meanwhile, or takes over from the watcher that does when it stops (`Watching`)."""
+    """Serves over stdio until the client closes it, or SIGINT (KeyboardInterrupt: the CLI says
+    "interrupted", exit 130) or SIGTERM (a host or process manager stopping it: exit 0, as at EOF) comes;
+    with `watch` (the settings to build with), keeps the index current meanwhile, or takes over from the
+    watcher that does when it stops (`Watching`), and stops that watcher cleanly however it ends."""
     logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="notelink: %(message)s")
     index_dir = index_dir or UserConfig.load().index_dir(vault)
     watching = Watching(vault, index_dir, *watch) if watch is not None else None
     if watching is not None:
         watching.start()
     try:
-        build_server(vault, index_dir, watching).run("stdio")
+        stopped_by = serve_stdio(build_server(vault, index_dir, watching))
     finally:
         if watching is not None:
             watching.stop(timeout=10.0)
+    if stopped_by == signal.SIGINT:
+        raise KeyboardInterrupt
     return 0
+
+
+def _cut(hit: dict[str, Any]) -> dict[str, Any]:
+    """A search hit with its snippet cut at `MAX_SNIPPET` characters (and its spans within them)."""
+    if (snip := hit["snippet"]) is None or len(snip["text"]) <= MAX_SNIPPET:
+        return hit
+    spans = [s for s in snip["spans"] if s[1] <= MAX_SNIPPET]
+    return {**hit, "snippet": {**snip, "text": snip["text"][:MAX_SNIPPET - 1] + "\u2026", "spans": spans}}
+
+
+def _error(text: str) -> CallToolResult:
+    return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
+
+
+def _echoed(said: list[str]) -> list[str]:
+    """Words of the client's query said back: each cut (`errors.echoed`), at most `MAX_LIMIT` of them."""
+    return [echoed(word) for word in said[:MAX_LIMIT]]
 
 
 def _bounded(name: str, value: int, most: int) -> int:

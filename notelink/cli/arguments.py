@@ -332,13 +332,16 @@ def parse(argv: list[str]) -> tuple[argparse.ArgumentParser, argparse.Namespace]
 def command_line(argv: list[str]) -> list[str]:
     """`argv` with the command made explicit: `notelink` and `notelink VAULT [flags]` mean
     `notelink tui ...`. A first word that is no command, no folder and close to a command's name is a
-    typo: UnknownCommand, with the close names."""
+    typo: UnknownCommand, with the close names; so is any such word with `--json` (which the app does not
+    take: a script meant a command)."""
     if (argv and argv[0] in COMMANDS) or argv[:1] in (["-h"], ["--help"], ["--version"]):
         return argv
     if argv and not argv[0].startswith("-") and not Path(argv[0]).expanduser().exists():
         close = difflib.get_close_matches(argv[0], list(COMMANDS), n=3, cutoff=0.6)
-        if close and not _named_vault(argv[0]):
+        if (close or "--json" in argv) and not _named_vault(argv[0]):
             raise UnknownCommand(argv[0], close)
+    elif argv and argv[0].startswith("-") and "--json" in argv:
+        raise UnknownCommand("", [])
     return ["tui", *argv]
 
 
@@ -358,8 +361,9 @@ class UnknownCommand(Exception):
     """A first word that is neither a command nor a vault, but close to a command's name."""
 
     def __init__(self, word: str, close: list[str]) -> None:
-        super().__init__(f"unknown command {word!r}; did you mean: {', '.join(close)}? "
-                         "(`notelink --help` lists the commands)")
+        said = (f"unknown command {word!r}" if word else "no command given") + (
+            f"; did you mean: {', '.join(close)}?" if close else "")
+        super().__init__(f"{said} (`notelink --help` lists the commands)")
         self.close = close
 
 

@@ -30,7 +30,7 @@ min_score = 0.1
 
 def cmd_config(args: argparse.Namespace) -> int:
     if args.path:  # (the file is not read: one that does not parse is when its path is wanted)
-        print(config_path())
+        emit(args, {"path": str(config_path())}, lambda: str(config_path()))
         return EXIT_OK
     config: UserConfig = args.config
     if args.vault_names:

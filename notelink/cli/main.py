@@ -85,11 +85,11 @@ def interrupted(args: argparse.Namespace) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        argv = command_line(list(sys.argv[1:] if argv is None else argv))
-    except UnknownCommand as exc:
-        print(f"notelink: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        argv = command_line(argv)
+    except UnknownCommand as exc:  # (with --json, on stdout too: scripts get JSON for every error)
+        return failed(argparse.Namespace(json="--json" in argv), str(exc), EXIT_USAGE, exc.close)
     parser, args = parse(argv)
     if args.command is None:
         parser.print_help()

@@ -7,7 +7,7 @@ import argparse
 import sys
 from dataclasses import fields
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from notelink.cli.output import UserError, shown
 from notelink.config import RUN_SETTINGS, DialectConfig, IndexConfig, TrainConfig
@@ -132,12 +132,11 @@ def exclude_patterns(args: argparse.Namespace) -> tuple[str, ...] | None:
     return patterns
 
 
-def find_note(vault: Vault, args: argparse.Namespace) -> NoteInfo:
-    """The note `args.note` names (`Vault.find`). When other notes have the same name, says so on stderr,
-    since the one picked may not be the one meant."""
-    from notelink.api import ambiguous
-
-    note = vault.find(args.note)
-    if others := vault.also_named(args.note, note):
-        print(f"notelink: {shown(ambiguous(args.note, note.path, others))}", file=sys.stderr)
-    return note
+def find_note(vault: Vault, args: argparse.Namespace) -> tuple[NoteInfo, dict[str, Any]]:
+    """The note `args.note` names, and what `--json` adds when other notes have the same name too
+    (`Vault.named`: `also_named`, `warning`); the warning is said on stderr too, since the one picked may
+    not be the one meant."""
+    note, others = vault.named(args.note)
+    if others:
+        print(f"notelink: {shown(others['warning'])}", file=sys.stderr)
+    return note, others

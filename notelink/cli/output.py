@@ -6,11 +6,12 @@ import argparse
 import contextlib
 import json
 import os
-import re
 import shlex
 import sys
 from collections.abc import Callable
 from typing import Any, TextIO
+
+from notelink.errors import with_vault
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
 EXIT_REFUSED = 3
@@ -44,11 +45,6 @@ def failed(args: argparse.Namespace, message: str, code: int, suggestions: list[
     return code
 
 
-_COMMAND = re.compile(r"`notelink (index|check|status)(?: VAULT)?((?: --[a-z-]+)*)`")
-"""A command the core suggests as `notelink index` (`--force`...), which knows neither the vault as the user
-named it nor the index folder they gave."""
-
-
 def suggest(args: argparse.Namespace, command: str, *flags: str) -> str:
     """A command to run next, as the user would type it: their vault, and their `--index-dir` when they gave
     one (without it the command would build or read a second index, in the default folder)."""
@@ -59,11 +55,12 @@ def suggest(args: argparse.Namespace, command: str, *flags: str) -> str:
 
 
 def with_commands(args: argparse.Namespace, text: str) -> str:
-    """`text` with each command it suggests (`notelink index`, `check`, `status`) completed by `suggest`;
-    as it was when the command line named no vault."""
+    """`text` with each command it suggests (`notelink index`, `check`, `status`) completed as `suggest`
+    completes it (`errors.with_vault`); as it was when the command line named no vault."""
     if getattr(args, "vault", None) is None:
         return text
-    return _COMMAND.sub(lambda m: f"`{suggest(args, m[1], *m[2].split())}`", text)
+    index_dir = getattr(args, "index_dir", None)
+    return with_vault(text, str(args.vault), str(index_dir) if index_dir else None)
 
 
 def say(text: str, stream: TextIO) -> None:

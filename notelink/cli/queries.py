@@ -18,27 +18,33 @@ if TYPE_CHECKING:
 def cmd_related(args: argparse.Namespace) -> int:
     at_least_one("--top", args.top)
     vault = open_vault(args)
-    note = find_note(vault, args)
+    note, others = find_note(vault, args)
     hits = vault.related(note, args.top, unlinked=args.unlinked)
-    data = {"note": note.path, "related": [h.__dict__ for h in hits]}
+    reason = "" if hits else vault.why_none(note, "related", args.unlinked)
+    data = {"note": note.path, **others, "related": [h.__dict__ for h in hits], **_reason(reason)}
     lines = [f"Related to {shown(note.title)} ({shown(note.path)}):"]
     lines += [f"  {h.score:6.3f}  {shown(h.title)} ({shown(h.path)}){'  [linked]' if h.linked else ''}"
               for h in hits]
-    emit(args, data, lambda: "\n".join(lines if hits else [*lines, "  (no related notes)"]))
+    emit(args, data, lambda: "\n".join(lines if hits else [*lines, f"  (no related notes: {reason})"]))
     return EXIT_OK
 
 
 def cmd_concepts(args: argparse.Namespace) -> int:
     at_least_one("--top", args.top)
     vault = open_vault(args)
-    note = find_note(vault, args)
+    note, others = find_note(vault, args)
     hits = vault.concepts(note, args.top)
-    data = {"note": note.path, "concepts": [h.__dict__ for h in hits]}
+    reason = "" if hits else vault.why_none(note, "concepts")
+    data = {"note": note.path, **others, "concepts": [h.__dict__ for h in hits], **_reason(reason)}
     lines = [f"Concepts of {shown(note.title)} ({shown(note.path)}):"]
     lines += [f"  {h.score:6.3f}  {h.word}" for h in hits]
-    emit(args, data, lambda: "\n".join(lines if hits else [*lines, "  (none: the note has no words the "
-                                                                       "index learned)"]))
+    emit(args, data, lambda: "\n".join(lines if hits else [*lines, f"  (none: {reason})"]))
     return EXIT_OK
+
+
+def _reason(reason: str) -> dict[str, str]:
+    """`reason` in an answer when there is one (an empty answer: why), as `similar --json` has it."""
+    return {"reason": reason} if reason else {}
 
 
 def cmd_similar(args: argparse.Namespace) -> int:
@@ -55,9 +61,9 @@ def cmd_similar(args: argparse.Namespace) -> int:
 
 def cmd_mentions(args: argparse.Namespace) -> int:
     vault = open_vault(args)
-    note = find_note(vault, args)
+    note, others = find_note(vault, args)
     found = vault.mentions(note)
-    emit(args, found.to_dict(), lambda: _mentions_text(note.title, found))
+    emit(args, {**found.to_dict(), **others}, lambda: _mentions_text(note.title, found))
     if found.unreadable:  # an answer in part: its outgoing half is unknown, not empty
         print(f"notelink: {shown(found.unreadable)}", file=sys.stderr)
         return EXIT_NOT_FOUND

@@ -3,7 +3,8 @@ shared by the CLI, the TUI, the MCP server and the Python API)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -31,11 +32,19 @@ class Related:
     because: list[str] = field(default_factory=list)
     """What contributes most to the similarity: shared concepts, and titles mentioned ("mentions: X")."""
 
+    def to_dict(self) -> dict[str, Any]:
+        """As `related --json` prints it."""
+        return asdict(self)
+
 
 @dataclass(frozen=True)
 class Scored:
     word: str
     score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """As `concepts --json` (and, a `Neighbour`, `similar --json`) prints it."""
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -61,3 +70,7 @@ class SimilarWords:
     similar: list[Neighbour]
     reason: str = ""
     """Why `similar` is empty (too rare; no other word frequent enough; none used like it); "" when not."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """As `similar --json` prints it."""
+        return asdict(self)

@@ -83,7 +83,12 @@ class Health:
     dialect: str = ""  # the vault's (Logseq: a dead link is a page with no file yet, shown empty)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """As `health --json` prints it; a one-way link also says which way it goes (`source` links to
+        `target`, which does not link back; `a` and `b` are kept for scripts that read them)."""
+        data = asdict(self)
+        for pair in data["one_way"]:
+            pair.update(source=pair["a"], target=pair["b"])
+        return data
 
 
 def health(index: Index, limit: int = 20, progress: Progress | None = None) -> Health:

@@ -23,6 +23,7 @@ from notelink.index.store import generation_key, open_generation, pin_current
 from notelink.index.verify import check_generation
 from notelink.notes.links import Resolver, dialect_of, link_report
 from notelink.notes.stopwords import main_languages, stop_word_languages
+from notelink.query.accents import by_unaccented, unaccented
 from notelink.query.answers import Neighbour, NoteInfo, Related, Scored, SimilarWords
 from notelink.query.lookup import NoteLookup
 
@@ -209,6 +210,8 @@ class Index(NoteLookup):
         """The word's row; NotFound for a word the notes do not use, a stop word (of any language, or of a
         main language of the vault though other notes keep it: `stopwords.main_languages`), or a rare one."""
         key = word.lower()
+        if key not in self.word_index:  # (the exact word first; else the one it is with accents aside)
+            key = self._accented(key) or key
         stop = stop_word_languages(key)
         if key not in self.word_index or (stop and main_languages(self.languages()).intersection(stop)):
             why = (f"{key!r} is a stop word ({', '.join(stop[:5])}): notelink leaves those out of training, "
@@ -216,6 +219,16 @@ class Index(NoteLookup):
             close = [] if why else difflib.get_close_matches(key, self.words, n=5, cutoff=0.6)
             raise NotFound("word", word, close, why)  # (a stop word or a rare word was meant: no look-alikes)
         return self.word_index[key]
+
+    def _accented(self, key: str) -> str | None:
+        """The vocabulary's word that `key` is with accents aside (`cafe`: `café`), the most frequent of
+        several; None when there is none."""
+        ids = self._by_unaccented.get(unaccented(key), [])
+        return self.words[max(ids, key=lambda i: self.word_counts[i])] if ids else None
+
+    @functools.cached_property
+    def _by_unaccented(self) -> dict[str, list[int]]:
+        return by_unaccented(self.words)
 
     def _too_rare(self, key: str) -> str | None:
         """Why a word the notes use has no vector (one of the words the search keeps besides the

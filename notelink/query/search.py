@@ -24,7 +24,6 @@ keystroke.
 from __future__ import annotations
 
 import functools
-import unicodedata
 from collections.abc import Collection, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -42,6 +41,7 @@ from notelink.notes.dialect import alias_first
 from notelink.notes.links import dialect_of
 from notelink.notes.stopwords import family, language_of, stop_word_languages, without_stopwords
 from notelink.notes.tokenizer import tokenize
+from notelink.query.accents import by_unaccented, unaccented
 from notelink.query.filters import Filters
 from notelink.query.index import RELIABLE_COUNT, Index
 from notelink.query.postings import Rows, csr_parts
@@ -171,10 +171,7 @@ class Searcher:
     @functools.cached_property
     def _unaccented(self) -> dict[str, list[int]]:
         """The vault's words by their form with accents aside (made at the first word not found)."""
-        out: dict[str, list[int]] = {}
-        for i, word in enumerate(self.words):
-            out.setdefault(unaccented(word), []).append(i)
-        return out
+        return by_unaccented(self.words)
 
     def _phrase_ids(self, phrase: str) -> list[str] | None:
         """The phrase's tokens as the index has them; None when a word of it is in no note."""
@@ -384,9 +381,3 @@ def _has_phrase(tokens: str, phrase: Sequence[str]) -> bool:
     """Whether a note's stored tokens (paragraphs on lines) contain the phrase's tokens in order."""
     needle = f" {' '.join(phrase)} "
     return any(needle in f" {line} " for line in tokens.split("\n"))
-
-
-def unaccented(word: str) -> str:
-    """`word` casefolded without the accents of Latin, Greek and Cyrillic letters (the combining marks
-    U+0300-U+036F once decomposed); other scripts' marks are letters' parts and stay."""
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not "\u0300" <= c <= "\u036f").casefold()

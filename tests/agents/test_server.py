@@ -92,6 +92,12 @@ def test_tools_are_few_read_only_and_idempotent(indexed) -> None:
             hints = t.annotations
             assert hints is not None and hints.read_only_hint and hints.idempotent_hint
             assert not hints.destructive_hint and t.description
+        outputs = {t.name: t.output_schema for t in tools}  # an agent knows the fields before calling
+        assert set(outputs["related"]["required"]) == {"note", "related"}
+        assert {"also_named", "warning", "reason"} <= outputs["related"]["properties"].keys()
+        assert {"count", "reliable", "language", "reason"} <= set(outputs["similar_words"]["required"])
+        assert "this_server" in outputs["status"]["required"]
+        assert all(outputs[name] and outputs[name]["type"] == "object" for name in TOOLS)
     session(*indexed, body)
 
 
@@ -199,7 +205,8 @@ def test_search_answers_as_the_cli_does(indexed, capsys) -> None:
     session(vault, ix, body)
     (error, answer), (_, unknown) = got
     assert not error and [h["path"] for h in answer["hits"]] == [h["path"] for h in cli["hits"]]
-    assert all(h["snippet"] and h["because"] for h in answer["hits"])
+    assert answer["hits"] == cli["hits"]  # one hit object: the snippet's line and spans, because's parts
+    assert all(h["snippet"]["line"] >= 1 and h["because"]["words"] for h in answer["hits"])
     assert unknown["unknown"] == ["zzqx"]
 
 
@@ -380,3 +387,65 @@ def test_wrong_arguments_are_said_plainly(indexed) -> None:
             got.append(await call(s, tool, **arguments))
     session(*indexed, body)
     assert got == [(True, says) for _, _, says in WRONG]
+
+
+def test_what_is_said_back_is_cut(indexed: tuple[Path, Path]) -> None:
+    got: dict[str, tuple[bool, Any]] = {}
+
+    async def body(s: ClientSession) -> None:
+        got["search"] = await call(s, "search", query="q" * 100_000)
+        got["related"] = await call(s, "related", note="x" * 100_000)
+        got["similar_words"] = await call(s, "similar_words", word="y" * 100_000)
+    session(*indexed, body)
+    error, answer = got["search"]
+    assert not error and answer["query"] == "q" * 199 + "…" and answer["unknown"] == ["q" * 199 + "…"]
+    for tool in ("related", "similar_words"):
+        error, text = got[tool]
+        assert error and len(text) < 400 and "…" in text
+
+
+def test_a_damaged_then_missing_index_is_said_with_the_vault_and_status_answers(
+        indexed: tuple[Path, Path]) -> None:
+    from notelink.index.store import current_generation
+
+    vault, ix = indexed
+    got: dict[str, tuple[bool, Any]] = {}
+
+    async def body(s: ClientSession) -> None:
+        assert not (await call(s, "related", note="Kimchi"))[0]
+        gen = current_generation(ix)
+        assert gen is not None
+        with open(gen / "syn0.npy", "r+b") as f:  # cut short in place, under the running server
+            f.truncate(200)
+        got["damaged related"] = await call(s, "related", note="Kimchi")
+        got["damaged status"] = await call(s, "status")
+        shutil.rmtree(ix)
+        got["missing"] = await call(s, "related", note="Kimchi")
+    session(vault, ix, body)
+    rebuild = f"`notelink index {vault} --index-dir {ix}`"
+    error, text = got["damaged related"]
+    assert error and "damaged" in text and rebuild in text
+    error, status = got["damaged status"]
+    assert not error and status["damaged"] is True and rebuild in status["error"]
+    assert status["problems"] and "this_server" in status
+    error, text = got["missing"]
+    assert error and "has no index yet" in text and "(or start the server with --watch)" in text
+
+
+def test_an_empty_answer_says_why(tmp_path: Path) -> None:
+    import dataclasses
+
+    vault, ix = tmp_path / "vault", tmp_path / "ix"
+    vault.mkdir()
+    (vault / "A.md").write_text("# A\n\nshort one", encoding="utf-8")
+    (vault / "B.md").write_text("# B\n\nanother short", encoding="utf-8")
+    build_index(vault, ix, dataclasses.replace(FAST, min_count=5))
+    got: dict[str, tuple[bool, Any]] = {}
+
+    async def body(s: ClientSession) -> None:
+        got["related"] = await call(s, "related", note="A")
+        got["concepts"] = await call(s, "concepts", note="A")
+    session(vault, ix, body)
+    for tool in ("related", "concepts"):
+        error, answer = got[tool]
+        assert not error and answer[tool] == [] and "learned no words" in answer["reason"]

@@ -85,6 +85,17 @@ def test_with_json_a_usage_error_is_json_on_stdout_too(capsys, argv: list[str]) 
     assert json.loads(out.out)["exit_code"] == 2 and json.loads(out.out)["error"] in out.err
 
 
+@pytest.mark.parametrize(("argv", "said", "close"), [
+    (["relatd", str(SAMPLE), "Kimchi"], "unknown command 'relatd'; did you mean: related?", ["related"]),
+    (["frobnicate"], "unknown command 'frobnicate'", []), ([], "no command given", [])])
+def test_with_json_an_unknown_command_is_json_on_stdout_too(capsys, argv: list[str], said: str,
+                                                             close: list[str]) -> None:
+    code, out, err = run(capsys, *argv, "--json")  # (the app takes no --json: a script meant a command)
+    assert code == 2 and said in err and json.loads(out)["error"] in err
+    assert json.loads(out)["suggestions"] == close
+    assert run(capsys, "relatd", str(SAMPLE))[:2] == (2, "")  # without --json: stderr only, as before
+
+
 def test_related_json_and_text(capsys, ix: str) -> None:
     code, out, _ = run(capsys, "related", str(SAMPLE), "cooking/Sourdough starter.md", "--index-dir", ix,
                        "--json", "--top", "5")
@@ -362,9 +373,9 @@ def test_an_empty_note_has_no_related_notes_nor_concepts(capsys, make_vault, tmp
                         "Rye.md": "# Rye\n\nrye flour water salt levain\n", "empty.md": ""})
     ix = indexed(capsys, vault, tmp_path)
     code, out, _ = run(capsys, "related", str(vault), "empty", "--index-dir", ix)
-    assert code == 0 and "(no related notes)" in out
+    assert code == 0 and "(no related notes: the note has no word the index learned" in out
     code, out, _ = run(capsys, "concepts", str(vault), "empty.md", "--index-dir", ix)
-    assert code == 0 and "(none: " in out
+    assert code == 0 and "(none: the note has no word the index learned" in out
     code, out, _ = run(capsys, "export", str(vault), "--index-dir", ix, "--format", "csv")
     assert code == 0 and "empty.md" not in out and "Bread.md,Rye.md" in out  # cosine 0: not related
 

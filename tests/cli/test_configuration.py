@@ -165,6 +165,7 @@ def test_config_command_shows_values_and_sources(capsys, config) -> None:
 def test_config_path_is_printed_even_when_the_file_does_not_parse(capsys, config) -> None:
     path = config("[train\n")  # that is when its path is wanted
     assert run(capsys, "config", "--path") == (0, f"{path}\n", "")
+    assert json.loads(run(capsys, "config", "--path", "--json")[1]) == {"path": str(path)}
     code, _, err = run(capsys, "config")
     assert code == 2 and f"cannot read the config file {path}" in err
 

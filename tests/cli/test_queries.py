@@ -63,6 +63,13 @@ def test_a_name_of_notes_told_apart_only_by_case_says_which_and_how_to_choose(ca
     other = ({"Plan.md", "plan.md"} - {chosen}).pop()
     assert code == 0 and f"'PLAN.md' also names {other}; showing {chosen}" in err
     assert "exact path" in err
+    said = json.loads(out)  # scripts reading stdout see it too, as MCP clients do
+    assert said["also_named"] == [other] and said["warning"] in err
+    for command in ("concepts", "mentions"):
+        code, out, err = run(capsys, command, str(vault), "PLAN.md", "--index-dir", ix, "--json")
+        assert code == 0 and json.loads(out)["also_named"] == [other] and json.loads(out)["warning"] in err
+    code, out, _ = run(capsys, "related", str(vault), "plan.md", "--index-dir", ix, "--json")
+    assert "also_named" not in json.loads(out)  # an exact path names one note
 
 
 def test_notes_told_apart_only_by_normalisation_are_shown_escaped(capsys, twins) -> None:

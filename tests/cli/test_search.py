@@ -55,6 +55,7 @@ def test_stdin_draft_is_plain_text(capsys: pytest.CaptureFixture[str], ix: str,
     assert code == 0 and paths and all(p.startswith("cooking/") for p in paths[:3])
     assert "cooking/Sourdough starter.md" not in paths  # excluded; and #bread was no filter:
     assert any(p != "cooking/Bread baking basics.md" for p in paths)
+    assert data["query"] == draft.rstrip("\n")  # the line's end is no part of the query said back
 
 
 def test_batch_answers_each_line(capsys: pytest.CaptureFixture[str], ix: str,

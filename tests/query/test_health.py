@@ -102,6 +102,8 @@ def test_health_command_prints_text_and_json(index: Index, capsys) -> None:
     assert main(["health", vault, "--index-dir", ix, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["counts"]["dead_links"] == 2 and data["duplicates"][0]["overlap"] == 1.0
+    assert all(p["source"] == p["a"] and p["target"] == p["b"] for p in data["one_way"])  # a links to b
+    assert data["one_way"] and {"source", "target"} <= data["one_way"][0].keys()
     assert main(["health", vault, "--index-dir", ix]) == 0
     assert "[[Sourdough starer]] from bread/bread 0.md" in capsys.readouterr().out
 

@@ -201,3 +201,16 @@ def test_a_note_new_since_the_index_is_said_to_be_new(make_vault, tmp_path: Path
     with pytest.raises(NotFound) as raised:
         index.find_note("../a.md")
     assert "in the vault" not in str(raised.value)
+
+
+def test_similar_takes_a_word_typed_without_its_accents(make_vault, tmp_path: Path) -> None:
+    words = "café espresso milk foam roast grind brew beans " * 6
+    vault = make_vault({"Café.md": f"# Café\n\n{words}\n", "Tea.md": f"# Tea\n\n{words} tea leaves\n",
+                        "Both.md": f"# Both\n\nresume résumé {words}\n" * 2})
+    build_index(vault, tmp_path / "ix", FAST)
+    index = Index.open(tmp_path / "ix")
+    assert index.similar_words("cafe").word == "café"  # as search finds it
+    assert index.similar_words("CAFE", 3).similar == index.similar_words("café", 3).similar
+    assert index.similar_words("resume").word == "resume"  # the exact word first when both exist
+    assert index.similar_words("résumé").word == "résumé"
+    index.close()

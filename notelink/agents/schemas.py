@@ -1,0 +1,146 @@
+"""What each MCP tool answers, as types: the SDK publishes them as the tools' `outputSchema` (so a client
+knows the fields before calling, and can check them) and checks each answer against them. The fields are
+those of the CLI's `--json` for the same question; optional ones are `NotRequired`.
+
+(`typing_extensions.TypedDict`: pydantic reads `typing.TypedDict` only from Python 3.12.)
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from mcp_types import CallToolResult
+from typing_extensions import NotRequired, TypedDict
+
+
+class Snippet(TypedDict):
+    text: str
+    spans: list[list[int]]  # [start, end) of each matched word in text
+    line: int
+
+
+ExpandedWord = TypedDict("ExpandedWord", {"word": str, "from": str})  # ("from": a keyword)
+
+
+class Because(TypedDict):
+    words: list[str]
+    expanded: list[ExpandedWord]
+    anchors: list[str]
+    title_fit: float
+
+
+class Hit(TypedDict):
+    path: str
+    title: str
+    score: float
+    snippet: Snippet | None
+    because: Because
+
+
+class SearchAnswer(TypedDict):
+    query: str
+    words: list[str]
+    ignored: list[str]
+    unknown: list[str]
+    unmatched: list[str]
+    unknown_notes: list[str]
+    hits: list[Hit]
+
+
+class RelatedNote(TypedDict):
+    path: str
+    title: str
+    score: float
+    linked: bool
+    because: list[str]
+
+
+class RelatedAnswer(TypedDict):
+    note: str
+    related: list[RelatedNote]
+    also_named: NotRequired[list[str]]
+    warning: NotRequired[str]
+    reason: NotRequired[str]
+
+
+class Concept(TypedDict):
+    word: str
+    score: float
+
+
+class ConceptsAnswer(TypedDict):
+    note: str
+    concepts: list[Concept]
+    also_named: NotRequired[list[str]]
+    warning: NotRequired[str]
+    reason: NotRequired[str]
+
+
+class Neighbour(TypedDict):
+    word: str
+    score: float
+    count: int
+
+
+class SimilarAnswer(TypedDict):
+    word: str
+    count: int
+    reliable: bool
+    language: str
+    similar: list[Neighbour]
+    reason: str
+
+
+class Link(TypedDict):
+    target: str
+    path: str | None
+
+
+class NoteAnswer(TypedDict):
+    path: str
+    title: str
+    aliases: list[str]
+    tags: list[str]
+    headings: list[str]
+    links: list[Link]
+    text: str
+    truncated: bool
+    chars: int
+    changed_since_index: bool
+    also_named: NotRequired[list[str]]
+    warning: NotRequired[str]
+
+
+class ThisServer(TypedDict):
+    watch: bool
+    watching: bool
+    message: str
+
+
+class StatusAnswer(TypedDict):
+    """`notelink status --json` (its fields optional here: a damaged index has `damaged`, `error` and
+    `problems` instead), and `this_server`."""
+
+    this_server: ThisServer
+    generation: NotRequired[int | None]
+    notes: NotRequired[int | None]
+    indexed: NotRequired[int]
+    skipped: NotRequired[list[dict[str, str]]]
+    vocab: NotRequired[int]
+    trained_at: NotRequired[str | None]
+    warnings: NotRequired[list[str]]
+    languages: NotRequired[dict[str, int]]
+    watcher: NotRequired[dict[str, Any]]
+    since_index: NotRequired[dict[str, Any]]
+    damaged: NotRequired[bool]
+    error: NotRequired[str]
+    problems: NotRequired[list[str]]
+
+
+# what the tools return: a result whose structured content is checked against (and published as) the type
+SearchResult = Annotated[CallToolResult, SearchAnswer]
+RelatedResult = Annotated[CallToolResult, RelatedAnswer]
+ConceptsResult = Annotated[CallToolResult, ConceptsAnswer]
+SimilarResult = Annotated[CallToolResult, SimilarAnswer]
+NoteResult = Annotated[CallToolResult, NoteAnswer]
+StatusResult = Annotated[CallToolResult, StatusAnswer]

@@ -1,0 +1,56 @@
+"""Why `related` and `concepts` are empty, said by the API, `--json` and the text output alike."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from notelink.api import Vault
+from notelink.cli.main import main
+from notelink.index.build import build_index
+
+from ..conftest import FAST, SAMPLE
+
+WORDS = "bread flour water oven starter dough crumb crust " * 4
+
+
+def asked(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
+    assert main([*argv, "--json"]) == 0
+    return dict(json.loads(capsys.readouterr().out))
+
+
+def test_a_vault_that_learned_no_words_says_so(capsys, make_vault, tmp_path: Path) -> None:
+    vault = make_vault({"A.md": "# A\n\nshort one", "B.md": "# B\n\nanother short"})
+    build_index(vault, tmp_path / "ix", dataclasses.replace(FAST, min_count=5))
+    with Vault(vault, tmp_path / "ix") as v:
+        assert v.related("A") == [] and "learned no words" in v.why_none("A")
+        assert v.concepts("A") == [] and "learned no words" in v.why_none("A", "concepts")
+    common = [str(vault), "A", "--index-dir", str(tmp_path / "ix")]
+    assert "learned no words" in str(asked(capsys, "related", *common)["reason"])
+    assert "learned no words" in str(asked(capsys, "concepts", *common)["reason"])
+    assert main(["related", *common]) == 0
+    assert "(no related notes: the index learned" in capsys.readouterr().out
+
+
+def test_the_only_note_and_the_unlinked_ones_say_why(make_vault, tmp_path: Path) -> None:
+    vault = make_vault({"only.md": f"# Only\n\n{WORDS}"})
+    build_index(vault, tmp_path / "ix", FAST)
+    with Vault(vault, tmp_path / "ix") as v:
+        assert v.related("only") == [] and "the only note" in v.why_none("only")
+    (vault / "only.md").unlink()  # (the same folder: make_vault has one)
+    vault = make_vault({"a.md": f"# A\n\n{WORDS} [[b]]", "b.md": f"# B\n\nmore {WORDS}"})
+    build_index(vault, tmp_path / "ix2", FAST)
+    with Vault(vault, tmp_path / "ix2") as v:
+        assert v.related("a", unlinked=True) == []
+        assert "linked with it already" in v.why_none("a", unlinked=True)
+        assert v.why_none("a") == ""  # not empty: no reason
+
+
+def test_an_answer_with_results_has_no_reason(capsys, tmp_path: Path) -> None:
+    build_index(SAMPLE, tmp_path / "ix", FAST)
+    common = [str(SAMPLE), "Kimchi", "--index-dir", str(tmp_path / "ix")]
+    assert "reason" not in asked(capsys, "related", *common)
+    assert "reason" not in asked(capsys, "concepts", *common)
