@@ -19,6 +19,7 @@ from notelink import __version__
 from notelink.config import IncrementalConfig, IndexConfig, NoteVectorConfig, TrainConfig
 from notelink.errors import IndexDamaged, IndexFormatError
 from notelink.index.generation import Mentions, write_generation
+from notelink.index.lexicon import Encoded, encode_notes
 from notelink.index.lock import build_lock
 from notelink.index.notevectors import NOTE_STEPS, Layout, note_vectors
 from notelink.index.owner import other_vault, other_vaults_index
@@ -31,7 +32,7 @@ from notelink.index.update import UpdatePlan, graph_for, mentions_reuse, patch_f
 from notelink.index.verify import check_generation
 from notelink.model import cbow
 from notelink.model.vocab import Vocab
-from notelink.notes.boilerplate import find_boilerplate, without_boilerplate
+from notelink.notes.boilerplate import Paragraph, find_boilerplate, without_boilerplate
 from notelink.notes.links import embedded
 from notelink.notes.mentions import count_mentions, only_phrases, recount_mentions, title_phrases
 from notelink.notes.note import PLAIN_CHARS, read_in_part
@@ -54,9 +55,14 @@ def clean_tokens(records: list[NoteRecord], share: float) -> list[list[str]]:
 
 def clean_tokens_keyed(records: list[NoteRecord], share: float) -> tuple[list[list[str]], str]:
     """`clean_tokens`, and a digest of the boilerplate found (an update compares it with the last one)."""
-    boiler = find_boilerplate([r.paragraphs for r in records], share)
-    digest = hashlib.sha256("\n".join(sorted(" ".join(p) for p in boiler)).encode()).hexdigest()
+    boiler, digest = boilerplate(records, share)
     return [without_boilerplate(r.paragraphs, boiler) for r in records], digest
+
+
+def boilerplate(records: list[NoteRecord], share: float) -> tuple[set[Paragraph], str]:
+    """The boilerplate paragraphs (`find_boilerplate`) and their digest."""
+    boiler = find_boilerplate([r.paragraphs for r in records], share)
+    return boiler, hashlib.sha256("\n".join(sorted(" ".join(p) for p in boiler)).encode()).hexdigest()
 
 
 def _read_in_part(records: list[NoteRecord]) -> list[str]:
@@ -71,23 +77,13 @@ def _read_in_part(records: list[NoteRecord]) -> list[str]:
             "`notelink status VAULT --files` says how each was read"]
 
 
-def _search_data(records: list[NoteRecord], vocab: Vocab) -> SearchData:
+def _search_data(records: list[NoteRecord], encoded: Encoded) -> SearchData:
     """What search reads, from every paragraph of each note, boilerplate too: a line repeated in many notes
     (a weekly meeting's name) is left out of training and note vectors, but a search for its words must
     find the notes that have it (link suggestion on both dev vaults unchanged by it: RESULTS.md, session
     14)."""
-    tokens = [[t for p in r.paragraphs for t in p] for r in records]
-    return search_data(tokens, vocab, [r.names() for r in records], [r.lang for r in records],
-                       [[len(p) for p in r.paragraphs] for r in records])
-
-
-def _corpus(tokens: list[list[str]], vocab: Vocab) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
-    """The flat training corpus, ids [N] and note index [N] (int32), and each note's ids as a view of it."""
-    docs = [vocab.encode(t) for t in tokens]
-    lengths = np.array([d.size for d in docs], dtype=np.int64)  # [notes]
-    ids = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int32)  # [N]
-    owner = np.repeat(np.arange(len(docs), dtype=np.int32), lengths)  # [N]
-    return (np.split(ids, np.cumsum(lengths)[:-1]) if docs else []), ids, owner
+    return search_data([], encoded.vocab, [r.names() for r in records], [r.lang for r in records],
+                       [[len(p) for p in r.paragraphs] for r in records], (encoded.search, encoded.extra))
 
 
 def vectorize(records: list[NoteRecord], tokens: list[list[str]], docs: list[np.ndarray],
@@ -211,9 +207,10 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     if not force and previous.unchanged(records, skipped, config):
         return _up_to_date(summary, previous.meta, t0)
     stage("words")
-    tokens, boiler = clean_tokens_keyed(records, vector_cfg.boilerplate_share)
-    vocab = Vocab.build(tokens, train_cfg.min_count)
-    docs, ids, owner = _corpus(tokens, vocab)
+    boiler_set, boiler = boilerplate(records, vector_cfg.boilerplate_share)
+    tokens = [without_boilerplate(r.paragraphs, boiler_set) for r in records]  # what mentions are found in
+    encoded = encode_notes(records, boiler_set, train_cfg.min_count)  # one lookup a token (`lexicon`)
+    vocab, docs, ids, owner = encoded.vocab, encoded.docs, encoded.ids, encoded.owner
     plan = None
     if incremental is not None and not force and previous.meta.get("config") == config:
         plan = plan_update(previous, records, vocab, train_cfg, incremental)
@@ -223,7 +220,8 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     named = find_references(records, tokens, mentions_reuse(plan, records, same_boilerplate, "named"))
     del tokens  # a list slot per token (0.4 GB at 50M tokens); training and vectors need only the ids
     stage("search")
-    search = _search_data(records, vocab)
+    search = _search_data(records, encoded)
+    del encoded  # its search ids: search has what it needs
     shown = with_embeds(records, docs, vocab, index_cfg)  # note vectors, not training: embeds count once
     wv, plan = _train(ids, owner, docs, vocab, train_cfg, plan, incremental, progress, should_stop)
     del owner  # 4 bytes a token, not needed after training (ids stays: `docs` are views of it)
