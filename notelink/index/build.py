@@ -6,7 +6,7 @@ import hashlib
 import os
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,6 +19,7 @@ from notelink import __version__
 from notelink.config import IncrementalConfig, IndexConfig, NoteVectorConfig, TrainConfig
 from notelink.errors import IndexDamaged, IndexFormatError
 from notelink.index.generation import Mentions, write_generation
+from notelink.index.lazy import Lazy
 from notelink.index.lexicon import Encoded, encode_notes
 from notelink.index.lock import build_lock
 from notelink.index.notevectors import NOTE_STEPS, Layout, note_vectors
@@ -108,7 +109,7 @@ def with_embeds(records: list[NoteRecord], docs: list[np.ndarray], vocab: Vocab,
     return out
 
 
-def find_mentions(records: list[NoteRecord], tokens: list[list[str]],
+def find_mentions(records: list[NoteRecord], tokens: Sequence[list[str]],
                   reuse: tuple[Mentions, list[int], list[int]] | None = None) -> Mentions:
     """Where notes name other notes; with `reuse` = (previous mentions, changed notes, renamed notes),
     only the changed notes' mentions, and the mentions of renamed notes, are counted again."""
@@ -124,7 +125,7 @@ def find_mentions(records: list[NoteRecord], tokens: list[list[str]],
 _APART = "\x00"  # between a note's text and each of its URLs and code spans: no name is matched across
 
 
-def find_references(records: list[NoteRecord], tokens: list[list[str]],
+def find_references(records: list[NoteRecord], tokens: Sequence[list[str]],
                     reuse: tuple[Mentions, list[int], list[int]] | None = None) -> Mentions:
     """Where notes name other notes by their whole file name (`dendron.topic.links`, `insert-images`,
     `2022-05-31`): the mentions that rank a note near the top of related notes (`notelink.index.references`);
@@ -136,17 +137,18 @@ def find_references(records: list[NoteRecord], tokens: list[list[str]],
     names = [[name] if referable(name := r.file_name()) else [] for r in records]
     numbered = np.array([bool(n) and any(map(is_number, n[0])) for n in names], dtype=bool)  # [N]
     langs = [r.lang for r in records]
-    plain = [_with_refs(doc, r) for doc, r in zip(tokens, records, strict=True)]
+    plain = Lazy(len(records), lambda i: _with_refs(tokens[i], records[i]))  # (an update reads a few)
     found = [_count_names(names, ~numbered, plain, langs, reuse)]
     if numbered.any():
-        around = [_with_refs([t for s in r.numbered for t in (_APART, *s)], r) for r in records]
+        around = Lazy(len(records), lambda i: _with_refs([t for s in records[i].numbered
+                                                          for t in (_APART, *s)], records[i]))
         found.append(_count_names(names, numbered, around, langs, reuse))
     src, dst, count = (np.concatenate(column) for column in zip(*found, strict=True))
     order = np.lexsort((dst, src))  # as count_mentions sorts
     return src[order], dst[order], count[order]
 
 
-def _count_names(names: list[list[list[str]]], which: np.ndarray, docs: list[list[str]], langs: list[str],
+def _count_names(names: list[list[list[str]]], which: np.ndarray, docs: Sequence[list[str]], langs: list[str],
                  reuse: tuple[Mentions, list[int], list[int]] | None) -> Mentions:
     """The mentions in `docs` of the names of the notes `which` ([N] bool); with `reuse`, its mentions of
     those notes kept but for the changed and renamed notes' (`recount_mentions`). A file name inside a
@@ -208,7 +210,8 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
         return _up_to_date(summary, previous.meta, t0)
     stage("words")
     boiler_set, boiler = boilerplate(records, vector_cfg.boilerplate_share)
-    tokens = [without_boilerplate(r.paragraphs, boiler_set) for r in records]  # what mentions are found in
+    tokens = Lazy(len(records), lambda i: without_boilerplate(records[i].paragraphs, boiler_set))  # what
+    # mentions are found in: made for the notes read (an update: those that changed, `mentions_reuse`)
     encoded = encode_notes(records, boiler_set, train_cfg.min_count)  # one lookup a token (`lexicon`)
     vocab, docs, ids, owner = encoded.vocab, encoded.docs, encoded.ids, encoded.owner
     plan = None
