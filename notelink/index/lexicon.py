@@ -78,8 +78,9 @@ def _outside(paragraphs: Sequence[Sequence[str]], boiler: set[Paragraph], n: int
 
 def _vocab(words: list[str], counts: np.ndarray, min_count: int) -> tuple[Vocab, np.ndarray]:
     """The vocabulary as `Vocab.build` sorts it, and [L] each word's vocabulary id or -1."""
-    keep = np.flatnonzero((counts >= min_count) & (counts > 0))
-    order = sorted(keep.tolist(), key=lambda i: (-int(counts[i]), words[i]))
+    keep = np.flatnonzero((counts >= min_count) & (counts > 0)).tolist()
+    order = [i for _, _, i in sorted(zip((-counts[keep]).tolist(), [words[i] for i in keep], keep,
+                                         strict=True))]  # (the words are distinct: no ties left)
     to_vocab = np.full(len(words), -1, dtype=np.int64)
     to_vocab[order] = np.arange(len(order))
     return Vocab([words[i] for i in order], counts[order].astype(np.int64)), to_vocab
