@@ -29,6 +29,7 @@ from notelink.index.references import referable
 from notelink.index.report import IndexEvent, IndexSummary, Progress, throttled, ticker
 from notelink.index.searchdata import SEARCH_VERSION, SearchData, search_data
 from notelink.index.store import CURRENT, current_generation
+from notelink.index.tokenstore import TOKEN_ARRAYS, token_arrays
 from notelink.index.update import UpdatePlan, graph_for, mentions_reuse, patch_for, plan_update, train_update
 from notelink.index.verify import check_generation
 from notelink.model import cbow
@@ -214,6 +215,7 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     # mentions are found in: made for the notes read (an update: those that changed, `mentions_reuse`)
     encoded = encode_notes(records, boiler_set, train_cfg.min_count)  # one lookup a token (`lexicon`)
     vocab, docs, ids, owner = encoded.vocab, encoded.docs, encoded.ids, encoded.owner
+    texts = token_arrays(records, encoded.words, encoded.lex)  # the next build reads the notes from them
     plan = None
     if incremental is not None and not force and previous.meta.get("config") == config:
         plan = plan_update(previous, records, vocab, train_cfg, incremental)
@@ -237,10 +239,10 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     search.add_dense(wv.syn1neg)
     _summarise(summary, wv, int(ids.size), len(vocab), plan)
     meta = _meta(vault, config, index_cfg, train_cfg, wv, skipped, summary, plan, previous.meta)
-    meta["layout"], meta["boilerplate"] = asdict(layout), boiler
+    meta["layout"], meta["boilerplate"], meta["token_arrays"] = asdict(layout), boiler, TOKEN_ARRAYS
     summary.generation = write_generation(index_dir, records, skipped, vocab, wv, notes, meta, should_stop,
                                           K, mentions, patch_for(plan, records), search, named,
-                                          _steps(progress, "write"))
+                                          _steps(progress, "write"), texts)
     summary.total_seconds = round(time.perf_counter() - t0, 3)
     return summary
 

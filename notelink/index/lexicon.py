@@ -30,6 +30,8 @@ class Encoded:
     docs: list[np.ndarray]  # each note's training ids [n], views of `ids`
     search: list[np.ndarray]  # each note's search ids [n] int32, every token: vocabulary ids, then extras
     extra: list[str]  # the words with search ids V, V+1, ... in order of first appearance
+    words: list[str]  # every distinct word, in order of first appearance
+    lex: np.ndarray  # [T] int32 every token as its number in `words` (saved: `tokenstore`)
 
     @property
     def owner(self) -> np.ndarray:
@@ -43,9 +45,9 @@ def encode_notes(records: Sequence[NoteRecord], boiler: set[Paragraph], min_coun
     times, by descending count then word), their training ids, and every token's search id."""
     first, sizes, parts = _first_positions(records, boiler)
     words, at = list(first), np.fromiter(first.values(), dtype=np.int64, count=len(first))  # [L]
-    rank = np.zeros(int(at[-1]) + 1 if at.size else 0, dtype=np.int64)  # position -> word number
+    rank = np.zeros(int(at[-1]) + 1 if at.size else 0, dtype=np.int32)  # position -> word number
     rank[at] = np.arange(at.size)
-    lex = rank[np.concatenate([ids for ids, _ in parts])] if parts else np.zeros(0, np.int64)  # [T]
+    lex = rank[np.concatenate([ids for ids, _ in parts])] if parts else np.zeros(0, np.int32)  # [T]
     mask = np.concatenate([m for _, m in parts]) if parts else np.zeros(0, bool)  # [T] outside boilerplate
     vocab, to_vocab = _vocab(words, np.bincount(lex[mask], minlength=len(words)), min_count)
     return _encoded(vocab, to_vocab, lex, mask, sizes, words)
@@ -100,4 +102,4 @@ def _encoded(vocab: Vocab, to_vocab: np.ndarray, lex: np.ndarray, mask: np.ndarr
     to_search[extras] = len(vocab) + np.arange(extras.size)
     flat = to_search[lex].astype(np.int32)
     search = np.split(flat, np.cumsum(sizes)[:-1]) if sizes else []
-    return Encoded(vocab, ids, docs, search, [words[i] for i in extras.tolist()])
+    return Encoded(vocab, ids, docs, search, [words[i] for i in extras.tolist()], words, lex)
