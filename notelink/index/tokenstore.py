@@ -49,9 +49,9 @@ def load_paragraphs(gen: Path, n_notes: int) -> list[list[list[str]]] | None:
     words = list(map(sys.intern, bytes(blob).decode("utf-8", errors="replace").split("\n")))
     if not _fits(words, ids, paragraphs, notes, n_notes):
         return None
-    tokens = list(map(words.__getitem__, ids.tolist()))  # [T] str, one object per distinct word
-    ends = np.cumsum(paragraphs).tolist()
-    cut = [tokens[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
+    tokens = np.array(words, dtype=object)[ids]  # [T] the words themselves (no int object per token)
+    ends = np.cumsum(paragraphs)
+    cut = [tokens[a:b].tolist() for a, b in zip((ends - paragraphs).tolist(), ends.tolist(), strict=True)]
     last = np.cumsum(notes).tolist()
     return [[p for p in cut[a:b] if p and p != [""]] for a, b in zip([0, *last[:-1]], last, strict=True)]
 
