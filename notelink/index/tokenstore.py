@@ -49,11 +49,21 @@ def load_paragraphs(gen: Path, n_notes: int) -> list[list[list[str]]] | None:
     words = list(map(sys.intern, bytes(blob).decode("utf-8", errors="replace").split("\n")))
     if not _fits(words, ids, paragraphs, notes, n_notes):
         return None
-    tokens = np.array(words, dtype=object)[ids]  # [T] the words themselves (no int object per token)
-    ends = np.cumsum(paragraphs)
-    cut = [tokens[a:b].tolist() for a, b in zip((ends - paragraphs).tolist(), ends.tolist(), strict=True)]
-    last = np.cumsum(notes).tolist()
-    return [[p for p in cut[a:b] if p and p != [""]] for a, b in zip([0, *last[:-1]], last, strict=True)]
+    table = np.array(words, dtype=object)  # [W] (indexed by ids: no Python int object per token)
+    ends = np.cumsum(paragraphs)  # [P] where each paragraph's tokens end
+    starts, last = (ends - paragraphs).tolist(), np.cumsum(notes).tolist()
+    return [_paragraphs(table, ids, starts[a:b], ends[a:b].tolist())
+            for a, b in zip([0, *last[:-1]], last, strict=True)]
+
+
+def _paragraphs(table: np.ndarray, ids: np.ndarray, starts: list[int], ends: list[int]) -> list[list[str]]:
+    """One note's paragraphs (its tokens looked up at once: memory a note's worth, not the vault's)."""
+    if not starts:
+        return []
+    low = starts[0]
+    tokens = table[ids[low : ends[-1]]]  # [n] the note's words
+    cut = (tokens[a - low : b - low].tolist() for a, b in zip(starts, ends, strict=True))
+    return [p for p in cut if p and p != [""]]  # as the text leaves out an empty line
 
 
 def _fits(words: list[str], ids: np.ndarray, paragraphs: np.ndarray, notes: np.ndarray, n_notes: int) -> bool:
