@@ -6,7 +6,7 @@ import hashlib
 import os
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,6 +19,8 @@ from notelink import __version__
 from notelink.config import IncrementalConfig, IndexConfig, NoteVectorConfig, TrainConfig
 from notelink.errors import IndexDamaged, IndexFormatError
 from notelink.index.generation import Mentions, write_generation
+from notelink.index.lazy import Lazy
+from notelink.index.lexicon import Encoded, encode_notes
 from notelink.index.lock import build_lock
 from notelink.index.notevectors import NOTE_STEPS, Layout, note_vectors
 from notelink.index.owner import other_vault, other_vaults_index
@@ -27,11 +29,12 @@ from notelink.index.references import referable
 from notelink.index.report import IndexEvent, IndexSummary, Progress, throttled, ticker
 from notelink.index.searchdata import SEARCH_VERSION, SearchData, search_data
 from notelink.index.store import CURRENT, current_generation
+from notelink.index.tokenstore import TOKEN_ARRAYS, token_arrays
 from notelink.index.update import UpdatePlan, graph_for, mentions_reuse, patch_for, plan_update, train_update
 from notelink.index.verify import check_generation
 from notelink.model import cbow
 from notelink.model.vocab import Vocab
-from notelink.notes.boilerplate import find_boilerplate, without_boilerplate
+from notelink.notes.boilerplate import Paragraph, find_boilerplate, without_boilerplate
 from notelink.notes.links import embedded
 from notelink.notes.mentions import count_mentions, only_phrases, recount_mentions, title_phrases
 from notelink.notes.note import PLAIN_CHARS, read_in_part
@@ -54,9 +57,14 @@ def clean_tokens(records: list[NoteRecord], share: float) -> list[list[str]]:
 
 def clean_tokens_keyed(records: list[NoteRecord], share: float) -> tuple[list[list[str]], str]:
     """`clean_tokens`, and a digest of the boilerplate found (an update compares it with the last one)."""
-    boiler = find_boilerplate([r.paragraphs for r in records], share)
-    digest = hashlib.sha256("\n".join(sorted(" ".join(p) for p in boiler)).encode()).hexdigest()
+    boiler, digest = boilerplate(records, share)
     return [without_boilerplate(r.paragraphs, boiler) for r in records], digest
+
+
+def boilerplate(records: list[NoteRecord], share: float) -> tuple[set[Paragraph], str]:
+    """The boilerplate paragraphs (`find_boilerplate`) and their digest."""
+    boiler = find_boilerplate([r.paragraphs for r in records], share)
+    return boiler, hashlib.sha256("\n".join(sorted(" ".join(p) for p in boiler)).encode()).hexdigest()
 
 
 def _read_in_part(records: list[NoteRecord]) -> list[str]:
@@ -71,23 +79,13 @@ def _read_in_part(records: list[NoteRecord]) -> list[str]:
             "`notelink status VAULT --files` says how each was read"]
 
 
-def _search_data(records: list[NoteRecord], vocab: Vocab) -> SearchData:
+def _search_data(records: list[NoteRecord], encoded: Encoded) -> SearchData:
     """What search reads, from every paragraph of each note, boilerplate too: a line repeated in many notes
     (a weekly meeting's name) is left out of training and note vectors, but a search for its words must
     find the notes that have it (link suggestion on both dev vaults unchanged by it: RESULTS.md, session
     14)."""
-    tokens = [[t for p in r.paragraphs for t in p] for r in records]
-    return search_data(tokens, vocab, [r.names() for r in records], [r.lang for r in records],
-                       [[len(p) for p in r.paragraphs] for r in records])
-
-
-def _corpus(tokens: list[list[str]], vocab: Vocab) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
-    """The flat training corpus, ids [N] and note index [N] (int32), and each note's ids as a view of it."""
-    docs = [vocab.encode(t) for t in tokens]
-    lengths = np.array([d.size for d in docs], dtype=np.int64)  # [notes]
-    ids = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int32)  # [N]
-    owner = np.repeat(np.arange(len(docs), dtype=np.int32), lengths)  # [N]
-    return (np.split(ids, np.cumsum(lengths)[:-1]) if docs else []), ids, owner
+    return search_data([], encoded.vocab, [r.names() for r in records], [r.lang for r in records],
+                       [[len(p) for p in r.paragraphs] for r in records], (encoded.search, encoded.extra))
 
 
 def vectorize(records: list[NoteRecord], tokens: list[list[str]], docs: list[np.ndarray],
@@ -112,7 +110,7 @@ def with_embeds(records: list[NoteRecord], docs: list[np.ndarray], vocab: Vocab,
     return out
 
 
-def find_mentions(records: list[NoteRecord], tokens: list[list[str]],
+def find_mentions(records: list[NoteRecord], tokens: Sequence[list[str]],
                   reuse: tuple[Mentions, list[int], list[int]] | None = None) -> Mentions:
     """Where notes name other notes; with `reuse` = (previous mentions, changed notes, renamed notes),
     only the changed notes' mentions, and the mentions of renamed notes, are counted again."""
@@ -128,7 +126,7 @@ def find_mentions(records: list[NoteRecord], tokens: list[list[str]],
 _APART = "\x00"  # between a note's text and each of its URLs and code spans: no name is matched across
 
 
-def find_references(records: list[NoteRecord], tokens: list[list[str]],
+def find_references(records: list[NoteRecord], tokens: Sequence[list[str]],
                     reuse: tuple[Mentions, list[int], list[int]] | None = None) -> Mentions:
     """Where notes name other notes by their whole file name (`dendron.topic.links`, `insert-images`,
     `2022-05-31`): the mentions that rank a note near the top of related notes (`notelink.index.references`);
@@ -140,17 +138,18 @@ def find_references(records: list[NoteRecord], tokens: list[list[str]],
     names = [[name] if referable(name := r.file_name()) else [] for r in records]
     numbered = np.array([bool(n) and any(map(is_number, n[0])) for n in names], dtype=bool)  # [N]
     langs = [r.lang for r in records]
-    plain = [_with_refs(doc, r) for doc, r in zip(tokens, records, strict=True)]
+    plain = Lazy(len(records), lambda i: _with_refs(tokens[i], records[i]))  # (an update reads a few)
     found = [_count_names(names, ~numbered, plain, langs, reuse)]
     if numbered.any():
-        around = [_with_refs([t for s in r.numbered for t in (_APART, *s)], r) for r in records]
+        around = Lazy(len(records), lambda i: _with_refs([t for s in records[i].numbered
+                                                          for t in (_APART, *s)], records[i]))
         found.append(_count_names(names, numbered, around, langs, reuse))
     src, dst, count = (np.concatenate(column) for column in zip(*found, strict=True))
     order = np.lexsort((dst, src))  # as count_mentions sorts
     return src[order], dst[order], count[order]
 
 
-def _count_names(names: list[list[list[str]]], which: np.ndarray, docs: list[list[str]], langs: list[str],
+def _count_names(names: list[list[list[str]]], which: np.ndarray, docs: Sequence[list[str]], langs: list[str],
                  reuse: tuple[Mentions, list[int], list[int]] | None) -> Mentions:
     """The mentions in `docs` of the names of the notes `which` ([N] bool); with `reuse`, its mentions of
     those notes kept but for the changed and renamed notes' (`recount_mentions`). A file name inside a
@@ -211,9 +210,12 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     if not force and previous.unchanged(records, skipped, config):
         return _up_to_date(summary, previous.meta, t0)
     stage("words")
-    tokens, boiler = clean_tokens_keyed(records, vector_cfg.boilerplate_share)
-    vocab = Vocab.build(tokens, train_cfg.min_count)
-    docs, ids, owner = _corpus(tokens, vocab)
+    boiler_set, boiler = boilerplate(records, vector_cfg.boilerplate_share)
+    tokens = Lazy(len(records), lambda i: without_boilerplate(records[i].paragraphs, boiler_set))  # what
+    # mentions are found in: made for the notes read (an update: those that changed, `mentions_reuse`)
+    encoded = encode_notes(records, boiler_set, train_cfg.min_count)  # one lookup a token (`lexicon`)
+    vocab, docs, ids, owner = encoded.vocab, encoded.docs, encoded.ids, encoded.owner
+    texts = token_arrays(records, encoded.words, encoded.lex)  # the next build reads the notes from them
     plan = None
     if incremental is not None and not force and previous.meta.get("config") == config:
         plan = plan_update(previous, records, vocab, train_cfg, incremental)
@@ -223,7 +225,8 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     named = find_references(records, tokens, mentions_reuse(plan, records, same_boilerplate, "named"))
     del tokens  # a list slot per token (0.4 GB at 50M tokens); training and vectors need only the ids
     stage("search")
-    search = _search_data(records, vocab)
+    search = _search_data(records, encoded)
+    del encoded  # its search ids: search has what it needs
     shown = with_embeds(records, docs, vocab, index_cfg)  # note vectors, not training: embeds count once
     wv, plan = _train(ids, owner, docs, vocab, train_cfg, plan, incremental, progress, should_stop)
     del owner  # 4 bytes a token, not needed after training (ids stays: `docs` are views of it)
@@ -236,10 +239,10 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     search.add_dense(wv.syn1neg)
     _summarise(summary, wv, int(ids.size), len(vocab), plan)
     meta = _meta(vault, config, index_cfg, train_cfg, wv, skipped, summary, plan, previous.meta)
-    meta["layout"], meta["boilerplate"] = asdict(layout), boiler
+    meta["layout"], meta["boilerplate"], meta["token_arrays"] = asdict(layout), boiler, TOKEN_ARRAYS
     summary.generation = write_generation(index_dir, records, skipped, vocab, wv, notes, meta, should_stop,
                                           K, mentions, patch_for(plan, records), search, named,
-                                          _steps(progress, "write"))
+                                          _steps(progress, "write"), texts)
     summary.total_seconds = round(time.perf_counter() - t0, 3)
     return summary
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sqlite3
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -24,6 +25,7 @@ from notelink.errors import IndexFormatError
 from notelink.index.arrays import load_array
 from notelink.index.generation import Mentions
 from notelink.index.store import current_generation, open_generation, saved_exclude, saved_training
+from notelink.index.tokenstore import TOKEN_ARRAYS, load_paragraphs
 from notelink.notes.dialect import detect
 from notelink.notes.note import Link
 from notelink.notes.records import TOKENS_VERSION, NoteRecord
@@ -173,16 +175,31 @@ def load_records(gen: Path) -> tuple[dict[str, NoteRecord], dict[str, Any]]:
         for src, target, kind, heading in db.execute(
                 "SELECT src, target, kind, heading FROM links ORDER BY rowid"):
             links.setdefault(src, []).append(Link(target, kind, heading))
+        texts = _saved_paragraphs(gen, db, meta)
         records = {}
-        for row in db.execute("SELECT id, path, title, sha256, size, mtime, aliases, headings, tokens, "
+        column = "tokens" if texts is None else "''"  # (not read: the arrays have them)
+        for row in db.execute(f"SELECT id, path, title, sha256, size, mtime, aliases, headings, {column}, "
                               "warning, lang, refs, numbered FROM notes ORDER BY id"):
             i, path, title, sha, size, mtime, aliases, headings, tokens, warning, lang, refs, numbered = row
             records[path] = NoteRecord(path, title, sha, size, mtime, _json_list(aliases),
                                        _json_list(headings), tags.get(i, []), links.get(i, []),
-                                       _lines(tokens), warning, lang, _lines(refs), _lines(numbered))
+                                       _lines(tokens) if texts is None else texts[i], warning, lang,
+                                       _lines(refs), _lines(numbered))
         return records, meta
     finally:
         db.close()
+
+
+def _saved_paragraphs(gen: Path, db: sqlite3.Connection, meta: dict[str, Any]
+                      ) -> list[list[list[str]]] | None:
+    """The notes' paragraphs from the generation's token arrays (`tokenstore`), by note id, when it has
+    them and its notes are numbered 0..N-1; else None (read from the text)."""
+    if meta.get("token_arrays") != TOKEN_ARRAYS:
+        return None
+    n, low, high = db.execute("SELECT COUNT(*), MIN(id), MAX(id) FROM notes").fetchone()
+    if n and (low, high) != (0, n - 1):
+        return None
+    return load_paragraphs(gen, n)
 
 
 def _lines(text: str) -> list[list[str]]:

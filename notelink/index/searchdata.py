@@ -95,12 +95,14 @@ class SearchData:
 
 
 def search_data(tokens: Sequence[Sequence[str]], vocab: Vocab, names: Sequence[Sequence[Sequence[str]]],
-                langs: Sequence[str], paragraphs: Sequence[Sequence[int]] | None = None) -> SearchData:
+                langs: Sequence[str], paragraphs: Sequence[Sequence[int]] | None = None,
+                encoded: tuple[list[np.ndarray], list[str]] | None = None) -> SearchData:
     """Postings, anchors and titles for notes given as tokens; `names` are each note's title and aliases
     as tokens (title first), `langs` each note's language (a shared name means the notes in the
     mentioning note's language, as in `mentions.count_mentions`), `paragraphs` the number of tokens of each
-    of a note's paragraphs (None: one paragraph a note)."""
-    docs, extra = search_ids(tokens, vocab)
+    of a note's paragraphs (None: one paragraph a note). `encoded`: the notes' `search_ids` when already
+    known (a build's `lexicon.encode_notes`), and then `tokens` is not read."""
+    docs, extra = encoded if encoded is not None else search_ids(tokens, vocab)
     S = len(vocab) + len(extra)
     terms = tfidf(docs, S)  # [N, S]
     idf = smooth_idf(np.bincount(terms.indices, minlength=S), len(docs)).astype(np.float32)
@@ -276,6 +278,9 @@ def _shared_mentions(at: np.ndarray, corpus: np.ndarray, owner: np.ndarray, shar
 
 def _long_mentions(corpus: np.ndarray, owner: np.ndarray, by_name: dict[tuple[int, ...], list[int]],
                    langs: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The mentions of names of two words or more: the positions where a name's first two words are
+    (`_pair_starts`), then per name length the whole windows there, matched by a hash and checked exactly.
+    A Python step per candidate position (480k on 10k notes) took 1.7-2.6 s of every build."""
     longer: dict[tuple[int, int], list[tuple[int, ...]]] = {}
     for name in by_name:
         if len(name) > 1:
@@ -285,21 +290,43 @@ def _long_mentions(corpus: np.ndarray, owner: np.ndarray, by_name: dict[tuple[in
     S = int(max(corpus.max(), max(max(k) for k in longer))) + 1
     firsts = np.unique(np.array([x * S + y for x, y in longer], dtype=np.int64))  # [F] sorted codes
     rank = {name: r for names in longer.values() for r, name in enumerate(names)}  # order within a prefix
-    sizes = {key: sorted({len(n) for n in names}) for key, names in longer.items()}
+    starts = _pair_starts(corpus, firsts, S)  # [C]
+    codes = corpus[starts].astype(np.int64) * S + corpus[starts + 1]  # [C]
+    found = [_windows_named(corpus, owner, starts, codes, S, size, {n for n in rank if len(n) == size})
+             for size in sorted({len(n) for n in rank})]
+    hits = sorted((p, rank[name], name) for part in found for p, name in part)  # as a scan by position
     pos, length, mentioned = [], [], []
-    for p in _pair_starts(corpus, firsts, S).tolist():
-        a = int(owner[p])
-        found = []  # names that begin at p: one lookup per name length (a prefix can begin thousands)
-        for size in sizes[(int(corpus[p]), int(corpus[p + 1]))]:
-            end = p + size
-            if end <= corpus.size and owner[end - 1] == a and (name := tuple(corpus[p:end].tolist())) in rank:
-                found.append(name)
-        for name in sorted(found, key=rank.__getitem__):
-            for b in _resolve(by_name[name], a, langs):
-                pos.append(p)
-                length.append(len(name))
-                mentioned.append(b)
+    for p, _, name in hits:
+        for b in _resolve(by_name[name], int(owner[p]), langs):
+            pos.append(p)
+            length.append(len(name))
+            mentioned.append(b)
     return np.array(pos, np.int64), np.array(length, np.int64), np.array(mentioned, np.int64)
+
+
+def _windows_named(corpus: np.ndarray, owner: np.ndarray, starts: np.ndarray, codes: np.ndarray, S: int,
+                   size: int, names: set[tuple[int, ...]]) -> list[tuple[int, tuple[int, ...]]]:
+    """(position, name) for the names of `size` words found at `starts` (within one note)."""
+    prefixes = np.unique(np.array([n[0] * S + n[1] for n in names], dtype=np.int64))
+    at = starts[np.isin(codes, prefixes) & (starts + size <= corpus.size)]
+    at = at[owner[np.minimum(at + size - 1, corpus.size - 1)] == owner[at]]  # [c] the name ends in the note
+    targets = np.unique(_window_hash(np.array(sorted(names), dtype=np.int64)))
+    out = []
+    for a in range(0, at.size, _MENTION_CHUNK // size + 1):
+        p = at[a : a + _MENTION_CHUNK // size + 1]
+        windows = corpus[p[:, None] + np.arange(size)].astype(np.int64)  # [c, size]
+        hit = np.flatnonzero(np.isin(_window_hash(windows), targets))
+        out += [(q, name) for q, w in zip(p[hit].tolist(), windows[hit].tolist(), strict=True)
+                if (name := tuple(w)) in names]
+    return out
+
+
+def _window_hash(rows: np.ndarray) -> np.ndarray:
+    """[c] a 64-bit polynomial hash of each row of word ids [c, size] (equal rows, equal hashes)."""
+    h = np.zeros(rows.shape[0], dtype=np.uint64)
+    for j in range(rows.shape[1]):
+        h = h * np.uint64(1_000_003) + rows[:, j].astype(np.uint64)
+    return h
 
 
 def _pair_starts(corpus: np.ndarray, firsts: np.ndarray, S: int) -> np.ndarray:

@@ -58,10 +58,11 @@ def old_rows(old_words: Sequence[str], vocab: Vocab) -> np.ndarray:
 
 
 def carry_over(old_words: Sequence[str], syn0: np.ndarray, syn1neg: np.ndarray, vocab: Vocab,
-               seed: int) -> tuple[np.ndarray, np.ndarray, int]:
-    """Previous vectors re-aligned to `vocab`: (syn0 [V, D], syn1neg [V, D], number of new words)."""
+               seed: int, src: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, int]:
+    """Previous vectors re-aligned to `vocab`: (syn0 [V, D], syn1neg [V, D], number of new words); `src`:
+    `old_rows(old_words, vocab)` when already known."""
     V, D = len(vocab), syn0.shape[1]
-    src = old_rows(old_words, vocab)  # [V] old row or -1
+    src = old_rows(old_words, vocab) if src is None else src  # [V] old row or -1
     known = src >= 0
     rng = np.random.default_rng(seed)
     new0 = np.empty((V, D), dtype=np.float32)  # [V, D]
@@ -88,10 +89,11 @@ def plan_update(previous: Previous, records: Sequence[NoteRecord], vocab: Vocab,
         return None
     if not (np.isfinite(prev[1]).all() and np.isfinite(prev[2]).all()):  # (a training that diverged)
         return None
-    syn0, syn1neg, new = carry_over(*prev, vocab, train_cfg.seed + chain)
+    rows = old_rows(prev[0], vocab)
+    syn0, syn1neg, new = carry_over(*prev, vocab, train_cfg.seed + chain, rows)
     if new > cfg.full_fraction * max(len(vocab), 1):
         return None
-    return UpdatePlan(previous, changed, (syn0, syn1neg), new, chain, old_rows(prev[0], vocab))
+    return UpdatePlan(previous, changed, (syn0, syn1neg), new, chain, rows)
 
 
 def _replay(docs: Sequence[np.ndarray], changed: set[int], budget: int, seed: int) -> list[int]:

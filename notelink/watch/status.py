@@ -1,7 +1,7 @@
 """What a watcher tells `notelink status`: a small JSON file in the index folder, replaced atomically.
 
     INDEX_DIR/watcher.json   {"pid", "mode", "state", "last_event", "last_generation_at", "generation",
-                              "pending": [paths], "errors": {path: reason}, "message"}
+                              "pending": [paths], "stage", "errors": {path: reason}, "message"}
 `running` is not stored: it comes from the lock (`notelink.index.lock`), so a killed watcher reads as stopped.
 """
 
@@ -35,6 +35,7 @@ class WatcherState:
     last_generation_at: str | None = None
     generation: int = 0
     pending: list[str] = field(default_factory=list)
+    stage: str = ""  # while indexing: the build's stage (`report.STAGES`: check, parse, words, ...)
     errors: dict[str, str] = field(default_factory=dict)  # path -> reason, for files that failed
     message: str = ""
 
@@ -61,7 +62,8 @@ def watcher_status(index_dir: Path) -> dict[str, Any]:
             "last_event": state.get("last_event"), "last_generation_at": state.get("last_generation_at"),
             "mode": state.get("mode") if lock.running else None,
             "state": state.get("state") if lock.running else "stopped",
-            "pending": state.get("pending", []) if lock.running else []}
+            "pending": state.get("pending", []) if lock.running else [],
+            "stage": state.get("stage", "") if lock.running and state.get("state") == "indexing" else ""}
 
 
 def waiting_for(index_dir: Path) -> str | None:

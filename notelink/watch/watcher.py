@@ -271,6 +271,9 @@ class VaultWatcher:
     def _build(self, paths: tuple[str, ...], force: bool = False) -> None:
         """Brings the index up to date; errors are reported and retried, never raised."""
         self._next_reconcile = time.monotonic() + self.cfg.reconcile_s
+        if paths:  # said now: on a large vault reading the live index and the notes takes a while
+            log.info("updating the index for %s: reading the notes", describe_paths(paths))
+        self._state.stage = "check"
         self._save_state("indexing", pending=list(paths))
         try:
             s = self._build_index(paths, force)
@@ -318,6 +321,9 @@ class VaultWatcher:
 
         def on_progress(ev: IndexEvent) -> None:
             nonlocal started
+            if ev.stage != self._state.stage:  # `status --json` says which stage the build is in
+                self._state.stage = ev.stage
+                self._save_state("indexing", pending=list(paths))
             if ev.stage in ("check", "parse"):
                 return
             if not started:
@@ -373,6 +379,7 @@ class VaultWatcher:
     def _save_state(self, state: str, pending: list[str] | None = None) -> None:
         st = self._state
         st.state, st.generation = state, self.generation
+        st.stage = st.stage if state == "indexing" else ""
         st.pending = sorted(set(pending or []) | set(self._debouncer.pending()))
         wall = self._debouncer.last_event_wall
         st.last_event = now_iso(wall) if wall is not None else st.last_event

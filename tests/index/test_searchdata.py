@@ -1,5 +1,6 @@
 """What a build stores for search: postings over every word, anchor text around mentions, titles."""
 
+import random
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +10,8 @@ from notelink.index.arrays import load_array
 from notelink.index.build import build_index
 from notelink.index.searchdata import (
     ANCHOR_EVIDENCE,
+    _long_mentions,
+    _resolve,
     anchor_rows,
     find_mentions,
     search_data,
@@ -35,6 +38,45 @@ def test_mentions_one_word_and_longer_names_never_the_note_itself() -> None:
     pos, length, mentioned = find_mentions(corpus, owner, [[[7]], [[8, 9]], []], ["en"] * 3)
     assert list(zip(pos.tolist(), length.tolist(), mentioned.tolist(), strict=True)) == [
         (0, 2, 1), (4, 1, 0), (8, 2, 1), (10, 1, 0)]
+
+
+Names = dict[tuple[int, ...], list[int]]
+
+
+def _long_mentions_one_by_one(corpus: np.ndarray, owner: np.ndarray, by_name: Names,
+                              langs: list[str]) -> list[tuple[int, int, int]]:
+    """The earlier scan, a Python step per position: (position, length, note) in its order."""
+    longer: dict[tuple[int, int], list[tuple[int, ...]]] = {}
+    for name in by_name:
+        if len(name) > 1:
+            longer.setdefault((name[0], name[1]), []).append(name)
+    out = []
+    for p in range(corpus.size - 1):
+        names = longer.get((int(corpus[p]), int(corpus[p + 1])), [])
+        for name in names:  # in their order within the prefix
+            end = p + len(name)
+            if end <= corpus.size and owner[end - 1] == owner[p] and tuple(corpus[p:end].tolist()) == name:
+                out += [(p, len(name), b) for b in _resolve(by_name[name], int(owner[p]), langs)]
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_longer_names_are_found_as_a_scan_position_by_position_finds_them(seed: int) -> None:
+    """Names sharing their first words, of several lengths, overlapping, shared by notes of two languages,
+    and running past a note's end."""
+    rng = random.Random(seed)
+    corpus = np.array([rng.randrange(6) for _ in range(3000)], dtype=np.int32)
+    owner = np.sort(np.array([rng.randrange(40) for _ in range(corpus.size)], dtype=np.int32))
+    langs = [rng.choice(["en", "de"]) for _ in range(40)]
+    by_name: Names = {}
+    for note in range(40):
+        for _ in range(rng.randrange(3)):
+            name = tuple(rng.randrange(6) for _ in range(rng.randint(2, 5)))
+            by_name.setdefault(name, []).append(note)
+    pos, length, mentioned = _long_mentions(corpus, owner, by_name, langs)
+    expected = _long_mentions_one_by_one(corpus, owner, by_name, langs)
+    assert len(expected) > 100
+    assert list(zip(pos.tolist(), length.tolist(), mentioned.tolist(), strict=True)) == expected
 
 
 def test_a_shared_name_means_the_note_in_the_mentioning_notes_language() -> None:

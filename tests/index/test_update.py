@@ -144,14 +144,21 @@ def _note_id(tables: dict[str, list[tuple[object, ...]]], path: str) -> object:
     return next(row[0] for row in tables["notes"] if row[1] == path)
 
 
-def test_an_update_reuses_mentions_and_the_neighbour_graph(make_vault, tmp_path: Path) -> None:
+def test_an_update_reuses_mentions_and_the_neighbour_graph(make_vault, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from notelink.index import build as indexer
     from notelink.index.arrays import load_array
     from notelink.index.store import current_generation
 
     vault, ix = topic_vault(make_vault, per_topic=6), tmp_path / "ix"
     build_index(vault, ix, FAST)
     (vault / "stars/stars 2.md").write_text("# Stars 2\n\nbread 1 and garden 3, telescope", encoding="utf-8")
+    made: list[list[list[str]]] = []
+    real = indexer.without_boilerplate
+    monkeypatch.setattr(indexer, "without_boilerplate", lambda p, b: made.append(p) or real(p, b))
     build_index(vault, ix, FAST, incremental=INC)
+    assert len(made) == 1  # the edited note's tokens only: the others' mentions are carried over
+    monkeypatch.undo()
     gen = current_generation(ix)
     assert gen is not None
     build_index(vault, tmp_path / "full", FAST)
@@ -159,6 +166,26 @@ def test_an_update_reuses_mentions_and_the_neighbour_graph(make_vault, tmp_path:
     assert full is not None
     _assert_same_mentions(gen, full)  # recounted for the edited note only, yet the same as counting all
     assert load_array(gen, "graph_indptr").size == len(_tables(ix)["vocab"]) + 1  # K [V, V] kept
+
+
+def test_an_update_stores_the_search_data_of_a_full_build(make_vault, tmp_path: Path) -> None:
+    """Postings, idf, anchors, names, titles and search words after an edit that adds a new word, a mention
+    (anchor text for another note) and a word only that note has, as a full build of the same notes."""
+    from notelink.index.arrays import load_array
+    from notelink.index.store import current_generation
+
+    vault, ix = topic_vault(make_vault, per_topic=6), tmp_path / "ix"
+    build_index(vault, ix, FAST)
+    edited = "# Stars 2\n\nquasar near garden 3 telescope lens"
+    (vault / "stars/stars 2.md").write_text(edited, encoding="utf-8")
+    assert build_index(vault, ix, FAST, incremental=INC).mode == "incremental"
+    build_index(vault, tmp_path / "full", FAST)
+    gen, full = current_generation(ix), current_generation(tmp_path / "full")
+    assert gen is not None and full is not None
+    names = sorted(p.name.split(".")[0] for p in full.glob("search_*.npy") if "dense" not in p.name)
+    assert "search_anchors_data" in names and "search_words" in names
+    for name in names:
+        assert np.array_equal(load_array(gen, name), load_array(full, name)), name
 
 
 def test_an_update_recounts_only_the_mentions_of_a_renamed_note(make_vault, tmp_path: Path,

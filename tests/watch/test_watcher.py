@@ -487,3 +487,25 @@ def test_a_watcher_on_a_full_disk_waits_for_space_and_retries(make_vault, small_
         assert Index.open(ix).notes
     finally:
         watcher.stop()
+
+
+def test_an_update_is_said_from_the_moment_it_starts_reading(watching, caplog) -> None:
+    """The log said nothing between `changed:` and `indexing` while the build read the live index and the
+    notes (a minute on a 10k-note vault, a new user's sweep); `status --json` names the stage."""
+    vault, ix, rec, _ = watching
+    caplog.set_level(logging.INFO, logger="notelink")
+    stages: list[tuple[str, str, list[str]]] = []
+
+    def look(ev: WatchEvent) -> None:
+        if ev.kind == "progress" and ev.progress is not None:
+            status = watcher_status(ix)
+            stages.append((ev.progress.stage, status["stage"], status["pending"]))
+    rec.also = look
+    before = len(rec.kinds("indexed"))
+    (vault / "bread/bread 2.md").write_text(NEW, encoding="utf-8")
+    rec.wait_for(lambda: len(rec.kinds("indexed")) > before)
+    said = [r.getMessage() for r in caplog.records if r.name.startswith("notelink")]
+    reading = said.index("updating the index for bread/bread 2.md: reading the notes")
+    assert said.index("changed: bread/bread 2.md") < reading < said.index("indexing bread/bread 2.md")
+    assert stages and all(now == shown and pending == ["bread/bread 2.md"] for now, shown, pending in stages)
+    assert watcher_status(ix)["stage"] == ""  # idle again
