@@ -169,18 +169,18 @@ class ConceptScreen(ModalScreen[str | None]):
     def show_word(self, word: str) -> None:
         self.word = word
         self.query_one("#concept-title", Label).update(f"Concept: {word}")
-        rare = ""
+        why = "no similar words"
         try:
             found, notes = self.index.similar_words(word, self.top), self.index.notes_for_word(word, self.top)
             words = found.similar
-            if not found.reliable:
-                rare = f"{word!r} occurs {found.count} times: too rare to say which words are like it"
+            if found.reason:  # as `notelink similar` says it (the same Index.similar_words)
+                why = f"seen {found.count} times: {found.reason}"
         except NotFound as exc:
             words, notes = [], []
             self.notify(str(exc), severity="warning")
         self.query_one("#similar-words", OptionList).set_options(
             [Option(scored_prompt(w), id=w.word) for w in words]
-            or [Option(Text(rare or "no similar words", style="dim italic"), disabled=True)])
+            or [Option(Text(why, style="dim italic"), disabled=True)])
         notes = [n for n in notes if n.score >= MIN_WEIGHT]
         self.query_one("#concept-notes", OptionList).set_options(
             [Option(Text(f"{n.score:5.2f}  {self.names.name(n.path, n.title)}"), id=n.path) for n in notes]
