@@ -18,12 +18,9 @@ def cmd_index(args: argparse.Namespace) -> int:
     from notelink.index.build import build_index
 
     index_cfg = index_config(args)
-    bar = ProgressBar(enabled=not args.json)
-    try:
+    with ProgressBar(enabled=not args.json) as bar:
         s = build_index(Path(args.vault), index_dir(args), train_config(args), index_cfg, bar,
                         force=args.force)
-    finally:
-        bar.close()
     keys = ("notes", "indexed", "skipped", "tokens", "vocab", "epochs", "device", "parse_seconds",
             "train_seconds", "total_seconds", "words_per_second")
     data = {k: getattr(s, k) for k in keys} | {"reparsed": s.reparsed, "reused": s.reused,

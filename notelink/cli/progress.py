@@ -1,10 +1,13 @@
 """A one-line progress bar for the terminal, fed by the indexer's IndexEvent messages: each stage's name, a
 bar where the stage has a count, the time it has run and, where the rate means something (reading notes,
-training), the time it has left."""
+training), the time it has left. The time ticks once a second while a stage runs (a stage without a count
+posts one event at its start: finding mentions on 100k notes showed one frozen line for 8 minutes)."""
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from typing import TextIO
@@ -17,11 +20,19 @@ _LABELS = {"wait": "waiting for another build", "check": "checking index", "pars
            "related": "ranking notes"}  # (`health`: every note against every other)
 _WITH_ETA = ("parse", "train", "related")  # (steady rates; other stages' steps take unlike times)
 _REDRAW = 0.1  # seconds between redraws within a stage, at most
+_TICK = 0.2  # seconds between the ticker thread's looks at the time shown (which changes once a second)
+
+_DRAWING = threading.Lock()
+"""Held while a line is written (by the build or the ticker thread), and by a fork: the build forks its
+parsing and training processes, and a child must not inherit stderr's lock taken by the ticker mid-write."""
+os.register_at_fork(before=_DRAWING.acquire, after_in_parent=_DRAWING.release,
+                    after_in_child=_DRAWING.release)
 
 
 class ProgressBar:
     """Redraws one stderr line; silent when stderr is not a terminal (pipes, CI, --json), except for one
-    line when the build waits for another one (else a script would seem to hang)."""
+    line when the build waits for another one (else a script would seem to hang). Used as a context manager,
+    a thread calls `tick` on a terminal until `close`."""
 
     clock: Callable[[], float] = time.monotonic
 
@@ -30,6 +41,17 @@ class ProgressBar:
         self.enabled = enabled and self.stream.isatty()
         self.width = width
         self._last, self._stage, self._since = 0.0, "", 0.0
+        self._event: IndexEvent | None = None  # the latest one, drawn or not: what `tick` redraws
+        self._closed = threading.Event()
+
+    def __enter__(self) -> ProgressBar:
+        """Starts the thread that ticks the time (on a terminal only); `close` on leaving."""
+        if self.enabled:
+            threading.Thread(target=self._ticking, name="notelink-progress", daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def __call__(self, ev: IndexEvent) -> None:
         if not self.enabled:
@@ -38,14 +60,33 @@ class ProgressBar:
                 self.stream.flush()
             self._stage = ev.stage
             return
-        now = self.clock()
-        if ev.stage != self._stage:  # (a new stage is always shown)
-            self._since = now
-        elif now - self._last < _REDRAW and not ev.done == ev.total > 0:
-            return
-        self._last, self._stage = now, ev.stage
+        with _DRAWING:
+            now = self.clock()
+            if ev.stage != self._stage:  # (a new stage is always shown)
+                self._since = now
+            elif now - self._last < _REDRAW and not ev.done == ev.total > 0:
+                self._event = ev
+                return
+            self._stage = ev.stage
+            self._draw(ev, now)
+
+    def tick(self) -> None:
+        """Redraws the latest event's line when the seconds shown have changed since the last draw: the
+        time a stage has run moves while the stage posts nothing."""
+        with _DRAWING:
+            now, ev = self.clock(), self._event
+            if self.enabled and ev is not None and not self._closed.is_set() \
+                    and int(now - self._since) != int(self._last - self._since):
+                self._draw(ev, now)
+
+    def _draw(self, ev: IndexEvent, now: float) -> None:
+        self._last, self._event = now, ev
         self.stream.write(f"\r\033[K{self.line(ev, now - self._since)}")
         self.stream.flush()
+
+    def _ticking(self) -> None:
+        while not self._closed.wait(_TICK):
+            self.tick()
 
     def line(self, ev: IndexEvent, elapsed: float) -> str:
         """The stage, its bar and count where it has one, and its time (and time left)."""
@@ -61,9 +102,12 @@ class ProgressBar:
         return f"{label:<14} {bar} {detail}  {_clock(elapsed)}{_left(ev.stage, share, elapsed)}"
 
     def close(self) -> None:
+        """Clears the line; the time stops ticking."""
+        self._closed.set()
         if self.enabled:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
+            with _DRAWING:
+                self.stream.write("\r\033[K")
+                self.stream.flush()
 
 
 def _left(stage: str, share: float, elapsed: float) -> str:

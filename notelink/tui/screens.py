@@ -27,14 +27,15 @@ HELP_KEYS = [
     ("s", "search notes by meaning as you type; Enter opens the note at the passage, Esc goes back"),
     ("↑ ↓  j k  Enter", "move in a list; Enter opens the note or concept"),
     ("Tab  Shift+Tab", "next / previous panel"),
+    ("← →", "in the note: scroll a table too wide for it sideways (Ctrl+PgUp/PgDn: a page)"),
     ("[  ]", "back / forward through opened notes"),
     ("l", "the note's [[links]] (to notes and their headings): pick one to follow it"),
-    ("e", "edit the note in $EDITOR; it is re-indexed when you return"),
+    ("e", "edit the note in $EDITOR (re-indexed when you return)"),
     ("u", "related notes: show only notes not linked yet"),
     ("i", "link this note to the highlighted related note (preview first)"),
     ("m", "unlinked mentions, both ways; Enter links one (preview first)"),
     ("z", "undo the last link, byte for byte (preview first)"),
-    ("r", "index the notes changed since the last build (x cancels)"),
+    ("r", "index what changed since the last build (x cancels)"),
     ("t", "light / dark theme"),
     ("Ctrl+P", "palette: reindex, retrain, export (JSON, CSV, GraphML, Markdown, vectors), switch vault"),
     ("?", "this help"),
@@ -169,18 +170,18 @@ class ConceptScreen(ModalScreen[str | None]):
     def show_word(self, word: str) -> None:
         self.word = word
         self.query_one("#concept-title", Label).update(f"Concept: {word}")
-        rare = ""
+        why = "no similar words"
         try:
             found, notes = self.index.similar_words(word, self.top), self.index.notes_for_word(word, self.top)
             words = found.similar
-            if not found.reliable:
-                rare = f"{word!r} occurs {found.count} times: too rare to say which words are like it"
+            if found.reason:  # as `notelink similar` says it (the same Index.similar_words)
+                why = f"seen {found.count} times: {found.reason}"
         except NotFound as exc:
             words, notes = [], []
             self.notify(str(exc), severity="warning")
         self.query_one("#similar-words", OptionList).set_options(
             [Option(scored_prompt(w), id=w.word) for w in words]
-            or [Option(Text(rare or "no similar words", style="dim italic"), disabled=True)])
+            or [Option(Text(why, style="dim italic"), disabled=True)])
         notes = [n for n in notes if n.score >= MIN_WEIGHT]
         self.query_one("#concept-notes", OptionList).set_options(
             [Option(Text(f"{n.score:5.2f}  {self.names.name(n.path, n.title)}"), id=n.path) for n in notes]

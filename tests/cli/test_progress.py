@@ -1,8 +1,13 @@
 """The terminal progress bar: what it draws on a terminal, and the one line it writes elsewhere."""
 
 import io
+import multiprocessing
+import sys
+import threading
+import time
+from collections.abc import Callable
 
-from notelink.cli.progress import ProgressBar
+from notelink.cli.progress import _DRAWING, ProgressBar
 from notelink.index.report import IndexEvent
 
 
@@ -83,3 +88,85 @@ def test_health_ranking_every_note_shows_how_far_it_is_and_what_is_left() -> Non
     clock.now += 6
     bar(IndexEvent("related", 250, 1000))
     assert _drawn(out) == "ranking notes  " + "█" * 7 + "░" * 21 + "  25%  0:06, ~0:18 left"
+
+
+def _draws(out: _Terminal) -> int:
+    return out.getvalue().count("\r\033[K")
+
+
+def test_a_stage_without_events_ticks_its_time_once_a_second() -> None:
+    """Stages without a count (mentions, search data) post one event at their start: the line showed
+    "finding mentions  0:00" for as long as they ran (a frozen line for 512 s on 100k notes)."""
+    out, clock = _Terminal(), _Clock()
+    bar = ProgressBar(out)
+    bar.clock = clock
+    bar(IndexEvent("mentions"))
+    clock.now += 0.6
+    bar.tick()  # the second shown has not changed: nothing is drawn
+    assert _draws(out) == 1 and _drawn(out) == "finding mentions  0:00"
+    clock.now += 0.5
+    bar.tick()
+    assert _draws(out) == 2 and _drawn(out) == "finding mentions  0:01"
+    clock.now += 64
+    bar.tick()
+    bar.tick()  # (once a second, however often it is asked)
+    assert _draws(out) == 3 and _drawn(out) == "finding mentions  1:05"
+    bar(IndexEvent("parse", 10, 100))  # a stage with a count ticks too, its latest event redrawn
+    clock.now += 0.05
+    bar(IndexEvent("parse", 20, 100))  # (within 0.1 s of the last draw: not drawn, but kept)
+    clock.now += 3
+    bar.tick()
+    assert _drawn(out).endswith("20/100  0:03, ~0:12 left")
+    bar.close()
+    clock.now += 5
+    bar.tick()  # closed: the line stays cleared
+    assert out.getvalue().endswith("\r\033[K") and _draws(out) == 6
+
+
+def test_without_a_terminal_or_with_json_nothing_ticks() -> None:
+    for out, enabled in ((io.StringIO(), True), (_Terminal(), False)):  # a pipe; `--json` on a terminal
+        clock = _Clock()
+        with ProgressBar(out, enabled=enabled) as bar:
+            bar.clock = clock
+            assert not [t for t in threading.enumerate() if t.name == "notelink-progress"]
+            bar(IndexEvent("search"))
+            clock.now += 10
+            bar.tick()
+        assert out.getvalue() == ""
+
+
+def test_on_a_terminal_a_thread_ticks_until_the_build_ends() -> None:
+    out, clock = _Terminal(), _Clock()
+    with ProgressBar(out) as bar:
+        bar.clock = clock
+        bar(IndexEvent("vectors"))
+        clock.now += 7
+        _wait_until(lambda: _drawn(out) == "note vectors  0:07")
+    _wait_until(lambda: not [t for t in threading.enumerate() if t.name == "notelink-progress"])
+    assert out.getvalue().endswith("\r\033[K")
+
+
+def test_a_child_forked_while_the_line_ticks_can_draw() -> None:
+    """The build forks while the ticker thread may be drawing: the fork waits for the line to be written,
+    so the child never starts with the drawing lock (or stderr's) held by a thread it does not have."""
+    ctx = multiprocessing.get_context("fork")
+    out = _Terminal()
+    with ProgressBar(out) as bar:
+        bar(IndexEvent("search"))
+        for _ in range(5):
+            child = ctx.Process(target=_take_the_drawing_lock)
+            child.start()
+            child.join(60)
+            assert child.exitcode == 0
+
+
+def _take_the_drawing_lock() -> None:
+    sys.exit(0 if _DRAWING.acquire(timeout=10) else 1)
+
+
+def _wait_until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
+    """Polls `condition` until it holds; fails after `timeout` seconds (generous: a busy machine)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "still not true"
+        time.sleep(0.01)

@@ -8,8 +8,8 @@ from typing import Any, ClassVar
 import pytest
 from textual.widgets import OptionList
 
-from notelink.query.answers import NoteInfo, Related, Scored
-from notelink.query.index import Index
+from notelink.query.answers import NoteInfo, Related, Scored, SimilarWords
+from notelink.query.index import RELIABLE_COUNT, Index
 from notelink.tui.details import MIN_RELATED, MIN_WEIGHT, DetailsCache
 from notelink.tui.screens import ConceptScreen
 
@@ -64,3 +64,47 @@ async def test_only_weak_suggestions_say_so(indexed: tuple[Path, Path],
         await wait_for(pilot, listed)
         (line,) = listed()
         assert str(line.prompt).startswith("no note where") and line.disabled
+
+
+@sync
+async def test_a_concept_without_similar_words_says_why_as_notelink_similar_does(
+        indexed: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The concept view said "no similar words" (or a rarity line of its own) where `notelink similar` says
+    why: too rare, no other word frequent enough, none used like it (`SimilarWords.reason`)."""
+    app = make_app(*indexed)
+    async with running(app, (120, 35)) as pilot:
+        index = app.index
+        assert index is not None
+        rare = next(w for w, n in zip(index.words, index.word_counts, strict=True) if n < RELIABLE_COUNT)
+        found = index.similar_words(rare, 12)
+        assert not found.similar and found.reason  # what `notelink similar --json` says in `reason`
+        shown = _shown_similar(await _concept(pilot, app, rare))
+        assert shown == f"seen {found.count} times: {found.reason}"
+        app.pop_screen()
+        common = next(w for w, n in zip(index.words, index.word_counts, strict=True) if n >= RELIABLE_COUNT)
+        why = ("no word seen 10 times or more is used like it: its cosine with each of the 3 such words "
+               "is 0 or below")
+        monkeypatch.setattr(Index, "similar_words",
+                            lambda self, word, top=10: SimilarWords(word, 40, True, "", [], why))
+        assert _shown_similar(await _concept(pilot, app, common)) == f"seen 40 times: {why}"
+
+
+async def _concept(pilot: Any, app: Any, word: str) -> ConceptScreen:
+    """The concept view of `word`, once its similar words are listed."""
+    app.push_screen(ConceptScreen(app.index, word, 12, app.names))
+
+    def listed() -> Any:
+        found = app.screen.query("#similar-words")
+        return isinstance(app.screen, ConceptScreen) and found and found.first(OptionList).option_count
+
+    await wait_for(pilot, listed)
+    screen = app.screen
+    assert isinstance(screen, ConceptScreen)
+    return screen
+
+
+def _shown_similar(screen: ConceptScreen) -> str:
+    """The one line of the concept view's similar words, when there are none."""
+    (line,) = screen.query_one("#similar-words", OptionList).options
+    assert line.disabled
+    return str(line.prompt)

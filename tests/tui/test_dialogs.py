@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.binding import Binding
 from textual.widgets import Input
 
 from notelink.tui.noteview import NoteView
@@ -157,3 +158,17 @@ def test_the_help_says_what_l_lists() -> None:
     from notelink.tui.screens import HELP_KEYS
 
     assert "#headings" not in dict(HELP_KEYS)["l"]  # the list has the note's links only, not its headings
+
+
+def test_the_help_lists_the_keys_that_scroll_a_wide_table_sideways() -> None:
+    """A table too wide for the note view scrolls sideways (← →, Ctrl+PgUp/PgDn: the note view's bindings),
+    but the help did not say so."""
+    from notelink.tui.screens import HELP_KEYS
+
+    bindings = [b for cls in NoteView.__mro__ for b in cls.__dict__.get("BINDINGS", [])
+                if isinstance(b, Binding)]
+    sideways = {b.key for b in bindings
+                if b.action in ("scroll_left", "scroll_right", "page_left", "page_right")}
+    assert sideways == {"left", "right", "ctrl+pageup", "ctrl+pagedown"}
+    (row,) = [f"{key} {what}" for key, what in HELP_KEYS if "sideways" in what]
+    assert all(shown in row for shown in ("←", "→", "Ctrl+PgUp", "PgDn")), row

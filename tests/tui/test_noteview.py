@@ -181,3 +181,36 @@ async def test_end_shows_a_long_notes_end_before_the_rest_is_laid_out(long_vault
         await pilot.pause()
         assert LAST in shown(view) and view.scroll_y == view.max_scroll_y
         assert view.lines[-1].plain == LAST and view.heading_line("Section 389") is not None
+
+
+@sync
+async def test_pagedown_past_what_is_laid_out_shows_the_next_page_and_end_the_end(
+        long_vault: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """PageDown in a long note whose rest is not laid out yet (no steps: a machine too busy for them) shows
+    the next page of the note each time, the lines the whole note has there; End then shows its end."""
+    app = make_app(*long_vault)
+    async with running(app, (120, 40)) as pilot:
+        view = app.query_one(NoteView)
+        monkeypatch.setattr(NoteView, "_continue", lambda self, serial: None)
+        app.show_note(LONG)
+        view.focus()
+        page = view.scrollable_content_region.height
+        seen: list[tuple[int, str]] = []
+        for _ in range(30):
+            top = round(view.scroll_y)
+            await pilot.press("pagedown")
+            await wait_for(pilot, lambda t=top: view.scroll_y == view.scroll_target_y != t,  # (settled)
+                           what=lambda t=top: (t, view.scroll_y, view.max_scroll_y, view.line_count))
+            seen.append((round(view.scroll_y), shown(view)))
+        assert [top for top, _ in seen] == [page * k for k in range(1, 31)]
+        assert view.rendering and view.line_count < 31 * page + 500  # laid out by PageDown alone, as it went
+        await pilot.press("end")
+        await wait_for(pilot, lambda: LAST in shown(view), what=lambda: shown(view))
+        monkeypatch.undo()  # the steps lay out the rest now
+        view.call_after_refresh(view._continue, view.serial)
+        await wait_for(pilot, lambda: not view.rendering, 600)
+        await pilot.pause()
+        assert LAST in shown(view) and view.scroll_y == view.max_scroll_y and view.lines[-1].plain == LAST
+        whole = [line.plain.rstrip() for line in view.lines]
+        for top, text in seen:  # what each press showed is the whole note's lines there
+            assert [row.rstrip() for row in text.split("\n")] == whole[top:top + page], top
