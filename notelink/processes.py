@@ -13,13 +13,25 @@ import os
 import signal
 import sys
 import threading
+import weakref
+
+_FORK_SAFE: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+"""Threads that hold no lock a forked child could need (their own are taken around each fork)."""
+
+
+def fork_safe(thread: threading.Thread) -> threading.Thread:
+    """Marks `thread` as one that does not keep workers from being forked: the progress line's ticker, whose
+    only lock is taken by `os.register_at_fork` around every fork. Returns it (not started)."""
+    _FORK_SAFE.add(thread)
+    return thread
 
 
 def can_fork_workers() -> bool:
     """Linux (fork), a process allowed to have children (not daemonic), no other Python thread (a fork
-    copies locks other threads may hold)."""
-    return (sys.platform == "linux" and not multiprocessing.current_process().daemon
-            and threading.active_count() == 1)
+    copies locks other threads may hold) but those marked `fork_safe`."""
+    here = threading.current_thread()
+    others = [t for t in threading.enumerate() if t is not here and t not in _FORK_SAFE]
+    return sys.platform == "linux" and not multiprocessing.current_process().daemon and not others
 
 
 def die_with_parent(parent: int) -> None:

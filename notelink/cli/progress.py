@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from notelink.index.report import IndexEvent
+from notelink.processes import fork_safe
 
 _LABELS = {"wait": "waiting for another build", "check": "checking index", "parse": "reading notes",
            "words": "counting words", "mentions": "finding mentions", "search": "building search data",
@@ -47,7 +48,7 @@ class ProgressBar:
     def __enter__(self) -> ProgressBar:
         """Starts the thread that ticks the time (on a terminal only); `close` on leaving."""
         if self.enabled:
-            threading.Thread(target=self._ticking, name="notelink-progress", daemon=True).start()
+            fork_safe(threading.Thread(target=self._ticking, name="notelink-progress", daemon=True)).start()
         return self
 
     def __exit__(self, *exc: object) -> None:

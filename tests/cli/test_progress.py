@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from notelink.cli.progress import _DRAWING, ProgressBar
 from notelink.index.report import IndexEvent
+from notelink.processes import can_fork_workers
 
 
 class _Terminal(io.StringIO):
@@ -144,6 +145,23 @@ def test_on_a_terminal_a_thread_ticks_until_the_build_ends() -> None:
         _wait_until(lambda: _drawn(out) == "note vectors  0:07")
     _wait_until(lambda: not [t for t in threading.enumerate() if t.name == "notelink-progress"])
     assert out.getvalue().endswith("\r\033[K")
+
+
+def test_the_ticking_thread_leaves_parsing_and_training_to_forked_processes() -> None:
+    """Workers are forked only when no other thread could hold a lock (`can_fork_workers`): the ticker
+    counted as one, so on a terminal `notelink index` parsed in one process and trained with threads."""
+    assert can_fork_workers() == (sys.platform == "linux")
+    with ProgressBar(_Terminal()):
+        _wait_until(lambda: any(t.name == "notelink-progress" for t in threading.enumerate()))
+        assert can_fork_workers() == (sys.platform == "linux")
+        done = threading.Event()
+        other = threading.Thread(target=done.wait, daemon=True)
+        other.start()  # any other thread still keeps workers from forking
+        try:
+            assert not can_fork_workers()
+        finally:
+            done.set()
+            other.join()
 
 
 def test_a_child_forked_while_the_line_ticks_can_draw() -> None:
