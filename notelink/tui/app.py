@@ -12,6 +12,7 @@ one it was typed at.
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -135,9 +136,15 @@ class NotelinkApp(AppState):
     @work(thread=True, group="warm")
     def _warm(self, index: Index) -> None:
         """Makes what the first word query or link lookup needs, once the first screen is up (done along
-        with the first screen, it held the GIL while 100k list entries were made: +1.5 s)."""
-        if index is self.index:
+        with the first screen, it held the GIL while 100k list entries were made: +1.5 s). A build that
+        lands meanwhile closes the index being warmed: then there is nothing left to warm."""
+        if index is not self.index:
+            return
+        try:
             index.warm()
+        except sqlite3.ProgrammingError:  # "Cannot operate on a closed database"
+            if index is self.index:
+                raise
 
     def on_index_loaded(self, message: IndexLoaded) -> None:
         if message.index_dir != self.index_dir:  # opened before a switch to another vault

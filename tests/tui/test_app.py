@@ -13,8 +13,10 @@ from typing import Any
 
 import pytest
 from textual.widgets import Input, OptionList
+from textual.worker import WorkerState
 
 from notelink.index.build import IndexEvent
+from notelink.query.index import Index
 from notelink.tui.app import NotelinkApp, TuiConfig
 from notelink.tui.noteview import NoteView
 from notelink.tui.screens import ConceptScreen, ConfirmScreen, LinksScreen
@@ -405,3 +407,28 @@ async def test_another_vaults_index_is_not_shown_as_this_vaults(indexed: tuple[P
     async with running(app, SIZE) as pilot:
         await wait_for(pilot, lambda: any("was built from" in str(n.message) for n in app._notifications))
         assert app.index is None
+
+
+@sync
+async def test_a_build_landing_while_the_index_is_warmed_does_not_stop_the_app(indexed: tuple[Path, Path],
+                                                                              tmp_path: Path) -> None:
+    """The warm-up worker checked that its index was still the app's, then read it: a build landing in
+    between closed it, and the worker's "closed database" error ended the app (seen once in the suite)."""
+    vault, index_dir = indexed
+    app = make_app(vault, index_dir)
+    async with running(app, SIZE) as pilot:
+        await wait_for(pilot, lambda: not app.workers, what="the first warm-up to finish")
+        old, new = app.index, Index.open(index_dir)
+        assert old is not None
+
+        def replaced_then_warm() -> None:  # the build lands between the check and the reads
+            app.index = new
+            old.close()
+            Index.warm(old)
+
+        old.warm = replaced_then_warm  # type: ignore[method-assign]
+        worker = app._warm(old)
+        await worker.wait()
+        assert app.is_running and worker.state == WorkerState.SUCCESS
+        app.index = old
+        new.close()
