@@ -29,6 +29,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from notelink import arguments
+from notelink.arguments import NoteName
 from notelink.configfile import UserConfig
 from notelink.errors import ArgumentError, IndexDamaged, IndexMissing, NotFound
 from notelink.index.arrays import array_sizes
@@ -39,7 +41,8 @@ from notelink.notes.ignore import WORKSPACE_FILE, Ignore
 from notelink.notes.links import told_apart
 from notelink.notes.vault import check_vault, files_named, path_in_vault
 from notelink.query.answers import Neighbour, NoteInfo, Related, Scored, SimilarWords
-from notelink.query.index import RELIABLE_COUNT, Index
+from notelink.query.index import Index
+from notelink.query.words import RELIABLE_COUNT
 
 if TYPE_CHECKING:
     from notelink.query.health import Health
@@ -61,8 +64,6 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return getattr(importlib.import_module(f"notelink.{_ANSWERS[name]}"), name)
 
-NoteName = str | os.PathLike[str]
-"""A note's name: a title, alias, file name or path (text), or a path object (`pathlib.Path`)."""
 
 __all__ = ["RELIABLE_COUNT", "TRUNCATED_MARK", "Edits", "Health", "Link", "Mention", "Mentions", "Neighbour",
            "Note", "NoteInfo", "Related", "Scored", "SearchResults", "SimilarWords", "Status", "Vault",
@@ -107,9 +108,9 @@ class Vault:
         `index_dir` (default: where `notelink index` puts it, the config file's `[index] index_root`
         included). VaultError when the folder cannot be used; IndexMissing when it was never indexed."""
         config = self._config = UserConfig.load()
-        self.path = check_vault(Path(config.vault(_folder("vault", path))).expanduser())
+        self.path = check_vault(Path(config.vault(arguments.folder("vault", path))).expanduser())
         usual = config.index_dir(self.path)
-        self.index_dir = Path(_folder("index_dir", index_dir)).expanduser() if index_dir else usual
+        self.index_dir = Path(arguments.folder("index_dir", index_dir)).expanduser() if index_dir else usual
         self._other_dir = None if self.index_dir == usual else self.index_dir  # (said when there is no index)
         self._index: Index | None = None
         self._sizes: dict[str, int] = {}  # its arrays' sizes when opened (`store.array_sizes`)
@@ -164,7 +165,7 @@ class Vault:
                 raise NotFound("note", name.path, [], f"{name.path} is no longer in the index: it was "
                                "removed or renamed since it was found (a newer index is in use)")
             return same
-        typed = _note_name(name)
+        typed = arguments.note_name(name)
         query = path_in_vault(self.path, typed)
         try:
             return index.find_note(query)
@@ -192,25 +193,26 @@ class Vault:
         found = self.find(name)
         if not (others := self.also_named(name, found)):
             return found, {}
-        return found, {"also_named": others[:50], "warning": ambiguous(_note_name(name), found.path, others)}
+        warning = ambiguous(arguments.note_name(name), found.path, others)
+        return found, {"also_named": others[:50], "warning": warning}
 
     def also_named(self, name: NoteName, note: NoteInfo) -> list[str]:
         """Paths of the other notes `name` could mean too, `note` being the one `find` gave (empty when
         `name` is the note's exact path, or a path to its file)."""
-        return self.index.also_named(path_in_vault(self.path, _note_name(name)), note)
+        return self.index.also_named(path_in_vault(self.path, arguments.note_name(name)), note)
 
     # -- questions -----------------------------------------------------------------------------
     def related(self, note: NoteName | NoteInfo, top: int = 10, unlinked: bool = False) -> list[Related]:
         """The notes most like `note` (cosine of note vectors), best first, with `because`; `unlinked`
         leaves out notes already linked either way."""
-        _at_least_one("top", top)
-        _bool("unlinked", unlinked)
+        arguments.at_least_one("top", top)
+        arguments.flag("unlinked", unlinked)
         index = self.index
         return index.related(self._find(index, note), top, unlinked)
 
     def concepts(self, note: NoteName | NoteInfo, top: int = 10) -> list[Scored]:
         """The vault words that characterise `note` most (its own words and their CBOW neighbours)."""
-        _at_least_one("top", top)
+        arguments.at_least_one("top", top)
         index = self.index
         return index.concepts(self._find(index, note), top)
 
@@ -230,8 +232,8 @@ class Vault:
         model brought in: `kubernetes ← k8s`); `unknown` lists query words no note uses. `syntax`: quoted
         phrases, `#tag` and `path:` filter (False: the text is a draft, searched as it is); `exclude`:
         paths never returned (the note being written). A blank query is an ArgumentError."""
-        _at_least_one("top", top)
-        if not _text("query", query).strip():
+        arguments.at_least_one("top", top)
+        if not arguments.as_text("query", query).strip():
             raise ArgumentError("query is empty: give words to search for")
         from notelink.query.search import Searcher
 
@@ -245,21 +247,21 @@ class Vault:
     def similar(self, word: str, top: int = 10) -> list[Neighbour]:
         """The words this vault uses most like `word` (cosine of CBOW word vectors), each with its count;
         none for a word too rare to say (`similar_words` says so)."""
-        _at_least_one("top", top)
-        return self.index.similar(_word(word), top)
+        arguments.at_least_one("top", top)
+        return self.index.similar(arguments.word(word), top)
 
     def similar_words(self, word: str, top: int = 10) -> SimilarWords:
         """`similar` with what it knows of the word: its count, whether it is frequent enough
         (`RELIABLE_COUNT`) to have reliable neighbours, and the language they were taken from."""
-        _at_least_one("top", top)
-        return self.index.similar_words(_word(word), top)
+        arguments.at_least_one("top", top)
+        return self.index.similar_words(arguments.word(word), top)
 
     def note(self, name: NoteName | NoteInfo, max_chars: int | None = None) -> Note:
         """A note's stored names, tags, headings and links, and its text as on disk now (cut at
         `max_chars`); `changed_since_index` when the file changed since the build (the two may then
         disagree). Only notes of the index are read, and only inside the vault."""
         if max_chars is not None:
-            _at_least_one("max_chars", max_chars)
+            arguments.at_least_one("max_chars", max_chars)
         from notelink.query.notetext import note_now
 
         index = self.index
@@ -283,7 +285,7 @@ class Vault:
         refused)."""
         from notelink.write import linker
 
-        heading = _heading(heading)
+        heading = arguments.heading(heading)
         index = self.index
         a, b = (self._find(index, name) for name in (note, target))
         plan = linker.expecting(linker.plan_link(index, self.path, a, b, mention, append, heading), expect)
@@ -310,7 +312,7 @@ class Vault:
         (`IndexEvent("related", done, total)`, at most ten times a second)."""
         from notelink.query.health import health
 
-        _at_least_one("limit", limit)
+        arguments.at_least_one("limit", limit)
         return health(self.index, limit, progress)
 
     def status(self, files: bool = False) -> Status:
@@ -388,56 +390,3 @@ def _left_out_because(rel: str, by: str) -> str:
         return f"it is outside the vaults that the Dendron workspace's {WORKSPACE_FILE} lists"
     return ("it is left out by the exclude patterns (--exclude, config [index] exclude) or a .gitignore / "
             ".notelinkignore")
-
-
-def _at_least_one(name: str, value: int) -> None:
-    """A count (`top`, `limit`, `max_chars`) below 1 is an error, as the CLI's `--top 0` is."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ArgumentError(f"{name} must be a whole number of at least 1, not {value!r}")
-
-
-def _bool(name: str, value: bool) -> None:
-    """A flag (`unlinked`) must be True or False: `"yes"` or `0` is an error, as MCP and `top="3"` have it."""
-    if not isinstance(value, bool):
-        raise ArgumentError(f"{name} must be True or False, not {value!r}")
-
-
-def _heading(value: str) -> str:
-    """The heading text for `link(append=True)`: one line, its leading `#`s and spaces left out (`## Refs`
-    is the heading `Refs`); an empty or multi-line heading is an error."""
-    text = _text("heading", value).strip().lstrip("#").strip()
-    if not text or "\n" in text or "\r" in text:
-        raise ArgumentError(f"heading must be one line of text, not {value!r}")
-    return text
-
-
-def _word(value: str) -> str:
-    """A word to ask about: text, not blank (`similar ""` asks for no word, not an unknown one)."""
-    if not _text("word", value).strip():
-        raise ArgumentError("word is empty: give a word")
-    return value
-
-
-def _note_name(value: NoteName) -> str:
-    """A note's name as text (a path object: its path); an empty one names no note, and is said so."""
-    name = os.fspath(value) if isinstance(value, os.PathLike) else value
-    if not _text("note", name).strip():
-        raise ArgumentError("note is empty: give a note's path or title")
-    return name
-
-
-def _folder(name: str, value: object) -> str:
-    """The vault's or index's folder as text: a `str` or a path object, else an ArgumentError (not a
-    TypeError from deep inside)."""
-    path = os.fspath(value) if isinstance(value, (str, os.PathLike)) else None
-    if not isinstance(path, str):
-        raise ArgumentError(f"{name} must be a folder's path (str or os.PathLike), not "
-                            f"{type(value).__name__}")
-    return path
-
-
-def _text(name: str, value: str) -> str:
-    """A note name, word or query must be text."""
-    if not isinstance(value, str):
-        raise ArgumentError(f"{name} must be text (str), not {type(value).__name__}")
-    return value

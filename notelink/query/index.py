@@ -1,4 +1,4 @@
-"""A loaded index generation and the questions asked of it: related notes, concepts, similar words.
+"""A loaded index generation and the questions asked of it: related notes, concepts (similar words: `words`).
 
 Reading needs only numpy and sqlite3, so queries and the TUI start without importing torch; scipy is
 imported when note vectors are first multiplied (`note_vecs`).
@@ -6,7 +6,6 @@ imported when note vectors are first multiplied (`note_vecs`).
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import sqlite3
@@ -16,32 +15,20 @@ from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
-from notelink.errors import IndexDamaged, IndexMissing, NotFound
+from notelink.errors import IndexDamaged, IndexMissing
 from notelink.index.arrays import load_array
 from notelink.index.layout import Layout, unit_rows
 from notelink.index.store import generation_key, open_generation, pin_current
 from notelink.index.verify import check_generation
 from notelink.notes.links import Resolver, dialect_of, link_report
-from notelink.notes.stopwords import main_languages, stop_word_languages
-from notelink.query.accents import by_unaccented, unaccented
-from notelink.query.answers import Neighbour, NoteInfo, Related, Scored, SimilarWords
+from notelink.query.answers import NoteInfo, Related, Scored
 from notelink.query.lookup import NoteLookup
+from notelink.query.words import WordQuestions, top_scores
 
 if TYPE_CHECKING:  # (scipy is imported where note vectors are multiplied: `similar`, `status`, `mentions`
     import scipy.sparse as sp  # and `concepts` start without it, 0.15-0.3 s)
 
-RELIABLE_COUNT = 10
-"""Occurrences from which a word's vector has reproducible neighbours: below it `similar` says the word is
-too rare instead of listing neighbours, and leaves such words out of other words' neighbours. Measured
-as overlap@10 of a word's neighbours between two training seeds, by count (benchmarks/train_grid.py
-overlap; RESULTS-speed.md, issue 17)."""
-
-LANGUAGE_SHARE = 0.25
-"""In a vault of several languages, a word is a neighbour of a word of language L when at least this
-share of its occurrences are in notes of L: the word's own language, or a name used across languages."""
-
-
-class Index(NoteLookup):
+class Index(NoteLookup, WordQuestions):
     """One generation of a vault's index, read-only. Opened with `open`, it holds the generation until
     `close` (a newer build never deletes it meanwhile); a damaged one raises IndexDamaged, saying what."""
 
@@ -206,39 +193,6 @@ class Index(NoteLookup):
         found = (self._resolver.resolve(link.target, note.path, link.kind) for link in links)
         return {path for path in found if path is not None}
 
-    def word_id(self, word: str) -> int:
-        """The word's row; NotFound for a word the notes do not use, a stop word (of any language, or of a
-        main language of the vault though other notes keep it: `stopwords.main_languages`), or a rare one."""
-        key = word.lower()
-        if key not in self.word_index:  # (the exact word first; else the one it is with accents aside)
-            key = self._accented(key) or key
-        stop = stop_word_languages(key)
-        if key not in self.word_index or (stop and main_languages(self.languages()).intersection(stop)):
-            why = (f"{key!r} is a stop word ({', '.join(stop[:5])}): notelink leaves those out of training, "
-                   "as they say little about a note") if stop else self._too_rare(key)
-            close = [] if why else difflib.get_close_matches(key, self.words, n=5, cutoff=0.6)
-            raise NotFound("word", word, close, why)  # (a stop word or a rare word was meant: no look-alikes)
-        return self.word_index[key]
-
-    def _accented(self, key: str) -> str | None:
-        """The vocabulary's word that `key` is with accents aside (`cafe`: `café`), the most frequent of
-        several; None when there is none."""
-        ids = self._by_unaccented.get(unaccented(key), [])
-        return self.words[max(ids, key=lambda i: self.word_counts[i])] if ids else None
-
-    @functools.cached_property
-    def _by_unaccented(self) -> dict[str, list[int]]:
-        return by_unaccented(self.words)
-
-    def _too_rare(self, key: str) -> str | None:
-        """Why a word the notes use has no vector (one of the words the search keeps besides the
-        vocabulary); None for a word the notes do not use."""
-        if key not in self.search_words:
-            return None
-        least = self.meta.get("config", {}).get("train", {}).get("min_count", "--min-count")
-        return (f"{key!r} has no word vector: it occurs in the notes fewer than {least} times (--min-count), "
-                "or only in paragraphs repeated across many notes (left out of training); search finds it")
-
     def links_from(self, note_id: int) -> set[int]:
         """Notes this one links to (resolved links, itself left out)."""
         rows = self.db.execute("SELECT dst FROM links WHERE src = ? AND dst IS NOT NULL", (note_id,))
@@ -263,7 +217,7 @@ class Index(NoteLookup):
         scores[note_id] = 0.0
         if unlinked and (links := self.linked(note_id)):
             scores[list(links)] = 0.0
-        return [(j, float(scores[j])) for j in _top(scores, top)]
+        return [(j, float(scores[j])) for j in top_scores(scores, top)]
 
     def related(self, note: NoteInfo, top: int = 10, unlinked: bool = False) -> list[Related]:
         """Most similar notes by cosine of note vectors, best first, the note itself left out."""
@@ -328,57 +282,6 @@ class Index(NoteLookup):
         return [Related(self.notes[int(col.row[k])].path, self.notes[int(col.row[k])].title,
                         round(float(col.data[k]), 4), False) for k in order]
 
-    def similar(self, word: str, top: int = 10) -> list[Neighbour]:
-        """Words closest (cosine) to a word; none for a word too rare to say (`similar_words`)."""
-        return self.similar_words(word, top).similar
-
-    def similar_words(self, word: str, top: int = 10) -> SimilarWords:
-        """The `top` words closest (cosine of word vectors) to a word, each with how often it occurs. Only
-        words seen at least `RELIABLE_COUNT` times take part: a rarer word gets no neighbours (its vector
-        is mostly its random start and the few contexts it had) and is said to be rare. In a vault of
-        several languages the neighbours are words of the word's own language (`LANGUAGE_SHARE`)."""
-        i = self.word_id(word)
-        counts = self.word_counts
-        language, same = self._language_of(i)
-        if counts[i] < RELIABLE_COUNT:
-            return SimilarWords(self.words[i], int(counts[i]), False, language, [], TOO_RARE)
-        scores = self.word_vecs @ self.word_vecs[i]  # [V]
-        scores[i] = -np.inf
-        scores[counts < RELIABLE_COUNT] = -np.inf
-        if same is not None:
-            scores[~same] = -np.inf
-        near = _top(scores, top)
-        hits = [Neighbour(self.words[j], round(float(scores[j]), 4), int(counts[j])) for j in near]
-        why = "" if hits else _no_neighbours(int(np.isfinite(scores).sum()), language)
-        return SimilarWords(self.words[i], int(counts[i]), True, language, hits, why)
-
-    def _language_of(self, i: int) -> tuple[str, np.ndarray | None]:
-        """Word i's language (where most of its occurrences are) and which words are used in it [V] bool,
-        in a vault of several languages; ("", None) otherwise."""
-        if self._word_languages is None:
-            return "", None
-        names, share = self._word_languages  # [F], [V, F]
-        f = int(np.argmax(share[i]))
-        return names[f], share[:, f] >= LANGUAGE_SHARE
-
-    @functools.cached_property
-    def _word_languages(self) -> tuple[list[str], np.ndarray] | None:
-        """In a vault of several languages (the note vectors have a language part): the language families
-        [F] and each word's share of its occurrences in notes of each [V, F]; else None. Counted once
-        from the stored tokens (0.2 s for the 2,300 notes of obsidian-help)."""
-        if not self.layout.languages:
-            return None
-        from notelink.notes.stopwords import family  # (light: the tokenizer's tables)
-
-        counts: dict[str, np.ndarray] = {}
-        index, V = self.word_index, len(self.words)
-        for lang, tokens in self.db.execute("SELECT lang, tokens FROM notes"):
-            ids = [j for t in tokens.split() if (j := index.get(t)) is not None]
-            np.add.at(counts.setdefault(family(lang), np.zeros(V)), ids, 1.0)
-        names = sorted(counts)
-        table = np.stack([counts[n] for n in names], axis=1)  # [V, F]
-        return names, table / np.maximum(table.sum(1, keepdims=True), 1.0)
-
     def links_of(self, note: NoteInfo) -> list[tuple[str, str | None]]:
         """The links written in a note, in order: (target as written, path of the note it reaches or None)."""
         rows = self.db.execute("SELECT target, dst FROM links WHERE src = ? ORDER BY rowid", (note.id,))
@@ -425,20 +328,6 @@ class Index(NoteLookup):
         return dict(self.meta.get("model", {}))
 
 
-TOO_RARE = f"too rare to say: similar words are reliable from {RELIABLE_COUNT} occurrences on"
-
-
-def _no_neighbours(compared: int, language: str) -> str:
-    """Why a frequent word has no similar words: no other word is frequent enough to be compared with it,
-    or none of the `compared` ones is used like it (`_top` keeps positive cosines only)."""
-    among = f" among the {language} words" if language else ""
-    if not compared:
-        return (f"no other word is seen {RELIABLE_COUNT} times or more{among} in this vault, and rarer words "
-                "are nobody's neighbours: the vault is too small to say yet")
-    return (f"no word seen {RELIABLE_COUNT} times or more is used like it: its cosine with each of the "
-            f"{compared} such words{among} is 0 or below")
-
-
 def _check_rows(data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, rows: int, columns: int) -> None:
     """ValueError for note vectors' CSR arrays that do not make an [rows, columns] matrix (checked when
     the index is opened, as scipy checked them there; a damaged index would otherwise crash a query)."""
@@ -447,15 +336,3 @@ def _check_rows(data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, rows:
         raise ValueError(f"notes_indptr.npy does not fit {rows:,} notes and {indices.size:,} entries")
     if indices.size and not 0 <= int(indices.min()) <= int(indices.max()) < columns:
         raise ValueError(f"notes_indices.npy points outside the {columns:,} columns")  # (else a crash)
-
-
-def _top(scores: np.ndarray, k: int) -> list[int]:
-    """Indices of the k best positive scores, best first (ties by index, for stable output): one pass to
-    find the candidates, then a partial sort of those only (at 100k notes, 256-357 us against 596-631 for
-    masking to -inf and then finding the finite ones; RESULTS.md, session 7)."""
-    candidates = np.flatnonzero(scores > 0)
-    if candidates.size == 0 or k <= 0:
-        return []
-    k = min(k, candidates.size)
-    part = candidates[np.argpartition(-scores[candidates], k - 1)[:k]]
-    return sorted(part.tolist(), key=lambda j: (-scores[j], j))

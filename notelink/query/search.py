@@ -43,11 +43,12 @@ from notelink.notes.stopwords import family, language_of, stop_word_languages, w
 from notelink.notes.tokenizer import tokenize
 from notelink.query.accents import by_unaccented, unaccented
 from notelink.query.filters import Filters
-from notelink.query.index import RELIABLE_COUNT, Index
+from notelink.query.index import Index
 from notelink.query.postings import Rows, csr_parts
 from notelink.query.results import Because, Hit, SearchResults
 from notelink.query.snippets import read_snippet
 from notelink.query.syntax import parse_query, plain
+from notelink.query.words import RELIABLE_COUNT
 
 __all__ = ["Because", "Hit", "SearchResults", "Searcher"]  # the results, where callers have found them
 

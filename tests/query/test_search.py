@@ -13,8 +13,9 @@ from threadpoolctl import ThreadpoolController
 from notelink.config import SearchConfig
 from notelink.errors import IndexFormatError
 from notelink.index.build import build_index
-from notelink.query.index import RELIABLE_COUNT, Index
+from notelink.query.index import Index
 from notelink.query.search import Searcher
+from notelink.query.words import RELIABLE_COUNT
 
 from ..conftest import FAST
 

@@ -9,7 +9,8 @@ import pytest
 from textual.widgets import OptionList
 
 from notelink.query.answers import NoteInfo, Related, Scored, SimilarWords
-from notelink.query.index import RELIABLE_COUNT, Index
+from notelink.query.index import Index
+from notelink.query.words import RELIABLE_COUNT
 from notelink.tui.details import MIN_RELATED, MIN_WEIGHT, DetailsCache
 from notelink.tui.screens import ConceptScreen
 

@@ -1,0 +1,64 @@
+"""The Python API's arguments checked as the CLI and MCP check theirs: a wrong type or an empty name is an
+`ArgumentError` that says which argument and what it must be, not a TypeError from deep inside."""
+
+from __future__ import annotations
+
+import os
+
+from notelink.errors import ArgumentError
+
+NoteName = str | os.PathLike[str]
+"""A note's name: a title, alias, file name or path (text), or a path object (`pathlib.Path`)."""
+
+
+def at_least_one(name: str, value: int) -> None:
+    """A count (`top`, `limit`, `max_chars`) below 1 is an error, as the CLI's `--top 0` is."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ArgumentError(f"{name} must be a whole number of at least 1, not {value!r}")
+
+
+def flag(name: str, value: bool) -> None:
+    """A flag (`unlinked`) must be True or False: `"yes"` or `0` is an error, as MCP and `top="3"` have it."""
+    if not isinstance(value, bool):
+        raise ArgumentError(f"{name} must be True or False, not {value!r}")
+
+
+def heading(value: str) -> str:
+    """The heading text for `link(append=True)`: one line, its leading `#`s and spaces left out (`## Refs`
+    is the heading `Refs`); an empty or multi-line heading is an error."""
+    text = as_text("heading", value).strip().lstrip("#").strip()
+    if not text or "\n" in text or "\r" in text:
+        raise ArgumentError(f"heading must be one line of text, not {value!r}")
+    return text
+
+
+def word(value: str) -> str:
+    """A word to ask about: text, not blank (`similar ""` asks for no word, not an unknown one)."""
+    if not as_text("word", value).strip():
+        raise ArgumentError("word is empty: give a word")
+    return value
+
+
+def note_name(value: NoteName) -> str:
+    """A note's name as text (a path object: its path); an empty one names no note, and is said so."""
+    name = os.fspath(value) if isinstance(value, os.PathLike) else value
+    if not as_text("note", name).strip():
+        raise ArgumentError("note is empty: give a note's path or title")
+    return name
+
+
+def folder(name: str, value: object) -> str:
+    """The vault's or index's folder as text: a `str` or a path object, else an ArgumentError (not a
+    TypeError from deep inside)."""
+    path = os.fspath(value) if isinstance(value, (str, os.PathLike)) else None
+    if not isinstance(path, str):
+        raise ArgumentError(f"{name} must be a folder's path (str or os.PathLike), not "
+                            f"{type(value).__name__}")
+    return path
+
+
+def as_text(name: str, value: str) -> str:
+    """A note name, word or query must be text."""
+    if not isinstance(value, str):
+        raise ArgumentError(f"{name} must be text (str), not {type(value).__name__}")
+    return value

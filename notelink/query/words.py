@@ -1,0 +1,174 @@
+"""The word questions of `Index`: a word's row (accents aside, stop words and rare words said so) and its
+similar words, each with its count, in its own language in a vault of several."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import sqlite3
+from typing import Any
+
+import numpy as np
+
+from notelink.errors import NotFound
+from notelink.index.layout import Layout
+from notelink.notes.stopwords import main_languages, stop_word_languages
+from notelink.query.accents import by_unaccented, unaccented
+from notelink.query.answers import Neighbour, SimilarWords
+
+RELIABLE_COUNT = 10
+"""Occurrences from which a word's vector has reproducible neighbours: below it `similar` says the word is
+too rare instead of listing neighbours, and leaves such words out of other words' neighbours. Measured
+as overlap@10 of a word's neighbours between two training seeds, by count (benchmarks/train_grid.py
+overlap; RESULTS-speed.md, issue 17)."""
+
+LANGUAGE_SHARE = 0.25
+"""In a vault of several languages, a word is a neighbour of a word of language L when at least this
+share of its occurrences are in notes of L: the word's own language, or a name used across languages."""
+
+
+class WordQuestions:
+    """The word questions of `Index` (a part of it: the index's vocabulary, counts, vectors and database)."""
+
+    layout: Layout
+    db: sqlite3.Connection
+    meta: dict[str, Any]
+
+    # (read by `Index` from its generation when first asked for)
+    @property
+    def words(self) -> list[str]:
+        """The vocabulary, by row."""
+        raise NotImplementedError
+
+    @property
+    def word_index(self) -> dict[str, int]:
+        """Each word's row."""
+        raise NotImplementedError
+
+    @property
+    def word_counts(self) -> np.ndarray:
+        """[V] each word's occurrences."""
+        raise NotImplementedError
+
+    @property
+    def word_vecs(self) -> np.ndarray:
+        """[V, D] unit word vectors."""
+        raise NotImplementedError
+
+    @property
+    def search_words(self) -> list[str]:
+        """The words search knows: the vocabulary, then rarer ones."""
+        raise NotImplementedError
+
+    def languages(self) -> dict[str, int]:
+        raise NotImplementedError
+
+    def word_id(self, word: str) -> int:
+        """The word's row; NotFound for a word the notes do not use, a stop word (of any language, or of a
+        main language of the vault though other notes keep it: `stopwords.main_languages`), or a rare one."""
+        key = word.lower()
+        if key not in self.word_index:  # (the exact word first; else the one it is with accents aside)
+            key = self._accented(key) or key
+        stop = stop_word_languages(key)
+        if key not in self.word_index or (stop and main_languages(self.languages()).intersection(stop)):
+            why = (f"{key!r} is a stop word ({', '.join(stop[:5])}): notelink leaves those out of training, "
+                   "as they say little about a note") if stop else self._too_rare(key)
+            close = [] if why else difflib.get_close_matches(key, self.words, n=5, cutoff=0.6)
+            raise NotFound("word", word, close, why)  # (a stop word or a rare word was meant: no look-alikes)
+        return self.word_index[key]
+
+    def _accented(self, key: str) -> str | None:
+        """The vocabulary's word that `key` is with accents aside (`cafe`: `café`), the most frequent of
+        several; None when there is none."""
+        ids = self._by_unaccented.get(unaccented(key), [])
+        return self.words[max(ids, key=lambda i: self.word_counts[i])] if ids else None
+
+    @functools.cached_property
+    def _by_unaccented(self) -> dict[str, list[int]]:
+        return by_unaccented(self.words)
+
+    def _too_rare(self, key: str) -> str | None:
+        """Why a word the notes use has no vector (one of the words the search keeps besides the
+        vocabulary); None for a word the notes do not use."""
+        if key not in self.search_words:
+            return None
+        least = self.meta.get("config", {}).get("train", {}).get("min_count", "--min-count")
+        return (f"{key!r} has no word vector: it occurs in the notes fewer than {least} times (--min-count), "
+                "or only in paragraphs repeated across many notes (left out of training); search finds it")
+
+    def similar(self, word: str, top: int = 10) -> list[Neighbour]:
+        """Words closest (cosine) to a word; none for a word too rare to say (`similar_words`)."""
+        return self.similar_words(word, top).similar
+
+    def similar_words(self, word: str, top: int = 10) -> SimilarWords:
+        """The `top` words closest (cosine of word vectors) to a word, each with how often it occurs. Only
+        words seen at least `RELIABLE_COUNT` times take part: a rarer word gets no neighbours (its vector
+        is mostly its random start and the few contexts it had) and is said to be rare. In a vault of
+        several languages the neighbours are words of the word's own language (`LANGUAGE_SHARE`)."""
+        i = self.word_id(word)
+        counts = self.word_counts
+        language, same = self._language_of(i)
+        if counts[i] < RELIABLE_COUNT:
+            return SimilarWords(self.words[i], int(counts[i]), False, language, [], TOO_RARE)
+        scores = self.word_vecs @ self.word_vecs[i]  # [V]
+        scores[i] = -np.inf
+        scores[counts < RELIABLE_COUNT] = -np.inf
+        if same is not None:
+            scores[~same] = -np.inf
+        near = top_scores(scores, top)
+        hits = [Neighbour(self.words[j], round(float(scores[j]), 4), int(counts[j])) for j in near]
+        why = "" if hits else _no_neighbours(int(np.isfinite(scores).sum()), language)
+        return SimilarWords(self.words[i], int(counts[i]), True, language, hits, why)
+
+    def _language_of(self, i: int) -> tuple[str, np.ndarray | None]:
+        """Word i's language (where most of its occurrences are) and which words are used in it [V] bool,
+        in a vault of several languages; ("", None) otherwise."""
+        if self._word_languages is None:
+            return "", None
+        names, share = self._word_languages  # [F], [V, F]
+        f = int(np.argmax(share[i]))
+        return names[f], share[:, f] >= LANGUAGE_SHARE
+
+    @functools.cached_property
+    def _word_languages(self) -> tuple[list[str], np.ndarray] | None:
+        """In a vault of several languages (the note vectors have a language part): the language families
+        [F] and each word's share of its occurrences in notes of each [V, F]; else None. Counted once
+        from the stored tokens (0.2 s for the 2,300 notes of obsidian-help)."""
+        if not self.layout.languages:
+            return None
+        from notelink.notes.stopwords import family  # (light: the tokenizer's tables)
+
+        counts: dict[str, np.ndarray] = {}
+        index, V = self.word_index, len(self.words)
+        for lang, tokens in self.db.execute("SELECT lang, tokens FROM notes"):
+            ids = [j for t in tokens.split() if (j := index.get(t)) is not None]
+            np.add.at(counts.setdefault(family(lang), np.zeros(V)), ids, 1.0)
+        names = sorted(counts)
+        table = np.stack([counts[n] for n in names], axis=1)  # [V, F]
+        return names, table / np.maximum(table.sum(1, keepdims=True), 1.0)
+
+
+TOO_RARE = f"too rare to say: similar words are reliable from {RELIABLE_COUNT} occurrences on"
+
+
+def _no_neighbours(compared: int, language: str) -> str:
+    """Why a frequent word has no similar words: no other word is frequent enough to be compared with it,
+    or none of the `compared` ones is used like it (`_top` keeps positive cosines only)."""
+    among = f" among the {language} words" if language else ""
+    if not compared:
+        return (f"no other word is seen {RELIABLE_COUNT} times or more{among} in this vault, and rarer words "
+                "are nobody's neighbours: the vault is too small to say yet")
+    return (f"no word seen {RELIABLE_COUNT} times or more is used like it: its cosine with each of the "
+            f"{compared} such words{among} is 0 or below")
+
+
+def top_scores(scores: np.ndarray, k: int) -> list[int]:
+    """Indices of the k best positive scores, best first (ties by index, for stable output): one pass to
+    find the candidates, then a partial sort of those only (at 100k notes, 256-357 us against 596-631 for
+    masking to -inf and then finding the finite ones; RESULTS.md, session 7)."""
+    candidates = np.flatnonzero(scores > 0)
+    if candidates.size == 0 or k <= 0:
+        return []
+    k = min(k, candidates.size)
+    part = candidates[np.argpartition(-scores[candidates], k - 1)[:k]]
+    return sorted(part.tolist(), key=lambda j: (-scores[j], j))
