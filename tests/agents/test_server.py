@@ -29,14 +29,6 @@ from ..conftest import FAST, SAMPLE
 TOOLS = {"search", "related", "concepts", "similar_words", "read_note", "status"}
 
 
-@pytest.fixture
-def indexed(tmp_path: Path) -> tuple[Path, Path]:
-    vault, ix = tmp_path / "vault", tmp_path / "ix"
-    shutil.copytree(SAMPLE, vault)
-    build_index(vault, ix, FAST)
-    return vault, ix
-
-
 @contextlib.asynccontextmanager
 async def connected(vault: Path, ix: Path, *flags: str,
                     env: dict[str, str] | None = None) -> AsyncIterator[ClientSession]:

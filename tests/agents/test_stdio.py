@@ -6,7 +6,6 @@ only guards)."""
 from __future__ import annotations
 
 import json
-import shutil
 import signal
 import subprocess
 import sys
@@ -18,21 +17,10 @@ import pytest
 
 pytest.importorskip("mcp")
 
-from notelink.index.build import build_index
 from notelink.index.lock import lock_info
-
-from ..conftest import FAST, SAMPLE
 
 INITIALIZE = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
     "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}}})
-
-
-@pytest.fixture
-def indexed(tmp_path: Path) -> tuple[Path, Path]:
-    vault, ix = tmp_path / "vault", tmp_path / "ix"
-    shutil.copytree(SAMPLE, vault)
-    build_index(vault, ix, FAST)
-    return vault, ix
 
 
 def started(vault: Path, ix: Path, *flags: str) -> subprocess.Popen[bytes]:
