@@ -47,9 +47,10 @@ def main() -> None:
     from notelink.model import cbow
 
     mark("notelink imported")
-    for module, name in [(indexer, "read_vault"), (cbow, "warm_up"), (indexer, "clean_tokens_keyed"),
-                         (indexer, "_corpus"), (indexer, "find_mentions"), (cbow, "train"),
-                         (indexer, "graph_for"), (indexer, "note_vectors"), (indexer, "write_generation")]:
+    for module, name in [(indexer, "read_vault"), (cbow, "warm_up"), (indexer, "boilerplate"),
+                         (indexer, "encode_notes"), (indexer, "find_mentions"), (indexer, "_search_data"),
+                         (cbow, "train"), (indexer, "graph_for"), (indexer, "note_vectors"),
+                         (indexer, "write_generation")]:
         wrap(module, name)
     with (tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(io.StringIO()),
           contextlib.suppress(SystemExit)):

@@ -52,17 +52,13 @@ the dev vault the gain was -0.008 at 9k words, +0.003 ± 0.030 at 18k, +0.012 ±
 
 def clean_tokens(records: list[NoteRecord], share: float) -> list[list[str]]:
     """Each note's tokens without boilerplate paragraphs (repeated verbatim across many notes)."""
-    return clean_tokens_keyed(records, share)[0]
-
-
-def clean_tokens_keyed(records: list[NoteRecord], share: float) -> tuple[list[list[str]], str]:
-    """`clean_tokens`, and a digest of the boilerplate found (an update compares it with the last one)."""
-    boiler, digest = boilerplate(records, share)
-    return [without_boilerplate(r.paragraphs, boiler) for r in records], digest
+    boiler, _ = boilerplate(records, share)
+    return [without_boilerplate(r.paragraphs, boiler) for r in records]
 
 
 def boilerplate(records: list[NoteRecord], share: float) -> tuple[set[Paragraph], str]:
-    """The boilerplate paragraphs (`find_boilerplate`) and their digest."""
+    """The boilerplate paragraphs (`find_boilerplate`) and their digest (an update compares it with the
+    last one)."""
     boiler = find_boilerplate([r.paragraphs for r in records], share)
     return boiler, hashlib.sha256("\n".join(sorted(" ".join(p) for p in boiler)).encode()).hexdigest()
 
