@@ -80,8 +80,8 @@ def _search_data(records: list[NoteRecord], encoded: Encoded) -> SearchData:
     (a weekly meeting's name) is left out of training and note vectors, but a search for its words must
     find the notes that have it (link suggestion on both dev vaults unchanged by it: RESULTS.md, session
     14)."""
-    return search_data([], encoded.vocab, [r.names() for r in records], [r.lang for r in records],
-                       [[len(p) for p in r.paragraphs] for r in records], (encoded.search, encoded.extra))
+    return search_data(encoded.search, encoded.extra, encoded.vocab, [r.names() for r in records],
+                       [r.lang for r in records], [[len(p) for p in r.paragraphs] for r in records])
 
 
 def vectorize(records: list[NoteRecord], tokens: list[list[str]], docs: list[np.ndarray],

@@ -94,15 +94,14 @@ class SearchData:
         return out
 
 
-def search_data(tokens: Sequence[Sequence[str]], vocab: Vocab, names: Sequence[Sequence[Sequence[str]]],
-                langs: Sequence[str], paragraphs: Sequence[Sequence[int]] | None = None,
-                encoded: tuple[list[np.ndarray], list[str]] | None = None) -> SearchData:
-    """Postings, anchors and titles for notes given as tokens; `names` are each note's title and aliases
-    as tokens (title first), `langs` each note's language (a shared name means the notes in the
-    mentioning note's language, as in `mentions.count_mentions`), `paragraphs` the number of tokens of each
-    of a note's paragraphs (None: one paragraph a note). `encoded`: the notes' `search_ids` when already
-    known (a build's `lexicon.encode_notes`), and then `tokens` is not read."""
-    docs, extra = encoded if encoded is not None else search_ids(tokens, vocab)
+def search_data(docs: list[np.ndarray], extra: list[str], vocab: Vocab,
+                names: Sequence[Sequence[Sequence[str]]], langs: Sequence[str],
+                paragraphs: Sequence[Sequence[int]] | None = None) -> SearchData:
+    """Postings, anchors and titles for notes given as search ids (`search_ids`; a build has them from
+    `lexicon.encode_notes`): `docs` each note's [n], `extra` the words numbered after the vocabulary;
+    `names` are each note's title and aliases as tokens (title first), `langs` each note's language (a
+    shared name means the notes in the mentioning note's language, as in `mentions.count_mentions`),
+    `paragraphs` the number of tokens of each of a note's paragraphs (None: one paragraph a note)."""
     S = len(vocab) + len(extra)
     terms = tfidf(docs, S)  # [N, S]
     idf = smooth_idf(np.bincount(terms.indices, minlength=S), len(docs)).astype(np.float32)

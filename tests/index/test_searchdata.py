@@ -133,7 +133,8 @@ def test_title_rows_are_distinct_words_at_one_over_length() -> None:
 def test_search_data_from_tokens() -> None:
     tokens = [["canvas", "boards", "cards", "canvas"], ["draw", "on", "canvas", "boards"], ["rare"]]
     names = [[["canvas"]], [["drawing"]], [["rare", "thing"]]]
-    data = search_data(tokens, Vocab.build(tokens, min_count=2), names, ["en"] * 3)
+    vocab = Vocab.build(tokens, min_count=2)
+    data = search_data(*search_ids(tokens, vocab), vocab, names, ["en"] * 3)
     assert set(data.extra) == {"cards", "draw", "on", "rare"}
     assert data.terms.shape == (3, 6) and np.allclose(np.linalg.norm(data.terms.toarray(), axis=1), 1)
     words = ["canvas", "boards", *data.extra]
