@@ -4,18 +4,15 @@ panels as soon as it is chosen, the rest is laid out between key presses, and th
 from __future__ import annotations
 
 import random
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual import events
 
-from notelink.index.build import build_index
 from notelink.tui.noteview import NoteView
-from tests.conftest import FAST, SAMPLE
 
-from .helpers import running, settle, sync, wait_for
+from .helpers import running, sample_index, settle, sync, wait_for
 from .test_app import make_app, option_ids
 from .test_render import WIDE_TABLE
 
@@ -34,13 +31,8 @@ def link_list(kb: int, seed: int = 1) -> str:
 
 @pytest.fixture(scope="module")
 def big_vault(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    root = tmp_path_factory.mktemp("big")
-    vault, index_dir = root / "vault", root / "index"
-    shutil.copytree(SAMPLE, vault)
-    (vault / BIG).write_text(link_list(363), encoding="utf-8")
-    (vault / TABLE).write_text("# Garden table\n\nWhat the beds need.\n\n" + WIDE_TABLE, encoding="utf-8")
-    build_index(vault, index_dir, FAST)
-    return vault, index_dir
+    return sample_index(tmp_path_factory.mktemp("big"), {
+        BIG: link_list(363), TABLE: "# Garden table\n\nWhat the beds need.\n\n" + WIDE_TABLE})
 
 
 @sync
@@ -151,12 +143,7 @@ def long_note(sections: int, seed: int = 2) -> str:
 
 @pytest.fixture(scope="module")
 def long_vault(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    root = tmp_path_factory.mktemp("long")
-    vault, index_dir = root / "vault", root / "index"
-    shutil.copytree(SAMPLE, vault)
-    (vault / LONG).write_text(long_note(390), encoding="utf-8")
-    build_index(vault, index_dir, FAST)
-    return vault, index_dir
+    return sample_index(tmp_path_factory.mktemp("long"), {LONG: long_note(390)})
 
 
 def shown(view: NoteView) -> str:
