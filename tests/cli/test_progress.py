@@ -41,6 +41,14 @@ class _Clock:
         return self.now
 
 
+def _bar_on_a_terminal() -> tuple[ProgressBar, _Terminal, _Clock]:
+    """A bar drawing on a terminal, with its clock in the test's hands."""
+    out, clock = _Terminal(), _Clock()
+    bar = ProgressBar(out)
+    bar.clock = clock
+    return bar, out, clock
+
+
 def _drawn(out: _Terminal) -> str:
     return out.getvalue().rsplit("\r\033[K", 1)[-1]
 
@@ -48,9 +56,7 @@ def _drawn(out: _Terminal) -> str:
 def test_each_stage_shows_its_own_time_and_parse_and_training_what_is_left() -> None:
     """The bar froze on "reading notes 100000/100000" for minutes and never said how long a stage had run
     or had left."""
-    out, clock = _Terminal(), _Clock()
-    bar = ProgressBar(out)
-    bar.clock = clock
+    bar, out, clock = _bar_on_a_terminal()
     bar(IndexEvent("parse", 0, 100))
     clock.now += 10
     bar(IndexEvent("parse", 50, 100))
@@ -71,9 +77,7 @@ def test_each_stage_shows_its_own_time_and_parse_and_training_what_is_left() -> 
 
 
 def test_a_bar_is_redrawn_at_most_ten_times_a_second() -> None:
-    out, clock = _Terminal(), _Clock()
-    bar = ProgressBar(out)
-    bar.clock = clock
+    bar, out, clock = _bar_on_a_terminal()
     for done in range(100):
         clock.now += 0.01
         bar(IndexEvent("vectors", done, 200))
@@ -82,9 +86,7 @@ def test_a_bar_is_redrawn_at_most_ten_times_a_second() -> None:
 
 def test_health_ranking_every_note_shows_how_far_it_is_and_what_is_left() -> None:
     """`health` on 10k notes printed nothing for 24 s while it ranked every pair of notes."""
-    out, clock = _Terminal(), _Clock()
-    bar = ProgressBar(out)
-    bar.clock = clock
+    bar, out, clock = _bar_on_a_terminal()
     bar(IndexEvent("related", 0, 1000))
     clock.now += 6
     bar(IndexEvent("related", 250, 1000))
@@ -98,9 +100,7 @@ def _draws(out: _Terminal) -> int:
 def test_a_stage_without_events_ticks_its_time_once_a_second() -> None:
     """Stages without a count (mentions, search data) post one event at their start: the line showed
     "finding mentions  0:00" for as long as they ran (a frozen line for 512 s on 100k notes)."""
-    out, clock = _Terminal(), _Clock()
-    bar = ProgressBar(out)
-    bar.clock = clock
+    bar, out, clock = _bar_on_a_terminal()
     bar(IndexEvent("mentions"))
     clock.now += 0.6
     bar.tick()  # the second shown has not changed: nothing is drawn
