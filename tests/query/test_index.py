@@ -9,6 +9,7 @@ import scipy.sparse as sp
 from notelink.errors import NotFound
 from notelink.index.build import build_index
 from notelink.index.notevectors import Layout
+from notelink.query import index as index_module
 from notelink.query.answers import NoteInfo
 from notelink.query.index import Index
 
@@ -83,6 +84,16 @@ def test_related_and_concepts_read_only_the_words_they_name(daily: Index, tmp_pa
     assert [h.because for h in hits] == [h.because for h in daily.related(note, 5)]
     assert concepts == daily.concepts(note, 5)
     assert index.words_of([3, 1, 3]) == {1: daily.words[1], 3: daily.words[3]}
+
+
+def test_many_notes_concepts_read_the_vocabulary_once(daily: Index, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An export names every note's concepts: looked up word by word, that was twice the time of reading the
+    vocabulary once; past `WHOLE_VOCABULARY` words looked up, it is read whole, with the same answers."""
+    monkeypatch.setattr(index_module, "WHOLE_VOCABULARY", 30)
+    index = Index.open(daily.gen.parent)
+    answers = [index.concepts(note, 5) for note in index.notes]
+    assert "words" in index.__dict__
+    assert answers == [daily.concepts(note, 5) for note in daily.notes]
 
 
 def test_notes_for_word(daily: Index) -> None:
