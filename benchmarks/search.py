@@ -41,8 +41,9 @@ SHARED = next((p for p in (ROOT.parent / "shared", Path("/work/shared")) if p.is
               ROOT.parent / "shared")
 VAULTS = {"en": SHARED / "vaults/obsidian-help/en", "dendron": SHARED / "vaults/dendron-site/vault",
           "all": SHARED / "vaults/obsidian-help"}
-LEXICAL: dict[str, float] = {"expand_beta": 0.0, "w_dense": 0.0, "w_title_fit": 0.0}
+LEXICAL: dict[str, float] = {"expand_beta": 0.0, "predict_beta": 0.0, "w_dense": 0.0, "w_title_fit": 0.0}
 ABLATIONS = {"without CBOW parts (lexical)": LEXICAL, "  without expansion": {"expand_beta": 0.0},
+             "  without predicted words": {"predict_beta": 0.0},
              "  without dense": {"w_dense": 0.0}, "  without title fit": {"w_title_fit": 0.0},
              "  without anchor text": {"w_anchor": 0.0}, "  without title field": {"w_title": 0.0}}
 

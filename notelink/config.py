@@ -258,15 +258,23 @@ class SearchConfig:
 
     dense and title_fit only for notes that share a word with the query (expanded), the language factor only
     in a vault of several languages for notes in the query's language. The CBOW parts are the expansion
-    (`expand_beta`), `dense` and `title_fit`; with all three at 0 the search is lexical (the ablation in
-    benchmarks/RESULTS.md, session 8). Weights measured on obsidian-help (en and all languages) and
-    dendron-site link-suggestion queries, held-out folds; not tuned per vault."""
+    (`expand_beta`, `predict_beta`), `dense` and `title_fit`; with all four at 0 the search is lexical (the
+    ablation in benchmarks/RESULTS.md, session 8). Weights measured on obsidian-help (en and all languages)
+    and dendron-site link-suggestion queries, held-out folds; not tuned per vault."""
 
     expand_beta: float = 0.3
     """Weight of the query words' CBOW neighbours next to the words themselves."""
     expand_k: int = 5
     """Neighbours of each query word (cosine of input vectors less their mean; among the
     `NoteVectorConfig.expand_vocab` most frequent words)."""
+    predict_beta: float = 0.2
+    """Weight of the words the query as a whole predicts as CBOW's context (by lift over an average
+    context; `query/expansion.py`), next to the words themselves. Link suggestion recall@10, seeds 1-3,
+    plain / held-out, against none: dendron-site +0.012 / +0.048, `de` +0.008 / 0.000, `it` +0.001 / -0.001,
+    `en` -0.004 / 0.000 (RESULTS.md, session 19)."""
+    predict_k: int = 10
+    """Predicted words brought in: those with the largest positive lift, among the words seen
+    `RELIABLE_COUNT` times or more."""
     w_anchor: float = 0.5
     """Weight of the words other notes write around their mentions of a note (anchor text)."""
     rare_notes: int = 3

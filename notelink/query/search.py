@@ -2,7 +2,9 @@
 
 One score per note, a sum of parts (weights in `config.SearchConfig`):
 
-    q'     = unit(q + beta * unit(q K))        q: the query's TF-IDF [S]; K: each word's CBOW neighbours
+    q'     = unit(q + beta * unit(q K) + gamma * unit(p))
+                                               q: the query's TF-IDF [S]; K: each word's CBOW neighbours;
+                                               p: the words it predicts as CBOW's context (`expansion`)
     lex    = X q'                              X: the notes' TF-IDF rows [N, S] (postings, word-major)
     anchor = A q'                              A: words other notes write around each note's name [N, S],
                                                a rare word's at most its best value in X (`rare_notes`)
@@ -14,11 +16,11 @@ One score per note, a sum of parts (weights in `config.SearchConfig`):
     score  = (base + [base > 0] (w_d dense + w_f fit)) * (1 + w_l [same language])
 
 The CBOW parts (expansion, dense, title fit) find notes that say it in other words: `k8s` brings in
-`kubernetes` where the vault uses them alike, and a draft's context predicts the titles of notes it is
-about, as CBOW predicts a word from its context: by how much more than an average context predicts them
-(the lift), since the plain probability favours titles made of common words. A query costs a few
-postings rows, one [candidates, D] product and one [title words, D] product: cheap enough to run on every
-keystroke.
+`kubernetes` where the vault uses them alike, and a draft's context predicts, as CBOW predicts a word from
+its context, the words missing from it (the link not written yet) and the titles of notes it is about: by
+how much more than an average context predicts them (the lift), since the plain probability favours words
+that every context predicts. A query costs a few postings rows, one [candidates, D] product and two
+[words, D] products: cheap enough to run on every keystroke.
 """
 
 from __future__ import annotations
@@ -42,13 +44,13 @@ from notelink.notes.links import dialect_of
 from notelink.notes.stopwords import family, language_of, stop_word_languages, without_stopwords
 from notelink.notes.tokenizer import tokenize
 from notelink.query.accents import by_unaccented, unaccented
+from notelink.query.expansion import Expanded, Expansion, sigmoid
 from notelink.query.filters import Filters
 from notelink.query.index import Index
 from notelink.query.postings import Rows, csr_parts
 from notelink.query.results import Because, Hit, SearchResults
 from notelink.query.snippets import read_snippet
 from notelink.query.syntax import parse_query, plain
-from notelink.query.words import RELIABLE_COUNT
 
 __all__ = ["Because", "Hit", "SearchResults", "Searcher"]  # the results, where callers have found them
 
@@ -59,12 +61,13 @@ _NEEDED = ("search_words", "search_idf", "search_dense", "search_dense_mean",
 
 @dataclass
 class _Terms:
-    """A query as search ids: `ids` [k] distinct, `q` [k] unit TF-IDF weights, `tokens` [n] every known
-    token's id (with repeats, for h), and the words that could not be searched for."""
+    """A query as search ids: `ids` [k] distinct, `q` [k] unit TF-IDF weights, `h` [D] its context (the
+    mean input vector of its tokens; None without CBOW words), and the words that could not be searched
+    for."""
 
     ids: np.ndarray
     q: np.ndarray
-    tokens: np.ndarray
+    h: np.ndarray | None
     words: list[str]
     unknown: list[str]
     ignored: list[str]
@@ -99,8 +102,7 @@ class Searcher:
         self.syn1_titles = np.asarray(self.syn1neg[self.title_words], dtype=np.float32)  # [t, D]
         self.dense = np.asarray(load_array(gen, "search_dense"))  # [N, D]
         self.dense_mean = np.asarray(load_array(gen, "search_dense_mean"))
-        self.head = min(self.V, NoteVectorConfig().expand_vocab)  # words that take part in expansion
-        self._near: dict[int, tuple[list[int], list[float]]] = {}  # word -> its neighbours, as asked for
+        self.expansion = Expansion(index, self.cfg, self.syn0, self.syn1neg)
         self.filters = Filters(index, self.vault)
         self._alias_first = alias_first(dialect_of(index.meta).name)  # [[label|target]] (snippets)
         self._languages()
@@ -138,7 +140,7 @@ class Searcher:
             order = [] if not parsed.filtered else self.filters.only(allowed, top)
             scores, parts = np.zeros(self.N), None
         else:
-            expanded = self._expand(terms)
+            expanded = self.expansion.expand(terms.ids, terms.q, terms.h)
             scores, parts = self._score(terms, expanded, allowed)
             order = self._rank(scores, top, [p for p in phrases if p is not None])
         reasons = self._reasons(order, terms, parts) if parts is not None else {}
@@ -159,8 +161,13 @@ class Searcher:
         q = q / (np.linalg.norm(q) or 1.0)
         sure = sum(lang in stop_word_languages(t) for t in tokens) >= 2  # the query shows its language
         words = list(dict.fromkeys(self.words[i] for found in ids_of.values() for i in found))
-        tokens_known = np.asarray(known, dtype=np.int64)
-        return _Terms(ids, q, tokens_known, words, unknown, ignored, lang if sure else None)
+        return _Terms(ids, q, self._context(known), words, unknown, ignored, lang if sure else None)
+
+    def _context(self, known: list[int]) -> np.ndarray | None:
+        """h [D]: the mean input vector of the query's tokens in the vocabulary (repeats count), as CBOW
+        takes a context; None when none is."""
+        cbow = [i for i in known if i < self.V]
+        return np.asarray(self.syn0[cbow], dtype=np.float32).mean(axis=0) if cbow else None
 
     def _ids_of(self, token: str) -> list[int]:
         """The word ids a query token searches for: its own, else those of the vault's words it matches
@@ -180,55 +187,7 @@ class Searcher:
         kept = without_stopwords([tokens], language_of([tokens]))[0]
         return kept if all(t in self.lookup for t in kept) else None
 
-    def _expand(self, terms: _Terms) -> tuple[np.ndarray, np.ndarray, dict[int, int]]:
-        """q' as (ids, weights) and, for each word brought in, the query word that brought it most."""
-        weight = dict(zip(terms.ids.tolist(), terms.q.tolist(), strict=True))
-        best: dict[int, tuple[float, int]] = {}  # word brought in -> (largest share, query word)
-        if self.cfg.expand_beta:
-            spread: dict[int, float] = {}
-            for w, near, cos in self._neighbours([w for w in weight if w < self.head]):
-                for e, c in zip(near, cos, strict=True):
-                    spread[e] = spread.get(e, 0.0) + weight[w] * c
-                    if weight[w] * c > best.get(e, (0.0, -1))[0]:
-                        best[e] = (weight[w] * c, w)
-            norm = float(np.sqrt(sum(v * v for v in spread.values()))) or 1.0
-            for e, v in spread.items():
-                weight[e] = weight.get(e, 0.0) + self.cfg.expand_beta * v / norm
-        asked = terms.q_ids
-        source = {e: w for e, (_, w) in best.items() if e not in asked}
-        ids = np.fromiter(weight, dtype=np.int64, count=len(weight))
-        vals = np.fromiter(weight.values(), dtype=np.float64, count=len(weight))
-        return ids, vals / (np.linalg.norm(vals) or 1.0), source
-
-    def _neighbours(self, ids: list[int]) -> list[tuple[int, list[int], list[float]]]:
-        """(word, its `expand_k` nearest words, their cosines > 0) for words among the `head` most frequent:
-        input vectors less their mean (`Index.word_vecs`), which measured better here than the output
-        vectors' graph that note vectors use (held-out link suggestion +0.015 recall@10 on obsidian-help
-        and dendron-site, level on the whole multilingual vault; RESULTS.md, session 8). Each word's are
-        kept once found: a batch of drafts asks for the same words again and again. A word seen fewer than
-        `RELIABLE_COUNT` times brings none in: `similar` says its vector is too rare to trust, and its
-        neighbours were visibly wrong in `because` (link suggestion, 3 seeds: en -0.002 recall@10, held-out
-        -0.005; dendron-site -0.008 / -0.015, 1-2 of its 134 queries; RESULTS.md, session 13)."""
-        k = min(self.cfg.expand_k, self.head - 1)
-        if not ids or k <= 0:
-            return []
-        asked = [w for w in dict.fromkeys(ids) if w not in self._near]
-        for w, count in self.index.counts_of(asked).items() if asked else ():
-            if count < RELIABLE_COUNT:
-                self._near[w] = ([], [])
-        todo = list(dict.fromkeys(w for w in ids if w not in self._near))
-        if todo:
-            E = self.index.word_vecs  # [V, D]
-            sims = np.asarray(E[todo]) @ np.asarray(E[: self.head]).T  # [n, head]
-            sims[np.arange(len(todo)), todo] = -np.inf
-            near = np.argpartition(-sims, k - 1, axis=1)[:, :k]  # [n, expand_k]
-            for row, w in enumerate(todo):
-                cos = sims[row, near[row]]
-                keep = cos > 0
-                self._near[w] = (near[row][keep].tolist(), cos[keep].tolist())
-        return [(w, *self._near[w]) for w in ids]
-
-    def _score(self, terms: _Terms, expanded: tuple[np.ndarray, np.ndarray, dict[int, int]],
+    def _score(self, terms: _Terms, expanded: Expanded,
                allowed: np.ndarray | None) -> tuple[np.ndarray, dict[str, Any]]:
         ids, w, source = expanded
         cfg = self.cfg
@@ -240,9 +199,8 @@ class Searcher:
             scores[~allowed] = 0.0
         cand = np.flatnonzero(scores > 0)
         fit = np.zeros(self.N)
-        cbow = terms.tokens[terms.tokens < self.V]
-        if cand.size and cbow.size and (cfg.w_dense or cfg.w_title_fit):
-            fit = self._title_fit(np.asarray(self.syn0[cbow], dtype=np.float32).mean(axis=0))  # [N]
+        if cand.size and terms.h is not None and (cfg.w_dense or cfg.w_title_fit):
+            fit = self._title_fit(terms.h)  # [N]
             scores[cand] += cfg.w_dense * self._dense_at(cand, self._dense_query(terms)) \
                 + cfg.w_title_fit * fit[cand]
         if self.multilingual and terms.lang is not None and cfg.w_language:
@@ -266,7 +224,7 @@ class Searcher:
         """[N] how much better the context h [D] predicts each note's title words than an average context
         does: the mean over its title words w of sigmoid(h . u_w) - sigmoid(h0 . u_w), in -1..1. As a
         plain probability, titles of common words (whose u_w every context predicts) fitted every query."""
-        lift = _sigmoid(self.syn1_titles @ h) - self._title_prior  # [t]
+        lift = sigmoid(self.syn1_titles @ h) - self._title_prior  # [t]
         out = np.zeros(self.V, dtype=np.float32)
         out[self.title_words] = lift
         return np.asarray(self.titles @ out)
@@ -276,7 +234,7 @@ class Searcher:
         """[t] sigmoid(h0 . u_w) of the title words, h0 the mean input vector of the vocabulary: how
         strongly an average context predicts each (made at the first query with CBOW words)."""
         h0 = np.asarray(self.syn0, dtype=np.float64).mean(axis=0).astype(np.float32)  # [D]
-        return _sigmoid(self.syn1_titles @ h0)
+        return sigmoid(self.syn1_titles @ h0)
 
     def _dense_at(self, cand: np.ndarray, q: np.ndarray) -> np.ndarray:
         """[c] cosines of the notes `cand` to the query's dense row q [D]: the product with every row when
@@ -372,10 +330,6 @@ def _at_most(rows: Rows, limit: np.ndarray) -> Rows:
     """`rows` with each word's values at most its `limit` [k]."""
     cap = np.repeat(limit.astype(np.float32), np.diff(rows.start))
     return Rows(rows.start, rows.note, np.minimum(rows.value, cap))
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return (1 / (1 + np.exp(-np.clip(x, -30, 30)))).astype(np.float32)
 
 
 def _has_phrase(tokens: str, phrase: Sequence[str]) -> bool:

@@ -140,7 +140,8 @@ def test_cbow_neighbours_bring_in_the_vaults_synonym(built: Path) -> None:
     r = Searcher(index).search("kubernetes", top=3)
     log = next(h for h in r.hits if h.path == "Cluster log.md")
     assert ("k8s", "kubernetes") in log.because.expanded and "k8s ← kubernetes" in log.because.lines()
-    lexical = Searcher(index, SearchConfig(expand_beta=0, w_dense=0, w_title_fit=0)).search("kubernetes")
+    no_cbow = SearchConfig(expand_beta=0, predict_beta=0, w_dense=0, w_title_fit=0)
+    lexical = Searcher(index, no_cbow).search("kubernetes")
     assert "Cluster log.md" not in paths(lexical)
 
 

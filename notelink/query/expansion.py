@@ -1,0 +1,140 @@
+"""A search query's CBOW expansion: the words the vault's model brings in next to the query's own.
+
+Two kinds, summed into one query vector (`search.Searcher`, weights in `config.SearchConfig`):
+
+    q'  = unit(q + beta * unit(q K) + gamma * unit(p))
+
+- neighbours (`expand_beta`): each query word w brings its `expand_k` nearest words (cosine of input
+  vectors less their mean), weighted by w's share of q: `k8s` brings `kubernetes` where the vault writes
+  them alike;
+- predicted words (`predict_beta`): the `predict_k` words the query as a whole predicts best as CBOW's
+  context, by lift: p_w = sigmoid(h . u_w) - sigmoid(h0 . u_w) > 0, h the mean input vector of the query's
+  words, h0 the vocabulary's (an average context), u_w the output vectors. This is the question CBOW was
+  trained on (which word is missing from this context?), asked of a draft whose link text is not written
+  yet: the word the author would link tends to be among those predicted.
+
+Only words seen `RELIABLE_COUNT` times or more take part, as they do in `similar`: rarer words' vectors
+have no reproducible neighbours.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from notelink.config import NoteVectorConfig, SearchConfig
+from notelink.query.index import Index
+from notelink.query.words import RELIABLE_COUNT
+
+Expanded = tuple[np.ndarray, np.ndarray, dict[int, int]]
+"""q' as (word ids [k], unit weights [k]) and, for each word brought in, the query word that brought it."""
+
+
+class Expansion:
+    """Brings words into a query from one index's vectors (`syn0` input, `syn1neg` output, [V, D])."""
+
+    def __init__(self, index: Index, cfg: SearchConfig, syn0: np.ndarray, syn1neg: np.ndarray) -> None:
+        self.index, self.cfg, self.syn0, self.syn1neg = index, cfg, syn0, syn1neg
+        self.head = min(syn0.shape[0], NoteVectorConfig().expand_vocab)  # words that take part
+        self._near: dict[int, tuple[list[int], list[float]]] = {}  # word -> its neighbours, as asked for
+
+    def expand(self, ids: np.ndarray, q: np.ndarray, h: np.ndarray | None) -> Expanded:
+        """q' for the query words `ids` [k] of unit weights `q` [k], h [D] the mean input vector of its
+        words (None: none in the vocabulary)."""
+        weight = dict(zip(ids.tolist(), q.tolist(), strict=True))
+        best: dict[int, tuple[float, int]] = {}  # word brought in -> (largest share, query word)
+        if self.cfg.expand_beta:
+            self._add(weight, self._spread(weight, best), self.cfg.expand_beta)
+        if self.cfg.predict_beta and h is not None:
+            self._add(weight, self._predicted(h, ids, best), self.cfg.predict_beta)
+        asked = set(ids.tolist())
+        source = {e: w for e, (_, w) in best.items() if e not in asked}
+        out = np.fromiter(weight, dtype=np.int64, count=len(weight))
+        vals = np.fromiter(weight.values(), dtype=np.float64, count=len(weight))
+        return out, vals / (np.linalg.norm(vals) or 1.0), source
+
+    @staticmethod
+    def _add(weight: dict[int, float], extra: dict[int, float], beta: float) -> None:
+        """weight += beta * unit(extra), in place."""
+        norm = float(np.sqrt(sum(v * v for v in extra.values()))) or 1.0
+        for e, v in extra.items():
+            weight[e] = weight.get(e, 0.0) + beta * v / norm
+
+    def _spread(self, weight: dict[int, float], best: dict[int, tuple[float, int]]) -> dict[int, float]:
+        """q K: each query word's neighbours at the word's weight times their cosine; `best` records
+        which query word brought each in most."""
+        spread: dict[int, float] = {}
+        for w, near, cos in self.neighbours([w for w in weight if w < self.head]):
+            for e, c in zip(near, cos, strict=True):
+                spread[e] = spread.get(e, 0.0) + weight[w] * c
+                if weight[w] * c > best.get(e, (0.0, -1))[0]:
+                    best[e] = (weight[w] * c, w)
+        return spread
+
+    def _predicted(self, h: np.ndarray, ids: np.ndarray,
+                   best: dict[int, tuple[float, int]]) -> dict[int, float]:
+        """p: the `predict_k` reliable words (not the query's) with the largest positive lift for context
+        h [D]; each is credited in `best` to the query word whose input vector adds most to h . u_w."""
+        U = self._outputs  # [r, D]
+        if U.shape[0] == 0:
+            return {}
+        lift = sigmoid(U @ h) - self._prior  # [r]
+        lift[ids[ids < U.shape[0]]] = -np.inf
+        k = min(self.cfg.predict_k, lift.size)
+        top = np.argpartition(-lift, k - 1)[:k]
+        top = top[lift[top] > 0]
+        own = ids[ids < self.syn0.shape[0]]
+        if top.size and own.size:  # which query word predicts each most
+            votes = np.asarray(self.syn0[own], dtype=np.float32) @ U[top].T  # [k', top]
+            for e, w in zip(top.tolist(), own[votes.argmax(axis=0)].tolist(), strict=True):
+                best.setdefault(e, (0.0, w))
+        return dict(zip(top.tolist(), lift[top].astype(np.float64).tolist(), strict=True))
+
+    @functools.cached_property
+    def _outputs(self) -> np.ndarray:
+        """[r, D] output vectors of the reliable words among the `head` (ids are by descending count, so
+        the reliable words are the first r)."""
+        (reliable,) = self.index.db.execute("SELECT COUNT(*) FROM vocab WHERE count >= ?",
+                                            (RELIABLE_COUNT,)).fetchone()
+        return np.asarray(self.syn1neg[: min(self.head, int(reliable))], dtype=np.float32)
+
+    @functools.cached_property
+    def _prior(self) -> np.ndarray:
+        """[r] sigmoid(h0 . u_w), h0 the mean input vector of the vocabulary: how strongly an average context
+        predicts each reliable word (made at the first query)."""
+        h0 = np.asarray(self.syn0, dtype=np.float64).mean(axis=0).astype(np.float32)  # [D]
+        return sigmoid(self._outputs @ h0)
+
+    def neighbours(self, ids: list[int]) -> list[tuple[int, list[int], list[float]]]:
+        """(word, its `expand_k` nearest words, their cosines > 0) for words among the `head` most frequent:
+        input vectors less their mean (`Index.word_vecs`), which measured better here than the output
+        vectors' graph that note vectors use (held-out link suggestion +0.015 recall@10 on obsidian-help
+        and dendron-site, level on the whole multilingual vault; RESULTS.md, session 8). Each word's are
+        kept once found: a batch of drafts asks for the same words again and again. A word seen fewer than
+        `RELIABLE_COUNT` times brings none in: `similar` says its vector is too rare to trust, and its
+        neighbours were visibly wrong in `because` (link suggestion, 3 seeds: en -0.002 recall@10, held-out
+        -0.005; dendron-site -0.008 / -0.015, 1-2 of its 134 queries; RESULTS.md, session 13)."""
+        k = min(self.cfg.expand_k, self.head - 1)
+        if not ids or k <= 0:
+            return []
+        asked = [w for w in dict.fromkeys(ids) if w not in self._near]
+        for w, count in self.index.counts_of(asked).items() if asked else ():
+            if count < RELIABLE_COUNT:
+                self._near[w] = ([], [])
+        todo = list(dict.fromkeys(w for w in ids if w not in self._near))
+        if todo:
+            E = self.index.word_vecs  # [V, D]
+            sims = np.asarray(E[todo]) @ np.asarray(E[: self.head]).T  # [n, head]
+            sims[np.arange(len(todo)), todo] = -np.inf
+            near = np.argpartition(-sims, k - 1, axis=1)[:, :k]  # [n, expand_k]
+            for row, w in enumerate(todo):
+                cos = sims[row, near[row]]
+                keep = cos > 0
+                self._near[w] = (near[row][keep].tolist(), cos[keep].tolist())
+        return [(w, *self._near[w]) for w in ids]
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """The logistic function, float32, without overflow warnings."""
+    return (1 / (1 + np.exp(-np.clip(x, -30, 30)))).astype(np.float32)

@@ -1,0 +1,79 @@
+"""A query's CBOW expansion, on hand-made vectors: neighbours, and the words its context predicts."""
+
+import sqlite3
+from collections.abc import Sequence
+
+import numpy as np
+
+from notelink.config import SearchConfig
+from notelink.query.expansion import Expansion, sigmoid
+from notelink.query.words import RELIABLE_COUNT
+
+D = 4
+
+
+class _Index:
+    """What `Expansion` reads of an index: the vocabulary's counts (ids by descending count) and unit
+    input vectors."""
+
+    def __init__(self, counts: Sequence[int], syn0: np.ndarray) -> None:
+        self.db = sqlite3.connect(":memory:")
+        self.db.execute("CREATE TABLE vocab (id INTEGER, count INTEGER)")
+        self.db.executemany("INSERT INTO vocab VALUES (?, ?)", enumerate(counts))
+        self.counts = list(counts)
+        self.word_vecs = syn0 / np.linalg.norm(syn0, axis=1, keepdims=True)
+
+    def counts_of(self, ids: Sequence[int]) -> dict[int, int]:
+        return {i: self.counts[i] for i in ids}
+
+
+def _vectors() -> tuple[np.ndarray, np.ndarray]:
+    """Words 0-5: 0 and 1 the query's, their context h = (1, 0, 0, 0) (syn0 rows 0 and 1 average to it);
+    output rows: word 2 is predicted strongly, 3 weakly, 4 less than by an average context, 5 strongly but
+    is too rare to be trusted."""
+    syn0 = np.array([[2, 1, 0, 0], [0, -1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1], [-1, 0, 0, 0], [0, 0, 1, 1]],
+                    dtype=np.float32)
+    syn1 = np.array([[0, 0, 0, 0], [0, 0, 0, 0], [3, 0, 0, 0], [1, 0, 0, 0], [-2, 0, 0, 0], [5, 0, 0, 0]],
+                    dtype=np.float32)
+    return syn0, syn1
+
+
+def _expansion(cfg: SearchConfig) -> Expansion:
+    syn0, syn1 = _vectors()
+    counts = [50, 40, 30, 20, RELIABLE_COUNT, RELIABLE_COUNT - 1]
+    return Expansion(_Index(counts, syn0), cfg, syn0, syn1)  # type: ignore[arg-type]
+
+
+def _query() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    ids = np.array([0, 1])
+    syn0, _ = _vectors()
+    return ids, np.array([0.6, 0.8]), syn0[ids].mean(axis=0)
+
+
+def test_the_words_the_context_predicts_more_than_an_average_one_are_brought_in_by_their_lift() -> None:
+    ids, q, h = _query()
+    cfg = SearchConfig(expand_beta=0.0, predict_beta=0.5, predict_k=10)
+    out, w, source = _expansion(cfg).expand(ids, q, h)
+    syn0, syn1 = _vectors()
+    h0 = syn0.mean(axis=0)
+    lift = sigmoid(syn1 @ h) - sigmoid(syn1 @ h0)  # word 4 negative, word 5 unreliable
+    p = np.array([lift[2], lift[3]]) / np.linalg.norm([lift[2], lift[3]])
+    want = np.array([0.6, 0.8, 0.5 * p[0], 0.5 * p[1]])
+    assert out.tolist() == [0, 1, 2, 3]
+    np.testing.assert_allclose(w, want / np.linalg.norm(want), rtol=1e-5)
+    assert source == {2: 0, 3: 0}  # word 0's input vector adds most to h . u for both
+
+
+def test_only_the_k_best_predicted_words_come_in() -> None:
+    ids, q, h = _query()
+    out, _, _ = _expansion(SearchConfig(expand_beta=0.0, predict_beta=0.5, predict_k=1)).expand(ids, q, h)
+    assert out.tolist() == [0, 1, 2]
+
+
+def test_without_a_context_or_a_weight_nothing_is_predicted() -> None:
+    ids, q, h = _query()
+    for cfg, context in ((SearchConfig(expand_beta=0.0, predict_beta=0.5), None),
+                         (SearchConfig(expand_beta=0.0, predict_beta=0.0), h)):
+        out, w, source = _expansion(cfg).expand(ids, q, context)
+        assert out.tolist() == [0, 1] and source == {}
+        np.testing.assert_allclose(w, q)
