@@ -234,7 +234,8 @@ class Vault:
 
         index = self.index
         found = self._find(index, note)
-        return no_concepts(index, found) if question == "concepts" else no_related(index, found, unlinked)
+        why = no_concepts(index, found) if question == "concepts" else no_related(index, found, unlinked)
+        return why.full
 
     def search(self, query: str, top: int = 10, snippets: bool = True, syntax: bool = True,
                exclude: Collection[str] = ()) -> SearchResults:

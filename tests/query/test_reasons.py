@@ -11,6 +11,7 @@ import pytest
 from notelink.api import Vault
 from notelink.cli.main import main
 from notelink.index.build import build_index
+from notelink.query import reasons
 
 from ..conftest import FAST, SAMPLE
 
@@ -54,3 +55,9 @@ def test_an_answer_with_results_has_no_reason(capsys, tmp_path: Path) -> None:
     common = [str(SAMPLE), "Kimchi", "--index-dir", str(tmp_path / "ix")]
     assert "reason" not in asked(capsys, "related", *common)
     assert "reason" not in asked(capsys, "concepts", *common)
+
+
+def test_every_short_reason_fits_a_side_panel_line() -> None:
+    """The app's side panels cut a line at their width: a short reason is said whole there."""
+    shorts = [r.short for r in vars(reasons).values() if isinstance(r, reasons.Reason)]
+    assert len(shorts) >= 5 and all(0 < len(s) <= reasons.SHORT for s in shorts)
