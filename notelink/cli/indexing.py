@@ -18,7 +18,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     from notelink.index.build import build_index
 
     index_cfg = index_config(args)
-    with ProgressBar(enabled=not args.json) as bar:
+    with ProgressBar.of_command(args) as bar:
         s = build_index(Path(args.vault), index_dir(args), train_config(args), index_cfg, bar,
                         force=args.force)
     keys = ("notes", "indexed", "skipped", "tokens", "vocab", "epochs", "device", "parse_seconds",

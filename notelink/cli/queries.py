@@ -83,11 +83,8 @@ def cmd_health(args: argparse.Namespace) -> int:
     from notelink.cli.progress import ProgressBar
 
     at_least_one("--limit", args.limit)
-    bar = ProgressBar()  # (on stderr, and only on a terminal: `--json`'s stdout stays the report alone)
-    try:
+    with ProgressBar.of_command(args) as bar:
         report = open_vault(args).health(args.limit, bar)
-    finally:
-        bar.close()
     emit(args, report.to_dict(), lambda: _health_text(report))
     return EXIT_OK
 
