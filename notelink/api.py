@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from notelink import arguments
 from notelink.arguments import NoteName
 from notelink.configfile import UserConfig
-from notelink.errors import ArgumentError, IndexDamaged, IndexMissing, NotFound
+from notelink.errors import ArgumentError, IndexDamaged, IndexFormatError, IndexMissing, NotFound
 from notelink.index.arrays import array_sizes
 from notelink.index.owner import other_vault, other_vaults_index
 from notelink.index.report import Progress
@@ -133,7 +133,18 @@ class Vault:
     @property
     def index(self) -> Index:
         """The live generation, opened again when a new one was switched in since the last call (told apart
-        by more than its path: a rebuilt index starts again at gen-000001)."""
+        by more than its path: a rebuilt index starts again at gen-000001). IndexFormatError (damaged, or
+        another format) names this vault in the command that rebuilds it."""
+        try:
+            return self._live()
+        except IndexFormatError as exc:
+            raise self._of_vault(exc) from exc
+
+    def _of_vault(self, exc: IndexFormatError) -> IndexFormatError:
+        """`exc`, its suggested commands completed with this vault (and --index-dir, when not the usual)."""
+        return exc.of_vault(str(self.path), str(self._other_dir) if self._other_dir else None)
+
+    def _live(self) -> Index:
         gen = current_generation(self.index_dir)
         if gen is None:
             above = None if self._other_dir else indexed_above(self.path, self._config)
@@ -223,7 +234,8 @@ class Vault:
 
         index = self.index
         found = self._find(index, note)
-        return no_concepts(index, found) if question == "concepts" else no_related(index, found, unlinked)
+        why = no_concepts(index, found) if question == "concepts" else no_related(index, found, unlinked)
+        return why.full
 
     def search(self, query: str, top: int = 10, snippets: bool = True, syntax: bool = True,
                exclude: Collection[str] = ()) -> SearchResults:
@@ -240,7 +252,10 @@ class Vault:
         index = self.index
         with self._lock:
             if self._searcher is None or self._searcher.index is not index:
-                self._searcher = Searcher(index, vault=self.path)
+                try:
+                    self._searcher = Searcher(index, vault=self.path)
+                except IndexFormatError as exc:  # (an index without search data)
+                    raise self._of_vault(exc) from exc
             searcher = self._searcher
         return searcher.search(query, top, syntax=syntax, snippets=snippets, exclude=exclude)
 

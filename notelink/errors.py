@@ -51,6 +51,11 @@ class IndexMissing(NotelinkError):
 class IndexFormatError(NotelinkError):
     """The index on disk was written by an incompatible notelink version or is damaged."""
 
+    def of_vault(self, vault: str, index_dir: str | None = None) -> IndexFormatError:
+        """This error (same class), its suggested commands completed with `vault` and `index_dir`
+        (`with_vault`): what the Python API raises, and the CLI and the MCP server say, for their vault."""
+        return type(self)(with_vault(str(self), vault, index_dir))
+
 
 class IndexDamaged(IndexFormatError):
     """A generation on disk is damaged (a truncated or missing array, a broken database); the message says

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shlex
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,8 +15,18 @@ import pytest
 import notelink
 from notelink.api import TRUNCATED_MARK, Vault
 from notelink.cli.main import main
-from notelink.errors import ArgumentError, IndexMissing, NotelinkError, NotFound, VaultError
+from notelink.configfile import UserConfig
+from notelink.errors import (
+    ArgumentError,
+    IndexDamaged,
+    IndexFormatError,
+    IndexMissing,
+    NotelinkError,
+    NotFound,
+    VaultError,
+)
 from notelink.index.build import build_index
+from notelink.index.store import current_generation
 from notelink.notes.block import render
 
 from .conftest import FAST, SAMPLE
@@ -189,6 +202,42 @@ def test_without_an_index_in_the_folder_given_the_error_names_it(indexed, tmp_pa
         notelink.open(vault, wrong)
     assert f"{vault} has no index yet in {wrong}: run `notelink index {vault} --index-dir '{wrong}'` first" \
         == str(caught.value)
+
+
+@pytest.mark.parametrize("how", ["damaged", "older"])
+@pytest.mark.parametrize("where", ["usual", "given"])
+def test_a_damaged_or_older_index_says_which_vault_and_how_to_rebuild_it(
+        make_vault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str, where: str) -> None:
+    """The API's IndexFormatError said "run `notelink index`" without the vault (the CLI and the MCP server
+    complete it, the API did not): a script's log did not say which vault's index to rebuild, nor where."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    vault = make_vault({"a.md": "# A\n\nbread flour water oven", "b.md": "# B\n\nbread flour yeast oven"})
+    ix = tmp_path / "ix" if where == "given" else UserConfig.load().index_dir(vault)
+    build_index(vault, ix, FAST)
+    gen = current_generation(ix)
+    assert gen is not None
+    if how == "damaged":
+        (gen / "syn0.npy").write_bytes(b"damaged")
+    else:
+        with contextlib.closing(sqlite3.connect(gen / "index.sqlite")) as db, db:
+            db.execute("UPDATE meta SET value = '1' WHERE key = 'format_version'")
+    with pytest.raises(IndexFormatError) as caught:
+        Vault(vault, ix if where == "given" else None)
+    flag = ["--index-dir", str(ix)] if where == "given" else []
+    assert f"run `{shlex.join(['notelink', 'index', str(vault), *flag])}` to rebuild it" in str(caught.value)
+    assert isinstance(caught.value, IndexDamaged) == (how == "damaged")
+
+
+def test_an_index_without_search_data_names_the_vault_in_the_command(make_vault, tmp_path: Path) -> None:
+    """`search` on an index from before search said "run `notelink index --force`", no vault named."""
+    vault = make_vault({"a.md": "# A\n\nbread flour water oven", "b.md": "# B\n\nbread flour yeast oven"})
+    build_index(vault, tmp_path / "ix", FAST)
+    v = Vault(vault, tmp_path / "ix")
+    for array in (tmp_path / "ix" / "gen-000001").glob("search_*.npy"):
+        array.unlink()
+    with pytest.raises(IndexFormatError) as caught:
+        v.search("bread")
+    assert f"run `notelink index {vault} --force --index-dir {tmp_path / 'ix'}`" in str(caught.value)
 
 
 def test_a_folder_inside_an_indexed_vault_is_said_to_be_inside_it(make_vault, tmp_path: Path,

@@ -60,7 +60,8 @@ class RelatedAnswer(TypedDict):
     related: list[RelatedNote]
     also_named: NotRequired[list[str]]
     warning: NotRequired[str]
-    reason: NotRequired[str]
+    reason: str
+    """Why the list is empty; "" when it is not (as similar_words' reason)."""
 
 
 class Concept(TypedDict):
@@ -73,7 +74,8 @@ class ConceptsAnswer(TypedDict):
     concepts: list[Concept]
     also_named: NotRequired[list[str]]
     warning: NotRequired[str]
-    reason: NotRequired[str]
+    reason: str
+    """Why the list is empty; "" when it is not (as similar_words' reason)."""
 
 
 class Neighbour(TypedDict):

@@ -143,8 +143,8 @@ class Server:
         def question() -> dict[str, Any]:
             found, others = self._found(note)
             hits = self.vault.related(found, _bounded("limit", limit, MAX_LIMIT), unlinked)
-            why = {} if hits else {"reason": self.vault.why_none(found, "related", unlinked)}
-            return {"note": found.path, **others, "related": [h.__dict__ for h in hits], **why}
+            why = "" if hits else self.vault.why_none(found, "related", unlinked)
+            return {"note": found.path, **others, "related": [h.__dict__ for h in hits], "reason": why}
         return self.answer(question)
 
     def concepts(self, note: NoteName, limit: Limit = 10) -> schemas.ConceptsResult:
@@ -152,8 +152,8 @@ class Server:
         def question() -> dict[str, Any]:
             found, others = self._found(note)
             hits = self.vault.concepts(found, _bounded("limit", limit, MAX_LIMIT))
-            why = {} if hits else {"reason": self.vault.why_none(found, "concepts")}
-            return {"note": found.path, **others, "concepts": [h.__dict__ for h in hits], **why}
+            why = "" if hits else self.vault.why_none(found, "concepts")
+            return {"note": found.path, **others, "concepts": [h.__dict__ for h in hits], "reason": why}
         return self.answer(question)
 
     def similar_words(self, word: Word, limit: Limit = 10) -> schemas.SimilarResult:

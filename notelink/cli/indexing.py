@@ -18,7 +18,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     from notelink.index.build import build_index
 
     index_cfg = index_config(args)
-    with ProgressBar(enabled=not args.json) as bar:
+    with ProgressBar.of_command(args) as bar:
         s = build_index(Path(args.vault), index_dir(args), train_config(args), index_cfg, bar,
                         force=args.force)
     keys = ("notes", "indexed", "skipped", "tokens", "vocab", "epochs", "device", "parse_seconds",
@@ -117,7 +117,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     if gen is None:
         raise no_index(args)
     c = check_generation(gen, thorough=True)
-    data = {"generation": gen.name, "path": str(gen), "ok": not c.problems, "problems": c.problems,
+    number = int(gen.name.removeprefix("gen-"))  # (as `status` and `index` say it: 1, not gen-000001)
+    data = {"generation": number, "path": str(gen), "ok": not c.problems, "problems": c.problems,
             "integrity_check": c.integrity, "rows": c.rows,
             "arrays": {k: {"shape": list(v.shape), "dtype": v.dtype, "bytes": v.bytes}
                        for k, v in c.arrays.items()}}
@@ -126,7 +127,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _check_text(d: dict[str, Any]) -> str:
-    lines = [f"{d['generation']} at {d['path']}: " + ("whole" if d["ok"] else "DAMAGED")]
+    lines = [f"{Path(d['path']).name} at {d['path']}: " + ("whole" if d["ok"] else "DAMAGED")]
     lines += [f"  problem: {p}" for p in d["problems"]]
     rows = ", ".join(f"{t} {n:,}" for t, n in d["rows"].items()) or "not counted"
     lines.append(f"  database: integrity_check {d['integrity_check'] or 'not run'}; rows: {rows}")

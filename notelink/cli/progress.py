@@ -5,6 +5,7 @@ posts one event at its start: finding mentions on 100k notes showed one frozen l
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import threading
@@ -44,6 +45,12 @@ class ProgressBar:
         self._last, self._stage, self._since = 0.0, "", 0.0
         self._event: IndexEvent | None = None  # the latest one, drawn or not: what `tick` redraws
         self._closed = threading.Event()
+
+    @classmethod
+    def of_command(cls, args: argparse.Namespace) -> ProgressBar:
+        """The bar of a command that has one (`index`, `health`): none with --json, whose reader (a script,
+        an agent) takes stderr too, where a redrawn line is noise."""
+        return cls(enabled=not getattr(args, "json", False))
 
     def __enter__(self) -> ProgressBar:
         """Starts the thread that ticks the time (on a terminal only); `close` on leaving."""

@@ -21,7 +21,7 @@ def cmd_related(args: argparse.Namespace) -> int:
     note, others = find_note(vault, args)
     hits = vault.related(note, args.top, unlinked=args.unlinked)
     reason = "" if hits else vault.why_none(note, "related", args.unlinked)
-    data = {"note": note.path, **others, "related": [h.__dict__ for h in hits], **_reason(reason)}
+    data = {"note": note.path, **others, "related": [h.__dict__ for h in hits], "reason": reason}
     lines = [f"Related to {shown(note.title)} ({shown(note.path)}):"]
     lines += [f"  {h.score:6.3f}  {shown(h.title)} ({shown(h.path)}){'  [linked]' if h.linked else ''}"
               for h in hits]
@@ -35,16 +35,11 @@ def cmd_concepts(args: argparse.Namespace) -> int:
     note, others = find_note(vault, args)
     hits = vault.concepts(note, args.top)
     reason = "" if hits else vault.why_none(note, "concepts")
-    data = {"note": note.path, **others, "concepts": [h.__dict__ for h in hits], **_reason(reason)}
+    data = {"note": note.path, **others, "concepts": [h.__dict__ for h in hits], "reason": reason}
     lines = [f"Concepts of {shown(note.title)} ({shown(note.path)}):"]
     lines += [f"  {h.score:6.3f}  {h.word}" for h in hits]
     emit(args, data, lambda: "\n".join(lines if hits else [*lines, f"  (none: {reason})"]))
     return EXIT_OK
-
-
-def _reason(reason: str) -> dict[str, str]:
-    """`reason` in an answer when there is one (an empty answer: why), as `similar --json` has it."""
-    return {"reason": reason} if reason else {}
 
 
 def cmd_similar(args: argparse.Namespace) -> int:
@@ -83,11 +78,8 @@ def cmd_health(args: argparse.Namespace) -> int:
     from notelink.cli.progress import ProgressBar
 
     at_least_one("--limit", args.limit)
-    bar = ProgressBar()  # (on stderr, and only on a terminal: `--json`'s stdout stays the report alone)
-    try:
+    with ProgressBar.of_command(args) as bar:
         report = open_vault(args).health(args.limit, bar)
-    finally:
-        bar.close()
     emit(args, report.to_dict(), lambda: _health_text(report))
     return EXIT_OK
 

@@ -57,12 +57,11 @@ def old_rows(old_words: Sequence[str], vocab: Vocab) -> np.ndarray:
     return np.fromiter((old.get(w, -1) for w in vocab.words), dtype=np.int64, count=len(vocab))
 
 
-def carry_over(old_words: Sequence[str], syn0: np.ndarray, syn1neg: np.ndarray, vocab: Vocab,
-               seed: int, src: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, int]:
-    """Previous vectors re-aligned to `vocab`: (syn0 [V, D], syn1neg [V, D], number of new words); `src`:
-    `old_rows(old_words, vocab)` when already known."""
-    V, D = len(vocab), syn0.shape[1]
-    src = old_rows(old_words, vocab) if src is None else src  # [V] old row or -1
+def carry_over(syn0: np.ndarray, syn1neg: np.ndarray, src: np.ndarray,
+               seed: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """Previous vectors re-aligned to the new vocabulary: (syn0 [V, D], syn1neg [V, D], number of new
+    words). `src`: [V] each new word's previous row, -1 for a new word (`old_rows`, which the plan keeps)."""
+    V, D = len(src), syn0.shape[1]
     known = src >= 0
     rng = np.random.default_rng(seed)
     new0 = np.empty((V, D), dtype=np.float32)  # [V, D]
@@ -90,7 +89,7 @@ def plan_update(previous: Previous, records: Sequence[NoteRecord], vocab: Vocab,
     if not (np.isfinite(prev[1]).all() and np.isfinite(prev[2]).all()):  # (a training that diverged)
         return None
     rows = old_rows(prev[0], vocab)
-    syn0, syn1neg, new = carry_over(*prev, vocab, train_cfg.seed + chain, rows)
+    syn0, syn1neg, new = carry_over(prev[1], prev[2], rows, train_cfg.seed + chain)
     if new > cfg.full_fraction * max(len(vocab), 1):
         return None
     return UpdatePlan(previous, changed, (syn0, syn1neg), new, chain, rows)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import posixpath
+import re
 import sqlite3
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -36,9 +37,7 @@ class NoteLookup:
             return exact
         path = self._resolver.find(rel)
         if path is None:
-            names = [n.path for n in self.notes] + [n.title for n in self.notes]
-            raise NotFound("note", query, difflib.get_close_matches(query, names, n=5, cutoff=0.5),
-                           self._skipped_file(query.removeprefix("./")))
+            raise NotFound("note", query, _meant(query, self.notes), self._skipped_file(rel))
         return self.by_path[path]
 
     def _skipped_file(self, query: str) -> str | None:
@@ -74,6 +73,19 @@ class NoteLookup:
         """The other notes whose path differs from `note`'s only by case or Unicode normalisation (`plan.md`
         beside `Plan.md`): no link tells them apart, as links are compared without either."""
         return [path for path in self._resolver.same_path(note.path) if path != note.path]
+
+
+def _meant(query: str, notes: list[NoteInfo], most: int = 5) -> list[str]:
+    """The notes a person may have meant by `query`: titles with a word starting with it, ignoring case,
+    those starting with it first (`bread`: `Bread baking basics`, whose difflib ratio is under the cutoff),
+    then the titles and paths difflib finds close (a typo)."""
+    key = query.casefold()
+    word = re.compile(r"\b" + re.escape(key))
+    started = [n.title for n in notes if n.title.casefold().startswith(key)]
+    within = [n.title for n in notes if word.search(n.title.casefold())]
+    names = [n.path for n in notes] + [n.title for n in notes]
+    close = difflib.get_close_matches(query, names, n=most, cutoff=0.5)
+    return list(dict.fromkeys(started + within + close))[:most]
 
 
 def _is_file(path: Path) -> bool:

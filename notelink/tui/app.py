@@ -235,12 +235,10 @@ class NotelinkApp(AppState):
             actions.show_unindexed_panels(self)
             return
         d = self.cache.details(self.current, self.unlinked)
-        if d.weak and not d.related:
-            empty = "no strong suggestions"
-        else:
-            empty = "no unlinked related notes" if self.unlinked else "no related notes yet"
+        empty = "" if d.related else self.cache.empty_related(self.current, self.unlinked)
         self.query_one(RelatedPanel).show(d.related, self.unlinked, empty, self.names, keep=keep)
-        self.query_one(ConceptsPanel).show(d.concepts)
+        none = "" if d.concepts else self.cache.empty_concepts(self.current)
+        self.query_one(ConceptsPanel).show(d.concepts, none)
 
     # -- messages from widgets -------------------------------------------------------------------
     def on_note_requested(self, message: NoteRequested) -> None:

@@ -6,6 +6,7 @@ concepts of each related note, so they are computed on first use and cached too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -13,6 +14,7 @@ import numpy as np
 
 from notelink.query.answers import NoteInfo, Related, Scored
 from notelink.query.index import Index
+from notelink.query.reasons import Reason, no_concepts, no_related
 from notelink.tui.text import because, because_line
 
 REASON_CONCEPTS = 12
@@ -48,6 +50,7 @@ class DetailsCache:
         self._details: dict[tuple[str, bool], NoteDetails] = {}
         self._concepts: dict[str, list[str]] = {}
         self._reasons: dict[tuple[str, str], str] = {}
+        self._empty: dict[tuple[str, str, bool], str] = {}  # (panel, path, unlinked): why it is empty
 
     def details(self, path: str, unlinked: bool = False) -> NoteDetails:
         """Related notes and concepts of a note (cached)."""
@@ -75,6 +78,28 @@ class DetailsCache:
             else:
                 self._details[key] = replace(d, related=[replace(r, linked=linked) if r.path == other else r
                                                          for r in d.related])
+
+    def empty_related(self, path: str, unlinked: bool = False) -> str:
+        """What the related panel says when it lists no note: why, as `notelink related` says it (short:
+        `query.reasons`), or that the index's related notes were all too weak to suggest."""
+        d = self.details(path, unlinked)
+        if d.weak:
+            return "no strong suggestions"
+        none = "no unlinked related notes" if unlinked else "no related notes"
+        why = self._why(("related", path, unlinked), lambda: no_related(self.index, d.note, unlinked))
+        return f"{none}:\n{why}" if why else none
+
+    def empty_concepts(self, path: str) -> str:
+        """What the concepts panel says when it lists no word: why, as `notelink concepts` says it (short),
+        when the index has none for the note (else its concepts all weighed too little to list)."""
+        note = self.index.by_path[path]
+        why = self._why(("concepts", path, False), lambda: no_concepts(self.index, note))
+        return f"no concepts:\n{why}" if why else "no concepts for this note"
+
+    def _why(self, key: tuple[str, str, bool], reason: Callable[[], Reason]) -> str:
+        if key not in self._empty:
+            self._empty[key] = reason().short
+        return self._empty[key]
 
     def concept_words(self, path: str) -> list[str]:
         if path not in self._concepts:

@@ -6,10 +6,16 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
+import pytest
+
+from notelink.cli.main import main
 from notelink.cli.progress import _DRAWING, ProgressBar
 from notelink.index.report import IndexEvent
 from notelink.processes import can_fork_workers
+
+FAST_ARGS = ["--dim", "16", "--epochs", "5", "--threads", "1", "--device", "cpu"]
 
 
 class _Terminal(io.StringIO):
@@ -95,6 +101,21 @@ def test_health_ranking_every_note_shows_how_far_it_is_and_what_is_left() -> Non
 
 def _draws(out: _Terminal) -> int:
     return out.getvalue().count("\r\033[K")
+
+
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+@pytest.mark.parametrize("command", [["health"], ["index", "--force", *FAST_ARGS]])
+def test_a_command_draws_its_bar_on_a_terminal_and_none_with_json(
+        indexed: tuple[Path, Path], capsys, monkeypatch: pytest.MonkeyPatch, command: list[str],
+        json_flag: list[str]) -> None:
+    """`health --json` on a terminal drew its bar on stderr where `index --json` draws none: a script or an
+    agent that reads both streams had the redrawn lines in its log."""
+    vault, ix = indexed
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main([command[0], str(vault), "--index-dir", str(ix), *command[1:], *json_flag]) == 0
+    drawn = terminal.getvalue()
+    assert drawn == "" if json_flag else ("ranking notes" in drawn or "training CBOW" in drawn)
 
 
 def test_a_stage_without_events_ticks_its_time_once_a_second() -> None:

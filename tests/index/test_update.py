@@ -12,7 +12,7 @@ import pytest
 from notelink.config import IncrementalConfig
 from notelink.index.build import build_index
 from notelink.index.previous import Previous
-from notelink.index.update import carry_over
+from notelink.index.update import carry_over, old_rows
 from notelink.model.vocab import Vocab
 from notelink.notes.records import NoteRecord
 from notelink.query.index import Index
@@ -45,7 +45,9 @@ def test_carry_over_keeps_known_rows_and_initialises_new_words() -> None:
     syn0 = np.arange(6, dtype=np.float32).reshape(3, 2)  # words a, b, c
     syn1 = syn0 + 10
     vocab = Vocab(["c", "new", "a"], np.array([3, 2, 1]))
-    s0, s1, new = carry_over(["a", "b", "c"], syn0, syn1, vocab, seed=1)
+    rows = old_rows(["a", "b", "c"], vocab)
+    assert rows.tolist() == [2, -1, 0]
+    s0, s1, new = carry_over(syn0, syn1, rows, seed=1)
     assert new == 1 and s0.shape == s1.shape == (3, 2)
     assert s0[0].tolist() == [4, 5] and s0[2].tolist() == [0, 1]  # rows follow their word
     assert s1[0].tolist() == [14, 15] and s1[1].tolist() == [0, 0]  # new output vector: zero

@@ -4,6 +4,7 @@ itself (with and without --force)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from collections.abc import Callable
@@ -196,3 +197,14 @@ def test_word_vectors_that_are_not_finite_are_found_by_check_and_mended_by_index
     summary = build_index(SAMPLE, index, FAST)
     assert any("damaged" in w for w in summary.warnings)
     assert check_generation(current_generation(index), thorough=True).problems == []  # type: ignore[arg-type]
+
+
+def test_check_names_the_generation_as_status_and_index_do(built: Path, capsys) -> None:
+    """`check --json` said "generation": "gen-000001" where `status --json` and `index --json` say 1."""
+    capsys.readouterr()
+    assert _run("check", str(SAMPLE), "--index-dir", str(built), "--json") == 0
+    checked = json.loads(capsys.readouterr().out)
+    assert _run("status", str(SAMPLE), "--index-dir", str(built), "--json") == 0
+    assert checked["generation"] == json.loads(capsys.readouterr().out)["generation"] == 1
+    assert _run("check", str(SAMPLE), "--index-dir", str(built)) == 0
+    assert capsys.readouterr().out.startswith(f"gen-000001 at {built / 'gen-000001'}: whole")

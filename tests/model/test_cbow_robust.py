@@ -86,10 +86,10 @@ def test_an_incremental_update_with_bursty_notes_stays_healthy(device: str) -> N
     notes = before + _notes(6, seed=1, burst_every=2)  # three new notes with a burst
     vocab = Vocab.build(notes, 1)
     docs, _, _ = _encode(notes, vocab)
-    syn0, syn1neg, new = update.carry_over(old_vocab.words, first.syn0, first.syn1neg, vocab, seed=2)
+    rows = update.old_rows(old_vocab.words, vocab)
+    syn0, syn1neg, new = update.carry_over(first.syn0, first.syn1neg, rows, seed=2)
     previous = Previous(meta={"generation": 1, "device": device})
-    plan = update.UpdatePlan(previous, list(range(240, 246)), (syn0, syn1neg), new, 1,
-                             update.old_rows(old_vocab.words, vocab))
+    plan = update.UpdatePlan(previous, list(range(240, 246)), (syn0, syn1neg), new, 1, rows)
     _assert_healthy(update.train_update(plan, docs, vocab, cfg, IncrementalConfig()), vocab)
 
 

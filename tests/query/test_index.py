@@ -225,3 +225,21 @@ def test_similar_takes_a_word_typed_without_its_accents(make_vault, tmp_path: Pa
     assert index.similar_words("resume").word == "resume"  # the exact word first when both exist
     assert index.similar_words("résumé").word == "résumé"
     index.close()
+
+
+def test_a_note_named_by_the_start_of_its_title_is_suggested(tmp_path: Path) -> None:
+    """`notelink related VAULT Bread` (a new user's first try on sample_notes) said "no note named 'Bread'"
+    with no suggestion: difflib's ratio of "Bread" to "Bread baking basics" is under its cutoff."""
+    build_index(SAMPLE, tmp_path / "ix", FAST)
+    index = Index.open(tmp_path / "ix")
+    with pytest.raises(NotFound) as caught:
+        index.find_note("bread")
+    assert caught.value.suggestions[0] == "Bread baking basics"
+    assert "did you mean: Bread baking basics" in str(caught.value)
+    with pytest.raises(NotFound) as caught:
+        index.find_note("basics")  # a word of the title
+    assert "Bread baking basics" in caught.value.suggestions
+    with pytest.raises(NotFound) as caught:
+        index.find_note("Sourdough startr")  # a typo: as before
+    assert caught.value.suggestions[0] == "Sourdough starter"
+    assert len(caught.value.suggestions) <= 5

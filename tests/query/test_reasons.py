@@ -11,6 +11,7 @@ import pytest
 from notelink.api import Vault
 from notelink.cli.main import main
 from notelink.index.build import build_index
+from notelink.query import reasons
 
 from ..conftest import FAST, SAMPLE
 
@@ -49,8 +50,19 @@ def test_the_only_note_and_the_unlinked_ones_say_why(make_vault, tmp_path: Path)
         assert v.why_none("a") == ""  # not empty: no reason
 
 
-def test_an_answer_with_results_has_no_reason(capsys, tmp_path: Path) -> None:
+def test_an_answer_with_results_has_an_empty_reason_as_similar_has(capsys, tmp_path: Path) -> None:
+    """`related --json` and `concepts --json` had `reason` only when empty, `similar --json` always (""
+    when not empty): a script read `data["reason"]` of one and failed on the other."""
     build_index(SAMPLE, tmp_path / "ix", FAST)
     common = [str(SAMPLE), "Kimchi", "--index-dir", str(tmp_path / "ix")]
-    assert "reason" not in asked(capsys, "related", *common)
-    assert "reason" not in asked(capsys, "concepts", *common)
+    for command in ("related", "concepts"):
+        answer = asked(capsys, command, *common)
+        assert answer[command] and answer["reason"] == ""
+    answer = asked(capsys, "similar", str(SAMPLE), "flour", "--index-dir", str(tmp_path / "ix"))
+    assert answer["similar"] and answer["reason"] == ""
+
+
+def test_every_short_reason_fits_a_side_panel_line() -> None:
+    """The app's side panels cut a line at their width: a short reason is said whole there."""
+    shorts = [r.short for r in vars(reasons).values() if isinstance(r, reasons.Reason)]
+    assert len(shorts) >= 5 and all(0 < len(s) <= reasons.SHORT for s in shorts)

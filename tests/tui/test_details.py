@@ -8,13 +8,16 @@ from typing import Any, ClassVar
 import pytest
 from textual.widgets import OptionList
 
+from notelink.index.build import build_index
 from notelink.query.answers import NoteInfo, Related, Scored, SimilarWords
 from notelink.query.index import Index
+from notelink.query.reasons import NO_WORD_OF_IT, ONLY_NOTE
 from notelink.query.words import RELIABLE_COUNT
 from notelink.tui.details import MIN_RELATED, MIN_WEIGHT, DetailsCache
 from notelink.tui.screens import ConceptScreen
 
-from .helpers import running, sync, wait_for
+from ..conftest import FAST
+from .helpers import open_note, running, sync, wait_for
 from .test_app import indexed, make_app
 
 __all__ = ["indexed"]  # the fixture, shared with test_app
@@ -107,5 +110,34 @@ async def _concept(pilot: Any, app: Any, word: str) -> ConceptScreen:
 def _shown_similar(screen: ConceptScreen) -> str:
     """The one line of the concept view's similar words, when there are none."""
     (line,) = screen.query_one("#similar-words", OptionList).options
+    assert line.disabled
+    return str(line.prompt)
+
+
+@sync
+async def test_empty_panels_say_why_as_the_cli_does_short(make_vault, tmp_path: Path) -> None:
+    """The related and concepts panels of a note with none said "no related notes yet" and "no concepts for
+    this note", where `notelink related` says why (`reason`): they say it too now, short (`query.reasons`)."""
+    vault = make_vault({"Bread.md": "# Bread\n\nflour water salt levain crumb\n",
+                        "Rye.md": "# Rye\n\nrye flour water salt levain\n", "the.md": "the and of it is\n"})
+    build_index(vault, tmp_path / "ix", FAST)
+    app = make_app(vault, tmp_path / "ix")
+    async with running(app, (120, 35)) as pilot:
+        await open_note(pilot, app, "the.md")  # (stop words only)
+        assert _empty_line(app, "#related") == f"no related notes:\n{NO_WORD_OF_IT.short}"
+        assert _empty_line(app, "#concepts") == f"no concepts:\n{NO_WORD_OF_IT.short}"
+        await pilot.press("u")
+        await wait_for(pilot, lambda: _empty_line(app, "#related").startswith("no unlinked related notes:\n"))
+    (vault / "Rye.md").unlink()
+    (vault / "the.md").unlink()
+    build_index(vault, tmp_path / "ix2", FAST)
+    app = make_app(vault, tmp_path / "ix2")
+    async with running(app, (120, 35)):
+        assert _empty_line(app, "#related") == f"no related notes:\n{ONLY_NOTE.short}"
+
+
+def _empty_line(app: Any, listing: str) -> str:
+    """The one line of an empty side panel."""
+    (line,) = app.query_one(listing, OptionList).options
     assert line.disabled
     return str(line.prompt)
