@@ -84,8 +84,20 @@ def interrupted(args: argparse.Namespace) -> str:
     return "interrupted; no index was saved (`notelink index` builds it again from the start)"
 
 
+def _version_json() -> int:
+    """`notelink --version --json`: the version as every other answer is with --json, a JSON object."""
+    import json
+
+    from notelink import __version__
+
+    print(json.dumps({"name": "notelink", "version": __version__}))
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if sorted(argv) == ["--json", "--version"]:  # (argparse's --version prints text, then exits)
+        return _version_json()
     try:
         argv = command_line(argv)
     except UnknownCommand as exc:  # (with --json, on stdout too: scripts get JSON for every error)

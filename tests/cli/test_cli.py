@@ -210,6 +210,14 @@ def test_never_indexed_and_missing_vault_exit_2(capsys, tmp_path: Path) -> None:
     assert code == 2 and "no notes" in err
 
 
+@pytest.mark.parametrize("argv", [["--version", "--json"], ["--json", "--version"]])
+def test_version_with_json_is_a_json_object(capsys, argv: list[str]) -> None:
+    from notelink import __version__
+
+    code, out, _ = run(capsys, *argv)
+    assert code == 0 and json.loads(out) == {"name": "notelink", "version": __version__}
+
+
 def test_console_script_version_and_help() -> None:
     out = subprocess.run([sys.executable, "-m", "notelink", "--version"], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.startswith("notelink ")
