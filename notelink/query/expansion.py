@@ -77,11 +77,11 @@ class Expansion:
         """p: the `predict_k` reliable words (not the query's) with the largest positive lift for context
         h [D]; each is credited in `best` to the query word whose input vector adds most to h . u_w."""
         U = self._outputs  # [r, D]
-        if U.shape[0] == 0:
+        k = min(self.cfg.predict_k, U.shape[0])
+        if k <= 0:
             return {}
         lift = sigmoid(U @ h) - self._prior  # [r]
         lift[ids[ids < U.shape[0]]] = -np.inf
-        k = min(self.cfg.predict_k, lift.size)
         top = np.argpartition(-lift, k - 1)[:k]
         top = top[lift[top] > 0]
         own = ids[ids < self.syn0.shape[0]]

@@ -73,7 +73,8 @@ def test_only_the_k_best_predicted_words_come_in() -> None:
 def test_without_a_context_or_a_weight_nothing_is_predicted() -> None:
     ids, q, h = _query()
     for cfg, context in ((SearchConfig(expand_beta=0.0, predict_beta=0.5), None),
-                         (SearchConfig(expand_beta=0.0, predict_beta=0.0), h)):
+                         (SearchConfig(expand_beta=0.0, predict_beta=0.0), h),
+                         (SearchConfig(expand_beta=0.0, predict_beta=0.5, predict_k=0), h)):
         out, w, source = _expansion(cfg).expand(ids, q, context)
         assert out.tolist() == [0, 1] and source == {}
         np.testing.assert_allclose(w, q)
