@@ -27,6 +27,7 @@ class Because(TypedDict):
     expanded: list[ExpandedWord]
     anchors: list[str]
     title_fit: float
+    predicted: list[str]  # words the query as a whole predicts (CBOW's context), no one word's neighbour
 
 
 class Hit(TypedDict):

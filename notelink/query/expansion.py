@@ -20,6 +20,7 @@ have no reproducible neighbours.
 from __future__ import annotations
 
 import functools
+from typing import NamedTuple
 
 import numpy as np
 
@@ -27,8 +28,16 @@ from notelink.config import NoteVectorConfig, SearchConfig
 from notelink.query.index import Index
 from notelink.query.words import RELIABLE_COUNT
 
-Expanded = tuple[np.ndarray, np.ndarray, dict[int, int]]
-"""q' as (word ids [k], unit weights [k]) and, for each word brought in, the query word that brought it."""
+
+class Expanded(NamedTuple):
+    """q' as word ids [k] and unit weights [k], and why each word not asked for is in it."""
+
+    ids: np.ndarray
+    weights: np.ndarray
+    source: dict[int, int]
+    """A word brought in as a neighbour -> the query word that brought it most (`kubernetes ← k8s`)."""
+    predicted: set[int]
+    """The words brought in as predicted by the query as a whole (and not as a neighbour too)."""
 
 
 class Expansion:
@@ -44,15 +53,17 @@ class Expansion:
         words (None: none in the vocabulary)."""
         weight = dict(zip(ids.tolist(), q.tolist(), strict=True))
         best: dict[int, tuple[float, int]] = {}  # word brought in -> (largest share, query word)
+        predicted: dict[int, float] = {}
         if self.cfg.expand_beta:
             self._add(weight, self._spread(weight, best), self.cfg.expand_beta)
         if self.cfg.predict_beta and h is not None:
-            self._add(weight, self._predicted(h, ids, best), self.cfg.predict_beta)
+            predicted = self._predicted(h, ids)
+            self._add(weight, predicted, self.cfg.predict_beta)
         asked = set(ids.tolist())
         source = {e: w for e, (_, w) in best.items() if e not in asked}
         out = np.fromiter(weight, dtype=np.int64, count=len(weight))
         vals = np.fromiter(weight.values(), dtype=np.float64, count=len(weight))
-        return out, vals / (np.linalg.norm(vals) or 1.0), source
+        return Expanded(out, vals / (np.linalg.norm(vals) or 1.0), source, set(predicted) - set(source))
 
     @staticmethod
     def _add(weight: dict[int, float], extra: dict[int, float], beta: float) -> None:
@@ -72,10 +83,9 @@ class Expansion:
                     best[e] = (weight[w] * c, w)
         return spread
 
-    def _predicted(self, h: np.ndarray, ids: np.ndarray,
-                   best: dict[int, tuple[float, int]]) -> dict[int, float]:
+    def _predicted(self, h: np.ndarray, ids: np.ndarray) -> dict[int, float]:
         """p: the `predict_k` reliable words (not the query's) with the largest positive lift for context
-        h [D]; each is credited in `best` to the query word whose input vector adds most to h . u_w."""
+        h [D]. No one query word brings them in (`because` says `predicted`, not `word ← query word`)."""
         U = self._outputs  # [r, D]
         k = min(self.cfg.predict_k, U.shape[0])
         if k <= 0:
@@ -84,11 +94,6 @@ class Expansion:
         lift[ids[ids < U.shape[0]]] = -np.inf
         top = np.argpartition(-lift, k - 1)[:k]
         top = top[lift[top] > 0]
-        own = ids[ids < self.syn0.shape[0]]
-        if top.size and own.size:  # which query word predicts each most
-            votes = np.asarray(self.syn0[own], dtype=np.float32) @ U[top].T  # [k', top]
-            for e, w in zip(top.tolist(), own[votes.argmax(axis=0)].tolist(), strict=True):
-                best.setdefault(e, (0.0, w))
         return dict(zip(top.tolist(), lift[top].astype(np.float64).tolist(), strict=True))
 
     @functools.cached_property

@@ -23,10 +23,15 @@ class Because:
     title_fit: float = 0.0
     """How much more strongly CBOW predicts the note's title words from the query than from an average
     context (a difference of sigmoids, -1 to 1; above 0: the query is about what the title names)."""
+    predicted: list[str] = field(default_factory=list)
+    """Words in the note that the query as a whole predicts as CBOW's context (no one query word's
+    neighbour): what a draft would link."""
 
     def lines(self) -> list[str]:
         """Short human-readable reasons."""
         out = list(self.words) + [f"{word} ← {source}" for word, source in self.expanded]
+        if self.predicted:
+            out.append(f"predicted: {', '.join(self.predicted)}")
         if self.anchors:
             out.append(f"named near: {', '.join(self.anchors)}")
         return out
@@ -70,6 +75,6 @@ class SearchResults:
 def _hit_dict(hit: Hit) -> dict[str, Any]:
     b, snip = hit.because, hit.snippet
     because = {"words": list(b.words), "expanded": [{"word": w, "from": s} for w, s in b.expanded],
-               "anchors": list(b.anchors), "title_fit": b.title_fit}
+               "anchors": list(b.anchors), "title_fit": b.title_fit, "predicted": list(b.predicted)}
     snippet = None if snip is None else {"text": snip.text, "spans": list(snip.spans), "line": snip.line}
     return {"path": hit.path, "title": hit.title, "score": hit.score, "snippet": snippet, "because": because}

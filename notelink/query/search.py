@@ -189,7 +189,7 @@ class Searcher:
 
     def _score(self, terms: _Terms, expanded: Expanded,
                allowed: np.ndarray | None) -> tuple[np.ndarray, dict[str, Any]]:
-        ids, w, source = expanded
+        ids, w = expanded.ids, expanded.weights
         cfg = self.cfg
         rows = Rows.of(self.terms, ids)
         anchors = self._anchors(rows, ids)
@@ -206,8 +206,9 @@ class Searcher:
         if self.multilingual and terms.lang is not None and cfg.w_language:
             code = self.lang_code.get(family(terms.lang), -1)
             scores[self.note_lang == code] *= 1 + cfg.w_language
-        return scores, {"weight": dict(zip(ids.tolist(), w.tolist(), strict=True)), "source": source,
-                        "fit": fit, "rows": rows, "anchors": anchors, "asked": terms.ids.size}
+        return scores, {"weight": dict(zip(ids.tolist(), w.tolist(), strict=True)),
+                        "source": expanded.source, "predicted": expanded.predicted, "fit": fit,
+                        "rows": rows, "anchors": anchors, "asked": terms.ids.size}
 
     def _anchors(self, rows: Rows, ids: np.ndarray) -> Rows:
         """The anchor rows of the words `ids`; for a word that at most `cfg.rare_notes` notes hold (`rows`:
@@ -300,9 +301,11 @@ class Searcher:
         words = [self.words[w] for w in asked if w in found]
         brought = sorted((w for w in found if w in parts["source"]), key=lambda w: -found[w])[:3]
         expanded = [(self.words[w], self.words[parts["source"][w]]) for w in brought]
+        predicted = sorted((w for w in found if w in parts["predicted"]), key=lambda w: -found[w])[:3]
         anchors = [self.words[w] for w in named]
-        shown = {self.words[w]: found[w] for w in [*(w for w in asked if w in found), *brought]}
-        return Because(words, expanded, anchors, round(float(parts["fit"][j]), 4)), shown
+        shown = {self.words[w]: found[w] for w in [*(w for w in asked if w in found), *brought, *predicted]}
+        return Because(words, expanded, anchors, round(float(parts["fit"][j]), 4),
+                       [self.words[w] for w in predicted]), shown
 
 
 @functools.cache

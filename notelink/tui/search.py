@@ -352,11 +352,13 @@ def hit_prompt(hit: Hit, names: Names) -> Wrapped:
 
 def because(hit: Hit) -> str:
     """Why a hit was found: the query words in it; the words of it the model brought in for query words
-    (`weeks ← cabbage`); query words other notes write near its name."""
+    (`weeks ← cabbage`) and predicted from the whole query; query words other notes write near its name."""
     why = hit.because
     parts = [", ".join(why.words)] if why.words else []
     if why.expanded:
         parts.append("brought in: " + ", ".join(f"{word} ← {source}" for word, source in why.expanded))
+    if why.predicted:
+        parts.append("predicted: " + ", ".join(why.predicted))
     if why.anchors:
         parts.append("named near: " + ", ".join(why.anchors))
     return "  ·  ".join(parts)

@@ -53,7 +53,7 @@ def _query() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def test_the_words_the_context_predicts_more_than_an_average_one_are_brought_in_by_their_lift() -> None:
     ids, q, h = _query()
     cfg = SearchConfig(expand_beta=0.0, predict_beta=0.5, predict_k=10)
-    out, w, source = _expansion(cfg).expand(ids, q, h)
+    out, w, source, predicted = _expansion(cfg).expand(ids, q, h)
     syn0, syn1 = _vectors()
     h0 = syn0.mean(axis=0)
     lift = sigmoid(syn1 @ h) - sigmoid(syn1 @ h0)  # word 4 negative, word 5 unreliable
@@ -61,13 +61,14 @@ def test_the_words_the_context_predicts_more_than_an_average_one_are_brought_in_
     want = np.array([0.6, 0.8, 0.5 * p[0], 0.5 * p[1]])
     assert out.tolist() == [0, 1, 2, 3]
     np.testing.assert_allclose(w, want / np.linalg.norm(want), rtol=1e-5)
-    assert source == {2: 0, 3: 0}  # word 0's input vector adds most to h . u for both
+    assert source == {} and predicted == {2, 3}  # no one query word's neighbours: the query's
 
 
 def test_only_the_k_best_predicted_words_come_in() -> None:
     ids, q, h = _query()
-    out, _, _ = _expansion(SearchConfig(expand_beta=0.0, predict_beta=0.5, predict_k=1)).expand(ids, q, h)
-    assert out.tolist() == [0, 1, 2]
+    cfg = SearchConfig(expand_beta=0.0, predict_beta=0.5, predict_k=1)
+    out, _, _, predicted = _expansion(cfg).expand(ids, q, h)
+    assert out.tolist() == [0, 1, 2] and predicted == {2}
 
 
 def test_without_a_context_or_a_weight_nothing_is_predicted() -> None:
@@ -75,6 +76,6 @@ def test_without_a_context_or_a_weight_nothing_is_predicted() -> None:
     for cfg, context in ((SearchConfig(expand_beta=0.0, predict_beta=0.5), None),
                          (SearchConfig(expand_beta=0.0, predict_beta=0.0), h),
                          (SearchConfig(expand_beta=0.0, predict_beta=0.5, predict_k=0), h)):
-        out, w, source = _expansion(cfg).expand(ids, q, context)
-        assert out.tolist() == [0, 1] and source == {}
+        out, w, source, predicted = _expansion(cfg).expand(ids, q, context)
+        assert out.tolist() == [0, 1] and source == {} and predicted == set()
         np.testing.assert_allclose(w, q)

@@ -247,3 +247,14 @@ def test_a_rare_word_finds_the_note_that_has_it_before_notes_only_named_next_to_
     found = Searcher(Index.open(tmp_path / "ix")).search("quokka", snippets=False)
     assert paths(found)[0] == "Field notes.md"
     assert len(found.hits) > 1 and all(h.because.anchors == ["quokka"] for h in found.hits[1:])
+
+
+def test_words_predicted_by_the_whole_query_are_said_so_not_given_a_query_word() -> None:
+    """A word the query predicts as CBOW's context is no one query word's neighbour: `because` lists it
+    as predicted (text and --json), not as `word ← query word`."""
+    from notelink.query.results import Because, Hit, SearchResults
+
+    why = Because(["cabbage"], [("weeks", "cabbage")], [], 0.1, ["brine", "jar"])
+    assert why.lines() == ["cabbage", "weeks ← cabbage", "predicted: brine, jar"]
+    found = SearchResults("cabbage", [Hit("k.md", "Kimchi", 0.5, None, why)], ["cabbage"])
+    assert found.to_dict()["hits"][0]["because"]["predicted"] == ["brine", "jar"]

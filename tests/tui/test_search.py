@@ -265,6 +265,8 @@ def test_the_line_over_the_results_and_the_reasons_of_a_hit() -> None:
     hit = Hit("k.md", "Kimchi", 0.5, None, Because(["cabbage"], [("weeks", "cabbage")], ["cabbage"]))
     assert because(hit) == "cabbage  ·  brought in: weeks ← cabbage  ·  named near: cabbage"
     assert because(Hit("k.md", "K", 0.1, None, Because())) == ""
+    predicted = Hit("k.md", "K", 0.1, None, Because(["cabbage"], predicted=["brine", "jar"]))
+    assert because(predicted) == "cabbage  ·  predicted: brine, jar"
     assert summary(SearchResults(" cabbage ", [hit], ["cabbage"])) == "1 note for 'cabbage'"
     assert summary(SearchResults("the of", [], [], [], ["the", "of"])) == \
         "No notes for 'the of'  ·  no words to search for (only common words)"
