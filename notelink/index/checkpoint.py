@@ -46,8 +46,11 @@ FOLDER = "parsed"
 CHECKPOINT_VERSION = 1
 """Saved in its meta as `checkpoint`: a checkpoint of another version is ignored."""
 MIN_PARSED = 1000
-"""Notes a build must have parsed for it to keep them: writing them costs about a tenth of parsing them
-(RESULTS-speed.md), and a watcher's update of a few notes need not write at all."""
+"""Notes a build must have parsed for it to keep them (~3 s of parsing): writing a 10k-note vault's took
+1.5 s and reading it back 0.9 s, against 24-34 s to parse them (benchmarks/RESULTS-speed.md), and a
+watcher's update of a few notes need not write at all."""
+ROOM = 8
+"""Free disk space, in times the kept notes' bytes, below which no checkpoint is written (`_room`)."""
 _LEFTOVER = re.compile(rf"^{FOLDER}\.(?:tmp|old)-(\d+)$")
 
 
@@ -123,6 +126,8 @@ def save(index_dir: Path, vault: Path, index_cfg: IndexConfig, records: Sequence
         return
     keep = np.array([(p := previous.get(r.path)) is None or p.sha256 != r.sha256 for r in records],
                     dtype=bool)  # [N] the notes the live generation does not have
+    if not _room(index_dir, sum(r.size for r, k in zip(records, keep.tolist(), strict=True) if k)):
+        return
     tmp = index_dir / f"{FOLDER}.tmp-{os.getpid()}"
     try:
         _clean_leftovers(index_dir)
@@ -137,6 +142,22 @@ def save(index_dir: Path, vault: Path, index_cfg: IndexConfig, records: Sequence
                     index_dir / FOLDER, exc)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _room(index_dir: Path, note_bytes: int) -> bool:
+    """Whether the disk has room for a checkpoint of notes of `note_bytes` and, after it, the generation
+    being built: a checkpoint takes ~1.3 times its notes' bytes and a generation ~4.5 times (v10k: 74 and
+    269 MB for 59 MB of notes), so one is kept only with ~8 times free. A build that would fit without it
+    must not fail for want of the space it took."""
+    try:
+        free = shutil.disk_usage(index_dir).free
+    except OSError:
+        return False
+    if free >= ROOM * note_bytes:
+        return True
+    log.info("the parsed notes are not kept in %s: %.0f MB free is too little beside the index being built",
+             index_dir / FOLDER, free / 1e6)
+    return False
 
 
 def _write_tables(folder: Path, records: list[NoteRecord], meta: dict[str, Any]) -> None:

@@ -159,10 +159,12 @@ def test_token_arrays_cut_short_are_read_from_the_text_instead(make_vault, tmp_p
     assert _contents(tmp_path / "ix") == _contents(tmp_path / "whole")
 
 
-def test_a_build_that_parsed_few_notes_keeps_none(make_vault, tmp_path: Path, parses: list[str],
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    """A watcher's update of a note or two writes no checkpoint (`MIN_PARSED`)."""
-    monkeypatch.setattr(checkpoint, "MIN_PARSED", 13)
+@pytest.mark.parametrize("limit", [("MIN_PARSED", 13), ("ROOM", 10**12)])
+def test_few_notes_parsed_or_little_disk_keep_none(make_vault, tmp_path: Path, parses: list[str], limit: Any,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A watcher's update of a note or two writes no checkpoint (`MIN_PARSED`), nor does a build on a disk
+    with room for little more than its index (`ROOM`: 12 notes of ~500 bytes beside less than 6 PB free)."""
+    monkeypatch.setattr(checkpoint, *limit)
     vault = _topic_vault(make_vault)
     _interrupted_while_training(vault, tmp_path / "ix")
     assert not (tmp_path / "ix" / checkpoint.FOLDER).exists()
