@@ -226,6 +226,7 @@ def _clean_leftovers(index_dir: Path) -> None:
 def drop(index_dir: Path) -> None:
     """Removes the checkpoint: a build completed (its generation has every record the checkpoint had)."""
     shutil.rmtree(index_dir / FOLDER, ignore_errors=True)
+    _clean_leftovers(index_dir)
 
 
 def exists(index_dir: Path) -> bool:
