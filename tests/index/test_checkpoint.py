@@ -169,3 +169,16 @@ def test_few_notes_parsed_or_little_disk_keep_none(make_vault, tmp_path: Path, p
     _interrupted_while_training(vault, tmp_path / "ix")
     assert not (tmp_path / "ix" / checkpoint.FOLDER).exists()
     assert [p.name for p in (tmp_path / "ix").iterdir() if p.name.startswith(checkpoint.FOLDER)] == []
+
+
+def test_what_a_writer_killed_mid_save_left_is_removed(make_vault, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """By the build that completes next, even one that keeps nothing itself."""
+    monkeypatch.setattr(checkpoint, "MIN_PARSED", 10**9)
+    vault = _topic_vault(make_vault)
+    dead = 2**22 + 12345  # above Linux's default pid_max: no such process
+    left = [tmp_path / "ix" / f"{checkpoint.FOLDER}.{kind}-{dead}" for kind in ("tmp", "old")]
+    for folder in left:
+        folder.mkdir(parents=True)
+    build_index(vault, tmp_path / "ix", FAST)
+    assert not any(p.exists() for p in left)
