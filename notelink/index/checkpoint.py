@@ -6,8 +6,8 @@ leave the next one to parse them all again.
       index.sqlite          the notes, links and tags tables of a generation (`store.SCHEMA`) and its meta
       tokens_*.npy          the notes' tokens as word ids (`tokenstore`)
 
-Parsing is ~24 s of a first build of a 10k-note vault (~70 s) and ~1.5 of ~5 min at 100k notes; until now
-nothing of it was saved before the whole generation was. A build that parsed at least `MIN_PARSED` notes
+Parsing is 20-34 s of a first build of a 10k-note vault (70-110 s) and ~1.5 of ~5 min at 100k notes; until
+now nothing of it was saved before the whole generation was. A build that parsed at least `MIN_PARSED` notes
 writes the records the live generation does not have here before training (`save`); the next build offers
 them for reuse by content hash beside the live generation's (`Checkpoint.load`, `offered`), and a build that
 completes removes them (`drop`). The folder is written under a temporary name and renamed; CURRENT never
@@ -46,9 +46,9 @@ FOLDER = "parsed"
 CHECKPOINT_VERSION = 1
 """Saved in its meta as `checkpoint`: a checkpoint of another version is ignored."""
 MIN_PARSED = 1000
-"""Notes a build must have parsed for it to keep them (~3 s of parsing): writing a 10k-note vault's took
-1.5 s and reading it back 0.9 s, against 24-34 s to parse them (benchmarks/RESULTS-speed.md), and a
-watcher's update of a few notes need not write at all."""
+"""Notes a build must have parsed for it to keep them (~2-3 s of parsing): writing a 10k-note vault's took
+0.5-1.5 s and reading it back 0.7-0.9 s, against 20-34 s to parse them (benchmarks/RESULTS-watch.md), and
+a watcher's update of a few notes need not write at all."""
 ROOM = 8
 """Free disk space, in times the kept notes' bytes, below which no checkpoint is written (`_room`)."""
 _LEFTOVER = re.compile(rf"^{FOLDER}\.(?:tmp|old)-(\d+)$")
