@@ -24,6 +24,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     keys = ("notes", "indexed", "skipped", "tokens", "vocab", "epochs", "device", "parse_seconds",
             "train_seconds", "total_seconds", "words_per_second")
     data = {k: getattr(s, k) for k in keys} | {"reparsed": s.reparsed, "reused": s.reused,
+                                              "resumed": s.resumed,
                                               "generation": s.generation, "up_to_date": s.up_to_date,
                                               "warnings": s.warnings, "last_build": s.last_build}
     emit(args, data, lambda: with_commands(args, _index_text(s)))
@@ -34,7 +35,9 @@ def _index_text(s: Any) -> str:
     if s.up_to_date:
         head = f"Index is up to date: {s.indexed} notes, generation {s.generation} (nothing changed)."
     else:
-        head = (f"Indexed {s.indexed} notes ({s.reparsed} parsed, {s.reused} unchanged), "
+        resumed = f", {s.resumed} reused from an interrupted build's parse" if s.resumed else ""
+        head = (f"Indexed {s.indexed} notes ({s.reparsed} parsed, {s.reused - s.resumed} unchanged"
+                f"{resumed}), "
                 f"{s.skipped} skipped. Generation {s.generation}.\n"
                 f"Trained CBOW on {s.tokens:,} words x {s.epochs} epochs, vocabulary {s.vocab:,}, "
                 f"on {s.device} at {s.words_per_second:,.0f} words/s.\n"

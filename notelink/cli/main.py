@@ -68,19 +68,25 @@ EXIT_INTERRUPTED = 130  # (128 + SIGINT, as shells report it)
 
 
 def interrupted(args: argparse.Namespace) -> str:
-    """What an interrupt left: of a build, whether an index is in use (a first build saves nothing until its
-    end, and a damaged one was set aside first)."""
+    """What an interrupt left: of a build, whether an index is in use (a first build saves no index until its
+    end, and a damaged one was set aside first), and whether the notes it parsed are kept for the next."""
     if args.command not in ("index", "watch"):
         return "interrupted"
     from notelink.cli.options import index_dir
+    from notelink.index import checkpoint
     from notelink.index.store import current_generation
 
     try:
         live = current_generation(index_dir(args))
     except (OSError, NotelinkError):
         live = None
+    kept = checkpoint.exists(index_dir(args))
     if live is not None:
-        return "interrupted; the index in use is unchanged"
+        return "interrupted; the index in use is unchanged" + (
+            " (the notes parsed are kept: the next `notelink index` goes on from them)" if kept else "")
+    if kept:
+        return ("interrupted; no index was saved yet, but the notes parsed are kept: `notelink index` goes "
+                "on from them")
     return "interrupted; no index was saved (`notelink index` builds it again from the start)"
 
 

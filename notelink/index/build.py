@@ -18,6 +18,7 @@ import scipy.sparse as sp
 from notelink import __version__
 from notelink.config import IncrementalConfig, IndexConfig, NoteVectorConfig, TrainConfig
 from notelink.errors import IndexDamaged, IndexFormatError
+from notelink.index import checkpoint
 from notelink.index.generation import Mentions, write_generation
 from notelink.index.lazy import Lazy
 from notelink.index.lexicon import Encoded, encode_notes
@@ -179,8 +180,10 @@ def build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None = No
     progress = throttled(progress)
     on_wait = None if progress is None else (lambda: progress(IndexEvent("wait")))
     with build_lock(index_dir, on_wait, should_stop):
-        return _build_index(vault, index_dir, train_cfg, index_cfg, progress, should_stop, force,
-                            incremental, vector_cfg)
+        summary = _build_index(vault, index_dir, train_cfg, index_cfg, progress, should_stop, force,
+                               incremental, vector_cfg)
+        checkpoint.drop(index_dir)  # complete: the live generation has every record it kept
+        return summary
 
 
 def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
@@ -199,7 +202,10 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     previous, damage = _previous(index_dir, index_cfg, thorough=incremental is None)
     if not force and (built := other_vault(previous.meta, vault)) is not None:
         raise other_vaults_index(index_dir, built, vault, force_to_replace=True)
-    records, skipped, summary = _read(vault, index_cfg, previous, incremental, progress, should_stop)
+    resume = checkpoint.Checkpoint.load(index_dir, vault, index_cfg)  # what an interrupted build parsed
+    records, skipped, summary = _read(vault, index_cfg, resume.offered(previous.records), incremental,
+                                      progress, should_stop)
+    summary.resumed = resume.resumed(records, previous.records)
     summary.warnings += ([damage] if damage else []) + _read_in_part(records)
     config = as_json({"train": train_cfg.model_dict(), "index": index_cfg.to_dict(),
                        "vectors": vector_cfg.to_dict(), "search": SEARCH_VERSION})
@@ -212,6 +218,7 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     encoded = encode_notes(records, boiler_set, train_cfg.min_count)  # one lookup a token (`lexicon`)
     vocab, docs, ids, owner = encoded.vocab, encoded.docs, encoded.ids, encoded.owner
     texts = token_arrays(records, encoded.words, encoded.lex)  # the next build reads the notes from them
+    checkpoint.save(index_dir, vault, index_cfg, records, previous.records, texts, summary.reparsed)
     plan = None
     if incremental is not None and not force and previous.meta.get("config") == config:
         plan = plan_update(previous, records, vocab, train_cfg, incremental)
@@ -288,15 +295,16 @@ def _set_aside(index_dir: Path, gen: Path | None, problem: str) -> str:
     return f"the index was damaged ({problem}) and was rebuilt from the notes{where}"
 
 
-def _read(vault: Path, index_cfg: IndexConfig, previous: Previous, incremental: IncrementalConfig | None,
-          progress: Progress | None, should_stop: Callable[[], bool] | None
-          ) -> tuple[list[NoteRecord], list[Skipped], IndexSummary]:
-    """Reads and parses the notes (unchanged ones reused by hash), importing torch meanwhile."""
+def _read(vault: Path, index_cfg: IndexConfig, previous: dict[str, NoteRecord],
+          incremental: IncrementalConfig | None, progress: Progress | None,
+          should_stop: Callable[[], bool] | None) -> tuple[list[NoteRecord], list[Skipped], IndexSummary]:
+    """Reads and parses the notes (those of `previous`, by path, reused when their hash is the same),
+    importing torch meanwhile."""
     t0 = time.perf_counter()
     trust_stat = incremental is not None and incremental.trust_stat
     report = None if progress is None else (lambda done, total: progress(IndexEvent("parse", done, total)))
     warm_up = None if cbow.torch_loaded() else cbow.warm_up  # overlap importing torch with parsing
-    records, skipped, reparsed = read_vault(vault, index_cfg, previous.records, report, trust_stat, warm_up,
+    records, skipped, reparsed = read_vault(vault, index_cfg, previous, report, trust_stat, warm_up,
                                             should_stop)
     summary = IndexSummary(notes=len(records) + len(skipped), indexed=len(records), skipped=len(skipped),
                            reparsed=reparsed, reused=len(records) - reparsed,

@@ -35,7 +35,8 @@ Patch = tuple[Path, Sequence[int], bool]
 aliases changed, so that every link is resolved again)"""
 
 
-def _note_row(i: int, r: NoteRecord) -> tuple[Any, ...]:
+def note_row(i: int, r: NoteRecord) -> tuple[Any, ...]:
+    """The `notes` row of note `i` (also what `checkpoint` keeps of a note parsed by an unfinished build)."""
     tokens = "\n".join(" ".join(p) for p in r.paragraphs)
     return (i, r.path, r.title, r.sha256, r.size, r.mtime, json.dumps(r.aliases, ensure_ascii=False),
             json.dumps(r.headings, ensure_ascii=False), tokens, r.warning, r.lang,
@@ -48,7 +49,7 @@ def _insert_notes(db: Connection, records: list[NoteRecord], which: Sequence[int
     resolved in the dialect of the generation's `meta`."""
     resolver = Resolver(((r.path, r.title, r.aliases) for r in records), dialect_of(meta or {}))
     ids = {r.path: i for i, r in enumerate(records)}
-    db.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", (_note_row(i, records[i])
+    db.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", (note_row(i, records[i])
                                                                       for i in which))
     db.executemany("INSERT INTO links VALUES (?,?,?,?,?)", (
         (i, ln.target, ln.kind, ln.heading, ids.get(resolver.resolve(ln.target, r.path, ln.kind) or ""))

@@ -67,6 +67,8 @@ class IndexSummary:
     skipped: int = 0
     reparsed: int = 0
     reused: int = 0
+    resumed: int = 0
+    """Of the `reused` notes, those parsed by an earlier build that did not complete (`index.checkpoint`)."""
     tokens: int = 0
     vocab: int = 0
     epochs: int = 0

@@ -9,6 +9,7 @@
         graph_*.npy           word neighbour graph K [V, V] (CSR parts), reused by the next update
         mentions_*.npy        which note names which (src, dst, count), reused by the next update
         readers.lock          a reader holds a shared flock on it while it uses the generation
+      parsed/                 the notes a build parsed, until it completes (`checkpoint`): never a generation
 A writer builds `gen-N.tmp-PID/`, fsyncs it, renames it to `gen-N/` and only then points CURRENT at it,
 so a reader (or a crash at any moment) sees either the old generation or the new one, never half of one.
 A generation is immutable once committed: readers open its database with `immutable=1` (no -shm or lock

@@ -107,3 +107,28 @@ def test_an_interrupted_build_says_what_index_is_left(capsys, make_vault, tmp_pa
     code, out, err = run(capsys, *argv, "--force")
     assert code == 130 and "the index in use is unchanged" in err
     assert not json_flag or json.loads(out)["exit_code"] == 130
+
+
+def test_an_interrupted_first_build_keeps_its_parse_and_the_next_says_it_reused_it(
+        capsys, make_vault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while training threw the parse away: the next `index` parsed every note again (~24 s of a
+    10k-note vault's build). `status` and queries still find no index until one is complete."""
+    monkeypatch.setattr("notelink.index.checkpoint.MIN_PARSED", 1)
+    vault = make_vault({"a.md": "# A\n\nalpha beta gamma\n", "b.md": "# B\n\nbeta gamma delta\n"})
+    argv = ["index", str(vault), "--index-dir", str(tmp_path / "ix"), *ARGS]
+    with monkeypatch.context() as m:
+        m.setattr("notelink.index.build._train", _interrupted_while_saving)
+        code, _, err = run(capsys, *argv)
+    assert code == 130 and "no index was saved yet, but the notes parsed are kept" in err
+    code, _, err = run(capsys, "status", str(vault), "--index-dir", str(tmp_path / "ix"))
+    assert code != 0 and "no index" in err
+    code, out, _ = run(capsys, *argv, "--json")
+    said = json.loads(out)
+    assert code == 0 and (said["reparsed"], said["reused"], said["resumed"]) == (0, 2, 2)
+    (vault / "a.md").write_text("# A\n\nalpha beta\n", encoding="utf-8")
+    with monkeypatch.context() as m:
+        m.setattr("notelink.index.build._train", _interrupted_while_saving)
+        code, _, err = run(capsys, *argv)
+    assert code == 130 and "index in use is unchanged (the notes parsed are kept" in err
+    code, out, _ = run(capsys, *argv)
+    assert code == 0 and "(0 parsed, 1 unchanged, 1 reused from an interrupted build's parse)" in out

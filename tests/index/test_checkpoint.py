@@ -1,0 +1,184 @@
+"""The notes a build parsed, kept until it completes: a build interrupted while training does not leave the
+next one to parse them again, and a stale or damaged checkpoint is ignored with a log line."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from notelink.config import IncrementalConfig
+from notelink.errors import Cancelled
+from notelink.index import checkpoint
+from notelink.index.build import build_index
+from notelink.index.report import IndexEvent, IndexSummary
+from notelink.index.store import current_generation
+
+from ..conftest import FAST
+from .test_build import _topic_vault
+
+TABLES = ("notes", "links", "tags", "files", "vocab")
+ARRAYS = ("syn0", "syn1neg", "notes_data", "notes_indices", "tokens_ids", "mentions_count", "named_count")
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the notes parsed (in this process: no parsing children), and a checkpoint kept from
+    one parsed note on."""
+    from notelink.notes import records
+
+    calls: list[str] = []
+    parse = records.record_from_raw
+
+    def counted(raw: Any, cfg: Any) -> Any:
+        calls.append(raw.path)
+        return parse(raw, cfg)
+
+    monkeypatch.setattr(records, "can_fork_workers", lambda: False)
+    monkeypatch.setattr(records, "record_from_raw", counted)
+    monkeypatch.setattr(checkpoint, "MIN_PARSED", 1)
+    return calls
+
+
+def _interrupted_while_training(vault: Path, ix: Path, **kwargs: Any) -> None:
+    """A build stopped as the CLI's Ctrl-C and the app's cancel stop it, after parsing: training is the first
+    stage after it that asks (an update's few passes may end before they ask, and the write asks then)."""
+    stages: list[str] = []
+
+    def progress(ev: IndexEvent) -> None:
+        stages.append(ev.stage)
+
+    with pytest.raises(Cancelled):
+        build_index(vault, ix, FAST, progress=progress, should_stop=lambda: "search" in stages, **kwargs)
+    assert "search" in stages
+
+
+def _contents(ix: Path) -> dict[str, Any]:
+    """What the live generation holds: its tables' rows and its arrays (not its number or build time)."""
+    gen = current_generation(ix)
+    assert gen is not None
+    db = sqlite3.connect(gen / "index.sqlite")
+    try:
+        out: dict[str, Any] = {t: db.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in TABLES}
+    finally:
+        db.close()
+    return out | {a: np.load(gen / f"{a}.npy").tolist() for a in ARRAYS}
+
+
+def test_a_build_interrupted_while_training_keeps_its_parse_for_the_next(make_vault, tmp_path: Path,
+                                                                         parses: list[str]) -> None:
+    vault = _topic_vault(make_vault)
+    _interrupted_while_training(vault, tmp_path / "ix")  # (a full build: cancelled by training)
+    assert len(parses) == 12 and current_generation(tmp_path / "ix") is None  # no index for readers
+    assert checkpoint.exists(tmp_path / "ix")
+    (vault / "bread/bread 2.md").write_text("# Bread 2\n\nrye levain crumb sourdough", encoding="utf-8")
+    (vault / "stars/new.md").write_text("# New\n\ntelescope comet orbit", encoding="utf-8")
+    parses.clear()
+    resumed = build_index(vault, tmp_path / "ix", FAST)
+    assert sorted(parses) == ["bread/bread 2.md", "stars/new.md"]  # only what changed since
+    assert (resumed.reparsed, resumed.reused, resumed.resumed) == (2, 11, 11)
+    assert not checkpoint.exists(tmp_path / "ix")  # complete: nothing kept
+    whole = build_index(vault, tmp_path / "whole", FAST)  # the same vault, never interrupted
+    assert whole.reparsed == 13
+    assert _contents(tmp_path / "ix") == _contents(tmp_path / "whole")
+
+
+@pytest.mark.parametrize("incremental", [None, IncrementalConfig()])
+def test_an_interrupted_update_keeps_only_what_the_index_lacks(make_vault, tmp_path: Path, parses: list[str],
+                                                               incremental: IncrementalConfig | None) -> None:
+    """The live generation's records are read from it again next time: the checkpoint has the others."""
+    vault = _topic_vault(make_vault)
+    build_index(vault, tmp_path / "ix", FAST)
+    for i in range(3):
+        (vault / f"garden/garden {i}.md").write_text(f"# Garden {i}\n\ncompost worm {i}", encoding="utf-8")
+    _interrupted_while_training(vault, tmp_path / "ix", incremental=incremental)
+    kept = checkpoint.Checkpoint.load(tmp_path / "ix", vault.resolve(), _index_cfg(tmp_path / "ix", vault))
+    assert sorted(kept.records) == [f"garden/garden {i}.md" for i in range(3)]
+    parses.clear()
+    s: IndexSummary = build_index(vault, tmp_path / "ix", FAST, incremental=incremental)
+    assert parses == [] and (s.reparsed, s.resumed, s.generation) == (0, 3, 2)
+
+
+def _index_cfg(ix: Path, vault: Path) -> Any:
+    from notelink.config import IndexConfig
+    from notelink.index.previous import settled
+
+    return settled(vault.resolve(), ix, IndexConfig())
+
+
+def _garbage_database(folder: Path) -> None:
+    (folder / "index.sqlite").write_bytes(b"not a database" * 100)
+
+
+def _meta(key: str, value: str) -> Any:
+    def change(folder: Path) -> None:
+        db = sqlite3.connect(folder / "index.sqlite")
+        db.execute("UPDATE meta SET value = ? WHERE key = ?", (value, key))
+        db.commit()
+        db.close()
+    return change
+
+
+@pytest.mark.parametrize(("damage", "says"), [
+    (_garbage_database, "it cannot be read (file is not a database)"),
+    (_meta("tokens_version", '"0"'), "they were parsed with other settings or another tokenizer"),
+    (_meta("vault", '"/elsewhere"'), "they were parsed from another vault (/elsewhere)"),
+    (_meta("checkpoint", "99"), "it was written by another notelink (checkpoint format 99)"),
+])
+def test_a_stale_or_damaged_checkpoint_is_ignored_with_a_log_line(make_vault, tmp_path: Path,
+                                                                  parses: list[str],
+                                                                  caplog: pytest.LogCaptureFixture,
+                                                                  damage: Any, says: str) -> None:
+    vault = _topic_vault(make_vault)
+    _interrupted_while_training(vault, tmp_path / "ix")
+    damage(tmp_path / "ix" / checkpoint.FOLDER)
+    parses.clear()
+    with caplog.at_level(logging.WARNING, logger="notelink.index.checkpoint"):
+        s = build_index(vault, tmp_path / "ix", FAST)
+    assert len(parses) == 12 and (s.reparsed, s.resumed) == (12, 0)  # parsed again, as without one
+    line = next(r.getMessage() for r in caplog.records if r.name == "notelink.index.checkpoint")
+    assert line.startswith("the notes parsed by an interrupted build") and f"are not reused: {says}" in line
+    assert not checkpoint.exists(tmp_path / "ix")
+
+
+def test_token_arrays_cut_short_are_read_from_the_text_instead(make_vault, tmp_path: Path,
+                                                                parses: list[str]) -> None:
+    """As a generation's: its notes table has the tokens too (a sync tool that truncated a file)."""
+    vault = _topic_vault(make_vault)
+    _interrupted_while_training(vault, tmp_path / "ix")
+    ids = tmp_path / "ix" / checkpoint.FOLDER / "tokens_ids.npy"
+    ids.write_bytes(ids.read_bytes()[:200])
+    parses.clear()
+    s = build_index(vault, tmp_path / "ix", FAST)
+    assert parses == [] and s.resumed == 12
+    build_index(vault, tmp_path / "whole", FAST)
+    assert _contents(tmp_path / "ix") == _contents(tmp_path / "whole")
+
+
+@pytest.mark.parametrize("limit", [("MIN_PARSED", 13), ("ROOM", 10**12)])
+def test_few_notes_parsed_or_little_disk_keep_none(make_vault, tmp_path: Path, parses: list[str], limit: Any,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A watcher's update of a note or two writes no checkpoint (`MIN_PARSED`), nor does a build on a disk
+    with room for little more than its index (`ROOM`: 12 notes of ~500 bytes beside less than 6 PB free)."""
+    monkeypatch.setattr(checkpoint, *limit)
+    vault = _topic_vault(make_vault)
+    _interrupted_while_training(vault, tmp_path / "ix")
+    assert not (tmp_path / "ix" / checkpoint.FOLDER).exists()
+    assert [p.name for p in (tmp_path / "ix").iterdir() if p.name.startswith(checkpoint.FOLDER)] == []
+
+
+def test_what_a_writer_killed_mid_save_left_is_removed(make_vault, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """By the build that completes next, even one that keeps nothing itself."""
+    monkeypatch.setattr(checkpoint, "MIN_PARSED", 10**9)
+    vault = _topic_vault(make_vault)
+    dead = 2**22 + 12345  # above Linux's default pid_max: no such process
+    left = [tmp_path / "ix" / f"{checkpoint.FOLDER}.{kind}-{dead}" for kind in ("tmp", "old")]
+    for folder in left:
+        folder.mkdir(parents=True)
+    build_index(vault, tmp_path / "ix", FAST)
+    assert not any(p.exists() for p in left)
