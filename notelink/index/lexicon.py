@@ -64,12 +64,12 @@ class Encoded:
         ids = np.array([number[w] for w in words if w in number], dtype=np.int64)
         where = np.flatnonzero(np.isin(self.lex, ids))  # [h] the positions of those words
         ends = np.cumsum([s.size for s in self.search], dtype=np.int64)  # [N] where each note's tokens end
-        pairs = np.unique(self.lex[where].astype(np.int64) * max(len(self.search), 1)
-                          + np.searchsorted(ends, where, side="right"))
-        having: dict[str, set[int]] = {}
-        for word, note in zip(*np.divmod(pairs, max(len(self.search), 1)), strict=True):
-            having.setdefault(self.words[int(word)], set()).add(int(note))
-        return having
+        n = max(len(self.search), 1)
+        pairs = np.unique(self.lex[where].astype(np.int64) * n + np.searchsorted(ends, where, side="right"))
+        word, note = np.divmod(pairs, n)  # sorted by word
+        cuts = np.flatnonzero(np.diff(word)) + 1
+        return {self.words[int(w[0])]: set(part.tolist())
+                for w, part in zip(np.split(word, cuts), np.split(note, cuts), strict=True) if w.size}
 
 
 def encode_notes(records: Sequence[NoteRecord], boiler: set[Paragraph], min_count: int) -> Encoded:

@@ -152,6 +152,11 @@ def graph_for(syn0: np.ndarray, cfg: NoteVectorConfig, plan: UpdatePlan | None,
     return word_graph(u, cfg, previous, cos < moved_cosine)
 
 
+RENAMED_LOOKUP = 0.05
+"""Above this share of the notes (and 100) added, gone or renamed (counted before and after), an update
+counts every note's mentions again instead of looking up the notes that hold their names."""
+
+
 def patch_for(plan: UpdatePlan | None, records: Sequence[NoteRecord]) -> Patch | None:
     """What to change in a copy of the previous generation's database (`Patch`): the rows of the notes
     gone or changed deleted, the others' ids renumbered by path (an added or deleted note shifts the ids
@@ -194,10 +199,13 @@ def mentions_reuse(plan: UpdatePlan | None, records: Sequence[NoteRecord], same_
         return None
     src, dst = to_new[old[0]], to_new[old[1]]
     keep = (src >= 0) & (dst >= 0)
-    changed = plan.previous.edited(records)
-    names = {tuple(n) for r in _renamed(plan.previous, records) for n in _names(r, which)}
+    renamed = _renamed(plan.previous, records)
+    if len(renamed) > 100 + RENAMED_LOOKUP * len(records):  # (a folder of many notes moved: most notes
+        # hold one of their names, and looking them up costs more than counting)
+        return None
+    names = {tuple(n) for r in renamed for n in _names(r, which)}
     found = lookup(names) if names else set()
-    return (src[keep], dst[keep], old[2][keep]), sorted(found.union(changed))
+    return (src[keep], dst[keep], old[2][keep]), sorted(found.union(plan.previous.edited(records)))
 
 
 def _renamed(previous: Previous, records: Sequence[NoteRecord]) -> list[NoteRecord]:

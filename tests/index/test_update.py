@@ -417,3 +417,25 @@ def test_added_deleted_moved_and_renamed_notes_update_like_a_full_build(
         assert len(recounted) < len(list(vault.rglob("*.md"))) // 2, (step, recounted)  # not every note
         build_index(vault, tmp_path / f"full{step}", FAST)
         _assert_untrained_same(tmp_path / "inc", tmp_path / f"full{step}")
+
+
+def test_a_folder_of_many_notes_moved_counts_every_mention_again(make_vault, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over 100 names came and went: counting all is cheaper than looking up where they are; the rows
+    are still patched, and the index is a full build's."""
+    from notelink.index import build as indexer
+
+    words = TOPICS["stars"].split()
+    vault = make_vault({f"a/note {i}.md": f"# Note {i}\n\n{' '.join(words[i % 7:])} note {(i + 1) % 60}"
+                        for i in range(60)} | {"b/other.md": "# Other\n\nnote 3 and note 4, comet"})
+    build_index(vault, tmp_path / "inc", FAST)
+    (vault / "a").rename(vault / "c")
+    seen: dict[str, list[object]] = {"mentions_reuse": [], "patch_for": []}
+    for name in seen:
+        real = getattr(indexer, name)
+        monkeypatch.setattr(indexer, name,
+                            lambda *a, real=real, name=name: seen[name].append(r := real(*a)) or r)
+    assert build_index(vault, tmp_path / "inc", FAST, incremental=INC).mode == "carried"
+    assert seen["mentions_reuse"] == [None, None] and seen["patch_for"][0] is not None
+    build_index(vault, tmp_path / "full", FAST)
+    _assert_untrained_same(tmp_path / "inc", tmp_path / "full")
