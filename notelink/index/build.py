@@ -124,7 +124,7 @@ def find_references(records: list[NoteRecord], tokens: Sequence[list[str]],
                     reuse: tuple[Mentions, list[int]] | None = None) -> Mentions:
     """Where notes name other notes by their whole file name (`dendron.topic.links`, `insert-images`,
     `2022-05-31`): the mentions that rank a note near the top of related notes (`notelink.index.references`);
-    `reuse` as in `find_mentions` (a file name changes only with its path, and then nothing is reused).
+    `reuse` as in `find_mentions` (a file name changes only with its path: a moved note's is a new one's).
 
     A name without numbers is looked for in the note's text tokens and its URLs and code spans; a name with
     one (the text tokens drop numbers) in the stretches of text around numbers (`NoteRecord.numbered`) and

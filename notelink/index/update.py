@@ -8,8 +8,9 @@ training text changed, plus a random replay of unchanged notes, absorb the chang
 
 The plan is what each later stage of the build receives as "the previous generation": training starts from
 `plan.init`, the neighbour graph keeps the rows of words that did not move (`graph_for`), mentions are
-recounted for edited notes only (`mentions_reuse`) and the writer patches a copy of the database
-(`patch_for`).
+recounted only in the notes where they may have changed (`mentions_reuse`) and the writer patches a copy
+of the database (`patch_for`); both follow the notes by path, so that adding, deleting or moving a note
+costs about what an edit does.
 """
 
 from __future__ import annotations
