@@ -37,7 +37,7 @@ from notelink.model import cbow
 from notelink.model.vocab import Vocab
 from notelink.notes.boilerplate import Paragraph, find_boilerplate, without_boilerplate
 from notelink.notes.links import embedded
-from notelink.notes.mentions import count_mentions, only_phrases, recount_mentions, title_phrases
+from notelink.notes.mentions import count_mentions, recount_mentions, title_phrases
 from notelink.notes.note import PLAIN_CHARS, read_in_part
 from notelink.notes.records import TOKENS_VERSION, NoteRecord, read_vault
 from notelink.notes.tokenizer import is_number
@@ -108,26 +108,24 @@ def with_embeds(records: list[NoteRecord], docs: list[np.ndarray], vocab: Vocab,
 
 
 def find_mentions(records: list[NoteRecord], tokens: Sequence[list[str]],
-                  reuse: tuple[Mentions, list[int], list[int]] | None = None) -> Mentions:
-    """Where notes name other notes; with `reuse` = (previous mentions, changed notes, renamed notes),
-    only the changed notes' mentions, and the mentions of renamed notes, are counted again."""
-    names = [r.names() for r in records]
-    phrases, langs = title_phrases(names), [r.lang for r in records]
+                  reuse: tuple[Mentions, list[int]] | None = None) -> Mentions:
+    """Where notes name other notes; with `reuse` = (previous mentions with these notes' ids, notes to
+    count again: `update.mentions_reuse`), only those notes' mentions are counted again."""
+    phrases, langs = title_phrases([r.names() for r in records]), [r.lang for r in records]
     if reuse is None:
         return count_mentions(tokens, phrases, langs=langs)
-    old, changed, renamed = reuse
-    return recount_mentions(old, tokens, phrases, changed, renamed,
-                            only_phrases(phrases, {tuple(n) for i in renamed for n in names[i]}), langs)
+    old, recount = reuse
+    return recount_mentions(old, tokens, phrases, recount, langs=langs)
 
 
 _APART = "\x00"  # between a note's text and each of its URLs and code spans: no name is matched across
 
 
 def find_references(records: list[NoteRecord], tokens: Sequence[list[str]],
-                    reuse: tuple[Mentions, list[int], list[int]] | None = None) -> Mentions:
+                    reuse: tuple[Mentions, list[int]] | None = None) -> Mentions:
     """Where notes name other notes by their whole file name (`dendron.topic.links`, `insert-images`,
     `2022-05-31`): the mentions that rank a note near the top of related notes (`notelink.index.references`);
-    `reuse` as in `find_mentions` (a file name changes only with its path, and then nothing is reused).
+    `reuse` as in `find_mentions` (a file name changes only with its path: a moved note's is a new one's).
 
     A name without numbers is looked for in the note's text tokens and its URLs and code spans; a name with
     one (the text tokens drop numbers) in the stretches of text around numbers (`NoteRecord.numbered`) and
@@ -147,17 +145,35 @@ def find_references(records: list[NoteRecord], tokens: Sequence[list[str]],
 
 
 def _count_names(names: list[list[list[str]]], which: np.ndarray, docs: Sequence[list[str]], langs: list[str],
-                 reuse: tuple[Mentions, list[int], list[int]] | None) -> Mentions:
+                 reuse: tuple[Mentions, list[int]] | None) -> Mentions:
     """The mentions in `docs` of the names of the notes `which` ([N] bool); with `reuse`, its mentions of
-    those notes kept but for the changed and renamed notes' (`recount_mentions`). A file name inside a
+    those notes kept but for the notes counted again (`recount_mentions`). A file name inside a
     longer one named at the same place does not count (`reading.2022.05.31` is not also `2022-05-31`)."""
     phrases = title_phrases([n if w else [] for n, w in zip(names, which.tolist(), strict=True)])
     if reuse is None:
         return count_mentions(docs, phrases, langs=langs, longest=True)
-    (src, dst, count), changed, renamed = reuse
+    (src, dst, count), recount = reuse
     mine = which[dst]  # [M] the earlier mentions of these notes
-    return recount_mentions((src[mine], dst[mine], count[mine]), docs, phrases, changed, renamed, None, langs,
+    return recount_mentions((src[mine], dst[mine], count[mine]), docs, phrases, recount, langs=langs,
                             longest=True)
+
+
+def _mentions(records: list[NoteRecord], tokens: Sequence[list[str]], encoded: Encoded,
+              plan: UpdatePlan | None, same_boilerplate: bool) -> tuple[Mentions, Mentions]:
+    """The mentions of names and of whole file names; after an update, counted again only in the notes
+    where they may have changed (`update.mentions_reuse`)."""
+    def in_runs_too(names: set[tuple[str, ...]]) -> set[int]:
+        return encoded.notes_with(names, _runs(records))
+
+    names = mentions_reuse(plan, records, same_boilerplate, encoded.notes_with)
+    files = mentions_reuse(plan, records, same_boilerplate, in_runs_too, "named")
+    return find_mentions(records, tokens, names), find_references(records, tokens, files)
+
+
+def _runs(records: list[NoteRecord]) -> list[list[list[str]]]:
+    """Each note's URLs, code spans and stretches of text around numbers: where file names are looked
+    for besides the text (`find_references`)."""
+    return [[*r.refs, *r.numbered] for r in records]
 
 
 def _with_refs(doc: list[str], r: NoteRecord) -> list[str]:
@@ -224,8 +240,7 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
         plan = plan_update(previous, records, vocab, train_cfg, incremental)
     same_boilerplate = boiler == previous.meta.get("boilerplate")
     stage("mentions")
-    mentions = find_mentions(records, tokens, mentions_reuse(plan, records, same_boilerplate))
-    named = find_references(records, tokens, mentions_reuse(plan, records, same_boilerplate, "named"))
+    mentions, named = _mentions(records, tokens, encoded, plan, same_boilerplate)
     del tokens  # a list slot per token (0.4 GB at 50M tokens); training and vectors need only the ids
     stage("search")
     search = _search_data(records, encoded)

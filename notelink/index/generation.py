@@ -1,16 +1,19 @@
 """Writing one index generation: the SQLite tables and the arrays, switched in atomically (`store.py`).
 
-A full write inserts every row. After an update that kept the same notes (same paths, same order: the
-usual edit), the previous generation's database is copied and only the edited notes' rows, the per-file
-status, the vocabulary and the meta are written again, which is several times faster; when a note got a new
-title or aliases, every link is resolved again too.
+A full write inserts every row. After an update, the previous generation's database is copied and only
+the changed notes' rows, the per-file status, the vocabulary and the meta are written again, which is
+several times faster: the rows of notes deleted or moved away are deleted, the others keep theirs, renumbered
+when notes were added or deleted before them; when a note was added, deleted or got a new title or aliases,
+every link is resolved again too.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from sqlite3 import Connection
 from typing import TYPE_CHECKING, Any
@@ -30,9 +33,17 @@ if TYPE_CHECKING:
 
 Mentions = tuple[np.ndarray, np.ndarray, np.ndarray]
 """Where notes name other notes: (src [M], dst [M], count [M])."""
-Patch = tuple[Path, Sequence[int], bool]
-"""(previous generation with the same notes; ids of the notes whose rows changed; whether titles or
-aliases changed, so that every link is resolved again)"""
+
+
+@dataclass
+class Patch:
+    """How a generation's database is made from a copy of the previous one (`update.patch_for`)."""
+
+    base: Path  # the previous generation
+    rows: Sequence[int]  # ids of the notes whose rows are written (changed or new)
+    gone: Sequence[int]  # previous ids of the rows deleted (notes gone, and the changed notes' old rows)
+    moves: Sequence[tuple[int, int]]  # (previous id, id) of the rows kept whose id changed
+    relink: bool  # a note was added, deleted or renamed: every link is resolved again
 
 
 def note_row(i: int, r: NoteRecord) -> tuple[Any, ...]:
@@ -65,6 +76,32 @@ def _delete_notes(db: Connection, which: Sequence[int], all_links: bool = False)
     else:
         db.executemany("DELETE FROM links WHERE src = ?", rows)
     db.executemany("DELETE FROM tags WHERE note = ?", rows)
+
+
+def _move_notes(db: Connection, moves: Sequence[tuple[int, int]]) -> None:
+    """Renumbers kept notes' rows and tags, (previous id, id) pairs, so that no row takes an id another
+    row still has. When the kept notes stay in the same order (they are sorted by path), the rows moving
+    down go first, lowest first, then those moving up, highest first: one pass, as a row's move copies its
+    text (5,000 rows of a 10k-note vault: 0.17-0.21 s, two passes 0.30-0.38 s). Else through negative ids."""
+    if not moves:
+        return
+    ordered = sorted(moves)
+    if all(a[1] < b[1] for a, b in itertools.pairwise(ordered)):
+        steps = [(new, old) for old, new in ordered if new < old]
+        steps += [(new, old) for old, new in reversed(ordered) if new > old]
+        for table, column in (("notes", "id"), ("tags", "note")):
+            db.executemany(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", steps)
+        return
+    for table, column in (("notes", "id"), ("tags", "note")):
+        db.executemany(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", ((-1 - n, o) for o, n in moves))
+        db.execute(f"UPDATE {table} SET {column} = -1 - {column} WHERE {column} < 0")
+
+
+def _patch(db: Connection, records: list[NoteRecord], patch: Patch, meta: dict[str, Any]) -> None:
+    """Makes the copied database's notes, links and tags those of `records`."""
+    _delete_notes(db, patch.gone, all_links=patch.relink)
+    _move_notes(db, patch.moves)
+    _insert_notes(db, records, patch.rows, range(len(records)) if patch.relink else None, meta)
 
 
 def _write_rest(db: Connection, records: list[NoteRecord], skipped: list[Skipped], vocab: Vocab) -> None:
@@ -115,14 +152,12 @@ def write_generation(index_dir: Path, records: list[NoteRecord], skipped: list[S
     tick(0, total)
     needed = _size_estimate(records, wv, notes, K, mentions, patch, extra, named)
     check_space(index_dir, needed)
-    writer = GenerationWriter(index_dir, base=patch[0] if patch else None, needed=needed)
+    writer = GenerationWriter(index_dir, base=patch.base if patch else None, needed=needed)
     try:
         if patch is None:
             _insert_notes(writer.db, records, range(len(records)), meta=meta)
-        else:  # renamed notes: every link is resolved again (a link may now name another note)
-            _, changed, renamed = patch
-            _delete_notes(writer.db, changed, all_links=renamed)
-            _insert_notes(writer.db, records, changed, range(len(records)) if renamed else None, meta)
+        else:
+            _patch(writer.db, records, patch, meta)
         tick(1, total)
         _write_rest(writer.db, records, skipped, vocab)
         writer.put_meta(meta)
@@ -154,5 +189,5 @@ def _size_estimate(records: list[NoteRecord], wv: Any, notes: sp.csr_matrix, K: 
     arrays += sum(24 * pairs[0].size for pairs in (mentions, named) if pairs is not None)
     arrays += sum(a.size * np.dtype(t).itemsize for a, t in extra.values()) + 4096 * (15 + len(extra))
     if patch is not None:
-        return arrays + 2 * (patch[0] / "index.sqlite").stat().st_size
+        return arrays + 2 * (patch.base / "index.sqlite").stat().st_size
     return arrays + 2 * sum(r.size + 256 + 64 * len(r.links) for r in records)

@@ -11,7 +11,7 @@ in a dict that numbers every distinct word by the corpus position where it first
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +38,38 @@ class Encoded:
         """[N_train] int32 the note of each training id."""
         lengths = np.array([d.size for d in self.docs], dtype=np.int64)
         return np.repeat(np.arange(len(self.docs), dtype=np.int32), lengths)
+
+    def notes_with(self, names: Iterable[Sequence[str]], more: Sequence[Sequence[Sequence[str]]] = ()
+                   ) -> set[int]:
+        """The notes whose tokens, or `more` of theirs (more[i]: note i's other token runs, URLs...), have
+        every word of one of `names`: those where a name may be found, without reading the others'
+        tokens (an update counts mentions again in these only: `update.mentions_reuse`)."""
+        phrases = {tuple(n) for n in names if n}
+        wanted = {t for n in phrases for t in n}
+        if not wanted:
+            return set()
+        having = self._notes_having(wanted)
+        for i, runs in enumerate(more):
+            for run in runs:
+                for t in wanted.intersection(run):
+                    having.setdefault(t, set()).add(i)
+        found: set[int] = set()
+        for n in phrases:
+            found |= set.intersection(*(having.get(t, set()) for t in n))
+        return found
+
+    def _notes_having(self, words: set[str]) -> dict[str, set[int]]:
+        """Each of `words` that the notes' tokens have -> the notes that have it (a pass over `lex`)."""
+        number = dict(zip(self.words, range(len(self.words)), strict=True))
+        ids = np.array([number[w] for w in words if w in number], dtype=np.int64)
+        where = np.flatnonzero(np.isin(self.lex, ids))  # [h] the positions of those words
+        ends = np.cumsum([s.size for s in self.search], dtype=np.int64)  # [N] where each note's tokens end
+        n = max(len(self.search), 1)
+        pairs = np.unique(self.lex[where].astype(np.int64) * n + np.searchsorted(ends, where, side="right"))
+        word, note = np.divmod(pairs, n)  # sorted by word
+        cuts = np.flatnonzero(np.diff(word)) + 1
+        return {self.words[int(w[0])]: set(part.tolist())
+                for w, part in zip(np.split(word, cuts), np.split(note, cuts), strict=True) if w.size}
 
 
 def encode_notes(records: Sequence[NoteRecord], boiler: set[Paragraph], min_count: int) -> Encoded:

@@ -61,20 +61,26 @@ class Previous:
         same_skips = as_json(sorted((s.path, s.reason) for s in skipped)) == self.meta.get("skipped_files")
         return bool(self.meta) and same_notes and same_skips and self.meta.get("config") == config
 
-    def same_paths(self, records: Sequence[NoteRecord]) -> bool:
-        """The same notes in the same order: note ids carry over."""
-        return list(self.records) == [r.path for r in records]
+    def new_ids(self, records: Sequence[NoteRecord]) -> np.ndarray:
+        """[N_old] each of its notes' id among `records` (matched by path), -1 for a note gone."""
+        ids = {r.path: i for i, r in enumerate(records)}
+        return np.fromiter((ids.get(p, -1) for p in self.records), dtype=np.int64, count=len(self.records))
 
     def edited(self, records: Sequence[NoteRecord]) -> list[int]:
-        """Ids of the notes whose bytes changed (same paths assumed)."""
-        return [i for i, r in enumerate(records) if self.records[r.path].sha256 != r.sha256]
+        """Ids of the notes whose bytes changed, and of the notes at a path it did not have."""
+        return [i for i, r in enumerate(records)
+                if (old := self.records.get(r.path)) is None or old.sha256 != r.sha256]
 
     def renamed(self, records: Sequence[NoteRecord]) -> list[int]:
-        """Ids of the notes with a new title, aliases or language (links to and mentions of them may change:
-        names are tokenized, and shared names resolved, in their note's language); same paths assumed."""
-        return [i for i, r in enumerate(records)
-                if (self.records[r.path].title, self.records[r.path].aliases, self.records[r.path].lang)
-                != (r.title, r.aliases, r.lang)]
+        """Ids of the notes at a path it had, with a new title, aliases or language (links to and mentions
+        of them may change: names are tokenized, and shared names resolved, in their note's language)."""
+        return [i for i, r in enumerate(records) if (old := self.records.get(r.path)) is not None
+                and (old.title, old.aliases, old.lang) != (r.title, r.aliases, r.lang)]
+
+    def gone(self, records: Sequence[NoteRecord]) -> list[NoteRecord]:
+        """Its notes at a path that `records` do not have (deleted, or moved elsewhere)."""
+        now = {r.path for r in records}
+        return [r for p, r in self.records.items() if p not in now]
 
     def retrained(self, records: Sequence[NoteRecord]) -> list[int]:
         """Ids of the notes whose training text this generation did not have.

@@ -8,8 +8,9 @@ training text changed, plus a random replay of unchanged notes, absorb the chang
 
 The plan is what each later stage of the build receives as "the previous generation": training starts from
 `plan.init`, the neighbour graph keeps the rows of words that did not move (`graph_for`), mentions are
-recounted for edited notes only (`mentions_reuse`) and the writer patches a copy of the database
-(`patch_for`).
+recounted only in the notes where they may have changed (`mentions_reuse`) and the writer patches a copy
+of the database (`patch_for`); both follow the notes by path, so that adding, deleting or moving a note
+costs about what an edit does.
 """
 
 from __future__ import annotations
@@ -151,43 +152,70 @@ def graph_for(syn0: np.ndarray, cfg: NoteVectorConfig, plan: UpdatePlan | None,
     return word_graph(u, cfg, previous, cos < moved_cosine)
 
 
+RENAMED_LOOKUP = 0.05
+"""Above this share of the notes (and 100) added, gone or renamed (counted before and after), an update
+counts every note's mentions again instead of looking up the notes that hold their names."""
+
+
 def patch_for(plan: UpdatePlan | None, records: Sequence[NoteRecord]) -> Patch | None:
-    """The previous generation to copy, the notes whose rows to write again and whether any was renamed
-    (new title or aliases: links are resolved again), when the notes are the same; else None (everything
-    is written)."""
-    if plan is None or plan.previous.gen is None or not plan.previous.same_paths(records):
+    """What to change in a copy of the previous generation's database (`Patch`): the rows of the notes
+    gone or changed deleted, the others' ids renumbered by path (an added or deleted note shifts the ids
+    after it), the changed and new notes' rows written, and every link resolved again when a note was
+    added, gone or renamed (new title or aliases: a link may now reach another note). None without a
+    previous generation to build on (everything is written)."""
+    if plan is None or plan.previous.gen is None or not plan.previous.records:
         return None
-    old = plan.previous.records
-    changed = [i for i, r in enumerate(records) if old[r.path] is not r]
-    return plan.previous.gen, changed, bool(plan.previous.renamed(records))
+    to_new = plan.previous.new_ids(records).tolist()
+    before = plan.previous.records.values()
+    kept = [(old, new) for old, (new, r) in enumerate(zip(to_new, before, strict=True))
+            if new >= 0 and records[new] is r]  # rows that stay as they are, but for their id
+    kept_old, kept_new = {old for old, _ in kept}, {new for _, new in kept}
+    paths_changed = -1 in to_new or len(to_new) != len(records)
+    return Patch(plan.previous.gen, [i for i in range(len(records)) if i not in kept_new],
+                 [old for old in range(len(to_new)) if old not in kept_old],
+                 [(old, new) for old, new in kept if old != new],
+                 paths_changed or bool(plan.previous.renamed(records)))
 
 
 def mentions_reuse(plan: UpdatePlan | None, records: Sequence[NoteRecord], same_boilerplate: bool,
-                   which: str = "mentions") -> tuple[Mentions, list[int], list[int]] | None:
-    """The previous mentions (`which`: "mentions" of names, or "named": of whole file names), the notes
-    whose text changed and the notes whose mentions by others are counted again, when the notes and the
-    boilerplate are the same; else None (count everything again).
+                   lookup: Callable[[set[tuple[str, ...]]], set[int]], which: str = "mentions"
+                   ) -> tuple[Mentions, list[int]] | None:
+    """The previous mentions (`which`: "mentions" of names, or "named": of whole file names) with the
+    ids of `records` (those of notes gone dropped), and the notes whose mentions are counted again; None
+    (count everything again) without previous mentions or when the boilerplate changed (every note's
+    text may have).
 
-    The latter are the renamed notes (new title, aliases or language) and every note that shares a name,
-    old or new, with one of them: a shared name's mentions are shared out among the notes it means, and
-    which notes those are depends on all of their languages (`count_mentions`)."""
-    if plan is None or not same_boilerplate or not plan.previous.same_paths(records):
+    Counted again: the notes whose bytes changed or that are new (added or moved), and those whose text
+    may hold a name whose bearers changed: a name that an added, gone or renamed note (new title, aliases
+    or language) has or had. `lookup(names)` finds them (`Encoded.notes_with`), not a count over every
+    note. No other mention differs: a mention counts a name's occurrences in the unchanged text, shared
+    among the name's bearers (in the mentioning note's language), and those are the same; with `longest`
+    (file names) a longer name found at the same place is one of the names looked up too."""
+    if plan is None or not same_boilerplate or not plan.previous.records:
         return None
     old = plan.previous.mentions(which)
-    if old is None:
+    to_new = plan.previous.new_ids(records)
+    if old is None or (old[0].size and int(max(old[0].max(), old[1].max())) >= to_new.size):
         return None
-    renamed = plan.previous.renamed(records)
-    before = plan.previous.records
-    if renamed:
-        renamed = sorted(set(renamed) | _sharing_a_name(records, before, renamed))
-    return old, plan.previous.edited(records), renamed
+    src, dst = to_new[old[0]], to_new[old[1]]
+    keep = (src >= 0) & (dst >= 0)
+    renamed = _renamed(plan.previous, records)
+    if len(renamed) > 100 + RENAMED_LOOKUP * len(records):  # (a folder of many notes moved: most notes
+        # hold one of their names, and looking them up costs more than counting)
+        return None
+    names = {tuple(n) for r in renamed for n in _names(r, which)}
+    found = lookup(names) if names else set()
+    return (src[keep], dst[keep], old[2][keep]), sorted(found.union(plan.previous.edited(records)))
 
 
-def _sharing_a_name(records: Sequence[NoteRecord], before: dict[str, NoteRecord],
-                    renamed: Sequence[int]) -> set[int]:
-    """The other notes that have a renamed note's old or new title or alias (as tokens) as a name."""
-    def names(r: NoteRecord) -> set[tuple[str, ...]]:  # as `title_phrases` has them (empty ones never match)
-        return {phrase for n in r.names() if (phrase := tuple(n))}
+def _renamed(previous: Previous, records: Sequence[NoteRecord]) -> list[NoteRecord]:
+    """The records whose names came or went: notes added, gone, and renamed ones (before and after)."""
+    before = previous.records
+    renamed = previous.renamed(records)
+    return ([records[i] for i in renamed] + [before[records[i].path] for i in renamed]
+            + [r for r in records if r.path not in before] + previous.gone(records))
 
-    theirs = set().union(*(names(records[i]) | names(before[records[i].path]) for i in renamed))
-    return {i for i in set(range(len(records))) - set(renamed) if names(records[i]) & theirs}
+
+def _names(r: NoteRecord, which: str) -> list[list[str]]:
+    """A note's names as `which` mentions look for them: its names, or its whole file name."""
+    return r.names() if which == "mentions" else [r.file_name()]

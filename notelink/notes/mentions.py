@@ -29,18 +29,6 @@ def title_phrases(names: Sequence[Sequence[Sequence[str]]]) -> Phrases:
     return by_first
 
 
-def only_phrases(phrases: Phrases, keep: set[tuple[str, ...]]) -> Phrases:
-    """The part of `phrases` for the names in `keep`, each still with every note that has it (a shared
-    name is resolved among all of them, see `count_mentions`)."""
-    out: Phrases = defaultdict(lambda: defaultdict(dict))
-    for first, lengths in phrases.items():
-        for length, by_phrase in lengths.items():
-            for phrase, notes in by_phrase.items():
-                if phrase in keep:
-                    out[first][length][phrase] = notes
-    return out
-
-
 def count_mentions(docs: Sequence[Sequence[str]], phrases: Phrases, only: Sequence[int] | None = None,
                    langs: Sequence[str] | None = None, longest: bool = False
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -137,24 +125,14 @@ def _add(counts: dict[tuple[int, int], float], a: int, named: Sequence[int], n: 
 
 
 def recount_mentions(previous: tuple[np.ndarray, np.ndarray, np.ndarray], docs: Sequence[Sequence[str]],
-                     phrases: Phrases, changed: Sequence[int], renamed: Sequence[int] = (),
-                     renamed_phrases: Phrases | None = None, langs: Sequence[str] | None = None,
+                     phrases: Phrases, changed: Sequence[int], langs: Sequence[str] | None = None,
                      longest: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """`previous` mentions (same notes) with those made by the `changed` notes counted again, and, for the
-    `renamed` notes (new titles or aliases; `renamed_phrases` holds just their names, else every phrase
-    is matched and only their mentions kept), the mentions of them in every other note. Each phrase
-    match counts on its own, so the parts add up to a full count, provided `renamed` also holds every
-    note that shares an old or new name with a renamed one (its share of the name changed). With `longest`
-    (as `count_mentions`), `renamed_phrases` must be None: whether a name counts depends on the others."""
+    """`previous` mentions (with the ids of `docs`) with those made by the `changed` notes counted again.
+    The sum is a full count when `changed` holds every note whose text changed and every note whose text
+    holds a name whose bearers changed (a note renamed, added or gone; see `update.mentions_reuse`)."""
     src, dst, count = previous
-    renamed_ids = np.asarray(renamed, dtype=np.int64)
-    keep = ~np.isin(src, np.asarray(changed, dtype=np.int64)) & ~np.isin(dst, renamed_ids)
+    keep = ~np.isin(src, np.asarray(changed, dtype=np.int64))
     parts = [tuple(old[keep] for old in previous), count_mentions(docs, phrases, changed, langs, longest)]
-    if renamed:  # by the notes not counted again above
-        others = sorted(set(range(len(docs))) - set(changed))
-        found = count_mentions(docs, phrases if renamed_phrases is None else renamed_phrases, others, langs,
-                               longest)
-        parts.append(tuple(part[np.isin(found[1], renamed_ids)] for part in found))
     src, dst, count = (np.concatenate(column) for column in zip(*parts, strict=True))
     order = np.lexsort((dst, src))  # as count_mentions sorts
     return src[order], dst[order], count[order]

@@ -70,3 +70,18 @@ def test_no_notes_or_no_tokens() -> None:
     assert encode_notes([], set(), 1).docs == []
     got = encode_notes([_record(0, []), _record(1, [[]])], set(), 1)
     assert len(got.vocab) == 0 and [d.size for d in got.docs + got.search] == [0, 0, 0, 0]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_notes_with_every_word_of_a_name_are_found_as_a_scan_finds_them(seed: int) -> None:
+    """Boilerplate, empty notes and words in no note included; `more` runs are looked in too."""
+    records = _vault(seed)
+    got = encode_notes(records, find_boilerplate([r.paragraphs for r in records], 0.1), 1)
+    rng = random.Random(seed)
+    names = [[f"w{rng.randint(0, 40)}" for _ in range(rng.randint(1, 3))] for _ in range(4)]
+    names += [["meeting", "actions"], ["nowhere"], [], ["w1", "nowhere"]]
+    more = [[["nowhere", "else"]] if i == 7 else [] for i in range(len(records))]
+    expected = {i for i, r in enumerate(records) for n in names
+                if n and set(n) <= set(r.tokens) | {t for run in more[i] for t in run}}
+    assert got.notes_with(names, more) == expected and 7 in expected
+    assert got.notes_with([]) == set() and encode_notes([], set(), 1).notes_with([["w1"]]) == set()

@@ -206,7 +206,6 @@ def test_an_update_recounts_only_the_mentions_of_a_renamed_note(make_vault, tmp_
     real = indexer.mentions_reuse
     monkeypatch.setattr(indexer, "mentions_reuse", lambda *a: seen.append(r := real(*a)) or r)
     build_index(vault, ix, FAST, incremental=INC)
-    assert seen and seen[0] is not None and seen[0][2]  # type: ignore[index]  # renamed: no full recount
     build_index(vault, tmp_path / "full", FAST)
     gen, full = current_generation(ix), current_generation(tmp_path / "full")
     assert gen is not None and full is not None
@@ -214,6 +213,10 @@ def test_an_update_recounts_only_the_mentions_of_a_renamed_note(make_vault, tmp_
     db = sqlite3.connect(full / "index.sqlite")
     ids = dict(db.execute("SELECT path, id FROM notes"))
     db.close()
+    assert seen and seen[0] is not None  # counted again: the renamed note, the note with its new alias, and
+    recounted = {path for path, i in ids.items() if i in seen[0][1]}  # type: ignore[index]
+    assert {"garden/garden 1.md", "stars/stars 2.md"} <= recounted  # the notes with "stars" (its old name)
+    assert not any(path.startswith("bread/") for path in recounted)  # but not every note
     pairs = set(zip(load_array(full, "mentions_src").tolist(), load_array(full, "mentions_dst").tolist(),
                     strict=True))
     assert (ids["garden/garden 1.md"], ids["stars/stars 2.md"]) in pairs  # found by the new alias
@@ -255,7 +258,7 @@ EXTRA = {"misc/canvas plugin.md": "# Canvas plugin\n\ncanvas plugin: stars 1, St
 def test_a_renamed_note_updates_like_a_full_build(make_vault, tmp_path: Path, scenario: str,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Mentions recounted for renamed notes and links resolved again on the patched copy: the mentions
-    and every table are those of a full build; a move (other paths) falls back to a full count and write."""
+    and every table are those of a full build, a moved note's too."""
     from notelink.index import build as indexer
 
     vault = topic_vault(make_vault, per_topic=6)
@@ -274,10 +277,9 @@ def test_a_renamed_note_updates_like_a_full_build(make_vault, tmp_path: Path, sc
         real = getattr(indexer, name)
         monkeypatch.setattr(indexer, name, lambda *a, real=real, name=name: seen.setdefault(name, real(*a)))
     assert build_index(vault, tmp_path / "inc", FAST, incremental=INC).mode == "incremental"
-    assert (seen["patch_for"] is None) == bool(moved)  # patched unless the paths changed
-    assert (seen["mentions_reuse"] is None) == (bool(moved) or "boilerplate" in scenario)
-    if seen["patch_for"] is not None:
-        assert seen["patch_for"][2]  # type: ignore[index]  # renamed: every link resolved again
+    assert seen["patch_for"] is not None  # patched, also when the paths changed
+    assert (seen["mentions_reuse"] is None) == ("boilerplate" in scenario)
+    assert seen["patch_for"].relink  # type: ignore[attr-defined]  # renamed: every link resolved again
     build_index(vault, tmp_path / "full", FAST)
     _assert_same_as_full_build(tmp_path / "inc", tmp_path / "full")
 
@@ -350,3 +352,92 @@ def test_an_update_that_diverges_retrains_from_scratch(make_vault, tmp_path: Pat
     assert (s.mode, s.epochs, s.generation) == ("full", FAST.epochs, 2)
     index = Index.open(ix)
     assert "levain" in index.words and index.meta["update"] == {"mode": "full", "chain": 0}
+
+
+PATH_STEPS = {  # step: (notes written, notes moved, notes deleted), applied in this order to one vault
+    "a note added whose title an old note names, and that a dead link now reaches":
+        ({"misc/orbit lens.md": "# Orbit lens\n\nsourdough and garden 2 [[Bread 1]] #optics"}, {}, []),
+    "a linked note deleted, and one whose name another note shares":
+        ({}, {}, ["bread/bread 1.md", "misc/strasse.md"]),
+    "moved: a folder renamed, a note whose title is its file name": (
+        {}, {"stars/stars 3.md": "sky/stars 3.md", "misc/telescope mirror.md": "misc/mirror grinding.md"},
+        []),
+    "renamed: a title another note has as an alias":
+        ({"stars/stars 2.md": "# Lens\n\nplanet orbit comet"}, {}, []),
+    "notes added first and last, one deleted, one edited": (
+        {"aaa.md": "# Aaa\n\nmirror grinding and orbit lens [[Lens]]", "zzz/last.md": "lens lens orbit notes",
+         "garden/garden 0.md": "# Garden 0\n\nsoil and the orbit lens #garden"}, {}, ["garden/garden 3.md"]),
+}
+OPTICS = {"misc/optics.md": "# Optics\n\nthe orbit lens of a telescope; mirror grinding [[Orbit lens]] #x",
+          "misc/telescope mirror.md": "telescope mirror polishing, stars 3 and bread 1"}
+
+
+def _assert_untrained_same(inc: Path, full_ix: Path) -> None:
+    """Tables, mentions, search data (but its trained dense part) and saved tokens of a full build."""
+    from notelink.index.arrays import load_array
+    from notelink.index.store import current_generation
+
+    _assert_same_as_full_build(inc, full_ix)
+    gen, full = current_generation(inc), current_generation(full_ix)
+    assert gen is not None and full is not None
+    names = sorted(p.name.split(".")[0] for p in full.glob("*.npy")
+                   if p.name.startswith(("search_", "tokens_")) and "dense" not in p.name)
+    assert {"search_terms_data", "search_anchors_data", "tokens_ids"} <= set(names)
+    for name in names:
+        assert np.array_equal(load_array(gen, name), load_array(full, name)), name
+
+
+def test_added_deleted_moved_and_renamed_notes_update_like_a_full_build(
+        make_vault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each step's update renumbers the previous rows and mentions by path, counts mentions again only
+    where a name came or went, and ends with the tables, mentions and search data of a full build."""
+    from notelink.index import build as indexer
+
+    vault = topic_vault(make_vault, per_topic=6)
+    for rel, text in (EXTRA | OPTICS).items():
+        (vault / rel).parent.mkdir(exist_ok=True)
+        (vault / rel).write_text(text, encoding="utf-8")
+    build_index(vault, tmp_path / "inc", FAST)
+    seen: dict[str, list[object]] = {"mentions_reuse": [], "patch_for": []}
+    for name in seen:
+        real = getattr(indexer, name)
+        monkeypatch.setattr(indexer, name,
+                            lambda *a, real=real, name=name: seen[name].append(r := real(*a)) or r)
+    for step, (written, moved, deleted) in enumerate(PATH_STEPS.values()):
+        for rel, text in written.items():
+            (vault / rel).parent.mkdir(exist_ok=True)
+            (vault / rel).write_text(text, encoding="utf-8")
+        for src, dst in moved.items():
+            (vault / dst).parent.mkdir(exist_ok=True)
+            (vault / src).rename(vault / dst)
+        for rel in deleted:
+            (vault / rel).unlink()
+        assert build_index(vault, tmp_path / "inc", FAST, incremental=INC).mode in ("incremental", "carried")
+        assert all(r is not None for r in seen["mentions_reuse"][-2:]), step  # names, file names: reused
+        assert seen["patch_for"][-1] is not None, step
+        recounted = seen["mentions_reuse"][-1][1]  # type: ignore[index]
+        assert len(recounted) < len(list(vault.rglob("*.md"))) // 2, (step, recounted)  # not every note
+        build_index(vault, tmp_path / f"full{step}", FAST)
+        _assert_untrained_same(tmp_path / "inc", tmp_path / f"full{step}")
+
+
+def test_a_folder_of_many_notes_moved_counts_every_mention_again(make_vault, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over 100 names came and went: counting all is cheaper than looking up where they are; the rows
+    are still patched, and the index is a full build's."""
+    from notelink.index import build as indexer
+
+    words = TOPICS["stars"].split()
+    vault = make_vault({f"a/note {i}.md": f"# Note {i}\n\n{' '.join(words[i % 7:])} note {(i + 1) % 60}"
+                        for i in range(60)} | {"b/other.md": "# Other\n\nnote 3 and note 4, comet"})
+    build_index(vault, tmp_path / "inc", FAST)
+    (vault / "a").rename(vault / "c")
+    seen: dict[str, list[object]] = {"mentions_reuse": [], "patch_for": []}
+    for name in seen:
+        real = getattr(indexer, name)
+        monkeypatch.setattr(indexer, name,
+                            lambda *a, real=real, name=name: seen[name].append(r := real(*a)) or r)
+    assert build_index(vault, tmp_path / "inc", FAST, incremental=INC).mode == "carried"
+    assert seen["mentions_reuse"] == [None, None] and seen["patch_for"][0] is not None
+    build_index(vault, tmp_path / "full", FAST)
+    _assert_untrained_same(tmp_path / "inc", tmp_path / "full")

@@ -1,5 +1,6 @@
 """Known-answer tests for finding notes' titles and aliases in other notes' text."""
 
+import numpy as np
 import pytest
 
 from notelink.notes.mentions import Phrases, count_mentions, recount_mentions, title_phrases
@@ -44,42 +45,43 @@ def test_recounting_changed_notes_equals_counting_all() -> None:
         assert got.tolist() == want.tolist()
 
 
-def test_recounting_changed_and_renamed_notes_equals_counting_all() -> None:
-    """A note renamed (new title or alias; one of them now shared with another note) is found again in
-    every note, and so is the note that now shares its name (its share changed: update.mentions_reuse
-    passes such notes as renamed); changed notes are recounted; the rest is kept; the sum is the full
-    count."""
+@pytest.mark.parametrize(("seed", "longest"), [(4, False), (5, False), (6, True), (7, True)])
+def test_recounting_the_notes_that_hold_a_renamed_name_equals_counting_all(seed: int, longest: bool) -> None:
+    """Notes renamed (one of them to a name another note has), added and gone: counting again the notes
+    whose text changed and those whose text has every word of a name that came or went (its bearers
+    changed: update.mentions_reuse), the previous mentions of the rest renumbered, is the full count, in
+    several languages and with the longest-name rule too."""
     import random
 
-    rng = random.Random(4)
+    rng = random.Random(seed)
     words = ["bread", "oven", "flour", "salt", "proof", "crust", "rye", "starter"]
-    before_names = [["Bread"], ["Oven"], ["Flour"], ["Rye starter"], ["Salt"], ["Crust"]]
-    after_names = [["Bread"], ["Oven", "Proof"], ["Flour"], ["Rye"], ["Salt"], ["Bread"]]  # 1, 3, 5 renamed
-    before = [[rng.choice(words) for _ in range(30)] for _ in before_names]
+    before_names = [["Bread"], ["Oven"], ["Flour"], ["Rye starter"], ["Salt"], ["Crust"], ["Oven proof"]]
+    after_names = [["Bread"], ["Oven", "Proof"], ["Flour"], ["Rye"], ["Salt"], ["Bread"], ["Starter"]]
+    langs = [rng.choice(["en", "de"]) for _ in after_names]  # (a shared name means the notes in one's own)
+    plain = ["flour", "wheat", "water", "yeast"]  # no renamed name: note 0 is not counted again
+    before = [[rng.choice(plain if i == 0 else words) for _ in range(30)] for i in range(len(before_names))]
     after = [list(d) for d in before]
     after[2] = [rng.choice(words) for _ in range(25)]  # changed text
     after[3] = [rng.choice(words) for _ in range(25)]  # changed text and renamed
-    old = count_mentions(before, _phrases(before_names))
+    gone, added = 4, 6  # note 4 deleted (the ids after it shift down); note 6 replaced by a new one
+    old = count_mentions(before, _phrases(before_names), langs=langs, longest=longest)
+    kept = [i for i in range(len(before)) if i != gone]  # old ids of the notes still there, in order
+    new_id = {o: n for n, o in enumerate(kept)}
+    after, after_names, after_langs = ([x[i] for i in kept] for x in (after, after_names, langs))
+    src, dst = (np.array([new_id.get(int(i), -1) for i in ids], dtype=np.int64) for ids in old[:2])
+    ok = (src >= 0) & (dst >= 0)
+    renamed_names = [before_names[i] + after_names[new_id[i]] for i in (1, 3, 5)] + [before_names[gone]]
+    renamed_names += [before_names[added], after_names[new_id[added]]]
+    names = {tuple(t.lower() for t in n.split()) for group in renamed_names for n in group}
+    holding = {i for i, d in enumerate(after) for n in names if set(n) <= set(d)}
+    changed = sorted(holding | {new_id[2], new_id[3], new_id[added]})
     phrases = _phrases(after_names)
-    renamed = [0, 1, 3, 5]  # 0 shares "Bread" with 5
-    only_renamed = _phrases([n if i in renamed else [] for i, n in enumerate(after_names)])
-    recounted = recount_mentions(old, after, phrases, [2, 3], renamed, only_renamed)
-    want = count_mentions(after, phrases)
-    assert want[0].size > 10
+    previous = (src[ok], dst[ok], old[2][ok])
+    recounted = recount_mentions(previous, after, phrases, changed, after_langs, longest)
+    want = count_mentions(after, phrases, langs=after_langs, longest=longest)
+    assert want[0].size > 10 and 0 not in changed
     for got, expected in zip(recounted, want, strict=True):
         assert got.tolist() == expected.tolist()
-
-
-def test_recounting_renamed_notes_without_their_own_phrases_uses_all_phrases() -> None:
-    """`renamed_phrases` is an optimisation: left out, the mentions of renamed notes are still found (with
-    every phrase, kept for the renamed notes only), not silently dropped."""
-    before_names, after_names = [["Bread"], ["Oven"], ["Flour"]], [["Bread"], ["Crust"], ["Flour"]]
-    docs = [["crust", "oven", "flour"], ["bread", "flour"], ["crust", "bread", "oven"]]
-    old = count_mentions(docs, _phrases(before_names))
-    phrases = _phrases(after_names)
-    recounted = recount_mentions(old, docs, phrases, [], [1])
-    for got, want in zip(recounted, count_mentions(docs, phrases), strict=True):
-        assert got.tolist() == want.tolist()
 
 
 def test_a_shared_name_means_the_note_in_the_mentioning_notes_language() -> None:
