@@ -80,7 +80,10 @@ def interrupted(args: argparse.Namespace) -> str:
         live = current_generation(index_dir(args))
     except (OSError, NotelinkError):
         live = None
-    kept = checkpoint.exists(index_dir(args))
+    try:
+        kept = checkpoint.exists(index_dir(args))
+    except (OSError, NotelinkError):
+        kept = False
     if live is not None:
         return "interrupted; the index in use is unchanged" + (
             " (the notes parsed are kept: the next `notelink index` goes on from them)" if kept else "")
@@ -102,7 +105,7 @@ def _version_json() -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if sorted(argv) == ["--json", "--version"]:  # (argparse's --version prints text, then exits)
+    if "--version" in argv and set(argv) == {"--version", "--json"}:  # (argparse's prints text)
         return _version_json()
     try:
         argv = command_line(argv)

@@ -35,10 +35,9 @@ from notelink.config import IndexConfig
 from notelink.errors import IndexDamaged, IndexFormatError
 from notelink.index.generation import note_row
 from notelink.index.previous import as_json, load_records
-from notelink.index.store import FORMAT_VERSION, SCHEMA
+from notelink.index.store import FORMAT_VERSION, SCHEMA, current_generation, fsync_dir, generation_key
 from notelink.index.tokenstore import TOKEN_ARRAYS
 from notelink.notes.records import TOKENS_VERSION, NoteRecord
-from notelink.processes import pid_alive
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +71,7 @@ class Checkpoint:
         except (IndexDamaged, IndexFormatError, sqlite3.Error, OSError, ValueError, LookupError,
                 TypeError) as exc:
             return cls._ignored(folder, f"it cannot be read ({_reason(exc)})")
-        stale = _stale(meta, vault, index_cfg)
+        stale = _stale(meta, vault, index_cfg) or _outlived(meta, index_dir)
         return cls._ignored(folder, stale) if stale else cls(records)
 
     @classmethod
@@ -110,6 +109,24 @@ def _stale(meta: dict[str, Any], vault: Path, index_cfg: IndexConfig) -> str:
     return ""
 
 
+def _outlived(meta: dict[str, Any], index_dir: Path) -> str:
+    """Why a checkpoint is older than the live generation ("" when it is not): a build completed after it
+    was written (and was stopped before it removed it, or could not), so the live generation's records
+    are the ones to reuse, not these."""
+    return "a build completed since they were parsed" if meta.get("base") != _base(index_dir) else ""
+
+
+def _base(index_dir: Path) -> list[Any] | None:
+    """The live generation a checkpoint is written beside (`store.generation_key`, as JSON reads it back);
+    None when there is none, or it cannot be read."""
+    try:
+        gen = current_generation(index_dir)
+    except (IndexFormatError, OSError):
+        return None
+    key = generation_key(gen) if gen is not None else None
+    return None if key is None else list(key)
+
+
 def _meta(vault: Path, index_cfg: IndexConfig) -> dict[str, Any]:
     """What a checkpoint says of itself; its records are reused only when all of it is the same."""
     return {"checkpoint": CHECKPOINT_VERSION, "format_version": FORMAT_VERSION, "token_arrays": TOKEN_ARRAYS,
@@ -133,7 +150,7 @@ def save(index_dir: Path, vault: Path, index_cfg: IndexConfig, records: Sequence
         _clean_leftovers(index_dir)
         tmp.mkdir(parents=True)
         kept = [r for r, k in zip(records, keep.tolist(), strict=True) if k]
-        _write_tables(tmp, kept, _meta(vault, index_cfg))
+        _write_tables(tmp, kept, {**_meta(vault, index_cfg), "base": _base(index_dir)})
         for name, (array, dtype) in _only(texts, keep).items():
             _write_array(tmp / f"{name}.npy", array, dtype)
         _switch(index_dir, tmp)
@@ -196,30 +213,22 @@ def _write_array(path: Path, array: np.ndarray, dtype: type) -> None:
 def _switch(index_dir: Path, tmp: Path) -> None:
     """Puts the written folder in place of the checkpoint: a crash between the two renames leaves none,
     never half of one."""
-    _fsync(tmp)
+    fsync_dir(tmp)
     old = index_dir / f"{FOLDER}.old-{os.getpid()}"
     with contextlib.suppress(FileNotFoundError):
         os.rename(index_dir / FOLDER, old)
     os.rename(tmp, index_dir / FOLDER)
-    _fsync(index_dir)
+    fsync_dir(index_dir)
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _fsync(folder: Path) -> None:
-    if os.name == "nt":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _clean_leftovers(index_dir: Path) -> None:
-    """Removes what a writer that died mid-save left (`parsed.tmp-PID`, `parsed.old-PID`)."""
+    """Removes what a writer that died mid-save left (`parsed.tmp-PID`, `parsed.old-PID`). Only a build
+    writes or removes a checkpoint, under the index's build lock: any such folder is a dead writer's, even
+    one named with this process's number (a container's process may get the same one every run)."""
     with contextlib.suppress(FileNotFoundError):
         for p in index_dir.iterdir():
-            if (m := _LEFTOVER.match(p.name)) and not pid_alive(int(m.group(1))):
+            if _LEFTOVER.match(p.name):
                 shutil.rmtree(p, ignore_errors=True)
 
 

@@ -217,7 +217,8 @@ def check_space(index_dir: Path, needed: int) -> None:
                 or DiskFull("no space left")
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
+    """Makes a folder's entries (files created, renamed, removed in it) durable."""
     if os.name == "nt":
         return
     fd = os.open(path, os.O_RDONLY)
@@ -239,7 +240,7 @@ def _write_text_atomic(path: Path, text: str) -> None:
         tmp.unlink(missing_ok=True)
         raise
     with contextlib.suppress(OSError):
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
 
 
 class GenerationWriter:
@@ -305,10 +306,10 @@ class GenerationWriter:
             self.db.execute("PRAGMA journal_mode=DELETE")
             self.db.close()
             (self.tmp / READERS).touch()
-            _fsync_dir(self.tmp)
+            fsync_dir(self.tmp)
             os.rename(self.tmp, final)
             self.tmp = final  # (what `abort` removes, until it is live)
-            _fsync_dir(self.index_dir)
+            fsync_dir(self.index_dir)
             _write_text_atomic(self.index_dir / CURRENT, self.name + "\n")
         self._collect_garbage(keep={self.name})
         return final

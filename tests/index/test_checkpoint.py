@@ -4,6 +4,7 @@ next one to parse them again, and a stale or damaged checkpoint is ignored with 
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -177,8 +178,30 @@ def test_what_a_writer_killed_mid_save_left_is_removed(make_vault, tmp_path: Pat
     monkeypatch.setattr(checkpoint, "MIN_PARSED", 10**9)
     vault = _topic_vault(make_vault)
     dead = 2**22 + 12345  # above Linux's default pid_max: no such process
-    left = [tmp_path / "ix" / f"{checkpoint.FOLDER}.{kind}-{dead}" for kind in ("tmp", "old")]
+    left = [tmp_path / "ix" / f"{checkpoint.FOLDER}.{kind}-{pid}" for kind in ("tmp", "old")
+            for pid in (dead, os.getpid())]  # (a container's process may have a dead writer's number)
     for folder in left:
         folder.mkdir(parents=True)
     build_index(vault, tmp_path / "ix", FAST)
     assert not any(p.exists() for p in left)
+
+
+def test_a_checkpoint_a_completed_build_left_is_not_preferred_to_the_index(make_vault, tmp_path: Path,
+                                                                         parses: list[str],
+                                                                         monkeypatch: pytest.MonkeyPatch,
+                                                                         caplog: pytest.LogCaptureFixture
+                                                                         ) -> None:
+    """A build that completed but was killed before it removed its checkpoint (or could not remove it):
+    the next build reuses the live generation's records, not the checkpoint's older parse."""
+    vault = _topic_vault(make_vault)
+    _interrupted_while_training(vault, tmp_path / "ix")
+    with monkeypatch.context() as m:
+        m.setattr(checkpoint, "drop", lambda index_dir: None)  # killed just before it
+        build_index(vault, tmp_path / "ix", FAST)
+    assert checkpoint.exists(tmp_path / "ix")
+    parses.clear()
+    with caplog.at_level(logging.WARNING, logger="notelink.index.checkpoint"):
+        s = build_index(vault, tmp_path / "ix", FAST)
+    assert parses == [] and s.up_to_date and s.resumed == 0
+    assert any("a build completed since they were parsed" in r.getMessage() for r in caplog.records)
+    assert not checkpoint.exists(tmp_path / "ix")
