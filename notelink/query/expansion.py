@@ -106,10 +106,14 @@ class Expansion:
 
     @functools.cached_property
     def _prior(self) -> np.ndarray:
-        """[r] sigmoid(h0 . u_w), h0 the mean input vector of the vocabulary: how strongly an average context
-        predicts each reliable word (made at the first query)."""
-        h0 = np.asarray(self.syn0, dtype=np.float64).mean(axis=0).astype(np.float32)  # [D]
-        return sigmoid(self._outputs @ h0)
+        """[r] sigmoid(h0 . u_w): how strongly an average context predicts each reliable word (made at the
+        first query)."""
+        return sigmoid(self._outputs @ self.h0)
+
+    @functools.cached_property
+    def h0(self) -> np.ndarray:
+        """[D] the mean input vector of the vocabulary: an average context (the title fit's too)."""
+        return np.asarray(self.syn0, dtype=np.float64).mean(axis=0).astype(np.float32)
 
     def neighbours(self, ids: list[int]) -> list[tuple[int, list[int], list[float]]]:
         """(word, its `expand_k` nearest words, their cosines > 0) for words among the `head` most frequent:

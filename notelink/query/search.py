@@ -234,8 +234,7 @@ class Searcher:
     def _title_prior(self) -> np.ndarray:
         """[t] sigmoid(h0 . u_w) of the title words, h0 the mean input vector of the vocabulary: how
         strongly an average context predicts each (made at the first query with CBOW words)."""
-        h0 = np.asarray(self.syn0, dtype=np.float64).mean(axis=0).astype(np.float32)  # [D]
-        return sigmoid(self.syn1_titles @ h0)
+        return sigmoid(self.syn1_titles @ self.expansion.h0)
 
     def _dense_at(self, cand: np.ndarray, q: np.ndarray) -> np.ndarray:
         """[c] cosines of the notes `cand` to the query's dense row q [D]: the product with every row when
