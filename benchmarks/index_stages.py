@@ -44,11 +44,12 @@ def main() -> None:
     mark("python started")
     from notelink.cli import main as cli
     from notelink.index import build as indexer
+    from notelink.index import naming
     from notelink.model import cbow
 
     mark("notelink imported")
     for module, name in [(indexer, "read_vault"), (cbow, "warm_up"), (indexer, "boilerplate"),
-                         (indexer, "encode_notes"), (indexer, "find_mentions"), (indexer, "_search_data"),
+                         (indexer, "encode_notes"), (naming, "find_mentions"), (indexer, "_search_data"),
                          (cbow, "train"), (indexer, "graph_for"), (indexer, "note_vectors"),
                          (indexer, "write_generation")]:
         wrap(module, name)

@@ -81,7 +81,7 @@ class NoteRecord:
     """The language whose stop words were dropped from `paragraphs` ("" with stop words kept)."""
     refs: list[list[str]] = field(default_factory=list)
     """The tokens of each URL and code span (`ParsedNote.refs`), as names have them: never trained on, read
-    for the notes they name by file name (`find_references` in notelink/index/build.py)."""
+    for the notes they name by file name (`find_references` in notelink/index/naming.py)."""
     numbered: list[list[str]] = field(default_factory=list)
     """Stretches of the note's text around numbers, numbers kept (`numbered_stretches`): where a file name
     with a number in it (`2022-05-31`, `reading-series.2022.05.31`, a zettel's id) can be written, as the
@@ -101,7 +101,7 @@ class NoteRecord:
 
     def file_name(self) -> list[str]:
         """The tokens of the whole file name (`area.topic.leaf` → area topic leaf), as `names` has them: the
-        name by which a note is referred to as a file (`references` in notelink/index/build.py)."""
+        name by which a note is referred to as a file (`find_references` in notelink/index/naming.py)."""
         return name_tokens(file_names(self.path)[0], self.lang, numbers=True)
 
     @property

@@ -192,7 +192,7 @@ def test_an_update_stores_the_search_data_of_a_full_build(make_vault, tmp_path: 
 
 def test_an_update_recounts_only_the_mentions_of_a_renamed_note(make_vault, tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from notelink.index import build as indexer
+    from notelink.index import naming
     from notelink.index.arrays import load_array
     from notelink.index.store import current_generation
 
@@ -203,8 +203,8 @@ def test_an_update_recounts_only_the_mentions_of_a_renamed_note(make_vault, tmp_
     new_alias = "---\naliases: [Orbit notes]\n---\n# Stars 2\n\nplanet orbit lens"  # garden 1 mentions it
     stars.write_text(new_alias, encoding="utf-8")
     seen: list[object] = []
-    real = indexer.mentions_reuse
-    monkeypatch.setattr(indexer, "mentions_reuse", lambda *a: seen.append(r := real(*a)) or r)
+    real = naming.mentions_reuse
+    monkeypatch.setattr(naming, "mentions_reuse", lambda *a: seen.append(r := real(*a)) or r)
     build_index(vault, ix, FAST, incremental=INC)
     build_index(vault, tmp_path / "full", FAST)
     gen, full = current_generation(ix), current_generation(tmp_path / "full")
@@ -260,6 +260,7 @@ def test_a_renamed_note_updates_like_a_full_build(make_vault, tmp_path: Path, sc
     """Mentions recounted for renamed notes and links resolved again on the patched copy: the mentions
     and every table are those of a full build, a moved note's too."""
     from notelink.index import build as indexer
+    from notelink.index import naming
 
     vault = topic_vault(make_vault, per_topic=6)
     for rel, text in EXTRA.items():
@@ -273,9 +274,9 @@ def test_a_renamed_note_updates_like_a_full_build(make_vault, tmp_path: Path, sc
         (vault / dst).parent.mkdir(exist_ok=True)
         (vault / src).rename(vault / dst)
     seen: dict[str, object] = {}
-    for name in ("mentions_reuse", "patch_for"):
-        real = getattr(indexer, name)
-        monkeypatch.setattr(indexer, name, lambda *a, real=real, name=name: seen.setdefault(name, real(*a)))
+    for module, name in ((naming, "mentions_reuse"), (indexer, "patch_for")):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, real=real, name=name: seen.setdefault(name, real(*a)))
     assert build_index(vault, tmp_path / "inc", FAST, incremental=INC).mode == "incremental"
     assert seen["patch_for"] is not None  # patched, also when the paths changed
     assert (seen["mentions_reuse"] is None) == ("boilerplate" in scenario)
@@ -392,6 +393,7 @@ def test_added_deleted_moved_and_renamed_notes_update_like_a_full_build(
     """Each step's update renumbers the previous rows and mentions by path, counts mentions again only
     where a name came or went, and ends with the tables, mentions and search data of a full build."""
     from notelink.index import build as indexer
+    from notelink.index import naming
 
     vault = topic_vault(make_vault, per_topic=6)
     for rel, text in (EXTRA | OPTICS).items():
@@ -399,9 +401,9 @@ def test_added_deleted_moved_and_renamed_notes_update_like_a_full_build(
         (vault / rel).write_text(text, encoding="utf-8")
     build_index(vault, tmp_path / "inc", FAST)
     seen: dict[str, list[object]] = {"mentions_reuse": [], "patch_for": []}
-    for name in seen:
-        real = getattr(indexer, name)
-        monkeypatch.setattr(indexer, name,
+    for module, name in ((naming, "mentions_reuse"), (indexer, "patch_for")):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name,
                             lambda *a, real=real, name=name: seen[name].append(r := real(*a)) or r)
     for step, (written, moved, deleted) in enumerate(PATH_STEPS.values()):
         for rel, text in written.items():
@@ -426,6 +428,7 @@ def test_a_folder_of_many_notes_moved_counts_every_mention_again(make_vault, tmp
     """Over 100 names came and went: counting all is cheaper than looking up where they are; the rows
     are still patched, and the index is a full build's."""
     from notelink.index import build as indexer
+    from notelink.index import naming
 
     words = TOPICS["stars"].split()
     vault = make_vault({f"a/note {i}.md": f"# Note {i}\n\n{' '.join(words[i % 7:])} note {(i + 1) % 60}"
@@ -433,9 +436,9 @@ def test_a_folder_of_many_notes_moved_counts_every_mention_again(make_vault, tmp
     build_index(vault, tmp_path / "inc", FAST)
     (vault / "a").rename(vault / "c")
     seen: dict[str, list[object]] = {"mentions_reuse": [], "patch_for": []}
-    for name in seen:
-        real = getattr(indexer, name)
-        monkeypatch.setattr(indexer, name,
+    for module, name in ((naming, "mentions_reuse"), (indexer, "patch_for")):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name,
                             lambda *a, real=real, name=name: seen[name].append(r := real(*a)) or r)
     assert build_index(vault, tmp_path / "inc", FAST, incremental=INC).mode == "carried"
     assert seen["mentions_reuse"] == [None, None] and seen["patch_for"][0] is not None

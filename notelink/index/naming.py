@@ -1,0 +1,92 @@
+"""Where notes name other notes: by title or alias (mentions) and by whole file name (references), counted
+in every note for a full build and, after an update, again only in the notes where they may have changed
+(`update.mentions_reuse`). What `build` stores as a generation's mentions and named notes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from notelink.index.generation import Mentions
+from notelink.index.lazy import Lazy
+from notelink.index.lexicon import Encoded
+from notelink.index.references import referable
+from notelink.index.update import UpdatePlan, mentions_reuse
+from notelink.notes.mentions import count_mentions, recount_mentions, title_phrases
+from notelink.notes.records import NoteRecord
+from notelink.notes.tokenizer import is_number
+
+
+def find_mentions(records: list[NoteRecord], tokens: Sequence[list[str]],
+                  reuse: tuple[Mentions, list[int]] | None = None) -> Mentions:
+    """Where notes name other notes; with `reuse` = (previous mentions with these notes' ids, notes to
+    count again: `update.mentions_reuse`), only those notes' mentions are counted again."""
+    phrases, langs = title_phrases([r.names() for r in records]), [r.lang for r in records]
+    if reuse is None:
+        return count_mentions(tokens, phrases, langs=langs)
+    old, recount = reuse
+    return recount_mentions(old, tokens, phrases, recount, langs=langs)
+
+
+_APART = "\x00"  # between a note's text and each of its URLs and code spans: no name is matched across
+
+
+def find_references(records: list[NoteRecord], tokens: Sequence[list[str]],
+                    reuse: tuple[Mentions, list[int]] | None = None) -> Mentions:
+    """Where notes name other notes by their whole file name (`dendron.topic.links`, `insert-images`,
+    `2022-05-31`): the mentions that rank a note near the top of related notes (`notelink.index.references`);
+    `reuse` as in `find_mentions` (a file name changes only with its path: a moved note's is a new one's).
+
+    A name without numbers is looked for in the note's text tokens and its URLs and code spans; a name with
+    one (the text tokens drop numbers) in the stretches of text around numbers (`NoteRecord.numbered`) and
+    the URLs and code spans: each place in a note is read once for a name."""
+    names = [[name] if referable(name := r.file_name()) else [] for r in records]
+    numbered = np.array([bool(n) and any(map(is_number, n[0])) for n in names], dtype=bool)  # [N]
+    langs = [r.lang for r in records]
+    plain = Lazy(len(records), lambda i: _with_refs(tokens[i], records[i]))  # (an update reads a few)
+    found = [_count_names(names, ~numbered, plain, langs, reuse)]
+    if numbered.any():
+        around = Lazy(len(records), lambda i: _with_refs([t for s in records[i].numbered
+                                                          for t in (_APART, *s)], records[i]))
+        found.append(_count_names(names, numbered, around, langs, reuse))
+    src, dst, count = (np.concatenate(column) for column in zip(*found, strict=True))
+    order = np.lexsort((dst, src))  # as count_mentions sorts
+    return src[order], dst[order], count[order]
+
+
+def _count_names(names: list[list[list[str]]], which: np.ndarray, docs: Sequence[list[str]], langs: list[str],
+                 reuse: tuple[Mentions, list[int]] | None) -> Mentions:
+    """The mentions in `docs` of the names of the notes `which` ([N] bool); with `reuse`, its mentions of
+    those notes kept but for the notes counted again (`recount_mentions`). A file name inside a
+    longer one named at the same place does not count (`reading.2022.05.31` is not also `2022-05-31`)."""
+    phrases = title_phrases([n if w else [] for n, w in zip(names, which.tolist(), strict=True)])
+    if reuse is None:
+        return count_mentions(docs, phrases, langs=langs, longest=True)
+    (src, dst, count), recount = reuse
+    mine = which[dst]  # [M] the earlier mentions of these notes
+    return recount_mentions((src[mine], dst[mine], count[mine]), docs, phrases, recount, langs=langs,
+                            longest=True)
+
+
+def mentions_of(records: list[NoteRecord], tokens: Sequence[list[str]], encoded: Encoded,
+                plan: UpdatePlan | None, same_boilerplate: bool) -> tuple[Mentions, Mentions]:
+    """The mentions of names and of whole file names; after an update, counted again only in the notes
+    where they may have changed (`update.mentions_reuse`)."""
+    def in_runs_too(names: set[tuple[str, ...]]) -> set[int]:
+        return encoded.notes_with(names, _runs(records))
+
+    names = mentions_reuse(plan, records, same_boilerplate, encoded.notes_with)
+    files = mentions_reuse(plan, records, same_boilerplate, in_runs_too, "named")
+    return find_mentions(records, tokens, names), find_references(records, tokens, files)
+
+
+def _runs(records: list[NoteRecord]) -> list[list[list[str]]]:
+    """Each note's URLs, code spans and stretches of text around numbers: where file names are looked
+    for besides the text (`find_references`)."""
+    return [[*r.refs, *r.numbered] for r in records]
+
+
+def _with_refs(doc: list[str], r: NoteRecord) -> list[str]:
+    """A note's tokens followed by its URLs' and code spans' (no copy of `doc` without any)."""
+    return doc + [t for ref in r.refs for t in (_APART, *ref)] if r.refs else doc
