@@ -269,9 +269,10 @@ class SearchConfig:
     `NoteVectorConfig.expand_vocab` most frequent words)."""
     predict_beta: float = 0.2
     """Weight of the words the query as a whole predicts as CBOW's context (by lift over an average
-    context; `query/expansion.py`), next to the words themselves. Link suggestion recall@10, seeds 1-3,
-    plain / held-out, against none (the same indexes): dendron-site +0.015 / +0.040, `de` +0.008 / 0.000,
-    `it` 0.000 / -0.003, `en` -0.004 / +0.001 (RESULTS.md, session 19)."""
+    context; `query/expansion.py`), next to the words themselves: from a query of `MIN_CONTEXT` reliable
+    words or more, and only ranking the notes the query's own words reach. Link suggestion recall@10,
+    seeds 1-3, plain / held-out, against none (the same indexes): dendron-site +0.015 / +0.040, `de` +0.006
+    / -0.003, `it` +0.001 / -0.002, `en` -0.004 / 0.000 (RESULTS.md, session 19)."""
     predict_k: int = 10
     """Predicted words brought in: those with the largest positive lift, among the words seen
     `RELIABLE_COUNT` times or more."""

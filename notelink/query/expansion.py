@@ -13,8 +13,10 @@ Two kinds, summed into one query vector (`search.Searcher`, weights in `config.S
   trained on (which word is missing from this context?), asked of a draft whose link text is not written
   yet: the word the author would link tends to be among those predicted.
 
-Only words seen `RELIABLE_COUNT` times or more take part, as they do in `similar`: rarer words' vectors
-have no reproducible neighbours.
+Only words seen `RELIABLE_COUNT` times or more are brought in, as `similar` lists only those: rarer words'
+vectors have no reproducible neighbours. Words are predicted only from a context of `MIN_CONTEXT` such
+words or more, and they rank the notes the query reaches without them (`search.Searcher._score`), never
+bring a note of their own.
 """
 
 from __future__ import annotations
@@ -27,6 +29,12 @@ import numpy as np
 from notelink.config import NoteVectorConfig, SearchConfig
 from notelink.query.index import Index
 from notelink.query.words import RELIABLE_COUNT
+
+MIN_CONTEXT = 3
+"""Reliable tokens a query needs for its words to be predicted: CBOW learned from windows of words, and a
+query of a word or two is that word's associations, which its neighbours (`expand_beta`) bring already.
+A search of one common word put notes of its predicted words above notes with the word (top hit holding
+the word 56 of 60 words seen 10-30 times in obsidian-help, against 58 without prediction)."""
 
 
 class Expanded(NamedTuple):
@@ -48,14 +56,15 @@ class Expansion:
         self.head = min(syn0.shape[0], NoteVectorConfig().expand_vocab)  # words that take part
         self._near: dict[int, tuple[list[int], list[float]]] = {}  # word -> its neighbours, as asked for
 
-    def expand(self, ids: np.ndarray, q: np.ndarray, h: np.ndarray | None) -> Expanded:
-        """q' for the query words `ids` [k] of unit weights `q` [k], h [D] the mean input vector of its
-        words (None: none in the vocabulary)."""
+    def expand(self, ids: np.ndarray, q: np.ndarray, tokens: np.ndarray) -> Expanded:
+        """q' for the query words `ids` [k] of unit weights `q` [k]; `tokens` [n] its tokens' vocabulary ids
+        (repeats counted), whose reliable ones are the context that predicts words."""
         weight = dict(zip(ids.tolist(), q.tolist(), strict=True))
         best: dict[int, tuple[float, int]] = {}  # word brought in -> (largest share, query word)
         predicted: dict[int, float] = {}
         if self.cfg.expand_beta:
             self._add(weight, self._spread(weight, best), self.cfg.expand_beta)
+        h = self._context(tokens)
         if self.cfg.predict_beta and h is not None:
             predicted = self._predicted(h, ids)
             self._add(weight, predicted, self.cfg.predict_beta)
@@ -83,6 +92,16 @@ class Expansion:
                     best[e] = (weight[w] * c, w)
         return spread
 
+    def _context(self, tokens: np.ndarray) -> np.ndarray | None:
+        """h [D]: the mean input vector of `tokens`; None when fewer than `MIN_CONTEXT` of them are words
+        seen often enough to trust (`similar`'s rule): a query of one rare word filled its results with
+        notes it seemed to predict (`rigmarole`, seen 5 times: notes on Apple's Journal app). Rare words
+        still count in a longer draft's h: left out, link suggestion on `de` lost 0.005 recall@10 plain
+        and held-out (RESULTS.md, session 19)."""
+        if int(np.count_nonzero(tokens < self._reliable)) < MIN_CONTEXT:
+            return None
+        return np.asarray(self.syn0[tokens], dtype=np.float32).mean(axis=0)  # (as the title fit's h)
+
     def _predicted(self, h: np.ndarray, ids: np.ndarray) -> dict[int, float]:
         """p: the `predict_k` reliable words (not the query's) with the largest positive lift for context
         h [D]. No one query word brings them in (`because` says `predicted`, not `word ← query word`)."""
@@ -97,12 +116,17 @@ class Expansion:
         return dict(zip(top.tolist(), lift[top].astype(np.float64).tolist(), strict=True))
 
     @functools.cached_property
-    def _outputs(self) -> np.ndarray:
-        """[r, D] output vectors of the reliable words among the `head` (ids are by descending count, so
-        the reliable words are the first r)."""
+    def _reliable(self) -> int:
+        """How many words are seen `RELIABLE_COUNT` times or more: ids are by descending count, so these
+        are the words 0..reliable - 1."""
         (reliable,) = self.index.db.execute("SELECT COUNT(*) FROM vocab WHERE count >= ?",
                                             (RELIABLE_COUNT,)).fetchone()
-        return np.asarray(self.syn1neg[: min(self.head, int(reliable))], dtype=np.float32)
+        return int(reliable)
+
+    @functools.cached_property
+    def _outputs(self) -> np.ndarray:
+        """[r, D] output vectors of the reliable words among the `head`."""
+        return np.asarray(self.syn1neg[: min(self.head, self._reliable)], dtype=np.float32)
 
     @functools.cached_property
     def _prior(self) -> np.ndarray:

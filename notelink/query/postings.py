@@ -43,6 +43,12 @@ class Rows:
         product *= self.value
         return np.bincount(self.note, weights=product, minlength=N)
 
+    def notes_of(self, words: np.ndarray, N: int) -> np.ndarray:
+        """[N] bool: the notes in the rows of the words `words` ([k] bool) picks."""
+        out = np.zeros(N, dtype=bool)
+        out[self.note[np.repeat(words, np.diff(self.start))]] = True
+        return out
+
     def holding(self, notes: list[int], N: int) -> list[np.ndarray]:
         """For each of `notes`, the positions (ascending) of the words whose rows hold it."""
         slot = np.full(N, -1, dtype=np.int64)

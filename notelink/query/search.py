@@ -67,6 +67,7 @@ class _Terms:
 
     ids: np.ndarray
     q: np.ndarray
+    tokens: np.ndarray  # [n] the query's tokens in the vocabulary (repeats counted)
     h: np.ndarray | None
     words: list[str]
     unknown: list[str]
@@ -140,7 +141,7 @@ class Searcher:
             order = [] if not parsed.filtered else self.filters.only(allowed, top)
             scores, parts = np.zeros(self.N), None
         else:
-            expanded = self.expansion.expand(terms.ids, terms.q, terms.h)
+            expanded = self.expansion.expand(terms.ids, terms.q, terms.tokens)
             scores, parts = self._score(terms, expanded, allowed)
             order = self._rank(scores, top, [p for p in phrases if p is not None])
         reasons = self._reasons(order, terms, parts) if parts is not None else {}
@@ -161,13 +162,13 @@ class Searcher:
         q = q / (np.linalg.norm(q) or 1.0)
         sure = sum(lang in stop_word_languages(t) for t in tokens) >= 2  # the query shows its language
         words = list(dict.fromkeys(self.words[i] for found in ids_of.values() for i in found))
-        return _Terms(ids, q, self._context(known), words, unknown, ignored, lang if sure else None)
+        cbow = np.asarray([i for i in known if i < self.V], dtype=np.int64)
+        return _Terms(ids, q, cbow, self._context(cbow), words, unknown, ignored, lang if sure else None)
 
-    def _context(self, known: list[int]) -> np.ndarray | None:
+    def _context(self, cbow: np.ndarray) -> np.ndarray | None:
         """h [D]: the mean input vector of the query's tokens in the vocabulary (repeats count), as CBOW
         takes a context; None when none is."""
-        cbow = [i for i in known if i < self.V]
-        return np.asarray(self.syn0[cbow], dtype=np.float32).mean(axis=0) if cbow else None
+        return np.asarray(self.syn0[cbow], dtype=np.float32).mean(axis=0) if cbow.size else None
 
     def _ids_of(self, token: str) -> list[int]:
         """The word ids a query token searches for: its own, else those of the vault's words it matches
@@ -192,11 +193,15 @@ class Searcher:
         ids, w = expanded.ids, expanded.weights
         cfg = self.cfg
         rows = Rows.of(self.terms, ids)
-        anchors = self._anchors(rows, ids)
+        anchors, names = self._anchors(rows, ids), Rows.of(self.names, ids)
         scores = rows.total(w, self.N) + cfg.w_anchor * anchors.total(w, self.N) \
-            + cfg.w_title * Rows.of(self.names, ids).total(w, self.N)
+            + cfg.w_title * names.total(w, self.N)
         if allowed is not None:
             scores[~allowed] = 0.0
+        if expanded.predicted:  # predicted words rank the notes the query reaches, they add none
+            own = np.array([i not in expanded.predicted for i in ids.tolist()], dtype=bool)  # [k]
+            scores[~(rows.notes_of(own, self.N) | anchors.notes_of(own, self.N)
+                     | names.notes_of(own, self.N))] = 0.0
         cand = np.flatnonzero(scores > 0)
         fit = np.zeros(self.N)
         if cand.size and terms.h is not None and (cfg.w_dense or cfg.w_title_fit):

@@ -45,17 +45,17 @@ def _expansion(cfg: SearchConfig) -> Expansion:
 
 
 def _query() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Words 0 and 1 (weights 0.6, 0.8), written twice and once: its tokens, whose context is h."""
     ids = np.array([0, 1])
-    syn0, _ = _vectors()
-    return ids, np.array([0.6, 0.8]), syn0[ids].mean(axis=0)
+    return ids, np.array([0.6, 0.8]), np.array([0, 1, 0])
 
 
 def test_the_words_the_context_predicts_more_than_an_average_one_are_brought_in_by_their_lift() -> None:
-    ids, q, h = _query()
+    ids, q, tokens = _query()
     cfg = SearchConfig(expand_beta=0.0, predict_beta=0.5, predict_k=10)
-    out, w, source, predicted = _expansion(cfg).expand(ids, q, h)
+    out, w, source, predicted = _expansion(cfg).expand(ids, q, tokens)
     syn0, syn1 = _vectors()
-    h0 = syn0.mean(axis=0)
+    h, h0 = syn0[tokens].mean(axis=0), syn0.mean(axis=0)
     lift = sigmoid(syn1 @ h) - sigmoid(syn1 @ h0)  # word 4 negative, word 5 unreliable
     p = np.array([lift[2], lift[3]]) / np.linalg.norm([lift[2], lift[3]])
     want = np.array([0.6, 0.8, 0.5 * p[0], 0.5 * p[1]])
@@ -65,17 +65,21 @@ def test_the_words_the_context_predicts_more_than_an_average_one_are_brought_in_
 
 
 def test_only_the_k_best_predicted_words_come_in() -> None:
-    ids, q, h = _query()
+    ids, q, tokens = _query()
     cfg = SearchConfig(expand_beta=0.0, predict_beta=0.5, predict_k=1)
-    out, _, _, predicted = _expansion(cfg).expand(ids, q, h)
+    out, _, _, predicted = _expansion(cfg).expand(ids, q, tokens)
     assert out.tolist() == [0, 1, 2] and predicted == {2}
 
 
 def test_without_a_context_or_a_weight_nothing_is_predicted() -> None:
-    ids, q, h = _query()
-    for cfg, context in ((SearchConfig(expand_beta=0.0, predict_beta=0.5), None),
-                         (SearchConfig(expand_beta=0.0, predict_beta=0.0), h),
-                         (SearchConfig(expand_beta=0.0, predict_beta=0.5, predict_k=0), h)):
+    """No token in the vocabulary, only a word too rare to trust (5: its vector predicts word 2 strongly,
+    as a rare word's did, `rigmarole`), no weight, no word to bring."""
+    ids, q, tokens = _query()
+    for cfg, context in ((SearchConfig(expand_beta=0.0, predict_beta=0.5), np.zeros(0, dtype=np.int64)),
+                         (SearchConfig(expand_beta=0.0, predict_beta=0.5), np.array([5, 5, 5])),
+                         (SearchConfig(expand_beta=0.0, predict_beta=0.5), np.array([0, 1])),  # too few
+                         (SearchConfig(expand_beta=0.0, predict_beta=0.0), tokens),
+                         (SearchConfig(expand_beta=0.0, predict_beta=0.5, predict_k=0), tokens)):
         out, w, source, predicted = _expansion(cfg).expand(ids, q, context)
         assert out.tolist() == [0, 1] and source == {} and predicted == set()
         np.testing.assert_allclose(w, q)

@@ -258,3 +258,26 @@ def test_words_predicted_by_the_whole_query_are_said_so_not_given_a_query_word()
     assert why.lines() == ["cabbage", "weeks ← cabbage", "predicted: brine, jar"]
     found = SearchResults("cabbage", [Hit("k.md", "Kimchi", 0.5, None, why)], ["cabbage"])
     assert found.to_dict()["hits"][0]["because"]["predicted"] == ["brine", "jar"]
+
+
+def test_predicted_words_rank_the_notes_the_query_reaches_and_add_none(searcher: Searcher,
+                                                                       monkeypatch: pytest.MonkeyPatch
+                                                                       ) -> None:
+    """A word the query predicts raises the notes that hold the query's own words (or their neighbours),
+    and brings no note of its own: a rare word's search listed 125 notes of its predicted words above the
+    8 notes that had the word (a new user's sweep, `rigmarole`)."""
+    from notelink.query.expansion import Expanded
+
+    real = searcher.expansion.expand
+    bread = searcher.lookup["bread"]
+
+    def with_bread(ids: np.ndarray, q: np.ndarray, tokens: np.ndarray) -> Expanded:
+        e = real(ids, q, tokens)
+        return Expanded(np.append(e.ids, bread), np.append(e.weights, 0.5), e.source, {bread})
+
+    monkeypatch.setattr(searcher.expansion, "expand", with_bread)
+    found = searcher.search("starter", snippets=False)
+    assert "Sourdough.md" in paths(found) and "Bread.md" in paths(found)  # both have "starter"
+    found = searcher.search("kubernetes", snippets=False)
+    assert "Bread.md" not in paths(found) and "Kubernetes deployments.md" in paths(found)
+    assert searcher.search("kubernetes", snippets=False).hits[0].because.predicted == []
