@@ -10,6 +10,7 @@ from typing import Any, TextIO
 from notelink.cli.options import at_least_one, open_index
 from notelink.cli.output import EXIT_OK, UserError, shown
 from notelink.config import SearchConfig
+from notelink.errors import echoed
 from notelink.query.search import Hit, Searcher, SearchResults
 
 _BOLD, _PLAIN = "\x1b[1m", "\x1b[0m"
@@ -74,10 +75,14 @@ def _answer(searcher: Searcher, line: str, n: int, top: int, snippets: bool) -> 
             "ignored": results.ignored, "unknown": results.unknown, "unknown_notes": results.unknown_notes}
 
 
+QUERY_SHOWN = 80
+"""Characters of the query the text output's head line says back."""
+
+
 def render(results: SearchResults, color: bool = False) -> str:
     """The results as text: score, title and path, the snippet (matched words in bold on a terminal) and
     the reasons."""
-    head = f"Search: {shown(results.query.strip())}"
+    head = f"Search: {shown(_one_line(results.query))}"
     notes = []
     if results.unknown:
         notes.append(f"not in any note: {', '.join(results.unknown)}")
@@ -95,6 +100,12 @@ def render(results: SearchResults, color: bool = False) -> str:
     if not results.hits:
         lines.append("  (no notes found)")
     return "\n".join(lines)
+
+
+def _one_line(query: str, most: int = QUERY_SHOWN) -> str:
+    """The query as the head line says it back: its whitespace runs as single spaces, cut at `most`
+    characters (a draft from --stdin is a paragraph or more; its text is the user's, not news to them)."""
+    return echoed(" ".join(query.split()), most)
 
 
 def _marked(text: str, spans: list[tuple[int, int]], color: bool) -> str:

@@ -114,6 +114,14 @@ def test_render_marks_matches_on_a_terminal_and_escapes_names() -> None:
     assert "no note matches: #nope" in nothing and "(no notes found)" in nothing
 
 
+def test_a_draft_is_said_back_on_one_short_line() -> None:
+    """A draft from --stdin (a paragraph or more) is not repeated whole over its results."""
+    draft = "The moon rose over the ridge.\n\n" + "We watched it for an hour, " * 20
+    head = render(SearchResults(draft, [], ["moon"])).splitlines()[0]
+    assert head.startswith("Search: The moon rose over the ridge. We watched") and len(head) < 120
+    assert "\u2026" in head
+
+
 def test_exclude_takes_a_note_as_related_does_and_says_which_name_no_note(
         capsys: pytest.CaptureFixture[str], ix: str, monkeypatch: pytest.MonkeyPatch) -> None:
     target = "cooking/Bread baking basics.md"
