@@ -18,11 +18,9 @@ Errors are `notelink.errors` exceptions, all `NotelinkError`: `VaultError` (no s
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import importlib
 import os
-import shlex
 import threading
 from collections.abc import Collection
 from dataclasses import asdict, dataclass
@@ -32,11 +30,12 @@ from typing import TYPE_CHECKING, Any
 from notelink import arguments
 from notelink.arguments import NoteName
 from notelink.configfile import UserConfig
-from notelink.errors import ArgumentError, IndexDamaged, IndexFormatError, IndexMissing, NotFound
+from notelink.errors import ArgumentError, IndexFormatError, IndexMissing, NotFound
 from notelink.index.arrays import array_sizes
 from notelink.index.owner import other_vault, other_vaults_index
 from notelink.index.report import Progress
 from notelink.index.store import current_generation, generation_key
+from notelink.noindex import indexed_above, no_index, parse_kept
 from notelink.notes.ignore import WORKSPACE_FILE, Ignore
 from notelink.notes.links import told_apart
 from notelink.notes.vault import check_vault, files_named, path_in_vault
@@ -148,7 +147,8 @@ class Vault:
         gen = current_generation(self.index_dir)
         if gen is None:
             above = None if self._other_dir else indexed_above(self.path, self._config)
-            raise IndexMissing(no_index(self.path, self._other_dir, above=above))
+            kept = parse_kept(self.index_dir)
+            raise IndexMissing(no_index(self.path, self._other_dir, above=above, kept=kept))
         with self._lock:
             if self._index is not None and array_sizes(gen) != self._sizes:
                 self._index = None  # an array changed size in place since it was mapped: checked again
@@ -340,44 +340,6 @@ class Vault:
 def open_vault(path: os.PathLike[str] | str, index_dir: os.PathLike[str] | str | None = None) -> Vault:
     """`notelink.open`: the vault at `path` with its index (see `Vault`)."""
     return Vault(path, index_dir)
-
-
-def indexed_above(folder: Path, config: UserConfig) -> Path | None:
-    """The nearest folder above `folder` (resolved) with an index where notelink keeps that folder's index
-    (looked for upwards, as git looks for `.git`), or None. A command run in a vault's subfolder is then
-    pointed at the vault, not at building a second, partial index of the subfolder."""
-    for parent in folder.parents:
-        with contextlib.suppress(OSError, IndexDamaged):
-            if current_generation(config.index_dir(parent)) is not None:
-                return parent
-    return None
-
-
-def no_index(vault: Path, index_dir: Path | None = None, typed: str | None = None, above: Path | None = None,
-             asking: tuple[str, str] = ("status", "")) -> str:
-    """Says that `vault` has no index yet, and the command that builds it: in `index_dir` (named, with
-    `--index-dir`) when it is looked for in a folder other than the usual one. `typed`: the vault as the
-    user wrote it, for the command. `above`: an indexed vault that holds `vault` (`indexed_above`), said
-    first, with the command that asks it (`asking`: the command, and what follows the vault)."""
-    if above is not None:
-        return _inside_indexed(vault, above, typed, asking)
-    where = f" in {index_dir}" if index_dir else ""
-    flag = f" --index-dir {shlex.quote(str(index_dir))}" if index_dir else ""
-    return (f"{vault} has no index yet{where}: run `notelink index {shlex.quote(typed or str(vault))}{flag}` "
-            "first")
-
-
-def _inside_indexed(vault: Path, above: Path, typed: str | None, asking: tuple[str, str]) -> str:
-    """Says that `vault` is a folder inside the indexed vault `above`, and how to ask that vault: named as the
-    user named `vault` (relative to the current folder when `typed` was relative)."""
-    name = str(above)
-    if typed and not os.path.isabs(typed):
-        with contextlib.suppress(ValueError):  # (on another drive)
-            name = os.path.relpath(above)
-    command, rest = asking
-    return (f"{vault} is inside the indexed vault {above}: ask that vault (`notelink {command} "
-            f"{shlex.quote(name)}{rest}`); `notelink index {shlex.quote(typed or str(vault))}` would build a "
-            "second index, of this folder alone")
 
 
 def ambiguous(name: str, chosen: str, others: list[str]) -> str:

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from notelink.api import Vault
 from notelink.cli.main import main
+from notelink.errors import IndexMissing
 
 ARGS = ["--dim", "16", "--epochs", "2", "--threads", "1", "--device", "cpu"]
 
@@ -121,7 +123,9 @@ def test_an_interrupted_first_build_keeps_its_parse_and_the_next_says_it_reused_
         code, _, err = run(capsys, *argv)
     assert code == 130 and "no index was saved yet, but the notes parsed are kept" in err
     code, _, err = run(capsys, "status", str(vault), "--index-dir", str(tmp_path / "ix"))
-    assert code != 0 and "no index" in err
+    assert code != 0 and "no index yet" in err and "interrupted first build kept the notes it parsed" in err
+    with pytest.raises(IndexMissing, match="kept the notes it parsed: run `notelink index"):
+        _ = Vault(vault, tmp_path / "ix").index  # (the API says the same)
     code, out, _ = run(capsys, *argv, "--json")
     said = json.loads(out)
     assert code == 0 and (said["reparsed"], said["reused"], said["resumed"]) == (0, 2, 2)

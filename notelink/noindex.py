@@ -1,0 +1,66 @@
+"""What notelink says when a vault has no index: the command that builds it (or goes on from the notes an
+interrupted first build kept), or the indexed vault a folder is inside of. The API, the CLI and the MCP
+server say the same sentence."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shlex
+from pathlib import Path
+
+from notelink.configfile import UserConfig
+from notelink.errors import IndexDamaged
+from notelink.index.store import current_generation
+
+
+def indexed_above(folder: Path, config: UserConfig) -> Path | None:
+    """The nearest folder above `folder` (resolved) with an index where notelink keeps that folder's index
+    (looked for upwards, as git looks for `.git`), or None. A command run in a vault's subfolder is then
+    pointed at the vault, not at building a second, partial index of the subfolder."""
+    for parent in folder.parents:
+        with contextlib.suppress(OSError, IndexDamaged):
+            if current_generation(config.index_dir(parent)) is not None:
+                return parent
+    return None
+
+
+def no_index(vault: Path, index_dir: Path | None = None, typed: str | None = None, above: Path | None = None,
+             asking: tuple[str, str] = ("status", ""), kept: bool = False) -> str:
+    """Says that `vault` has no index yet, and the command that builds it: in `index_dir` (named, with
+    `--index-dir`) when it is looked for in a folder other than the usual one. `typed`: the vault as the
+    user wrote it, for the command. `above`: an indexed vault that holds `vault` (`indexed_above`), said
+    first, with the command that asks it (`asking`: the command, and what follows the vault). `kept`: an
+    interrupted first build kept the notes it parsed (`parse_kept`), which the command goes on from."""
+    if above is not None:
+        return _inside_indexed(vault, above, typed, asking)
+    where = f" in {index_dir}" if index_dir else ""
+    flag = f" --index-dir {shlex.quote(str(index_dir))}" if index_dir else ""
+    command = f"`notelink index {shlex.quote(typed or str(vault))}{flag}`"
+    if kept:
+        return (f"{vault} has no index yet{where}, but an interrupted first build kept the notes it parsed: "
+                f"run {command} to go on from them")
+    return f"{vault} has no index yet{where}: run {command} first"
+
+
+def parse_kept(index_dir: Path) -> bool:
+    """Whether an interrupted build kept the notes it parsed in `index_dir` (`index.checkpoint`)."""
+    from notelink.index import checkpoint  # (only when there is no index: queries need not load it)
+
+    try:
+        return checkpoint.exists(index_dir)
+    except OSError:
+        return False
+
+
+def _inside_indexed(vault: Path, above: Path, typed: str | None, asking: tuple[str, str]) -> str:
+    """Says that `vault` is a folder inside the indexed vault `above`, and how to ask that vault: named as the
+    user named `vault` (relative to the current folder when `typed` was relative)."""
+    name = str(above)
+    if typed and not os.path.isabs(typed):
+        with contextlib.suppress(ValueError):  # (on another drive)
+            name = os.path.relpath(above)
+    command, rest = asking
+    return (f"{vault} is inside the indexed vault {above}: ask that vault (`notelink {command} "
+            f"{shlex.quote(name)}{rest}`); `notelink index {shlex.quote(typed or str(vault))}` would build a "
+            "second index, of this folder alone")
