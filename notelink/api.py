@@ -35,7 +35,7 @@ from notelink.index.arrays import array_sizes
 from notelink.index.owner import other_vault, other_vaults_index
 from notelink.index.report import Progress
 from notelink.index.store import current_generation, generation_key
-from notelink.noindex import indexed_above, no_index, parse_kept
+from notelink.noindex import building, indexed_above, no_index, parse_kept
 from notelink.notes.ignore import WORKSPACE_FILE, Ignore
 from notelink.notes.links import told_apart
 from notelink.notes.vault import check_vault, files_named, path_in_vault
@@ -147,8 +147,8 @@ class Vault:
         gen = current_generation(self.index_dir)
         if gen is None:
             above = None if self._other_dir else indexed_above(self.path, self._config)
-            kept = parse_kept(self.index_dir)
-            raise IndexMissing(no_index(self.path, self._other_dir, above=above, kept=kept))
+            kept, now = parse_kept(self.index_dir), building(self.index_dir)
+            raise IndexMissing(no_index(self.path, self._other_dir, above=above, kept=kept, building=now))
         with self._lock:
             if self._index is not None and array_sizes(gen) != self._sizes:
                 self._index = None  # an array changed size in place since it was mapped: checked again

@@ -26,21 +26,35 @@ def indexed_above(folder: Path, config: UserConfig) -> Path | None:
 
 
 def no_index(vault: Path, index_dir: Path | None = None, typed: str | None = None, above: Path | None = None,
-             asking: tuple[str, str] = ("status", ""), kept: bool = False) -> str:
+             asking: tuple[str, str] = ("status", ""), kept: bool = False, building: bool = False) -> str:
     """Says that `vault` has no index yet, and the command that builds it: in `index_dir` (named, with
     `--index-dir`) when it is looked for in a folder other than the usual one. `typed`: the vault as the
     user wrote it, for the command. `above`: an indexed vault that holds `vault` (`indexed_above`), said
     first, with the command that asks it (`asking`: the command, and what follows the vault). `kept`: an
-    interrupted first build kept the notes it parsed (`parse_kept`), which the command goes on from."""
+    interrupted first build kept the notes it parsed (`parse_kept`), which the command goes on from;
+    `building`: a build is running now (`lock.build_running`), which will make the index."""
     if above is not None:
         return _inside_indexed(vault, above, typed, asking)
     where = f" in {index_dir}" if index_dir else ""
     flag = f" --index-dir {shlex.quote(str(index_dir))}" if index_dir else ""
     command = f"`notelink index {shlex.quote(typed or str(vault))}{flag}`"
+    if building:
+        return (f"{vault} has no index yet{where}: a build is running now (its progress shows where it was "
+                "started); ask again when it is done")
     if kept:
         return (f"{vault} has no index yet{where}, but an interrupted first build kept the notes it parsed: "
                 f"run {command} to go on from them")
     return f"{vault} has no index yet{where}: run {command} first"
+
+
+def building(index_dir: Path) -> bool:
+    """Whether a build of `index_dir` is running now (`index.lock.build_running`)."""
+    from notelink.index.lock import build_running
+
+    try:
+        return build_running(index_dir)
+    except OSError:
+        return False
 
 
 def parse_kept(index_dir: Path) -> bool:

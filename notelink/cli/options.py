@@ -78,15 +78,15 @@ def open_vault(args: argparse.Namespace) -> Vault:
 def no_index(args: argparse.Namespace) -> UserError:
     """The error for a vault with no index yet, with the command that builds the one asked for; for a
     folder inside an indexed vault (the usual index folders only), the command that asks that vault."""
-    from notelink.noindex import indexed_above, parse_kept
+    from notelink.noindex import building, indexed_above, parse_kept
     from notelink.noindex import no_index as saying
 
     vault = check_vault(Path(args.vault))
     given = Path(args.index_dir).expanduser() if args.index_dir else None
     above = None if given else indexed_above(vault, _user_config(args))
     rest = " …" if any(getattr(args, more, None) for more in ("note", "word", "query")) else ""
-    kept = parse_kept(index_dir(args))
-    return UserError(saying(vault, given, args.vault, above, (args.command, rest), kept))
+    kept, now = parse_kept(index_dir(args)), building(index_dir(args))
+    return UserError(saying(vault, given, args.vault, above, (args.command, rest), kept, now))
 
 
 def open_index(args: argparse.Namespace) -> Index:

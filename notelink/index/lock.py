@@ -209,3 +209,10 @@ def build_lock(index_dir: Path, on_wait: Callable[[], None] | None = None,
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
+
+
+def build_running(index_dir: Path) -> bool:
+    """Whether a build holds this index folder's build lock now (what `status` says of a vault whose
+    first index is being built); False where builds take no lock."""
+    path = index_dir / BUILD_LOCK_FILE
+    return fcntl is not None and path.is_file() and _held(path)

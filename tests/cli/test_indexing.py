@@ -136,3 +136,19 @@ def test_an_interrupted_first_build_keeps_its_parse_and_the_next_says_it_reused_
     assert code == 130 and "index in use is unchanged (the notes parsed are kept" in err
     code, out, _ = run(capsys, *argv)
     assert code == 0 and "(0 parsed, 1 unchanged, 1 reused from an interrupted build's parse)" in out
+
+
+def test_status_during_a_first_build_says_one_is_running(capsys, make_vault, tmp_path: Path) -> None:
+    """A new user's sweep: while the first `index` of a big vault was training, `status` in another terminal
+    said "run `notelink index` first", as if none were running (a second one waited, then was up to date)."""
+    from notelink.index.lock import build_lock
+
+    vault = make_vault({"a.md": "# A\n\nalpha beta gamma\n"})
+    ix = tmp_path / "ix"
+    with build_lock(ix):  # (held as a build holds it: the kernel's lock, by another open file)
+        code, _, err = run(capsys, "status", str(vault), "--index-dir", str(ix))
+        assert code != 0 and "has no index yet" in err and "a build is running now" in err
+        with pytest.raises(IndexMissing, match="a build is running now"):
+            _ = Vault(vault, ix).index
+    code, _, err = run(capsys, "status", str(vault), "--index-dir", str(ix))
+    assert "a build is running" not in err and "run `notelink index" in err
