@@ -46,6 +46,9 @@ class Expanded(NamedTuple):
     """A word brought in as a neighbour -> the query word that brought it most (`kubernetes ← k8s`)."""
     predicted: set[int]
     """The words brought in as predicted by the query as a whole (and not as a neighbour too)."""
+    h: np.ndarray | None
+    """[D] the query's context: the mean input vector of its tokens in the vocabulary (None without any),
+    which also predicts the notes' titles (`search.Searcher._title_fit`)."""
 
 
 class Expansion:
@@ -64,15 +67,15 @@ class Expansion:
         predicted: dict[int, float] = {}
         if self.cfg.expand_beta:
             self._add(weight, self._spread(weight, best), self.cfg.expand_beta)
-        h = self._context(tokens)
-        if self.cfg.predict_beta and h is not None:
+        h = np.asarray(self.syn0[tokens], dtype=np.float32).mean(axis=0) if tokens.size else None  # [D]
+        if self.cfg.predict_beta and h is not None and self._predicts(tokens):
             predicted = self._predicted(h, ids)
             self._add(weight, predicted, self.cfg.predict_beta)
         asked = set(ids.tolist())
         source = {e: w for e, (_, w) in best.items() if e not in asked}
         out = np.fromiter(weight, dtype=np.int64, count=len(weight))
         vals = np.fromiter(weight.values(), dtype=np.float64, count=len(weight))
-        return Expanded(out, vals / (np.linalg.norm(vals) or 1.0), source, set(predicted) - set(source))
+        return Expanded(out, vals / (np.linalg.norm(vals) or 1.0), source, set(predicted) - set(source), h)
 
     @staticmethod
     def _add(weight: dict[int, float], extra: dict[int, float], beta: float) -> None:
@@ -92,15 +95,13 @@ class Expansion:
                     best[e] = (weight[w] * c, w)
         return spread
 
-    def _context(self, tokens: np.ndarray) -> np.ndarray | None:
-        """h [D]: the mean input vector of `tokens`; None when fewer than `MIN_CONTEXT` of them are words
-        seen often enough to trust (`similar`'s rule): a query of one rare word filled its results with
-        notes it seemed to predict (`rigmarole`, seen 5 times: notes on Apple's Journal app). Rare words
-        still count in a longer draft's h: left out, link suggestion on `de` lost 0.005 recall@10 plain
-        and held-out (RESULTS.md, session 19)."""
-        if int(np.count_nonzero(tokens < self._reliable)) < MIN_CONTEXT:
-            return None
-        return np.asarray(self.syn0[tokens], dtype=np.float32).mean(axis=0)  # (as the title fit's h)
+    def _predicts(self, tokens: np.ndarray) -> bool:
+        """Whether a query of these tokens predicts words: at least `MIN_CONTEXT` of them are words seen
+        often enough to trust (`similar`'s rule). A query of one rare word filled its results with notes
+        it seemed to predict (`rigmarole`, seen 5 times: notes on Apple's Journal app). Rare words still
+        count in a longer draft's h: left out, link suggestion on `de` lost 0.005 recall@10 plain and
+        held-out (RESULTS.md, session 19)."""
+        return int(np.count_nonzero(tokens < self._reliable)) >= MIN_CONTEXT
 
     def _predicted(self, h: np.ndarray, ids: np.ndarray) -> dict[int, float]:
         """p: the `predict_k` reliable words (not the query's) with the largest positive lift for context

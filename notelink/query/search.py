@@ -61,14 +61,12 @@ _NEEDED = ("search_words", "search_idf", "search_dense", "search_dense_mean",
 
 @dataclass
 class _Terms:
-    """A query as search ids: `ids` [k] distinct, `q` [k] unit TF-IDF weights, `h` [D] its context (the
-    mean input vector of its tokens; None without CBOW words), and the words that could not be searched
-    for."""
+    """A query as search ids: `ids` [k] distinct, `q` [k] unit TF-IDF weights, `tokens` [n] its tokens in
+    the vocabulary (repeats counted: its CBOW context), and the words that could not be searched for."""
 
     ids: np.ndarray
     q: np.ndarray
-    tokens: np.ndarray  # [n] the query's tokens in the vocabulary (repeats counted)
-    h: np.ndarray | None
+    tokens: np.ndarray
     words: list[str]
     unknown: list[str]
     ignored: list[str]
@@ -163,12 +161,7 @@ class Searcher:
         sure = sum(lang in stop_word_languages(t) for t in tokens) >= 2  # the query shows its language
         words = list(dict.fromkeys(self.words[i] for found in ids_of.values() for i in found))
         cbow = np.asarray([i for i in known if i < self.V], dtype=np.int64)
-        return _Terms(ids, q, cbow, self._context(cbow), words, unknown, ignored, lang if sure else None)
-
-    def _context(self, cbow: np.ndarray) -> np.ndarray | None:
-        """h [D]: the mean input vector of the query's tokens in the vocabulary (repeats count), as CBOW
-        takes a context; None when none is."""
-        return np.asarray(self.syn0[cbow], dtype=np.float32).mean(axis=0) if cbow.size else None
+        return _Terms(ids, q, cbow, words, unknown, ignored, lang if sure else None)
 
     def _ids_of(self, token: str) -> list[int]:
         """The word ids a query token searches for: its own, else those of the vault's words it matches
@@ -204,8 +197,8 @@ class Searcher:
                      | names.notes_of(own, self.N))] = 0.0
         cand = np.flatnonzero(scores > 0)
         fit = np.zeros(self.N)
-        if cand.size and terms.h is not None and (cfg.w_dense or cfg.w_title_fit):
-            fit = self._title_fit(terms.h)  # [N]
+        if cand.size and expanded.h is not None and (cfg.w_dense or cfg.w_title_fit):
+            fit = self._title_fit(expanded.h)  # [N]
             scores[cand] += cfg.w_dense * self._dense_at(cand, self._dense_query(terms)) \
                 + cfg.w_title_fit * fit[cand]
         if self.multilingual and terms.lang is not None and cfg.w_language:

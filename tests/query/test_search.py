@@ -273,7 +273,7 @@ def test_predicted_words_rank_the_notes_the_query_reaches_and_add_none(searcher:
 
     def with_bread(ids: np.ndarray, q: np.ndarray, tokens: np.ndarray) -> Expanded:
         e = real(ids, q, tokens)
-        return Expanded(np.append(e.ids, bread), np.append(e.weights, 0.5), e.source, {bread})
+        return Expanded(np.append(e.ids, bread), np.append(e.weights, 0.5), e.source, {bread}, e.h)
 
     monkeypatch.setattr(searcher.expansion, "expand", with_bread)
     found = searcher.search("starter", snippets=False)
