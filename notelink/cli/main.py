@@ -105,7 +105,7 @@ def _version_json() -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if "--version" in argv and set(argv) == {"--version", "--json"}:  # (argparse's prints text)
+    if set(argv) == {"--version", "--json"}:  # (argparse's --version prints text)
         return _version_json()
     try:
         argv = command_line(argv)

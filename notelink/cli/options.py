@@ -85,7 +85,8 @@ def no_index(args: argparse.Namespace) -> UserError:
     given = Path(args.index_dir).expanduser() if args.index_dir else None
     above = None if given else indexed_above(vault, _user_config(args))
     rest = " …" if any(getattr(args, more, None) for more in ("note", "word", "query")) else ""
-    kept, now = parse_kept(index_dir(args)), building(index_dir(args))
+    folder = index_dir(args)
+    kept, now = parse_kept(folder), building(folder)
     return UserError(saying(vault, given, args.vault, above, (args.command, rest), kept, now))
 
 

@@ -35,7 +35,14 @@ from notelink.config import IndexConfig
 from notelink.errors import IndexDamaged, IndexFormatError
 from notelink.index.generation import note_row
 from notelink.index.previous import as_json, load_records
-from notelink.index.store import FORMAT_VERSION, SCHEMA, current_generation, fsync_dir, generation_key
+from notelink.index.store import (
+    FORMAT_VERSION,
+    SCHEMA,
+    current_generation,
+    fsync_dir,
+    generation_key,
+    write_array,
+)
 from notelink.index.tokenstore import TOKEN_ARRAYS
 from notelink.notes.records import TOKENS_VERSION, NoteRecord
 
@@ -152,7 +159,7 @@ def save(index_dir: Path, vault: Path, index_cfg: IndexConfig, records: Sequence
         kept = [r for r, k in zip(records, keep.tolist(), strict=True) if k]
         _write_tables(tmp, kept, {**_meta(vault, index_cfg), "base": _base(index_dir)})
         for name, (array, dtype) in _only(texts, keep).items():
-            _write_array(tmp / f"{name}.npy", array, dtype)
+            write_array(tmp / f"{name}.npy", array, dtype)
         _switch(index_dir, tmp)
     except (OSError, sqlite3.Error) as exc:
         log.warning("could not keep the parsed notes in %s (%s); an interrupted build parses them again",
@@ -201,13 +208,6 @@ def _only(texts: dict[str, tuple[np.ndarray, type]], keep: np.ndarray) -> dict[s
     note_of_paragraph = np.repeat(keep, notes)  # [P]
     return {"tokens_words": (words, wt), "tokens_ids": (ids[np.repeat(note_of_paragraph, paragraphs)], it),
             "tokens_paragraphs": (paragraphs[note_of_paragraph], pt), "tokens_notes": (notes[keep], nt)}
-
-
-def _write_array(path: Path, array: np.ndarray, dtype: type) -> None:
-    with open(path, "wb") as fh:
-        np.save(fh, np.ascontiguousarray(array, dtype=dtype), allow_pickle=False)
-        fh.flush()
-        os.fsync(fh.fileno())
 
 
 def _switch(index_dir: Path, tmp: Path) -> None:

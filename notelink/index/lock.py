@@ -209,8 +209,6 @@ def build_lock(index_dir: Path, on_wait: Callable[[], None] | None = None,
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
-
-
 def build_running(index_dir: Path) -> bool:
     """Whether a build holds this index folder's build lock now (what `status` says of a vault whose
     first index is being built); False where builds take no lock."""

@@ -228,6 +228,14 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def write_array(path: Path, array: np.ndarray, dtype: type) -> None:
+    """`array` as `dtype` in an .npy file (no pickle), on disk when this returns."""
+    with open(path, "wb") as fh:
+        np.save(fh, np.ascontiguousarray(array, dtype=dtype), allow_pickle=False)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
 def _write_text_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
     try:
@@ -280,10 +288,8 @@ class GenerationWriter:
             self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", rows)
 
     def put_array(self, name: str, array: np.ndarray, dtype: type = np.float32) -> None:
-        with self._failing(), open(self.tmp / f"{name}.npy", "wb") as fh:
-            np.save(fh, np.ascontiguousarray(array, dtype=dtype), allow_pickle=False)
-            fh.flush()
-            os.fsync(fh.fileno())
+        with self._failing():
+            write_array(self.tmp / f"{name}.npy", array, dtype)
 
     @contextlib.contextmanager
     def _failing(self) -> Iterator[None]:
