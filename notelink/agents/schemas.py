@@ -43,6 +43,7 @@ class SearchAnswer(TypedDict):
     words: list[str]
     ignored: list[str]
     unknown: list[str]
+    unknown_reason: str  # why an unknown word may still be in a note: code, URLs, front matter not searched
     unmatched: list[str]
     unknown_notes: list[str]
     hits: list[Hit]

@@ -11,6 +11,7 @@ from notelink.cli.options import at_least_one, open_index
 from notelink.cli.output import EXIT_OK, UserError, shown
 from notelink.config import SearchConfig
 from notelink.errors import echoed
+from notelink.query.reasons import no_words, search_notes
 from notelink.query.search import Hit, Searcher, SearchResults
 
 _BOLD, _PLAIN = "\x1b[1m", "\x1b[0m"
@@ -72,7 +73,8 @@ def _answer(searcher: Searcher, line: str, n: int, top: int, snippets: bool) -> 
                                                 "a path or a list of paths"}
     results = searcher.search(item["text"], want, syntax=False, snippets=snippets, exclude=exclude)
     return {"id": item.get("id"), "results": results.to_dict()["hits"], "words": results.words,
-            "ignored": results.ignored, "unknown": results.unknown, "unknown_notes": results.unknown_notes}
+            "ignored": results.ignored, "unknown": results.unknown, "unknown_reason": results.unknown_reason,
+            "unknown_notes": results.unknown_notes}
 
 
 QUERY_SHOWN = 80
@@ -83,18 +85,9 @@ def render(results: SearchResults, color: bool = False) -> str:
     """The results as text: score, title and path, the snippet (matched words in bold on a terminal) and
     the reasons."""
     head = f"Search: {shown(_one_line(results.query))}"
-    notes = []
-    if results.unknown:
-        notes.append(f"not in any note: {', '.join(results.unknown)}")
-    if results.unmatched:
-        notes.append(f"no note matches: {', '.join(results.unmatched)}")
-    if results.unknown_notes:
-        notes.append(f"not a note, so not left out: {', '.join(results.unknown_notes)}")
-    if not results.words:
-        left = results.ignored
-        said = f": {', '.join(left)} {'is a stop word' if len(left) == 1 else 'are stop words'}, left out"
-        notes.append("no words to search for" + (said if left else ""))
-    lines = [head + (f"  ({'; '.join(notes)})" if notes else "")]
+    said = search_notes(results.unknown, results.unmatched, results.unknown_notes)
+    notes = [r.full for r in said + ([] if results.words else [no_words(results.ignored)])]
+    lines = [head + (f"  ({shown('; '.join(notes))})" if notes else "")]
     for hit in results.hits:
         lines += _hit_lines(hit, color)
     if not results.hits:

@@ -1,10 +1,12 @@
 """Why `related` or `concepts` has nothing to say of a note: an empty list alone reads as "no related notes
 exist", when the vault may be too small to have learned any word, the note may be the only one, or have no
 word the index learned (every face says the same reason: `related --json`, the API, the MCP tools, and the
-app's side panels, which say it short)."""
+app's side panels, which say it short). And what a search says of query words it could not search for
+(`search_notes`: `notelink search` in full, the app's search pane short)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from notelink.query.answers import NoteInfo
@@ -17,8 +19,8 @@ SHORT = 25
 @dataclass(frozen=True)
 class Reason:
     """Why an answer is empty: in full (the CLI, the API, the MCP tools) and `short`, a line of the app's
-    side panels (`SHORT` columns at most: a third of an 80-column terminal). Both "" (false) when the
-    answer is not empty."""
+    side panels (`SHORT` columns at most: a third of an 80-column terminal; a search's, `search_notes`, a
+    part of the search pane's line). Both "" (false) when the answer is not empty."""
 
     full: str = ""
     short: str = ""
@@ -66,3 +68,43 @@ def _no_words(index: Index, note: NoteInfo) -> Reason:
     if not index.note_vecs[note.id, : index.layout.words].nnz:
         return NO_WORD_OF_IT
     return Reason()
+
+
+UNKNOWN_WHY = ("search reads the notes' prose, headings, lists, tables, titles and aliases; a word only in "
+               "code (blocks or spans), a URL or front matter is not in the text it reads")
+"""Why a query word can be unknown though a note has it (`search --json`'s `unknown_reason`, said whenever a
+word is unknown): "no note uses it" was false for a `kubectl` written only in a code block. Making code
+searchable needs each note's code tokens in the index (a column, and every vault parsed again on upgrade):
+en has code in 118 of 173 notes, 479 words only there; dendron-site 536 of 1,012 notes, 813 words."""
+
+
+def search_notes(unknown: Sequence[str], unmatched: Sequence[str] = (),
+                 unknown_notes: Sequence[str] = ()) -> list[Reason]:
+    """What a search says of its query besides its results (a `SearchResults`' fields): the words it could
+    not search for, the filters no note matches, the notes to leave out that are no note. `full` for
+    `notelink search`, `short` for the app's line over the results; `no_words` says why nothing was left
+    to search for."""
+    out = [unknown_words(unknown)] if unknown else []
+    if unmatched:
+        out.append(Reason(f"no note matches: {', '.join(unmatched)}",
+                          f"no note matches: {', '.join(unmatched)}"))
+    if unknown_notes:
+        listed = ", ".join(unknown_notes)
+        out.append(Reason(f"not a note, so not left out: {listed}", f"not a note: {listed}"))
+    return out
+
+
+def unknown_words(unknown: Sequence[str]) -> Reason:
+    """The query words in no note's searched text, with why a note may still have them (`UNKNOWN_WHY`)."""
+    listed = ", ".join(unknown)
+    return Reason(f"not in any note's searched text: {listed} - search leaves out code, URLs and "
+                  "front matter", f"not in any note's text (code aside): {listed}")
+
+
+def no_words(ignored: Sequence[str]) -> Reason:
+    """Why a query has no word to search for: only stop words (`ignored`), or none said."""
+    if not ignored:
+        return Reason("no words to search for", "no words to search for")
+    verb = "is a stop word" if len(ignored) == 1 else "are stop words"
+    return Reason(f"no words to search for: {', '.join(ignored)} {verb}, left out",
+                  "no words to search for (only common words)")

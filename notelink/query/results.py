@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from notelink.query.reasons import UNKNOWN_WHY
 from notelink.query.snippets import Snippet
 
 
@@ -53,7 +54,8 @@ class SearchResults:
     words: list[str] = field(default_factory=list)
     """The query's words searched for (stop words left out)."""
     unknown: list[str] = field(default_factory=list)
-    """Query words that no note uses: reported, not silently dropped."""
+    """Query words in no note's searched text: reported, not silently dropped. A note may have one in code,
+    a URL or front matter, which search does not read (`unknown_reason` in `to_dict` says so)."""
     ignored: list[str] = field(default_factory=list)
     """Stop words of the query's language, left out."""
     unmatched: list[str] = field(default_factory=list)
@@ -65,8 +67,14 @@ class SearchResults:
         """As `dataclasses.asdict` gives it, with `expanded` as {"word", "from"}; built by hand (asdict's
         deep copies were a tenth of a `--batch` query's time)."""
         return {"query": self.query, "hits": [_hit_dict(h) for h in self.hits], "words": list(self.words),
-                "unknown": list(self.unknown), "ignored": list(self.ignored),
+                "unknown": list(self.unknown), "unknown_reason": self.unknown_reason,
+                "ignored": list(self.ignored),
                 "unmatched": list(self.unmatched), "unknown_notes": list(self.unknown_notes)}
+
+    @property
+    def unknown_reason(self) -> str:
+        """Why the `unknown` words can be in notes yet unknown (`reasons.UNKNOWN_WHY`); "" with none."""
+        return UNKNOWN_WHY if self.unknown else ""
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False)

@@ -44,6 +44,17 @@ def test_query_json_reports_unknown_words_and_filters(capsys: pytest.CaptureFixt
     assert any(snip["text"][a:b].lower().startswith("telescope") for a, b in snip["spans"])
 
 
+def test_a_word_only_in_code_is_not_said_to_be_in_no_note(capsys: pytest.CaptureFixture[str],
+                                                           ix: str) -> None:
+    """Logging.md writes `getLogger` in a code block only: "not in any note" was false."""
+    code, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "getLogger")
+    assert code == 0 and "not in any note: " not in out
+    assert out.splitlines()[0] == ("Search: getLogger  (not in any note's searched text: getlogger - search "
+                                   "leaves out code, URLs and front matter; no words to search for)")
+    _, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "getLogger", "--json")
+    assert json.loads(out)["unknown_reason"].startswith("search reads the notes' prose")
+
+
 def test_stdin_draft_is_plain_text(capsys: pytest.CaptureFixture[str], ix: str,
                                    monkeypatch: pytest.MonkeyPatch) -> None:
     draft = "Fed the starter twice today, the levain is bubbly; #bread tomorrow with a wetter dough.\n"
@@ -108,7 +119,8 @@ def test_render_marks_matches_on_a_terminal_and_escapes_names() -> None:
     hit = Hit("a\nb.md", "T", 0.5, Snippet("find the moon here", [(9, 13)], 4), Because(["moon"]))
     results = SearchResults("moon", [hit], ["moon"], ["qq"])
     plain = render(results)
-    assert "a\\nb.md" in plain and "find the moon here  (line 4)" in plain and "not in any note: qq" in plain
+    assert "a\\nb.md" in plain and "find the moon here  (line 4)" in plain
+    assert "not in any note's searched text: qq - search leaves out code, URLs and front matter" in plain
     assert "find the \x1b[1mmoon\x1b[0m here" in render(results, color=True)
     nothing = render(SearchResults("moon #nope", [], ["moon"], unmatched=["#nope"]))
     assert "no note matches: #nope" in nothing and "(no notes found)" in nothing

@@ -14,6 +14,7 @@ from notelink.config import SearchConfig
 from notelink.errors import IndexFormatError
 from notelink.index.build import build_index
 from notelink.query.index import Index
+from notelink.query.reasons import UNKNOWN_WHY
 from notelink.query.search import Searcher
 from notelink.query.words import RELIABLE_COUNT
 
@@ -22,7 +23,8 @@ from ..conftest import FAST
 NOTES = {
     "Kubernetes deployments.md": "---\ntags: [ops/oncall]\n---\n# Kubernetes deployments\n\nRolling out a "
                                  "new version on the kubernetes cluster replaces the pods one by one.\n",
-    "Cluster log.md": "# Cluster log\n\nToday the k8s cluster paged me twice; k8s pods restarted. #ops\n",
+    "Cluster log.md": "# Cluster log\n\nToday the k8s cluster paged me twice; k8s pods restarted. #ops\n\n"
+                      "```sh\nkubectl rollout restart\n```\n",
     "Sourdough.md": "# Sourdough\n\nFeed the starter, then bake the bread when it doubles. #food\n",
     "Bread.md": "# Bread\n\nA loaf needs flour, water, salt and a lively sourdough starter. #food\n",
     "projects/Garden plan.md": "# Garden plan\n\nCompost the beds in autumn, mulch in spring.\n",
@@ -60,6 +62,15 @@ def test_unknown_and_stop_words_are_reported(searcher: Searcher) -> None:
     assert paths(r)[0] == "Sourdough.md"
     nothing = searcher.search("zzyzx")
     assert nothing.hits == [] and nothing.unknown == ["zzyzx"] and nothing.words == []
+
+
+def test_a_word_only_in_code_is_said_to_be_outside_what_search_reads(searcher: Searcher) -> None:
+    """`kubectl` is in Cluster log.md, in a code block, which search does not read: the results said that
+    no note uses it, which the user who wrote it there knows to be false."""
+    r = searcher.search("kubectl")
+    assert r.hits == [] and r.unknown == ["kubectl"]
+    assert r.to_dict()["unknown_reason"] == UNKNOWN_WHY and "code" in UNKNOWN_WHY
+    assert searcher.search("sourdough").to_dict()["unknown_reason"] == ""  # said only with unknown words
 
 
 def test_a_word_seen_once_is_still_found(searcher: Searcher) -> None:

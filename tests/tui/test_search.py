@@ -251,14 +251,24 @@ async def test_unknown_words_are_said(indexed: tuple[Path, Path]) -> None:
     app = make_app(*indexed)
     async with running(app, SIZE) as pilot:
         await search(pilot, app, "flibbertigibbet quux")
-        assert status(app) == "No notes for 'flibbertigibbet quux'  ·  no note uses: flibbertigibbet, quux"
+        assert status(app) == ("No notes for 'flibbertigibbet quux'  ·  not in any note's text (code aside): "
+                               "flibbertigibbet, quux")
         assert hit_paths(app) == []
         await pilot.press("enter")  # nothing to open: search mode stays
         assert pane(app).display and isinstance(app.focused, SearchBox)
         await pilot.press(*" kimchi")  # a known word with them: results, and the unknown ones still said
         await wait_for(pilot, lambda: shown_for(app, "flibbertigibbet quux kimchi"))
         assert "cooking/Kimchi.md" in hit_paths(app)
-        assert status(app).endswith("no note uses: flibbertigibbet, quux")
+        assert status(app).endswith("not in any note's text (code aside): flibbertigibbet, quux")
+
+
+@sync
+async def test_a_word_only_in_code_is_not_said_to_be_in_no_note(indexed: tuple[Path, Path]) -> None:
+    """programming/Logging.md writes `getLogger` in a code block only; the line said "no note uses"."""
+    app = make_app(*indexed)
+    async with running(app, SIZE) as pilot:
+        await search(pilot, app, "getLogger")
+        assert status(app) == "No notes for 'getLogger'  ·  not in any note's text (code aside): getlogger"
 
 
 def test_the_line_over_the_results_and_the_reasons_of_a_hit() -> None:
@@ -273,7 +283,7 @@ def test_the_line_over_the_results_and_the_reasons_of_a_hit() -> None:
     assert summary(SearchResults("#nope", [], [], unmatched=["#nope"])) == \
         "No notes for '#nope'  ·  no note matches: #nope"
     assert summary(SearchResults("zorb cabbage", [hit, hit], ["cabbage"], ["zorb"])) == \
-        "2 notes for 'zorb cabbage'  ·  no note uses: zorb"
+        "2 notes for 'zorb cabbage'  ·  not in any note's text (code aside): zorb"
 
 
 @sync
