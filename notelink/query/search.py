@@ -26,6 +26,7 @@ that every context predicts. A query costs a few postings rows, one [candidates,
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Collection, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -151,7 +152,7 @@ class Searcher:
         tokens = tokenize(text, keep_stopwords=True)
         lang = language_of([tokens])
         kept = without_stopwords([tokens], lang)[0]
-        ignored = sorted(set(tokens) - set(kept))
+        ignored = sorted(set(tokens) - set(kept) | _stop_letters(text))
         ids_of = {t: self._ids_of(t) for t in dict.fromkeys(kept)}  # (once per distinct token)
         known = [i for t in kept for i in ids_of[t]]
         unknown = [t for t, found in ids_of.items() if not found]
@@ -330,6 +331,15 @@ def _at_most(rows: Rows, limit: np.ndarray) -> Rows:
     """`rows` with each word's values at most its `limit` [k]."""
     cap = np.repeat(limit.astype(np.float32), np.diff(rows.start))
     return Rows(rows.start, rows.note, np.minimum(rows.value, cap))
+
+
+_LETTER = re.compile(r"(?<![\w'’])\w(?![\w'’])")
+
+
+def _stop_letters(text: str) -> set[str]:
+    """The query's one-letter stop words (`a`, `I`): the tokenizer drops every one-letter word before stop
+    words are, so a query `a` had no word left out to say, and the app said no reason at all."""
+    return {c for c in map(str.casefold, _LETTER.findall(text)) if stop_word_languages(c)}
 
 
 def _has_phrase(tokens: str, phrase: Sequence[str]) -> bool:

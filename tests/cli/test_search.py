@@ -175,6 +175,8 @@ def test_a_query_of_stop_words_only_says_they_were_left_out(capsys: pytest.Captu
     code, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "the", "and", "of")
     said = "no words to search for: and, of, the are stop words, left out"
     assert code == 0 and said in out.splitlines()[0]
+    _, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "a")  # one letter: said too
+    assert out.splitlines()[0] == "Search: a  (no words to search for: a is a stop word, left out)"
 
 
 def test_a_batch_line_of_stop_words_only_says_they_were_left_out(

@@ -64,6 +64,13 @@ def test_unknown_and_stop_words_are_reported(searcher: Searcher) -> None:
     assert nothing.hits == [] and nothing.unknown == ["zzyzx"] and nothing.words == []
 
 
+def test_one_letter_stop_words_are_said_to_be_left_out(searcher: Searcher) -> None:
+    """The tokenizer drops one-letter words before stop words: `a` was left out with nothing said."""
+    assert searcher.search("a").ignored == ["a"] and searcher.search("I x").ignored == ["i"]
+    assert searcher.search("x").ignored == []  # no stop word: left out, but not as one
+    assert searcher.search("I'm a baker").ignored == ["a", "i'm"]
+
+
 def test_a_word_only_in_code_is_said_to_be_outside_what_search_reads(searcher: Searcher) -> None:
     """`kubectl` is in Cluster log.md, in a code block, which search does not read: the results said that
     no note uses it, which the user who wrote it there knows to be false."""

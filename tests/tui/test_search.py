@@ -271,6 +271,16 @@ async def test_a_word_only_in_code_is_not_said_to_be_in_no_note(indexed: tuple[P
         assert status(app) == "No notes for 'getLogger'  ·  not in any note's text (code aside): getlogger"
 
 
+@sync
+async def test_a_query_of_a_stop_word_says_so(indexed: tuple[Path, Path]) -> None:
+    """`a` (one letter: dropped by the tokenizer before stop words were looked at) said no reason; the CLI
+    and the app say it from the same `reasons.no_words`."""
+    app = make_app(*indexed)
+    async with running(app, SIZE) as pilot:
+        await search(pilot, app, "a")
+        assert status(app) == "No notes for 'a'  ·  no words to search for (only common words)"
+
+
 def test_the_line_over_the_results_and_the_reasons_of_a_hit() -> None:
     hit = Hit("k.md", "Kimchi", 0.5, None, Because(["cabbage"], [("weeks", "cabbage")], ["cabbage"]))
     assert because(hit) == "cabbage  ·  brought in: weeks ← cabbage  ·  named near: cabbage"
