@@ -76,7 +76,9 @@ class Edits:
     diff: str
     written: list[str]
     refused: list[tuple[str, str]]
-    unchanged: int
+    current: int
+    """Notes already as they should be, so not written (`--undo`: already as they were before), as block
+    export's `current` counts them (`link --json` said `unchanged` for the same count)."""
     preview: str = ""
     """What a user confirms when shown `diff`: pass it as `expect` to write exactly this, or nothing."""
     nothing: str = ""
@@ -91,6 +93,11 @@ class Edits:
         written = list(dict.fromkeys(report.written)) if report else []  # (undo --all: a note once)
         return cls("".join(unified_diff(c) for c in plan.changes), written,
                    [(r.path, r.reason) for r in refused], plan.current, preview_of(plan))
+
+    @property
+    def unchanged(self) -> int:
+        """`current`, by its earlier name (kept for the Python API's callers; JSON says `current`)."""
+        return self.current
 
     def to_dict(self) -> dict[str, Any]:
         """As `link --json` prints it: each refusal an object (`path`, `reason`)."""

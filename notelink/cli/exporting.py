@@ -128,7 +128,7 @@ def _dry_run(args: argparse.Namespace, plan: Plan, vault: Path) -> int:
         if args.json:
             emit(args, {**_block_json(args, plan, None), "output": args.output}, str)
     verb = "remove the block from" if args.undo else "write"
-    print(f"Dry run: would {verb} {len(plan.changes)} notes ({plan.current} unchanged, "
+    print(f"Dry run: would {verb} {len(plan.changes)} notes ({plan.current} already current, "
           f"{len(plan.refused)} refused). Nothing was written; add --write to apply.", file=sys.stderr)
     return EXIT_OK
 

@@ -111,6 +111,19 @@ def test_write_then_undo_all_is_byte_identical(vault) -> None:
     assert snapshot(root) == before and journal.entries(ix) == []
 
 
+def test_json_counts_notes_already_as_they_should_be_as_block_export_does(vault, capsys) -> None:
+    """`link --json` said `unchanged` where `export --format block --json` says `current`: one word now."""
+    root, ix, _index = vault
+    base = ["link", str(root), "--index-dir", str(ix)]
+    was = (root / "Compost.md").read_bytes()
+    assert main([*base, "Compost", "Mulch", "--write"]) == 0
+    (root / "Compost.md").write_bytes(was)  # the link taken out by hand: nothing left to put back there
+    capsys.readouterr()
+    assert main([*base, "--undo", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["current"] == 1 and "unchanged" not in data and data["diff"] == ""
+
+
 def test_undo_refuses_over_a_later_edit_and_keeps_the_entry(vault) -> None:
     root, ix, index = vault
     linker.write(_plan(index, root, "Compost", "Mulch"), ix, "test")
@@ -166,7 +179,9 @@ def test_the_command_line_diff_write_and_undo(vault, capsys) -> None:
     out = capsys.readouterr().out
     assert "+Compost feeds the soil. [[Mulch]] keeps it moist." in out and snapshot(root) == before
     assert main(["link", *base, "Compost", "Mulch", "--write", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["written"] == ["Compost.md"]
+    wrote = json.loads(capsys.readouterr().out)
+    assert wrote["written"] == ["Compost.md"]
+    assert wrote["current"] == 0 and "unchanged" not in wrote  # block export's word for it
     assert main(["link", *base, "Soil health", "Compost"]) == EXIT_REFUSED
     capsys.readouterr()
     assert main(["link", *base, "Soil health", "Compost", "--json"]) == EXIT_REFUSED
