@@ -17,7 +17,7 @@ import scipy.sparse as sp
 
 from notelink import __version__
 from notelink.config import IncrementalConfig, IndexConfig, NoteVectorConfig, TrainConfig
-from notelink.errors import IndexDamaged, IndexFormatError
+from notelink.errors import Cancelled, IndexDamaged, IndexFormatError
 from notelink.index import checkpoint
 from notelink.index.generation import Mentions, write_generation
 from notelink.index.lazy import Lazy
@@ -152,13 +152,16 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     if not force and previous.unchanged(records, skipped, config):
         return _up_to_date(summary, previous.meta, t0)
     stage("words")
-    boiler_set, boiler = boilerplate(records, vector_cfg.boilerplate_share)
+    with checkpoint.kept_if_stopped(index_dir, vault, index_cfg, records, previous.records, summary.reparsed):
+        boiler_set, boiler = boilerplate(records, vector_cfg.boilerplate_share)
+        _stop_if(should_stop)
+        encoded = encode_notes(records, boiler_set, train_cfg.min_count)  # one lookup a token (`lexicon`)
+        _stop_if(should_stop)
+        texts = token_arrays(records, encoded.words, encoded.lex)  # the next build reads the notes from them
+        checkpoint.save(index_dir, vault, index_cfg, records, previous.records, texts, summary.reparsed)
     tokens = Lazy(len(records), lambda i: without_boilerplate(records[i].paragraphs, boiler_set))  # what
     # mentions are found in: made for the notes read (an update: those that changed, `mentions_reuse`)
-    encoded = encode_notes(records, boiler_set, train_cfg.min_count)  # one lookup a token (`lexicon`)
     vocab, docs, ids, owner = encoded.vocab, encoded.docs, encoded.ids, encoded.owner
-    texts = token_arrays(records, encoded.words, encoded.lex)  # the next build reads the notes from them
-    checkpoint.save(index_dir, vault, index_cfg, records, previous.records, texts, summary.reparsed)
     plan = None
     if incremental is not None and not force and previous.meta.get("config") == config:
         plan = plan_update(previous, records, vocab, train_cfg, incremental)
@@ -187,6 +190,12 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
                                           _steps(progress, "write"), texts)
     summary.total_seconds = round(time.perf_counter() - t0, 3)
     return summary
+
+
+def _stop_if(should_stop: Callable[[], bool] | None) -> None:
+    """Cancelled when the build is asked to stop (between the steps of a stage that has no other ask)."""
+    if should_stop is not None and should_stop():
+        raise Cancelled()
 
 
 def _stages(progress: Progress | None) -> Callable[[str], None]:

@@ -4,11 +4,12 @@ leave the next one to parse them all again.
 
     INDEX_DIR/parsed/
       index.sqlite          the notes, links and tags tables of a generation (`store.SCHEMA`) and its meta
-      tokens_*.npy          the notes' tokens as word ids (`tokenstore`)
+      tokens_*.npy          the notes' tokens as word ids (`tokenstore`; none when kept by `kept_if_stopped`)
 
 Parsing is 20-34 s of a first build of a 10k-note vault (70-110 s) and ~1.5 of ~5 min at 100k notes; until
 now nothing of it was saved before the whole generation was. A build that parsed at least `MIN_PARSED` notes
-writes the records the live generation does not have here before training (`save`); the next build offers
+writes the records the live generation does not have here before training (`save`), or, stopped before
+that (Ctrl-C or a cancel while it counts the words, `kept_if_stopped`), as it stops; the next build offers
 them for reuse by content hash beside the live generation's (`Checkpoint.load`, `offered`), and a build that
 completes removes them (`drop`). The folder is written under a temporary name and renamed; CURRENT never
 names it, so readers (`status`, queries, the app) never see it. One of another format, tokenizing, settings
@@ -24,7 +25,7 @@ import os
 import re
 import shutil
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from notelink.config import IndexConfig
-from notelink.errors import IndexDamaged, IndexFormatError
+from notelink.errors import Cancelled, IndexDamaged, IndexFormatError
 from notelink.index.generation import note_row
 from notelink.index.previous import as_json, load_records
 from notelink.index.store import (
@@ -141,11 +142,27 @@ def _meta(vault: Path, index_cfg: IndexConfig) -> dict[str, Any]:
             "index_config": as_json(index_cfg.to_dict())}
 
 
+@contextlib.contextmanager
+def kept_if_stopped(index_dir: Path, vault: Path, index_cfg: IndexConfig, records: Sequence[NoteRecord],
+                    previous: Mapping[str, NoteRecord], parsed: int) -> Iterator[None]:
+    """Around the work between parsing and `save` (counting the words: ~3 s of a 10k-note first build) and
+    `save` itself: a build stopped there (Ctrl-C, a cancel) keeps its parse as it stops, without token
+    arrays (the next build reads the tokens from the text, as from arrays cut short), then stops. It lost
+    the parse before: the checkpoint was written only after the counting."""
+    try:
+        yield
+    except (KeyboardInterrupt, Cancelled):
+        save(index_dir, vault, index_cfg, records, previous, None, parsed)
+        raise
+
+
 def save(index_dir: Path, vault: Path, index_cfg: IndexConfig, records: Sequence[NoteRecord],
-         previous: Mapping[str, NoteRecord], texts: dict[str, tuple[np.ndarray, type]], parsed: int) -> None:
+         previous: Mapping[str, NoteRecord], texts: dict[str, tuple[np.ndarray, type]] | None,
+         parsed: int) -> None:
     """Keeps the `records` the live generation does not have (`previous`, by path and hash), with their
-    token arrays (`texts`, `tokenstore.token_arrays` of all `records`), when this build `parsed` at least
-    `MIN_PARSED` notes. A failure to write costs only the checkpoint: it is logged, the build goes on."""
+    token arrays (`texts`, `tokenstore.token_arrays` of all `records`; None: none, the tokens are read back
+    from the text), when this build `parsed` at least `MIN_PARSED` notes. A failure to write costs only the
+    checkpoint: it is logged, the build goes on."""
     if parsed < MIN_PARSED:
         return
     keep = np.array([(p := previous.get(r.path)) is None or p.sha256 != r.sha256 for r in records],
@@ -158,7 +175,7 @@ def save(index_dir: Path, vault: Path, index_cfg: IndexConfig, records: Sequence
         tmp.mkdir(parents=True)
         kept = [r for r, k in zip(records, keep.tolist(), strict=True) if k]
         _write_tables(tmp, kept, {**_meta(vault, index_cfg), "base": _base(index_dir)})
-        for name, (array, dtype) in _only(texts, keep).items():
+        for name, (array, dtype) in (_only(texts, keep) if texts is not None else {}).items():
             write_array(tmp / f"{name}.npy", array, dtype)
         _switch(index_dir, tmp)
     except (OSError, sqlite3.Error) as exc:

@@ -88,6 +88,43 @@ def test_a_build_interrupted_while_training_keeps_its_parse_for_the_next(make_va
     assert _contents(tmp_path / "ix") == _contents(tmp_path / "whole")
 
 
+def test_ctrl_c_while_counting_the_words_keeps_the_parse(make_vault, tmp_path: Path, parses: list[str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ~3 s "words" stage after parsing came before the checkpoint was written: a Ctrl-C there lost the
+    parse. It is kept as the build stops (without token arrays: the tokens are read from the text)."""
+    from notelink.index import build
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    vault, encode = _topic_vault(make_vault), build.encode_notes
+    monkeypatch.setattr(build, "encode_notes", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build_index(vault, tmp_path / "ix", FAST)
+    monkeypatch.setattr(build, "encode_notes", encode)  # (the parse counted by `parses` still)
+    assert len(parses) == 12 and checkpoint.exists(tmp_path / "ix")
+    assert current_generation(tmp_path / "ix") is None
+    assert not (tmp_path / "ix" / checkpoint.FOLDER / "tokens_ids.npy").exists()
+    parses.clear()
+    s = build_index(vault, tmp_path / "ix", FAST)
+    assert parses == [] and (s.reparsed, s.resumed) == (0, 12)
+    build_index(vault, tmp_path / "whole", FAST)
+    assert _contents(tmp_path / "ix") == _contents(tmp_path / "whole")
+
+
+def test_a_cancel_while_counting_the_words_stops_there_and_keeps_the_parse(make_vault, tmp_path: Path,
+                                                                          parses: list[str]) -> None:
+    """The app's cancel (`should_stop`) was first asked by training: the counting ran on to its end."""
+    stages: list[str] = []
+    vault = _topic_vault(make_vault)
+    with pytest.raises(Cancelled):
+        build_index(vault, tmp_path / "ix", FAST, progress=lambda ev: stages.append(ev.stage),
+                    should_stop=lambda: "words" in stages)
+    assert stages[-1] == "words" and checkpoint.exists(tmp_path / "ix")  # stopped in it, the parse kept
+    parses.clear()
+    assert build_index(vault, tmp_path / "ix", FAST).resumed == 12 and parses == []
+
+
 @pytest.mark.parametrize("incremental", [None, IncrementalConfig()])
 def test_an_interrupted_update_keeps_only_what_the_index_lacks(make_vault, tmp_path: Path, parses: list[str],
                                                                incremental: IncrementalConfig | None) -> None:
