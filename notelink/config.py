@@ -277,7 +277,9 @@ class SearchConfig:
     predict_k: int = 10
     """Predicted words brought in: those with the largest positive lift, among the words seen
     `RELIABLE_COUNT` times or more (in a vault of several languages, and used in the query's language: the
-    one its stop words show, else the one its words are most used in)."""
+    one its stop words show, else the one its words are most used in; with neighbours kept in their word's
+    language too, link suggestion on the whole obsidian-help vault, seed 1: recall@10 0.673 -> 0.678,
+    held-out 0.565 -> 0.575; `en` unchanged; RESULTS.md, session 20)."""
     w_anchor: float = 0.5
     """Weight of the words other notes write around their mentions of a note (anchor text)."""
     rare_notes: int = 3
