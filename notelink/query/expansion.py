@@ -17,6 +17,13 @@ Only words seen `RELIABLE_COUNT` times or more are brought in, as `similar` list
 vectors have no reproducible neighbours. Words are predicted only from a context of `MIN_CONTEXT` such
 words or more, and they rank the notes the query reaches without them (`search.Searcher._score`), never
 bring a note of their own.
+
+In a vault of several languages, only words of the query's language come in (`languages.WordLanguages`,
+the table `similar` uses): a query word's neighbours are words used in that word's language, as `similar`
+lists them, and the predicted words are words used in the query's language: the one its stop words show
+(`search._Terms.lang`) when some notes are in it, else the one its reliable words are most used in. A
+German draft brought in English and Japanese words (the model's vectors of a name used across languages
+sit near each language's words). In a vault of one language nothing is left out.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ import numpy as np
 
 from notelink.config import NoteVectorConfig, SearchConfig
 from notelink.query.index import Index
+from notelink.query.languages import WordLanguages
 from notelink.query.words import RELIABLE_COUNT
 
 MIN_CONTEXT = 3
@@ -59,9 +67,10 @@ class Expansion:
         self.head = min(syn0.shape[0], NoteVectorConfig().expand_vocab)  # words that take part
         self._near: dict[int, tuple[list[int], list[float]]] = {}  # word -> its neighbours, as asked for
 
-    def expand(self, ids: np.ndarray, q: np.ndarray, tokens: np.ndarray) -> Expanded:
+    def expand(self, ids: np.ndarray, q: np.ndarray, tokens: np.ndarray, lang: str | None = None) -> Expanded:
         """q' for the query words `ids` [k] of unit weights `q` [k]; `tokens` [n] its tokens' vocabulary ids
-        (repeats counted), whose reliable ones are the context that predicts words."""
+        (repeats counted), whose reliable ones are the context that predicts words; `lang` the language the
+        query's stop words show (None when they show none)."""
         weight = dict(zip(ids.tolist(), q.tolist(), strict=True))
         best: dict[int, tuple[float, int]] = {}  # word brought in -> (largest share, query word)
         predicted: dict[int, float] = {}
@@ -69,7 +78,7 @@ class Expansion:
             self._add(weight, self._spread(weight, best), self.cfg.expand_beta)
         h = np.asarray(self.syn0[tokens], dtype=np.float32).mean(axis=0) if tokens.size else None  # [D]
         if self.cfg.predict_beta and h is not None and self._predicts(tokens):
-            predicted = self._predicted(h, ids)
+            predicted = self._predicted(h, ids, self._query_language(lang, tokens))
             self._add(weight, predicted, self.cfg.predict_beta)
         asked = set(ids.tolist())
         source = {e: w for e, (_, w) in best.items() if e not in asked}
@@ -103,18 +112,35 @@ class Expansion:
         held-out (RESULTS.md, session 19)."""
         return int(np.count_nonzero(tokens < self._reliable)) >= MIN_CONTEXT
 
-    def _predicted(self, h: np.ndarray, ids: np.ndarray) -> dict[int, float]:
-        """p: the `predict_k` reliable words (not the query's) with the largest positive lift for context
-        h [D]. No one query word brings them in (`because` says `predicted`, not `word ← query word`)."""
+    def _predicted(self, h: np.ndarray, ids: np.ndarray, language: str | None) -> dict[int, float]:
+        """p: the `predict_k` reliable words (not the query's, and used in the query's `language` when it
+        has one) with the largest positive lift for context h [D]. No one query word brings them in
+        (`because` says `predicted`, not `word ← query word`)."""
         U = self._outputs  # [r, D]
         k = min(self.cfg.predict_k, U.shape[0])
         if k <= 0:
             return {}
         lift = sigmoid(U @ h) - self._prior  # [r]
         lift[ids[ids < U.shape[0]]] = -np.inf
+        if language is not None and self._languages is not None:
+            lift[~self._languages.used_in(language)[: U.shape[0]]] = -np.inf
         top = np.argpartition(-lift, k - 1)[:k]
         top = top[lift[top] > 0]
         return dict(zip(top.tolist(), lift[top].astype(np.float64).tolist(), strict=True))
+
+    def _query_language(self, lang: str | None, tokens: np.ndarray) -> str | None:
+        """The query's language in a vault of several: `lang` (its stop words') when some notes are in it,
+        else the one its reliable tokens are most used in; None in a vault of one language."""
+        languages = self._languages
+        if languages is None:
+            return None
+        reliable = tokens[tokens < self._reliable]
+        return languages.family_of(lang) or (languages.of_words(reliable) if reliable.size else None)
+
+    @functools.cached_property
+    def _languages(self) -> WordLanguages | None:
+        """The languages each word is used in, in a vault of several (the index's table, as `similar`'s)."""
+        return self.index.word_languages
 
     @functools.cached_property
     def _reliable(self) -> int:
@@ -145,7 +171,8 @@ class Expansion:
         input vectors less their mean (`Index.word_vecs`), which measured better here than the output
         vectors' graph that note vectors use (held-out link suggestion +0.015 recall@10 on obsidian-help
         and dendron-site, level on the whole multilingual vault; RESULTS.md, session 8). Each word's are
-        kept once found: a batch of drafts asks for the same words again and again. A word seen fewer than
+        kept once found: a batch of drafts asks for the same words again and again. In a vault of several
+        languages they are words used in the word's own language, as `similar`'s. A word seen fewer than
         `RELIABLE_COUNT` times brings none in: `similar` says its vector is too rare to trust, and its
         neighbours were visibly wrong in `because` (link suggestion, 3 seeds: en -0.002 recall@10, held-out
         -0.005; dendron-site -0.008 / -0.015, 1-2 of its 134 queries; RESULTS.md, session 13)."""
@@ -161,12 +188,21 @@ class Expansion:
             E = self.index.word_vecs  # [V, D]
             sims = np.asarray(E[todo]) @ np.asarray(E[: self.head]).T  # [n, head]
             sims[np.arange(len(todo)), todo] = -np.inf
+            self._same_language(sims, todo)
             near = np.argpartition(-sims, k - 1, axis=1)[:, :k]  # [n, expand_k]
             for row, w in enumerate(todo):
                 cos = sims[row, near[row]]
                 keep = cos > 0
                 self._near[w] = (near[row][keep].tolist(), cos[keep].tolist())
         return [(w, *self._near[w]) for w in ids]
+
+    def _same_language(self, sims: np.ndarray, todo: list[int]) -> None:
+        """Rules out of each word's row of `sims` [n, head] the words not used in its language, in place
+        (in a vault of several languages)."""
+        if self._languages is None:
+            return
+        for row, w in enumerate(todo):
+            sims[row, ~self._languages.used_in(self._languages.of(w))[: self.head]] = -np.inf
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:

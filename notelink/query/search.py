@@ -4,7 +4,8 @@ One score per note, a sum of parts (weights in `config.SearchConfig`):
 
     q'     = unit(q + beta * unit(q K) + gamma * unit(p))
                                                q: the query's TF-IDF [S]; K: each word's CBOW neighbours;
-                                               p: the words it predicts as CBOW's context (`expansion`)
+                                               p: the words it predicts as CBOW's context (`expansion`;
+                                               both in the query's language in a vault of several)
     lex    = X q'                              X: the notes' TF-IDF rows [N, S] (postings, word-major)
     anchor = A q'                              A: words other notes write around each note's name [N, S],
                                                a rare word's at most its best value in X (`rare_notes`)
@@ -140,7 +141,7 @@ class Searcher:
             order = [] if not parsed.filtered else self.filters.only(allowed, top)
             scores, parts = np.zeros(self.N), None
         else:
-            expanded = self.expansion.expand(terms.ids, terms.q, terms.tokens)
+            expanded = self.expansion.expand(terms.ids, terms.q, terms.tokens, terms.lang)
             scores, parts = self._score(terms, expanded, allowed)
             order = self._rank(scores, top, [p for p in phrases if p is not None])
         reasons = self._reasons(order, terms, parts) if parts is not None else {}

@@ -1,5 +1,5 @@
 """The word questions of `Index`: a word's row (accents aside, stop words and rare words said so) and its
-similar words, each with its count, in its own language in a vault of several."""
+similar words, each with its count, in its own language in a vault of several (`languages`)."""
 
 from __future__ import annotations
 
@@ -15,16 +15,13 @@ from notelink.index.layout import Layout
 from notelink.notes.stopwords import main_languages, stop_word_languages
 from notelink.query.accents import by_unaccented, unaccented
 from notelink.query.answers import Neighbour, SimilarWords
+from notelink.query.languages import WordLanguages
 
 RELIABLE_COUNT = 10
 """Occurrences from which a word's vector has reproducible neighbours: below it `similar` says the word is
 too rare instead of listing neighbours, and leaves such words out of other words' neighbours. Measured
 as overlap@10 of a word's neighbours between two training seeds, by count (benchmarks/train_grid.py
 overlap; RESULTS-speed.md, issue 17)."""
-
-LANGUAGE_SHARE = 0.25
-"""In a vault of several languages, a word is a neighbour of a word of language L when at least this
-share of its occurrences are in notes of L: the word's own language, or a name used across languages."""
 
 
 class WordQuestions:
@@ -104,7 +101,7 @@ class WordQuestions:
         """The `top` words closest (cosine of word vectors) to a word, each with how often it occurs. Only
         words seen at least `RELIABLE_COUNT` times take part: a rarer word gets no neighbours (its vector
         is mostly its random start and the few contexts it had) and is said to be rare. In a vault of
-        several languages the neighbours are words of the word's own language (`LANGUAGE_SHARE`)."""
+        several languages the neighbours are words of the word's own language (`languages.LANGUAGE_SHARE`)."""
         i = self.word_id(word)
         counts = self.word_counts
         language, same = self._language_of(i)
@@ -121,31 +118,18 @@ class WordQuestions:
         return SimilarWords(self.words[i], int(counts[i]), True, language, hits, why)
 
     def _language_of(self, i: int) -> tuple[str, np.ndarray | None]:
-        """Word i's language (where most of its occurrences are) and which words are used in it [V] bool,
-        in a vault of several languages; ("", None) otherwise."""
-        if self._word_languages is None:
+        """Word i's language and which words are used in it [V] bool, in a vault of several languages;
+        ("", None) otherwise."""
+        if self.word_languages is None:
             return "", None
-        names, share = self._word_languages  # [F], [V, F]
-        f = int(np.argmax(share[i]))
-        return names[f], share[:, f] >= LANGUAGE_SHARE
+        language = self.word_languages.of(i)
+        return language, self.word_languages.used_in(language)
 
     @functools.cached_property
-    def _word_languages(self) -> tuple[list[str], np.ndarray] | None:
-        """In a vault of several languages (the note vectors have a language part): the language families
-        [F] and each word's share of its occurrences in notes of each [V, F]; else None. Counted once
-        from the stored tokens (0.2 s for the 2,300 notes of obsidian-help)."""
-        if not self.layout.languages:
-            return None
-        from notelink.notes.stopwords import family  # (light: the tokenizer's tables)
-
-        counts: dict[str, np.ndarray] = {}
-        index, V = self.word_index, len(self.words)
-        for lang, tokens in self.db.execute("SELECT lang, tokens FROM notes"):
-            ids = [j for t in tokens.split() if (j := index.get(t)) is not None]
-            np.add.at(counts.setdefault(family(lang), np.zeros(V)), ids, 1.0)
-        names = sorted(counts)
-        table = np.stack([counts[n] for n in names], axis=1)  # [V, F]
-        return names, table / np.maximum(table.sum(1, keepdims=True), 1.0)
+    def word_languages(self) -> WordLanguages | None:
+        """In a vault of several languages (the note vectors have a language part): the languages each word
+        is used in, counted once; else None."""
+        return WordLanguages.count(self.db, self.word_index) if self.layout.languages else None
 
 
 TOO_RARE = f"too rare to say: similar words are reliable from {RELIABLE_COUNT} occurrences on"

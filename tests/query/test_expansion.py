@@ -7,16 +7,19 @@ import numpy as np
 
 from notelink.config import SearchConfig
 from notelink.query.expansion import Expansion, sigmoid
+from notelink.query.languages import WordLanguages
 from notelink.query.words import RELIABLE_COUNT
 
 D = 4
 
 
 class _Index:
-    """What `Expansion` reads of an index: the vocabulary's counts (ids by descending count) and unit
-    input vectors."""
+    """What `Expansion` reads of an index: the vocabulary's counts (ids by descending count), unit input
+    vectors and, in a vault of several languages, the languages each word is used in."""
 
-    def __init__(self, counts: Sequence[int], syn0: np.ndarray) -> None:
+    def __init__(self, counts: Sequence[int], syn0: np.ndarray,
+                 languages: WordLanguages | None = None) -> None:
+        self.word_languages = languages
         self.db = sqlite3.connect(":memory:")
         self.db.execute("CREATE TABLE vocab (id INTEGER, count INTEGER)")
         self.db.executemany("INSERT INTO vocab VALUES (?, ?)", enumerate(counts))
@@ -38,10 +41,10 @@ def _vectors() -> tuple[np.ndarray, np.ndarray]:
     return syn0, syn1
 
 
-def _expansion(cfg: SearchConfig) -> Expansion:
+def _expansion(cfg: SearchConfig, languages: WordLanguages | None = None) -> Expansion:
     syn0, syn1 = _vectors()
     counts = [50, 40, 30, 20, RELIABLE_COUNT, RELIABLE_COUNT - 1]
-    return Expansion(_Index(counts, syn0), cfg, syn0, syn1)  # type: ignore[arg-type]
+    return Expansion(_Index(counts, syn0, languages), cfg, syn0, syn1)  # type: ignore[arg-type]
 
 
 def _query() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -83,3 +86,34 @@ def test_without_a_context_or_a_weight_nothing_is_predicted() -> None:
         out, w, source, predicted, _ = _expansion(cfg).expand(ids, q, context)
         assert out.tolist() == [0, 1] and source == {} and predicted == set()
         np.testing.assert_allclose(w, q)
+
+
+def _two_languages(word_2: list[float]) -> WordLanguages:
+    """Words 0, 1, 3, 4 and 5 German; word 2's shares (de, ja) as given."""
+    share = np.array([[1, 0], [1, 0], word_2, [1, 0], [1, 0], [1, 0]], dtype=np.float64)
+    return WordLanguages(["de", "ja"], share)
+
+
+def test_in_a_vault_of_several_languages_only_words_of_the_querys_language_are_predicted() -> None:
+    """Word 2, predicted most, is a Japanese word: a German query (its words' language, or its stop words')
+    predicts word 3 alone; a name used in both languages (a quarter of its uses German) still comes in."""
+    ids, q, tokens = _query()
+    cfg = SearchConfig(expand_beta=0.0, predict_beta=0.5, predict_k=10)
+    for lang in (None, "de"):
+        out, _, _, predicted, _ = _expansion(cfg, _two_languages([0.1, 0.9])).expand(ids, q, tokens, lang)
+        assert out.tolist() == [0, 1, 3] and predicted == {3}
+    out, _, _, predicted, _ = _expansion(cfg, _two_languages([0.25, 0.75])).expand(ids, q, tokens)
+    assert predicted == {2, 3}
+    out, _, _, predicted, _ = _expansion(cfg, _two_languages([0.1, 0.9])).expand(ids, q, tokens, "ja")
+    assert predicted == {2}  # the query's stop words say Japanese: its words' German is no matter
+
+
+def test_in_a_vault_of_one_language_the_table_changes_nothing() -> None:
+    ids, q, tokens = _query()
+    cfg = SearchConfig(expand_beta=0.3, predict_beta=0.5, predict_k=10)
+    one = WordLanguages(["en"], np.ones((6, 1)))
+    for lang in (None, "en", "de"):
+        want = _expansion(cfg).expand(ids, q, tokens, lang)
+        got = _expansion(cfg, one).expand(ids, q, tokens, lang)
+        assert got.ids.tolist() == want.ids.tolist() and got.predicted == want.predicted
+        np.testing.assert_array_equal(got.weights, want.weights)

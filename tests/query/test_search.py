@@ -289,8 +289,8 @@ def test_predicted_words_rank_the_notes_the_query_reaches_and_add_none(searcher:
     real = searcher.expansion.expand
     bread = searcher.lookup["bread"]
 
-    def with_bread(ids: np.ndarray, q: np.ndarray, tokens: np.ndarray) -> Expanded:
-        e = real(ids, q, tokens)
+    def with_bread(ids: np.ndarray, q: np.ndarray, tokens: np.ndarray, lang: str | None) -> Expanded:
+        e = real(ids, q, tokens, lang)
         return Expanded(np.append(e.ids, bread), np.append(e.weights, 0.5), e.source, {bread}, e.h)
 
     monkeypatch.setattr(searcher.expansion, "expand", with_bread)
