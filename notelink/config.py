@@ -302,7 +302,9 @@ class SearchConfig:
     from an average context: the mean over the title's words of sigmoid(h . u_w) - sigmoid(h0 . u_w), h the
     mean input vector of the query's words, h0 the vocabulary's. Against sigmoid(h . u_w) alone at 0.1, link
     suggestion recall@10 plain / held-out (3 seeds): obsidian-help `en` +0.011 / +0.004, dendron-site +0.013 /
-    +0.015, `de` +0.005 / -0.003, `it` -0.002 / -0.007 (RESULTS.md, session 14)."""
+    +0.015, `de` +0.005 / -0.003, `it` -0.002 / -0.007 (RESULTS.md, session 14). Only for a query of
+    `expansion.MIN_CONTEXT` reliable words or more (a word or two name what they want), and not in a vault
+    of several languages, where it cost 0.05 recall@10 (RESULTS.md, session 20)."""
     w_language: float = 0.2
     """In a vault of several languages, the boost of notes in the query's language (when the query shows
     it: at least two of that language's stop words)."""

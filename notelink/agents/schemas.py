@@ -28,6 +28,7 @@ class Because(TypedDict):
     anchors: list[str]
     title_fit: float
     predicted: list[str]  # words the query as a whole predicts (CBOW's context), no one word's neighbour
+    named: bool  # the query is the note's name (title, alias or file name): such notes come first
 
 
 class Hit(TypedDict):

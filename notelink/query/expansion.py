@@ -77,7 +77,7 @@ class Expansion:
         if self.cfg.expand_beta:
             self._add(weight, self._spread(weight, best), self.cfg.expand_beta)
         h = np.asarray(self.syn0[tokens], dtype=np.float32).mean(axis=0) if tokens.size else None  # [D]
-        if self.cfg.predict_beta and h is not None and self._predicts(tokens):
+        if self.cfg.predict_beta and h is not None and self.is_context(tokens):
             predicted = self._predicted(h, ids, self._query_language(lang, tokens))
             self._add(weight, predicted, self.cfg.predict_beta)
         asked = set(ids.tolist())
@@ -104,7 +104,7 @@ class Expansion:
                     best[e] = (weight[w] * c, w)
         return spread
 
-    def _predicts(self, tokens: np.ndarray) -> bool:
+    def is_context(self, tokens: np.ndarray) -> bool:
         """Whether a query of these tokens predicts words: at least `MIN_CONTEXT` of them are words seen
         often enough to trust (`similar`'s rule). A query of one rare word filled its results with notes
         it seemed to predict (`rigmarole`, seen 5 times: notes on Apple's Journal app). Rare words still

@@ -27,10 +27,13 @@ class Because:
     predicted: list[str] = field(default_factory=list)
     """Words in the note that the query as a whole predicts as CBOW's context (no one query word's
     neighbour): what a draft would link."""
+    named: bool = False
+    """The query is the note's name (its title, an alias or its file name): such notes come first."""
 
     def lines(self) -> list[str]:
         """Short human-readable reasons."""
-        out = list(self.words) + [f"{word} ← {source}" for word, source in self.expanded]
+        out = ["its name"] if self.named else []
+        out += list(self.words) + [f"{word} ← {source}" for word, source in self.expanded]
         if self.predicted:
             out.append(f"predicted: {', '.join(self.predicted)}")
         if self.anchors:
@@ -83,6 +86,7 @@ class SearchResults:
 def _hit_dict(hit: Hit) -> dict[str, Any]:
     b, snip = hit.because, hit.snippet
     because = {"words": list(b.words), "expanded": [{"word": w, "from": s} for w, s in b.expanded],
-               "anchors": list(b.anchors), "title_fit": b.title_fit, "predicted": list(b.predicted)}
+               "anchors": list(b.anchors), "title_fit": b.title_fit, "predicted": list(b.predicted),
+               "named": b.named}
     snippet = None if snip is None else {"text": snip.text, "spans": list(snip.spans), "line": snip.line}
     return {"path": hit.path, "title": hit.title, "score": hit.score, "snippet": snippet, "because": because}

@@ -15,6 +15,8 @@ One score per note, a sum of parts (weights in `config.SearchConfig`):
              h: mean of the query words' input vectors; h0: of the vocabulary's (an average context)
     base   = lex + w_a anchor + w_t title
     score  = (base + [base > 0] (w_d dense + w_f fit)) * (1 + w_l [same language])
+             fit only for a query of `expansion.MIN_CONTEXT` reliable words or more, in a vault of one
+             language (`Searcher._fits`); notes whose name the query is come first (`_named_as`)
 
 The CBOW parts (expansion, dense, title fit) find notes that say it in other words: `k8s` brings in
 `kubernetes` where the vault uses them alike, and a draft's context predicts, as CBOW predicts a word from
@@ -30,7 +32,7 @@ import functools
 import re
 from collections.abc import Collection, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +44,7 @@ from notelink.config import NoteVectorConfig, SearchConfig
 from notelink.errors import IndexFormatError
 from notelink.index.arrays import load_array
 from notelink.notes.dialect import alias_first
-from notelink.notes.links import dialect_of
+from notelink.notes.links import dialect_of, name_key
 from notelink.notes.stopwords import family, language_of, stop_word_languages, without_stopwords
 from notelink.notes.tokenizer import tokenize
 from notelink.query.accents import by_unaccented, unaccented
@@ -144,10 +146,33 @@ class Searcher:
             expanded = self.expansion.expand(terms.ids, terms.q, terms.tokens, terms.lang)
             scores, parts = self._score(terms, expanded, allowed)
             order = self._rank(scores, top, [p for p in phrases if p is not None])
+        named = [] if parts is None or parsed.phrases else self._named_as(parsed.text, scores, allowed)
+        order = (named + [j for j in order if j not in named])[:top]
         reasons = self._reasons(order, terms, parts) if parts is not None else {}
         hits = [self._hit(j, float(scores[j]), terms, reasons.get(j), snippets, phrases) for j in order]
+        hits = [replace(h, because=replace(h.because, named=True)) if j in named else h
+                for j, h in zip(order, hits, strict=True)]
         unmatched = [] if hits else self.filters.unmatched(parsed, phrases)  # (one unmatched: no hits)
         return SearchResults(query, hits, terms.words, terms.unknown, terms.ignored, unmatched, no_note)
+
+    def _named_as(self, text: str, scores: np.ndarray, allowed: np.ndarray | None) -> list[int]:
+        """The notes whose name the query is, exactly as links compare names (`name_key`: `links` is the
+        note titled `Links`, `dendron.topic.links` the file `dendron.topic.links.md`), best score first:
+        they come before the other results. A search of a note's own title ranked it below notes its word
+        is frequent in (`links` in dendron-site: two notes titled `Links` 3rd and 4th, after `Wikilinks`)."""
+        found = [j for j in self._names.get(name_key(text), ()) if allowed is None or allowed[j]]
+        return sorted(found, key=lambda j: (-scores[j], j))
+
+    @functools.cached_property
+    def _names(self) -> dict[str, list[int]]:
+        """Each note's names as `name_key` compares them: title, aliases and file name -> its notes (made at
+        the first search)."""
+        out: dict[str, list[int]] = {}
+        for j, note in enumerate(self.index.notes):
+            for name in {name_key(n) for n in (note.title, *note.aliases, note.path.rsplit("/", 1)[-1])}:
+                if name:
+                    out.setdefault(name, []).append(j)
+        return out
 
     def _terms(self, text: str) -> _Terms:
         tokens = tokenize(text, keep_stopwords=True)
@@ -199,10 +224,11 @@ class Searcher:
                      | names.notes_of(own, self.N))] = 0.0
         cand = np.flatnonzero(scores > 0)
         fit = np.zeros(self.N)
-        if cand.size and expanded.h is not None and (cfg.w_dense or cfg.w_title_fit):
+        if cand.size and expanded.h is not None and cfg.w_dense:
+            scores[cand] += cfg.w_dense * self._dense_at(cand, self._dense_query(terms))
+        if cand.size and expanded.h is not None and self._fits(terms):
             fit = self._title_fit(expanded.h)  # [N]
-            scores[cand] += cfg.w_dense * self._dense_at(cand, self._dense_query(terms)) \
-                + cfg.w_title_fit * fit[cand]
+            scores[cand] += cfg.w_title_fit * fit[cand]
         if self.multilingual and terms.lang is not None and cfg.w_language:
             code = self.lang_code.get(family(terms.lang), -1)
             scores[self.note_lang == code] *= 1 + cfg.w_language
@@ -220,6 +246,17 @@ class Searcher:
         anchors = Rows.of(self.anchors, ids)
         rare = np.diff(rows.start) <= self.cfg.rare_notes  # [k]
         return _at_most(anchors, np.where(rare, _peaks(rows), np.inf)) if rare.any() else anchors
+
+    def _fits(self, terms: _Terms) -> bool:
+        """Whether the title fit takes part: a query that is a context (`MIN_CONTEXT` reliable words or more,
+        as for predicted words), in a vault of one language. A query of a word or two names what it wants:
+        its words' associations put `Wikilinks` (fit 0.94) above the note titled `Links` (0.34) for the query
+        `links`, and `Mulch` above `Compost` for `compost`. In the multilingual obsidian-help vault the fit
+        cost link suggestion 0.049 recall@10 plain and 0.051 held-out (seed 1; every language's queries
+        lost, English ones 0.044 of 366), also restricted to notes of the query's language (+0.003) or with
+        h0 of the query's language (+0.015); its cause is not found (RESULTS.md, session 20)."""
+        return bool(self.cfg.w_title_fit) and not self.multilingual \
+            and self.expansion.is_context(terms.tokens)
 
     def _title_fit(self, h: np.ndarray) -> np.ndarray:
         """[N] how much better the context h [D] predicts each note's title words than an average context

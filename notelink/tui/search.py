@@ -352,7 +352,8 @@ def because(hit: Hit) -> str:
     """Why a hit was found: the query words in it; the words of it the model brought in for query words
     (`weeks ← cabbage`) and predicted from the whole query; query words other notes write near its name."""
     why = hit.because
-    parts = [", ".join(why.words)] if why.words else []
+    parts = ["its name"] if why.named else []
+    parts += [", ".join(why.words)] if why.words else []
     if why.expanded:
         parts.append("brought in: " + ", ".join(f"{word} ← {source}" for word, source in why.expanded))
     if why.predicted:

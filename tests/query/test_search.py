@@ -299,3 +299,52 @@ def test_predicted_words_rank_the_notes_the_query_reaches_and_add_none(searcher:
     found = searcher.search("kubernetes", snippets=False)
     assert "Bread.md" not in paths(found) and "Kubernetes deployments.md" in paths(found)
     assert searcher.search("kubernetes", snippets=False).hits[0].because.predicted == []
+
+
+NAMED = {
+    "Links.md": "# Links\n\nSee the list of pages.\n",
+    "Wikilinks.md": "# Wikilinks\n\nLinks, links and more links: wiki links are links between notes.\n",
+    "ops.runbook.md": "# Runbook\n\nRestart the ops service, then check the ops dashboard.\n",
+    "Dashboard.md": "# Dashboard\n\nThe ops runbook and the ops dashboard, ops all day: ops runbook.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def named(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
+    root = tmp_path_factory.mktemp("named")
+    (root / "v").mkdir()
+    for rel, text in NAMED.items():
+        (root / "v" / rel).write_text(text, encoding="utf-8")
+    build_index(root / "v", root / "ix", replace(FAST, min_count=1))
+    return Searcher(Index.open(root / "ix"), replace(SearchConfig(), w_title=0.0))
+
+
+def test_a_query_that_is_a_notes_name_puts_that_note_first(named: Searcher) -> None:
+    """`links` is the note titled Links, though Wikilinks says `links` five times (a user's dendron-site
+    search put two notes titled Links 3rd and 4th); a file name counts as a name too."""
+    r = named.search("links")
+    assert paths(r)[0] == "Links.md" and r.hits[0].because.named and "its name" in r.hits[0].because.lines()
+    assert not r.hits[1].because.named and r.hits[1].score > r.hits[0].score  # (scores stay their own)
+    assert paths(named.search("ops.runbook"))[0] == "ops.runbook.md"
+    assert paths(named.search("LINKS"))[0] == "Links.md"
+    assert json.loads(r.to_json())["hits"][0]["because"]["named"] is True
+
+
+def test_a_name_that_a_filter_or_a_phrase_rules_out_is_not_put_first(named: Searcher) -> None:
+    assert "Links.md" not in paths(named.search("links path:Wiki"))
+    assert not any(h.because.named for h in named.search('"links"').hits)
+
+
+def test_the_title_fit_needs_a_context_and_a_vault_of_one_language(searcher: Searcher,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A query of a word or two names what it wants (the fit put `Mulch` above `Compost` for `compost`);
+    in the multilingual obsidian-help vault the fit cost link suggestion 0.05 recall@10 (RESULTS.md)."""
+    terms = searcher._terms("kubernetes deployments pods cluster")
+    monkeypatch.setattr(searcher.expansion, "is_context", lambda tokens: False)
+    assert not searcher._fits(terms)
+    monkeypatch.setattr(searcher.expansion, "is_context", lambda tokens: True)
+    assert searcher._fits(terms)
+    monkeypatch.setattr(searcher, "multilingual", True)
+    assert not searcher._fits(terms)
+    expanded = searcher.expansion.expand(terms.ids, terms.q, terms.tokens)
+    assert not searcher._score(terms, expanded, None)[1]["fit"].any()

@@ -78,7 +78,7 @@ async def test_s_opens_search_and_results_come_as_you_type(indexed: tuple[Path, 
         prompt = app.query_one(ResultList).get_option("cooking/Sourdough starter.md").prompt
         text = str(prompt)
         assert "Sourdough starter" in text and hit.snippet.text in text
-        assert "because: " + ", ".join(hit.because.words) in text
+        assert "because: its name  ·  " + ", ".join(hit.because.words) in text  # (the query is its title)
         marked = [text[s.start:s.end] for s in prompt.content.spans if "underline" in str(s.style)]
         assert marked == [hit.snippet.text[a:b] for a, b in hit.snippet.spans]  # the matched words marked
         assert {"sourdough", "starter"} <= {w.casefold() for w in marked}
