@@ -279,16 +279,19 @@ class Vault:
         arguments.at_least_one("top", top)
         return self.index.similar_words(arguments.word(word), top)
 
-    def note(self, name: NoteName | NoteInfo, max_chars: int | None = None) -> Note:
+    def note(self, name: NoteName | NoteInfo, max_chars: int | None = None,
+             max_items: int | None = None) -> Note:
         """A note's stored names, tags, headings and links, and its text as on disk now (cut at
-        `max_chars`); `changed_since_index` when the file changed since the build (the two may then
-        disagree). Only notes of the index are read, and only inside the vault."""
-        if max_chars is not None:
-            arguments.at_least_one("max_chars", max_chars)
+        `max_chars`; each list at `max_items`, `counts` having their whole lengths); `changed_since_index`
+        when the file changed since the build (the two may then disagree). Only notes of the index are
+        read, and only inside the vault."""
+        for what, most in (("max_chars", max_chars), ("max_items", max_items)):
+            if most is not None:
+                arguments.at_least_one(what, most)
         from notelink.query.notetext import note_now
 
         index = self.index
-        return note_now(index, self.path, self._find(index, name), max_chars)
+        return note_now(index, self.path, self._find(index, name), max_chars, max_items)
 
     def mentions(self, note: NoteName | NoteInfo) -> Mentions:
         """Unlinked mentions: where other notes name `note` without linking it (incoming), and where it names

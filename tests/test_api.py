@@ -101,6 +101,20 @@ def test_note_returns_names_links_and_text_cut_at_max_chars(indexed) -> None:
     assert cut.truncated and cut.text == whole.text[:40] + TRUNCATED_MARK and cut.chars == whole.chars
 
 
+def test_note_cuts_each_list_at_max_items_and_counts_them_all(make_vault, tmp_path: Path) -> None:
+    vault = make_vault({"a.md": "# A\n\n" + "\n".join(f"## H{i}\n[[b]] #t{i}" for i in range(30)),
+                        "b.md": "# B\n\nbread flour"})
+    build_index(vault, tmp_path / "ix", FAST)
+    v = Vault(vault, tmp_path / "ix")
+    whole, cut = v.note("A"), v.note("A", max_items=5)
+    assert not whole.lists_truncated and len(whole.links) == 30 and len(whole.tags) == 30
+    assert cut.lists_truncated and cut.links == whole.links[:5] and cut.headings == whole.headings[:5]
+    assert cut.counts == whole.counts == {"aliases": 0, "tags": 30, "headings": 31, "links": 30}
+    assert cut.to_dict()["counts"]["links"] == 30
+    with pytest.raises(ArgumentError, match="max_items"):
+        v.note("A", max_items=0)
+
+
 def test_a_note_changed_since_indexing_says_so_beside_the_index_s_names(make_vault, tmp_path: Path) -> None:
     """The title, tags, headings and links are the index's, the text is the file's now: when the file
     changed since the build, `changed_since_index` says that they may disagree. notelink's own block

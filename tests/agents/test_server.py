@@ -170,6 +170,44 @@ def test_read_note_says_when_the_file_changed_since_the_index_was_built(indexed)
     assert after["text"].startswith("---\ntitle: Gimchi recipe")
 
 
+def test_read_note_bounds_every_list_not_only_the_text(make_vault, tmp_path: Path) -> None:
+    """A note of 2,000 links, tags and headings read with max_chars 100 was 1.8 MB (the sweep's 20k-line
+    note): each list is now cut at max_items (default 100, each entry at 200 characters), and counts and
+    lists_truncated say how long the lists are."""
+    lines = [f"# Heading {i}\n- [[Kimchi]] [[nowhere{i}]] #tag{i}" for i in range(2000)]
+    vault = make_vault({"Kimchi.md": "# Kimchi\n\ncabbage chili garlic",
+                        "links.md": "# Links\n\n" + "\n".join(lines) + "\n\n# " + "h" * 5000})
+    build_index(vault, tmp_path / "ix", FAST)
+    got: list[tuple[bool, Any]] = []
+
+    async def body(s: ClientSession) -> None:
+        got.append(await call(s, "read_note", note="links", max_chars=100))
+        got.append(await call(s, "read_note", note="links", max_chars=100, max_items=3))
+        got.append(await call(s, "read_note", note="Kimchi"))
+        got.append(await call(s, "read_note", note="links", max_items=501))
+    session(vault, tmp_path / "ix", body)
+    (_, default), (_, three), (_, small), (error, too_many) = got
+    assert default["counts"] == {"aliases": 0, "tags": 2000, "headings": 2002, "links": 4000}
+    assert default["lists_truncated"] and len(default["links"]) == len(default["tags"]) == 100
+    assert len(json.dumps(default)) < 30_000
+    assert three["links"] == [{"target": "Kimchi", "path": "Kimchi.md"}, {"target": "nowhere0", "path": None},
+                              {"target": "Kimchi", "path": "Kimchi.md"}] and len(three["headings"]) == 3
+    assert not small["lists_truncated"] and small["counts"]["headings"] == len(small["headings"]) == 1
+    assert error and too_many == "max_items must be between 1 and 500, not 501"
+
+
+def test_read_note_cuts_a_long_heading_at_200_characters(make_vault, tmp_path: Path) -> None:
+    vault = make_vault({"a.md": "# " + "h" * 5000 + "\n\nbread", "b.md": "# B\n\nbread"})
+    build_index(vault, tmp_path / "ix", FAST)
+    got: list[tuple[bool, Any]] = []
+
+    async def body(s: ClientSession) -> None:
+        got.append(await call(s, "read_note", note="a.md"))
+    session(vault, tmp_path / "ix", body)
+    (_, note), = got
+    assert note["headings"] == ["h" * 199 + "\u2026"] and not note["lists_truncated"]
+
+
 def test_a_new_generation_is_seen_by_the_next_call(indexed) -> None:
     vault, ix = indexed
     seen: list[tuple[bool, Any]] = []
