@@ -115,6 +115,12 @@ def test_note_cuts_each_list_at_max_items_and_counts_them_all(make_vault, tmp_pa
         v.note("A", max_items=0)
 
 
+def test_a_draft_s_last_line_end_is_no_part_of_the_query(indexed) -> None:
+    v = Vault(*indexed)
+    assert v.search("levain bubbly\n\n", syntax=False).query == "levain bubbly"
+    assert v.search("levain bubbly\n").query == "levain bubbly\n"  # (a typed query is said back as typed)
+
+
 def test_a_note_changed_since_indexing_says_so_beside_the_index_s_names(make_vault, tmp_path: Path) -> None:
     """The title, tags, headings and links are the index's, the text is the file's now: when the file
     changed since the build, `changed_since_index` says that they may disagree. notelink's own block

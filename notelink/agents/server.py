@@ -136,7 +136,7 @@ class Server:
         def question() -> dict[str, Any]:
             found = self.vault.search(query, _bounded("limit", limit, MAX_LIMIT), syntax=not draft)
             data = found.to_dict()  # (the hits as `search --json` has them: one hit object everywhere)
-            return {**data, "query": echoed(query), "unknown": _echoed(found.unknown),
+            return {**data, "query": echoed(found.query), "unknown": _echoed(found.unknown),
                     "unmatched": _echoed(found.unmatched), "hits": [_cut(hit) for hit in data["hits"]]}
         return self.answer(question)
 

@@ -4,6 +4,7 @@ sample_notes: the tools, their answers against the CLI's `--json`, bad arguments
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import shutil
@@ -206,6 +207,22 @@ def test_read_note_cuts_a_long_heading_at_200_characters(make_vault, tmp_path: P
     session(vault, tmp_path / "ix", body)
     (_, note), = got
     assert note["headings"] == ["h" * 199 + "\u2026"] and not note["lists_truncated"]
+
+
+def test_a_draft_is_said_back_as_the_cli_s_stdin_says_it(indexed, capsys, monkeypatch) -> None:
+    """The draft's last line end is no part of the query said back, in the tool as in `search --stdin`."""
+    vault, ix = indexed
+    draft = "Fed the starter twice today, the levain is bubbly.\r\n"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(draft))
+    cli = cli_json(capsys, "search", str(vault), "--stdin", "--top", "3", "--index-dir", str(ix))
+    got: list[tuple[bool, Any]] = []
+
+    async def body(s: ClientSession) -> None:
+        got.append(await call(s, "search", query=draft, limit=3, draft=True))
+    session(vault, ix, body)
+    (error, answer), = got
+    assert not error and answer["query"] == cli["query"] == draft.rstrip("\r\n")
+    assert [h["path"] for h in answer["hits"]] == [h["path"] for h in cli["hits"]]
 
 
 def test_a_new_generation_is_seen_by_the_next_call(indexed) -> None:
