@@ -239,6 +239,9 @@ class Vault:
         only note, no word learned, nothing shared...; "" when it is not empty."""
         from notelink.query.reasons import no_concepts, no_related
 
+        if question not in ("related", "concepts"):
+            raise ArgumentError(f'question must be "related" or "concepts", not {question!r}')
+        arguments.flag("unlinked", unlinked)
         index = self.index
         found = self._find(index, note)
         why = no_concepts(index, found) if question == "concepts" else no_related(index, found, unlinked)

@@ -504,4 +504,16 @@ def test_undo_links_with_nothing_to_undo_says_so(indexed) -> None:
     with notelink.open(vault, ix) as v:
         undo = v.undo_links()
         assert undo.diff == "" and undo.nothing.startswith("nothing to undo")
+        assert undo.preview == "" and "\\x00" not in repr(undo)  # (a readable repr: was preview='\x00')
+        shown = v.link("Kimchi", "Chicken stock", append=True)
+        assert shown.preview.startswith("sha256:") and len(repr(shown.preview)) < 80
         assert v.link("Kimchi", "Fermentation").nothing == ""
+
+
+def test_why_none_of_an_unknown_question_is_an_argument_error(indexed) -> None:
+    with notelink.open(*indexed) as v:
+        with pytest.raises(ArgumentError, match='question must be "related" or "concepts", not \'bogus\''):
+            v.why_none("Kimchi", "bogus")
+        with pytest.raises(ArgumentError, match="unlinked must be True or False"):
+            v.why_none("Kimchi", "related", "yes")  # type: ignore[arg-type]
+        assert v.why_none("Kimchi", "concepts") == ""
