@@ -155,7 +155,8 @@ class Vault:
         if gen is None:
             above = None if self._other_dir else indexed_above(self.path, self._config)
             kept, now = parse_kept(self.index_dir), building(self.index_dir)
-            raise IndexMissing(no_index(self.path, self._other_dir, above=above, kept=kept, building=now))
+            raise IndexMissing(no_index(self.path, self._other_dir, above=above, kept=kept, building=now,
+                                        looked_in=self.index_dir))
         with self._lock:
             if self._index is not None and array_sizes(gen) != self._sizes:
                 self._index = None  # an array changed size in place since it was mapped: checked again

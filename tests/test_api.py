@@ -224,6 +224,18 @@ def test_without_an_index_in_the_folder_given_the_error_names_it(indexed, tmp_pa
         == str(caught.value)
 
 
+def test_without_an_index_in_the_usual_folder_the_error_names_it(make_vault, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = make_vault({"a.md": "# A\n\nbread"})
+    monkeypatch.delenv("NOTELINK_INDEX_DIR", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    with pytest.raises(IndexMissing) as caught:
+        notelink.open(vault)
+    usual = UserConfig.load().index_dir(vault)
+    assert str(caught.value) == f"{vault} has no index yet (looked for in {usual}): run `notelink index " \
+                                f"{vault}` first"
+
+
 @pytest.mark.parametrize("how", ["damaged", "older"])
 @pytest.mark.parametrize("where", ["usual", "given"])
 def test_a_damaged_or_older_index_says_which_vault_and_how_to_rebuild_it(

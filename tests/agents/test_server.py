@@ -480,6 +480,24 @@ def test_a_damaged_then_missing_index_is_said_with_the_vault_and_status_answers(
     assert error and "has no index yet" in text and "(or start the server with --watch)" in text
 
 
+def test_no_index_names_the_folder_it_was_looked_for_in(indexed, tmp_path: Path) -> None:
+    """An MCP client's reduced environment (the SDK's default: no $XDG_DATA_HOME) looks for the index in
+    another folder than the user's shell: the error names the folder, so that the mismatch shows."""
+    vault, _ = indexed
+    home = tmp_path / "home"
+    got: list[tuple[bool, Any]] = []
+
+    async def body() -> None:
+        params = StdioServerParameters(command=sys.executable, args=["-m", "notelink", "mcp", str(vault)],
+                                       env={"HOME": str(home), "PATH": os.environ.get("PATH", "")})
+        async with stdio_client(params) as (read, write), ClientSession(read, write) as s:
+            await s.initialize()
+            got.append(await call(s, "related", note="Kimchi"))
+    anyio.run(body)
+    (error, text), = got
+    assert error and f"{vault} has no index yet (looked for in {home}/.local/share/notelink/vaults/" in text
+
+
 def test_an_empty_answer_says_why(tmp_path: Path) -> None:
     import dataclasses
 
