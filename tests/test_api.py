@@ -529,3 +529,24 @@ def test_why_none_of_an_unknown_question_is_an_argument_error(indexed) -> None:
         with pytest.raises(ArgumentError, match="unlinked must be True or False"):
             v.why_none("Kimchi", "related", "yes")  # type: ignore[arg-type]
         assert v.why_none("Kimchi", "concepts") == ""
+
+
+@pytest.mark.parametrize("dialect", ["obsidian", "dendron"])
+def test_a_pasted_wikilink_names_its_target(make_vault, tmp_path: Path, dialect: str) -> None:
+    """`[[name]]`, `[[name|label]]` (Dendron: `[[label|name]]`), `[[name#heading]]` and an embed, pasted
+    where a note is named, name the note the link reaches (it was "no note named '[[...]]'")."""
+    from notelink.config import DialectConfig, IndexConfig
+
+    vault = make_vault({"dendron.topic.links.md": "# Links\n\nbread flour water",
+                        "b.md": "# B\n\nbread yeast"})
+    build_index(vault, tmp_path / "ix", FAST, IndexConfig(dialect=DialectConfig(dialect)))
+    v = Vault(vault, tmp_path / "ix")
+    label = ("[[Some label|dendron.topic.links]]" if dialect == "dendron" else
+             "[[dendron.topic.links|Some label]]")
+    for name in ("[[dendron.topic.links]]", label, "[[dendron.topic.links#Heading]]", " ![[Links]] ",
+                 "[[dendron.topic.links.md]]"):
+        found, others = v.named(name)
+        assert found.path == "dendron.topic.links.md" and others == {}, name
+    assert v.related("[[b]]") and v.note("[[B]]").path == "b.md"
+    with pytest.raises(NotFound, match="no note named '\\[\\[nowhere\\]\\]'"):
+        v.find("[[nowhere]]")

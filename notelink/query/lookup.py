@@ -29,10 +29,14 @@ class NoteLookup:
         raise NotImplementedError
 
     def find_note(self, query: str) -> NoteInfo:
-        """A note by relative path, file name or title; NotFound lists close matches. A path given exactly
+        """A note by relative path, file name or title, or a wikilink to it pasted (`[[name|label]]`: its
+        target, in the vault's dialect); NotFound lists close matches. A path given exactly
         as the note's (byte for byte, `.md` optional) is that note, before the names compared without case
         and Unicode normalisation: `plan.md` beside `Plan.md`, a name stored decomposed by a composed one."""
         rel = query.removeprefix("./")
+        if (exact := self.by_path.get(rel) or self.by_path.get(rel + ".md")) is not None:
+            return exact
+        rel = self._resolver.pasted(rel)  # (a wikilink pasted: `[[name|label]]` names its target)
         if (exact := self.by_path.get(rel) or self.by_path.get(rel + ".md")) is not None:
             return exact
         path = self._resolver.find(rel)
@@ -64,6 +68,8 @@ class NoteLookup:
         differs from it only by case or Unicode normalisation (`find_note` picked `chosen`), so that a caller
         can say the query was ambiguous. Empty for a path given exactly: it names one note."""
         query = query.removeprefix("./")
+        if query != chosen.path:
+            query = self._resolver.pasted(query)
         if query == chosen.path:
             return []
         found = self._resolver.same_path(query) if "/" in name_key(query) else self._resolver.named(query)

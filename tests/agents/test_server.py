@@ -225,6 +225,17 @@ def test_a_draft_is_said_back_as_the_cli_s_stdin_says_it(indexed, capsys, monkey
     assert [h["path"] for h in answer["hits"]] == [h["path"] for h in cli["hits"]]
 
 
+def test_a_pasted_wikilink_names_its_note(indexed) -> None:
+    got: list[tuple[bool, Any]] = []
+
+    async def body(s: ClientSession) -> None:
+        got.append(await call(s, "related", note="[[Kimchi|the recipe]]", limit=2))
+        got.append(await call(s, "read_note", note="[[Kimchi#Method]]", max_chars=10))
+    session(*indexed, body)
+    (error, related), (_, note) = got
+    assert not error and related["note"] == note["path"] == "cooking/Kimchi.md"
+
+
 def test_a_new_generation_is_seen_by_the_next_call(indexed) -> None:
     vault, ix = indexed
     seen: list[tuple[bool, Any]] = []

@@ -157,3 +157,11 @@ def test_similar_says_when_no_word_is_used_like_it(make_vault, tmp_path: Path) -
     assert found.similar == [] and "no word seen 10 times or more is used like it" in found.reason
     mulch = index.similar_words("mulch")
     assert [n.word for n in mulch.similar] == ["roots"] and mulch.reason == ""
+
+
+def test_a_pasted_wikilink_is_the_note_it_links(capsys, twins) -> None:
+    vault, ix = twins
+    for name, path in [("[[Garden plan]]", "Plan.md"), ("[[plan.md|my plan]]", "plan.md"),
+                       ("[[Other#Heading]]", "other.md")]:
+        code, out, err = run(capsys, "related", str(vault), name, "--index-dir", ix, "--json")
+        assert code == 0 and json.loads(out)["note"] == path, (name, err)
