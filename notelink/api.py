@@ -208,12 +208,14 @@ class Vault:
     def named(self, name: NoteName) -> tuple[NoteInfo, dict[str, Any]]:
         """`find`, and what an answer about the note says when other notes have that name too (the one
         picked may not be the one meant): `also_named` (their paths, the first 50) and `warning`
-        (`ambiguous`); empty when `name` names one note. Every face's `--json` and tools add these."""
+        (`ambiguous`); `warning` alone when `name` named it only with accents aside (`Nuit a Valensole`);
+        empty when `name` names one note as typed. Every face's `--json` and tools add these."""
         found = self.find(name)
+        read_as = self.index.note_read_as(path_in_vault(self.path, arguments.note_name(name)), found)
         if not (others := self.also_named(name, found)):
-            return found, {}
+            return found, {"warning": read_as} if read_as else {}
         warning = ambiguous(arguments.note_name(name), found.path, others)
-        return found, {"also_named": others[:50], "warning": warning}
+        return found, {"also_named": others[:50], "warning": f"{read_as}; {warning}" if read_as else warning}
 
     def also_named(self, name: NoteName, note: NoteInfo) -> list[str]:
         """Paths of the other notes `name` could mean too, `note` being the one `find` gave (empty when

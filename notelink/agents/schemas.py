@@ -93,6 +93,7 @@ class SimilarAnswer(TypedDict):
     language: str
     similar: list[Neighbour]
     reason: str
+    warning: str  # the word was read as the vault's word with accents (cafe: café); "" when not
 
 
 class Link(TypedDict):

@@ -4,14 +4,17 @@ saying why a name finds nothing (skipped when indexing, new since the build) or 
 from __future__ import annotations
 
 import difflib
+import functools
 import posixpath
 import re
 import sqlite3
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from notelink.errors import NotFound
-from notelink.notes.links import Resolver, name_key
+from notelink.errors import NotFound, echoed
+from notelink.notes.dialect import other_names, page_name
+from notelink.notes.links import Resolver, dialect_of, name_key
+from notelink.query.accents import unaccented
 from notelink.query.answers import NoteInfo
 
 
@@ -39,10 +42,42 @@ class NoteLookup:
         rel = self._resolver.pasted(rel)  # (a wikilink pasted: `[[name|label]]` names its target)
         if (exact := self.by_path.get(rel) or self.by_path.get(rel + ".md")) is not None:
             return exact
-        path = self._resolver.find(rel)
+        path = self._resolver.find(rel) or self._accents_aside(query, rel)
         if path is None:
             raise NotFound("note", query, _meant(query, self.notes), self._skipped_file(rel))
         return self.by_path[path]
+
+    def _accents_aside(self, query: str, name: str) -> str | None:
+        """The one note that `name` names with accents aside (`Nuit a Valensole`: `Nuit à Valensole`), by
+        path, file name, title or alias; NotFound listing them when it names several; None for none."""
+        paths = sorted(self._unaccented_names.get(unaccented(name_key(name)), ()))
+        if len(paths) > 1:
+            raise NotFound("note", query, paths[:5], f"{echoed(query)!r} names, with accents aside, "
+                           f"{len(paths)} notes: {', '.join(paths[:5])}{', ...' if len(paths) > 5 else ''}; "
+                           "give one of them")
+        return paths[0] if paths else None
+
+    def note_read_as(self, query: str, chosen: NoteInfo) -> str:
+        """Says that `query` named `chosen` only with accents aside (`_accents_aside`); "" when it names
+        it as typed (as a path, a name, or a pasted link)."""
+        rel = self._resolver.pasted(query.removeprefix("./"))
+        if rel in (chosen.path, chosen.path.removesuffix(".md")) or self._resolver.find(rel) is not None:
+            return ""
+        return (f"{echoed(query)!r} read as {chosen.title} ({chosen.path}): the one note named so with "
+                "accents aside")
+
+    @functools.cached_property
+    def _unaccented_names(self) -> dict[str, set[str]]:
+        """Every note's path, file name, title and aliases with accents aside (`accents.unaccented`): the
+        paths each names. Made at the first name not found as typed."""
+        dialect = dialect_of(self.meta)
+        table: dict[str, set[str]] = {}
+        for note in self.notes:
+            names = {note.path, page_name(note.path, dialect), note.title, *note.aliases,
+                     *other_names(note.path, dialect)}
+            for name in names:
+                table.setdefault(unaccented(name_key(name)), set()).add(note.path)
+        return table
 
     def _skipped_file(self, query: str) -> str | None:
         """Why a file that `query` names by path or file name (with or without .md) is not here: skipped

@@ -236,6 +236,18 @@ def test_a_pasted_wikilink_names_its_note(indexed) -> None:
     assert not error and related["note"] == note["path"] == "cooking/Kimchi.md"
 
 
+def test_a_name_typed_without_accents_is_read_as_the_note_s_and_said_so(indexed) -> None:
+    vault, ix = indexed
+    got: list[tuple[bool, Any]] = []
+
+    async def body(s: ClientSession) -> None:
+        got.append(await call(s, "related", note="Nuit a Valensole", limit=2))
+    session(vault, ix, body)
+    (error, related), = got
+    assert not error and related["note"] == "astronomy/Nuit à Valensole.md"
+    assert related["warning"].startswith("'Nuit a Valensole' read as Nuit à Valensole")
+
+
 def test_a_new_generation_is_seen_by_the_next_call(indexed) -> None:
     vault, ix = indexed
     seen: list[tuple[bool, Any]] = []

@@ -165,3 +165,13 @@ def test_a_pasted_wikilink_is_the_note_it_links(capsys, twins) -> None:
                        ("[[Other#Heading]]", "other.md")]:
         code, out, err = run(capsys, "related", str(vault), name, "--index-dir", ix, "--json")
         assert code == 0 and json.loads(out)["note"] == path, (name, err)
+
+
+def test_a_name_or_word_typed_without_accents_is_read_as_the_vault_s_and_said_so(capsys, twins) -> None:
+    vault, ix = twins
+    code, out, err = run(capsys, "related", str(vault), "Cafe one", "--index-dir", ix, "--json")
+    assert code == 0 and json.loads(out)["note"] == CAFE_NFC
+    said = f"'Cafe one' read as Café one ({CAFE_NFC}): the one note named so with accents aside"
+    assert json.loads(out)["warning"] == said and err == f"notelink: {said}\n"
+    code, out, err = run(capsys, "similar", str(vault), "cafe", "--index-dir", ix)
+    assert code == 0 and "Words similar to café" in out and "'cafe' read as 'café'" in err
