@@ -155,7 +155,8 @@ class Vault:
         if gen is None:
             above = None if self._other_dir else indexed_above(self.path, self._config)
             kept, now = parse_kept(self.index_dir), building(self.index_dir)
-            raise IndexMissing(no_index(self.path, self._other_dir, above=above, kept=kept, building=now))
+            raise IndexMissing(no_index(self.path, self._other_dir, above=above, kept=kept, building=now,
+                                        looked_in=self.index_dir))
         with self._lock:
             if self._index is not None and array_sizes(gen) != self._sizes:
                 self._index = None  # an array changed size in place since it was mapped: checked again
@@ -207,12 +208,14 @@ class Vault:
     def named(self, name: NoteName) -> tuple[NoteInfo, dict[str, Any]]:
         """`find`, and what an answer about the note says when other notes have that name too (the one
         picked may not be the one meant): `also_named` (their paths, the first 50) and `warning`
-        (`ambiguous`); empty when `name` names one note. Every face's `--json` and tools add these."""
+        (`ambiguous`); `warning` alone when `name` named it only with accents aside (`Nuit a Valensole`);
+        empty when `name` names one note as typed. Every face's `--json` and tools add these."""
         found = self.find(name)
+        read_as = self.index.note_read_as(path_in_vault(self.path, arguments.note_name(name)), found)
         if not (others := self.also_named(name, found)):
-            return found, {}
+            return found, {"warning": read_as} if read_as else {}
         warning = ambiguous(arguments.note_name(name), found.path, others)
-        return found, {"also_named": others[:50], "warning": warning}
+        return found, {"also_named": others[:50], "warning": f"{read_as}; {warning}" if read_as else warning}
 
     def also_named(self, name: NoteName, note: NoteInfo) -> list[str]:
         """Paths of the other notes `name` could mean too, `note` being the one `find` gave (empty when
@@ -239,6 +242,9 @@ class Vault:
         only note, no word learned, nothing shared...; "" when it is not empty."""
         from notelink.query.reasons import no_concepts, no_related
 
+        if question not in ("related", "concepts"):
+            raise ArgumentError(f'question must be "related" or "concepts", not {question!r}')
+        arguments.flag("unlinked", unlinked)
         index = self.index
         found = self._find(index, note)
         why = no_concepts(index, found) if question == "concepts" else no_related(index, found, unlinked)
@@ -279,16 +285,19 @@ class Vault:
         arguments.at_least_one("top", top)
         return self.index.similar_words(arguments.word(word), top)
 
-    def note(self, name: NoteName | NoteInfo, max_chars: int | None = None) -> Note:
+    def note(self, name: NoteName | NoteInfo, max_chars: int | None = None,
+             max_items: int | None = None) -> Note:
         """A note's stored names, tags, headings and links, and its text as on disk now (cut at
-        `max_chars`); `changed_since_index` when the file changed since the build (the two may then
-        disagree). Only notes of the index are read, and only inside the vault."""
-        if max_chars is not None:
-            arguments.at_least_one("max_chars", max_chars)
+        `max_chars`; each list at `max_items`, `counts` having their whole lengths); `changed_since_index`
+        when the file changed since the build (the two may then disagree). Only notes of the index are
+        read, and only inside the vault."""
+        for what, most in (("max_chars", max_chars), ("max_items", max_items)):
+            if most is not None:
+                arguments.at_least_one(what, most)
         from notelink.query.notetext import note_now
 
         index = self.index
-        return note_now(index, self.path, self._find(index, name), max_chars)
+        return note_now(index, self.path, self._find(index, name), max_chars, max_items)
 
     def mentions(self, note: NoteName | NoteInfo) -> Mentions:
         """Unlinked mentions: where other notes name `note` without linking it (incoming), and where it names

@@ -26,16 +26,19 @@ def indexed_above(folder: Path, config: UserConfig) -> Path | None:
 
 
 def no_index(vault: Path, index_dir: Path | None = None, typed: str | None = None, above: Path | None = None,
-             asking: tuple[str, str] = ("status", ""), kept: bool = False, building: bool = False) -> str:
-    """Says that `vault` has no index yet, and the command that builds it: in `index_dir` (named, with
-    `--index-dir`) when it is looked for in a folder other than the usual one. `typed`: the vault as the
-    user wrote it, for the command. `above`: an indexed vault that holds `vault` (`indexed_above`), said
-    first, with the command that asks it (`asking`: the command, and what follows the vault). `kept`: an
-    interrupted first build kept the notes it parsed (`parse_kept`), which the command goes on from;
+             asking: tuple[str, str] = ("status", ""), kept: bool = False, building: bool = False,
+             looked_in: Path | None = None) -> str:
+    """Says that `vault` has no index yet, where it was looked for, and the command that builds it: in
+    `index_dir` (named, with `--index-dir`) when it is looked for in a folder other than the usual one;
+    else in the usual folder `looked_in` (named too: a process started with another environment, as an MCP
+    client's reduced one without $XDG_DATA_HOME, looks elsewhere than the user's shell). `typed`: the vault
+    as the user wrote it, for the command. `above`: an indexed vault that holds `vault` (`indexed_above`),
+    said first, with the command that asks it (`asking`: the command, and what follows the vault). `kept`:
+    an interrupted first build kept the notes it parsed (`parse_kept`), which the command goes on from;
     `building`: a build is running now (`lock.build_running`), which will make the index."""
     if above is not None:
         return _inside_indexed(vault, above, typed, asking)
-    where = f" in {index_dir}" if index_dir else ""
+    where = f" in {index_dir}" if index_dir else f" (looked for in {looked_in})" if looked_in else ""
     flag = f" --index-dir {shlex.quote(str(index_dir))}" if index_dir else ""
     command = f"`notelink index {shlex.quote(typed or str(vault))}{flag}`"
     if building:

@@ -101,6 +101,26 @@ def test_note_returns_names_links_and_text_cut_at_max_chars(indexed) -> None:
     assert cut.truncated and cut.text == whole.text[:40] + TRUNCATED_MARK and cut.chars == whole.chars
 
 
+def test_note_cuts_each_list_at_max_items_and_counts_them_all(make_vault, tmp_path: Path) -> None:
+    vault = make_vault({"a.md": "# A\n\n" + "\n".join(f"## H{i}\n[[b]] #t{i}" for i in range(30)),
+                        "b.md": "# B\n\nbread flour"})
+    build_index(vault, tmp_path / "ix", FAST)
+    v = Vault(vault, tmp_path / "ix")
+    whole, cut = v.note("A"), v.note("A", max_items=5)
+    assert not whole.lists_truncated and len(whole.links) == 30 and len(whole.tags) == 30
+    assert cut.lists_truncated and cut.links == whole.links[:5] and cut.headings == whole.headings[:5]
+    assert cut.counts == whole.counts == {"aliases": 0, "tags": 30, "headings": 31, "links": 30}
+    assert cut.to_dict()["counts"]["links"] == 30
+    with pytest.raises(ArgumentError, match="max_items"):
+        v.note("A", max_items=0)
+
+
+def test_a_draft_s_last_line_end_is_no_part_of_the_query(indexed) -> None:
+    v = Vault(*indexed)
+    assert v.search("levain bubbly\n\n", syntax=False).query == "levain bubbly"
+    assert v.search("levain bubbly\n").query == "levain bubbly\n"  # (a typed query is said back as typed)
+
+
 def test_a_note_changed_since_indexing_says_so_beside_the_index_s_names(make_vault, tmp_path: Path) -> None:
     """The title, tags, headings and links are the index's, the text is the file's now: when the file
     changed since the build, `changed_since_index` says that they may disagree. notelink's own block
@@ -202,6 +222,18 @@ def test_without_an_index_in_the_folder_given_the_error_names_it(indexed, tmp_pa
         notelink.open(vault, wrong)
     assert f"{vault} has no index yet in {wrong}: run `notelink index {vault} --index-dir '{wrong}'` first" \
         == str(caught.value)
+
+
+def test_without_an_index_in_the_usual_folder_the_error_names_it(make_vault, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    vault = make_vault({"a.md": "# A\n\nbread"})
+    monkeypatch.delenv("NOTELINK_INDEX_DIR", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    with pytest.raises(IndexMissing) as caught:
+        notelink.open(vault)
+    usual = UserConfig.load().index_dir(vault)
+    assert str(caught.value) == f"{vault} has no index yet (looked for in {usual}): run `notelink index " \
+                                f"{vault}` first"
 
 
 @pytest.mark.parametrize("how", ["damaged", "older"])
@@ -484,4 +516,37 @@ def test_undo_links_with_nothing_to_undo_says_so(indexed) -> None:
     with notelink.open(vault, ix) as v:
         undo = v.undo_links()
         assert undo.diff == "" and undo.nothing.startswith("nothing to undo")
+        assert undo.preview == "" and "\\x00" not in repr(undo)  # (a readable repr: was preview='\x00')
+        shown = v.link("Kimchi", "Chicken stock", append=True)
+        assert shown.preview.startswith("sha256:") and len(repr(shown.preview)) < 80
         assert v.link("Kimchi", "Fermentation").nothing == ""
+
+
+def test_why_none_of_an_unknown_question_is_an_argument_error(indexed) -> None:
+    with notelink.open(*indexed) as v:
+        with pytest.raises(ArgumentError, match='question must be "related" or "concepts", not \'bogus\''):
+            v.why_none("Kimchi", "bogus")
+        with pytest.raises(ArgumentError, match="unlinked must be True or False"):
+            v.why_none("Kimchi", "related", "yes")  # type: ignore[arg-type]
+        assert v.why_none("Kimchi", "concepts") == ""
+
+
+@pytest.mark.parametrize("dialect", ["obsidian", "dendron"])
+def test_a_pasted_wikilink_names_its_target(make_vault, tmp_path: Path, dialect: str) -> None:
+    """`[[name]]`, `[[name|label]]` (Dendron: `[[label|name]]`), `[[name#heading]]` and an embed, pasted
+    where a note is named, name the note the link reaches (it was "no note named '[[...]]'")."""
+    from notelink.config import DialectConfig, IndexConfig
+
+    vault = make_vault({"dendron.topic.links.md": "# Links\n\nbread flour water",
+                        "b.md": "# B\n\nbread yeast"})
+    build_index(vault, tmp_path / "ix", FAST, IndexConfig(dialect=DialectConfig(dialect)))
+    v = Vault(vault, tmp_path / "ix")
+    label = ("[[Some label|dendron.topic.links]]" if dialect == "dendron" else
+             "[[dendron.topic.links|Some label]]")
+    for name in ("[[dendron.topic.links]]", label, "[[dendron.topic.links#Heading]]", " ![[Links]] ",
+                 "[[dendron.topic.links.md]]"):
+        found, others = v.named(name)
+        assert found.path == "dendron.topic.links.md" and others == {}, name
+    assert v.related("[[b]]") and v.note("[[B]]").path == "b.md"
+    with pytest.raises(NotFound, match="no note named '\\[\\[nowhere\\]\\]'"):
+        v.find("[[nowhere]]")

@@ -19,6 +19,7 @@ from pydantic.fields import FieldInfo
 
 MAX_LIMIT = 50
 MAX_CHARS = 200_000
+MAX_ITEMS = 500  # read_note's lists (each entry cut at notetext.ITEM_CHARS): at most 4 x 500 x 200 characters
 
 # the bounds are in the schema for clients, and checked by the tools (`server._bounded`): an error then reads
 # as the CLI's, not as a validation library's
@@ -27,6 +28,10 @@ Limit = Annotated[int, Field(strict=True, description=f"how many results (1-{MAX
 MaxChars = Annotated[int, Field(strict=True,
                                 description=f"cut the text at this many characters (1-{MAX_CHARS})",
                                 json_schema_extra={"minimum": 1, "maximum": MAX_CHARS})]
+MaxItems = Annotated[int, Field(strict=True,
+                                description=f"list at most this many aliases, tags, headings and links "
+                                            f"each (1-{MAX_ITEMS}); counts has every list's whole length",
+                                json_schema_extra={"minimum": 1, "maximum": MAX_ITEMS})]
 NoteName = Annotated[str, Field(strict=True,
                                 description="a note's title, alias, file name or vault-relative path")]
 Query = Annotated[str, Field(strict=True, description='what to look for, in words: "a phrase" in quotes, '

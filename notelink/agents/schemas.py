@@ -94,6 +94,7 @@ class SimilarAnswer(TypedDict):
     language: str
     similar: list[Neighbour]
     reason: str
+    warning: str  # the word was read as the vault's word with accents (cafe: café); "" when not
 
 
 class Link(TypedDict):
@@ -101,17 +102,28 @@ class Link(TypedDict):
     path: str | None
 
 
+class NoteCounts(TypedDict):
+    """Each list's whole length, before `max_items` cut it."""
+
+    aliases: int
+    tags: int
+    headings: int
+    links: int
+
+
 class NoteAnswer(TypedDict):
     path: str
     title: str
-    aliases: list[str]
+    aliases: list[str]  # each list: at most max_items entries, each cut at 200 characters
     tags: list[str]
     headings: list[str]
     links: list[Link]
     text: str
-    truncated: bool
+    truncated: bool  # the text was cut at max_chars
     chars: int
     changed_since_index: bool
+    counts: NoteCounts
+    lists_truncated: bool  # some list was cut at max_items (counts says how long each is)
     also_named: NotRequired[list[str]]
     warning: NotRequired[str]
 

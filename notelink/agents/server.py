@@ -28,10 +28,12 @@ from notelink import __version__
 from notelink.agents import schemas
 from notelink.agents.arguments import (
     MAX_CHARS,
+    MAX_ITEMS,
     MAX_LIMIT,
     Draft,
     Limit,
     MaxChars,
+    MaxItems,
     NoteName,
     PlainServer,
     Query,
@@ -134,7 +136,7 @@ class Server:
         def question() -> dict[str, Any]:
             found = self.vault.search(query, _bounded("limit", limit, MAX_LIMIT), syntax=not draft)
             data = found.to_dict()  # (the hits as `search --json` has them: one hit object everywhere)
-            return {**data, "query": echoed(query), "unknown": _echoed(found.unknown),
+            return {**data, "query": echoed(found.query), "unknown": _echoed(found.unknown),
                     "unmatched": _echoed(found.unmatched), "hits": [_cut(hit) for hit in data["hits"]]}
         return self.answer(question)
 
@@ -164,15 +166,18 @@ class Server:
         return self.answer(lambda: dataclasses.asdict(
             self.vault.similar_words(word, _bounded("limit", limit, MAX_LIMIT))))
 
-    def read_note(self, note: NoteName, max_chars: MaxChars = 4000) -> schemas.NoteResult:
+    def read_note(self, note: NoteName, max_chars: MaxChars = 4000,
+                  max_items: MaxItems = 100) -> schemas.NoteResult:
         """A note's title, aliases, tags, headings, links (target and the note it reaches) as the index has
-        them, and its text as on disk now, cut at max_chars (truncated says so; chars is the whole length);
+        them, each list cut at max_items (counts: every list's whole length; lists_truncated: some list was
+        cut), and its text as on disk now, cut at max_chars (truncated says so; chars is the whole length);
         changed_since_index: the file changed since the index was built, so the text may disagree with the
         rest (the index catches up at its next build)."""
         def question() -> dict[str, Any]:
             found, others = self._found(note)
-            return {**self.vault.note(found, _bounded("max_chars", max_chars, MAX_CHARS)).to_dict(),
-                    **others}
+            read = self.vault.note(found, _bounded("max_chars", max_chars, MAX_CHARS),
+                                   _bounded("max_items", max_items, MAX_ITEMS))
+            return {**read.to_dict(), **others}
         return self.answer(question)
 
     def status(self) -> schemas.StatusResult:

@@ -87,7 +87,7 @@ def no_index(args: argparse.Namespace) -> UserError:
     rest = " …" if any(getattr(args, more, None) for more in ("note", "word", "query")) else ""
     folder = index_dir(args)
     kept, now = parse_kept(folder), building(folder)
-    return UserError(saying(vault, given, args.vault, above, (args.command, rest), kept, now))
+    return UserError(saying(vault, given, args.vault, above, (args.command, rest), kept, now, folder))
 
 
 def open_index(args: argparse.Namespace) -> Index:

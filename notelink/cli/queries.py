@@ -45,6 +45,8 @@ def cmd_concepts(args: argparse.Namespace) -> int:
 def cmd_similar(args: argparse.Namespace) -> int:
     at_least_one("--top", args.top)
     found = open_vault(args).similar_words(args.word, args.top)
+    if found.warning:  # (the word asked was read as another: said as a note's resolution is)
+        print(f"notelink: {shown(found.warning)}", file=sys.stderr)
     where = f" ({found.language} words)" if found.language else ""
     lines = [f"Words similar to {found.word}, seen {found.count} times{where}:"]
     lines += [f"  {h.score:6.3f}  {h.word}  ({h.count})" for h in found.similar]

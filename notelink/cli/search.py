@@ -26,8 +26,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.query and not " ".join(args.query).strip():
         raise UserError(f"the query is empty: {EMPTY}")
     at_least_one("--top", args.top)
-    text, syntax = (sys.stdin.read().rstrip("\r\n"), False) if args.stdin else (" ".join(args.query or ()),
-                                                                                  True)
+    text, syntax = (sys.stdin.read(), False) if args.stdin else (" ".join(args.query or ()), True)
     if args.stdin and not text.strip():
         raise UserError("standard input has no text to search for: give a draft on it, or a query")
     searcher = Searcher(open_index(args), SearchConfig(top=args.top))

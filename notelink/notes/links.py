@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
 from notelink.config import DialectConfig
-from notelink.notes.dialect import WIKI, other_names, page_name, strip_scheme
+from notelink.notes.dialect import WIKI, alias_first, other_names, page_name, strip_scheme
 from notelink.notes.stopwords import name_tokens
 
 if TYPE_CHECKING:
@@ -163,6 +163,17 @@ class Resolver:
     def find(self, query: str) -> str | None:
         """A note named by a user: relative path (with or without `.md`), file name or title."""
         return self.resolve(query)
+
+    def pasted(self, name: str) -> str:
+        """The target of a wikilink pasted as a note's name (`[[name]]`, `![[name]]`, `[[name|label]]`,
+        `[[name#heading]]`; Dendron's `[[label|note.name]]`); any other name as it is."""
+        inner = name.strip().removeprefix("!")
+        if not (inner.startswith("[[") and inner.endswith("]]")) or "]]" in inner[2:-2]:
+            return name
+        target, _, label = inner[2:-2].partition("|")
+        if label and alias_first(self.dialect.name):
+            target = label
+        return target.partition("#")[0].strip() or name
 
     def named(self, name: str) -> list[str]:
         """Every note whose file name, title or alias is `name` (the one `find` picks first): the notes a

@@ -70,6 +70,8 @@ class SimilarWords:
     similar: list[Neighbour]
     reason: str = ""
     """Why `similar` is empty (too rare; no other word frequent enough; none used like it); "" when not."""
+    warning: str = ""
+    """The word asked was read as another (`cafe` as the vault's `café`, accents aside): says so; else ""."""
 
     def to_dict(self) -> dict[str, Any]:
         """As `similar --json` prints it."""

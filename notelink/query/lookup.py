@@ -4,14 +4,17 @@ saying why a name finds nothing (skipped when indexing, new since the build) or 
 from __future__ import annotations
 
 import difflib
+import functools
 import posixpath
 import re
 import sqlite3
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from notelink.errors import NotFound
-from notelink.notes.links import Resolver, name_key
+from notelink.errors import NotFound, echoed
+from notelink.notes.dialect import other_names, page_name
+from notelink.notes.links import Resolver, dialect_of, name_key
+from notelink.query.accents import unaccented
 from notelink.query.answers import NoteInfo
 
 
@@ -29,16 +32,52 @@ class NoteLookup:
         raise NotImplementedError
 
     def find_note(self, query: str) -> NoteInfo:
-        """A note by relative path, file name or title; NotFound lists close matches. A path given exactly
+        """A note by relative path, file name or title, or a wikilink to it pasted (`[[name|label]]`: its
+        target, in the vault's dialect); NotFound lists close matches. A path given exactly
         as the note's (byte for byte, `.md` optional) is that note, before the names compared without case
         and Unicode normalisation: `plan.md` beside `Plan.md`, a name stored decomposed by a composed one."""
         rel = query.removeprefix("./")
         if (exact := self.by_path.get(rel) or self.by_path.get(rel + ".md")) is not None:
             return exact
-        path = self._resolver.find(rel)
+        rel = self._resolver.pasted(rel)  # (a wikilink pasted: `[[name|label]]` names its target)
+        if (exact := self.by_path.get(rel) or self.by_path.get(rel + ".md")) is not None:
+            return exact
+        path = self._resolver.find(rel) or self._accents_aside(query, rel)
         if path is None:
             raise NotFound("note", query, _meant(query, self.notes), self._skipped_file(rel))
         return self.by_path[path]
+
+    def _accents_aside(self, query: str, name: str) -> str | None:
+        """The one note that `name` names with accents aside (`Nuit a Valensole`: `Nuit à Valensole`), by
+        path, file name, title or alias; NotFound listing them when it names several; None for none."""
+        paths = sorted(self._unaccented_names.get(unaccented(name_key(name)), ()))
+        if len(paths) > 1:
+            raise NotFound("note", query, paths[:5], f"{echoed(query)!r} names, with accents aside, "
+                           f"{len(paths)} notes: {', '.join(paths[:5])}{', ...' if len(paths) > 5 else ''}; "
+                           "give one of them")
+        return paths[0] if paths else None
+
+    def note_read_as(self, query: str, chosen: NoteInfo) -> str:
+        """Says that `query` named `chosen` only with accents aside (`_accents_aside`); "" when it names
+        it as typed (as a path, a name, or a pasted link)."""
+        rel = self._resolver.pasted(query.removeprefix("./"))
+        if rel in (chosen.path, chosen.path.removesuffix(".md")) or self._resolver.find(rel) is not None:
+            return ""
+        return (f"{echoed(query)!r} read as {chosen.title} ({chosen.path}): the one note named so with "
+                "accents aside")
+
+    @functools.cached_property
+    def _unaccented_names(self) -> dict[str, set[str]]:
+        """Every note's path, file name, title and aliases with accents aside (`accents.unaccented`): the
+        paths each names. Made at the first name not found as typed."""
+        dialect = dialect_of(self.meta)
+        table: dict[str, set[str]] = {}
+        for note in self.notes:
+            names = {note.path, page_name(note.path, dialect), note.title, *note.aliases,
+                     *other_names(note.path, dialect)}
+            for name in names:
+                table.setdefault(unaccented(name_key(name)), set()).add(note.path)
+        return table
 
     def _skipped_file(self, query: str) -> str | None:
         """Why a file that `query` names by path or file name (with or without .md) is not here: skipped
@@ -64,6 +103,8 @@ class NoteLookup:
         differs from it only by case or Unicode normalisation (`find_note` picked `chosen`), so that a caller
         can say the query was ambiguous. Empty for a path given exactly: it names one note."""
         query = query.removeprefix("./")
+        if query != chosen.path:
+            query = self._resolver.pasted(query)
         if query == chosen.path:
             return []
         found = self._resolver.same_path(query) if "/" in name_key(query) else self._resolver.named(query)

@@ -9,12 +9,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from notelink.errors import NotFound
+from notelink.errors import NotFound, echoed
 from notelink.notes.vault import RawNote, Skipped, read_inside, why_unread
 from notelink.query.answers import NoteInfo
 from notelink.query.index import Index
 
 TRUNCATED_MARK = "\n[… cut by notelink: the note goes on; ask for more characters to read it all]"
+ITEM_CHARS = 200
+"""With `max_items`, each alias, tag, heading and link target listed is cut at this many characters (`…`),
+as a name said back is (`errors.echoed`): a list of bounded length is then of bounded size too."""
 
 
 @dataclass(frozen=True)
@@ -41,21 +44,39 @@ class Note:
     changed_since_index: bool
     """The file's content is not what the index was built from: title, aliases, tags, headings and links
     are the index's (as the note was then), the text is the file's now."""
+    counts: dict[str, int]
+    """How many aliases, tags, headings and links the note has in all, before `max_items` cut the lists."""
+    lists_truncated: bool = False
+    """Some list (aliases, tags, headings, links) was cut at `max_items`: `counts` says how long it is."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def note_now(index: Index, vault: Path, info: NoteInfo, max_chars: int | None = None) -> Note:
-    """`info`'s note: the index's names for it and its text read now (cut at `max_chars`). Only inside the
+def note_now(index: Index, vault: Path, info: NoteInfo, max_chars: int | None = None,
+             max_items: int | None = None) -> Note:
+    """`info`'s note: the index's names for it and its text read now (cut at `max_chars`), each list cut at
+    `max_items` (its entries at `ITEM_CHARS`; `counts` has the lists' whole lengths). Only inside the
     vault; NotFound when its file left the vault's folder or cannot be read any more."""
     raw = _read(index, vault, info.path)
     text = raw.text
     cut = max_chars is not None and len(text) > max_chars
     shown = text[: max(0, max_chars or 0)] + TRUNCATED_MARK if cut else text
-    links = [Link(target, path) for target, path in index.links_of(info)]
-    return Note(info.path, info.title, list(info.aliases), list(info.tags), index.headings(info), links,
-                shown, cut, len(text), raw.sha256 != _indexed_hash(index, info))
+    lists: dict[str, list[Any]] = {"aliases": list(info.aliases), "tags": list(info.tags),
+                                   "headings": index.headings(info), "links": index.links_of(info)}
+    counts = {name: len(items) for name, items in lists.items()}
+    if max_items is not None:
+        lists = {name: _bounded(items, max_items) for name, items in lists.items()}
+    links = [Link(target, path) for target, path in lists["links"]]
+    return Note(info.path, info.title, lists["aliases"], lists["tags"], lists["headings"], links, shown, cut,
+                len(text), raw.sha256 != _indexed_hash(index, info), counts,
+                any(n > len(lists[name]) for name, n in counts.items()))
+
+
+def _bounded(items: list[Any], most: int) -> list[Any]:
+    """The first `most` of `items`, each text (a link: its target) cut at `ITEM_CHARS`."""
+    return [echoed(x, ITEM_CHARS) if isinstance(x, str) else (echoed(x[0], ITEM_CHARS), x[1])
+            for x in items[:most]]
 
 
 def _read(index: Index, vault: Path, rel: str) -> RawNote:

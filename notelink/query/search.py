@@ -54,7 +54,7 @@ from notelink.query.index import Index
 from notelink.query.postings import Rows, csr_parts
 from notelink.query.results import Because, Hit, SearchResults
 from notelink.query.snippets import read_snippet
-from notelink.query.syntax import parse_query, plain
+from notelink.query.syntax import draft, parse_query, plain
 
 __all__ = ["Because", "Hit", "SearchResults", "Searcher"]  # the results, where callers have found them
 
@@ -131,6 +131,7 @@ class Searcher:
 
     def _search(self, query: str, top: int | None, syntax: bool, snippets: bool,
                 exclude: Collection[str]) -> SearchResults:
+        query = query if syntax else draft(query)
         parsed = parse_query(query) if syntax else plain(query)
         top = self.cfg.top if top is None else top
         terms = self._terms(parsed.text)

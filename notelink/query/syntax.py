@@ -60,4 +60,10 @@ def parse_query(query: str) -> Query:
 
 def plain(text: str) -> Query:
     """A draft as it is (no operators): what `--stdin` and `--batch` search with."""
-    return Query(text)
+    return Query(draft(text))
+
+
+def draft(text: str) -> str:
+    """A draft as searched and said back: its last line's end is no part of it (an editor's buffer or a
+    pipe ends with one; the CLI's `--stdin`, the MCP tool's `draft` and the API say back the same query)."""
+    return text.rstrip("\r\n")

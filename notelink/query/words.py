@@ -6,11 +6,12 @@ from __future__ import annotations
 import difflib
 import functools
 import sqlite3
+import unicodedata
 from typing import Any
 
 import numpy as np
 
-from notelink.errors import NotFound
+from notelink.errors import NotFound, echoed
 from notelink.index.layout import Layout
 from notelink.notes.stopwords import main_languages, stop_word_languages
 from notelink.query.accents import by_unaccented, unaccented
@@ -54,7 +55,7 @@ class WordQuestions:
 
     @property
     def search_words(self) -> list[str]:
-        """The words search knows: the vocabulary, then rarer ones."""
+        """The words search knows besides the vocabulary (rarer ones)."""
         raise NotImplementedError
 
     def languages(self) -> dict[str, int]:
@@ -62,32 +63,53 @@ class WordQuestions:
 
     def word_id(self, word: str) -> int:
         """The word's row; NotFound for a word the notes do not use, a stop word (of any language, or of a
-        main language of the vault though other notes keep it: `stopwords.main_languages`), or a rare one."""
-        key = word.lower()
-        if key not in self.word_index:  # (the exact word first; else the one it is with accents aside)
-            key = self._accented(key) or key
+        main language of the vault though other notes keep it: `stopwords.main_languages`), or a rare one.
+        A word the notes do not have as typed is the one they have with accents aside (`word_read_as`); of
+        several such, NotFound lists them."""
+        key = self.word_read_as(word)
         stop = stop_word_languages(key)
         if key not in self.word_index or (stop and main_languages(self.languages()).intersection(stop)):
             why = (f"{key!r} is a stop word ({', '.join(stop[:5])}): notelink leaves those out of training, "
                    "as they say little about a note") if stop else self._too_rare(key)
             close = [] if why else difflib.get_close_matches(key, self.words, n=5, cutoff=0.6)
+            if why and (said := read_as_said(word, key)):
+                why = f"{said}; {why}"
             raise NotFound("word", word, close, why)  # (a stop word or a rare word was meant: no look-alikes)
         return self.word_index[key]
 
-    def _accented(self, key: str) -> str | None:
-        """The vocabulary's word that `key` is with accents aside (`cafe`: `café`), the most frequent of
-        several; None when there is none."""
-        ids = self._by_unaccented.get(unaccented(key), [])
-        return self.words[max(ids, key=lambda i: self.word_counts[i])] if ids else None
+    def word_read_as(self, word: str) -> str:
+        """The vault's word that `word` means: itself (lowercase) when the notes have it, else the one word
+        they have that it is with accents aside (`cafe`: `café`; a rare one too, which `word_id` then says
+        is rare); NotFound naming them when it is several, so that the user picks one."""
+        key = unicodedata.normalize("NFKC", word.lower())  # (as the tokenizer keeps words)
+        if key in self.word_index or key in self._rarer:
+            return key
+        accented = {self.words[i] for i in self._by_unaccented.get(unaccented(key), [])} or \
+            {self.search_words[i] for i in self._rare_by_unaccented.get(unaccented(key), [])}
+        if len(accented) > 1:
+            listed = sorted(accented)
+            raise NotFound("word", word, listed, f"{echoed(word)!r} is, with accents aside, "
+                           f"{len(listed)} words of the vault: {', '.join(listed[:10])}; give one of them")
+        return accented.pop() if accented else key
 
     @functools.cached_property
     def _by_unaccented(self) -> dict[str, list[int]]:
         return by_unaccented(self.words)
 
+    @functools.cached_property
+    def _rarer(self) -> frozenset[str]:
+        """The words search knows that have no vector (too rare, or only in repeated paragraphs)."""
+        return frozenset(self.search_words)
+
+    @functools.cached_property
+    def _rare_by_unaccented(self) -> dict[str, list[int]]:
+        """The words without a vector (their place in `search_words`), by their form with accents aside."""
+        return by_unaccented(self.search_words)
+
     def _too_rare(self, key: str) -> str | None:
         """Why a word the notes use has no vector (one of the words the search keeps besides the
         vocabulary); None for a word the notes do not use."""
-        if key not in self.search_words:
+        if key not in self._rarer:
             return None
         least = self.meta.get("config", {}).get("train", {}).get("min_count", "--min-count")
         return (f"{key!r} has no word vector: it occurs in the notes fewer than {least} times (--min-count), "
@@ -105,8 +127,9 @@ class WordQuestions:
         i = self.word_id(word)
         counts = self.word_counts
         language, same = self._language_of(i)
+        warning = read_as_said(word, self.words[i])
         if counts[i] < RELIABLE_COUNT:
-            return SimilarWords(self.words[i], int(counts[i]), False, language, [], TOO_RARE)
+            return SimilarWords(self.words[i], int(counts[i]), False, language, [], TOO_RARE, warning)
         scores = self.word_vecs @ self.word_vecs[i]  # [V]
         scores[i] = -np.inf
         scores[counts < RELIABLE_COUNT] = -np.inf
@@ -115,7 +138,7 @@ class WordQuestions:
         near = top_scores(scores, top)
         hits = [Neighbour(self.words[j], round(float(scores[j]), 4), int(counts[j])) for j in near]
         why = "" if hits else _no_neighbours(int(np.isfinite(scores).sum()), language)
-        return SimilarWords(self.words[i], int(counts[i]), True, language, hits, why)
+        return SimilarWords(self.words[i], int(counts[i]), True, language, hits, why, warning)
 
     def _language_of(self, i: int) -> tuple[str, np.ndarray | None]:
         """Word i's language and which words are used in it [V] bool, in a vault of several languages;
@@ -130,6 +153,13 @@ class WordQuestions:
         """In a vault of several languages (the note vectors have a language part): the languages each word
         is used in, counted once; else None."""
         return WordLanguages.count(self.db, self.word_index) if self.layout.languages else None
+
+
+def read_as_said(typed: str, word: str) -> str:
+    """Says that `typed` was read as the vault's `word`, accents aside (`word_read_as`); "" when it is it."""
+    if unicodedata.normalize("NFKC", typed.lower()) == unicodedata.normalize("NFKC", word):
+        return ""  # (the word itself, typed decomposed too)
+    return f"{echoed(typed)!r} read as {word!r}: the vault's one word that it is with accents aside"
 
 
 TOO_RARE = f"too rare to say: similar words are reliable from {RELIABLE_COUNT} occurrences on"

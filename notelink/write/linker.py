@@ -260,10 +260,14 @@ CHANGED_SINCE_PREVIEW = "changed since the preview; not written (look at the cha
 
 
 def preview_of(plan: Plan) -> str:
-    """What a user confirms when shown a plan's diff: the diff and the whole notes it was made from (a
-    hash of each), so that a note changed anywhere since, even outside the diff's context, is refused."""
+    """What a user confirms when shown a plan's diff: a hash of the diff and of the whole notes it was made
+    from, so that a note changed anywhere since, even outside the diff's context, is refused; "" when the
+    plan changes nothing. (A hash, not the text: `Edits`' repr shows it as it is.)"""
+    if not plan.changes:
+        return ""
     notes = "".join(f"{c.path} {journal.sha256(c.before)}\n" for c in plan.changes)
-    return "".join(unified_diff(c) for c in plan.changes) + "\0" + notes
+    diff = "".join(unified_diff(c) for c in plan.changes)
+    return "sha256:" + journal.sha256((diff + "\0" + notes).encode("utf-8", "surrogateescape"))
 
 
 def expecting(plan: Plan, preview: str | None) -> Plan:

@@ -4,6 +4,7 @@ sample_notes: the tools, their answers against the CLI's `--json`, bad arguments
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import shutil
@@ -168,6 +169,83 @@ def test_read_note_says_when_the_file_changed_since_the_index_was_built(indexed)
     assert before["changed_since_index"] is False
     assert not error and after["changed_since_index"] is True and after["title"] == "Kimchi"
     assert after["text"].startswith("---\ntitle: Gimchi recipe")
+
+
+def test_read_note_bounds_every_list_not_only_the_text(make_vault, tmp_path: Path) -> None:
+    """A note of 2,000 links, tags and headings read with max_chars 100 was 1.8 MB (the sweep's 20k-line
+    note): each list is now cut at max_items (default 100, each entry at 200 characters), and counts and
+    lists_truncated say how long the lists are."""
+    lines = [f"# Heading {i}\n- [[Kimchi]] [[nowhere{i}]] #tag{i}" for i in range(2000)]
+    vault = make_vault({"Kimchi.md": "# Kimchi\n\ncabbage chili garlic",
+                        "links.md": "# Links\n\n" + "\n".join(lines) + "\n\n# " + "h" * 5000})
+    build_index(vault, tmp_path / "ix", FAST)
+    got: list[tuple[bool, Any]] = []
+
+    async def body(s: ClientSession) -> None:
+        got.append(await call(s, "read_note", note="links", max_chars=100))
+        got.append(await call(s, "read_note", note="links", max_chars=100, max_items=3))
+        got.append(await call(s, "read_note", note="Kimchi"))
+        got.append(await call(s, "read_note", note="links", max_items=501))
+    session(vault, tmp_path / "ix", body)
+    (_, default), (_, three), (_, small), (error, too_many) = got
+    assert default["counts"] == {"aliases": 0, "tags": 2000, "headings": 2002, "links": 4000}
+    assert default["lists_truncated"] and len(default["links"]) == len(default["tags"]) == 100
+    assert len(json.dumps(default)) < 30_000
+    assert three["links"] == [{"target": "Kimchi", "path": "Kimchi.md"}, {"target": "nowhere0", "path": None},
+                              {"target": "Kimchi", "path": "Kimchi.md"}] and len(three["headings"]) == 3
+    assert not small["lists_truncated"] and small["counts"]["headings"] == len(small["headings"]) == 1
+    assert error and too_many == "max_items must be between 1 and 500, not 501"
+
+
+def test_read_note_cuts_a_long_heading_at_200_characters(make_vault, tmp_path: Path) -> None:
+    vault = make_vault({"a.md": "# " + "h" * 5000 + "\n\nbread", "b.md": "# B\n\nbread"})
+    build_index(vault, tmp_path / "ix", FAST)
+    got: list[tuple[bool, Any]] = []
+
+    async def body(s: ClientSession) -> None:
+        got.append(await call(s, "read_note", note="a.md"))
+    session(vault, tmp_path / "ix", body)
+    (_, note), = got
+    assert note["headings"] == ["h" * 199 + "\u2026"] and not note["lists_truncated"]
+
+
+def test_a_draft_is_said_back_as_the_cli_s_stdin_says_it(indexed, capsys, monkeypatch) -> None:
+    """The draft's last line end is no part of the query said back, in the tool as in `search --stdin`."""
+    vault, ix = indexed
+    draft = "Fed the starter twice today, the levain is bubbly.\r\n"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(draft))
+    cli = cli_json(capsys, "search", str(vault), "--stdin", "--top", "3", "--index-dir", str(ix))
+    got: list[tuple[bool, Any]] = []
+
+    async def body(s: ClientSession) -> None:
+        got.append(await call(s, "search", query=draft, limit=3, draft=True))
+    session(vault, ix, body)
+    (error, answer), = got
+    assert not error and answer["query"] == cli["query"] == draft.rstrip("\r\n")
+    assert [h["path"] for h in answer["hits"]] == [h["path"] for h in cli["hits"]]
+
+
+def test_a_pasted_wikilink_names_its_note(indexed) -> None:
+    got: list[tuple[bool, Any]] = []
+
+    async def body(s: ClientSession) -> None:
+        got.append(await call(s, "related", note="[[Kimchi|the recipe]]", limit=2))
+        got.append(await call(s, "read_note", note="[[Kimchi#Method]]", max_chars=10))
+    session(*indexed, body)
+    (error, related), (_, note) = got
+    assert not error and related["note"] == note["path"] == "cooking/Kimchi.md"
+
+
+def test_a_name_typed_without_accents_is_read_as_the_note_s_and_said_so(indexed) -> None:
+    vault, ix = indexed
+    got: list[tuple[bool, Any]] = []
+
+    async def body(s: ClientSession) -> None:
+        got.append(await call(s, "related", note="Nuit a Valensole", limit=2))
+    session(vault, ix, body)
+    (error, related), = got
+    assert not error and related["note"] == "astronomy/Nuit à Valensole.md"
+    assert related["warning"].startswith("'Nuit a Valensole' read as Nuit à Valensole")
 
 
 def test_a_new_generation_is_seen_by_the_next_call(indexed) -> None:
@@ -423,6 +501,24 @@ def test_a_damaged_then_missing_index_is_said_with_the_vault_and_status_answers(
     assert status["problems"] and "this_server" in status
     error, text = got["missing"]
     assert error and "has no index yet" in text and "(or start the server with --watch)" in text
+
+
+def test_no_index_names_the_folder_it_was_looked_for_in(indexed, tmp_path: Path) -> None:
+    """An MCP client's reduced environment (the SDK's default: no $XDG_DATA_HOME) looks for the index in
+    another folder than the user's shell: the error names the folder, so that the mismatch shows."""
+    vault, _ = indexed
+    home = tmp_path / "home"
+    got: list[tuple[bool, Any]] = []
+
+    async def body() -> None:
+        params = StdioServerParameters(command=sys.executable, args=["-m", "notelink", "mcp", str(vault)],
+                                       env={"HOME": str(home), "PATH": os.environ.get("PATH", "")})
+        async with stdio_client(params) as (read, write), ClientSession(read, write) as s:
+            await s.initialize()
+            got.append(await call(s, "related", note="Kimchi"))
+    anyio.run(body)
+    (error, text), = got
+    assert error and f"{vault} has no index yet (looked for in {home}/.local/share/notelink/vaults/" in text
 
 
 def test_an_empty_answer_says_why(tmp_path: Path) -> None:

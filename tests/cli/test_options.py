@@ -71,4 +71,18 @@ def test_a_subfolder_of_an_indexed_vault_is_said_to_be_inside_it(capsys, make_va
     assert code == 2 and f"inside the indexed vault {vault}" in json.loads(out)["error"]
     assert f"`notelink related {vault} …`" in err
     code, _, err = run(capsys, "status", str(SAMPLE))  # a folder with no indexed vault above it: as before
-    assert code == 2 and f"{SAMPLE} has no index yet: run `notelink index {SAMPLE}` first" in err
+    assert code == 2 and f"{SAMPLE} has no index yet (looked for in " in err
+    assert f"): run `notelink index {SAMPLE}` first" in err
+
+
+def test_no_index_names_the_folder_it_was_looked_for_in(capsys: pytest.CaptureFixture[str], make_vault,
+                                                        tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without --index-dir too: another environment (an MCP client's, without $XDG_DATA_HOME) looks in
+    another folder, and the user sees which."""
+    vault = make_vault({"a.md": "# A\n\nbread flour water\n"})
+    monkeypatch.delenv("NOTELINK_INDEX_DIR", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "elsewhere"))
+    code, _, err = run(capsys, "related", str(vault), "A")
+    elsewhere = tmp_path / "elsewhere" / "notelink" / "vaults"
+    assert code == 2 and f"{vault} has no index yet (looked for in {elsewhere}/" in err

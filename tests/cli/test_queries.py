@@ -157,3 +157,21 @@ def test_similar_says_when_no_word_is_used_like_it(make_vault, tmp_path: Path) -
     assert found.similar == [] and "no word seen 10 times or more is used like it" in found.reason
     mulch = index.similar_words("mulch")
     assert [n.word for n in mulch.similar] == ["roots"] and mulch.reason == ""
+
+
+def test_a_pasted_wikilink_is_the_note_it_links(capsys, twins) -> None:
+    vault, ix = twins
+    for name, path in [("[[Garden plan]]", "Plan.md"), ("[[plan.md|my plan]]", "plan.md"),
+                       ("[[Other#Heading]]", "other.md")]:
+        code, out, err = run(capsys, "related", str(vault), name, "--index-dir", ix, "--json")
+        assert code == 0 and json.loads(out)["note"] == path, (name, err)
+
+
+def test_a_name_or_word_typed_without_accents_is_read_as_the_vault_s_and_said_so(capsys, twins) -> None:
+    vault, ix = twins
+    code, out, err = run(capsys, "related", str(vault), "Cafe one", "--index-dir", ix, "--json")
+    assert code == 0 and json.loads(out)["note"] == CAFE_NFC
+    said = f"'Cafe one' read as Café one ({CAFE_NFC}): the one note named so with accents aside"
+    assert json.loads(out)["warning"] == said and err == f"notelink: {said}\n"
+    code, out, err = run(capsys, "similar", str(vault), "cafe", "--index-dir", ix)
+    assert code == 0 and "Words similar to café" in out and "'cafe' read as 'café'" in err

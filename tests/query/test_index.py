@@ -1,5 +1,7 @@
 """Queries on a built index: related notes with reasons, concepts, boilerplate, small vaults."""
 
+import dataclasses
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -221,9 +223,45 @@ def test_similar_takes_a_word_typed_without_its_accents(make_vault, tmp_path: Pa
     build_index(vault, tmp_path / "ix", FAST)
     index = Index.open(tmp_path / "ix")
     assert index.similar_words("cafe").word == "café"  # as search finds it
+    assert index.similar_words("cafe").warning == "'cafe' read as 'café': the vault's one word that it is " \
+                                                  "with accents aside"
     assert index.similar_words("CAFE", 3).similar == index.similar_words("café", 3).similar
     assert index.similar_words("resume").word == "resume"  # the exact word first when both exist
     assert index.similar_words("résumé").word == "résumé"
+    index.close()
+
+
+def test_a_note_or_word_typed_without_its_accents_is_the_one_it_is_with_them(make_vault,
+                                                                              tmp_path: Path) -> None:
+    """`related "Nuit a Valensole"` said "no note named", `similar etoiles` suggested unrelated words: the
+    one note or word that the name is with accents aside is used and said so; of several, they are listed."""
+    words = "espresso milk foam roast grind brew beans " * 6
+    vault = make_vault({"Nuit à Valensole.md": f"# Nuit à Valensole\n\nles étoiles {words}\n",
+                        "Café.md": f"# Café\n\n{'café ' * 3}{words}\n",
+                        "Cafè.md": f"# Cafè\n\n{'cafè ' * 3}{words}\n",
+                        "Tea.md": f"# Tea\n\n{words} tea\n"})
+    build_index(vault, tmp_path / "ix", dataclasses.replace(FAST, min_count=2))
+    index = Index.open(tmp_path / "ix")
+    for typed in ("Nuit a Valensole", "nuit a valensole", "Nuit a Valensole.md"):
+        note = index.find_note(typed)
+        assert note.path == "Nuit à Valensole.md"
+        assert index.note_read_as(typed, note) == (f"{typed!r} read as Nuit à Valensole "
+                                                   "(Nuit à Valensole.md): the one note named so with "
+                                                   "accents aside")
+    assert index.note_read_as("Nuit à Valensole", index.find_note("Nuit à Valensole")) == ""
+    with pytest.raises(NotFound, match=r"'cafe' names, with accents aside, 2 notes: Cafè\.md, Café\.md; give"
+                       ) as several:
+        index.find_note("cafe")
+    assert several.value.suggestions == ["Cafè.md", "Café.md"]
+    with pytest.raises(NotFound, match="'etoiles' read as 'étoiles': the vault's one word that it is with "
+                                       "accents aside; 'étoiles' has no word vector"):
+        index.similar_words("etoiles")
+    assert index.similar_words("espresso").warning == ""
+    assert index.similar_words(unicodedata.normalize("NFD", "Café")).warning == ""  # (the word, decomposed)
+    with pytest.raises(NotFound, match="'cafe' is, with accents aside, 2 words of the vault: cafè, café"
+                       ) as words_:
+        index.similar_words("cafe")
+    assert words_.value.suggestions == ["cafè", "café"]
     index.close()
 
 
