@@ -99,6 +99,8 @@ def _export_block(args: argparse.Namespace, cfg: ExportConfig) -> int:
     else:
         index = open_index(args)  # (another vault's index is refused there)
         plan = notewriter.plan_blocks(index, vault, cfg)
+    for r in plan.skipped:
+        print(f"skipped: {r.path}: {r.reason}", file=sys.stderr)
     for r in plan.refused:
         print(f"refused: {r.path}: {r.reason}", file=sys.stderr)
     if not args.write:
@@ -135,13 +137,14 @@ def _dry_run(args: argparse.Namespace, plan: Plan, vault: Path) -> int:
 
 def _block_json(args: argparse.Namespace, plan: Plan, report: WriteReport | None) -> dict[str, Any]:
     """A block write, undo or dry run (`report` None) for `--json`: the notes planned and written, the
-    number already as they should be (`current`), and each refusal and leftover temporary file as an
-    object."""
+    number already as they should be (`current`), and each refusal, file skipped (a named pipe named like
+    a note, a second name of a note) and leftover temporary file as an object."""
     written, refused, left = (report.written, report.refused, report.leftovers) if report else \
         ([], plan.refused, [])
     return {"format": "block", "undo": bool(args.undo), "write": report is not None,
             "planned": [c.path for c in plan.changes], "written": written, "current": plan.current,
             "refused": [{"path": r.path, "reason": r.reason} for r in refused],
+            "skipped": [{"path": r.path, "reason": r.reason} for r in plan.skipped],
             "leftovers": [{"path": x.path, "kept": x.kept} for x in left]}
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from notelink.notes.note import parse_note
 from notelink.query.index import Index
 from notelink.write import export
 
-from ..conftest import SAMPLE, snapshot
+from ..conftest import SAMPLE, snapshot, without_waiting
 
 ARGS = ["--dim", "16", "--epochs", "5", "--seed", "3", "--threads", "1", "--device", "cpu"]
 
@@ -273,3 +274,19 @@ def test_block_json_lists_what_was_written_and_refused_with_reasons(tmp_path: Pa
     assert main([*base, "--undo", "--write"]) == 0
     undone = json.loads(capsys.readouterr().out)
     assert undone["undo"] is True and undone["written"] == dry["planned"] and undone["refused"] == []
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_block_undo_says_it_skipped_a_named_pipe_named_like_a_note(tmp_path: Path, capsys) -> None:
+    """`export --format block --undo` waited forever on a named pipe called `*.md`; index skips it."""
+    vault = tmp_path / "v"
+    shutil.copytree(SAMPLE, vault)
+    os.mkfifo(vault / "pipe.md")
+    base = ["export", str(vault), "--format", "block", "--undo"]
+    for command in (base, [*base, "--write"]):
+        assert without_waiting(lambda: main(command)) == 0  # noqa: B023 (called at once)
+        err = capsys.readouterr().err
+        assert "skipped: pipe.md: not a regular file: a named pipe, socket or device is named like" in err
+    assert without_waiting(lambda: main([*base, "--json"])) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["skipped"] == [{"path": "pipe.md", "reason": data["skipped"][0]["reason"]}]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from notelink.notes.note import parse_note
 from notelink.query.index import Index
 from notelink.write import journal, linker, notewriter
 
-from ..conftest import FAST, snapshot
+from ..conftest import FAST, snapshot, without_waiting
 
 NOTES = {
     "Compost.md": "# Compost\n\nCompost feeds the soil. Mulch keeps it moist.\n",
@@ -522,3 +523,28 @@ def test_forget_drops_the_one_write_that_cannot_be_undone_so_older_ones_can_be(v
                         (["--undo", "--forget", "Compost"], "--undo takes no NOTE")):
         assert main(["link", str(root), "--index-dir", str(ix), *flags]) == 2
         assert says in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_in_a_linked_notes_place_is_refused_not_waited_on(vault) -> None:
+    """`link --undo` read each journalled note (and every file of its name, looking for it moved), a named
+    pipe too, and waited forever for a writer; so did `link` into a note replaced by one."""
+    root, ix, index = vault
+    linker.write(_plan(index, root, "Compost", "Mulch"), ix, "test")
+    (root / "Compost.md").rename(root / "Compost.old")
+    os.mkfifo(root / "Compost.md")
+    plan, entries = without_waiting(lambda: linker.plan_undo(root, ix))
+    (refusal,) = plan.refused
+    assert refusal.reason.startswith("not a regular file: a named pipe") and not plan.changes
+    assert refusal.reason.endswith("not undone")
+    linker.undo(plan, entries)
+    assert len(journal.entries(ix)) == 1  # kept: nothing was put back
+    os.unlink(root / "Compost.md")
+    os.mkfifo(root / "a" / "Compost.md")  # looking for the note moved: passed over, not waited on
+    (root / "Compost.old").rename(root / "b" / "Compost.md")
+    plan, _ = without_waiting(lambda: linker.plan_undo(root, ix))
+    assert [c.path for c in plan.changes] == ["b/Compost.md"] and not plan.refused
+    (root / "Mulch.md").unlink()
+    os.mkfifo(root / "Mulch.md")
+    plan = without_waiting(lambda: _plan(index, root, "Mulch", "Compost"))
+    assert plan.refused[0].reason.startswith("not a regular file") and not plan.changes and not plan.skipped
