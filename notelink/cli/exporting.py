@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from notelink.cli.options import at_least_one, open_index
-from notelink.cli.output import EXIT_OK, EXIT_REFUSED, UserError, emit
+from notelink.cli.output import EXIT_OK, EXIT_REFUSED, UserError, emit, with_commands
 from notelink.config import ExportConfig
 from notelink.notes.vault import check_vault
 from notelink.write.outfile import output_file
 
 if TYPE_CHECKING:
     from notelink.query.index import Index
-    from notelink.write.notewriter import Plan, WriteReport
+    from notelink.write.notewriter import Plan, Refusal, WriteReport
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -101,6 +101,7 @@ def _export_block(args: argparse.Namespace, cfg: ExportConfig) -> int:
         plan = notewriter.plan_blocks(index, vault, cfg)
     for r in plan.skipped:
         print(f"skipped: {r.path}: {r.reason}", file=sys.stderr)
+    plan.refused = _completed(args, plan.refused)
     for r in plan.refused:
         print(f"refused: {r.path}: {r.reason}", file=sys.stderr)
     if not args.write:
@@ -109,6 +110,7 @@ def _export_block(args: argparse.Namespace, cfg: ExportConfig) -> int:
     for left in report.leftovers:
         print(f"kept: {left.path}: {left.kept}" if left.kept else
               f"removed {left.path}, a temporary file left by an interrupted run", file=sys.stderr)
+    report.refused = plan.refused + _completed(args, report.refused[len(plan.refused):])
     for r in report.refused[len(plan.refused):]:
         print(f"refused: {r.path}: {r.reason}", file=sys.stderr)
     same = "had no block" if args.undo else "already current"
@@ -116,6 +118,13 @@ def _export_block(args: argparse.Namespace, cfg: ExportConfig) -> int:
         f"{'Removed the block from' if args.undo else 'Wrote'} {len(report.written)} notes "
         f"({plan.current} {same}, {len(report.refused)} refused)."))
     return EXIT_REFUSED if report.refused else EXIT_OK
+
+
+def _completed(args: argparse.Namespace, refused: list[Refusal]) -> list[Refusal]:
+    """The refusals with the commands their reasons suggest (`notelink index`) completed for this vault."""
+    from notelink.write.notewriter import Refusal
+
+    return [Refusal(r.path, with_commands(args, r.reason)) for r in refused]
 
 
 def _dry_run(args: argparse.Namespace, plan: Plan, vault: Path) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import shlex
 from pathlib import Path
 
 import pytest
@@ -182,13 +183,17 @@ def test_the_command_line_diff_write_and_undo(vault, capsys) -> None:
     assert main(["link", *base, "Compost", "Mulch", "--write", "--json"]) == 0
     wrote = json.loads(capsys.readouterr().out)
     assert wrote["written"] == ["Compost.md"]
+    assert main(["link", *base, "Mulch", "Compost", "--write"]) == 0
+    out = capsys.readouterr().out
     assert wrote["current"] == 0 and "unchanged" not in wrote  # block export's word for it
+    undo = shlex.join(["notelink", "link", str(root), "--undo", "--write", "--index-dir", str(ix)])
+    assert f"; `{undo}` puts them back." in out  # (it said `notelink link --undo VAULT --write`)
     assert main(["link", *base, "Soil health", "Compost"]) == EXIT_REFUSED
     capsys.readouterr()
     assert main(["link", *base, "Soil health", "Compost", "--json"]) == EXIT_REFUSED
     assert json.loads(capsys.readouterr().out)["refused"] == [  # objects, as every other --json list
         {"path": "Soil health.md", "reason": "it already links to Compost.md"}]
-    assert main(["link", *base, "--undo", "--write"]) == 0
+    assert main(["link", *base, "--undo", "--all", "--write"]) == 0
     assert snapshot(root) == before
     assert main(["link", *base, "--all"]) == 2 and "--all goes with --undo" in capsys.readouterr().err
     assert main(["link", *base, "--undo", "--all", "--mention", "2"]) == 2
@@ -503,7 +508,9 @@ def test_forget_drops_the_one_write_that_cannot_be_undone_so_older_ones_can_be(v
     base = ["link", str(root), "--index-dir", str(ix), "--undo"]
     assert main([*base, "--write"]) == EXIT_REFUSED
     err = capsys.readouterr().err
-    assert "`notelink link VAULT --undo --forget --write`" in err and "delete" not in err
+    forget = shlex.join(["notelink", "link", str(root), "--undo", "--forget", "--write", "--index-dir",
+                         str(ix)])
+    assert f"`{forget}`" in err and "delete" not in err  # (it said `notelink link VAULT ...`)
     assert main([*base, "--forget"]) == 0  # a dry run: says what it would drop, drops nothing
     out = capsys.readouterr().out
     assert "Would forget" in out and "Mulch.md" in out and "edited since" in out and "--write" in out
