@@ -32,9 +32,12 @@ def no_index(vault: Path, index_dir: Path | None = None, typed: str | None = Non
     user wrote it, for the command. `above`: an indexed vault that holds `vault` (`indexed_above`), said
     first, with the command that asks it (`asking`: the command, and what follows the vault). `kept`: an
     interrupted first build kept the notes it parsed (`parse_kept`), which the command goes on from;
-    `building`: a build is running now (`lock.build_running`), which will make the index."""
+    `building`: a build is running now (`lock.build_running`), which will make the index. A folder with
+    no notes is said to have none (`notelink index` would refuse it: nothing to index)."""
     if above is not None:
         return _inside_indexed(vault, above, typed, asking)
+    if not building and not kept and (why := _no_notes(vault)):
+        return f"{vault} has no index: {why}"
     where = f" in {index_dir}" if index_dir else ""
     flag = f" --index-dir {shlex.quote(str(index_dir))}" if index_dir else ""
     command = f"`notelink index {shlex.quote(typed or str(vault))}{flag}`"
@@ -45,6 +48,20 @@ def no_index(vault: Path, index_dir: Path | None = None, typed: str | None = Non
         return (f"{vault} has no index yet{where}, but an interrupted first build kept the notes it parsed: "
                 f"run {command} to go on from them")
     return f"{vault} has no index yet{where}: run {command} first"
+
+
+def _no_notes(vault: Path) -> str:
+    """Why `vault` holds no note to index (`ignore.no_notes`), or "" when it holds one (or cannot be
+    listed: `notelink index` says why)."""
+    from notelink.notes.ignore import Ignore, no_notes
+    from notelink.notes.vault import scan_folders
+
+    try:
+        ignore = Ignore(vault)
+        notes, unlisted = scan_folders(vault, ignore)
+        return "" if notes or unlisted else no_notes(vault, ignore)
+    except (OSError, ValueError):
+        return ""
 
 
 def building(index_dir: Path) -> bool:

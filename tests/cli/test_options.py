@@ -72,3 +72,16 @@ def test_a_subfolder_of_an_indexed_vault_is_said_to_be_inside_it(capsys, make_va
     assert f"`notelink related {vault} …`" in err
     code, _, err = run(capsys, "status", str(SAMPLE))  # a folder with no indexed vault above it: as before
     assert code == 2 and f"{SAMPLE} has no index yet: run `notelink index {SAMPLE}` first" in err
+
+
+def test_a_folder_with_no_notes_is_said_to_have_none(tmp_path: Path, capsys) -> None:
+    """`status` of an empty folder said "run `notelink index EMPTY` first", which then failed: no notes."""
+    empty = tmp_path / "empty"
+    (empty / ".obsidian").mkdir(parents=True)
+    (empty / ".obsidian" / "hidden.md").write_text("# in a dot-folder: no note\n", encoding="utf-8")
+    for command in (["status", str(empty)], ["related", str(empty), "x", "--json"]):
+        code, _, err = run(capsys, *command)
+        assert code == 2 and "run `notelink index" not in err
+        assert f"{empty} has no index: no notes found in {empty}: notelink indexes *.md files" in err
+    code, _, err = run(capsys, "index", str(empty))
+    assert code != 0 and "no notes found" in err
