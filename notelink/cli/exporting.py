@@ -24,7 +24,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UserError("--write and --undo go with --format block (the block inside notes)")
     at_least_one("--top", args.top)
     if args.min_score is not None and not args.min_score <= 1:  # (NaN too)
-        raise UserError(f"--min-score must be at most 1 (a score is 1 at most), not {args.min_score}")
+        raise UserError(f"--min-score must be a number of at most 1 (a score is 1 at most), not "
+                        f"{args.min_score}")
     cfg = _export_config(args)  # (an --exclude pattern that is no pattern: an error before any work)
     if args.format == "block":
         return _export_block(args, cfg)
