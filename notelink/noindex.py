@@ -38,6 +38,9 @@ def no_index(vault: Path, index_dir: Path | None = None, typed: str | None = Non
         return _inside_indexed(vault, above, typed, asking)
     if not building and not kept and (why := _no_notes(vault)):
         return f"{vault} has no index: {why}"
+    if index_dir is not None and (why := _unusable(index_dir)):
+        return (f"{vault} has no index in {index_dir}, and none can be built there: {why}; choose a folder "
+                "with --index-dir (or NOTELINK_INDEX_DIR)")
     where = f" in {index_dir}" if index_dir else ""
     flag = f" --index-dir {shlex.quote(str(index_dir))}" if index_dir else ""
     command = f"`notelink index {shlex.quote(typed or str(vault))}{flag}`"
@@ -62,6 +65,19 @@ def _no_notes(vault: Path) -> str:
         return "" if notes or unlisted else no_notes(vault, ignore)
     except (OSError, ValueError):
         return ""
+
+
+def _unusable(index_dir: Path) -> str:
+    """Why no index can be built in `index_dir` ("" when one may be): it, or the nearest folder above it
+    that exists, is a file (`/dev/null`), or cannot be written."""
+    there = index_dir
+    while not os.path.lexists(there) and there != there.parent:
+        there = there.parent
+    if not there.is_dir():
+        return "it, or a folder above it, is a file, not a folder"
+    if not os.access(there, os.W_OK | os.X_OK):
+        return f"{there} cannot be written (permission denied)"
+    return ""
 
 
 def building(index_dir: Path) -> bool:
