@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from notelink import arguments
 from notelink.arguments import NoteName
 from notelink.configfile import UserConfig
-from notelink.errors import ArgumentError, IndexFormatError, IndexMissing, NotFound
+from notelink.errors import ArgumentError, IndexFormatError, IndexMissing, NotFound, with_vault
 from notelink.index.arrays import array_sizes
 from notelink.index.owner import other_vault, other_vaults_index
 from notelink.index.report import Progress
@@ -322,7 +322,7 @@ class Vault:
         a, b = (self._find(index, name) for name in (note, target))
         plan = linker.expecting(linker.plan_link(index, self.path, a, b, mention, append, heading), expect)
         report = linker.write(plan, self.index_dir, f"link {a.path} {b.path}") if write else None
-        return Edits.of(plan, report)
+        return self._completed(Edits.of(plan, report))
 
     def undo_links(self, every: bool = False, write: bool = False, expect: str | None = None) -> Edits:
         """Puts back the notes of the last `link(write=True)` (`every`: of all), byte for byte, where nobody
@@ -331,11 +331,18 @@ class Vault:
 
         plan, entries = linker.plan_undo(self.path, self.index_dir, every)
         plan = linker.expecting(plan, expect)
-        edits = Edits.of(plan, linker.undo(plan, entries) if write else None)
+        edits = self._completed(Edits.of(plan, linker.undo(plan, entries) if write else None))
         if entries:
             return edits
         return dataclasses.replace(edits, nothing="nothing to undo: no link written by notelink (link with "
                                                   "write=True, `notelink link --write`) is left to put back")
+
+    def _completed(self, edits: Edits) -> Edits:
+        """`edits`, the commands its refusals suggest (`notelink link VAULT --undo --forget --write`)
+        completed with this vault (and --index-dir, when not the usual), as `_of_vault` completes errors."""
+        other = str(self._other_dir) if self._other_dir else None
+        refused = [(path, with_vault(why, str(self.path), other)) for path, why in edits.refused]
+        return dataclasses.replace(edits, refused=refused)
 
     def health(self, limit: int = 20, progress: Progress | None = None) -> Health:
         """Dead links, orphans, one-way links, stale links, near-duplicates and tag suggestions, each list

@@ -197,7 +197,7 @@ def _checked(data: dict[str, Any]) -> dict[str, Any]:
 _RANGES = {"index.max_file_mb": (lambda v: v > 0, "above 0"),
            "query.top": (lambda v: v >= 1, "at least 1"),
            "export.top": (lambda v: v >= 1, "at least 1"),
-           "export.min_score": (lambda v: v <= 1, "at most 1"),
+           "export.min_score": (lambda v: v <= 1, "a number of at most 1"),  # (NaN too)
            "watch.quiet_ms": (lambda v: v >= 0, "0 or more"),
            "watch.max_wait_ms": (lambda v: v >= 0, "0 or more")}
 

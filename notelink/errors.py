@@ -18,14 +18,15 @@ def echoed(text: str, most: int = ECHOED) -> str:
     return text if len(text) <= most else text[:most - 1] + "\u2026"
 
 
-_COMMAND = re.compile(r"`notelink (index|check|status)(?: VAULT)?((?: --[a-z-]+)*)`")
-"""A command a message suggests as `notelink index` (`--force`...), which knows neither the vault as the user
-named it nor the index folder they gave."""
+_COMMAND = re.compile(r"`notelink (index|check|status|link)(?: VAULT)?((?: --[a-z-]+)*)`")
+"""A command a message suggests as `notelink index` (`--force`...) or `notelink link VAULT --undo`, which
+knows neither the vault as the user named it nor the index folder they gave."""
 
 
 def with_vault(text: str, vault: str, index_dir: str | None = None) -> str:
-    """`text` with each command it suggests (`notelink index`, `check`, `status`) completed with `vault` and,
-    when given (an index folder other than the usual one), `--index-dir`: a command to run as it is."""
+    """`text` with each command it suggests (`notelink index`, `check`, `status`, `link`) completed with
+    `vault` and, when given (an index folder other than the usual one), `--index-dir`: a command to run as
+    it is."""
     def command(match: re.Match[str]) -> str:
         words = ["notelink", match[1], vault, *match[2].split()]
         return f"`{shlex.join(words + (['--index-dir', index_dir] if index_dir else []))}`"

@@ -35,9 +35,15 @@ def no_index(vault: Path, index_dir: Path | None = None, typed: str | None = Non
     as the user wrote it, for the command. `above`: an indexed vault that holds `vault` (`indexed_above`),
     said first, with the command that asks it (`asking`: the command, and what follows the vault). `kept`:
     an interrupted first build kept the notes it parsed (`parse_kept`), which the command goes on from;
-    `building`: a build is running now (`lock.build_running`), which will make the index."""
+    `building`: a build is running now (`lock.build_running`), which will make the index. A folder with
+    no notes is said to have none (`notelink index` would refuse it: nothing to index)."""
     if above is not None:
         return _inside_indexed(vault, above, typed, asking)
+    if not building and not kept and (why := _no_notes(vault)):
+        return f"{vault} has no index: {why}"
+    if index_dir is not None and (why := _unusable(index_dir)):
+        return (f"{vault} has no index in {index_dir}, and none can be built there: {why}; choose a folder "
+                "with --index-dir (or NOTELINK_INDEX_DIR)")
     where = f" in {index_dir}" if index_dir else f" (looked for in {looked_in})" if looked_in else ""
     flag = f" --index-dir {shlex.quote(str(index_dir))}" if index_dir else ""
     command = f"`notelink index {shlex.quote(typed or str(vault))}{flag}`"
@@ -48,6 +54,33 @@ def no_index(vault: Path, index_dir: Path | None = None, typed: str | None = Non
         return (f"{vault} has no index yet{where}, but an interrupted first build kept the notes it parsed: "
                 f"run {command} to go on from them")
     return f"{vault} has no index yet{where}: run {command} first"
+
+
+def _no_notes(vault: Path) -> str:
+    """Why `vault` holds no note to index (`ignore.no_notes`), or "" when it holds one (or cannot be
+    listed: `notelink index` says why)."""
+    from notelink.notes.ignore import Ignore, no_notes
+    from notelink.notes.vault import scan_folders
+
+    try:
+        ignore = Ignore(vault)
+        notes, unlisted = scan_folders(vault, ignore)
+        return "" if notes or unlisted else no_notes(vault, ignore)
+    except (OSError, ValueError):
+        return ""
+
+
+def _unusable(index_dir: Path) -> str:
+    """Why no index can be built in `index_dir` ("" when one may be): it, or the nearest folder above it
+    that exists, is a file (`/dev/null`), or cannot be written."""
+    there = index_dir
+    while not os.path.lexists(there) and there != there.parent:
+        there = there.parent
+    if not there.is_dir():
+        return "it, or a folder above it, is a file, not a folder"
+    if not os.access(there, os.W_OK | os.X_OK):
+        return f"{there} cannot be written (permission denied)"
+    return ""
 
 
 def building(index_dir: Path) -> bool:

@@ -6,8 +6,10 @@ import hashlib
 import os
 import shutil
 import subprocess
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -18,6 +20,18 @@ SAMPLE = ROOT / "sample_notes"
 SHARED = ROOT.parent / "shared"
 
 FAST = TrainConfig(dim=32, epochs=10, min_count=1, seed=7, threads=1, device="cpu")
+
+T = TypeVar("T")
+
+
+def without_waiting(call: Callable[[], T]) -> T:
+    """`call`'s result; fails (instead of hanging the suite) when it waits on a named pipe for a writer."""
+    result: list[T] = []
+    worker = threading.Thread(target=lambda: result.append(call()), daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert result, "it opened the named pipe and waits for a writer"
+    return result[0]
 
 
 def snapshot(root: Path) -> dict[str, str]:

@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from notelink.cli.options import at_least_one, open_index
-from notelink.cli.output import EXIT_OK, EXIT_REFUSED, UserError, emit
+from notelink.cli.output import EXIT_OK, EXIT_REFUSED, UserError, emit, with_commands
 from notelink.config import ExportConfig
 from notelink.notes.vault import check_vault
 from notelink.write.outfile import output_file
 
 if TYPE_CHECKING:
     from notelink.query.index import Index
-    from notelink.write.notewriter import Plan, WriteReport
+    from notelink.write.notewriter import Plan, Refusal, WriteReport
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -24,7 +24,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UserError("--write and --undo go with --format block (the block inside notes)")
     at_least_one("--top", args.top)
     if args.min_score is not None and not args.min_score <= 1:  # (NaN too)
-        raise UserError(f"--min-score must be at most 1 (a score is 1 at most), not {args.min_score}")
+        raise UserError(f"--min-score must be a number of at most 1 (a score is 1 at most), not "
+                        f"{args.min_score}")
     cfg = _export_config(args)  # (an --exclude pattern that is no pattern: an error before any work)
     if args.format == "block":
         return _export_block(args, cfg)
@@ -99,6 +100,9 @@ def _export_block(args: argparse.Namespace, cfg: ExportConfig) -> int:
     else:
         index = open_index(args)  # (another vault's index is refused there)
         plan = notewriter.plan_blocks(index, vault, cfg)
+    for r in plan.skipped:
+        print(f"skipped: {r.path}: {r.reason}", file=sys.stderr)
+    plan.refused = _completed(args, plan.refused)
     for r in plan.refused:
         print(f"refused: {r.path}: {r.reason}", file=sys.stderr)
     if not args.write:
@@ -107,6 +111,7 @@ def _export_block(args: argparse.Namespace, cfg: ExportConfig) -> int:
     for left in report.leftovers:
         print(f"kept: {left.path}: {left.kept}" if left.kept else
               f"removed {left.path}, a temporary file left by an interrupted run", file=sys.stderr)
+    report.refused = plan.refused + _completed(args, report.refused[len(plan.refused):])
     for r in report.refused[len(plan.refused):]:
         print(f"refused: {r.path}: {r.reason}", file=sys.stderr)
     same = "had no block" if args.undo else "already current"
@@ -114,6 +119,13 @@ def _export_block(args: argparse.Namespace, cfg: ExportConfig) -> int:
         f"{'Removed the block from' if args.undo else 'Wrote'} {len(report.written)} notes "
         f"({plan.current} {same}, {len(report.refused)} refused)."))
     return EXIT_REFUSED if report.refused else EXIT_OK
+
+
+def _completed(args: argparse.Namespace, refused: list[Refusal]) -> list[Refusal]:
+    """The refusals with the commands their reasons suggest (`notelink index`) completed for this vault."""
+    from notelink.write.notewriter import Refusal
+
+    return [Refusal(r.path, with_commands(args, r.reason)) for r in refused]
 
 
 def _dry_run(args: argparse.Namespace, plan: Plan, vault: Path) -> int:
@@ -135,13 +147,14 @@ def _dry_run(args: argparse.Namespace, plan: Plan, vault: Path) -> int:
 
 def _block_json(args: argparse.Namespace, plan: Plan, report: WriteReport | None) -> dict[str, Any]:
     """A block write, undo or dry run (`report` None) for `--json`: the notes planned and written, the
-    number already as they should be (`current`), and each refusal and leftover temporary file as an
-    object."""
+    number already as they should be (`current`), and each refusal, file skipped (a named pipe named like
+    a note, a second name of a note) and leftover temporary file as an object."""
     written, refused, left = (report.written, report.refused, report.leftovers) if report else \
         ([], plan.refused, [])
     return {"format": "block", "undo": bool(args.undo), "write": report is not None,
             "planned": [c.path for c in plan.changes], "written": written, "current": plan.current,
             "refused": [{"path": r.path, "reason": r.reason} for r in refused],
+            "skipped": [{"path": r.path, "reason": r.reason} for r in plan.skipped],
             "leftovers": [{"path": x.path, "kept": x.kept} for x in left]}
 
 

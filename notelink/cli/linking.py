@@ -7,7 +7,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from notelink.cli.options import open_vault
-from notelink.cli.output import EXIT_OK, EXIT_REFUSED, UserError, emit, shown
+from notelink.cli.output import EXIT_OK, EXIT_REFUSED, UserError, emit, shown, suggest
 
 if TYPE_CHECKING:
     from notelink.api import Edits, Vault
@@ -68,7 +68,7 @@ def _text(args: argparse.Namespace, edits: Edits) -> str:
         return f"{'Put back' if args.undo else 'Linked in'} no note{why}."
     verb = "Put back" if args.undo else "Linked in"
     return f"{verb} {len(written)} note(s): {', '.join(shown(p) for p in written)}" + (
-        "; `notelink link --undo VAULT --write` puts them back." if not args.undo else "")
+        f"; `{suggest(args, 'link', '--undo', '--write')}` puts them back." if not args.undo else "")
 
 
 def _forget(args: argparse.Namespace, vault: Vault) -> int:

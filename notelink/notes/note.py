@@ -218,7 +218,7 @@ _LEFT_OUT = "left out"
 
 def read_in_part(warning: str) -> bool:
     """Whether a note's warning says that text of it past `PLAIN_CHARS` was left out."""
-    return f"KB {_LEFT_OUT} (parsing budget)" in warning
+    return f" {_LEFT_OUT} (parsing budget)" in warning  # (in KB or in characters: `_amount`)
 
 
 def _markdown_cut(body: str) -> int:
@@ -321,11 +321,19 @@ def _parse_body(body: str, note: ParsedNote, alias_first: bool = False) -> None:
     if cut < end:
         _plain_text(body[cut:end], note, _outside_fences(body[:cut])[1], alias_first)
     if cut < len(body):
-        read = [f"its first {cut / 1000:,.0f} KB read as Markdown"]
-        read += [f"the next {(end - cut) / 1000:,.0f} KB as plain text"] if cut < end else []
-        read += [f"the last {(len(body) - end) / 1000:,.0f} KB {_LEFT_OUT}"] if end < len(body) else []
+        read = [f"its first {_amount(cut)} read as Markdown"]
+        read += [f"the next {_amount(end - cut)} as plain text"] if cut < end else []
+        read += [f"the last {_amount(len(body) - end)} {_LEFT_OUT}"] if end < len(body) else []
         note.warning = "; ".join(w for w in (note.warning, f"long note: {', '.join(read)} (parsing budget)")
                                  if w)
+
+
+def _amount(chars: int) -> str:
+    """A part of a note for its warning: in KB, or under 1 KB in characters (not "0 KB": a title line
+    before a line too long for the Markdown budget)."""
+    if chars >= 1000:
+        return f"{chars / 1000:,.0f} KB"
+    return f"{chars} character{'' if chars == 1 else 's'}"
 
 
 def parse_note(text: str, stem: str, alias_first: bool = False) -> ParsedNote:

@@ -245,12 +245,44 @@ def _outside(real_root: str, path: Path, opened: os.stat_result) -> str:
     return ""
 
 
-def _unreadable(st: os.stat_result, max_bytes: int) -> str:
-    """Why a file with this status is not read ("" when it is): not a regular file, or too large."""
+def not_regular(st: os.stat_result) -> str:
+    """Why a file with this status is no note to read ("" when it is a regular file): a folder, or a named
+    pipe, socket or device named like a note (reading a named pipe would wait for a writer forever)."""
     if stat.S_ISDIR(st.st_mode):
         return "not a file: a folder is named like a note"
-    if not stat.S_ISREG(st.st_mode):  # reading a named pipe would wait for a writer forever
+    if not stat.S_ISREG(st.st_mode):
         return "not a regular file: a named pipe, socket or device is named like a note"
+    return ""
+
+
+class NotRegular(Exception):
+    """`read_regular` found no regular file; the message says what it found (`not_regular`)."""
+
+
+def read_regular(path: Path | str) -> tuple[bytes, os.stat_result]:
+    """A file's bytes and status, for the writers' own reads of a note: a folder, named pipe, socket or
+    device (checked before the open, and on the open file: one swapped in between opens at once, without
+    waiting) raises NotRegular; other failures raise OSError."""
+    why = not_regular(os.stat(path))
+    if why:
+        raise NotRegular(why)
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        st = os.fstat(fd)
+        why = not_regular(st)
+        if why:
+            raise NotRegular(why)
+        with open(fd, "rb", closefd=False) as fh:
+            return fh.read(), st
+    finally:
+        os.close(fd)
+
+
+def _unreadable(st: os.stat_result, max_bytes: int) -> str:
+    """Why a file with this status is not read ("" when it is): not a regular file, or too large."""
+    why = not_regular(st)
+    if why:
+        return why
     if st.st_size > max_bytes:
         return (f"too large: {st.st_size / 1e6:.1f} MB is over the {max_bytes / 1e6:.1f} MB cap (raise it "
                 "with --max-file-mb)")

@@ -19,7 +19,7 @@ from notelink.notes import block, sections
 from notelink.notes.block import BlockError
 from notelink.notes.links import dialect_of, file_name, name_key, told_apart, wikilink_safe
 from notelink.notes.spans import find_names
-from notelink.notes.vault import files_named
+from notelink.notes.vault import NotRegular, files_named, read_regular
 from notelink.query.answers import NoteInfo
 from notelink.query.index import Index
 from notelink.write import journal
@@ -231,7 +231,10 @@ def plan_link(index: Index, root: Path, note: NoteInfo, target: NoteInfo, mentio
         edit = wrap_mention(index, target, mention, note.path, style)
     else:
         edit = _first_mention_or_append(index, target, heading, note.path, style)
-    return plan(root, [(note.path, _unless_linked(index, note, target, edit))])
+    result = plan(root, [(note.path, _unless_linked(index, note, target, edit))])
+    result.refused += result.skipped  # (asked to link in that note: not a note any more is a refusal)
+    result.skipped = []
+    return result
 
 
 def _unless_linked(index: Index, note: NoteInfo, target: NoteInfo, edit: Edit) -> Edit:
@@ -299,7 +302,7 @@ def plan_undo(root: Path, index_dir: Path, every: bool = False) -> tuple[Plan, l
         for saved in entry.notes:
             path, file = saved.path, root / saved.path
             try:
-                current = now[path] if path in now else file.read_bytes()
+                current = now[path] if path in now else read_regular(file)[0]
             except FileNotFoundError:
                 path, file, current = _moved(root, saved)
                 if not path:
@@ -307,6 +310,9 @@ def plan_undo(root: Path, index_dir: Path, every: bool = False) -> tuple[Plan, l
                     continue
             except OSError as exc:
                 result.refused.append(Refusal(saved.path, f"unreadable: {exc.strerror or exc}; not undone"))
+                continue
+            except NotRegular as exc:  # (never opened to wait on: a named pipe put in its place)
+                result.refused.append(Refusal(saved.path, f"{exc}; not undone"))
                 continue
             back = _put_back(saved, current)
             if back is None:
@@ -334,8 +340,8 @@ def _moved(root: Path, saved: journal.Saved) -> tuple[str, Path, bytes]:
     for rel in files_named(root, posixpath.basename(saved.path).casefold()):
         if any(part.startswith(".") for part in rel.split("/")):
             continue
-        with contextlib.suppress(OSError):
-            data = (root / rel).read_bytes()
+        with contextlib.suppress(OSError, NotRegular):
+            data = read_regular(root / rel)[0]
             if journal.sha256(data) == saved.after_sha256:
                 found.append((rel, root / rel, data))
     return found[0] if len(found) == 1 else ("", root, b"")

@@ -28,7 +28,7 @@ from notelink.config import ExportConfig
 from notelink.notes import block
 from notelink.notes.block import BlockError, NoteText
 from notelink.notes.links import note_link
-from notelink.notes.vault import scan
+from notelink.notes.vault import NotRegular, read_regular, scan
 from notelink.query.index import Index
 from notelink.write import swap
 
@@ -54,6 +54,11 @@ class Refusal:
 
     path: str
     reason: str
+
+
+@dataclass(frozen=True)
+class Skip(Refusal):
+    """A file left alone that is no note to write (a named pipe named like a note): not a problem."""
 
 
 @dataclass
@@ -143,10 +148,10 @@ def plan_note(root: Path, rel: str, edit: Edit, only_with_markers: bool = False,
     """The change `edit` makes to one note, None when there is nothing to change, or a refusal. `indexed`:
     the content hash the index holds for the note, which its text must still have.
 
-    Reading is harmless, so the checks on where a note may be written apply only to notes that change."""
+    Reading is harmless, so the checks on where a note may be written apply only to notes that change;
+    a file that is not a regular one is never opened to wait on (a named pipe): a `Skip`."""
     try:
-        with open(os.path.realpath(_vault_path(root, rel)), "rb") as fh:
-            data, st = fh.read(), os.fstat(fh.fileno())
+        data, st = read_regular(os.path.realpath(_vault_path(root, rel)))
         if only_with_markers and not block.may_hold_block(data):
             return None
         note = NoteText.decode(data)
@@ -161,6 +166,8 @@ def plan_note(root: Path, rel: str, edit: Edit, only_with_markers: bool = False,
         file = note_file(root, rel)
     except BlockError as exc:
         return Refusal(rel, str(exc))
+    except NotRegular as exc:
+        return Skip(rel, str(exc))
     except FileNotFoundError:
         return Refusal(rel, "vanished: the file was deleted or moved (run `notelink index` again)")
     except OSError as exc:
@@ -184,6 +191,8 @@ def plan(root: Path, edits: Iterable[tuple[str, Edit]], only_with_markers: bool 
         outcome = plan_note(root, rel, edit, only_with_markers, None if indexed is None else indexed.get(rel))
         if outcome is None:
             result.current += 1
+        elif isinstance(outcome, Skip):
+            result.skipped.append(outcome)
         elif isinstance(outcome, Refusal):
             result.refused.append(outcome)
         else:

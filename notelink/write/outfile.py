@@ -1,9 +1,12 @@
 """The files a command writes (`export -o`): an ordinary file is replaced whole or not at all, with the mode
-a new file usually gets; a device, pipe or terminal (`/dev/stdout`, `>(gzip)`) is written to directly."""
+a new file usually gets; a device, pipe or terminal (`/dev/stdout`, `>(gzip)`) is written to directly.
+A failed write (a full disk) is an OutputError that says what was left: the old file unchanged, or nothing
+(the temporary file removed)."""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 from collections.abc import Iterator
@@ -18,7 +21,7 @@ def output_file(path: str, newline: str = "\n", vault: Path | None = None) -> It
     """A text stream to `path`. An ordinary file (or a new one) is written to a temporary file beside it
     and renamed over it at the end, through a symlink to its target; anything else is opened as it is.
     An existing note of `vault` (a `.md` file in it, reached by any path) is never replaced: OutputError."""
-    target = Path(path).expanduser()
+    target, given = Path(path).expanduser(), None
     try:
         given = target.stat() if target.exists() else None  # (/dev/stdout: a pipe or a terminal, as given)
         special = given is not None and not stat.S_ISREG(given.st_mode)
@@ -29,19 +32,49 @@ def output_file(path: str, newline: str = "\n", vault: Path | None = None) -> It
             _refuse_note(path, target, vault)
         out, tmp = (_as_it_is(target, newline), None) if special else _temp_beside(target, newline)
     except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}; give a file in an existing, "
-                          "writable folder") from None
-    with out:
-        if tmp is None:
-            yield out
-            return
-        try:
+        raise _cannot_write(path, target, exc, given is not None) from None
+    try:
+        with out:  # (its close flushes again after a failed write, and fails again: caught below too)
             yield out
             out.flush()
+        if tmp is not None:
             os.replace(tmp, target)
-        finally:
+    except OSError as exc:
+        if exc.errno not in _WRITE_FAILED:
+            raise
+        raise _cannot_write(path, target, exc, given is not None, tmp is None) from None
+    finally:
+        if tmp is not None:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
+
+
+_WRITE_FAILED = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS}
+"""The errors of a failed write to the output (a full disk, a file over the size limit, a failing disk);
+another OSError while exporting (the index's) is not the output's."""
+
+
+def _cannot_write(path: str, target: Path, exc: OSError, existed: bool, partly: bool = False) -> OutputError:
+    """A failed write of `path` for people: what happened, what was left, what to do."""
+    left = ("part of the export may have reached it" if partly else
+            f"{path} is unchanged" if existed else "nothing was written")
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):  # (a device, /dev/full, has no disk to tell the space of)
+        free = "" if partly else _free(target)
+        return OutputError(f"cannot write {path}: no space left on its disk{free}; {left}. Free some space, "
+                           "or give -o a file on another disk")
+    if partly or exc.errno in _WRITE_FAILED:
+        return OutputError(f"cannot write {path}: {exc.strerror or exc}; {left}. Give -o a file elsewhere")
+    return OutputError(f"cannot write {path}: {exc.strerror or exc}; give a file in an existing, writable "
+                       "folder")
+
+
+def _free(target: Path) -> str:
+    """' (N MB free)' on the disk of `target`'s folder, or "" where that cannot be told."""
+    try:
+        st = os.statvfs(target.parent)
+    except (OSError, AttributeError):
+        return ""
+    return f" ({st.f_bavail * st.f_frsize / 1e6:,.1f} MB free)"
 
 
 def is_vault_note(path: Path, vault: Path) -> bool:

@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from notelink.notes.block import unmanaged_bytes
+from notelink.notes.vault import NotRegular, read_regular
 from notelink.processes import pid_alive
 
 try:
@@ -338,9 +339,11 @@ def clean_temporary(root: Path) -> list[Leftover]:
 
 def _redundant(tmp: Path, note: Path) -> bool:
     """True when the note holds everything `tmp` holds, notelink's block aside (or the note is gone: the
-    user deleted or moved it)."""
+    user deleted or moved it). A note that is no regular file now (a named pipe) is never opened: False."""
     try:
-        current = note.read_bytes()
+        current = read_regular(note)[0]
     except FileNotFoundError:
         return True
+    except NotRegular:
+        return False
     return unmanaged_bytes(tmp.read_bytes()) == unmanaged_bytes(current)

@@ -180,7 +180,8 @@ def test_a_min_score_no_note_can_reach_is_an_error(capsys, ix: str) -> None:
     for bad in ("1.5", "nan"):
         code, _, err = run(capsys, "export", str(SAMPLE), "--index-dir", ix, "--format", "csv",
                            "--min-score", bad)
-        assert code == 2 and "--min-score must be at most 1" in err
+        assert code == 2 and f"--min-score must be a number of at most 1 (a score is 1 at most), not {bad}" \
+            in err  # (nan said "must be at most 1, not nan": it is no number)
 
 
 def test_export_to_standard_output_with_a_dash_or_dev_stdout(ix: str, tmp_path: Path) -> None:

@@ -53,7 +53,8 @@ def test_a_missing_file_sets_nothing(tmp_path: Path) -> None:
      "[train] negative must be between 1 and 100, not 0; [train] seed must be between 0 and 4294967295"),
     ("[index]\nmax_file_mb = 0\n", "[index] max_file_mb must be above 0, not 0"),
     ("[query]\ntop = 0\n", "[query] top must be at least 1, not 0"),
-    ("[export]\nmin_score = 2\n", "[export] min_score must be at most 1, not 2"),
+    ("[export]\nmin_score = 2\n", "[export] min_score must be a number of at most 1, not 2"),
+    ("[export]\nmin_score = nan\n", "[export] min_score must be a number of at most 1, not nan"),
     ('[vaults]\n"" = "/tmp"\n', "[vaults] names a vault '' (= '/tmp'): give it a name"),
     ('[vaults]\n" " = "/tmp"\n', "[vaults] names a vault ' ' (= '/tmp'): give it a name"),
 ])

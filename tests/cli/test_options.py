@@ -86,3 +86,30 @@ def test_no_index_names_the_folder_it_was_looked_for_in(capsys: pytest.CaptureFi
     code, _, err = run(capsys, "related", str(vault), "A")
     elsewhere = tmp_path / "elsewhere" / "notelink" / "vaults"
     assert code == 2 and f"{vault} has no index yet (looked for in {elsewhere}/" in err
+
+
+def test_a_folder_with_no_notes_is_said_to_have_none(tmp_path: Path, capsys) -> None:
+    """`status` of an empty folder said "run `notelink index EMPTY` first", which then failed: no notes."""
+    empty = tmp_path / "empty"
+    (empty / ".obsidian").mkdir(parents=True)
+    (empty / ".obsidian" / "hidden.md").write_text("# in a dot-folder: no note\n", encoding="utf-8")
+    for command in (["status", str(empty)], ["related", str(empty), "x", "--json"]):
+        code, _, err = run(capsys, *command)
+        assert code == 2 and "run `notelink index" not in err
+        assert f"{empty} has no index: no notes found in {empty}: notelink indexes *.md files" in err
+    code, _, err = run(capsys, "index", str(empty))
+    assert code != 0 and "no notes found" in err
+
+
+def test_an_index_dir_that_is_a_file_is_said_so_not_suggested(tmp_path: Path, capsys) -> None:
+    """`--index-dir /dev/null` with no index said "run `notelink index … --index-dir /dev/null`", which
+    cannot work: the index folder is a file."""
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("", encoding="utf-8")
+    for given in (a_file, a_file / "below"):
+        code, _, err = run(capsys, "status", str(SAMPLE), "--index-dir", str(given))
+        assert code == 2 and "run `notelink index" not in err
+        assert f"{SAMPLE} has no index in {given}, and none can be built there: it, or a folder above it, " \
+               "is a file, not a folder; choose a folder with --index-dir" in err
+    code, _, err = run(capsys, "status", str(SAMPLE), "--index-dir", str(tmp_path / "new" / "ix"))
+    assert code == 2 and f"run `notelink index {SAMPLE} --index-dir {tmp_path / 'new' / 'ix'}` first" in err

@@ -119,3 +119,15 @@ def test_text_past_the_plain_budget_is_left_out(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(note_module, "PLAIN_CHARS", 40)
     n = parse_note("first line\n\nsecond [[Kept]] line\n\n" + "x" * 50 + " [[Lost]]\n", "f")
     assert n.links == [Link("Kept")] and "left out" in n.warning
+
+
+def test_a_short_part_of_a_long_note_is_said_in_characters_not_0_kb(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A title, then one line longer than the budget: the warning read "its first 0 KB read as Markdown"."""
+    monkeypatch.setattr(note_module, "MARKDOWN_BUDGET", 3000)
+    n = parse_note("# Title\n" + "word " * 1000 + "\n", "f")
+    assert "its first 8 characters read as Markdown, the next 5 KB as plain text" in n.warning
+    assert "0 KB" not in n.warning
+    monkeypatch.setattr(note_module, "PLAIN_CHARS", 4000)
+    n = parse_note("# Title\n" + "word " * 801 + "\n", "f")  # (4 characters past PLAIN_CHARS: left out)
+    assert n.warning.endswith("the last 14 characters left out (parsing budget)")
+    assert note_module.read_in_part(n.warning)

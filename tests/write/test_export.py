@@ -4,10 +4,13 @@ parser), deterministic bytes, `--unlinked` and `--min-score`; and the block flow
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
+import os
 import shutil
 from pathlib import Path
+from typing import Any, TextIO, cast
 
 import pytest
 
@@ -17,9 +20,9 @@ from notelink.config import ExportConfig
 from notelink.notes.links import Resolver, dialect_of
 from notelink.notes.note import parse_note
 from notelink.query.index import Index
-from notelink.write import export
+from notelink.write import export, outfile
 
-from ..conftest import SAMPLE, snapshot
+from ..conftest import SAMPLE, snapshot, without_waiting
 
 ARGS = ["--dim", "16", "--epochs", "5", "--seed", "3", "--threads", "1", "--device", "cpu"]
 
@@ -273,3 +276,68 @@ def test_block_json_lists_what_was_written_and_refused_with_reasons(tmp_path: Pa
     assert main([*base, "--undo", "--write"]) == 0
     undone = json.loads(capsys.readouterr().out)
     assert undone["undo"] is True and undone["written"] == dry["planned"] and undone["refused"] == []
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_block_undo_says_it_skipped_a_named_pipe_named_like_a_note(tmp_path: Path, capsys) -> None:
+    """`export --format block --undo` waited forever on a named pipe called `*.md`; index skips it."""
+    vault = tmp_path / "v"
+    shutil.copytree(SAMPLE, vault)
+    os.mkfifo(vault / "pipe.md")
+    base = ["export", str(vault), "--format", "block", "--undo"]
+    for command in (base, [*base, "--write"]):
+        assert without_waiting(lambda: main(command)) == 0  # noqa: B023 (called at once)
+        err = capsys.readouterr().err
+        assert "skipped: pipe.md: not a regular file: a named pipe, socket or device is named like" in err
+    assert without_waiting(lambda: main([*base, "--json"])) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["skipped"] == [{"path": "pipe.md", "reason": data["skipped"][0]["reason"]}]
+
+
+class _FullDisk:
+    """An output stream on a full disk: every write fails with ENOSPC, as a real one does at its flush."""
+
+    def __init__(self, real: TextIO) -> None:
+        self.real = real
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+    def __enter__(self) -> _FullDisk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.real.close()
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "graphml", "markdown", "word2vec", "block"])
+def test_export_to_a_full_disk_says_so_and_leaves_no_file(ix: str, tmp_path: Path, capsys, fmt: str,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """`export -o FILE` on a full disk ended in a traceback, exit 1, no JSON even with --json."""
+    real = outfile._temp_beside
+    monkeypatch.setattr(outfile, "_temp_beside", lambda *a: _full(real(*a)))
+    out, old = tmp_path / "new.out", tmp_path / "old.out"
+    old.write_text("the last export\n", encoding="utf-8")
+    for path, left in ((out, "nothing was written"), (old, f"{old} is unchanged")):
+        args = ["export", str(SAMPLE), "--index-dir", ix, "--format", fmt, "-o", str(path), "--json"]
+        assert main(args) == EXIT_USAGE
+        error = json.loads(capsys.readouterr().out)["error"]
+        assert error.startswith(f"cannot write {path}: no space left on its disk (") and left in error
+        assert error.endswith("Free some space, or give -o a file on another disk")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.out"]  # (no temporary file left either)
+    assert old.read_text(encoding="utf-8") == "the last export\n"
+
+
+def _full(made: tuple[TextIO, Path]) -> tuple[TextIO, Path]:
+    return cast(TextIO, _FullDisk(made[0])), made[1]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="/dev/full is Linux's full disk")
+def test_export_to_a_full_device_says_so(ix: str, capsys) -> None:
+    args = ["export", str(SAMPLE), "--index-dir", ix, "--format", "csv", "-o", "/dev/full"]
+    assert main(args) == EXIT_USAGE
+    assert "cannot write /dev/full: no space left on its disk; part of the export may have reached it" in \
+        capsys.readouterr().err

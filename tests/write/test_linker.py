@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
+import shlex
 from pathlib import Path
 
 import pytest
@@ -19,7 +21,7 @@ from notelink.notes.note import parse_note
 from notelink.query.index import Index
 from notelink.write import journal, linker, notewriter
 
-from ..conftest import FAST, snapshot
+from ..conftest import FAST, snapshot, without_waiting
 
 NOTES = {
     "Compost.md": "# Compost\n\nCompost feeds the soil. Mulch keeps it moist.\n",
@@ -181,13 +183,17 @@ def test_the_command_line_diff_write_and_undo(vault, capsys) -> None:
     assert main(["link", *base, "Compost", "Mulch", "--write", "--json"]) == 0
     wrote = json.loads(capsys.readouterr().out)
     assert wrote["written"] == ["Compost.md"]
+    assert main(["link", *base, "Mulch", "Compost", "--write"]) == 0
+    out = capsys.readouterr().out
     assert wrote["current"] == 0 and "unchanged" not in wrote  # block export's word for it
+    undo = shlex.join(["notelink", "link", str(root), "--undo", "--write", "--index-dir", str(ix)])
+    assert f"; `{undo}` puts them back." in out  # (it said `notelink link --undo VAULT --write`)
     assert main(["link", *base, "Soil health", "Compost"]) == EXIT_REFUSED
     capsys.readouterr()
     assert main(["link", *base, "Soil health", "Compost", "--json"]) == EXIT_REFUSED
     assert json.loads(capsys.readouterr().out)["refused"] == [  # objects, as every other --json list
         {"path": "Soil health.md", "reason": "it already links to Compost.md"}]
-    assert main(["link", *base, "--undo", "--write"]) == 0
+    assert main(["link", *base, "--undo", "--all", "--write"]) == 0
     assert snapshot(root) == before
     assert main(["link", *base, "--all"]) == 2 and "--all goes with --undo" in capsys.readouterr().err
     assert main(["link", *base, "--undo", "--all", "--mention", "2"]) == 2
@@ -502,7 +508,9 @@ def test_forget_drops_the_one_write_that_cannot_be_undone_so_older_ones_can_be(v
     base = ["link", str(root), "--index-dir", str(ix), "--undo"]
     assert main([*base, "--write"]) == EXIT_REFUSED
     err = capsys.readouterr().err
-    assert "`notelink link VAULT --undo --forget --write`" in err and "delete" not in err
+    forget = shlex.join(["notelink", "link", str(root), "--undo", "--forget", "--write", "--index-dir",
+                         str(ix)])
+    assert f"`{forget}`" in err and "delete" not in err  # (it said `notelink link VAULT ...`)
     assert main([*base, "--forget"]) == 0  # a dry run: says what it would drop, drops nothing
     out = capsys.readouterr().out
     assert "Would forget" in out and "Mulch.md" in out and "edited since" in out and "--write" in out
@@ -522,3 +530,28 @@ def test_forget_drops_the_one_write_that_cannot_be_undone_so_older_ones_can_be(v
                         (["--undo", "--forget", "Compost"], "--undo takes no NOTE")):
         assert main(["link", str(root), "--index-dir", str(ix), *flags]) == 2
         assert says in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_in_a_linked_notes_place_is_refused_not_waited_on(vault) -> None:
+    """`link --undo` read each journalled note (and every file of its name, looking for it moved), a named
+    pipe too, and waited forever for a writer; so did `link` into a note replaced by one."""
+    root, ix, index = vault
+    linker.write(_plan(index, root, "Compost", "Mulch"), ix, "test")
+    (root / "Compost.md").rename(root / "Compost.old")
+    os.mkfifo(root / "Compost.md")
+    plan, entries = without_waiting(lambda: linker.plan_undo(root, ix))
+    (refusal,) = plan.refused
+    assert refusal.reason.startswith("not a regular file: a named pipe") and not plan.changes
+    assert refusal.reason.endswith("not undone")
+    linker.undo(plan, entries)
+    assert len(journal.entries(ix)) == 1  # kept: nothing was put back
+    os.unlink(root / "Compost.md")
+    os.mkfifo(root / "a" / "Compost.md")  # looking for the note moved: passed over, not waited on
+    (root / "Compost.old").rename(root / "b" / "Compost.md")
+    plan, _ = without_waiting(lambda: linker.plan_undo(root, ix))
+    assert [c.path for c in plan.changes] == ["b/Compost.md"] and not plan.refused
+    (root / "Mulch.md").unlink()
+    os.mkfifo(root / "Mulch.md")
+    plan = without_waiting(lambda: _plan(index, root, "Mulch", "Compost"))
+    assert plan.refused[0].reason.startswith("not a regular file") and not plan.changes and not plan.skipped

@@ -19,7 +19,7 @@ from notelink.notes.vault import RawNote, read_note, scan
 from notelink.query.index import Index
 from notelink.write import notewriter, swap
 
-from ..conftest import SHARED
+from ..conftest import SHARED, without_waiting
 
 HELP = next((p for p in (SHARED / "vaults" / "obsidian-help", Path("/work/shared/vaults/obsidian-help"))
              if p.is_dir()), None)
@@ -270,3 +270,16 @@ def test_letters_beyond_ascii_are_not_written_into_a_note_that_is_not_utf8(tmp_p
     ascii_link = notewriter.plan_note(tmp_path, "recettes.md", adding("Dessert"))
     assert isinstance(ascii_link, notewriter.Change) and ascii_link.after == latin + b"\n- [[Dessert]]\n"
     assert not NoteText.decode("# Crème\n".encode()).mixes_encodings("# Crème\n\n- [[Brûlée]]\n")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_named_like_a_note_is_skipped_not_waited_on(tmp_path: Path) -> None:
+    """`export --format block --undo` opened every *.md, a named pipe too, and waited forever."""
+    (tmp_path / "a.md").write_text(render("# A\n", ["- [[B]]"]), encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.md")
+    plan = without_waiting(lambda: notewriter.plan_undo(tmp_path))
+    assert [c.path for c in plan.changes] == ["a.md"] and not plan.refused
+    (skip,) = plan.skipped
+    assert skip.path == "pipe.md" and skip.reason.startswith("not a regular file: a named pipe")
+    outcome = without_waiting(lambda: notewriter.plan_note(tmp_path, "pipe.md", lambda text: text + "x"))
+    assert isinstance(outcome, notewriter.Skip)

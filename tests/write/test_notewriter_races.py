@@ -9,6 +9,7 @@ import multiprocessing
 import os
 import random
 import re
+import shlex
 import shutil
 import stat
 import subprocess
@@ -153,7 +154,10 @@ def test_a_note_edited_since_indexing_is_refused(indexed, capsys) -> None:
     note.write_bytes(note.read_bytes() + b"new line the index has not seen\n")
     edited = note.read_bytes()
     assert _export(vault, index, "--write") == 3
-    assert "edited since it was indexed" in capsys.readouterr().err and note.read_bytes() == edited
+    err = capsys.readouterr().err
+    assert "edited since it was indexed" in err and note.read_bytes() == edited
+    index_first = shlex.join(["notelink", "index", str(vault), "--index-dir", str(index)])
+    assert f"(run `{index_first}`, then export again)" in err  # (it said `notelink index`, no vault)
 
 
 def _clock_at(monkeypatch: pytest.MonkeyPatch, note: Path, age: float) -> None:

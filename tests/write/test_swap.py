@@ -18,6 +18,8 @@ from notelink.notes.block import render
 from notelink.write import swap
 from notelink.write.notewriter import Change, write_change
 
+from ..conftest import without_waiting
+
 BEFORE = b"# Note\nthe user's text\n"
 AFTER = render(BEFORE.decode(), ["- [[Other]]"]).encode()
 EDITED = b"# Note\nthe user's text, edited while notelink wrote\n"
@@ -299,3 +301,12 @@ def test_a_folder_that_cannot_be_written_is_named(note: Path, monkeypatch) -> No
     refusal = write_change(_change(note))
     assert refusal is not None and f"its folder {note.parent} cannot be written" in refusal.reason
     assert note.read_bytes() == BEFORE
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_leftover_of_a_note_now_a_named_pipe_is_kept_not_waited_on(tmp_path: Path) -> None:
+    """Cleaning up read the note a leftover temporary file belongs to, a named pipe too, and waited."""
+    os.mkfifo(tmp_path / "Note.md")
+    (tmp_path / ".Note.md.999999999-1badf00d.notelink-tmp").write_bytes(b"# Note\n")
+    (left,) = without_waiting(lambda: swap.clean_temporary(tmp_path))
+    assert left.kept and (tmp_path / ".Note.md.999999999-1badf00d.notelink-tmp").exists()
