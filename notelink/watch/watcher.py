@@ -104,6 +104,8 @@ class VaultWatcher:
             return
         self._stopped = True
         self._stop.set()
+        if self._builder is not None:  # a process start under way waits for torch's import: not for that
+            self._builder.close()
         self._debouncer.wake()
         if self._worker is not None:
             self._worker.join(timeout)
@@ -218,7 +220,7 @@ class VaultWatcher:
             if self._builder is None:
                 cbow.resolve_device(self.train_cfg.device)
         except Exception as exc:  # e.g. no CUDA: every build will say so too; keep watching
-            problem = str(exc)
+            problem = "" if self._stop.is_set() else str(exc)
         if problem:
             self._error(problem)
 
@@ -290,6 +292,9 @@ class VaultWatcher:
             self._error(f"waiting for disk space: {exc}; retrying in {self.cfg.retry_s:g}s")
             return
         except Exception as exc:
+            if self._stop.is_set():  # (its build process ended as the watcher stops)
+                log.info("stopping: the build was abandoned (%s); the live index is unchanged", exc)
+                return
             if not isinstance(exc, NotelinkError):  # (a vault gone, no CUDA, an unwritable index: said)
                 log.exception("indexing failed")
             self._next_reconcile = time.monotonic() + self.cfg.retry_s

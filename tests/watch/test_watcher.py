@@ -3,6 +3,7 @@ right index, a storm is one or two retrains, failures never stop it, one watcher
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
@@ -564,3 +565,50 @@ def test_an_update_that_waited_for_another_build_says_who_built_the_index(watchi
     assert reading < said.index("waiting for another build of the index to finish (a `notelink index`?)") \
         < said.index(done)
     assert "indexing bread/bread 2.md" not in said
+
+
+@pytest.fixture
+def held_fork_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fork server that starts only when the returned gate file is made (as one importing torch on a busy
+    machine takes seconds); the usual one again afterwards."""
+    from multiprocessing import forkserver
+
+    from notelink.watch import builder
+
+    def fresh() -> None:
+        server = forkserver._forkserver  # type: ignore[attr-defined]
+        if server._forkserver_pid is not None:
+            with contextlib.suppress(OSError):
+                server._stop()
+        server._forkserver_pid = server._forkserver_alive_fd = server._forkserver_address = None
+    gate = tmp_path / "gate"
+    monkeypatch.setenv("NOTELINK_TEST_GATE", str(gate))
+    monkeypatch.setattr(builder, "PRELOAD", [*builder.PRELOAD, "tests.watch.forkgate"])
+    fresh()
+    try:
+        yield gate
+    finally:
+        gate.touch()
+        fresh()
+
+
+def test_a_watcher_stops_at_once_while_its_fork_server_is_still_starting(make_vault, tmp_path: Path,
+                                                                        held_fork_server: Path) -> None:
+    """An MCP server with --watch closed just after its watcher started (a takeover) waited for the fork
+    server to import torch: past the 2 s its host gives, SIGTERM killed it with the watcher's lock held ("the
+    previous watcher did not stop cleanly") and 5 semaphores leaked. The start is abandoned instead."""
+    from notelink.index.lock import lock_info
+
+    vault, ix = topic_vault(make_vault), tmp_path / "ix"
+    rec = Recorder(ix)
+    w = VaultWatcher(vault, ix, FAST, on_event=rec, watch_cfg=CFG)
+    w.start()
+    try:
+        end = time.monotonic() + 120  # (a guard: the loop ends when the fork server waits at the gate)
+        while not Path(f"{held_fork_server}.waiting").exists():
+            assert time.monotonic() < end, "the fork server never started"
+            time.sleep(0.01)
+    finally:
+        w.stop(timeout=1.0)
+    assert rec.kinds("stopped") and not lock_info(ix).running and lock_info(ix).pid is None
+    assert not rec.kinds("error") and read_state(ix)["state"] == "stopped"
