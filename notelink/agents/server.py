@@ -221,7 +221,7 @@ def serve(vault: Path, index_dir: Path | None = None,
         stopped_by = serve_stdio(build_server(vault, index_dir, watching))
     finally:
         if watching is not None:
-            watching.stop(timeout=10.0)
+            watching.close()
     if stopped_by == signal.SIGINT:
         raise KeyboardInterrupt
     return 0

@@ -10,8 +10,13 @@ most MCP hosts never show.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from notelink.config import IndexConfig, TrainConfig
@@ -21,7 +26,11 @@ from notelink.watch.takeover import Watcher as Startable
 
 log = logging.getLogger("notelink.agents")
 
-__all__ = ["RETRY_S", "Watching", "kept_current"]
+__all__ = ["RETRY_S", "STOP_S", "Watching", "kept_current"]
+
+STOP_S = 1.0
+"""How long the server's watcher may take to stop before a build under way is ended: an MCP host waits 2 s
+after closing the server's stdin, then sends SIGTERM (and SIGKILL 2 s later: the MCP SDK's client)."""
 
 
 class Watching(Takeover):
@@ -43,6 +52,13 @@ class Watching(Takeover):
         log.info("%s; serving meanwhile, and watching as soon as it stops", _other(self.index_dir))
         return False
 
+    def close(self) -> None:
+        """Stops watching as the server ends, within an MCP host's grace (`STOP_S`). A SIGTERM meanwhile
+        (a host done waiting) is not let cut the stop short: killed in the middle of it, the server left its
+        watcher's lock held ("did not stop cleanly" at the next start) and a build's semaphores leaked."""
+        with _sigterm_deferred():
+            self.stop(timeout=STOP_S)
+
     def _took_over(self, _watcher: Startable) -> None:
         log.info("the other watcher stopped: this server now keeps the index at %s up to date",
                  self.index_dir)
@@ -51,6 +67,23 @@ class Watching(Takeover):
         if str(exc) != self._said:
             self._said = str(exc)
             log.warning("cannot watch yet: %s", self._said)
+
+
+@contextlib.contextmanager
+def _sigterm_deferred() -> Iterator[None]:
+    """SIGTERM only said, not obeyed, meanwhile (the server is stopping already); from the main thread only,
+    where signal handlers are set."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def said(_signum: int, _frame: FrameType | None) -> None:
+        log.info("received SIGTERM: stopping already (the watcher first)")
+    previous = signal.signal(signal.SIGTERM, said)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _watcher(vault: Path, index_dir: Path, train: TrainConfig, index: IndexConfig) -> Startable:

@@ -121,7 +121,8 @@ def _export_args(p: argparse.ArgumentParser) -> None:
                    default="json", help="block: a managed block of related notes inside each note "
                                         "(prints a diff unless --write)")
     p.add_argument("--top", type=int, help=f"related notes per note (default {d.top})")
-    p.add_argument("--min-score", type=float, help="leave out related notes scoring below this cosine")
+    p.add_argument("--min-score", type=float, help="leave out related notes scoring below this cosine "
+                                                  "(block: a note left with none gets no block)")
     p.add_argument("--unlinked", action="store_true", help="only notes not linked yet (missing links), "
                                                            "best first")
     p.add_argument("--link-style", choices=["auto", "wiki", "markdown"],

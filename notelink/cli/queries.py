@@ -94,7 +94,8 @@ def _health_text(h: Health) -> str:
         more = f" and {d.count - len(d.sources)} more" if d.count > len(d.sources) else ""
         lines.append(f"  {shown(d.written())} from {shown(', '.join(d.sources))}{more}"
                      + (f"  (did you mean {shown(', '.join(d.suggestions))}?)" if d.suggestions else ""))
-    lines.append(f"Orphans (no links in or out): {c['orphans']}")
+    tree = ", nor a note above or below" if h.dialect == "dendron" else ""
+    lines.append(f"Orphans (no links in or out{tree}): {c['orphans']}")
     lines += [f"  {shown(p)}" for p in h.orphans]
     lines.append(f"One-way links (the target does not link back; most related first): {c['one_way']}")
     lines += [f"  {p.score:6.3f}  {shown(p.a)} → {shown(p.b)}" for p in h.one_way]

@@ -178,10 +178,31 @@ def _close_names(target: str, names: CloseNames) -> list[str]:
 
 
 def orphans(index: Index) -> list[str]:
-    """Notes that no note links to and that link to none; the longest (most worth linking) first."""
-    lonely = [n for n in index.notes if not index.linked(n.id)]
+    """Notes that no note links to and that link to none, nor (Dendron) sit in a hierarchy with another
+    note (`in_hierarchy`); the longest (most worth linking) first."""
+    placed = in_hierarchy(index)
+    lonely = [n for n in index.notes if not index.linked(n.id) and n.id not in placed]
     size = dict(index.db.execute("SELECT id, length(tokens) FROM notes"))
     return [n.path for n in sorted(lonely, key=lambda n: (-size.get(n.id, 0), n.path))]
+
+
+def in_hierarchy(index: Index) -> set[int]:
+    """Dendron notes reachable through the hierarchy, as its tree shows it: those with a note above them
+    (`a.b` under `a`, or under `a` through a stub `a.b` that has no file) or below them. Other dialects have
+    no hierarchy of names: none."""
+    dialect = dialect_of(index.meta)
+    if dialect.name != "dendron":
+        return set()
+    names = {n.id: page_name(n.path, dialect).casefold() for n in index.notes}
+    ancestors = {i: _ancestors(name) for i, name in names.items()}
+    present, parents = set(names.values()), {a for above in ancestors.values() for a in above}
+    return {i for i, name in names.items() if name in parents or not present.isdisjoint(ancestors[i])}
+
+
+def _ancestors(name: str) -> list[str]:
+    """Every hierarchy name above a Dendron note's (`a.b.c` → `a`, `a.b`)."""
+    parts = name.split(".")
+    return [".".join(parts[:k]) for k in range(1, len(parts))]
 
 
 def _resolved_links(index: Index) -> set[tuple[int, int]]:

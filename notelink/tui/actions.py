@@ -175,6 +175,8 @@ def watch_event(app: AppState, ev: Any) -> None:
     elif kind == "indexed":
         status.finish()
         app.load_index(indexed_message(ev.paths, app.vault))
+    elif kind == "current":  # nothing to build (after a wait for another build: it stops showing)
+        status.finish()
     elif kind in ("error", "waiting"):
         status.finish()
         if kind == "error":

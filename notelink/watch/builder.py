@@ -35,6 +35,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from notelink.errors import Cancelled
 from notelink.index.report import IndexEvent, IndexSummary
 from notelink.processes import die_with_parent
 
@@ -172,6 +173,17 @@ def _real_std_streams() -> Iterator[None]:
                 sys.stderr = err
 
 
+def _kill_fork_server() -> None:
+    """Ends multiprocessing's fork server (one per process; its next use starts another). Its pid is only
+    in multiprocessing's own state: where that is not there, nothing is ended."""
+    from multiprocessing import forkserver
+
+    pid = getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)
+    if isinstance(pid, int):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+
 class ChildBuilder:
     """`build_index` in a child process, with progress and cancellation as if it ran here."""
 
@@ -183,42 +195,86 @@ class ChildBuilder:
     def __init__(self) -> None:
         self._ctx = _context()
         self._proc: Any = None  # the build child while one runs
+        self._starting = False  # a process is being started: the fork server may still be importing torch
+        self._closed = False
+        self._lock = threading.Lock()
 
     def kill(self) -> None:
-        """Kills a running build child at once (its parsing and training processes die with it): for a
-        watcher that must exit now. It is not daemonic, so an exit would otherwise wait for it."""
+        """Kills a running build child at once (its parsing and training processes die with it), or a start
+        still under way (`close`): for a watcher that must exit now. The child is not daemonic, so an exit
+        would otherwise wait for it."""
         proc = self._proc
         if proc is not None and proc.is_alive():
             proc.kill()
+        else:
+            self.close()
+
+    def close(self) -> None:
+        """Starts no more processes, and ends the fork server while a build or the warm-up waits for it to
+        start one: it imports torch first (seconds, more on a busy machine), and a watcher stopping meanwhile
+        waited for that, past the 2 s an MCP host gives a server to exit after closing its stdin (SIGTERM
+        then killed it: the watcher's lock held, the build's semaphores leaked). Nothing was built yet. (The
+        fork server is the process's: another watcher's start under way fails too, and is tried again.)"""
+        with self._lock:
+            self._closed = True
+            if self._starting:
+                _kill_fork_server()
+
+    def _may_start(self) -> bool:
+        """Whether a process may be started (not `close`d); if so, `_starting` until the caller resets it."""
+        with self._lock:
+            self._starting = not self._closed
+            return self._starting
 
     def warm_up(self, device: str) -> str:
         """Starts the fork server (imports torch there, once) and checks the training device; returns an
         error message, or "" when the device is usable."""
+        if not self._may_start():
+            return ""
         parent, child = self._ctx.Pipe(duplex=False)
         proc = self._ctx.Process(target=_device_check, args=(child, device), daemon=True)
-        with _real_std_streams():
-            proc.start()
-        child.close()
         try:
+            with _real_std_streams():
+                proc.start()
+            child.close()
             return str(parent.recv())
-        except EOFError:
+        except (EOFError, OSError):
+            if self._closed:  # (stopping: nothing to say)
+                return ""
+            if proc.pid is None:
+                raise
             proc.join()
             return _why_dead(proc.exitcode)
         finally:
-            proc.join()
+            self._starting = False
+            if proc.pid is not None:
+                proc.join()
+            child.close()
+            parent.close()
 
     def build(self, vault: Path, index_dir: Path, progress: Callable[[IndexEvent], None],
               should_stop: Callable[[], bool], **kwargs: Any) -> IndexSummary:
         """Runs `build_index(vault, index_dir, **kwargs)` in a child; its exceptions are raised here."""
+        if not self._may_start():
+            raise Cancelled()
         recv, send = self._ctx.Pipe(duplex=False)
         args = {"vault": vault, "index_dir": index_dir, **kwargs}
-        with _real_std_streams():  # the fork server and resource tracker start on first use
-            cancel = self._ctx.Event()
-            # not daemonic, so that the build can parse and train in processes of its own (hogwild); it
-            # still dies with the fork server (PDEATHSIG), and `build` always ends by cancelling and joining
-            proc = self._ctx.Process(target=_child, args=(send, cancel, args), daemon=False)
-            proc.start()
-        send.close()
+        try:
+            with _real_std_streams():  # the fork server and resource tracker start on first use
+                cancel = self._ctx.Event()
+                # not daemonic, so that the build can parse and train in processes of its own (hogwild); it
+                # still dies with the fork server (PDEATHSIG), and `build` always ends by cancelling and
+                # joining
+                proc = self._ctx.Process(target=_child, args=(send, cancel, args), daemon=False)
+                proc.start()
+        except (EOFError, OSError):  # the fork server ended while starting (`close`)
+            recv.close()
+            if self._closed or should_stop():
+                raise Cancelled() from None
+            raise
+        finally:
+            self._starting = False
+            send.close()
         self._proc = proc
         try:
             return self._follow(proc, recv, cancel, progress, should_stop)
@@ -240,6 +296,8 @@ class ChildBuilder:
                 kind, value = recv.recv()
             except EOFError:
                 proc.join()
+                if should_stop():  # (killed as the watcher stops)
+                    raise Cancelled() from None
                 raise RuntimeError(_why_dead(proc.exitcode)) from None
             if kind == "progress":
                 progress(value)

@@ -19,8 +19,9 @@ class WatchEvent:
 
     kind: str  # changed | indexing | progress | indexed | waiting (no notes yet) | error | stopped
     #            | watching (OS events work again, after a fallback to rescans)
+    #            | current (a batch, or a wait for another build, ended with nothing to build)
     paths: tuple[str, ...] = ()  # vault-relative paths in the batch ("folder/" for a moved folder)
-    generation: int = 0  # for "indexed": the generation now live
+    generation: int = 0  # for "indexed" and "current": the generation now live
     message: str = ""
     progress: IndexEvent | None = None  # for "progress"
 

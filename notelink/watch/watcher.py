@@ -74,6 +74,7 @@ class VaultWatcher:
         self._snapshot = StatSnapshot(self.vault, self._exclude)  # for rescan mode
         self._next_reconcile = self._next_rescan = 0.0
         self._started = self._stopped = False
+        self._waited = False  # the build under way waited for another one (a `notelink index`) to finish
         self._builder = ChildBuilder() if self.cfg.isolate and ChildBuilder.available() else None
 
     # -- life cycle ------------------------------------------------------------------------------
@@ -103,6 +104,8 @@ class VaultWatcher:
             return
         self._stopped = True
         self._stop.set()
+        if self._builder is not None:  # a process start under way waits for torch's import: not for that
+            self._builder.close()
         self._debouncer.wake()
         if self._worker is not None:
             self._worker.join(timeout)
@@ -217,7 +220,7 @@ class VaultWatcher:
             if self._builder is None:
                 cbow.resolve_device(self.train_cfg.device)
         except Exception as exc:  # e.g. no CUDA: every build will say so too; keep watching
-            problem = str(exc)
+            problem = "" if self._stop.is_set() else str(exc)
         if problem:
             self._error(problem)
 
@@ -273,7 +276,7 @@ class VaultWatcher:
         self._next_reconcile = time.monotonic() + self.cfg.reconcile_s
         if paths:  # said now: on a large vault reading the live index and the notes takes a while
             log.info("updating the index for %s: reading the notes", describe_paths(paths))
-        self._state.stage = "check"
+        self._state.stage, self._waited, known = "check", False, self.generation
         self._save_state("indexing", pending=list(paths))
         try:
             s = self._build_index(paths, force)
@@ -289,6 +292,9 @@ class VaultWatcher:
             self._error(f"waiting for disk space: {exc}; retrying in {self.cfg.retry_s:g}s")
             return
         except Exception as exc:
+            if self._stop.is_set():  # (its build process ended as the watcher stops)
+                log.info("stopping: the build was abandoned (%s); the live index is unchanged", exc)
+                return
             if not isinstance(exc, NotelinkError):  # (a vault gone, no CUDA, an unwritable index: said)
                 log.exception("indexing failed")
             self._next_reconcile = time.monotonic() + self.cfg.retry_s
@@ -297,7 +303,7 @@ class VaultWatcher:
         finally:
             if self._builder is None:
                 release_memory()
-        self._after_build(s, paths)
+        self._after_build(s, paths, known)
 
     def _build_index(self, paths: tuple[str, ...], force: bool) -> IndexSummary:
         """`build_index`, in a child process unless `WatchConfig.isolate` is off."""
@@ -317,23 +323,28 @@ class VaultWatcher:
     def _progress(self, paths: tuple[str, ...]) -> Callable[[IndexEvent], None]:
         """Forwards progress once a new generation is being built (checking the live index and reading the
         notes only find whether one is: most reconciles end there, up to date, and say nothing)."""
-        started = False
+        started = said = False
 
         def on_progress(ev: IndexEvent) -> None:
-            nonlocal started
+            nonlocal started, said
             if ev.stage != self._state.stage:  # `status --json` says which stage the build is in
                 self._state.stage = ev.stage
                 self._save_state("indexing", pending=list(paths))
             if ev.stage in ("check", "parse"):
                 return
+            if ev.stage == "wait" and not self._waited:
+                self._waited = True
+                log.info("waiting for another build of the index to finish (a `notelink index`?)")
+            elif ev.stage != "wait" and not said:
+                said = True
+                log.info("indexing %s", describe_paths(paths) if paths else "(reconcile)")
             if not started:
                 started = True
-                log.info("indexing %s", describe_paths(paths) if paths else "(reconcile)")
                 self._listener.emit(WatchEvent("indexing", paths))
             self._listener.emit(WatchEvent("progress", paths, progress=ev))
         return on_progress
 
-    def _after_build(self, s: IndexSummary, paths: tuple[str, ...]) -> None:
+    def _after_build(self, s: IndexSummary, paths: tuple[str, ...], known: int) -> None:
         skipped = self._skipped_files()
         self._state.errors = {p: r for p, r in skipped.items() if r.startswith("failed")}
         self.generation = s.generation
@@ -348,10 +359,25 @@ class VaultWatcher:
             elif path in skipped:  # too large, binary, unreadable: said where the user looks, the log
                 log.warning("skipped %s: %s", path, skipped[path])
         if s.up_to_date:
+            self._found_current(s.generation, paths, known)
             return
         message = describe_build(s)
         log.info(message)
         self._listener.emit(WatchEvent("indexed", paths, generation=s.generation, message=message))
+
+    def _found_current(self, generation: int, paths: tuple[str, ...], known: int) -> None:
+        """Ends what the log said an update began (a batch's "updating the index for ...", or a wait for
+        another build) when it built nothing: the notes' text was as indexed (a block write, a save of the
+        same text), or another process built the generation meanwhile. A reconcile that found nothing says
+        nothing, as most do. `known`: the generation live before."""
+        if not (paths or self._waited):
+            return
+        if generation != known and (known or self._waited):
+            message = f"the index is current: generation {generation} was built by another process"
+        else:
+            message = f"nothing changed for the index: generation {generation} stays live"
+        log.info(message)
+        self._listener.emit(WatchEvent("current", paths, generation=generation, message=message))
 
     def _skipped_files(self) -> dict[str, str]:
         """The files the live generation skipped, and why ("failed: ..." when handling one raised)."""

@@ -202,7 +202,8 @@ def plan(root: Path, edits: Iterable[tuple[str, Edit]], only_with_markers: bool 
 
 
 def block_lines(index: Index, cfg: ExportConfig) -> dict[str, list[str]]:
-    """Every indexed note's listing lines: its related notes as links in the vault's style, best first."""
+    """Every indexed note's listing lines: its related notes as links in the vault's style, best first;
+    none for a note with nothing to list (no related note, or none scoring `min_score` or more)."""
     from notelink.query.ranking import related_all
     from notelink.write.export import vault_link_style
 
@@ -210,21 +211,23 @@ def block_lines(index: Index, cfg: ExportConfig) -> dict[str, list[str]]:
     style = vault_link_style(index, cfg.link_style)
     for i, hits in related_all(index, cfg.top, cfg.unlinked, cfg.min_score, cfg.exclude):
         notes, path = [index.notes[j] for j, _ in hits], index.notes[i].path
-        lines[path] = [f"- {note_link(n.path, n.title, style, path)}" for n in notes] or NO_RELATED
+        lines[path] = [f"- {note_link(n.path, n.title, style, path)}" for n in notes]
     return lines
 
 
-NO_RELATED = ["- (no related notes yet)"]
-
-
 def plan_blocks(index: Index, root: Path, cfg: ExportConfig) -> Plan:
-    """Writing or refreshing the block in every indexed note."""
+    """Writing or refreshing the block in every indexed note. A note with nothing to list gets no block,
+    and a block it had from an earlier export is taken out as `--undo` takes it out (the note as it was
+    before notelink wrote into it, the user's own markers kept bare): a block saying only that there is
+    nothing to list would be noise in every note a strict `--min-score` leaves with nothing."""
     lines = block_lines(index, cfg)
     indexed = dict(index.db.execute("SELECT path, sha256 FROM notes"))
     return plan(root, ((path, _render_with(ls)) for path, ls in lines.items()), indexed=indexed)
 
 
 def _render_with(lines: list[str]) -> Edit:
+    if not lines:
+        return block.remove
     return lambda text: block.render(text, lines)
 
 

@@ -366,6 +366,39 @@ def test_a_second_watching_server_takes_over_when_the_first_stops(indexed) -> No
     assert seen["found"]["hits"][0]["path"] == "Quokka habits.md"
 
 
+def test_a_server_that_took_over_watching_and_is_closed_at_once_stops_cleanly(tmp_path: Path) -> None:
+    """The sweep: a server that had just taken over watching, closed at once, still waited for its fork
+    server to import torch, and its host's SIGTERM 2 s after closing stdin killed it: "5 leaked semaphore
+    objects", and the next watcher said the previous one "did not stop cleanly". It now stops by itself."""
+    from notelink.index.lock import WatcherLock, lock_info
+
+    vault, ix, err = tmp_path / "vault", tmp_path / "ix", tmp_path / "server.err"
+    shutil.copytree(SAMPLE, vault)
+    build_index(vault, ix, FAST)
+    other = WatcherLock(ix)  # another watcher (here: this process) keeps the index
+    other.acquire()
+
+    async def run() -> None:
+        args = ["-m", "notelink", "mcp", str(vault), "--index-dir", str(ix), "--watch"]
+        params = StdioServerParameters(command=sys.executable, args=args)
+        with open(err, "w", encoding="utf-8") as errlog:
+            async with stdio_client(params, errlog=errlog) as (read, write), ClientSession(read, write) as s:
+                await s.initialize()
+                assert not (await call(s, "status"))[1]["this_server"]["watching"]
+                other.release()  # the other watcher stops: the server takes over
+                await until(s, "status", lambda st: st["this_server"]["watching"])
+            # (closed at once: stdin shut, then SIGTERM if the server has not exited within 2 s)
+
+    try:
+        anyio.run(run)
+    finally:
+        other.release()
+    said = err.read_text(encoding="utf-8")
+    assert "now keeps the index" in said and "notelink: stopped" in said, said
+    assert "leaked" not in said and "SIGTERM" not in said, said
+    assert lock_info(ix).pid is None  # released: no "did not stop cleanly" next time
+
+
 def test_watching_a_vault_without_notes_says_so_instead_of_ask_again(tmp_path: Path) -> None:
     vault, ix = tmp_path / "empty vault", tmp_path / "ix"
     vault.mkdir()

@@ -159,6 +159,27 @@ def test_dendron_dead_links_are_listed_and_a_tag_without_its_note_is_not(tmp_pat
     assert index.link_report["unresolved"] == 2
 
 
+HIERARCHY = {"tutorial.main.md": "# Main\n\nThe tutorial.", "tutorial.main.conclusion.md": "# End\n\nDone.",
+             "garden.beds.raised.md": "# Raised\n\nBeds.", "garden.md": "# Garden\n\nSoil.",
+             "scratch.md": "# Scratch\n\nAlone.", "user.example.md": "# Example\n\nNobody above."}
+
+
+@pytest.mark.parametrize(("marker", "alone"), [
+    ("dendron.yml", ["notes/scratch.md", "notes/user.example.md"]),  # the rest sit in a hierarchy
+    (".obsidian/", sorted(f"notes/{rel}" for rel in HIERARCHY))])  # a dot in a name is no hierarchy there
+def test_dendron_notes_in_a_hierarchy_are_no_orphans(tmp_path: Path, capsys, marker: str,
+                                                     alone: list[str]) -> None:
+    """Health listed 254 of dendron's notes as orphans, `tutorial.main.conclusion` among them, whose parent
+    `tutorial.main` exists: Dendron's tree reaches a note with a note above it (`garden.beds.raised` under
+    `garden`, through the stub `garden.beds`) or below it. Other dialects keep only links."""
+    config = "version: 5\nworkspace:\n  vaults:\n    - fsPath: notes\n" if marker == "dendron.yml" else ""
+    index = _index_of(tmp_path, {marker: config, **{f"notes/{rel}": text for rel, text in HIERARCHY.items()}})
+    assert sorted(health_mod.orphans(index)) == alone
+    assert main(["health", index.meta["vault"], "--index-dir", str(index.gen.parent)]) == 0
+    tree = ", nor a note above or below" if marker == "dendron.yml" else ""
+    assert f"Orphans (no links in or out{tree}): {len(alone)}\n" in capsys.readouterr().out
+
+
 def test_a_dead_link_is_shown_in_the_syntax_it_was_written_in(tmp_path: Path, capsys) -> None:
     """`[broken](missing.md)` is no `[[missing.md]]`: the user looks for what they wrote."""
     index = _index_of(tmp_path, {

@@ -395,6 +395,25 @@ async def test_the_watcher_watching_again_is_said(indexed: tuple[Path, Path]) ->
 
 
 @sync
+async def test_the_watchers_wait_ends_when_another_process_built_it(indexed: tuple[Path, Path]) -> None:
+    """The watcher waited for another build, then had nothing to build: the status line kept saying it was
+    waiting (no "indexed" came); "current" ends it."""
+    from notelink.index.report import IndexEvent
+    from notelink.watch.watcher import WatchEvent
+
+    watchers: list[FakeWatcher] = []
+    app = make_app(*indexed, watchers)
+    async with running(app, SIZE) as pilot:
+        (w,) = watchers
+        status = app.query_one(IndexStatus)
+        w.on_event(WatchEvent("indexing", ("a.md",)))
+        w.on_event(WatchEvent("progress", ("a.md",), progress=IndexEvent("wait")))
+        await wait_for(pilot, lambda: status.display and "Waiting" in status._line)
+        w.on_event(WatchEvent("current", ("a.md",), generation=2, message="the index is current"))
+        await wait_for(pilot, lambda: not status.display)
+
+
+@sync
 async def test_another_vaults_index_is_not_shown_as_this_vaults(indexed: tuple[Path, Path],
                                                                 tmp_path: Path) -> None:
     """An index folder holding another vault's index (NOTELINK_INDEX_DIR set for one vault, the app opened

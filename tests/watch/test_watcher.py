@@ -3,6 +3,7 @@ right index, a storm is one or two retrains, failures never stop it, one watcher
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
@@ -509,3 +510,105 @@ def test_an_update_is_said_from_the_moment_it_starts_reading(watching, caplog) -
     assert said.index("changed: bread/bread 2.md") < reading < said.index("indexing bread/bread 2.md")
     assert stages and all(now == shown and pending == ["bread/bread 2.md"] for now, shown, pending in stages)
     assert watcher_status(ix)["stage"] == ""  # idle again
+
+
+def _said(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name.startswith("notelink")]
+
+
+def test_an_update_that_finds_nothing_to_build_says_so(watching, caplog) -> None:
+    """After a block --write the log stopped at "updating the index for ...: reading the notes": the block
+    is no edit, so nothing was built, and nothing said so."""
+    from notelink.notes.block import render
+
+    vault, _, rec, w = watching
+    caplog.set_level(logging.INFO, logger="notelink")
+    note = vault / "bread/bread 2.md"
+    note.write_text(render(note.read_text(encoding="utf-8"), ["- [[bread 3]]"]), encoding="utf-8")
+    rec.wait_for(lambda: bool(rec.kinds("current")))
+    said = _said(caplog)
+    done = f"nothing changed for the index: generation {w.generation} stays live"
+    assert said.index("updating the index for bread/bread 2.md: reading the notes") < said.index(done)
+    assert rec.kinds("current")[0].paths == ("bread/bread 2.md",) and not rec.kinds("indexing")[1:]
+
+
+def test_an_update_that_waited_for_another_build_says_who_built_the_index(watching, caplog) -> None:
+    """After waiting for a concurrent `notelink index`, which took the change in, the log stopped at the
+    update's first line too (with an "indexing" line for a build that never came)."""
+    from notelink.index.build import build_index
+    from notelink.index.report import IndexEvent
+
+    vault, ix, rec, w = watching
+    caplog.set_level(logging.INFO, logger="notelink")
+    holding, go = threading.Event(), threading.Event()
+
+    def hold(ev: IndexEvent) -> None:  # the other build holds the build lock until the watcher waits
+        if ev.stage == "check" and not holding.is_set():
+            holding.set()
+            assert go.wait(120)
+    other = threading.Thread(target=build_index, args=(vault, ix, FAST), kwargs={"progress": hold})
+    other.start()
+    try:
+        assert holding.wait(120)
+        known, before = w.generation, len(rec.kinds("indexed"))
+        (vault / "bread/bread 2.md").write_text(NEW, encoding="utf-8")
+        rec.wait_for(lambda: any(e.progress is not None and e.progress.stage == "wait"
+                                 for e in rec.kinds("progress")))
+    finally:
+        go.set()
+        other.join()
+    rec.wait_for(lambda: bool(rec.kinds("current")))
+    assert w.generation > known and len(rec.kinds("indexed")) == before and in_sync(vault, ix)
+    said = _said(caplog)
+    done = f"the index is current: generation {w.generation} was built by another process"
+    reading = said.index("updating the index for bread/bread 2.md: reading the notes")
+    assert reading < said.index("waiting for another build of the index to finish (a `notelink index`?)") \
+        < said.index(done)
+    assert "indexing bread/bread 2.md" not in said
+
+
+@pytest.fixture
+def held_fork_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fork server that starts only when the returned gate file is made (as one importing torch on a busy
+    machine takes seconds); the usual one again afterwards."""
+    from multiprocessing import forkserver
+
+    from notelink.watch import builder
+
+    def fresh() -> None:
+        server = forkserver._forkserver  # type: ignore[attr-defined]
+        if server._forkserver_pid is not None:
+            with contextlib.suppress(OSError):
+                server._stop()
+        server._forkserver_pid = server._forkserver_alive_fd = server._forkserver_address = None
+    gate = tmp_path / "gate"
+    monkeypatch.setenv("NOTELINK_TEST_GATE", str(gate))
+    monkeypatch.setattr(builder, "PRELOAD", [*builder.PRELOAD, "tests.watch.forkgate"])
+    fresh()
+    try:
+        yield gate
+    finally:
+        gate.touch()
+        fresh()
+
+
+def test_a_watcher_stops_at_once_while_its_fork_server_is_still_starting(make_vault, tmp_path: Path,
+                                                                        held_fork_server: Path) -> None:
+    """An MCP server with --watch closed just after its watcher started (a takeover) waited for the fork
+    server to import torch: past the 2 s its host gives, SIGTERM killed it with the watcher's lock held ("the
+    previous watcher did not stop cleanly") and 5 semaphores leaked. The start is abandoned instead."""
+    from notelink.index.lock import lock_info
+
+    vault, ix = topic_vault(make_vault), tmp_path / "ix"
+    rec = Recorder(ix)
+    w = VaultWatcher(vault, ix, FAST, on_event=rec, watch_cfg=CFG)
+    w.start()
+    try:
+        end = time.monotonic() + 120  # (a guard: the loop ends when the fork server waits at the gate)
+        while not Path(f"{held_fork_server}.waiting").exists():
+            assert time.monotonic() < end, "the fork server never started"
+            time.sleep(0.01)
+    finally:
+        w.stop(timeout=1.0)
+    assert rec.kinds("stopped") and not lock_info(ix).running and lock_info(ix).pid is None
+    assert not rec.kinds("error") and read_state(ix)["state"] == "stopped"

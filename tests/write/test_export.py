@@ -143,10 +143,12 @@ def test_usage_errors(ix: str, capsys) -> None:
 
 
 def _indexed_with_fenced(tmp_path: Path, capsys) -> tuple[Path, str]:
-    """sample_notes plus a note whose block marker sits in a fenced code block, indexed: (vault, index)."""
+    """sample_notes plus a note (with words: related notes to list) whose block marker sits in a fenced
+    code block, indexed: (vault, index)."""
     vault, ixd = tmp_path / "vault", str(tmp_path / "ix")
     shutil.copytree(SAMPLE, vault)
-    (vault / "fenced.md").write_text("# F\n```\n<!-- notelink:related:start -->\n```\n", encoding="utf-8")
+    fenced = "# F\nbread flour water salt\n```\n<!-- notelink:related:start -->\n```\n"
+    (vault / "fenced.md").write_text(fenced, encoding="utf-8")
     assert main(["index", str(vault), "--index-dir", ixd, *ARGS]) == 0
     capsys.readouterr()
     return vault, ixd
@@ -171,6 +173,33 @@ def test_block_from_the_command_line(tmp_path: Path, capsys) -> None:
     capsys.readouterr()
     assert main([*base, "--undo", "--write"]) == 0
     assert snapshot(vault) == before and "had no block" in capsys.readouterr().out  # (not "already current")
+
+
+def test_block_leaves_notes_with_nothing_to_list_without_a_block(tmp_path: Path, capsys) -> None:
+    """A strict --min-score wrote "(no related notes yet)" into every note it left with nothing (731 of
+    dendron's 1012): such a note gets no block, and one it had is taken out as --undo would."""
+    vault, ixd = tmp_path / "vault", str(tmp_path / "ix")
+    shutil.copytree(SAMPLE, vault)
+    (vault / "placed.md").write_text("# Placed\nbread\n\n<!-- notelink:related:start -->\n"
+                                     "<!-- notelink:related:end -->\n\nmine\n", encoding="utf-8")
+    assert main(["index", str(vault), "--index-dir", ixd, *ARGS]) == 0
+    capsys.readouterr()
+    before = snapshot(vault)
+    base = ["export", str(vault), "--index-dir", ixd, "--format", "block", "--top", "2", "--json"]
+    assert main([*base, "--write"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["written"]) == len(before)
+    strict = [*base, "--min-score", "0.999"]
+    assert main(strict) == 0
+    dry = json.loads(capsys.readouterr().out)
+    assert "no related notes" not in dry["diff"] and "+- " not in dry["diff"]
+    assert sorted(dry["planned"]) == sorted(before) and dry["refused"] == []
+    assert main([*strict, "--write"]) == 0
+    capsys.readouterr()
+    assert snapshot(vault) == before  # every block taken out, the user's markers bare again
+    assert main(strict) == 0
+    assert json.loads(capsys.readouterr().out)["planned"] == []  # nothing to write into any note
+    assert main([*base, "--write"]) == 0 and main([*base, "--undo", "--write"]) == 0
+    assert snapshot(vault) == before
 
 
 def test_block_refuses_an_index_of_another_vault(ix: str, tmp_path: Path, capsys) -> None:
