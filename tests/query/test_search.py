@@ -32,14 +32,18 @@ NOTES = {
 }
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("search")
-    for rel, text in NOTES.items():
+def _built(root: Path, notes: dict[str, str], min_count: int) -> Path:
+    """`notes` written into root/v and indexed into root/ix; root."""
+    for rel, text in notes.items():
         (root / "v" / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / "v" / rel).write_text(text, encoding="utf-8")
-    build_index(root / "v", root / "ix", replace(FAST, min_count=2))
+    build_index(root / "v", root / "ix", replace(FAST, min_count=min_count))
     return root
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _built(tmp_path_factory.mktemp("search"), NOTES, 2)
 
 
 @pytest.fixture
@@ -311,11 +315,7 @@ NAMED = {
 
 @pytest.fixture(scope="module")
 def named(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
-    root = tmp_path_factory.mktemp("named")
-    (root / "v").mkdir()
-    for rel, text in NAMED.items():
-        (root / "v" / rel).write_text(text, encoding="utf-8")
-    build_index(root / "v", root / "ix", replace(FAST, min_count=1))
+    root = _built(tmp_path_factory.mktemp("named"), NAMED, 1)
     return Searcher(Index.open(root / "ix"), replace(SearchConfig(), w_title=0.0))
 
 
