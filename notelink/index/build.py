@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shlex
 import sqlite3
 import time
 from collections.abc import Callable
@@ -39,7 +40,7 @@ from notelink.notes.boilerplate import Paragraph, find_boilerplate, without_boil
 from notelink.notes.links import embedded
 from notelink.notes.note import PLAIN_CHARS, read_in_part
 from notelink.notes.records import TOKENS_VERSION, NoteRecord, read_vault
-from notelink.notes.vault import Skipped, check_vault
+from notelink.notes.vault import Skipped, check_vault, read_with_replacements
 
 SMALL_VAULT_TOKENS = 25_000
 """Training words below which the CBOW parts add nothing measurable to related notes: on random subsets of
@@ -62,7 +63,7 @@ def boilerplate(records: list[NoteRecord], share: float) -> tuple[set[Paragraph]
     return boiler, hashlib.sha256("\n".join(sorted(" ".join(p) for p in boiler)).encode()).hexdigest()
 
 
-def _read_in_part(records: list[NoteRecord]) -> list[str]:
+def _read_in_part(records: list[NoteRecord], vault: Path) -> list[str]:
     """One warning for the long notes whose text past `PLAIN_CHARS` was left out (said only per file, in
     `status --files`, a 21 MB note indexed under a raised --max-file-mb looked whole)."""
     cut = [r.path for r in records if read_in_part(r.warning)]
@@ -71,7 +72,19 @@ def _read_in_part(records: list[NoteRecord]) -> list[str]:
     names = ", ".join(cut[:3]) + (", ..." if len(cut) > 3 else "")
     return [f"{len(cut)} long note(s) read only in part: text past the first {PLAIN_CHARS / 1e6:.0f} million "
             f"characters is left out, which bounds each note's parsing time and memory ({names}); "
-            "`notelink status VAULT --files` says how each was read"]
+            f"`notelink status {shlex.quote(str(vault))} --files` says how each was read"]
+
+
+def _not_utf8(records: list[NoteRecord], vault: Path) -> list[str]:
+    """One warning for the notes that are not valid UTF-8, read with replacement characters: said only per
+    file (`status --files`), a Latin-1 note's `café` was silently in no index, and a search found nothing."""
+    bad = [r.path for r in records if read_with_replacements(r.warning)]
+    if not bad:
+        return []
+    names = ", ".join(bad[:3]) + (", ..." if len(bad) > 3 else "")
+    status = f"`notelink status {shlex.quote(str(vault))} --files`"
+    return [f"{len(bad)} note(s) not valid UTF-8, read with replacement characters ({names}): their words "
+            f"with the bad bytes are in no index; save them as UTF-8 ({status} says where each goes wrong)"]
 
 
 def _search_data(records: list[NoteRecord], encoded: Encoded) -> SearchData:
@@ -146,7 +159,8 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     records, skipped, summary = _read(vault, index_cfg, resume.offered(previous.records), incremental,
                                       progress, should_stop)
     summary.resumed = resume.resumed(records, previous.records)
-    summary.warnings += ([damage] if damage else []) + _read_in_part(records)
+    summary.warnings += [damage] if damage else []
+    summary.warnings += _read_in_part(records, vault) + _not_utf8(records, vault)
     config = as_json({"train": train_cfg.model_dict(), "index": index_cfg.to_dict(),
                        "vectors": vector_cfg.to_dict(), "search": SEARCH_VERSION})
     if not force and previous.unchanged(records, skipped, config):

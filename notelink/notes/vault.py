@@ -135,6 +135,16 @@ def check_vault(root: Path) -> Path:
     return root.resolve()
 
 
+REPLACED = "decoded with replacement characters"
+"""How a note's warning says its bytes were not valid UTF-8 (`read_with_replacements`)."""
+
+
+def read_with_replacements(warning: str) -> bool:
+    """Whether a note's warning says that it was not valid UTF-8 and was read with replacement characters:
+    its words with the bad bytes (`café` written in Latin-1) are in no index."""
+    return REPLACED in warning
+
+
 def _decode(data: bytes) -> tuple[str, str]:
     """Text and a warning: UTF-8 (BOM allowed), UTF-16 with BOM, else UTF-8 with replacement."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -143,7 +153,7 @@ def _decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8-sig"), ""
     except UnicodeDecodeError as exc:
         text = data.decode("utf-8-sig", errors="replace")
-        return text, f"invalid UTF-8 at byte {exc.start}; decoded with replacement characters"
+        return text, f"invalid UTF-8 at byte {exc.start}; {REPLACED}"
 
 
 def _looks_binary(data: bytes) -> bool:

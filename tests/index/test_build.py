@@ -276,6 +276,19 @@ def test_a_note_read_only_in_part_is_said_by_the_build(make_vault, tmp_path: Pat
     assert warning in Index.open(tmp_path / "ix").meta["warnings"]
 
 
+def test_a_note_that_is_not_utf8_is_said_by_the_build(make_vault, tmp_path: Path) -> None:
+    """A Latin-1 note is read with replacement characters; the build said so only per file (a new user's
+    sweep: `status --files` said it, `index` did not, and a search for `café` found nothing)."""
+    vault = make_vault({"fine.md": "# Fine\n\nriver stone water\n"})
+    (vault / "latin.md").write_bytes("# Latin\n\nun café au lait, river stone\n".encode("latin-1"))
+    summary = build_index(vault, tmp_path / "ix", FAST)
+    (warning,) = [w for w in summary.warnings if "not valid UTF-8" in w]
+    assert warning.startswith("1 note(s) not valid UTF-8, read with replacement characters (latin.md)")
+    assert warning in Index.open(tmp_path / "ix").meta["warnings"]
+    (latin := vault / "latin.md").write_text(latin.read_bytes().decode("latin-1"), encoding="utf-8")
+    assert not [w for w in build_index(vault, tmp_path / "ix", FAST).warnings if "UTF-8" in w]  # now UTF-8
+
+
 def test_a_build_into_another_vaults_index_is_refused_unless_forced(make_vault, tmp_path: Path) -> None:
     from notelink.errors import OtherVaultsIndex
 
