@@ -98,6 +98,11 @@ class NoteLookup:
         return next((rel for rel in (query, query + ".md") if rel.endswith(".md")
                      and _is_file(Path(str(vault)) / rel)), None)
 
+    def notes_named(self, name: str) -> list[NoteInfo]:
+        """Every note whose file name, title or alias is `name`, compared as links compare names
+        (`Resolver.named`): what search puts first for a query that is a note's name."""
+        return [self.by_path[path] for path in self._resolver.named(name)]
+
     def also_named(self, query: str, chosen: NoteInfo) -> list[str]:
         """Paths of the other notes whose file name, title or alias is `query` too, or (a path) whose path
         differs from it only by case or Unicode normalisation (`find_note` picked `chosen`), so that a caller

@@ -44,7 +44,7 @@ from notelink.config import NoteVectorConfig, SearchConfig
 from notelink.errors import IndexFormatError
 from notelink.index.arrays import load_array
 from notelink.notes.dialect import alias_first
-from notelink.notes.links import dialect_of, name_key
+from notelink.notes.links import dialect_of
 from notelink.notes.stopwords import family, language_of, stop_word_languages, without_stopwords
 from notelink.notes.tokenizer import tokenize
 from notelink.query.accents import by_unaccented, unaccented
@@ -157,23 +157,12 @@ class Searcher:
         return SearchResults(query, hits, terms.words, terms.unknown, terms.ignored, unmatched, no_note)
 
     def _named_as(self, text: str, scores: np.ndarray, allowed: np.ndarray | None) -> list[int]:
-        """The notes whose name the query is, exactly as links compare names (`name_key`: `links` is the
-        note titled `Links`, `dendron.topic.links` the file `dendron.topic.links.md`), best score first:
+        """The notes whose name the query is, compared as links compare names (`Index.notes_named`: `links`
+        is the note titled `Links`, `dendron.topic.links` the file `dendron.topic.links.md`), best first:
         they come before the other results. A search of a note's own title ranked it below notes its word
         is frequent in (`links` in dendron-site: two notes titled `Links` 3rd and 4th, after `Wikilinks`)."""
-        found = [j for j in self._names.get(name_key(text), ()) if allowed is None or allowed[j]]
+        found = [n.id for n in self.index.notes_named(text) if allowed is None or allowed[n.id]]
         return sorted(found, key=lambda j: (-scores[j], j))
-
-    @functools.cached_property
-    def _names(self) -> dict[str, list[int]]:
-        """Each note's names as `name_key` compares them: title, aliases and file name -> its notes (made at
-        the first search)."""
-        out: dict[str, list[int]] = {}
-        for j, note in enumerate(self.index.notes):
-            for name in {name_key(n) for n in (note.title, *note.aliases, note.path.rsplit("/", 1)[-1])}:
-                if name:
-                    out.setdefault(name, []).append(j)
-        return out
 
     def _terms(self, text: str) -> _Terms:
         tokens = tokenize(text, keep_stopwords=True)
