@@ -63,28 +63,30 @@ def boilerplate(records: list[NoteRecord], share: float) -> tuple[set[Paragraph]
     return boiler, hashlib.sha256("\n".join(sorted(" ".join(p) for p in boiler)).encode()).hexdigest()
 
 
-def _read_in_part(records: list[NoteRecord], vault: Path) -> list[str]:
-    """One warning for the long notes whose text past `PLAIN_CHARS` was left out (said only per file, in
-    `status --files`, a 21 MB note indexed under a raised --max-file-mb looked whole)."""
-    cut = [r.path for r in records if read_in_part(r.warning)]
-    if not cut:
-        return []
-    names = ", ".join(cut[:3]) + (", ..." if len(cut) > 3 else "")
-    return [f"{len(cut)} long note(s) read only in part: text past the first {PLAIN_CHARS / 1e6:.0f} million "
-            f"characters is left out, which bounds each note's parsing time and memory ({names}); "
-            f"`notelink status {shlex.quote(str(vault))} --files` says how each was read"]
-
-
-def _not_utf8(records: list[NoteRecord], vault: Path) -> list[str]:
-    """One warning for the notes that are not valid UTF-8, read with replacement characters: said only per
-    file (`status --files`), a Latin-1 note's `café` was silently in no index, and a search found nothing."""
-    bad = [r.path for r in records if read_with_replacements(r.warning)]
-    if not bad:
-        return []
-    names = ", ".join(bad[:3]) + (", ..." if len(bad) > 3 else "")
+def _file_warnings(records: list[NoteRecord], vault: Path) -> list[str]:
+    """One warning per kind of note read other than whole, which `status --files` says per file only: long
+    notes read in part (a 21 MB note under a raised --max-file-mb looked whole), notes not valid UTF-8 (a
+    Latin-1 note's `café` was silently in no index, and a search found nothing)."""
     status = f"`notelink status {shlex.quote(str(vault))} --files`"
-    return [f"{len(bad)} note(s) not valid UTF-8, read with replacement characters ({names}): their words "
-            f"with the bad bytes are in no index; save them as UTF-8 ({status} says where each goes wrong)"]
+    out = []
+    if cut := _named_by(records, read_in_part):
+        n, names = cut
+        out.append(f"{n} long note(s) read only in part: text past the first {PLAIN_CHARS / 1e6:.0f} million "
+                   f"characters is left out, which bounds each note's parsing time and memory ({names}); "
+                   f"{status} says how each was read")
+    if bad := _named_by(records, read_with_replacements):
+        n, names = bad
+        out.append(f"{n} note(s) not valid UTF-8, read with replacement characters ({names}): their words "
+                   f"with the bad bytes are in no index; save them as UTF-8 ({status} says where each goes "
+                   "wrong)")
+    return out
+
+
+def _named_by(records: list[NoteRecord], said: Callable[[str], bool]) -> tuple[int, str] | None:
+    """How many notes' warnings `said` is true of, and the first three of them named ("a.md, b.md, ...");
+    None for none."""
+    paths = [r.path for r in records if said(r.warning)]
+    return (len(paths), ", ".join(paths[:3]) + (", ..." if len(paths) > 3 else "")) if paths else None
 
 
 def _search_data(records: list[NoteRecord], encoded: Encoded) -> SearchData:
@@ -160,7 +162,7 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
                                       progress, should_stop)
     summary.resumed = resume.resumed(records, previous.records)
     summary.warnings += [damage] if damage else []
-    summary.warnings += _read_in_part(records, vault) + _not_utf8(records, vault)
+    summary.warnings += _file_warnings(records, vault)
     config = as_json({"train": train_cfg.model_dict(), "index": index_cfg.to_dict(),
                        "vectors": vector_cfg.to_dict(), "search": SEARCH_VERSION})
     if not force and previous.unchanged(records, skipped, config):
