@@ -187,9 +187,11 @@ def indexed_vectors(index_dir: Path) -> tuple[list[str], np.ndarray]:
         ix.close()
 
 
-def product_settings(docs: list[list[str]], threads: int, seed: int) -> dict[str, Any]:
+def product_settings(docs: list[list[str]], threads: int, seed: int, epochs: int = 0) -> dict[str, Any]:
+    """gensim's settings for the product path: notelink's defaults, and the epochs notelink's index ran
+    (`epochs`: in a vault of several languages they follow its largest language), else chosen alike."""
     d = TrainConfig()
-    epochs = d.epochs_for(sum(len(x) for x in docs))
+    epochs = epochs or d.epochs_for(sum(len(x) for x in docs))
     return {"dim": d.dim, "window": d.window, "negative": d.negative, "sample": d.sample,
             "min_count": d.min_count, "epochs": epochs, "threads": threads, "seed": seed}
 
@@ -255,16 +257,18 @@ def overlap_cells(args: argparse.Namespace) -> None:
     for name in args.vaults:
         vault = SHARED / "vaults" / name
         with tempfile.TemporaryDirectory(prefix="notelink-overlap-") as tmp:
-            runs = {}
+            runs, epochs = {}, 0
             for seed in (1, 2):
                 index_dir = Path(tmp) / f"index-{seed}"
                 summary = index_vault(vault, index_dir, 2, seed)
                 runs[("notelink", seed)] = (*indexed_vectors(index_dir), summary["words_per_second"])
+                epochs = summary["epochs"]
             docs = token_streams(Path(tmp) / "index-1")
             for seed in (1, 2):
                 for system, alpha in (("gensim", lr), ("gensim-default", GENSIM_ALPHA)):
                     if system != "gensim-default" or alpha != lr:
-                        words, vecs, _, wps, _ = train_gensim(docs, product_settings(docs, 2, seed), alpha)
+                        settings = product_settings(docs, 2, seed, epochs)
+                        words, vecs, _, wps, _ = train_gensim(docs, settings, alpha)
                         runs[(system, seed)] = (words, vecs, wps)
             counts: dict[str, int] = defaultdict(int)
             for doc in docs:
@@ -274,7 +278,8 @@ def overlap_cells(args: argparse.Namespace) -> None:
                 (wa, va, wps), (wb, vb, _) = runs[(system, 1)], runs[(system, 2)]
                 shared = sorted(set(wa) & set(wb) & set(runs[("notelink", 1)][0]))
                 frequent = [w for w in shared if counts[w] >= 20]
-                emit({"cell": "overlap", "vault": name, "system": system, "words": len(shared),
+                emit({"cell": "overlap", "vault": name, "system": system, "epochs": epochs,
+                      "words": len(shared),
                       "frequent": len(frequent), "overlap_all": overlap((wa, va), (wb, vb), shared),
                       "overlap_20": overlap((wa, va), (wb, vb), frequent), "wps": round(wps),
                       "by_count": by_count((wa, va), (wb, vb), shared, counts)}

@@ -48,7 +48,8 @@ class TrainConfig:
     negative: int = 5
     """Negative samples per centre word, drawn from unigram^0.75 (`--negative`)."""
     epochs: int = 0
-    """Passes over the corpus; 0 means automatic: more passes for smaller vaults (`--epochs`)."""
+    """Passes over the corpus; 0 means automatic: more passes for smaller vaults, and in a vault of several
+    languages as many as its largest language alone would get (`epochs_for`; `--epochs`)."""
     min_count: int = 2
     """Words seen fewer times are left out of the vocabulary (`--min-count`)."""
     sample: float = 1e-3
@@ -110,7 +111,12 @@ class TrainConfig:
                 ("seed", 0 <= self.seed <= MAX_SEED, f"between 0 and {MAX_SEED}")]
 
     def epochs_for(self, tokens: int) -> int:
-        """Epochs to run on a corpus of `tokens` words: the fixed value, or ~3M word-updates, in 5..40."""
+        """Epochs to run on a corpus of `tokens` words: the fixed value, or ~3M word-updates, in 5..40. A
+        word is trained by the contexts it occurs in, so in a vault of several languages `tokens` is its
+        largest language's words (`notevectors.largest_language`): on the whole obsidian-help vault (2,322
+        notes, 31 languages, English 15% of the words) 5 epochs left the English words' neighbours a blur
+        of filler at cosine 0.95 (`graph`: shows, first, next; gensim alike), 32 gave `graph`: nodes
+        (benchmarks/RESULTS.md, session 21)."""
         if self.epochs > 0:
             return self.epochs
         return int(min(40, max(5, math.ceil(3_000_000 / max(tokens, 1)))))

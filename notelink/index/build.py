@@ -25,7 +25,7 @@ from notelink.index.lazy import Lazy
 from notelink.index.lexicon import Encoded, encode_notes
 from notelink.index.lock import build_lock
 from notelink.index.naming import find_mentions, mentions_of
-from notelink.index.notevectors import NOTE_STEPS, Layout, note_vectors
+from notelink.index.notevectors import NOTE_STEPS, Layout, largest_language, note_vectors
 from notelink.index.owner import other_vault, other_vaults_index
 from notelink.index.previous import Previous, as_json, settled, settled_training
 from notelink.index.report import IndexEvent, IndexSummary, Progress, throttled, ticker
@@ -189,7 +189,10 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     search = _search_data(records, encoded)
     del encoded  # its search ids: search has what it needs
     shown = with_embeds(records, docs, vocab, index_cfg)  # note vectors, not training: embeds count once
-    wv, plan = _train(ids, owner, docs, vocab, train_cfg, plan, incremental, progress, should_stop)
+    epoch_words = largest_language([r.lang for r in records], [d.size for d in docs],
+                                   vector_cfg.one_language_share)
+    wv, plan = _train(ids, owner, docs, vocab, train_cfg, plan, incremental, progress, should_stop,
+                      epoch_words)
     del owner  # 4 bytes a token, not needed after training (ids stays: `docs` are views of it)
     step = ticker(progress, "vectors", 1 + NOTE_STEPS)  # the word graph, then the notes' vectors
     step(0)
@@ -278,16 +281,19 @@ def _read(vault: Path, index_cfg: IndexConfig, previous: dict[str, NoteRecord],
 
 def _train(ids: np.ndarray, owner: np.ndarray, docs: list[np.ndarray], vocab: Vocab, train_cfg: TrainConfig,
            plan: UpdatePlan | None, incremental: IncrementalConfig | None, progress: Progress | None,
-           should_stop: Callable[[], bool] | None) -> tuple[cbow.WordVectors, UpdatePlan | None]:
+           should_stop: Callable[[], bool] | None,
+           epoch_words: int | None = None) -> tuple[cbow.WordVectors, UpdatePlan | None]:
     """Word vectors: trained from scratch, or continued from the previous generation's (`plan`); and the
-    plan they were continued by (None: from scratch, also when continuing diverged: not tried again)."""
+    plan they were continued by (None: from scratch, also when continuing diverged: not tried again).
+    `epoch_words`: what a full training's automatic epochs are chosen for (its largest language's words
+    in a vault of several)."""
     on_train = _train_progress(progress)
     if plan is not None and incremental is not None:
         try:
             return train_update(plan, docs, vocab, train_cfg, incremental, on_train, should_stop), plan
         except cbow.TrainingDiverged:
             pass
-    return cbow.train(ids, owner, vocab, train_cfg, on_train, should_stop), None
+    return cbow.train(ids, owner, vocab, train_cfg, on_train, should_stop, epoch_words=epoch_words), None
 
 
 def _train_progress(progress: Progress | None) -> Callable[[cbow.TrainProgress], None]:

@@ -283,6 +283,17 @@ def languages(langs: Sequence[str], one_language_share: float) -> sp.csr_matrix 
     return sp.csr_matrix((np.ones(N, np.float32), cols, np.arange(N + 1)), shape=(N, len(names)))
 
 
+def largest_language(langs: Sequence[str], sizes: Sequence[int], one_language_share: float) -> int | None:
+    """The words (`sizes`, per note) of the vault's largest language, in a vault of several (as `languages`
+    counts them); None for a vault (nearly) in one language."""
+    if languages(langs, one_language_share) is None:
+        return None
+    words: dict[str, int] = {}
+    for lang, size in zip(langs, sizes, strict=True):
+        words[family(lang)] = words.get(family(lang), 0) + int(size)
+    return max(words.values())
+
+
 NOTE_STEPS = 4
 """The steps `note_vectors` reports: tf-idf and word graph, dense part, lexical part, assembled."""
 

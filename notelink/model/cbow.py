@@ -364,16 +364,17 @@ def _add_rows(target: torch.Tensor, index: torch.Tensor, rows: torch.Tensor) -> 
 def train(ids: np.ndarray, docs: np.ndarray, vocab: Vocab, cfg: TrainConfig,
           progress: Callable[[TrainProgress], None] | None = None,
           should_stop: Callable[[], bool] | None = None,
-          init: tuple[np.ndarray, np.ndarray] | None = None) -> WordVectors:
+          init: tuple[np.ndarray, np.ndarray] | None = None, epoch_words: int | None = None) -> WordVectors:
     """Trains CBOW on token `ids` [N] whose note index is `docs` [N]; returns the trained matrices.
 
     `init` = (syn0, syn1neg), each [V, dim] aligned with `vocab`, continues from earlier vectors instead of
-    the standard initialisation (input vectors uniform in [-1/D, 1/D), output vectors zero). Raises
+    the standard initialisation (input vectors uniform in [-1/D, 1/D), output vectors zero). `epoch_words`:
+    the corpus size automatic epochs are chosen for (`TrainConfig.epochs_for`; default N). Raises
     `Cancelled` when `should_stop` returned True, `WorkerError` when a worker process failed."""
     import torch
 
     device = resolve_device(cfg.device)
-    epochs = cfg.epochs_for(int(ids.shape[0]))
+    epochs = cfg.epochs_for(int(ids.shape[0]) if epoch_words is None else epoch_words)
     t0 = time.perf_counter()
     if len(vocab) == 0 or ids.shape[0] < 2:
         empty = np.zeros((len(vocab), cfg.dim), dtype=np.float32)

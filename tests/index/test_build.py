@@ -331,3 +331,38 @@ def test_progress_is_posted_at_most_ten_times_a_second_within_a_stage() -> None:
         post(IndexEvent("parse", done, 1000))
     post(IndexEvent("train", 0, 10, 1, 5))
     assert 15 <= len(posted) <= 23 and posted[-2].done == 1000 and posted[-1].stage == "train"
+
+
+def test_a_vault_of_two_languages_trains_as_long_as_its_larger_one_alone(make_vault, tmp_path: Path,
+                                                                        monkeypatch) -> None:
+    """Automatic epochs follow the largest language's words in a vault of several: each language's words
+    are trained by its own notes only (obsidian-help: 5 epochs for all 31 languages' words left English
+    neighbours a blur, RESULTS.md session 21); a vault in one language is chosen for as before."""
+    from notelink.model import cbow
+
+    seen: list[int | None] = []
+    train = cbow.train
+
+    def spy(*args, epoch_words: int | None = None, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(epoch_words)
+        return train(*args, epoch_words=epoch_words, **kwargs)
+
+    monkeypatch.setattr(cbow, "train", spy)
+    english = "starter flour water morning noon crust loaf oven dough knead yeast salt".split()
+    german = "Teig Mehl Wasser Morgen Kruste Laib Ofen Hefe Salz Brot".split()
+
+    def note(words: list[str], i: int, glue: str) -> str:  # each note its own words: no repeated paragraph
+        return f" {glue} ".join(words[i:i + 6]) + f" {glue}"
+
+    files = {f"en {i}.md": note(english, i, "and the with it is") for i in range(6)} | \
+        {f"de {i}.md": note(german, i, "und der die das mit dem ist") for i in range(4)}
+    vault = make_vault(files)
+    build_index(vault, tmp_path / "ix", FAST)
+    ix = Index.open(tmp_path / "ix")
+    counts = dict(zip(ix.words, ix.word_counts.tolist(), strict=True))
+    ix.close()
+    assert seen[-1] == sum(counts.get(w, 0) for w in english) == 36  # the English notes' words
+    for german_note in vault.glob("de *.md"):
+        german_note.unlink()
+    build_index(vault, tmp_path / "one", FAST)
+    assert seen[-1] is None  # one language: all words

@@ -152,3 +152,10 @@ def test_a_few_notes_in_another_language_leave_the_vault_in_one() -> None:
     assert notevectors.languages(langs, 0.95) is None
     assert notevectors.languages(["en"] * 90 + ["de"] * 10, 0.95) is not None
     assert notevectors.languages(["no"] * 90 + ["da"] * 10, 0.95) is None  # written alike: one language
+
+
+def test_the_largest_language_of_a_vault_of_several_counts_its_words() -> None:
+    langs = ["en"] * 6 + ["de"] * 3 + ["no", "da"]
+    assert notevectors.largest_language(langs, [10] * 6 + [30] * 3 + [1, 2], 0.95) == 90  # by words
+    assert notevectors.largest_language(["en"] * 96 + ["de"] * 4, [5] * 100, 0.95) is None  # one language
+    assert notevectors.largest_language(["no"] * 6 + ["da"] * 4, [1] * 10, 0.95) is None  # written alike
