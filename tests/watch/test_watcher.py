@@ -388,13 +388,18 @@ def held_fork_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
         fresh()
 
 
-def test_a_watcher_stops_at_once_while_its_fork_server_is_still_starting(make_vault, tmp_path: Path,
-                                                                        held_fork_server: Path) -> None:
+def test_a_watcher_stops_at_once_while_its_fork_server_is_still_starting(
+        make_vault, tmp_path: Path, held_fork_server: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An MCP server with --watch closed just after its watcher started (a takeover) waited for the fork
     server to import torch: past the 2 s its host gives, SIGTERM killed it with the watcher's lock held ("the
-    previous watcher did not stop cleanly") and 5 semaphores leaked. The start is abandoned instead."""
+    previous watcher did not stop cleanly") and 5 semaphores leaked. The start is abandoned instead: the
+    stop ends the worker itself, the gate still shut, without the kill its time limit would fall back to
+    (that limit is only a guard against a hang: a stop that waited for the fork server would wait it out)."""
     from notelink.index.lock import lock_info
+    from notelink.watch import builder
 
+    killed: list[bool] = []
+    monkeypatch.setattr(builder.ChildBuilder, "kill", lambda self: killed.append(True))
     vault, ix = topic_vault(make_vault), tmp_path / "ix"
     rec = Recorder(ix)
     w = VaultWatcher(vault, ix, FAST, on_event=rec, watch_cfg=CFG)
@@ -405,6 +410,7 @@ def test_a_watcher_stops_at_once_while_its_fork_server_is_still_starting(make_va
             assert time.monotonic() < end, "the fork server never started"
             time.sleep(0.01)
     finally:
-        w.stop(timeout=1.0)
+        w.stop(timeout=120)  # (returns when the worker has ended)
+    assert not killed and not Path(held_fork_server).exists()
     assert rec.kinds("stopped") and not lock_info(ix).running and lock_info(ix).pid is None
     assert not rec.kinds("error") and read_state(ix)["state"] == "stopped"
