@@ -29,7 +29,7 @@ def interrupted(vault: Path, ix: Path) -> dict[str, Any]:
     """The first build, stopped by SIGINT as `_train` begins; its seconds to that point and in all."""
     sent: list[float] = []
     figures: dict[str, Any] = {}
-    train, save = build._train, getattr(build, "checkpoint", None) and build.checkpoint.save
+    train = build._train
 
     def stopped(*args: Any, **kwargs: Any) -> Any:
         sent.append(time.perf_counter())
@@ -37,14 +37,21 @@ def interrupted(vault: Path, ix: Path) -> dict[str, Any]:
         time.sleep(5)  # the handler raises KeyboardInterrupt here
         return train(*args, **kwargs)
 
-    def timed_save(*args: Any, **kwargs: Any) -> None:
-        t = time.perf_counter()
-        save(*args, **kwargs)
-        figures["checkpoint_write_s"] = round(time.perf_counter() - t, 2)
+    def timed(write: Any) -> Any:
+        """`write`, its seconds added to the checkpoint's (its tables, then its token arrays)."""
+        def run(*args: Any, **kwargs: Any) -> Any:
+            t = time.perf_counter()
+            try:
+                return write(*args, **kwargs)
+            finally:
+                seconds = figures.get("checkpoint_write_s", 0.0) + time.perf_counter() - t
+                figures["checkpoint_write_s"] = round(seconds, 2)
+        return run
 
     build._train = stopped  # type: ignore[assignment]
-    if save:
-        build.checkpoint.save = timed_save  # type: ignore[attr-defined]
+    for name in ("save", "save_arrays"):  # (what the tree has of them: none before the checkpoint existed)
+        if hasattr(getattr(build, "checkpoint", None), name):
+            setattr(build.checkpoint, name, timed(getattr(build.checkpoint, name)))
     t0 = time.perf_counter()
     code = cli.main(["index", str(vault), "--index-dir", str(ix)])
     return figures | {"exit": code, "seconds_to_training": round(sent[0] - t0, 1),

@@ -168,13 +168,15 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     if not force and previous.unchanged(records, skipped, config):
         return _up_to_date(summary, previous.meta, t0)
     stage("words")
-    with checkpoint.kept_if_stopped(index_dir, vault, index_cfg, records, previous.records, summary.reparsed):
-        boiler_set, boiler = boilerplate(records, vector_cfg.boilerplate_share)
-        _stop_if(should_stop)
-        encoded = encode_notes(records, boiler_set, train_cfg.min_count)  # one lookup a token (`lexicon`)
-        _stop_if(should_stop)
-        texts = token_arrays(records, encoded.words, encoded.lex)  # the next build reads the notes from them
-        checkpoint.save(index_dir, vault, index_cfg, records, previous.records, texts, summary.reparsed)
+    kept = checkpoint.save(index_dir, vault, index_cfg, records, previous.records, summary.reparsed)  # the
+    # parse, for the next build should this one stop, fail or be killed from here on
+    boiler_set, boiler = boilerplate(records, vector_cfg.boilerplate_share)
+    _stop_if(should_stop)
+    encoded = encode_notes(records, boiler_set, train_cfg.min_count)  # one lookup a token (`lexicon`)
+    _stop_if(should_stop)
+    texts = token_arrays(records, encoded.words, encoded.lex)  # the next build reads the notes from them
+    if kept:
+        checkpoint.save_arrays(index_dir, records, previous.records, texts)
     tokens = Lazy(len(records), lambda i: without_boilerplate(records[i].paragraphs, boiler_set))  # what
     # mentions are found in: made for the notes read (an update: those that changed, `mentions_reuse`)
     vocab, docs, ids, owner = encoded.vocab, encoded.docs, encoded.ids, encoded.owner

@@ -4,16 +4,17 @@ leave the next one to parse them all again.
 
     INDEX_DIR/parsed/
       index.sqlite          the notes, links and tags tables of a generation (`store.SCHEMA`) and its meta
-      tokens_*.npy          the notes' tokens as word ids (`tokenstore`; none when kept by `kept_if_stopped`)
+      tokens_*.npy          the notes' tokens as word ids (`tokenstore`; none until the words are counted)
 
 Parsing is 20-34 s of a first build of a 10k-note vault (70-110 s) and ~1.5 of ~5 min at 100k notes; until
 now nothing of it was saved before the whole generation was. A build that parsed at least `MIN_PARSED` notes
-writes the records the live generation does not have here before training (`save`), or, stopped before
-that (Ctrl-C or a cancel while it counts the words, `kept_if_stopped`), as it stops; the next build offers
-them for reuse by content hash beside the live generation's (`Checkpoint.load`, `offered`), and a build that
-completes removes them (`drop`). The folder is written under a temporary name and renamed; CURRENT never
-names it, so readers (`status`, queries, the app) never see it. One of another format, tokenizing, settings
-or vault, or one that cannot be read, is ignored and removed with a log line.
+writes the records the live generation does not have here as soon as it has parsed them (`save`: a crash,
+a kill or a Ctrl-C while it counts the words, or later, leaves them), and their token arrays once the words
+are counted (`save_arrays`; without them the next build reads the tokens from the text); the next build
+offers them for reuse by content hash beside the live generation's (`Checkpoint.load`, `offered`), and a
+build that completes removes them (`drop`). The folder is written under a temporary name and renamed;
+CURRENT never names it, so readers (`status`, queries, the app) never see it. One of another format,
+tokenizing, settings or vault, or one that cannot be read, is ignored and removed with a log line.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import os
 import re
 import shutil
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from notelink.config import IndexConfig
-from notelink.errors import Cancelled, IndexDamaged, IndexFormatError
+from notelink.errors import IndexDamaged, IndexFormatError
 from notelink.index.generation import note_row
 from notelink.index.previous import as_json, load_records
 from notelink.index.store import (
@@ -142,47 +143,68 @@ def _meta(vault: Path, index_cfg: IndexConfig) -> dict[str, Any]:
             "index_config": as_json(index_cfg.to_dict())}
 
 
-@contextlib.contextmanager
-def kept_if_stopped(index_dir: Path, vault: Path, index_cfg: IndexConfig, records: Sequence[NoteRecord],
-                    previous: Mapping[str, NoteRecord], parsed: int) -> Iterator[None]:
-    """Around the work between parsing and `save` (counting the words: ~3 s of a 10k-note first build) and
-    `save` itself: a build stopped there (Ctrl-C, a cancel) keeps its parse as it stops, without token
-    arrays (the next build reads the tokens from the text, as from arrays cut short), then stops. It lost
-    the parse before: the checkpoint was written only after the counting."""
+def save(index_dir: Path, vault: Path, index_cfg: IndexConfig, records: Sequence[NoteRecord],
+         previous: Mapping[str, NoteRecord], parsed: int) -> bool:
+    """Keeps the `records` the live generation does not have (`previous`, by path and hash), without token
+    arrays (`save_arrays` adds them), when this build `parsed` at least `MIN_PARSED` notes; True when it did.
+    Written before the words are counted, so that a build that stops, fails or is killed from then on keeps
+    its parse (a failure while counting lost it, as did a kill). A failure to write costs only the
+    checkpoint: it is logged, the build goes on; a Ctrl-C while it writes has it written again as the build
+    stops."""
+    if parsed < MIN_PARSED:
+        return False
+    kept = [r for r, k in zip(records, _kept(records, previous).tolist(), strict=True) if k]
+    if not _room(index_dir, sum(r.size for r in kept)):
+        return False
     try:
-        yield
-    except (KeyboardInterrupt, Cancelled):
-        save(index_dir, vault, index_cfg, records, previous, None, parsed)
+        return _save(index_dir, vault, index_cfg, kept)
+    except KeyboardInterrupt:
+        _save(index_dir, vault, index_cfg, kept)
         raise
 
 
-def save(index_dir: Path, vault: Path, index_cfg: IndexConfig, records: Sequence[NoteRecord],
-         previous: Mapping[str, NoteRecord], texts: dict[str, tuple[np.ndarray, type]] | None,
-         parsed: int) -> None:
-    """Keeps the `records` the live generation does not have (`previous`, by path and hash), with their
-    token arrays (`texts`, `tokenstore.token_arrays` of all `records`; None: none, the tokens are read back
-    from the text), when this build `parsed` at least `MIN_PARSED` notes. A failure to write costs only the
-    checkpoint: it is logged, the build goes on."""
-    if parsed < MIN_PARSED:
-        return
-    keep = np.array([(p := previous.get(r.path)) is None or p.sha256 != r.sha256 for r in records],
-                    dtype=bool)  # [N] the notes the live generation does not have
-    if not _room(index_dir, sum(r.size for r, k in zip(records, keep.tolist(), strict=True) if k)):
-        return
+def _kept(records: Sequence[NoteRecord], previous: Mapping[str, NoteRecord]) -> np.ndarray:
+    """[N] bool: the `records` the live generation (`previous`) does not have, by path and hash."""
+    return np.array([(p := previous.get(r.path)) is None or p.sha256 != r.sha256 for r in records],
+                    dtype=bool)
+
+
+def _save(index_dir: Path, vault: Path, index_cfg: IndexConfig, kept: list[NoteRecord]) -> bool:
+    """Writes the checkpoint of the `kept` records in place of any other; False when it could not."""
     tmp = index_dir / f"{FOLDER}.tmp-{os.getpid()}"
     try:
         _clean_leftovers(index_dir)
         tmp.mkdir(parents=True)
-        kept = [r for r, k in zip(records, keep.tolist(), strict=True) if k]
         _write_tables(tmp, kept, {**_meta(vault, index_cfg), "base": _base(index_dir)})
-        for name, (array, dtype) in (_only(texts, keep) if texts is not None else {}).items():
-            write_array(tmp / f"{name}.npy", array, dtype)
         _switch(index_dir, tmp)
+        return True
     except (OSError, sqlite3.Error) as exc:
         log.warning("could not keep the parsed notes in %s (%s); an interrupted build parses them again",
                     index_dir / FOLDER, exc)
+        return False
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def save_arrays(index_dir: Path, records: Sequence[NoteRecord], previous: Mapping[str, NoteRecord],
+                texts: dict[str, tuple[np.ndarray, type]]) -> None:
+    """Adds the token arrays (`texts`, `tokenstore.token_arrays` of all `records`) of the notes `save` kept,
+    so that the next build reads their tokens as fast as a generation's; called only after `save` kept
+    them. Each array is renamed into place whole: a crash between two leaves arrays that do not fit, and
+    the tokens are then read from the text. A failure is logged, and costs only that speed."""
+    folder = index_dir / FOLDER
+    try:
+        for name, (array, dtype) in _only(texts, _kept(records, previous)).items():
+            tmp = folder / f"{name}.npy.tmp-{os.getpid()}"
+            try:
+                write_array(tmp, array, dtype)
+                os.replace(tmp, folder / f"{name}.npy")
+            finally:
+                tmp.unlink(missing_ok=True)
+        fsync_dir(folder)
+    except OSError as exc:
+        log.warning("could not keep the parsed notes' tokens in %s (%s); the next build reads them from the "
+                    "text", folder, exc)
 
 
 def _room(index_dir: Path, note_bytes: int) -> bool:

@@ -1,12 +1,13 @@
 """The background watcher: keeps a vault's index current as notes change (`notelink watch`, and the TUI).
 
 Two threads. watchdog's observer filters events down to note paths (`events.py`) and hands them to a
-`Debouncer`. One worker takes batches, holds back notes caught mid-save (empty or missing) until they
-settle, rebuilds the index incrementally (`build_index(..., incremental=...)`) and switches the new
-generation in; queries keep reading the previous generation until then. The worker also runs the timers:
-a periodic hash-based reconcile (`build_index` re-reads every note and does nothing when nothing changed)
-and, when OS events are unavailable (watch limit, queue overflow, the vault folder replaced), periodic stat
-rescans, with the OS observer tried again now and then (`observer.py`).
+`Debouncer` (`feed.py`: or, while OS events fail, stat rescans do). One worker takes batches, holds back
+notes caught mid-save (empty or missing) until they settle, rebuilds the index incrementally
+(`build_index(..., incremental=...)`) and switches the new generation in; queries keep reading the previous
+generation until then. The worker also runs the timers: a periodic hash-based reconcile (`build_index`
+re-reads every note and does nothing when nothing changed) and the feed's: when OS events are unavailable
+(watch limit, queue overflow, the vault folder replaced), periodic stat rescans, with the OS observer tried
+again now and then, and a reconcile at each switch.
 """
 
 from __future__ import annotations
@@ -30,9 +31,8 @@ from notelink.model import cbow
 from notelink.notes.vault import check_vault
 from notelink.watch.builder import ChildBuilder, release_memory
 from notelink.watch.debounce import Debouncer
-from notelink.watch.events import OverflowDetector, StatSnapshot, VaultEventHandler
+from notelink.watch.feed import ChangeFeed
 from notelink.watch.listener import Listener, WatchEvent
-from notelink.watch.observer import Backoff, VaultObserver
 from notelink.watch.status import WatcherState, now_iso
 from notelink.watch.unsettled import Unsettled
 
@@ -60,19 +60,14 @@ class VaultWatcher:
         self.force_first = False  # retrain fully at startup (`notelink watch --force`)
         self.generation = 0  # the live generation, once known
         self._debouncer = Debouncer(self.cfg.quiet, self.cfg.max_wait)
-        self._stop, self._rescan_now = threading.Event(), threading.Event()
+        self._stop = threading.Event()
         self._lock = WatcherLock(self.index_dir)
         self._state = WatcherState()
-        self._overflow = OverflowDetector(self._on_overflow)
         self._worker: threading.Thread | None = None
         self._listener = Listener(on_event, self._debouncer.wake)
-        self._observer = VaultObserver(self.vault, VaultEventHandler(
-            self.vault, self._exclude, self._debouncer.add,
-            lambda msg: self._listener.post(WatchEvent("error", message=msg))))
-        self._retry = Backoff()  # when to try OS events again, in rescan mode
+        self._feed = ChangeFeed(self.vault, self._exclude, self.cfg.rescan_s, self._debouncer, self._listener)
         self._unsettled = Unsettled(self.vault, self.cfg.settle)
-        self._snapshot = StatSnapshot(self.vault, self._exclude)  # for rescan mode
-        self._next_reconcile = self._next_rescan = 0.0
+        self._next_reconcile = 0.0
         self._started = self._stopped = False
         self._waited = False  # the build under way waited for another one (a `notelink index`) to finish
         self._builder = ChildBuilder() if self.cfg.isolate and ChildBuilder.available() else None
@@ -87,8 +82,7 @@ class VaultWatcher:
             if self._lock.stale_pid:
                 log.warning("the previous watcher (pid %d) did not stop cleanly; serving the last complete "
                             "generation and reconciling", self._lock.stale_pid)
-            self._overflow.install()
-            self._start_observer()
+            self._feed.start()
             self._save_state("starting")
             self._worker = threading.Thread(target=self._run, name="notelink-watcher", daemon=True)
             self._worker.start()
@@ -118,8 +112,7 @@ class VaultWatcher:
 
     def _shut_down(self) -> None:
         """Stops the observer, writes the final status and releases the lock."""
-        self._observer.stop()
-        self._overflow.remove()
+        self._feed.stop()
         self._save_state("stopped")
         self._lock.release()
 
@@ -146,57 +139,7 @@ class VaultWatcher:
     def mode(self) -> str:
         """`events` while OS notifications work, `rescan` after falling back to periodic rescans (until the
         OS observer can be started again)."""
-        return self._state.mode
-
-    # -- watching --------------------------------------------------------------------------------
-    def _start_observer(self) -> None:
-        problem = self._observer.start()
-        if problem:
-            self._fall_back(f"cannot watch {self.vault} for changes: {problem}")
-
-    def _fall_back(self, reason: str) -> None:
-        """Switches to periodic rescans, says so, and reconciles soon to catch what was missed."""
-        if self._state.mode != "rescan":
-            message = (f"{reason}; falling back to rescanning the vault every {self.cfg.rescan_s:g}s "
-                       "until it can be watched again")
-            log.warning(message)
-            self._state.mode = "rescan"
-            self._listener.post(WatchEvent("error", message=message))
-        self._rescan_now.set()
-        self._debouncer.wake()
-
-    def _on_overflow(self) -> None:
-        self._fall_back("the OS dropped file events (event queue overflow)")
-
-    def _reattach(self) -> bool:
-        """In rescan mode, when the backoff allows, the vault is a folder and no OS limit that refused the
-        last start is still the same: tries OS events again."""
-        if not (self._retry.due() and self.vault.is_dir() and self._observer.worth_trying()):
-            return False
-        self._state.mode = "events"  # first: an overflow from the new observer falls back again
-        problem = self._observer.start()
-        if problem:
-            self._state.mode = "rescan"
-            self._retry.failed()
-            log.debug("the file watcher still cannot start: %s", problem)  # said once, when it fell back
-            return False
-        self._watching_again()
-        return True
-
-    def _watching_again(self) -> None:
-        """Back on OS events: says so, and reconciles, for what changed while the rescans were catching up."""
-        self._retry.succeeded()
-        self._snapshot = StatSnapshot(self.vault, self._exclude)  # (a later fallback compares with now)
-        message = f"watching {self.vault} for changes again"
-        log.info(message)
-        self._state.message = message
-        self._save_state("idle")  # before the event: a listener may read the status at once
-        self._listener.emit(WatchEvent("watching", message=message))
-        self._build(())
-
-    def _rescan(self) -> None:
-        for rel in self._snapshot.changes():
-            self._debouncer.add(rel)
+        return self._feed.mode
 
     # -- the worker ------------------------------------------------------------------------------
     def _run(self) -> None:
@@ -239,27 +182,26 @@ class VaultWatcher:
             self._error(f"watcher error: {type(exc).__name__}: {exc}")
 
     def _sleep_time(self) -> float:
-        now, timers = time.monotonic(), [self._next_reconcile]
-        if self._state.mode == "rescan":
-            timers.append(self._next_rescan)
+        now, timers = time.monotonic(), [self._next_reconcile, *self._feed.timers()]
         return max(0.0, min(1.0, *(t - now for t in timers)))  # at least every second: observer health
 
     def _run_timers(self) -> None:
-        if self._observer.died():
-            self._observer.stop()
-            self._fall_back("the file watcher stopped")
-        if self._rescan_now.is_set():  # just fell back: catch up on what the observer missed
-            self._rescan_now.clear()
-            if self._state.mode == "rescan":
-                self._retry.failed()
-            self._rescan()
+        if self._feed.caught_up():  # just fell back: rescanned for what the observer missed
             self._build(())
         now = time.monotonic()
-        if self._state.mode == "rescan" and not self._reattach() and now >= self._next_rescan:
-            self._next_rescan = now + self.cfg.rescan_s
-            self._rescan()
+        back = self._feed.poll(now)  # in rescan mode: a rescan, or OS events tried again
+        if back:
+            self._watching_again(back)
         if now >= self._next_reconcile:
             self._build(())
+
+    def _watching_again(self, message: str) -> None:
+        """Back on OS events: says so, and reconciles, for what changed while the rescans were catching up."""
+        log.info(message)
+        self._state.message = message
+        self._save_state("idle")  # before the event: a listener may read the status at once
+        self._listener.emit(WatchEvent("watching", message=message))
+        self._build(())
 
     def _on_batch(self, batch: list[str]) -> None:
         held = self._unsettled.held(batch)
@@ -404,7 +346,7 @@ class VaultWatcher:
 
     def _save_state(self, state: str, pending: list[str] | None = None) -> None:
         st = self._state
-        st.state, st.generation = state, self.generation
+        st.state, st.generation, st.mode = state, self.generation, self._feed.mode
         st.stage = st.stage if state == "indexing" else ""
         st.pending = sorted(set(pending or []) | set(self._debouncer.pending()))
         wall = self._debouncer.last_event_wall

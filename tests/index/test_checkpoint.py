@@ -4,7 +4,9 @@ next one to parse them again, and a stale or damaged checkpoint is ignored with 
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
+import signal
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -16,8 +18,10 @@ from notelink.config import IncrementalConfig
 from notelink.errors import Cancelled
 from notelink.index import checkpoint
 from notelink.index.build import build_index
+from notelink.index.previous import load_records
 from notelink.index.report import IndexEvent, IndexSummary
 from notelink.index.store import current_generation
+from notelink.index.tokenstore import NAMES, load_paragraphs
 
 from ..conftest import FAST
 from .test_build import _topic_vault
@@ -110,6 +114,66 @@ def test_ctrl_c_while_counting_the_words_keeps_the_parse(make_vault, tmp_path: P
     assert parses == [] and (s.reparsed, s.resumed) == (0, 12)
     build_index(vault, tmp_path / "whole", FAST)
     assert _contents(tmp_path / "ix") == _contents(tmp_path / "whole")
+
+
+def test_a_build_whose_word_count_fails_keeps_the_parse(make_vault, tmp_path: Path, parses: list[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only a Ctrl-C or a cancel kept the parse of a build stopped while it counted the words: a failure
+    there (a bug, no memory left) left the next build to parse every note again."""
+    from notelink.index import build
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("counting failed")
+
+    vault, encode = _topic_vault(make_vault), build.encode_notes
+    monkeypatch.setattr(build, "encode_notes", failing)
+    with pytest.raises(RuntimeError, match="counting failed"):
+        build_index(vault, tmp_path / "ix", FAST)
+    monkeypatch.setattr(build, "encode_notes", encode)
+    assert len(parses) == 12 and checkpoint.exists(tmp_path / "ix")
+    parses.clear()
+    s = build_index(vault, tmp_path / "ix", FAST)
+    assert parses == [] and (s.reparsed, s.resumed) == (0, 12)  # (`notelink index`: "12 reused from an
+    # interrupted build's parse")
+    build_index(vault, tmp_path / "whole", FAST)
+    assert _contents(tmp_path / "ix") == _contents(tmp_path / "whole")
+
+
+def _killed_while_counting(vault: Path, ix: Path) -> None:
+    """In a forked child: a build killed (SIGKILL: nothing of it runs after) as it counts the words."""
+    from notelink.index import build
+
+    def killed(*args: Any, **kwargs: Any) -> Any:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    build.encode_notes = killed  # type: ignore[assignment]  (the child's own copy of the module)
+    build_index(vault, ix, FAST)
+
+
+def test_a_build_killed_while_counting_the_words_keeps_the_parse(make_vault, tmp_path: Path,
+                                                                parses: list[str]) -> None:
+    """The parse was kept only as a build stopped: one killed while counting the words (out of memory, a
+    watcher's build ended by force) kept nothing. It is kept before the counting begins."""
+    vault = _topic_vault(make_vault)
+    child = multiprocessing.get_context("fork").Process(target=_killed_while_counting,
+                                                        args=(vault, tmp_path / "ix"))
+    child.start()
+    child.join()
+    assert child.exitcode == -signal.SIGKILL and checkpoint.exists(tmp_path / "ix")
+    assert current_generation(tmp_path / "ix") is None
+    s = build_index(vault, tmp_path / "ix", FAST)
+    assert parses == [] and (s.reparsed, s.resumed) == (0, 12)  # (the child's parse was counted in it)
+
+
+def test_the_token_arrays_are_kept_once_the_words_are_counted(make_vault, tmp_path: Path,
+                                                             parses: list[str]) -> None:
+    """The parse is kept before the counting, its token arrays after it: the next build reads them."""
+    vault = _topic_vault(make_vault)
+    _interrupted_while_training(vault, tmp_path / "ix")
+    kept = tmp_path / "ix" / checkpoint.FOLDER
+    assert sorted(p.name for p in kept.iterdir()) == ["index.sqlite", *sorted(f"{n}.npy" for n in NAMES)]
+    records, _ = load_records(kept)
+    assert [p for r in records.values() for p in r.paragraphs] and load_paragraphs(kept, 12) is not None
 
 
 def test_a_cancel_while_counting_the_words_stops_there_and_keeps_the_parse(make_vault, tmp_path: Path,

@@ -401,8 +401,9 @@ def test_no_worker_outlives_a_killed_build(processes: None) -> None:
     assert workers and all(_gone(pid) for pid in workers)
 
 
-def _gone(pid: int, wait_s: float = 5.0) -> bool:
-    """True once `pid` has exited (or is a zombie waiting for init)."""
+def _gone(pid: int, wait_s: float = 120.0) -> bool:
+    """True once `pid` has exited (or is a zombie waiting for init); False only after `wait_s`, a guard
+    against a worker that never dies (5 s was a time a busy machine could take to end one)."""
     deadline = time.monotonic() + wait_s
     while time.monotonic() < deadline:
         try:

@@ -21,7 +21,7 @@ from notelink.watch.watcher import VaultWatcher
 
 from ..conftest import FAST
 from ..index.test_update import topic_vault
-from .test_watcher import CFG, NEW, Recorder, in_sync
+from .helpers import CFG, NEW, Recorder, in_sync
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 

@@ -1,129 +1,30 @@
 """The watcher with a real watchdog observer on a temporary vault: every editor save style ends in the
-right index, a storm is one or two retrains, failures never stop it, one watcher per index."""
+right index, a storm is one or two retrains, failures never stop it, one watcher per index. (Its feed of
+changes, OS events or rescans: `test_feed.py`; what the tests share: `helpers.py`, `conftest.py`.)"""
 
 from __future__ import annotations
 
 import contextlib
-import errno
-import hashlib
 import json
 import logging
 import os
-import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from notelink.config import WatchConfig
-from notelink.index.store import current_generation, open_generation
-from notelink.notes.vault import scan
+from notelink.index.store import current_generation
 from notelink.query.index import Index
-from notelink.watch import observer as observer_mod
 from notelink.watch.status import read_state, watcher_status
 from notelink.watch.watcher import VaultWatcher, WatcherRunning, WatchEvent
 
 from ..conftest import FAST
 from ..index.test_update import topic_vault
-
-CFG = WatchConfig(quiet_ms=60, max_wait_ms=1000, settle_ms=600, rescan_s=0.2)
-NEW = "# Bread 2\n\nquokka marmalade sourdough levain crumb oven quokka\n"
-
-
-class Recorder:
-    """Collects WatchEvents; for every new generation, remembers the text of the watched note."""
-
-    def __init__(self, ix: Path, watch_path: str = "bread/bread 2.md") -> None:
-        self.ix, self.watch_path = ix, watch_path
-        self.events: list[WatchEvent] = []
-        self.note_tokens: list[str | None] = []
-        self.cond = threading.Condition()
-        self.also: Callable[[WatchEvent], None] | None = None  # a test's own look at each event
-
-    def __call__(self, ev: WatchEvent) -> None:
-        if self.also is not None:
-            self.also(ev)
-        if ev.kind == "indexed":
-            self.note_tokens.append(_tokens(self.ix, self.watch_path))
-        with self.cond:
-            self.events.append(ev)
-            self.cond.notify_all()
-
-    def kinds(self, kind: str) -> list[WatchEvent]:
-        return [e for e in self.events if e.kind == kind]
-
-    def wait_for(self, pred: Callable[[], bool], timeout: float = 120.0) -> None:
-        end = time.monotonic() + timeout
-        with self.cond:
-            while not pred():
-                assert time.monotonic() < end, f"timed out; events: {[e.kind for e in self.events]}"
-                self.cond.wait(0.05)
-
-
-def _tokens(ix: Path, path: str) -> str | None:
-    db, _ = open_generation(current_generation(ix))  # type: ignore[arg-type]
-    try:
-        row = db.execute("SELECT tokens FROM notes WHERE path = ?", (path,)).fetchone()
-    finally:
-        db.close()
-    return None if row is None else row[0]
-
-
-def in_sync(vault: Path, ix: Path) -> bool:
-    """The live generation holds exactly the notes on disk with their current content (or skips them)."""
-    disk = {p: hashlib.sha256((vault / p).read_bytes()).hexdigest() for p in scan(vault)}
-    db, _ = open_generation(current_generation(ix))  # type: ignore[arg-type]
-    try:
-        notes = dict(db.execute("SELECT path, sha256 FROM notes").fetchall())
-        skipped = {p for (p,) in db.execute("SELECT path FROM files WHERE status = 'skipped'")}
-    finally:
-        db.close()
-    return notes == {p: h for p, h in disk.items() if p not in skipped} and skipped <= set(disk)
-
-
-Watching = tuple[Path, Path, Recorder, VaultWatcher]
-
-
-def _watch(make_vault, tmp_path: Path, cfg: WatchConfig) -> Iterator[Watching]:
-    vault, ix = topic_vault(make_vault, per_topic=6), tmp_path / "ix"
-    rec = Recorder(ix)
-    w = VaultWatcher(vault, ix, FAST, on_event=rec, watch_cfg=cfg)
-    w.start()
-    try:
-        rec.wait_for(lambda: bool(rec.kinds("indexed")))  # startup: first full index
-        yield vault, ix, rec, w
-    finally:
-        w.stop()
-
-
-@pytest.fixture
-def watching(make_vault, tmp_path: Path) -> Iterator[Watching]:
-    """A watcher building in child processes (the default)."""
-    yield from _watch(make_vault, tmp_path, CFG)
-
-
-@pytest.fixture
-def watching_here(make_vault, tmp_path: Path) -> Iterator[Watching]:
-    """A watcher building in its own process (monkeypatches reach the build)."""
-    yield from _watch(make_vault, tmp_path, replace(CFG, isolate=False))
-
-
-@pytest.fixture
-def watching_events_only(make_vault, tmp_path: Path) -> Iterator[Watching]:
-    """A watcher whose fallback rescans are too rare to matter: what it sees, it sees by OS events."""
-    yield from _watch(make_vault, tmp_path, replace(CFG, rescan_s=3600))
-
-
-def settle(vault: Path, ix: Path, rec: Recorder, before: int) -> None:
-    """Waits for a new generation and then for the index to match the disk."""
-    rec.wait_for(lambda: len(rec.kinds("indexed")) > before)
-    end = time.monotonic() + 120
-    while not in_sync(vault, ix):
-        assert time.monotonic() < end, "index never caught up with the disk"
-        time.sleep(0.05)
+from .helpers import CFG, NEW, Recorder, in_sync, settle, tokens
 
 
 # -- editors' save styles ------------------------------------------------------------------------
@@ -175,7 +76,7 @@ def test_save_styles_end_in_the_new_content(watching, save) -> None:
     before = len(rec.kinds("indexed"))
     save(vault / "bread/bread 2.md", NEW)
     settle(vault, ix, rec, before)
-    assert "quokka" in (_tokens(ix, "bread/bread 2.md") or "")
+    assert "quokka" in (tokens(ix, "bread/bread 2.md") or "")
     assert all(t for t in rec.note_tokens), "an empty or missing intermediate state was indexed"
     assert not any(e.kind == "error" for e in rec.events), rec.events
 
@@ -289,111 +190,6 @@ def test_second_watcher_refuses_to_start(watching, capsys) -> None:
     assert "another watcher" in capsys.readouterr().err
 
 
-class Refused:
-    """An observer the OS refuses: the inotify watch limit."""
-
-    def schedule(self, *args: object, **kw: object) -> None:
-        raise OSError(errno.ENOSPC, "inotify watch limit reached")
-
-
-def test_watch_limit_falls_back_to_rescans(make_vault, tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(observer_mod, "make_observer", Refused)
-    vault, ix = topic_vault(make_vault), tmp_path / "ix"
-    rec = Recorder(ix)
-    w = VaultWatcher(vault, ix, FAST, on_event=rec, watch_cfg=CFG)
-    w.start()
-    try:
-        assert w.mode == "rescan"
-        rec.wait_for(lambda: any("max_user_watches" in e.message for e in rec.kinds("error")))
-        rec.wait_for(lambda: bool(rec.kinds("indexed")))
-        before = len(rec.kinds("indexed"))
-        (vault / "bread/bread 2.md").write_text(NEW + "\nlonger now\n", encoding="utf-8")
-        settle(vault, ix, rec, before)
-    finally:
-        w.stop()
-
-
-def test_watch_limit_is_tried_again_with_backoff_and_said_once(make_vault, tmp_path: Path, monkeypatch,
-                                                              caplog) -> None:
-    from watchdog.observers import Observer
-
-    tries: list[float] = []
-
-    def limited() -> object:  # refused twice, then the limit was raised
-        tries.append(time.monotonic())
-        return Refused() if len(tries) <= 2 else Observer()
-
-    monkeypatch.setattr(observer_mod, "make_observer", limited)
-    monkeypatch.setattr(observer_mod, "inotify_limits", lambda: (str(time.monotonic()),))  # (raised, again)
-    vault, ix = topic_vault(make_vault), tmp_path / "ix"
-    rec = Recorder(ix)
-    w = VaultWatcher(vault, ix, FAST, on_event=rec, watch_cfg=CFG)
-    w.start()
-    try:
-        rec.wait_for(lambda: bool(rec.kinds("watching")))
-        assert w.mode == "events" and len(tries) == 3
-        assert tries[2] - tries[1] >= 2 * observer_mod.RETRY_FIRST_S  # the second wait is twice the first
-        said = [r for r in caplog.records if "falling back" in r.getMessage()]
-        assert len(said) == 1 and len([e for e in rec.kinds("error") if "max_user_watches" in e.message]) == 1
-        before = len(rec.kinds("indexed"))
-        (vault / "bread/bread 2.md").write_text(NEW, encoding="utf-8")
-        settle(vault, ix, rec, before)
-    finally:
-        w.stop()
-
-
-def test_a_start_refused_for_a_limit_is_not_tried_again_while_the_limit_is_the_same(
-        make_vault, tmp_path: Path, monkeypatch) -> None:
-    """Each try costs an inotify instance (watchdog keeps some of its descriptors): while the OS limits
-    are the same, the watcher stays on rescans and does not try again."""
-    tries: list[float] = []
-
-    def refused() -> object:
-        tries.append(time.monotonic())
-        return Refused()
-
-    monkeypatch.setattr(observer_mod, "make_observer", refused)
-    monkeypatch.setattr(observer_mod, "inotify_limits", lambda: ("8192", "128"))
-    vault, ix = topic_vault(make_vault), tmp_path / "ix"
-    rec = Recorder(ix)
-    w = VaultWatcher(vault, ix, FAST, on_event=rec, watch_cfg=CFG)
-    w.start()
-    try:
-        rec.wait_for(lambda: any("max_user_watches" in e.message for e in rec.kinds("error")))
-        rec.wait_for(lambda: w._retry.due())  # the backoff would try again now: it must not
-        before = len(rec.kinds("indexed"))
-        (vault / "bread/bread 2.md").write_text(NEW, encoding="utf-8")
-        settle(vault, ix, rec, before)  # (found by a rescan: the loop ran since the retry was due)
-        assert w.mode == "rescan" and len(tries) == 1
-    finally:
-        w.stop()
-
-
-def test_event_overflow_is_reported_reconciled_and_watched_again(watching) -> None:
-    vault, ix, rec, w = watching
-    (vault / "bread/bread 2.md").write_text(NEW, encoding="utf-8")
-    logging.getLogger("watchdog.observers.inotify_c").warning("Inotify queue overflowed; events were lost")
-    rec.wait_for(lambda: any("overflow" in e.message for e in rec.kinds("error")))
-    rec.wait_for(lambda: bool(rec.kinds("watching")))
-    assert w.mode == "events"
-    rec.wait_for(lambda: in_sync(vault, ix))
-
-
-def test_a_replaced_vault_folder_is_watched_again(watching_events_only, tmp_path: Path) -> None:
-    """A sync tool or a re-clone replaces the vault folder: the watcher falls back to rescans, then watches
-    the new folder (OS events again), reconciles, and sees a note created afterwards."""
-    vault, ix, rec, w = watching_events_only
-    copy = shutil.copytree(vault, tmp_path / "copy")
-    (copy / "bread/bread 2.md").write_text(NEW, encoding="utf-8")
-    shutil.rmtree(vault)
-    shutil.copytree(copy, vault)
-    rec.wait_for(lambda: bool(rec.kinds("watching")))
-    assert any("the file watcher stopped" in e.message for e in rec.kinds("error"))
-    assert w.mode == "events" and watcher_status(ix)["mode"] == "events"
-    rec.wait_for(lambda: in_sync(vault, ix))
-    (vault / "bread/bread new.md").write_text("# Bread new\n\nlevain crumb oven quokka\n", encoding="utf-8")
-    rec.wait_for(lambda: _tokens(ix, "bread/bread new.md") is not None)  # by events, or the reconcile
-    assert w.mode == "events" and in_sync(vault, ix)
 
 
 def test_startup_reconciles_changes_made_while_stopped(watching) -> None:
@@ -592,13 +388,18 @@ def held_fork_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
         fresh()
 
 
-def test_a_watcher_stops_at_once_while_its_fork_server_is_still_starting(make_vault, tmp_path: Path,
-                                                                        held_fork_server: Path) -> None:
+def test_a_watcher_stops_at_once_while_its_fork_server_is_still_starting(
+        make_vault, tmp_path: Path, held_fork_server: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An MCP server with --watch closed just after its watcher started (a takeover) waited for the fork
     server to import torch: past the 2 s its host gives, SIGTERM killed it with the watcher's lock held ("the
-    previous watcher did not stop cleanly") and 5 semaphores leaked. The start is abandoned instead."""
+    previous watcher did not stop cleanly") and 5 semaphores leaked. The start is abandoned instead: the
+    stop ends the worker itself, the gate still shut, without the kill its time limit would fall back to
+    (that limit is only a guard against a hang: a stop that waited for the fork server would wait it out)."""
     from notelink.index.lock import lock_info
+    from notelink.watch import builder
 
+    killed: list[bool] = []
+    monkeypatch.setattr(builder.ChildBuilder, "kill", lambda self: killed.append(True))
     vault, ix = topic_vault(make_vault), tmp_path / "ix"
     rec = Recorder(ix)
     w = VaultWatcher(vault, ix, FAST, on_event=rec, watch_cfg=CFG)
@@ -609,6 +410,7 @@ def test_a_watcher_stops_at_once_while_its_fork_server_is_still_starting(make_va
             assert time.monotonic() < end, "the fork server never started"
             time.sleep(0.01)
     finally:
-        w.stop(timeout=1.0)
+        w.stop(timeout=120)  # (returns when the worker has ended)
+    assert not killed and not Path(held_fork_server).exists()
     assert rec.kinds("stopped") and not lock_info(ix).running and lock_info(ix).pid is None
     assert not rec.kinds("error") and read_state(ix)["state"] == "stopped"
