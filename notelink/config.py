@@ -256,6 +256,23 @@ class ExportConfig:
 
 
 @dataclass(frozen=True)
+class RelatedConfig:
+    """How a related note's score is read: strong, or a long shot. Every face shows it (`[weak]`, `"weak":
+    true`, a dim row in the app, a column in exports); no note is left out for it (`--min-score` does)."""
+
+    weak_below: float = 0.05
+    """A related note scoring below this is weak. On both dev vaults, live and with links hidden
+    (benchmarks/weak_related.py, RESULTS.md session 21), 1-4% of the notes listed below 0.05 were linked
+    by the author (10% in obsidian-help with link text removed) against 7-43% of those at or above; every
+    band below it stays near or under 1 in 10, the band above it does not. The score alone told linked
+    from not better than its share of the note's best score (ROC AUC 0.71-0.89 against 0.65-0.89)."""
+
+    def is_weak(self, score: float) -> bool:
+        """Whether a score, as shown (to 4 places), is below `weak_below`."""
+        return round(score, 4) < self.weak_below
+
+
+@dataclass(frozen=True)
 class SearchConfig:
     """How `notelink search` scores a note for a query (notelink/query/search.py): one sum of parts,
 

@@ -15,6 +15,7 @@ import pytest
 import notelink
 from notelink.api import TRUNCATED_MARK, Vault
 from notelink.cli.main import main
+from notelink.config import RelatedConfig
 from notelink.configfile import UserConfig
 from notelink.errors import (
     ArgumentError,
@@ -61,6 +62,14 @@ def test_related_carries_scores_links_and_because(indexed) -> None:
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
     assert any(h.because for h in hits)
     assert all(not h.linked for h in v.related("Sourdough starter", top=10, unlinked=True))
+
+
+def test_related_says_which_notes_are_weak(indexed) -> None:
+    """`Related.weak`: a score below `RelatedConfig.weak_below`, a long shot; such notes are still listed."""
+    vault, ix = indexed
+    hits = Vault(vault, ix).related("Compost", top=20)
+    assert len(hits) == 20 and [h.weak for h in hits] == [h.score < RelatedConfig().weak_below for h in hits]
+    assert {h.weak for h in hits} == {False, True}
 
 
 def test_a_note_is_found_by_title_path_file_and_file_path(indexed, monkeypatch) -> None:

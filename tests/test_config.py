@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from notelink.config import RelatedConfig
 from notelink.locations import default_index_dir
 
 
@@ -20,3 +21,11 @@ def test_default_index_dir_is_outside_the_vault(tmp_path: Path, monkeypatch: pyt
     assert vault not in d.parents
     monkeypatch.setenv("NOTELINK_INDEX_DIR", str(tmp_path / "x"))
     assert default_index_dir(vault) == tmp_path / "x"
+
+
+def test_a_related_note_is_weak_below_the_cut_as_its_score_is_shown() -> None:
+    reading = RelatedConfig()
+    assert reading.weak_below == 0.05  # (measured: RESULTS.md, session 21)
+    assert reading.is_weak(0.0499) and reading.is_weak(0.0) and reading.is_weak(-0.2)
+    assert not reading.is_weak(0.05) and not reading.is_weak(0.04996)  # (shown as 0.0500: not weak)
+    assert RelatedConfig(weak_below=0.2).is_weak(0.1)

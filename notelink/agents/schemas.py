@@ -56,6 +56,9 @@ class RelatedNote(TypedDict):
     score: float
     linked: bool
     because: list[str]
+    weak: bool
+    """The score is below `RelatedConfig.weak_below` (0.05): a long shot, few notes that far apart are
+    linked."""
 
 
 class RelatedAnswer(TypedDict):

@@ -142,7 +142,8 @@ class Server:
 
     def related(self, note: NoteName, limit: Limit = 10, unlinked: Unlinked = False) -> schemas.RelatedResult:
         """Notes related to a note, best first: path, title, score (cosine, 0-1), linked (already linked
-        either way), because (shared concepts, titles mentioned). unlinked: only notes not linked yet."""
+        either way), because (shared concepts, titles mentioned), weak (score below 0.05: a long shot, few
+        notes that far apart are linked). unlinked: only notes not linked yet."""
         def question() -> dict[str, Any]:
             found, others = self._found(note)
             hits = self.vault.related(found, _bounded("limit", limit, MAX_LIMIT), unlinked)

@@ -71,7 +71,12 @@ def _note_args(p: argparse.ArgumentParser, unlinked: bool) -> None:
     p.add_argument("note", help="path relative to the vault, file name or title")
     p.add_argument("--top", type=int, help="how many (default 10)")
     if unlinked:
+        from notelink.config import RelatedConfig
+
         p.add_argument("--unlinked", action="store_true", help="only notes not linked yet")
+        p.epilog = (f"Marks: [linked] the notes are linked already, either way; [weak] a score below "
+                    f"{RelatedConfig().weak_below}, a long shot: few notes that far apart are linked "
+                    "(--json: \"linked\", \"weak\").")
 
 
 def _similar_args(p: argparse.ArgumentParser) -> None:

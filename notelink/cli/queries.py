@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 
 from notelink.cli.options import at_least_one, find_note, open_vault
 from notelink.cli.output import EXIT_NOT_FOUND, EXIT_OK, emit, shown
+from notelink.config import RelatedConfig
 
 if TYPE_CHECKING:
+    from notelink.query.answers import Related
     from notelink.query.health import Health
     from notelink.query.unlinked import Mentions
 
@@ -23,10 +25,21 @@ def cmd_related(args: argparse.Namespace) -> int:
     reason = "" if hits else vault.why_none(note, "related", args.unlinked)
     data = {"note": note.path, **others, "related": [h.__dict__ for h in hits], "reason": reason}
     lines = [f"Related to {shown(note.title)} ({shown(note.path)}):"]
-    lines += [f"  {h.score:6.3f}  {shown(h.title)} ({shown(h.path)}){'  [linked]' if h.linked else ''}"
-              for h in hits]
+    lines += [f"  {h.score:6.3f}  {shown(h.title)} ({shown(h.path)}){_marks(h)}" for h in hits]
+    if any(h.weak for h in hits):
+        lines.append(f"  ({WEAK_LEGEND})")
     emit(args, data, lambda: "\n".join(lines if hits else [*lines, f"  (no related notes: {reason})"]))
     return EXIT_OK
+
+
+WEAK_LEGEND = (f"[weak]: a score below {RelatedConfig().weak_below}, a long shot: few notes that far apart "
+               "are linked")
+"""The line under a related list that shows a weak note (`related --help` says it too)."""
+
+
+def _marks(hit: Related) -> str:
+    """A related note's marks in text: `[linked]` (linked either way), `[weak]` (a long shot)."""
+    return ("  [linked]" if hit.linked else "") + ("  [weak]" if hit.weak else "")
 
 
 def cmd_concepts(args: argparse.Namespace) -> int:

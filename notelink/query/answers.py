@@ -31,6 +31,8 @@ class Related:
     linked: bool
     because: list[str] = field(default_factory=list)
     """What contributes most to the similarity: shared concepts, and titles mentioned ("mentions: X")."""
+    weak: bool = False
+    """The score is below `RelatedConfig.weak_below`: a long shot, few notes that far apart are linked."""
 
     def to_dict(self) -> dict[str, Any]:
         """As `related --json` prints it."""

@@ -15,6 +15,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
+from notelink.config import RelatedConfig
 from notelink.errors import IndexDamaged, IndexMissing
 from notelink.index.arrays import load_array
 from notelink.index.layout import Layout, unit_rows
@@ -36,6 +37,9 @@ lookups; reading 137k words is 0.17 s): a question names a few hundred, an expor
 class Index(NoteLookup, WordQuestions):
     """One generation of a vault's index, read-only. Opened with `open`, it holds the generation until
     `close` (a newer build never deletes it meanwhile); a damaged one raises IndexDamaged, saying what."""
+
+    reading: RelatedConfig = RelatedConfig()
+    """Which related notes are weak (`Related.weak`, and the exports' `weak`)."""
 
     def __init__(self, gen: Path, pin: IO[bytes] | None = None) -> None:
         self.gen, self._pin = gen, pin
@@ -237,7 +241,8 @@ class Index(NoteLookup, WordQuestions):
 
     def _related(self, i: int, j: int, score: float, linked: bool) -> Related:
         other = self.notes[j]
-        return Related(other.path, other.title, round(score, 4), linked, self.because(i, j))
+        return Related(other.path, other.title, round(score, 4), linked, self.because(i, j),
+                       self.reading.is_weak(score))
 
     def because(self, i: int, j: int, top: int = 4, least: float = 0.1) -> list[str]:
         """The shared words and `mentions: X` titles that contribute most to cos(note i, note j): at most

@@ -20,11 +20,6 @@ from notelink.tui.text import because, because_line
 REASON_CONCEPTS = 12
 """How many of each note's concepts are compared to explain a related note."""
 
-MIN_RELATED = 0.06
-"""Related notes scoring less are not suggested. Measured on the related lists (top 12) of every note of two
-vaults: of the hits under 0.06, 0 of 72 (obsidian-help) and 9 of 1,611 (dendron-site) were notes the author
-had linked; from 0.10 up, 6-47% were (the linked share per score band is the signal we have)."""
-
 MIN_WEIGHT = 0.02
 """Concept words weighing less in a note (its vector's word part, unit length), and notes in which a word
 weighs less, are not listed: under 2% of the vector is a word used in passing (shown as 0.00 and 0.01)."""
@@ -37,8 +32,6 @@ class NoteDetails:
     note: NoteInfo
     related: list[Related]
     concepts: list[Scored]
-    weak: bool = False
-    """True when the index had related notes, all under `MIN_RELATED`."""
 
 
 class DetailsCache:
@@ -53,15 +46,15 @@ class DetailsCache:
         self._empty: dict[tuple[str, str, bool], str] = {}  # (panel, path, unlinked): why it is empty
 
     def details(self, path: str, unlinked: bool = False) -> NoteDetails:
-        """Related notes and concepts of a note (cached)."""
+        """Related notes and concepts of a note (cached). The related notes are those `notelink related`
+        lists, a weak one drawn dim (`Related.weak`): a floor here hid those under 0.06, of which 8-15% had
+        been linked by the author in obsidian-help/en's lists of 12 (RESULTS.md, session 21)."""
         key = (path, unlinked)
         if key not in self._details:
             note = self.index.by_path[path]
             related = self.index.related(note, self.top, unlinked=unlinked)
             concepts = self.index.concepts(note, self.top)
-            strong = [r for r in related if r.score >= MIN_RELATED]
-            self._details[key] = NoteDetails(note, strong, [c for c in concepts if c.score >= MIN_WEIGHT],
-                                             weak=len(strong) < len(related))
+            self._details[key] = NoteDetails(note, related, [c for c in concepts if c.score >= MIN_WEIGHT])
         return self._details[key]
 
     def relink(self, a: str, b: str, linked: bool) -> None:
@@ -81,10 +74,8 @@ class DetailsCache:
 
     def empty_related(self, path: str, unlinked: bool = False) -> str:
         """What the related panel says when it lists no note: why, as `notelink related` says it (short:
-        `query.reasons`), or that the index's related notes were all too weak to suggest."""
+        `query.reasons`)."""
         d = self.details(path, unlinked)
-        if d.weak:
-            return "no strong suggestions"
         none = "no unlinked related notes" if unlinked else "no related notes"
         why = self._why(("related", path, unlinked), lambda: no_related(self.index, d.note, unlinked))
         return f"{none}:\n{why}" if why else none

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from notelink.config import RelatedConfig
 from notelink.errors import NotFound
 from notelink.query.index import Index
 from notelink.tui.concepts import scored_prompt
@@ -42,7 +43,9 @@ HELP_KEYS = [
     ("q", "quit"),
 ]
 HELP_NOTES = ("Click notes, related notes, concepts and [[links]] with the mouse. Scores are cosine "
-              "similarities of vectors learned from your own notes; ↔ marks notes already linked.")
+              "similarities of vectors learned from your own notes; ↔ marks notes already linked; a dim "
+              f"related note scores below {RelatedConfig().weak_below}, a long shot: few notes that far "
+              "apart are linked.")
 
 
 def help_table() -> Table:

@@ -22,8 +22,10 @@ from notelink.tui.names import SEPARATOR, Names
 from notelink.tui.text import score_bar
 
 LINKED_MARK = "↔"
-SUBTITLE, NARROW_SUBTITLE = f"{LINKED_MARK} already linked", f"{LINKED_MARK} linked · Tab: concepts"
-"""The related panel's border subtitle; under 70 columns it says where the concepts are (`ConceptsPanel`)."""
+SUBTITLE = f"{LINKED_MARK} linked · dim: weak"
+NARROW_SUBTITLE = f"{SUBTITLE} · Tab: concepts"
+"""The related panel's border subtitle, its legend (a weak note's row is dim: `Related.weak`); under 70
+columns it says where the concepts are (`ConceptsPanel`)."""
 
 
 class NoteRequested(Message):
@@ -374,8 +376,12 @@ def cut_at(name: str, room: int, at: int) -> str:
 
 
 def _related_prompt(hit: Related, name: str) -> Text:
+    """A related note's row: score bar, score, linked mark, name; all of it dim for a weak note (a long
+    shot), so that strong and weak notes tell apart at a glance."""
     text = Text(score_bar(hit.score, 6), style="green", no_wrap=True, overflow="ellipsis")
     text.append(f" {hit.score:4.2f} ", style="bold")
     text.append(f"{LINKED_MARK} " if hit.linked else "  ", style="cyan")
     text.append(name)
+    if hit.weak:
+        text.stylize("dim")
     return text

@@ -31,18 +31,20 @@ def vault_link_style(index: Index, requested: str = "auto") -> str:
 
 @dataclass(frozen=True)
 class Edge:
-    """One suggestion: `target` is related to `source` with cosine `score`, `rank` 1 being the best."""
+    """One suggestion: `target` is related to `source` with cosine `score`, `rank` 1 being the best; `weak`:
+    a long shot (`RelatedConfig.weak_below`)."""
 
     source: int
     target: int
     score: float
     rank: int
     linked: bool
+    weak: bool
 
 
 def edges(index: Index, cfg: ExportConfig) -> list[Edge]:
     """Every note's related notes as edges; by note, best first; with `unlinked`, all best first."""
-    out = [Edge(i, j, round(s, 4), rank, j in index.linked(i))
+    out = [Edge(i, j, round(s, 4), rank, j in index.linked(i), index.reading.is_weak(s))
            for i, hits in related_all(index, cfg.top, cfg.unlinked, cfg.min_score, cfg.exclude)
            for rank, (j, s) in enumerate(hits, 1)]
     if cfg.unlinked:
@@ -60,8 +62,8 @@ def export_json(index: Index, top: int = 10, concepts: int = 10, unlinked: bool 
         notes.append({
             "path": note.path,
             "title": note.title,
-            "related": [{"path": index.notes[j].path, "score": round(s, 4), "linked": j in links}
-                        for j, s in hits],
+            "related": [{"path": index.notes[j].path, "score": round(s, 4), "linked": j in links,
+                         "weak": index.reading.is_weak(s)} for j, s in hits],
             "concepts": [{"word": c.word, "score": c.score} for c in index.concepts(note, concepts)],
         })
     return {"vault": index.meta.get("vault"), "generated": index.meta.get("trained_at"),
@@ -69,13 +71,13 @@ def export_json(index: Index, top: int = 10, concepts: int = 10, unlinked: bool 
 
 
 def export_csv(index: Index, out: IO[str], cfg: ExportConfig) -> int:
-    """`source,target,score,rank,linked` rows of note paths, RFC 4180 (CRLF, quotes where needed)."""
+    """`source,target,score,rank,linked,weak` rows of note paths, RFC 4180 (CRLF, quotes where needed)."""
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["source", "target", "score", "rank", "linked"])
+    writer.writerow(["source", "target", "score", "rank", "linked", "weak"])
     rows = edges(index, cfg)
     for e in rows:
         writer.writerow([index.notes[e.source].path, index.notes[e.target].path, f"{e.score:.4f}", e.rank,
-                         "true" if e.linked else "false"])
+                         _bool(e.linked), _bool(e.weak)])
     return len(rows)
 
 
@@ -101,7 +103,7 @@ def _graphml_root() -> ET.Element:
     for key, kind, typ in (("label", "node", "string"), ("title", "node", "string"),
                            ("path", "node", "string"), ("tags", "node", "string"),
                            ("weight", "edge", "double"), ("rank", "edge", "int"),
-                           ("linked", "edge", "boolean")):
+                           ("linked", "edge", "boolean"), ("weak", "edge", "boolean")):
         ET.SubElement(root, "key", {"id": key, "for": kind, "attr.name": key, "attr.type": typ})
     return root
 
@@ -124,8 +126,8 @@ def export_graphml(index: Index, out: IO[str], cfg: ExportConfig) -> int:
     for k, e in enumerate(rows):
         edge = ET.SubElement(graph, "edge", {"id": f"e{k}", "source": f"n{e.source}",
                                              "target": f"n{e.target}"})
-        for key, value in (("weight", f"{e.score:.4f}"), ("rank", str(e.rank)),
-                           ("linked", "true" if e.linked else "false")):
+        for key, value in (("weight", f"{e.score:.4f}"), ("rank", str(e.rank)), ("linked", _bool(e.linked)),
+                           ("weak", _bool(e.weak))):
             _data(edge, key, value)
     ET.indent(root, space="  ")
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n")
@@ -139,8 +141,9 @@ def export_markdown(index: Index, out: IO[str], cfg: ExportConfig) -> int:
     style = vault_link_style(index, cfg.link_style)
     out.write(f"# {what}\n\nMade by notelink from the index of `{index.meta.get('vault')}` (trained "
               f"{index.meta.get('trained_at')}). Scores are cosine similarities; *linked* marks notes "
-              "already linked. Keep this file outside the vault, or its links count as yours when the "
-              "vault is indexed again.\n")
+              f"already linked, *weak* scores below {index.reading.weak_below} (long shots: few notes that "
+              "far apart are linked). Keep this file outside the vault, or its links count as yours when "
+              "the vault is indexed again.\n")
     sections = 0
     for i, hits in related_all(index, cfg.top, cfg.unlinked, cfg.min_score, cfg.exclude):
         if not hits:
@@ -148,10 +151,16 @@ def export_markdown(index: Index, out: IO[str], cfg: ExportConfig) -> int:
         note, links = index.notes[i], index.linked(i)
         out.write(f"\n## {note_link(note.path, note.title, style)}\n\n")
         for j, s in hits:
-            other, mark = index.notes[j], " · *linked*" if j in links else ""
+            other = index.notes[j]
+            mark = (" · *linked*" if j in links else "") + (" · *weak*" if index.reading.is_weak(s) else "")
             out.write(f"- {note_link(other.path, other.title, style)} · {s:.4f}{mark}\n")
         sections += 1
     return sections
+
+
+def _bool(value: bool) -> str:
+    """A boolean as CSV and GraphML write it."""
+    return "true" if value else "false"
 
 
 def export_word2vec(index: Index, out: IO[str]) -> int:

@@ -22,6 +22,7 @@ from mcp.client.session import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
 from notelink.cli.main import main
+from notelink.config import RelatedConfig
 from notelink.index.build import build_index
 from notelink.query.index import Index
 
@@ -571,3 +572,22 @@ def test_an_empty_answer_says_why(tmp_path: Path) -> None:
     for tool in ("related", "concepts"):
         error, answer = got[tool]
         assert not error and answer[tool] == [] and "learned no words" in answer["reason"]
+
+
+def test_related_says_which_notes_are_weak_in_its_schema_and_answers(indexed) -> None:
+    """The related tool's output schema has `weak` (a boolean every related note carries), its description
+    says what it means at the configured cut, and its answers mark the notes below it."""
+    got: dict[str, Any] = {}
+
+    async def body(s: ClientSession) -> None:
+        got["tool"] = next(t for t in (await s.list_tools()).tools if t.name == "related")
+        got["answer"] = await call(s, "related", note="Compost", limit=20)
+    session(*indexed, body)
+    schema = got["tool"].output_schema
+    item = schema["$defs"]["RelatedNote"]
+    assert item["properties"]["weak"]["type"] == "boolean" and "weak" in item["required"]
+    assert f"weak (score below {RelatedConfig().weak_below}: a long shot" in got["tool"].description
+    error, answer = got["answer"]
+    hits = answer["related"]
+    assert not error and [h["weak"] for h in hits] == [h["score"] < RelatedConfig().weak_below for h in hits]
+    assert {h["weak"] for h in hits} == {False, True}

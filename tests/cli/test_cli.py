@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 
 from notelink.cli.main import main
+from notelink.cli.queries import WEAK_LEGEND
+from notelink.config import RelatedConfig
 
 from ..conftest import SAMPLE, snapshot
 
@@ -102,7 +104,7 @@ def test_related_json_and_text(capsys, ix: str) -> None:
     data = json.loads(out)
     assert code == 0 and data["note"] == "cooking/Sourdough starter.md"
     assert len(data["related"]) == 5
-    assert set(data["related"][0]) == {"path", "title", "score", "linked", "because"}
+    assert set(data["related"][0]) == {"path", "title", "score", "linked", "because", "weak"}
     scores = [r["score"] for r in data["related"]]
     assert scores == sorted(scores, reverse=True)
     assert all(r["path"] != data["note"] for r in data["related"])
@@ -110,6 +112,30 @@ def test_related_json_and_text(capsys, ix: str) -> None:
     code, out, _ = run(capsys, "related", str(SAMPLE), "Sourdough starter", "--index-dir", ix)
     assert code == 0 and out.startswith("Related to ")
 
+
+def test_related_marks_weak_notes_in_text_and_json_and_keeps_them(capsys, ix: str) -> None:
+    """A related note scoring below `RelatedConfig.weak_below` is `[weak]` in text (a line under the list
+    says what that means) and `"weak": true` in JSON; it is still listed (`--top` gives as many)."""
+    argv = ["related", str(SAMPLE), "Compost", "--index-dir", ix, "--top", "20"]
+    code, out, _ = run(capsys, *argv, "--json")
+    hits = json.loads(out)["related"]
+    assert code == 0 and len(hits) == 20
+    assert [h["weak"] for h in hits] == [h["score"] < RelatedConfig().weak_below for h in hits]
+    assert {h["weak"] for h in hits} == {False, True}  # (Compost has both: gardening notes, cooking ones)
+    code, out, _ = run(capsys, *argv)
+    lines = out.splitlines()
+    assert code == 0 and [line.endswith("  [weak]") for line in lines[1:21]] == [h["weak"] for h in hits]
+    assert lines[21:] == [f"  ({WEAK_LEGEND})"] and "0.05, a long shot" in WEAK_LEGEND
+    code, out, _ = run(capsys, *argv[:-1], "1")  # its best note is no long shot: no mark, no legend
+    assert code == 0 and "weak" not in out and len(out.splitlines()) == 2
+
+
+def test_related_help_explains_its_marks(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["related", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "[linked] the notes are linked already" in help_text
+    assert "[weak] a score below 0.05, a long shot" in help_text
 
 def test_related_unlinked(capsys, ix: str) -> None:
     code, out, _ = run(capsys, "related", str(SAMPLE), "Home", "--index-dir", ix, "--json", "--unlinked")

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from notelink.config import RelatedConfig
 from notelink.errors import NotFound
 from notelink.index.build import build_index
 from notelink.index.notevectors import Layout
@@ -96,6 +97,16 @@ def test_many_notes_concepts_read_the_vocabulary_once(daily: Index, monkeypatch:
     answers = [index.concepts(note, 5) for note in index.notes]
     assert "words" in index.__dict__
     assert answers == [daily.concepts(note, 5) for note in daily.notes]
+
+
+def test_related_notes_below_the_cut_are_weak_and_still_listed(daily: Index,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    note = daily.find_note("2024-01-01 bread")
+    hits = daily.related(note, len(daily.notes))
+    assert [h.weak for h in hits] == [h.score < RelatedConfig().weak_below for h in hits]
+    assert {h.weak for h in hits} == {False, True}  # (its own topic's notes, and the rest: long shots)
+    monkeypatch.setattr(Index, "reading", RelatedConfig(weak_below=hits[0].score + 0.01))
+    assert [h.weak for h in daily.related(note, len(daily.notes))] == [True] * len(hits)
 
 
 def test_notes_for_word(daily: Index) -> None:

@@ -1,4 +1,5 @@
-"""The side panels' content (`details`): weak suggestions are left out, and the panels say so."""
+"""The side panels' content (`details`): weak related notes are listed (drawn dim), concepts used in passing
+are left out, and the panels say so."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from notelink.query.answers import NoteInfo, Related, Scored, SimilarWords
 from notelink.query.index import Index
 from notelink.query.reasons import NO_WORD_OF_IT, ONLY_NOTE
 from notelink.query.words import RELIABLE_COUNT
-from notelink.tui.details import MIN_RELATED, MIN_WEIGHT, DetailsCache
+from notelink.tui.details import MIN_WEIGHT, DetailsCache
 from notelink.tui.screens import ConceptScreen
 
 from ..conftest import FAST
@@ -29,35 +30,37 @@ class FakeIndex:
     by_path: ClassVar[dict[str, NoteInfo]] = {"a.md": NoteInfo(0, "a.md", "A", [], [])}
 
     def related(self, note: NoteInfo, top: int, unlinked: bool = False) -> list[Related]:
-        return [Related("b.md", "B", 0.31, False, ["sync", "mentions: A"]), Related("c.md", "C", 0.01, False)]
+        return [Related("b.md", "B", 0.31, False, ["sync", "mentions: A"]),
+                Related("c.md", "C", 0.01, False, weak=True)]
 
     def concepts(self, note: NoteInfo, top: int) -> list[Scored]:
         return [Scored("sync", 0.5), Scored("the", 0.004)]
 
 
-def test_related_notes_and_concepts_under_the_floors_are_left_out() -> None:
-    assert 0.01 < MIN_RELATED < 0.31 and 0.004 < MIN_WEIGHT < 0.5
+def test_weak_related_notes_are_kept_and_concepts_under_the_floor_left_out() -> None:
+    assert 0.004 < MIN_WEIGHT < 0.5
     cache = DetailsCache(FakeIndex(), 12)  # type: ignore[arg-type]
     d = cache.details("a.md")
-    assert [r.path for r in d.related] == ["b.md"] and [c.word for c in d.concepts] == ["sync"] and d.weak
+    assert [(r.path, r.weak) for r in d.related] == [("b.md", False), ("c.md", True)]
+    assert [c.word for c in d.concepts] == ["sync"]
     assert cache.reason("a.md", d.related[0]) == "because: sync; mentions A"
 
 
 @sync
-async def test_only_weak_suggestions_say_so(indexed: tuple[Path, Path],
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_only_weak_suggestions_are_listed_and_weak_concept_notes_say_so(
+        indexed: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     real = Index.related
 
     def weak(self: Index, note: NoteInfo, top: int = 10, unlinked: bool = False) -> list[Related]:
-        return [Related(r.path, r.title, 0.02, r.linked) for r in real(self, note, top, unlinked)]
+        return [Related(r.path, r.title, 0.02, r.linked, weak=True) for r in real(self, note, top, unlinked)]
 
     monkeypatch.setattr(Index, "related", weak)
     monkeypatch.setattr(Index, "notes_for_word", lambda self, word, top=10: [
         Related(n.path, n.title, 0.001, False) for n in self.notes[:3]])
     app = make_app(*indexed)
     async with running(app, (120, 35)) as pilot:
-        (line,) = app.query_one("#related", OptionList).options
-        assert str(line.prompt) == "no strong suggestions" and line.disabled
+        lines = app.query_one("#related", OptionList).options
+        assert len(lines) == 12 and not any(line.disabled for line in lines)  # (each drawn dim)
         assert app.index is not None
         app.push_screen(ConceptScreen(app.index, app.index.words[0], 12, app.names))
 

@@ -60,7 +60,8 @@ async def test_every_format_is_written_and_no_note_changes(indexed: tuple[Path, 
         assert all(severity == "information" for _, severity in shown), shown
     out = {fmt: (tmp_path / f"out.{fmt}").read_text(encoding="utf-8") for fmt in EXPORTS}
     assert len(json.loads(out["json"])["notes"]) == 42
-    assert next(csv.reader(out["csv"].splitlines())) == ["source", "target", "score", "rank", "linked"]
+    header = ["source", "target", "score", "rank", "linked", "weak"]
+    assert next(csv.reader(out["csv"].splitlines())) == header
     assert ET.fromstring(out["graphml"].encode()).tag.endswith("graphml")
     assert out["markdown"].startswith("# Related notes")
     assert int(out["word2vec"].split()[0]) > 100

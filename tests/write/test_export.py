@@ -52,7 +52,7 @@ def test_exports_are_deterministic(ix: str, tmp_path: Path, fmt: str) -> None:
 
 def test_csv_reads_back_with_the_csv_module(ix: str) -> None:
     text = _export(ix, "--format", "csv", "--top", "3")
-    assert text.startswith("source,target,score,rank,linked\r\n")
+    assert text.startswith("source,target,score,rank,linked,weak\r\n")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     index = Index.open(Path(ix))
     assert len(rows) == 3 * len(index.notes)
@@ -134,6 +134,28 @@ def test_unlinked_and_min_score(ix: str) -> None:
     assert all(r["score"] >= 0.5 for n in data["notes"] for r in n["related"])
     md = _export(ix, "--format", "markdown", "--unlinked", "--top", "2")
     assert md.startswith("# Missing links") and " · *linked*" not in md
+
+
+def test_every_export_marks_the_weak_related_notes_as_related_does(ix: str, tmp_path: Path) -> None:
+    """JSON `weak`, CSV's `weak` column, GraphML's `weak` edge key and Markdown's *weak*: the notes
+    `Index.related` calls weak (a score below `RelatedConfig.weak_below`), none dropped."""
+    index = Index.open(Path(ix))
+    want = {n.path: [(h.path, h.weak) for h in index.related(n, 5)] for n in index.notes}
+    assert {False, True} == {weak for hits in want.values() for _, weak in hits}  # (both kinds listed)
+    data = json.loads(_export(ix, "--format", "json", "--top", "5"))
+    assert {n["path"]: [(r["path"], r["weak"]) for r in n["related"]] for n in data["notes"]} == want
+    rows = list(csv.DictReader(io.StringIO(_export(ix, "--format", "csv", "--top", "5"), newline="")))
+    assert [(r["target"], r["weak"] == "true") for r in rows] == [h for hits in want.values() for h in hits]
+    md = _export(ix, "--format", "markdown", "--top", "5")
+    assert md.count(" · *weak*\n") == sum(weak for hits in want.values() for _, weak in hits)
+    assert f"*weak* scores below {index.reading.weak_below}" in md  # (the legend at the top)
+    nx = pytest.importorskip("networkx")
+    assert main(["export", str(SAMPLE), "--index-dir", ix, "--format", "graphml", "--top", "5",
+                 "-o", str(tmp_path / "g.graphml")]) == 0
+    g = nx.read_graphml(tmp_path / "g.graphml")
+    paths = {node: d["path"] for node, d in g.nodes(data=True)}
+    edges = {(paths[a], paths[b]): d["weak"] for a, b, d in g.edges(data=True)}
+    assert edges == {(source, path): weak for source, hits in want.items() for path, weak in hits}
 
 
 def test_usage_errors(ix: str, capsys) -> None:

@@ -1,0 +1,50 @@
+"""The app's panels: the related panel tells weak related notes (long shots) from strong ones at a glance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+from textual.widgets import OptionList, Static
+
+from notelink.config import RelatedConfig
+from notelink.tui.app import NotelinkApp, TuiConfig
+from notelink.tui.screens import HELP_NOTES
+from notelink.tui.widgets import RelatedPanel
+from tests.conftest import FAST
+
+from .helpers import open_note, running, sample_index, sync, wait_for
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return sample_index(tmp_path_factory.mktemp("widgets"))
+
+
+def _dim(prompt: Text) -> bool:
+    """The whole row is drawn dim."""
+    return any(span.start == 0 and span.end >= len(prompt) and "dim" in str(span.style)
+               for span in prompt.spans)
+
+
+@sync
+async def test_weak_related_notes_are_dim_and_the_panel_says_so(indexed: tuple[Path, Path]) -> None:
+    vault, index_dir = indexed
+    app = NotelinkApp(TuiConfig(vault=vault, index_dir=index_dir, train=FAST, watch=False))
+    async with running(app, (140, 40)) as pilot:
+        await open_note(pilot, app, "gardening/Compost.md")
+        listing = app.query_one("#related", OptionList)
+        await wait_for(pilot, lambda: listing.option_count == app.config.top)
+        assert app.index is not None
+        hits = app.index.related(app.index.by_path["gardening/Compost.md"], app.config.top)
+        shown = [listing.get_option_at_index(k) for k in range(listing.option_count)]
+        assert [o.id for o in shown] == [h.path for h in hits]
+        assert [_dim(o.prompt) for o in shown] == [h.score < RelatedConfig().weak_below for h in hits]
+        assert {h.weak for h in hits} == {False, True}  # (Compost lists both: gardening, then cooking)
+        assert str(app.query_one(RelatedPanel).border_subtitle) == "↔ linked · dim: weak"  # (the legend)
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: "HelpScreen" in type(app.screen).__name__)
+        said = " ".join(str(s.render()) for s in app.screen.query(Static))
+        assert "a dim related note scores below 0.05, a long shot" in " ".join(said.split())
+        assert "dim related note" in HELP_NOTES
