@@ -4,6 +4,7 @@ in every note for a full build and, after an update, again only in the notes whe
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -33,9 +34,16 @@ def find_mentions(records: list[NoteRecord], tokens: Sequence[list[str]],
 
 def _link_words(r: NoteRecord) -> list[tuple[str, ...]]:
     """The words a note's text shows for its links, as far as the record knows them: a wikilink's target
-    (`[[Home recording]]`; an alias shown instead is not kept), so names inside it are not mentions."""
-    words = {tuple(name_tokens(link.target, r.lang)) for link in r.links if link.kind == "wiki"}
-    return [w for w in words if len(w) > 1]
+    (`[[Home recording]]`; an alias shown instead is not kept), so names inside it are not mentions. Only
+    those of two words or more (no name is inside one word)."""
+    targets = {link.target for link in r.links if link.kind == "wiki" and not link.target.isalnum()}
+    return [w for t in targets if len(w := _words_of(t, r.lang)) > 1]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _words_of(target: str, lang: str) -> tuple[str, ...]:
+    """A link target's words as a name's (once per target: the notes that link it share them)."""
+    return tuple(name_tokens(target, lang))
 
 
 _APART = "\x00"  # between a note's text and each of its URLs and code spans: no name is matched across
