@@ -311,11 +311,11 @@ class SearchConfig:
     squared TF-IDF weights summed over those in the note's text, anchor text or title (1 for all of them;
     `search.Searcher._coverage`). A long note with every word asked for ranks above short notes with one of
     them (its unit TF-IDF row gives each word little). Typed queries only, not drafts: on link suggestion
-    (drafts) it cost held-out recall@10 up to 0.04 (dendron-site). Known-item queries (3 words only one
-    note holds together, 124-150 a vault, seeds 1-3), MRR against 0: `en` 0.626 -> 0.886, dendron-site
-    0.647 -> 0.841, `de` 0.668 -> 0.919, `it` 0.642 -> 0.910; 2 gave 0.872 / 0.848 / 0.922 / 0.897 and left
-    a user's `flour water salt yeast` book note below a note with two of the words (RESULTS.md, session
-    21). 0 turns it off."""
+    (drafts) it cost held-out recall@10 0.02-0.12 (dendron-site 0.458 -> 0.338). Known-item queries (3
+    words only one note holds together, 124-150 a vault, seeds 1-3), MRR against 0: `en` 0.626 -> 0.886,
+    dendron-site 0.647 -> 0.841, `de` 0.668 -> 0.919, `it` 0.642 -> 0.910; 2 gave 0.872 / 0.848 / 0.922 /
+    0.897 and left a user's `flour water salt yeast` book note below a note with two of the words
+    (RESULTS.md, session 21). 0 turns it off."""
     coverage_neighbour: float = 0.25
     """A query word a note holds only through a CBOW neighbour the word brought in (`kubernetes` for
     `k8s`) counts this much of its share (0.5: the MRR above 0.001-0.008 lower on each vault)."""
