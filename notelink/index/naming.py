@@ -42,8 +42,9 @@ def _link_words(r: NoteRecord) -> list[tuple[str, ...]]:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _words_of(target: str, lang: str) -> tuple[str, ...]:
-    """A link target's words as a name's (once per target: the notes that link it share them)."""
-    return tuple(name_tokens(target, lang))
+    """A link target's words as a name's, its folders and `.md` left out: `[[music/Home recording.md]]`
+    still mentions the note named `Home recording` (once per target: the notes that link it share them)."""
+    return tuple(name_tokens(target.rsplit("/", 1)[-1].removesuffix(".md"), lang))
 
 
 _APART = "\x00"  # between a note's text and each of its URLs and code spans: no name is matched across

@@ -50,3 +50,14 @@ def test_a_name_inside_a_link_to_another_note_is_no_mention_for_related_notes_ei
         because = {r.path: r.because for r in v.related("Practice")}
     assert "mentions: Home" not in because.get("Home.md", [])
     assert "mentions: Home recording" in because["Home recording.md"]
+
+
+def test_a_link_by_path_still_mentions_its_target(make_vault, tmp_path: Path) -> None:
+    vault = make_vault({"Home.md": "# Home\n\nthe front door: guitar, bread, compost\n",
+                        "music/Home recording.md": "# Home recording\n\nmicrophone interface guitar amp\n",
+                        "Practice.md": "# Practice\n\nguitar; the setup: [[music/Home recording.md]]\n"})
+    build_index(vault, tmp_path / "ix", FAST)
+    with Vault(vault, tmp_path / "ix") as v:
+        because = {r.path: r.because for r in v.related("Practice")}
+    assert "mentions: Home" not in because.get("Home.md", [])
+    assert "mentions: Home recording" in because["music/Home recording.md"]
