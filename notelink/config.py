@@ -277,10 +277,11 @@ class SearchConfig:
     """How `notelink search` scores a note for a query (notelink/query/search.py): one sum of parts,
 
         score = (lex + w_anchor * anchor + w_title * title + w_dense * dense + w_title_fit * title_fit)
-                * (1 + w_language)
+                * cover^coverage * (1 + w_language)
 
-    dense and title_fit only for notes that share a word with the query (expanded), the language factor only
-    in a vault of several languages for notes in the query's language. The CBOW parts are the expansion
+    dense and title_fit only for notes that share a word with the query (expanded), the coverage only for a
+    typed query (not a draft), the language factor only in a vault of several languages for notes in the
+    query's language. The CBOW parts are the expansion
     (`expand_beta`, `predict_beta`), `dense` and `title_fit`; with all four at 0 the search is lexical (the
     ablation in benchmarks/RESULTS.md, session 8). Weights measured on obsidian-help (en and all languages)
     and dendron-site link-suggestion queries, held-out folds; not tuned per vault."""
@@ -328,6 +329,19 @@ class SearchConfig:
     +0.015, `de` +0.005 / -0.003, `it` -0.002 / -0.007 (RESULTS.md, session 14). Only for a query of
     `expansion.MIN_CONTEXT` reliable words or more (a word or two name what they want), and not in a vault
     of several languages, where it cost 0.05 recall@10 (RESULTS.md, session 20)."""
+    coverage: float = 3.0
+    """Exponent of the share of a query a note holds, which multiplies its score: the query's own words'
+    squared TF-IDF weights summed over those in the note's text, anchor text or title (1 for all of them;
+    `search.Searcher._coverage`). A long note with every word asked for ranks above short notes with one of
+    them (its unit TF-IDF row gives each word little). Typed queries only, not drafts: on link suggestion
+    (drafts) it cost held-out recall@10 0.02-0.12 (dendron-site 0.458 -> 0.338). Known-item queries (3
+    words only one note holds together, 124-150 a vault, seeds 1-3), MRR against 0: `en` 0.626 -> 0.886,
+    dendron-site 0.647 -> 0.841, `de` 0.668 -> 0.919, `it` 0.642 -> 0.910; 2 gave 0.872 / 0.848 / 0.922 /
+    0.897 and left a user's `flour water salt yeast` book note below a note with two of the words
+    (RESULTS.md, session 21). 0 turns it off."""
+    coverage_neighbour: float = 0.25
+    """A query word a note holds only through a CBOW neighbour the word brought in (`kubernetes` for
+    `k8s`) counts this much of its share (0.5: the MRR above 0.001-0.008 lower on each vault)."""
     w_language: float = 0.2
     """In a vault of several languages, the boost of notes in the query's language (when the query shows
     it: at least two of that language's stop words)."""

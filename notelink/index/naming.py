@@ -4,6 +4,7 @@ in every note for a full build and, after an update, again only in the notes whe
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -15,6 +16,7 @@ from notelink.index.references import referable
 from notelink.index.update import UpdatePlan, mentions_reuse
 from notelink.notes.mentions import count_mentions, recount_mentions, title_phrases
 from notelink.notes.records import NoteRecord
+from notelink.notes.stopwords import name_tokens
 from notelink.notes.tokenizer import is_number
 
 
@@ -23,10 +25,26 @@ def find_mentions(records: list[NoteRecord], tokens: Sequence[list[str]],
     """Where notes name other notes; with `reuse` = (previous mentions with these notes' ids, notes to
     count again: `update.mentions_reuse`), only those notes' mentions are counted again."""
     phrases, langs = title_phrases([r.names() for r in records]), [r.lang for r in records]
+    links = Lazy(len(records), lambda i: _link_words(records[i]))  # (an update reads a few)
     if reuse is None:
-        return count_mentions(tokens, phrases, langs=langs)
+        return count_mentions(tokens, phrases, langs=langs, links=links)
     old, recount = reuse
-    return recount_mentions(old, tokens, phrases, recount, langs=langs)
+    return recount_mentions(old, tokens, phrases, recount, langs=langs, links=links)
+
+
+def _link_words(r: NoteRecord) -> list[tuple[str, ...]]:
+    """The words a note's text shows for its links, as far as the record knows them: a wikilink's target
+    (`[[Home recording]]`; an alias shown instead is not kept), so names inside it are not mentions. Only
+    those of two words or more (no name is inside one word)."""
+    targets = {link.target for link in r.links if link.kind == "wiki" and not link.target.isalnum()}
+    return [w for t in targets if len(w := _words_of(t, r.lang)) > 1]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _words_of(target: str, lang: str) -> tuple[str, ...]:
+    """A link target's words as a name's, its folders and `.md` left out: `[[music/Home recording.md]]`
+    still mentions the note named `Home recording` (once per target: the notes that link it share them)."""
+    return tuple(name_tokens(target.rsplit("/", 1)[-1].removesuffix(".md"), lang))
 
 
 _APART = "\x00"  # between a note's text and each of its URLs and code spans: no name is matched across

@@ -30,7 +30,8 @@ def title_phrases(names: Sequence[Sequence[Sequence[str]]]) -> Phrases:
 
 
 def count_mentions(docs: Sequence[Sequence[str]], phrases: Phrases, only: Sequence[int] | None = None,
-                   langs: Sequence[str] | None = None, longest: bool = False
+                   langs: Sequence[str] | None = None, longest: bool = False,
+                   links: Sequence[Sequence[tuple[str, ...]]] | None = None
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(mentioning note [m], mentioned note [m], count [m]) for every pair with a mention; self excluded.
 
@@ -41,6 +42,8 @@ def count_mentions(docs: Sequence[Sequence[str]], phrases: Phrases, only: Sequen
 
     Every occurrence of a name counts, overlapping ones too; with `longest`, a name inside a longer one
     found at that place does not (`reading 2022 05 31` names that note, not also the day `2022 05 31`).
+    With `links` (each note's links as the words its text shows for them), a name inside a longer link's
+    words does not count either: `[[Home recording]]` links that note, it does not mention `Home`.
     Per note, the names found are listed with C-level tests per token (one-word names; the first two words
     of longer ones, then the whole name) and counted with a Counter: a Python step per token took 45-51 s
     on a 100k-note vault."""
@@ -57,6 +60,8 @@ def count_mentions(docs: Sequence[Sequence[str]], phrases: Phrases, only: Sequen
                       if j + n <= len(doc) and (p := tuple(doc[j : j + n])) in named_by]
         if longest and len(found) > 1:
             found = _outermost(doc, found)
+        if links is not None and links[a] and found:
+            found = _outside_links(doc, found, links[a])
         for phrase, n in Counter(found).items():
             _add(counts, a, named_by[phrase], n, langs)
     if not counts:
@@ -81,6 +86,25 @@ def _outermost(doc: Sequence[str], found: list[tuple[str, ...]]) -> list[tuple[s
             taken[j : j + n] = b"\x01" * n
             kept.append(p)
     return kept
+
+
+def _outside_links(doc: Sequence[str], found: list[tuple[str, ...]], links: Sequence[tuple[str, ...]]
+                   ) -> list[tuple[str, ...]]:
+    """`found` less the occurrences inside the words of a longer link (`links`: the words the note's links
+    show): a link names its target, not the notes whose names are part of the target's (`notelink mentions`,
+    which reads names outside links only, found none where related notes said `mentions: Home` for a note
+    with `[[Home recording]]`). As it is when no name found is part of a link's words (no pass over the
+    note)."""
+    names = set(found)
+    nested = {p for p in names for q in links if len(p) < len(q) and _inside(p, q)}
+    if not nested:
+        return found
+    covered = bytearray(len(doc))  # 1 where a link's words are
+    for q in {q for q in links if any(len(p) < len(q) and _inside(p, q) for p in nested)}:
+        for j in _starts(doc, q):
+            covered[j : j + len(q)] = b"\x01" * len(q)
+    kept = [p for p in found if p not in nested]
+    return kept + [p for p in nested for j in _starts(doc, p) if not all(covered[j : j + len(p)])]
 
 
 def _inside(p: tuple[str, ...], q: tuple[str, ...]) -> bool:
@@ -126,13 +150,15 @@ def _add(counts: dict[tuple[int, int], float], a: int, named: Sequence[int], n: 
 
 def recount_mentions(previous: tuple[np.ndarray, np.ndarray, np.ndarray], docs: Sequence[Sequence[str]],
                      phrases: Phrases, changed: Sequence[int], langs: Sequence[str] | None = None,
-                     longest: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                     longest: bool = False, links: Sequence[Sequence[tuple[str, ...]]] | None = None
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """`previous` mentions (with the ids of `docs`) with those made by the `changed` notes counted again.
     The sum is a full count when `changed` holds every note whose text changed and every note whose text
     holds a name whose bearers changed (a note renamed, added or gone; see `update.mentions_reuse`)."""
     src, dst, count = previous
     keep = ~np.isin(src, np.asarray(changed, dtype=np.int64))
-    parts = [tuple(old[keep] for old in previous), count_mentions(docs, phrases, changed, langs, longest)]
+    parts = [tuple(old[keep] for old in previous),
+             count_mentions(docs, phrases, changed, langs, longest, links)]
     src, dst, count = (np.concatenate(column) for column in zip(*parts, strict=True))
     order = np.lexsort((dst, src))  # as count_mentions sorts
     return src[order], dst[order], count[order]

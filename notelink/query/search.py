@@ -13,10 +13,14 @@ One score per note, a sum of parts (weights in `config.SearchConfig`):
     dense  = cos(unit(q U) - m, D_n)           U: unit CBOW output vectors; D: the notes' dense rows
     fit    = mean over title words w of sigmoid(h . u_w) - sigmoid(h0 . u_w)
              h: mean of the query words' input vectors; h0: of the vocabulary's (an average context)
+    cover  = sum over the query's own words w of q_w^2 [the note holds w]      (0..1: q is unit)
+             held: in its text, anchor text or title; through a neighbour w brought in, at a part of it
     base   = lex + w_a anchor + w_t title
-    score  = (base + [base > 0] (w_d dense + w_f fit)) * (1 + w_l [same language])
+    score  = (base + [base > 0] (w_d dense + w_f fit)) * cover^c * (1 + w_l [same language])
              fit only for a query of `expansion.MIN_CONTEXT` reliable words or more, in a vault of one
-             language (`Searcher._fits`); notes whose name the query is come first (`_named_as`)
+             language (`Searcher._fits`); cover only for a query, not a draft (`syntax=False`: a draft's
+             words are its context, no list of what a note must hold); notes whose name the query is come
+             first (`_named_as`)
 
 The CBOW parts (expansion, dense, title fit) find notes that say it in other words: `k8s` brings in
 `kubernetes` where the vault uses them alike, and a draft's context predicts, as CBOW predicts a word from
@@ -24,6 +28,11 @@ its context, the words missing from it (the link not written yet) and the titles
 how much more than an average context predicts them (the lift), since the plain probability favours words
 that every context predicts. A query costs a few postings rows, one [candidates, D] product and two
 [words, D] products: cheap enough to run on every keystroke.
+
+The coverage is classic retrieval's coordination factor (Lucene's coord) on the query's TF-IDF weights: the
+parts above are cosines with unit TF-IDF rows, so a long note gives each word little, and nothing else
+rewarded holding every word asked for. A user's `flour water salt yeast` ranked the note that has the book
+of that title 7th, below notes with two of the words (RESULTS.md, session 21).
 """
 
 from __future__ import annotations
@@ -145,7 +154,7 @@ class Searcher:
             scores, parts = np.zeros(self.N), None
         else:
             expanded = self.expansion.expand(terms.ids, terms.q, terms.tokens, terms.lang)
-            scores, parts = self._score(terms, expanded, allowed)
+            scores, parts = self._score(terms, expanded, allowed, typed=syntax)
             order = self._rank(scores, top, [p for p in phrases if p is not None])
         named = [] if parts is None or parsed.phrases else self._named_as(parsed.text, scores, allowed)
         order = (named + [j for j in order if j not in named])[:top]
@@ -198,8 +207,9 @@ class Searcher:
         kept = without_stopwords([tokens], language_of([tokens]))[0]
         return kept if all(t in self.lookup for t in kept) else None
 
-    def _score(self, terms: _Terms, expanded: Expanded,
-               allowed: np.ndarray | None) -> tuple[np.ndarray, dict[str, Any]]:
+    def _score(self, terms: _Terms, expanded: Expanded, allowed: np.ndarray | None,
+               typed: bool = True) -> tuple[np.ndarray, dict[str, Any]]:
+        """Each note's score [N] and the parts `_reasons` reads; `typed`: a query, not a draft (coverage)."""
         ids, w = expanded.ids, expanded.weights
         cfg = self.cfg
         rows = Rows.of(self.terms, ids)
@@ -219,6 +229,8 @@ class Searcher:
         if cand.size and expanded.h is not None and self._fits(terms):
             fit = self._title_fit(expanded.h)  # [N]
             scores[cand] += cfg.w_title_fit * fit[cand]
+        if cand.size and cfg.coverage and typed:
+            scores[cand] *= self._coverage(terms, expanded, [rows, anchors, names], cand) ** cfg.coverage
         if self.multilingual and terms.lang is not None and cfg.w_language:
             code = self.lang_code.get(family(terms.lang), -1)
             scores[self.note_lang == code] *= 1 + cfg.w_language
@@ -236,6 +248,28 @@ class Searcher:
         anchors = Rows.of(self.anchors, ids)
         rare = np.diff(rows.start) <= self.cfg.rare_notes  # [k]
         return _at_most(anchors, np.where(rare, _peaks(rows), np.inf)) if rare.any() else anchors
+
+    def _coverage(self, terms: _Terms, expanded: Expanded, held: list[Rows], cand: np.ndarray) -> np.ndarray:
+        """[c] the share of the query the notes `cand` hold, in 0..1: the query's own words' squared weights
+        in q (unit: they sum to 1) summed over the words a note has in its text, anchor text or title; a word
+        it has only through a neighbour the word brought in (`kubernetes` for `k8s`) counts
+        `cfg.coverage_neighbour` of its share; predicted words cover nothing. `held`: the postings rows of q'
+        (text, anchors, titles)."""
+        slot = np.full(self.N, -1, dtype=np.int64)
+        slot[cand] = np.arange(cand.size)
+        asked = dict(zip(terms.ids.tolist(), (terms.q**2).tolist(), strict=True))
+        own = expanded.ids.tolist()
+        out = np.zeros(cand.size)
+        for w, share in asked.items():
+            best = np.zeros(cand.size, dtype=np.float32)  # [c] the word's credit in each note
+            for p in (p for p, x in enumerate(own) if x == w or expanded.source.get(x) == w):
+                value = 1.0 if own[p] == w else self.cfg.coverage_neighbour
+                for rows in held:
+                    at = slot[rows.note[rows.start[p] : rows.start[p + 1]]]
+                    at = at[at >= 0]
+                    best[at] = np.maximum(best[at], value)
+            out += share * best
+        return out
 
     def _fits(self, terms: _Terms) -> bool:
         """Whether the title fit takes part: a query that is a context (`MIN_CONTEXT` reliable words or more,

@@ -150,3 +150,18 @@ def test_with_longest_a_name_inside_a_longer_one_found_there_does_not_count() ->
     assert dict(zip(dst.tolist(), count.tolist(), strict=True)) == {0: 1.0, 2: 1.0, 3: 1.0, 4: 1.0}
     _, dst, count = count_mentions(docs, phrases)  # every occurrence, nested ones too
     assert dict(zip(dst.tolist(), count.tolist(), strict=True)) == {0: 1.0, 1: 1.0, 2: 2.0, 3: 1.0, 4: 2.0}
+
+
+def test_a_name_inside_a_longer_links_words_does_not_count() -> None:
+    names = [["Home"], ["Home recording"], ["Guitar"]]
+    doc = ["setup", "home", "recording", "home", "guitar", "home", "recording"]  # the link written twice
+    docs = [[], [], [], doc]
+    links = [[], [], [], [("home", "recording")]]
+    _, dst, count = count_mentions(docs, _phrases(names), links=links)
+    # `home` only where it stands alone; `home recording` is the link's target, counted each time
+    assert dict(zip(dst.tolist(), count.tolist(), strict=True)) == {0: 1.0, 1: 2.0, 2: 1.0}
+    _, dst, count = count_mentions(docs, _phrases(names))  # without the links: every `home`
+    assert dict(zip(dst.tolist(), count.tolist(), strict=True)) == {0: 3.0, 1: 2.0, 2: 1.0}
+    recounted = recount_mentions(count_mentions(docs, _phrases(names)), docs, _phrases(names), [3],
+                                 links=links)
+    assert recounted[1].tolist() == [0, 1, 2] and recounted[2].tolist() == [1.0, 2.0, 1.0]

@@ -271,6 +271,31 @@ def test_a_rare_word_finds_the_note_that_has_it_before_notes_only_named_next_to_
     assert len(found.hits) > 1 and all(h.because.anchors == ["quokka"] for h in found.hits[1:])
 
 
+def test_a_long_note_with_every_query_word_ranks_above_short_notes_with_one(tmp_path: Path) -> None:
+    """A user's sweep: a long note that holds every word of the query (a sentence about a telescope, its
+    eyepiece and Jupiter at the end of a recipe) ranked below short notes that hold one of them: its unit
+    TF-IDF row gives each word little. The share of the query a note holds (`SearchConfig.coverage`)."""
+    vault = tmp_path / "v"
+    vault.mkdir()
+    rng = np.random.default_rng(1)
+    words = ["".join(rng.choice(["ka", "lo", "mi", "ra", "te", "su", "no", "vi"], 3)) for _ in range(300)]
+    body = "\n\n".join(" ".join(rng.choice(words, 40)) + "." for _ in range(8))
+    (vault / "Kimchi.md").write_text(f"# Kimchi\n\n{body}\n\nLast night the telescope with a wide "
+                                     "eyepiece showed Jupiter.\n")
+    for title, text in [("Optics", "A telescope gathers light."), ("Lenses", "Clean each eyepiece."),
+                        ("Planets", "Jupiter rises late."), ("Mounts", "A telescope needs a steady mount."),
+                        ("Gas giants", "Jupiter and Saturn are gas giants.")]:
+        (vault / f"{title}.md").write_text(f"# {title}\n\n{text}\n")
+    build_index(vault, tmp_path / "ix", FAST)
+    index = Index.open(tmp_path / "ix")
+    found = Searcher(index).search("telescope eyepiece jupiter", snippets=False)
+    assert paths(found)[0] == "Kimchi.md"
+    alone = Searcher(index, SearchConfig(coverage=0.0)).search("telescope eyepiece jupiter", snippets=False)
+    assert paths(alone).index("Kimchi.md") > 0  # without it: below the short notes
+    draft = Searcher(index).search("telescope eyepiece jupiter", syntax=False, snippets=False)
+    assert paths(draft) == paths(alone)  # a draft's words are its context: ranked as before
+
+
 def test_words_predicted_by_the_whole_query_are_said_so_not_given_a_query_word() -> None:
     """A word the query predicts as CBOW's context is no one query word's neighbour: `because` lists it
     as predicted (text and --json), not as `word ← query word`."""
