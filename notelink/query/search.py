@@ -168,10 +168,11 @@ class Searcher:
         tokens = tokenize(text, keep_stopwords=True)
         lang = language_of([tokens])
         kept = without_stopwords([tokens], lang)[0]
-        ignored = sorted(set(tokens) - set(kept) | _stop_letters(text))
         ids_of = {t: self._ids_of(t) for t in dict.fromkeys(kept)}  # (once per distinct token)
         known = [i for t in kept for i in ids_of[t]]
-        unknown = [t for t, found in ids_of.items() if not found]
+        missing = [t for t, found in ids_of.items() if not found]
+        unknown = [t for t in missing if not stop_word_languages(t)]  # (`die`: German notes drop it)
+        ignored = sorted(set(tokens) - set(kept) | _stop_letters(text) | set(missing) - set(unknown))
         ids, counts = np.unique(np.asarray(known, dtype=np.int64), return_counts=True)
         q = (1 + np.log(counts)) * self.idf[ids] if ids.size else np.zeros(0)
         q = q / (np.linalg.norm(q) or 1.0)

@@ -224,6 +224,23 @@ def test_a_query_word_the_vault_has_only_with_accents_finds_it(make_vault, tmp_p
     assert Searcher(Index.open(tmp_path / "ix")).search("नमस्ते").unknown == ["नमस्ते"]  # (other scripts)
 
 
+def test_another_languages_stop_word_no_note_has_is_left_out_not_unknown(make_vault, tmp_path: Path) -> None:
+    """A new user's sweep: `die` in obsidian-help (122 German notes, which drop it) was "not in any note's
+    searched text" and `unknown`; it is a stop word there, left out as `the` is. Where an English note has
+    it as a word, it is searched."""
+    german = "# Garten\n\nDie Pflanzen und die Blumen wachsen in dem Garten, aber der Boden ist trocken.\n"
+    vault = make_vault({"Garten.md": german, "Winter.md": "# Winter\n\nTender plants die in frost.\n",
+                        "Other.md": "# Other\n\nNothing about gardens here.\n"})
+    build_index(vault, tmp_path / "ix", FAST)
+    searcher = Searcher(Index.open(tmp_path / "ix"))
+    r = searcher.search("und der")
+    assert (r.unknown, r.ignored, r.words) == ([], ["der", "und"], [])
+    r = searcher.search("und zzyzx")
+    assert (r.unknown, r.ignored) == (["zzyzx"], ["und"])
+    r = searcher.search("die")
+    assert (r.words, r.unknown, paths(r)) == (["die"], [], ["Winter.md"])
+
+
 def test_a_paragraph_repeated_in_many_notes_is_still_found(tmp_path: Path) -> None:
     """Boilerplate (a paragraph in 3+ notes) is left out of training, not out of search: a weekly meeting's
     line in daily notes is found, and never reported as in no note."""
