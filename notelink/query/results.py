@@ -60,8 +60,9 @@ class SearchResults:
     """Query words in no note's searched text: reported, not silently dropped. A note may have one in code,
     a URL or front matter, which search does not read (`unknown_reason` in `to_dict` says so)."""
     ignored: list[str] = field(default_factory=list)
-    """Stop words of the query's language, left out; and those of another language that no note has as a
-    word (`die` in a vault whose German notes drop it): not "unknown", as no note's text could have them."""
+    """Query words left out: stop words of the query's language, and those of another language that no
+    note has as a word (`die` in a vault whose German notes drop it); numbers, ids and quantities (`2022`:
+    the notes' words are without them, so search has none). Not "unknown": no note's text could have them."""
     unmatched: list[str] = field(default_factory=list)
     """Filters and phrases that no note matches (`#tag`, `path:TEXT`, `"phrase"`): why nothing was found."""
     unknown_notes: list[str] = field(default_factory=list)

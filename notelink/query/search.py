@@ -46,7 +46,7 @@ from notelink.index.arrays import load_array
 from notelink.notes.dialect import alias_first
 from notelink.notes.links import dialect_of
 from notelink.notes.stopwords import family, language_of, stop_word_languages, without_stopwords
-from notelink.notes.tokenizer import tokenize
+from notelink.notes.tokenizer import is_number, tokenize
 from notelink.query.accents import by_unaccented, unaccented
 from notelink.query.expansion import Expanded, Expansion, sigmoid
 from notelink.query.filters import Filters
@@ -172,7 +172,8 @@ class Searcher:
         known = [i for t in kept for i in ids_of[t]]
         missing = [t for t, found in ids_of.items() if not found]
         unknown = [t for t in missing if not stop_word_languages(t)]  # (`die`: German notes drop it)
-        ignored = sorted(set(tokens) - set(kept) | _stop_letters(text) | set(missing) - set(unknown))
+        ignored = sorted(set(tokens) - set(kept) | _stop_letters(text) | set(missing) - set(unknown)
+                         | _numbers(text))
         ids, counts = np.unique(np.asarray(known, dtype=np.int64), return_counts=True)
         q = (1 + np.log(counts)) * self.idf[ids] if ids.size else np.zeros(0)
         q = q / (np.linalg.norm(q) or 1.0)
@@ -369,6 +370,12 @@ def _stop_letters(text: str) -> set[str]:
     """The query's one-letter stop words (`a`, `I`): the tokenizer drops every one-letter word before stop
     words are, so a query `a` had no word left out to say, and the app said no reason at all."""
     return {c for c in map(str.casefold, _LETTER.findall(text)) if stop_word_languages(c)}
+
+
+def _numbers(text: str) -> set[str]:
+    """The query's numbers, ids and quantities (`2022`, `10kg`): the tokenizer drops them from the notes'
+    words, so search has none to find; they are said to be left out (`ignored`), not dropped silently."""
+    return {t for t in tokenize(text, keep_stopwords=True, numbers=True) if is_number(t)}
 
 
 def _has_phrase(tokens: str, phrase: Sequence[str]) -> bool:

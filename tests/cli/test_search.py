@@ -179,6 +179,18 @@ def test_a_query_of_stop_words_only_says_they_were_left_out(capsys: pytest.Captu
     assert out.splitlines()[0] == "Search: a  (no words to search for: a is a stop word, left out)"
 
 
+def test_a_query_says_its_numbers_were_left_out(capsys: pytest.CaptureFixture[str], ix: str) -> None:
+    """`search dend 2022` said "no words to search for" with nothing left out; `office hours 2022` did not
+    say 2022 was not searched."""
+    code, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "2022")
+    assert code == 0 and "no words to search for: 2022 is a number, left out - search leaves out numbers" \
+        in out.splitlines()[0]
+    _, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "compost", "2022", "--top", "1")
+    assert "(left out: 2022 - search leaves out numbers" in out.splitlines()[0]
+    _, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "--json", "compost", "2022")
+    assert json.loads(out)["ignored"] == ["2022"]
+
+
 def test_a_batch_line_of_stop_words_only_says_they_were_left_out(
         capsys: pytest.CaptureFixture[str], ix: str, monkeypatch: pytest.MonkeyPatch) -> None:
     lines = ['{"id": 1, "text": "the of"}', '{"id": 2, "text": "the compost"}']

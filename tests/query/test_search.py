@@ -75,6 +75,16 @@ def test_one_letter_stop_words_are_said_to_be_left_out(searcher: Searcher) -> No
     assert searcher.search("I'm a baker").ignored == ["a", "i'm"]
 
 
+def test_numbers_are_said_to_be_left_out(searcher: Searcher) -> None:
+    """A new user's sweep: `2022` had `words`, `unknown` and `ignored` all empty, and `office hours 2022`
+    never said 2022 was not searched. The tokenizer drops numbers, ids and quantities from the notes'
+    words, so search has none: they are left out, said in `ignored`."""
+    r = searcher.search("2022")
+    assert (r.words, r.unknown, r.ignored) == ([], [], ["2022"])
+    r = searcher.search("sourdough 2022 10kg the")
+    assert (r.words, r.unknown, r.ignored) == (["sourdough"], [], ["10kg", "2022", "the"])
+
+
 def test_a_word_only_in_code_is_said_to_be_outside_what_search_reads(searcher: Searcher) -> None:
     """`kubectl` is in Cluster log.md, in a code block, which search does not read: the results said that
     no note uses it, which the user who wrote it there knows to be false."""
