@@ -85,7 +85,8 @@ def render(results: SearchResults, color: bool = False) -> str:
     the reasons."""
     head = f"Search: {shown(_one_line(results.query))}"
     numbers = numbers_of(results.ignored) if results.words else []  # (else `no_words` says them)
-    said = search_notes(results.unknown, results.unmatched, results.unknown_notes, numbers)
+    said = search_notes(results.unknown, results.unmatched, results.suggestions, results.unknown_notes,
+                        numbers)
     notes = [r.full for r in said + ([] if results.words else [no_words(results.ignored)])]
     lines = [head + (f"  ({shown('; '.join(notes))})" if notes else "")]
     for hit in results.hits:

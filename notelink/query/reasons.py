@@ -6,7 +6,7 @@ app's side panels, which say it short). And what a search says of query words it
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from notelink.notes.tokenizer import is_number
@@ -80,13 +80,14 @@ en has code in 118 of 173 notes, 479 words only there; dendron-site 536 of 1,012
 
 
 def search_notes(unknown: Sequence[str], unmatched: Sequence[str] = (),
-                 unknown_notes: Sequence[str] = (), numbers: Sequence[str] = ()) -> list[Reason]:
+                 suggestions: Mapping[str, Sequence[str]] | None = None, unknown_notes: Sequence[str] = (),
+                 numbers: Sequence[str] = ()) -> list[Reason]:
     """What a search says of its query besides its results (a `SearchResults`' fields): the words it could
-    not search for, the numbers it left out (`numbers_of` its `ignored`, given when other words were
-    searched), the filters no note matches, the notes to leave out that are no note. `full` for `notelink
-    search`, `short` for the app's line over the results; `no_words` says why nothing was left to search
-    for."""
-    out = [unknown_words(unknown)] if unknown else []
+    not search for (and the close words it has for them, `suggestions`), the numbers it left out
+    (`numbers_of` its `ignored`, given when other words were searched), the filters no note matches, the
+    notes to leave out that are no note. `full` for `notelink search`, `short` for the app's line over the
+    results; `no_words` says why nothing was left to search for."""
+    out = [unknown_words(unknown, suggestions or {})] if unknown else []
     if numbers:
         out.append(Reason(f"left out: {', '.join(numbers)} - {NUMBERS_WHY}",
                           f"numbers left out: {', '.join(numbers)}"))
@@ -99,11 +100,15 @@ def search_notes(unknown: Sequence[str], unmatched: Sequence[str] = (),
     return out
 
 
-def unknown_words(unknown: Sequence[str]) -> Reason:
-    """The query words in no note's searched text, with why a note may still have them (`UNKNOWN_WHY`)."""
-    listed = ", ".join(unknown)
-    return Reason(f"not in any note's searched text: {listed} - search leaves out code, URLs and "
-                  "front matter", f"not in any note's text (code aside): {listed}")
+def unknown_words(unknown: Sequence[str], suggestions: Mapping[str, Sequence[str]] | None = None) -> Reason:
+    """The query words in no note's searched text, with why a note may still have them (`UNKNOWN_WHY`), each
+    followed by the close words the vault has for it (`fermentaton (did you mean fermentation?)`; short:
+    the closest only)."""
+    close = suggestions or {}
+    full = ", ".join(f"{w} (did you mean {', '.join(close[w])}?)" if close.get(w) else w for w in unknown)
+    short = ", ".join(f"{w} ({close[w][0]}?)" if close.get(w) else w for w in unknown)
+    return Reason(f"not in any note's searched text: {full} - search leaves out code, URLs and "
+                  "front matter", f"not in any note's text (code aside): {short}")
 
 
 def no_words(ignored: Sequence[str]) -> Reason:

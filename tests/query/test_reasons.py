@@ -76,3 +76,10 @@ def test_a_search_says_the_numbers_it_left_out() -> None:
     assert reasons.no_words(["2022"]).short == "no words to search for (numbers are left out)"
     said = reasons.search_notes([], numbers=reasons.numbers_of(["2022", "the"]))
     assert [r.full for r in said] == [f"left out: 2022 - {reasons.NUMBERS_WHY}"]
+
+
+def test_an_unknown_word_is_said_with_the_close_words_the_vault_has() -> None:
+    said = reasons.unknown_words(["fermentaton", "zzyzx"], {"fermentaton": ["fermentation", "ferment"]})
+    assert said.full.startswith("not in any note's searched text: fermentaton (did you mean fermentation, "
+                                "ferment?), zzyzx - search leaves out")
+    assert said.short == "not in any note's text (code aside): fermentaton (fermentation?), zzyzx"

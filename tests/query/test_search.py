@@ -85,6 +85,16 @@ def test_numbers_are_said_to_be_left_out(searcher: Searcher) -> None:
     assert (r.words, r.unknown, r.ignored) == (["sourdough"], [], ["10kg", "2022", "the"])
 
 
+def test_an_unknown_word_of_a_typed_query_gets_close_vault_words(searcher: Searcher) -> None:
+    """A new user's sweep: `fermentaton` found nothing and blamed code, URLs and front matter, while
+    `similar` offered `fermentation`. A draft (`--stdin`, `--batch`) is not offered any."""
+    r = searcher.search("sourdogh zzyzx")
+    assert r.unknown == ["sourdogh", "zzyzx"] and r.suggestions == {"sourdogh": ["sourdough"]}
+    assert r.to_dict()["suggestions"] == {"sourdogh": ["sourdough"]}
+    assert searcher.search("sourdogh", syntax=False).suggestions == {}
+    assert searcher.search("sourdough").suggestions == {}
+
+
 def test_a_word_only_in_code_is_said_to_be_outside_what_search_reads(searcher: Searcher) -> None:
     """`kubectl` is in Cluster log.md, in a code block, which search does not read: the results said that
     no note uses it, which the user who wrote it there knows to be false."""
