@@ -24,6 +24,11 @@ def config_path() -> Path:
     """$NOTELINK_CONFIG, else `$XDG_CONFIG_HOME/notelink/config.toml` (`~/.config/notelink/config.toml`)."""
     if env := os.environ.get(CONFIG_ENV):
         return Path(env).expanduser()
+    return _usual_path()
+
+
+def _usual_path() -> Path:
+    """`$XDG_CONFIG_HOME/notelink/config.toml` (`~/.config/notelink/config.toml`)."""
     base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     return Path(base) / "notelink" / "config.toml"
 
@@ -100,11 +105,17 @@ class UserConfig:
 
     @classmethod
     def load(cls, path: Path | None = None) -> UserConfig:
-        """Reads the file; ConfigError names the file and the problem (bad TOML, unknown or mistyped key)."""
+        """Reads the file; ConfigError names the file and the problem (bad TOML, unknown or mistyped key, or
+        no file where $NOTELINK_CONFIG names one: the usual file's absence means no settings, that one's a
+        mistake that would leave every setting silently at its default)."""
+        named = path is None and bool(os.environ.get(CONFIG_ENV))
         path = path or config_path()
         try:
             data = _toml(path.read_bytes())
         except FileNotFoundError:
+            if named:
+                raise ConfigError(f"the config file that {CONFIG_ENV} names does not exist: {path}; create "
+                                  f"it, or unset {CONFIG_ENV} to use {_usual_path()}") from None
             return cls(path)
         except (OSError, ValueError) as exc:
             raise ConfigError(f"cannot read the config file {path}: {exc}") from None

@@ -38,6 +38,17 @@ def test_a_missing_file_sets_nothing(tmp_path: Path) -> None:
     assert all(cfg.value(s) == (s.default, "default") for s in SETTINGS)
 
 
+def test_a_file_that_notelink_config_names_must_exist(capsys, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new user's sweep: NOTELINK_CONFIG=/nonexistent.toml left every setting at its default, silently."""
+    monkeypatch.setenv("NOTELINK_CONFIG", str(tmp_path / "nonexistent.toml"))
+    with pytest.raises(ConfigError, match="the config file that NOTELINK_CONFIG names does not exist: "):
+        UserConfig.load()
+    code, _, err = run(capsys, "related", str(SAMPLE), "x")
+    assert code == 2 and f"does not exist: {tmp_path / 'nonexistent.toml'}; create it, or unset" in err
+    assert run(capsys, "config", "--path")[1].strip() == str(tmp_path / "nonexistent.toml")  # (not read)
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ("[train]\ndim = 'big'\n", "[train] dim must be a whole number, not 'big'"),
     ("[train]\ndimm = 3\n", "unknown setting [train] dimm; did you mean [train] dim?"),
