@@ -174,6 +174,16 @@ def test_config_command_shows_values_and_sources(capsys, config) -> None:
     assert run(capsys, "config", "--vault-names")[1].split() == ["work"]
 
 
+def test_config_says_what_a_setting_of_0_stands_for(capsys, config) -> None:
+    """`epochs = 0  # default` where the README says `auto` (a new user's sweep)."""
+    config("[train]\nthreads = 2\n")
+    _, text, _ = run(capsys, "config")
+    lines = {line.split("=")[0].strip(): line for line in text.splitlines() if " = " in line}
+    assert "# 0: automatic; default, unless an index keeps another" in lines["epochs"]
+    assert lines["threads"].endswith("# config file (" + str(UserConfig.load().path) + ")")  # (2: no note)
+    assert lines["dim"].split("#")[1].strip().startswith("default")
+
+
 def test_config_path_is_printed_even_when_the_file_does_not_parse(capsys, config) -> None:
     path = config("[train\n")  # that is when its path is wanted
     assert run(capsys, "config", "--path") == (0, f"{path}\n", "")
