@@ -88,6 +88,14 @@ def _settings() -> tuple[Setting, ...]:
     )
 
 
+THEMES = ("dark", "light", "ansi-dark", "ansi-light", "atom-one-dark", "atom-one-light", "catppuccin-frappe",
+          "catppuccin-latte", "catppuccin-macchiato", "catppuccin-mocha", "dracula", "flexoki", "gruvbox",
+          "monokai", "nord", "rose-pine", "rose-pine-dawn", "rose-pine-moon", "solarized-dark",
+          "solarized-light", "textual-dark", "textual-light", "tokyo-night")
+"""The themes the app opens in (`[tui] theme`): its short names for Textual's two, and Textual's own
+(`textual.theme.BUILTIN_THEMES`, which only the app imports: tests/cli/test_configuration.py keeps the
+two equal). A theme that a newer Textual adds still opens; `notelink config` would only warn of it."""
+
 SETTINGS = _settings()
 """The config file's settings; `notelink config` lists them with their values and where each came from."""
 
@@ -150,6 +158,19 @@ class UserConfig:
             raise VaultError(f"vault not found: {named}, the config file's [vaults] {word} ({self.path}), "
                              "is not a folder; fix the path there, or name the vault by its folder")
         return str(named)
+
+    def warnings(self) -> list[str]:
+        """What the file sets that only the app would find wrong, said by `notelink config` (the app opens
+        anyway): a `[tui] theme` that is no theme of the app."""
+        import difflib
+
+        theme = self.values.get("tui.theme", "")
+        if not theme or theme in THEMES:
+            return []
+        close = difflib.get_close_matches(theme, THEMES, n=1)
+        return [f"[tui] theme {theme!r} is no theme of the app"
+                + (f"; did you mean {close[0]!r}?" if close else "")
+                + f" (themes: {', '.join(THEMES)}); the app opens in the theme last chosen with `t`"]
 
     def index_dir(self, vault: Path) -> Path:
         """Where the index of `vault` is when no folder is given for it: $NOTELINK_INDEX_DIR, else one

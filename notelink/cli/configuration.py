@@ -42,7 +42,7 @@ def cmd_config(args: argparse.Namespace) -> int:
         return EXIT_OK
     data = {"path": str(config.path), "exists": config.exists,
             "vaults": {name: str(path) for name, path in sorted(config.vaults.items())},
-            "settings": settings(config), "index_dir": _index_location(config)}
+            "settings": settings(config), "index_dir": _index_location(config), "warnings": config.warnings()}
     emit(args, data, lambda: _text(data))
     return EXIT_OK
 
@@ -93,6 +93,7 @@ def _text(d: dict[str, Any]) -> str:
             lines.append(f"[{head}]")
         lines.append(f"  {key + ' = ' + _toml_value(s['value']):<36} # {_meaning(s)}{s['source']}")
     lines.append(f"Indexes: {d['index_dir']['value']}  ({d['index_dir']['source']}; --index-dir comes first)")
+    lines += [f"note: {shown(w)}" for w in d["warnings"]]
     if not d["exists"]:
         lines.append("\nAn example to start from:\n" + _EXAMPLE.format(path=d["path"]))
     return "\n".join(lines)

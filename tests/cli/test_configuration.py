@@ -184,6 +184,27 @@ def test_config_says_what_a_setting_of_0_stands_for(capsys, config) -> None:
     assert lines["dim"].split("#")[1].strip().startswith("default")
 
 
+def test_config_says_a_theme_the_app_does_not_have(capsys, config) -> None:
+    """`[tui] theme = "solarized-nope"` passed `notelink config`; only the app said so, when opened."""
+    config('[tui]\ntheme = "solarized-nope"\n')
+    code, text, _ = run(capsys, "config")
+    assert code == 0 and "note: [tui] theme 'solarized-nope' is no theme of the app; did you mean " \
+        "'solarized-dark'? (themes: dark, light, ansi-dark" in text
+    assert json.loads(run(capsys, "config", "--json")[1])["warnings"][0].startswith("[tui] theme 'solar")
+    config('[tui]\ntheme = "nord"\n')
+    assert json.loads(run(capsys, "config", "--json")[1])["warnings"] == []
+
+
+def test_the_config_files_themes_are_the_apps() -> None:
+    """`THEMES` is said without importing textual (only the app does): the same names as Textual's."""
+    from textual.theme import BUILTIN_THEMES
+
+    from notelink.configfile import THEMES
+    from notelink.tui.actions import THEMES as SHORT
+
+    assert set(THEMES) == set(BUILTIN_THEMES) | set(SHORT)
+
+
 def test_config_path_is_printed_even_when_the_file_does_not_parse(capsys, config) -> None:
     path = config("[train\n")  # that is when its path is wanted
     assert run(capsys, "config", "--path") == (0, f"{path}\n", "")
