@@ -255,9 +255,10 @@ class Vault:
         """Notes for `query`, by meaning in the vault's own words, best first, each with a snippet (the
         best-matching passage, matched words as spans) and `because` (query words found, words the CBOW
         model brought in: `kubernetes ← k8s`); `unknown` lists query words in no note's
-        searched text (code, URLs and front matter are not searched: `unknown_reason`). `syntax`: quoted
-        phrases, `#tag` and `path:` filter (False: the text is a draft, searched as it is); `exclude`:
-        paths never returned (the note being written). A blank query is an ArgumentError."""
+        searched text (code, URLs and front matter are not searched: `unknown_reason`), `suggestions` the
+        close words the vault has for them (a typed query's), `ignored` its stop words and numbers.
+        `syntax`: quoted phrases, `#tag` and `path:` filter (False: the text is a draft, searched as it
+        is); `exclude`: paths never returned (the note being written). A blank query is an ArgumentError."""
         arguments.at_least_one("top", top)
         if not arguments.as_text("query", query).strip():
             raise ArgumentError("query is empty: give words to search for")

@@ -24,6 +24,11 @@ def config_path() -> Path:
     """$NOTELINK_CONFIG, else `$XDG_CONFIG_HOME/notelink/config.toml` (`~/.config/notelink/config.toml`)."""
     if env := os.environ.get(CONFIG_ENV):
         return Path(env).expanduser()
+    return _usual_path()
+
+
+def _usual_path() -> Path:
+    """`$XDG_CONFIG_HOME/notelink/config.toml` (`~/.config/notelink/config.toml`)."""
     base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     return Path(base) / "notelink" / "config.toml"
 
@@ -83,6 +88,14 @@ def _settings() -> tuple[Setting, ...]:
     )
 
 
+THEMES = ("dark", "light", "ansi-dark", "ansi-light", "atom-one-dark", "atom-one-light", "catppuccin-frappe",
+          "catppuccin-latte", "catppuccin-macchiato", "catppuccin-mocha", "dracula", "flexoki", "gruvbox",
+          "monokai", "nord", "rose-pine", "rose-pine-dawn", "rose-pine-moon", "solarized-dark",
+          "solarized-light", "textual-dark", "textual-light", "tokyo-night")
+"""The themes the app opens in (`[tui] theme`): its short names for Textual's two, and Textual's own
+(`textual.theme.BUILTIN_THEMES`, which only the app imports: tests/cli/test_configuration.py keeps the
+two equal). A theme that a newer Textual adds still opens; `notelink config` would only warn of it."""
+
 SETTINGS = _settings()
 """The config file's settings; `notelink config` lists them with their values and where each came from."""
 
@@ -100,11 +113,17 @@ class UserConfig:
 
     @classmethod
     def load(cls, path: Path | None = None) -> UserConfig:
-        """Reads the file; ConfigError names the file and the problem (bad TOML, unknown or mistyped key)."""
+        """Reads the file; ConfigError names the file and the problem (bad TOML, unknown or mistyped key, or
+        no file where $NOTELINK_CONFIG names one: the usual file's absence means no settings, that one's a
+        mistake that would leave every setting silently at its default)."""
+        named = path is None and bool(os.environ.get(CONFIG_ENV))
         path = path or config_path()
         try:
             data = _toml(path.read_bytes())
         except FileNotFoundError:
+            if named:
+                raise ConfigError(f"the config file that {CONFIG_ENV} names does not exist: {path}; create "
+                                  f"it, or unset {CONFIG_ENV} to use {_usual_path()}") from None
             return cls(path)
         except (OSError, ValueError) as exc:
             raise ConfigError(f"cannot read the config file {path}: {exc}") from None
@@ -139,6 +158,19 @@ class UserConfig:
             raise VaultError(f"vault not found: {named}, the config file's [vaults] {word} ({self.path}), "
                              "is not a folder; fix the path there, or name the vault by its folder")
         return str(named)
+
+    def warnings(self) -> list[str]:
+        """What the file sets that only the app would find wrong, said by `notelink config` (the app opens
+        anyway): a `[tui] theme` that is no theme of the app."""
+        import difflib
+
+        theme = self.values.get("tui.theme", "")
+        if not theme or theme in THEMES:
+            return []
+        close = difflib.get_close_matches(theme, THEMES, n=1)
+        return [f"[tui] theme {theme!r} is no theme of the app"
+                + (f"; did you mean {close[0]!r}?" if close else "")
+                + f" (themes: {', '.join(THEMES)}); the app opens in the theme last chosen with `t`"]
 
     def index_dir(self, vault: Path) -> Path:
         """Where the index of `vault` is when no folder is given for it: $NOTELINK_INDEX_DIR, else one

@@ -54,8 +54,11 @@ def indexed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 @pytest.fixture(autouse=True)
 def no_user_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests never read the config file of whoever runs them (one may set it: `NOTELINK_CONFIG`)."""
-    monkeypatch.setenv("NOTELINK_CONFIG", str(tmp_path_factory.getbasetemp() / "no-config.toml"))
+    """Tests never read the config file of whoever runs them (one may set it: `NOTELINK_CONFIG`): they read
+    an empty one (a file $NOTELINK_CONFIG names must exist)."""
+    empty = tmp_path_factory.getbasetemp() / "no-config.toml"
+    empty.touch()
+    monkeypatch.setenv("NOTELINK_CONFIG", str(empty))
 
 
 @pytest.fixture

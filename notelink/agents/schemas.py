@@ -47,6 +47,7 @@ class SearchAnswer(TypedDict):
     unknown_reason: str  # why an unknown word may still be in a note: code, URLs, front matter not searched
     unmatched: list[str]
     unknown_notes: list[str]
+    suggestions: dict[str, list[str]]  # close vault words for an unknown word ("did you mean"), closest first
     hits: list[Hit]
 
 

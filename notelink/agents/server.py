@@ -129,15 +129,17 @@ class Server:
         best-matching passage (snippet: text, spans of the matched words, line where it starts), because
         (words: query words found; expanded: {word, from} for words the vault's model brought in from a
         query word; anchors: query words other notes write near its name; title_fit); the words searched
-        for, the stop words left out (ignored: no words left means nothing was searchable, not that nothing
-        matched), unknown query words (unknown_reason: in no note's searched text; code, URLs and front matter
-        are not searched), and unmatched filters (a #tag or path no note has). Quotes match a
-        phrase; #tag and path:folder filter. draft: the query is a paragraph being written (no operators)."""
+        for, the stop words and numbers left out (ignored: no words left means nothing was searchable, not
+        that nothing matched), unknown query words (unknown_reason: in no note's searched text; code, URLs
+        and front matter are not searched; suggestions: close vault words for each), and unmatched
+        filters (a #tag or path no note has). Quotes match a phrase; #tag and path:folder filter. draft:
+        the query is a paragraph being written (no operators)."""
         def question() -> dict[str, Any]:
             found = self.vault.search(query, _bounded("limit", limit, MAX_LIMIT), syntax=not draft)
             data = found.to_dict()  # (the hits as `search --json` has them: one hit object everywhere)
             return {**data, "query": echoed(found.query), "unknown": _echoed(found.unknown),
-                    "unmatched": _echoed(found.unmatched), "hits": [_cut(hit) for hit in data["hits"]]}
+                    "unmatched": _echoed(found.unmatched), "hits": [_cut(hit) for hit in data["hits"]],
+                    "suggestions": {echoed(w): close for w, close in found.suggestions.items()}}
         return self.answer(question)
 
     def related(self, note: NoteName, limit: Limit = 10, unlinked: Unlinked = False) -> schemas.RelatedResult:

@@ -81,7 +81,7 @@ def _note_args(p: argparse.ArgumentParser, unlinked: bool) -> None:
 
 def _similar_args(p: argparse.ArgumentParser) -> None:
     _add_common(p)
-    p.add_argument("word")
+    p.add_argument("word", help="a word of the notes (its case and accents aside: `cafe` finds `café`)")
     p.add_argument("--top", type=int, help="how many (default 10)")
 
 

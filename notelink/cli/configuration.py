@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,7 @@ def cmd_config(args: argparse.Namespace) -> int:
         return EXIT_OK
     data = {"path": str(config.path), "exists": config.exists,
             "vaults": {name: str(path) for name, path in sorted(config.vaults.items())},
-            "settings": settings(config), "index_dir": _index_location(config)}
+            "settings": settings(config), "index_dir": _index_location(config), "warnings": config.warnings()}
     emit(args, data, lambda: _text(data))
     return EXIT_OK
 
@@ -90,11 +91,23 @@ def _text(d: dict[str, Any]) -> str:
         if head != section:
             section = head
             lines.append(f"[{head}]")
-        lines.append(f"  {key + ' = ' + _toml_value(s['value']):<36} # {s['source']}")
+        lines.append(f"  {key + ' = ' + _toml_value(s['value']):<36} # {_meaning(s)}{s['source']}")
     lines.append(f"Indexes: {d['index_dir']['value']}  ({d['index_dir']['source']}; --index-dir comes first)")
+    lines += [f"note: {shown(w)}" for w in d["warnings"]]
     if not d["exists"]:
         lines.append("\nAn example to start from:\n" + _EXAMPLE.format(path=d["path"]))
     return "\n".join(lines)
+
+
+_ZERO = re.compile(r"\(0: ([^)]+)\)")
+"""What 0 means in a setting's help: `(0: automatic)`."""
+
+
+def _meaning(setting: dict[str, Any]) -> str:
+    """What a value of 0 stands for, when its help says (`epochs = 0  # 0: automatic; default`): the README
+    and `--help` say `auto`, and a bare 0 read as no passes at all; "" for any other value."""
+    value, said = setting["value"], _ZERO.search(setting["help"])
+    return f"0: {said.group(1)}; " if said and value == 0 and not isinstance(value, bool) else ""
 
 
 def _toml_value(value: Any) -> str:

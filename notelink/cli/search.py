@@ -11,7 +11,7 @@ from notelink.cli.options import at_least_one, open_index
 from notelink.cli.output import EXIT_OK, UserError, shown
 from notelink.config import SearchConfig
 from notelink.errors import echoed
-from notelink.query.reasons import no_words, search_notes
+from notelink.query.reasons import no_words, numbers_of, search_notes
 from notelink.query.search import Hit, Searcher, SearchResults
 
 _BOLD, _PLAIN = "\x1b[1m", "\x1b[0m"
@@ -84,7 +84,9 @@ def render(results: SearchResults, color: bool = False) -> str:
     """The results as text: score, title and path, the snippet (matched words in bold on a terminal) and
     the reasons."""
     head = f"Search: {shown(_one_line(results.query))}"
-    said = search_notes(results.unknown, results.unmatched, results.unknown_notes)
+    numbers = numbers_of(results.ignored) if results.words else []  # (else `no_words` says them)
+    said = search_notes(results.unknown, results.unmatched, results.suggestions, results.unknown_notes,
+                        numbers)
     notes = [r.full for r in said + ([] if results.words else [no_words(results.ignored)])]
     lines = [head + (f"  ({shown('; '.join(notes))})" if notes else "")]
     for hit in results.hits:

@@ -114,15 +114,17 @@ class NoteRecord:
 
 
 def mention_tokens(name: str, lang: str) -> list[str]:
-    """`name_tokens` of a file name, or none when dropping its numbers leaves one word: the note titled
-    "Reading: bread science" in `reading.2022.05.31.md` is not mentioned by every note that uses the word
-    `reading` (the whole file name, numbers and all, is a reference: `NoteRecord.file_name`). A title is
-    kept as it is: "Badakizo 2", one of a wiki's pages on "badakizo", shares that word's mentions with
-    them (generated wiki shape, link text removed: recall@10 0.319 with it, 0.280 without)."""
-    tokens = name_tokens(name, lang)
-    if len(tokens) < 2 and any(map(is_number, name_tokens(name, lang, numbers=True))):
+    """`name_tokens` of a file name, or none when it has a number: its numbers are what tell the note apart,
+    and the words left name another note or every note of a series. The note titled "Reading: bread
+    science" in `reading.2022.05.31.md` is not mentioned by every note that uses the word `reading`, nor
+    the one titled "10" in `community.events.reading-series.2021.10.md` by every link to the series, whose
+    note `community.events.reading-series.md` that name is (the whole file name, numbers and all, is a
+    reference: `NoteRecord.file_name`). A title is kept as it is: "Badakizo 2", one of a wiki's pages on
+    "badakizo", shares that word's mentions with them (generated wiki shape, link text removed: recall@10
+    0.319 with it, 0.280 without)."""
+    if any(map(is_number, name_tokens(name, lang, numbers=True))):
         return []
-    return tokens
+    return name_tokens(name, lang)
 
 
 def file_names(path: str) -> list[str]:

@@ -6,9 +6,10 @@ app's side panels, which say it short). And what a search says of query words it
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from notelink.notes.tokenizer import is_number
 from notelink.query.answers import NoteInfo
 from notelink.query.index import Index
 
@@ -79,12 +80,17 @@ en has code in 118 of 173 notes, 479 words only there; dendron-site 536 of 1,012
 
 
 def search_notes(unknown: Sequence[str], unmatched: Sequence[str] = (),
-                 unknown_notes: Sequence[str] = ()) -> list[Reason]:
+                 suggestions: Mapping[str, Sequence[str]] | None = None, unknown_notes: Sequence[str] = (),
+                 numbers: Sequence[str] = ()) -> list[Reason]:
     """What a search says of its query besides its results (a `SearchResults`' fields): the words it could
-    not search for, the filters no note matches, the notes to leave out that are no note. `full` for
-    `notelink search`, `short` for the app's line over the results; `no_words` says why nothing was left
-    to search for."""
-    out = [unknown_words(unknown)] if unknown else []
+    not search for (and the close words it has for them, `suggestions`), the numbers it left out
+    (`numbers_of` its `ignored`, given when other words were searched), the filters no note matches, the
+    notes to leave out that are no note. `full` for `notelink search`, `short` for the app's line over the
+    results; `no_words` says why nothing was left to search for."""
+    out = [unknown_words(unknown, suggestions or {})] if unknown else []
+    if numbers:
+        out.append(Reason(f"left out: {', '.join(numbers)} - {NUMBERS_WHY}",
+                          f"numbers left out: {', '.join(numbers)}"))
     if unmatched:
         out.append(Reason(f"no note matches: {', '.join(unmatched)}",
                           f"no note matches: {', '.join(unmatched)}"))
@@ -94,17 +100,36 @@ def search_notes(unknown: Sequence[str], unmatched: Sequence[str] = (),
     return out
 
 
-def unknown_words(unknown: Sequence[str]) -> Reason:
-    """The query words in no note's searched text, with why a note may still have them (`UNKNOWN_WHY`)."""
-    listed = ", ".join(unknown)
-    return Reason(f"not in any note's searched text: {listed} - search leaves out code, URLs and "
-                  "front matter", f"not in any note's text (code aside): {listed}")
+def unknown_words(unknown: Sequence[str], suggestions: Mapping[str, Sequence[str]] | None = None) -> Reason:
+    """The query words in no note's searched text, with why a note may still have them (`UNKNOWN_WHY`), each
+    followed by the close words the vault has for it (`fermentaton (did you mean fermentation?)`; short:
+    the closest only)."""
+    close = suggestions or {}
+    full = ", ".join(f"{w} (did you mean {', '.join(close[w])}?)" if close.get(w) else w for w in unknown)
+    short = ", ".join(f"{w} ({close[w][0]}?)" if close.get(w) else w for w in unknown)
+    return Reason(f"not in any note's searched text: {full} - search leaves out code, URLs and "
+                  "front matter", f"not in any note's text (code aside): {short}")
 
 
 def no_words(ignored: Sequence[str]) -> Reason:
-    """Why a query has no word to search for: only stop words (`ignored`), or none said."""
+    """Why a query has no word to search for: only stop words and numbers (`ignored`), or none said."""
     if not ignored:
         return Reason("no words to search for", "no words to search for")
-    verb = "is a stop word" if len(ignored) == 1 else "are stop words"
-    return Reason(f"no words to search for: {', '.join(ignored)} {verb}, left out",
-                  "no words to search for (only common words)")
+    numbers = numbers_of(ignored)
+    stop = [w for w in ignored if w not in numbers]
+    said = [f"{', '.join(each)} {one if len(each) == 1 else many}" for each, one, many in
+            ((stop, "is a stop word", "are stop words"), (numbers, "is a number", "are numbers")) if each]
+    if not numbers:
+        return Reason(f"no words to search for: {said[0]}, left out",
+                      "no words to search for (only common words)")
+    return Reason(f"no words to search for: {' and '.join(said)}, left out - {NUMBERS_WHY}",
+                  "no words to search for (numbers are left out)")
+
+
+NUMBERS_WHY = "search leaves out numbers, as the notes' words do"
+"""Why a query's numbers, ids and quantities are left out: the tokenizer drops them from the notes' text."""
+
+
+def numbers_of(ignored: Sequence[str]) -> list[str]:
+    """The numbers, ids and quantities among a search's `ignored` words (the rest are stop words)."""
+    return [w for w in ignored if is_number(w)]

@@ -60,11 +60,16 @@ class SearchResults:
     """Query words in no note's searched text: reported, not silently dropped. A note may have one in code,
     a URL or front matter, which search does not read (`unknown_reason` in `to_dict` says so)."""
     ignored: list[str] = field(default_factory=list)
-    """Stop words of the query's language, left out."""
+    """Query words left out: stop words of the query's language, and those of another language that no
+    note has as a word (`die` in a vault whose German notes drop it); numbers, ids and quantities (`2022`:
+    the notes' words are without them, so search has none). Not "unknown": no note's text could have them."""
     unmatched: list[str] = field(default_factory=list)
     """Filters and phrases that no note matches (`#tag`, `path:TEXT`, `"phrase"`): why nothing was found."""
     unknown_notes: list[str] = field(default_factory=list)
     """Notes to leave out (`exclude`) that name no note of the index: nothing was left out for them."""
+    suggestions: dict[str, list[str]] = field(default_factory=dict)
+    """Close vault words for unknown words of a typed query ("did you mean": `fermentaton` ->
+    `fermentation`), closest first; none for a draft (`syntax=False`: `--stdin`, `--batch`)."""
 
     def to_dict(self) -> dict[str, Any]:
         """As `dataclasses.asdict` gives it, with `expanded` as {"word", "from"}; built by hand (asdict's
@@ -72,7 +77,8 @@ class SearchResults:
         return {"query": self.query, "hits": [_hit_dict(h) for h in self.hits], "words": list(self.words),
                 "unknown": list(self.unknown), "unknown_reason": self.unknown_reason,
                 "ignored": list(self.ignored),
-                "unmatched": list(self.unmatched), "unknown_notes": list(self.unknown_notes)}
+                "unmatched": list(self.unmatched), "unknown_notes": list(self.unknown_notes),
+                "suggestions": {word: list(close) for word, close in self.suggestions.items()}}
 
     @property
     def unknown_reason(self) -> str:

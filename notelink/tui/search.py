@@ -322,7 +322,7 @@ def summary(results: SearchResults) -> str:
     filters no note matches (`reasons.search_notes`, as `notelink search` says them, short)."""
     query, n = results.query.strip(), len(results.hits)
     parts = [f"{n} note{'s' if n != 1 else ''} for {query!r}" if n else f"No notes for {query!r}"]
-    parts += [r.short for r in search_notes(results.unknown, results.unmatched)]
+    parts += [r.short for r in search_notes(results.unknown, results.unmatched, results.suggestions)]
     if not (results.unknown or results.unmatched or results.words or n):
         parts.append(no_words(results.ignored).short)
     return "  ·  ".join(parts)

@@ -279,7 +279,7 @@ def test_search_answers_as_the_cli_does(indexed, capsys) -> None:
     assert not error and [h["path"] for h in answer["hits"]] == [h["path"] for h in cli["hits"]]
     assert answer["hits"] == cli["hits"]  # one hit object: the snippet's line and spans, because's parts
     assert all(h["snippet"]["line"] >= 1 and h["because"]["words"] for h in answer["hits"])
-    assert unknown["unknown"] == ["zzqx"]
+    assert unknown["unknown"] == ["zzqx"] and unknown["suggestions"] == {}
 
 
 def test_a_query_of_stop_words_only_says_they_were_left_out(indexed, capsys) -> None:

@@ -1,5 +1,6 @@
 """The command line end to end on sample_notes/."""
 
+import argparse
 import json
 import os
 import subprocess
@@ -252,6 +253,16 @@ def test_console_script_version_and_help() -> None:
         out = subprocess.run([sys.executable, "-m", "notelink", cmd, "--help"], capture_output=True,
                              text=True)
         assert out.returncode == 0 and "usage" in out.stdout
+
+
+def test_every_argument_of_every_command_has_help() -> None:
+    """`similar --help` listed `word` with nothing said of it (a new user's sweep)."""
+    from notelink.cli.arguments import COMMANDS
+
+    for name, (_, add) in COMMANDS.items():
+        parser = argparse.ArgumentParser()
+        add(parser)
+        assert [a.dest for a in parser._actions if not a.help] == [], name
 
 
 def test_the_command_flushes_its_output_before_its_quick_exit(tmp_path: Path) -> None:

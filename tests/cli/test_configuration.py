@@ -38,6 +38,17 @@ def test_a_missing_file_sets_nothing(tmp_path: Path) -> None:
     assert all(cfg.value(s) == (s.default, "default") for s in SETTINGS)
 
 
+def test_a_file_that_notelink_config_names_must_exist(capsys, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new user's sweep: NOTELINK_CONFIG=/nonexistent.toml left every setting at its default, silently."""
+    monkeypatch.setenv("NOTELINK_CONFIG", str(tmp_path / "nonexistent.toml"))
+    with pytest.raises(ConfigError, match="the config file that NOTELINK_CONFIG names does not exist: "):
+        UserConfig.load()
+    code, _, err = run(capsys, "related", str(SAMPLE), "x")
+    assert code == 2 and f"does not exist: {tmp_path / 'nonexistent.toml'}; create it, or unset" in err
+    assert run(capsys, "config", "--path")[1].strip() == str(tmp_path / "nonexistent.toml")  # (not read)
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ("[train]\ndim = 'big'\n", "[train] dim must be a whole number, not 'big'"),
     ("[train]\ndimm = 3\n", "unknown setting [train] dimm; did you mean [train] dim?"),
@@ -161,6 +172,37 @@ def test_config_command_shows_values_and_sources(capsys, config) -> None:
     assert 'link_style = "markdown"' in text and "[vaults]" in text
     assert run(capsys, "config", "--path")[1].strip() == str(path)
     assert run(capsys, "config", "--vault-names")[1].split() == ["work"]
+
+
+def test_config_says_what_a_setting_of_0_stands_for(capsys, config) -> None:
+    """`epochs = 0  # default` where the README says `auto` (a new user's sweep)."""
+    config("[train]\nthreads = 2\n")
+    _, text, _ = run(capsys, "config")
+    lines = {line.split("=")[0].strip(): line for line in text.splitlines() if " = " in line}
+    assert "# 0: automatic; default, unless an index keeps another" in lines["epochs"]
+    assert lines["threads"].endswith("# config file (" + str(UserConfig.load().path) + ")")  # (2: no note)
+    assert lines["dim"].split("#")[1].strip().startswith("default")
+
+
+def test_config_says_a_theme_the_app_does_not_have(capsys, config) -> None:
+    """`[tui] theme = "solarized-nope"` passed `notelink config`; only the app said so, when opened."""
+    config('[tui]\ntheme = "solarized-nope"\n')
+    code, text, _ = run(capsys, "config")
+    assert code == 0 and "note: [tui] theme 'solarized-nope' is no theme of the app; did you mean " \
+        "'solarized-dark'? (themes: dark, light, ansi-dark" in text
+    assert json.loads(run(capsys, "config", "--json")[1])["warnings"][0].startswith("[tui] theme 'solar")
+    config('[tui]\ntheme = "nord"\n')
+    assert json.loads(run(capsys, "config", "--json")[1])["warnings"] == []
+
+
+def test_the_config_files_themes_are_the_apps() -> None:
+    """`THEMES` is said without importing textual (only the app does): the same names as Textual's."""
+    from textual.theme import BUILTIN_THEMES
+
+    from notelink.configfile import THEMES
+    from notelink.tui.actions import THEMES as SHORT
+
+    assert set(THEMES) == set(BUILTIN_THEMES) | set(SHORT)
 
 
 def test_config_path_is_printed_even_when_the_file_does_not_parse(capsys, config) -> None:

@@ -49,8 +49,9 @@ def test_a_word_only_in_code_is_not_said_to_be_in_no_note(capsys: pytest.Capture
     """Logging.md writes `getLogger` in a code block only: "not in any note" was false."""
     code, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "getLogger")
     assert code == 0 and "not in any note: " not in out
-    assert out.splitlines()[0] == ("Search: getLogger  (not in any note's searched text: getlogger - search "
-                                   "leaves out code, URLs and front matter; no words to search for)")
+    assert out.splitlines()[0] == ("Search: getLogger  (not in any note's searched text: getlogger (did you "
+                                   "mean logger?) - search leaves out code, URLs and front matter; no words "
+                                   "to search for)")
     _, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "getLogger", "--json")
     assert json.loads(out)["unknown_reason"].startswith("search reads the notes' prose")
 
@@ -177,6 +178,27 @@ def test_a_query_of_stop_words_only_says_they_were_left_out(capsys: pytest.Captu
     assert code == 0 and said in out.splitlines()[0]
     _, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "a")  # one letter: said too
     assert out.splitlines()[0] == "Search: a  (no words to search for: a is a stop word, left out)"
+
+
+def test_a_query_says_its_numbers_were_left_out(capsys: pytest.CaptureFixture[str], ix: str) -> None:
+    """`search dend 2022` said "no words to search for" with nothing left out; `office hours 2022` did not
+    say 2022 was not searched."""
+    code, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "2022")
+    assert code == 0 and "no words to search for: 2022 is a number, left out - search leaves out numbers" \
+        in out.splitlines()[0]
+    _, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "compost", "2022", "--top", "1")
+    assert "(left out: 2022 - search leaves out numbers" in out.splitlines()[0]
+    _, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "--json", "compost", "2022")
+    assert json.loads(out)["ignored"] == ["2022"]
+
+
+def test_an_unknown_word_is_said_with_did_you_mean(capsys: pytest.CaptureFixture[str], ix: str) -> None:
+    """`search samp fermentaton` said "(no notes found)" and blamed code, URLs and front matter; `similar`
+    offered `fermentation`."""
+    code, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "kimchee")
+    assert code == 0 and "kimchee (did you mean kimchi?)" in out.splitlines()[0]
+    _, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "--json", "fermentaton")
+    assert json.loads(out)["suggestions"]["fermentaton"][0] == "fermentation"
 
 
 def test_a_batch_line_of_stop_words_only_says_they_were_left_out(

@@ -141,6 +141,20 @@ def test_a_file_name_that_is_one_word_once_its_numbers_are_dropped_is_not_a_ment
     assert _record("Top 10 tips.md", "Top 10 tips").names() == [["top", "tips"]]
 
 
+def test_a_file_name_with_a_number_is_no_mention_name_without_it() -> None:
+    """Dendron's `community.events.reading-series.2021.10`, titled "10", had the name "community events
+    reading series" once its numbers were dropped: every link to the series (read as text) mentioned it,
+    sharing its parent's name; `related` listed such a note "because mentions: 10"."""
+    records = [_record("community.events.reading-series.2021.10.md", "10"),
+               _record("community.events.reading-series.md", "Reading Series"),
+               _record("mdn.md", "MDN converted to Markdown")]
+    assert records[0].names() == []
+    docs = [[], [], ["see", "community", "events", "reading", "series"]]
+    src, dst, count = count_mentions(docs, title_phrases([r.names() for r in records]))
+    found = (src.tolist(), dst.tolist(), count.tolist())
+    assert found == ([2], [1], [2.0])  # its file name and "reading series", the parent's only
+
+
 def test_with_longest_a_name_inside_a_longer_one_found_there_does_not_count() -> None:
     names = [["reading 2022 05 31"], ["2022 05 31"], ["2022"], ["graph view"], ["graph"]]
     phrases = title_phrases([[tokenize(n, numbers=True) for n in note] for note in names])

@@ -38,3 +38,10 @@ def test_names_that_cannot_be_close_are_not_compared(monkeypatch: pytest.MonkeyP
     known = CloseNames(["Sourdough starter", "Compost", "Telescope", "Sourdough"])
     assert known.matches("Sourdough starer", 3, 0.75) == ["Sourdough starter"]
     assert seen == [["Sourdough starter"]]  # ("Sourdough" shares 9 of 25 characters: 0.72)
+
+
+def test_names_with_undecodable_bytes_are_counted_too() -> None:
+    """A file name that is not valid UTF-8 holds surrogates (surrogateescape): counted as characters."""
+    names = ["caf\udce9 notes", "cafe notes", "compost"]
+    expected = difflib.get_close_matches("cafe note", names, 3, 0.6)
+    assert CloseNames(names).matches("cafe note", 3, 0.6) == expected and len(expected) == 2

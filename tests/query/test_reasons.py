@@ -66,3 +66,20 @@ def test_every_short_reason_fits_a_side_panel_line() -> None:
     """The app's side panels cut a line at their width: a short reason is said whole there."""
     shorts = [r.short for r in vars(reasons).values() if isinstance(r, reasons.Reason)]
     assert len(shorts) >= 5 and all(0 < len(s) <= reasons.SHORT for s in shorts)
+
+
+def test_a_search_says_the_numbers_it_left_out() -> None:
+    """Numbers are `ignored` as stop words are, and said apart: search leaves them out."""
+    assert reasons.no_words(["the"]).full == "no words to search for: the is a stop word, left out"
+    said = "no words to search for: the is a stop word and 2022 is a number, left out"
+    assert reasons.no_words(["2022", "the"]).full == f"{said} - {reasons.NUMBERS_WHY}"
+    assert reasons.no_words(["2022"]).short == "no words to search for (numbers are left out)"
+    said = reasons.search_notes([], numbers=reasons.numbers_of(["2022", "the"]))
+    assert [r.full for r in said] == [f"left out: 2022 - {reasons.NUMBERS_WHY}"]
+
+
+def test_an_unknown_word_is_said_with_the_close_words_the_vault_has() -> None:
+    said = reasons.unknown_words(["fermentaton", "zzyzx"], {"fermentaton": ["fermentation", "ferment"]})
+    assert said.full.startswith("not in any note's searched text: fermentaton (did you mean fermentation, "
+                                "ferment?), zzyzx - search leaves out")
+    assert said.short == "not in any note's text (code aside): fermentaton (fermentation?), zzyzx"

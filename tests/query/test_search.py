@@ -75,6 +75,26 @@ def test_one_letter_stop_words_are_said_to_be_left_out(searcher: Searcher) -> No
     assert searcher.search("I'm a baker").ignored == ["a", "i'm"]
 
 
+def test_numbers_are_said_to_be_left_out(searcher: Searcher) -> None:
+    """A new user's sweep: `2022` had `words`, `unknown` and `ignored` all empty, and `office hours 2022`
+    never said 2022 was not searched. The tokenizer drops numbers, ids and quantities from the notes'
+    words, so search has none: they are left out, said in `ignored`."""
+    r = searcher.search("2022")
+    assert (r.words, r.unknown, r.ignored) == ([], [], ["2022"])
+    r = searcher.search("sourdough 2022 10kg the")
+    assert (r.words, r.unknown, r.ignored) == (["sourdough"], [], ["10kg", "2022", "the"])
+
+
+def test_an_unknown_word_of_a_typed_query_gets_close_vault_words(searcher: Searcher) -> None:
+    """A new user's sweep: `fermentaton` found nothing and blamed code, URLs and front matter, while
+    `similar` offered `fermentation`. A draft (`--stdin`, `--batch`) is not offered any."""
+    r = searcher.search("sourdogh zzyzx")
+    assert r.unknown == ["sourdogh", "zzyzx"] and r.suggestions == {"sourdogh": ["sourdough"]}
+    assert r.to_dict()["suggestions"] == {"sourdogh": ["sourdough"]}
+    assert searcher.search("sourdogh", syntax=False).suggestions == {}
+    assert searcher.search("sourdough").suggestions == {}
+
+
 def test_a_word_only_in_code_is_said_to_be_outside_what_search_reads(searcher: Searcher) -> None:
     """`kubectl` is in Cluster log.md, in a code block, which search does not read: the results said that
     no note uses it, which the user who wrote it there knows to be false."""
@@ -222,6 +242,23 @@ def test_a_query_word_the_vault_has_only_with_accents_finds_it(make_vault, tmp_p
     assert paths(found) == ["Ünïcode post.md"] and not found.unknown
     assert set(found.hits[0].because.words) == {"ünïcode", "café"}
     assert Searcher(Index.open(tmp_path / "ix")).search("नमस्ते").unknown == ["नमस्ते"]  # (other scripts)
+
+
+def test_another_languages_stop_word_no_note_has_is_left_out_not_unknown(make_vault, tmp_path: Path) -> None:
+    """A new user's sweep: `die` in obsidian-help (122 German notes, which drop it) was "not in any note's
+    searched text" and `unknown`; it is a stop word there, left out as `the` is. Where an English note has
+    it as a word, it is searched."""
+    german = "# Garten\n\nDie Pflanzen und die Blumen wachsen in dem Garten, aber der Boden ist trocken.\n"
+    vault = make_vault({"Garten.md": german, "Winter.md": "# Winter\n\nTender plants die in frost.\n",
+                        "Other.md": "# Other\n\nNothing about gardens here.\n"})
+    build_index(vault, tmp_path / "ix", FAST)
+    searcher = Searcher(Index.open(tmp_path / "ix"))
+    r = searcher.search("und der")
+    assert (r.unknown, r.ignored, r.words) == ([], ["der", "und"], [])
+    r = searcher.search("und zzyzx")
+    assert (r.unknown, r.ignored) == (["zzyzx"], ["und"])
+    r = searcher.search("die")
+    assert (r.words, r.unknown, paths(r)) == (["die"], [], ["Winter.md"])
 
 
 def test_a_paragraph_repeated_in_many_notes_is_still_found(tmp_path: Path) -> None:

@@ -268,7 +268,8 @@ async def test_a_word_only_in_code_is_not_said_to_be_in_no_note(indexed: tuple[P
     app = make_app(*indexed)
     async with running(app, SIZE) as pilot:
         await search(pilot, app, "getLogger")
-        assert status(app) == "No notes for 'getLogger'  ·  not in any note's text (code aside): getlogger"
+        said = "No notes for 'getLogger'  ·  not in any note's text (code aside): getlogger (logger?)"
+        assert status(app) == said
 
 
 @sync
@@ -294,6 +295,8 @@ def test_the_line_over_the_results_and_the_reasons_of_a_hit() -> None:
         "No notes for '#nope'  ·  no note matches: #nope"
     assert summary(SearchResults("zorb cabbage", [hit, hit], ["cabbage"], ["zorb"])) == \
         "2 notes for 'zorb cabbage'  ·  not in any note's text (code aside): zorb"
+    assert summary(SearchResults("kimchee", [], [], ["kimchee"], suggestions={"kimchee": ["kimchi"]})) == \
+        "No notes for 'kimchee'  ·  not in any note's text (code aside): kimchee (kimchi?)"
 
 
 @sync

@@ -59,6 +59,7 @@ async def test_switching_to_a_vault_another_notelink_watches_keeps_the_app_runni
 
     vault, index_dir = sample_index(tmp_path / "first")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    (tmp_path / "none.toml").touch()  # (an empty config file: no [index] index_root)
     monkeypatch.setenv("NOTELINK_CONFIG", str(tmp_path / "none.toml"))
     other = tmp_path / "other"
     shutil.copytree(SAMPLE / "music", other)
