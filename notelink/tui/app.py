@@ -300,12 +300,13 @@ class NotelinkApp(AppState):
 
     # -- actions ---------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`/` and `s` are priority keys (see BINDINGS) everywhere but in a text box, a dialog or search; the
-        palette (Ctrl+P) opens over no dialog."""
+        """`/` and `s` are priority keys (see BINDINGS) everywhere but in a text box, a dialog or search; keys
+        a text box types are not named in the footer while it has focus (`l Links` read as a command there);
+        the palette (Ctrl+P) opens over no dialog."""
         if action in ("focus_filter", "search"):
             return not (isinstance(self.focused, Input) or isinstance(self.screen, ModalScreen)
                         or self.query_one(SearchPane).is_open)
-        if action == "quit_key":  # `q`: not in the footer where a text box types it
+        if action in keys.TYPED:  # not in the footer where a text box types the key
             return not isinstance(self.focused, Input)
         if action == "command_palette":  # not over a dialog (an export asked twice, the first left open)
             return not isinstance(self.screen, ModalScreen)
@@ -329,10 +330,7 @@ class NotelinkApp(AppState):
         self.screen.set_focus(self.query_one("#filter", Input))
 
     def action_focus_list(self) -> None:
-        """Esc: to the notes list; in the filter box, clears the filter first."""
-        box = self.query_one("#filter", Input)
-        if self.focused is box:
-            box.value = ""
+        """Esc: to the notes list (the filter box takes its own Esc: `FilterBox`)."""
         self.query_one("#notes").focus()
 
     def action_history_back(self) -> None:

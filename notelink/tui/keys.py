@@ -35,6 +35,9 @@ BINDINGS: list[BindingType] = [
 ]
 """The app's bindings (`NotelinkApp.BINDINGS`)."""
 
+TYPED = frozenset(b.action for b in BINDINGS if isinstance(b, Binding) and b.key not in ("escape", "ctrl+c"))
+"""The app's actions on keys a text box types (letters, `/`, `?`, `[`): run only outside one."""
+
 NAVIGATION_KEYS = frozenset("up down pageup pagedown home end tab shift+tab escape j k".split())
 """Keys that only move; dropped silently when typed during a note switch (others get a toast)."""
 

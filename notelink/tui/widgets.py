@@ -36,8 +36,8 @@ class NoteRequested(Message):
 
 
 class FilterSubmitted(Message):
-    """Enter (`open`), ↓ or Esc in the filter: the app applies `query` and moves to the list (posted to
-    the app directly, ahead of the keys read after it)."""
+    """Enter (`open`), ↓, or Esc in an empty filter: the app applies `query` and moves to the list (posted
+    to the app directly, ahead of the keys read after it)."""
 
     def __init__(self, query: str, open: bool = False) -> None:
         super().__init__()
@@ -45,9 +45,18 @@ class FilterSubmitted(Message):
 
 
 class FilterBox(Input):
-    """The filter box. Enter, ↓ and Esc leave it at once, in the order the keys came: Textual resolves keys
-    bound to actions in the app, after the box has taken the keys read with them (`/kim⏎e` typed "e"
-    into the filter). A key the box receives after it was left goes to the app again, with its time."""
+    """The filter box. Esc clears it and keeps it focused, as search boxes do; Esc in the empty box, Enter
+    and ↓ leave it (a filter left on Esc took the next words typed as commands: `#plugin` ran `l`, `u`, `i`).
+    They act at once, in the order the keys came: Textual resolves keys bound to actions in the app, after
+    the box has taken the keys read with them (`/kim⏎e` typed "e" into the filter). A key the box receives
+    after it was left goes to the app again, with its time."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [  # (the box acts on these keys itself, in `_on_key`; they are
+        Binding("enter", "leave('enter')", "Open"),  # here to be named in the footer, Esc as what it does)
+        Binding("down", "leave('down')", "List"),
+        Binding("escape", "clear", "Clear"),
+        Binding("escape", "leave('escape')", "Notes"),
+    ]
 
     LEAVING: ClassVar[dict[str, bool]] = {"enter": True, "down": False, "escape": False}
     """Keys that leave the box, and whether they open the highlighted note."""
@@ -60,14 +69,29 @@ class FilterBox(Input):
                 again = events.Key(event.key, event.character)
                 again.time = event.time
                 self.app.post_message(again)
-                return
-            if event.key == "escape":
-                self.value = ""
-            self.screen.set_focus(self.screen.query_one("#notes", OptionList))
-            self.app.post_message(FilterSubmitted(self.value, open=self.LEAVING[event.key]))
+            elif event.key == "escape" and self.value:
+                self.action_clear()
+            else:
+                self.action_leave(event.key)
             return
         if not await edit_in_order(self, event):
             await super()._on_key(event)
+
+    def action_clear(self) -> None:
+        self.value = ""
+
+    def action_leave(self, key: str) -> None:
+        """To the notes list, with the filter as typed (Enter: opening its best match)."""
+        self.screen.set_focus(self.screen.query_one("#notes", OptionList))
+        self.app.post_message(FilterSubmitted(self.value, open=self.LEAVING.get(key, False)))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Esc is named in the footer as what it does now: Clear, or, in the empty box, Notes."""
+        if action == "clear":
+            return bool(self.value)
+        if action == "leave" and parameters == ("escape",):
+            return not self.value
+        return True
 
 
 async def edit_in_order(box: Input, event: events.Key) -> bool:
@@ -118,7 +142,12 @@ class NotesPane(Vertical):
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         event.stop()
+        if bool(event.value) != self._typed:  # what Esc does has changed (the footer says it)
+            self._typed = bool(event.value)
+            event.input.refresh_bindings()
         self.post_message(self.FilterChanged(event.value))
+
+    _typed = False  # whether the filter box held text at its last change
 
     def chosen(self, query: str = "") -> str | None:
         """The note Enter in the filter opens: the best (first) match of a `query`, even when the note shown
