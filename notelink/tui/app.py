@@ -38,6 +38,7 @@ from notelink.tui.concepts import ConceptsPanel
 from notelink.tui.details import DetailsCache
 from notelink.tui.linking import Linker
 from notelink.tui.messages import IndexLoaded, IndexProgress, WatchMessage
+from notelink.tui.noteslist import FilterSubmitted, NotesPane
 from notelink.tui.noteview import NoteView
 from notelink.tui.screens import ConceptScreen, HelpScreen, LinksScreen, PathPrompt
 from notelink.tui.search import SearchPane
@@ -46,7 +47,7 @@ from notelink.tui.state import AppState
 from notelink.tui.status import IndexStatus
 from notelink.tui.text import href_target
 from notelink.tui.watching import WatcherFactory, default_watcher_factory
-from notelink.tui.widgets import FilterSubmitted, NoteRequested, NotesPane, RelatedPanel
+from notelink.tui.widgets import NoteRequested, RelatedPanel
 
 SAVE_DELAY = 1.0
 """Seconds after a note is shown before it is saved as the vault's last note (browsing saves once)."""

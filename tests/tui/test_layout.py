@@ -9,9 +9,10 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input, OptionList
 
 from notelink.tui.concepts import ConceptsPanel
+from notelink.tui.noteslist import NotesPane
 from notelink.tui.noteview import NoteView
 from notelink.tui.screens import ConceptScreen, HelpScreen
-from notelink.tui.widgets import NotesPane, RelatedPanel
+from notelink.tui.widgets import RelatedPanel
 
 from .helpers import running, settle, sync, wait_for
 from .test_app import indexed, make_app
