@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -20,6 +21,9 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from notelink.query.answers import NoteInfo
 from notelink.tui.names import SEPARATOR, Names
 from notelink.tui.widgets import KeyList, NoteRequested, edit_in_order
+
+FILTER_HINTS = ("/ filter: title, path, #tag", "/ filter: title, #tag", "/ filter notes", "/ filter")
+"""The filter box's hint: the longest that fits the box (at 80 columns the first read "/ filter: title,")."""
 
 
 class FilterSubmitted(Message):
@@ -86,22 +90,43 @@ class NotesPane(Vertical):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._options: dict[tuple[str, str, str], Option] = {}
+        self._options: dict[tuple[str, str, str, int], Option] = {}
         self._shown: str | None = None  # the note the app shows (`highlight`)
+        self._notes: Sequence[NoteInfo] = ()  # the notes listed
+        self._room = 0  # the cells of a row, which a note with a label is fitted to
         self.names = Names([])
 
     def _option(self, note: NoteInfo) -> Option:
         """A note's list entry, made once and reused by later filters (100k notes: making every entry
-        again took 0.75 s a keystroke)."""
+        again took 0.75 s a keystroke); one with a label (`names`), once per width it is fitted to."""
         label = self.names.label(note.path)
-        key = (note.path, note.title, label)
+        key = (note.path, note.title, label, self._room if label else 0)
         option = self._options.get(key)
         if option is None:
-            option = self._options[key] = Option(_note_prompt(note, label), id=note.path)
+            option = self._options[key] = Option(_note_prompt(note, label, key[3]), id=note.path)
         return option
 
+    def _measure(self) -> bool:
+        """Notes the cells of a row now (less a scrollbar's, shown or not); says whether that changed."""
+        listing = self.query_one("#notes", OptionList)
+        room = max(listing.content_region.width - listing.styles.scrollbar_size_vertical, 0)
+        changed, self._room = room != self._room, room
+        return changed
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Fits the listed notes with a label to the new width, and the filter's hint (`FILTER_HINTS`)."""
+        box = self.query_one("#filter", Input)
+        box.placeholder = next((h for h in FILTER_HINTS if cell_len(h) <= box.content_region.width),
+                               FILTER_HINTS[-1])
+        if self._measure() and any(self.names.label(n.path) for n in self._notes):
+            listing = self.query_one("#notes", OptionList)
+            at = listing.highlighted
+            with listing.prevent(OptionList.OptionHighlighted):
+                listing.set_options(map(self._option, self._notes))
+                listing.highlighted = at
+
     def compose(self) -> ComposeResult:
-        yield FilterBox(placeholder="/ filter: title, path, #tag", id="filter")
+        yield FilterBox(placeholder=FILTER_HINTS[0], id="filter")
         yield NoteList(id="notes")
 
     def on_mount(self) -> None:
@@ -160,9 +185,12 @@ class NotesPane(Vertical):
             self._options.clear()
         self.border_title = f"Notes {len(notes):,}" + (f"/{total:,}" if len(notes) != total else "")
         if notes or not query.strip():
+            self._notes = notes
+            self._measure()
             listing.set_options(map(self._option, notes))
             self.highlight(current)
             return
+        self._notes = ()
         listing.set_options([Option(Text(f"No notes match {query.strip()!r}", style="dim italic"),
                                     disabled=True)])
         self._shown = current
@@ -205,18 +233,42 @@ class NoteList(KeyList):
             self._scroll_update(size)
 
 
-def _note_prompt(note: NoteInfo, label: str = "") -> Content:
+def _note_prompt(note: NoteInfo, label: str = "", room: int = 0) -> Content:
     """Title, what tells it apart from notes with the same title (`names`), and dim folder on one line, cut
-    with an ellipsis (app.tcss). Content with spans, not markup (no escaping) nor a rich Text (100k of
-    those took 1.3 s): 1.5 us a note."""
+    with an ellipsis (app.tcss); where title and label take more than `room` cells, the title cut so that
+    the label shows ("Obsidian Flavo… · da": the list read "Obsidian Flavored Markdown · …" thrice). Content
+    with spans, not markup (no escaping) nor a rich Text (100k of those took 1.3 s): 1.5 us a note."""
     title, folder = _printable(note.title or note.path), _printable(note.path.rpartition("/")[0])
     spans = []
     if label:
+        label = _printable(label)
+        if room and cell_len(title) + cell_len(SEPARATOR) + cell_len(label) + 3 > room:
+            folder = ""  # (no room for "  f…": the row's own "…" would take the label's last cell)
+        title, label = fit_label(title, label, room)
         spans.append(Span(len(title), len(title) + len(SEPARATOR) + len(label), "bold"))
-        title += SEPARATOR + _printable(label)
+        title += SEPARATOR + label
     if not folder:
         return Content(title, spans)
     return Content(f"{title}  {folder}", [*spans, Span(len(title) + 2, len(title) + 2 + len(folder), "dim")])
+
+
+def fit_label(title: str, label: str, room: int) -> tuple[str, str]:
+    """`title` and `label` cut to show both, with `SEPARATOR`, in `room` cells (0: as they are); the title
+    keeps 8 cells or more, the label the rest."""
+    between = cell_len(SEPARATOR)
+    if not room or cell_len(title) + between + cell_len(label) <= room:
+        return title, label
+    label_room = max(min(cell_len(label), room - between - min(cell_len(title), 8)), 2)
+    return cut_end(title, max(room - between - label_room, 2)), cut_end(label, label_room)
+
+
+def cut_end(text: str, cells: int) -> str:
+    """`text` in at most `cells` cells, cut with "…" (a wide character counts two)."""
+    if cell_len(text) <= cells:
+        return text
+    cut = Text(text)
+    cut.truncate(cells, overflow="ellipsis")
+    return cut.plain
 
 
 def _printable(text: str) -> str:
