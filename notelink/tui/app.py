@@ -27,7 +27,7 @@ from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Header, Input
 from textual.worker import Worker
 
 from notelink.config import TuiConfig
@@ -91,7 +91,7 @@ class NotelinkApp(AppState):
                     yield ConceptsPanel(id="concepts-panel")
         yield SearchPane(id="search")
         yield IndexStatus(id="index-status")
-        yield Footer()
+        yield keys.KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = str(self.vault)
@@ -119,19 +119,6 @@ class NotelinkApp(AppState):
                 self.dropped_keys.drop(event.key)
                 return
         await super().on_event(event)
-
-    def on_resize(self, event: events.Resize) -> None:
-        """A compact footer under 130 columns (`? Help`, `q Quit` come early in it: they stay on screen),
-        and no `^p palette` at its right under 112, where the keys run under it (a key cut mid-word, and
-        its last letter drawn after `palette`); the help names Ctrl+P. The footer composes its keys again
-        when that changes: it reads `show_command_palette` only when it composes (after a resize from 120 to
-        80 to 100 columns, the palette key stayed, and a letter after it)."""
-        footer = self.query_one(Footer)
-        footer.compact = event.size.width < 130
-        palette = event.size.width >= 112
-        if palette != footer.show_command_palette:
-            footer.show_command_palette = palette
-            footer.refresh(recompose=True)
 
     # -- index lifecycle -------------------------------------------------------------------------
     @work(thread=True, group="warm")
