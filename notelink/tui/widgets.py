@@ -24,6 +24,10 @@ SUBTITLE, NARROW_SUBTITLE = f"{LINKED_MARK} already linked", f"{LINKED_MARK} lin
 """The related panel's border subtitle; under 70 columns it says where the concepts are (`ConceptsPanel`)."""
 
 
+BAR, NAME_ROOM = 6, 20
+"""A related note's score bar, in cells, shown where it leaves the names this many cells."""
+
+
 class NoteRequested(Message):
     """The user asked to open a note; `browsing` is True for moving through the notes list."""
 
@@ -111,19 +115,23 @@ class RelatedPanel(Vertical):
         return listing.get_option_at_index(listing.highlighted).id
 
     def _fill(self, listing: OptionList) -> None:
-        """The rows, each name cut to the list's width at its end ("Bread baking…"), or, where that would
-        show two names alike ("Garden note…" twice), in its middle ("Garden no…te 246"), or where they
-        differ when their ends are alike too (`apart`)."""
-        self._fitted = listing.scrollable_content_region.width
-        head = _related_prompt(self._rows[0][0], "").cell_len  # the score bar, the score, the linked mark
+        """The rows, with score bars where they leave a name `NAME_ROOM` cells (at 80 columns a bar left
+        "Bread baking…" of "Bread baking basics"); each name cut to the list's width at its end, or, where
+        that would show two names alike ("Garden note…" twice), in its middle ("Garden no…te 246"), or
+        where they differ when their ends are alike too (`apart`)."""
+        self._fitted, first = listing.scrollable_content_region.width, self._rows[0][0]
+        bar = BAR if self._fitted - _related_prompt(first, "").cell_len - 1 >= NAME_ROOM else 0
+        head = _related_prompt(first, "", bar).cell_len  # the score bar, the score, the linked mark
         room = self._fitted - head - 1 if self._fitted else 0
         names = [n for _, n in self._rows]
         if room > 0:
             ends = [n if len(n) <= room else n[: room - 1] + "…" for n in names]
-            alike = {e for e in ends if ends.count(e) > 1}
-            cut = [middle_cut(n, room) if e in alike else e for n, e in zip(names, ends, strict=True)]
+            starts = [e[: max(room - 4, 1)] if e.endswith("…") else e for e in ends]  # (alike but in their
+            alike = {t for t in starts if starts.count(t) > 1}  # last letters: "Obsidian Headless · M…")
+            cut = [middle_cut(n, room) if t in alike else e
+                   for n, e, t in zip(names, ends, starts, strict=True)]
             names = apart(names, cut, room)
-        listing.set_options(Option(_related_prompt(h, n), id=h.path)
+        listing.set_options(Option(_related_prompt(h, n, bar), id=h.path)
                             for (h, _), n in zip(self._rows, names, strict=True))
 
     def on_resize(self, event: events.Resize) -> None:
@@ -196,9 +204,10 @@ def cut_at(name: str, room: int, at: int) -> str:
     return head + "…" + (rest if len(rest) <= body else rest[: max(body - 1, 0)] + "…")
 
 
-def _related_prompt(hit: Related, name: str) -> Text:
-    text = Text(score_bar(hit.score, 6), style="green", no_wrap=True, overflow="ellipsis")
-    text.append(f" {hit.score:4.2f} ", style="bold")
+def _related_prompt(hit: Related, name: str, bar: int = BAR) -> Text:
+    """A related note's row: its score bar `bar` cells wide (none: 0), score, linked mark and name."""
+    text = Text(score_bar(hit.score, bar) if bar else "", style="green", no_wrap=True, overflow="ellipsis")
+    text.append(f" {hit.score:4.2f} " if bar else f"{hit.score:4.2f} ", style="bold")
     text.append(f"{LINKED_MARK} " if hit.linked else "  ", style="cyan")
     text.append(name)
     return text

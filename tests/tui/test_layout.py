@@ -116,6 +116,23 @@ async def test_concept_words_are_not_cut_at_80x24(indexed: tuple[Path, Path]) ->
 
 
 @sync
+async def test_related_names_have_room_at_80x24_the_bars_left_out(indexed: tuple[Path, Path]) -> None:
+    """At 80 columns a score bar left a related name 12 cells and an ellipsis ("Bread baking…"): there the
+    score stands alone, as the concepts' does, and the name has 18 ("Bread baking basi…"); at 120 columns,
+    with the room, the bars stay."""
+    for size, bars, shown in (((80, 24), False, "Bread baking basi"),
+                              ((120, 32), True, "Bread baking basics")):
+        app = make_app(*indexed)
+        async with running(app, size) as pilot:
+            app.show_note("cooking/Sourdough starter.md")
+            await settle(pilot, app)
+            listing = app.query_one("#related", OptionList)
+            rows = [listing.render_line(y).text for y in range(listing.option_count)]
+            assert any(shown in r for r in rows), rows
+            assert any(block in r for r in rows for block in "▏▎▍▌▋▊▉█") is bars, rows
+
+
+@sync
 async def test_related_names_alike_at_their_start_stay_apart_in_a_narrow_panel(tmp_path: Path) -> None:
     """At 80 columns the related panel has room for ~20 cells of a name: "Garden note 246" and "Garden
     note 163" would both end as "Garden note…"; cut in their middle they keep their numbers."""
