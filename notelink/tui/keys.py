@@ -88,8 +88,7 @@ class KeysFooter(Footer):
     def fitting(self) -> tuple[str, ...]:
         """The actions of the keys shown (each named once, as the footer names them) that fit beside the
         palette key."""
-        room = (self.size.width or self.app.size.width) - self._cells("^p", "palette")  # (and its border,
-        # where the last key's space after it goes)
+        room = (self.size.width or self.app.size.width) - self._cells("^p", "palette") - 1  # (its border)
         shown: list[str] = []
         palette = self.app.COMMAND_PALETTE_BINDING
         for _, binding, _, _ in self.screen.active_bindings.values():

@@ -24,7 +24,7 @@ from notelink.tui.widgets import KeyList
 
 HELP_KEYS = [
     ("/", "filter notes by title, path or #tag (Enter: open the best match, ↓: the list, Esc: clear, "
-          "Esc again: the list)"),
+          "again: leave)"),
     ("s", "search notes by meaning as you type; Enter opens the note at the passage, Esc goes back"),
     ("↑ ↓  j k  Enter", "move in a list; Enter opens the note or concept"),
     ("Tab  Shift+Tab", "next / previous panel"),
