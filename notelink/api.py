@@ -251,14 +251,16 @@ class Vault:
         return why.full
 
     def search(self, query: str, top: int = 10, snippets: bool = True, syntax: bool = True,
-               exclude: Collection[str] = ()) -> SearchResults:
+               exclude: Collection[str] = (), prefix: bool = False) -> SearchResults:
         """Notes for `query`, by meaning in the vault's own words, best first, each with a snippet (the
         best-matching passage, matched words as spans) and `because` (query words found, words the CBOW
         model brought in: `kubernetes ← k8s`); `unknown` lists query words in no note's
         searched text (code, URLs and front matter are not searched: `unknown_reason`), `suggestions` the
         close words the vault has for them (a typed query's), `ignored` its stop words and numbers.
         `syntax`: quoted phrases, `#tag` and `path:` filter (False: the text is a draft, searched as it
-        is); `exclude`: paths never returned (the note being written). A blank query is an ArgumentError."""
+        is); `exclude`: paths never returned (the note being written); `prefix`: the query is being typed,
+        so its last word, in no note, stands for the vault's words it starts (`dou`: dough). A blank query
+        is an ArgumentError."""
         arguments.at_least_one("top", top)
         if not arguments.as_text("query", query).strip():
             raise ArgumentError("query is empty: give words to search for")
@@ -272,7 +274,7 @@ class Vault:
                 except IndexFormatError as exc:  # (an index without search data)
                     raise self._of_vault(exc) from exc
             searcher = self._searcher
-        return searcher.search(query, top, syntax=syntax, snippets=snippets, exclude=exclude)
+        return searcher.search(query, top, syntax=syntax, snippets=snippets, exclude=exclude, prefix=prefix)
 
     def similar(self, word: str, top: int = 10) -> list[Neighbour]:
         """The words this vault uses most like `word` (cosine of CBOW word vectors), each with its count;

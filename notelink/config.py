@@ -347,6 +347,11 @@ class SearchConfig:
     it: at least two of that language's stop words)."""
     top: int = 10
     """Notes returned (`--top`)."""
+    completions: int = 3
+    """With `prefix` (search as you type), a last word in no note stands for at most this many of the vault's
+    words it starts (the most used first): `dou` searches `dough` before the word is typed out."""
+    min_prefix: int = 2
+    """Letters a last word needs before it is completed."""
 
 
 @dataclass(frozen=True)

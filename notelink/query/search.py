@@ -37,7 +37,9 @@ of that title 7th, below notes with two of the words (RESULTS.md, session 21).
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 from collections.abc import Collection, Sequence
 from contextlib import AbstractContextManager
@@ -131,20 +133,22 @@ class Searcher:
 
     # -- the query ---------------------------------------------------------------------------
     def search(self, query: str, top: int | None = None, *, syntax: bool = True, snippets: bool = True,
-               exclude: Collection[str] = ()) -> SearchResults:
+               exclude: Collection[str] = (), prefix: bool = False) -> SearchResults:
         """The `top` notes for `query`, best first. `syntax`: read quotes, #tags and path: as operators
         (`syntax.parse_query`); else the text is a draft, searched as it is. `exclude`: notes never
         returned (the note being written), by path or name as `related` reads one (those that name no
-        note: the results' `unknown_notes`). BLAS runs on this thread only meanwhile (`_one_blas_thread`)."""
+        note: the results' `unknown_notes`). `prefix`: the query is being typed, so a last word in no note
+        is one not typed out yet (`_completions`). BLAS runs on this thread only meanwhile."""
         with _one_blas_thread():
-            return self._search(query, top, syntax, snippets, exclude)
+            return self._search(query, top, syntax, snippets, exclude, prefix)
 
     def _search(self, query: str, top: int | None, syntax: bool, snippets: bool,
-                exclude: Collection[str]) -> SearchResults:
+                exclude: Collection[str], prefix: bool = False) -> SearchResults:
         query = query if syntax else draft(query)
         parsed = parse_query(query) if syntax else plain(query)
         top = self.cfg.top if top is None else top
-        terms = self._terms(parsed.text)
+        typing = prefix and query[-1:].isalnum() and parsed.text.rstrip() == parsed.text
+        terms = self._terms(parsed.text, typing)
         phrases = [self._phrase_ids(p) for p in parsed.phrases]
         left_out, no_note = self.filters.excluded([exclude] if isinstance(exclude, str) else exclude)
         allowed = self.filters.allowed(parsed, left_out)
@@ -175,11 +179,17 @@ class Searcher:
         found = [n.id for n in self.index.notes_named(text) if allowed is None or allowed[n.id]]
         return sorted(found, key=lambda j: (-scores[j], j))
 
-    def _terms(self, text: str) -> _Terms:
+    def _terms(self, text: str, typing: bool = False) -> _Terms:
+        """The query's words as search ids; `typing`: its last word may be a start (`_completions`), its
+        completions sharing one word's weight."""
         tokens = tokenize(text, keep_stopwords=True)
         lang = language_of([tokens])
         kept = without_stopwords([tokens], lang)[0]
         ids_of = {t: self._ids_of(t) for t in dict.fromkeys(kept)}  # (once per distinct token)
+        started = kept[-1] if typing and kept and tokens and kept[-1] == tokens[-1] else None
+        completed = self._completions(started) if started is not None and not ids_of[started] else []
+        if completed:
+            ids_of[started or ""] = completed
         known = [i for t in kept for i in ids_of[t]]
         missing = [t for t, found in ids_of.items() if not found]
         unknown = [t for t in missing if not stop_word_languages(t)]  # (`die`: German notes drop it)
@@ -187,6 +197,8 @@ class Searcher:
                          | _numbers(text))
         ids, counts = np.unique(np.asarray(known, dtype=np.int64), return_counts=True)
         q = (1 + np.log(counts)) * self.idf[ids] if ids.size else np.zeros(0)
+        if len(completed) > 1:
+            q = q / np.where(np.isin(ids, completed), len(completed), 1)
         q = q / (np.linalg.norm(q) or 1.0)
         sure = sum(lang in stop_word_languages(t) for t in tokens) >= 2  # the query shows its language
         words = list(dict.fromkeys(self.words[i] for found in ids_of.values() for i in found))
@@ -209,6 +221,26 @@ class Searcher:
         if token in self.lookup:
             return [self.lookup[token]]
         return self._unaccented.get(unaccented(token), [])
+
+    def _completions(self, start: str) -> list[int]:
+        """The ids of the vault's words that `start` begins (accents aside), the most used (lowest idf)
+        first, at most `SearchConfig.completions`: a word being typed (`dou` while typing `dough`) was said to
+        be in no note's text until it was typed out."""
+        if len(start) < self.cfg.min_prefix:
+            return []
+        key = unaccented(start)
+        at = bisect.bisect_left(self._sorted, (key, -1))
+        found = []
+        for word, i in itertools.islice(self._sorted, at, None):
+            if not word.startswith(key):
+                break
+            found.append(i)
+        return sorted(found, key=lambda i: (self.idf[i], i))[: self.cfg.completions]
+
+    @functools.cached_property
+    def _sorted(self) -> list[tuple[str, int]]:
+        """The vault's words (accents aside) with their ids, in order (made at the first word completed)."""
+        return sorted((unaccented(w), i) for i, w in enumerate(self.words))
 
     @functools.cached_property
     def _unaccented(self) -> dict[str, list[int]]:

@@ -23,12 +23,13 @@ from notelink.query.index import Index
 from notelink.tui.concepts import ConceptsPanel
 from notelink.tui.exports import EXPORTS, export_path, refusal, write_export
 from notelink.tui.names import Names
+from notelink.tui.noteslist import NotesPane
 from notelink.tui.noteview import NoteView
 from notelink.tui.screens import ConfirmScreen, PathPrompt
 from notelink.tui.state import AppState
 from notelink.tui.status import IndexStatus
 from notelink.tui.text import NoteFilter, as_shown, is_attachment, note_body
-from notelink.tui.widgets import NotesPane, RelatedPanel
+from notelink.tui.widgets import RelatedPanel
 
 
 def render_note(app: AppState, path: str, keep_scroll: bool = False) -> None:

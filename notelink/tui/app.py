@@ -27,7 +27,7 @@ from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Header, Input
 from textual.worker import Worker
 
 from notelink.config import TuiConfig
@@ -38,6 +38,7 @@ from notelink.tui.concepts import ConceptsPanel
 from notelink.tui.details import DetailsCache
 from notelink.tui.linking import Linker
 from notelink.tui.messages import IndexLoaded, IndexProgress, WatchMessage
+from notelink.tui.noteslist import FilterSubmitted, NotesPane
 from notelink.tui.noteview import NoteView
 from notelink.tui.screens import ConceptScreen, HelpScreen, LinksScreen, PathPrompt
 from notelink.tui.search import SearchPane
@@ -46,7 +47,7 @@ from notelink.tui.state import AppState
 from notelink.tui.status import IndexStatus
 from notelink.tui.text import href_target
 from notelink.tui.watching import WatcherFactory, default_watcher_factory
-from notelink.tui.widgets import FilterSubmitted, NoteRequested, NotesPane, RelatedPanel
+from notelink.tui.widgets import NoteRequested, RelatedPanel
 
 SAVE_DELAY = 1.0
 """Seconds after a note is shown before it is saved as the vault's last note (browsing saves once)."""
@@ -90,7 +91,7 @@ class NotelinkApp(AppState):
                     yield ConceptsPanel(id="concepts-panel")
         yield SearchPane(id="search")
         yield IndexStatus(id="index-status")
-        yield Footer()
+        yield keys.KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = str(self.vault)
@@ -118,19 +119,6 @@ class NotelinkApp(AppState):
                 self.dropped_keys.drop(event.key)
                 return
         await super().on_event(event)
-
-    def on_resize(self, event: events.Resize) -> None:
-        """A compact footer under 130 columns (`? Help`, `q Quit` come early in it: they stay on screen),
-        and no `^p palette` at its right under 112, where the keys run under it (a key cut mid-word, and
-        its last letter drawn after `palette`); the help names Ctrl+P. The footer composes its keys again
-        when that changes: it reads `show_command_palette` only when it composes (after a resize from 120 to
-        80 to 100 columns, the palette key stayed, and a letter after it)."""
-        footer = self.query_one(Footer)
-        footer.compact = event.size.width < 130
-        palette = event.size.width >= 112
-        if palette != footer.show_command_palette:
-            footer.show_command_palette = palette
-            footer.refresh(recompose=True)
 
     # -- index lifecycle -------------------------------------------------------------------------
     @work(thread=True, group="warm")
@@ -300,12 +288,13 @@ class NotelinkApp(AppState):
 
     # -- actions ---------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`/` and `s` are priority keys (see BINDINGS) everywhere but in a text box, a dialog or search; the
-        palette (Ctrl+P) opens over no dialog."""
+        """`/` and `s` are priority keys (see BINDINGS) everywhere but in a text box, a dialog or search; keys
+        a text box types are not named in the footer while it has focus (`l Links` read as a command there);
+        the palette (Ctrl+P) opens over no dialog."""
         if action in ("focus_filter", "search"):
             return not (isinstance(self.focused, Input) or isinstance(self.screen, ModalScreen)
                         or self.query_one(SearchPane).is_open)
-        if action == "quit_key":  # `q`: not in the footer where a text box types it
+        if action in keys.TYPED:  # not in the footer where a text box types the key
             return not isinstance(self.focused, Input)
         if action == "command_palette":  # not over a dialog (an export asked twice, the first left open)
             return not isinstance(self.screen, ModalScreen)
@@ -329,10 +318,7 @@ class NotelinkApp(AppState):
         self.screen.set_focus(self.query_one("#filter", Input))
 
     def action_focus_list(self) -> None:
-        """Esc: to the notes list; in the filter box, clears the filter first."""
-        box = self.query_one("#filter", Input)
-        if self.focused is box:
-            box.value = ""
+        """Esc: to the notes list (the filter box takes its own Esc: `FilterBox`)."""
         self.query_one("#notes").focus()
 
     def action_history_back(self) -> None:

@@ -4,8 +4,12 @@ Dendron's vault has nine notes titled "CLI" (`dendron.ref.cli.md`, `dendron.topi
 has "Headless Sync" in each language's folder. A note whose title another note shares is shown with the
 shortest part of its path that no other such note has: `CLI · ref`, `CLI · topic`, `Headless Sync · de`.
 The parts of a path are its folders and the dot-separated parts of its file name, less those that repeat the
-title; a part that no other note of the group has is taken alone (the one nearest the file), else the shortest
-run of parts ending at the file that the others do not end with, else the whole path. No textual here.
+title. Where the notes' paths have as many parts and one folder place among them tells every note apart, each
+note is named by its folder there (the shortest such, then the nearest the file): obsidian-help's
+`da/Udvidelse af Obsidian/Obsidian Headless.md` is `· da`, as every translation is named by its language,
+which a narrow list still shows. Else a part that no other note of the group has is taken alone (the one
+nearest the file), else the shortest run of parts ending at the file that the others do not end with, else
+the whole path. No textual here.
 """
 
 from __future__ import annotations
@@ -61,6 +65,9 @@ def parts(path: str, title: str) -> list[tuple[str, str]]:
 def distinguishing(paths: list[str], title: str) -> dict[str, str]:
     """For notes sharing `title`: path → the shortest part of its path that tells it apart (see above)."""
     split = {p: parts(p, title) for p in paths}
+    place = _telling_place(list(split.values()))
+    if place is not None:
+        return {p: split[p][place][0] for p in paths}
     seen: dict[str, int] = {}
     for p in paths:
         for part in {fold(x) for x, _ in split[p]}:
@@ -70,6 +77,17 @@ def distinguishing(paths: list[str], title: str) -> dict[str, str]:
     for label in labels.values():
         counts[label] = counts.get(label, 0) + 1
     return {p: label if counts[label] == 1 and label else p for p, label in labels.items()}
+
+
+def _telling_place(split: list[list[tuple[str, str]]]) -> int | None:
+    """The folder place among paths of as many parts where every path has a folder of its own (the one whose
+    longest name is shortest, then the nearest the file), or None. (Not among a Dendron name's parts, where
+    the part nearest the file says most: `Traits · note-traits`, not `· feature`.)"""
+    if len({len(p) for p in split}) != 1:
+        return None
+    places = [(max(len(p[k][0]) for p in split), -k) for k in range(len(split[0]))
+              if all(p[k][1] == "/" for p in split) and len({fold(p[k][0]) for p in split}) == len(split)]
+    return -min(places)[1] if places else None
 
 
 def _label(path: str, split: dict[str, list[tuple[str, str]]], seen: dict[str, int]) -> str:

@@ -24,7 +24,8 @@ from notelink.tui.names import SEPARATOR, Names
 from notelink.tui.widgets import KeyList
 
 HELP_KEYS = [
-    ("/", "filter notes by title, path or #tag (Enter: open the best match, ↓: to the list, Esc: clear)"),
+    ("/", "filter notes by title, path or #tag (Enter: open the best match, ↓: the list, Esc: clear, "
+          "again: leave)"),
     ("s", "search notes by meaning as you type; Enter opens the note at the passage, Esc goes back"),
     ("↑ ↓  j k  Enter", "move in a list; Enter opens the note or concept"),
     ("Tab  Shift+Tab", "next / previous panel"),

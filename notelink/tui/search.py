@@ -59,7 +59,7 @@ class Searches:
             if self._searcher is None or self._searcher.index is not index:
                 self._searcher = Searcher(index, vault=vault)
             searcher = self._searcher
-        return searcher.search(query, top)
+        return searcher.search(query, top, prefix=True)  # (typed: its last word may be a start)
 
 
 class SearchDone(Message):

@@ -11,14 +11,12 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.content import Content, Span
-from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option, OptionDoesNotExist
+from textual.widgets.option_list import Option
 
-from notelink.query.answers import NoteInfo, Related
-from notelink.tui.names import SEPARATOR, Names
+from notelink.query.answers import Related
+from notelink.tui.names import Names
 from notelink.tui.text import score_bar
 
 LINKED_MARK = "↔"
@@ -28,6 +26,10 @@ NARROW_SUBTITLE = f"{SUBTITLE} · Tab: concepts"
 columns it says where the concepts are (`ConceptsPanel`)."""
 
 
+BAR, NAME_ROOM = 6, 20
+"""A related note's score bar, in cells, shown where it leaves the names this many cells."""
+
+
 class NoteRequested(Message):
     """The user asked to open a note; `browsing` is True for moving through the notes list."""
 
@@ -35,41 +37,6 @@ class NoteRequested(Message):
         super().__init__()
         self.path = path
         self.browsing = browsing
-
-
-class FilterSubmitted(Message):
-    """Enter (`open`), ↓ or Esc in the filter: the app applies `query` and moves to the list (posted to
-    the app directly, ahead of the keys read after it)."""
-
-    def __init__(self, query: str, open: bool = False) -> None:
-        super().__init__()
-        self.query, self.open = query, open
-
-
-class FilterBox(Input):
-    """The filter box. Enter, ↓ and Esc leave it at once, in the order the keys came: Textual resolves keys
-    bound to actions in the app, after the box has taken the keys read with them (`/kim⏎e` typed "e"
-    into the filter). A key the box receives after it was left goes to the app again, with its time."""
-
-    LEAVING: ClassVar[dict[str, bool]] = {"enter": True, "down": False, "escape": False}
-    """Keys that leave the box, and whether they open the highlighted note."""
-
-    async def _on_key(self, event: events.Key) -> None:
-        if self.screen.focused is not self or event.key in self.LEAVING:
-            event.stop()
-            event.prevent_default()
-            if self.screen.focused is not self:  # read in the same go as a key that left the box
-                again = events.Key(event.key, event.character)
-                again.time = event.time
-                self.app.post_message(again)
-                return
-            if event.key == "escape":
-                self.value = ""
-            self.screen.set_focus(self.screen.query_one("#notes", OptionList))
-            self.app.post_message(FilterSubmitted(self.value, open=self.LEAVING[event.key]))
-            return
-        if not await edit_in_order(self, event):
-            await super()._on_key(event)
 
 
 async def edit_in_order(box: Input, event: events.Key) -> bool:
@@ -86,101 +53,6 @@ async def edit_in_order(box: Input, event: events.Key) -> bool:
     return True
 
 
-class NotesPane(Vertical):
-    """The filter box and the list of notes, with the count in the border."""
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._options: dict[tuple[str, str, str], Option] = {}
-        self._shown: str | None = None  # the note the app shows (`highlight`)
-        self.names = Names([])
-
-    def _option(self, note: NoteInfo) -> Option:
-        """A note's list entry, made once and reused by later filters (100k notes: making every entry
-        again took 0.75 s a keystroke)."""
-        label = self.names.label(note.path)
-        key = (note.path, note.title, label)
-        option = self._options.get(key)
-        if option is None:
-            option = self._options[key] = Option(_note_prompt(note, label), id=note.path)
-        return option
-
-    def compose(self) -> ComposeResult:
-        yield FilterBox(placeholder="/ filter: title, path, #tag", id="filter")
-        yield NoteList(id="notes")
-
-    def on_mount(self) -> None:
-        self.border_title = "Notes"
-
-    class FilterChanged(Message):
-        def __init__(self, query: str) -> None:
-            super().__init__()
-            self.query = query
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self.post_message(self.FilterChanged(event.value))
-
-    def chosen(self, query: str = "") -> str | None:
-        """The note Enter in the filter opens: the best (first) match of a `query`, even when the note shown
-        is listed too (the help promises the best match); with no query, the highlighted note. Highlights
-        it; None when that is the note shown (it stays as it is, not scrolled to its top by a new render)
-        or nothing matches."""
-        listing = self.query_one("#notes", OptionList)
-        best = query.strip() or listing.highlighted is None
-        if best and listing.option_count and not listing.options[0].disabled:
-            with listing.prevent(OptionList.OptionHighlighted):
-                listing.highlighted = 0
-        if listing.highlighted is None:
-            return None
-        option = listing.get_option_at_index(listing.highlighted)
-        return option.id if option.id and option.id != self._shown else None
-
-    @on(OptionList.OptionHighlighted, "#notes")
-    def _browsed(self, event: OptionList.OptionHighlighted) -> None:
-        event.stop()
-        if event.option.id:
-            self.post_message(NoteRequested(event.option.id, browsing=True))
-
-    @on(OptionList.OptionSelected, "#notes")
-    def _opened(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option.id:
-            self.post_message(NoteRequested(event.option.id))
-
-    def show_notes(self, notes: Sequence[NoteInfo], total: int, current: str | None, query: str = "",
-                   names: Names | None = None) -> None:
-        """Replaces the list; keeps `current` highlighted when it is still shown; says when the filter
-        `query` matches nothing. `names` tells notes with the same title apart."""
-        listing = self.query_one("#notes", OptionList)
-        if names is not None:
-            self.names = names
-        if len(self._options) > 2 * total + 1000:  # many notes renamed or gone since their option was made
-            self._options.clear()
-        self.border_title = f"Notes {len(notes):,}" + (f"/{total:,}" if len(notes) != total else "")
-        if notes or not query.strip():
-            listing.set_options(map(self._option, notes))
-            self.highlight(current)
-            return
-        listing.set_options([Option(Text(f"No notes match {query.strip()!r}", style="dim italic"),
-                                    disabled=True)])
-        self._shown = current
-        with listing.prevent(OptionList.OptionHighlighted):
-            listing.highlighted = None
-
-    def highlight(self, path: str | None) -> None:
-        """Highlights a note without announcing it (the app already shows it)."""
-        self._shown = path
-        listing = self.query_one("#notes", OptionList)
-        try:
-            index = listing.get_option_index(path) if path else None
-        except OptionDoesNotExist:
-            index = None
-        with listing.prevent(OptionList.OptionHighlighted):
-            listing.highlighted = index if index is not None else (0 if listing.option_count else None)
-
-
 class KeyList(OptionList):
     """An OptionList that also moves with `j` / `k`, as in many terminal apps."""
 
@@ -194,51 +66,6 @@ class PanelList(KeyList):
     def on_focus(self, event: events.Focus) -> None:
         if self.highlighted is None and self.option_count and not self.get_option_at_index(0).disabled:
             self.highlighted = 0
-
-
-class NoteList(KeyList):
-    """An OptionList whose options are one line each (titles do not wrap), so a list of thousands of
-    notes is laid out without measuring every prompt: OptionList measures each option's height, which
-    took ~50 ms per update for 2,300 notes. Falls back to OptionList's own layout if its internals change."""
-
-    def _update_lines(self) -> None:
-        try:
-            cache, start = self._line_cache, len(self._line_cache.lines)
-        except AttributeError:  # a Textual version with another line cache
-            super()._update_lines()
-            return
-        if not self.scrollable_content_region:
-            return
-        n = len(self.options)
-        if start < n:
-            cache.index_to_line.update(zip(range(start, n), range(start, n), strict=True))
-            cache.heights.update(dict.fromkeys(range(start, n), 1))
-            cache.lines.extend((i, 0) for i in range(start, n))
-        size = Size(self.scrollable_content_region.width - self._get_left_gutter_width(), n)
-        if size != self.virtual_size:
-            self.virtual_size = size
-            self._scroll_update(size)
-
-
-def _note_prompt(note: NoteInfo, label: str = "") -> Content:
-    """Title, what tells it apart from notes with the same title (`names`), and dim folder on one line, cut
-    with an ellipsis (app.tcss). Content with spans, not markup (no escaping) nor a rich Text (100k of
-    those took 1.3 s): 1.5 us a note."""
-    title, folder = _printable(note.title or note.path), _printable(note.path.rpartition("/")[0])
-    spans = []
-    if label:
-        spans.append(Span(len(title), len(title) + len(SEPARATOR) + len(label), "bold"))
-        title += SEPARATOR + _printable(label)
-    if not folder:
-        return Content(title, spans)
-    return Content(f"{title}  {folder}", [*spans, Span(len(title) + 2, len(title) + 2 + len(folder), "dim")])
-
-
-def _printable(text: str) -> str:
-    """Tabs, newlines and other control characters as single spaces (an entry is one line)."""
-    if text.isprintable():
-        return text
-    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
 class RelatedPanel(Vertical):
@@ -290,19 +117,23 @@ class RelatedPanel(Vertical):
         return listing.get_option_at_index(listing.highlighted).id
 
     def _fill(self, listing: OptionList) -> None:
-        """The rows, each name cut to the list's width at its end ("Bread baking…"), or, where that would
-        show two names alike ("Garden note…" twice), in its middle ("Garden no…te 246"), or where they
-        differ when their ends are alike too (`apart`)."""
-        self._fitted = listing.scrollable_content_region.width
-        head = _related_prompt(self._rows[0][0], "").cell_len  # the score bar, the score, the linked mark
+        """The rows, with score bars where they leave a name `NAME_ROOM` cells (at 80 columns a bar left
+        "Bread baking…" of "Bread baking basics"); each name cut to the list's width at its end, or, where
+        that would show two names alike ("Garden note…" twice), in its middle ("Garden no…te 246"), or
+        where they differ when their ends are alike too (`apart`)."""
+        self._fitted, first = listing.scrollable_content_region.width, self._rows[0][0]
+        bar = BAR if self._fitted - _related_prompt(first, "").cell_len - 1 >= NAME_ROOM else 0
+        head = _related_prompt(first, "", bar).cell_len  # the score bar, the score, the linked mark
         room = self._fitted - head - 1 if self._fitted else 0
         names = [n for _, n in self._rows]
         if room > 0:
             ends = [n if len(n) <= room else n[: room - 1] + "…" for n in names]
-            alike = {e for e in ends if ends.count(e) > 1}
-            cut = [middle_cut(n, room) if e in alike else e for n, e in zip(names, ends, strict=True)]
+            starts = [e[: max(room - 4, 1)] if e.endswith("…") else e for e in ends]  # (alike but in their
+            alike = {t for t in starts if starts.count(t) > 1}  # last letters: "Obsidian Headless · M…")
+            cut = [middle_cut(n, room) if t in alike else e
+                   for n, e, t in zip(names, ends, starts, strict=True)]
             names = apart(names, cut, room)
-        listing.set_options(Option(_related_prompt(h, n), id=h.path)
+        listing.set_options(Option(_related_prompt(h, n, bar), id=h.path)
                             for (h, _), n in zip(self._rows, names, strict=True))
 
     def on_resize(self, event: events.Resize) -> None:
@@ -375,11 +206,11 @@ def cut_at(name: str, room: int, at: int) -> str:
     return head + "…" + (rest if len(rest) <= body else rest[: max(body - 1, 0)] + "…")
 
 
-def _related_prompt(hit: Related, name: str) -> Text:
-    """A related note's row: score bar, score, linked mark, name; all of it dim for a weak note (a long
-    shot), so that strong and weak notes tell apart at a glance."""
-    text = Text(score_bar(hit.score, 6), style="green", no_wrap=True, overflow="ellipsis")
-    text.append(f" {hit.score:4.2f} ", style="bold")
+def _related_prompt(hit: Related, name: str, bar: int = BAR) -> Text:
+    """A related note's row: its score bar `bar` cells wide (none: 0), score, linked mark and name; all of it
+    dim for a weak note (a long shot), so that strong and weak notes tell apart at a glance."""
+    text = Text(score_bar(hit.score, bar) if bar else "", style="green", no_wrap=True, overflow="ellipsis")
+    text.append(f" {hit.score:4.2f} " if bar else f"{hit.score:4.2f} ", style="bold")
     text.append(f"{LINKED_MARK} " if hit.linked else "  ", style="cyan")
     text.append(name)
     if hit.weak:

@@ -68,6 +68,18 @@ def test_unknown_and_stop_words_are_reported(searcher: Searcher) -> None:
     assert nothing.hits == [] and nothing.unknown == ["zzyzx"] and nothing.words == []
 
 
+def test_a_last_word_being_typed_stands_for_the_words_it_starts(searcher: Searcher) -> None:
+    """`prefix` (search as you type): `sourd` is `sourdough` not typed out yet, only as the last word, and
+    only while it is in no note; typed out, or followed by a space, it is a word like any."""
+    typing = searcher.search("kubernetes sourd", prefix=True)
+    assert "sourdough" in typing.words and typing.unknown == [] and "Sourdough.md" in paths(typing)
+    assert searcher.search("kubernetes sourd").unknown == ["sourd"]  # (not typing: the CLI's search)
+    assert searcher.search("sourd kubernetes", prefix=True).unknown == ["sourd"]
+    assert searcher.search("kubernetes sourd ", prefix=True).unknown == ["sourd"]
+    assert searcher.search("kubernetes s", prefix=True).unknown == []  # (a letter: too short, left out)
+    assert searcher.search("kubernetes s", prefix=True).words == ["kubernetes"]
+
+
 def test_one_letter_stop_words_are_said_to_be_left_out(searcher: Searcher) -> None:
     """The tokenizer drops one-letter words before stop words: `a` was left out with nothing said."""
     assert searcher.search("a").ignored == ["a"] and searcher.search("I x").ignored == ["i"]

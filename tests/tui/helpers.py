@@ -38,6 +38,7 @@ def sample_index(root: Path, extra: dict[str, str] | None = None) -> tuple[Path,
     vault, index_dir = root / "vault", root / "index"
     shutil.copytree(SAMPLE, vault)
     for rel, text in (extra or {}).items():
+        (vault / rel).parent.mkdir(parents=True, exist_ok=True)
         (vault / rel).write_text(text, encoding="utf-8")
     build_index(vault, index_dir, FAST)
     return vault, index_dir

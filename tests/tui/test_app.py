@@ -358,7 +358,7 @@ async def test_live_refresh_through_the_real_watcher(tmp_path: Path) -> None:
 
 def test_list_entries_show_markup_characters_literally() -> None:
     from notelink.query.answers import NoteInfo
-    from notelink.tui.widgets import _note_prompt
+    from notelink.tui.noteslist import _note_prompt
 
     cases = [("[x] todo [dim]", "f/a.md", "[x] todo [dim]  f"), ("a\\b [/]", "a.md", "a\\b [/]"),
              ("", "[y]/z.md", "[y]/z.md  [y]"), ("t", "x\\/a.md", "t  x\\"), ("a\tb\x07", "a.md", "a b")]

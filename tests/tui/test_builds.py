@@ -13,10 +13,10 @@ from textual.widgets import OptionList
 
 from notelink.index.build import IndexEvent, build_index
 from notelink.tui.app import NotelinkApp
+from notelink.tui.noteslist import NotesPane
 from notelink.tui.noteview import NoteView
 from notelink.tui.screens import ConfirmScreen
 from notelink.tui.status import IndexStatus, describe_event
-from notelink.tui.widgets import NotesPane
 from tests.conftest import FAST, SAMPLE
 
 from .helpers import running, settle, sync, wait_for

@@ -10,9 +10,9 @@ import pytest
 from textual.binding import Binding
 from textual.widgets import Input
 
+from notelink.tui.noteslist import NotesPane
 from notelink.tui.noteview import NoteView
 from notelink.tui.screens import PathPrompt
-from notelink.tui.widgets import NotesPane
 from tests.conftest import SAMPLE
 
 from .helpers import running, settle, sync, wait_for

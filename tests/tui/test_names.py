@@ -106,3 +106,11 @@ async def test_notes_with_one_title_are_told_apart_everywhere(same_titles: tuple
         app.show_note("dendron.ref.cli.md")
         await pilot.press("left_square_bracket")  # back: the title says which CLI
         assert app.current == "dendron.topic.cli.md" and view.border_title == "CLI · topic"
+
+
+def test_the_shortest_part_no_other_note_has_names_a_note() -> None:
+    """obsidian-help's translations have their language folder and a translated folder of their own: the
+    language is named (`Obsidian Headless · da`), not `… · Udvidelse af Obsidian`, which a narrow list cut."""
+    paths = ["da/Udvidelse af Obsidian/Obsidian Headless.md", "de/Obsidian erweitern/Obsidian Headless.md",
+             "ca/Ampliar Obsidian/Obsidian Headless.md", "es/Ampliar Obsidian/Obsidian Headless.md"]
+    assert distinguishing(paths, "Obsidian Headless") == {p: p.split("/")[0] for p in paths}

@@ -320,3 +320,18 @@ async def test_a_snippet_after_cjk_text_keeps_its_latin_words_whole(tmp_path: Pa
 def _rows(results: ResultList) -> list[str]:
     """The result list's rows as drawn, trailing spaces dropped."""
     return [results.render_line(y).text.rstrip() for y in range(results.size.height)]
+
+
+@sync
+async def test_a_last_word_being_typed_searches_for_the_words_it_starts(indexed: tuple[Path, Path]) -> None:
+    """`dou`, on its way to `dough`, said "No notes for 'dou' · not in any note's text" while it was typed;
+    as you type, a last word in no note stands for the vault's words it starts (the CLI's query path,
+    `prefix`); a word no vault word starts is still said to be in none."""
+    app = make_app(*indexed)
+    async with running(app, SIZE) as pilot:
+        await search(pilot, app, "dou")
+        assert "cooking/Pizza dough.md" in hit_paths(app) and "not in any" not in status(app), status(app)
+        assert "dough" in pane(app).shown.words  # type: ignore[union-attr]
+        await pilot.press("x")
+        await wait_for(pilot, lambda: shown_for(app, "doux"), what=lambda: status(app))
+        assert status(app) == "No notes for 'doux'  ·  not in any note's text (code aside): doux"

@@ -200,3 +200,18 @@ def test_property_lines_are_each_on_their_line_and_block_ids_hidden() -> None:
     text = "title:: Gardening\ntags:: hobby\n\n- sow [[Tomatoes]]\n  id:: 650a1b2c-1d2e\n- a colon: not one\n"
     assert as_shown(text) == ("**title**: Gardening  \n**tags**: hobby  \n\n"
                               "- sow [Tomatoes](notelink:Tomatoes)\n- a colon: not one\n")
+
+
+def test_filter_ranks_an_exact_name_first_then_prefixes_then_the_rest() -> None:
+    """Every note below matches `dendron.topic.lookup` by its path; ranked by title alone, "Creating Notes"
+    (`dendron.topic.lookup.create.md`) came first and Enter opened it."""
+    notes = [_note(0, "dendron.topic.lookup.create.md", "Creating Notes"),
+             _note(1, "dendron.topic.lookup.md", "Lookup"), _note(2, "dendron.topic.md", "Topics"),
+             _note(3, "a/dendron.topic.lookup.md", "About lookups"), _note(4, "Lookup bar.md", "Lookup bar")]
+    assert [n.path for n in filter_notes(notes, "dendron.topic.lookup")] == [
+        "dendron.topic.lookup.md", "a/dendron.topic.lookup.md", "dendron.topic.lookup.create.md"]
+    assert filter_notes(notes, "Dendron.Topic.Lookup.md")[0].path == "dendron.topic.lookup.md"
+    assert filter_notes(notes, "a/dendron.topic.lookup")[0].path == "a/dendron.topic.lookup.md"
+    assert [n.path for n in filter_notes(notes, "lookup")] == [  # the title, then titles starting so
+        "dendron.topic.lookup.md", "Lookup bar.md", "a/dendron.topic.lookup.md",
+        "dendron.topic.lookup.create.md"]
