@@ -67,7 +67,7 @@ def open_theme(app: AppState) -> None:
     if theme in app.available_themes:
         app.theme = theme
     elif asked:
-        app.notify(f"The config file's [tui] theme {asked!r} is no theme here; themes: dark, light, "
+        app.notify(f"The config file's \\[tui] theme {asked!r} is no theme here; themes: dark, light, "
                    f"{', '.join(sorted(app.available_themes))}", severity="warning", timeout=8)
 
 
