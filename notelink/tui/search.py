@@ -31,7 +31,7 @@ from textual.worker import get_current_worker
 from notelink.errors import NotelinkError
 from notelink.notes.vault import RawNote, read_inside
 from notelink.query.index import Index
-from notelink.query.reasons import no_words, search_notes
+from notelink.query.reasons import no_words, numbers_of, search_notes
 from notelink.query.search import Hit, Searcher, SearchResults
 from notelink.tui.linebreak import Wrapped
 from notelink.tui.names import Names
@@ -318,11 +318,14 @@ def source_line(state: AppState, path: str, line: int) -> str:
 
 
 def summary(results: SearchResults) -> str:
-    """The line over the results: how many, for what, the query words in no note's searched text and the
-    filters no note matches (`reasons.search_notes`, as `notelink search` says them, short)."""
+    """The line over the results: how many, for what, the query words in no note's searched text, the
+    numbers left out and the filters no note matches (`reasons.search_notes`, as `notelink search` says
+    them, short)."""
     query, n = results.query.strip(), len(results.hits)
     parts = [f"{n} note{'s' if n != 1 else ''} for {query!r}" if n else f"No notes for {query!r}"]
-    parts += [r.short for r in search_notes(results.unknown, results.unmatched, results.suggestions)]
+    numbers = numbers_of(results.ignored) if results.words else []  # (else `no_words` says them)
+    parts += [r.short for r in search_notes(results.unknown, results.unmatched, results.suggestions,
+                                            numbers=numbers)]
     if not (results.unknown or results.unmatched or results.words or n):
         parts.append(no_words(results.ignored).short)
     return "  ·  ".join(parts)

@@ -297,6 +297,8 @@ def test_the_line_over_the_results_and_the_reasons_of_a_hit() -> None:
         "2 notes for 'zorb cabbage'  ·  not in any note's text (code aside): zorb"
     assert summary(SearchResults("kimchee", [], [], ["kimchee"], suggestions={"kimchee": ["kimchi"]})) == \
         "No notes for 'kimchee'  ·  not in any note's text (code aside): kimchee (kimchi?)"
+    assert summary(SearchResults("office hours 2022", [hit], ["office", "hours"], ignored=["2022"])) == \
+        "1 note for 'office hours 2022'  ·  numbers left out: 2022"  # as `notelink search` says it
 
 
 @sync
