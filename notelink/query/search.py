@@ -59,7 +59,7 @@ from notelink.notes.links import dialect_of
 from notelink.notes.stopwords import family, language_of, stop_word_languages, without_stopwords
 from notelink.notes.tokenizer import is_number, tokenize
 from notelink.query.accents import by_unaccented, unaccented
-from notelink.query.closenames import CloseNames, did_you_mean
+from notelink.query.closenames import did_you_mean
 from notelink.query.expansion import Expanded, Expansion, sigmoid
 from notelink.query.filters import Filters
 from notelink.query.index import Index
@@ -207,13 +207,9 @@ class Searcher:
 
     def _did_you_mean(self, unknown: list[str]) -> dict[str, list[str]]:
         """Close words of the vocabulary (words seen `min_count` times: the rarer ones search knows hold the
-        vault's own typos, `dendrong`) for a typed query's unknown words (`closenames.did_you_mean`)."""
-        return did_you_mean(self._vocabulary, unknown) if unknown else {}
-
-    @functools.cached_property
-    def _vocabulary(self) -> CloseNames:
-        """The vocabulary, to find words close to an unknown one (made at the first one: 0.1 s at 41k)."""
-        return CloseNames(self.index.words)
+        vault's own typos, `dendrong`) for a typed query's unknown words (`closenames.did_you_mean`), from
+        the index's one table of them (`similar` asks it too)."""
+        return did_you_mean(self.index.close_words, unknown) if unknown else {}
 
     def _ids_of(self, token: str) -> list[int]:
         """The word ids a query token searches for: its own, else those of the vault's words it matches
