@@ -13,7 +13,7 @@ from notelink.config import RelatedConfig
 
 if TYPE_CHECKING:
     from notelink.query.answers import Related
-    from notelink.query.health import Health
+    from notelink.query.health import Duplicate, Health
     from notelink.query.unlinked import Mentions
 
 
@@ -116,8 +116,13 @@ def _health_text(h: Health) -> str:
                  f"{c['stale_links']}")
     lines += [f"  {p.score:6.3f}  {shown(p.a)} ↔ {shown(p.b)}" for p in h.stale_links]
     lines.append(f"Near-duplicates (shared paragraphs, high similarity; never merged): {c['duplicates']}")
-    lines += [f"  {p.overlap:4.0%} shared, {p.score:5.3f}  {shown(p.a)} ≈ {shown(p.b)}" for p in h.duplicates]
+    lines += [f"  {_shared(p)}, {p.score:5.3f}  {shown(p.a)} ≈ {shown(p.b)}" for p in h.duplicates]
     lines.append(f"Tag suggestions (from the tags of related notes): {c['tags']}")
     lines += [f"  {shown(s.path)}: {' '.join('#' + shown(t) for t in s.tags)}  "
               f"({s.support:.0%} of its related notes)" for s in h.tags]
     return "\n".join(lines)
+
+
+def _shared(p: Duplicate) -> str:
+    """`100% shared`, or `identical` for a copy of the same text, right-aligned as the shares are."""
+    return f"{'identical' if p.identical else f'{p.overlap:.0%} shared':>11}"

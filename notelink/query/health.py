@@ -65,6 +65,11 @@ class Pair:
 
 
 @dataclass(frozen=True)
+class Duplicate(Pair):
+    identical: bool = False  # the same text byte for byte (a sync tool's conflicted copy), listed first
+
+
+@dataclass(frozen=True)
 class TagSuggestion:
     path: str
     tags: list[str]
@@ -77,7 +82,7 @@ class Health:
     orphans: list[str] = field(default_factory=list)
     one_way: list[Pair] = field(default_factory=list)
     stale_links: list[Pair] = field(default_factory=list)
-    duplicates: list[Pair] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
     tags: list[TagSuggestion] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     dialect: str = ""  # the vault's (Logseq: a dead link is a page with no file yet, shown empty)
@@ -267,14 +272,18 @@ def shared_paragraphs(index: Index) -> dict[tuple[int, int], float]:
 
 
 def duplicates(index: Index, shared: dict[tuple[int, int], float],
-               neighbours: dict[int, list[tuple[int, float]]]) -> list[Pair]:
+               neighbours: dict[int, list[tuple[int, float]]]) -> list[Duplicate]:
     """Pairs of notes that share whole paragraphs (`shared_paragraphs`) and where one is among the other's
-    most related notes; most shared first. Never merged: the user decides. (Rank, not an absolute cosine,
-    is the test of "high": cosines' scale depends on the vault.)"""
+    most related notes; copies of the same text first, then most shared. Never merged: the user decides.
+    (Rank, not an absolute cosine, is the test of "high": cosines' scale depends on the vault. A copy
+    scores well below 1, since each note's own name weighs in its vector: a conflicted copy of a note came
+    after two different notes that share paragraphs once numbers are left out.)"""
     close = {(min(i, j), max(i, j)): s for i, hits in neighbours.items() for j, s in hits}
-    found = [Pair(index.notes[a].path, index.notes[b].path, round(close[(a, b)], 4), round(overlap, 4))
+    sha = dict(index.db.execute("SELECT id, sha256 FROM notes")) if shared else {}
+    found = [Duplicate(index.notes[a].path, index.notes[b].path, round(close[(a, b)], 4), round(overlap, 4),
+                       sha[a] == sha[b])
              for (a, b), overlap in shared.items() if (a, b) in close]
-    return sorted(found, key=lambda p: (-p.overlap, -p.score, p.a, p.b))
+    return sorted(found, key=lambda p: (not p.identical, -p.overlap, -p.score, p.a, p.b))
 
 
 def tag_suggestions(index: Index, neighbours: dict[int, list[tuple[int, float]]]) -> list[TagSuggestion]:

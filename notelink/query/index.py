@@ -267,7 +267,13 @@ class Index(NoteLookup, WordQuestions):
         if (r := self.references) is not None and self.reference_weight and r[i, j] > 0 and not any(
                 label.startswith("mentions: ") for label in out):
             out = ["file name mentioned", *out[: top - 1]]
-        return out
+        return ["same text", *out[: top - 1]] if self.same_text(i, j) else out
+
+    def same_text(self, i: int, j: int) -> bool:
+        """Whether notes i and j hold the same text byte for byte (a copy: a sync tool's conflicted copy
+        scores well below 1, each note's own name weighing in its vector, so the score alone hides it)."""
+        rows = self.db.execute("SELECT sha256 FROM notes WHERE id IN (?, ?)", (i, j)).fetchall()
+        return i != j and len(rows) == 2 and rows[0][0] == rows[1][0]
 
     def concepts(self, note: NoteInfo, top: int = 10) -> list[Scored]:
         """The vault words that weigh most in the note's vector: its own words and their CBOW neighbours

@@ -305,3 +305,21 @@ def test_the_pass_over_every_pair_tells_its_progress(index: Index, monkeypatch: 
     assert events and {e.stage for e in events} == {"related"}
     assert events[-1].done == events[-1].total == n * (n + 1) // 2
     assert [e.done for e in events] == sorted(e.done for e in events)
+
+
+def test_a_copy_of_the_same_text_comes_first_and_says_so(tmp_path: Path, capsys) -> None:
+    """A sync tool's conflicted copy scores well below 1 (each note's own name weighs in its vector): the
+    report lists it first as `identical`, and related notes say `same text`."""
+    notes = {f"{topic} {i}.md": f"# {topic} {i}\n\n" + " ".join(w.split()[(i + k) % 12] for k in range(40))
+             for topic, w in TOPICS.items() for i in range(6)}
+    a = f"# A\n\n{SHARED}\n\nflour water"
+    notes |= {"a.md": a, "a (conflicted copy).md": a, "b.md": f"# B\n\n{SHARED}\n\nflour starter"}
+    index = _index_of(tmp_path, notes)
+    dups = health(index).duplicates
+    assert (dups[0].a, dups[0].b, dups[0].identical) == ("a (conflicted copy).md", "a.md", True)
+    assert not any(p.identical for p in dups[1:]) and len(dups) == 3
+    ids = {n.path: n.id for n in index.notes}
+    i, j, b = ids["a.md"], ids["a (conflicted copy).md"], ids["b.md"]
+    assert index.because(i, j)[0] == "same text" and "same text" not in index.because(i, b)
+    from notelink.cli.queries import _health_text
+    assert "  identical, " in _health_text(health(index))
