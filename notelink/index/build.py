@@ -47,7 +47,12 @@ SMALL_VAULT_TOKENS = 25_000
 the dev vault the gain was -0.008 at 9k words, +0.003 ± 0.030 at 18k, +0.012 ± 0.012 at 30k
 (benchmarks/small_vault.py, RESULTS.md). `index` and `status` say so below it."""
 
-
+RULES_VERSION = 2
+"""How the model and the mentions are made, saved in the build's config as `SEARCH_VERSION` is: an index
+built by other rules is rebuilt once, with a full retrain (an unchanged vault would else keep them, and an
+update keeps the model it builds on). 2: a vault of several languages trains with the epochs of its
+largest language; a name inside a longer wikilink is no mention (session 21)."""
+NEWER_RULES = "this notelink builds indexes by newer rules: the index is rebuilt once, with a full retrain"
 
 
 def clean_tokens(records: list[NoteRecord], share: float) -> list[list[str]]:
@@ -164,7 +169,9 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     summary.warnings += [damage] if damage else []
     summary.warnings += _file_warnings(records, vault)
     config = as_json({"train": train_cfg.model_dict(), "index": index_cfg.to_dict(),
-                       "vectors": vector_cfg.to_dict(), "search": SEARCH_VERSION})
+                       "vectors": vector_cfg.to_dict(), "search": SEARCH_VERSION, "rules": RULES_VERSION})
+    if previous.meta.get("config") and previous.meta["config"].get("rules") != RULES_VERSION:
+        summary.warnings.append(NEWER_RULES)
     if not force and previous.unchanged(records, skipped, config):
         return _up_to_date(summary, previous.meta, t0)
     stage("words")
@@ -343,7 +350,7 @@ def _meta(vault: Path, config: dict[str, Any], index_cfg: IndexConfig, train_cfg
             "train_chosen": {k: getattr(train_cfg, k) for k in train_cfg.chosen},
             "skipped_files": sorted((s.path, s.reason) for s in skipped),
             "summary": {k: v for k, v in summary.to_dict().items() if k not in ("warnings", "last_build")},
-            "warnings": summary.warnings}
+            "warnings": [w for w in summary.warnings if w != NEWER_RULES]}  # (said once, by this build)
 
 
 _LAST_BUILD = ("parse_seconds", "train_seconds", "words_per_second")  # (its total is known after meta)

@@ -151,6 +151,22 @@ def test_notes_are_parsed_again_when_tokenizing_changed(make_vault, tmp_path: Pa
     assert build_index(vault, tmp_path / "ix", FAST).up_to_date
 
 
+def test_an_index_built_by_older_rules_is_rebuilt_once_and_says_so(make_vault, tmp_path: Path,
+                                                                   monkeypatch) -> None:
+    """A change to how the model or mentions are made (`RULES_VERSION`) retrains an unchanged vault once:
+    else an index keeps the old rules until a note changes much (an update keeps the model it builds on)."""
+    from notelink.index import build as indexer
+
+    vault = _topic_vault(make_vault)
+    build_index(vault, tmp_path / "ix", FAST)
+    monkeypatch.setattr(indexer, "RULES_VERSION", indexer.RULES_VERSION + 1)
+    again = build_index(vault, tmp_path / "ix", FAST)
+    assert not again.up_to_date and again.mode == "full" and again.reparsed == 0
+    assert indexer.NEWER_RULES in again.warnings
+    same = build_index(vault, tmp_path / "ix", FAST)
+    assert same.up_to_date and indexer.NEWER_RULES not in same.warnings
+
+
 def test_index_of_an_older_format_is_rebuilt(make_vault, tmp_path: Path) -> None:
     import sqlite3
 
