@@ -85,8 +85,7 @@ def interrupted(args: argparse.Namespace) -> str:
     except (OSError, NotelinkError):
         kept = False
     if live is not None:
-        return "interrupted; the index in use is unchanged" + (
-            " (the notes parsed are kept: the next `notelink index` goes on from them)" if kept else "")
+        return "interrupted; the index in use is unchanged" + (f" ({checkpoint.KEPT})" if kept else "")
     if kept:
         return ("interrupted; no index was saved yet, but the notes parsed are kept: `notelink index` goes "
                 "on from them")
