@@ -97,6 +97,8 @@ def _search_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--exclude", action="append", default=[], metavar="PATH",
                    help="never return this note (the one being written; repeatable)")
     p.add_argument("--no-snippets", action="store_true", help="leave out the matching passages (faster)")
+    p.epilog = ("Marks: [named] the query is the note's name (its title, an alias or its file name): such "
+                "notes come first, whatever their score (--json: \"named\" in \"because\").")
 
 
 def _status_args(p: argparse.ArgumentParser) -> None:
