@@ -42,8 +42,12 @@ Draft = Annotated[bool, Field(strict=True, description="the query is a paragraph
 Unlinked = Annotated[bool, Field(strict=True, description="only notes not linked with it yet (either way); "
                                                           "default false")]
 Word = Annotated[str, Field(strict=True, description="one word, as the vault's notes write it")]
+MinScore = Annotated[float | None, Field(strict=True, description="leave out related notes scoring below "
+                                                                  "this cosine (at most 1), as an export's "
+                                                                  "--min-score; default null: none left out",
+                                         json_schema_extra={"maximum": 1})]
 
-_WHAT = {int: "a whole number", bool: "true or false", str: "text"}
+_WHAT = {int: "a whole number", bool: "true or false", str: "text", float: "a number"}
 
 
 class PlainServer(MCPServer):
@@ -92,7 +96,9 @@ def _kinds(tool: Callable[..., Any]) -> dict[str, tuple[str, str]]:
         hint = hints[name]
         base, *extras = typing.get_args(hint) if typing.get_origin(hint) is Annotated else (hint,)
         about = next((x.description for x in extras if isinstance(x, FieldInfo) and x.description), "")
-        out[name] = (_WHAT.get(base, str(base)), about or "")
+        kinds = [k for k in typing.get_args(base) if k is not type(None)] or [base]  # (`float | None`)
+        what = _WHAT.get(kinds[0], str(kinds[0])) + (" or null" if kinds != [base] else "")
+        out[name] = (what, about or "")
     return out
 
 

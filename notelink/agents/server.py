@@ -34,6 +34,7 @@ from notelink.agents.arguments import (
     Limit,
     MaxChars,
     MaxItems,
+    MinScore,
     NoteName,
     PlainServer,
     Query,
@@ -142,14 +143,16 @@ class Server:
                     "suggestions": {echoed(w): close for w, close in found.suggestions.items()}}
         return self.answer(question)
 
-    def related(self, note: NoteName, limit: Limit = 10, unlinked: Unlinked = False) -> schemas.RelatedResult:
+    def related(self, note: NoteName, limit: Limit = 10, unlinked: Unlinked = False,
+                min_score: MinScore = None) -> schemas.RelatedResult:
         """Notes related to a note, best first: path, title, score (cosine, 0-1), linked (already linked
         either way), because (shared concepts, titles mentioned), weak (score below 0.05: a long shot, few
-        notes that far apart are linked). unlinked: only notes not linked yet."""
+        notes that far apart are linked). unlinked: only notes not linked yet; min_score: only notes scoring
+        this or more."""
         def question() -> dict[str, Any]:
             found, others = self._found(note)
-            hits = self.vault.related(found, _bounded("limit", limit, MAX_LIMIT), unlinked)
-            why = "" if hits else self.vault.why_none(found, "related", unlinked)
+            hits = self.vault.related(found, _bounded("limit", limit, MAX_LIMIT), unlinked, min_score)
+            why = "" if hits else self.vault.why_none(found, "related", unlinked, min_score)
             return {"note": found.path, **others, "related": [h.__dict__ for h in hits], "reason": why}
         return self.answer(question)
 

@@ -74,6 +74,8 @@ def _note_args(p: argparse.ArgumentParser, unlinked: bool) -> None:
         from notelink.config import RelatedConfig
 
         p.add_argument("--unlinked", action="store_true", help="only notes not linked yet")
+        p.add_argument("--min-score", type=float, help="leave out related notes scoring below this cosine "
+                                                      "(at most 1), as export does")
         p.epilog = (f"Marks: [linked] the notes are linked already, either way; [weak] a score below "
                     f"{RelatedConfig().weak_below}, a long shot: few notes that far apart are linked "
                     "(--json: \"linked\", \"weak\").")

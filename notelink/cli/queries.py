@@ -7,7 +7,7 @@ import dataclasses
 import sys
 from typing import TYPE_CHECKING
 
-from notelink.cli.options import at_least_one, find_note, open_vault
+from notelink.cli.options import at_least_one, find_note, min_score, open_vault
 from notelink.cli.output import EXIT_NOT_FOUND, EXIT_OK, emit, one_line, shown
 from notelink.config import RelatedConfig
 
@@ -19,10 +19,11 @@ if TYPE_CHECKING:
 
 def cmd_related(args: argparse.Namespace) -> int:
     at_least_one("--top", args.top)
+    lowest = min_score(args)
     vault = open_vault(args)
     note, others = find_note(vault, args)
-    hits = vault.related(note, args.top, unlinked=args.unlinked)
-    reason = "" if hits else vault.why_none(note, "related", args.unlinked)
+    hits = vault.related(note, args.top, unlinked=args.unlinked, min_score=lowest)
+    reason = "" if hits else vault.why_none(note, "related", args.unlinked, lowest)
     data = {"note": note.path, **others, "related": [h.__dict__ for h in hits], "reason": reason}
     lines = [f"Related to {shown(note.title)} ({shown(note.path)}):"]
     for h in hits:

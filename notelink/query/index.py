@@ -233,11 +233,14 @@ class Index(NoteLookup, WordQuestions):
             scores[list(links)] = 0.0
         return [(j, float(scores[j])) for j in top_scores(scores, top)]
 
-    def related(self, note: NoteInfo, top: int = 10, unlinked: bool = False) -> list[Related]:
-        """Most similar notes by cosine of note vectors, best first, the note itself left out."""
+    def related(self, note: NoteInfo, top: int = 10, unlinked: bool = False,
+                min_score: float | None = None) -> list[Related]:
+        """Most similar notes by cosine of note vectors, best first, the note itself left out; of the `top`,
+        those scoring below `min_score` dropped, as an export drops them (`ranking.related_all`)."""
         links = self.linked(note.id)
         return [self._related(note.id, j, s, j in links)
-                for j, s in self.rank(note.id, self.scores(note), top, unlinked)]
+                for j, s in self.rank(note.id, self.scores(note), top, unlinked)
+                if min_score is None or s >= min_score]
 
     def _related(self, i: int, j: int, score: float, linked: bool) -> Related:
         other = self.notes[j]

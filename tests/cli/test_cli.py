@@ -148,6 +148,25 @@ def test_related_text_says_why_under_each_note_as_json_does(capsys, ix: str, unl
     assert any("mentions: " in line for line in said)
 
 
+def test_related_min_score_leaves_out_notes_below_it_as_export_does(capsys, ix: str) -> None:
+    """`related --min-score S` (export had it, related not): notes scoring below S are left out, an empty
+    answer says why, and a score above 1 (or NaN) is the usage error export's is."""
+    argv = ["related", str(SAMPLE), "Compost", "--index-dir", ix, "--top", "20"]
+    hits = json.loads(run(capsys, *argv, "--json")[1])["related"]
+    cut = (hits[4]["score"] + hits[5]["score"]) / 2  # (between two shown scores: a score compared unrounded)
+    assert hits[4]["score"] > hits[5]["score"]
+    code, out, _ = run(capsys, *argv, "--min-score", str(cut), "--json")
+    assert code == 0 and json.loads(out)["related"] == [h for h in hits if h["score"] >= cut] == hits[:5]
+    code, out, _ = run(capsys, *argv, "--min-score", "1")
+    assert code == 0 and f"(no related notes: no related note scores 1 or more: the best scores " \
+        f"{hits[0]['score']})" in out
+    for bad in ("1.5", "nan"):
+        related, export = (run(capsys, command, str(SAMPLE), *rest, "--index-dir", ix, "--min-score", bad)
+                           for command, *rest in (["related", "Compost"], ["export"]))
+        assert related[0] == export[0] == 2 and related[2] == export[2]
+        assert "--min-score must be a number of at most 1 (a score is 1 at most)" in related[2]
+
+
 def test_related_help_explains_its_marks(capsys) -> None:
     with pytest.raises(SystemExit):
         main(["related", "--help"])
