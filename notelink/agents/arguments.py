@@ -57,9 +57,11 @@ class PlainServer(MCPServer):
         super().__init__(*args, **kwargs)
         self._takes: dict[str, dict[str, tuple[str, str]]] = {}  # tool -> argument -> (what, description)
 
-    def add_plain_tool(self, tool: Callable[..., CallToolResult], annotations: ToolAnnotations) -> None:
-        """Registers `tool` under its name, and what each of its arguments must be."""
-        self.add_tool(tool, name=tool.__name__, annotations=annotations)
+    def add_plain_tool(self, tool: Callable[..., CallToolResult], annotations: ToolAnnotations,
+                       description: str | None = None) -> None:
+        """Registers `tool` under its name (described by its docstring, else `description`), and what each
+        of its arguments must be."""
+        self.add_tool(tool, name=tool.__name__, annotations=annotations, description=description)
         self._takes[tool.__name__] = _kinds(tool)
 
     async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import inspect
 import json
 import logging
 import signal
@@ -44,7 +45,7 @@ from notelink.agents.arguments import (
 from notelink.agents.stdio import serve_stdio
 from notelink.agents.watching import Watching, kept_current
 from notelink.api import NoteInfo, Vault
-from notelink.config import IndexConfig, TrainConfig
+from notelink.config import IndexConfig, RelatedConfig, TrainConfig
 from notelink.configfile import UserConfig
 from notelink.errors import (
     ArgumentError,
@@ -208,8 +209,18 @@ def build_server(vault: Path, index_dir: Path | None = None, watch: Watching | N
     tools = Server(vault, index_dir, watch)
     server = PlainServer("notelink", instructions=INSTRUCTIONS, version=__version__)
     for tool in tools.tools():
-        server.add_plain_tool(tool, READ_ONLY)
+        server.add_plain_tool(tool, READ_ONLY, _described(tool))
     return server
+
+
+def _described(tool: Callable[..., Any]) -> str | None:
+    """The related tool's description at the weak cut in use (the config file's `[query] weak_below`; its
+    docstring says the built-in one); None for the others: their docstrings."""
+    cut = UserConfig.load().related().weak_below
+    if tool.__name__ != "related" or cut == RelatedConfig().weak_below:
+        return None
+    doc = inspect.cleandoc(tool.__doc__ or "")
+    return doc.replace(f"score below {RelatedConfig().weak_below}", f"score below {cut:g}")
 
 
 def serve(vault: Path, index_dir: Path | None = None,

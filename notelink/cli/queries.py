@@ -29,14 +29,19 @@ def cmd_related(args: argparse.Namespace) -> int:
     for h in hits:
         lines += [f"  {h.score:6.3f}  {shown(h.title)} ({shown(h.path)}){_marks(h)}", *_because(h)]
     if any(h.weak for h in hits):
-        lines.append(f"  ({WEAK_LEGEND})")
+        lines.append(f"  ({weak_legend(vault.index.reading.weak_below)})")
     emit(args, data, lambda: "\n".join(lines if hits else [*lines, f"  (no related notes: {reason})"]))
     return EXIT_OK
 
 
-WEAK_LEGEND = (f"[weak]: a score below {RelatedConfig().weak_below}, a long shot: few notes that far apart "
-               "are linked")
-"""The line under a related list that shows a weak note (`related --help` says it too)."""
+def weak_legend(below: float = RelatedConfig().weak_below) -> str:
+    """The line under a related list that shows a weak note (`related --help` says it too), at the cut in
+    use (the config file's `[query] weak_below`)."""
+    return f"[weak]: a score below {below:g}, a long shot: few notes that far apart are linked"
+
+
+WEAK_LEGEND = weak_legend()
+"""The line at the built-in cut."""
 
 
 def _marks(hit: Related) -> str:
