@@ -161,7 +161,8 @@ class Vault:
             if self._index is not None and array_sizes(gen) != self._sizes:
                 self._index = None  # an array changed size in place since it was mapped: checked again
             if self._index is None or self._index.key != generation_key(gen):
-                index = Index(gen)  # (raises IndexDamaged, saying what, for arrays cut short)
+                index = Index(gen, reading=self._config.related())  # (raises IndexDamaged, saying what,
+                # for arrays cut short)
                 if (built := other_vault(index.meta, self.path)) is not None:
                     index.close()
                     raise other_vaults_index(self.index_dir, built, self.path)
@@ -223,13 +224,16 @@ class Vault:
         return self.index.also_named(path_in_vault(self.path, arguments.note_name(name)), note)
 
     # -- questions -----------------------------------------------------------------------------
-    def related(self, note: NoteName | NoteInfo, top: int = 10, unlinked: bool = False) -> list[Related]:
+    def related(self, note: NoteName | NoteInfo, top: int = 10, unlinked: bool = False,
+                min_score: float | None = None) -> list[Related]:
         """The notes most like `note` (cosine of note vectors), best first, with `because`; `unlinked`
-        leaves out notes already linked either way."""
+        leaves out notes already linked either way, `min_score` those scoring below it (as an export's
+        `--min-score`: a number of at most 1; None keeps all)."""
         arguments.at_least_one("top", top)
         arguments.flag("unlinked", unlinked)
+        lowest = arguments.min_score(min_score)
         index = self.index
-        return index.related(self._find(index, note), top, unlinked)
+        return index.related(self._find(index, note), top, unlinked, lowest)
 
     def concepts(self, note: NoteName | NoteInfo, top: int = 10) -> list[Scored]:
         """The vault words that characterise `note` most (its own words and their CBOW neighbours)."""
@@ -237,17 +241,21 @@ class Vault:
         index = self.index
         return index.concepts(self._find(index, note), top)
 
-    def why_none(self, note: NoteName | NoteInfo, question: str = "related", unlinked: bool = False) -> str:
-        """Why `related(note, unlinked=unlinked)` (or, `question="concepts"`, `concepts(note)`) is empty: the
-        only note, no word learned, nothing shared...; "" when it is not empty."""
+    def why_none(self, note: NoteName | NoteInfo, question: str = "related", unlinked: bool = False,
+                 min_score: float | None = None) -> str:
+        """Why `related(note, unlinked=unlinked, min_score=min_score)` (or, `question="concepts"`,
+        `concepts(note)`) is empty: the only note, no word learned, nothing shared, none scoring
+        `min_score`...; "" when it is not empty."""
         from notelink.query.reasons import no_concepts, no_related
 
         if question not in ("related", "concepts"):
             raise ArgumentError(f'question must be "related" or "concepts", not {question!r}')
         arguments.flag("unlinked", unlinked)
+        lowest = arguments.min_score(min_score)
         index = self.index
         found = self._find(index, note)
-        why = no_concepts(index, found) if question == "concepts" else no_related(index, found, unlinked)
+        why = (no_concepts(index, found) if question == "concepts"
+               else no_related(index, found, unlinked, lowest))
         return why.full
 
     def search(self, query: str, top: int = 10, snippets: bool = True, syntax: bool = True,

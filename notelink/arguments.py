@@ -17,6 +17,16 @@ def at_least_one(name: str, value: int) -> None:
         raise ArgumentError(f"{name} must be a whole number of at least 1, not {value!r}")
 
 
+def min_score(value: float | None) -> float | None:
+    """The lowest score a related note may have (`min_score`): None keeps all; else a number of at most 1,
+    as the CLI's `--min-score` (a score is 1 at most; NaN is no number to compare with)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value <= 1:
+        raise ArgumentError(f"min_score must be a number of at most 1 (a score is 1 at most), not {value!r}")
+    return float(value)
+
+
 def flag(name: str, value: bool) -> None:
     """A flag (`unlinked`) must be True or False: `"yes"` or `0` is an error, as MCP and `top="3"` have it."""
     if not isinstance(value, bool):

@@ -265,7 +265,12 @@ class RelatedConfig:
     (benchmarks/weak_related.py, RESULTS.md session 21), 1-4% of the notes listed below 0.05 were linked
     by the author (10% in obsidian-help with link text removed) against 7-43% of those at or above; every
     band below it stays near or under 1 in 10, the band above it does not. The score alone told linked
-    from not better than its share of the note's best score (ROC AUC 0.71-0.89 against 0.65-0.89)."""
+    from not better than its share of the note's best score (ROC AUC 0.71-0.89 against 0.65-0.89). The
+    config file's `[query] weak_below` sets it (0 marks none)."""
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.weak_below < 1:  # (NaN too)
+            raise ValueError(f"weak_below must be at least 0 and below 1, not {self.weak_below}")
 
     def is_weak(self, score: float) -> bool:
         """Whether a score, as shown (to 4 places), is below `weak_below`."""
@@ -450,6 +455,8 @@ class TuiConfig:
     theme: str = ""
     """The theme to open in (config `[tui] theme`: `dark`, `light` or a Textual theme's name); "": the one
     chosen last with `t`."""
+    related: RelatedConfig = field(default_factory=RelatedConfig)
+    """Which related notes are shown dim, weak (config `[query] weak_below`)."""
 
     def resolved_index_dir(self) -> Path:
         return self.index_dir if self.index_dir is not None else default_index_dir(self.vault)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from notelink.config import DIALECTS, ExportConfig, SettingsError, TrainConfig, WatchConfig
+from notelink.config import DIALECTS, ExportConfig, RelatedConfig, SettingsError, TrainConfig, WatchConfig
 from notelink.errors import ConfigError, VaultError
 from notelink.locations import default_index_dir
 
@@ -78,6 +78,8 @@ def _settings() -> tuple[Setting, ...]:
         *train,
         Setting("query", "top", int, 10, "results of related, concepts and similar",
                 ("related", "concepts", "similar")),
+        Setting("query", "weak_below", float, RelatedConfig().weak_below, "a related note scoring below this "
+                "is marked weak, a long shot (0: none)"),
         Setting("export", "top", int, e.top, "related notes per note", ("export",)),
         Setting("export", "min_score", float, 0.0, "leave out related notes below this cosine", ("export",)),
         Setting("export", "link_style", str, e.link_style, "how links are written", ("export",),
@@ -146,6 +148,10 @@ class UserConfig:
     def get(self, name: str) -> Any:
         """A setting's value by `section.key` (`tui.theme`): the config file's, else the default."""
         return self.value(next(s for s in SETTINGS if s.name == name))[0]
+
+    def related(self) -> RelatedConfig:
+        """How related notes' scores are read (`[query] weak_below`), for every face's answers."""
+        return RelatedConfig(weak_below=self.get("query.weak_below"))
 
     def vault(self, word: str) -> str:
         """The vault folder `word` means: the one `[vaults]` names `word` when it is a bare name (no `/`) and
@@ -228,6 +234,7 @@ def _checked(data: dict[str, Any]) -> dict[str, Any]:
 
 _RANGES = {"index.max_file_mb": (lambda v: v > 0, "above 0"),
            "query.top": (lambda v: v >= 1, "at least 1"),
+           "query.weak_below": (lambda v: 0 <= v < 1, "at least 0 and below 1"),  # (NaN too)
            "export.top": (lambda v: v >= 1, "at least 1"),
            "export.min_score": (lambda v: v <= 1, "a number of at most 1"),  # (NaN too)
            "watch.quiet_ms": (lambda v: v >= 0, "0 or more"),

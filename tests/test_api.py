@@ -72,6 +72,25 @@ def test_related_says_which_notes_are_weak(indexed) -> None:
     assert {h.weak for h in hits} == {False, True}
 
 
+def test_related_leaves_out_notes_below_min_score_as_an_export_does(indexed) -> None:
+    """`min_score` (the CLI's and the exports' `--min-score`): notes scoring below it are left out of the
+    `top`, and `why_none` says so when none is left; it is a number of at most 1, or None."""
+    vault, ix = indexed
+    v = Vault(vault, ix)
+    hits = v.related("Compost", top=20)
+    cut = (hits[5].score + hits[6].score) / 2  # (between two shown scores: a score compared unrounded)
+    assert hits[5].score > hits[6].score
+    assert v.related("Compost", top=20, min_score=cut) == [h for h in hits if h.score >= cut]
+    assert v.related("Compost", top=20, min_score=None) == hits == v.related("Compost", 20, False, -1)
+    assert v.related("Compost", top=20, min_score=1) == []
+    assert v.why_none("Compost", min_score=1) == (f"no related note scores 1 or more: the best scores "
+                                                  f"{hits[0].score}")
+    assert v.why_none("Compost", min_score=cut) == ""
+    for bad in (1.5, float("nan"), "0.2", True):
+        with pytest.raises(ArgumentError, match="min_score must be a number of at most 1"):
+            v.related("Compost", min_score=bad)  # type: ignore[arg-type]
+
+
 def test_a_note_is_found_by_title_path_file_and_file_path(indexed, monkeypatch) -> None:
     vault, ix = indexed
     v = Vault(vault, ix)

@@ -42,8 +42,12 @@ Draft = Annotated[bool, Field(strict=True, description="the query is a paragraph
 Unlinked = Annotated[bool, Field(strict=True, description="only notes not linked with it yet (either way); "
                                                           "default false")]
 Word = Annotated[str, Field(strict=True, description="one word, as the vault's notes write it")]
+MinScore = Annotated[float | None, Field(strict=True, description="leave out related notes scoring below "
+                                                                  "this cosine (at most 1), as an export's "
+                                                                  "--min-score; default null: none left out",
+                                         json_schema_extra={"maximum": 1})]
 
-_WHAT = {int: "a whole number", bool: "true or false", str: "text"}
+_WHAT = {int: "a whole number", bool: "true or false", str: "text", float: "a number"}
 
 
 class PlainServer(MCPServer):
@@ -53,9 +57,11 @@ class PlainServer(MCPServer):
         super().__init__(*args, **kwargs)
         self._takes: dict[str, dict[str, tuple[str, str]]] = {}  # tool -> argument -> (what, description)
 
-    def add_plain_tool(self, tool: Callable[..., CallToolResult], annotations: ToolAnnotations) -> None:
-        """Registers `tool` under its name, and what each of its arguments must be."""
-        self.add_tool(tool, name=tool.__name__, annotations=annotations)
+    def add_plain_tool(self, tool: Callable[..., CallToolResult], annotations: ToolAnnotations,
+                       description: str | None = None) -> None:
+        """Registers `tool` under its name (described by its docstring, else `description`), and what each
+        of its arguments must be."""
+        self.add_tool(tool, name=tool.__name__, annotations=annotations, description=description)
         self._takes[tool.__name__] = _kinds(tool)
 
     async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
@@ -92,7 +98,9 @@ def _kinds(tool: Callable[..., Any]) -> dict[str, tuple[str, str]]:
         hint = hints[name]
         base, *extras = typing.get_args(hint) if typing.get_origin(hint) is Annotated else (hint,)
         about = next((x.description for x in extras if isinstance(x, FieldInfo) and x.description), "")
-        out[name] = (_WHAT.get(base, str(base)), about or "")
+        kinds = [k for k in typing.get_args(base) if k is not type(None)] or [base]  # (`float | None`)
+        what = _WHAT.get(kinds[0], str(kinds[0])) + (" or null" if kinds != [base] else "")
+        out[name] = (what, about or "")
     return out
 
 

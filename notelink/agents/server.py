@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import inspect
 import json
 import logging
 import signal
@@ -34,6 +35,7 @@ from notelink.agents.arguments import (
     Limit,
     MaxChars,
     MaxItems,
+    MinScore,
     NoteName,
     PlainServer,
     Query,
@@ -43,7 +45,7 @@ from notelink.agents.arguments import (
 from notelink.agents.stdio import serve_stdio
 from notelink.agents.watching import Watching, kept_current
 from notelink.api import NoteInfo, Vault
-from notelink.config import IndexConfig, TrainConfig
+from notelink.config import IndexConfig, RelatedConfig, TrainConfig
 from notelink.configfile import UserConfig
 from notelink.errors import (
     ArgumentError,
@@ -142,14 +144,16 @@ class Server:
                     "suggestions": {echoed(w): close for w, close in found.suggestions.items()}}
         return self.answer(question)
 
-    def related(self, note: NoteName, limit: Limit = 10, unlinked: Unlinked = False) -> schemas.RelatedResult:
+    def related(self, note: NoteName, limit: Limit = 10, unlinked: Unlinked = False,
+                min_score: MinScore = None) -> schemas.RelatedResult:
         """Notes related to a note, best first: path, title, score (cosine, 0-1), linked (already linked
         either way), because (shared concepts, titles mentioned), weak (score below 0.05: a long shot, few
-        notes that far apart are linked). unlinked: only notes not linked yet."""
+        notes that far apart are linked). unlinked: only notes not linked yet; min_score: only notes scoring
+        this or more."""
         def question() -> dict[str, Any]:
             found, others = self._found(note)
-            hits = self.vault.related(found, _bounded("limit", limit, MAX_LIMIT), unlinked)
-            why = "" if hits else self.vault.why_none(found, "related", unlinked)
+            hits = self.vault.related(found, _bounded("limit", limit, MAX_LIMIT), unlinked, min_score)
+            why = "" if hits else self.vault.why_none(found, "related", unlinked, min_score)
             return {"note": found.path, **others, "related": [h.__dict__ for h in hits], "reason": why}
         return self.answer(question)
 
@@ -205,8 +209,18 @@ def build_server(vault: Path, index_dir: Path | None = None, watch: Watching | N
     tools = Server(vault, index_dir, watch)
     server = PlainServer("notelink", instructions=INSTRUCTIONS, version=__version__)
     for tool in tools.tools():
-        server.add_plain_tool(tool, READ_ONLY)
+        server.add_plain_tool(tool, READ_ONLY, _described(tool))
     return server
+
+
+def _described(tool: Callable[..., Any]) -> str | None:
+    """The related tool's description at the weak cut in use (the config file's `[query] weak_below`; its
+    docstring says the built-in one); None for the others: their docstrings."""
+    cut = UserConfig.load().related().weak_below
+    if tool.__name__ != "related" or cut == RelatedConfig().weak_below:
+        return None
+    doc = inspect.cleandoc(tool.__doc__ or "")
+    return doc.replace(f"score below {RelatedConfig().weak_below}", f"score below {cut:g}")
 
 
 def serve(vault: Path, index_dir: Path | None = None,

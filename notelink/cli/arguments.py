@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from notelink import __version__
 from notelink.cli.output import error_json, say
@@ -74,9 +74,15 @@ def _note_args(p: argparse.ArgumentParser, unlinked: bool) -> None:
         from notelink.config import RelatedConfig
 
         p.add_argument("--unlinked", action="store_true", help="only notes not linked yet")
-        p.epilog = (f"Marks: [linked] the notes are linked already, either way; [weak] a score below "
-                    f"{RelatedConfig().weak_below}, a long shot: few notes that far apart are linked "
-                    "(--json: \"linked\", \"weak\").")
+        p.add_argument("--min-score", type=float, help="leave out related notes scoring below this cosine "
+                                                      "(at most 1), as export does")
+        p.epilog = _marks(RelatedConfig().weak_below)
+
+
+def _marks(weak_below: float) -> str:
+    """What `related --help` says of its marks, `[weak]` at the cut in use."""
+    return (f"Marks: [linked] the notes are linked already, either way; [weak] a score below {weak_below:g}, "
+            "a long shot: few notes that far apart are linked (--json: \"linked\", \"weak\").")
 
 
 def _similar_args(p: argparse.ArgumentParser) -> None:
@@ -97,6 +103,8 @@ def _search_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--exclude", action="append", default=[], metavar="PATH",
                    help="never return this note (the one being written; repeatable)")
     p.add_argument("--no-snippets", action="store_true", help="leave out the matching passages (faster)")
+    p.epilog = ("Marks: [named] the query is the note's name (its title, an alias or its file name): such "
+                "notes come first, whatever their score (--json: \"named\" in \"because\").")
 
 
 def _status_args(p: argparse.ArgumentParser) -> None:
@@ -277,6 +285,8 @@ class Parser(argparse.ArgumentParser):
             said = f"{value} from the config file's {name}"
             help_ = action.help or ""
             action.help = help_[:-1] + f"; {said})" if help_.endswith(")") else f"{help_} ({said})"
+        if self.command == "related" and (cut := _config_value("query.weak_below")) is not None:
+            self.epilog = _marks(cut) + f" ({cut:g} from the config file's [query] weak_below)"
         return super().format_help()
 
 
@@ -297,6 +307,18 @@ def _configured(parser: Parser) -> list[tuple[argparse.Action, str, str]]:
     return [(a, _as_written(config.values[settings[a.dest].name]),
              f"[{settings[a.dest].section}] {settings[a.dest].key}")
             for a in parser._actions if a.dest in settings and a.help != argparse.SUPPRESS]
+
+
+def _config_value(name: str) -> Any:
+    """The value the config file gives setting `name` (`query.weak_below`), None when it gives none or
+    cannot be read (the command says why)."""
+    from notelink.configfile import UserConfig
+    from notelink.errors import ConfigError
+
+    try:
+        return UserConfig.load().values.get(name)
+    except ConfigError:
+        return None
 
 
 def _as_written(value: object) -> str:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from notelink.cli.options import at_least_one, open_index
+from notelink.cli.options import at_least_one, min_score, open_index
 from notelink.cli.output import EXIT_OK, EXIT_REFUSED, UserError, emit, with_commands
 from notelink.config import ExportConfig
 from notelink.notes.vault import check_vault
@@ -23,9 +23,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if (args.write or args.undo) and args.format != "block":
         raise UserError("--write and --undo go with --format block (the block inside notes)")
     at_least_one("--top", args.top)
-    if args.min_score is not None and not args.min_score <= 1:  # (NaN too)
-        raise UserError(f"--min-score must be a number of at most 1 (a score is 1 at most), not "
-                        f"{args.min_score}")
+    min_score(args)
     cfg = _export_config(args)  # (an --exclude pattern that is no pattern: an error before any work)
     if args.format == "block":
         return _export_block(args, cfg)

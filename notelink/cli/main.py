@@ -46,7 +46,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
     vault = check_vault(Path(args.vault))
     chosen = args.index_dir or args.config.get("index.index_root")  # else the app's own default
     return run(vault, index_dir(args) if chosen else None, not args.no_watch, train_config(args),
-               index_config(args), args.config.get("tui.theme"))
+               index_config(args), args.config.get("tui.theme"), args.config.related())
 
 
 def cmd_mcp(args: argparse.Namespace) -> int:
@@ -85,8 +85,7 @@ def interrupted(args: argparse.Namespace) -> str:
     except (OSError, NotelinkError):
         kept = False
     if live is not None:
-        return "interrupted; the index in use is unchanged" + (
-            " (the notes parsed are kept: the next `notelink index` goes on from them)" if kept else "")
+        return "interrupted; the index in use is unchanged" + (f" ({checkpoint.KEPT})" if kept else "")
     if kept:
         return ("interrupted; no index was saved yet, but the notes parsed are kept: `notelink index` goes "
                 "on from them")

@@ -28,6 +28,14 @@ def at_least_one(flag: str, value: int | None) -> None:
         raise UserError(f"{flag} must be at least 1, not {value}")
 
 
+def min_score(args: argparse.Namespace) -> float | None:
+    """`--min-score` (`related`, `export`): None, or a number of at most 1, else a usage error."""
+    if args.min_score is not None and not args.min_score <= 1:  # (NaN too)
+        raise UserError(f"--min-score must be a number of at most 1 (a score is 1 at most), not "
+                        f"{args.min_score}")
+    return args.min_score
+
+
 def apply_config(args: argparse.Namespace, config: UserConfig | None = None) -> UserConfig:
     """Fills in every flag the user did not give from the config file, else its built-in default, and
     turns a vault name from the config file's `[vaults]` into its folder. Records where each value came

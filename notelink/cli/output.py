@@ -8,7 +8,8 @@ import json
 import os
 import shlex
 import sys
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from notelink.errors import with_vault
@@ -33,6 +34,35 @@ def shown(name: str) -> str:
     """A note's name or path for a line of text output: control characters escaped (`\\n`), as `ls` does,
     so that a file name with a newline cannot break the line apart."""
     return name.translate(_VISIBLE)
+
+
+WIDTH = 80
+"""The columns a line of text output keeps to where it can (a related note's `because`)."""
+
+
+def columns(text: str) -> int:
+    """The terminal columns `text` takes: a wide character (CJK) two, a combining mark none."""
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+               for c in text)
+
+
+def one_line(lead: str, items: Sequence[str], width: int = WIDTH) -> str:
+    """`lead` and `items` joined by commas in at most `width` columns: the items that fit whole, then `…`
+    for the rest (a first item too long for the line cut short)."""
+    line = lead + ", ".join(items)
+    if columns(line) <= width:
+        return line
+    fit = max((k for k in range(1, len(items)) if columns(lead + ", ".join(items[:k]) + ", …") <= width),
+              default=0)
+    if fit:
+        return lead + ", ".join(items[:fit]) + ", …"
+    room, kept = width - 1 - columns(lead), []
+    for c in items[0]:
+        room -= columns(c)
+        if room < 0:
+            break
+        kept.append(c)
+    return lead + "".join(kept) + "…"
 
 
 def failed(args: argparse.Namespace, message: str, code: int, suggestions: list[str] | None = None) -> int:

@@ -7,8 +7,8 @@ import dataclasses
 import sys
 from typing import TYPE_CHECKING
 
-from notelink.cli.options import at_least_one, find_note, open_vault
-from notelink.cli.output import EXIT_NOT_FOUND, EXIT_OK, emit, shown
+from notelink.cli.options import at_least_one, find_note, min_score, open_vault
+from notelink.cli.output import EXIT_NOT_FOUND, EXIT_OK, emit, one_line, shown
 from notelink.config import RelatedConfig
 
 if TYPE_CHECKING:
@@ -19,27 +19,44 @@ if TYPE_CHECKING:
 
 def cmd_related(args: argparse.Namespace) -> int:
     at_least_one("--top", args.top)
+    lowest = min_score(args)
     vault = open_vault(args)
     note, others = find_note(vault, args)
-    hits = vault.related(note, args.top, unlinked=args.unlinked)
-    reason = "" if hits else vault.why_none(note, "related", args.unlinked)
+    hits = vault.related(note, args.top, unlinked=args.unlinked, min_score=lowest)
+    reason = "" if hits else vault.why_none(note, "related", args.unlinked, lowest)
     data = {"note": note.path, **others, "related": [h.__dict__ for h in hits], "reason": reason}
     lines = [f"Related to {shown(note.title)} ({shown(note.path)}):"]
-    lines += [f"  {h.score:6.3f}  {shown(h.title)} ({shown(h.path)}){_marks(h)}" for h in hits]
+    for h in hits:
+        lines += [f"  {h.score:6.3f}  {shown(h.title)} ({shown(h.path)}){_marks(h)}", *_because(h)]
     if any(h.weak for h in hits):
-        lines.append(f"  ({WEAK_LEGEND})")
+        lines.append(f"  ({weak_legend(vault.index.reading.weak_below)})")
     emit(args, data, lambda: "\n".join(lines if hits else [*lines, f"  (no related notes: {reason})"]))
     return EXIT_OK
 
 
-WEAK_LEGEND = (f"[weak]: a score below {RelatedConfig().weak_below}, a long shot: few notes that far apart "
-               "are linked")
-"""The line under a related list that shows a weak note (`related --help` says it too)."""
+def weak_legend(below: float = RelatedConfig().weak_below) -> str:
+    """The line under a related list that shows a weak note (`related --help` says it too), at the cut in
+    use (the config file's `[query] weak_below`)."""
+    return f"[weak]: a score below {below:g}, a long shot: few notes that far apart are linked"
+
+
+WEAK_LEGEND = weak_legend()
+"""The line at the built-in cut."""
 
 
 def _marks(hit: Related) -> str:
     """A related note's marks in text: `[linked]` (linked either way), `[weak]` (a long shot)."""
     return ("  [linked]" if hit.linked else "") + ("  [weak]" if hit.weak else "")
+
+
+BECAUSE = " " * 10 + "because: "
+"""What leads a related note's reasons, under its title as `notelink search` has them."""
+
+
+def _because(hit: Related) -> list[str]:
+    """A related note's reasons (`because`: shared concepts, `mentions: Title`) as a line under it, cut to
+    80 columns; none without reasons."""
+    return [one_line(BECAUSE, [shown(b) for b in hit.because])] if hit.because else []
 
 
 def cmd_concepts(args: argparse.Namespace) -> int:

@@ -93,7 +93,14 @@ def render(results: SearchResults, color: bool = False) -> str:
         lines += _hit_lines(hit, color)
     if not results.hits:
         lines.append("  (no notes found)")
+    if any(hit.because.named for hit in results.hits):
+        lines.append(f"  ({NAMED_LEGEND})")
     return "\n".join(lines)
+
+
+NAMED_LEGEND = "[named]: the query is the note's name, so it comes first, whatever its score"
+"""The line under results that mark a note the query names (`Because.named`): their scores, above the
+next notes' or not, are then out of order by design (`search --help` says it too)."""
 
 
 def _one_line(query: str, most: int = QUERY_SHOWN) -> str:
@@ -114,7 +121,8 @@ def _marked(text: str, spans: list[tuple[int, int]], color: bool) -> str:
 
 
 def _hit_lines(hit: Hit, color: bool) -> list[str]:
-    lines = [f"  {hit.score:6.3f}  {shown(hit.title)} ({shown(hit.path)})"]
+    named = "  [named]" if hit.because.named else ""
+    lines = [f"  {hit.score:6.3f}  {shown(hit.title)} ({shown(hit.path)}){named}"]
     if hit.snippet is not None:
         text = _marked(hit.snippet.text, hit.snippet.spans, color)
         lines.append(f"          {text}  (line {hit.snippet.line})")

@@ -18,7 +18,7 @@ import scipy.sparse as sp
 
 from notelink import __version__
 from notelink.config import IncrementalConfig, IndexConfig, NoteVectorConfig, TrainConfig
-from notelink.errors import Cancelled, IndexDamaged, IndexFormatError
+from notelink.errors import Cancelled, IndexDamaged, IndexFormatError, NotelinkError, OtherVaultsIndex
 from notelink.index import checkpoint
 from notelink.index.generation import Mentions, write_generation
 from notelink.index.lazy import Lazy
@@ -140,10 +140,22 @@ def build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None = No
     progress = throttled(progress)
     on_wait = None if progress is None else (lambda: progress(IndexEvent("wait")))
     with build_lock(index_dir, on_wait, should_stop):
-        summary = _build_index(vault, index_dir, train_cfg, index_cfg, progress, should_stop, force,
-                               incremental, vector_cfg)
+        try:
+            summary = _build_index(vault, index_dir, train_cfg, index_cfg, progress, should_stop, force,
+                                   incremental, vector_cfg)
+        except NotelinkError as exc:
+            _say_parse_kept(exc, index_dir)
+            raise
         checkpoint.drop(index_dir)  # complete: the live generation has every record it kept
         return summary
+
+
+def _say_parse_kept(exc: NotelinkError, index_dir: Path) -> None:
+    """A failed build's error (training diverged, a full disk...) ends saying that the notes parsed are kept
+    for the next build, when they are (`checkpoint`). A stop says it where it is said (the CLI's
+    `interrupted`); another vault's index is not built on."""
+    if not isinstance(exc, (Cancelled, OtherVaultsIndex)) and checkpoint.exists(index_dir):
+        exc.args = (f"{exc}; {checkpoint.KEPT}", *exc.args[1:])
 
 
 def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,

@@ -53,6 +53,8 @@ log = logging.getLogger(__name__)
 FOLDER = "parsed"
 CHECKPOINT_VERSION = 1
 """Saved in its meta as `checkpoint`: a checkpoint of another version is ignored."""
+KEPT = "the notes parsed are kept: the next `notelink index` goes on from them"
+"""What a build stopped or failed after parsing says of them (`exists`)."""
 MIN_PARSED = 1000
 """Notes a build must have parsed for it to keep them (~2-3 s of parsing): writing a 10k-note vault's took
 0.5-1.5 s and reading it back 0.7-0.9 s, against 20-34 s to parse them (benchmarks/RESULTS-watch.md), and

@@ -30,7 +30,7 @@ import scipy.sparse as sp
 
 from notelink.config import NoteVectorConfig
 from notelink.index.layout import Layout, unit_rows
-from notelink.notes.stopwords import family
+from notelink.notes.stopwords import family, several_languages
 
 _CHUNK = 1024  # rows of the [c, n] similarity block in neighbours: 123 MB at n = 30k
 _GROUP = 32  # columns per group in top_k
@@ -271,14 +271,12 @@ def side_by_side(parts: Sequence[tuple[sp.csr_matrix, float]]) -> sp.csr_matrix:
 def languages(langs: Sequence[str], one_language_share: float) -> sp.csr_matrix | None:
     """[N, languages] one-hot rows of each note's language (Danish and Norwegian as one, see
     `stopwords.family`); None for a vault (nearly) in one language."""
-    if not langs:
+    if not several_languages(langs, one_language_share):
         return None
     langs = [family(lang) for lang in langs]
     names = sorted(set(langs))
     column = {lang: j for j, lang in enumerate(names)}
     cols = np.array([column[lang] for lang in langs], np.int32)  # [N]
-    if np.bincount(cols, minlength=len(names)).max() >= one_language_share * cols.size:
-        return None
     N = cols.size
     return sp.csr_matrix((np.ones(N, np.float32), cols, np.arange(N + 1)), shape=(N, len(names)))
 

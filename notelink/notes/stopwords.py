@@ -187,6 +187,15 @@ def family(lang: str) -> str:
     return _FAMILY.get(lang, lang)
 
 
+def several_languages(langs: Sequence[str], one_language_share: float) -> bool:
+    """Whether notes in `langs` (one a note) make a vault of several languages: no language family
+    (`family`) has `one_language_share` of them (`NoteVectorConfig`). The one test of the note vectors'
+    language part, the trainer's epochs and search's language boost, so they never disagree."""
+    if not langs:
+        return False
+    return max(Counter(map(family, langs)).values()) < one_language_share * len(langs)
+
+
 def language_of(paragraphs: Sequence[Sequence[str]]) -> str:
     """The language whose stop words the tokens (stop words kept) use most, if they are at least MIN_SHARE
     of the tokens (and 2), and, for a language other than English, MIN_DISTINCT of its own; else English."""

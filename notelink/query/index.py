@@ -41,8 +41,12 @@ class Index(NoteLookup, WordQuestions):
     reading: RelatedConfig = RelatedConfig()
     """Which related notes are weak (`Related.weak`, and the exports' `weak`)."""
 
-    def __init__(self, gen: Path, pin: IO[bytes] | None = None) -> None:
+    def __init__(self, gen: Path, pin: IO[bytes] | None = None, reading: RelatedConfig | None = None) -> None:
+        """The generation `gen`; `reading`: which related notes are weak, as the config file says (the
+        built-in cut when None)."""
         self.gen, self._pin = gen, pin
+        if reading is not None:
+            self.reading = reading
         self.key = generation_key(gen)  # (before reading it: a generation replaced meanwhile is read again)
         check_generation(gen).raise_if_damaged()
         self.db, self.meta = open_generation(gen)
@@ -178,13 +182,13 @@ class Index(NoteLookup, WordQuestions):
         _ = self.word_vecs, self.word_counts, self._resolver
 
     @classmethod
-    def open(cls, index_dir: Path) -> Index:
+    def open(cls, index_dir: Path, reading: RelatedConfig | None = None) -> Index:
         pinned = pin_current(index_dir)
         if pinned is None:
             raise IndexMissing(f"no index at {index_dir}")
         gen, pin = pinned
         try:
-            return cls(gen, pin)
+            return cls(gen, pin, reading)
         except BaseException:
             if pin is not None:
                 pin.close()
@@ -233,11 +237,14 @@ class Index(NoteLookup, WordQuestions):
             scores[list(links)] = 0.0
         return [(j, float(scores[j])) for j in top_scores(scores, top)]
 
-    def related(self, note: NoteInfo, top: int = 10, unlinked: bool = False) -> list[Related]:
-        """Most similar notes by cosine of note vectors, best first, the note itself left out."""
+    def related(self, note: NoteInfo, top: int = 10, unlinked: bool = False,
+                min_score: float | None = None) -> list[Related]:
+        """Most similar notes by cosine of note vectors, best first, the note itself left out; of the `top`,
+        those scoring below `min_score` dropped, as an export drops them (`ranking.related_all`)."""
         links = self.linked(note.id)
         return [self._related(note.id, j, s, j in links)
-                for j, s in self.rank(note.id, self.scores(note), top, unlinked)]
+                for j, s in self.rank(note.id, self.scores(note), top, unlinked)
+                if min_score is None or s >= min_score]
 
     def _related(self, i: int, j: int, score: float, linked: bool) -> Related:
         other = self.notes[j]

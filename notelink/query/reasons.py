@@ -43,12 +43,16 @@ NO_WORD_OF_IT = Reason("the note has no word the index learned (it is empty or s
                        "words or too rare: --min-count)", "none of its words learned")
 
 
-def no_related(index: Index, note: NoteInfo, unlinked: bool = False) -> Reason:
-    """Why `index.related(note, ..., unlinked)` is empty (none, false, when it is not)."""
-    if index.related(note, 1, unlinked):
+def no_related(index: Index, note: NoteInfo, unlinked: bool = False,
+               min_score: float | None = None) -> Reason:
+    """Why `index.related(note, ..., unlinked, min_score)` is empty (none, false, when it is not)."""
+    if index.related(note, 1, unlinked, min_score):
         return Reason()
     if len(index.notes) == 1:
         return ONLY_NOTE
+    if min_score is not None and (best := index.related(note, 1, unlinked)):
+        return Reason(f"no related note scores {min_score:g} or more: the best scores {best[0].score}",
+                      "none scores that high")
     if unlinked and index.related(note, 1):
         return ALL_LINKED
     return _no_words(index, note) or NOTHING_SHARED

@@ -56,7 +56,13 @@ from notelink.errors import IndexFormatError
 from notelink.index.arrays import load_array
 from notelink.notes.dialect import alias_first
 from notelink.notes.links import dialect_of
-from notelink.notes.stopwords import family, language_of, stop_word_languages, without_stopwords
+from notelink.notes.stopwords import (
+    family,
+    language_of,
+    several_languages,
+    stop_word_languages,
+    without_stopwords,
+)
 from notelink.notes.tokenizer import is_number, tokenize
 from notelink.query.accents import by_unaccented, unaccented
 from notelink.query.closenames import did_you_mean
@@ -128,8 +134,7 @@ class Searcher:
         names = sorted(set(langs))
         self.lang_code = {lang: i for i, lang in enumerate(names)}
         self.note_lang = np.array([self.lang_code[lang] for lang in langs], dtype=np.int32)  # [N]
-        share = NoteVectorConfig().one_language_share
-        self.multilingual = bool(langs) and np.bincount(self.note_lang).max() < share * len(langs)
+        self.multilingual = several_languages(langs, NoteVectorConfig().one_language_share)
 
     # -- the query ---------------------------------------------------------------------------
     def search(self, query: str, top: int | None = None, *, syntax: bool = True, snippets: bool = True,

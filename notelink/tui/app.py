@@ -362,7 +362,7 @@ class NotelinkApp(AppState):
         self.linker.undo()
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(self.config.related.weak_below))
 
     def action_edit(self) -> None:
         actions.edit_current(self)

@@ -58,7 +58,8 @@ class Builds:
         if worker.is_cancelled:
             return
         note = UP_TO_DATE if s.up_to_date else f"Indexed {s.indexed:,} notes"
-        index = Index.open(index_dir)  # (~1 s at 100k notes: `x` or a switch may come meanwhile)
+        index = Index.open(index_dir, app.config.related)  # (~1 s at 100k notes: `x` or a switch may come
+        # meanwhile)
         if worker.is_cancelled:  # too late to keep the previous index: show the new one (same vault)
             index.close()
             if not s.up_to_date and app.index_dir == index_dir:

@@ -43,10 +43,15 @@ HELP_KEYS = [
     ("?", "this help"),
     ("q", "quit"),
 ]
-HELP_NOTES = ("Click notes, related notes, concepts and [[links]] with the mouse. Scores are cosine "
-              "similarities of vectors learned from your own notes; ↔ marks notes already linked; a dim "
-              f"related note scores below {RelatedConfig().weak_below}, a long shot: few notes that far "
-              "apart are linked.")
+def help_notes(weak_below: float = RelatedConfig().weak_below) -> str:
+    """The help's lines under the keys, a dim related note's cut as the config file sets it."""
+    return ("Click notes, related notes, concepts and [[links]] with the mouse. Scores are cosine "
+            "similarities of vectors learned from your own notes; ↔ marks notes already linked; a dim "
+            f"related note scores below {weak_below:g}, a long shot: few notes that far apart are linked.")
+
+
+HELP_NOTES = help_notes()
+"""At the built-in cut."""
 
 
 def help_table() -> Table:
@@ -65,10 +70,14 @@ class HelpScreen(ModalScreen[None]):
     AUTO_FOCUS = "#dialog"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark", "app.pop_screen", "Close")]
 
+    def __init__(self, weak_below: float = RelatedConfig().weak_below) -> None:
+        super().__init__()
+        self.weak_below = weak_below
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dialog", classes="help"):
             yield Static(help_table())
-            yield Static(HELP_NOTES, classes="hint")
+            yield Static(help_notes(self.weak_below), classes="hint")
 
     def on_mount(self) -> None:
         dialog = self.query_one("#dialog")

@@ -80,7 +80,7 @@ class AppState(App[None]):
         """Opens the current generation off the UI thread."""
         index_dir = self.index_dir
         try:
-            index: Index | None = Index.open(index_dir)
+            index: Index | None = Index.open(index_dir, self.config.related)
         except IndexMissing:
             index = None
         if index is not None and (built := other_vault(index.meta, self.vault)) is not None:

@@ -113,6 +113,8 @@ def test_answers_match_the_cli(indexed, capsys) -> None:
     common = ["--index-dir", str(ix)]
     expected = {
         "related": cli_json(capsys, "related", str(vault), "Kimchi", "--top", "4", *common),
+        "related_above": cli_json(capsys, "related", str(vault), "Kimchi", "--min-score", "0.1", *common),
+        "related_none": cli_json(capsys, "related", str(vault), "Kimchi", "--min-score", "0.9", *common),
         "concepts": cli_json(capsys, "concepts", str(vault), "Kimchi", "--top", "4", *common),
         "similar_words": cli_json(capsys, "similar", str(vault), "telescope", "--top", "4", *common),
         "status": cli_json(capsys, "status", str(vault), *common),
@@ -121,6 +123,8 @@ def test_answers_match_the_cli(indexed, capsys) -> None:
 
     async def body(s: ClientSession) -> None:
         got["related"] = await call(s, "related", note="Kimchi", limit=4)
+        got["related_above"] = await call(s, "related", note="Kimchi", min_score=0.1)
+        got["related_none"] = await call(s, "related", note="Kimchi", min_score=0.9)
         got["concepts"] = await call(s, "concepts", note="Kimchi", limit=4)
         got["similar_words"] = await call(s, "similar_words", word="telescope", limit=4)
         got["status"] = await call(s, "status")
@@ -129,6 +133,7 @@ def test_answers_match_the_cli(indexed, capsys) -> None:
     this_server = got["status"][1].pop("this_server")
     for tool, answer in expected.items():
         assert got[tool] == (False, answer), tool
+    assert 0 < len(got["related_above"][1]["related"]) < 10 and got["related_none"][1]["reason"]
     assert this_server["watch"] is False and this_server["watching"] is False
     assert this_server["message"].startswith("no watcher keeps the index current")
     error, note = got["read_note"]
@@ -472,6 +477,9 @@ WRONG = [
     ("search", {"query": "bread", "limit": True}, "limit must be a whole number, not true"),
     ("read_note", {"note": "Kimchi", "max_chars": 2.5}, "max_chars must be a whole number, not 2.5"),
     ("related", {"note": "Kimchi", "unlinked": "yes"}, 'unlinked must be true or false, not "yes"'),
+    ("related", {"note": "Kimchi", "min_score": "0.3"}, 'min_score must be a number or null, not "0.3"'),
+    ("related", {"note": "Kimchi", "min_score": 2},
+     "min_score must be a number of at most 1 (a score is 1 at most), not 2.0"),
     ("similar_words", {"word": 42}, "word must be text, not 42"),
     ("similar_words", {"word": ""}, "word is empty: give a word"),
     ("related", {"note": ""}, "note is empty: give a note's path or title"),

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from notelink.cli.main import main
-from notelink.cli.queries import WEAK_LEGEND
+from notelink.cli.queries import BECAUSE, WEAK_LEGEND
 from notelink.config import RelatedConfig
 
 from ..conftest import SAMPLE, snapshot
@@ -124,11 +124,47 @@ def test_related_marks_weak_notes_in_text_and_json_and_keeps_them(capsys, ix: st
     assert [h["weak"] for h in hits] == [h["score"] < RelatedConfig().weak_below for h in hits]
     assert {h["weak"] for h in hits} == {False, True}  # (Compost has both: gardening notes, cooking ones)
     code, out, _ = run(capsys, *argv)
-    lines = out.splitlines()
+    lines = [line for line in out.splitlines() if not line.startswith(BECAUSE)]
     assert code == 0 and [line.endswith("  [weak]") for line in lines[1:21]] == [h["weak"] for h in hits]
     assert lines[21:] == [f"  ({WEAK_LEGEND})"] and "0.05, a long shot" in WEAK_LEGEND
     code, out, _ = run(capsys, *argv[:-1], "1")  # its best note is no long shot: no mark, no legend
-    assert code == 0 and "weak" not in out and len(out.splitlines()) == 2
+    assert code == 0 and "weak" not in out and len(out.splitlines()) == 3  # (head, note, because)
+
+
+@pytest.mark.parametrize("unlinked", [[], ["--unlinked"]])
+def test_related_text_says_why_under_each_note_as_json_does(capsys, ix: str, unlinked: list[str]) -> None:
+    """`related` in text showed no reasons, while `--json` has `because` per note (and the app shows it):
+    each note has them on a line under it, `because: ...` as `search` prints them, in 80 columns."""
+    argv = ["related", str(SAMPLE), "Kimchi", "--index-dir", ix, "--top", "10", *unlinked]
+    hits = json.loads(run(capsys, *argv, "--json")[1])["related"]
+    code, out, _ = run(capsys, *argv)
+    lines = out.splitlines()
+    rows = [k for k, line in enumerate(lines) if k and not line.startswith((BECAUSE, "  ("))]
+    said = [lines[k + 1] for k in rows]
+    assert code == 0 and len(said) == len(hits) == 10 and all(h["because"] for h in hits)
+    for hit, line in zip(hits, said, strict=True):
+        assert line.startswith(BECAUSE) and len(line) <= 80
+        assert line == BECAUSE + ", ".join(hit["because"]) or line.endswith(", …")
+    assert any("mentions: " in line for line in said)
+
+
+def test_related_min_score_leaves_out_notes_below_it_as_export_does(capsys, ix: str) -> None:
+    """`related --min-score S` (export had it, related not): notes scoring below S are left out, an empty
+    answer says why, and a score above 1 (or NaN) is the usage error export's is."""
+    argv = ["related", str(SAMPLE), "Compost", "--index-dir", ix, "--top", "20"]
+    hits = json.loads(run(capsys, *argv, "--json")[1])["related"]
+    cut = (hits[4]["score"] + hits[5]["score"]) / 2  # (between two shown scores: a score compared unrounded)
+    assert hits[4]["score"] > hits[5]["score"]
+    code, out, _ = run(capsys, *argv, "--min-score", str(cut), "--json")
+    assert code == 0 and json.loads(out)["related"] == [h for h in hits if h["score"] >= cut] == hits[:5]
+    code, out, _ = run(capsys, *argv, "--min-score", "1")
+    assert code == 0 and f"(no related notes: no related note scores 1 or more: the best scores " \
+        f"{hits[0]['score']})" in out
+    for bad in ("1.5", "nan"):
+        related, export = (run(capsys, command, str(SAMPLE), *rest, "--index-dir", ix, "--min-score", bad)
+                           for command, *rest in (["related", "Compost"], ["export"]))
+        assert related[0] == export[0] == 2 and related[2] == export[2]
+        assert "--min-score must be a number of at most 1 (a score is 1 at most)" in related[2]
 
 
 def test_related_help_explains_its_marks(capsys) -> None:

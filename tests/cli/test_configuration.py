@@ -66,6 +66,10 @@ def test_a_file_that_notelink_config_names_must_exist(capsys, tmp_path: Path,
     ("[query]\ntop = 0\n", "[query] top must be at least 1, not 0"),
     ("[export]\nmin_score = 2\n", "[export] min_score must be a number of at most 1, not 2"),
     ("[export]\nmin_score = nan\n", "[export] min_score must be a number of at most 1, not nan"),
+    ("[query]\nweak_below = 1\n", "[query] weak_below must be at least 0 and below 1, not 1.0"),
+    ("[query]\nweak_below = -0.01\n", "[query] weak_below must be at least 0 and below 1, not -0.01"),
+    ("[query]\nweak_below = nan\n", "[query] weak_below must be at least 0 and below 1, not nan"),
+    ("[query]\nweak_below = '0.1'\n", "[query] weak_below must be a number, not '0.1'"),
     ('[vaults]\n"" = "/tmp"\n', "[vaults] names a vault '' (= '/tmp'): give it a name"),
     ('[vaults]\n" " = "/tmp"\n', "[vaults] names a vault ' ' (= '/tmp'): give it a name"),
 ])
@@ -270,3 +274,42 @@ def test_the_app_builds_and_watches_with_the_settings_index_takes(config, monkey
     assert calls[-1][5] == ""  # no [tui] theme: the one chosen last in the app
     config("[tui]\ntheme = 'light'\n")
     assert main(["tui", str(SAMPLE)]) == 0 and calls[-1][5] == "light"
+
+
+def test_weak_below_is_set_by_the_config_file_for_every_answer(capsys, config, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """`RelatedConfig.weak_below` was the one setting the config file could not set: `[query] weak_below`
+    now sets it, `notelink config` shows it and where it came from, and related (text, --json, --help), the
+    exports, the Python API, the app and the MCP tool's description mark and say the notes below it."""
+    import notelink.tui
+    from notelink.api import Vault
+    from notelink.cli.queries import weak_legend
+    from notelink.config import RelatedConfig
+
+    ix = str(tmp_path / "ix")
+    assert run(capsys, "index", str(SAMPLE), "--index-dir", ix, *ARGS)[0] == 0
+    argv = ["related", str(SAMPLE), "Compost", "--index-dir", ix, "--top", "20"]
+    scores = [h["score"] for h in json.loads(run(capsys, *argv, "--json")[1])["related"]]
+    cut = round(scores[3] + 0.0001, 4)  # (the fourth note's score and below: weak)
+    path = config(f"[query]\nweak_below = {cut}\n")
+    setting = json.loads(run(capsys, "config", "--json")[1])["settings"]["query.weak_below"]
+    assert setting["value"] == cut and setting["source"] == f"config file ({path})"
+    assert f"weak_below = {cut}" in run(capsys, "config")[1]
+    hits = json.loads(run(capsys, *argv, "--json")[1])["related"]
+    assert [h["weak"] for h in hits] == [k >= 3 for k in range(20)]
+    code, out, _ = run(capsys, *argv)
+    assert code == 0 and out.splitlines()[-1] == f"  ({weak_legend(cut)})" and f"below {cut}, a long" in out
+    assert [h.weak for h in Vault(SAMPLE, ix).related("Compost", top=20)] == [k >= 3 for k in range(20)]
+    code, out, _ = run(capsys, "export", str(SAMPLE), "--index-dir", ix, "--format", "csv")
+    assert code == 0 and sum(line.endswith(",true") for line in out.splitlines()) > 0
+    with pytest.raises(SystemExit):
+        main(["related", "--help"])
+    assert f"[weak] a score below {cut}" in " ".join(capsys.readouterr().out.split())
+    calls: list[tuple[object, ...]] = []
+    monkeypatch.setattr(notelink.tui, "run", lambda *a: calls.append(a) or 0)
+    assert main(["tui", str(SAMPLE), "--no-watch"]) == 0 and calls[-1][6] == RelatedConfig(cut)
+    pytest.importorskip("mcp")
+    from notelink.agents.server import build_server
+
+    tool = build_server(SAMPLE, Path(ix))._tool_manager.get_tool("related")  # type: ignore[attr-defined]
+    assert tool is not None and f"weak (score below {cut}: a long shot" in tool.description

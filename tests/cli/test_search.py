@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from notelink.cli.main import main
-from notelink.cli.search import render
+from notelink.cli.search import NAMED_LEGEND, render
 from notelink.query.search import Because, Hit, SearchResults
 from notelink.query.snippets import Snippet
 
@@ -209,3 +209,22 @@ def test_a_batch_line_of_stop_words_only_says_they_were_left_out(
     stop, some = (json.loads(line) for line in out.splitlines())
     assert code == 0 and stop["results"] == [] and stop["words"] == [] and stop["ignored"] == ["of", "the"]
     assert some["words"] == ["compost"] and some["ignored"] == ["the"] and some["results"]
+
+
+def test_notes_the_query_names_are_marked_and_said_to_come_first_whatever_their_score() -> None:
+    """A note whose name the query is comes first (`because: its name`), even below the next note's score
+    (dendron-site `links`: 0.476, 0.386, then 0.572): the text marks it `[named]` and says why once."""
+    named = Hit("Links.md", "Links", 0.476, None, Because(["links"], named=True))
+    other = Hit("Wikilinks.md", "Wikilinks", 0.572, None, Because(["links"]))
+    lines = render(SearchResults("links", [named, other], ["links"])).splitlines()
+    assert lines[1:3] == ["   0.476  Links (Links.md)  [named]", "          because: its name, links"]
+    assert lines[3] == "   0.572  Wikilinks (Wikilinks.md)" and lines[-1] == f"  ({NAMED_LEGEND})"
+    assert len(lines[-1]) <= 80 and "comes first, whatever its score" in NAMED_LEGEND
+    plain = render(SearchResults("links", [other], ["links"]))
+    assert "[named]" not in plain  # no note named: no mark, no legend
+
+
+def test_search_help_explains_its_mark(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["search", "--help"])
+    assert "[named] the query is the note's name" in " ".join(capsys.readouterr().out.split())

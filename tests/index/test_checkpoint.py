@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from notelink.config import IncrementalConfig
-from notelink.errors import Cancelled
+from notelink.errors import Cancelled, TrainingDiverged
 from notelink.index import checkpoint
 from notelink.index.build import build_index
 from notelink.index.previous import load_records
@@ -306,3 +306,23 @@ def test_a_checkpoint_a_completed_build_left_is_not_preferred_to_the_index(make_
     assert parses == [] and s.up_to_date and s.resumed == 0
     assert any("a build completed since they were parsed" in r.getMessage() for r in caplog.records)
     assert not checkpoint.exists(tmp_path / "ix")
+
+
+@pytest.mark.parametrize("kept", [True, False])
+def test_a_build_that_fails_after_parsing_says_the_parse_is_kept_when_it_is(
+        make_vault, tmp_path: Path, parses: list[str], kept: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Training that diverged (or a full disk while saving) left the parse for the next build, but the
+    error did not say so: it ends with a clause saying it, only when a checkpoint is kept."""
+    from notelink.index import build
+
+    def diverged(*args: Any, **kwargs: Any) -> Any:
+        raise TrainingDiverged("training diverged: the word vectors are not finite numbers")
+
+    if not kept:
+        monkeypatch.setattr(checkpoint, "MIN_PARSED", 13)  # (12 notes: none kept)
+    monkeypatch.setattr(build, "_train", diverged)
+    with pytest.raises(TrainingDiverged) as failed:
+        build_index(_topic_vault(make_vault), tmp_path / "ix", FAST)
+    said = f"not finite numbers; {checkpoint.KEPT}" if kept else "not finite numbers"
+    assert str(failed.value) == f"training diverged: the word vectors are {said}"
+    assert checkpoint.exists(tmp_path / "ix") is kept

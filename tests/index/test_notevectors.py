@@ -15,6 +15,7 @@ from notelink.index.notevectors import (
     unit_rows,
     update_neighbours,
 )
+from notelink.notes.stopwords import several_languages
 
 NO_MENTIONS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
 
@@ -152,6 +153,8 @@ def test_a_few_notes_in_another_language_leave_the_vault_in_one() -> None:
     assert notevectors.languages(langs, 0.95) is None
     assert notevectors.languages(["en"] * 90 + ["de"] * 10, 0.95) is not None
     assert notevectors.languages(["no"] * 90 + ["da"] * 10, 0.95) is None  # written alike: one language
+    for mix in (["en"] * 95 + ["de"] * 5, ["en"] * 94 + ["de"] * 6, ["sk"] * 3 + ["cs"] * 3 + ["en"]):
+        assert (notevectors.languages(mix, 0.95) is not None) == several_languages(mix, 0.95)  # one test
 
 
 def test_the_largest_language_of_a_vault_of_several_counts_its_words() -> None:

@@ -4,7 +4,14 @@ import pytest
 
 from notelink.config import IndexConfig
 from notelink.notes.records import record_from_raw
-from notelink.notes.stopwords import ENGLISH, LISTS, language_of, main_languages, without_stopwords
+from notelink.notes.stopwords import (
+    ENGLISH,
+    LISTS,
+    language_of,
+    main_languages,
+    several_languages,
+    without_stopwords,
+)
 from notelink.notes.tokenizer import tokenize
 from notelink.notes.vault import RawNote
 
@@ -143,3 +150,14 @@ def test_a_vaults_main_languages_are_the_largest_and_any_of_a_quarter_of_its_not
     assert main_languages({"en": 40, "de": 35, "fr": 25}) == {"en", "de", "fr"}
     assert main_languages({"da": 3, "en": 3}) == {"da", "en"} and main_languages({"": 9}) == {""}
     assert main_languages({}) == frozenset()
+
+
+def test_a_vault_is_of_several_languages_when_none_has_the_share_of_one() -> None:
+    """One test of a vault of several languages (no language family has `one_language_share` of the
+    notes), for the note vectors' language part and search's language boost alike."""
+    assert not several_languages([], 0.95)
+    assert not several_languages(["en"] * 96 + ["de"] * 4, 0.95)
+    assert not several_languages(["en"] * 95 + ["de"] * 5, 0.95)  # (exactly the share: one language)
+    assert several_languages(["en"] * 94 + ["de"] * 6, 0.95)
+    assert not several_languages(["no"] * 90 + ["da"] * 10, 0.95)  # written alike: one family
+    assert several_languages(["en", "de"], 0.95) and not several_languages(["en", "de"], 0.5)

@@ -10,9 +10,10 @@ import pytest
 import scipy.sparse as sp
 from threadpoolctl import ThreadpoolController
 
-from notelink.config import SearchConfig
+from notelink.config import NoteVectorConfig, SearchConfig
 from notelink.errors import IndexFormatError
 from notelink.index.build import build_index
+from notelink.query import search as search_module
 from notelink.query.index import Index
 from notelink.query.reasons import UNKNOWN_WHY
 from notelink.query.search import Searcher
@@ -422,3 +423,19 @@ def test_the_title_fit_needs_a_context_and_a_vault_of_one_language(searcher: Sea
     assert not searcher._fits(terms)
     expanded = searcher.expansion.expand(terms.ids, terms.q, terms.tokens)
     assert not searcher._score(terms, expanded, None)[1]["fit"].any()
+
+
+def test_search_tells_a_vault_of_several_languages_as_the_note_vectors_do(
+        built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Search's language boost and the note vectors' language part ask one test (`several_languages`),
+    with the notes' languages and the same share."""
+    asked: list[tuple[list[str], float]] = []
+
+    def several(langs: list[str], share: float) -> bool:
+        asked.append((list(langs), share))
+        return True
+
+    monkeypatch.setattr(search_module, "several_languages", several)
+    searcher = Searcher(Index.open(built / "ix"))
+    assert searcher.multilingual and [(len(langs), share) for langs, share in asked] == [
+        (len(NOTES), NoteVectorConfig().one_language_share)]

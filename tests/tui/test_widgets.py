@@ -48,3 +48,26 @@ async def test_weak_related_notes_are_dim_and_the_panel_says_so(indexed: tuple[P
         said = " ".join(str(s.render()) for s in app.screen.query(Static))
         assert "a dim related note scores below 0.05, a long shot" in " ".join(said.split())
         assert "dim related note" in HELP_NOTES
+
+
+@sync
+async def test_the_config_files_weak_below_sets_which_notes_are_dim(indexed: tuple[Path, Path]) -> None:
+    """The config file's `[query] weak_below` (`TuiConfig.related`) decides the dim rows and what the help
+    says of them, as it decides `related`'s `[weak]`."""
+    vault, index_dir = indexed
+    cut = 0.2
+    app = NotelinkApp(TuiConfig(vault=vault, index_dir=index_dir, train=FAST, watch=False,
+                                related=RelatedConfig(cut)))
+    async with running(app, (140, 40)) as pilot:
+        await open_note(pilot, app, "gardening/Compost.md")
+        listing = app.query_one("#related", OptionList)
+        await wait_for(pilot, lambda: listing.option_count == app.config.top)
+        assert app.index is not None and app.index.reading == RelatedConfig(cut)
+        hits = app.index.related(app.index.by_path["gardening/Compost.md"], app.config.top)
+        shown = [listing.get_option_at_index(k) for k in range(listing.option_count)]
+        assert [_dim(o.prompt) for o in shown] == [h.score < cut for h in hits]
+        assert sum(h.score < cut for h in hits) > sum(h.score < RelatedConfig().weak_below for h in hits)
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: "HelpScreen" in type(app.screen).__name__)
+        said = " ".join(str(s.render()) for s in app.screen.query(Static))
+        assert f"a dim related note scores below {cut}, a long shot" in " ".join(said.split())
