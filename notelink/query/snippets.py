@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from notelink.notes.spans import merged
-from notelink.notes.tokenizer import tokenize
+from notelink.notes.tokenizer import VERSION, tokenize
 from notelink.notes.vault import Skipped, read_inside
 
 WIDTH = 200
 """Characters of a snippet, at most (plus the ellipses)."""
 _PRESELECT = 4  # blocks tokenized after the substring test
 _PIECE = 4000  # characters of a block at most: longer ones are cut into pieces
-_WORD = re.compile(r"[\w'’]+")
+_WORD = re.compile(rf"{VERSION}|[\w'’]+")  # (a version is one number, as the index reads it)
 _URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)\S+", re.IGNORECASE)  # as notes.note drops them
 _FRONT = re.compile(r"\A---[ \t]*\r?\n.*?\n(?:---|\.\.\.)[ \t]*\r?(?:\n|\Z)", re.DOTALL)
 _WIKILINK = re.compile(r"!?\[\[([^\[\]|\n]*)(?:\|([^\[\]\n]*))?\]\]")  # [[target]], [[target|label]]

@@ -95,6 +95,8 @@ def test_numbers_are_said_to_be_left_out(searcher: Searcher) -> None:
     assert (r.words, r.unknown, r.ignored) == ([], [], ["2022"])
     r = searcher.search("sourdough 2022 10kg the")
     assert (r.words, r.unknown, r.ignored) == (["sourdough"], [], ["10kg", "2022", "the"])
+    r = searcher.search("sourdough v0.14.2")  # a version is a number, as the notes' tokens have it (not `v0`)
+    assert (r.words, r.unknown, r.ignored) == (["sourdough"], [], ["v0.14.2"])
 
 
 def test_an_unknown_word_of_a_typed_query_gets_close_vault_words(searcher: Searcher) -> None:
