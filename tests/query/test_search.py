@@ -4,6 +4,7 @@ import json
 import shutil
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -369,9 +370,10 @@ def test_predicted_words_rank_the_notes_the_query_reaches_and_add_none(searcher:
     real = searcher.expansion.expand
     bread = searcher.lookup["bread"]
 
-    def with_bread(ids: np.ndarray, q: np.ndarray, tokens: np.ndarray, lang: str | None) -> Expanded:
-        e = real(ids, q, tokens, lang)
-        return Expanded(np.append(e.ids, bread), np.append(e.weights, 0.5), e.source, {bread}, e.h)
+    def with_bread(ids: np.ndarray, q: np.ndarray, tokens: np.ndarray, lang: str | None,
+                   *forms: Any) -> Expanded:
+        e = real(ids, q, tokens, lang, *forms)
+        return Expanded(np.append(e.ids, bread), np.append(e.weights, 0.5), e.source, {bread}, e.h, e.forms)
 
     monkeypatch.setattr(searcher.expansion, "expand", with_bread)
     found = searcher.search("starter", snippets=False)
