@@ -45,7 +45,8 @@ LEXICAL: dict[str, float] = {"expand_beta": 0.0, "predict_beta": 0.0, "w_dense":
 ABLATIONS = {"without CBOW parts (lexical)": LEXICAL, "  without expansion": {"expand_beta": 0.0},
              "  without predicted words": {"predict_beta": 0.0},
              "  without dense": {"w_dense": 0.0}, "  without title fit": {"w_title_fit": 0.0},
-             "  without anchor text": {"w_anchor": 0.0}, "  without title field": {"w_title": 0.0}}
+             "  without anchor text": {"w_anchor": 0.0}, "  without title field": {"w_title": 0.0},
+             "  without word forms": {"w_forms": 0.0}}
 
 
 def linkeval() -> ModuleType:

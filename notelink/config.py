@@ -347,6 +347,16 @@ class SearchConfig:
     coverage_neighbour: float = 0.25
     """A query word a note holds only through a CBOW neighbour the word brought in (`kubernetes` for
     `k8s`) counts this much of its share (0.5: the MRR above 0.001-0.008 lower on each vault)."""
+    w_forms: float = 0.5
+    """Weight of a query word's other forms in the vault (its plural or singular, other inflections:
+    `query/forms.py`) next to the word itself, `tomatoes ← tomato` in `because`; a note with a form covers
+    the word as one with the word does (`coverage`). 0 turns them off. Known-item queries (a title word in
+    the other number, alone or with the title's next word; `benchmarks/word_forms.py`, seeds 1-3) MRR
+    without -> with: sample 0.43 -> 0.98, `en` 0.38 -> 0.86, dendron-site 0.23 -> 0.80 (where the vault
+    has the changed word too: 0.79 -> 0.96, 0.55 -> 0.77, 0.24 -> 0.62; 0.7 gave 0.01-0.02 more). Link
+    suggestion (drafts), mean of seeds 1-3, recall@10 / MRR / held-out recall@10 / held-out MRR: `en`
+    0.824 0.417 0.711 0.348 -> 0.820 0.419 0.717 0.351, dendron-site 0.503 0.236 0.455 0.205 -> 0.507
+    0.238 0.463 0.212; at 0.7 `en` recall@10 lost 0.009 (0.007-0.011 a seed; the seeds' spread 0.008)."""
     w_language: float = 0.2
     """In a vault of several languages, the boost of notes in the query's language (when the query shows
     it: at least two of that language's stop words)."""

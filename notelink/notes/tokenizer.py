@@ -1,9 +1,10 @@
 """Unicode-aware tokenizing: lowercase words, numbers dropped, stop words optional, CJK as bigrams.
 
 Text is NFKC-normalised first (ligatures such as `ﬁ`, full-width letters, superscripts read as what they
-stand for). Tokens that are no words by their shape are dropped as numbers are: ids and hashes (letters
-and digits alternating three times or more: `ev8p1l5p0izdgjas`, `funnym0nk3y`; hex runs of 7+ with a digit:
-`a08a34a`), quantities and ordinals (`3k`, `300px`, `5min`, `2nd`, `3º`), and `@handles` (`@oli916#5867`).
+stand for). Versions and dotted numbers (`v0.14.2`, `3.11`) are numbers, whole (`VERSION`). Tokens that
+are no words by their shape are dropped as numbers are: ids and hashes (letters and digits alternating
+three times or more: `ev8p1l5p0izdgjas`, `funnym0nk3y`; hex runs of 7+ with a digit: `a08a34a`),
+quantities and ordinals (`3k`, `300px`, `5min`, `2nd`, `3º`), and `@handles` (`@oli916#5867`).
 Katakana words stay whole (`サイト`, not `サイ` `イト`); Thai and Lao vowels that are written before or after
 their consonant stay with it, so bigrams are of syllable-like units (`ภาษา`, `ไทย`, not `าษ`)."""
 
@@ -29,7 +30,11 @@ _MARKS = _letters_and_marks(
     "\u06d6-\u06ed\u0900-\u0dff\u0e31-\u0e3a\u0e47-\u0e4e\u0eb1-\u0ebc\u0ec8-\u0ecd\u1000-\u109f"
     "\u1780-\u17ff"
 ) + "\u200c\u200d"
-_WORD = re.compile(rf"[\w{_MARKS}]+(?:['’][\w{_MARKS}]+)*")
+VERSION = r"(?<![\w.])v?\d+(?:\.\d+)+(?!\w)"
+"""A version or dotted number (`v0.14.2`, `3.11`, `192.168.1.1`): one token, a number (`is_number`). Split at
+its dots it gave the word `v0` (a concept of a note about a release, a search word) and numbers."""
+_VERSION = re.compile(VERSION)
+_WORD = re.compile(rf"{VERSION}|[\w{_MARKS}]+(?:['’][\w{_MARKS}]+)*")
 # Scripts written without spaces between words: Han, kana, Thai, Lao, Khmer, Myanmar.
 _NOSPACE = (
     "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u31f0-\u31ff"
@@ -154,12 +159,17 @@ def is_fragment(token: str) -> bool:
 
 
 def is_number(token: str) -> bool:
-    """True for a token that only names keep (`tokenize(numbers=True)`): digits, an id, a quantity."""
-    return any(ch.isdigit() for ch in token) and not (_HAS_LETTER.search(token) and word_shaped(token))
+    """True for a token that only names keep (`tokenize(numbers=True)`): digits, an id, a quantity, a
+    version."""
+    return any(ch.isdigit() for ch in token) and not (
+        _HAS_LETTER.search(token) and word_shaped(token) and not _VERSION.fullmatch(token))
 
 
 def _word_tokens(word: str, keep_stopwords: bool, numbers: bool) -> tuple[str, ...]:
-    """The tokens of one lowercased regex word (none, itself, its parts, or bigrams)."""
+    """The tokens of one lowercased regex word (none, itself, its parts, or bigrams); a version is a
+    number."""
+    if "." in word:  # (only a version has one)
+        return (word,) if numbers else ()
     parts = _split_word(word, numbers) if _HAS_NOSPACE.search(word) else _plain(word, numbers)
     return tuple(parts if keep_stopwords else [t for t in parts if t not in STOPWORDS])
 

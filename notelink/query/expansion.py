@@ -29,6 +29,7 @@ sit near each language's words). In a vault of one language nothing is left out.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from typing import NamedTuple
 
 import numpy as np
@@ -57,6 +58,8 @@ class Expanded(NamedTuple):
     h: np.ndarray | None
     """[D] the query's context: the mean input vector of its tokens in the vocabulary (None without any),
     which also predicts the notes' titles (`search.Searcher._title_fit`)."""
+    forms: set[int]
+    """The words brought in as another form of a query word (`tomatoes ← tomato`; in `source` too)."""
 
 
 class Expansion:
@@ -67,10 +70,12 @@ class Expansion:
         self.head = min(syn0.shape[0], NoteVectorConfig().expand_vocab)  # words that take part
         self._near: dict[int, tuple[list[int], list[float]]] = {}  # word -> its neighbours, as asked for
 
-    def expand(self, ids: np.ndarray, q: np.ndarray, tokens: np.ndarray, lang: str | None = None) -> Expanded:
+    def expand(self, ids: np.ndarray, q: np.ndarray, tokens: np.ndarray, lang: str | None = None,
+               forms: Mapping[int, list[int]] | None = None, w_forms: float = 0.0) -> Expanded:
         """q' for the query words `ids` [k] of unit weights `q` [k]; `tokens` [n] its tokens' vocabulary ids
         (repeats counted), whose reliable ones are the context that predicts words; `lang` the language the
-        query's stop words show (None when they show none)."""
+        query's stop words show (None when they show none); `forms`: a query word's other forms, each
+        brought in at `w_forms` times the word's weight in q (none of the query's own words)."""
         weight = dict(zip(ids.tolist(), q.tolist(), strict=True))
         best: dict[int, tuple[float, int]] = {}  # word brought in -> (largest share, query word)
         predicted: dict[int, float] = {}
@@ -80,11 +85,29 @@ class Expansion:
         if self.cfg.predict_beta and h is not None and self.is_context(tokens):
             predicted = self._predicted(h, ids, self._query_language(lang, tokens))
             self._add(weight, predicted, self.cfg.predict_beta)
-        asked = set(ids.tolist())
+        asked = dict(zip(ids.tolist(), q.tolist(), strict=True))
         source = {e: w for e, (_, w) in best.items() if e not in asked}
+        brought = self._forms(weight, forms or {}, w_forms, asked, source)
         out = np.fromiter(weight, dtype=np.int64, count=len(weight))
         vals = np.fromiter(weight.values(), dtype=np.float64, count=len(weight))
-        return Expanded(out, vals / (np.linalg.norm(vals) or 1.0), source, set(predicted) - set(source), h)
+        return Expanded(out, vals / (np.linalg.norm(vals) or 1.0), source, set(predicted) - set(source), h,
+                        brought)
+
+    @staticmethod
+    def _forms(weight: dict[int, float], forms: Mapping[int, list[int]], w_forms: float,
+               asked: dict[int, float], source: dict[int, int]) -> set[int]:
+        """Brings each query word's other forms into `weight` at `w_forms` times the word's weight in q
+        (`asked`), or what the form has already if more (a neighbour too), in place; `source` records the
+        query word (the one that gives it most). The forms brought."""
+        brought: set[int] = set()
+        for w, found in forms.items() if w_forms else ():
+            share = w_forms * asked[w]
+            for f in found:
+                if f in asked or (f in brought and share <= weight[f]):
+                    continue
+                weight[f], source[f] = max(weight.get(f, 0.0), share), w
+                brought.add(f)
+        return brought
 
     @staticmethod
     def _add(weight: dict[int, float], extra: dict[int, float], beta: float) -> None:

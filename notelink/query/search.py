@@ -2,10 +2,12 @@
 
 One score per note, a sum of parts (weights in `config.SearchConfig`):
 
-    q'     = unit(q + beta * unit(q K) + gamma * unit(p))
+    q'     = unit(q + beta * unit(q K) + gamma * unit(p) + f)
                                                q: the query's TF-IDF [S]; K: each word's CBOW neighbours;
                                                p: the words it predicts as CBOW's context (`expansion`;
-                                               both in the query's language in a vault of several)
+                                               both in the query's language in a vault of several);
+                                               f: each word's other forms in the vault (`forms`:
+                                               `tomatoes` for `tomato`) at w_forms times its weight
     lex    = X q'                              X: the notes' TF-IDF rows [N, S] (postings, word-major)
     anchor = A q'                              A: words other notes write around each note's name [N, S],
                                                a rare word's at most its best value in X (`rare_notes`)
@@ -14,7 +16,7 @@ One score per note, a sum of parts (weights in `config.SearchConfig`):
     fit    = mean over title words w of sigmoid(h . u_w) - sigmoid(h0 . u_w)
              h: mean of the query words' input vectors; h0: of the vocabulary's (an average context)
     cover  = sum over the query's own words w of q_w^2 [the note holds w]      (0..1: q is unit)
-             held: in its text, anchor text or title; through a neighbour w brought in, at a part of it
+             held: in its text, anchor text or title, or a form of w; through a neighbour, at a part
     base   = lex + w_a anchor + w_t title
     score  = (base + [base > 0] (w_d dense + w_f fit)) * cover^c * (1 + w_l [same language])
              fit only for a query of `expansion.MIN_CONTEXT` reliable words or more, in a vault of one
@@ -68,6 +70,7 @@ from notelink.query.accents import by_unaccented, unaccented
 from notelink.query.closenames import did_you_mean
 from notelink.query.expansion import Expanded, Expansion, sigmoid
 from notelink.query.filters import Filters
+from notelink.query.forms import WordForms
 from notelink.query.index import Index
 from notelink.query.postings import Rows, csr_parts
 from notelink.query.results import Because, Hit, SearchResults
@@ -93,6 +96,8 @@ class _Terms:
     unknown: list[str]
     ignored: list[str]
     lang: str | None
+    forms: dict[int, list[int]]
+    """A query word's other forms in the vault (`forms.WordForms`): word id -> their ids."""
 
     @property
     def q_ids(self) -> set[int]:
@@ -125,6 +130,7 @@ class Searcher:
         self.dense_mean = np.asarray(load_array(gen, "search_dense_mean"))
         self.expansion = Expansion(index, self.cfg, self.syn0, self.syn1neg)
         self.filters = Filters(index, self.vault)
+        self.forms = WordForms(self.lookup)
         self._alias_first = alias_first(dialect_of(index.meta).name)  # [[label|target]] (snippets)
         self._languages()
 
@@ -134,6 +140,7 @@ class Searcher:
         names = sorted(set(langs))
         self.lang_code = {lang: i for i, lang in enumerate(names)}
         self.note_lang = np.array([self.lang_code[lang] for lang in langs], dtype=np.int32)  # [N]
+        self.main_lang = names[int(np.bincount(self.note_lang).argmax())] if langs else ""
         self.multilingual = several_languages(langs, NoteVectorConfig().one_language_share)
 
     # -- the query ---------------------------------------------------------------------------
@@ -163,7 +170,8 @@ class Searcher:
             order = [] if not parsed.filtered else self.filters.only(allowed, top)
             scores, parts = np.zeros(self.N), None
         else:
-            expanded = self.expansion.expand(terms.ids, terms.q, terms.tokens, terms.lang)
+            expanded = self.expansion.expand(terms.ids, terms.q, terms.tokens, terms.lang,
+                                             terms.forms, self.cfg.w_forms)
             scores, parts = self._score(terms, expanded, allowed, typed=syntax)
             order = self._rank(scores, top, [p for p in phrases if p is not None])
         named = [] if parts is None or parsed.phrases else self._named_as(parsed.text, scores, allowed)
@@ -189,8 +197,9 @@ class Searcher:
         completions sharing one word's weight."""
         tokens = tokenize(text, keep_stopwords=True)
         lang = language_of([tokens])
+        sure = sum(lang in stop_word_languages(t) for t in tokens) >= 2  # the query shows its language
         kept = without_stopwords([tokens], lang)[0]
-        ids_of = {t: self._ids_of(t) for t in dict.fromkeys(kept)}  # (once per distinct token)
+        ids_of = {t: self._ids_of(t, (sure and lang) or None) for t in dict.fromkeys(kept)}  # (once a token)
         started = kept[-1] if typing and kept and tokens and kept[-1] == tokens[-1] else None
         completed = self._completions(started) if started is not None and not ids_of[started] else []
         if completed:
@@ -205,10 +214,10 @@ class Searcher:
         if len(completed) > 1:
             q = q / np.where(np.isin(ids, completed), len(completed), 1)
         q = q / (np.linalg.norm(q) or 1.0)
-        sure = sum(lang in stop_word_languages(t) for t in tokens) >= 2  # the query shows its language
         words = list(dict.fromkeys(self.words[i] for found in ids_of.values() for i in found))
         cbow = np.asarray([i for i in known if i < self.V], dtype=np.int64)
-        return _Terms(ids, q, cbow, words, unknown, ignored, lang if sure else None)
+        forms = {i: f for i in ids.tolist() if (f := self._forms_of(i, (sure and lang) or None))}
+        return _Terms(ids, q, cbow, words, unknown, ignored, lang if sure else None, forms)
 
     def _did_you_mean(self, unknown: list[str]) -> dict[str, list[str]]:
         """Close words of the vocabulary (words seen `min_count` times: the rarer ones search knows hold the
@@ -216,12 +225,21 @@ class Searcher:
         the index's one table of them (`similar` asks it too)."""
         return did_you_mean(self.index.close_words, unknown) if unknown else {}
 
-    def _ids_of(self, token: str) -> list[int]:
+    def _ids_of(self, token: str, lang: str | None) -> list[int]:
         """The word ids a query token searches for: its own, else those of the vault's words it matches
-        with accents aside (`unicode` finds `ünïcode`, `cafe` finds `café`)."""
+        with accents aside (`unicode` finds `ünïcode`, `cafe` finds `café`), else its other forms in the
+        vault (`tomato` finds `tomatoes` in a vault without `tomato`)."""
         if token in self.lookup:
             return [self.lookup[token]]
-        return self._unaccented.get(unaccented(token), [])
+        found = self._unaccented.get(unaccented(token), [])
+        return found or (self.forms.of(token, family(lang or self.main_lang)) if self.cfg.w_forms else [])
+
+    def _forms_of(self, i: int, lang: str | None) -> list[int]:
+        """The other forms of the query word i in the vault (`forms.WordForms`), in the query's language
+        `lang` (its stop words'), else the word's own (the one it is most used in), else the vault's."""
+        if lang is None and i < self.V and (languages := self.index.word_languages) is not None:
+            lang = languages.of(i)
+        return self.forms.of(self.words[i], family(lang or self.main_lang))
 
     def _completions(self, start: str) -> list[int]:
         """The ids of the vault's words that `start` begins (accents aside), the most used (lowest idf)
@@ -298,9 +316,10 @@ class Searcher:
 
     def _coverage(self, terms: _Terms, expanded: Expanded, held: list[Rows], cand: np.ndarray) -> np.ndarray:
         """[c] the share of the query the notes `cand` hold, in 0..1: the query's own words' squared weights
-        in q (unit: they sum to 1) summed over the words a note has in its text, anchor text or title; a word
-        it has only through a neighbour the word brought in (`kubernetes` for `k8s`) counts
-        `cfg.coverage_neighbour` of its share; predicted words cover nothing. `held`: the postings rows of q'
+        in q (unit: they sum to 1) summed over the words a note has in its text, anchor text or title, or
+        another form of them (`tomatoes` for `tomato`); a word it has only through a neighbour the word
+        brought in (`kubernetes` for `k8s`) counts `cfg.coverage_neighbour` of its share; predicted words
+        cover nothing. `held`: the postings rows of q'
         (text, anchors, titles)."""
         slot = np.full(self.N, -1, dtype=np.int64)
         slot[cand] = np.arange(cand.size)
@@ -310,7 +329,7 @@ class Searcher:
         for w, share in asked.items():
             best = np.zeros(cand.size, dtype=np.float32)  # [c] the word's credit in each note
             for p in (p for p, x in enumerate(own) if x == w or expanded.source.get(x) == w):
-                value = 1.0 if own[p] == w else self.cfg.coverage_neighbour
+                value = 1.0 if own[p] == w or own[p] in expanded.forms else self.cfg.coverage_neighbour
                 for rows in held:
                     at = slot[rows.note[rows.start[p] : rows.start[p + 1]]]
                     at = at[at >= 0]

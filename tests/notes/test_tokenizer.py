@@ -117,3 +117,12 @@ def test_numbers_mode_keeps_what_file_names_are_made_of_and_the_default_drops_it
     assert tokenize(text) == ["reading", "series", "zettel", "mp3"]
     assert tokenize("chapter 5", numbers=True) == ["chapter", "5"]  # one digit: still a number
     assert [is_number(t) for t in ("2022", "300px", "mp3", "v2", "word")] == [True, True, False, False, False]
+
+
+def test_a_version_is_one_number() -> None:
+    """A new user's sweep: `v0.14.2` gave the word `v0` (a concept, a search word)."""
+    assert tokenize("Release v0.14.2 fixes sync; Python 3.11 and 192.168.1.1 too") == [
+        "release", "fixes", "sync", "python"]
+    assert tokenize("see v0.14.2, or V1.2", numbers=True) == ["see", "v0.14.2", "v1.2"]
+    assert is_number("v0.14.2") and is_number("3.11") and not is_number("v2")
+    assert tokenize("api v2 and v2.0-beta") == ["api", "v2", "beta"]  # (no dots: a word, as `mp3` is)

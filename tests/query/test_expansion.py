@@ -56,7 +56,7 @@ def _query() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def test_the_words_the_context_predicts_more_than_an_average_one_are_brought_in_by_their_lift() -> None:
     ids, q, tokens = _query()
     cfg = SearchConfig(expand_beta=0.0, predict_beta=0.5, predict_k=10)
-    out, w, source, predicted, _ = _expansion(cfg).expand(ids, q, tokens)
+    out, w, source, predicted, *_ = _expansion(cfg).expand(ids, q, tokens)
     syn0, syn1 = _vectors()
     h, h0 = syn0[tokens].mean(axis=0), syn0.mean(axis=0)
     lift = sigmoid(syn1 @ h) - sigmoid(syn1 @ h0)  # word 4 negative, word 5 unreliable
@@ -70,7 +70,7 @@ def test_the_words_the_context_predicts_more_than_an_average_one_are_brought_in_
 def test_only_the_k_best_predicted_words_come_in() -> None:
     ids, q, tokens = _query()
     cfg = SearchConfig(expand_beta=0.0, predict_beta=0.5, predict_k=1)
-    out, _, _, predicted, _ = _expansion(cfg).expand(ids, q, tokens)
+    out, _, _, predicted, *_ = _expansion(cfg).expand(ids, q, tokens)
     assert out.tolist() == [0, 1, 2] and predicted == {2}
 
 
@@ -83,7 +83,7 @@ def test_without_a_context_or_a_weight_nothing_is_predicted() -> None:
                          (SearchConfig(expand_beta=0.0, predict_beta=0.5), np.array([0, 1])),  # too few
                          (SearchConfig(expand_beta=0.0, predict_beta=0.0), tokens),
                          (SearchConfig(expand_beta=0.0, predict_beta=0.5, predict_k=0), tokens)):
-        out, w, source, predicted, _ = _expansion(cfg).expand(ids, q, context)
+        out, w, source, predicted, *_ = _expansion(cfg).expand(ids, q, context)
         assert out.tolist() == [0, 1] and source == {} and predicted == set()
         np.testing.assert_allclose(w, q)
 
@@ -100,11 +100,11 @@ def test_in_a_vault_of_several_languages_only_words_of_the_querys_language_are_p
     ids, q, tokens = _query()
     cfg = SearchConfig(expand_beta=0.0, predict_beta=0.5, predict_k=10)
     for lang in (None, "de"):
-        out, _, _, predicted, _ = _expansion(cfg, _two_languages([0.1, 0.9])).expand(ids, q, tokens, lang)
+        out, _, _, predicted, *_ = _expansion(cfg, _two_languages([0.1, 0.9])).expand(ids, q, tokens, lang)
         assert out.tolist() == [0, 1, 3] and predicted == {3}
-    out, _, _, predicted, _ = _expansion(cfg, _two_languages([0.25, 0.75])).expand(ids, q, tokens)
+    out, _, _, predicted, *_ = _expansion(cfg, _two_languages([0.25, 0.75])).expand(ids, q, tokens)
     assert predicted == {2, 3}
-    out, _, _, predicted, _ = _expansion(cfg, _two_languages([0.1, 0.9])).expand(ids, q, tokens, "ja")
+    out, _, _, predicted, *_ = _expansion(cfg, _two_languages([0.1, 0.9])).expand(ids, q, tokens, "ja")
     assert predicted == {2}  # the query's stop words say Japanese: its words' German is no matter
 
 

@@ -4,6 +4,7 @@ import json
 import shutil
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -96,6 +97,8 @@ def test_numbers_are_said_to_be_left_out(searcher: Searcher) -> None:
     assert (r.words, r.unknown, r.ignored) == ([], [], ["2022"])
     r = searcher.search("sourdough 2022 10kg the")
     assert (r.words, r.unknown, r.ignored) == (["sourdough"], [], ["10kg", "2022", "the"])
+    r = searcher.search("sourdough v0.14.2")  # a version is a number, as the notes' tokens have it (not `v0`)
+    assert (r.words, r.unknown, r.ignored) == (["sourdough"], [], ["v0.14.2"])
 
 
 def test_an_unknown_word_of_a_typed_query_gets_close_vault_words(searcher: Searcher) -> None:
@@ -368,9 +371,10 @@ def test_predicted_words_rank_the_notes_the_query_reaches_and_add_none(searcher:
     real = searcher.expansion.expand
     bread = searcher.lookup["bread"]
 
-    def with_bread(ids: np.ndarray, q: np.ndarray, tokens: np.ndarray, lang: str | None) -> Expanded:
-        e = real(ids, q, tokens, lang)
-        return Expanded(np.append(e.ids, bread), np.append(e.weights, 0.5), e.source, {bread}, e.h)
+    def with_bread(ids: np.ndarray, q: np.ndarray, tokens: np.ndarray, lang: str | None,
+                   *forms: Any) -> Expanded:
+        e = real(ids, q, tokens, lang, *forms)
+        return Expanded(np.append(e.ids, bread), np.append(e.weights, 0.5), e.source, {bread}, e.h, e.forms)
 
     monkeypatch.setattr(searcher.expansion, "expand", with_bread)
     found = searcher.search("starter", snippets=False)

@@ -42,7 +42,7 @@ def test_a_tie_goes_to_prose_over_a_heading() -> None:
 
 def test_code_and_front_matter_are_never_the_passage() -> None:
     s = snippet(NOTE, {"code": 1.0, "tags": 1.0})
-    assert s is not None and s.spans == [] and s.line == 5 and s.text == "# Syncing my vault"
+    assert s is not None and s.spans == [] and s.line == 5 and s.text == "Syncing my vault"
 
 
 def test_long_block_is_cut_around_the_densest_matches() -> None:
@@ -181,3 +181,38 @@ def test_a_word_longer_than_the_window_before_a_match_keeps_the_match_in_the_sni
     text = "x" * 300 + " the vault is here\n"
     s = snippet(text, {"vault": 1.0})
     assert s is not None and [s.text[a:b] for a, b in s.spans] == ["vault"]
+
+
+MARKED = """# Sourdough notes
+
+## Feeding the *starter* ##
+
+> [!tip] Feed it **twice** a day
+> - Discard half, then add flour and water.
+> - [ ] Keep the jar <b>warm</b>: 24\\*C is ~~too~~ ==fine==.
+
+1. Use `**raw**` flour, _not_ snake_case_names, see https://example.org/a_b_c_d.
+"""
+
+
+def test_a_snippet_reads_as_the_note_does_not_as_its_markdown() -> None:
+    """A new user's sweep: snippets showed `## Documentation`, `**bold**`, `> ` quotes and list bullets."""
+    head = snippet(MARKED, {"feeding": 1.0})
+    assert head is not None and head.text == "Feeding the starter" and head.line == 3
+    quote = snippet(MARKED, {"feed": 1.0, "jar": 1.0, "discard": 1.0})
+    assert quote is not None and quote.line == 5
+    assert quote.text == ("Feed it twice a day • Discard half, then add flour and water. • Keep the jar "
+                          "warm: 24*C is too fine.")
+    assert [quote.text[a:b] for a, b in quote.spans] == ["Feed", "Discard", "jar"]
+    code = snippet(MARKED, {"flour": 1.0, "raw": 1.0, "snake_case_names": 1.0})
+    assert code is not None and code.line == 9
+    assert code.text == "1. Use **raw** flour, not snake_case_names, see https://example.org/a_b_c_d."
+
+
+def test_every_character_a_snippet_shows_is_the_notes_own_in_order() -> None:
+    """Marks are left out, nothing is added (but a list item's `•`): the words quoted are the note's."""
+    for words in ({"feeding": 1.0}, {"feed": 1.0, "jar": 1.0}, {"flour": 1.0}):
+        s = snippet(MARKED, words)
+        assert s is not None
+        rest = iter(MARKED)
+        assert all(ch in rest for ch in s.text.replace("• ", "") if ch != " ")

@@ -53,3 +53,15 @@ def test_a_passage_without_words_on_screen_falls_back_to_the_hits_line() -> None
     assert passage_line(table, Passage.of("---", line="| Salt |"), marked=True) == 2  # one word is enough
     own_words_first = Passage.of("feed the starter", line="| Salt |")
     assert passage_line(LINES, own_words_first, marked=True) == 2
+
+
+def test_a_snippet_of_marked_up_text_is_found_where_the_note_view_shows_it() -> None:
+    """Snippets read as the note does (`snippets.as_read`): the passage is still found, at its own line (the
+    callout's title, `Tip`, is the note view's, not the snippet's)."""
+    from notelink.query.snippets import snippet
+
+    text = "# Bread\n\n> [!tip]\n> Feed it **twice**\n> - Keep the _jar_ warm, see [[Levain|the levain]].\n"
+    s = snippet(text, {"jar": 1.0, "levain": 1.0})
+    assert s is not None and s.text == "Feed it twice • Keep the jar warm, see the levain." and s.line == 3
+    lines = ["Bread", "", "Tip", "Feed it twice", "• Keep the jar warm, see the", "  levain."]
+    assert passage_line(lines, Passage.of(s.text, s.spans, "> [!tip]")) == 3

@@ -337,3 +337,37 @@ async def test_a_last_word_being_typed_searches_for_the_words_it_starts(indexed:
         await pilot.press("x")
         await wait_for(pilot, lambda: shown_for(app, "doux"), what=lambda: status(app))
         assert status(app).startswith("No notes for 'doux'  ·  not in any note's text (code aside): doux")
+
+
+MARKED = "animals/Marsupials.md"
+MARKED_TEXT = ("# Marsupials\n\n"
+               + "".join(f"## Day {i}\n\nGrass, shade and a slow afternoon.\n\n" for i in range(40))
+               + "## Islands\n\n> [!note] Seen twice\n> - The **quokka** lives on _Rottnest_ Island, see "
+                 "[[Sourdough starter|the wombat notes]].\n")
+
+
+@pytest.fixture(scope="module")
+def marked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """sample_notes and a note whose one passage, far below its first screen, is a callout's list item."""
+    return sample_index(tmp_path_factory.mktemp("marked"), {MARKED: MARKED_TEXT})
+
+
+@sync
+async def test_a_snippet_shows_the_text_not_its_markdown_and_enter_opens_it(
+        marked: tuple[Path, Path]) -> None:
+    """A new user's sweep: snippets showed `**bold**`, `> ` and `- `; read as the note reads, Enter still
+    opens the note at the passage."""
+    app = make_app(*marked)
+    async with running(app, SIZE) as pilot:
+        await search(pilot, app, "quokka rottnest")
+        assert hit_paths(app)[0] == MARKED
+        hit = pane(app).shown.hits[0]  # type: ignore[union-attr]
+        assert hit.snippet is not None
+        assert hit.snippet.text == "Seen twice • The quokka lives on Rottnest Island, see the wombat notes."
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.current == MARKED)
+        await settle(pilot, app)
+        view = app.query_one(NoteView)
+        line = next(y for y, c in enumerate(view.lines) if "quokka" in c.plain)
+        top, height = round(view.scroll_y), view.scrollable_content_region.height
+        assert top > 0 and top <= line < top + height, (top, line, height)

@@ -32,6 +32,7 @@ AWKWARD: dict[str, bytes] = {
     "x/utf16.md": codecs.BOM_UTF16_LE + "# UTF-16 note\r\nNotes and links.".encode("utf-16-le"),
     "x/no final newline.md": b"# No final newline\nGraph view of notes",
     "x/invalid.md": b"# Invalid UTF-8\ncaf\xe9 notes and links\n",
+    "x/café notes.md": "# Café notes\nCafé notes and links: café, café.\n".encode(),  # (invalid.md's related)
     "x/markers.md": f"# Markers\nintro\n\n{START}\n\n{END}\n\n## After\nmore notes\n".encode(),
     "x/fenced.md": f"# Fenced\n\n```\n{START}\n{END}\n```\n".encode(),
     "x/duplicated.md": f"# Dup\n{START}\n{END}\n{START}\n{END}\n".encode(),
@@ -43,7 +44,7 @@ AWKWARD: dict[str, bytes] = {
 }
 REFUSED = {"x/fenced.md": "code block", "x/duplicated.md": "duplicated", "x/unpaired.md": "missing",
            "x/user text.md": "did not write", "x/hard.md": "hard-linked",
-           "x/invalid.md": "not UTF-8"}  # (its block would hold letters beyond ASCII, in UTF-8)
+           "x/invalid.md": "not UTF-8"}  # (its block would link `café notes`: letters beyond ASCII, in UTF-8)
 NOT_INDEXED = {"outside-link.md": "outside the vault", "x/link to en.md": "en/Home.md, which is indexed"}
 """Symbolic links the index leaves out (so no block is planned for them): to a file outside the vault, and
 to a note indexed under its own name."""
