@@ -102,7 +102,7 @@ class NoteRecord:
     def file_name(self) -> list[str]:
         """The tokens of the whole file name (`area.topic.leaf` → area topic leaf), as `names` has them: the
         name by which a note is referred to as a file (`find_references` in notelink/index/naming.py)."""
-        return name_tokens(file_names(self.path)[0], self.lang, numbers=True)
+        return file_name_tokens(self.path, self.lang)
 
     @property
     def tokens(self) -> list[str]:
@@ -125,6 +125,11 @@ def mention_tokens(name: str, lang: str) -> list[str]:
     if any(map(is_number, name_tokens(name, lang, numbers=True))):
         return []
     return name_tokens(name, lang)
+
+
+def file_name_tokens(path: str, lang: str) -> list[str]:
+    """The tokens of a note's whole file name in its language, numbers kept (`NoteRecord.file_name`)."""
+    return name_tokens(file_names(path)[0], lang, numbers=True)
 
 
 def file_names(path: str) -> list[str]:
