@@ -25,6 +25,7 @@ from notelink.config import IndexConfig
 from notelink.errors import Cancelled, NoNotes, VaultError
 from notelink.notes.dialect import parse_in
 from notelink.notes.ignore import Ignore, no_notes
+from notelink.notes.links import file_name_tokens, file_names
 from notelink.notes.note import Link
 from notelink.notes.spans import merged
 from notelink.notes.stopwords import language_of, name_tokens, paragraph_languages, without_stopwords
@@ -125,22 +126,6 @@ def mention_tokens(name: str, lang: str) -> list[str]:
     if any(map(is_number, name_tokens(name, lang, numbers=True))):
         return []
     return name_tokens(name, lang)
-
-
-def file_name_tokens(path: str, lang: str) -> list[str]:
-    """The tokens of a note's whole file name in its language, numbers kept (`NoteRecord.file_name`)."""
-    return name_tokens(file_names(path)[0], lang, numbers=True)
-
-
-def file_names(path: str) -> list[str]:
-    """The names a note's file name gives it, words split at `.`, `-`, `_`: the whole file name, and for a
-    hierarchical one (Dendron's `area.topic.leaf`) its last part, the note's name within its parent, as a
-    file's name within its folder. Titles unlike file names (front matter) missed these: dendron-site,
-    link text kept, recall@10 0.483 -> 0.565."""
-    stem = path.rsplit("/", 1)[-1].removesuffix(".md")
-    words = [stem.replace(".", " ").replace("_", " ").replace("-", " ")]
-    leaf = stem.rsplit(".", 1)[-1]
-    return words + ([leaf.replace("_", " ").replace("-", " ")] if leaf != stem else [])
 
 
 Parsed = NoteRecord | Skipped

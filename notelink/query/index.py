@@ -134,7 +134,7 @@ class Index(NoteLookup, WordQuestions):
         """[N] how much of each named note's file-name occurrences chance explains (`references.by_chance`),
         from the named notes' file names and the vocabulary's counts (10,005 notes, 8,396 named: 0.2 s)."""
         from notelink.index.references import by_chance
-        from notelink.notes.records import file_name_tokens
+        from notelink.notes.links import file_name_tokens
 
         named = np.zeros(len(self.notes), dtype=bool)
         named[dst] = True
