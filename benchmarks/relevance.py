@@ -1,6 +1,7 @@
 """Relevance benchmark: link recovery (recall@10, MRR) on the dev vaults, notelink and baselines, one table.
 
-    python benchmarks/relevance.py [--vaults en dendron | PATH ...] [--seeds 1 2 3] [--ablations]
+    python benchmarks/relevance.py [--vaults en dendron | PATH ...] [--seeds 1 2 3]
+                                   [--ablations | --also WORD]
 
 For each vault and condition (links shown as their text; --hide-text, where link text is removed too) it
 prepares the vault with ../shared/eval/linkeval.py and scores:
@@ -9,7 +10,8 @@ prepares the vault with ../shared/eval/linkeval.py and scores:
   term weights; BM25 + file-name mentions (a pair ranks first when one note's file name, split into words
   at `.`, `-`, `_` and spaces, appears as a word sequence in the other's text; BM25 cosine orders the rest);
 - notelink with its defaults, one build per seed, and the ablation without the CBOW parts (same word
-  vectors, note vectors rebuilt without expansion and dense part); `--ablations` adds the other ablations;
+  vectors, note vectors rebuilt without expansion and dense part); `--ablations` adds the other ablations,
+  `--also chance` those whose names contain `chance`;
 - the time of notelink's build against gensim's CBOW training on the same tokens and settings.
 A PATH is any vault: a generated one from benchmarks/shapes.py reproduces the held-out failures (large vaults
 of short notes, link lists, hierarchical file names). `--json FILE` keeps every number.
@@ -56,6 +58,7 @@ ABLATIONS = {
     "  without CBOW dense part": NoteVectorConfig(w_cbow=0.0),
     "  without title mentions": NoteVectorConfig(w_title=0.0),
     "  without file-name references": NoteVectorConfig(w_reference=0.0),
+    "  file-name references not lowered by chance": NoteVectorConfig(reference_chance=False),
     "  file-name references 0.15": NoteVectorConfig(w_reference=0.15),
     "  file-name references 0.5": NoteVectorConfig(w_reference=0.5),
     "  without boilerplate removal": NoteVectorConfig(boilerplate_share=2.0),
@@ -181,6 +184,14 @@ def baselines(le, ev: Path) -> dict[str, tuple[float, float]]:  # type: ignore[n
 
 def _predictions(index_dir: Path, vcfg: NoteVectorConfig) -> dict:  # type: ignore[type-arg]
     """Related notes from the trained index, with note vectors rebuilt under `vcfg` (same word vectors)."""
+    index = rebuilt(index_dir, vcfg)
+    pred = export_json(index, top=10, concepts=0)
+    index.close()
+    return pred
+
+
+def rebuilt(index_dir: Path, vcfg: NoteVectorConfig) -> Index:
+    """The trained index opened with its note vectors rebuilt under `vcfg` (same word vectors)."""
     gen = current_generation(index_dir)
     assert gen is not None
     records, _ = load_records(gen)
@@ -192,9 +203,8 @@ def _predictions(index_dir: Path, vcfg: NoteVectorConfig) -> dict:  # type: igno
     syn0 = np.asarray(load_array(gen, "syn0"))
     index.note_vecs, index.layout = vectorize(ordered, tokens, docs, syn0, vcfg)
     index.reference_weight = vcfg.w_reference  # (a query-time bonus: notelink/index/references.py)
-    pred = export_json(index, top=10, concepts=0)
-    index.close()
-    return pred
+    index.reference_chance = vcfg.reference_chance
+    return index
 
 
 def _gensim_seconds(index_dir: Path, cfg: TrainConfig, epochs: int) -> float | None:
@@ -266,11 +276,13 @@ def main() -> None:
     ap.add_argument("--vaults", nargs="+", default=list(DEV_VAULTS), help="en, dendron, or vault folders")
     ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     ap.add_argument("--ablations", action="store_true", help="every ablation, not only without CBOW")
+    ap.add_argument("--also", nargs="+", default=[], help="the ablations whose names contain these words too")
     ap.add_argument("--conditions", nargs="+", default=["text", "hide"], choices=["text", "hide"])
     ap.add_argument("--json", type=Path, help="write every score here")
     args = ap.parse_args()
     le = _linkeval()
-    ablations = ABLATIONS if args.ablations else {k: ABLATIONS[k] for k in (DEFAULTS, NO_CBOW)}
+    ablations = ABLATIONS if args.ablations else {k: v for k, v in ABLATIONS.items() if k in (
+        DEFAULTS, NO_CBOW) or any(word in k for word in args.also)}
     columns: dict[str, Scores] = {}
     build: dict[str, list[float]] = {}
     for name in args.vaults:

@@ -168,6 +168,11 @@ class NoteVectorConfig:
     w_reference: float = 0.3
     """How much a note naming another by its whole file name raises that pair's related-note score, from
     cosine s to s + w * r * (1 - s), r in [0, 1] by how rare the name is (notelink/index/references.py)."""
+    reference_chance: bool = True
+    """Lower a file name's reference weight by the share of its occurrences that its words would give by
+    chance (notelink/index/references.py): in a generated wiki of short notes, two-word names of common
+    words (`pifafe pifafe`) were in 100-531 related lists of 10,000 each, with 3-8 links (benchmarks/
+    hubness.py). Applied when related notes are ranked, to any index."""
     evidence_tokens: float = 5.0
     """A note with fewer words than this (after stop words and boilerplate) has its word parts scaled by
     words / evidence_tokens, its own title dimension taking the rest: one or two words are too thin a

@@ -8,17 +8,27 @@ of the cosine:
     s'(a, b) = s + w_reference * r(a, b) * (1 - s)        s = cos(a, b), r in [0, 1], s' <= 1
 
     r(a, b) = max(named(a, b), named(b, a))                either note names the other
-    named(a, b) = min(1, share) * idf(b)                   a shared file name counts its share (1/k)
+    named(a, b) = min(1, share) * idf(b) * (1 - chance(b))  a shared file name counts its share (1/k)
     idf(b) = log(N / (1 + n_b)) / log(N)                   n_b: notes that name b
+    chance(b) = min(1, E / O)                              O: occurrences of b's file name in the vault,
+    E = T * prod(c_w / T for w in the name)                E: what its words would give falling together
+                                                           by chance (c_w: word counts, T: all words)
 
 A file name counts when it has two or more words (`insert images`; one word, `canvas`, `tags`, is a
 word, not a reference) or is one id or date of four or more characters (`202101011200`, `2022`): numbers
 are kept in file names (`2022-05-31`, `reading-series.2022.05.31`), else dated notes would share a name.
 A file name that many notes contain (`index`, `todo`, `tags`) is a common word, not a reference: its idf
-is near 0. Measured on the dev vaults (benchmarks/RESULTS.md, "Session 10: references").
+is near 0. A file name of common words (`pifafe pifafe` in a wiki where `pifafe` is 5% of the words) is
+written by chance as often as it is found: it is no reference either. Without `chance`, such names in a
+generated wiki of short notes put their notes in 100-531 related lists of 10,000 each (3-8 links each):
+real names occur far beyond chance (`graph view`, `dendron topic links`: E / O under 0.05). Measured on
+the dev vaults (benchmarks/RESULTS.md, "Session 10: references" and "Session 22: hubs").
 """
 
 from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -31,13 +41,34 @@ def referable(name: list[str]) -> bool:
     return len(name) >= 2 or (len(name) == 1 and len(name[0]) >= 4 and is_number(name[0]))
 
 
-def reference_matrix(src: np.ndarray, dst: np.ndarray, share: np.ndarray, n: int) -> sp.csr_matrix:
-    """[N, N] symmetric r(a, b) from the mentions of whole file names (src [M], dst [M], share [M])."""
+def by_chance(names: Sequence[tuple[str, ...]], dst: np.ndarray, share: np.ndarray,
+              counts: Mapping[str, int], total: int) -> np.ndarray:
+    """[N] chance(b): the share of the occurrences of note b's file name (`names`, () for a note nobody
+    names) that its words would give by chance, E / O, at most 1. O sums the mentions of every note of that
+    name (`share` is a mention's count over the notes sharing the name); a word `counts` lacks (a number,
+    a rare word) makes E 0."""
+    seen = np.bincount(dst, weights=share, minlength=len(names)).tolist()  # [N] mentions of each note's name
+    occurrences: dict[tuple[str, ...], float] = {}
+    for name, o in zip(names, seen, strict=True):
+        if o:
+            occurrences[name] = occurrences.get(name, 0.0) + o
+    chance = {name: min(1.0, total * math.prod(counts.get(w, 0) / total for w in name) / o)
+              for name, o in occurrences.items() if name and total > 0}
+    return np.array([chance.get(name, 0.0) if o else 0.0 for name, o in zip(names, seen, strict=True)])
+
+
+def reference_matrix(src: np.ndarray, dst: np.ndarray, share: np.ndarray, n: int,
+                     chance: np.ndarray | None = None) -> sp.csr_matrix:
+    """[N, N] symmetric r(a, b) from the mentions of whole file names (src [M], dst [M], share [M]), each
+    note's weight lowered by `chance` [N] (`by_chance`) when given."""
     if src.size == 0 or n < 2:
         return sp.csr_matrix((n, n), dtype=np.float32)
     named_by = np.bincount(dst, minlength=n)  # [N] notes that name each note (pairs are unique)
     idf = np.clip(np.log(n / (1.0 + named_by)) / np.log(n), 0.0, 1.0)  # [N]
+    if chance is not None:
+        idf *= 1.0 - chance
     r = sp.csr_matrix((np.minimum(share, 1.0) * idf[dst], (src, dst)), shape=(n, n), dtype=np.float32)
+    r.eliminate_zeros()
     return r.maximum(r.T).tocsr()
 
 

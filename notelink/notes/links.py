@@ -290,6 +290,23 @@ def file_name(path: str) -> str:
     return base[:-3] if base.lower().endswith(".md") else base
 
 
+def file_name_tokens(path: str, lang: str) -> list[str]:
+    """The tokens of a note's whole file name in its language, numbers kept (`NoteRecord.file_name`; a
+    query reads them from here, without the note parser `records` imports)."""
+    return name_tokens(file_names(path)[0], lang, numbers=True)
+
+
+def file_names(path: str) -> list[str]:
+    """The names a note's file name gives it, words split at `.`, `-`, `_`: the whole file name, and for a
+    hierarchical one (Dendron's `area.topic.leaf`) its last part, the note's name within its parent, as a
+    file's name within its folder. Titles unlike file names (front matter) missed these: dendron-site,
+    link text kept, recall@10 0.483 -> 0.565."""
+    stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+    words = [stem.replace(".", " ").replace("_", " ").replace("-", " ")]
+    leaf = stem.rsplit(".", 1)[-1]
+    return words + ([leaf.replace("_", " ").replace("-", " ")] if leaf != stem else [])
+
+
 def note_link(path: str, title: str, style: str = "wiki", source: str = "") -> str:
     """A link to a note that cannot break the line it sits in, in a link style of `link_style`:
     `wiki` `[[path|title]]`, `dendron` `[[title|note.name]]` (`file_name`), `logseq` `[[page name]]` (the

@@ -25,6 +25,7 @@ from notelink.config import IndexConfig
 from notelink.errors import Cancelled, NoNotes, VaultError
 from notelink.notes.dialect import parse_in
 from notelink.notes.ignore import Ignore, no_notes
+from notelink.notes.links import file_name_tokens, file_names
 from notelink.notes.note import Link
 from notelink.notes.spans import merged
 from notelink.notes.stopwords import language_of, name_tokens, paragraph_languages, without_stopwords
@@ -103,7 +104,7 @@ class NoteRecord:
     def file_name(self) -> list[str]:
         """The tokens of the whole file name (`area.topic.leaf` → area topic leaf), as `names` has them: the
         name by which a note is referred to as a file (`find_references` in notelink/index/naming.py)."""
-        return name_tokens(file_names(self.path)[0], self.lang, numbers=True)
+        return file_name_tokens(self.path, self.lang)
 
     @property
     def tokens(self) -> list[str]:
@@ -126,17 +127,6 @@ def mention_tokens(name: str, lang: str) -> list[str]:
     if any(map(is_number, name_tokens(name, lang, numbers=True))):
         return []
     return name_tokens(name, lang)
-
-
-def file_names(path: str) -> list[str]:
-    """The names a note's file name gives it, words split at `.`, `-`, `_`: the whole file name, and for a
-    hierarchical one (Dendron's `area.topic.leaf`) its last part, the note's name within its parent, as a
-    file's name within its folder. Titles unlike file names (front matter) missed these: dendron-site,
-    link text kept, recall@10 0.483 -> 0.565."""
-    stem = path.rsplit("/", 1)[-1].removesuffix(".md")
-    words = [stem.replace(".", " ").replace("_", " ").replace("-", " ")]
-    leaf = stem.rsplit(".", 1)[-1]
-    return words + ([leaf.replace("_", " ").replace("-", " ")] if leaf != stem else [])
 
 
 Parsed = NoteRecord | Skipped

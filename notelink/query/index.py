@@ -131,7 +131,33 @@ class Index(NoteLookup, WordQuestions):
         from notelink.index.references import reference_matrix
 
         src, dst, share = (np.asarray(p) for p in parts)
-        return reference_matrix(src, dst, share, len(self.notes))
+        chance = self._by_chance(dst, share) if self.reference_chance and dst.size else None
+        return reference_matrix(src, dst, share, len(self.notes), chance)
+
+    def _by_chance(self, dst: np.ndarray, share: np.ndarray) -> np.ndarray:
+        """[N] how much of each named note's file-name occurrences chance explains (`references.by_chance`),
+        from the named notes' file names and the vocabulary's counts (10,005 notes, 8,396 named: 0.2 s)."""
+        from notelink.index.references import by_chance
+        from notelink.notes.links import file_name_tokens
+
+        named = np.zeros(len(self.notes), dtype=bool)
+        named[dst] = True
+        names: list[tuple[str, ...]] = [()] * len(self.notes)
+        for i, path, lang in self.db.execute("SELECT id, path, lang FROM notes"):
+            if named[i]:
+                names[i] = tuple(file_name_tokens(path, lang))
+        words, counts, total = {w for name in names for w in name}, {}, 0
+        for word, count in self.db.execute("SELECT word, count FROM vocab"):  # (one pass: no index on word)
+            total += count
+            if word in words:
+                counts[word] = count
+        return by_chance(names, dst, share, counts, total)
+
+    @functools.cached_property
+    def reference_chance(self) -> bool:
+        """Whether a file name's reference weight is lowered by chance (`NoteVectorConfig.reference_chance`;
+        on for an index built before it existed: it reads only what every index keeps)."""
+        return bool(self.meta.get("config", {}).get("vectors", {}).get("reference_chance", True))
 
     @functools.cached_property
     def reference_weight(self) -> float:

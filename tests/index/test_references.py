@@ -10,7 +10,7 @@ import numpy as np
 from notelink.config import IncrementalConfig, NoteVectorConfig
 from notelink.index.arrays import load_array
 from notelink.index.build import build_index
-from notelink.index.references import boosted, reference_matrix
+from notelink.index.references import boosted, by_chance, reference_matrix
 from notelink.index.store import current_generation
 from notelink.query.index import Index
 
@@ -31,6 +31,23 @@ def test_weights_are_the_share_times_how_rare_the_name_is_both_ways() -> None:
 def test_a_name_every_note_writes_is_no_reference() -> None:
     r = reference_matrix(np.array([0, 1, 2]), np.array([3, 3, 3]), np.ones(3), 4)
     assert r.nnz == 0 or float(r.max()) == 0.0  # log(4 / 4) = 0: a common word, not a reference
+
+
+def test_chance_is_the_share_of_a_names_occurrences_its_words_would_give_by_chance() -> None:
+    # 100 words, `plink` and `zorb` 50 each: by chance `plink zorb` 100 * 0.5 * 0.5 = 25 times, found 20;
+    # `graph view` (5 each) 0.25 times by chance, found 5 (4 times in note 0 and once in note 3, in shares
+    # of the two notes of that name); a number the vocabulary lacks is never chance
+    names = [("plink", "zorb"), ("graph", "view"), ("graph", "view"), ("2022",), ()]
+    dst, share = np.array([0, 1, 2, 1, 2, 3]), np.array([20.0, 2.0, 2.0, 0.5, 0.5, 1.0])
+    got = by_chance(names, dst, share, {"plink": 50, "zorb": 50, "graph": 5, "view": 5}, 100)
+    assert np.allclose(got, [1.0, 0.25 / 5, 0.25 / 5, 0.0, 0.0])
+
+
+def test_a_name_chance_explains_is_no_reference_and_a_rarer_one_counts_less() -> None:
+    src, dst, share = np.array([0, 1]), np.array([2, 3]), np.ones(2)
+    r = reference_matrix(src, dst, share, 5, chance=np.array([0.0, 0.0, 1.0, 0.25, 0.0])).toarray()
+    idf = math.log(5 / 2) / math.log(5)
+    assert r[0, 2] == r[2, 0] == 0.0 and np.isclose(r[1, 3], 0.75 * idf) and np.isclose(r[3, 1], 0.75 * idf)
 
 
 def test_the_bonus_closes_part_of_the_gap_to_one_and_nothing_else() -> None:
@@ -62,6 +79,24 @@ def test_a_note_naming_another_by_its_file_name_ranks_it_first(make_vault, tmp_p
                                                               index.by_path["index.md"].id] == 0
     index.reference_weight = 0.0  # one word ("index") is a word, not a reference; off: shared words win
     assert index.related(meeting, 1)[0].path != plan.path
+    index.close()
+
+
+def test_a_file_name_of_words_that_fall_together_by_chance_is_no_reference(make_vault,
+                                                                             tmp_path: Path) -> None:
+    # `plink` and `zorb` are most of the vault's words: `plink zorb` is written by chance in every note
+    chance = {f"n{i}.md": f"# N{i}\n\nplink plink plink plink zorb zorb zorb zorb w{i}" for i in range(10)}
+    vault = make_vault({**VAULT, **chance, "plink-zorb.md": "# Plink zorb\n\nhail sleet frost"})
+    build_index(vault, tmp_path / "ix", FAST)
+    index = Index.open(tmp_path / "ix")
+    refs, pz = index.references, index.by_path["plink-zorb.md"].id
+    meeting, plan = index.by_path["meeting.md"].id, index.by_path["project-alpha-plan.md"].id
+    assert refs is not None and refs[meeting, plan] > 0  # a real name still counts
+    assert all(refs[index.by_path[n].id, pz] == 0 for n in chance)
+    del index.references
+    index.reference_chance = False  # (NoteVectorConfig.reference_chance) without it, all ten were references
+    refs = index.references
+    assert refs is not None and all(refs[index.by_path[n].id, pz] > 0 for n in chance)
     index.close()
 
 
