@@ -28,6 +28,7 @@ from notelink.index.naming import find_mentions, mentions_of
 from notelink.index.notevectors import NOTE_STEPS, Layout, largest_language, note_vectors
 from notelink.index.owner import other_vault, other_vaults_index
 from notelink.index.previous import Previous, as_json, settled, settled_training
+from notelink.index.references import stored_chance
 from notelink.index.report import IndexEvent, IndexSummary, Progress, throttled, ticker
 from notelink.index.searchdata import SEARCH_VERSION, SearchData, search_data
 from notelink.index.store import CURRENT, current_generation
@@ -227,9 +228,15 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     meta["layout"], meta["boilerplate"], meta["token_arrays"] = asdict(layout), boiler, TOKEN_ARRAYS
     summary.generation = write_generation(index_dir, records, skipped, vocab, wv, notes, meta, should_stop,
                                           K, mentions, patch_for(plan, records), search, named,
-                                          _steps(progress, "write"), texts)
+                                          _steps(progress, "write"), texts,
+                                          {"named_chance": (_chance(records, named, vocab), np.float32)})
     summary.total_seconds = round(time.perf_counter() - t0, 3)
     return summary
+
+
+def _chance(records: list[NoteRecord], named: Mentions, vocab: Vocab) -> np.ndarray:
+    """[N] the share of each named note's file-name occurrences that chance explains (`stored_chance`)."""
+    return stored_chance([r.file_name() for r in records], named, vocab.words, vocab.counts)
 
 
 def _stop_if(should_stop: Callable[[], bool] | None) -> None:

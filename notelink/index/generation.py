@@ -138,15 +138,17 @@ def write_generation(index_dir: Path, records: list[NoteRecord], skipped: list[S
                      mentions: Mentions | None = None, patch: Patch | None = None,
                      search: SearchData | None = None, named: Mentions | None = None,
                      tick: Callable[[int, int], None] | None = None,
-                     texts: dict[str, tuple[np.ndarray, type]] | None = None) -> int:
+                     texts: dict[str, tuple[np.ndarray, type]] | None = None,
+                     extra: dict[str, tuple[np.ndarray, type]] | None = None) -> int:
     """Writes a complete generation and switches it in; returns its number. `K`, the word neighbour graph,
     and the mentions are kept for the next incremental update (`named`, the mentions of whole file names,
     for queries too: `notelink.index.references`); `patch` writes only what changed; `search`
     is what `notelink search` reads (notelink/index/searchdata.py). A full disk (found before writing, when
     the free space is short of the estimate, or while writing) raises DiskFull, the live generation
     untouched. `tick(done, total)` is told each step done: the tables, then each array, then the switch.
-    `texts`: the notes' tokens as word ids (`notelink.index.tokenstore`), for the next build to read."""
-    extra = {**(search.arrays() if search is not None else {}), **(texts or {})}
+    `texts`: the notes' tokens as word ids (`notelink.index.tokenstore`), for the next build to read;
+    `extra`: other arrays, name -> (array, dtype on disk) (`named_chance`, for queries)."""
+    extra = {**(search.arrays() if search is not None else {}), **(texts or {}), **(extra or {})}
     arrays = _arrays(wv, notes, K, mentions, named) + [(name, a, t) for name, (a, t) in extra.items()]
     tick, total = tick or (lambda done, total: None), len(arrays) + 3
     tick(0, total)

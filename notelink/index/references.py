@@ -57,6 +57,20 @@ def by_chance(names: Sequence[tuple[str, ...]], dst: np.ndarray, share: np.ndarr
     return np.array([chance.get(name, 0.0) if o else 0.0 for name, o in zip(names, seen, strict=True)])
 
 
+def stored_chance(names: Sequence[Sequence[str]], named: tuple[np.ndarray, np.ndarray, np.ndarray],
+                  words: Sequence[str], counts: np.ndarray) -> np.ndarray:
+    """[N] `by_chance` as a build saves it (`named_chance`), from each note's file-name tokens `names`, the
+    mentions of whole file names `named` (src, dst, share) and the vocabulary's `words` and `counts` [V]:
+    a query then reads it (at 100k notes, reading paths and the vocabulary for it would cost each query
+    process about a second)."""
+    _, dst, share = named
+    named_notes = set(np.unique(dst).tolist())
+    wanted = {w for j in named_notes for w in names[j]}
+    known = {w: int(c) for w, c in zip(words, counts.tolist(), strict=True) if w in wanted}
+    shown = [tuple(names[j]) if j in named_notes else () for j in range(len(names))]
+    return by_chance(shown, dst, share, known, int(counts.sum())).astype(np.float32)
+
+
 def reference_matrix(src: np.ndarray, dst: np.ndarray, share: np.ndarray, n: int,
                      chance: np.ndarray | None = None) -> sp.csr_matrix:
     """[N, N] symmetric r(a, b) from the mentions of whole file names (src [M], dst [M], share [M]), each

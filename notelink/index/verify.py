@@ -25,6 +25,7 @@ OPTIONAL: dict[str, dict[str, type]] = {
     "graph": {"graph_indptr": np.int64, "graph_indices": np.int32, "graph_data": np.float32},
     "mentions": {"mentions_src": np.int64, "mentions_dst": np.int64, "mentions_count": np.float64},
     "named": {"named_src": np.int64, "named_dst": np.int64, "named_count": np.float64},
+    "chance": {"named_chance": np.float32},
     "search": {"search_words": np.uint8, "search_idf": np.float32, "search_dense": np.float32,
                "search_dense_mean": np.float32,
                **{f"{m}_{part}": kind for m in _POSTINGS

@@ -131,12 +131,20 @@ class Index(NoteLookup, WordQuestions):
         from notelink.index.references import reference_matrix
 
         src, dst, share = (np.asarray(p) for p in parts)
-        chance = self._by_chance(dst, share) if self.reference_chance and dst.size else None
+        chance = self._chance(dst, share) if self.reference_chance and dst.size else None
         return reference_matrix(src, dst, share, len(self.notes), chance)
+
+    def _chance(self, dst: np.ndarray, share: np.ndarray) -> np.ndarray:
+        """[N] how much of each named note's file-name occurrences chance explains: as the build saved it
+        (`named_chance`), else worked out here for an index from before (`_by_chance`)."""
+        if (self.gen / "named_chance.npy").exists():
+            return np.asarray(load_array(self.gen, "named_chance"), dtype=np.float64)
+        return self._by_chance(dst, share)
 
     def _by_chance(self, dst: np.ndarray, share: np.ndarray) -> np.ndarray:
         """[N] how much of each named note's file-name occurrences chance explains (`references.by_chance`),
-        from the named notes' file names and the vocabulary's counts (10,005 notes, 8,396 named: 0.2 s)."""
+        from the named notes' file names and the vocabulary's counts (10,005 notes, 8,396 named: 0.2 s;
+        2,322 notes 0.04 s, so about 2 s at 100k: a build saves it for queries)."""
         from notelink.index.references import by_chance
         from notelink.notes.links import file_name_tokens
 

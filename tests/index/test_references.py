@@ -100,6 +100,22 @@ def test_a_file_name_of_words_that_fall_together_by_chance_is_no_reference(make_
     index.close()
 
 
+def test_the_build_saves_the_chance_a_query_would_work_out(make_vault, tmp_path: Path) -> None:
+    """A query reads `named_chance` (reading every path and the vocabulary for it would cost each query
+    process ~2 s at 100k notes); an index from before has none and works it out, to the same values."""
+    text = "plink plink plink zorb zorb zorb see project alpha plan"
+    chance = {f"n{i}.md": f"# N{i}\n\n{text} w{i}" for i in range(6)}
+    vault = make_vault({**VAULT, **chance, "plink-zorb.md": "# Plink zorb\n\nhail sleet frost"})
+    build_index(vault, tmp_path / "ix", FAST)
+    index = Index.open(tmp_path / "ix")
+    assert (index.gen / "named_chance.npy").exists()
+    dst, share = (np.asarray(load_array(index.gen, f"named_{p}")) for p in ("dst", "count"))
+    saved, worked_out = index._chance(dst, share), index._by_chance(dst, share)
+    assert np.allclose(saved, worked_out, atol=1e-6) and saved[index.by_path["plink-zorb.md"].id] > 0.5
+    assert saved[index.by_path["project-alpha-plan.md"].id] < 0.5
+    index.close()
+
+
 def _update_and_full_build(vault: Path, note: str, text: str, tmp_path: Path) -> Path:
     """Builds `vault`, writes `note`, updates the index (incrementally) and builds it again from scratch;
     asserts the update's references equal the full build's and returns the full build's generation."""
