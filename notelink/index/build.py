@@ -27,7 +27,7 @@ from notelink.index.lock import build_lock
 from notelink.index.naming import find_mentions, mentions_of
 from notelink.index.notevectors import NOTE_STEPS, Layout, largest_language, note_vectors
 from notelink.index.owner import other_vault, other_vaults_index
-from notelink.index.previous import Previous, as_json, settled, settled_training
+from notelink.index.previous import Previous, as_json, named_dialect, settled, settled_training
 from notelink.index.report import IndexEvent, IndexSummary, Progress, throttled, ticker
 from notelink.index.searchdata import SEARCH_VERSION, SearchData, search_data
 from notelink.index.store import CURRENT, current_generation
@@ -149,6 +149,7 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     generation. `plan` is the previous generation as an update's base (None: a full build); each stage
     takes from it what it may reuse."""
     train_cfg = settled_training(index_dir, train_cfg or TrainConfig())
+    dialect_named = named_dialect(index_dir, index_cfg or IndexConfig())  # kept with the index
     index_cfg = settled(vault, index_dir, index_cfg or IndexConfig())
     vector_cfg = vector_cfg or NoteVectorConfig()
     t0 = time.perf_counter()
@@ -205,6 +206,7 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     search.add_dense(wv.syn1neg)
     _summarise(summary, wv, int(ids.size), len(vocab), plan)
     meta = _meta(vault, config, index_cfg, train_cfg, wv, skipped, summary, plan, previous.meta)
+    meta["dialect_named"] = dialect_named
     meta["layout"], meta["boilerplate"], meta["token_arrays"] = asdict(layout), boiler, TOKEN_ARRAYS
     summary.generation = write_generation(index_dir, records, skipped, vocab, wv, notes, meta, should_stop,
                                           K, mentions, patch_for(plan, records), search, named,
