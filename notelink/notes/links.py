@@ -208,12 +208,13 @@ def nearest(paths: list[str] | None, source: str) -> str | None:
         return None
     if len(paths) == 1 or not source:
         return paths[0]
-    folders = source.split("/")[:-1]
-    return max(paths, key=lambda p: _shared(folders, p.split("/")[:-1]))  # (the first of equals)
+    return max(paths, key=lambda p: shared_folders(source, p))  # (the first of equals)
 
 
-def _shared(a: list[str], b: list[str]) -> int:
-    """How many folders two paths' folders share from the root; one more for the same folder."""
+def shared_folders(source: str, path: str) -> int:
+    """How near note `path` is to note `source`: the folders their paths share from the root, one more
+    when it is the same folder."""
+    a, b = source.split("/")[:-1], path.split("/")[:-1]
     n = 0
     for x, y in zip(a, b, strict=False):
         if x != y:

@@ -19,7 +19,7 @@ import numpy as np
 from notelink.config import DialectConfig
 from notelink.index.report import IndexEvent, Progress, throttled
 from notelink.notes.dialect import below, page_name, tag_page
-from notelink.notes.links import dialect_of, to_a_note
+from notelink.notes.links import dialect_of, shared_folders, to_a_note
 from notelink.query.answers import NoteInfo
 from notelink.query.closenames import CloseNames
 from notelink.query.index import Index
@@ -145,14 +145,27 @@ def dead_links(index: Index) -> list[DeadLink]:
         for name in {n.title, posixpath.basename(n.path)[:-3]}:
             names[name].append(n.path)
     out, known = [], CloseNames(list(names))
+    langs: dict[str, str] = dict(index.db.execute("SELECT path, lang FROM notes"))
     for target, linking in sorted(sources.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         paths = sorted(linking)
-        close = _close_names(target, known)
-        near = paths[0].split("/")[0]  # the linking note's top folder (its language, its project)
-        meant = sorted({p for c in close for p in names[c]}, key=lambda p: (p.split("/")[0] != near, p))
+        meant = _meant({p for c in _close_names(target, known) for p in names[c]}, paths, langs)
         kind = min(kinds[target].items(), key=lambda kv: (-kv[1], kv[0]))[0]
         out.append(DeadLink(target, len(paths), paths[:5], meant[:3], kind))
     return out
+
+
+def _meant(candidates: set[str], linking: list[str], langs: dict[str, str]) -> list[str]:
+    """The notes a dead link may have meant, nearest its first linking note first (`shared_folders`),
+    then by path; a note in another language than every linking note's and in another top folder left
+    out (in a vault of translations, German `[[Einstellungen]]` did not mean Dutch `Instellingen`)."""
+    own, tops = {langs.get(p) for p in linking}, {_top(p) for p in linking}
+    kept = [p for p in candidates if langs.get(p) in own or _top(p) in tops]
+    return sorted(kept, key=lambda p: (-shared_folders(linking[0], p), p))
+
+
+def _top(path: str) -> str:
+    """A note's top folder ("" at the root): its language in a vault of translations, or its project."""
+    return path.split("/")[0] if "/" in path else ""
 
 
 def _unresolved(index: Index) -> tuple[dict[str, set[str]], dict[str, Counter[str]]]:

@@ -126,6 +126,24 @@ def test_a_dead_link_written_with_a_path_suggests_the_note_of_that_name(tmp_path
                     "Editing and formatting/Tags": ["Formatting/Tags.md"]}, dead
 
 
+def test_a_dead_link_gets_suggestions_in_its_own_language_or_folder(tmp_path: Path) -> None:
+    """In a vault of translations, German `[[Einstellungen]]` did not mean Dutch `Instellingen`: a note in
+    another language and another top folder is no suggestion; of those left, the nearest the linking note
+    first (a same-language note in another folder still counts)."""
+    de = "Die Ansicht ist nicht nur für eine Notiz, sondern auch für die anderen und wir können sie öffnen."
+    nl = "De weergave is niet alleen voor een notitie, maar ook voor de andere en wij kunnen het openen."
+    en = "The view is not only for one note but also for the others and we can open it from there."
+    index = _index_of(tmp_path, {
+        "de/Erweiterungen/Graph.md": f"# Graph\n\n{de} Siehe [[Einstellungen]] und [[Gruppen]].",
+        "nl/Gebruikersinterface/Instellingen.md": f"# Instellingen\n\n{nl}",
+        "de/Oberfläche/Gruppe.md": f"# Gruppe\n\n{de}", "nl/Gruppe.md": f"# Gruppe\n\n{nl}",
+        "en/Groups.md": f"# Groups\n\n{en} See [[Grouping]].", "notes/Groupings.md": f"# Groupings\n\n{en}",
+        "en/Deep/Groupings.md": f"# Groupings\n\n{en}"})
+    dead = {d.target: d.suggestions for d in health_mod.dead_links(index)}
+    assert dead == {"Einstellungen": [], "Gruppen": ["de/Oberfläche/Gruppe.md"],
+                    "Grouping": ["en/Deep/Groupings.md", "notes/Groupings.md"]}, dead
+
+
 def _index_of(tmp_path: Path, notes: dict[str, str]) -> Index:
     """The index of a vault of `notes` (path: text; a path ending in `/` is an empty folder)."""
     for rel, text in notes.items():
