@@ -37,7 +37,7 @@ from notelink.index.verify import check_generation
 from notelink.model import cbow
 from notelink.model.vocab import Vocab
 from notelink.notes.boilerplate import Paragraph, find_boilerplate, without_boilerplate
-from notelink.notes.links import embedded
+from notelink.notes.links import RESOLVER_VERSION, embedded
 from notelink.notes.note import PLAIN_CHARS, read_in_part
 from notelink.notes.records import TOKENS_VERSION, NoteRecord, read_vault
 from notelink.notes.vault import Skipped, check_vault, read_with_replacements
@@ -166,8 +166,13 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     summary.warnings += _file_warnings(records, vault)
     config = as_json({"train": train_cfg.model_dict(), "index": index_cfg.to_dict(),
                        "vectors": vector_cfg.to_dict(), "search": SEARCH_VERSION})
+    relink = bool(previous.meta) and previous.meta.get("resolver_version", 1) != RESOLVER_VERSION
     if not force and previous.unchanged(records, skipped, config):
-        return _up_to_date(summary, previous.meta, t0)
+        if not relink:
+            return _up_to_date(summary, previous.meta, t0)
+        incremental = incremental or IncrementalConfig()  # only links to resolve again: vectors carried
+        summary.warnings.append("links resolved again: of several notes a name could mean, the one nearest "
+                                "the linking note is now taken (word vectors kept)")
     stage("words")
     kept = checkpoint.save(index_dir, vault, index_cfg, records, previous.records, summary.reparsed)  # the
     # parse, for the next build should this one stop, fail or be killed from here on
@@ -206,11 +211,11 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     search.add_dense(wv.syn1neg)
     _summarise(summary, wv, int(ids.size), len(vocab), plan)
     meta = _meta(vault, config, index_cfg, train_cfg, wv, skipped, summary, plan, previous.meta)
-    meta["dialect_named"] = dialect_named
+    meta["dialect_named"], meta["resolver_version"] = dialect_named, RESOLVER_VERSION
     meta["layout"], meta["boilerplate"], meta["token_arrays"] = asdict(layout), boiler, TOKEN_ARRAYS
+    patch = None if relink else patch_for(plan, records)  # (links resolved again: every row written)
     summary.generation = write_generation(index_dir, records, skipped, vocab, wv, notes, meta, should_stop,
-                                          K, mentions, patch_for(plan, records), search, named,
-                                          _steps(progress, "write"), texts)
+                                          K, mentions, patch, search, named, _steps(progress, "write"), texts)
     summary.total_seconds = round(time.perf_counter() - t0, 3)
     return summary
 

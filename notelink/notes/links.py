@@ -29,6 +29,10 @@ ATTACHMENT_SUFFIXES = frozenset(
     "canvas excalidraw base csv json txt zip html htm xml epub docx xlsx pptx".split())
 """File types that links embed or point to but that are no notes (images, PDFs, media, canvases)."""
 
+RESOLVER_VERSION = 2
+"""How `Resolver` picks among notes of one name (2: the nearest the linking note; 1: the nearest the root).
+An index whose links an older rule resolved has them resolved again by the next build, vectors kept."""
+
 LINK_STYLES = ("auto", "wiki", "markdown")
 """How notelink writes links into a vault (`--link-style`): `auto` follows the vault's dialect and links."""
 

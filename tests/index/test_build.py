@@ -232,6 +232,36 @@ def test_a_named_dialect_is_kept_by_later_builds_until_auto_is_asked_for(make_va
     assert dialect() == "obsidian"
 
 
+def test_an_index_whose_links_an_older_rule_resolved_is_linked_again_vectors_kept(make_vault,
+                                                                                 tmp_path: Path) -> None:
+    """Links resolved when the note nearest the root won (resolver 1) are resolved again by the next build,
+    though no note changed: the word vectors are carried over (no training), the links now reach the note
+    nearest the linking one."""
+    import sqlite3
+
+    vault = make_vault({"de/Hilfe/Canvas.md": "# Canvas\nleinwand karten", "ca/Canvas.md": "# Canvas\nllenç",
+                        "de/Hilfe/Start.md": "# Start\nsiehe [[Canvas]] karten"})
+    ix = tmp_path / "ix"
+    build_index(vault, ix, FAST)
+    index = Index.open(ix)
+    start, gen = index.by_path["de/Hilfe/Start.md"].id, index.gen
+    assert index.links_from(start) == {index.by_path["de/Hilfe/Canvas.md"].id}
+    index.close()
+    with sqlite3.connect(gen / "index.sqlite") as db:  # as an older notelink wrote it
+        db.execute("UPDATE links SET dst = (SELECT id FROM notes WHERE path = 'ca/Canvas.md')")
+        db.execute("DELETE FROM meta WHERE key = 'resolver_version'")
+    from notelink.cli.indexing import _index_text
+
+    again = build_index(vault, ix, FAST)
+    assert not again.up_to_date and "Word vectors kept as they were" in _index_text(again)
+    assert any(w.startswith("links resolved again") for w in again.warnings)
+    index = Index.open(ix)
+    assert index.links_from(start) == {index.by_path["de/Hilfe/Canvas.md"].id}
+    assert index.meta["update"]["mode"] == "carried" and index.meta["resolver_version"] == 2
+    index.close()
+    assert build_index(vault, ix, FAST).up_to_date
+
+
 def test_a_hub_of_embeds_is_related_to_what_it_shows(make_vault, tmp_path: Path) -> None:
     vault = _topic_vault(make_vault)
     (vault / "hub.md").write_text("# Hub\n\n![[stars 0]]\n\n![[stars 1]]\n\n![[stars 2#Stars 2]]\n")
