@@ -232,6 +232,9 @@ class IndexConfig:
     build before (so `notelink index --exclude X` once is kept by later builds, the watcher and the app)."""
     dialect: DialectConfig = field(default_factory=DialectConfig)
     """The vault's link dialect (`--dialect`); `auto` is resolved by each build."""
+    keep_dialect: bool = True
+    """With dialect `auto`: a dialect named for the index's last build (`--dialect zk` once) is kept by later
+    builds, the watcher and the app; False (`--dialect auto`) detects it again. Not saved with the index."""
 
     @property
     def patterns(self) -> tuple[str, ...]:
@@ -239,7 +242,8 @@ class IndexConfig:
         return self.exclude or ()
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """What the index is built with (saved with it): all but `keep_dialect`, how it was chosen."""
+        return {k: v for k, v in asdict(self).items() if k != "keep_dialect"}
 
 
 @dataclass(frozen=True)

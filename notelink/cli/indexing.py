@@ -39,8 +39,10 @@ def _index_text(s: Any) -> str:
         head = (f"Indexed {s.indexed} notes ({s.reparsed} parsed, {s.reused - s.resumed} unchanged"
                 f"{resumed}), "
                 f"{s.skipped} skipped. Generation {s.generation}.\n"
-                f"Trained CBOW on {s.tokens:,} words x {s.epochs} epochs, vocabulary {s.vocab:,}, "
-                f"on {s.device} at {s.words_per_second:,.0f} words/s.\n"
+                + (f"Trained CBOW on {s.tokens:,} words x {s.epochs} epochs, vocabulary {s.vocab:,}, "
+                   f"on {s.device} at {s.words_per_second:,.0f} words/s.\n" if s.mode != "carried" else
+                   f"Word vectors kept as they were ({s.tokens:,} words, vocabulary {s.vocab:,}; no "
+                   "training).\n") +
                 f"Time: parse {s.parse_seconds:.1f}s, train {s.train_seconds:.1f}s, "
                 f"total {s.total_seconds:.1f}s.")
     tail = "".join(f"\nnote: {w}" for w in s.warnings)

@@ -49,6 +49,8 @@ def apply_config(args: argparse.Namespace, config: UserConfig | None = None) -> 
             sources[s.name] = "flag"
         elif s.name == "index.exclude" and s.name not in config.values:
             sources[s.name] = "saved with the index"  # (None: the build keeps the index's list)
+        elif s.name == "index.dialect" and config.values.get(s.name, "auto") == "auto":
+            sources[s.name] = "named for the index, else auto"  # (None: the build keeps the index's)
         elif s.section == "train" and s.key not in RUN_SETTINGS and s.name not in config.values:
             sources[s.name] = "kept with the index, else default"  # (None: `TrainConfig.chosen`)
         else:
@@ -118,12 +120,13 @@ def index_config(args: argparse.Namespace) -> IndexConfig:
     if not max_mb > 0:  # (NaN too)
         raise UserError(f"--max-file-mb must be above 0, not {max_mb}")
     size = min(max_mb * 1e6, float(sys.maxsize))  # inf: no limit
+    given = getattr(args, "dialect", None)  # None: the one named for the index's last build, else auto
     try:
-        dialect = DialectConfig(getattr(args, "dialect", None) or "auto")
+        dialect = DialectConfig(given or "auto")
     except ValueError as exc:
         raise UserError(str(exc)) from None
     return IndexConfig(keep_stopwords=bool(args.keep_stopwords), max_file_bytes=max(1, int(size)),
-                       exclude=exclude_patterns(args), dialect=dialect)
+                       exclude=exclude_patterns(args), dialect=dialect, keep_dialect=given != "auto")
 
 
 def exclude_patterns(args: argparse.Namespace) -> tuple[str, ...] | None:

@@ -124,9 +124,10 @@ def _health_text(h: Health) -> str:
         more = f" and {d.count - len(d.sources)} more" if d.count > len(d.sources) else ""
         lines.append(f"  {shown(d.written())} from {shown(', '.join(d.sources))}{more}"
                      + (f"  (did you mean {shown(', '.join(d.suggestions))}?)" if d.suggestions else ""))
+    lines += [f"  ({h.hint})"] if h.hint else []
     tree = ", nor a note above or below" if h.dialect == "dendron" else ""
-    lines.append(f"Orphans (no links in or out{tree}): {c['orphans']}")
-    lines += [f"  {shown(p)}" for p in h.orphans]
+    lines.append(f"Orphans (no links in or out{tree}; dead links aside): {c['orphans']}")
+    lines += [f"  {shown(p)}" + ("  (its links are all dead)" if p in h.dead_ends else "") for p in h.orphans]
     lines.append(f"One-way links (the target does not link back; most related first): {c['one_way']}")
     lines += [f"  {p.score:6.3f}  {shown(p.a)} → {shown(p.b)}" for p in h.one_way]
     lines.append(f"Stale links (linked, but the notes have drifted apart; least related first): "

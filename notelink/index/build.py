@@ -27,7 +27,7 @@ from notelink.index.lock import build_lock
 from notelink.index.naming import find_mentions, mentions_of
 from notelink.index.notevectors import NOTE_STEPS, Layout, largest_language, note_vectors
 from notelink.index.owner import other_vault, other_vaults_index
-from notelink.index.previous import Previous, as_json, settled, settled_training
+from notelink.index.previous import Previous, as_json, named_dialect, settled, settled_training
 from notelink.index.references import stored_chance
 from notelink.index.report import IndexEvent, IndexSummary, Progress, throttled, ticker
 from notelink.index.searchdata import SEARCH_VERSION, SearchData, search_data
@@ -38,7 +38,7 @@ from notelink.index.verify import check_generation
 from notelink.model import cbow
 from notelink.model.vocab import Vocab
 from notelink.notes.boilerplate import Paragraph, find_boilerplate, without_boilerplate
-from notelink.notes.links import embedded
+from notelink.notes.links import RESOLVER_VERSION, embedded
 from notelink.notes.note import PLAIN_CHARS, read_in_part
 from notelink.notes.records import TOKENS_VERSION, NoteRecord, read_vault
 from notelink.notes.vault import Skipped, check_vault, read_with_replacements
@@ -167,6 +167,7 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     generation. `plan` is the previous generation as an update's base (None: a full build); each stage
     takes from it what it may reuse."""
     train_cfg = settled_training(index_dir, train_cfg or TrainConfig())
+    dialect_named = named_dialect(index_dir, index_cfg or IndexConfig())  # kept with the index
     index_cfg = settled(vault, index_dir, index_cfg or IndexConfig())
     vector_cfg = vector_cfg or NoteVectorConfig()
     t0 = time.perf_counter()
@@ -185,8 +186,13 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
                        "vectors": vector_cfg.to_dict(), "search": SEARCH_VERSION, "rules": RULES_VERSION})
     if previous.meta.get("config") and previous.meta["config"].get("rules") != RULES_VERSION:
         summary.warnings.append(NEWER_RULES)
+    relink = bool(previous.meta) and previous.meta.get("resolver_version", 1) != RESOLVER_VERSION
     if not force and previous.unchanged(records, skipped, config):
-        return _up_to_date(summary, previous.meta, t0)
+        if not relink:
+            return _up_to_date(summary, previous.meta, t0)
+        incremental = incremental or IncrementalConfig()  # only links to resolve again: vectors carried
+        summary.warnings.append("links resolved again: of several notes a name could mean, the one nearest "
+                                "the linking note is now taken (word vectors kept)")
     stage("words")
     kept = checkpoint.save(index_dir, vault, index_cfg, records, previous.records, summary.reparsed)  # the
     # parse, for the next build should this one stop, fail or be killed from here on
@@ -225,10 +231,11 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     search.add_dense(wv.syn1neg)
     _summarise(summary, wv, int(ids.size), len(vocab), plan)
     meta = _meta(vault, config, index_cfg, train_cfg, wv, skipped, summary, plan, previous.meta)
+    meta["dialect_named"], meta["resolver_version"] = dialect_named, RESOLVER_VERSION
     meta["layout"], meta["boilerplate"], meta["token_arrays"] = asdict(layout), boiler, TOKEN_ARRAYS
+    patch = None if relink else patch_for(plan, records)  # (links resolved again: every row written)
     summary.generation = write_generation(index_dir, records, skipped, vocab, wv, notes, meta, should_stop,
-                                          K, mentions, patch_for(plan, records), search, named,
-                                          _steps(progress, "write"), texts,
+                                          K, mentions, patch, search, named, _steps(progress, "write"), texts,
                                           {"named_chance": (_chance(records, named, vocab), np.float32)})
     summary.total_seconds = round(time.perf_counter() - t0, 3)
     return summary

@@ -24,7 +24,13 @@ from notelink.config import IndexConfig, SettingsError, TrainConfig
 from notelink.errors import IndexFormatError
 from notelink.index.arrays import load_array
 from notelink.index.generation import Mentions
-from notelink.index.store import current_generation, open_generation, saved_exclude, saved_training
+from notelink.index.store import (
+    current_generation,
+    open_generation,
+    saved_dialect,
+    saved_exclude,
+    saved_training,
+)
 from notelink.index.tokenstore import TOKEN_ARRAYS, load_paragraphs
 from notelink.notes.dialect import detect
 from notelink.notes.note import Link
@@ -144,9 +150,19 @@ class Previous:
 def settled(vault: Path, index_dir: Path, cfg: IndexConfig) -> IndexConfig:
     """`cfg` with what it leaves to the vault and its index: the exclude patterns saved by the last build
     (when `cfg.exclude` is None: a later build, the watcher and the app keep `--exclude`), and the vault's
-    dialect (when `auto`)."""
+    dialect (when `auto`: the one named for the last build, as `--exclude`, else detected)."""
     exclude = cfg.exclude if cfg.exclude is not None else saved_exclude(index_dir)
-    return replace(cfg, exclude=tuple(exclude), dialect=detect(vault, cfg.dialect))
+    named = named_dialect(index_dir, cfg)
+    dialect = cfg.dialect if named is None else replace(cfg.dialect, name=named)
+    return replace(cfg, exclude=tuple(exclude), dialect=detect(vault, dialect))
+
+
+def named_dialect(index_dir: Path, cfg: IndexConfig) -> str | None:
+    """The dialect a build is told to read the vault in: the one `cfg` names, else (`auto`, kept) the one
+    named for the index's last build; None: detected."""
+    if cfg.dialect.name != "auto":
+        return cfg.dialect.name
+    return saved_dialect(index_dir) if cfg.keep_dialect else None
 
 
 def settled_training(index_dir: Path, cfg: TrainConfig) -> TrainConfig:

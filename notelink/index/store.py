@@ -382,6 +382,13 @@ def saved_exclude(index_dir: Path) -> tuple[str, ...]:
     return tuple((_live_meta(index_dir).get("index_config") or {}).get("exclude") or ())
 
 
+def saved_dialect(index_dir: Path) -> str | None:
+    """The dialect named for the live generation's build (`--dialect`, or kept from a build before), None
+    when it was detected or there is no index."""
+    named = _live_meta(index_dir).get("dialect_named")
+    return named if isinstance(named, str) else None
+
+
 def saved_training(index_dir: Path) -> dict[str, Any]:
     """The model settings the user chose for the live generation (`TrainConfig.chosen`; none without an
     index, or for one built before they were kept)."""

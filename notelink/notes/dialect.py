@@ -17,6 +17,7 @@ or, without them, from a sample of its links (which side of `[[a|b]]` names a no
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import os
 import posixpath
@@ -98,19 +99,39 @@ def _by_marker(root: Path) -> str | None:
 
 def _by_links(root: Path) -> str:
     """Judged from a sample of the notes: `dendron` when `[[a|b]]` links name notes by their second part
-    (and plainly more often than by their first), `markdown` when there are Markdown links to notes and no
-    wikilinks, else `obsidian`."""
+    (and plainly more often than by their first), `zk` when wikilinks name notes by an id that starts one
+    file name (`[[202301011200]]` → `202301011200 Forgetting curve.md`) more often than by a whole file name,
+    `markdown` when there are Markdown links to notes and no wikilinks, else `obsidian`."""
     texts, stems = _sample(root)
     first = second = wiki = markdown = 0
+    targets: list[str] = []
     for text in texts:
         for a, b in _PIPE.findall(text):
             first += _stem_of(a) in stems
             second += _stem_of(b) in stems
-        wiki += len(_WIKILINK.findall(text))
+        found = _WIKILINK.findall(text)
+        wiki += len(found)
+        targets += [_stem_of(t[2:-2].partition("|")[0]) for t in found]
         markdown += sum(not t.startswith("#") for t in _MDLINK.findall(text))
     if second >= 5 and second >= 2 * first:
         return "dendron"
+    if _ids(targets, stems) >= max(3, sum(t in stems for t in targets) + 1):
+        return "zk"
     return "markdown" if wiki == 0 and markdown > 0 else "obsidian"
+
+
+def _ids(targets: list[str], stems: set[str]) -> int:
+    """How many link targets are a zk id: no file name, but with a digit, the start of exactly one (then a
+    space, `-` or `_`), as zk resolves it."""
+    names = sorted(stems)
+    count = 0
+    for t in targets:
+        if t in stems or not any(c.isdigit() for c in t):
+            continue
+        at = bisect.bisect_left(names, t)
+        starts = [n for n in names[at:at + 2] if n.startswith(t)]
+        count += len(starts) == 1 and starts[0][len(t)] in " -_"
+    return count
 
 
 def _sample(root: Path) -> tuple[list[str], set[str]]:

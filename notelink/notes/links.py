@@ -29,6 +29,10 @@ ATTACHMENT_SUFFIXES = frozenset(
     "canvas excalidraw base csv json txt zip html htm xml epub docx xlsx pptx".split())
 """File types that links embed or point to but that are no notes (images, PDFs, media, canvases)."""
 
+RESOLVER_VERSION = 2
+"""How `Resolver` picks among notes of one name (2: the nearest the linking note; 1: the nearest the root).
+An index whose links an older rule resolved has them resolved again by the next build, vectors kept."""
+
 LINK_STYLES = ("auto", "wiki", "markdown")
 """How notelink writes links into a vault (`--link-style`): `auto` follows the vault's dialect and links."""
 
@@ -84,28 +88,34 @@ class Resolver:
     """Maps link targets to note paths the way the vault's app does: path, then the end of a path (`sub/Note`
     reaches `x/sub/Note.md`), then file name (Logseq: page name), then title/alias; Dendron's
     `dendron://vault/` prefix is dropped; in zk an id reaches the one note whose file name starts with it; a
-    Markdown link is relative to its note (a folder: its index). Of several notes a name could mean, the
-    one nearest the vault's root wins, then the first in order."""
+    Markdown link is relative to its note (a folder: its index).
+    Of several notes a name could mean, the one nearest the linking note wins: in its folder (as Obsidian
+    resolves a link, `getFirstLinkpathDest` given the source, and Dendron a note in several vaults), else
+    the one sharing the most folders with it (`de/Plugins/Note.md` links to `de/Help/Canvas.md`, not
+    `ca/Connectors/Canvas.md`: a vault of translations, each opened as a vault of its own); then the one
+    nearest the vault's root, then the first in order. Without a linking note (a name a user typed), the
+    one nearest the root."""
 
     def __init__(self, notes: Iterable[tuple[str, str, list[str]]], dialect: DialectConfig | None = None
                  ) -> None:
         """`notes`: (path, title, aliases) for every note."""
         self.dialect = dialect or DialectConfig("obsidian")
         self._by_path: dict[str, str] = {}
-        self._by_name: dict[str, str] = {}
-        self._by_title: dict[str, str] = {}
+        self._by_name: dict[str, list[str]] = {}  # each name's notes, nearest the root first
+        self._by_title: dict[str, list[str]] = {}
         self._notes = sorted(notes, key=lambda n: (n[0].count("/"), n[0]))  # shortest path first: it wins
         self._named: dict[str, list[str]] | None = None
         self._stems: list[tuple[str, str]] | None = None
-        self._ends: dict[str, str] | None = None
+        self._ends: dict[str, list[str]] | None = None
         self._twins: dict[str, list[str]] = {}  # paths that compare equal (`Plan.md`, `plan.md`): rare
         for path, title, aliases in self._notes:
             if (first := self._by_path.setdefault(key := name_key(path), path)) != path:
                 self._twins.setdefault(key, [first]).append(path)
-            for name in (page_name(path, self.dialect), *other_names(path, self.dialect)):
-                self._by_name.setdefault(name_key(name), path)
-            for name in [title, *aliases]:
-                self._by_title.setdefault(name_key(name), path)
+            for name in dict.fromkeys(map(name_key, (page_name(path, self.dialect),
+                                                     *other_names(path, self.dialect)))):
+                self._by_name.setdefault(name, []).append(path)
+            for name in dict.fromkeys(map(name_key, [title, *aliases])):
+                self._by_title.setdefault(name, []).append(path)
 
     def resolve(self, target: str, source: str = "", kind: str = "wiki") -> str | None:
         """The note a link points to, or None when it points outside the notes."""
@@ -120,8 +130,8 @@ class Resolver:
             key = key[:-2]
         if not key or "*" in key:
             return None
-        hit = (self._by_path.get(key) or self._by_path.get(key.lstrip("/")) or self._path_end(key)
-               or self._by_name.get(key) or self._by_title.get(key))
+        hit = (self._by_path.get(key) or self._by_path.get(key.lstrip("/"))
+               or nearest(self._path_end(key) or self._by_name.get(key) or self._by_title.get(key), source))
         if hit is None and self.dialect.name == "zk":
             hit = self._by_prefix(key)
         return hit
@@ -139,7 +149,7 @@ class Resolver:
                 return hit
         return None
 
-    def _path_end(self, key: str) -> str | None:
+    def _path_end(self, key: str) -> list[str] | None:
         """The note whose path ends with `key` at a folder (Obsidian's partial paths: `sub/note` reaches
         `deep/sub/note.md`, the shortest unique path Obsidian writes). One table of every path's ends, made
         on the first such link. Not in Logseq (`a/b` names a page), nor for a path from the root or `../`."""
@@ -147,10 +157,10 @@ class Resolver:
             return None
         if self._ends is None:
             self._ends = {}
-            for path, _, _ in self._notes:  # (shortest path first: it wins)
+            for path, _, _ in self._notes:  # (shortest path first)
                 parts = name_key(path).split("/")
                 for k in range(1, len(parts) - 1):
-                    self._ends.setdefault("/".join(parts[k:]), path)
+                    self._ends.setdefault("/".join(parts[k:]), []).append(path)
         return self._ends.get(key)
 
     def _by_prefix(self, key: str) -> str | None:
@@ -193,6 +203,28 @@ class Resolver:
             return list(self._twins[key])
         hit = self._by_path.get(key)
         return [hit] if hit is not None else []
+
+
+def nearest(paths: list[str] | None, source: str) -> str | None:
+    """Of the notes a link could mean (nearest the root first), the one sharing the most folders with the
+    linking note `source` (in its own folder first); the first of them without one."""
+    if not paths:
+        return None
+    if len(paths) == 1 or not source:
+        return paths[0]
+    return max(paths, key=lambda p: shared_folders(source, p))  # (the first of equals)
+
+
+def shared_folders(source: str, path: str) -> int:
+    """How near note `path` is to note `source`: the folders their paths share from the root, one more
+    when it is the same folder."""
+    a, b = source.split("/")[:-1], path.split("/")[:-1]
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            return n
+        n += 1
+    return n + (len(a) == len(b))
 
 
 def link_report(links: Iterable[tuple[str, str, int | None]], dialect: str = "", top: int = 10

@@ -8,6 +8,7 @@ paragraphs and score high. Nothing is ever merged or changed: this is a report.
 
 from __future__ import annotations
 
+import bisect
 import posixpath
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
@@ -19,7 +20,7 @@ import numpy as np
 from notelink.config import DialectConfig
 from notelink.index.report import IndexEvent, Progress, throttled
 from notelink.notes.dialect import below, page_name, tag_page
-from notelink.notes.links import dialect_of, to_a_note
+from notelink.notes.links import dialect_of, shared_folders, to_a_note
 from notelink.query.answers import NoteInfo
 from notelink.query.closenames import CloseNames
 from notelink.query.index import Index
@@ -48,6 +49,7 @@ class DeadLink:
     sources: list[str]  # the first few notes that link to it
     suggestions: list[str]  # notes it may have meant, those beside the linking note first
     kind: str = "wiki"  # how it is written (the most of its links): wiki, embed or markdown
+    by_id: bool = False  # an id (with a digit) that starts exactly one note's file name, as zk links
 
     def written(self) -> str:
         """The link in the syntax it was written in (`[[t]]`, `![[t]]`, `[…](t)`): what the user looks for."""
@@ -86,6 +88,8 @@ class Health:
     tags: list[TagSuggestion] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     dialect: str = ""  # the vault's (Logseq: a dead link is a page with no file yet, shown empty)
+    hint: str = ""  # what to try when the dead links look like another dialect's (zk's ids)
+    dead_ends: list[str] = field(default_factory=list)  # the orphans listed whose links are all dead
 
     def to_dict(self) -> dict[str, Any]:
         """As `health --json` prints it; a one-way link also says which way it goes (`source` links to
@@ -106,8 +110,27 @@ def health(index: Index, limit: int = 20, progress: Progress | None = None) -> H
         "dead_links": dead_links(index), "orphans": orphans(index), "one_way": one_way(index),
         "stale_links": stale_links(index), "duplicates": duplicates(index, shared, neighbours),
         "tags": tag_suggestions(index, neighbours)}
+    dialect = dialect_of(index.meta).name
+    dead_ends = _dead_ends(index, parts["orphans"][:limit])
     return Health(**{k: v[:limit] for k, v in parts.items()}, counts={k: len(v) for k, v in parts.items()},
-                  dialect=dialect_of(index.meta).name)
+                  dialect=dialect, hint=_zk_hint(parts["dead_links"], dialect), dead_ends=dead_ends)
+
+
+def _dead_ends(index: Index, orphans: list[str]) -> list[str]:
+    """Those of `orphans` that have links out, every one dead (to no note): no note links with them."""
+    rows = index.db.execute("SELECT src, target, kind FROM links WHERE dst IS NULL")
+    dead = {index.notes[src].path for src, target, kind in rows if to_a_note(target, kind)}
+    return [p for p in orphans if p in dead]
+
+
+def _zk_hint(dead: list[DeadLink], dialect: str) -> str:
+    """A hint when dead links are zk ids (`[[202301011200]]`, the start of one note's file name) and the
+    vault is not read as zk (it has no `.zk/` folder, and its links said otherwise)."""
+    ids = sum(d.count for d in dead if d.by_id)
+    if dialect == "zk" or ids < 2:
+        return ""
+    return (f"{ids} dead links are ids that start one note's file name, as zk writes links: if this is a zk "
+            "notebook, index it with --dialect zk")
 
 
 def needing_neighbours(index: Index, shared: dict[tuple[int, int], float]) -> set[int]:
@@ -142,22 +165,50 @@ def related_notes(index: Index, wanted: set[int],
 
 
 def dead_links(index: Index) -> list[DeadLink]:
-    """Targets of links that reach no note, with the notes it may have meant; most linked-to first. The
-    links are those `status` counts unresolved (`links.to_a_note`: no tag, no attachment)."""
+    """Targets of links that reach no note, with the notes it may have meant (an id's note, as zk
+    resolves it, else close names); most linked-to first. The links are those `status` counts unresolved
+    (`links.to_a_note`: no tag, no attachment)."""
     sources, kinds = _unresolved(index)
     names: dict[str, list[str]] = defaultdict(list)
     for n in index.notes:
         for name in {n.title, posixpath.basename(n.path)[:-3]}:
             names[name].append(n.path)
     out, known = [], CloseNames(list(names))
+    langs: dict[str, str] = dict(index.db.execute("SELECT path, lang FROM notes"))
+    files = sorted((posixpath.basename(n.path).casefold(), n.path) for n in index.notes)
     for target, linking in sorted(sources.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         paths = sorted(linking)
-        close = _close_names(target, known)
-        near = paths[0].split("/")[0]  # the linking note's top folder (its language, its project)
-        meant = sorted({p for c in close for p in names[c]}, key=lambda p: (p.split("/")[0] != near, p))
+        meant = started = _started_by(target, files)  # an id: its note, not others with like digits
+        if not started:
+            meant = _meant({p for c in _close_names(target, known) for p in names[c]}, paths, langs)
         kind = min(kinds[target].items(), key=lambda kv: (-kv[1], kv[0]))[0]
-        out.append(DeadLink(target, len(paths), paths[:5], meant[:3], kind))
+        out.append(DeadLink(target, len(paths), paths[:5], meant[:3], kind, bool(started)))
     return out
+
+
+def _started_by(target: str, files: list[tuple[str, str]]) -> list[str]:
+    """The one note whose file name (`files`: folded, sorted, with paths) starts with `target`, when it
+    is an id (has a digit) and starts exactly one: what zk would link it to (`[[202301011200]]`)."""
+    key = target.strip().casefold()
+    if not any(c.isdigit() for c in key) or "/" in key:
+        return []
+    at = bisect.bisect_left(files, (key, ""))
+    starts = [path for name, path in files[at:at + 2] if name.startswith(key)]
+    return starts if len(starts) == 1 else []
+
+
+def _meant(candidates: set[str], linking: list[str], langs: dict[str, str]) -> list[str]:
+    """The notes a dead link may have meant, nearest its first linking note first (`shared_folders`),
+    then by path; a note in another language than every linking note's and in another top folder left
+    out (in a vault of translations, German `[[Einstellungen]]` did not mean Dutch `Instellingen`)."""
+    own, tops = {langs.get(p) for p in linking}, {_top(p) for p in linking}
+    kept = [p for p in candidates if langs.get(p) in own or _top(p) in tops]
+    return sorted(kept, key=lambda p: (-shared_folders(linking[0], p), p))
+
+
+def _top(path: str) -> str:
+    """A note's top folder ("" at the root): its language in a vault of translations, or its project."""
+    return path.split("/")[0] if "/" in path else ""
 
 
 def _unresolved(index: Index) -> tuple[dict[str, set[str]], dict[str, Counter[str]]]:
@@ -183,8 +234,9 @@ def _close_names(target: str, names: CloseNames) -> list[str]:
 
 
 def orphans(index: Index) -> list[str]:
-    """Notes that no note links to and that link to none, nor (Dendron) sit in a hierarchy with another
-    note (`in_hierarchy`); the longest (most worth linking) first."""
+    """Notes that no note links to and that link to none (dead links aside: `Health.dead_ends`), nor
+    (Dendron) sit in a hierarchy with another note (`in_hierarchy`); the longest (most worth linking)
+    first."""
     placed = in_hierarchy(index)
     lonely = [n for n in index.notes if not index.linked(n.id) and n.id not in placed]
     size = dict(index.db.execute("SELECT id, length(tokens) FROM notes"))
@@ -193,15 +245,16 @@ def orphans(index: Index) -> list[str]:
 
 def in_hierarchy(index: Index) -> set[int]:
     """Dendron notes reachable through the hierarchy, as its tree shows it: those with a note above them
-    (`a.b` under `a`, or under `a` through a stub `a.b` that has no file) or below them. Other dialects have
-    no hierarchy of names: none."""
+    (`a.b` under `a`, or under `a` through a stub `a.b` that has no file) or below them, and `root`, above
+    every top-level note. Other dialects have no hierarchy of names: none."""
     dialect = dialect_of(index.meta)
     if dialect.name != "dendron":
         return set()
     names = {n.id: page_name(n.path, dialect).casefold() for n in index.notes}
     ancestors = {i: _ancestors(name) for i, name in names.items()}
     present, parents = set(names.values()), {a for above in ancestors.values() for a in above}
-    return {i for i, name in names.items() if name in parents or not present.isdisjoint(ancestors[i])}
+    return {i for i, name in names.items() if name in parents or not present.isdisjoint(ancestors[i])
+            or (name == "root" and len(names) > 1)}  # (the top of every hierarchy: its tree's root)
 
 
 def _ancestors(name: str) -> list[str]:

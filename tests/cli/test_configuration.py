@@ -251,6 +251,28 @@ def test_exclude_from_flag_config_and_the_index(capsys, config, make_vault, tmp_
     assert indexed() == {"a.md", "drafts/b.md"}  # no flag, no config: the list saved with the index
 
 
+def test_dialect_from_flag_config_and_the_index(capsys, config, make_vault, tmp_path: Path) -> None:
+    """`--dialect zk` once is kept by the next plain `index` (and the watcher and the app, which build the
+    same way); the config file's name beats it; `--dialect auto` detects the dialect again."""
+    vault = make_vault({"202301011200 Forgetting curve.md": "# Forgetting curve\nmemory decays",
+                        "202301021200 Spacing.md": "# Spacing\nsee [[202301011200]] memory"})
+    ix = str(tmp_path / "ix")
+
+    def links(*flags: str) -> str:
+        code, _, err = run(capsys, "index", str(vault), "--index-dir", ix, *flags, *ARGS)
+        assert code == 0, err
+        ln = json.loads(run(capsys, "status", str(vault), "--index-dir", ix, "--json")[1])["links"]
+        return f"{ln['dialect']} {ln['resolved']}"
+
+    assert links("--dialect", "zk") == "zk 1"
+    assert links() == "zk 1"  # kept with the index
+    config("[index]\ndialect = 'obsidian'\n")
+    assert links() == "obsidian 0"
+    config("[index]\ndialect = 'auto'\n")  # (as the example file has it: leaves it to the index)
+    assert links("--dialect", "zk") == "zk 1" and links() == "zk 1"
+    assert links("--dialect", "auto") == "obsidian 0" and links() == "obsidian 0"
+
+
 def test_the_app_builds_and_watches_with_the_settings_index_takes(config, monkeypatch: pytest.MonkeyPatch
                                                                   ) -> None:
     """`notelink tui` takes --exclude and --dialect, and the config file's [index] and [train] settings, for

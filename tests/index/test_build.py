@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from notelink.config import IndexConfig
+from notelink.config import DialectConfig, IndexConfig
 from notelink.errors import NotFound, VaultError
 from notelink.index.build import build_index
 from notelink.query.index import Index
@@ -223,6 +223,59 @@ def test_links_are_resolved_in_the_vaults_dialect(make_vault, tmp_path: Path) ->
     index = Index.open(tmp_path / "ix")
     assert index.meta["index_config"]["dialect"]["name"] == "dendron"
     assert index.linked(index.by_path["a.b.md"].id) == {index.by_path["c.md"].id}
+
+
+def test_a_named_dialect_is_kept_by_later_builds_until_auto_is_asked_for(make_vault, tmp_path: Path) -> None:
+    """`--dialect zk` once holds for the next plain build, the watcher's and the app's (as `--exclude`);
+    `--dialect auto` detects it again. Nothing else changed: the kept dialect leaves the index up to date."""
+    vault = make_vault({"202301011200 Forgetting curve.md": "# Forgetting curve\nmemory decays",
+                        "202301021200 Spacing.md": "# Spacing\nsee [[202301011200]] memory"})
+    ix = tmp_path / "ix"
+
+    def dialect() -> str:
+        index = Index.open(ix)
+        try:
+            return str(index.meta["index_config"]["dialect"]["name"])
+        finally:
+            index.close()
+
+    build_index(vault, ix, FAST, IndexConfig(dialect=DialectConfig("zk")))
+    assert dialect() == "zk"
+    assert build_index(vault, ix, FAST).up_to_date and dialect() == "zk"  # auto: the one named before
+    build_index(vault, ix, FAST, IndexConfig(keep_dialect=False))  # `--dialect auto`
+    assert dialect() == "obsidian"
+    build_index(vault, ix, FAST)  # detected last time: detected again
+    assert dialect() == "obsidian"
+
+
+def test_an_index_whose_links_an_older_rule_resolved_is_linked_again_vectors_kept(make_vault,
+                                                                                 tmp_path: Path) -> None:
+    """Links resolved when the note nearest the root won (resolver 1) are resolved again by the next build,
+    though no note changed: the word vectors are carried over (no training), the links now reach the note
+    nearest the linking one."""
+    import sqlite3
+
+    vault = make_vault({"de/Hilfe/Canvas.md": "# Canvas\nleinwand karten", "ca/Canvas.md": "# Canvas\nllenç",
+                        "de/Hilfe/Start.md": "# Start\nsiehe [[Canvas]] karten"})
+    ix = tmp_path / "ix"
+    build_index(vault, ix, FAST)
+    index = Index.open(ix)
+    start, gen = index.by_path["de/Hilfe/Start.md"].id, index.gen
+    assert index.links_from(start) == {index.by_path["de/Hilfe/Canvas.md"].id}
+    index.close()
+    with sqlite3.connect(gen / "index.sqlite") as db:  # as an older notelink wrote it
+        db.execute("UPDATE links SET dst = (SELECT id FROM notes WHERE path = 'ca/Canvas.md')")
+        db.execute("DELETE FROM meta WHERE key = 'resolver_version'")
+    from notelink.cli.indexing import _index_text
+
+    again = build_index(vault, ix, FAST)
+    assert not again.up_to_date and "Word vectors kept as they were" in _index_text(again)
+    assert any(w.startswith("links resolved again") for w in again.warnings)
+    index = Index.open(ix)
+    assert index.links_from(start) == {index.by_path["de/Hilfe/Canvas.md"].id}
+    assert index.meta["update"]["mode"] == "carried" and index.meta["resolver_version"] == 2
+    index.close()
+    assert build_index(vault, ix, FAST).up_to_date
 
 
 def test_a_hub_of_embeds_is_related_to_what_it_shows(make_vault, tmp_path: Path) -> None:

@@ -161,6 +161,20 @@ def test_without_markers_the_links_decide(make_vault) -> None:
     assert detect(make_vault(alias_first)).name == "dendron"
 
 
+def test_id_links_make_a_zk_vault_without_its_folder(tmp_path: Path) -> None:
+    """`[[202301011200]]` reaching `202301011200 Forgetting curve.md` (the start of one file name, not a
+    whole one), more often than links name whole file names: zk, though there is no `.zk/` folder."""
+    notes = {f"2023010{i}1200 Note {i}.md": f"see [[2023010{i + 1}1200]] and [[2023010{i + 2}1200|x]]"
+             for i in range(6)}
+    dated = {f"2023-01-0{i} Log.md": f"see [[2023-01-0{i + 1} Log]] and [[2023-01]]" for i in range(1, 7)}
+    few = {"2023 Plan.md": "[[2023]]", "2024 Plan.md": "[[2024]]", "Home.md": "[[Home]]"}
+    for name, files, dialect in (("zk", notes, "zk"), ("dated", dated, "obsidian"), ("few", few, "obsidian")):
+        for rel, text in files.items():  # (dated: whole names, and `2023-01` starts six; few: too few)
+            (tmp_path / name).mkdir(exist_ok=True)
+            (tmp_path / name / rel).write_text(text, encoding="utf-8")
+        assert detect(tmp_path / name).name == dialect, name
+
+
 def test_markdown_only_vault_is_markdown(make_vault) -> None:
     assert detect(make_vault({"a.md": "[b](b.md)", "b.md": "[a](a.md)"})).name == "markdown"
     assert detect(make_vault({"a.md": "[[b|B]]", "b.md": "x"})).name == "obsidian"

@@ -42,6 +42,37 @@ def test_a_path_reaches_the_note_whose_path_it_ends() -> None:
     assert Resolver(notes, DialectConfig("logseq")).resolve("sub/Nested") is None
 
 
+def test_of_several_notes_of_a_name_the_one_nearest_the_linking_note_wins() -> None:
+    """As Obsidian resolves a link from its note: one in the linking note's folder first, else the one
+    sharing the most folders with it (a vault of translations: its own language's), then the one nearest
+    the root, then the first in order; without a linking note, the one nearest the root. In every
+    dialect, for file names, titles and aliases, and the ends of paths. A whole path from the root still
+    comes first (`[[Canvas]]` is `Canvas.md` at the root, from anywhere)."""
+    from notelink.config import DIALECTS, DialectConfig
+
+    notes = [("ca/Connectors/Canvas.md", "Canvas", ["Llenç"]), ("id/Plugin/Canvas.md", "Canvas", ["Llenç"]),
+             ("id/Plugin/sub/Canvas.md", "Canvas", []),
+             ("no/Hjelp/Kjerne/Canvas.md", "Canvas", []), ("no/Hjelp/Om.md", "Om", []),
+             ("da/Kjerne/Canvas.md", "Canvas", [])]
+    for name in [d for d in DIALECTS if d not in ("auto", "dendron")]:
+        r = Resolver(notes, DialectConfig(name))
+        assert r.resolve("Canvas") == "ca/Connectors/Canvas.md", name  # typed by a user: nearest the root
+        assert r.resolve("Canvas", "ca/Other.md") == "ca/Connectors/Canvas.md", name
+        assert r.resolve("Canvas", "id/Plugin inti/Sematkan file.md") == "id/Plugin/Canvas.md", name
+        assert r.resolve("Canvas", "id/Plugin/sub/x.md") == "id/Plugin/sub/Canvas.md", name  # its folder
+        assert r.resolve("Canvas", "id/Plugin/x.md") == "id/Plugin/Canvas.md", name
+        assert r.resolve("Canvas", "no/Om.md") == "no/Hjelp/Kjerne/Canvas.md", name  # not da/: nearer
+        assert r.resolve("Canvas", "fr/x.md") == "ca/Connectors/Canvas.md", name  # none nearer
+        assert Resolver([*notes, ("Canvas.md", "C", [])], DialectConfig(name)).resolve(
+            "Canvas", "id/Plugin/x.md") == "Canvas.md"  # its path from the root
+        assert r.resolve("Llenç", "id/x.md") == "id/Plugin/Canvas.md", name  # an alias
+        if name != "logseq":
+            assert r.resolve("Kjerne/Canvas", "no/Hjelp/Om.md") == "no/Hjelp/Kjerne/Canvas.md", name
+    dendron = Resolver([("vault1/a.b.md", "B", []), ("vault2/a.b.md", "B", [])], DialectConfig("dendron"))
+    assert dendron.resolve("a.b", "vault2/c.md") == "vault2/a.b.md"  # the note in its own vault
+    assert dendron.resolve("a.b") == "vault1/a.b.md"
+
+
 def test_markdown_links_are_relative_to_the_source() -> None:
     r = Resolver(NOTES)
     assert r.resolve("../garden/Bread.md", "cooking/Bread.md", "markdown") == "garden/Bread.md"

@@ -126,6 +126,49 @@ def test_a_dead_link_written_with_a_path_suggests_the_note_of_that_name(tmp_path
                     "Editing and formatting/Tags": ["Formatting/Tags.md"]}, dead
 
 
+def test_a_dead_link_gets_suggestions_in_its_own_language_or_folder(tmp_path: Path) -> None:
+    """In a vault of translations, German `[[Einstellungen]]` did not mean Dutch `Instellingen`: a note in
+    another language and another top folder is no suggestion; of those left, the nearest the linking note
+    first (a same-language note in another folder still counts)."""
+    de = "Die Ansicht ist nicht nur für eine Notiz, sondern auch für die anderen und wir können sie öffnen."
+    nl = "De weergave is niet alleen voor een notitie, maar ook voor de andere en wij kunnen het openen."
+    en = "The view is not only for one note but also for the others and we can open it from there."
+    index = _index_of(tmp_path, {
+        "de/Erweiterungen/Graph.md": f"# Graph\n\n{de} Siehe [[Einstellungen]] und [[Gruppen]].",
+        "nl/Gebruikersinterface/Instellingen.md": f"# Instellingen\n\n{nl}",
+        "de/Oberfläche/Gruppe.md": f"# Gruppe\n\n{de}", "nl/Gruppe.md": f"# Gruppe\n\n{nl}",
+        "en/Groups.md": f"# Groups\n\n{en} See [[Grouping]].", "notes/Groupings.md": f"# Groupings\n\n{en}",
+        "en/Deep/Groupings.md": f"# Groupings\n\n{en}"})
+    dead = {d.target: d.suggestions for d in health_mod.dead_links(index)}
+    assert dead == {"Einstellungen": [], "Gruppen": ["de/Oberfläche/Gruppe.md"],
+                    "Grouping": ["en/Deep/Groupings.md", "notes/Groupings.md"]}, dead
+
+
+def test_zk_ids_read_as_obsidian_get_their_note_and_a_hint(tmp_path: Path, capsys) -> None:
+    """`[[202301011200]]` in a vault read as Obsidian is dead; the one note whose file name it starts is
+    what it meant (difflib found it for 1 of 7 ids), and the report says to try `--dialect zk`."""
+    from notelink.config import DialectConfig, IndexConfig
+
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    for i, name in enumerate(["Forgetting curve", "Spaced repetition", "Active recall", "Anki"]):
+        (vault / f"2023010{i}1200 {name}.md").write_text(
+            f"# {name}\n\nMemory and review, see [[2023010{(i + 1) % 4}1200]] and [[2023-01-0{i}]].")
+    build_index(vault, tmp_path / "ix", FAST, IndexConfig(dialect=DialectConfig("obsidian")))
+    report = health(Index.open(tmp_path / "ix"))
+    dead = {d.target: d.suggestions for d in report.dead_links}
+    assert dead["202301001200"] == ["202301001200 Forgetting curve.md"]
+    assert dead["202301031200"] == ["202301031200 Anki.md"]
+    assert dead["2023-01-00"] == []  # (starts no file name)
+    assert report.hint.startswith("4 dead links are ids that start one note's file name") and (
+        "--dialect zk" in report.hint)
+    assert main(["health", str(vault), "--index-dir", str(tmp_path / "ix")]) == 0
+    assert "index it with --dialect zk)" in capsys.readouterr().out
+    build_index(vault, tmp_path / "ix", FAST, IndexConfig(dialect=DialectConfig("zk")))
+    report = health(Index.open(tmp_path / "ix"))
+    assert report.hint == "" and {d.target for d in report.dead_links} == {f"2023-01-0{i}" for i in range(4)}
+
+
 def _index_of(tmp_path: Path, notes: dict[str, str]) -> Index:
     """The index of a vault of `notes` (path: text; a path ending in `/` is an empty folder)."""
     for rel, text in notes.items():
@@ -161,23 +204,28 @@ def test_dendron_dead_links_are_listed_and_a_tag_without_its_note_is_not(tmp_pat
 
 HIERARCHY = {"tutorial.main.md": "# Main\n\nThe tutorial.", "tutorial.main.conclusion.md": "# End\n\nDone.",
              "garden.beds.raised.md": "# Raised\n\nBeds.", "garden.md": "# Garden\n\nSoil.",
-             "scratch.md": "# Scratch\n\nAlone.", "user.example.md": "# Example\n\nNobody above."}
+             "scratch.md": "# Scratch\n\nAlone.", "user.example.md": "# Example\n\nNobody above.",
+             "root.md": "# Root\n\nThe top.", "lost.md": "# Lost\n\nSee [[nowhere]] and [[gone.away]]."}
 
 
 @pytest.mark.parametrize(("marker", "alone"), [
-    ("dendron.yml", ["notes/scratch.md", "notes/user.example.md"]),  # the rest sit in a hierarchy
+    ("dendron.yml", ["notes/lost.md", "notes/scratch.md", "notes/user.example.md"]),  # the rest sit in a
+    # hierarchy; root.md is the top of every one
     (".obsidian/", sorted(f"notes/{rel}" for rel in HIERARCHY))])  # a dot in a name is no hierarchy there
 def test_dendron_notes_in_a_hierarchy_are_no_orphans(tmp_path: Path, capsys, marker: str,
                                                      alone: list[str]) -> None:
     """Health listed 254 of dendron's notes as orphans, `tutorial.main.conclusion` among them, whose parent
     `tutorial.main` exists: Dendron's tree reaches a note with a note above it (`garden.beds.raised` under
-    `garden`, through the stub `garden.beds`) or below it. Other dialects keep only links."""
+    `garden`, through the stub `garden.beds`) or below it, and root.md is above every top-level note. Other
+    dialects keep only links. A note whose links are all dead is one too, and said so."""
     config = "version: 5\nworkspace:\n  vaults:\n    - fsPath: notes\n" if marker == "dendron.yml" else ""
     index = _index_of(tmp_path, {marker: config, **{f"notes/{rel}": text for rel, text in HIERARCHY.items()}})
     assert sorted(health_mod.orphans(index)) == alone
     assert main(["health", index.meta["vault"], "--index-dir", str(index.gen.parent)]) == 0
     tree = ", nor a note above or below" if marker == "dendron.yml" else ""
-    assert f"Orphans (no links in or out{tree}): {len(alone)}\n" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"Orphans (no links in or out{tree}; dead links aside): {len(alone)}\n" in out
+    assert "  notes/lost.md  (its links are all dead)\n" in out and "  notes/scratch.md\n" in out
 
 
 def test_a_dead_link_is_shown_in_the_syntax_it_was_written_in(tmp_path: Path, capsys) -> None:
