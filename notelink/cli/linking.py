@@ -58,6 +58,11 @@ def _check_flags(args: argparse.Namespace) -> None:
 
 
 def _text(args: argparse.Namespace, edits: Edits) -> str:
+    return "".join(f"{shown(then)} is now {shown(now)} (moved or renamed since notelink wrote it; it holds "
+                   "what notelink wrote)\n" for then, now in edits.found) + _summary(args, edits)
+
+
+def _summary(args: argparse.Namespace, edits: Edits) -> str:
     diff, written = edits.diff, edits.written
     if not args.write:
         verb = "put back" if args.undo else "change"

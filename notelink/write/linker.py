@@ -8,7 +8,6 @@ The link is the user's from then on: it is part of the note's text, so the watch
 
 from __future__ import annotations
 
-import contextlib
 import posixpath
 import re
 from pathlib import Path
@@ -19,10 +18,10 @@ from notelink.notes import block, sections
 from notelink.notes.block import BlockError
 from notelink.notes.links import dialect_of, file_name, name_key, told_apart, wikilink_safe
 from notelink.notes.spans import find_names
-from notelink.notes.vault import NotRegular, files_named, read_regular
+from notelink.notes.vault import NotRegular, read_regular
 from notelink.query.answers import NoteInfo
 from notelink.query.index import Index
-from notelink.write import journal
+from notelink.write import journal, moved
 from notelink.write.export import vault_link_style
 from notelink.write.notewriter import Change, Edit, Plan, Refusal, WriteReport, apply, plan, unified_diff
 
@@ -279,7 +278,7 @@ def expecting(plan: Plan, preview: str | None) -> Plan:
     if preview is None or not plan.changes or preview_of(plan) == preview:
         return plan
     return Plan(refused=[*plan.refused, *(Refusal(c.path, CHANGED_SINCE_PREVIEW) for c in plan.changes)],
-                root=plan.root)
+                root=plan.root, found=plan.found)
 
 
 def write(plan: Plan, index_dir: Path, command: str) -> WriteReport:
@@ -294,7 +293,8 @@ def plan_undo(root: Path, index_dir: Path, every: bool = False) -> tuple[Plan, l
     """Putting back the notes of the last write (`every`: of all of them, newest first): a note is restored
     only if it still holds exactly what notelink wrote, or that with only notelink's block changed since
     (written, refreshed or removed: the block is then kept as it is now); one already as it was is passed
-    over."""
+    over. A note moved or renamed since is followed where its bytes prove it the one written (`moved`),
+    and said (`Plan.found`)."""
     kept = journal.entries(index_dir)
     chosen = list(reversed(kept if every else kept[-1:]))
     result, now = Plan(), dict[str, bytes]()
@@ -304,17 +304,19 @@ def plan_undo(root: Path, index_dir: Path, every: bool = False) -> tuple[Plan, l
             try:
                 current = now[path] if path in now else read_regular(file)[0]
             except FileNotFoundError:
-                path, file, current = _moved(root, saved)
-                if not path:
-                    result.refused.append(Refusal(saved.path, _GONE))
+                found = moved.find_moved(root, saved)
+                if not isinstance(found, moved.Found):
+                    result.refused.append(Refusal(saved.path, _gone(found)))
                     continue
+                path, file, current = found.path, found.file, now.get(found.path, found.data)
+                result.found[saved.path] = path
             except OSError as exc:
                 result.refused.append(Refusal(saved.path, f"unreadable: {exc.strerror or exc}; not undone"))
                 continue
             except NotRegular as exc:  # (never opened to wait on: a named pipe put in its place)
                 result.refused.append(Refusal(saved.path, f"{exc}; not undone"))
                 continue
-            back = _put_back(saved, current)
+            back = moved.put_back(saved, current)
             if back is None:
                 result.refused.append(Refusal(path, _EDITED))
             elif back == current:
@@ -327,47 +329,22 @@ def plan_undo(root: Path, index_dir: Path, every: bool = False) -> tuple[Plan, l
 
 FORGET = "notelink link VAULT --undo --forget --write"
 """What drops the newest write from the journal, for a write that cannot be undone (`forget_plan`)."""
-_GONE = ("not there any more (moved, renamed or deleted since notelink linked it) and no note of its name in "
-         "the vault holds what notelink wrote; not undone: take the link out by hand where the note is now; "
-         f"to undo older links, `{FORGET}` drops notelink's record of this write")
+_NOT_UNDONE = ("not undone: take the link out by hand where the note is now; to undo older links, "
+               f"`{FORGET}` drops notelink's record of this write")
 
 
-def _moved(root: Path, saved: journal.Saved) -> tuple[str, Path, bytes]:
-    """The note notelink wrote, moved since (a folder renamed, the note filed elsewhere): the one file of
-    its name (any case) in the vault that holds exactly what notelink wrote; ("", root, b"") when none or
-    several."""
-    found = []
-    for rel in files_named(root, posixpath.basename(saved.path).casefold()):
-        if any(part.startswith(".") for part in rel.split("/")):
-            continue
-        with contextlib.suppress(OSError, NotRegular):
-            data = read_regular(root / rel)[0]
-            if journal.sha256(data) == saved.after_sha256:
-                found.append((rel, root / rel, data))
-    return found[0] if len(found) == 1 else ("", root, b"")
+def _gone(holding: list[str]) -> str:
+    """Why a note gone from its path is not undone: no note holds what notelink wrote, or several do."""
+    if not holding:
+        return ("not there any more (moved, renamed or deleted since notelink linked it) and no note in the "
+                f"vault holds what notelink wrote; {_NOT_UNDONE}")
+    return (f"not there any more, and {len(holding)} notes hold exactly what notelink wrote "
+            f"({', '.join(holding)}), so none of them is surely the one it wrote; {_NOT_UNDONE}")
 
 
 _EDITED = ("edited since notelink linked it, so putting it back would lose that edit; not undone: take the "
            f"link out by hand if you want it gone; to undo older links, `{FORGET}` drops notelink's record "
            "of this write")
-
-
-def _put_back(saved: journal.Saved, current: bytes) -> bytes | None:
-    """The bytes that undo a write: the saved ones, with notelink's block as the note holds it now when
-    the block is all that changed since (`block.with_block_of`, checked against the hash of what notelink
-    wrote). None: the note was edited since."""
-    if current == saved.before or journal.sha256(current) == saved.after_sha256:
-        return saved.before
-    try:
-        now, was = block.NoteText.decode(current), block.NoteText.decode(saved.before)
-    except BlockError:
-        return None
-    written = block.with_block_of(now.text, was.text)  # what notelink wrote, if only the block changed
-    if (now.bom, now.codec) != (was.bom, was.codec) or written is None or \
-            journal.sha256(now.encode(written)) != saved.after_sha256:
-        return None
-    back = block.with_block_of(was.text, now.text)
-    return None if back is None else now.encode(back)
 
 
 def _restore(path: str, file: Path, current: bytes, back: bytes) -> Change:
