@@ -7,7 +7,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from notelink.cli.options import open_vault
-from notelink.cli.output import EXIT_OK, EXIT_REFUSED, UserError, emit, shown, suggest
+from notelink.cli.output import EXIT_OK, EXIT_REFUSED, UserError, emit, refused_then, shown, suggest
 
 if TYPE_CHECKING:
     from notelink.api import Edits, Vault
@@ -67,7 +67,8 @@ def _summary(args: argparse.Namespace, edits: Edits) -> str:
     if not args.write:
         verb = "put back" if args.undo else "change"
         n = diff.count("\n+++ ") + diff.startswith("+++ ")
-        return diff + f"Dry run: would {verb} {n} note(s). Nothing was written; add --write to apply."
+        return diff + (f"Dry run: would {verb} {n} note(s). Nothing was written; add --write to apply."
+                       f"{refused_then(edits.refused)}")
     if not written:
         why = " (refused: see above)" if edits.refused else " (nothing to undo)" if args.undo else ""
         return f"{'Put back' if args.undo else 'Linked in'} no note{why}."
