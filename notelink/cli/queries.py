@@ -100,12 +100,15 @@ def cmd_health(args: argparse.Namespace) -> int:
 
 
 def _health_text(h: Health) -> str:
+    from notelink.query.health import SHOWN_SOURCES
+
     c = h.counts
     lines = [("Pages linked but with no file (Logseq shows them empty)" if h.dialect == "logseq" else
               "Dead links (targets no note has)") + f": {c['dead_links']}"]
     for d in h.dead_links:
-        more = f" and {d.count - len(d.sources)} more" if d.count > len(d.sources) else ""
-        lines.append(f"  {shown(d.written())} from {shown(', '.join(d.sources))}{more}"
+        named = d.sources[:SHOWN_SOURCES]
+        more = f" and {d.count - len(named)} more" if d.count > len(named) else ""
+        lines.append(f"  {shown(d.written())} from {shown(', '.join(named))}{more}"
                      + (f"  (did you mean {shown(', '.join(d.suggestions))}?)" if d.suggestions else ""))
     tree = ", nor a note above or below" if h.dialect == "dendron" else ""
     lines.append(f"Orphans (no links in or out{tree}): {c['orphans']}")
