@@ -320,16 +320,17 @@ class Vault:
         return unlinked_mentions(index, self.path, self._find(index, note))
 
     def link(self, note: NoteName | NoteInfo, target: NoteName | NoteInfo, mention: int | None = None,
-             append: bool = False, heading: str = "See also", write: bool = False,
+             append: bool = False, heading: str | None = None, write: bool = False,
              expect: str | None = None) -> Edits:
         """Links `note` to `target`: its `mention`-th unlinked mention of `target` wrapped in a link, or
-        (`append`, or no mention at all) a link added under `heading`. Without `write`, only the diff;
+        (`append`, or no mention at all) a link added under `heading` (None: a "see also" heading the note
+        has, else "See also" in the note's language where notelink knows it). Without `write`, only the diff;
         with it, the note is written (its bytes saved first for `undo_links`). `expect`: a preview's
         `Edits.preview`; the note is then written only if it and the change are still exactly that (else
         refused)."""
         from notelink.write import linker
 
-        heading = arguments.heading(heading)
+        heading = None if heading is None else arguments.heading(heading)
         index = self.index
         a, b = (self._find(index, name) for name in (note, target))
         plan = linker.expecting(linker.plan_link(index, self.path, a, b, mention, append, heading), expect)

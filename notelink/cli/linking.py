@@ -27,8 +27,7 @@ def cmd_link(args: argparse.Namespace) -> int:
     else:
         if args.mention is not None and args.mention < 1:
             raise UserError(f"--mention counts from 1, not {args.mention}")
-        heading = {} if args.heading is None else {"heading": args.heading}  # (else the API's default)
-        edits = vault.link(args.note, args.target, args.mention, args.append, write=args.write, **heading)
+        edits = vault.link(args.note, args.target, args.mention, args.append, args.heading, write=args.write)
     for path, reason in edits.refused:
         print(f"refused: {shown(path)}: {shown(reason)}", file=sys.stderr)
     emit(args, edits.to_dict(), lambda: _text(args, edits))

@@ -21,12 +21,10 @@ from notelink.notes.spans import find_names
 from notelink.notes.vault import NotRegular, read_regular
 from notelink.query.answers import NoteInfo
 from notelink.query.index import Index
-from notelink.write import journal, moved
+from notelink.write import journal, moved, seealso
 from notelink.write.export import vault_link_style
 from notelink.write.notewriter import Change, Edit, Plan, Refusal, WriteReport, apply, plan, unified_diff
 
-SEE_ALSO = "See also"
-"""The heading a link is added under with `--append` (created at the end of the note when missing)."""
 _LABEL_UNSAFE = re.compile(r"[\[\]|\n\r]")
 
 
@@ -116,26 +114,28 @@ def wrap_mention(index: Index, target: NoteInfo, n: int, source: str = "", style
     return edit
 
 
-def append_link(index: Index, target: NoteInfo, heading: str = SEE_ALSO, source: str = "",
-                style: str = "wiki") -> Edit:
+def append_link(index: Index, target: NoteInfo, heading: str | None = None, source: str = "",
+                style: str = "wiki", lang: str = "") -> Edit:
     """The edit that adds `- [[target]]` at the end of the `heading` section (made when missing), before
-    notelink's block when that ends the note. Headings and code are read as CommonMark reads them
+    notelink's block when that ends the note; None: the note's "see also" heading, else one in its
+    language `lang` (`seealso.heading_for`). Headings and code are read as CommonMark reads them
     (`notes.sections`): a link never goes into a code block."""
     if style == "logseq":
-        return _outline_append(index, target, heading, source)
+        return _outline_append(index, target, heading, source, lang)
 
     def edit(text: str) -> str:
         nl = block.newline_of(text)
         item = f"- {markup(index, target, None, source, style)}{nl}"
         body = text[: _body_end(text)]
         found = sections.parts(body)
-        section = _section(found, heading)
+        title = heading or seealso.heading_for(lang, (p.text for p in found if p.kind == "heading"))
+        section = _section(found, title)
         if section is None or section[2] is None:  # at the end of the note
             _refuse_open_fence(body, found)
         if section is None:
             head, tail = body, text[len(body):]
             sep = "" if not head or head.endswith(nl * 2) else (nl if head.endswith(nl) else nl * 2)
-            return f"{head}{sep}## {heading}{nl}{nl}{item}{nl if tail else ''}{tail}"
+            return f"{head}{sep}## {title}{nl}{nl}{item}{nl if tail else ''}{tail}"
         return _into_section(text, section, item, nl)
     return edit
 
@@ -152,19 +152,23 @@ def _into_section(text: str, section: _Section, item: str, nl: str) -> str:
     return before + item + text[end:]
 
 
-def _outline_append(index: Index, target: NoteInfo, heading: str, source: str) -> Edit:
+_TOP_BLOCK = re.compile(r"^- (?:#{1,6}[ \t]+)?(.*?)[ \t]*\r?$", re.MULTILINE)
+"""A top-level block of a Logseq outline, a heading or not, and its text."""
+
+
+def _outline_append(index: Index, target: NoteInfo, heading: str | None, source: str, lang: str) -> Edit:
     """`append_link` in a Logseq outline, where everything is a block: the link is a child block of a
     `- ## heading` block at the top level (made at the end when missing), after its other children."""
     def edit(text: str) -> str:
         nl = block.newline_of(text)
         item = f"\t- {markup(index, target, None, source, 'logseq')}{nl}"
-        head = re.compile(rf"^- (?:#{{1,6}}[ \t]+)?{re.escape(heading)}[ \t]*\r?$",
-                          re.MULTILINE | re.IGNORECASE)
-        m = head.search(text, 0, _body_end(text))
+        blocks = [(m, m.group(1)) for m in _TOP_BLOCK.finditer(text, 0, _body_end(text))]
+        title = heading or seealso.heading_for(lang, (name for _, name in blocks))
+        m = next((m for m, name in blocks if sections.heading_key(name) == sections.heading_key(title)), None)
         if m is None:
             at = _body_end(text)
             before = text[:at] if not text[:at] or text[:at].endswith(("\n", "\r")) else text[:at] + nl
-            return f"{before}- ## {heading}{nl}{item}{text[at:]}"
+            return f"{before}- ## {title}{nl}{item}{text[at:]}"
         end = m.end() + len(nl) if text.startswith(nl, m.end()) else m.end()
         while end < len(text) and text[end] in " \t":  # its children (indented lines) come first
             nxt = text.find("\n", end)
@@ -212,9 +216,10 @@ def _body_end(text: str) -> int:
 
 
 def plan_link(index: Index, root: Path, note: NoteInfo, target: NoteInfo, mention: int | None = None,
-              append: bool = False, heading: str = SEE_ALSO) -> Plan:
+              append: bool = False, heading: str | None = None) -> Plan:
     """The change that links `note` to `target`: the `mention`-th unlinked mention wrapped, or (`append`,
-    or no mention at all) a link under `heading`. Refused when the note already links there: as its text
+    or no mention at all) a link under `heading` (None: the note's "see also" heading, else one in its
+    language: `seealso`). Refused when the note already links there: as its text
     is now (`_unless_linked`), not as the index read it (a link undone since would be refused)."""
     if note.path == target.path:
         return Plan(refused=[Refusal(note.path, "a note does not link to itself")])
@@ -223,13 +228,13 @@ def plan_link(index: Index, root: Path, note: NoteInfo, target: NoteInfo, mentio
         why = (f"no link can reach {named[0]} alone: links do not tell it from {', '.join(named[1:])}, whose "
                "path differs only by case or accents; rename one of them to link to it")
         return Plan(refused=[Refusal(note.path, why)])
-    style = vault_link_style(index)
+    style, lang = vault_link_style(index), _language(index, note)
     if append:
-        edit = append_link(index, target, heading, note.path, style)
+        edit = append_link(index, target, heading, note.path, style, lang)
     elif mention is not None:
         edit = wrap_mention(index, target, mention, note.path, style)
     else:
-        edit = _first_mention_or_append(index, target, heading, note.path, style)
+        edit = _first_mention_or_append(index, target, heading, note.path, style, lang)
     result = plan(root, [(note.path, _unless_linked(index, note, target, edit))])
     result.refused += result.skipped  # (asked to link in that note: not a note any more is a refusal)
     result.skipped = []
@@ -251,10 +256,17 @@ def _unless_linked(index: Index, note: NoteInfo, target: NoteInfo, edit: Edit) -
     return checked
 
 
-def _first_mention_or_append(index: Index, target: NoteInfo, heading: str, source: str, style: str) -> Edit:
+def _language(index: Index, note: NoteInfo) -> str:
+    """The note's language as the index found it (its stop words); "" when not known."""
+    row = index.db.execute("SELECT lang FROM notes WHERE path = ?", (note.path,)).fetchone()
+    return str(row[0]) if row else ""
+
+
+def _first_mention_or_append(index: Index, target: NoteInfo, heading: str | None, source: str, style: str,
+                             lang: str) -> Edit:
     names = target.written_names(dialect_of(index.meta).name)
     wrap = wrap_mention(index, target, 1, source, style)
-    add = append_link(index, target, heading, source, style)
+    add = append_link(index, target, heading, source, style, lang)
     return lambda text: wrap(text) if find_names(text, names) else add(text)
 
 

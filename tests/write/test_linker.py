@@ -595,3 +595,29 @@ def test_a_refusals_command_names_the_vault_as_typed(vault, capsys, monkeypatch:
     assert main(["link", typed, "--index-dir", typed_ix, "--undo", "--write"]) == EXIT_REFUSED
     forget = shlex.join(["notelink", "link", typed, "--undo", "--forget", "--write", "--index-dir", typed_ix])
     assert f"`{forget}`" in capsys.readouterr().err
+
+
+PT = ("# Jardim\n\nEsta é uma nota sobre o jardim. Eu gosto de plantar tomates no verão, e também de colher "
+      "as folhas com a minha família. Não há nada melhor do que isso para mim, mas ela não pode vir.\n")
+DE = ("# Garten\n\nDas ist eine Notiz über den Garten. Ich habe die Tomaten mit meiner Familie gepflanzt, "
+      "und wir sind sehr froh, dass sie auch im Winter noch da sind.\n")
+
+
+def test_append_writes_the_heading_of_the_notes_language_or_its_own(make_vault, tmp_path: Path) -> None:
+    """`link --append` wrote an English "## See also" into a Portuguese note (a new user's sweep): the
+    note's own "see also" heading (any language), else its language's, else English's; `--heading`
+    wins."""
+    root = make_vault({**NOTES, "Jardim.md": PT, "Garten.md": DE + "\n## See also\n\n- [[Compost]]\n"})
+    build_index(root, tmp_path / "ix", FAST)
+    v = Vault(root, tmp_path / "ix")
+    assert v.index.languages().keys() >= {"pt", "de"}
+    assert v.link("Jardim", "Mulch", append=True).diff.endswith("+## Ver também\n+\n+- [[Mulch]]\n")
+    assert v.link("Garten", "Mulch", append=True).diff.endswith(" - [[Compost]]\n+- [[Mulch]]\n")
+    assert "+## Refs\n" in v.link("Jardim", "Mulch", append=True, heading="Refs").diff
+    (root / "Jardim.md").write_text(PT + "\n## Siehe auch\n", encoding="utf-8")  # a "see also" of its own
+    assert v.link("Jardim", "Mulch", append=True).diff.endswith(" ## Siehe auch\n+- [[Mulch]]\n")
+    assert v.link("Mulch", "Compost", append=True).diff.endswith("+## See also\n+\n+- [[Compost]]\n")
+    index = v.index
+    edit = linker.append_link(index, index.find_note("Mulch"), style="logseq", lang="de")
+    assert edit("- eins\n") == "- eins\n- ## Siehe auch\n\t- [[Mulch]]\n"
+    assert edit("- eins\n- ## Related\n- zwei\n") == "- eins\n- ## Related\n\t- [[Mulch]]\n- zwei\n"
