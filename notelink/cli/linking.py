@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from typing import TYPE_CHECKING
 
 from notelink.cli.options import open_vault
-from notelink.cli.output import EXIT_OK, EXIT_REFUSED, UserError, emit, refused_then, shown, suggest
+from notelink.cli.output import (
+    EXIT_OK,
+    EXIT_REFUSED,
+    UserError,
+    emit,
+    refused_then,
+    shown,
+    suggest,
+    with_commands,
+)
 
 if TYPE_CHECKING:
     from notelink.api import Edits, Vault
@@ -83,6 +93,7 @@ def _forget(args: argparse.Namespace, vault: Vault) -> int:
     from notelink.write import journal, linker
 
     entry, refused = linker.forget_plan(vault.path, vault.index_dir)
+    refused = [dataclasses.replace(r, reason=with_commands(args, r.reason)) for r in refused]  # (as typed)
     if entry is not None and args.write:
         journal.forget(entry)
     data = {"entry": None if entry is None else {

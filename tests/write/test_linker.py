@@ -595,6 +595,8 @@ def test_a_refusals_command_names_the_vault_as_typed(vault, capsys, monkeypatch:
     assert main(["link", typed, "--index-dir", typed_ix, "--undo", "--write"]) == EXIT_REFUSED
     forget = shlex.join(["notelink", "link", typed, "--undo", "--forget", "--write", "--index-dir", typed_ix])
     assert f"`{forget}`" in capsys.readouterr().err
+    assert main(["link", typed, "--index-dir", typed_ix, "--undo", "--forget"]) == 0  # (it said `VAULT`)
+    assert f"`{forget}`" in capsys.readouterr().out
 
 
 PT = ("# Jardim\n\nEsta é uma nota sobre o jardim. Eu gosto de plantar tomates no verão, e também de colher "
