@@ -3,8 +3,8 @@
 one of the note's language (as its stop words tell it, `notes.stopwords`), else English's "See also".
 An English heading in a Portuguese note was the app's, not the note's (a new user's sweep).
 
-The table holds the languages the stop-word lists know, each with the heading Wikipedia in that language
-gives its "see also" sections.
+The table holds the languages the stop-word lists know, each with its usual "see also" heading (mostly the
+one its Wikipedia gives those sections).
 """
 
 from __future__ import annotations
