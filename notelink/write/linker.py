@@ -312,7 +312,8 @@ def plan_undo(root: Path, index_dir: Path, every: bool = False) -> tuple[Plan, l
     result, now = Plan(), dict[str, bytes]()
     for entry in chosen:
         for saved in entry.notes:
-            path, file = saved.path, root / saved.path
+            path = result.found.get(saved.path, saved.path)  # (--all: a note found moved for a newer write)
+            file = root / path
             try:
                 current = now[path] if path in now else read_regular(file)[0]
             except FileNotFoundError:

@@ -172,6 +172,14 @@ def test_undo_follows_a_note_renamed_since_when_its_bytes_prove_it(vault, capsys
     out = capsys.readouterr().out
     assert "Compost.md is now Compost heap.md (moved or renamed since" in out and "Put back 1 note(s)" in out
     assert (root / "Compost heap.md").read_text(encoding="utf-8") == NOTES["Compost.md"]
+    (root / "Compost heap.md").rename(root / "Compost.md")
+    linker.write(_plan(Index.open(ix), root, "Compost", "Mulch"), ix, "test")  # --all: two writes, one note
+    linker.write(_plan(Index.open(ix), root, "Compost", "Soil health"), ix, "test")
+    (root / "Compost.md").rename(root / "Compost pile.md")
+    plan, entries = linker.plan_undo(root, ix, every=True)
+    assert [c.path for c in plan.changes] == ["Compost pile.md"] * 2 and not plan.refused
+    linker.undo(plan, entries)
+    assert (root / "Compost pile.md").read_text(encoding="utf-8") == NOTES["Compost.md"]
     linker.write(_plan(Index.open(ix), root, "Mulch", "Compost"), ix, "test")
     written = (root / "Mulch.md").read_text(encoding="utf-8")
     (root / "Mulch.md").rename(root / "Mulch layer.md")
