@@ -83,6 +83,9 @@ class Edits:
     """What a user confirms when shown `diff`: pass it as `expect` to write exactly this, or nothing."""
     nothing: str = ""
     """Why there is nothing to do, when there is nothing (`undo_links` with no write to undo); else ""."""
+    found: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+    """`undo_links`: each note moved or renamed since notelink wrote it, found by what it holds: its path
+    then and its path now."""
 
     @classmethod
     def of(cls, plan: Any, report: Any | None) -> Edits:
@@ -92,7 +95,8 @@ class Edits:
         refused = report.refused if report is not None else plan.refused
         written = list(dict.fromkeys(report.written)) if report else []  # (undo --all: a note once)
         return cls("".join(unified_diff(c) for c in plan.changes), written,
-                   [(r.path, r.reason) for r in refused], plan.current, preview_of(plan))
+                   [(r.path, r.reason) for r in refused], plan.current, preview_of(plan),
+                   found=list(plan.found.items()))
 
     @property
     def unchanged(self) -> int:
@@ -102,7 +106,8 @@ class Edits:
     def to_dict(self) -> dict[str, Any]:
         """As `link --json` prints it: each refusal an object (`path`, `reason`)."""
         data = {k: v for k, v in asdict(self).items() if k != "preview"}
-        return {**data, "refused": [{"path": path, "reason": why} for path, why in self.refused]}
+        return {**data, "refused": [{"path": path, "reason": why} for path, why in self.refused],
+                "found": [{"path": then, "now": now} for then, now in self.found]}
 
 
 class Vault:
@@ -114,10 +119,14 @@ class Vault:
         `index_dir` (default: where `notelink index` puts it, the config file's `[index] index_root`
         included). VaultError when the folder cannot be used; IndexMissing when it was never indexed."""
         config = self._config = UserConfig.load()
-        self.path = check_vault(Path(config.vault(arguments.folder("vault", path))).expanduser())
+        named = os.path.expanduser(arguments.folder("vault", path))
+        self.path = check_vault(Path(config.vault(named)).expanduser())
         usual = config.index_dir(self.path)
-        self.index_dir = Path(arguments.folder("index_dir", index_dir)).expanduser() if index_dir else usual
+        given_dir = os.path.expanduser(arguments.folder("index_dir", index_dir)) if index_dir else None
+        self.index_dir = Path(given_dir) if given_dir else usual
         self._other_dir = None if self.index_dir == usual else self.index_dir  # (said when there is no index)
+        self._named = (named, given_dir if self._other_dir else None)
+        """The vault and the index folder as the caller named them, for the commands a refusal suggests."""
         self._index: Index | None = None
         self._sizes: dict[str, int] = {}  # its arrays' sizes when opened (`store.array_sizes`)
         self._searcher: Searcher | None = None
@@ -319,16 +328,17 @@ class Vault:
         return unlinked_mentions(index, self.path, self._find(index, note))
 
     def link(self, note: NoteName | NoteInfo, target: NoteName | NoteInfo, mention: int | None = None,
-             append: bool = False, heading: str = "See also", write: bool = False,
+             append: bool = False, heading: str | None = None, write: bool = False,
              expect: str | None = None) -> Edits:
         """Links `note` to `target`: its `mention`-th unlinked mention of `target` wrapped in a link, or
-        (`append`, or no mention at all) a link added under `heading`. Without `write`, only the diff;
+        (`append`, or no mention at all) a link added under `heading` (None: a "see also" heading the note
+        has, else "See also" in the note's language where notelink knows it). Without `write`, only the diff;
         with it, the note is written (its bytes saved first for `undo_links`). `expect`: a preview's
         `Edits.preview`; the note is then written only if it and the change are still exactly that (else
         refused)."""
         from notelink.write import linker
 
-        heading = arguments.heading(heading)
+        heading = None if heading is None else arguments.heading(heading)
         index = self.index
         a, b = (self._find(index, name) for name in (note, target))
         plan = linker.expecting(linker.plan_link(index, self.path, a, b, mention, append, heading), expect)
@@ -350,9 +360,9 @@ class Vault:
 
     def _completed(self, edits: Edits) -> Edits:
         """`edits`, the commands its refusals suggest (`notelink link VAULT --undo --forget --write`)
-        completed with this vault (and --index-dir, when not the usual), as `_of_vault` completes errors."""
-        other = str(self._other_dir) if self._other_dir else None
-        refused = [(path, with_vault(why, str(self.path), other)) for path, why in edits.refused]
+        completed with this vault (and --index-dir, when not the usual) as the caller named them: the
+        vault as typed, as `notelink link`'s own lines name it."""
+        refused = [(path, with_vault(why, *self._named)) for path, why in edits.refused]
         return dataclasses.replace(edits, refused=refused)
 
     def health(self, limit: int = 20, progress: Progress | None = None) -> Health:

@@ -68,8 +68,8 @@ def test_importing_the_api_loads_no_heavy_module() -> None:
 @pytest.mark.parametrize(("argv", "allowed"), [
     (["related", "Sourdough starter"], {"scipy"}),  # (its scores are a sparse product)
     (["concepts", "Sourdough starter"], set()), (["similar", "flour"], set()),
-    (["mentions", "Sourdough starter"], {"notelink.notes.block"}),  # (it reads notes: their hash leaves
-    (["status"], set()),                                              # notelink's block out)
+    # mentions reads notes (their hash leaves notelink's block out) and ranks them by related's cosine:
+    (["mentions", "Sourdough starter"], {"notelink.notes.block", "scipy"}), (["status"], set()),
     (["search", "flour"], {"scipy", "notelink.query.search", "notelink.notes.block"})])
 def test_a_query_command_loads_only_what_it_uses(indexed: tuple[Path, Path], argv: list[str],
                                                  allowed: set[str]) -> None:

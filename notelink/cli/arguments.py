@@ -187,7 +187,8 @@ def _link_args(p: argparse.ArgumentParser) -> None:
     how.add_argument("--mention", type=int, metavar="N", help="wrap the N-th unlinked mention of TARGET "
                      "(as `notelink mentions` lists them; default: the first, else --append)")
     how.add_argument("--append", action="store_true", help="add the link under a 'See also' heading")
-    p.add_argument("--heading", help="the heading for --append (default 'See also')")
+    p.add_argument("--heading", help="the heading for --append (default: the note's 'see also' heading, else "
+                   "'See also' in the note's language)")
     p.add_argument("--write", action="store_true", help="change the note (default: print the diff only)")
     p.add_argument("--undo", action="store_true", help="put back the notes of the last `link --write`, byte "
                    "for byte (a diff unless --write)")

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from notelink.cli.options import at_least_one, min_score, open_index
-from notelink.cli.output import EXIT_OK, EXIT_REFUSED, UserError, emit, with_commands
+from notelink.cli.output import EXIT_OK, EXIT_REFUSED, UserError, emit, refused_then, with_commands
 from notelink.config import ExportConfig
 from notelink.notes.vault import check_vault
 from notelink.write.outfile import output_file
@@ -139,8 +139,9 @@ def _dry_run(args: argparse.Namespace, plan: Plan, vault: Path) -> int:
             emit(args, {**_block_json(args, plan, None), "output": args.output}, str)
     verb = "remove the block from" if args.undo else "write"
     print(f"Dry run: would {verb} {len(plan.changes)} notes ({plan.current} already current, "
-          f"{len(plan.refused)} refused). Nothing was written; add --write to apply.", file=sys.stderr)
-    return EXIT_OK
+          f"{len(plan.refused)} refused). Nothing was written; add --write to apply."
+          f"{refused_then(plan.refused)}", file=sys.stderr)
+    return EXIT_REFUSED if plan.refused else EXIT_OK
 
 
 def _block_json(args: argparse.Namespace, plan: Plan, report: WriteReport | None) -> dict[str, Any]:

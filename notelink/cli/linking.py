@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from typing import TYPE_CHECKING
 
 from notelink.cli.options import open_vault
-from notelink.cli.output import EXIT_OK, EXIT_REFUSED, UserError, emit, shown, suggest
+from notelink.cli.output import (
+    EXIT_OK,
+    EXIT_REFUSED,
+    UserError,
+    emit,
+    refused_then,
+    shown,
+    suggest,
+    with_commands,
+)
 
 if TYPE_CHECKING:
     from notelink.api import Edits, Vault
@@ -27,8 +37,7 @@ def cmd_link(args: argparse.Namespace) -> int:
     else:
         if args.mention is not None and args.mention < 1:
             raise UserError(f"--mention counts from 1, not {args.mention}")
-        heading = {} if args.heading is None else {"heading": args.heading}  # (else the API's default)
-        edits = vault.link(args.note, args.target, args.mention, args.append, write=args.write, **heading)
+        edits = vault.link(args.note, args.target, args.mention, args.append, args.heading, write=args.write)
     for path, reason in edits.refused:
         print(f"refused: {shown(path)}: {shown(reason)}", file=sys.stderr)
     emit(args, edits.to_dict(), lambda: _text(args, edits))
@@ -58,11 +67,17 @@ def _check_flags(args: argparse.Namespace) -> None:
 
 
 def _text(args: argparse.Namespace, edits: Edits) -> str:
+    return "".join(f"{shown(then)} is now {shown(now)} (moved or renamed since notelink wrote it; it holds "
+                   "what notelink wrote)\n" for then, now in edits.found) + _summary(args, edits)
+
+
+def _summary(args: argparse.Namespace, edits: Edits) -> str:
     diff, written = edits.diff, edits.written
     if not args.write:
         verb = "put back" if args.undo else "change"
         n = diff.count("\n+++ ") + diff.startswith("+++ ")
-        return diff + f"Dry run: would {verb} {n} note(s). Nothing was written; add --write to apply."
+        return diff + (f"Dry run: would {verb} {n} note(s). Nothing was written; add --write to apply."
+                       f"{refused_then(edits.refused)}")
     if not written:
         why = " (refused: see above)" if edits.refused else " (nothing to undo)" if args.undo else ""
         return f"{'Put back' if args.undo else 'Linked in'} no note{why}."
@@ -78,6 +93,7 @@ def _forget(args: argparse.Namespace, vault: Vault) -> int:
     from notelink.write import journal, linker
 
     entry, refused = linker.forget_plan(vault.path, vault.index_dir)
+    refused = [dataclasses.replace(r, reason=with_commands(args, r.reason)) for r in refused]  # (as typed)
     if entry is not None and args.write:
         journal.forget(entry)
     data = {"entry": None if entry is None else {

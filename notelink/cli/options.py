@@ -80,7 +80,7 @@ def open_vault(args: argparse.Namespace) -> Vault:
     from notelink.api import Vault
 
     try:
-        return Vault(Path(args.vault), index_dir(args))
+        return Vault(args.vault, index_dir(args))  # (the vault as typed: the commands it suggests name it so)
     except IndexMissing:
         raise no_index(args) from None
 

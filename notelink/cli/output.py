@@ -9,7 +9,7 @@ import os
 import shlex
 import sys
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Sized
 from typing import Any, TextIO
 
 from notelink.errors import with_vault
@@ -82,6 +82,15 @@ def suggest(args: argparse.Namespace, command: str, *flags: str) -> str:
     if getattr(args, "index_dir", None):
         words += ["--index-dir", str(args.index_dir)]
     return shlex.join(words)
+
+
+def refused_then(refused: Sized) -> str:
+    """What a dry run says of the notes it refused: --write would leave them alone too, and the dry run
+    exits as that run would (exit code 3), so a script learns of them before writing; "" when none."""
+    if not len(refused):
+        return ""
+    n = len(refused)
+    return f" The {n} refused (see above) stay as they are with --write too: exit code {EXIT_REFUSED}."
 
 
 def with_commands(args: argparse.Namespace, text: str) -> str:

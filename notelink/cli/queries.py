@@ -97,9 +97,21 @@ def cmd_mentions(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+SHOWN_PER_NOTE = 3
+"""The incoming mentions `mentions`' text shows from one note (then "and N more in it"; `--json` has all)."""
+
+
 def _mentions_text(title: str, m: Mentions) -> str:
-    lines = [f"Unlinked mentions of {shown(title)} ({shown(m.note)}) in other notes: {len(m.incoming)}"]
-    lines += [f"  {shown(x.source)}:{x.line}:{x.column}  {shown(x.line_text.strip())}" for x in m.incoming]
+    notes = list(dict.fromkeys(x.source for x in m.incoming))  # (most related to NOTE first)
+    where = f" (in {len(notes)} notes, the most related first)" if len(notes) > 1 else ""
+    lines = [f"Unlinked mentions of {shown(title)} ({shown(m.note)}) in other notes: {len(m.incoming)}"
+             f"{where}"]
+    for source in notes:
+        found = [x for x in m.incoming if x.source == source]
+        lines += [f"  {shown(x.source)}:{x.line}:{x.column}  {shown(x.line_text.strip())}"
+                  for x in found[:SHOWN_PER_NOTE]]
+        if len(found) > SHOWN_PER_NOTE:
+            lines.append(f"  {shown(source)}: and {len(found) - SHOWN_PER_NOTE} more in it")
     count = "unknown (its file cannot be read now)" if m.unreadable else len(m.outgoing)
     lines.append(f"Other notes {shown(title)} names without linking them: {count}")
     lines += [f"  {x.line}:{x.column}  {shown(x.text)} → {shown(x.target)}" for x in m.outgoing]
@@ -117,12 +129,15 @@ def cmd_health(args: argparse.Namespace) -> int:
 
 
 def _health_text(h: Health) -> str:
+    from notelink.query.health import SHOWN_SOURCES
+
     c = h.counts
     lines = [("Pages linked but with no file (Logseq shows them empty)" if h.dialect == "logseq" else
               "Dead links (targets no note has)") + f": {c['dead_links']}"]
     for d in h.dead_links:
-        more = f" and {d.count - len(d.sources)} more" if d.count > len(d.sources) else ""
-        lines.append(f"  {shown(d.written())} from {shown(', '.join(d.sources))}{more}"
+        named = d.sources[:SHOWN_SOURCES]
+        more = f" and {d.count - len(named)} more" if d.count > len(named) else ""
+        lines.append(f"  {shown(d.written())} from {shown(', '.join(named))}{more}"
                      + (f"  (did you mean {shown(', '.join(d.suggestions))}?)" if d.suggestions else ""))
     lines += [f"  ({h.hint})"] if h.hint else []
     tree = ", nor a note above or below" if h.dialect == "dendron" else ""

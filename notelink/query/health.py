@@ -32,6 +32,8 @@ DUPLICATE_OVERLAP = 0.3
 """...nor those sharing less than this share of the shorter note's paragraphs (verbatim, 5+ words)."""
 COMMON_PARAGRAPH = 5
 """A paragraph found in more notes than this is boilerplate (a template, a footer), not duplication."""
+SHOWN_SOURCES = 5
+"""The notes linking to a dead link that `health`'s text names (then "and N more"); `--json` has `--limit`."""
 HUB_LINKS = 15
 """A note linking to this many notes or more is a hub (a home page, a reading list, a map of content): its
 links are navigation, not claims that the notes are alike, so they are never called stale."""
@@ -46,7 +48,7 @@ does); more, and every pair is scored once, in blocks (`related_all`): a pass ov
 class DeadLink:
     target: str  # as written
     count: int  # links to it
-    sources: list[str]  # the first few notes that link to it
+    sources: list[str]  # the notes that link to it, cut at health's `limit` (text shows `SHOWN_SOURCES`)
     suggestions: list[str]  # notes it may have meant, those beside the linking note first
     kind: str = "wiki"  # how it is written (the most of its links): wiki, embed or markdown
     by_id: bool = False  # an id (with a digit) that starts exactly one note's file name, as zk links
@@ -107,7 +109,7 @@ def health(index: Index, limit: int = 20, progress: Progress | None = None) -> H
     shared = shared_paragraphs(index)
     neighbours = related_notes(index, needing_neighbours(index, shared), progress)
     parts: dict[str, list[Any]] = {
-        "dead_links": dead_links(index), "orphans": orphans(index), "one_way": one_way(index),
+        "dead_links": dead_links(index, limit), "orphans": orphans(index), "one_way": one_way(index),
         "stale_links": stale_links(index), "duplicates": duplicates(index, shared, neighbours),
         "tags": tag_suggestions(index, neighbours)}
     dialect = dialect_of(index.meta).name
@@ -164,10 +166,10 @@ def related_notes(index: Index, wanted: set[int],
     return out
 
 
-def dead_links(index: Index) -> list[DeadLink]:
-    """Targets of links that reach no note, with the notes it may have meant (an id's note, as zk
-    resolves it, else close names); most linked-to first. The links are those `status` counts unresolved
-    (`links.to_a_note`: no tag, no attachment)."""
+def dead_links(index: Index, limit: int = 20) -> list[DeadLink]:
+    """Targets of links that reach no note, with the notes that link to each (the first `limit`, by path)
+    and the notes it may have meant (an id's note, as zk resolves it, else close names); most linked-to
+    first. The links are those `status` counts unresolved (`links.to_a_note`: no tag, no attachment)."""
     sources, kinds = _unresolved(index)
     names: dict[str, list[str]] = defaultdict(list)
     for n in index.notes:
@@ -182,7 +184,7 @@ def dead_links(index: Index) -> list[DeadLink]:
         if not started:
             meant = _meant({p for c in _close_names(target, known) for p in names[c]}, paths, langs)
         kind = min(kinds[target].items(), key=lambda kv: (-kv[1], kv[0]))[0]
-        out.append(DeadLink(target, len(paths), paths[:5], meant[:3], kind, bool(started)))
+        out.append(DeadLink(target, len(paths), paths[:limit], meant[:3], kind, bool(started)))
     return out
 
 

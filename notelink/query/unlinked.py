@@ -5,11 +5,15 @@ The index knows which notes name which (the token-level mention counts the note 
 the candidates, read from disk now and searched for the names as written (`notes.spans`), so the lines
 and columns are those of the file as it is. A note that already links the named note is left out: its
 mentions are linked in spirit.
+
+Incoming mentions come from the notes most related to the named note first (by the cosine `related`
+ranks by), then by path: a one-word title that is also a common word ("Links") is named in passing by
+hundreds of lines (changelogs), and the notes about it are the mentions worth linking.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +35,9 @@ class Mention:
     column: int
     text: str  # as written
     line_text: str
+    score: float = 0.0
+    """How related the two notes are (cosine, as `related` scores them): incoming mentions are listed
+    from the most related note down."""
 
 
 @dataclass
@@ -50,19 +57,28 @@ def unlinked_mentions(index: Index, root: Path, note: NoteInfo) -> Mentions:
     """Both directions for one note (other notes that cannot be read now are passed over; the note itself
     is said to be unreadable)."""
     src, dst = _mention_pairs(index)
-    incoming = sorted({int(s) for s in src[dst == note.id]} - {note.id})
+    scores = index.scores(note)  # [N]
+    incoming = sorted({int(s) for s in src[dst == note.id]} - {note.id},
+                      key=lambda i: (-scores[i], index.notes[i].path))
     outgoing = sorted({int(d) for d in dst[src == note.id]} - {note.id})
     result = Mentions(note.path)
     for i in incoming:
         if note.id not in index.links_from(i):
-            result.incoming += mentions_in(index, root, index.notes[i], [note])
+            found = mentions_in(index, root, index.notes[i], [note])
+            result.incoming += _scored(found, {index.notes[i].path: round(float(scores[i]), 4)})
     targets = [index.notes[j] for j in outgoing if j not in index.links_from(note.id)]
     raw = read_inside(root, note.path, index.max_file_bytes())
     if isinstance(raw, Skipped):
         result.unreadable = why_unread(root, raw)
     else:
-        result.outgoing = _found_in(index, note, raw.text, targets)
+        named = {t.path: round(float(scores[t.id]), 4) for t in targets}
+        result.outgoing = _scored(_found_in(index, note, raw.text, targets), named)
     return result
+
+
+def _scored(found: list[Mention], score: dict[str, float]) -> list[Mention]:
+    """The mentions with the score of the other note: `score` by path (the note mentioning, or named)."""
+    return [replace(m, score=score.get(m.source, score.get(m.target, 0.0))) for m in found]
 
 
 def _mention_pairs(index: Index) -> tuple[np.ndarray, np.ndarray]:

@@ -197,7 +197,10 @@ class Linker:
             return
         if self._refused(edits, "Not undone"):
             return
-        self.app.push_screen(LinkPreview("Undo the last link: the note put back as it was", edits.diff,
+        moved = "".join(f" ({self.name(then)} is now {self.name(now)}: moved or renamed since)"
+                        for then, now in edits.found)
+        title = f"Undo the last link: the note put back as it was{moved}"
+        self.app.push_screen(LinkPreview(title, edits.diff,
                                          "Put it back", "y / Enter puts it back · n / Esc keeps the link"),
                              partial(self._undo_confirmed, edits.preview))
 

@@ -8,7 +8,6 @@ The link is the user's from then on: it is part of the note's text, so the watch
 
 from __future__ import annotations
 
-import contextlib
 import posixpath
 import re
 from pathlib import Path
@@ -19,15 +18,13 @@ from notelink.notes import block, sections
 from notelink.notes.block import BlockError
 from notelink.notes.links import dialect_of, file_name, name_key, told_apart, wikilink_safe
 from notelink.notes.spans import find_names
-from notelink.notes.vault import NotRegular, files_named, read_regular
+from notelink.notes.vault import NotRegular, read_regular
 from notelink.query.answers import NoteInfo
 from notelink.query.index import Index
-from notelink.write import journal
+from notelink.write import journal, moved, seealso
 from notelink.write.export import vault_link_style
 from notelink.write.notewriter import Change, Edit, Plan, Refusal, WriteReport, apply, plan, unified_diff
 
-SEE_ALSO = "See also"
-"""The heading a link is added under with `--append` (created at the end of the note when missing)."""
 _LABEL_UNSAFE = re.compile(r"[\[\]|\n\r]")
 
 
@@ -117,26 +114,28 @@ def wrap_mention(index: Index, target: NoteInfo, n: int, source: str = "", style
     return edit
 
 
-def append_link(index: Index, target: NoteInfo, heading: str = SEE_ALSO, source: str = "",
-                style: str = "wiki") -> Edit:
+def append_link(index: Index, target: NoteInfo, heading: str | None = None, source: str = "",
+                style: str = "wiki", lang: str = "") -> Edit:
     """The edit that adds `- [[target]]` at the end of the `heading` section (made when missing), before
-    notelink's block when that ends the note. Headings and code are read as CommonMark reads them
+    notelink's block when that ends the note; None: the note's "see also" heading, else one in its
+    language `lang` (`seealso.heading_for`). Headings and code are read as CommonMark reads them
     (`notes.sections`): a link never goes into a code block."""
     if style == "logseq":
-        return _outline_append(index, target, heading, source)
+        return _outline_append(index, target, heading, source, lang)
 
     def edit(text: str) -> str:
         nl = block.newline_of(text)
         item = f"- {markup(index, target, None, source, style)}{nl}"
         body = text[: _body_end(text)]
         found = sections.parts(body)
-        section = _section(found, heading)
+        title = heading or seealso.heading_for(lang, (p.text for p in found if p.kind == "heading"))
+        section = _section(found, title)
         if section is None or section[2] is None:  # at the end of the note
             _refuse_open_fence(body, found)
         if section is None:
             head, tail = body, text[len(body):]
             sep = "" if not head or head.endswith(nl * 2) else (nl if head.endswith(nl) else nl * 2)
-            return f"{head}{sep}## {heading}{nl}{nl}{item}{nl if tail else ''}{tail}"
+            return f"{head}{sep}## {title}{nl}{nl}{item}{nl if tail else ''}{tail}"
         return _into_section(text, section, item, nl)
     return edit
 
@@ -153,19 +152,23 @@ def _into_section(text: str, section: _Section, item: str, nl: str) -> str:
     return before + item + text[end:]
 
 
-def _outline_append(index: Index, target: NoteInfo, heading: str, source: str) -> Edit:
+_TOP_BLOCK = re.compile(r"^- (?:#{1,6}[ \t]+)?(.*?)[ \t]*\r?$", re.MULTILINE)
+"""A top-level block of a Logseq outline, a heading or not, and its text."""
+
+
+def _outline_append(index: Index, target: NoteInfo, heading: str | None, source: str, lang: str) -> Edit:
     """`append_link` in a Logseq outline, where everything is a block: the link is a child block of a
     `- ## heading` block at the top level (made at the end when missing), after its other children."""
     def edit(text: str) -> str:
         nl = block.newline_of(text)
         item = f"\t- {markup(index, target, None, source, 'logseq')}{nl}"
-        head = re.compile(rf"^- (?:#{{1,6}}[ \t]+)?{re.escape(heading)}[ \t]*\r?$",
-                          re.MULTILINE | re.IGNORECASE)
-        m = head.search(text, 0, _body_end(text))
+        blocks = [(m, m.group(1)) for m in _TOP_BLOCK.finditer(text, 0, _body_end(text))]
+        title = heading or seealso.heading_for(lang, (name for _, name in blocks))
+        m = next((m for m, name in blocks if sections.heading_key(name) == sections.heading_key(title)), None)
         if m is None:
             at = _body_end(text)
             before = text[:at] if not text[:at] or text[:at].endswith(("\n", "\r")) else text[:at] + nl
-            return f"{before}- ## {heading}{nl}{item}{text[at:]}"
+            return f"{before}- ## {title}{nl}{item}{text[at:]}"
         end = m.end() + len(nl) if text.startswith(nl, m.end()) else m.end()
         while end < len(text) and text[end] in " \t":  # its children (indented lines) come first
             nxt = text.find("\n", end)
@@ -213,9 +216,10 @@ def _body_end(text: str) -> int:
 
 
 def plan_link(index: Index, root: Path, note: NoteInfo, target: NoteInfo, mention: int | None = None,
-              append: bool = False, heading: str = SEE_ALSO) -> Plan:
+              append: bool = False, heading: str | None = None) -> Plan:
     """The change that links `note` to `target`: the `mention`-th unlinked mention wrapped, or (`append`,
-    or no mention at all) a link under `heading`. Refused when the note already links there: as its text
+    or no mention at all) a link under `heading` (None: the note's "see also" heading, else one in its
+    language: `seealso`). Refused when the note already links there: as its text
     is now (`_unless_linked`), not as the index read it (a link undone since would be refused)."""
     if note.path == target.path:
         return Plan(refused=[Refusal(note.path, "a note does not link to itself")])
@@ -224,13 +228,13 @@ def plan_link(index: Index, root: Path, note: NoteInfo, target: NoteInfo, mentio
         why = (f"no link can reach {named[0]} alone: links do not tell it from {', '.join(named[1:])}, whose "
                "path differs only by case or accents; rename one of them to link to it")
         return Plan(refused=[Refusal(note.path, why)])
-    style = vault_link_style(index)
+    style, lang = vault_link_style(index), _language(index, note)
     if append:
-        edit = append_link(index, target, heading, note.path, style)
+        edit = append_link(index, target, heading, note.path, style, lang)
     elif mention is not None:
         edit = wrap_mention(index, target, mention, note.path, style)
     else:
-        edit = _first_mention_or_append(index, target, heading, note.path, style)
+        edit = _first_mention_or_append(index, target, heading, note.path, style, lang)
     result = plan(root, [(note.path, _unless_linked(index, note, target, edit))])
     result.refused += result.skipped  # (asked to link in that note: not a note any more is a refusal)
     result.skipped = []
@@ -252,10 +256,17 @@ def _unless_linked(index: Index, note: NoteInfo, target: NoteInfo, edit: Edit) -
     return checked
 
 
-def _first_mention_or_append(index: Index, target: NoteInfo, heading: str, source: str, style: str) -> Edit:
+def _language(index: Index, note: NoteInfo) -> str:
+    """The note's language as the index found it (its stop words); "" when not known."""
+    row = index.db.execute("SELECT lang FROM notes WHERE path = ?", (note.path,)).fetchone()
+    return str(row[0]) if row else ""
+
+
+def _first_mention_or_append(index: Index, target: NoteInfo, heading: str | None, source: str, style: str,
+                             lang: str) -> Edit:
     names = target.written_names(dialect_of(index.meta).name)
     wrap = wrap_mention(index, target, 1, source, style)
-    add = append_link(index, target, heading, source, style)
+    add = append_link(index, target, heading, source, style, lang)
     return lambda text: wrap(text) if find_names(text, names) else add(text)
 
 
@@ -279,7 +290,7 @@ def expecting(plan: Plan, preview: str | None) -> Plan:
     if preview is None or not plan.changes or preview_of(plan) == preview:
         return plan
     return Plan(refused=[*plan.refused, *(Refusal(c.path, CHANGED_SINCE_PREVIEW) for c in plan.changes)],
-                root=plan.root)
+                root=plan.root, found=plan.found)
 
 
 def write(plan: Plan, index_dir: Path, command: str) -> WriteReport:
@@ -294,27 +305,31 @@ def plan_undo(root: Path, index_dir: Path, every: bool = False) -> tuple[Plan, l
     """Putting back the notes of the last write (`every`: of all of them, newest first): a note is restored
     only if it still holds exactly what notelink wrote, or that with only notelink's block changed since
     (written, refreshed or removed: the block is then kept as it is now); one already as it was is passed
-    over."""
+    over. A note moved or renamed since is followed where its bytes prove it the one written (`moved`),
+    and said (`Plan.found`)."""
     kept = journal.entries(index_dir)
     chosen = list(reversed(kept if every else kept[-1:]))
     result, now = Plan(), dict[str, bytes]()
     for entry in chosen:
         for saved in entry.notes:
-            path, file = saved.path, root / saved.path
+            path = result.found.get(saved.path, saved.path)  # (--all: a note found moved for a newer write)
+            file = root / path
             try:
                 current = now[path] if path in now else read_regular(file)[0]
             except FileNotFoundError:
-                path, file, current = _moved(root, saved)
-                if not path:
-                    result.refused.append(Refusal(saved.path, _GONE))
+                found = moved.find_moved(root, saved)
+                if not isinstance(found, moved.Found):
+                    result.refused.append(Refusal(saved.path, _gone(found)))
                     continue
+                path, file, current = found.path, found.file, now.get(found.path, found.data)
+                result.found[saved.path] = path
             except OSError as exc:
                 result.refused.append(Refusal(saved.path, f"unreadable: {exc.strerror or exc}; not undone"))
                 continue
             except NotRegular as exc:  # (never opened to wait on: a named pipe put in its place)
                 result.refused.append(Refusal(saved.path, f"{exc}; not undone"))
                 continue
-            back = _put_back(saved, current)
+            back = moved.put_back(saved, current)
             if back is None:
                 result.refused.append(Refusal(path, _EDITED))
             elif back == current:
@@ -327,47 +342,22 @@ def plan_undo(root: Path, index_dir: Path, every: bool = False) -> tuple[Plan, l
 
 FORGET = "notelink link VAULT --undo --forget --write"
 """What drops the newest write from the journal, for a write that cannot be undone (`forget_plan`)."""
-_GONE = ("not there any more (moved, renamed or deleted since notelink linked it) and no note of its name in "
-         "the vault holds what notelink wrote; not undone: take the link out by hand where the note is now; "
-         f"to undo older links, `{FORGET}` drops notelink's record of this write")
+_NOT_UNDONE = ("not undone: take the link out by hand where the note is now; to undo older links, "
+               f"`{FORGET}` drops notelink's record of this write")
 
 
-def _moved(root: Path, saved: journal.Saved) -> tuple[str, Path, bytes]:
-    """The note notelink wrote, moved since (a folder renamed, the note filed elsewhere): the one file of
-    its name (any case) in the vault that holds exactly what notelink wrote; ("", root, b"") when none or
-    several."""
-    found = []
-    for rel in files_named(root, posixpath.basename(saved.path).casefold()):
-        if any(part.startswith(".") for part in rel.split("/")):
-            continue
-        with contextlib.suppress(OSError, NotRegular):
-            data = read_regular(root / rel)[0]
-            if journal.sha256(data) == saved.after_sha256:
-                found.append((rel, root / rel, data))
-    return found[0] if len(found) == 1 else ("", root, b"")
+def _gone(holding: list[str]) -> str:
+    """Why a note gone from its path is not undone: no note holds what notelink wrote, or several do."""
+    if not holding:
+        return ("not there any more (moved, renamed or deleted since notelink linked it) and no note in the "
+                f"vault holds what notelink wrote; {_NOT_UNDONE}")
+    return (f"not there any more, and {len(holding)} notes hold exactly what notelink wrote "
+            f"({', '.join(holding)}), so none of them is surely the one it wrote; {_NOT_UNDONE}")
 
 
 _EDITED = ("edited since notelink linked it, so putting it back would lose that edit; not undone: take the "
            f"link out by hand if you want it gone; to undo older links, `{FORGET}` drops notelink's record "
            "of this write")
-
-
-def _put_back(saved: journal.Saved, current: bytes) -> bytes | None:
-    """The bytes that undo a write: the saved ones, with notelink's block as the note holds it now when
-    the block is all that changed since (`block.with_block_of`, checked against the hash of what notelink
-    wrote). None: the note was edited since."""
-    if current == saved.before or journal.sha256(current) == saved.after_sha256:
-        return saved.before
-    try:
-        now, was = block.NoteText.decode(current), block.NoteText.decode(saved.before)
-    except BlockError:
-        return None
-    written = block.with_block_of(now.text, was.text)  # what notelink wrote, if only the block changed
-    if (now.bom, now.codec) != (was.bom, was.codec) or written is None or \
-            journal.sha256(now.encode(written)) != saved.after_sha256:
-        return None
-    back = block.with_block_of(was.text, now.text)
-    return None if back is None else now.encode(back)
 
 
 def _restore(path: str, file: Path, current: bytes, back: bytes) -> Change:

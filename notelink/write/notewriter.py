@@ -73,6 +73,8 @@ class Plan:
     """Not a problem: e.g. a symlink to a note that is handled under its own name."""
     root: Path | None = None
     """The vault: applying the plan first removes what interrupted runs left in it."""
+    found: dict[str, str] = field(default_factory=dict)
+    """A link's undo: each note found moved or renamed since it was written, its path then → its path now."""
 
 
 @dataclass

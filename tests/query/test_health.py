@@ -371,3 +371,19 @@ def test_a_copy_of_the_same_text_comes_first_and_says_so(tmp_path: Path, capsys)
     assert index.because(i, j)[0] == "same text" and "same text" not in index.because(i, b)
     from notelink.cli.queries import _health_text
     assert "  identical, " in _health_text(health(index))
+
+
+def test_json_lists_every_note_linking_to_a_dead_link_up_to_the_limit(make_vault, tmp_path: Path,
+                                                                        capsys) -> None:
+    """`health --json --limit 100000` cut each dead link's `sources` at 5 (a new user's sweep): up to
+    `--limit` now; the text still names 5 and says how many more."""
+    notes = {f"n{i}.md": f"# N{i}\n\nsoil water compost number {i}, see [[Nowhere]]" for i in range(8)}
+    vault = make_vault(notes)
+    build_index(vault, tmp_path / "ix", FAST)
+    base = ["health", str(vault), "--index-dir", str(tmp_path / "ix")]
+    for limit, listed in (("100000", 8), ("3", 3)):
+        assert main([*base, "--json", "--limit", limit]) == 0
+        (dead,) = json.loads(capsys.readouterr().out)["dead_links"]
+        assert dead["count"] == 8 and dead["sources"] == [f"n{i}.md" for i in range(listed)]
+    assert main([*base, "--limit", "100"]) == 0
+    assert "[[Nowhere]] from n0.md, n1.md, n2.md, n3.md, n4.md and 3 more" in capsys.readouterr().out

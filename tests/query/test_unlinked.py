@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from notelink.api import Vault
+from notelink.cli.main import main
 from notelink.index.build import build_index
 from tests.conftest import FAST
 
@@ -61,3 +62,28 @@ def test_a_link_by_path_still_mentions_its_target(make_vault, tmp_path: Path) ->
         because = {r.path: r.because for r in v.related("Practice")}
     assert "mentions: Home" not in because.get("Home.md", [])
     assert "mentions: Home recording" in because["music/Home recording.md"]
+
+
+def test_incoming_mentions_come_from_the_most_related_notes_first(make_vault, tmp_path: Path, capsys) -> None:
+    """`mentions` of a one-word title that is a common word ("Links") listed hundreds of lines in path
+    order, changelogs first (a new user's sweep: 293, the first 20 from changelogs, the first from one of
+    the note's 10 most related notes at 60th): the notes most related to it first now, and the text shows
+    3 lines of a note and counts the rest."""
+    about = "wikilinks backlinks anchors aliases graph notes connect"
+    log = "release fixed bug crash startup version upgrade build"
+    notes = {"Links.md": f"# Links\n\n{about}\n",
+             "Linking notes.md": f"# Linking notes\n\n{about}: links between notes, links to headings\n"}
+    words = "menu sidebar ribbon canvas export import search sync theme vault plugin hotkey palette pane tab"
+    for i in range(3):
+        notes[f"A changelog {i}.md"] = f"# Changelog {i}\n\n{log}\n" + "".join(
+            f"- fixed links in the {w}\n" for w in words.split()[5 * i : 5 * i + 5])
+    vault = make_vault(notes)
+    build_index(vault, tmp_path / "ix", FAST)
+    with Vault(vault, tmp_path / "ix") as v:
+        found = v.mentions("Links").incoming
+    assert len(found) == 17 and found[0].source == "Linking notes.md"
+    assert found[0].score > found[-1].score and [m.line for m in found[2:7]] == [4, 5, 6, 7, 8]
+    assert main(["mentions", str(vault), "Links", "--index-dir", str(tmp_path / "ix")]) == 0
+    out = capsys.readouterr().out
+    assert "in other notes: 17 (in 4 notes, the most related first)" in out
+    assert out.count("A changelog 0.md:") == 4 and "A changelog 0.md: and 2 more in it" in out

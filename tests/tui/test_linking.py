@@ -260,3 +260,22 @@ async def test_mentions_of_a_note_deleted_since_indexing_say_so(vault: tuple[Pat
         await pilot.press("m")
         await wait_for(pilot, lambda: bool(shown), what="a message")
         assert "cannot be read now: it was deleted or moved" in shown[0][0] and shown[0][1] == "warning"
+
+
+@sync
+async def test_the_undo_preview_says_where_a_renamed_note_is_now(vault: tuple[Path, Path]) -> None:
+    """`z` after the linked note was renamed by hand: undo refused it (a new user's sweep); it is followed
+    by what it holds, and the preview says where it is now."""
+    from notelink.api import Vault
+
+    with Vault(*vault) as v:
+        assert v.link(PIZZA, FERMENTATION, append=True, write=True).written == [PIZZA]
+    renamed = vault[0] / "cooking" / "Pizza dough (Neapolitan).md"
+    (vault[0] / PIZZA).rename(renamed)
+    app = watched(vault)
+    async with running(app, SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("z")
+        await wait_for(pilot, lambda: isinstance(app.screen, LinkPreview), what="the undo preview")
+        assert "is now cooking/Pizza dough (Neapolitan).md: moved or renamed since" in preview(app).heading
+        assert "-- [[Fermentation]]" in preview(app).diff

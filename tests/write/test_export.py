@@ -180,10 +180,11 @@ def test_block_from_the_command_line(tmp_path: Path, capsys) -> None:
     vault, ixd = _indexed_with_fenced(tmp_path, capsys)
     before = snapshot(vault)
     base = ["export", str(vault), "--index-dir", ixd, "--format", "block", "--top", "3"]
-    assert main(base) == 0
+    assert main(base) == EXIT_REFUSED  # a dry run exits as --write would (it exited 0: a new user's sweep)
     out = capsys.readouterr()
     assert out.out.startswith("--- a/") and "+<!-- notelink:related:start" in out.out
     assert "Dry run" in out.err and "refused: fenced.md: a notelink marker is inside a code block" in out.err
+    assert "The 1 refused (see above) stay as they are with --write too: exit code 3." in out.err
     assert snapshot(vault) == before
     assert main([*base, "--write"]) == EXIT_REFUSED
     out = capsys.readouterr()
@@ -314,7 +315,7 @@ def test_block_json_lists_what_was_written_and_refused_with_reasons(tmp_path: Pa
     vault, ixd = _indexed_with_fenced(tmp_path, capsys)
     base = ["export", str(vault), "--index-dir", ixd, "--format", "block", "--top", "3", "--json"]
     fenced = {"path": "fenced.md", "reason": "a notelink marker is inside a code block"}
-    assert main(base) == 0
+    assert main(base) == EXIT_REFUSED  # (as --write exits)
     dry = json.loads(capsys.readouterr().out)
     assert dry["write"] is False and dry["written"] == [] and dry["diff"].startswith("--- a/")
     assert len(dry["planned"]) > 5 and dry["current"] == 0

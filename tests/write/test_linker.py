@@ -153,6 +153,41 @@ def test_undo_follows_a_note_moved_since_and_says_when_it_cannot(vault) -> None:
     assert "moved, renamed or deleted" in plan.refused[0].reason and not plan.changes
 
 
+def test_undo_follows_a_note_renamed_since_when_its_bytes_prove_it(vault, capsys) -> None:
+    """A note renamed after `link --write` (`202301101700.md` to `202301101700 Reading notes.md`): undo
+    looked only for a file of its old name and refused (a new user's sweep). It is found by what it holds,
+    and said; two notes holding it, or one holding only what it was before, prove nothing."""
+    root, ix, index = vault
+    linker.write(_plan(index, root, "Compost", "Mulch"), ix, "test")
+    (root / "Compost.md").rename(root / "Compost heap.md")
+    plan, _ = linker.plan_undo(root, ix)
+    assert [c.path for c in plan.changes] == ["Compost heap.md"]
+    assert plan.found == {"Compost.md": "Compost heap.md"}
+    (root / "b" / "Heap copy.md").write_bytes((root / "Compost heap.md").read_bytes())
+    plan, _ = linker.plan_undo(root, ix)
+    assert not plan.changes and "2 notes hold exactly what notelink wrote (Compost heap.md, b/Heap copy.md)" \
+        in plan.refused[0].reason
+    (root / "b" / "Heap copy.md").write_text(NOTES["Compost.md"], encoding="utf-8")  # as it was: no proof
+    assert main(["link", str(root), "--index-dir", str(ix), "--undo", "--write"]) == 0
+    out = capsys.readouterr().out
+    assert "Compost.md is now Compost heap.md (moved or renamed since" in out and "Put back 1 note(s)" in out
+    assert (root / "Compost heap.md").read_text(encoding="utf-8") == NOTES["Compost.md"]
+    (root / "Compost heap.md").rename(root / "Compost.md")
+    linker.write(_plan(Index.open(ix), root, "Compost", "Mulch"), ix, "test")  # --all: two writes, one note
+    linker.write(_plan(Index.open(ix), root, "Compost", "Soil health"), ix, "test")
+    (root / "Compost.md").rename(root / "Compost pile.md")
+    plan, entries = linker.plan_undo(root, ix, every=True)
+    assert [c.path for c in plan.changes] == ["Compost pile.md"] * 2 and not plan.refused
+    linker.undo(plan, entries)
+    assert (root / "Compost pile.md").read_text(encoding="utf-8") == NOTES["Compost.md"]
+    linker.write(_plan(Index.open(ix), root, "Mulch", "Compost"), ix, "test")
+    written = (root / "Mulch.md").read_text(encoding="utf-8")
+    (root / "Mulch.md").rename(root / "Mulch layer.md")
+    (root / "Mulch layer.md").write_text(written + "an edit since\n", encoding="utf-8")
+    plan, _ = linker.plan_undo(root, ix)
+    assert "no note in the vault holds what notelink wrote" in plan.refused[0].reason and not plan.found
+
+
 def test_the_journal_is_written_before_the_note(vault, monkeypatch: pytest.MonkeyPatch) -> None:
     """A crash after the journal and before the note: the entry's note still holds its old bytes, which
     an undo passes over (and drops the entry)."""
@@ -555,3 +590,44 @@ def test_a_named_pipe_in_a_linked_notes_place_is_refused_not_waited_on(vault) ->
     os.mkfifo(root / "Mulch.md")
     plan = without_waiting(lambda: _plan(index, root, "Mulch", "Compost"))
     assert plan.refused[0].reason.startswith("not a regular file") and not plan.changes and not plan.skipped
+
+
+def test_a_refusals_command_names_the_vault_as_typed(vault, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`link`'s success line names the vault as typed, its refusals named it by its absolute path (a new
+    user's sweep): both as typed now."""
+    root, ix, index = vault
+    linker.write(_plan(index, root, "Compost", "Mulch"), ix, "test")
+    (root / "Compost.md").write_text("# Compost\n\nthe user's later edit\n", encoding="utf-8")
+    monkeypatch.chdir(ix.parent)
+    typed, typed_ix = os.path.relpath(root, ix.parent) + "/", os.path.relpath(ix, ix.parent)
+    assert main(["link", typed, "--index-dir", typed_ix, "--undo", "--write"]) == EXIT_REFUSED
+    forget = shlex.join(["notelink", "link", typed, "--undo", "--forget", "--write", "--index-dir", typed_ix])
+    assert f"`{forget}`" in capsys.readouterr().err
+    assert main(["link", typed, "--index-dir", typed_ix, "--undo", "--forget"]) == 0  # (it said `VAULT`)
+    assert f"`{forget}`" in capsys.readouterr().out
+
+
+PT = ("# Jardim\n\nEsta é uma nota sobre o jardim. Eu gosto de plantar tomates no verão, e também de colher "
+      "as folhas com a minha família. Não há nada melhor do que isso para mim, mas ela não pode vir.\n")
+DE = ("# Garten\n\nDas ist eine Notiz über den Garten. Ich habe die Tomaten mit meiner Familie gepflanzt, "
+      "und wir sind sehr froh, dass sie auch im Winter noch da sind.\n")
+
+
+def test_append_writes_the_heading_of_the_notes_language_or_its_own(make_vault, tmp_path: Path) -> None:
+    """`link --append` wrote an English "## See also" into a Portuguese note (a new user's sweep): the
+    note's own "see also" heading (any language), else its language's, else English's; `--heading`
+    wins."""
+    root = make_vault({**NOTES, "Jardim.md": PT, "Garten.md": DE + "\n## See also\n\n- [[Compost]]\n"})
+    build_index(root, tmp_path / "ix", FAST)
+    v = Vault(root, tmp_path / "ix")
+    assert v.index.languages().keys() >= {"pt", "de"}
+    assert v.link("Jardim", "Mulch", append=True).diff.endswith("+## Ver também\n+\n+- [[Mulch]]\n")
+    assert v.link("Garten", "Mulch", append=True).diff.endswith(" - [[Compost]]\n+- [[Mulch]]\n")
+    assert "+## Refs\n" in v.link("Jardim", "Mulch", append=True, heading="Refs").diff
+    (root / "Jardim.md").write_text(PT + "\n## Siehe auch\n", encoding="utf-8")  # a "see also" of its own
+    assert v.link("Jardim", "Mulch", append=True).diff.endswith(" ## Siehe auch\n+- [[Mulch]]\n")
+    assert v.link("Mulch", "Compost", append=True).diff.endswith("+## See also\n+\n+- [[Compost]]\n")
+    index = v.index
+    edit = linker.append_link(index, index.find_note("Mulch"), style="logseq", lang="de")
+    assert edit("- eins\n") == "- eins\n- ## Siehe auch\n\t- [[Mulch]]\n"
+    assert edit("- eins\n- ## Related\n- zwei\n") == "- eins\n- ## Related\n\t- [[Mulch]]\n- zwei\n"
