@@ -47,6 +47,10 @@ SMALL_VAULT_TOKENS = 25_000
 the dev vault the gain was -0.008 at 9k words, +0.003 ± 0.030 at 18k, +0.012 ± 0.012 at 30k
 (benchmarks/small_vault.py, RESULTS.md). `index` and `status` say so below it."""
 
+GRAPH_STEPS = 20
+"""The word neighbour graph's share of the "vectors" stage's steps, told as it goes (the stage sat at 0%
+for 13 s on obsidian-help, under load, while the graph was made)."""
+
 
 
 
@@ -153,7 +157,8 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     vector_cfg = vector_cfg or NoteVectorConfig()
     t0 = time.perf_counter()
     stage = _stages(progress)
-    stage("check")
+    if current_generation(index_dir) is not None:  # (the first build has no index to check)
+        stage("check")
     previous, damage = _previous(index_dir, index_cfg, thorough=incremental is None)
     if not force and (built := other_vault(previous.meta, vault)) is not None:
         raise other_vaults_index(index_dir, built, vault, force_to_replace=True)
@@ -196,12 +201,13 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     wv, plan = _train(ids, owner, docs, vocab, train_cfg, plan, incremental, progress, should_stop,
                       epoch_words)
     del owner  # 4 bytes a token, not needed after training (ids stays: `docs` are views of it)
-    step = ticker(progress, "vectors", 1 + NOTE_STEPS)  # the word graph, then the notes' vectors
+    step = ticker(progress, "vectors", GRAPH_STEPS + NOTE_STEPS)  # the word graph, then the notes' vectors
     step(0)
-    K = graph_for(wv.syn0, vector_cfg, plan, incremental.moved_cosine if incremental else 1.0)
-    step(1)
+    K = graph_for(wv.syn0, vector_cfg, plan, incremental.moved_cosine if incremental else 1.0,
+                  lambda share: step(int(share * GRAPH_STEPS)))
+    step(GRAPH_STEPS)
     notes, layout = note_vectors(shown, mentions, wv.syn0, vector_cfg, K, [r.lang for r in records],
-                                 lambda done: step(1 + done))
+                                 lambda done: step(GRAPH_STEPS + done))
     search.add_dense(wv.syn1neg)
     _summarise(summary, wv, int(ids.size), len(vocab), plan)
     meta = _meta(vault, config, index_cfg, train_cfg, wv, skipped, summary, plan, previous.meta)
@@ -272,6 +278,8 @@ def _read(vault: Path, index_cfg: IndexConfig, previous: dict[str, NoteRecord],
     t0 = time.perf_counter()
     trust_stat = incremental is not None and incremental.trust_stat
     report = None if progress is None else (lambda done, total: progress(IndexEvent("parse", done, total)))
+    if progress is not None:
+        progress(IndexEvent("scan"))
     warm_up = None if cbow.torch_loaded() else cbow.warm_up  # overlap importing torch with parsing
     records, skipped, reparsed = read_vault(vault, index_cfg, previous, report, trust_stat, warm_up,
                                             should_stop)
