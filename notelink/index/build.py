@@ -303,6 +303,8 @@ def _train(ids: np.ndarray, owner: np.ndarray, docs: list[np.ndarray], vocab: Vo
             return train_update(plan, docs, vocab, train_cfg, incremental, on_train, should_stop), plan
         except cbow.TrainingDiverged:
             pass
+    if progress is not None:  # said before torch's import and the trainer's set-up (8 s under load, when
+        progress(IndexEvent("train"))  # no parse overlapped the import: said as "building search data")
     return cbow.train(ids, owner, vocab, train_cfg, on_train, should_stop, epoch_words=epoch_words), None
 
 

@@ -20,6 +20,9 @@ from notelink.index.report import describe_paths
 Move = tuple[str, str]
 """(from, to): vault-relative note paths, or folders as `folder/`."""
 
+MOVES_KEPT = 10_000
+"""Renames kept for a batch to take (one whose paths the debouncer handed on in two batches never is)."""
+
 
 class Moves:
     """The renames seen by the observer's thread, taken by the worker with the batch that names them."""
@@ -32,6 +35,7 @@ class Moves:
         """Records a rename (any thread; before its paths reach the debouncer)."""
         with self._lock:
             self._seen.append((src, dest))
+            del self._seen[:-MOVES_KEPT]
 
     def take(self, batch: list[str] | tuple[str, ...]) -> tuple[Move, ...]:
         """The renames both of whose paths are in `batch` (forgotten here), chained (a → b → c is a → c;
@@ -39,7 +43,7 @@ class Moves:
         paths = set(batch)
         with self._lock:
             mine = [m for m in self._seen if m[0] in paths and m[1] in paths]
-            self._seen = [m for m in self._seen if m not in mine]
+            self._seen = [m for m in self._seen if not (m[0] in paths and m[1] in paths)]
         return _outermost(_chained(mine))
 
 

@@ -140,7 +140,7 @@ def test_index_in_a_log_says_each_stage_and_with_json_nothing(indexed: tuple[Pat
     assert main(["index", str(vault), "--index-dir", str(ix), "--force", *FAST_ARGS]) == 0
     said = [line.split("  ")[0] for line in capsys.readouterr().err.splitlines()]
     assert said[:3] == ["notelink: checking index", "notelink: finding notes", "notelink: reading notes (42)"]
-    assert "notelink: training CBOW, epoch 1/5" in said and said[-1] == "notelink: saving index"
+    assert "notelink: training CBOW" in said and said[-1] == "notelink: saving index"
     assert main(["index", str(vault), "--index-dir", str(ix), "--force", "--json", *FAST_ARGS]) == 0
     assert capsys.readouterr().err == ""
 

@@ -332,6 +332,7 @@ def test_a_first_build_says_it_finds_and_reads_notes_before_the_first_is_read(tm
     events: list[IndexEvent] = []
     build_index(SAMPLE, tmp_path / "ix", FAST, progress=events.append)
     assert events[0] == IndexEvent("scan") and events[1] == IndexEvent("parse", 0, 42)
+    assert next(ev for ev in events if ev.stage == "train") == IndexEvent("train")  # (before torch is set up)
 
 
 def test_progress_is_posted_at_most_ten_times_a_second_within_a_stage() -> None:
