@@ -157,7 +157,7 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     vector_cfg = vector_cfg or NoteVectorConfig()
     t0 = time.perf_counter()
     stage = _stages(progress)
-    if current_generation(index_dir) is not None:  # (the first build has no index to check)
+    if (index_dir / CURRENT).exists():  # (the first build has no index to check)
         stage("check")
     previous, damage = _previous(index_dir, index_cfg, thorough=incremental is None)
     if not force and (built := other_vault(previous.meta, vault)) is not None:
