@@ -1,7 +1,9 @@
 """A one-line progress bar for the terminal, fed by the indexer's IndexEvent messages: each stage's name, a
 bar where the stage has a count, the time it has run and, where the rate means something (reading notes,
 training), the time it has left. The time ticks once a second while a stage runs (a stage without a count
-posts one event at its start: finding mentions on 100k notes showed one frozen line for 8 minutes)."""
+posts one event at its start: finding mentions on 100k notes showed one frozen line for 8 minutes).
+Where stderr is no terminal (a log, a pipe), a line per stage and per epoch instead, with the time since
+the start: a log was silent for minutes until the summary."""
 
 from __future__ import annotations
 
@@ -16,13 +18,15 @@ from typing import TextIO
 from notelink.index.report import IndexEvent
 from notelink.processes import fork_safe
 
-_LABELS = {"wait": "waiting for another build", "check": "checking index", "parse": "reading notes",
+_LABELS = {"wait": "waiting for another build", "scan": "finding notes", "check": "checking index",
+           "parse": "reading notes",
            "words": "counting words", "mentions": "finding mentions", "search": "building search data",
            "train": "training CBOW", "vectors": "note vectors", "write": "saving index",
            "related": "ranking notes"}  # (`health`: every note against every other)
 _WITH_ETA = ("parse", "train", "related")  # (steady rates; other stages' steps take unlike times)
 _REDRAW = 0.1  # seconds between redraws within a stage, at most
 _TICK = 0.2  # seconds between the ticker thread's looks at the time shown (which changes once a second)
+_EPOCH_LINES = 10.0  # without a terminal: seconds at least between two training lines (40 short epochs)
 
 _DRAWING = threading.Lock()
 """Held while a line is written (by the build or the ticker thread), and by a fork: the build forks its
@@ -32,15 +36,18 @@ os.register_at_fork(before=_DRAWING.acquire, after_in_parent=_DRAWING.release,
 
 
 class ProgressBar:
-    """Redraws one stderr line; silent when stderr is not a terminal (pipes, CI, --json), except for one
-    line when the build waits for another one (else a script would seem to hang). Used as a context manager,
-    a thread calls `tick` on a terminal until `close`."""
+    """Redraws one stderr line on a terminal; elsewhere (a log, a pipe, CI) writes a line per stage
+    (`lines`); with --json (`enabled` False) only one line when the build waits for another one (else a
+    script would seem to hang). Used as a context manager, a thread calls `tick` on a terminal until
+    `close`."""
 
     clock: Callable[[], float] = time.monotonic
 
     def __init__(self, stream: TextIO | None = None, width: int = 28, enabled: bool = True) -> None:
         self.stream = stream or sys.stderr
         self.enabled = enabled and self.stream.isatty()
+        self.lines = enabled and not self.enabled  # a line a stage: no terminal to redraw on
+        self._started: float | None = None  # when the first event came (`lines` say the time since)
         self.width = width
         self._last, self._stage, self._since = 0.0, "", 0.0
         self._event: IndexEvent | None = None  # the latest one, drawn or not: what `tick` redraws
@@ -64,8 +71,9 @@ class ProgressBar:
     def __call__(self, ev: IndexEvent) -> None:
         if not self.enabled:
             if ev.stage == "wait" and self._stage != "wait":
-                self.stream.write("notelink: waiting for another build of this index to finish\n")
-                self.stream.flush()
+                self._write("notelink: waiting for another build of this index to finish\n")
+            elif self.lines:
+                self._stage_line(ev)
             self._stage = ev.stage
             return
         with _DRAWING:
@@ -77,6 +85,29 @@ class ProgressBar:
                 return
             self._stage = ev.stage
             self._draw(ev, now)
+
+    def _stage_line(self, ev: IndexEvent) -> None:
+        """Without a terminal: a line when a stage begins, and when training begins an epoch (no more than
+        one every `_EPOCH_LINES` seconds)."""
+        now = self.clock()
+        self._started = now if self._started is None else self._started
+        epoch = (ev.stage == "train" and self._event is not None and self._event.stage == "train"
+                 and max(ev.epoch, 1) != max(self._event.epoch, 1) and now - self._last >= _EPOCH_LINES)
+        self._event = ev
+        if ev.stage == self._stage and not epoch:
+            return
+        self._last = now
+        what = _LABELS.get(ev.stage, ev.stage)
+        if ev.stage == "train" and ev.epochs:
+            what += f", epoch {max(ev.epoch, 1)}/{ev.epochs}"
+        elif ev.stage == "parse" and ev.total:
+            what += f" ({ev.total:,})"
+        self._write(f"notelink: {what}  {_clock(now - self._started)}\n")
+
+    def _write(self, text: str) -> None:
+        with _DRAWING:
+            self.stream.write(text)
+            self.stream.flush()
 
     def tick(self) -> None:
         """Redraws the latest event's line when the seconds shown have changed since the last draw: the

@@ -55,6 +55,10 @@ update keeps the model it builds on). 2: a vault of several languages trains wit
 largest language; a name inside a longer wikilink is no mention (session 21)."""
 NEWER_RULES = "this notelink builds indexes by newer rules: the index is rebuilt once, with a full retrain"
 
+GRAPH_STEPS = 20
+"""The word neighbour graph's share of the "vectors" stage's steps, told as it goes (the stage sat at 0%
+for 13 s on obsidian-help, under load, while the graph was made)."""
+
 
 def clean_tokens(records: list[NoteRecord], share: float) -> list[list[str]]:
     """Each note's tokens without boilerplate paragraphs (repeated verbatim across many notes)."""
@@ -172,7 +176,8 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     vector_cfg = vector_cfg or NoteVectorConfig()
     t0 = time.perf_counter()
     stage = _stages(progress)
-    stage("check")
+    if (index_dir / CURRENT).exists():  # (the first build has no index to check)
+        stage("check")
     previous, damage = _previous(index_dir, index_cfg, thorough=incremental is None)
     if not force and (built := other_vault(previous.meta, vault)) is not None:
         raise other_vaults_index(index_dir, built, vault, force_to_replace=True)
@@ -222,12 +227,13 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     wv, plan = _train(ids, owner, docs, vocab, train_cfg, plan, incremental, progress, should_stop,
                       epoch_words)
     del owner  # 4 bytes a token, not needed after training (ids stays: `docs` are views of it)
-    step = ticker(progress, "vectors", 1 + NOTE_STEPS)  # the word graph, then the notes' vectors
+    step = ticker(progress, "vectors", GRAPH_STEPS + NOTE_STEPS)  # the word graph, then the notes' vectors
     step(0)
-    K = graph_for(wv.syn0, vector_cfg, plan, incremental.moved_cosine if incremental else 1.0)
-    step(1)
+    K = graph_for(wv.syn0, vector_cfg, plan, incremental.moved_cosine if incremental else 1.0,
+                  lambda share: step(int(share * GRAPH_STEPS)))
+    step(GRAPH_STEPS)
     notes, layout = note_vectors(shown, mentions, wv.syn0, vector_cfg, K, [r.lang for r in records],
-                                 lambda done: step(1 + done))
+                                 lambda done: step(GRAPH_STEPS + done))
     search.add_dense(wv.syn1neg)
     _summarise(summary, wv, int(ids.size), len(vocab), plan)
     meta = _meta(vault, config, index_cfg, train_cfg, wv, skipped, summary, plan, previous.meta)
@@ -305,6 +311,8 @@ def _read(vault: Path, index_cfg: IndexConfig, previous: dict[str, NoteRecord],
     t0 = time.perf_counter()
     trust_stat = incremental is not None and incremental.trust_stat
     report = None if progress is None else (lambda done, total: progress(IndexEvent("parse", done, total)))
+    if progress is not None:
+        progress(IndexEvent("scan"))
     warm_up = None if cbow.torch_loaded() else cbow.warm_up  # overlap importing torch with parsing
     records, skipped, reparsed = read_vault(vault, index_cfg, previous, report, trust_stat, warm_up,
                                             should_stop)
@@ -328,6 +336,8 @@ def _train(ids: np.ndarray, owner: np.ndarray, docs: list[np.ndarray], vocab: Vo
             return train_update(plan, docs, vocab, train_cfg, incremental, on_train, should_stop), plan
         except cbow.TrainingDiverged:
             pass
+    if progress is not None:  # said before torch's import and the trainer's set-up (8 s under load, when
+        progress(IndexEvent("train"))  # no parse overlapped the import: said as "building search data")
     return cbow.train(ids, owner, vocab, train_cfg, on_train, should_stop, epoch_words=epoch_words), None
 
 

@@ -106,12 +106,18 @@ def _head(words: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
     return head, padded
 
 
-def _search(head: np.ndarray, padded: np.ndarray, rows: np.ndarray, k: int
+Share = Callable[[float], None]
+"""Told the share of a long step done, 0-1 (progress: the word graph took 13 s on obsidian-help)."""
+
+
+def _search(head: np.ndarray, padded: np.ndarray, rows: np.ndarray, k: int, share: Share | None = None
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(row, column, cosine) of the k nearest head words of each word in `rows` (itself excluded)."""
     n = head.shape[0]
     out_r, out_c, out_v = [], [], []
     for start in range(0, rows.size, _CHUNK):
+        if share is not None:
+            share(start / rows.size)
         chunk = rows[start : start + _CHUNK]  # [c] word ids
         sims = head[chunk] @ padded.T  # [c, n']
         idx = np.arange(chunk.size)
@@ -132,18 +138,19 @@ def _graph(V: int, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray) -> sp.c
     return K
 
 
-def neighbours(words: np.ndarray, k: int, limit: int) -> sp.csr_matrix:
-    """[V, V] sparse K: each of the `limit` most frequent words to its k nearest (positive cosine)."""
+def neighbours(words: np.ndarray, k: int, limit: int, share: Share | None = None) -> sp.csr_matrix:
+    """[V, V] sparse K: each of the `limit` most frequent words to its k nearest (positive cosine); `share`
+    is told how much is done."""
     V = words.shape[0]
     head, padded = _head(words, limit)
     k = min(k, head.shape[0] - 1)
     if k <= 0:
         return sp.csr_matrix((V, V))
-    return _graph(V, *_search(head, padded, np.arange(head.shape[0]), k))
+    return _graph(V, *_search(head, padded, np.arange(head.shape[0]), k, share))
 
 
 def update_neighbours(words: np.ndarray, k: int, limit: int, previous: sp.csr_matrix,
-                      moved: np.ndarray) -> sp.csr_matrix:
+                      moved: np.ndarray, share: Share | None = None) -> sp.csr_matrix:
     """K as `neighbours` computes it, searching again only for the words that `moved` ([V] bool) or whose
     previous neighbours left the head; the other rows keep their neighbours (cosines to moved ones refreshed).
 
@@ -163,7 +170,7 @@ def update_neighbours(words: np.ndarray, k: int, limit: int, previous: sp.csr_ma
     r, c, v = prev.row[keep], prev.col[keep], prev.data[keep].astype(np.float32)
     stale = moved[c]  # [m] a kept neighbour that moved: its cosine is computed again
     v[stale] = np.maximum(np.einsum("ij,ij->i", head[r[stale]], head[c[stale]]), 0)
-    r2, c2, v2 = _search(head, padded, np.flatnonzero(redo), k)
+    r2, c2, v2 = _search(head, padded, np.flatnonzero(redo), k, share)
     return _graph(V, np.concatenate([r, r2]), np.concatenate([c, c2]), np.concatenate([v, v2]))
 
 
@@ -237,14 +244,15 @@ def dense(X: sp.csr_matrix, words: np.ndarray) -> np.ndarray:
 
 
 def word_graph(u: np.ndarray, cfg: NoteVectorConfig, previous: sp.csr_matrix | None = None,
-               moved: np.ndarray | None = None) -> sp.csr_matrix:
-    """[V, V] K for unit word vectors `u`: from scratch, or updated from `previous` (update_neighbours)."""
+               moved: np.ndarray | None = None, share: Share | None = None) -> sp.csr_matrix:
+    """[V, V] K for unit word vectors `u`: from scratch, or updated from `previous` (update_neighbours);
+    `share`: progress."""
     V = u.shape[0]
     if not cfg.expand_beta:
         return sp.csr_matrix((V, V))
     if previous is None or moved is None:
-        return neighbours(u, cfg.expand_k, cfg.expand_vocab)
-    return update_neighbours(u, cfg.expand_k, cfg.expand_vocab, previous, moved)
+        return neighbours(u, cfg.expand_k, cfg.expand_vocab, share)
+    return update_neighbours(u, cfg.expand_k, cfg.expand_vocab, previous, moved, share)
 
 
 def side_by_side(parts: Sequence[tuple[sp.csr_matrix, float]]) -> sp.csr_matrix:

@@ -99,11 +99,17 @@ def describe_paths(paths: list[str] | tuple[str, ...], most: int = 3) -> str:
     return shown + (f" and {len(paths) - most} more" if len(paths) > most else "")
 
 
-def describe_build(s: IndexSummary) -> str:
-    """One log line for a new generation: how it was made (update, carried over, full retrain)."""
+CARRIED = ("nothing new to train on (notes moved, removed, emptied or skipped, or only links, tags or layout "
+           "changed)")
+"""Why an update kept the word vectors, when nobody said what changed."""
+
+
+def describe_build(s: IndexSummary, carried: str = CARRIED) -> str:
+    """One log line for a new generation: how it was made (update, carried over, full retrain); `carried`:
+    what changed, when that left the word vectors as they were (a watcher's batch says it better)."""
     head = f"generation {s.generation} live ({s.indexed} notes, {s.total_seconds:.1f}s): "
     if s.mode == "carried":
-        return head + "only moves, removals or skipped notes, word vectors kept as they were (no retraining)"
+        return head + f"{carried}; word vectors kept as they were (no retraining)"
     if s.mode == "incremental":
         return head + (f"{s.changed} changed note(s) absorbed by an incremental update "
                        f"({s.epochs} epochs, {s.train_seconds:.1f}s)")

@@ -24,7 +24,7 @@ import scipy.sparse as sp
 
 from notelink.config import IncrementalConfig, NoteVectorConfig, TrainConfig
 from notelink.index.generation import Mentions, Patch
-from notelink.index.notevectors import word_graph, word_space
+from notelink.index.notevectors import Share, word_graph, word_space
 from notelink.index.previous import Previous
 from notelink.model import cbow
 from notelink.model.vocab import Vocab
@@ -142,14 +142,15 @@ def previous_graph(plan: UpdatePlan) -> sp.csr_matrix | None:
 
 
 def graph_for(syn0: np.ndarray, cfg: NoteVectorConfig, plan: UpdatePlan | None,
-              moved_cosine: float) -> sp.csr_matrix:
-    """The word neighbour graph K: after an update, the previous one with only moved words searched again."""
+              moved_cosine: float, share: Share | None = None) -> sp.csr_matrix:
+    """The word neighbour graph K: after an update, the previous one with only moved words searched again;
+    `share`: progress."""
     u = word_space(syn0)  # [V, D]
     previous = previous_graph(plan) if plan is not None else None
     if plan is None or previous is None:
-        return word_graph(u, cfg)
+        return word_graph(u, cfg, share=share)
     cos = np.einsum("ij,ij->i", u, word_space(plan.init[0]))  # [V] to the vector before the update
-    return word_graph(u, cfg, previous, cos < moved_cosine)
+    return word_graph(u, cfg, previous, cos < moved_cosine, share)
 
 
 RENAMED_LOOKUP = 0.05

@@ -214,6 +214,8 @@ def read_vault(vault: Path, cfg: IndexConfig, previous: dict[str, NoteRecord],
     paths, unlisted = scan_folders(vault, ignore)
     if not paths and not unlisted:
         raise NoNotes(no_notes(vault, ignore))
+    if report is not None:  # found: said before the first note is read (until then: "finding notes")
+        report(0, len(paths))
     items = [_read_one(vault, rel, cfg, old, trust_stat) if (old := previous.get(rel)) else Unread(vault, rel)
              for rel in paths]
     to_parse = [x for x in items if isinstance(x, RawNote | Unread)]

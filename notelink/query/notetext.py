@@ -87,6 +87,17 @@ def _read(index: Index, vault: Path, rel: str) -> RawNote:
     return raw
 
 
+def moved_to(before: Index, now: Index, path: str) -> str | None:
+    """Where `before`'s note at `path` is in `now`, after a rename: the one note at a path `before` did not
+    have with the same content; None when there is none, or several."""
+    row = before.db.execute("SELECT sha256 FROM notes WHERE path = ?", (path,)).fetchone()
+    if row is None:
+        return None
+    found = [p for (p,) in now.db.execute("SELECT path FROM notes WHERE sha256 = ?", (row[0],))
+             if p not in before.by_path]
+    return found[0] if len(found) == 1 else None
+
+
 def _indexed_hash(index: Index, info: NoteInfo) -> str | None:
     """The content hash the index was built from for `info`'s note."""
     row = index.db.execute("SELECT sha256 FROM notes WHERE id = ?", (info.id,)).fetchone()

@@ -20,6 +20,7 @@ from notelink.notes.links import dialect_of
 from notelink.notes.vault import RawNote, check_vault, read_inside, scan
 from notelink.query.answers import NoteInfo
 from notelink.query.index import Index
+from notelink.query.notetext import moved_to
 from notelink.tui.concepts import ConceptsPanel
 from notelink.tui.exports import EXPORTS, export_path, refusal, write_export
 from notelink.tui.names import Names
@@ -166,8 +167,10 @@ def watch_event(app: AppState, ev: Any) -> None:
     if kind == "changed":
         if app.current is not None and app.current in ev.paths and app.current in app.notes_by_path:
             render_note(app, app.current, keep_scroll=True)
-        app.notify(f"{len(ev.paths)} note(s) changed; updating related notes…" if ev.paths else
-                   "Notes changed; updating related notes…")
+        app.renames = [*app.renames, *getattr(ev, "moves", ())][-RENAMES_KEPT:]
+        said = getattr(ev, "message", "") or (f"{len(ev.paths)} note(s) changed" if ev.paths else
+                                             "Notes changed")  # (the watcher's: "moved a.md → b.md")
+        app.notify(f"{said[:1].upper()}{said[1:]}; updating related notes…")
     elif kind == "indexing":
         app.watch_error = ""
         status.start("Re-indexing after changes…" if app.index is not None else "Building the index…")
@@ -189,6 +192,25 @@ def watch_event(app: AppState, ev: Any) -> None:
         app.sub_title = f"{app.vault} · not watching"
     elif kind == "watching":  # back from rescans (after a fallback said so in an error)
         app.notify(f"Watcher: {ev.message}", timeout=5)
+
+
+RENAMES_KEPT = 100
+"""The watcher's renames the app keeps to follow the shown note by (a new index may come a batch late)."""
+
+
+def followed(app: AppState, before: Index | None, now: Index) -> str | None:
+    """The shown note in the new index `now`: at its path; when `now` lacks it, where the watcher saw it (or
+    its folder) renamed, else the one note with its content at a new path (renamed by another process, or
+    before `r`); None when there is none of these."""
+    shown = path = app.current
+    if shown is None or path is None or path in now.by_path:
+        return path
+    for src, dest in app.renames:
+        if path == src or (src.endswith("/") and path.startswith(src)):
+            path = dest + path[len(src):]
+    if path in now.by_path:
+        return path
+    return None if before is None else moved_to(before, now, shown)
 
 
 def indexed_message(paths: tuple[str, ...], vault: Path) -> str:

@@ -148,9 +148,10 @@ class NotelinkApp(AppState):
         self.cache = DetailsCache(message.index, self.config.top)
         self.history.retain(set(message.index.by_path))
         self.refresh_list()
-        target = self.current if self.current in message.index.by_path else actions.first_note(self)
-        if target:  # the same note again: where it was read, its related note highlighted (`again`)
-            self.show_note(target, record=self.history.current is None, again=target == self.current)
+        kept = actions.followed(self, old, message.index)
+        target = kept or actions.first_note(self)
+        if target:  # the same note again (renamed too): where it was read, its related note highlighted
+            self.show_note(target, record=self.history.current is None, again=kept is not None)
         else:
             self.query_one(NoteView).show("No notes", "", "*The index has no notes.*")
         if message.note:

@@ -59,6 +59,7 @@ class AppState(App[None]):
         self.index: Index | None = None
         self.cache: DetailsCache | None = None
         self.current: str | None = None
+        self.renames: list[tuple[str, str]] = []  # the watcher's latest (from, to): `actions.followed`
         self.history = History()
         self.unlinked = False
         self.watcher: Watcher | None = None

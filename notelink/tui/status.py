@@ -85,6 +85,8 @@ _STAGES = {"scan": "Finding notes…", "wait": "Waiting for another index build 
 
 
 def _stage_line(ev: IndexEvent) -> str:
+    if ev.stage == "train" and not ev.epochs:  # (the trainer being set up)
+        return "Learning your vocabulary…"
     if ev.stage == "train":
         return f"Learning your vocabulary: pass {ev.epoch}/{ev.epochs}"
     if ev.stage == "parse":

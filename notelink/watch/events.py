@@ -73,8 +73,8 @@ class VaultEventHandler(FileSystemEventHandler):
     """Turns watchdog events into vault-relative note paths; never raises into watchdog's thread."""
 
     def __init__(self, vault: Path, exclude: tuple[str, ...] | None, sink: Callable[[str], None],
-                 on_error: Callable[[str], None]) -> None:
-        self.vault, self.sink, self.on_error = vault, sink, on_error
+                 on_error: Callable[[str], None], on_move: Callable[[str, str], None] | None = None) -> None:
+        self.vault, self.sink, self.on_error, self.on_move = vault, sink, on_error, on_move
         self.exclude = Ignore(vault, exclude)
 
     def paths(self, event: FileSystemEvent) -> list[str]:
@@ -96,8 +96,13 @@ class VaultEventHandler(FileSystemEventHandler):
         return [p for p in found if p is not None]
 
     def on_any_event(self, event: FileSystemEvent) -> None:
+        """Hands each path to the sink; a rename from a note (or folder) to one is told `on_move` first."""
         try:
-            for rel in self.paths(event):
+            found = self.paths(event)
+            if self.on_move is not None and event.event_type == "moved" and len(found) == 2 \
+                    and all(p.endswith("/") == event.is_directory for p in found):
+                self.on_move(*found)
+            for rel in found:
                 self.sink(rel)
         except Exception as exc:  # an observer thread that raises stops watching: never let it
             log.exception("could not handle %s", event)

@@ -11,6 +11,7 @@ import logging
 import threading
 from pathlib import Path
 
+from notelink.watch.changes import Moves
 from notelink.watch.debounce import Debouncer
 from notelink.watch.events import OverflowDetector, StatSnapshot, VaultEventHandler
 from notelink.watch.listener import Listener, WatchEvent
@@ -20,10 +21,11 @@ log = logging.getLogger("notelink.watch")
 
 
 class ChangeFeed:
-    """A vault's changed notes, handed to the debouncer, from OS events or (`mode` "rescan") stat rescans."""
+    """A vault's changed notes, handed to the debouncer, from OS events or (`mode` "rescan") stat rescans;
+    the renames OS events name, to `moves`."""
 
     def __init__(self, vault: Path, exclude: tuple[str, ...], rescan_s: float, debouncer: Debouncer,
-                 listener: Listener) -> None:
+                 listener: Listener, moves: Moves | None = None) -> None:
         self.vault, self.rescan_s, self._exclude = vault, rescan_s, exclude
         self._debouncer, self._listener = debouncer, listener
         self.mode = "events"  # events (OS notifications) | rescan (periodic stat rescans)
@@ -31,7 +33,8 @@ class ChangeFeed:
         self._rescan_now = threading.Event()
         self._overflow = OverflowDetector(self._on_overflow)
         self._observer = VaultObserver(vault, VaultEventHandler(
-            vault, exclude, debouncer.add, lambda msg: listener.post(WatchEvent("error", message=msg))))
+            vault, exclude, debouncer.add, lambda msg: listener.post(WatchEvent("error", message=msg)),
+            None if moves is None else moves.add))
         self._snapshot = StatSnapshot(vault, exclude)  # for rescan mode
         self._next_rescan = 0.0
 

@@ -22,8 +22,9 @@ class WatchEvent:
     #            | current (a batch, or a wait for another build, ended with nothing to build)
     paths: tuple[str, ...] = ()  # vault-relative paths in the batch ("folder/" for a moved folder)
     generation: int = 0  # for "indexed" and "current": the generation now live
-    message: str = ""
+    message: str = ""  # for "changed": what the batch was ("moved a.md → b.md; changed: c.md")
     progress: IndexEvent | None = None  # for "progress"
+    moves: tuple[tuple[str, str], ...] = ()  # for "changed": the batch's renames (from, to), `changes.Moves`
 
 
 class Listener:

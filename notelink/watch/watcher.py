@@ -25,11 +25,12 @@ from typing import Any
 from notelink.config import IndexConfig, TrainConfig, WatchConfig
 from notelink.errors import Cancelled, DiskFull, NoNotes, NotelinkError
 from notelink.index.lock import WatcherLock, WatcherRunning
-from notelink.index.report import IndexEvent, IndexSummary, describe_build, describe_paths
+from notelink.index.report import CARRIED, IndexEvent, IndexSummary, describe_build
 from notelink.index.store import current_generation, open_generation, saved_exclude
 from notelink.model import cbow
 from notelink.notes.vault import check_vault
 from notelink.watch.builder import ChildBuilder, release_memory
+from notelink.watch.changes import Batch, Moves
 from notelink.watch.debounce import Debouncer
 from notelink.watch.feed import ChangeFeed
 from notelink.watch.listener import Listener, WatchEvent
@@ -65,7 +66,9 @@ class VaultWatcher:
         self._state = WatcherState()
         self._worker: threading.Thread | None = None
         self._listener = Listener(on_event, self._debouncer.wake)
-        self._feed = ChangeFeed(self.vault, self._exclude, self.cfg.rescan_s, self._debouncer, self._listener)
+        self._moves = Moves()  # renames the observer saw, taken with their batch
+        self._feed = ChangeFeed(self.vault, self._exclude, self.cfg.rescan_s, self._debouncer, self._listener,
+                                self._moves)
         self._unsettled = Unsettled(self.vault, self.cfg.settle)
         self._next_reconcile = 0.0
         self._started = self._stopped = False
@@ -209,19 +212,22 @@ class VaultWatcher:
             log.debug("holding %s until the save finishes", ", ".join(held))
             self._debouncer.hold(batch, self._unsettled.until(held))
             return
-        self._listener.emit(WatchEvent("changed", tuple(batch)))
-        log.info("changed: %s", describe_paths(batch))
-        self._build(tuple(batch))
+        said = Batch.of(self.vault, batch, self._moves.take(batch))
+        self._listener.emit(WatchEvent("changed", tuple(batch), message=said.said(), moves=said.moves))
+        log.info(said.said())
+        self._build(tuple(batch), batch=said)
 
-    def _build(self, paths: tuple[str, ...], force: bool = False) -> None:
-        """Brings the index up to date; errors are reported and retried, never raised."""
+    def _build(self, paths: tuple[str, ...], force: bool = False, batch: Batch | None = None) -> None:
+        """Brings the index up to date; errors are reported and retried, never raised. `batch`: what the
+        changed `paths` were, for what is said."""
         self._next_reconcile = time.monotonic() + self.cfg.reconcile_s
+        batch = batch or Batch.of(self.vault, paths)
         if paths:  # said now: on a large vault reading the live index and the notes takes a while
-            log.info("updating the index for %s: reading the notes", describe_paths(paths))
+            log.info("updating the index for %s: reading the notes", batch.subject())
         self._state.stage, self._waited, known = "check", False, self.generation
         self._save_state("indexing", pending=list(paths))
         try:
-            s = self._build_index(paths, force)
+            s = self._build_index(paths, force, batch.subject())
         except Cancelled:
             log.info("stopping: the generation being built was abandoned; the live one is unchanged")
             return
@@ -245,24 +251,25 @@ class VaultWatcher:
         finally:
             if self._builder is None:
                 release_memory()
-        self._after_build(s, paths, known)
+        self._after_build(s, paths, known, batch)
 
-    def _build_index(self, paths: tuple[str, ...], force: bool) -> IndexSummary:
-        """`build_index`, in a child process unless `WatchConfig.isolate` is off."""
+    def _build_index(self, paths: tuple[str, ...], force: bool, subject: str) -> IndexSummary:
+        """`build_index`, in a child process unless `WatchConfig.isolate` is off; `subject`: the batch in
+        a few paths."""
         incremental = self.cfg.incremental if paths else replace(self.cfg.incremental, trust_stat=False)
         kwargs: dict[str, Any] = {"train_cfg": self.train_cfg, "index_cfg": self.index_cfg, "force": force,
                                   "incremental": incremental}
         if self._builder is not None:
-            return self._builder.build(self.vault, self.index_dir, self._progress(paths), self._stop.is_set,
-                                       **kwargs)
+            return self._builder.build(self.vault, self.index_dir, self._progress(paths, subject),
+                                       self._stop.is_set, **kwargs)
         from notelink.index.build import (
             build_index,  # here only: builds in children keep it out of the watcher
         )
 
-        return build_index(self.vault, self.index_dir, progress=self._progress(paths),
+        return build_index(self.vault, self.index_dir, progress=self._progress(paths, subject),
                            should_stop=self._stop.is_set, **kwargs)
 
-    def _progress(self, paths: tuple[str, ...]) -> Callable[[IndexEvent], None]:
+    def _progress(self, paths: tuple[str, ...], subject: str) -> Callable[[IndexEvent], None]:
         """Forwards progress once a new generation is being built (checking the live index and reading the
         notes only find whether one is: most reconciles end there, up to date, and say nothing)."""
         started = said = False
@@ -272,21 +279,21 @@ class VaultWatcher:
             if ev.stage != self._state.stage:  # `status --json` says which stage the build is in
                 self._state.stage = ev.stage
                 self._save_state("indexing", pending=list(paths))
-            if ev.stage in ("check", "parse"):
+            if ev.stage in ("check", "scan", "parse"):
                 return
             if ev.stage == "wait" and not self._waited:
                 self._waited = True
                 log.info("waiting for another build of the index to finish (a `notelink index`?)")
             elif ev.stage != "wait" and not said:
                 said = True
-                log.info("indexing %s", describe_paths(paths) if paths else "(reconcile)")
+                log.info("indexing %s", subject if paths else "(reconcile)")
             if not started:
                 started = True
                 self._listener.emit(WatchEvent("indexing", paths))
             self._listener.emit(WatchEvent("progress", paths, progress=ev))
         return on_progress
 
-    def _after_build(self, s: IndexSummary, paths: tuple[str, ...], known: int) -> None:
+    def _after_build(self, s: IndexSummary, paths: tuple[str, ...], known: int, batch: Batch) -> None:
         skipped = self._skipped_files()
         self._state.errors = {p: r for p, r in skipped.items() if r.startswith("failed")}
         self.generation = s.generation
@@ -301,13 +308,14 @@ class VaultWatcher:
             elif path in skipped:  # too large, binary, unreadable: said where the user looks, the log
                 log.warning("skipped %s: %s", path, skipped[path])
         if s.up_to_date:
-            self._found_current(s.generation, paths, known)
+            self._found_current(s.generation, paths, known, batch)
             return
-        message = describe_build(s)
+        said = batch.skipping(skipped).said(same_words=True) if paths else ""  # (what a carried update was)
+        message = describe_build(s, said or CARRIED)
         log.info(message)
         self._listener.emit(WatchEvent("indexed", paths, generation=s.generation, message=message))
 
-    def _found_current(self, generation: int, paths: tuple[str, ...], known: int) -> None:
+    def _found_current(self, generation: int, paths: tuple[str, ...], known: int, batch: Batch) -> None:
         """Ends what the log said an update began (a batch's "updating the index for ...", or a wait for
         another build) when it built nothing: the notes' text was as indexed (a block write, a save of the
         same text), or another process built the generation meanwhile. A reconcile that found nothing says
@@ -316,6 +324,8 @@ class VaultWatcher:
             return
         if generation != known and (known or self._waited):
             message = f"the index is current: generation {generation} was built by another process"
+        elif batch.shown and not batch.deleted:  # (a touch, a save of the same text, a block written)
+            message = f"touched, same text as indexed: {batch.subject()}; generation {generation} stays live"
         else:
             message = f"nothing changed for the index: generation {generation} stays live"
         log.info(message)

@@ -31,12 +31,29 @@ def test_a_new_stage_is_drawn_at_once() -> None:
     assert _drawn(out) == "note vectors   " + "░" * 28 + "   0%  0:00"
 
 
-def test_without_a_terminal_only_waiting_is_said_once() -> None:
+def test_with_json_only_waiting_is_said_once() -> None:
     out = io.StringIO()
-    bar = ProgressBar(out)
+    bar = ProgressBar(out, enabled=False)
     for ev in (IndexEvent("wait"), IndexEvent("wait"), IndexEvent("parse", 1, 2), IndexEvent("train", 1, 2)):
         bar(ev)
     assert out.getvalue() == "notelink: waiting for another build of this index to finish\n"
+
+
+def test_without_a_terminal_each_stage_and_epoch_is_a_line() -> None:
+    """A log of `notelink index ... > log 2>&1` had nothing in it for two minutes, until the summary."""
+    out, clock = io.StringIO(), _Clock()
+    bar = ProgressBar(out)
+    bar.clock = clock
+    for ev in (IndexEvent("wait"), IndexEvent("scan"), IndexEvent("parse", 0, 2322),
+               IndexEvent("parse", 9, 2322), IndexEvent("train", 0, 10, 1, 3),
+               IndexEvent("train", 5, 10, 1, 3), IndexEvent("train", 0, 10, 2, 3),  # (2 s on: not said)
+               IndexEvent("train", 0, 10, 3, 3), IndexEvent("vectors", 0, 24), IndexEvent("vectors", 3, 24)):
+        clock.now += 10 if ev.epoch == 3 else 1
+        bar(ev)
+    assert out.getvalue().splitlines() == [
+        "notelink: waiting for another build of this index to finish", "notelink: finding notes  0:00",
+        "notelink: reading notes (2,322)  0:01", "notelink: training CBOW, epoch 1/3  0:03",
+        "notelink: training CBOW, epoch 3/3  0:15", "notelink: note vectors  0:16"]
 
 
 class _Clock:
@@ -118,6 +135,16 @@ def test_a_command_draws_its_bar_on_a_terminal_and_none_with_json(
     assert drawn == "" if json_flag else ("ranking notes" in drawn or "training CBOW" in drawn)
 
 
+def test_index_in_a_log_says_each_stage_and_with_json_nothing(indexed: tuple[Path, Path], capsys) -> None:
+    vault, ix = indexed
+    assert main(["index", str(vault), "--index-dir", str(ix), "--force", *FAST_ARGS]) == 0
+    said = [line.split("  ")[0] for line in capsys.readouterr().err.splitlines()]
+    assert said[:3] == ["notelink: checking index", "notelink: finding notes", "notelink: reading notes (42)"]
+    assert "notelink: training CBOW" in said and said[-1] == "notelink: saving index"
+    assert main(["index", str(vault), "--index-dir", str(ix), "--force", "--json", *FAST_ARGS]) == 0
+    assert capsys.readouterr().err == ""
+
+
 def test_a_stage_without_events_ticks_its_time_once_a_second() -> None:
     """Stages without a count (mentions, search data) post one event at their start: the line showed
     "finding mentions  0:00" for as long as they ran (a frozen line for 512 s on 100k notes)."""
@@ -154,7 +181,7 @@ def test_without_a_terminal_or_with_json_nothing_ticks() -> None:
             bar(IndexEvent("search"))
             clock.now += 10
             bar.tick()
-        assert out.getvalue() == ""
+        assert out.getvalue() == ("notelink: building search data  0:00\n" if enabled else "")
 
 
 def test_on_a_terminal_a_thread_ticks_until_the_build_ends() -> None:

@@ -382,11 +382,26 @@ def test_every_stage_of_a_build_is_reported_and_the_counted_ones_move(tmp_path: 
     events: list[IndexEvent] = []
     build_index(SAMPLE, tmp_path / "ix", FAST, progress=events.append)
     stages = list(dict.fromkeys(ev.stage for ev in events))
-    assert stages == ["check", "parse", "words", "mentions", "search", "train", "vectors", "write"]
+    assert stages == ["scan", "parse", "words", "mentions", "search", "train", "vectors", "write"]
     for stage in ("vectors", "write"):
         mine = [ev for ev in events if ev.stage == stage]
         assert mine[0].done == 0 and mine[-1].done == mine[-1].total > 1
         assert [ev.done for ev in mine] == sorted(ev.done for ev in mine)
+    events.clear()
+    build_index(SAMPLE, tmp_path / "ix", FAST, progress=events.append, force=True)
+    assert list(dict.fromkeys(ev.stage for ev in events))[:3] == ["check", "scan", "parse"]
+
+
+def test_a_first_build_says_it_finds_and_reads_notes_before_the_first_is_read(tmp_path: Path) -> None:
+    """A first build said "checking index" (there was none) until the first note was parsed, after
+    torch's import: 5 s on obsidian-help under load, 15 s on two busy cores."""
+    from notelink.index.report import IndexEvent
+    from tests.conftest import SAMPLE
+
+    events: list[IndexEvent] = []
+    build_index(SAMPLE, tmp_path / "ix", FAST, progress=events.append)
+    assert events[0] == IndexEvent("scan") and events[1] == IndexEvent("parse", 0, 42)
+    assert next(ev for ev in events if ev.stage == "train") == IndexEvent("train")  # (before torch is set up)
 
 
 def test_progress_is_posted_at_most_ten_times_a_second_within_a_stage() -> None:

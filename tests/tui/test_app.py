@@ -39,6 +39,7 @@ class FakeEvent:
     generation: int = 0
     message: str = ""
     progress: IndexEvent | None = None
+    moves: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass

@@ -337,3 +337,4 @@ def test_each_build_stage_has_its_own_line() -> None:
     lines = [describe_event(IndexEvent(stage, 1, 2), cancellable=False) for stage in STAGES]
     assert len(set(lines)) == len(STAGES)
     assert describe_event(IndexEvent("mentions"), cancellable=False) == "Finding where notes name each other…"
+    assert describe_event(IndexEvent("train"), cancellable=False) == "Learning your vocabulary…"  # not 0/0

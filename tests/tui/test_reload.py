@@ -4,6 +4,7 @@ highlighted."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,35 @@ async def test_a_new_index_keeps_a_search_hits_passage_not_reached_yet(indexed: 
         line = next(y for y, c in enumerate(view.lines) if "zeppelin" in c.plain)
         top, height = round(view.scroll_y), view.scrollable_content_region.height
         assert app.current == LONG and top > 0 and top <= line < top + height, (top, line, height)
+
+
+@sync
+async def test_a_new_index_follows_the_shown_note_renamed_on_disk(tmp_path: Path) -> None:
+    """The app jumped to the first note when the note it showed was renamed (a new user's sweep): it follows
+    it, by the watcher's rename (edited too), or by its content at a new path (no rename said)."""
+    from notelink.index.build import build_index
+
+    from ..conftest import FAST
+
+    vault, index_dir = sample_index(tmp_path)
+    watchers: list[FakeWatcher] = []
+    app = make_app(vault, index_dir, watchers)
+    async with running(app, SIZE) as pilot:
+        await open_note(pilot, app, NOTE)
+        (vault / "programming/Databases.md").write_bytes((vault / NOTE).read_bytes())
+        (vault / NOTE).unlink()
+        build_index(vault, index_dir, FAST)
+        await new_index(pilot, app, watchers[0], NOTE)  # another process's watcher: no rename said
+        assert app.current == "programming/Databases.md"
+        (vault / "archive").mkdir()
+        os.rename(vault / "programming", vault / "archive/programming")
+        (vault / "archive/programming/Databases.md").write_text("# Databases\n\nNow about indexes.\n")
+        build_index(vault, index_dir, FAST)
+        moved = FakeEvent("changed", ("programming/", "archive/programming/"),
+                          message="moved programming/ → archive/programming/",
+                          moves=(("programming/", "archive/programming/"),))
+        watchers[0].on_event(moved)
+        toast = "Moved programming/ → archive/programming/; updating related notes…"  # (the watcher's words)
+        await wait_for(pilot, lambda: any(str(n.message) == toast for n in app._notifications))
+        await new_index(pilot, app, watchers[0], "archive/programming/")
+        assert app.current == "archive/programming/Databases.md"

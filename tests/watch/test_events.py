@@ -113,3 +113,19 @@ def test_an_ignore_file_line_git_cannot_use_does_not_stop_the_filter(tmp_path: P
     h.on_any_event(FileModifiedEvent(str(tmp_path / "drafts" / "d.md")))
     h.on_any_event(FileModifiedEvent(str(tmp_path / "a.md")))
     assert found == ["a.md"]
+
+
+def test_handler_tells_renames_of_notes_and_folders_first() -> None:
+    found: list[str] = []
+    moves: list[tuple[str, str]] = []
+    def on_move(src: str, dest: str) -> None:
+        moves.append((src, dest))
+        found.append("move")
+
+    h = VaultEventHandler(V, (), found.append, found.append, on_move)
+    h.on_any_event(FileMovedEvent("/vault/a.md.tmp", "/vault/a.md"))  # a save (rename-over): no rename
+    h.on_any_event(FileMovedEvent("/vault/Word count.md", "/vault/Word counter.md"))
+    h.on_any_event(DirMovedEvent("/vault/Garden", "/vault/Yard"))
+    h.on_any_event(FileMovedEvent("/vault/a/.gitignore", "/vault/b/.gitignore"))  # its folders: no rename
+    assert moves == [("Word count.md", "Word counter.md"), ("Garden/", "Yard/")]
+    assert found[:4] == ["a.md", "move", "Word count.md", "Word counter.md"]

@@ -323,7 +323,7 @@ def test_an_update_that_finds_nothing_to_build_says_so(watching, caplog) -> None
     note.write_text(render(note.read_text(encoding="utf-8"), ["- [[bread 3]]"]), encoding="utf-8")
     rec.wait_for(lambda: bool(rec.kinds("current")))
     said = _said(caplog)
-    done = f"nothing changed for the index: generation {w.generation} stays live"
+    done = f"touched, same text as indexed: bread/bread 2.md; generation {w.generation} stays live"
     assert said.index("updating the index for bread/bread 2.md: reading the notes") < said.index(done)
     assert rec.kinds("current")[0].paths == ("bread/bread 2.md",) and not rec.kinds("indexing")[1:]
 

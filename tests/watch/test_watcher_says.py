@@ -1,0 +1,77 @@
+"""What the watcher's log and events say of a batch (a new user's sweep): a rename is `moved A → B`, a
+folder's rename one line, an emptied note "is now empty", a change of links alone no "moves, removals",
+a touch "same text"."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import pytest
+
+from notelink.watch.watcher import WatchEvent
+
+from .helpers import Watching, settle
+
+KEPT = "word vectors kept as they were (no retraining)"
+
+
+def _said(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.name.startswith("notelink")]
+
+
+def _indexed(rec, before: int) -> WatchEvent:  # type: ignore[no-untyped-def]
+    rec.wait_for(lambda: len(rec.kinds("indexed")) > before)
+    return rec.kinds("indexed")[before]
+
+
+def test_a_renamed_note_and_folder_are_said_moved(watching: Watching, caplog) -> None:
+    vault, ix, rec, _ = watching
+    caplog.set_level(logging.INFO, logger="notelink")
+    before = len(rec.kinds("indexed"))
+    os.rename(vault / "bread/bread 2.md", vault / "bread/bread two.md")
+    settle(vault, ix, rec, before)
+    moved = "moved bread/bread 2.md → bread/bread two.md"
+    assert rec.kinds("changed")[-1].message == moved
+    assert rec.kinds("changed")[-1].moves == (("bread/bread 2.md", "bread/bread two.md"),)
+    assert moved in _said(caplog)
+    assert "updating the index for bread/bread two.md: reading the notes" in _said(caplog)
+    assert rec.kinds("indexed")[-1].message.endswith(f"{moved}; {KEPT}")
+    before = len(rec.kinds("indexed"))
+    os.rename(vault / "stars", vault / "sky")
+    settle(vault, ix, rec, before)
+    assert rec.kinds("changed")[-1].message == "moved stars/ → sky/"
+    assert rec.kinds("indexed")[-1].message.endswith(f"moved stars/ → sky/; {KEPT}")
+
+
+def test_an_emptied_note_is_said_empty(watching: Watching) -> None:
+    vault, ix, rec, _ = watching
+    before = len(rec.kinds("indexed"))
+    (vault / "bread/bread 2.md").write_text("", encoding="utf-8")  # left empty past the settle time
+    settle(vault, ix, rec, before)
+    assert rec.kinds("changed")[-1].message == "bread/bread 2.md is now empty"
+    assert "bread/bread 2.md is now empty; word vectors kept" in rec.kinds("indexed")[-1].message
+
+
+def test_a_link_written_is_no_move_or_removal(watching: Watching) -> None:
+    """`notelink link --write` adds a link: the words are as they were, so nothing is retrained; the log
+    said "only moves, removals or skipped notes"."""
+    vault, _, rec, _ = watching
+    before = len(rec.kinds("indexed"))
+    note = vault / "bread/bread 2.md"
+    head, body = note.read_text(encoding="utf-8").split("\n\n", 1)
+    word, rest = body.split(" ", 1)
+    note.write_text(f"{head}\n\n[[{word}]] {rest}", encoding="utf-8")  # a mention wrapped in a link
+    ev = _indexed(rec, before)
+    assert rec.kinds("changed")[-1].message == "changed: bread/bread 2.md"
+    assert "no new words in bread/bread 2.md (links, tags or layout changed); word vectors kept" in ev.message
+    assert "moves" not in ev.message
+
+
+def test_a_touch_is_said_same_text(watching: Watching, caplog) -> None:
+    vault, _, rec, w = watching
+    caplog.set_level(logging.INFO, logger="notelink")
+    os.utime(vault / "bread/bread 2.md")
+    rec.wait_for(lambda: bool(rec.kinds("current")))
+    done = f"touched, same text as indexed: bread/bread 2.md; generation {w.generation} stays live"
+    assert rec.kinds("current")[0].message == done and done in _said(caplog)
