@@ -118,13 +118,7 @@ async def test_enter_opens_the_note_at_the_hits_line_when_the_passages_words_are
         assert hit_paths(app)[0] == LONG
         at = LONG_TEXT.splitlines().index("## The last flight") + 1
         pane(app).hits[0] = replace(pane(app).hits[0], snippet=Snippet("…" + "-" * 60 + "…", [], at))
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: app.current == LONG)
-        await settle(pilot, app)
-        view = app.query_one(NoteView)
-        line = next(y for y, c in enumerate(view.lines) if "The last flight" in c.plain)
-        top, height = round(view.scroll_y), view.scrollable_content_region.height
-        assert top > 0 and top <= line < top + height, (top, line, height)
+        await _opens_scrolled_to(pilot, app, LONG, "The last flight")
 
 
 @sync
@@ -364,10 +358,15 @@ async def test_a_snippet_shows_the_text_not_its_markdown_and_enter_opens_it(
         hit = pane(app).shown.hits[0]  # type: ignore[union-attr]
         assert hit.snippet is not None
         assert hit.snippet.text == "Seen twice • The quokka lives on Rottnest Island, see the wombat notes."
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: app.current == MARKED)
-        await settle(pilot, app)
-        view = app.query_one(NoteView)
-        line = next(y for y, c in enumerate(view.lines) if "quokka" in c.plain)
-        top, height = round(view.scroll_y), view.scrollable_content_region.height
-        assert top > 0 and top <= line < top + height, (top, line, height)
+        await _opens_scrolled_to(pilot, app, MARKED, "quokka")
+
+
+async def _opens_scrolled_to(pilot, app, note: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Enter opens `note` with the line holding `text` in view, below the top."""
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: app.current == note)
+    await settle(pilot, app)
+    view = app.query_one(NoteView)
+    line = next(y for y, c in enumerate(view.lines) if text in c.plain)
+    top, height = round(view.scroll_y), view.scrollable_content_region.height
+    assert top > 0 and top <= line < top + height, (top, line, height)
