@@ -24,7 +24,8 @@ ExpandedWord = TypedDict("ExpandedWord", {"word": str, "from": str})  # ("from":
 
 class Because(TypedDict):
     words: list[str]
-    expanded: list[ExpandedWord]
+    expanded: list[ExpandedWord]  # words the vault's model (CBOW) brought in: its neighbours of a query word
+    forms: list[ExpandedWord]  # other forms of a query word (plural, singular, inflections: a spelling rule)
     anchors: list[str]
     title_fit: float
     predicted: list[str]  # words the query as a whole predicts (CBOW's context), no one word's neighbour

@@ -130,8 +130,10 @@ class Server:
         """Notes about `query`, by meaning in this vault's own words, best first: path, title, score, the
         best-matching passage (snippet: text, spans of the matched words, line where it starts), because
         (words: query words found; expanded: {word, from} for words the vault's model brought in from a
-        query word; anchors: query words other notes write near its name; title_fit); the words searched
-        for, the stop words and numbers left out (ignored: no words left means nothing was searchable, not
+        query word; forms: {word, from} for another form of a query word, its plural, singular or other
+        inflection, by a spelling rule, not the model; anchors: query words other notes write near its
+        name; title_fit; named: the query is its name, such notes come first); the words searched for,
+        the stop words and numbers left out (ignored: no words left means nothing was searchable, not
         that nothing matched), unknown query words (unknown_reason: in no note's searched text; code, URLs
         and front matter are not searched; suggestions: close vault words for each), and unmatched
         filters (a #tag or path no note has). Quotes match a phrase; #tag and path:folder filter. draft:

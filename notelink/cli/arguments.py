@@ -104,7 +104,10 @@ def _search_args(p: argparse.ArgumentParser) -> None:
                    help="never return this note (the one being written; repeatable)")
     p.add_argument("--no-snippets", action="store_true", help="leave out the matching passages (faster)")
     p.epilog = ("Marks: [named] the query is the note's name (its title, an alias or its file name): such "
-                "notes come first, whatever their score (--json: \"named\" in \"because\").")
+                "notes come first, whatever their score (--json: \"named\" in \"because\"). Reasons: "
+                "\"tomatoes (form of tomato)\" another form of a query word (its plural, singular or other "
+                "inflection; --json: \"forms\"), \"kubernetes ← k8s\" a word the vault's model brought in "
+                "for a query word (--json: \"expanded\").")
 
 
 def _status_args(p: argparse.ArgumentParser) -> None:

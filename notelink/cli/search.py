@@ -12,6 +12,7 @@ from notelink.cli.output import EXIT_OK, UserError, shown
 from notelink.config import SearchConfig
 from notelink.errors import echoed
 from notelink.query.reasons import no_words, numbers_of, search_notes
+from notelink.query.results import NAMED_LEGEND
 from notelink.query.search import Hit, Searcher, SearchResults
 
 _BOLD, _PLAIN = "\x1b[1m", "\x1b[0m"
@@ -96,11 +97,6 @@ def render(results: SearchResults, color: bool = False) -> str:
     if any(hit.because.named for hit in results.hits):
         lines.append(f"  ({NAMED_LEGEND})")
     return "\n".join(lines)
-
-
-NAMED_LEGEND = "[named]: the query is the note's name, so it comes first, whatever its score"
-"""The line under results that mark a note the query names (`Because.named`): their scores, above the
-next notes' or not, are then out of order by design (`search --help` says it too)."""
 
 
 def _one_line(query: str, most: int = QUERY_SHOWN) -> str:

@@ -29,16 +29,32 @@ class Because:
     neighbour): what a draft would link."""
     named: bool = False
     """The query is the note's name (its title, an alias or its file name): such notes come first."""
+    forms: list[tuple[str, str]] = field(default_factory=list)
+    """(word in the note, query word it is another form of: plural, singular, other inflection, by a
+    spelling rule, `forms.py`): `tomatoes (form of tomato)`; not the model's (`expanded`)."""
 
     def lines(self) -> list[str]:
         """Short human-readable reasons."""
         out = ["its name"] if self.named else []
-        out += list(self.words) + [f"{word} ← {source}" for word, source in self.expanded]
+        out += list(self.words) + [form_of(word, source) for word, source in self.forms]
+        out += [f"{word} ← {source}" for word, source in self.expanded]
         if self.predicted:
             out.append(f"predicted: {', '.join(self.predicted)}")
         if self.anchors:
             out.append(f"named near: {', '.join(self.anchors)}")
         return out
+
+
+NAMED_LEGEND = "[named]: the query is the note's name, so it comes first, whatever its score"
+"""What the `[named]` mark on a note the query names (`Because.named`) means, under the CLI's results and
+over the app's: their scores, above the next notes' or not, are then out of order by design (`search
+--help` says it too)."""
+
+
+def form_of(word: str, source: str) -> str:
+    """A form of a query word as a reason (CLI and app alike), told apart from a CBOW neighbour's
+    `kubernetes ← k8s`: a spelling rule brought it in, not the vault's model."""
+    return f"{word} (form of {source})"
 
 
 @dataclass(frozen=True)
@@ -72,8 +88,8 @@ class SearchResults:
     `fermentation`), closest first; none for a draft (`syntax=False`: `--stdin`, `--batch`)."""
 
     def to_dict(self) -> dict[str, Any]:
-        """As `dataclasses.asdict` gives it, with `expanded` as {"word", "from"}; built by hand (asdict's
-        deep copies were a tenth of a `--batch` query's time)."""
+        """As `dataclasses.asdict` gives it, with `expanded` and `forms` as {"word", "from"}; built by hand
+        (asdict's deep copies were a tenth of a `--batch` query's time)."""
         return {"query": self.query, "hits": [_hit_dict(h) for h in self.hits], "words": list(self.words),
                 "unknown": list(self.unknown), "unknown_reason": self.unknown_reason,
                 "ignored": list(self.ignored),
@@ -92,6 +108,7 @@ class SearchResults:
 def _hit_dict(hit: Hit) -> dict[str, Any]:
     b, snip = hit.because, hit.snippet
     because = {"words": list(b.words), "expanded": [{"word": w, "from": s} for w, s in b.expanded],
+               "forms": [{"word": w, "from": s} for w, s in b.forms],
                "anchors": list(b.anchors), "title_fit": b.title_fit, "predicted": list(b.predicted),
                "named": b.named}
     snippet = None if snip is None else {"text": snip.text, "spans": list(snip.spans), "line": snip.line}

@@ -301,6 +301,7 @@ class Searcher:
             scores[self.note_lang == code] *= 1 + cfg.w_language
         return scores, {"weight": dict(zip(ids.tolist(), w.tolist(), strict=True)),
                         "source": expanded.source, "predicted": expanded.predicted, "fit": fit,
+                        "forms": expanded.forms,
                         "rows": rows, "anchors": anchors, "asked": terms.ids.size}
 
     def _anchors(self, rows: Rows, ids: np.ndarray) -> Rows:
@@ -425,13 +426,19 @@ class Searcher:
         found = dict(held)
         asked = terms.ids.tolist()
         words = [self.words[w] for w in asked if w in found]
-        brought = sorted((w for w in found if w in parts["source"]), key=lambda w: -found[w])[:3]
-        expanded = [(self.words[w], self.words[parts["source"][w]]) for w in brought]
+        ranked = sorted((w for w in found if w in parts["source"]), key=lambda w: -found[w])
+        near = [w for w in ranked if w not in parts["forms"]][:3]  # the model's neighbours
+        forms = [w for w in ranked if w in parts["forms"]][:3]  # a spelling rule's: apart, as its own
+        brought = near + forms
         predicted = sorted((w for w in found if w in parts["predicted"]), key=lambda w: -found[w])[:3]
         anchors = [self.words[w] for w in named]
         shown = {self.words[w]: found[w] for w in [*(w for w in asked if w in found), *brought, *predicted]}
-        return Because(words, expanded, anchors, round(float(parts["fit"][j]), 4),
-                       [self.words[w] for w in predicted]), shown
+        return Because(words, self._sources(near, parts), anchors, round(float(parts["fit"][j]), 4),
+                       [self.words[w] for w in predicted], forms=self._sources(forms, parts)), shown
+
+    def _sources(self, brought: list[int], parts: dict[str, Any]) -> list[tuple[str, str]]:
+        """(word, query word that brought it) of each word brought in."""
+        return [(self.words[w], self.words[parts["source"][w]]) for w in brought]
 
 
 @functools.cache

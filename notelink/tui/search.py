@@ -32,6 +32,7 @@ from notelink.errors import NotelinkError
 from notelink.notes.vault import RawNote, read_inside
 from notelink.query.index import Index
 from notelink.query.reasons import no_words, numbers_of, search_notes
+from notelink.query.results import NAMED_LEGEND, form_of
 from notelink.query.search import Hit, Searcher, SearchResults
 from notelink.tui.linebreak import Wrapped
 from notelink.tui.names import Names
@@ -320,7 +321,7 @@ def source_line(state: AppState, path: str, line: int) -> str:
 def summary(results: SearchResults) -> str:
     """The line over the results: how many, for what, the query words in no note's searched text, the
     numbers left out and the filters no note matches (`reasons.search_notes`, as `notelink search` says
-    them, short)."""
+    them, short); what `[named]` means when a result has it."""
     query, n = results.query.strip(), len(results.hits)
     parts = [f"{n} note{'s' if n != 1 else ''} for {query!r}" if n else f"No notes for {query!r}"]
     numbers = numbers_of(results.ignored) if results.words else []  # (else `no_words` says them)
@@ -328,6 +329,8 @@ def summary(results: SearchResults) -> str:
                                             numbers=numbers)]
     if not (results.unknown or results.unmatched or results.words or n):
         parts.append(no_words(results.ignored).short)
+    if any(hit.because.named for hit in results.hits):
+        parts.append(NAMED_LEGEND)
     return "  ·  ".join(parts)
 
 
@@ -340,6 +343,8 @@ def hit_prompt(hit: Hit, names: Names) -> Wrapped:
     folder = hit.path.rpartition("/")[0]
     if folder:
         text.append(f"  {_one_line(folder)}", style="dim")
+    if hit.because.named:  # first whatever its score, as the CLI marks it (`results.NAMED_LEGEND`)
+        text.append("  [named]", style="bold")
     if hit.snippet is not None:
         snippet = Text("\n" + _one_line(hit.snippet.text))
         for a, b in hit.snippet.spans:
@@ -353,10 +358,14 @@ def hit_prompt(hit: Hit, names: Names) -> Wrapped:
 
 def because(hit: Hit) -> str:
     """Why a hit was found: the query words in it; the words of it the model brought in for query words
-    (`weeks ← cabbage`) and predicted from the whole query; query words other notes write near its name."""
+    (`weeks ← cabbage`), told apart from a query word's other forms (`tomatoes (form of tomato)`: a spelling
+    rule's, `results.form_of` as the CLI says them), and predicted from the whole query; query words other
+    notes write near its name."""
     why = hit.because
     parts = ["its name"] if why.named else []
     parts += [", ".join(why.words)] if why.words else []
+    if why.forms:
+        parts.append(", ".join(form_of(word, source) for word, source in why.forms))
     if why.expanded:
         parts.append("brought in: " + ", ".join(f"{word} ← {source}" for word, source in why.expanded))
     if why.predicted:

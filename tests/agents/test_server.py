@@ -96,6 +96,24 @@ def test_tools_are_few_read_only_and_idempotent(indexed) -> None:
     session(*indexed, body)
 
 
+def test_search_says_a_words_forms_apart_from_the_words_the_model_brought_in(indexed) -> None:
+    """`forms` beside `expanded` in `because`: in the search tool's output schema, its description and its
+    answer (`tomatoes` for `tomato`: a spelling rule's, not the model's)."""
+    got: dict[str, Any] = {}
+
+    async def body(s: ClientSession) -> None:
+        got["tool"] = next(t for t in (await s.list_tools()).tools if t.name == "search")
+        got["answer"] = await call(s, "search", query="tomato", limit=20)
+    session(*indexed, body)
+    because = got["tool"].output_schema["$defs"]["Because"]
+    assert {"forms", "expanded"} <= set(because["required"])
+    assert "forms: {word, from}" in (got["tool"].description or "")
+    error, answer = got["answer"]
+    hits = [h for h in answer["hits"] if h["path"] == "gardening/Growing tomatoes.md"]
+    assert not error and {"word": "tomatoes", "from": "tomato"} in hits[0]["because"]["forms"]
+    assert all(e["word"] != "tomatoes" for h in answer["hits"] for e in h["because"]["expanded"])
+
+
 def test_every_argument_of_every_tool_is_described(indexed) -> None:
     """An agent sees what each argument is for, not only its type."""
     schemas: dict[str, Any] = {}

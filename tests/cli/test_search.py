@@ -227,4 +227,24 @@ def test_notes_the_query_names_are_marked_and_said_to_come_first_whatever_their_
 def test_search_help_explains_its_mark(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["search", "--help"])
-    assert "[named] the query is the note's name" in " ".join(capsys.readouterr().out.split())
+    said = " ".join(capsys.readouterr().out.split())
+    assert "[named] the query is the note's name" in said
+    assert '"tomatoes (form of tomato)" another form of a query word' in said
+    assert '"kubernetes ← k8s" a word the vault\'s model brought in' in said
+
+
+def test_a_form_of_a_query_word_is_told_apart_from_a_word_the_model_brought_in() -> None:
+    """`tomatoes` came by a spelling rule, `kubernetes` by the vault's CBOW: the text says which is which."""
+    why = Because(["tomato"], [("kubernetes", "k8s")], forms=[("tomatoes", "tomato")])
+    lines = render(SearchResults("tomato k8s", [Hit("t.md", "T", 0.5, None, why)], ["tomato"])).splitlines()
+    assert lines[2] == "          because: tomato, tomatoes (form of tomato), kubernetes ← k8s"
+
+
+def test_json_has_the_forms_apart_from_the_expanded_words(capsys: pytest.CaptureFixture[str],
+                                                         ix: str) -> None:
+    code, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "--json", "tomato", "--top", "20")
+    hits = json.loads(out)["hits"]
+    grown = next(h for h in hits if h["path"] == "gardening/Growing tomatoes.md")["because"]
+    assert code == 0 and {"word": "tomatoes", "from": "tomato"} in grown["forms"]
+    assert all(e["word"] != "tomatoes" for h in hits for e in h["because"]["expanded"])
+    assert all(set(e) == {"word", "from"} for h in hits for e in h["because"]["expanded"])

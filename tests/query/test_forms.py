@@ -62,8 +62,12 @@ def test_a_word_finds_the_note_about_its_plural_first_and_says_why(tmp_path: Pat
     searcher = Searcher(Index.open(tmp_path / "ix"))
     found = searcher.search("tomato")
     assert [h.path for h in found.hits][:2] == ["Growing tomatoes.md", "Chicken stock.md"]
-    assert ("tomatoes", "tomato") in found.hits[0].because.expanded
-    assert "tomatoes ← tomato" in found.hits[0].because.lines()
+    why = found.hits[0].because  # a form, by a spelling rule: said apart from the model's neighbours
+    assert ("tomatoes", "tomato") in why.forms and ("tomatoes", "tomato") not in why.expanded
+    assert "tomatoes (form of tomato)" in why.lines() and "tomatoes ← tomato" not in why.lines()
+    data = found.to_dict()["hits"][0]["because"]
+    assert {"word": "tomatoes", "from": "tomato"} in data["forms"]
+    assert {"word": "tomatoes", "from": "tomato"} not in data["expanded"]
     assert found.hits[1].because.words == ["tomato"]
     snip = found.hits[0].snippet
     assert snip is not None and "tomatoes" in [snip.text[a:b].lower() for a, b in snip.spans]

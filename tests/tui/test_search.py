@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from textual.widgets import OptionList
 
+from notelink.query.results import NAMED_LEGEND
 from notelink.query.search import Because, Hit, SearchResults
 from notelink.tui.app import NotelinkApp
 from notelink.tui.noteview import NoteView
@@ -82,6 +83,26 @@ async def test_s_opens_search_and_results_come_as_you_type(indexed: tuple[Path, 
         marked = [text[s.start:s.end] for s in prompt.content.spans if "underline" in str(s.style)]
         assert marked == [hit.snippet.text[a:b] for a, b in hit.snippet.spans]  # the matched words marked
         assert {"sourdough", "starter"} <= {w.casefold() for w in marked}
+
+
+@sync
+async def test_a_note_the_query_names_is_marked_and_a_words_forms_are_said_as_forms(
+        indexed: tuple[Path, Path]) -> None:
+    """As the CLI: `[named]` by the note the query names (and what it means over the results), and
+    `tomatoes (form of tomato)`, not `brought in: tomatoes ← tomato` as if the model had brought it in."""
+    app = make_app(*indexed)
+    async with running(app, SIZE) as pilot:
+        await search(pilot, app, "sourdough starter")
+        named = [h.path for h in pane(app).hits if h.because.named]
+        assert named == ["cooking/Sourdough starter.md"] and NAMED_LEGEND in status(app)
+        results = app.query_one(ResultList)
+        assert "Sourdough starter  cooking  [named]" in str(results.get_option(named[0]).prompt)
+        assert all("[named]" not in str(results.get_option(p).prompt) for p in hit_paths(app)[1:])
+        await pilot.press("escape")
+        await search(pilot, app, "tomato")
+        text = str(app.query_one(ResultList).get_option("gardening/Growing tomatoes.md").prompt)
+        assert "tomatoes (form of tomato)" in text and "tomatoes ← tomato" not in text
+        assert NAMED_LEGEND not in status(app)
 
 
 @sync
@@ -282,6 +303,9 @@ def test_the_line_over_the_results_and_the_reasons_of_a_hit() -> None:
     assert because(Hit("k.md", "K", 0.1, None, Because())) == ""
     predicted = Hit("k.md", "K", 0.1, None, Because(["cabbage"], predicted=["brine", "jar"]))
     assert because(predicted) == "cabbage  ·  predicted: brine, jar"
+    forms = Hit("t.md", "T", 0.1, None,
+                Because(["tomato"], [("kubernetes", "k8s")], forms=[("tomatoes", "tomato")]))
+    assert because(forms) == "tomato  ·  tomatoes (form of tomato)  ·  brought in: kubernetes ← k8s"
     assert summary(SearchResults(" cabbage ", [hit], ["cabbage"])) == "1 note for 'cabbage'"
     assert summary(SearchResults("the of", [], [], [], ["the", "of"])) == \
         "No notes for 'the of'  ·  no words to search for (only common words)"
