@@ -24,7 +24,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     keys = ("notes", "indexed", "skipped", "tokens", "vocab", "epochs", "device", "parse_seconds",
             "train_seconds", "total_seconds", "words_per_second")
     data = {k: getattr(s, k) for k in keys} | {"reparsed": s.reparsed, "reused": s.reused,
-                                              "resumed": s.resumed,
+                                              "resumed": s.resumed, "retrain_reason": s.retrain_reason,
                                               "generation": s.generation, "up_to_date": s.up_to_date,
                                               "warnings": s.warnings, "last_build": s.last_build}
     emit(args, data, lambda: with_commands(args, _index_text(s)))
@@ -39,6 +39,7 @@ def _index_text(s: Any) -> str:
         head = (f"Indexed {s.indexed} notes ({s.reparsed} parsed, {s.reused - s.resumed} unchanged"
                 f"{resumed}), "
                 f"{s.skipped} skipped. Generation {s.generation}.\n"
+                + (f"Full retrain: {s.retrain_reason}.\n" if s.retrain_reason else "")
                 + (f"Trained CBOW on {s.tokens:,} words x {s.epochs} epochs, vocabulary {s.vocab:,}, "
                    f"on {s.device} at {s.words_per_second:,.0f} words/s.\n" if s.mode != "carried" else
                    f"Word vectors kept as they were ({s.tokens:,} words, vocabulary {s.vocab:,}; no "

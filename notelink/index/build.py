@@ -236,6 +236,7 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
                                  lambda done: step(GRAPH_STEPS + done))
     search.add_dense(wv.syn1neg)
     _summarise(summary, wv, int(ids.size), len(vocab), plan)
+    summary.retrain_reason = previous.settings_changed(config) if plan is None else ""
     meta = _meta(vault, config, index_cfg, train_cfg, wv, skipped, summary, plan, previous.meta)
     meta["dialect_named"], meta["resolver_version"] = dialect_named, RESOLVER_VERSION
     meta["layout"], meta["boilerplate"], meta["token_arrays"] = asdict(layout), boiler, TOKEN_ARRAYS

@@ -67,6 +67,25 @@ class Previous:
         same_skips = as_json(sorted((s.path, s.reason) for s in skipped)) == self.meta.get("skipped_files")
         return bool(self.meta) and same_notes and same_skips and self.meta.get("config") == config
 
+    def settings_changed(self, config: dict[str, Any]) -> str:
+        """Why `config` makes a full retrain, in a few words ("the dialect changed (obsidian → zk)",
+        "settings changed: dim 100 → 50"); "" when it built with the same settings, or there is none."""
+        before = self.meta.get("config")
+        if not before or before == config:
+            return ""
+        if (before.get("rules"), before.get("search")) != (config.get("rules"), config.get("search")):
+            return "this notelink builds indexes by newer rules"
+        old, new = _flat(before), _flat(config)
+        keys = [k for k in dict.fromkeys([*old, *new]) if old.get(k) != new.get(k)]
+        dialect = "index.dialect.name"
+        said = [f"the dialect changed ({old.get(dialect)} → {new.get(dialect)})"] if dialect in keys else []
+        rest = [f"{k.rsplit('.', 1)[-1]} {_shown(old.get(k))} → {_shown(new.get(k))}"
+                for k in keys if k != dialect]
+        if rest:
+            more = f" and {len(rest) - 3} more" if len(rest) > 3 else ""
+            said.append("settings changed: " + ", ".join(rest[:3]) + more)
+        return "; ".join(said)
+
     def new_ids(self, records: Sequence[NoteRecord]) -> np.ndarray:
         """[N_old] each of its notes' id among `records` (matched by path), -1 for a note gone."""
         ids = {r.path: i for i, r in enumerate(records)}
@@ -231,6 +250,24 @@ def _lines(text: str) -> list[list[str]]:
 
 def _json_list(text: str) -> list[str]:
     return [] if text == "[]" else list(json.loads(text))  # most notes have no aliases: skip the parser
+
+
+def _flat(config: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A nested config as dotted keys ("train.dim": 100)."""
+    out: dict[str, Any] = {}
+    for k, v in config.items():
+        if isinstance(v, dict):
+            out |= _flat(v, f"{prefix}{k}.")
+        else:
+            out[prefix + k] = v
+    return out
+
+
+def _shown(value: Any) -> str:
+    """A setting's value as a user would write it (a list: comma-separated, empty: none)."""
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) if value else "none"
+    return "none" if value is None else str(value)
 
 
 def as_json(value: Any) -> Any:

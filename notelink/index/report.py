@@ -81,6 +81,9 @@ class IndexSummary:
     up_to_date: bool = False
     mode: str = "full"  # full | incremental | carried (vectors kept as they were: no training text changed)
     changed: int = 0  # notes whose training text changed (incremental and carried updates)
+    retrain_reason: str = ""
+    """A full retrain's cause when a setting changed ("the dialect changed (obsidian → zk)", "settings
+    changed: dim 100 → 50", newer rules); "" otherwise."""
     warnings: list[str] = field(default_factory=list)
     last_build: dict[str, Any] | None = None
     """Up to date (nothing built): the build that made the live generation, its `trained_at` and seconds
@@ -113,4 +116,5 @@ def describe_build(s: IndexSummary, carried: str = CARRIED) -> str:
     if s.mode == "incremental":
         return head + (f"{s.changed} changed note(s) absorbed by an incremental update "
                        f"({s.epochs} epochs, {s.train_seconds:.1f}s)")
-    return head + f"full retrain ({s.epochs} epochs over {s.tokens:,} words, {s.train_seconds:.1f}s)"
+    why = f": {s.retrain_reason}" if s.retrain_reason else ""
+    return head + f"full retrain{why} ({s.epochs} epochs over {s.tokens:,} words, {s.train_seconds:.1f}s)"

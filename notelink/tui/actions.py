@@ -178,7 +178,8 @@ def watch_event(app: AppState, ev: Any) -> None:
         status.show_event(ev.progress, cancellable=False)  # the watcher's build: `x` does not stop it
     elif kind == "indexed":
         status.finish()
-        app.load_index(indexed_message(ev.paths, app.vault))
+        why = getattr(ev, "retrain_reason", "")
+        app.load_index(indexed_message(ev.paths, app.vault) + (f" (full retrain: {why})" if why else ""))
     elif kind == "current":  # nothing to build (after a wait for another build: it stops showing)
         status.finish()
     elif kind in ("error", "waiting"):

@@ -57,7 +57,8 @@ class Builds:
             return  # reported when the worker's state changed
         if worker.is_cancelled:
             return
-        note = UP_TO_DATE if s.up_to_date else f"Indexed {s.indexed:,} notes"
+        note = UP_TO_DATE if s.up_to_date else f"Indexed {s.indexed:,} notes" + (
+            f" (full retrain: {s.retrain_reason})" if s.retrain_reason else "")
         index = Index.open(index_dir, app.config.related)  # (~1 s at 100k notes: `x` or a switch may come
         # meanwhile)
         if worker.is_cancelled:  # too late to keep the previous index: show the new one (same vault)

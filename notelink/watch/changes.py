@@ -1,5 +1,5 @@
 """What a batch of changed paths was, in the user's words: notes and folders moved (`moved A → B`),
-deleted, emptied or changed; what the watcher's log and the app's toasts say of it.
+deleted, emptied, new or changed; what the watcher's log and the app's toasts say of it.
 
 File events only name paths; a rename names two, and a folder's rename every path inside it too (watchdog
 posts a move for each). `Moves` keeps the renames the observer saw, so that a batch says `moved Garden/ →
@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import stat
 import threading
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -70,31 +70,41 @@ def _outermost(moves: list[Move]) -> tuple[Move, ...]:
 @dataclass(frozen=True)
 class Batch:
     """A batch of changed paths as the user made it: moves, and the other paths deleted, emptied or changed
-    (looked at on disk when the batch is handed on)."""
+    (looked at on disk when the batch is handed on); of those with text, `new` the notes the live index
+    did not have."""
 
     moves: tuple[Move, ...]
     deleted: tuple[str, ...]
     emptied: tuple[str, ...]
     changed: tuple[str, ...]
-    skipped: tuple[str, ...] = ()  # of the changed notes, those the build skipped (`skipping`)
+    skipped: tuple[str, ...] = ()  # of the changed and new notes, those the build skipped (`skipping`)
+    new: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, vault: Path, paths: list[str] | tuple[str, ...], moves: tuple[Move, ...] = ()) -> Batch:
+    def of(cls, vault: Path, paths: list[str] | tuple[str, ...], moves: tuple[Move, ...] = (),
+           known: Collection[str] | None = None) -> Batch:
+        """`known`: the paths the live index has (its notes and skipped files); None: not known, and no
+        note is said to be new."""
         rest = [p for p in paths if not _moved(p, moves)]
         size = {p: _size(vault / p) for p in rest}
+        text = [p for p in rest if size[p]]
+        new = tuple(p for p in text if known is not None and p not in known and not p.endswith("/"))
         return cls(moves, tuple(p for p in rest if size[p] is None), tuple(p for p in rest if size[p] == 0),
-                   tuple(p for p in rest if size[p]))
+                   tuple(p for p in text if p not in new), new=new)
 
     def skipping(self, skipped: Iterable[str]) -> Batch:
-        """The batch with the changed notes that the build skipped (too large, binary...) said apart."""
+        """The batch with the changed and new notes that the build skipped (too large, binary...) said
+        apart."""
         out = set(skipped)
         return replace(self, changed=tuple(p for p in self.changed if p not in out),
-                       skipped=tuple(p for p in self.changed if p in out))
+                       new=tuple(p for p in self.new if p not in out),
+                       skipped=tuple(p for p in (*self.changed, *self.new) if p in out))
 
     @property
     def shown(self) -> list[str]:
         """The paths the user would name: where notes and folders went, the others as they are."""
-        return [dest for _, dest in self.moves] + [*self.deleted, *self.emptied, *self.changed, *self.skipped]
+        rest = [*self.deleted, *self.emptied, *self.new, *self.changed, *self.skipped]
+        return [dest for _, dest in self.moves] + rest
 
     def subject(self) -> str:
         """The batch in a few paths ("updating the index for ...")."""
@@ -112,6 +122,8 @@ class Batch:
             parts.append(f"{self.emptied[0]} is now empty")
         elif self.emptied:
             parts.append(f"now empty: {describe_paths(self.emptied)}")
+        if self.new:
+            parts.append(f"new: {describe_paths(self.new)}")
         if self.changed and same_words:
             parts.append(f"no new words in {describe_paths(self.changed)} (links, tags or layout changed)")
         elif self.changed:

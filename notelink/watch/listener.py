@@ -25,6 +25,7 @@ class WatchEvent:
     message: str = ""  # for "changed": what the batch was ("moved a.md → b.md; changed: c.md")
     progress: IndexEvent | None = None  # for "progress"
     moves: tuple[tuple[str, str], ...] = ()  # for "changed": the batch's renames (from, to), `changes.Moves`
+    retrain_reason: str = ""  # for "indexed": why it retrained from scratch (a setting changed), else ""
 
 
 class Listener:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -67,6 +68,7 @@ class VaultWatcher:
         self._worker: threading.Thread | None = None
         self._listener = Listener(on_event, self._debouncer.wake)
         self._moves = Moves()  # renames the observer saw, taken with their batch
+        self._known: tuple[Path | None, frozenset[str]] = (None, frozenset())  # `_indexed_paths`
         self._feed = ChangeFeed(self.vault, self._exclude, self.cfg.rescan_s, self._debouncer, self._listener,
                                 self._moves)
         self._unsettled = Unsettled(self.vault, self.cfg.settle)
@@ -212,7 +214,7 @@ class VaultWatcher:
             log.debug("holding %s until the save finishes", ", ".join(held))
             self._debouncer.hold(batch, self._unsettled.until(held))
             return
-        said = Batch.of(self.vault, batch, self._moves.take(batch))
+        said = Batch.of(self.vault, batch, self._moves.take(batch), self._indexed_paths())
         self._listener.emit(WatchEvent("changed", tuple(batch), message=said.said(), moves=said.moves))
         log.info(said.said())
         self._build(tuple(batch), batch=said)
@@ -313,7 +315,8 @@ class VaultWatcher:
         said = batch.skipping(skipped).said(same_words=True) if paths else ""  # (what a carried update was)
         message = describe_build(s, said or CARRIED)
         log.info(message)
-        self._listener.emit(WatchEvent("indexed", paths, generation=s.generation, message=message))
+        self._listener.emit(WatchEvent("indexed", paths, generation=s.generation, message=message,
+                                       retrain_reason=s.retrain_reason))
 
     def _found_current(self, generation: int, paths: tuple[str, ...], known: int, batch: Batch) -> None:
         """Ends what the log said an update began (a batch's "updating the index for ...", or a wait for
@@ -330,6 +333,17 @@ class VaultWatcher:
             message = f"nothing changed for the index: generation {generation} stays live"
         log.info(message)
         self._listener.emit(WatchEvent("current", paths, generation=generation, message=message))
+
+    def _indexed_paths(self) -> frozenset[str] | None:
+        """The paths the live generation has, its notes' and skipped files' (what makes a note in a batch
+        new); None when there is none or it cannot be read. Read once per generation."""
+        try:
+            gen = current_generation(self.index_dir)
+            if gen is not None and self._known[0] != gen:
+                self._known = (gen, _paths_in(gen))
+        except (NotelinkError, sqlite3.Error, OSError):
+            return None
+        return None if gen is None else self._known[1]
 
     def _skipped_files(self) -> dict[str, str]:
         """The files the live generation skipped, and why ("failed: ..." when handling one raised)."""
@@ -365,3 +379,13 @@ class VaultWatcher:
             st.save(self.index_dir)
         except OSError as exc:
             log.warning("cannot write the watcher status in %s: %s", self.index_dir, exc)
+
+
+def _paths_in(gen: Path) -> frozenset[str]:
+    """A generation's note paths and skipped files."""
+    db, meta = open_generation(gen)
+    try:
+        notes = [p for (p,) in db.execute("SELECT path FROM notes")]
+    finally:
+        db.close()
+    return frozenset(notes + [p for p, _ in meta.get("skipped_files", [])])

@@ -76,6 +76,18 @@ def test_training_flags_given_once_are_kept_by_a_plain_index(capsys, tmp_path: P
     assert code == 0 and json.loads(out)["up_to_date"] is True  # not retrained with the default dim
     code, out, _ = run(capsys, "index", str(SAMPLE), "--index-dir", ix, "--json", "--dim", "16")
     assert code == 0 and json.loads(out)["up_to_date"] is False and json.loads(out)["epochs"] == 30
+    assert json.loads(out)["retrain_reason"] == "settings changed: dim 32 → 16"
+
+
+def test_index_says_why_it_retrained_from_scratch(capsys, tmp_path: Path) -> None:
+    """A setting changed (`--dialect`, `--dim`): `notelink index` said only what it trained, not why."""
+    ix = indexed(capsys, SAMPLE, tmp_path)
+    code, out, _ = run(capsys, "index", str(SAMPLE), "--index-dir", ix, "--dialect", "zk")
+    assert code == 0 and "\nFull retrain: the dialect changed (obsidian → zk).\nTrained CBOW" in out
+    code, out, _ = run(capsys, "index", str(SAMPLE), "--index-dir", ix, "--json", "--force")
+    assert code == 0 and json.loads(out)["retrain_reason"] == ""
+    code, out, _ = run(capsys, "index", str(SAMPLE), "--index-dir", ix, "--force")
+    assert "Full retrain" not in out
 
 
 @pytest.mark.parametrize("argv", [["related", str(SAMPLE)], ["search", str(SAMPLE), "kimchi", "--top", "abc"],

@@ -57,6 +57,29 @@ def test_changed_training_config_retrains(make_vault, tmp_path: Path) -> None:
     build_index(vault, tmp_path / "ix", FAST)
     again = build_index(vault, tmp_path / "ix", FAST.__class__(**{**FAST.to_dict(), "dim": 16}))
     assert not again.up_to_date and again.reparsed == 0
+    assert again.retrain_reason == "settings changed: dim 32 → 16"
+
+
+def test_a_full_retrain_says_which_setting_made_it(make_vault, tmp_path: Path) -> None:
+    """The log and `notelink index` said only "full retrain (...)" when a setting changed: they say which,
+    and nothing when no setting did (a note's edit, the first build)."""
+    from notelink.config import IncrementalConfig
+    from notelink.index.report import describe_build
+
+    vault, ix = _topic_vault(make_vault), tmp_path / "ix"
+    assert build_index(vault, ix, FAST).retrain_reason == ""
+    zk = build_index(vault, ix, FAST, IndexConfig(dialect=DialectConfig("zk")))
+    assert zk.retrain_reason == "the dialect changed (obsidian → zk)"
+    assert "full retrain: the dialect changed (obsidian → zk) (" in describe_build(zk)
+    both = build_index(vault, ix, replace(FAST, dim=16, window=3),
+                       IndexConfig(dialect=DialectConfig("obsidian"), exclude=("stars/",)))
+    assert both.retrain_reason == ("the dialect changed (zk → obsidian); settings changed: dim 32 → 16, "
+                                   "window 5 → 3, exclude none → stars/")
+    (vault / "bread/bread 2.md").write_text("# Bread 2\n\nrye levain crumb", encoding="utf-8")
+    edited = build_index(vault, ix, replace(FAST, dim=16, window=3), incremental=IncrementalConfig())
+    assert not edited.up_to_date and edited.retrain_reason == ""
+    plain = build_index(vault, ix, replace(FAST, dim=16, window=3), force=True)
+    assert plain.mode == "full" and plain.retrain_reason == "" and "full retrain (" in describe_build(plain)
 
 
 def test_chosen_model_settings_are_kept_by_later_builds(make_vault, tmp_path: Path) -> None:
@@ -163,6 +186,7 @@ def test_an_index_built_by_older_rules_is_rebuilt_once_and_says_so(make_vault, t
     again = build_index(vault, tmp_path / "ix", FAST)
     assert not again.up_to_date and again.mode == "full" and again.reparsed == 0
     assert indexer.NEWER_RULES in again.warnings
+    assert again.retrain_reason == "this notelink builds indexes by newer rules"
     same = build_index(vault, tmp_path / "ix", FAST)
     assert same.up_to_date and indexer.NEWER_RULES not in same.warnings
 

@@ -40,6 +40,7 @@ class FakeEvent:
     message: str = ""
     progress: IndexEvent | None = None
     moves: tuple[tuple[str, str], ...] = ()
+    retrain_reason: str = ""
 
 
 @dataclass

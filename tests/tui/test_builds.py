@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -224,6 +225,27 @@ async def test_messages_speak_the_users_language(edited: tuple[Path, Path]) -> N
         app.builds.start()
         await wait_for(pilot, lambda: len(shown) > 1, 60)
         assert shown[1][0] == "Indexed 42 notes"
+
+
+@sync
+async def test_a_full_retrain_for_a_changed_setting_says_which(tmp_path: Path) -> None:
+    """The watcher's build and the app's own (`r`) said nothing of why they retrained from scratch."""
+    vault, index_dir = tmp_path / "vault", tmp_path / "index"
+    shutil.copytree(SAMPLE, vault)
+    build_index(vault, index_dir, replace(FAST, seed=8))  # (not chosen: the app's seed 7 replaces it)
+    watchers: list[FakeWatcher] = []
+    app = make_app(vault, index_dir, watchers)
+    async with running(app, (120, 35)) as pilot:
+        shown = record_notes(app)
+        (w,) = watchers
+        w.on_event(FakeEvent("indexed", ("cooking/Kimchi.md",), generation=2,
+                             retrain_reason="settings changed: dim 32 → 16"))
+        await wait_for(pilot, lambda: shown)
+        assert shown[0][0] == "Related notes updated after Kimchi changed (full retrain: settings changed: " \
+            "dim 32 → 16)"
+        app.builds.start()
+        await wait_for(pilot, lambda: len(shown) > 1, 60)
+        assert shown[1][0] == "Indexed 42 notes (full retrain: settings changed: seed 8 → 7)"
 
 
 @sync

@@ -1,5 +1,5 @@
 """A batch in the user's words: renames kept with their batch (chained, a folder's own move only), and the
-paths moved, deleted, emptied or changed as the disk has them."""
+paths moved, deleted, emptied, new or changed as the disk has them."""
 
 from __future__ import annotations
 
@@ -44,3 +44,19 @@ def test_a_batch_says_what_each_path_became(tmp_path: Path) -> None:
     assert skipped.endswith("empty.md is now empty; skipped: edited.md")
     assert Batch.of(tmp_path, ["edited.md"]).said(same_words=True) == (
         "no new words in edited.md (links, tags or layout changed)")
+
+
+def test_a_note_the_index_did_not_have_is_said_new(tmp_path: Path) -> None:
+    """A new note was logged `changed: X`: a note with text at a path the live index did not have (neither
+    a note nor a skipped file) is `new: X`; without the index's paths, no note is said new."""
+    for name in ("fresh.md", "edited.md", "big.md"):
+        (tmp_path / name).write_text("text")
+    b = Batch.of(tmp_path, ["fresh.md", "edited.md", "big.md", "gone.md"], known={"edited.md", "big.md",
+                                                                                  "gone.md"})
+    assert b.said() == "deleted: gone.md; new: fresh.md; changed: edited.md, big.md"
+    assert b.subject() == "gone.md, fresh.md, edited.md and 1 more"
+    assert b.said(same_words=True).startswith("deleted: gone.md; new: fresh.md; no new words in edited.md")
+    assert b.skipping(["fresh.md"]).said() == ("deleted: gone.md; changed: edited.md, big.md; "
+                                               "skipped: fresh.md")
+    assert Batch.of(tmp_path, ["fresh.md"]).said() == "changed: fresh.md"
+    assert Batch.of(tmp_path, ["fresh.md"], known=set()).said() == "new: fresh.md"

@@ -1,6 +1,6 @@
 """What the watcher's log and events say of a batch (a new user's sweep): a rename is `moved A → B`, a
 folder's rename one line, an emptied note "is now empty", a change of links alone no "moves, removals",
-a touch "same text"."""
+a touch "same text", a new note `new: X`, a full retrain for a changed setting why."""
 
 from __future__ import annotations
 
@@ -75,3 +75,41 @@ def test_a_touch_is_said_same_text(watching: Watching, caplog) -> None:
     rec.wait_for(lambda: bool(rec.kinds("current")))
     done = f"touched, same text as indexed: bread/bread 2.md; generation {w.generation} stays live"
     assert rec.kinds("current")[0].message == done and done in _said(caplog)
+
+
+def test_a_new_note_is_said_new(watching: Watching, caplog) -> None:
+    """A note the index did not have was logged `changed: X`."""
+    vault, ix, rec, _ = watching
+    caplog.set_level(logging.INFO, logger="notelink")
+    before = len(rec.kinds("indexed"))
+    (vault / "bread/rye.md").write_text("# Rye\n\nrye sourdough levain crumb oven\n", encoding="utf-8")
+    settle(vault, ix, rec, before)
+    assert rec.kinds("changed")[-1].message == "new: bread/rye.md" and "new: bread/rye.md" in _said(caplog)
+    before = len(rec.kinds("indexed"))
+    (vault / "bread/rye.md").write_text("# Rye\n\nrye quokka marmalade crumb oven\n", encoding="utf-8")
+    settle(vault, ix, rec, before)
+    assert rec.kinds("changed")[-1].message == "changed: bread/rye.md"  # indexed now
+
+
+def test_a_full_retrain_for_a_changed_setting_says_which(make_vault, tmp_path) -> None:
+    """A watcher started with another model setting than the index was built with retrains from scratch;
+    its log said only "full retrain (...)"."""
+    from dataclasses import replace
+
+    from notelink.index.build import build_index
+    from notelink.watch.watcher import VaultWatcher
+
+    from ..conftest import FAST
+    from ..index.test_update import topic_vault
+    from .helpers import CFG, Recorder
+
+    vault, ix = topic_vault(make_vault, per_topic=3), tmp_path / "ix"
+    build_index(vault, ix, FAST)
+    rec = Recorder(ix)
+    w = VaultWatcher(vault, ix, replace(FAST, dim=16, chosen=("dim",)), on_event=rec, watch_cfg=CFG)
+    w.start()
+    try:
+        rec.wait_for(lambda: bool(rec.kinds("indexed")))
+    finally:
+        w.stop()
+    assert "full retrain: settings changed: dim 32 → 16 (" in rec.kinds("indexed")[0].message
