@@ -53,7 +53,6 @@ RULES_VERSION = 2
 built by other rules is rebuilt once, with a full retrain (an unchanged vault would else keep them, and an
 update keeps the model it builds on). 2: a vault of several languages trains with the epochs of its
 largest language; a name inside a longer wikilink is no mention (session 21)."""
-NEWER_RULES = "this notelink builds indexes by newer rules: the index is rebuilt once, with a full retrain"
 
 GRAPH_STEPS = 20
 """The word neighbour graph's share of the "vectors" stage's steps, told as it goes (the stage sat at 0%
@@ -189,8 +188,6 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     summary.warnings += _file_warnings(records, vault)
     config = as_json({"train": train_cfg.model_dict(), "index": index_cfg.to_dict(),
                        "vectors": vector_cfg.to_dict(), "search": SEARCH_VERSION, "rules": RULES_VERSION})
-    if previous.meta.get("config") and previous.meta["config"].get("rules") != RULES_VERSION:
-        summary.warnings.append(NEWER_RULES)
     relink = bool(previous.meta) and previous.meta.get("resolver_version", 1) != RESOLVER_VERSION
     if not force and previous.unchanged(records, skipped, config):
         if not relink:
@@ -387,7 +384,7 @@ def _meta(vault: Path, config: dict[str, Any], index_cfg: IndexConfig, train_cfg
             "train_chosen": {k: getattr(train_cfg, k) for k in train_cfg.chosen},
             "skipped_files": sorted((s.path, s.reason) for s in skipped),
             "summary": {k: v for k, v in summary.to_dict().items() if k not in ("warnings", "last_build")},
-            "warnings": [w for w in summary.warnings if w != NEWER_RULES]}  # (said once, by this build)
+            "warnings": summary.warnings}
 
 
 _LAST_BUILD = ("parse_seconds", "train_seconds", "words_per_second")  # (its total is known after meta)
