@@ -28,7 +28,7 @@ from notelink.index.naming import find_mentions, mentions_of
 from notelink.index.notevectors import NOTE_STEPS, Layout, largest_language, note_vectors
 from notelink.index.owner import other_vault, other_vaults_index
 from notelink.index.previous import Previous, as_json, named_dialect, settled, settled_training
-from notelink.index.references import stored_chance
+from notelink.index.references import chance_of
 from notelink.index.report import IndexEvent, IndexSummary, Progress, throttled, ticker
 from notelink.index.searchdata import SEARCH_VERSION, SearchData, search_data
 from notelink.index.store import CURRENT, current_generation
@@ -246,8 +246,10 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
 
 
 def _chance(records: list[NoteRecord], named: Mentions, vocab: Vocab) -> np.ndarray:
-    """[N] the share of each named note's file-name occurrences that chance explains (`stored_chance`)."""
-    return stored_chance([r.file_name() for r in records], named, vocab.words, vocab.counts)
+    """[N] the share of each named note's file-name occurrences that chance explains (`chance_of`)."""
+    _, dst, share = named
+    return chance_of(len(records), lambda j: records[j].file_name(), dst, share, vocab.words,
+                     vocab.counts).astype(np.float32)
 
 
 def _stop_if(should_stop: Callable[[], bool] | None) -> None:

@@ -28,7 +28,7 @@ the dev vaults (benchmarks/RESULTS.md, "Session 10: references" and "Session 22:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -57,18 +57,18 @@ def by_chance(names: Sequence[tuple[str, ...]], dst: np.ndarray, share: np.ndarr
     return np.array([chance.get(name, 0.0) if o else 0.0 for name, o in zip(names, seen, strict=True)])
 
 
-def stored_chance(names: Sequence[Sequence[str]], named: tuple[np.ndarray, np.ndarray, np.ndarray],
-                  words: Sequence[str], counts: np.ndarray) -> np.ndarray:
-    """[N] `by_chance` as a build saves it (`named_chance`), from each note's file-name tokens `names`, the
-    mentions of whole file names `named` (src, dst, share) and the vocabulary's `words` and `counts` [V]:
-    a query then reads it (at 100k notes, reading paths and the vocabulary for it would cost each query
-    process about a second)."""
-    _, dst, share = named
-    named_notes = set(np.unique(dst).tolist())
-    wanted = {w for j in named_notes for w in names[j]}
+def chance_of(n: int, name_of: Callable[[int], Sequence[str]], dst: np.ndarray, share: np.ndarray,
+              words: Sequence[str], counts: np.ndarray) -> np.ndarray:
+    """[N] `by_chance` of `n` notes from the file-name tokens of the named ones (`name_of(j)`, asked only
+    for the notes `dst` names), the mentions' `share` [M] and the vocabulary's `words` and `counts` [V]:
+    what a build saves (`named_chance`, so that a query need not read every path and the vocabulary: about
+    a second at 100k notes) and what a query works out for an index from before."""
+    names: list[tuple[str, ...]] = [()] * n
+    for j in np.unique(dst).tolist():
+        names[j] = tuple(name_of(j))
+    wanted = {w for name in names for w in name}
     known = {w: int(c) for w, c in zip(words, counts.tolist(), strict=True) if w in wanted}
-    shown = [tuple(names[j]) if j in named_notes else () for j in range(len(names))]
-    return by_chance(shown, dst, share, known, int(counts.sum())).astype(np.float32)
+    return by_chance(names, dst, share, known, int(counts.sum()))
 
 
 def reference_matrix(src: np.ndarray, dst: np.ndarray, share: np.ndarray, n: int,

@@ -142,24 +142,15 @@ class Index(NoteLookup, WordQuestions):
         return self._by_chance(dst, share)
 
     def _by_chance(self, dst: np.ndarray, share: np.ndarray) -> np.ndarray:
-        """[N] how much of each named note's file-name occurrences chance explains (`references.by_chance`),
+        """[N] how much of each named note's file-name occurrences chance explains (`references.chance_of`),
         from the named notes' file names and the vocabulary's counts (10,005 notes, 8,396 named: 0.2 s;
         2,322 notes 0.04 s, so about 2 s at 100k: a build saves it for queries)."""
-        from notelink.index.references import by_chance
+        from notelink.index.references import chance_of
         from notelink.notes.links import file_name_tokens
 
-        named = np.zeros(len(self.notes), dtype=bool)
-        named[dst] = True
-        names: list[tuple[str, ...]] = [()] * len(self.notes)
-        for i, path, lang in self.db.execute("SELECT id, path, lang FROM notes"):
-            if named[i]:
-                names[i] = tuple(file_name_tokens(path, lang))
-        words, counts, total = {w for name in names for w in name}, {}, 0
-        for word, count in self.db.execute("SELECT word, count FROM vocab"):  # (one pass: no index on word)
-            total += count
-            if word in words:
-                counts[word] = count
-        return by_chance(names, dst, share, counts, total)
+        where = {i: (path, lang) for i, path, lang in self.db.execute("SELECT id, path, lang FROM notes")}
+        return chance_of(len(self.notes), lambda j: file_name_tokens(*where[j]), dst, share, self.words,
+                         self.word_counts)
 
     @functools.cached_property
     def reference_chance(self) -> bool:
