@@ -24,7 +24,7 @@ page saved without one) the one before it, so that a page gets back exactly its 
 Logseq's save made of them.
 
 A block that another block may refer to (an `id::` among its lines: Logseq writes one when a reference to
-the block is copied) is neither taken out nor replaced: the reference would break.
+the block is copied) is not taken out, nor a link of it with an `id::` replaced: the reference would break.
 """
 
 from __future__ import annotations
@@ -68,6 +68,8 @@ class Outline:
     """True when its lines no longer hash to `sha`."""
     referred: bool
     """True when one of its lines is an `id::`: another block may refer to it."""
+    links_referred: bool
+    """True when a line under its properties (its links) is an `id::`."""
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -139,12 +141,13 @@ def _outline(text: str, lines: list[tuple[int, int]], i: int) -> Outline:
                 children = lines[k][0]
             last = k
         k += 1
-    body = [text[a:b].strip() for a, b in lines[top : last + 1]]
-    keys = [p.group(1).lower() for p in map(_PROPERTY.fullmatch, body) if p]
-    kept = [s for s in body if s and not s.startswith(MARK) and _logseqs(s) is None]
-    return Outline(lines[top][0], lines[i][1] - len(line.lstrip(" \t")), lines[i][1],
-                   lines[last][1] if children is None else children, lines[last][1], m.group(1),
-                   _hash(kept) != m.group(1), "id" in keys)
+    body = [(a, text[a:b].strip()) for a, b in lines[top : last + 1]]
+    children = lines[last][1] if children is None else children
+    ids = [a for a, s in body if _logseqs(s) == "id"]
+    kept = [s for _, s in body if s and not s.startswith(MARK) and _logseqs(s) is None]
+    return Outline(lines[top][0], lines[i][1] - len(line.lstrip(" \t")), lines[i][1], children,
+                   lines[last][1], m.group(1), _hash(kept) != m.group(1), bool(ids),
+                   any(a >= children for a in ids))
 
 
 def _logseqs(line: str) -> str | None:
@@ -224,7 +227,7 @@ def render(text: str, lines: list[str]) -> str:
                          "block to let notelink write it again")
     if block.sha == sha:
         return text
-    if block.referred:
+    if block.links_referred:  # (an id of the block itself stays with it)
         raise BlockError(REFERRED.format("replacing its links"))
     return _refill(text, block, lines, sha)
 
