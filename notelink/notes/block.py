@@ -19,6 +19,10 @@ listing in place, and undo takes out the block's lines but keeps a blank line be
 of its own when it starts with one, else notelink's), so that it is not joined to the note's last line or
 paragraph. Text typed directly above the block keeps every byte, its line break too.
 
+In a Logseq page (`render_outline`) the block is a Logseq block instead (`outline.py`): Logseq makes
+every line of a page a block and rewrites the page when it saves it, markers included. Finding, undoing
+and hashing a note take out either form.
+
 Nothing here touches the disk. `NoteText` maps a file's bytes to text and back exactly (UTF-8 with or
 without BOM, invalid UTF-8, UTF-16 with BOM), so that bytes outside the block are never changed.
 """
@@ -26,10 +30,12 @@ without BOM, invalid UTF-8, UTF-16 with BOM), so that bytes outside the block ar
 from __future__ import annotations
 
 import codecs
-import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+from notelink.notes import outline
+from notelink.notes.blocktext import BlockError, listing_hash, newline_of
 
 START = "<!-- notelink:related:start -->"
 END = "<!-- notelink:related:end -->"
@@ -39,11 +45,8 @@ MARKER_TEXT = "<!-- notelink:related:"
 _WRITTEN = re.compile(r"<!-- notelink:related:start placed=(end|user)(?: sep=([012]))? "
                       r"sha=([0-9a-f]{12}) -->")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
-_SNIFF = tuple(MARKER_TEXT[5:].encode(c) for c in ("utf-8", "utf-16-le", "utf-16-be"))
-
-
-class BlockError(ValueError):
-    """A note notelink will not write into, with the reason for people."""
+_SNIFF = tuple(mark.encode(c) for mark in (MARKER_TEXT[5:], outline.MARK) for c in ("utf-8", "utf-16-le",
+                                                                                    "utf-16-be"))
 
 
 @dataclass(frozen=True)
@@ -66,16 +69,6 @@ class Block:
     """Line breaks notelink added before an appended block."""
     edited: bool = False
     """True when the listing no longer matches the hash in the start marker."""
-
-
-def newline_of(text: str) -> str:
-    """The note's line break: CRLF if it has any, else LF."""
-    return "\r\n" if "\r\n" in text else "\n"
-
-
-def listing_hash(listing: str) -> str:
-    """Short hash of a listing, independent of its line breaks."""
-    return hashlib.sha256(listing.replace("\r\n", "\n").encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
@@ -211,7 +204,8 @@ def without_block(text: str) -> str:
     """The text with notelink's block taken out, when it is well formed; else the text unchanged.
 
     Parsing and content hashes use this, so the block is never trained on, its links are not the user's,
-    and writing it does not look like an edit."""
+    and writing it does not look like an edit. Either form: a Logseq block too (`outline`)."""
+    text = outline.without(text)
     if MARKER_TEXT not in text:
         return text
     try:
@@ -223,7 +217,9 @@ def without_block(text: str) -> str:
 def with_block_of(text: str, model: str) -> str | None:
     """`text` with notelink's block as `model` holds it (none, filled into the user's markers, or appended at
     the end), every other byte of `text` kept: to undo a link after only the block changed since. None when
-    that cannot be done exactly (a block with the user's text below it, damaged markers)."""
+    that cannot be done exactly (a block with the user's text below it, damaged markers, two forms)."""
+    if outline.span(text) or outline.span(model):  # (a Logseq block, unless both forms are there)
+        return None if MARKER_TEXT in text or MARKER_TEXT in model else outline.with_block_of(text, model)
     try:
         mine, theirs = find_block(text), find_block(model)
     except BlockError:
@@ -327,9 +323,19 @@ def render(text: str, lines: list[str]) -> str:
     return new
 
 
+def render_outline(text: str, lines: list[str]) -> str:
+    """`render` in a Logseq page: the block as a Logseq block (`outline.render`), unless the user placed
+    the markers; one appended in this form by an earlier notelink is taken out first."""
+    html = _current(text)
+    if html is not None and html.placed != "end":
+        return render(text, lines)
+    return outline.render(base_text(text, html), lines)
+
+
 def remove(text: str) -> str:
     """The note without notelink's block, exactly as before notelink first wrote it. Marker text that is
-    only inside code blocks is no block: the note is left as it is."""
+    only inside code blocks is no block: the note is left as it is. Either form (`outline.remove`)."""
+    text = outline.remove(text)
     if all(fenced for _, _, fenced in _marker_lines(text)):
         return text
     return base_text(text, _current(text, removing=True))

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from notelink.config import DialectConfig
+from notelink.notes import outline
 from notelink.notes.frontmatter import split_front_matter
 
 if TYPE_CHECKING:  # (the parser, markdown-it and PyYAML load where a note is parsed: queries read names only)
@@ -202,8 +203,8 @@ def parse_in(text: str, path: str, dialect: DialectConfig) -> ParsedNote:
     stem = posixpath.basename(path)[: -len(".md")]
     head, body = _split(text)
     props: dict[str, str] = {}
-    if dialect.name == "logseq":
-        body, props = _logseq_body(body)
+    if dialect.name == "logseq":  # (notelink's block first: its property is Logseq markup too)
+        body, props = _logseq_body(outline.without(body))
     body = _BLOCK_ID.sub("", _MACRO.sub(" ", body))
     note = parse_note(head + body, stem, alias_first=alias_first(dialect.name))
     if dialect.name == "logseq":  # a tag (#a, #[[a b]], tags:: a) is a reference to the page a, as a link

@@ -15,6 +15,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from notelink.notes import outline
+
 _INLINE = re.compile("|".join([  # each scan stops at the next opener, so a line of openers is linear
     r"(`+)[^`\n]+\1(?!`)",  # inline code
     r"!?\[\[[^\n\[\]]*\]\]",  # wikilinks and embeds
@@ -53,6 +55,7 @@ def protected(text: str) -> list[tuple[int, int]]:
     """The spans of `text` a mention may not be found in: disjoint, in order. One pass over the lines and
     one `find` per delimiter, so a note of a million unclosed `<!--` costs no more than a plain one."""
     spans = _front_matter(text) + _block_lines(text) + [m.span() for m in _INLINE.finditer(text)]
+    spans += [s for s in [outline.span(text)] if s is not None]  # (a Logseq page's block)
     for opener, closer in _PAIRED:
         pos = text.find(opener)
         while pos >= 0:

@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from notelink.errors import NotFound
-from notelink.notes import block, sections
+from notelink.notes import block, outline, sections
 from notelink.notes.block import BlockError
 from notelink.notes.links import dialect_of, file_name, name_key, told_apart, wikilink_safe
 from notelink.notes.spans import find_names
@@ -162,7 +162,9 @@ def _outline_append(index: Index, target: NoteInfo, heading: str | None, source:
     def edit(text: str) -> str:
         nl = block.newline_of(text)
         item = f"\t- {markup(index, target, None, source, 'logseq')}{nl}"
-        blocks = [(m, m.group(1)) for m in _TOP_BLOCK.finditer(text, 0, _body_end(text))]
+        mine = outline.span(text) or (0, 0)  # (notelink's block is no section of the user's)
+        blocks = [(m, m.group(1)) for m in _TOP_BLOCK.finditer(text, 0, _body_end(text))
+                  if not mine[0] <= m.start() < mine[1]]
         title = heading or seealso.heading_for(lang, (name for _, name in blocks))
         m = next((m for m, name in blocks if sections.heading_key(name) == sections.heading_key(title)), None)
         if m is None:
@@ -212,6 +214,9 @@ def _body_end(text: str) -> int:
     found = block.find_block(text)
     if found is not None and not text[found.stop:].strip():
         return found.start
+    logseqs = outline.find(text)  # (a Logseq page's block)
+    if logseqs is not None and not outline.follows(text, logseqs):
+        return logseqs.start
     return len(text)
 
 

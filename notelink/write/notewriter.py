@@ -27,7 +27,7 @@ from pathlib import Path, PurePosixPath
 from notelink.config import ExportConfig
 from notelink.notes import block
 from notelink.notes.block import BlockError, NoteText
-from notelink.notes.links import note_link
+from notelink.notes.links import dialect_of, note_link
 from notelink.notes.vault import NotRegular, read_regular, scan
 from notelink.query.index import Index
 from notelink.write import swap
@@ -221,16 +221,19 @@ def plan_blocks(index: Index, root: Path, cfg: ExportConfig) -> Plan:
     """Writing or refreshing the block in every indexed note. A note with nothing to list gets no block,
     and a block it had from an earlier export is taken out as `--undo` takes it out (the note as it was
     before notelink wrote into it, the user's own markers kept bare): a block saying only that there is
-    nothing to list would be noise in every note a strict `--min-score` leaves with nothing."""
+    nothing to list would be noise in every note a strict `--min-score` leaves with nothing. In a Logseq
+    vault the block is a Logseq block (`block.render_outline`)."""
     lines = block_lines(index, cfg)
     indexed = dict(index.db.execute("SELECT path, sha256 FROM notes"))
-    return plan(root, ((path, _render_with(ls)) for path, ls in lines.items()), indexed=indexed)
+    outline = dialect_of(index.meta).name == "logseq"
+    return plan(root, ((path, _render_with(ls, outline)) for path, ls in lines.items()), indexed=indexed)
 
 
-def _render_with(lines: list[str]) -> Edit:
+def _render_with(lines: list[str], outline: bool = False) -> Edit:
     if not lines:
         return block.remove
-    return lambda text: block.render(text, lines)
+    draw = block.render_outline if outline else block.render
+    return lambda text: draw(text, lines)
 
 
 def plan_undo(root: Path) -> Plan:

@@ -241,6 +241,10 @@ def _block_lines(vault: Path, ixd: Path, *flags: str) -> dict[str, list[str]]:
     lines: dict[str, list[str]] = {}
     for part in out.getvalue().split("\n+++ b/")[1:]:
         path, _, body = part.partition("\n")
+        if "+  notelink:: related" in body:  # Logseq's: a block, the links its children
+            lines[path] = [ln[4:] for ln in body.partition("+  notelink:: related")[2].splitlines()
+                           if ln.startswith("+\t- ")]
+            continue
         block = body.partition("+<!-- notelink:related:start")[2].partition("+<!-- notelink:related:end")[0]
         lines[path] = [ln[3:] for ln in block.splitlines() if ln.startswith("+- ")]
     return lines
