@@ -22,7 +22,8 @@ from notelink.index.layout import Layout, unit_rows
 from notelink.index.store import generation_key, open_generation, pin_current
 from notelink.index.verify import check_generation
 from notelink.notes.links import Resolver, dialect_of, link_report
-from notelink.query.answers import NoteInfo, Related, Scored
+from notelink.query.answers import NoteInfo, Related
+from notelink.query.concepts import NoteConcepts
 from notelink.query.lookup import NoteLookup
 from notelink.query.words import WordQuestions, top_scores
 
@@ -34,7 +35,7 @@ WHOLE_VOCABULARY = 20_000
 lookups; reading 137k words is 0.17 s): a question names a few hundred, an export every note's concepts."""
 
 
-class Index(NoteLookup, WordQuestions):
+class Index(NoteLookup, WordQuestions, NoteConcepts):
     """One generation of a vault's index, read-only. Opened with `open`, it holds the generation until
     `close` (a newer build never deletes it meanwhile); a damaged one raises IndexDamaged, saying what."""
 
@@ -74,7 +75,7 @@ class Index(NoteLookup, WordQuestions):
         self._parts = data, indices, indptr  # the note vectors, CSR [nnz], [nnz], [N + 1] (`note_vecs`)
         self._by_word: sp.csc_matrix | None = None
         self._links: dict[int, set[int]] = {}
-        self._asked = 0  # word ids `words_of` has looked up in the table
+        self._asked = self._counted = 0  # word ids `words_of`, `counts_of` have looked up in the table
         for src, dst in self.db.execute("SELECT src, dst FROM links WHERE dst IS NOT NULL"):
             if src != dst:
                 self._links.setdefault(src, set()).add(dst)
@@ -191,8 +192,11 @@ class Index(NoteLookup, WordQuestions):
 
     def counts_of(self, ids: Sequence[int]) -> dict[int, int]:
         """How often each of these words occurs (one query for a few words: a search need not read every
-        word's count, 0.1-0.3 s on a large vault)."""
-        if "word_counts" in self.__dict__:
+        word's count, 0.1-0.3 s on a large vault), from `word_counts` once `WHOLE_VOCABULARY` words have
+        been looked up (an export ranks every note's concepts by their counts)."""
+        if "word_counts" not in self.__dict__:
+            self._counted += len(ids)
+        if "word_counts" in self.__dict__ or self._counted > WHOLE_VOCABULARY:
             return {i: int(self.word_counts[i]) for i in ids}
         marks = ",".join("?" * len(ids))
         return dict(self.db.execute(f"SELECT id, count FROM vocab WHERE id IN ({marks})", list(ids)))
@@ -306,22 +310,6 @@ class Index(NoteLookup, WordQuestions):
         scores well below 1, each note's own name weighing in its vector, so the score alone hides it)."""
         rows = self.db.execute("SELECT sha256 FROM notes WHERE id IN (?, ?)", (i, j)).fetchall()
         return i != j and len(rows) == 2 and rows[0][0] == rows[1][0]
-
-    def concepts(self, note: NoteInfo, top: int = 10) -> list[Scored]:
-        """The vault words that weigh most in the note's vector: its own words and their CBOW neighbours
-        (parts of words, the bigrams of scripts written without spaces, are left out: no concepts)."""
-        from notelink.notes.tokenizer import is_fragment  # (only here: most queries need no tokenizer)
-
-        data, indices, indptr = self._parts
-        row = slice(int(indptr[note.id]), int(indptr[note.id + 1]))  # (the row's stored entries, in order)
-        words = indices[row] < self.layout.words
-        cols, vals = indices[row][words], data[row][words]
-        norm = float(np.linalg.norm(vals)) or 1.0
-        name = self.words_of(cols.tolist())
-        whole = np.array([not is_fragment(name[c]) for c in cols.tolist()], dtype=bool)
-        cols, vals = cols[whole], vals[whole]
-        order = sorted(range(cols.size), key=lambda k: (-vals[k], int(cols[k])))[:top]
-        return [Scored(name[int(cols[k])], round(float(vals[k] / norm), 4)) for k in order]
 
     def notes_for_word(self, word: str, top: int = 10) -> list[Related]:
         """Notes in which a word (or its CBOW neighbours) weighs most."""
