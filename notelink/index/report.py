@@ -83,7 +83,8 @@ class IndexSummary:
     changed: int = 0  # notes whose training text changed (incremental and carried updates)
     retrain_reason: str = ""
     """A full retrain's cause when a setting changed ("the dialect changed (obsidian → zk)", "settings
-    changed: dim 100 → 50", newer rules); "" otherwise."""
+    changed: dim 100 → 50", newer rules) or an incremental update was given up for it ("much of the vault
+    changed: 40% of its words (an update takes up to 25%)", `update.why_full`); "" otherwise."""
     warnings: list[str] = field(default_factory=list)
     last_build: dict[str, Any] | None = None
     """Up to date (nothing built): the build that made the live generation, its `trained_at` and seconds

@@ -25,7 +25,9 @@ class WatchEvent:
     message: str = ""  # for "changed": what the batch was ("moved a.md → b.md; changed: c.md")
     progress: IndexEvent | None = None  # for "progress"
     moves: tuple[tuple[str, str], ...] = ()  # for "changed": the batch's renames (from, to), `changes.Moves`
-    retrain_reason: str = ""  # for "indexed": why it retrained from scratch (a setting changed), else ""
+    retrain_reason: str = ""  # for "indexed": why it retrained from scratch (a setting changed, a big
+    #                           change...), else ""
+    said: str = ""  # for "indexed": what its batch was, as the log says it ("new: a.md"); "" for a reconcile
 
 
 class Listener:

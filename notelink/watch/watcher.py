@@ -312,11 +312,11 @@ class VaultWatcher:
         if s.up_to_date:
             self._found_current(s.generation, paths, known, batch)
             return
-        said = batch.skipping(skipped).said(same_words=True) if paths else ""  # (what a carried update was)
+        said = batch.skipping(skipped).said(same_words=s.mode == "carried") if paths else ""
         message = describe_build(s, said or CARRIED)
         log.info(message)
         self._listener.emit(WatchEvent("indexed", paths, generation=s.generation, message=message,
-                                       retrain_reason=s.retrain_reason))
+                                       retrain_reason=s.retrain_reason, said=said))
 
     def _found_current(self, generation: int, paths: tuple[str, ...], known: int, batch: Batch) -> None:
         """Ends what the log said an update began (a batch's "updating the index for ...", or a wait for

@@ -1,6 +1,6 @@
 """What the watcher's log and events say of a batch (a new user's sweep): a rename is `moved A → B`, a
 folder's rename one line, an emptied note "is now empty", a change of links alone no "moves, removals",
-a touch "same text", a new note `new: X`, a full retrain for a changed setting why."""
+a touch "same text", a new note `new: X`, a full retrain for a changed setting or a big change why."""
 
 from __future__ import annotations
 
@@ -85,10 +85,17 @@ def test_a_new_note_is_said_new(watching: Watching, caplog) -> None:
     (vault / "bread/rye.md").write_text("# Rye\n\nrye sourdough levain crumb oven\n", encoding="utf-8")
     settle(vault, ix, rec, before)
     assert rec.kinds("changed")[-1].message == "new: bread/rye.md" and "new: bread/rye.md" in _said(caplog)
+    assert rec.kinds("indexed")[-1].said == "new: bread/rye.md"  # (the app's toast said "after rye changed")
     before = len(rec.kinds("indexed"))
     (vault / "bread/rye.md").write_text("# Rye\n\nrye quokka marmalade crumb oven\n", encoding="utf-8")
     settle(vault, ix, rec, before)
     assert rec.kinds("changed")[-1].message == "changed: bread/rye.md"  # indexed now
+    assert rec.kinds("indexed")[-1].said == "changed: bread/rye.md"
+    before = len(rec.kinds("indexed"))
+    os.rename(vault / "bread/rye.md", vault / "rye.md")
+    (vault / "bread/bread 3.md").unlink()
+    settle(vault, ix, rec, before)
+    assert rec.kinds("indexed")[-1].said == "moved bread/rye.md → rye.md; deleted: bread/bread 3.md"
 
 
 def test_a_full_retrain_for_a_changed_setting_says_which(make_vault, tmp_path) -> None:
@@ -113,3 +120,22 @@ def test_a_full_retrain_for_a_changed_setting_says_which(make_vault, tmp_path) -
     finally:
         w.stop()
     assert "full retrain: settings changed: dim 32 → 16 (" in rec.kinds("indexed")[0].message
+
+
+def test_a_big_change_retrains_from_scratch_and_says_why(watching: Watching, caplog) -> None:
+    """An update given up for a full retrain (here: most of the words changed) said only "full retrain
+    (...)" in the log, and nothing in the event the app's toast reads."""
+    import re
+
+    vault, ix, rec, _ = watching
+    caplog.set_level(logging.INFO, logger="notelink")
+    before = len(rec.kinds("indexed"))
+    # two thirds of the notes: should the debouncer split them in two batches, one is over a quarter
+    for p in [*(vault / "garden").glob("*.md"), *(vault / "stars").glob("*.md")]:
+        p.write_text("# New\n\n" + "completely different words there " * 20, encoding="utf-8")
+    settle(vault, ix, rec, before)
+    rec.wait_for(lambda: any(e.retrain_reason for e in rec.kinds("indexed")[before:]))
+    ev = next(e for e in rec.kinds("indexed")[before:] if e.retrain_reason)
+    why = r"much of the vault changed: \d+% of its words \(an update takes up to 25%\)"
+    assert re.fullmatch(why, ev.retrain_reason), ev.retrain_reason
+    assert f"full retrain: {ev.retrain_reason} (" in ev.message and ev.message in _said(caplog)
