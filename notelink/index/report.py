@@ -115,7 +115,8 @@ def describe_build(s: IndexSummary, carried: str = CARRIED) -> str:
     if s.mode == "carried":
         return head + f"{carried}; word vectors kept as they were (no retraining)"
     if s.mode == "incremental":
-        return head + (f"{s.changed} changed note(s) absorbed by an incremental update "
-                       f"({s.epochs} epochs, {s.train_seconds:.1f}s)")
+        whose = "1 note's" if s.changed == 1 else f"{s.changed:,} notes'"  # (new notes too: not "changed")
+        return head + (f"{whose} new text absorbed by an incremental update ({s.epochs} epochs, "
+                       f"{s.train_seconds:.1f}s)")
     why = f": {s.retrain_reason}" if s.retrain_reason else ""
     return head + f"full retrain{why} ({s.epochs} epochs over {s.tokens:,} words, {s.train_seconds:.1f}s)"

@@ -86,6 +86,8 @@ def test_a_new_note_is_said_new(watching: Watching, caplog) -> None:
     settle(vault, ix, rec, before)
     assert rec.kinds("changed")[-1].message == "new: bread/rye.md" and "new: bread/rye.md" in _said(caplog)
     assert rec.kinds("indexed")[-1].said == "new: bread/rye.md"  # (the app's toast said "after rye changed")
+    assert "1 note's new text absorbed by an incremental update (" in rec.kinds("indexed")[-1].message  # (was
+    # "1 changed note(s)")
     before = len(rec.kinds("indexed"))
     (vault / "bread/rye.md").write_text("# Rye\n\nrye quokka marmalade crumb oven\n", encoding="utf-8")
     settle(vault, ix, rec, before)
