@@ -26,7 +26,7 @@ from typing import Any
 from notelink.config import IndexConfig, TrainConfig, WatchConfig
 from notelink.errors import Cancelled, DiskFull, NoNotes, NotelinkError
 from notelink.index.lock import WatcherLock, WatcherRunning
-from notelink.index.report import CARRIED, IndexEvent, IndexSummary, describe_build
+from notelink.index.report import CARRIED, IndexEvent, IndexSummary, describe_build, describe_paths
 from notelink.index.store import current_generation, open_generation, saved_exclude
 from notelink.model import cbow
 from notelink.notes.vault import check_vault
@@ -325,10 +325,12 @@ class VaultWatcher:
         nothing, as most do. `known`: the generation live before."""
         if not (paths or self._waited):
             return
+        touched = [*batch.emptied, *batch.new, *batch.changed]
         if generation != known and (known or self._waited):
             message = f"the index is current: generation {generation} was built by another process"
-        elif batch.shown and not batch.deleted:  # (a touch, a save of the same text, a block written)
-            message = f"touched, same text as indexed: {batch.subject()}; generation {generation} stays live"
+        elif touched and not batch.deleted:  # (a touch, a save of the same text, a block written)
+            message = (f"touched, same text as indexed: {describe_paths(touched)}; generation {generation} "
+                       "stays live")
         else:
             message = f"nothing changed for the index: generation {generation} stays live"
         log.info(message)

@@ -77,6 +77,18 @@ def test_a_touch_is_said_same_text(watching: Watching, caplog) -> None:
     assert rec.kinds("current")[0].message == done and done in _said(caplog)
 
 
+def test_a_note_renamed_and_back_is_said_so(watching: Watching, caplog) -> None:
+    """`mv A B; mv B A` in one batch was "deleted: B; changed: A", then "touched, same text as indexed: A"."""
+    vault, _, rec, w = watching
+    caplog.set_level(logging.INFO, logger="notelink")
+    os.rename(vault / "bread/bread 2.md", vault / "bread/b2.md")
+    os.rename(vault / "bread/b2.md", vault / "bread/bread 2.md")
+    rec.wait_for(lambda: bool(rec.kinds("current")))
+    assert rec.kinds("changed")[-1].message == "moved bread/bread 2.md → bread/b2.md and back"
+    done = f"nothing changed for the index: generation {w.generation} stays live"
+    assert rec.kinds("current")[0].message == done and done in _said(caplog)
+
+
 def test_a_new_note_is_said_new(watching: Watching, caplog) -> None:
     """A note the index did not have was logged `changed: X`."""
     vault, ix, rec, _ = watching
