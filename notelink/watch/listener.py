@@ -27,7 +27,8 @@ class WatchEvent:
     moves: tuple[tuple[str, str], ...] = ()  # for "changed": the batch's renames (from, to), `changes.Moves`
     retrain_reason: str = ""  # for "indexed": why it retrained from scratch (a setting changed, a big
     #                           change...), else ""
-    said: str = ""  # for "indexed": what its batch was, as the log says it ("new: a.md"); "" for a reconcile
+    said: str = ""  # for "indexed" and "current": what its batch was, as the log says it ("new: a.md",
+    #                 "touched, same text as indexed: a.md"); "" for a reconcile or another process's build
 
 
 class Listener:

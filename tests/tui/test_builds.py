@@ -407,3 +407,41 @@ def test_each_build_stage_has_its_own_line() -> None:
     assert len(set(lines)) == len(STAGES)
     assert describe_event(IndexEvent("mentions"), cancellable=False) == "Finding where notes name each other…"
     assert describe_event(IndexEvent("train"), cancellable=False) == "Learning your vocabulary…"  # not 0/0
+
+
+@sync
+async def test_a_generation_another_process_built_while_the_watcher_waited_is_shown(
+        edited: tuple[Path, Path]) -> None:
+    """The watcher waited for another build (a `notelink index`), then found the index current: the app kept
+    showing the older generation until the next change, its "updating related notes…" never answered."""
+    from notelink.tui.actions import OTHER_BUILT
+
+    vault, index_dir = edited
+    watchers: list[FakeWatcher] = []
+    app = make_app(*edited, watchers)
+    async with running(app, (120, 35)) as pilot:
+        shown = record_notes(app)
+        assert app.index is not None and app.index.meta["generation"] == 1
+        built = build_index(vault, index_dir, FAST)  # (another process)
+        watchers[0].on_event(FakeEvent("current", ("cooking/Kimchi.md",), generation=built.generation))
+        await wait_for(pilot, lambda: app.index is not None and app.index.meta["generation"] == 2)
+        await wait_for(pilot, lambda: shown)
+        assert [m for m, _ in shown] == [OTHER_BUILT]
+
+
+@sync
+async def test_a_batch_with_nothing_to_build_says_so(edited: tuple[Path, Path]) -> None:
+    """A touch, or a note renamed and back: the toast said "updating related notes…" and nothing after."""
+    watchers: list[FakeWatcher] = []
+    app = make_app(*edited, watchers)
+    async with running(app, (120, 35)) as pilot:
+        shown = record_notes(app)
+        w = watchers[0]
+        w.on_event(FakeEvent("current", ("cooking/Kimchi.md",), generation=1,
+                             said="touched, same text as indexed: cooking/Kimchi.md"))
+        w.on_event(FakeEvent("current", ("a.md", "b.md"), generation=1, said="moved a.md → b.md and back"))
+        await wait_for(pilot, lambda: len(shown) == 2)
+        assert [m for m, _ in shown] == [
+            "Touched, same text as indexed: cooking/Kimchi.md; related notes unchanged",
+            "Moved a.md → b.md and back; related notes unchanged"]
+        assert app.index is not None and app.index.meta["generation"] == 1
