@@ -199,17 +199,17 @@ def watch_event(app: AppState, ev: Any) -> None:
 def nothing_built(app: AppState, ev: Any) -> None:
     """The watcher built nothing: another process built the live generation meanwhile (while the watcher
     waited for it: shown now, not at the next change), or the batch's text was as indexed (said, ending the
-    toast that said related notes were being updated)."""
+    toast that said related notes were being updated, in its words)."""
     generation = getattr(ev, "generation", 0)
     if generation and (app.index is None or app.index.meta.get("generation") != generation):
         app.load_index(OTHER_BUILT)
     elif ev.paths:
         said = getattr(ev, "said", "")
-        app.notify(escape(f"{_capital(said)}; related notes unchanged" if said else UNCHANGED))
+        app.notify(escape(f"{_capital(said)}; related notes already up to date" if said else UNCHANGED))
 
 
 OTHER_BUILT = "Related notes updated: another notelink process re-indexed the vault"
-UNCHANGED = "Related notes unchanged"
+UNCHANGED = "Related notes already up to date"
 
 RENAMES_KEPT = 100
 """The watcher's renames the app keeps to follow the shown note by (a new index may come a batch late)."""
@@ -242,10 +242,10 @@ def _capital(said: str) -> str:
     """The watcher's words as a sentence: its first word capitalised, not a path it starts with
     ("bread/rye.md is now empty")."""
     first = said.partition(" ")[0]
-    return said[:1].upper() + said[1:] if first.rstrip(":,") in SAID_FIRST else said
+    return said[:1].upper() + said[1:] if first.rstrip(":") in SAID_FIRST else said
 
 
-SAID_FIRST = {"moved", "deleted", "now", "new", "no", "changed", "skipped", "touched"}
+SAID_FIRST = {"moved", "deleted", "now", "new", "no", "changed", "skipped"}
 """The words a watcher's batch may start with (`watch.changes.Batch.said`); others start with a path."""
 
 

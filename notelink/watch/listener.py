@@ -28,7 +28,7 @@ class WatchEvent:
     retrain_reason: str = ""  # for "indexed": why it retrained from scratch (a setting changed, a big
     #                           change...), else ""
     said: str = ""  # for "indexed" and "current": what its batch was, as the log says it ("new: a.md",
-    #                 "touched, same text as indexed: a.md"); "" for a reconcile or another process's build
+    #                 "moved a.md → b.md"); "" for a reconcile
 
 
 class Listener:

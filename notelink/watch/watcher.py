@@ -326,16 +326,16 @@ class VaultWatcher:
         if not (paths or self._waited):
             return
         touched = [*batch.emptied, *batch.new, *batch.changed]
-        said = ""
         if generation != known and (known or self._waited):
             message = f"the index is current: generation {generation} was built by another process"
         elif touched and not batch.deleted:  # (a touch, a save of the same text, a block written)
-            said = f"touched, same text as indexed: {describe_paths(touched)}"
-            message = f"{said}; generation {generation} stays live"
+            message = (f"touched, same text as indexed: {describe_paths(touched)}; generation {generation} "
+                       "stays live")
         else:
-            said, message = batch.said(), f"nothing changed for the index: generation {generation} stays live"
+            message = f"nothing changed for the index: generation {generation} stays live"
         log.info(message)
-        self._listener.emit(WatchEvent("current", paths, generation=generation, message=message, said=said))
+        self._listener.emit(WatchEvent("current", paths, generation=generation, message=message,
+                                       said=batch.said() if paths else ""))
 
     def _indexed_paths(self) -> frozenset[str] | None:
         """The paths the live generation has, its notes' and skipped files' (what makes a note in a batch

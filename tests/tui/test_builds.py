@@ -437,11 +437,11 @@ async def test_a_batch_with_nothing_to_build_says_so(edited: tuple[Path, Path]) 
     async with running(app, (120, 35)) as pilot:
         shown = record_notes(app)
         w = watchers[0]
-        w.on_event(FakeEvent("current", ("cooking/Kimchi.md",), generation=1,
-                             said="touched, same text as indexed: cooking/Kimchi.md"))
-        w.on_event(FakeEvent("current", ("a.md", "b.md"), generation=1, said="moved a.md → b.md and back"))
+        for paths, said in [(("cooking/Kimchi.md",), "changed: cooking/Kimchi.md"),
+                            (("a.md", "b.md"), "moved a.md → b.md and back")]:
+            w.on_event(FakeEvent("current", paths, generation=1, said=said))
         await wait_for(pilot, lambda: len(shown) == 2)
         assert [m for m, _ in shown] == [
-            "Touched, same text as indexed: cooking/Kimchi.md; related notes unchanged",
-            "Moved a.md → b.md and back; related notes unchanged"]
+            "Changed: cooking/Kimchi.md; related notes already up to date",  # (the first toast's words)
+            "Moved a.md → b.md and back; related notes already up to date"]
         assert app.index is not None and app.index.meta["generation"] == 1

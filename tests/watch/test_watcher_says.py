@@ -75,7 +75,7 @@ def test_a_touch_is_said_same_text(watching: Watching, caplog) -> None:
     rec.wait_for(lambda: bool(rec.kinds("current")))
     done = f"touched, same text as indexed: bread/bread 2.md; generation {w.generation} stays live"
     assert rec.kinds("current")[0].message == done and done in _said(caplog)
-    assert rec.kinds("current")[0].said == "touched, same text as indexed: bread/bread 2.md"  # (for the app)
+    assert rec.kinds("current")[0].said == "changed: bread/bread 2.md"  # (for the app: as its first toast)
 
 
 def test_a_note_renamed_and_back_is_said_so(watching: Watching, caplog) -> None:
