@@ -17,7 +17,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
+from notelink.errors import NotelinkError
 from notelink.index.report import describe_paths
+from notelink.index.store import current_generation
 
 Move = tuple[str, str]
 """(from, to): vault-relative note paths, or folders as `folder/`."""
@@ -154,6 +156,18 @@ class Batch:
         if self.skipped:
             parts.append(f"skipped: {describe_paths(self.skipped)}")
         return "; ".join(parts)
+
+
+def whole(index_dir: Path, force: bool) -> str:
+    """What a build of no batch (at startup, a reconcile) is said to index ("indexing ..."): a new user's
+    first build was "indexing (reconcile)"."""
+    if force:
+        return "every note (retraining from scratch: --force)"
+    try:
+        first = current_generation(index_dir) is None
+    except (NotelinkError, OSError):
+        first = False
+    return "every note (no index yet)" if first else "(reconcile)"
 
 
 def _moved(path: str, moves: tuple[Move, ...]) -> bool:

@@ -31,7 +31,7 @@ from notelink.index.store import current_generation, open_generation, saved_excl
 from notelink.model import cbow
 from notelink.notes.vault import check_vault
 from notelink.watch.builder import ChildBuilder, release_memory
-from notelink.watch.changes import Batch, Moves
+from notelink.watch.changes import Batch, Moves, whole
 from notelink.watch.debounce import Debouncer
 from notelink.watch.feed import ChangeFeed
 from notelink.watch.listener import Listener, WatchEvent
@@ -229,7 +229,7 @@ class VaultWatcher:
         self._state.stage, self._waited, known = "check", False, self.generation
         self._save_state("indexing", pending=list(paths))
         try:
-            s = self._build_index(paths, force, batch.subject())
+            s = self._build_index(paths, force, batch.subject() if paths else whole(self.index_dir, force))
         except Cancelled:
             log.info("stopping: the generation being built was abandoned; the live one is unchanged")
             return
@@ -288,7 +288,7 @@ class VaultWatcher:
                 log.info("waiting for another build of the index to finish (a `notelink index`?)")
             elif ev.stage != "wait" and not said:
                 said = True
-                log.info("indexing %s", subject if paths else "(reconcile)")
+                log.info("indexing %s", subject)
             if not started:
                 started = True
                 self._listener.emit(WatchEvent("indexing", paths))

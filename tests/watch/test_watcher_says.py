@@ -155,3 +155,29 @@ def test_a_big_change_retrains_from_scratch_and_says_why(watching: Watching, cap
     why = r"much of the vault changed: \d+% of its words \(an update takes up to 25%\)"
     assert re.fullmatch(why, ev.retrain_reason), ev.retrain_reason
     assert f"full retrain: {ev.retrain_reason} (" in ev.message and ev.message in _said(caplog)
+
+
+def test_a_first_build_and_a_forced_one_say_what_they_index(make_vault, tmp_path, caplog) -> None:
+    """A new user's first `notelink watch` said "indexing (reconcile)"; `watch --force` too, and its full
+    retrain no reason."""
+    from notelink.watch.watcher import VaultWatcher
+
+    from ..conftest import FAST
+    from ..index.test_update import topic_vault
+    from .helpers import CFG, Recorder
+
+    caplog.set_level(logging.INFO, logger="notelink")
+    vault, ix = topic_vault(make_vault, per_topic=3), tmp_path / "ix"
+    for force in (False, True):
+        rec = Recorder(ix)
+        w = VaultWatcher(vault, ix, FAST, on_event=rec, watch_cfg=CFG)
+        w.force_first = force
+        w.start()
+        try:
+            rec.wait_for(lambda: bool(rec.kinds("indexed")))  # noqa: B023 (waited for here)
+        finally:
+            w.stop()
+    said = _said(caplog)
+    assert "indexing every note (no index yet)" in said and "indexing (reconcile)" not in said
+    assert "indexing every note (retraining from scratch: --force)" in said
+    assert any("full retrain: asked for (--force) (" in line for line in said)
