@@ -181,3 +181,19 @@ def test_a_first_build_and_a_forced_one_say_what_they_index(make_vault, tmp_path
     assert "indexing every note (no index yet)" in said and "indexing (reconcile)" not in said
     assert "indexing every note (retraining from scratch: --force)" in said
     assert any("full retrain: asked for (--force) (" in line for line in said)
+
+
+def test_a_generation_another_process_built_is_said(watching: Watching, caplog) -> None:
+    """`notelink index` beside an idle watcher switched a generation in: nothing said it, and the app (whose
+    watcher it was) kept showing the older one until the next change."""
+    from notelink.index.build import build_index
+
+    from ..conftest import FAST
+
+    vault, ix, rec, w = watching
+    caplog.set_level(logging.INFO, logger="notelink")
+    built = build_index(vault, ix, FAST, force=True)
+    rec.wait_for(lambda: any(e.generation == built.generation for e in rec.kinds("current")))
+    done = f"the index is current: generation {built.generation} was built by another process"
+    assert rec.kinds("current")[-1].message == done and done in _said(caplog)
+    assert w.generation == built.generation
