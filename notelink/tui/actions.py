@@ -197,12 +197,14 @@ def watch_event(app: AppState, ev: Any) -> None:
 
 
 def nothing_built(app: AppState, ev: Any) -> None:
-    """The watcher built nothing: another process built the live generation meanwhile (while the watcher
-    waited for it: shown now, not at the next change), or the batch's text was as indexed (said, ending the
-    toast that said related notes were being updated, in its words)."""
+    """The watcher built nothing: another process built the live generation meanwhile (shown now, not at
+    the next change; the app's own build, `r`, shows its own), or the batch's text was as indexed (said,
+    ending the toast that said related notes were being updated, in its words)."""
     generation = getattr(ev, "generation", 0)
+    own = any(w.group == "index" and not w.is_finished for w in app.workers)
     if generation and (app.index is None or app.index.meta.get("generation") != generation):
-        app.load_index(OTHER_BUILT)
+        if not own:
+            app.load_index(OTHER_BUILT)
     elif ev.paths:
         said = getattr(ev, "said", "")
         app.notify(escape(f"{_capital(said)}; related notes already up to date" if said else UNCHANGED))

@@ -387,4 +387,3 @@ class VaultWatcher:
             st.save(self.index_dir)
         except OSError as exc:
             log.warning("cannot write the watcher status in %s: %s", self.index_dir, exc)
-

@@ -445,3 +445,25 @@ async def test_a_batch_with_nothing_to_build_says_so(edited: tuple[Path, Path]) 
             "Changed: cooking/Kimchi.md; related notes already up to date",  # (the first toast's words)
             "Moved a.md → b.md and back; related notes already up to date"]
         assert app.index is not None and app.index.meta["generation"] == 1
+
+
+@sync
+async def test_the_apps_own_build_is_not_said_another_processs(edited: tuple[Path, Path],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The watcher sees every new generation it did not build: the app's own `r` too, which is no other
+    process's (nor loaded twice)."""
+    from notelink.tui.actions import OTHER_BUILT
+
+    build = GatedBuild()
+    monkeypatch.setattr("notelink.index.build.build_index", build)
+    watchers: list[FakeWatcher] = []
+    app = make_app(*edited, watchers)
+    async with running(app, (120, 35)) as pilot:
+        shown = record_notes(app)
+        app.builds.start()
+        await wait_for(pilot, lambda: app.builds.running)
+        watchers[0].on_event(FakeEvent("current", generation=2))  # (as the build switches generation 2 in)
+        await pilot.pause()
+        build.gate.set()
+        await wait_for(pilot, lambda: bool(shown), 60)
+        assert [m for m, _ in shown] == ["Indexed 42 notes"] and OTHER_BUILT not in [m for m, _ in shown]
