@@ -27,13 +27,13 @@ from notelink.index.lock import build_lock
 from notelink.index.naming import find_mentions, mentions_of
 from notelink.index.notevectors import NOTE_STEPS, Layout, largest_language, note_vectors
 from notelink.index.owner import other_vault, other_vaults_index
-from notelink.index.previous import Previous, as_json, named_dialect, settled, settled_training
+from notelink.index.previous import OTHER_FORMAT, Previous, as_json, named_dialect, settled, settled_training
 from notelink.index.references import chance_of
 from notelink.index.report import IndexEvent, IndexSummary, Progress, throttled, ticker
 from notelink.index.searchdata import SEARCH_VERSION, SearchData, search_data
 from notelink.index.store import CURRENT, current_generation
 from notelink.index.tokenstore import TOKEN_ARRAYS, token_arrays
-from notelink.index.update import UpdatePlan, graph_for, patch_for, plan_update, train_update
+from notelink.index.update import UpdatePlan, graph_for, patch_for, plan_update, train_update, why_full
 from notelink.index.verify import check_generation
 from notelink.model import cbow
 from notelink.model.vocab import Vocab
@@ -208,9 +208,10 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
     tokens = Lazy(len(records), lambda i: without_boilerplate(records[i].paragraphs, boiler_set))  # what
     # mentions are found in: made for the notes read (an update: those that changed, `mentions_reuse`)
     vocab, docs, ids, owner = encoded.vocab, encoded.docs, encoded.ids, encoded.owner
-    plan = None
+    planned: UpdatePlan | str = ""  # an update, or why not
     if incremental is not None and not force and previous.meta.get("config") == config:
-        plan = plan_update(previous, records, vocab, train_cfg, incremental)
+        planned = plan_update(previous, records, vocab, train_cfg, incremental)
+    plan = planned if isinstance(planned, UpdatePlan) else None
     same_boilerplate = boiler == previous.meta.get("boilerplate")
     stage("mentions")
     mentions, named = mentions_of(records, tokens, encoded, plan, same_boilerplate)
@@ -233,7 +234,7 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
                                  lambda done: step(GRAPH_STEPS + done))
     search.add_dense(wv.syn1neg)
     _summarise(summary, wv, int(ids.size), len(vocab), plan)
-    summary.retrain_reason = previous.settings_changed(config) if plan is None else ""
+    summary.retrain_reason = why_full(previous, config, incremental, force, planned) if plan is None else ""
     meta = _meta(vault, config, index_cfg, train_cfg, wv, skipped, summary, plan, previous.meta)
     meta["dialect_named"], meta["resolver_version"] = dialect_named, RESOLVER_VERSION
     meta["layout"], meta["boilerplate"], meta["token_arrays"] = asdict(layout), boiler, TOKEN_ARRAYS
@@ -281,8 +282,8 @@ def _previous(index_dir: Path, index_cfg: IndexConfig, thorough: bool) -> tuple[
     except (IndexDamaged, sqlite3.DatabaseError, OSError, ValueError) as exc:
         gen, problems = _named_in_current(index_dir), [str(exc).split("; run")[0]]
     except IndexFormatError:  # another format version: rebuilt, as Previous.load says nothing is reusable
-        return Previous(), ""
-    return Previous(), _set_aside(index_dir, gen, problems[0])
+        return Previous(unusable=OTHER_FORMAT), ""
+    return Previous(unusable="the index was damaged"), _set_aside(index_dir, gen, problems[0])
 
 
 def _named_in_current(index_dir: Path) -> Path | None:

@@ -36,6 +36,9 @@ from notelink.notes.dialect import detect
 from notelink.notes.note import Link
 from notelink.notes.records import TOKENS_VERSION, NoteRecord
 
+OTHER_FORMAT = "the index was written by another version of notelink"
+OTHER_TOKENS = "this notelink reads notes by newer rules"
+
 
 @dataclass
 class Previous:
@@ -44,6 +47,9 @@ class Previous:
     gen: Path | None = None
     records: dict[str, NoteRecord] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
+    unusable: str = ""
+    """Why an update cannot build on the index there is, in a few words ("" when it can, or there is none):
+    another format, notes read by other rules, damage (`build._previous`)."""
 
     @classmethod
     def load(cls, index_dir: Path, index_cfg: IndexConfig) -> Previous:
@@ -55,10 +61,10 @@ class Previous:
                 return cls()
             records, meta = load_records(gen)
         except IndexFormatError:
-            return cls()
+            return cls(unusable=OTHER_FORMAT)
         same_tokens = (meta.get("index_config") == as_json(index_cfg.to_dict())
                        and meta.get("tokens_version") == TOKENS_VERSION)
-        return cls(gen, records if same_tokens else {}, meta)
+        return cls(gen, records if same_tokens else {}, meta, "" if same_tokens else OTHER_TOKENS)
 
     def unchanged(self, records: Sequence[NoteRecord], skipped: Sequence[Any],
                   config: dict[str, Any]) -> bool:

@@ -83,7 +83,8 @@ class IndexSummary:
     changed: int = 0  # notes whose training text changed (incremental and carried updates)
     retrain_reason: str = ""
     """A full retrain's cause when a setting changed ("the dialect changed (obsidian → zk)", "settings
-    changed: dim 100 → 50", newer rules); "" otherwise."""
+    changed: dim 100 → 50", newer rules) or an incremental update was given up for it ("much of the vault
+    changed: 40% of its words (an update takes up to 25%)", `update.why_full`); "" otherwise."""
     warnings: list[str] = field(default_factory=list)
     last_build: dict[str, Any] | None = None
     """Up to date (nothing built): the build that made the live generation, its `trained_at` and seconds
@@ -114,7 +115,8 @@ def describe_build(s: IndexSummary, carried: str = CARRIED) -> str:
     if s.mode == "carried":
         return head + f"{carried}; word vectors kept as they were (no retraining)"
     if s.mode == "incremental":
-        return head + (f"{s.changed} changed note(s) absorbed by an incremental update "
-                       f"({s.epochs} epochs, {s.train_seconds:.1f}s)")
+        whose = "1 note's" if s.changed == 1 else f"{s.changed:,} notes'"  # (new notes too: not "changed")
+        return head + (f"{whose} new text absorbed by an incremental update ({s.epochs} epochs, "
+                       f"{s.train_seconds:.1f}s)")
     why = f": {s.retrain_reason}" if s.retrain_reason else ""
     return head + f"full retrain{why} ({s.epochs} epochs over {s.tokens:,} words, {s.train_seconds:.1f}s)"

@@ -18,6 +18,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -74,26 +75,60 @@ def carry_over(syn0: np.ndarray, syn1neg: np.ndarray, src: np.ndarray,
 
 
 def plan_update(previous: Previous, records: Sequence[NoteRecord], vocab: Vocab, train_cfg: TrainConfig,
-                cfg: IncrementalConfig) -> UpdatePlan | None:
-    """The update to run, or None when a full retrain is due: no previous generation, much of the text or
-    vocabulary is new, the chain of updates is long, or the previous vectors cannot be used."""
-    if previous.gen is None:
-        return None
+                cfg: IncrementalConfig) -> UpdatePlan | str:
+    """The update to run, or why a full retrain is due instead, in a few words ("" when there is no
+    previous generation): it cannot be built on, much of the text or vocabulary is new, the chain of
+    updates is long, or the previous vectors cannot be used."""
+    if previous.gen is None or previous.unusable:
+        return previous.unusable
     chain = int(previous.meta.get("update", {}).get("chain", 0)) + 1
+    if chain > cfg.max_chain:
+        return f"{_updates(chain - 1)} in a row since the last full retrain (the most is {cfg.max_chain:,})"
     changed = previous.retrained(records)
     total = sum(r.n_tokens for r in records)
-    if chain > cfg.max_chain or sum(records[i].n_tokens for i in changed) > cfg.full_fraction * total:
-        return None
+    if (words := sum(records[i].n_tokens for i in changed)) > cfg.full_fraction * total:
+        return f"much of the vault changed: {_share(words / total, cfg.full_fraction, 'of its words')}"
     prev = previous.vectors()
-    if prev is None or prev[1].shape != (len(prev[0]), train_cfg.dim) or prev[2].shape != prev[1].shape:
-        return None
+    if prev is None:
+        return "the live word vectors could not be read"
+    if prev[1].shape != (len(prev[0]), train_cfg.dim) or prev[2].shape != prev[1].shape:
+        return "the live word vectors are damaged (their shapes do not match the index)"
     if not (np.isfinite(prev[1]).all() and np.isfinite(prev[2]).all()):  # (a training that diverged)
-        return None
+        return "the live word vectors are not finite numbers (an earlier training diverged)"
     rows = old_rows(prev[0], vocab)
     syn0, syn1neg, new = carry_over(prev[1], prev[2], rows, train_cfg.seed + chain)
     if new > cfg.full_fraction * max(len(vocab), 1):
-        return None
+        return f"many new words: {_share(new / len(vocab), cfg.full_fraction, 'of the vocabulary')}"
     return UpdatePlan(previous, changed, (syn0, syn1neg), new, chain, rows)
+
+
+FORCED = "asked for (--force)"
+DIVERGED = "the update from the live word vectors diverged"
+
+
+def why_full(previous: Previous, config: dict[str, Any], incremental: IncrementalConfig | None, force: bool,
+             planned: UpdatePlan | str) -> str:
+    """Why a build retrained from scratch, in a few words: a setting changed (`Previous.settings_changed`);
+    an update was asked for (`incremental`) and given up: `--force`, `plan_update`'s reason, or its training
+    diverged (`planned` a plan). "" for a first build, and when a build without `incremental` (`notelink
+    index`, which always retrains) had no setting changed."""
+    settings = previous.settings_changed(config)
+    if settings or incremental is None:
+        return settings
+    if force:
+        return FORCED
+    return DIVERGED if isinstance(planned, UpdatePlan) else planned or previous.unusable
+
+
+def _updates(n: int) -> str:
+    return f"{n:,} update{'' if n == 1 else 's'}"
+
+
+def _share(part: float, limit: float, of: str) -> str:
+    """`part` as a percentage `of` something, beside the most an update takes ("40% of its words (an update
+    takes up to 25%)"), to a tenth where whole percents would not tell them apart."""
+    shown = f"{part:.0%}" if round(part * 100) > round(limit * 100) else f"{part:.1%}"
+    return f"{shown} {of} (an update takes up to {limit:.0%})"
 
 
 def _replay(docs: Sequence[np.ndarray], changed: set[int], budget: int, seed: int) -> list[int]:

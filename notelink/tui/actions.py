@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.app import SuspendNotSupported, SystemCommand
+from textual.markup import escape
 from textual.widgets import Input
 
 from notelink.errors import ConfigError, NotFound, VaultError
@@ -170,7 +171,7 @@ def watch_event(app: AppState, ev: Any) -> None:
         app.renames = [*app.renames, *getattr(ev, "moves", ())][-RENAMES_KEPT:]
         said = getattr(ev, "message", "") or (f"{len(ev.paths)} note(s) changed" if ev.paths else
                                              "Notes changed")  # (the watcher's: "moved a.md → b.md")
-        app.notify(f"{said[:1].upper()}{said[1:]}; updating related notes…")
+        app.notify(escape(f"{_capital(said)}; updating related notes…"))
     elif kind == "indexing":
         app.watch_error = ""
         status.start("Re-indexing after changes…" if app.index is not None else "Building the index…")
@@ -178,22 +179,39 @@ def watch_event(app: AppState, ev: Any) -> None:
         status.show_event(ev.progress, cancellable=False)  # the watcher's build: `x` does not stop it
     elif kind == "indexed":
         status.finish()
-        why = getattr(ev, "retrain_reason", "")
-        app.load_index(indexed_message(ev.paths, app.vault) + (f" (full retrain: {why})" if why else ""))
+        app.load_index(escape(indexed_message(getattr(ev, "said", ""), getattr(ev, "retrain_reason", ""))))
     elif kind == "current":  # nothing to build (after a wait for another build: it stops showing)
         status.finish()
+        nothing_built(app, ev)
     elif kind in ("error", "waiting"):
         status.finish()
         if kind == "error":
-            app.notify(f"Watcher: {ev.message}", severity="error", timeout=10)
+            app.notify(escape(f"Watcher: {ev.message}"), severity="error", timeout=10)
         if kind == "error" and app.index is None and not ev.paths:  # it could not build the first index
             app.watch_error = ev.message
             show_no_index(app)
     elif kind == "stopped":
         app.sub_title = f"{app.vault} · not watching"
     elif kind == "watching":  # back from rescans (after a fallback said so in an error)
-        app.notify(f"Watcher: {ev.message}", timeout=5)
+        app.notify(escape(f"Watcher: {ev.message}"), timeout=5)
 
+
+def nothing_built(app: AppState, ev: Any) -> None:
+    """The watcher built nothing: another process built the live generation meanwhile (shown now, not at
+    the next change; the app's own build, `r`, shows its own), or the batch's text was as indexed (said,
+    ending the toast that said related notes were being updated, in its words)."""
+    generation = getattr(ev, "generation", 0)
+    own = any(w.group == "index" and not w.is_finished for w in app.workers)
+    if generation and (app.index is None or app.index.meta.get("generation") != generation):
+        if not own:
+            app.load_index(OTHER_BUILT)
+    elif ev.paths:
+        said = getattr(ev, "said", "")
+        app.notify(escape(f"{_capital(said)}; related notes already up to date" if said else UNCHANGED))
+
+
+OTHER_BUILT = "Related notes updated: another notelink process re-indexed the vault"
+UNCHANGED = "Related notes already up to date"
 
 RENAMES_KEPT = 100
 """The watcher's renames the app keeps to follow the shown note by (a new index may come a batch late)."""
@@ -214,16 +232,23 @@ def followed(app: AppState, before: Index | None, now: Index) -> str | None:
     return None if before is None else moved_to(before, now, shown)
 
 
-def indexed_message(paths: tuple[str, ...], vault: Path) -> str:
-    """What a toast says when the watcher's new index is in (the watcher's own line is for its log): the
-    note changed, or gone (deleted or moved: the shown note then gives way to another), by whoever changed
-    it (an edit outside the app too)."""
-    notes = [p for p in paths if not p.endswith("/")]
-    if len(notes) == 1:
-        name = notes[0].rpartition("/")[2].removesuffix(".md")
-        gone = not (vault / notes[0]).exists()
-        return f"Related notes updated after {name} {'was deleted or moved' if gone else 'changed'}"
-    return f"Related notes updated after {len(notes):,} notes changed" if notes else "Related notes updated"
+def indexed_message(said: str, why: str = "") -> str:
+    """What a toast says when the watcher's new index is in: what changed, in the words of the watcher's log
+    and of the toast that said it was coming (`said`: "new: a.md", "moved a.md → b.md", "deleted: c.md",
+    "c.md is now empty"; "" for a reconcile), and why it retrained from scratch when it did (`why`)."""
+    head = f"{_capital(said)}; related notes updated" if said else "Related notes updated"
+    return head + (f" (full retrain: {why})" if why else "")
+
+
+def _capital(said: str) -> str:
+    """The watcher's words as a sentence: its first word capitalised, not a path it starts with
+    ("bread/rye.md is now empty")."""
+    first = said.partition(" ")[0]
+    return said[:1].upper() + said[1:] if first.rstrip(":") in SAID_FIRST else said
+
+
+SAID_FIRST = {"moved", "deleted", "now", "new", "no", "changed", "skipped"}
+"""The words a watcher's batch may start with (`watch.changes.Batch.said`); others start with a path."""
 
 
 NO_INDEX = ("# This vault has no index yet\n\nPress `r` to build one: notelink reads your notes and learns "
@@ -355,7 +380,7 @@ def switch_vault(app: AppState, folder: Path) -> None:
     app.query_one(ConceptsPanel).show([], "loading the index…")
     app.sub_title = str(vault)
     app.start_watching()  # first: with a watcher, a vault without an index is built, not offered
-    app.load_index(f"Opened {vault}")
+    app.load_index(escape(f"Opened {vault}"))
 
 
 def follow_link(app: AppState, target: str) -> None:

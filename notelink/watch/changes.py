@@ -1,5 +1,6 @@
-"""What a batch of changed paths was, in the user's words: notes and folders moved (`moved A → B`),
-deleted, emptied, new or changed; what the watcher's log and the app's toasts say of it.
+"""What a batch of changed paths was, in the user's words: notes and folders moved (`moved A → B`, or
+`moved A → B and back`), deleted, emptied, new or changed; what the watcher's log and the app's toasts say
+of it.
 
 File events only name paths; a rename names two, and a folder's rename every path inside it too (watchdog
 posts a move for each). `Moves` keeps the renames the observer saw, so that a batch says `moved Garden/ →
@@ -14,8 +15,11 @@ import threading
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
+from notelink.errors import NotelinkError
 from notelink.index.report import describe_paths
+from notelink.index.store import current_generation
 
 Move = tuple[str, str]
 """(from, to): vault-relative note paths, or folders as `folder/`."""
@@ -37,27 +41,42 @@ class Moves:
             self._seen.append((src, dest))
             del self._seen[:-MOVES_KEPT]
 
-    def take(self, batch: list[str] | tuple[str, ...]) -> tuple[Move, ...]:
-        """The renames both of whose paths are in `batch` (forgotten here), chained (a → b → c is a → c;
-        a → b → a, nothing) and without those inside a moved folder."""
+    def take(self, batch: list[str] | tuple[str, ...]) -> Taken:
+        """The renames both of whose paths are in `batch` (forgotten here), chained (a → b → c is a → c),
+        without those inside a moved folder; apart, those moved back where they were (a → b → a: (a, b),
+        which a later a → c forgets); and every path they named."""
         paths = set(batch)
         with self._lock:
             mine = [m for m in self._seen if m[0] in paths and m[1] in paths]
             self._seen = [m for m in self._seen if not (m[0] in paths and m[1] in paths)]
-        return _outermost(_chained(mine))
+        moves, back = _chained(mine)
+        return Taken(_outermost(moves), _outermost(back), tuple(dict.fromkeys(p for m in mine for p in m)))
 
 
-def _chained(moves: list[Move]) -> list[Move]:
+class Taken(NamedTuple):
+    """A batch's renames (`Moves.take`)."""
+
+    moves: tuple[Move, ...]
+    back: tuple[Move, ...] = ()  # moved and moved back (a → b → a: (a, b))
+    named: tuple[str, ...] = ()  # every path the renames named (b of a → b → c too: no note was there)
+
+
+NO_MOVES = Taken(())
+
+
+def _chained(moves: list[Move]) -> tuple[list[Move], list[Move]]:
     out: list[Move] = []
+    back: list[Move] = []
     for src, dest in moves:
+        back = [m for m in back if m[0] != src]  # (moved away again)
         earlier = next((i for i, m in enumerate(out) if m[1] == src), None)
         if earlier is None:
             out.append((src, dest))
         elif out[earlier][0] == dest:  # moved back
-            del out[earlier]
+            back.append(out.pop(earlier))
         else:
             out[earlier] = (out[earlier][0], dest)
-    return out
+    return out, back
 
 
 def _outermost(moves: list[Move]) -> tuple[Move, ...]:
@@ -79,18 +98,24 @@ class Batch:
     changed: tuple[str, ...]
     skipped: tuple[str, ...] = ()  # of the changed and new notes, those the build skipped (`skipping`)
     new: tuple[str, ...] = ()
+    back: tuple[Move, ...] = ()  # moved and moved back (a → b → a: (a, b))
 
     @classmethod
-    def of(cls, vault: Path, paths: list[str] | tuple[str, ...], moves: tuple[Move, ...] = (),
+    def of(cls, vault: Path, paths: list[str] | tuple[str, ...], taken: Taken = NO_MOVES,
            known: Collection[str] | None = None) -> Batch:
-        """`known`: the paths the live index has (its notes and skipped files); None: not known, and no
-        note is said to be new."""
-        rest = [p for p in paths if not _moved(p, moves)]
+        """`taken`: the batch's renames; `known`: the paths the live index has (its notes and skipped
+        files), None: not known, and no note is said to be new. A deleted folder stands for the paths
+        deleted inside it."""
+        moves, back = taken.moves, taken.back
+        rest = [p for p in paths if not _moved(p, moves + back) and not _inside(p, taken.named)]
         size = {p: _size(vault / p) for p in rest}
         text = [p for p in rest if size[p]]
         new = tuple(p for p in text if known is not None and p not in known and not p.endswith("/"))
-        return cls(moves, tuple(p for p in rest if size[p] is None), tuple(p for p in rest if size[p] == 0),
-                   tuple(p for p in text if p not in new), new=new)
+        gone = [p for p in rest if size[p] is None]
+        folders = [f for f in gone if f.endswith("/")]
+        return cls(moves, tuple(p for p in gone if not any(p != f and p.startswith(f) for f in folders)),
+                   tuple(p for p in rest if size[p] == 0), tuple(p for p in text if p not in new), new=new,
+                   back=back)
 
     def skipping(self, skipped: Iterable[str]) -> Batch:
         """The batch with the changed and new notes that the build skipped (too large, binary...) said
@@ -104,7 +129,7 @@ class Batch:
     def shown(self) -> list[str]:
         """The paths the user would name: where notes and folders went, the others as they are."""
         rest = [*self.deleted, *self.emptied, *self.new, *self.changed, *self.skipped]
-        return [dest for _, dest in self.moves] + rest
+        return [dest for _, dest in self.moves] + [src for src, _ in self.back] + rest
 
     def subject(self) -> str:
         """The batch in a few paths ("updating the index for ...")."""
@@ -113,9 +138,9 @@ class Batch:
     def said(self, same_words: bool = False) -> str:
         """What happened, for the log ("moved a.md → b.md; changed: c.md"); `same_words`: the update found
         the changed notes' words as indexed (a link written, a tag or the layout changed)."""
-        parts = [f"moved {src} → {dest}" for src, dest in self.moves[:3]]
-        if len(self.moves) > 3:
-            parts.append(f"{len(self.moves) - 3} more moved")
+        moved = [f"moved {src} → {dest}" for src, dest in self.moves]
+        moved += [f"moved {src} → {via} and back" for src, via in self.back]
+        parts = moved[:3] + ([f"{len(moved) - 3} more moved"] if len(moved) > 3 else [])
         if self.deleted:
             parts.append(f"deleted: {describe_paths(self.deleted)}")
         if len(self.emptied) == 1:
@@ -133,9 +158,26 @@ class Batch:
         return "; ".join(parts)
 
 
+def whole(index_dir: Path, force: bool) -> str:
+    """What a build of no batch (at startup, a reconcile) is said to index ("indexing ..."): a new user's
+    first build was "indexing (reconcile)"."""
+    if force:
+        return "every note (retraining from scratch: --force)"
+    try:
+        first = current_generation(index_dir) is None
+    except (NotelinkError, OSError):
+        first = False
+    return "every note (no index yet)" if first else "(reconcile)"
+
+
 def _moved(path: str, moves: tuple[Move, ...]) -> bool:
     """A path that one of `moves` names, or inside a moved folder (before or after)."""
-    return any(path in m or any(f.endswith("/") and path.startswith(f) for f in m) for m in moves)
+    return any(_inside(path, m) for m in moves)
+
+
+def _inside(path: str, paths: tuple[str, ...]) -> bool:
+    """`path` is one of `paths`, or inside one of their folders."""
+    return any(path == p or (p.endswith("/") and path.startswith(p)) for p in paths)
 
 
 def _size(path: Path) -> int | None:

@@ -25,7 +25,10 @@ class WatchEvent:
     message: str = ""  # for "changed": what the batch was ("moved a.md → b.md; changed: c.md")
     progress: IndexEvent | None = None  # for "progress"
     moves: tuple[tuple[str, str], ...] = ()  # for "changed": the batch's renames (from, to), `changes.Moves`
-    retrain_reason: str = ""  # for "indexed": why it retrained from scratch (a setting changed), else ""
+    retrain_reason: str = ""  # for "indexed": why it retrained from scratch (a setting changed, a big
+    #                           change...), else ""
+    said: str = ""  # for "indexed" and "current": what its batch was, as the log says it ("new: a.md",
+    #                 "moved a.md → b.md"); "" for a reconcile
 
 
 class Listener:

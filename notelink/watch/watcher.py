@@ -26,15 +26,16 @@ from typing import Any
 from notelink.config import IndexConfig, TrainConfig, WatchConfig
 from notelink.errors import Cancelled, DiskFull, NoNotes, NotelinkError
 from notelink.index.lock import WatcherLock, WatcherRunning
-from notelink.index.report import CARRIED, IndexEvent, IndexSummary, describe_build
-from notelink.index.store import current_generation, open_generation, saved_exclude
+from notelink.index.report import CARRIED, IndexEvent, IndexSummary, describe_build, describe_paths
+from notelink.index.store import current_generation, saved_exclude
 from notelink.model import cbow
 from notelink.notes.vault import check_vault
 from notelink.watch.builder import ChildBuilder, release_memory
-from notelink.watch.changes import Batch, Moves
+from notelink.watch.changes import Batch, Moves, whole
 from notelink.watch.debounce import Debouncer
 from notelink.watch.feed import ChangeFeed
 from notelink.watch.listener import Listener, WatchEvent
+from notelink.watch.live import live_number, paths_in, skipped_files
 from notelink.watch.status import WatcherState, now_iso
 from notelink.watch.unsettled import Unsettled
 
@@ -191,6 +192,7 @@ class VaultWatcher:
         return max(0.0, min(1.0, *(t - now for t in timers)))  # at least every second: observer health
 
     def _run_timers(self) -> None:
+        self._another_build()
         if self._feed.caught_up():  # just fell back: rescanned for what the observer missed
             self._build(())
         now = time.monotonic()
@@ -199,6 +201,18 @@ class VaultWatcher:
             self._watching_again(back)
         if now >= self._next_reconcile:
             self._build(())
+
+    def _another_build(self) -> None:
+        """Says a generation another process switched in while no build here waited for it (`notelink
+        index` beside the watcher: the app kept showing the older one until the next change)."""
+        number = live_number(self.index_dir)
+        if not (self.generation and number and number != self.generation):
+            return
+        self.generation = number
+        message = f"the index is current: generation {number} was built by another process"
+        log.info(message)
+        self._save_state("idle")
+        self._listener.emit(WatchEvent("current", generation=number, message=message))
 
     def _watching_again(self, message: str) -> None:
         """Back on OS events: says so, and reconciles, for what changed while the rescans were catching up."""
@@ -229,7 +243,7 @@ class VaultWatcher:
         self._state.stage, self._waited, known = "check", False, self.generation
         self._save_state("indexing", pending=list(paths))
         try:
-            s = self._build_index(paths, force, batch.subject())
+            s = self._build_index(paths, force, batch.subject() if paths else whole(self.index_dir, force))
         except Cancelled:
             log.info("stopping: the generation being built was abandoned; the live one is unchanged")
             return
@@ -288,7 +302,7 @@ class VaultWatcher:
                 log.info("waiting for another build of the index to finish (a `notelink index`?)")
             elif ev.stage != "wait" and not said:
                 said = True
-                log.info("indexing %s", subject if paths else "(reconcile)")
+                log.info("indexing %s", subject)
             if not started:
                 started = True
                 self._listener.emit(WatchEvent("indexing", paths))
@@ -296,7 +310,7 @@ class VaultWatcher:
         return on_progress
 
     def _after_build(self, s: IndexSummary, paths: tuple[str, ...], known: int, batch: Batch) -> None:
-        skipped = self._skipped_files()
+        skipped = skipped_files(self.index_dir)
         self._state.errors = {p: r for p, r in skipped.items() if r.startswith("failed")}
         self.generation = s.generation
         if not s.up_to_date:
@@ -312,11 +326,11 @@ class VaultWatcher:
         if s.up_to_date:
             self._found_current(s.generation, paths, known, batch)
             return
-        said = batch.skipping(skipped).said(same_words=True) if paths else ""  # (what a carried update was)
+        said = batch.skipping(skipped).said(same_words=s.mode == "carried") if paths else ""
         message = describe_build(s, said or CARRIED)
         log.info(message)
         self._listener.emit(WatchEvent("indexed", paths, generation=s.generation, message=message,
-                                       retrain_reason=s.retrain_reason))
+                                       retrain_reason=s.retrain_reason, said=said))
 
     def _found_current(self, generation: int, paths: tuple[str, ...], known: int, batch: Batch) -> None:
         """Ends what the log said an update began (a batch's "updating the index for ...", or a wait for
@@ -325,14 +339,17 @@ class VaultWatcher:
         nothing, as most do. `known`: the generation live before."""
         if not (paths or self._waited):
             return
+        touched = [*batch.emptied, *batch.new, *batch.changed]
         if generation != known and (known or self._waited):
             message = f"the index is current: generation {generation} was built by another process"
-        elif batch.shown and not batch.deleted:  # (a touch, a save of the same text, a block written)
-            message = f"touched, same text as indexed: {batch.subject()}; generation {generation} stays live"
+        elif touched and not batch.deleted:  # (a touch, a save of the same text, a block written)
+            message = (f"touched, same text as indexed: {describe_paths(touched)}; generation {generation} "
+                       "stays live")
         else:
             message = f"nothing changed for the index: generation {generation} stays live"
         log.info(message)
-        self._listener.emit(WatchEvent("current", paths, generation=generation, message=message))
+        self._listener.emit(WatchEvent("current", paths, generation=generation, message=message,
+                                       said=batch.said() if paths else ""))
 
     def _indexed_paths(self) -> frozenset[str] | None:
         """The paths the live generation has, its notes' and skipped files' (what makes a note in a batch
@@ -340,19 +357,10 @@ class VaultWatcher:
         try:
             gen = current_generation(self.index_dir)
             if gen is not None and self._known[0] != gen:
-                self._known = (gen, _paths_in(gen))
+                self._known = (gen, paths_in(gen))
         except (NotelinkError, sqlite3.Error, OSError):
             return None
         return None if gen is None else self._known[1]
-
-    def _skipped_files(self) -> dict[str, str]:
-        """The files the live generation skipped, and why ("failed: ..." when handling one raised)."""
-        gen = current_generation(self.index_dir)
-        if gen is None:
-            return {}
-        db, meta = open_generation(gen)
-        db.close()
-        return dict(meta.get("skipped_files", []))
 
     # -- reporting -------------------------------------------------------------------------------
     def _waiting(self, message: str) -> None:
@@ -379,13 +387,3 @@ class VaultWatcher:
             st.save(self.index_dir)
         except OSError as exc:
             log.warning("cannot write the watcher status in %s: %s", self.index_dir, exc)
-
-
-def _paths_in(gen: Path) -> frozenset[str]:
-    """A generation's note paths and skipped files."""
-    db, meta = open_generation(gen)
-    try:
-        notes = [p for (p,) in db.execute("SELECT path FROM notes")]
-    finally:
-        db.close()
-    return frozenset(notes + [p for p, _ in meta.get("skipped_files", [])])

@@ -351,6 +351,7 @@ def test_an_update_that_diverges_retrains_from_scratch(make_vault, tmp_path: Pat
     monkeypatch.setattr(build, "train_update", diverged)
     s = build_index(vault, ix, FAST, incremental=INC)
     assert (s.mode, s.epochs, s.generation) == ("full", FAST.epochs, 2)
+    assert s.retrain_reason == "the update from the live word vectors diverged"
     index = Index.open(ix)
     assert "levain" in index.words and index.meta["update"] == {"mode": "full", "chain": 0}
 
@@ -444,3 +445,77 @@ def test_a_folder_of_many_notes_moved_counts_every_mention_again(make_vault, tmp
     assert seen["mentions_reuse"] == [None, None] and seen["patch_for"][0] is not None
     build_index(vault, tmp_path / "full", FAST)
     _assert_untrained_same(tmp_path / "inc", tmp_path / "full")
+
+
+def _edit(vault: Path, words: str = "rye levain crumb sourdough oven") -> None:
+    """A small edit, which an update absorbs."""
+    (vault / "bread/bread 2.md").write_text(f"# Bread 2\n\n{words}", encoding="utf-8")
+
+
+def test_each_fallback_to_a_full_retrain_says_why(make_vault, tmp_path: Path, monkeypatch) -> None:
+    """An update given up for a full retrain said nothing of why (only a changed setting did): a big change,
+    many new words, a long chain of updates, live vectors that cannot be used, `--force`."""
+    from notelink.index.update import FORCED
+
+    vault, ix = topic_vault(make_vault, per_topic=6), tmp_path / "ix"
+    assert build_index(vault, ix, FAST, incremental=INC).retrain_reason == ""  # a first build: no fallback
+    for p in (vault / "garden").glob("*.md"):
+        p.write_text("# New\n\n" + "completely different words there " * 20, encoding="utf-8")
+    big = build_index(vault, ix, FAST, incremental=INC)
+    assert big.mode == "full" and big.retrain_reason == (
+        "much of the vault changed: 33% of its words (an update takes up to 25%)")
+    _edit(vault, " ".join(f"zyx{i}" for i in range(30)))  # 30 words of ~1,000, half the vocabulary
+    new = build_index(vault, ix, FAST, incremental=INC)
+    assert new.mode == "full" and new.retrain_reason == (
+        "many new words: 55% of the vocabulary (an update takes up to 25%)")
+    chain = replace(INC, max_chain=1)
+    _edit(vault)
+    assert build_index(vault, ix, FAST, incremental=chain).mode == "incremental"
+    _edit(vault, "rye levain crumb")
+    assert build_index(vault, ix, FAST, incremental=chain).retrain_reason == (
+        "1 update in a row since the last full retrain (the most is 1)")
+    _edit(vault, "rye crumb")
+    monkeypatch.setattr(Previous, "vectors", lambda self: None)
+    assert build_index(vault, ix, FAST, incremental=INC).retrain_reason == (
+        "the live word vectors could not be read")
+    monkeypatch.undo()
+    _edit(vault, "rye crumb oven")
+    real = Previous.vectors
+
+    def diverged(self: Previous) -> tuple[list[str], np.ndarray, np.ndarray]:
+        words, syn0, syn1neg = real(self)  # type: ignore[misc]
+        return words, syn0 * np.nan, syn1neg
+    monkeypatch.setattr(Previous, "vectors", diverged)
+    assert build_index(vault, ix, FAST, incremental=INC).retrain_reason == (
+        "the live word vectors are not finite numbers (an earlier training diverged)")
+    monkeypatch.undo()
+    assert build_index(vault, ix, FAST, incremental=INC, force=True).retrain_reason == FORCED
+
+
+def test_an_index_an_update_cannot_build_on_says_why(make_vault, tmp_path: Path, monkeypatch) -> None:
+    """Another format, notes read by newer rules, a damaged index: retrained from scratch, said why."""
+    from notelink.index import previous
+    from notelink.index.store import current_generation
+
+    vault, ix = topic_vault(make_vault, per_topic=6), tmp_path / "ix"
+    build_index(vault, ix, FAST, incremental=INC)
+    gen = current_generation(ix)
+    assert gen is not None
+    db = sqlite3.connect(gen / "index.sqlite")
+    db.execute("UPDATE meta SET value = '1' WHERE key = 'format_version'")
+    db.commit()
+    db.close()
+    _edit(vault)
+    assert build_index(vault, ix, FAST, incremental=INC).retrain_reason == previous.OTHER_FORMAT
+    monkeypatch.setattr(previous, "TOKENS_VERSION", "another")
+    _edit(vault, "rye crumb")
+    assert build_index(vault, ix, FAST, incremental=INC).retrain_reason == (
+        "this notelink reads notes by newer rules")
+    monkeypatch.undo()
+    gen = current_generation(ix)
+    assert gen is not None
+    syn0 = gen / "syn0.npy"
+    syn0.write_bytes(syn0.read_bytes()[:-64])  # cut short
+    _edit(vault, "rye crumb oven")
+    damaged = build_index(vault, ix, FAST, incremental=INC)
+    assert damaged.retrain_reason == "the index was damaged" and "damaged" in damaged.warnings[0]

@@ -41,6 +41,7 @@ class FakeEvent:
     progress: IndexEvent | None = None
     moves: tuple[tuple[str, str], ...] = ()
     retrain_reason: str = ""
+    said: str = ""
 
 
 @dataclass

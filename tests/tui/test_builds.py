@@ -218,10 +218,11 @@ async def test_messages_speak_the_users_language(edited: tuple[Path, Path]) -> N
         shown = record_notes(app)
         (w,) = watchers
         w.on_event(FakeEvent("indexed", ("cooking/Kimchi.md",), generation=6, message=(
-            "generation 6 live (42 notes, 1.2s): full retrain (40 epochs over 4,701 words, 1.0s)")))
+            "generation 6 live (42 notes, 1.2s): full retrain (40 epochs over 4,701 words, 1.0s)"),
+            said="changed: cooking/Kimchi.md"))
         await wait_for(pilot, lambda: shown)
-        assert shown == [("Related notes updated after Kimchi changed", "information")]  # (not "your change":
-        # an edit outside the app too)
+        assert shown == [("Changed: cooking/Kimchi.md; related notes updated", "information")]  # (not "your
+        # change": an edit outside the app too)
         app.builds.start()
         await wait_for(pilot, lambda: len(shown) > 1, 60)
         assert shown[1][0] == "Indexed 42 notes"
@@ -238,11 +239,12 @@ async def test_a_full_retrain_for_a_changed_setting_says_which(tmp_path: Path) -
     async with running(app, (120, 35)) as pilot:
         shown = record_notes(app)
         (w,) = watchers
-        w.on_event(FakeEvent("indexed", ("cooking/Kimchi.md",), generation=2,
-                             retrain_reason="settings changed: dim 32 → 16"))
+        ev = FakeEvent("indexed", ("cooking/Kimchi.md",), generation=2, said="changed: cooking/Kimchi.md",
+                       retrain_reason="settings changed: dim 32 → 16")
+        w.on_event(ev)
         await wait_for(pilot, lambda: shown)
-        assert shown[0][0] == "Related notes updated after Kimchi changed (full retrain: settings changed: " \
-            "dim 32 → 16)"
+        assert shown[0][0] == "Changed: cooking/Kimchi.md; related notes updated (full retrain: settings " \
+            "changed: dim 32 → 16)"
         app.builds.start()
         await wait_for(pilot, lambda: len(shown) > 1, 60)
         assert shown[1][0] == "Indexed 42 notes (full retrain: settings changed: seed 8 → 7)"
@@ -319,7 +321,7 @@ def test_the_apps_watcher_builds_with_the_apps_settings(tmp_path: Path,
 
 
 @sync
-async def test_the_shown_note_deleted_is_said_to_be_deleted_or_moved(edited: tuple[Path, Path]) -> None:
+async def test_the_shown_note_deleted_is_said_to_be_deleted(edited: tuple[Path, Path]) -> None:
     """The app went to another note saying "Related notes updated after your change to Kimchi"."""
     vault, _ = edited
     watchers: list[FakeWatcher] = []
@@ -329,9 +331,54 @@ async def test_the_shown_note_deleted_is_said_to_be_deleted_or_moved(edited: tup
         await settle(pilot, app)
         shown = record_notes(app)
         (vault / "cooking/Kimchi.md").unlink()
-        watchers[0].on_event(FakeEvent("indexed", ("cooking/Kimchi.md",)))
+        watchers[0].on_event(FakeEvent("indexed", ("cooking/Kimchi.md",), said="deleted: cooking/Kimchi.md"))
         await wait_for(pilot, lambda: shown)
-        assert shown[0] == ("Related notes updated after Kimchi was deleted or moved", "information")
+        assert shown[0] == ("Deleted: cooking/Kimchi.md; related notes updated", "information")
+
+
+@pytest.mark.parametrize(("said", "why", "toast"), [
+    ("new: garden/Compost.md", "", "New: garden/Compost.md; related notes updated"),
+    ("moved a.md → b.md", "", "Moved a.md → b.md; related notes updated"),
+    ("moved Garden/ → Yard/; deleted: c.md", "",
+     "Moved Garden/ → Yard/; deleted: c.md; related notes updated"),
+    ("c.md is now empty", "", "c.md is now empty; related notes updated"),  # (a path as it is: not C.md)
+    ("now empty: a.md, b.md", "", "Now empty: a.md, b.md; related notes updated"),
+    ("no new words in a.md (links, tags or layout changed)", "",
+     "No new words in a.md (links, tags or layout changed); related notes updated"),
+    ("new: a.md, b.md, c.md and 27 more", "much of the vault changed: 40% of its words (an update takes up "
+     "to 25%)", "New: a.md, b.md, c.md and 27 more; related notes updated (full retrain: much of the vault "
+     "changed: 40% of its words (an update takes up to 25%))"),
+    ("", "", "Related notes updated"),  # a reconcile: what changed while nobody watched
+])
+def test_the_toast_after_a_rebuild_says_what_happened(said: str, why: str, toast: str) -> None:
+    """It said "Related notes updated after X changed" of a new note too, and "after N notes changed" of a
+    batch of new, moved and deleted ones; now in the watcher's words, those of the toast before it."""
+    from notelink.tui.actions import indexed_message
+
+    assert indexed_message(said, why) == toast
+
+
+@sync
+async def test_a_note_named_in_brackets_is_shown_as_named(edited: tuple[Path, Path]) -> None:
+    """Toasts are Textual markup: `Meeting [draft].md` was shown as `Meeting .md`, and a file named
+    `[@click=app.quit]x.md` made a toast that quits when clicked."""
+    from textual.markup import to_content
+
+    watchers: list[FakeWatcher] = []
+    app = make_app(*edited, watchers)
+    async with running(app, (120, 35)) as pilot:
+        shown = record_notes(app)
+        (w,) = watchers
+        w.on_event(FakeEvent("changed", ("Meeting [draft].md",), message="new: Meeting [draft].md"))
+        w.on_event(FakeEvent("indexed", ("Meeting [draft].md",), said="new: Meeting [draft].md",
+                             retrain_reason="settings changed: exclude none → [x]/"))
+        w.on_event(FakeEvent("error", message="[@click=app.quit]x.md: failed"))
+        await wait_for(pilot, lambda: len(shown) == 3)
+        assert [to_content(m).plain for m, _ in shown] == [
+            "New: Meeting [draft].md; updating related notes…",
+            "Watcher: [@click=app.quit]x.md: failed",
+            "New: Meeting [draft].md; related notes updated (full retrain: settings changed: exclude none → "
+            "[x]/)"]
 
 
 @sync
@@ -360,3 +407,63 @@ def test_each_build_stage_has_its_own_line() -> None:
     assert len(set(lines)) == len(STAGES)
     assert describe_event(IndexEvent("mentions"), cancellable=False) == "Finding where notes name each other…"
     assert describe_event(IndexEvent("train"), cancellable=False) == "Learning your vocabulary…"  # not 0/0
+
+
+@sync
+async def test_a_generation_another_process_built_while_the_watcher_waited_is_shown(
+        edited: tuple[Path, Path]) -> None:
+    """The watcher waited for another build (a `notelink index`), then found the index current: the app kept
+    showing the older generation until the next change, its "updating related notes…" never answered."""
+    from notelink.tui.actions import OTHER_BUILT
+
+    vault, index_dir = edited
+    watchers: list[FakeWatcher] = []
+    app = make_app(*edited, watchers)
+    async with running(app, (120, 35)) as pilot:
+        shown = record_notes(app)
+        assert app.index is not None and app.index.meta["generation"] == 1
+        built = build_index(vault, index_dir, FAST)  # (another process)
+        watchers[0].on_event(FakeEvent("current", ("cooking/Kimchi.md",), generation=built.generation))
+        await wait_for(pilot, lambda: app.index is not None and app.index.meta["generation"] == 2)
+        await wait_for(pilot, lambda: shown)
+        assert [m for m, _ in shown] == [OTHER_BUILT]
+
+
+@sync
+async def test_a_batch_with_nothing_to_build_says_so(edited: tuple[Path, Path]) -> None:
+    """A touch, or a note renamed and back: the toast said "updating related notes…" and nothing after."""
+    watchers: list[FakeWatcher] = []
+    app = make_app(*edited, watchers)
+    async with running(app, (120, 35)) as pilot:
+        shown = record_notes(app)
+        w = watchers[0]
+        for paths, said in [(("cooking/Kimchi.md",), "changed: cooking/Kimchi.md"),
+                            (("a.md", "b.md"), "moved a.md → b.md and back")]:
+            w.on_event(FakeEvent("current", paths, generation=1, said=said))
+        await wait_for(pilot, lambda: len(shown) == 2)
+        assert [m for m, _ in shown] == [
+            "Changed: cooking/Kimchi.md; related notes already up to date",  # (the first toast's words)
+            "Moved a.md → b.md and back; related notes already up to date"]
+        assert app.index is not None and app.index.meta["generation"] == 1
+
+
+@sync
+async def test_the_apps_own_build_is_not_said_another_processs(edited: tuple[Path, Path],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The watcher sees every new generation it did not build: the app's own `r` too, which is no other
+    process's (nor loaded twice)."""
+    from notelink.tui.actions import OTHER_BUILT
+
+    build = GatedBuild()
+    monkeypatch.setattr("notelink.index.build.build_index", build)
+    watchers: list[FakeWatcher] = []
+    app = make_app(*edited, watchers)
+    async with running(app, (120, 35)) as pilot:
+        shown = record_notes(app)
+        app.builds.start()
+        await wait_for(pilot, lambda: app.builds.running)
+        watchers[0].on_event(FakeEvent("current", generation=2))  # (as the build switches generation 2 in)
+        await pilot.pause()
+        build.gate.set()
+        await wait_for(pilot, lambda: bool(shown), 60)
+        assert [m for m, _ in shown] == ["Indexed 42 notes"] and OTHER_BUILT not in [m for m, _ in shown]

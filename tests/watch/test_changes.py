@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from notelink.watch.changes import Batch, Moves
+from notelink.watch.changes import Batch, Moves, Taken
 
 
 def test_moves_are_taken_with_the_batch_that_names_both_paths() -> None:
     moves = Moves()
     moves.add("a.md", "b.md")
     moves.add("c.md", "d.md")
-    assert moves.take(["a.md", "b.md"]) == (("a.md", "b.md"),)
-    assert moves.take(["a.md", "b.md"]) == ()  # taken once
-    assert moves.take(["c.md", "d.md", "e.md"]) == (("c.md", "d.md"),)
+    assert moves.take(["a.md", "b.md"]).moves == (("a.md", "b.md"),)
+    assert moves.take(["a.md", "b.md"]) == Taken((), (), ())  # taken once
+    assert moves.take(["c.md", "d.md", "e.md"]).moves == (("c.md", "d.md"),)
 
 
 def test_moves_chain_and_a_folder_move_stands_for_what_it_holds() -> None:
@@ -25,7 +25,36 @@ def test_moves_chain_and_a_folder_move_stands_for_what_it_holds() -> None:
         moves.add(src, dest)
     batch = ["a.md", "b.md", "c.md", "x.md", "y.md", "Garden/", "Yard/", "Garden/Beds/", "Yard/Beds/",
              "Garden/Beds/Bed 2.md", "Yard/Beds/Bed 2.md"]
-    assert moves.take(batch) == (("a.md", "c.md"), ("Garden/", "Yard/"))
+    taken = moves.take(batch)
+    assert taken.moves == (("a.md", "c.md"), ("Garden/", "Yard/")) and taken.back == (("x.md", "y.md"),)
+
+
+def test_a_note_renamed_and_back_is_said_so(tmp_path: Path) -> None:
+    """`mv a b; mv b a` in one batch was said "deleted: b.md; changed: a.md" (neither was), and the b of `mv a
+    b; mv b c` "deleted"."""
+    moves = Moves()
+    for src, dest in [("a.md", "b.md"), ("b.md", "a.md"), ("x.md", "y.md"), ("y.md", "x.md"),
+                      ("x.md", "z.md"), ("Garden/", "Yard/"), ("Garden/Bed.md", "Yard/Bed.md"),
+                      ("Yard/", "Garden/"), ("Yard/Bed.md", "Garden/Bed.md")]:
+        moves.add(src, dest)
+    batch = ["a.md", "b.md", "x.md", "y.md", "z.md", "Garden/", "Yard/", "Garden/Bed.md", "Yard/Bed.md"]
+    taken = moves.take(batch)
+    assert taken.moves == (("x.md", "z.md"),) and taken.back == (("a.md", "b.md"), ("Garden/", "Yard/"))
+    (tmp_path / "a.md").write_text("text")
+    (tmp_path / "z.md").write_text("text")
+    (tmp_path / "Garden").mkdir()
+    (tmp_path / "Garden/Bed.md").write_text("beans")
+    b = Batch.of(tmp_path, batch, taken, {"a.md", "x.md", "Garden/Bed.md"})
+    assert b.said() == "moved x.md → z.md; moved a.md → b.md and back; moved Garden/ → Yard/ and back"
+    assert b.subject() == "z.md, a.md, Garden/"
+
+
+def test_a_deleted_folder_is_said_once(tmp_path: Path) -> None:
+    """`rm -rf Zoo` was "deleted: Zoo/Mammals/badger.md, ... and 5 more" (its notes and folders, in no
+    order)."""
+    (tmp_path / "kept.md").write_text("text")
+    paths = ["Zoo/Mammals/badger.md", "Zoo/Mammals/", "Zoo/index.md", "Zoo/", "Old/x.md", "kept.md"]
+    assert Batch.of(tmp_path, paths).said() == "deleted: Zoo/, Old/x.md; changed: kept.md"
 
 
 def test_a_batch_says_what_each_path_became(tmp_path: Path) -> None:
@@ -36,7 +65,7 @@ def test_a_batch_says_what_each_path_became(tmp_path: Path) -> None:
     (tmp_path / "edited.md").write_text("text")
     paths = ["Garden/", "Yard/", "Garden/Bed 2.md", "Yard/Bed 2.md", "old name.md", "new name.md", "gone.md",
              "empty.md", "edited.md"]
-    b = Batch.of(tmp_path, paths, (("Garden/", "Yard/"), ("old name.md", "new name.md")))
+    b = Batch.of(tmp_path, paths, Taken((("Garden/", "Yard/"), ("old name.md", "new name.md"))))
     assert b.said() == ("moved Garden/ → Yard/; moved old name.md → new name.md; deleted: gone.md; "
                         "empty.md is now empty; changed: edited.md")
     assert b.subject() == "Yard/, new name.md, gone.md and 2 more"

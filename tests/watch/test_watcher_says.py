@@ -1,6 +1,6 @@
 """What the watcher's log and events say of a batch (a new user's sweep): a rename is `moved A → B`, a
 folder's rename one line, an emptied note "is now empty", a change of links alone no "moves, removals",
-a touch "same text", a new note `new: X`, a full retrain for a changed setting why."""
+a touch "same text", a new note `new: X`, a full retrain for a changed setting or a big change why."""
 
 from __future__ import annotations
 
@@ -75,6 +75,20 @@ def test_a_touch_is_said_same_text(watching: Watching, caplog) -> None:
     rec.wait_for(lambda: bool(rec.kinds("current")))
     done = f"touched, same text as indexed: bread/bread 2.md; generation {w.generation} stays live"
     assert rec.kinds("current")[0].message == done and done in _said(caplog)
+    assert rec.kinds("current")[0].said == "changed: bread/bread 2.md"  # (for the app: as its first toast)
+
+
+def test_a_note_renamed_and_back_is_said_so(watching: Watching, caplog) -> None:
+    """`mv A B; mv B A` in one batch was "deleted: B; changed: A", then "touched, same text as indexed: A"."""
+    vault, _, rec, w = watching
+    caplog.set_level(logging.INFO, logger="notelink")
+    os.rename(vault / "bread/bread 2.md", vault / "bread/b2.md")
+    os.rename(vault / "bread/b2.md", vault / "bread/bread 2.md")
+    rec.wait_for(lambda: bool(rec.kinds("current")))
+    assert rec.kinds("changed")[-1].message == "moved bread/bread 2.md → bread/b2.md and back"
+    done = f"nothing changed for the index: generation {w.generation} stays live"
+    assert rec.kinds("current")[0].message == done and done in _said(caplog)
+    assert rec.kinds("current")[0].said == "moved bread/bread 2.md → bread/b2.md and back"
 
 
 def test_a_new_note_is_said_new(watching: Watching, caplog) -> None:
@@ -85,10 +99,19 @@ def test_a_new_note_is_said_new(watching: Watching, caplog) -> None:
     (vault / "bread/rye.md").write_text("# Rye\n\nrye sourdough levain crumb oven\n", encoding="utf-8")
     settle(vault, ix, rec, before)
     assert rec.kinds("changed")[-1].message == "new: bread/rye.md" and "new: bread/rye.md" in _said(caplog)
+    assert rec.kinds("indexed")[-1].said == "new: bread/rye.md"  # (the app's toast said "after rye changed")
+    assert "1 note's new text absorbed by an incremental update (" in rec.kinds("indexed")[-1].message  # (was
+    # "1 changed note(s)")
     before = len(rec.kinds("indexed"))
     (vault / "bread/rye.md").write_text("# Rye\n\nrye quokka marmalade crumb oven\n", encoding="utf-8")
     settle(vault, ix, rec, before)
     assert rec.kinds("changed")[-1].message == "changed: bread/rye.md"  # indexed now
+    assert rec.kinds("indexed")[-1].said == "changed: bread/rye.md"
+    before = len(rec.kinds("indexed"))
+    os.rename(vault / "bread/rye.md", vault / "rye.md")
+    (vault / "bread/bread 3.md").unlink()
+    settle(vault, ix, rec, before)
+    assert rec.kinds("indexed")[-1].said == "moved bread/rye.md → rye.md; deleted: bread/bread 3.md"
 
 
 def test_a_full_retrain_for_a_changed_setting_says_which(make_vault, tmp_path) -> None:
@@ -113,3 +136,64 @@ def test_a_full_retrain_for_a_changed_setting_says_which(make_vault, tmp_path) -
     finally:
         w.stop()
     assert "full retrain: settings changed: dim 32 → 16 (" in rec.kinds("indexed")[0].message
+
+
+def test_a_big_change_retrains_from_scratch_and_says_why(watching: Watching, caplog) -> None:
+    """An update given up for a full retrain (here: most of the words changed) said only "full retrain
+    (...)" in the log, and nothing in the event the app's toast reads."""
+    import re
+
+    vault, ix, rec, _ = watching
+    caplog.set_level(logging.INFO, logger="notelink")
+    before = len(rec.kinds("indexed"))
+    # two thirds of the notes: should the debouncer split them in two batches, one is over a quarter
+    for p in [*(vault / "garden").glob("*.md"), *(vault / "stars").glob("*.md")]:
+        p.write_text("# New\n\n" + "completely different words there " * 20, encoding="utf-8")
+    settle(vault, ix, rec, before)
+    rec.wait_for(lambda: any(e.retrain_reason for e in rec.kinds("indexed")[before:]))
+    ev = next(e for e in rec.kinds("indexed")[before:] if e.retrain_reason)
+    why = r"much of the vault changed: \d+% of its words \(an update takes up to 25%\)"
+    assert re.fullmatch(why, ev.retrain_reason), ev.retrain_reason
+    assert f"full retrain: {ev.retrain_reason} (" in ev.message and ev.message in _said(caplog)
+
+
+def test_a_first_build_and_a_forced_one_say_what_they_index(make_vault, tmp_path, caplog) -> None:
+    """A new user's first `notelink watch` said "indexing (reconcile)"; `watch --force` too, and its full
+    retrain no reason."""
+    from notelink.watch.watcher import VaultWatcher
+
+    from ..conftest import FAST
+    from ..index.test_update import topic_vault
+    from .helpers import CFG, Recorder
+
+    caplog.set_level(logging.INFO, logger="notelink")
+    vault, ix = topic_vault(make_vault, per_topic=3), tmp_path / "ix"
+    for force in (False, True):
+        rec = Recorder(ix)
+        w = VaultWatcher(vault, ix, FAST, on_event=rec, watch_cfg=CFG)
+        w.force_first = force
+        w.start()
+        try:
+            rec.wait_for(lambda: bool(rec.kinds("indexed")))  # noqa: B023 (waited for here)
+        finally:
+            w.stop()
+    said = _said(caplog)
+    assert "indexing every note (no index yet)" in said and "indexing (reconcile)" not in said
+    assert "indexing every note (retraining from scratch: --force)" in said
+    assert any("full retrain: asked for (--force) (" in line for line in said)
+
+
+def test_a_generation_another_process_built_is_said(watching: Watching, caplog) -> None:
+    """`notelink index` beside an idle watcher switched a generation in: nothing said it, and the app (whose
+    watcher it was) kept showing the older one until the next change."""
+    from notelink.index.build import build_index
+
+    from ..conftest import FAST
+
+    vault, ix, rec, w = watching
+    caplog.set_level(logging.INFO, logger="notelink")
+    built = build_index(vault, ix, FAST, force=True)
+    rec.wait_for(lambda: any(e.generation == built.generation for e in rec.kinds("current")))
+    done = f"the index is current: generation {built.generation} was built by another process"
+    assert rec.kinds("current")[-1].message == done and done in _said(caplog)
+    assert w.generation == built.generation
