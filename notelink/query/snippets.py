@@ -23,6 +23,10 @@ from notelink.notes.vault import Skipped, read_inside
 
 WIDTH = 200
 """Characters of a snippet, at most (plus the ellipses)."""
+CELL_SEPARATOR = " · "
+"""Between the cells of a table's row in a snippet (a row reads as its cells, not as Markdown's pipes)."""
+ROW_SEPARATOR = " — "
+"""Before a table's row in a snippet, after the row or line above it in the same block."""
 _PRESELECT = 4  # blocks tokenized after the substring test
 _PIECE = 4000  # characters of a block at most: longer ones are cut into pieces
 _WORD = re.compile(rf"{VERSION}|[\w'’]+")  # (a version is one number, as the index reads it)
@@ -31,6 +35,9 @@ _FRONT = re.compile(r"\A---[ \t]*\r?\n.*?\n(?:---|\.\.\.)[ \t]*\r?(?:\n|\Z)", re
 _WIKILINK = re.compile(r"!?\[\[([^\[\]|\n]*)(?:\|([^\[\]\n]*))?\]\]")  # [[target]], [[target|label]]
 _MD_LINK = re.compile(r"!?\[([^\[\]\n]+)\]\([^()\s]*\)")  # [text](target)
 _RULE = re.compile(r"[|:+\s]*(?:[-=*_~][|:+\s]*){3,}\Z")  # a line of rule characters, table pipes between
+_DELIMITER = re.compile(r"\|?(?:[ \t]*:?-+:?[ \t]*\|)*[ \t]*:?-+:?[ \t]*\|?")  # a table's `| --- | :-: |`
+_PIPE = re.compile(r"(?<!\\)\|")  # a pipe between a table's cells (`\|` is one in a cell)
+_QUOTE = re.compile(r"(?:>[ \t]?)*")
 _LINE_MARKS = re.compile(r"(?:>[ \t]?)*(?:\[![^\]\n]*\][+-]?[ \t]*)?(?:#{1,6}(?=[ \t]|\Z)[ \t]*)?")
 """A line's quote marks (nested), an Obsidian callout's `[!type]`, a heading's `#`s."""
 _BULLET = re.compile(r"[-*+](?:[ \t]+\[[ xX]\])?(?:[ \t]+|\Z)")  # `- `, `* `, a task's `- [ ] `
@@ -143,18 +150,18 @@ def line_as_read(line: str) -> tuple[str, bool]:
 
 def _blocks(text: str) -> list[tuple[int, str, bool]]:
     """(first line, text with whitespace collapsed, whether it starts with a heading) of each run of
-    non-blank lines, each line without its opening marks (`line_as_read`); front matter and fenced code left
-    out, as the index leaves them out."""
+    non-blank lines, each line without its opening marks (`line_as_read`) and a table's row as its cells
+    (`_row_as_read`); front matter and fenced code left out, as the index leaves them out."""
     front = _FRONT.match(text)
     skip = text[: front.end()].count("\n") if front else 0
     out: list[tuple[int, str, bool]] = []
     current: list[str] = []
     start, heading = 0, False
-    for n, line in _prose_lines(text.splitlines()[skip:], skip + 1):
+    for n, line, row in _prose_lines(text.splitlines()[skip:], skip + 1):
         if line:
-            shown, head = line_as_read(line)
+            shown, head = (_row_as_read(line), False) if row else line_as_read(line)
             start, heading = (start, heading) if current else (n, head)
-            current.append(shown)
+            current.append(f"{ROW_SEPARATOR.lstrip()}{shown}" if row and current else shown)
         elif current:
             out.append((start, " ".join(" ".join(current).split()), heading))
             current = []
@@ -175,17 +182,53 @@ def _pieces(block: str) -> Iterator[str]:
         yield block
 
 
-def _prose_lines(lines: list[str], first: int) -> Iterator[tuple[int, str]]:
-    """(line number, stripped line) with the lines of fenced code blocks (and their fences) blank, and rules
-    too (a table's `| --- | --- |`, `***`, a heading's `===`): no word of them can match, and a long one
-    was a snippet of dashes."""
+def _prose_lines(lines: list[str], first: int) -> Iterator[tuple[int, str, bool]]:
+    """(line number, stripped line, whether it is a table's row) with the lines of fenced code blocks (and
+    their fences) blank, and rules too (a table's delimiter row `| --- | --- |`, `***`, a heading's `===`):
+    no word of them can match, and a long one was a snippet of dashes."""
     fence = ""
-    for n, raw in enumerate(lines, start=first):
+    unfenced: list[str] = []
+    for raw in lines:
         line = raw.strip()
         if fence or line.startswith(("```", "~~~")):
             fence = "" if fence and line.startswith(fence) else (fence or line[:3])
             line = ""
-        yield n, "" if _RULE.match(line) else line
+        unfenced.append(line)
+    rows = _table_rows(unfenced)
+    for n, line in enumerate(unfenced):
+        is_row = rows.get(n)
+        yield n + first, "" if is_row is False or _RULE.match(line) else line, bool(is_row)
+
+
+def _table_rows(lines: Sequence[str]) -> dict[int, bool]:
+    """The lines of Markdown tables, as GitHub and Obsidian read them: a header row, a delimiter row of as
+    many cells (`| --- | :-: |`), then rows up to a blank line; in a quote or callout too. True: a row
+    (the header's too), False: a delimiter row."""
+    out: dict[int, bool] = {}
+    for n, line in enumerate(lines):
+        bare = _QUOTE.sub("", line, count=1).strip()
+        if not bare:
+            continue
+        if out.get(n - 1) is not None:
+            out[n] = True  # (a table goes on to a blank line)
+        elif n and _DELIMITER.fullmatch(bare) and "|" in bare and len(_cells(bare)) == len(
+                _cells(header := _QUOTE.sub("", lines[n - 1], count=1).strip())) and _PIPE.search(header):
+            out[n - 1], out[n] = True, False
+    return out
+
+
+def _row_as_read(line: str) -> str:
+    """A table's row as its cells, each as it reads (`\\|` as `|`), with `CELL_SEPARATOR` between them: a
+    snippet showed the pipes."""
+    return CELL_SEPARATOR.join(cell for cell in _cells(_QUOTE.sub("", line, count=1).strip()) if cell)
+
+
+def _cells(row: str) -> list[str]:
+    """A table row's cells, stripped, split at its unescaped pipes (an escaped `\\|` is a pipe of the
+    cell, in a code span or a `[[target\\|label]]` link too, as GitHub and Obsidian read it)."""
+    inner = row[1:] if row.startswith("|") else row
+    inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
+    return [cell.strip().replace("\\|", "|") for cell in _PIPE.split(inner)]
 
 
 def _rough(lower: str, weights: Mapping[str, float]) -> float:

@@ -216,3 +216,39 @@ def test_every_character_a_snippet_shows_is_the_notes_own_in_order() -> None:
         assert s is not None
         rest = iter(MARKED)
         assert all(ch in rest for ch in s.text.replace("• ", "") if ch != " ")
+
+
+PRICES = r"""# Market
+
+| Fruit | Colour | Note |
+| :--- | :-: | ---: |
+| Apple | red | `a\|b` crisp |
+| [[fruit/pear\|Pears]] | green | soft |
+
+> [!tip] Winter
+> | Item | Price |
+> |------|-------|
+> | Quince | 3 |
+
+Odd | even is no table: no delimiter row under it.
+"""
+
+
+def test_a_tables_rows_read_as_their_cells_without_pipes_or_delimiter_rows() -> None:
+    """A snippet showed a table as Markdown (`| Apple | red |`, `|---|---|`): a row reads as its cells
+    between `·`, its rows after `—`, an escaped pipe as a pipe of its cell, a link in a cell as its text."""
+    s = snippet(PRICES, {"crisp": 1.0, "soft": 1.0})
+    assert s is not None and s.line == 5
+    assert s.text == "Apple · red · a|b crisp — Pears · green · soft"
+    assert [s.text[a:b] for a, b in s.spans] == ["crisp", "soft"]
+    header = snippet(PRICES, {"colour": 1.0})
+    assert header is not None and (header.text, header.line) == ("Fruit · Colour · Note", 3)
+
+
+def test_a_table_in_a_callout_reads_as_its_cells_and_a_pipe_in_prose_stays() -> None:
+    quoted = snippet(PRICES, {"quince": 1.0})
+    assert quoted is not None and (quoted.text, quoted.line) == ("Quince · 3", 11)
+    header = snippet(PRICES, {"item": 1.0})  # (the callout's title and the table's header: one block)
+    assert header is not None and (header.text, header.line) == ("Winter — Item · Price", 8)
+    prose = snippet(PRICES, {"odd": 1.0})
+    assert prose is not None and prose.text.startswith("Odd | even")
