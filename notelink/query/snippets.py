@@ -33,11 +33,14 @@ _WORD = re.compile(rf"{VERSION}|[\w'’]+")  # (a version is one number, as the 
 _URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)\S+", re.IGNORECASE)  # as notes.note drops them
 _FRONT = re.compile(r"\A---[ \t]*\r?\n.*?\n(?:---|\.\.\.)[ \t]*\r?(?:\n|\Z)", re.DOTALL)
 _WIKILINK = re.compile(r"!?\[\[([^\[\]|\n]*)(?:\|([^\[\]\n]*))?\]\]")  # [[target]], [[target|label]]
-_MD_LINK = re.compile(r"!?\[([^\[\]\n]+)\]\([^()\s]*\)")  # [text](target)
+_MD_LINK = re.compile(r"""!?\[([^\[\]\n]*)\]\((?:<[^<>\n]*>|[^()\s]*)(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'))?\)""")
+"""[text](target), ![alt](image) (an image without alt text reads as nothing), a target in <>, a "title"."""
 _RULE = re.compile(r"[|:+\s]*(?:[-=*_~][|:+\s]*){3,}\Z")  # a line of rule characters, table pipes between
 _DELIMITER = re.compile(r"\|?(?:[ \t]*:?-+:?[ \t]*\|)*[ \t]*:?-+:?[ \t]*\|?")  # a table's `| --- | :-: |`
 _PIPE = re.compile(r"(?<!\\)\|")  # a pipe between a table's cells (`\|` is one in a cell)
 _QUOTE = re.compile(r"(?:>[ \t]?)*")
+_COMMENT = re.compile(r"%%.*?%%|<!--.*?-->", re.DOTALL)  # Obsidian's and HTML's (as notes.note reads them)
+_BLOCK_ID = re.compile(r"(?:\A|[ \t])\^[A-Za-z0-9][\w-]*[ \t]*\Z")  # `^id`: a block's id (notes.dialect)
 _LINE_MARKS = re.compile(r"(?:>[ \t]?)*(?:\[![^\]\n]*\][+-]?[ \t]*)?(?:#{1,6}(?=[ \t]|\Z)[ \t]*)?")
 """A line's quote marks (nested), an Obsidian callout's `[!type]`, a heading's `#`s."""
 _BULLET = re.compile(r"[-*+](?:[ \t]+\[[ xX]\])?(?:[ \t]+|\Z)")  # `- `, `* `, a task's `- [ ] `
@@ -184,8 +187,9 @@ def _pieces(block: str) -> Iterator[str]:
 
 def _prose_lines(lines: list[str], first: int) -> Iterator[tuple[int, str, bool]]:
     """(line number, stripped line, whether it is a table's row) with the lines of fenced code blocks (and
-    their fences) blank, and rules too (a table's delimiter row `| --- | --- |`, `***`, a heading's `===`):
-    no word of them can match, and a long one was a snippet of dashes."""
+    their fences) blank, what reading view hides left out (`_unhidden`), and rules blank too (a table's
+    delimiter row `| --- | --- |`, `***`, a heading's `===`): no word of them can match, and a long one
+    was a snippet of dashes."""
     fence = ""
     unfenced: list[str] = []
     for raw in lines:
@@ -194,10 +198,27 @@ def _prose_lines(lines: list[str], first: int) -> Iterator[tuple[int, str, bool]
             fence = "" if fence and line.startswith(fence) else (fence or line[:3])
             line = ""
         unfenced.append(line)
+    unfenced = _unhidden(unfenced)
     rows = _table_rows(unfenced)
     for n, line in enumerate(unfenced):
         is_row = rows.get(n)
         yield n + first, "" if is_row is False or _RULE.match(line) else line, bool(is_row)
+
+
+def _unhidden(lines: list[str]) -> list[str]:
+    """The lines (fenced code blank) as reading view shows them, each stripped: `%%comments%%` and HTML
+    `<!-- comments -->` left out, over lines too (their line breaks kept), and block ids (`^id` at a line's
+    end or alone on a line). A snippet showed them, and the index leaves comments out: a `%%` in a code span
+    starts none."""
+    text = "\n".join(lines)
+    if "%%" in text or "<!--" in text:
+        masked = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), text)  # (same length: the spans hold)
+        parts, last = [], 0
+        for m in _COMMENT.finditer(masked):
+            parts += [text[last : m.start()], "\n" * m.group(0).count("\n")]
+            last = m.end()
+        text = "".join([*parts, text[last:]])
+    return [_BLOCK_ID.sub("", line).strip() for line in text.split("\n")]
 
 
 def _table_rows(lines: Sequence[str]) -> dict[int, bool]:

@@ -252,3 +252,35 @@ def test_a_table_in_a_callout_reads_as_its_cells_and_a_pipe_in_prose_stays() -> 
     assert header is not None and (header.text, header.line) == ("Winter — Item · Price", 8)
     prose = snippet(PRICES, {"odd": 1.0})
     assert prose is not None and prose.text.startswith("Odd | even")
+
+
+HIDDEN = """# Apples
+
+Crisp %%a private note on apples%% apples keep for months. ^keep-1
+
+%%
+Pears, a hidden paragraph: reading view shows none of it.
+%%
+
+Apples store cold <!-- not pears --> in a cellar, and `%%` in code starts no comment.
+^cellar
+
+The orchard: ![](https://example.com/orchard.gif) and [the map](https://example.com/map "Orchard map").
+"""
+
+
+def test_comments_and_block_ids_read_as_reading_view_shows_them() -> None:
+    """A snippet showed `%%comments%%`, `<!-- comments -->` (which the index leaves out) and `^block-ids`:
+    reading view hides them; the lines after them keep their numbers."""
+    crisp = snippet(HIDDEN, {"crisp": 1.0})
+    assert crisp is not None and (crisp.text, crisp.line) == ("Crisp apples keep for months.", 3)
+    assert snippet(HIDDEN, {"pears": 1.0}) == snippet(HIDDEN, {"nothing": 1.0})  # (no pears to be seen)
+    cellar = snippet(HIDDEN, {"cellar": 1.0})
+    assert cellar is not None and cellar.line == 9
+    assert cellar.text == "Apples store cold in a cellar, and %% in code starts no comment."
+
+
+def test_an_image_without_alt_text_reads_as_nothing_and_a_link_with_a_title_as_its_text() -> None:
+    """`![](url)` showed its URL in a snippet (dendron-site's `Copy Note Reference`)."""
+    s = snippet(HIDDEN, {"orchard": 1.0})
+    assert s is not None and s.text == "The orchard: and the map."
