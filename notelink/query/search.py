@@ -25,12 +25,13 @@ from notelink.errors import IndexFormatError
 from notelink.index.arrays import load_array
 from notelink.notes.dialect import alias_first
 from notelink.notes.links import dialect_of
-from notelink.notes.stopwords import family, several_languages
+from notelink.notes.stopwords import family, language_of, several_languages, without_stopwords
+from notelink.notes.tokenizer import tokenize
 from notelink.query.expansion import Expansion
 from notelink.query.filters import Filters
 from notelink.query.forms import WordForms
 from notelink.query.index import Index
-from notelink.query.postings import csr_parts
+from notelink.query.postings import Rows, csr_parts
 from notelink.query.results import Because, Hit, SearchResults
 from notelink.query.scoring import Scoring
 from notelink.query.snippets import read_snippet
@@ -103,7 +104,7 @@ class Searcher(QueryTerms, Scoring):
         terms = self._terms(parsed.text, typing)
         phrases = [self._phrase_ids(p) for p in parsed.phrases]
         left_out, no_note = self.filters.excluded([exclude] if isinstance(exclude, str) else exclude)
-        allowed = self.filters.allowed(parsed, left_out)
+        allowed = self.filters.allowed(parsed, left_out + self._holding(parsed.without))
         if any(p is None for p in phrases):  # a phrase with a word no note has: nothing matches
             order, scores, parts = [], np.zeros(self.N), None
         elif terms.ids.size == 0:
@@ -123,6 +124,31 @@ class Searcher(QueryTerms, Scoring):
         unmatched = [] if hits else self.filters.unmatched(parsed, phrases)  # (one unmatched: no hits)
         return SearchResults(query, hits, terms.words, terms.unknown, terms.ignored, unmatched, no_note,
                              self._did_you_mean(terms.unknown) if syntax else {})
+
+    def _holding(self, words: list[str]) -> list[int]:
+        """The notes a query's `-word`s leave out: those that hold the word, or another form of it, in their
+        text or name (a word of several tokens, `-two-factor`: each of them but stop words); none for a
+        word no note has. `-mobile` was searched for as `mobile`, and put the notes about it first."""
+        out = np.zeros(self.N, dtype=bool)
+        for word in words:
+            tokens = tokenize(word, keep_stopwords=True)
+            kept = without_stopwords([tokens], language_of([tokens]))[0]
+            held = np.ones(self.N, dtype=bool) if kept else np.zeros(self.N, dtype=bool)
+            for token in kept:
+                held &= self._holding_token(token)
+            out |= held
+        return np.flatnonzero(out).tolist()
+
+    def _holding_token(self, token: str) -> np.ndarray:
+        """[N] bool: the notes with the token, or another form of it, in their text or name."""
+        found = self._ids_of(token, None)
+        forms = {f for i in found for f in self._forms_of(i, None)}
+        ids = np.asarray(sorted({*found, *forms}), dtype=np.int64)
+        every = np.ones(ids.size, dtype=bool)
+        if not ids.size:
+            return np.zeros(self.N, dtype=bool)
+        text, name = Rows.of(self.terms, ids), Rows.of(self.names, ids)
+        return text.notes_of(every, self.N) | name.notes_of(every, self.N)
 
     def _named_as(self, text: str, scores: np.ndarray, allowed: np.ndarray | None) -> list[int]:
         """The notes whose name the query is, compared as links compare names (`Index.notes_named`: `links`
