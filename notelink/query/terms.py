@@ -8,6 +8,7 @@ import bisect
 import functools
 import itertools
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,7 +79,7 @@ class QueryTerms:
         words = list(dict.fromkeys(self.words[i] for found in ids_of.values() for i in found))
         cbow = np.asarray([i for i in known if i < self.V], dtype=np.int64)
         forms = {i: f for i in ids.tolist() if (f := self._forms_of(i, (sure and lang) or None))}
-        return Terms(ids, q, cbow, words, unknown, ignored, lang if sure else None, forms)
+        return Terms(ids, q, cbow, words, _as_typed(unknown, text), ignored, lang if sure else None, forms)
 
     def _did_you_mean(self, unknown: list[str]) -> dict[str, list[str]]:
         """Close words of the vocabulary (words seen `min_count` times: the rarer ones search knows hold the
@@ -132,6 +133,41 @@ class QueryTerms:
         tokens = tokenize(phrase, keep_stopwords=True)
         kept = without_stopwords([tokens], language_of([tokens]))[0]
         return kept if all(t in self.lookup for t in kept) else None
+
+
+def _as_typed(unknown: list[str], text: str) -> list[str]:
+    """The unknown tokens as the query says them. A run of Chinese or Japanese is searched as its
+    bigrams (`日本語`: `日本`, `本語`): a run none of whose bigrams a note has is said as typed, and a
+    bigram between two found ones is no word typed, so not said (`階練` of `音階練習`, whose `音階` and
+    `練習` were found)."""
+    missing, out = set(unknown), list(unknown)
+    for chain in (c for word in text.split() for c in _chains(tokenize(word, keep_stopwords=True))):
+        if missing.issuperset(chain):
+            at = [k for k, t in enumerate(out) if t in chain]
+            out = [t for t in out if t not in chain]
+            out.insert(at[0] if at else len(out), chain[0] + "".join(gram[1] for gram in chain[1:]))
+        else:
+            out = [t for t in out if not _seam(t, chain, missing)]
+    return list(dict.fromkeys(out))
+
+
+def _seam(gram: str, chain: list[str], missing: set[str]) -> bool:
+    """Whether `gram` is in `chain` between two bigrams that are not missing."""
+    return any(0 < i < len(chain) - 1 and chain[i - 1] not in missing and chain[i + 1] not in missing
+               for i, g in enumerate(chain) if g == gram)
+
+
+def _chains(tokens: list[str]) -> list[list[str]]:
+    """The runs of two or more bigrams of wide (Chinese, Japanese) characters that overlap as a run's
+    bigrams do (`日本`, `本語`: `本`)."""
+    out: list[list[str]] = []
+    for token in tokens:
+        wide = len(token) == 2 and all(unicodedata.east_asian_width(c) in "WF" for c in token)
+        if wide and out and out[-1] and out[-1][-1][1] == token[0]:
+            out[-1].append(token)
+        else:
+            out.append([token] if wide else [])
+    return [chain for chain in out if len(chain) > 1]
 
 
 _LETTER = re.compile(r"(?<![\w'’])\w(?![\w'’])")
