@@ -50,7 +50,7 @@ _EMPHASIS = [re.compile(p) for p in (
     r"(\*)(?=[^\s*])(.+?)(?<=[^\s*])\1",  # *emphasis*
     r"(?<!\w)(__?)(?=[^\s_])(.+?)(?<=[^\s_])\1(?!\w)")]  # _emphasis_, __strong__: never inside a word
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>\n]*)?/?>")
-_CODE_SPAN = re.compile(r"(`+)([^`]|[^`].*?[^`])\1")  # its text: group 2
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")  # its text: group 2; runs of one length
 _URL_OR_AUTOLINK = re.compile(r"<((?:[a-z][a-z0-9+.-]*:|www\.)[^<>\s]+)>|" + _URL.pattern, re.IGNORECASE)
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
@@ -194,8 +194,9 @@ def _prose_lines(lines: list[str], first: int) -> Iterator[tuple[int, str, bool]
     unfenced: list[str] = []
     for raw in lines:
         line = raw.strip()
-        if fence or line.startswith(("```", "~~~")):
-            fence = "" if fence and line.startswith(fence) else (fence or line[:3])
+        bare = _QUOTE.sub("", line, count=1).lstrip()  # (a fence in a quote or callout too)
+        if fence or bare.startswith(("```", "~~~")):
+            fence = "" if fence and bare.startswith(fence) else (fence or bare[:3])
             line = ""
         unfenced.append(line)
     unfenced = _unhidden(unfenced)

@@ -284,3 +284,16 @@ def test_an_image_without_alt_text_reads_as_nothing_and_a_link_with_a_title_as_i
     """`![](url)` showed its URL in a snippet (dendron-site's `Copy Note Reference`)."""
     s = snippet(HIDDEN, {"orchard": 1.0})
     assert s is not None and s.text == "The orchard: and the map."
+
+
+def test_a_fence_in_a_callout_is_code_and_a_code_span_closes_on_a_run_of_its_own_length() -> None:
+    """obsidian-help's snippets showed a callout's ```md fence and the code in it (the index reads it as
+    code), and a table with `` ``` `` in a cell as `[[…|Completed task]]`: its code span paired with the
+    next row's backtick."""
+    callout = "> [!note] Vertical bars\n> Escape the bar.\n>\n> ```md\n> First | Second\n> -- | --\n> ```\n"
+    s = snippet(callout, {"first": 1.0, "escape": 0.5})
+    assert s is not None and s.text == "Vertical bars Escape the bar." and s.spans == [(14, 20)]
+    table = ("| Syntax | Description |\n| --- | --- |\n| `` ``` `` | [[Code blocks]] |\n"
+             "| `- [x]` | [[Basic formatting syntax#Task lists\\|Completed task]] |\n")
+    row = snippet(table, {"completed": 1.0})
+    assert row is not None and row.text == "``` · Code blocks — - [x] · Completed task"
