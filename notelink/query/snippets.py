@@ -11,12 +11,14 @@ word once; an exact phrase doubles it) is cut to `width` characters around its d
 from __future__ import annotations
 
 import functools
+import html
 import math
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from notelink.notes.frontmatter import load_front_matter, split_front_matter
 from notelink.notes.spans import merged
 from notelink.notes.tokenizer import VERSION, tokenize
 from notelink.notes.vault import Skipped, read_inside
@@ -33,16 +35,21 @@ _WORD = re.compile(rf"{VERSION}|[\w'’]+")  # (a version is one number, as the 
 _URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)\S+", re.IGNORECASE)  # as notes.note drops them
 _FRONT = re.compile(r"\A---[ \t]*\r?\n.*?\n(?:---|\.\.\.)[ \t]*\r?(?:\n|\Z)", re.DOTALL)
 _WIKILINK = re.compile(r"!?\[\[([^\[\]|\n]*)(?:\|([^\[\]\n]*))?\]\]")  # [[target]], [[target|label]]
-_MD_LINK = re.compile(r"""!?\[([^\[\]\n]*)\]\((?:<[^<>\n]*>|[^()\s]*)(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'))?\)""")
-"""[text](target), ![alt](image) (an image without alt text reads as nothing), a target in <>, a "title"."""
+_MD_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\((?:<[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))*)"
+                      r"""(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'))?\)""")
+"""[text](target), ![alt](image) (an image without alt text reads as nothing), a target in <> or with
+parentheses in it (`Cache_(computing)`), a "title"."""
+_VARIABLE = re.compile(r"\{\{\s*(?:fm\.([\w-]+)\s*\}\}|[^{}\n]*\}\})")  # Dendron's `{{fm.desc}}`, `{{! …}}`
 _RULE = re.compile(r"[|:+\s]*(?:[-=*_~][|:+\s]*){3,}\Z")  # a line of rule characters, table pipes between
 _DELIMITER = re.compile(r"\|?(?:[ \t]*:?-+:?[ \t]*\|)*[ \t]*:?-+:?[ \t]*\|?")  # a table's `| --- | :-: |`
 _PIPE = re.compile(r"(?<!\\)\|")  # a pipe between a table's cells (`\|` is one in a cell)
 _QUOTE = re.compile(r"(?:>[ \t]?)*")
 _COMMENT = re.compile(r"%%.*?%%|<!--.*?-->", re.DOTALL)  # Obsidian's and HTML's (as notes.note reads them)
 _BLOCK_ID = re.compile(r"(?:\A|[ \t])\^[A-Za-z0-9][\w-]*[ \t]*\Z")  # `^id`: a block's id (notes.dialect)
-_LINE_MARKS = re.compile(r"(?:>[ \t]?)*(?:\[![^\]\n]*\][+-]?[ \t]*)?(?:#{1,6}(?=[ \t]|\Z)[ \t]*)?")
-"""A line's quote marks (nested), an Obsidian callout's `[!type]`, a heading's `#`s."""
+_LINE_MARKS = re.compile(r"(?:(?:>[ \t]?)+(?:\[![^\]\n]*\][+-]?[ \t]*)?)?(?:#{1,6}(?=[ \t]|\Z)[ \t]*)?")
+"""A line's quote marks (nested), an Obsidian callout's `[!type]` after them, a heading's `#`s (a line
+opening with a badge, `[![alt](image)](link)`, lost its `[![alt]` as a callout's type)."""
+_FOOTNOTE = re.compile(r"\[\^[^\]\s]+\](?!:)")  # a footnote's mark in the text, `[^1]` (not its `[^1]:`)
 _BULLET = re.compile(r"[-*+](?:[ \t]+\[[ xX]\])?(?:[ \t]+|\Z)")  # `- `, `* `, a task's `- [ ] `
 _CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*\Z")  # `## Heading ##`
 _EMPHASIS = [re.compile(p) for p in (
@@ -94,21 +101,34 @@ def snippet(text: str, weights: Mapping[str, float], phrases: Sequence[Sequence[
 
 @functools.lru_cache(maxsize=256)
 def _passages(text: str, alias_first: bool = False) -> tuple[tuple[int, str, str, bool], ...]:
-    """`_blocks` of a note's text as read (`as_read`), each with its text lowercased and whether it starts
-    with a heading; remembered for the notes found most (keyed by the whole text, so an edited note is
-    split again)."""
+    """`_blocks` of a note's text as read (`as_read`; `alias_first`: a Dendron note, its template variables
+    read too, `_variables`), each with its text lowercased and whether it starts with a heading;
+    remembered for the notes found most (keyed by the whole text, so an edited note is split again)."""
+    variables = _variables(text) if alias_first else None
     return tuple((line, shown, shown.lower(), heading) for line, block, heading in _blocks(text)
-                 if (shown := " ".join(as_read(block, alias_first).split())))
+                 if (shown := " ".join(as_read(block, alias_first, variables).split())))
 
 
-def as_read(block: str, alias_first: bool = False) -> str:
+def _variables(text: str) -> dict[str, str]:
+    """A Dendron note's front matter values that its template variables show (`{{fm.desc}}`), each on one
+    line; none without a variable (its YAML left unread)."""
+    if "{{" not in text:
+        return {}
+    fm, _ = load_front_matter(split_front_matter(text.lstrip("\ufeff"))[0])
+    return {str(key): " ".join(str(value).split()) for key, value in fm.items()
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool)}
+
+
+def as_read(block: str, alias_first: bool = False, variables: Mapping[str, str] | None = None) -> str:
     """A block's inline Markdown as a reader of the note sees it: `[[target|label]]` as label
-    (`[[label|target]]` with `alias_first`), `[[target]]` as target, `[text](target)` as text, `**strong**`,
-    `*emphasis*`, `_emphasis_`, `~~struck~~`, `==highlighted==` and `code` without their marks, HTML tags
-    hidden, `\\*` as `*`; inside code spans and URLs nothing changes. A snippet showed the syntax raw
-    (`**TIP:**`)."""
-    return _outside(_CODE_SPAN, block, lambda part: _outside(_URL_OR_AUTOLINK, _links(part, alias_first),
-                                                              _marks))
+    (`[[label|target]]` with `alias_first`), `[[target]]` as target, `[text](target)` as text (an image
+    in a link too), `**strong**`, `*emphasis*`, `_emphasis_`, `~~struck~~`, `==highlighted==` and `code`
+    without their marks, HTML tags and footnote marks (`[^1]`) hidden, `&lt;` and `\\*` as `<` and `*`;
+    with `variables` (Dendron's preview), `{{fm.desc}}` as the front matter's `desc` and any other `{{…}}`
+    hidden. Inside code spans and URLs nothing changes. A snippet showed the syntax raw (`**TIP:**`)."""
+    tagless = _unless_code(_HTML_TAG, block, lambda m: "")  # (before URLs: a tag's `src="https://…"`)
+    return _outside(_CODE_SPAN, _links(tagless, alias_first),
+                    lambda part: _outside(_URL_OR_AUTOLINK, part, lambda rest: _marks(rest, variables)))
 
 
 def _outside(pattern: re.Pattern[str], text: str, change: Callable[[str], str]) -> str:
@@ -121,22 +141,37 @@ def _outside(pattern: re.Pattern[str], text: str, change: Callable[[str], str]) 
     return "".join([*out, change(text[last:])])
 
 
-def _links(part: str, alias_first: bool) -> str:
-    """Wikilinks and Markdown links as their shown text."""
+def _links(block: str, alias_first: bool) -> str:
+    """Wikilinks and Markdown links as their shown text, but in code spans (a link's text may hold one:
+    `[Twitter (`@dendron`)](url)`); an image in a link (a badge) as its alt text."""
     def wiki(m: re.Match[str]) -> str:
         target, label = m.group(1), m.group(2)
         if label is None:
             return target
         return (target if alias_first else label) or m.group(0)
-    return _MD_LINK.sub(lambda m: m.group(1), _WIKILINK.sub(wiki, part))
+    block = _unless_code(_WIKILINK, block, wiki)
+    for _ in range(2):  # `[![alt](image)](link)`: the image, then the link
+        block = _unless_code(_MD_LINK, block, lambda m: m.group(1))
+    return block
 
 
-def _marks(part: str) -> str:
-    """Emphasis marks, HTML tags and backslash escapes as a reader sees them (none, none, the character)."""
+def _unless_code(pattern: re.Pattern[str], text: str, change: Callable[[re.Match[str]], str]) -> str:
+    """`pattern.sub(change, text)` for the matches that start outside code spans."""
+    if "`" not in text:
+        return pattern.sub(change, text)
+    code = [m.span() for m in _CODE_SPAN.finditer(text)]
+    return pattern.sub(lambda m: m.group(0) if any(a <= m.start() < b for a, b in code) else change(m), text)
+
+
+def _marks(part: str, variables: Mapping[str, str] | None = None) -> str:
+    """Emphasis marks, footnote marks, entities and backslash escapes as a reader sees them (none, none,
+    the character, the character); template variables as `variables` has them."""
     for _ in range(3):  # nested marks (`***both***`) take a pass each
         for emphasis in _EMPHASIS:
             part = emphasis.sub(lambda m: m.group(2), part)
-    return _ESCAPE.sub(lambda m: m.group(1), _HTML_TAG.sub("", part))
+    if variables is not None and "{{" in part:
+        part = _VARIABLE.sub(lambda m: variables.get(m.group(1) or "", ""), part)
+    return html.unescape(_ESCAPE.sub(lambda m: m.group(1), _FOOTNOTE.sub("", part)))
 
 
 def line_as_read(line: str) -> tuple[str, bool]:

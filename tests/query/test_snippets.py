@@ -297,3 +297,39 @@ def test_a_fence_in_a_callout_is_code_and_a_code_span_closes_on_a_run_of_its_own
              "| `- [x]` | [[Basic formatting syntax#Task lists\\|Completed task]] |\n")
     row = snippet(table, {"completed": 1.0})
     assert row is not None and row.text == "``` · Code blocks — - [x] · Completed task"
+
+
+def test_links_read_as_their_text_with_code_in_it_a_badge_in_it_or_parentheses_in_the_target() -> None:
+    """dendron-site's snippets showed these raw: a code span in a link's text split the link, a badge (an
+    image in a link) left the outer link, and `Cache_(computing)` ended the target early."""
+    text = ("Follow [Dendron on Twitter (`@dendronhq`)](https://link.dendron.so/twitter) and "
+            "[![dendronhq on Twitter](https://img.shields.io/x?style=social)](https://link.dendron.so/t), a "
+            "[cache](https://en.wikipedia.org/wiki/Cache_(computing)) &lt;of notes&gt; &amp; `[[code]]`.\n")
+    s = snippet(text, {"cache": 1.0})
+    assert s is not None and s.text == ("Follow Dendron on Twitter (@dendronhq) and dendronhq on Twitter, a "
+                                        "cache <of notes> & [[code]].")
+
+
+def test_dendrons_template_variables_read_as_its_preview_shows_them() -> None:
+    """`{{fm.title}} is a command` (171 notes of dendron-site say `{{fm.desc}}`): the front matter's value;
+    another `{{…}}` (a helper, a comment) as nothing, as the index reads it; in code, as written. Other
+    dialects show `{{…}}` as written (an Obsidian template's `{{date}}`)."""
+    text = ("---\nid: x\ntitle: Open Link\ndesc: 'Open a link under the cursor'\n---\n"
+            "{{fm.title}} is a command. {{! a comment }}Summary: {{ fm.desc }}; `{{ VARIABLE }}`.\n")
+    s = snippet(text, {"command": 1.0}, alias_first=True)
+    assert s is not None and s.line == 6
+    assert s.text == "Open Link is a command. Summary: Open a link under the cursor; {{ VARIABLE }}."
+    plain = snippet(text, {"command": 1.0})
+    assert plain is not None and plain.text.startswith("{{fm.title}} is a command. {{! a comment }}")
+
+
+def test_a_line_opening_with_a_badge_keeps_it_and_tags_and_footnote_marks_are_hidden() -> None:
+    """dendron-site's snippets: `[![alt](image)](link)` at a line's start lost `[![alt]` as if it were a
+    callout's `[!type]` (the rest showed as URLs); an `<img src="https://…">` tag showed, its URL cut out
+    of it; a footnote's `[^upgrade]` showed in the sentence."""
+    text = ('[![dendronhq on Twitter](https://img.shields.io/x?style=social)](https://link.dendron.so/t)\n\n'
+            '<img style="max-width:250px" src="https://example.com/joe.png"/> Joe builds[^upgrade] it.\n\n'
+            "> [!tip] Keep `<b>` as code\n")
+    assert getattr(snippet(text, {"twitter": 1.0}), "text", "") == "dendronhq on Twitter"
+    assert getattr(snippet(text, {"joe": 1.0}), "text", "") == "Joe builds it."
+    assert getattr(snippet(text, {"code": 1.0}), "text", "") == "Keep <b> as code"
