@@ -1,65 +1,31 @@
 """The passage of a note that best matches a query, shortened, with the matched words marked.
 
 A note's text is split into blocks (paragraphs, list items, headings: runs of non-blank lines), each as a
-reader of the note sees it (`line_as_read`, `as_read`: no heading, quote or list marks, emphasis or link
-syntax; the characters shown are the note's own, in its order, a list item's bullet read as `•`). Blocks
-are first ranked by a cheap substring test of the matched words, then the best few are tokenized as the
-index tokenizes (so `Kubernetes'` matches `kubernetes`), and the one with the most matched weight (each
-word once; an exact phrase doubles it) is cut to `width` characters around its densest part.
+reader of the note sees it (`reading`: no heading, quote or list marks, emphasis or link syntax, a table's
+row as its cells; the characters shown are the note's own, in its order). Blocks are first ranked by a
+cheap substring test of the matched words, then the best few are tokenized as the index tokenizes (so
+`Kubernetes'` matches `kubernetes`), and the one with the most matched weight (each word once; an exact
+phrase doubles it) is cut to `width` characters around its densest part.
 """
 
 from __future__ import annotations
 
 import functools
-import html
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from notelink.notes.frontmatter import load_front_matter, split_front_matter
 from notelink.notes.spans import merged
 from notelink.notes.tokenizer import VERSION, tokenize
 from notelink.notes.vault import Skipped, read_inside
+from notelink.query.reading import URL, as_read, blocks, variables
 
 WIDTH = 200
 """Characters of a snippet, at most (plus the ellipses)."""
-CELL_SEPARATOR = " · "
-"""Between the cells of a table's row in a snippet (a row reads as its cells, not as Markdown's pipes)."""
-ROW_SEPARATOR = " — "
-"""Before a table's row in a snippet, after the row or line above it in the same block."""
 _PRESELECT = 4  # blocks tokenized after the substring test
-_PIECE = 4000  # characters of a block at most: longer ones are cut into pieces
 _WORD = re.compile(rf"{VERSION}|[\w'’]+")  # (a version is one number, as the index reads it)
-_URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)\S+", re.IGNORECASE)  # as notes.note drops them
-_FRONT = re.compile(r"\A---[ \t]*\r?\n.*?\n(?:---|\.\.\.)[ \t]*\r?(?:\n|\Z)", re.DOTALL)
-_WIKILINK = re.compile(r"!?\[\[([^\[\]|\n]*)(?:\|([^\[\]\n]*))?\]\]")  # [[target]], [[target|label]]
-_MD_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\((?:<[^<>\n]*>|(?:[^()\s]|\([^()\s]*\))*)"
-                      r"""(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'))?\)""")
-"""[text](target), ![alt](image) (an image without alt text reads as nothing), a target in <> or with
-parentheses in it (`Cache_(computing)`), a "title"."""
-_VARIABLE = re.compile(r"\{\{\s*(?:fm\.([\w-]+)\s*\}\}|[^{}\n]*\}\})")  # Dendron's `{{fm.desc}}`, `{{! …}}`
-_RULE = re.compile(r"[|:+\s]*(?:[-=*_~][|:+\s]*){3,}\Z")  # a line of rule characters, table pipes between
-_DELIMITER = re.compile(r"\|?(?:[ \t]*:?-+:?[ \t]*\|)*[ \t]*:?-+:?[ \t]*\|?")  # a table's `| --- | :-: |`
-_PIPE = re.compile(r"(?<!\\)\|")  # a pipe between a table's cells (`\|` is one in a cell)
-_QUOTE = re.compile(r"(?:>[ \t]?)*")
-_COMMENT = re.compile(r"%%.*?%%|<!--.*?-->", re.DOTALL)  # Obsidian's and HTML's (as notes.note reads them)
-_BLOCK_ID = re.compile(r"(?:\A|[ \t])\^[A-Za-z0-9][\w-]*[ \t]*\Z")  # `^id`: a block's id (notes.dialect)
-_LINE_MARKS = re.compile(r"(?:(?:>[ \t]?)+(?:\[![^\]\n]*\][+-]?[ \t]*)?)?(?:#{1,6}(?=[ \t]|\Z)[ \t]*)?")
-"""A line's quote marks (nested), an Obsidian callout's `[!type]` after them, a heading's `#`s (a line
-opening with a badge, `[![alt](image)](link)`, lost its `[![alt]` as a callout's type)."""
-_FOOTNOTE = re.compile(r"\[\^[^\]\s]+\](?!:)")  # a footnote's mark in the text, `[^1]` (not its `[^1]:`)
-_BULLET = re.compile(r"[-*+](?:[ \t]+\[[ xX]\])?(?:[ \t]+|\Z)")  # `- `, `* `, a task's `- [ ] `
-_CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*\Z")  # `## Heading ##`
-_EMPHASIS = [re.compile(p) for p in (
-    r"(\*\*|~~|==)(?=\S)(.+?)(?<=\S)\1",  # **strong**, ~~struck~~, ==highlighted==
-    r"(\*)(?=[^\s*])(.+?)(?<=[^\s*])\1",  # *emphasis*
-    r"(?<!\w)(__?)(?=[^\s_])(.+?)(?<=[^\s_])\1(?!\w)")]  # _emphasis_, __strong__: never inside a word
-_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>\n]*)?/?>")
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")  # its text: group 2; runs of one length
-_URL_OR_AUTOLINK = re.compile(r"<((?:[a-z][a-z0-9+.-]*:|www\.)[^<>\s]+)>|" + _URL.pattern, re.IGNORECASE)
-_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 @dataclass(frozen=True)
@@ -86,14 +52,14 @@ def snippet(text: str, weights: Mapping[str, float], phrases: Sequence[Sequence[
     """The best block of `text` for words weighted by `weights` (tokens, as the index has them) and the
     token `phrases`; None for a note with no text. A note with no match gives its first block. Links
     read as their text (`as_read`; `alias_first`: Dendron's `[[label|target]]`)."""
-    blocks = _passages(text, alias_first)
-    if not blocks:
+    passages = _passages(text, alias_first)
+    if not passages:
         return None
-    rough = sorted(range(len(blocks)), key=lambda i: -_rough(blocks[i][2], weights))[:_PRESELECT]
-    scored = [(*_exact(blocks[i][1], weights, phrases), i) for i in sorted(rough)]
+    rough = sorted(range(len(passages)), key=lambda i: -_rough(passages[i][2], weights))[:_PRESELECT]
+    scored = [(*_exact(passages[i][1], weights, phrases), i) for i in sorted(rough)]
     # a tie goes to prose over a heading (more context around the same words), then to the earlier block
-    best, matches, i = max(scored, key=lambda s: (s[0], not blocks[s[2]][3], -s[2]))
-    line, block, _, _ = blocks[i if best > 0 else 0]
+    best, matches, i = max(scored, key=lambda s: (s[0], not passages[s[2]][3], -s[2]))
+    line, block, _, _ = passages[i if best > 0 else 0]
     if best <= 0:
         matches = []
     return _cut(block, matches, weights, line, width)
@@ -101,191 +67,12 @@ def snippet(text: str, weights: Mapping[str, float], phrases: Sequence[Sequence[
 
 @functools.lru_cache(maxsize=256)
 def _passages(text: str, alias_first: bool = False) -> tuple[tuple[int, str, str, bool], ...]:
-    """`_blocks` of a note's text as read (`as_read`; `alias_first`: a Dendron note, its template variables
-    read too, `_variables`), each with its text lowercased and whether it starts with a heading;
-    remembered for the notes found most (keyed by the whole text, so an edited note is split again)."""
-    variables = _variables(text) if alias_first else None
-    return tuple((line, shown, shown.lower(), heading) for line, block, heading in _blocks(text)
-                 if (shown := " ".join(as_read(block, alias_first, variables).split())))
-
-
-def _variables(text: str) -> dict[str, str]:
-    """A Dendron note's front matter values that its template variables show (`{{fm.desc}}`), each on one
-    line; none without a variable (its YAML left unread)."""
-    if "{{" not in text:
-        return {}
-    fm, _ = load_front_matter(split_front_matter(text.lstrip("\ufeff"))[0])
-    return {str(key): " ".join(str(value).split()) for key, value in fm.items()
-            if isinstance(value, (str, int, float)) and not isinstance(value, bool)}
-
-
-def as_read(block: str, alias_first: bool = False, variables: Mapping[str, str] | None = None) -> str:
-    """A block's inline Markdown as a reader of the note sees it: `[[target|label]]` as label
-    (`[[label|target]]` with `alias_first`), `[[target]]` as target, `[text](target)` as text (an image
-    in a link too), `**strong**`, `*emphasis*`, `_emphasis_`, `~~struck~~`, `==highlighted==` and `code`
-    without their marks, HTML tags and footnote marks (`[^1]`) hidden, `&lt;` and `\\*` as `<` and `*`;
-    with `variables` (Dendron's preview), `{{fm.desc}}` as the front matter's `desc` and any other `{{…}}`
-    hidden. Inside code spans and URLs nothing changes. A snippet showed the syntax raw (`**TIP:**`)."""
-    tagless = _unless_code(_HTML_TAG, block, lambda m: "")  # (before URLs: a tag's `src="https://…"`)
-    return _outside(_CODE_SPAN, _links(tagless, alias_first),
-                    lambda part: _outside(_URL_OR_AUTOLINK, part, lambda rest: _marks(rest, variables)))
-
-
-def _outside(pattern: re.Pattern[str], text: str, change: Callable[[str], str]) -> str:
-    """`text` with `change` applied between the matches of `pattern`, each match read as its last group
-    that matched (a code span's text, an autolink's URL), else as it is."""
-    out, last = [], 0
-    for m in pattern.finditer(text):
-        out += [change(text[last : m.start()]), next((g for g in reversed(m.groups()) if g), m.group(0))]
-        last = m.end()
-    return "".join([*out, change(text[last:])])
-
-
-def _links(block: str, alias_first: bool) -> str:
-    """Wikilinks and Markdown links as their shown text, but in code spans (a link's text may hold one:
-    `[Twitter (`@dendron`)](url)`); an image in a link (a badge) as its alt text."""
-    def wiki(m: re.Match[str]) -> str:
-        target, label = m.group(1), m.group(2)
-        if label is None:
-            return target
-        return (target if alias_first else label) or m.group(0)
-    block = _unless_code(_WIKILINK, block, wiki)
-    for _ in range(2):  # `[![alt](image)](link)`: the image, then the link
-        block = _unless_code(_MD_LINK, block, lambda m: m.group(1))
-    return block
-
-
-def _unless_code(pattern: re.Pattern[str], text: str, change: Callable[[re.Match[str]], str]) -> str:
-    """`pattern.sub(change, text)` for the matches that start outside code spans."""
-    if "`" not in text:
-        return pattern.sub(change, text)
-    code = [m.span() for m in _CODE_SPAN.finditer(text)]
-    return pattern.sub(lambda m: m.group(0) if any(a <= m.start() < b for a, b in code) else change(m), text)
-
-
-def _marks(part: str, variables: Mapping[str, str] | None = None) -> str:
-    """Emphasis marks, footnote marks, entities and backslash escapes as a reader sees them (none, none,
-    the character, the character); template variables as `variables` has them."""
-    for _ in range(3):  # nested marks (`***both***`) take a pass each
-        for emphasis in _EMPHASIS:
-            part = emphasis.sub(lambda m: m.group(2), part)
-    if variables is not None and "{{" in part:
-        part = _VARIABLE.sub(lambda m: variables.get(m.group(1) or "", ""), part)
-    return html.unescape(_ESCAPE.sub(lambda m: m.group(1), _FOOTNOTE.sub("", part)))
-
-
-def line_as_read(line: str) -> tuple[str, bool]:
-    """A stripped line without the marks that open it as a reader sees it (quote marks, a callout's
-    `[!type]`, a heading's `#`s and closing `#`s; a list item's bullet or task box read as `•`), and whether
-    it is a heading."""
-    marks = _LINE_MARKS.match(line)
-    rest, heading = line[marks.end() if marks else 0 :], "#" in (marks.group(0) if marks else "")
-    if heading:
-        return _CLOSING_HASHES.sub("", rest), True
-    bullet = _BULLET.match(rest)
-    return (f"• {rest[bullet.end():]}" if bullet else rest), False
-
-
-def _blocks(text: str) -> list[tuple[int, str, bool]]:
-    """(first line, text with whitespace collapsed, whether it starts with a heading) of each run of
-    non-blank lines, each line without its opening marks (`line_as_read`) and a table's row as its cells
-    (`_row_as_read`); front matter and fenced code left out, as the index leaves them out."""
-    front = _FRONT.match(text)
-    skip = text[: front.end()].count("\n") if front else 0
-    out: list[tuple[int, str, bool]] = []
-    current: list[str] = []
-    start, heading = 0, False
-    for n, line, row in _prose_lines(text.splitlines()[skip:], skip + 1):
-        if line:
-            shown, head = (_row_as_read(line), False) if row else line_as_read(line)
-            start, heading = (start, heading) if current else (n, head)
-            current.append(f"{ROW_SEPARATOR.lstrip()}{shown}" if row and current else shown)
-        elif current:
-            out.append((start, " ".join(" ".join(current).split()), heading))
-            current = []
-    if current:
-        out.append((start, " ".join(" ".join(current).split()), heading))
-    return [(n, piece, h) for n, block, h in out for piece in _pieces(block)]
-
-
-def _pieces(block: str) -> Iterator[str]:
-    """A block cut at spaces into pieces of at most about `_PIECE` characters: a paragraph of megabytes
-    (one long line) is then ranked, tokenized and remembered a piece at a time."""
-    while len(block) > _PIECE:
-        cut = block.rfind(" ", _PIECE // 2, _PIECE)
-        cut = cut if cut > 0 else _PIECE
-        yield block[:cut]
-        block = block[cut:].lstrip()
-    if block:
-        yield block
-
-
-def _prose_lines(lines: list[str], first: int) -> Iterator[tuple[int, str, bool]]:
-    """(line number, stripped line, whether it is a table's row) with the lines of fenced code blocks (and
-    their fences) blank, what reading view hides left out (`_unhidden`), and rules blank too (a table's
-    delimiter row `| --- | --- |`, `***`, a heading's `===`): no word of them can match, and a long one
-    was a snippet of dashes."""
-    fence = ""
-    unfenced: list[str] = []
-    for raw in lines:
-        line = raw.strip()
-        bare = _QUOTE.sub("", line, count=1).lstrip()  # (a fence in a quote or callout too)
-        if fence or bare.startswith(("```", "~~~")):
-            fence = "" if fence and bare.startswith(fence) else (fence or bare[:3])
-            line = ""
-        unfenced.append(line)
-    unfenced = _unhidden(unfenced)
-    rows = _table_rows(unfenced)
-    for n, line in enumerate(unfenced):
-        is_row = rows.get(n)
-        yield n + first, "" if is_row is False or _RULE.match(line) else line, bool(is_row)
-
-
-def _unhidden(lines: list[str]) -> list[str]:
-    """The lines (fenced code blank) as reading view shows them, each stripped: `%%comments%%` and HTML
-    `<!-- comments -->` left out, over lines too (their line breaks kept), and block ids (`^id` at a line's
-    end or alone on a line). A snippet showed them, and the index leaves comments out: a `%%` in a code span
-    starts none."""
-    text = "\n".join(lines)
-    if "%%" in text or "<!--" in text:
-        masked = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), text)  # (same length: the spans hold)
-        parts, last = [], 0
-        for m in _COMMENT.finditer(masked):
-            parts += [text[last : m.start()], "\n" * m.group(0).count("\n")]
-            last = m.end()
-        text = "".join([*parts, text[last:]])
-    return [_BLOCK_ID.sub("", line).strip() for line in text.split("\n")]
-
-
-def _table_rows(lines: Sequence[str]) -> dict[int, bool]:
-    """The lines of Markdown tables, as GitHub and Obsidian read them: a header row, a delimiter row of as
-    many cells (`| --- | :-: |`), then rows up to a blank line; in a quote or callout too. True: a row
-    (the header's too), False: a delimiter row."""
-    out: dict[int, bool] = {}
-    for n, line in enumerate(lines):
-        bare = _QUOTE.sub("", line, count=1).strip()
-        if not bare:
-            continue
-        if out.get(n - 1) is not None:
-            out[n] = True  # (a table goes on to a blank line)
-        elif n and _DELIMITER.fullmatch(bare) and "|" in bare and len(_cells(bare)) == len(
-                _cells(header := _QUOTE.sub("", lines[n - 1], count=1).strip())) and _PIPE.search(header):
-            out[n - 1], out[n] = True, False
-    return out
-
-
-def _row_as_read(line: str) -> str:
-    """A table's row as its cells, each as it reads (`\\|` as `|`), with `CELL_SEPARATOR` between them: a
-    snippet showed the pipes."""
-    return CELL_SEPARATOR.join(cell for cell in _cells(_QUOTE.sub("", line, count=1).strip()) if cell)
-
-
-def _cells(row: str) -> list[str]:
-    """A table row's cells, stripped, split at its unescaped pipes (an escaped `\\|` is a pipe of the
-    cell, in a code span or a `[[target\\|label]]` link too, as GitHub and Obsidian read it)."""
-    inner = row[1:] if row.startswith("|") else row
-    inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
-    return [cell.strip().replace("\\|", "|") for cell in _PIPE.split(inner)]
+    """`reading.blocks` of a note's text as read (`as_read`; `alias_first`: a Dendron note, its template
+    variables read too, `reading.variables`), each with its text lowercased and whether it starts with a
+    heading; remembered for the notes found most (keyed by the whole text: an edited note is split again)."""
+    values = variables(text) if alias_first else None
+    return tuple((line, shown, shown.lower(), heading) for line, block, heading in blocks(text)
+                 if (shown := " ".join(as_read(block, alias_first, values).split())))
 
 
 def _rough(lower: str, weights: Mapping[str, float]) -> float:
@@ -307,7 +94,7 @@ def _exact(block: str, weights: Mapping[str, float], phrases: Sequence[Sequence[
 def _block_words(block: str) -> tuple[tuple[tuple[int, int, str], ...], str]:
     """((start, end, token) of each token of the block's words outside URLs, " the tokens joined "),
     remembered: the same passages come up for query after query."""
-    urls = [m.span() for m in _URL.finditer(block)]
+    urls = [m.span() for m in URL.finditer(block)]
     words: list[tuple[int, int, str]] = []
     for m in _WORD.finditer(block):
         if not any(a <= m.start() < b for a, b in urls):
