@@ -11,6 +11,7 @@ characters shown are the note's own, in its order, so the words a search matched
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -47,7 +48,7 @@ _EMPHASIS = [re.compile(p) for p in (
     r"(\*)(?=[^\s*])(.+?)(?<=[^\s*])\1",  # *emphasis*
     r"(?<!\w)(__?)(?=[^\s_])(.+?)(?<=[^\s_])\1(?!\w)")]  # _emphasis_, __strong__: never inside a word
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>\n]*)?/?>")
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")  # its text: group 2; runs of one length
+_TICKS = re.compile(r"`+")  # a run of backticks: a code span's opening or closing
 _URL_OR_AUTOLINK = re.compile(r"<((?:[a-z][a-z0-9+.-]*:|www\.)[^<>\s]+)>|" + URL.pattern, re.IGNORECASE)
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
@@ -70,13 +71,46 @@ def as_read(block: str, alias_first: bool = False, variables: Mapping[str, str] 
     with `variables` (Dendron's preview), `{{fm.desc}}` as the front matter's `desc` and any other `{{…}}`
     hidden. Inside code spans and URLs nothing changes. A snippet showed the syntax raw (`**TIP:**`)."""
     tagless = _unless_code(_HTML_TAG, block, lambda m: "")  # (before URLs: a tag's `src="https://…"`)
-    return _outside(_CODE_SPAN, _links(tagless, alias_first),
-                    lambda part: _outside(_URL_OR_AUTOLINK, part, lambda rest: _marks(rest, variables)))
+    return _outside_code(_links(tagless, alias_first),
+                         lambda part: _outside(_URL_OR_AUTOLINK, part, lambda rest: _marks(rest, variables)))
+
+
+def code_spans(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, backticks) of each code span in `text`: a run of backticks to the next run of the same
+    length on its line (CommonMark's rule; a run with none is literal). One pass over the runs: a regex's
+    lazy search for each closing run took seconds on a long line of runs that close nothing."""
+    out: list[tuple[int, int, int]] = []
+    offset = 0
+    for line in text.split("\n"):
+        runs = [m.span() for m in _TICKS.finditer(line)]
+        of_length: dict[int, list[int]] = {}
+        for k, (a, b) in enumerate(runs):
+            of_length.setdefault(b - a, []).append(k)
+        k = 0
+        while k < len(runs):
+            a, b = runs[k]
+            same = of_length[b - a]
+            at = bisect.bisect_right(same, k)
+            if at < len(same):
+                out.append((offset + a, offset + runs[same[at]][1], b - a))
+                k = same[at]
+            k += 1
+        offset += len(line) + 1
+    return out
+
+
+def _outside_code(text: str, change: Callable[[str], str]) -> str:
+    """`text` with `change` applied outside its code spans, each code span read as its text."""
+    out, last = [], 0
+    for a, b, ticks in code_spans(text):
+        out += [change(text[last:a]), text[a + ticks : b - ticks]]
+        last = b
+    return "".join([*out, change(text[last:])])
 
 
 def _outside(pattern: re.Pattern[str], text: str, change: Callable[[str], str]) -> str:
     """`text` with `change` applied between the matches of `pattern`, each match read as its last group
-    that matched (a code span's text, an autolink's URL), else as it is."""
+    that matched (an autolink's URL), else as it is."""
     out, last = [], 0
     for m in pattern.finditer(text):
         out += [change(text[last : m.start()]), next((g for g in reversed(m.groups()) if g), m.group(0))]
@@ -102,8 +136,13 @@ def _unless_code(pattern: re.Pattern[str], text: str, change: Callable[[re.Match
     """`pattern.sub(change, text)` for the matches that start outside code spans."""
     if "`" not in text:
         return pattern.sub(change, text)
-    code = [m.span() for m in _CODE_SPAN.finditer(text)]
-    return pattern.sub(lambda m: m.group(0) if any(a <= m.start() < b for a, b in code) else change(m), text)
+    code = code_spans(text)
+    starts = [a for a, _, _ in code]
+
+    def outside(m: re.Match[str]) -> str:
+        k = bisect.bisect_right(starts, m.start()) - 1
+        return m.group(0) if k >= 0 and m.start() < code[k][1] else change(m)
+    return pattern.sub(outside, text)
 
 
 def _marks(part: str, variables: Mapping[str, str] | None = None) -> str:
@@ -191,7 +230,11 @@ def _unhidden(lines: list[str]) -> list[str]:
     starts none."""
     text = "\n".join(lines)
     if "%%" in text or "<!--" in text:
-        masked = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), text)  # (same length: the spans hold)
+        pieces, last = [], 0
+        for a, b, _ in code_spans(text):
+            pieces += [text[last:a], " " * (b - a)]
+            last = b
+        masked = "".join([*pieces, text[last:]])  # (the same length: the comments' spans hold)
         parts, last = [], 0
         for m in _COMMENT.finditer(masked):
             parts += [text[last : m.start()], "\n" * m.group(0).count("\n")]
