@@ -140,6 +140,8 @@ def _as_typed(unknown: list[str], text: str) -> list[str]:
     bigrams (`日本語`: `日本`, `本語`): a run none of whose bigrams a note has is said as typed, and a
     bigram between two found ones is no word typed, so not said (`階練` of `音階練習`, whose `音階` and
     `練習` were found)."""
+    if not any(map(_wide, unknown)):  # (most queries: no word of such a run unknown, no words read again)
+        return unknown
     missing, out = set(unknown), list(unknown)
     for chain in (c for word in text.split() for c in _chains(tokenize(word, keep_stopwords=True))):
         if missing.issuperset(chain):
@@ -162,12 +164,17 @@ def _chains(tokens: list[str]) -> list[list[str]]:
     bigrams do (`日本`, `本語`: `本`)."""
     out: list[list[str]] = []
     for token in tokens:
-        wide = len(token) == 2 and all(unicodedata.east_asian_width(c) in "WF" for c in token)
+        wide = _wide(token)
         if wide and out and out[-1] and out[-1][-1][1] == token[0]:
             out[-1].append(token)
         else:
             out.append([token] if wide else [])
     return [chain for chain in out if len(chain) > 1]
+
+
+def _wide(token: str) -> bool:
+    """Whether the token is a bigram of wide (Chinese, Japanese) characters."""
+    return len(token) == 2 and all(unicodedata.east_asian_width(c) in "WF" for c in token)
 
 
 _LETTER = re.compile(r"(?<![\w'’])\w(?![\w'’])")
