@@ -17,13 +17,18 @@ def at_least_one(name: str, value: int) -> None:
         raise ArgumentError(f"{name} must be a whole number of at least 1, not {value!r}")
 
 
-def min_score(value: float | None) -> float | None:
-    """The lowest score a related note may have (`min_score`): None keeps all; else a number of at most 1,
-    as the CLI's `--min-score` (a score is 1 at most; NaN is no number to compare with)."""
+MIN_SCORE = "a number of at most 1 (a score is 1 at most)"
+"""What a lowest score (`min_score`, the CLI's `--min-score`) must be: every face checks it by `min_score`."""
+
+
+def min_score(value: float | None, name: str = "min_score") -> float | None:
+    """The lowest score a related note may have: None keeps all; else `MIN_SCORE` (a score is 1 at most;
+    NaN is no number to compare with). The one rule of the API, the MCP tools and the CLI; `name`: the
+    argument as the face that asks names it (`--min-score` on the command line), said in the error."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value <= 1:
-        raise ArgumentError(f"min_score must be a number of at most 1 (a score is 1 at most), not {value!r}")
+        raise ArgumentError(f"{name} must be {MIN_SCORE}, not {value!r}")
     return float(value)
 
 

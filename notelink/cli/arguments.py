@@ -93,7 +93,8 @@ def _similar_args(p: argparse.ArgumentParser) -> None:
 
 def _search_args(p: argparse.ArgumentParser) -> None:
     _add_common(p)
-    p.add_argument("query", nargs="*", help='words to search for; "exact phrase", #tag and path:TEXT filter')
+    p.add_argument("query", nargs="*", help='words to search for; "exact phrase", #tag, path:TEXT and -word '
+                   "(no note with the word) filter")
     p.add_argument("--top", type=int, default=10, help="how many notes (default 10)")
     p.add_argument("--stdin", action="store_true", help="search with a draft read from standard input "
                                                         "(as it is: no operators)")
@@ -265,7 +266,11 @@ class Parser(argparse.ArgumentParser):
     """The arguments it reads (`parse`), for the names among them that argparse took for options."""
 
     def error(self, message: str) -> NoReturn:
-        if message.startswith(_MISSING) and (dashed := self.dashed()):
+        dashed = self.dashed() if message.startswith(_MISSING) else []
+        if dashed and self.command == "search" and message.startswith(_MISSING[1]):  # (a query's -word)
+            message += (f"; {dashed[0]} is read as an option, as it starts with '-': to leave out the notes "
+                        f"with a word, put -- before the query (search VAULT -- WORDS {dashed[0]})")
+        elif dashed:
             message += (f"; {dashed[0]} is read as an option, as it starts with '-': for a note or folder "
                         f"of that name, write ./{dashed[0]}, or put -- before it")
         if self.json_errors:

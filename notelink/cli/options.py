@@ -9,10 +9,11 @@ from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from notelink import arguments
 from notelink.cli.output import UserError, shown
 from notelink.config import RUN_SETTINGS, DialectConfig, IndexConfig, TrainConfig
 from notelink.configfile import SETTINGS, UserConfig
-from notelink.errors import IndexMissing
+from notelink.errors import ArgumentError, IndexMissing
 from notelink.notes.ignore import check_patterns
 from notelink.notes.vault import check_vault
 
@@ -29,11 +30,12 @@ def at_least_one(flag: str, value: int | None) -> None:
 
 
 def min_score(args: argparse.Namespace) -> float | None:
-    """`--min-score` (`related`, `export`): None, or a number of at most 1, else a usage error."""
-    if args.min_score is not None and not args.min_score <= 1:  # (NaN too)
-        raise UserError(f"--min-score must be a number of at most 1 (a score is 1 at most), not "
-                        f"{args.min_score}")
-    return args.min_score
+    """`--min-score` (`related`, `export`): None, or a number of at most 1, else a usage error; checked by
+    the rule the API and the MCP tools check (`arguments.min_score`), said with the flag's name."""
+    try:
+        return arguments.min_score(args.min_score, "--min-score")
+    except ArgumentError as exc:
+        raise UserError(str(exc)) from None
 
 
 def apply_config(args: argparse.Namespace, config: UserConfig | None = None) -> UserConfig:

@@ -21,7 +21,7 @@ bring a note of their own.
 In a vault of several languages, only words of the query's language come in (`languages.WordLanguages`,
 the table `similar` uses): a query word's neighbours are words used in that word's language, as `similar`
 lists them, and the predicted words are words used in the query's language: the one its stop words show
-(`search._Terms.lang`) when some notes are in it, else the one its reliable words are most used in. A
+(`terms.Terms.lang`) when some notes are in it, else the one its reliable words are most used in. A
 German draft brought in English and Japanese words (the model's vectors of a name used across languages
 sit near each language's words). In a vault of one language nothing is left out.
 """

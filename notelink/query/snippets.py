@@ -1,11 +1,11 @@
 """The passage of a note that best matches a query, shortened, with the matched words marked.
 
 A note's text is split into blocks (paragraphs, list items, headings: runs of non-blank lines), each as a
-reader of the note sees it (`line_as_read`, `as_read`: no heading, quote or list marks, emphasis or link
-syntax; the characters shown are the note's own, in its order, a list item's bullet read as `•`). Blocks
-are first ranked by a cheap substring test of the matched words, then the best few are tokenized as the
-index tokenizes (so `Kubernetes'` matches `kubernetes`), and the one with the most matched weight (each
-word once; an exact phrase doubles it) is cut to `width` characters around its densest part.
+reader of the note sees it (`reading`: no heading, quote or list marks, emphasis or link syntax, a table's
+row as its cells; the characters shown are the note's own, in its order). Blocks are first ranked by a
+cheap substring test of the matched words, then the best few are tokenized as the index tokenizes (so
+`Kubernetes'` matches `kubernetes`), and the one with the most matched weight (each word once; an exact
+phrase doubles it) is cut to `width` characters around its densest part.
 """
 
 from __future__ import annotations
@@ -13,36 +13,19 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from notelink.notes.spans import merged
 from notelink.notes.tokenizer import VERSION, tokenize
 from notelink.notes.vault import Skipped, read_inside
+from notelink.query.reading import URL, as_read, blocks, variables
 
 WIDTH = 200
 """Characters of a snippet, at most (plus the ellipses)."""
 _PRESELECT = 4  # blocks tokenized after the substring test
-_PIECE = 4000  # characters of a block at most: longer ones are cut into pieces
 _WORD = re.compile(rf"{VERSION}|[\w'’]+")  # (a version is one number, as the index reads it)
-_URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)\S+", re.IGNORECASE)  # as notes.note drops them
-_FRONT = re.compile(r"\A---[ \t]*\r?\n.*?\n(?:---|\.\.\.)[ \t]*\r?(?:\n|\Z)", re.DOTALL)
-_WIKILINK = re.compile(r"!?\[\[([^\[\]|\n]*)(?:\|([^\[\]\n]*))?\]\]")  # [[target]], [[target|label]]
-_MD_LINK = re.compile(r"!?\[([^\[\]\n]+)\]\([^()\s]*\)")  # [text](target)
-_RULE = re.compile(r"[|:+\s]*(?:[-=*_~][|:+\s]*){3,}\Z")  # a line of rule characters, table pipes between
-_LINE_MARKS = re.compile(r"(?:>[ \t]?)*(?:\[![^\]\n]*\][+-]?[ \t]*)?(?:#{1,6}(?=[ \t]|\Z)[ \t]*)?")
-"""A line's quote marks (nested), an Obsidian callout's `[!type]`, a heading's `#`s."""
-_BULLET = re.compile(r"[-*+](?:[ \t]+\[[ xX]\])?(?:[ \t]+|\Z)")  # `- `, `* `, a task's `- [ ] `
-_CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*\Z")  # `## Heading ##`
-_EMPHASIS = [re.compile(p) for p in (
-    r"(\*\*|~~|==)(?=\S)(.+?)(?<=\S)\1",  # **strong**, ~~struck~~, ==highlighted==
-    r"(\*)(?=[^\s*])(.+?)(?<=[^\s*])\1",  # *emphasis*
-    r"(?<!\w)(__?)(?=[^\s_])(.+?)(?<=[^\s_])\1(?!\w)")]  # _emphasis_, __strong__: never inside a word
-_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>\n]*)?/?>")
-_CODE_SPAN = re.compile(r"(`+)([^`]|[^`].*?[^`])\1")  # its text: group 2
-_URL_OR_AUTOLINK = re.compile(r"<((?:[a-z][a-z0-9+.-]*:|www\.)[^<>\s]+)>|" + _URL.pattern, re.IGNORECASE)
-_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 @dataclass(frozen=True)
@@ -69,14 +52,14 @@ def snippet(text: str, weights: Mapping[str, float], phrases: Sequence[Sequence[
     """The best block of `text` for words weighted by `weights` (tokens, as the index has them) and the
     token `phrases`; None for a note with no text. A note with no match gives its first block. Links
     read as their text (`as_read`; `alias_first`: Dendron's `[[label|target]]`)."""
-    blocks = _passages(text, alias_first)
-    if not blocks:
+    passages = _passages(text, alias_first)
+    if not passages:
         return None
-    rough = sorted(range(len(blocks)), key=lambda i: -_rough(blocks[i][2], weights))[:_PRESELECT]
-    scored = [(*_exact(blocks[i][1], weights, phrases), i) for i in sorted(rough)]
+    rough = sorted(range(len(passages)), key=lambda i: -_rough(passages[i][2], weights))[:_PRESELECT]
+    scored = [(*_exact(passages[i][1], weights, phrases), i) for i in sorted(rough)]
     # a tie goes to prose over a heading (more context around the same words), then to the earlier block
-    best, matches, i = max(scored, key=lambda s: (s[0], not blocks[s[2]][3], -s[2]))
-    line, block, _, _ = blocks[i if best > 0 else 0]
+    best, matches, i = max(scored, key=lambda s: (s[0], not passages[s[2]][3], -s[2]))
+    line, block, _, _ = passages[i if best > 0 else 0]
     if best <= 0:
         matches = []
     return _cut(block, matches, weights, line, width)
@@ -84,108 +67,12 @@ def snippet(text: str, weights: Mapping[str, float], phrases: Sequence[Sequence[
 
 @functools.lru_cache(maxsize=256)
 def _passages(text: str, alias_first: bool = False) -> tuple[tuple[int, str, str, bool], ...]:
-    """`_blocks` of a note's text as read (`as_read`), each with its text lowercased and whether it starts
-    with a heading; remembered for the notes found most (keyed by the whole text, so an edited note is
-    split again)."""
-    return tuple((line, shown, shown.lower(), heading) for line, block, heading in _blocks(text)
-                 if (shown := " ".join(as_read(block, alias_first).split())))
-
-
-def as_read(block: str, alias_first: bool = False) -> str:
-    """A block's inline Markdown as a reader of the note sees it: `[[target|label]]` as label
-    (`[[label|target]]` with `alias_first`), `[[target]]` as target, `[text](target)` as text, `**strong**`,
-    `*emphasis*`, `_emphasis_`, `~~struck~~`, `==highlighted==` and `code` without their marks, HTML tags
-    hidden, `\\*` as `*`; inside code spans and URLs nothing changes. A snippet showed the syntax raw
-    (`**TIP:**`)."""
-    return _outside(_CODE_SPAN, block, lambda part: _outside(_URL_OR_AUTOLINK, _links(part, alias_first),
-                                                              _marks))
-
-
-def _outside(pattern: re.Pattern[str], text: str, change: Callable[[str], str]) -> str:
-    """`text` with `change` applied between the matches of `pattern`, each match read as its last group
-    that matched (a code span's text, an autolink's URL), else as it is."""
-    out, last = [], 0
-    for m in pattern.finditer(text):
-        out += [change(text[last : m.start()]), next((g for g in reversed(m.groups()) if g), m.group(0))]
-        last = m.end()
-    return "".join([*out, change(text[last:])])
-
-
-def _links(part: str, alias_first: bool) -> str:
-    """Wikilinks and Markdown links as their shown text."""
-    def wiki(m: re.Match[str]) -> str:
-        target, label = m.group(1), m.group(2)
-        if label is None:
-            return target
-        return (target if alias_first else label) or m.group(0)
-    return _MD_LINK.sub(lambda m: m.group(1), _WIKILINK.sub(wiki, part))
-
-
-def _marks(part: str) -> str:
-    """Emphasis marks, HTML tags and backslash escapes as a reader sees them (none, none, the character)."""
-    for _ in range(3):  # nested marks (`***both***`) take a pass each
-        for emphasis in _EMPHASIS:
-            part = emphasis.sub(lambda m: m.group(2), part)
-    return _ESCAPE.sub(lambda m: m.group(1), _HTML_TAG.sub("", part))
-
-
-def line_as_read(line: str) -> tuple[str, bool]:
-    """A stripped line without the marks that open it as a reader sees it (quote marks, a callout's
-    `[!type]`, a heading's `#`s and closing `#`s; a list item's bullet or task box read as `•`), and whether
-    it is a heading."""
-    marks = _LINE_MARKS.match(line)
-    rest, heading = line[marks.end() if marks else 0 :], "#" in (marks.group(0) if marks else "")
-    if heading:
-        return _CLOSING_HASHES.sub("", rest), True
-    bullet = _BULLET.match(rest)
-    return (f"• {rest[bullet.end():]}" if bullet else rest), False
-
-
-def _blocks(text: str) -> list[tuple[int, str, bool]]:
-    """(first line, text with whitespace collapsed, whether it starts with a heading) of each run of
-    non-blank lines, each line without its opening marks (`line_as_read`); front matter and fenced code left
-    out, as the index leaves them out."""
-    front = _FRONT.match(text)
-    skip = text[: front.end()].count("\n") if front else 0
-    out: list[tuple[int, str, bool]] = []
-    current: list[str] = []
-    start, heading = 0, False
-    for n, line in _prose_lines(text.splitlines()[skip:], skip + 1):
-        if line:
-            shown, head = line_as_read(line)
-            start, heading = (start, heading) if current else (n, head)
-            current.append(shown)
-        elif current:
-            out.append((start, " ".join(" ".join(current).split()), heading))
-            current = []
-    if current:
-        out.append((start, " ".join(" ".join(current).split()), heading))
-    return [(n, piece, h) for n, block, h in out for piece in _pieces(block)]
-
-
-def _pieces(block: str) -> Iterator[str]:
-    """A block cut at spaces into pieces of at most about `_PIECE` characters: a paragraph of megabytes
-    (one long line) is then ranked, tokenized and remembered a piece at a time."""
-    while len(block) > _PIECE:
-        cut = block.rfind(" ", _PIECE // 2, _PIECE)
-        cut = cut if cut > 0 else _PIECE
-        yield block[:cut]
-        block = block[cut:].lstrip()
-    if block:
-        yield block
-
-
-def _prose_lines(lines: list[str], first: int) -> Iterator[tuple[int, str]]:
-    """(line number, stripped line) with the lines of fenced code blocks (and their fences) blank, and rules
-    too (a table's `| --- | --- |`, `***`, a heading's `===`): no word of them can match, and a long one
-    was a snippet of dashes."""
-    fence = ""
-    for n, raw in enumerate(lines, start=first):
-        line = raw.strip()
-        if fence or line.startswith(("```", "~~~")):
-            fence = "" if fence and line.startswith(fence) else (fence or line[:3])
-            line = ""
-        yield n, "" if _RULE.match(line) else line
+    """`reading.blocks` of a note's text as read (`as_read`; `alias_first`: a Dendron note, its template
+    variables read too, `reading.variables`), each with its text lowercased and whether it starts with a
+    heading; remembered for the notes found most (keyed by the whole text: an edited note is split again)."""
+    values = variables(text) if alias_first else None
+    return tuple((line, shown, shown.lower(), heading) for line, block, heading in blocks(text)
+                 if (shown := " ".join(as_read(block, alias_first, values).split())))
 
 
 def _rough(lower: str, weights: Mapping[str, float]) -> float:
@@ -207,7 +94,7 @@ def _exact(block: str, weights: Mapping[str, float], phrases: Sequence[Sequence[
 def _block_words(block: str) -> tuple[tuple[tuple[int, int, str], ...], str]:
     """((start, end, token) of each token of the block's words outside URLs, " the tokens joined "),
     remembered: the same passages come up for query after query."""
-    urls = [m.span() for m in _URL.finditer(block)]
+    urls = [m.span() for m in URL.finditer(block)]
     words: list[tuple[int, int, str]] = []
     for m in _WORD.finditer(block):
         if not any(a <= m.start() < b for a, b in urls):

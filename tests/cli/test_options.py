@@ -3,12 +3,17 @@ for a folder without an index of its own."""
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
 import pytest
 
+from notelink import arguments
+from notelink.cli import options
 from notelink.cli.main import main
+from notelink.cli.output import UserError
+from notelink.errors import ArgumentError
 
 from ..conftest import SAMPLE
 
@@ -113,3 +118,25 @@ def test_an_index_dir_that_is_a_file_is_said_so_not_suggested(tmp_path: Path, ca
                "is a file, not a folder; choose a folder with --index-dir" in err
     code, _, err = run(capsys, "status", str(SAMPLE), "--index-dir", str(tmp_path / "new" / "ix"))
     assert code == 2 and f"run `notelink index {SAMPLE} --index-dir {tmp_path / 'new' / 'ix'}` first" in err
+
+
+@pytest.mark.parametrize("bad", [1.5, float("nan"), float("inf")])
+def test_min_score_is_one_rule_said_with_each_faces_name_for_it(bad: float,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--min-score` (CLI) and `min_score` (API, MCP) are checked by one rule (`arguments.min_score`), its
+    message naming the argument as each face does; the CLI had its own copy, free to drift apart."""
+    def said(value: float) -> tuple[str, str]:
+        with pytest.raises(UserError) as cli:
+            options.min_score(argparse.Namespace(min_score=value))
+        with pytest.raises(ArgumentError) as api:
+            arguments.min_score(value)
+        assert cli.value.code == 2
+        return str(cli.value), str(api.value)
+
+    rule = "a number of at most 1 (a score is 1 at most)"
+    assert said(bad) == (f"--min-score must be {rule}, not {bad}", f"min_score must be {rule}, not {bad}")
+    monkeypatch.setattr(arguments, "MIN_SCORE", "a changed rule")
+    assert said(bad) == (f"--min-score must be a changed rule, not {bad}",
+                         f"min_score must be a changed rule, not {bad}")
+    assert options.min_score(argparse.Namespace(min_score=1)) == arguments.min_score(1) == 1.0
+    assert options.min_score(argparse.Namespace(min_score=None)) is arguments.min_score(None) is None

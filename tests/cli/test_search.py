@@ -248,3 +248,32 @@ def test_json_has_the_forms_apart_from_the_expanded_words(capsys: pytest.Capture
     assert code == 0 and {"word": "tomatoes", "from": "tomato"} in grown["forms"]
     assert all(e["word"] != "tomatoes" for h in hits for e in h["because"]["expanded"])
     assert all(set(e) == {"word", "from"} for h in hits for e in h["because"]["expanded"])
+
+
+def test_a_minus_word_leaves_notes_out_and_a_bare_one_says_to_put_dashes_first(
+        capsys: pytest.CaptureFixture[str], ix: str) -> None:
+    """`-word` after `--` (argparse reads it as a flag before): the notes holding the word are left out;
+    without `--` the usage error says how to write it, not to write `./-mulch` as for a note."""
+    code, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "--json", "compost")
+    assert code == 0 and "gardening/Mulch.md" in [h["path"] for h in json.loads(out)["hits"]]
+    code, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "--json", "--", "compost", "-mulch")
+    data = json.loads(out)
+    assert code == 0 and data["words"] == ["compost"] and data["hits"]
+    assert not any("mulch" in (h["snippet"] or {}).get("text", "").lower() for h in data["hits"])
+    assert "gardening/Mulch.md" not in [h["path"] for h in data["hits"]]
+    with pytest.raises(SystemExit) as done:
+        main(["search", str(SAMPLE), "--index-dir", ix, "compost", "-mulch"])
+    assert done.value.code == 2 and "to leave out the notes with a word, put -- before the query (search " \
+        "VAULT -- WORDS -mulch)" in capsys.readouterr().err
+
+
+def test_a_japanese_query_is_not_said_to_hold_a_word_it_does_not(capsys: pytest.CaptureFixture[str],
+                                                                  ix: str) -> None:
+    """`音階練習` is searched as its bigrams: `音階` and `練習` are in 音階.md, and `階練`, between them,
+    was said to be in no note."""
+    code, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "--json", "音階練習")
+    data = json.loads(out)
+    assert code == 0 and data["unknown"] == [] and data["words"] == ["音階", "練習"]
+    assert data["hits"][0]["path"] == "music/音階.md"
+    _, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "--json", "中華料理")
+    assert json.loads(out)["unknown"] == ["中華料理"]

@@ -70,6 +70,20 @@ def test_unknown_and_stop_words_are_reported(searcher: Searcher) -> None:
     assert nothing.hits == [] and nothing.unknown == ["zzyzx"] and nothing.words == []
 
 
+def test_a_minus_word_leaves_out_the_notes_that_hold_it_or_another_form_of_it(searcher: Searcher) -> None:
+    """`-word` (as a search box's minus): notes with the word in their text or name, or another form of it
+    (`-pod`: `pods`), are left out; a word no note has leaves out none; alone, it lists the others."""
+    assert "Bread.md" in paths(searcher.search("starter"))
+    assert paths(searcher.search("starter -loaf")) == ["Sourdough.md"]
+    assert {"Cluster log.md", "Kubernetes deployments.md"} <= set(paths(searcher.search("cluster")))
+    assert not {"Cluster log.md", "Kubernetes deployments.md"} & set(paths(searcher.search("cluster -pod")))
+    assert "projects/Garden plan.md" in paths(searcher.search("compost"))
+    assert "projects/Garden plan.md" not in paths(searcher.search("compost -plan"))  # (its title's word)
+    assert paths(searcher.search("starter -zzyzx")) == paths(searcher.search("starter"))
+    r = searcher.search("-kubernetes")
+    assert r.words == [] and "Kubernetes deployments.md" not in paths(r) and "Cluster log.md" in paths(r)
+
+
 def test_a_last_word_being_typed_stands_for_the_words_it_starts(searcher: Searcher) -> None:
     """`prefix` (search as you type): `sourd` is `sourdough` not typed out yet, only as the last word, and
     only while it is in no note; typed out, or followed by a space, it is a word like any."""

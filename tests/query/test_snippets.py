@@ -216,3 +216,120 @@ def test_every_character_a_snippet_shows_is_the_notes_own_in_order() -> None:
         assert s is not None
         rest = iter(MARKED)
         assert all(ch in rest for ch in s.text.replace("• ", "") if ch != " ")
+
+
+PRICES = r"""# Market
+
+| Fruit | Colour | Note |
+| :--- | :-: | ---: |
+| Apple | red | `a\|b` crisp |
+| [[fruit/pear\|Pears]] | green | soft |
+
+> [!tip] Winter
+> | Item | Price |
+> |------|-------|
+> | Quince | 3 |
+
+Odd | even is no table: no delimiter row under it.
+"""
+
+
+def test_a_tables_rows_read_as_their_cells_without_pipes_or_delimiter_rows() -> None:
+    """A snippet showed a table as Markdown (`| Apple | red |`, `|---|---|`): a row reads as its cells
+    between `·`, its rows after `—`, an escaped pipe as a pipe of its cell, a link in a cell as its text."""
+    s = snippet(PRICES, {"crisp": 1.0, "soft": 1.0})
+    assert s is not None and s.line == 5
+    assert s.text == "Apple · red · a|b crisp — Pears · green · soft"
+    assert [s.text[a:b] for a, b in s.spans] == ["crisp", "soft"]
+    header = snippet(PRICES, {"colour": 1.0})
+    assert header is not None and (header.text, header.line) == ("Fruit · Colour · Note", 3)
+
+
+def test_a_table_in_a_callout_reads_as_its_cells_and_a_pipe_in_prose_stays() -> None:
+    quoted = snippet(PRICES, {"quince": 1.0})
+    assert quoted is not None and (quoted.text, quoted.line) == ("Quince · 3", 11)
+    header = snippet(PRICES, {"item": 1.0})  # (the callout's title and the table's header: one block)
+    assert header is not None and (header.text, header.line) == ("Winter — Item · Price", 8)
+    prose = snippet(PRICES, {"odd": 1.0})
+    assert prose is not None and prose.text.startswith("Odd | even")
+
+
+HIDDEN = """# Apples
+
+Crisp %%a private note on apples%% apples keep for months. ^keep-1
+
+%%
+Pears, a hidden paragraph: reading view shows none of it.
+%%
+
+Apples store cold <!-- not pears --> in a cellar, and `%%` in code starts no comment.
+^cellar
+
+The orchard: ![](https://example.com/orchard.gif) and [the map](https://example.com/map "Orchard map").
+"""
+
+
+def test_comments_and_block_ids_read_as_reading_view_shows_them() -> None:
+    """A snippet showed `%%comments%%`, `<!-- comments -->` (which the index leaves out) and `^block-ids`:
+    reading view hides them; the lines after them keep their numbers."""
+    crisp = snippet(HIDDEN, {"crisp": 1.0})
+    assert crisp is not None and (crisp.text, crisp.line) == ("Crisp apples keep for months.", 3)
+    assert snippet(HIDDEN, {"pears": 1.0}) == snippet(HIDDEN, {"nothing": 1.0})  # (no pears to be seen)
+    cellar = snippet(HIDDEN, {"cellar": 1.0})
+    assert cellar is not None and cellar.line == 9
+    assert cellar.text == "Apples store cold in a cellar, and %% in code starts no comment."
+
+
+def test_an_image_without_alt_text_reads_as_nothing_and_a_link_with_a_title_as_its_text() -> None:
+    """`![](url)` showed its URL in a snippet (dendron-site's `Copy Note Reference`)."""
+    s = snippet(HIDDEN, {"orchard": 1.0})
+    assert s is not None and s.text == "The orchard: and the map."
+
+
+def test_a_fence_in_a_callout_is_code_and_a_code_span_closes_on_a_run_of_its_own_length() -> None:
+    """obsidian-help's snippets showed a callout's ```md fence and the code in it (the index reads it as
+    code), and a table with `` ``` `` in a cell as `[[…|Completed task]]`: its code span paired with the
+    next row's backtick."""
+    callout = "> [!note] Vertical bars\n> Escape the bar.\n>\n> ```md\n> First | Second\n> -- | --\n> ```\n"
+    s = snippet(callout, {"first": 1.0, "escape": 0.5})
+    assert s is not None and s.text == "Vertical bars Escape the bar." and s.spans == [(14, 20)]
+    table = ("| Syntax | Description |\n| --- | --- |\n| `` ``` `` | [[Code blocks]] |\n"
+             "| `- [x]` | [[Basic formatting syntax#Task lists\\|Completed task]] |\n")
+    row = snippet(table, {"completed": 1.0})
+    assert row is not None and row.text == "``` · Code blocks — - [x] · Completed task"
+
+
+def test_links_read_as_their_text_with_code_in_it_a_badge_in_it_or_parentheses_in_the_target() -> None:
+    """dendron-site's snippets showed these raw: a code span in a link's text split the link, a badge (an
+    image in a link) left the outer link, and `Cache_(computing)` ended the target early."""
+    text = ("Follow [Dendron on Twitter (`@dendronhq`)](https://link.dendron.so/twitter) and "
+            "[![dendronhq on Twitter](https://img.shields.io/x?style=social)](https://link.dendron.so/t), a "
+            "[cache](https://en.wikipedia.org/wiki/Cache_(computing)) &lt;of notes&gt; &amp; `[[code]]`.\n")
+    s = snippet(text, {"cache": 1.0})
+    assert s is not None and s.text == ("Follow Dendron on Twitter (@dendronhq) and dendronhq on Twitter, a "
+                                        "cache <of notes> & [[code]].")
+
+
+def test_dendrons_template_variables_read_as_its_preview_shows_them() -> None:
+    """`{{fm.title}} is a command` (171 notes of dendron-site say `{{fm.desc}}`): the front matter's value;
+    another `{{…}}` (a helper, a comment) as nothing, as the index reads it; in code, as written. Other
+    dialects show `{{…}}` as written (an Obsidian template's `{{date}}`)."""
+    text = ("---\nid: x\ntitle: Open Link\ndesc: 'Open a link under the cursor'\n---\n"
+            "{{fm.title}} is a command. {{! a comment }}Summary: {{ fm.desc }}; `{{ VARIABLE }}`.\n")
+    s = snippet(text, {"command": 1.0}, alias_first=True)
+    assert s is not None and s.line == 6
+    assert s.text == "Open Link is a command. Summary: Open a link under the cursor; {{ VARIABLE }}."
+    plain = snippet(text, {"command": 1.0})
+    assert plain is not None and plain.text.startswith("{{fm.title}} is a command. {{! a comment }}")
+
+
+def test_a_line_opening_with_a_badge_keeps_it_and_tags_and_footnote_marks_are_hidden() -> None:
+    """dendron-site's snippets: `[![alt](image)](link)` at a line's start lost `[![alt]` as if it were a
+    callout's `[!type]` (the rest showed as URLs); an `<img src="https://…">` tag showed, its URL cut out
+    of it; a footnote's `[^upgrade]` showed in the sentence."""
+    text = ('[![dendronhq on Twitter](https://img.shields.io/x?style=social)](https://link.dendron.so/t)\n\n'
+            '<img style="max-width:250px" src="https://example.com/joe.png"/> Joe builds[^upgrade] it.\n\n'
+            "> [!tip] Keep `<b>` as code\n")
+    assert getattr(snippet(text, {"twitter": 1.0}), "text", "") == "dendronhq on Twitter"
+    assert getattr(snippet(text, {"joe": 1.0}), "text", "") == "Joe builds it."
+    assert getattr(snippet(text, {"code": 1.0}), "text", "") == "Keep <b> as code"

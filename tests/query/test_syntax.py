@@ -37,3 +37,10 @@ def test_a_filter_still_being_typed_filters_nothing_and_is_no_word() -> None:
     assert parse_query("tag: kimchi tag:#") == Query("kimchi")
     assert parse_query('path:"" comet') == Query("comet")
     assert parse_query("footpath: walks") == Query("footpath: walks")  # (inside a word: no filter)
+
+
+def test_a_minus_word_is_a_word_to_leave_out_not_one_to_search_for() -> None:
+    """`-mobile` was searched for as `mobile`; a minus inside a word, or a phrase, is no operator."""
+    q = parse_query('sync -Mobile -two-factor well-known "a -b" - x')
+    assert q == Query("sync well-known a -b - x", ["a -b"], without=["mobile", "two-factor"])
+    assert q.filtered and parse_query("-draft").text == ""
