@@ -35,9 +35,9 @@ class WatchConfig:
     incremental: IncrementalConfig = field(default_factory=IncrementalConfig)
     """Incremental retraining and when to fall back to a full retrain."""
     isolate: bool = True
-    """Run each build in a child process forked from a warm server (`notelink/watch/builder.py`): the watcher's
-    memory stays flat over any number of builds and it never imports torch. False (and Windows, which has
-    no fork server) builds in-process."""
+    """Run each build in a child process forked from a warm server (`notelink/watch/builder.py`): the
+    watcher's memory stays flat over any number of builds and it never imports torch. False (and Windows,
+    which has no fork server) builds in-process."""
 
     def __post_init__(self) -> None:
         """Refuses timings the debouncer cannot use, with the flag to fix."""

@@ -9,7 +9,8 @@ from typing import Any
 
 @dataclass(frozen=True)
 class NoteVectorConfig:
-    """How one vector per note is assembled (notelink/index/notevectors.py); measured in benchmarks/RESULTS.md."""
+    """How one vector per note is assembled (notelink/index/notevectors.py); measured in
+    benchmarks/RESULTS.md."""
 
     expand_k: int = 5
     """Each word's CBOW nearest neighbours (cosine of input vectors less their mean) that its TF-IDF weight

@@ -55,7 +55,7 @@ class ConceptsConfig:
 
 @dataclass(frozen=True)
 class SearchConfig:
-    """How `notelink search` scores a note for a query (notelink/query/search.py): one sum of parts,
+    """How `notelink search` scores a note for a query (notelink/query/scoring.py): one sum of parts,
 
         score = (lex + w_anchor * anchor + w_title * title + w_dense * dense + w_title_fit * title_fit)
                 * cover^coverage * (1 + w_language)
