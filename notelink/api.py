@@ -281,6 +281,9 @@ class Vault:
         arguments.at_least_one("top", top)
         if not arguments.as_text("query", query).strip():
             raise ArgumentError("query is empty: give words to search for")
+        for name, value in (("snippets", snippets), ("syntax", syntax), ("prefix", prefix)):
+            arguments.flag(name, value)
+        paths = _paths("exclude", exclude)
         from notelink.query.search import Searcher
 
         index = self.index
@@ -291,7 +294,7 @@ class Vault:
                 except IndexFormatError as exc:  # (an index without search data)
                     raise self._of_vault(exc) from exc
             searcher = self._searcher
-        return searcher.search(query, top, syntax=syntax, snippets=snippets, exclude=exclude, prefix=prefix)
+        return searcher.search(query, top, syntax=syntax, snippets=snippets, exclude=paths, prefix=prefix)
 
     def similar(self, word: str, top: int = 10) -> list[Neighbour]:
         """The words this vault uses most like `word` (cosine of CBOW word vectors), each with its count;
@@ -338,6 +341,7 @@ class Vault:
         refused)."""
         from notelink.write import linker
 
+        _check_link(mention, append, write, expect)
         heading = None if heading is None else arguments.heading(heading)
         index = self.index
         a, b = (self._find(index, name) for name in (note, target))
@@ -350,6 +354,8 @@ class Vault:
         edited them since; without `write`, only the diff. `expect`: as for `link`."""
         from notelink.write import linker
 
+        arguments.flag("every", every)
+        _check_link(None, False, write, expect)
         plan, entries = linker.plan_undo(self.path, self.index_dir, every)
         plan = linker.expecting(plan, expect)
         edits = self._completed(Edits.of(plan, linker.undo(plan, entries) if write else None))
@@ -373,13 +379,43 @@ class Vault:
         from notelink.query.health import health
 
         arguments.at_least_one("limit", limit)
+        if progress is not None and not callable(progress):
+            raise ArgumentError(f"progress must be a function of an IndexEvent, or None, not "
+                                f"{type(progress).__name__}")
         return health(self.index, limit, progress)
 
     def status(self, files: bool = False) -> Status:
         """What the index holds, what was skipped and why, the watcher; `files`: every file's state."""
         from notelink.status import status_of
 
+        arguments.flag("files", files)
         return status_of(self.index, self.path, files)
+
+
+def _check_link(mention: int | None, append: bool, write: bool, expect: str | None) -> None:
+    """`link`'s and `undo_links`' arguments, checked before anything is read or written: `write` must be
+    True or False (`write="no"` is truthy, and wrote the note), a mention counts from 1 (as the CLI's
+    `--mention`), and a mention and `append` do not go together (as `--mention N | --append`)."""
+    arguments.flag("write", write)
+    arguments.flag("append", append)
+    if mention is not None:
+        arguments.at_least_one("mention", mention)
+        if append:
+            raise ArgumentError("give mention or append=True, not both: a mention is wrapped in place, "
+                                "append adds the link under a heading")
+    if expect is not None:
+        arguments.as_text("expect", expect)
+
+
+def _paths(name: str, value: object) -> list[str]:
+    """Note paths given as one path (`str` or a path object) or a collection of them, as text; anything
+    else is an ArgumentError (an `int` was a TypeError from deep inside search)."""
+    if isinstance(value, (str, os.PathLike)):
+        value = [value]
+    if not isinstance(value, Collection) or not all(isinstance(v, (str, os.PathLike)) for v in value):
+        raise ArgumentError(f"{name} must be note paths (str or os.PathLike), or a collection of them, not "
+                            f"{value!r:.60}")
+    return [os.fspath(v) for v in value]
 
 
 def open_vault(path: os.PathLike[str] | str, index_dir: os.PathLike[str] | str | None = None) -> Vault:

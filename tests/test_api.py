@@ -328,11 +328,45 @@ def test_a_folder_inside_an_indexed_vault_is_said_to_be_inside_it(make_vault, tm
     (lambda v: v.link("Kimchi", "\t"), "note is empty"), (lambda v: v.mentions(""), "note is empty"),
     (lambda v: v.related(5), "note must be text"),
     (lambda v: notelink.open(5), "vault must be a folder's path"),
-    (lambda v: notelink.open(v.path, 5), "index_dir must be a folder's path")])
+    (lambda v: notelink.open(v.path, 5), "index_dir must be a folder's path"),
+    (lambda v: v.search("dough", exclude=[3]), "exclude must be note paths"),
+    (lambda v: v.search("dough", exclude=None), "exclude must be note paths"),
+    (lambda v: v.search("dough", snippets="no"), "snippets must be True or False"),
+    (lambda v: v.search("dough", syntax=0), "syntax must be True or False"),
+    (lambda v: v.search("dou", prefix="yes"), "prefix must be True or False"),
+    (lambda v: v.status(files="no"), "files must be True or False"),
+    (lambda v: v.health(progress=3), "progress must be a function"),
+    (lambda v: v.link("Kimchi", "Sourdough starter", mention=0), "mention must be a whole number of at"),
+    (lambda v: v.link("Kimchi", "Sourdough starter", mention="1"), "mention must be a whole number"),
+    (lambda v: v.link("Kimchi", "Sourdough starter", mention=True), "mention must be a whole number"),
+    (lambda v: v.link("Kimchi", "Sourdough starter", mention=1, append=True), "mention or append=True, not"),
+    (lambda v: v.link("Kimchi", "Sourdough starter", append="yes"), "append must be True or False"),
+    (lambda v: v.link("Kimchi", "Sourdough starter", expect=3), "expect must be text"),
+    (lambda v: v.undo_links(every="x"), "every must be True or False")])
 def test_arguments_it_cannot_use_are_a_clear_error(indexed, call, says: str) -> None:
     with pytest.raises(ArgumentError, match=says) as caught:
         call(Vault(*indexed))
     assert isinstance(caught.value, NotelinkError)
+
+
+@pytest.mark.parametrize("write", ["no", "false", 0, None])
+def test_a_write_that_is_not_true_or_false_writes_nothing(indexed, write: object) -> None:
+    """`write="no"` is truthy: it wrote the note (and `undo_links(write="no")` put it back)."""
+    vault, ix = indexed
+    before = {p: p.read_bytes() for p in vault.rglob("*.md")}
+    with notelink.open(vault, ix) as v:
+        with pytest.raises(ArgumentError, match=f"write must be True or False, not {write!r}"):
+            v.link("Kimchi", "Sourdough starter", append=True, write=write)  # type: ignore[arg-type]
+        with pytest.raises(ArgumentError, match="write must be True or False"):
+            v.undo_links(write=write)  # type: ignore[arg-type]
+    assert {p: p.read_bytes() for p in vault.rglob("*.md")} == before
+
+
+def test_search_leaves_out_one_path_or_several(indexed) -> None:
+    with notelink.open(*indexed) as v:
+        first = v.search("dough", top=3).hits[0].path
+        for exclude in (first, Path(first), [first], (Path(first),)):
+            assert first not in [h.path for h in v.search("dough", top=3, exclude=exclude).hits]
 
 
 def test_a_new_generation_is_picked_up_by_the_next_call(make_vault, tmp_path: Path) -> None:
