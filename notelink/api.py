@@ -200,8 +200,14 @@ class Vault:
             return index.find_note(query)
         except NotFound as exc:
             if (why := self._left_out(index, query)) is None:
-                raise
+                raise self._for_vault(exc) from None
             raise NotFound("note", typed, exc.suggestions, why) from None
+
+    def _for_vault(self, exc: NotFound) -> NotFound:
+        """`exc`, the commands it suggests (`notelink index` to add a new note, to catch up with a moved one)
+        completed with this vault as the caller named it, as the CLI's and the MCP server's are."""
+        text = with_vault(str(exc), *self._named)
+        return exc if text == str(exc) else NotFound("note", "", exc.suggestions, text)
 
     def _left_out(self, index: Index, name: str) -> str | None:
         """Why the vault's file that `name` names (a path, or a file name anywhere) is not in the index: the
@@ -320,7 +326,11 @@ class Vault:
         from notelink.query.notetext import note_now
 
         index = self.index
-        return note_now(index, self.path, self._find(index, name), max_chars, max_items)
+        found = self._find(index, name)
+        try:
+            return note_now(index, self.path, found, max_chars, max_items)
+        except NotFound as exc:  # (its file deleted or moved since the index was built)
+            raise self._for_vault(exc) from None
 
     def mentions(self, note: NoteName | NoteInfo) -> Mentions:
         """Unlinked mentions: where other notes name `note` without linking it (incoming), and where it names
@@ -328,7 +338,9 @@ class Vault:
         from notelink.query.unlinked import unlinked_mentions
 
         index = self.index
-        return unlinked_mentions(index, self.path, self._find(index, note))
+        found = unlinked_mentions(index, self.path, self._find(index, note))
+        found.unreadable = with_vault(found.unreadable, *self._named)
+        return found
 
     def link(self, note: NoteName | NoteInfo, target: NoteName | NoteInfo, mention: int | None = None,
              append: bool = False, heading: str | None = None, write: bool = False,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shlex
 import shutil
 import sqlite3
@@ -170,10 +171,15 @@ def test_a_note_deleted_since_indexing_is_said_to_be_gone_since_then(make_vault,
     build_index(vault, tmp_path / "ix", FAST)
     v = Vault(vault, tmp_path / "ix")
     (vault / "b.md").unlink()
+    (vault / "c.md").write_text("# C\n\nbread\n", encoding="utf-8")
+    command = shlex.join(["notelink", "index", str(vault), "--index-dir", str(tmp_path / "ix")])
     with pytest.raises(NotFound) as caught:
         v.note("B")
     assert str(caught.value) == ("b.md cannot be read now: it was deleted or moved since the index was built "
-                                 "(`notelink index` updates the index)")
+                                 f"(`{command}` updates the index)")  # (was `notelink index`: which?)
+    assert v.mentions("B").unreadable == str(caught.value)
+    with pytest.raises(NotFound, match=f"new since the index was built: run `{re.escape(command)}` to add"):
+        v.related("c.md")
 
 
 def test_mentions_are_not_read_from_a_file_outside_the_vault(indexed, tmp_path: Path) -> None:
