@@ -46,12 +46,15 @@ from notelink.query.words import RELIABLE_COUNT
 if TYPE_CHECKING:
     from notelink.query.health import Health
     from notelink.query.notetext import TRUNCATED_MARK, Link, Note
+    from notelink.query.results import Because, Hit
     from notelink.query.search import Searcher, SearchResults
+    from notelink.query.snippets import Snippet
     from notelink.query.unlinked import Mention, Mentions
     from notelink.status import Status
 
 _ANSWERS = {"Health": "query.health", "TRUNCATED_MARK": "query.notetext", "Link": "query.notetext",
-            "Note": "query.notetext", "SearchResults": "query.search", "Mention": "query.unlinked",
+            "Note": "query.notetext", "SearchResults": "query.search", "Hit": "query.results",
+            "Because": "query.results", "Snippet": "query.snippets", "Mention": "query.unlinked",
             "Mentions": "query.unlinked", "Status": "status"}
 """The answers of the questions a command asks one at a time, imported when first named: `related` needs
 neither search's tables nor the health report's (`import notelink.api` was 1.2 s of a query on 10k notes)."""
@@ -64,9 +67,9 @@ def __getattr__(name: str) -> Any:
     return getattr(importlib.import_module(f"notelink.{_ANSWERS[name]}"), name)
 
 
-__all__ = ["RELIABLE_COUNT", "TRUNCATED_MARK", "Edits", "Health", "Link", "Mention", "Mentions", "Neighbour",
-           "Note", "NoteInfo", "Related", "Scored", "SearchResults", "SimilarWords", "Status", "Vault",
-           "open_vault"]
+__all__ = ["RELIABLE_COUNT", "TRUNCATED_MARK", "Because", "Edits", "Health", "Hit", "Link", "Mention",
+           "Mentions", "Neighbour", "Note", "NoteInfo", "Related", "Scored", "SearchResults", "SimilarWords",
+           "Snippet", "Status", "Vault", "open_vault"]
 
 
 @dataclass(frozen=True)

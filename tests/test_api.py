@@ -451,6 +451,18 @@ def test_open_says_every_method_of_the_vault() -> None:
     assert len(methods) > 10 and [m for m in methods if f"`{m}`" not in (notelink.open.__doc__ or "")] == []
 
 
+def test_every_answer_type_is_named_in_the_api(indexed) -> None:
+    """A typed script names what it gets from `notelink.api`: a search's hits, their because and snippet too
+    (`from notelink.api import Hit` was an AttributeError)."""
+    import notelink.api as api
+
+    assert [name for name in api.__all__ if not hasattr(api, name)] == []
+    with notelink.open(*indexed) as v:
+        hit = v.search("sourdough", top=1).hits[0]
+    assert isinstance(hit, api.Hit) and isinstance(hit.because, api.Because)
+    assert isinstance(hit.snippet, api.Snippet)
+
+
 def test_search_finds_notes_by_meaning_with_snippets_and_because(indexed) -> None:
     vault, ix = indexed
     with notelink.open(vault, ix) as v:
