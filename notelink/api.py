@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from notelink import arguments
 from notelink.arguments import NoteName
 from notelink.configfile import UserConfig
-from notelink.errors import ArgumentError, IndexFormatError, IndexMissing, NotFound, with_vault
+from notelink.errors import ArgumentError, IndexFormatError, IndexMissing, NotFound, echoed, with_vault
 from notelink.index.arrays import array_sizes
 from notelink.index.owner import other_vault, other_vaults_index
 from notelink.index.report import Progress
@@ -309,13 +309,13 @@ class Vault:
         """The words this vault uses most like `word` (cosine of CBOW word vectors), each with its count;
         none for a word too rare to say (`similar_words` says so)."""
         arguments.at_least_one("top", top)
-        return self.index.similar(arguments.word(word), top)
+        return self.index.similar(_one_word(word), top)
 
     def similar_words(self, word: str, top: int = 10) -> SimilarWords:
         """`similar` with what it knows of the word: its count, whether it is frequent enough
         (`RELIABLE_COUNT`) to have reliable neighbours, and the language they were taken from."""
         arguments.at_least_one("top", top)
-        return self.index.similar_words(arguments.word(word), top)
+        return self.index.similar_words(_one_word(word), top)
 
     def note(self, name: NoteName | NoteInfo, max_chars: int | None = None,
              max_items: int | None = None) -> Note:
@@ -405,6 +405,17 @@ class Vault:
 
         arguments.flag("files", files)
         return status_of(self.index, self.path, files)
+
+
+def _one_word(word: str) -> str:
+    """`word` without the spaces around it (`" dough "` was no word, where `" Kimchi "` names a note);
+    several words are NotFound saying so, each a suggestion (no vault word holds a space: "two words" was
+    'did you mean: toward, wood?')."""
+    text = arguments.word(word).strip()
+    if len(parts := text.split()) > 1:
+        raise NotFound("word", text, parts[:10], f"{echoed(text)!r} is {len(parts)} words: similar words are "
+                       f"found for one word at a time ({', '.join(echoed(p) for p in parts[:10])})")
+    return text
 
 
 def _check_link(mention: int | None, append: bool, write: bool, expect: str | None) -> None:

@@ -451,6 +451,18 @@ def test_open_says_every_method_of_the_vault() -> None:
     assert len(methods) > 10 and [m for m in methods if f"`{m}`" not in (notelink.open.__doc__ or "")] == []
 
 
+def test_a_word_is_read_without_spaces_around_it_and_several_are_said_to_be_several(indexed) -> None:
+    """`" dough "` was no word (a note's name is read without them), and "two words" was 'did you mean:
+    toward, wood?'."""
+    with notelink.open(*indexed) as v:
+        assert v.similar_words(" dough\n", top=3) == v.similar_words("dough", top=3)
+        assert v.similar("\tdough ", top=3) == v.similar("dough", top=3)
+        said = r"^'sourdough starter' is 2 words: similar words are found for one word at a time \("
+        with pytest.raises(NotFound, match=said + r"sourdough, starter\)$") as caught:
+            v.similar_words(" sourdough starter")
+        assert caught.value.suggestions == ["sourdough", "starter"]
+
+
 def test_every_answer_type_is_named_in_the_api(indexed) -> None:
     """A typed script names what it gets from `notelink.api`: a search's hits, their because and snippet too
     (`from notelink.api import Hit` was an AttributeError)."""
