@@ -23,14 +23,13 @@ import importlib
 import os
 import threading
 from collections.abc import Collection
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from notelink import arguments
 from notelink.arguments import NoteName
 from notelink.configfile import UserConfig
-from notelink.errors import ArgumentError, IndexFormatError, IndexMissing, NotFound, with_vault
+from notelink.errors import ArgumentError, IndexFormatError, IndexMissing, NotFound, echoed, with_vault
 from notelink.index.arrays import array_sizes
 from notelink.index.owner import other_vault, other_vaults_index
 from notelink.index.report import Progress
@@ -42,16 +41,20 @@ from notelink.notes.vault import check_vault, files_named, path_in_vault
 from notelink.query.answers import Neighbour, NoteInfo, Related, Scored, SimilarWords
 from notelink.query.index import Index
 from notelink.query.words import RELIABLE_COUNT
+from notelink.write.edits import Edits
 
 if TYPE_CHECKING:
     from notelink.query.health import Health
     from notelink.query.notetext import TRUNCATED_MARK, Link, Note
+    from notelink.query.results import Because, Hit
     from notelink.query.search import Searcher, SearchResults
+    from notelink.query.snippets import Snippet
     from notelink.query.unlinked import Mention, Mentions
     from notelink.status import Status
 
 _ANSWERS = {"Health": "query.health", "TRUNCATED_MARK": "query.notetext", "Link": "query.notetext",
-            "Note": "query.notetext", "SearchResults": "query.search", "Mention": "query.unlinked",
+            "Note": "query.notetext", "SearchResults": "query.search", "Hit": "query.results",
+            "Because": "query.results", "Snippet": "query.snippets", "Mention": "query.unlinked",
             "Mentions": "query.unlinked", "Status": "status"}
 """The answers of the questions a command asks one at a time, imported when first named: `related` needs
 neither search's tables nor the health report's (`import notelink.api` was 1.2 s of a query on 10k notes)."""
@@ -64,50 +67,9 @@ def __getattr__(name: str) -> Any:
     return getattr(importlib.import_module(f"notelink.{_ANSWERS[name]}"), name)
 
 
-__all__ = ["RELIABLE_COUNT", "TRUNCATED_MARK", "Edits", "Health", "Link", "Mention", "Mentions", "Neighbour",
-           "Note", "NoteInfo", "Related", "Scored", "SearchResults", "SimilarWords", "Status", "Vault",
-           "open_vault"]
-
-
-@dataclass(frozen=True)
-class Edits:
-    """What a write into notes did, or would do: the diff, the notes written, those refused and why."""
-
-    diff: str
-    written: list[str]
-    refused: list[tuple[str, str]]
-    current: int
-    """Notes already as they should be, so not written (`--undo`: already as they were before), as block
-    export's `current` counts them (`link --json` said `unchanged` for the same count)."""
-    preview: str = ""
-    """What a user confirms when shown `diff`: pass it as `expect` to write exactly this, or nothing."""
-    nothing: str = ""
-    """Why there is nothing to do, when there is nothing (`undo_links` with no write to undo); else ""."""
-    found: list[tuple[str, str]] = dataclasses.field(default_factory=list)
-    """`undo_links`: each note moved or renamed since notelink wrote it, found by what it holds: its path
-    then and its path now."""
-
-    @classmethod
-    def of(cls, plan: Any, report: Any | None) -> Edits:
-        from notelink.write.linker import preview_of
-        from notelink.write.notewriter import unified_diff
-
-        refused = report.refused if report is not None else plan.refused
-        written = list(dict.fromkeys(report.written)) if report else []  # (undo --all: a note once)
-        return cls("".join(unified_diff(c) for c in plan.changes), written,
-                   [(r.path, r.reason) for r in refused], plan.current, preview_of(plan),
-                   found=list(plan.found.items()))
-
-    @property
-    def unchanged(self) -> int:
-        """`current`, by its earlier name (kept for the Python API's callers; JSON says `current`)."""
-        return self.current
-
-    def to_dict(self) -> dict[str, Any]:
-        """As `link --json` prints it: each refusal an object (`path`, `reason`)."""
-        data = {k: v for k, v in asdict(self).items() if k != "preview"}
-        return {**data, "refused": [{"path": path, "reason": why} for path, why in self.refused],
-                "found": [{"path": then, "now": now} for then, now in self.found]}
+__all__ = ["RELIABLE_COUNT", "TRUNCATED_MARK", "Because", "Edits", "Health", "Hit", "Link", "Mention",
+           "Mentions", "Neighbour", "Note", "NoteInfo", "Related", "Scored", "SearchResults", "SimilarWords",
+           "Snippet", "Status", "Vault", "open_vault"]
 
 
 class Vault:
@@ -200,8 +162,14 @@ class Vault:
             return index.find_note(query)
         except NotFound as exc:
             if (why := self._left_out(index, query)) is None:
-                raise
+                raise self._for_vault(exc) from None
             raise NotFound("note", typed, exc.suggestions, why) from None
+
+    def _for_vault(self, exc: NotFound) -> NotFound:
+        """`exc`, the commands it suggests (`notelink index` to add a new note, to catch up with a moved one)
+        completed with this vault as the caller named it, as the CLI's and the MCP server's are."""
+        text = with_vault(str(exc), *self._named)
+        return exc if text == str(exc) else NotFound("note", "", exc.suggestions, text)
 
     def _left_out(self, index: Index, name: str) -> str | None:
         """Why the vault's file that `name` names (a path, or a file name anywhere) is not in the index: the
@@ -281,6 +249,9 @@ class Vault:
         arguments.at_least_one("top", top)
         if not arguments.as_text("query", query).strip():
             raise ArgumentError("query is empty: give words to search for")
+        for name, value in (("snippets", snippets), ("syntax", syntax), ("prefix", prefix)):
+            arguments.flag(name, value)
+        paths = _paths("exclude", exclude)
         from notelink.query.search import Searcher
 
         index = self.index
@@ -291,19 +262,19 @@ class Vault:
                 except IndexFormatError as exc:  # (an index without search data)
                     raise self._of_vault(exc) from exc
             searcher = self._searcher
-        return searcher.search(query, top, syntax=syntax, snippets=snippets, exclude=exclude, prefix=prefix)
+        return searcher.search(query, top, syntax=syntax, snippets=snippets, exclude=paths, prefix=prefix)
 
     def similar(self, word: str, top: int = 10) -> list[Neighbour]:
         """The words this vault uses most like `word` (cosine of CBOW word vectors), each with its count;
         none for a word too rare to say (`similar_words` says so)."""
         arguments.at_least_one("top", top)
-        return self.index.similar(arguments.word(word), top)
+        return self.index.similar(_one_word(word), top)
 
     def similar_words(self, word: str, top: int = 10) -> SimilarWords:
         """`similar` with what it knows of the word: its count, whether it is frequent enough
         (`RELIABLE_COUNT`) to have reliable neighbours, and the language they were taken from."""
         arguments.at_least_one("top", top)
-        return self.index.similar_words(arguments.word(word), top)
+        return self.index.similar_words(_one_word(word), top)
 
     def note(self, name: NoteName | NoteInfo, max_chars: int | None = None,
              max_items: int | None = None) -> Note:
@@ -317,7 +288,11 @@ class Vault:
         from notelink.query.notetext import note_now
 
         index = self.index
-        return note_now(index, self.path, self._find(index, name), max_chars, max_items)
+        found = self._find(index, name)
+        try:
+            return note_now(index, self.path, found, max_chars, max_items)
+        except NotFound as exc:  # (its file deleted or moved since the index was built)
+            raise self._for_vault(exc) from None
 
     def mentions(self, note: NoteName | NoteInfo) -> Mentions:
         """Unlinked mentions: where other notes name `note` without linking it (incoming), and where it names
@@ -325,7 +300,9 @@ class Vault:
         from notelink.query.unlinked import unlinked_mentions
 
         index = self.index
-        return unlinked_mentions(index, self.path, self._find(index, note))
+        found = unlinked_mentions(index, self.path, self._find(index, note))
+        found.unreadable = with_vault(found.unreadable, *self._named)
+        return found
 
     def link(self, note: NoteName | NoteInfo, target: NoteName | NoteInfo, mention: int | None = None,
              append: bool = False, heading: str | None = None, write: bool = False,
@@ -338,6 +315,7 @@ class Vault:
         refused)."""
         from notelink.write import linker
 
+        _check_link(mention, append, write, expect)
         heading = None if heading is None else arguments.heading(heading)
         index = self.index
         a, b = (self._find(index, name) for name in (note, target))
@@ -350,6 +328,8 @@ class Vault:
         edited them since; without `write`, only the diff. `expect`: as for `link`."""
         from notelink.write import linker
 
+        arguments.flag("every", every)
+        _check_link(None, False, write, expect)
         plan, entries = linker.plan_undo(self.path, self.index_dir, every)
         plan = linker.expecting(plan, expect)
         edits = self._completed(Edits.of(plan, linker.undo(plan, entries) if write else None))
@@ -373,13 +353,54 @@ class Vault:
         from notelink.query.health import health
 
         arguments.at_least_one("limit", limit)
+        if progress is not None and not callable(progress):
+            raise ArgumentError(f"progress must be a function of an IndexEvent, or None, not "
+                                f"{type(progress).__name__}")
         return health(self.index, limit, progress)
 
     def status(self, files: bool = False) -> Status:
         """What the index holds, what was skipped and why, the watcher; `files`: every file's state."""
         from notelink.status import status_of
 
+        arguments.flag("files", files)
         return status_of(self.index, self.path, files)
+
+
+def _one_word(word: str) -> str:
+    """`word` without the spaces around it (`" dough "` was no word, where `" Kimchi "` names a note);
+    several words are NotFound saying so, each a suggestion (no vault word holds a space: "two words" was
+    'did you mean: toward, wood?')."""
+    text = arguments.word(word).strip()
+    if len(parts := text.split()) > 1:
+        raise NotFound("word", text, parts[:10], f"{echoed(text)!r} is {len(parts)} words: similar words are "
+                       f"found for one word at a time ({', '.join(echoed(p) for p in parts[:10])})")
+    return text
+
+
+def _check_link(mention: int | None, append: bool, write: bool, expect: str | None) -> None:
+    """`link`'s and `undo_links`' arguments, checked before anything is read or written: `write` must be
+    True or False (`write="no"` is truthy, and wrote the note), a mention counts from 1 (as the CLI's
+    `--mention`), and a mention and `append` do not go together (as `--mention N | --append`)."""
+    arguments.flag("write", write)
+    arguments.flag("append", append)
+    if mention is not None:
+        arguments.at_least_one("mention", mention)
+        if append:
+            raise ArgumentError("give mention or append=True, not both: a mention is wrapped in place, "
+                                "append adds the link under a heading")
+    if expect is not None:
+        arguments.as_text("expect", expect)
+
+
+def _paths(name: str, value: object) -> list[str]:
+    """Note paths given as one path (`str` or a path object) or a collection of them, as text; anything
+    else is an ArgumentError (an `int` was a TypeError from deep inside search)."""
+    if isinstance(value, (str, os.PathLike)):
+        value = [value]
+    if not isinstance(value, Collection) or not all(isinstance(v, (str, os.PathLike)) for v in value):
+        raise ArgumentError(f"{name} must be note paths (str or os.PathLike), or a collection of them, not "
+                            f"{value!r:.60}")
+    return [os.fspath(v) for v in value]
 
 
 def open_vault(path: os.PathLike[str] | str, index_dir: os.PathLike[str] | str | None = None) -> Vault:

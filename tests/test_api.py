@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shlex
 import shutil
 import sqlite3
@@ -170,10 +171,15 @@ def test_a_note_deleted_since_indexing_is_said_to_be_gone_since_then(make_vault,
     build_index(vault, tmp_path / "ix", FAST)
     v = Vault(vault, tmp_path / "ix")
     (vault / "b.md").unlink()
+    (vault / "c.md").write_text("# C\n\nbread\n", encoding="utf-8")
+    command = shlex.join(["notelink", "index", str(vault), "--index-dir", str(tmp_path / "ix")])
     with pytest.raises(NotFound) as caught:
         v.note("B")
     assert str(caught.value) == ("b.md cannot be read now: it was deleted or moved since the index was built "
-                                 "(`notelink index` updates the index)")
+                                 f"(`{command}` updates the index)")  # (was `notelink index`: which?)
+    assert v.mentions("B").unreadable == str(caught.value)
+    with pytest.raises(NotFound, match=f"new since the index was built: run `{re.escape(command)}` to add"):
+        v.related("c.md")
 
 
 def test_mentions_are_not_read_from_a_file_outside_the_vault(indexed, tmp_path: Path) -> None:
@@ -328,11 +334,45 @@ def test_a_folder_inside_an_indexed_vault_is_said_to_be_inside_it(make_vault, tm
     (lambda v: v.link("Kimchi", "\t"), "note is empty"), (lambda v: v.mentions(""), "note is empty"),
     (lambda v: v.related(5), "note must be text"),
     (lambda v: notelink.open(5), "vault must be a folder's path"),
-    (lambda v: notelink.open(v.path, 5), "index_dir must be a folder's path")])
+    (lambda v: notelink.open(v.path, 5), "index_dir must be a folder's path"),
+    (lambda v: v.search("dough", exclude=[3]), "exclude must be note paths"),
+    (lambda v: v.search("dough", exclude=None), "exclude must be note paths"),
+    (lambda v: v.search("dough", snippets="no"), "snippets must be True or False"),
+    (lambda v: v.search("dough", syntax=0), "syntax must be True or False"),
+    (lambda v: v.search("dou", prefix="yes"), "prefix must be True or False"),
+    (lambda v: v.status(files="no"), "files must be True or False"),
+    (lambda v: v.health(progress=3), "progress must be a function"),
+    (lambda v: v.link("Kimchi", "Sourdough starter", mention=0), "mention must be a whole number of at"),
+    (lambda v: v.link("Kimchi", "Sourdough starter", mention="1"), "mention must be a whole number"),
+    (lambda v: v.link("Kimchi", "Sourdough starter", mention=True), "mention must be a whole number"),
+    (lambda v: v.link("Kimchi", "Sourdough starter", mention=1, append=True), "mention or append=True, not"),
+    (lambda v: v.link("Kimchi", "Sourdough starter", append="yes"), "append must be True or False"),
+    (lambda v: v.link("Kimchi", "Sourdough starter", expect=3), "expect must be text"),
+    (lambda v: v.undo_links(every="x"), "every must be True or False")])
 def test_arguments_it_cannot_use_are_a_clear_error(indexed, call, says: str) -> None:
     with pytest.raises(ArgumentError, match=says) as caught:
         call(Vault(*indexed))
     assert isinstance(caught.value, NotelinkError)
+
+
+@pytest.mark.parametrize("write", ["no", "false", 0, None])
+def test_a_write_that_is_not_true_or_false_writes_nothing(indexed, write: object) -> None:
+    """`write="no"` is truthy: it wrote the note (and `undo_links(write="no")` put it back)."""
+    vault, ix = indexed
+    before = {p: p.read_bytes() for p in vault.rglob("*.md")}
+    with notelink.open(vault, ix) as v:
+        with pytest.raises(ArgumentError, match=f"write must be True or False, not {write!r}"):
+            v.link("Kimchi", "Sourdough starter", append=True, write=write)  # type: ignore[arg-type]
+        with pytest.raises(ArgumentError, match="write must be True or False"):
+            v.undo_links(write=write)  # type: ignore[arg-type]
+    assert {p: p.read_bytes() for p in vault.rglob("*.md")} == before
+
+
+def test_search_leaves_out_one_path_or_several(indexed) -> None:
+    with notelink.open(*indexed) as v:
+        first = v.search("dough", top=3).hits[0].path
+        for exclude in (first, Path(first), [first], (Path(first),)):
+            assert first not in [h.path for h in v.search("dough", top=3, exclude=exclude).hits]
 
 
 def test_a_new_generation_is_picked_up_by_the_next_call(make_vault, tmp_path: Path) -> None:
@@ -409,6 +449,30 @@ def test_open_says_every_method_of_the_vault() -> None:
     """`help(notelink.open)` lists what a vault answers, every public method of `Vault`."""
     methods = [name for name, value in vars(Vault).items() if callable(value) and not name.startswith("_")]
     assert len(methods) > 10 and [m for m in methods if f"`{m}`" not in (notelink.open.__doc__ or "")] == []
+
+
+def test_a_word_is_read_without_spaces_around_it_and_several_are_said_to_be_several(indexed) -> None:
+    """`" dough "` was no word (a note's name is read without them), and "two words" was 'did you mean:
+    toward, wood?'."""
+    with notelink.open(*indexed) as v:
+        assert v.similar_words(" dough\n", top=3) == v.similar_words("dough", top=3)
+        assert v.similar("\tdough ", top=3) == v.similar("dough", top=3)
+        said = r"^'sourdough starter' is 2 words: similar words are found for one word at a time \("
+        with pytest.raises(NotFound, match=said + r"sourdough, starter\)$") as caught:
+            v.similar_words(" sourdough starter")
+        assert caught.value.suggestions == ["sourdough", "starter"]
+
+
+def test_every_answer_type_is_named_in_the_api(indexed) -> None:
+    """A typed script names what it gets from `notelink.api`: a search's hits, their because and snippet too
+    (`from notelink.api import Hit` was an AttributeError)."""
+    import notelink.api as api
+
+    assert [name for name in api.__all__ if not hasattr(api, name)] == []
+    with notelink.open(*indexed) as v:
+        hit = v.search("sourdough", top=1).hits[0]
+    assert isinstance(hit, api.Hit) and isinstance(hit.because, api.Because)
+    assert isinstance(hit.snippet, api.Snippet)
 
 
 def test_search_finds_notes_by_meaning_with_snippets_and_because(indexed) -> None:

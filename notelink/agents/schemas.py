@@ -23,7 +23,7 @@ ExpandedWord = TypedDict("ExpandedWord", {"word": str, "from": str})  # ("from":
 
 
 class Because(TypedDict):
-    words: list[str]
+    words: list[str]  # (the MCP answer lists 20 at most, as anchors)
     expanded: list[ExpandedWord]  # words the vault's model (CBOW) brought in: its neighbours of a query word
     forms: list[ExpandedWord]  # other forms of a query word (plural, singular, inflections: a spelling rule)
     anchors: list[str]
@@ -50,6 +50,7 @@ class SearchAnswer(TypedDict):
     unknown_notes: list[str]
     suggestions: dict[str, list[str]]  # close vault words for an unknown word ("did you mean"), closest first
     hits: list[Hit]
+    lists_truncated: bool  # words, ignored, unknown, unmatched cut at 50 or a hit's because lists at 20
 
 
 class RelatedNote(TypedDict):

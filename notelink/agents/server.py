@@ -63,6 +63,8 @@ from notelink.watch.status import waiting_for
 READ_ONLY = ToolAnnotations(read_only_hint=True, idempotent_hint=True, destructive_hint=False,
                             open_world_hint=False)
 MAX_SNIPPET = 400
+MAX_REASONS = 20
+"""A search hit's `because` words and anchors listed at most (the query's words, a draft's hundreds)."""
 
 INSTRUCTIONS = """notelink answers from a word2vec model trained on this vault's own notes: which notes are
 related to a note (and why: shared concepts, mentions), a note's concepts, words used alike in this vault,
@@ -137,12 +139,16 @@ class Server:
         that nothing matched), unknown query words (unknown_reason: in no note's searched text; code, URLs
         and front matter are not searched; suggestions: close vault words for each), and unmatched
         filters (a #tag or path no note has). Quotes match a phrase; #tag and path:folder filter. draft:
-        the query is a paragraph being written (no operators)."""
+        the query is a paragraph being written (no operators). Lists are bounded: words, ignored, unknown
+        at 50, each hit's because words and anchors at 20 (lists_truncated: one was cut)."""
         def question() -> dict[str, Any]:
             found = self.vault.search(query, _bounded("limit", limit, MAX_LIMIT), syntax=not draft)
             data = found.to_dict()  # (the hits as `search --json` has them: one hit object everywhere)
-            return {**data, "query": echoed(found.query), "unknown": _echoed(found.unknown),
-                    "unmatched": _echoed(found.unmatched), "hits": [_cut(hit) for hit in data["hits"]],
+            hits = [_cut(hit) for hit in data["hits"]]
+            lists = {key: _echoed(data[key]) for key in ("words", "ignored", "unknown", "unmatched")}
+            cut = any(len(lists[k]) < len(data[k]) for k in lists) or any(
+                len(hit["because"][k]) > MAX_REASONS for hit in data["hits"] for k in ("words", "anchors"))
+            return {**data, **lists, "query": echoed(found.query), "hits": hits, "lists_truncated": cut,
                     "suggestions": {echoed(w): close for w, close in found.suggestions.items()}}
         return self.answer(question)
 
@@ -247,11 +253,17 @@ def serve(vault: Path, index_dir: Path | None = None,
 
 
 def _cut(hit: dict[str, Any]) -> dict[str, Any]:
-    """A search hit with its snippet cut at `MAX_SNIPPET` characters (and its spans within them)."""
+    """A search hit with its snippet cut at `MAX_SNIPPET` characters (and its spans within the text kept,
+    not over the `…` that ends it), and its `because` words and anchors at `MAX_REASONS` each (a draft of a
+    long note had hundreds of each, 5 kB a hit)."""
+    because = hit["because"]
+    hit = {**hit, "because": {**because, "words": because["words"][:MAX_REASONS],
+                              "anchors": because["anchors"][:MAX_REASONS]}}
     if (snip := hit["snippet"]) is None or len(snip["text"]) <= MAX_SNIPPET:
         return hit
-    spans = [s for s in snip["spans"] if s[1] <= MAX_SNIPPET]
-    return {**hit, "snippet": {**snip, "text": snip["text"][:MAX_SNIPPET - 1] + "\u2026", "spans": spans}}
+    kept = MAX_SNIPPET - 1
+    spans = [s for s in snip["spans"] if s[1] <= kept]
+    return {**hit, "snippet": {**snip, "text": snip["text"][:kept] + "\u2026", "spans": spans}}
 
 
 def _error(text: str) -> CallToolResult:

@@ -76,12 +76,11 @@ def _export(index: Index, fmt: str, cfg: ExportConfig, out: TextIO) -> dict[str,
 
     if fmt == "word2vec":
         return {"words": export.export_word2vec(index, out)}
-    if fmt == "csv":
-        return {"related": export.export_csv(index, out, cfg)}
+    if fmt in ("csv", "markdown"):  # (notes: those listed, with a related note)
+        notes, related = (export.export_csv if fmt == "csv" else export.export_markdown)(index, out, cfg)
+        return {"notes": notes, "related": related}
     if fmt == "graphml":
         return {"notes": len(index.notes), "related": export.export_graphml(index, out, cfg)}
-    if fmt == "markdown":
-        return {"notes": export.export_markdown(index, out, cfg)}
     data = export.export_json(index, cfg.top, unlinked=cfg.unlinked, min_score=cfg.min_score,
                               exclude=cfg.exclude)
     out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

@@ -348,8 +348,9 @@ def note_link(path: str, title: str, style: str = "wiki", source: str = "") -> s
     label = safe_label(title) or safe_label(posixpath.basename(target)) or "note"
     if style == "logseq" and label == title.strip() and wikilink_safe(label):  # a page by its name, whatever
         return f"[[{label}]]"  # its file is called (`a___b.md`, `a%2Fb.md` are page `a/b`)
-    if style == "markdown" or not wikilink_safe(target):
-        return f"[{label}]({quote(posixpath.relpath(path, posixpath.dirname(source) or '.'))})"
+    if style == "markdown" or not wikilink_safe(target):  # (a backslash kept as one: `\]` would end no link)
+        text = label.replace("\\", "\\\\")
+        return f"[{text}]({quote(posixpath.relpath(path, posixpath.dirname(source) or '.'))})"
     if style == "dendron":
         return f"[[{target}]]" if label == target else f"[[{label}|{target}]]"
     return f"[[{target}]]" if label == target else f"[[{target}|{label}]]"

@@ -70,15 +70,16 @@ def export_json(index: Index, top: int = 10, concepts: int = 10, unlinked: bool 
             "model": index.model_info(), "notes": notes}
 
 
-def export_csv(index: Index, out: IO[str], cfg: ExportConfig) -> int:
-    """`source,target,score,rank,linked,weak` rows of note paths, RFC 4180 (CRLF, quotes where needed)."""
+def export_csv(index: Index, out: IO[str], cfg: ExportConfig) -> tuple[int, int]:
+    """`source,target,score,rank,linked,weak` rows of note paths, RFC 4180 (CRLF, quotes where needed);
+    (notes listed as a source, rows) written."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["source", "target", "score", "rank", "linked", "weak"])
     rows = edges(index, cfg)
     for e in rows:
         writer.writerow([index.notes[e.source].path, index.notes[e.target].path, f"{e.score:.4f}", e.rank,
                          _bool(e.linked), _bool(e.weak)])
-    return len(rows)
+    return len({e.source for e in rows}), len(rows)
 
 
 def inside_vault(path: Path, vault: Path, fmt: str) -> str | None:
@@ -134,9 +135,9 @@ def export_graphml(index: Index, out: IO[str], cfg: ExportConfig) -> int:
     return len(rows)
 
 
-def export_markdown(index: Index, out: IO[str], cfg: ExportConfig) -> int:
+def export_markdown(index: Index, out: IO[str], cfg: ExportConfig) -> tuple[int, int]:
     """One index note: a section per note, linking to its related notes, best first, with their scores,
-    in the vault's link style (paths from the vault's root)."""
+    in the vault's link style (paths from the vault's root); (sections, related notes) written."""
     what = "Missing links: related notes not linked yet" if cfg.unlinked else "Related notes"
     style = vault_link_style(index, cfg.link_style)
     out.write(f"# {what}\n\nMade by notelink from the index of `{index.meta.get('vault')}` (trained "
@@ -144,7 +145,7 @@ def export_markdown(index: Index, out: IO[str], cfg: ExportConfig) -> int:
               f"already linked, *weak* scores below {index.reading.weak_below} (long shots: few notes that "
               "far apart are linked). Keep this file outside the vault, or its links count as yours when "
               "the vault is indexed again.\n")
-    sections = 0
+    sections = listed = 0
     for i, hits in related_all(index, cfg.top, cfg.unlinked, cfg.min_score, cfg.exclude):
         if not hits:
             continue
@@ -154,8 +155,8 @@ def export_markdown(index: Index, out: IO[str], cfg: ExportConfig) -> int:
             other = index.notes[j]
             mark = (" · *linked*" if j in links else "") + (" · *weak*" if index.reading.is_weak(s) else "")
             out.write(f"- {note_link(other.path, other.title, style)} · {s:.4f}{mark}\n")
-        sections += 1
-    return sections
+        sections, listed = sections + 1, listed + len(hits)
+    return sections, listed
 
 
 def _bool(value: bool) -> str:

@@ -21,6 +21,8 @@ pytest.importorskip("mcp")
 from mcp.client.session import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
+from notelink.agents.arguments import MAX_LIMIT
+from notelink.agents.server import MAX_REASONS, MAX_SNIPPET, _cut
 from notelink.cli.main import main
 from notelink.config import RelatedConfig
 from notelink.index.build import build_index
@@ -303,6 +305,34 @@ def test_search_answers_as_the_cli_does(indexed, capsys) -> None:
     assert answer["hits"] == cli["hits"]  # one hit object: the snippet's line and spans, because's parts
     assert all(h["snippet"]["line"] >= 1 and h["because"]["words"] for h in answer["hits"])
     assert unknown["unknown"] == ["zzqx"] and unknown["suggestions"] == {}
+
+
+def test_a_long_draft_s_lists_are_bounded_and_said_cut(indexed) -> None:
+    """A whole note as a draft: hundreds of words searched, each hit's because listing most of them (5 kB a
+    hit on the dev vault); the answer lists 50 words and 20 reasons a hit, and says a list was cut."""
+    vault, _ = indexed
+    draft = "\n\n".join(p.read_text(encoding="utf-8") for p in sorted(vault.rglob("*.md")))
+    got: list[tuple[bool, Any]] = []
+
+    async def body(s: ClientSession) -> None:
+        got.append(await call(s, "search", query=draft, limit=5, draft=True))
+        got.append(await call(s, "search", query="sourdough bread", limit=5))
+    session(*indexed, body)
+    (error, long), (_, short) = got
+    assert not error and long["hits"] and long["lists_truncated"] is True
+    assert len(long["words"]) == MAX_LIMIT and len(long["ignored"]) <= MAX_LIMIT
+    assert all(len(h["because"][k]) <= MAX_REASONS for h in long["hits"] for k in ("words", "anchors"))
+    assert any(len(h["because"]["words"]) == MAX_REASONS for h in long["hits"])
+    assert short["lists_truncated"] is False and short["words"] == ["sourdough", "bread"]
+
+
+def test_a_snippet_cut_keeps_only_the_spans_inside_the_text_kept() -> None:
+    text = "w" * 395 + " dough and more"
+    spans = [[0, 3], [396, 400], [396, 401]]
+    hit = {"snippet": {"text": text, "spans": spans, "line": 1}, "because": {"words": [], "anchors": []}}
+    cut = _cut(hit)["snippet"]
+    assert cut["text"] == text[:MAX_SNIPPET - 1] + "\u2026" and len(cut["text"]) == MAX_SNIPPET
+    assert cut["spans"] == [[0, 3]]  # (a span ending at 400 took in the `…`)
 
 
 def test_a_query_of_stop_words_only_says_they_were_left_out(indexed, capsys) -> None:

@@ -139,6 +139,7 @@ def test_note_link_in_each_style() -> None:
     assert note_link("guide/My note.md", "Mine", "markdown", "guide/index.md") == "[Mine](My%20note.md)"
     assert note_link("a.md", "A", "markdown", "deep/er/n.md") == "[A](../../a.md)"
     assert note_link("odd#name.md", "Odd", "wiki", "sub/n.md") == "[Odd](../odd%23name.md)"
+    assert note_link("n.md", "back\\slash\\", "markdown") == "[back\\\\slash\\\\](n.md)"  # (a `\]` is no end)
 
 
 def test_link_style_follows_the_vault() -> None:
