@@ -35,7 +35,8 @@ MaxItems = Annotated[int, Field(strict=True,
 NoteName = Annotated[str, Field(strict=True,
                                 description="a note's title, alias, file name or vault-relative path")]
 Query = Annotated[str, Field(strict=True, description='what to look for, in words: "a phrase" in quotes, '
-                                                     "#tag and path:folder filter")]
+                                                     "#tag and path:folder filter, -word leaves out the "
+                                                     "notes that have the word")]
 Draft = Annotated[bool, Field(strict=True, description="the query is a paragraph being written, searched "
                                                        "as it is (no quotes, #tag or path: filters); default "
                                                        "false")]

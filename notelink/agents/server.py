@@ -138,9 +138,10 @@ class Server:
         the stop words and numbers left out (ignored: no words left means nothing was searchable, not
         that nothing matched), unknown query words (unknown_reason: in no note's searched text; code, URLs
         and front matter are not searched; suggestions: close vault words for each), and unmatched
-        filters (a #tag or path no note has). Quotes match a phrase; #tag and path:folder filter. draft:
-        the query is a paragraph being written (no operators). Lists are bounded: words, ignored, unknown
-        at 50, each hit's because words and anchors at 20 (lists_truncated: one was cut)."""
+        filters (a #tag or path no note has). Quotes match a phrase; #tag and path:folder filter; -word
+        leaves out the notes with the word. draft: the query is a paragraph being written (no operators).
+        Lists are bounded: words, ignored, unknown at 50, each hit's because words and anchors at 20
+        (lists_truncated: one was cut)."""
         def question() -> dict[str, Any]:
             found = self.vault.search(query, _bounded("limit", limit, MAX_LIMIT), syntax=not draft)
             data = found.to_dict()  # (the hits as `search --json` has them: one hit object everywhere)
