@@ -163,6 +163,20 @@ def test_history_back_forward_and_browsing() -> None:
     assert h.current == "f"
 
 
+def test_history_keeps_where_each_note_was_read() -> None:
+    h = History()
+    h.visit("a")
+    h.leave(40)  # read down to line 40, then a link followed
+    h.visit("b")
+    h.leave(7)
+    assert h.back() == "a" and h.top == 40  # back where "a" was being read, not at its top
+    assert h.forward() == "b" and h.top == 7
+    h.visit("c", replace=True)  # browsing the list: the entry is another note, from its top
+    assert h.current == "c" and h.top == 0
+    h.retain({"a", "c"})
+    assert h.back() == "a" and h.top == 40
+
+
 def test_dendron_wikilinks_name_the_alias_first() -> None:
     text = "Read [[Intro|docs.intro]], [[the guide|dendron://vault/docs.guide#Setup]] and [[docs.faq]].\n"
     out = shown_markdown(text, alias_first=True)
