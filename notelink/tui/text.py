@@ -179,8 +179,10 @@ _COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
 
 
 def _callout(m: re.Match[str]) -> str:
+    """A callout's marker line as its title, in bold on a line of its own (a hard break: its body ran on
+    from it, "Contribute Most of the documentation...")."""
     kind, title = m.group(2).strip(), m.group(3).strip()
-    return f"{m.group(1)} **{title or kind.capitalize()}**"
+    return f"{m.group(1)} **{title or kind.capitalize()}**  "
 
 
 def _as_read(part: str) -> str:

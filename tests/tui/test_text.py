@@ -206,8 +206,20 @@ def test_obsidian_syntax_reads_as_in_its_reading_view() -> None:
 
     text = ("> [!hint]- Click to expand\n> Body line ^b15695\n\nPara %%a secret%% text\n\n"
             "- item\n^list-id\n\n```\n> [!note] in code ^keep %%kept%%\n```\n> > [!warning]\n")
-    assert reading_view(text) == ("> **Click to expand**\n> Body line\n\nPara  text\n\n- item\n\n\n"
-                                  "```\n> [!note] in code ^keep %%kept%%\n```\n> > **Warning**\n")
+    assert reading_view(text) == ("> **Click to expand**  \n> Body line\n\nPara  text\n\n- item\n\n\n"
+                                  "```\n> [!note] in code ^keep %%kept%%\n```\n> > **Warning**  \n")
+
+
+def test_a_callouts_title_stands_on_its_own_line() -> None:
+    """Its body ran on from it: "▌ Contribute Most of the documentation existed"."""
+    from notelink.tui.render import lay_out, parse
+
+    md = shown_markdown("> [!tip]- Contribute\n> Most of the documentation came first.\n>\n> Then this.\n")
+    assert [line.plain.rstrip() for line in lay_out(parse(md), 60).lines] == [
+        "▌ Contribute", "▌ Most of the documentation came first.", "▌", "▌ Then this."]
+    bare = shown_markdown("> [!warning]\n> Back up first.\n")
+    assert [line.plain.rstrip() for line in lay_out(parse(bare), 60).lines] == [
+        "▌ Warning", "▌ Back up first."]
 
 
 def test_property_lines_are_each_on_their_line_and_block_ids_hidden() -> None:
