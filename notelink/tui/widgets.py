@@ -3,9 +3,11 @@ update it (what to show); none of them reads the index itself."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -127,7 +129,7 @@ class RelatedPanel(Vertical):
         room = self._fitted - head - 1 if self._fitted else 0
         names = [n for _, n in self._rows]
         if room > 0:
-            ends = [n if len(n) <= room else n[: room - 1] + "…" for n in names]
+            ends = [n if len(n) <= room else n[: room - 1].rstrip() + "…" for n in names]
             starts = [e[: max(room - 4, 1)] if e.endswith("…") else e for e in ends]  # (alike but in their
             alike = {t for t in starts if starts.count(t) > 1}  # last letters: "Obsidian Headless · M…")
             cut = [middle_cut(n, room) if t in alike else e
@@ -139,6 +141,7 @@ class RelatedPanel(Vertical):
     def on_resize(self, event: events.Resize) -> None:
         narrow = self.screen.has_class("-narrow")  # the concepts a Tab away, not beside (app.tcss)
         self.border_subtitle = NARROW_SUBTITLE if narrow else SUBTITLE
+        self.call_after_refresh(lambda: self.set_reason(self._reason))  # (fitted to the new width)
         listing = self.query_one("#related", OptionList)
         if self._rows and listing.scrollable_content_region.width != self._fitted:
             at = listing.highlighted
@@ -146,12 +149,18 @@ class RelatedPanel(Vertical):
                 self._fill(listing)
                 listing.highlighted = at
 
-    _reason = ""
+    _reason = ""  # the highlighted note's reason, whole
+    _shown = ""  # as fitted to the panel
 
     def set_reason(self, reason: str) -> None:
-        if reason != self._reason:  # an update re-lays out the screen; skip it when nothing changed
-            self._reason = reason
-            self.query_one("#because", Static).update(Text(reason, style="italic"))
+        """Says why the highlighted note is related, in the lines the panel gives it (`fit_reason`)."""
+        self._reason = reason
+        box = self.query_one("#because", Static)
+        lines = box.styles.max_height.value if box.styles.max_height is not None else 3
+        shown = fit_reason(reason, box.content_region.width, int(lines))
+        if shown != self._shown:  # an update re-lays out the screen; skip it when nothing changed
+            self._shown = shown
+            box.update(Text(shown, style="italic"))
 
     @on(OptionList.OptionHighlighted, "#related")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -164,6 +173,37 @@ class RelatedPanel(Vertical):
         event.stop()
         if event.option.id:
             self.post_message(NoteRequested(event.option.id))
+
+
+def fit_reason(reason: str, width: int, lines: int) -> str:
+    """`reason` in at most `lines` lines of `width` cells, as they wrap at spaces: whole, else its first
+    items (cut after a "," or ";") and "…", else its first words: at 80 columns one line cut it mid-word
+    ("because: mentions How Obsid…")."""
+    if width <= 0 or wrapped_lines(reason, width) <= lines:
+        return reason
+    for cut in reversed([m.start() + 1 for m in re.finditer(r"[,;] ", reason)]):
+        if wrapped_lines(reason[:cut] + " …", width) <= lines:
+            return reason[:cut] + " …"
+    words = reason.split(" ")
+    while len(words) > 1 and wrapped_lines(" ".join(words) + "…", width) > lines:
+        words.pop()
+    shown = " ".join(words)
+    return shown + "…" if wrapped_lines(shown + "…", width) <= lines else shown[: width * lines - 1] + "…"
+
+
+def wrapped_lines(text: str, width: int) -> int:
+    """How many lines of `width` cells `text` takes, wrapped at spaces (a longer word over several)."""
+    count, used = 1, 0
+    for word in text.split(" "):
+        cells = cell_len(word)
+        if used and used + 1 + cells <= width:
+            used += 1 + cells
+            continue
+        if used:
+            count += 1
+        count += max(cells - 1, 0) // width
+        used = cells % width or (width if cells else 0)
+    return count
 
 
 def middle_cut(name: str, room: int) -> str:
