@@ -4,6 +4,7 @@ update it (what to show); none of them reads the index itself."""
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -98,10 +99,11 @@ class RelatedPanel(Vertical):
         self.border_title = "Related notes" + (" (unlinked only)" if unlinked else "")
         name = names.name if names is not None else (lambda path, title: title or path)
         self._rows = tuple((h, name(h.path, h.title)) for h in hits)
+        self._empty = empty
         if hits:
             self._fill(listing)
         else:
-            listing.set_options([Option(Text(empty, style="dim italic"), disabled=True)])
+            self._fill_empty(listing)
         with listing.prevent(OptionList.OptionHighlighted):
             listing.highlighted = None
         self.set_reason("")
@@ -138,12 +140,24 @@ class RelatedPanel(Vertical):
         listing.set_options(Option(_related_prompt(h, n, bar), id=h.path)
                             for (h, _), n in zip(self._rows, names, strict=True))
 
+    _empty = ""  # why no note is listed
+
+    def _fill_empty(self, listing: OptionList) -> None:
+        """Why no note is listed, wrapped at spaces to the list's width (a row of its own was cut: "no index
+        yet: press r to buil…" at 100 columns)."""
+        self._fitted = width = listing.scrollable_content_region.width
+        lines = [wrapped for line in self._empty.split("\n")
+                 for wrapped in (textwrap.wrap(line, width) if width > 0 else [line]) or [""]]
+        listing.set_options([Option(Text("\n".join(lines), style="dim italic"), disabled=True)])
+
     def on_resize(self, event: events.Resize) -> None:
         narrow = self.screen.has_class("-narrow")  # the concepts a Tab away, not beside (app.tcss)
         self.border_subtitle = NARROW_SUBTITLE if narrow else SUBTITLE
         self.call_after_refresh(lambda: self.set_reason(self._reason))  # (fitted to the new width)
         listing = self.query_one("#related", OptionList)
-        if self._rows and listing.scrollable_content_region.width != self._fitted:
+        if not self._rows and listing.scrollable_content_region.width != self._fitted:
+            self._fill_empty(listing)
+        elif self._rows and listing.scrollable_content_region.width != self._fitted:
             at = listing.highlighted
             with listing.prevent(OptionList.OptionHighlighted):
                 self._fill(listing)
