@@ -25,8 +25,10 @@ from notelink.tui.text import score_bar
 LINKED_MARK = "↔"
 SUBTITLE = f"{LINKED_MARK} linked · dim: weak"
 NARROW_SUBTITLE = f"{SUBTITLE} · Tab: concepts"
+NARROW_SUBTITLES = (NARROW_SUBTITLE, f"{LINKED_MARK} linked · Tab: concepts", "Tab: concepts")
 """The related panel's border subtitle, its legend (a weak note's row is dim: `Related.weak`); under 70
-columns it says where the concepts are (`ConceptsPanel`)."""
+columns it says where the concepts are (`ConceptsPanel`): the longest of `NARROW_SUBTITLES` that fits
+whole (at 60 columns "Tab: conce…")."""
 
 
 BAR, NAME_ROOM = 6, 20
@@ -152,7 +154,9 @@ class RelatedPanel(Vertical):
 
     def on_resize(self, event: events.Resize) -> None:
         narrow = self.screen.has_class("-narrow")  # the concepts a Tab away, not beside (app.tcss)
-        self.border_subtitle = NARROW_SUBTITLE if narrow else SUBTITLE
+        room = self.outer_size.width - 6  # (the corners, and a rule and a space each side)
+        fits = [t for t in NARROW_SUBTITLES if cell_len(t) <= room] or [NARROW_SUBTITLES[-1]]
+        self.border_subtitle = fits[0] if narrow else SUBTITLE
         self.call_after_refresh(lambda: self.set_reason(self._reason))  # (fitted to the new width)
         listing = self.query_one("#related", OptionList)
         if not self._rows and listing.scrollable_content_region.width != self._fitted:
