@@ -366,6 +366,10 @@ class NotelinkApp(AppState):
         self.builds.start(force=True)
 
     def action_cancel_index(self) -> None:
+        """`x`: cancels a build started with `r` or the palette; says so when none runs (it was silent)."""
+        if not self.builds.running:
+            self.notify("Nothing to cancel: x stops an index build started with r or the palette", timeout=3)
+            return
         self.builds.cancel()
 
     def action_link_note(self) -> None:
