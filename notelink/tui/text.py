@@ -175,7 +175,7 @@ def _outside_code(text: str, change: Callable[[str], str]) -> str:
 
 _CALLOUT = re.compile(r"^((?:[ \t]*>)+)[ \t]*\[!([^\]\n]+)\][+-]?[ \t]*(.*)$", re.MULTILINE)
 _BLOCK_ID = re.compile(r"(?:[ \t]+|^)\^[A-Za-z0-9-]+[ \t]*$", re.MULTILINE)
-_COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
+_COMMENT = re.compile(r"%%.*?%%|<!--.*?-->", re.DOTALL)  # Obsidian's comments, and HTML's
 
 
 def _callout(m: re.Match[str]) -> str:
@@ -198,7 +198,7 @@ _PROPERTY = re.compile(r"^([ \t]*(?:[-*+][ \t]+)?)([A-Za-z][\w-]*)::[ \t]*(\S.*?
 
 def reading_view(text: str) -> str:
     """Obsidian syntax as its reading view shows it: a callout's `[!type]` marker becomes its title in
-    bold, `^block-id`s and `%%comments%%` are hidden; code is left alone."""
+    bold, `^block-id`s, `%%comments%%` and `<!-- HTML comments -->` are hidden; code is left alone."""
     return _outside_code(text, _as_read)
 
 

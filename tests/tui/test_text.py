@@ -210,6 +210,15 @@ def test_obsidian_syntax_reads_as_in_its_reading_view() -> None:
                                   "```\n> [!note] in code ^keep %%kept%%\n```\n> > **Warning**  \n")
 
 
+def test_html_comments_are_hidden_as_obsidians_are() -> None:
+    """Dendron's site keeps drafts in them: `<!-- ## Why Use Schemas ... -->` was shown raw, cut midword."""
+    from notelink.tui.text import reading_view
+
+    text = ("Intro <!-- a note to self --> text.\n\n<!-- ## Why Use Schemas\n\nSchemas help you.  -->\n\n"
+            "## Features\n\n`<!-- code -->` stays\n")
+    assert reading_view(text) == "Intro  text.\n\n\n\n## Features\n\n`<!-- code -->` stays\n"
+
+
 def test_a_callouts_title_stands_on_its_own_line() -> None:
     """Its body ran on from it: "▌ Contribute Most of the documentation existed"."""
     from notelink.tui.render import lay_out, parse
