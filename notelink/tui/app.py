@@ -202,6 +202,7 @@ class NotelinkApp(AppState):
         if path not in self.notes_by_path:
             return
         if record:
+            self._leave()
             self.history.visit(path, replace=browsing and self._browsing)
         self._browsing = browsing
         self.current = path
@@ -217,6 +218,18 @@ class NotelinkApp(AppState):
 
     _browsing = False
     _save_timer: Timer | None = None
+
+    def _leave(self) -> None:
+        """Notes in the history where the shown note is being read, as the app leaves it."""
+        if self.current is not None and self.history.current == self.current:
+            with contextlib.suppress(NoMatches):
+                self.history.leave(round(self.query_one(NoteView).scroll_y))
+
+    def _show_again(self, path: str) -> None:
+        """A note of the history (back, forward), where it was read when it was left."""
+        self.show_note(path, record=False)
+        with contextlib.suppress(NoMatches):
+            self.query_one(NoteView).scroll_to_line(self.history.top)
 
     def update_panels(self, keep: bool = False) -> None:
         assert self.current is not None
@@ -323,16 +336,18 @@ class NotelinkApp(AppState):
         self.query_one("#notes").focus()
 
     def action_history_back(self) -> None:
+        self._leave()
         path = self.history.back()
         if path:
-            self.show_note(path, record=False)
+            self._show_again(path)
         else:
             self.notify("This is the first note you opened (`]` goes forward)", timeout=2)
 
     def action_history_forward(self) -> None:
+        self._leave()
         path = self.history.forward()
         if path:
-            self.show_note(path, record=False)
+            self._show_again(path)
         else:
             self.notify("This is the last note you opened (`[` goes back)", timeout=2)
 
@@ -351,6 +366,10 @@ class NotelinkApp(AppState):
         self.builds.start(force=True)
 
     def action_cancel_index(self) -> None:
+        """`x`: cancels a build started with `r` or the palette; says so when none runs (it was silent)."""
+        if not self.builds.running:
+            self.notify("Nothing to cancel: x stops an index build started with r or the palette", timeout=3)
+            return
         self.builds.cancel()
 
     def action_link_note(self) -> None:

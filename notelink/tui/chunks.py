@@ -3,8 +3,8 @@
 Parsing Markdown is the slow part of showing a note (markdown-it: 0.2 s of CPU for a 300 KB list of links),
 so the note view parses and lays out one piece at a time: the first at once, the rest between key presses.
 The cuts are found by a scan of the lines, without parsing: before a line that starts a top-level block (after
-a blank line, or a top-level list item), never inside a fenced code block or an Obsidian `%%comment%%`. A
-block longer than `FORCE_CHARS` (one huge paragraph, table or code block) is cut at a line anyway, and made
+a blank line, or a top-level list item), never inside a fenced code block or a comment (`%%`, `<!--`).
+A block longer than `FORCE_CHARS` (one huge paragraph, table or code block) is cut at a line anyway, and made
 whole again on each side: a code block is closed and reopened, a table's header repeated. Link reference
 definitions (`[x]: url`) are copied into every piece, and an ordered list cut in two keeps its numbering.
 No textual here (tested directly).
@@ -39,6 +39,7 @@ class _Scan:
 
     fence: str = ""  # the open fence's marker ("```", "~~~~"), "" outside code
     comment: bool = False  # inside an Obsidian `%%comment%%` that spans lines
+    html: bool = False  # inside an HTML `<!-- comment -->` that spans lines
     fence_line: str = ""  # the line that opened it (with its info string)
     table_head: list[str] = field(default_factory=list)  # the header and rule lines of the table we are in
     next_number: int | None = None  # the number the next item of a top-level ordered list should show
@@ -55,7 +56,7 @@ def split_chunks(text: str, first: int = FIRST_CHARS, size: int = CHUNK_CHARS,
     length, limit, scan = 0, first, _Scan()
     for i, line in enumerate(lines):
         cut = length >= limit and _starts_block(lines, i, scan)
-        forced = not cut and length >= force and not scan.comment
+        forced = not cut and length >= force and not (scan.comment or scan.html)
         if cut or forced:
             closing, opening = _mend(scan, line, forced)
             chunks.append("".join(current) + closing + refs)
@@ -92,7 +93,7 @@ def _fence_after(fence: str, line: str) -> str:
 def _starts_block(lines: list[str], i: int, scan: _Scan) -> bool:
     """True when line `i` starts a top-level block that renders the same in a piece of its own."""
     line = lines[i]
-    if scan.fence or scan.comment or not line.strip() or line[0] in " \t":
+    if scan.fence or scan.comment or scan.html or not line.strip() or line[0] in " \t":
         return False
     before = lines[i - 1] if i else "\n"
     if not before.strip():
@@ -132,6 +133,11 @@ def _advance(scan: _Scan, lines: list[str], i: int) -> None:
         return
     if line.count("%%") % 2:
         scan.comment = not scan.comment
+    opened = line.rfind("<!--")
+    if opened >= 0:  # open after the line when its last `<!--` is not closed on it
+        scan.html = line.find("-->", opened + 4) < 0
+    elif "-->" in line:
+        scan.html = False
     if _TABLE_RULE.match(line) and "|" in line and i and lines[i - 1].strip():
         scan.table_head = [lines[i - 1], line if line.endswith("\n") else line + "\n"]
     elif not line.lstrip().startswith("|"):

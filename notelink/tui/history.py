@@ -1,4 +1,5 @@
-"""Back/forward navigation history of opened notes, like a browser's."""
+"""Back/forward navigation history of opened notes, like a browser's: each entry keeps where its note was
+read (the note view's top line when it was left), so that going back returns there, not to the top."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ class History:
 
     def __init__(self, limit: int = 200) -> None:
         self._items: list[str] = []
+        self._tops: list[int] = []  # each entry's top line when it was left (0: not left yet)
         self._pos = -1
         self._limit = limit
 
@@ -15,18 +17,31 @@ class History:
     def current(self) -> str | None:
         return self._items[self._pos] if self._pos >= 0 else None
 
+    @property
+    def top(self) -> int:
+        """Where the current entry's note was read when it was left: its top line (0 at first)."""
+        return self._tops[self._pos] if self._pos >= 0 else 0
+
+    def leave(self, top: int) -> None:
+        """Notes where the current entry's note is being read, as it is left (for another note, or
+        back/forward)."""
+        if self._pos >= 0:
+            self._tops[self._pos] = max(top, 0)
+
     def visit(self, path: str, replace: bool = False) -> None:
         """Records a newly opened note (re-opening the current one changes nothing); `replace`
         overwrites the current entry instead, so browsing a list leaves one entry, not hundreds."""
         if path == self.current:
             return
         del self._items[self._pos + 1 :]
+        del self._tops[self._pos + 1 :]
         if replace and self._items:
-            self._items[-1] = path
+            self._items[-1], self._tops[-1] = path, 0
             return
         self._items.append(path)
+        self._tops.append(0)
         if len(self._items) > self._limit:
-            del self._items[0]
+            del self._items[0], self._tops[0]
         self._pos = len(self._items) - 1
 
     def can_back(self) -> bool:
@@ -52,5 +67,6 @@ class History:
     def retain(self, known: set[str]) -> None:
         """Forgets notes that no longer exist (after a re-index)."""
         current = self.current
-        self._items = [p for p in self._items if p in known]
+        kept = [(p, t) for p, t in zip(self._items, self._tops, strict=True) if p in known]
+        self._items, self._tops = [p for p, _ in kept], [t for _, t in kept]
         self._pos = self._items.index(current) if current in self._items else len(self._items) - 1

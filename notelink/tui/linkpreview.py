@@ -25,7 +25,7 @@ class LinkPreview(ModalScreen[bool]):
     leaves the note as it is."""
 
     AUTO_FOCUS = "#preview-diff"  # (↑ ↓ PgDn scroll the diff; Enter, not taken by it, writes)
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,n", "answer(False)", "Cancel"),
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,n,q", "answer(False)", "Cancel"),
                                              Binding("y", "answer(True)", "Write"),
                                              Binding("enter", "answer(True)", "Write", show=False)]
     DEFAULT_CSS = f"""

@@ -23,7 +23,7 @@ class MentionsScreen(ModalScreen["tuple[Mention, int] | None"]):
     """The shown note's unlinked mentions, both ways; Enter (or `i`) on one returns it with its number
     among its target's mentions in its note (what `Vault.link` wraps)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,m", "close", "Close"),
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,m,q", "close", "Close"),
                                              Binding("i", "choose", "Link it")]
 
     def __init__(self, title: str, found: Mentions, name: Callable[[str], str]) -> None:

@@ -18,7 +18,7 @@ from urllib.parse import unquote
 
 from rich.segment import Segment
 from textual.content import Content
-from textual.events import Resize
+from textual.events import Resize, Show
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -157,6 +157,13 @@ class NoteView(ScrollView, can_focus=True):
         if at_end:
             self.action_scroll_end()
 
+    def scroll_to_line(self, top: int) -> None:
+        """Scrolls to line `top` of the note just shown (where it was read before: back, forward), laying
+        the note out down to it first."""
+        if top > 0:
+            self._lay_out_until(top + self.scrollable_content_region.height)
+            self.scroll_to(y=min(top, max(0, self.line_count - 1)), animate=False, immediate=True)
+
     def _text_width(self) -> int:
         return max(self.scrollable_content_region.width, 20)
 
@@ -285,6 +292,14 @@ class NoteView(ScrollView, can_focus=True):
         return self.scroll_y + 2 * height >= self.virtual_size.height
 
     def on_resize(self, event: Resize) -> None:
+        self._fit_width()
+
+    def on_show(self, event: Show) -> None:
+        """Shown again (the search pane hid it): a note put here while hidden was laid out 20 cells wide, and
+        no resize came to lay it out again (its size had not changed)."""
+        self._fit_width()
+
+    def _fit_width(self) -> None:
         """Lays the note out again for a new width: now up to the screen's part of it (its pieces are parsed
         already), the rest in steps; the line at the top of the screen stays there."""
         width = self._text_width()

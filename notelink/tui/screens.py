@@ -30,7 +30,7 @@ HELP_KEYS = [
     ("↑ ↓  j k  Enter", "move in a list; Enter opens the note or concept"),
     ("Tab  Shift+Tab", "next / previous panel"),
     ("← →", "in the note: scroll a table too wide for it sideways (Ctrl+PgUp/PgDn: a page)"),
-    ("[  ]", "back / forward through opened notes"),
+    ("[  ]", "back / forward through notes, where you left each"),
     ("l", "the note's [[links]] (to notes and their headings): pick one to follow it"),
     ("e", "edit the note in $EDITOR (re-indexed when you return)"),
     ("u", "related notes: show only notes not linked yet"),
@@ -94,7 +94,7 @@ class ConfirmScreen(ModalScreen[bool]):
     `default` answer's (No, where a Yes cannot be taken back)."""
 
     AUTO_FOCUS = f".{DEFAULT}"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,n", "answer(False)", "No"),
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,n,q", "answer(False)", "No"),
                                              Binding("y", "answer(True)", "Yes")]
 
     def __init__(self, question: str, yes: str = "Yes", no: str = "No", default: bool = True) -> None:
@@ -107,6 +107,7 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button(self.yes, variant="primary", id="yes", classes=DEFAULT if self.default else "")
                 yield Button(self.no, id="no", classes="" if self.default else DEFAULT)
+            yield Label(Text(f"y: {self.yes} · n / Esc: {self.no}"), classes="hint")
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -160,7 +161,7 @@ class ConceptScreen(ModalScreen[str | None]):
 
     Choosing a word shows that concept; choosing a note closes the view and returns its path."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", "Close")]
 
     def __init__(self, index: Index, word: str, top: int = 12, names: Names | None = None) -> None:
         super().__init__()
@@ -221,7 +222,7 @@ class LinksScreen(ModalScreen[str | None]):
     """The shown note's wikilinks; choosing one returns its target (the app resolves it). Each link is
     (label, target, the name of the note it opens: told apart from notes with the same title)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,l", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,l,q", "close", "Close")]
 
     def __init__(self, title: str, links: list[tuple[str, str, str]]) -> None:
         super().__init__()

@@ -303,6 +303,13 @@ class SearchPane(Vertical):
             state.notify(f"{hit.path} is not in the index any more", severity="warning")
             return
         self.close()
+        self.call_after_refresh(self._open, hit)  # (once the note view is back on screen, at its width)
+
+    def _open(self, hit: Hit) -> None:
+        """Shows the hit's note at its passage, the note focused."""
+        state = self.state
+        if hit.path not in state.notes_by_path:
+            return
         state.show_note(hit.path)
         view = self.screen.query_one(NoteView)
         if hit.snippet is not None:

@@ -175,12 +175,14 @@ def _outside_code(text: str, change: Callable[[str], str]) -> str:
 
 _CALLOUT = re.compile(r"^((?:[ \t]*>)+)[ \t]*\[!([^\]\n]+)\][+-]?[ \t]*(.*)$", re.MULTILINE)
 _BLOCK_ID = re.compile(r"(?:[ \t]+|^)\^[A-Za-z0-9-]+[ \t]*$", re.MULTILINE)
-_COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
+_COMMENT = re.compile(r"%%.*?%%|<!--.*?-->", re.DOTALL)  # Obsidian's comments, and HTML's
 
 
 def _callout(m: re.Match[str]) -> str:
+    """A callout's marker line as its title, in bold on a line of its own (a hard break: its body ran on
+    from it, "Contribute Most of the documentation...")."""
     kind, title = m.group(2).strip(), m.group(3).strip()
-    return f"{m.group(1)} **{title or kind.capitalize()}**"
+    return f"{m.group(1)} **{title or kind.capitalize()}**  "
 
 
 def _as_read(part: str) -> str:
@@ -196,7 +198,7 @@ _PROPERTY = re.compile(r"^([ \t]*(?:[-*+][ \t]+)?)([A-Za-z][\w-]*)::[ \t]*(\S.*?
 
 def reading_view(text: str) -> str:
     """Obsidian syntax as its reading view shows it: a callout's `[!type]` marker becomes its title in
-    bold, `^block-id`s and `%%comments%%` are hidden; code is left alone."""
+    bold, `^block-id`s, `%%comments%%` and `<!-- HTML comments -->` are hidden; code is left alone."""
     return _outside_code(text, _as_read)
 
 

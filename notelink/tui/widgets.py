@@ -3,9 +3,12 @@ update it (what to show); none of them reads the index itself."""
 
 from __future__ import annotations
 
+import re
+import textwrap
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -22,8 +25,10 @@ from notelink.tui.text import score_bar
 LINKED_MARK = "↔"
 SUBTITLE = f"{LINKED_MARK} linked · dim: weak"
 NARROW_SUBTITLE = f"{SUBTITLE} · Tab: concepts"
+NARROW_SUBTITLES = (NARROW_SUBTITLE, f"{LINKED_MARK} linked · Tab: concepts", "Tab: concepts")
 """The related panel's border subtitle, its legend (a weak note's row is dim: `Related.weak`); under 70
-columns it says where the concepts are (`ConceptsPanel`)."""
+columns it says where the concepts are (`ConceptsPanel`): the longest of `NARROW_SUBTITLES` that fits
+whole (at 60 columns "Tab: conce…")."""
 
 
 BAR, NAME_ROOM = 6, 20
@@ -96,10 +101,11 @@ class RelatedPanel(Vertical):
         self.border_title = "Related notes" + (" (unlinked only)" if unlinked else "")
         name = names.name if names is not None else (lambda path, title: title or path)
         self._rows = tuple((h, name(h.path, h.title)) for h in hits)
+        self._empty = empty
         if hits:
             self._fill(listing)
         else:
-            listing.set_options([Option(Text(empty, style="dim italic"), disabled=True)])
+            self._fill_empty(listing)
         with listing.prevent(OptionList.OptionHighlighted):
             listing.highlighted = None
         self.set_reason("")
@@ -127,7 +133,7 @@ class RelatedPanel(Vertical):
         room = self._fitted - head - 1 if self._fitted else 0
         names = [n for _, n in self._rows]
         if room > 0:
-            ends = [n if len(n) <= room else n[: room - 1] + "…" for n in names]
+            ends = [n if len(n) <= room else n[: room - 1].rstrip() + "…" for n in names]
             starts = [e[: max(room - 4, 1)] if e.endswith("…") else e for e in ends]  # (alike but in their
             alike = {t for t in starts if starts.count(t) > 1}  # last letters: "Obsidian Headless · M…")
             cut = [middle_cut(n, room) if t in alike else e
@@ -136,22 +142,43 @@ class RelatedPanel(Vertical):
         listing.set_options(Option(_related_prompt(h, n, bar), id=h.path)
                             for (h, _), n in zip(self._rows, names, strict=True))
 
+    _empty = ""  # why no note is listed
+
+    def _fill_empty(self, listing: OptionList) -> None:
+        """Why no note is listed, wrapped at spaces to the list's width (a row of its own was cut: "no index
+        yet: press r to buil…" at 100 columns)."""
+        self._fitted = width = listing.scrollable_content_region.width
+        lines = [wrapped for line in self._empty.split("\n")
+                 for wrapped in (textwrap.wrap(line, width) if width > 0 else [line]) or [""]]
+        listing.set_options([Option(Text("\n".join(lines), style="dim italic"), disabled=True)])
+
     def on_resize(self, event: events.Resize) -> None:
         narrow = self.screen.has_class("-narrow")  # the concepts a Tab away, not beside (app.tcss)
-        self.border_subtitle = NARROW_SUBTITLE if narrow else SUBTITLE
+        room = self.outer_size.width - 6  # (the corners, and a rule and a space each side)
+        fits = [t for t in NARROW_SUBTITLES if cell_len(t) <= room] or [NARROW_SUBTITLES[-1]]
+        self.border_subtitle = fits[0] if narrow else SUBTITLE
+        self.call_after_refresh(lambda: self.set_reason(self._reason))  # (fitted to the new width)
         listing = self.query_one("#related", OptionList)
-        if self._rows and listing.scrollable_content_region.width != self._fitted:
+        if not self._rows and listing.scrollable_content_region.width != self._fitted:
+            self._fill_empty(listing)
+        elif self._rows and listing.scrollable_content_region.width != self._fitted:
             at = listing.highlighted
             with listing.prevent(OptionList.OptionHighlighted):
                 self._fill(listing)
                 listing.highlighted = at
 
-    _reason = ""
+    _reason = ""  # the highlighted note's reason, whole
+    _shown = ""  # as fitted to the panel
 
     def set_reason(self, reason: str) -> None:
-        if reason != self._reason:  # an update re-lays out the screen; skip it when nothing changed
-            self._reason = reason
-            self.query_one("#because", Static).update(Text(reason, style="italic"))
+        """Says why the highlighted note is related, in the lines the panel gives it (`fit_reason`)."""
+        self._reason = reason
+        box = self.query_one("#because", Static)
+        lines = box.styles.max_height.value if box.styles.max_height is not None else 3
+        shown = fit_reason(reason, box.content_region.width, int(lines))
+        if shown != self._shown:  # an update re-lays out the screen; skip it when nothing changed
+            self._shown = shown
+            box.update(Text(shown, style="italic"))
 
     @on(OptionList.OptionHighlighted, "#related")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -164,6 +191,37 @@ class RelatedPanel(Vertical):
         event.stop()
         if event.option.id:
             self.post_message(NoteRequested(event.option.id))
+
+
+def fit_reason(reason: str, width: int, lines: int) -> str:
+    """`reason` in at most `lines` lines of `width` cells, as they wrap at spaces: whole, else its first
+    items (cut after a "," or ";") and "…", else its first words: at 80 columns one line cut it mid-word
+    ("because: mentions How Obsid…")."""
+    if width <= 0 or wrapped_lines(reason, width) <= lines:
+        return reason
+    for cut in reversed([m.start() + 1 for m in re.finditer(r"[,;] ", reason)]):
+        if wrapped_lines(reason[:cut] + " …", width) <= lines:
+            return reason[:cut] + " …"
+    words = reason.split(" ")
+    while len(words) > 1 and wrapped_lines(" ".join(words) + "…", width) > lines:
+        words.pop()
+    shown = " ".join(words)
+    return shown + "…" if wrapped_lines(shown + "…", width) <= lines else shown[: width * lines - 1] + "…"
+
+
+def wrapped_lines(text: str, width: int) -> int:
+    """How many lines of `width` cells `text` takes, wrapped at spaces (a longer word over several)."""
+    count, used = 1, 0
+    for word in text.split(" "):
+        cells = cell_len(word)
+        if used and used + 1 + cells <= width:
+            used += 1 + cells
+            continue
+        if used:
+            count += 1
+        count += max(cells - 1, 0) // width
+        used = cells % width or (width if cells else 0)
+    return count
 
 
 def middle_cut(name: str, room: int) -> str:

@@ -78,6 +78,10 @@ async def test_cancelled_build_then_a_new_one_reports_no_failure(edited: tuple[P
     async with running(app, (120, 35)) as pilot:
         gen = app.index.gen if app.index else None
         shown = record_notes(app)
+        await pilot.press("x")  # no build yet: it says so (x was silent)
+        await wait_for(pilot, lambda: bool(shown))
+        assert shown.pop() == ("Nothing to cancel: x stops an index build started with r or the palette",
+                               "information")
         await pilot.press("r")
         await wait_for(pilot, lambda: "(x: cancel)" in str(app.query_one("#index-label").render())
                        and "Reading notes" in str(app.query_one("#index-label").render()))

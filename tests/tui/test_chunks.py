@@ -25,7 +25,8 @@ def test_never_cuts_inside_code_quotes_tables_or_comments() -> None:
     quote = "".join(f"> quoted {i}\n" for i in range(50)) + "\n"
     table = "| a | b |\n|---|---|\n" + "".join(f"| {i} | x |\n" for i in range(50)) + "\n"
     comment = "%%\n" + "".join(f"hidden {i}\n\n" for i in range(50)) + "%%\n\n"
-    for block in (code, quote, table, comment):
+    html = "<!-- ## Why\n\n" + "".join(f"hidden {i}\n\n" for i in range(50)) + "end -->\n\n"
+    for block in (code, quote, table, comment, html):
         text = "para\n\n" + block + "\n- after\n\nlast\n"
         pieces = split_chunks(text, first=3, size=3)
         assert "".join(pieces) == text and len(pieces) == 4  # para | the block | - after | last

@@ -13,8 +13,9 @@ from textual.widgets import Input, OptionList
 
 from notelink.tui import actions
 from notelink.tui.app import NotelinkApp
+from notelink.tui.noteview import NoteView
 
-from .helpers import running, settle, sync, wait_for
+from .helpers import open_note, running, settle, sync, wait_for
 from .test_app import indexed, make_app
 from .test_builds import record_notes
 
@@ -143,6 +144,31 @@ async def test_the_ends_of_history_say_so(indexed: tuple[Path, Path]) -> None:
         app.show_note("cooking/Kimchi.md")
         await pilot.press("left_square_bracket")
         assert app.current == first and len(shown) == 2
+
+
+@sync
+async def test_back_and_forward_return_where_each_note_was_read(indexed: tuple[Path, Path]) -> None:
+    """Reading down a long note, following a link and pressing `[` came back to the note's top: the place
+    was lost. Back and forward return to where each note was left."""
+    app = make_app(*indexed)
+    async with running(app, (120, 24)) as pilot:
+        await open_note(pilot, app, "Home.md")
+        view = app.query_one(NoteView)
+        view.focus()
+        await pilot.press("pagedown")
+        await wait_for(pilot, lambda: view.scroll_y > 5)
+        read_at = round(view.scroll_y)
+        app.follow_link("Kimchi")
+        await wait_for(pilot, lambda: app.current == "cooking/Kimchi.md" and view.scroll_y == 0)
+        await pilot.press("pagedown")
+        await wait_for(pilot, lambda: view.scroll_y > 0)
+        kimchi_at = round(view.scroll_y)
+        await pilot.press("left_square_bracket")
+        await wait_for(pilot, lambda: app.current == "Home.md")
+        assert round(view.scroll_y) == read_at
+        await pilot.press("right_square_bracket")
+        await wait_for(pilot, lambda: app.current == "cooking/Kimchi.md")
+        assert round(view.scroll_y) == kimchi_at
 
 
 @sync

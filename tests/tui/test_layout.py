@@ -87,6 +87,7 @@ async def test_under_70_columns_the_concepts_take_the_related_notes_place_while_
     async with running(app, (60, 20)) as pilot:
         related, concepts = app.query_one(RelatedPanel), app.query_one(ConceptsPanel)
         assert related.region.width >= 28 and "Tab: concepts" in str(related.border_subtitle)
+        assert len(str(related.border_subtitle)) <= related.outer_size.width - 6  # whole, not "Tab: conce…"
         app.query_one("#related", OptionList).focus()
         await pilot.press("tab")
         await wait_for(pilot, lambda: concepts.region.width >= 28 and related.region.width == 0,

@@ -11,12 +11,14 @@ from typing import Any
 import pytest
 from textual.containers import VerticalScroll
 from textual.geometry import Region
+from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 
 from notelink.tui.app import NotelinkApp
 from notelink.tui.linkpreview import LinkPreview
 from notelink.tui.mentions import MentionsScreen
 from notelink.tui.noteview import NoteView
+from notelink.tui.screens import ConceptScreen, ConfirmScreen, LinksScreen
 
 from .helpers import copy_indexed, open_note, running, sample_index, settle, sync, wait_for
 from .test_app import SIZE, FakeWatcher, make_app
@@ -279,3 +281,35 @@ async def test_the_undo_preview_says_where_a_renamed_note_is_now(vault: tuple[Pa
         await wait_for(pilot, lambda: isinstance(app.screen, LinkPreview), what="the undo preview")
         assert "is now cooking/Pizza dough (Neapolitan).md: moved or renamed since" in preview(app).heading
         assert "-- [[Fermentation]]" in preview(app).diff
+
+
+@sync
+async def test_q_in_a_dialog_closes_it_and_writes_nothing(vault: tuple[Path, Path]) -> None:
+    """`q` in the links, mentions, concept, link preview and yes/no dialogs did nothing at all (only the help
+    closed on it): each closes on it now, as on Esc, answering no; the app keeps running."""
+    note = vault[0] / PIZZA
+    before = note.read_bytes()
+    app = watched(vault)
+    async with running(app, SIZE) as pilot:
+        await preview_link(pilot, app)
+        opened = {"i": LinkPreview, "l": LinksScreen, "m": MentionsScreen}  # (the preview is open)
+        for key, dialog in opened.items():
+            if key != "i":
+                await pilot.press(key)
+            await wait_for(pilot, lambda d=dialog: isinstance(app.screen, d), what=dialog.__name__)
+            await pilot.press("q")
+            await wait_for(pilot, lambda: not isinstance(app.screen, ModalScreen), what=f"{key}: closed")
+            highlight_unlinked(app)
+        app.query_one("#concepts", OptionList).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConceptScreen), what="the concept")
+        await pilot.press("q")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ModalScreen), what="the concept closed")
+        answers: list[bool | None] = []
+        app.push_screen(ConfirmScreen("Build one now?", "Build", "Not now"), answers.append)
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen.query(".hint"))
+        hint = str(app.screen.query_one(".hint", Static).render())
+        assert hint == "y: Build · n / Esc: Not now", hint  # (its keys were said nowhere)
+        await pilot.press("q")
+        await wait_for(pilot, lambda: answers == [False])
+        assert app.is_running and note.read_bytes() == before

@@ -125,6 +125,37 @@ async def test_enter_opens_the_note_at_the_passage(indexed: tuple[Path, Path]) -
 
 
 @sync
+async def test_at_80_columns_enter_opens_the_note_at_its_width_and_passage(
+        indexed: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The note was put in the note view while the search pane still hid it: laid out 20 cells wide
+    (tmux, 80x24: "I feed at a ratio of" a line), and at times left so, no resize coming to lay it out
+    again. It is shown once the note view is back, at its width."""
+    app = make_app(*indexed)
+    widths: list[int] = []
+    real = NoteView.show
+
+    def show(view: NoteView, *args: Any, **kw: Any) -> None:
+        real(view, *args, **kw)
+        widths.append(view._width)
+
+    monkeypatch.setattr(NoteView, "show", show)
+    async with running(app, (80, 24)) as pilot:
+        await search(pilot, app, "sourdough starter feed")
+        hit = pane(app).hits[0]
+        assert hit.snippet is not None
+        widths.clear()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.current == hit.path)
+        await settle(pilot, app)
+        view = app.query_one(NoteView)
+        assert widths == [view.scrollable_content_region.width] and widths[0] > 40, widths
+        first = " ".join(hit.snippet.text.split()[:4])
+        line = next(y for y, c in enumerate(view.lines) if first in " ".join(c.plain.split()))
+        top, height = round(view.scroll_y), view.scrollable_content_region.height
+        assert top <= line < top + height, (top, line, height)
+
+
+@sync
 async def test_enter_opens_the_note_at_the_hits_line_when_the_passages_words_are_not_on_screen(
         indexed: tuple[Path, Path]) -> None:
     """A snippet with no word the note view shows (it was a table's `| --- |` row) opened the note at its

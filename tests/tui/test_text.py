@@ -163,6 +163,20 @@ def test_history_back_forward_and_browsing() -> None:
     assert h.current == "f"
 
 
+def test_history_keeps_where_each_note_was_read() -> None:
+    h = History()
+    h.visit("a")
+    h.leave(40)  # read down to line 40, then a link followed
+    h.visit("b")
+    h.leave(7)
+    assert h.back() == "a" and h.top == 40  # back where "a" was being read, not at its top
+    assert h.forward() == "b" and h.top == 7
+    h.visit("c", replace=True)  # browsing the list: the entry is another note, from its top
+    assert h.current == "c" and h.top == 0
+    h.retain({"a", "c"})
+    assert h.back() == "a" and h.top == 40
+
+
 def test_dendron_wikilinks_name_the_alias_first() -> None:
     text = "Read [[Intro|docs.intro]], [[the guide|dendron://vault/docs.guide#Setup]] and [[docs.faq]].\n"
     out = shown_markdown(text, alias_first=True)
@@ -192,8 +206,29 @@ def test_obsidian_syntax_reads_as_in_its_reading_view() -> None:
 
     text = ("> [!hint]- Click to expand\n> Body line ^b15695\n\nPara %%a secret%% text\n\n"
             "- item\n^list-id\n\n```\n> [!note] in code ^keep %%kept%%\n```\n> > [!warning]\n")
-    assert reading_view(text) == ("> **Click to expand**\n> Body line\n\nPara  text\n\n- item\n\n\n"
-                                  "```\n> [!note] in code ^keep %%kept%%\n```\n> > **Warning**\n")
+    assert reading_view(text) == ("> **Click to expand**  \n> Body line\n\nPara  text\n\n- item\n\n\n"
+                                  "```\n> [!note] in code ^keep %%kept%%\n```\n> > **Warning**  \n")
+
+
+def test_html_comments_are_hidden_as_obsidians_are() -> None:
+    """Dendron's site keeps drafts in them: `<!-- ## Why Use Schemas ... -->` was shown raw, cut midword."""
+    from notelink.tui.text import reading_view
+
+    text = ("Intro <!-- a note to self --> text.\n\n<!-- ## Why Use Schemas\n\nSchemas help you.  -->\n\n"
+            "## Features\n\n`<!-- code -->` stays\n")
+    assert reading_view(text) == "Intro  text.\n\n\n\n## Features\n\n`<!-- code -->` stays\n"
+
+
+def test_a_callouts_title_stands_on_its_own_line() -> None:
+    """Its body ran on from it: "▌ Contribute Most of the documentation existed"."""
+    from notelink.tui.render import lay_out, parse
+
+    md = shown_markdown("> [!tip]- Contribute\n> Most of the documentation came first.\n>\n> Then this.\n")
+    assert [line.plain.rstrip() for line in lay_out(parse(md), 60).lines] == [
+        "▌ Contribute", "▌ Most of the documentation came first.", "▌", "▌ Then this."]
+    bare = shown_markdown("> [!warning]\n> Back up first.\n")
+    assert [line.plain.rstrip() for line in lay_out(parse(bare), 60).lines] == [
+        "▌ Warning", "▌ Back up first."]
 
 
 def test_property_lines_are_each_on_their_line_and_block_ids_hidden() -> None:
