@@ -239,8 +239,8 @@ def read_vault(vault: Path, cfg: IndexConfig, previous: dict[str, NoteRecord],
 def _none_indexed(vault: Path, skipped: list[Skipped]) -> str:
     reasons = "; ".join(f"{s.path}: {s.reason}" for s in skipped[:3])
     more = f"; and {len(skipped) - 3} more" if len(skipped) > 3 else ""
-    return (f"none of the {len(skipped)} files in {vault} could be indexed, so the index was left as it was "
-            f"(skipped: {reasons}{more})")
+    return (f"none of the {len(skipped)} files in {vault} could be indexed, so no new index was written "
+            f"(an index already there stays as it was). Skipped: {reasons}{more}")
 
 
 def _read_one(vault: Path, rel: str, cfg: IndexConfig, old: NoteRecord | None,

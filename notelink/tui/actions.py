@@ -92,7 +92,9 @@ def list_unindexed(app: AppState) -> None:
 
 def show_unindexed_panels(app: AppState, why: str | None = None) -> None:
     """The side panels before there is an index: saying so, or `why`."""
-    if why is None:
+    if why is None and app.watcher is not None and app.watch_error:
+        why = "no index yet: the last build failed (see the note view)"
+    elif why is None:
         built = app.watcher is not None or app.follower is not None  # (here, or by another notelink)
         why = "no index yet: it is being built" if built else "no index yet: press r to build it"
     app.query_one(RelatedPanel).show([], False, why)

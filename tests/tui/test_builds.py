@@ -154,6 +154,8 @@ async def test_a_watcher_that_cannot_build_the_first_index_says_why(tmp_path: Pa
         await wait_for(pilot, lambda: view.border_title == "No index yet")
         assert not app.query_one(IndexStatus).display
         assert "none of the 8 files" in app.watch_error
+        (line,) = app.query_one("#related", OptionList).options  # not "it is being built"
+        assert " ".join(str(line.prompt).split()) == "no index yet: the last build failed (see the note view)"
         w.on_event(FakeEvent("indexing"))  # the watcher tries again
         await wait_for(pilot, lambda: app.watch_error == "" and app.query_one(IndexStatus).display)
 
