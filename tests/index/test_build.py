@@ -208,8 +208,9 @@ def test_index_of_an_older_format_is_rebuilt(make_vault, tmp_path: Path) -> None
 def test_a_build_that_could_index_no_note_keeps_the_previous_index(make_vault, tmp_path: Path) -> None:
     vault = _topic_vault(make_vault)
     first = build_index(vault, tmp_path / "ix", FAST)
-    with pytest.raises(VaultError, match=r"none of the 12 files .* could be indexed, so no new index was "
-                                         r"written \(an index already there stays as it was\)\. Skipped: .*too large"):
+    said = (r"none of the 12 files .* could be indexed, so no new index was written \(an index already there "
+            r"stays as it was\)\. Skipped: .*too large")
+    with pytest.raises(VaultError, match=said):
         build_index(vault, tmp_path / "ix", FAST, index_cfg=IndexConfig(max_file_bytes=1))
     index = Index.open(tmp_path / "ix")
     assert index.meta["generation"] == first.generation and len(index.notes) == 12
