@@ -4,7 +4,9 @@ Search finds a word's forms as it finds the word: a note about `Growing tomatoes
 The forms are the vault's own words that share a stem with the word by the simple suffix rules of the
 word's language (`ENDINGS`): `tomato` + `es`, `berr` + `y`/`ies`, `not` + `e`/`es`/`ed`/`ing`. Only words the
 vault has are forms (a look-up in its vocabulary per ending, no stemmer's guess at a word no note has).
-Languages without rules here get no forms; their CBOW neighbours still come in as neighbours.
+Languages without rules here get no forms; their CBOW neighbours still come in as neighbours. Arabic
+writes its article and some particles as the word's beginning (`مزامنة`, `المزامنة`, `والمزامنة`): its
+`PREFIXES` take turns as endings do.
 
 Measured (`SearchConfig.w_forms`, benchmarks/word_forms.py and benchmarks/search.py, seeds 1-3): known-item
 queries of a title word in the other number, MRR `en` 0.38 -> 0.86 and dendron-site 0.23 -> 0.80; link
@@ -15,6 +17,7 @@ suggestion level on `en` (recall@10 0.824 -> 0.820, held-out 0.711 -> 0.717) and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -61,26 +64,61 @@ ENDINGS: Mapping[str, tuple[Endings, ...]] = {
     "it": (Endings(("o", "i", "a", "e")), Endings(("co", "chi", "ca", "che"))),  # libro, libri
     "da": (Endings(("", "e", "er", "en", "et", "ene", "erne")),),
     "sv": (Endings(("", "a", "ar", "or", "er", "en", "et", "na", "arna", "orna", "erna")),),
+    "ar": (Endings(("ة", "ات")), Endings(("", "ون", "ين"))),       # ملاحظة, ملاحظات; مبرمج, مبرمجون
 }
 """Suffix rules by language family (`stopwords.family`): each `Endings` a set of endings that inflect one
 stem. They find forms, not roots: `recording` and `record` are one word to search, as they are to a reader
 of a note about recording."""
 
 
+PREFIXES: Mapping[str, tuple[str, ...]] = {
+    "ar": ("", "ال", "وال", "بال", "فال", "كال", "لل"),  # the article, alone and after و ب ف ك ل (لل: ل + ال)
+}
+"""Beginnings that take turns on one word, by language family: only the article and the particles written
+with it, which no Arabic word begins with by itself (a lone و, ب or ل could be the word's first letter)."""
+
+_SCRIPTS = {"ar": (re.compile(r"[\u0600-\u06FF]"), ("ar", "fa", "ur"))}
+"""Languages whose rules a word in their script takes when the language asked for writes in another (an
+Arabic word searched in a vault mostly in English): the script's letters, the languages written in it."""
+
+
 def forms_of(word: str, lang: str, known: Callable[[str], bool]) -> list[str]:
     """The other forms of `word` in language `lang` that `known` accepts (the vault's words), in the order
-    of the rules; none for a language without rules."""
+    of the rules, beginnings first; none for a language without rules. A word in the script of a language
+    with rules, asked for in a language written in another script, takes that language's (`_SCRIPTS`)."""
+    lang = _by_script(word, lang)
     out: dict[str, None] = {}
+    for base in _beginnings(word, lang):
+        for form in (base, *_endings(base, lang)):
+            if form != word and known(form):
+                out[form] = None
+    return list(out)
+
+
+def _by_script(word: str, lang: str) -> str:
+    for script_lang, (letters, langs) in _SCRIPTS.items():
+        if lang not in langs and letters.search(word):
+            return script_lang
+    return lang
+
+
+def _beginnings(word: str, lang: str) -> list[str]:
+    """`word` and, when it begins with one of its language's `PREFIXES`, the word after each other one."""
+    starts = PREFIXES.get(lang, ())
+    begun = max((p for p in starts if word.startswith(p) and len(word) - len(p) >= MIN_STEM), key=len,
+                default="")
+    return [word, *(p + word[len(begun):] for p in starts if p != begun)] if starts else [word]
+
+
+def _endings(word: str, lang: str) -> list[str]:
+    """The forms the suffix rules of `lang` (`ENDINGS`) give `word`, whether the vault has them or not."""
+    out = []
     for rule in ENDINGS.get(lang, ()):
         for ending in rule.endings:
             stem = word[: len(word) - len(ending)] if ending else word
-            if not word.endswith(ending) or len(stem) < MIN_STEM or not rule.stem_ok(stem):
-                continue
-            for other in rule.endings:
-                form = stem + other
-                if form != word and known(form):
-                    out[form] = None
-    return list(out)
+            if word.endswith(ending) and len(stem) >= MIN_STEM and rule.stem_ok(stem):
+                out += [stem + other for other in rule.endings]
+    return out
 
 
 class WordForms:

@@ -82,3 +82,32 @@ def test_a_word_the_vault_has_only_in_another_form_is_searched_as_that_form(tmp_
     build_index(tmp_path / "v", tmp_path / "ix", replace(FAST, min_count=1))
     found = Searcher(Index.open(tmp_path / "ix")).search("box")
     assert found.unknown == [] and found.words == ["boxes"] and [h.path for h in found.hits] == ["Boxes.md"]
+
+
+ARABIC = {"المزامنة", "والمزامنة", "مزامنة", "ملاحظات", "الملاحظات", "ملاحظة", "له", "الله", "تزام"}
+
+
+def test_arabic_article_and_particles_take_turns_as_endings_do() -> None:
+    def ar(word: str, lang: str = "ar") -> list[str]:
+        return forms_of(word, lang, ARABIC.__contains__)
+
+    assert ar("مزامنة") == ["المزامنة", "والمزامنة"] and ar("والمزامنة") == ["مزامنة", "المزامنة"]
+    assert ar("ملاحظة") == ["ملاحظات", "الملاحظات"]  # the plural, and it with the article
+    assert ar("الملاحظة") == ["الملاحظات", "ملاحظة", "ملاحظات"]
+    assert ar("الله") == []  # `له` is no form of it: two letters are left, a stem keeps three
+    assert ar("مزامنة", "en") == ["المزامنة", "والمزامنة"]  # an Arabic word in a vault mostly in English
+    assert ar("مزامنة", "fa") == []  # Persian writes in Arabic script, without Arabic's article
+    assert forms_of("tomato", "ar", VAULT.__contains__) == []
+
+
+def test_an_arabic_word_finds_the_note_that_writes_it_with_the_article(tmp_path: Path) -> None:
+    """A new user's sweep: `مزامنة` (sync) was in no note's text, though the Arabic note has `المزامنة`."""
+    (tmp_path / "v" / "ar").mkdir(parents=True)
+    arabic = "# Obsidian\n\nتدعم خدمة المزامنة جميع الأجهزة.\n"
+    (tmp_path / "v" / "ar" / "Obsidian.md").write_text(arabic, "utf-8")
+    for rel, text in NOTES.items():
+        (tmp_path / "v" / rel).write_text(text, encoding="utf-8")
+    build_index(tmp_path / "v", tmp_path / "ix", replace(FAST, min_count=1))
+    found = Searcher(Index.open(tmp_path / "ix")).search("مزامنة")
+    assert found.unknown == [] and found.words == ["المزامنة"]
+    assert [h.path for h in found.hits] == ["ar/Obsidian.md"]
