@@ -518,7 +518,7 @@ def test_notes_whose_paths_differ_only_by_case_are_answered_for_the_one_asked(tm
 
 WRONG = [
     ("search", {}, 'query is missing: it must be text (what to look for, in words: "a phrase" in quotes, '
-                   "#tag and path:folder filter)"),
+                   "#tag and path:folder filter, -word leaves out the notes that have the word)"),
     ("related", {}, "note is missing: it must be text (a note's title, alias, file name or vault-relative "
                     "path)"),
     ("search", {"query": "bread", "limit": "3"}, 'limit must be a whole number, not "3"'),
