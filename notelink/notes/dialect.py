@@ -49,9 +49,11 @@ _WIKILINK = re.compile(r"\[\[[^\[\]\n]+\]\]")
 _MDLINK = re.compile(r"\[[^\]\n]*\]\((?!\w+:)([^)\s]+)\)")
 
 # Text that is markup in every dialect: template variables and macros (`{{fm.desc}}`, `{{date}}`, Logseq's
-# `{{query ...}}`), and block ids at the end of a line (Obsidian and Logseq `^block-id`).
+# `{{query ...}}`), and block ids (Obsidian's `^block-id`: Latin letters, digits and dashes, at the end of a
+# line after a space, or alone on its line after a table, list or callout, as help.obsidian.md's "Internal
+# links" writes them; alone, `^callout-internal-links-link-text` was indexed as five words).
 _MACRO = re.compile(r"\{\{[^{}\n]*\}\}")
-_BLOCK_ID = re.compile(r"[ \t]\^[A-Za-z0-9][\w-]*[ \t]*$", re.MULTILINE)
+_BLOCK_ID = re.compile(r"(?:^|[ \t])\^[A-Za-z0-9-]+[ \t]*$", re.MULTILINE)
 
 # Logseq
 _PROPERTY = re.compile(r"^([ \t]*(?:[-*+][ \t]+)?)([A-Za-z][\w\-/.]*)::(?:[ \t]+(.*?))?[ \t]*$", re.MULTILINE)

@@ -21,7 +21,10 @@ from notelink.notes.frontmatter import as_list, load_front_matter, split_front_m
 _TAG = re.compile(r"(?<![^\s(\[,;])#([^\W\d][\w/-]*|\d+[^\W\d][\w/-]*)")
 _URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]{0,31}://|www\.|mailto:)\S+", re.IGNORECASE)
 """(A scheme of at most 32 characters: unbounded, `a.a.a.…` made each word boundary scan to the end.)"""
-_COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
+_COMMENT_SCAN = re.compile(r"^ {0,3}(`{3,}(?=[^`\n]*$)|~{3,})([^\n]*)$|``[^\n]*?``|`[^`\n]*`|%%",
+                           re.MULTILINE)
+"""What `_without_comments` stops at: a fence line (backtick fences have no backtick in their info), a code
+span on one line, or `%%`."""
 _MATH_BLOCK = re.compile(r"\$\$.*?\$\$", re.DOTALL)
 
 
@@ -336,6 +339,28 @@ def _amount(chars: int) -> str:
     return f"{chars} character{'' if chars == 1 else 's'}"
 
 
+def _without_comments(body: str) -> str:
+    """`body` without its Obsidian comments (`%%...%%`, across lines too): a `%%` in fenced code or a code
+    span starts none (a `%%` in "wrap text with `%%`" hid the prose up to the next comment). One pass: a
+    comment ends at the next `%%`, whatever lies between; an unclosed one is kept as text."""
+    if "%%" not in body:
+        return body
+    out, pos, kept, fence = [], 0, 0, ""
+    while m := _COMMENT_SCAN.search(body, pos):
+        pos = m.end()
+        if chars := m.group(1):
+            if not fence:
+                fence = chars
+            elif chars[0] == fence[0] and len(chars) >= len(fence) and not m.group(2).strip():
+                fence = ""
+        elif m.group() == "%%" and not fence:
+            if (end := body.find("%%", pos)) < 0:
+                break
+            out += [body[kept : m.start()], " "]
+            kept = pos = end + 2
+    return "".join(out) + body[kept:]
+
+
 def parse_note(text: str, stem: str, alias_first: bool = False) -> ParsedNote:
     """Parses a note's text; `stem` (file name without `.md`) is the title of last resort. `alias_first`
     reads `[[a|b]]` as alias `a` of note `b`, as Dendron writes them (`notelink.notes.dialect`).
@@ -344,7 +369,7 @@ def parse_note(text: str, stem: str, alias_first: bool = False) -> ParsedNote:
     raw_fm, body = split_front_matter(without_block(text).lstrip("\ufeff"))
     fm, warning = load_front_matter(raw_fm)
     note = ParsedNote(title="", warning=warning)
-    body = _MATH_BLOCK.sub(" ", _COMMENT.sub(" ", body))
+    body = _MATH_BLOCK.sub(" ", _without_comments(body))
     _parse_body(body, note, alias_first)
     fm_title = fm.get("title")
     if isinstance(fm_title, (str, int, float)) and str(fm_title).strip():

@@ -44,7 +44,7 @@ PARALLEL_PARSE_WITH_IMPORT = 200
 process finishes first anyway, and a second one only slows the import (173 notes: 0.98-1.01 s to read and
 parse with two, 0.79-0.86 s with one)."""
 
-TOKENS_VERSION = f"9, Unicode {unicodedata.unidata_version}"
+TOKENS_VERSION = f"10, Unicode {unicodedata.unidata_version}"
 """How notes become tokens (parsing, tokenizing, stop words); saved in each generation's meta. A build whose
 previous generation has another one parses every note again instead of reusing records by content hash. 2: a
 long paragraph in another language than its note loses that language's stop words; more French ones; a
@@ -56,7 +56,9 @@ and code spans kept as `refs`. 5: numbers kept in file names and `refs`, and the
 `numbered`. 6: front matter of notes saved with CRLF line ends. 7: a title from a heading keeps its code
 spans, inline HTML and `#tags`; Logseq's tags are references to their pages. 8: a note in a script with no
 stop-word list (Chinese, Thai, Khmer...) has that script's language, not English. 9: a version or dotted
-number (`v0.14.2`, `3.11`) is one number token, dropped as numbers are (it gave the word `v0`). The Unicode
+number (`v0.14.2`, `3.11`) is one number token, dropped as numbers are (it gave the word `v0`). 10: an
+Obsidian block id alone on its line (`^callout-name`) is no text; a `%%` in code starts no comment; "vs" and
+"versus" are English stop words. The Unicode
 version is part of it: which characters are letters or marks decides where words end."""
 
 _SLICE = 16  # notes a child parses and sends back at a time

@@ -77,6 +77,9 @@ STOPWORDS: frozenset[str] = frozenset(
     perhaps maybe instead otherwise therefore hence whereas anyway genuinely truly literally obviously
     clearly certainly probably definitely generally usually typically especially particularly
     essentially mostly merely nearly fairly somewhat"""
+    # "vs" compares two things it does not name ("wikilink vs markdown link": the rare "vs" outweighed both);
+    # "v.s." is a version-shaped number, dropped already
+    """ vs versus"""
     # number words, as digits are dropped: a recipe's "twenty minutes" says no more than its "20 minutes"
     """ one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen
     seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand

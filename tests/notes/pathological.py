@@ -28,6 +28,7 @@ CASES: dict[str, Callable[[], str]] = {
     "200k of [[": lambda: "[[" * 100_000,
     "1MB of [[": lambda: "[[" * 500_000,
     "1MB of [[ with ]] at the end": lambda: "[[" * 500_000 + "]]",
+    "1MB of %% between code spans": lambda: "%%`" * 333_333,
     "[[ on 200k lines": lambda: "[[ x\n" * 200_000,
     "1MB of ![[": lambda: "![[" * 330_000,
     "1MB of ]][[": lambda: "]][[" * 250_000,

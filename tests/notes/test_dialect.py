@@ -189,3 +189,15 @@ def test_a_given_dialect_wins(make_vault) -> None:
 def test_template_variables_and_block_ids_are_no_prose() -> None:
     note = parse_in("The {{fm.desc}} goes here. ^Ev8p1L5P0IzDGjAs\n", "a.md", DialectConfig("obsidian"))
     assert note.paragraphs == ["The   goes here."]
+
+
+def test_a_block_id_alone_on_its_line_is_no_prose() -> None:
+    """Obsidian's "Internal links": a callout's id goes on the line after it
+    (`^callout-internal-links-link-text` was five words of the note); ids are Latin letters, digits and
+    dashes, at the end of a line."""
+    text = ("> [!tip] Tip\n> Use aliases.\n^callout-internal-links-link-text\n\n"
+            "| a |\n|---|\n| b |\n\n^table-1\n\n- item ^list-2\n\nx^2 and ^not_an_id\n")
+    note = parse_in(text, "a.md", DialectConfig("obsidian"))
+    words = " ".join(note.paragraphs).split()
+    assert not {"callout-internal-links-link-text", "^table-1", "table", "list"} & set(words)
+    assert "^not_an_id" in words and "x^2" in words

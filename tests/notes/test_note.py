@@ -117,3 +117,19 @@ def test_past_the_markdown_budget_code_spans_and_urls_are_refs_too() -> None:
     text = "# T\n\n" + "filler words here\n\n" * (MARKDOWN_BUDGET // 18) + "use `area.topic` and https://a.b/c\n"
     note = parse_note(text, "t")
     assert note.refs[-2:] == ["area.topic", "https://a.b/c"] and "long note" in note.warning
+
+
+def test_a_comment_mark_in_code_starts_no_comment() -> None:
+    """Obsidian's "Basic formatting syntax": "`%%`" in prose and `%%` in a fence started a comment that hid
+    the prose up to the next `%%` ("Comments are only visible in Editing view") and read the example code."""
+    text = ("You can add comments by wrapping text with `%%`. Comments are only visible in Editing view.\n\n"
+            "```md\nThis is an %%inline%% comment.\n\n%%\nThis is a block comment.\n%%\n```\n\n"
+            "~~~\n%%\n~~~\n\nAfter %%a hidden\n\nblock%% the end. ``a %% b`` and `%%` too.")
+    words = parse_note(text, "f").text.split()
+    assert words == ["You", "can", "add", "comments", "by", "wrapping", "text", "with", ".",
+                     "Comments", "are", "only", "visible", "in", "Editing", "view.", "After", "the", "end.",
+                     "and", "too."]
+
+
+def test_an_unclosed_comment_mark_is_text() -> None:
+    assert parse_note("Up 5%% today", "f").paragraphs == ["Up 5%% today"]

@@ -161,3 +161,9 @@ def test_a_vault_is_of_several_languages_when_none_has_the_share_of_one() -> Non
     assert several_languages(["en"] * 94 + ["de"] * 6, 0.95)
     assert not several_languages(["no"] * 90 + ["da"] * 10, 0.95)  # written alike: one family
     assert several_languages(["en", "de"], 0.95) and not several_languages(["en", "de"], 0.5)
+
+
+def test_vs_and_versus_are_english_stop_words() -> None:
+    """"wikilink vs markdown link": the rare "vs" outweighed the words it compares."""
+    assert tokenize("Wikilink vs. Markdown link, v.s. embeds versus VS links") == [
+        "wikilink", "markdown", "link", "embeds", "links"]

