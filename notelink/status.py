@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from notelink.index.previous import older_rules
 from notelink.query.freshness import freshness
 from notelink.query.index import Index
 from notelink.watch.status import file_states, watcher_status
@@ -32,6 +33,7 @@ class Status:
     links: dict[str, Any]  # found, resolved, unresolved (top targets), attachments, tags
     exclude: list[str]  # the exclusion patterns saved with the index
     since_index: dict[str, Any]  # notes changed, new and gone since the index was built (`Freshness`)
+    older_rules: str  # why the next build reads every note again and retrains (`previous.older_rules`), or ""
     files: list[dict[str, str]] | None = field(default=None)
 
     def to_dict(self) -> dict[str, Any]:
@@ -52,4 +54,4 @@ def status_of(index: Index, vault: Path, files: bool = False) -> Status:
                   index.skipped(), len(index.words), m.get("trained_at"), m.get("device"), str(index_dir),
                   index.model_info(), list(m.get("warnings", [])), index.languages(),
                   watcher_status(index_dir), index.link_report, list(index.exclude()),
-                  fresh.to_dict(), states)
+                  fresh.to_dict(), older_rules(m), states)

@@ -155,6 +155,7 @@ class StatusAnswer(TypedDict):
     languages: NotRequired[dict[str, int]]
     watcher: NotRequired[dict[str, Any]]
     since_index: NotRequired[dict[str, Any]]
+    older_rules: NotRequired[str]
     damaged: NotRequired[bool]
     error: NotRequired[str]
     problems: NotRequired[list[str]]

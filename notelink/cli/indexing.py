@@ -98,18 +98,28 @@ def _links_text(ln: dict[str, Any]) -> list[str]:
 
 def _behind_text(d: dict[str, Any], args: argparse.Namespace) -> list[str]:
     """What the vault holds that the index does not (yet), and what brings it up to date."""
-    since = d["since_index"]
+    since, rebuild = d["since_index"], _older_rules_text(d, args)
     if not since["behind"]:
-        return [f"Up to date with the vault: no note changed, new or gone since generation {d['generation']}"]
+        return [f"Up to date with the vault: no note changed, new or gone since generation {d['generation']}",
+                *rebuild]
     counts = ", ".join(f"{since[k]['count']:,} {k}" for k in ("changed", "new", "gone") if since[k]["count"])
     fix = ("the watcher is updating it" if d["watcher"]["running"]
            else f"run `{suggest(args, 'index')}`, or start the watcher")
-    lines = [f"Behind the vault: {counts} since generation {d['generation']} ({fix})"]
+    lines = [f"Behind the vault: {counts} since generation {d['generation']} ({fix})", *rebuild]
     if "files" not in d:
         lines += [f"  {k}: " + ", ".join(map(shown, since[k]["paths"][:5]))
                   + (", ..." if since[k]["count"] > 5 else "") for k in ("changed", "new", "gone")
                   if since[k]["count"]]
     return lines
+
+
+def _older_rules_text(d: dict[str, Any], args: argparse.Namespace) -> list[str]:
+    """That the next build reads every note again and retrains, and why, when the index is older than the
+    rules of this notelink; none when it is not."""
+    if not d.get("older_rules"):
+        return []
+    return [f"  but {d['older_rules']}: the next build (`{suggest(args, 'index')}`, or the watcher) reads "
+            "every note again and retrains"]
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -27,7 +27,15 @@ from notelink.index.lock import build_lock
 from notelink.index.naming import find_mentions, mentions_of
 from notelink.index.notevectors import NOTE_STEPS, Layout, largest_language, note_vectors
 from notelink.index.owner import other_vault, other_vaults_index
-from notelink.index.previous import OTHER_FORMAT, Previous, as_json, named_dialect, settled, settled_training
+from notelink.index.previous import (
+    OTHER_FORMAT,
+    RULES_VERSION,
+    Previous,
+    as_json,
+    named_dialect,
+    settled,
+    settled_training,
+)
 from notelink.index.references import chance_of
 from notelink.index.report import IndexEvent, IndexSummary, Progress, throttled, ticker
 from notelink.index.searchdata import SEARCH_VERSION, SearchData, search_data
@@ -47,12 +55,6 @@ SMALL_VAULT_TOKENS = 25_000
 """Training words below which the CBOW parts add nothing measurable to related notes: on random subsets of
 the dev vault the gain was -0.008 at 9k words, +0.003 ± 0.030 at 18k, +0.012 ± 0.012 at 30k
 (benchmarks/small_vault.py, RESULTS.md). `index` and `status` say so below it."""
-
-RULES_VERSION = 2
-"""How the model and the mentions are made, saved in the build's config as `SEARCH_VERSION` is: an index
-built by other rules is rebuilt once, with a full retrain (an unchanged vault would else keep them, and an
-update keeps the model it builds on). 2: a vault of several languages trains with the epochs of its
-largest language; a name inside a longer wikilink is no mention (session 21)."""
 
 GRAPH_STEPS = 20
 """The word neighbour graph's share of the "vectors" stage's steps, told as it goes (the stage sat at 0%

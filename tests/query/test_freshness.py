@@ -49,3 +49,26 @@ def test_status_says_the_index_is_behind_and_how_to_catch_up(make_vault, tmp_pat
     assert data["since_index"]["gone"] == {"count": 1, "paths": ["b.md"]}
     assert {"path": "b.md", "status": "gone", "reason": "deleted or moved since the index was built"} \
         in data["files"]
+
+
+def test_status_says_an_index_of_older_rules_is_read_again_by_the_next_build(make_vault, tmp_path: Path,
+                                                                            capsys, monkeypatch) -> None:
+    """An index made before a change to how notes are read (`TOKENS_VERSION`) or indexes are built was
+    said to be up to date, though the next build reads every note again and retrains."""
+    from notelink.index import previous
+
+    vault = make_vault(NOTES)
+    args = [str(vault), "--index-dir", str(tmp_path / "ix")]
+    assert main(["index", *args, "--epochs", "1"]) == 0
+    capsys.readouterr()
+    assert main(["status", *args, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["older_rules"] == ""
+    monkeypatch.setattr(previous, "TOKENS_VERSION", "a newer one")
+    assert main(["status", *args]) == 0
+    out = capsys.readouterr().out
+    assert "Up to date with the vault" in out
+    assert "but this notelink reads notes by newer rules: the next build (`notelink index" in out
+    monkeypatch.undo()
+    monkeypatch.setattr(previous, "RULES_VERSION", previous.RULES_VERSION + 1)
+    assert main(["status", *args, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["older_rules"] == "this notelink builds indexes by newer rules"
