@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from notelink.index.previous import older_rules
+from notelink.index.versions import older_rules
 from notelink.query.freshness import freshness
 from notelink.query.index import Index
 from notelink.watch.status import file_states, watcher_status

@@ -28,8 +28,6 @@ from notelink.index.naming import find_mentions, mentions_of
 from notelink.index.notevectors import NOTE_STEPS, Layout, largest_language, note_vectors
 from notelink.index.owner import other_vault, other_vaults_index
 from notelink.index.previous import (
-    OTHER_FORMAT,
-    RULES_VERSION,
     Previous,
     as_json,
     named_dialect,
@@ -38,17 +36,18 @@ from notelink.index.previous import (
 )
 from notelink.index.references import chance_of
 from notelink.index.report import IndexEvent, IndexSummary, Progress, throttled, ticker
-from notelink.index.searchdata import SEARCH_VERSION, SearchData, search_data
+from notelink.index.searchdata import SearchData, search_data
 from notelink.index.store import CURRENT, current_generation
 from notelink.index.tokenstore import TOKEN_ARRAYS, token_arrays
 from notelink.index.update import UpdatePlan, graph_for, patch_for, plan_update, train_update, why_full
 from notelink.index.verify import check_generation
+from notelink.index.versions import OTHER_FORMAT, RULES_VERSION, SEARCH_VERSION, TOKENS_VERSION
 from notelink.model import cbow
 from notelink.model.vocab import Vocab
 from notelink.notes.boilerplate import Paragraph, find_boilerplate, without_boilerplate
 from notelink.notes.links import RESOLVER_VERSION, embedded
 from notelink.notes.note import PLAIN_CHARS, read_in_part
-from notelink.notes.records import TOKENS_VERSION, NoteRecord, read_vault
+from notelink.notes.records import NoteRecord, read_vault
 from notelink.notes.vault import Skipped, check_vault, read_with_replacements
 
 SMALL_VAULT_TOKENS = 25_000

@@ -46,7 +46,8 @@ from notelink.index.store import (
     write_array,
 )
 from notelink.index.tokenstore import TOKEN_ARRAYS
-from notelink.notes.records import TOKENS_VERSION, NoteRecord
+from notelink.index.versions import TOKENS_VERSION
+from notelink.notes.records import NoteRecord
 
 log = logging.getLogger(__name__)
 

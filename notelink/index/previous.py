@@ -24,7 +24,6 @@ from notelink.config import IndexConfig, SettingsError, TrainConfig
 from notelink.errors import IndexFormatError
 from notelink.index.arrays import load_array
 from notelink.index.generation import Mentions
-from notelink.index.searchdata import SEARCH_VERSION
 from notelink.index.store import (
     current_generation,
     open_generation,
@@ -33,19 +32,10 @@ from notelink.index.store import (
     saved_training,
 )
 from notelink.index.tokenstore import TOKEN_ARRAYS, load_paragraphs
+from notelink.index.versions import NEWER_RULES, OTHER_FORMAT, OTHER_TOKENS, TOKENS_VERSION
 from notelink.notes.dialect import detect
 from notelink.notes.note import Link
-from notelink.notes.records import TOKENS_VERSION, NoteRecord
-
-OTHER_FORMAT = "the index was written by another version of notelink"
-OTHER_TOKENS = "this notelink reads notes by newer rules"
-NEWER_RULES = "this notelink builds indexes by newer rules"
-
-RULES_VERSION = 2
-"""How the model and the mentions are made, saved in the build's config as `SEARCH_VERSION` is: an index
-built by other rules is rebuilt once, with a full retrain (an unchanged vault would else keep them, and an
-update keeps the model it builds on). 2: a vault of several languages trains with the epochs of its
-largest language; a name inside a longer wikilink is no mention (session 21)."""
+from notelink.notes.records import NoteRecord
 
 
 @dataclass
@@ -196,19 +186,6 @@ def named_dialect(index_dir: Path, cfg: IndexConfig) -> str | None:
     if cfg.dialect.name != "auto":
         return cfg.dialect.name
     return saved_dialect(index_dir) if cfg.keep_dialect else None
-
-
-def older_rules(meta: dict[str, Any]) -> str:
-    """Why the next build of the index whose meta this is reads every note again and retrains, whatever
-    changed: it was made by older rules than this notelink's (`OTHER_TOKENS`, `NEWER_RULES`); "" when not.
-    `notelink status` says it, so an index that is up to date with the vault is not said to be current."""
-    if not meta:
-        return ""
-    if meta.get("tokens_version") != TOKENS_VERSION:
-        return OTHER_TOKENS
-    config = meta.get("config") or {}
-    same = (config.get("rules"), config.get("search")) == (RULES_VERSION, SEARCH_VERSION)
-    return "" if same else NEWER_RULES
 
 
 def settled_training(index_dir: Path, cfg: TrainConfig) -> TrainConfig:

@@ -31,10 +31,6 @@ import scipy.sparse as sp
 from notelink.index.notevectors import smooth_idf, tfidf, unit_rows, unit_sparse
 from notelink.model.vocab import Vocab
 
-SEARCH_VERSION = 3
-"""Saved in the build's config: an index from before search (or another version) is rebuilt once. 2: the
-postings hold boilerplate paragraphs too (a line repeated in many notes is still found by search). 3: a
-mention's words after it stop at its paragraph's end (`ANCHOR_OWN_WORDS`)."""
 ANCHOR_WINDOW = 5
 """Tokens on each side of a mention that count as its context (stop words already gone). Measured on
 link-suggestion queries: 5 and 10 equal, a whole paragraph 0.03-0.05 lower (RESULTS.md, session 8)."""

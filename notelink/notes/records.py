@@ -15,7 +15,6 @@ import os
 import re
 import signal
 import sys
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
@@ -43,23 +42,6 @@ PARALLEL_PARSE_WITH_IMPORT = 200
 """The same while this process imports torch (`meanwhile`, a core's work for ~0.8 s): below it one parsing
 process finishes first anyway, and a second one only slows the import (173 notes: 0.98-1.01 s to read and
 parse with two, 0.79-0.86 s with one)."""
-
-TOKENS_VERSION = f"10, Unicode {unicodedata.unidata_version}"
-"""How notes become tokens (parsing, tokenizing, stop words); saved in each generation's meta. A build whose
-previous generation has another one parses every note again instead of reusing records by content hash. 2: a
-long paragraph in another language than its note loses that language's stop words; more French ones; a
-script's own full stop (danda, khan) ends a word; no-space scripts' bigrams are of whole characters;
-Japanese and Korean stop words; English number words. 3: NFKC; ids, hashes, quantities and @handles dropped;
-katakana words whole, Thai and Lao vowels with their consonants; stop words of Greek, Vietnamese, Bengali,
-Hindi, Arabic, Persian, Hebrew, Ukrainian; English discourse words; parsing in the vault's dialect. 4: URLs
-and code spans kept as `refs`. 5: numbers kept in file names and `refs`, and the text around numbers kept as
-`numbered`. 6: front matter of notes saved with CRLF line ends. 7: a title from a heading keeps its code
-spans, inline HTML and `#tags`; Logseq's tags are references to their pages. 8: a note in a script with no
-stop-word list (Chinese, Thai, Khmer...) has that script's language, not English. 9: a version or dotted
-number (`v0.14.2`, `3.11`) is one number token, dropped as numbers are (it gave the word `v0`). 10: an
-Obsidian block id alone on its line (`^callout-name`) is no text; a `%%` in code starts no comment; "vs" and
-"versus" are English stop words. The Unicode
-version is part of it: which characters are letters or marks decides where words end."""
 
 _SLICE = 16  # notes a child parses and sends back at a time
 _PIPE_BYTES = 1 << 20  # a child's pipe buffer (Linux default 64 KB): ~3 KB a pickled record

@@ -55,7 +55,7 @@ def test_status_says_an_index_of_older_rules_is_read_again_by_the_next_build(mak
                                                                             capsys, monkeypatch) -> None:
     """An index made before a change to how notes are read (`TOKENS_VERSION`) or indexes are built was
     said to be up to date, though the next build reads every note again and retrains."""
-    from notelink.index import previous
+    from notelink.index import versions
 
     vault = make_vault(NOTES)
     args = [str(vault), "--index-dir", str(tmp_path / "ix")]
@@ -63,12 +63,12 @@ def test_status_says_an_index_of_older_rules_is_read_again_by_the_next_build(mak
     capsys.readouterr()
     assert main(["status", *args, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["older_rules"] == ""
-    monkeypatch.setattr(previous, "TOKENS_VERSION", "a newer one")
+    monkeypatch.setattr(versions, "TOKENS_VERSION", "a newer one")
     assert main(["status", *args]) == 0
     out = capsys.readouterr().out
     assert "Up to date with the vault" in out
     assert "but this notelink reads notes by newer rules: the next build (`notelink index" in out
     monkeypatch.undo()
-    monkeypatch.setattr(previous, "RULES_VERSION", previous.RULES_VERSION + 1)
+    monkeypatch.setattr(versions, "RULES_VERSION", versions.RULES_VERSION + 1)
     assert main(["status", *args, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["older_rules"] == "this notelink builds indexes by newer rules"
