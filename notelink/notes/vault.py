@@ -156,11 +156,17 @@ def _decode(data: bytes) -> tuple[str, str]:
         return text, f"invalid UTF-8 at byte {exc.start}; {REPLACED}"
 
 
-def _looks_binary(data: bytes) -> bool:
-    head = data[:_BINARY_SNIFF]
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return False
-    return b"\x00" in head
+def _binary_reason(data: bytes) -> str:
+    """Why `data` is no text ("" when it is): NUL bytes near its start, or, after a UTF-16 byte-order mark
+    (whose text has NUL bytes), no valid UTF-16 text or one with NUL characters, which text never has (a
+    binary file that began with the mark was read as `戀摡`)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            return "binary: the file is not text (not UTF-16, though it begins as UTF-16 does)"
+        return "binary: the file is not text (it contains NUL characters)" if "\x00" in text else ""
+    return "binary: the file is not text (it contains NUL bytes)" if b"\x00" in data[:_BINARY_SNIFF] else ""
 
 
 def read_inside(root: Path, rel: str, max_bytes: int, digest: bool = False) -> RawNote | Skipped:
@@ -301,8 +307,8 @@ def _unreadable(st: os.stat_result, max_bytes: int) -> str:
 
 def _decoded(rel: str, data: bytes, mtime: float, digest: bool) -> RawNote | Skipped:
     """A note's bytes as text, with its content hash if `digest`; Skipped when they are binary."""
-    if _looks_binary(data):
-        return Skipped(rel, "binary: the file is not text (it contains NUL bytes)")
+    if why := _binary_reason(data):
+        return Skipped(rel, why)
     text, warning = _decode(data)
     if not text.strip():
         warning = warning or "empty note"

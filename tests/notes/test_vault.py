@@ -49,6 +49,18 @@ def test_utf16_with_bom_is_text(make_vault) -> None:
     assert isinstance(note, RawNote) and note.text.strip("\ufeff") == "hello wörld"
 
 
+def test_a_binary_file_beginning_as_utf16_does_is_skipped(make_vault) -> None:
+    """A TUI sweep: b"\\xff\\xfe\\x00bad\\x00\\x00" was indexed and shown as '戀摡'."""
+    root = make_vault({"nul.md": b"\xff\xfe\x00bad\x00\x00", "odd.md": b"\xff\xfe\x00\xd8ab",
+                       "ok.md": "\ufeffa note\n".encode("utf-16-be")})
+    assert read_note(root, "nul.md", 1000) == Skipped("nul.md", "binary: the file is not text "
+                                                                "(it contains NUL characters)")
+    odd = read_note(root, "odd.md", 1000)  # (an unpaired surrogate)
+    assert isinstance(odd, Skipped) and odd.reason.startswith("binary: the file is not text (not UTF-16")
+    ok = read_note(root, "ok.md", 1000)
+    assert isinstance(ok, RawNote) and ok.text.strip("\ufeff") == "a note\n"
+
+
 def test_binary_is_skipped(make_vault) -> None:
     root = make_vault({"bin.md": b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR"})
     assert read_note(root, "bin.md", 1000) == Skipped("bin.md", "binary: the file is not text "
