@@ -149,6 +149,12 @@ class UserConfig:
         """A setting's value by `section.key` (`tui.theme`): the config file's, else the default."""
         return self.value(next(s for s in SETTINGS if s.name == name))[0]
 
+    def export(self) -> ExportConfig:
+        """Which related notes an export lists (`[export]` top, min_score, link_style), for the app's exports;
+        `notelink export` maps the same settings onto its flags."""
+        return ExportConfig(top=self.get("export.top"), min_score=self.get("export.min_score") or None,
+                            link_style=self.get("export.link_style"))
+
     def related(self) -> RelatedConfig:
         """How related notes' scores are read (`[query] weak_below`), for every face's answers."""
         return RelatedConfig(weak_below=self.get("query.weak_below"))

@@ -46,7 +46,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
     vault = check_vault(Path(args.vault))
     chosen = args.index_dir or args.config.get("index.index_root")  # else the app's own default
     return run(vault, index_dir(args) if chosen else None, not args.no_watch, train_config(args),
-               index_config(args), args.config.get("tui.theme"), args.config.related())
+               index_config(args), args.config.get("tui.theme"), args.config.related(), args.config.export())
 
 
 def cmd_mcp(args: argparse.Namespace) -> int:

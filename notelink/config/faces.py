@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from notelink.config.indexing import IndexConfig
-from notelink.config.queries import RelatedConfig
+from notelink.config.queries import ExportConfig, RelatedConfig
 from notelink.config.training import IncrementalConfig, TrainConfig
 from notelink.locations import default_index_dir
 
@@ -80,6 +80,9 @@ class TuiConfig:
     chosen last with `t`."""
     related: RelatedConfig = field(default_factory=RelatedConfig)
     """Which related notes are shown dim, weak (config `[query] weak_below`)."""
+    export: ExportConfig = field(default_factory=ExportConfig)
+    """Which related notes the app's exports list (config `[export]` top, min_score, link_style), as
+    `notelink export` does."""
 
     def resolved_index_dir(self) -> Path:
         return self.index_dir if self.index_dir is not None else default_index_dir(self.vault)

@@ -326,7 +326,7 @@ def export_to(app: AppState, index: Index, path: Path, fmt: str) -> None:
     from notelink.write.export import inside_vault
 
     try:
-        done = write_export(index, app.vault, fmt, path, app.config.top)
+        done = write_export(index, app.vault, fmt, path, app.config.export)
     except (OutputError, OSError) as exc:
         app.call_from_thread(app.notify, f"Export failed: {exc}", severity="error", timeout=10)
         return

@@ -71,16 +71,16 @@ def over_a_note(path: Path, vault: Path) -> str | None:
             "vault, or a new name")
 
 
-def write_export(index: Index, vault: Path, fmt: str, path: Path, top: int) -> str:
-    """Writes one export to `path` (whole or not at all) and says what was written; raises OutputError or
-    OSError when the file cannot be written (a note of the vault, never)."""
+def write_export(index: Index, vault: Path, fmt: str, path: Path, cfg: ExportConfig) -> str:
+    """Writes one export to `path` (whole or not at all) of the related notes `cfg` lists (the config file's
+    `[export]`, as `notelink export` reads it) and says what was written; raises OutputError or OSError when
+    the file cannot be written (a note of the vault, never)."""
     from notelink.errors import OutputError
     from notelink.write import export, notewriter
     from notelink.write.outfile import output_file
 
     if why := over_a_note(path, vault):
         raise OutputError(f"not written: {why}")
-    cfg = ExportConfig(top=top)
     if fmt == "block":
         plan = notewriter.plan_blocks(index, vault, cfg)
         with output_file(str(path), newline="", vault=vault) as out:
@@ -88,7 +88,8 @@ def write_export(index: Index, vault: Path, fmt: str, path: Path, top: int) -> s
         return f"Saved the blocks for {len(plan.changes):,} notes as a diff to {path} (no note changed)"
     with output_file(str(path), vault=vault) as out:
         if fmt == "json":
-            out.write(json.dumps(export.export_json(index, top), ensure_ascii=False, indent=2) + "\n")
+            data = export.export_json(index, cfg.top, min_score=cfg.min_score)
+            out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         elif fmt == "csv":
             export.export_csv(index, out, cfg)
         elif fmt == "graphml":

@@ -278,7 +278,7 @@ def test_the_app_builds_and_watches_with_the_settings_index_takes(config, monkey
     """`notelink tui` takes --exclude and --dialect, and the config file's [index] and [train] settings, for
     the app's own builds and its watcher (as `notelink index` and `watch` would build)."""
     import notelink.tui
-    from notelink.config import DialectConfig, IndexConfig, TrainConfig
+    from notelink.config import DialectConfig, ExportConfig, IndexConfig, TrainConfig
 
     calls: list[tuple[object, ...]] = []
     monkeypatch.setattr(notelink.tui, "run", lambda *a: calls.append(a) or 0)
@@ -296,6 +296,10 @@ def test_the_app_builds_and_watches_with_the_settings_index_takes(config, monkey
     assert calls[-1][5] == ""  # no [tui] theme: the one chosen last in the app
     config("[tui]\ntheme = 'light'\n")
     assert main(["tui", str(SAMPLE)]) == 0 and calls[-1][5] == "light"
+    assert calls[-1][7] == ExportConfig(top=10, min_score=None)  # the app's exports: [export], as the CLI's
+    config("[export]\ntop = 3\nmin_score = 0.2\nlink_style = 'markdown'\n")
+    assert main(["tui", str(SAMPLE)]) == 0
+    assert calls[-1][7] == ExportConfig(top=3, min_score=0.2, link_style="markdown")
 
 
 def test_weak_below_is_set_by_the_config_file_for_every_answer(capsys, config, tmp_path: Path,

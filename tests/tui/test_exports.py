@@ -71,6 +71,28 @@ async def test_every_format_is_written_and_no_note_changes(indexed: tuple[Path, 
 
 
 @sync
+async def test_the_apps_exports_list_what_the_config_files_export_settings_say(indexed: tuple[Path, Path],
+                                                                               tmp_path: Path) -> None:
+    """The app exported its panel's 12 related notes a note, whatever `[export] top` and `min_score` said."""
+    from dataclasses import replace
+
+    from notelink.config import ExportConfig
+
+    app = make_app(*indexed)
+    app.config = replace(app.config, export=ExportConfig(top=2, min_score=0.1))
+    async with running(app, (120, 35)) as pilot:
+        shown = record_notes(app)
+        app.export(tmp_path / "out.json", "json")
+        app.export(tmp_path / "out.csv", "csv")
+        await wait_for(pilot, lambda: len(shown) == 2, 120)
+    notes = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["notes"]
+    assert max(len(n["related"]) for n in notes) == 2
+    assert all(r["score"] >= 0.1 for n in notes for r in n["related"])
+    rows = list(csv.DictReader((tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()))
+    assert rows and all(int(r["rank"]) <= 2 and float(r["score"]) >= 0.1 for r in rows)
+
+
+@sync
 async def test_a_markdown_export_into_the_vault_is_written_with_a_warning(indexed: tuple[Path, Path]) -> None:
     vault, _ = indexed
     app = make_app(*indexed)
