@@ -145,28 +145,25 @@ def read_with_replacements(warning: str) -> bool:
     return REPLACED in warning
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    """Text and a warning: UTF-8 (BOM allowed), UTF-16 with BOM, else UTF-8 with replacement."""
+def _decode(data: bytes) -> tuple[str | None, str]:
+    """The text and a warning, or None and why the bytes are no text. After a UTF-16 byte-order mark: the
+    UTF-16 text, which never has NUL characters (a binary file that began with the mark was read as `戀摡`);
+    else NUL bytes near the start are binary, and the rest UTF-8 (BOM allowed), with replacement."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace"), ""
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            return None, "binary: the file is not text (not UTF-16, though it begins as UTF-16 does)"
+        if "\x00" in text:
+            return None, "binary: the file is not text (it contains NUL characters)"
+        return text, ""
+    if b"\x00" in data[:_BINARY_SNIFF]:
+        return None, "binary: the file is not text (it contains NUL bytes)"
     try:
         return data.decode("utf-8-sig"), ""
     except UnicodeDecodeError as exc:
         text = data.decode("utf-8-sig", errors="replace")
         return text, f"invalid UTF-8 at byte {exc.start}; {REPLACED}"
-
-
-def _binary_reason(data: bytes) -> str:
-    """Why `data` is no text ("" when it is): NUL bytes near its start, or, after a UTF-16 byte-order mark
-    (whose text has NUL bytes), no valid UTF-16 text or one with NUL characters, which text never has (a
-    binary file that began with the mark was read as `戀摡`)."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError:
-            return "binary: the file is not text (not UTF-16, though it begins as UTF-16 does)"
-        return "binary: the file is not text (it contains NUL characters)" if "\x00" in text else ""
-    return "binary: the file is not text (it contains NUL bytes)" if b"\x00" in data[:_BINARY_SNIFF] else ""
 
 
 def read_inside(root: Path, rel: str, max_bytes: int, digest: bool = False) -> RawNote | Skipped:
@@ -307,9 +304,9 @@ def _unreadable(st: os.stat_result, max_bytes: int) -> str:
 
 def _decoded(rel: str, data: bytes, mtime: float, digest: bool) -> RawNote | Skipped:
     """A note's bytes as text, with its content hash if `digest`; Skipped when they are binary."""
-    if why := _binary_reason(data):
-        return Skipped(rel, why)
     text, warning = _decode(data)
+    if text is None:
+        return Skipped(rel, warning)
     if not text.strip():
         warning = warning or "empty note"
     # notelink's own block is not an edit: the hash leaves it out
