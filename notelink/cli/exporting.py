@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from notelink.cli.options import at_least_one, min_score, open_index
 from notelink.cli.output import EXIT_OK, EXIT_REFUSED, UserError, emit, refused_then, with_commands
@@ -15,7 +14,6 @@ from notelink.notes.vault import check_vault
 from notelink.write.outfile import output_file
 
 if TYPE_CHECKING:
-    from notelink.query.index import Index
     from notelink.write.notewriter import Plan, Refusal, WriteReport
 
 
@@ -34,16 +32,20 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.json and args.format != "json":
         raise UserError(f"--json prints what an export wrote and where: give -o FILE (without it, the "
                         f"{args.format} export itself goes to standard output)")
-    _export(open_index(args), args.format, cfg, sys.stdout)  # (--format json: the export is the JSON)
+    from notelink.write.export import write_format
+
+    write_format(open_index(args), args.format, cfg, sys.stdout)  # (--format json: the export is the JSON)
     return EXIT_OK
 
 
 def _export_file(args: argparse.Namespace, cfg: ExportConfig) -> int:
     """An export written whole to `-o FILE`; with --json, what it holds and where."""
+    from notelink.write.export import write_format
+
     _check_inside_vault(args)
     index = open_index(args)
     with output_file(args.output, vault=Path(args.vault)) as out:
-        counts = _export(index, args.format, cfg, out)
+        counts = write_format(index, args.format, cfg, out)
     if args.json:
         emit(args, {"format": args.format, "output": args.output, **counts}, str)
     return EXIT_OK
@@ -68,23 +70,6 @@ def _export_config(args: argparse.Namespace) -> ExportConfig:
 
     return ExportConfig(top=args.top, min_score=args.min_score, unlinked=args.unlinked,
                         link_style=args.link_style or "auto", exclude=exclude_patterns(args) or ())
-
-
-def _export(index: Index, fmt: str, cfg: ExportConfig, out: TextIO) -> dict[str, int]:
-    """Writes the export to `out`; what it holds, counted for `--json` (notes, related notes, words)."""
-    from notelink.write import export
-
-    if fmt == "word2vec":
-        return {"words": export.export_word2vec(index, out)}
-    if fmt in ("csv", "markdown"):  # (notes: those listed, with a related note)
-        notes, related = (export.export_csv if fmt == "csv" else export.export_markdown)(index, out, cfg)
-        return {"notes": notes, "related": related}
-    if fmt == "graphml":
-        return {"notes": len(index.notes), "related": export.export_graphml(index, out, cfg)}
-    data = export.export_json(index, cfg.top, unlinked=cfg.unlinked, min_score=cfg.min_score,
-                              exclude=cfg.exclude)
-    out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-    return {"notes": len(data["notes"]), "related": sum(len(n["related"]) for n in data["notes"])}
 
 
 def _export_block(args: argparse.Namespace, cfg: ExportConfig) -> int:

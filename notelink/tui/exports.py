@@ -6,7 +6,6 @@ blocks it would write, saved to a file; the app never changes a note.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,15 +86,5 @@ def write_export(index: Index, vault: Path, fmt: str, path: Path, cfg: ExportCon
             out.write("".join(notewriter.unified_diff(c) for c in plan.changes))
         return f"Saved the blocks for {len(plan.changes):,} notes as a diff to {path} (no note changed)"
     with output_file(str(path), vault=vault) as out:
-        if fmt == "json":
-            data = export.export_json(index, cfg.top, min_score=cfg.min_score)
-            out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-        elif fmt == "csv":
-            export.export_csv(index, out, cfg)
-        elif fmt == "graphml":
-            export.export_graphml(index, out, cfg)
-        elif fmt == "markdown":
-            export.export_markdown(index, out, cfg)
-        else:
-            export.export_word2vec(index, out)
+        export.write_format(index, fmt, cfg, out)
     return f"Exported {'word vectors' if fmt == 'word2vec' else 'related notes'} to {path}"

@@ -4,6 +4,7 @@ word2vec text format. Every export is deterministic: the same index gives the sa
 from __future__ import annotations
 
 import csv
+import json
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -171,3 +172,19 @@ def export_word2vec(index: Index, out: IO[str]) -> int:
     for word, vec in zip(index.words, syn0, strict=True):
         out.write(word + " " + " ".join(f"{x:.6g}" for x in vec) + "\n")
     return int(syn0.shape[0])
+
+
+def write_format(index: Index, fmt: str, cfg: ExportConfig, out: IO[str]) -> dict[str, int]:
+    """Writes the export of format `fmt` (not `block`: the notes' own blocks) to `out`, the related notes
+    `cfg` lists; what it holds, counted (notes, related notes, words). `notelink export` and the app's
+    exports both write through it."""
+    if fmt == "word2vec":
+        return {"words": export_word2vec(index, out)}
+    if fmt in ("csv", "markdown"):  # (notes: those listed, with a related note)
+        notes, related = (export_csv if fmt == "csv" else export_markdown)(index, out, cfg)
+        return {"notes": notes, "related": related}
+    if fmt == "graphml":
+        return {"notes": len(index.notes), "related": export_graphml(index, out, cfg)}
+    data = export_json(index, cfg.top, unlinked=cfg.unlinked, min_score=cfg.min_score, exclude=cfg.exclude)
+    out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    return {"notes": len(data["notes"]), "related": sum(len(n["related"]) for n in data["notes"])}
