@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import shlex
-import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import asdict
-from datetime import datetime, timezone
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
-from notelink import __version__
 from notelink.config import IncrementalConfig, IndexConfig, NoteVectorConfig, TrainConfig
-from notelink.errors import Cancelled, IndexDamaged, IndexFormatError, NotelinkError, OtherVaultsIndex
+from notelink.errors import Cancelled, NotelinkError, OtherVaultsIndex
 from notelink.index import checkpoint
 from notelink.index.generation import Mentions, write_generation
 from notelink.index.lazy import Lazy
@@ -30,6 +25,7 @@ from notelink.index.owner import other_vault, other_vaults_index
 from notelink.index.previous import (
     Previous,
     as_json,
+    found,
     named_dialect,
     settled,
     settled_training,
@@ -37,23 +33,17 @@ from notelink.index.previous import (
 from notelink.index.references import chance_of
 from notelink.index.report import IndexEvent, IndexSummary, Progress, throttled, ticker
 from notelink.index.searchdata import SearchData, search_data
-from notelink.index.store import CURRENT, current_generation
+from notelink.index.store import CURRENT
+from notelink.index.summary import file_warnings, meta_of, summarise, up_to_date
 from notelink.index.tokenstore import TOKEN_ARRAYS, token_arrays
 from notelink.index.update import UpdatePlan, graph_for, patch_for, plan_update, train_update, why_full
-from notelink.index.verify import check_generation
-from notelink.index.versions import OTHER_FORMAT, RULES_VERSION, SEARCH_VERSION, TOKENS_VERSION
+from notelink.index.versions import RULES_VERSION, SEARCH_VERSION
 from notelink.model import cbow
 from notelink.model.vocab import Vocab
 from notelink.notes.boilerplate import Paragraph, find_boilerplate, without_boilerplate
 from notelink.notes.links import RESOLVER_VERSION, embedded
-from notelink.notes.note import PLAIN_CHARS, read_in_part
 from notelink.notes.records import NoteRecord, read_vault
-from notelink.notes.vault import Skipped, check_vault, read_with_replacements
-
-SMALL_VAULT_TOKENS = 25_000
-"""Training words below which the CBOW parts add nothing measurable to related notes: on random subsets of
-the dev vault the gain was -0.008 at 9k words, +0.003 ± 0.030 at 18k, +0.012 ± 0.012 at 30k
-(benchmarks/small_vault.py, RESULTS.md). `index` and `status` say so below it."""
+from notelink.notes.vault import Skipped, check_vault
 
 GRAPH_STEPS = 20
 """The word neighbour graph's share of the "vectors" stage's steps, told as it goes (the stage sat at 0%
@@ -71,32 +61,6 @@ def boilerplate(records: list[NoteRecord], share: float) -> tuple[set[Paragraph]
     last one)."""
     boiler = find_boilerplate([r.paragraphs for r in records], share)
     return boiler, hashlib.sha256("\n".join(sorted(" ".join(p) for p in boiler)).encode()).hexdigest()
-
-
-def _file_warnings(records: list[NoteRecord], vault: Path) -> list[str]:
-    """One warning per kind of note read other than whole, which `status --files` says per file only: long
-    notes read in part (a 21 MB note under a raised --max-file-mb looked whole), notes not valid UTF-8 (a
-    Latin-1 note's `café` was silently in no index, and a search found nothing)."""
-    status = f"`notelink status {shlex.quote(str(vault))} --files`"
-    out = []
-    if cut := _named_by(records, read_in_part):
-        n, names = cut
-        out.append(f"{n} long note(s) read only in part: text past the first {PLAIN_CHARS / 1e6:.0f} million "
-                   f"characters is left out, which bounds each note's parsing time and memory ({names}); "
-                   f"{status} says how each was read")
-    if bad := _named_by(records, read_with_replacements):
-        n, names = bad
-        out.append(f"{n} note(s) not valid UTF-8, read with replacement characters ({names}): their words "
-                   f"with the bad bytes are in no index; save them as UTF-8 ({status} says where each goes "
-                   "wrong)")
-    return out
-
-
-def _named_by(records: list[NoteRecord], said: Callable[[str], bool]) -> tuple[int, str] | None:
-    """How many notes' warnings `said` is true of, and the first three of them named ("a.md, b.md, ...");
-    None for none."""
-    paths = [r.path for r in records if said(r.warning)]
-    return (len(paths), ", ".join(paths[:3]) + (", ..." if len(paths) > 3 else "")) if paths else None
 
 
 def _search_data(records: list[NoteRecord], encoded: Encoded) -> SearchData:
@@ -167,84 +131,176 @@ def _build_index(vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
                  index_cfg: IndexConfig | None, progress: Progress | None,
                  should_stop: Callable[[], bool] | None, force: bool,
                  incremental: IncrementalConfig | None, vector_cfg: NoteVectorConfig | None) -> IndexSummary:
-    """The pipeline, one stage a line: notes → corpus → word vectors → mentions, graph → note vectors →
-    generation. `plan` is the previous generation as an update's base (None: a full build); each stage
-    takes from it what it may reuse."""
-    train_cfg = settled_training(index_dir, train_cfg or TrainConfig())
-    dialect_named = named_dialect(index_dir, index_cfg or IndexConfig())  # kept with the index
-    index_cfg = settled(vault, index_dir, index_cfg or IndexConfig())
-    vector_cfg = vector_cfg or NoteVectorConfig()
-    t0 = time.perf_counter()
-    stage = _stages(progress)
-    if (index_dir / CURRENT).exists():  # (the first build has no index to check)
-        stage("check")
-    previous, damage = _previous(index_dir, index_cfg, thorough=incremental is None)
-    if not force and (built := other_vault(previous.meta, vault)) is not None:
-        raise other_vaults_index(index_dir, built, vault, force_to_replace=True)
-    resume = checkpoint.Checkpoint.load(index_dir, vault, index_cfg)  # what an interrupted build parsed
-    records, skipped, summary = _read(vault, index_cfg, resume.offered(previous.records), incremental,
-                                      progress, should_stop)
-    summary.resumed = resume.resumed(records, previous.records)
-    summary.warnings += [damage] if damage else []
-    summary.warnings += _file_warnings(records, vault)
-    config = as_json({"train": train_cfg.model_dict(), "index": index_cfg.to_dict(),
-                       "vectors": vector_cfg.to_dict(), "search": SEARCH_VERSION, "rules": RULES_VERSION})
+    """The pipeline, one stage a line: notes → corpus (words, mentions, search data) → word vectors → note
+    vectors → generation. An update builds on the previous generation (its `UpdatePlan`); each stage takes
+    from it what it may reuse."""
+    run = _Build.settle(vault, index_dir, train_cfg, index_cfg, vector_cfg, progress, should_stop, force,
+                        incremental)
+    previous, records, skipped, summary = run.read()
     relink = bool(previous.meta) and previous.meta.get("resolver_version", 1) != RESOLVER_VERSION
-    if not force and previous.unchanged(records, skipped, config):
+    if not force and previous.unchanged(records, skipped, run.config):
         if not relink:
-            return _up_to_date(summary, previous.meta, t0)
-        incremental = incremental or IncrementalConfig()  # only links to resolve again: vectors carried
+            return up_to_date(summary, previous.meta, run.t0)
+        run.relink_only(summary)
+    corpus = run.corpus(records, previous, summary)
+    wv, plan = run.word_vectors(records, corpus)
+    notes, K, layout = run.note_vectors(records, corpus, wv, plan)
+    summarise(summary, wv, int(corpus.ids.size), len(corpus.vocab), plan)
+    summary.retrain_reason = "" if plan is not None else why_full(previous, run.config, run.incremental,
+                                                                  force, corpus.planned)
+    meta = meta_of(vault, run.config, run.index, run.train, wv, skipped, summary, plan, previous.meta)
+    meta["dialect_named"], meta["resolver_version"] = run.dialect_named, RESOLVER_VERSION
+    meta["layout"], meta["boilerplate"], meta["token_arrays"] = asdict(layout), corpus.boiler, TOKEN_ARRAYS
+    patch = None if relink else patch_for(plan, records)  # (links resolved again: every row written)
+    summary.generation = write_generation(index_dir, records, skipped, corpus.vocab, wv, notes, meta,
+                                          should_stop, K, corpus.mentions, patch, corpus.search,
+                                          corpus.named, _steps(progress, "write"), corpus.texts,
+                                          {"named_chance": (_chance(records, corpus.named, corpus.vocab),
+                                                            np.float32)})
+    summary.total_seconds = round(time.perf_counter() - run.t0, 3)
+    return summary
+
+
+@dataclass
+class _Corpus:
+    """What the corpus stage hands on: the vocabulary and each note's word ids, the update's plan (or why
+    none), mentions, search data and the token arrays kept beside the generation."""
+
+    vocab: Vocab
+    docs: list[np.ndarray]  # each note's training ids, views of `ids`
+    ids: np.ndarray  # [N] the training ids in corpus order
+    owner: np.ndarray | None  # [N] each token's note (training only: dropped once it has run)
+    boiler: str  # the boilerplate's digest (an update compares it with the last one)
+    texts: dict[str, tuple[np.ndarray, type]]  # the token arrays kept beside the generation
+    planned: UpdatePlan | str
+    mentions: Mentions
+    named: Mentions
+    search: SearchData
+
+    @property
+    def plan(self) -> UpdatePlan | None:
+        return self.planned if isinstance(self.planned, UpdatePlan) else None
+
+
+@dataclass
+class _Build:
+    """One build's settings and callbacks, as its stages (`_build_index`) share them."""
+
+    vault: Path
+    index_dir: Path
+    train: TrainConfig
+    index: IndexConfig
+    vectors: NoteVectorConfig
+    dialect_named: str | None  # the dialect the user named for this index (kept with it)
+    progress: Progress | None
+    should_stop: Callable[[], bool] | None
+    force: bool
+    incremental: IncrementalConfig | None
+    t0: float = field(default_factory=time.perf_counter)
+
+    @classmethod
+    def settle(cls, vault: Path, index_dir: Path, train_cfg: TrainConfig | None,
+               index_cfg: IndexConfig | None, vector_cfg: NoteVectorConfig | None, progress: Progress | None,
+               should_stop: Callable[[], bool] | None, force: bool,
+               incremental: IncrementalConfig | None) -> _Build:
+        """The settings with what they leave to the index (kept training settings, the dialect and
+        exclude patterns of the last build) and the vault (its detected dialect)."""
+        index_cfg = index_cfg or IndexConfig()
+        return cls(vault, index_dir, settled_training(index_dir, train_cfg or TrainConfig()),
+                   settled(vault, index_dir, index_cfg), vector_cfg or NoteVectorConfig(),
+                   named_dialect(index_dir, index_cfg), progress, should_stop, force, incremental)
+
+    @property
+    def config(self) -> dict[str, Any]:
+        """What the index depends on besides the notes (`Previous.unchanged`, `why_full`)."""
+        return as_json({"train": self.train.model_dict(), "index": self.index.to_dict(),
+                        "vectors": self.vectors.to_dict(), "search": SEARCH_VERSION, "rules": RULES_VERSION})
+
+    def stage(self, name: str) -> None:
+        """Says that a stage without a count began (its name and time on the bar)."""
+        if self.progress is not None:
+            self.progress(IndexEvent(name))
+
+    def read(self) -> tuple[Previous, list[NoteRecord], list[Skipped], IndexSummary]:
+        """The previous generation (checked, set aside when damaged; another vault's refused) and the notes,
+        unchanged ones' records reused from it or from an interrupted build's parse."""
+        if (self.index_dir / CURRENT).exists():  # (the first build has no index to check)
+            self.stage("check")
+        previous, damage = found(self.index_dir, self.index, thorough=self.incremental is None)
+        if not self.force and (built := other_vault(previous.meta, self.vault)) is not None:
+            raise other_vaults_index(self.index_dir, built, self.vault, force_to_replace=True)
+        resume = checkpoint.Checkpoint.load(self.index_dir, self.vault, self.index)
+        records, skipped, summary = _read(self.vault, self.index, resume.offered(previous.records),
+                                          self.incremental, self.progress, self.should_stop)
+        summary.resumed = resume.resumed(records, previous.records)
+        summary.warnings += [damage] if damage else []
+        summary.warnings += file_warnings(records, self.vault)
+        return previous, records, skipped, summary
+
+    def relink_only(self, summary: IndexSummary) -> None:
+        """Nothing changed but the link resolver's rules: an update that carries the vectors over."""
+        self.incremental = self.incremental or IncrementalConfig()
         summary.warnings.append("links resolved again: of several notes a name could mean, the one nearest "
                                 "the linking note is now taken (word vectors kept)")
-    stage("words")
-    kept = checkpoint.save(index_dir, vault, index_cfg, records, previous.records, summary.reparsed)  # the
-    # parse, for the next build should this one stop, fail or be killed from here on
-    boiler_set, boiler = boilerplate(records, vector_cfg.boilerplate_share)
-    _stop_if(should_stop)
-    encoded = encode_notes(records, boiler_set, train_cfg.min_count)  # one lookup a token (`lexicon`)
-    _stop_if(should_stop)
-    texts = token_arrays(records, encoded.words, encoded.lex)  # the next build reads the notes from them
-    if kept:
-        checkpoint.save_arrays(index_dir, records, previous.records, texts)
-    tokens = Lazy(len(records), lambda i: without_boilerplate(records[i].paragraphs, boiler_set))  # what
-    # mentions are found in: made for the notes read (an update: those that changed, `mentions_reuse`)
-    vocab, docs, ids, owner = encoded.vocab, encoded.docs, encoded.ids, encoded.owner
-    planned: UpdatePlan | str = ""  # an update, or why not
-    if incremental is not None and not force and previous.meta.get("config") == config:
-        planned = plan_update(previous, records, vocab, train_cfg, incremental)
+
+    def corpus(self, records: list[NoteRecord], previous: Previous, summary: IndexSummary) -> _Corpus:
+        """The parse kept for the next build (should this one stop, fail or be killed from here on), the
+        words without boilerplate, the update's plan, mentions and search data."""
+        self.stage("words")
+        kept = checkpoint.save(self.index_dir, self.vault, self.index, records, previous.records,
+                               summary.reparsed)
+        boiler_set, boiler = boilerplate(records, self.vectors.boilerplate_share)
+        _stop_if(self.should_stop)
+        encoded = encode_notes(records, boiler_set, self.train.min_count)  # one lookup a token (`lexicon`)
+        _stop_if(self.should_stop)
+        texts = token_arrays(records, encoded.words, encoded.lex)  # the next build reads the notes from them
+        if kept:
+            checkpoint.save_arrays(self.index_dir, records, previous.records, texts)
+        planned: UpdatePlan | str = ""  # an update, or why not
+        if self.incremental is not None and not self.force and previous.meta.get("config") == self.config:
+            planned = plan_update(previous, records, encoded.vocab, self.train, self.incremental)
+        self.stage("mentions")
+        mentions, named = _mentions(records, encoded, boiler_set, planned,
+                                    boiler == previous.meta.get("boilerplate"))
+        self.stage("search")
+        return _Corpus(encoded.vocab, encoded.docs, encoded.ids, encoded.owner, boiler, texts, planned,
+                       mentions, named, _search_data(records, encoded))
+
+    def word_vectors(self, records: list[NoteRecord], corpus: _Corpus
+                     ) -> tuple[cbow.WordVectors, UpdatePlan | None]:
+        """Trained from scratch, or continued by the update's plan (`_train`); each token's note is dropped
+        after it (4 bytes a token)."""
+        epoch_words = largest_language([r.lang for r in records], [d.size for d in corpus.docs],
+                                       self.vectors.one_language_share)
+        owner, corpus.owner = corpus.owner, None
+        assert owner is not None
+        return _train(corpus.ids, owner, corpus.docs, corpus.vocab, self.train, corpus.plan,
+                      self.incremental, self.progress, self.should_stop, epoch_words)
+
+    def note_vectors(self, records: list[NoteRecord], corpus: _Corpus, wv: cbow.WordVectors,
+                     plan: UpdatePlan | None) -> tuple[sp.csr_matrix, sp.csr_matrix, Layout]:
+        """The word neighbour graph K (after an update, only moved words searched again), each note's vector
+        from its words and the notes it embeds, and the search's dense rows; told as steps of "vectors"."""
+        step = ticker(self.progress, "vectors", GRAPH_STEPS + NOTE_STEPS)  # the graph, then the notes
+        step(0)
+        moved = self.incremental.moved_cosine if self.incremental else 1.0
+        K = graph_for(wv.syn0, self.vectors, plan, moved, lambda share: step(int(share * GRAPH_STEPS)))
+        step(GRAPH_STEPS)
+        shown = with_embeds(records, corpus.docs, corpus.vocab, self.index)  # embeds count once, in vectors
+        notes, layout = note_vectors(shown, corpus.mentions, wv.syn0, self.vectors, K,
+                                     [r.lang for r in records], lambda done: step(GRAPH_STEPS + done))
+        corpus.search.add_dense(wv.syn1neg)
+        return notes, K, layout
+
+
+def _mentions(records: list[NoteRecord], encoded: Encoded, boiler_set: set[Paragraph],
+              planned: UpdatePlan | str, same_boilerplate: bool) -> tuple[Mentions, Mentions]:
+    """Mentions of names and of whole file names (`mentions_of`), found in each note's tokens without
+    boilerplate, made for the notes read (an update: those that changed) and freed on return (a list slot
+    per token: 0.4 GB at 50M tokens)."""
+    tokens = Lazy(len(records), lambda i: without_boilerplate(records[i].paragraphs, boiler_set))
     plan = planned if isinstance(planned, UpdatePlan) else None
-    same_boilerplate = boiler == previous.meta.get("boilerplate")
-    stage("mentions")
-    mentions, named = mentions_of(records, tokens, encoded, plan, same_boilerplate)
-    del tokens  # a list slot per token (0.4 GB at 50M tokens); training and vectors need only the ids
-    stage("search")
-    search = _search_data(records, encoded)
-    del encoded  # its search ids: search has what it needs
-    shown = with_embeds(records, docs, vocab, index_cfg)  # note vectors, not training: embeds count once
-    epoch_words = largest_language([r.lang for r in records], [d.size for d in docs],
-                                   vector_cfg.one_language_share)
-    wv, plan = _train(ids, owner, docs, vocab, train_cfg, plan, incremental, progress, should_stop,
-                      epoch_words)
-    del owner  # 4 bytes a token, not needed after training (ids stays: `docs` are views of it)
-    step = ticker(progress, "vectors", GRAPH_STEPS + NOTE_STEPS)  # the word graph, then the notes' vectors
-    step(0)
-    K = graph_for(wv.syn0, vector_cfg, plan, incremental.moved_cosine if incremental else 1.0,
-                  lambda share: step(int(share * GRAPH_STEPS)))
-    step(GRAPH_STEPS)
-    notes, layout = note_vectors(shown, mentions, wv.syn0, vector_cfg, K, [r.lang for r in records],
-                                 lambda done: step(GRAPH_STEPS + done))
-    search.add_dense(wv.syn1neg)
-    _summarise(summary, wv, int(ids.size), len(vocab), plan)
-    summary.retrain_reason = why_full(previous, config, incremental, force, planned) if plan is None else ""
-    meta = _meta(vault, config, index_cfg, train_cfg, wv, skipped, summary, plan, previous.meta)
-    meta["dialect_named"], meta["resolver_version"] = dialect_named, RESOLVER_VERSION
-    meta["layout"], meta["boilerplate"], meta["token_arrays"] = asdict(layout), boiler, TOKEN_ARRAYS
-    patch = None if relink else patch_for(plan, records)  # (links resolved again: every row written)
-    summary.generation = write_generation(index_dir, records, skipped, vocab, wv, notes, meta, should_stop,
-                                          K, mentions, patch, search, named, _steps(progress, "write"), texts,
-                                          {"named_chance": (_chance(records, named, vocab), np.float32)})
-    summary.total_seconds = round(time.perf_counter() - t0, 3)
-    return summary
+    return mentions_of(records, tokens, encoded, plan, same_boilerplate)
 
 
 def _chance(records: list[NoteRecord], named: Mentions, vocab: Vocab) -> np.ndarray:
@@ -260,49 +316,9 @@ def _stop_if(should_stop: Callable[[], bool] | None) -> None:
         raise Cancelled()
 
 
-def _stages(progress: Progress | None) -> Callable[[str], None]:
-    """Says that a stage without a count began (its name and time on the bar)."""
-    return lambda stage: None if progress is None else progress(IndexEvent(stage))
-
-
 def _steps(progress: Progress | None, stage: str) -> Callable[[int, int], None] | None:
     """Posts a stage's few steps as they are done (no more than a few dozen)."""
     return None if progress is None else (lambda done, total: progress(IndexEvent(stage, done, total)))
-
-
-def _previous(index_dir: Path, index_cfg: IndexConfig, thorough: bool) -> tuple[Previous, str]:
-    """The live generation to build on, and a warning when it was damaged: then it is set aside (renamed
-    `gen-N.damaged-TIME`, CURRENT removed) and the index rebuilt from the notes. `thorough` (a build the
-    user asked for, `notelink index`; not the watcher's updates) checks it as `notelink check` does, so
-    that whatever `check` finds, `index` mends."""
-    try:
-        gen = current_generation(index_dir)
-        problems = [] if gen is None else check_generation(gen, thorough).problems
-        if not problems:
-            return Previous.load(index_dir, index_cfg), ""
-    except (IndexDamaged, sqlite3.DatabaseError, OSError, ValueError) as exc:
-        gen, problems = _named_in_current(index_dir), [str(exc).split("; run")[0]]
-    except IndexFormatError:  # another format version: rebuilt, as Previous.load says nothing is reusable
-        return Previous(unusable=OTHER_FORMAT), ""
-    return Previous(unusable="the index was damaged"), _set_aside(index_dir, gen, problems[0])
-
-
-def _named_in_current(index_dir: Path) -> Path | None:
-    try:
-        path = index_dir / (index_dir / CURRENT).read_text(encoding="utf-8").strip()
-    except OSError:
-        return None
-    return path if path.is_dir() and path.parent == index_dir else None
-
-
-def _set_aside(index_dir: Path, gen: Path | None, problem: str) -> str:
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    aside = None if gen is None else gen.with_name(f"{gen.name}.damaged-{stamp}")
-    if gen is not None and aside is not None:
-        os.rename(gen, aside)
-    (index_dir / CURRENT).unlink(missing_ok=True)
-    where = f"; it was set aside as {aside} (delete it when you like)" if aside else ""
-    return f"the index was damaged ({problem}) and was rebuilt from the notes{where}"
 
 
 def _read(vault: Path, index_cfg: IndexConfig, previous: dict[str, NoteRecord],
@@ -348,62 +364,3 @@ def _train_progress(progress: Progress | None) -> Callable[[cbow.TrainProgress],
         if progress is not None:
             progress(IndexEvent("train", p.words_done, p.words_total, p.epoch, p.epochs, p.words_per_second))
     return on_train
-
-
-def _summarise(summary: IndexSummary, wv: cbow.WordVectors, tokens: int, vocab_size: int,
-               plan: UpdatePlan | None) -> None:
-    """Fills in what training did; an update reports the epochs it ran over the words it trained on."""
-    summary.tokens, summary.vocab = tokens, vocab_size
-    summary.epochs, summary.device = wv.epochs, wv.device
-    summary.train_seconds = round(wv.seconds, 3)
-    summary.words_per_second = round(wv.tokens * wv.epochs / wv.seconds, 1) if wv.seconds else 0.0
-    if plan is not None:
-        summary.mode = "incremental" if wv.epochs else "carried"
-        summary.changed = len(plan.changed)
-    if vocab_size == 0:
-        summary.warnings.append(
-            "no word occurs often enough for the vocabulary (--min-count): related notes, concepts and "
-            "similar words have no word vectors to use; lower --min-count")
-    elif tokens < SMALL_VAULT_TOKENS:
-        summary.warnings.append(
-            f"small vault: {tokens:,} training words is below the ~{SMALL_VAULT_TOKENS:,} where word2vec "
-            "learns much; related notes lean on shared words until the vault grows")
-
-
-def _meta(vault: Path, config: dict[str, Any], index_cfg: IndexConfig, train_cfg: TrainConfig,
-          wv: cbow.WordVectors, skipped: list[Skipped], summary: IndexSummary, plan: UpdatePlan | None,
-          prev_meta: dict[str, Any]) -> dict[str, Any]:
-    """The generation's self-description; an update keeps the model of the full retrain it builds on."""
-    model = {**train_cfg.to_dict(), "epochs": wv.epochs, "device": wv.device}
-    update: dict[str, Any] = {"mode": "full", "chain": 0}
-    if plan is not None:
-        model = prev_meta.get("model", model)
-        update = {"mode": summary.mode, "chain": plan.chain, "base_generation": plan.base_generation,
-                  "changed_notes": len(plan.changed), "new_words": plan.new_words,
-                  "trained_tokens": wv.tokens, "epochs": wv.epochs}
-    return {"vault": str(vault), "config": config, "index_config": index_cfg.to_dict(),
-            "tokens_version": TOKENS_VERSION, "model": model,
-            "update": update, "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "device": wv.device, "notelink_version": __version__,
-            "train_chosen": {k: getattr(train_cfg, k) for k in train_cfg.chosen},
-            "skipped_files": sorted((s.path, s.reason) for s in skipped),
-            "summary": {k: v for k, v in summary.to_dict().items() if k not in ("warnings", "last_build")},
-            "warnings": summary.warnings}
-
-
-_LAST_BUILD = ("parse_seconds", "train_seconds", "words_per_second")  # (its total is known after meta)
-
-
-def _up_to_date(summary: IndexSummary, meta: dict[str, Any], t0: float) -> IndexSummary:
-    """What this run found (the index's words and model; no training), and the last build's figures apart."""
-    prev = meta.get("summary", {})
-    for key in ("tokens", "vocab", "epochs", "device"):
-        setattr(summary, key, prev.get(key, getattr(summary, key)))
-    last = {k: prev.get(k, 0.0) for k in _LAST_BUILD}
-    summary.last_build = {"trained_at": meta.get("trained_at", ""), **last}
-    summary.epochs = meta.get("model", {}).get("epochs", summary.epochs)  # the model's, as `status` says
-    # (the last build may have been an update's few passes over the changed notes)
-    summary.generation, summary.up_to_date = int(meta.get("generation", 0)), True
-    summary.warnings = list(meta.get("warnings", []))
-    summary.total_seconds = round(time.perf_counter() - t0, 3)
-    return summary

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 import sys
+import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -21,10 +23,11 @@ import numpy as np
 import scipy.sparse as sp
 
 from notelink.config import IndexConfig, SettingsError, TrainConfig
-from notelink.errors import IndexFormatError
+from notelink.errors import IndexDamaged, IndexFormatError
 from notelink.index.arrays import load_array
 from notelink.index.generation import Mentions
 from notelink.index.store import (
+    CURRENT,
     current_generation,
     open_generation,
     saved_dialect,
@@ -32,6 +35,7 @@ from notelink.index.store import (
     saved_training,
 )
 from notelink.index.tokenstore import TOKEN_ARRAYS, load_paragraphs
+from notelink.index.verify import check_generation
 from notelink.index.versions import NEWER_RULES, OTHER_FORMAT, OTHER_TOKENS, TOKENS_VERSION
 from notelink.notes.dialect import detect
 from notelink.notes.note import Link
@@ -47,7 +51,7 @@ class Previous:
     meta: dict[str, Any] = field(default_factory=dict)
     unusable: str = ""
     """Why an update cannot build on the index there is, in a few words ("" when it can, or there is none):
-    another format, notes read by other rules, damage (`build._previous`)."""
+    another format, notes read by other rules, damage (`found`)."""
 
     @classmethod
     def load(cls, index_dir: Path, index_cfg: IndexConfig) -> Previous:
@@ -168,6 +172,41 @@ class Previous:
         (None from a generation written before they were kept)."""
         parts = [self.array(f"{which}_{part}") for part in ("src", "dst", "count")]
         return None if any(p is None for p in parts) else (parts[0], parts[1], parts[2])  # type: ignore[return-value]
+
+
+def found(index_dir: Path, index_cfg: IndexConfig, thorough: bool) -> tuple[Previous, str]:
+    """The live generation a build builds on, and a warning when it was damaged: then it is set aside
+    (renamed `gen-N.damaged-TIME`, CURRENT removed) and the index rebuilt from the notes. `thorough` (a
+    build the user asked for, `notelink index`; not the watcher's updates) checks it as `notelink check`
+    does, so that whatever `check` finds, `index` mends."""
+    try:
+        gen = current_generation(index_dir)
+        problems = [] if gen is None else check_generation(gen, thorough).problems
+        if not problems:
+            return Previous.load(index_dir, index_cfg), ""
+    except (IndexDamaged, sqlite3.DatabaseError, OSError, ValueError) as exc:
+        gen, problems = _named_in_current(index_dir), [str(exc).split("; run")[0]]
+    except IndexFormatError:  # another format version: rebuilt, as Previous.load says nothing is reusable
+        return Previous(unusable=OTHER_FORMAT), ""
+    return Previous(unusable="the index was damaged"), _set_aside(index_dir, gen, problems[0])
+
+
+def _named_in_current(index_dir: Path) -> Path | None:
+    try:
+        path = index_dir / (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return path if path.is_dir() and path.parent == index_dir else None
+
+
+def _set_aside(index_dir: Path, gen: Path | None, problem: str) -> str:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    aside = None if gen is None else gen.with_name(f"{gen.name}.damaged-{stamp}")
+    if gen is not None and aside is not None:
+        os.rename(gen, aside)
+    (index_dir / CURRENT).unlink(missing_ok=True)
+    where = f"; it was set aside as {aside} (delete it when you like)" if aside else ""
+    return f"the index was damaged ({problem}) and was rebuilt from the notes{where}"
 
 
 def settled(vault: Path, index_dir: Path, cfg: IndexConfig) -> IndexConfig:

@@ -159,15 +159,13 @@ def test_cancel_keeps_previous_generation(make_vault, tmp_path: Path) -> None:
 
 
 def test_notes_are_parsed_again_when_tokenizing_changed(make_vault, tmp_path: Path, monkeypatch) -> None:
-    from notelink.index import build as indexer
+    from notelink.index import previous, summary
 
     vault = _topic_vault(make_vault)
     build_index(vault, tmp_path / "ix", FAST)
-    assert Index.open(tmp_path / "ix").meta["tokens_version"] == indexer.TOKENS_VERSION
-    from notelink.index import previous
-
-    changed = indexer.TOKENS_VERSION + " changed"
-    for module in (indexer, previous):  # the version written, and the version a build compares with
+    assert Index.open(tmp_path / "ix").meta["tokens_version"] == summary.TOKENS_VERSION
+    changed = summary.TOKENS_VERSION + " changed"
+    for module in (summary, previous):  # the version written, and the version a build compares with
         monkeypatch.setattr(module, "TOKENS_VERSION", changed)
     again = build_index(vault, tmp_path / "ix", FAST)  # records of the old tokenizing are not reused
     assert not again.up_to_date and (again.reparsed, again.reused, again.generation) == (12, 0, 2)
