@@ -393,15 +393,24 @@ def follow_link(app: AppState, target: str) -> None:
     if is_attachment(target):
         app.notify(f"{note} is an attachment, not a note", severity="warning")
     elif not note:
-        if not view.scroll_to_heading(heading):
-            app.notify(f"No heading {heading!r} in this note", severity="warning")
+        _to_heading(app, view, heading)
     elif app.index is not None:
         try:
             path = app.index.find_note(note).path
         except NotFound as exc:
             app.notify(f"Cannot follow [[{note}]]: {exc}", severity="warning", timeout=8)
             return
-        view.pending_heading = heading
         if path == app.current and heading:
-            view.scroll_to_heading(heading)
+            _to_heading(app, view, heading)
+            return
+        view.pending_heading = heading
         app.show_note(path)
+
+
+def _to_heading(app: AppState, view: NoteView, heading: str) -> None:
+    """A heading of the shown note: scrolled to, a jump back returns from (`jump_in_note`)."""
+    if view.heading_line(heading) is None and not view.rendering:
+        app.notify(f"No heading {heading!r} in this note", severity="warning")
+        return
+    app.jump_in_note()
+    view.scroll_to_heading(heading)

@@ -225,9 +225,18 @@ class NotelinkApp(AppState):
             with contextlib.suppress(NoMatches):
                 self.history.leave(round(self.query_one(NoteView).scroll_y))
 
+    def jump_in_note(self) -> None:
+        """Before a jump inside the shown note (a heading, a search hit's passage): the history notes where
+        the reader was and adds an entry for the jump, so that back returns there (as a browser's)."""
+        self._leave()
+        if self.current is not None and self.history.current == self.current:
+            self.history.jump()
+
     def _show_again(self, path: str) -> None:
-        """A note of the history (back, forward), where it was read when it was left."""
-        self.show_note(path, record=False)
+        """A note of the history (back, forward), where it was read when it was left: the shown note (an
+        entry of a jump inside it) only scrolls there."""
+        if path != self.current:
+            self.show_note(path, record=False)
         with contextlib.suppress(NoMatches):
             self.query_one(NoteView).scroll_to_line(self.history.top)
 

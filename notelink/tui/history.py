@@ -1,5 +1,7 @@
 """Back/forward navigation history of opened notes, like a browser's: each entry keeps where its note was
-read (the note view's top line when it was left), so that going back returns there, not to the top."""
+read (the note view's top line when it was left), so that going back returns there, not to the top. A jump
+inside the shown note (to a heading, a search hit's passage) is an entry of its own, as a browser's jump to
+an anchor is: back returns to where the reader was before it."""
 
 from __future__ import annotations
 
@@ -31,8 +33,16 @@ class History:
     def visit(self, path: str, replace: bool = False) -> None:
         """Records a newly opened note (re-opening the current one changes nothing); `replace`
         overwrites the current entry instead, so browsing a list leaves one entry, not hundreds."""
-        if path == self.current:
-            return
+        if path != self.current:
+            self._add(path, replace)
+
+    def jump(self) -> None:
+        """Records a jump inside the current entry's note (a heading, a passage): a new entry for the same
+        note, its place noted when it is left; the entry before it keeps where the reader was (`leave`)."""
+        if self.current is not None:
+            self._add(self.current, replace=False)
+
+    def _add(self, path: str, replace: bool) -> None:
         del self._items[self._pos + 1 :]
         del self._tops[self._pos + 1 :]
         if replace and self._items:
@@ -65,8 +75,10 @@ class History:
         return self.current
 
     def retain(self, known: set[str]) -> None:
-        """Forgets notes that no longer exist (after a re-index)."""
-        current = self.current
-        kept = [(p, t) for p, t in zip(self._items, self._tops, strict=True) if p in known]
-        self._items, self._tops = [p for p, _ in kept], [t for _, t in kept]
-        self._pos = self._items.index(current) if current in self._items else len(self._items) - 1
+        """Forgets notes that no longer exist (after a re-index); the current entry stays current (found by
+        its place, not its path: a note's jumps repeat its path), else the last one is."""
+        keep = [p in known for p in self._items]
+        pos = sum(keep[: self._pos + 1]) - 1 if self._pos >= 0 and keep[self._pos] else None
+        self._items = [p for p, k in zip(self._items, keep, strict=True) if k]
+        self._tops = [t for t, k in zip(self._tops, keep, strict=True) if k]
+        self._pos = len(self._items) - 1 if pos is None else pos

@@ -158,11 +158,11 @@ class NoteView(ScrollView, can_focus=True):
             self.action_scroll_end()
 
     def scroll_to_line(self, top: int) -> None:
-        """Scrolls to line `top` of the note just shown (where it was read before: back, forward), laying
-        the note out down to it first."""
-        if top > 0:
-            self._lay_out_until(top + self.scrollable_content_region.height)
-            self.scroll_to(y=min(top, max(0, self.line_count - 1)), animate=False, immediate=True)
+        """Scrolls to line `top` of the note shown (where it was read before: back, forward), laying the note
+        out down to it first; a heading or a passage still sought is not any more."""
+        self.pending_heading, self._passage = "", None
+        self._lay_out_until(top + self.scrollable_content_region.height)
+        self.scroll_to(y=min(top, max(0, self.line_count - 1)), animate=False, immediate=True)
 
     def _text_width(self) -> int:
         return max(self.scrollable_content_region.width, 20)
