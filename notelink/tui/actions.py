@@ -171,8 +171,8 @@ def watch_event(app: AppState, ev: Any) -> None:
         if app.current is not None and app.current in ev.paths and app.current in app.notes_by_path:
             render_note(app, app.current, keep_scroll=True)
         app.renames = [*app.renames, *getattr(ev, "moves", ())][-RENAMES_KEPT:]
-        said = getattr(ev, "message", "") or (f"{len(ev.paths)} note(s) changed" if ev.paths else
-                                             "Notes changed")  # (the watcher's: "moved a.md → b.md")
+        said = _brief(ev, "message") or (f"{len(ev.paths)} note(s) changed" if ev.paths else
+                                         "Notes changed")  # (the watcher's: "moved a.md → b.md")
         app.notify(escape(f"{_capital(said)}; updating related notes…"))
     elif kind == "indexing":
         app.watch_error = ""
@@ -181,7 +181,7 @@ def watch_event(app: AppState, ev: Any) -> None:
         status.show_event(ev.progress, cancellable=False)  # the watcher's build: `x` does not stop it
     elif kind == "indexed":
         status.finish()
-        app.load_index(escape(indexed_message(getattr(ev, "said", ""), getattr(ev, "retrain_reason", ""))))
+        app.load_index(escape(indexed_message(_brief(ev, "said"), getattr(ev, "retrain_reason", ""))))
     elif kind == "current":  # nothing to build (after a wait for another build: it stops showing)
         status.finish()
         nothing_built(app, ev)
@@ -208,8 +208,13 @@ def nothing_built(app: AppState, ev: Any) -> None:
         if not own:
             app.load_index(OTHER_BUILT)
     elif ev.paths:
-        said = getattr(ev, "said", "")
+        said = _brief(ev, "said")
         app.notify(escape(f"{_capital(said)}; related notes already up to date" if said else UNCHANGED))
+
+
+def _brief(ev: Any, said: str) -> str:
+    """What a watcher's batch was, for a toast: its brief (a big batch in counts), else its field `said`."""
+    return str(getattr(ev, "brief", "") or getattr(ev, said, ""))
 
 
 OTHER_BUILT = "Related notes updated: another notelink process re-indexed the vault"
