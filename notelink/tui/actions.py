@@ -101,19 +101,19 @@ def show_unindexed_panels(app: AppState, why: str | None = None) -> None:
     app.query_one(ConceptsPanel).show([], why.partition(":")[0])
 
 
-def link_choices(app: AppState, links: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+def link_choices(app: AppState, links: list[tuple[str, str]]) -> list[tuple[str, str, str | None]]:
     """(label, target, the note it opens as the app names it) for the links picker; "" when the target is
-    a heading in this note or no note of the index."""
-    out = []
+    a heading in this note (or there is no index yet), None when it is no note of the index."""
+    out: list[tuple[str, str, str | None]] = []
     for label, target in links:
-        name = ""
+        name: str | None = ""
         note, _, _heading = target.partition("#")
         if note and app.index is not None:
             try:
                 found = app.index.find_note(note)
             except NotFound:
                 found = None
-            name = app.names.name(found.path, found.title) if found is not None else ""
+            name = app.names.name(found.path, found.title) if found is not None else None
         out.append((label, target, name))
     return out
 

@@ -56,7 +56,7 @@ async def test_links_picker_follows_a_heading_in_the_note(guide_vault: tuple[Pat
         prompts = [str(o.prompt) for o in app.screen.query_one("#links", OptionList).options]
         assert prompts == ["Section 30  → heading in this note", "Guide#Section 35  → heading in this note",
                            "kimchi's fermenting  → Kimchi#Fermenting",
-                           "Missing note"]  # the image embed is not offered as a note
+                           "Missing note  → no such note"]  # the image embed is not offered as a note
         shown = record_notes(app)
         await pilot.press("enter")
         view = app.query_one(NoteView)
