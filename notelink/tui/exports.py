@@ -25,7 +25,7 @@ EXPORTS = {
     "json": Export("Export related notes: JSON", "Export every note's related notes and concepts as JSON",
                    "related.json"),
     "csv": Export("Export related notes: CSV", "Export related notes as CSV (source, target, score, rank, "
-                  "linked)", "related.csv"),
+                  "linked, weak)", "related.csv"),
     "graphml": Export("Export related notes: GraphML", "Export related notes as a GraphML graph (Gephi, yEd)",
                       "related.graphml"),
     "markdown": Export("Export related notes: Markdown", "Export related notes as one Markdown note",

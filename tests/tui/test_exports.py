@@ -62,6 +62,7 @@ async def test_every_format_is_written_and_no_note_changes(indexed: tuple[Path, 
     assert len(json.loads(out["json"])["notes"]) == 42
     header = ["source", "target", "score", "rank", "linked", "weak"]
     assert next(csv.reader(out["csv"].splitlines())) == header
+    assert f"({', '.join(header)})" in EXPORTS["csv"].question  # the palette names them all (not `weak`)
     assert ET.fromstring(out["graphml"].encode()).tag.endswith("graphml")
     assert out["markdown"].startswith("# Related notes")
     assert int(out["word2vec"].split()[0]) > 100
