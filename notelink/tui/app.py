@@ -150,7 +150,9 @@ class NotelinkApp(AppState):
         self.refresh_list()
         kept = actions.followed(self, old, message.index)
         target = kept or actions.first_note(self)
-        if target:  # the same note again (renamed too): where it was read, its related note highlighted
+        if kept is None and self.current is not None and self.history.current is not None:
+            self._show_again(self.history.current)  # the shown note is gone: back to the one before it
+        elif target:  # the same note again (renamed too): where it was read, its related note highlighted
             self.show_note(target, record=self.history.current is None, again=kept is not None)
         else:
             self.query_one(NoteView).show("No notes", "", "*The index has no notes.*")

@@ -76,9 +76,10 @@ class History:
 
     def retain(self, known: set[str]) -> None:
         """Forgets notes that no longer exist (after a re-index); the current entry stays current (found by
-        its place, not its path: a note's jumps repeat its path), else the last one is."""
+        its place, not its path: a note's jumps repeat its path), else the one before it is (as after
+        going back)."""
         keep = [p in known for p in self._items]
-        pos = sum(keep[: self._pos + 1]) - 1 if self._pos >= 0 and keep[self._pos] else None
+        pos = sum(keep[: self._pos + 1]) - 1
         self._items = [p for p, k in zip(self._items, keep, strict=True) if k]
         self._tops = [t for t, k in zip(self._tops, keep, strict=True) if k]
-        self._pos = len(self._items) - 1 if pos is None else pos
+        self._pos = max(pos, 0) if self._items else -1

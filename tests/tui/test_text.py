@@ -159,8 +159,8 @@ def test_history_back_forward_and_browsing() -> None:
     h.visit("e")
     h.visit("f", replace=True)
     assert h.current == "f" and h.back() == "b"
-    h.retain({"a", "f"})
-    assert h.current == "f"
+    h.retain({"a", "f"})  # "b", the current note, deleted: the one before it is current (as after `[`)
+    assert h.current == "a" and h.forward() == "f"
 
 
 def test_history_keeps_where_each_note_was_read() -> None:
