@@ -225,7 +225,7 @@ class NotelinkApp(AppState):
         """Notes in the history where the shown note is being read, as the app leaves it."""
         if self.current is not None and self.history.current == self.current:
             with contextlib.suppress(NoMatches):
-                self.history.leave(round(self.query_one(NoteView).scroll_y))
+                self.history.leave(self.query_one(NoteView).place())
 
     def jump_in_note(self) -> None:
         """Before a jump inside the shown note (a heading, a search hit's passage): the history notes where
@@ -240,7 +240,7 @@ class NotelinkApp(AppState):
         if path != self.current:
             self.show_note(path, record=False)
         with contextlib.suppress(NoMatches):
-            self.query_one(NoteView).scroll_to_line(self.history.top)
+            self.query_one(NoteView).scroll_to_place(self.history.place)
 
     def update_panels(self, keep: bool = False) -> None:
         assert self.current is not None

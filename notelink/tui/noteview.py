@@ -24,6 +24,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from notelink.tui.history import Place
 from notelink.tui.notelayout import NoteLayout
 from notelink.tui.passage import Passage, passage_line
 from notelink.tui.text import heading_key
@@ -139,12 +140,29 @@ class NoteView(ScrollView, can_focus=True):
         if at_end:
             self.action_scroll_end()
 
-    def scroll_to_line(self, top: int) -> None:
-        """Scrolls to line `top` of the note shown (where it was read before: back, forward), laying the note
+    def place(self) -> Place:
+        """Where the note is being read: the piece at the top of the screen and how far into its lines (a
+        place in the text, the same at any width, unlike a line)."""
+        return self._layout.position(round(self.scroll_y))
+
+    def scroll_to_place(self, place: Place) -> None:
+        """Scrolls to a place of the note shown (where it was read before: back, forward), laying the note
         out down to it first; a heading or a passage still sought is not any more."""
         self.pending_heading, self._passage = "", None
+        top = self._line_at(place)
         self._lay_out_until(top + self.scrollable_content_region.height)
         self.scroll_to(y=min(top, max(0, self.line_count - 1)), animate=False, immediate=True)
+
+    def _line_at(self, place: Place) -> int:
+        """The line of a place in the note, its piece laid out first (and the next one: where the piece
+        ends, as `position` measured it)."""
+        layout, (piece, share) = self._layout, place
+        while len(layout.starts) <= piece + 1 and self.rendering:
+            self._lay_out_next()
+        if piece >= len(layout.starts):
+            return 0
+        end = layout.starts[piece + 1] if piece + 1 < len(layout.starts) else self.line_count
+        return layout.starts[piece] + round(share * (end - layout.starts[piece]))
 
     def _text_width(self) -> int:
         return max(self.scrollable_content_region.width, 20)
@@ -250,14 +268,10 @@ class NoteView(ScrollView, can_focus=True):
         layout, width = self._layout, self._text_width()
         if width == layout.width or not layout.chunks:
             return
-        piece, share = layout.position(round(self.scroll_y))
-        at_end = self._tail_shown()
+        place, at_end = self.place(), self._tail_shown()
         layout.relay(width)
         self._forget_strips()
-        while len(layout.starts) <= piece and self.rendering:
-            self._lay_out_next()
-        start = layout.starts[piece] if piece < len(layout.starts) else 0
-        top = start + round(share * (self.line_count - start))
+        top = self._line_at(place)
         self._lay_out_until(top + self.scrollable_content_region.height)
         self.scroll_to(y=top, animate=False, immediate=True)
         if at_end:

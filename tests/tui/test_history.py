@@ -29,14 +29,14 @@ def indexed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def test_a_jump_in_a_note_is_an_entry_of_its_own() -> None:
     h = History()
     h.visit("a")
-    h.leave(12)
+    h.leave((1, 0.5))
     h.jump()  # to a heading of "a"
-    h.leave(80)
-    assert h.current == "a" and h.back() == "a" and h.top == 12
-    assert h.forward() == "a" and h.top == 80
+    h.leave((6, 0.25))
+    assert h.current == "a" and h.back() == "a" and h.place == (1, 0.5)
+    assert h.forward() == "a" and h.place == (6, 0.25)
     h.visit("b")
     h.retain({"a", "b"})  # the current entry stays current, not the first entry of its path
-    assert h.current == "b" and h.back() == "a" and h.top == 80
+    assert h.current == "b" and h.back() == "a" and h.place == (6, 0.25)
 
 
 async def read_down(pilot: Any, app: NotelinkApp) -> int:
@@ -105,3 +105,24 @@ async def test_back_after_a_search_hit_in_the_shown_note_returns_where_the_reade
         await wait_for(pilot, lambda: app.current == LONG and round(view.scroll_y) > read_at + 10,
                        what=lambda: view.scroll_y)
         await back_and_forth(pilot, app, read_at, round(view.scroll_y))
+
+
+@sync
+async def test_back_after_a_resize_returns_to_the_same_text(indexed: tuple[Path, Path]) -> None:
+    """The history kept a note's top line, which is another part of the note at another width: back after
+    the terminal was resized (or after a search, the note view hidden while it was resized) showed
+    paragraphs away from where the reader left. It keeps the place in the text."""
+    app = make_app(*indexed)
+    async with running(app, SIZE) as pilot:
+        await open_note(pilot, app, LONG)
+        view = app.query_one(NoteView)
+        read_at = view.heading_line("Flight 20")
+        assert read_at is not None
+        view.scroll_to(y=read_at, animate=False, immediate=True)
+        await open_note(pilot, app, "cooking/Kimchi.md")
+        await pilot.resize_terminal(200, 24)  # each flight's paragraph on one line now, not two
+        await wait_for(pilot, lambda: view.scrollable_content_region.width > 62)
+        await pilot.press("left_square_bracket")
+        await wait_for(pilot, lambda: app.current == LONG)
+        at = view.heading_line("Flight 20")
+        assert at is not None and at != read_at and abs(round(view.scroll_y) - at) <= 2, (view.scroll_y, at)

@@ -9,7 +9,7 @@ import pytest
 
 from notelink.notes.dialect import alias_first
 from notelink.query.answers import NoteInfo
-from notelink.tui.history import History
+from notelink.tui.history import START, History
 from notelink.tui.text import (
     NoteFilter,
     app_links,
@@ -166,15 +166,15 @@ def test_history_back_forward_and_browsing() -> None:
 def test_history_keeps_where_each_note_was_read() -> None:
     h = History()
     h.visit("a")
-    h.leave(40)  # read down to line 40, then a link followed
+    h.leave((4, 0.5))  # read half way into its 5th piece, then a link followed
     h.visit("b")
-    h.leave(7)
-    assert h.back() == "a" and h.top == 40  # back where "a" was being read, not at its top
-    assert h.forward() == "b" and h.top == 7
+    h.leave((0, 0.25))
+    assert h.back() == "a" and h.place == (4, 0.5)  # back where "a" was being read, not at its top
+    assert h.forward() == "b" and h.place == (0, 0.25)
     h.visit("c", replace=True)  # browsing the list: the entry is another note, from its top
-    assert h.current == "c" and h.top == 0
+    assert h.current == "c" and h.place == START
     h.retain({"a", "c"})
-    assert h.back() == "a" and h.top == 40
+    assert h.back() == "a" and h.place == (4, 0.5)
 
 
 def test_dendron_wikilinks_name_the_alias_first() -> None:
