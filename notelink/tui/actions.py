@@ -258,14 +258,18 @@ SAID_FIRST = {"moved", "deleted", "now", "new", "no", "changed", "skipped"}
 """The words a watcher's batch may start with (`watch.changes.Batch.said`); others start with a path."""
 
 
+BUILD_TIME = "about half a minute for 2,000 notes on two cores"
+"""What a first build takes, as the app says it: obsidian-help (2,322 notes) was indexed in 21.6-24.7 s on a
+quiet machine (README, session 21); "a few seconds" made a first build look stuck."""
+
 NO_INDEX = ("# This vault has no index yet\n\nPress `r` to build one: notelink reads your notes and learns "
-            "their vocabulary (a few seconds for 2,000 notes on two cores).")
+            f"their vocabulary ({BUILD_TIME}).")
 WATCH_FAILED = ("# No index yet\n\nThe watcher could not build one:\n\n> {}\n\nIt tries again on its own "
                 "when notes change; press `r` to try now.")
 OTHER_BUILDS = ("# No index yet\n\nAnother notelink process watches this vault: its index appears here "
                 "when that process has built it. Press `r` to build it here instead.")
-BUILDING = ("# Building the index\n\nnotelink is reading your notes and learning their vocabulary (a few "
-            "seconds for 2,000 notes). They appear here, with their related notes, when it is done.")
+BUILDING = ("# Building the index\n\nnotelink is reading your notes and learning their vocabulary "
+            f"({BUILD_TIME}). They appear here, with their related notes, when it is done.")
 
 
 def show_no_index(app: AppState) -> None:
