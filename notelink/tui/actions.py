@@ -30,7 +30,7 @@ from notelink.tui.noteview import NoteView
 from notelink.tui.screens import ConfirmScreen, PathPrompt
 from notelink.tui.state import AppState
 from notelink.tui.status import IndexStatus
-from notelink.tui.text import NoteFilter, as_shown, is_attachment, note_body
+from notelink.tui.text import NoteFilter, as_shown, dendron_titles, is_attachment, note_body
 from notelink.tui.widgets import RelatedPanel
 
 
@@ -44,7 +44,10 @@ def render_note(app: AppState, path: str, keep_scroll: bool = False) -> None:
     else:
         body = f"*Cannot show this note: {raw.reason}*"
     tags = "  ".join("#" + t for t in note.tags)
-    prepare = partial(as_shown, alias_first=True) if alias_first(dialect(app)) else as_shown
+    prepare = as_shown
+    if alias_first(dialect(app)):  # Dendron: a link without a label shows its note's title, as Dendron does
+        titles = dendron_titles((p, n.title) for p, n in app.notes_by_path.items())
+        prepare = partial(as_shown, alias_first=True, titles=titles)
     app.query_one(NoteView).show(app.names.name(path, note.title), f"{path}  {tags}".strip(), body,
                                  keep_scroll=keep_scroll, prepare=prepare)
 

@@ -16,6 +16,7 @@ from notelink.tui.text import (
     as_shown,
     because,
     because_line,
+    dendron_titles,
     filter_notes,
     fold,
     heading_key,
@@ -186,6 +187,19 @@ def test_dendron_wikilinks_name_the_alias_first() -> None:
     ref = shown_markdown("![[dendron://vault/docs.links#summary,1:#*]]\n", alias_first=True)
     assert app_links(ref) == [("docs.links › summary", "dendron://vault/docs.links#summary")]  # no range
     assert alias_first("dendron") and not any(map(alias_first, ["obsidian", "foam", "zk", "logseq"]))
+
+
+def test_a_dendron_link_without_a_label_shows_its_notes_title() -> None:
+    """Dendron shows `[[dendron.topic.links.wiki-link]]` as "Wiki Link" (`enableNoteTitleForLink`, on by
+    default); the app showed the dotted name. A name no note has is shown as written."""
+    titles = dendron_titles([("vault/docs.faq.md", "FAQ"), ("vault/docs.links.md", "Links [all]")])
+    text = "See [[docs.faq]], [[docs.links#summary]], [[Read it|docs.faq]] and [[docs.gone]].\n"
+    out = as_shown(text, alias_first=True, titles=titles)
+    assert app_links(out) == [("FAQ", "docs.faq"), ("Links (all) › summary", "docs.links#summary"),
+                              ("docs.gone", "docs.gone")]
+    assert "[Read it](" in out  # (a label of its own stays)
+    assert app_links(as_shown("![[dendron://vault/docs.faq]]", alias_first=True, titles=titles)) == [
+        ("FAQ", "dendron://vault/docs.faq")]
 
 
 def test_app_links_lists_each_wikilink_target_once() -> None:
