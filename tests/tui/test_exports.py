@@ -164,6 +164,27 @@ async def test_the_export_dialog_refuses_a_note_of_the_vault_in_the_apps_words(
 
 
 @sync
+async def test_the_export_dialog_refuses_a_folder_that_is_not_there(indexed: tuple[Path, Path]) -> None:
+    """A path in a folder not made yet closed the dialog and failed after ("Export failed: ... No such file
+    or directory"): the path typed was lost. The dialog says so and keeps it, to be corrected."""
+    from .test_dialogs import _palette
+
+    vault, _ = indexed
+    app = make_app(*indexed)
+    async with running(app, (120, 35)) as pilot:
+        shown = record_notes(app)
+        await _palette(pilot, "Export related notes: CSV")
+        prompt = app.screen
+        assert isinstance(prompt, PathPrompt)
+        await pilot.press("ctrl+u", *"exports/2026/related.csv", "enter")
+        refused = prompt.query_one("#refused", Label)
+        await wait_for(pilot, lambda: refused.display, what="the refusal")
+        said = str(refused.render())
+        assert f"{vault.parent / 'exports'} is no folder yet" in said and app.screen is prompt, said
+    assert not shown and not (vault.parent / "exports").exists()
+
+
+@sync
 async def test_an_export_over_an_existing_file_asks_first_and_keeps_it_by_default(
         indexed: tuple[Path, Path]) -> None:
     """The pre-filled path of a second export (or any file outside the vault) was replaced without a word."""
