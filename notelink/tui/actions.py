@@ -30,7 +30,7 @@ from notelink.tui.noteview import NoteView
 from notelink.tui.screens import ConfirmScreen, PathPrompt
 from notelink.tui.state import AppState
 from notelink.tui.status import IndexStatus
-from notelink.tui.text import NoteFilter, as_shown, is_attachment, note_body
+from notelink.tui.text import NoteFilter, as_shown, dendron_titles, is_attachment, note_body
 from notelink.tui.widgets import RelatedPanel
 
 
@@ -44,7 +44,10 @@ def render_note(app: AppState, path: str, keep_scroll: bool = False) -> None:
     else:
         body = f"*Cannot show this note: {raw.reason}*"
     tags = "  ".join("#" + t for t in note.tags)
-    prepare = partial(as_shown, alias_first=True) if alias_first(dialect(app)) else as_shown
+    prepare = as_shown
+    if alias_first(dialect(app)):  # Dendron: a link without a label shows its note's title, as Dendron does
+        titles = dendron_titles((p, n.title) for p, n in app.notes_by_path.items())
+        prepare = partial(as_shown, alias_first=True, titles=titles)
     app.query_one(NoteView).show(app.names.name(path, note.title), f"{path}  {tags}".strip(), body,
                                  keep_scroll=keep_scroll, prepare=prepare)
 
@@ -101,19 +104,19 @@ def show_unindexed_panels(app: AppState, why: str | None = None) -> None:
     app.query_one(ConceptsPanel).show([], why.partition(":")[0])
 
 
-def link_choices(app: AppState, links: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+def link_choices(app: AppState, links: list[tuple[str, str]]) -> list[tuple[str, str, str | None]]:
     """(label, target, the note it opens as the app names it) for the links picker; "" when the target is
-    a heading in this note or no note of the index."""
-    out = []
+    a heading in this note (or there is no index yet), None when it is no note of the index."""
+    out: list[tuple[str, str, str | None]] = []
     for label, target in links:
-        name = ""
+        name: str | None = ""
         note, _, _heading = target.partition("#")
         if note and app.index is not None:
             try:
                 found = app.index.find_note(note)
             except NotFound:
                 found = None
-            name = app.names.name(found.path, found.title) if found is not None else ""
+            name = app.names.name(found.path, found.title) if found is not None else None
         out.append((label, target, name))
     return out
 
@@ -171,8 +174,8 @@ def watch_event(app: AppState, ev: Any) -> None:
         if app.current is not None and app.current in ev.paths and app.current in app.notes_by_path:
             render_note(app, app.current, keep_scroll=True)
         app.renames = [*app.renames, *getattr(ev, "moves", ())][-RENAMES_KEPT:]
-        said = getattr(ev, "message", "") or (f"{len(ev.paths)} note(s) changed" if ev.paths else
-                                             "Notes changed")  # (the watcher's: "moved a.md → b.md")
+        said = _brief(ev, "message") or (f"{len(ev.paths)} note(s) changed" if ev.paths else
+                                         "Notes changed")  # (the watcher's: "moved a.md → b.md")
         app.notify(escape(f"{_capital(said)}; updating related notes…"))
     elif kind == "indexing":
         app.watch_error = ""
@@ -181,7 +184,7 @@ def watch_event(app: AppState, ev: Any) -> None:
         status.show_event(ev.progress, cancellable=False)  # the watcher's build: `x` does not stop it
     elif kind == "indexed":
         status.finish()
-        app.load_index(escape(indexed_message(getattr(ev, "said", ""), getattr(ev, "retrain_reason", ""))))
+        app.load_index(escape(indexed_message(_brief(ev, "said"), getattr(ev, "retrain_reason", ""))))
     elif kind == "current":  # nothing to build (after a wait for another build: it stops showing)
         status.finish()
         nothing_built(app, ev)
@@ -208,8 +211,13 @@ def nothing_built(app: AppState, ev: Any) -> None:
         if not own:
             app.load_index(OTHER_BUILT)
     elif ev.paths:
-        said = getattr(ev, "said", "")
+        said = _brief(ev, "said")
         app.notify(escape(f"{_capital(said)}; related notes already up to date" if said else UNCHANGED))
+
+
+def _brief(ev: Any, said: str) -> str:
+    """What a watcher's batch was, for a toast: its brief (a big batch in counts), else its field `said`."""
+    return str(getattr(ev, "brief", "") or getattr(ev, said, ""))
 
 
 OTHER_BUILT = "Related notes updated: another notelink process re-indexed the vault"
@@ -253,14 +261,18 @@ SAID_FIRST = {"moved", "deleted", "now", "new", "no", "changed", "skipped"}
 """The words a watcher's batch may start with (`watch.changes.Batch.said`); others start with a path."""
 
 
+BUILD_TIME = "about half a minute for 2,000 notes on two cores"
+"""What a first build takes, as the app says it: obsidian-help (2,322 notes) was indexed in 21.6-24.7 s on a
+quiet machine (README, session 21); "a few seconds" made a first build look stuck."""
+
 NO_INDEX = ("# This vault has no index yet\n\nPress `r` to build one: notelink reads your notes and learns "
-            "their vocabulary (a few seconds for 2,000 notes on two cores).")
+            f"their vocabulary ({BUILD_TIME}).")
 WATCH_FAILED = ("# No index yet\n\nThe watcher could not build one:\n\n> {}\n\nIt tries again on its own "
                 "when notes change; press `r` to try now.")
 OTHER_BUILDS = ("# No index yet\n\nAnother notelink process watches this vault: its index appears here "
                 "when that process has built it. Press `r` to build it here instead.")
-BUILDING = ("# Building the index\n\nnotelink is reading your notes and learning their vocabulary (a few "
-            "seconds for 2,000 notes). They appear here, with their related notes, when it is done.")
+BUILDING = ("# Building the index\n\nnotelink is reading your notes and learning their vocabulary "
+            f"({BUILD_TIME}). They appear here, with their related notes, when it is done.")
 
 
 def show_no_index(app: AppState) -> None:
@@ -393,15 +405,24 @@ def follow_link(app: AppState, target: str) -> None:
     if is_attachment(target):
         app.notify(f"{note} is an attachment, not a note", severity="warning")
     elif not note:
-        if not view.scroll_to_heading(heading):
-            app.notify(f"No heading {heading!r} in this note", severity="warning")
+        _to_heading(app, view, heading)
     elif app.index is not None:
         try:
             path = app.index.find_note(note).path
         except NotFound as exc:
             app.notify(f"Cannot follow [[{note}]]: {exc}", severity="warning", timeout=8)
             return
-        view.pending_heading = heading
         if path == app.current and heading:
-            view.scroll_to_heading(heading)
+            _to_heading(app, view, heading)
+            return
+        view.pending_heading = heading
         app.show_note(path)
+
+
+def _to_heading(app: AppState, view: NoteView, heading: str) -> None:
+    """A heading of the shown note: scrolled to, a jump back returns from (`jump_in_note`)."""
+    if view.heading_line(heading) is None and not view.rendering:
+        app.notify(f"No heading {heading!r} in this note", severity="warning")
+        return
+    app.jump_in_note()
+    view.scroll_to_heading(heading)

@@ -150,7 +150,9 @@ class NotelinkApp(AppState):
         self.refresh_list()
         kept = actions.followed(self, old, message.index)
         target = kept or actions.first_note(self)
-        if target:  # the same note again (renamed too): where it was read, its related note highlighted
+        if kept is None and self.current is not None and self.history.current is not None:
+            self._show_again(self.history.current)  # the shown note is gone: back to the one before it
+        elif target:  # the same note again (renamed too): where it was read, its related note highlighted
             self.show_note(target, record=self.history.current is None, again=kept is not None)
         else:
             self.query_one(NoteView).show("No notes", "", "*The index has no notes.*")
@@ -223,13 +225,22 @@ class NotelinkApp(AppState):
         """Notes in the history where the shown note is being read, as the app leaves it."""
         if self.current is not None and self.history.current == self.current:
             with contextlib.suppress(NoMatches):
-                self.history.leave(round(self.query_one(NoteView).scroll_y))
+                self.history.leave(self.query_one(NoteView).place())
+
+    def jump_in_note(self) -> None:
+        """Before a jump inside the shown note (a heading, a search hit's passage): the history notes where
+        the reader was and adds an entry for the jump, so that back returns there (as a browser's)."""
+        self._leave()
+        if self.current is not None and self.history.current == self.current:
+            self.history.jump()
 
     def _show_again(self, path: str) -> None:
-        """A note of the history (back, forward), where it was read when it was left."""
-        self.show_note(path, record=False)
+        """A note of the history (back, forward), where it was read when it was left: the shown note (an
+        entry of a jump inside it) only scrolls there."""
+        if path != self.current:
+            self.show_note(path, record=False)
         with contextlib.suppress(NoMatches):
-            self.query_one(NoteView).scroll_to_line(self.history.top)
+            self.query_one(NoteView).scroll_to_place(self.history.place)
 
     def update_panels(self, keep: bool = False) -> None:
         assert self.current is not None

@@ -25,7 +25,7 @@ EXPORTS = {
     "json": Export("Export related notes: JSON", "Export every note's related notes and concepts as JSON",
                    "related.json"),
     "csv": Export("Export related notes: CSV", "Export related notes as CSV (source, target, score, rank, "
-                  "linked)", "related.csv"),
+                  "linked, weak)", "related.csv"),
     "graphml": Export("Export related notes: GraphML", "Export related notes as a GraphML graph (Gephi, yEd)",
                       "related.graphml"),
     "markdown": Export("Export related notes: Markdown", "Export related notes as one Markdown note",
@@ -48,15 +48,29 @@ def export_path(typed: str, folder: Path) -> Path:
 
 def refusal(vault: Path, fmt: str, folder: Path, typed: str) -> str | None:
     """Why the export dialog does not take the path `typed` for `fmt`, or None: a note of the vault is never
-    replaced; a Markdown export inside the vault would be indexed as a note, its hundreds of links counted
-    as the user's (asked before writing, not said after it)."""
+    replaced; a folder not there fails (said while the path typed can be corrected); a Markdown export inside
+    the vault would be indexed as a note, its hundreds of links counted as the user's (asked before writing,
+    not said after it)."""
     from notelink.write.export import inside_vault
 
     path = export_path(typed, folder)
     if why := over_a_note(path, vault):
         return f"Not there: {why}."
+    if missing := _missing_folder(path):
+        return f"Not there: {missing} is no folder yet; choose a file in an existing folder."
     why = inside_vault(path, vault, fmt)
     return f"Not there: {path} {why}." if why else None
+
+
+def _missing_folder(path: Path) -> Path | None:
+    """The first folder of `path` that is not there (the export would fail after the dialog closed, the path
+    typed lost), or None."""
+    missing = None
+    for parent in path.parents:
+        if parent.is_dir():
+            return missing
+        missing = parent
+    return missing
 
 
 def over_a_note(path: Path, vault: Path) -> str | None:

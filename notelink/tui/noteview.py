@@ -1,11 +1,11 @@
 """The note view: a note's Markdown drawn as lines, the first screenful at once and the rest piece by piece.
 
-`show` cuts the note into pieces (`chunks.split_chunks`), parses and lays out pieces until the screen is
-full, and returns: the note is on screen in the same frame as its side panels, whatever its size. The other
-pieces are laid out one per step, each step a callback of its own (~10 ms for 6 KB), so keys are handled
-between them; a step that finds another note shown meanwhile stops. End before then lays out the note's
-last pieces ahead of the rest (`tail.Tail`). Only the rows on screen are drawn (`render_line`), so a 360 KB
-note costs no more per frame than a short one.
+`show` cuts the note into pieces and lays out pieces until the screen is full (`notelayout.NoteLayout`: the
+note's text as lines, no widget), and returns: the note is on screen in the same frame as its side panels,
+whatever its size. The other pieces are laid out one per step, each step a callback of its own (~10 ms for
+6 KB), so keys are handled between them; a step that finds another note shown meanwhile stops. End before
+then lays out the note's last pieces ahead of the rest (`tail.Tail`). Only the rows on screen are drawn
+(`render_line`), so a 360 KB note costs no more per frame than a short one.
 """
 
 from __future__ import annotations
@@ -24,11 +24,10 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from notelink.tui.chunks import split_chunks
+from notelink.tui.history import Place
+from notelink.tui.notelayout import NoteLayout
 from notelink.tui.passage import Passage, passage_line
-from notelink.tui.render import Block, Laid, continues_list, lay_out, parse
-from notelink.tui.tail import Tail, tail_at
-from notelink.tui.text import app_links, heading_key
+from notelink.tui.text import heading_key
 
 STEP_SECONDS = 0.01
 """A step of the rest lays out pieces for about this long, then lets keys and a screen refresh in."""
@@ -88,16 +87,7 @@ class NoteView(ScrollView, can_focus=True):
         """Counts the notes shown; a step of an earlier one sees it changed and stops."""
         self._passage: tuple[int, Passage] | None = None  # (serial, passage): `scroll_to_passage`
         self._passage_seen = 0  # lines of the note searched for it so far
-        self._markdown = ""
-        self._prepare: Callable[[str], str] = str
-        self._source: str | None = None
-        self._links: list[tuple[str, str]] | None = None
-        self._chunks: list[str] = []
-        self._parsed: dict[int, list[Block]] = {}  # each piece's blocks, by piece
-        self._tail: Tail | None = None  # the note's end, laid out ahead of the rest (End)
-        self._laid = Laid()
-        self._starts: list[int] = []  # the first line of each piece laid out
-        self._width = 0
+        self._layout = NoteLayout(width=0)
         self._strips: dict[int, Strip] = {}
         self._stepping = False  # a chain of `_continue` steps is scheduled
 
@@ -107,30 +97,26 @@ class NoteView(ScrollView, can_focus=True):
     @property
     def rendering(self) -> bool:
         """True while pieces of the shown note are still to be laid out."""
-        return len(self._starts) < len(self._chunks)
+        return self._layout.rendering
 
     @property
     def line_count(self) -> int:
-        return len(self._laid.lines)
+        return self._layout.line_count
 
     @property
     def lines(self) -> list[Content]:
         """The lines laid out so far (at the view's width)."""
-        return self._laid.lines
+        return self._layout.laid.lines
 
     @property
     def source(self) -> str:
         """The Markdown shown (each piece is prepared as it is laid out; this prepares the whole)."""
-        if self._source is None:
-            self._source = self._prepare(self._markdown)
-        return self._source
+        return self._layout.source
 
     @property
     def links(self) -> list[tuple[str, str]]:
         """(label, target) of the shown note's wikilinks, for following them from the keyboard."""
-        if self._links is None:
-            self._links = app_links(self.source)
-        return self._links
+        return self._layout.links
 
     def show(self, title: str, subtitle: str, markdown: str, keep_scroll: bool = False,
              prepare: Callable[[str], str] | None = None) -> None:
@@ -142,11 +128,8 @@ class NoteView(ScrollView, can_focus=True):
         pending = self._passage if keep_scroll and self._passage and self._passage[0] == self.serial else None
         self.border_title, self.border_subtitle = title, subtitle
         self.serial += 1
-        self._markdown, self._prepare, self._source, self._links = markdown, prepare or str, None, None
-        self._chunks = split_chunks(markdown)
-        self._parsed, self._laid, self._starts, self._tail = {}, Laid(), [], None
+        self._layout = NoteLayout(markdown, prepare or str, self._text_width())
         self._strips.clear()
-        self._width = self._text_width()
         self._lay_out_until(top + self.scrollable_content_region.height)
         self.scroll_to(x=self.scroll_x if keep_scroll else 0, y=min(top, max(0, self.line_count - 1)),
                        animate=False, immediate=True)
@@ -157,41 +140,48 @@ class NoteView(ScrollView, can_focus=True):
         if at_end:
             self.action_scroll_end()
 
-    def scroll_to_line(self, top: int) -> None:
-        """Scrolls to line `top` of the note just shown (where it was read before: back, forward), laying
-        the note out down to it first."""
-        if top > 0:
-            self._lay_out_until(top + self.scrollable_content_region.height)
-            self.scroll_to(y=min(top, max(0, self.line_count - 1)), animate=False, immediate=True)
+    def place(self) -> Place:
+        """Where the note is being read: the piece at the top of the screen and how far into its lines (a
+        place in the text, the same at any width, unlike a line)."""
+        return self._layout.position(round(self.scroll_y))
+
+    def scroll_to_place(self, place: Place) -> None:
+        """Scrolls to a place of the note shown (where it was read before: back, forward), laying the note
+        out down to it first; a heading or a passage still sought is not any more."""
+        self.pending_heading, self._passage = "", None
+        top = self._line_at(place)
+        self._lay_out_until(top + self.scrollable_content_region.height)
+        self.scroll_to(y=min(top, max(0, self.line_count - 1)), animate=False, immediate=True)
+
+    def _line_at(self, place: Place) -> int:
+        """The line of a place in the note, its piece laid out first (and the next one: where the piece
+        ends, as `position` measured it)."""
+        layout, (piece, share) = self._layout, place
+        while len(layout.starts) <= piece + 1 and self.rendering:
+            self._lay_out_next()
+        if piece >= len(layout.starts):
+            return 0
+        end = layout.starts[piece + 1] if piece + 1 < len(layout.starts) else self.line_count
+        return layout.starts[piece] + round(share * (end - layout.starts[piece]))
 
     def _text_width(self) -> int:
         return max(self.scrollable_content_region.width, 20)
 
     def _lay_out_until(self, lines: int) -> None:
         """Lays out pieces now until `lines` lines are there (the screen is full) or the note is done."""
-        while self.rendering and (self.line_count < lines or not self._starts):
+        while self.rendering and (self.line_count < lines or not self._layout.starts):
             self._lay_out_next()
         self._resized()
 
     def _lay_out_next(self) -> None:
-        """Parses (once) and lays out the next piece, after the lines laid out so far; on reaching the tail,
-        the tail's pieces in its place."""
-        k = len(self._starts)
-        if self._tail is not None and k == self._tail.first:
-            self._splice_tail()
-            return
-        self._starts.append(self._lay_out_piece(k, self._laid))
-
-    def _lay_out_piece(self, k: int, laid: Laid) -> int:
-        """Lays out piece k after the lines of `laid` (parsed once); the line it begins on."""
-        if k not in self._parsed:
-            self._parsed[k] = parse(self._prepare(self._chunks[k]))
-        blocks = self._parsed[k]
-        if blocks and laid.lines and not continues_list(self._parsed.get(k - 1, []), blocks):
-            laid.lines.append(Content(""))
-        start = len(laid.lines)
-        lay_out(blocks, self._width, laid)
-        return start
+        """Lays out the next piece; on reaching the tail, the tail's pieces in its place, and a screen that
+        showed the tail keeps showing the same lines."""
+        layout = self._layout
+        tail = layout.next()
+        if tail is not None:
+            self._strips.clear()
+            self._resized()
+            self._keep_on_tail(tail.at, layout.starts[tail.first])
 
     def _continue(self, serial: int) -> None:
         """One step of the rest: pieces for `STEP_SECONDS`, then the next step `STEP_PAUSE` later."""
@@ -220,11 +210,11 @@ class NoteView(ScrollView, can_focus=True):
         """The virtual size after lines were added (and where the tail begins now); a redraw of the rows on
         screen."""
         self._sized_at = time.perf_counter()
-        tail = self._tail
+        layout = self._layout
+        tail = layout.tail
         if tail is not None:
-            at, tail.at = tail.at, self._tail_at(tail.first)
-        height = self.line_count if tail is None else tail.end
-        self.virtual_size = Size(max(self._width, self._laid.width), height)  # (wider: a table)
+            at, tail.at = tail.at, layout.tail_at(tail.first)
+        self.virtual_size = Size(max(layout.width, layout.laid.width), layout.height)  # (wider: a table)
         if tail is not None:
             self._keep_on_tail(at, tail.at)
         self.refresh()
@@ -233,9 +223,9 @@ class NoteView(ScrollView, can_focus=True):
     def action_scroll_end(self) -> None:
         """End: the note's real end at once, its last pieces laid out ahead of the rest (End went to the
         end of what was laid out so far: a 3.6 MB note's end was not on screen 47 s later)."""
-        if self.rendering and self._tail is None:
-            self._lay_out_tail()
-        if self._tail is None:
+        if self.rendering and self._layout.tail is None:
+            self._layout.lay_out_tail(self.scrollable_content_region.height)
+        if self._layout.tail is None:
             super().action_scroll_end()
             return
         self._resized()
@@ -247,36 +237,9 @@ class NoteView(ScrollView, can_focus=True):
             self._lay_out_until(round(self.scroll_y) + 2 * self.scrollable_content_region.height)
         super().action_page_down()
 
-    def _lay_out_tail(self) -> None:
-        """Lays out the last pieces, a screenful of lines or more (a piece or two), ahead of those before
-        them; all of the rest now when that is no more."""
-        first, tail = len(self._chunks), Laid()
-        while first > len(self._starts) and len(tail.lines) < self.scrollable_content_region.height:
-            first, tail = first - 1, Laid()
-            for k in range(first, len(self._chunks)):
-                self._lay_out_piece(k, tail)
-        if first > len(self._starts):
-            self._tail = Tail(first, tail.lines, self._tail_at(first))
-        while self._tail is None and self.rendering:
-            self._lay_out_next()
-
-    def _splice_tail(self) -> None:
-        """The pieces before the tail are laid out: the tail's pieces are laid out in their place now, and
-        a screen showing the tail keeps showing the same lines."""
-        tail, self._tail = self._tail, None
-        assert tail is not None
-        while self.rendering:
-            self._lay_out_next()
-        self._strips.clear()
-        self._resized()
-        self._keep_on_tail(tail.at, self._starts[tail.first])
-
-    def _tail_at(self, first: int) -> int:
-        return tail_at(self._chunks, len(self._starts), self.line_count, first)
-
     def _tail_shown(self) -> bool:
         """True when the screen shows some of the tail."""
-        tail = self._tail
+        tail = self._layout.tail
         return tail is not None and self.scroll_y + self.scrollable_content_region.height > tail.at
 
     def _keep_on_tail(self, at: int, now: int) -> None:
@@ -302,17 +265,13 @@ class NoteView(ScrollView, can_focus=True):
     def _fit_width(self) -> None:
         """Lays the note out again for a new width: now up to the screen's part of it (its pieces are parsed
         already), the rest in steps; the line at the top of the screen stays there."""
-        width = self._text_width()
-        if width == self._width or not self._chunks:
+        layout, width = self._layout, self._text_width()
+        if width == layout.width or not layout.chunks:
             return
-        piece, share = self._position()
-        at_end = self._tail_shown()
-        self._width, self._laid, self._starts, self._tail = width, Laid(), [], None
+        place, at_end = self.place(), self._tail_shown()
+        layout.relay(width)
         self._forget_strips()
-        while len(self._starts) <= piece and self.rendering:
-            self._lay_out_next()
-        start = self._starts[piece] if piece < len(self._starts) else 0
-        top = start + round(share * (self.line_count - start))
+        top = self._line_at(place)
         self._lay_out_until(top + self.scrollable_content_region.height)
         self.scroll_to(y=top, animate=False, immediate=True)
         if at_end:
@@ -321,26 +280,14 @@ class NoteView(ScrollView, can_focus=True):
             self._stepping = True
             self.call_after_refresh(self._continue, self.serial)
 
-    def _position(self) -> tuple[int, float]:
-        """The piece at the top of the screen, and how far into its lines the top is (0-1)."""
-        y = round(self.scroll_y)
-        piece = max((k for k, start in enumerate(self._starts) if start <= y), default=0)
-        if piece >= len(self._starts):
-            return 0, 0.0
-        end = self._starts[piece + 1] if piece + 1 < len(self._starts) else self.line_count
-        return piece, (y - self._starts[piece]) / max(1, end - self._starts[piece])
-
     # -- drawing ------------------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
-        line, tail = scroll_y + y, self._tail
-        if line < self.line_count:
-            key, content = line, self._laid.lines[line]
-        elif tail is not None and (shown := tail.line(line)) is not None:
-            key, content = -1 - (line - tail.at), shown  # (keyed by its place in the tail: the tail moves)
-        else:
+        found = self._layout.line(scroll_y + y)
+        if found is None:
             return Strip.blank(width, self.rich_style)
+        key, content = found
         strip = self._strips.get(key)
         if strip is None:
             if len(self._strips) > 4096:
@@ -364,7 +311,7 @@ class NoteView(ScrollView, can_focus=True):
     @property
     def headings(self) -> list[tuple[int, str, int]]:
         """(level, text, line) of the headings laid out so far."""
-        return self._laid.headings
+        return self._layout.laid.headings
 
     def heading_line(self, heading: str) -> int | None:
         """The line of the shown note's heading named `heading` (of `H1#H2`, the last one), if laid out."""

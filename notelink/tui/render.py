@@ -25,6 +25,11 @@ from notelink.tui.linebreak import min_width, wrap
 BULLETS = ("•", "◦", "▪", "‣")
 """List bullets by depth."""
 
+IMAGE = "📷"
+"""An image's mark, before its alt text: a wide character by every count (East Asian Width W). The framed
+picture (🖼, width 1 in Unicode's tables) was drawn 2 cells wide by tmux and other terminals, which pushed
+the line's end, and the note view's border with it, one cell right."""
+
 
 @dataclass
 class Paragraph:
@@ -187,7 +192,7 @@ def inline(token: Token) -> Content:
             text = child.content
             spans.append(Span(at, at + len(text), "dim"))
         elif kind == "image":
-            text = "🖼 " + (child.content or str(child.attrs.get("alt", "")) or "image")
+            text = f"{IMAGE} " + (child.content or str(child.attrs.get("alt", "")) or "image")
             spans.append(Span(at, at + len(text), _link_style(str(child.attrs.get("src", "")))))
             spans.append(Span(at, at + len(text), ".noteview--link"))
         elif kind in _STYLES:

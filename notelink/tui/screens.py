@@ -224,15 +224,16 @@ class LinksScreen(ModalScreen[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,l,q", "close", "Close")]
 
-    def __init__(self, title: str, links: list[tuple[str, str, str]]) -> None:
+    def __init__(self, title: str, links: list[tuple[str, str, str | None]]) -> None:
         super().__init__()
         self.note_title, self.links = title, links
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(f"Links in {self.note_title}", id="links-title")
-            yield KeyList(*(Option(Text(_link_label(label, target, name)), id=str(i))
-                            for i, (label, target, name) in enumerate(self.links)), id="links")
+            yield KeyList(*(Option(Text(_link_label(label, target, name), "dim" if name is None else ""),
+                                   id=str(i)) for i, (label, target, name) in enumerate(self.links)),
+                          id="links")
             yield Label("Enter follows the link · Esc closes", classes="hint")
 
     def on_mount(self) -> None:
@@ -247,11 +248,14 @@ class LinksScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-def _link_label(label: str, target: str, name: str = "") -> str:
+def _link_label(label: str, target: str, name: str | None = "") -> str:
     """A link's entry: its label, and where it goes when that is not the label; a note whose title other
-    notes share is named as the app names it (`names`), so that two "CLI" links can be told apart."""
+    notes share is named as the app names it (`names`), so that two "CLI" links can be told apart; a link
+    to no note of the index (`name` None) says so (it read as one that works, until chosen)."""
     if target.startswith("#"):
         return f"{label}  → heading in this note"
+    if name is None:
+        return f"{label}  → no such note" if label == target else f"{label}  → {target}: no such note"
     if SEPARATOR in name:
         heading = target.partition("#")[2]
         return f"{label}  → {name}" + (f" › {heading}" if heading else "")

@@ -306,10 +306,13 @@ class SearchPane(Vertical):
         self.call_after_refresh(self._open, hit)  # (once the note view is back on screen, at its width)
 
     def _open(self, hit: Hit) -> None:
-        """Shows the hit's note at its passage, the note focused."""
+        """Shows the hit's note at its passage, the note focused; a passage of the note shown is a jump in it
+        (back returns to where the reader was)."""
         state = self.state
         if hit.path not in state.notes_by_path:
             return
+        if hit.path == state.current and hit.snippet is not None:
+            state.jump_in_note()
         state.show_note(hit.path)
         view = self.screen.query_one(NoteView)
         if hit.snippet is not None:

@@ -210,6 +210,10 @@ class AppState(App[None]):
         after a new index (kept where it was)."""
         raise NotImplementedError
 
+    def jump_in_note(self) -> None:
+        """Before a jump inside the shown note: back returns to where the reader was."""
+        raise NotImplementedError
+
     def action_reindex(self) -> None:
         """Indexes what changed since the last build."""
         raise NotImplementedError

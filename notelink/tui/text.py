@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from urllib.parse import quote, unquote
 
@@ -147,9 +147,10 @@ def is_attachment(target: str) -> bool:
     return "." in name and name[name.rindex("."):] in ATTACHMENT_SUFFIXES
 
 
-def _link_markdown(m: re.Match[str], alias_first: bool = False) -> str:
+def _link_markdown(m: re.Match[str], alias_first: bool = False,
+                   titles: Callable[[str], str | None] | None = None) -> str:
     """A wikilink as a Markdown link to `notelink:TARGET`; `alias_first`: Dendron's `[[alias|note.name]]`
-    (`notes.note.parse_note` reads it so too)."""
+    (`notes.note.parse_note` reads it so too); `titles`: a note name's title, for a link without a label."""
     embed, target, alias = m.group(1), m.group(2).strip(), (m.group(3) or "").strip()
     if alias_first and alias:
         target, alias = alias, target
@@ -157,6 +158,7 @@ def _link_markdown(m: re.Match[str], alias_first: bool = False) -> str:
     if alias_first:  # Dendron: `dendron://vault/note` names the note; `#h,1:#*` is a range from heading h
         heading = _DENDRON_RANGE.sub("", heading)
         target, note = f"{note}#{heading}" if heading else note, strip_scheme(note)
+    note = (titles(note) if titles is not None and note and not alias else None) or note
     label = alias or (f"{note} › {heading}" if note and heading else note or heading)
     label = label.replace("[", "(").replace("]", ")")
     return f"{'↳ ' if embed else ''}[{label}]({note_href(target)})"
@@ -224,12 +226,23 @@ def note_body(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
     return text
 
 
-def as_shown(part: str, alias_first: bool = False) -> str:
+def as_shown(part: str, alias_first: bool = False, titles: Callable[[str], str | None] | None = None) -> str:
     """Markdown (a whole note, or a piece of one cut between blocks) with Obsidian's own syntax as its reading
     view shows it and wikilinks rewritten: one pass over the code spans, `[[T#h|alias]]`, `![[T]]` become
-    Markdown links to `notelink:T` (`alias_first`: `[[alias|T]]`, as Dendron writes them)."""
-    link = partial(_link_markdown, alias_first=alias_first) if alias_first else _link_markdown
+    Markdown links to `notelink:T` (`alias_first`: `[[alias|T]]`, as Dendron writes them); `titles`: a
+    note name's title, shown for a link without a label (Dendron's `[[note.name]]`: `dendron_titles`)."""
+    link = partial(_link_markdown, alias_first=alias_first, titles=titles)
     return _outside_code(part, lambda text: _WIKILINK.sub(link, _as_read(text)))
+
+
+def dendron_titles(paths: Iterable[tuple[str, str]]) -> Callable[[str], str | None]:
+    """A Dendron note name's title, of (path, title) pairs: Dendron's preview and published site show a link
+    without a label by its note's title (`enableNoteTitleForLink`, on by default), not its dotted name
+    (`dendron.topic.links.wiki-link`: "Wiki Link")."""
+    by_name: dict[str, str] = {}
+    for path, title in paths:
+        by_name.setdefault(path.rpartition("/")[2].removesuffix(".md").casefold(), title)
+    return lambda name: by_name.get(name.casefold())
 
 
 _APP_LINK = re.compile(r"\[([^\]\n]*)\]\((" + NOTE_SCHEME + r"[^)\s]+)\)")

@@ -158,6 +158,37 @@ class Batch:
         return "; ".join(parts)
 
 
+    def brief(self, same_words: bool = False) -> str:
+        """What happened, for a toast: `said` when that is short; else how many notes each change had and
+        the first two by name ("12 changed, 3 new: Kimchi.md, Soil health.md and 13 more"): a batch of
+        many notes was said in 5-9 lines that covered the app's panels."""
+        said = self.said(same_words)
+        if len(said) <= BRIEF_CHARS:
+            return said
+        changed = "changed (no new words)" if same_words else "changed"
+        counts = [(len(self.moves) + len(self.back), "moved"), (len(self.deleted), "deleted"),
+                  (len(self.emptied), "now empty"), (len(self.new), "new"), (len(self.changed), changed),
+                  (len(self.skipped), "skipped")]
+        names = [_name(p) for p in self.shown]
+        return (", ".join(f"{n:,} {what}" for n, what in counts if n) + ": " + ", ".join(names[:2])
+                + (f" and {len(names) - 2:,} more" if len(names) > 2 else ""))
+
+
+BRIEF_CHARS = 80
+"""A batch said in more characters than this (two lines of a toast) is said in counts (`Batch.brief`)."""
+
+NAME_CHARS = 30
+"""A path in a batch's brief is its file name (or folder's), cut to this many characters."""
+
+
+def _name(path: str) -> str:
+    """A path as its file name, or its folder's name ending in `/`, cut to `NAME_CHARS` with an ellipsis."""
+    folder = path.endswith("/")
+    name = path.rstrip("/").rpartition("/")[2]
+    name = name if len(name) <= NAME_CHARS else name[: NAME_CHARS - 1] + "…"
+    return name + ("/" if folder else "")
+
+
 def whole(index_dir: Path, force: bool) -> str:
     """What a build of no batch (at startup, a reconcile) is said to index ("indexing ..."): a new user's
     first build was "indexing (reconcile)"."""

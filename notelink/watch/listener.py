@@ -29,6 +29,8 @@ class WatchEvent:
     #                           change...), else ""
     said: str = ""  # for "indexed" and "current": what its batch was, as the log says it ("new: a.md",
     #                 "moved a.md → b.md"); "" for a reconcile
+    brief: str = ""  # for "changed", "indexed" and "current": what its batch was in a line or two, for a
+    #                  toast (`changes.Batch.brief`: counts when that was long); "" for a reconcile
 
 
 class Listener:

@@ -229,7 +229,8 @@ class VaultWatcher:
             self._debouncer.hold(batch, self._unsettled.until(held))
             return
         said = Batch.of(self.vault, batch, self._moves.take(batch), self._indexed_paths())
-        self._listener.emit(WatchEvent("changed", tuple(batch), message=said.said(), moves=said.moves))
+        self._listener.emit(WatchEvent("changed", tuple(batch), message=said.said(), moves=said.moves,
+                                       brief=said.brief()))
         log.info(said.said())
         self._build(tuple(batch), batch=said)
 
@@ -326,11 +327,13 @@ class VaultWatcher:
         if s.up_to_date:
             self._found_current(s.generation, paths, known, batch)
             return
-        said = batch.skipping(skipped).said(same_words=s.mode == "carried") if paths else ""
+        done, same_words = batch.skipping(skipped), s.mode == "carried"
+        said = done.said(same_words) if paths else ""
         message = describe_build(s, said or CARRIED)
         log.info(message)
         self._listener.emit(WatchEvent("indexed", paths, generation=s.generation, message=message,
-                                       retrain_reason=s.retrain_reason, said=said))
+                                       retrain_reason=s.retrain_reason, said=said,
+                                       brief=done.brief(same_words) if paths else ""))
 
     def _found_current(self, generation: int, paths: tuple[str, ...], known: int, batch: Batch) -> None:
         """Ends what the log said an update began (a batch's "updating the index for ...", or a wait for
@@ -349,7 +352,8 @@ class VaultWatcher:
             message = f"nothing changed for the index: generation {generation} stays live"
         log.info(message)
         self._listener.emit(WatchEvent("current", paths, generation=generation, message=message,
-                                       said=batch.said() if paths else ""))
+                                       said=batch.said() if paths else "",
+                                       brief=batch.brief() if paths else ""))
 
     def _indexed_paths(self) -> frozenset[str] | None:
         """The paths the live generation has, its notes' and skipped files' (what makes a note in a batch

@@ -42,6 +42,7 @@ class FakeEvent:
     moves: tuple[tuple[str, str], ...] = ()
     retrain_reason: str = ""
     said: str = ""
+    brief: str = ""
 
 
 @dataclass

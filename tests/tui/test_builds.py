@@ -388,6 +388,35 @@ async def test_a_note_named_in_brackets_is_shown_as_named(edited: tuple[Path, Pa
 
 
 @sync
+async def test_a_big_batch_is_one_short_toast(edited: tuple[Path, Path]) -> None:
+    """A batch of many changed notes (a sync, a search-and-replace) was said in full: a toast of 5-9 lines
+    over the panels, twice (changed, then indexed). Each is now a line or two: counts, the first two names
+    and how many more."""
+    from textual.widgets._toast import Toast
+
+    from notelink.watch.changes import Batch
+    from notelink.watch.listener import WatchEvent
+
+    vault, _index = edited
+    paths = sorted(str(p.relative_to(vault)) for p in vault.rglob("*.md"))
+    batch = Batch.of(vault, paths, known=paths[1:])
+    watchers: list[FakeWatcher] = []
+    app = make_app(*edited, watchers)
+    async with app.run_test(size=(120, 35), notifications=True) as pilot:  # (toasts drawn)
+        await settle(pilot, app)
+        shown = record_notes(app)
+        (w,) = watchers
+        w.on_event(WatchEvent("changed", tuple(paths), message=batch.said(), brief=batch.brief()))
+        await wait_for(pilot, lambda: app.screen.query(Toast))
+        await pilot.pause()
+        first, second = paths[0].rpartition("/")[2], paths[1].rpartition("/")[2]
+        n = len(paths)
+        assert [m for m, _ in shown] == [
+            f"1 new, {n - 1} changed: {first}, {second} and {n - 2} more; updating related notes…"]
+        assert [t.outer_size.height for t in app.screen.query(Toast)] == [4]  # (two lines and padding)
+
+
+@sync
 async def test_cancelling_the_first_build_does_not_speak_of_a_previous_index(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     build = GatedBuild()

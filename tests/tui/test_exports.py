@@ -62,6 +62,7 @@ async def test_every_format_is_written_and_no_note_changes(indexed: tuple[Path, 
     assert len(json.loads(out["json"])["notes"]) == 42
     header = ["source", "target", "score", "rank", "linked", "weak"]
     assert next(csv.reader(out["csv"].splitlines())) == header
+    assert f"({', '.join(header)})" in EXPORTS["csv"].question  # the palette names them all (not `weak`)
     assert ET.fromstring(out["graphml"].encode()).tag.endswith("graphml")
     assert out["markdown"].startswith("# Related notes")
     assert int(out["word2vec"].split()[0]) > 100
@@ -160,6 +161,27 @@ async def test_the_export_dialog_refuses_a_note_of_the_vault_in_the_apps_words(
         said = str(refused.render())
         assert "is a note of the vault" in said and "give -o" not in said and app.screen is prompt
     assert note.read_bytes() == before
+
+
+@sync
+async def test_the_export_dialog_refuses_a_folder_that_is_not_there(indexed: tuple[Path, Path]) -> None:
+    """A path in a folder not made yet closed the dialog and failed after ("Export failed: ... No such file
+    or directory"): the path typed was lost. The dialog says so and keeps it, to be corrected."""
+    from .test_dialogs import _palette
+
+    vault, _ = indexed
+    app = make_app(*indexed)
+    async with running(app, (120, 35)) as pilot:
+        shown = record_notes(app)
+        await _palette(pilot, "Export related notes: CSV")
+        prompt = app.screen
+        assert isinstance(prompt, PathPrompt)
+        await pilot.press("ctrl+u", *"exports/2026/related.csv", "enter")
+        refused = prompt.query_one("#refused", Label)
+        await wait_for(pilot, lambda: refused.display, what="the refusal")
+        said = str(refused.render())
+        assert f"{vault.parent / 'exports'} is no folder yet" in said and app.screen is prompt, said
+    assert not shown and not (vault.parent / "exports").exists()
 
 
 @sync

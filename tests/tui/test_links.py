@@ -56,7 +56,7 @@ async def test_links_picker_follows_a_heading_in_the_note(guide_vault: tuple[Pat
         prompts = [str(o.prompt) for o in app.screen.query_one("#links", OptionList).options]
         assert prompts == ["Section 30  → heading in this note", "Guide#Section 35  → heading in this note",
                            "kimchi's fermenting  → Kimchi#Fermenting",
-                           "Missing note"]  # the image embed is not offered as a note
+                           "Missing note  → no such note"]  # the image embed is not offered as a note
         shown = record_notes(app)
         await pilot.press("enter")
         view = app.query_one(NoteView)
@@ -94,6 +94,7 @@ DENDRON = {  # a Dendron vault: `[[alias|note.name]]`, the alias first; "Intro" 
     "dendron.yml": "version: 5\n",
     "root.md": "# Root\n\nStart with [[Intro|docs.intro]], then [[the guide|dendron://vault/docs.guide]].\n\n"
                "The root note of the docs about writing notes.\n",
+    "docs.md": "# Docs\n\nThe docs: [[docs.guide]] and [[docs.intro]].\n",
     "docs.intro.md": "# Getting started\n\nHow to write notes and link notes in a vault of notes.\n",
     "docs.guide.md": "# The guide\n\nA longer guide to notes, links and the vault.\n",
     "intro.md": "# Intro\n\nA note whose title is the alias above, to catch links read backwards.\n",
@@ -121,3 +122,7 @@ async def test_links_in_a_dendron_vault_go_where_dendron_says(tmp_path: Path) ->
         await settle(pilot, app)
         view.post_message(NoteView.LinkClicked(note_href(view.links[1][1])))  # a click on it
         await wait_for(pilot, lambda: app.current == "docs.guide.md", what=lambda: app.current)
+        app.show_note("docs.md")  # links without a label: their notes' titles, as Dendron shows them
+        await settle(pilot, app)
+        assert "The docs: The guide and Getting started." in " ".join(line.plain for line in view.lines)
+        assert view.links == [("The guide", "docs.guide"), ("Getting started", "docs.intro")]

@@ -114,3 +114,28 @@ async def test_a_new_index_follows_the_shown_note_renamed_on_disk(tmp_path: Path
         await wait_for(pilot, lambda: any(str(n.message) == toast for n in app._notifications))
         await new_index(pilot, app, watchers[0], "archive/programming/")
         assert app.current == "archive/programming/Databases.md"
+
+
+@sync
+async def test_the_shown_note_deleted_on_disk_goes_back_to_the_note_before_it(tmp_path: Path) -> None:
+    """The shown note deleted by another program: the app jumped to the vault's home note, away from the
+    history (`[` then went to a note before the one the reader came from). It goes back, as `[` does: to
+    the note read before, where it was read."""
+    from notelink.index.build import build_index
+
+    from ..conftest import FAST
+
+    vault, index_dir = sample_index(tmp_path)
+    watchers: list[FakeWatcher] = []
+    app = make_app(vault, index_dir, watchers)
+    async with running(app, SIZE) as pilot:
+        await open_note(pilot, app, NOTE)
+        view = app.query_one(NoteView)
+        view.scroll_to(y=6, animate=False, immediate=True)
+        await open_note(pilot, app, "cooking/Kimchi.md")
+        (vault / "cooking/Kimchi.md").unlink()
+        build_index(vault, index_dir, FAST)
+        await new_index(pilot, app, watchers[0], "cooking/Kimchi.md")
+        assert app.current == NOTE and round(view.scroll_y) == 6, (app.current, view.scroll_y)
+        await pilot.press("right_square_bracket")  # nothing after it now
+        assert app.current == NOTE

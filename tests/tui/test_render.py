@@ -78,4 +78,16 @@ def test_links_are_clickable_and_say_where_they_go() -> None:
     actions = {line.plain[s.start:s.end]: s.style.meta["@click"] for s in line.spans
                if not isinstance(s.style, str) and "@click" in s.style.meta}
     assert actions == {"the note": "open_link('notelink:Kimchi')", "https://x.org": "open_link('https://x.org')"}
-    assert lines("![alt text](img.png)") == ["🖼 alt text"]
+    assert lines("![alt text](img.png)") == ["📷 alt text"]
+
+
+def test_an_images_mark_is_as_wide_in_every_terminal() -> None:
+    """🖼 is 1 cell by Unicode's table (and Textual's), 2 in tmux: the note view's right border was pushed
+    one cell right on every line with an image (dendron-site's and obsidian-help's many)."""
+    import unicodedata
+
+    from rich.cells import cell_len
+
+    from notelink.tui.render import IMAGE
+
+    assert unicodedata.east_asian_width(IMAGE) == "W" and cell_len(IMAGE) == 2

@@ -136,7 +136,7 @@ async def test_at_80_columns_enter_opens_the_note_at_its_width_and_passage(
 
     def show(view: NoteView, *args: Any, **kw: Any) -> None:
         real(view, *args, **kw)
-        widths.append(view._width)
+        widths.append(view._layout.width)
 
     monkeypatch.setattr(NoteView, "show", show)
     async with running(app, (80, 24)) as pilot:

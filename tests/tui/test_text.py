@@ -9,13 +9,14 @@ import pytest
 
 from notelink.notes.dialect import alias_first
 from notelink.query.answers import NoteInfo
-from notelink.tui.history import History
+from notelink.tui.history import START, History
 from notelink.tui.text import (
     NoteFilter,
     app_links,
     as_shown,
     because,
     because_line,
+    dendron_titles,
     filter_notes,
     fold,
     heading_key,
@@ -159,22 +160,22 @@ def test_history_back_forward_and_browsing() -> None:
     h.visit("e")
     h.visit("f", replace=True)
     assert h.current == "f" and h.back() == "b"
-    h.retain({"a", "f"})
-    assert h.current == "f"
+    h.retain({"a", "f"})  # "b", the current note, deleted: the one before it is current (as after `[`)
+    assert h.current == "a" and h.forward() == "f"
 
 
 def test_history_keeps_where_each_note_was_read() -> None:
     h = History()
     h.visit("a")
-    h.leave(40)  # read down to line 40, then a link followed
+    h.leave((4, 0.5))  # read half way into its 5th piece, then a link followed
     h.visit("b")
-    h.leave(7)
-    assert h.back() == "a" and h.top == 40  # back where "a" was being read, not at its top
-    assert h.forward() == "b" and h.top == 7
+    h.leave((0, 0.25))
+    assert h.back() == "a" and h.place == (4, 0.5)  # back where "a" was being read, not at its top
+    assert h.forward() == "b" and h.place == (0, 0.25)
     h.visit("c", replace=True)  # browsing the list: the entry is another note, from its top
-    assert h.current == "c" and h.top == 0
+    assert h.current == "c" and h.place == START
     h.retain({"a", "c"})
-    assert h.back() == "a" and h.top == 40
+    assert h.back() == "a" and h.place == (4, 0.5)
 
 
 def test_dendron_wikilinks_name_the_alias_first() -> None:
@@ -186,6 +187,19 @@ def test_dendron_wikilinks_name_the_alias_first() -> None:
     ref = shown_markdown("![[dendron://vault/docs.links#summary,1:#*]]\n", alias_first=True)
     assert app_links(ref) == [("docs.links › summary", "dendron://vault/docs.links#summary")]  # no range
     assert alias_first("dendron") and not any(map(alias_first, ["obsidian", "foam", "zk", "logseq"]))
+
+
+def test_a_dendron_link_without_a_label_shows_its_notes_title() -> None:
+    """Dendron shows `[[dendron.topic.links.wiki-link]]` as "Wiki Link" (`enableNoteTitleForLink`, on by
+    default); the app showed the dotted name. A name no note has is shown as written."""
+    titles = dendron_titles([("vault/docs.faq.md", "FAQ"), ("vault/docs.links.md", "Links [all]")])
+    text = "See [[docs.faq]], [[docs.links#summary]], [[Read it|docs.faq]] and [[docs.gone]].\n"
+    out = as_shown(text, alias_first=True, titles=titles)
+    assert app_links(out) == [("FAQ", "docs.faq"), ("Links (all) › summary", "docs.links#summary"),
+                              ("docs.gone", "docs.gone")]
+    assert "[Read it](" in out  # (a label of its own stays)
+    assert app_links(as_shown("![[dendron://vault/docs.faq]]", alias_first=True, titles=titles)) == [
+        ("FAQ", "dendron://vault/docs.faq")]
 
 
 def test_app_links_lists_each_wikilink_target_once() -> None:

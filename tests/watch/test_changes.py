@@ -89,3 +89,25 @@ def test_a_note_the_index_did_not_have_is_said_new(tmp_path: Path) -> None:
                                                "skipped: fresh.md")
     assert Batch.of(tmp_path, ["fresh.md"]).said() == "changed: fresh.md"
     assert Batch.of(tmp_path, ["fresh.md"], known=set()).said() == "new: fresh.md"
+
+
+def test_a_big_batch_is_brief_in_counts_and_two_names(tmp_path: Path) -> None:
+    """A batch of many notes was said in full in the app's toast: 5-9 lines over the panels. Its brief is
+    `said` while that is short, else the counts and the first two names ("and N more")."""
+    folder = tmp_path / "Projects" / "A rather long folder name"
+    folder.mkdir(parents=True)
+    changed = [f"Projects/A rather long folder name/Meeting notes {i:02}.md" for i in range(12)]
+    for rel in [*changed, "fresh.md"]:
+        (tmp_path / rel).write_text("text")
+    b = Batch.of(tmp_path, [*changed, "fresh.md", "gone.md", "Old/"],
+                 Taken((("x.md", "y.md"),)), known={*changed, "gone.md"})
+    assert len(b.said()) > 200
+    assert b.brief() == "1 moved, 2 deleted, 1 new, 12 changed: y.md, gone.md and 14 more"
+    assert b.brief(same_words=True).endswith("12 changed (no new words): y.md, gone.md and 14 more")
+    assert Batch.of(tmp_path, changed[:1]).brief() == f"changed: {changed[0]}"  # (short: as said)
+    assert Batch.of(tmp_path, changed[:3]).brief() == (
+        "3 changed: Meeting notes 00.md, Meeting notes 01.md and 1 more")
+    long_name = "A note with a title far longer than a toast's line.md"
+    (tmp_path / long_name).write_text("text")
+    assert Batch.of(tmp_path, [long_name, *changed[:2]]).brief() == (
+        "3 changed: A note with a title far longe…, Meeting notes 00.md and 1 more")
