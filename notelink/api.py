@@ -218,6 +218,12 @@ class Vault:
         index = self.index
         return index.concepts(self._find(index, note), top)
 
+    def empty(self, note: NoteName | NoteInfo) -> bool:
+        """Whether `note` has no text of its own but its title: its related notes and concepts come from
+        its title alone (its related notes are all weak)."""
+        index = self.index
+        return self._find(index, note).id in index.empty
+
     def why_none(self, note: NoteName | NoteInfo, question: str = "related", unlinked: bool = False,
                  min_score: float | None = None) -> str:
         """Why `related(note, unlinked=unlinked, min_score=min_score)` (or, `question="concepts"`,

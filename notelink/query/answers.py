@@ -32,7 +32,8 @@ class Related:
     because: list[str] = field(default_factory=list)
     """What contributes most to the similarity: shared concepts, and titles mentioned ("mentions: X")."""
     weak: bool = False
-    """The score is below `RelatedConfig.weak_below`: a long shot, few notes that far apart are linked."""
+    """The score is below `RelatedConfig.weak_below`, or either note is empty (no text but its title:
+    `Index.is_weak`): a long shot, few notes that far apart are linked."""
 
     def to_dict(self) -> dict[str, Any]:
         """As `related --json` prints it."""

@@ -1,0 +1,60 @@
+"""Empty notes (no text but their title): found, and every related pair with one is weak, in every face."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import notelink
+from notelink.cli.main import main
+from notelink.cli.queries import EMPTY_CONCEPTS, EMPTY_RELATED
+from notelink.index.build import build_index
+from notelink.query.index import Index
+from notelink.write.export import export_json
+
+from ..conftest import FAST, SAMPLE
+
+EMPTY = {"cooking/Fermentation.md": "---\ntitle: Fermentation\ntags: [cooking]\n---\n",
+         "astronomy/Telescope mirrors.md": "# Telescope mirrors\n"}
+
+
+@pytest.fixture(scope="module")
+def vault(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """sample_notes with two empty notes (front matter only; a title only) and a note of one word."""
+    root = tmp_path_factory.mktemp("empty")
+    vault, ix = root / "vault", root / "ix"
+    shutil.copytree(SAMPLE, vault)
+    for path, text in {**EMPTY, "Todo.md": "# Todo\n\nsourdough\n"}.items():
+        (vault / path).write_text(text)
+    build_index(vault, ix, FAST)
+    return vault, ix
+
+
+def test_empty_notes_are_found_and_each_of_their_pairs_is_weak(vault: tuple[Path, Path]) -> None:
+    """An empty note's related notes scored as a note's with text (up to 0.39 on dendron-site), though
+    three times fewer of them were linked: each is weak, and so is an empty note in another's list."""
+    index = Index.open(vault[1])
+    empty = {index.notes[i].path for i in index.empty}
+    assert empty == set(EMPTY)
+    fermentation = index.by_path["cooking/Fermentation.md"]
+    hits = index.related(fermentation, 5)
+    assert hits and all(h.weak for h in hits) and max(h.score for h in hits) > 0.05
+    bread = index.related(index.by_path["cooking/Bread baking basics.md"], len(index.notes))
+    listed = {h.path: h for h in bread}
+    assert listed["cooking/Fermentation.md"].weak and not all(h.weak for h in bread)
+    exported = {n["path"]: n for n in export_json(index)["notes"]}
+    assert all(r["weak"] for r in exported["cooking/Fermentation.md"]["related"])
+
+
+def test_the_faces_say_a_note_is_empty(vault: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    path, ix = (str(p) for p in vault)
+    assert notelink.open(path, ix).empty("Fermentation") and not notelink.open(path, ix).empty("Todo")
+    assert main(["related", path, "Fermentation", "--index-dir", ix, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["empty"] is True
+    assert main(["related", path, "Fermentation", "--index-dir", ix]) == 0
+    assert f"  ({EMPTY_RELATED})" in capsys.readouterr().out.splitlines()
+    assert main(["concepts", path, "Telescope mirrors", "--index-dir", ix]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == f"  ({EMPTY_CONCEPTS})"
+    assert main(["concepts", path, "Kimchi", "--index-dir", ix, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["empty"] is False
