@@ -22,8 +22,9 @@ stop-word list (Chinese, Thai, Khmer...) has that script's language, not English
 number (`v0.14.2`, `3.11`) is one number token, dropped as numbers are (it gave the word `v0`). 10: an
 Obsidian block id alone on its line (`^callout-name`) is no text; a `%%` in code starts no comment; "vs" and
 "versus" are English stop words. 11: math (`$$...$$`, `$x$`) never opens or closes in code, and inline math
-is no text; a footnote's mark (`[^1]`, `[^note]:`) is no text, and a one-word footnote keeps its word. The
-Unicode version is part of it: which characters are letters or marks decides where words end."""
+is no text; a footnote's mark (`[^1]`, `[^note]:`) is no text, and a one-word footnote keeps its word; a
+callout's `[!type]` is no text. The Unicode version is part of it: which characters are letters or marks
+decides where words end."""
 
 SEARCH_VERSION = 3
 """Saved in the build's config: an index from before search (or another version) is rebuilt once. 2: the

@@ -31,6 +31,10 @@ _FOOTNOTE = re.compile(r"\[\^[^\[\]\s]+\]")
 _FOOTNOTE_DEFINITION = re.compile(r"^([ \t]*(?:>[ \t]?)*)\[\^[^\[\]\s]+\]:[ \t]?", re.MULTILINE)
 """A footnote's definition opening its line, `[^1]: text`: read as its text (a one-word one was a link
 reference definition, its word lost)."""
+_CALLOUT = re.compile(r"^([ \t]*(?:>[ \t]*)+)\[![^\]\n]*\][+-]?", re.MULTILINE)
+"""An Obsidian callout's type after its quote marks, `> [!tip]`: markup, as a reader sees it (its title or
+the type's name in the app's language), not the note's words (2,300 tokens of the help vaults: `tip`,
+`info`, `warning`, `note` in every language)."""
 
 
 @dataclass(frozen=True)
@@ -387,7 +391,7 @@ def parse_note(text: str, stem: str, alias_first: bool = False) -> ParsedNote:
     fm, warning = load_front_matter(raw_fm)
     note = ParsedNote(title="", warning=warning)
     read = without_math(_without_comments(body[:PLAIN_CHARS]))  # (math only where read: finding it is linear
-    body = _FOOTNOTE_DEFINITION.sub(r"\1", read + body[PLAIN_CHARS:])  # but not free)
+    body = _CALLOUT.sub(r"\1", _FOOTNOTE_DEFINITION.sub(r"\1", read + body[PLAIN_CHARS:]))  # but not free)
     _parse_body(body, note, alias_first)
     fm_title = fm.get("title")
     if isinstance(fm_title, (str, int, float)) and str(fm_title).strip():

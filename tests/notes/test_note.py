@@ -154,3 +154,10 @@ def test_footnotes_read_as_their_text() -> None:
     assert note.paragraphs == ["Compost needs air and water.", "Turning weekly helps.", "Rainwater",
                                "quoted footnote", "Code   stays code."]
     assert note.refs == ["[^kept]"]
+
+
+def test_a_callouts_type_is_no_text() -> None:
+    """`> [!tip]` gave the word `tip` (`info`, `warning`, `note`: 2,300 tokens of the help vaults, English in
+    every language's vault); its title and body are text."""
+    text = "> [!tip] Keep notes small\n> Split them.\n\n> [!warning]-\n> Backups matter.\n\n>> [!info]+ Deep"
+    assert parse_note(text, "f").paragraphs == ["Keep notes small Split them.", "Backups matter.", "Deep"]
