@@ -78,6 +78,8 @@ class RelatedAnswer(TypedDict):
 class Concept(TypedDict):
     word: str
     score: float
+    rare: bool
+    """Seen only once or twice in the vault: often filler or a name."""
 
 
 class ConceptsAnswer(TypedDict):

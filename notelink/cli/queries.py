@@ -53,6 +53,8 @@ EMPTY_RELATED = ("empty note: no text but its title, so it is related by its tit
 """The line under the related notes of a note with no text of its own (`Vault.empty`)."""
 EMPTY_CONCEPTS = "empty note: no text but its title, so these are its title's words and words used like them"
 """The line under the concepts of a note with no text of its own."""
+RARE_LEGEND = "[rare]: seen only once or twice in the vault, often filler or a name"
+"""The line under concepts that list a rare word (`Concept.rare`)."""
 
 
 def _marks(hit: Related) -> str:
@@ -80,8 +82,9 @@ def cmd_concepts(args: argparse.Namespace) -> int:
     data = {"note": note.path, **others, "concepts": [h.__dict__ for h in hits], "reason": reason,
             "empty": empty}
     lines = [f"Concepts of {shown(note.title)} ({shown(note.path)}):"]
-    lines += [f"  {h.score:6.3f}  {h.word}" for h in hits]
+    lines += [f"  {h.score:6.3f}  {h.word}{'  [rare]' if h.rare else ''}" for h in hits]
     lines += [f"  ({EMPTY_CONCEPTS})"] if empty and hits else []
+    lines += [f"  ({RARE_LEGEND})"] if any(h.rare for h in hits) else []
     emit(args, data, lambda: "\n".join(lines if hits else [*lines, f"  (none: {reason})"]))
     return EXIT_OK
 

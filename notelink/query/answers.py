@@ -51,6 +51,15 @@ class Scored:
 
 
 @dataclass(frozen=True)
+class Concept(Scored):
+    """A note's concept: its score, and whether the vault has the word too rarely to trust."""
+
+    rare: bool = False
+    """Seen fewer than `ConceptsConfig.rare_below` times (once or twice) in the vault's text: often filler
+    or a name (`thx`, `hikchoi`), as `similar` marks a word too rare to trust."""
+
+
+@dataclass(frozen=True)
 class Neighbour(Scored):
     """A word similar to another: its cosine (`score`) and how often it occurs."""
 

@@ -8,7 +8,7 @@ import pytest
 
 import notelink
 from notelink.cli.main import main
-from notelink.cli.queries import EMPTY_CONCEPTS, EMPTY_RELATED
+from notelink.cli.queries import EMPTY_CONCEPTS, EMPTY_RELATED, RARE_LEGEND
 from notelink.index.build import build_index
 from notelink.query.index import Index
 from notelink.write.export import export_json
@@ -55,6 +55,26 @@ def test_the_faces_say_a_note_is_empty(vault: tuple[Path, Path], capsys: pytest.
     assert main(["related", path, "Fermentation", "--index-dir", ix]) == 0
     assert f"  ({EMPTY_RELATED})" in capsys.readouterr().out.splitlines()
     assert main(["concepts", path, "Telescope mirrors", "--index-dir", ix]) == 0
-    assert capsys.readouterr().out.splitlines()[-1] == f"  ({EMPTY_CONCEPTS})"
+    assert f"  ({EMPTY_CONCEPTS})" in capsys.readouterr().out.splitlines()
     assert main(["concepts", path, "Kimchi", "--index-dir", ix, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["empty"] is False
+
+
+def test_the_faces_mark_a_rare_concept(vault: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    """`concepts` (text and `--json`), the API and the app's panel say which concepts are rare."""
+    from notelink.query.answers import Concept
+    from notelink.tui.concepts import compact_prompt, scored_prompt
+
+    path, ix = (str(p) for p in vault)
+    concepts = notelink.open(path, ix).concepts("Kimchi", 10)
+    rare = [c.word for c in concepts if c.rare]
+    assert rare and len(rare) < len(concepts)
+    assert main(["concepts", path, "Kimchi", "--index-dir", ix, "--json"]) == 0
+    assert [c["word"] for c in json.loads(capsys.readouterr().out)["concepts"] if c["rare"]] == rare
+    assert main(["concepts", path, "Kimchi", "--index-dir", ix]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[1] for line in lines if line.endswith("[rare]")] == rare
+    assert lines[-1] == f"  ({RARE_LEGEND})"
+    for prompt in (scored_prompt, compact_prompt):
+        assert prompt(Concept("thx", 0.3, True)).plain.endswith("thx rare")
+        assert prompt(Concept("kimchi", 0.3)).plain.endswith(" kimchi")
