@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from notelink.notes.code import code_spans
 from notelink.notes.frontmatter import load_front_matter, split_front_matter
+from notelink.notes.links import is_attachment
 
 CELL_SEPARATOR = " · "
 """Between the cells of a table's row in a snippet (a row reads as its cells, not as Markdown's pipes)."""
@@ -98,9 +99,12 @@ def _outside(pattern: re.Pattern[str], text: str, change: Callable[[str], str]) 
 
 def _links(block: str, alias_first: bool) -> str:
     """Wikilinks and Markdown links as their shown text, but in code spans (a link's text may hold one:
-    `[Twitter (`@dendron`)](url)`); an image in a link (a badge) as its alt text."""
+    `[Twitter (`@dendron`)](url)`); an image in a link (a badge) as its alt text, an embedded image or other
+    attachment (`![[diagram.png|300]]`) as nothing."""
     def wiki(m: re.Match[str]) -> str:
         target, label = m.group(1), m.group(2)
+        if m.group(0).startswith("!") and is_attachment(target):
+            return ""  # (an image reads as no text: `![[lucide-trash-2.svg#icon]]` was shown as its name)
         if label is None:
             return target
         return (target if alias_first else label) or m.group(0)

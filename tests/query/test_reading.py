@@ -22,3 +22,10 @@ def test_a_footnote_reads_as_its_text() -> None:
 
     text = "Air[^1]: needed.\n\n[^1]: Turning weekly helps.\n> [^note]: Quoted one."
     assert [as_read(b) for _, b, _ in blocks(text)] == ["Air: needed.", "Turning weekly helps. Quoted one."]
+
+
+def test_an_embedded_image_reads_as_nothing() -> None:
+    """A snippet showed `![[lucide-trash-2.svg#icon]]` as "lucide-trash-2.svg#icon" (5,000 times in the
+    help vaults); an embedded note still reads as its name."""
+    text = "Select the trash icon ![[lucide-trash-2.svg#icon]] or ![[map.png|300]] beside ![[Other note]]."
+    assert as_read(text) == "Select the trash icon  or  beside Other note."
