@@ -24,34 +24,42 @@ TITLE_TOKENS = 16
 """Notes with more tokens than this have text of their own: only the shorter ones are read to see."""
 
 
-def empty_notes(gen: Path, db: sqlite3.Connection, notes: Sequence[NoteInfo]) -> frozenset[int]:
-    """Ids of the notes whose every training token is a word of their title; none for a generation
-    without token arrays (`index/tokenstore.py`)."""
-    short = _short(gen, len(notes))
-    if not short:
-        return frozenset()
-    from notelink.notes.tokenizer import tokenize  # (only here: most queries need no tokenizer)
+class EmptyNotes:
+    """`i in empty`: whether note i is empty, every training token of it a word of its title. A note of
+    more than `TITLE_TOKENS` tokens (the token arrays say, at once for all) is not; a shorter one is read
+    when first asked of (a vault of 50k short daily notes would else tokenize every title at the first
+    `related`). None is empty in a generation without token arrays (`index/tokenstore.py`)."""
 
-    found: set[int] = set()
-    for k in range(0, len(short), 500):
-        part = short[k : k + 500]
-        rows = db.execute(f"SELECT id, tokens FROM notes WHERE id IN ({','.join('?' * len(part))})", part)
-        for i, tokens in rows:
-            title = set(tokenize(notes[i].title, keep_stopwords=True, numbers=True))
-            if set(tokens.split()) <= title:
-                found.add(i)
-    return frozenset(found)
+    def __init__(self, gen: Path, db: sqlite3.Connection, notes: Sequence[NoteInfo]) -> None:
+        self._db, self._notes = db, notes
+        self._tokens = _token_counts(gen, len(notes))
+        self._known: dict[int, bool] = {}
+
+    def __contains__(self, i: object) -> bool:
+        if not isinstance(i, int) or self._tokens is None or not 0 <= i < self._tokens.size:
+            return False
+        if self._tokens[i] > TITLE_TOKENS:
+            return False
+        if i not in self._known:
+            self._known[i] = self._title_only(i)
+        return self._known[i]
+
+    def _title_only(self, i: int) -> bool:
+        from notelink.notes.tokenizer import tokenize  # (only here: most queries need no tokenizer)
+
+        row = self._db.execute("SELECT tokens FROM notes WHERE id = ?", (i,)).fetchone()
+        title = set(tokenize(self._notes[i].title, keep_stopwords=True, numbers=True))
+        return row is not None and set(row[0].split()) <= title
 
 
-def _short(gen: Path, n_notes: int) -> list[int]:
-    """Ids of the notes with at most `TITLE_TOKENS` tokens, by the token arrays; none without them."""
+def _token_counts(gen: Path, n_notes: int) -> np.ndarray | None:
+    """[N] each note's tokens, by the token arrays; None without them."""
     try:
         paragraphs = np.asarray(load_array(gen, "tokens_paragraphs"))  # [P] tokens in each paragraph
         per_note = np.asarray(load_array(gen, "tokens_notes"))  # [N] paragraphs in each note
     except (OSError, ValueError, IndexFormatError):
-        return []
+        return None
     if per_note.ndim != 1 or per_note.size != n_notes or int(per_note.sum()) != paragraphs.size:
-        return []
+        return None
     ends = np.concatenate([[0], np.cumsum(paragraphs)])[np.cumsum(per_note)]  # [N] tokens to each note's end
-    tokens = np.diff(np.concatenate([[0], ends]))  # [N] each note's
-    return np.flatnonzero(tokens <= TITLE_TOKENS).tolist()
+    return np.diff(np.concatenate([[0], ends]))  # [N] each note's

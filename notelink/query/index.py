@@ -24,7 +24,7 @@ from notelink.index.verify import check_generation
 from notelink.notes.links import Resolver, dialect_of, link_report
 from notelink.query.answers import NoteInfo, Related
 from notelink.query.concepts import NoteConcepts
-from notelink.query.emptiness import empty_notes
+from notelink.query.emptiness import EmptyNotes
 from notelink.query.lookup import NoteLookup
 from notelink.query.words import WordQuestions, top_scores
 
@@ -282,9 +282,9 @@ class Index(NoteLookup, WordQuestions, NoteConcepts):
                        self.is_weak(i, j, score))
 
     @functools.cached_property
-    def empty(self) -> frozenset[int]:
-        """Ids of the notes with no words of their own but their title's (`query/emptiness.py`)."""
-        return empty_notes(self.gen, self.db, self.notes)
+    def empty(self) -> EmptyNotes:
+        """`i in index.empty`: note i has no words of its own but its title's (`query/emptiness.py`)."""
+        return EmptyNotes(self.gen, self.db, self.notes)
 
     def is_weak(self, i: int, j: int, score: float) -> bool:
         """Whether note j, related to note i with `score`, is a long shot: a score below the weak cut, or

@@ -35,7 +35,7 @@ def test_empty_notes_are_found_and_each_of_their_pairs_is_weak(vault: tuple[Path
     """An empty note's related notes scored as a note's with text (up to 0.39 on dendron-site), though
     three times fewer of them were linked: each is weak, and so is an empty note in another's list."""
     index = Index.open(vault[1])
-    empty = {index.notes[i].path for i in index.empty}
+    empty = {n.path for n in index.notes if n.id in index.empty}
     assert empty == set(EMPTY)
     fermentation = index.by_path["cooking/Fermentation.md"]
     hits = index.related(fermentation, 5)
