@@ -167,12 +167,27 @@ def g2(ix: Index, st: Stats, note: NoteInfo) -> list[str]:
     return sorted(out, key=lambda t: (-out[t], t))[:TOP]
 
 
+def _rare_down(a: float) -> Method:
+    """`current` with each word seen fewer than `RELIABLE_COUNT` times in the vault weighed by (count /
+    RELIABLE_COUNT)^a: does a rare word at the top of a note's concepts name its subject, or noise?"""
+    from notelink.query.words import RELIABLE_COUNT
+
+    def method(ix: Index, st: Stats, note: NoteInfo) -> list[str]:
+        ranked = ix.concepts(note, DEEP)
+        counts = ix.counts_of([ix.word_index[s.word] for s in ranked])
+        factor = {s.word: min(1.0, counts[ix.word_index[s.word]] / RELIABLE_COUNT) ** a for s in ranked}
+        return [s.word for s in sorted(ranked, key=lambda s: -s.score * factor[s.word])][:TOP]
+    return method
+
+
 METHODS: dict[str, Method] = {"current": current, "lex": lex, "burst": burst, "burst_sqrt": burst_sqrt,
                               "ridf": ridf, "ridf_sqrt": ridf_sqrt, "count_sqrt": count_sqrt,
                               "tfidf": tfidf, "bm25": bm25, "g2": g2}
 for _a in (0.25, 0.75):
     METHODS[f"burst_{_a}"] = _power(_burst, _a)
     METHODS[f"ridf_{_a}"] = _power(_ridf, _a)
+for _a in (0.25, 0.5, 1.0):
+    METHODS[f"rare_down_{_a}"] = _rare_down(_a)
 POOL_METHODS = ("lex", "burst", "count_sqrt", "tfidf", "bm25", "g2")
 """The dev set's first pool (`burst_sqrt`, `ridf*`, `burst_0.*` were pooled after, `--new`; the held-out
 set's pool: lex, burst_sqrt, ridf_sqrt, tfidf)."""

@@ -38,7 +38,7 @@ from notelink.noindex import building, indexed_above, no_index, parse_kept
 from notelink.notes.ignore import WORKSPACE_FILE, Ignore
 from notelink.notes.links import told_apart
 from notelink.notes.vault import check_vault, files_named, path_in_vault
-from notelink.query.answers import Neighbour, NoteInfo, Related, Scored, SimilarWords
+from notelink.query.answers import Concept, Neighbour, NoteInfo, Related, Scored, SimilarWords
 from notelink.query.index import Index
 from notelink.query.words import RELIABLE_COUNT
 from notelink.write.edits import Edits
@@ -67,9 +67,9 @@ def __getattr__(name: str) -> Any:
     return getattr(importlib.import_module(f"notelink.{_ANSWERS[name]}"), name)
 
 
-__all__ = ["RELIABLE_COUNT", "TRUNCATED_MARK", "Because", "Edits", "Health", "Hit", "Link", "Mention",
-           "Mentions", "Neighbour", "Note", "NoteInfo", "Related", "Scored", "SearchResults", "SimilarWords",
-           "Snippet", "Status", "Vault", "open_vault"]
+__all__ = ["RELIABLE_COUNT", "TRUNCATED_MARK", "Because", "Concept", "Edits", "Health", "Hit", "Link",
+           "Mention", "Mentions", "Neighbour", "Note", "NoteInfo", "Related", "Scored", "SearchResults",
+           "SimilarWords", "Snippet", "Status", "Vault", "open_vault"]
 
 
 class Vault:
@@ -212,11 +212,18 @@ class Vault:
         index = self.index
         return index.related(self._find(index, note), top, unlinked, lowest)
 
-    def concepts(self, note: NoteName | NoteInfo, top: int = 10) -> list[Scored]:
-        """The vault words that characterise `note` most (its own words and their CBOW neighbours)."""
+    def concepts(self, note: NoteName | NoteInfo, top: int = 10) -> list[Concept]:
+        """The vault words that characterise `note` most (its own words and their CBOW neighbours); each
+        `rare` when seen only once or twice (`ConceptsConfig.rare_below`: often filler or a name)."""
         arguments.at_least_one("top", top)
         index = self.index
         return index.concepts(self._find(index, note), top)
+
+    def empty(self, note: NoteName | NoteInfo) -> bool:
+        """Whether `note` has no text of its own but its title: its related notes and concepts come from
+        its title alone (its related notes are all weak)."""
+        index = self.index
+        return self._find(index, note).id in index.empty
 
     def why_none(self, note: NoteName | NoteInfo, question: str = "related", unlinked: bool = False,
                  min_score: float | None = None) -> str:

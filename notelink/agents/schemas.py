@@ -60,8 +60,8 @@ class RelatedNote(TypedDict):
     linked: bool
     because: list[str]
     weak: bool
-    """The score is below `RelatedConfig.weak_below` (0.05): a long shot, few notes that far apart are
-    linked."""
+    """The score is below `RelatedConfig.weak_below` (0.05), or either note is empty (no text but its
+    title): a long shot, few notes that far apart are linked."""
 
 
 class RelatedAnswer(TypedDict):
@@ -71,11 +71,15 @@ class RelatedAnswer(TypedDict):
     warning: NotRequired[str]
     reason: str
     """Why the list is empty; "" when it is not (as similar_words' reason)."""
+    empty: bool
+    """The note has no text but its title: the answer comes from its title alone (related notes all weak)."""
 
 
 class Concept(TypedDict):
     word: str
     score: float
+    rare: bool
+    """Seen only once or twice in the vault: often filler or a name."""
 
 
 class ConceptsAnswer(TypedDict):
@@ -85,6 +89,8 @@ class ConceptsAnswer(TypedDict):
     warning: NotRequired[str]
     reason: str
     """Why the list is empty; "" when it is not (as similar_words' reason)."""
+    empty: bool
+    """The note has no text but its title: the answer comes from its title alone (related notes all weak)."""
 
 
 class Neighbour(TypedDict):

@@ -156,14 +156,16 @@ class Server:
     def related(self, note: NoteName, limit: Limit = 10, unlinked: Unlinked = False,
                 min_score: MinScore = None) -> schemas.RelatedResult:
         """Notes related to a note, best first: path, title, score (cosine, 0-1), linked (already linked
-        either way), because (shared concepts, titles mentioned), weak (score below 0.05: a long shot, few
-        notes that far apart are linked). unlinked: only notes not linked yet; min_score: only notes scoring
+        either way), because (shared concepts, titles mentioned), weak (score below 0.05, or an empty note:
+        a long shot, few notes that far apart are linked); empty: the note has no text but its title, so it
+        is related by its title alone. unlinked: only notes not linked yet; min_score: only notes scoring
         this or more."""
         def question() -> dict[str, Any]:
             found, others = self._found(note)
             hits = self.vault.related(found, _bounded("limit", limit, MAX_LIMIT), unlinked, min_score)
             why = "" if hits else self.vault.why_none(found, "related", unlinked, min_score)
-            return {"note": found.path, **others, "related": [h.__dict__ for h in hits], "reason": why}
+            return {"note": found.path, **others, "related": [h.__dict__ for h in hits], "reason": why,
+                    "empty": self.vault.empty(found)}
         return self.answer(question)
 
     def concepts(self, note: NoteName, limit: Limit = 10) -> schemas.ConceptsResult:
@@ -172,7 +174,8 @@ class Server:
             found, others = self._found(note)
             hits = self.vault.concepts(found, _bounded("limit", limit, MAX_LIMIT))
             why = "" if hits else self.vault.why_none(found, "concepts")
-            return {"note": found.path, **others, "concepts": [h.__dict__ for h in hits], "reason": why}
+            return {"note": found.path, **others, "concepts": [h.__dict__ for h in hits], "reason": why,
+                    "empty": self.vault.empty(found)}
         return self.answer(question)
 
     def similar_words(self, word: Word, limit: Limit = 10) -> schemas.SimilarResult:

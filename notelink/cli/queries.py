@@ -24,24 +24,37 @@ def cmd_related(args: argparse.Namespace) -> int:
     note, others = find_note(vault, args)
     hits = vault.related(note, args.top, unlinked=args.unlinked, min_score=lowest)
     reason = "" if hits else vault.why_none(note, "related", args.unlinked, lowest)
-    data = {"note": note.path, **others, "related": [h.__dict__ for h in hits], "reason": reason}
+    empty = vault.empty(note)
+    data = {"note": note.path, **others, "related": [h.__dict__ for h in hits], "reason": reason,
+            "empty": empty}
     lines = [f"Related to {shown(note.title)} ({shown(note.path)}):"]
     for h in hits:
         lines += [f"  {h.score:6.3f}  {shown(h.title)} ({shown(h.path)}){_marks(h)}", *_because(h)]
-    if any(h.weak for h in hits):
-        lines.append(f"  ({weak_legend(vault.index.reading.weak_below)})")
+    if empty and hits:
+        lines.append(f"  ({EMPTY_RELATED})")
+    elif any(h.weak for h in hits):
+        below = vault.index.reading.weak_below
+        lines.append(f"  ({weak_legend(below, any(h.weak and h.score >= below for h in hits))})")
     emit(args, data, lambda: "\n".join(lines if hits else [*lines, f"  (no related notes: {reason})"]))
     return EXIT_OK
 
 
-def weak_legend(below: float = RelatedConfig().weak_below) -> str:
+def weak_legend(below: float = RelatedConfig().weak_below, empty: bool = False) -> str:
     """The line under a related list that shows a weak note (`related --help` says it too), at the cut in
-    use (the config file's `[query] weak_below`)."""
-    return f"[weak]: a score below {below:g}, a long shot: few notes that far apart are linked"
+    use (the config file's `[query] weak_below`); `empty`: a note listed is weak for being empty."""
+    why = f"a score below {below:g}" + (", or an empty note (no text but its title)" if empty else "")
+    return f"[weak]: {why}, a long shot: few notes that far apart are linked"
 
 
 WEAK_LEGEND = weak_legend()
 """The line at the built-in cut."""
+EMPTY_RELATED = ("empty note: no text but its title, so it is related by its title alone: each [weak], a "
+                 "long shot")
+"""The line under the related notes of a note with no text of its own (`Vault.empty`)."""
+EMPTY_CONCEPTS = "empty note: no text but its title, so these are its title's words and words used like them"
+"""The line under the concepts of a note with no text of its own."""
+RARE_LEGEND = "[rare]: seen only once or twice in the vault, often filler or a name"
+"""The line under concepts that list a rare word (`Concept.rare`)."""
 
 
 def _marks(hit: Related) -> str:
@@ -65,9 +78,13 @@ def cmd_concepts(args: argparse.Namespace) -> int:
     note, others = find_note(vault, args)
     hits = vault.concepts(note, args.top)
     reason = "" if hits else vault.why_none(note, "concepts")
-    data = {"note": note.path, **others, "concepts": [h.__dict__ for h in hits], "reason": reason}
+    empty = vault.empty(note)
+    data = {"note": note.path, **others, "concepts": [h.__dict__ for h in hits], "reason": reason,
+            "empty": empty}
     lines = [f"Concepts of {shown(note.title)} ({shown(note.path)}):"]
-    lines += [f"  {h.score:6.3f}  {h.word}" for h in hits]
+    lines += [f"  {h.score:6.3f}  {h.word}{'  [rare]' if h.rare else ''}" for h in hits]
+    lines += [f"  ({EMPTY_CONCEPTS})"] if empty and hits else []
+    lines += [f"  ({RARE_LEGEND})"] if any(h.rare for h in hits) else []
     emit(args, data, lambda: "\n".join(lines if hits else [*lines, f"  (none: {reason})"]))
     return EXIT_OK
 

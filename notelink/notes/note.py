@@ -16,6 +16,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from notelink.notes.block import without_block
+from notelink.notes.formulas import without_math
 from notelink.notes.frontmatter import as_list, load_front_matter, split_front_matter
 
 _TAG = re.compile(r"(?<![^\s(\[,;])#([^\W\d][\w/-]*|\d+[^\W\d][\w/-]*)")
@@ -25,7 +26,15 @@ _COMMENT_SCAN = re.compile(r"^ {0,3}(`{3,}(?=[^`\n]*$)|~{3,})([^\n]*)$|``[^\n]*?
                            re.MULTILINE)
 """What `_without_comments` stops at: a fence line (backtick fences have no backtick in their info), a code
 span on one line, or `%%`."""
-_MATH_BLOCK = re.compile(r"\$\$.*?\$\$", re.DOTALL)
+_FOOTNOTE = re.compile(r"\[\^[^\[\]\s]+\]")
+"""A footnote's mark, `[^1]` or `[^note]`: read as nothing (its label gave words: `note`)."""
+_FOOTNOTE_DEFINITION = re.compile(r"^([ \t]*(?:>[ \t]?)*)\[\^[^\[\]\s]+\]:[ \t]?", re.MULTILINE)
+"""A footnote's definition opening its line, `[^1]: text`: read as its text (a one-word one was a link
+reference definition, its word lost)."""
+_CALLOUT = re.compile(r"^([ \t]*(?:>[ \t]*)+)\[![^\]\n]*\][+-]?", re.MULTILINE)
+"""An Obsidian callout's type after its quote marks, `> [!tip]`: markup, as a reader sees it (its title or
+the type's name in the app's language), not the note's words (2,300 tokens of the help vaults: `tip`,
+`info`, `warning`, `note` in every language)."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +108,17 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def _footnote_rule(state: StateInline, silent: bool) -> bool:
+    """Inline rule for a footnote's mark, `[^1]`: read as nothing, as its number is no word."""
+    if not state.src.startswith("[^", state.pos):
+        return False
+    m = _FOOTNOTE.match(state.src, state.pos)
+    if m is None:
+        return False
+    state.pos = m.end()
+    return True
+
+
 def _wikilink_meta(inner: str, embed: bool, alias_first: bool = False) -> dict[str, Any]:
     """A wikilink token's parts (between the brackets); `alias_first`: Dendron's [[alias|note.name]]."""
     target, _, alias = inner.partition("|")
@@ -111,6 +131,7 @@ def _wikilink_meta(inner: str, embed: bool, alias_first: bool = False) -> dict[s
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark").enable("table").enable("strikethrough")
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
+    md.inline.ruler.before("link", "footnote", _footnote_rule)
     return md
 
 
@@ -301,7 +322,7 @@ def _plain_prose(text: str, note: ParsedNote, alias_first: bool = False) -> str:
     text = _LINE_MARKS.sub("", text)
     for m in itertools.islice(_CODE_SPAN.finditer(text), MAX_REFS - len(note.refs)):
         _ref(note, m.group()[1:-1])
-    text = _HTML_TAG.sub(" ", _CODE_SPAN.sub(" ", text))
+    text = _FOOTNOTE.sub("", _HTML_TAG.sub(" ", _CODE_SPAN.sub(" ", text)))
     return _MD_LINK.sub(link, _plain_wikilinks(text, note, alias_first))
 
 
@@ -369,7 +390,8 @@ def parse_note(text: str, stem: str, alias_first: bool = False) -> ParsedNote:
     raw_fm, body = split_front_matter(without_block(text).lstrip("\ufeff"))
     fm, warning = load_front_matter(raw_fm)
     note = ParsedNote(title="", warning=warning)
-    body = _MATH_BLOCK.sub(" ", _without_comments(body))
+    read = without_math(_without_comments(body[:PLAIN_CHARS]))  # (math only where read: finding it is linear
+    body = _CALLOUT.sub(r"\1", _FOOTNOTE_DEFINITION.sub(r"\1", read + body[PLAIN_CHARS:]))  # but not free)
     _parse_body(body, note, alias_first)
     fm_title = fm.get("title")
     if isinstance(fm_title, (str, int, float)) and str(fm_title).strip():

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from notelink.notes import outline
+from notelink.notes.code import masked
+from notelink.notes.formulas import math_spans
 
 _INLINE = re.compile("|".join([  # each scan stops at the next opener, so a line of openers is linear
     r"(`+)[^`\n]+\1(?!`)",  # inline code
@@ -24,9 +26,8 @@ _INLINE = re.compile("|".join([  # each scan stops at the next opener, so a line
     r"<[a-z][a-z0-9+.-]*:[^\s<>]*>|\b[a-z][a-z0-9+.-]*://\S+|\bwww\.\S+",  # URLs
     r"<[a-zA-Z/][^\n<>]*>",  # HTML tags
     r"(?<![\w&#])#(?:[^\W\d]|\d+[^\W\d])[\w/-]*(?:\.[\w/-]+)*",  # tags: #a, #a/b (nested), Dendron's #a.b
-    r"(?<![\\$])\$(?=[^\s$])[^\n$]*(?<=[^\s\\])\$(?![\d$])",  # inline math: $x$, not $5 and $10
 ]), re.IGNORECASE)
-_PAIRED = [("<!--", "-->"), ("%%", "%%"), ("$$", "$$"), ("<%", "%>")]  # comments, display math, Templater
+_PAIRED = [("<!--", "-->"), ("%%", "%%"), ("<%", "%>")]  # comments, Templater: opened outside code
 _FENCE = re.compile(r"[ \t]{0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"[ \t]{0,3}#{1,6}(?:[ \t]|$)")
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]|\d+[.)])(?:\s|$)")
@@ -56,14 +57,16 @@ def protected(text: str) -> list[tuple[int, int]]:
     one `find` per delimiter, so a note of a million unclosed `<!--` costs no more than a plain one."""
     spans = _front_matter(text) + _block_lines(text) + [m.span() for m in _INLINE.finditer(text)]
     spans += [s for s in [outline.span(text)] if s is not None]  # (a Logseq page's block)
+    spans += math_spans(text)
+    plain = masked(text)  # (a `%%` in code opens no comment)
     for opener, closer in _PAIRED:
-        pos = text.find(opener)
+        pos = plain.find(opener)
         while pos >= 0:
             end = text.find(closer, pos + len(opener))
             if end < 0:
                 break
             spans.append((pos, end + len(closer)))
-            pos = text.find(opener, end + len(closer))
+            pos = plain.find(opener, end + len(closer))
     return merged(spans)
 
 

@@ -32,7 +32,8 @@ class Related:
     because: list[str] = field(default_factory=list)
     """What contributes most to the similarity: shared concepts, and titles mentioned ("mentions: X")."""
     weak: bool = False
-    """The score is below `RelatedConfig.weak_below`: a long shot, few notes that far apart are linked."""
+    """The score is below `RelatedConfig.weak_below`, or either note is empty (no text but its title:
+    `Index.is_weak`): a long shot, few notes that far apart are linked."""
 
     def to_dict(self) -> dict[str, Any]:
         """As `related --json` prints it."""
@@ -47,6 +48,15 @@ class Scored:
     def to_dict(self) -> dict[str, Any]:
         """As `concepts --json` (and, a `Neighbour`, `similar --json`) prints it."""
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Concept(Scored):
+    """A note's concept: its score, and whether the vault has the word too rarely to trust."""
+
+    rare: bool = False
+    """Seen fewer than `ConceptsConfig.rare_below` times (once or twice) in the vault's text: often filler
+    or a name (`thx`, `hikchoi`), as `similar` marks a word too rare to trust."""
 
 
 @dataclass(frozen=True)

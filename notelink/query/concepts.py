@@ -22,7 +22,7 @@ import numpy as np
 from notelink.config import ConceptsConfig
 from notelink.index.arrays import load_array
 from notelink.index.layout import Layout
-from notelink.query.answers import NoteInfo, Scored
+from notelink.query.answers import Concept, NoteInfo
 
 
 class NoteConcepts:
@@ -40,15 +40,18 @@ class NoteConcepts:
     def counts_of(self, ids: Sequence[int]) -> dict[int, int]:
         raise NotImplementedError
 
-    def concepts(self, note: NoteInfo, top: int = 10) -> list[Scored]:
+    def concepts(self, note: NoteInfo, top: int = 10) -> list[Concept]:
         """The note's concepts, best first: of the whole words weighing most in its vector (its own words and
         their CBOW neighbours), ranked by weight * burstiness^b. Score: that product over the candidates'
-        (their vector of products scaled to unit length)."""
+        (their vector of products scaled to unit length); `rare`: seen fewer than `rare_below` times."""
         cols, vals, name = self._heaviest(note, max(self.concepts_config.candidates, top))
         weight = vals * self.burstiness(cols) ** self.concepts_config.burstiness  # [c]
         norm = float(np.linalg.norm(weight)) or 1.0
         order = sorted(range(cols.size), key=lambda k: (-weight[k], int(cols[k])))[:top]
-        return [Scored(name[int(cols[k])], round(float(weight[k] / norm), 4)) for k in order]
+        picked = [int(cols[k]) for k in order]
+        counts, rare = self.counts_of(picked), self.concepts_config.rare_below
+        return [Concept(name[c], round(float(weight[k] / norm), 4), counts.get(c, 0) < rare)
+                for k, c in zip(order, picked, strict=True)]
 
     def _heaviest(self, note: NoteInfo, n: int) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
         """The note's n heaviest whole words: word ids [c] and their weights [c], heaviest first (ties by

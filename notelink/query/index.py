@@ -24,6 +24,7 @@ from notelink.index.verify import check_generation
 from notelink.notes.links import Resolver, dialect_of, link_report
 from notelink.query.answers import NoteInfo, Related
 from notelink.query.concepts import NoteConcepts
+from notelink.query.emptiness import EmptyNotes
 from notelink.query.lookup import NoteLookup
 from notelink.query.words import WordQuestions, top_scores
 
@@ -278,7 +279,17 @@ class Index(NoteLookup, WordQuestions, NoteConcepts):
     def _related(self, i: int, j: int, score: float, linked: bool) -> Related:
         other = self.notes[j]
         return Related(other.path, other.title, round(score, 4), linked, self.because(i, j),
-                       self.reading.is_weak(score))
+                       self.is_weak(i, j, score))
+
+    @functools.cached_property
+    def empty(self) -> EmptyNotes:
+        """`i in index.empty`: note i has no words of its own but its title's (`query/emptiness.py`)."""
+        return EmptyNotes(self.gen, self.db, self.notes)
+
+    def is_weak(self, i: int, j: int, score: float) -> bool:
+        """Whether note j, related to note i with `score`, is a long shot: a score below the weak cut, or
+        either note empty (compared by its title alone, its scores say less: `query/emptiness.py`)."""
+        return self.reading.is_weak(score) or i in self.empty or j in self.empty
 
     def because(self, i: int, j: int, top: int = 4, least: float = 0.1) -> list[str]:
         """The shared words and `mentions: X` titles that contribute most to cos(note i, note j): at most

@@ -16,7 +16,9 @@ import html
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
+from notelink.notes.code import code_spans
 from notelink.notes.frontmatter import load_front_matter, split_front_matter
+from notelink.notes.links import is_attachment
 
 CELL_SEPARATOR = " · "
 """Between the cells of a table's row in a snippet (a row reads as its cells, not as Markdown's pipes)."""
@@ -40,7 +42,9 @@ _BLOCK_ID = re.compile(r"(?:\A|[ \t])\^[A-Za-z0-9][\w-]*[ \t]*\Z")  # `^id`: a b
 _LINE_MARKS = re.compile(r"(?:(?:>[ \t]?)+(?:\[![^\]\n]*\][+-]?[ \t]*)?)?(?:#{1,6}(?=[ \t]|\Z)[ \t]*)?")
 """A line's quote marks (nested), an Obsidian callout's `[!type]` after them, a heading's `#`s (a line
 opening with a badge, `[![alt](image)](link)`, lost its `[![alt]` as a callout's type)."""
-_FOOTNOTE = re.compile(r"\[\^[^\]\s]+\](?!:)")  # a footnote's mark in the text, `[^1]` (not its `[^1]:`)
+_FOOTNOTE = re.compile(r"\[\^[^\[\]\s]+\]")  # a footnote's mark in the text, `[^1]`
+_FOOTNOTE_DEFINITION = re.compile(r"\[\^[^\[\]\s]+\]:[ \t]*")
+"""A footnote's definition opening a line, `[^1]: text`: read as its text (a snippet showed `[^1]:`)."""
 _BULLET = re.compile(r"[-*+](?:[ \t]+\[[ xX]\])?(?:[ \t]+|\Z)")  # `- `, `* `, a task's `- [ ] `
 _CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*\Z")  # `## Heading ##`
 _EMPHASIS = [re.compile(p) for p in (
@@ -48,7 +52,6 @@ _EMPHASIS = [re.compile(p) for p in (
     r"(\*)(?=[^\s*])(.+?)(?<=[^\s*])\1",  # *emphasis*
     r"(?<!\w)(__?)(?=[^\s_])(.+?)(?<=[^\s_])\1(?!\w)")]  # _emphasis_, __strong__: never inside a word
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>\n]*)?/?>")
-_TICKS = re.compile(r"`+")  # a run of backticks: a code span's opening or closing
 _URL_OR_AUTOLINK = re.compile(r"<((?:[a-z][a-z0-9+.-]*:|www\.)[^<>\s]+)>|" + URL.pattern, re.IGNORECASE)
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
@@ -75,30 +78,6 @@ def as_read(block: str, alias_first: bool = False, variables: Mapping[str, str] 
                          lambda part: _outside(_URL_OR_AUTOLINK, part, lambda rest: _marks(rest, variables)))
 
 
-def code_spans(text: str) -> list[tuple[int, int, int]]:
-    """(start, end, backticks) of each code span in `text`: a run of backticks to the next run of the same
-    length on its line (CommonMark's rule; a run with none is literal). One pass over the runs: a regex's
-    lazy search for each closing run took seconds on a long line of runs that close nothing."""
-    out: list[tuple[int, int, int]] = []
-    offset = 0
-    for line in text.split("\n"):
-        runs = [m.span() for m in _TICKS.finditer(line)]
-        of_length: dict[int, list[int]] = {}
-        for k, (a, b) in enumerate(runs):
-            of_length.setdefault(b - a, []).append(k)
-        k = 0
-        while k < len(runs):
-            a, b = runs[k]
-            same = of_length[b - a]
-            at = bisect.bisect_right(same, k)
-            if at < len(same):
-                out.append((offset + a, offset + runs[same[at]][1], b - a))
-                k = same[at]
-            k += 1
-        offset += len(line) + 1
-    return out
-
-
 def _outside_code(text: str, change: Callable[[str], str]) -> str:
     """`text` with `change` applied outside its code spans, each code span read as its text."""
     out, last = [], 0
@@ -120,9 +99,12 @@ def _outside(pattern: re.Pattern[str], text: str, change: Callable[[str], str]) 
 
 def _links(block: str, alias_first: bool) -> str:
     """Wikilinks and Markdown links as their shown text, but in code spans (a link's text may hold one:
-    `[Twitter (`@dendron`)](url)`); an image in a link (a badge) as its alt text."""
+    `[Twitter (`@dendron`)](url)`); an image in a link (a badge) as its alt text, an embedded image or other
+    attachment (`![[diagram.png|300]]`) as nothing."""
     def wiki(m: re.Match[str]) -> str:
         target, label = m.group(1), m.group(2)
+        if m.group(0).startswith("!") and is_attachment(target):
+            return ""  # (an image reads as no text: `![[lucide-trash-2.svg#icon]]` was shown as its name)
         if label is None:
             return target
         return (target if alias_first else label) or m.group(0)
@@ -158,12 +140,14 @@ def _marks(part: str, variables: Mapping[str, str] | None = None) -> str:
 
 def line_as_read(line: str) -> tuple[str, bool]:
     """A stripped line without the marks that open it as a reader sees it (quote marks, a callout's
-    `[!type]`, a heading's `#`s and closing `#`s; a list item's bullet or task box read as `•`), and whether
-    it is a heading."""
+    `[!type]`, a heading's `#`s and closing `#`s; a list item's bullet or task box read as `•`; a footnote's
+    `[^1]:`), and whether it is a heading."""
     marks = _LINE_MARKS.match(line)
     rest, heading = line[marks.end() if marks else 0 :], "#" in (marks.group(0) if marks else "")
     if heading:
         return _CLOSING_HASHES.sub("", rest), True
+    if definition := _FOOTNOTE_DEFINITION.match(rest):
+        return rest[definition.end():], False
     bullet = _BULLET.match(rest)
     return (f"• {rest[bullet.end():]}" if bullet else rest), False
 

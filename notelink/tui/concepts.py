@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from notelink.query.answers import Scored
+from notelink.query.answers import Concept, Scored
 from notelink.tui.text import score_bar
 from notelink.tui.widgets import PanelList
 
@@ -77,12 +77,18 @@ class ConceptsPanel(Vertical):
 def scored_prompt(item: Scored) -> Text:
     text = Text(score_bar(item.score, 4), style="magenta")
     text.append(f" {item.score:4.2f} ", style="bold")
-    text.append(item.word)
-    return text
+    return _word(text, item)
 
 
 def compact_prompt(item: Scored) -> Text:
     """A concept in a narrow panel: the score and the word, no bar."""
-    text = Text(f"{item.score:4.2f} ", style="bold magenta")
-    text.append(item.word)
+    return _word(Text(f"{item.score:4.2f} ", style="bold magenta"), item)
+
+
+def _word(text: Text, item: Scored) -> Text:
+    """`text` and the word; a rare concept's (seen once or twice) dim, with `rare` after it."""
+    rare = isinstance(item, Concept) and item.rare
+    text.append(item.word, style="dim" if rare else "")
+    if rare:
+        text.append(" rare", style="dim italic")
     return text

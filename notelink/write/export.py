@@ -45,7 +45,7 @@ class Edge:
 
 def edges(index: Index, cfg: ExportConfig) -> list[Edge]:
     """Every note's related notes as edges; by note, best first; with `unlinked`, all best first."""
-    out = [Edge(i, j, round(s, 4), rank, j in index.linked(i), index.reading.is_weak(s))
+    out = [Edge(i, j, round(s, 4), rank, j in index.linked(i), index.is_weak(i, j, s))
            for i, hits in related_all(index, cfg.top, cfg.unlinked, cfg.min_score, cfg.exclude)
            for rank, (j, s) in enumerate(hits, 1)]
     if cfg.unlinked:
@@ -64,7 +64,7 @@ def export_json(index: Index, top: int = 10, concepts: int = 10, unlinked: bool 
             "path": note.path,
             "title": note.title,
             "related": [{"path": index.notes[j].path, "score": round(s, 4), "linked": j in links,
-                         "weak": index.reading.is_weak(s)} for j, s in hits],
+                         "weak": index.is_weak(i, j, s)} for j, s in hits],
             "concepts": [{"word": c.word, "score": c.score} for c in index.concepts(note, concepts)],
         })
     return {"vault": index.meta.get("vault"), "generated": index.meta.get("trained_at"),
@@ -143,9 +143,9 @@ def export_markdown(index: Index, out: IO[str], cfg: ExportConfig) -> tuple[int,
     style = vault_link_style(index, cfg.link_style)
     out.write(f"# {what}\n\nMade by notelink from the index of `{index.meta.get('vault')}` (trained "
               f"{index.meta.get('trained_at')}). Scores are cosine similarities; *linked* marks notes "
-              f"already linked, *weak* scores below {index.reading.weak_below} (long shots: few notes that "
-              "far apart are linked). Keep this file outside the vault, or its links count as yours when "
-              "the vault is indexed again.\n")
+              f"already linked, *weak* scores below {index.reading.weak_below} and empty notes' (no text but "
+              "their title; long shots: few notes that far apart are linked). Keep this file outside the "
+              "vault, or its links count as yours when the vault is indexed again.\n")
     sections = listed = 0
     for i, hits in related_all(index, cfg.top, cfg.unlinked, cfg.min_score, cfg.exclude):
         if not hits:
@@ -154,7 +154,7 @@ def export_markdown(index: Index, out: IO[str], cfg: ExportConfig) -> tuple[int,
         out.write(f"\n## {note_link(note.path, note.title, style)}\n\n")
         for j, s in hits:
             other = index.notes[j]
-            mark = (" · *linked*" if j in links else "") + (" · *weak*" if index.reading.is_weak(s) else "")
+            mark = (" · *linked*" if j in links else "") + (" · *weak*" if index.is_weak(i, j, s) else "")
             out.write(f"- {note_link(other.path, other.title, style)} · {s:.4f}{mark}\n")
         sections, listed = sections + 1, listed + len(hits)
     return sections, listed

@@ -89,8 +89,8 @@ def test_tools_are_few_read_only_and_idempotent(indexed) -> None:
             assert hints is not None and hints.read_only_hint and hints.idempotent_hint
             assert not hints.destructive_hint and t.description
         outputs = {t.name: t.output_schema for t in tools}  # an agent knows the fields before calling
-        assert set(outputs["related"]["required"]) == {"note", "related", "reason"}  # ("" when not empty)
-        assert set(outputs["concepts"]["required"]) == {"note", "concepts", "reason"}  # (as similar_words)
+        assert set(outputs["related"]["required"]) == {"note", "related", "reason", "empty"}  # ("": found)
+        assert set(outputs["concepts"]["required"]) == {"note", "concepts", "reason", "empty"}
         assert {"also_named", "warning"} <= outputs["related"]["properties"].keys()
         assert {"count", "reliable", "language", "reason"} <= set(outputs["similar_words"]["required"])
         assert "this_server" in outputs["status"]["required"]

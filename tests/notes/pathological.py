@@ -29,6 +29,8 @@ CASES: dict[str, Callable[[], str]] = {
     "1MB of [[": lambda: "[[" * 500_000,
     "1MB of [[ with ]] at the end": lambda: "[[" * 500_000 + "]]",
     "1MB of %% between code spans": lambda: "%%`" * 333_333,
+    "1MB of $$ between code spans": lambda: "$$`" * 333_333,
+    "2MB of $ between code spans": lambda: "$x`" * 666_666,
     "[[ on 200k lines": lambda: "[[ x\n" * 200_000,
     "1MB of ![[": lambda: "![[" * 330_000,
     "1MB of ]][[": lambda: "]][[" * 250_000,

@@ -133,3 +133,31 @@ def test_a_comment_mark_in_code_starts_no_comment() -> None:
 
 def test_an_unclosed_comment_mark_is_text() -> None:
     assert parse_note("Up 5%% today", "f").paragraphs == ["Up 5%% today"]
+
+
+def test_math_marks_in_code_pair_with_none_in_prose() -> None:
+    """A `$$` in a fence and one in a code span hid the prose between them as math, then the fence's close
+    with it (everything after read as code); `$x + y$` was read as prose, prices are not math."""
+    text = ("Intro.\n\n```\necho $$\n```\n\nCompost matters.\n\nThen `$$` again.\n\n"
+            "$$x^2 + \\frac{a}{b}$$\n\n"
+            "After math, inline $\\alpha + \\beta$ too; `$HOME` and $5 and $10 prices.")
+    assert parse_note(text, "f").paragraphs == [
+        "Intro.", "Compost matters.", "Then   again.", "After math, inline   too;   and $5 and $10 prices."]
+
+
+def test_footnotes_read_as_their_text() -> None:
+    """`[^1]` and the `[^note]:` opening a definition are no words (`note` was one); a one-word definition
+    was a link reference definition and lost its word."""
+    text = ("Compost needs air[^1] and water[^note].\n\n[^1]: Turning weekly helps.\n\n[^note]: Rainwater\n\n"
+            "> [^q]: quoted footnote\n\nCode `[^kept]` stays code.")
+    note = parse_note(text, "f")
+    assert note.paragraphs == ["Compost needs air and water.", "Turning weekly helps.", "Rainwater",
+                               "quoted footnote", "Code   stays code."]
+    assert note.refs == ["[^kept]"]
+
+
+def test_a_callouts_type_is_no_text() -> None:
+    """`> [!tip]` gave the word `tip` (`info`, `warning`, `note`: 2,300 tokens of the help vaults, English in
+    every language's vault); its title and body are text."""
+    text = "> [!tip] Keep notes small\n> Split them.\n\n> [!warning]-\n> Backups matter.\n\n>> [!info]+ Deep"
+    assert parse_note(text, "f").paragraphs == ["Keep notes small Split them.", "Backups matter.", "Deep"]

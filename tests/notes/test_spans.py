@@ -84,3 +84,12 @@ def test_a_note_of_unclosed_math_and_templater_is_scanned_in_linear_time(opener:
     text = (opener + "Kimchi ") * 100_000
     assert all(a < b for a, b in protected(text))
     find_names(text, ["Kimchi"])
+
+
+def test_math_never_pairs_across_code() -> None:
+    """A `$$` in a fence or a code span paired with a `$$` or `$` in prose: the names between were no
+    mentions; math, comments and Templater marks in code open nothing."""
+    text = ("```\necho $$\n```\nCompost one.\n`$$` and Compost two.\n$$Compost in math$$\n"
+            "`$x` Compost three $y$ and `%%` Compost four %% and `<%` Compost five %>.\n")
+    found = [(s.line, s.text) for s in find_names(text, ["Compost"])]
+    assert found == [(4, "Compost"), (5, "Compost"), (7, "Compost"), (7, "Compost"), (7, "Compost")], found

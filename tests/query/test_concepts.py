@@ -88,8 +88,19 @@ def test_an_export_reads_the_word_counts_once(hub: Index, monkeypatch: pytest.Mo
 
 
 @pytest.mark.parametrize("field, value", [("burstiness", -0.5), ("burstiness", float("nan")),
-                                          ("candidates", 0)])
+                                          ("candidates", 0), ("rare_below", -1)])
 def test_concepts_config_refuses_what_cannot_rank(field: str, value: float) -> None:
     with pytest.raises(ValueError, match=field):
         ConceptsConfig(**{field: value})
 
+
+
+def test_a_concept_seen_once_or_twice_is_marked_rare(hub: Index, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A word seen once or twice (`selvitelle`, `thx`) topped 4% of dendron-site's notes' concepts, and was
+    filler 10 times in 16 judged: it is marked rare, in every answer (`Concept.rare`), not moved."""
+    concepts = [c for note in hub.notes for c in hub.concepts(note, 10)]
+    counts = hub.counts_of([hub.word_index[c.word] for c in concepts])
+    assert {c.rare for c in concepts} == {False, True}
+    assert all(c.rare == (counts[hub.word_index[c.word]] < 3) for c in concepts)
+    monkeypatch.setattr(hub, "concepts_config", ConceptsConfig(rare_below=0))
+    assert not any(c.rare for note in hub.notes for c in hub.concepts(note, 10))

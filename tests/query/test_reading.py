@@ -14,3 +14,18 @@ def test_runs_that_close_nothing_are_read_in_one_pass() -> None:
     closing run (a regex's lazy search: n^1.5, seconds for an 80 kB line); now the runs are counted once."""
     line = "".join("`" * n + "a" for n in range(1, 2000))
     assert code_spans(line) == [] and as_read(line) == line
+
+
+def test_a_footnote_reads_as_its_text() -> None:
+    """A snippet showed a footnote's definition with its `[^1]:` (and kept a mark followed by a colon)."""
+    from notelink.query.reading import blocks
+
+    text = "Air[^1]: needed.\n\n[^1]: Turning weekly helps.\n> [^note]: Quoted one."
+    assert [as_read(b) for _, b, _ in blocks(text)] == ["Air: needed.", "Turning weekly helps. Quoted one."]
+
+
+def test_an_embedded_image_reads_as_nothing() -> None:
+    """A snippet showed `![[lucide-trash-2.svg#icon]]` as "lucide-trash-2.svg#icon" (5,000 times in the
+    help vaults); an embedded note still reads as its name."""
+    text = "Select the trash icon ![[lucide-trash-2.svg#icon]] or ![[map.png|300]] beside ![[Other note]]."
+    assert as_read(text) == "Select the trash icon  or  beside Other note."

@@ -1,0 +1,57 @@
+"""Math in a note's text: `$$display$$` and `$inline$` formulas, by offsets into it, never read as prose.
+
+Neither opens nor closes in code, and neither holds code (`notes.code.masked`): a `$$` in a fence or a
+code span paired with a `$$` in prose, so the prose between them was dropped as math. Inline math is
+pandoc's and Obsidian's: `$` then no space, up to a `$` after no space and before no digit, on one line
+(`$x + y$` is math, `$5 and $10` is not).
+"""
+
+from __future__ import annotations
+
+import re
+
+from notelink.notes.code import CODE, masked
+
+_INLINE = re.compile(rf"(?<![\\$])\$(?=[^\s$])[^\n${CODE}]*(?<=[^\s\\])\$(?![\d$])")
+
+
+def math_spans(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each formula of `text`, in order: display math first found, then inline math
+    between them. Linear: each `$$` is looked for once."""
+    if "$" not in text:
+        return []
+    plain = masked(text)
+    display = _display(plain)
+    out, last = [], 0
+    for a, b in display:
+        out += [m.span() for m in _INLINE.finditer(plain, last, a)]
+        out.append((a, b))
+        last = b
+    return out + [m.span() for m in _INLINE.finditer(plain, last)]
+
+
+def _display(plain: str) -> list[tuple[int, int]]:
+    """`$$...$$` spans of a masked text: a `$$` opens one, the next `$$` closes it, unless code lies
+    between them (then that next `$$` may open one)."""
+    out: list[tuple[int, int]] = []
+    pos = plain.find("$$")
+    while pos >= 0:
+        end = plain.find("$$", pos + 2)
+        if end < 0:
+            break
+        if plain.find(CODE, pos, end) >= 0:
+            pos = end
+            continue
+        out.append((pos, end + 2))
+        pos = plain.find("$$", end + 2)
+    return out
+
+
+def without_math(text: str) -> str:
+    """`text` with each formula as a space (a display formula keeps its line breaks: the paragraphs
+    around it stay apart)."""
+    out, last = [], 0
+    for a, b in math_spans(text):
+        out += [text[last:a], " " + "\n" * text.count("\n", a, b)]
+        last = b
+    return "".join([*out, text[last:]])
