@@ -98,8 +98,24 @@ def _block_words(block: str) -> tuple[tuple[tuple[int, int, str], ...], str]:
     words: list[tuple[int, int, str]] = []
     for m in _WORD.finditer(block):
         if not any(a <= m.start() < b for a, b in urls):
-            words += [(m.start(), m.end(), token) for token in _word_tokens(m.group())]
+            words += _token_places(m.start(), m.group(), _word_tokens(m.group()))
     return tuple(words), f" {' '.join(t for _, _, t in words)} "
+
+
+def _token_places(start: int, word: str, tokens: tuple[str, ...]) -> list[tuple[int, int, str]]:
+    """(start, end, token) of each token of a word at `start`: a word of several tokens (a run of Chinese
+    characters, read as overlapping pairs) marks each where it is, in order (`链接` in 永久链接和图片 is two
+    characters, not the run); else, or when a token is not found as written, the whole word."""
+    lower, at, out = word.lower(), 0, []
+    if len(tokens) > 1 and len(lower) == len(word):
+        for token in tokens:
+            if (i := lower.find(token, at)) < 0:
+                break
+            out.append((start + i, start + i + len(token), token))
+            at = i + 1
+        else:
+            return out
+    return [(start, start + len(word), token) for token in tokens]
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -333,3 +333,14 @@ def test_a_line_opening_with_a_badge_keeps_it_and_tags_and_footnote_marks_are_hi
     assert getattr(snippet(text, {"twitter": 1.0}), "text", "") == "dendronhq on Twitter"
     assert getattr(snippet(text, {"joe": 1.0}), "text", "") == "Joe builds it."
     assert getattr(snippet(text, {"code": 1.0}), "text", "") == "Keep <b> as code"
+
+
+def test_a_chinese_word_is_marked_where_it_is_in_its_run() -> None:
+    """A Chinese run of characters is read as overlapping pairs; a search for 链接 marked the whole
+    run 永久链接和图片来自定义页面元数据 (16 characters) in obsidian-help's zh/SEO note (found by the
+    TUI sweep)."""
+    text = "# SEO\n\n你还可以通过描述、永久链接和图片来自定义页面元数据。\n"
+    s = snippet(text, {"链接": 1.0})
+    assert s is not None and [s.text[a:b] for a, b in s.spans] == ["链接"]
+    s = snippet(text, {"链接": 1.0, "图片": 1.0})
+    assert s is not None and [s.text[a:b] for a, b in s.spans] == ["链接", "图片"]
