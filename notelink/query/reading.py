@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from notelink.notes.code import code_spans
+from notelink.notes.dialect import strip_scheme
 from notelink.notes.frontmatter import load_front_matter, split_front_matter
 from notelink.notes.links import is_attachment
 
@@ -106,12 +107,19 @@ def _links(block: str, alias_first: bool) -> str:
         if m.group(0).startswith("!") and is_attachment(target):
             return ""  # (an image reads as no text: `![[lucide-trash-2.svg#icon]]` was shown as its name)
         if label is None:
-            return target
+            return _target_as_read(target)
         return (target if alias_first else label) or m.group(0)
     block = _unless_code(_WIKILINK, block, wiki)
     for _ in range(2):  # `[![alt](image)](link)`: the image, then the link
         block = _unless_code(_MD_LINK, block, lambda m: m.group(1))
     return block
+
+
+def _target_as_read(target: str) -> str:
+    """A link's target as a reader sees it: without Dendron's `dendron://vault/` and a note reference's
+    range (`![[dendron://site/area.topic#summary,1:#*]]` reads `area.topic#summary`)."""
+    note, hash_, anchor = strip_scheme(target).partition("#")
+    return note + hash_ + anchor.split(",")[0].split(":")[0]
 
 
 def _unless_code(pattern: re.Pattern[str], text: str, change: Callable[[re.Match[str]], str]) -> str:

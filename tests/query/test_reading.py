@@ -29,3 +29,12 @@ def test_an_embedded_image_reads_as_nothing() -> None:
     help vaults); an embedded note still reads as its name."""
     text = "Select the trash icon ![[lucide-trash-2.svg#icon]] or ![[map.png|300]] beside ![[Other note]]."
     assert as_read(text) == "Select the trash icon  or  beside Other note."
+
+
+def test_a_dendron_note_reference_reads_as_its_note() -> None:
+    """A search snippet on dendron-site showed `dendron://dendron.dendron-site/dendron.topic.sidebar
+    .calendar-view#summary,1:#*` (a note reference: vault, note, heading and range; found by the TUI
+    sweep)."""
+    text = "![[dendron://dendron.dendron-site/area.calendar-view#summary,1:#*]] and [[a.b#^start:#^end]]"
+    assert as_read(text) == "area.calendar-view#summary and a.b#^start"
+    assert as_read("[[C#, F# notes|lang.c]]", alias_first=True) == "C#, F# notes"
