@@ -162,7 +162,7 @@ class NoteView(ScrollView, can_focus=True):
         the note out down to it first."""
         if top > 0:
             self._lay_out_until(top + self.scrollable_content_region.height)
-            self.scroll_to(y=min(top, max(0, self.line_count - 1)), animate=False, immediate=True)
+            self.scroll_to(y=min(top, max(0, self.line_count - 1)), animate=False, immediate=True, force=True)
 
     def _text_width(self) -> int:
         return max(self.scrollable_content_region.width, 20)
@@ -376,7 +376,7 @@ class NoteView(ScrollView, can_focus=True):
         none such."""
         y = self.heading_line(heading)
         if y is not None:
-            self.scroll_to(y=y, animate=False, immediate=True)
+            self.scroll_to(y=y, animate=False, immediate=True, force=True)
             return True
         if self.rendering:
             self.pending_heading = heading
@@ -391,8 +391,8 @@ class NoteView(ScrollView, can_focus=True):
         y = self.heading_line(heading)
         if y is not None or not self.rendering:
             self.pending_heading = ""
-        if y is not None:
-            self.scroll_to(y=y, animate=False, immediate=True)
+        if y is not None:  # (forced: a note laid out in this step has no scrollbar yet, and Textual would not
+            self.scroll_to(y=y, animate=False, immediate=True, force=True)  # scroll it: it stayed at the top)
         elif not self.rendering:
             self.notify(f"No heading {heading!r} in {self.border_title}", severity="warning")
 
@@ -418,5 +418,5 @@ class NoteView(ScrollView, can_focus=True):
             y = max(0, start + y - 1)  # (a line of what comes before, above it)
             if y + self.scrollable_content_region.height > self.virtual_size.height:
                 self._resized()  # (the lines below may not count in the scrollable height yet)
-            self.scroll_to(y=y, animate=False, immediate=True)
+            self.scroll_to(y=y, animate=False, immediate=True, force=True)
 

@@ -121,3 +121,29 @@ async def test_links_in_a_dendron_vault_go_where_dendron_says(tmp_path: Path) ->
         await settle(pilot, app)
         view.post_message(NoteView.LinkClicked(note_href(view.links[1][1])))  # a click on it
         await wait_for(pilot, lambda: app.current == "docs.guide.md", what=lambda: app.current)
+
+
+SHORT_THEN_LONGER = {  # a note that fits the screen links to a heading of one a few screens long
+    "Home.md": "# Home\n\nSee [[Long note#Setting up]] about compost heaps and gardens.\n",
+    "Long note.md": "# Long note\n\n" + "".join(f"## Part {i}\n\nCompost heaps and gardens.\n\n"
+                                                 for i in range(30)) + "## Setting up\n\nThe end.\n",
+}
+
+
+@sync
+async def test_a_link_from_a_short_note_reaches_the_heading_of_a_longer_one(tmp_path: Path) -> None:
+    """The longer note is laid out at once and has no scrollbar yet when the heading is sought: it was shown
+    at its top (Textual scrolls no view without a scrollbar unless forced)."""
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    for name, text in SHORT_THEN_LONGER.items():
+        (vault / name).write_text(text, encoding="utf-8")
+    build_index(vault, tmp_path / "index", FAST)
+    app = make_app(vault, tmp_path / "index")
+    async with running(app, (120, 30)) as pilot:
+        app.show_note("Home.md")
+        await settle(pilot, app)
+        view = app.query_one(NoteView)
+        app.follow_link("Long note#Setting up")
+        await wait_for(pilot, lambda: app.current == "Long note.md" and at_top(view, "Setting up"),
+                       what=lambda: (app.current, view.scroll_y, view.heading_line("Setting up")))
