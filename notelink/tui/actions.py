@@ -30,7 +30,7 @@ from notelink.tui.noteview import NoteView
 from notelink.tui.screens import ConfirmScreen, PathPrompt
 from notelink.tui.state import AppState
 from notelink.tui.status import IndexStatus
-from notelink.tui.text import NoteFilter, as_shown, is_attachment, note_body
+from notelink.tui.text import MARKDOWN_LINK, NoteFilter, as_shown, is_attachment, note_body
 from notelink.tui.widgets import RelatedPanel
 
 
@@ -107,10 +107,11 @@ def link_choices(app: AppState, links: list[tuple[str, str]]) -> list[tuple[str,
     out = []
     for label, target in links:
         name = ""
-        note, _, _heading = target.partition("#")
+        note, _, _heading = target.removeprefix(MARKDOWN_LINK).partition("#")
         if note and app.index is not None:
             try:
-                found = app.index.find_note(note)
+                found = (app.index.link_target(note, app.current or "", "markdown")
+                         if target.startswith(MARKDOWN_LINK) else app.index.find_note(note))
             except NotFound:
                 found = None
             name = app.names.name(found.path, found.title) if found is not None else ""
@@ -386,22 +387,37 @@ def switch_vault(app: AppState, folder: Path) -> None:
 
 
 def follow_link(app: AppState, target: str) -> None:
-    """Follows a wikilink target: `#Heading` scrolls the shown note, `Note` or `Note#Heading` opens the
-    note (at the heading); an attachment or a note not in the index gets a message saying so."""
-    note, _, heading = target.partition("#")
+    """Follows a link's target: `#Heading` scrolls the shown note, `Note` or `Note#Heading` opens the
+    note (at the heading), a Markdown link's path (`MARKDOWN_LINK`) relative to the shown note; an
+    attachment or a note not in the index gets a message saying so."""
+    markdown = target.startswith(MARKDOWN_LINK)
+    note, _, heading = target.removeprefix(MARKDOWN_LINK).partition("#")
     view = app.query_one(NoteView)
-    if is_attachment(target):
+    if is_attachment(note):
         app.notify(f"{note} is an attachment, not a note", severity="warning")
     elif not note:
         if not view.scroll_to_heading(heading):
             app.notify(f"No heading {heading!r} in this note", severity="warning")
     elif app.index is not None:
-        try:
-            path = app.index.find_note(note).path
-        except NotFound as exc:
-            app.notify(f"Cannot follow [[{note}]]: {exc}", severity="warning", timeout=8)
+        if (path := _link_path(app, note, markdown)) is None:
             return
         view.pending_heading = heading
         if path == app.current and heading:
             view.scroll_to_heading(heading)
         app.show_note(path)
+
+
+def _link_path(app: AppState, note: str, markdown: bool) -> str | None:
+    """The path of the note a link names (a Markdown link's: relative to the shown note), or None, said."""
+    assert app.index is not None
+    if markdown:
+        found = app.index.link_target(note, app.current or "", "markdown")
+        if found is None:
+            app.notify(f"Cannot follow the link to {note}: no note there in the index", severity="warning",
+                       timeout=8)
+        return found.path if found is not None else None
+    try:
+        return app.index.find_note(note).path
+    except NotFound as exc:
+        app.notify(f"Cannot follow [[{note}]]: {exc}", severity="warning", timeout=8)
+        return None

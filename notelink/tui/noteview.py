@@ -49,7 +49,8 @@ here), which made a 363 KB note's steps 3x slower when done at each step."""
 
 
 class NoteView(ScrollView, can_focus=True):
-    """The shown note as Markdown; wikilinks arrive as `notelink:` links (`LinkClicked`)."""
+    """The shown note as Markdown; wikilinks arrive as `notelink:` links, Markdown links as written
+    (`LinkClicked`)."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "noteview--h1", "noteview--h2", "noteview--h3", "noteview--h4", "noteview--code",
@@ -127,7 +128,7 @@ class NoteView(ScrollView, can_focus=True):
 
     @property
     def links(self) -> list[tuple[str, str]]:
-        """(label, target) of the shown note's wikilinks, for following them from the keyboard."""
+        """(label, target) of the shown note's links to notes (`app_links`), to follow from the keyboard."""
         if self._links is None:
             self._links = app_links(self.source)
         return self._links

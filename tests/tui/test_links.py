@@ -147,3 +147,48 @@ async def test_a_link_from_a_short_note_reaches_the_heading_of_a_longer_one(tmp_
         app.follow_link("Long note#Setting up")
         await wait_for(pilot, lambda: app.current == "Long note.md" and at_top(view, "Setting up"),
                        what=lambda: (app.current, view.scroll_y, view.heading_line("Setting up")))
+
+
+MARKDOWN_VAULT = {  # a Foam / VS Code vault: Markdown links, relative to the linking note
+    ".foam/.keep": "",
+    "Home.md": "# Home\n\nStart at [the guide](docs/Guide%20one.md#setting-up) or [tips](<docs/tips.md>).\n\n"
+               "A home note for the notes about gardens and compost heaps.\n",
+    "docs/Guide one.md": "# Guide one\n\nBack [home](../Home.md), on to [tips](tips.md), a [gone](gone.md) "
+                         "note.\n\n" + "".join(f"## Part {i}\n\nCompost heaps and gardens.\n\n"
+                                                for i in range(30)) + "## Setting up\n\nThe end.\n",
+    "docs/tips.md": "# Tips\n\nTips on gardens and compost, [up](../Home.md).\n",
+    "tips.md": "# Other tips\n\nA note named like docs/tips.md, at the top: a link there is not to it.\n",
+}
+
+
+@sync
+async def test_markdown_links_are_followed_relative_to_the_note(tmp_path: Path) -> None:
+    """In a vault that links with `[text](path)`, `l` lists those links and Enter or a click follows them
+    from the shown note's folder (at the heading an anchor names); one to no note says so."""
+    vault = tmp_path / "vault"
+    for name, text in MARKDOWN_VAULT.items():
+        (vault / name).parent.mkdir(parents=True, exist_ok=True)
+        (vault / name).write_text(text, encoding="utf-8")
+    build_index(vault, tmp_path / "index", FAST)
+    app = make_app(vault, tmp_path / "index")
+    async with running(app, (120, 30)) as pilot:
+        app.show_note("docs/Guide one.md")
+        await settle(pilot, app)
+        shown = record_notes(app)
+        await pilot.press("l")
+        await wait_for(pilot, lambda: isinstance(app.screen, LinksScreen))
+        assert isinstance(app.screen, LinksScreen)
+        prompts = [str(o.prompt) for o in app.screen.query_one("#links", OptionList).options]
+        assert prompts == ["home  → ../Home.md", "tips  → tips.md", "gone  → gone.md"]
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: app.current == "docs/tips.md", what=lambda: app.current)
+        view = app.query_one(NoteView)
+        view.post_message(NoteView.LinkClicked("../Home.md"))  # a click on [up](../Home.md)
+        await wait_for(pilot, lambda: app.current == "Home.md", what=lambda: app.current)
+        view.post_message(NoteView.LinkClicked("docs/Guide%20one.md#setting-up"))
+        await wait_for(pilot, lambda: app.current == "docs/Guide one.md" and at_top(view, "Setting up"),
+                       what=lambda: (app.current, view.scroll_y, shown))
+        view.post_message(NoteView.LinkClicked("gone.md"))
+        await wait_for(pilot, lambda: bool(shown) and "gone.md" in shown[-1][0], what=lambda: shown)
+        assert shown[-1] == ("Cannot follow the link to gone.md: no note there in the index", "warning")
+        assert app.current == "docs/Guide one.md"
