@@ -7,7 +7,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-TOKENS_VERSION = f"10, Unicode {unicodedata.unidata_version}"
+TOKENS_VERSION = f"11, Unicode {unicodedata.unidata_version}"
 """How notes become tokens (parsing, tokenizing, stop words); saved in each generation's meta. A build whose
 previous generation has another one parses every note again instead of reusing records by content hash. 2: a
 long paragraph in another language than its note loses that language's stop words; more French ones; a
@@ -21,7 +21,8 @@ spans, inline HTML and `#tags`; Logseq's tags are references to their pages. 8: 
 stop-word list (Chinese, Thai, Khmer...) has that script's language, not English. 9: a version or dotted
 number (`v0.14.2`, `3.11`) is one number token, dropped as numbers are (it gave the word `v0`). 10: an
 Obsidian block id alone on its line (`^callout-name`) is no text; a `%%` in code starts no comment; "vs" and
-"versus" are English stop words. The Unicode
+"versus" are English stop words. 11: a Markdown image of a note (`![](Note.md)`: Obsidian's embed with
+wikilinks off) is an embed of it. The Unicode
 version is part of it: which characters are letters or marks decides where words end."""
 
 SEARCH_VERSION = 3
