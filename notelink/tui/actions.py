@@ -110,8 +110,7 @@ def link_choices(app: AppState, links: list[tuple[str, str]]) -> list[tuple[str,
         note, _, _heading = target.removeprefix(MARKDOWN_LINK).partition("#")
         if note and app.index is not None:
             try:
-                found = (app.index.link_target(note, app.current or "", "markdown")
-                         if target.startswith(MARKDOWN_LINK) else app.index.find_note(note))
+                found = linked_note(app, note, target.startswith(MARKDOWN_LINK))
             except NotFound:
                 found = None
             name = app.names.name(found.path, found.title) if found is not None else ""
@@ -408,16 +407,22 @@ def follow_link(app: AppState, target: str) -> None:
 
 
 def _link_path(app: AppState, note: str, markdown: bool) -> str | None:
-    """The path of the note a link names (a Markdown link's: relative to the shown note), or None, said."""
-    assert app.index is not None
-    if markdown:
-        found = app.index.link_target(note, app.current or "", "markdown")
-        if found is None:
-            app.notify(f"Cannot follow the link to {note}: no note there in the index", severity="warning",
-                       timeout=8)
-        return found.path if found is not None else None
+    """The path of the note a link names, or None, said."""
     try:
-        return app.index.find_note(note).path
+        found = linked_note(app, note, markdown)
     except NotFound as exc:
         app.notify(f"Cannot follow [[{note}]]: {exc}", severity="warning", timeout=8)
         return None
+    if found is None:
+        app.notify(f"Cannot follow the link to {note}: no note there in the index", severity="warning",
+                   timeout=8)
+    return found.path if found is not None else None
+
+
+def linked_note(app: AppState, note: str, markdown: bool) -> NoteInfo | None:
+    """The note a link in the shown note reaches, as the index resolved it (of notes sharing a name, the
+    one nearest the shown note; a Markdown link's path relative to it); else, for a wikilink, the note its
+    name finds as typed (`find_note`: NotFound says why none); None for a Markdown link to no note."""
+    assert app.index is not None
+    found = app.index.link_target(note, app.current or "", "markdown" if markdown else "wiki")
+    return found if found is not None or markdown else app.index.find_note(note)

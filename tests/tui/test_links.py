@@ -192,3 +192,32 @@ async def test_markdown_links_are_followed_relative_to_the_note(tmp_path: Path) 
         await wait_for(pilot, lambda: bool(shown) and "gone.md" in shown[-1][0], what=lambda: shown)
         assert shown[-1] == ("Cannot follow the link to gone.md: no note there in the index", "warning")
         assert app.current == "docs/Guide one.md"
+
+
+SAME_NAMES = {  # two notes named Topic: a link reaches the one in its own folder, as Obsidian resolves it
+    "a/Topic.md": "# Topic\n\nThe topic of another folder, about gardens.\n",
+    "garden/Topic.md": "# Garden topic\n\nThe garden's own topic note, about compost heaps.\n",
+    "garden/Guide.md": "# Guide\n\nSee [[Topic]] about compost heaps and gardens.\n",
+}
+
+
+@sync
+async def test_a_wikilink_opens_the_note_the_index_links_it_to(tmp_path: Path) -> None:
+    """Of two notes one name could mean, the app opened the first in order (as for a name typed), while
+    status, related and health count the link to the one in the linking note's folder."""
+    vault = tmp_path / "vault"
+    for name, text in SAME_NAMES.items():
+        (vault / name).parent.mkdir(parents=True, exist_ok=True)
+        (vault / name).write_text(text, encoding="utf-8")
+    build_index(vault, tmp_path / "index", FAST)
+    app = make_app(vault, tmp_path / "index")
+    async with running(app, (120, 30)) as pilot:
+        app.show_note("garden/Guide.md")
+        await settle(pilot, app)
+        assert app.index is not None and app.index.links_from(app.notes_by_path["garden/Guide.md"].id) == {
+            app.notes_by_path["garden/Topic.md"].id}
+        await pilot.press("l")
+        await wait_for(pilot, lambda: isinstance(app.screen, LinksScreen))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.current != "garden/Guide.md", what=lambda: app.current)
+        assert app.current == "garden/Topic.md"
