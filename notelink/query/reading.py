@@ -30,6 +30,7 @@ _MD_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\((?:<[^<>\n]*>|(?:[^()\s]|\([^()\s]*\
                       r"""(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'))?\)""")
 """[text](target), ![alt](image) (an image without alt text reads as nothing), a target in <> or with
 parentheses in it (`Cache_(computing)`), a "title"."""
+_REF_LINK = re.compile(r"\[([^\[\]\n]+)\]\[(?!\^)[^\[\]\n]*\]")  # `[text][ref]`, `[text][]`: a reference link
 _VARIABLE = re.compile(r"\{\{\s*(?:fm\.([\w-]+)\s*\}\}|[^{}\n]*\}\})")  # Dendron's `{{fm.desc}}`, `{{! …}}`
 _RULE = re.compile(r"[|:+\s]*(?:[-=*_~][|:+\s]*){3,}\Z")  # a line of rule characters, table pipes between
 _DELIMITER = re.compile(r"\|?(?:[ \t]*:?-+:?[ \t]*\|)*[ \t]*:?-+:?[ \t]*\|?")  # a table's `| --- | :-: |`
@@ -40,6 +41,10 @@ _BLOCK_ID = re.compile(r"(?:\A|[ \t])\^[A-Za-z0-9][\w-]*[ \t]*\Z")  # `^id`: a b
 _LINE_MARKS = re.compile(r"(?:(?:>[ \t]?)+(?:\[![^\]\n]*\][+-]?[ \t]*)?)?(?:#{1,6}(?=[ \t]|\Z)[ \t]*)?")
 """A line's quote marks (nested), an Obsidian callout's `[!type]` after them, a heading's `#`s (a line
 opening with a badge, `[![alt](image)](link)`, lost its `[![alt]` as a callout's type)."""
+_DEFINITION = re.compile(r"\[(?!\^)(?:[^\[\]\\\n]|\\.)+\]:[ \t]*(?:<[^<>\n]*>|\S+)"
+                         r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*")
+"""A link reference definition alone on its line (`[ref]: other.md "Title"`, Foam's link references):
+reading view hides it (a footnote's `[^1]: text` shows)."""
 _FOOTNOTE = re.compile(r"\[\^[^\]\s]+\](?!:)")  # a footnote's mark in the text, `[^1]` (not its `[^1]:`)
 _BULLET = re.compile(r"[-*+](?:[ \t]+\[[ xX]\])?(?:[ \t]+|\Z)")  # `- `, `* `, a task's `- [ ] `
 _CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*\Z")  # `## Heading ##`
@@ -119,8 +124,8 @@ def _outside(pattern: re.Pattern[str], text: str, change: Callable[[str], str]) 
 
 
 def _links(block: str, alias_first: bool) -> str:
-    """Wikilinks and Markdown links as their shown text, but in code spans (a link's text may hold one:
-    `[Twitter (`@dendron`)](url)`); an image in a link (a badge) as its alt text."""
+    """Wikilinks and Markdown links (reference links too) as their shown text, but in code spans (a link's
+    text may hold one: `[Twitter (`@dendron`)](url)`); an image in a link (a badge) as its alt text."""
     def wiki(m: re.Match[str]) -> str:
         target, label = m.group(1), m.group(2)
         if label is None:
@@ -129,7 +134,7 @@ def _links(block: str, alias_first: bool) -> str:
     block = _unless_code(_WIKILINK, block, wiki)
     for _ in range(2):  # `[![alt](image)](link)`: the image, then the link
         block = _unless_code(_MD_LINK, block, lambda m: m.group(1))
-    return block
+    return _unless_code(_REF_LINK, block, lambda m: m.group(1))
 
 
 def _unless_code(pattern: re.Pattern[str], text: str, change: Callable[[re.Match[str]], str]) -> str:
@@ -216,7 +221,7 @@ def _prose_lines(lines: list[str], first: int) -> Iterator[tuple[int, str, bool]
             fence = "" if fence and bare.startswith(fence) else (fence or bare[:3])
             line = ""
         unfenced.append(line)
-    unfenced = _unhidden(unfenced)
+    unfenced = _without_definitions(_unhidden(unfenced))
     rows = _table_rows(unfenced)
     for n, line in enumerate(unfenced):
         is_row = rows.get(n)
@@ -241,6 +246,18 @@ def _unhidden(lines: list[str]) -> list[str]:
             last = m.end()
         text = "".join([*parts, text[last:]])
     return [_BLOCK_ID.sub("", line).strip() for line in text.split("\n")]
+
+
+def _without_definitions(lines: list[str]) -> list[str]:
+    """The lines with link reference definitions blank: those that start a block (a definition cannot
+    interrupt a paragraph), and those right after them. A snippet showed `[heap]: compost-heap.md`."""
+    out, after = list(lines), True  # (after a blank line or a definition)
+    for n, line in enumerate(lines):
+        bare = _QUOTE.sub("", line, count=1).strip()
+        definition = after and bool(bare) and _DEFINITION.fullmatch(bare) is not None
+        out[n] = "" if definition else line
+        after = definition or not bare
+    return out
 
 
 def _table_rows(lines: Sequence[str]) -> dict[int, bool]:
