@@ -301,9 +301,11 @@ def _plain_wikilinks(text: str, note: ParsedNote, alias_first: bool = False) -> 
 
 def _plain_prose(text: str, note: ParsedNote, alias_first: bool = False) -> str:
     """Plain text as prose: list, quote and heading marks, code spans and HTML tags left out, links
-    collected with their text kept, images dropped."""
+    collected with their text kept, images dropped (an image of a note kept as an embed of it)."""
     def link(m: re.Match[str]) -> str:
         if m.group(1):
+            if not _SCHEME.match(m.group(3)):
+                _add_markdown_link(m.group(3), note, MARKDOWN_EMBED)
             return " "
         _add_markdown_link(m.group(3), note)
         return m.group(2)
