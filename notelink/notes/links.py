@@ -13,7 +13,6 @@ from urllib.parse import quote
 
 from notelink.config import DialectConfig
 from notelink.notes.dialect import WIKI, alias_first, other_names, page_name, strip_scheme
-from notelink.notes.note import MARKDOWN_EMBED
 from notelink.notes.stopwords import name_tokens
 
 if TYPE_CHECKING:
@@ -34,6 +33,8 @@ RESOLVER_VERSION = 2
 """How `Resolver` picks among notes of one name (2: the nearest the linking note; 1: the nearest the root).
 An index whose links an older rule resolved has them resolved again by the next build, vectors kept."""
 
+MARKDOWN_EMBED = "markdown-embed"
+"""`notes.note.MARKDOWN_EMBED` (not imported: the note parser is no part of a query's imports)."""
 MARKDOWN_KINDS = ("markdown", MARKDOWN_EMBED)
 """Links written as Markdown (`[x](path)`, `![x](path)`: `notes.note.MARKDOWN_EMBED`): a path relative to
 the linking note first."""

@@ -190,6 +190,8 @@ def test_markdown_embeds_are_read_from_their_notes_folder() -> None:
     resolver = Resolver((r.path, r.title, []) for r in (doc, other, hub))
     assert resolver.resolve("../doc.md", "sub/hub.md", MARKDOWN_EMBED) == "doc.md"
     assert resolver.resolve("doc.md", "sub/hub.md", MARKDOWN_EMBED) == "sub/doc.md"
+    from notelink.notes import links
+    assert links.MARKDOWN_EMBED == MARKDOWN_EMBED  # (named apart: queries import no parser)
 
 
 def test_tag_links_are_reported_apart() -> None:
