@@ -23,8 +23,9 @@ number (`v0.14.2`, `3.11`) is one number token, dropped as numbers are (it gave 
 Obsidian block id alone on its line (`^callout-name`) is no text; a `%%` in code starts no comment; "vs" and
 "versus" are English stop words. 11: math (`$$...$$`, `$x$`) never opens or closes in code, and inline math
 is no text; a footnote's mark (`[^1]`, `[^note]:`) is no text, and a one-word footnote keeps its word; a
-callout's `[!type]` is no text. The Unicode version is part of it: which characters are letters or marks
-decides where words end."""
+callout's `[!type]` is no text; a Markdown image of a note (`![](Note.md)`: Obsidian's embed with wikilinks
+off) is an embed of it. The Unicode version is part of it: which characters are letters or marks decides
+where words end."""
 
 SEARCH_VERSION = 3
 """Saved in the build's config: an index from before search (or another version) is rebuilt once. 2: the

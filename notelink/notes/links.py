@@ -33,6 +33,14 @@ RESOLVER_VERSION = 2
 """How `Resolver` picks among notes of one name (2: the nearest the linking note; 1: the nearest the root).
 An index whose links an older rule resolved has them resolved again by the next build, vectors kept."""
 
+MARKDOWN_EMBED = "markdown-embed"
+"""`notes.note.MARKDOWN_EMBED` (not imported: the note parser is no part of a query's imports)."""
+MARKDOWN_KINDS = ("markdown", MARKDOWN_EMBED)
+"""Links written as Markdown (`[x](path)`, `![x](path)`: `notes.note.MARKDOWN_EMBED`): a path relative to
+the linking note first."""
+EMBEDS = ("embed", MARKDOWN_EMBED)
+"""Links that show their note inside the linking one (`![[Note]]`, `![](Note.md)`)."""
+
 LINK_STYLES = ("auto", "wiki", "markdown")
 """How notelink writes links into a vault (`--link-style`): `auto` follows the vault's dialect and links."""
 
@@ -122,7 +130,7 @@ class Resolver:
         target = strip_scheme(target.strip())
         if kind == "markdown" and target.startswith("[[") and target.endswith("]]"):
             target, kind = target[2:-2], "wiki"  # Logseq's [label]([[Page]])
-        relative = kind == "markdown" or target.startswith(("./", "../"))
+        relative = kind in MARKDOWN_KINDS or target.startswith(("./", "../"))
         if relative and (hit := self._relative(target, source)):
             return hit
         key = name_key(target)
@@ -273,7 +281,7 @@ def embedded(notes: Sequence[_Linked], dialect: DialectConfig | None = None) -> 
     """For each note, the tokens of what it embeds (`![[note]]`: that note's paragraphs, `![[note#Heading]]`
     that section's), resolved in the vault's dialect; itself, block references (`#^id`) and what is no note
     left out. A note made mostly of embeds is about what it shows (its vector is made of it too)."""
-    wanted = [[ln for ln in n.links if ln.kind == "embed" and not ln.heading.startswith("^")
+    wanted = [[ln for ln in n.links if ln.kind in EMBEDS and not ln.heading.startswith("^")
                and not is_attachment(ln.target)] for n in notes]
     if not any(wanted):
         return [[] for _ in notes]
@@ -284,7 +292,7 @@ def embedded(notes: Sequence[_Linked], dialect: DialectConfig | None = None) -> 
     for i, (note, embeds) in enumerate(zip(notes, wanted, strict=True)):
         parts: list[list[str]] = []
         for ln in embeds:
-            j = ids.get(resolver.resolve(ln.target, note.path) or "")
+            j = ids.get(resolver.resolve(ln.target, note.path, ln.kind) or "")
             if j is None or j == i:
                 continue
             if ln.heading and j not in heads:

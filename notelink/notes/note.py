@@ -20,6 +20,7 @@ from notelink.notes.formulas import without_math
 from notelink.notes.frontmatter import as_list, load_front_matter, split_front_matter
 
 _TAG = re.compile(r"(?<![^\s(\[,;])#([^\W\d][\w/-]*|\d+[^\W\d][\w/-]*)")
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)  # a URL's (`https:`, `mailto:`), not a path's
 _URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]{0,31}://|www\.|mailto:)\S+", re.IGNORECASE)
 """(A scheme of at most 32 characters: unbounded, `a.a.a.…` made each word boundary scan to the end.)"""
 _COMMENT_SCAN = re.compile(r"^ {0,3}(`{3,}(?=[^`\n]*$)|~{3,})([^\n]*)$|``[^\n]*?``|`[^`\n]*`|%%",
@@ -37,9 +38,15 @@ the type's name in the app's language), not the note's words (2,300 tokens of th
 `info`, `warning`, `note` in every language)."""
 
 
+MARKDOWN_EMBED = "markdown-embed"
+"""The kind of a Markdown image's link (`![](Note.md)`, `![](pic.png)`): a path relative to its note, as a
+Markdown link's; of a note, an embed (Obsidian writes `![[Note]]` so with wikilinks turned off)."""
+
+
 @dataclass(frozen=True)
 class Link:
-    """A link as written: `target` is a note name or relative path; `kind` is wiki, embed or markdown."""
+    """A link as written: `target` is a note name or relative path; `kind` is wiki, embed, markdown or
+    `MARKDOWN_EMBED`."""
 
     target: str
     kind: str = "wiki"
@@ -151,6 +158,8 @@ def _inline_text(children: list[Token], note: ParsedNote) -> str:
                 parts.append(meta["alias"] or meta["target"])
         elif tok.type == "link_open":
             _add_markdown_link(str(tok.attrs.get("href", "")), note)
+        elif tok.type == "image" and not _SCHEME.match(src := str(tok.attrs.get("src", ""))):
+            _add_markdown_link(src, note, MARKDOWN_EMBED)  # `![](Note.md)`: Obsidian's embed, wikilinks off
         elif tok.type == "text":
             parts.append(tok.content)
         elif tok.type in ("softbreak", "hardbreak", "code_inline", "html_inline"):
@@ -160,17 +169,18 @@ def _inline_text(children: list[Token], note: ParsedNote) -> str:
     return "".join(parts)
 
 
-def _add_markdown_link(href: str, note: ParsedNote) -> None:
-    """Keeps links to local notes (`other.md`, `sub/My%20note.md`, `Note#Heading`)."""
+def _add_markdown_link(href: str, note: ParsedNote, kind: str = "markdown") -> None:
+    """Keeps links to local notes (`other.md`, `sub/My%20note.md`, `Note#Heading`); `kind`: `markdown`, or
+    `MARKDOWN_EMBED` for an image's source."""
     if not href or href.startswith("#"):
         return
-    if re.match(r"^[a-z][a-z0-9+.-]*:", href, re.I):
+    if _SCHEME.match(href):
         _ref(note, unquote(href))
         return
     path, _, heading = (unquote(part) for part in href.partition("#"))  # `%23` is a `#` of the file name
     suffix = PurePosixPath(path).suffix.lower()
     if suffix in ("", ".md", ".markdown"):
-        note.links.append(Link(path, "markdown", heading))
+        note.links.append(Link(path, kind, heading))
 
 
 def _prose(text: str, note: ParsedNote) -> str:
@@ -312,9 +322,11 @@ def _plain_wikilinks(text: str, note: ParsedNote, alias_first: bool = False) -> 
 
 def _plain_prose(text: str, note: ParsedNote, alias_first: bool = False) -> str:
     """Plain text as prose: list, quote and heading marks, code spans and HTML tags left out, links
-    collected with their text kept, images dropped."""
+    collected with their text kept, images dropped (an image of a note kept as an embed of it)."""
     def link(m: re.Match[str]) -> str:
         if m.group(1):
+            if not _SCHEME.match(m.group(3)):
+                _add_markdown_link(m.group(3), note, MARKDOWN_EMBED)
             return " "
         _add_markdown_link(m.group(3), note)
         return m.group(2)

@@ -20,7 +20,7 @@ import numpy as np
 from notelink.config import DialectConfig
 from notelink.index.report import IndexEvent, Progress, throttled
 from notelink.notes.dialect import below, page_name, tag_page
-from notelink.notes.links import dialect_of, shared_folders, to_a_note
+from notelink.notes.links import MARKDOWN_KINDS, dialect_of, shared_folders, to_a_note
 from notelink.query.answers import NoteInfo
 from notelink.query.closenames import CloseNames
 from notelink.query.index import Index
@@ -50,13 +50,13 @@ class DeadLink:
     count: int  # links to it
     sources: list[str]  # the notes that link to it, cut at health's `limit` (text shows `SHOWN_SOURCES`)
     suggestions: list[str]  # notes it may have meant, those beside the linking note first
-    kind: str = "wiki"  # how it is written (the most of its links): wiki, embed or markdown
+    kind: str = "wiki"  # how it is written (the most of its links): wiki, embed, markdown, markdown-embed
     by_id: bool = False  # an id (with a digit) that starts exactly one note's file name, as zk links
 
     def written(self) -> str:
         """The link in the syntax it was written in (`[[t]]`, `![[t]]`, `[…](t)`): what the user looks for."""
-        if self.kind == "markdown":  # (its target is stored decoded: `My Note.md` was `My%20Note.md`)
-            return f"[…]({self.target.replace(' ', '%20')})"
+        if self.kind in MARKDOWN_KINDS:  # (its target is stored decoded: `My Note.md` was `My%20Note.md`)
+            return f"{'!' if self.kind != 'markdown' else ''}[…]({self.target.replace(' ', '%20')})"
         return f"{'!' if self.kind == 'embed' else ''}[[{self.target}]]"
 
 

@@ -47,6 +47,12 @@ class NoteLookup:
             raise NotFound("note", query, _meant(query, self.notes), self._skipped_file(rel))
         return self.by_path[path]
 
+    def link_target(self, target: str, source: str, kind: str = "wiki") -> NoteInfo | None:
+        """The note a link written in note `source` reaches, as the index resolves it (`kind` "markdown": a
+        path relative to `source` first); None when it reaches no note."""
+        path = self._resolver.resolve(target, source, kind)
+        return self.by_path.get(path) if path is not None else None
+
     def _accents_aside(self, query: str, name: str) -> str | None:
         """The one note that `name` names with accents aside (`Nuit a Valensole`: `Nuit à Valensole`), by
         path, file name, title or alias; NotFound listing them when it names several; None for none."""

@@ -33,6 +33,7 @@ _MD_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\((?:<[^<>\n]*>|(?:[^()\s]|\([^()\s]*\
                       r"""(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'))?\)""")
 """[text](target), ![alt](image) (an image without alt text reads as nothing), a target in <> or with
 parentheses in it (`Cache_(computing)`), a "title"."""
+_REF_LINK = re.compile(r"\[([^\[\]\n]+)\]\[(?!\^)[^\[\]\n]*\]")  # `[text][ref]`, `[text][]`: a reference link
 _VARIABLE = re.compile(r"\{\{\s*(?:fm\.([\w-]+)\s*\}\}|[^{}\n]*\}\})")  # Dendron's `{{fm.desc}}`, `{{! …}}`
 _RULE = re.compile(r"[|:+\s]*(?:[-=*_~][|:+\s]*){3,}\Z")  # a line of rule characters, table pipes between
 _DELIMITER = re.compile(r"\|?(?:[ \t]*:?-+:?[ \t]*\|)*[ \t]*:?-+:?[ \t]*\|?")  # a table's `| --- | :-: |`
@@ -46,6 +47,10 @@ opening with a badge, `[![alt](image)](link)`, lost its `[![alt]` as a callout's
 _FOOTNOTE = re.compile(r"\[\^[^\[\]\s]+\]")  # a footnote's mark in the text, `[^1]`
 _FOOTNOTE_DEFINITION = re.compile(r"\[\^[^\[\]\s]+\]:[ \t]*")
 """A footnote's definition opening a line, `[^1]: text`: read as its text (a snippet showed `[^1]:`)."""
+_DEFINITION = re.compile(r"\[(?!\^)(?:[^\[\]\\\n]|\\.)+\]:[ \t]*(?:<[^<>\n]*>|\S+)"
+                         r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*")
+"""A link reference definition alone on its line (`[ref]: other.md "Title"`, Foam's link references):
+reading view hides it (a footnote's `[^1]: text` reads as its text)."""
 _BULLET = re.compile(r"[-*+](?:[ \t]+\[[ xX]\])?(?:[ \t]+|\Z)")  # `- `, `* `, a task's `- [ ] `
 _CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*\Z")  # `## Heading ##`
 _EMPHASIS = [re.compile(p) for p in (
@@ -99,9 +104,9 @@ def _outside(pattern: re.Pattern[str], text: str, change: Callable[[str], str]) 
 
 
 def _links(block: str, alias_first: bool) -> str:
-    """Wikilinks and Markdown links as their shown text, but in code spans (a link's text may hold one:
-    `[Twitter (`@dendron`)](url)`); an image in a link (a badge) as its alt text, an embedded image or other
-    attachment (`![[diagram.png|300]]`) as nothing."""
+    """Wikilinks and Markdown links (reference links too) as their shown text, but in code spans (a link's
+    text may hold one: `[Twitter (`@dendron`)](url)`); an image in a link (a badge) as its alt text, an
+    embedded image or other attachment (`![[diagram.png|300]]`) as nothing."""
     def wiki(m: re.Match[str]) -> str:
         target, label = m.group(1), m.group(2)
         if m.group(0).startswith("!") and is_attachment(target):
@@ -112,7 +117,7 @@ def _links(block: str, alias_first: bool) -> str:
     block = _unless_code(_WIKILINK, block, wiki)
     for _ in range(2):  # `[![alt](image)](link)`: the image, then the link
         block = _unless_code(_MD_LINK, block, lambda m: m.group(1))
-    return block
+    return _unless_code(_REF_LINK, block, lambda m: m.group(1))
 
 
 def _target_as_read(target: str) -> str:
@@ -208,7 +213,7 @@ def _prose_lines(lines: list[str], first: int) -> Iterator[tuple[int, str, bool]
             fence = "" if fence and bare.startswith(fence) else (fence or bare[:3])
             line = ""
         unfenced.append(line)
-    unfenced = _unhidden(unfenced)
+    unfenced = _without_definitions(_unhidden(unfenced))
     rows = _table_rows(unfenced)
     for n, line in enumerate(unfenced):
         is_row = rows.get(n)
@@ -233,6 +238,18 @@ def _unhidden(lines: list[str]) -> list[str]:
             last = m.end()
         text = "".join([*parts, text[last:]])
     return [_BLOCK_ID.sub("", line).strip() for line in text.split("\n")]
+
+
+def _without_definitions(lines: list[str]) -> list[str]:
+    """The lines with link reference definitions blank: those that start a block (a definition cannot
+    interrupt a paragraph), and those right after them. A snippet showed `[heap]: compost-heap.md`."""
+    out, after = list(lines), True  # (after a blank line or a definition)
+    for n, line in enumerate(lines):
+        bare = _QUOTE.sub("", line, count=1).strip()
+        definition = after and bool(bare) and _DEFINITION.fullmatch(bare) is not None
+        out[n] = "" if definition else line
+        after = definition or not bare
+    return out
 
 
 def _table_rows(lines: Sequence[str]) -> dict[int, bool]:

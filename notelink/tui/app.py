@@ -45,7 +45,7 @@ from notelink.tui.search import SearchPane
 from notelink.tui.signals import quit_on_signals
 from notelink.tui.state import AppState
 from notelink.tui.status import IndexStatus
-from notelink.tui.text import href_target
+from notelink.tui.text import href_target, local_href
 from notelink.tui.watching import WatcherFactory, default_watcher_factory
 from notelink.tui.widgets import NoteRequested, RelatedPanel
 
@@ -293,7 +293,9 @@ class NotelinkApp(AppState):
 
     def on_note_view_link_clicked(self, event: NoteView.LinkClicked) -> None:
         target = href_target(event.href)
-        if target is None:
+        if target is None and (local := local_href(event.href)) is not None:
+            self.follow_link(local)  # a Markdown link into the vault
+        elif target is None:
             self.open_url(event.href)
         else:
             self.follow_link(target)
@@ -306,7 +308,7 @@ class NotelinkApp(AppState):
     def action_links(self) -> None:
         view = self.query_one(NoteView)
         if not view.links:
-            self.notify("This note has no [[links]] to notes")
+            self.notify("This note has no links to notes")
             return
         self.push_screen(LinksScreen(str(view.border_title or ""), actions.link_choices(self, view.links)),
                          self.follow_link)

@@ -56,7 +56,7 @@ class NoteLayout:
 
     @property
     def links(self) -> list[tuple[str, str]]:
-        """(label, target) of the note's wikilinks."""
+        """(label, target) of the note's links to notes (`app_links`)."""
         if self._links is None:
             self._links = app_links(self.source)
         return self._links

@@ -48,7 +48,8 @@ here), which made a 363 KB note's steps 3x slower when done at each step."""
 
 
 class NoteView(ScrollView, can_focus=True):
-    """The shown note as Markdown; wikilinks arrive as `notelink:` links (`LinkClicked`)."""
+    """The shown note as Markdown; wikilinks arrive as `notelink:` links, Markdown links as written
+    (`LinkClicked`)."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "noteview--h1", "noteview--h2", "noteview--h3", "noteview--h4", "noteview--code",
@@ -115,7 +116,7 @@ class NoteView(ScrollView, can_focus=True):
 
     @property
     def links(self) -> list[tuple[str, str]]:
-        """(label, target) of the shown note's wikilinks, for following them from the keyboard."""
+        """(label, target) of the shown note's links to notes (`app_links`), to follow from the keyboard."""
         return self._layout.links
 
     def show(self, title: str, subtitle: str, markdown: str, keep_scroll: bool = False,
@@ -151,7 +152,7 @@ class NoteView(ScrollView, can_focus=True):
         self.pending_heading, self._passage = "", None
         top = self._line_at(place)
         self._lay_out_until(top + self.scrollable_content_region.height)
-        self.scroll_to(y=min(top, max(0, self.line_count - 1)), animate=False, immediate=True)
+        self.scroll_to(y=min(top, max(0, self.line_count - 1)), animate=False, immediate=True, force=True)
 
     def _line_at(self, place: Place) -> int:
         """The line of a place in the note, its piece laid out first (and the next one: where the piece
@@ -323,7 +324,7 @@ class NoteView(ScrollView, can_focus=True):
         none such."""
         y = self.heading_line(heading)
         if y is not None:
-            self.scroll_to(y=y, animate=False, immediate=True)
+            self.scroll_to(y=y, animate=False, immediate=True, force=True)
             return True
         if self.rendering:
             self.pending_heading = heading
@@ -338,8 +339,8 @@ class NoteView(ScrollView, can_focus=True):
         y = self.heading_line(heading)
         if y is not None or not self.rendering:
             self.pending_heading = ""
-        if y is not None:
-            self.scroll_to(y=y, animate=False, immediate=True)
+        if y is not None:  # (forced: a note laid out in this step has no scrollbar yet, and Textual would not
+            self.scroll_to(y=y, animate=False, immediate=True, force=True)  # scroll it: it stayed at the top)
         elif not self.rendering:
             self.notify(f"No heading {heading!r} in {self.border_title}", severity="warning")
 
@@ -365,5 +366,5 @@ class NoteView(ScrollView, can_focus=True):
             y = max(0, start + y - 1)  # (a line of what comes before, above it)
             if y + self.scrollable_content_region.height > self.virtual_size.height:
                 self._resized()  # (the lines below may not count in the scrollable height yet)
-            self.scroll_to(y=y, animate=False, immediate=True)
+            self.scroll_to(y=y, animate=False, immediate=True, force=True)
 

@@ -21,6 +21,7 @@ from notelink.query.index import Index
 from notelink.tui.concepts import scored_prompt
 from notelink.tui.details import MIN_WEIGHT
 from notelink.tui.names import SEPARATOR, Names
+from notelink.tui.text import MARKDOWN_LINK
 from notelink.tui.widgets import KeyList
 
 HELP_KEYS = [
@@ -220,8 +221,9 @@ class ConceptScreen(ModalScreen[str | None]):
 
 
 class LinksScreen(ModalScreen[str | None]):
-    """The shown note's wikilinks; choosing one returns its target (the app resolves it). Each link is
-    (label, target, the name of the note it opens: told apart from notes with the same title)."""
+    """The shown note's links to notes (wikilinks, Markdown links); choosing one returns its target (the app
+    resolves it). Each link is (label, target, the name of the note it opens: told apart from notes with the
+    same title)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,l,q", "close", "Close")]
 
@@ -253,6 +255,7 @@ def _link_label(label: str, target: str, name: str | None = "") -> str:
     """A link's entry: its label, and where it goes when that is not the label; a note whose title other
     notes share is named as the app names it (`names`), so that two "CLI" links can be told apart; a link
     to no note of the index (`name` None) says so (it read as one that works, until chosen)."""
+    target = target.removeprefix(MARKDOWN_LINK)
     if target.startswith("#"):
         return f"{label}  → heading in this note"
     if name is None:

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from urllib.parse import quote, unquote
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from notelink.notes.dialect import strip_scheme
 from notelink.notes.frontmatter import split_front_matter
@@ -15,6 +18,10 @@ from notelink.query.answers import NoteInfo
 
 NOTE_SCHEME = "notelink:"
 """Links the app handles itself: `notelink:TARGET` opens the note TARGET resolves to."""
+
+MARKDOWN_LINK = "notelink-markdown:"
+"""How the app names the target of a Markdown link into the vault (`[x](../Other.md)`): its path, read
+relative to the note it is in (a wikilink's target is a name, read from the vault)."""
 
 MAX_SHOWN_CHARS = 1_000_000
 """Longer notes are shown cut here; the editor shows all. (A note is laid out piece by piece, see
@@ -245,18 +252,44 @@ def dendron_titles(paths: Iterable[tuple[str, str]]) -> Callable[[str], str | No
     return lambda name: by_name.get(name.casefold())
 
 
-_APP_LINK = re.compile(r"\[([^\]\n]*)\]\((" + NOTE_SCHEME + r"[^)\s]+)\)")
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+
+
+def local_href(href: str) -> str | None:
+    """The target of a Markdown link into the vault (its href unquoted: `../Other note.md#a-heading`,
+    `#a-heading`) as an app target (`MARKDOWN_LINK` + href), or None for a URL (`https:`, `mailto:`,
+    `//host`) or none."""
+    if not href or href.startswith("//") or _SCHEME.match(href):
+        return None
+    return MARKDOWN_LINK + href
 
 
 def app_links(markdown: str) -> list[tuple[str, str]]:
-    """(label, target) of each wikilink to a note or a heading (`Note#Heading`, `#Heading`) in Markdown made
-    by `shown_markdown`, first occurrence only; links to attachments (images, PDFs) are left out."""
+    """(label, target) of each link to a note or a heading in Markdown made by `shown_markdown`, in order,
+    first occurrence only: wikilinks (`Note#Heading`, `#Heading`) and Markdown links into the vault
+    (`MARKDOWN_LINK` + their path, read relative to the note); links to attachments (images, PDFs) not."""
     seen: dict[str, str] = {}
-    for label, href in _APP_LINK.findall(markdown):
+    for label, href in _links(MarkdownIt("gfm-like").parse(markdown)):
         target = href_target(href)
-        if target is not None and not is_attachment(unquote(target)):
-            seen.setdefault(unquote(target), label)
+        target = unquote(target) if target is not None else local_href(unquote(href))
+        if target is not None and not is_attachment(target.removeprefix(MARKDOWN_LINK)):
+            seen.setdefault(target, label)
     return [(label, target) for target, label in seen.items()]
+
+
+def _links(tokens: list[Token]) -> Iterator[tuple[str, str]]:
+    """(label, href) of each link in parsed Markdown, the label as its text reads."""
+    for tok in tokens:
+        label: list[str] | None = None
+        href = ""
+        for child in tok.children or []:
+            if child.type == "link_open":
+                label, href = [], str(child.attrs.get("href", ""))
+            elif child.type == "link_close" and label is not None:
+                yield "".join(label), href
+                label = None
+            elif label is not None and child.type in ("text", "code_inline", "image"):
+                label.append(child.content)  # (an image's: its alt text)
 
 
 def heading_key(text: str) -> str:

@@ -1,7 +1,7 @@
 """Known-answer tests for parsing one note."""
 
 from notelink.notes.frontmatter import split_front_matter
-from notelink.notes.note import Link, parse_note
+from notelink.notes.note import MARKDOWN_EMBED, Link, parse_note
 
 
 def test_front_matter_title_aliases_tags() -> None:
@@ -41,6 +41,16 @@ def test_markdown_links_to_notes_only() -> None:
     text = "[a](sub/Note%20B.md#h) [b](other) [w](https://x.org/a.md) [m](mailto:x@y) [c](#local)"
     n = parse_note(text, "f")
     assert n.links == [Link("sub/Note B.md", "markdown", "h"), Link("other", "markdown")]
+
+
+def test_a_markdown_image_of_a_note_is_an_embed() -> None:
+    """Obsidian with wikilinks off writes `![[Note]]` as `![](Note.md)`: a link to the note, read as a
+    Markdown link's path; an image of a picture or of the web is no link to a note."""
+    text = "![](sub/Note%20B.md#Setup) ![alt](<Other note>) ![](pic.png) ![](https://x.org/a.md) [t](c.md)"
+    n = parse_note(text, "f")
+    assert n.links == [Link("sub/Note B.md", MARKDOWN_EMBED, "Setup"), Link("Other note", MARKDOWN_EMBED),
+                       Link("c.md", "markdown")]
+    assert n.refs == []  # (an image's URL is no reference to a note by name)
 
 
 def test_inline_and_front_matter_tags() -> None:

@@ -16,7 +16,7 @@ import pytest
 
 import notelink.notes.note as note_module
 from notelink.config import IndexConfig
-from notelink.notes.note import Link, parse_note
+from notelink.notes.note import MARKDOWN_EMBED, Link, parse_note
 from notelink.notes.records import NoteRecord, Parsed, _parse_safely
 from notelink.notes.vault import RawNote
 
@@ -100,7 +100,7 @@ def test_a_long_note_is_read_as_plain_text_past_the_budget(monkeypatch: pytest.M
     assert "parsing budget" in cut.warning and "plain text" in cut.warning
     assert cut.title == full.title == "Title"
     assert set(cut.links) == set(full.links) == {Link("Early"), Link("Late"), Link("pic.png", "embed"),
-                                                 Link("Other.md", "markdown")}
+                                                 Link("Other.md", "markdown"), Link("i.md", MARKDOWN_EMBED)}
     assert cut.tags == full.tags == ["late"]
     assert "Late heading" in cut.headings
     for gone in ("NotALink", "nottag", "code", "img"):

@@ -233,13 +233,15 @@ def test_a_dead_link_is_shown_in_the_syntax_it_was_written_in(tmp_path: Path, ca
     index = _index_of(tmp_path, {
         ".obsidian/": "",
         "docs/other note.md": "# Other\n\n[broken](missing.md), [ok](../Target.md), ![[Gone picture note]] "
-                              "and [[Lost]].",
+                              "and [[Lost]], ![](../Target.md) and ![](Gone%20note.md).",
         "Target.md": "# Target\n\nHere."})
     kinds = {d.target: d.kind for d in health_mod.dead_links(index)}
-    assert kinds == {"missing.md": "markdown", "Gone picture note": "embed", "Lost": "wiki"}
+    assert kinds == {"missing.md": "markdown", "Gone picture note": "embed", "Lost": "wiki",
+                     "Gone note.md": "markdown-embed"}
     assert main(["health", index.meta["vault"], "--index-dir", str(index.gen.parent)]) == 0
     out = capsys.readouterr().out
     assert "  […](missing.md) from docs/other note.md" in out and "[[missing.md]]" not in out
+    assert "  ![…](Gone%20note.md) from docs/other note.md" in out
     assert "  ![[Gone picture note]] from" in out and "  [[Lost]] from" in out
 
 

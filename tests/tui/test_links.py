@@ -126,3 +126,103 @@ async def test_links_in_a_dendron_vault_go_where_dendron_says(tmp_path: Path) ->
         await settle(pilot, app)
         assert "The docs: The guide and Getting started." in " ".join(line.plain for line in view.lines)
         assert view.links == [("The guide", "docs.guide"), ("Getting started", "docs.intro")]
+
+
+SHORT_THEN_LONGER = {  # a note that fits the screen links to a heading of one a few screens long
+    "Home.md": "# Home\n\nSee [[Long note#Setting up]] about compost heaps and gardens.\n",
+    "Long note.md": "# Long note\n\n" + "".join(f"## Part {i}\n\nCompost heaps and gardens.\n\n"
+                                                 for i in range(30)) + "## Setting up\n\nThe end.\n",
+}
+
+
+@sync
+async def test_a_link_from_a_short_note_reaches_the_heading_of_a_longer_one(tmp_path: Path) -> None:
+    """The longer note is laid out at once and has no scrollbar yet when the heading is sought: it was shown
+    at its top (Textual scrolls no view without a scrollbar unless forced)."""
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    for name, text in SHORT_THEN_LONGER.items():
+        (vault / name).write_text(text, encoding="utf-8")
+    build_index(vault, tmp_path / "index", FAST)
+    app = make_app(vault, tmp_path / "index")
+    async with running(app, (120, 30)) as pilot:
+        app.show_note("Home.md")
+        await settle(pilot, app)
+        view = app.query_one(NoteView)
+        app.follow_link("Long note#Setting up")
+        await wait_for(pilot, lambda: app.current == "Long note.md" and at_top(view, "Setting up"),
+                       what=lambda: (app.current, view.scroll_y, view.heading_line("Setting up")))
+
+
+MARKDOWN_VAULT = {  # a Foam / VS Code vault: Markdown links, relative to the linking note
+    ".foam/.keep": "",
+    "Home.md": "# Home\n\nStart at [the guide](docs/Guide%20one.md#setting-up) or [tips](<docs/tips.md>).\n\n"
+               "A home note for the notes about gardens and compost heaps.\n",
+    "docs/Guide one.md": "# Guide one\n\nBack [home](../Home.md), on to [tips](tips.md), a [gone](gone.md) "
+                         "note.\n\n" + "".join(f"## Part {i}\n\nCompost heaps and gardens.\n\n"
+                                                for i in range(30)) + "## Setting up\n\nThe end.\n",
+    "docs/tips.md": "# Tips\n\nTips on gardens and compost, [up](../Home.md).\n",
+    "tips.md": "# Other tips\n\nA note named like docs/tips.md, at the top: a link there is not to it.\n",
+}
+
+
+@sync
+async def test_markdown_links_are_followed_relative_to_the_note(tmp_path: Path) -> None:
+    """In a vault that links with `[text](path)`, `l` lists those links and Enter or a click follows them
+    from the shown note's folder (at the heading an anchor names); one to no note says so."""
+    vault = tmp_path / "vault"
+    for name, text in MARKDOWN_VAULT.items():
+        (vault / name).parent.mkdir(parents=True, exist_ok=True)
+        (vault / name).write_text(text, encoding="utf-8")
+    build_index(vault, tmp_path / "index", FAST)
+    app = make_app(vault, tmp_path / "index")
+    async with running(app, (120, 30)) as pilot:
+        app.show_note("docs/Guide one.md")
+        await settle(pilot, app)
+        shown = record_notes(app)
+        await pilot.press("l")
+        await wait_for(pilot, lambda: isinstance(app.screen, LinksScreen))
+        assert isinstance(app.screen, LinksScreen)
+        prompts = [str(o.prompt) for o in app.screen.query_one("#links", OptionList).options]
+        assert prompts == ["home  → ../Home.md", "tips  → tips.md", "gone  → gone.md: no such note"]
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: app.current == "docs/tips.md", what=lambda: app.current)
+        view = app.query_one(NoteView)
+        view.post_message(NoteView.LinkClicked("../Home.md"))  # a click on [up](../Home.md)
+        await wait_for(pilot, lambda: app.current == "Home.md", what=lambda: app.current)
+        view.post_message(NoteView.LinkClicked("docs/Guide%20one.md#setting-up"))
+        await wait_for(pilot, lambda: app.current == "docs/Guide one.md" and at_top(view, "Setting up"),
+                       what=lambda: (app.current, view.scroll_y, shown))
+        view.post_message(NoteView.LinkClicked("gone.md"))
+        await wait_for(pilot, lambda: bool(shown) and "gone.md" in shown[-1][0], what=lambda: shown)
+        assert shown[-1] == ("Cannot follow the link to gone.md: no note there in the index", "warning")
+        assert app.current == "docs/Guide one.md"
+
+
+SAME_NAMES = {  # two notes named Topic: a link reaches the one in its own folder, as Obsidian resolves it
+    "a/Topic.md": "# Topic\n\nThe topic of another folder, about gardens.\n",
+    "garden/Topic.md": "# Garden topic\n\nThe garden's own topic note, about compost heaps.\n",
+    "garden/Guide.md": "# Guide\n\nSee [[Topic]] about compost heaps and gardens.\n",
+}
+
+
+@sync
+async def test_a_wikilink_opens_the_note_the_index_links_it_to(tmp_path: Path) -> None:
+    """Of two notes one name could mean, the app opened the first in order (as for a name typed), while
+    status, related and health count the link to the one in the linking note's folder."""
+    vault = tmp_path / "vault"
+    for name, text in SAME_NAMES.items():
+        (vault / name).parent.mkdir(parents=True, exist_ok=True)
+        (vault / name).write_text(text, encoding="utf-8")
+    build_index(vault, tmp_path / "index", FAST)
+    app = make_app(vault, tmp_path / "index")
+    async with running(app, (120, 30)) as pilot:
+        app.show_note("garden/Guide.md")
+        await settle(pilot, app)
+        assert app.index is not None and app.index.links_from(app.notes_by_path["garden/Guide.md"].id) == {
+            app.notes_by_path["garden/Topic.md"].id}
+        await pilot.press("l")
+        await wait_for(pilot, lambda: isinstance(app.screen, LinksScreen))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.current != "garden/Guide.md", what=lambda: app.current)
+        assert app.current == "garden/Topic.md"

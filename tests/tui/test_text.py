@@ -11,6 +11,7 @@ from notelink.notes.dialect import alias_first
 from notelink.query.answers import NoteInfo
 from notelink.tui.history import START, History
 from notelink.tui.text import (
+    MARKDOWN_LINK,
     NoteFilter,
     app_links,
     as_shown,
@@ -23,6 +24,7 @@ from notelink.tui.text import (
     home_note,
     href_target,
     is_attachment,
+    local_href,
     note_body,
     score_bar,
     shown_markdown,
@@ -206,6 +208,21 @@ def test_app_links_lists_each_wikilink_target_once() -> None:
     md = shown_markdown("See [[Canvas]], [[Graph view#Filters|filters]] and [[Canvas]].\n\n`[[not]]`\n"
                         "```\n[[Code]]\n```\n[web](https://example.org)")
     assert app_links(md) == [("Canvas", "Canvas"), ("filters", "Graph view#Filters")]
+
+
+def test_markdown_links_into_the_vault_are_app_links_too() -> None:
+    """A Foam / zk / VS Code vault links with `[text](path)`: those are offered beside wikilinks, in order,
+    their paths unquoted and marked to be read relative to the note; URLs, images and code are not."""
+    md = shown_markdown("See [[Canvas]], [the heap](../Compost%20heap.md#turning), [home](<Home.md>),\n"
+                        "[top](#tips), [web](https://example.org), [mail](mailto:a@b.c), ![](pic.png),\n"
+                        "[ref][r], `[code](x.md)` and [again](../Compost%20heap.md#turning).\n\n"
+                        "| a |\n|---|\n| [cell](sub/Cell.md) |\n\n[r]: Ref%20note.md\n")
+    assert app_links(md) == [("Canvas", "Canvas"),
+                             ("the heap", MARKDOWN_LINK + "../Compost heap.md#turning"),
+                             ("home", MARKDOWN_LINK + "Home.md"), ("top", MARKDOWN_LINK + "#tips"),
+                             ("ref", MARKDOWN_LINK + "Ref note.md"), ("cell", MARKDOWN_LINK + "sub/Cell.md")]
+    assert local_href("../A note.md") == MARKDOWN_LINK + "../A note.md"
+    assert local_href("https://example.org") is local_href("//host/x") is local_href("mailto:a@b.c") is None
 
 
 def test_links_to_attachments_are_not_offered_as_notes() -> None:
