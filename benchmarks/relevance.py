@@ -226,21 +226,26 @@ Scores = dict[str, list[tuple[float, float]]]
 """system -> (recall@10, MRR) per seed (one entry for a deterministic baseline)"""
 
 
-def train_settings(pairs: Sequence[str]) -> dict[str, int | float]:
+def train_settings(pairs: Sequence[str]) -> dict[str, int | float | str]:
     """`--train` KEY=VALUE pairs as `TrainConfig` fields, each value of its field's type."""
     fields = TrainConfig().__dict__
-    out: dict[str, int | float] = {}
+    out: dict[str, int | float | str] = {}
     for pair in pairs:
         key, _, value = pair.partition("=")
-        if key not in fields or not isinstance(fields[key], (int, float)) or isinstance(fields[key], bool):
-            raise SystemExit(f"--train takes numeric TrainConfig settings as KEY=VALUE, not {pair!r}")
-        out[key] = type(fields[key])(value)
+        try:
+            if key in ("seed", "threads") or not isinstance(fields.get(key), (int, float, str)) or isinstance(
+                    fields.get(key), bool):
+                raise ValueError(key)
+            out[key] = type(fields[key])(value)  # KeyError for an unknown one, ValueError for a bad value
+        except (KeyError, ValueError, TypeError):
+            raise SystemExit(f"--train takes TrainConfig settings (numbers, device) other than seed and "
+                             f"threads as KEY=VALUE, not {pair!r}") from None
     return out
 
 
 def run_condition(le, vault: Path, hide: bool, seeds: list[int],  # type: ignore[no-untyped-def]
                   ablations: dict[str, NoteVectorConfig], work: Path,
-                  train: dict[str, int | float] | None = None) -> tuple[Scores, list[float]]:
+                  train: dict[str, int | float | str] | None = None) -> tuple[Scores, list[float]]:
     """Every system's scores on one vault and condition, and notelink's build seconds per seed, then
     gensim's training seconds on the first seed's tokens and settings (nan without gensim); `train`:
     other TrainConfig settings."""
