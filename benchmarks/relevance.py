@@ -1,7 +1,7 @@
 """Relevance benchmark: link recovery (recall@10, MRR) on the dev vaults, notelink and baselines, one table.
 
     python benchmarks/relevance.py [--vaults en dendron | PATH ...] [--seeds 1 2 3]
-                                   [--ablations | --also WORD]
+                                   [--ablations | --also WORD] [--train window=15 ...]
 
 For each vault and condition (links shown as their text; --hide-text, where link text is removed too) it
 prepares the vault with ../shared/eval/linkeval.py and scores:
@@ -13,6 +13,7 @@ prepares the vault with ../shared/eval/linkeval.py and scores:
   vectors, note vectors rebuilt without expansion and dense part); `--ablations` adds the other ablations,
   `--also chance` those whose names contain `chance`;
 - the time of notelink's build against gensim's CBOW training on the same tokens and settings.
+`--train KEY=VALUE` trains with other `TrainConfig` settings (session 24 measured `window=15`).
 A PATH is any vault: a generated one from benchmarks/shapes.py reproduces the held-out failures (large vaults
 of short notes, link lists, hierarchical file names). `--json FILE` keeps every number.
 """
@@ -225,10 +226,29 @@ Scores = dict[str, list[tuple[float, float]]]
 """system -> (recall@10, MRR) per seed (one entry for a deterministic baseline)"""
 
 
+def train_settings(pairs: Sequence[str]) -> dict[str, int | float | str]:
+    """`--train` KEY=VALUE pairs as `TrainConfig` fields, each value of its field's type."""
+    fields = TrainConfig().__dict__
+    out: dict[str, int | float | str] = {}
+    for pair in pairs:
+        key, _, value = pair.partition("=")
+        try:
+            if key in ("seed", "threads") or not isinstance(fields.get(key), (int, float, str)) or isinstance(
+                    fields.get(key), bool):
+                raise ValueError(key)
+            out[key] = type(fields[key])(value)  # KeyError for an unknown one, ValueError for a bad value
+        except (KeyError, ValueError, TypeError):
+            raise SystemExit(f"--train takes TrainConfig settings (numbers, device) other than seed and "
+                             f"threads as KEY=VALUE, not {pair!r}") from None
+    return out
+
+
 def run_condition(le, vault: Path, hide: bool, seeds: list[int],  # type: ignore[no-untyped-def]
-                  ablations: dict[str, NoteVectorConfig], work: Path) -> tuple[Scores, list[float]]:
+                  ablations: dict[str, NoteVectorConfig], work: Path,
+                  train: dict[str, int | float | str] | None = None) -> tuple[Scores, list[float]]:
     """Every system's scores on one vault and condition, and notelink's build seconds per seed, then
-    gensim's training seconds on the first seed's tokens and settings (nan without gensim)."""
+    gensim's training seconds on the first seed's tokens and settings (nan without gensim); `train`:
+    other TrainConfig settings."""
     ev = work / ("hide" if hide else "text")
     with contextlib.redirect_stdout(io.StringIO()):
         le.prepare(vault, ev, keep_text=not hide)
@@ -238,14 +258,15 @@ def run_condition(le, vault: Path, hide: bool, seeds: list[int],  # type: ignore
     for seed in seeds:
         ix = work / f"ix-{int(hide)}-{seed}"
         t0 = time.perf_counter()
-        build_index(ev / "notes", ix, TrainConfig(seed=seed, threads=2), force=True)
+        build_index(ev / "notes", ix, TrainConfig(seed=seed, threads=2, **(train or {})), force=True)
         secs.append(time.perf_counter() - t0)
         for name, vcfg in ablations.items():
             results[name].append(_score(le, ev, _predictions(ix, vcfg)))
     first = Index.open(work / f"ix-{int(hide)}-{seeds[0]}")
     epochs = first.meta["model"]["epochs"]
     first.close()
-    secs.append(_gensim_seconds(work / f"ix-{int(hide)}-{seeds[0]}", TrainConfig(), epochs) or float("nan"))
+    secs.append(_gensim_seconds(work / f"ix-{int(hide)}-{seeds[0]}", TrainConfig(**(train or {})), epochs)
+                or float("nan"))
     return results, secs
 
 
@@ -279,7 +300,10 @@ def main() -> None:
     ap.add_argument("--also", nargs="+", default=[], help="the ablations whose names contain these words too")
     ap.add_argument("--conditions", nargs="+", default=["text", "hide"], choices=["text", "hide"])
     ap.add_argument("--json", type=Path, help="write every score here")
+    ap.add_argument("--train", nargs="+", default=[], metavar="KEY=VALUE",
+                    help="train with these TrainConfig settings (e.g. window=15)")
     args = ap.parse_args()
+    train = train_settings(args.train)
     le = _linkeval()
     ablations = ABLATIONS if args.ablations else {k: v for k, v in ABLATIONS.items() if k in (
         DEFAULTS, NO_CBOW) or any(word in k for word in args.also)}
@@ -291,7 +315,7 @@ def main() -> None:
             with tempfile.TemporaryDirectory() as tmp:
                 key = f"{name if name in DEV_VAULTS else vault.name} {cond}"
                 columns[key], build[key] = run_condition(le, vault, cond == "hide", args.seeds, ablations,
-                                                         Path(tmp))
+                                                         Path(tmp), train)
             print(f"{key}: " + ", ".join(f"{s.strip()} {_cell(v)}" for s, v in columns[key].items()),
                   flush=True)
     print(f"\nrecall@10, mean (range) over seeds {args.seeds}, 2 threads; text = link text kept, hide = "
