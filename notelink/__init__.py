@@ -21,7 +21,8 @@ def open(vault: Path | str, index_dir: Path | str | None = None) -> Vault:
     """The vault at `vault` (a folder, or a name from the config file's `[vaults]`) and its index (default:
     where `notelink index` put it): a `notelink.api.Vault`, whose methods are `related`, `concepts`,
     `similar`, `similar_words`, `search`, `note`, `find`, `named`, `also_named`, `mentions`, `health` and
-    `status` (questions), `why_none` (why an empty answer is empty); `link` and `undo_links` (they write
+    `status` (questions), `why_none` (why an empty answer is empty), `empty` (a note of no text but its
+    title); `link` and `undo_links` (they write
     into notes only with `write=True`); `close` (or use it in a `with`). See `help(notelink.api.Vault)`
     for each."""
     from notelink.api import open_vault

@@ -156,10 +156,10 @@ class Server:
     def related(self, note: NoteName, limit: Limit = 10, unlinked: Unlinked = False,
                 min_score: MinScore = None) -> schemas.RelatedResult:
         """Notes related to a note, best first: path, title, score (cosine, 0-1), linked (already linked
-        either way), because (shared concepts, titles mentioned), weak (score below 0.05, or an empty note:
-        a long shot, few notes that far apart are linked); empty: the note has no text but its title, so it
-        is related by its title alone. unlinked: only notes not linked yet; min_score: only notes scoring
-        this or more."""
+        either way), because (shared concepts, titles mentioned), weak (score below 0.05: a long shot, few
+        notes that far apart are linked; or an empty note, no text but its title, either side); empty: the
+        note has no text but its title, so it is related by its title alone. unlinked: only notes not
+        linked yet; min_score: only notes scoring this or more."""
         def question() -> dict[str, Any]:
             found, others = self._found(note)
             hits = self.vault.related(found, _bounded("limit", limit, MAX_LIMIT), unlinked, min_score)

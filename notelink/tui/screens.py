@@ -48,8 +48,7 @@ def help_notes(weak_below: float = RelatedConfig().weak_below) -> str:
     """The help's lines under the keys, a dim related note's cut as the config file sets it."""
     return ("Click notes, related notes, concepts and [[links]] with the mouse. Scores are cosine "
             "similarities of vectors learned from your own notes; ↔ marks notes already linked; a dim "
-            f"related note scores below {weak_below:g} (or it or the note is empty: no text but its "
-            "title), a long shot: few notes that far apart are linked.")
+            f"related note scores below {weak_below:g}, a long shot: few notes that far apart are linked.")
 
 
 HELP_NOTES = help_notes()

@@ -195,7 +195,7 @@ def test_concepts_and_similar(capsys, ix: str) -> None:
     code, out, _ = run(capsys, "concepts", str(SAMPLE), "cooking/Sourdough starter.md", "--index-dir", ix,
                        "--json")
     data = json.loads(out)
-    assert code == 0 and len(data["concepts"]) == 10 and set(data["concepts"][0]) == {"word", "score"}
+    assert code == 0 and len(data["concepts"]) == 10 and set(data["concepts"][0]) == {"word", "score", "rare"}
     code, out, _ = run(capsys, "similar", str(SAMPLE), "Bread", "--index-dir", ix, "--json", "--top", "3")
     data = json.loads(out)
     assert code == 0 and data["word"] == "bread" and data["reliable"] and len(data["similar"]) == 3
