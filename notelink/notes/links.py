@@ -42,6 +42,9 @@ EMBEDS = ("embed", MARKDOWN_EMBED)
 """Links that show their note inside the linking one (`![[Note]]`, `![](Note.md)`)."""
 
 LINK_STYLES = ("auto", "wiki", "markdown")
+MARKDOWN_BARE = "markdown-bare"
+"""Markdown links without `.md` (`[title](path)`), the style of a vault whose own links leave it out."""
+MARKDOWN_STYLES = ("markdown", MARKDOWN_BARE)
 """How notelink writes links into a vault (`--link-style`): `auto` follows the vault's dialect and links."""
 
 
@@ -351,27 +354,37 @@ def note_link(path: str, title: str, style: str = "wiki", source: str = "") -> s
     """A link to a note that cannot break the line it sits in, in a link style of `link_style`:
     `wiki` `[[path|title]]`, `dendron` `[[title|note.name]]` (`file_name`), `logseq` `[[page name]]` (the
     title), `markdown` `[title](path.md)` relative to the folder of `source` (the note it is written into;
-    "" for the vault's root). A path a wikilink cannot hold is written as a Markdown link, percent-encoded."""
+    "" for the vault's root), `markdown-bare` the same without `.md`. A path a wikilink cannot hold is
+    written as a Markdown link, percent-encoded."""
     target = file_name(path) if style == "dendron" else path[:-3] if path.lower().endswith(".md") else path
     label = safe_label(title) or safe_label(posixpath.basename(target)) or "note"
     if style == "logseq" and label == title.strip() and wikilink_safe(label):  # a page by its name, whatever
         return f"[[{label}]]"  # its file is called (`a___b.md`, `a%2Fb.md` are page `a/b`)
-    if style == "markdown" or not wikilink_safe(target):  # (a backslash kept as one: `\]` would end no link)
+    if style in MARKDOWN_STYLES or not wikilink_safe(target):  # (a backslash kept as one: `\]` ends no link)
         text = label.replace("\\", "\\\\")
-        return f"[{text}]({quote(posixpath.relpath(path, posixpath.dirname(source) or '.'))})"
+        return f"[{text}]({markdown_href(path, source, style)})"
     if style == "dendron":
         return f"[[{target}]]" if label == target else f"[[{label}|{target}]]"
     return f"[[{target}]]" if label == target else f"[[{target}|{label}]]"
 
 
-def link_style(requested: str, dialect: str, wiki_links: int, markdown_links: int) -> str:
+def link_style(requested: str, dialect: str, wiki_links: int, markdown_links: int,
+               drops_extension: bool = False) -> str:
     """The style `note_link` writes in: `markdown` when asked, or (`auto`) when the vault writes Markdown
-    links (its dialect, or more of its own links are Markdown links than wikilinks); else the wikilinks of
-    its app: `dendron` (alias first), `logseq` (page names) or `wiki`."""
+    links (its dialect, or more of its own links are Markdown links than wikilinks), `markdown-bare` when
+    most of the vault's own Markdown links to notes leave out `.md` (`drops_extension`: zk's default, GitHub
+    wikis); else the wikilinks of its app: `dendron` (alias first), `logseq` (page names) or `wiki`."""
     markdown = dialect not in WIKI or markdown_links > wiki_links
     if requested == "markdown" or (requested == "auto" and markdown):
-        return "markdown"
+        return MARKDOWN_BARE if drops_extension else "markdown"
     return dialect if dialect in ("dendron", "logseq") else "wiki"
+
+
+def markdown_href(path: str, source: str, style: str) -> str:
+    """The percent-encoded path of a Markdown link to note `path` written into note `source`, relative to its
+    folder; without `.md` in the `markdown-bare` style."""
+    where = posixpath.relpath(path, posixpath.dirname(source) or ".")
+    return quote(where[:-3] if style == MARKDOWN_BARE and where.lower().endswith(".md") else where)
 
 
 def wikilink_safe(target: str) -> bool:

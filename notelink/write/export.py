@@ -27,7 +27,11 @@ _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 def vault_link_style(index: Index, requested: str = "auto") -> str:
     """The link style to write into this vault (`links.link_style`): from its dialect and its own links."""
     kinds = dict(index.db.execute("SELECT kind, COUNT(*) FROM links GROUP BY kind").fetchall())
-    return link_style(requested, dialect_of(index.meta).name, kinds.get("wiki", 0), kinds.get("markdown", 0))
+    bare, whole = index.db.execute(  # the vault's own Markdown links to notes: without `.md`, with it
+        "SELECT COALESCE(SUM(lower(target) NOT LIKE '%.md'), 0), COALESCE(SUM(lower(target) LIKE '%.md'), 0) "
+        "FROM links WHERE kind = 'markdown' AND dst IS NOT NULL").fetchone()
+    return link_style(requested, dialect_of(index.meta).name, kinds.get("wiki", 0), kinds.get("markdown", 0),
+                      drops_extension=bare > whole)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,15 @@ from urllib.parse import quote
 from notelink.errors import NotFound
 from notelink.notes import block, outline, sections
 from notelink.notes.block import BlockError
-from notelink.notes.links import dialect_of, file_name, name_key, told_apart, wikilink_safe
+from notelink.notes.links import (
+    MARKDOWN_STYLES,
+    dialect_of,
+    file_name,
+    markdown_href,
+    name_key,
+    told_apart,
+    wikilink_safe,
+)
 from notelink.notes.spans import find_names
 from notelink.notes.vault import NotRegular, read_regular
 from notelink.query.answers import NoteInfo
@@ -86,11 +94,10 @@ def markup(index: Index, target: NoteInfo, label: str | None, source: str = "",
     name = target.title if style == "logseq" else link_name(index, target)  # (Logseq names a page by title)
     same = label is None or name_key(label) == name_key(name)  # links resolve regardless of case
     wiki = wikilink_safe(name) and (label is None or not _LABEL_UNSAFE.search(label))
-    if style == "markdown" or not wiki:
+    if style in MARKDOWN_STYLES or not wiki:
         text = (label or target.title or name).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
-        where = posixpath.relpath(target.path, posixpath.dirname(source) or ".") if style == "markdown" \
-            else target.path
-        return f"[{text}]({quote(where)})"  # (a line break in `text` kept: CommonMark allows it)
+        where = markdown_href(target.path, source, style) if style in MARKDOWN_STYLES else quote(target.path)
+        return f"[{text}]({where})"  # (a line break in `text` kept: CommonMark allows it)
     if style == "logseq":
         page = target.title
         return f"[[{label or page}]]" if label is None or name_key(label) == name_key(page) else \

@@ -153,6 +153,18 @@ def test_link_style_follows_the_vault() -> None:
     assert link_style("wiki", "markdown", 0, 9) == "wiki"
     assert link_style("wiki", "dendron", 0, 0) == "dendron"
     assert link_style("markdown", "dendron", 9, 0) == "markdown"
+    assert link_style("auto", "zk", 0, 9, drops_extension=True) == "markdown-bare"  # zk's `[x](id)`
+    assert link_style("wiki", "zk", 0, 9, drops_extension=True) == "wiki"
+
+
+def test_a_markdown_link_leaves_out_md_where_the_vault_does() -> None:
+    """In a zk vault, `link` and the block wrote `[Forgetting curve](a1b2c3.md)` where the vault's own
+    links are `[Spaced repetition](d4e5f6)` (found by the Markdown-link vault sweep)."""
+    from notelink.notes.links import note_link
+
+    assert note_link("notes/a1b2c3.md", "Forgetting curve", "markdown-bare", "202301.md") == (
+        "[Forgetting curve](notes/a1b2c3)")
+    assert note_link("My note.md", "Mine", "markdown-bare", "sub/n.md") == "[Mine](../My%20note)"
 
 
 def test_embedded_notes_and_sections() -> None:

@@ -286,6 +286,8 @@ SITE = {"a.md": "# A\nbread flour water", "sub/b.md": "# B\nbread flour salt [c]
         "c.md": "# C\nbread water salt [b](sub/b.md)"}
 DENDRON = {"dendron.yml": "version: 5\n", "a.md": "# A\nbread flour water [[see|b]]",
            "b.md": "# B\nbread flour salt", "c.md": "# C\nbread water salt"}
+ZK = {".zk/config.toml": "", "a1.md": "# A\nbread flour water [b](b2)", "b2.md": "# B\nbread flour salt [c](c3)",
+      "c3.md": "# C\nbread water salt [a](a1)"}
 LOGSEQ = {"logseq/config.edn": "{}\n", "pages/A.md": "- bread flour water [[B]]",
           "pages/B.md": "- bread flour salt", "pages/C.md": "- bread water salt"}
 
@@ -295,6 +297,7 @@ LOGSEQ = {"logseq/config.edn": "{}\n", "pages/A.md": "- bread flour water [[B]]"
     (SITE, ["--link-style", "wiki"], r"\[\[(sub/)?[abc]\|[ABC]\]\]"),
     (DENDRON, [], r"\[\[[ABC]\|[abc]\]\]"),  # alias first
     (LOGSEQ, [], r"\[\[[ABC]\]\]"),  # page names
+    (ZK, [], r"\[[ABC]\]\([abc][123]\)"),  # the vault's own links leave out `.md` (zk's default)
 ])
 def test_blocks_are_written_in_the_vaults_link_style(make_vault, tmp_path: Path, files: dict[str, str],
                                                      flags: list[str], pattern: str) -> None:
