@@ -47,7 +47,7 @@ does); more, and every pair is scored once, in blocks (`related_all`): a pass ov
 @dataclass(frozen=True)
 class DeadLink:
     target: str  # as written
-    count: int  # links to it
+    count: int  # notes that link to it (`status` counts the links)
     sources: list[str]  # the notes that link to it, cut at health's `limit` (text shows `SHOWN_SOURCES`)
     suggestions: list[str]  # notes it may have meant, those beside the linking note first
     kind: str = "wiki"  # how it is written (the most of its links): wiki, embed, markdown, markdown-embed
