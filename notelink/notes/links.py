@@ -259,7 +259,8 @@ def link_report(links: Iterable[tuple[str, str, int | None]], dialect: str = "",
         found += 1
         kinds[kind] += 1
         if dst is None:
-            key = name_key(strip_scheme(target))
+            written = strip_scheme(target)
+            key = name_key(_without_climbs(written) if kind in MARKDOWN_KINDS else written)
             missing[key] += 1
             spelled.setdefault(key, target)
         else:
@@ -268,6 +269,15 @@ def link_report(links: Iterable[tuple[str, str, int | None]], dialect: str = "",
             "rate": round(resolved / found, 4) if found else 1.0, "attachments": attachments,
             "by_kind": dict(sorted(kinds.items())), "tags": {"found": tags.total(), "resolved": tags[True]},
             "top_unresolved": [{"target": spelled[k], "count": n} for k, n in missing.most_common(top)]}
+
+
+_CLIMBS = re.compile(r"\A(?:\.\.?/)+")
+
+
+def _without_climbs(target: str) -> str:
+    """A Markdown link's path without its leading `./` and `../` (`../compost-heap.md`, `./compost-heap.md`
+    and `compost-heap` are one missing note in `link_report`, whichever folder links to it)."""
+    return _CLIMBS.sub("", posixpath.normpath(target.replace("\\", "/"))) if target.strip() else target
 
 
 class _Linked(Protocol):

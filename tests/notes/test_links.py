@@ -124,6 +124,19 @@ def test_link_report_counts_and_top_unresolved() -> None:
     assert report["by_kind"] == {"embed": 1, "markdown": 1, "wiki": 3}
 
 
+def test_a_missing_note_is_one_whatever_folder_a_markdown_link_climbs_from() -> None:
+    """`status` listed one missing note as `compost-heap (6), ../compost-heap.md (3), ./compost-heap.md (1)`
+    (found by the Markdown-link vault sweep); a folder that is named stays apart."""
+    from notelink.notes.links import link_report
+
+    rows = [("compost-heap", "wiki", None)] * 6 + [("../compost-heap.md", "markdown", None)] * 3 + [
+        ("./compost-heap.md", "markdown", None), ("../garden/compost-heap.md", "markdown", None),
+        (".hidden/x.md", "markdown", None)]
+    assert link_report(rows)["top_unresolved"] == [
+        {"target": "compost-heap", "count": 10}, {"target": "../garden/compost-heap.md", "count": 1},
+        {"target": ".hidden/x.md", "count": 1}]
+
+
 def test_note_link_in_each_style() -> None:
     from notelink.notes.links import note_link
 

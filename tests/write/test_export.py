@@ -286,8 +286,8 @@ SITE = {"a.md": "# A\nbread flour water", "sub/b.md": "# B\nbread flour salt [c]
         "c.md": "# C\nbread water salt [b](sub/b.md)"}
 DENDRON = {"dendron.yml": "version: 5\n", "a.md": "# A\nbread flour water [[see|b]]",
            "b.md": "# B\nbread flour salt", "c.md": "# C\nbread water salt"}
-ZK = {".zk/config.toml": "", "a1.md": "# A\nbread flour water [b](b2)", "b2.md": "# B\nbread flour salt [c](c3)",
-      "c3.md": "# C\nbread water salt [a](a1)"}
+ZK = {".zk/config.toml": "", "a1.md": "# A\nbread flour water [b](b2)",
+      "b2.md": "# B\nbread flour salt [c](c3)", "c3.md": "# C\nbread water salt [a](a1)"}
 LOGSEQ = {"logseq/config.edn": "{}\n", "pages/A.md": "- bread flour water [[B]]",
           "pages/B.md": "- bread flour salt", "pages/C.md": "- bread water salt"}
 
