@@ -253,13 +253,17 @@ class LinksScreen(ModalScreen[str | None]):
 def _link_label(label: str, target: str, name: str | None = "") -> str:
     """A link's entry: its label, and where it goes when that is not the label; a note whose title other
     notes share is named as the app names it (`names`), so that two "CLI" links can be told apart; a link
-    to no note of the index (`name` None) says so (it read as one that works, until chosen)."""
-    target = target.removeprefix(MARKDOWN_LINK)
+    to no note of the index (`name` None) says so (it read as one that works, until chosen); a Markdown
+    link goes to its note's name, not its path."""
+    markdown, target = target.startswith(MARKDOWN_LINK), target.removeprefix(MARKDOWN_LINK)
     if target.startswith("#"):
         return f"{label}  → heading in this note"
     if name is None:
         return f"{label}  → no such note" if label == target else f"{label}  → {target}: no such note"
+    heading = target.partition("#")[2]
+    if markdown and name:  # a path says little (`d4e5f6.md`, `../Home.md`): the note as the app names it
+        same = label.casefold() == name.casefold()
+        return (label if same else f"{label}  → {name}") + (f" › {heading}" if heading else "")
     if SEPARATOR in name:
-        heading = target.partition("#")[2]
         return f"{label}  → {name}" + (f" › {heading}" if heading else "")
     return label if label == target else f"{label}  → {target}"
