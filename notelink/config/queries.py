@@ -118,7 +118,10 @@ class SearchConfig:
     suggestion recall@10 plain / held-out (3 seeds): obsidian-help `en` +0.011 / +0.004, dendron-site +0.013 /
     +0.015, `de` +0.005 / -0.003, `it` -0.002 / -0.007 (RESULTS.md, session 14). Only for a query of
     `expansion.MIN_CONTEXT` reliable words or more (a word or two name what they want), and not in a vault
-    of several languages, where it cost 0.05 recall@10 (RESULTS.md, session 20)."""
+    of several languages, where it cost 0.05 recall@10 (RESULTS.md, session 20). The query's own words and
+    their forms count 0 in the mean (a context predicts its own words: that was the title field again):
+    against them in it, recall@10 plain / held-out (seeds 1-3) `en` +0.011 / +0.005, dendron-site +0.020 /
+    +0.002, `de` +0.008 / +0.005, `it` +0.008 / +0.010 (RESULTS.md, session 24)."""
     coverage: float = 3.0
     """Exponent of the share of a query a note holds, which multiplies its score: the query's own words'
     squared TF-IDF weights summed over those in the note's text, anchor text or title (1 for all of them;

@@ -12,7 +12,8 @@
                                                a rare word's at most its best value in X (`rare_notes`)
     title  = T q'                              T: the notes' title and alias words, idf-weighted [N, S]
     dense  = cos(unit(q U) - m, D_n)           U: unit CBOW output vectors; D: the notes' dense rows
-    fit    = mean over title words w of sigmoid(h . u_w) - sigmoid(h0 . u_w)
+    fit    = mean over title words w of sigmoid(h . u_w) - sigmoid(h0 . u_w), 0 for the query's own
+             words and their forms (the title field has those)
              h: mean of the query words' input vectors; h0: of the vocabulary's (an average context)
     cover  = sum over the query's own words w of q_w^2 [the note holds w]      (0..1: q is unit)
              held: in its text, anchor text or title, or a form of w; through a neighbour, at a part
@@ -91,7 +92,7 @@ class Scoring:
         if cand.size and expanded.h is not None and cfg.w_dense:
             scores[cand] += cfg.w_dense * self._dense_at(cand, self._dense_query(terms))
         if cand.size and expanded.h is not None and self._fits(terms):
-            fit = self._title_fit(expanded.h)  # [N]
+            fit = self._title_fit(expanded.h, _asked(terms, expanded))  # [N]
             scores[cand] += cfg.w_title_fit * fit[cand]
         if cand.size and cfg.coverage and typed:
             scores[cand] *= self._coverage(terms, expanded, [rows, anchors, names], cand) ** cfg.coverage
@@ -148,13 +149,20 @@ class Scoring:
         return bool(self.cfg.w_title_fit) and not self.multilingual \
             and self.expansion.is_context(terms.tokens)
 
-    def _title_fit(self, h: np.ndarray) -> np.ndarray:
+    def _title_fit(self, h: np.ndarray, asked: np.ndarray | None = None) -> np.ndarray:
         """[N] how much better the context h [D] predicts each note's title words than an average context
         does: the mean over its title words w of sigmoid(h . u_w) - sigmoid(h0 . u_w), in -1..1. As a
-        plain probability, titles of common words (whose u_w every context predicts) fitted every query."""
+        plain probability, titles of common words (whose u_w every context predicts) fitted every query.
+        The words `asked` [k] (the query's own and their forms, CBOW ids) count 0: a context predicts its
+        own words (lift 0.26-0.37 on average over link-suggestion drafts, -0.02..0.01 other title words), so
+        their fit was the title field (`w_title`) again, up to 0.9 a note, and it pushed out the note the
+        draft links, whose name is not in it; as the predicted words leave out the query's own
+        (RESULTS.md, session 24: the title fit in other languages)."""
         lift = sigmoid(self.syn1_titles @ h) - self._title_prior  # [t]
         out = np.zeros(self.V, dtype=np.float32)
         out[self.title_words] = lift
+        if asked is not None:
+            out[asked[asked < self.V]] = 0.0
         return np.asarray(self.titles @ out)
 
     @functools.cached_property
@@ -178,6 +186,11 @@ class Scoring:
         v = terms.q[inside] @ u
         v = v / (np.linalg.norm(v) or 1.0) - self.dense_mean
         return (v / (np.linalg.norm(v) or 1.0)).astype(np.float32)
+
+
+def _asked(terms: Terms, expanded: Expanded) -> np.ndarray:
+    """[k] the query's own words and their forms brought in (`tomatoes` for `tomato`), as ids."""
+    return np.unique(np.concatenate([terms.tokens, terms.ids, np.fromiter(expanded.forms, dtype=np.int64)]))
 
 
 def _peaks(rows: Rows) -> np.ndarray:

@@ -192,6 +192,32 @@ def test_title_fit_is_the_lift_over_an_average_context(searcher: Searcher) -> No
     assert fit[bread] > 0.1
 
 
+def test_the_title_fit_leaves_out_the_query_s_own_words_and_their_forms(searcher: Searcher) -> None:
+    """A context predicts its own words, so their fit was the title field again: it pushed out the note a
+    draft links, whose name is not in it (link suggestion `de` and `it`, RESULTS.md session 24)."""
+    h0 = np.asarray(searcher.syn0, dtype=np.float64).mean(axis=0).astype(np.float32)
+    bread, ix = searcher.index.by_path["Bread.md"].id, searcher.index.word_index["bread"]
+    u = np.asarray(searcher.syn1neg[ix], dtype=np.float32)
+    h = h0 + 5 * u / float(u @ u)  # a context that predicts `bread`
+    assert searcher._title_fit(h)[bread] > 0.1
+    assert searcher._title_fit(h, np.array([ix]))[bread] == 0.0
+
+
+def test_the_search_s_title_fit_leaves_out_its_words_and_forms(searcher: Searcher,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(searcher.expansion, "is_context", lambda tokens: True)
+    bread, sourdough = (searcher.index.by_path[p].id for p in ("Bread.md", "Sourdough.md"))
+    terms = searcher._terms("bread starter flour water")
+    expanded = searcher.expansion.expand(terms.ids, terms.q, terms.tokens)
+    assert searcher._score(terms, expanded, None)[1]["fit"][bread] == 0.0
+    word = searcher.index.word_index
+    terms = searcher._terms("starter flour water loaf")
+    forms = {word["starter"]: [word["sourdough"]]}  # as if `sourdough` were a form of `starter`
+    expanded = searcher.expansion.expand(terms.ids, terms.q, terms.tokens, forms=forms, w_forms=0.5)
+    assert word["sourdough"] in expanded.forms
+    assert searcher._score(terms, expanded, None)[1]["fit"][sourdough] == 0.0
+
+
 def _alike(built: Path, kube_count: int) -> Index:
     """The index with word vectors where k8s and kubernetes are alike (set here: a known answer), and
     kubernetes seen `kube_count` times."""
