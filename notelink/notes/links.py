@@ -42,10 +42,11 @@ EMBEDS = ("embed", MARKDOWN_EMBED)
 """Links that show their note inside the linking one (`![[Note]]`, `![](Note.md)`)."""
 
 LINK_STYLES = ("auto", "wiki", "markdown")
-MARKDOWN_BARE = "markdown-bare"
-"""Markdown links without `.md` (`[title](path)`), the style of a vault whose own links leave it out."""
-MARKDOWN_STYLES = ("markdown", MARKDOWN_BARE)
 """How notelink writes links into a vault (`--link-style`): `auto` follows the vault's dialect and links."""
+MARKDOWN_BARE = "markdown-bare"
+"""Markdown links without `.md` (`[title](path)`), the style `auto` takes in a vault whose own links leave
+it out."""
+MARKDOWN_STYLES = ("markdown", MARKDOWN_BARE)
 
 
 def name_key(name: str) -> str:
@@ -381,20 +382,25 @@ def note_link(path: str, title: str, style: str = "wiki", source: str = "") -> s
 def link_style(requested: str, dialect: str, wiki_links: int, markdown_links: int,
                drops_extension: bool = False) -> str:
     """The style `note_link` writes in: `markdown` when asked, or (`auto`) when the vault writes Markdown
-    links (its dialect, or more of its own links are Markdown links than wikilinks), `markdown-bare` when
-    most of the vault's own Markdown links to notes leave out `.md` (`drops_extension`: zk's default, GitHub
-    wikis); else the wikilinks of its app: `dendron` (alias first), `logseq` (page names) or `wiki`."""
-    markdown = dialect not in WIKI or markdown_links > wiki_links
-    if requested == "markdown" or (requested == "auto" and markdown):
+    links (its dialect, or more of its own links are Markdown links than wikilinks), then `markdown-bare`
+    when most of the vault's own Markdown links to notes leave out `.md` (`drops_extension`: zk's default,
+    GitHub wikis); else the wikilinks of its app: `dendron` (alias first), `logseq` (page names) or `wiki`."""
+    if requested == "markdown":
+        return "markdown"
+    if requested == "auto" and (dialect not in WIKI or markdown_links > wiki_links):
         return MARKDOWN_BARE if drops_extension else "markdown"
     return dialect if dialect in ("dendron", "logseq") else "wiki"
 
 
 def markdown_href(path: str, source: str, style: str) -> str:
     """The percent-encoded path of a Markdown link to note `path` written into note `source`, relative to its
-    folder; without `.md` in the `markdown-bare` style."""
+    folder; without `.md` in the `markdown-bare` style, unless the name has a dot of its own (a link to
+    `2024.01.15` is no link to a note: its ending `.15` says another kind of file)."""
     where = posixpath.relpath(path, posixpath.dirname(source) or ".")
-    return quote(where[:-3] if style == MARKDOWN_BARE and where.lower().endswith(".md") else where)
+    bare = where[:-3] if where.lower().endswith(".md") else where
+    if style != MARKDOWN_BARE or posixpath.splitext(posixpath.basename(bare))[1]:  # (`2024.01.15`, `Dr. Who`
+        return quote(where)  # would read as files of other kinds: they keep `.md`)
+    return quote(bare)
 
 
 def wikilink_safe(target: str) -> bool:

@@ -1,6 +1,7 @@
 """Resolving link targets to notes."""
 
 from notelink.notes.links import Resolver
+from notelink.notes.note import parse_note
 
 NOTES = [("Home.md", "Home", []), ("cooking/Bread.md", "Bread", ["Loaf"]),
          ("garden/Bread.md", "Garden bread", []), ("a/b/Deep note.md", "Deep", [])]
@@ -168,6 +169,7 @@ def test_link_style_follows_the_vault() -> None:
     assert link_style("markdown", "dendron", 9, 0) == "markdown"
     assert link_style("auto", "zk", 0, 9, drops_extension=True) == "markdown-bare"  # zk's `[x](id)`
     assert link_style("wiki", "zk", 0, 9, drops_extension=True) == "wiki"
+    assert link_style("markdown", "zk", 0, 9, drops_extension=True) == "markdown"  # asked for: with `.md`
 
 
 def test_a_markdown_link_leaves_out_md_where_the_vault_does() -> None:
@@ -178,6 +180,10 @@ def test_a_markdown_link_leaves_out_md_where_the_vault_does() -> None:
     assert note_link("notes/a1b2c3.md", "Forgetting curve", "markdown-bare", "202301.md") == (
         "[Forgetting curve](notes/a1b2c3)")
     assert note_link("My note.md", "Mine", "markdown-bare", "sub/n.md") == "[Mine](../My%20note)"
+    for dotted in ("notes/2024.01.15.md", "Dr. Who.md", "v1.2 release.md"):  # (`.15` would be a file type)
+        link = note_link(dotted, "D", "markdown-bare")
+        assert link.endswith(".md)") and [x.target for x in parse_note(f"See {link}.", "n").links] == [
+            dotted]
 
 
 def test_embedded_notes_and_sections() -> None:
