@@ -31,7 +31,7 @@ HELP_KEYS = [
     ("↑ ↓  j k  Enter", "move in a list; Enter opens the note or concept"),
     ("Tab  Shift+Tab", "next / previous panel"),
     ("← →", "in the note: scroll a table too wide for it sideways (Ctrl+PgUp/PgDn: a page)"),
-    ("[  ]", "back / forward, as a browser: notes and jumps within one, each where you left it"),
+    ("[  ]", "back / forward through notes and jumps, as a browser"),
     ("l", "the note's [[links]] (to notes and their headings): pick one to follow it"),
     ("e", "edit the note in $EDITOR (re-indexed when you return)"),
     ("u", "related notes: show only notes not linked yet"),
