@@ -32,7 +32,7 @@ from textual.worker import Worker
 
 from notelink.config import TuiConfig
 from notelink.query.index import Index
-from notelink.tui import actions, keys
+from notelink.tui import actions, following, keys
 from notelink.tui.builds import Builds
 from notelink.tui.concepts import ConceptsPanel
 from notelink.tui.details import DetailsCache
@@ -303,14 +303,14 @@ class NotelinkApp(AppState):
     def follow_link(self, target: str | None) -> None:
         """Opens the note (or heading) a wikilink target names, or says why it cannot (`actions`)."""
         if target:
-            actions.follow_link(self, target)
+            following.follow_link(self, target)
 
     def action_links(self) -> None:
         view = self.query_one(NoteView)
         if not view.links:
             self.notify("This note has no links to notes")
             return
-        self.push_screen(LinksScreen(str(view.border_title or ""), actions.link_choices(self, view.links)),
+        self.push_screen(LinksScreen(str(view.border_title or ""), following.link_choices(self, view.links)),
                          self.follow_link)
 
     # -- actions ---------------------------------------------------------------------------------
