@@ -15,12 +15,12 @@ from notelink.notes.code import CODE, masked
 _INLINE = re.compile(rf"(?<![\\$])\$(?=[^\s$])[^\n${CODE}]*(?<=[^\s\\])\$(?![\d$])")
 
 
-def math_spans(text: str) -> list[tuple[int, int]]:
+def math_spans(text: str, plain: str | None = None) -> list[tuple[int, int]]:
     """[start, end) of each formula of `text`, in order: display math first found, then inline math
-    between them. Linear: each `$$` is looked for once."""
+    between them. Linear: each `$$` is looked for once. `plain`: `masked(text)`, when the caller has it."""
     if "$" not in text:
         return []
-    plain = masked(text)
+    plain = masked(text) if plain is None else plain
     display = _display(plain)
     out, last = [], 0
     for a, b in display:

@@ -57,8 +57,8 @@ def protected(text: str) -> list[tuple[int, int]]:
     one `find` per delimiter, so a note of a million unclosed `<!--` costs no more than a plain one."""
     spans = _front_matter(text) + _block_lines(text) + [m.span() for m in _INLINE.finditer(text)]
     spans += [s for s in [outline.span(text)] if s is not None]  # (a Logseq page's block)
-    spans += math_spans(text)
     plain = masked(text)  # (a `%%` in code opens no comment)
+    spans += math_spans(text, plain)
     for opener, closer in _PAIRED:
         pos = plain.find(opener)
         while pos >= 0:
