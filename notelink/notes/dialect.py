@@ -171,6 +171,12 @@ def _stem_of(target: str) -> str:
     return unicodedata.normalize("NFC", base.removesuffix(".md").removesuffix(".MD")).casefold()
 
 
+def without_range(heading: str) -> str:
+    """A Dendron note reference's heading without its range: `section,1:#*` (from a heading, to the next
+    one) reads `section`, `^begin:#^end` reads `^begin`."""
+    return _DENDRON_RANGE.sub("", heading)
+
+
 def strip_scheme(target: str) -> str:
     """`dendron://vault/note.name` → `note.name` (Dendron's cross-vault links); anything else unchanged."""
     if target.startswith("dendron://"):
@@ -214,7 +220,7 @@ def parse_in(text: str, path: str, dialect: DialectConfig) -> ParsedNote:
         linked = {ln.target.casefold() for ln in note.links}
         note.links += [Link(tag, "tag") for tag in note.tags if tag.casefold() not in linked]
     elif dialect.name == "dendron":  # a tag is a note of the `tags.` hierarchy: #a.b links to tags.a.b
-        note.links = [replace(ln, heading=_DENDRON_RANGE.sub("", ln.heading)) for ln in note.links]
+        note.links = [replace(ln, heading=without_range(ln.heading)) for ln in note.links]
         note.links += [Link(f"tags.{tag}", "tag") for tag in note.tags]
     return note
 

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from notelink.notes.code import code_spans
-from notelink.notes.dialect import strip_scheme
+from notelink.notes.dialect import strip_scheme, without_range
 from notelink.notes.frontmatter import load_front_matter, split_front_matter
 from notelink.notes.links import is_attachment
 
@@ -120,15 +120,12 @@ def _links(block: str, alias_first: bool) -> str:
     return _unless_code(_REF_LINK, block, lambda m: m.group(1))
 
 
-_DENDRON_RANGE = re.compile(r"(?:,\d+)?:#")  # `#summary,1:#*`, `#^begin:#^end`: a note reference's range
-
-
 def _target_as_read(target: str) -> str:
     """A link's target as a reader sees it: without Dendron's `dendron://vault/` and a note reference's
     range (`![[dendron://site/area.topic#summary,1:#*]]` reads `area.topic#summary`); a heading as it is
     (`[[Meeting#Q1: goals, risks]]`)."""
     note, hash_, anchor = strip_scheme(target).partition("#")
-    return note + hash_ + (_DENDRON_RANGE.split(anchor)[0] if ":#" in anchor else anchor)
+    return note + hash_ + (without_range(anchor) if ":#" in anchor else anchor)
 
 
 def _unless_code(pattern: re.Pattern[str], text: str, change: Callable[[re.Match[str]], str]) -> str:

@@ -12,7 +12,7 @@ from urllib.parse import quote, unquote
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from notelink.notes.dialect import strip_scheme
+from notelink.notes.dialect import strip_scheme, without_range
 from notelink.notes.frontmatter import split_front_matter
 from notelink.query.answers import NoteInfo
 
@@ -33,7 +33,6 @@ own folder name counts too. Dendron's is `root.md`."""
 
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n|]+?)(?:\|([^\[\]\n]*))?\]\]")
 """`[[first|second]]`: target, then alias (Obsidian, Foam, zk); Dendron writes the alias first."""
-_DENDRON_RANGE = re.compile(r"(?:,\d+)?(?::#.*)?$")  # (as `notes.dialect` reads a note reference)
 _CODE = re.compile(r"^(?:```|~~~).*?(?:^(?:```|~~~)[ \t]*$|\Z)"  # fenced blocks
                    r"|(?P<ticks>`+)[^\n]+?(?P=ticks)", re.MULTILINE | re.DOTALL)  # inline code spans
 
@@ -163,7 +162,7 @@ def _link_markdown(m: re.Match[str], alias_first: bool = False,
         target, alias = alias, target
     note, _, heading = target.partition("#")
     if alias_first:  # Dendron: `dendron://vault/note` names the note; `#h,1:#*` is a range from heading h
-        heading = _DENDRON_RANGE.sub("", heading)
+        heading = without_range(heading)
         target, note = f"{note}#{heading}" if heading else note, strip_scheme(note)
     note = (titles(note) if titles is not None and note and not alias else None) or note
     label = alias or (f"{note} › {heading}" if note and heading else note or heading)
