@@ -45,7 +45,7 @@ from notelink.tui.search import SearchPane
 from notelink.tui.signals import quit_on_signals
 from notelink.tui.state import AppState
 from notelink.tui.status import IndexStatus
-from notelink.tui.text import href_target, local_href
+from notelink.tui.text import app_target
 from notelink.tui.watching import WatcherFactory, default_watcher_factory
 from notelink.tui.widgets import NoteRequested, RelatedPanel
 
@@ -292,10 +292,8 @@ class NotelinkApp(AppState):
             self.show_note(path)
 
     def on_note_view_link_clicked(self, event: NoteView.LinkClicked) -> None:
-        target = href_target(event.href)
-        if target is None and (local := local_href(event.href)) is not None:
-            self.follow_link(local)  # a Markdown link into the vault
-        elif target is None:
+        target = app_target(event.href)  # (a wikilink's, or a Markdown link's into the vault)
+        if target is None:
             self.open_url(event.href)
         else:
             self.follow_link(target)

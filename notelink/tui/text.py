@@ -263,14 +263,20 @@ def local_href(href: str) -> str | None:
     return MARKDOWN_LINK + href
 
 
+def app_target(href: str) -> str | None:
+    """What a link's href (unquoted) asks the app to open: a wikilink's target (`href_target`), a Markdown
+    link's path into the vault (`local_href`); None for a URL."""
+    target = href_target(href)
+    return target if target is not None else local_href(href)
+
+
 def app_links(markdown: str) -> list[tuple[str, str]]:
     """(label, target) of each link to a note or a heading in Markdown made by `shown_markdown`, in order,
     first occurrence only: wikilinks (`Note#Heading`, `#Heading`) and Markdown links into the vault
     (`MARKDOWN_LINK` + their path, read relative to the note); links to attachments (images, PDFs) not."""
     seen: dict[str, str] = {}
     for label, href in _links(MarkdownIt("gfm-like").parse(markdown)):
-        target = href_target(href)
-        target = unquote(target) if target is not None else local_href(unquote(href))
+        target = app_target(unquote(href))
         if target is not None and not is_attachment(target.removeprefix(MARKDOWN_LINK)):
             seen.setdefault(target, label)
     return [(label, target) for target, label in seen.items()]
