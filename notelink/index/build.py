@@ -179,7 +179,7 @@ class _Corpus:
 
     @property
     def plan(self) -> UpdatePlan | None:
-        return self.planned if isinstance(self.planned, UpdatePlan) else None
+        return _plan(self.planned)
 
 
 @dataclass
@@ -260,7 +260,7 @@ class _Build:
         if self.incremental is not None and not self.force and previous.meta.get("config") == self.config:
             planned = plan_update(previous, records, encoded.vocab, self.train, self.incremental)
         self.stage("mentions")
-        mentions, named = _mentions(records, encoded, boiler_set, planned,
+        mentions, named = _mentions(records, encoded, boiler_set, _plan(planned),
                                     boiler == previous.meta.get("boilerplate"))
         self.stage("search")
         return _Corpus(encoded.vocab, encoded.docs, encoded.ids, encoded.owner, boiler, texts, planned,
@@ -293,13 +293,17 @@ class _Build:
         return notes, K, layout
 
 
+def _plan(planned: UpdatePlan | str) -> UpdatePlan | None:
+    """The update `plan_update` planned, or None when it gave the reason for none."""
+    return planned if isinstance(planned, UpdatePlan) else None
+
+
 def _mentions(records: list[NoteRecord], encoded: Encoded, boiler_set: set[Paragraph],
-              planned: UpdatePlan | str, same_boilerplate: bool) -> tuple[Mentions, Mentions]:
+              plan: UpdatePlan | None, same_boilerplate: bool) -> tuple[Mentions, Mentions]:
     """Mentions of names and of whole file names (`mentions_of`), found in each note's tokens without
     boilerplate, made for the notes read (an update: those that changed) and freed on return (a list slot
     per token: 0.4 GB at 50M tokens)."""
     tokens = Lazy(len(records), lambda i: without_boilerplate(records[i].paragraphs, boiler_set))
-    plan = planned if isinstance(planned, UpdatePlan) else None
     return mentions_of(records, tokens, encoded, plan, same_boilerplate)
 
 

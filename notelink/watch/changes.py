@@ -157,7 +157,6 @@ class Batch:
             parts.append(f"skipped: {describe_paths(self.skipped)}")
         return "; ".join(parts)
 
-
     def brief(self, same_words: bool = False) -> str:
         """What happened, for a toast: `said` when that is short; else how many notes each change had and
         the first two by name ("12 changed, 3 new: Kimchi.md, Soil health.md and 13 more"): a batch of
