@@ -9,6 +9,7 @@ import pytest
 from textual.widgets import OptionList
 
 from notelink.index.build import build_index
+from notelink.tui.app import NotelinkApp
 from notelink.tui.noteview import NoteView
 from notelink.tui.screens import LinksScreen
 from notelink.tui.text import note_href
@@ -90,6 +91,12 @@ async def test_links_to_a_heading_elsewhere_missing_notes_and_attachments(guide_
         assert app.current == "cooking/Kimchi.md" and view.scroll_y == 0
 
 
+def _app_of(vault: Path, tmp_path: Path) -> NotelinkApp:
+    """The app on `vault` (made by `make_vault`), indexed beside it."""
+    build_index(vault, tmp_path / "index", FAST)
+    return make_app(vault, tmp_path / "index")
+
+
 DENDRON = {  # a Dendron vault: `[[alias|note.name]]`, the alias first; "Intro" is another note's title too
     "dendron.yml": "version: 5\n",
     "root.md": "# Root\n\nStart with [[Intro|docs.intro]], then [[the guide|dendron://vault/docs.guide]].\n\n"
@@ -102,13 +109,8 @@ DENDRON = {  # a Dendron vault: `[[alias|note.name]]`, the alias first; "Intro" 
 
 
 @sync
-async def test_links_in_a_dendron_vault_go_where_dendron_says(tmp_path: Path) -> None:
-    vault = tmp_path / "vault"
-    vault.mkdir()
-    for name, text in DENDRON.items():
-        (vault / name).write_text(text, encoding="utf-8")
-    build_index(vault, tmp_path / "index", FAST)
-    app = make_app(vault, tmp_path / "index")
+async def test_links_in_a_dendron_vault_go_where_dendron_says(make_vault, tmp_path: Path) -> None:
+    app = _app_of(make_vault(DENDRON), tmp_path)
     async with running(app, (120, 30)) as pilot:
         app.show_note("root.md")
         await settle(pilot, app)
@@ -136,15 +138,11 @@ SHORT_THEN_LONGER = {  # a note that fits the screen links to a heading of one a
 
 
 @sync
-async def test_a_link_from_a_short_note_reaches_the_heading_of_a_longer_one(tmp_path: Path) -> None:
+async def test_a_link_from_a_short_note_reaches_the_heading_of_a_longer_one(make_vault,
+                                                                            tmp_path: Path) -> None:
     """The longer note is laid out at once and has no scrollbar yet when the heading is sought: it was shown
     at its top (Textual scrolls no view without a scrollbar unless forced)."""
-    vault = tmp_path / "vault"
-    vault.mkdir()
-    for name, text in SHORT_THEN_LONGER.items():
-        (vault / name).write_text(text, encoding="utf-8")
-    build_index(vault, tmp_path / "index", FAST)
-    app = make_app(vault, tmp_path / "index")
+    app = _app_of(make_vault(SHORT_THEN_LONGER), tmp_path)
     async with running(app, (120, 30)) as pilot:
         app.show_note("Home.md")
         await settle(pilot, app)
@@ -167,15 +165,10 @@ MARKDOWN_VAULT = {  # a Foam / VS Code vault: Markdown links, relative to the li
 
 
 @sync
-async def test_markdown_links_are_followed_relative_to_the_note(tmp_path: Path) -> None:
+async def test_markdown_links_are_followed_relative_to_the_note(make_vault, tmp_path: Path) -> None:
     """In a vault that links with `[text](path)`, `l` lists those links and Enter or a click follows them
     from the shown note's folder (at the heading an anchor names); one to no note says so."""
-    vault = tmp_path / "vault"
-    for name, text in MARKDOWN_VAULT.items():
-        (vault / name).parent.mkdir(parents=True, exist_ok=True)
-        (vault / name).write_text(text, encoding="utf-8")
-    build_index(vault, tmp_path / "index", FAST)
-    app = make_app(vault, tmp_path / "index")
+    app = _app_of(make_vault(MARKDOWN_VAULT), tmp_path)
     async with running(app, (120, 30)) as pilot:
         app.show_note("docs/Guide one.md")
         await settle(pilot, app)
@@ -207,15 +200,10 @@ SAME_NAMES = {  # two notes named Topic: a link reaches the one in its own folde
 
 
 @sync
-async def test_a_wikilink_opens_the_note_the_index_links_it_to(tmp_path: Path) -> None:
+async def test_a_wikilink_opens_the_note_the_index_links_it_to(make_vault, tmp_path: Path) -> None:
     """Of two notes one name could mean, the app opened the first in order (as for a name typed), while
     status, related and health count the link to the one in the linking note's folder."""
-    vault = tmp_path / "vault"
-    for name, text in SAME_NAMES.items():
-        (vault / name).parent.mkdir(parents=True, exist_ok=True)
-        (vault / name).write_text(text, encoding="utf-8")
-    build_index(vault, tmp_path / "index", FAST)
-    app = make_app(vault, tmp_path / "index")
+    app = _app_of(make_vault(SAME_NAMES), tmp_path)
     async with running(app, (120, 30)) as pilot:
         app.show_note("garden/Guide.md")
         await settle(pilot, app)
