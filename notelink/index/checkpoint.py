@@ -35,7 +35,7 @@ import numpy as np
 
 from notelink.config import IndexConfig
 from notelink.errors import IndexDamaged, IndexFormatError
-from notelink.index.generation import note_row
+from notelink.index.generation import INSERT_NOTE, note_row
 from notelink.index.previous import as_json, load_records
 from notelink.index.store import (
     FORMAT_VERSION,
@@ -231,8 +231,7 @@ def _write_tables(folder: Path, records: list[NoteRecord], meta: dict[str, Any])
     db = sqlite3.connect(folder / "index.sqlite")
     try:
         db.executescript(SCHEMA)
-        db.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                       (note_row(i, r) for i, r in enumerate(records)))
+        db.executemany(INSERT_NOTE, (note_row(i, r) for i, r in enumerate(records)))
         db.executemany("INSERT INTO links VALUES (?,?,?,?,NULL)",
                        ((i, ln.target, ln.kind, ln.heading) for i, r in enumerate(records) for ln in r.links))
         db.executemany("INSERT INTO tags VALUES (?,?)",

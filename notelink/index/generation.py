@@ -46,12 +46,17 @@ class Patch:
     relink: bool  # a note was added, deleted or renamed: every link is resolved again
 
 
+INSERT_NOTE = f"INSERT INTO notes VALUES ({','.join('?' * 14)})"
+"""Inserts a `note_row` (one `?` per column of `store.SCHEMA`'s notes table)."""
+
+
 def note_row(i: int, r: NoteRecord) -> tuple[Any, ...]:
     """The `notes` row of note `i` (also what `checkpoint` keeps of a note parsed by an unfinished build)."""
     tokens = "\n".join(" ".join(p) for p in r.paragraphs)
     return (i, r.path, r.title, r.sha256, r.size, r.mtime, json.dumps(r.aliases, ensure_ascii=False),
             json.dumps(r.headings, ensure_ascii=False), tokens, r.warning, r.lang,
-            "\n".join(" ".join(ref) for ref in r.refs), "\n".join(" ".join(n) for n in r.numbered))
+            "\n".join(" ".join(ref) for ref in r.refs), "\n".join(" ".join(n) for n in r.numbered),
+            " ".join(r.capitals))
 
 
 def _insert_notes(db: Connection, records: list[NoteRecord], which: Sequence[int],
@@ -60,7 +65,7 @@ def _insert_notes(db: Connection, records: list[NoteRecord], which: Sequence[int
     resolved in the dialect of the generation's `meta`."""
     resolver = Resolver(((r.path, r.title, r.aliases) for r in records), dialect_of(meta or {}))
     ids = {r.path: i for i, r in enumerate(records)}
-    db.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", (note_row(i, records[i])
+    db.executemany(INSERT_NOTE, (note_row(i, records[i])
                                                                       for i in which))
     db.executemany("INSERT INTO links VALUES (?,?,?,?,?)", (
         (i, ln.target, ln.kind, ln.heading, ids.get(resolver.resolve(ln.target, r.path, ln.kind) or ""))

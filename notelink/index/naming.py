@@ -12,7 +12,7 @@ import numpy as np
 from notelink.index.generation import Mentions
 from notelink.index.lazy import Lazy
 from notelink.index.lexicon import Encoded
-from notelink.index.references import referable
+from notelink.index.references import capital_referable, referable
 from notelink.index.update import UpdatePlan, mentions_reuse
 from notelink.notes.mentions import count_mentions, recount_mentions, title_phrases
 from notelink.notes.records import NoteRecord
@@ -58,27 +58,35 @@ def find_references(records: list[NoteRecord], tokens: Sequence[list[str]],
 
     A name without numbers is looked for in the note's text tokens and its URLs and code spans; a name with
     one (the text tokens drop numbers) in the stretches of text around numbers (`NoteRecord.numbered`) and
-    the URLs and code spans: each place in a note is read once for a name."""
-    names = [[name] if referable(name := r.file_name()) else [] for r in records]
-    numbered = np.array([bool(n) and any(map(is_number, n[0])) for n in names], dtype=bool)  # [N]
+    the URLs and code spans: each place in a note is read once for a name. A one-word name with a capital
+    (`Canvas`, `iOS`) is looked for among the words a note writes with a capital mid-sentence
+    (`NoteRecord.capitals`; `references.capital_referable`)."""
+    names = [r.file_name() for r in records]
+    whole = np.array([referable(n) for n in names], dtype=bool)  # [N]
+    numbered = whole & np.array([any(map(is_number, n)) for n in names], dtype=bool)  # [N]
+    capital = np.array([capital_referable(n, r.path) for n, r in zip(names, records, strict=True)],
+                       dtype=bool)  # [N]
     langs = [r.lang for r in records]
     plain = Lazy(len(records), lambda i: _with_refs(tokens[i], records[i]))  # (an update reads a few)
-    found = [_count_names(names, ~numbered, plain, langs, reuse)]
+    found = [_count_names(names, whole & ~numbered, plain, langs, reuse)]
     if numbered.any():
         around = Lazy(len(records), lambda i: _with_refs([t for s in records[i].numbered
                                                           for t in (_APART, *s)], records[i]))
         found.append(_count_names(names, numbered, around, langs, reuse))
+    if capital.any():
+        found.append(_count_names(names, capital, Lazy(len(records), lambda i: records[i].capitals), langs,
+                                  reuse))
     src, dst, count = (np.concatenate(column) for column in zip(*found, strict=True))
     order = np.lexsort((dst, src))  # as count_mentions sorts
     return src[order], dst[order], count[order]
 
 
-def _count_names(names: list[list[list[str]]], which: np.ndarray, docs: Sequence[list[str]], langs: list[str],
+def _count_names(names: list[list[str]], which: np.ndarray, docs: Sequence[list[str]], langs: list[str],
                  reuse: tuple[Mentions, list[int]] | None) -> Mentions:
     """The mentions in `docs` of the names of the notes `which` ([N] bool); with `reuse`, its mentions of
     those notes kept but for the notes counted again (`recount_mentions`). A file name inside a
     longer one named at the same place does not count (`reading.2022.05.31` is not also `2022-05-31`)."""
-    phrases = title_phrases([n if w else [] for n, w in zip(names, which.tolist(), strict=True)])
+    phrases = title_phrases([[n] if w else [] for n, w in zip(names, which.tolist(), strict=True)])
     if reuse is None:
         return count_mentions(docs, phrases, langs=langs, longest=True)
     (src, dst, count), recount = reuse
@@ -100,9 +108,9 @@ def mentions_of(records: list[NoteRecord], tokens: Sequence[list[str]], encoded:
 
 
 def _runs(records: list[NoteRecord]) -> list[list[list[str]]]:
-    """Each note's URLs, code spans and stretches of text around numbers: where file names are looked
-    for besides the text (`find_references`)."""
-    return [[*r.refs, *r.numbered] for r in records]
+    """Each note's URLs, code spans, stretches of text around numbers and capitalised words: where file
+    names are looked for besides the text (`find_references`)."""
+    return [[*r.refs, *r.numbered, r.capitals] for r in records]
 
 
 def _with_refs(doc: list[str], r: NoteRecord) -> list[str]:

@@ -263,12 +263,12 @@ def load_records(gen: Path) -> tuple[dict[str, NoteRecord], dict[str, Any]]:
         records = {}
         column = "tokens" if texts is None else "''"  # (not read: the arrays have them)
         for row in db.execute(f"SELECT id, path, title, sha256, size, mtime, aliases, headings, {column}, "
-                              "warning, lang, refs, numbered FROM notes ORDER BY id"):
-            i, path, title, sha, size, mtime, aliases, headings, tokens, warning, lang, refs, numbered = row
+                              "warning, lang, refs, numbered, capitals FROM notes ORDER BY id"):
+            i, path, title, sha, size, mtime, aliases, headings, tokens, warning, lang, refs, nums, caps = row
             records[path] = NoteRecord(path, title, sha, size, mtime, _json_list(aliases),
                                        _json_list(headings), tags.get(i, []), links.get(i, []),
                                        _lines(tokens) if texts is None else texts[i], warning, lang,
-                                       _lines(refs), _lines(numbered))
+                                       _lines(refs), _lines(nums), caps.split())
         return records, meta
     finally:
         db.close()

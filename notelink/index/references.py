@@ -17,6 +17,9 @@ of the cosine:
 A file name counts when it has two or more words (`insert images`; one word, `canvas`, `tags`, is a
 word, not a reference) or is one id or date of four or more characters (`202101011200`, `2022`): numbers
 are kept in file names (`2022-05-31`, `reading-series.2022.05.31`), else dated notes would share a name.
+A one-word file name with a capital (`Canvas.md`, `Settings.md`, `iOS.md`) counts where a note writes it
+with a capital mid-sentence ("open it in Canvas": `notelink.notes.capitals`), as people name a page;
+chance is 0 for it, as for an id: the capital is the evidence that the word names something.
 A file name that many notes contain (`index`, `todo`, `tags`) is a common word, not a reference: its idf
 is near 0. A file name of common words (`pifafe pifafe` in a wiki where `pifafe` is 5% of the words) is
 written by chance as often as it is found: it is no reference either. Without `chance`, such names in a
@@ -28,6 +31,7 @@ the dev vaults (benchmarks/RESULTS.md, "Session 10: references" and "Session 22:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
@@ -35,10 +39,21 @@ import scipy.sparse as sp
 
 from notelink.notes.tokenizer import is_number
 
+_WORDS = re.compile(r"[^\W_]+")  # a file name's words, split at `.`, `-`, `_`, spaces
+
 
 def referable(name: list[str]) -> bool:
     """Whether a file name's tokens are specific enough to be a reference (see the module docstring)."""
     return len(name) >= 2 or (len(name) == 1 and len(name[0]) >= 4 and is_number(name[0]))
+
+
+def capital_referable(name: list[str], path: str) -> bool:
+    """Whether a note's one-word file name (its tokens `name`, of the file at `path`) is a reference where a
+    note writes it with a capital mid-sentence: it is no reference by `referable`, its file name is one word
+    (before stop words are dropped) and has a capital."""
+    stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+    return (len(name) == 1 and not referable(name) and any(c.isupper() for c in stem)
+            and len(_WORDS.findall(stem)) == 1)  # (`About Obsidian` is no one-word name without `about`)
 
 
 def by_chance(names: Sequence[tuple[str, ...]], dst: np.ndarray, share: np.ndarray,
@@ -46,14 +61,15 @@ def by_chance(names: Sequence[tuple[str, ...]], dst: np.ndarray, share: np.ndarr
     """[N] chance(b): the share of the occurrences of note b's file name (`names`, () for a note nobody
     names) that its words would give by chance, E / O, at most 1. O sums the mentions of every note of that
     name (`share` is a mention's count over the notes sharing the name); a word `counts` lacks (a number,
-    a rare word) makes E 0."""
+    a rare word) makes E 0, and a one-word name has 0: an id, or a word found where it is written with a
+    capital (its occurrences as a plain word are not O)."""
     seen = np.bincount(dst, weights=share, minlength=len(names)).tolist()  # [N] mentions of each note's name
     occurrences: dict[tuple[str, ...], float] = {}
     for name, o in zip(names, seen, strict=True):
         if o:
             occurrences[name] = occurrences.get(name, 0.0) + o
     chance = {name: min(1.0, total * math.prod(counts.get(w, 0) / total for w in name) / o)
-              for name, o in occurrences.items() if name and total > 0}
+              for name, o in occurrences.items() if len(name) > 1 and total > 0}
     return np.array([chance.get(name, 0.0) if o else 0.0 for name, o in zip(names, seen, strict=True)])
 
 

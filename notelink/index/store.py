@@ -42,7 +42,7 @@ try:
 except ImportError:  # Windows: no pins (generations are collected as before)
     fcntl = None  # type: ignore[assignment]
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 CURRENT = "CURRENT"
 READERS = "readers.lock"
 _GEN = re.compile(r"^gen-(\d{6})$")
@@ -60,7 +60,8 @@ CREATE TABLE notes (
   warning TEXT NOT NULL DEFAULT '',
   lang TEXT NOT NULL DEFAULT '', -- language whose stop words were dropped (notelink.notes.stopwords)
   refs TEXT NOT NULL DEFAULT '', -- tokens of URLs and code spans, as `tokens` (never trained on)
-  numbered TEXT NOT NULL DEFAULT '' -- the text around numbers, numbers kept (never trained on)
+  numbered TEXT NOT NULL DEFAULT '', -- the text around numbers, numbers kept (never trained on)
+  capitals TEXT NOT NULL DEFAULT '' -- words written with a capital mid-sentence, as names (never trained on)
 );
 CREATE TABLE links (src INTEGER NOT NULL, target TEXT NOT NULL, kind TEXT NOT NULL,
                     heading TEXT NOT NULL, dst INTEGER);  -- dst: resolved note id or NULL

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from notelink.config import IndexConfig
 from notelink.errors import Cancelled, NoNotes, VaultError
+from notelink.notes.capitals import capitalised
 from notelink.notes.dialect import parse_in
 from notelink.notes.ignore import Ignore, no_notes
 from notelink.notes.links import file_name_tokens, file_names
@@ -72,6 +73,9 @@ class NoteRecord:
     """Stretches of the note's text around numbers, numbers kept (`numbered_stretches`): where a file name
     with a number in it (`2022-05-31`, `reading-series.2022.05.31`, a zettel's id) can be written, as the
     training tokens drop numbers. Never trained on."""
+    capitals: list[str] = field(default_factory=list)
+    """The name tokens of the words the note's prose writes with a capital not at a sentence's start
+    (`capitals.capitalised`): where a one-word file name with a capital is a reference. Never trained on."""
     _names: list[list[str]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def names(self) -> list[list[str]]:
@@ -143,9 +147,11 @@ def record_from_raw(raw: RawNote, cfg: IndexConfig) -> NoteRecord:
     warning = "; ".join(w for w in (raw.warning, parsed.warning) if w)
     refs = [list(map(sys.intern, t)) for ref in parsed.refs
             if (t := name_tokens(_spaced(ref), lang, numbers=True))]
+    headings = set(parsed.headings)
+    prose = [p for p in parsed.paragraphs if p not in headings]
     return NoteRecord(raw.path, parsed.title, raw.sha256, raw.size, raw.mtime, parsed.aliases,
                       parsed.headings, parsed.tags, parsed.links, paragraphs, warning, lang, refs,
-                      numbered_stretches(texts, lang))
+                      numbered_stretches(texts, lang), capitalised(prose, lang))
 
 
 NAME_SPAN = 12

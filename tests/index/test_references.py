@@ -211,3 +211,51 @@ def test_an_update_counts_names_with_numbers_as_a_full_build_does(make_vault, tm
                                   "# Series\n\nthis week: series.2022.06.07, the plan", tmp_path)
     assert load_array(full, "named_src").size == 4  # changelog: three; the series: the week (its year
     # inside the week's name is not a reference of its own)
+
+
+NAMED = {
+    "Canvas.md": "# Canvas\n\nboards cards arrows drawing space",
+    "Sync.md": "# Sync\n\ndevices encryption vaults remote",
+    "index.md": "# Index\n\nall the notes listed",
+    "plugins.md": "# Plugins\n\nyou can open a board in Canvas and draw; the index lists it",
+    "devices.md": "# Devices\n\nCanvas opens on phones. the canvas of a painter; sync is slow",
+    "## heading.md": "# Heading\n\n## Using Canvas\n\nwords about nothing",
+}
+
+
+def test_a_one_word_file_name_written_with_its_capital_mid_sentence_is_a_reference(make_vault,
+                                                                                     tmp_path: Path) -> None:
+    """`Canvas.md` is named by "open a board in Canvas"; not by "canvas", nor by "Canvas" where a sentence
+    or a heading starts; a file name without a capital (`index.md`) is a word wherever it is written."""
+    vault = make_vault(NAMED)
+    build_index(vault, tmp_path / "ix", FAST)
+    gen = current_generation(tmp_path / "ix")
+    assert gen is not None
+    index = Index.open(tmp_path / "ix")
+    ids = {p: index.by_path[p].id for p in NAMED}
+    src, dst = load_array(gen, "named_src").tolist(), load_array(gen, "named_dst").tolist()
+    named = set(zip(src, dst, strict=True))
+    assert named == {(ids["plugins.md"], ids["Canvas.md"])}
+    assert index._chance(*(np.asarray(load_array(gen, f"named_{p}")) for p in ("dst", "count")))[
+        ids["Canvas.md"]] == 0.0  # the capital is the evidence: no chance
+    assert index.related(index.by_path["plugins.md"], 1)[0].path == "Canvas.md"
+    index.close()
+
+
+def test_capitalised_words_survive_a_reload_and_an_update_counts_them_as_a_full_build(make_vault,
+                                                                                     tmp_path: Path) -> None:
+    from notelink.index.previous import load_records
+
+    full = _update_and_full_build(make_vault(NAMED), "devices.md",
+                                  "# Devices\n\nphones run Sync and Canvas", tmp_path)
+    records, _ = load_records(full)
+    assert records["devices.md"].capitals == ["sync", "canvas"] and records["index.md"].capitals == []
+    assert load_array(full, "named_src").size == 3
+
+
+def test_a_file_name_that_is_one_word_only_without_its_stop_words_is_no_capital_name() -> None:
+    from notelink.index.references import capital_referable
+
+    assert capital_referable(["canvas"], "Plugins/Canvas.md") and capital_referable(["ios"], "iOS.md")
+    assert not capital_referable(["obsidian"], "About Obsidian.md")  # `about` is a stop word
+    assert not capital_referable(["index"], "index.md") and not capital_referable(["2022"], "2022.md")
