@@ -14,6 +14,7 @@ from urllib.parse import quote
 from notelink.config import DialectConfig
 from notelink.notes.dialect import WIKI, alias_first, other_names, page_name, strip_scheme
 from notelink.notes.stopwords import name_tokens
+from notelink.notes.targets import is_attachment as is_attachment  # (its home; asked here as before)
 
 if TYPE_CHECKING:
     from notelink.notes.note import Link
@@ -23,11 +24,6 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _UNSAFE_TARGET = re.compile(r"[\[\]|#^<>%\\`\x00-\x1f\x7f]|^\s|\s$|\s\s")
 _INDEX_PAGES = ("index", "readme", "_index")
 """A Markdown link to a folder (`../guide/`) reaches its index page, as static-site generators serve it."""
-
-ATTACHMENT_SUFFIXES = frozenset(
-    "png jpg jpeg gif svg webp bmp avif tif tiff ico heic pdf mp3 wav ogg m4a flac webm mp4 mov mkv avi "
-    "canvas excalidraw base csv json txt zip html htm xml epub docx xlsx pptx".split())
-"""File types that links embed or point to but that are no notes (images, PDFs, media, canvases)."""
 
 RESOLVER_VERSION = 2
 """How `Resolver` picks among notes of one name (2: the nearest the linking note; 1: the nearest the root).
@@ -71,12 +67,6 @@ def told_apart(paths: list[str]) -> list[str]:
 
 def _escape(c: str) -> str:
     return f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
-
-
-def is_attachment(target: str) -> bool:
-    """True for a link to a file that is no note (`image.png`, `paper.pdf`): such a link is not unresolved."""
-    suffix = posixpath.splitext(target.partition("#")[0].strip())[1].lower().lstrip(".")
-    return suffix in ATTACHMENT_SUFFIXES
 
 
 def to_a_note(target: str, kind: str) -> bool:

@@ -18,9 +18,9 @@ from markdown_it.token import Token
 from notelink.notes.block import without_block
 from notelink.notes.formulas import without_math
 from notelink.notes.frontmatter import as_list, load_front_matter, split_front_matter
+from notelink.notes.targets import SCHEME
 
 _TAG = re.compile(r"(?<![^\s(\[,;])#([^\W\d][\w/-]*|\d+[^\W\d][\w/-]*)")
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)  # a URL's (`https:`, `mailto:`), not a path's
 _URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]{0,31}://|www\.|mailto:)\S+", re.IGNORECASE)
 """(A scheme of at most 32 characters: unbounded, `a.a.a.…` made each word boundary scan to the end.)"""
 _COMMENT_SCAN = re.compile(r"^ {0,3}(`{3,}(?=[^`\n]*$)|~{3,})([^\n]*)$|``[^\n]*?``|`[^`\n]*`|%%",
@@ -158,7 +158,7 @@ def _inline_text(children: list[Token], note: ParsedNote) -> str:
                 parts.append(meta["alias"] or meta["target"])
         elif tok.type == "link_open":
             _add_markdown_link(str(tok.attrs.get("href", "")), note)
-        elif tok.type == "image" and not _SCHEME.match(src := str(tok.attrs.get("src", ""))):
+        elif tok.type == "image" and not SCHEME.match(src := str(tok.attrs.get("src", ""))):
             _add_markdown_link(src, note, MARKDOWN_EMBED)  # `![](Note.md)`: Obsidian's embed, wikilinks off
         elif tok.type == "text":
             parts.append(tok.content)
@@ -174,7 +174,7 @@ def _add_markdown_link(href: str, note: ParsedNote, kind: str = "markdown") -> N
     `MARKDOWN_EMBED` for an image's source."""
     if not href or href.startswith("#"):
         return
-    if _SCHEME.match(href):
+    if SCHEME.match(href):
         _ref(note, unquote(href))
         return
     path, _, heading = (unquote(part) for part in href.partition("#"))  # `%23` is a `#` of the file name
@@ -325,7 +325,7 @@ def _plain_prose(text: str, note: ParsedNote, alias_first: bool = False) -> str:
     collected with their text kept, images dropped (an image of a note kept as an embed of it)."""
     def link(m: re.Match[str]) -> str:
         if m.group(1):
-            if not _SCHEME.match(m.group(3)):
+            if not SCHEME.match(m.group(3)):
                 _add_markdown_link(m.group(3), note, MARKDOWN_EMBED)
             return " "
         _add_markdown_link(m.group(3), note)
