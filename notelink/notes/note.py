@@ -29,9 +29,12 @@ _COMMENT_SCAN = re.compile(r"^ {0,3}(`{3,}(?=[^`\n]*$)|~{3,})([^\n]*)$|``[^\n]*?
 span on one line, or `%%`."""
 _FOOTNOTE = re.compile(r"\[\^[^\[\]\s]+\]")
 """A footnote's mark, `[^1]` or `[^note]`: read as nothing (its label gave words: `note`)."""
-_FOOTNOTE_DEFINITION = re.compile(r"^([ \t]*(?:>[ \t]?)*)\[\^[^\[\]\s]+\]:[ \t]?", re.MULTILINE)
-"""A footnote's definition opening its line, `[^1]: text`: read as its text (a one-word one was a link
-reference definition, its word lost)."""
+_FOOTNOTE_DEFINITION = re.compile(r"^([ \t]*(?:>[ \t]?)*)\[\^[^\[\]\s]+\]:[ \t]?([^\n]*"
+                                  r"(?:\n(?:[ \t]*(?=\n|\Z)|(?: {4}|\t)[^\n]*))*)", re.MULTILINE)
+"""A footnote's definition opening its line, `[^1]: text`, with the blank and indented lines after it: its
+later paragraphs, as Obsidian and Pandoc write them (a one-word one was a link reference definition, its
+word lost; an indented paragraph after a blank line read as code)."""
+_CONTINUATION = re.compile(r"^(?: {4}|\t)", re.MULTILINE)
 _CALLOUT = re.compile(r"^([ \t]*(?:>[ \t]*)+)\[![^\]\n]*\][+-]?", re.MULTILINE)
 """An Obsidian callout's type after its quote marks, `> [!tip]`: markup, as a reader sees it (its title or
 the type's name in the app's language), not the note's words (2,300 tokens of the help vaults: `tip`,
@@ -394,6 +397,14 @@ def _without_comments(body: str) -> str:
     return "".join(out) + body[kept:]
 
 
+def _footnotes_as_text(body: str) -> str:
+    """`body` with each footnote's definition read as its text: the mark opening it left out, and its later
+    paragraphs (indented one level, after a blank line) no longer indented, so not read as code."""
+    if "[^" not in body:
+        return body
+    return _FOOTNOTE_DEFINITION.sub(lambda m: m.group(1) + _CONTINUATION.sub("", m.group(2)), body)
+
+
 def parse_note(text: str, stem: str, alias_first: bool = False) -> ParsedNote:
     """Parses a note's text; `stem` (file name without `.md`) is the title of last resort. `alias_first`
     reads `[[a|b]]` as alias `a` of note `b`, as Dendron writes them (`notelink.notes.dialect`).
@@ -403,7 +414,7 @@ def parse_note(text: str, stem: str, alias_first: bool = False) -> ParsedNote:
     fm, warning = load_front_matter(raw_fm)
     note = ParsedNote(title="", warning=warning)
     read = without_math(_without_comments(body[:PLAIN_CHARS]))  # (math only where read: finding it is linear
-    body = _CALLOUT.sub(r"\1", _FOOTNOTE_DEFINITION.sub(r"\1", read + body[PLAIN_CHARS:]))  # but not free)
+    body = _CALLOUT.sub(r"\1", _footnotes_as_text(read + body[PLAIN_CHARS:]))  # but not free)
     _parse_body(body, note, alias_first)
     fm_title = fm.get("title")
     if isinstance(fm_title, (str, int, float)) and str(fm_title).strip():

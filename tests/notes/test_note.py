@@ -171,3 +171,13 @@ def test_a_callouts_type_is_no_text() -> None:
     every language's vault); its title and body are text."""
     text = "> [!tip] Keep notes small\n> Split them.\n\n> [!warning]-\n> Backups matter.\n\n>> [!info]+ Deep"
     assert parse_note(text, "f").paragraphs == ["Keep notes small Split them.", "Backups matter.", "Deep"]
+
+
+def test_a_footnotes_later_paragraphs_are_its_text_not_code() -> None:
+    """Obsidian and Pandoc write a footnote's later paragraphs indented after a blank line: they read as
+    indented code, their words lost to search and training. An indented code block elsewhere stays code."""
+    text = ("Compost needs air.[^1]\n\n[^1]: Turning weekly helps.\n\n    Worms like it damp.\n"
+            "    Lanterns too.\n\n\tA tabbed third one.\n\nBack in the note.\n\n    real_code = 1\n")
+    note = parse_note(text, "f")
+    assert note.paragraphs == ["Compost needs air.", "Turning weekly helps.", "Worms like it damp. Lanterns "
+                               "too.", "A tabbed third one.", "Back in the note."]
