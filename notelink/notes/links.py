@@ -25,9 +25,11 @@ _UNSAFE_TARGET = re.compile(r"[\[\]|#^<>%\\`\x00-\x1f\x7f]|^\s|\s$|\s\s")
 _INDEX_PAGES = ("index", "readme", "_index")
 """A Markdown link to a folder (`../guide/`) reaches its index page, as static-site generators serve it."""
 
-RESOLVER_VERSION = 2
-"""How `Resolver` picks among notes of one name (2: the nearest the linking note; 1: the nearest the root).
-An index whose links an older rule resolved has them resolved again by the next build, vectors kept."""
+RESOLVER_VERSION = 3
+"""How `Resolver` resolves links (3: a `../` path that reaches no note from its folder finds the one note of
+its path or name, as Obsidian does; 2: of notes of one name, the nearest the linking note; 1: the nearest
+the root). An index whose links an older rule resolved has them resolved again by the next build, vectors
+kept."""
 
 MARKDOWN_EMBED = "markdown-embed"
 """`notes.note.MARKDOWN_EMBED` (not imported: the note parser is no part of a query's imports)."""
@@ -127,6 +129,8 @@ class Resolver:
         relative = kind in MARKDOWN_KINDS or target.startswith(("./", "../"))
         if relative and (hit := self._relative(target, source)):
             return hit
+        if relative and _CLIMBS.match(target):
+            return self._climbed(target)
         key = name_key(target)
         if self.dialect.name == "dendron" and key.endswith(".*"):  # ![[a.b.*]]: a.b's children, by a.b
             key = key[:-2]
@@ -150,6 +154,20 @@ class Resolver:
             if hit := self._by_path.get(each.removeprefix("./")):
                 return hit
         return None
+
+    def _climbed(self, target: str) -> str | None:
+        """A path climbing out of its note's folder (`../../Other%20note.md`) that reaches no note from it:
+        as Obsidian finds it then, the note of its path from the vault's root (a folder: its index page), else
+        the one note whose path ends so or, for a bare name, whose file name it is; of several, none (which
+        one was meant is not known: the link stays unresolved)."""
+        key = name_key(_without_climbs(target))
+        if not key or key == ".":
+            return None
+        for each in (key, *(f"{key}/{page}" for page in _INDEX_PAGES)):
+            if hit := self._by_path.get(each):
+                return hit
+        hits = self._path_end(key) if "/" in key else self._by_name.get(key)
+        return hits[0] if hits and len(hits) == 1 else None
 
     def _path_end(self, key: str) -> list[str] | None:
         """The note whose path ends with `key` at a folder (Obsidian's partial paths: `sub/note` reaches

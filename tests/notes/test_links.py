@@ -81,6 +81,20 @@ def test_markdown_links_are_relative_to_the_source() -> None:
     assert r.resolve("../../outside.md", "a.md", "markdown") is None
 
 
+def test_a_climbing_markdown_link_that_misses_finds_the_one_note_of_its_name() -> None:
+    """A `../` path that reaches no note from its folder (a note moved, a link copied from another vault) is
+    found as Obsidian finds it then: by its path from the root, its path's end, or its file name, when one
+    note has it; of several, none (which was meant is not known)."""
+    r = Resolver([("deep/sub/Other note.md", "Other note", []), ("deep/Twin.md", "T", []),
+                  ("deep/sub/Twin.md", "T", []), ("Plugins/index.md", "Plugins", [])])
+    assert r.resolve("../../Other note.md", "a.md", "markdown") == "deep/sub/Other note.md"
+    assert r.resolve("../sub/Other note.md", "x/y.md", "markdown") == "deep/sub/Other note.md"
+    assert r.resolve("../../Plugins/", "a/b/c.md", "markdown") == "Plugins/index.md"
+    assert r.resolve("../Twin.md", "a/b.md", "markdown") is None  # two notes are called so
+    assert r.resolve("../sub/Twin.md", "a/b.md", "markdown") == "deep/sub/Twin.md"
+    assert r.resolve("../Nothing.md", "a/b.md", "markdown") is None
+
+
 def test_named_lists_every_note_a_bare_name_could_mean() -> None:
     from notelink.notes.links import Resolver
 
