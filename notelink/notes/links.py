@@ -14,6 +14,7 @@ from urllib.parse import quote
 from notelink.config import DialectConfig
 from notelink.notes.dialect import WIKI, alias_first, other_names, page_name, strip_scheme
 from notelink.notes.stopwords import name_tokens
+from notelink.notes.targets import FILE, FOLDER
 from notelink.notes.targets import is_attachment as is_attachment  # (its home; asked here as before)
 
 if TYPE_CHECKING:
@@ -73,8 +74,20 @@ def _escape(c: str) -> str:
 
 def to_a_note(target: str, kind: str) -> bool:
     """Whether a link counts as one to a note (found; reaching none, unresolved or dead): not a tag's (a
-    tag without its page is no missing note) nor one to an attachment. `status` and `health` both ask."""
-    return kind != "tag" and not is_attachment(target)
+    tag without its page is no missing note), nor one to an attachment, nor one found to reach a file that
+    is no note or a folder (`FILE`, `FOLDER`). `status` and `health` both ask."""
+    return kind not in ("tag", FILE, FOLDER) and not is_attachment(target)
+
+
+def linked_path(target: str, source: str, kind: str) -> str | None:
+    """The vault path a link's target names as a file's path: a Markdown link's (and a `./` or `../` one's)
+    from its note's folder (`img/a.png` in `notes/x.md`: `notes/img/a.png`), from the root with a leading
+    `/`; a wikilink's from the root (`[[files/Makefile]]`). None when it climbs out of the vault."""
+    target = strip_scheme(target.strip()).replace("\\", "/")
+    relative = kind in MARKDOWN_KINDS or target.startswith(("./", "../"))
+    base = posixpath.dirname(source) if relative and not target.startswith("/") else ""
+    path = posixpath.normpath(posixpath.join(base, target.lstrip("/")))
+    return None if not target or path == ".." or path.startswith("../") else path
 
 
 def dialect_of(meta: Mapping[str, Any]) -> DialectConfig:
@@ -251,9 +264,10 @@ def link_report(links: Iterable[tuple[str, str, int | None]], dialect: str = "",
                 ) -> dict[str, Any]:
     """What became of a vault's links, from (target, kind, resolved note or None) rows: links to notes
     `found`, `resolved`, `unresolved` (with the `top_unresolved` targets and their counts), the `rate`
-    resolved, `attachments` (links to images, PDFs and the like, not counted as notes), counts `by_kind`,
+    resolved, `attachments` (links to images, PDFs and the like, and to other files that are no notes, not
+    counted as notes), `folders` (links to a folder of the vault without an index page), counts `by_kind`,
     and apart, `tags` (Dendron's tags link to `tags.*` notes; a tag without its note is no missing note)."""
-    found = resolved = attachments = 0
+    found = resolved = attachments = folders = 0
     missing: Counter[str] = Counter()  # by name_key: `Fixed issues` and `Fixed Issues` are one missing note
     spelled: dict[str, str] = {}
     kinds: Counter[str] = Counter()
@@ -263,7 +277,8 @@ def link_report(links: Iterable[tuple[str, str, int | None]], dialect: str = "",
             tags[dst is not None] += 1
             continue
         if dst is None and not to_a_note(target, kind):
-            attachments += 1
+            folders += kind == FOLDER
+            attachments += kind != FOLDER
             continue
         found += 1
         kinds[kind] += 1
@@ -276,6 +291,7 @@ def link_report(links: Iterable[tuple[str, str, int | None]], dialect: str = "",
             resolved += 1
     return {"dialect": dialect, "found": found, "resolved": resolved, "unresolved": found - resolved,
             "rate": round(resolved / found, 4) if found else 1.0, "attachments": attachments,
+            "folders": folders,
             "by_kind": dict(sorted(kinds.items())), "tags": {"found": tags.total(), "resolved": tags[True]},
             "top_unresolved": [{"target": spelled[k], "count": n} for k, n in missing.most_common(top)]}
 

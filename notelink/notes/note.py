@@ -18,7 +18,7 @@ from markdown_it.token import Token
 from notelink.notes.block import without_block
 from notelink.notes.formulas import without_math
 from notelink.notes.frontmatter import as_list, load_front_matter, split_front_matter
-from notelink.notes.targets import SCHEME
+from notelink.notes.targets import SCHEME, is_attachment
 
 _TAG = re.compile(r"(?<![^\s(\[,;])#([^\W\d][\w/-]*|\d+[^\W\d][\w/-]*)")
 _URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]{0,31}://|www\.|mailto:)\S+", re.IGNORECASE)
@@ -173,8 +173,8 @@ def _inline_text(children: list[Token], note: ParsedNote) -> str:
 
 
 def _add_markdown_link(href: str, note: ParsedNote, kind: str = "markdown") -> None:
-    """Keeps links to local notes (`other.md`, `sub/My%20note.md`, `Note#Heading`); `kind`: `markdown`, or
-    `MARKDOWN_EMBED` for an image's source."""
+    """Keeps links to local notes (`other.md`, `sub/My%20note.md`, `Note#Heading`) and attachments
+    (`img/photo.png`, `files/report.pdf`); `kind`: `markdown`, or `MARKDOWN_EMBED` for an image's source."""
     if not href or href.startswith("#"):
         return
     if SCHEME.match(href):
@@ -182,8 +182,8 @@ def _add_markdown_link(href: str, note: ParsedNote, kind: str = "markdown") -> N
         return
     path, _, heading = (unquote(part) for part in href.partition("#"))  # `%23` is a `#` of the file name
     suffix = PurePosixPath(path).suffix.lower()
-    if suffix in ("", ".md", ".markdown"):
-        note.links.append(Link(path, kind, heading))
+    if suffix in ("", ".md", ".markdown") or is_attachment(path):  # (an attachment's: counted as one, as
+        note.links.append(Link(path, kind, heading))  # a wikilink's `![[photo.png]]`)
 
 
 def _prose(text: str, note: ParsedNote) -> str:

@@ -16,6 +16,12 @@ ATTACHMENT_SUFFIXES = frozenset(
 """File types that links embed or point to but that are no notes (images, PDFs, media, canvases)."""
 
 
+FILE, FOLDER = "file", "folder"
+"""What a link that reaches no note reaches on disk, when it is no dead link: a file that is no note
+(`[make](files/Makefile)`) or a folder without an index page (`[assets](assets/)`). The kind an index's
+reader gives such a link (`notes.vault.on_disk`), never stored."""
+
+
 def is_attachment(target: str) -> bool:
     """True for a link to a file that is no note (`image.png`, `paper.pdf`): such a link is not unresolved."""
     suffix = posixpath.splitext(target.partition("#")[0].strip())[1].lower().lstrip(".")

@@ -253,3 +253,26 @@ def test_unresolved_targets_are_counted_by_name() -> None:
             ("x", "wiki", None), ("x.md", "markdown", None)]
     assert link_report(rows)["top_unresolved"] == [{"target": "dendron://v/x", "count": 3},
                                                    {"target": "Fixed issues", "count": 2}]
+
+
+def test_the_path_a_link_names_as_a_file() -> None:
+    """A Markdown link's path is from its note's folder (from the root with `/`), a wikilink's from the root;
+    one climbing out of the vault names none."""
+    from notelink.notes.links import linked_path
+
+    assert linked_path("../img/a.png", "notes/x.md", "markdown-embed") == "img/a.png"
+    assert linked_path("files/Makefile", "notes/x.md", "markdown") == "notes/files/Makefile"
+    assert linked_path("/files/Makefile", "notes/x.md", "markdown") == "files/Makefile"
+    assert linked_path("files/Makefile", "notes/x.md", "wiki") == "files/Makefile"
+    assert linked_path("../Plugins/", "a/b.md", "markdown") == "Plugins"
+    assert linked_path("../../x.pdf", "a.md", "markdown") is None
+
+
+def test_links_to_files_and_folders_count_apart_from_notes() -> None:
+    from notelink.notes.links import link_report
+    from notelink.notes.targets import FILE, FOLDER
+
+    rows = [("a", "wiki", 1), ("gone", "wiki", None), ("Makefile", FILE, None), ("pic.png", "markdown", None),
+            ("assets", FOLDER, None)]
+    report = link_report(rows)
+    assert (report["found"], report["unresolved"], report["attachments"], report["folders"]) == (2, 1, 2, 1)

@@ -45,12 +45,24 @@ def test_markdown_links_to_notes_only() -> None:
 
 def test_a_markdown_image_of_a_note_is_an_embed() -> None:
     """Obsidian with wikilinks off writes `![[Note]]` as `![](Note.md)`: a link to the note, read as a
-    Markdown link's path; an image of a picture or of the web is no link to a note."""
+    Markdown link's path; an image of a picture is a link to an attachment (as `![[pic.png]]` is), of the
+    web no link."""
     text = "![](sub/Note%20B.md#Setup) ![alt](<Other note>) ![](pic.png) ![](https://x.org/a.md) [t](c.md)"
     n = parse_note(text, "f")
     assert n.links == [Link("sub/Note B.md", MARKDOWN_EMBED, "Setup"), Link("Other note", MARKDOWN_EMBED),
-                       Link("c.md", "markdown")]
+                       Link("pic.png", MARKDOWN_EMBED), Link("c.md", "markdown")]
     assert n.refs == []  # (an image's URL is no reference to a note by name)
+
+
+def test_markdown_links_to_attachments_are_kept_as_wikilinks_to_them_are() -> None:
+    """`![](img/photo.png)` and `[the PDF](files/report.pdf)` were dropped, so status and health never
+    counted them as attachments, where `![[photo.png]]` was; a file of a type no attachment is still left
+    out (`[data](x.yaml)`), a path without one kept (it may be a note's, or a folder)."""
+    text = ("![](img/photo.png) [the PDF](files/report%20v2.pdf#page=2) [data](x.yaml) [make](files/Makefile)"
+            "\n\nMore text.")
+    assert parse_note(text, "f").links == [Link("img/photo.png", MARKDOWN_EMBED),
+                                           Link("files/report v2.pdf", "markdown", "page=2"),
+                                           Link("files/Makefile", "markdown")]
 
 
 def test_inline_and_front_matter_tags() -> None:
