@@ -142,8 +142,8 @@ class Resolver:
         relative = kind in MARKDOWN_KINDS or target.startswith(("./", "../"))
         if relative and (hit := self._relative(target, source)):
             return hit
-        if relative and _CLIMBS.match(target):
-            return self._climbed(target)
+        if relative and source and _CLIMBS.match(target):  # (a link in a note: a path typed by a user is
+            return self._climbed(target)  # from the vault's root, `../` out of it)
         key = name_key(target)
         if self.dialect.name == "dendron" and key.endswith(".*"):  # ![[a.b.*]]: a.b's children, by a.b
             key = key[:-2]

@@ -19,6 +19,7 @@ from notelink.notes.block import without_block
 from notelink.notes.formulas import without_math
 from notelink.notes.frontmatter import as_list, load_front_matter, split_front_matter
 from notelink.notes.targets import SCHEME, is_attachment
+from notelink.notes.tokenizer import without_spaces
 
 _TAG = re.compile(r"(?<![^\s(\[,;])#([^\W\d][\w/-]*|\d+[^\W\d][\w/-]*)")
 _URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]{0,31}://|www\.|mailto:)\S+", re.IGNORECASE)
@@ -148,28 +149,53 @@ def _markdown() -> MarkdownIt:
 _MD = _markdown()
 
 
+_EDGES = frozenset("wikilink image link_open link_close em_open em_close strong_open strong_close s_open "
+                   "s_close".split())
+"""Inline tokens whose start and end are a word's: a link's text, emphasis (`参见[[描述]]`, `**重要**的`)."""
+
+
+class _Prose:
+    """An inline block's text as it is put together: at a markup edge (`_EDGES`) between two characters of
+    a script written without spaces, a space, so that no bigram spans it (`参见[[自定义分享链接#图片|图片]]`
+    gave `见图`, of two words)."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.edge = False
+
+    def add(self, text: str) -> None:
+        if not text:
+            return
+        if self.edge and self.parts and without_spaces(self.parts[-1][-1]) and without_spaces(text[0]):
+            self.parts.append(" ")
+        self.parts.append(text)
+        self.edge = False
+
+
 def _inline_text(children: list[Token], note: ParsedNote) -> str:
     """Prose of one inline block, collecting wikilinks and Markdown links on the way."""
-    parts: list[str] = []
+    prose = _Prose()
     for tok in children:
+        prose.edge = prose.edge or tok.type in _EDGES
         if tok.type == "wikilink":
             meta = tok.meta
             kind = "embed" if meta["embed"] else "wiki"
             if meta["target"]:
                 note.links.append(Link(meta["target"], kind, meta["heading"]))
             if not meta["embed"]:
-                parts.append(meta["alias"] or meta["target"])
+                prose.add(meta["alias"] or meta["target"])
+                prose.edge = True
         elif tok.type == "link_open":
             _add_markdown_link(str(tok.attrs.get("href", "")), note)
         elif tok.type == "image" and not SCHEME.match(src := str(tok.attrs.get("src", ""))):
             _add_markdown_link(src, note, MARKDOWN_EMBED)  # `![](Note.md)`: Obsidian's embed, wikilinks off
         elif tok.type == "text":
-            parts.append(tok.content)
+            prose.add(tok.content)
         elif tok.type in ("softbreak", "hardbreak", "code_inline", "html_inline"):
-            parts.append(" ")
+            prose.add(" ")
             if tok.type == "code_inline":
                 _ref(note, tok.content)
-    return "".join(parts)
+    return "".join(prose.parts)
 
 
 def _add_markdown_link(href: str, note: ParsedNote, kind: str = "markdown") -> None:

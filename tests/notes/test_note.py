@@ -193,3 +193,10 @@ def test_a_footnotes_later_paragraphs_are_its_text_not_code() -> None:
     note = parse_note(text, "f")
     assert note.paragraphs == ["Compost needs air.", "Turning weekly helps.", "Worms like it damp. Lanterns "
                                "too.", "A tabbed third one.", "Back in the note."]
+
+
+def test_a_markup_edge_between_cjk_characters_is_a_word_boundary() -> None:
+    """A link's text and emphasis start and end words: `参见[[描述]]` gave the bigram `见描`, of two words
+    (`见图`, `和社` among the Chinese help's concepts). Between letters of spaced scripts nothing changes."""
+    text = "参见[[自定义分享链接#图片|图片]]和**重要**的[链接](a.md)。See [[Note]]s and **bold**ly."
+    assert parse_note(text, "f").paragraphs == ["参见 图片 和 重要 的 链接。See Notes and boldly."]
