@@ -132,8 +132,8 @@ class Vault:
             if self._index is not None and array_sizes(gen) != self._sizes:
                 self._index = None  # an array changed size in place since it was mapped: checked again
             if self._index is None or self._index.key != generation_key(gen):
-                index = Index(gen, reading=self._config.related())  # (raises IndexDamaged, saying what,
-                # for arrays cut short)
+                index = Index(gen, reading=self._config.related(), vault=self.path)  # (raises
+                # IndexDamaged, saying what, for arrays cut short)
                 if (built := other_vault(index.meta, self.path)) is not None:
                     index.close()
                     raise other_vaults_index(self.index_dir, built, self.path)

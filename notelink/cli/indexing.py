@@ -88,6 +88,7 @@ def _links_text(ln: dict[str, Any]) -> list[str]:
     unresolved = "to pages with no file" if ln["dialect"] == "logseq" else "unresolved"
     lines = [f"Links ({ln['dialect']}): {ln['found']:,} to notes, {ln['resolved']:,} resolved "
              f"({ln['rate']:.0%}), {ln['unresolved']:,} {unresolved}; {ln['attachments']:,} to attachments"
+             + (f"; {ln['folders']:,} to folders" if ln.get("folders") else "")
              + (f"; {ln['tags']['found']:,} tags, {ln['tags']['resolved']:,} with their note"
                 if ln["tags"]["found"] else "")]
     if ln["top_unresolved"]:

@@ -240,8 +240,7 @@ class _Build:
     def relink_only(self, summary: IndexSummary) -> None:
         """Nothing changed but the link resolver's rules: an update that carries the vectors over."""
         self.incremental = self.incremental or IncrementalConfig()
-        summary.warnings.append("links resolved again: of several notes a name could mean, the one nearest "
-                                "the linking note is now taken (word vectors kept)")
+        summary.warnings.append("links resolved again by this notelink's rules (word vectors kept)")
 
     def corpus(self, records: list[NoteRecord], previous: Previous, summary: IndexSummary) -> _Corpus:
         """The parse kept for the next build (should this one stop, fail or be killed from here on), the

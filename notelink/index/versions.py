@@ -7,7 +7,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-TOKENS_VERSION = f"13, Unicode {unicodedata.unidata_version}"
+TOKENS_VERSION = f"14, Unicode {unicodedata.unidata_version}"
 """How notes become tokens (parsing, tokenizing, stop words); saved in each generation's meta. A build whose
 previous generation has another one parses every note again instead of reusing records by content hash. 2: a
 long paragraph in another language than its note loses that language's stop words; more French ones; a
@@ -25,9 +25,12 @@ Obsidian block id alone on its line (`^callout-name`) is no text; a `%%` in code
 is no text; a footnote's mark (`[^1]`, `[^note]:`) is no text, and a one-word footnote keeps its word; a
 callout's `[!type]` is no text; a Markdown image of a note (`![](Note.md)`: Obsidian's embed with wikilinks
 off) is an embed of it. 12: the same as 11 (its two changes were merged one after the other, so an
-index built between them had only one). 13: the words a note writes with a capital mid-sentence are kept
-(`capitals`) for one-word file names with a capital. The Unicode version is part of it: which characters
-are letters or marks decides where words end."""
+index built between them had only one). 13: a footnote's later paragraphs (indented after a blank line)
+are its text, not code; a link's or emphasis's edge between two characters of a script written without
+spaces is a word boundary (no bigram across it); Markdown links and images to attachments are kept as links.
+14: the words a note writes with a capital mid-sentence are kept (`capitals`) for one-word file names with
+a capital (both session 25). The Unicode version is part of it: which characters are letters or marks
+decides where words end."""
 
 SEARCH_VERSION = 3
 """Saved in the build's config: an index from before search (or another version) is rebuilt once. 2: the

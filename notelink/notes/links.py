@@ -14,6 +14,8 @@ from urllib.parse import quote
 from notelink.config import DialectConfig
 from notelink.notes.dialect import WIKI, alias_first, other_names, page_name, strip_scheme
 from notelink.notes.stopwords import name_tokens
+from notelink.notes.targets import FILE, FOLDER
+from notelink.notes.targets import is_attachment as is_attachment  # (its home; asked here as before)
 
 if TYPE_CHECKING:
     from notelink.notes.note import Link
@@ -24,14 +26,11 @@ _UNSAFE_TARGET = re.compile(r"[\[\]|#^<>%\\`\x00-\x1f\x7f]|^\s|\s$|\s\s")
 _INDEX_PAGES = ("index", "readme", "_index")
 """A Markdown link to a folder (`../guide/`) reaches its index page, as static-site generators serve it."""
 
-ATTACHMENT_SUFFIXES = frozenset(
-    "png jpg jpeg gif svg webp bmp avif tif tiff ico heic pdf mp3 wav ogg m4a flac webm mp4 mov mkv avi "
-    "canvas excalidraw base csv json txt zip html htm xml epub docx xlsx pptx".split())
-"""File types that links embed or point to but that are no notes (images, PDFs, media, canvases)."""
-
-RESOLVER_VERSION = 2
-"""How `Resolver` picks among notes of one name (2: the nearest the linking note; 1: the nearest the root).
-An index whose links an older rule resolved has them resolved again by the next build, vectors kept."""
+RESOLVER_VERSION = 3
+"""How `Resolver` resolves links (3: a `../` path that reaches no note from its folder finds the one note of
+its path or name, as Obsidian does; 2: of notes of one name, the nearest the linking note; 1: the nearest
+the root). An index whose links an older rule resolved has them resolved again by the next build, vectors
+kept."""
 
 MARKDOWN_EMBED = "markdown-embed"
 """`notes.note.MARKDOWN_EMBED` (not imported: the note parser is no part of a query's imports)."""
@@ -73,16 +72,22 @@ def _escape(c: str) -> str:
     return f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
 
 
-def is_attachment(target: str) -> bool:
-    """True for a link to a file that is no note (`image.png`, `paper.pdf`): such a link is not unresolved."""
-    suffix = posixpath.splitext(target.partition("#")[0].strip())[1].lower().lstrip(".")
-    return suffix in ATTACHMENT_SUFFIXES
-
-
 def to_a_note(target: str, kind: str) -> bool:
     """Whether a link counts as one to a note (found; reaching none, unresolved or dead): not a tag's (a
-    tag without its page is no missing note) nor one to an attachment. `status` and `health` both ask."""
-    return kind != "tag" and not is_attachment(target)
+    tag without its page is no missing note), nor one to an attachment, nor one found to reach a file that
+    is no note or a folder (`FILE`, `FOLDER`). `status` and `health` both ask."""
+    return kind not in ("tag", FILE, FOLDER) and not is_attachment(target)
+
+
+def linked_path(target: str, source: str, kind: str) -> str | None:
+    """The vault path a link's target names as a file's path: a Markdown link's (and a `./` or `../` one's)
+    from its note's folder (`img/a.png` in `notes/x.md`: `notes/img/a.png`), from the root with a leading
+    `/`; a wikilink's from the root (`[[files/Makefile]]`). None when it climbs out of the vault."""
+    target = strip_scheme(target.strip()).replace("\\", "/")
+    relative = kind in MARKDOWN_KINDS or target.startswith(("./", "../"))
+    base = posixpath.dirname(source) if relative and not target.startswith("/") else ""
+    path = posixpath.normpath(posixpath.join(base, target.lstrip("/")))
+    return None if not target or path == ".." or path.startswith("../") else path
 
 
 def dialect_of(meta: Mapping[str, Any]) -> DialectConfig:
@@ -137,6 +142,8 @@ class Resolver:
         relative = kind in MARKDOWN_KINDS or target.startswith(("./", "../"))
         if relative and (hit := self._relative(target, source)):
             return hit
+        if relative and source and _CLIMBS.match(target):  # (a link in a note: a path typed by a user is
+            return self._climbed(target)  # from the vault's root, `../` out of it)
         key = name_key(target)
         if self.dialect.name == "dendron" and key.endswith(".*"):  # ![[a.b.*]]: a.b's children, by a.b
             key = key[:-2]
@@ -160,6 +167,20 @@ class Resolver:
             if hit := self._by_path.get(each.removeprefix("./")):
                 return hit
         return None
+
+    def _climbed(self, target: str) -> str | None:
+        """A path climbing out of its note's folder (`../../Other%20note.md`) that reaches no note from it:
+        as Obsidian finds it then, the note of its path from the vault's root (a folder: its index page), else
+        the one note whose path ends so or, for a bare name, whose file name it is; of several, none (which
+        one was meant is not known: the link stays unresolved)."""
+        key = name_key(_without_climbs(target))
+        if not key or key == ".":
+            return None
+        for each in (key, *(f"{key}/{page}" for page in _INDEX_PAGES)):
+            if hit := self._by_path.get(each):
+                return hit
+        hits = self._path_end(key) if "/" in key else self._by_name.get(key)
+        return hits[0] if hits and len(hits) == 1 else None
 
     def _path_end(self, key: str) -> list[str] | None:
         """The note whose path ends with `key` at a folder (Obsidian's partial paths: `sub/note` reaches
@@ -243,9 +264,10 @@ def link_report(links: Iterable[tuple[str, str, int | None]], dialect: str = "",
                 ) -> dict[str, Any]:
     """What became of a vault's links, from (target, kind, resolved note or None) rows: links to notes
     `found`, `resolved`, `unresolved` (with the `top_unresolved` targets and their counts), the `rate`
-    resolved, `attachments` (links to images, PDFs and the like, not counted as notes), counts `by_kind`,
+    resolved, `attachments` (links to images, PDFs and the like, and to other files that are no notes, not
+    counted as notes), `folders` (links to a folder of the vault without an index page), counts `by_kind`,
     and apart, `tags` (Dendron's tags link to `tags.*` notes; a tag without its note is no missing note)."""
-    found = resolved = attachments = 0
+    found = resolved = attachments = folders = 0
     missing: Counter[str] = Counter()  # by name_key: `Fixed issues` and `Fixed Issues` are one missing note
     spelled: dict[str, str] = {}
     kinds: Counter[str] = Counter()
@@ -255,7 +277,8 @@ def link_report(links: Iterable[tuple[str, str, int | None]], dialect: str = "",
             tags[dst is not None] += 1
             continue
         if dst is None and not to_a_note(target, kind):
-            attachments += 1
+            folders += kind == FOLDER
+            attachments += kind != FOLDER
             continue
         found += 1
         kinds[kind] += 1
@@ -268,6 +291,7 @@ def link_report(links: Iterable[tuple[str, str, int | None]], dialect: str = "",
             resolved += 1
     return {"dialect": dialect, "found": found, "resolved": resolved, "unresolved": found - resolved,
             "rate": round(resolved / found, 4) if found else 1.0, "attachments": attachments,
+            "folders": folders,
             "by_kind": dict(sorted(kinds.items())), "tags": {"found": tags.total(), "resolved": tags[True]},
             "top_unresolved": [{"target": spelled[k], "count": n} for k, n in missing.most_common(top)]}
 

@@ -18,9 +18,10 @@ from markdown_it.token import Token
 from notelink.notes.block import without_block
 from notelink.notes.formulas import without_math
 from notelink.notes.frontmatter import as_list, load_front_matter, split_front_matter
+from notelink.notes.targets import SCHEME, is_attachment
+from notelink.notes.tokenizer import without_spaces
 
 _TAG = re.compile(r"(?<![^\s(\[,;])#([^\W\d][\w/-]*|\d+[^\W\d][\w/-]*)")
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)  # a URL's (`https:`, `mailto:`), not a path's
 _URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]{0,31}://|www\.|mailto:)\S+", re.IGNORECASE)
 """(A scheme of at most 32 characters: unbounded, `a.a.a.…` made each word boundary scan to the end.)"""
 _COMMENT_SCAN = re.compile(r"^ {0,3}(`{3,}(?=[^`\n]*$)|~{3,})([^\n]*)$|``[^\n]*?``|`[^`\n]*`|%%",
@@ -29,9 +30,12 @@ _COMMENT_SCAN = re.compile(r"^ {0,3}(`{3,}(?=[^`\n]*$)|~{3,})([^\n]*)$|``[^\n]*?
 span on one line, or `%%`."""
 _FOOTNOTE = re.compile(r"\[\^[^\[\]\s]+\]")
 """A footnote's mark, `[^1]` or `[^note]`: read as nothing (its label gave words: `note`)."""
-_FOOTNOTE_DEFINITION = re.compile(r"^([ \t]*(?:>[ \t]?)*)\[\^[^\[\]\s]+\]:[ \t]?", re.MULTILINE)
-"""A footnote's definition opening its line, `[^1]: text`: read as its text (a one-word one was a link
-reference definition, its word lost)."""
+_FOOTNOTE_DEFINITION = re.compile(r"^([ \t]*(?:>[ \t]?)*)\[\^[^\[\]\s]+\]:[ \t]?([^\n]*"
+                                  r"(?:\n(?:[ \t]*(?=\n|\Z)|(?: {4}|\t)[^\n]*))*)", re.MULTILINE)
+"""A footnote's definition opening its line, `[^1]: text`, with the blank and indented lines after it: its
+later paragraphs, as Obsidian and Pandoc write them (a one-word one was a link reference definition, its
+word lost; an indented paragraph after a blank line read as code)."""
+_CONTINUATION = re.compile(r"^(?: {4}|\t)", re.MULTILINE)
 _CALLOUT = re.compile(r"^([ \t]*(?:>[ \t]*)+)\[![^\]\n]*\][+-]?", re.MULTILINE)
 """An Obsidian callout's type after its quote marks, `> [!tip]`: markup, as a reader sees it (its title or
 the type's name in the app's language), not the note's words (2,300 tokens of the help vaults: `tip`,
@@ -145,42 +149,67 @@ def _markdown() -> MarkdownIt:
 _MD = _markdown()
 
 
+_EDGES = frozenset("wikilink image link_open link_close em_open em_close strong_open strong_close s_open "
+                   "s_close".split())
+"""Inline tokens whose start and end are a word's: a link's text, emphasis (`参见[[描述]]`, `**重要**的`)."""
+
+
+class _Prose:
+    """An inline block's text as it is put together: at a markup edge (`_EDGES`) between two characters of
+    a script written without spaces, a space, so that no bigram spans it (`参见[[自定义分享链接#图片|图片]]`
+    gave `见图`, of two words)."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.edge = False
+
+    def add(self, text: str) -> None:
+        if not text:
+            return
+        if self.edge and self.parts and without_spaces(self.parts[-1][-1]) and without_spaces(text[0]):
+            self.parts.append(" ")
+        self.parts.append(text)
+        self.edge = False
+
+
 def _inline_text(children: list[Token], note: ParsedNote) -> str:
     """Prose of one inline block, collecting wikilinks and Markdown links on the way."""
-    parts: list[str] = []
+    prose = _Prose()
     for tok in children:
+        prose.edge = prose.edge or tok.type in _EDGES
         if tok.type == "wikilink":
             meta = tok.meta
             kind = "embed" if meta["embed"] else "wiki"
             if meta["target"]:
                 note.links.append(Link(meta["target"], kind, meta["heading"]))
             if not meta["embed"]:
-                parts.append(meta["alias"] or meta["target"])
+                prose.add(meta["alias"] or meta["target"])
+                prose.edge = True
         elif tok.type == "link_open":
             _add_markdown_link(str(tok.attrs.get("href", "")), note)
-        elif tok.type == "image" and not _SCHEME.match(src := str(tok.attrs.get("src", ""))):
+        elif tok.type == "image" and not SCHEME.match(src := str(tok.attrs.get("src", ""))):
             _add_markdown_link(src, note, MARKDOWN_EMBED)  # `![](Note.md)`: Obsidian's embed, wikilinks off
         elif tok.type == "text":
-            parts.append(tok.content)
+            prose.add(tok.content)
         elif tok.type in ("softbreak", "hardbreak", "code_inline", "html_inline"):
-            parts.append(" ")
+            prose.add(" ")
             if tok.type == "code_inline":
                 _ref(note, tok.content)
-    return "".join(parts)
+    return "".join(prose.parts)
 
 
 def _add_markdown_link(href: str, note: ParsedNote, kind: str = "markdown") -> None:
-    """Keeps links to local notes (`other.md`, `sub/My%20note.md`, `Note#Heading`); `kind`: `markdown`, or
-    `MARKDOWN_EMBED` for an image's source."""
+    """Keeps links to local notes (`other.md`, `sub/My%20note.md`, `Note#Heading`) and attachments
+    (`img/photo.png`, `files/report.pdf`); `kind`: `markdown`, or `MARKDOWN_EMBED` for an image's source."""
     if not href or href.startswith("#"):
         return
-    if _SCHEME.match(href):
+    if SCHEME.match(href):
         _ref(note, unquote(href))
         return
     path, _, heading = (unquote(part) for part in href.partition("#"))  # `%23` is a `#` of the file name
     suffix = PurePosixPath(path).suffix.lower()
-    if suffix in ("", ".md", ".markdown"):
-        note.links.append(Link(path, kind, heading))
+    if suffix in ("", ".md", ".markdown") or is_attachment(path):  # (an attachment's: counted as one, as
+        note.links.append(Link(path, kind, heading))  # a wikilink's `![[photo.png]]`)
 
 
 def _prose(text: str, note: ParsedNote) -> str:
@@ -325,7 +354,7 @@ def _plain_prose(text: str, note: ParsedNote, alias_first: bool = False) -> str:
     collected with their text kept, images dropped (an image of a note kept as an embed of it)."""
     def link(m: re.Match[str]) -> str:
         if m.group(1):
-            if not _SCHEME.match(m.group(3)):
+            if not SCHEME.match(m.group(3)):
                 _add_markdown_link(m.group(3), note, MARKDOWN_EMBED)
             return " "
         _add_markdown_link(m.group(3), note)
@@ -394,6 +423,14 @@ def _without_comments(body: str) -> str:
     return "".join(out) + body[kept:]
 
 
+def _footnotes_as_text(body: str) -> str:
+    """`body` with each footnote's definition read as its text: the mark opening it left out, and its later
+    paragraphs (indented one level, after a blank line) no longer indented, so not read as code."""
+    if "[^" not in body:
+        return body
+    return _FOOTNOTE_DEFINITION.sub(lambda m: m.group(1) + _CONTINUATION.sub("", m.group(2)), body)
+
+
 def parse_note(text: str, stem: str, alias_first: bool = False) -> ParsedNote:
     """Parses a note's text; `stem` (file name without `.md`) is the title of last resort. `alias_first`
     reads `[[a|b]]` as alias `a` of note `b`, as Dendron writes them (`notelink.notes.dialect`).
@@ -403,7 +440,7 @@ def parse_note(text: str, stem: str, alias_first: bool = False) -> ParsedNote:
     fm, warning = load_front_matter(raw_fm)
     note = ParsedNote(title="", warning=warning)
     read = without_math(_without_comments(body[:PLAIN_CHARS]))  # (math only where read: finding it is linear
-    body = _CALLOUT.sub(r"\1", _FOOTNOTE_DEFINITION.sub(r"\1", read + body[PLAIN_CHARS:]))  # but not free)
+    body = _CALLOUT.sub(r"\1", _footnotes_as_text(read + body[PLAIN_CHARS:]))  # but not free)
     _parse_body(body, note, alias_first)
     fm_title = fm.get("title")
     if isinstance(fm_title, (str, int, float)) and str(fm_title).strip():

@@ -155,6 +155,12 @@ def word_shaped(token: str) -> bool:
     return not (_ID_LIKE.search(token) or _QUANTITY.fullmatch(token))
 
 
+def without_spaces(ch: str) -> bool:
+    """Whether character `ch` is of a script written without spaces between words (Han, kana, Thai, Lao,
+    Khmer, Myanmar), whose words the tokenizer reads as bigrams."""
+    return _HAS_NOSPACE.match(ch) is not None
+
+
 def is_fragment(token: str) -> bool:
     """True for a bigram that is part of a word rather than one (Thai, Lao, Khmer, Myanmar; a kanji with
     a hiragana ending): trained on, but no concept to show."""

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from notelink.errors import VaultError
 from notelink.notes.ignore import Ignore
+from notelink.notes.targets import FILE, FOLDER
 
 _BINARY_SNIFF = 8192
 
@@ -363,3 +364,12 @@ def _lexically_inside(root: Path, path: Path) -> str | None:
 
 def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
+
+
+def on_disk(root: Path, path: str, folders: bool = True) -> str:
+    """What vault path `path` is on disk, for a link that reaches no note: `FOLDER` (with `folders`), `FILE`
+    (a file that is no note: `*.md` aside), else "" (nothing there, or a note's file notelink left out)."""
+    full = os.path.join(root, path)
+    if folders and os.path.isdir(full):
+        return FOLDER
+    return FILE if not path.lower().endswith(".md") and os.path.isfile(full) else ""

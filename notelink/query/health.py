@@ -120,8 +120,7 @@ def health(index: Index, limit: int = 20, progress: Progress | None = None) -> H
 
 def _dead_ends(index: Index, orphans: list[str]) -> list[str]:
     """Those of `orphans` that have links out, every one dead (to no note): no note links with them."""
-    rows = index.db.execute("SELECT src, target, kind FROM links WHERE dst IS NULL")
-    dead = {index.notes[src].path for src, target, kind in rows if to_a_note(target, kind)}
+    dead = {index.notes[src].path for src, target, kind in index.unresolved_links if to_a_note(target, kind)}
     return [p for p in orphans if p in dead]
 
 
@@ -169,7 +168,8 @@ def related_notes(index: Index, wanted: set[int],
 def dead_links(index: Index, limit: int = 20) -> list[DeadLink]:
     """Targets of links that reach no note, with the notes that link to each (the first `limit`, by path)
     and the notes it may have meant (an id's note, as zk resolves it, else close names); most linked-to
-    first. The links are those `status` counts unresolved (`links.to_a_note`: no tag, no attachment)."""
+    first. The links are those `status` counts unresolved (`links.to_a_note`: no tag, no attachment, no file
+    or folder of the vault that is no note: `Index.unresolved_links`)."""
     sources, kinds = _unresolved(index)
     names: dict[str, list[str]] = defaultdict(list)
     for n in index.notes:
@@ -217,7 +217,7 @@ def _unresolved(index: Index) -> tuple[dict[str, set[str]], dict[str, Counter[st
     """Each dead target's linking notes, and how many of its links are written in each syntax."""
     sources: dict[str, set[str]] = defaultdict(set)
     kinds: dict[str, Counter[str]] = defaultdict(Counter)
-    for src, target, kind in index.db.execute("SELECT src, target, kind FROM links WHERE dst IS NULL"):
+    for src, target, kind in index.unresolved_links:
         if to_a_note(target, kind):
             sources[target].add(index.notes[src].path)
             kinds[target][kind] += 1

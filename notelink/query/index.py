@@ -7,6 +7,7 @@ imported when note vectors are first multiplied (`note_vecs`).
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import sqlite3
 from collections.abc import Sequence
@@ -43,15 +44,18 @@ class Index(NoteLookup, WordQuestions, NoteConcepts):
     reading: RelatedConfig = RelatedConfig()
     """Which related notes are weak (`Related.weak`, and the exports' `weak`)."""
 
-    def __init__(self, gen: Path, pin: IO[bytes] | None = None, reading: RelatedConfig | None = None) -> None:
+    def __init__(self, gen: Path, pin: IO[bytes] | None = None, reading: RelatedConfig | None = None,
+                 vault: Path | None = None) -> None:
         """The generation `gen`; `reading`: which related notes are weak, as the config file says (the
-        built-in cut when None)."""
+        built-in cut when None); `vault`: its vault's folder (the one its build recorded when None)."""
         self.gen, self._pin = gen, pin
         if reading is not None:
             self.reading = reading
         self.key = generation_key(gen)  # (before reading it: a generation replaced meanwhile is read again)
         check_generation(gen).raise_if_damaged()
         self.db, self.meta = open_generation(gen)
+        built = self.meta.get("vault")
+        self.vault = vault if vault is not None else Path(built) if built else None
         try:
             self._load()
         except (sqlite3.DatabaseError, OSError, ValueError, KeyError, TypeError) as exc:
@@ -359,9 +363,12 @@ class Index(NoteLookup, WordQuestions, NoteConcepts):
 
     @functools.cached_property
     def link_report(self) -> dict[str, Any]:
-        """What became of the vault's links (`links.link_report`), counted once per generation: 0.1-0.2 s on
-        obsidian-help's 7,758 links, which `status` would otherwise pay at every call."""
-        return link_report(self.db.execute("SELECT target, kind, dst FROM links"), dialect_of(self.meta).name)
+        """What became of the vault's links (`links.link_report`; those to no note as `unresolved_links`
+        reads them), counted once per generation: 0.1-0.2 s on obsidian-help's 7,758 links, which `status`
+        would otherwise pay at every call."""
+        found = self.db.execute("SELECT target, kind, dst FROM links WHERE dst IS NOT NULL")
+        unresolved = ((target, kind, None) for _, target, kind in self.unresolved_links)
+        return link_report(itertools.chain(found, unresolved), dialect_of(self.meta).name)
 
     def languages(self) -> dict[str, int]:
         """Notes per detected language (whose stop words they lost), most first; "" = stop words kept."""

@@ -13,7 +13,8 @@ from typing import Any
 
 from notelink.errors import NotFound, echoed
 from notelink.notes.dialect import other_names, page_name
-from notelink.notes.links import Resolver, dialect_of, name_key
+from notelink.notes.links import MARKDOWN_KINDS, Resolver, dialect_of, linked_path, name_key, to_a_note
+from notelink.notes.vault import on_disk
 from notelink.query.accents import unaccented
 from notelink.query.answers import NoteInfo
 
@@ -25,6 +26,8 @@ class NoteLookup:
     by_path: dict[str, NoteInfo]
     db: sqlite3.Connection
     meta: dict[str, Any]
+    vault: Path | None
+    """The vault folder, for what links that reach no note reach on disk (`unresolved_links`)."""
 
     @property
     def _resolver(self) -> Resolver:
@@ -46,6 +49,20 @@ class NoteLookup:
         if path is None:
             raise NotFound("note", query, _meant(query, self.notes), self._skipped_file(rel))
         return self.by_path[path]
+
+    @functools.cached_property
+    def unresolved_links(self) -> list[tuple[int, str, str]]:
+        """(linking note's id, target, kind) of each link that reaches no note; one that reaches a file that
+        is no note, or (a Markdown link) a folder without an index page, on disk now has kind `FILE` or
+        `FOLDER` (`links.to_a_note`: no dead link). Read once; the files looked at only for these links."""
+        rows = self.db.execute("SELECT src, target, kind FROM links WHERE dst IS NULL").fetchall()
+        return [(src, target, self._on_disk(src, target, kind) or kind) for src, target, kind in rows]
+
+    def _on_disk(self, src: int, target: str, kind: str) -> str:
+        if self.vault is None or not to_a_note(target, kind):
+            return ""
+        path = linked_path(target, self.notes[src].path, kind)
+        return on_disk(self.vault, path, kind in MARKDOWN_KINDS) if path is not None else ""
 
     def link_target(self, target: str, source: str, kind: str = "wiki") -> NoteInfo | None:
         """The note a link written in note `source` reaches, as the index resolves it (`kind` "markdown": a

@@ -14,6 +14,7 @@ from markdown_it.token import Token
 
 from notelink.notes.dialect import strip_scheme, without_range
 from notelink.notes.frontmatter import split_front_matter
+from notelink.notes.targets import SCHEME
 from notelink.query.answers import NoteInfo
 
 NOTE_SCHEME = "notelink:"
@@ -251,14 +252,11 @@ def dendron_titles(paths: Iterable[tuple[str, str]]) -> Callable[[str], str | No
     return lambda name: by_name.get(name.casefold())
 
 
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
-
-
 def local_href(href: str) -> str | None:
     """The target of a Markdown link into the vault (its href unquoted: `../Other note.md#a-heading`,
     `#a-heading`) as an app target (`MARKDOWN_LINK` + href), or None for a URL (`https:`, `mailto:`,
     `//host`) or none."""
-    if not href or href.startswith("//") or _SCHEME.match(href):
+    if not href or href.startswith("//") or SCHEME.match(href):
         return None
     return MARKDOWN_LINK + href
 

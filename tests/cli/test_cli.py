@@ -617,4 +617,14 @@ def test_status_reports_links_found_resolved_and_missing(capsys, make_vault, tmp
     assert (links["found"], links["resolved"], links["unresolved"], links["attachments"]) == (6, 3, 3, 1)
     assert links["top_unresolved"] == [{"target": "nope", "count": 2}, {"target": "gone", "count": 1}]
     _, text, _ = run(capsys, "status", str(vault), "--index-dir", ix)
-    assert "Links (obsidian): 6 to notes, 3 resolved (50%), 3 unresolved; 1 to attachments" in text
+    assert "Links (obsidian): 6 to notes, 3 resolved (50%), 3 unresolved; 1 to attachments\n" in text
+
+
+def test_status_says_how_many_links_reach_a_folder(capsys, make_vault, tmp_path: Path) -> None:
+    """A Markdown link to a folder of the vault without an index page is no missing note: said apart."""
+    vault = make_vault({"a.md": "[b](b.md) [assets](assets/) ![](assets/pic.png)", "b.md": "x",
+                        "assets/pic.png": b"\x89PNG"})
+    ix = indexed(capsys, vault, tmp_path)
+    _, text, _ = run(capsys, "status", str(vault), "--index-dir", ix)
+    assert "Links (markdown): 1 to notes, 1 resolved (100%), 0 unresolved; 1 to attachments; 1 to folders" \
+        in text

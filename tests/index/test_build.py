@@ -8,6 +8,7 @@ import pytest
 from notelink.config import DialectConfig, IndexConfig
 from notelink.errors import NotFound, VaultError
 from notelink.index.build import build_index
+from notelink.notes.links import RESOLVER_VERSION
 from notelink.query.index import Index
 
 from ..conftest import FAST, snapshot
@@ -297,7 +298,7 @@ def test_an_index_whose_links_an_older_rule_resolved_is_linked_again_vectors_kep
     assert any(w.startswith("links resolved again") for w in again.warnings)
     index = Index.open(ix)
     assert index.links_from(start) == {index.by_path["de/Hilfe/Canvas.md"].id}
-    assert index.meta["update"]["mode"] == "carried" and index.meta["resolver_version"] == 2
+    assert index.meta["update"]["mode"] == "carried" and index.meta["resolver_version"] == RESOLVER_VERSION
     index.close()
     assert build_index(vault, ix, FAST).up_to_date
 

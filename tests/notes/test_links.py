@@ -81,6 +81,20 @@ def test_markdown_links_are_relative_to_the_source() -> None:
     assert r.resolve("../../outside.md", "a.md", "markdown") is None
 
 
+def test_a_climbing_markdown_link_that_misses_finds_the_one_note_of_its_name() -> None:
+    """A `../` path that reaches no note from its folder (a note moved, a link copied from another vault) is
+    found as Obsidian finds it then: by its path from the root, its path's end, or its file name, when one
+    note has it; of several, none (which was meant is not known)."""
+    r = Resolver([("deep/sub/Other note.md", "Other note", []), ("deep/Twin.md", "T", []),
+                  ("deep/sub/Twin.md", "T", []), ("Plugins/index.md", "Plugins", [])])
+    assert r.resolve("../../Other note.md", "a.md", "markdown") == "deep/sub/Other note.md"
+    assert r.resolve("../sub/Other note.md", "x/y.md", "markdown") == "deep/sub/Other note.md"
+    assert r.resolve("../../Plugins/", "a/b/c.md", "markdown") == "Plugins/index.md"
+    assert r.resolve("../Twin.md", "a/b.md", "markdown") is None  # two notes are called so
+    assert r.resolve("../sub/Twin.md", "a/b.md", "markdown") == "deep/sub/Twin.md"
+    assert r.resolve("../Nothing.md", "a/b.md", "markdown") is None
+
+
 def test_named_lists_every_note_a_bare_name_could_mean() -> None:
     from notelink.notes.links import Resolver
 
@@ -239,3 +253,26 @@ def test_unresolved_targets_are_counted_by_name() -> None:
             ("x", "wiki", None), ("x.md", "markdown", None)]
     assert link_report(rows)["top_unresolved"] == [{"target": "dendron://v/x", "count": 3},
                                                    {"target": "Fixed issues", "count": 2}]
+
+
+def test_the_path_a_link_names_as_a_file() -> None:
+    """A Markdown link's path is from its note's folder (from the root with `/`), a wikilink's from the root;
+    one climbing out of the vault names none."""
+    from notelink.notes.links import linked_path
+
+    assert linked_path("../img/a.png", "notes/x.md", "markdown-embed") == "img/a.png"
+    assert linked_path("files/Makefile", "notes/x.md", "markdown") == "notes/files/Makefile"
+    assert linked_path("/files/Makefile", "notes/x.md", "markdown") == "files/Makefile"
+    assert linked_path("files/Makefile", "notes/x.md", "wiki") == "files/Makefile"
+    assert linked_path("../Plugins/", "a/b.md", "markdown") == "Plugins"
+    assert linked_path("../../x.pdf", "a.md", "markdown") is None
+
+
+def test_links_to_files_and_folders_count_apart_from_notes() -> None:
+    from notelink.notes.links import link_report
+    from notelink.notes.targets import FILE, FOLDER
+
+    rows = [("a", "wiki", 1), ("gone", "wiki", None), ("Makefile", FILE, None), ("pic.png", "markdown", None),
+            ("assets", FOLDER, None)]
+    report = link_report(rows)
+    assert (report["found"], report["unresolved"], report["attachments"], report["folders"]) == (2, 1, 2, 1)

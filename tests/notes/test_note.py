@@ -45,12 +45,24 @@ def test_markdown_links_to_notes_only() -> None:
 
 def test_a_markdown_image_of_a_note_is_an_embed() -> None:
     """Obsidian with wikilinks off writes `![[Note]]` as `![](Note.md)`: a link to the note, read as a
-    Markdown link's path; an image of a picture or of the web is no link to a note."""
+    Markdown link's path; an image of a picture is a link to an attachment (as `![[pic.png]]` is), of the
+    web no link."""
     text = "![](sub/Note%20B.md#Setup) ![alt](<Other note>) ![](pic.png) ![](https://x.org/a.md) [t](c.md)"
     n = parse_note(text, "f")
     assert n.links == [Link("sub/Note B.md", MARKDOWN_EMBED, "Setup"), Link("Other note", MARKDOWN_EMBED),
-                       Link("c.md", "markdown")]
+                       Link("pic.png", MARKDOWN_EMBED), Link("c.md", "markdown")]
     assert n.refs == []  # (an image's URL is no reference to a note by name)
+
+
+def test_markdown_links_to_attachments_are_kept_as_wikilinks_to_them_are() -> None:
+    """`![](img/photo.png)` and `[the PDF](files/report.pdf)` were dropped, so status and health never
+    counted them as attachments, where `![[photo.png]]` was; a file of a type no attachment is still left
+    out (`[data](x.yaml)`), a path without one kept (it may be a note's, or a folder)."""
+    text = ("![](img/photo.png) [the PDF](files/report%20v2.pdf#page=2) [data](x.yaml) [make](files/Makefile)"
+            "\n\nMore text.")
+    assert parse_note(text, "f").links == [Link("img/photo.png", MARKDOWN_EMBED),
+                                           Link("files/report v2.pdf", "markdown", "page=2"),
+                                           Link("files/Makefile", "markdown")]
 
 
 def test_inline_and_front_matter_tags() -> None:
@@ -171,3 +183,20 @@ def test_a_callouts_type_is_no_text() -> None:
     every language's vault); its title and body are text."""
     text = "> [!tip] Keep notes small\n> Split them.\n\n> [!warning]-\n> Backups matter.\n\n>> [!info]+ Deep"
     assert parse_note(text, "f").paragraphs == ["Keep notes small Split them.", "Backups matter.", "Deep"]
+
+
+def test_a_footnotes_later_paragraphs_are_its_text_not_code() -> None:
+    """Obsidian and Pandoc write a footnote's later paragraphs indented after a blank line: they read as
+    indented code, their words lost to search and training. An indented code block elsewhere stays code."""
+    text = ("Compost needs air.[^1]\n\n[^1]: Turning weekly helps.\n\n    Worms like it damp.\n"
+            "    Lanterns too.\n\n\tA tabbed third one.\n\nBack in the note.\n\n    real_code = 1\n")
+    note = parse_note(text, "f")
+    assert note.paragraphs == ["Compost needs air.", "Turning weekly helps.", "Worms like it damp. Lanterns "
+                               "too.", "A tabbed third one.", "Back in the note."]
+
+
+def test_a_markup_edge_between_cjk_characters_is_a_word_boundary() -> None:
+    """A link's text and emphasis start and end words: `参见[[描述]]` gave the bigram `见描`, of two words
+    (`见图`, `和社` among the Chinese help's concepts). Between letters of spaced scripts nothing changes."""
+    text = "参见[[自定义分享链接#图片|图片]]和**重要**的[链接](a.md)。See [[Note]]s and **bold**ly."
+    assert parse_note(text, "f").paragraphs == ["参见 图片 和 重要 的 链接。See Notes and boldly."]

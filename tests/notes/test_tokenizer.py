@@ -126,3 +126,9 @@ def test_a_version_is_one_number() -> None:
     assert tokenize("see v0.14.2, or V1.2", numbers=True) == ["see", "v0.14.2", "v1.2"]
     assert is_number("v0.14.2") and is_number("3.11") and not is_number("v2")
     assert tokenize("api v2 and v2.0-beta") == ["api", "v2", "beta"]  # (no dots: a word, as `mp3` is)
+
+
+def test_scripts_written_without_spaces() -> None:
+    from notelink.notes.tokenizer import without_spaces
+
+    assert [without_spaces(c) for c in "链かカไ a한,"] == [True, True, True, True, False, False, False, False]

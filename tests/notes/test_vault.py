@@ -316,3 +316,15 @@ def test_a_path_to_a_note_is_read_lexically_when_no_file_has_it_as_typed(make_va
     assert path_in_vault(root, "Plugins/Canvas.md") == canvas  # a file from the current folder
     assert path_in_vault(root, canvas) == canvas  # no such file here: the vault's path
     assert path_in_vault(root, f"../{nfc}") == nfc
+
+
+def test_what_a_path_a_link_names_is_on_disk(tmp_path: Path) -> None:
+    """A file that is no note, a folder (when asked), or nothing: a left-out note's file is no file."""
+    from notelink.notes.vault import on_disk
+
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "Makefile").write_text("all:")
+    (tmp_path / "draft.md").write_text("# Draft")
+    assert [on_disk(tmp_path, p) for p in ("Makefile", "assets", "draft.md", "gone", "a" * 5000)] == [
+        "file", "folder", "", "", ""]
+    assert on_disk(tmp_path, "assets", folders=False) == ""

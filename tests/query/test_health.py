@@ -192,6 +192,22 @@ def test_a_dead_link_with_a_dot_in_its_name_is_dead_and_an_attachment_is_not(tmp
     assert len(dead) == index.link_report["unresolved"]
 
 
+def test_markdown_links_to_files_and_folders_are_no_dead_links(tmp_path: Path) -> None:
+    """Markdown images and links to attachments count as attachments (missing or not), as `![[photo.png]]`
+    does; a link to a file that is no note (`files/Makefile`) or to a folder without an index page is no
+    dead link; a folder with one reaches it; a missing folder or note is dead."""
+    index = _index_of(tmp_path, {
+        ".obsidian/": "", "img/photo.png": "", "files/Makefile": "all:", "Empty/data.txt": "x",
+        "Plugins/index.md": "# Plugins\n\nAll of them.",
+        "sub/Source.md": "# Source\n\n![](../img/photo.png) ![](../img/missing.png) [pdf](../files/r.pdf) "
+                         "[make](../files/Makefile) [[files/Makefile]] [plugins](../Plugins/) [e](../Empty/) "
+                         "[e2](../Empty) [nope](../Nope/) [[Nowhere]] [[Empty]]"})
+    assert {d.target for d in health_mod.dead_links(index)} == {"../Nope/", "Nowhere", "Empty"}
+    report = index.link_report
+    assert (report["unresolved"], report["resolved"]) == (3, 1)
+    assert (report["attachments"], report["folders"]) == (5, 2)
+
+
 def test_dendron_dead_links_are_listed_and_a_tag_without_its_note_is_not(tmp_path: Path) -> None:
     index = _index_of(tmp_path, {
         "dendron.yml": "version: 5\nworkspace:\n  vaults:\n    - fsPath: notes\n",
