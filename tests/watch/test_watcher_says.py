@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 
 import pytest
 
 from notelink.watch.watcher import WatchEvent
 
-from .helpers import Watching, settle
+from .helpers import Watching, said_at_last, settle
 
 KEPT = "word vectors kept as they were (no retraining)"
 
@@ -68,14 +69,47 @@ def test_a_link_written_is_no_move_or_removal(watching: Watching) -> None:
     assert "moves" not in ev.message
 
 
-def test_a_touch_is_said_same_text(watching: Watching, caplog) -> None:
-    vault, _, rec, w = watching
+def test_a_touch_chmod_or_same_bytes_of_every_note_is_no_change(watching: Watching, caplog) -> None:
+    """`chmod -R`, a `touch` of every note, a checkout writing the same bytes: was "changed: ... and 17
+    more" (the app's toast "18 changed ...; updating related notes…"), then "touched, same text as
+    indexed". Now no event, no build, one log line; a real edit in the same burst is the batch alone."""
+    vault, ix, rec, w = watching
     caplog.set_level(logging.INFO, logger="notelink")
-    os.utime(vault / "bread/bread 2.md")
-    rec.wait_for(lambda: bool(rec.kinds("current")))
-    done = f"touched, same text as indexed: bread/bread 2.md; generation {w.generation} stays live"
-    assert rec.kinds("current")[0].message == done and done in _said(caplog)
-    assert rec.kinds("current")[0].said == "changed: bread/bread 2.md"  # (for the app: as its first toast)
+    notes, live = sorted(vault.rglob("*.md")), w.generation
+    for note in notes:
+        note.chmod(0o600)
+    _no_change_for(caplog, len(notes))
+    caplog.clear()
+    for note in notes:
+        os.utime(note)
+    _no_change_for(caplog, len(notes))
+    caplog.clear()
+    other = vault / "stars/stars 1.md"
+    other.write_bytes(other.read_bytes())  # same bytes, written again
+    said_at_last(caplog, "no change: stars/stars 1.md touched, same text as indexed")
+    assert not rec.kinds("changed") and not rec.kinds("current") and w.generation == live
+    before = len(rec.kinds("indexed"))
+    for note in notes:
+        os.utime(note)
+    (vault / "bread/bread 2.md").write_text("# Bread 2\n\nquokka marmalade crumb\n", encoding="utf-8")
+    settle(vault, ix, rec, before)
+    assert [e.message for e in rec.kinds("changed")] == ["changed: bread/bread 2.md"]
+    assert rec.kinds("indexed")[-1].said == "changed: bread/bread 2.md"
+
+
+def _no_change_for(caplog: pytest.LogCaptureFixture, n: int) -> None:
+    """Waits for the log to say `n` notes were no change (in one batch, or several when the burst was
+    slow)."""
+    def said() -> int:
+        lines = [line for line in _said(caplog) if line.startswith("no change: ")]
+        whats = [line.removeprefix("no change: ").removesuffix(" touched, same text as indexed")
+                 for line in lines]
+        return sum(int(w.split()[0]) if w.endswith(" notes") else len(w.split(", ")) for w in whats)
+    end = time.monotonic() + 120
+    while said() < n:
+        assert time.monotonic() < end, f"the log said {said()} notes were no change, not {n}"
+        time.sleep(0.05)
+    assert said() == n
 
 
 def test_a_note_renamed_and_back_is_said_so(watching: Watching, caplog) -> None:
