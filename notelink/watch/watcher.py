@@ -72,6 +72,7 @@ class VaultWatcher:
         self._listener = Listener(on_event, self._debouncer.wake)
         self._moves = Moves()  # renames the observer saw, taken with their batch
         self._known: tuple[Path | None, Indexed] = (None, NOTHING)  # `_indexed`
+        self._noted: set[str] = set()  # the builds' notes said (`_notes`)
         self._feed = ChangeFeed(self.vault, self._exclude, self.cfg.rescan_s, self._debouncer, self._listener,
                                 self._moves)
         self._unsettled = Unsettled(self.vault, self.cfg.settle)
@@ -333,6 +334,7 @@ class VaultWatcher:
         if s.up_to_date:
             self._found_current(s.generation, paths, known, batch)
             return
+        self._notes(s.warnings)
         done, same_words = batch.skipping(skipped), s.mode == "carried"
         said = done.said(same_words) if paths else ""
         message = describe_build(s, said or CARRIED)
@@ -340,6 +342,13 @@ class VaultWatcher:
         self._listener.emit(WatchEvent("indexed", paths, generation=s.generation, message=message,
                                        retrain_reason=s.retrain_reason, said=said,
                                        brief=done.brief(same_words) if paths else ""))
+
+    def _notes(self, warnings: list[str]) -> None:
+        """Logs a new build's notes (the dialect kept though the links now suggest another...), each once."""
+        for note in warnings:
+            if note not in self._noted:
+                self._noted.add(note)
+                log.warning("note: %s", note)
 
     def _found_current(self, generation: int, paths: tuple[str, ...], known: int, batch: Batch) -> None:
         """Ends what the log said an update began (a batch's "updating the index for ...", or a wait for

@@ -231,3 +231,24 @@ def test_a_generation_another_process_built_is_said(watching: Watching, caplog) 
     done = f"the index is current: generation {built.generation} was built by another process"
     assert rec.kinds("current")[-1].message == done and done in _said(caplog)
     assert w.generation == built.generation
+
+
+def test_notes_of_another_dialect_added_keep_the_dialect_and_say_so(watching: Watching, caplog) -> None:
+    """A batch of Dendron notes (`[[alias|target]]`) added to an Obsidian vault flipped the dialect the
+    update read every note in ("full retrain: the dialect changed (obsidian → dendron)"): the old notes'
+    links then read alias-first. The index keeps its dialect, and the log says why once."""
+    vault, ix, rec, _ = watching
+    caplog.set_level(logging.INFO, logger="notelink")
+    before = len(rec.kinds("indexed"))
+    for i in range(40):
+        (vault / f"proj.item{i}.md").write_text(
+            f"# Item {i}\n\nagenda budget roadmap\n\n[[next|proj.item{(i + 1) % 40}]] "
+            f"[[before|proj.item{(i - 1) % 40}]]\n", encoding="utf-8")
+    settle(vault, ix, rec, before)
+    assert not any("dialect" in e.retrain_reason for e in rec.kinds("indexed"))
+    end = time.monotonic() + 120  # (said after the generation is switched in)
+    while not (said := [line for line in _said(caplog) if "now look like dendron links" in line]):
+        assert time.monotonic() < end, "the log never said the links now look like another dialect's"
+        time.sleep(0.05)
+    assert len(said) == 1 and said[0].startswith("note: the vault's links now look like dendron links, but "
+                                                 "the index keeps reading them as obsidian links")
