@@ -231,7 +231,8 @@ class VaultWatcher:
             log.debug("holding %s until the save finishes", ", ".join(held))
             self._debouncer.hold(batch, self._unsettled.until(held))
             return
-        taken, indexed = self._moves.take(batch), self._indexed()
+        indexed = self._indexed()
+        taken = self._moves.take(batch).saves(None if indexed is None else indexed.paths)
         batch = changed_only(self.vault, batch, taken.named, indexed, self._stop.is_set)
         if not batch:
             return

@@ -252,3 +252,20 @@ def test_notes_of_another_dialect_added_keep_the_dialect_and_say_so(watching: Wa
         time.sleep(0.05)
     assert len(said) == 1 and said[0].startswith("note: the vault's links now look like dendron links, but "
                                                  "the index keeps reading them as obsidian links")
+
+
+def test_an_atomic_save_through_a_temporary_note_is_said_changed(watching: Watching) -> None:
+    """A save written to a temporary `.md` file and renamed over the note (Python's `tempfile` with
+    `suffix=".md"`, some editors' and plugins' atomic saves) was said "moved bread/tmpab12.md → bread/bread
+    2.md" (and its toast "Moved ..."): the note changed, nothing moved."""
+    import tempfile
+
+    vault, ix, rec, _ = watching
+    before = len(rec.kinds("indexed"))
+    fd, tmp = tempfile.mkstemp(suffix=".md", dir=vault / "bread")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write("# Bread 2\n\nquokka marmalade crumb\n")
+    os.replace(tmp, vault / "bread/bread 2.md")
+    settle(vault, ix, rec, before)
+    assert rec.kinds("changed")[-1].message == "changed: bread/bread 2.md"
+    assert rec.kinds("changed")[-1].moves == ()
