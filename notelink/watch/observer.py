@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from watchdog import events
 from watchdog.events import (
     DirCreatedEvent,
     DirDeletedEvent,
@@ -36,11 +37,15 @@ RETRY_MAX_S = 300.0
 every 5 minutes, said once in the log."""
 
 
-EVENTS: list[type[FileSystemEvent]] = [FileCreatedEvent, FileModifiedEvent, FileClosedEvent, FileMovedEvent,
-                                        FileDeletedEvent, DirCreatedEvent, DirMovedEvent, DirDeletedEvent]
+_ATTRIB: list[type[FileSystemEvent]] = [e] if (e := getattr(events, "FileAttribEvent", None)) else []
+EVENTS: list[type[FileSystemEvent]] = [
+    FileCreatedEvent, FileModifiedEvent, FileClosedEvent, FileMovedEvent, FileDeletedEvent, DirCreatedEvent,
+    DirMovedEvent, DirDeletedEvent, *_ATTRIB]
 """The events the observer asks the OS for: no opens and reads-then-closes. inotify reports those for every
 file read, and a build or reconcile reads every note: obsidian-help's 2,331 notes read once were 4,662
-events handed to Python to be dropped (a 100,000-note vault: 200,000, where the kernel queues 16,384)."""
+events handed to Python to be dropped (a 100,000-note vault: 200,000, where the kernel queues 16,384).
+A chmod or touch (watchdog 7's `FileAttribEvent`, a modified event before) is still asked for: a note
+skipped as unreadable may now be readable (the watcher drops the others: `sametext.py`)."""
 
 
 def make_observer() -> Any:

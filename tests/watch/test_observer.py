@@ -177,3 +177,26 @@ def test_reading_notes_is_no_event(tmp_path: Path) -> None:
         obs.stop()
     assert not [e for e in seen if e[0] in ("opened", "closed_no_write")], seen
     assert ("created", "last.md") in seen
+
+
+def test_a_chmod_is_still_an_event(tmp_path: Path) -> None:
+    """Asking for changes only (no opens) dropped chmod and touch too: a note skipped as unreadable that was
+    made readable waited for the next reconcile."""
+    import threading
+
+    note = tmp_path / "a.md"
+    note.write_text("bread", encoding="utf-8")
+    arrived = threading.Event()
+
+    class Recording(FileSystemEventHandler):
+        def on_any_event(self, event) -> None:  # type: ignore[no-untyped-def]
+            if event.src_path.endswith("a.md"):
+                arrived.set()
+
+    obs = VaultObserver(tmp_path, Recording())
+    assert obs.start() == ""
+    try:
+        note.chmod(0o600)
+        assert arrived.wait(60)
+    finally:
+        obs.stop()
