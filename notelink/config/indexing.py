@@ -95,7 +95,8 @@ class IndexConfig:
     and the vault's `.gitignore` and `.notelinkignore` files. None: the list saved with the index by the
     build before (so `notelink index --exclude X` once is kept by later builds, the watcher and the app)."""
     dialect: DialectConfig = field(default_factory=DialectConfig)
-    """The vault's link dialect (`--dialect`); `auto` is resolved by each build."""
+    """The vault's link dialect (`--dialect`); `auto`: the app's marker files, else the dialect the index was
+    built in, detected from the links by its first build (or `--force`) and kept (`index/dialect.py`)."""
     keep_dialect: bool = True
     """With dialect `auto`: a dialect named for the index's last build (`--dialect zk` once) is kept by later
     builds, the watcher and the app; False (`--dialect auto`) detects it again. Not saved with the index."""

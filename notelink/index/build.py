@@ -15,6 +15,7 @@ import scipy.sparse as sp
 from notelink.config import IncrementalConfig, IndexConfig, NoteVectorConfig, TrainConfig
 from notelink.errors import Cancelled, NotelinkError, OtherVaultsIndex
 from notelink.index import checkpoint
+from notelink.index.dialect import named_dialect, reading
 from notelink.index.generation import Mentions, write_generation
 from notelink.index.lazy import Lazy
 from notelink.index.lexicon import Encoded, encode_notes
@@ -26,7 +27,6 @@ from notelink.index.previous import (
     Previous,
     as_json,
     found,
-    named_dialect,
     settled,
     settled_training,
 )
@@ -196,6 +196,7 @@ class _Build:
     should_stop: Callable[[], bool] | None
     force: bool
     incremental: IncrementalConfig | None
+    dialect_drift: str = ""  # the dialect kept with the index is not the one the links now suggest: why
     t0: float = field(default_factory=time.perf_counter)
 
     @classmethod
@@ -204,11 +205,14 @@ class _Build:
                should_stop: Callable[[], bool] | None, force: bool,
                incremental: IncrementalConfig | None) -> _Build:
         """The settings with what they leave to the index (kept training settings, the dialect and
-        exclude patterns of the last build) and the vault (its detected dialect)."""
+        exclude patterns of the last build) and the vault (its dialect: `index.dialect`; `force` detects it
+        again)."""
         index_cfg = index_cfg or IndexConfig()
+        how = reading(vault, index_dir, index_cfg, redetect=force)
         return cls(vault, index_dir, settled_training(index_dir, train_cfg or TrainConfig()),
-                   settled(vault, index_dir, index_cfg), vector_cfg or NoteVectorConfig(),
-                   named_dialect(index_dir, index_cfg), progress, should_stop, force, incremental)
+                   settled(vault, index_dir, index_cfg, how.dialect), vector_cfg or NoteVectorConfig(),
+                   named_dialect(index_dir, index_cfg), progress, should_stop, force, incremental,
+                   how.drift)
 
     @property
     def config(self) -> dict[str, Any]:
@@ -234,6 +238,7 @@ class _Build:
                                           self.incremental, self.progress, self.should_stop)
         summary.resumed = resume.resumed(records, previous.records)
         summary.warnings += [damage] if damage else []
+        summary.warnings += [self.dialect_drift] if self.dialect_drift else []
         summary.warnings += file_warnings(records, self.vault)
         return previous, records, skipped, summary
 

@@ -22,22 +22,21 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from notelink.config import IndexConfig, SettingsError, TrainConfig
+from notelink.config import DialectConfig, IndexConfig, SettingsError, TrainConfig
 from notelink.errors import IndexDamaged, IndexFormatError
 from notelink.index.arrays import load_array
+from notelink.index.dialect import reading
 from notelink.index.generation import Mentions
 from notelink.index.store import (
     CURRENT,
     current_generation,
     open_generation,
-    saved_dialect,
     saved_exclude,
     saved_training,
 )
 from notelink.index.tokenstore import TOKEN_ARRAYS, load_paragraphs
 from notelink.index.verify import check_generation
 from notelink.index.versions import NEWER_RULES, OTHER_FORMAT, OTHER_TOKENS, TOKENS_VERSION
-from notelink.notes.dialect import detect
 from notelink.notes.note import Link
 from notelink.notes.records import NoteRecord
 
@@ -209,22 +208,14 @@ def _set_aside(index_dir: Path, gen: Path | None, problem: str) -> str:
     return f"the index was damaged ({problem}) and was rebuilt from the notes{where}"
 
 
-def settled(vault: Path, index_dir: Path, cfg: IndexConfig) -> IndexConfig:
+def settled(vault: Path, index_dir: Path, cfg: IndexConfig,
+            dialect: DialectConfig | None = None) -> IndexConfig:
     """`cfg` with what it leaves to the vault and its index: the exclude patterns saved by the last build
     (when `cfg.exclude` is None: a later build, the watcher and the app keep `--exclude`), and the vault's
-    dialect (when `auto`: the one named for the last build, as `--exclude`, else detected)."""
+    dialect (`dialect`, else `index.dialect.reading`'s)."""
     exclude = cfg.exclude if cfg.exclude is not None else saved_exclude(index_dir)
-    named = named_dialect(index_dir, cfg)
-    dialect = cfg.dialect if named is None else replace(cfg.dialect, name=named)
-    return replace(cfg, exclude=tuple(exclude), dialect=detect(vault, dialect))
-
-
-def named_dialect(index_dir: Path, cfg: IndexConfig) -> str | None:
-    """The dialect a build is told to read the vault in: the one `cfg` names, else (`auto`, kept) the one
-    named for the index's last build; None: detected."""
-    if cfg.dialect.name != "auto":
-        return cfg.dialect.name
-    return saved_dialect(index_dir) if cfg.keep_dialect else None
+    dialect = dialect or reading(vault, index_dir, cfg).dialect
+    return replace(cfg, exclude=tuple(exclude), dialect=dialect)
 
 
 def settled_training(index_dir: Path, cfg: TrainConfig) -> TrainConfig:

@@ -390,6 +390,12 @@ def saved_dialect(index_dir: Path) -> str | None:
     return named if isinstance(named, str) else None
 
 
+def built_dialect(index_dir: Path) -> str | None:
+    """The dialect the live generation read the vault in (named or detected), None without an index."""
+    name = ((_live_meta(index_dir).get("index_config") or {}).get("dialect") or {}).get("name")
+    return name if isinstance(name, str) else None
+
+
 def saved_training(index_dir: Path) -> dict[str, Any]:
     """The model settings the user chose for the live generation (`TrainConfig.chosen`; none without an
     index, or for one built before they were kept)."""

@@ -75,14 +75,14 @@ def detect(root: Path, cfg: DialectConfig | None = None) -> DialectConfig:
     """The vault's dialect, with the settings of its app that change what links name. A name given in
     `cfg` (other than `auto`) is kept; its app's settings are still read from the vault."""
     cfg = cfg or DialectConfig()
-    name = cfg.name if cfg.name != "auto" else (_by_marker(root) or _by_links(root))
+    name = cfg.name if cfg.name != "auto" else (by_marker(root) or _by_links(root))
     if name != "logseq":
         return DialectConfig(name)
     edn = next((d / "logseq" / "config.edn" for d in (root, root.parent) if (d / "logseq").is_dir()), None)
     return _logseq_settings(edn, cfg)
 
 
-def _by_marker(root: Path) -> str | None:
+def by_marker(root: Path) -> str | None:
     """The app whose own files are in the vault (or, for Dendron and zk, in a folder above it)."""
     above = [root, *list(root.parents)[:2]]
     if any((d / "dendron.yml").is_file() for d in above) or (root / "root.schema.yml").is_file():

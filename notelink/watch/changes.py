@@ -60,6 +60,18 @@ class Taken(NamedTuple):
     back: tuple[Move, ...] = ()  # moved and moved back (a → b → a: (a, b))
     named: tuple[str, ...] = ()  # every path the renames named (b of a → b → c too: no note was there)
 
+    def saves(self, known: Collection[str] | None) -> Taken:
+        """Without the renames that were saves: a file the index never had renamed over a note it has (an
+        editor's or a script's atomic save through a temporary `.md` file) is that note changed, not "moved
+        tmpab12.md → note.md". `known`: the paths the live index has (None: not known)."""
+        saves = {m for m in self.moves if known is not None and not m[0].endswith("/") and m[0] not in known
+                 and m[1] in known}
+        if not saves:
+            return self
+        kept = {dest for _, dest in saves}
+        return Taken(tuple(m for m in self.moves if m not in saves), self.back,
+                     tuple(p for p in self.named if p not in kept))
+
 
 NO_MOVES = Taken(())
 

@@ -1,9 +1,11 @@
 """The live generation as the watcher reads it between builds: its number (another process may switch one
-in), its note paths (what makes a note in a batch new) and the files it skipped."""
+in), its notes as indexed (what makes a note in a batch new, or its text the same) and the files it
+skipped."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 from notelink.errors import NotelinkError
 from notelink.index.store import current_generation, open_generation
@@ -18,14 +20,25 @@ def live_number(index_dir: Path) -> int:
     return 0 if gen is None else int(gen.name.removeprefix("gen-"))
 
 
-def paths_in(gen: Path) -> frozenset[str]:
-    """A generation's note paths and skipped files."""
+class Indexed(NamedTuple):
+    """A generation's notes as it indexed them, for the watcher's batches."""
+
+    paths: frozenset[str]  # its notes and skipped files (a path not among them is new)
+    notes: dict[str, tuple[int, float, str]]  # each note's (size, mtime, sha256) when it was read
+
+
+NOTHING = Indexed(frozenset(), {})
+
+
+def indexed_in(gen: Path) -> Indexed:
+    """A generation's note paths and skipped files, and its notes' size, mtime and content hash."""
     db, meta = open_generation(gen)
     try:
-        notes = [p for (p,) in db.execute("SELECT path FROM notes")]
+        notes = {p: (size, mtime, sha) for p, size, mtime, sha in
+                 db.execute("SELECT path, size, mtime, sha256 FROM notes")}
     finally:
         db.close()
-    return frozenset(notes + [p for p, _ in meta.get("skipped_files", [])])
+    return Indexed(frozenset([*notes, *(p for p, _ in meta.get("skipped_files", []))]), notes)
 
 
 def skipped_files(index_dir: Path) -> dict[str, str]:

@@ -2,7 +2,8 @@
 
 Two threads. watchdog's observer filters events down to note paths (`events.py`) and hands them to a
 `Debouncer` (`feed.py`: or, while OS events fail, stat rescans do). One worker takes batches, holds back
-notes caught mid-save (empty or missing) until they settle, rebuilds the index incrementally
+notes caught mid-save (empty or missing) until they settle, drops the notes whose text is as indexed (a
+chmod, a touch: `sametext.py`), rebuilds the index incrementally
 (`build_index(..., incremental=...)`) and switches the new generation in; queries keep reading the previous
 generation until then. The worker also runs the timers: a periodic hash-based reconcile (`build_index`
 re-reads every note and does nothing when nothing changed) and the feed's: when OS events are unavailable
@@ -35,7 +36,8 @@ from notelink.watch.changes import Batch, Moves, whole
 from notelink.watch.debounce import Debouncer
 from notelink.watch.feed import ChangeFeed
 from notelink.watch.listener import Listener, WatchEvent
-from notelink.watch.live import live_number, paths_in, skipped_files
+from notelink.watch.live import NOTHING, Indexed, indexed_in, live_number, skipped_files
+from notelink.watch.sametext import changed_only
 from notelink.watch.status import WatcherState, now_iso
 from notelink.watch.unsettled import Unsettled
 
@@ -69,7 +71,8 @@ class VaultWatcher:
         self._worker: threading.Thread | None = None
         self._listener = Listener(on_event, self._debouncer.wake)
         self._moves = Moves()  # renames the observer saw, taken with their batch
-        self._known: tuple[Path | None, frozenset[str]] = (None, frozenset())  # `_indexed_paths`
+        self._known: tuple[Path | None, Indexed] = (None, NOTHING)  # `_indexed`
+        self._noted: set[str] = set()  # the builds' notes said (`_notes`)
         self._feed = ChangeFeed(self.vault, self._exclude, self.cfg.rescan_s, self._debouncer, self._listener,
                                 self._moves)
         self._unsettled = Unsettled(self.vault, self.cfg.settle)
@@ -228,7 +231,12 @@ class VaultWatcher:
             log.debug("holding %s until the save finishes", ", ".join(held))
             self._debouncer.hold(batch, self._unsettled.until(held))
             return
-        said = Batch.of(self.vault, batch, self._moves.take(batch), self._indexed_paths())
+        indexed = self._indexed()
+        taken = self._moves.take(batch).saves(None if indexed is None else indexed.paths)
+        batch = changed_only(self.vault, batch, taken.named, indexed, self._stop.is_set)
+        if not batch:
+            return
+        said = Batch.of(self.vault, batch, taken, None if indexed is None else indexed.paths)
         self._listener.emit(WatchEvent("changed", tuple(batch), message=said.said(), moves=said.moves,
                                        brief=said.brief()))
         log.info(said.said())
@@ -327,6 +335,7 @@ class VaultWatcher:
         if s.up_to_date:
             self._found_current(s.generation, paths, known, batch)
             return
+        self._notes(s.warnings)
         done, same_words = batch.skipping(skipped), s.mode == "carried"
         said = done.said(same_words) if paths else ""
         message = describe_build(s, said or CARRIED)
@@ -334,6 +343,13 @@ class VaultWatcher:
         self._listener.emit(WatchEvent("indexed", paths, generation=s.generation, message=message,
                                        retrain_reason=s.retrain_reason, said=said,
                                        brief=done.brief(same_words) if paths else ""))
+
+    def _notes(self, warnings: list[str]) -> None:
+        """Logs a new build's notes (the dialect kept though the links now suggest another...), each once."""
+        for note in warnings:
+            if note not in self._noted:
+                self._noted.add(note)
+                log.warning("note: %s", note)
 
     def _found_current(self, generation: int, paths: tuple[str, ...], known: int, batch: Batch) -> None:
         """Ends what the log said an update began (a batch's "updating the index for ...", or a wait for
@@ -355,13 +371,13 @@ class VaultWatcher:
                                        said=batch.said() if paths else "",
                                        brief=batch.brief() if paths else ""))
 
-    def _indexed_paths(self) -> frozenset[str] | None:
-        """The paths the live generation has, its notes' and skipped files' (what makes a note in a batch
-        new); None when there is none or it cannot be read. Read once per generation."""
+    def _indexed(self) -> Indexed | None:
+        """The live generation's notes as indexed and its skipped files (what makes a note in a batch new, or
+        the same); None when there is none or it cannot be read. Read once per generation."""
         try:
             gen = current_generation(self.index_dir)
             if gen is not None and self._known[0] != gen:
-                self._known = (gen, paths_in(gen))
+                self._known = (gen, indexed_in(gen))
         except (NotelinkError, sqlite3.Error, OSError):
             return None
         return None if gen is None else self._known[1]

@@ -94,3 +94,11 @@ def settle(vault: Path, ix: Path, rec: Recorder, before: int) -> None:
     while not in_sync(vault, ix):
         assert time.monotonic() < end, "index never caught up with the disk"
         time.sleep(0.05)
+
+
+def said_at_last(caplog, line: str, timeout: float = 120.0) -> None:  # type: ignore[no-untyped-def]
+    """Waits for the watcher's log to say `line` (as for a batch with nothing to build: no event)."""
+    end = time.monotonic() + timeout
+    while line not in [r.getMessage() for r in caplog.records if r.name.startswith("notelink")]:
+        assert time.monotonic() < end, f"the log never said {line!r}"
+        time.sleep(0.05)

@@ -111,3 +111,20 @@ def test_a_big_batch_is_brief_in_counts_and_two_names(tmp_path: Path) -> None:
     (tmp_path / long_name).write_text("text")
     assert Batch.of(tmp_path, [long_name, *changed[:2]]).brief() == (
         "3 changed: A note with a title far longe…, Meeting notes 00.md and 1 more")
+
+
+def test_a_temporary_note_renamed_over_a_note_is_a_save(tmp_path: Path) -> None:
+    """An atomic save through a temporary `.md` file (`tempfile.mkstemp(suffix=".md")`, then a rename over
+    the note) was said "moved tmpab12.md → note.md"; it is the note changed. A note renamed over another
+    is still a move."""
+    (tmp_path / "note.md").write_text("# Note\n\nnew text", encoding="utf-8")
+    (tmp_path / "b.md").write_text("# B\n\nbread", encoding="utf-8")
+    moves = Moves()
+    moves.add("tmpab12.md", "note.md")
+    moves.add("a.md", "b.md")
+    batch = ["tmpab12.md", "note.md", "a.md", "b.md"]
+    taken = moves.take(batch).saves({"note.md", "a.md", "b.md"})
+    assert taken.moves == (("a.md", "b.md"),)
+    b = Batch.of(tmp_path, batch, taken, {"note.md", "a.md", "b.md"})
+    assert b.said() == "moved a.md → b.md; changed: note.md"
+    assert moves.take(batch).saves(None) == Taken((), (), ())  # (taken once; None: nothing known)

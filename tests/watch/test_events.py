@@ -129,3 +129,45 @@ def test_handler_tells_renames_of_notes_and_folders_first() -> None:
     h.on_any_event(FileMovedEvent("/vault/a/.gitignore", "/vault/b/.gitignore"))  # its folders: no rename
     assert moves == [("Word count.md", "Word counter.md"), ("Garden/", "Yard/")]
     assert found[:4] == ["a.md", "move", "Word count.md", "Word counter.md"]
+
+
+EDITOR_SAVES = {
+    "vim (backupcopy=no: the note renamed to its backup, written anew)": [
+        ("created", "/vault/4913"), ("deleted", "/vault/4913"),
+        ("moved", "/vault/note.md", "/vault/note.md~"), ("created", "/vault/note.md"),
+        ("modified", "/vault/note.md"), ("deleted", "/vault/note.md~"),
+        ("modified", "/vault/.note.md.swp")],
+    "emacs (backup, autosave, lock)": [
+        ("created", "/vault/.#note.md"), ("created", "/vault/#note.md#"), ("moved", "/vault/note.md",
+                                                                           "/vault/note.md~"),
+        ("created", "/vault/note.md"), ("deleted", "/vault/#note.md#"), ("deleted", "/vault/.#note.md")],
+    "JetBrains (safe write)": [
+        ("created", "/vault/note.md___jb_tmp___"), ("moved", "/vault/note.md", "/vault/note.md___jb_old___"),
+        ("moved", "/vault/note.md___jb_tmp___", "/vault/note.md"), ("deleted", "/vault/note.md___jb_old___")],
+    "gedit, kate, a script (temporary file renamed over the note)": [
+        ("created", "/vault/.goutputstream-ABC123"),
+        ("moved", "/vault/.goutputstream-ABC123", "/vault/note.md"),
+        ("modified", "/vault/.note.md.kate-swp"), ("moved", "/vault/note.md.tmp", "/vault/note.md")],
+    "Obsidian (in place; workspace and trash)": [
+        ("modified", "/vault/note.md"), ("modified", "/vault/.obsidian/workspace.json"),
+        ("moved", "/vault/.obsidian/workspace.json.tmp", "/vault/.obsidian/workspace.json"),
+        ("moved", "/vault/old.md", "/vault/.trash/old.md")],  # (old.md: deleted, to the trash)
+}
+
+
+@pytest.mark.parametrize("events", EDITOR_SAVES.values(), ids=list(EDITOR_SAVES))
+def test_an_editors_save_is_its_note_alone(events: list[tuple[str, ...]]) -> None:
+    """Each editor's save reaches the debouncer as the notes it changed (no swap, backup, lock or temporary
+    file, nothing of `.obsidian/`), and no rename is recorded but a note's own."""
+    from watchdog.events import FileCreatedEvent, FileDeletedEvent
+
+    kinds = {"created": FileCreatedEvent, "deleted": FileDeletedEvent, "modified": FileModifiedEvent}
+    found: list[str] = []
+    moved: list[tuple[str, str]] = []
+    h = VaultEventHandler(V, (), found.append, lambda msg: found.append("error: " + msg),
+                          lambda a, b: moved.append((a, b)))
+    for kind, *paths in events:
+        h.on_any_event(FileMovedEvent(*paths) if kind == "moved" else kinds[kind](paths[0]))
+    trashed = any(e[1] == "/vault/old.md" for e in events)
+    assert set(found) == ({"note.md", "old.md"} if trashed else {"note.md"})
+    assert moved == []

@@ -147,3 +147,56 @@ def test_failed_starts_give_their_descriptors_back(folder: Path, monkeypatch: py
     for _ in range(5):
         assert "max_user_watches" in obs.start()
     assert _inotify_and_pipes() <= before
+
+
+def test_reading_notes_is_no_event(tmp_path: Path) -> None:
+    """inotify reports every open and every read-then-close: a build reading obsidian-help's 2,331 notes was
+    4,662 events for the watcher to drop. The observer asks only for changes."""
+    import threading
+
+    notes = [tmp_path / f"n{i}.md" for i in range(20)]
+    for note in notes:
+        note.write_text("bread", encoding="utf-8")
+    seen: list[tuple[str, str]] = []
+    arrived = threading.Event()
+
+    class Recording(FileSystemEventHandler):
+        def on_any_event(self, event) -> None:  # type: ignore[no-untyped-def]
+            seen.append((event.event_type, os.path.basename(str(event.src_path))))
+            if event.src_path.endswith("last.md"):
+                arrived.set()
+
+    obs = VaultObserver(tmp_path, Recording())
+    assert obs.start() == ""
+    try:
+        for note in notes:
+            note.read_bytes()
+        (tmp_path / "last.md").write_text("after the reads", encoding="utf-8")  # inotify keeps the order
+        assert arrived.wait(60)
+    finally:
+        obs.stop()
+    assert not [e for e in seen if e[0] in ("opened", "closed_no_write")], seen
+    assert ("created", "last.md") in seen
+
+
+def test_a_chmod_is_still_an_event(tmp_path: Path) -> None:
+    """Asking for changes only (no opens) dropped chmod and touch too: a note skipped as unreadable that was
+    made readable waited for the next reconcile."""
+    import threading
+
+    note = tmp_path / "a.md"
+    note.write_text("bread", encoding="utf-8")
+    arrived = threading.Event()
+
+    class Recording(FileSystemEventHandler):
+        def on_any_event(self, event) -> None:  # type: ignore[no-untyped-def]
+            if event.src_path.endswith("a.md"):
+                arrived.set()
+
+    obs = VaultObserver(tmp_path, Recording())
+    assert obs.start() == ""
+    try:
+        note.chmod(0o600)
+        assert arrived.wait(60)
+    finally:
+        obs.stop()

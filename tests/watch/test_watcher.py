@@ -24,7 +24,7 @@ from notelink.watch.watcher import VaultWatcher, WatcherRunning, WatchEvent
 
 from ..conftest import FAST
 from ..index.test_update import topic_vault
-from .helpers import CFG, NEW, Recorder, in_sync, settle, tokens
+from .helpers import CFG, NEW, Recorder, in_sync, said_at_last, settle, tokens
 
 
 # -- editors' save styles ------------------------------------------------------------------------
@@ -312,20 +312,19 @@ def _said(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.name.startswith("notelink")]
 
 
-def test_an_update_that_finds_nothing_to_build_says_so(watching, caplog) -> None:
+def test_a_block_written_is_no_change(watching, caplog) -> None:
     """After a block --write the log stopped at "updating the index for ...: reading the notes": the block
-    is no edit, so nothing was built, and nothing said so."""
+    is no edit, so nothing was built, and nothing said so; later "touched, same text as indexed". The block
+    is left out of the note's hash: the batch is no change, said once in the log, with no build."""
     from notelink.notes.block import render
 
-    vault, _, rec, w = watching
+    vault, _, rec, _ = watching
     caplog.set_level(logging.INFO, logger="notelink")
     note = vault / "bread/bread 2.md"
     note.write_text(render(note.read_text(encoding="utf-8"), ["- [[bread 3]]"]), encoding="utf-8")
-    rec.wait_for(lambda: bool(rec.kinds("current")))
-    said = _said(caplog)
-    done = f"touched, same text as indexed: bread/bread 2.md; generation {w.generation} stays live"
-    assert said.index("updating the index for bread/bread 2.md: reading the notes") < said.index(done)
-    assert rec.kinds("current")[0].paths == ("bread/bread 2.md",) and not rec.kinds("indexing")[1:]
+    said_at_last(caplog, "no change: bread/bread 2.md touched, same text as indexed")
+    assert not rec.kinds("changed") and not rec.kinds("current") and not rec.kinds("indexing")[1:]
+    assert not any("updating the index" in line for line in _said(caplog))
 
 
 def test_an_update_that_waited_for_another_build_says_who_built_the_index(watching, caplog) -> None:

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 
 import pytest
 
 from notelink.watch.watcher import WatchEvent
 
-from .helpers import Watching, settle
+from .helpers import Watching, said_at_last, settle
 
 KEPT = "word vectors kept as they were (no retraining)"
 
@@ -68,14 +69,47 @@ def test_a_link_written_is_no_move_or_removal(watching: Watching) -> None:
     assert "moves" not in ev.message
 
 
-def test_a_touch_is_said_same_text(watching: Watching, caplog) -> None:
-    vault, _, rec, w = watching
+def test_a_touch_chmod_or_same_bytes_of_every_note_is_no_change(watching: Watching, caplog) -> None:
+    """`chmod -R`, a `touch` of every note, a checkout writing the same bytes: was "changed: ... and 17
+    more" (the app's toast "18 changed ...; updating related notes…"), then "touched, same text as
+    indexed". Now no event, no build, one log line; a real edit in the same burst is the batch alone."""
+    vault, ix, rec, w = watching
     caplog.set_level(logging.INFO, logger="notelink")
-    os.utime(vault / "bread/bread 2.md")
-    rec.wait_for(lambda: bool(rec.kinds("current")))
-    done = f"touched, same text as indexed: bread/bread 2.md; generation {w.generation} stays live"
-    assert rec.kinds("current")[0].message == done and done in _said(caplog)
-    assert rec.kinds("current")[0].said == "changed: bread/bread 2.md"  # (for the app: as its first toast)
+    notes, live = sorted(vault.rglob("*.md")), w.generation
+    for note in notes:
+        note.chmod(0o600)
+    _no_change_for(caplog, len(notes))
+    caplog.clear()
+    for note in notes:
+        os.utime(note)
+    _no_change_for(caplog, len(notes))
+    caplog.clear()
+    other = vault / "stars/stars 1.md"
+    other.write_bytes(other.read_bytes())  # same bytes, written again
+    said_at_last(caplog, "no change: stars/stars 1.md touched, same text as indexed")
+    assert not rec.kinds("changed") and not rec.kinds("current") and w.generation == live
+    before = len(rec.kinds("indexed"))
+    for note in notes:
+        os.utime(note)
+    (vault / "bread/bread 2.md").write_text("# Bread 2\n\nquokka marmalade crumb\n", encoding="utf-8")
+    settle(vault, ix, rec, before)
+    assert [e.message for e in rec.kinds("changed")] == ["changed: bread/bread 2.md"]
+    assert rec.kinds("indexed")[-1].said == "changed: bread/bread 2.md"
+
+
+def _no_change_for(caplog: pytest.LogCaptureFixture, n: int) -> None:
+    """Waits for the log to say `n` notes were no change (in one batch, or several when the burst was
+    slow)."""
+    def said() -> int:
+        lines = [line for line in _said(caplog) if line.startswith("no change: ")]
+        whats = [line.removeprefix("no change: ").removesuffix(" touched, same text as indexed")
+                 for line in lines]
+        return sum(int(w.split()[0]) if w.endswith(" notes") else len(w.split(", ")) for w in whats)
+    end = time.monotonic() + 120
+    while said() < n:
+        assert time.monotonic() < end, f"the log said {said()} notes were no change, not {n}"
+        time.sleep(0.05)
+    assert said() == n
 
 
 def test_a_note_renamed_and_back_is_said_so(watching: Watching, caplog) -> None:
@@ -197,3 +231,41 @@ def test_a_generation_another_process_built_is_said(watching: Watching, caplog) 
     done = f"the index is current: generation {built.generation} was built by another process"
     assert rec.kinds("current")[-1].message == done and done in _said(caplog)
     assert w.generation == built.generation
+
+
+def test_notes_of_another_dialect_added_keep_the_dialect_and_say_so(watching: Watching, caplog) -> None:
+    """A batch of Dendron notes (`[[alias|target]]`) added to an Obsidian vault flipped the dialect the
+    update read every note in ("full retrain: the dialect changed (obsidian → dendron)"): the old notes'
+    links then read alias-first. The index keeps its dialect, and the log says why once."""
+    vault, ix, rec, _ = watching
+    caplog.set_level(logging.INFO, logger="notelink")
+    before = len(rec.kinds("indexed"))
+    for i in range(40):
+        (vault / f"proj.item{i}.md").write_text(
+            f"# Item {i}\n\nagenda budget roadmap\n\n[[next|proj.item{(i + 1) % 40}]] "
+            f"[[before|proj.item{(i - 1) % 40}]]\n", encoding="utf-8")
+    settle(vault, ix, rec, before)
+    assert not any("dialect" in e.retrain_reason for e in rec.kinds("indexed"))
+    end = time.monotonic() + 120  # (said after the generation is switched in)
+    while not (said := [line for line in _said(caplog) if "now look like dendron links" in line]):
+        assert time.monotonic() < end, "the log never said the links now look like another dialect's"
+        time.sleep(0.05)
+    assert len(said) == 1 and said[0].startswith("note: the vault's links now look like dendron links, but "
+                                                 "the index keeps reading them as obsidian links")
+
+
+def test_an_atomic_save_through_a_temporary_note_is_said_changed(watching: Watching) -> None:
+    """A save written to a temporary `.md` file and renamed over the note (Python's `tempfile` with
+    `suffix=".md"`, some editors' and plugins' atomic saves) was said "moved bread/tmpab12.md → bread/bread
+    2.md" (and its toast "Moved ..."): the note changed, nothing moved."""
+    import tempfile
+
+    vault, ix, rec, _ = watching
+    before = len(rec.kinds("indexed"))
+    fd, tmp = tempfile.mkstemp(suffix=".md", dir=vault / "bread")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write("# Bread 2\n\nquokka marmalade crumb\n")
+    os.replace(tmp, vault / "bread/bread 2.md")
+    settle(vault, ix, rec, before)
+    assert rec.kinds("changed")[-1].message == "changed: bread/bread 2.md"
+    assert rec.kinds("changed")[-1].moves == ()
