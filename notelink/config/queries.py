@@ -77,7 +77,9 @@ class SearchConfig:
     and dendron-site link-suggestion queries, held-out folds; not tuned per vault."""
 
     expand_beta: float = 0.3
-    """Weight of the query words' CBOW neighbours next to the words themselves."""
+    """Weight of the query words' CBOW neighbours next to the words themselves; a typed query's only, not a
+    draft's (`--stdin`, `--batch`: its words are its context, and their neighbours cost link suggestion
+    recall@10 on every vault, `en` 0.009; RESULTS.md, session 25)."""
     expand_k: int = 5
     """Neighbours of each query word (cosine of input vectors less their mean; among the
     `NoteVectorConfig.expand_vocab` most frequent words, and in a vault of several languages among the words

@@ -6,7 +6,10 @@ Two kinds, summed into one query vector (`search.Searcher`, weights in `config.S
 
 - neighbours (`expand_beta`): each query word w brings its `expand_k` nearest words (cosine of input
   vectors less their mean), weighted by w's share of q: `k8s` brings `kubernetes` where the vault writes
-  them alike;
+  them alike. A typed query's only: a draft's words are its context, whose missing words the predicted
+  words bring, and a draft's neighbours (39-55 for 13-15 words) match a little in every note of its topic
+  (link suggestion without them, seeds 1-3, plain / held-out: `en` +0.009 / +0.001 recall@10,
+  dendron-site +0.010 / +0.005, `de` +0.004 / -0.002, `it` -0.001 / +0.001; RESULTS.md, session 25);
 - predicted words (`predict_beta`): the `predict_k` words the query as a whole predicts best as CBOW's
   context, by lift: p_w = sigmoid(h . u_w) - sigmoid(h0 . u_w) > 0, h the mean input vector of the query's
   words, h0 the vocabulary's (an average context), u_w the output vectors. This is the question CBOW was
@@ -71,15 +74,17 @@ class Expansion:
         self._near: dict[int, tuple[list[int], list[float]]] = {}  # word -> its neighbours, as asked for
 
     def expand(self, ids: np.ndarray, q: np.ndarray, tokens: np.ndarray, lang: str | None = None,
-               forms: Mapping[int, list[int]] | None = None, w_forms: float = 0.0) -> Expanded:
+               forms: Mapping[int, list[int]] | None = None, w_forms: float = 0.0,
+               typed: bool = True) -> Expanded:
         """q' for the query words `ids` [k] of unit weights `q` [k]; `tokens` [n] its tokens' vocabulary ids
         (repeats counted), whose reliable ones are the context that predicts words; `lang` the language the
         query's stop words show (None when they show none); `forms`: a query word's other forms, each
-        brought in at `w_forms` times the word's weight in q (none of the query's own words)."""
+        brought in at `w_forms` times the word's weight in q (none of the query's own words); `typed`: a
+        query, not a draft (only a query brings neighbours)."""
         weight = dict(zip(ids.tolist(), q.tolist(), strict=True))
         best: dict[int, tuple[float, int]] = {}  # word brought in -> (largest share, query word)
         predicted: dict[int, float] = {}
-        if self.cfg.expand_beta:
+        if self.cfg.expand_beta and typed:
             self._add(weight, self._spread(weight, best), self.cfg.expand_beta)
         h = np.asarray(self.syn0[tokens], dtype=np.float32).mean(axis=0) if tokens.size else None  # [D]
         if self.cfg.predict_beta and h is not None and self.is_context(tokens):

@@ -2,7 +2,8 @@
 `config.SearchConfig`):
 
     q'     = unit(q + beta * unit(q K) + gamma * unit(p) + f)
-                                               q: the query's TF-IDF [S]; K: each word's CBOW neighbours;
+                                               q: the query's TF-IDF [S]; K: each word's CBOW neighbours
+                                               (a typed query's only, not a draft's);
                                                p: the words it predicts as CBOW's context (`expansion`;
                                                both in the query's language in a vault of several);
                                                f: each word's other forms in the vault (`forms`:

@@ -112,7 +112,7 @@ class Searcher(QueryTerms, Scoring):
             scores, parts = np.zeros(self.N), None
         else:
             expanded = self.expansion.expand(terms.ids, terms.q, terms.tokens, terms.lang,
-                                             terms.forms, self.cfg.w_forms)
+                                             terms.forms, self.cfg.w_forms, syntax)
             scores, parts = self._score(terms, expanded, allowed, typed=syntax)
             order = self._rank(scores, top, [p for p in phrases if p is not None])
         named = [] if parts is None or parsed.phrases else self._named_as(parsed.text, scores, allowed)

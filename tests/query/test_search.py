@@ -249,6 +249,15 @@ def test_a_word_too_rare_to_trust_brings_no_neighbours_in(built: Path) -> None:
     assert "Cluster log.md" not in paths(r) and not any(h.because.expanded for h in r.hits)
 
 
+def test_a_draft_brings_no_neighbours_in(built: Path) -> None:
+    """A draft's words are its context (the predicted words bring what is missing from it); its words'
+    neighbours matched a little in every note of its topic and cost link suggestion on every vault."""
+    index = _alike(built, RELIABLE_COUNT)
+    assert "Cluster log.md" in paths(Searcher(index).search("kubernetes", top=3))  # a typed query's do
+    draft = Searcher(index).search("kubernetes", top=3, syntax=False)
+    assert "Cluster log.md" not in paths(draft) and not any(h.because.expanded for h in draft.hits)
+
+
 def test_results_are_json(searcher: Searcher) -> None:
     data = json.loads(searcher.search("bread zzyzx").to_json())
     assert data["unknown"] == ["zzyzx"] and data["hits"][0]["path"] in ("Bread.md", "Sourdough.md")
