@@ -7,7 +7,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-TOKENS_VERSION = f"12, Unicode {unicodedata.unidata_version}"
+TOKENS_VERSION = f"13, Unicode {unicodedata.unidata_version}"
 """How notes become tokens (parsing, tokenizing, stop words); saved in each generation's meta. A build whose
 previous generation has another one parses every note again instead of reusing records by content hash. 2: a
 long paragraph in another language than its note loses that language's stop words; more French ones; a
@@ -25,7 +25,9 @@ Obsidian block id alone on its line (`^callout-name`) is no text; a `%%` in code
 is no text; a footnote's mark (`[^1]`, `[^note]:`) is no text, and a one-word footnote keeps its word; a
 callout's `[!type]` is no text; a Markdown image of a note (`![](Note.md)`: Obsidian's embed with wikilinks
 off) is an embed of it. 12: the same as 11 (its two changes were merged one after the other, so an
-index built between them had only one). The Unicode version is part of it: which characters are letters
+index built between them had only one). 13: Logseq's indented blocks are never indented code (a tab-indented
+list under a heading was a code block), its org-mode code blocks (`#+BEGIN_QUERY`, `_SRC`, `_EXAMPLE`) no
+text, a `{{cloze answer}}` its answer. The Unicode version is part of it: which characters are letters
 or marks decides where words end."""
 
 SEARCH_VERSION = 3

@@ -64,6 +64,19 @@ _TASK = re.compile(r"^([ \t]*[-*+][ \t]+)(?:TODO|DOING|DONE|LATER|NOW|WAITING|WA
                    r"IN-PROGRESS)(?=[ \t])", re.MULTILINE)
 _ORG_LINE = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?(?:#\+\w+.*|:LOGBOOK:|:END:|CLOCK:.*|(?:SCHEDULED|DEADLINE):"
                        r".*)$", re.MULTILINE)
+_ORG_BLOCK = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?#\+(BEGIN|END)_(\w+)", re.MULTILINE | re.IGNORECASE)
+_ORG_CODE = ("SRC", "EXAMPLE", "QUERY", "EXPORT", "COMMENT")
+"""Org-mode blocks whose lines are code, a query or verbatim text, not prose (`#+BEGIN_QUERY` holds EDN:
+`{:title "..." :query ...}` gave `title`, `query`, `collapsed`, `true` as words); NOTE, TIP, QUOTE and the
+like hold prose."""
+_CLOZE = re.compile(r"\{\{cloze\s+([^{}\n]*?)(?:\s*\\\\[^{}\n]*)?\}\}")
+"""`{{cloze answer \\ cue}}`: a flashcard's hidden answer, prose (the cue is no answer)."""
+_INDENT = re.compile(r"^[ \t]*(?:[-*+][ \t]+(?=`{3}|~{3}))?", re.MULTILINE)
+"""A line's indentation, which in Logseq nests a block in the one above: never code, as CommonMark reads a
+line indented by a tab or four spaces after a paragraph or heading (the glossary of Logseq's own docs, `##
+Basic terms` then `\t- [[term/graph]]`, was one code block: no links, no words). Without it each block is
+a list item or a line of one; a block that is a fence (`- ```clojure`) loses its bullet, or the fence would
+end at its next line, no longer inside the item."""
 _MACHINE_VALUE = re.compile(r"(?i)^(?:true|false|nil|[\d.:\-_/ ]+|#?[0-9a-f]{6,}|[0-9a-f-]{36})$")
 _LOGSEQ_NAMES = ("title", "alias", "tags")
 _DENDRON_RANGE = re.compile(r"(?:,\d+)?(?::#.*)?$")  # `#section,1:#*`: from a heading, to the next one
@@ -258,10 +271,37 @@ def _logseq_body(body: str) -> tuple[str, dict[str, str]]:
         if not m or m.group(1).strip():
             break
         props[m.group(2).lower()] = (m.group(3) or "").strip()
+    body = _CLOZE.sub(r"\1", _without_org_code(body))
     body = _TAG_LINK.sub(r"\1", _EMBED_MACRO.sub(r"!\1", body))  # #[[a tag]] is a link to its page
     body = _BLOCK_REF.sub(" ", body)
     body = _ORG_LINE.sub("", _TASK.sub(r"\1", body))
-    return _PROPERTY.sub(_property_text, body), props
+    return _INDENT.sub("", _PROPERTY.sub(_property_text, body)), props
+
+
+def _without_org_code(body: str) -> str:
+    """`body` with the lines of its org-mode code blocks (`_ORG_CODE`: from `#+BEGIN_SRC` to its
+    `#+END_SRC`) blank; a block never closed stays text. Linear: each block's end is looked up, not
+    searched for."""
+    if "#+" not in body:
+        return body
+    found = [(m.start(), m.group(1).upper(), m.group(2).upper()) for m in _ORG_BLOCK.finditer(body)]
+    ends: dict[str, list[int]] = {}
+    for at, edge, kind in found:
+        if edge == "END" and kind in _ORG_CODE:
+            ends.setdefault(kind, []).append(at)
+    out, last = [], 0
+    for at, edge, kind in found:
+        if edge != "BEGIN" or kind not in _ORG_CODE or at < last:
+            continue
+        later = ends.get(kind, [])
+        k = bisect.bisect_right(later, at)
+        if k == len(later):
+            continue
+        stop = body.find("\n", later[k])
+        stop = len(body) if stop < 0 else stop
+        out += [body[last:at], "\n" * body.count("\n", at, stop)]
+        last = stop
+    return "".join([*out, body[last:]])
 
 
 def _property_text(m: re.Match[str]) -> str:

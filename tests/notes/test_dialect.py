@@ -95,6 +95,51 @@ def test_logseq_markup_is_no_prose() -> None:
         assert junk not in prose
 
 
+LOGSEQ = DialectConfig("logseq", "MMM do, yyyy")
+
+
+def test_logseq_nested_blocks_are_never_indented_code() -> None:
+    """Logseq indents child blocks with tabs; its docs' glossary (pages/Glossary.md) lists its terms under
+    a heading with no bullet of its own, which CommonMark reads as one indented code block: its links were
+    no links and its words no words."""
+    text = ("- #+BEGIN_NOTE\n  Credits and special thanks to [[Cobblebot]] for this!\n  #+END_NOTE\n"
+            "## Basic terms\n\t- [[term/graph]]\n\t- [[term/block]]\n## Links\n"
+            "\t- [[term/page reference]]\n"
+            "\t\t- ![SingleObject.mp4](../assets/SingleObject_1669387043865_0.mp4)\n")
+    note = parse_in(text, "pages/Glossary.md", LOGSEQ)
+    assert [ln.target for ln in note.links if ln.kind == "wiki"] == [
+        "Cobblebot", "term/graph", "term/block", "term/page reference"]
+    assert "term/block" in note.paragraphs
+    assert parse_in("# A\n\n    code\n", "a.md", DialectConfig("obsidian")).paragraphs == ["A"]  # (code)
+
+
+def test_logseq_org_code_blocks_are_no_prose_and_their_other_blocks_are() -> None:
+    """`#+BEGIN_QUERY`, `_SRC`, `_EXAMPLE` hold code (pages/Advanced Queries.md, pages/Queries.md);
+    `#+BEGIN_NOTE`, `_TIP`, `_QUOTE` hold prose; a block never closed stays text."""
+    text = ("- **Query Tips**\n  updated-at:: 1609244703085\n  #+BEGIN_EXAMPLE\n"
+            "  {:title  [:h2 \"Your query title\"]\n   :collapsed? true}\n  #+END_EXAMPLE\n"
+            "\t- #+BEGIN_QUERY\n\t  {:title \"Query: \\\"alias\\\"\"\n"
+            "\t  :query \"alias\"}\n\t  #+END_QUERY\n"
+            "  #+BEGIN_TIP\n  Page names are stored as lower case in the database.\n  #+END_TIP\n"
+            "  #+BEGIN_SRC clojure\n  (println \"WOOT!\")\n- unclosed ends\n"
+            "\t- ```clojure\n\t  (println \"fenced\")\n\t  ```\n\t- after the fence\n")
+    prose = " ".join(parse_in(text, "pages/Advanced Queries.md", LOGSEQ).paragraphs).lower()
+    assert "database" in prose and "tips" in prose and "woot" in prose and "unclosed" in prose
+    assert "fenced" not in prose and "after the fence" in prose
+    for code in ("title", "collapsed", "true", "alias", "begin", "example", "1609244703085"):
+        assert code not in prose.split(), code
+
+
+def test_logseq_cloze_is_its_answer() -> None:
+    """`{{cloze answer \\\\ cue}}` (pages/Cloze.md) shows its answer; other macros are no text."""
+    text = ("- For example, {{cloze something}}, you can click it to reveal its content.\n"
+            "\t\t\t- Most apples are {{cloze red \\\\ color}}.\n- {{video https://youtu.be/x}} and "
+            "{{embed ((60ab6f5b-a01f-44eb-8d4a-fb8ca1893dcf))}}\n")
+    words = " ".join(parse_in(text, "pages/Cloze.md", LOGSEQ).paragraphs).split()
+    assert "something," in words and "red." in words
+    assert not {"cloze", "color", "video", "embed", "60ab6f5b"} & set(words)
+
+
 def test_logseq_page_names_in_both_file_name_formats() -> None:
     new, legacy = DialectConfig("logseq", "MMM do, yyyy"), DialectConfig("logseq", "yyyy-MM-dd", True)
     assert page_name("pages/a___b.md", new) == "a/b"
