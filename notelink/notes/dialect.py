@@ -57,7 +57,7 @@ _BLOCK_ID = re.compile(r"(?:^|[ \t])\^[A-Za-z0-9-]+[ \t]*$", re.MULTILINE)
 
 # Logseq
 _PROPERTY = re.compile(r"^([ \t]*(?:[-*+][ \t]+)?)([A-Za-z][\w\-/.]*)::(?:[ \t]+(.*?))?[ \t]*$", re.MULTILINE)
-_BLOCK_REF = re.compile(r"\(\(([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\)\)")
+BLOCK_REF = re.compile(r"\(\(([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\)\)")
 _TAG_LINK = re.compile(r"#(\[\[[^\[\]\n]+\]\])")
 _EMBED_MACRO = re.compile(r"\{\{embed\s+(\[\[[^\[\]\n]+\]\])\s*\}\}")
 _TASK = re.compile(r"^([ \t]*[-*+][ \t]+)(?:TODO|DOING|DONE|LATER|NOW|WAITING|WAIT|CANCELED|CANCELLED|"
@@ -65,12 +65,15 @@ _TASK = re.compile(r"^([ \t]*[-*+][ \t]+)(?:TODO|DOING|DONE|LATER|NOW|WAITING|WA
 _ORG_LINE = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?(?:#\+\w+.*|:LOGBOOK:|:END:|CLOCK:.*|(?:SCHEDULED|DEADLINE):"
                        r".*)$", re.MULTILINE)
 _ORG_BLOCK = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?#\+(BEGIN|END)_(\w+)", re.MULTILINE | re.IGNORECASE)
-_ORG_CODE = ("SRC", "EXAMPLE", "QUERY", "EXPORT", "COMMENT")
+ORG_CODE = ("SRC", "EXAMPLE", "QUERY", "EXPORT", "COMMENT")
 """Org-mode blocks whose lines are code, a query or verbatim text, not prose (`#+BEGIN_QUERY` holds EDN:
 `{:title "..." :query ...}` gave `title`, `query`, `collapsed`, `true` as words); NOTE, TIP, QUOTE and the
 like hold prose."""
-_CLOZE = re.compile(r"\{\{cloze\s+([^{}\n]*?)(?:\s*\\\\[^{}\n]*)?\}\}")
+CLOZE = re.compile(r"\{\{cloze\s+([^{}\n]*?)(?:\s*\\\\[^{}\n]*)?\}\}")
 """`{{cloze answer \\ cue}}`: a flashcard's hidden answer, prose (the cue is no answer)."""
+IMAGE_SIZE = re.compile(r"(?<=\))\{:[^{}\n]*\}")
+"""An image's size after it, `![a.png](../assets/a.png){:height 224, :width 441}`: no text (its `height`
+and `width` were words of 20 pages of Logseq's docs)."""
 _INDENT = re.compile(r"^[ \t]*(?:[-*+][ \t]+(?=`{3}|~{3}))?", re.MULTILINE)
 """A line's indentation, which in Logseq nests a block in the one above: never code, as CommonMark reads a
 line indented by a tab or four spaces after a paragraph or heading (the glossary of Logseq's own docs, `##
@@ -79,6 +82,13 @@ a list item or a line of one; a block that is a fence (`- ```clojure`) loses its
 end at its next line, no longer inside the item."""
 _MACHINE_VALUE = re.compile(r"(?i)^(?:true|false|nil|[\d.:\-_/ ]+|#?[0-9a-f]{6,}|[0-9a-f-]{36})$")
 _LOGSEQ_NAMES = ("title", "alias", "tags")
+_HIDDEN_PROPERTIES = frozenset((
+    "id", "custom-id", "collapsed", "heading", "background-color", "created-at", "updated-at", "created_at",
+    "last-modified-at", "last_modified_at", "query-table", "query-properties", "query-sort-by",
+    "query-sort-desc", "ls-type", "hl-type", "hl-page", "hl-stamp", "hl-color", "icon", "filters", "public",
+    "exclude-from-graph-view"))
+"""Logseq's built-in properties that say how to show a block or page, never words of it (its docs' "Built-in
+Properties"; `logseq.*` too: `logseq.order-list-type:: number` numbers a list)."""
 _DENDRON_RANGE = re.compile(r"(?:,\d+)?(?::#.*)?$")  # `#section,1:#*`: from a heading, to the next one
 _JOURNAL_FILE = re.compile(r"^(\d{4})[_-](\d{2})[_-](\d{2})$")
 _DATE_TOKEN = re.compile(r"yyyy|yy|MMMM|MMM|MM|M|do|dd|d|EEEE|EEE|EE|E|'[^']*'")
@@ -262,7 +272,8 @@ def _logseq_body(body: str) -> tuple[str, dict[str, str]]:
 
     Property lines keep their value as text when it is words (`description:: ...`, `tags:: [[a]]`, whose
     links count); ids, booleans, dates and the page's own title and aliases are dropped. Block references
-    `((uuid))` are dropped, `{{embed [[page]]}}` becomes `![[page]]`, task keywords and org-mode lines go."""
+    `((uuid))` are dropped, `{{embed [[page]]}}` becomes `![[page]]`, task keywords and org-mode lines go,
+    an image's size too."""
     props: dict[str, str] = {}
     for line in body.splitlines():
         m = _PROPERTY.fullmatch(line)
@@ -271,15 +282,15 @@ def _logseq_body(body: str) -> tuple[str, dict[str, str]]:
         if not m or m.group(1).strip():
             break
         props[m.group(2).lower()] = (m.group(3) or "").strip()
-    body = _CLOZE.sub(r"\1", _without_org_code(body))
+    body = IMAGE_SIZE.sub("", CLOZE.sub(r"\1", _without_org_code(body)))
     body = _TAG_LINK.sub(r"\1", _EMBED_MACRO.sub(r"!\1", body))  # #[[a tag]] is a link to its page
-    body = _BLOCK_REF.sub(" ", body)
+    body = BLOCK_REF.sub(" ", body)
     body = _ORG_LINE.sub("", _TASK.sub(r"\1", body))
     return _INDENT.sub("", _PROPERTY.sub(_property_text, body)), props
 
 
 def _without_org_code(body: str) -> str:
-    """`body` with the lines of its org-mode code blocks (`_ORG_CODE`: from `#+BEGIN_SRC` to its
+    """`body` with the lines of its org-mode code blocks (`ORG_CODE`: from `#+BEGIN_SRC` to its
     `#+END_SRC`) blank; a block never closed stays text. Linear: each block's end is looked up, not
     searched for."""
     if "#+" not in body:
@@ -287,11 +298,11 @@ def _without_org_code(body: str) -> str:
     found = [(m.start(), m.group(1).upper(), m.group(2).upper()) for m in _ORG_BLOCK.finditer(body)]
     ends: dict[str, list[int]] = {}
     for at, edge, kind in found:
-        if edge == "END" and kind in _ORG_CODE:
+        if edge == "END" and kind in ORG_CODE:
             ends.setdefault(kind, []).append(at)
     out, last = [], 0
     for at, edge, kind in found:
-        if edge != "BEGIN" or kind not in _ORG_CODE or at < last:
+        if edge != "BEGIN" or kind not in ORG_CODE or at < last:
             continue
         later = ends.get(kind, [])
         k = bisect.bisect_right(later, at)
@@ -304,9 +315,22 @@ def _without_org_code(body: str) -> str:
     return "".join([*out, body[last:]])
 
 
+def _hidden_property(key: str) -> bool:
+    """Whether a Logseq property is one of its built-in properties of no words (`collapsed`, `id`,
+    `query-properties`, `logseq.order-list-type`...)."""
+    key = key.lower()
+    return key in _HIDDEN_PROPERTIES or key.startswith("logseq.")
+
+
+def wordless_property(key: str, value: str) -> bool:
+    """Whether a Logseq property is no words of its page: a built-in one of no words (`_hidden_property`),
+    or one whose value is empty, an id, a boolean, a number or a date."""
+    return _hidden_property(key) or not value or _MACHINE_VALUE.fullmatch(value) is not None
+
+
 def _property_text(m: re.Match[str]) -> str:
     key, value = m.group(2).lower(), (m.group(3) or "").strip()
-    if key in ("title", "alias", "id") or _MACHINE_VALUE.fullmatch(value) or not value:
+    if key in ("title", "alias") or wordless_property(key, value):
         return m.group(1)
     return m.group(1) + value
 

@@ -130,14 +130,29 @@ def test_logseq_org_code_blocks_are_no_prose_and_their_other_blocks_are() -> Non
         assert code not in prose.split(), code
 
 
-def test_logseq_cloze_is_its_answer() -> None:
-    """`{{cloze answer \\\\ cue}}` (pages/Cloze.md) shows its answer; other macros are no text."""
+def test_logseq_cloze_is_its_answer_and_macros_and_image_sizes_no_text() -> None:
+    """`{{cloze answer \\\\ cue}}` (pages/Cloze.md) shows its answer; other macros and an image's size
+    (pages/Assets alias.md) are no text."""
     text = ("- For example, {{cloze something}}, you can click it to reveal its content.\n"
             "\t\t\t- Most apples are {{cloze red \\\\ color}}.\n- {{video https://youtu.be/x}} and "
-            "{{embed ((60ab6f5b-a01f-44eb-8d4a-fb8ca1893dcf))}}\n")
+            "{{embed ((60ab6f5b-a01f-44eb-8d4a-fb8ca1893dcf))}}\n"
+            "\t  ![CleanShot 2022-10-12 at 15.38.03@2x.png](../assets/CleanShot_2022-10-12_at_15.38.03@2x_"
+            "1665560368311_0.png){:height 224, :width 441}\n")
     words = " ".join(parse_in(text, "pages/Cloze.md", LOGSEQ).paragraphs).split()
     assert "something," in words and "red." in words
     assert not {"cloze", "color", "video", "embed", "60ab6f5b"} & set(words)
+    assert "height" not in " ".join(words) and "width" not in " ".join(words)
+
+
+def test_logseq_built_in_properties_are_no_words() -> None:
+    """Logseq hides its built-in properties ("Built-in Properties" in its docs): `number` of
+    `logseq.order-list-type:: number` (16 blocks of its docs) and a query table's columns were words."""
+    text = ("- To review all cards\n\t\t  logseq.order-list-type:: number\n"
+            "- {{query (property type feature)}}\n"
+            "  query-properties:: [:page :type :platforms :description :initial-version :tags]\n"
+            "  query-sort-by:: page\n  type:: [[Feature]]\n")
+    note = parse_in(text, "pages/Flashcards.md", LOGSEQ)
+    assert " ".join(note.paragraphs).split() == ["To", "review", "all", "cards", "Feature"]
 
 
 def test_logseq_page_names_in_both_file_name_formats() -> None:
