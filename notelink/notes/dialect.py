@@ -30,7 +30,7 @@ from urllib.parse import unquote
 
 from notelink.config import DialectConfig
 from notelink.notes import outline
-from notelink.notes.frontmatter import split_front_matter
+from notelink.notes.frontmatter import load_front_matter, split_front_matter
 
 if TYPE_CHECKING:  # (the parser, markdown-it and PyYAML load where a note is parsed: queries read names only)
     from notelink.notes.note import ParsedNote
@@ -239,7 +239,7 @@ def parse_in(text: str, path: str, dialect: DialectConfig) -> ParsedNote:
     body = _BLOCK_ID.sub("", _MACRO.sub(" ", body))
     note = parse_note(head + body, stem, alias_first=alias_first(dialect.name))
     if dialect.name == "logseq":  # a tag (#a, #[[a b]], tags:: a) is a reference to the page a, as a link
-        _logseq_page(note, path, props, dialect)
+        _logseq_page(note, path, _front_title(head) | props, dialect)
         linked = {ln.target.casefold() for ln in note.links}
         note.links += [Link(tag, "tag") for tag in note.tags if tag.casefold() not in linked]
     elif dialect.name == "dendron":  # a tag is a note of the `tags.` hierarchy: #a.b links to tags.a.b
@@ -335,9 +335,19 @@ def _property_text(m: re.Match[str]) -> str:
     return m.group(1) + value
 
 
+def _front_title(head: str) -> dict[str, str]:
+    """`{"title": …}` of a page's YAML front matter, which Logseq reads as page properties (`title: How to
+    Take Notes` in `pages/how_to_take_notes.md` of its docs); a `title::` line wins over it."""
+    if not head:
+        return {}
+    title = load_front_matter(split_front_matter(head)[0])[0].get("title")
+    title = str(title).strip() if isinstance(title, (str, int, float)) else ""
+    return {"title": title} if title else {}
+
+
 def _logseq_page(note: ParsedNote, path: str, props: dict[str, str], dialect: DialectConfig) -> None:
-    """Title, aliases and tags as Logseq has them: `title::`, else the page name from the file name (a
-    heading is no title in Logseq); `alias::`; `tags::`."""
+    """Title, aliases and tags as Logseq has them: `title::` (or the front matter's), else the page name
+    from the file name (a heading is no title in Logseq); `alias::`; `tags::`."""
     note.title = _unlinked(props.get("title", "")) or page_name(path, dialect)
     names = [_unlinked(a) for a in _listed(props.get("alias", ""))]
     note.aliases = list(dict.fromkeys([*note.aliases, *(a for a in names if a)]))

@@ -155,6 +155,22 @@ def test_logseq_built_in_properties_are_no_words() -> None:
     assert " ".join(note.paragraphs).split() == ["To", "review", "all", "cards", "Feature"]
 
 
+def test_a_logseq_pages_front_matter_title_names_it(make_vault) -> None:
+    """Logseq reads YAML front matter as page properties: Logseq's docs name `pages/how_to_take_notes.md`
+    "How to Take Notes" so (`[[How to Take Notes]]` in pages/tutorial.md reached no page); `title::` wins."""
+    root = make_vault({
+        "logseq/config.edn": "{:file/name-format :triple-lowbar}\n",
+        "pages/how_to_take_notes.md": "---\ntitle: How to Take Notes\n---\n- ## Hello, I'm a block!\n",
+        "pages/tutorial.md": "- **1. Let's create a page** - called [[How to Take Notes]].\n",
+        "pages/both.md": "---\ntitle: From front matter\n---\ntitle:: From its property\n\n- text\n",
+        "pages/heading.md": "# Not a title in Logseq\n"})
+    links = {(src, target): hit for src, target, _, hit in resolved(root)}
+    assert links[("pages/tutorial.md", "How to Take Notes")] == "pages/how_to_take_notes.md"
+    assert parse_in("---\ntitle: From front matter\n---\ntitle:: From its property\n\n- text\n",
+                    "pages/both.md", LOGSEQ).title == "From its property"
+    assert parse_in("# Not a title in Logseq\n", "pages/heading.md", LOGSEQ).title == "heading"
+
+
 def test_logseq_page_names_in_both_file_name_formats() -> None:
     new, legacy = DialectConfig("logseq", "MMM do, yyyy"), DialectConfig("logseq", "yyyy-MM-dd", True)
     assert page_name("pages/a___b.md", new) == "a/b"
