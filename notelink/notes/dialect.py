@@ -59,7 +59,7 @@ _BLOCK_ID = re.compile(r"(?:^|[ \t])\^[A-Za-z0-9-]+[ \t]*$", re.MULTILINE)
 _PROPERTY = re.compile(r"^([ \t]*(?:[-*+][ \t]+)?)([A-Za-z][\w\-/.]*)::(?:[ \t]+(.*?))?[ \t]*$", re.MULTILINE)
 BLOCK_REF = re.compile(r"\(\(([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\)\)")
 _TAG_LINK = re.compile(r"#(\[\[[^\[\]\n]+\]\])")
-_EMBED_MACRO = re.compile(r"\{\{embed\s+(\[\[[^\[\]\n]+\]\])\s*\}\}")
+EMBED_MACRO = re.compile(r"\{\{embed\s+(\[\[[^\[\]\n]+\]\])\s*\}\}")
 _TASK = re.compile(r"^([ \t]*[-*+][ \t]+)(?:TODO|DOING|DONE|LATER|NOW|WAITING|WAIT|CANCELED|CANCELLED|"
                    r"IN-PROGRESS)(?=[ \t])", re.MULTILINE)
 _ORG_LINE = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?(?:#\+\w+.*|:LOGBOOK:|:END:|CLOCK:.*|(?:SCHEDULED|DEADLINE):"
@@ -283,7 +283,7 @@ def _logseq_body(body: str) -> tuple[str, dict[str, str]]:
             break
         props[m.group(2).lower()] = (m.group(3) or "").strip()
     body = IMAGE_SIZE.sub("", CLOZE.sub(r"\1", _without_org_code(body)))
-    body = _TAG_LINK.sub(r"\1", _EMBED_MACRO.sub(r"!\1", body))  # #[[a tag]] is a link to its page
+    body = _TAG_LINK.sub(r"\1", EMBED_MACRO.sub(r"!\1", body))  # #[[a tag]] is a link to its page
     body = BLOCK_REF.sub(" ", body)
     body = _ORG_LINE.sub("", _TASK.sub(r"\1", body))
     return _INDENT.sub("", _PROPERTY.sub(_property_text, body)), props

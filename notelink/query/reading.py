@@ -22,6 +22,7 @@ from notelink.notes.code import code_spans
 from notelink.notes.dialect import (
     BLOCK_REF,
     CLOZE,
+    EMBED_MACRO,
     IMAGE_SIZE,
     ORG_CODE,
     strip_scheme,
@@ -99,8 +100,9 @@ def as_read(block: str, alias_first: bool = False, variables: Mapping[str, str] 
     with `variables` (Dendron's preview), `{{fm.desc}}` as the front matter's `desc` and any other `{{…}}`
     hidden. Inside code spans and URLs nothing changes. A snippet showed the syntax raw (`**TIP:**`)."""
     tagless = _unless_code(_HTML_TAG, block, lambda m: "")  # (before URLs: a tag's `src="https://…"`)
-    if "((" in tagless or "{:" in tagless:  # (Logseq's, before links: `[label](((uuid)))`, `![a](a.png){:…}`)
-        tagless = _unless_code(IMAGE_SIZE, _unless_code(BLOCK_REF, tagless, lambda m: ""), lambda m: "")
+    if "((" in tagless or "{" in tagless:  # (Logseq's, before links: `[label](((uuid)))`, `![a](a.png){:…}`,
+        tagless = _unless_code(BLOCK_REF, tagless, lambda m: "")  # `{{embed [[page]]}}` as `![[page]]`)
+        tagless = _unless_code(EMBED_MACRO, _unless_code(IMAGE_SIZE, tagless, lambda m: ""), lambda m: m[1])
     return _outside_code(_links(tagless, alias_first),
                          lambda part: _outside(_URL_OR_AUTOLINK, part, lambda rest: _marks(rest, variables)))
 

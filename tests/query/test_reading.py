@@ -55,10 +55,11 @@ def test_logseq_markup_reads_as_logseq_shows_it() -> None:
             "\t  #+BEGIN_EXAMPLE\n\t  {{query Something you're looking for}}\n\t  #+END_EXAMPLE\n"
             "\t  #+BEGIN_TIP\n\t  Page names are stored as lower case.\n\t  #+END_TIP\n"
             "\t- You can have multiple {{cloze clozes}} in a block too, {{cloze red \\\\ color}}.\n"
-            "\t  {{embed ((60ab6f5b-a01f-44eb-8d4a-fb8ca1893dcf))}} see [apple](((60a78e9e-59dc-40ab-9a01-"
-            "5317dc09365f)))\n\t  ![shot.png](../assets/shot.png){:height 224, :width 441} {{date}}\n"
+            "\t  {{embed ((60ab6f5b-a01f-44eb-8d4a-fb8ca1893dcf))}} {{embed [[term/page]]}} see "
+            "[apple](((60a78e9e-59dc-40ab-9a01-5317dc09365f)))\n"
+            "\t  ![shot.png](../assets/shot.png){:height 224, :width 441} {{date}}\n"
             "\t  #+BEGIN_SRC clojure\n\t  (never closed)\n")
     shown = " ".join(as_read(b) for _, b, _ in blocks(text))
     assert shown == ("Usage • Collapse toggle Page names are stored as lower case. • You can have multiple "
-                     "clozes in a block too, red.  see apple shot.png {{date}} (never closed)"
+                     "clozes in a block too, red.  term/page see apple shot.png {{date}} (never closed)"
                      )
