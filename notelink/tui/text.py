@@ -12,7 +12,7 @@ from urllib.parse import quote, unquote
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from notelink.notes.dialect import ORG_CODE, strip_scheme, without_range, wordless_property
+from notelink.notes.dialect import EMBED_MACRO, ORG_CODE, strip_scheme, without_range, wordless_property
 from notelink.notes.frontmatter import split_front_matter
 from notelink.query.answers import NoteInfo
 
@@ -229,8 +229,9 @@ def logseq_shown(text: str) -> str:
     """A Logseq page as Logseq shows it: each tab of a line's indentation as two spaces, so its blocks nest
     as in Logseq (as Markdown, a tab after a heading made the blocks below it code: the glossary of Logseq's
     docs showed as one code block); org-mode blocks as `_org_blocks` has them; properties Logseq hides
-    (`collapsed:: true`, `updated-at:: 1609246099894`) left out."""
-    shown = _org_blocks(_outside_code(text, lambda part: _PROPERTY_LINE.sub(_unless_hidden, part)))
+    (`collapsed:: true`, `updated-at:: 1609246099894`) left out; `{{embed [[page]]}}` as an embed."""
+    shown = _org_blocks(_outside_code(text, lambda part: EMBED_MACRO.sub(r"!\1", _PROPERTY_LINE.sub(
+        _unless_hidden, part))))
     return _TABBED.sub(lambda m: m.group().replace("\t", "  "), shown)
 
 

@@ -302,13 +302,15 @@ def test_a_logseq_outline_nests_as_in_logseq_not_as_indented_code() -> None:
 
 def test_a_logseq_pages_org_blocks_and_hidden_properties_show_as_in_logseq() -> None:
     """Lines of pages/Advanced Queries.md: `#+BEGIN_NOTE` showed as written, an example's query as prose
-    (`:collapsed? true`), `updated-at:: 1609246099894` as a property; a block of code never closed stays
-    text."""
+    (`:collapsed? true`), `updated-at:: 1609246099894` as a property, `{{embed [[page]]}}` as written (pages/
+    Page and block references.md); a block of code never closed stays text."""
     text = ("- ## Intro\n\t- #+BEGIN_NOTE\n\t  [[Learn Datalog Today]] is a great first reference.\n"
             "\t  #+END_NOTE\n\t- An advanced query looks like this:\n\t  updated-at:: 1609246099894\n"
             "\t  collapsed:: true\n\t  #+BEGIN_EXAMPLE\n\t  {:title  [:h2 \"Your query title\"]\n"
-            "\t   :collapsed? true}\n\t  #+END_EXAMPLE\n\t  type:: [[Feature]]\n\t- #+BEGIN_SRC clojure\n")
+            "\t   :collapsed? true}\n\t  #+END_EXAMPLE\n\t  type:: [[Feature]]\n\t- #+BEGIN_SRC clojure\n"
+            "\t\t- {{embed [[term/page reference]]}}\n")
     assert logseq_shown(text) == (
         "- ## Intro\n  - **Note**  \n    [[Learn Datalog Today]] is a great first reference.\n"
         "  - An advanced query looks like this:\n    ```\n    {:title  [:h2 \"Your query title\"]\n"
-        "     :collapsed? true}\n    ```\n    type:: [[Feature]]\n  - #+BEGIN_SRC clojure\n")
+        "     :collapsed? true}\n    ```\n    type:: [[Feature]]\n  - #+BEGIN_SRC clojure\n"
+        "    - ![[term/page reference]]\n")
