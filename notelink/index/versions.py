@@ -28,8 +28,8 @@ off) is an embed of it. 12: the same as 11 (its two changes were merged one afte
 index built between them had only one). 13: Logseq's indented blocks are never indented code (a tab-indented
 list under a heading was a code block), its org-mode code blocks (`#+BEGIN_QUERY`, `_SRC`, `_EXAMPLE`), its
 built-in properties (`logseq.order-list-type:: number`) and an image's `{:height 224, :width 441}` no text, a
-`{{cloze answer}}` its answer; a Logseq page's front matter `title:` its name. The Unicode version is part
-of it: which characters are letters or marks decides where words end."""
+`{{cloze answer}}` its answer; a Logseq page's front matter `title:` its name, a `#[[multi word tag]]` a
+tag. The Unicode version is part of it: which characters are letters or marks decides where words end."""
 
 SEARCH_VERSION = 3
 """Saved in the build's config: an index from before search (or another version) is rebuilt once. 2: the

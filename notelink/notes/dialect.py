@@ -234,13 +234,15 @@ def parse_in(text: str, path: str, dialect: DialectConfig) -> ParsedNote:
     stem = posixpath.basename(path)[: -len(".md")]
     head, body = _split(text)
     props: dict[str, str] = {}
+    tagged: list[str] = []
     if dialect.name == "logseq":  # (notelink's block first: its property is Logseq markup too)
-        body, props = _logseq_body(outline.without(body))
+        body, props, tagged = _logseq_body(outline.without(body))
     body = _BLOCK_ID.sub("", _MACRO.sub(" ", body))
     note = parse_note(head + body, stem, alias_first=alias_first(dialect.name))
     if dialect.name == "logseq":  # a tag (#a, #[[a b]], tags:: a) is a reference to the page a, as a link
-        _logseq_page(note, path, _front_title(head) | props, dialect)
         linked = {ln.target.casefold() for ln in note.links}
+        _logseq_page(note, path, _front_title(head) | props, dialect)
+        note.tags = list(dict.fromkeys([*note.tags, *(t for t in tagged if t.casefold() in linked)]))
         note.links += [Link(tag, "tag") for tag in note.tags if tag.casefold() not in linked]
     elif dialect.name == "dendron":  # a tag is a note of the `tags.` hierarchy: #a.b links to tags.a.b
         note.links = [replace(ln, heading=without_range(ln.heading)) for ln in note.links]
@@ -267,8 +269,9 @@ def _split(text: str) -> tuple[str, str]:
     return text[: len(text) - len(body)], body
 
 
-def _logseq_body(body: str) -> tuple[str, dict[str, str]]:
-    """The body with Logseq's markup taken out, and the page's properties (its first lines of `k:: v`).
+def _logseq_body(body: str) -> tuple[str, dict[str, str], list[str]]:
+    """The body with Logseq's markup taken out, the page's properties (its first lines of `k:: v`), and the
+    tags written `#[[a tag]]` (links once the `#` is taken out; those in code are no links, so no tags).
 
     Property lines keep their value as text when it is words (`description:: ...`, `tags:: [[a]]`, whose
     links count); ids, booleans, dates and the page's own title and aliases are dropped. Block references
@@ -283,10 +286,11 @@ def _logseq_body(body: str) -> tuple[str, dict[str, str]]:
             break
         props[m.group(2).lower()] = (m.group(3) or "").strip()
     body = IMAGE_SIZE.sub("", CLOZE.sub(r"\1", _without_org_code(body)))
+    tagged = [m.group(1)[2:-2].strip() for m in _TAG_LINK.finditer(body)]
     body = _TAG_LINK.sub(r"\1", EMBED_MACRO.sub(r"!\1", body))  # #[[a tag]] is a link to its page
     body = BLOCK_REF.sub(" ", body)
     body = _ORG_LINE.sub("", _TASK.sub(r"\1", body))
-    return _INDENT.sub("", _PROPERTY.sub(_property_text, body)), props
+    return _INDENT.sub("", _PROPERTY.sub(_property_text, body)), props, tagged
 
 
 def _without_org_code(body: str) -> str:

@@ -171,6 +171,17 @@ def test_a_logseq_pages_front_matter_title_names_it(make_vault) -> None:
     assert parse_in("# Not a title in Logseq\n", "pages/heading.md", LOGSEQ).title == "heading"
 
 
+def test_a_logseq_multi_word_tag_is_a_tag_and_a_link() -> None:
+    """`#[[Snap to grid]]` (pages/Changelog.md of Logseq's docs) is a tag as `#docs` is; one in code
+    (pages/Properties.md) is neither."""
+    text = ("\t\t- Whiteboards: #[[Snap to grid]] [#9654](https://github.com/logseq/logseq/pull/9654)\n"
+            "\t- TODO Go through this miscellaneous list of pages to create or revamp #docs\n"
+            "\t\t  ```\n\t\t  description:: [[Logseq]] is the fastest #triples #[[text editor]]\n\t\t  ```\n")
+    note = parse_in(text, "pages/Changelog.md", LOGSEQ)
+    assert note.tags == ["docs", "Snap to grid"]
+    assert [(ln.target, ln.kind) for ln in note.links] == [("Snap to grid", "wiki"), ("docs", "tag")]
+
+
 def test_logseq_page_names_in_both_file_name_formats() -> None:
     new, legacy = DialectConfig("logseq", "MMM do, yyyy"), DialectConfig("logseq", "yyyy-MM-dd", True)
     assert page_name("pages/a___b.md", new) == "a/b"
