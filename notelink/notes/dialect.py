@@ -74,12 +74,15 @@ CLOZE = re.compile(r"\{\{cloze\s+([^{}\n]*?)(?:\s*\\\\[^{}\n]*)?\}\}")
 IMAGE_SIZE = re.compile(r"(?<=\))\{:[^{}\n]*\}")
 """An image's size after it, `![a.png](../assets/a.png){:height 224, :width 441}`: no text (its `height`
 and `width` were words of 20 pages of Logseq's docs)."""
-_INDENT = re.compile(r"^[ \t]*(?:[-*+][ \t]+(?=`{3}|~{3}))?", re.MULTILINE)
+_INDENT = re.compile(r"^[ \t]*(?:([-*+])[ \t]+(?=`{3}|~{3}))?", re.MULTILINE)
+_BULLET = re.compile(r"^(?=[-*+](?:[ \t]|$))", re.MULTILINE)
 """A line's indentation, which in Logseq nests a block in the one above: never code, as CommonMark reads a
 line indented by a tab or four spaces after a paragraph or heading (the glossary of Logseq's own docs, `##
 Basic terms` then `\t- [[term/graph]]`, was one code block: no links, no words). Without it each block is
 a list item or a line of one; a block that is a fence (`- ```clojure`) loses its bullet, or the fence would
-end at its next line, no longer inside the item."""
+end at its next line, no longer inside the item. Each block then starts after a blank line, as in Logseq
+nothing of a block runs into the next: an HTML block (`<div ...><iframe ...>`, a Loom video in its
+changelog) ran on to the next blank line, over 20 lines and their links."""
 _MACHINE_VALUE = re.compile(r"(?i)^(?:true|false|nil|[\d.:\-_/ ]+|#?[0-9a-f]{6,}|[0-9a-f-]{36})$")
 _LOGSEQ_NAMES = ("title", "alias", "tags")
 _HIDDEN_PROPERTIES = frozenset((
@@ -290,7 +293,8 @@ def _logseq_body(body: str) -> tuple[str, dict[str, str], list[str]]:
     body = _TAG_LINK.sub(r"\1", EMBED_MACRO.sub(r"!\1", body))  # #[[a tag]] is a link to its page
     body = BLOCK_REF.sub(" ", body)
     body = _ORG_LINE.sub("", _TASK.sub(r"\1", body))
-    return _INDENT.sub("", _PROPERTY.sub(_property_text, body)), props, tagged
+    body = _INDENT.sub(lambda m: "\n" if m.group(1) else "", _PROPERTY.sub(_property_text, body))
+    return _BULLET.sub("\n", body), props, tagged
 
 
 def _without_org_code(body: str) -> str:

@@ -113,6 +113,19 @@ def test_logseq_nested_blocks_are_never_indented_code() -> None:
     assert parse_in("# A\n\n    code\n", "a.md", DialectConfig("obsidian")).paragraphs == ["A"]  # (code)
 
 
+def test_a_logseq_block_ends_where_the_next_one_starts() -> None:
+    """pages/changelog_06.md of Logseq's docs: a block of HTML (a Loom video), as Markdown, ran on to the
+    next blank line, 20 lines later: `[[Mar 8th, 2021]]` and `[[Westofer]]` were no links."""
+    text = ("\t\t\t- **Gif**\n\t\t\t  id:: 60acbe13-f12d-451a-9793-56201f858074\n"
+            "\t\t\t  <div style=\"position: relative; padding-bottom: 56.25%; height: 0; \"><iframe src=\"https://"
+            "www.loom.com/embed/cdc\"></iframe></div>\n\t\t\t-\n"
+            "\t\t- Desktop app add AppImage format for linux\n- [[Mar 8th, 2021]]\n  **Version 0.0.11**\n"
+            "\t- [[Thanks]]\n\t\t- [[Westofer]] made an archlinux aur package\n")
+    note = parse_in(text, "pages/changelog_06.md", LOGSEQ)
+    assert [ln.target for ln in note.links] == ["Mar 8th, 2021", "Thanks", "Westofer"]
+    assert "Desktop app add AppImage format for linux" in note.paragraphs
+
+
 def test_logseq_org_code_blocks_are_no_prose_and_their_other_blocks_are() -> None:
     """`#+BEGIN_QUERY`, `_SRC`, `_EXAMPLE` hold code (pages/Advanced Queries.md, pages/Queries.md);
     `#+BEGIN_NOTE`, `_TIP`, `_QUOTE` hold prose; a block never closed stays text."""
