@@ -27,10 +27,14 @@ callout's `[!type]` is no text; a Markdown image of a note (`![](Note.md)`: Obsi
 off) is an embed of it. 12: the same as 11 (its two changes were merged one after the other, so an
 index built between them had only one). 13: a footnote's later paragraphs (indented after a blank line)
 are its text, not code; a link's or emphasis's edge between two characters of a script written without
-spaces is a word boundary (no bigram across it); Markdown links and images to attachments are kept as links.
-14: the words a note writes with a capital mid-sentence are kept (`capitals`) for one-word file names with
-a capital (both session 25). The Unicode version is part of it: which characters are letters or marks
-decides where words end."""
+spaces is a word boundary (no bigram across it); Markdown links and images to attachments are kept as links;
+Logseq's indented blocks are never indented code (a tab-indented list under a heading was a code block), its
+org-mode code blocks (`#+BEGIN_QUERY`, `_SRC`, `_EXAMPLE`), its built-in properties
+(`logseq.order-list-type:: number`) and an image's `{:height 224, :width 441}` no text, a `{{cloze answer}}`
+its answer; a Logseq page's front matter `title:` its name, a `#[[multi word tag]]` a tag. 14: the words a
+note writes with a capital mid-sentence are kept (`capitals`) for one-word file names with a capital (all
+session 25). The Unicode version is part of it: which characters are letters or marks decides where words
+end."""
 
 SEARCH_VERSION = 3
 """Saved in the build's config: an index from before search (or another version) is rebuilt once. 2: the

@@ -5,7 +5,9 @@ line without the marks that open it (`line_as_read`: quote and heading marks, a 
 bullet read as `•`), a table's row as its cells (`CELL_SEPARATOR`), and its inline Markdown as read
 (`as_read`: links as their text, no emphasis marks, HTML tags or footnote marks; Dendron's `{{fm.desc}}` as
 the front matter's value). Front matter, fenced code (in quotes too), rules and table delimiter rows,
-`%%comments%%`, `<!-- comments -->` and block ids are left out, as reading view leaves them out; the
+`%%comments%%`, `<!-- comments -->` and block ids are left out, as reading view leaves them out; so is
+Logseq's markup (`id::` and other properties of no words, `((block refs))`, its macros (a cloze reads as its
+answer), an image's `{:height …}`, org-mode's `#+` lines and its code blocks), as Logseq shows a page. The
 characters shown are the note's own, in its order, so the words a search matched can be found in them.
 """
 
@@ -17,7 +19,16 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from notelink.notes.code import code_spans
-from notelink.notes.dialect import strip_scheme, without_range
+from notelink.notes.dialect import (
+    BLOCK_REF,
+    CLOZE,
+    EMBED_MACRO,
+    IMAGE_SIZE,
+    ORG_CODE,
+    strip_scheme,
+    without_range,
+    wordless_property,
+)
 from notelink.notes.frontmatter import load_front_matter, split_front_matter
 from notelink.notes.links import is_attachment
 
@@ -52,6 +63,7 @@ _DEFINITION = re.compile(r"\[(?!\^)(?:[^\[\]\\\n]|\\.)+\]:[ \t]*(?:<[^<>\n]*>|\S
 """A link reference definition alone on its line (`[ref]: other.md "Title"`, Foam's link references):
 reading view hides it (a footnote's `[^1]: text` reads as its text)."""
 _BULLET = re.compile(r"[-*+](?:[ \t]+\[[ xX]\])?(?:[ \t]+|\Z)")  # `- `, `* `, a task's `- [ ] `
+_HEADING_MARKS = re.compile(r"#{1,6}(?:[ \t]+|\Z)")
 _CLOSING_HASHES = re.compile(r"[ \t]+#+[ \t]*\Z")  # `## Heading ##`
 _EMPHASIS = [re.compile(p) for p in (
     r"(\*\*|~~|==)(?=\S)(.+?)(?<=\S)\1",  # **strong**, ~~struck~~, ==highlighted==
@@ -60,6 +72,14 @@ _EMPHASIS = [re.compile(p) for p in (
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>\n]*)?/?>")
 _URL_OR_AUTOLINK = re.compile(r"<((?:[a-z][a-z0-9+.-]*:|www\.)[^<>\s]+)>|" + URL.pattern, re.IGNORECASE)
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_PROPERTY_LINE = re.compile(r"(?:[-*+][ \t]+)?([A-Za-z][\w\-/.]*)::(?:[ \t]+(.*))?\Z")
+_ORG_LINE = re.compile(r"(?:[-*+][ \t]+)?(?:#\+\w.*|:LOGBOOK:|:END:|CLOCK:.*)\Z")
+_LOGSEQ_MACRO = re.compile(r"\{\{(?:embed|query|video|youtube|youtube-timestamp|tweet|twitter|vimeo|bilibili|"
+                           r"pdf|renderer|function|cards|namespace|zotero-imported-file|zotero-linked-file)"
+                           r"(?:[ \t][^{}\n]*)?\}\}")
+"""Logseq's own macros, which show a page, a query or a video, not words (`{{embed ((6018cc98-…))}}`); a
+cloze reads as its answer. Other `{{…}}` are shown as written (an Obsidian template's `{{date}}`)."""
+_ORG_EDGE = re.compile(r"(?:[-*+][ \t]+)?#\+(BEGIN|END)_(\w+)", re.IGNORECASE)
 
 
 def variables(text: str) -> dict[str, str]:
@@ -80,6 +100,9 @@ def as_read(block: str, alias_first: bool = False, variables: Mapping[str, str] 
     with `variables` (Dendron's preview), `{{fm.desc}}` as the front matter's `desc` and any other `{{…}}`
     hidden. Inside code spans and URLs nothing changes. A snippet showed the syntax raw (`**TIP:**`)."""
     tagless = _unless_code(_HTML_TAG, block, lambda m: "")  # (before URLs: a tag's `src="https://…"`)
+    if "((" in tagless or "{" in tagless:  # (Logseq's, before links: `[label](((uuid)))`, `![a](a.png){:…}`,
+        tagless = _unless_code(BLOCK_REF, tagless, lambda m: "")  # `{{embed [[page]]}}` as `![[page]]`)
+        tagless = _unless_code(EMBED_MACRO, _unless_code(IMAGE_SIZE, tagless, lambda m: ""), lambda m: m[1])
     return _outside_code(_links(tagless, alias_first),
                          lambda part: _outside(_URL_OR_AUTOLINK, part, lambda rest: _marks(rest, variables)))
 
@@ -147,6 +170,8 @@ def _marks(part: str, variables: Mapping[str, str] | None = None) -> str:
     for _ in range(3):  # nested marks (`***both***`) take a pass each
         for emphasis in _EMPHASIS:
             part = emphasis.sub(lambda m: m.group(2), part)
+    if "{{" in part:
+        part = _LOGSEQ_MACRO.sub("", CLOZE.sub(r"\1", part))
     if variables is not None and "{{" in part:
         part = _VARIABLE.sub(lambda m: variables.get(m.group(1) or "", ""), part)
     return html.unescape(_ESCAPE.sub(lambda m: m.group(1), _FOOTNOTE.sub("", part)))
@@ -154,8 +179,8 @@ def _marks(part: str, variables: Mapping[str, str] | None = None) -> str:
 
 def line_as_read(line: str) -> tuple[str, bool]:
     """A stripped line without the marks that open it as a reader sees it (quote marks, a callout's
-    `[!type]`, a heading's `#`s and closing `#`s; a list item's bullet or task box read as `•`; a footnote's
-    `[^1]:`), and whether it is a heading."""
+    `[!type]`, a heading's `#`s and closing `#`s, a list item's too; a list item's bullet or task box read
+    as `•`; a footnote's `[^1]:`), and whether it is a heading."""
     marks = _LINE_MARKS.match(line)
     rest, heading = line[marks.end() if marks else 0 :], "#" in (marks.group(0) if marks else "")
     if heading:
@@ -163,6 +188,8 @@ def line_as_read(line: str) -> tuple[str, bool]:
     if definition := _FOOTNOTE_DEFINITION.match(rest):
         return rest[definition.end():], False
     bullet = _BULLET.match(rest)
+    if bullet and (marks := _HEADING_MARKS.match(rest, bullet.end())):  # `- ## Usage`: Logseq's headings
+        return _CLOSING_HASHES.sub("", rest[marks.end():]), True
     return (f"• {rest[bullet.end():]}" if bullet else rest), False
 
 
@@ -207,18 +234,45 @@ def _prose_lines(lines: list[str], first: int) -> Iterator[tuple[int, str, bool]
     was a snippet of dashes."""
     fence = ""
     unfenced: list[str] = []
-    for raw in lines:
+    org = _org_code(lines)
+    for n, raw in enumerate(lines):
         line = raw.strip()
         bare = _QUOTE.sub("", line, count=1).lstrip()  # (a fence in a quote or callout too)
         if fence or bare.startswith(("```", "~~~")):
             fence = "" if fence and bare.startswith(fence) else (fence or bare[:3])
             line = ""
-        unfenced.append(line)
+        unfenced.append("" if n in org or _no_words(line) else line)
     unfenced = _without_definitions(_unhidden(unfenced))
     rows = _table_rows(unfenced)
     for n, line in enumerate(unfenced):
         is_row = rows.get(n)
         yield n + first, "" if is_row is False or _RULE.match(line) else line, bool(is_row)
+
+
+def _no_words(line: str) -> bool:
+    """Whether a stripped line is Logseq markup that Logseq does not show: a property of no words
+    (`id:: 6018cc98-…`, `collapsed:: true`, `updated-at:: 1609244703085`: `wordless_property`), an org-mode
+    line (`#+BEGIN_NOTE`), a logbook's."""
+    if "::" in line and (m := _PROPERTY_LINE.match(line)):
+        return wordless_property(m.group(1), (m.group(2) or "").strip())
+    return ("#+" in line or line.startswith((":", "CLOCK"))) and _ORG_LINE.match(line) is not None
+
+
+def _org_code(lines: list[str]) -> set[int]:
+    """The lines of org-mode code blocks (`#+BEGIN_SRC` to its `#+END_SRC`, as `notes.dialect` leaves them
+    out); a block never closed is none. Linear: each kind's last end is known before the blocks are read."""
+    edges = [(n, m.group(1).upper(), m.group(2).upper()) for n, line in enumerate(lines)
+             if "#+" in line and (m := _ORG_EDGE.match(line.strip()))]
+    last_end = {kind: n for n, edge, kind in edges if edge == "END"}
+    out: set[int] = set()
+    open_kind, start = "", 0
+    for n, edge, kind in edges:
+        if not open_kind and edge == "BEGIN" and kind in ORG_CODE and last_end.get(kind, -1) > n:
+            open_kind, start = kind, n
+        elif open_kind == kind and edge == "END":
+            out.update(range(start, n + 1))
+            open_kind = ""
+    return out
 
 
 def _unhidden(lines: list[str]) -> list[str]:

@@ -30,7 +30,7 @@ from notelink.tui.noteview import NoteView
 from notelink.tui.screens import ConfirmScreen, PathPrompt
 from notelink.tui.state import AppState
 from notelink.tui.status import IndexStatus
-from notelink.tui.text import NoteFilter, as_shown, dendron_titles, note_body
+from notelink.tui.text import NoteFilter, as_shown, dendron_titles, logseq_shown, note_body
 from notelink.tui.widgets import RelatedPanel
 
 
@@ -41,6 +41,7 @@ def render_note(app: AppState, path: str, keep_scroll: bool = False) -> None:
     raw = read_inside(app.vault, path, app.config.index.max_file_bytes)  # (not a link out of the vault)
     if isinstance(raw, RawNote):
         body = note_body(raw.text) if raw.text.strip() else "*This note is empty.*"
+        body = logseq_shown(body) if dialect(app) == "logseq" else body
     else:
         body = f"*Cannot show this note: {raw.reason}*"
     tags = "  ".join("#" + t for t in note.tags)

@@ -12,7 +12,7 @@ from urllib.parse import quote, unquote
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from notelink.notes.dialect import strip_scheme, without_range
+from notelink.notes.dialect import EMBED_MACRO, ORG_CODE, strip_scheme, without_range, wordless_property
 from notelink.notes.frontmatter import split_front_matter
 from notelink.notes.targets import SCHEME
 from notelink.query.answers import NoteInfo
@@ -217,6 +217,51 @@ def shown_markdown(text: str, limit: int = MAX_SHOWN_CHARS, alias_first: bool = 
     a note saying so. The note view does it in two steps: `note_body` at once, `as_shown` piece by piece.
     `alias_first`: the vault writes `[[alias|target]]` (Dendron)."""
     return as_shown(note_body(text, limit), alias_first)
+
+
+_TABBED = re.compile(r"^[ \t]*\t[ \t]*", re.MULTILINE)
+_ORG_EDGE = re.compile(r"^([ \t]*(?:[-*+][ \t]+)?)#\+(BEGIN|END)_(\w+)[ \t]*([^\n]*)\n?",
+                       re.MULTILINE | re.IGNORECASE)
+_PROPERTY_LINE = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?([A-Za-z][\w\-/.]*)::(?:[ \t]+([^\n]*))?\n?",
+                            re.MULTILINE)
+
+
+def logseq_shown(text: str) -> str:
+    """A Logseq page as Logseq shows it: each tab of a line's indentation as two spaces, so its blocks nest
+    as in Logseq (as Markdown, a tab after a heading made the blocks below it code: the glossary of Logseq's
+    docs showed as one code block); org-mode blocks as `_org_blocks` has them; properties Logseq hides
+    (`collapsed:: true`, `updated-at:: 1609246099894`) left out; `{{embed [[page]]}}` as an embed."""
+    shown = _org_blocks(_outside_code(text, lambda part: EMBED_MACRO.sub(r"!\1", _PROPERTY_LINE.sub(
+        _unless_hidden, part))))
+    return _TABBED.sub(lambda m: m.group().replace("\t", "  "), shown)
+
+
+def _unless_hidden(m: re.Match[str]) -> str:
+    return "" if wordless_property(m.group(1), (m.group(2) or "").strip()) else m.group(0)
+
+
+def _org_blocks(text: str) -> str:
+    """Org-mode blocks as Logseq shows them: a block of code (`#+BEGIN_SRC clojure` ... `#+END_SRC`, a
+    query, an example) as a fence, when it is closed; another (`#+BEGIN_NOTE`) as its kind in bold."""
+    if "#+" not in text:
+        return text
+    edges = list(_ORG_EDGE.finditer(text))
+    last_end = {m.group(3).upper(): m.start() for m in edges if m.group(2).upper() == "END"}
+    open_code = ""
+
+    def edge(m: re.Match[str]) -> str:
+        nonlocal open_code
+        lead, kind, rest = m.group(1), m.group(3).upper(), m.group(4).strip()
+        if m.group(2).upper() == "END":
+            closes, open_code = kind == open_code, "" if kind == open_code else open_code
+            return f"{lead}```\n" if closes else m.group(0) if kind in ORG_CODE else ""
+        if open_code or (kind in ORG_CODE and last_end.get(kind, -1) < m.start()):
+            return m.group(0)  # (in code, or a block of code never closed)
+        if kind in ORG_CODE:
+            open_code = kind
+            return f"{lead}```{rest.split()[0] if kind == 'SRC' and rest else ''}\n"
+        return f"{lead}**{kind.capitalize()}**  \n"
+    return _ORG_EDGE.sub(edge, text)
 
 
 def note_body(text: str, limit: int = MAX_SHOWN_CHARS) -> str:

@@ -95,6 +95,106 @@ def test_logseq_markup_is_no_prose() -> None:
         assert junk not in prose
 
 
+LOGSEQ = DialectConfig("logseq", "MMM do, yyyy")
+
+
+def test_logseq_nested_blocks_are_never_indented_code() -> None:
+    """Logseq indents child blocks with tabs; its docs' glossary (pages/Glossary.md) lists its terms under
+    a heading with no bullet of its own, which CommonMark reads as one indented code block: its links were
+    no links and its words no words."""
+    text = ("- #+BEGIN_NOTE\n  Credits and special thanks to [[Cobblebot]] for this!\n  #+END_NOTE\n"
+            "## Basic terms\n\t- [[term/graph]]\n\t- [[term/block]]\n## Links\n"
+            "\t- [[term/page reference]]\n"
+            "\t\t- ![SingleObject.mp4](../assets/SingleObject_1669387043865_0.mp4)\n")
+    note = parse_in(text, "pages/Glossary.md", LOGSEQ)
+    assert [ln.target for ln in note.links if ln.kind == "wiki"] == [
+        "Cobblebot", "term/graph", "term/block", "term/page reference"]
+    assert "term/block" in note.paragraphs
+    assert parse_in("# A\n\n    code\n", "a.md", DialectConfig("obsidian")).paragraphs == ["A"]  # (code)
+
+
+def test_a_logseq_block_ends_where_the_next_one_starts() -> None:
+    """pages/changelog_06.md of Logseq's docs: a block of HTML (a Loom video), as Markdown, ran on to the
+    next blank line, 20 lines later: `[[Mar 8th, 2021]]` and `[[Westofer]]` were no links."""
+    text = ("\t\t\t- **Gif**\n\t\t\t  id:: 60acbe13-f12d-451a-9793-56201f858074\n"
+            "\t\t\t  <div style=\"position: relative; padding-bottom: 56.25%; height: 0; \"><iframe src=\"https://"
+            "www.loom.com/embed/cdc\"></iframe></div>\n\t\t\t-\n"
+            "\t\t- Desktop app add AppImage format for linux\n- [[Mar 8th, 2021]]\n  **Version 0.0.11**\n"
+            "\t- [[Thanks]]\n\t\t- [[Westofer]] made an archlinux aur package\n")
+    note = parse_in(text, "pages/changelog_06.md", LOGSEQ)
+    assert [ln.target for ln in note.links] == ["Mar 8th, 2021", "Thanks", "Westofer"]
+    assert "Desktop app add AppImage format for linux" in note.paragraphs
+
+
+def test_logseq_org_code_blocks_are_no_prose_and_their_other_blocks_are() -> None:
+    """`#+BEGIN_QUERY`, `_SRC`, `_EXAMPLE` hold code (pages/Advanced Queries.md, pages/Queries.md);
+    `#+BEGIN_NOTE`, `_TIP`, `_QUOTE` hold prose; a block never closed stays text."""
+    text = ("- **Query Tips**\n  updated-at:: 1609244703085\n  #+BEGIN_EXAMPLE\n"
+            "  {:title  [:h2 \"Your query title\"]\n   :collapsed? true}\n  #+END_EXAMPLE\n"
+            "\t- #+BEGIN_QUERY\n\t  {:title \"Query: \\\"alias\\\"\"\n"
+            "\t  :query \"alias\"}\n\t  #+END_QUERY\n"
+            "  #+BEGIN_TIP\n  Page names are stored as lower case in the database.\n  #+END_TIP\n"
+            "  #+BEGIN_SRC clojure\n  (println \"WOOT!\")\n- unclosed ends\n"
+            "\t- ```clojure\n\t  (println \"fenced\")\n\t  ```\n\t- after the fence\n")
+    prose = " ".join(parse_in(text, "pages/Advanced Queries.md", LOGSEQ).paragraphs).lower()
+    assert "database" in prose and "tips" in prose and "woot" in prose and "unclosed" in prose
+    assert "fenced" not in prose and "after the fence" in prose
+    for code in ("title", "collapsed", "true", "alias", "begin", "example", "1609244703085"):
+        assert code not in prose.split(), code
+
+
+def test_logseq_cloze_is_its_answer_and_macros_and_image_sizes_no_text() -> None:
+    """`{{cloze answer \\\\ cue}}` (pages/Cloze.md) shows its answer; other macros and an image's size
+    (pages/Assets alias.md) are no text."""
+    text = ("- For example, {{cloze something}}, you can click it to reveal its content.\n"
+            "\t\t\t- Most apples are {{cloze red \\\\ color}}.\n- {{video https://youtu.be/x}} and "
+            "{{embed ((60ab6f5b-a01f-44eb-8d4a-fb8ca1893dcf))}}\n"
+            "\t  ![CleanShot 2022-10-12 at 15.38.03@2x.png](../assets/CleanShot_2022-10-12_at_15.38.03@2x_"
+            "1665560368311_0.png){:height 224, :width 441}\n")
+    words = " ".join(parse_in(text, "pages/Cloze.md", LOGSEQ).paragraphs).split()
+    assert "something," in words and "red." in words
+    assert not {"cloze", "color", "video", "embed", "60ab6f5b"} & set(words)
+    assert "height" not in " ".join(words) and "width" not in " ".join(words)
+
+
+def test_logseq_built_in_properties_are_no_words() -> None:
+    """Logseq hides its built-in properties ("Built-in Properties" in its docs): `number` of
+    `logseq.order-list-type:: number` (16 blocks of its docs) and a query table's columns were words."""
+    text = ("- To review all cards\n\t\t  logseq.order-list-type:: number\n"
+            "- {{query (property type feature)}}\n"
+            "  query-properties:: [:page :type :platforms :description :initial-version :tags]\n"
+            "  query-sort-by:: page\n  type:: [[Feature]]\n")
+    note = parse_in(text, "pages/Flashcards.md", LOGSEQ)
+    assert " ".join(note.paragraphs).split() == ["To", "review", "all", "cards", "Feature"]
+
+
+def test_a_logseq_pages_front_matter_title_names_it(make_vault) -> None:
+    """Logseq reads YAML front matter as page properties: Logseq's docs name `pages/how_to_take_notes.md`
+    "How to Take Notes" so (`[[How to Take Notes]]` in pages/tutorial.md reached no page); `title::` wins."""
+    root = make_vault({
+        "logseq/config.edn": "{:file/name-format :triple-lowbar}\n",
+        "pages/how_to_take_notes.md": "---\ntitle: How to Take Notes\n---\n- ## Hello, I'm a block!\n",
+        "pages/tutorial.md": "- **1. Let's create a page** - called [[How to Take Notes]].\n",
+        "pages/both.md": "---\ntitle: From front matter\n---\ntitle:: From its property\n\n- text\n",
+        "pages/heading.md": "# Not a title in Logseq\n"})
+    links = {(src, target): hit for src, target, _, hit in resolved(root)}
+    assert links[("pages/tutorial.md", "How to Take Notes")] == "pages/how_to_take_notes.md"
+    assert parse_in("---\ntitle: From front matter\n---\ntitle:: From its property\n\n- text\n",
+                    "pages/both.md", LOGSEQ).title == "From its property"
+    assert parse_in("# Not a title in Logseq\n", "pages/heading.md", LOGSEQ).title == "heading"
+
+
+def test_a_logseq_multi_word_tag_is_a_tag_and_a_link() -> None:
+    """`#[[Snap to grid]]` (pages/Changelog.md of Logseq's docs) is a tag as `#docs` is; one in code
+    (pages/Properties.md) is neither."""
+    text = ("\t\t- Whiteboards: #[[Snap to grid]] [#9654](https://github.com/logseq/logseq/pull/9654)\n"
+            "\t- TODO Go through this miscellaneous list of pages to create or revamp #docs\n"
+            "\t\t  ```\n\t\t  description:: [[Logseq]] is the fastest #triples #[[text editor]]\n\t\t  ```\n")
+    note = parse_in(text, "pages/Changelog.md", LOGSEQ)
+    assert note.tags == ["docs", "Snap to grid"]
+    assert [(ln.target, ln.kind) for ln in note.links] == [("Snap to grid", "wiki"), ("docs", "tag")]
+
+
 def test_logseq_page_names_in_both_file_name_formats() -> None:
     new, legacy = DialectConfig("logseq", "MMM do, yyyy"), DialectConfig("logseq", "yyyy-MM-dd", True)
     assert page_name("pages/a___b.md", new) == "a/b"

@@ -40,3 +40,26 @@ def test_a_dendron_note_reference_reads_as_its_note() -> None:
     assert as_read("[[C#, F# notes|lang.c]]", alias_first=True) == "C#, F# notes"
     assert as_read("[[Meeting#Q1: goals, risks]] [[Setup#Step 1: install]]") == (
         "Meeting#Q1: goals, risks Setup#Step 1: install")  # (a heading is no range)
+
+
+def test_logseq_markup_reads_as_logseq_shows_it() -> None:
+    """Snippets of Logseq's own docs showed `id:: 6380d3bb-…`, `collapsed:: true`,
+    `logseq.order-list-type:: number`, `#+BEGIN_EXAMPLE` and its query, `{{cloze clozes}}`, a block's
+    heading as `• ## Usage`, `{{embed ((60ab6f5b-…))}}` and an image's `{:height 224, :width 441}` (lines of
+    pages/Whiteboard___Action Bar.md, Queries.md, Cloze.md, Assets alias.md)."""
+    from notelink.query.reading import blocks
+
+    text = ("- ## Usage\n\t\t- [[Collapse toggle]]\n\t\t  id:: 6380d3bb-9b07-4f56-9767-e31c7edc3b11\n"
+            "\t\t  collapsed:: true\n\t\t  updated-at:: 1609244703085\n"
+            "\t\t  logseq.order-list-type:: number\n"
+            "\t  #+BEGIN_EXAMPLE\n\t  {{query Something you're looking for}}\n\t  #+END_EXAMPLE\n"
+            "\t  #+BEGIN_TIP\n\t  Page names are stored as lower case.\n\t  #+END_TIP\n"
+            "\t- You can have multiple {{cloze clozes}} in a block too, {{cloze red \\\\ color}}.\n"
+            "\t  {{embed ((60ab6f5b-a01f-44eb-8d4a-fb8ca1893dcf))}} {{embed [[term/page]]}} see "
+            "[apple](((60a78e9e-59dc-40ab-9a01-5317dc09365f)))\n"
+            "\t  ![shot.png](../assets/shot.png){:height 224, :width 441} {{date}}\n"
+            "\t  #+BEGIN_SRC clojure\n\t  (never closed)\n")
+    shown = " ".join(as_read(b) for _, b, _ in blocks(text))
+    assert shown == ("Usage • Collapse toggle Page names are stored as lower case. • You can have multiple "
+                     "clozes in a block too, red.  term/page see apple shot.png {{date}} (never closed)"
+                     )

@@ -25,6 +25,7 @@ from notelink.tui.text import (
     href_target,
     is_attachment,
     local_href,
+    logseq_shown,
     note_body,
     score_bar,
     shown_markdown,
@@ -281,3 +282,35 @@ def test_filter_ranks_an_exact_name_first_then_prefixes_then_the_rest() -> None:
     assert [n.path for n in filter_notes(notes, "lookup")] == [  # the title, then titles starting so
         "dendron.topic.lookup.md", "Lookup bar.md", "a/dendron.topic.lookup.md",
         "dendron.topic.lookup.create.md"]
+
+
+def test_a_logseq_outline_nests_as_in_logseq_not_as_indented_code() -> None:
+    """The glossary of Logseq's docs (pages/Glossary.md): a heading with no bullet, then its blocks indented
+    by a tab, was one code block in the note view, its links shown as `[term/graph](notelink:term/graph)`."""
+    from notelink.tui.render import Code, ListBlock, parse
+
+    text = ("## Basic terms\n\t- [[term/graph]]\n\t- [[term/block]]\n\t\t- the smallest unit\n"
+            "\t\t  ```clojure\n\t\t  (println \"WOOT!\")\n\t\t  ```\n")
+    assert isinstance(parse(as_shown(text))[1], Code)  # (as Markdown reads it)
+    shown = logseq_shown(text)
+    assert shown.startswith("## Basic terms\n  - [[term/graph]]\n  - [[term/block]]\n    - the smallest")
+    blocks = parse(as_shown(shown))
+    assert not any(isinstance(b, Code) for b in blocks) and isinstance(blocks[1], ListBlock)
+    inner = blocks[1].items[1][1]
+    assert isinstance(inner[-1], ListBlock) and isinstance(inner[-1].items[0][1][-1], Code)  # the fence
+
+
+def test_a_logseq_pages_org_blocks_and_hidden_properties_show_as_in_logseq() -> None:
+    """Lines of pages/Advanced Queries.md: `#+BEGIN_NOTE` showed as written, an example's query as prose
+    (`:collapsed? true`), `updated-at:: 1609246099894` as a property, `{{embed [[page]]}}` as written (pages/
+    Page and block references.md); a block of code never closed stays text."""
+    text = ("- ## Intro\n\t- #+BEGIN_NOTE\n\t  [[Learn Datalog Today]] is a great first reference.\n"
+            "\t  #+END_NOTE\n\t- An advanced query looks like this:\n\t  updated-at:: 1609246099894\n"
+            "\t  collapsed:: true\n\t  #+BEGIN_EXAMPLE\n\t  {:title  [:h2 \"Your query title\"]\n"
+            "\t   :collapsed? true}\n\t  #+END_EXAMPLE\n\t  type:: [[Feature]]\n\t- #+BEGIN_SRC clojure\n"
+            "\t\t- {{embed [[term/page reference]]}}\n")
+    assert logseq_shown(text) == (
+        "- ## Intro\n  - **Note**  \n    [[Learn Datalog Today]] is a great first reference.\n"
+        "  - An advanced query looks like this:\n    ```\n    {:title  [:h2 \"Your query title\"]\n"
+        "     :collapsed? true}\n    ```\n    type:: [[Feature]]\n  - #+BEGIN_SRC clojure\n"
+        "    - ![[term/page reference]]\n")
