@@ -29,7 +29,7 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _BULLET = re.compile(r"^[-*+](?:[ \t]|$)")
 _ORDERED = re.compile(r"^([0-9]{1,9})([.)])(?:[ \t]|$)")
 _HEADING = re.compile(r"^#{1,6}(?:[ \t]|$)")
-_REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]+\]:")
+_REFERENCE = re.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:")  # (a footnote's definition `[^1]:` is shown once)
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 
 

@@ -4,9 +4,10 @@ a width.
 Textual's Markdown widget mounts several widgets per block (four per list item): a list of 300 links took
 3 s of CPU to show, and every later layout walked those widgets. Here a note is lines of `Content` in one
 widget that draws only the rows on screen (`noteview.NoteView`). Blocks: paragraphs, headings, lists (nested,
-numbered, tight or loose), quotes, code, tables, rules and raw HTML; links and images are clickable
-(`@click` → the view's `open_link` action). Styles are the view's component classes (`.noteview--*`), so they
-follow the theme.
+numbered, tight or loose), quotes, code (wrapped lines marked `↪`), tables, rules, raw HTML and footnotes;
+links, images and footnote marks are clickable (`@click` → the view's `open_link` action; a mark `[1]` goes to
+its definition, laid out where it is written, under a `Footnotes` rule). Styles are the view's component
+classes (`.noteview--*`), so they follow the theme.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
 from textual.content import Content, Span
 from textual.style import Style
 
-from notelink.tui.linebreak import min_width, wrap
+from notelink.tui.linebreak import fold_code, min_width, wrap
+from notelink.tui.text import FOOTNOTE
 
 BULLETS = ("•", "◦", "▪", "‣")
 """List bullets by depth."""
@@ -67,7 +70,13 @@ class Table:
     align: list[str]  # "left" | "center" | "right" per column
 
 
-Block = Paragraph | Code | Rule | Quote | ListBlock | Table
+@dataclass
+class Footnote:
+    label: str  # as written: `[^note]: …` is "note"
+    children: list[Block]
+
+
+Block = Paragraph | Code | Rule | Quote | ListBlock | Table | Footnote
 
 
 @dataclass
@@ -78,11 +87,19 @@ class Laid:
     lines: list[Content] = field(default_factory=list)
     headings: list[tuple[int, str, int]] = field(default_factory=list)
     width: int = 0
+    footnotes: dict[str, int] = field(default_factory=dict)  # each footnote definition's line, by label
+    in_footnotes: bool = False  # the last block laid out was a footnote definition (its rule is drawn)
+
+
+_MARKDOWN = MarkdownIt("gfm-like").use(footnote_plugin, inline=False, move_to_end=False,
+                                       always_match_refs=True)
+"""GFM-like rules (as Textual's Markdown) and footnotes: a definition stays where it is written, and a mark
+`[^1]` is one whether or not its definition is in the same piece of the note (`chunks`)."""
 
 
 def parse(markdown: str) -> list[Block]:
     """The top-level blocks of a Markdown text (markdown-it's GFM-like rules, as Textual's Markdown)."""
-    tokens = MarkdownIt("gfm-like").parse(markdown)
+    tokens = _MARKDOWN.parse(markdown)
     blocks, _ = _blocks(tokens, 0, "")
     return blocks
 
@@ -119,6 +136,9 @@ def _blocks(tokens: list[Token], i: int, until: str) -> tuple[list[Block], int]:
         elif kind == "table_open":
             table, i = _table(tokens, i)
             out.append(table)
+        elif kind == "footnote_reference_open":
+            children, i = _blocks(tokens, i + 1, "footnote_reference_close")
+            out.append(Footnote(str(token.meta.get("label", "")), children))
         else:  # a token of a syntax not handled here: its text, if any
             if token.content:
                 out.append(Paragraph(Content(token.content.strip())))
@@ -191,6 +211,11 @@ def inline(token: Token) -> Content:
         elif kind == "html_inline":
             text = child.content
             spans.append(Span(at, at + len(text), "dim"))
+        elif kind == "footnote_ref":
+            label = str(child.meta.get("label", ""))
+            text = f"[{label}]"
+            spans.append(Span(at, at + len(text), _link_style(FOOTNOTE + label)))
+            spans.append(Span(at, at + len(text), ".noteview--footnote"))
         elif kind == "image":
             text = f"{IMAGE} " + (child.content or str(child.attrs.get("alt", "")) or "image")
             spans.append(Span(at, at + len(text), _link_style(str(child.attrs.get("src", "")))))
@@ -219,10 +244,16 @@ def lay_out(blocks: Sequence[Block], width: int, laid: Laid | None = None) -> La
     """The blocks' lines for a width (appended to `laid` when given), a blank line between blocks."""
     laid = laid if laid is not None else Laid()
     for k, block in enumerate(blocks):
-        if k:
+        footnote = isinstance(block, Footnote)
+        if k and not (footnote and laid.in_footnotes):
             laid.lines.append(Content(""))
         if isinstance(block, Paragraph) and block.heading:
             laid.headings.append((block.heading, block.text.plain, len(laid.lines)))
+        if footnote and not laid.in_footnotes:
+            laid.lines.append(_footnotes_rule(max(width, 4)))
+        if isinstance(block, Footnote):
+            laid.footnotes.setdefault(block.label, len(laid.lines))
+        laid.in_footnotes = footnote
         lines = _block_lines(block, max(width, 4))
         laid.lines.extend(lines)
         if _has_table(block):  # (other blocks are wrapped to the width)
@@ -242,8 +273,8 @@ def _block_lines(block: Block, width: int) -> list[Content]:
     if isinstance(block, Paragraph):
         return _paragraph(block, width)
     if isinstance(block, Code):
-        return [(Content(" ") + line).extend_right(width - line.cell_length - 1).stylize(".noteview--code")
-                for raw in block.text.split("\n") for line in Content(raw.expandtabs(4)).fold(width - 1)]
+        return [_code_line(line, k > 0, width) for raw in block.text.split("\n")
+                for k, line in enumerate(fold_code(raw.expandtabs(4), width - 1))]
     if isinstance(block, Rule):
         return [Content("─" * width, [Span(0, width, ".noteview--rule")])]
     if isinstance(block, Quote):
@@ -251,7 +282,39 @@ def _block_lines(block: Block, width: int) -> list[Content]:
         return _indented(lay_out(block.children, width - 2).lines, mark, mark)
     if isinstance(block, ListBlock):
         return _list_lines(block, width, 0)
+    if isinstance(block, Footnote):
+        return _footnote_lines(block, width)
     return _table_lines(block, width)
+
+
+def _code_line(text: str, continued: bool, width: int) -> Content:
+    """A line of code `width` cells wide, after a cell that marks a line of code wrapped there (`↪`)."""
+    line = Content(("↪" if continued else " ") + text)
+    line = line.extend_right(width - line.cell_length).stylize(".noteview--code")
+    return line.stylize(".noteview--rule", 0, 1) if continued else line
+
+
+FOOTNOTES = "Footnotes"
+"""The rule's title above a note's footnote definitions."""
+
+
+def _footnotes_rule(width: int) -> Content:
+    """`── Footnotes ─────`: where a run of footnote definitions starts, as a reader expects them."""
+    text = f"── {FOOTNOTES} ".ljust(width, "─")[:width]
+    return Content(text, [Span(0, len(text), ".noteview--rule")])
+
+
+def _footnote_lines(block: Footnote, width: int) -> list[Content]:
+    """A footnote's definition: its mark `[1]`, then its blocks indented after the mark (a mark wider than a
+    third of the width on a line of its own)."""
+    mark = Content(f"[{block.label}]", [Span(0, len(block.label) + 2, ".noteview--footnote")])
+    gutter = mark.cell_length + 1
+    if gutter > max(width // 3, 2):
+        gutter = 2
+        body = _item_lines(block.children, width - gutter, 0, True)
+        return [mark, *_indented(body, Content(" " * gutter), Content(" " * gutter))]
+    body = _item_lines(block.children, width - gutter, 0, True) or [Content("")]
+    return _indented(body, mark + " ", Content(" " * gutter))
 
 
 def _paragraph(block: Paragraph, width: int) -> list[Content]:
@@ -369,10 +432,12 @@ def _aligned(part: Content, width: int, how: str) -> Content:
 
 
 def continues_list(before: list[Block], blocks: list[Block]) -> bool:
-    """True when a piece's `blocks` start with the rest of a tight list that ended the piece `before` (no
-    blank line between them)."""
+    """True when a piece's `blocks` start with the rest of a tight list, or of a run of footnote definitions,
+    that ended the piece `before` (no blank line between them)."""
     if not before or not blocks:
         return False
     last, first = before[-1], blocks[0]
+    if isinstance(last, Footnote) and isinstance(first, Footnote):
+        return True  # (one run of footnote definitions)
     return (isinstance(last, ListBlock) and isinstance(first, ListBlock) and last.tight and first.tight
             and last.ordered == first.ordered)

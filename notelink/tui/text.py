@@ -19,6 +19,10 @@ from notelink.query.answers import NoteInfo
 NOTE_SCHEME = "notelink:"
 """Links the app handles itself: `notelink:TARGET` opens the note TARGET resolves to."""
 
+FOOTNOTE = "notelink-footnote:"
+"""The href of a footnote's mark in the note view (`[1]`): `FOOTNOTE` + its label; the app scrolls to the
+footnote's definition."""
+
 MARKDOWN_LINK = "notelink-markdown:"
 """How the app names the target of a Markdown link into the vault (`[x](../Other.md)`): its path, read
 relative to the note it is in (a wikilink's target is a name, read from the vault)."""
@@ -265,7 +269,10 @@ def local_href(href: str) -> str | None:
 
 def app_target(href: str) -> str | None:
     """What a link's href (unquoted) asks the app to open: a wikilink's target (`href_target`), a Markdown
-    link's path into the vault (`local_href`); None for a URL."""
+    link's path into the vault (`local_href`), a footnote's mark (`FOOTNOTE` + label) as it is; None for a
+    URL."""
+    if href.startswith(FOOTNOTE):
+        return href
     target = href_target(href)
     return target if target is not None else local_href(href)
 

@@ -12,7 +12,7 @@ from notelink.index.build import build_index
 from notelink.tui.app import NotelinkApp
 from notelink.tui.noteview import NoteView
 from notelink.tui.screens import LinksScreen
-from notelink.tui.text import note_href
+from notelink.tui.text import FOOTNOTE, note_href
 from tests.conftest import FAST, SAMPLE
 
 from .helpers import running, settle, sync, wait_for
@@ -229,3 +229,32 @@ def test_a_markdown_link_in_the_picker_goes_to_its_notes_name() -> None:
     assert _link_label("the guide", MARKDOWN_LINK + "docs/Guide one.md#setting-up", "Guide one") == (
         "the guide  → Guide one › setting-up")
     assert _link_label("x", "Guide one", "Guide one") == "x  → Guide one"  # a wikilink: as written
+
+
+FOOTNOTED = {  # a note a few screens long, its footnotes at its end
+    "Essay.md": "# Essay\n\nCompost needs air.[^air] Gardens and compost heaps.\n\n"
+                + "".join(f"## Part {i}\n\nCompost heaps and gardens.\n\n" for i in range(30))
+                + "[^air]: Howard, The Soil and Health.\n",
+    "Other.md": "# Other\n\nAbout gardens and compost.\n",
+}
+
+
+@sync
+async def test_a_footnote_mark_goes_to_its_definition_and_back_returns(make_vault, tmp_path: Path) -> None:
+    """A click on `[air]` scrolls to the definition under the note's Footnotes rule; `[` comes back."""
+    app = _app_of(make_vault(FOOTNOTED), tmp_path)
+    async with running(app, (100, 30)) as pilot:
+        app.show_note("Essay.md")
+        await settle(pilot, app)
+        view = app.query_one(NoteView)
+        assert "Compost needs air.[air]" in [line.plain.strip() for line in view.lines][:4]
+        view.post_message(NoteView.LinkClicked(FOOTNOTE + "air"))  # a click on the mark
+        y = view.footnote_line("air")
+        assert y is not None and view.lines[y].plain.startswith("[air] Howard")
+        await wait_for(pilot, lambda: round(view.scroll_y) == min(y, view.max_scroll_y) > 0,
+                       what=lambda: (view.scroll_y, y))
+        await pilot.press("left_square_bracket")
+        await wait_for(pilot, lambda: view.scroll_y == 0, what=lambda: view.scroll_y)
+        shown = record_notes(app)
+        app.follow_link(FOOTNOTE + "gone")
+        assert shown == [("No footnote [^gone] in this note", "warning")] and view.scroll_y == 0
