@@ -57,7 +57,7 @@ _EMPHASIS = [re.compile(p) for p in (
     r"(\*\*|~~|==)(?=\S)(.+?)(?<=\S)\1",  # **strong**, ~~struck~~, ==highlighted==
     r"(\*)(?=[^\s*])(.+?)(?<=[^\s*])\1",  # *emphasis*
     r"(?<!\w)(__?)(?=[^\s_])(.+?)(?<=[^\s_])\1(?!\w)")]  # _emphasis_, __strong__: never inside a word
-_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>\n]*)?/?>")
+_HTML_TAGS = re.compile(r"(?:</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>\n]*)?/?>)+")  # a run of HTML tags
 _URL_OR_AUTOLINK = re.compile(r"<((?:[a-z][a-z0-9+.-]*:|www\.)[^<>\s]+)>|" + URL.pattern, re.IGNORECASE)
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
@@ -76,12 +76,21 @@ def as_read(block: str, alias_first: bool = False, variables: Mapping[str, str] 
     """A block's inline Markdown as a reader of the note sees it: `[[target|label]]` as label
     (`[[label|target]]` with `alias_first`), `[[target]]` as target, `[text](target)` as text (an image
     in a link too), `**strong**`, `*emphasis*`, `_emphasis_`, `~~struck~~`, `==highlighted==` and `code`
-    without their marks, HTML tags and footnote marks (`[^1]`) hidden, `&lt;` and `\\*` as `<` and `*`;
+    without their marks, HTML tags and footnote marks (`[^1]`) hidden (tags between two words as a space:
+    `<span>compost</span><span>heap</span>` read `compostheap`, the index reads two words), `&lt;` and `\\*`
+    as `<` and `*`;
     with `variables` (Dendron's preview), `{{fm.desc}}` as the front matter's `desc` and any other `{{…}}`
     hidden. Inside code spans and URLs nothing changes. A snippet showed the syntax raw (`**TIP:**`)."""
-    tagless = _unless_code(_HTML_TAG, block, lambda m: "")  # (before URLs: a tag's `src="https://…"`)
+    tagless = _unless_code(_HTML_TAGS, block, _tags_as_read)  # (before URLs: a tag's `src="https://…"`)
     return _outside_code(_links(tagless, alias_first),
                          lambda part: _outside(_URL_OR_AUTOLINK, part, lambda rest: _marks(rest, variables)))
+
+
+def _tags_as_read(m: re.Match[str]) -> str:
+    """A run of HTML tags as read: nothing, or a space where it separates two words (as the index, which
+    reads every tag as a space, tells its words apart)."""
+    text, a, b = m.string, m.start(), m.end()
+    return " " if a and b < len(text) and text[a - 1].isalnum() and text[b].isalnum() else ""
 
 
 def _outside_code(text: str, change: Callable[[str], str]) -> str:
