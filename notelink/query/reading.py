@@ -72,6 +72,12 @@ def variables(text: str) -> dict[str, str]:
             if isinstance(value, (str, int, float)) and not isinstance(value, bool)}
 
 
+def filled(text: str, variables: Mapping[str, str]) -> str:
+    """Dendron's template variables as its preview shows them: `{{fm.desc}}` as the front matter's `desc`
+    (`variables`), any other `{{…}}` (a comment `{{! …}}`) hidden."""
+    return _VARIABLE.sub(lambda m: variables.get(m.group(1) or "", ""), text) if "{{" in text else text
+
+
 def as_read(block: str, alias_first: bool = False, variables: Mapping[str, str] | None = None) -> str:
     """A block's inline Markdown as a reader of the note sees it: `[[target|label]]` as label
     (`[[label|target]]` with `alias_first`), `[[target]]` as target, `[text](target)` as text (an image
@@ -156,8 +162,8 @@ def _marks(part: str, variables: Mapping[str, str] | None = None) -> str:
     for _ in range(3):  # nested marks (`***both***`) take a pass each
         for emphasis in _EMPHASIS:
             part = emphasis.sub(lambda m: m.group(2), part)
-    if variables is not None and "{{" in part:
-        part = _VARIABLE.sub(lambda m: variables.get(m.group(1) or "", ""), part)
+    if variables is not None:
+        part = filled(part, variables)
     return html.unescape(_ESCAPE.sub(lambda m: m.group(1), _FOOTNOTE.sub("", part)))
 
 

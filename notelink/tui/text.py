@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from urllib.parse import quote, unquote
 
@@ -15,6 +15,7 @@ from markdown_it.token import Token
 from notelink.notes.dialect import strip_scheme, without_range
 from notelink.notes.frontmatter import split_front_matter
 from notelink.query.answers import NoteInfo
+from notelink.query.reading import filled
 
 NOTE_SCHEME = "notelink:"
 """Links the app handles itself: `notelink:TARGET` opens the note TARGET resolves to."""
@@ -236,13 +237,16 @@ def note_body(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
     return text
 
 
-def as_shown(part: str, alias_first: bool = False, titles: Callable[[str], str | None] | None = None) -> str:
+def as_shown(part: str, alias_first: bool = False, titles: Callable[[str], str | None] | None = None,
+             values: Mapping[str, str] | None = None) -> str:
     """Markdown (a whole note, or a piece of one cut between blocks) with Obsidian's own syntax as its reading
     view shows it and wikilinks rewritten: one pass over the code spans, `[[T#h|alias]]`, `![[T]]` become
-    Markdown links to `notelink:T` (`alias_first`: `[[alias|T]]`, as Dendron writes them); `titles`: a
+    Markdown links to `notelink:T` (`alias_first`: `[[alias|T]]`, as Dendron writes them); `values`: the
+    note's front matter, for Dendron's `{{fm.desc}}` (`reading.filled`); `titles`: a
     note name's title, shown for a link without a label (Dendron's `[[note.name]]`: `dendron_titles`)."""
     link = partial(_link_markdown, alias_first=alias_first, titles=titles)
-    return _outside_code(part, lambda text: _WIKILINK.sub(link, _as_read(text)))
+    read = _as_read if values is None else (lambda text: filled(_as_read(text), values))
+    return _outside_code(part, lambda text: _WIKILINK.sub(link, read(text)))
 
 
 def dendron_titles(paths: Iterable[tuple[str, str]]) -> Callable[[str], str | None]:

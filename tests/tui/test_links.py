@@ -105,6 +105,8 @@ DENDRON = {  # a Dendron vault: `[[alias|note.name]]`, the alias first; "Intro" 
     "docs.intro.md": "# Getting started\n\nHow to write notes and link notes in a vault of notes.\n",
     "docs.guide.md": "# The guide\n\nA longer guide to notes, links and the vault.\n",
     "intro.md": "# Intro\n\nA note whose title is the alias above, to catch links read backwards.\n",
+    "docs.config.md": "---\ntitle: Config\ndesc: 'Set the *vault* up'\n---\n\n## Description\n{{fm.desc}} "
+                      "{{! a comment }}\n\n`{{fm.desc}}` in code\n",
 }
 
 
@@ -128,6 +130,10 @@ async def test_links_in_a_dendron_vault_go_where_dendron_says(make_vault, tmp_pa
         await settle(pilot, app)
         assert "The docs: The guide and Getting started." in " ".join(line.plain for line in view.lines)
         assert view.links == [("The guide", "docs.guide"), ("Getting started", "docs.intro")]
+        app.show_note("docs.config.md")  # `{{fm.desc}}` as Dendron's preview shows it (it was shown raw)
+        await settle(pilot, app)
+        assert [line.plain.strip() for line in view.lines] == [
+            "Description", "", "Set the vault up", "", "{{fm.desc}} in code"]
 
 
 SHORT_THEN_LONGER = {  # a note that fits the screen links to a heading of one a few screens long
