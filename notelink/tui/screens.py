@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from notelink.config import RelatedConfig
 from notelink.errors import NotFound
+from notelink.notes.dialect import strip_scheme
 from notelink.query.index import Index
 from notelink.tui.concepts import scored_prompt
 from notelink.tui.details import MIN_WEIGHT
@@ -254,8 +255,8 @@ def _link_label(label: str, target: str, name: str | None = "") -> str:
     """A link's entry: its label, and where it goes when that is not the label; a note whose title other
     notes share is named as the app names it (`names`), so that two "CLI" links can be told apart; a link
     to no note of the index (`name` None) says so (it read as one that works, until chosen); a Markdown
-    link goes to its note's name, not its path."""
-    markdown, target = target.startswith(MARKDOWN_LINK), target.removeprefix(MARKDOWN_LINK)
+    link goes to its note's name, not its path; a Dendron link across vaults without its `dendron://vault/`."""
+    markdown, target = target.startswith(MARKDOWN_LINK), strip_scheme(target.removeprefix(MARKDOWN_LINK))
     if target.startswith("#"):
         return f"{label}  → heading in this note"
     if name is None:

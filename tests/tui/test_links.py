@@ -235,6 +235,8 @@ def test_a_markdown_link_in_the_picker_goes_to_its_notes_name() -> None:
     assert _link_label("the guide", MARKDOWN_LINK + "docs/Guide one.md#setting-up", "Guide one") == (
         "the guide  → Guide one › setting-up")
     assert _link_label("x", "Guide one", "Guide one") == "x  → Guide one"  # a wikilink: as written
+    assert _link_label("pod", "dendron://dendron.site/dendron.topic.pod", "Pods") == (
+        "pod  → dendron.topic.pod")  # (the sweep: `pod  → dendron://dendron.dendron-site/dendron.topic.pod`)
 
 
 FOOTNOTED = {  # a note a few screens long, its footnotes at its end
