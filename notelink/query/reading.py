@@ -127,7 +127,7 @@ def _links(block: str, alias_first: bool) -> str:
         if m.group(0).startswith("!") and is_attachment(target):
             return ""  # (an image reads as no text: `![[lucide-trash-2.svg#icon]]` was shown as its name)
         if label is None:
-            return _target_as_read(target)
+            return _target_as_read(target, alias_first)
         return (target if alias_first else label) or m.group(0)
     block = _unless_code(_WIKILINK, block, wiki)
     for _ in range(2):  # `[![alt](image)](link)`: the image, then the link
@@ -135,12 +135,12 @@ def _links(block: str, alias_first: bool) -> str:
     return _unless_code(_REF_LINK, block, lambda m: m.group(1))
 
 
-def _target_as_read(target: str) -> str:
+def _target_as_read(target: str, dendron: bool = False) -> str:
     """A link's target as a reader sees it: without Dendron's `dendron://vault/` and a note reference's
-    range (`![[dendron://site/area.topic#summary,1:#*]]` reads `area.topic#summary`); a heading as it is
-    (`[[Meeting#Q1: goals, risks]]`)."""
+    range (`![[dendron://site/area.topic#summary,1:#*]]` reads `area.topic#summary`; in a Dendron vault,
+    `dendron`, `#summary,1` too); a heading as it is (`[[Meeting#Q1: goals, risks]]`)."""
     note, hash_, anchor = strip_scheme(target).partition("#")
-    return note + hash_ + (without_range(anchor) if ":#" in anchor else anchor)
+    return note + hash_ + (without_range(anchor) if dendron or ":#" in anchor else anchor)
 
 
 def _unless_code(pattern: re.Pattern[str], text: str, change: Callable[[re.Match[str]], str]) -> str:
