@@ -13,7 +13,7 @@ classes (`.noteview--*`), so they follow the theme.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
@@ -22,7 +22,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 from textual.content import Content, Span
 from textual.style import Style
 
-from notelink.tui.linebreak import fold_code, min_width, wrap
+from notelink.tui.linebreak import fold_code, wrap
+from notelink.tui.tables import Table, table_lines
 from notelink.tui.text import FOOTNOTE
 
 BULLETS = ("•", "◦", "▪", "‣")
@@ -64,13 +65,6 @@ class ListBlock:
 
 
 @dataclass
-class Table:
-    head: list[Content]
-    rows: list[list[Content]]
-    align: list[str]  # "left" | "center" | "right" per column
-
-
-@dataclass
 class Footnote:
     label: str  # as written: `[^note]: …` is "note"
     children: list[Block]
@@ -91,15 +85,17 @@ class Laid:
     in_footnotes: bool = False  # the last block laid out was a footnote definition (its rule is drawn)
 
 
-_MARKDOWN = MarkdownIt("gfm-like").use(footnote_plugin, inline=False, move_to_end=False,
-                                       always_match_refs=True)
-"""GFM-like rules (as Textual's Markdown) and footnotes: a definition stays where it is written, and a mark
-`[^1]` is one whether or not its definition is in the same piece of the note (`chunks`)."""
+_MARKDOWN = MarkdownIt("gfm-like").use(footnote_plugin, inline=False, move_to_end=False)
+"""GFM-like rules (as Textual's Markdown) and footnotes: a definition stays where it is written; a mark `[^1]`
+is one when the note defines it (`parse`'s `footnotes`: in another piece of the note too), else text."""
 
 
-def parse(markdown: str) -> list[Block]:
-    """The top-level blocks of a Markdown text (markdown-it's GFM-like rules, as Textual's Markdown)."""
-    tokens = _MARKDOWN.parse(markdown)
+def parse(markdown: str, footnotes: Collection[str] = ()) -> list[Block]:
+    """The top-level blocks of a Markdown text (markdown-it's GFM-like rules, as Textual's Markdown); a mark
+    `[^label]` is a footnote's when the text defines it, or `footnotes` (the whole note's labels, when the
+    text is a piece of it: `chunks.footnote_labels`) has it."""
+    env = {"footnotes": {"refs": {f":{label}": -1 for label in footnotes}}} if footnotes else {}
+    tokens = _MARKDOWN.parse(markdown, env)
     blocks, _ = _blocks(tokens, 0, "")
     return blocks
 
@@ -284,7 +280,7 @@ def _block_lines(block: Block, width: int) -> list[Content]:
         return _list_lines(block, width, 0)
     if isinstance(block, Footnote):
         return _footnote_lines(block, width)
-    return _table_lines(block, width)
+    return table_lines(block, width)
 
 
 def _code_line(text: str, continued: bool, width: int) -> Content:
@@ -356,79 +352,6 @@ def _item_lines(children: list[Block], width: int, depth: int, tight: bool) -> l
 
 def _indented(lines: list[Content], first: Content, rest: Content) -> list[Content]:
     return [(first if k == 0 else rest) + line for k, line in enumerate(lines)]
-
-
-def _table_lines(table: Table, width: int) -> list[Content]:
-    """A table: its cells wrapped in columns that share the width (`_column_widths`), a rule under the
-    header, and between rows when a row takes several lines. Too narrow for its longest words, it is wider
-    than `width` (the view scrolls sideways) rather than cut."""
-    columns = max([len(table.head), *map(len, table.rows)], default=0)
-    if not columns:
-        return []
-    rows = [row + [Content("")] * (columns - len(row)) for row in [table.head, *table.rows]]
-    widths = _table_widths(rows, width - 3 * (columns - 1))
-    cells = [[_cell_lines(cell, w) for cell, w in zip(row, widths, strict=True)] for row in rows]
-    widths = [max(line.cell_length for row in cells for line in row[c]) for c in range(columns)]  # (wrapped)
-    align = table.align + ["left"] * (columns - len(table.align))
-    rule = "─┼─".join("─" * w for w in widths)
-    ruled = any(len(cell) > 1 for row in cells[1:] for cell in row)  # (rows of several lines)
-    out = [line.stylize(".noteview--table-head") for line in _table_row(cells[0], widths, align)]
-    for k, row in enumerate(cells[1:]):
-        if k == 0 or ruled:
-            out.append(Content(rule, [Span(0, len(rule), ".noteview--rule")]))
-        out.extend(_table_row(row, widths, align))
-    return out
-
-
-def _table_widths(rows: list[list[Content]], room: int) -> list[int]:
-    """The columns' widths: their widest cells' when the table fits `room`, else `_column_widths`."""
-    columns = range(len(rows[0]))
-    natural = [max(row[c].cell_length for row in rows) for c in columns]
-    if sum(natural) <= room:
-        return natural
-    return _column_widths(natural, [max(min_width(row[c].plain) for row in rows) for c in columns], room)
-
-
-TABLE_WORD = 24
-"""A table's column is made no narrower than its longest word, up to this many cells (a longer one, a URL,
-is folded in its column)."""
-
-
-def _column_widths(natural: list[int], longest: list[int], room: int) -> list[int]:
-    """Column widths for natural widths too wide for `room` together: every column capped at the one width
-    that fills the room, none below its longest word (`TABLE_WORD` at most); those minimums when even they
-    do not fit."""
-    least = [max(1, min(w, n, TABLE_WORD)) for w, n in zip(longest, natural, strict=True)]
-    natural = [max(n, m) for n, m in zip(natural, least, strict=True)]
-    low, high = 0, max(natural)  # the widest cap that fits, by bisection
-    while low < high:
-        cap = (low + high + 1) // 2
-        if sum(max(m, min(n, cap)) for n, m in zip(natural, least, strict=True)) <= room:
-            low = cap
-        else:
-            high = cap - 1
-    return [max(m, min(n, low)) for n, m in zip(natural, least, strict=True)]
-
-
-def _cell_lines(cell: Content, width: int) -> list[Content]:
-    """A cell's lines in its column (most cells fit as they are: not wrapped again)."""
-    if cell.cell_length <= width and "\n" not in cell.plain:
-        return [cell]
-    return wrap(cell, width) or [Content("")]
-
-
-def _table_row(cells: list[list[Content]], widths: list[int], align: list[str]) -> list[Content]:
-    """A row's lines: each cell's lines in its column, aligned, blank below a cell's last line."""
-    sep = Content(" │ ", [Span(0, 3, ".noteview--rule")])
-    return [sep.join(_aligned(cell[y] if y < len(cell) else Content(""), w, how)
-                     for cell, w, how in zip(cells, widths, align, strict=True))
-            for y in range(max(map(len, cells)))]
-
-
-def _aligned(part: Content, width: int, how: str) -> Content:
-    if how == "right":
-        return part.right(width)
-    return part.center(width) if how == "center" else part.extend_right(width - part.cell_length)
 
 
 def continues_list(before: list[Block], blocks: list[Block]) -> bool:

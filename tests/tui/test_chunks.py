@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from notelink.tui.chunks import split_chunks
+from notelink.tui.chunks import footnote_labels, split_chunks
 from notelink.tui.render import ListBlock, Paragraph, parse
 
 
@@ -67,3 +67,5 @@ def test_a_footnote_definition_is_shown_once_not_in_every_piece() -> None:
     text = ("word " * 700 + "[^1]\n\n") * 3 + "[^1]: The source.\n"
     chunks = split_chunks(text)
     assert len(chunks) > 2 and "".join(chunks) == text
+    assert footnote_labels(text) == {"1"}  # (what makes the first piece's mark a footnote's: `NoteLayout`)
+    assert footnote_labels("```\n[^2]: in code\n```\n  [^a-b]: x\n[^no space]: y\n") == {"a-b"}

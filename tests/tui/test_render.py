@@ -114,9 +114,12 @@ def test_footnote_marks_and_definitions_read_as_a_reader_expects() -> None:
     assert click and click[0].meta == {"@click": f"open_link({FOOTNOTE + '1'!r})"}
 
 
-def test_a_mark_without_its_definition_in_the_piece_is_still_a_mark() -> None:
-    """A long note is parsed in pieces: its marks are far from the definitions at its end."""
-    assert lines("A claim.[^1]\n") == ["A claim.[1]"]
+def test_a_mark_is_a_footnotes_when_the_note_defines_it_in_any_piece() -> None:
+    """A long note is parsed in pieces (`chunks`): its marks are far from the definitions at its end. A mark
+    the note does not define reads as written (as Obsidian shows it), and so does `[^abc]` in prose."""
+    assert lines("A claim.[^1] A class [^abc].\n") == ["A claim.[^1] A class [^abc]."]
+    laid = lay_out(parse("A claim.[^1] A class [^abc].\n", footnotes={"1"}), 40)
+    assert [line.plain.rstrip() for line in laid.lines] == ["A claim.[1] A class [^abc]."]
     assert lines("[^long-label-here]: the text\n", 20) == [
         "── Footnotes ───────", "[long-label-here]", "  the text"]  # (a wide mark on a line of its own)
 
