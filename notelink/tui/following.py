@@ -13,12 +13,12 @@ from notelink.tui.text import FOOTNOTE, MARKDOWN_LINK, is_attachment
 
 def link_choices(app: AppState, links: list[tuple[str, str]]) -> list[tuple[str, str, str | None]]:
     """(label, target, the note it opens as the app names it) for the links picker; "" when the target is
-    a heading in this note (or there is no index yet), None when it is no note of the index."""
+    a heading or footnote in this note (or there is no index yet), None when it is no note of the index."""
     out: list[tuple[str, str, str | None]] = []
     for label, target in links:
         name: str | None = ""
         note, _, _heading = target.removeprefix(MARKDOWN_LINK).partition("#")
-        if note and app.index is not None:
+        if note and app.index is not None and not target.startswith(FOOTNOTE):
             try:
                 found = linked_note(app, note, target.startswith(MARKDOWN_LINK))
             except NotFound:

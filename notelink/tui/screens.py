@@ -22,7 +22,7 @@ from notelink.query.index import Index
 from notelink.tui.concepts import scored_prompt
 from notelink.tui.details import MIN_WEIGHT
 from notelink.tui.names import SEPARATOR, Names
-from notelink.tui.text import MARKDOWN_LINK
+from notelink.tui.text import FOOTNOTE, MARKDOWN_LINK
 from notelink.tui.widgets import KeyList
 
 HELP_KEYS = [
@@ -33,7 +33,7 @@ HELP_KEYS = [
     ("Tab  Shift+Tab", "next / previous panel"),
     ("← →", "in the note: scroll a table too wide for it sideways (Ctrl+PgUp/PgDn: a page)"),
     ("[  ]", "back / forward through notes and jumps, as a browser"),
-    ("l", "the note's [[links]] (to notes and their headings): pick one to follow it"),
+    ("l", "the note's [[links]] (to notes, headings, footnotes): pick one to follow it"),
     ("e", "edit the note in $EDITOR (re-indexed when you return)"),
     ("u", "related notes: show only notes not linked yet"),
     ("i", "link this note to the highlighted related note (preview first)"),
@@ -259,6 +259,8 @@ def _link_label(label: str, target: str, name: str | None = "") -> str:
     markdown, target = target.startswith(MARKDOWN_LINK), strip_scheme(target.removeprefix(MARKDOWN_LINK))
     if target.startswith("#"):
         return f"{label}  → heading in this note"
+    if target.startswith(FOOTNOTE):
+        return f"{label}  → footnote in this note"
     if name is None:
         return f"{label}  → no such note" if label == target else f"{label}  → {target}: no such note"
     heading = target.partition("#")[2]

@@ -11,6 +11,7 @@ from urllib.parse import quote, unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
 
 from notelink.notes.dialect import strip_scheme, without_range
 from notelink.notes.frontmatter import split_front_matter
@@ -281,12 +282,16 @@ def app_target(href: str) -> str | None:
     return target if target is not None else local_href(href)
 
 
+_LINKS_MARKDOWN = MarkdownIt("gfm-like").use(footnote_plugin, inline=False)
+
+
 def app_links(markdown: str) -> list[tuple[str, str]]:
     """(label, target) of each link to a note or a heading in Markdown made by `shown_markdown`, in order,
     first occurrence only: wikilinks (`Note#Heading`, `#Heading`) and Markdown links into the vault
-    (`MARKDOWN_LINK` + their path, read relative to the note); links to attachments (images, PDFs) not."""
+    (`MARKDOWN_LINK` + their path, read relative to the note), a footnote's mark (`[1]`, to `FOOTNOTE` + its
+    label) when the note defines it; links to attachments (images, PDFs) not."""
     seen: dict[str, str] = {}
-    for label, href in _links(MarkdownIt("gfm-like").parse(markdown)):
+    for label, href in _links(_LINKS_MARKDOWN.parse(markdown)):
         target = app_target(unquote(href))
         if target is not None and not is_attachment(target.removeprefix(MARKDOWN_LINK)):
             seen.setdefault(target, label)
@@ -299,7 +304,9 @@ def _links(tokens: list[Token]) -> Iterator[tuple[str, str]]:
         label: list[str] | None = None
         href = ""
         for child in tok.children or []:
-            if child.type == "link_open":
+            if child.type == "footnote_ref" and label is None:
+                yield f"[{child.meta['label']}]", FOOTNOTE + str(child.meta["label"])
+            elif child.type == "link_open":
                 label, href = [], str(child.attrs.get("href", ""))
             elif child.type == "link_close" and label is not None:
                 yield "".join(label), href

@@ -240,16 +240,22 @@ def test_a_markdown_link_in_the_picker_goes_to_its_notes_name() -> None:
 
 
 FOOTNOTED = {  # a note a few screens long, its footnotes at its end
-    "Essay.md": "# Essay\n\nCompost needs air.[^air] Gardens and compost heaps.\n\n"
+    "Essay.md": "# Essay\n\nCompost needs air.[^air] Gardens and compost heaps, [[Other]].\n\n"
                 + "".join(f"## Part {i}\n\nCompost heaps and gardens.\n\n" for i in range(30))
                 + "[^air]: Howard, The Soil and Health.\n",
     "Other.md": "# Other\n\nAbout gardens and compost.\n",
 }
 
 
+def on_screen(view: NoteView, y: int) -> bool:
+    """True when line `y` is on screen in a view scrolled down from the top."""
+    return 0 < view.scroll_y <= y < view.scroll_y + view.scrollable_content_region.height
+
+
 @sync
 async def test_a_footnote_mark_goes_to_its_definition_and_back_returns(make_vault, tmp_path: Path) -> None:
-    """A click on `[air]` scrolls to the definition under the note's Footnotes rule; `[` comes back."""
+    """A click on `[air]` scrolls to the definition under the note's Footnotes rule; `[` comes back; the
+    links picker (`l`) lists the mark and goes there too."""
     app = _app_of(make_vault(FOOTNOTED), tmp_path)
     async with running(app, (100, 30)) as pilot:
         app.show_note("Essay.md")
@@ -259,10 +265,15 @@ async def test_a_footnote_mark_goes_to_its_definition_and_back_returns(make_vaul
         view.post_message(NoteView.LinkClicked(FOOTNOTE + "air"))  # a click on the mark
         y = view.footnote_line("air")
         assert y is not None and view.lines[y].plain.startswith("[air] Howard")
-        await wait_for(pilot, lambda: round(view.scroll_y) == min(y, view.max_scroll_y) > 0,
-                       what=lambda: (view.scroll_y, y))
+        await wait_for(pilot, lambda: on_screen(view, y), what=lambda: (view.scroll_y, y))
         await pilot.press("left_square_bracket")
         await wait_for(pilot, lambda: view.scroll_y == 0, what=lambda: view.scroll_y)
         shown = record_notes(app)
         app.follow_link(FOOTNOTE + "gone")
         assert shown == [("No footnote [^gone] in this note", "warning")] and view.scroll_y == 0
+        await pilot.press("l")  # the links picker lists the mark too, and goes there
+        await wait_for(pilot, lambda: isinstance(app.screen, LinksScreen))
+        prompts = [str(o.prompt) for o in app.screen.query_one("#links", OptionList).options]
+        assert prompts == ["[air]  → footnote in this note", "Other"]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: on_screen(view, y), what=lambda: (view.scroll_y, y))
