@@ -69,7 +69,7 @@ _EMPHASIS = [re.compile(p) for p in (
     r"(\*\*|~~|==)(?=\S)(.+?)(?<=\S)\1",  # **strong**, ~~struck~~, ==highlighted==
     r"(\*)(?=[^\s*])(.+?)(?<=[^\s*])\1",  # *emphasis*
     r"(?<!\w)(__?)(?=[^\s_])(.+?)(?<=[^\s_])\1(?!\w)")]  # _emphasis_, __strong__: never inside a word
-_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>\n]*)?/?>")
+_HTML_TAGS = re.compile(r"(?:</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>\n]*)?/?>)+")  # a run of HTML tags
 _URL_OR_AUTOLINK = re.compile(r"<((?:[a-z][a-z0-9+.-]*:|www\.)[^<>\s]+)>|" + URL.pattern, re.IGNORECASE)
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _PROPERTY_LINE = re.compile(r"(?:[-*+][ \t]+)?([A-Za-z][\w\-/.]*)::(?:[ \t]+(.*))?\Z")
@@ -92,19 +92,34 @@ def variables(text: str) -> dict[str, str]:
             if isinstance(value, (str, int, float)) and not isinstance(value, bool)}
 
 
+def filled(text: str, variables: Mapping[str, str]) -> str:
+    """Dendron's template variables as its preview shows them: `{{fm.desc}}` as the front matter's `desc`
+    (`variables`), any other `{{…}}` (a comment `{{! …}}`) hidden."""
+    return _VARIABLE.sub(lambda m: variables.get(m.group(1) or "", ""), text) if "{{" in text else text
+
+
 def as_read(block: str, alias_first: bool = False, variables: Mapping[str, str] | None = None) -> str:
     """A block's inline Markdown as a reader of the note sees it: `[[target|label]]` as label
     (`[[label|target]]` with `alias_first`), `[[target]]` as target, `[text](target)` as text (an image
     in a link too), `**strong**`, `*emphasis*`, `_emphasis_`, `~~struck~~`, `==highlighted==` and `code`
-    without their marks, HTML tags and footnote marks (`[^1]`) hidden, `&lt;` and `\\*` as `<` and `*`;
+    without their marks, HTML tags and footnote marks (`[^1]`) hidden (tags between two words as a space:
+    `<span>compost</span><span>heap</span>` read `compostheap`, the index reads two words), `&lt;` and `\\*`
+    as `<` and `*`;
     with `variables` (Dendron's preview), `{{fm.desc}}` as the front matter's `desc` and any other `{{…}}`
     hidden. Inside code spans and URLs nothing changes. A snippet showed the syntax raw (`**TIP:**`)."""
-    tagless = _unless_code(_HTML_TAG, block, lambda m: "")  # (before URLs: a tag's `src="https://…"`)
+    tagless = _unless_code(_HTML_TAGS, block, _tags_as_read)  # (before URLs: a tag's `src="https://…"`)
     if "((" in tagless or "{" in tagless:  # (Logseq's, before links: `[label](((uuid)))`, `![a](a.png){:…}`,
         tagless = _unless_code(BLOCK_REF, tagless, lambda m: "")  # `{{embed [[page]]}}` as `![[page]]`)
         tagless = _unless_code(EMBED_MACRO, _unless_code(IMAGE_SIZE, tagless, lambda m: ""), lambda m: m[1])
     return _outside_code(_links(tagless, alias_first),
                          lambda part: _outside(_URL_OR_AUTOLINK, part, lambda rest: _marks(rest, variables)))
+
+
+def _tags_as_read(m: re.Match[str]) -> str:
+    """A run of HTML tags as read: nothing, or a space where it separates two words (as the index, which
+    reads every tag as a space, tells its words apart)."""
+    text, a, b = m.string, m.start(), m.end()
+    return " " if a and b < len(text) and text[a - 1].isalnum() and text[b].isalnum() else ""
 
 
 def _outside_code(text: str, change: Callable[[str], str]) -> str:
@@ -135,7 +150,7 @@ def _links(block: str, alias_first: bool) -> str:
         if m.group(0).startswith("!") and is_attachment(target):
             return ""  # (an image reads as no text: `![[lucide-trash-2.svg#icon]]` was shown as its name)
         if label is None:
-            return _target_as_read(target)
+            return _target_as_read(target, alias_first)
         return (target if alias_first else label) or m.group(0)
     block = _unless_code(_WIKILINK, block, wiki)
     for _ in range(2):  # `[![alt](image)](link)`: the image, then the link
@@ -143,12 +158,12 @@ def _links(block: str, alias_first: bool) -> str:
     return _unless_code(_REF_LINK, block, lambda m: m.group(1))
 
 
-def _target_as_read(target: str) -> str:
+def _target_as_read(target: str, dendron: bool = False) -> str:
     """A link's target as a reader sees it: without Dendron's `dendron://vault/` and a note reference's
-    range (`![[dendron://site/area.topic#summary,1:#*]]` reads `area.topic#summary`); a heading as it is
-    (`[[Meeting#Q1: goals, risks]]`)."""
+    range (`![[dendron://site/area.topic#summary,1:#*]]` reads `area.topic#summary`; in a Dendron vault,
+    `dendron`, `#summary,1` too); a heading as it is (`[[Meeting#Q1: goals, risks]]`)."""
     note, hash_, anchor = strip_scheme(target).partition("#")
-    return note + hash_ + (without_range(anchor) if ":#" in anchor else anchor)
+    return note + hash_ + (without_range(anchor) if dendron or ":#" in anchor else anchor)
 
 
 def _unless_code(pattern: re.Pattern[str], text: str, change: Callable[[re.Match[str]], str]) -> str:
@@ -172,8 +187,8 @@ def _marks(part: str, variables: Mapping[str, str] | None = None) -> str:
             part = emphasis.sub(lambda m: m.group(2), part)
     if "{{" in part:
         part = _LOGSEQ_MACRO.sub("", CLOZE.sub(r"\1", part))
-    if variables is not None and "{{" in part:
-        part = _VARIABLE.sub(lambda m: variables.get(m.group(1) or "", ""), part)
+    if variables is not None:
+        part = filled(part, variables)
     return html.unescape(_ESCAPE.sub(lambda m: m.group(1), _FOOTNOTE.sub("", part)))
 
 

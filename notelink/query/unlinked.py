@@ -9,10 +9,15 @@ mentions are linked in spirit.
 Incoming mentions come from the notes most related to the named note first (by the cosine `related`
 ranks by), then by path: a one-word title that is also a common word ("Links") is named in passing by
 hundreds of lines (changelogs), and the notes about it are the mentions worth linking.
+
+In a vault of several languages (the index's note vectors have a language part), both directions keep to
+notes of the note's own language (`stopwords.family`): a German note's "Canvas" was found in Dutch, Polish
+and Swedish notes, whose own "Canvas" note is the one to link.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -22,6 +27,7 @@ import numpy as np
 from notelink.index.arrays import load_array
 from notelink.notes.links import dialect_of
 from notelink.notes.spans import find_names
+from notelink.notes.stopwords import family
 from notelink.notes.vault import Skipped, read_inside, why_unread
 from notelink.query.answers import NoteInfo
 from notelink.query.index import Index
@@ -58,9 +64,10 @@ def unlinked_mentions(index: Index, root: Path, note: NoteInfo) -> Mentions:
     is said to be unreadable)."""
     src, dst = _mention_pairs(index)
     scores = index.scores(note)  # [N]
-    incoming = sorted({int(s) for s in src[dst == note.id]} - {note.id},
+    others = _same_language(index, note.id)
+    incoming = sorted(others({int(s) for s in src[dst == note.id]}),
                       key=lambda i: (-scores[i], index.notes[i].path))
-    outgoing = sorted({int(d) for d in dst[src == note.id]} - {note.id})
+    outgoing = sorted(others({int(d) for d in dst[src == note.id]}))
     result = Mentions(note.path)
     for i in incoming:
         if note.id not in index.links_from(i):
@@ -74,6 +81,15 @@ def unlinked_mentions(index: Index, root: Path, note: NoteInfo) -> Mentions:
         named = {t.path: round(float(scores[t.id]), 4) for t in targets}
         result.outgoing = _scored(_found_in(index, note, raw.text, targets), named)
     return result
+
+
+def _same_language(index: Index, note: int) -> Callable[[set[int]], set[int]]:
+    """What keeps, of a set of note ids, the other notes that may mention note `note` or be named by it: in
+    a vault of several languages, those of its language (family) only."""
+    if not index.layout.languages:
+        return lambda ids: ids - {note}
+    langs = [family(lang) for (lang,) in index.db.execute("SELECT lang FROM notes ORDER BY id")]
+    return lambda ids: {i for i in ids if langs[i] == langs[note]} - {note}
 
 
 def _scored(found: list[Mention], score: dict[str, float]) -> list[Mention]:

@@ -22,6 +22,7 @@ from notelink.notes.vault import RawNote, check_vault, read_inside, scan
 from notelink.query.answers import NoteInfo
 from notelink.query.index import Index
 from notelink.query.notetext import moved_to
+from notelink.query.reading import variables
 from notelink.tui.concepts import ConceptsPanel
 from notelink.tui.exports import EXPORTS, export_path, refusal, write_export
 from notelink.tui.names import Names
@@ -48,7 +49,8 @@ def render_note(app: AppState, path: str, keep_scroll: bool = False) -> None:
     prepare = as_shown
     if alias_first(dialect(app)):  # Dendron: a link without a label shows its note's title, as Dendron does
         titles = dendron_titles((p, n.title) for p, n in app.notes_by_path.items())
-        prepare = partial(as_shown, alias_first=True, titles=titles)
+        values = variables(raw.text) if isinstance(raw, RawNote) else {}  # (`{{fm.desc}}`)
+        prepare = partial(as_shown, alias_first=True, titles=titles, values=values)
     app.query_one(NoteView).show(app.names.name(path, note.title), f"{path}  {tags}".strip(), body,
                                  keep_scroll=keep_scroll, prepare=prepare)
 

@@ -29,7 +29,8 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _BULLET = re.compile(r"^[-*+](?:[ \t]|$)")
 _ORDERED = re.compile(r"^([0-9]{1,9})([.)])(?:[ \t]|$)")
 _HEADING = re.compile(r"^#{1,6}(?:[ \t]|$)")
-_REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]+\]:")
+_REFERENCE = re.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:")  # (a footnote's definition `[^1]:` is shown once)
+_FOOTNOTE = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")  # a footnote's definition, `[^1]: text`
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 
 
@@ -78,6 +79,19 @@ def _references(lines: list[str]) -> str:
         if not fence and _REFERENCE.match(line):
             refs.append(line if line.endswith("\n") else line + "\n")
     return "\n" + "".join(refs) if refs else ""
+
+
+def footnote_labels(text: str) -> frozenset[str]:
+    """The labels of the footnotes `text` defines outside code (`[^1]: …` is "1"): a piece's marks are
+    footnotes' when the note defines them, in whichever piece (`render.parse`)."""
+    if "[^" not in text:
+        return frozenset()
+    labels, fence = set(), ""
+    for line in text.splitlines():
+        fence = _fence_after(fence, line)
+        if not fence and (m := _FOOTNOTE.match(line)):
+            labels.add(m.group(1))
+    return frozenset(labels)
 
 
 def _fence_after(fence: str, line: str) -> str:

@@ -8,17 +8,17 @@ from notelink.errors import NotFound
 from notelink.query.answers import NoteInfo
 from notelink.tui.noteview import NoteView
 from notelink.tui.state import AppState
-from notelink.tui.text import MARKDOWN_LINK, is_attachment
+from notelink.tui.text import FOOTNOTE, MARKDOWN_LINK, is_attachment
 
 
 def link_choices(app: AppState, links: list[tuple[str, str]]) -> list[tuple[str, str, str | None]]:
     """(label, target, the note it opens as the app names it) for the links picker; "" when the target is
-    a heading in this note (or there is no index yet), None when it is no note of the index."""
+    a heading or footnote in this note (or there is no index yet), None when it is no note of the index."""
     out: list[tuple[str, str, str | None]] = []
     for label, target in links:
         name: str | None = ""
         note, _, _heading = target.removeprefix(MARKDOWN_LINK).partition("#")
-        if note and app.index is not None:
+        if note and app.index is not None and not target.startswith(FOOTNOTE):
             try:
                 found = linked_note(app, note, target.startswith(MARKDOWN_LINK))
             except NotFound:
@@ -31,11 +31,14 @@ def link_choices(app: AppState, links: list[tuple[str, str]]) -> list[tuple[str,
 def follow_link(app: AppState, target: str) -> None:
     """Follows a link's target: `#Heading` scrolls the shown note, `Note` or `Note#Heading` opens the
     note (at the heading), a Markdown link's path (`MARKDOWN_LINK`) relative to the shown note; an
-    attachment or a note not in the index gets a message saying so."""
+    attachment or a note not in the index gets a message saying so; a footnote's mark (`FOOTNOTE`) scrolls to
+    its definition."""
     markdown = target.startswith(MARKDOWN_LINK)
     note, _, heading = target.removeprefix(MARKDOWN_LINK).partition("#")
     view = app.query_one(NoteView)
-    if is_attachment(note):
+    if target.startswith(FOOTNOTE):
+        _to_footnote(app, view, target.removeprefix(FOOTNOTE))
+    elif is_attachment(note):
         app.notify(f"{note} is an attachment, not a note", severity="warning")
     elif not note:
         _to_heading(app, view, heading)
@@ -56,6 +59,16 @@ def _to_heading(app: AppState, view: NoteView, heading: str) -> None:
         return
     app.jump_in_note()
     view.scroll_to_heading(heading)
+
+
+def _to_footnote(app: AppState, view: NoteView, label: str) -> None:
+    """A footnote's definition in the shown note: scrolled to, a jump back returns from."""
+    y = view.footnote_line(label)
+    if y is None:
+        app.notify(f"No footnote [^{label}] in this note", severity="warning")
+        return
+    app.jump_in_note()
+    view.scroll_to(y=y, animate=False, immediate=True, force=True)
 
 
 def _link_path(app: AppState, note: str, markdown: bool) -> str | None:

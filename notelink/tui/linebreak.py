@@ -7,6 +7,9 @@ the Latin word (`…水。tomato` / `es compost soil.`). Here, as in Unicode's l
 simplified), a line may also break before and after each CJK character, but never before closing punctuation
 (`。`, `」`, small kana, …) nor after opening punctuation (`「`, `（`); Latin words stay whole unless one is
 wider than the line. Text without CJK characters is wrapped by Textual itself, exactly as before.
+
+A line of code (`fold_code`) keeps its spaces: it breaks after its last space or punctuation that fits, else
+at the width (Textual's fold cut names in two: `a_long_na` / `me(argument`).
 """
 
 from __future__ import annotations
@@ -46,6 +49,34 @@ def wrap(content: Content, width: int) -> list[Content]:
         offsets = break_offsets(line.plain, width)
         lines.extend(part.rstrip() for part in (line.divide(offsets) if offsets else [line]))
     return lines
+
+
+_CODE_BREAK = re.compile(r"[\s,;.(){}\[\]<>=+*/|&:-]+")
+"""Where a line of code may break: after a run of spaces, operators or punctuation."""
+
+
+def fold_code(line: str, width: int) -> list[str]:
+    """A line of code (no tabs) in pieces of at most `width` cells, every character kept: each broken after
+    its last space or punctuation (`_CODE_BREAK`) after some code, else cut at the width."""
+    width = max(width, 2)
+    pieces: list[str] = []
+    while cell_len(line) > width:
+        head = _cells_prefix(line, width)
+        cut = max((m.end() for m in _CODE_BREAK.finditer(head)), default=0)
+        cut = cut if head[:cut].strip() else len(head)
+        pieces.append(line[:cut])
+        line = line[cut:]
+    return [*pieces, line]
+
+
+def _cells_prefix(text: str, width: int) -> str:
+    """The longest start of `text` at most `width` cells wide (one character at least)."""
+    used = 0
+    for i, char in enumerate(text):
+        used += get_character_cell_size(char)
+        if used > width:
+            return text[: max(i, 1)]
+    return text
 
 
 def min_width(text: str) -> int:

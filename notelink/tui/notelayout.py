@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from textual.content import Content
 
-from notelink.tui.chunks import split_chunks
+from notelink.tui.chunks import footnote_labels, split_chunks
 from notelink.tui.render import Block, Laid, continues_list, lay_out, parse
 from notelink.tui.tail import Tail, tail_at
 from notelink.tui.text import app_links
@@ -27,6 +27,7 @@ class NoteLayout:
         self._source: str | None = None
         self._links: list[tuple[str, str]] | None = None
         self.chunks = split_chunks(markdown) if markdown else []
+        self._footnotes = footnote_labels(markdown) if len(self.chunks) > 1 else frozenset()
         self._parsed: dict[int, list[Block]] = {}  # each piece's blocks, by piece
         self.width = width
         self.laid = Laid()
@@ -80,7 +81,7 @@ class NoteLayout:
     def _lay_out_piece(self, k: int, laid: Laid) -> int:
         """Lays out piece k after the lines of `laid` (parsed once); the line it begins on."""
         if k not in self._parsed:
-            self._parsed[k] = parse(self._prepare(self.chunks[k]))
+            self._parsed[k] = parse(self._prepare(self.chunks[k]), self._footnotes)
         blocks = self._parsed[k]
         if blocks and laid.lines and not continues_list(self._parsed.get(k - 1, []), blocks):
             laid.lines.append(Content(""))

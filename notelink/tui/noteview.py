@@ -54,7 +54,7 @@ class NoteView(ScrollView, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "noteview--h1", "noteview--h2", "noteview--h3", "noteview--h4", "noteview--code",
         "noteview--code-inline", "noteview--link", "noteview--quote", "noteview--rule", "noteview--bullet",
-        "noteview--table-head"}
+        "noteview--table-head", "noteview--footnote"}
     DEFAULT_CSS = """
     NoteView { scrollbar-gutter: stable; }
     NoteView > .noteview--h1 { color: $text-primary; text-style: bold; }
@@ -68,6 +68,7 @@ class NoteView(ScrollView, can_focus=True):
     NoteView > .noteview--rule { color: $text-muted; }
     NoteView > .noteview--bullet { color: $text-primary; }
     NoteView > .noteview--table-head { text-style: bold; }
+    NoteView > .noteview--footnote { color: $text-accent; text-style: bold; }
     """
 
     class LinkClicked(Message):
@@ -343,6 +344,15 @@ class NoteView(ScrollView, can_focus=True):
             self.scroll_to(y=y, animate=False, immediate=True, force=True)  # scroll it: it stayed at the top)
         elif not self.rendering:
             self.notify(f"No heading {heading!r} in {self.border_title}", severity="warning")
+
+    def footnote_line(self, label: str) -> int | None:
+        """The line of the shown note's footnote definition `label` (`[^label]: …`), the note laid out down to
+        it first (definitions are mostly at a note's end); None when the note has none such."""
+        laid = self._layout.laid
+        while label not in laid.footnotes and self.rendering:
+            self._lay_out_next()
+        self._resized()
+        return laid.footnotes.get(label)
 
     # -- a search hit's passage ---------------------------------------------------------------------
     def scroll_to_passage(self, passage: Passage) -> None:

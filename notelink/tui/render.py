@@ -4,23 +4,27 @@ a width.
 Textual's Markdown widget mounts several widgets per block (four per list item): a list of 300 links took
 3 s of CPU to show, and every later layout walked those widgets. Here a note is lines of `Content` in one
 widget that draws only the rows on screen (`noteview.NoteView`). Blocks: paragraphs, headings, lists (nested,
-numbered, tight or loose), quotes, code, tables, rules and raw HTML; links and images are clickable
-(`@click` → the view's `open_link` action). Styles are the view's component classes (`.noteview--*`), so they
-follow the theme.
+numbered, tight or loose), quotes, code (wrapped lines marked `↪`), tables, rules, raw HTML and footnotes;
+links, images and footnote marks are clickable (`@click` → the view's `open_link` action; a mark `[1]` goes to
+its definition, laid out where it is written, under a `Footnotes` rule). Styles are the view's component
+classes (`.noteview--*`), so they follow the theme.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
 from textual.content import Content, Span
 from textual.style import Style
 
-from notelink.tui.linebreak import min_width, wrap
+from notelink.tui.linebreak import fold_code, wrap
+from notelink.tui.tables import Table, table_lines
+from notelink.tui.text import FOOTNOTE
 
 BULLETS = ("•", "◦", "▪", "‣")
 """List bullets by depth."""
@@ -61,13 +65,12 @@ class ListBlock:
 
 
 @dataclass
-class Table:
-    head: list[Content]
-    rows: list[list[Content]]
-    align: list[str]  # "left" | "center" | "right" per column
+class Footnote:
+    label: str  # as written: `[^note]: …` is "note"
+    children: list[Block]
 
 
-Block = Paragraph | Code | Rule | Quote | ListBlock | Table
+Block = Paragraph | Code | Rule | Quote | ListBlock | Table | Footnote
 
 
 @dataclass
@@ -78,11 +81,21 @@ class Laid:
     lines: list[Content] = field(default_factory=list)
     headings: list[tuple[int, str, int]] = field(default_factory=list)
     width: int = 0
+    footnotes: dict[str, int] = field(default_factory=dict)  # each footnote definition's line, by label
+    in_footnotes: bool = False  # the last block laid out was a footnote definition (its rule is drawn)
 
 
-def parse(markdown: str) -> list[Block]:
-    """The top-level blocks of a Markdown text (markdown-it's GFM-like rules, as Textual's Markdown)."""
-    tokens = MarkdownIt("gfm-like").parse(markdown)
+_MARKDOWN = MarkdownIt("gfm-like").use(footnote_plugin, inline=False, move_to_end=False)
+"""GFM-like rules (as Textual's Markdown) and footnotes: a definition stays where it is written; a mark `[^1]`
+is one when the note defines it (`parse`'s `footnotes`: in another piece of the note too), else text."""
+
+
+def parse(markdown: str, footnotes: Collection[str] = ()) -> list[Block]:
+    """The top-level blocks of a Markdown text (markdown-it's GFM-like rules, as Textual's Markdown); a mark
+    `[^label]` is a footnote's when the text defines it, or `footnotes` (the whole note's labels, when the
+    text is a piece of it: `chunks.footnote_labels`) has it."""
+    env = {"footnotes": {"refs": {f":{label}": -1 for label in footnotes}}} if footnotes else {}
+    tokens = _MARKDOWN.parse(markdown, env)
     blocks, _ = _blocks(tokens, 0, "")
     return blocks
 
@@ -119,6 +132,9 @@ def _blocks(tokens: list[Token], i: int, until: str) -> tuple[list[Block], int]:
         elif kind == "table_open":
             table, i = _table(tokens, i)
             out.append(table)
+        elif kind == "footnote_reference_open":
+            children, i = _blocks(tokens, i + 1, "footnote_reference_close")
+            out.append(Footnote(str(token.meta.get("label", "")), children))
         else:  # a token of a syntax not handled here: its text, if any
             if token.content:
                 out.append(Paragraph(Content(token.content.strip())))
@@ -191,6 +207,11 @@ def inline(token: Token) -> Content:
         elif kind == "html_inline":
             text = child.content
             spans.append(Span(at, at + len(text), "dim"))
+        elif kind == "footnote_ref":
+            label = str(child.meta.get("label", ""))
+            text = f"[{label}]"
+            spans.append(Span(at, at + len(text), _link_style(FOOTNOTE + label)))
+            spans.append(Span(at, at + len(text), ".noteview--footnote"))
         elif kind == "image":
             text = f"{IMAGE} " + (child.content or str(child.attrs.get("alt", "")) or "image")
             spans.append(Span(at, at + len(text), _link_style(str(child.attrs.get("src", "")))))
@@ -219,10 +240,16 @@ def lay_out(blocks: Sequence[Block], width: int, laid: Laid | None = None) -> La
     """The blocks' lines for a width (appended to `laid` when given), a blank line between blocks."""
     laid = laid if laid is not None else Laid()
     for k, block in enumerate(blocks):
-        if k:
+        footnote = isinstance(block, Footnote)
+        if k and not (footnote and laid.in_footnotes):
             laid.lines.append(Content(""))
         if isinstance(block, Paragraph) and block.heading:
             laid.headings.append((block.heading, block.text.plain, len(laid.lines)))
+        if footnote and not laid.in_footnotes:
+            laid.lines.append(_footnotes_rule(max(width, 4)))
+        if isinstance(block, Footnote):
+            laid.footnotes.setdefault(block.label, len(laid.lines))
+        laid.in_footnotes = footnote
         lines = _block_lines(block, max(width, 4))
         laid.lines.extend(lines)
         if _has_table(block):  # (other blocks are wrapped to the width)
@@ -242,8 +269,8 @@ def _block_lines(block: Block, width: int) -> list[Content]:
     if isinstance(block, Paragraph):
         return _paragraph(block, width)
     if isinstance(block, Code):
-        return [(Content(" ") + line).extend_right(width - line.cell_length - 1).stylize(".noteview--code")
-                for raw in block.text.split("\n") for line in Content(raw.expandtabs(4)).fold(width - 1)]
+        return [_code_line(line, k > 0, width) for raw in block.text.split("\n")
+                for k, line in enumerate(fold_code(raw.expandtabs(4), width - 1))]
     if isinstance(block, Rule):
         return [Content("─" * width, [Span(0, width, ".noteview--rule")])]
     if isinstance(block, Quote):
@@ -251,7 +278,39 @@ def _block_lines(block: Block, width: int) -> list[Content]:
         return _indented(lay_out(block.children, width - 2).lines, mark, mark)
     if isinstance(block, ListBlock):
         return _list_lines(block, width, 0)
-    return _table_lines(block, width)
+    if isinstance(block, Footnote):
+        return _footnote_lines(block, width)
+    return table_lines(block, width)
+
+
+def _code_line(text: str, continued: bool, width: int) -> Content:
+    """A line of code `width` cells wide, after a cell that marks a line of code wrapped there (`↪`)."""
+    line = Content(("↪" if continued else " ") + text)
+    line = line.extend_right(width - line.cell_length).stylize(".noteview--code")
+    return line.stylize(".noteview--rule", 0, 1) if continued else line
+
+
+FOOTNOTES = "Footnotes"
+"""The rule's title above a note's footnote definitions."""
+
+
+def _footnotes_rule(width: int) -> Content:
+    """`── Footnotes ─────`: where a run of footnote definitions starts, as a reader expects them."""
+    text = f"── {FOOTNOTES} ".ljust(width, "─")[:width]
+    return Content(text, [Span(0, len(text), ".noteview--rule")])
+
+
+def _footnote_lines(block: Footnote, width: int) -> list[Content]:
+    """A footnote's definition: its mark `[1]`, then its blocks indented after the mark (a mark wider than a
+    third of the width on a line of its own)."""
+    mark = Content(f"[{block.label}]", [Span(0, len(block.label) + 2, ".noteview--footnote")])
+    gutter = mark.cell_length + 1
+    if gutter > max(width // 3, 2):
+        gutter = 2
+        body = _item_lines(block.children, width - gutter, 0, True)
+        return [mark, *_indented(body, Content(" " * gutter), Content(" " * gutter))]
+    body = _item_lines(block.children, width - gutter, 0, True) or [Content("")]
+    return _indented(body, mark + " ", Content(" " * gutter))
 
 
 def _paragraph(block: Paragraph, width: int) -> list[Content]:
@@ -295,84 +354,13 @@ def _indented(lines: list[Content], first: Content, rest: Content) -> list[Conte
     return [(first if k == 0 else rest) + line for k, line in enumerate(lines)]
 
 
-def _table_lines(table: Table, width: int) -> list[Content]:
-    """A table: its cells wrapped in columns that share the width (`_column_widths`), a rule under the
-    header, and between rows when a row takes several lines. Too narrow for its longest words, it is wider
-    than `width` (the view scrolls sideways) rather than cut."""
-    columns = max([len(table.head), *map(len, table.rows)], default=0)
-    if not columns:
-        return []
-    rows = [row + [Content("")] * (columns - len(row)) for row in [table.head, *table.rows]]
-    widths = _table_widths(rows, width - 3 * (columns - 1))
-    cells = [[_cell_lines(cell, w) for cell, w in zip(row, widths, strict=True)] for row in rows]
-    widths = [max(line.cell_length for row in cells for line in row[c]) for c in range(columns)]  # (wrapped)
-    align = table.align + ["left"] * (columns - len(table.align))
-    rule = "─┼─".join("─" * w for w in widths)
-    ruled = any(len(cell) > 1 for row in cells[1:] for cell in row)  # (rows of several lines)
-    out = [line.stylize(".noteview--table-head") for line in _table_row(cells[0], widths, align)]
-    for k, row in enumerate(cells[1:]):
-        if k == 0 or ruled:
-            out.append(Content(rule, [Span(0, len(rule), ".noteview--rule")]))
-        out.extend(_table_row(row, widths, align))
-    return out
-
-
-def _table_widths(rows: list[list[Content]], room: int) -> list[int]:
-    """The columns' widths: their widest cells' when the table fits `room`, else `_column_widths`."""
-    columns = range(len(rows[0]))
-    natural = [max(row[c].cell_length for row in rows) for c in columns]
-    if sum(natural) <= room:
-        return natural
-    return _column_widths(natural, [max(min_width(row[c].plain) for row in rows) for c in columns], room)
-
-
-TABLE_WORD = 24
-"""A table's column is made no narrower than its longest word, up to this many cells (a longer one, a URL,
-is folded in its column)."""
-
-
-def _column_widths(natural: list[int], longest: list[int], room: int) -> list[int]:
-    """Column widths for natural widths too wide for `room` together: every column capped at the one width
-    that fills the room, none below its longest word (`TABLE_WORD` at most); those minimums when even they
-    do not fit."""
-    least = [max(1, min(w, n, TABLE_WORD)) for w, n in zip(longest, natural, strict=True)]
-    natural = [max(n, m) for n, m in zip(natural, least, strict=True)]
-    low, high = 0, max(natural)  # the widest cap that fits, by bisection
-    while low < high:
-        cap = (low + high + 1) // 2
-        if sum(max(m, min(n, cap)) for n, m in zip(natural, least, strict=True)) <= room:
-            low = cap
-        else:
-            high = cap - 1
-    return [max(m, min(n, low)) for n, m in zip(natural, least, strict=True)]
-
-
-def _cell_lines(cell: Content, width: int) -> list[Content]:
-    """A cell's lines in its column (most cells fit as they are: not wrapped again)."""
-    if cell.cell_length <= width and "\n" not in cell.plain:
-        return [cell]
-    return wrap(cell, width) or [Content("")]
-
-
-def _table_row(cells: list[list[Content]], widths: list[int], align: list[str]) -> list[Content]:
-    """A row's lines: each cell's lines in its column, aligned, blank below a cell's last line."""
-    sep = Content(" │ ", [Span(0, 3, ".noteview--rule")])
-    return [sep.join(_aligned(cell[y] if y < len(cell) else Content(""), w, how)
-                     for cell, w, how in zip(cells, widths, align, strict=True))
-            for y in range(max(map(len, cells)))]
-
-
-def _aligned(part: Content, width: int, how: str) -> Content:
-    if how == "right":
-        return part.right(width)
-    return part.center(width) if how == "center" else part.extend_right(width - part.cell_length)
-
-
 def continues_list(before: list[Block], blocks: list[Block]) -> bool:
-    """True when a piece's `blocks` start with the rest of a tight list that ended the piece `before` (no
-    blank line between them)."""
+    """True when a piece's `blocks` start with the rest of a tight list, or of a run of footnote definitions,
+    that ended the piece `before` (no blank line between them)."""
     if not before or not blocks:
         return False
     last, first = before[-1], blocks[0]
+    if isinstance(last, Footnote) and isinstance(first, Footnote):
+        return True  # (one run of footnote definitions)
     return (isinstance(last, ListBlock) and isinstance(first, ListBlock) and last.tight and first.tight
             and last.ordered == first.ordered)

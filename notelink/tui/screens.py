@@ -17,11 +17,12 @@ from textual.widgets.option_list import Option
 
 from notelink.config import RelatedConfig
 from notelink.errors import NotFound
+from notelink.notes.dialect import strip_scheme
 from notelink.query.index import Index
 from notelink.tui.concepts import scored_prompt
 from notelink.tui.details import MIN_WEIGHT
 from notelink.tui.names import SEPARATOR, Names
-from notelink.tui.text import MARKDOWN_LINK
+from notelink.tui.text import FOOTNOTE, MARKDOWN_LINK
 from notelink.tui.widgets import KeyList
 
 HELP_KEYS = [
@@ -32,7 +33,7 @@ HELP_KEYS = [
     ("Tab  Shift+Tab", "next / previous panel"),
     ("← →", "in the note: scroll a table too wide for it sideways (Ctrl+PgUp/PgDn: a page)"),
     ("[  ]", "back / forward through notes and jumps, as a browser"),
-    ("l", "the note's [[links]] (to notes and their headings): pick one to follow it"),
+    ("l", "the note's [[links]] (to notes, headings, footnotes): pick one to follow it"),
     ("e", "edit the note in $EDITOR (re-indexed when you return)"),
     ("u", "related notes: show only notes not linked yet"),
     ("i", "link this note to the highlighted related note (preview first)"),
@@ -254,10 +255,12 @@ def _link_label(label: str, target: str, name: str | None = "") -> str:
     """A link's entry: its label, and where it goes when that is not the label; a note whose title other
     notes share is named as the app names it (`names`), so that two "CLI" links can be told apart; a link
     to no note of the index (`name` None) says so (it read as one that works, until chosen); a Markdown
-    link goes to its note's name, not its path."""
-    markdown, target = target.startswith(MARKDOWN_LINK), target.removeprefix(MARKDOWN_LINK)
+    link goes to its note's name, not its path; a Dendron link across vaults without its `dendron://vault/`."""
+    markdown, target = target.startswith(MARKDOWN_LINK), strip_scheme(target.removeprefix(MARKDOWN_LINK))
     if target.startswith("#"):
         return f"{label}  → heading in this note"
+    if target.startswith(FOOTNOTE):
+        return f"{label}  → footnote in this note"
     if name is None:
         return f"{label}  → no such note" if label == target else f"{label}  → {target}: no such note"
     heading = target.partition("#")[2]

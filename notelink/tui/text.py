@@ -5,20 +5,26 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from urllib.parse import quote, unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
 
 from notelink.notes.dialect import EMBED_MACRO, ORG_CODE, strip_scheme, without_range, wordless_property
 from notelink.notes.frontmatter import split_front_matter
 from notelink.notes.targets import SCHEME
 from notelink.query.answers import NoteInfo
+from notelink.query.reading import filled
 
 NOTE_SCHEME = "notelink:"
 """Links the app handles itself: `notelink:TARGET` opens the note TARGET resolves to."""
+
+FOOTNOTE = "notelink-footnote:"
+"""The href of a footnote's mark in the note view (`[1]`): `FOOTNOTE` + its label; the app scrolls to the
+footnote's definition."""
 
 MARKDOWN_LINK = "notelink-markdown:"
 """How the app names the target of a Markdown link into the vault (`[x](../Other.md)`): its path, read
@@ -278,13 +284,16 @@ def note_body(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
     return text
 
 
-def as_shown(part: str, alias_first: bool = False, titles: Callable[[str], str | None] | None = None) -> str:
+def as_shown(part: str, alias_first: bool = False, titles: Callable[[str], str | None] | None = None,
+             values: Mapping[str, str] | None = None) -> str:
     """Markdown (a whole note, or a piece of one cut between blocks) with Obsidian's own syntax as its reading
     view shows it and wikilinks rewritten: one pass over the code spans, `[[T#h|alias]]`, `![[T]]` become
-    Markdown links to `notelink:T` (`alias_first`: `[[alias|T]]`, as Dendron writes them); `titles`: a
+    Markdown links to `notelink:T` (`alias_first`: `[[alias|T]]`, as Dendron writes them); `values`: the
+    note's front matter, for Dendron's `{{fm.desc}}` (`reading.filled`); `titles`: a
     note name's title, shown for a link without a label (Dendron's `[[note.name]]`: `dendron_titles`)."""
     link = partial(_link_markdown, alias_first=alias_first, titles=titles)
-    return _outside_code(part, lambda text: _WIKILINK.sub(link, _as_read(text)))
+    read = _as_read if values is None else (lambda text: filled(_as_read(text), values))
+    return _outside_code(part, lambda text: _WIKILINK.sub(link, read(text)))
 
 
 def dendron_titles(paths: Iterable[tuple[str, str]]) -> Callable[[str], str | None]:
@@ -308,17 +317,24 @@ def local_href(href: str) -> str | None:
 
 def app_target(href: str) -> str | None:
     """What a link's href (unquoted) asks the app to open: a wikilink's target (`href_target`), a Markdown
-    link's path into the vault (`local_href`); None for a URL."""
+    link's path into the vault (`local_href`), a footnote's mark (`FOOTNOTE` + label) as it is; None for a
+    URL."""
+    if href.startswith(FOOTNOTE):
+        return href
     target = href_target(href)
     return target if target is not None else local_href(href)
+
+
+_LINKS_MARKDOWN = MarkdownIt("gfm-like").use(footnote_plugin, inline=False)
 
 
 def app_links(markdown: str) -> list[tuple[str, str]]:
     """(label, target) of each link to a note or a heading in Markdown made by `shown_markdown`, in order,
     first occurrence only: wikilinks (`Note#Heading`, `#Heading`) and Markdown links into the vault
-    (`MARKDOWN_LINK` + their path, read relative to the note); links to attachments (images, PDFs) not."""
+    (`MARKDOWN_LINK` + their path, read relative to the note), a footnote's mark (`[1]`, to `FOOTNOTE` + its
+    label) when the note defines it; links to attachments (images, PDFs) not."""
     seen: dict[str, str] = {}
-    for label, href in _links(MarkdownIt("gfm-like").parse(markdown)):
+    for label, href in _links(_LINKS_MARKDOWN.parse(markdown)):
         target = app_target(unquote(href))
         if target is not None and not is_attachment(target.removeprefix(MARKDOWN_LINK)):
             seen.setdefault(target, label)
@@ -331,7 +347,9 @@ def _links(tokens: list[Token]) -> Iterator[tuple[str, str]]:
         label: list[str] | None = None
         href = ""
         for child in tok.children or []:
-            if child.type == "link_open":
+            if child.type == "footnote_ref" and label is None:
+                yield f"[{child.meta['label']}]", FOOTNOTE + str(child.meta["label"])
+            elif child.type == "link_open":
                 label, href = [], str(child.attrs.get("href", ""))
             elif child.type == "link_close" and label is not None:
                 yield "".join(label), href

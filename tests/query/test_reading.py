@@ -38,6 +38,7 @@ def test_a_dendron_note_reference_reads_as_its_note() -> None:
     text = "![[dendron://dendron.dendron-site/area.calendar-view#summary,1:#*]] and [[a.b#^start:#^end]]"
     assert as_read(text) == "area.calendar-view#summary and a.b#^start"
     assert as_read("[[C#, F# notes|lang.c]]", alias_first=True) == "C#, F# notes"
+    assert as_read("![[area.daily-journal#summary,1]]", alias_first=True) == "area.daily-journal#summary"
     assert as_read("[[Meeting#Q1: goals, risks]] [[Setup#Step 1: install]]") == (
         "Meeting#Q1: goals, risks Setup#Step 1: install")  # (a heading is no range)
 

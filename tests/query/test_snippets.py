@@ -360,3 +360,12 @@ def test_link_reference_definitions_are_hidden_as_reading_view_hides_them() -> N
     assert getattr(snippet(text, {"footnote": 1.0}), "text", "") == "A compost footnote."
     assert getattr(snippet(text, {"definition": 1.0}), "text", "") == (
         "Compost words run on [not]: a definition inside a paragraph")
+
+
+def test_html_tags_between_words_read_as_a_space() -> None:
+    """`<span>compost</span><span>heap</span>` read `compostheap`: the snippet glued the words, and the
+    matched word (the index reads two words) was not marked."""
+    text = "<span>Compost</span><span>heap</span> notes, a<br>b, <div>x</div><div>y</div> and <b>warm</b>.\n"
+    found = snippet(text, {"compost": 1.0})
+    assert found is not None and found.text == "Compost heap notes, a b, x y and warm."
+    assert found.spans == [(0, 7)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from notelink.api import Vault
@@ -88,3 +89,28 @@ def test_incoming_mentions_come_from_the_most_related_notes_first(make_vault, tm
     out = capsys.readouterr().out
     assert "in other notes: 17 (in 4 notes, the most related first)" in out
     assert out.count("A changelog 0.md:") == 4 and "A changelog 0.md: and 2 more in it" in out
+
+
+EN = "the board held the cards and the notes so we moved them across the space and linked them"
+DE = "die Karten lagen auf der Fläche und wir zogen sie über die Fläche und verbanden die Notizen"
+TWO_LANGUAGES = {  # "Dashboard": a German note's title, which an English note writes too
+    "de/Dashboard.md": f"# Dashboard\n\n{DE}.\n", "en/Canvas.md": f"# Canvas\n\n{EN}.\n",
+    "en/Boards.md": f"# Boards\n\n{EN}: a Canvas of cards, and the Dashboard.\n",
+    "de/Tafeln.md": f"# Tafeln\n\n{DE}: ein Dashboard voller Karten.\n",
+}
+
+
+def test_in_a_vault_of_several_languages_mentions_keep_to_the_notes_language(make_vault, tmp_path: Path,
+                                                                             capsys) -> None:
+    """A German note's name was found in English notes (obsidian-help: de/Canvas named in Dutch, Polish,
+    Swedish notes): the API and the CLI (one query path, the TUI's too) offer those of its language only."""
+    vault = make_vault(TWO_LANGUAGES)
+    build_index(vault, tmp_path / "ix", FAST)
+    with Vault(vault, tmp_path / "ix") as v:
+        assert v.index.layout.languages  # (the index counts the vault as one of several languages)
+        assert [m.source for m in v.mentions("de/Dashboard.md").incoming] == ["de/Tafeln.md"]
+        assert [m.target for m in v.mentions("en/Boards.md").outgoing] == ["en/Canvas.md"]
+    assert main(["mentions", str(vault), "de/Dashboard.md", "--index-dir", str(tmp_path / "ix"),
+                 "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [m["source"] for m in out["incoming"]] == ["de/Tafeln.md"]

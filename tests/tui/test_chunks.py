@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from notelink.tui.chunks import split_chunks
+from notelink.tui.chunks import footnote_labels, split_chunks
 from notelink.tui.render import ListBlock, Paragraph, parse
 
 
@@ -59,3 +59,13 @@ def test_reference_links_are_copied_into_every_piece() -> None:
     for p in pieces:
         first = parse(p)[0]
         assert isinstance(first, Paragraph) and "ref" in first.text.plain and "[ref]" not in first.text.plain
+
+
+def test_a_footnote_definition_is_shown_once_not_in_every_piece() -> None:
+    """`[^1]: text` looked like a reference definition and was copied into every piece: a long note showed
+    its footnotes after each piece."""
+    text = ("word " * 700 + "[^1]\n\n") * 3 + "[^1]: The source.\n"
+    chunks = split_chunks(text)
+    assert len(chunks) > 2 and "".join(chunks) == text
+    assert footnote_labels(text) == {"1"}  # (what makes the first piece's mark a footnote's: `NoteLayout`)
+    assert footnote_labels("```\n[^2]: in code\n```\n  [^a-b]: x\n[^no space]: y\n") == {"a-b"}

@@ -172,3 +172,24 @@ def test_the_help_lists_the_keys_that_scroll_a_wide_table_sideways() -> None:
     assert sideways == {"left", "right", "ctrl+pageup", "ctrl+pagedown"}
     (row,) = [f"{key} {what}" for key, what in HELP_KEYS if "sideways" in what]
     assert all(shown in row for shown in ("←", "→", "Ctrl+PgUp", "PgDn")), row
+
+
+@sync
+async def test_a_dialogs_title_wraps_in_the_dialog_not_cut(indexed: tuple[Path, Path]) -> None:
+    """The sweep of dendron-site: `m` on "10 - The values of Emacs, the Neovim revolution, and the VSCode
+    gorilla" showed its title cut at "…revolution, and" (a Label is as wide as its text, past the dialog)."""
+    from notelink.api import Mentions
+    from notelink.tui.mentions import MentionsScreen
+    from notelink.tui.screens import LinksScreen
+
+    title = "10 - The values of Emacs, the Neovim revolution, and the VSCode gorilla"
+    app = make_app(*indexed)
+    async with running(app, (120, 32)) as pilot:
+        for screen, label in ((MentionsScreen(title, Mentions("a.md"), str), "#mentions-title"),
+                              (LinksScreen(title, []), "#links-title")):
+            app.push_screen(screen)
+            await wait_for(pilot, lambda s=screen, t=label: app.screen is s and bool(s.query(t)))
+            shown, dialog = screen.query_one(label), screen.query_one("#dialog")
+            await wait_for(pilot, lambda s=shown: s.size.height == 2, what=lambda s=shown: s.size)
+            assert shown.region.right <= dialog.content_region.right
+            app.pop_screen()

@@ -3,9 +3,10 @@ characters (never before closing punctuation), text without CJK wraps exactly as
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.content import Content
 
-from notelink.tui.linebreak import wrap
+from notelink.tui.linebreak import fold_code, wrap
 
 CJK_THEN_LATIN = "良い土壌には堆肥が必要です。トマトは堆肥を好みます。土壌と堆肥と水。tomatoes compost soil."
 
@@ -42,3 +43,15 @@ def test_line_breaks_in_the_text_are_kept_and_spans_follow_their_characters() ->
     assert [line.plain for line in out][::2] == ["score 堆肥", "を好みます。土壌と堆肥と水。tomatoes"]
     assert [out[0].plain[s.start:s.end] for s in out[0].spans] == ["堆肥"]
     assert out[-1].plain == "compost soil." and len(out) == 4
+
+
+def test_a_line_of_code_breaks_after_spaces_or_punctuation_and_keeps_every_character() -> None:
+    """Code was folded at the width, in the middle of names (`a_long_na` / `me(argument`)."""
+    line = "    return some_other_function(argument_one) + another_function_name(argument_two, key=True)"
+    pieces = fold_code(line, 30)
+    assert "".join(pieces) == line and all(cell_len(p) <= 30 for p in pieces)
+    assert pieces == ["    return ", "some_other_function(", "argument_one) + ", "another_function_name(",
+                      "argument_two, key=True)"]
+    assert fold_code("x" * 25, 10) == ["x" * 10, "x" * 10, "x" * 5]  # no place to break: at the width
+    assert fold_code("        " + "y" * 12, 10) == ["        yy", "y" * 10]  # (never a line of spaces alone)
+    assert fold_code("表" * 7, 6) == ["表表表", "表表表", "表"]  # wide characters by their cells

@@ -12,7 +12,7 @@ from notelink.index.build import build_index
 from notelink.tui.app import NotelinkApp
 from notelink.tui.noteview import NoteView
 from notelink.tui.screens import LinksScreen
-from notelink.tui.text import note_href
+from notelink.tui.text import FOOTNOTE, note_href
 from tests.conftest import FAST, SAMPLE
 
 from .helpers import running, settle, sync, wait_for
@@ -105,6 +105,8 @@ DENDRON = {  # a Dendron vault: `[[alias|note.name]]`, the alias first; "Intro" 
     "docs.intro.md": "# Getting started\n\nHow to write notes and link notes in a vault of notes.\n",
     "docs.guide.md": "# The guide\n\nA longer guide to notes, links and the vault.\n",
     "intro.md": "# Intro\n\nA note whose title is the alias above, to catch links read backwards.\n",
+    "docs.config.md": "---\ntitle: Config\ndesc: 'Set the *vault* up'\n---\n\n## Description\n{{fm.desc}} "
+                      "{{! a comment }}\n\n`{{fm.desc}}` in code\n",
 }
 
 
@@ -128,6 +130,10 @@ async def test_links_in_a_dendron_vault_go_where_dendron_says(make_vault, tmp_pa
         await settle(pilot, app)
         assert "The docs: The guide and Getting started." in " ".join(line.plain for line in view.lines)
         assert view.links == [("The guide", "docs.guide"), ("Getting started", "docs.intro")]
+        app.show_note("docs.config.md")  # `{{fm.desc}}` as Dendron's preview shows it (it was shown raw)
+        await settle(pilot, app)
+        assert [line.plain.strip() for line in view.lines] == [
+            "Description", "", "Set the vault up", "", "{{fm.desc}} in code"]
 
 
 SHORT_THEN_LONGER = {  # a note that fits the screen links to a heading of one a few screens long
@@ -229,3 +235,45 @@ def test_a_markdown_link_in_the_picker_goes_to_its_notes_name() -> None:
     assert _link_label("the guide", MARKDOWN_LINK + "docs/Guide one.md#setting-up", "Guide one") == (
         "the guide  → Guide one › setting-up")
     assert _link_label("x", "Guide one", "Guide one") == "x  → Guide one"  # a wikilink: as written
+    assert _link_label("pod", "dendron://dendron.site/dendron.topic.pod", "Pods") == (
+        "pod  → dendron.topic.pod")  # (the sweep: `pod  → dendron://dendron.dendron-site/dendron.topic.pod`)
+
+
+FOOTNOTED = {  # a note a few screens long, its footnotes at its end
+    "Essay.md": "# Essay\n\nCompost needs air.[^air] Gardens and compost heaps, [[Other]].\n\n"
+                + "".join(f"## Part {i}\n\nCompost heaps and gardens.\n\n" for i in range(30))
+                + "[^air]: Howard, The Soil and Health.\n",
+    "Other.md": "# Other\n\nAbout gardens and compost.\n",
+}
+
+
+def on_screen(view: NoteView, y: int) -> bool:
+    """True when line `y` is on screen in a view scrolled down from the top."""
+    return 0 < view.scroll_y <= y < view.scroll_y + view.scrollable_content_region.height
+
+
+@sync
+async def test_a_footnote_mark_goes_to_its_definition_and_back_returns(make_vault, tmp_path: Path) -> None:
+    """A click on `[air]` scrolls to the definition under the note's Footnotes rule; `[` comes back; the
+    links picker (`l`) lists the mark and goes there too."""
+    app = _app_of(make_vault(FOOTNOTED), tmp_path)
+    async with running(app, (100, 30)) as pilot:
+        app.show_note("Essay.md")
+        await settle(pilot, app)
+        view = app.query_one(NoteView)
+        assert "Compost needs air.[air]" in [line.plain.strip() for line in view.lines][:4]
+        view.post_message(NoteView.LinkClicked(FOOTNOTE + "air"))  # a click on the mark
+        y = view.footnote_line("air")
+        assert y is not None and view.lines[y].plain.startswith("[air] Howard")
+        await wait_for(pilot, lambda: on_screen(view, y), what=lambda: (view.scroll_y, y))
+        await pilot.press("left_square_bracket")
+        await wait_for(pilot, lambda: view.scroll_y == 0, what=lambda: view.scroll_y)
+        shown = record_notes(app)
+        app.follow_link(FOOTNOTE + "gone")
+        assert shown == [("No footnote [^gone] in this note", "warning")] and view.scroll_y == 0
+        await pilot.press("l")  # the links picker lists the mark too, and goes there
+        await wait_for(pilot, lambda: isinstance(app.screen, LinksScreen))
+        prompts = [str(o.prompt) for o in app.screen.query_one("#links", OptionList).options]
+        assert prompts == ["[air]  → footnote in this note", "Other"]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: on_screen(view, y), what=lambda: (view.scroll_y, y))

@@ -49,3 +49,16 @@ def test_a_new_width_lays_the_same_pieces_out_again() -> None:
     layout.relay(30)
     assert layout.line_count == 0 and layout.width == 30
     assert whole(layout) == whole(NoteLayout(NOTE, width=30))
+
+
+def test_a_long_notes_marks_are_footnotes_though_defined_pieces_later() -> None:
+    """The definitions are at the note's end, pieces after its marks; the definitions run on across a cut
+    under one Footnotes rule."""
+    text = "A claim.[^1]\n\n" + NOTE + "".join(f"[^{i}]: Source {i}.\n\n" for i in range(1, 400))
+    layout = NoteLayout(text, width=40)
+    assert len(layout.chunks) > 3
+    lines = whole(layout)
+    assert lines[0].rstrip() == "A claim.[1]" and lines.count("── Footnotes " + "─" * 27) == 1
+    at = layout.laid.footnotes
+    assert list(at) == [str(i) for i in range(1, 400)] and lines[at["1"]].startswith("[1] Source 1.")
+    assert lines[at["399"]].startswith("[399] Source 399.") and at["399"] == len(lines) - 1

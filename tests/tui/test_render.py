@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from notelink.tui.render import Table, lay_out, parse
+from notelink.tui.text import FOOTNOTE
 
 
 def lines(markdown: str, width: int = 40) -> list[str]:
@@ -91,3 +92,39 @@ def test_an_images_mark_is_as_wide_in_every_terminal() -> None:
     from notelink.tui.render import IMAGE
 
     assert unicodedata.east_asian_width(IMAGE) == "W" and cell_len(IMAGE) == 2
+
+
+FOOTNOTES = ("Compost needs air.[^1] Worms help[^worms].\n\n"
+             "[^1]: Howard, *The Soil and Health*.\n"
+             "[^worms]: See the longer story\n    of worms, on two lines.\n")
+
+
+def test_footnote_marks_and_definitions_read_as_a_reader_expects() -> None:
+    """The marks were shown as written (`[^1]`) and the definitions as raw text run together."""
+    assert lines(FOOTNOTES, 40) == [
+        "Compost needs air.[1] Worms help[worms].", "",
+        "── Footnotes ───────────────────────────",
+        "[1] Howard, The Soil and Health.",
+        "[worms] See the longer story of worms,", "        on two lines."]
+    laid = lay_out(parse(FOOTNOTES), 40)
+    assert laid.footnotes == {"1": 3, "worms": 4}  # where a mark's click scrolls to
+    mark = laid.lines[0].spans
+    assert any(s.start == 18 and s.end == 21 and s.style == ".noteview--footnote" for s in mark)
+    click = [s.style for s in mark if s.start == 18 and not isinstance(s.style, str)]
+    assert click and click[0].meta == {"@click": f"open_link({FOOTNOTE + '1'!r})"}
+
+
+def test_a_mark_is_a_footnotes_when_the_note_defines_it_in_any_piece() -> None:
+    """A long note is parsed in pieces (`chunks`): its marks are far from the definitions at its end. A mark
+    the note does not define reads as written (as Obsidian shows it), and so does `[^abc]` in prose."""
+    assert lines("A claim.[^1] A class [^abc].\n") == ["A claim.[^1] A class [^abc]."]
+    laid = lay_out(parse("A claim.[^1] A class [^abc].\n", footnotes={"1"}), 40)
+    assert [line.plain.rstrip() for line in laid.lines] == ["A claim.[1] A class [^abc]."]
+    assert lines("[^long-label-here]: the text\n", 20) == [
+        "── Footnotes ───────", "[long-label-here]", "  the text"]  # (a wide mark on a line of its own)
+
+
+def test_code_wraps_after_punctuation_with_a_mark_and_loses_nothing() -> None:
+    """Code was folded at the width in the middle of names; a wrapped line now starts with `↪`."""
+    code = "```\ndef a_function(argument_one, argument_two): return argument_one\n```\n"
+    assert lines(code, 30) == [" def a_function(argument_one,", "↪argument_two): return", "↪argument_one"]
