@@ -354,6 +354,16 @@ def _url_path(path: Path) -> str:
 
 def open_generation(path: Path) -> tuple[sqlite3.Connection, dict[str, Any]]:
     """A read-only connection to a generation's database, and its meta table, version checked."""
+    db, meta = _unchecked(path)
+    if meta.get("format_version") != FORMAT_VERSION:
+        db.close()
+        raise IndexFormatError(f"the index at {path} has format {meta.get('format_version')}, this "
+                               f"notelink reads format {FORMAT_VERSION}; run `notelink index` to rebuild it")
+    return db, meta
+
+
+def _unchecked(path: Path) -> tuple[sqlite3.Connection, dict[str, Any]]:
+    """A read-only connection to a generation's database and its meta table, of any format."""
     try:
         db = sqlite3.connect(f"file:{_url_path(path / 'index.sqlite')}?mode=ro&immutable=1", uri=True,
                              check_same_thread=False)
@@ -361,10 +371,6 @@ def open_generation(path: Path) -> tuple[sqlite3.Connection, dict[str, Any]]:
     except sqlite3.Error as exc:
         raise IndexDamaged(f"the index at {path} is damaged: its database cannot be read ({exc}); "
                            "run `notelink index` to rebuild it") from exc
-    if meta.get("format_version") != FORMAT_VERSION:
-        db.close()
-        raise IndexFormatError(f"the index at {path} has format {meta.get('format_version')}, this "
-                               f"notelink reads format {FORMAT_VERSION}; run `notelink index` to rebuild it")
     return db, meta
 
 
@@ -404,13 +410,15 @@ def saved_training(index_dir: Path) -> dict[str, Any]:
 
 
 def _live_meta(index_dir: Path) -> dict[str, Any]:
-    """The live generation's meta ({} without one, or when it cannot be read)."""
+    """The live generation's meta ({} without one), of any format: what the user chose (`--exclude`, the
+    training settings, a dialect) outlives a rebuild for a new format; it was dropped, so the rebuild
+    indexed the notes `--exclude` kept out."""
     try:
         gen = current_generation(index_dir)
-        if gen is None:
-            return {}
-        db, meta = open_generation(gen)
-        db.close()
-    except IndexFormatError:
+    except IndexFormatError:  # (it keeps changing while it is opened)
         return {}
+    if gen is None:
+        return {}
+    db, meta = _unchecked(gen)
+    db.close()
     return meta

@@ -370,6 +370,13 @@ class Index(NoteLookup, WordQuestions, NoteConcepts):
         unresolved = ((target, kind, None) for _, target, kind in self.unresolved_links)
         return link_report(itertools.chain(found, unresolved), dialect_of(self.meta).name)
 
+    @functools.cached_property
+    def families(self) -> list[str]:
+        """Each note's language family (`stopwords.family`) by note id: read once, not per note opened."""
+        from notelink.notes.stopwords import family
+
+        return [family(lang) for (lang,) in self.db.execute("SELECT lang FROM notes ORDER BY id")]
+
     def languages(self) -> dict[str, int]:
         """Notes per detected language (whose stop words they lost), most first; "" = stop words kept."""
         rows = self.db.execute("SELECT lang, COUNT(*) AS n FROM notes GROUP BY lang ORDER BY n DESC, lang")

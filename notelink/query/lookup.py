@@ -56,13 +56,19 @@ class NoteLookup:
         is no note, or (a Markdown link) a folder without an index page, on disk now has kind `FILE` or
         `FOLDER` (`links.to_a_note`: no dead link). Read once; the files looked at only for these links."""
         rows = self.db.execute("SELECT src, target, kind FROM links WHERE dst IS NULL").fetchall()
-        return [(src, target, self._on_disk(src, target, kind) or kind) for src, target, kind in rows]
+        seen: dict[tuple[str, str], str] = {}  # each path looked at once: a graph's pages with no file yet
+        return [(src, target, self._on_disk(src, target, kind, seen) or kind) for src, target, kind in rows]
 
-    def _on_disk(self, src: int, target: str, kind: str) -> str:
+    def _on_disk(self, src: int, target: str, kind: str, seen: dict[tuple[str, str], str]) -> str:
         if self.vault is None or not to_a_note(target, kind):
             return ""
         path = linked_path(target, self.notes[src].path, kind)
-        return on_disk(self.vault, path, kind in MARKDOWN_KINDS) if path is not None else ""
+        if path is None:
+            return ""
+        key = (path, kind)
+        if key not in seen:
+            seen[key] = on_disk(self.vault, path, kind in MARKDOWN_KINDS)
+        return seen[key]
 
     def link_target(self, target: str, source: str, kind: str = "wiki") -> NoteInfo | None:
         """The note a link written in note `source` reaches, as the index resolves it (`kind` "markdown": a

@@ -27,7 +27,6 @@ import numpy as np
 from notelink.index.arrays import load_array
 from notelink.notes.links import dialect_of
 from notelink.notes.spans import find_names
-from notelink.notes.stopwords import family
 from notelink.notes.vault import Skipped, read_inside, why_unread
 from notelink.query.answers import NoteInfo
 from notelink.query.index import Index
@@ -88,7 +87,7 @@ def _same_language(index: Index, note: int) -> Callable[[set[int]], set[int]]:
     a vault of several languages, those of its language (family) only."""
     if not index.layout.languages:
         return lambda ids: ids - {note}
-    langs = [family(lang) for (lang,) in index.db.execute("SELECT lang FROM notes ORDER BY id")]
+    langs = index.families
     return lambda ids: {i for i in ids if langs[i] == langs[note]} - {note}
 
 

@@ -57,16 +57,20 @@ _CODE_BREAK = re.compile(r"[\s,;.(){}\[\]<>=+*/|&:-]+")
 
 def fold_code(line: str, width: int) -> list[str]:
     """A line of code (no tabs) in pieces of at most `width` cells, every character kept: each broken after
-    its last space or punctuation (`_CODE_BREAK`) after some code, else cut at the width."""
+    its last space or punctuation (`_CODE_BREAK`) after some code, else cut at the width. Each piece reads
+    a window of the line, never the rest of it: a 200 KB minified line took 2.3 s (1 MB: a minute)."""
     width = max(width, 2)
     pieces: list[str] = []
-    while cell_len(line) > width:
-        head = _cells_prefix(line, width)
+    start = 0
+    while True:
+        window = line[start : start + 2 * width]  # (`width` cells hold at most `width` characters of a cell)
+        if start + len(window) >= len(line) and cell_len(window) <= width:
+            return [*pieces, window]
+        head = _cells_prefix(window, width)
         cut = max((m.end() for m in _CODE_BREAK.finditer(head)), default=0)
         cut = cut if head[:cut].strip() else len(head)
-        pieces.append(line[:cut])
-        line = line[cut:]
-    return [*pieces, line]
+        pieces.append(head[:cut])
+        start += cut
 
 
 def _cells_prefix(text: str, width: int) -> str:

@@ -58,13 +58,14 @@ def same_text(vault: Path, paths: list[str], indexed: Mapping[str, Held],
 
 
 def _same(path: Path, held: Held) -> bool:
-    """The file has the size and mtime the index read it with, or else its content hash."""
+    """The file has the size and mtime the index read it with, or else its content hash; and can still be
+    read (a `chmod 000` keeps both, and the note must then go from the index)."""
     size, mtime, sha = held
     try:
         st = os.stat(path)
     except OSError:
         return False
-    if not stat.S_ISREG(st.st_mode):
+    if not stat.S_ISREG(st.st_mode) or not os.access(path, os.R_OK):
         return False
     if st.st_size == size and st.st_mtime == mtime:
         return True

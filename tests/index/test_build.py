@@ -204,6 +204,25 @@ def test_index_of_an_older_format_is_rebuilt(make_vault, tmp_path: Path) -> None
     assert Index.open(tmp_path / "ix").meta["generation"] == 2
 
 
+def test_a_rebuild_for_a_new_format_keeps_what_the_user_chose(make_vault, tmp_path: Path) -> None:
+    """`--exclude` (and the training settings) outlive the rebuild of an index of an older format: it
+    indexed the notes the user had kept out."""
+    import sqlite3
+
+    vault = _topic_vault(make_vault)
+    first = build_index(vault, tmp_path / "ix", FAST, IndexConfig(exclude=("stars/",)))
+    chosen = Index.open(tmp_path / "ix").meta["train_chosen"]
+    db = sqlite3.connect(tmp_path / "ix" / f"gen-{first.generation:06d}" / "index.sqlite")
+    db.execute("UPDATE meta SET value = '5' WHERE key = 'format_version'")
+    db.commit()
+    db.close()
+    build_index(vault, tmp_path / "ix")  # no exclude, no training settings given
+    index = Index.open(tmp_path / "ix")
+    assert not any(n.path.startswith("stars/") for n in index.notes)
+    assert index.meta["index_config"]["exclude"] == ["stars/"] and index.meta["train_chosen"] == chosen
+    index.close()
+
+
 def test_a_build_that_could_index_no_note_keeps_the_previous_index(make_vault, tmp_path: Path) -> None:
     vault = _topic_vault(make_vault)
     first = build_index(vault, tmp_path / "ix", FAST)

@@ -45,3 +45,14 @@ def test_a_stop_ends_the_hashing(tmp_path: Path) -> None:
 ])
 def test_no_change_is_said_by_name_when_few(same: list[str], said: str) -> None:
     assert no_change(same) == said
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads any file")
+def test_a_note_made_unreadable_is_a_change(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("# a\n\nbread\n", encoding="utf-8")
+    held = {"a.md": _held(tmp_path / "a.md")}
+    (tmp_path / "a.md").chmod(0o000)  # size and mtime as indexed, but the note cannot be read now
+    try:
+        assert same_text(tmp_path, ["a.md"], held) == []
+    finally:
+        (tmp_path / "a.md").chmod(0o600)
