@@ -415,10 +415,10 @@ def _live_meta(index_dir: Path) -> dict[str, Any]:
     indexed the notes `--exclude` kept out."""
     try:
         gen = current_generation(index_dir)
-    except IndexFormatError:  # (it keeps changing while it is opened)
+        if gen is None:
+            return {}
+        db, meta = _unchecked(gen)
+    except IndexFormatError:  # (damaged, or changing while it is opened)
         return {}
-    if gen is None:
-        return {}
-    db, meta = _unchecked(gen)
     db.close()
     return meta
