@@ -164,6 +164,7 @@ class _Prose:
         self.edge = False
 
     def add(self, text: str) -> None:
+        """Appends `text`, after a space when a markup edge falls between two no-space characters."""
         if not text:
             return
         if self.edge and self.parts and without_spaces(self.parts[-1][-1]) and without_spaces(text[0]):

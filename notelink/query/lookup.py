@@ -60,6 +60,8 @@ class NoteLookup:
         return [(src, target, self._on_disk(src, target, kind, seen) or kind) for src, target, kind in rows]
 
     def _on_disk(self, src: int, target: str, kind: str, seen: dict[tuple[str, str], str]) -> str:
+        """`FILE` or `FOLDER` when link `target` of note `src` reaches one on disk, else ""; `seen`: the
+        paths looked at already in this pass."""
         if self.vault is None or not to_a_note(target, kind):
             return ""
         path = linked_path(target, self.notes[src].path, kind)

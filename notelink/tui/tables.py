@@ -86,6 +86,7 @@ def _table_row(cells: list[list[Content]], widths: list[int], align: list[str]) 
 
 
 def _aligned(part: Content, width: int, how: str) -> Content:
+    """A table cell's content padded to `width` cells as its column is aligned (`left`, `right`, `center`)."""
     if how == "right":
         return part.right(width)
     return part.center(width) if how == "center" else part.extend_right(width - part.cell_length)

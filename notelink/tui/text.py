@@ -243,6 +243,7 @@ def logseq_shown(text: str) -> str:
 
 
 def _unless_hidden(m: re.Match[str]) -> str:
+    """A Logseq property line as shown: none when Logseq hides it (`wordless_property`), else as written."""
     return "" if wordless_property(m.group(1), (m.group(2) or "").strip()) else m.group(0)
 
 
