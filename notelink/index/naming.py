@@ -14,6 +14,7 @@ from notelink.index.lazy import Lazy
 from notelink.index.lexicon import Encoded
 from notelink.index.references import capital_referable, referable
 from notelink.index.update import UpdatePlan, mentions_reuse
+from notelink.notes.links import file_stem
 from notelink.notes.mentions import count_mentions, recount_mentions, title_phrases
 from notelink.notes.records import NoteRecord
 from notelink.notes.stopwords import name_tokens
@@ -44,7 +45,7 @@ def _link_words(r: NoteRecord) -> list[tuple[str, ...]]:
 def _words_of(target: str, lang: str) -> tuple[str, ...]:
     """A link target's words as a name's, its folders and `.md` left out: `[[music/Home recording.md]]`
     still mentions the note named `Home recording` (once per target: the notes that link it share them)."""
-    return tuple(name_tokens(target.rsplit("/", 1)[-1].removesuffix(".md"), lang))
+    return tuple(name_tokens(file_stem(target), lang))
 
 
 _APART = "\x00"  # between a note's text and each of its URLs and code spans: no name is matched across

@@ -37,6 +37,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from notelink.notes.links import file_stem
 from notelink.notes.tokenizer import is_number
 
 _WORDS = re.compile(r"[^\W_]+")  # a file name's words, split at `.`, `-`, `_`, spaces
@@ -51,7 +52,7 @@ def capital_referable(name: list[str], path: str) -> bool:
     """Whether a note's one-word file name (its tokens `name`, of the file at `path`) is a reference where a
     note writes it with a capital mid-sentence: it is no reference by `referable`, its file name is one word
     (before stop words are dropped) and has a capital."""
-    stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+    stem = file_stem(path)
     return (len(name) == 1 and not referable(name) and any(c.isupper() for c in stem)
             and len(_WORDS.findall(stem)) == 1)  # (`About Obsidian` is no one-word name without `about`)
 

@@ -374,12 +374,17 @@ def file_name_tokens(path: str, lang: str) -> list[str]:
     return name_tokens(file_names(path)[0], lang, numbers=True)
 
 
+def file_stem(path: str) -> str:
+    """A note's file name without its folders and `.md` (`music/Home recording.md` → `Home recording`)."""
+    return path.rsplit("/", 1)[-1].removesuffix(".md")
+
+
 def file_names(path: str) -> list[str]:
     """The names a note's file name gives it, words split at `.`, `-`, `_`: the whole file name, and for a
     hierarchical one (Dendron's `area.topic.leaf`) its last part, the note's name within its parent, as a
     file's name within its folder. Titles unlike file names (front matter) missed these: dendron-site,
     link text kept, recall@10 0.483 -> 0.565."""
-    stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+    stem = file_stem(path)
     words = [stem.replace(".", " ").replace("_", " ").replace("-", " ")]
     leaf = stem.rsplit(".", 1)[-1]
     return words + ([leaf.replace("_", " ").replace("-", " ")] if leaf != stem else [])

@@ -168,17 +168,21 @@ DATED = {
 }
 
 
-def test_a_file_name_with_numbers_is_a_reference_to_that_note_only(make_vault, tmp_path: Path) -> None:
-    vault = make_vault(DATED)
+def _named_in(vault: Path, tmp_path: Path) -> tuple[Index, dict[str, int], dict[tuple[int, int], float]]:
+    """`vault` indexed: the open index, its notes' ids by path and its references (mentioning note,
+    named note) -> count, as the build saved them."""
     build_index(vault, tmp_path / "ix", FAST)
     gen = current_generation(tmp_path / "ix")
     assert gen is not None
     index = Index.open(tmp_path / "ix")
-    ids = {p: index.by_path[p].id for p in DATED}
-    src, dst = load_array(gen, "named_src").tolist(), load_array(gen, "named_dst").tolist()
-    count = load_array(gen, "named_count").tolist()
+    src, dst, count = (load_array(gen, f"named_{p}").tolist() for p in ("src", "dst", "count"))
+    pairs = zip(src, dst, strict=True)
+    return index, {n.path: n.id for n in index.notes}, dict(zip(pairs, count, strict=True))
+
+
+def test_a_file_name_with_numbers_is_a_reference_to_that_note_only(make_vault, tmp_path: Path) -> None:
+    index, ids, named = _named_in(make_vault(DATED), tmp_path)
     index.close()
-    named = {(a, b): c for a, b, c in zip(src, dst, count, strict=True)}
     log = ids["changelog.md"]
     # the dated note and the zettel's id, each once; not the other dated note, nor the series
     # ("series" alone is one word), nor the year: `2022` is a four-digit id written once, so it counts;
@@ -227,16 +231,9 @@ def test_a_one_word_file_name_written_with_its_capital_mid_sentence_is_a_referen
                                                                                      tmp_path: Path) -> None:
     """`Canvas.md` is named by "open a board in Canvas"; not by "canvas", nor by "Canvas" where a sentence
     or a heading starts; a file name without a capital (`index.md`) is a word wherever it is written."""
-    vault = make_vault(NAMED)
-    build_index(vault, tmp_path / "ix", FAST)
-    gen = current_generation(tmp_path / "ix")
-    assert gen is not None
-    index = Index.open(tmp_path / "ix")
-    ids = {p: index.by_path[p].id for p in NAMED}
-    src, dst = load_array(gen, "named_src").tolist(), load_array(gen, "named_dst").tolist()
-    named = set(zip(src, dst, strict=True))
-    assert named == {(ids["plugins.md"], ids["Canvas.md"])}
-    assert index._chance(*(np.asarray(load_array(gen, f"named_{p}")) for p in ("dst", "count")))[
+    index, ids, named = _named_in(make_vault(NAMED), tmp_path)
+    assert set(named) == {(ids["plugins.md"], ids["Canvas.md"])}
+    assert index._chance(*(np.asarray(load_array(index.gen, f"named_{p}")) for p in ("dst", "count")))[
         ids["Canvas.md"]] == 0.0  # the capital is the evidence: no chance
     assert index.related(index.by_path["plugins.md"], 1)[0].path == "Canvas.md"
     index.close()
