@@ -15,6 +15,7 @@ import scipy.sparse as sp
 from notelink.config import IncrementalConfig, IndexConfig, NoteVectorConfig, TrainConfig
 from notelink.errors import Cancelled, NotelinkError, OtherVaultsIndex
 from notelink.index import checkpoint
+from notelink.index.choices import SavedChoices
 from notelink.index.dialect import named_dialect, reading
 from notelink.index.generation import Mentions, write_generation
 from notelink.index.lazy import Lazy
@@ -207,11 +208,11 @@ class _Build:
         """The settings with what they leave to the index (kept training settings, the dialect and
         exclude patterns of the last build) and the vault (its dialect: `index.dialect`; `force` detects it
         again)."""
-        index_cfg = index_cfg or IndexConfig()
-        how = reading(vault, index_dir, index_cfg, redetect=force)
-        return cls(vault, index_dir, settled_training(index_dir, train_cfg or TrainConfig()),
-                   settled(vault, index_dir, index_cfg, how.dialect), vector_cfg or NoteVectorConfig(),
-                   named_dialect(index_dir, index_cfg), progress, should_stop, force, incremental,
+        index_cfg, saved = index_cfg or IndexConfig(), SavedChoices.read(index_dir)  # (the meta read once)
+        how = reading(vault, index_dir, index_cfg, redetect=force, saved=saved)
+        return cls(vault, index_dir, settled_training(index_dir, train_cfg or TrainConfig(), saved),
+                   settled(vault, index_dir, index_cfg, how.dialect, saved), vector_cfg or NoteVectorConfig(),
+                   named_dialect(index_dir, index_cfg, saved), progress, should_stop, force, incremental,
                    how.drift)
 
     @property

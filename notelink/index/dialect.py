@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from notelink.config import DialectConfig, IndexConfig
-from notelink.index.store import built_dialect, saved_dialect
+from notelink.index.choices import SavedChoices
 from notelink.notes.dialect import by_marker, detect
 
 
@@ -29,25 +29,29 @@ class Reading(NamedTuple):
     drift: str = ""
 
 
-def reading(vault: Path, index_dir: Path, cfg: IndexConfig, redetect: bool = False) -> Reading:
+def reading(vault: Path, index_dir: Path, cfg: IndexConfig, redetect: bool = False,
+            saved: SavedChoices | None = None) -> Reading:
     """The dialect named, else the app's marker, else the index's (unless `redetect` or `--dialect auto`),
-    else detected from the links."""
-    named = named_dialect(index_dir, cfg)
+    else detected from the links. `saved`: the index's choices, when the caller has read them already."""
+    saved = saved if saved is not None else SavedChoices.read(index_dir)
+    named = named_dialect(index_dir, cfg, saved)
     if named is not None:
         return Reading(detect(vault, replace(cfg.dialect, name=named)))
-    kept = built_dialect(index_dir) if cfg.keep_dialect and not redetect else None
-    if kept is None or kept == "auto" or by_marker(vault) is not None:
-        return Reading(detect(vault, cfg.dialect))
-    now = detect(vault, cfg.dialect).name
-    return Reading(detect(vault, replace(cfg.dialect, name=kept)), "" if now == kept else drifted(kept, now))
+    found = detect(vault, cfg.dialect)  # the marker, else the links: detected once
+    kept = saved.dialect_built if cfg.keep_dialect and not redetect else None
+    if kept is None or kept == "auto" or found.name == kept or by_marker(vault) is not None:
+        return Reading(found)
+    return Reading(detect(vault, replace(cfg.dialect, name=kept)), drifted(kept, found.name))
 
 
-def named_dialect(index_dir: Path, cfg: IndexConfig) -> str | None:
+def named_dialect(index_dir: Path, cfg: IndexConfig, saved: SavedChoices | None = None) -> str | None:
     """The dialect a build is told to read the vault in: the one `cfg` names, else (`auto`, kept) the one
-    named for the index's last build; None: not named."""
+    named for the index's last build; None: not named. `saved`: the index's choices, when read already."""
     if cfg.dialect.name != "auto":
         return cfg.dialect.name
-    return saved_dialect(index_dir) if cfg.keep_dialect else None
+    if not cfg.keep_dialect:
+        return None
+    return (saved if saved is not None else SavedChoices.read(index_dir)).dialect_named
 
 
 def drifted(kept: str, now: str) -> str:

@@ -25,15 +25,10 @@ import scipy.sparse as sp
 from notelink.config import DialectConfig, IndexConfig, SettingsError, TrainConfig
 from notelink.errors import IndexDamaged, IndexFormatError
 from notelink.index.arrays import load_array
+from notelink.index.choices import SavedChoices
 from notelink.index.dialect import reading
 from notelink.index.generation import Mentions
-from notelink.index.store import (
-    CURRENT,
-    current_generation,
-    open_generation,
-    saved_exclude,
-    saved_training,
-)
+from notelink.index.store import CURRENT, current_generation, open_generation
 from notelink.index.tokenstore import TOKEN_ARRAYS, load_paragraphs
 from notelink.index.verify import check_generation
 from notelink.index.versions import NEWER_RULES, OTHER_FORMAT, OTHER_TOKENS, TOKENS_VERSION
@@ -208,21 +203,24 @@ def _set_aside(index_dir: Path, gen: Path | None, problem: str) -> str:
     return f"the index was damaged ({problem}) and was rebuilt from the notes{where}"
 
 
-def settled(vault: Path, index_dir: Path, cfg: IndexConfig,
-            dialect: DialectConfig | None = None) -> IndexConfig:
+def settled(vault: Path, index_dir: Path, cfg: IndexConfig, dialect: DialectConfig | None = None,
+            saved: SavedChoices | None = None) -> IndexConfig:
     """`cfg` with what it leaves to the vault and its index: the exclude patterns saved by the last build
     (when `cfg.exclude` is None: a later build, the watcher and the app keep `--exclude`), and the vault's
-    dialect (`dialect`, else `index.dialect.reading`'s)."""
-    exclude = cfg.exclude if cfg.exclude is not None else saved_exclude(index_dir)
-    dialect = dialect or reading(vault, index_dir, cfg).dialect
+    dialect (`dialect`, else `index.dialect.reading`'s). `saved`: the index's choices, when read already."""
+    saved = saved if saved is not None else SavedChoices.read(index_dir)
+    exclude = cfg.exclude if cfg.exclude is not None else saved.exclude
+    dialect = dialect or reading(vault, index_dir, cfg, saved=saved).dialect
     return replace(cfg, exclude=tuple(exclude), dialect=dialect)
 
 
-def settled_training(index_dir: Path, cfg: TrainConfig) -> TrainConfig:
+def settled_training(index_dir: Path, cfg: TrainConfig, saved: SavedChoices | None = None) -> TrainConfig:
     """`cfg` with the model settings the index's last build was given (`TrainConfig.chosen`) where `cfg`
-    leaves them to it: a value the user chose once stays until they choose another."""
+    leaves them to it: a value the user chose once stays until they choose another. `saved`: the index's
+    choices, when read already."""
     model = set(TrainConfig().model_dict())
-    kept = {k: v for k, v in saved_training(index_dir).items() if k in model and k not in cfg.chosen}
+    training = (saved if saved is not None else SavedChoices.read(index_dir)).training
+    kept = {k: v for k, v in training.items() if k in model and k not in cfg.chosen}
     try:
         return _with_kept(cfg, kept, model)
     except SettingsError as exc:  # a value this version refuses (a newer bound): that one is dropped

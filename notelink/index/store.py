@@ -374,6 +374,13 @@ def _unchecked(path: Path) -> tuple[sqlite3.Connection, dict[str, Any]]:
     return db, meta
 
 
+def read_meta(gen: Path) -> dict[str, Any]:
+    """A generation's meta table, of any format (IndexDamaged when its database cannot be read)."""
+    db, meta = _unchecked(gen)
+    db.close()
+    return meta
+
+
 def note_paths(index_dir: Path) -> list[str]:
     """The live generation's note paths, sorted (none without an index): what shells complete NOTE with."""
     gen = current_generation(index_dir)
@@ -382,43 +389,3 @@ def note_paths(index_dir: Path) -> list[str]:
     db, _ = open_generation(gen)
     with contextlib.closing(db):
         return [path for (path,) in db.execute("SELECT path FROM notes ORDER BY path")]
-
-
-def saved_exclude(index_dir: Path) -> tuple[str, ...]:
-    """The exclude patterns the live generation was built with (none without an index)."""
-    return tuple((_live_meta(index_dir).get("index_config") or {}).get("exclude") or ())
-
-
-def saved_dialect(index_dir: Path) -> str | None:
-    """The dialect named for the live generation's build (`--dialect`, or kept from a build before), None
-    when it was detected or there is no index."""
-    named = _live_meta(index_dir).get("dialect_named")
-    return named if isinstance(named, str) else None
-
-
-def built_dialect(index_dir: Path) -> str | None:
-    """The dialect the live generation read the vault in (named or detected), None without an index."""
-    name = ((_live_meta(index_dir).get("index_config") or {}).get("dialect") or {}).get("name")
-    return name if isinstance(name, str) else None
-
-
-def saved_training(index_dir: Path) -> dict[str, Any]:
-    """The model settings the user chose for the live generation (`TrainConfig.chosen`; none without an
-    index, or for one built before they were kept)."""
-    chosen = _live_meta(index_dir).get("train_chosen")
-    return dict(chosen) if isinstance(chosen, dict) else {}
-
-
-def _live_meta(index_dir: Path) -> dict[str, Any]:
-    """The live generation's meta ({} without one), of any format: what the user chose (`--exclude`, the
-    training settings, a dialect) outlives a rebuild for a new format; it was dropped, so the rebuild
-    indexed the notes `--exclude` kept out."""
-    try:
-        gen = current_generation(index_dir)
-        if gen is None:
-            return {}
-        db, meta = _unchecked(gen)
-    except IndexFormatError:  # (damaged, or changing while it is opened)
-        return {}
-    db.close()
-    return meta

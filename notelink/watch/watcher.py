@@ -26,9 +26,10 @@ from typing import Any
 
 from notelink.config import IndexConfig, TrainConfig, WatchConfig
 from notelink.errors import Cancelled, DiskFull, NoNotes, NotelinkError
+from notelink.index.choices import SavedChoices
 from notelink.index.lock import WatcherLock, WatcherRunning
 from notelink.index.report import CARRIED, IndexEvent, IndexSummary, describe_build, describe_paths
-from notelink.index.store import current_generation, saved_exclude
+from notelink.index.store import current_generation
 from notelink.model import cbow
 from notelink.notes.vault import check_vault
 from notelink.watch.builder import ChildBuilder, release_memory
@@ -56,7 +57,7 @@ class VaultWatcher:
         self.vault, self.index_dir = check_vault(Path(vault)), Path(index_dir)
         self.cfg = watch_cfg or WatchConfig()
         base = index_cfg or IndexConfig()
-        saved = base.exclude if base.exclude is not None else saved_exclude(self.index_dir)
+        saved = base.exclude if base.exclude is not None else SavedChoices.read(self.index_dir).exclude
         self._exclude = tuple(dict.fromkeys(saved + self.cfg.exclude))  # what events are filtered by
         # builds keep None (the list saved with the index when they run) unless patterns were given here
         self.index_cfg = base if base.exclude is None and not self.cfg.exclude else replace(

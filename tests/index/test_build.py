@@ -363,14 +363,15 @@ def test_a_min_count_that_leaves_no_word_is_said_and_a_rare_word_named(make_vaul
     assert "min-count" not in str(unknown.value)
 
 
-def test_a_kept_setting_a_newer_version_refuses_is_dropped_alone(tmp_path: Path, monkeypatch) -> None:
+def test_a_kept_setting_a_newer_version_refuses_is_dropped_alone(tmp_path: Path) -> None:
     """An index whose user once chose `--dim 5000` and `--window 7`: this version's bound on dim drops that
     one choice, and the window the user chose is still kept."""
     from notelink.config import TrainConfig
     from notelink.index import previous
+    from notelink.index.choices import SavedChoices
 
-    monkeypatch.setattr(previous, "saved_training", lambda index_dir: {"dim": 5000, "window": 7})
-    cfg = previous.settled_training(tmp_path, TrainConfig())
+    saved = SavedChoices(training={"dim": 5000, "window": 7})
+    cfg = previous.settled_training(tmp_path, TrainConfig(), saved)
     assert (cfg.dim, cfg.window, cfg.chosen) == (TrainConfig().dim, 7, ("window",))
 
 

@@ -68,3 +68,21 @@ def test_dialect_auto_detects_again_and_a_marker_decides(make_vault, tmp_path: P
     assert reading(vault, ix, IndexConfig(dialect=DialectConfig("zk"))) == (DialectConfig("zk"), "")
     (vault / "dendron.yml").write_text("version: 5\n", encoding="utf-8")  # the app's own file: deliberate
     assert reading(vault, ix, IndexConfig()) == (DialectConfig("dendron"), "")
+
+
+def test_a_build_reads_the_saved_choices_once_and_detects_the_dialect_once(make_vault, tmp_path: Path,
+                                                                           monkeypatch) -> None:
+    """A build asks the index's saved choices (exclude, dialects, training) in several places: the live
+    generation's meta was opened for each (four times), and the kept dialect detected beside the links'
+    (twice). Both now once."""
+    from notelink.index import choices, dialect
+
+    vault, ix = _obsidian(make_vault), tmp_path / "ix"
+    build_index(vault, ix, FAST)
+    reads, detects = [], []
+    read, detect = choices.SavedChoices.read.__func__, dialect.detect  # type: ignore[attr-defined]
+    monkeypatch.setattr(choices.SavedChoices, "read",
+                        classmethod(lambda cls, index_dir: reads.append(index_dir) or read(cls, index_dir)))
+    monkeypatch.setattr(dialect, "detect", lambda *a: detects.append(a) or detect(*a))
+    build_index(vault, ix, FAST)
+    assert len(reads) == 1 and len(detects) == 1
