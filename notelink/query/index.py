@@ -27,6 +27,7 @@ from notelink.query.answers import NoteInfo, Related
 from notelink.query.concepts import NoteConcepts
 from notelink.query.emptiness import EmptyNotes
 from notelink.query.lookup import NoteLookup
+from notelink.query.references import NoteReferences
 from notelink.query.words import WordQuestions, top_scores
 
 if TYPE_CHECKING:  # (scipy is imported where note vectors are multiplied: `similar`, `status`, `mentions`
@@ -37,7 +38,7 @@ WHOLE_VOCABULARY = 20_000
 lookups; reading 137k words is 0.17 s): a question names a few hundred, an export every note's concepts."""
 
 
-class Index(NoteLookup, WordQuestions, NoteConcepts):
+class Index(NoteLookup, WordQuestions, NoteConcepts, NoteReferences):
     """One generation of a vault's index, read-only. Opened with `open`, it holds the generation until
     `close` (a newer build never deletes it meanwhile); a damaged one raises IndexDamaged, saying what."""
 
@@ -125,60 +126,6 @@ class Index(NoteLookup, WordQuestions, NoteConcepts):
         """[V, D] unit rows of the input (word) vectors, for word similarity: cosines as gensim's, near 0
         for unrelated words (RESULTS-speed.md, issue 17: mean cosine of random pairs of frequent words)."""
         return unit_rows(np.asarray(load_array(self.gen, "syn0"), dtype=np.float32))  # [V, D]
-
-    @functools.cached_property
-    def references(self) -> sp.csr_matrix | None:
-        """[N, N] how strongly each pair of notes refers to each other by file name (notelink/index/
-        references.py); None for an index written before they were kept."""
-        parts = [load_array(self.gen, f"named_{p}") if (self.gen / f"named_{p}.npy").exists() else None
-                 for p in ("src", "dst", "count")]
-        if any(p is None for p in parts):
-            return None
-        from notelink.index.references import reference_matrix
-
-        src, dst, share = (np.asarray(p) for p in parts)
-        chance = self._chance(dst, share) if self.reference_chance and dst.size else None
-        return reference_matrix(src, dst, share, len(self.notes), chance)
-
-    def _chance(self, dst: np.ndarray, share: np.ndarray) -> np.ndarray:
-        """[N] how much of each named note's file-name occurrences chance explains: as the build saved it
-        (`named_chance`), else worked out here for an index from before (`_by_chance`)."""
-        if (self.gen / "named_chance.npy").exists():
-            return np.asarray(load_array(self.gen, "named_chance"), dtype=np.float64)
-        return self._by_chance(dst, share)
-
-    def _by_chance(self, dst: np.ndarray, share: np.ndarray) -> np.ndarray:
-        """[N] how much of each named note's file-name occurrences chance explains (`references.chance_of`),
-        from the named notes' file names and the vocabulary's counts (10,005 notes, 8,396 named: 0.2 s;
-        2,322 notes 0.04 s, so about 2 s at 100k: a build saves it for queries)."""
-        from notelink.index.references import chance_of
-        from notelink.notes.links import file_name_tokens
-
-        where = {i: (path, lang) for i, path, lang in self.db.execute("SELECT id, path, lang FROM notes")}
-        return chance_of(len(self.notes), lambda j: file_name_tokens(*where[j]), dst, share, self.words,
-                         self.word_counts)
-
-    @functools.cached_property
-    def reference_chance(self) -> bool:
-        """Whether a file name's reference weight is lowered by chance (`NoteVectorConfig.reference_chance`;
-        on for an index built before it existed: it reads only what every index keeps)."""
-        return bool(self.meta.get("config", {}).get("vectors", {}).get("reference_chance", True))
-
-    @functools.cached_property
-    def reference_weight(self) -> float:
-        """How much a reference by file name raises a related note's score (`NoteVectorConfig.w_reference`,
-        as the index was built with; 0 before it existed)."""
-        return float(self.meta.get("config", {}).get("vectors", {}).get("w_reference", 0.0))
-
-    def with_references(self, start: int, scores: np.ndarray, cols: slice = slice(None)) -> np.ndarray:
-        """Cosines of notes start.. with the notes `cols` (every note) [b, len(cols)], raised for the pairs
-        that refer to each other by file name."""
-        r = self.references
-        if r is None or not self.reference_weight:
-            return scores
-        from notelink.index.references import boosted
-
-        return boosted(scores, r[start : start + scores.shape[0], cols], self.reference_weight)
 
     @functools.cached_property
     def word_counts(self) -> np.ndarray:
