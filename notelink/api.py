@@ -333,13 +333,13 @@ class Vault:
     def undo_links(self, every: bool = False, write: bool = False, expect: str | None = None) -> Edits:
         """Puts back the notes of the last `link(write=True)` (`every`: of all), byte for byte, where nobody
         edited them since; without `write`, only the diff. `expect`: as for `link`."""
-        from notelink.write import linker
+        from notelink.write import linker, undo
 
         arguments.flag("every", every)
         _check_link(None, False, write, expect)
-        plan, entries = linker.plan_undo(self.path, self.index_dir, every)
+        plan, entries = undo.plan_undo(self.path, self.index_dir, every)
         plan = linker.expecting(plan, expect)
-        edits = self._completed(Edits.of(plan, linker.undo(plan, entries) if write else None))
+        edits = self._completed(Edits.of(plan, undo.undo(plan, entries) if write else None))
         if entries:
             return edits
         return dataclasses.replace(edits, nothing="nothing to undo: no link written by notelink (link with "

@@ -90,9 +90,9 @@ def _forget(args: argparse.Namespace, vault: Vault) -> int:
     """`--undo --forget`: says what the last write in the undo journal is and why it cannot be undone, and
     with --write drops it from the journal, so that `--undo` goes on to the writes before it. No note is
     changed: the link stays where it is."""
-    from notelink.write import journal, linker
+    from notelink.write import journal, undo
 
-    entry, refused = linker.forget_plan(vault.path, vault.index_dir)
+    entry, refused = undo.forget_plan(vault.path, vault.index_dir)
     refused = [dataclasses.replace(r, reason=with_commands(args, r.reason)) for r in refused]  # (as typed)
     if entry is not None and args.write:
         journal.forget(entry)

@@ -19,7 +19,7 @@ from notelink.index.build import build_index
 from notelink.notes import block
 from notelink.notes.note import parse_note
 from notelink.query.index import Index
-from notelink.write import journal, linker, notewriter
+from notelink.write import journal, linker, notewriter, undo
 
 from ..conftest import FAST, snapshot, without_waiting
 
@@ -107,9 +107,9 @@ def test_write_then_undo_all_is_byte_identical(vault) -> None:
         assert linker.write(_plan(index, root, note, target), ix, "test").written
         build_index(root, ix, FAST)  # the link is the user's now: the next build sees it
     assert len(journal.entries(ix)) == 3 and snapshot(root) != before
-    plan, entries = linker.plan_undo(root, ix, every=True)
+    plan, entries = undo.plan_undo(root, ix, every=True)
     assert len(plan.changes) == 3 and not plan.refused
-    assert not linker.undo(plan, entries).refused
+    assert not undo.undo(plan, entries).refused
     assert snapshot(root) == before and journal.entries(ix) == []
 
 
@@ -130,9 +130,9 @@ def test_undo_refuses_over_a_later_edit_and_keeps_the_entry(vault) -> None:
     root, ix, index = vault
     linker.write(_plan(index, root, "Compost", "Mulch"), ix, "test")
     (root / "Compost.md").write_text("# Compost\n\nthe user's later edit\n", encoding="utf-8")
-    plan, entries = linker.plan_undo(root, ix)
+    plan, entries = undo.plan_undo(root, ix)
     assert "edited since" in plan.refused[0].reason and not plan.changes
-    linker.undo(plan, entries)
+    undo.undo(plan, entries)
     assert (root / "Compost.md").read_text(encoding="utf-8") == "# Compost\n\nthe user's later edit\n"
     assert len(journal.entries(ix)) == 1
 
@@ -143,13 +143,13 @@ def test_undo_follows_a_note_moved_since_and_says_when_it_cannot(vault) -> None:
     linker.write(_plan(index, root, "Compost", "Mulch"), ix, "test")
     (root / "garden").mkdir()
     (root / "Compost.md").rename(root / "garden" / "Compost.md")
-    plan, entries = linker.plan_undo(root, ix)
+    plan, entries = undo.plan_undo(root, ix)
     assert [c.path for c in plan.changes] == ["garden/Compost.md"] and not plan.refused
-    assert not linker.undo(plan, entries).refused
+    assert not undo.undo(plan, entries).refused
     assert (root / "garden" / "Compost.md").read_text(encoding="utf-8") == NOTES["Compost.md"]
     linker.write(_plan(Index.open(ix), root, "Mulch", "Compost"), ix, "test")
     (root / "Mulch.md").unlink()
-    plan, _ = linker.plan_undo(root, ix)
+    plan, _ = undo.plan_undo(root, ix)
     assert "moved, renamed or deleted" in plan.refused[0].reason and not plan.changes
 
 
@@ -160,11 +160,11 @@ def test_undo_follows_a_note_renamed_since_when_its_bytes_prove_it(vault, capsys
     root, ix, index = vault
     linker.write(_plan(index, root, "Compost", "Mulch"), ix, "test")
     (root / "Compost.md").rename(root / "Compost heap.md")
-    plan, _ = linker.plan_undo(root, ix)
+    plan, _ = undo.plan_undo(root, ix)
     assert [c.path for c in plan.changes] == ["Compost heap.md"]
     assert plan.found == {"Compost.md": "Compost heap.md"}
     (root / "b" / "Heap copy.md").write_bytes((root / "Compost heap.md").read_bytes())
-    plan, _ = linker.plan_undo(root, ix)
+    plan, _ = undo.plan_undo(root, ix)
     assert not plan.changes and "2 notes hold exactly what notelink wrote (Compost heap.md, b/Heap copy.md)" \
         in plan.refused[0].reason
     (root / "b" / "Heap copy.md").write_text(NOTES["Compost.md"], encoding="utf-8")  # as it was: no proof
@@ -176,15 +176,15 @@ def test_undo_follows_a_note_renamed_since_when_its_bytes_prove_it(vault, capsys
     linker.write(_plan(Index.open(ix), root, "Compost", "Mulch"), ix, "test")  # --all: two writes, one note
     linker.write(_plan(Index.open(ix), root, "Compost", "Soil health"), ix, "test")
     (root / "Compost.md").rename(root / "Compost pile.md")
-    plan, entries = linker.plan_undo(root, ix, every=True)
+    plan, entries = undo.plan_undo(root, ix, every=True)
     assert [c.path for c in plan.changes] == ["Compost pile.md"] * 2 and not plan.refused
-    linker.undo(plan, entries)
+    undo.undo(plan, entries)
     assert (root / "Compost pile.md").read_text(encoding="utf-8") == NOTES["Compost.md"]
     linker.write(_plan(Index.open(ix), root, "Mulch", "Compost"), ix, "test")
     written = (root / "Mulch.md").read_text(encoding="utf-8")
     (root / "Mulch.md").rename(root / "Mulch layer.md")
     (root / "Mulch layer.md").write_text(written + "an edit since\n", encoding="utf-8")
-    plan, _ = linker.plan_undo(root, ix)
+    plan, _ = undo.plan_undo(root, ix)
     assert "no note in the vault holds what notelink wrote" in plan.refused[0].reason and not plan.found
 
 
@@ -202,9 +202,9 @@ def test_the_journal_is_written_before_the_note(vault, monkeypatch: pytest.Monke
     with pytest.raises(KeyboardInterrupt):
         linker.write(_plan(index, root, "Compost", "Mulch"), ix, "test")
     monkeypatch.undo()
-    plan, entries = linker.plan_undo(root, ix)
+    plan, entries = undo.plan_undo(root, ix)
     assert plan.current == 1 and not plan.changes and not plan.refused
-    linker.undo(plan, entries)
+    undo.undo(plan, entries)
     assert journal.entries(ix) == [] and (root / "Compost.md").read_bytes() == original
 
 
@@ -414,8 +414,8 @@ def test_undo_takes_out_the_link_when_only_the_block_changed_since(vault, text: 
     for how in after_link:
         _set_block(note, how)
     block_now = note.read_text(encoding="utf-8")
-    plan, entries = linker.plan_undo(root, ix)
-    assert not plan.refused and linker.undo(plan, entries).written == ["Mulch.md"]
+    plan, entries = undo.plan_undo(root, ix)
+    assert not plan.refused and undo.undo(plan, entries).written == ["Mulch.md"]
     undone = note.read_text(encoding="utf-8")
     assert block.without_block(undone) == block.without_block(text)  # the user's bytes, exactly
     assert _block_text(undone) == _block_text(block_now)  # and the block as it is now
@@ -429,7 +429,7 @@ def test_undo_over_an_edit_and_a_block_change_says_what_to_do(vault, capsys) -> 
     note.write_text(note.read_text(encoding="utf-8") + "the user's edit\n", encoding="utf-8")
     _set_block(note, "write")
     edited = note.read_bytes()
-    plan, _entries = linker.plan_undo(root, ix)
+    plan, _entries = undo.plan_undo(root, ix)
     assert not plan.changes and "take the link out by hand" in plan.refused[0].reason
     assert "`notelink link VAULT --undo --forget --write` drops" in plan.refused[0].reason
     assert main(["link", str(root), "--index-dir", str(ix), "--undo", "--write"]) == EXIT_REFUSED
@@ -469,8 +469,8 @@ def test_a_link_undone_since_the_index_was_built_can_be_written_again(vault) -> 
     root, ix, index = vault
     assert linker.write(_plan(index, root, "Compost", "Mulch"), ix, "test").written
     build_index(root, ix, FAST)  # the index now holds the link
-    plan, entries = linker.plan_undo(root, ix)
-    assert linker.undo(plan, entries).written == ["Compost.md"]
+    plan, entries = undo.plan_undo(root, ix)
+    assert undo.undo(plan, entries).written == ["Compost.md"]
     again = _plan(Index.open(ix), root, "Compost", "Mulch")
     assert not again.refused
     assert again.changes[0].text_after == "# Compost\n\nCompost feeds the soil. [[Mulch]] keeps it moist.\n"
@@ -575,16 +575,16 @@ def test_a_named_pipe_in_a_linked_notes_place_is_refused_not_waited_on(vault) ->
     linker.write(_plan(index, root, "Compost", "Mulch"), ix, "test")
     (root / "Compost.md").rename(root / "Compost.old")
     os.mkfifo(root / "Compost.md")
-    plan, entries = without_waiting(lambda: linker.plan_undo(root, ix))
+    plan, entries = without_waiting(lambda: undo.plan_undo(root, ix))
     (refusal,) = plan.refused
     assert refusal.reason.startswith("not a regular file: a named pipe") and not plan.changes
     assert refusal.reason.endswith("not undone")
-    linker.undo(plan, entries)
+    undo.undo(plan, entries)
     assert len(journal.entries(ix)) == 1  # kept: nothing was put back
     os.unlink(root / "Compost.md")
     os.mkfifo(root / "a" / "Compost.md")  # looking for the note moved: passed over, not waited on
     (root / "Compost.old").rename(root / "b" / "Compost.md")
-    plan, _ = without_waiting(lambda: linker.plan_undo(root, ix))
+    plan, _ = without_waiting(lambda: undo.plan_undo(root, ix))
     assert [c.path for c in plan.changes] == ["b/Compost.md"] and not plan.refused
     (root / "Mulch.md").unlink()
     os.mkfifo(root / "Mulch.md")
