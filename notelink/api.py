@@ -29,17 +29,17 @@ from typing import TYPE_CHECKING, Any
 from notelink import arguments
 from notelink.arguments import NoteName
 from notelink.configfile import UserConfig
-from notelink.errors import ArgumentError, IndexFormatError, IndexMissing, NotFound, echoed, with_vault
+from notelink.errors import ArgumentError, IndexFormatError, IndexMissing, NotFound, with_vault
 from notelink.index.arrays import array_sizes
 from notelink.index.owner import other_vault, other_vaults_index
 from notelink.index.report import Progress
 from notelink.index.store import current_generation, generation_key
 from notelink.noindex import building, indexed_above, no_index, parse_kept
 from notelink.notes.ignore import WORKSPACE_FILE, Ignore
-from notelink.notes.links import told_apart
 from notelink.notes.vault import check_vault, files_named, path_in_vault
 from notelink.query.answers import Concept, Neighbour, NoteInfo, Related, Scored, SimilarWords
 from notelink.query.index import Index
+from notelink.query.lookup import ambiguous
 from notelink.query.words import RELIABLE_COUNT
 from notelink.write.edits import Edits
 
@@ -258,7 +258,7 @@ class Vault:
             raise ArgumentError("query is empty: give words to search for")
         for name, value in (("snippets", snippets), ("syntax", syntax), ("prefix", prefix)):
             arguments.flag(name, value)
-        paths = _paths("exclude", exclude)
+        paths = arguments.note_paths("exclude", exclude)
         from notelink.query.search import Searcher
 
         index = self.index
@@ -275,13 +275,13 @@ class Vault:
         """The words this vault uses most like `word` (cosine of CBOW word vectors), each with its count;
         none for a word too rare to say (`similar_words` says so)."""
         arguments.at_least_one("top", top)
-        return self.index.similar(_one_word(word), top)
+        return self.index.similar(arguments.one_word(word), top)
 
     def similar_words(self, word: str, top: int = 10) -> SimilarWords:
         """`similar` with what it knows of the word: its count, whether it is frequent enough
         (`RELIABLE_COUNT`) to have reliable neighbours, and the language they were taken from."""
         arguments.at_least_one("top", top)
-        return self.index.similar_words(_one_word(word), top)
+        return self.index.similar_words(arguments.one_word(word), top)
 
     def note(self, name: NoteName | NoteInfo, max_chars: int | None = None,
              max_items: int | None = None) -> Note:
@@ -322,7 +322,7 @@ class Vault:
         refused)."""
         from notelink.write import linker
 
-        _check_link(mention, append, write, expect)
+        arguments.link_options(mention, append, write, expect)
         heading = None if heading is None else arguments.heading(heading)
         index = self.index
         a, b = (self._find(index, name) for name in (note, target))
@@ -336,7 +336,7 @@ class Vault:
         from notelink.write import linker, undo
 
         arguments.flag("every", every)
-        _check_link(None, False, write, expect)
+        arguments.link_options(None, False, write, expect)
         plan, entries = undo.plan_undo(self.path, self.index_dir, every)
         plan = linker.expecting(plan, expect)
         edits = self._completed(Edits.of(plan, undo.undo(plan, entries) if write else None))
@@ -373,59 +373,9 @@ class Vault:
         return status_of(self.index, self.path, files)
 
 
-def _one_word(word: str) -> str:
-    """`word` without the spaces around it (`" dough "` was no word, where `" Kimchi "` names a note);
-    several words are NotFound saying so, each a suggestion (no vault word holds a space: "two words" was
-    'did you mean: toward, wood?')."""
-    text = arguments.word(word).strip()
-    if len(parts := text.split()) > 1:
-        raise NotFound("word", text, parts[:10], f"{echoed(text)!r} is {len(parts)} words: similar words are "
-                       f"found for one word at a time ({', '.join(echoed(p) for p in parts[:10])})")
-    return text
-
-
-def _check_link(mention: int | None, append: bool, write: bool, expect: str | None) -> None:
-    """`link`'s and `undo_links`' arguments, checked before anything is read or written: `write` must be
-    True or False (`write="no"` is truthy, and wrote the note), a mention counts from 1 (as the CLI's
-    `--mention`), and a mention and `append` do not go together (as `--mention N | --append`)."""
-    arguments.flag("write", write)
-    arguments.flag("append", append)
-    if mention is not None:
-        arguments.at_least_one("mention", mention)
-        if append:
-            raise ArgumentError("give mention or append=True, not both: a mention is wrapped in place, "
-                                "append adds the link under a heading")
-    if expect is not None:
-        arguments.as_text("expect", expect)
-
-
-def _paths(name: str, value: object) -> list[str]:
-    """Note paths given as one path (`str` or a path object) or a collection of them, as text; anything
-    else is an ArgumentError (an `int` was a TypeError from deep inside search)."""
-    if isinstance(value, (str, os.PathLike)):
-        value = [value]
-    if not isinstance(value, Collection) or not all(isinstance(v, (str, os.PathLike)) for v in value):
-        raise ArgumentError(f"{name} must be note paths (str or os.PathLike), or a collection of them, not "
-                            f"{value!r:.60}")
-    return [os.fspath(v) for v in value]
-
-
 def open_vault(path: os.PathLike[str] | str, index_dir: os.PathLike[str] | str | None = None) -> Vault:
     """`notelink.open`: the vault at `path` with its index (see `Vault`)."""
     return Vault(path, index_dir)
-
-
-def ambiguous(name: str, chosen: str, others: list[str]) -> str:
-    """Says that `name` names the notes `others` too (`Vault.also_named`), and which one an answer is for: the
-    one picked may not be the one meant. Paths that would look the same on screen (one stored composed, one
-    decomposed) are written with escapes, so that the message shows which is which."""
-    listed = [chosen, *others[:5]]
-    first, *rest = shown = told_apart(listed)
-    more = ", ..." if len(others) > 5 else ""
-    how = "give the exact path to choose" if shown == listed else (
-        "some differ only in how their accents are encoded, written here as \\u escapes; give the exact "
-        "path, as your shell completes it, to choose")
-    return f"'{name}' also names {', '.join(rest)}{more}; showing {first} ({how})"
 
 
 def _left_out_because(rel: str, by: str) -> str:

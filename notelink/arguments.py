@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 
-from notelink.errors import ArgumentError
+from notelink.errors import ArgumentError, NotFound, echoed
 
 NoteName = str | os.PathLike[str]
 """A note's name: a title, alias, file name or path (text), or a path object (`pathlib.Path`)."""
@@ -54,6 +55,17 @@ def word(value: str) -> str:
     return value
 
 
+def one_word(value: str) -> str:
+    """A word to ask about (`word`), without the spaces around it (`" dough "` was no word, where
+    `" Kimchi "` names a note); several words are NotFound saying so, each a suggestion (no vault word holds
+    a space: "two words" was 'did you mean: toward, wood?')."""
+    text = word(value).strip()
+    if len(parts := text.split()) > 1:
+        raise NotFound("word", text, parts[:10], f"{echoed(text)!r} is {len(parts)} words: similar words are "
+                       f"found for one word at a time ({', '.join(echoed(p) for p in parts[:10])})")
+    return text
+
+
 def note_name(value: NoteName) -> str:
     """A note's name as text (a path object: its path); an empty one names no note, and is said so."""
     name = os.fspath(value) if isinstance(value, os.PathLike) else value
@@ -77,3 +89,29 @@ def as_text(name: str, value: str) -> str:
     if not isinstance(value, str):
         raise ArgumentError(f"{name} must be text (str), not {type(value).__name__}")
     return value
+
+
+def link_options(mention: int | None, append: bool, write: bool, expect: str | None) -> None:
+    """`link`'s and `undo_links`' arguments, checked before anything is read or written: `write` must be
+    True or False (`write="no"` is truthy, and wrote the note), a mention counts from 1 (as the CLI's
+    `--mention`), and a mention and `append` do not go together (as `--mention N | --append`)."""
+    flag("write", write)
+    flag("append", append)
+    if mention is not None:
+        at_least_one("mention", mention)
+        if append:
+            raise ArgumentError("give mention or append=True, not both: a mention is wrapped in place, "
+                                "append adds the link under a heading")
+    if expect is not None:
+        as_text("expect", expect)
+
+
+def note_paths(name: str, value: object) -> list[str]:
+    """Note paths given as one path (`str` or a path object) or a collection of them, as text; anything
+    else is an ArgumentError (an `int` was a TypeError from deep inside search)."""
+    if isinstance(value, (str, os.PathLike)):
+        value = [value]
+    if not isinstance(value, Collection) or not all(isinstance(v, (str, os.PathLike)) for v in value):
+        raise ArgumentError(f"{name} must be note paths (str or os.PathLike), or a collection of them, not "
+                            f"{value!r:.60}")
+    return [os.fspath(v) for v in value]

@@ -13,7 +13,15 @@ from typing import Any
 
 from notelink.errors import NotFound, echoed
 from notelink.notes.dialect import other_names, page_name
-from notelink.notes.links import MARKDOWN_KINDS, Resolver, dialect_of, linked_path, name_key, to_a_note
+from notelink.notes.links import (
+    MARKDOWN_KINDS,
+    Resolver,
+    dialect_of,
+    linked_path,
+    name_key,
+    to_a_note,
+    told_apart,
+)
 from notelink.notes.vault import on_disk
 from notelink.query.accents import unaccented
 from notelink.query.answers import NoteInfo
@@ -170,3 +178,16 @@ def _is_file(path: Path) -> bool:
         return path.is_file()
     except OSError:  # a name too long for the system
         return False
+
+
+def ambiguous(name: str, chosen: str, others: list[str]) -> str:
+    """Says that `name` names the notes `others` too (`Vault.also_named`), and which one an answer is for: the
+    one picked may not be the one meant. Paths that would look the same on screen (one stored composed, one
+    decomposed) are written with escapes, so that the message shows which is which."""
+    listed = [chosen, *others[:5]]
+    first, *rest = shown = told_apart(listed)
+    more = ", ..." if len(others) > 5 else ""
+    how = "give the exact path to choose" if shown == listed else (
+        "some differ only in how their accents are encoded, written here as \\u escapes; give the exact "
+        "path, as your shell completes it, to choose")
+    return f"'{name}' also names {', '.join(rest)}{more}; showing {first} ({how})"
