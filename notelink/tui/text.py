@@ -202,12 +202,11 @@ def _callout(m: re.Match[str]) -> str:
 
 def _as_read(part: str) -> str:
     """A stretch of Markdown outside code with Obsidian's syntax as its reading view shows it, and
-    `key:: value` properties (Logseq's, Dataview's) each on its line, Logseq's block ids (`id::`) hidden."""
-    text = _LOGSEQ_ID.sub("", _BLOCK_ID.sub("", _CALLOUT.sub(_callout, _COMMENT.sub("", part))))
+    `key:: value` properties (Logseq's, Dataview's) each on its line (Logseq's block ids, `id::`, are
+    hidden by `logseq_shown`, in a Logseq graph only: elsewhere `id:: 42` is a Dataview field)."""
+    text = _BLOCK_ID.sub("", _CALLOUT.sub(_callout, _COMMENT.sub("", part)))
     return _PROPERTY.sub(lambda m: f"{m[1]}**{m[2]}**: {m[3]}  ", text)
 
-
-_LOGSEQ_ID = re.compile(r"^[ \t]*id::[ \t]*\S+[ \t]*(?:\r?\n|$)", re.MULTILINE | re.IGNORECASE)
 _PROPERTY = re.compile(r"^([ \t]*(?:[-*+][ \t]+)?)([A-Za-z][\w-]*)::[ \t]*(\S.*?)[ \t]*$", re.MULTILINE)
 
 

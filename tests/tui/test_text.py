@@ -263,10 +263,15 @@ def test_a_callouts_title_stands_on_its_own_line() -> None:
         "▌ Warning", "▌ Back up first."]
 
 
-def test_property_lines_are_each_on_their_line_and_block_ids_hidden() -> None:
+def test_property_lines_are_each_on_their_line_and_block_ids_hidden_in_logseq() -> None:
+    """Logseq's `id::` is hidden in a Logseq graph only: in an Obsidian vault `id:: 42` is a Dataview
+    field, the note's words (it was hidden in every vault)."""
     text = "title:: Gardening\ntags:: hobby\n\n- sow [[Tomatoes]]\n  id:: 650a1b2c-1d2e\n- a colon: not one\n"
+    assert as_shown(logseq_shown(text)) == ("**title**: Gardening  \n**tags**: hobby  \n\n"
+                                            "- sow [Tomatoes](notelink:Tomatoes)\n- a colon: not one\n")
     assert as_shown(text) == ("**title**: Gardening  \n**tags**: hobby  \n\n"
-                              "- sow [Tomatoes](notelink:Tomatoes)\n- a colon: not one\n")
+                              "- sow [Tomatoes](notelink:Tomatoes)\n  **id**: 650a1b2c-1d2e  \n"
+                              "- a colon: not one\n")
 
 
 def test_filter_ranks_an_exact_name_first_then_prefixes_then_the_rest() -> None:
