@@ -59,6 +59,10 @@ _LINE_MARKS = re.compile(r"(?:(?:>[ \t]?)+(?:\[![^\]\n]*\][+-]?[ \t]*)?)?(?:#{1,
 """A line's quote marks (nested), an Obsidian callout's `[!type]` after them, a heading's `#`s (a line
 opening with a badge, `[![alt](image)](link)`, lost its `[![alt]` as a callout's type)."""
 _FOOTNOTE = re.compile(r"\[\^[^\[\]\s]+\]")  # a footnote's mark in the text, `[^1]`
+INLINE_FOOTNOTE = re.compile(r"\^\[((?:[^\[\]\n]|\[\[[^\[\]\n]*\]\]|\[[^\[\]\n]*\](?:\([^()\n]*\))?)*)\]")
+"""An inline footnote, `^[text]` (Obsidian's, Pandoc's), its text holding links (`[[a]]`, `[b](c)`) too:
+read in place, in parentheses (a snippet showed `up.^[Turning weekly helps.]`), as the index reads its
+words."""
 _FOOTNOTE_DEFINITION = re.compile(r"\[\^[^\[\]\s]+\]:[ \t]*")
 """A footnote's definition opening a line, `[^1]: text`: read as its text (a snippet showed `[^1]:`)."""
 _DEFINITION = re.compile(r"\[(?!\^)(?:[^\[\]\\\n]|\\.)+\]:[ \t]*(?:<[^<>\n]*>|\S+)"
@@ -107,8 +111,8 @@ def as_read(block: str, alias_first: bool = False, variables: Mapping[str, str] 
     (`[[label|target]]` with `alias_first`), `[[target]]` as target, `[text](target)` as text (an image
     in a link too), `**strong**`, `*emphasis*`, `_emphasis_`, `~~struck~~`, `==highlighted==` and `code`
     without their marks, HTML tags and footnote marks (`[^1]`) hidden (tags between two words as a space:
-    `<span>compost</span><span>heap</span>` read `compostheap`, the index reads two words), `&lt;` and `\\*`
-    as `<` and `*`;
+    `<span>compost</span><span>heap</span>` read `compostheap`, the index reads two words), an inline
+    footnote `^[text]` as ` (text)`, `&lt;` and `\\*` as `<` and `*`;
     with `variables` (Dendron's preview), `{{fm.desc}}` as the front matter's `desc` and any other `{{…}}`
     hidden; with `logseq`, Logseq's block refs, macros and image sizes as Logseq shows them. Inside code
     spans and URLs nothing changes. A snippet showed the syntax raw (`**TIP:**`)."""
@@ -116,8 +120,16 @@ def as_read(block: str, alias_first: bool = False, variables: Mapping[str, str] 
     if logseq and ("((" in tagless or "{" in tagless):  # (before links: `[label](((uuid)))`,
         tagless = _unless_code(BLOCK_REF, tagless, lambda m: "")  # `![a](a.png){:…}`, `{{embed [[p]]}}`)
         tagless = _unless_code(EMBED_MACRO, _unless_code(IMAGE_SIZE, tagless, lambda m: ""), lambda m: m[1])
-    return _outside_code(_links(tagless, alias_first), lambda part: _outside(
+    linked = _links(tagless, alias_first)
+    linked = _unless_code(INLINE_FOOTNOTE, linked, inline_footnote) if "^[" in linked else linked
+    return _outside_code(linked, lambda part: _outside(
         _URL_OR_AUTOLINK, part, lambda rest: _marks(rest, variables, logseq)))
+
+
+def inline_footnote(m: re.Match[str]) -> str:
+    """An inline footnote (`INLINE_FOOTNOTE`) as its text in parentheses after a space; an empty one as
+    nothing."""
+    return f" ({m[1].strip()})" if m[1].strip() else ""
 
 
 def _tags_as_read(m: re.Match[str]) -> str:

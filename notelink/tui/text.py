@@ -17,7 +17,7 @@ from notelink.notes.dialect import EMBED_MACRO, ORG_CODE, strip_scheme, without_
 from notelink.notes.frontmatter import split_front_matter
 from notelink.notes.targets import SCHEME
 from notelink.query.answers import NoteInfo
-from notelink.query.reading import filled
+from notelink.query.reading import INLINE_FOOTNOTE, filled, inline_footnote
 
 NOTE_SCHEME = "notelink:"
 """Links the app handles itself: `notelink:TARGET` opens the note TARGET resolves to."""
@@ -203,8 +203,10 @@ def _callout(m: re.Match[str]) -> str:
 def _as_read(part: str) -> str:
     """A stretch of Markdown outside code with Obsidian's syntax as its reading view shows it, and
     `key:: value` properties (Logseq's, Dataview's) each on its line (Logseq's block ids, `id::`, are
-    hidden by `logseq_shown`, in a Logseq graph only: elsewhere `id:: 42` is a Dataview field)."""
+    hidden by `logseq_shown`, in a Logseq graph only: elsewhere `id:: 42` is a Dataview field); an inline
+    footnote `^[text]` as ` (text)`, as snippets read it (markdown-it's footnotes drop its text)."""
     text = _BLOCK_ID.sub("", _CALLOUT.sub(_callout, _COMMENT.sub("", part)))
+    text = INLINE_FOOTNOTE.sub(inline_footnote, text) if "^[" in text else text
     return _PROPERTY.sub(lambda m: f"{m[1]}**{m[2]}**: {m[3]}  ", text)
 
 _PROPERTY = re.compile(r"^([ \t]*(?:[-*+][ \t]+)?)([A-Za-z][\w-]*)::[ \t]*(\S.*?)[ \t]*$", re.MULTILINE)

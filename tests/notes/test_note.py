@@ -195,6 +195,14 @@ def test_a_footnotes_later_paragraphs_are_its_text_not_code() -> None:
                                "too.", "A tabbed third one.", "Back in the note."]
 
 
+def test_an_inline_footnotes_words_and_links_are_the_notes() -> None:
+    """`^[text]` (Obsidian's, Pandoc's inline footnote), over a line break too: its words are prose and its
+    links links, as the snippets and the app read them."""
+    note = parse_note("Compost^[heats quickly] then^[see [log](log.md) and\n[[Garden]]] ok.", "f")
+    assert note.paragraphs == ["Compost^[heats quickly] then^[see log and Garden] ok."]
+    assert [ln.target for ln in note.links] == ["log.md", "Garden"]
+
+
 def test_a_markup_edge_between_cjk_characters_is_a_word_boundary() -> None:
     """A link's text and emphasis start and end words: `参见[[描述]]` gave the bigram `见描`, of two words
     (`见图`, `和社` among the Chinese help's concepts). Between letters of spaced scripts nothing changes."""

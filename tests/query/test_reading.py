@@ -78,3 +78,11 @@ def test_logseq_markup_is_the_notes_words_in_other_vaults() -> None:
         "due:: 2024-05-01 id:: 42", "#+BEGIN_SRC python print(1) #+END_SRC",
         "See ((6018cc98-1234-1234-1234-123456789012)) and {{cloze red}} {{embed Page}}."]
     assert [as_read(b, logseq=True) for _, b, _ in blocks(text, logseq=True)] == ["See  and red Page."]
+
+
+def test_an_inline_footnote_reads_as_its_text_in_parentheses() -> None:
+    """A snippet showed `up.^[Turning it weekly helps, see [[Garden]].]` with its marks (Obsidian's and
+    Pandoc's inline footnotes); the index reads its words. In code it stays as written."""
+    assert as_read("Compost heats up.^[Turning it **weekly** helps, see [[Garden]] and [log](log.md).] "
+                   "Next^[] `a^[b]`") == (
+        "Compost heats up. (Turning it weekly helps, see Garden and log.) Next a^[b]")

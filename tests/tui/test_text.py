@@ -319,3 +319,9 @@ def test_a_logseq_pages_org_blocks_and_hidden_properties_show_as_in_logseq() -> 
         "  - An advanced query looks like this:\n    ```\n    {:title  [:h2 \"Your query title\"]\n"
         "     :collapsed? true}\n    ```\n    type:: [[Feature]]\n  - #+BEGIN_SRC clojure\n"
         "    - ![[term/page reference]]\n")
+
+
+def test_an_inline_footnote_shows_its_text_in_parentheses() -> None:
+    """`^[text]` (Obsidian's, Pandoc's inline footnote) showed with its marks; its links still open."""
+    assert as_shown("Compost heats up.^[Turning helps, see [[Garden]].] Done.") == (
+        "Compost heats up. (Turning helps, see [Garden](notelink:Garden).) Done.")
