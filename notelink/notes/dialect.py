@@ -31,6 +31,7 @@ from urllib.parse import unquote
 from notelink.config import DialectConfig
 from notelink.notes import outline
 from notelink.notes.frontmatter import load_front_matter, split_front_matter
+from notelink.notes.targets import without_md
 
 if TYPE_CHECKING:  # (the parser, markdown-it and PyYAML load where a note is parsed: queries read names only)
     from notelink.notes.note import ParsedNote
@@ -194,7 +195,7 @@ def _stem_of(target: str) -> str:
     """A link target or file name as a bare, folded file name: no folder, `.md`, `#heading` or scheme."""
     target = strip_scheme(target.partition("#")[0].strip())
     base = posixpath.basename(target.replace("\\", "/"))
-    return unicodedata.normalize("NFC", base.removesuffix(".md").removesuffix(".MD")).casefold()
+    return unicodedata.normalize("NFC", without_md(base)).casefold()
 
 
 def without_range(heading: str) -> str:

@@ -14,7 +14,7 @@ from urllib.parse import quote
 from notelink.config import DialectConfig
 from notelink.notes.dialect import WIKI, alias_first, other_names, page_name, strip_scheme
 from notelink.notes.stopwords import name_tokens
-from notelink.notes.targets import FILE, FOLDER
+from notelink.notes.targets import FILE, FOLDER, without_md
 from notelink.notes.targets import is_attachment as is_attachment  # (its home; asked here as before)
 
 if TYPE_CHECKING:
@@ -364,8 +364,7 @@ def safe_label(text: str) -> str:
 def file_name(path: str) -> str:
     """A note's file name without `.md` (`vault/tags.feature.md` → `tags.feature`): the shortest name a link
     reaches it by, and Dendron's name of the note, whatever vault folder holds it."""
-    base = posixpath.basename(path)
-    return base[:-3] if base.lower().endswith(".md") else base
+    return without_md(posixpath.basename(path))
 
 
 def file_name_tokens(path: str, lang: str) -> list[str]:
@@ -375,8 +374,9 @@ def file_name_tokens(path: str, lang: str) -> list[str]:
 
 
 def file_stem(path: str) -> str:
-    """A note's file name without its folders and `.md` (`music/Home recording.md` → `Home recording`)."""
-    return path.rsplit("/", 1)[-1].removesuffix(".md")
+    """A note's file name without its folders and `.md`, in any case (`music/Home recording.md` → `Home
+    recording`, `Canvas.MD` → `Canvas`)."""
+    return without_md(path.rsplit("/", 1)[-1])
 
 
 def file_names(path: str) -> list[str]:

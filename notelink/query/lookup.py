@@ -126,7 +126,7 @@ class NoteLookup:
         typed, vault = PurePosixPath(query), self.meta.get("vault")
         if not vault or typed.is_absolute() or ".." in typed.parts:
             return None
-        return next((rel for rel in (query, query + ".md") if rel.endswith(".md")
+        return next((rel for rel in (query, query + ".md") if rel.lower().endswith(".md")
                      and _is_file(Path(str(vault)) / rel)), None)
 
     def notes_named(self, name: str) -> list[NoteInfo]:

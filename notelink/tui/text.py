@@ -15,6 +15,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from notelink.notes.dialect import EMBED_MACRO, ORG_CODE, strip_scheme, without_range, wordless_property
 from notelink.notes.frontmatter import split_front_matter
+from notelink.notes.links import file_stem
 from notelink.notes.targets import SCHEME
 from notelink.query.answers import NoteInfo
 from notelink.query.reading import INLINE_FOOTNOTE, filled, inline_footnote
@@ -84,7 +85,7 @@ def home_note(notes: Sequence[NoteInfo], vault_name: str = "", titles: Sequence[
     best: tuple[int, int, tuple[str, str]] | None = None
     found = None
     for note, title in zip(notes, titles, strict=True):
-        stem = note.path.rpartition("/")[2].removesuffix(".md")
+        stem = file_stem(note.path)
         k = min(rank.get(fold(stem), len(rank)), rank.get(title, len(rank)))
         if k < len(rank):
             key = (note.path.count("/"), k, sort_key(note))
@@ -304,7 +305,7 @@ def dendron_titles(paths: Iterable[tuple[str, str]]) -> Callable[[str], str | No
     (`dendron.topic.links.wiki-link`: "Wiki Link")."""
     by_name: dict[str, str] = {}
     for path, title in paths:
-        by_name.setdefault(path.rpartition("/")[2].removesuffix(".md").casefold(), title)
+        by_name.setdefault(file_stem(path).casefold(), title)
     return lambda name: by_name.get(name.casefold())
 
 
