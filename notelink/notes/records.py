@@ -201,7 +201,7 @@ def read_vault(vault: Path, cfg: IndexConfig, previous: dict[str, NoteRecord],
     Returns (records, skipped, number of records parsed now); skipped lists, besides the files, the ignore
     files with lines that are no pattern (`Ignore.unusable`)."""
     ignore = Ignore(vault, cfg.exclude)
-    paths, unlisted = scan_folders(vault, ignore)
+    paths, unlisted = scan_folders(vault, ignore, org_pages=cfg.dialect.name == "logseq")
     if not paths and not unlisted:
         raise NoNotes(no_notes(vault, ignore))
     if report is not None:  # found: said before the first note is read (until then: "finding notes")
