@@ -34,7 +34,7 @@ from notelink.notes.frontmatter import load_front_matter, split_front_matter
 from notelink.notes.targets import without_md
 
 if TYPE_CHECKING:  # (the parser, markdown-it and PyYAML load where a note is parsed: queries read names only)
-    from notelink.notes.note import ParsedNote
+    from notelink.notes.parsednote import ParsedNote
 
 WIKI = ("obsidian", "dendron", "logseq", "foam", "zk")
 """Dialects whose own links are `[[wikilinks]]` (the rest write Markdown links)."""
@@ -233,7 +233,8 @@ def alias_first(dialect: str) -> bool:
 def parse_in(text: str, path: str, dialect: DialectConfig) -> ParsedNote:
     """`note.parse_note` for a note of this dialect: its markup taken out first, links split in its order,
     and (Logseq) its page properties and page name as title, aliases and tags."""
-    from notelink.notes.note import Link, parse_note
+    from notelink.notes.note import parse_note
+    from notelink.notes.parsednote import Link
 
     stem = posixpath.basename(path)[: -len(".md")]
     head, body = _split(text)

@@ -18,7 +18,7 @@ from notelink.notes.targets import FILE, FOLDER, without_md
 from notelink.notes.targets import is_attachment as is_attachment  # (its home; asked here as before)
 
 if TYPE_CHECKING:
-    from notelink.notes.note import Link
+    from notelink.notes.parsednote import Link
 
 _LABEL = str.maketrans({"[": "［", "]": "］", "|": "｜", "<": "‹", ">": "›"})
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")

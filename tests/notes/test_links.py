@@ -202,7 +202,7 @@ def test_a_markdown_link_leaves_out_md_where_the_vault_does() -> None:
 
 def test_embedded_notes_and_sections() -> None:
     from notelink.notes.links import embedded
-    from notelink.notes.note import Link
+    from notelink.notes.parsednote import Link
     from notelink.notes.records import NoteRecord
 
     def rec(path: str, paragraphs: list[list[str]], headings: list[str], links: list[Link]) -> NoteRecord:
@@ -222,7 +222,7 @@ def test_markdown_embeds_are_read_from_their_notes_folder() -> None:
     """`![](../doc.md#Setup)` embeds doc's section as `![[doc#Setup]]` does, its path relative to the note
     that writes it (a `doc.md` beside that note is not it), and counts as a link to doc."""
     from notelink.notes.links import Resolver, embedded
-    from notelink.notes.note import MARKDOWN_EMBED, Link
+    from notelink.notes.parsednote import MARKDOWN_EMBED, Link
     from notelink.notes.records import NoteRecord
 
     def rec(path: str, paragraphs: list[list[str]], headings: list[str], links: list[Link]) -> NoteRecord:

@@ -1,7 +1,8 @@
 """Known-answer tests for parsing one note."""
 
 from notelink.notes.frontmatter import split_front_matter
-from notelink.notes.note import MARKDOWN_EMBED, Link, parse_note
+from notelink.notes.note import parse_note
+from notelink.notes.parsednote import MARKDOWN_EMBED, Link
 
 
 def test_front_matter_title_aliases_tags() -> None:
