@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
 from notelink.config import DialectConfig
-from notelink.notes.dialect import WIKI, alias_first, other_names, page_name, strip_scheme
+from notelink.notes.dialect import WIKI, alias_first, strip_scheme
+from notelink.notes.logseq import other_names, page_name
 from notelink.notes.stopwords import name_tokens
 from notelink.notes.targets import FILE, FOLDER, without_md
 from notelink.notes.targets import is_attachment as is_attachment  # (its home; asked here as before)

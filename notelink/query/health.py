@@ -19,8 +19,9 @@ import numpy as np
 
 from notelink.config import DialectConfig
 from notelink.index.report import IndexEvent, Progress, throttled
-from notelink.notes.dialect import below, page_name, tag_page
+from notelink.notes.dialect import below, tag_page
 from notelink.notes.links import MARKDOWN_KINDS, dialect_of, shared_folders, to_a_note
+from notelink.notes.logseq import page_name
 from notelink.notes.targets import without_md
 from notelink.query.answers import NoteInfo
 from notelink.query.closenames import CloseNames

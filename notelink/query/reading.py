@@ -22,18 +22,10 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from notelink.notes.code import code_spans
-from notelink.notes.dialect import (
-    BLOCK_REF,
-    CLOZE,
-    EMBED_MACRO,
-    IMAGE_SIZE,
-    ORG_CODE,
-    strip_scheme,
-    without_range,
-    wordless_property,
-)
+from notelink.notes.dialect import strip_scheme, without_range
 from notelink.notes.frontmatter import load_front_matter, split_front_matter
 from notelink.notes.links import is_attachment
+from notelink.notes.logseq import BLOCK_REF, CLOZE, EMBED_MACRO, IMAGE_SIZE, ORG_CODE, wordless_property
 
 CELL_SEPARATOR = " · "
 """Between the cells of a table's row in a snippet (a row reads as its cells, not as Markdown's pipes)."""
