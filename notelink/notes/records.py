@@ -25,7 +25,7 @@ from notelink.errors import Cancelled, NoNotes, VaultError
 from notelink.notes.capitals import capitalised
 from notelink.notes.dialect import parse_in
 from notelink.notes.ignore import Ignore, no_notes
-from notelink.notes.links import file_name_tokens, file_names
+from notelink.notes.names import file_name_tokens, file_names
 from notelink.notes.parsednote import Link
 from notelink.notes.spans import merged
 from notelink.notes.stopwords import language_of, name_tokens, paragraph_languages, without_stopwords

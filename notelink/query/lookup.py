@@ -12,8 +12,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from notelink.errors import NotFound, echoed
-from notelink.notes.links import MARKDOWN_KINDS, Resolver, dialect_of, linked_path, name_key, to_a_note
+from notelink.notes.links import MARKDOWN_KINDS, Resolver, dialect_of, linked_path, to_a_note
 from notelink.notes.logseq import other_names, page_name
+from notelink.notes.names import name_key
 from notelink.notes.vault import on_disk
 from notelink.query.accents import unaccented
 from notelink.query.answers import NoteInfo

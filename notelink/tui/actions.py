@@ -17,7 +17,8 @@ from textual.widgets import Input
 
 from notelink.errors import ConfigError, VaultError
 from notelink.notes.dialect import alias_first
-from notelink.notes.links import dialect_of, file_stem
+from notelink.notes.links import dialect_of
+from notelink.notes.names import file_stem
 from notelink.notes.vault import RawNote, check_vault, read_inside, scan
 from notelink.query.answers import NoteInfo
 from notelink.query.index import Index

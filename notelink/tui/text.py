@@ -15,8 +15,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from notelink.notes.dialect import strip_scheme, without_range
 from notelink.notes.frontmatter import split_front_matter
-from notelink.notes.links import file_stem
 from notelink.notes.logseq import EMBED_MACRO, ORG_CODE, wordless_property
+from notelink.notes.names import file_stem
 from notelink.notes.targets import SCHEME
 from notelink.query.answers import NoteInfo
 from notelink.query.reading import INLINE_FOOTNOTE, filled, inline_footnote
