@@ -62,14 +62,18 @@ def capitalised(texts: Iterable[str], lang: str) -> list[str]:
     named: set[str] = set()  # words found named once: not looked at again
     for text in texts:
         text = unicodedata.normalize("NFKC", text)
-        title = _title_case(text, lang)
+        title: bool | None = None  # (looked at once a capital would count: most texts have none)
         for m in _capital_runs().finditer(text):
             at, end = m.span()
             while at and text[at - 1].isalnum():  # an inner capital (`iOS`): its word's start
                 at -= 1
             word = text[at:end]
-            if word in named or not word[0].isalpha() or not _named(word, text, at, title):
+            if word in named or not word[0].isalpha() or not _named(word, text, at):
                 continue
+            if not _inner_capital(word):  # (in a text in Title Case, only an inner capital counts)
+                title = _title_case(text, lang) if title is None else title
+                if title:
+                    continue
             named.add(word)
             if token := _token(word, lang):
                 found.setdefault(token, None)
@@ -103,12 +107,16 @@ def _title_case(text: str, lang: str) -> bool:
     return capitals >= 2 and capitals >= TITLE_SHARE * len(words)
 
 
-def _named(word: str, text: str, at: int, title: bool = False) -> bool:
-    """Whether `word` at `at` of `text` has a capital that its place does not explain (in a text written in
-    Title Case, `title`, only a capital after its first letter: `iOS`)."""
-    if word[1:] != word[1:].lower() and not word.isupper():
+def _inner_capital(word: str) -> bool:
+    """Whether `word` has a capital after its first letter (`iOS`, `GitHub`; not `NASA`)."""
+    return word[1:] != word[1:].lower() and not word.isupper()
+
+
+def _named(word: str, text: str, at: int) -> bool:
+    """Whether `word` at `at` of `text` has a capital that its place does not explain."""
+    if _inner_capital(word):
         return True
-    if title or not word[0].isupper():
+    if not word[0].isupper():
         return False
     if at >= 2 and text[at - 1] == " " and (text[at - 2].isalnum() or text[at - 2] == ","):
         return True  # (most: "open it in Canvas")
