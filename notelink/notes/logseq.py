@@ -122,6 +122,8 @@ def wordless_property(key: str, value: str) -> bool:
 
 
 def _property_text(m: re.Match[str]) -> str:
+    """A property line (`_PROPERTY`) as prose: its value when it is words, else nothing (the page's own
+    title and aliases too: they are its names)."""
     key, value = m.group(2).lower(), (m.group(3) or "").strip()
     if key in ("title", "alias") or wordless_property(key, value):
         return m.group(1)
@@ -154,6 +156,7 @@ def _listed(value: str) -> list[str]:
 
 
 def _unlinked(value: str) -> str:
+    """A property's value without the `[[ ]]` around it (`[[a page]]` → `a page`)."""
     value = value.strip()
     return value[2:-2].strip() if value.startswith("[[") and value.endswith("]]") else value
 
@@ -206,5 +209,6 @@ _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 
 
 def _ordinal(n: int) -> str:
+    """`n` as date-fns's `do` writes it: 1st, 2nd, 3rd, 11th, 22nd."""
     suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
