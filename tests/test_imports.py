@@ -42,7 +42,7 @@ def test_the_watcher_process_stays_small() -> None:
     assert out.returncode == 0, out.stdout + out.stderr
 
 
-PARSER = ("yaml", "markdown_it", "notelink.notes.note", "notelink.notes.block")
+PARSER = ("yaml", "markdown_it", "notelink.notes.note", "notelink.notes.inline", "notelink.notes.block")
 """What reading and parsing notes needs, and no query does: 0.1-0.2 s of a query's start on a busy machine."""
 
 

@@ -42,7 +42,8 @@ from notelink.index.versions import RULES_VERSION, SEARCH_VERSION
 from notelink.model import cbow
 from notelink.model.vocab import Vocab
 from notelink.notes.boilerplate import Paragraph, find_boilerplate, without_boilerplate
-from notelink.notes.links import RESOLVER_VERSION, embedded
+from notelink.notes.embeds import embedded
+from notelink.notes.links import RESOLVER_VERSION
 from notelink.notes.records import NoteRecord, read_vault
 from notelink.notes.vault import Skipped, check_vault
 

@@ -14,8 +14,8 @@ from notelink.index.lazy import Lazy
 from notelink.index.lexicon import Encoded
 from notelink.index.references import capital_referable, referable
 from notelink.index.update import UpdatePlan, mentions_reuse
-from notelink.notes.links import file_stem
 from notelink.notes.mentions import count_mentions, recount_mentions, title_phrases
+from notelink.notes.names import file_stem
 from notelink.notes.records import NoteRecord
 from notelink.notes.stopwords import name_tokens
 from notelink.notes.tokenizer import is_number

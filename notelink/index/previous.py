@@ -32,7 +32,7 @@ from notelink.index.store import CURRENT, current_generation, open_generation
 from notelink.index.tokenstore import TOKEN_ARRAYS, load_paragraphs
 from notelink.index.verify import check_generation
 from notelink.index.versions import NEWER_RULES, OTHER_FORMAT, OTHER_TOKENS, TOKENS_VERSION
-from notelink.notes.note import Link
+from notelink.notes.parsednote import Link
 from notelink.notes.records import NoteRecord
 
 

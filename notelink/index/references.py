@@ -37,7 +37,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from notelink.notes.links import file_stem
+from notelink.notes.names import file_stem
 from notelink.notes.tokenizer import is_number
 
 _WORDS = re.compile(r"[^\W_]+")  # a file name's words, split at `.`, `-`, `_`, spaces

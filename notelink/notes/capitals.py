@@ -6,8 +6,9 @@ it in Canvas", "under Settings") is how English and most languages name a thing:
 vaults name their pages so, and their authors write `[[Settings]]` and "in Settings" alike. So the words a
 note capitalises mid-sentence are kept, as name tokens, for the one-word file names that have a capital
 (`naming.find_references`). A capital at a sentence's or line's start says nothing, nor do headings,
-titles and aliases (Title Case). In a language whose spelling capitalises every noun (German,
-Luxembourgish) a capital says nothing of a name: its notes keep none (German `Liste`, `Suchen`,
+titles and aliases (Title Case), nor a paragraph, list item or table cell written in Title Case (`- Getting
+Started With Sync`, a list of titles: `_title_case`). In a language whose spelling capitalises every noun
+(German, Luxembourgish) a capital says nothing of a name: its notes keep none (German `Liste`, `Suchen`,
 `Gliederung` as references cost obsidian-help's German notes 0.007 recall@10). Measured in
 benchmarks/RESULTS.md, "Session 25: one-word file names written with their capital".
 """
@@ -38,6 +39,14 @@ def _capital_runs() -> re.Pattern[str]:
 _OPENING = re.compile(r"(?:[^\S\n]|[\"'“”‘’«»„(\[{*_`~>|#+•–—-])*\Z")  # what may stand between a sentence's
 # end and its first word: spaces (not a line's end), quotes, brackets, emphasis, list and quote marks
 _ENDS = frozenset(".!?:;…。！？\n")
+_WORDS = re.compile(r"[^\W\d_][^\W_]*")
+_SENTENCE = re.compile(r"[,→]|[.!?;…](?:\s|\Z)")  # what a title does not hold
+TITLE_CHARS = 300
+"""A text longer than this is never Title Case (`_title_case`): a title is short, and prose is not looked
+at word by word twice."""
+TITLE_SHARE = 0.8
+"""The share of a text's words after its first (lower-case stop words aside: `a`, `of`, `with`) that have a
+capital, at least, for the text to be Title Case."""
 NOUNS_CAPITALISED = frozenset({"de", "lb"})
 """Languages whose spelling capitalises every noun (German, Luxembourgish): a capital is no name there."""
 
@@ -53,6 +62,7 @@ def capitalised(texts: Iterable[str], lang: str) -> list[str]:
     named: set[str] = set()  # words found named once: not looked at again
     for text in texts:
         text = unicodedata.normalize("NFKC", text)
+        title: bool | None = None  # (looked at once a capital would count: most texts have none)
         for m in _capital_runs().finditer(text):
             at, end = m.span()
             while at and text[at - 1].isalnum():  # an inner capital (`iOS`): its word's start
@@ -60,6 +70,10 @@ def capitalised(texts: Iterable[str], lang: str) -> list[str]:
             word = text[at:end]
             if word in named or not word[0].isalpha() or not _named(word, text, at):
                 continue
+            if not _inner_capital(word):  # (in a text in Title Case, only an inner capital counts)
+                title = _title_case(text, lang) if title is None else title
+                if title:
+                    continue
             named.add(word)
             if token := _token(word, lang):
                 found.setdefault(token, None)
@@ -75,9 +89,32 @@ def _token(word: str, lang: str) -> str:
     return sys.intern(tokens[0]) if len(tokens) == 1 else ""
 
 
+def _title_case(text: str, lang: str) -> bool:
+    """Whether a text (a paragraph, a list item, a table cell) is written in Title Case, as a heading is: at
+    most `TITLE_CHARS` long, no sentence (a comma, an arrow or a sentence's end in it: `Zotero, Canvas and
+    Sync` lists names, `Open Settings → Sync.` names a menu's), its first word with a capital, at least two
+    of its words after the first with a capital, and at least `TITLE_SHARE` of them (the first word's
+    capital is a sentence's; Title Case leaves stop words such as `a`, `of`, `with` lower case: they are
+    aside). "Getting Started With Sync" is; "Open it in Canvas and draw", "Go to Settings", "see Zotero and
+    Sync" are not."""
+    if len(text) > TITLE_CHARS or _SENTENCE.search(text):
+        return False
+    words = _WORDS.findall(text)
+    if not words or words[0].islower():
+        return False
+    words = [w for w in words[1:] if not (w.islower() and not _token(w, lang))]
+    capitals = sum(not w.islower() for w in words)
+    return capitals >= 2 and capitals >= TITLE_SHARE * len(words)
+
+
+def _inner_capital(word: str) -> bool:
+    """Whether `word` has a capital after its first letter (`iOS`, `GitHub`; not `NASA`)."""
+    return word[1:] != word[1:].lower() and not word.isupper()
+
+
 def _named(word: str, text: str, at: int) -> bool:
     """Whether `word` at `at` of `text` has a capital that its place does not explain."""
-    if word[1:] != word[1:].lower() and not word.isupper():
+    if _inner_capital(word):
         return True
     if not word[0].isupper():
         return False

@@ -78,14 +78,15 @@ class Ignore:
         """True when the vault-relative path (a folder with `is_dir`), or a folder above it, is left out."""
         return self.left_out_by(rel, is_dir) is not None
 
-    def left_out_by(self, rel: str, is_dir: bool = False) -> str | None:
+    def left_out_by(self, rel: str, is_dir: bool = False, any_type: bool = False) -> str | None:
         """What leaves the vault-relative path (a folder with `is_dir`), or a folder above it, out (None:
-        nothing), for messages: a dot-name, no note, the Dendron workspace (`WORKSPACE_FILE`), the user's
-        patterns (`BY_PATTERNS`), or the path of the ignore file that decides (as git decides)."""
+        nothing), for messages: a dot-name, no note (unless `any_type`: a file of another type, looked at as
+        a note would be), the Dendron workspace (`WORKSPACE_FILE`), the user's patterns (`BY_PATTERNS`), or
+        the path of the ignore file that decides (as git decides)."""
         parts = rel.split("/")
         if any(p.startswith(".") for p in parts):
             return "a dot-folder or dot-file"
-        if not is_dir and not rel.lower().endswith(NOTE_SUFFIX):
+        if not is_dir and not any_type and not rel.lower().endswith(NOTE_SUFFIX):
             return "no *.md file"
         if not self._in_workspace(rel, is_dir):
             return WORKSPACE_FILE

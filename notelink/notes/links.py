@@ -5,20 +5,24 @@ from __future__ import annotations
 
 import posixpath
 import re
-import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Iterable, Mapping
+from typing import Any
 from urllib.parse import quote
 
 from notelink.config import DialectConfig
-from notelink.notes.dialect import WIKI, alias_first, other_names, page_name, strip_scheme
-from notelink.notes.stopwords import name_tokens
+from notelink.notes.dialect import WIKI, alias_first, strip_scheme
+from notelink.notes.logseq import other_names, page_name
+
+# (file_name, name_key, file_name_tokens, told_apart: their home is `names`; the writers, the API and the
+# query index ask them here, as before)
+from notelink.notes.names import file_name as file_name
+from notelink.notes.names import file_name_tokens as file_name_tokens
+from notelink.notes.names import name_key as name_key
+from notelink.notes.names import told_apart as told_apart
+from notelink.notes.parsednote import MARKDOWN_EMBED
 from notelink.notes.targets import FILE, FOLDER
 from notelink.notes.targets import is_attachment as is_attachment  # (its home; asked here as before)
-
-if TYPE_CHECKING:
-    from notelink.notes.note import Link
 
 _LABEL = str.maketrans({"[": "［", "]": "］", "|": "｜", "<": "‹", ">": "›"})
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -32,13 +36,9 @@ its path or name, as Obsidian does; 2: of notes of one name, the nearest the lin
 the root). An index whose links an older rule resolved has them resolved again by the next build, vectors
 kept."""
 
-MARKDOWN_EMBED = "markdown-embed"
-"""`notes.note.MARKDOWN_EMBED` (not imported: the note parser is no part of a query's imports)."""
 MARKDOWN_KINDS = ("markdown", MARKDOWN_EMBED)
-"""Links written as Markdown (`[x](path)`, `![x](path)`: `notes.note.MARKDOWN_EMBED`): a path relative to
-the linking note first."""
-EMBEDS = ("embed", MARKDOWN_EMBED)
-"""Links that show their note inside the linking one (`![[Note]]`, `![](Note.md)`)."""
+"""Links written as Markdown (`[x](path)`, `![x](path)`: `MARKDOWN_EMBED`): a path relative to the linking
+note first."""
 
 LINK_STYLES = ("auto", "wiki", "markdown")
 """How notelink writes links into a vault (`--link-style`): `auto` follows the vault's dialect and links."""
@@ -46,30 +46,6 @@ MARKDOWN_BARE = "markdown-bare"
 """Markdown links without `.md` (`[title](path)`), the style `auto` takes in a vault whose own links leave
 it out."""
 MARKDOWN_STYLES = ("markdown", MARKDOWN_BARE)
-
-
-def name_key(name: str) -> str:
-    """How a link target, file name, title or alias is compared: one Unicode normalisation (NFC, so a
-    file name stored decomposed, as macOS writes it, matches a link typed composed), case-folded, `/` for
-    `\\`, without `.md`."""
-    name = name.strip().replace("\\", "/")
-    if name.isascii():  # (most names: NFC changes nothing, casefold is lower)
-        name = name.lower()
-    else:
-        name = unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
-    return name[:-3] if name.endswith(".md") else name
-
-
-def told_apart(paths: list[str]) -> list[str]:
-    """`paths` as they are, except those that look like another of them (the same under Unicode's NFC): those
-    with every character outside ASCII as a `\\uXXXX` escape (`Caf\\u00e9.md`, `Cafe\\u0301.md`)."""
-    looks = Counter(unicodedata.normalize("NFC", p) for p in paths)
-    return [p if looks[unicodedata.normalize("NFC", p)] == 1 else
-            "".join(c if c.isascii() else _escape(c) for c in p) for p in paths]
-
-
-def _escape(c: str) -> str:
-    return f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
 
 
 def to_a_note(target: str, kind: str) -> bool:
@@ -305,90 +281,11 @@ def _without_climbs(target: str) -> str:
     return _CLIMBS.sub("", posixpath.normpath(target.replace("\\", "/"))) if target.strip() else target
 
 
-class _Linked(Protocol):
-    path: str
-    title: str
-    aliases: list[str]
-    links: list[Link]
-    paragraphs: list[list[str]]
-    headings: list[str]
-    lang: str
-
-
-def embedded(notes: Sequence[_Linked], dialect: DialectConfig | None = None) -> list[list[list[str]]]:
-    """For each note, the tokens of what it embeds (`![[note]]`: that note's paragraphs, `![[note#Heading]]`
-    that section's), resolved in the vault's dialect; itself, block references (`#^id`) and what is no note
-    left out. A note made mostly of embeds is about what it shows (its vector is made of it too)."""
-    wanted = [[ln for ln in n.links if ln.kind in EMBEDS and not ln.heading.startswith("^")
-               and not is_attachment(ln.target)] for n in notes]
-    if not any(wanted):
-        return [[] for _ in notes]
-    resolver = Resolver(((n.path, n.title, n.aliases) for n in notes), dialect)
-    ids = {n.path: i for i, n in enumerate(notes)}
-    heads: dict[int, set[tuple[str, ...]]] = {}
-    out: list[list[list[str]]] = []
-    for i, (note, embeds) in enumerate(zip(notes, wanted, strict=True)):
-        parts: list[list[str]] = []
-        for ln in embeds:
-            j = ids.get(resolver.resolve(ln.target, note.path, ln.kind) or "")
-            if j is None or j == i:
-                continue
-            if ln.heading and j not in heads:
-                heads[j] = {t for h in notes[j].headings if (t := tuple(name_tokens(h, notes[j].lang)))}
-            parts += section(notes[j], ln.heading, heads[j]) if ln.heading else notes[j].paragraphs
-        out.append(parts)
-    return out
-
-
-def section(note: _Linked, heading: str, heads: set[tuple[str, ...]] | None = None) -> list[list[str]]:
-    """The paragraphs (tokens) of a note from its heading `heading` to the next heading (`heads`: the
-    note's headings as tokens, when known); none when it has no such heading."""
-    if heads is None:
-        heads = {t for h in note.headings if (t := tuple(name_tokens(h, note.lang)))}
-    wanted = name_tokens(heading, note.lang)
-    for k, paragraph in enumerate(note.paragraphs):
-        if paragraph == wanted:
-            end = next((m for m in range(k + 1, len(note.paragraphs)) if tuple(note.paragraphs[m]) in heads),
-                       len(note.paragraphs))
-            return note.paragraphs[k:end]
-    return []
-
-
 def safe_label(text: str) -> str:
     """Text to show in a link, on one line, without the characters that could end a wikilink, split a
     table cell or open/close an HTML comment (`]]`, `|`, `-->`): those become look-alikes."""
     label = " ".join(_CONTROL.sub(" ", text.translate(_LABEL)).split())
     return label.replace("%%", "%\uff05")
-
-
-def file_name(path: str) -> str:
-    """A note's file name without `.md` (`vault/tags.feature.md` → `tags.feature`): the shortest name a link
-    reaches it by, and Dendron's name of the note, whatever vault folder holds it."""
-    base = posixpath.basename(path)
-    return base[:-3] if base.lower().endswith(".md") else base
-
-
-def file_name_tokens(path: str, lang: str) -> list[str]:
-    """The tokens of a note's whole file name in its language, numbers kept (`NoteRecord.file_name`; a
-    query reads them from here, without the note parser `records` imports)."""
-    return name_tokens(file_names(path)[0], lang, numbers=True)
-
-
-def file_stem(path: str) -> str:
-    """A note's file name without its folders and `.md` (`music/Home recording.md` → `Home recording`)."""
-    return path.rsplit("/", 1)[-1].removesuffix(".md")
-
-
-def file_names(path: str) -> list[str]:
-    """The names a note's file name gives it, words split at `.`, `-`, `_`: the whole file name, and for a
-    hierarchical one (Dendron's `area.topic.leaf`) its last part, the note's name within its parent, as a
-    file's name within its folder. Titles unlike file names (front matter) missed these: dendron-site,
-    link text kept, recall@10 0.483 -> 0.565."""
-    stem = file_stem(path)
-    words = [stem.replace(".", " ").replace("_", " ").replace("-", " ")]
-    leaf = stem.rsplit(".", 1)[-1]
-    return words + ([leaf.replace("_", " ").replace("-", " ")] if leaf != stem else [])
-
 
 def note_link(path: str, title: str, style: str = "wiki", source: str = "") -> str:
     """A link to a note that cannot break the line it sits in, in a link style of `link_style`:

@@ -25,8 +25,8 @@ from notelink.errors import Cancelled, NoNotes, VaultError
 from notelink.notes.capitals import capitalised
 from notelink.notes.dialect import parse_in
 from notelink.notes.ignore import Ignore, no_notes
-from notelink.notes.links import file_name_tokens, file_names
-from notelink.notes.note import Link
+from notelink.notes.names import file_name_tokens, file_names
+from notelink.notes.parsednote import Link
 from notelink.notes.spans import merged
 from notelink.notes.stopwords import language_of, name_tokens, paragraph_languages, without_stopwords
 from notelink.notes.tokenizer import is_number, tokenize
@@ -201,7 +201,7 @@ def read_vault(vault: Path, cfg: IndexConfig, previous: dict[str, NoteRecord],
     Returns (records, skipped, number of records parsed now); skipped lists, besides the files, the ignore
     files with lines that are no pattern (`Ignore.unusable`)."""
     ignore = Ignore(vault, cfg.exclude)
-    paths, unlisted = scan_folders(vault, ignore)
+    paths, unlisted = scan_folders(vault, ignore, org_pages=cfg.dialect.name == "logseq")
     if not paths and not unlisted:
         raise NoNotes(no_notes(vault, ignore))
     if report is not None:  # found: said before the first note is read (until then: "finding notes")

@@ -22,6 +22,12 @@ FILE, FOLDER = "file", "folder"
 reader gives such a link (`notes.vault.on_disk`), never stored."""
 
 
+def without_md(name: str) -> str:
+    """A file name or path without a note's suffix, `.md` in any case (`Canvas.MD` → `Canvas`): the vault's
+    scan takes `.MD` and `.Md` files as notes, so their names must read as `.md` ones' everywhere."""
+    return name[:-3] if name[-3:].lower() == ".md" else name
+
+
 def is_attachment(target: str) -> bool:
     """True for a link to a file that is no note (`image.png`, `paper.pdf`): such a link is not unresolved."""
     suffix = posixpath.splitext(target.partition("#")[0].strip())[1].lower().lstrip(".")

@@ -41,16 +41,22 @@ class Skipped:
     reason: str
 
 
+ORG_PAGE = "an Org-mode page: left out (notelink reads Markdown pages only)"
+"""Why a Logseq graph's `*.org` page is skipped (`scan_folders`)."""
+
+
 def scan(root: Path, exclude: tuple[str, ...] | None = ()) -> list[str]:
     """Relative `/`-separated paths of every note under `root`, sorted; dot-folders are not entered."""
     return scan_folders(root, exclude)[0]
 
 
-def scan_folders(root: Path, exclude: tuple[str, ...] | Ignore | None = ()
+def scan_folders(root: Path, exclude: tuple[str, ...] | Ignore | None = (), org_pages: bool = False
                  ) -> tuple[list[str], list[Skipped]]:
     """`scan`, and what it left out with a reason: folders it could not list (`folder/`: their notes are
     missing), symbolic links to files outside the vault, symbolic links to notes indexed under their
-    own name (a note counts once), and symbolic links to folders (`folder/`: never entered)."""
+    own name (a note counts once), symbolic links to folders (`folder/`: never entered), and with
+    `org_pages` (a Logseq graph) its Org-mode pages (`*.org`, `ORG_PAGE`) that the vault does not leave
+    out: they were left out unsaid."""
     ignore = exclude if isinstance(exclude, Ignore) else Ignore(root, exclude)
     found: list[str] = []
     left: list[Skipped] = []
@@ -74,6 +80,8 @@ def scan_folders(root: Path, exclude: tuple[str, ...] | Ignore | None = ()
         dirnames[:] = [d for d in dirnames if d not in linked]  # (os.walk would not enter them either)
         for name in filenames:
             rel = prefix + name
+            if org_pages and name.lower().endswith(".org") and ignore.left_out_by(rel, any_type=True) is None:
+                left.append(Skipped(rel, ORG_PAGE))
             if ignore.ignored(rel):
                 continue
             why = _link_reason(root, real_root, rel, ignore) if os.path.islink(root / rel) else None

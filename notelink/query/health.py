@@ -19,8 +19,10 @@ import numpy as np
 
 from notelink.config import DialectConfig
 from notelink.index.report import IndexEvent, Progress, throttled
-from notelink.notes.dialect import below, page_name, tag_page
+from notelink.notes.dialect import below, tag_page
 from notelink.notes.links import MARKDOWN_KINDS, dialect_of, shared_folders, to_a_note
+from notelink.notes.logseq import page_name
+from notelink.notes.targets import without_md
 from notelink.query.answers import NoteInfo
 from notelink.query.closenames import CloseNames
 from notelink.query.index import Index
@@ -228,7 +230,7 @@ def _close_names(target: str, names: CloseNames) -> list[str]:
     """Names close to a dead link's target, and to its file name alone: a link written with a path
     (`../gardening/Compost.md`, `Editing and formatting/Tags`) went dead when a folder was renamed, and
     the whole path is never close to a note's title or file name."""
-    stem = unquote(posixpath.basename(target.split("#")[0].rstrip("/"))).removesuffix(".md")
+    stem = without_md(unquote(posixpath.basename(target.split("#")[0].rstrip("/"))))
     close = names.matches(target, n=3, cutoff=0.75)
     if stem and stem != target:
         close += names.matches(stem, n=3, cutoff=0.75)

@@ -12,16 +12,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from notelink.errors import NotFound, echoed
-from notelink.notes.dialect import other_names, page_name
-from notelink.notes.links import (
-    MARKDOWN_KINDS,
-    Resolver,
-    dialect_of,
-    linked_path,
-    name_key,
-    to_a_note,
-    told_apart,
-)
+from notelink.notes.links import MARKDOWN_KINDS, Resolver, dialect_of, linked_path, to_a_note
+from notelink.notes.logseq import other_names, page_name
+from notelink.notes.names import name_key, told_apart
 from notelink.notes.vault import on_disk
 from notelink.query.accents import unaccented
 from notelink.query.answers import NoteInfo
@@ -134,7 +127,7 @@ class NoteLookup:
         typed, vault = PurePosixPath(query), self.meta.get("vault")
         if not vault or typed.is_absolute() or ".." in typed.parts:
             return None
-        return next((rel for rel in (query, query + ".md") if rel.endswith(".md")
+        return next((rel for rel in (query, query + ".md") if rel.lower().endswith(".md")
                      and _is_file(Path(str(vault)) / rel)), None)
 
     def notes_named(self, name: str) -> list[NoteInfo]:

@@ -5,10 +5,13 @@ line without the marks that open it (`line_as_read`: quote and heading marks, a 
 bullet read as `•`), a table's row as its cells (`CELL_SEPARATOR`), and its inline Markdown as read
 (`as_read`: links as their text, no emphasis marks, HTML tags or footnote marks; Dendron's `{{fm.desc}}` as
 the front matter's value). Front matter, fenced code (in quotes too), rules and table delimiter rows,
-`%%comments%%`, `<!-- comments -->` and block ids are left out, as reading view leaves them out; so is
-Logseq's markup (`id::` and other properties of no words, `((block refs))`, its macros (a cloze reads as its
-answer), an image's `{:height …}`, org-mode's `#+` lines and its code blocks), as Logseq shows a page. The
-characters shown are the note's own, in its order, so the words a search matched can be found in them.
+`%%comments%%`, `<!-- comments -->` and block ids are left out, as reading view leaves them out. In a
+Logseq graph (`logseq`) so is Logseq's markup (`id::` and other properties of no words, `((block refs))`,
+its macros (a cloze reads as its answer), an image's `{:height …}`, org-mode's `#+` lines and its code
+blocks), as Logseq shows a page and as the index reads it; in other vaults these are the note's words as
+written (a Dataview field `due:: 2024-05-01`, an Obsidian template's `{{date}}`), as the index reads them
+too. The characters shown are the note's own, in its order, so the words a search matched can be found in
+them.
 """
 
 from __future__ import annotations
@@ -19,18 +22,10 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from notelink.notes.code import code_spans
-from notelink.notes.dialect import (
-    BLOCK_REF,
-    CLOZE,
-    EMBED_MACRO,
-    IMAGE_SIZE,
-    ORG_CODE,
-    strip_scheme,
-    without_range,
-    wordless_property,
-)
+from notelink.notes.dialect import strip_scheme, without_range
 from notelink.notes.frontmatter import load_front_matter, split_front_matter
 from notelink.notes.links import is_attachment
+from notelink.notes.logseq import BLOCK_REF, CLOZE, EMBED_MACRO, IMAGE_SIZE, ORG_CODE, wordless_property
 
 CELL_SEPARATOR = " · "
 """Between the cells of a table's row in a snippet (a row reads as its cells, not as Markdown's pipes)."""
@@ -56,6 +51,10 @@ _LINE_MARKS = re.compile(r"(?:(?:>[ \t]?)+(?:\[![^\]\n]*\][+-]?[ \t]*)?)?(?:#{1,
 """A line's quote marks (nested), an Obsidian callout's `[!type]` after them, a heading's `#`s (a line
 opening with a badge, `[![alt](image)](link)`, lost its `[![alt]` as a callout's type)."""
 _FOOTNOTE = re.compile(r"\[\^[^\[\]\s]+\]")  # a footnote's mark in the text, `[^1]`
+INLINE_FOOTNOTE = re.compile(r"\^\[((?:[^\[\]\n]|\[\[[^\[\]\n]*\]\]|\[[^\[\]\n]*\](?:\([^()\n]*\))?)*)\]")
+"""An inline footnote, `^[text]` (Obsidian's, Pandoc's), its text holding links (`[[a]]`, `[b](c)`) too:
+read in place, in parentheses (a snippet showed `up.^[Turning weekly helps.]`), as the index reads its
+words."""
 _FOOTNOTE_DEFINITION = re.compile(r"\[\^[^\[\]\s]+\]:[ \t]*")
 """A footnote's definition opening a line, `[^1]: text`: read as its text (a snippet showed `[^1]:`)."""
 _DEFINITION = re.compile(r"\[(?!\^)(?:[^\[\]\\\n]|\\.)+\]:[ \t]*(?:<[^<>\n]*>|\S+)"
@@ -98,21 +97,31 @@ def filled(text: str, variables: Mapping[str, str]) -> str:
     return _VARIABLE.sub(lambda m: variables.get(m.group(1) or "", ""), text) if "{{" in text else text
 
 
-def as_read(block: str, alias_first: bool = False, variables: Mapping[str, str] | None = None) -> str:
+def as_read(block: str, alias_first: bool = False, variables: Mapping[str, str] | None = None,
+            logseq: bool = False) -> str:
     """A block's inline Markdown as a reader of the note sees it: `[[target|label]]` as label
     (`[[label|target]]` with `alias_first`), `[[target]]` as target, `[text](target)` as text (an image
     in a link too), `**strong**`, `*emphasis*`, `_emphasis_`, `~~struck~~`, `==highlighted==` and `code`
     without their marks, HTML tags and footnote marks (`[^1]`) hidden (tags between two words as a space:
-    `<span>compost</span><span>heap</span>` read `compostheap`, the index reads two words), `&lt;` and `\\*`
-    as `<` and `*`;
+    `<span>compost</span><span>heap</span>` read `compostheap`, the index reads two words), an inline
+    footnote `^[text]` as ` (text)`, `&lt;` and `\\*` as `<` and `*`;
     with `variables` (Dendron's preview), `{{fm.desc}}` as the front matter's `desc` and any other `{{…}}`
-    hidden. Inside code spans and URLs nothing changes. A snippet showed the syntax raw (`**TIP:**`)."""
+    hidden; with `logseq`, Logseq's block refs, macros and image sizes as Logseq shows them. Inside code
+    spans and URLs nothing changes. A snippet showed the syntax raw (`**TIP:**`)."""
     tagless = _unless_code(_HTML_TAGS, block, _tags_as_read)  # (before URLs: a tag's `src="https://…"`)
-    if "((" in tagless or "{" in tagless:  # (Logseq's, before links: `[label](((uuid)))`, `![a](a.png){:…}`,
-        tagless = _unless_code(BLOCK_REF, tagless, lambda m: "")  # `{{embed [[page]]}}` as `![[page]]`)
+    if logseq and ("((" in tagless or "{" in tagless):  # (before links: `[label](((uuid)))`,
+        tagless = _unless_code(BLOCK_REF, tagless, lambda m: "")  # `![a](a.png){:…}`, `{{embed [[p]]}}`)
         tagless = _unless_code(EMBED_MACRO, _unless_code(IMAGE_SIZE, tagless, lambda m: ""), lambda m: m[1])
-    return _outside_code(_links(tagless, alias_first),
-                         lambda part: _outside(_URL_OR_AUTOLINK, part, lambda rest: _marks(rest, variables)))
+    linked = _links(tagless, alias_first)
+    linked = _unless_code(INLINE_FOOTNOTE, linked, inline_footnote) if "^[" in linked else linked
+    return _outside_code(linked, lambda part: _outside(
+        _URL_OR_AUTOLINK, part, lambda rest: _marks(rest, variables, logseq)))
+
+
+def inline_footnote(m: re.Match[str]) -> str:
+    """An inline footnote (`INLINE_FOOTNOTE`) as its text in parentheses after a space; an empty one as
+    nothing."""
+    return f" ({m[1].strip()})" if m[1].strip() else ""
 
 
 def _tags_as_read(m: re.Match[str]) -> str:
@@ -179,13 +188,14 @@ def _unless_code(pattern: re.Pattern[str], text: str, change: Callable[[re.Match
     return pattern.sub(outside, text)
 
 
-def _marks(part: str, variables: Mapping[str, str] | None = None) -> str:
+def _marks(part: str, variables: Mapping[str, str] | None = None, logseq: bool = False) -> str:
     """Emphasis marks, footnote marks, entities and backslash escapes as a reader sees them (none, none,
-    the character, the character); template variables as `variables` has them."""
+    the character, the character); template variables as `variables` has them; Logseq's macros (`logseq`)
+    as Logseq shows them."""
     for _ in range(3):  # nested marks (`***both***`) take a pass each
         for emphasis in _EMPHASIS:
             part = emphasis.sub(lambda m: m.group(2), part)
-    if "{{" in part:
+    if logseq and "{{" in part:
         part = _LOGSEQ_MACRO.sub("", CLOZE.sub(r"\1", part))
     if variables is not None:
         part = filled(part, variables)
@@ -208,16 +218,17 @@ def line_as_read(line: str) -> tuple[str, bool]:
     return (f"• {rest[bullet.end():]}" if bullet else rest), False
 
 
-def blocks(text: str) -> list[tuple[int, str, bool]]:
+def blocks(text: str, logseq: bool = False) -> list[tuple[int, str, bool]]:
     """(first line, text with whitespace collapsed, whether it starts with a heading) of each run of
     non-blank lines, each line without its opening marks (`line_as_read`) and a table's row as its cells
-    (`_row_as_read`); front matter and fenced code left out, as the index leaves them out."""
+    (`_row_as_read`); front matter and fenced code left out, as the index leaves them out (`logseq`: the
+    lines Logseq hides too, `_no_words`, and its org-mode code blocks)."""
     front = _FRONT.match(text)
     skip = text[: front.end()].count("\n") if front else 0
     out: list[tuple[int, str, bool]] = []
     current: list[str] = []
     start, heading = 0, False
-    for n, line, row in _prose_lines(text.splitlines()[skip:], skip + 1):
+    for n, line, row in _prose_lines(text.splitlines()[skip:], skip + 1, logseq):
         if line:
             shown, head = (_row_as_read(line), False) if row else line_as_read(line)
             start, heading = (start, heading) if current else (n, head)
@@ -242,21 +253,21 @@ def _pieces(block: str) -> Iterator[str]:
         yield block
 
 
-def _prose_lines(lines: list[str], first: int) -> Iterator[tuple[int, str, bool]]:
+def _prose_lines(lines: list[str], first: int, logseq: bool = False) -> Iterator[tuple[int, str, bool]]:
     """(line number, stripped line, whether it is a table's row) with the lines of fenced code blocks (and
-    their fences) blank, what reading view hides left out (`_unhidden`), and rules blank too (a table's
-    delimiter row `| --- | --- |`, `***`, a heading's `===`): no word of them can match, and a long one
-    was a snippet of dashes."""
+    their fences) blank, what reading view hides left out (`_unhidden`; in Logseq, `_no_words` and org-mode
+    code), and rules blank too (a table's delimiter row `| --- | --- |`, `***`, a heading's `===`): no
+    word of them can match, and a long one was a snippet of dashes."""
     fence = ""
     unfenced: list[str] = []
-    org = _org_code(lines)
+    org = _org_code(lines) if logseq else set()
     for n, raw in enumerate(lines):
         line = raw.strip()
         bare = _QUOTE.sub("", line, count=1).lstrip()  # (a fence in a quote or callout too)
         if fence or bare.startswith(("```", "~~~")):
             fence = "" if fence and bare.startswith(fence) else (fence or bare[:3])
             line = ""
-        unfenced.append("" if n in org or _no_words(line) else line)
+        unfenced.append("" if n in org or (logseq and _no_words(line)) else line)
     unfenced = _without_definitions(_unhidden(unfenced))
     rows = _table_rows(unfenced)
     for n, line in enumerate(unfenced):

@@ -23,7 +23,6 @@ from threadpoolctl import ThreadpoolController
 from notelink.config import NoteVectorConfig, SearchConfig
 from notelink.errors import IndexFormatError
 from notelink.index.arrays import load_array
-from notelink.notes.dialect import alias_first
 from notelink.notes.links import dialect_of
 from notelink.notes.stopwords import family, language_of, several_languages, without_stopwords
 from notelink.notes.tokenizer import tokenize
@@ -72,7 +71,7 @@ class Searcher(QueryTerms, Scoring):
         self.expansion = Expansion(index, self.cfg, self.syn0, self.syn1neg)
         self.filters = Filters(index, self.vault)
         self.forms = WordForms(self.lookup)
-        self._alias_first = alias_first(dialect_of(index.meta).name)  # [[label|target]] (snippets)
+        self._dialect = dialect_of(index.meta).name  # how snippets read links and markup
         self._languages()
 
     def _languages(self) -> None:
@@ -183,7 +182,7 @@ class Searcher(QueryTerms, Scoring):
         because, weights = reason or (Because(), {})
         weights = weights or {w: 1.0 for w in terms.words}
         snip = read_snippet(self.vault, note.path, self.index.max_file_bytes(), weights,
-                            [p for p in phrases if p], alias_first=self._alias_first) if snippets else None
+                            [p for p in phrases if p], dialect=self._dialect) if snippets else None
         return Hit(note.path, note.title, round(score, 4), snip, because)
 
     def _reasons(self, order: list[int], terms: Terms, parts: dict[str, Any]

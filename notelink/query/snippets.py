@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from notelink.notes.dialect import alias_first
 from notelink.notes.spans import merged
 from notelink.notes.tokenizer import VERSION, tokenize
 from notelink.notes.vault import Skipped, read_inside
@@ -40,19 +41,20 @@ class Snippet:
 
 def read_snippet(root: Path, rel: str, max_bytes: int, weights: Mapping[str, float],
                  phrases: Sequence[Sequence[str]] = (), width: int = WIDTH,
-                 alias_first: bool = False) -> Snippet | None:
+                 dialect: str = "obsidian") -> Snippet | None:
     """`snippet` of the note `rel` of the vault at `root`, read and decoded as the indexer reads it (a BOM
     left out); None when it cannot be read now (moved, no longer a file, a link out of the vault)."""
     raw = read_inside(root, rel, max_bytes)
-    return None if isinstance(raw, Skipped) else snippet(raw.text, weights, phrases, width, alias_first)
+    return None if isinstance(raw, Skipped) else snippet(raw.text, weights, phrases, width, dialect)
 
 
 def snippet(text: str, weights: Mapping[str, float], phrases: Sequence[Sequence[str]] = (),
-            width: int = WIDTH, alias_first: bool = False) -> Snippet | None:
+            width: int = WIDTH, dialect: str = "obsidian") -> Snippet | None:
     """The best block of `text` for words weighted by `weights` (tokens, as the index has them) and the
     token `phrases`; None for a note with no text. A note with no match gives its first block. Links
-    read as their text (`as_read`; `alias_first`: Dendron's `[[label|target]]`)."""
-    passages = _passages(text, alias_first)
+    read as their text (`as_read`), as the vault's `dialect` writes them (Dendron's `[[label|target]]`,
+    Logseq's markup)."""
+    passages = _passages(text, dialect)
     if not passages:
         return None
     rough = sorted(range(len(passages)), key=lambda i: -_rough(passages[i][2], weights))[:_PRESELECT]
@@ -66,13 +68,15 @@ def snippet(text: str, weights: Mapping[str, float], phrases: Sequence[Sequence[
 
 
 @functools.lru_cache(maxsize=256)
-def _passages(text: str, alias_first: bool = False) -> tuple[tuple[int, str, str, bool], ...]:
-    """`reading.blocks` of a note's text as read (`as_read`; `alias_first`: a Dendron note, its template
-    variables read too, `reading.variables`), each with its text lowercased and whether it starts with a
-    heading; remembered for the notes found most (keyed by the whole text: an edited note is split again)."""
-    values = variables(text) if alias_first else None
-    return tuple((line, shown, shown.lower(), heading) for line, block, heading in blocks(text)
-                 if (shown := " ".join(as_read(block, alias_first, values).split())))
+def _passages(text: str, dialect: str = "obsidian") -> tuple[tuple[int, str, str, bool], ...]:
+    """`reading.blocks` of a note's text as read in its `dialect` (`as_read`; a Dendron note's template
+    variables read too, `reading.variables`; Logseq's markup only in Logseq), each with its text lowercased
+    and whether it starts with a heading; remembered for the notes found most (keyed by the whole text: an
+    edited note is split again)."""
+    dendron, logseq = alias_first(dialect), dialect == "logseq"
+    values = variables(text) if dendron else None
+    return tuple((line, shown, shown.lower(), heading) for line, block, heading in blocks(text, logseq)
+                 if (shown := " ".join(as_read(block, dendron, values, logseq).split())))
 
 
 def _rough(lower: str, weights: Mapping[str, float]) -> float:

@@ -18,6 +18,7 @@ from textual.widgets import Input
 from notelink.errors import ConfigError, VaultError
 from notelink.notes.dialect import alias_first
 from notelink.notes.links import dialect_of
+from notelink.notes.names import file_stem
 from notelink.notes.vault import RawNote, check_vault, read_inside, scan
 from notelink.query.answers import NoteInfo
 from notelink.query.index import Index
@@ -87,7 +88,7 @@ def first_note(app: AppState) -> str | None:
 
 def list_unindexed(app: AppState) -> None:
     """Without an index (yet), lists the vault's notes by file name, so they can be read meanwhile."""
-    notes = [NoteInfo(i, p, p.rpartition("/")[2].removesuffix(".md"), [], [])
+    notes = [NoteInfo(i, p, file_stem(p), [], [])
              for i, p in enumerate(scan(app.vault, app.config.index.exclude))]
     app.note_filter = NoteFilter(notes)
     app.notes_by_path = {n.path: n for n in notes}

@@ -13,11 +13,13 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from notelink.notes.dialect import EMBED_MACRO, ORG_CODE, strip_scheme, without_range, wordless_property
+from notelink.notes.dialect import strip_scheme, without_range
 from notelink.notes.frontmatter import split_front_matter
+from notelink.notes.logseq import EMBED_MACRO, ORG_CODE, wordless_property
+from notelink.notes.names import file_stem
 from notelink.notes.targets import SCHEME
 from notelink.query.answers import NoteInfo
-from notelink.query.reading import filled
+from notelink.query.reading import INLINE_FOOTNOTE, filled, inline_footnote
 
 NOTE_SCHEME = "notelink:"
 """Links the app handles itself: `notelink:TARGET` opens the note TARGET resolves to."""
@@ -84,7 +86,7 @@ def home_note(notes: Sequence[NoteInfo], vault_name: str = "", titles: Sequence[
     best: tuple[int, int, tuple[str, str]] | None = None
     found = None
     for note, title in zip(notes, titles, strict=True):
-        stem = note.path.rpartition("/")[2].removesuffix(".md")
+        stem = file_stem(note.path)
         k = min(rank.get(fold(stem), len(rank)), rank.get(title, len(rank)))
         if k < len(rank):
             key = (note.path.count("/"), k, sort_key(note))
@@ -202,12 +204,13 @@ def _callout(m: re.Match[str]) -> str:
 
 def _as_read(part: str) -> str:
     """A stretch of Markdown outside code with Obsidian's syntax as its reading view shows it, and
-    `key:: value` properties (Logseq's, Dataview's) each on its line, Logseq's block ids (`id::`) hidden."""
-    text = _LOGSEQ_ID.sub("", _BLOCK_ID.sub("", _CALLOUT.sub(_callout, _COMMENT.sub("", part))))
+    `key:: value` properties (Logseq's, Dataview's) each on its line (Logseq's block ids, `id::`, are
+    hidden by `logseq_shown`, in a Logseq graph only: elsewhere `id:: 42` is a Dataview field); an inline
+    footnote `^[text]` as ` (text)`, as snippets read it (markdown-it's footnotes drop its text)."""
+    text = _BLOCK_ID.sub("", _CALLOUT.sub(_callout, _COMMENT.sub("", part)))
+    text = INLINE_FOOTNOTE.sub(inline_footnote, text) if "^[" in text else text
     return _PROPERTY.sub(lambda m: f"{m[1]}**{m[2]}**: {m[3]}  ", text)
 
-
-_LOGSEQ_ID = re.compile(r"^[ \t]*id::[ \t]*\S+[ \t]*(?:\r?\n|$)", re.MULTILINE | re.IGNORECASE)
 _PROPERTY = re.compile(r"^([ \t]*(?:[-*+][ \t]+)?)([A-Za-z][\w-]*)::[ \t]*(\S.*?)[ \t]*$", re.MULTILINE)
 
 
@@ -303,7 +306,7 @@ def dendron_titles(paths: Iterable[tuple[str, str]]) -> Callable[[str], str | No
     (`dendron.topic.links.wiki-link`: "Wiki Link")."""
     by_name: dict[str, str] = {}
     for path, title in paths:
-        by_name.setdefault(path.rpartition("/")[2].removesuffix(".md").casefold(), title)
+        by_name.setdefault(file_stem(path).casefold(), title)
     return lambda name: by_name.get(name.casefold())
 
 

@@ -239,6 +239,16 @@ def test_a_one_word_file_name_written_with_its_capital_mid_sentence_is_a_referen
     index.close()
 
 
+def test_a_one_word_file_name_of_an_upper_case_suffix_is_a_reference_as_well(make_vault,
+                                                                              tmp_path: Path) -> None:
+    """`Canvas.MD` is a note like `Canvas.md` (the scan takes `.MD` files as notes): its name was
+    `Canvas.MD`, two words, no one-word name."""
+    notes = {("Canvas.MD" if rel == "Canvas.md" else rel): text for rel, text in NAMED.items()}
+    index, ids, named = _named_in(make_vault(notes), tmp_path)
+    assert set(named) == {(ids["plugins.md"], ids["Canvas.MD"])}
+    index.close()
+
+
 def test_capitalised_words_survive_a_reload_and_an_update_counts_them_as_a_full_build(make_vault,
                                                                                      tmp_path: Path) -> None:
     from notelink.index.previous import load_records

@@ -34,3 +34,14 @@ def test_each_word_once_in_order_of_first_use_and_at_most_the_limit(monkeypatch)
 def test_a_language_that_capitalises_every_noun_has_no_capital_names() -> None:
     assert capitalised(["Öffne die Lesezeichen im Menü"], "de") == []
     assert capitalised(["apri i Segnalibri nel Menu"], "it") == ["segnalibri", "menu"]
+
+
+def test_a_text_in_title_case_is_a_title_whose_capitals_say_nothing() -> None:
+    """A list of titles (`- Getting Started With Sync`, `- Graph View and Canvas`) capitalises every word
+    as a heading does: no word there is named by its capital, but one with a capital inside (`iOS`). A
+    sentence with a capital or two is no title, nor a menu's path or a list of names."""
+    titles = ["Getting Started With Sync", "Graph View and Canvas", "Use iOS and GitHub Sync"]
+    assert capitalised(titles, "en") == ["ios", "github"]
+    assert capitalised(["Go to Settings", "Open it in Canvas and draw"], "en") == ["settings", "canvas"]
+    assert capitalised(["Open Settings → Sync.", "Zotero, Canvas and Publish"], "en") == [
+        "settings", "sync", "canvas", "publish"]

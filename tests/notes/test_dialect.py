@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from notelink.config import DialectConfig, IndexConfig
-from notelink.notes.dialect import detect, format_date, page_name, parse_in
+from notelink.notes.dialect import detect, parse_in
 from notelink.notes.links import Resolver
+from notelink.notes.logseq import format_date, page_name
 from notelink.notes.records import read_vault
 
 VAULTS = Path(__file__).resolve().parents[1] / "vaults"

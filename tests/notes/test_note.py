@@ -1,7 +1,8 @@
 """Known-answer tests for parsing one note."""
 
 from notelink.notes.frontmatter import split_front_matter
-from notelink.notes.note import MARKDOWN_EMBED, Link, parse_note
+from notelink.notes.note import parse_note
+from notelink.notes.parsednote import MARKDOWN_EMBED, Link
 
 
 def test_front_matter_title_aliases_tags() -> None:
@@ -193,6 +194,14 @@ def test_a_footnotes_later_paragraphs_are_its_text_not_code() -> None:
     note = parse_note(text, "f")
     assert note.paragraphs == ["Compost needs air.", "Turning weekly helps.", "Worms like it damp. Lanterns "
                                "too.", "A tabbed third one.", "Back in the note."]
+
+
+def test_an_inline_footnotes_words_and_links_are_the_notes() -> None:
+    """`^[text]` (Obsidian's, Pandoc's inline footnote), over a line break too: its words are prose and its
+    links links, as the snippets and the app read them."""
+    note = parse_note("Compost^[heats quickly] then^[see [log](log.md) and\n[[Garden]]] ok.", "f")
+    assert note.paragraphs == ["Compost^[heats quickly] then^[see log and Garden] ok."]
+    assert [ln.target for ln in note.links] == ["log.md", "Garden"]
 
 
 def test_a_markup_edge_between_cjk_characters_is_a_word_boundary() -> None:

@@ -16,7 +16,8 @@ import pytest
 
 import notelink.notes.note as note_module
 from notelink.config import IndexConfig
-from notelink.notes.note import MARKDOWN_EMBED, Link, parse_note
+from notelink.notes.note import parse_note
+from notelink.notes.parsednote import MARKDOWN_EMBED, Link
 from notelink.notes.records import NoteRecord, Parsed, _parse_safely
 from notelink.notes.vault import RawNote
 

@@ -170,3 +170,23 @@ def test_numbered_stretches_stop_at_their_budget() -> None:
     table = " ".join(str(n) for n in range(records.NUMBERED_MAX + 500))
     got = records.numbered_stretches([table, "then 2022 again"], "")
     assert sum(map(len, got)) == records.NUMBERED_MAX and len(got) == 1
+
+
+def test_a_logseq_graphs_org_pages_are_skipped_and_said(tmp_path: Any) -> None:
+    """A Logseq graph's `*.org` pages were left out unsaid; another vault's `.org` files are no pages of
+    it. Org pages the vault leaves out (a dot-folder, an ignore file) stay unsaid."""
+    from dataclasses import replace
+
+    from notelink.config import DialectConfig
+    from notelink.notes.vault import ORG_PAGE
+
+    for rel in ("pages/a.md", "pages/b.org", "journals/2024_01_15.ORG", "pages/old/c.org", ".trash/d.org"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("* a heading\nwords\n", encoding="utf-8")
+    (tmp_path / ".gitignore").write_text("pages/old/\n", encoding="utf-8")
+    logseq = replace(IndexConfig(), dialect=DialectConfig("logseq"))
+    recs, skipped, _ = read_vault(tmp_path, logseq, {})
+    assert [r.path for r in recs] == ["pages/a.md"]
+    assert [(s.path, s.reason) for s in skipped] == [("journals/2024_01_15.ORG", ORG_PAGE),
+                                                     ("pages/b.org", ORG_PAGE)]
+    assert read_vault(tmp_path, IndexConfig(), {})[1] == []

@@ -12,10 +12,10 @@ def test_a_scheme_opens_a_url_not_a_path() -> None:
 def test_the_parser_and_the_app_share_the_one_scheme_rule() -> None:
     """The note parser and the app each had their own copy of the regex (sharing it through `links` made
     an import circle: links -> dialect -> note)."""
-    from notelink.notes import note
+    from notelink.notes import inline, plaintext
     from notelink.tui import text
 
-    assert note.SCHEME is SCHEME and text.SCHEME is SCHEME
+    assert inline.SCHEME is SCHEME and plaintext.SCHEME is SCHEME and text.SCHEME is SCHEME
 
 
 def test_attachments_by_their_file_type() -> None:

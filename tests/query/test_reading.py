@@ -60,7 +60,29 @@ def test_logseq_markup_reads_as_logseq_shows_it() -> None:
             "[apple](((60a78e9e-59dc-40ab-9a01-5317dc09365f)))\n"
             "\t  ![shot.png](../assets/shot.png){:height 224, :width 441} {{date}}\n"
             "\t  #+BEGIN_SRC clojure\n\t  (never closed)\n")
-    shown = " ".join(as_read(b) for _, b, _ in blocks(text))
+    shown = " ".join(as_read(b, logseq=True) for _, b, _ in blocks(text, logseq=True))
     assert shown == ("Usage • Collapse toggle Page names are stored as lower case. • You can have multiple "
                      "clozes in a block too, red.  term/page see apple shot.png {{date}} (never closed)"
                      )
+
+
+def test_logseq_markup_is_the_notes_words_in_other_vaults() -> None:
+    """A Dataview field `due:: 2024-05-01` in an Obsidian vault was hidden from snippets as Logseq's
+    property of no words (the index reads `due` as a word there); `((…))`, `{{embed …}}`, `{{cloze …}}`
+    and `#+BEGIN_SRC` are text as written outside Logseq, as the index reads them."""
+    from notelink.query.reading import blocks
+
+    text = ("due:: 2024-05-01\nid:: 42\n\n#+BEGIN_SRC python\nprint(1)\n#+END_SRC\n\n"
+            "See ((6018cc98-1234-1234-1234-123456789012)) and {{cloze red}} {{embed [[Page]]}}.")
+    assert [as_read(b) for _, b, _ in blocks(text)] == [
+        "due:: 2024-05-01 id:: 42", "#+BEGIN_SRC python print(1) #+END_SRC",
+        "See ((6018cc98-1234-1234-1234-123456789012)) and {{cloze red}} {{embed Page}}."]
+    assert [as_read(b, logseq=True) for _, b, _ in blocks(text, logseq=True)] == ["See  and red Page."]
+
+
+def test_an_inline_footnote_reads_as_its_text_in_parentheses() -> None:
+    """A snippet showed `up.^[Turning it weekly helps, see [[Garden]].]` with its marks (Obsidian's and
+    Pandoc's inline footnotes); the index reads its words. In code it stays as written."""
+    assert as_read("Compost heats up.^[Turning it **weekly** helps, see [[Garden]] and [log](log.md).] "
+                   "Next^[] `a^[b]`") == (
+        "Compost heats up. (Turning it weekly helps, see Garden and log.) Next a^[b]")

@@ -154,7 +154,7 @@ def test_links_read_as_their_text_and_the_matched_words_in_them_are_marked() -> 
     assert s is not None and s.text == "Feed the starter before Bread baking basics; see the log."
     assert [s.text[a:b] for a, b in s.spans] == ["starter", "Bread", "log"]
     dendron = snippet("Feed the [[starter|cooking.sourdough-starter]] daily.", {"feed": 1.0},
-                      alias_first=True)
+                      dialect="dendron")
     assert dendron is not None and dendron.text == "Feed the starter daily."
 
 
@@ -316,7 +316,7 @@ def test_dendrons_template_variables_read_as_its_preview_shows_them() -> None:
     dialects show `{{…}}` as written (an Obsidian template's `{{date}}`)."""
     text = ("---\nid: x\ntitle: Open Link\ndesc: 'Open a link under the cursor'\n---\n"
             "{{fm.title}} is a command. {{! a comment }}Summary: {{ fm.desc }}; `{{ VARIABLE }}`.\n")
-    s = snippet(text, {"command": 1.0}, alias_first=True)
+    s = snippet(text, {"command": 1.0}, dialect="dendron")
     assert s is not None and s.line == 6
     assert s.text == "Open Link is a command. Summary: Open a link under the cursor; {{ VARIABLE }}."
     plain = snippet(text, {"command": 1.0})

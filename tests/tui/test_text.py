@@ -263,10 +263,15 @@ def test_a_callouts_title_stands_on_its_own_line() -> None:
         "▌ Warning", "▌ Back up first."]
 
 
-def test_property_lines_are_each_on_their_line_and_block_ids_hidden() -> None:
+def test_property_lines_are_each_on_their_line_and_block_ids_hidden_in_logseq() -> None:
+    """Logseq's `id::` is hidden in a Logseq graph only: in an Obsidian vault `id:: 42` is a Dataview
+    field, the note's words (it was hidden in every vault)."""
     text = "title:: Gardening\ntags:: hobby\n\n- sow [[Tomatoes]]\n  id:: 650a1b2c-1d2e\n- a colon: not one\n"
+    assert as_shown(logseq_shown(text)) == ("**title**: Gardening  \n**tags**: hobby  \n\n"
+                                            "- sow [Tomatoes](notelink:Tomatoes)\n- a colon: not one\n")
     assert as_shown(text) == ("**title**: Gardening  \n**tags**: hobby  \n\n"
-                              "- sow [Tomatoes](notelink:Tomatoes)\n- a colon: not one\n")
+                              "- sow [Tomatoes](notelink:Tomatoes)\n  **id**: 650a1b2c-1d2e  \n"
+                              "- a colon: not one\n")
 
 
 def test_filter_ranks_an_exact_name_first_then_prefixes_then_the_rest() -> None:
@@ -314,3 +319,9 @@ def test_a_logseq_pages_org_blocks_and_hidden_properties_show_as_in_logseq() -> 
         "  - An advanced query looks like this:\n    ```\n    {:title  [:h2 \"Your query title\"]\n"
         "     :collapsed? true}\n    ```\n    type:: [[Feature]]\n  - #+BEGIN_SRC clojure\n"
         "    - ![[term/page reference]]\n")
+
+
+def test_an_inline_footnote_shows_its_text_in_parentheses() -> None:
+    """`^[text]` (Obsidian's, Pandoc's inline footnote) showed with its marks; its links still open."""
+    assert as_shown("Compost heats up.^[Turning helps, see [[Garden]].] Done.") == (
+        "Compost heats up. (Turning helps, see [Garden](notelink:Garden).) Done.")
