@@ -13,13 +13,7 @@ from urllib.parse import quote
 from notelink.config import DialectConfig
 from notelink.notes.dialect import WIKI, alias_first, strip_scheme
 from notelink.notes.logseq import other_names, page_name
-
-# (file_name, name_key, file_name_tokens, told_apart: their home is `names`; the writers, the API and the
-# query index ask them here, as before)
-from notelink.notes.names import file_name as file_name
-from notelink.notes.names import file_name_tokens as file_name_tokens
-from notelink.notes.names import name_key as name_key
-from notelink.notes.names import told_apart as told_apart
+from notelink.notes.names import file_name, name_key
 from notelink.notes.parsednote import MARKDOWN_EMBED
 from notelink.notes.targets import FILE, FOLDER
 from notelink.notes.targets import is_attachment as is_attachment  # (its home; asked here as before)

@@ -61,7 +61,7 @@ class NoteReferences:
         from the named notes' file names and the vocabulary's counts (10,005 notes, 8,396 named: 0.2 s;
         2,322 notes 0.04 s, so about 2 s at 100k: a build saves it for queries)."""
         from notelink.index.references import chance_of
-        from notelink.notes.links import file_name_tokens
+        from notelink.notes.names import file_name_tokens
 
         where = {i: (path, lang) for i, path, lang in self.db.execute("SELECT id, path, lang FROM notes")}
         return chance_of(len(self.notes), lambda j: file_name_tokens(*where[j]), dst, share, self.words,

@@ -17,15 +17,8 @@ from urllib.parse import quote
 from notelink.errors import NotFound
 from notelink.notes import block, outline, sections
 from notelink.notes.block import BlockError
-from notelink.notes.links import (
-    MARKDOWN_STYLES,
-    dialect_of,
-    file_name,
-    markdown_href,
-    name_key,
-    told_apart,
-    wikilink_safe,
-)
+from notelink.notes.links import MARKDOWN_STYLES, dialect_of, markdown_href, wikilink_safe
+from notelink.notes.names import file_name, name_key, told_apart
 from notelink.notes.spans import find_names
 from notelink.query.answers import NoteInfo
 from notelink.query.index import Index
@@ -38,7 +31,7 @@ _LABEL_UNSAFE = re.compile(r"[\[\]|\n\r]")
 
 def link_name(index: Index, target: NoteInfo) -> str:
     """The shortest name that reaches `target` from any note: in zk its id, where the vault's own links
-    use ids (`_zk_id`), else its file name (`links.file_name`, Dendron's note name, as blocks and exports
+    use ids (`_zk_id`), else its file name (`names.file_name`, Dendron's note name, as blocks and exports
     write it) when no other note answers to it, else its vault path (both without `.md`)."""
     stem = file_name(target.path)
     for name in (_zk_id(index, stem), stem):
