@@ -14,10 +14,11 @@ from notelink.index.lazy import Lazy
 from notelink.index.lexicon import Encoded
 from notelink.index.references import capital_referable, referable
 from notelink.index.update import UpdatePlan, mentions_reuse
+from notelink.notes.capitals import NOUNS_CAPITALISED
 from notelink.notes.links import file_stem
 from notelink.notes.mentions import count_mentions, recount_mentions, title_phrases
 from notelink.notes.records import NoteRecord
-from notelink.notes.stopwords import name_tokens
+from notelink.notes.stopwords import family, name_tokens
 from notelink.notes.tokenizer import is_number
 
 
@@ -48,6 +49,14 @@ def _words_of(target: str, lang: str) -> tuple[str, ...]:
     return tuple(name_tokens(file_stem(target), lang))
 
 
+NOUN_SHARE = 1 / 3
+"""What a note's capitalised one-word file name counts as a reference where the note's language capitalises
+every noun (German, Luxembourgish; `capitals.NOUNS_CAPITALISED`), against 1 elsewhere: the capital is
+grammar there, not evidence of a name, but a German one-word name is mostly a specific compound
+(`Lesezeichen`, `Dateiwiederherstellung`). obsidian-help's German notes, seeds 1-3, link text kept /
+removed: 0.843 / 0.567 without these references, 0.839 / 0.571 at 1, 0.843-0.848 / 0.589 at 1/2 and 1/3,
+0.848 / 0.576 at 0.2 (benchmarks/RESULTS.md, session 26)."""
+
 _APART = "\x00"  # between a note's text and each of its URLs and code spans: no name is matched across
 
 
@@ -75,8 +84,9 @@ def find_references(records: list[NoteRecord], tokens: Sequence[list[str]],
                                                           for t in (_APART, *s)], records[i]))
         found.append(_count_names(names, numbered, around, langs, reuse))
     if capital.any():
-        found.append(_count_names(names, capital, Lazy(len(records), lambda i: records[i].capitals), langs,
-                                  reuse))
+        capitals = _count_names(names, capital, Lazy(len(records), lambda i: records[i].capitals), langs,
+                                reuse)
+        found.append(_as_nouns(capitals, langs, None if reuse is None else reuse[1]))
     src, dst, count = (np.concatenate(column) for column in zip(*found, strict=True))
     order = np.lexsort((dst, src))  # as count_mentions sorts
     return src[order], dst[order], count[order]
@@ -94,6 +104,16 @@ def _count_names(names: list[list[str]], which: np.ndarray, docs: Sequence[list[
     mine = which[dst]  # [M] the earlier mentions of these notes
     return recount_mentions((src[mine], dst[mine], count[mine]), docs, phrases, recount, langs=langs,
                             longest=True)
+
+
+def _as_nouns(found: Mentions, langs: list[str], recounted: list[int] | None) -> Mentions:
+    """`found` (capitalised one-word file names) with each mention by a note in a language that capitalises
+    every noun counting `NOUN_SHARE`; only the notes `recounted` (all when None): the others' were kept."""
+    src, dst, count = found
+    nouns = np.array([family(lang) in NOUNS_CAPITALISED for lang in langs], dtype=bool)  # [N]
+    if recounted is not None:
+        nouns &= np.isin(np.arange(len(langs)), recounted)
+    return src, dst, np.where(nouns[src], NOUN_SHARE * count, count)
 
 
 def mentions_of(records: list[NoteRecord], tokens: Sequence[list[str]], encoded: Encoded,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-TOKENS_VERSION = f"14, Unicode {unicodedata.unidata_version}"
+TOKENS_VERSION = f"15, Unicode {unicodedata.unidata_version}"
 """How notes become tokens (parsing, tokenizing, stop words); saved in each generation's meta. A build whose
 previous generation has another one parses every note again instead of reusing records by content hash. 2: a
 long paragraph in another language than its note loses that language's stop words; more French ones; a
@@ -33,8 +33,8 @@ org-mode code blocks (`#+BEGIN_QUERY`, `_SRC`, `_EXAMPLE`), its built-in propert
 (`logseq.order-list-type:: number`) and an image's `{:height 224, :width 441}` no text, a `{{cloze answer}}`
 its answer; a Logseq page's front matter `title:` its name, a `#[[multi word tag]]` a tag. 14: the words a
 note writes with a capital mid-sentence are kept (`capitals`) for one-word file names with a capital (all
-session 25). The Unicode version is part of it: which characters are letters or marks decides where words
-end."""
+session 25). 15: German and Luxembourgish notes keep theirs too (session 26). The Unicode version is part
+of it: which characters are letters or marks decides where words end."""
 
 SEARCH_VERSION = 3
 """Saved in the build's config: an index from before search (or another version) is rebuilt once. 2: the

@@ -7,9 +7,10 @@ vaults name their pages so, and their authors write `[[Settings]]` and "in Setti
 note capitalises mid-sentence are kept, as name tokens, for the one-word file names that have a capital
 (`naming.find_references`). A capital at a sentence's or line's start says nothing, nor do headings,
 titles and aliases (Title Case). In a language whose spelling capitalises every noun (German,
-Luxembourgish) a capital says nothing of a name: its notes keep none (German `Liste`, `Suchen`,
-`Gliederung` as references cost obsidian-help's German notes 0.007 recall@10). Measured in
-benchmarks/RESULTS.md, "Session 25: one-word file names written with their capital".
+Luxembourgish) a capital says little of a name: its nouns are kept as the others' names are, and a
+reference by one counts a third (`notelink.index.naming.NOUN_SHARE`; German `Liste`, `Suchen`, `Gliederung`
+as full references cost obsidian-help's German notes 0.004-0.007 recall@10). Measured in
+benchmarks/RESULTS.md, "Session 25: one-word file names written with their capital" and session 26.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import sys
 import unicodedata
 from collections.abc import Iterable
 
-from notelink.notes.stopwords import family, name_tokens
+from notelink.notes.stopwords import name_tokens
 
 CAPITALS_MAX = 2_000
 """Distinct capitalised words kept per note at most: a table of names is no list of references."""
@@ -39,16 +40,14 @@ _OPENING = re.compile(r"(?:[^\S\n]|[\"'“”‘’«»„(\[{*_`~>|#+•–—-
 # end and its first word: spaces (not a line's end), quotes, brackets, emphasis, list and quote marks
 _ENDS = frozenset(".!?:;…。！？\n")
 NOUNS_CAPITALISED = frozenset({"de", "lb"})
-"""Languages whose spelling capitalises every noun (German, Luxembourgish): a capital is no name there."""
+"""Languages whose spelling capitalises every noun (German, Luxembourgish): a capital is grammar there."""
 
 
 def capitalised(texts: Iterable[str], lang: str) -> list[str]:
     """The distinct name tokens (`name_tokens`, in the note's language) of the one-token words of `texts`
     written with a capital letter not at a sentence's start: its first letter upper case after a word in
     the same sentence, or a capital after its first letter anywhere (`iOS`, `GitHub`). At most
-    `CAPITALS_MAX`, in order of first use; none in a language of `NOUNS_CAPITALISED`."""
-    if family(lang) in NOUNS_CAPITALISED:
-        return []
+    `CAPITALS_MAX`, in order of first use."""
     found: dict[str, None] = {}
     named: set[str] = set()  # words found named once: not looked at again
     for text in texts:

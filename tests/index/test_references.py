@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from notelink.config import IncrementalConfig, NoteVectorConfig
 from notelink.index.arrays import load_array
@@ -248,6 +249,32 @@ def test_capitalised_words_survive_a_reload_and_an_update_counts_them_as_a_full_
     records, _ = load_records(full)
     assert records["devices.md"].capitals == ["sync", "canvas"] and records["index.md"].capitals == []
     assert load_array(full, "named_src").size == 3
+
+
+GERMAN = {
+    "Lesezeichen.md": "# Lesezeichen\n\nDu kannst eine Seite mit dem Stern markieren und sie später finden.",
+    "Suche.md": "# Suche\n\nDie Suche findet jedes Wort in allen Notizen, auch in den Überschriften.",
+    "Menü.md": "# Menü\n\nHier ist das Menü mit allen Befehlen, die du in der App hast.",
+    "einmal.md": "# Einmal\n\nIch habe die Lesezeichen und das Menü geöffnet, aber nicht mehr.",
+    "dreimal.md": "# Dreimal\n\nDie Suche ist schnell. Mit der Suche und nur mit der Suche finde ich es.",
+}
+
+
+def test_in_german_a_capitalised_one_word_name_counts_a_third_a_mention(make_vault, tmp_path: Path) -> None:
+    """German capitalises every noun, so a noun that is a one-word file name is weak evidence of a
+    reference: it counts a third (`naming.NOUN_SHARE`), however often a note writes it, except where a
+    sentence starts (as in English)."""
+    index, ids, named = _named_in(make_vault(GERMAN), tmp_path)
+    index.close()
+    assert named[(ids["einmal.md"], ids["Lesezeichen.md"])] == pytest.approx(1 / 3)
+    assert named[(ids["einmal.md"], ids["Menü.md"])] == pytest.approx(1 / 3)
+    assert named[(ids["dreimal.md"], ids["Suche.md"])] == pytest.approx(1 / 3)
+    assert (ids["Menü.md"], ids["Lesezeichen.md"]) not in named  # (nor names the note's own)
+
+
+def test_an_update_counts_german_names_as_a_full_build_does(make_vault, tmp_path: Path) -> None:
+    _update_and_full_build(make_vault(GERMAN), "einmal.md",
+                           "# Einmal\n\nIch habe nur die Lesezeichen geöffnet, die Suche nicht.", tmp_path)
 
 
 def test_a_file_name_that_is_one_word_only_without_its_stop_words_is_no_capital_name() -> None:
