@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from notelink.config import IncrementalConfig, NoteVectorConfig
+from notelink.config import DialectConfig, IncrementalConfig, IndexConfig, NoteVectorConfig
 from notelink.index.arrays import load_array
 from notelink.index.build import build_index
 from notelink.index.references import boosted, by_chance, reference_matrix
@@ -169,10 +169,11 @@ DATED = {
 }
 
 
-def _named_in(vault: Path, tmp_path: Path) -> tuple[Index, dict[str, int], dict[tuple[int, int], float]]:
+def _named_in(vault: Path, tmp_path: Path, index_cfg: IndexConfig | None = None
+              ) -> tuple[Index, dict[str, int], dict[tuple[int, int], float]]:
     """`vault` indexed: the open index, its notes' ids by path and its references (mentioning note,
     named note) -> count, as the build saved them."""
-    build_index(vault, tmp_path / "ix", FAST)
+    build_index(vault, tmp_path / "ix", FAST, index_cfg)
     gen = current_generation(tmp_path / "ix")
     assert gen is not None
     index = Index.open(tmp_path / "ix")
@@ -275,6 +276,41 @@ def test_in_german_a_capitalised_one_word_name_counts_a_third_a_mention(make_vau
 def test_an_update_counts_german_names_as_a_full_build_does(make_vault, tmp_path: Path) -> None:
     _update_and_full_build(make_vault(GERMAN), "einmal.md",
                            "# Einmal\n\nIch habe nur die Lesezeichen geöffnet, die Suche nicht.", tmp_path)
+
+
+LOGSEQ = {
+    "logseq/config.edn": "{:meta/version 1}",
+    "pages/type.md": "- the kind of a block, as a property\n- a value of a page",
+    "pages/Desktop.md": "- the app for Linux, macOS and Windows\n- downloads and updates",
+    "pages/Home recording.md": "- microphones cables rooms",
+    "journals/2024_01_15.md": "- set the type of each card\n- type it twice\n- the desktop app synced",
+    "pages/notes.md": "- nothing of the others here",
+    "pages/apps.md": "- we open it in Desktop daily",
+}
+
+
+def test_in_a_logseq_graph_a_one_word_page_name_in_any_case_counts_a_third(make_vault,
+                                                                             tmp_path: Path) -> None:
+    """Logseq's page names are words in any case (`[[type]]`, `[[desktop]]`): a note that writes one counts
+    a third (`naming.NOUN_SHARE`) however often, and 1 where it writes a name's capital mid-sentence, as in
+    any vault."""
+    index, ids, named = _named_in(make_vault(LOGSEQ), tmp_path)
+    index.close()
+    day = ids["journals/2024_01_15.md"]
+    assert named == {(day, ids["pages/type.md"]): pytest.approx(1 / 3),
+                     (day, ids["pages/Desktop.md"]): pytest.approx(1 / 3),
+                     (ids["pages/apps.md"], ids["pages/Desktop.md"]): 1.0}
+
+
+def test_outside_a_logseq_graph_a_lower_case_one_word_name_is_a_word(make_vault, tmp_path: Path) -> None:
+    vault = {p: t for p, t in LOGSEQ.items() if not p.startswith("logseq/")}
+    index, ids, named = _named_in(make_vault(vault), tmp_path, IndexConfig(dialect=DialectConfig("obsidian")))
+    index.close()
+    assert named == {(ids["pages/apps.md"], ids["pages/Desktop.md"]): 1.0}  # only the capital
+
+
+def test_an_update_counts_a_logseq_graphs_page_words_as_a_full_build_does(make_vault, tmp_path: Path) -> None:
+    _update_and_full_build(make_vault(LOGSEQ), "pages/notes.md", "- the type of a desktop", tmp_path)
 
 
 def test_a_file_name_that_is_one_word_only_without_its_stop_words_is_no_capital_name() -> None:
