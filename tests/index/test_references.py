@@ -319,3 +319,9 @@ def test_a_file_name_that_is_one_word_only_without_its_stop_words_is_no_capital_
     assert capital_referable(["canvas"], "Plugins/Canvas.md") and capital_referable(["ios"], "iOS.md")
     assert not capital_referable(["obsidian"], "About Obsidian.md")  # `about` is a stop word
     assert not capital_referable(["index"], "index.md") and not capital_referable(["2022"], "2022.md")
+
+
+def test_an_update_that_adds_a_logseq_page_counts_the_notes_that_write_its_name(make_vault,
+                                                                                   tmp_path: Path) -> None:
+    full = _update_and_full_build(make_vault(LOGSEQ), "pages/card.md", "- a flashcard to review", tmp_path)
+    assert load_array(full, "named_src").size == 4  # the journal's "card" now names the new page
