@@ -267,7 +267,7 @@ class _Build:
             planned = plan_update(previous, records, encoded.vocab, self.train, self.incremental)
         self.stage("mentions")
         mentions, named = _mentions(records, encoded, boiler_set, _plan(planned),
-                                    boiler == previous.meta.get("boilerplate"))
+                                    boiler == previous.meta.get("boilerplate"), self.index.dialect.name)
         self.stage("search")
         return _Corpus(encoded.vocab, encoded.docs, encoded.ids, encoded.owner, boiler, texts, planned,
                        mentions, named, _search_data(records, encoded))
@@ -305,12 +305,12 @@ def _plan(planned: UpdatePlan | str) -> UpdatePlan | None:
 
 
 def _mentions(records: list[NoteRecord], encoded: Encoded, boiler_set: set[Paragraph],
-              plan: UpdatePlan | None, same_boilerplate: bool) -> tuple[Mentions, Mentions]:
-    """Mentions of names and of whole file names (`mentions_of`), found in each note's tokens without
-    boilerplate, made for the notes read (an update: those that changed) and freed on return (a list slot
-    per token: 0.4 GB at 50M tokens)."""
+              plan: UpdatePlan | None, same_boilerplate: bool, dialect: str) -> tuple[Mentions, Mentions]:
+    """Mentions of names and of whole file names (`mentions_of`; a Logseq graph's page names are words),
+    found in each note's tokens without boilerplate, made for the notes read (an update: those that
+    changed) and freed on return (a list slot per token: 0.4 GB at 50M tokens)."""
     tokens = Lazy(len(records), lambda i: without_boilerplate(records[i].paragraphs, boiler_set))
-    return mentions_of(records, tokens, encoded, plan, same_boilerplate)
+    return mentions_of(records, tokens, encoded, plan, same_boilerplate, page_words=dialect == "logseq")
 
 
 def _chance(records: list[NoteRecord], named: Mentions, vocab: Vocab) -> np.ndarray:

@@ -12,12 +12,13 @@ import numpy as np
 from notelink.index.generation import Mentions
 from notelink.index.lazy import Lazy
 from notelink.index.lexicon import Encoded
-from notelink.index.references import capital_referable, referable
+from notelink.index.references import capital_referable, one_word, referable
 from notelink.index.update import UpdatePlan, mentions_reuse
+from notelink.notes.capitals import NOUNS_CAPITALISED
 from notelink.notes.mentions import count_mentions, recount_mentions, title_phrases
 from notelink.notes.names import file_stem
 from notelink.notes.records import NoteRecord
-from notelink.notes.stopwords import name_tokens
+from notelink.notes.stopwords import family, name_tokens
 from notelink.notes.tokenizer import is_number
 
 
@@ -48,11 +49,19 @@ def _words_of(target: str, lang: str) -> tuple[str, ...]:
     return tuple(name_tokens(file_stem(target), lang))
 
 
+NOUN_SHARE = 1 / 3
+"""What a note's capitalised one-word file name counts as a reference where the note's language capitalises
+every noun (German, Luxembourgish; `capitals.NOUNS_CAPITALISED`), against 1 elsewhere: the capital is
+grammar there, not evidence of a name, but a German one-word name is mostly a specific compound
+(`Lesezeichen`, `Dateiwiederherstellung`). obsidian-help's German notes, seeds 1-3, link text kept /
+removed: 0.843 / 0.567 without these references, 0.839 / 0.571 at 1, 0.843-0.848 / 0.589 at 1/2 and 1/3,
+0.848 / 0.576 at 0.2 (benchmarks/RESULTS.md, session 26)."""
+
 _APART = "\x00"  # between a note's text and each of its URLs and code spans: no name is matched across
 
 
 def find_references(records: list[NoteRecord], tokens: Sequence[list[str]],
-                    reuse: tuple[Mentions, list[int]] | None = None) -> Mentions:
+                    reuse: tuple[Mentions, list[int]] | None = None, page_words: bool = False) -> Mentions:
     """Where notes name other notes by their whole file name (`dendron.topic.links`, `insert-images`,
     `2022-05-31`): the mentions that rank a note near the top of related notes (`notelink.index.references`);
     `reuse` as in `find_mentions` (a file name changes only with its path: a moved note's is a new one's).
@@ -61,7 +70,11 @@ def find_references(records: list[NoteRecord], tokens: Sequence[list[str]],
     one (the text tokens drop numbers) in the stretches of text around numbers (`NoteRecord.numbered`) and
     the URLs and code spans: each place in a note is read once for a name. A one-word name with a capital
     (`Canvas`, `iOS`) is looked for among the words a note writes with a capital mid-sentence
-    (`NoteRecord.capitals`; `references.capital_referable`)."""
+    (`NoteRecord.capitals`; `references.capital_referable`). With `page_words` (a Logseq graph), every
+    one-word name is looked for in any case among the text tokens (`_page_words`): Logseq's page names are
+    words whatever their case (`[[type]]`, `[[Desktop]]`), and Logseq itself lists a page's plain mentions
+    as its unlinked references. Logseq's docs, seeds 1-3, link text kept / removed: 0.905 / 0.312 without,
+    0.921 / 0.338 with (benchmarks/RESULTS.md, session 26)."""
     names = [r.file_name() for r in records]
     whole = np.array([referable(n) for n in names], dtype=bool)  # [N]
     numbered = whole & np.array([any(map(is_number, n)) for n in names], dtype=bool)  # [N]
@@ -74,9 +87,14 @@ def find_references(records: list[NoteRecord], tokens: Sequence[list[str]],
         around = Lazy(len(records), lambda i: _with_refs([t for s in records[i].numbered
                                                           for t in (_APART, *s)], records[i]))
         found.append(_count_names(names, numbered, around, langs, reuse))
-    if capital.any():
-        found.append(_count_names(names, capital, Lazy(len(records), lambda i: records[i].capitals), langs,
-                                  reuse))
+    nouns = np.array([family(lang) in NOUNS_CAPITALISED for lang in langs], dtype=bool)  # [N]
+    if page_words:
+        words = np.array([one_word(n, r.path) for n, r in zip(names, records, strict=True)], dtype=bool)
+        found.append(_page_words(records, names, words, capital, nouns, plain, reuse))
+    elif capital.any():
+        capitals = _count_names(names, capital, Lazy(len(records), lambda i: records[i].capitals), langs,
+                                reuse)
+        found.append(_scaled(capitals, np.where(nouns, NOUN_SHARE, 1.0), reuse))
     src, dst, count = (np.concatenate(column) for column in zip(*found, strict=True))
     order = np.lexsort((dst, src))  # as count_mentions sorts
     return src[order], dst[order], count[order]
@@ -96,16 +114,44 @@ def _count_names(names: list[list[str]], which: np.ndarray, docs: Sequence[list[
                             longest=True)
 
 
+def _page_words(records: list[NoteRecord], names: list[list[str]], words: np.ndarray, capital: np.ndarray,
+                nouns: np.ndarray, plain: Sequence[list[str]], reuse: tuple[Mentions, list[int]] | None
+                ) -> Mentions:
+    """A Logseq graph's one-word page names (`words` [N]) in any case in the notes' text: each note that
+    writes one counts `NOUN_SHARE`, or 1 where the name has a capital (`capital` [N]) that the note writes
+    mid-sentence (`NoteRecord.capitals`) in a language whose nouns it does not mark (`nouns` [N]), as in any
+    vault; after an update (`reuse`), the kept notes' mentions as they were."""
+    distinct = Lazy(len(records), lambda i: list(dict.fromkeys(plain[i])))  # (a note counts once)
+    src, dst, count = _count_names(names, words, distinct, [r.lang for r in records], reuse)
+    fresh = np.ones(src.size, dtype=bool) if reuse is None else np.isin(src, reuse[1])  # [M]
+    caps = Lazy(len(records), lambda i: frozenset(records[i].capitals))
+    value = [1.0 if capital[b] and not nouns[a] and names[b][0] in caps[a] else NOUN_SHARE
+             for a, b in zip(src[fresh].tolist(), dst[fresh].tolist(), strict=True)]
+    count[fresh] *= np.asarray(value, dtype=count.dtype)
+    return src, dst, count
+
+
+def _scaled(found: Mentions, scale: np.ndarray, reuse: tuple[Mentions, list[int]] | None) -> Mentions:
+    """`found` with each mention's count times its note's `scale` [N]; after an update (`reuse`), only the
+    counted again notes' mentions: the others' were kept as scaled before."""
+    src, dst, count = found
+    if reuse is not None:
+        scale = np.where(np.isin(np.arange(scale.size), reuse[1]), scale, 1.0)
+    return src, dst, count * scale[src]
+
+
 def mentions_of(records: list[NoteRecord], tokens: Sequence[list[str]], encoded: Encoded,
-                plan: UpdatePlan | None, same_boilerplate: bool) -> tuple[Mentions, Mentions]:
-    """The mentions of names and of whole file names; after an update, counted again only in the notes
-    where they may have changed (`update.mentions_reuse`)."""
+                plan: UpdatePlan | None, same_boilerplate: bool, page_words: bool = False
+                ) -> tuple[Mentions, Mentions]:
+    """The mentions of names and of whole file names (`page_words`: of a Logseq graph, `find_references`);
+    after an update, counted again only in the notes where they may have changed
+    (`update.mentions_reuse`)."""
     def in_runs_too(names: set[tuple[str, ...]]) -> set[int]:
         return encoded.notes_with(names, _runs(records))
 
     names = mentions_reuse(plan, records, same_boilerplate, encoded.notes_with)
     files = mentions_reuse(plan, records, same_boilerplate, in_runs_too, "named")
-    return find_mentions(records, tokens, names), find_references(records, tokens, files)
+    return find_mentions(records, tokens, names), find_references(records, tokens, files, page_words)
 
 
 def _runs(records: list[NoteRecord]) -> list[list[list[str]]]:

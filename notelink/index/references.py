@@ -48,13 +48,16 @@ def referable(name: list[str]) -> bool:
     return len(name) >= 2 or (len(name) == 1 and len(name[0]) >= 4 and is_number(name[0]))
 
 
+def one_word(name: list[str], path: str) -> bool:
+    """Whether a note's file name (its tokens `name`, of the file at `path`) is one word, no reference by
+    `referable`: one word before stop words are dropped too (`About Obsidian` is none without `about`)."""
+    return len(name) == 1 and not referable(name) and len(_WORDS.findall(file_stem(path))) == 1
+
+
 def capital_referable(name: list[str], path: str) -> bool:
-    """Whether a note's one-word file name (its tokens `name`, of the file at `path`) is a reference where a
-    note writes it with a capital mid-sentence: it is no reference by `referable`, its file name is one word
-    (before stop words are dropped) and has a capital."""
-    stem = file_stem(path)
-    return (len(name) == 1 and not referable(name) and any(c.isupper() for c in stem)
-            and len(_WORDS.findall(stem)) == 1)  # (`About Obsidian` is no one-word name without `about`)
+    """Whether a note's one-word file name (`one_word`) is a reference where a note writes it with a capital
+    mid-sentence: it has a capital."""
+    return one_word(name, path) and any(c.isupper() for c in file_stem(path))
 
 
 def by_chance(names: Sequence[tuple[str, ...]], dst: np.ndarray, share: np.ndarray,

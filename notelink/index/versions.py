@@ -35,8 +35,9 @@ its answer; a Logseq page's front matter `title:` its name, a `#[[multi word tag
 note writes with a capital mid-sentence are kept (`capitals`) for one-word file names with a capital (all
 session 25). 15: a paragraph, list item or table cell in Title Case keeps no capitals but inner ones
 (`- Getting Started With Sync`); a `.MD` or `.Md` note's names are without the suffix, as a `.md` one's
-(`Sync.Md` was named "Sync Md" and "Md"). The Unicode version is part of it: which characters are letters
-or marks decides where words end."""
+(`Sync.Md` was named "Sync Md" and "Md"); German and Luxembourgish notes keep their capitals too; a
+formula reads as its commands' words (`\\partial`; all session 26). The Unicode version is part of it:
+which characters are letters or marks decides where words end."""
 
 SEARCH_VERSION = 3
 """Saved in the build's config: an index from before search (or another version) is rebuilt once. 2: the

@@ -8,9 +8,10 @@ note capitalises mid-sentence are kept, as name tokens, for the one-word file na
 (`naming.find_references`). A capital at a sentence's or line's start says nothing, nor do headings,
 titles and aliases (Title Case), nor a paragraph, list item or table cell written in Title Case (`- Getting
 Started With Sync`, a list of titles: `_title_case`). In a language whose spelling capitalises every noun
-(German, Luxembourgish) a capital says nothing of a name: its notes keep none (German `Liste`, `Suchen`,
-`Gliederung` as references cost obsidian-help's German notes 0.007 recall@10). Measured in
-benchmarks/RESULTS.md, "Session 25: one-word file names written with their capital".
+(German, Luxembourgish) a capital says little of a name: its nouns are kept as the others' names are, and
+a reference by one counts a third (`notelink.index.naming.NOUN_SHARE`; German `Liste`, `Suchen`,
+`Gliederung` as full references cost obsidian-help's German notes 0.004-0.007 recall@10). Measured in
+benchmarks/RESULTS.md, "Session 25: one-word file names written with their capital" and session 26.
 """
 
 from __future__ import annotations
@@ -48,16 +49,14 @@ TITLE_SHARE = 0.8
 """The share of a text's words after its first (lower-case stop words aside: `a`, `of`, `with`) that have a
 capital, at least, for the text to be Title Case."""
 NOUNS_CAPITALISED = frozenset({"de", "lb"})
-"""Languages whose spelling capitalises every noun (German, Luxembourgish): a capital is no name there."""
+"""Languages whose spelling capitalises every noun (German, Luxembourgish): a capital is grammar there."""
 
 
 def capitalised(texts: Iterable[str], lang: str) -> list[str]:
     """The distinct name tokens (`name_tokens`, in the note's language) of the one-token words of `texts`
     written with a capital letter not at a sentence's start: its first letter upper case after a word in
     the same sentence, or a capital after its first letter anywhere (`iOS`, `GitHub`). At most
-    `CAPITALS_MAX`, in order of first use; none in a language of `NOUNS_CAPITALISED`."""
-    if family(lang) in NOUNS_CAPITALISED:
-        return []
+    `CAPITALS_MAX`, in order of first use."""
     found: dict[str, None] = {}
     named: set[str] = set()  # words found named once: not looked at again
     for text in texts:
@@ -96,8 +95,9 @@ def _title_case(text: str, lang: str) -> bool:
     of its words after the first with a capital, and at least `TITLE_SHARE` of them (the first word's
     capital is a sentence's; Title Case leaves stop words such as `a`, `of`, `with` lower case: they are
     aside). "Getting Started With Sync" is; "Open it in Canvas and draw", "Go to Settings", "see Zotero and
-    Sync" are not."""
-    if len(text) > TITLE_CHARS or _SENTENCE.search(text):
+    Sync" are not. German text never is: its nouns have their capitals by grammar ("Öffne die Lesezeichen im
+    Menü"), and its titles are written as sentences."""
+    if len(text) > TITLE_CHARS or _SENTENCE.search(text) or family(lang) in NOUNS_CAPITALISED:
         return False
     words = _WORDS.findall(text)
     if not words or words[0].islower():

@@ -6,8 +6,9 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from notelink.config import IncrementalConfig, NoteVectorConfig
+from notelink.config import DialectConfig, IncrementalConfig, IndexConfig, NoteVectorConfig
 from notelink.index.arrays import load_array
 from notelink.index.build import build_index
 from notelink.index.references import boosted, by_chance, reference_matrix
@@ -168,10 +169,11 @@ DATED = {
 }
 
 
-def _named_in(vault: Path, tmp_path: Path) -> tuple[Index, dict[str, int], dict[tuple[int, int], float]]:
+def _named_in(vault: Path, tmp_path: Path, index_cfg: IndexConfig | None = None
+              ) -> tuple[Index, dict[str, int], dict[tuple[int, int], float]]:
     """`vault` indexed: the open index, its notes' ids by path and its references (mentioning note,
     named note) -> count, as the build saved them."""
-    build_index(vault, tmp_path / "ix", FAST)
+    build_index(vault, tmp_path / "ix", FAST, index_cfg)
     gen = current_generation(tmp_path / "ix")
     assert gen is not None
     index = Index.open(tmp_path / "ix")
@@ -260,9 +262,76 @@ def test_capitalised_words_survive_a_reload_and_an_update_counts_them_as_a_full_
     assert load_array(full, "named_src").size == 3
 
 
+GERMAN = {
+    "Lesezeichen.md": "# Lesezeichen\n\nDu kannst eine Seite mit dem Stern markieren und sie später finden.",
+    "Suche.md": "# Suche\n\nDie Suche findet jedes Wort in allen Notizen, auch in den Überschriften.",
+    "Menü.md": "# Menü\n\nHier ist das Menü mit allen Befehlen, die du in der App hast.",
+    "einmal.md": "# Einmal\n\nIch habe die Lesezeichen und das Menü geöffnet, aber nicht mehr.",
+    "dreimal.md": "# Dreimal\n\nDie Suche ist schnell. Mit der Suche und nur mit der Suche finde ich es.",
+}
+
+
+def test_in_german_a_capitalised_one_word_name_counts_a_third_a_mention(make_vault, tmp_path: Path) -> None:
+    """German capitalises every noun, so a noun that is a one-word file name is weak evidence of a
+    reference: it counts a third (`naming.NOUN_SHARE`), however often a note writes it, except where a
+    sentence starts (as in English)."""
+    index, ids, named = _named_in(make_vault(GERMAN), tmp_path)
+    index.close()
+    assert named[(ids["einmal.md"], ids["Lesezeichen.md"])] == pytest.approx(1 / 3)
+    assert named[(ids["einmal.md"], ids["Menü.md"])] == pytest.approx(1 / 3)
+    assert named[(ids["dreimal.md"], ids["Suche.md"])] == pytest.approx(1 / 3)
+    assert (ids["Menü.md"], ids["Lesezeichen.md"]) not in named  # (nor names the note's own)
+
+
+def test_an_update_counts_german_names_as_a_full_build_does(make_vault, tmp_path: Path) -> None:
+    _update_and_full_build(make_vault(GERMAN), "einmal.md",
+                           "# Einmal\n\nIch habe nur die Lesezeichen geöffnet, die Suche nicht.", tmp_path)
+
+
+LOGSEQ = {
+    "logseq/config.edn": "{:meta/version 1}",
+    "pages/type.md": "- the kind of a block, as a property\n- a value of a page",
+    "pages/Desktop.md": "- the app for Linux, macOS and Windows\n- downloads and updates",
+    "pages/Home recording.md": "- microphones cables rooms",
+    "journals/2024_01_15.md": "- set the type of each card\n- type it twice\n- the desktop app synced",
+    "pages/notes.md": "- nothing of the others here",
+    "pages/apps.md": "- we open it in Desktop daily",
+}
+
+
+def test_in_a_logseq_graph_a_one_word_page_name_in_any_case_counts_a_third(make_vault,
+                                                                             tmp_path: Path) -> None:
+    """Logseq's page names are words in any case (`[[type]]`, `[[desktop]]`): a note that writes one counts
+    a third (`naming.NOUN_SHARE`) however often, and 1 where it writes a name's capital mid-sentence, as in
+    any vault."""
+    index, ids, named = _named_in(make_vault(LOGSEQ), tmp_path)
+    index.close()
+    day = ids["journals/2024_01_15.md"]
+    assert named == {(day, ids["pages/type.md"]): pytest.approx(1 / 3),
+                     (day, ids["pages/Desktop.md"]): pytest.approx(1 / 3),
+                     (ids["pages/apps.md"], ids["pages/Desktop.md"]): 1.0}
+
+
+def test_outside_a_logseq_graph_a_lower_case_one_word_name_is_a_word(make_vault, tmp_path: Path) -> None:
+    vault = {p: t for p, t in LOGSEQ.items() if not p.startswith("logseq/")}
+    index, ids, named = _named_in(make_vault(vault), tmp_path, IndexConfig(dialect=DialectConfig("obsidian")))
+    index.close()
+    assert named == {(ids["pages/apps.md"], ids["pages/Desktop.md"]): 1.0}  # only the capital
+
+
+def test_an_update_counts_a_logseq_graphs_page_words_as_a_full_build_does(make_vault, tmp_path: Path) -> None:
+    _update_and_full_build(make_vault(LOGSEQ), "pages/notes.md", "- the type of a desktop", tmp_path)
+
+
 def test_a_file_name_that_is_one_word_only_without_its_stop_words_is_no_capital_name() -> None:
     from notelink.index.references import capital_referable
 
     assert capital_referable(["canvas"], "Plugins/Canvas.md") and capital_referable(["ios"], "iOS.md")
     assert not capital_referable(["obsidian"], "About Obsidian.md")  # `about` is a stop word
     assert not capital_referable(["index"], "index.md") and not capital_referable(["2022"], "2022.md")
+
+
+def test_an_update_that_adds_a_logseq_page_counts_the_notes_that_write_its_name(make_vault,
+                                                                                   tmp_path: Path) -> None:
+    full = _update_and_full_build(make_vault(LOGSEQ), "pages/card.md", "- a flashcard to review", tmp_path)
+    assert load_array(full, "named_src").size == 4  # the journal's "card" now names the new page

@@ -165,7 +165,16 @@ def test_math_marks_in_code_pair_with_none_in_prose() -> None:
             "$$x^2 + \\frac{a}{b}$$\n\n"
             "After math, inline $\\alpha + \\beta$ too; `$HOME` and $5 and $10 prices.")
     assert parse_note(text, "f").paragraphs == [
-        "Intro.", "Compost matters.", "Then   again.", "After math, inline   too;   and $5 and $10 prices."]
+        "Intro.", "Compost matters.", "Then   again.",
+        "After math, inline  alpha beta  too;   and $5 and $10 prices."]
+
+
+def test_a_formula_reads_as_its_commands_words_not_its_layout() -> None:
+    """`\\partial`, `\\circ`, `\\mathbb` say what a note of mathematics is about; `\\left`, `\\frac`,
+    `\\begin` only lay a formula out (and `left`, `end` are English words); letters are no words."""
+    text = ("Then $f \\circ g$ and\n\n"
+            "$$\\left( \\frac{\\partial u}{\\partial x} \\right) \\in \\mathbb{R}$$\n\nend.")
+    assert parse_note(text, "f").paragraphs == ["Then  circ  and", "partial partial in mathbb", "end."]
 
 
 def test_footnotes_read_as_their_text() -> None:
