@@ -45,14 +45,17 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 
 def _check_flags(args: argparse.Namespace) -> None:
-    """UserError for flags that do not go together: --all or --forget without --undo; with --undo, a NOTE,
-    a TARGET, a new link's flags, or --forget with --all."""
+    """UserError for flags that do not go together: --all or --forget without --undo, --heading with
+    --mention; with --undo, a NOTE, a TARGET, a new link's flags, or --forget with --all."""
     if args.all and not args.undo:
         raise UserError("--all goes with --undo")
     if args.forget and not args.undo:
         raise UserError("--forget goes with --undo: `link VAULT --undo --forget` drops the last write from "
                         "notelink's undo journal")
     if not args.undo:
+        if args.heading is not None and args.mention is not None:
+            raise UserError("--heading goes with --append (the heading the link is added under), not with "
+                            "--mention, which wraps the mention where it is")
         return
     if args.note or args.target:
         raise UserError("--undo takes no NOTE or TARGET: it puts back what `link --write` changed last")

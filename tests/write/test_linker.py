@@ -235,6 +235,18 @@ def test_the_command_line_diff_write_and_undo(vault, capsys) -> None:
     assert "--mention apply to a new link, not to --undo" in capsys.readouterr().err
 
 
+def test_a_heading_with_a_mention_is_a_usage_error_not_left_out(vault, capsys) -> None:
+    """`link NOTE TARGET --mention 1 --heading H` wrapped the mention and dropped --heading without a word:
+    a heading is for --append (the link added under it)."""
+    root, ix, _index = vault
+    before = snapshot(root)
+    argv = ["link", str(root), "--index-dir", str(ix), "Compost", "Mulch", "--mention", "1", "--heading", "H"]
+    assert main(argv) == 2 and "--heading goes with --append" in capsys.readouterr().err
+    assert main([*argv[:-4], "--append", "--heading", "Links"]) == 0
+    assert "+## Links" in capsys.readouterr().out
+    assert snapshot(root) == before
+
+
 @pytest.mark.parametrize(("style", "label", "want"), [
     ("wiki", "mulch", "[[mulch]]"), ("wiki", "the mulches", "[[Mulch|the mulches]]"),
     ("dendron", "the mulches", "[[the mulches|Mulch]]"), ("logseq", "mulch", "[[mulch]]"),
