@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -120,14 +121,10 @@ def edit_current(app: AppState) -> None:
         return
     path = app.vault / app.current
     before = _stamp(path)
-    try:
-        try:
-            with app.suspend():
-                subprocess.run(editor_command(path), check=False)
-        except SuspendNotSupported:
-            subprocess.run(editor_command(path), check=False, capture_output=True)
-    except OSError as exc:
-        app.notify(f"Could not start the editor ({exc}); set $EDITOR", severity="error", timeout=8)
+    failure = _run_editor(app, path)
+    if failure:
+        app.notify(f"Could not start the editor ({escape(failure)}); set $EDITOR", severity="error",
+                   timeout=8)
         return
     if _stamp(path) == before:
         app.notify("No changes")
@@ -137,6 +134,31 @@ def edit_current(app: AppState) -> None:
         app.action_reindex()
     else:
         app.notify("Saved; the watcher re-indexes the vault")
+
+
+def _run_editor(app: AppState, path: Path) -> str:
+    """Runs the editor on `path` with the app suspended; what kept it from starting, else "". A program not
+    found is said before the app is suspended, and a start error is caught inside the suspension: Textual's
+    `suspend()` resumes the app only when its block ends without an exception."""
+    try:
+        command = editor_command(path)
+    except ValueError as exc:  # (shlex: an unclosed quote)
+        return f"{exc} in $EDITOR"
+    if shutil.which(command[0]) is None:
+        return f"no program {command[0]!r}"
+    try:
+        with app.suspend():
+            return _started(command, capture=False)
+    except SuspendNotSupported:
+        return _started(command, capture=True)
+
+
+def _started(command: list[str], capture: bool) -> str:
+    try:
+        subprocess.run(command, check=False, capture_output=capture)
+    except OSError as exc:
+        return str(exc)
+    return ""
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import stat
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -240,6 +241,32 @@ async def test_editor_round_trip_reindexes(tmp_path: Path, monkeypatch: pytest.M
         await pilot.press("e")
         await wait_for(pilot, lambda: app.index is not None and app.index.gen != old_gen, 60)
         assert "basil pesto" in (vault / path).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("editor", ["/nonexistent/editor", "vim '-c"])
+@sync
+async def test_an_editor_that_cannot_start_is_said_and_the_app_comes_back(
+        indexed: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, editor: str) -> None:
+    """$EDITOR naming no program raised inside Textual's `suspend()`, which resumes only when its block ends
+    without an exception: the app stayed suspended, the terminal in cooked mode, deaf to every key. An
+    $EDITOR with an unclosed quote raised out of the key's action."""
+    monkeypatch.setenv("EDITOR", editor)
+    monkeypatch.delenv("VISUAL", raising=False)
+    app = make_app(*indexed)
+    suspended: list[str] = []
+
+    @contextlib.contextmanager
+    def suspend() -> Iterator[None]:  # as Textual's: no resume when the block raises
+        suspended.append("suspended")
+        yield
+        suspended.append("resumed")
+
+    monkeypatch.setattr(app, "suspend", suspend)
+    async with running(app, SIZE) as pilot:
+        await pilot.press("e")
+        await wait_for(pilot, lambda: any("Could not start the editor" in str(n.message)
+                                          for n in app._notifications))
+        assert suspended in ([], ["suspended", "resumed"])
 
 
 @sync
