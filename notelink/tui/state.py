@@ -9,12 +9,13 @@ from pathlib import Path
 
 from textual import work
 from textual.app import App
+from textual.markup import escape
 from textual.message import Message
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from notelink.config import TuiConfig
-from notelink.errors import IndexMissing, NotelinkError
+from notelink.errors import IndexFormatError, IndexMissing, NotelinkError
 from notelink.index.lock import lock_info
 from notelink.index.owner import other_vault, other_vaults_index
 from notelink.index.store import current_generation, generation_key
@@ -78,11 +79,15 @@ class AppState(App[None]):
     # -- index lifecycle -------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="load")
     def load_index(self, note: str = "") -> None:
-        """Opens the current generation off the UI thread."""
+        """Opens the current generation off the UI thread; a damaged one is said, and is then no index (the
+        app offers to build, or its watcher builds: a build sets the damaged generation aside)."""
         index_dir = self.index_dir
         try:
             index: Index | None = Index.open(index_dir, self.config.related)
         except IndexMissing:
+            index = None
+        except IndexFormatError as exc:  # damaged, or a format this notelink cannot read: a build redoes it
+            self.call_from_thread(self.notify, escape(str(exc)), severity="error", timeout=15)
             index = None
         if index is not None and (built := other_vault(index.meta, self.vault)) is not None:
             index.close()  # another vault's (an --index-dir or NOTELINK_INDEX_DIR naming it): not shown

@@ -243,6 +243,22 @@ async def test_editor_round_trip_reindexes(tmp_path: Path, monkeypatch: pytest.M
         assert "basil pesto" in (vault / path).read_text(encoding="utf-8")
 
 
+@sync
+async def test_a_damaged_index_is_said_and_offered_to_rebuild_not_a_crash(tmp_path: Path) -> None:
+    """A truncated array in the live generation raised IndexDamaged in the loading worker: the app quit with
+    a traceback (without --no-watch as with it), where the CLI says what is wrong and to rebuild."""
+    vault, index_dir = sample_index(tmp_path)
+    (gen,) = index_dir.glob("gen-*")
+    (gen / "syn0.npy").write_bytes((gen / "syn0.npy").read_bytes()[:100])
+    app = make_app(vault, index_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert any("is damaged" in str(n.message) for n in app._notifications)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: app.index is not None, 60)  # (the build sets the damaged one aside)
+        assert app.index is not None and len(app.index.notes) == 42
+
+
 @pytest.mark.parametrize("editor", ["/nonexistent/editor", "vim '-c"])
 @sync
 async def test_an_editor_that_cannot_start_is_said_and_the_app_comes_back(
