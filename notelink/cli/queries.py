@@ -14,7 +14,7 @@ from notelink.config import RelatedConfig
 if TYPE_CHECKING:
     from notelink.query.answers import Related
     from notelink.query.health import Duplicate, Health
-    from notelink.query.unlinked import Mentions
+    from notelink.query.unlinked import Mention, Mentions
 
 
 def cmd_related(args: argparse.Namespace) -> int:
@@ -118,6 +118,19 @@ SHOWN_PER_NOTE = 3
 """The incoming mentions `mentions`' text shows from one note (then "and N more in it"; `--json` has all)."""
 
 
+def _around(m: Mention) -> str:
+    """A mention with the words around it in its line, as the app lists it (a line may be a paragraph of
+    thousands of characters; `--json` has it whole)."""
+    from notelink.query.unlinked import excerpt
+
+    before, after = excerpt(m.line_text, m.column - 1, len(m.text), around=AROUND)
+    return shown(f"{before}{m.text}{after}".strip())
+
+
+AROUND = 32
+"""Characters of a mention's line `mentions`' text shows on each side of it, cut between words."""
+
+
 def _mentions_text(title: str, m: Mentions) -> str:
     notes = list(dict.fromkeys(x.source for x in m.incoming))  # (most related to NOTE first)
     where = f" (in {len(notes)} notes, the most related first)" if len(notes) > 1 else ""
@@ -125,8 +138,7 @@ def _mentions_text(title: str, m: Mentions) -> str:
              f"{where}"]
     for source in notes:
         found = [x for x in m.incoming if x.source == source]
-        lines += [f"  {shown(x.source)}:{x.line}:{x.column}  {shown(x.line_text.strip())}"
-                  for x in found[:SHOWN_PER_NOTE]]
+        lines += [f"  {shown(x.source)}:{x.line}:{x.column}  {_around(x)}" for x in found[:SHOWN_PER_NOTE]]
         if len(found) > SHOWN_PER_NOTE:
             lines.append(f"  {shown(source)}: and {len(found) - SHOWN_PER_NOTE} more in it")
     count = "unknown (its file cannot be read now)" if m.unreadable else len(m.outgoing)

@@ -197,3 +197,19 @@ def test_health_says_how_many_of_a_list_it_left_out(capsys, sample_ix: str) -> N
     assert code == 0 and left > 0 and f"  … and {left} more (--limit {left + 2} lists them all)" in out
     code, out, _ = run(capsys, "health", str(SAMPLE), "--index-dir", sample_ix, "--limit", "500")
     assert code == 0 and "more (--limit" not in out
+
+
+def test_a_mention_in_a_long_line_is_shown_with_the_words_around_it(capsys, make_vault,
+                                                                   tmp_path: Path) -> None:
+    """`mentions` printed each mention's whole line: a paragraph of 1,500 characters for one word in it,
+    where the app shows the words around the mention. `--json` keeps the whole line."""
+    filler = "words of a long paragraph about the garden and its beds " * 12
+    vault = make_vault({"Canvas.md": "# Canvas\n\nboards of cards and pins\n",
+                        "Mulch.md": f"# Mulch\n\n{filler}then a Canvas of leaves over the soil {filler}\n"})
+    ix = indexed(capsys, vault, tmp_path)
+    code, out, _ = run(capsys, "mentions", str(vault), "Canvas", "--index-dir", ix)
+    (line,) = [x for x in out.splitlines() if x.startswith("  Mulch.md:")]
+    shown = " …the garden and its beds then a Canvas of leaves over the soil words…"
+    assert code == 0 and line.endswith(shown)
+    code, out, _ = run(capsys, "mentions", str(vault), "Canvas", "--index-dir", ix, "--json")
+    assert json.loads(out)["incoming"][0]["line_text"].startswith(filler.strip())
