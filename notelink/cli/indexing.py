@@ -46,7 +46,7 @@ def _index_text(s: Any) -> str:
                    "training).\n") +
                 f"Time: parse {s.parse_seconds:.1f}s, train {s.train_seconds:.1f}s, "
                 f"total {s.total_seconds:.1f}s.")
-    tail = "".join(f"\nnote: {w}" for w in s.warnings)
+    tail = "".join(f"\nnote: {shown(w)}" for w in s.warnings)
     if s.skipped:
         tail += "\nSee skipped files and reasons with `notelink status VAULT`."
     return head + tail
@@ -68,7 +68,7 @@ def _status_text(d: dict[str, Any], args: argparse.Namespace) -> str:
     lines += _links_text(d["links"])
     if d["exclude"]:
         lines.append("Excluded (--exclude, kept by later builds): " + ", ".join(map(shown, d["exclude"])))
-    lines += [f"note: {w}" for w in d["warnings"]]
+    lines += [f"note: {shown(w)}" for w in d["warnings"]]
     lines += [f"skipped: {shown(s['path'])}: {shown(s['reason'])}" for s in d["skipped"]]
     w = d["watcher"]
     lines.append(f"Watcher: running (pid {w['pid']}, {w['state']}, {w['mode']})" if w["running"]
