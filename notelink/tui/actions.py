@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from textual.app import SuspendNotSupported, SystemCommand
-from textual.markup import escape
 from textual.widgets import Input
 
 from notelink.errors import ConfigError, VaultError
@@ -76,7 +75,7 @@ def open_theme(app: AppState) -> None:
     if theme in app.available_themes:
         app.theme = theme
     elif asked:
-        app.notify(f"The config file's \\[tui] theme {asked!r} is no theme here; themes: dark, light, "
+        app.notify(f"The config file's [tui] theme {asked!r} is no theme here; themes: dark, light, "
                    f"{', '.join(sorted(app.available_themes))}", severity="warning", timeout=8)
 
 
@@ -123,7 +122,7 @@ def edit_current(app: AppState) -> None:
     before = _stamp(path)
     failure = _run_editor(app, path)
     if failure:
-        app.notify(f"Could not start the editor ({escape(failure)}); set $EDITOR", severity="error",
+        app.notify(f"Could not start the editor ({failure}); set $EDITOR", severity="error",
                    timeout=8)
         return
     if _stamp(path) == before:
@@ -184,7 +183,7 @@ def watch_event(app: AppState, ev: Any) -> None:
         app.renames = [*app.renames, *getattr(ev, "moves", ())][-RENAMES_KEPT:]
         said = _brief(ev, "message") or (f"{len(ev.paths)} note(s) changed" if ev.paths else
                                          "Notes changed")  # (the watcher's: "moved a.md → b.md")
-        app.notify(escape(f"{_capital(said)}; updating related notes…"))
+        app.notify(f"{_capital(said)}; updating related notes…")
     elif kind == "indexing":
         app.watch_error = ""
         status.start("Re-indexing after changes…" if app.index is not None else "Building the index…")
@@ -192,21 +191,21 @@ def watch_event(app: AppState, ev: Any) -> None:
         status.show_event(ev.progress, cancellable=False)  # the watcher's build: `x` does not stop it
     elif kind == "indexed":
         status.finish()
-        app.load_index(escape(indexed_message(_brief(ev, "said"), getattr(ev, "retrain_reason", ""))))
+        app.load_index(indexed_message(_brief(ev, "said"), getattr(ev, "retrain_reason", "")))
     elif kind == "current":  # nothing to build (after a wait for another build: it stops showing)
         status.finish()
         nothing_built(app, ev)
     elif kind in ("error", "waiting"):
         status.finish()
         if kind == "error":
-            app.notify(escape(f"Watcher: {ev.message}"), severity="error", timeout=10)
+            app.notify(f"Watcher: {ev.message}", severity="error", timeout=10)
         if kind == "error" and app.index is None and not ev.paths:  # it could not build the first index
             app.watch_error = ev.message
             show_no_index(app)
     elif kind == "stopped":
         app.sub_title = f"{app.vault} · not watching"
     elif kind == "watching":  # back from rescans (after a fallback said so in an error)
-        app.notify(escape(f"Watcher: {ev.message}"), timeout=5)
+        app.notify(f"Watcher: {ev.message}", timeout=5)
 
 
 def nothing_built(app: AppState, ev: Any) -> None:
@@ -220,7 +219,7 @@ def nothing_built(app: AppState, ev: Any) -> None:
             app.load_index(OTHER_BUILT)
     elif ev.paths:
         said = _brief(ev, "said")
-        app.notify(escape(f"{_capital(said)}; related notes already up to date" if said else UNCHANGED))
+        app.notify(f"{_capital(said)}; related notes already up to date" if said else UNCHANGED)
 
 
 def _brief(ev: Any, said: str) -> str:
@@ -402,4 +401,4 @@ def switch_vault(app: AppState, folder: Path) -> None:
     app.query_one(ConceptsPanel).show([], "loading the index…")
     app.sub_title = str(vault)
     app.start_watching()  # first: with a watcher, a vault without an index is built, not offered
-    app.load_index(escape(f"Opened {vault}"))
+    app.load_index(f"Opened {vault}")

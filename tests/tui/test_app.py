@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.content import Content
 from textual.widgets import Input, OptionList
 from textual.worker import WorkerState
 
@@ -257,6 +258,23 @@ async def test_a_damaged_index_is_said_and_offered_to_rebuild_not_a_crash(tmp_pa
         await pilot.press("y")
         await wait_for(pilot, lambda: app.index is not None, 60)  # (the build sets the damaged one aside)
         assert app.index is not None and len(app.index.notes) == 42
+
+
+@sync
+async def test_a_title_that_reads_as_markup_is_shown_as_written(tmp_path: Path) -> None:
+    """A note titled `Close [/bold] tag` quit the app with a MarkupError when opened (its title, the note
+    view's border title, was read as console markup), and a toast naming it did the same."""
+    title = "Close [/bold] tag"
+    vault, index_dir = sample_index(tmp_path, {"odd.md": f"# {title}\n\nPizza dough, bread and yeast.\n"})
+    app = make_app(vault, index_dir)
+    async with running(app, SIZE) as pilot:
+        await open_note(pilot, app, "odd.md")
+        view = app.query_one(NoteView)
+        assert view.border_title is not None and title in Content.from_markup(view.border_title).plain
+        app.notify(f"Linked {title} → Pizza dough")  # as the link's toast says it
+        await wait_for(pilot, lambda: any(title in str(n.message) for n in app._notifications))
+        await pilot.pause()
+        assert app.is_running
 
 
 @pytest.mark.parametrize("editor", ["/nonexistent/editor", "vim '-c"])
