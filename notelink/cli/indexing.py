@@ -182,7 +182,11 @@ def _watch_logging(log_file: str | None) -> list[logging.Handler]:
     """The watcher logs to stderr, and to `--log-file` too when given; returns the handlers added."""
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if log_file:
-        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+        try:
+            handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+        except OSError as exc:
+            raise UserError(f"cannot write the log file {shown(log_file)}: {exc.strerror or exc}; give a "
+                            "file in an existing, writable folder") from None
     logger = logging.getLogger("notelink")
     for h in handlers:
         h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%d %H:%M:%S"))

@@ -164,3 +164,15 @@ def test_a_note_s_name_in_a_warning_is_escaped(capsys, make_vault, tmp_path: Pat
     assert code == 0 and "(lat\\x1b[7min.md)" in out and "\x1b" not in out
     code, out, _ = run(capsys, "status", str(vault), "--index-dir", str(tmp_path / "ix"))
     assert code == 0 and "(lat\\x1b[7min.md)" in out and "\x1b" not in out
+
+
+@pytest.mark.parametrize("where", ["missing/watch.log", "."])
+def test_a_log_file_that_cannot_be_written_is_said_before_watching(capsys, make_vault, tmp_path: Path,
+                                                                  where: str) -> None:
+    """`watch --log-file` into a missing folder (or at a folder) ended in a FileNotFoundError traceback."""
+    vault = make_vault({"a.md": "# A\n\nsoil compost\n"})
+    log = tmp_path / where
+    ix = str(tmp_path / "ix")
+    code, _, err = run(capsys, "watch", str(vault), "--index-dir", ix, "--log-file", str(log))
+    assert code == 2 and f"notelink: cannot write the log file {log}: " in err
+    assert "give a file in an existing, writable folder" in err and not (tmp_path / "ix").exists()
