@@ -47,10 +47,10 @@ def cmd_link(args: argparse.Namespace) -> int:
     return EXIT_REFUSED if edits.refused else EXIT_OK
 
 
-def _others(*named: dict[str, Any]) -> dict[str, Any]:
+def _others(*found: dict[str, Any]) -> dict[str, Any]:
     """What `--json` adds when NOTE or TARGET is a name other notes have too, as `related --json` does:
     `also_named` (the others' paths) and `warning`, both names' together."""
-    said = [n for n in named if n]
+    said = [n for n in found if n]
     if not said:
         return {}
     return {"also_named": [p for n in said for p in n.get("also_named", [])],
