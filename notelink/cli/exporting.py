@@ -8,7 +8,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from notelink.cli.options import at_least_one, min_score, open_index
-from notelink.cli.output import EXIT_OK, EXIT_REFUSED, UserError, emit, refused_then, with_commands
+from notelink.cli.output import (
+    EXIT_OK,
+    EXIT_REFUSED,
+    UserError,
+    emit,
+    refused_then,
+    shown,
+    with_commands,
+)
 from notelink.config import ExportConfig
 from notelink.notes.vault import check_vault
 from notelink.write.outfile import output_file
@@ -83,19 +91,19 @@ def _export_block(args: argparse.Namespace, cfg: ExportConfig) -> int:
         index = open_index(args)  # (another vault's index is refused there)
         plan = notewriter.plan_blocks(index, vault, cfg)
     for r in plan.skipped:
-        print(f"skipped: {r.path}: {r.reason}", file=sys.stderr)
+        print(f"skipped: {shown(r.path)}: {shown(r.reason)}", file=sys.stderr)
     plan.refused = _completed(args, plan.refused)
     for r in plan.refused:
-        print(f"refused: {r.path}: {r.reason}", file=sys.stderr)
+        print(f"refused: {shown(r.path)}: {shown(r.reason)}", file=sys.stderr)
     if not args.write:
         return _dry_run(args, plan, vault)
     report = notewriter.apply(plan)
     for left in report.leftovers:
-        print(f"kept: {left.path}: {left.kept}" if left.kept else
-              f"removed {left.path}, a temporary file left by an interrupted run", file=sys.stderr)
+        print(f"kept: {shown(left.path)}: {shown(left.kept)}" if left.kept else
+              f"removed {shown(left.path)}, a temporary file left by an interrupted run", file=sys.stderr)
     report.refused = plan.refused + _completed(args, report.refused[len(plan.refused):])
     for r in report.refused[len(plan.refused):]:
-        print(f"refused: {r.path}: {r.reason}", file=sys.stderr)
+        print(f"refused: {shown(r.path)}: {shown(r.reason)}", file=sys.stderr)
     same = "had no block" if args.undo else "already current"
     emit(args, _block_json(args, plan, report), lambda: (
         f"{'Removed the block from' if args.undo else 'Wrote'} {len(report.written)} notes "

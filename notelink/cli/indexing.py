@@ -46,7 +46,7 @@ def _index_text(s: Any) -> str:
                    "training).\n") +
                 f"Time: parse {s.parse_seconds:.1f}s, train {s.train_seconds:.1f}s, "
                 f"total {s.total_seconds:.1f}s.")
-    tail = "".join(f"\nnote: {w}" for w in s.warnings)
+    tail = "".join(f"\nnote: {shown(w)}" for w in s.warnings)
     if s.skipped:
         tail += "\nSee skipped files and reasons with `notelink status VAULT`."
     return head + tail
@@ -68,7 +68,7 @@ def _status_text(d: dict[str, Any], args: argparse.Namespace) -> str:
     lines += _links_text(d["links"])
     if d["exclude"]:
         lines.append("Excluded (--exclude, kept by later builds): " + ", ".join(map(shown, d["exclude"])))
-    lines += [f"note: {w}" for w in d["warnings"]]
+    lines += [f"note: {shown(w)}" for w in d["warnings"]]
     lines += [f"skipped: {shown(s['path'])}: {shown(s['reason'])}" for s in d["skipped"]]
     w = d["watcher"]
     lines.append(f"Watcher: running (pid {w['pid']}, {w['state']}, {w['mode']})" if w["running"]
@@ -182,7 +182,11 @@ def _watch_logging(log_file: str | None) -> list[logging.Handler]:
     """The watcher logs to stderr, and to `--log-file` too when given; returns the handlers added."""
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if log_file:
-        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+        try:
+            handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
+        except OSError as exc:
+            raise UserError(f"cannot write the log file {shown(log_file)}: {exc.strerror or exc}; give a "
+                            "file in an existing, writable folder") from None
     logger = logging.getLogger("notelink")
     for h in handlers:
         h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%d %H:%M:%S"))

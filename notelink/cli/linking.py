@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from notelink.cli.options import open_vault
+from notelink.cli.options import named, open_vault
 from notelink.cli.output import (
     EXIT_OK,
     EXIT_REFUSED,
@@ -30,6 +30,7 @@ def cmd_link(args: argparse.Namespace) -> int:
     vault = open_vault(args)
     if args.forget:
         return _forget(args, vault)
+    others: dict[str, Any] = {}
     if args.undo:
         edits = vault.undo_links(every=args.all, write=args.write)
     elif not (args.note and args.target):
@@ -37,22 +38,37 @@ def cmd_link(args: argparse.Namespace) -> int:
     else:
         if args.mention is not None and args.mention < 1:
             raise UserError(f"--mention counts from 1, not {args.mention}")
-        edits = vault.link(args.note, args.target, args.mention, args.append, args.heading, write=args.write)
+        (note, said), (target, told) = (named(vault, name) for name in (args.note, args.target))
+        edits = vault.link(note, target, args.mention, args.append, args.heading, write=args.write)
+        others = _others(said, told)
     for path, reason in edits.refused:
         print(f"refused: {shown(path)}: {shown(reason)}", file=sys.stderr)
-    emit(args, edits.to_dict(), lambda: _text(args, edits))
+    emit(args, {**edits.to_dict(), **others}, lambda: _text(args, edits))
     return EXIT_REFUSED if edits.refused else EXIT_OK
 
 
+def _others(*found: dict[str, Any]) -> dict[str, Any]:
+    """What `--json` adds when NOTE or TARGET is a name other notes have too, as `related --json` does:
+    `also_named` (the others' paths) and `warning`, both names' together."""
+    said = [n for n in found if n]
+    if not said:
+        return {}
+    return {"also_named": [p for n in said for p in n.get("also_named", [])],
+            "warning": "; ".join(n["warning"] for n in said)}
+
+
 def _check_flags(args: argparse.Namespace) -> None:
-    """UserError for flags that do not go together: --all or --forget without --undo; with --undo, a NOTE,
-    a TARGET, a new link's flags, or --forget with --all."""
+    """UserError for flags that do not go together: --all or --forget without --undo, --heading with
+    --mention; with --undo, a NOTE, a TARGET, a new link's flags, or --forget with --all."""
     if args.all and not args.undo:
         raise UserError("--all goes with --undo")
     if args.forget and not args.undo:
         raise UserError("--forget goes with --undo: `link VAULT --undo --forget` drops the last write from "
                         "notelink's undo journal")
     if not args.undo:
+        if args.heading is not None and args.mention is not None:
+            raise UserError("--heading goes with --append (the heading the link is added under), not with "
+                            "--mention, which wraps the mention where it is")
         return
     if args.note or args.target:
         raise UserError("--undo takes no NOTE or TARGET: it puts back what `link --write` changed last")

@@ -151,7 +151,12 @@ def find_note(vault: Vault, args: argparse.Namespace) -> tuple[NoteInfo, dict[st
     """The note `args.note` names, and what `--json` adds when other notes have the same name too
     (`Vault.named`: `also_named`, `warning`); the warning is said on stderr too, since the one picked may
     not be the one meant."""
-    note, others = vault.named(args.note)
+    return named(vault, args.note)
+
+
+def named(vault: Vault, name: str) -> tuple[NoteInfo, dict[str, Any]]:
+    """`find_note` for a note named `name`."""
+    note, others = vault.named(name)
     if others:
         print(f"notelink: {shown(others['warning'])}", file=sys.stderr)
     return note, others

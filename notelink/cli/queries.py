@@ -14,7 +14,7 @@ from notelink.config import RelatedConfig
 if TYPE_CHECKING:
     from notelink.query.answers import Related
     from notelink.query.health import Duplicate, Health
-    from notelink.query.unlinked import Mentions
+    from notelink.query.unlinked import Mention, Mentions
 
 
 def cmd_related(args: argparse.Namespace) -> int:
@@ -118,6 +118,19 @@ SHOWN_PER_NOTE = 3
 """The incoming mentions `mentions`' text shows from one note (then "and N more in it"; `--json` has all)."""
 
 
+def _around(m: Mention) -> str:
+    """A mention with the words around it in its line, as the app lists it (a line may be a paragraph of
+    thousands of characters; `--json` has it whole)."""
+    from notelink.query.unlinked import excerpt
+
+    before, after = excerpt(m.line_text, m.column - 1, len(m.text), around=AROUND)
+    return shown(f"{before}{m.text}{after}".strip())
+
+
+AROUND = 32
+"""Characters of a mention's line `mentions`' text shows on each side of it, cut between words."""
+
+
 def _mentions_text(title: str, m: Mentions) -> str:
     notes = list(dict.fromkeys(x.source for x in m.incoming))  # (most related to NOTE first)
     where = f" (in {len(notes)} notes, the most related first)" if len(notes) > 1 else ""
@@ -125,8 +138,7 @@ def _mentions_text(title: str, m: Mentions) -> str:
              f"{where}"]
     for source in notes:
         found = [x for x in m.incoming if x.source == source]
-        lines += [f"  {shown(x.source)}:{x.line}:{x.column}  {shown(x.line_text.strip())}"
-                  for x in found[:SHOWN_PER_NOTE]]
+        lines += [f"  {shown(x.source)}:{x.line}:{x.column}  {_around(x)}" for x in found[:SHOWN_PER_NOTE]]
         if len(found) > SHOWN_PER_NOTE:
             lines.append(f"  {shown(source)}: and {len(found) - SHOWN_PER_NOTE} more in it")
     count = "unknown (its file cannot be read now)" if m.unreadable else len(m.outgoing)
@@ -156,21 +168,31 @@ def _health_text(h: Health) -> str:
         more = f" and {d.count - len(named)} more" if d.count > len(named) else ""
         lines.append(f"  {shown(d.written())} from {shown(', '.join(named))}{more}"
                      + (f"  (did you mean {shown(', '.join(d.suggestions))}?)" if d.suggestions else ""))
+    lines += _rest(c["dead_links"], len(h.dead_links))
     lines += [f"  ({h.hint})"] if h.hint else []
     tree = ", nor a note above or below" if h.dialect == "dendron" else ""
     lines.append(f"Orphans (no links in or out{tree}; dead links aside): {c['orphans']}")
     lines += [f"  {shown(p)}" + ("  (its links are all dead)" if p in h.dead_ends else "") for p in h.orphans]
+    lines += _rest(c["orphans"], len(h.orphans))
     lines.append(f"One-way links (the target does not link back; most related first): {c['one_way']}")
     lines += [f"  {p.score:6.3f}  {shown(p.a)} → {shown(p.b)}" for p in h.one_way]
+    lines += _rest(c["one_way"], len(h.one_way))
     lines.append(f"Stale links (linked, but the notes have drifted apart; least related first): "
                  f"{c['stale_links']}")
     lines += [f"  {p.score:6.3f}  {shown(p.a)} ↔ {shown(p.b)}" for p in h.stale_links]
+    lines += _rest(c["stale_links"], len(h.stale_links))
     lines.append(f"Near-duplicates (shared paragraphs, high similarity; never merged): {c['duplicates']}")
     lines += [f"  {_shared(p)}, {p.score:5.3f}  {shown(p.a)} ≈ {shown(p.b)}" for p in h.duplicates]
+    lines += _rest(c["duplicates"], len(h.duplicates))
     lines.append(f"Tag suggestions (from the tags of related notes): {c['tags']}")
     lines += [f"  {shown(s.path)}: {' '.join('#' + shown(t) for t in s.tags)}  "
               f"({s.support:.0%} of its related notes)" for s in h.tags]
-    return "\n".join(lines)
+    return "\n".join(lines + _rest(c["tags"], len(h.tags)))
+
+
+def _rest(count: int, listed: int) -> list[str]:
+    """The line saying how many of a list --limit left out (none when it lists them all)."""
+    return [f"  … and {count - listed} more (--limit {count} lists them all)"] if count > listed else []
 
 
 def _shared(p: Duplicate) -> str:

@@ -59,22 +59,46 @@ def _answer(searcher: Searcher, line: str, n: int, top: int, snippets: bool) -> 
         item = json.loads(line)
     except json.JSONDecodeError as exc:
         return {"id": None, "error": f"line {n} is not JSON ({exc.msg})"}
-    if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-        ident = item.get("id") if isinstance(item, dict) else None
-        return {"id": ident, "error": f'line {n} has no "text" string'}
-    if not item["text"].strip():
-        return {"id": item.get("id"), "error": f'line {n}: "text" is empty: {EMPTY}'}
+    if not isinstance(item, dict):
+        return {"id": None, "error": f'line {n} is not a JSON object: give {{"id": ..., "text": ...}}'}
+    why = _wrong(item)
+    if why:
+        return {"id": item.get("id"), "error": f"line {n}{why}"}
     exclude = item.get("exclude", [])
-    exclude = [exclude] if isinstance(exclude, str) else exclude
-    want = item.get("top", top)
-    paths = isinstance(exclude, list) and all(isinstance(p, str) for p in exclude)
-    if isinstance(want, bool) or not isinstance(want, int) or want < 1 or not paths:
-        return {"id": item.get("id"), "error": f'line {n}: "top" must be a positive number and "exclude" '
-                                                "a path or a list of paths"}
-    results = searcher.search(item["text"], want, syntax=False, snippets=snippets, exclude=exclude)
+    results = searcher.search(item["text"], item.get("top", top), syntax=False, snippets=snippets,
+                              exclude=[exclude] if isinstance(exclude, str) else exclude)
     return {"id": item.get("id"), "results": results.to_dict()["hits"], "words": results.words,
             "ignored": results.ignored, "unknown": results.unknown, "unknown_reason": results.unknown_reason,
             "unknown_notes": results.unknown_notes}
+
+
+BATCH_KEYS = ("id", "text", "top", "exclude")
+"""What a `--batch` line may hold; another key (a misspelt "top", the MCP tool's "limit") is an error, not
+silently left out."""
+
+
+def _wrong(item: dict[str, Any]) -> str:
+    """What is wrong with a batch line's object, as the end of its error ("" when nothing is): each key
+    said on its own, with the value given."""
+    unknown = [key for key in item if key not in BATCH_KEYS]
+    if unknown:
+        return f": no key {_said(unknown[0])}; a line takes {', '.join(BATCH_KEYS)}"
+    if not isinstance(item.get("text"), str):
+        return ' has no "text" string'
+    if not item["text"].strip():
+        return f': "text" is empty: {EMPTY}'
+    want, exclude = item.get("top", 1), item.get("exclude", [])
+    if isinstance(want, bool) or not isinstance(want, int) or want < 1:
+        return f': "top" must be a whole number of at least 1, not {_said(want)}'
+    if not isinstance(exclude, str) and not (isinstance(exclude, list)
+                                             and all(isinstance(p, str) for p in exclude)):
+        return f': "exclude" must be a path or a list of paths, not {_said(exclude)}'
+    return ""
+
+
+def _said(value: Any) -> str:
+    """A line's value said back as JSON (cut: a line may be long)."""
+    return echoed(json.dumps(value, ensure_ascii=False))
 
 
 QUERY_SHOWN = 80

@@ -45,6 +45,15 @@ class Mention:
     from the most related note down."""
 
 
+def excerpt(line: str, start: int, length: int, around: int = 24) -> tuple[str, str]:
+    """The words before and after `line[start : start + length]`, about `around` characters each side, cut
+    between words with "…"."""
+    head, tail = line[:start], line[start + length:]
+    before = "…" + head[-around:].partition(" ")[2] if len(head) > around else head
+    after = tail[:around].rpartition(" ")[0] + "…" if len(tail) > around else tail
+    return before, after
+
+
 @dataclass
 class Mentions:
     note: str

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -12,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from textual.app import SuspendNotSupported, SystemCommand
-from textual.markup import escape
 from textual.widgets import Input
 
 from notelink.errors import ConfigError, VaultError
@@ -76,7 +76,7 @@ def open_theme(app: AppState) -> None:
     if theme in app.available_themes:
         app.theme = theme
     elif asked:
-        app.notify(f"The config file's \\[tui] theme {asked!r} is no theme here; themes: dark, light, "
+        app.notify(f"The config file's [tui] theme {asked!r} is no theme here; themes: dark, light, "
                    f"{', '.join(sorted(app.available_themes))}", severity="warning", timeout=8)
 
 
@@ -121,14 +121,10 @@ def edit_current(app: AppState) -> None:
         return
     path = app.vault / app.current
     before = _stamp(path)
-    try:
-        try:
-            with app.suspend():
-                subprocess.run(editor_command(path), check=False)
-        except SuspendNotSupported:
-            subprocess.run(editor_command(path), check=False, capture_output=True)
-    except OSError as exc:
-        app.notify(f"Could not start the editor ({exc}); set $EDITOR", severity="error", timeout=8)
+    failure = _run_editor(app, path)
+    if failure:
+        app.notify(f"Could not start the editor ({failure}); set $EDITOR", severity="error",
+                   timeout=8)
         return
     if _stamp(path) == before:
         app.notify("No changes")
@@ -138,6 +134,31 @@ def edit_current(app: AppState) -> None:
         app.action_reindex()
     else:
         app.notify("Saved; the watcher re-indexes the vault")
+
+
+def _run_editor(app: AppState, path: Path) -> str:
+    """Runs the editor on `path` with the app suspended; what kept it from starting, else "". A program not
+    found is said before the app is suspended, and a start error is caught inside the suspension: Textual's
+    `suspend()` resumes the app only when its block ends without an exception."""
+    try:
+        command = editor_command(path)
+    except ValueError as exc:  # (shlex: an unclosed quote)
+        return f"{exc} in $EDITOR"
+    if shutil.which(command[0]) is None:
+        return f"no program {command[0]!r}"
+    try:
+        with app.suspend():
+            return _started(command, capture=False)
+    except SuspendNotSupported:
+        return _started(command, capture=True)
+
+
+def _started(command: list[str], capture: bool) -> str:
+    try:
+        subprocess.run(command, check=False, capture_output=capture)
+    except OSError as exc:
+        return str(exc)
+    return ""
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -163,7 +184,7 @@ def watch_event(app: AppState, ev: Any) -> None:
         app.renames = [*app.renames, *getattr(ev, "moves", ())][-RENAMES_KEPT:]
         said = _brief(ev, "message") or (f"{len(ev.paths)} note(s) changed" if ev.paths else
                                          "Notes changed")  # (the watcher's: "moved a.md → b.md")
-        app.notify(escape(f"{_capital(said)}; updating related notes…"))
+        app.notify(f"{_capital(said)}; updating related notes…")
     elif kind == "indexing":
         app.watch_error = ""
         status.start("Re-indexing after changes…" if app.index is not None else "Building the index…")
@@ -171,21 +192,21 @@ def watch_event(app: AppState, ev: Any) -> None:
         status.show_event(ev.progress, cancellable=False)  # the watcher's build: `x` does not stop it
     elif kind == "indexed":
         status.finish()
-        app.load_index(escape(indexed_message(_brief(ev, "said"), getattr(ev, "retrain_reason", ""))))
+        app.load_index(indexed_message(_brief(ev, "said"), getattr(ev, "retrain_reason", "")))
     elif kind == "current":  # nothing to build (after a wait for another build: it stops showing)
         status.finish()
         nothing_built(app, ev)
     elif kind in ("error", "waiting"):
         status.finish()
         if kind == "error":
-            app.notify(escape(f"Watcher: {ev.message}"), severity="error", timeout=10)
+            app.notify(f"Watcher: {ev.message}", severity="error", timeout=10)
         if kind == "error" and app.index is None and not ev.paths:  # it could not build the first index
             app.watch_error = ev.message
             show_no_index(app)
     elif kind == "stopped":
         app.sub_title = f"{app.vault} · not watching"
     elif kind == "watching":  # back from rescans (after a fallback said so in an error)
-        app.notify(escape(f"Watcher: {ev.message}"), timeout=5)
+        app.notify(f"Watcher: {ev.message}", timeout=5)
 
 
 def nothing_built(app: AppState, ev: Any) -> None:
@@ -199,7 +220,7 @@ def nothing_built(app: AppState, ev: Any) -> None:
             app.load_index(OTHER_BUILT)
     elif ev.paths:
         said = _brief(ev, "said")
-        app.notify(escape(f"{_capital(said)}; related notes already up to date" if said else UNCHANGED))
+        app.notify(f"{_capital(said)}; related notes already up to date" if said else UNCHANGED)
 
 
 def _brief(ev: Any, said: str) -> str:
@@ -381,4 +402,4 @@ def switch_vault(app: AppState, folder: Path) -> None:
     app.query_one(ConceptsPanel).show([], "loading the index…")
     app.sub_title = str(vault)
     app.start_watching()  # first: with a watcher, a vault without an index is built, not offered
-    app.load_index(escape(f"Opened {vault}"))
+    app.load_index(f"Opened {vault}")

@@ -15,6 +15,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from notelink.query.unlinked import excerpt
+
 if TYPE_CHECKING:
     from notelink.api import Mention, Mentions
 
@@ -82,15 +84,6 @@ def mention_label(m: Mention, outgoing: bool, name: Callable[[str], str]) -> Tex
     text.append(m.text, style="bold underline")
     text.append(after)
     return text
-
-
-def excerpt(line: str, start: int, length: int, around: int = 24) -> tuple[str, str]:
-    """The words before and after `line[start : start + length]`, about `around` characters each side, cut
-    between words with "…"."""
-    head, tail = line[:start], line[start + length:]
-    before = "…" + head[-around:].partition(" ")[2] if len(head) > around else head
-    after = tail[:around].rpartition(" ")[0] + "…" if len(tail) > around else tail
-    return before, after
 
 
 def mention_number(found: list[Mention], chosen: Mention) -> int:

@@ -128,7 +128,7 @@ class NoteView(ScrollView, can_focus=True):
         at_end = keep_scroll and self._tail_shown()
         top = round(self.scroll_y) if keep_scroll and not at_end else 0
         pending = self._passage if keep_scroll and self._passage and self._passage[0] == self.serial else None
-        self.border_title, self.border_subtitle = title, subtitle
+        self.border_title, self.border_subtitle = Content(title), Content(subtitle)  # (as written: no markup)
         self.serial += 1
         self._layout = NoteLayout(markdown, prepare or str, self._text_width())
         self._strips.clear()

@@ -10,11 +10,12 @@ from pathlib import Path
 from textual import work
 from textual.app import App
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from notelink.config import TuiConfig
-from notelink.errors import IndexMissing, NotelinkError
+from notelink.errors import IndexFormatError, IndexMissing, NotelinkError
 from notelink.index.lock import lock_info
 from notelink.index.owner import other_vault, other_vaults_index
 from notelink.index.store import current_generation, generation_key
@@ -75,14 +76,24 @@ class AppState(App[None]):
         self.shown_at = 0.0  # when the note on screen was put there (keys typed before are dropped)
         self.input_at = 0.0  # when the last key or click was handled (time.monotonic)
 
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """A toast, its text as written: notelink's messages name notes and paths, which are no console
+        markup (a title `Close [/bold] tag` read as markup raised MarkupError and quit the app)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     # -- index lifecycle -------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="load")
     def load_index(self, note: str = "") -> None:
-        """Opens the current generation off the UI thread."""
+        """Opens the current generation off the UI thread; a damaged one is said, and is then no index (the
+        app offers to build, or its watcher builds: a build sets the damaged generation aside)."""
         index_dir = self.index_dir
         try:
             index: Index | None = Index.open(index_dir, self.config.related)
         except IndexMissing:
+            index = None
+        except IndexFormatError as exc:  # damaged, or a format this notelink cannot read: a build redoes it
+            self.call_from_thread(self.notify, str(exc), severity="error", timeout=15)
             index = None
         if index is not None and (built := other_vault(index.meta, self.vault)) is not None:
             index.close()  # another vault's (an --index-dir or NOTELINK_INDEX_DIR naming it): not shown

@@ -13,6 +13,7 @@ next one (`swap.clean_temporary`).
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import errno
 import hashlib
@@ -170,11 +171,21 @@ def plan_note(root: Path, rel: str, edit: Edit, only_with_markers: bool = False,
         return Refusal(rel, str(exc))
     except NotRegular as exc:
         return Skip(rel, str(exc))
-    except FileNotFoundError:
-        return Refusal(rel, "vanished: the file was deleted or moved (run `notelink index` again)")
     except OSError as exc:
-        return Refusal(rel, f"unreadable: {exc.strerror or exc}")
+        return _unread(root, rel, exc)
     return Change(rel, file, data, note.encode(after), note.text, after)
+
+
+def _unread(root: Path, rel: str, exc: OSError) -> Refusal:
+    """Why a note could not be read: a symbolic link to nothing or a loop of them is a `Skip` (no note,
+    as the index skips it: it holds no block); a vanished or unreadable file is a refusal."""
+    if exc.errno == errno.ELOOP:
+        return Skip(rel, "symbolic link loop: the link leads back to itself")
+    if isinstance(exc, FileNotFoundError):
+        with contextlib.suppress(OSError):  # (the link itself may be gone by now)
+            return Skip(rel, f"broken symbolic link: its target {os.readlink(root / rel)} does not exist")
+        return Refusal(rel, "vanished: the file was deleted or moved (run `notelink index` again)")
+    return Refusal(rel, f"unreadable: {exc.strerror or exc}")
 
 
 def plan(root: Path, edits: Iterable[tuple[str, Edit]], only_with_markers: bool = False,

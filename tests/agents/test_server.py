@@ -647,3 +647,19 @@ def test_related_says_which_notes_are_weak_in_its_schema_and_answers(indexed) ->
     hits = answer["related"]
     assert not error and [h["weak"] for h in hits] == [h["score"] < RelatedConfig().weak_below for h in hits]
     assert {h["weak"] for h in hits} == {False, True}
+
+
+def test_every_field_an_answer_has_is_in_its_tool_s_output_schema(indexed) -> None:
+    """`status` answered `device`, `index_dir`, `model`, `links` and `exclude`, which its published output
+    schema left out: an agent reading the schema could not know them."""
+    asks = {"search": {"query": "compost"}, "related": {"note": "Compost"}, "concepts": {"note": "Compost"},
+            "similar_words": {"word": "soil"}, "read_note": {"note": "Compost"}, "status": {}}
+
+    async def body(s: ClientSession) -> None:
+        schemas = {t.name: t.output_schema or {} for t in (await s.list_tools()).tools}
+        for tool, arguments in asks.items():
+            failed, answer = await call(s, tool, **arguments)
+            assert not failed, answer
+            unknown = set(answer) - set(schemas[tool]["properties"])
+            assert not unknown, (tool, unknown)
+    session(*indexed, body)

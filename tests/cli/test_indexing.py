@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -152,3 +153,26 @@ def test_status_during_a_first_build_says_one_is_running(capsys, make_vault, tmp
             _ = Vault(vault, ix).index
     code, _, err = run(capsys, "status", str(vault), "--index-dir", str(ix))
     assert "a build is running" not in err and "run `notelink index" in err
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file names with control characters are POSIX")
+def test_a_note_s_name_in_a_warning_is_escaped(capsys, make_vault, tmp_path: Path) -> None:
+    """`index` and `status` printed their notes raw: the file name in "not valid UTF-8 (NAME)" coloured
+    the terminal when it held an escape sequence, where `skipped:` lines escape it."""
+    vault = make_vault({"lat\x1b[7min.md": b"caf\xe9 soil compost garden\n", "b.md": "# B\n\nsoil compost\n"})
+    code, out, _ = run(capsys, "index", str(vault), "--index-dir", str(tmp_path / "ix"), *ARGS)
+    assert code == 0 and "(lat\\x1b[7min.md)" in out and "\x1b" not in out
+    code, out, _ = run(capsys, "status", str(vault), "--index-dir", str(tmp_path / "ix"))
+    assert code == 0 and "(lat\\x1b[7min.md)" in out and "\x1b" not in out
+
+
+@pytest.mark.parametrize("where", ["missing/watch.log", "."])
+def test_a_log_file_that_cannot_be_written_is_said_before_watching(capsys, make_vault, tmp_path: Path,
+                                                                  where: str) -> None:
+    """`watch --log-file` into a missing folder (or at a folder) ended in a FileNotFoundError traceback."""
+    vault = make_vault({"a.md": "# A\n\nsoil compost\n"})
+    log = tmp_path / where
+    ix = str(tmp_path / "ix")
+    code, _, err = run(capsys, "watch", str(vault), "--index-dir", ix, "--log-file", str(log))
+    assert code == 2 and f"notelink: cannot write the log file {log}: " in err
+    assert "give a file in an existing, writable folder" in err and not (tmp_path / "ix").exists()

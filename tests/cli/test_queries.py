@@ -9,7 +9,8 @@ import pytest
 
 from notelink.query.index import Index
 
-from .test_cli import indexed, run
+from ..conftest import SAMPLE
+from .test_cli import ARGS, indexed, run
 
 GARDEN = "garden compost mulch soil water seeds " * 3
 COFFEE = "coffee beans roast grind brew espresso milk foam " * 3
@@ -175,3 +176,40 @@ def test_a_name_or_word_typed_without_accents_is_read_as_the_vault_s_and_said_so
     assert json.loads(out)["warning"] == said and err == f"notelink: {said}\n"
     code, out, err = run(capsys, "similar", str(vault), "cafe", "--index-dir", ix)
     assert code == 0 and "Words similar to café" in out and "'cafe' read as 'café'" in err
+
+
+@pytest.fixture(scope="module")
+def sample_ix(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """sample_notes' index, built once for the module."""
+    from notelink.cli.main import main
+
+    ix = str(tmp_path_factory.mktemp("ix"))
+    assert main(["index", str(SAMPLE), "--index-dir", ix, *ARGS]) == 0
+    return ix
+
+
+def test_health_says_how_many_of_a_list_it_left_out(capsys, sample_ix: str) -> None:
+    """`health` listed 20 orphans or one-way links under a count of 57 and said nothing of the rest (the
+    list is cut at --limit): one could read the 20 as all of them."""
+    code, out, _ = run(capsys, "health", str(SAMPLE), "--index-dir", sample_ix, "--limit", "2")
+    data = json.loads(run(capsys, "health", str(SAMPLE), "--index-dir", sample_ix, "--json")[1])
+    left = data["counts"]["one_way"] - 2
+    assert code == 0 and left > 0 and f"  … and {left} more (--limit {left + 2} lists them all)" in out
+    code, out, _ = run(capsys, "health", str(SAMPLE), "--index-dir", sample_ix, "--limit", "500")
+    assert code == 0 and "more (--limit" not in out
+
+
+def test_a_mention_in_a_long_line_is_shown_with_the_words_around_it(capsys, make_vault,
+                                                                   tmp_path: Path) -> None:
+    """`mentions` printed each mention's whole line: a paragraph of 1,500 characters for one word in it,
+    where the app shows the words around the mention. `--json` keeps the whole line."""
+    filler = "words of a long paragraph about the garden and its beds " * 12
+    vault = make_vault({"Canvas.md": "# Canvas\n\nboards of cards and pins\n",
+                        "Mulch.md": f"# Mulch\n\n{filler}then a Canvas of leaves over the soil {filler}\n"})
+    ix = indexed(capsys, vault, tmp_path)
+    code, out, _ = run(capsys, "mentions", str(vault), "Canvas", "--index-dir", ix)
+    (line,) = [x for x in out.splitlines() if x.startswith("  Mulch.md:")]
+    shown = " …the garden and its beds then a Canvas of leaves over the soil words…"
+    assert code == 0 and line.endswith(shown)
+    code, out, _ = run(capsys, "mentions", str(vault), "Canvas", "--index-dir", ix, "--json")
+    assert json.loads(out)["incoming"][0]["line_text"].startswith(filler.strip())

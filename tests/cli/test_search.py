@@ -277,3 +277,20 @@ def test_a_japanese_query_is_not_said_to_hold_a_word_it_does_not(capsys: pytest.
     assert data["hits"][0]["path"] == "music/音階.md"
     _, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "--json", "中華料理")
     assert json.loads(out)["unknown"] == ["中華料理"]
+
+
+def test_a_batch_line_s_mistake_is_said_key_by_key(capsys: pytest.CaptureFixture[str], ix: str,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bad "top" was said as '"top" must be a positive number and "exclude" a path...' whichever was
+    wrong, an array as having no "text", and a misspelt key ("limit", as the MCP tool calls it) was left
+    out silently: the answer came with the default number of results."""
+    lines = ['{"id": 1, "text": "x", "top": 0}', '{"id": 2, "text": "x", "exclude": [["a"]]}', "[1, 2]",
+             '{"id": 4, "text": "compost", "limit": 1}', '{"id": 5, "text": "compost", "top": 1}']
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
+    code, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "--batch", "--no-snippets")
+    top, exclude, array, limit, fine = (json.loads(line) for line in out.splitlines())
+    assert code == 0 and top["error"] == 'line 1: "top" must be a whole number of at least 1, not 0'
+    assert exclude["error"] == 'line 2: "exclude" must be a path or a list of paths, not [["a"]]'
+    assert array == {"id": None, "error": 'line 3 is not a JSON object: give {"id": ..., "text": ...}'}
+    assert limit == {"id": 4, "error": 'line 4: no key "limit"; a line takes id, text, top, exclude'}
+    assert fine["id"] == 5 and len(fine["results"]) == 1

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import stat
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.content import Content
 from textual.widgets import Input, OptionList
 from textual.worker import WorkerState
 
@@ -240,6 +242,65 @@ async def test_editor_round_trip_reindexes(tmp_path: Path, monkeypatch: pytest.M
         await pilot.press("e")
         await wait_for(pilot, lambda: app.index is not None and app.index.gen != old_gen, 60)
         assert "basil pesto" in (vault / path).read_text(encoding="utf-8")
+
+
+@sync
+async def test_a_damaged_index_is_said_and_offered_to_rebuild_not_a_crash(tmp_path: Path) -> None:
+    """A truncated array in the live generation raised IndexDamaged in the loading worker: the app quit with
+    a traceback (without --no-watch as with it), where the CLI says what is wrong and to rebuild."""
+    vault, index_dir = sample_index(tmp_path)
+    (gen,) = index_dir.glob("gen-*")
+    (gen / "syn0.npy").write_bytes((gen / "syn0.npy").read_bytes()[:100])
+    app = make_app(vault, index_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert any("is damaged" in str(n.message) for n in app._notifications)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: app.index is not None, 60)  # (the build sets the damaged one aside)
+        assert app.index is not None and len(app.index.notes) == 42
+
+
+@sync
+async def test_a_title_that_reads_as_markup_is_shown_as_written(tmp_path: Path) -> None:
+    """A note titled `Close [/bold] tag` quit the app with a MarkupError when opened (its title, the note
+    view's border title, was read as console markup), and a toast naming it did the same."""
+    title = "Close [/bold] tag"
+    vault, index_dir = sample_index(tmp_path, {"odd.md": f"# {title}\n\nPizza dough, bread and yeast.\n"})
+    app = make_app(vault, index_dir)
+    async with running(app, SIZE) as pilot:
+        await open_note(pilot, app, "odd.md")
+        view = app.query_one(NoteView)
+        assert view.border_title is not None and title in Content.from_markup(view.border_title).plain
+        app.notify(f"Linked {title} → Pizza dough")  # as the link's toast says it
+        await wait_for(pilot, lambda: any(title in str(n.message) for n in app._notifications))
+        await pilot.pause()
+        assert app.is_running
+
+
+@pytest.mark.parametrize("editor", ["/nonexistent/editor", "vim '-c"])
+@sync
+async def test_an_editor_that_cannot_start_is_said_and_the_app_comes_back(
+        indexed: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, editor: str) -> None:
+    """$EDITOR naming no program raised inside Textual's `suspend()`, which resumes only when its block ends
+    without an exception: the app stayed suspended, the terminal in cooked mode, deaf to every key. An
+    $EDITOR with an unclosed quote raised out of the key's action."""
+    monkeypatch.setenv("EDITOR", editor)
+    monkeypatch.delenv("VISUAL", raising=False)
+    app = make_app(*indexed)
+    suspended: list[str] = []
+
+    @contextlib.contextmanager
+    def suspend() -> Iterator[None]:  # as Textual's: no resume when the block raises
+        suspended.append("suspended")
+        yield
+        suspended.append("resumed")
+
+    monkeypatch.setattr(app, "suspend", suspend)
+    async with running(app, SIZE) as pilot:
+        await pilot.press("e")
+        await wait_for(pilot, lambda: any("Could not start the editor" in str(n.message)
+                                          for n in app._notifications))
+        assert suspended in ([], ["suspended", "resumed"])
 
 
 @sync

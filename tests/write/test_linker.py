@@ -235,6 +235,33 @@ def test_the_command_line_diff_write_and_undo(vault, capsys) -> None:
     assert "--mention apply to a new link, not to --undo" in capsys.readouterr().err
 
 
+def test_a_name_two_notes_have_is_said_before_a_link_is_written_to_one(vault, capsys) -> None:
+    """`link Mulch Same` linked to a/Same.md, one of two notes named Same, without a word, where `related`
+    and every other command naming a note say which they took and how to choose."""
+    root, ix, _index = vault
+    base = ["link", str(root), "--index-dir", str(ix), "Mulch", "Same", "--append"]
+    assert main(base) == 0
+    err = capsys.readouterr().err
+    assert "notelink: 'Same' also names b/Same.md; showing a/Same.md (give the exact path to choose)" in err
+    assert main([*base, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["also_named"] == ["b/Same.md"] and "also names b/Same.md" in data["warning"]
+    assert main(["link", str(root), "--index-dir", str(ix), "Mulch", "b/Same.md", "--append", "--json"]) == 0
+    assert "warning" not in json.loads(capsys.readouterr().out)
+
+
+def test_a_heading_with_a_mention_is_a_usage_error_not_left_out(vault, capsys) -> None:
+    """`link NOTE TARGET --mention 1 --heading H` wrapped the mention and dropped --heading without a word:
+    a heading is for --append (the link added under it)."""
+    root, ix, _index = vault
+    before = snapshot(root)
+    argv = ["link", str(root), "--index-dir", str(ix), "Compost", "Mulch", "--mention", "1", "--heading", "H"]
+    assert main(argv) == 2 and "--heading goes with --append" in capsys.readouterr().err
+    assert main([*argv[:-4], "--append", "--heading", "Links"]) == 0
+    assert "+## Links" in capsys.readouterr().out
+    assert snapshot(root) == before
+
+
 @pytest.mark.parametrize(("style", "label", "want"), [
     ("wiki", "mulch", "[[mulch]]"), ("wiki", "the mulches", "[[Mulch|the mulches]]"),
     ("dendron", "the mulches", "[[the mulches|Mulch]]"), ("logseq", "mulch", "[[mulch]]"),

@@ -284,3 +284,17 @@ def test_a_named_pipe_named_like_a_note_is_skipped_not_waited_on(tmp_path: Path)
     assert skip.path == "pipe.md" and skip.reason.startswith("not a regular file: a named pipe")
     outcome = without_waiting(lambda: notewriter.plan_note(tmp_path, "pipe.md", lambda text: text + "x"))
     assert isinstance(outcome, notewriter.Skip)
+
+
+def test_a_broken_symlink_or_a_symlink_loop_is_skipped_as_the_index_skips_it(tmp_path: Path) -> None:
+    """`export --format block --undo` refused both (exit code 3 on every run, "vanished ... run `notelink
+    index` again" for a link to nothing), though neither can hold a block and the index skips them."""
+    (tmp_path / "a.md").write_text(render("# A\n", ["- [[B]]"]), encoding="utf-8")
+    (tmp_path / "broken.md").symlink_to("nowhere.md")
+    (tmp_path / "loop1.md").symlink_to("loop2.md")
+    (tmp_path / "loop2.md").symlink_to("loop1.md")
+    plan = notewriter.plan_undo(tmp_path)
+    assert [c.path for c in plan.changes] == ["a.md"] and not plan.refused
+    reasons = {skip.path: skip.reason for skip in plan.skipped}
+    assert reasons["broken.md"] == "broken symbolic link: its target nowhere.md does not exist"
+    assert reasons["loop1.md"] == reasons["loop2.md"] == "symbolic link loop: the link leads back to itself"
