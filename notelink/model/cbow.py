@@ -18,12 +18,12 @@ How it is made fast (see benchmarks/RESULTS-speed.md for the measurements):
   positions weighted 1 / context size inside its window (0 outside and at the centre), one
   `embedding_bag` per batch: it reads the rows in place (no gathered copy) and a weight row depends only
   on the centre's two clipped widths, so it is looked up in a small table.
-- Input-vector updates as small matrix products: the B centres of a batch are consecutive positions; the
-  k = 16 positions of a block are in the windows of the k + 2W centres around them, so their gradient
-  (the sum of neu1e over the windows holding a position) is one [k, k + 2W] x [k + 2W, D] product with
-  those centres' windows as the block sees them (columns looked up by place and widths in a small
-  table), each position's sum whole in one block: a row is scattered once per position, not once per
-  window holding it.
+- Input-vector updates by position, as a weighted bag too: the B centres of a batch are consecutive
+  positions, so a position is in the windows of at most the 2W + 1 centres around it, and its gradient
+  (the sum of neu1e over the windows holding it) is a bag of those centres' neu1e weighted 1 where the
+  window holds it (a strided view of the centres' rows of a small 0/1 table, `_position_windows`): a row
+  is scattered once per position, not once per window holding it. (The [k, k + 2W] x [k + 2W, D] block
+  products this replaces multiplied mostly zeros: 5% more CPU a step.)
 - G centre words (`neg_share`) share one draw of K negatives, so the output layer is a batch of small
   matrix products [G, D] x [D, K] (each group's h against its negatives; a centre's own word is a dot
   product, not a masked [G, G] block: ~5% of a step) and only B/G * (K + G) output rows are gathered and
@@ -78,7 +78,7 @@ __all__ = ["Cancelled", "DeviceError", "TrainProgress", "TrainingDiverged", "Wor
            "resolve_device", "torch_loaded", "train", "warm_up"]
 
 _SKETCH = 16  # r: coordinates of neu1e that measure how aligned a row's summed updates are
-_BLOCK = 16  # positions per block of the input rows' product in `_Trainer.step`
+_BLOCK = 16  # a batch's centres, and a chunk's padding, come in whole blocks of this many
 
 
 @dataclass
@@ -106,7 +106,7 @@ class _Chunk:
     words: int  # raw (pre-subsampling) words the chunk stands for, for lr and progress
     centre: torch.Tensor  # [n] int64 word ids in corpus order (the centres)
     widths: torch.Tensor  # [2W + n_k + tail] int64 a*(W+1) + c of each centre's left and right widths,
-    # after 2W zeros (no window) and before zeros: its row of `window_mean`, its column of `band_pos`
+    # after 2W zeros (no window) and before zeros: its row of `window_mean` and `window_in`
     ctx: torch.Tensor  # [n_k + tail] int64 word at each padded position (0 in the padding)
     out: torch.Tensor  # [n_groups, K + G] int64 output rows of each group of G centres: the K negatives
     # they share, then the G centres (word 0 for the padding centres of a last, partial batch)
@@ -130,8 +130,8 @@ class _Trainer:
         self.batch = max(step, cfg.batch_for(V, self.device.type) // step * step)
         self.keep = torch.from_numpy(vocab.keep_probs(cfg.sample)).to(self.device)  # [V]
         self.window_mean = windows.window_table(torch, cfg.window).to(self.device)  # [(W+1)^2, 2W + 1]
-        self.band_pos = windows.position_table(torch, cfg.window, _BLOCK).to(self.device)  # [rows, k]
-        self.band_col = torch.arange(_BLOCK + 2 * cfg.window, device=self.device) * (cfg.window + 1) ** 2
+        self.window_in = windows.inside_table(torch, cfg.window).to(self.device)  # [(W+1)^2, 2W + 1] 0/1
+        self._position_bags: dict[int, tuple[torch.Tensor, torch.Tensor]] = {}  # `_by_position`
         self.tail = -(-2 * cfg.window // _BLOCK) * _BLOCK  # 2W positions after the blocks, whole blocks
         self.label = torch.cat([torch.zeros(cfg.negative), torch.ones(1)]).to(self.device)  # [K + 1] g's
         self._bags: dict[tuple[int, int], tuple[torch.Tensor, torch.Tensor]] = {}  # `_centre_rows`
@@ -236,9 +236,9 @@ class _Trainer:
 
     def _step(self, c: _Chunk, i: int, lr: float) -> None:
         """One closed-form CBOW update for batch i of chunk c: the window means are a weighted bag of the
-        input vectors around each centre (`window_mean`), and the input-vector update of a block of k
-        positions is the product of the windows of the k + 2W centres around it with their neu1e
-        (`_by_position`), so each position's row is updated once, not once per window holding it. Each input
+        input vectors around each centre (`window_mean`), and the input-vector update of a position is a
+        weighted bag of the neu1e of the 2W + 1 centres around it (`_by_position`), so each position's row
+        is updated once, not once per window holding it. Each input
         and output row's summed update is scaled to what sequential updates would add up to (`rowscale`,
         one call for both: output row x is row V + x of its scratch)."""
         torch, W, k, V = self.torch, self.cfg.window, _BLOCK, self.syn0.shape[0]
@@ -249,36 +249,38 @@ class _Trainer:
         h = torch.nn.functional.embedding_bag(ctx.unfold(0, 2 * W + 1, 1), self.syn0, mode="sum",
                                               per_sample_weights=mean)  # [nb * k, D] mean of each context
         neu1e, curv, out, du, curv_u = self._output_layer(c, s, e, h)  # [2W + n_x, D], [2W + n_x]
-        M = self._position_windows(c, s, nb)  # [m, k + 2W, k]
-        P = M.shape[0] * k  # positions in whole blocks: the nb * k + 2W of the batch, then 0 updates
+        P = nb * k + self.tail  # positions in whole blocks: the nb * k + 2W of the batch, then 0 updates
         at, R = c.ctx[s:s + P], out.shape[0]  # [P] words at the padded positions
+        M = self._position_windows(c, s, P)  # [P, 2W + 1]
         use = h.new_empty(P + R, 2 + self.r)  # what the row scale needs of each row's uses [P + R, r + 2]
-        self._by_position(M, self.rowscale.use(neu1e, curv), out=use[:P])  # an input row's: its centres'
-        self.rowscale.use(du, curv_u, out=use[P:])  # summed by position; an output row's: a group's use
+        use[:P] = self._by_position(M, self.rowscale.use(neu1e, curv))  # an input row's: its centres' summed
+        self.rowscale.use(du, curv_u, out=use[P:])  # by position; an output row's: a group's use
         scale = self.rowscale.scale(torch.cat([at, out + V]), use, lr)  # [P + R]
         _add_rows(self.syn1neg, out, du.mul_(scale[P:, None]))  # lr * scale * sum of g h
-        M.mul_(scale[:P].view(-1, 1, k))  # each position's column times its scale (fewer numbers than the
-        _add_rows(self.syn0, at, self._by_position(M, neu1e))  # product), so this is lr scale sum of neu1e
+        M.mul_(scale[:P, None])  # each position's weights times its scale (fewer numbers than the sums),
+        _add_rows(self.syn0, at, self._by_position(M, neu1e))  # so this is lr scale sum of neu1e
 
-    def _position_windows(self, c: _Chunk, s: int, nb: int) -> torch.Tensor:
-        """The windows of a batch's centres (starting at centre s, nb blocks) as its padded positions see
-        them, m = nb + tail / k blocks of k positions [m, k + 2W, k]: the k positions of block m are in the
-        windows of the k + 2W centres at positions m*k - W .. m*k + k + W - 1 (`band_pos`)."""
-        W, k = self.cfg.window, _BLOCK
-        span, m = k + 2 * W, nb + self.tail // k
-        cols = c.widths[s:s + m * k + 2 * W].unfold(0, span, k) + self.band_col  # [m, k + 2W]
-        return self.band_pos.index_select(0, cols.view(-1)).view(m, span, k)
+    def _position_windows(self, c: _Chunk, s: int, P: int) -> torch.Tensor:
+        """Which of the 2W + 1 centres around each of a batch's P padded positions (starting at centre s)
+        hold it in their window [P, 2W + 1]: column j of position q is the centre at row q + j of
+        `_by_position`'s rows, whose window holds the position at offset W - j from it. A view of the
+        centres' rows of `window_in` (row q + j, column 2W - j: strides (2W + 1, 2W)), made contiguous."""
+        W = self.cfg.window
+        rows = self.window_in.index_select(0, c.widths[s:s + P + 2 * W])  # [P + 2W, 2W + 1] by centre
+        return rows.as_strided((P, 2 * W + 1), (2 * W + 1, 2 * W), 2 * W).contiguous()
 
-    def _by_position(self, M: torch.Tensor, x: torch.Tensor, out: torch.Tensor | None = None) -> torch.Tensor:
+    def _by_position(self, M: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
         """Per padded position, the sum of the rows `x` [2W + n_x, C] of the centres whose windows hold it
-        (`x` holds the centres' rows in order after 2W zero rows, zeros past the batch's centres) [m * k, C]:
-        one [k, k + 2W] x [k + 2W, C] product per block of k positions with the windows `M` [m, k + 2W, k]
-        (`_position_windows`) and the rows of their centres, so each position's sum is whole in one block."""
-        m, span, k = M.shape
-        C = x.shape[1]
-        windows = x.as_strided((m, span, C), (k * C, C, 1))  # block m: rows m*k .. m*k + k + 2W - 1
-        res = None if out is None else out.view(m, k, C)
-        return self.torch.bmm(M.transpose(1, 2), windows, out=res).view(-1, C)
+        (`x` holds the centres' rows in order after 2W zero rows, zeros past the batch's centres) [P, C]:
+        a weighted bag of the 2W + 1 rows q .. q + 2W for position q, weights `M` [P, 2W + 1]
+        (`_position_windows`, times the positions' scales)."""
+        P, L = M.shape
+        bags = self._position_bags.get(P)
+        if bags is None:  # the same for every whole batch: made once
+            idx = self.torch.arange(P + L - 1, device=M.device).unfold(0, L, 1).reshape(-1)
+            bags = self._position_bags[P] = (idx, self.torch.arange(0, P * L, L, device=M.device))
+        return self.torch.nn.functional.embedding_bag(bags[0], x, bags[1], mode="sum",
+                                                      per_sample_weights=M.view(-1))
 
     def _output_layer(self, c: _Chunk, s: int, e: int, h: torch.Tensor) -> tuple[torch.Tensor, ...]:
         """The output layer of centres s..e (mean contexts `h` [n_k, D], n_k >= e - s: whole blocks): per
