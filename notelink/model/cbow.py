@@ -320,10 +320,25 @@ class _Trainer:
         g = torch.sub(self.label, f)  # label - sigmoid(f)
         bag, offsets, weight, c_rows = self._centre_rows(bq, n_k, g, curv)
         neu1e = torch.nn.functional.embedding_bag(bag, U, offsets, mode="sum", per_sample_weights=weight)
-        du = torch.empty_like(U)  # [B/G * (K + G), D] sum_i g_i h_i as `out`
-        torch.bmm(g[:, :, :K].mT, H, out=du[: bq * K].view(bq, K, D))  # (contiguous: strided is 3x slower)
-        torch.mul(g[:, :, K:].transpose(0, 1), h.view(G, bq, D), out=du[bq * K:].view(G, bq, D))
-        return neu1e, c_rows, out, du, curv_u
+        return neu1e, c_rows, out, self._output_updates(g, h), curv_u
+
+    def _output_updates(self, g: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
+        """The updates / lr of a batch's output rows as `_Chunk.rows` lays them out [B/G * (K + G), D], from
+        `g` [B/G, G, K + 1] and `h` [G * B/G, D] in centre order: a negative's, sum_i g_i h_i over its
+        group's G centres, a centre's own row's, g h: one weighted bag of the rows of h (bags of G, then of
+        1; the same index for every whole batch), cheaper than a [K, G] x [G, D] product per group."""
+        torch, (bq, G, K1) = self.torch, g.shape
+        K = K1 - 1
+        bags = self._bags.get((bq, 0))
+        if bags is None:  # negative k of group q: centres q + j bq, j < G; then each centre alone
+            neg = (torch.arange(G, device=h.device) * bq + torch.arange(bq, device=h.device)[:, None, None])
+            idx = torch.cat([neg.expand(bq, K, G).reshape(-1), torch.arange(G * bq, device=h.device)])
+            offsets = torch.cat([torch.arange(0, bq * K * G, G), bq * K * G + torch.arange(G * bq)])
+            bags = self._bags[bq, 0] = (idx, offsets.to(h.device))
+        weight = g.new_empty(bq * K * G + G * bq)
+        weight[: bq * K * G].view(bq, K, G).copy_(g[:, :, :K].mT)
+        weight[bq * K * G:].view(G, bq).copy_(g[:, :, K].t())
+        return torch.nn.functional.embedding_bag(bags[0], h, bags[1], mode="sum", per_sample_weights=weight)
 
     def _centre_rows(self, bq: int, n_k: int, g: torch.Tensor,
                      curv: torch.Tensor) -> tuple[torch.Tensor, ...]:
