@@ -21,9 +21,9 @@ How it is made fast (see benchmarks/RESULTS-speed.md for the measurements):
 - Input-vector updates by position, as a weighted bag too: the B centres of a batch are consecutive
   positions, so a position is in the windows of at most the 2W + 1 centres around it, and its gradient
   (the sum of neu1e over the windows holding it) is a bag of those centres' neu1e weighted 1 where the
-  window holds it (a strided view of the centres' rows of a small 0/1 table, `_position_windows`): a row
-  is scattered once per position, not once per window holding it. (The [k, k + 2W] x [k + 2W, D] block
-  products this replaces multiplied mostly zeros: 5% more CPU a step.)
+  window holds it (`windows.position_windows`: a strided view of the centres' rows of a 0/1 table): a
+  row is scattered once per position, not once per window holding it. (The [k, k + 2W] x [k + 2W, D]
+  block products this replaces multiplied mostly zeros: 5% more CPU a step.)
 - G centre words (`neg_share`) share one draw of K negatives, so the output layer is a batch of small
   matrix products [G, D] x [D, K] (each group's h against its negatives; a centre's own word is a dot
   product, not a masked [G, G] block: ~5% of a step) and only B/G * (K + G) output rows are gathered and
@@ -66,6 +66,7 @@ import numpy as np
 from notelink.config import TrainConfig
 from notelink.errors import Cancelled, DeviceError, TrainingDiverged
 from notelink.model import hogwild, windows
+from notelink.model.bags import Bags
 from notelink.model.device import resolve_device, shared_memory, torch_loaded, warm_up
 from notelink.model.hogwild import TrainProgress, WorkerError
 from notelink.model.rowscale import RowScale
@@ -131,10 +132,9 @@ class _Trainer:
         self.keep = torch.from_numpy(vocab.keep_probs(cfg.sample)).to(self.device)  # [V]
         self.window_mean = windows.window_table(torch, cfg.window).to(self.device)  # [(W+1)^2, 2W + 1]
         self.window_in = windows.inside_table(torch, cfg.window).to(self.device)  # [(W+1)^2, 2W + 1] 0/1
-        self._position_bags: dict[int, tuple[torch.Tensor, torch.Tensor]] = {}  # `_by_position`
         self.tail = -(-2 * cfg.window // _BLOCK) * _BLOCK  # 2W positions after the blocks, whole blocks
         self.label = torch.cat([torch.zeros(cfg.negative), torch.ones(1)]).to(self.device)  # [K + 1] g's
-        self._bags: dict[tuple[int, int], tuple[torch.Tensor, torch.Tensor]] = {}  # `_centre_rows`
+        self.bags = Bags(torch, self.device)  # the index layouts of a step's weighted bags, by shape
         self.noise_table = torch.from_numpy(vocab.noise_table()).to(self.device)  # [T] int32 word ids
         self.r = min(_SKETCH, D)  # coordinates of the sketch (`rowscale`)
         self.rowscale = RowScale(torch, 2 * V, self.r)  # input row x at x, output row x at V + x
@@ -251,7 +251,7 @@ class _Trainer:
         neu1e, curv, out, du, curv_u = self._output_layer(c, s, e, h)  # [2W + n_x, D], [2W + n_x]
         P = nb * k + self.tail  # positions in whole blocks: the nb * k + 2W of the batch, then 0 updates
         at, R = c.ctx[s:s + P], out.shape[0]  # [P] words at the padded positions
-        M = self._position_windows(c, s, P)  # [P, 2W + 1]
+        M = windows.position_windows(self.window_in, c.widths[s:s + P + 2 * W], W)  # [P, 2W + 1]
         use = h.new_empty(P + R, 2 + self.r)  # what the row scale needs of each row's uses [P + R, r + 2]
         use[:P] = self._by_position(M, self.rowscale.use(neu1e, curv))  # an input row's: its centres' summed
         self.rowscale.use(du, curv_u, out=use[P:])  # by position; an output row's: a group's use
@@ -260,25 +260,12 @@ class _Trainer:
         M.mul_(scale[:P, None])  # each position's weights times its scale (fewer numbers than the sums),
         _add_rows(self.syn0, at, self._by_position(M, neu1e))  # so this is lr scale sum of neu1e
 
-    def _position_windows(self, c: _Chunk, s: int, P: int) -> torch.Tensor:
-        """Which of the 2W + 1 centres around each of a batch's P padded positions (starting at centre s)
-        hold it in their window [P, 2W + 1]: column j of position q is the centre at row q + j of
-        `_by_position`'s rows, whose window holds the position at offset W - j from it. A view of the
-        centres' rows of `window_in` (row q + j, column 2W - j: strides (2W + 1, 2W)), made contiguous."""
-        W = self.cfg.window
-        rows = self.window_in.index_select(0, c.widths[s:s + P + 2 * W])  # [P + 2W, 2W + 1] by centre
-        return rows.as_strided((P, 2 * W + 1), (2 * W + 1, 2 * W), 2 * W).contiguous()
-
     def _by_position(self, M: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
         """Per padded position, the sum of the rows `x` [2W + n_x, C] of the centres whose windows hold it
         (`x` holds the centres' rows in order after 2W zero rows, zeros past the batch's centres) [P, C]:
         a weighted bag of the 2W + 1 rows q .. q + 2W for position q, weights `M` [P, 2W + 1]
-        (`_position_windows`, times the positions' scales)."""
-        P, L = M.shape
-        bags = self._position_bags.get(P)
-        if bags is None:  # the same for every whole batch: made once
-            idx = self.torch.arange(P + L - 1, device=M.device).unfold(0, L, 1).reshape(-1)
-            bags = self._position_bags[P] = (idx, self.torch.arange(0, P * L, L, device=M.device))
+        (`windows.position_windows`, times the positions' scales)."""
+        bags = self.bags.positions(*M.shape)
         return self.torch.nn.functional.embedding_bag(bags[0], x, bags[1], mode="sum",
                                                       per_sample_weights=M.view(-1))
 
@@ -329,12 +316,7 @@ class _Trainer:
         1; the same index for every whole batch), cheaper than a [K, G] x [G, D] product per group."""
         torch, (bq, G, K1) = self.torch, g.shape
         K = K1 - 1
-        bags = self._bags.get((bq, 0))
-        if bags is None:  # negative k of group q: centres q + j bq, j < G; then each centre alone
-            neg = (torch.arange(G, device=h.device) * bq + torch.arange(bq, device=h.device)[:, None, None])
-            idx = torch.cat([neg.expand(bq, K, G).reshape(-1), torch.arange(G * bq, device=h.device)])
-            offsets = torch.cat([torch.arange(0, bq * K * G, G), bq * K * G + torch.arange(G * bq)])
-            bags = self._bags[bq, 0] = (idx, offsets.to(h.device))
+        bags = self.bags.outputs(bq, G, K)
         weight = g.new_empty(bq * K * G + G * bq)
         weight[: bq * K * G].view(bq, K, G).copy_(g[:, :, :K].mT)
         weight[bq * K * G:].view(G, bq).copy_(g[:, :, K].t())
@@ -346,16 +328,9 @@ class _Trainer:
         n_k + tail): per row the bag of the rows of U its neu1e sums, its group's K negatives then its own
         row [rows * (K + 1)] and their offsets [rows], their weights g (0 in the empty rows) and its
         curvature [rows], from `g` [B/G, G, K + 1] and `curv` [B/G, G, 1] by group."""
-        torch, G, K, W = self.torch, self.group, self.cfg.negative, self.cfg.window
+        G, K, W = self.group, self.cfg.negative, self.cfg.window
         rows = 2 * W + max(n_k + self.tail, bq * G)
-        bag = self._bags.get((bq, rows))
-        if bag is None:  # the same for every whole batch: made once
-            b = g.new_zeros(rows, K + 1, dtype=torch.int64)
-            bag_g = b[2 * W:2 * W + bq * G].view(G, bq, K + 1)  # [G, B/G, K + 1]: centre j B/G + q
-            q = torch.arange(bq, device=g.device)[:, None]  # [B/G, 1] group q's negatives, then the centres
-            bag_g[:, :, :K] = q * K + torch.arange(K, device=g.device)
-            bag_g[:, :, K] = bq * K + torch.arange(G * bq, device=g.device).view(G, bq)
-            bag = self._bags[bq, rows] = (b.view(-1), torch.arange(0, b.numel(), K + 1, device=g.device))
+        bag = self.bags.centres(bq, G, K, W, rows)
         weight, c_rows = g.new_zeros(rows, K + 1), g.new_zeros(rows)
         weight[2 * W:2 * W + bq * G].view(G, bq, K + 1).copy_(g.transpose(0, 1))
         c_rows[2 * W:2 * W + bq * G].view(G, bq, 1).copy_(curv.transpose(0, 1))

@@ -15,7 +15,7 @@ import pytest
 
 from notelink.config import TrainConfig
 from notelink.index.notevectors import unit_rows
-from notelink.model import cbow, hogwild
+from notelink.model import cbow, hogwild, windows
 from notelink.model.vocab import Vocab
 
 GROUPS = [["apple", "pear", "plum", "cherry", "peach"], ["lion", "tiger", "wolf", "bear", "fox"],
@@ -190,7 +190,7 @@ def test_a_position_sees_the_centres_whose_windows_hold_it(i: int) -> None:
     lo, hi = _window_bounds(tr, c)
     W, s = CFG.window, i * tr.batch
     P = -(-(min(s + tr.batch, c.n) - s) // 16) * 16 + tr.tail  # whole blocks of 16, then 2W or more
-    M = tr._position_windows(c, s, P)
+    M = windows.position_windows(tr.window_in, c.widths[s:s + P + 2 * W], W)
     assert M.shape == (P, 2 * W + 1) and tr.batches(c) == 4
     for q, j in itertools.product(range(P), range(2 * W + 1)):
         t, pos = s + q + j - 2 * W, s + q - W
