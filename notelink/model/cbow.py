@@ -29,9 +29,10 @@ How it is made fast (see benchmarks/RESULTS-speed.md for the measurements):
   product, not a masked [G, G] block: ~5% of a step) and only B/G * (K + G) output rows are gathered and
   updated (as in Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory"); neu1e =
   sum_k g_k u_k is a weighted bag of a centre's K + 1 gathered rows, in centre order for the positions'
-  product. The G centres of a group are B/G positions apart (`_grouped`): consecutive centres share
-  context words, and sharing negatives too made each context word see G times the same negatives
-  (noisier vectors: neighbour overlap between seeds on obsidian-help 0.16 instead of 0.23-0.24).
+  bags, and an output row's update sum_i g_i h_i a bag of its group's h (`bags.Bags`). The G centres of
+  a group are B/G positions apart (`_grouped`): consecutive centres share context words, and sharing
+  negatives too made each context word see G times the same negatives (noisier vectors: neighbour
+  overlap between seeds on obsidian-help 0.16 instead of 0.23-0.24).
 - A batch of B centre words is updated at once from the same vectors: a row used n times in a batch sums
   n updates (`_add_rows`), where word2vec.c applies them one after another. Text is bursty (a line may
   repeat one phrase 190 times), and summed updates that agree overshoot: an input row blown up this way
