@@ -18,20 +18,21 @@ How it is made fast (see benchmarks/RESULTS-speed.md for the measurements):
   positions weighted 1 / context size inside its window (0 outside and at the centre), one
   `embedding_bag` per batch: it reads the rows in place (no gathered copy) and a weight row depends only
   on the centre's two clipped widths, so it is looked up in a small table.
-- Input-vector updates as small matrix products: the B centres of a batch are consecutive positions; the
-  k = 16 positions of a block are in the windows of the k + 2W centres around them, so their gradient
-  (the sum of neu1e over the windows holding a position) is one [k, k + 2W] x [k + 2W, D] product with
-  those centres' windows as the block sees them (columns looked up by place and widths in a small
-  table), each position's sum whole in one block: a row is scattered once per position, not once per
-  window holding it.
+- Input-vector updates by position, as a weighted bag too: the B centres of a batch are consecutive
+  positions, so a position is in the windows of at most the 2W + 1 centres around it, and its gradient
+  (the sum of neu1e over the windows holding it) is a bag of those centres' neu1e weighted 1 where the
+  window holds it (`windows.position_windows`: a strided view of the centres' rows of a 0/1 table): a
+  row is scattered once per position, not once per window holding it. (The [k, k + 2W] x [k + 2W, D]
+  block products this replaces multiplied mostly zeros: 5% more CPU a step.)
 - G centre words (`neg_share`) share one draw of K negatives, so the output layer is a batch of small
   matrix products [G, D] x [D, K] (each group's h against its negatives; a centre's own word is a dot
   product, not a masked [G, G] block: ~5% of a step) and only B/G * (K + G) output rows are gathered and
   updated (as in Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory"); neu1e =
   sum_k g_k u_k is a weighted bag of a centre's K + 1 gathered rows, in centre order for the positions'
-  product. The G centres of a group are B/G positions apart (`_grouped`): consecutive centres share
-  context words, and sharing negatives too made each context word see G times the same negatives
-  (noisier vectors: neighbour overlap between seeds on obsidian-help 0.16 instead of 0.23-0.24).
+  bags, and an output row's update sum_i g_i h_i a bag of its group's h (`bags.Bags`). The G centres of
+  a group are B/G positions apart (`_grouped`): consecutive centres share context words, and sharing
+  negatives too made each context word see G times the same negatives (noisier vectors: neighbour
+  overlap between seeds on obsidian-help 0.16 instead of 0.23-0.24).
 - A batch of B centre words is updated at once from the same vectors: a row used n times in a batch sums
   n updates (`_add_rows`), where word2vec.c applies them one after another. Text is bursty (a line may
   repeat one phrase 190 times), and summed updates that agree overshoot: an input row blown up this way
@@ -66,6 +67,7 @@ import numpy as np
 from notelink.config import TrainConfig
 from notelink.errors import Cancelled, DeviceError, TrainingDiverged
 from notelink.model import hogwild, windows
+from notelink.model.bags import Bags
 from notelink.model.device import resolve_device, shared_memory, torch_loaded, warm_up
 from notelink.model.hogwild import TrainProgress, WorkerError
 from notelink.model.rowscale import RowScale
@@ -78,7 +80,7 @@ __all__ = ["Cancelled", "DeviceError", "TrainProgress", "TrainingDiverged", "Wor
            "resolve_device", "torch_loaded", "train", "warm_up"]
 
 _SKETCH = 16  # r: coordinates of neu1e that measure how aligned a row's summed updates are
-_BLOCK = 16  # positions per block of the input rows' product in `_Trainer.step`
+_BLOCK = 16  # a batch's centres, and a chunk's padding, come in whole blocks of this many
 
 
 @dataclass
@@ -106,7 +108,7 @@ class _Chunk:
     words: int  # raw (pre-subsampling) words the chunk stands for, for lr and progress
     centre: torch.Tensor  # [n] int64 word ids in corpus order (the centres)
     widths: torch.Tensor  # [2W + n_k + tail] int64 a*(W+1) + c of each centre's left and right widths,
-    # after 2W zeros (no window) and before zeros: its row of `window_mean`, its column of `band_pos`
+    # after 2W zeros (no window) and before zeros: its row of `window_mean` and `window_in`
     ctx: torch.Tensor  # [n_k + tail] int64 word at each padded position (0 in the padding)
     out: torch.Tensor  # [n_groups, K + G] int64 output rows of each group of G centres: the K negatives
     # they share, then the G centres (word 0 for the padding centres of a last, partial batch)
@@ -130,11 +132,10 @@ class _Trainer:
         self.batch = max(step, cfg.batch_for(V, self.device.type) // step * step)
         self.keep = torch.from_numpy(vocab.keep_probs(cfg.sample)).to(self.device)  # [V]
         self.window_mean = windows.window_table(torch, cfg.window).to(self.device)  # [(W+1)^2, 2W + 1]
-        self.band_pos = windows.position_table(torch, cfg.window, _BLOCK).to(self.device)  # [rows, k]
-        self.band_col = torch.arange(_BLOCK + 2 * cfg.window, device=self.device) * (cfg.window + 1) ** 2
+        self.window_in = windows.inside_table(torch, cfg.window).to(self.device)  # [(W+1)^2, 2W + 1] 0/1
         self.tail = -(-2 * cfg.window // _BLOCK) * _BLOCK  # 2W positions after the blocks, whole blocks
         self.label = torch.cat([torch.zeros(cfg.negative), torch.ones(1)]).to(self.device)  # [K + 1] g's
-        self._bags: dict[tuple[int, int], tuple[torch.Tensor, torch.Tensor]] = {}  # `_centre_rows`
+        self.bags = Bags(torch, self.device)  # the index layouts of a step's weighted bags, by shape
         self.noise_table = torch.from_numpy(vocab.noise_table()).to(self.device)  # [T] int32 word ids
         self.r = min(_SKETCH, D)  # coordinates of the sketch (`rowscale`)
         self.rowscale = RowScale(torch, 2 * V, self.r)  # input row x at x, output row x at V + x
@@ -236,9 +237,9 @@ class _Trainer:
 
     def _step(self, c: _Chunk, i: int, lr: float) -> None:
         """One closed-form CBOW update for batch i of chunk c: the window means are a weighted bag of the
-        input vectors around each centre (`window_mean`), and the input-vector update of a block of k
-        positions is the product of the windows of the k + 2W centres around it with their neu1e
-        (`_by_position`), so each position's row is updated once, not once per window holding it. Each input
+        input vectors around each centre (`window_mean`), and the input-vector update of a position is a
+        weighted bag of the neu1e of the 2W + 1 centres around it (`_by_position`), so each position's row
+        is updated once, not once per window holding it. Each input
         and output row's summed update is scaled to what sequential updates would add up to (`rowscale`,
         one call for both: output row x is row V + x of its scratch)."""
         torch, W, k, V = self.torch, self.cfg.window, _BLOCK, self.syn0.shape[0]
@@ -249,36 +250,25 @@ class _Trainer:
         h = torch.nn.functional.embedding_bag(ctx.unfold(0, 2 * W + 1, 1), self.syn0, mode="sum",
                                               per_sample_weights=mean)  # [nb * k, D] mean of each context
         neu1e, curv, out, du, curv_u = self._output_layer(c, s, e, h)  # [2W + n_x, D], [2W + n_x]
-        M = self._position_windows(c, s, nb)  # [m, k + 2W, k]
-        P = M.shape[0] * k  # positions in whole blocks: the nb * k + 2W of the batch, then 0 updates
+        P = nb * k + self.tail  # positions in whole blocks: the nb * k + 2W of the batch, then 0 updates
         at, R = c.ctx[s:s + P], out.shape[0]  # [P] words at the padded positions
+        M = windows.position_windows(self.window_in, c.widths[s:s + P + 2 * W], W)  # [P, 2W + 1]
         use = h.new_empty(P + R, 2 + self.r)  # what the row scale needs of each row's uses [P + R, r + 2]
-        self._by_position(M, self.rowscale.use(neu1e, curv), out=use[:P])  # an input row's: its centres'
-        self.rowscale.use(du, curv_u, out=use[P:])  # summed by position; an output row's: a group's use
+        use[:P] = self._by_position(M, self.rowscale.use(neu1e, curv))  # an input row's: its centres' summed
+        self.rowscale.use(du, curv_u, out=use[P:])  # by position; an output row's: a group's use
         scale = self.rowscale.scale(torch.cat([at, out + V]), use, lr)  # [P + R]
         _add_rows(self.syn1neg, out, du.mul_(scale[P:, None]))  # lr * scale * sum of g h
-        M.mul_(scale[:P].view(-1, 1, k))  # each position's column times its scale (fewer numbers than the
-        _add_rows(self.syn0, at, self._by_position(M, neu1e))  # product), so this is lr scale sum of neu1e
+        M.mul_(scale[:P, None])  # each position's weights times its scale (fewer numbers than the sums),
+        _add_rows(self.syn0, at, self._by_position(M, neu1e))  # so this is lr scale sum of neu1e
 
-    def _position_windows(self, c: _Chunk, s: int, nb: int) -> torch.Tensor:
-        """The windows of a batch's centres (starting at centre s, nb blocks) as its padded positions see
-        them, m = nb + tail / k blocks of k positions [m, k + 2W, k]: the k positions of block m are in the
-        windows of the k + 2W centres at positions m*k - W .. m*k + k + W - 1 (`band_pos`)."""
-        W, k = self.cfg.window, _BLOCK
-        span, m = k + 2 * W, nb + self.tail // k
-        cols = c.widths[s:s + m * k + 2 * W].unfold(0, span, k) + self.band_col  # [m, k + 2W]
-        return self.band_pos.index_select(0, cols.view(-1)).view(m, span, k)
-
-    def _by_position(self, M: torch.Tensor, x: torch.Tensor, out: torch.Tensor | None = None) -> torch.Tensor:
+    def _by_position(self, M: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
         """Per padded position, the sum of the rows `x` [2W + n_x, C] of the centres whose windows hold it
-        (`x` holds the centres' rows in order after 2W zero rows, zeros past the batch's centres) [m * k, C]:
-        one [k, k + 2W] x [k + 2W, C] product per block of k positions with the windows `M` [m, k + 2W, k]
-        (`_position_windows`) and the rows of their centres, so each position's sum is whole in one block."""
-        m, span, k = M.shape
-        C = x.shape[1]
-        windows = x.as_strided((m, span, C), (k * C, C, 1))  # block m: rows m*k .. m*k + k + 2W - 1
-        res = None if out is None else out.view(m, k, C)
-        return self.torch.bmm(M.transpose(1, 2), windows, out=res).view(-1, C)
+        (`x` holds the centres' rows in order after 2W zero rows, zeros past the batch's centres) [P, C]:
+        a weighted bag of the 2W + 1 rows q .. q + 2W for position q, weights `M` [P, 2W + 1]
+        (`windows.position_windows`, times the positions' scales)."""
+        bags = self.bags.positions(*M.shape)
+        return self.torch.nn.functional.embedding_bag(bags[0], x, bags[1], mode="sum",
+                                                      per_sample_weights=M.view(-1))
 
     def _output_layer(self, c: _Chunk, s: int, e: int, h: torch.Tensor) -> tuple[torch.Tensor, ...]:
         """The output layer of centres s..e (mean contexts `h` [n_k, D], n_k >= e - s: whole blocks): per
@@ -318,10 +308,20 @@ class _Trainer:
         g = torch.sub(self.label, f)  # label - sigmoid(f)
         bag, offsets, weight, c_rows = self._centre_rows(bq, n_k, g, curv)
         neu1e = torch.nn.functional.embedding_bag(bag, U, offsets, mode="sum", per_sample_weights=weight)
-        du = torch.empty_like(U)  # [B/G * (K + G), D] sum_i g_i h_i as `out`
-        torch.bmm(g[:, :, :K].mT, H, out=du[: bq * K].view(bq, K, D))  # (contiguous: strided is 3x slower)
-        torch.mul(g[:, :, K:].transpose(0, 1), h.view(G, bq, D), out=du[bq * K:].view(G, bq, D))
-        return neu1e, c_rows, out, du, curv_u
+        return neu1e, c_rows, out, self._output_updates(g, h), curv_u
+
+    def _output_updates(self, g: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
+        """The updates / lr of a batch's output rows as `_Chunk.rows` lays them out [B/G * (K + G), D], from
+        `g` [B/G, G, K + 1] and `h` [G * B/G, D] in centre order: a negative's, sum_i g_i h_i over its
+        group's G centres, a centre's own row's, g h: one weighted bag of the rows of h (bags of G, then of
+        1; the same index for every whole batch), cheaper than a [K, G] x [G, D] product per group."""
+        torch, (bq, G, K1) = self.torch, g.shape
+        K = K1 - 1
+        bags = self.bags.outputs(bq, G, K)
+        weight = g.new_empty(bq * K * G + G * bq)
+        weight[: bq * K * G].view(bq, K, G).copy_(g[:, :, :K].mT)
+        weight[bq * K * G:].view(G, bq).copy_(g[:, :, K].t())
+        return torch.nn.functional.embedding_bag(bags[0], h, bags[1], mode="sum", per_sample_weights=weight)
 
     def _centre_rows(self, bq: int, n_k: int, g: torch.Tensor,
                      curv: torch.Tensor) -> tuple[torch.Tensor, ...]:
@@ -329,16 +329,9 @@ class _Trainer:
         n_k + tail): per row the bag of the rows of U its neu1e sums, its group's K negatives then its own
         row [rows * (K + 1)] and their offsets [rows], their weights g (0 in the empty rows) and its
         curvature [rows], from `g` [B/G, G, K + 1] and `curv` [B/G, G, 1] by group."""
-        torch, G, K, W = self.torch, self.group, self.cfg.negative, self.cfg.window
+        G, K, W = self.group, self.cfg.negative, self.cfg.window
         rows = 2 * W + max(n_k + self.tail, bq * G)
-        bag = self._bags.get((bq, rows))
-        if bag is None:  # the same for every whole batch: made once
-            b = g.new_zeros(rows, K + 1, dtype=torch.int64)
-            bag_g = b[2 * W:2 * W + bq * G].view(G, bq, K + 1)  # [G, B/G, K + 1]: centre j B/G + q
-            q = torch.arange(bq, device=g.device)[:, None]  # [B/G, 1] group q's negatives, then the centres
-            bag_g[:, :, :K] = q * K + torch.arange(K, device=g.device)
-            bag_g[:, :, K] = bq * K + torch.arange(G * bq, device=g.device).view(G, bq)
-            bag = self._bags[bq, rows] = (b.view(-1), torch.arange(0, b.numel(), K + 1, device=g.device))
+        bag = self.bags.centres(bq, G, K, W, rows)
         weight, c_rows = g.new_zeros(rows, K + 1), g.new_zeros(rows)
         weight[2 * W:2 * W + bq * G].view(G, bq, K + 1).copy_(g.transpose(0, 1))
         c_rows[2 * W:2 * W + bq * G].view(G, bq, 1).copy_(curv.transpose(0, 1))

@@ -15,7 +15,7 @@ import pytest
 
 from notelink.config import TrainConfig
 from notelink.index.notevectors import unit_rows
-from notelink.model import cbow, hogwild
+from notelink.model import cbow, hogwild, windows
 from notelink.model.vocab import Vocab
 
 GROUPS = [["apple", "pear", "plum", "cherry", "peach"], ["lion", "tiger", "wolf", "bear", "fox"],
@@ -81,6 +81,15 @@ def test_auto_epochs_scale_with_corpus() -> None:
     assert cfg.epochs_for(10_000) == 40
     assert cfg.epochs_for(100_000_000) == 5
     assert TrainConfig(epochs=3).epochs_for(10) == 3
+
+
+def test_batches_of_4096_centres_on_the_cpu_and_smaller_for_small_vocabularies() -> None:
+    """A step updates up to 4096 centres on the CPU (its ~140 small torch calls shared by more words);
+    a vocabulary of fewer than 4 x 4096 words gets a quarter of its size, at least 16."""
+    cfg = TrainConfig()
+    assert cfg.batch_for(100_000) == 4096 and cfg.batch_for(16_561) == 4096
+    assert cfg.batch_for(4_953) == 1238 and cfg.batch_for(20) == 16
+    assert cfg.batch_for(100_000, "cuda") == cfg.cuda_batch
 
 
 def test_the_bound_curvature_is_exact_in_float32_for_scores_near_zero() -> None:
@@ -164,23 +173,38 @@ def _window_bounds(tr: cbow._Trainer, c: cbow._Chunk) -> tuple[np.ndarray, np.nd
     return t - code // side, t + code % side
 
 
-def test_band_tables_cover_every_place_and_width() -> None:
-    """A window row is 1 / size at the offsets of the centre's window (never the centre); a positions'
-    row is 1 at the block's positions in the window of the centre at its column, never the centre."""
+def test_window_tables_cover_every_width() -> None:
+    """A window row is 1 / size at the offsets of the centre's window (never the centre), and its inside
+    row 1 there."""
     ids, owner, vocab = _corpus()
     tr = cbow._Trainer(ids, owner, vocab, CFG, "cpu")
     W, side = CFG.window, CFG.window + 1
-    assert tr.window_mean.shape == (side**2, 2 * W + 1)
+    assert tr.window_mean.shape == tr.window_in.shape == (side**2, 2 * W + 1)
     for row in range(side**2):
         a, c = row // side, row % side
         cols = {j for j in range(2 * W + 1) if tr.window_mean[row, j]}
         assert cols == set(range(W - a, W + c + 1)) - {W}
         assert float(tr.window_mean[row].sum()) == pytest.approx(1.0 if a + c else 0.0)
-    assert tr.band_pos.shape == ((16 + 2 * W) * side**2, 16)
-    for row in range(tr.band_pos.shape[0]):
-        j, a, c = row // side**2, row % side**2 // side, row % side  # the centre at position j - W
-        positions = {i for i in range(16) if tr.band_pos[row, i]}
-        assert positions == set(range(j - W - a, j - W + c + 1)) & set(range(16)) - {j - W}
+        assert tr.window_in[row].tolist() == [float(j in cols) for j in range(2 * W + 1)]
+
+
+@pytest.mark.parametrize("i", [0, 1, 3])  # 3: the last, partial batch
+def test_a_position_sees_the_centres_whose_windows_hold_it(i: int) -> None:
+    """Column j of a batch's padded position q is 1 where the centre at row q + j of the position sums
+    (centre s + q + j - 2W) holds the position (s + q - W) in its window, never the position's own centre."""
+    ids, owner, vocab = _corpus()
+    tr = cbow._Trainer(ids, owner, vocab, CFG, "cpu")
+    tr.batch = 48
+    c = tr.make_chunk(0, 170, seed=5)
+    lo, hi = _window_bounds(tr, c)
+    W, s = CFG.window, i * tr.batch
+    P = -(-(min(s + tr.batch, c.n) - s) // 16) * 16 + tr.tail  # whole blocks of 16, then 2W or more
+    M = windows.position_windows(tr.window_in, c.widths[s:s + P + 2 * W], W)
+    assert M.shape == (P, 2 * W + 1) and tr.batches(c) == 4
+    for q, j in itertools.product(range(P), range(2 * W + 1)):
+        t, pos = s + q + j - 2 * W, s + q - W
+        if 0 <= t < c.n and pos < c.n:
+            assert float(M[q, j]) == float(lo[t] <= pos <= hi[t] and pos != t)
 
 
 @pytest.mark.parametrize(("batch", "i"), [(16, 2), (48, 1), (48, 6)])  # 6: the last, partial block

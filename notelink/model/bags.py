@@ -1,0 +1,69 @@
+"""The index layouts of the trainer's weighted bags (`cbow._Trainer.step`): which rows each bag of a batch
+sums, as `embedding_bag`'s flat index and bag offsets. A batch's sums over windows, groups and positions
+are weighted bags over rows laid out in a fixed order, so a layout depends only on the batch's shape: the
+trainer makes each once (`Bags`) and reuses it for every batch of that shape.
+
+This module does not import torch: the trainer does, lazily, and passes it in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import torch
+
+Layout = tuple["torch.Tensor", "torch.Tensor"]  # (index [entries], offsets [bags]) as `embedding_bag` takes
+
+
+class Bags:
+    """The layouts made so far, by kind and shape, on one device (shared by worker threads: making one
+    twice in a race is harmless). `torch` is the module, passed in by the trainer that imported it."""
+
+    def __init__(self, torch: ModuleType, device: torch.device) -> None:
+        self.torch, self.device = torch, device
+        self._made: dict[tuple[str, int, int], Layout] = {}
+
+    def _get(self, key: tuple[str, int, int], make: Callable[[], Layout]) -> Layout:
+        got = self._made.get(key)
+        if got is None:
+            got = self._made[key] = make()
+        return got
+
+    def centres(self, bq: int, G: int, K: int, W: int, rows: int) -> Layout:
+        """neu1e of a batch's bq * G centres in order after 2W empty rows, then empty rows up to `rows`:
+        a centre's bag holds its group's K negatives, then its own row, as rows of the gathered output
+        rows (`cbow._Chunk.rows`: group q's negatives at q K .., centre j bq + q's own row at bq K + j bq +
+        q; the empty rows' bags hold row 0, weight 0) [rows * (K + 1)], [rows]."""
+        def make() -> Layout:
+            torch, dev = self.torch, self.device
+            b = torch.zeros(rows, K + 1, dtype=torch.int64, device=dev)
+            by_group = b[2 * W:2 * W + bq * G].view(G, bq, K + 1)  # centre j bq + q
+            by_group[:, :, :K] = torch.arange(bq, device=dev)[:, None] * K + torch.arange(K, device=dev)
+            by_group[:, :, K] = bq * K + torch.arange(G * bq, device=dev).view(G, bq)
+            return b.view(-1), torch.arange(0, b.numel(), K + 1, device=dev)
+        return self._get(("centres", bq, rows), make)
+
+    def outputs(self, bq: int, G: int, K: int) -> Layout:
+        """The updates of a batch's output rows as `cbow._Chunk.rows` lays them out, from h in centre
+        order: negative k of group q sums the G centres q + j bq of its group, then each centre's own
+        row is its centre alone [bq K G + G bq], [bq K + G bq]."""
+        def make() -> Layout:
+            torch, dev = self.torch, self.device
+            neg = torch.arange(G, device=dev) * bq + torch.arange(bq, device=dev)[:, None, None]  # [bq, 1, G]
+            idx = torch.cat([neg.expand(bq, K, G).reshape(-1), torch.arange(G * bq, device=dev)])
+            offsets = torch.cat([torch.arange(0, bq * K * G, G, device=dev),
+                                 bq * K * G + torch.arange(G * bq, device=dev)])
+            return idx, offsets
+        return self._get(("outputs", bq, G * K), make)
+
+    def positions(self, P: int, L: int) -> Layout:
+        """P padded positions, each summing the L = 2W + 1 rows q .. q + 2W of the centres around it
+        (`cbow._Trainer._by_position`) [P * L], [P]."""
+        def make() -> Layout:
+            torch, dev = self.torch, self.device
+            idx = torch.arange(P + L - 1, device=dev).unfold(0, L, 1).reshape(-1)
+            return idx, torch.arange(0, P * L, L, device=dev)
+        return self._get(("positions", P, L), make)
