@@ -60,12 +60,11 @@ class TrainConfig:
     reproducibility (RESULTS-speed.md, issue 17)."""
     min_lr: float = 1e-4
     """Learning-rate floor reached at the end of training (`lr` itself when that is lower)."""
-    batch: int = 4096
+    batch: int = 2048
     """Most centre words updated together in one closed-form step on the CPU (see `batch_for`); a row's
     summed update is scaled to what sequential steps would add up to (`rowscale.RowScale`), which keeps
-    large batches safe. 4096 rather than 2048: ~10% less CPU per word (a step's ~140 small torch calls are
-    shared by twice the words), bench-dev scores and neighbour overlap between seeds within the targets
-    (RESULTS-speed.md, session 26; 2048 rather than 1024: session 10)."""
+    large batches safe. 2048 rather than 1024: ~9% less CPU per word (the ~55 small torch calls of a step
+    are shared by twice the words), bench-dev scores unchanged (RESULTS-speed.md, session 10)."""
     cuda_batch: int = 2048
     """Most centre words per step on a GPU. Bigger keeps a GPU busier; unmeasured on a GPU so far."""
     neg_share: int = 8

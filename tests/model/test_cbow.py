@@ -83,15 +83,6 @@ def test_auto_epochs_scale_with_corpus() -> None:
     assert TrainConfig(epochs=3).epochs_for(10) == 3
 
 
-def test_batches_of_4096_centres_on_the_cpu_and_smaller_for_small_vocabularies() -> None:
-    """A step updates up to 4096 centres on the CPU (its ~140 small torch calls shared by more words);
-    a vocabulary of fewer than 4 x 4096 words gets a quarter of its size, at least 16."""
-    cfg = TrainConfig()
-    assert cfg.batch_for(100_000) == 4096 and cfg.batch_for(16_561) == 4096
-    assert cfg.batch_for(4_953) == 1238 and cfg.batch_for(20) == 16
-    assert cfg.batch_for(100_000, "cuda") == cfg.cuda_batch
-
-
 def test_the_bound_curvature_is_exact_in_float32_for_scores_near_zero() -> None:
     """lambda(f) = tanh(f/2) / (2f): 1/4 at and near 0 (the first steps' scores are ~1e-7: (sigmoid(f) -
     1/2) / f gave 0 or 0.6 there), sigmoid'(f) near 0, 1 / (2|f|) in saturation."""
