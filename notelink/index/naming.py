@@ -91,10 +91,15 @@ def find_references(records: list[NoteRecord], tokens: Sequence[list[str]],
     if page_words:
         words = np.array([one_word(n, r.path) for n, r in zip(names, records, strict=True)], dtype=bool)
         found.append(_page_words(records, names, words, capital, nouns, plain, reuse))
-    elif capital.any():
-        capitals = _count_names(names, capital, Lazy(len(records), lambda i: records[i].capitals), langs,
-                                reuse)
-        found.append(_scaled(capitals, np.where(nouns, NOUN_SHARE, 1.0), reuse))
+    else:
+        if capital.any():
+            capitals = _count_names(names, capital, Lazy(len(records), lambda i: records[i].capitals + [
+                t for ref in records[i].refs for t in (_APART, *ref)]), langs, reuse)
+            found.append(_scaled(capitals, np.where(nouns, NOUN_SHARE, 1.0), reuse))
+        lower = np.array([one_word(n, r.path) for n, r in zip(names, records, strict=True)]) & ~capital
+        if lower.any():
+            refs = Lazy(len(records), lambda i: [t for ref in records[i].refs for t in (_APART, *ref)])
+            found.append(_count_names(names, lower, refs, langs, reuse))
     src, dst, count = (np.concatenate(column) for column in zip(*found, strict=True))
     order = np.lexsort((dst, src))  # as count_mentions sorts
     return src[order], dst[order], count[order]
