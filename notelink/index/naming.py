@@ -93,8 +93,8 @@ def find_references(records: list[NoteRecord], tokens: Sequence[list[str]],
         found.append(_page_words(records, names, words, capital, nouns, plain, reuse))
     else:
         if capital.any():
-            capitals = _count_names(names, capital, Lazy(len(records), lambda i: records[i].capitals + [
-                t for ref in records[i].refs for t in (_APART, *ref)]), langs, reuse)
+            capitals = _count_names(names, capital, Lazy(len(records), lambda i: records[i].capitals), langs,
+                                    reuse)
             found.append(_scaled(capitals, np.where(nouns, NOUN_SHARE, 1.0), reuse))
         lower = np.array([one_word(n, r.path) for n, r in zip(names, records, strict=True)]) & ~capital
         if lower.any():
