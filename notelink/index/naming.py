@@ -70,11 +70,13 @@ def find_references(records: list[NoteRecord], tokens: Sequence[list[str]],
     one (the text tokens drop numbers) in the stretches of text around numbers (`NoteRecord.numbered`) and
     the URLs and code spans: each place in a note is read once for a name. A one-word name with a capital
     (`Canvas`, `iOS`) is looked for among the words a note writes with a capital mid-sentence
-    (`NoteRecord.capitals`; `references.capital_referable`). With `page_words` (a Logseq graph), every
-    one-word name is looked for in any case among the text tokens (`_page_words`): Logseq's page names are
-    words whatever their case (`[[type]]`, `[[Desktop]]`), and Logseq itself lists a page's plain mentions
-    as its unlinked references. Logseq's docs, seeds 1-3, link text kept / removed: 0.905 / 0.312 without,
-    0.921 / 0.338 with (benchmarks/RESULTS.md, session 26)."""
+    (`NoteRecord.capitals`, the capitalised words of its prose, URLs and code spans;
+    `references.capital_referable`), a lower-case one in the note's URLs and code spans. With `page_words`
+    (a Logseq graph), every one-word name is looked for in any case among the text tokens, URLs and code
+    spans (`_page_words`): Logseq's page names are words whatever their case (`[[type]]`, `[[Desktop]]`),
+    and Logseq itself lists a page's plain mentions as its unlinked references. Logseq's docs, seeds 1-3,
+    link text kept / removed: 0.905 / 0.312 without, 0.916 / 0.341 with (benchmarks/RESULTS.md,
+    session 26)."""
     names = [r.file_name() for r in records]
     whole = np.array([referable(n) for n in names], dtype=bool)  # [N]
     numbered = whole & np.array([any(map(is_number, n)) for n in names], dtype=bool)  # [N]
@@ -91,10 +93,15 @@ def find_references(records: list[NoteRecord], tokens: Sequence[list[str]],
     if page_words:
         words = np.array([one_word(n, r.path) for n, r in zip(names, records, strict=True)], dtype=bool)
         found.append(_page_words(records, names, words, capital, nouns, plain, reuse))
-    elif capital.any():
-        capitals = _count_names(names, capital, Lazy(len(records), lambda i: records[i].capitals), langs,
-                                reuse)
-        found.append(_scaled(capitals, np.where(nouns, NOUN_SHARE, 1.0), reuse))
+    else:
+        if capital.any():
+            capitals = _count_names(names, capital, Lazy(len(records), lambda i: records[i].capitals), langs,
+                                    reuse)
+            found.append(_scaled(capitals, np.where(nouns, NOUN_SHARE, 1.0), reuse))
+        lower = np.array([one_word(n, r.path) for n, r in zip(names, records, strict=True)]) & ~capital
+        if lower.any():
+            refs = Lazy(len(records), lambda i: [t for ref in records[i].refs for t in (_APART, *ref)])
+            found.append(_count_names(names, lower, refs, langs, reuse))
     src, dst, count = (np.concatenate(column) for column in zip(*found, strict=True))
     order = np.lexsort((dst, src))  # as count_mentions sorts
     return src[order], dst[order], count[order]

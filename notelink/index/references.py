@@ -19,7 +19,12 @@ word, not a reference) or is one id or date of four or more characters (`2021010
 are kept in file names (`2022-05-31`, `reading-series.2022.05.31`), else dated notes would share a name.
 A one-word file name with a capital (`Canvas.md`, `Settings.md`, `iOS.md`) counts where a note writes it
 with a capital mid-sentence ("open it in Canvas": `notelink.notes.capitals`), as people name a page;
-chance is 0 for it, as for an id: the capital is the evidence that the word names something.
+chance is 0 for it, as for an id: the capital is the evidence that the word names something. So is a URL
+or a code span: a one-word file name counts where one holds it, a capitalised one with its capitals
+(`github.com/SilentVoid13/Templater`; `help.obsidian.md/canvas` is how URLs write the word), a lower-case
+one as written (a community wiki's author page `nathonius.md`, named by the author's plugins' URLs,
+`github.com/nathonius/obsidian-canvas-pan`: with link text removed, obsidian-hub's 6,571 notes found
+0.168 of their links before, 0.882 after; benchmarks/RESULTS.md, session 26).
 A file name that many notes contain (`index`, `todo`, `tags`) is a common word, not a reference: its idf
 is near 0. A file name of common words (`pifafe pifafe` in a wiki where `pifafe` is 5% of the words) is
 written by chance as often as it is found: it is no reference either. Without `chance`, such names in a

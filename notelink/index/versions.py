@@ -35,8 +35,9 @@ its answer; a Logseq page's front matter `title:` its name, a `#[[multi word tag
 note writes with a capital mid-sentence are kept (`capitals`) for one-word file names with a capital (all
 session 25). 15: a paragraph, list item or table cell in Title Case keeps no capitals but inner ones
 (`- Getting Started With Sync`); a `.MD` or `.Md` note's names are without the suffix, as a `.md` one's
-(`Sync.Md` was named "Sync Md" and "Md"); German and Luxembourgish notes keep their capitals too; a
-formula reads as its commands' words (`\\partial`; all session 26). The Unicode version is part of it:
+(`Sync.Md` was named "Sync Md" and "Md"); German and Luxembourgish notes keep their capitals too, and
+the capitalised words of URLs and code spans are kept with them; a formula reads as its commands' words
+(`\\partial`; all session 26). The Unicode version is part of it:
 which characters are letters or marks decides where words end."""
 
 SEARCH_VERSION = 3

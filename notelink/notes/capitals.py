@@ -81,10 +81,22 @@ def capitalised(texts: Iterable[str], lang: str) -> list[str]:
     return list(found)
 
 
+def capitalised_in_refs(refs: Iterable[str], lang: str) -> list[str]:
+    """The distinct name tokens of the words of URLs and code spans (`refs`) written with a capital
+    (`github.com/SilentVoid13/Templater`): there, where no sentence starts, a capital is as deliberate as
+    an inner one; lower case (`help.obsidian.md/canvas`) is how URLs write words."""
+    found = (_token(w, lang, numbers=True) for ref in refs for w in _REF_WORDS.findall(ref)
+             if not w.islower())
+    return list(dict.fromkeys(t for t in found if t))
+
+
+_REF_WORDS = re.compile(r"[^\W_]+")
+
+
 @functools.lru_cache(maxsize=1 << 16)
-def _token(word: str, lang: str) -> str:
+def _token(word: str, lang: str, numbers: bool = False) -> str:
     """A word's one name token in `lang` (`name_tokens`), "" for a stop word or several tokens."""
-    tokens = name_tokens(word, lang)
+    tokens = name_tokens(word, lang, numbers=numbers)
     return sys.intern(tokens[0]) if len(tokens) == 1 else ""
 
 

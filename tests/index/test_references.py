@@ -335,3 +335,22 @@ def test_an_update_that_adds_a_logseq_page_counts_the_notes_that_write_its_name(
                                                                                    tmp_path: Path) -> None:
     full = _update_and_full_build(make_vault(LOGSEQ), "pages/card.md", "- a flashcard to review", tmp_path)
     assert load_array(full, "named_src").size == 4  # the journal's "card" now names the new page
+
+
+HANDLES = {
+    "nathonius.md": "# nathonius\n\nauthor of plugins",
+    "SilentVoid13.md": "# SilentVoid13\n\nauthor of templates",
+    "Canvas Pan.md": "# Canvas Pan\n\nby the author: https://github.com/nathonius/obsidian-canvas-pan, "
+                     "![downloads](https://img.shields.io/github/downloads/nathonius/obsidian-canvas-pan/total)",
+    "Templater.md": "# Templater\n\nsource: https://github.com/SilentVoid13/Templater and nathonius wrote",
+}
+
+
+def test_a_one_word_file_name_in_a_url_or_code_span_is_a_reference(make_vault, tmp_path: Path) -> None:
+    """A community wiki's author page is named by its handle (`nathonius.md`), which the author's plugins
+    write in their URLs (`github.com/nathonius/...`): a URL or a code span names it, as it names a file
+    name of two words; written in prose (`nathonius wrote`), a lower-case one-word name is still a word."""
+    index, ids, named = _named_in(make_vault(HANDLES), tmp_path)
+    index.close()
+    assert named == {(ids["Canvas Pan.md"], ids["nathonius.md"]): 1.0,
+                     (ids["Templater.md"], ids["SilentVoid13.md"]): 1.0}

@@ -46,3 +46,10 @@ def test_a_text_in_title_case_is_a_title_whose_capitals_say_nothing() -> None:
     assert capitalised(["Go to Settings", "Open it in Canvas and draw"], "en") == ["settings", "canvas"]
     assert capitalised(["Open Settings → Sync.", "Zotero, Canvas and Publish"], "en") == [
         "settings", "sync", "canvas", "publish"]
+
+
+def test_a_url_or_code_span_keeps_its_words_written_with_a_capital() -> None:
+    from notelink.notes.capitals import capitalised_in_refs
+
+    refs = ["https://github.com/SilentVoid13/Templater", "help.obsidian.md/canvas", "`runAll`"]
+    assert capitalised_in_refs(refs, "en") == ["silentvoid13", "templater", "runall"]
