@@ -131,10 +131,11 @@ def _page_words(records: list[NoteRecord], names: list[list[str]], words: np.nda
     distinct = Lazy(len(records), lambda i: list(dict.fromkeys(plain[i])))  # (a note counts once)
     src, dst, count = _count_names(names, words, distinct, [r.lang for r in records], reuse)
     fresh = np.ones(src.size, dtype=bool) if reuse is None else np.isin(src, reuse[1])  # [M]
+    value = np.full(src.size, NOUN_SHARE)  # [M]
     caps = Lazy(len(records), lambda i: frozenset(records[i].capitals))
-    value = [1.0 if capital[b] and not nouns[a] and names[b][0] in caps[a] else NOUN_SHARE
-             for a, b in zip(src[fresh].tolist(), dst[fresh].tolist(), strict=True)]
-    count[fresh] *= np.asarray(value, dtype=count.dtype)
+    for m in np.flatnonzero(fresh & capital[dst] & ~nouns[src]).tolist():  # (few: capitals mid-sentence)
+        value[m] = 1.0 if names[dst[m]][0] in caps[int(src[m])] else NOUN_SHARE
+    count[fresh] *= value[fresh]
     return src, dst, count
 
 

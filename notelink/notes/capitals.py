@@ -84,10 +84,11 @@ def capitalised(texts: Iterable[str], lang: str) -> list[str]:
 def capitalised_in_refs(refs: Iterable[str], lang: str) -> list[str]:
     """The distinct name tokens of the words of URLs and code spans (`refs`) written with a capital
     (`github.com/SilentVoid13/Templater`): there, where no sentence starts, a capital is as deliberate as
-    an inner one; lower case (`help.obsidian.md/canvas`) is how URLs write words."""
+    an inner one; lower case (`help.obsidian.md/canvas`) is how URLs write words, upper case how code
+    writes constants (`FOO_BAR`). At most `CAPITALS_MAX`."""
     found = (_token(w, lang, numbers=True) for ref in refs for w in _REF_WORDS.findall(ref)
-             if not w.islower())
-    return list(dict.fromkeys(t for t in found if t))
+             if not w.islower() and not w.isupper() and not w.isdigit())  # (`FOO_BAR`, `2022`: no names)
+    return list(dict.fromkeys(t for t in found if t))[:CAPITALS_MAX]
 
 
 _REF_WORDS = re.compile(r"[^\W_]+")

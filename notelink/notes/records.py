@@ -22,7 +22,7 @@ from pathlib import Path
 
 from notelink.config import IndexConfig
 from notelink.errors import Cancelled, NoNotes, VaultError
-from notelink.notes.capitals import capitalised, capitalised_in_refs
+from notelink.notes.capitals import CAPITALS_MAX, capitalised, capitalised_in_refs
 from notelink.notes.dialect import parse_in
 from notelink.notes.ignore import Ignore, no_notes
 from notelink.notes.names import file_name_tokens, file_names
@@ -152,7 +152,8 @@ def record_from_raw(raw: RawNote, cfg: IndexConfig) -> NoteRecord:
     return NoteRecord(raw.path, parsed.title, raw.sha256, raw.size, raw.mtime, parsed.aliases,
                       parsed.headings, parsed.tags, parsed.links, paragraphs, warning, lang, refs,
                       numbered_stretches(texts, lang),
-                      list(dict.fromkeys(capitalised(prose, lang) + capitalised_in_refs(parsed.refs, lang))))
+                      list(dict.fromkeys(capitalised(prose, lang)
+                                         + capitalised_in_refs(parsed.refs, lang)))[:CAPITALS_MAX])
 
 
 NAME_SPAN = 12

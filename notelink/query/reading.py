@@ -51,10 +51,11 @@ _LINE_MARKS = re.compile(r"(?:(?:>[ \t]?)+(?:\[![^\]\n]*\][+-]?[ \t]*)?)?(?:#{1,
 """A line's quote marks (nested), an Obsidian callout's `[!type]` after them, a heading's `#`s (a line
 opening with a badge, `[![alt](image)](link)`, lost its `[![alt]` as a callout's type)."""
 _FOOTNOTE = re.compile(r"\[\^[^\[\]\s]+\]")  # a footnote's mark in the text, `[^1]`
-INLINE_FOOTNOTE = re.compile(r"\^\[((?:[^\[\]\n]|\[\[[^\[\]\n]*\]\]|\[[^\[\]\n]*\](?:\([^()\n]*\))?)*)\]")
+INLINE_FOOTNOTE = re.compile(r"\^\[((?:[^\[\]\n]|\[\[[^\[\]\n]*\]\]|\[[^\[\]\n]*\](?:\([^()\n]*\))?+)*+)\]")
 """An inline footnote, `^[text]` (Obsidian's, Pandoc's), its text holding links (`[[a]]`, `[b](c)`) too:
 read in place, in parentheses (a snippet showed `up.^[Turning weekly helps.]`), as the index reads its
-words."""
+words. Its repeats are possessive: `[b](c)` reads as a link or as characters, and an unclosed `^[` before
+30 links tried every split (minutes); none can hold the closing `]`, so giving back never helps."""
 _FOOTNOTE_DEFINITION = re.compile(r"\[\^[^\[\]\s]+\]:[ \t]*")
 """A footnote's definition opening a line, `[^1]: text`: read as its text (a snippet showed `[^1]:`)."""
 _DEFINITION = re.compile(r"\[(?!\^)(?:[^\[\]\\\n]|\\.)+\]:[ \t]*(?:<[^<>\n]*>|\S+)"

@@ -53,3 +53,4 @@ def test_a_url_or_code_span_keeps_its_words_written_with_a_capital() -> None:
 
     refs = ["https://github.com/SilentVoid13/Templater", "help.obsidian.md/canvas", "`runAll`"]
     assert capitalised_in_refs(refs, "en") == ["silentvoid13", "templater", "runall"]
+    assert capitalised_in_refs(["https://x.com/2022/05/31/post", "issues/12345", "`FOO_BAR`"], "en") == []

@@ -86,3 +86,14 @@ def test_an_inline_footnote_reads_as_its_text_in_parentheses() -> None:
     assert as_read("Compost heats up.^[Turning it **weekly** helps, see [[Garden]] and [log](log.md).] "
                    "Next^[] `a^[b]`") == (
         "Compost heats up. (Turning it weekly helps, see Garden and log.) Next a^[b]")
+
+
+def test_an_unclosed_inline_footnote_before_many_links_is_read_at_once() -> None:
+    """`[b](c)` reads as a link or as characters: an unclosed `^[` before 30 of them tried every split
+    (2^30) before giving up. Its text stays as written; the regex is possessive (no timing asserted: a
+    hang is the failure)."""
+    from notelink.query.reading import INLINE_FOOTNOTE
+
+    line = "^[" + " ".join("[a](b c)" for _ in range(40))
+    assert INLINE_FOOTNOTE.search(line) is None
+    assert INLINE_FOOTNOTE.sub("x", "^[see [[a]] and [b](c) too] end") == "x end"
