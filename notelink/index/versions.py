@@ -37,9 +37,9 @@ session 25). 15: a paragraph, list item or table cell in Title Case keeps no cap
 (`- Getting Started With Sync`); a `.MD` or `.Md` note's names are without the suffix, as a `.md` one's
 (`Sync.Md` was named "Sync Md" and "Md"); German and Luxembourgish notes keep their capitals too, and
 the capitalised words of URLs and code spans are kept with them; a formula reads as its commands' words
-(`\\partial`; all session 26). With it, references by one-word file names changed (`naming`: German
-nouns, a Logseq graph's page words, names in URLs and code spans): the saved records go, so no update
-mixes the rules. The Unicode version is part of it:
+(`\\partial`); a property's wikilinks are links (`up: "[[Parent]]"`; all session 26). With it, references
+by one-word file names changed (`naming`: German nouns, a Logseq graph's page words, names in URLs and
+code spans): the saved records go, so no update mixes the rules. The Unicode version is part of it:
 which characters are letters or marks decides where words end."""
 
 SEARCH_VERSION = 3

@@ -5,12 +5,13 @@ on. Front matter, comments, callout types and footnote definitions are read here
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from notelink.notes.block import without_block
 from notelink.notes.formulas import without_math
 from notelink.notes.frontmatter import as_list, load_front_matter, split_front_matter
 from notelink.notes.inline import MARKDOWN, walk
-from notelink.notes.parsednote import ParsedNote
+from notelink.notes.parsednote import Link, ParsedNote
 from notelink.notes.plaintext import outside_fences, plain_text
 
 _COMMENT_SCAN = re.compile(r"^ {0,3}(`{3,}(?=[^`\n]*$)|~{3,})([^\n]*)$|``[^\n]*?``|`[^`\n]*`|%%",
@@ -150,4 +151,27 @@ def parse_note(text: str, stem: str, alias_first: bool = False) -> ParsedNote:
     note.aliases = _dedupe(as_list(fm.get("aliases", fm.get("alias"))))
     fm_tags = [t.lstrip("#") for t in as_list(fm.get("tags", fm.get("tag"))) for t in t.split()]
     note.tags = _dedupe([t for t in fm_tags if t] + note.tags)
+    note.links += _property_links(fm, alias_first)
     return note
+
+
+def _property_links(fm: dict[str, Any], alias_first: bool) -> list[Link]:
+    """The wikilinks of the front matter's properties (`up: "[[Parent]]"`, `related: ["[[A]]", "[[B]]"]`):
+    Obsidian's properties link notes, and its backlinks and graph count them; the text around them is no
+    prose (never trained on). Each value is read apart, so no link spans two."""
+    found = ParsedNote(title="")
+    for value in _strings(list(fm.values())):
+        if "[[" in value:
+            walk(MARKDOWN.parse(value.replace("\n", " "), {"alias_first": alias_first}), found)
+    return found.links
+
+
+def _strings(value: Any, depth: int = 0) -> list[str]:
+    """The strings of a front matter value: itself, or those of its list's items or mapping's values (four
+    levels at most)."""
+    if isinstance(value, str):
+        return [value]
+    if depth >= 4:
+        return []
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+    return [s for item in items for s in _strings(item, depth + 1)]

@@ -495,3 +495,12 @@ def test_a_vault_of_two_languages_trains_as_long_as_its_larger_one_alone(make_va
         german_note.unlink()
     build_index(vault, tmp_path / "one", FAST)
     assert seen[-1] is None  # one language: all words
+
+
+def test_a_property_link_resolves_like_a_link_in_the_text(make_vault, tmp_path: Path) -> None:
+    vault = make_vault({"a.md": '---\nup: "[[study]]"\n---\n# A\n\nbody', "study.md": "# study\n\nthings"})
+    build_index(vault, tmp_path / "ix", FAST)
+    index = Index.open(tmp_path / "ix")
+    rows = index.db.execute("SELECT target, dst FROM links").fetchall()
+    index.close()
+    assert rows == [("study", 1)]

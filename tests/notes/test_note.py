@@ -218,3 +218,14 @@ def test_a_markup_edge_between_cjk_characters_is_a_word_boundary() -> None:
     (`见图`, `和社` among the Chinese help's concepts). Between letters of spaced scripts nothing changes."""
     text = "参见[[自定义分享链接#图片|图片]]和**重要**的[链接](a.md)。See [[Note]]s and **bold**ly."
     assert parse_note(text, "f").paragraphs == ["参见 图片 和 重要 的 链接。See Notes and boldly."]
+
+
+def test_a_property_s_wikilinks_are_links_and_its_text_is_no_prose() -> None:
+    """Obsidian's properties link notes (`up: "[[Parent]]"`, a list of them, nested too): its backlinks
+    and graph count them, so they are the note's links; a property's other text is not read."""
+    text = ('---\nup: "[[Parent#Part|the parent]]"\nrelated:\n  - "[[A]]"\n  - see [[B]] too\n'
+            'count: 3\nnested: {deep: ["[[C]]"]}\naliases: [Other]\n---\n# Note\n\nbody [[D]]\n')
+    note = parse_note(text, "note")
+    assert [(link.target, link.heading) for link in note.links] == [
+        ("D", ""), ("Parent", "Part"), ("A", ""), ("B", ""), ("C", "")]
+    assert note.paragraphs == ["Note", "body D"] and note.aliases == ["Other"]
