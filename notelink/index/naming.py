@@ -89,19 +89,13 @@ def find_references(records: list[NoteRecord], tokens: Sequence[list[str]],
         around = Lazy(len(records), lambda i: _with_refs([t for s in records[i].numbered
                                                           for t in (_APART, *s)], records[i]))
         found.append(_count_names(names, numbered, around, langs, reuse))
+    single = np.array([one_word(n, r.path) for n, r in zip(names, records, strict=True)],
+                      dtype=bool)  # [N]
     nouns = np.array([family(lang) in NOUNS_CAPITALISED for lang in langs], dtype=bool)  # [N]
     if page_words:
-        words = np.array([one_word(n, r.path) for n, r in zip(names, records, strict=True)], dtype=bool)
-        found.append(_page_words(records, names, words, capital, nouns, plain, reuse))
+        found.append(_page_words(records, names, single, capital, nouns, langs, plain, reuse))
     else:
-        if capital.any():
-            capitals = _count_names(names, capital, Lazy(len(records), lambda i: records[i].capitals), langs,
-                                    reuse)
-            found.append(_scaled(capitals, np.where(nouns, NOUN_SHARE, 1.0), reuse))
-        lower = np.array([one_word(n, r.path) for n, r in zip(names, records, strict=True)]) & ~capital
-        if lower.any():
-            refs = Lazy(len(records), lambda i: [t for ref in records[i].refs for t in (_APART, *ref)])
-            found.append(_count_names(names, lower, refs, langs, reuse))
+        found += _one_word_names(records, names, single, capital, nouns, langs, reuse)
     src, dst, count = (np.concatenate(column) for column in zip(*found, strict=True))
     order = np.lexsort((dst, src))  # as count_mentions sorts
     return src[order], dst[order], count[order]
@@ -121,15 +115,33 @@ def _count_names(names: list[list[str]], which: np.ndarray, docs: Sequence[list[
                             longest=True)
 
 
+def _one_word_names(records: list[NoteRecord], names: list[list[str]], single: np.ndarray,
+                    capital: np.ndarray, nouns: np.ndarray, langs: list[str],
+                    reuse: tuple[Mentions, list[int]] | None) -> list[Mentions]:
+    """The mentions of one-word file names (`single` [N]) outside a Logseq graph: a capitalised one
+    (`capital` [N]) among the words a note writes with its capitals (`NoteRecord.capitals`; `NOUN_SHARE`
+    each in a language whose nouns have capitals, `nouns` [N]), a lower-case one in its URLs and code
+    spans."""
+    found = []
+    if capital.any():
+        capitals = _count_names(names, capital, Lazy(len(records), lambda i: records[i].capitals), langs,
+                                reuse)
+        found.append(_scaled(capitals, np.where(nouns, NOUN_SHARE, 1.0), reuse))
+    if (lower := single & ~capital).any():
+        refs = Lazy(len(records), lambda i: _with_refs([], records[i]))
+        found.append(_count_names(names, lower, refs, langs, reuse))
+    return found
+
+
 def _page_words(records: list[NoteRecord], names: list[list[str]], words: np.ndarray, capital: np.ndarray,
-                nouns: np.ndarray, plain: Sequence[list[str]], reuse: tuple[Mentions, list[int]] | None
-                ) -> Mentions:
+                nouns: np.ndarray, langs: list[str], plain: Sequence[list[str]],
+                reuse: tuple[Mentions, list[int]] | None) -> Mentions:
     """A Logseq graph's one-word page names (`words` [N]) in any case in the notes' text: each note that
     writes one counts `NOUN_SHARE`, or 1 where the name has a capital (`capital` [N]) that the note writes
     mid-sentence (`NoteRecord.capitals`) in a language whose nouns it does not mark (`nouns` [N]), as in any
     vault; after an update (`reuse`), the kept notes' mentions as they were."""
     distinct = Lazy(len(records), lambda i: list(dict.fromkeys(plain[i])))  # (a note counts once)
-    src, dst, count = _count_names(names, words, distinct, [r.lang for r in records], reuse)
+    src, dst, count = _count_names(names, words, distinct, langs, reuse)
     fresh = np.ones(src.size, dtype=bool) if reuse is None else np.isin(src, reuse[1])  # [M]
     value = np.full(src.size, NOUN_SHARE)  # [M]
     caps = Lazy(len(records), lambda i: frozenset(records[i].capitals))
