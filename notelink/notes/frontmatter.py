@@ -52,6 +52,17 @@ def as_list(value: Any) -> list[str]:
     return []
 
 
+def strings_in(value: Any, depth: int = 0) -> list[str]:
+    """The strings of a front-matter value: itself, or those of its list's items or mapping's values (four
+    levels at most), as a property's links are looked for in them."""
+    if isinstance(value, str):
+        return [value]
+    if depth >= 4:
+        return []
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+    return [s for item in items for s in strings_in(item, depth + 1)]
+
+
 def _expanded_size(data: Any, limit: int) -> int:
     """How many values `data` holds with shared (aliased) lists and mappings counted at each use; past
     `limit` (or a value that contains itself) the count stops at limit + 1. Linear in distinct values."""

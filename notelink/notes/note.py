@@ -9,7 +9,7 @@ from typing import Any
 
 from notelink.notes.block import without_block
 from notelink.notes.formulas import without_math
-from notelink.notes.frontmatter import as_list, load_front_matter, split_front_matter
+from notelink.notes.frontmatter import as_list, load_front_matter, split_front_matter, strings_in
 from notelink.notes.inline import MARKDOWN, walk
 from notelink.notes.parsednote import Link, ParsedNote
 from notelink.notes.plaintext import outside_fences, plain_text
@@ -160,18 +160,7 @@ def _property_links(fm: dict[str, Any], alias_first: bool) -> list[Link]:
     Obsidian's properties link notes, and its backlinks and graph count them; the text around them is no
     prose (never trained on). Each value is read apart, so no link spans two."""
     found = ParsedNote(title="")
-    for value in _strings(list(fm.values())):
+    for value in strings_in(list(fm.values())):
         if "[[" in value:
             walk(MARKDOWN.parse(value.replace("\n", " "), {"alias_first": alias_first}), found)
     return found.links
-
-
-def _strings(value: Any, depth: int = 0) -> list[str]:
-    """The strings of a front matter value: itself, or those of its list's items or mapping's values (four
-    levels at most)."""
-    if isinstance(value, str):
-        return [value]
-    if depth >= 4:
-        return []
-    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
-    return [s for item in items for s in _strings(item, depth + 1)]
