@@ -280,11 +280,17 @@ def command_line(argv: list[str]) -> list[str]:
         return argv
     if argv and not argv[0].startswith("-") and not Path(argv[0]).expanduser().exists():
         close = difflib.get_close_matches(argv[0], list(COMMANDS), n=3, cutoff=0.6)
-        if (close or "--json" in argv) and not _named_vault(argv[0]):
+        if (close or "--json" in argv or _a_word(argv[0])) and not _named_vault(argv[0]):
             raise UnknownCommand(argv[0], close)
     elif argv and argv[0].startswith("-") and "--json" in argv:
         raise UnknownCommand("", [])
     return ["tui", *argv]
+
+
+def _a_word(word: str) -> bool:
+    """True when `word` reads as a command rather than a path: no folder separator, no `~`, no leading dot
+    (`notelink nosuchword` is a mistyped command; `notelink ./notes` or `notelink ~/notes` a vault)."""
+    return "/" not in word and "\\" not in word and not word.startswith(("~", "."))
 
 
 def _named_vault(word: str) -> bool:
@@ -300,11 +306,14 @@ def _named_vault(word: str) -> bool:
 
 
 class UnknownCommand(Exception):
-    """A first word that is neither a command nor a vault, but close to a command's name."""
+    """A first word that is neither a command nor a vault: close to a command's name, or a plain word (no
+    path) that names no folder and no vault of the config file."""
 
     def __init__(self, word: str, close: list[str]) -> None:
         said = (f"unknown command {word!r}" if word else "no command given") + (
             f"; did you mean: {', '.join(close)}?" if close else "")
+        if word and not close:  # (`notelink VAULT` opens the app: say the word is no vault either)
+            said += ", and no folder or vault of the config file's [vaults] has that name"
         super().__init__(f"{said} (`notelink --help` lists the commands)")
         self.close = close
 

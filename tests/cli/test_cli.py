@@ -111,6 +111,19 @@ def test_with_json_an_unknown_command_is_json_on_stdout_too(capsys, argv: list[s
     assert run(capsys, "relatd", str(SAMPLE))[:2] == (2, "")  # without --json: stderr only, as before
 
 
+def test_a_plain_word_that_is_no_command_and_no_folder_says_so(capsys, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """`notelink nosuchword` was taken for a vault ("vault not found: nosuchword does not exist"): a word
+    with no path in it is an unknown command, and the message says it names no folder or vault either."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "nosuchword")
+    assert code == 2 and out == ""
+    assert err.startswith("notelink: unknown command 'nosuchword', and no folder") and "--help" in err
+    (tmp_path / "notes").mkdir()
+    code, _, err = run(capsys, "nosuch/notes")  # a path is still a vault that is not there
+    assert code == 2 and "vault not found" in err
+
+
 def test_related_json_and_text(capsys, ix: str) -> None:
     code, out, _ = run(capsys, "related", str(SAMPLE), "cooking/Sourdough starter.md", "--index-dir", ix,
                        "--json", "--top", "5")
