@@ -266,9 +266,33 @@ def parse(argv: list[str]) -> tuple[argparse.ArgumentParser, argparse.Namespace]
     sub = parser._subparsers._group_actions[0].choices[argv[0]]  # type: ignore[union-attr,index]
     sub.json_errors = "--json" in argv[1:]
     sub.given = argv[1:]
-    args = sub.parse_intermixed_args(argv[1:])
+    args = sub.parse_intermixed_args(_number_joined(argv[1:]))
     args.command = argv[0]
     return parser, args
+
+
+NUMBER_FLAGS = ("--min-score",)
+"""Flags whose value may be negative: argparse takes `-1e-3` or `-inf` after them for a flag of its own."""
+
+
+def _number_joined(argv: list[str]) -> list[str]:
+    """`argv` with a number-flag's value that starts with `-` joined to it (`--min-score -1e-3` read as
+    `--min-score=-1e-3`), so the value is checked as a value ("expected one argument" said nothing)."""
+    out: list[str] = []
+    for word in argv:
+        if out and out[-1] in NUMBER_FLAGS and word.startswith("-") and _a_number(word):
+            out[-1] = f"{out[-1]}={word}"
+        else:
+            out.append(word)
+    return out
+
+
+def _a_number(word: str) -> bool:
+    try:
+        float(word)
+    except ValueError:
+        return False
+    return True
 
 
 def command_line(argv: list[str]) -> list[str]:
