@@ -127,7 +127,8 @@ def _export_args(p: argparse.ArgumentParser) -> None:
     d = ExportConfig()
     p.add_argument("--format", choices=["json", "csv", "graphml", "markdown", "block", "word2vec"],
                    default="json", help="default json; block: a managed block of related notes inside "
-                                        "each note (prints a diff unless --write)")
+                                        "each note (prints a diff unless --write); csv: a path starting "
+                                        "with = + - @ gets a ' in front, so no spreadsheet runs it")
     p.add_argument("--top", type=int, help=f"related notes per note (default {d.top})")
     p.add_argument("--min-score", type=float, help="leave out related notes scoring below this cosine "
                                                   "(block: a note left with none gets no block)")
