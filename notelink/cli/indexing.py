@@ -178,6 +178,14 @@ def cmd_watch(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class OneLine(logging.Formatter):
+    """The watcher's log, a line an entry: control characters in a message (a note named `new\none.md`)
+    escaped as `shown` escapes them in every other output; a traceback still follows on its own lines."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return shown(super().formatMessage(record))
+
+
 def _watch_logging(log_file: str | None) -> list[logging.Handler]:
     """The watcher logs to stderr, and to `--log-file` too when given; returns the handlers added."""
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
@@ -189,7 +197,7 @@ def _watch_logging(log_file: str | None) -> list[logging.Handler]:
                             "file in an existing, writable folder") from None
     logger = logging.getLogger("notelink")
     for h in handlers:
-        h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%d %H:%M:%S"))
+        h.setFormatter(OneLine("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%d %H:%M:%S"))
         logger.addHandler(h)
     logger.setLevel(logging.INFO)
     return handlers

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -176,3 +178,18 @@ def test_a_log_file_that_cannot_be_written_is_said_before_watching(capsys, make_
     code, _, err = run(capsys, "watch", str(vault), "--index-dir", ix, "--log-file", str(log))
     assert code == 2 and f"notelink: cannot write the log file {log}: " in err
     assert "give a file in an existing, writable folder" in err and not (tmp_path / "ix").exists()
+
+
+def test_the_watch_log_keeps_an_entry_on_one_line() -> None:
+    """`watch` logged "no change: new\\none.md touched, ..." over two lines for a note named with a line
+    break: its formatter escapes control characters in the message; a traceback still gets its lines."""
+    from notelink.cli.indexing import OneLine
+
+    formatter = OneLine("%(levelname)s %(message)s")
+    record = logging.LogRecord("notelink", logging.INFO, __file__, 1, "new: %s", ("new\none.md",), None)
+    assert formatter.format(record) == "INFO new: new\\none.md"
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        record = logging.LogRecord("notelink", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
+    assert formatter.format(record).startswith("ERROR failed\nTraceback")
