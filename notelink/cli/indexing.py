@@ -27,8 +27,17 @@ def cmd_index(args: argparse.Namespace) -> int:
                                               "resumed": s.resumed, "retrain_reason": s.retrain_reason,
                                               "generation": s.generation, "up_to_date": s.up_to_date,
                                               "warnings": s.warnings, "last_build": s.last_build}
+    if args.json:  # (`skipped` is the count, as documented; the list as `status --json` gives it)
+        data["skipped_files"] = _skipped_files(index_dir(args))
     emit(args, data, lambda: with_commands(args, _index_text(s)))
     return EXIT_OK
+
+
+def _skipped_files(folder: Path) -> list[dict[str, str]]:
+    """The files the live generation skipped, as `status --json` lists them (`skipped`: path and reason)."""
+    from notelink.watch.live import skipped_files
+
+    return [{"path": path, "reason": reason} for path, reason in sorted(skipped_files(folder).items())]
 
 
 def _index_text(s: Any) -> str:

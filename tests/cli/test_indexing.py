@@ -193,3 +193,16 @@ def test_the_watch_log_keeps_an_entry_on_one_line() -> None:
     except ValueError:
         record = logging.LogRecord("notelink", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
     assert formatter.format(record).startswith("ERROR failed\nTraceback")
+
+
+def test_index_json_lists_what_it_skipped_as_status_does(capsys, make_vault, tmp_path: Path) -> None:
+    """`index --json`'s `skipped` is a count (documented) where `status --json`'s is the list: index gives
+    the list too, as `skipped_files` ({"path", "reason"} as status has them)."""
+    vault = make_vault({"a.md": "# A\n\nsoil compost garden\n", "big.md": "# Big\n\n" + "soil " * 400})
+    ix = str(tmp_path / "ix")
+    code, out, _ = run(capsys, "index", str(vault), "--index-dir", ix, "--max-file-mb", "0.001", "--json",
+                       *ARGS)
+    data = json.loads(out)
+    assert code == 0 and data["skipped"] == 1 and [s["path"] for s in data["skipped_files"]] == ["big.md"]
+    code, out, _ = run(capsys, "status", str(vault), "--index-dir", ix, "--json")
+    assert code == 0 and json.loads(out)["skipped"] == data["skipped_files"]
