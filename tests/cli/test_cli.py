@@ -641,3 +641,17 @@ def test_status_says_how_many_links_reach_a_folder(capsys, make_vault, tmp_path:
     _, text, _ = run(capsys, "status", str(vault), "--index-dir", ix)
     assert "Links (markdown): 1 to notes, 1 resolved (100%), 0 unresolved; 1 to attachments; 1 to folders" \
         in text
+
+
+def test_every_commands_help_fits_a_120_by_35_terminal(capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`index --help` was 39 lines (its training group's title 180 columns wide) and `watch --help` 43: each
+    command's help fits 120 columns by 35 lines (a short usage line where every flag is listed below)."""
+    from notelink.cli.arguments import COMMANDS
+
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setenv("NOTELINK_CONFIG", "/nonexistent/config.toml")  # (no default from a config file)
+    for command in ["", *COMMANDS]:
+        with pytest.raises(SystemExit):
+            main([command, "--help"] if command else ["--help"])
+        lines = capsys.readouterr().out.splitlines()
+        assert len(lines) <= 35 and max(map(len, lines)) <= 120, command
