@@ -452,3 +452,13 @@ def test_csv_writes_a_path_a_spreadsheet_would_run_as_text(make_vault, tmp_path:
     assert {r[0] for r in rows[1:]} == {"'" + n for n in names[:-1]} | {"plain.md"}
     assert {r[1] for r in rows[1:]} == {r[0] for r in rows[1:]}
     assert export.csv_text("a=b.md") == "a=b.md" and export.csv_text("\rx") == "'\rx"
+
+
+def test_an_export_to_a_file_says_what_it_wrote(ix: str, tmp_path: Path, capsys) -> None:
+    """`export -o FILE` said nothing when it was done (the app says "Exported ... to FILE"): it says how many
+    related notes, of how many notes, in which format, or how many word vectors, and where."""
+    for fmt, said in [("csv", "related notes of 42 notes (csv) to "), ("word2vec", "word vectors to ")]:
+        out = tmp_path / f"x.{fmt}"
+        assert main(["export", str(SAMPLE), "--index-dir", ix, "--format", fmt, "-o", str(out)]) == 0
+        text = capsys.readouterr().out
+        assert text.startswith("Exported ") and text.rstrip("\n").endswith(said + str(out))
