@@ -179,7 +179,7 @@ def same_titles(index_dir: Path) -> dict[str, int]:
     """Notes whose title another note has, and notes whose name in the app another note has."""
     from notelink.query.index import Index
     from notelink.tui.names import Names
-    from notelink.tui.text import fold
+    from notelink.tui.notefilter import fold
 
     index = Index.open(index_dir)
     t = time.perf_counter()

@@ -170,6 +170,7 @@ class StatusAnswer(TypedDict):
     damaged: NotRequired[bool]
     error: NotRequired[str]
     problems: NotRequired[list[str]]
+    lists_truncated: NotRequired[bool]  # skipped was cut at 50 (as the other tools say a cut list)
 
 
 # what the tools return: a result whose structured content is checked against (and published as) the type

@@ -200,7 +200,8 @@ class Server:
         return self.answer(question)
 
     def status(self) -> schemas.StatusResult:
-        """What the index holds: notes indexed and skipped (with reasons, the first 50), vocabulary, when and
+        """What the index holds: notes indexed and skipped (with reasons, the first 50: lists_truncated says
+        when there were more), vocabulary, when and
         how it was trained, languages, whether a watcher keeps it current, and this_server: whether this
         server keeps it current (watching), and if not, who does or that nobody does (message)."""
         def question() -> dict[str, Any]:
@@ -208,8 +209,9 @@ class Server:
                 data = self.vault.status().to_dict()
             except IndexFormatError as exc:  # (the agent's "what is wrong?": said, not failed)
                 return {**self._unusable(exc), "this_server": kept_current(self.index_dir, self.watch)}
+            cut = len(data["skipped"]) > MAX_LIMIT  # (said, as the other tools say a list was cut)
             data["skipped"] = data["skipped"][:MAX_LIMIT]
-            return {**data, "this_server": kept_current(self.index_dir, self.watch)}
+            return {**data, "lists_truncated": cut, "this_server": kept_current(self.index_dir, self.watch)}
         return self.answer(question)
 
     def tools(self) -> list[Any]:

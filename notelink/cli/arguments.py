@@ -12,15 +12,22 @@ from collections.abc import Callable
 from pathlib import Path
 
 from notelink import __version__
-from notelink.cli.parser import Parser, marks
+from notelink.cli.parser import Help, Parser, marks
 
 INDEX_DIR_HELP = ("where the index lives (default: $NOTELINK_INDEX_DIR, else one folder per vault under the "
                   "config file's [index] index_root, else under the user data dir)")
 
 
+def _dialect_help() -> str:
+    from notelink.config import DIALECTS
+
+    return (f"the app that wrote the vault, for reading its links: {', '.join(DIALECTS)} (default auto: from "
+            "its files and links)")
+
+
 def _add_common(p: argparse.ArgumentParser, json_flag: bool = True) -> None:
     p.add_argument("vault", help="folder of Markdown notes, or a vault named in the config file")
-    p.add_argument("--index-dir", help=INDEX_DIR_HELP)
+    p.add_argument("--index-dir", metavar="DIR", help=INDEX_DIR_HELP)
     if json_flag:
         p.add_argument("--json", action="store_true", help="print JSON instead of text")
 
@@ -28,26 +35,27 @@ def _add_common(p: argparse.ArgumentParser, json_flag: bool = True) -> None:
 def _add_training(p: argparse.ArgumentParser) -> None:
     from notelink.config import DIALECTS, TrainConfig
 
-    g = p.add_argument_group("training (defaults suit personal vaults; a model setting given once, from "
-                             "--dim to --seed, is kept with the index for later builds, the watcher and the "
-                             "app until another is given)")
+    p.usage = "%(prog)s [-h] [options] vault"  # (every flag is listed below: the help fits 120x35)
+    g = p.add_argument_group("training", "a model setting given once (--dim to --seed) is kept with the "
+                             "index until another is given")
     d = TrainConfig()
-    g.add_argument("--dim", type=int, help=f"vector size (default {d.dim})")
-    g.add_argument("--window", type=int, help=f"max context width each side (default {d.window})")
-    g.add_argument("--negative", type=int, help=f"negative samples per word (default {d.negative})")
-    g.add_argument("--epochs", type=int, help="passes over the notes (default: automatic, 5-40 by size)")
-    g.add_argument("--min-count", type=int, help=f"drop words seen fewer times (default {d.min_count})")
-    g.add_argument("--sample", type=float, help=f"frequent-word subsampling threshold (default {d.sample})")
-    g.add_argument("--lr", type=float, help=f"starting learning rate (default {d.lr})")
-    g.add_argument("--seed", type=int, help=f"random seed (default {d.seed})")
-    g.add_argument("--threads", type=int, help="CPU threads (default: all cores)")
+    for flag, kind, metavar, what in [
+            ("--dim", int, "N", f"vector size (default {d.dim})"),
+            ("--window", int, "N", f"max context width each side (default {d.window})"),
+            ("--negative", int, "N", f"negative samples per word (default {d.negative})"),
+            ("--epochs", int, "N", "passes over the notes (default: automatic, 5-40 by size)"),
+            ("--min-count", int, "N", f"drop words seen fewer times (default {d.min_count})"),
+            ("--sample", float, "T", f"frequent-word subsampling threshold (default {d.sample})"),
+            ("--lr", float, "LR", f"starting learning rate (default {d.lr})"),
+            ("--seed", int, "N", f"random seed (default {d.seed})"),
+            ("--threads", int, "N", "CPU threads (default: all cores; more are capped to them)")]:
+        g.add_argument(flag, type=kind, metavar=metavar, help=what)
     g.add_argument("--device", choices=["auto", "cpu", "cuda"], help="where to train (default auto)")
     p.add_argument("--keep-stopwords", action="store_true", default=None,
                    help="train on stop words too (by default each note loses those of its language)")
-    p.add_argument("--max-file-mb", type=float, help="skip notes larger than this (default 5)")
+    p.add_argument("--max-file-mb", type=float, metavar="MB", help="skip notes larger than this (default 5)")
     p.add_argument("--force", action="store_true", help="retrain even when nothing changed")
-    p.add_argument("--dialect", choices=list(DIALECTS), help="the app that wrote the vault, for reading its "
-                   "links (default auto: from its files and links)")
+    p.add_argument("--dialect", choices=list(DIALECTS), metavar="NAME", help=_dialect_help())
     _add_exclude(p)
 
 
@@ -66,32 +74,32 @@ def _index_args(p: argparse.ArgumentParser) -> None:
 def _note_args(p: argparse.ArgumentParser, unlinked: bool) -> None:
     _add_common(p)
     p.add_argument("note", help="path relative to the vault, file name or title")
-    p.add_argument("--top", type=int, help="how many (default 10)")
+    p.add_argument("--top", type=int, metavar="K", help="how many (default 10)")
     if unlinked:
         from notelink.config import RelatedConfig
 
         p.add_argument("--unlinked", action="store_true", help="only notes not linked yet")
-        p.add_argument("--min-score", type=float, help="leave out related notes scoring below this cosine "
-                                                      "(at most 1), as export does")
+        p.add_argument("--min-score", type=float, metavar="S", help="leave out related notes scoring below "
+                       "this cosine (at most 1), as export does")
         p.epilog = marks(RelatedConfig().weak_below)
 
 
 def _similar_args(p: argparse.ArgumentParser) -> None:
     _add_common(p)
     p.add_argument("word", help="a word of the notes (its case and accents aside: `cafe` finds `café`)")
-    p.add_argument("--top", type=int, help="how many (default 10)")
+    p.add_argument("--top", type=int, metavar="K", help="how many (default 10)")
 
 
 def _search_args(p: argparse.ArgumentParser) -> None:
     _add_common(p)
     p.add_argument("query", nargs="*", help='words to search for; "exact phrase", #tag, path:TEXT and -word '
                    "(no note with the word) filter")
-    p.add_argument("--top", type=int, default=10, help="how many notes (default 10)")
+    p.add_argument("--top", type=int, metavar="K", default=10, help="how many notes (default 10)")
     p.add_argument("--stdin", action="store_true", help="search with a draft read from standard input "
                                                         "(as it is: no operators)")
     p.add_argument("--batch", action="store_true",
-                   help='JSON lines in ({"id": ..., "text": ...}), JSON lines out ({"id": ..., "results": '
-                        '[...]}), one per query')
+                   help='JSON lines in ({"id": ..., "text": ...}), JSON lines out ({"id": ..., "hits": '
+                        '[...]}, as --json), one per query')
     p.add_argument("--exclude", action="append", default=[], metavar="PATH",
                    help="never return this note (the one being written; repeatable)")
     p.add_argument("--no-snippets", action="store_true", help="leave out the matching passages (faster)")
@@ -112,10 +120,9 @@ def _tui_args(p: argparse.ArgumentParser) -> None:
                                                          "config file (default: here)")
     from notelink.config import DIALECTS
 
-    p.add_argument("--index-dir", help=INDEX_DIR_HELP)
+    p.add_argument("--index-dir", metavar="DIR", help=INDEX_DIR_HELP)
     p.add_argument("--no-watch", action="store_true", help="do not watch the vault for changes")
-    p.add_argument("--dialect", choices=list(DIALECTS), help="the app that wrote the vault, for reading its "
-                   "links (default auto: from its files and links)")
+    p.add_argument("--dialect", choices=list(DIALECTS), metavar="NAME", help=_dialect_help())
     _add_exclude(p)
     _builds_as_configured(p)  # what the app's builds and watcher train with (no flags here)
 
@@ -127,10 +134,11 @@ def _export_args(p: argparse.ArgumentParser) -> None:
     d = ExportConfig()
     p.add_argument("--format", choices=["json", "csv", "graphml", "markdown", "block", "word2vec"],
                    default="json", help="default json; block: a managed block of related notes inside "
-                                        "each note (prints a diff unless --write)")
-    p.add_argument("--top", type=int, help=f"related notes per note (default {d.top})")
-    p.add_argument("--min-score", type=float, help="leave out related notes scoring below this cosine "
-                                                  "(block: a note left with none gets no block)")
+                                        "each note (prints a diff unless --write); csv: a path starting "
+                                        "with = + - @ gets a ' in front, so no spreadsheet runs it")
+    p.add_argument("--top", type=int, metavar="K", help=f"related notes per note (default {d.top})")
+    p.add_argument("--min-score", type=float, metavar="S", help="leave out related notes scoring below this "
+                   "cosine (block: a note left with none gets no block)")
     p.add_argument("--unlinked", action="store_true", help="only notes not linked yet (missing links), "
                                                            "best first")
     p.add_argument("--link-style", choices=["auto", "wiki", "markdown"],
@@ -150,10 +158,10 @@ def _watch_args(p: argparse.ArgumentParser) -> None:
     d = WatchConfig()
     _add_common(p, json_flag=False)
     _add_training(p)
-    p.add_argument("--log-file", help="also append the log to this file")
-    p.add_argument("--quiet-ms", type=int,
+    p.add_argument("--log-file", metavar="FILE", help="also append the log to this file")
+    p.add_argument("--quiet-ms", type=int, metavar="MS",
                    help=f"index after this long without a change (default {d.quiet_ms})")
-    p.add_argument("--max-wait-ms", type=int,
+    p.add_argument("--max-wait-ms", type=int, metavar="MS",
                    help=f"...or this long after the first change, if sooner (default {d.max_wait_ms})")
 
 
@@ -195,7 +203,8 @@ def _link_args(p: argparse.ArgumentParser) -> None:
 
 def _health_args(p: argparse.ArgumentParser) -> None:
     _add_common(p)
-    p.add_argument("--limit", type=int, default=20, help="at most this many of each kind (default 20)")
+    p.add_argument("--limit", type=int, metavar="N", default=20,
+                   help="at most this many of each kind (default 20)")
 
 
 def _mcp_args(p: argparse.ArgumentParser) -> None:
@@ -246,11 +255,12 @@ def build_parser(command: str | None = None, every: bool = False) -> argparse.Ar
     """The parser, with the arguments of `command` only (of every command with `every`): `notelink --help`
     then builds no argument list and imports no config, and starts fast."""
     parser = Parser(prog="notelink", description="Related notes and concepts, learned "
-                    "from your own Markdown vault with CBOW word2vec.")
+                    "from your own Markdown vault with CBOW word2vec.", formatter_class=Help)
     parser.add_argument("--version", action="version", version=f"notelink {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (what, add) in COMMANDS.items():
-        p = sub.add_parser(name, help=what, description=what[0].upper() + what[1:] + ".")
+        p = sub.add_parser(name, help=what, description=what[0].upper() + what[1:] + ".",
+                           formatter_class=Help)
         p.command = name
         if every or name == command:
             add(p)
@@ -266,9 +276,33 @@ def parse(argv: list[str]) -> tuple[argparse.ArgumentParser, argparse.Namespace]
     sub = parser._subparsers._group_actions[0].choices[argv[0]]  # type: ignore[union-attr,index]
     sub.json_errors = "--json" in argv[1:]
     sub.given = argv[1:]
-    args = sub.parse_intermixed_args(argv[1:])
+    args = sub.parse_intermixed_args(_number_joined(argv[1:]))
     args.command = argv[0]
     return parser, args
+
+
+NUMBER_FLAGS = ("--min-score",)
+"""Flags whose value may be negative: argparse takes `-1e-3` or `-inf` after them for a flag of its own."""
+
+
+def _number_joined(argv: list[str]) -> list[str]:
+    """`argv` with a number-flag's value that starts with `-` joined to it (`--min-score -1e-3` read as
+    `--min-score=-1e-3`), so the value is checked as a value ("expected one argument" said nothing)."""
+    out: list[str] = []
+    for word in argv:
+        if out and out[-1] in NUMBER_FLAGS and word.startswith("-") and _a_number(word):
+            out[-1] = f"{out[-1]}={word}"
+        else:
+            out.append(word)
+    return out
+
+
+def _a_number(word: str) -> bool:
+    try:
+        float(word)
+    except ValueError:
+        return False
+    return True
 
 
 def command_line(argv: list[str]) -> list[str]:
@@ -280,11 +314,17 @@ def command_line(argv: list[str]) -> list[str]:
         return argv
     if argv and not argv[0].startswith("-") and not Path(argv[0]).expanduser().exists():
         close = difflib.get_close_matches(argv[0], list(COMMANDS), n=3, cutoff=0.6)
-        if (close or "--json" in argv) and not _named_vault(argv[0]):
+        if (close or "--json" in argv or _a_word(argv[0])) and not _named_vault(argv[0]):
             raise UnknownCommand(argv[0], close)
     elif argv and argv[0].startswith("-") and "--json" in argv:
         raise UnknownCommand("", [])
     return ["tui", *argv]
+
+
+def _a_word(word: str) -> bool:
+    """True when `word` reads as a command rather than a path: no folder separator, no `~`, no leading dot
+    (`notelink nosuchword` is a mistyped command; `notelink ./notes` or `notelink ~/notes` a vault)."""
+    return "/" not in word and "\\" not in word and not word.startswith(("~", "."))
 
 
 def _named_vault(word: str) -> bool:
@@ -300,11 +340,14 @@ def _named_vault(word: str) -> bool:
 
 
 class UnknownCommand(Exception):
-    """A first word that is neither a command nor a vault, but close to a command's name."""
+    """A first word that is neither a command nor a vault: close to a command's name, or a plain word (no
+    path) that names no folder and no vault of the config file."""
 
     def __init__(self, word: str, close: list[str]) -> None:
         said = (f"unknown command {word!r}" if word else "no command given") + (
             f"; did you mean: {', '.join(close)}?" if close else "")
+        if word and not close:  # (`notelink VAULT` opens the app: say the word is no vault either)
+            said += ", and no folder or vault of the config file's [vaults] has that name"
         super().__init__(f"{said} (`notelink --help` lists the commands)")
         self.close = close
 

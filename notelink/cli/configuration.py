@@ -34,8 +34,8 @@ def cmd_config(args: argparse.Namespace) -> int:
         emit(args, {"path": str(config_path())}, lambda: str(config_path()))
         return EXIT_OK
     config: UserConfig = args.config
-    if args.vault_names:
-        print("\n".join(sorted(config.vaults)))
+    if args.vault_names:  # (a name with a line break could not be told apart: left out, as a note's is)
+        print("\n".join(sorted(name for name in config.vaults if "\n" not in name and "\r" not in name)))
         return EXIT_OK
     if args.note_names is not None:
         print("\n".join(note_names(config, args.note_names, args.index_dir)))
@@ -56,7 +56,7 @@ def note_names(config: UserConfig, vault: str, index_dir: str | None = None) -> 
 
     folder = Path(config.vault(vault)).expanduser()
     where = Path(index_dir).expanduser() if index_dir else config.index_dir(folder)
-    return [path for path in note_paths(where) if "\n" not in path]
+    return [path for path in note_paths(where) if "\n" not in path and "\r" not in path]
 
 
 def settings(config: UserConfig) -> dict[str, dict[str, Any]]:

@@ -54,9 +54,16 @@ def _export_file(args: argparse.Namespace, cfg: ExportConfig) -> int:
     index = open_index(args)
     with output_file(args.output, vault=Path(args.vault)) as out:
         counts = write_format(index, args.format, cfg, out)
-    if args.json:
-        emit(args, {"format": args.format, "output": args.output, **counts}, str)
+    emit(args, {"format": args.format, "output": args.output, **counts}, lambda: _written(args, counts))
     return EXIT_OK
+
+
+def _written(args: argparse.Namespace, counts: dict[str, int]) -> str:
+    """What an export to `-o FILE` wrote, in words (it said nothing; the app says it)."""
+    if "words" in counts:
+        return f"Exported {counts['words']:,} word vectors to {shown(args.output)}"
+    return (f"Exported {counts['related']:,} related notes of {counts['notes']:,} notes ({args.format}) to "
+            f"{shown(args.output)}")
 
 
 def _check_inside_vault(args: argparse.Namespace) -> None:

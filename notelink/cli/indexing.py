@@ -27,8 +27,17 @@ def cmd_index(args: argparse.Namespace) -> int:
                                               "resumed": s.resumed, "retrain_reason": s.retrain_reason,
                                               "generation": s.generation, "up_to_date": s.up_to_date,
                                               "warnings": s.warnings, "last_build": s.last_build}
+    if args.json:  # (`skipped` is the count, as documented; the list as `status --json` gives it)
+        data["skipped_files"] = _skipped_files(index_dir(args))
     emit(args, data, lambda: with_commands(args, _index_text(s)))
     return EXIT_OK
+
+
+def _skipped_files(folder: Path) -> list[dict[str, str]]:
+    """The files the live generation skipped, as `status --json` lists them (`skipped`: path and reason)."""
+    from notelink.watch.live import skipped_files
+
+    return [{"path": path, "reason": reason} for path, reason in sorted(skipped_files(folder).items())]
 
 
 def _index_text(s: Any) -> str:
@@ -178,6 +187,14 @@ def cmd_watch(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class OneLine(logging.Formatter):
+    """The watcher's log, a line an entry: control characters in a message (a note named `new\none.md`)
+    escaped as `shown` escapes them in every other output; a traceback still follows on its own lines."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return shown(super().formatMessage(record))
+
+
 def _watch_logging(log_file: str | None) -> list[logging.Handler]:
     """The watcher logs to stderr, and to `--log-file` too when given; returns the handlers added."""
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
@@ -189,7 +206,7 @@ def _watch_logging(log_file: str | None) -> list[logging.Handler]:
                             "file in an existing, writable folder") from None
     logger = logging.getLogger("notelink")
     for h in handlers:
-        h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%d %H:%M:%S"))
+        h.setFormatter(OneLine("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%d %H:%M:%S"))
         logger.addHandler(h)
     logger.setLevel(logging.INFO)
     return handlers

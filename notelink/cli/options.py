@@ -4,6 +4,7 @@ vault (a path or a name from the config file), the index folder, the index, a no
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from dataclasses import fields
 from pathlib import Path
@@ -111,10 +112,24 @@ def train_config(args: argparse.Namespace) -> TrainConfig:
     others left to the index's last build (`index.previous.settled_training`), else the defaults."""
     values = {f.name: getattr(args, f.name) for f in fields(TrainConfig)
               if f.name != "chosen" and getattr(args, f.name, None) is not None}
+    if "threads" in values:
+        values["threads"] = capped_threads(values["threads"])
     try:
         return TrainConfig(**values, chosen=tuple(sorted(set(values) - set(RUN_SETTINGS))))
     except ValueError as exc:
         raise UserError(str(exc)) from None
+
+
+def capped_threads(threads: int) -> int:
+    """`--threads` (or `[train] threads`) above the machine's cores is capped to them, with a note on
+    stderr: more workers than cores only take turns (999 forked workers trained 4x slower on 2 cores).
+    Below 0 is left for `TrainConfig` to refuse; 0 means all cores."""
+    cores = os.cpu_count() or 1
+    if threads > cores:
+        print(f"notelink: note: --threads {threads} is more than the {cores} cores here; training with "
+              f"{cores}", file=sys.stderr)
+        return cores
+    return threads
 
 
 def index_config(args: argparse.Namespace) -> IndexConfig:

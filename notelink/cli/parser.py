@@ -15,6 +15,15 @@ _MISSING = ("the following arguments are required", "unrecognized arguments")
 """The usage errors a name that starts with '-' (`notelink related VAULT -x.md`) causes."""
 
 
+class Help(argparse.HelpFormatter):
+    """argparse's help with the flags' column a little wider (28, not 24), so that `--device {auto,cpu,cuda}`
+    and its help share a line: every command's help fits a 120x35 terminal."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 28,
+                 width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
 class Parser(argparse.ArgumentParser):
     """argparse's parser, whose usage errors are also JSON on stdout when the command line asks for
     `--json` (as every other error is: `output.failed`)."""

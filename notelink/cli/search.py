@@ -43,7 +43,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def run_batch(searcher: Searcher, lines: TextIO, out: TextIO, top: int, snippets: bool) -> int:
-    """One JSON line out per line in: {"id", "text"[, "top", "exclude"]} -> {"id", "results", "unknown"};
+    """One JSON line out per line in: {"id", "text"[, "top", "exclude"]} -> {"id", "hits", "unknown", ...}
+    (`results`: `hits` again, the name it had before the other faces' was given it too);
     a line that cannot be read gets {"id", "error"} and the rest go on. Each answer is flushed, so a
     process at the other end of a pipe can ask one query at a time."""
     for n, line in enumerate(lines, start=1):
@@ -67,9 +68,10 @@ def _answer(searcher: Searcher, line: str, n: int, top: int, snippets: bool) -> 
     exclude = item.get("exclude", [])
     results = searcher.search(item["text"], item.get("top", top), syntax=False, snippets=snippets,
                               exclude=[exclude] if isinstance(exclude, str) else exclude)
-    return {"id": item.get("id"), "results": results.to_dict()["hits"], "words": results.words,
+    data = results.to_dict()  # (the keys of `search --json`, the MCP tool and the API: `hits`, `unmatched`)
+    return {"id": item.get("id"), "hits": data["hits"], "results": data["hits"], "words": results.words,
             "ignored": results.ignored, "unknown": results.unknown, "unknown_reason": results.unknown_reason,
-            "unknown_notes": results.unknown_notes}
+            "unmatched": data["unmatched"], "unknown_notes": results.unknown_notes}
 
 
 BATCH_KEYS = ("id", "text", "top", "exclude")

@@ -43,11 +43,15 @@ class NoteConcepts:
     def concepts(self, note: NoteInfo, top: int = 10) -> list[Concept]:
         """The note's concepts, best first: of the whole words weighing most in its vector (its own words and
         their CBOW neighbours), ranked by weight * burstiness^b. Score: that product over the candidates'
-        (their vector of products scaled to unit length); `rare`: seen fewer than `rare_below` times."""
-        cols, vals, name = self._heaviest(note, max(self.concepts_config.candidates, top))
+        (their vector of products scaled to unit length); `rare`: seen fewer than `rare_below` times. A `top`
+        past the candidates extends the list with the next heaviest words, ranked so among themselves: the
+        candidates keep their order and scores (ranking all `top` together had reordered them)."""
+        n = self.concepts_config.candidates
+        cols, vals, name = self._heaviest(note, max(n, top))
         weight = vals * self.burstiness(cols) ** self.concepts_config.burstiness  # [c]
-        norm = float(np.linalg.norm(weight)) or 1.0
-        order = sorted(range(cols.size), key=lambda k: (-weight[k], int(cols[k])))[:top]
+        norm = float(np.linalg.norm(weight[:n])) or 1.0
+        first = min(n, cols.size)
+        order = [*_ranked(weight, cols, range(first)), *_ranked(weight, cols, range(first, cols.size))][:top]
         picked = [int(cols[k]) for k in order]
         counts, rare = self.counts_of(picked), self.concepts_config.rare_below
         return [Concept(name[c], round(float(weight[k] / norm), 4), counts.get(c, 0) < rare)
@@ -94,3 +98,8 @@ class NoteConcepts:
         except (OSError, ValueError):
             return None
         return holding if holding.ndim == 1 and holding.size > self.layout.words else None
+
+
+def _ranked(weight: np.ndarray, cols: np.ndarray, among: range) -> list[int]:
+    """The positions `among` by weight, highest first (ties by word id: the same index, the same list)."""
+    return sorted(among, key=lambda k: (-weight[k], int(cols[k])))

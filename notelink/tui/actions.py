@@ -1,18 +1,15 @@
-"""The app's longer actions, kept out of app.py: rendering a note, the editor round-trip, watcher
-events, export, the palette and switching vault. Each takes the app and updates it through its methods."""
+"""The app's longer actions, kept out of app.py: rendering a note, watcher events, export, the palette and
+switching vault (the editor round-trip is `editor.py`). Each takes the app and updates it through its
+methods."""
 
 from __future__ import annotations
 
-import os
-import shlex
-import shutil
-import subprocess
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from textual.app import SuspendNotSupported, SystemCommand
+from textual.app import SystemCommand
 from textual.widgets import Input
 
 from notelink.errors import ConfigError, VaultError
@@ -27,12 +24,13 @@ from notelink.query.reading import variables
 from notelink.tui.concepts import ConceptsPanel
 from notelink.tui.exports import EXPORTS, export_path, refusal, write_export
 from notelink.tui.names import Names
+from notelink.tui.notefilter import NoteFilter
 from notelink.tui.noteslist import NotesPane
 from notelink.tui.noteview import NoteView
 from notelink.tui.screens import ConfirmScreen, PathPrompt
 from notelink.tui.state import AppState
 from notelink.tui.status import IndexStatus
-from notelink.tui.text import NoteFilter, as_shown, dendron_titles, logseq_shown, note_body
+from notelink.tui.text import as_shown, dendron_titles, logseq_shown, note_body
 from notelink.tui.widgets import RelatedPanel
 
 
@@ -106,67 +104,6 @@ def show_unindexed_panels(app: AppState, why: str | None = None) -> None:
         why = "no index yet: it is being built" if built else "no index yet: press r to build it"
     app.query_one(RelatedPanel).show([], False, why)
     app.query_one(ConceptsPanel).show([], why.partition(":")[0])
-
-
-def editor_command(path: Path) -> list[str]:
-    """`$VISUAL` or `$EDITOR` (with its arguments) on the file, else `vi`."""
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    return [*shlex.split(editor), str(path)]
-
-
-def edit_current(app: AppState) -> None:
-    """Suspends the app, runs the editor on the current note, then re-reads and re-indexes it."""
-    if app.current is None:
-        app.notify("No note to edit", severity="warning")
-        return
-    path = app.vault / app.current
-    before = _stamp(path)
-    failure = _run_editor(app, path)
-    if failure:
-        app.notify(f"Could not start the editor ({failure}); set $EDITOR", severity="error",
-                   timeout=8)
-        return
-    if _stamp(path) == before:
-        app.notify("No changes")
-        return
-    render_note(app, app.current, keep_scroll=True)
-    if app.watcher is None:
-        app.action_reindex()
-    else:
-        app.notify("Saved; the watcher re-indexes the vault")
-
-
-def _run_editor(app: AppState, path: Path) -> str:
-    """Runs the editor on `path` with the app suspended; what kept it from starting, else "". A program not
-    found is said before the app is suspended, and a start error is caught inside the suspension: Textual's
-    `suspend()` resumes the app only when its block ends without an exception."""
-    try:
-        command = editor_command(path)
-    except ValueError as exc:  # (shlex: an unclosed quote)
-        return f"{exc} in $EDITOR"
-    if shutil.which(command[0]) is None:
-        return f"no program {command[0]!r}"
-    try:
-        with app.suspend():
-            return _started(command, capture=False)
-    except SuspendNotSupported:
-        return _started(command, capture=True)
-
-
-def _started(command: list[str], capture: bool) -> str:
-    try:
-        subprocess.run(command, check=False, capture_output=capture)
-    except OSError as exc:
-        return str(exc)
-    return ""
-
-
-def _stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size)
 
 
 def watch_event(app: AppState, ev: Any) -> None:

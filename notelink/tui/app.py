@@ -28,7 +28,7 @@ from textual.worker import Worker
 
 from notelink.config import TuiConfig
 from notelink.query.index import Index
-from notelink.tui import actions, following, keys
+from notelink.tui import actions, editor, following, keys
 from notelink.tui.builds import Builds
 from notelink.tui.concepts import ConceptsPanel
 from notelink.tui.details import DetailsCache
@@ -303,7 +303,7 @@ class NotelinkApp(NoteShowing):
         self.push_screen(HelpScreen(self.config.related.weak_below))
 
     def action_edit(self) -> None:
-        actions.edit_current(self)
+        editor.edit_current(self)
 
     def action_export(self, fmt: str = "json") -> None:
         """The palette's Export: asks where (and before replacing a file), then writes in a worker."""

@@ -10,7 +10,7 @@ from textual.message import Message
 
 from notelink.query.index import Index
 from notelink.tui.names import Names
-from notelink.tui.text import NoteFilter
+from notelink.tui.notefilter import NoteFilter
 
 
 class IndexLoaded(Message):

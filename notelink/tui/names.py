@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from notelink.query.answers import NoteInfo
-from notelink.tui.text import fold
+from notelink.tui.notefilter import fold
 
 SEPARATOR = " · "
 """Between a title and what tells it apart."""

@@ -25,8 +25,8 @@ from notelink.tui.details import DetailsCache
 from notelink.tui.history import History
 from notelink.tui.messages import IndexLoaded, TakeoverMessage, WatchMessage
 from notelink.tui.names import Names
+from notelink.tui.notefilter import NoteFilter, home_note
 from notelink.tui.statefile import SavedState
-from notelink.tui.text import NoteFilter, home_note
 from notelink.tui.watching import Watcher, WatcherFactory, WatcherUnavailable, default_watcher_factory
 from notelink.watch.takeover import Takeover
 
@@ -36,7 +36,7 @@ tries to watch it itself (`watch.takeover`), for when that process stops."""
 
 
 def home_path(index: Index, notes: NoteFilter, vault_name: str) -> str | None:
-    """Where a first visit opens: the home note (`text.home_note`), else the most linked note."""
+    """Where a first visit opens: the home note (`notefilter.home_note`), else the most linked note."""
     home = home_note(notes.notes, vault_name, notes.titles)
     if home is None and notes.notes:
         home = max(notes.notes, key=lambda n: len(index.linked(n.id)))

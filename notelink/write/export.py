@@ -76,15 +76,27 @@ def export_json(index: Index, top: int = 10, concepts: int = 10, unlinked: bool 
 
 
 def export_csv(index: Index, out: IO[str], cfg: ExportConfig) -> tuple[int, int]:
-    """`source,target,score,rank,linked,weak` rows of note paths, RFC 4180 (CRLF, quotes where needed);
-    (notes listed as a source, rows) written."""
+    """`source,target,score,rank,linked,weak` rows of note paths, RFC 4180 (CRLF, quotes where needed), a
+    path a spreadsheet would run as a formula written as text (`csv_text`); (notes listed as a source, rows)
+    written."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["source", "target", "score", "rank", "linked", "weak"])
     rows = edges(index, cfg)
     for e in rows:
-        writer.writerow([index.notes[e.source].path, index.notes[e.target].path, f"{e.score:.4f}", e.rank,
-                         _bool(e.linked), _bool(e.weak)])
+        writer.writerow([csv_text(index.notes[e.source].path), csv_text(index.notes[e.target].path),
+                         f"{e.score:.4f}", e.rank, _bool(e.linked), _bool(e.weak)])
     return len({e.source for e in rows}), len(rows)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet takes a cell starting with for a formula (OWASP's CSV injection list)."""
+
+
+def csv_text(text: str) -> str:
+    """A CSV cell of text from the user's files (a note's path) that a spreadsheet shows as text: one
+    starting with `FORMULA_STARTS` (`=HYPERLINK(...).md`, `-x.md`) gets a `'` in front, as OWASP advises, so
+    opening the export cannot run it."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def inside_vault(path: Path, vault: Path, fmt: str) -> str | None:

@@ -329,7 +329,21 @@ def unified_diff(change: Change) -> str:
     """The change as a unified diff (as `git diff` shows it), printable whatever the note's encoding."""
     out: list[str] = []
     for line in difflib.unified_diff(_split(change.text_before), _split(change.text_after),
-                                     f"a/{change.path}", f"b/{change.path}"):
+                                     diff_path(f"a/{change.path}"), diff_path(f"b/{change.path}")):
         out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     text = re.sub("[\udc80-\udcff]", lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", "".join(out))
     return text.encode("utf-8", "backslashreplace").decode("utf-8")  # (a byte not UTF-8 shows as \xe9)
+
+
+_C_QUOTED = {**{c: f"\\{c:03o}" for c in [*range(32), 127]},
+             **{ord(k): v for k, v in {"\a": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v",
+                                       "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}.items()}}
+
+
+def diff_path(path: str) -> str:
+    """A diff header's path as git writes it: C-quoted (`"a/line\\nbreak.md"`) when it holds a control
+    character, `"` or `\\`, so a file name with a line break cannot split the header (git apply and GNU
+    patch read it back); else as it is."""
+    if not any(ord(c) < 32 or c in '\x7f"\\' for c in path):
+        return path
+    return '"' + path.translate(_C_QUOTED) + '"'

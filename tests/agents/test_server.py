@@ -151,6 +151,7 @@ def test_answers_match_the_cli(indexed, capsys) -> None:
         got["read_note"] = await call(s, "read_note", note="cooking/Kimchi.md", max_chars=50)
     session(vault, ix, body)
     this_server = got["status"][1].pop("this_server")
+    assert got["status"][1].pop("lists_truncated") is False
     for tool, answer in expected.items():
         assert got[tool] == (False, answer), tool
     assert 0 < len(got["related_above"][1]["related"]) < 10 and got["related_none"][1]["reason"]
@@ -663,3 +664,19 @@ def test_every_field_an_answer_has_is_in_its_tool_s_output_schema(indexed) -> No
             unknown = set(answer) - set(schemas[tool]["properties"])
             assert not unknown, (tool, unknown)
     session(*indexed, body)
+
+
+def test_status_says_when_its_list_of_skipped_files_was_cut(make_vault, tmp_path: Path) -> None:
+    """status lists the first 50 skipped files; a vault with more had them cut with nothing said, where
+    the other tools say `lists_truncated`: status says it too."""
+    from notelink.config import IndexConfig
+
+    vault = make_vault({"a.md": "# A\n\nsoil compost\n", **{f"big{i}.md": "word " * 300 for i in range(52)}})
+    build_index(vault, tmp_path / "ix", FAST, IndexConfig(max_file_bytes=1000))
+    got: list[Any] = []
+
+    async def body(s: ClientSession) -> None:
+        got.append(await call(s, "status"))
+    session(vault, tmp_path / "ix", body)
+    error, status = got[0]
+    assert not error and len(status["skipped"]) == MAX_LIMIT and status["lists_truncated"] is True

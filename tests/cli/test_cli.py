@@ -111,6 +111,19 @@ def test_with_json_an_unknown_command_is_json_on_stdout_too(capsys, argv: list[s
     assert run(capsys, "relatd", str(SAMPLE))[:2] == (2, "")  # without --json: stderr only, as before
 
 
+def test_a_plain_word_that_is_no_command_and_no_folder_says_so(capsys, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """`notelink nosuchword` was taken for a vault ("vault not found: nosuchword does not exist"): a word
+    with no path in it is an unknown command, and the message says it names no folder or vault either."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "nosuchword")
+    assert code == 2 and out == ""
+    assert err.startswith("notelink: unknown command 'nosuchword', and no folder") and "--help" in err
+    (tmp_path / "notes").mkdir()
+    code, _, err = run(capsys, "nosuch/notes")  # a path is still a vault that is not there
+    assert code == 2 and "vault not found" in err
+
+
 def test_related_json_and_text(capsys, ix: str) -> None:
     code, out, _ = run(capsys, "related", str(SAMPLE), "cooking/Sourdough starter.md", "--index-dir", ix,
                        "--json", "--top", "5")
@@ -628,3 +641,17 @@ def test_status_says_how_many_links_reach_a_folder(capsys, make_vault, tmp_path:
     _, text, _ = run(capsys, "status", str(vault), "--index-dir", ix)
     assert "Links (markdown): 1 to notes, 1 resolved (100%), 0 unresolved; 1 to attachments; 1 to folders" \
         in text
+
+
+def test_every_commands_help_fits_a_120_by_35_terminal(capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`index --help` was 39 lines (its training group's title 180 columns wide) and `watch --help` 43: each
+    command's help fits 120 columns by 35 lines (a short usage line where every flag is listed below)."""
+    from notelink.cli.arguments import COMMANDS
+
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setenv("NOTELINK_CONFIG", "/nonexistent/config.toml")  # (no default from a config file)
+    for command in ["", *COMMANDS]:
+        with pytest.raises(SystemExit):
+            main([command, "--help"] if command else ["--help"])
+        lines = capsys.readouterr().out.splitlines()
+        assert len(lines) <= 35 and max(map(len, lines)) <= 120, command

@@ -201,3 +201,16 @@ def test_zsh_asks_for_the_notes_of_the_index_dir_given(capsys, completing) -> No
     assert complete(None) == []
     for typed in ("my\\\\ index", '"my index"'):  # (typed `my\ index`, zsh's opt_args hold `my\\ index`)
         assert "cooking/Pizza dough.md" in complete(typed)
+
+
+def test_names_with_a_line_break_are_left_out_of_the_lists_the_scripts_read(capsys, config, make_vault,
+                                                                            tmp_path: Path) -> None:
+    """The scripts read one name a line: a note's path or a vault's name with a line break (possible on
+    Linux) would come out as two names, neither of them one: it is left out, the others offered."""
+    vault = make_vault({"line\nbreak.md": "# A\n\nalpha beta gamma\n", "cr\rname.md": "# C\n\nalpha beta\n",
+                        "plain.md": "# B\n\nalpha beta delta\n"})
+    config(f'[vaults]\n"two\\nlines" = "{vault}"\nok = "{vault}"\n')
+    ix = str(tmp_path / "ix")
+    assert run(capsys, "index", str(vault), "--index-dir", ix, *ARGS)[0] == 0
+    assert run(capsys, "config", "--note-names", str(vault), "--index-dir", ix)[1] == "plain.md\n"
+    assert run(capsys, "config", "--vault-names")[1] == "ok\n"

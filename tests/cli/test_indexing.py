@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -176,3 +178,31 @@ def test_a_log_file_that_cannot_be_written_is_said_before_watching(capsys, make_
     code, _, err = run(capsys, "watch", str(vault), "--index-dir", ix, "--log-file", str(log))
     assert code == 2 and f"notelink: cannot write the log file {log}: " in err
     assert "give a file in an existing, writable folder" in err and not (tmp_path / "ix").exists()
+
+
+def test_the_watch_log_keeps_an_entry_on_one_line() -> None:
+    """`watch` logged "no change: new\\none.md touched, ..." over two lines for a note named with a line
+    break: its formatter escapes control characters in the message; a traceback still gets its lines."""
+    from notelink.cli.indexing import OneLine
+
+    formatter = OneLine("%(levelname)s %(message)s")
+    record = logging.LogRecord("notelink", logging.INFO, __file__, 1, "new: %s", ("new\none.md",), None)
+    assert formatter.format(record) == "INFO new: new\\none.md"
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        record = logging.LogRecord("notelink", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
+    assert formatter.format(record).startswith("ERROR failed\nTraceback")
+
+
+def test_index_json_lists_what_it_skipped_as_status_does(capsys, make_vault, tmp_path: Path) -> None:
+    """`index --json`'s `skipped` is a count (documented) where `status --json`'s is the list: index gives
+    the list too, as `skipped_files` ({"path", "reason"} as status has them)."""
+    vault = make_vault({"a.md": "# A\n\nsoil compost garden\n", "big.md": "# Big\n\n" + "soil " * 400})
+    ix = str(tmp_path / "ix")
+    code, out, _ = run(capsys, "index", str(vault), "--index-dir", ix, "--max-file-mb", "0.001", "--json",
+                       *ARGS)
+    data = json.loads(out)
+    assert code == 0 and data["skipped"] == 1 and [s["path"] for s in data["skipped_files"]] == ["big.md"]
+    code, out, _ = run(capsys, "status", str(vault), "--index-dir", ix, "--json")
+    assert code == 0 and json.loads(out)["skipped"] == data["skipped_files"]

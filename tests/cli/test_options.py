@@ -140,3 +140,28 @@ def test_min_score_is_one_rule_said_with_each_faces_name_for_it(bad: float,
                          f"min_score must be a changed rule, not {bad}")
     assert options.min_score(argparse.Namespace(min_score=1)) == arguments.min_score(1) == 1.0
     assert options.min_score(argparse.Namespace(min_score=None)) is arguments.min_score(None) is None
+
+
+def test_threads_above_the_cores_are_capped_to_them_with_a_note(capsys,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--threads 999` forked 999 workers on 2 cores (training 4x slower), silently: it is capped to the
+    cores, said on stderr; 0 (all cores) and a count the machine has are kept, a negative one refused."""
+    monkeypatch.setattr(options.os, "cpu_count", lambda: 2)
+    assert options.train_config(argparse.Namespace(threads=999)).threads == 2
+    assert "--threads 999 is more than the 2 cores here; training with 2" in capsys.readouterr().err
+    assert [options.train_config(argparse.Namespace(threads=n)).threads for n in (0, 2)] == [0, 2]
+    assert capsys.readouterr().err == ""
+    with pytest.raises(UserError, match="threads must be 0"):
+        options.train_config(argparse.Namespace(threads=-2))
+
+
+@pytest.mark.parametrize("value", ["-inf", "-1e-3", "-.5"])
+def test_a_negative_min_score_is_read_as_its_value(value: str) -> None:
+    """`--min-score -inf` and `--min-score -1e-3` were "expected one argument" (argparse took the value
+    for a flag); they are values, checked by the one rule (at most 1: they keep every related note)."""
+    from notelink.cli.arguments import parse
+
+    _, args = parse(["related", str(SAMPLE), "Compost", "--min-score", value])
+    assert args.min_score == float(value) and options.min_score(args) == float(value)
+    _, args = parse(["export", str(SAMPLE), "--min-score", value, "--json"])
+    assert args.min_score == float(value) and args.json

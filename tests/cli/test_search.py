@@ -294,3 +294,17 @@ def test_a_batch_line_s_mistake_is_said_key_by_key(capsys: pytest.CaptureFixture
     assert array == {"id": None, "error": 'line 3 is not a JSON object: give {"id": ..., "text": ...}'}
     assert limit == {"id": 4, "error": 'line 4: no key "limit"; a line takes id, text, top, exclude'}
     assert fine["id"] == 5 and len(fine["results"]) == 1
+
+
+def test_a_batch_answer_names_its_keys_as_search_json_does(capsys: pytest.CaptureFixture[str], ix: str,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--batch` answered `results` where `search --json`, the MCP tool and the API say `hits`, and left
+    out `unmatched`: it has both names now (`results` kept: documented) and the keys `--json` has."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO('{"id": 1, "text": "compost"}\n'))
+    code, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "--batch", "--no-snippets")
+    batch = json.loads(out)
+    code2, out, _ = run(capsys, "search", str(SAMPLE), "compost", "--index-dir", ix, "--json",
+                        "--no-snippets")
+    single = json.loads(out)
+    assert code == code2 == 0 and batch["hits"] == batch["results"]
+    assert set(single) - {"query", "suggestions"} <= set(batch)  # (a draft gets no spelling suggestions)

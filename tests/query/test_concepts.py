@@ -58,6 +58,20 @@ def test_scores_fall_and_stay_within_0_and_1(hub: Index) -> None:
         assert scores == sorted(scores, reverse=True) and all(0 < s <= 1 for s in scores)
 
 
+def test_a_top_past_the_candidates_extends_the_list_and_keeps_its_order(
+        hub: Index, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`concepts --top 80` reordered the 60 of `--top 60` (all 80 heaviest words were ranked together, and
+    the scores scaled by their norm): past `candidates`, the next heaviest words follow, ranked among
+    themselves, and the first ones keep their order and scores."""
+    monkeypatch.setattr(hub, "concepts_config", ConceptsConfig(candidates=4))
+    for note in hub.notes:
+        longer = hub.concepts(note, 12)
+        assert longer[:4] == hub.concepts(note, 4)
+        tail = [c.score for c in longer[4:]]
+        assert tail == sorted(tail, reverse=True)
+    assert len(hub.concepts(hub.find_note("Home"), 12)) > 4
+
+
 def test_burstiness_is_occurrences_over_notes_holding_the_word(hub: Index) -> None:
     notes = [set(tokens.split()) for (tokens,) in hub.db.execute("SELECT tokens FROM notes")]
     ids = np.array([hub.word_index[w] for w in ("bread", "written")])

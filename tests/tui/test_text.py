@@ -1,4 +1,5 @@
-"""Known-answer tests for the TUI's pure helpers: filtering, wikilinks, bars, reasons, history."""
+"""Known-answer tests for the TUI's pure helpers (`text`, `notefilter`): filtering, wikilinks, bars, reasons,
+history."""
 
 from __future__ import annotations
 
@@ -10,18 +11,15 @@ import pytest
 from notelink.notes.dialect import alias_first
 from notelink.query.answers import NoteInfo
 from notelink.tui.history import START, History
+from notelink.tui.notefilter import NoteFilter, filter_notes, fold, home_note
 from notelink.tui.text import (
     MARKDOWN_LINK,
-    NoteFilter,
     app_links,
     as_shown,
     because,
     because_line,
     dendron_titles,
-    filter_notes,
-    fold,
     heading_key,
-    home_note,
     href_target,
     is_attachment,
     local_href,

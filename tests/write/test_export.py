@@ -437,3 +437,28 @@ def test_export_to_a_full_device_says_so(ix: str, capsys) -> None:
     assert main(args) == EXIT_USAGE
     assert "cannot write /dev/full: no space left on its disk; part of the export may have reached it" in \
         capsys.readouterr().err
+
+
+def test_csv_writes_a_path_a_spreadsheet_would_run_as_text(make_vault, tmp_path: Path) -> None:
+    """A note's path comes from the user's files: one starting with `=`, `+`, `-`, `@`, a tab or CR is a
+    formula in a spreadsheet (CSV injection), so CSV writes it with a `'` in front (OWASP); JSON keeps it."""
+    names = ["=HYPERLINK(1).md", "+1.md", "-x.md", "@sum.md", "\tt.md", "plain.md"]
+    text = "# T{}\nshared words about notes number{}\n"
+    vault = make_vault({n: text.format(i, i) for i, n in enumerate(names)})
+    assert main(["index", str(vault), "--index-dir", str(tmp_path / "ix"), *ARGS]) == 0
+    out = io.StringIO()
+    export.export_csv(Index.open(tmp_path / "ix"), out, ExportConfig(top=5))
+    rows = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
+    assert {r[0] for r in rows[1:]} == {"'" + n for n in names[:-1]} | {"plain.md"}
+    assert {r[1] for r in rows[1:]} == {r[0] for r in rows[1:]}
+    assert export.csv_text("a=b.md") == "a=b.md" and export.csv_text("\rx") == "'\rx"
+
+
+def test_an_export_to_a_file_says_what_it_wrote(ix: str, tmp_path: Path, capsys) -> None:
+    """`export -o FILE` said nothing when it was done (the app says "Exported ... to FILE"): it says how many
+    related notes, of how many notes, in which format, or how many word vectors, and where."""
+    for fmt, said in [("csv", "related notes of 42 notes (csv) to "), ("word2vec", "word vectors to ")]:
+        out = tmp_path / f"x.{fmt}"
+        assert main(["export", str(SAMPLE), "--index-dir", ix, "--format", fmt, "-o", str(out)]) == 0
+        text = capsys.readouterr().out
+        assert text.startswith("Exported ") and text.rstrip("\n").endswith(said + str(out))

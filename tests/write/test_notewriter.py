@@ -298,3 +298,14 @@ def test_a_broken_symlink_or_a_symlink_loop_is_skipped_as_the_index_skips_it(tmp
     reasons = {skip.path: skip.reason for skip in plan.skipped}
     assert reasons["broken.md"] == "broken symbolic link: its target nowhere.md does not exist"
     assert reasons["loop1.md"] == reasons["loop2.md"] == "symbolic link loop: the link leads back to itself"
+
+
+def test_a_diff_header_quotes_a_path_with_a_line_break_as_git_does(tmp_path: Path) -> None:
+    """A note named `line\\nbreak.md` (possible on Linux) split the `--- a/...` header in two lines, a diff
+    no tool reads: such a path is C-quoted as git writes it (`"a/line\\nbreak.md"`), others kept."""
+    change = notewriter.Change("line\nbreak.md", tmp_path / "x", b"", b"", "one\n", "one\ntwo\n")
+    lines = notewriter.unified_diff(change).splitlines()
+    assert lines[:2] == ['--- "a/line\\nbreak.md"', '+++ "b/line\\nbreak.md"']
+    assert all(line[:1] in " +-@" for line in lines)
+    assert notewriter.diff_path('a/q"\\\x01.md') == '"a/q\\"\\\\\\001.md"'
+    assert notewriter.diff_path("a/Café note.md") == "a/Café note.md"
