@@ -98,8 +98,8 @@ def _search_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--stdin", action="store_true", help="search with a draft read from standard input "
                                                         "(as it is: no operators)")
     p.add_argument("--batch", action="store_true",
-                   help='JSON lines in ({"id": ..., "text": ...}), JSON lines out ({"id": ..., "hits": '
-                        '[...]}, as --json), one per query')
+                   help='JSON lines in ({"id": ..., "text": ...}), JSON lines out ({"id": ..., "results": '
+                        '[...]}, the hits of --json), one per query')
     p.add_argument("--exclude", action="append", default=[], metavar="PATH",
                    help="never return this note (the one being written; repeatable)")
     p.add_argument("--no-snippets", action="store_true", help="leave out the matching passages (faster)")

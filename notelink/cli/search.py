@@ -43,8 +43,9 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def run_batch(searcher: Searcher, lines: TextIO, out: TextIO, top: int, snippets: bool) -> int:
-    """One JSON line out per line in: {"id", "text"[, "top", "exclude"]} -> {"id", "hits", "unknown", ...}
-    (`results`: `hits` again, the name it had before the other faces' was given it too);
+    """One JSON line out per line in: {"id", "text"[, "top", "exclude"]} -> {"id", "results", "unknown", ...}
+    (`results`: what `search --json` calls `hits`, the name issue 18 gave the batch format; not written
+    twice: an answer of thousands of queries would double);
     a line that cannot be read gets {"id", "error"} and the rest go on. Each answer is flushed, so a
     process at the other end of a pipe can ask one query at a time."""
     for n, line in enumerate(lines, start=1):
@@ -68,8 +69,8 @@ def _answer(searcher: Searcher, line: str, n: int, top: int, snippets: bool) -> 
     exclude = item.get("exclude", [])
     results = searcher.search(item["text"], item.get("top", top), syntax=False, snippets=snippets,
                               exclude=[exclude] if isinstance(exclude, str) else exclude)
-    data = results.to_dict()  # (the keys of `search --json`, the MCP tool and the API: `hits`, `unmatched`)
-    return {"id": item.get("id"), "hits": data["hits"], "results": data["hits"], "words": results.words,
+    data = results.to_dict()  # (the keys of `search --json`, `hits` named `results`)
+    return {"id": item.get("id"), "results": data["hits"], "words": results.words,
             "ignored": results.ignored, "unknown": results.unknown, "unknown_reason": results.unknown_reason,
             "unmatched": data["unmatched"], "unknown_notes": results.unknown_notes}
 

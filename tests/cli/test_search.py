@@ -298,13 +298,14 @@ def test_a_batch_line_s_mistake_is_said_key_by_key(capsys: pytest.CaptureFixture
 
 def test_a_batch_answer_names_its_keys_as_search_json_does(capsys: pytest.CaptureFixture[str], ix: str,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    """`--batch` answered `results` where `search --json`, the MCP tool and the API say `hits`, and left
-    out `unmatched`: it has both names now (`results` kept: documented) and the keys `--json` has."""
+    """`--batch` left out `unmatched`: it has the keys `--json` has, `hits` named `results` (issue 18's
+    batch format), written once."""
     monkeypatch.setattr(sys, "stdin", io.StringIO('{"id": 1, "text": "compost"}\n'))
     code, out, _ = run(capsys, "search", str(SAMPLE), "--index-dir", ix, "--batch", "--no-snippets")
     batch = json.loads(out)
     code2, out, _ = run(capsys, "search", str(SAMPLE), "compost", "--index-dir", ix, "--json",
                         "--no-snippets")
     single = json.loads(out)
-    assert code == code2 == 0 and batch["hits"] == batch["results"]
-    assert set(single) - {"query", "suggestions"} <= set(batch)  # (a draft gets no spelling suggestions)
+    assert code == code2 == 0 and "hits" not in batch
+    assert batch["results"] and set(batch["results"][0]) == set(single["hits"][0])  # (a draft: no neighbours)
+    assert set(single) - {"query", "suggestions", "hits"} <= set(batch)  # (a draft gets no suggestions)
