@@ -139,7 +139,7 @@ class _Trainer:
         self.bags = Bags(torch, self.device)  # the index layouts of a step's weighted bags, by shape
         self.noise_table = torch.from_numpy(vocab.noise_table()).to(self.device)  # [T] int32 word ids
         self.r = min(_SKETCH, D)  # coordinates of the sketch (`rowscale`)
-        self.rowscale = RowScale(torch, self.r)
+        self.rowscale = RowScale(torch, self.r, self.device)
         self.spread = torch.arange(2 * cfg.window + 1, device=self.device)  # [2W + 1] a position's centres
         if init is None:
             cpu_gen = torch.Generator().manual_seed(cfg.seed)
@@ -242,7 +242,7 @@ class _Trainer:
         input vectors around each centre (`window_mean`); the input-vector update of a word sums the neu1e
         of the centres whose windows hold one of its positions, and an output row's the updates of its uses
         (`_apply`: one bag per row, so each row is written once, scaled as `rowscale` says)."""
-        torch, W, k = self.torch, self.cfg.window, _BLOCK
+        torch, W, k, V = self.torch, self.cfg.window, _BLOCK, self.syn0.shape[0]
         s, e = i * self.batch, min((i + 1) * self.batch, c.n)
         nb = -(-(e - s) // k)  # blocks in the batch
         ctx = c.ctx[s:s + nb * k + 2 * W]  # [P = nb * k + 2W] words at the padded positions
@@ -252,12 +252,12 @@ class _Trainer:
         neu1e, curv, out, du, curv_u = self._output_layer(c, s, e, h)  # [2W + n_x, D], [2W + n_x]
         P = nb * k + self.tail  # positions in whole blocks: the nb * k + 2W of the batch, then 0 updates
         M = windows.position_windows(self.window_in, c.widths[s:s + P + 2 * W], W)  # [P, 2W + 1]
-        order, words, first = by_value(torch, c.ctx[s:s + P])  # the padded positions by word
+        order, words, first = by_value(torch, c.ctx[s:s + P], V)  # the padded positions by word
         pairs = order[:, None] + self.spread  # [P, 2W + 1] rows of neu1e: the centres around each position
         inside = M.index_select(0, order).view(-1)  # [P * (2W + 1)] 1 where centre t's window holds q
         self._apply(self.syn0, words, pairs.view(-1), first.mul_(2 * W + 1), inside, neu1e, curv,
                     lr)  # a word's: sum over its positions q and the centres t holding q of neu1e_t
-        order, words, first = by_value(torch, out)
+        order, words, first = by_value(torch, out, V)
         self._apply(self.syn1neg, words, order, first, None, du, curv_u, lr)  # a row's: sum of its groups' du
 
     def _apply(self, target: torch.Tensor, words: torch.Tensor, index: torch.Tensor, first: torch.Tensor,

@@ -35,17 +35,24 @@ class RowScale:
     """Per-row scales of a batch's summed updates; `r` coordinates of each update are its sketch. `torch`
     is the module, passed in by the trainer that imported it. Holds no state: shared by worker threads."""
 
-    def __init__(self, torch: ModuleType, r: int) -> None:
+    def __init__(self, torch: ModuleType, r: int, device: torch.device) -> None:
         self.torch, self.r = torch, r
+        self.ones = torch.ones(r, device=device)  # [r] sums a row's r squares (`squares`)
 
     def use(self, x: torch.Tensor, curv: torch.Tensor) -> torch.Tensor:
         """What `scale` needs summed over each row's uses besides the update itself, for the uses `x`
         [R, D] (updates / lr) of curvatures `curv` [R]: |s|^2 and |s|^2 c of the sketch s (first r
         coordinates) [R, 2]."""
         out = x.new_empty(x.shape[0], 2)
-        self.torch.linalg.vector_norm(x[:, : self.r], dim=1, keepdim=True, out=out[:, :1]).square_()
-        self.torch.mul(out[:, :1], curv[:, None], out=out[:, 1:])  # |s|^2 c
+        self.squares(x, out=out[:, 0])
+        self.torch.mul(out[:, 0], curv, out=out[:, 1])  # |s|^2 c
         return out
+
+    def squares(self, x: torch.Tensor, out: torch.Tensor | None = None) -> torch.Tensor:
+        """|s|^2 of the sketch s of each row of `x` [R, D] [R]: a matrix-vector product of the squares
+        (a norm or a sum over 16 of every 100 columns costs ~1.5x as much)."""
+        sketch = x[:, : self.r]
+        return self.torch.mv(sketch * sketch, self.ones, out=out)
 
     def scale(self, summed: torch.Tensor, update: torch.Tensor, lr: float) -> torch.Tensor:
         """lr x the scale of each row's summed update [U], from `summed` [U, 2], the sums over each row's
@@ -53,6 +60,6 @@ class RowScale:
         |s_t|^2 c_t, c_t its curvature; and the summed update itself [U, D] (/ lr), whose first r
         coordinates are sum_t s_t."""
         e2, e2c = summed[:, 0], summed[:, 1]  # [U] sum |s|^2, sum |s|^2 c
-        excess = self.torch.linalg.vector_norm(update[:, : self.r], dim=1).square_().sub_(e2).clamp_(min=0.0)
+        excess = self.squares(update).sub_(e2).clamp_(min=0.0)  # |sum_t s_t|^2 - sum_t |s_t|^2
         lam = excess.mul_(e2c).div_(e2.square().add_(1e-30))  # [U] (kappa - 1) x mean curvature
         return lam.add_(1.0 / lr).reciprocal_()  # lr / (1 + lr lam)
