@@ -60,12 +60,11 @@ class TrainConfig:
     reproducibility (RESULTS-speed.md, issue 17)."""
     min_lr: float = 1e-4
     """Learning-rate floor reached at the end of training (`lr` itself when that is lower)."""
-    batch: int = 3072
+    batch: int = 2048
     """Most centre words updated together in one closed-form step on the CPU (see `batch_for`); a row's
     summed update is scaled to what sequential steps would add up to (`rowscale.RowScale`), which keeps
-    large batches safe. 3072 rather than 2048: ~8% less CPU per word (the ~140 small torch calls of a step
-    are shared by more words), every cell of the quality grid and neighbour overlap still within target
-    (RESULTS-speed.md, session 27; 1024 -> 2048: session 10)."""
+    large batches safe. 2048 rather than 1024: ~9% less CPU per word (the ~55 small torch calls of a step
+    are shared by twice the words), bench-dev scores unchanged (RESULTS-speed.md, session 10)."""
     cuda_batch: int = 2048
     """Most centre words per step on a GPU. Bigger keeps a GPU busier; unmeasured on a GPU so far."""
     neg_share: int = 8
