@@ -128,15 +128,17 @@ def train_gensim(docs: list[list[str]], settings: dict[str, Any],
 
 def bench_cells(args: argparse.Namespace) -> None:
     lines = read_corpus(args.corpus)
+    batch = {} if args.batch is None else {"batch": args.batch}
     for n in args.lines:
         docs = grouped(lines, n)
         for threads in args.threads:
             for seed in args.seeds:
                 settings = {**BENCH, "threads": threads, "seed": seed}
-                cell = {"cell": "bench", "lines": n, "threads": threads, "seed": seed}
+                cell = {"cell": "bench", "lines": n, "threads": threads, "seed": seed} | batch
                 for system, alpha in systems(args):
                     if system == "notelink":
-                        words, vecs, out, wps, cps = train_notelink(docs, {**settings, "lr": args.lr})
+                        run = {**settings, "lr": args.lr, **batch}
+                        words, vecs, out, wps, cps = train_notelink(docs, run)
                     else:
                         words, vecs, out, wps, cps = train_gensim(docs, settings, alpha)
                     emit(cell | {"system": system, "lr": alpha, "wps": round(wps), "wpcpu": round(cps)}
@@ -408,6 +410,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--systems", nargs="+", default=["notelink", "gensim", "gensim-default"],
                    choices=["notelink", "gensim", "gensim-default"])
     p.add_argument("--lr", type=float, default=TrainConfig().lr, help="notelink's and gensim's lr (bench)")
+    p.add_argument("--batch", type=int, help="notelink's TrainConfig.batch in bench cells (default: its own)")
     p.add_argument("--vaults", nargs="+", default=["obsidian-help", "dendron-site"])
     p.add_argument("--corpus", type=Path, default=CORPUS)
     p.add_argument("--out", type=Path, default=OUT, help=f"JSON lines appended here (default {OUT})")

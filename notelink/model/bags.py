@@ -1,7 +1,8 @@
 """The index layouts of the trainer's weighted bags (`cbow._Trainer.step`): which rows each bag of a batch
-sums, as `embedding_bag`'s flat index and bag offsets. A batch's sums over windows, groups and positions
-are weighted bags over rows laid out in a fixed order, so a layout depends only on the batch's shape: the
-trainer makes each once (`Bags`) and reuses it for every batch of that shape.
+sums, as `embedding_bag`'s flat index and bag offsets. A batch's sums over windows and groups are weighted
+bags over rows laid out in a fixed order, so a layout depends only on the batch's shape: the trainer makes
+each once (`Bags`) and reuses it for every batch of that shape. The sums by matrix row (a row's uses in a
+batch) depend on the batch's words: `by_value` groups them, once per batch and matrix.
 
 This module does not import torch: the trainer does, lazily, and passes it in.
 """
@@ -11,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 if TYPE_CHECKING:
     import torch
@@ -59,11 +62,17 @@ class Bags:
             return idx, offsets
         return self._get(("outputs", bq, G * K), make)
 
-    def positions(self, P: int, L: int) -> Layout:
-        """P padded positions, each summing the L = 2W + 1 rows q .. q + 2W of the centres around it
-        (`cbow._Trainer._by_position`) [P * L], [P]."""
-        def make() -> Layout:
-            torch, dev = self.torch, self.device
-            idx = torch.arange(P + L - 1, device=dev).unfold(0, L, 1).reshape(-1)
-            return idx, torch.arange(0, P * L, L, device=dev)
-        return self._get(("positions", P, L), make)
+
+def by_value(torch: ModuleType, index: torch.Tensor, bound: int) -> tuple[torch.Tensor, ...]:
+    """The entries of `index` [L] (values below `bound`) grouped by value, for bags that sum the entries of
+    each value (a batch's uses of each matrix row): the entries in order of value [L], the distinct values
+    ascending [U], and where each value's entries start in that order [U] (one sort: cheaper than the sort
+    that a scatter of repeated rows does, which then sums each row's uses again). On the CPU, values that
+    fit 16 bits are sorted by numpy's radix sort (2-2.5x faster than torch's sort of a batch's rows)."""
+    if index.device.type == "cpu" and bound <= 1 << 16:
+        order = torch.from_numpy(np.argsort(index.numpy().astype(np.uint16), kind="stable"))
+        values = index.index_select(0, order)
+    else:
+        values, order = torch.sort(index)
+    distinct, counts = torch.unique_consecutive(values, return_counts=True)
+    return order, distinct, counts.cumsum(0).sub_(counts)

@@ -18,23 +18,24 @@ How it is made fast (see benchmarks/RESULTS-speed.md for the measurements):
   positions weighted 1 / context size inside its window (0 outside and at the centre), one
   `embedding_bag` per batch: it reads the rows in place (no gathered copy) and a weight row depends only
   on the centre's two clipped widths, so it is looked up in a small table.
-- Input-vector updates by position, as a weighted bag too: the B centres of a batch are consecutive
-  positions, so a position is in the windows of at most the 2W + 1 centres around it, and its gradient
-  (the sum of neu1e over the windows holding it) is a bag of those centres' neu1e weighted 1 where the
-  window holds it (`windows.position_windows`: a strided view of the centres' rows of a 0/1 table): a
-  row is scattered once per position, not once per window holding it. (The [k, k + 2W] x [k + 2W, D]
-  block products this replaces multiplied mostly zeros: 5% more CPU a step.)
+- Input-vector updates by word, as a weighted bag too: the B centres of a batch are consecutive
+  positions, so a position is in the windows of at most the 2W + 1 centres around it (which ones:
+  `windows.position_windows`, a strided view of the centres' rows of a 0/1 table), and a word's gradient
+  is the sum of neu1e over the (position of the word, centre whose window holds it) pairs: one bag per
+  word, its positions found by one sort of the batch's words (`bags.by_value`), and each row written
+  once. (The [k, k + 2W] x [k + 2W, D] block products of session 12 multiplied mostly zeros; a bag per
+  position then a scatter of repeated rows sorted and summed the rows again: 3% more CPU a step.)
 - G centre words (`neg_share`) share one draw of K negatives, so the output layer is a batch of small
   matrix products [G, D] x [D, K] (each group's h against its negatives; a centre's own word is a dot
   product, not a masked [G, G] block: ~5% of a step) and only B/G * (K + G) output rows are gathered and
   updated (as in Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory"); neu1e =
-  sum_k g_k u_k is a weighted bag of a centre's K + 1 gathered rows, in centre order for the positions'
-  bags, and an output row's update sum_i g_i h_i a bag of its group's h (`bags.Bags`). The G centres of
-  a group are B/G positions apart (`_grouped`): consecutive centres share context words, and sharing
-  negatives too made each context word see G times the same negatives (noisier vectors: neighbour
-  overlap between seeds on obsidian-help 0.16 instead of 0.23-0.24).
+  sum_k g_k u_k is a weighted bag of a centre's K + 1 gathered rows, in centre order for the words'
+  bags, and an output row's update sum_i g_i h_i a bag of its group's h (`bags.Bags`), summed by row as
+  the input rows are. The G centres of a group are B/G positions apart (`_grouped`): consecutive
+  centres share context words, and sharing negatives too made each context word see G times the same
+  negatives (noisier vectors: neighbour overlap between seeds on obsidian-help 0.16 instead of 0.23-0.24).
 - A batch of B centre words is updated at once from the same vectors: a row used n times in a batch sums
-  n updates (`_add_rows`), where word2vec.c applies them one after another. Text is bursty (a line may
+  n updates (`_apply`), where word2vec.c applies them one after another. Text is bursty (a line may
   repeat one phrase 190 times), and summed updates that agree overshoot: an input row blown up this way
   makes every h it is in large, then the output rows of common words (everyone's negatives) jump, and
   every vector follows. So each row's summed update is scaled to what sequential steps would add up to,
@@ -67,7 +68,7 @@ import numpy as np
 from notelink.config import TrainConfig
 from notelink.errors import Cancelled, DeviceError, TrainingDiverged
 from notelink.model import hogwild, windows
-from notelink.model.bags import Bags
+from notelink.model.bags import Bags, by_value
 from notelink.model.device import resolve_device, shared_memory, torch_loaded, warm_up
 from notelink.model.hogwild import TrainProgress, WorkerError
 from notelink.model.rowscale import RowScale
@@ -138,7 +139,8 @@ class _Trainer:
         self.bags = Bags(torch, self.device)  # the index layouts of a step's weighted bags, by shape
         self.noise_table = torch.from_numpy(vocab.noise_table()).to(self.device)  # [T] int32 word ids
         self.r = min(_SKETCH, D)  # coordinates of the sketch (`rowscale`)
-        self.rowscale = RowScale(torch, 2 * V, self.r)  # input row x at x, output row x at V + x
+        self.rowscale = RowScale(torch, self.r, self.device)
+        self.spread = torch.arange(2 * cfg.window + 1, device=self.device)  # [2W + 1] a position's centres
         if init is None:
             cpu_gen = torch.Generator().manual_seed(cfg.seed)
             self.syn0 = ((torch.rand(V, D, generator=cpu_gen) * 2 - 1) / D).to(self.device)  # [V, D]
@@ -237,11 +239,9 @@ class _Trainer:
 
     def _step(self, c: _Chunk, i: int, lr: float) -> None:
         """One closed-form CBOW update for batch i of chunk c: the window means are a weighted bag of the
-        input vectors around each centre (`window_mean`), and the input-vector update of a position is a
-        weighted bag of the neu1e of the 2W + 1 centres around it (`_by_position`), so each position's row
-        is updated once, not once per window holding it. Each input
-        and output row's summed update is scaled to what sequential updates would add up to (`rowscale`,
-        one call for both: output row x is row V + x of its scratch)."""
+        input vectors around each centre (`window_mean`); the input-vector update of a word sums the neu1e
+        of the centres whose windows hold one of its positions, and an output row's the updates of its uses
+        (`_apply`: one bag per row, so each row is written once, scaled as `rowscale` says)."""
         torch, W, k, V = self.torch, self.cfg.window, _BLOCK, self.syn0.shape[0]
         s, e = i * self.batch, min((i + 1) * self.batch, c.n)
         nb = -(-(e - s) // k)  # blocks in the batch
@@ -251,30 +251,33 @@ class _Trainer:
                                               per_sample_weights=mean)  # [nb * k, D] mean of each context
         neu1e, curv, out, du, curv_u = self._output_layer(c, s, e, h)  # [2W + n_x, D], [2W + n_x]
         P = nb * k + self.tail  # positions in whole blocks: the nb * k + 2W of the batch, then 0 updates
-        at, R = c.ctx[s:s + P], out.shape[0]  # [P] words at the padded positions
         M = windows.position_windows(self.window_in, c.widths[s:s + P + 2 * W], W)  # [P, 2W + 1]
-        use = h.new_empty(P + R, 2 + self.r)  # what the row scale needs of each row's uses [P + R, r + 2]
-        use[:P] = self._by_position(M, self.rowscale.use(neu1e, curv))  # an input row's: its centres' summed
-        self.rowscale.use(du, curv_u, out=use[P:])  # by position; an output row's: a group's use
-        scale = self.rowscale.scale(torch.cat([at, out + V]), use, lr)  # [P + R]
-        _add_rows(self.syn1neg, out, du.mul_(scale[P:, None]))  # lr * scale * sum of g h
-        M.mul_(scale[:P, None])  # each position's weights times its scale (fewer numbers than the sums),
-        _add_rows(self.syn0, at, self._by_position(M, neu1e))  # so this is lr scale sum of neu1e
+        order, words, first = by_value(torch, c.ctx[s:s + P], V)  # the padded positions by word
+        pairs = order[:, None] + self.spread  # [P, 2W + 1] rows of neu1e: the centres around each position
+        inside = M.index_select(0, order).view(-1)  # [P * (2W + 1)] 1 where centre t's window holds q
+        self._apply(self.syn0, words, pairs.view(-1), first.mul_(2 * W + 1), inside, neu1e, curv,
+                    lr)  # a word's: sum over its positions q and the centres t holding q of neu1e_t
+        order, words, first = by_value(torch, out, V)
+        self._apply(self.syn1neg, words, order, first, None, du, curv_u, lr)  # a row's: sum of its groups' du
 
-    def _by_position(self, M: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-        """Per padded position, the sum of the rows `x` [2W + n_x, C] of the centres whose windows hold it
-        (`x` holds the centres' rows in order after 2W zero rows, zeros past the batch's centres) [P, C]:
-        a weighted bag of the 2W + 1 rows q .. q + 2W for position q, weights `M` [P, 2W + 1]
-        (`windows.position_windows`, times the positions' scales)."""
-        bags = self.bags.positions(*M.shape)
-        return self.torch.nn.functional.embedding_bag(bags[0], x, bags[1], mode="sum",
-                                                      per_sample_weights=M.view(-1))
+    def _apply(self, target: torch.Tensor, words: torch.Tensor, index: torch.Tensor, first: torch.Tensor,
+               weight: torch.Tensor | None, x: torch.Tensor, curv: torch.Tensor, lr: float) -> None:
+        """target[words[u]] += lr scale_u sum of the uses of row u, for the distinct rows `words` [U] of
+        `target` that the batch uses: a bag of the rows of `x` [R, D] (updates / lr of the uses, of
+        curvatures `curv` [R]) per row, `index` from `first` [U] on, weighted by `weight` (0/1, or None);
+        scale_u from the same bag of each use's |s|^2 and |s|^2 c (`rowscale.RowScale`). One bag and one
+        index_add_ of distinct rows: no scatter of repeated rows, which sorts and sums them again."""
+        bag = self.torch.nn.functional.embedding_bag
+        update = bag(index, x, first, mode="sum", per_sample_weights=weight)  # [U, D] sum of a row's uses
+        use = self.rowscale.use(x, curv)  # [R, 2] |s|^2, |s|^2 c
+        summed = bag(index, use, first, mode="sum", per_sample_weights=weight)  # [U, 2]
+        target.index_add_(0, words, update.mul_(self.rowscale.scale(summed, update, lr)[:, None]))
 
     def _output_layer(self, c: _Chunk, s: int, e: int, h: torch.Tensor) -> tuple[torch.Tensor, ...]:
         """The output layer of centres s..e (mean contexts `h` [n_k, D], n_k >= e - s: whole blocks): per
         group, one [G, D] x [D, K] product scores its centres against its negatives, and each centre's own
         row is a dot product (column K); a negative equal to a centre's word gets 0 (`_Chunk.neg_w`).
-        Returns, per centre in order after 2W zero rows (zeros past e - s, as `_by_position` reads them)
+        Returns, per centre in order after 2W zero rows (zeros past e - s, as `_step`'s pairs read them)
         [2W + n_x, ...]: neu1e / lr, the gradient of h (a weighted bag of its output rows), and c = sum_k
         lambda(f_k) (|u_k|^2 + |h|^2) its curvature (the update moves h and the u_k); and the output rows
         `out` [B/G * (K + G)] (`_Chunk.rows`: the centres' aligned with h), their updates / lr `du` (sum_i
@@ -325,7 +328,7 @@ class _Trainer:
 
     def _centre_rows(self, bq: int, n_k: int, g: torch.Tensor,
                      curv: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        """A batch's centres in order after 2W empty rows, and empty rows past them (`_by_position` reads
+        """A batch's centres in order after 2W empty rows, and empty rows past them (`_step`'s pairs read
         n_k + tail): per row the bag of the rows of U its neu1e sums, its group's K negatives then its own
         row [rows * (K + 1)] and their offsets [rows], their weights g (0 in the empty rows) and its
         curvature [rows], from `g` [B/G, G, K + 1] and `curv` [B/G, G, 1] by group."""
@@ -346,12 +349,6 @@ def _curvature(f: torch.Tensor, sig: torch.Tensor) -> torch.Tensor:
     and 1/4 (its limit; off by f^2 / 48) where |f| < 1e-3: there float32 cancels the difference (0 or 0.6
     at |f| ~ 1e-7, the first steps' scores). 3x faster than torch's tanh on a step's [B/G, G, K + 1]."""
     return (sig - 0.5).div_(f).masked_fill_(f.abs() < 1e-3, 0.25)
-
-
-def _add_rows(target: torch.Tensor, index: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
-    """target[index[j]] += rows[j] for index [R] (int64, repeats accumulate), rows [R, D]: a scatter_add_
-    over a broadcast index, which torch's CPU kernel sorts and sums by row (2-3x faster than index_add_)."""
-    return target.scatter_add_(0, index[:, None].expand(-1, target.shape[1]), rows)
 
 
 def train(ids: np.ndarray, docs: np.ndarray, vocab: Vocab, cfg: TrainConfig,

@@ -16,13 +16,14 @@ uses: n when the row's n updates agree (a burst), ~1 when they are unrelated, so
 slowed down as a count-based cap would. s_t are the first r coordinates of use t's update, a sketch of it
 (coordinates are exchangeable: random initialisation, symmetric updates; the D / r factor cancels in the
 ratio); a = lr x the row's mean curvature of a use, weighted by |s_t|^2 (the uses that move the row most).
+The trainer sums a row's uses itself (a bag per row, `bags.by_value`), along with its update: sum_t s_t is
+the first r coordinates of the summed update, so only |s_t|^2 and |s_t|^2 c_t are summed apart.
 
 This module does not import torch: the trainer (`cbow`) does, lazily, and passes it in.
 """
 
 from __future__ import annotations
 
-import threading
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -31,48 +32,34 @@ if TYPE_CHECKING:
 
 
 class RowScale:
-    """Per-row scales of a batch's summed updates, for a matrix pair of `rows` rows each (input rows are
-    words 0..V-1, output rows V..2V-1 of one scratch, so both are scaled in one call); `r` coordinates
-    of each update are its sketch. Shared by worker threads: each has its own scratch. `torch` is the
-    module, passed in by the trainer that imported it."""
+    """Per-row scales of a batch's summed updates; `r` coordinates of each update are its sketch. `torch`
+    is the module, passed in by the trainer that imported it. Holds no state: shared by worker threads."""
 
-    def __init__(self, torch: ModuleType, rows: int, r: int) -> None:
-        self.torch, self.rows, self.r = torch, rows, r
-        self._sums = threading.local()  # each worker thread's [rows, r + 2] scratch (`row_sums`)
+    def __init__(self, torch: ModuleType, r: int, device: torch.device) -> None:
+        self.torch, self.r = torch, r
+        self.ones = torch.ones(r, device=device)  # [r] sums a row's r squares (`squares`)
 
-    def use(self, x: torch.Tensor, curv: torch.Tensor, out: torch.Tensor | None = None) -> torch.Tensor:
-        """What `scale` needs of each use of a row, update `x` [R, D] (/ lr) of curvature `curv` [R]:
-        |s|^2, |s|^2 c and the sketch s (first r coordinates) [R, r + 2], written into `out` if given
-        (rows of the buffer `scale` reads, so the step needs no concatenation)."""
-        torch, sk = self.torch, x[:, : self.r]  # [R, r]
-        out = x.new_empty(x.shape[0], self.r + 2) if out is None else out
-        out[:, 2:] = sk  # then |s|^2 of the copy (over the strided rows of x: 2-3x the time in a step)
-        torch.linalg.vector_norm(out[:, 2:], dim=1, keepdim=True, out=out[:, :1]).square_()  # |s|^2
-        torch.mul(out[:, :1], curv[:, None], out=out[:, 1:2])  # |s|^2 c
+    def use(self, x: torch.Tensor, curv: torch.Tensor) -> torch.Tensor:
+        """What `scale` needs summed over each row's uses besides the update itself, for the uses `x`
+        [R, D] (updates / lr) of curvatures `curv` [R]: |s|^2 and |s|^2 c of the sketch s (first r
+        coordinates) [R, 2]."""
+        out = x.new_empty(x.shape[0], 2)
+        self.squares(x, out=out[:, 0])
+        self.torch.mul(out[:, 0], curv, out=out[:, 1])  # |s|^2 c
         return out
 
-    def scale(self, words: torch.Tensor, use: torch.Tensor, lr: float) -> torch.Tensor:
-        """lr x the scale of each word's summed row update [R], for the words `words` [R] of a batch's
-        rows; `use` [R, r + 2] holds, summed over the uses of each row (as a context word of centre t,
-        or as an output row of group t): |s_t|^2, |s_t|^2 c_t and s_t, the sketch of its update (neu1e_t,
-        or sum_i g_i h_i), c_t its curvature."""
-        tot = self.row_sums(words, use)  # [R, r + 2] per word
-        e2, e2c = tot[:, 0], tot[:, 1]  # [R] sum |s|^2, sum |s|^2 c
-        excess = self.torch.linalg.vector_norm(tot[:, 2:], dim=1).square_().sub_(e2).clamp_(min=0.0)
-        lam = excess.mul_(e2c).div_(e2.square().add_(1e-30))  # [R] (kappa - 1) x mean curvature
+    def squares(self, x: torch.Tensor, out: torch.Tensor | None = None) -> torch.Tensor:
+        """|s|^2 of the sketch s of each row of `x` [R, D] [R]: a matrix-vector product of the squares
+        (a norm or a sum over 16 of every 100 columns costs ~1.5x as much)."""
+        sketch = x[:, : self.r]
+        return self.torch.mv(sketch * sketch, self.ones, out=out)
+
+    def scale(self, summed: torch.Tensor, update: torch.Tensor, lr: float) -> torch.Tensor:
+        """lr x the scale of each row's summed update [U], from `summed` [U, 2], the sums over each row's
+        uses t (as a context word of centre t, or as an output row of group t) of `use`: |s_t|^2 and
+        |s_t|^2 c_t, c_t its curvature; and the summed update itself [U, D] (/ lr), whose first r
+        coordinates are sum_t s_t."""
+        e2, e2c = summed[:, 0], summed[:, 1]  # [U] sum |s|^2, sum |s|^2 c
+        excess = self.squares(update).sub_(e2).clamp_(min=0.0)  # |sum_t s_t|^2 - sum_t |s_t|^2
+        lam = excess.mul_(e2c).div_(e2.square().add_(1e-30))  # [U] (kappa - 1) x mean curvature
         return lam.add_(1.0 / lr).reciprocal_()  # lr / (1 + lr lam)
-
-    def row_sums(self, index: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-        """For each entry j of `index` [L], the sum of the rows of `x` [L, C] with the same index [L, C],
-        through a [rows, C] scratch of this thread, left zeroed again."""
-        scratch = getattr(self._sums, "rows", None)
-        if scratch is None or scratch.shape[1] != x.shape[1]:
-            scratch = self._sums.rows = x.new_zeros(self.rows, x.shape[1])
-        out = scratch.index_add_(0, index, x).index_select(0, index)
-        scratch.index_fill_(0, index, 0.0)
-        return out
-
-    def scratch_is_clear(self) -> bool:
-        """Whether this thread's scratch is all zeros (or not made yet), as `row_sums` leaves it."""
-        scratch = getattr(self._sums, "rows", None)
-        return scratch is None or not bool(scratch.any())

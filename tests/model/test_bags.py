@@ -1,0 +1,29 @@
+"""`bags.by_value`: a batch's uses of each matrix row, grouped for one bag per row."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from notelink.model.bags import by_value
+
+
+def test_by_value_groups_the_entries_of_each_value() -> None:
+    """Entries in order of value, the distinct values, and where each value's entries start: a bag per
+    value sums its entries."""
+    index = torch.tensor([7, 2, 9, 2, 7, 7, 0])
+    order, distinct, first = by_value(torch, index, 10)
+    assert distinct.tolist() == [0, 2, 7, 9] and first.tolist() == [0, 1, 3, 6]
+    assert index[order].tolist() == [0, 2, 2, 7, 7, 7, 9]
+    x = torch.arange(14.0).view(7, 2)
+    sums = torch.nn.functional.embedding_bag(order, x, first, mode="sum")
+    assert sums.tolist() == [[12.0, 13.0], [8.0, 10.0], [18.0, 21.0], [4.0, 5.0]]
+
+
+@pytest.mark.parametrize("bound", [40_000, 1 << 16, 70_000])  # numpy's 16-bit radix sort, then torch's sort
+def test_by_value_is_the_same_grouping_by_either_sort(bound: int) -> None:
+    index = torch.randint(0, min(bound, 70_000), (3000,), generator=torch.Generator().manual_seed(bound))
+    order, distinct, first = by_value(torch, index, bound)
+    assert distinct.equal(torch.unique(index)) and index[order].equal(torch.sort(index).values)
+    counts = torch.unique(index, return_counts=True)[1]
+    assert first.equal(counts.cumsum(0) - counts)
