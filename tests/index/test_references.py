@@ -354,3 +354,15 @@ def test_a_one_word_file_name_in_a_url_or_code_span_is_a_reference(make_vault, t
     index.close()
     assert named == {(ids["Canvas Pan.md"], ids["nathonius.md"]): 1.0,
                      (ids["Templater.md"], ids["SilentVoid13.md"]): 1.0}
+
+
+def test_a_property_s_plain_value_naming_a_file_is_a_reference(make_vault, tmp_path: Path) -> None:
+    """`category: study` names `study.md` as a URL would (Dataview fields); a date names no dated note,
+    nor does a property read elsewhere (`tags`) or the text around a value."""
+    vault = make_vault({"study.md": "# Study\n\nlessons and homework", "2026-05-28.md": "# A day\n\nsun",
+                        "exam plan.md": "# Exam\n\ndates and rooms",
+                        "task.md": "---\ncategory:\n  - study\nup: exam plan\ncreated: 2026-05-28\n"
+                                   "tags: [study]\n---\n# Task\n\nsolve problem nine"})
+    index, ids, named = _named_in(vault, tmp_path)
+    index.close()
+    assert set(named) == {(ids["task.md"], ids["study.md"]), (ids["task.md"], ids["exam plan.md"])}
