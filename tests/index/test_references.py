@@ -34,6 +34,16 @@ def test_a_name_every_note_writes_is_no_reference() -> None:
     assert r.nnz == 0 or float(r.max()) == 0.0  # log(4 / 4) = 0: a common word, not a reference
 
 
+def test_a_name_nearly_every_note_writes_is_no_reference_either() -> None:
+    """998 of 1,000 notes name note 999 (idf 0.0001): under `REFERENCE_FLOOR`, no reference, where it
+    would still rank that note above the notes with no score in the lists of notes with little text;
+    note 998 named once keeps its weight."""
+    src = np.concatenate([np.arange(998), [0]])
+    dst = np.concatenate([np.full(998, 999), [998]])
+    r = reference_matrix(src, dst, np.ones(999), 1000)
+    assert r[5, 999] == 0.0 and r[0, 998] == pytest.approx(math.log(1000 / 2) / math.log(1000))
+
+
 def test_chance_is_the_share_of_a_names_occurrences_its_words_would_give_by_chance() -> None:
     # 100 words, `plink` and `zorb` 50 each: by chance `plink zorb` 100 * 0.5 * 0.5 = 25 times, found 20;
     # `graph view` (5 each) 0.25 times by chance, found 5 (4 times in note 0 and once in note 3, in shares
