@@ -7,7 +7,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-TOKENS_VERSION = f"15, Unicode {unicodedata.unidata_version}"
+TOKENS_VERSION = f"16, Unicode {unicodedata.unidata_version}"
 """How notes become tokens (parsing, tokenizing, stop words); saved in each generation's meta. A build whose
 previous generation has another one parses every note again instead of reusing records by content hash. 2: a
 long paragraph in another language than its note loses that language's stop words; more French ones; a
@@ -39,8 +39,9 @@ session 25). 15: a paragraph, list item or table cell in Title Case keeps no cap
 the capitalised words of URLs and code spans are kept with them; a formula reads as its commands' words
 (`\\partial`); a property's wikilinks are links (`up: "[[Parent]]"`; all session 26). With it, references
 by one-word file names changed (`naming`: German nouns, a Logseq graph's page words, names in URLs and
-code spans): the saved records go, so no update mixes the rules. The Unicode version is part of it:
-which characters are letters or marks decides where words end."""
+code spans): the saved records go, so no update mixes the rules. 16: a property's plain values
+(`category: study`) are read for file names as URLs and code spans are (session 27). The Unicode
+version is part of it: which characters are letters or marks decides where words end."""
 
 SEARCH_VERSION = 3
 """Saved in the build's config: an index from before search (or another version) is rebuilt once. 2: the

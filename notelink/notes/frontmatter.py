@@ -63,6 +63,27 @@ def strings_in(value: Any, depth: int = 0) -> list[str]:
     return [s for item in items for s in strings_in(item, depth + 1)]
 
 
+NAMED_KEYS = frozenset({"title", "aliases", "alias", "tags", "tag", "cssclasses", "cssclass", "id", "uid",
+                        "permalink"})
+"""Properties whose values are not read by `property_values`: read elsewhere (title, aliases, tags) or
+markup and the note's own ids (a CSS class, a slug, a Dendron id)."""
+_DATE = re.compile(r"\d{4}-\d\d-\d\d(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?")
+PROPERTY_CHARS = 200
+"""The longest property value `property_values` reads (a word, a name, a short phrase; not a page of text
+pasted into front matter)."""
+
+
+def property_values(fm: dict[str, Any]) -> list[str]:
+    """The plain text values of a note's own properties (`category: study`, `up: Parent`, `author: kepano`),
+    read as URLs and code spans are: for the notes they name by file name, never trained on. Obsidian users
+    name notes so in Dataview fields; a baseline that reads every word found them (a Russian zettelkasten's
+    `category:` values). Left out: `NAMED_KEYS`, dates, values with wikilinks (links: `_property_links`) and
+    values over `PROPERTY_CHARS`; numbers and booleans are no strings."""
+    return [s.strip() for key, value in fm.items() if str(key).casefold() not in NAMED_KEYS
+            for s in strings_in(value)
+            if s.strip() and "[[" not in s and len(s) <= PROPERTY_CHARS and not _DATE.fullmatch(s.strip())]
+
+
 def _expanded_size(data: Any, limit: int) -> int:
     """How many values `data` holds with shared (aliased) lists and mappings counted at each use; past
     `limit` (or a value that contains itself) the count stops at limit + 1. Linear in distinct values."""

@@ -9,7 +9,13 @@ from typing import Any
 
 from notelink.notes.block import without_block
 from notelink.notes.formulas import without_math
-from notelink.notes.frontmatter import as_list, load_front_matter, split_front_matter, strings_in
+from notelink.notes.frontmatter import (
+    as_list,
+    load_front_matter,
+    property_values,
+    split_front_matter,
+    strings_in,
+)
 from notelink.notes.inline import MARKDOWN, walk
 from notelink.notes.parsednote import Link, ParsedNote
 from notelink.notes.plaintext import outside_fences, plain_text
@@ -152,6 +158,8 @@ def parse_note(text: str, stem: str, alias_first: bool = False) -> ParsedNote:
     fm_tags = [t.lstrip("#") for t in as_list(fm.get("tags", fm.get("tag"))) for t in t.split()]
     note.tags = _dedupe([t for t in fm_tags if t] + note.tags)
     note.links += _property_links(fm, alias_first)
+    for value in property_values(fm):
+        note.add_ref(value)
     return note
 
 

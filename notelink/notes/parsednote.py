@@ -36,9 +36,9 @@ class ParsedNote:
     warning: str = ""
     """Non-fatal problem, such as front matter that is not valid YAML (the body is still used)."""
     refs: list[str] = field(default_factory=list)
-    """URLs and code spans, never trained on: read only for the notes they name by file name
-    (`dendron://vault/area.topic`, `` `insert-images.md` ``, notelink/index/references.py). At most
-    `MAX_REFS`."""
+    """URLs, code spans and plain property values (`category: study`: `frontmatter.property_values`), never
+    trained on: read only for the notes they name by file name (`dendron://vault/area.topic`,
+    `` `insert-images.md` ``, notelink/index/references.py). At most `MAX_REFS`."""
 
     @property
     def text(self) -> str:

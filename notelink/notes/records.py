@@ -67,8 +67,9 @@ class NoteRecord:
     lang: str = ""
     """The language whose stop words were dropped from `paragraphs` ("" with stop words kept)."""
     refs: list[list[str]] = field(default_factory=list)
-    """The tokens of each URL and code span (`ParsedNote.refs`), as names have them: never trained on, read
-    for the notes they name by file name (`find_references` in notelink/index/naming.py)."""
+    """The tokens of each URL, code span and plain property value (`ParsedNote.refs`), as names have them:
+    never trained on, read for the notes they name by file name (`find_references` in
+    notelink/index/naming.py)."""
     numbered: list[list[str]] = field(default_factory=list)
     """Stretches of the note's text around numbers, numbers kept (`numbered_stretches`): where a file name
     with a number in it (`2022-05-31`, `reading-series.2022.05.31`, a zettel's id) can be written, as the

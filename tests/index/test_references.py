@@ -34,6 +34,16 @@ def test_a_name_every_note_writes_is_no_reference() -> None:
     assert r.nnz == 0 or float(r.max()) == 0.0  # log(4 / 4) = 0: a common word, not a reference
 
 
+def test_a_name_nearly_every_note_writes_is_no_reference_either() -> None:
+    """998 of 1,000 notes name note 999 (idf 0.0001): under `REFERENCE_FLOOR`, no reference, where it
+    would still rank that note above the notes with no score in the lists of notes with little text;
+    note 998 named once keeps its weight."""
+    src = np.concatenate([np.arange(998), [0]])
+    dst = np.concatenate([np.full(998, 999), [998]])
+    r = reference_matrix(src, dst, np.ones(999), 1000)
+    assert r[5, 999] == 0.0 and r[0, 998] == pytest.approx(math.log(1000 / 2) / math.log(1000))
+
+
 def test_chance_is_the_share_of_a_names_occurrences_its_words_would_give_by_chance() -> None:
     # 100 words, `plink` and `zorb` 50 each: by chance `plink zorb` 100 * 0.5 * 0.5 = 25 times, found 20;
     # `graph view` (5 each) 0.25 times by chance, found 5 (4 times in note 0 and once in note 3, in shares
@@ -354,3 +364,15 @@ def test_a_one_word_file_name_in_a_url_or_code_span_is_a_reference(make_vault, t
     index.close()
     assert named == {(ids["Canvas Pan.md"], ids["nathonius.md"]): 1.0,
                      (ids["Templater.md"], ids["SilentVoid13.md"]): 1.0}
+
+
+def test_a_property_s_plain_value_naming_a_file_is_a_reference(make_vault, tmp_path: Path) -> None:
+    """`category: study` names `study.md` as a URL would (Dataview fields); a date names no dated note,
+    nor does a property read elsewhere (`tags`) or the text around a value."""
+    vault = make_vault({"study.md": "# Study\n\nlessons and homework", "2026-05-28.md": "# A day\n\nsun",
+                        "exam plan.md": "# Exam\n\ndates and rooms",
+                        "task.md": "---\ncategory:\n  - study\nup: exam plan\ncreated: 2026-05-28\n"
+                                   "tags: [study]\n---\n# Task\n\nsolve problem nine"})
+    index, ids, named = _named_in(vault, tmp_path)
+    index.close()
+    assert set(named) == {(ids["task.md"], ids["study.md"]), (ids["task.md"], ids["exam plan.md"])}

@@ -229,3 +229,13 @@ def test_a_property_s_wikilinks_are_links_and_its_text_is_no_prose() -> None:
     assert [(link.target, link.heading) for link in note.links] == [
         ("D", ""), ("Parent", "Part"), ("A", ""), ("B", ""), ("C", "")]
     assert note.paragraphs == ["Note", "body D"] and note.aliases == ["Other"]
+
+
+def test_a_property_s_plain_values_are_refs_not_prose() -> None:
+    """A property's plain values (`category: study`, a list's items) are read for the notes they name, as
+    URLs are; not its dates, wikilinks, ids, title, aliases or tags, nor a value too long for a name."""
+    text = ('---\ncategory:\n  - study\n  - Work\nup: Parent note\ncreated: 2026-05-28T00:44:03+03:00\n'
+            f'id: x1y2\ncount: 3\ndone: true\nrel: "[[A]]"\ntags: [t]\nlong: {"word " * 50}\n---\nbody\n')
+    note = parse_note(text, "note")
+    assert note.refs == ["study", "Work", "Parent note"]
+    assert note.paragraphs == ["body"]
