@@ -306,9 +306,17 @@ def _unreadable(st: os.stat_result, max_bytes: int) -> str:
     if why:
         return why
     if st.st_size > max_bytes:
-        return (f"too large: {st.st_size / 1e6:.1f} MB is over the {max_bytes / 1e6:.1f} MB cap (raise it "
-                "with --max-file-mb)")
+        return (f"too large: {_size(st.st_size)} is over the {_size(max_bytes)} cap (raise it with "
+                "--max-file-mb)")
     return ""
+
+
+def _size(n: int) -> str:
+    """A byte count as people read it: MB to one decimal, smaller sizes in KB or bytes (a tiny
+    --max-file-mb made it "0.0 MB is over the 0.0 MB cap")."""
+    if n >= 100_000:
+        return f"{n / 1e6:.1f} MB"
+    return f"{n / 1e3:.1f} KB" if n >= 1000 else f"{n} bytes"
 
 
 def _decoded(rel: str, data: bytes, mtime: float, digest: bool) -> RawNote | Skipped:

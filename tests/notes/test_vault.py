@@ -71,6 +71,7 @@ def test_huge_is_skipped(make_vault) -> None:
     root = make_vault({"big.md": "word " * 1000})
     result = read_note(root, "big.md", 1000)
     assert isinstance(result, Skipped) and result.reason.startswith("too large")
+    assert "5.0 KB is over the 1.0 KB cap" in result.reason  # (it said 0.0 MB over the 0.0 MB cap)
 
 
 def test_vanished_is_skipped(make_vault) -> None:
