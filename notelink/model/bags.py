@@ -63,16 +63,35 @@ class Bags:
         return self._get(("outputs", bq, G * K), make)
 
 
-def by_value(torch: ModuleType, index: torch.Tensor, bound: int) -> tuple[torch.Tensor, ...]:
+def by_value(torch: ModuleType, index: torch.Tensor, bound: int,
+             fixed: bool | None = None) -> tuple[torch.Tensor, ...]:
     """The entries of `index` [L] (values below `bound`) grouped by value, for bags that sum the entries of
     each value (a batch's uses of each matrix row): the entries in order of value [L], the distinct values
     ascending [U], and where each value's entries start in that order [U] (one sort: cheaper than the sort
     that a scatter of repeated rows does, which then sums each row's uses again). On the CPU, values that
-    fit 16 bits are sorted by numpy's radix sort (2-2.5x faster than torch's sort of a batch's rows)."""
+    fit 16 bits are sorted by numpy's radix sort (2-2.5x faster than torch's sort of a batch's rows).
+    `fixed` (the default off the CPU): U = L, the groups past the distinct values empty (`_fixed_size`)."""
     if index.device.type == "cpu" and bound <= 1 << 16:
         order = torch.from_numpy(np.argsort(index.numpy().astype(np.uint16), kind="stable"))
         values = index.index_select(0, order)
     else:
         values, order = torch.sort(index)
+    if fixed if fixed is not None else index.device.type != "cpu":
+        return _fixed_size(torch, values, order)
     distinct, counts = torch.unique_consecutive(values, return_counts=True)
     return order, distinct, counts.cumsum(0).sub_(counts)
+
+
+def _fixed_size(torch: ModuleType, values: torch.Tensor, order: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    """`by_value`'s groups with shapes that do not depend on the data, as a GPU step needs (a size known
+    only from the data makes the host wait for the device: `unique_consecutive` did, twice a step): [L]
+    groups, the first U the distinct values, the rest empty bags of value 0 starting at L (they sum to
+    0, and adding 0 to row 0 changes nothing). `values` [L] sorted, `order` [L] their entries."""
+    L = values.numel()
+    new = torch.ones_like(values, dtype=torch.bool)  # [L] an entry whose value differs from the one before
+    new[1:] = values[1:] != values[:-1]
+    group = new.cumsum(0).sub_(1)  # [L] each entry's group
+    distinct = torch.zeros_like(values).scatter_(0, group, values)  # [L]
+    starts = torch.arange(L, device=values.device)
+    first = torch.full_like(values, L).scatter_reduce_(0, group, starts, "amin")  # [L]
+    return order, distinct, first

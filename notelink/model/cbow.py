@@ -22,9 +22,10 @@ How it is made fast (see benchmarks/RESULTS-speed.md for the measurements):
   positions, so a position is in the windows of at most the 2W + 1 centres around it (which ones:
   `windows.position_windows`, a strided view of the centres' rows of a 0/1 table), and a word's gradient
   is the sum of neu1e over the (position of the word, centre whose window holds it) pairs: one bag per
-  word, its positions found by one sort of the batch's words (`bags.by_value`), and each row written
-  once. (The [k, k + 2W] x [k + 2W, D] block products of session 12 multiplied mostly zeros; a bag per
-  position then a scatter of repeated rows sorted and summed the rows again: 3% more CPU a step.)
+  word, its positions found by one sort of the batch's words (`bags.by_value`; on a GPU with shapes fixed by
+  the batch, not its words: no host sync), and each row written once. (The [k, k + 2W] x [k + 2W, D] block
+  products of session 12 multiplied mostly zeros; a bag per position then a scatter of repeated rows sorted
+  and summed the rows again: 3% more CPU a step.)
 - G centre words (`neg_share`) share one draw of K negatives, so the output layer is a batch of small
   matrix products [G, D] x [D, K] (each group's h against its negatives; a centre's own word is a dot
   product, not a masked [G, G] block: ~5% of a step) and only B/G * (K + G) output rows are gathered and

@@ -36,9 +36,9 @@ def position_windows(inside: torch.Tensor, widths: torch.Tensor, W: int) -> torc
     """Which of the 2W + 1 centres around each of a batch's P padded positions hold it in their window
     [P, 2W + 1], from the widths of the P + 2W centres around them (`cbow._Chunk.widths`, from the batch's
     first position's) and the table `inside` (`inside_table`): column j of position q is the centre at
-    row q + j of `cbow._Trainer._by_position`'s rows, whose window holds the position at offset W - j from
-    it; a strided view of the centres' rows of `inside` (row q + j, column 2W - j: strides (2W + 1, 2W)),
-    made contiguous."""
+    row q + j of the neu1e rows `cbow._Trainer._step` pairs with it, whose window holds the position at
+    offset W - j from it; a strided view of the centres' rows of `inside` (row q + j, column 2W - j:
+    strides (2W + 1, 2W)), made contiguous."""
     rows = inside.index_select(0, widths)  # [P + 2W, 2W + 1] by centre
     P = rows.shape[0] - 2 * W
     return rows.as_strided((P, 2 * W + 1), (2 * W + 1, 2 * W), 2 * W).contiguous()

@@ -27,3 +27,28 @@ def test_by_value_is_the_same_grouping_by_either_sort(bound: int) -> None:
     assert distinct.equal(torch.unique(index)) and index[order].equal(torch.sort(index).values)
     counts = torch.unique(index, return_counts=True)[1]
     assert first.equal(counts.cumsum(0) - counts)
+
+
+def test_the_fixed_size_grouping_sums_the_same_with_empty_bags_after() -> None:
+    """Off the CPU the groups have the batch's size (no wait for the host): the distinct values first,
+    as in the CPU's grouping, then empty bags of row 0, which sum to 0."""
+    index = torch.tensor([7, 2, 9, 2, 7, 7, 0])
+    order, distinct, first = by_value(torch, index, 10, fixed=True)
+    assert distinct.tolist() == [0, 2, 7, 9, 0, 0, 0] and first.tolist() == [0, 1, 3, 6, 7, 7, 7]
+    x = torch.arange(14.0).view(7, 2)
+    sums = torch.nn.functional.embedding_bag(order, x, first, mode="sum", per_sample_weights=torch.ones(7))
+    assert sums.tolist() == [[12.0, 13.0], [8.0, 10.0], [18.0, 21.0], [4.0, 5.0]] + [[0.0, 0.0]] * 3
+    assert by_value(torch, index[:0], 10, fixed=True)[1].numel() == 0
+
+
+def test_the_fixed_size_grouping_has_no_shape_known_only_from_the_data() -> None:
+    """What a GPU step needs, checked without one: under fake tensors an op whose output size depends on
+    the data raises (the grouping by `unique_consecutive` did: a host sync per call on CUDA)."""
+    from torch._subclasses.fake_tensor import DynamicOutputShapeException, FakeTensorMode
+
+    with FakeTensorMode() as mode:
+        index = mode.from_tensor(torch.tensor([7, 2, 9, 2, 7, 7, 0]))
+        order, distinct, first = by_value(torch, index, 1 << 20, fixed=True)
+        assert order.shape == distinct.shape == first.shape == (7,)
+        with pytest.raises(DynamicOutputShapeException):
+            by_value(torch, index, 1 << 20, fixed=False)

@@ -200,8 +200,8 @@ def test_a_position_sees_the_centres_whose_windows_hold_it(i: int) -> None:
 
 @pytest.mark.parametrize(("batch", "i"), [(16, 2), (48, 1), (48, 6)])  # 6: the last, partial block
 @pytest.mark.parametrize("dim", [16, 40])  # 40: the sketch is the first 16 coordinates
-def test_a_step_by_position_is_the_cbow_update_of_every_centre(batch: int, i: int, dim: int) -> None:
-    """The band-product step equals the textbook per-centre CBOW update (all from the same old vectors),
+def test_a_step_is_the_cbow_update_of_every_centre(batch: int, i: int, dim: int) -> None:
+    """The step (weighted bags) equals the textbook per-centre CBOW update (all from the same old vectors),
     each input row's sum scaled as `rowscale.RowScale` says."""
     ids, owner, vocab = _corpus()
     cfg = TrainConfig(**{**CFG.to_dict(), "neg_share": 2, "dim": dim})
@@ -233,6 +233,23 @@ def test_a_step_is_the_cbow_update_for_other_windows_groups_and_short_notes(
     assert tr.batches(c) > 1 and c.n % 16
     for i in range(tr.batches(c)):
         _check_step(tr, c, i, 0.05)
+
+
+@pytest.mark.parametrize(("batch", "i"), [(16, 2), (48, 6)])
+def test_the_gpu_s_fixed_size_grouping_makes_the_same_step(batch: int, i: int,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The grouping a GPU step uses (`bags.by_value(fixed=True)`: empty bags past the distinct rows, no
+    host wait), run on the CPU: the same per-centre CBOW update."""
+    from notelink.model import bags
+
+    monkeypatch.setattr(cbow, "by_value",
+                        lambda torch, index, bound: bags.by_value(torch, index, bound, fixed=True))
+    ids, owner, vocab = _corpus()
+    tr = cbow._Trainer(ids, owner, vocab, TrainConfig(**{**CFG.to_dict(), "neg_share": 2}), "cpu")
+    tr.batch = batch
+    tr.syn1neg.normal_(0, 0.3, generator=__import__("torch").Generator().manual_seed(0))
+    c = tr.make_chunk(0, 300, seed=5)
+    _check_step(tr, c, i, 0.05)
 
 
 def _check_step(tr: cbow._Trainer, c: cbow._Chunk, i: int, lr: float) -> None:
