@@ -67,7 +67,12 @@ NAMED_KEYS = frozenset({"title", "aliases", "alias", "tags", "tag", "cssclasses"
                         "permalink"})
 """Properties whose values are not read by `property_values`: read elsewhere (title, aliases, tags) or
 markup and the note's own ids (a CSS class, a slug, a Dendron id)."""
-_DATE = re.compile(r"\d{4}-\d\d-\d\d(?:[T ][\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?")
+# a date (2026-05-28, 2026/05/28, 28.05.2026), then perhaps a time and a zone (T14:03:22Z, 14:03 +0300)
+_DATE = re.compile(r"(?:\d{4}([-/.])\d{1,2}\1\d{1,2}|\d{1,2}([-/.])\d{1,2}\2\d{4})"
+                   r"(?:(?:T|\s+)\d{1,2}:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:Z|[+-]\d\d:?\d\d)?)?")
+ZETTEL_DIGITS = 12
+"""An unquoted number of at least this many digits is read as text by `property_values` (a zettel id,
+`up: 202305281403`, which YAML reads as a number); shorter ones (a year, a count, a rating) are not."""
 PROPERTY_CHARS = 200
 """The longest property value `property_values` reads (a word, a name, a short phrase; not a page of text
 pasted into front matter)."""
@@ -77,11 +82,27 @@ def property_values(fm: dict[str, Any]) -> list[str]:
     """The plain text values of a note's own properties (`category: study`, `up: Parent`, `author: kepano`),
     read as URLs and code spans are: for the notes they name by file name, never trained on. Obsidian users
     name notes so in Dataview fields; a baseline that reads every word found them (a Russian zettelkasten's
-    `category:` values). Left out: `NAMED_KEYS`, dates, values with wikilinks (links: `_property_links`) and
-    values over `PROPERTY_CHARS`; numbers and booleans are no strings."""
-    return [s.strip() for key, value in fm.items() if str(key).casefold() not in NAMED_KEYS
-            for s in strings_in(value)
-            if s.strip() and "[[" not in s and len(s) <= PROPERTY_CHARS and not _DATE.fullmatch(s.strip())]
+    `category:` values). Left out: `NAMED_KEYS` at any depth, dates and times (`2026-05-28 14:03 +0300`,
+    `28.05.2026`), values with wikilinks (links: `_property_links`) and values over `PROPERTY_CHARS`;
+    booleans and numbers are no text, but for zettel ids (`ZETTEL_DIGITS`)."""
+    return [s for s in (s.strip() for s in _plain_strings(fm, 0))
+            if s and "[[" not in s and len(s) <= PROPERTY_CHARS and not _DATE.fullmatch(s)]
+
+
+def _plain_strings(value: Any, depth: int) -> list[str]:
+    """`strings_in` for `property_values`: a mapping's values but those of `NAMED_KEYS` (`meta: {title:
+    ..}` too), and a long whole number as its digits."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, int) and not isinstance(value, bool) and len(str(abs(value))) >= ZETTEL_DIGITS:
+        return [str(value)]
+    if depth > 4:
+        return []
+    if isinstance(value, dict):
+        items = [v for k, v in value.items() if str(k).casefold() not in NAMED_KEYS]
+    else:
+        items = value if isinstance(value, list) else []
+    return [s for item in items for s in _plain_strings(item, depth + 1)]
 
 
 def _expanded_size(data: Any, limit: int) -> int:
