@@ -126,8 +126,8 @@ def capped_threads(threads: int) -> int:
     Below 0 is left for `TrainConfig` to refuse; 0 means all cores."""
     cores = os.cpu_count() or 1
     if threads > cores:
-        print(f"notelink: note: --threads {threads} is more than the {cores} cores here; training with "
-              f"{cores}", file=sys.stderr)
+        print(f"notelink: note: threads {threads} (--threads or the config file's [train]) is more than the "
+              f"{cores} cores here; training with {cores}", file=sys.stderr)
         return cores
     return threads
 

@@ -41,11 +41,12 @@ class NoteConcepts:
         raise NotImplementedError
 
     def concepts(self, note: NoteInfo, top: int = 10) -> list[Concept]:
-        """The note's concepts, best first: of the whole words weighing most in its vector (its own words and
-        their CBOW neighbours), ranked by weight * burstiness^b. Score: that product over the candidates'
-        (their vector of products scaled to unit length); `rare`: seen fewer than `rare_below` times. A `top`
-        past the candidates extends the list with the next heaviest words, ranked so among themselves: the
-        candidates keep their order and scores (ranking all `top` together had reordered them)."""
+        """The note's concepts, best first (within the candidates, then within the words past them): of the
+        whole words weighing most in its vector (its own words and their CBOW neighbours), ranked by weight *
+        burstiness^b. Score: that product over the candidates' (their vector of products scaled to unit
+        length); `rare`: seen fewer than `rare_below` times. A `top` past the candidates extends the list
+        with the next heaviest words, ranked so among themselves: the candidates keep their order and scores
+        (ranking all `top` together had reordered them), and a word past them may score above the last."""
         n = self.concepts_config.candidates
         cols, vals, name = self._heaviest(note, max(n, top))
         weight = vals * self.burstiness(cols) ** self.concepts_config.burstiness  # [c]

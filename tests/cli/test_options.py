@@ -148,7 +148,8 @@ def test_threads_above_the_cores_are_capped_to_them_with_a_note(capsys,
     cores, said on stderr; 0 (all cores) and a count the machine has are kept, a negative one refused."""
     monkeypatch.setattr(options.os, "cpu_count", lambda: 2)
     assert options.train_config(argparse.Namespace(threads=999)).threads == 2
-    assert "--threads 999 is more than the 2 cores here; training with 2" in capsys.readouterr().err
+    said = "threads 999 (--threads or the config file's [train]) is more than the 2 cores here; training with"
+    assert said in capsys.readouterr().err
     assert [options.train_config(argparse.Namespace(threads=n)).threads for n in (0, 2)] == [0, 2]
     assert capsys.readouterr().err == ""
     with pytest.raises(UserError, match="threads must be 0"):
