@@ -70,9 +70,10 @@ markup and the note's own ids (a CSS class, a slug, a Dendron id)."""
 # a date (2026-05-28, 2026/05/28, 28.05.2026), then perhaps a time and a zone (T14:03:22Z, 14:03 +0300)
 _DATE = re.compile(r"(?:\d{4}([-/.])\d{1,2}\1\d{1,2}|\d{1,2}([-/.])\d{1,2}\2\d{4})"
                    r"(?:(?:T|\s+)\d{1,2}:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:Z|[+-]\d\d:?\d\d)?)?")
-ZETTEL_DIGITS = 12
-"""An unquoted number of at least this many digits is read as text by `property_values` (a zettel id,
-`up: 202305281403`, which YAML reads as a number); shorter ones (a year, a count, a rating) are not."""
+_ZETTEL_ID = re.compile(r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{4}(?:\d\d)?")
+"""A zettel id (YYYYMMDDHHMM, or with seconds), read as text by `property_values` when YAML made it a number
+(`up: 202305281403`); other numbers are not names (a year, a count, Dendron's `created: 1642564062835`,
+epoch milliseconds)."""
 PROPERTY_CHARS = 200
 """The longest property value `property_values` reads (a word, a name, a short phrase; not a page of text
 pasted into front matter)."""
@@ -84,17 +85,17 @@ def property_values(fm: dict[str, Any]) -> list[str]:
     name notes so in Dataview fields; a baseline that reads every word found them (a Russian zettelkasten's
     `category:` values). Left out: `NAMED_KEYS` at any depth, dates and times (`2026-05-28 14:03 +0300`,
     `28.05.2026`), values with wikilinks (links: `_property_links`) and values over `PROPERTY_CHARS`;
-    booleans and numbers are no text, but for zettel ids (`ZETTEL_DIGITS`)."""
+    booleans and numbers are no text, but for zettel ids (`_ZETTEL_ID`)."""
     return [s for s in (s.strip() for s in _plain_strings(fm, 0))
             if s and "[[" not in s and len(s) <= PROPERTY_CHARS and not _DATE.fullmatch(s)]
 
 
 def _plain_strings(value: Any, depth: int) -> list[str]:
     """`strings_in` for `property_values`: a mapping's values but those of `NAMED_KEYS` (`meta: {title:
-    ..}` too), and a long whole number as its digits."""
+    ..}` too), and a zettel id that YAML made a number as its digits."""
     if isinstance(value, str):
         return [value]
-    if isinstance(value, int) and not isinstance(value, bool) and len(str(abs(value))) >= ZETTEL_DIGITS:
+    if isinstance(value, int) and not isinstance(value, bool) and _ZETTEL_ID.fullmatch(str(value)):
         return [str(value)]
     if depth > 4:
         return []

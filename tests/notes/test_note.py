@@ -244,8 +244,8 @@ def test_a_property_s_plain_values_are_refs_not_prose() -> None:
 def test_a_property_s_dates_in_other_forms_and_nested_names_are_no_refs() -> None:
     """Dates with a spaced zone, slashes or dots named the daily note of that day, and a nested mapping's
     title and aliases were read (the review of session 27); a zettel id that YAML reads as a number is
-    read as its digits, a year or a count is not."""
+    read as its digits, a year or Dendron's epoch milliseconds are not."""
     text = ('---\ncreated: "2026-05-28 14:03:22 +0300"\nupdated: 2026/05/28\nseen: 28.05.2026\n'
             'meta:\n  title: Graph View\n  aliases: [Foo Bar]\n  area: Garden\nup: 202305281403\n'
-            'year: 2023\n---\nbody\n')
+            'year: 2023\ncreated: 1642564062835\n---\nbody\n')
     assert parse_note(text, "note").refs == ["Garden", "202305281403"]
