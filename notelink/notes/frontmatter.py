@@ -52,15 +52,22 @@ def as_list(value: Any) -> list[str]:
     return []
 
 
-def strings_in(value: Any, depth: int = 0) -> list[str]:
+def strings_in(value: Any) -> list[str]:
     """The strings of a front-matter value: itself, or those of its list's items or mapping's values (four
     levels at most), as a property's links are looked for in them."""
-    if isinstance(value, str):
+    return [leaf for leaf in leaves_in(value) if isinstance(leaf, str)]
+
+
+def leaves_in(value: Any, skip: frozenset[str] = frozenset(), depth: int = 0) -> list[Any]:
+    """The values of a front-matter value that are no list or mapping: itself, or those of its list's items
+    or mapping's values (four levels at most), but a mapping's values under the keys `skip` (casefolded)."""
+    if isinstance(value, dict):
+        items = [v for k, v in value.items() if str(k).casefold() not in skip]
+    elif isinstance(value, list):
+        items = value
+    else:
         return [value]
-    if depth >= 4:
-        return []
-    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
-    return [s for item in items for s in strings_in(item, depth + 1)]
+    return [] if depth >= 4 else [leaf for item in items for leaf in leaves_in(item, skip, depth + 1)]
 
 
 NAMED_KEYS = frozenset({"title", "aliases", "alias", "tags", "tag", "cssclasses", "cssclass", "id", "uid",
@@ -86,24 +93,16 @@ def property_values(fm: dict[str, Any]) -> list[str]:
     `category:` values). Left out: `NAMED_KEYS` at any depth, dates and times (`2026-05-28 14:03 +0300`,
     `28.05.2026`), values with wikilinks (links: `_property_links`) and values over `PROPERTY_CHARS`;
     booleans and numbers are no text, but for zettel ids (`_ZETTEL_ID`)."""
-    return [s for s in (s.strip() for s in _plain_strings(fm, 0))
+    leaves = [leaf for key, value in fm.items() if str(key).casefold() not in NAMED_KEYS
+              for leaf in leaves_in(value, NAMED_KEYS)]
+    texts = [str(leaf) if _is_zettel_id(leaf) else leaf for leaf in leaves]
+    return [s for s in (t.strip() for t in texts if isinstance(t, str))
             if s and "[[" not in s and len(s) <= PROPERTY_CHARS and not _DATE.fullmatch(s)]
 
 
-def _plain_strings(value: Any, depth: int) -> list[str]:
-    """`strings_in` for `property_values`: a mapping's values but those of `NAMED_KEYS` (`meta: {title:
-    ..}` too), and a zettel id that YAML made a number as its digits."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, int) and not isinstance(value, bool) and _ZETTEL_ID.fullmatch(str(value)):
-        return [str(value)]
-    if depth > 4:
-        return []
-    if isinstance(value, dict):
-        items = [v for k, v in value.items() if str(k).casefold() not in NAMED_KEYS]
-    else:
-        items = value if isinstance(value, list) else []
-    return [s for item in items for s in _plain_strings(item, depth + 1)]
+def _is_zettel_id(value: Any) -> bool:
+    """Whether a value is a zettel id that YAML made a number (`up: 202305281403`)."""
+    return isinstance(value, int) and not isinstance(value, bool) and bool(_ZETTEL_ID.fullmatch(str(value)))
 
 
 def _expanded_size(data: Any, limit: int) -> int:
