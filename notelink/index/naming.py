@@ -142,7 +142,7 @@ def _page_words(records: list[NoteRecord], names: list[list[str]], words: np.nda
     vault; after an update (`reuse`), the kept notes' mentions as they were."""
     distinct = Lazy(len(records), lambda i: list(dict.fromkeys(plain[i])))  # (a note counts once)
     src, dst, count = _count_names(names, words, distinct, langs, reuse)
-    fresh = np.ones(src.size, dtype=bool) if reuse is None else np.isin(src, reuse[1])  # [M]
+    fresh = _counted_again(len(records), reuse)[src]  # [M]
     value = np.full(src.size, NOUN_SHARE)  # [M]
     caps = Lazy(len(records), lambda i: frozenset(records[i].capitals))
     for m in np.flatnonzero(fresh & capital[dst] & ~nouns[src]).tolist():  # (few: capitals mid-sentence)
@@ -155,9 +155,17 @@ def _scaled(found: Mentions, scale: np.ndarray, reuse: tuple[Mentions, list[int]
     """`found` with each mention's count times its note's `scale` [N]; after an update (`reuse`), only the
     counted again notes' mentions: the others' were kept as scaled before."""
     src, dst, count = found
-    if reuse is not None:
-        scale = np.where(np.isin(np.arange(scale.size), reuse[1]), scale, 1.0)
-    return src, dst, count * scale[src]
+    return src, dst, count * np.where(_counted_again(scale.size, reuse), scale, 1.0)[src]
+
+
+def _counted_again(n: int, reuse: tuple[Mentions, list[int]] | None) -> np.ndarray:
+    """[N] whether each note's mentions were counted in this call: after an update (`reuse`), only the
+    notes `reuse[1]`, the others' kept as they were; else all."""
+    if reuse is None:
+        return np.ones(n, dtype=bool)
+    out = np.zeros(n, dtype=bool)
+    out[np.asarray(reuse[1], dtype=np.int64)] = True
+    return out
 
 
 def mentions_of(records: list[NoteRecord], tokens: Sequence[list[str]], encoded: Encoded,
