@@ -35,7 +35,7 @@ def cmd_config(args: argparse.Namespace) -> int:
         return EXIT_OK
     config: UserConfig = args.config
     if args.vault_names:  # (a name with a line break could not be told apart: left out, as a note's is)
-        print("\n".join(sorted(name for name in config.vaults if "\n" not in name and "\r" not in name)))
+        print("\n".join(sorted(filter(_one_line, config.vaults))))
         return EXIT_OK
     if args.note_names is not None:
         print("\n".join(note_names(config, args.note_names, args.index_dir)))
@@ -56,7 +56,12 @@ def note_names(config: UserConfig, vault: str, index_dir: str | None = None) -> 
 
     folder = Path(config.vault(vault)).expanduser()
     where = Path(index_dir).expanduser() if index_dir else config.index_dir(folder)
-    return [path for path in note_paths(where) if "\n" not in path and "\r" not in path]
+    return [path for path in note_paths(where) if _one_line(path)]
+
+
+def _one_line(name: str) -> bool:
+    """Whether a name can be a line of a completion list (no line break: it would read as two names)."""
+    return "\n" not in name and "\r" not in name
 
 
 def settings(config: UserConfig) -> dict[str, dict[str, Any]]:
