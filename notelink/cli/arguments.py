@@ -18,11 +18,11 @@ INDEX_DIR_HELP = ("where the index lives (default: $NOTELINK_INDEX_DIR, else one
                   "config file's [index] index_root, else under the user data dir)")
 
 
-def _dialect_help() -> str:
+def _add_dialect(p: argparse.ArgumentParser) -> None:
     from notelink.config import DIALECTS
 
-    return (f"the app that wrote the vault, for reading its links: {', '.join(DIALECTS)} (default auto: from "
-            "its files and links)")
+    p.add_argument("--dialect", choices=list(DIALECTS), metavar="NAME", help="the app that wrote the vault, "
+                   f"for reading its links: {', '.join(DIALECTS)} (default auto: from its files and links)")
 
 
 def _add_common(p: argparse.ArgumentParser, json_flag: bool = True) -> None:
@@ -33,7 +33,7 @@ def _add_common(p: argparse.ArgumentParser, json_flag: bool = True) -> None:
 
 
 def _add_training(p: argparse.ArgumentParser) -> None:
-    from notelink.config import DIALECTS, TrainConfig
+    from notelink.config import TrainConfig
 
     p.usage = "%(prog)s [-h] [options] vault"  # (every flag is listed below: the help fits 120x35)
     g = p.add_argument_group("training", "a model setting given once (--dim to --seed) is kept with the "
@@ -55,7 +55,7 @@ def _add_training(p: argparse.ArgumentParser) -> None:
                    help="train on stop words too (by default each note loses those of its language)")
     p.add_argument("--max-file-mb", type=float, metavar="MB", help="skip notes larger than this (default 5)")
     p.add_argument("--force", action="store_true", help="retrain even when nothing changed")
-    p.add_argument("--dialect", choices=list(DIALECTS), metavar="NAME", help=_dialect_help())
+    _add_dialect(p)
     _add_exclude(p)
 
 
@@ -118,11 +118,9 @@ def _status_args(p: argparse.ArgumentParser) -> None:
 def _tui_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("vault", nargs="?", default=".", help="folder of Markdown notes, or a vault named in the "
                                                          "config file (default: here)")
-    from notelink.config import DIALECTS
-
     p.add_argument("--index-dir", metavar="DIR", help=INDEX_DIR_HELP)
     p.add_argument("--no-watch", action="store_true", help="do not watch the vault for changes")
-    p.add_argument("--dialect", choices=list(DIALECTS), metavar="NAME", help=_dialect_help())
+    _add_dialect(p)
     _add_exclude(p)
     _builds_as_configured(p)  # what the app's builds and watcher train with (no flags here)
 
