@@ -63,6 +63,17 @@ class Bags:
         return self._get(("outputs", bq, G * K), make)
 
 
+    def singles(self, n: int) -> torch.Tensor:
+        """Offsets of n bags of one entry each [n] (the layout of rows 0..n-1 one by one): `embedding_bag`
+        with them gathers rows, 3% of a step faster than `index_select` on the CPU (fbgemm's kernel
+        prefetches the rows; `index_select` copies one row at a time, and a large matrix's rows are rarely
+        in cache)."""
+        def make() -> Layout:
+            one = self.torch.arange(n, device=self.device)
+            return one, one
+        return self._get(("singles", n, 0), make)[1]
+
+
 def by_value(torch: ModuleType, index: torch.Tensor, bound: int,
              fixed: bool | None = None) -> tuple[torch.Tensor, ...]:
     """The entries of `index` [L] (values below `bound`) grouped by value, for bags that sum the entries of

@@ -28,7 +28,8 @@ How it is made fast (see benchmarks/RESULTS-speed.md for the measurements):
   and summed the rows again: 3% more CPU a step.)
 - G centre words (`neg_share`) share one draw of K negatives, so the output layer is a batch of small
   matrix products [G, D] x [D, K] (each group's h against its negatives; a centre's own word is a dot
-  product, not a masked [G, G] block: ~5% of a step) and only B/G * (K + G) output rows are gathered and
+  product, not a masked [G, G] block: ~5% of a step) and only B/G * (K + G) output rows are gathered (a
+  bag of one row each: fbgemm's kernel prefetches the rows, where `index_select` waits for each) and
   updated (as in Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory"); neu1e =
   sum_k g_k u_k is a weighted bag of a centre's K + 1 gathered rows, in centre order for the words'
   bags, and an output row's update sum_i g_i h_i a bag of its group's h (`bags.Bags`), summed by row as
@@ -296,7 +297,8 @@ class _Trainer:
         H = h.view(G, bq, D).transpose(0, 1)  # [B/G, G, D] group q: centres q, q + B/G, ...
         out = c.rows[s_g * (K + G):(s_g + bq) * (K + G)]  # [B/G * (K + G)]
         hh = torch.linalg.vector_norm(H, dim=2, keepdim=True).square_()  # [B/G, G, 1] |h|^2
-        U = self.syn1neg.index_select(0, out)  # [B/G * (K + G), D] as `out`
+        U = torch.nn.functional.embedding_bag(out, self.syn1neg, self.bags.singles(out.shape[0]),
+                                              mode="sum")  # [B/G * (K + G), D] rows of `out` (a gather)
         uu = torch.linalg.vector_norm(U, dim=1, keepdim=True).square_()  # |u|^2 as `out`
         uu_n, uu_o = uu[: bq * K].view(bq, K, 1), uu[bq * K:].view(G, bq, 1).transpose(0, 1)
         Un, Uo = U[: bq * K].view(bq, K, D), U[bq * K:]  # [B/G, K, D], own rows [G * B/G, D]
