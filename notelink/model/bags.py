@@ -38,30 +38,31 @@ class Bags:
     def centres(self, bq: int, G: int, K: int, W: int, rows: int) -> Layout:
         """neu1e of a batch's bq * G centres in order after 2W empty rows, then empty rows up to `rows`:
         a centre's bag holds its group's K negatives, then its own row, as rows of the gathered output
-        rows (`cbow._Chunk.rows`: group q's negatives at q K .., centre j bq + q's own row at bq K + j bq +
-        q; the empty rows' bags hold row 0, weight 0) [rows * (K + 1)], [rows]."""
+        rows (`cbow._Chunk.out`, group by group: group q's negatives at q (K + G) .., centre j bq + q's own
+        row at q (K + G) + K + j; the empty rows' bags hold row 0, weight 0) [rows * (K + 1)], [rows]."""
         def make() -> Layout:
             torch, dev = self.torch, self.device
             b = torch.zeros(rows, K + 1, dtype=torch.int64, device=dev)
             by_group = b[2 * W:2 * W + bq * G].view(G, bq, K + 1)  # centre j bq + q
-            by_group[:, :, :K] = torch.arange(bq, device=dev)[:, None] * K + torch.arange(K, device=dev)
-            by_group[:, :, K] = bq * K + torch.arange(G * bq, device=dev).view(G, bq)
+            group = torch.arange(bq, device=dev) * (K + G)  # [bq] where group q's rows start
+            by_group[:, :, :K] = group[:, None] + torch.arange(K, device=dev)
+            by_group[:, :, K] = group + K + torch.arange(G, device=dev)[:, None]
             return b.view(-1), torch.arange(0, b.numel(), K + 1, device=dev)
         return self._get(("centres", bq, rows), make)
 
     def outputs(self, bq: int, G: int, K: int) -> Layout:
-        """The updates of a batch's output rows as `cbow._Chunk.rows` lays them out, from h in centre
-        order: negative k of group q sums the G centres q + j bq of its group, then each centre's own
-        row is its centre alone [bq K G + G bq], [bq K + G bq]."""
+        """The updates of a batch's output rows as `cbow._Chunk.out` lays them out, group by group, from h
+        in centre order: negative k of group q sums the G centres q + j bq of its group, then each
+        centre's own row is its centre alone; entry (q, k, j) is centre j of group q for every row k, as
+        the weights g [bq, K + 1, G] are laid out [bq (K + 1) G], [bq (K + G)]."""
         def make() -> Layout:
             torch, dev = self.torch, self.device
-            neg = torch.arange(G, device=dev) * bq + torch.arange(bq, device=dev)[:, None, None]  # [bq, 1, G]
-            idx = torch.cat([neg.expand(bq, K, G).reshape(-1), torch.arange(G * bq, device=dev)])
-            offsets = torch.cat([torch.arange(0, bq * K * G, G, device=dev),
-                                 bq * K * G + torch.arange(G * bq, device=dev)])
-            return idx, offsets
+            centre = torch.arange(G, device=dev) * bq + torch.arange(bq, device=dev)[:, None]  # [bq, G]
+            idx = centre[:, None].expand(bq, K + 1, G).reshape(-1)
+            starts = torch.cat([torch.arange(K, device=dev) * G, K * G + torch.arange(G, device=dev)])
+            offsets = torch.arange(bq, device=dev)[:, None] * ((K + 1) * G) + starts  # [bq, K + G]
+            return idx, offsets.view(-1)
         return self._get(("outputs", bq, G * K), make)
-
 
     def singles(self, n: int) -> torch.Tensor:
         """Offsets of n bags of one entry each [n] (the layout of rows 0..n-1 one by one): `embedding_bag`

@@ -27,15 +27,16 @@ How it is made fast (see benchmarks/RESULTS-speed.md for the measurements):
   products of session 12 multiplied mostly zeros; a bag per position then a scatter of repeated rows sorted
   and summed the rows again: 3% more CPU a step.)
 - G centre words (`neg_share`) share one draw of K negatives, so the output layer is a batch of small
-  matrix products [G, D] x [D, K] (each group's h against its negatives; a centre's own word is a dot
-  product, not a masked [G, G] block: ~5% of a step) and only B/G * (K + G) output rows are gathered (a
-  bag of one row each: fbgemm's kernel prefetches the rows, where `index_select` waits for each) and
-  updated (as in Ji et al. 2016, "Parallelizing Word2Vec in Shared and Distributed Memory"); neu1e =
-  sum_k g_k u_k is a weighted bag of a centre's K + 1 gathered rows, in centre order for the words'
-  bags, and an output row's update sum_i g_i h_i a bag of its group's h (`bags.Bags`), summed by row as
-  the input rows are. The G centres of a group are B/G positions apart (`_grouped`): consecutive
-  centres share context words, and sharing negatives too made each context word see G times the same
-  negatives (noisier vectors: neighbour overlap between seeds on obsidian-help 0.16 instead of 0.23-0.24).
+  matrix products [K, D] x [D, G] (each group's negatives against its h, 8% cheaper than [G, D] x [D, K];
+  a centre's own word is a dot product, not a masked [G, G] block: ~5% of a step) and only B/G * (K + G)
+  output rows are gathered (a bag of one row each: fbgemm's kernel prefetches the rows, where
+  `index_select` waits for each) and updated (as in Ji et al. 2016, "Parallelizing Word2Vec in Shared and
+  Distributed Memory"); neu1e = sum_k g_k u_k is a weighted bag of a centre's K + 1 gathered rows, in
+  centre order for the words' bags, and an output row's update sum_i g_i h_i a bag of its group's h
+  (`bags.Bags`), summed by row as the input rows are. The G centres of a group are B/G positions apart
+  (`_grouped`): consecutive centres share context words, and sharing negatives too made each context word
+  see G times the same negatives (noisier vectors: neighbour overlap between seeds on obsidian-help 0.16
+  instead of 0.23-0.24).
 - A batch of B centre words is updated at once from the same vectors: a row used n times in a batch sums
   n updates (`_apply`), where word2vec.c applies them one after another. Text is bursty (a line may
   repeat one phrase 190 times), and summed updates that agree overshoot: an input row blown up this way
@@ -115,9 +116,8 @@ class _Chunk:
     ctx: torch.Tensor  # [n_k + tail] int64 word at each padded position (0 in the padding)
     out: torch.Tensor  # [n_groups, K + G] int64 output rows of each group of G centres: the K negatives
     # they share, then the G centres (word 0 for the padding centres of a last, partial batch)
-    rows: torch.Tensor  # [n_groups * (K + G)] `out` batch by batch: the groups' negatives, then the centres
-    neg_w: torch.Tensor  # [n_groups, G, K + 1] 1 where a centre uses its group's negative, 0 where the
-    # negative is its own word (skipped as in word2vec.c); column K (its own row) 1
+    neg_w: torch.Tensor  # [n_groups, K + 1, G] 1 where centre j of a group uses its group's negative k,
+    # 0 where the negative is its own word (skipped as in word2vec.c); row K (its own row) 1
 
 
 class _Trainer:
@@ -137,7 +137,7 @@ class _Trainer:
         self.window_mean = windows.window_table(torch, cfg.window).to(self.device)  # [(W+1)^2, 2W + 1]
         self.window_in = windows.inside_table(torch, cfg.window).to(self.device)  # [(W+1)^2, 2W + 1] 0/1
         self.tail = -(-2 * cfg.window // _BLOCK) * _BLOCK  # 2W positions after the blocks, whole blocks
-        self.label = torch.cat([torch.zeros(cfg.negative), torch.ones(1)]).to(self.device)  # [K + 1] g's
+        self.label = torch.cat([torch.zeros(cfg.negative), torch.ones(1)]).to(self.device)[:, None]  # [K+1,1]
         self.bags = Bags(torch, self.device)  # the index layouts of a step's weighted bags, by shape
         self.noise_table = torch.from_numpy(vocab.noise_table()).to(self.device)  # [T] int32 word ids
         self.r = min(_SKETCH, D)  # coordinates of the sketch (`rowscale`)
@@ -206,8 +206,8 @@ class _Trainer:
         the noise table): group q of a batch of b centres holds its centres q, q + b/G, q + 2b/G, ... (far
         apart, so that the centres sharing negatives do not share context words too). Returns each group's
         output rows, the K negatives then the G centres [n_groups, K + G] (word 0 for a last, partial
-        batch's padding centres: their h is 0), the same as `_Chunk.rows`, and which negatives each centre
-        uses, then its own row [n_groups, G, K + 1] (not a negative equal to it, as in word2vec.c)."""
+        batch's padding centres: their h is 0), and which negatives each centre uses, then its own row
+        [n_groups, K + 1, G] (not a negative equal to it, as in word2vec.c)."""
         torch, dev, K, G = self.torch, self.device, self.cfg.negative, self.group
         n, B = ids.shape[0], self.batch
         n_groups = n // B * B // G + -(-(n % B) // G)
@@ -215,11 +215,9 @@ class _Trainer:
         slot = torch.randint(self.noise_table.shape[0], (n_groups * K,), generator=gen, device=dev)
         out[:, :K] = self.noise_table.index_select(0, slot).view(n_groups, K)  # the negatives
         self._grouped(ids, out[:, K:])  # the centres
-        use = torch.ones(n_groups, G, K + 1, dtype=torch.bool, device=dev)
-        torch.ne(out[:, None, :K], out[:, K:, None], out=use[:, :, :K])
-        by_batch = (out[: n // B * B // G].view(-1, B // G, K + G), out[n // B * B // G:][None])
-        rows = [torch.cat([o[:, :, :K].flatten(1), o[:, :, K:].mT.flatten(1)], 1).view(-1) for o in by_batch]
-        return out, torch.cat(rows), use.view(torch.uint8).float()  # (via uint8: 3x faster than from bool)
+        use = torch.ones(n_groups, K + 1, G, dtype=torch.bool, device=dev)
+        torch.ne(out[:, :K, None], out[:, None, K:], out=use[:, :K])
+        return out, use.view(torch.uint8).float()  # (via uint8: 3x faster than from bool)
 
     def _grouped(self, x: torch.Tensor, out: torch.Tensor) -> None:
         """Writes per-centre values `x` [n] laid out by group into `out` [n_groups, G] (0 past the end):
@@ -277,70 +275,68 @@ class _Trainer:
 
     def _output_layer(self, c: _Chunk, s: int, e: int, h: torch.Tensor) -> tuple[torch.Tensor, ...]:
         """The output layer of centres s..e (mean contexts `h` [n_k, D], n_k >= e - s: whole blocks): per
-        group, one [G, D] x [D, K] product scores its centres against its negatives, and each centre's own
-        row is a dot product (column K); a negative equal to a centre's word gets 0 (`_Chunk.neg_w`).
-        Returns, per centre in order after 2W zero rows (zeros past e - s, as `_step`'s pairs read them)
-        [2W + n_x, ...]: neu1e / lr, the gradient of h (a weighted bag of its output rows), and c = sum_k
-        lambda(f_k) (|u_k|^2 + |h|^2) its curvature (the update moves h and the u_k); and the output rows
-        `out` [B/G * (K + G)] (`_Chunk.rows`: the centres' aligned with h), their updates / lr `du` (sum_i
-        g_i h_i over a group's centres i) and the curvature of each, which `rowscale` needs: a group's
-        update of a row is one use, of curvature sum_i lambda(f_i) |h_i|^2. lambda(f) = tanh(f/2) / (2f) (1/4
-        at f = 0) is the curvature of the tightest quadratic bound of the logistic loss that touches it at f
-        (Jaakkola and Jordan 2000): sigmoid'(f) near 0, but falling as 1 / (2|f|) where sigmoid'(f) falls as
-        e^-|f|. With sigmoid'(f), a burst of uses whose scores had saturated on the wrong side looked flat
-        and was not damped (a note of one 2-word line repeated 20,000 times diverged to NaN)."""
+        group, one [K, D] x [D, G] product scores its negatives against its centres, and each centre's own
+        row is a dot product (row K); a negative equal to a centre's word gets 0 (`_Chunk.neg_w`). Returns,
+        per centre in order after 2W zero rows (zeros past e - s, as `_step`'s pairs read them) [2W + n_x,
+        ...]: neu1e / lr, the gradient of h (a weighted bag of its output rows), and c = sum_k lambda(f_k)
+        (|u_k|^2 + |h|^2) its curvature (the update moves h and the u_k); and the output rows `out`
+        [B/G * (K + G)] (`_Chunk.out`, group by group), their updates / lr `du` (sum_i g_i h_i over a group's
+        centres i) and the curvature of each, which `rowscale` needs: a group's update of a row is one use,
+        of curvature sum_i lambda(f_i) |h_i|^2. lambda(f) = tanh(f/2) / (2f) (1/4 at f = 0) is the curvature
+        of the tightest quadratic bound of the logistic loss that touches it at f (Jaakkola and Jordan 2000):
+        sigmoid'(f) near 0, but falling as 1 / (2|f|) where sigmoid'(f) falls as e^-|f|. With sigmoid'(f), a
+        burst of uses whose scores had saturated on the wrong side looked flat and was not damped (a note of
+        one 2-word line repeated 20,000 times diverged to NaN). Scores and gradients are laid out [B/G, K + 1,
+        G] (group, output row, centre): the product's layout, and `_output_updates`' weights as they are."""
         torch, D, G, K = self.torch, self.cfg.dim, self.group, self.cfg.negative
         bq, n_k, s_g = -(-(e - s) // G), h.shape[0], s // G  # groups, centres in its blocks, first group
         if n_k < bq * G:  # a last group's padding past the last block
             h = torch.cat([h, h.new_zeros(bq * G - n_k, D)])
         h = h[: bq * G]  # [G * B/G, D] in centre order
         H = h.view(G, bq, D).transpose(0, 1)  # [B/G, G, D] group q: centres q, q + B/G, ...
-        out = c.rows[s_g * (K + G):(s_g + bq) * (K + G)]  # [B/G * (K + G)]
-        hh = torch.linalg.vector_norm(H, dim=2, keepdim=True).square_()  # [B/G, G, 1] |h|^2
+        out = c.out[s_g:s_g + bq].view(-1)  # [B/G * (K + G)] group by group: its negatives, then its centres
         U = torch.nn.functional.embedding_bag(out, self.syn1neg, self.bags.singles(out.shape[0]),
-                                              mode="sum")  # [B/G * (K + G), D] rows of `out` (a gather)
-        uu = torch.linalg.vector_norm(U, dim=1, keepdim=True).square_()  # |u|^2 as `out`
-        uu_n, uu_o = uu[: bq * K].view(bq, K, 1), uu[bq * K:].view(G, bq, 1).transpose(0, 1)
-        Un, Uo = U[: bq * K].view(bq, K, D), U[bq * K:]  # [B/G, K, D], own rows [G * B/G, D]
-        f_o = torch.linalg.vecdot(h, Uo).view(G, bq, 1).transpose(0, 1)  # [B/G, G, 1]
-        score = torch.cat([torch.bmm(H, Un.mT), f_o], 2)  # [B/G, G, K + 1] f
+                                              mode="sum").view(bq, K + G, D)  # rows of `out` (a gather)
+        hh = torch.linalg.vector_norm(h, dim=1).square_().view(G, bq).t()[:, None]  # [B/G, 1, G] |h|^2
+        uu = torch.linalg.vector_norm(U, dim=2).square_()  # [B/G, K + G] |u|^2
+        f_o = torch.linalg.vecdot(H, U[:, K:])[:, None]  # [B/G, 1, G] own rows
+        score = torch.cat([torch.bmm(U[:, :K], H.mT), f_o], 1)  # [B/G, K + 1, G] f
+        use = c.neg_w[s_g:s_g + bq]  # [B/G, K + 1, G] 0 where a centre skips a negative: g = d = 0 there
         f = score.sigmoid()  # sigmoid(f), and lambda(f) (`_curvature`)
-        d = _curvature(score, f).mul_(c.neg_w[s_g:s_g + bq])
-        f.mul_(c.neg_w[s_g:s_g + bq])  # 0 where a centre skips a negative: then g = 0 and d = 0 there
-        d_n, d_o = d.split((K, 1), 2)
-        curv = torch.baddbmm(d.sum(2, keepdim=True).mul_(hh), d_n, uu_n).addcmul_(d_o, uu_o)  # (below)
-        d.mul_(hh)  # [B/G, G, K + 1] curvature of each output row's use: negatives', then own rows'
-        curv_u = torch.cat([d_n.sum(1).view(-1), d_o.transpose(0, 1).reshape(-1)])  # [B/G * (K + G)]
-        g = torch.sub(self.label, f)  # label - sigmoid(f)
+        d = _curvature(score, f).mul_(use)
+        g = torch.addcmul(self.label, f, use, value=-1)  # label - sigmoid(f), where used
+        dh = d * hh  # [B/G, K + 1, G] lambda |h|^2: the curvature of each output row's use by a centre
+        curv = torch.baddbmm(dh.sum(1, keepdim=True), uu[:, None, :K], d[:, :K]).addcmul_(
+            d[:, K:], uu[:, None, K:])  # [B/G, 1, G] c of each centre: sum_k lambda_k (|h|^2 + |u_k|^2)
+        curv_u = torch.cat([dh[:, :K].sum(2), dh[:, K]], 1).view(-1)  # [B/G * (K + G)] as `out`
         bag, offsets, weight, c_rows = self._centre_rows(bq, n_k, g, curv)
-        neu1e = torch.nn.functional.embedding_bag(bag, U, offsets, mode="sum", per_sample_weights=weight)
+        neu1e = torch.nn.functional.embedding_bag(bag, U.view(-1, D), offsets, mode="sum",
+                                                  per_sample_weights=weight)
         return neu1e, c_rows, out, self._output_updates(g, h), curv_u
 
     def _output_updates(self, g: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
-        """The updates / lr of a batch's output rows as `_Chunk.rows` lays them out [B/G * (K + G), D], from
-        `g` [B/G, G, K + 1] and `h` [G * B/G, D] in centre order: a negative's, sum_i g_i h_i over its
-        group's G centres, a centre's own row's, g h: one weighted bag of the rows of h (bags of G, then of
-        1; the same index for every whole batch), cheaper than a [K, G] x [G, D] product per group."""
-        torch, (bq, G, K1) = self.torch, g.shape
-        K = K1 - 1
-        bags = self.bags.outputs(bq, G, K)
-        weight = g.new_empty(bq * K * G + G * bq)
-        weight[: bq * K * G].view(bq, K, G).copy_(g[:, :, :K].mT)
-        weight[bq * K * G:].view(G, bq).copy_(g[:, :, K].t())
-        return torch.nn.functional.embedding_bag(bags[0], h, bags[1], mode="sum", per_sample_weights=weight)
+        """The updates / lr of a batch's output rows as `_Chunk.out` lays them out [B/G * (K + G), D], from
+        `g` [B/G, K + 1, G] and `h` [G * B/G, D] in centre order: a negative's, sum_i g_i h_i over its
+        group's G centres, a centre's own row's, g h: one weighted bag of the rows of h (bags of G, then G
+        bags of 1 per group; the same index for every whole batch) whose weights are g as it is laid out,
+        cheaper than a [K, G] x [G, D] product per group."""
+        bq, K1, G = g.shape
+        bags = self.bags.outputs(bq, G, K1 - 1)
+        return self.torch.nn.functional.embedding_bag(bags[0], h, bags[1], mode="sum",
+                                                      per_sample_weights=g.view(-1))
 
     def _centre_rows(self, bq: int, n_k: int, g: torch.Tensor,
                      curv: torch.Tensor) -> tuple[torch.Tensor, ...]:
         """A batch's centres in order after 2W empty rows, and empty rows past them (`_step`'s pairs read
         n_k + tail): per row the bag of the rows of U its neu1e sums, its group's K negatives then its own
         row [rows * (K + 1)] and their offsets [rows], their weights g (0 in the empty rows) and its
-        curvature [rows], from `g` [B/G, G, K + 1] and `curv` [B/G, G, 1] by group."""
+        curvature [rows], from `g` [B/G, K + 1, G] and `curv` [B/G, 1, G] by group."""
         G, K, W = self.group, self.cfg.negative, self.cfg.window
         rows = 2 * W + max(n_k + self.tail, bq * G)
         bag = self.bags.centres(bq, G, K, W, rows)
         weight, c_rows = g.new_zeros(rows, K + 1), g.new_zeros(rows)
-        weight[2 * W:2 * W + bq * G].view(G, bq, K + 1).copy_(g.transpose(0, 1))
-        c_rows[2 * W:2 * W + bq * G].view(G, bq, 1).copy_(curv.transpose(0, 1))
+        weight[2 * W:2 * W + bq * G].view(G, bq, K + 1).copy_(g.permute(2, 0, 1))
+        c_rows[2 * W:2 * W + bq * G].view(G, bq).copy_(curv[:, 0].t())
         return *bag, weight.view(-1), c_rows
 
     def batches(self, c: _Chunk) -> int:
