@@ -38,6 +38,7 @@ class RowScale:
     def __init__(self, torch: ModuleType, r: int, device: torch.device) -> None:
         self.torch, self.r = torch, r
         self.ones = torch.ones(r, device=device)  # [r] sums a row's r squares (`squares`)
+        self.tiny = torch.tensor(1e-30, device=device)  # keeps 0 / 0 at 0 (`scale`)
 
     def use(self, x: torch.Tensor, curv: torch.Tensor) -> torch.Tensor:
         """What `scale` needs summed over each row's uses besides the update itself, for the uses `x`
@@ -60,6 +61,8 @@ class RowScale:
         |s_t|^2 c_t, c_t its curvature; and the summed update itself [U, D] (/ lr), whose first r
         coordinates are sum_t s_t."""
         e2, e2c = summed[:, 0], summed[:, 1]  # [U] sum |s|^2, sum |s|^2 c
-        excess = self.squares(update).sub_(e2).clamp_(min=0.0)  # |sum_t s_t|^2 - sum_t |s_t|^2
-        lam = excess.mul_(e2c).div_(e2.square().add_(1e-30))  # [U] (kappa - 1) x mean curvature
+        sketch = update[:, : self.r]
+        excess = self.torch.addmv(e2, sketch * sketch, self.ones, beta=-1).clamp_(min=0.0)
+        # |sum_t s_t|^2 - sum_t |s_t|^2, then (kappa - 1) x mean curvature [U]:
+        lam = excess.mul_(e2c).div_(self.torch.addcmul(self.tiny, e2, e2))
         return lam.add_(1.0 / lr).reciprocal_()  # lr / (1 + lr lam)
