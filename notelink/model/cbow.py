@@ -247,8 +247,9 @@ class _Trainer:
         nb = -(-(e - s) // k)  # blocks in the batch
         ctx = c.ctx[s:s + nb * k + 2 * W]  # [P = nb * k + 2W] words at the padded positions
         mean = self.window_mean.index_select(0, c.widths[s + 2 * W:s + 2 * W + nb * k])  # [nb * k, 2W + 1]
-        h = torch.nn.functional.embedding_bag(ctx.unfold(0, 2 * W + 1, 1), self.syn0, mode="sum",
-                                              per_sample_weights=mean)  # [nb * k, D] mean of each context
+        h = torch.nn.functional.embedding_bag(ctx.unfold(0, 2 * W + 1, 1).reshape(-1), self.syn0,
+                                              self.bags.windows(nb * k, 2 * W + 1), mode="sum",
+                                              per_sample_weights=mean.view(-1))  # [nb * k, D] context means
         neu1e, curv, out, du, curv_u = self._output_layer(c, s, e, h)  # [2W + n_x, D], [2W + n_x]
         P = nb * k + self.tail  # positions in whole blocks: the nb * k + 2W of the batch, then 0 updates
         M = windows.position_windows(self.window_in, c.widths[s:s + P + 2 * W], W)  # [P, 2W + 1]
