@@ -142,7 +142,8 @@ class _Trainer:
         self.noise_table = torch.from_numpy(vocab.noise_table()).to(self.device)  # [T] int32 word ids
         self.r = min(_SKETCH, D)  # coordinates of the sketch (`rowscale`)
         self.rowscale = RowScale(torch, self.r, self.device)
-        self.spread = torch.arange(2 * cfg.window + 1, device=self.device)  # [2W + 1] a position's centres
+        self.spread = torch.arange(2 * cfg.window + 1, dtype=torch.int32, device=self.device)  # [2W + 1]
+        # a position's centres, 32-bit as `by_value`'s order on the CPU (int64 with its int64 order off it)
         if init is None:
             cpu_gen = torch.Generator().manual_seed(cfg.seed)
             self.syn0 = ((torch.rand(V, D, generator=cpu_gen) * 2 - 1) / D).to(self.device)  # [V, D]
