@@ -22,10 +22,12 @@ How it is made fast (see benchmarks/RESULTS-speed.md for the measurements):
   positions, so a position is in the windows of at most the 2W + 1 centres around it (which ones:
   `windows.position_windows`, a strided view of the centres' rows of a 0/1 table), and a word's gradient
   is the sum of neu1e over the (position of the word, centre whose window holds it) pairs: one bag per
-  word, its positions found by one sort of the batch's words (`bags.by_value`; on a GPU with shapes fixed by
-  the batch, not its words: no host sync), and each row written once. (The [k, k + 2W] x [k + 2W, D] block
-  products of session 12 multiplied mostly zeros; a bag per position then a scatter of repeated rows sorted
-  and summed the rows again: 3% more CPU a step.)
+  word, its positions found by one sort of the batch's words (`bags.by_value`: on the CPU numpy's radix
+  sort and grouping, fewer calls than torch's; on a GPU with shapes fixed by the batch, not its words: no
+  host sync), and each row written once. (The [k, k + 2W] x [k + 2W, D] block products of session 12
+  multiplied mostly zeros; a bag per position then a scatter of repeated rows sorted and summed the rows
+  again: 3% more CPU a step.) The indices and offsets of the neu1e, output-row and row-sum bags are
+  32-bit integers (`bags.Bags.centres` and `outputs`, `by_value` on the CPU): half the bytes to read.
 - G centre words (`neg_share`) share one draw of K negatives, so the output layer is a batch of small
   matrix products [K, D] x [D, G] (each group's negatives against its h, 8% cheaper than [G, D] x [D, K];
   a centre's own word is a dot product, not a masked [G, G] block: ~5% of a step) and only B/G * (K + G)
