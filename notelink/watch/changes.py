@@ -223,9 +223,13 @@ def _inside(path: str, paths: tuple[str, ...]) -> bool:
 
 
 def _size(path: Path) -> int | None:
-    """The file's size (a folder: 1), None when it is gone."""
+    """The file's size (a folder: 1), None when it is gone. A symbolic link that leads nowhere (broken, a
+    loop) is there, the link's own size: the build skips it with its reason, and it was said deleted."""
     try:
         st = os.stat(path)
     except OSError:
-        return None
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return None
     return 1 if stat.S_ISDIR(st.st_mode) else st.st_size

@@ -128,3 +128,15 @@ def test_a_temporary_note_renamed_over_a_note_is_a_save(tmp_path: Path) -> None:
     b = Batch.of(tmp_path, batch, taken, {"note.md", "a.md", "b.md"})
     assert b.said() == "moved a.md → b.md; changed: note.md"
     assert moves.take(batch).saves(None) == Taken((), (), ())  # (taken once; None: nothing known)
+
+
+def test_a_symbolic_link_that_leads_nowhere_is_there_not_deleted(tmp_path: Path) -> None:
+    """A broken link or a link loop made in the vault was logged "deleted: loop.md" (its target could not be
+    read), though the build then skipped it as the file it is: it is new, and skipped once built."""
+    (tmp_path / "broken.md").symlink_to("missing.md")
+    (tmp_path / "loopA.md").symlink_to("loopB.md")
+    (tmp_path / "loopB.md").symlink_to("loopA.md")
+    b = Batch.of(tmp_path, ["broken.md", "loopA.md", "loopB.md", "gone.md"], known={"gone.md"})
+    assert b.said() == "deleted: gone.md; new: broken.md, loopA.md, loopB.md"
+    assert b.skipping(["broken.md", "loopA.md", "loopB.md"]).said() == (
+        "deleted: gone.md; skipped: broken.md, loopA.md, loopB.md")
