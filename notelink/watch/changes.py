@@ -102,7 +102,8 @@ def _outermost(moves: list[Move]) -> tuple[Move, ...]:
 class Batch:
     """A batch of changed paths as the user made it: moves, and the other paths deleted, emptied or changed
     (looked at on disk when the batch is handed on); of those with text, `new` the notes the live index
-    did not have."""
+    did not have; `reread` the folders whose exclusion rules changed (a `.gitignore` edited: `./`, `sub/`),
+    whose notes are looked at again."""
 
     moves: tuple[Move, ...]
     deleted: tuple[str, ...]
@@ -111,6 +112,7 @@ class Batch:
     skipped: tuple[str, ...] = ()  # of the changed and new notes, those the build skipped (`skipping`)
     new: tuple[str, ...] = ()
     back: tuple[Move, ...] = ()  # moved and moved back (a → b → a: (a, b))
+    reread: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, vault: Path, paths: list[str] | tuple[str, ...], taken: Taken = NO_MOVES,
@@ -122,12 +124,14 @@ class Batch:
         rest = [p for p in paths if not _moved(p, moves + back) and not _inside(p, taken.named)]
         size = {p: _size(vault / p) for p in rest}
         text = [p for p in rest if size[p]]
-        new = tuple(p for p in text if known is not None and p not in known and not p.endswith("/"))
+        reread = tuple(p for p in text if p.endswith("/"))  # (a folder is in a batch, not moved or gone, only
+        new = tuple(p for p in text if known is not None and p not in known and p not in reread)  # for that)
         gone = [p for p in rest if size[p] is None]
         folders = [f for f in gone if f.endswith("/")]
         return cls(moves, tuple(p for p in gone if not any(p != f and p.startswith(f) for f in folders)),
-                   tuple(p for p in rest if size[p] == 0), tuple(p for p in text if p not in new), new=new,
-                   back=back)
+                   tuple(p for p in rest if size[p] == 0),
+                   tuple(p for p in text if p not in new and p not in reread), new=new, back=back,
+                   reread=reread)
 
     def skipping(self, skipped: Iterable[str]) -> Batch:
         """The batch with the changed and new notes that the build skipped (too large, binary...) said
@@ -140,7 +144,7 @@ class Batch:
     @property
     def shown(self) -> list[str]:
         """The paths the user would name: where notes and folders went, the others as they are."""
-        rest = [*self.deleted, *self.emptied, *self.new, *self.changed, *self.skipped]
+        rest = [*self.reread, *self.deleted, *self.emptied, *self.new, *self.changed, *self.skipped]
         return [dest for _, dest in self.moves] + [src for src, _ in self.back] + rest
 
     def subject(self) -> str:
@@ -153,6 +157,8 @@ class Batch:
         moved = [f"moved {src} → {dest}" for src, dest in self.moves]
         moved += [f"moved {src} → {via} and back" for src, via in self.back]
         parts = moved[:3] + ([f"{len(moved) - 3} more moved"] if len(moved) > 3 else [])
+        if self.reread:
+            parts.append(f"exclusion rules changed, notes looked at again: {describe_paths(self.reread)}")
         if self.deleted:
             parts.append(f"deleted: {describe_paths(self.deleted)}")
         if len(self.emptied) == 1:
@@ -177,9 +183,9 @@ class Batch:
         if len(said) <= BRIEF_CHARS:
             return said
         changed = "changed (no new words)" if same_words else "changed"
-        counts = [(len(self.moves) + len(self.back), "moved"), (len(self.deleted), "deleted"),
-                  (len(self.emptied), "now empty"), (len(self.new), "new"), (len(self.changed), changed),
-                  (len(self.skipped), "skipped")]
+        counts = [(len(self.reread), "with new exclusion rules"), (len(self.moves) + len(self.back), "moved"),
+                  (len(self.deleted), "deleted"), (len(self.emptied), "now empty"), (len(self.new), "new"),
+                  (len(self.changed), changed), (len(self.skipped), "skipped")]
         names = [_name(p) for p in self.shown]
         return (", ".join(f"{n:,} {what}" for n, what in counts if n) + ": " + ", ".join(names[:2])
                 + (f" and {len(names) - 2:,} more" if len(names) > 2 else ""))

@@ -140,3 +140,17 @@ def test_a_symbolic_link_that_leads_nowhere_is_there_not_deleted(tmp_path: Path)
     assert b.said() == "deleted: gone.md; new: broken.md, loopA.md, loopB.md"
     assert b.skipping(["broken.md", "loopA.md", "loopB.md"]).said() == (
         "deleted: gone.md; skipped: broken.md, loopA.md, loopB.md")
+
+
+def test_a_folder_whose_exclusion_rules_changed_is_said_so(tmp_path: Path) -> None:
+    """`echo Plugins/ >> .gitignore` left 28 notes out, and the watcher said "no new words in ./ (links, tags
+    or layout changed)": the folder the edited `.gitignore` governs (`./`, `sub/`), which the batch holds
+    so that its notes are looked at again, was taken for a changed note."""
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "edited.md").write_text("text")
+    b = Batch.of(tmp_path, ["./", "sub/", "edited.md"], known={"edited.md"})
+    assert b.said(same_words=True) == ("exclusion rules changed, notes looked at again: ./, sub/; "
+                                       "no new words in edited.md (links, tags or layout changed)")
+    alone = Batch.of(tmp_path, ["./"], known=set())
+    assert alone.said() == "exclusion rules changed, notes looked at again: ./"
+    assert b.subject() == "./, sub/, edited.md"
