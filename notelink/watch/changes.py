@@ -141,6 +141,16 @@ class Batch:
                        new=tuple(p for p in self.new if p not in out),
                        skipped=tuple(p for p in (*self.changed, *self.new) if p in out))
 
+    def refilled(self, vault: Path) -> Batch:
+        """The batch with the notes it found empty that have text again (an editor's save that ended after
+        the batch was handed on: truncated, then written 2 s later) among the changed ones: the build read
+        their text, and the batch was said "X is now empty; related notes already up to date"."""
+        full = tuple(p for p in self.emptied if _size(vault / p))
+        if not full:
+            return self
+        return replace(self, emptied=tuple(p for p in self.emptied if p not in full),
+                       changed=(*self.changed, *full))
+
     @property
     def shown(self) -> list[str]:
         """The paths the user would name: where notes and folders went, the others as they are."""

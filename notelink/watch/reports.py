@@ -26,6 +26,7 @@ logging.getLogger("notelink").addHandler(logging.NullHandler())  # silent in-pro
 class WatcherReports:
     """What `VaultWatcher` says (a part of it: its index, status, listener, feed and debouncer)."""
 
+    vault: Path
     index_dir: Path
     generation: int
     _state: WatcherState
@@ -79,7 +80,7 @@ class WatcherReports:
             self._found_current(s.generation, paths, known, batch)
             return
         self._notes(s.warnings)
-        done, same_words = batch.skipping(skipped), s.mode == "carried"
+        done, same_words = batch.refilled(self.vault).skipping(skipped), s.mode == "carried"
         said = done.said(same_words) if paths else ""
         message = describe_build(s, said or CARRIED)
         log.info(message)
@@ -104,6 +105,7 @@ class WatcherReports:
         nothing, as most do. `known`: the generation live before."""
         if not (paths or self._waited):
             return
+        batch = batch.refilled(self.vault)
         touched = [*batch.emptied, *batch.new, *batch.changed]
         if generation != known and (known or self._waited):
             message = f"the index is current: generation {generation} was built by another process"

@@ -154,3 +154,16 @@ def test_a_folder_whose_exclusion_rules_changed_is_said_so(tmp_path: Path) -> No
     alone = Batch.of(tmp_path, ["./"], known=set())
     assert alone.said() == "exclusion rules changed, notes looked at again: ./"
     assert b.subject() == "./, sub/, edited.md"
+
+
+def test_a_note_written_again_after_the_batch_found_it_empty_is_said_changed(tmp_path: Path) -> None:
+    """An editor that truncated a note and wrote it 2 s later (past the 1.5 s a note seen empty is given):
+    the batch, handed on empty, was said "a.md is now empty; related notes already up to date" when the
+    build had read the note's text back. Said once built, it is what the disk holds then."""
+    (tmp_path / "a.md").write_text("")
+    (tmp_path / "b.md").write_text("")
+    b = Batch.of(tmp_path, ["a.md", "b.md"], known={"a.md", "b.md"})
+    assert b.said() == "now empty: a.md, b.md"
+    (tmp_path / "a.md").write_text("text again")
+    assert b.refilled(tmp_path).said() == "b.md is now empty; changed: a.md"
+    assert b.refilled(tmp_path).refilled(tmp_path) == b.refilled(tmp_path)
