@@ -118,6 +118,26 @@ class WatcherLock:
             os.ftruncate(self._fh.fileno(), 0)
             os.write(self._fh.fileno(), owner)
 
+    def ensure(self) -> bool:
+        """Takes the lock again when its file is gone or another one (the index folder deleted under the
+        watcher, then rebuilt): else `status` said no watcher ran, and a second one could start. False when
+        another watcher took it meanwhile."""
+        if self._fh is None or fcntl is None:
+            return self._fh is not None
+        try:
+            same = os.path.samestat(os.fstat(self._fh.fileno()), os.stat(self.path))
+        except OSError:
+            same = False
+        if same:
+            return True
+        self._fh.close()
+        self._fh = None
+        try:
+            self.acquire(attempts=1)
+        except (WatcherRunning, IndexDirError):
+            return False
+        return True
+
     def release(self) -> None:
         """Lets the next watcher start; the file stays (empty) so that status can tell a clean stop."""
         if self._fh is None:

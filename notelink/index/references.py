@@ -36,17 +36,13 @@ the dev vaults (benchmarks/RESULTS.md, "Session 10: references" and "Session 22:
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
 
-from notelink.notes.names import file_stem
+from notelink.notes.names import NAME_WORDS, file_stem
 from notelink.notes.tokenizer import is_number
-
-_WORDS = re.compile(r"[^\W_]+")  # a file name's words, split at `.`, `-`, `_`, spaces
-
 
 REFERENCE_FLOOR = 0.02
 """A named note's weight idf(b) (1 - chance(b)) under this is none: its name is in nearly every note (idf
@@ -65,7 +61,7 @@ def referable(name: list[str]) -> bool:
 def one_word(name: list[str], path: str) -> bool:
     """Whether a note's file name (its tokens `name`, of the file at `path`) is one word, no reference by
     `referable`: one word before stop words are dropped too (`About Obsidian` is none without `about`)."""
-    return len(name) == 1 and not referable(name) and len(_WORDS.findall(file_stem(path))) == 1
+    return len(name) == 1 and not referable(name) and len(NAME_WORDS.findall(file_stem(path))) == 1
 
 
 def capital_referable(name: list[str], path: str) -> bool:

@@ -22,6 +22,7 @@ import sys
 import unicodedata
 from collections.abc import Iterable
 
+from notelink.notes.names import NAME_WORDS
 from notelink.notes.stopwords import family, name_tokens
 
 CAPITALS_MAX = 2_000
@@ -86,12 +87,9 @@ def capitalised_in_refs(refs: Iterable[str], lang: str) -> list[str]:
     (`github.com/SilentVoid13/Templater`): there, where no sentence starts, a capital is as deliberate as
     an inner one; lower case (`help.obsidian.md/canvas`) is how URLs write words, upper case how code
     writes constants (`FOO_BAR`). At most `CAPITALS_MAX`."""
-    found = (_token(w, lang, numbers=True) for ref in refs for w in _REF_WORDS.findall(ref)
+    found = (_token(w, lang, numbers=True) for ref in refs for w in NAME_WORDS.findall(ref)
              if not w.islower() and not w.isupper() and not w.isdigit())  # (`FOO_BAR`, `2022`: no names)
     return list(dict.fromkeys(t for t in found if t))[:CAPITALS_MAX]
-
-
-_REF_WORDS = re.compile(r"[^\W_]+")
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -6,11 +6,16 @@ name of a note), `file_stem`, `file_names` (the whole file name and a hierarchy'
 from __future__ import annotations
 
 import posixpath
+import re
 import unicodedata
 from collections import Counter
 
 from notelink.notes.stopwords import name_tokens
 from notelink.notes.targets import without_md
+
+NAME_WORDS = re.compile(r"[^\W_]+")
+"""A name's words, as a file name, URL or code span has them: runs of letters and digits, split at `.`,
+`-`, `_`, `/` and spaces (`references` counts a file name's words by it, `capitals` a URL's)."""
 
 
 def name_key(name: str) -> str:

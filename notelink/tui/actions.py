@@ -149,13 +149,16 @@ def watch_event(app: AppState, ev: Any) -> None:
 def nothing_built(app: AppState, ev: Any) -> None:
     """The watcher built nothing: another process built the live generation meanwhile (shown now, not at
     the next change; the app's own build, `r`, shows its own), or the batch's text was as indexed (said,
-    ending the toast that said related notes were being updated, in its words)."""
+    ending the toast that said related notes were being updated, in its words; the note shown is read
+    again: the batch's "changed" may have found it empty mid-save, and its save then changes nothing)."""
     generation = getattr(ev, "generation", 0)
     own = any(w.group == "index" and not w.is_finished for w in app.workers)
     if generation and (app.index is None or app.index.meta.get("generation") != generation):
         if not own:
             app.load_index(OTHER_BUILT)
     elif ev.paths:
+        if app.current is not None and app.current in ev.paths and app.current in app.notes_by_path:
+            render_note(app, app.current, keep_scroll=True)  # (shown as "changed" found it: empty mid-save)
         said = _brief(ev, "said")
         app.notify(f"{_capital(said)}; related notes already up to date" if said else UNCHANGED)
 

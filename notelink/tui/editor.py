@@ -1,5 +1,6 @@
 """The editor round-trip of the app's `e`: the app suspended while `$VISUAL` or `$EDITOR` runs on the note,
-then the note shown again and re-indexed (by the watcher, else a build) when the editor changed it."""
+then the note shown again and re-indexed (by the watcher, here or in another notelink process, else a
+build) when the editor changed it."""
 
 from __future__ import annotations
 
@@ -37,10 +38,12 @@ def edit_current(app: AppState) -> None:
         app.notify("No changes")
         return
     actions.render_note(app, app.current, keep_scroll=True)
-    if app.watcher is None:
-        app.action_reindex()
-    else:
+    if app.watcher is not None:
         app.notify("Saved; the watcher re-indexes the vault")
+    elif app.follower is not None:  # (a build here would retrain in full, and hold that process's update)
+        app.notify("Saved; the notelink process that watches the vault re-indexes it")
+    else:
+        app.action_reindex()
 
 
 def _run_editor(app: AppState, path: Path) -> str:

@@ -238,7 +238,7 @@ class Linker:
             app.cache.relink(request.note, request.target, linked)
             if app.current in (request.note, request.target):
                 self._refresh_related()
-        if app.watcher is None:
+        if app.watcher is None and app.follower is None:  # (else this or another process's watcher does)
             app.action_reindex()
 
     def _refresh_related(self) -> None:

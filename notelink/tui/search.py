@@ -115,6 +115,14 @@ class ResultList(OptionList):
             return
         await super()._on_key(event)
 
+    def watch_show_vertical_scrollbar(self) -> None:
+        """Measures the results' lines again at the width left beside the scrollbar (or without it): the
+        list measures them when they are added, and again only on a resize, so a result's last line was
+        cut when the scrollbar came with the results that filled the list."""
+        clear = getattr(self, "_clear_caches", None)  # (Textual's own, as a resize runs it)
+        if clear is not None:
+            clear()
+
 
 class SearchPane(Vertical):
     """The search mode: a query box, a line about the results, and the results (`open`, `close`)."""

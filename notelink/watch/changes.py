@@ -102,7 +102,8 @@ def _outermost(moves: list[Move]) -> tuple[Move, ...]:
 class Batch:
     """A batch of changed paths as the user made it: moves, and the other paths deleted, emptied or changed
     (looked at on disk when the batch is handed on); of those with text, `new` the notes the live index
-    did not have."""
+    did not have; `reread` the folders whose exclusion rules changed (a `.gitignore` edited: `./`, `sub/`),
+    whose notes are looked at again."""
 
     moves: tuple[Move, ...]
     deleted: tuple[str, ...]
@@ -111,6 +112,7 @@ class Batch:
     skipped: tuple[str, ...] = ()  # of the changed and new notes, those the build skipped (`skipping`)
     new: tuple[str, ...] = ()
     back: tuple[Move, ...] = ()  # moved and moved back (a → b → a: (a, b))
+    reread: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, vault: Path, paths: list[str] | tuple[str, ...], taken: Taken = NO_MOVES,
@@ -122,12 +124,14 @@ class Batch:
         rest = [p for p in paths if not _moved(p, moves + back) and not _inside(p, taken.named)]
         size = {p: _size(vault / p) for p in rest}
         text = [p for p in rest if size[p]]
-        new = tuple(p for p in text if known is not None and p not in known and not p.endswith("/"))
+        reread = tuple(p for p in text if p.endswith("/"))  # (a folder is in a batch, not moved or gone, only
+        new = tuple(p for p in text if known is not None and p not in known and p not in reread)  # for that)
         gone = [p for p in rest if size[p] is None]
         folders = [f for f in gone if f.endswith("/")]
         return cls(moves, tuple(p for p in gone if not any(p != f and p.startswith(f) for f in folders)),
-                   tuple(p for p in rest if size[p] == 0), tuple(p for p in text if p not in new), new=new,
-                   back=back)
+                   tuple(p for p in rest if size[p] == 0),
+                   tuple(p for p in text if p not in new and p not in reread), new=new, back=back,
+                   reread=reread)
 
     def skipping(self, skipped: Iterable[str]) -> Batch:
         """The batch with the changed and new notes that the build skipped (too large, binary...) said
@@ -137,10 +141,20 @@ class Batch:
                        new=tuple(p for p in self.new if p not in out),
                        skipped=tuple(p for p in (*self.changed, *self.new) if p in out))
 
+    def refilled(self, vault: Path) -> Batch:
+        """The batch with the notes it found empty that have text again (an editor's save that ended after
+        the batch was handed on: truncated, then written 2 s later) among the changed ones: the build read
+        their text, and the batch was said "X is now empty; related notes already up to date"."""
+        full = tuple(p for p in self.emptied if _size(vault / p))
+        if not full:
+            return self
+        return replace(self, emptied=tuple(p for p in self.emptied if p not in full),
+                       changed=(*self.changed, *full))
+
     @property
     def shown(self) -> list[str]:
         """The paths the user would name: where notes and folders went, the others as they are."""
-        rest = [*self.deleted, *self.emptied, *self.new, *self.changed, *self.skipped]
+        rest = [*self.reread, *self.deleted, *self.emptied, *self.new, *self.changed, *self.skipped]
         return [dest for _, dest in self.moves] + [src for src, _ in self.back] + rest
 
     def subject(self) -> str:
@@ -153,6 +167,8 @@ class Batch:
         moved = [f"moved {src} → {dest}" for src, dest in self.moves]
         moved += [f"moved {src} → {via} and back" for src, via in self.back]
         parts = moved[:3] + ([f"{len(moved) - 3} more moved"] if len(moved) > 3 else [])
+        if self.reread:
+            parts.append(f"exclusion rules changed, notes looked at again: {describe_paths(self.reread)}")
         if self.deleted:
             parts.append(f"deleted: {describe_paths(self.deleted)}")
         if len(self.emptied) == 1:
@@ -177,9 +193,9 @@ class Batch:
         if len(said) <= BRIEF_CHARS:
             return said
         changed = "changed (no new words)" if same_words else "changed"
-        counts = [(len(self.moves) + len(self.back), "moved"), (len(self.deleted), "deleted"),
-                  (len(self.emptied), "now empty"), (len(self.new), "new"), (len(self.changed), changed),
-                  (len(self.skipped), "skipped")]
+        counts = [(len(self.reread), "with new exclusion rules"), (len(self.moves) + len(self.back), "moved"),
+                  (len(self.deleted), "deleted"), (len(self.emptied), "now empty"), (len(self.new), "new"),
+                  (len(self.changed), changed), (len(self.skipped), "skipped")]
         names = [_name(p) for p in self.shown]
         return (", ".join(f"{n:,} {what}" for n, what in counts if n) + ": " + ", ".join(names[:2])
                 + (f" and {len(names) - 2:,} more" if len(names) > 2 else ""))
@@ -223,9 +239,13 @@ def _inside(path: str, paths: tuple[str, ...]) -> bool:
 
 
 def _size(path: Path) -> int | None:
-    """The file's size (a folder: 1), None when it is gone."""
+    """The file's size (a folder: 1), None when it is gone. A symbolic link that leads nowhere (broken, a
+    loop) is there, the link's own size: the build skips it with its reason, and it was said deleted."""
     try:
         st = os.stat(path)
     except OSError:
-        return None
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return None
     return 1 if stat.S_ISDIR(st.st_mode) else st.st_size

@@ -274,6 +274,8 @@ class VaultWatcher(WatcherReports):
         finally:
             if self._builder is None:
                 release_memory()
+        if not self._lock.ensure():  # (the index folder deleted under the watcher, and built again)
+            log.warning("another watcher took the index at %s while its folder was gone", self.index_dir)
         self._after_build(s, paths, known, batch)
 
     def _build_index(self, paths: tuple[str, ...], force: bool, subject: str) -> IndexSummary:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from notelink.notes import block
 from notelink.notes.block import BlockError
+from notelink.notes.blocktext import NoteText
 from notelink.notes.vault import NotRegular, files_named, read_regular
 from notelink.write import journal
 
@@ -37,7 +38,7 @@ def put_back(saved: journal.Saved, current: bytes) -> bytes | None:
     if current == saved.before or journal.sha256(current) == saved.after_sha256:
         return saved.before
     try:
-        now, was = block.NoteText.decode(current), block.NoteText.decode(saved.before)
+        now, was = NoteText.decode(current), NoteText.decode(saved.before)
     except BlockError:
         return None
     written = block.with_block_of(now.text, was.text)  # what notelink wrote, if only the block changed

@@ -2,7 +2,7 @@
 each note atomically, only if it still holds the bytes the plan was made from (compare-and-swap).
 
 Safety rules: a note is written only through `--write`; bytes outside the block never change (see
-`block.NoteText`); a note whose text is not what the index was built from (edited since, or caught empty
+`blocktext.NoteText`); a note whose text is not what the index was built from (edited since, or caught empty
 in the middle of an editor's save) is refused, as is a read-only one; writes go to a temporary file in the
 note's folder, are fsynced and then take the note's place only if it is still the file that was read, with
 the bytes that were read, at the moment of the replace (`swap`), keeping its permissions; a symlinked note
@@ -27,7 +27,8 @@ from pathlib import Path, PurePosixPath
 
 from notelink.config import ExportConfig
 from notelink.notes import block
-from notelink.notes.block import BlockError, NoteText
+from notelink.notes.block import BlockError
+from notelink.notes.blocktext import NoteText
 from notelink.notes.links import dialect_of, note_link
 from notelink.notes.vault import NotRegular, read_regular, scan
 from notelink.query.index import Index

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from notelink.notes import block
 from notelink.notes.block import BlockError
+from notelink.notes.blocktext import NoteText
 from notelink.notes.vault import NotRegular, read_regular
 from notelink.write import journal, moved
 from notelink.write.notewriter import Change, Plan, Refusal, WriteReport, apply
@@ -84,7 +84,7 @@ def _as_text(data: bytes) -> str:
     """A note's bytes as its text, as a link's diff shows it (a BOM left out, UTF-16 decoded); bytes that are
     not text as UTF-8 with the odd bytes escaped."""
     try:
-        return block.NoteText.decode(data).text
+        return NoteText.decode(data).text
     except BlockError:
         return data.decode("utf-8", "surrogateescape")
 

@@ -104,3 +104,28 @@ def test_an_index_folder_that_is_a_file_is_said_so(tmp_path) -> None:
     for where in (tmp_path / "afile", tmp_path / "afile" / "sub"):
         with pytest.raises(IndexDirError, match="is a file, not a folder"), build_lock(where):
             pass
+
+
+def test_a_watcher_whose_index_folder_was_deleted_takes_its_lock_again(tmp_path: Path) -> None:
+    """`rm -rf` of the index folder under a running watcher (a cache cleaned), which then rebuilt it: status
+    said "Watcher: not running" and a second watcher started on the same index, as the lock's file was
+    gone. `ensure` takes it again; it keeps the one it holds, and fails only if another took it first."""
+    index_dir = tmp_path / "index"
+    first = WatcherLock(index_dir)
+    first.acquire()
+    try:
+        assert first.ensure()  # (held: nothing to do)
+        shutil.rmtree(index_dir)
+        assert not lock_info(index_dir).running
+        assert first.ensure()
+        info = lock_info(index_dir)
+        assert info.running and info.pid == os.getpid()
+        with pytest.raises(WatcherRunning):
+            WatcherLock(index_dir).acquire(attempts=1)
+        shutil.rmtree(index_dir)
+        second = WatcherLock(index_dir)
+        second.acquire()  # another watcher got there first
+        assert not first.ensure()
+        second.release()
+    finally:
+        first.release()

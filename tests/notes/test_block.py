@@ -8,7 +8,6 @@ from notelink.notes.block import (
     END,
     START,
     BlockError,
-    NoteText,
     find_block,
     remove,
     render,
@@ -16,6 +15,7 @@ from notelink.notes.block import (
     with_block_of,
     without_block,
 )
+from notelink.notes.blocktext import NoteText
 from notelink.notes.links import Resolver, note_link
 from notelink.notes.note import parse_note
 

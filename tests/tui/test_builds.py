@@ -20,7 +20,7 @@ from notelink.tui.screens import ConfirmScreen
 from notelink.tui.status import IndexStatus, describe_event
 from tests.conftest import FAST, SAMPLE
 
-from .helpers import running, settle, sync, wait_for
+from .helpers import open_note, running, settle, sync, wait_for
 from .test_app import FakeEvent, FakeWatcher, make_app
 
 
@@ -501,3 +501,26 @@ async def test_the_apps_own_build_is_not_said_another_processs(edited: tuple[Pat
         build.gate.set()
         await wait_for(pilot, lambda: bool(shown), 60)
         assert [m for m, _ in shown] == ["Indexed 42 notes"] and OTHER_BUILT not in [m for m, _ in shown]
+
+
+@sync
+async def test_a_note_caught_empty_mid_save_is_shown_again_when_nothing_was_built(tmp_path: Path) -> None:
+    """An editor that truncates a note, then writes it 2 s later (past the 1.5 s a note seen empty is given):
+    the app showed "This note is empty" when the batch was handed on, and the build, which found the text as
+    indexed by then, said "related notes already up to date": the note stayed shown empty, the file full."""
+    vault, index_dir = tmp_path / "vault", tmp_path / "index"
+    shutil.copytree(SAMPLE, vault)
+    build_index(vault, index_dir, FAST)
+    kimchi = "cooking/Kimchi.md"
+    text = (vault / kimchi).read_text(encoding="utf-8")
+    watchers: list[FakeWatcher] = []
+    app = make_app(vault, index_dir, watchers)
+    async with running(app, (120, 35)) as pilot:
+        await open_note(pilot, app, kimchi)
+        view = app.query_one(NoteView)
+        (vault / kimchi).write_text("", encoding="utf-8")
+        watchers[0].on_event(FakeEvent("changed", (kimchi,), message=f"{kimchi} is now empty"))
+        await wait_for(pilot, lambda: "This note is empty" in view.source, what=lambda: view.source)
+        (vault / kimchi).write_text(text, encoding="utf-8")
+        watchers[0].on_event(FakeEvent("current", (kimchi,), generation=1, said=f"{kimchi} is now empty"))
+        await wait_for(pilot, lambda: "napa cabbage" in view.source, what=lambda: view.source)

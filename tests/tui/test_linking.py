@@ -14,11 +14,13 @@ from textual.geometry import Region
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 
-from notelink.tui.app import NotelinkApp
+from notelink.index.lock import WatcherLock
+from notelink.tui.app import NotelinkApp, TuiConfig
 from notelink.tui.linkpreview import LinkPreview
 from notelink.tui.mentions import MentionsScreen
 from notelink.tui.noteview import NoteView
 from notelink.tui.screens import ConceptScreen, ConfirmScreen, LinksScreen
+from tests.conftest import FAST
 
 from .helpers import copy_indexed, open_note, running, sample_index, settle, sync, wait_for
 from .test_app import SIZE, FakeWatcher, make_app
@@ -313,3 +315,27 @@ async def test_q_in_a_dialog_closes_it_and_writes_nothing(vault: tuple[Path, Pat
         await pilot.press("q")
         await wait_for(pilot, lambda: answers == [False])
         assert app.is_running and note.read_bytes() == before
+
+
+@sync
+async def test_a_link_written_beside_another_watcher_is_left_to_it(vault: tuple[Path, Path],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """With `notelink watch` beside the app, `y` on a link made the app build the index itself (a full
+    retrain) while that watcher, which had seen the write, waited for it: the other process re-indexes it."""
+    note = vault[0] / PIZZA
+    before = note.read_bytes()
+    other = WatcherLock(vault[1])  # as `notelink watch` holds it
+    other.acquire()
+    try:
+        app = NotelinkApp(TuiConfig(vault=vault[0], index_dir=vault[1], train=FAST, watch=True))
+        builds: list[bool] = []
+        monkeypatch.setattr(app, "action_reindex", lambda *a, **k: builds.append(True))
+        async with running(app, SIZE) as pilot:
+            assert app.watcher is None and app.follower is not None
+            await preview_link(pilot, app)
+            await pilot.press("y")
+            await wait_for(pilot, lambda: note.read_bytes() != before, what="the link written")
+            await settle(pilot, app)
+            assert not builds
+    finally:
+        other.release()

@@ -8,11 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.app import App
+from textual.content import Content
 from textual.widgets import OptionList
+from textual.widgets.option_list import Option
 
 from notelink.query.results import NAMED_LEGEND
 from notelink.query.search import Because, Hit, SearchResults
 from notelink.tui.app import NotelinkApp
+from notelink.tui.linebreak import Wrapped
 from notelink.tui.noteview import NoteView
 from notelink.tui.screens import HELP_KEYS
 from notelink.tui.search import ResultList, SearchBox, SearchDone, Searches, SearchPane, because, summary
@@ -425,3 +429,30 @@ async def _opens_scrolled_to(pilot, app, note: str, text: str) -> None:  # type:
     line = next(y for y, c in enumerate(view.lines) if text in c.plain)
     top, height = round(view.scroll_y), view.scrollable_content_region.height
     assert top > 0 and top <= line < top + height, (top, line, height)
+
+
+class _Results(App[None]):
+    """A result list 10 rows high, to fill with more results than it shows."""
+
+    CSS = "ResultList { height: 10; width: 40; border: none; }"
+
+    def compose(self) -> Any:
+        yield ResultList()
+
+
+@sync
+async def test_a_results_last_words_show_when_the_scrollbar_takes_their_room() -> None:
+    """On the whole obsidian-help vault, a result's `because` line that just fitted the list's width ended
+    "named near:", its last word cut: the list measured each result's lines before it had a scrollbar, and
+    drew them two cells narrower once the results filled it, one line more than measured (a resize, which
+    measures again, showed the word). Here a line that fits the list without its scrollbar, not beside it."""
+    app = _Results()
+    async with app.run_test(size=(60, 12)) as pilot:
+        results = app.query_one(ResultList)
+        await wait_for(pilot, lambda: results.scrollable_content_region.width)
+        line = "because: " + "w" * (results.scrollable_content_region.width - 16) + " zebra"
+        results.add_options(Option(Wrapped(Content(f"result {i}\n{line}")), id=str(i)) for i in range(6))
+        await wait_for(pilot, lambda: results.show_vertical_scrollbar)
+        await pilot.pause()
+        rows = _rows(results)
+        assert rows[:4] == ["result 0", line[:-6], "zebra", "result 1"], rows

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -108,5 +109,34 @@ async def test_the_app_takes_over_watching_when_the_other_watcher_stops(tmp_path
                            what=lambda: toasts(app))
             assert "quasar" in app.index.word_index
             await settle(pilot, app)
+    finally:
+        other.release()
+
+
+@sync
+async def test_an_edit_in_the_editor_is_left_to_the_other_watcher(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """With `notelink watch` beside the app, `e` and a save made the app build the index itself on return: a
+    full retrain (40 passes on the dev vault), while the watcher, which had seen the save, waited for it to
+    finish. The other process re-indexes the note, as the app's own watcher would."""
+    vault, index_dir = sample_index(tmp_path)
+    editor = tmp_path / "fake-editor"
+    editor.write_text("#!/bin/sh\nprintf '\\nExtra line about basil pesto.\\n' >> \"$1\"\n")
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("EDITOR", str(editor))
+    monkeypatch.delenv("VISUAL", raising=False)
+    other = WatcherLock(index_dir)  # as the other process holds it
+    other.acquire()
+    try:
+        app = NotelinkApp(TuiConfig(vault=vault, index_dir=index_dir, train=FAST, watch=True))
+        builds: list[bool] = []
+        monkeypatch.setattr(app, "action_reindex", lambda *a, **k: builds.append(True))
+        async with running(app, SIZE) as pilot:
+            assert app.watcher is None and app.follower is not None and app.current is not None
+            await pilot.press("e")
+            await wait_for(pilot, lambda: any("Saved" in t for t in toasts(app)), what=lambda: toasts(app))
+            assert "basil pesto" in (vault / app.current).read_text(encoding="utf-8")
+            assert any("the notelink process that watches the vault re-indexes it" in t for t in toasts(app))
+            assert not builds
     finally:
         other.release()

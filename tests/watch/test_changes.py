@@ -128,3 +128,42 @@ def test_a_temporary_note_renamed_over_a_note_is_a_save(tmp_path: Path) -> None:
     b = Batch.of(tmp_path, batch, taken, {"note.md", "a.md", "b.md"})
     assert b.said() == "moved a.md → b.md; changed: note.md"
     assert moves.take(batch).saves(None) == Taken((), (), ())  # (taken once; None: nothing known)
+
+
+def test_a_symbolic_link_that_leads_nowhere_is_there_not_deleted(tmp_path: Path) -> None:
+    """A broken link or a link loop made in the vault was logged "deleted: loop.md" (its target could not be
+    read), though the build then skipped it as the file it is: it is new, and skipped once built."""
+    (tmp_path / "broken.md").symlink_to("missing.md")
+    (tmp_path / "loopA.md").symlink_to("loopB.md")
+    (tmp_path / "loopB.md").symlink_to("loopA.md")
+    b = Batch.of(tmp_path, ["broken.md", "loopA.md", "loopB.md", "gone.md"], known={"gone.md"})
+    assert b.said() == "deleted: gone.md; new: broken.md, loopA.md, loopB.md"
+    assert b.skipping(["broken.md", "loopA.md", "loopB.md"]).said() == (
+        "deleted: gone.md; skipped: broken.md, loopA.md, loopB.md")
+
+
+def test_a_folder_whose_exclusion_rules_changed_is_said_so(tmp_path: Path) -> None:
+    """`echo Plugins/ >> .gitignore` left 28 notes out, and the watcher said "no new words in ./ (links, tags
+    or layout changed)": the folder the edited `.gitignore` governs (`./`, `sub/`), which the batch holds
+    so that its notes are looked at again, was taken for a changed note."""
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "edited.md").write_text("text")
+    b = Batch.of(tmp_path, ["./", "sub/", "edited.md"], known={"edited.md"})
+    assert b.said(same_words=True) == ("exclusion rules changed, notes looked at again: ./, sub/; "
+                                       "no new words in edited.md (links, tags or layout changed)")
+    alone = Batch.of(tmp_path, ["./"], known=set())
+    assert alone.said() == "exclusion rules changed, notes looked at again: ./"
+    assert b.subject() == "./, sub/, edited.md"
+
+
+def test_a_note_written_again_after_the_batch_found_it_empty_is_said_changed(tmp_path: Path) -> None:
+    """An editor that truncated a note and wrote it 2 s later (past the 1.5 s a note seen empty is given):
+    the batch, handed on empty, was said "a.md is now empty; related notes already up to date" when the
+    build had read the note's text back. Said once built, it is what the disk holds then."""
+    (tmp_path / "a.md").write_text("")
+    (tmp_path / "b.md").write_text("")
+    b = Batch.of(tmp_path, ["a.md", "b.md"], known={"a.md", "b.md"})
+    assert b.said() == "now empty: a.md, b.md"
+    (tmp_path / "a.md").write_text("text again")
+    assert b.refilled(tmp_path).said() == "b.md is now empty; changed: a.md"
+    assert b.refilled(tmp_path).refilled(tmp_path) == b.refilled(tmp_path)

@@ -8,6 +8,7 @@ import contextlib
 import json
 import logging
 import os
+import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -190,6 +191,19 @@ def test_second_watcher_refuses_to_start(watching, capsys) -> None:
     assert "another watcher" in capsys.readouterr().err
 
 
+
+
+def test_a_watcher_whose_index_folder_was_deleted_still_keeps_it(watching) -> None:
+    """`rm -rf` of the index folder under `notelink watch`: it rebuilt the index at the next save, but its
+    lock's file was gone, so `status` said "Watcher: not running" and a second watcher started beside it."""
+    vault, ix, rec, _ = watching
+    shutil.rmtree(ix)
+    before = len(rec.kinds("indexed"))
+    (vault / "bread/bread 2.md").write_text(NEW, encoding="utf-8")
+    settle(vault, ix, rec, before)
+    assert watcher_status(ix)["running"]
+    with pytest.raises(WatcherRunning, match=f"pid {os.getpid()}"):
+        VaultWatcher(vault, ix, FAST).start()
 
 
 def test_startup_reconciles_changes_made_while_stopped(watching) -> None:

@@ -269,3 +269,21 @@ def test_an_atomic_save_through_a_temporary_note_is_said_changed(watching: Watch
     settle(vault, ix, rec, before)
     assert rec.kinds("changed")[-1].message == "changed: bread/bread 2.md"
     assert rec.kinds("changed")[-1].moves == ()
+
+
+def test_a_builds_note_is_logged_once_whatever_its_figures(caplog) -> None:
+    """In a small vault every save logged "note: small vault: 4,646 training words is below ..." again, the
+    count one or two words more each time; a note about other notes (their names) is still logged."""
+    from notelink.watch.reports import WatcherReports
+
+    reports = WatcherReports.__new__(WatcherReports)
+    reports._noted = set()
+    small = "small vault: {} training words is below the ~25,000 where word2vec learns much"
+    utf8 = "{} note(s) not valid UTF-8, read with replacement characters ({})"
+    with caplog.at_level(logging.WARNING, logger="notelink"):
+        reports._notes([small.format("4,646"), utf8.format(1, "a.md")])
+        reports._notes([small.format("4,648"), utf8.format(1, "a.md")])
+        reports._notes([small.format("4,650"), utf8.format(2, "a.md, b.md")])
+    said = [r.getMessage() for r in caplog.records if r.name.startswith("notelink")]
+    assert said == ["note: " + small.format("4,646"), "note: " + utf8.format(1, "a.md"),
+                    "note: " + utf8.format(2, "a.md, b.md")]

@@ -13,7 +13,8 @@ import pytest
 
 from notelink.config import ExportConfig, IndexConfig, TrainConfig
 from notelink.index.build import build_index
-from notelink.notes.block import END, START, NoteText, find_block, remove, render
+from notelink.notes.block import END, START, find_block, remove, render
+from notelink.notes.blocktext import NoteText
 from notelink.notes.records import record_from_raw
 from notelink.notes.vault import RawNote, read_note, scan
 from notelink.query.index import Index
