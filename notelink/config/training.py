@@ -160,7 +160,7 @@ class IncrementalConfig:
     words are not pulled towards the few edited notes."""
     full_fraction: float = 0.25
     """Retrain from scratch when more than this fraction of the training words, or of the vocabulary,
-    is new."""
+    is new, or of the words the vectors were trained on is gone (a large note deleted)."""
     max_chain: int = 200
     """After this many updates in a row without a full retrain, the next change retrains from scratch."""
     moved_cosine: float = 0.99

@@ -128,6 +128,23 @@ class Previous:
                 changed.append(i)
         return changed
 
+    def removed(self, records: Sequence[NoteRecord]) -> int:
+        """Training words of its notes whose text `records` no longer have (deleted, or edited away): what
+        `retrained` finds new, the other way round (a moved note or a whitespace edit removes nothing)."""
+        now = {r.sha256 for r in records}
+        hashes = {r.sha256 for r in self.records.values()}
+        after = Counter(" ".join(r.tokens) for r in records if r.sha256 not in hashes)
+        gone = 0
+        for r in self.records.values():
+            if r.sha256 in now:
+                continue
+            key = " ".join(r.tokens)
+            if after[key] > 0:
+                after[key] -= 1
+            else:
+                gone += r.n_tokens
+        return gone
+
     def array(self, name: str) -> np.ndarray | None:
         """One of its arrays, or None when it has none or it cannot be read."""
         if self.gen is None:

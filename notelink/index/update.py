@@ -88,6 +88,9 @@ def plan_update(previous: Previous, records: Sequence[NoteRecord], vocab: Vocab,
     total = sum(r.n_tokens for r in records)
     if (words := sum(records[i].n_tokens for i in changed)) > cfg.full_fraction * total:
         return f"much of the vault changed: {_share(words / total, cfg.full_fraction, 'of its words')}"
+    trained = sum(r.n_tokens for r in previous.records.values())
+    if (gone := previous.removed(records)) > cfg.full_fraction * trained:  # (a big note deleted)
+        return f"much of the vault changed: {_share(gone / trained, cfg.full_fraction, _GONE)}"
     prev = previous.vectors()
     if prev is None:
         return "the live word vectors could not be read"
@@ -102,6 +105,7 @@ def plan_update(previous: Previous, records: Sequence[NoteRecord], vocab: Vocab,
     return UpdatePlan(previous, changed, (syn0, syn1neg), new, chain, rows)
 
 
+_GONE = "of the words it was trained on gone"
 FORCED = "asked for (--force)"
 DIVERGED = "the update from the live word vectors diverged"
 

@@ -2,6 +2,7 @@
 
 import itertools
 import os
+import re
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
@@ -59,6 +60,32 @@ def test_retrained_notes_ignore_moves_and_find_edits() -> None:
     after = [_record("moved/a.md", "h1", "x y"), _record("b.md", "h3", "z w v"),
              _record("renamed.md", "h2", "renamed z w")]  # title from the file name changed: same bytes
     assert Previous(records=before).retrained(after) == [1]
+
+
+def test_removed_words_ignore_moves_and_count_deletions_and_edits() -> None:
+    """The words an update takes away: a deleted note's, an edited note's old text; not a moved note's,
+    nor one whose bytes changed with its training text (a renamed title)."""
+    before = {"a.md": _record("a.md", "h1", "x y"), "b.md": _record("b.md", "h2", "z w"),
+              "c.md": _record("c.md", "h4", "p q r"), "d.md": _record("d.md", "h5", "s t")}
+    after = [_record("moved/a.md", "h1", "x y"), _record("b.md", "h3", "z w v"),
+             _record("d.md", "h6", "s t")]
+    assert Previous(records=before).removed(after) == 2 + 3  # b's old text, c deleted
+
+
+def test_deleting_most_of_the_vault_retrains_from_scratch(make_vault, tmp_path: Path) -> None:
+    """Deleting a note that held most of the vault's words kept the vectors trained on it (an update
+    counted only new words): a full retrain now, with why; a small deletion stays an update."""
+    vault, ix = topic_vault(make_vault, per_topic=6), tmp_path / "ix"
+    big = vault / "big.md"
+    big.write_text("# Big\n\n" + " ".join(f"w{i % 300}" for i in range(6000)), encoding="utf-8")
+    build_index(vault, ix, FAST, incremental=INC)
+    (vault / "garden/garden 0.md").unlink()
+    assert build_index(vault, ix, FAST, incremental=INC).mode == "carried"  # (nothing new to train)
+    big.unlink()
+    full = build_index(vault, ix, FAST, incremental=INC)
+    assert full.mode == "full" and re.fullmatch(
+        r"much of the vault changed: \d+% of the words it was trained on gone \(an update takes up to 25%\)",
+        full.retrain_reason), full.retrain_reason
 
 
 def test_build_index_incremental_modes(make_vault, tmp_path: Path) -> None:
