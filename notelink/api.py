@@ -366,11 +366,13 @@ class Vault:
         return health(self.index, limit, progress)
 
     def status(self, files: bool = False) -> Status:
-        """What the index holds, what was skipped and why, the watcher; `files`: every file's state."""
+        """What the index holds, what was skipped and why, the watcher; `files`: every file's state.
+        VaultError when the vault's folder is gone since it was opened (not every note said gone), as
+        `notelink status` says."""
         from notelink.status import status_of
 
         arguments.flag("files", files)
-        return status_of(self.index, self.path, files)
+        return status_of(self.index, check_vault(self.path), files)
 
 
 def open_vault(path: os.PathLike[str] | str, index_dir: os.PathLike[str] | str | None = None) -> Vault:

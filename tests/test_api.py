@@ -410,6 +410,17 @@ def test_an_index_built_again_at_the_same_generation_is_picked_up(make_vault, tm
     assert v.find("Pears").path == "pears.md"
 
 
+def test_status_of_a_vault_folder_gone_since_it_was_opened_says_so(make_vault, tmp_path: Path) -> None:
+    """A script's Vault whose folder was deleted or moved away said every note gone; the CLI says the
+    vault is not found, and so does the API now."""
+    vault = make_vault({"a.md": "# A\n\nbread flour water oven", "b.md": "# B\n\nbread flour yeast oven"})
+    build_index(vault, tmp_path / "ix", FAST)
+    v = Vault(vault, tmp_path / "ix")
+    vault.rename(tmp_path / "away")
+    with pytest.raises(VaultError, match="vault not found"):
+        v.status()
+
+
 def test_vault_names_and_the_index_root_come_from_the_config_file_as_in_the_cli(
         make_vault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`[vaults]` names and `[index] index_root`, relative to the config file's folder, mean the same
