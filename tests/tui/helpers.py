@@ -9,6 +9,7 @@ import functools
 import json
 import shutil
 import sqlite3
+import stat
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
@@ -95,3 +96,13 @@ async def open_note(pilot: Any, app: NotelinkApp, path: str) -> None:
     """Shows the note at `path` and waits until the app has settled."""
     app.show_note(path)
     await settle(pilot, app)
+
+
+def appending_editor(root: Path, monkeypatch: Any) -> None:
+    """$EDITOR is a script that appends a line about basil pesto to the note it is started on (an edit and
+    a save, as a person's editor makes them); VISUAL unset."""
+    editor = root / "fake-editor"
+    editor.write_text("#!/bin/sh\nprintf '\\nExtra line about basil pesto.\\n' >> \"$1\"\n")
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("EDITOR", str(editor))
+    monkeypatch.delenv("VISUAL", raising=False)

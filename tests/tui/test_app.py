@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import stat
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -27,7 +26,7 @@ from notelink.tui.text import shown_markdown
 from notelink.tui.widgets import RelatedPanel
 from tests.conftest import FAST, SAMPLE, snapshot
 
-from .helpers import open_note, running, sample_index, settle, sync, wait_for
+from .helpers import appending_editor, open_note, running, sample_index, settle, sync, wait_for
 
 SIZE = (140, 40)
 
@@ -229,11 +228,7 @@ async def test_concept_view_opens_a_note(indexed: tuple[Path, Path]) -> None:
 @sync
 async def test_editor_round_trip_reindexes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     vault, index_dir = sample_index(tmp_path)
-    editor = tmp_path / "fake-editor"
-    editor.write_text("#!/bin/sh\nprintf '\\nExtra line about basil pesto.\\n' >> \"$1\"\n")
-    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("EDITOR", str(editor))
-    monkeypatch.delenv("VISUAL", raising=False)
+    appending_editor(tmp_path, monkeypatch)
     app = make_app(vault, index_dir)
     async with running(app, SIZE) as pilot:
         path = app.current

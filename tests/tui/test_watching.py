@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from notelink.index.lock import WatcherLock, lock_info
 from notelink.tui.app import NotelinkApp, TuiConfig
 from tests.conftest import FAST, SAMPLE
 
-from .helpers import running, sample_index, settle, sync, wait_for
+from .helpers import appending_editor, running, sample_index, settle, sync, wait_for
 from .test_app import SIZE, FakeWatcher, make_app
 from .test_dialogs import _palette
 
@@ -120,11 +119,7 @@ async def test_an_edit_in_the_editor_is_left_to_the_other_watcher(tmp_path: Path
     full retrain (40 passes on the dev vault), while the watcher, which had seen the save, waited for it to
     finish. The other process re-indexes the note, as the app's own watcher would."""
     vault, index_dir = sample_index(tmp_path)
-    editor = tmp_path / "fake-editor"
-    editor.write_text("#!/bin/sh\nprintf '\\nExtra line about basil pesto.\\n' >> \"$1\"\n")
-    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("EDITOR", str(editor))
-    monkeypatch.delenv("VISUAL", raising=False)
+    appending_editor(tmp_path, monkeypatch)
     other = WatcherLock(index_dir)  # as the other process holds it
     other.acquire()
     try:
