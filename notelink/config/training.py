@@ -17,7 +17,7 @@ of disk and stayed the vault's setting for every later build (kept training sett
 MAX_LR = 1.0
 """Largest starting learning rate: word2vec's is 0.025-0.05; at 100 a build ran for minutes at 1.7 GB."""
 MAX_NEGATIVE = 100
-"""Most negative samples per word: word2vec uses 5-20; a million would hold [B/G, G, K] scores per step."""
+"""Most negative samples per word: word2vec uses 5-20; a million: [B/G, K + 1, G] scores a step."""
 MAX_SEED = 2**32 - 1
 """Largest seed: each chunk's generator is seeded from it (seed x 1,000,003 + ...), within torch's 64 bits."""
 

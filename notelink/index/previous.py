@@ -131,12 +131,13 @@ class Previous:
     def removed(self, records: Sequence[NoteRecord]) -> int:
         """Training words of its notes whose text `records` no longer have (deleted, or edited away): what
         `retrained` finds new, the other way round (a moved note or a whitespace edit removes nothing)."""
-        now = {r.sha256 for r in records}
+        now = Counter(r.sha256 for r in records)  # (copies counted: 9 of 10 identical notes deleted remove 9)
         hashes = {r.sha256 for r in self.records.values()}
         after = Counter(" ".join(r.tokens) for r in records if r.sha256 not in hashes)
         gone = 0
         for r in self.records.values():
-            if r.sha256 in now:
+            if now[r.sha256] > 0:
+                now[r.sha256] -= 1
                 continue
             key = " ".join(r.tokens)
             if after[key] > 0:

@@ -97,7 +97,9 @@ def by_value(torch: ModuleType, index: torch.Tensor, bound: int,
     ascending [U], and where each value's entries start in that order [U] (one sort: cheaper than the sort
     that a scatter of repeated rows does, which then sums each row's uses again). On the CPU, values that
     fit 16 bits are sorted by numpy's radix sort (2-2.5x faster than torch's sort of a batch's rows).
-    `fixed` (the default off the CPU): U = L, the groups past the distinct values empty (`_fixed_size`)."""
+    `fixed` (the default off the CPU): U = L, the groups past the distinct values empty (`_fixed_size`).
+    The entries and starts share a dtype, as `embedding_bag` needs: int32 on the CPU's numpy path (values
+    below 2^16, not `fixed`), else int64."""
     fixed = fixed if fixed is not None else index.device.type != "cpu"
     if index.device.type == "cpu" and bound <= 1 << 16:
         if not fixed:

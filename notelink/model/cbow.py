@@ -349,7 +349,7 @@ class _Trainer:
 def _curvature(f: torch.Tensor, sig: torch.Tensor) -> torch.Tensor:
     """lambda(f) = tanh(f/2) / (2f) (`_Trainer._output_layer`) from sig = sigmoid(f), as (sig - 1/2) / f,
     and 1/4 (its limit; off by f^2 / 48) where |f| < 1e-3: there float32 cancels the difference (0 or 0.6
-    at |f| ~ 1e-7, the first steps' scores). 3x faster than torch's tanh on a step's [B/G, G, K + 1]."""
+    at |f| ~ 1e-7, the first steps' scores). 3x faster than torch's tanh on a step's [B/G, K + 1, G]."""
     return (sig - 0.5).div_(f).masked_fill_(f.abs() < 1e-3, 0.25)
 
 

@@ -102,8 +102,8 @@ def _outermost(moves: list[Move]) -> tuple[Move, ...]:
 class Batch:
     """A batch of changed paths as the user made it: moves, and the other paths deleted, emptied or changed
     (looked at on disk when the batch is handed on); of those with text, `new` the notes the live index
-    did not have; `reread` the folders whose exclusion rules changed (a `.gitignore` edited: `./`, `sub/`),
-    whose notes are looked at again."""
+    did not have; `reread` the folders whose notes are looked at again (a `.gitignore` edited: `./`, `sub/`; a
+    folder moved in from outside the vault or from an excluded folder)."""
 
     moves: tuple[Move, ...]
     deleted: tuple[str, ...]
@@ -124,8 +124,8 @@ class Batch:
         rest = [p for p in paths if not _moved(p, moves + back) and not _inside(p, taken.named)]
         size = {p: _size(vault / p) for p in rest}
         text = [p for p in rest if size[p]]
-        reread = tuple(p for p in text if p.endswith("/"))  # (a folder is in a batch, not moved or gone, only
-        new = tuple(p for p in text if known is not None and p not in known and p not in reread)  # for that)
+        reread = tuple(p for p in text if p.endswith("/"))  # (a folder in a batch, not moved or gone: read)
+        new = tuple(p for p in text if known is not None and p not in known and p not in reread)
         gone = [p for p in rest if size[p] is None]
         folders = [f for f in gone if f.endswith("/")]
         return cls(moves, tuple(p for p in gone if not any(p != f and p.startswith(f) for f in folders)),
@@ -168,7 +168,7 @@ class Batch:
         moved += [f"moved {src} → {via} and back" for src, via in self.back]
         parts = moved[:3] + ([f"{len(moved) - 3} more moved"] if len(moved) > 3 else [])
         if self.reread:
-            parts.append(f"exclusion rules changed, notes looked at again: {describe_paths(self.reread)}")
+            parts.append(f"notes looked at again: {describe_paths(self.reread)}")
         if self.deleted:
             parts.append(f"deleted: {describe_paths(self.deleted)}")
         if len(self.emptied) == 1:
@@ -193,7 +193,7 @@ class Batch:
         if len(said) <= BRIEF_CHARS:
             return said
         changed = "changed (no new words)" if same_words else "changed"
-        counts = [(len(self.reread), "with new exclusion rules"), (len(self.moves) + len(self.back), "moved"),
+        counts = [(len(self.reread), "looked at again"), (len(self.moves) + len(self.back), "moved"),
                   (len(self.deleted), "deleted"), (len(self.emptied), "now empty"), (len(self.new), "new"),
                   (len(self.changed), changed), (len(self.skipped), "skipped")]
         names = [_name(p) for p in self.shown]

@@ -19,7 +19,7 @@ from notelink.watch.live import skipped_files
 from notelink.watch.status import WatcherState, now_iso
 
 log = logging.getLogger("notelink.watch")
-_FIGURES = re.compile(r"\d[\d,.]*")
+_FIGURES = re.compile(r"(?<![\w.\-])\d[\d,.]*(?![\w\-]|\.\w)")  # a count, not part of a name (2024-01-05.md)
 logging.getLogger("notelink").addHandler(logging.NullHandler())  # silent in-process unless configured
 
 

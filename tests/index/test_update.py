@@ -70,6 +70,8 @@ def test_removed_words_ignore_moves_and_count_deletions_and_edits() -> None:
     after = [_record("moved/a.md", "h1", "x y"), _record("b.md", "h3", "z w v"),
              _record("d.md", "h6", "s t")]
     assert Previous(records=before).removed(after) == 2 + 3  # b's old text, c deleted
+    copies = {f"{i}.md": _record(f"{i}.md", "same", "x y") for i in range(10)}
+    assert Previous(records=copies).removed([copies["0.md"]]) == 9 * 2  # 9 of 10 identical copies deleted
 
 
 def test_deleting_most_of_the_vault_retrains_from_scratch(make_vault, tmp_path: Path) -> None:

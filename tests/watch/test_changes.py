@@ -149,10 +149,10 @@ def test_a_folder_whose_exclusion_rules_changed_is_said_so(tmp_path: Path) -> No
     (tmp_path / "sub").mkdir()
     (tmp_path / "edited.md").write_text("text")
     b = Batch.of(tmp_path, ["./", "sub/", "edited.md"], known={"edited.md"})
-    assert b.said(same_words=True) == ("exclusion rules changed, notes looked at again: ./, sub/; "
+    assert b.said(same_words=True) == ("notes looked at again: ./, sub/; "
                                        "no new words in edited.md (links, tags or layout changed)")
     alone = Batch.of(tmp_path, ["./"], known=set())
-    assert alone.said() == "exclusion rules changed, notes looked at again: ./"
+    assert alone.said() == "notes looked at again: ./"
     assert b.subject() == "./, sub/, edited.md"
 
 

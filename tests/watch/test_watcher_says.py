@@ -284,6 +284,9 @@ def test_a_builds_note_is_logged_once_whatever_its_figures(caplog) -> None:
         reports._notes([small.format("4,646"), utf8.format(1, "a.md")])
         reports._notes([small.format("4,648"), utf8.format(1, "a.md")])
         reports._notes([small.format("4,650"), utf8.format(2, "a.md, b.md")])
+        reports._notes([utf8.format(1, "2024-01-05.md")])  # daily notes: names of figures, not counts
+        reports._notes([utf8.format(1, "2024-01-06.md"), utf8.format(1, "12345.md")])
     said = [r.getMessage() for r in caplog.records if r.name.startswith("notelink")]
     assert said == ["note: " + small.format("4,646"), "note: " + utf8.format(1, "a.md"),
-                    "note: " + utf8.format(2, "a.md, b.md")]
+                    "note: " + utf8.format(2, "a.md, b.md"), "note: " + utf8.format(1, "2024-01-05.md"),
+                    "note: " + utf8.format(1, "2024-01-06.md"), "note: " + utf8.format(1, "12345.md")]
