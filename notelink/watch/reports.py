@@ -76,11 +76,12 @@ class WatcherReports:
                 log.warning("%s: %s", path, self._state.errors[path])
             elif path in skipped:  # too large, binary, unreadable: said where the user looks, the log
                 log.warning("skipped %s: %s", path, skipped[path])
+        batch = batch.refilled(self.vault)  # (notes found empty mid-save that have text again: changed)
         if s.up_to_date:
             self._found_current(s.generation, paths, known, batch)
             return
         self._notes(s.warnings)
-        done, same_words = batch.refilled(self.vault).skipping(skipped), s.mode == "carried"
+        done, same_words = batch.skipping(skipped), s.mode == "carried"
         said = done.said(same_words) if paths else ""
         message = describe_build(s, said or CARRIED)
         log.info(message)
@@ -105,7 +106,6 @@ class WatcherReports:
         nothing, as most do. `known`: the generation live before."""
         if not (paths or self._waited):
             return
-        batch = batch.refilled(self.vault)
         touched = [*batch.emptied, *batch.new, *batch.changed]
         if generation != known and (known or self._waited):
             message = f"the index is current: generation {generation} was built by another process"
