@@ -91,8 +91,8 @@ def list_unindexed(app: AppState) -> None:
     app.note_filter = NoteFilter(notes)
     app.notes_by_path = {n.path: n for n in notes}
     app.names = Names(app.note_filter.notes, app.note_filter.titles)
-    app.query_one(NotesPane).show_notes(app.note_filter(app.filter_query), len(notes), app.current,
-                                        app.filter_query, app.names)
+    listed = app.note_filter(app.filter_query, app.current or "")
+    app.query_one(NotesPane).show_notes(listed, len(notes), app.current, app.filter_query, app.names)
 
 
 def show_unindexed_panels(app: AppState, why: str | None = None) -> None:

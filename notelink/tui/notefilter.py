@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from notelink.notes.links import shared_folders
 from notelink.notes.names import file_stem
 from notelink.query.answers import NoteInfo
 
@@ -76,16 +77,21 @@ class NoteFilter:
         self.texts = [" ".join([title, path, *("#" + fold(t) for t in n.tags)])
                       for title, path, n in zip(self.titles, self.paths, self.notes, strict=True)]
 
-    def __call__(self, query: str) -> list[NoteInfo]:
+    def __call__(self, query: str, near: str = "") -> list[NoteInfo]:
         """Notes matching every word of `query` in title, path or tags (`#tag` too), best matches first
-        (`_rank`), each rank in display order."""
+        (`_rank`), each rank in display order; of the notes the query names (its title, path or file name:
+        translations in a multilingual vault, one name in several folders), those nearest note `near` (the
+        one shown) first, as a link written there would resolve (`links.shared_folders`)."""
         terms = fold(query).split()
         if not terms:
             return list(self.notes)
-        ranked = [(self._rank(i, terms), i) for i, text in enumerate(self.texts)
-                  if all(t in text for t in terms)]
-        ranked.sort()  # by rank, then display order
-        return [self.notes[i] for _, i in ranked]
+        found = [i for i, text in enumerate(self.texts) if all(t in text for t in terms)]
+        return [self.notes[i] for i in sorted(found, key=lambda i: self._key(i, terms, near))]
+
+    def _key(self, i: int, terms: list[str], near: str) -> tuple[int, int, int]:
+        """Rank, then (for a note the query names) nearness to `near`, then display order."""
+        rank = self._rank(i, terms)
+        return rank, -shared_folders(near, self.notes[i].path) if near and rank <= 1 else 0, i
 
     def _rank(self, i: int, terms: list[str]) -> int:
         """0: the query is the note's title or path; 1: its file name (either with or without `.md`); 2: its
@@ -105,6 +111,6 @@ class NoteFilter:
         return 4 if path.startswith(query) else 5
 
 
-def filter_notes(notes: Sequence[NoteInfo], query: str) -> list[NoteInfo]:
-    """`NoteFilter(notes)(query)` for one query; the app keeps its NoteFilter between keystrokes."""
-    return NoteFilter(notes)(query)
+def filter_notes(notes: Sequence[NoteInfo], query: str, near: str = "") -> list[NoteInfo]:
+    """`NoteFilter(notes)(query, near)` for one query; the app keeps its NoteFilter between keystrokes."""
+    return NoteFilter(notes)(query, near)

@@ -29,7 +29,7 @@ class NoteShowing(AppState):
     def refresh_list(self) -> None:
         if not self.notes_by_path:
             return
-        notes = self.note_filter(self.filter_query)
+        notes = self.note_filter(self.filter_query, self.current or "")
         self.query_one(NotesPane).show_notes(notes, len(self.notes_by_path), self.current, self.filter_query,
                                              self.names)
 

@@ -13,7 +13,7 @@ from textual.widgets._footer import FooterKey
 from notelink.tui.app import NotelinkApp
 from notelink.tui.noteslist import FILTER_HINTS
 
-from .helpers import running, sample_index, sync, wait_for
+from .helpers import open_note, running, sample_index, sync, wait_for
 from .test_app import make_app
 
 LOOKUP = {"topic.lookup.md": "# Lookup\n\nFind a note by its name, or create it.\n",
@@ -25,11 +25,13 @@ FLAVORED = {f"{lang}/{folder}/Obsidian Flavored Markdown.md": f"# Obsidian Flavo
             f"syntax, callouts and embeds ({lang}, {k} {folder}).\n"
             for k, (lang, folder) in enumerate(LANGUAGES.items())}
 """obsidian-help's translations of one note: one title, each in its language's folder."""
+TABLES = {"sv/Redigera och formatera/Tabeller.md": "# Tabeller\n\nTabeller i Markdown, rad för rad.\n"}
+"""A Swedish note beside the Swedish translation."""
 
 
 @pytest.fixture(scope="module")
 def vault(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    return sample_index(tmp_path_factory.mktemp("noteslist"), {**LOOKUP, **FLAVORED})
+    return sample_index(tmp_path_factory.mktemp("noteslist"), {**LOOKUP, **FLAVORED, **TABLES})
 
 
 @sync
@@ -41,6 +43,19 @@ async def test_enter_opens_the_note_whose_file_name_was_typed(vault: tuple[Path,
         await pilot.press("slash", *"topic.lookup", "enter")
         await wait_for(pilot, lambda: app.focused is app.query_one("#notes"))
         await wait_for(pilot, lambda: app.current == "topic.lookup.md", what=lambda: app.current)
+
+
+@sync
+async def test_enter_on_a_name_several_languages_share_opens_the_one_in_the_language_read(
+        vault: tuple[Path, Path]) -> None:
+    """Reading a Swedish note, the title of a note every language has, and Enter, opened the Danish one (the
+    first by path); now the one nearest the note shown, as a link written there would resolve."""
+    app = make_app(*vault)
+    async with running(app, (120, 32)) as pilot:
+        await open_note(pilot, app, "sv/Redigera och formatera/Tabeller.md")
+        await pilot.press("slash", *"obsidian flavored markdown", "enter")
+        await wait_for(pilot, lambda: app.current != "sv/Redigera och formatera/Tabeller.md")
+        assert app.current == "sv/Redigera och formatera/Obsidian Flavored Markdown.md"
 
 
 @sync

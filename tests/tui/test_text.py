@@ -87,6 +87,23 @@ def test_one_note_filter_answers_every_keystroke_as_a_fresh_one() -> None:
     assert [n.title for n in keep("pie")] == ["Pie", "Pie charts", "Apple pie", "Pi"]
 
 
+def test_a_name_several_folders_share_lists_the_nearest_to_the_note_shown_first() -> None:
+    """obsidian-help's translations share one title: Enter on it opened `ca/`'s (the first by path)
+    whatever note was shown. Of the notes the query names, the one nearest the note shown comes first, as
+    a link written there would resolve; other matches keep display order."""
+    notes = [_note(i, f"{lang}/Editing/Formatting.md", "Formatting")
+             for i, lang in enumerate(["ca", "de", "en"])]
+    notes.append(_note(3, "ca/Editing/Formatting tables.md", "Formatting tables"))
+    assert [n.path[:2] for n in filter_notes(notes, "formatting")] == ["ca", "de", "en", "ca"]
+    near = "en/Editing/Tables.md"
+    assert [n.path for n in filter_notes(notes, "formatting", near)] == [
+        "en/Editing/Formatting.md", "ca/Editing/Formatting.md", "de/Editing/Formatting.md",
+        "ca/Editing/Formatting tables.md"]
+    assert [n.path[:2] for n in filter_notes(notes, "Formatting.md", "de/x.md")] == ["de", "ca", "en"]
+    assert [n.title for n in filter_notes(notes, "tables", near)] == ["Formatting tables"]
+    assert filter_notes(notes, "format", near) == filter_notes(notes, "format")  # no note named so
+
+
 def test_wikilinks_become_app_links_outside_code() -> None:
     text = "See [[Note A]], [[B#Part|the b]] and ![[img]].\n```\n[[kept]]\n```\n"
     out = shown_markdown(text)
