@@ -84,12 +84,12 @@ def plan_update(previous: Previous, records: Sequence[NoteRecord], vocab: Vocab,
     chain = int(previous.meta.get("update", {}).get("chain", 0)) + 1
     if chain > cfg.max_chain:
         return f"{_updates(chain - 1)} in a row since the last full retrain (the most is {cfg.max_chain:,})"
-    changed = previous.retrained(records)
+    changes = previous.changes(records)
     total = sum(r.n_tokens for r in records)
-    if (words := sum(records[i].n_tokens for i in changed)) > cfg.full_fraction * total:
+    if (words := sum(records[i].n_tokens for i in changes.retrained)) > cfg.full_fraction * total:
         return f"much of the vault changed: {_share(words / total, cfg.full_fraction, 'of its words')}"
     trained = sum(r.n_tokens for r in previous.records.values())
-    if (gone := previous.removed(records)) > cfg.full_fraction * trained:  # (a big note deleted)
+    if (gone := changes.removed) > cfg.full_fraction * trained:  # (a big note deleted)
         return f"much of the vault changed: {_share(gone / trained, cfg.full_fraction, _GONE)}"
     prev = previous.vectors()
     if prev is None:
@@ -102,7 +102,7 @@ def plan_update(previous: Previous, records: Sequence[NoteRecord], vocab: Vocab,
     syn0, syn1neg, new = carry_over(prev[1], prev[2], rows, train_cfg.seed + chain)
     if new > cfg.full_fraction * max(len(vocab), 1):
         return f"many new words: {_share(new / len(vocab), cfg.full_fraction, 'of the vocabulary')}"
-    return UpdatePlan(previous, changed, (syn0, syn1neg), new, chain, rows)
+    return UpdatePlan(previous, changes.retrained, (syn0, syn1neg), new, chain, rows)
 
 
 _GONE = "of the words it was trained on gone"

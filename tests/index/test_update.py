@@ -59,7 +59,7 @@ def test_retrained_notes_ignore_moves_and_find_edits() -> None:
     before = {"a.md": _record("a.md", "h1", "x y"), "b.md": _record("b.md", "h2", "z w")}
     after = [_record("moved/a.md", "h1", "x y"), _record("b.md", "h3", "z w v"),
              _record("renamed.md", "h2", "renamed z w")]  # title from the file name changed: same bytes
-    assert Previous(records=before).retrained(after) == [1]
+    assert Previous(records=before).changes(after).retrained == [1]
 
 
 def test_removed_words_ignore_moves_and_count_deletions_and_edits() -> None:
@@ -69,9 +69,9 @@ def test_removed_words_ignore_moves_and_count_deletions_and_edits() -> None:
               "c.md": _record("c.md", "h4", "p q r"), "d.md": _record("d.md", "h5", "s t")}
     after = [_record("moved/a.md", "h1", "x y"), _record("b.md", "h3", "z w v"),
              _record("d.md", "h6", "s t")]
-    assert Previous(records=before).removed(after) == 2 + 3  # b's old text, c deleted
+    assert Previous(records=before).changes(after).removed == 2 + 3  # b's old text, c deleted
     copies = {f"{i}.md": _record(f"{i}.md", "same", "x y") for i in range(10)}
-    assert Previous(records=copies).removed([copies["0.md"]]) == 9 * 2  # 9 of 10 identical copies deleted
+    assert Previous(records=copies).changes([copies["0.md"]]).removed == 9 * 2  # 9 of 10 copies deleted
 
 
 def test_deleting_most_of_the_vault_retrains_from_scratch(make_vault, tmp_path: Path) -> None:
