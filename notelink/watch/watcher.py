@@ -180,8 +180,11 @@ class VaultWatcher(WatcherReports):
         try:
             batch = self._debouncer.wait(self._sleep_time())
             self._listener.drain()
-            if self._stop.is_set() or not self._keeps_lock():
-                return  # (standing by, its batch is the other watcher's)
+            if self._stop.is_set():
+                return
+            if not self._keeps_lock():  # standing by: the batch is the other watcher's (its renames too)
+                self._moves.take(batch)
+                return
             if batch:
                 self._on_batch(batch)
             self._run_timers()
