@@ -14,6 +14,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import IO
 
@@ -28,8 +29,23 @@ except ImportError:  # Windows
 LOCK_FILE = "watcher.lock"
 
 
+GRACE_S = 0.5
+"""How long `WatcherLock.ensure` leaves a lock file gone from an index folder still there before it makes
+it again (an `rm -rf` of the folder takes milliseconds; an app waiting to watch tries every 3 s)."""
+
+
 class WatcherRunning(Exception):
     """Another watcher already keeps this index up to date."""
+
+
+class Kept(Enum):
+    """What `WatcherLock.ensure` found: the lock held as it was, taken again (its file was gone or another),
+    taken by another watcher, or not held for now (tried again at the next call)."""
+
+    HELD = "held"
+    RETAKEN = "retaken"
+    TAKEN = "taken"
+    WAITING = "waiting"
 
 
 @dataclass(frozen=True)
@@ -62,6 +78,9 @@ class WatcherLock:
         self.index_dir, self.path = index_dir, index_dir / LOCK_FILE
         self._fh: IO[str] | None = None
         self.stale_pid: int | None = None  # pid of a previous watcher that did not stop cleanly
+        self.holder: int | None = None  # pid of the watcher that took it meanwhile (`ensure`)
+        self._acquired = False  # taken, and not released since (`ensure` takes it again)
+        self._gone_at: float | None = None  # when `ensure` first found the lock file gone, the folder there
 
     def acquire(self, attempts: int = 3) -> None:
         """Raises WatcherRunning when another watcher holds the lock, IndexDirError when the index folder
@@ -76,6 +95,7 @@ class WatcherLock:
                 if isinstance(previous, int) and previous != os.getpid():
                     self.stale_pid = previous
                 self._write_owner()
+                self._acquired, self._gone_at = True, None
                 return
             if attempt + 1 < attempts:
                 time.sleep(0.05)  # someone may be probing it for `status` right now
@@ -118,28 +138,53 @@ class WatcherLock:
             os.ftruncate(self._fh.fileno(), 0)
             os.write(self._fh.fileno(), owner)
 
-    def ensure(self) -> bool:
+    def ensure(self) -> Kept:
         """Takes the lock again when its file is gone or another one (the index folder deleted under the
-        watcher, then rebuilt): else `status` said no watcher ran, and a second one could start. False when
-        another watcher took it meanwhile."""
-        if self._fh is None or fcntl is None:
-            return self._fh is not None
+        watcher): else `status` said no watcher ran, and an app or server waiting to watch (`takeover`)
+        started a second one. The watcher calls it every round, so that it gets there first (they try every
+        few seconds); `TAKEN` when another one did (`holder` says who), `WAITING` when it cannot be taken
+        yet (tried again at the next call: after a failed try the lock is not given up on)."""
+        if fcntl is None or not self._acquired:
+            return Kept.HELD if self._fh is not None else Kept.WAITING
+        if self._fh is not None and self._same_file():
+            return Kept.HELD
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+        if self._removal_under_way():
+            return Kept.WAITING
         try:
-            same = os.path.samestat(os.fstat(self._fh.fileno()), os.stat(self.path))
+            self.acquire()
+        except WatcherRunning:
+            pid = _read(self.path).get("pid")
+            self.holder = pid if isinstance(pid, int) else None
+            return Kept.TAKEN
+        except IndexDirError:  # (the folder removed between its mkdir and the file's open: next time)
+            return Kept.WAITING
+        return Kept.RETAKEN
+
+    def _same_file(self) -> bool:
+        """Whether the lock file at its path is the one held."""
+        assert self._fh is not None
+        try:
+            return os.path.samestat(os.fstat(self._fh.fileno()), os.stat(self.path))
         except OSError:
-            same = False
-        if same:
-            return True
-        self._fh.close()
-        self._fh = None
-        try:
-            self.acquire(attempts=1)
-        except (WatcherRunning, IndexDirError):
             return False
-        return True
+
+    def _removal_under_way(self) -> bool:
+        """True for `GRACE_S` after the lock file was first found gone from a folder still there: `rm -rf`
+        of the folder may be under way, and a file made in it meanwhile would make it fail ("Directory not
+        empty"). A folder gone is made again at once."""
+        if self.path.exists() or not self.index_dir.is_dir():
+            self._gone_at = None
+            return False
+        now = time.monotonic()
+        self._gone_at = now if self._gone_at is None else self._gone_at
+        return now - self._gone_at < GRACE_S
 
     def release(self) -> None:
         """Lets the next watcher start; the file stays (empty) so that status can tell a clean stop."""
+        self._acquired = False
         if self._fh is None:
             return
         with contextlib.suppress(OSError):

@@ -85,7 +85,7 @@ def meta_of(vault: Path, config: dict[str, Any], index_cfg: IndexConfig, train_c
         model = prev_meta.get("model", model)
         update = {"mode": summary.mode, "chain": plan.chain, "base_generation": plan.base_generation,
                   "changed_notes": len(plan.changed), "new_words": plan.new_words,
-                  "trained_tokens": wv.tokens, "epochs": wv.epochs}
+                  "trained_tokens": wv.tokens, "epochs": wv.epochs, "since_full": plan.since_full.to_dict()}
     return {"vault": str(vault), "config": config, "index_config": index_cfg.to_dict(),
             "tokens_version": TOKENS_VERSION, "model": model,
             "update": update, "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),

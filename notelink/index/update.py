@@ -3,8 +3,9 @@
 Known words keep their rows of syn0 and syn1neg, new words start as in a fresh model (syn0 small uniform,
 syn1neg zero), words no longer in the vocabulary are dropped; then a few epochs over the notes whose
 training text changed, plus a random replay of unchanged notes, absorb the change (as gensim's
-`build_vocab(update=True)` followed by `train` on the new sentences). When much of the vault changed,
-`plan_update` says so and the build retrains from scratch.
+`build_vocab(update=True)` followed by `train` on the new sentences). When much of the vault changed, in
+one update or in all of them since the last full retrain, `plan_update` says so and the build retrains
+from scratch.
 
 The plan is what each later stage of the build receives as "the previous generation": training starts from
 `plan.init`, the neighbour graph keeps the rows of words that did not move (`graph_for`), mentions are
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -42,6 +43,7 @@ class UpdatePlan:
     new_words: int  # words of the new vocabulary that had no row before
     chain: int  # updates since the last full retrain, this one included
     old_rows: np.ndarray  # [V] each word's row in the previous generation, -1 for a new word
+    since_full: SinceFull = field(default_factory=lambda: SinceFull(0, 0, 0))
 
     @property
     def base_generation(self) -> int:
@@ -51,6 +53,42 @@ class UpdatePlan:
     def device(self) -> str:
         """Where the previous vectors were trained (reported when nothing needs training)."""
         return str(self.previous.meta.get("device", "cpu"))
+
+
+@dataclass(frozen=True)
+class SinceFull:
+    """Running totals since the last full retrain, kept in each update's meta (`update.since_full`): the
+    training words of that retrain (`words`), and the words updates have retrained and taken away since,
+    the latest included. Changes spread over several updates add up to a full retrain as one big change
+    does: a user who deletes a tenth of the vault in each of five saves otherwise never got one, while
+    the vectors drifted from what a fresh training gives."""
+
+    words: int
+    retrained: int
+    gone: int
+
+    @classmethod
+    def of(cls, meta: dict[str, Any], trained: int) -> SinceFull:
+        """The previous generation's totals; an index without them (a full retrain's, or older) counts from
+        0, and from its own `trained` words."""
+        kept = meta.get("update", {}).get("since_full") or {}
+        return cls(int(kept.get("words", trained)), int(kept.get("retrained", 0)), int(kept.get("gone", 0)))
+
+    def adding(self, retrained: int, gone: int) -> SinceFull:
+        return replace(self, retrained=self.retrained + retrained, gone=self.gone + gone)
+
+    def too_much(self, total: int, chain: int, limit: float) -> str:
+        """Why a full retrain is due, "" when not: more than `limit` of the vault's words (`total` now, or
+        the full retrain's, the more) retrained, or of the full retrain's gone, over `chain` updates."""
+        of = max(total, self.words, 1)
+        if self.retrained > limit * of:
+            return f"{_SINCE}: {_share(self.retrained / of, limit, 'of its words new or changed', chain)}"
+        if self.gone > limit * max(self.words, 1):
+            return f"{_SINCE}: {_share(self.gone / max(self.words, 1), limit, _GONE, chain)}"
+        return ""
+
+    def to_dict(self) -> dict[str, int]:
+        return asdict(self)
 
 
 def old_rows(old_words: Sequence[str], vocab: Vocab) -> np.ndarray:
@@ -77,20 +115,24 @@ def carry_over(syn0: np.ndarray, syn1neg: np.ndarray, src: np.ndarray,
 def plan_update(previous: Previous, records: Sequence[NoteRecord], vocab: Vocab, train_cfg: TrainConfig,
                 cfg: IncrementalConfig) -> UpdatePlan | str:
     """The update to run, or why a full retrain is due instead, in a few words ("" when there is no
-    previous generation): it cannot be built on, much of the text or vocabulary is new, the chain of
-    updates is long, or the previous vectors cannot be used."""
+    previous generation): it cannot be built on, much of the text or vocabulary is new (in this update, or
+    in all of them since the last full retrain: `SinceFull`), the chain of updates is long, or the previous
+    vectors cannot be used."""
     if previous.gen is None or previous.unusable:
         return previous.unusable
     chain = int(previous.meta.get("update", {}).get("chain", 0)) + 1
     if chain > cfg.max_chain:
         return f"{_updates(chain - 1)} in a row since the last full retrain (the most is {cfg.max_chain:,})"
-    changed = previous.retrained(records)
+    changes = previous.changes(records)
     total = sum(r.n_tokens for r in records)
-    if (words := sum(records[i].n_tokens for i in changed)) > cfg.full_fraction * total:
+    if (words := sum(records[i].n_tokens for i in changes.retrained)) > cfg.full_fraction * total:
         return f"much of the vault changed: {_share(words / total, cfg.full_fraction, 'of its words')}"
     trained = sum(r.n_tokens for r in previous.records.values())
-    if (gone := previous.removed(records)) > cfg.full_fraction * trained:  # (a big note deleted)
+    if (gone := changes.removed) > cfg.full_fraction * trained:  # (a big note deleted)
         return f"much of the vault changed: {_share(gone / trained, cfg.full_fraction, _GONE)}"
+    since = SinceFull.of(previous.meta, trained).adding(words, gone)
+    if why := since.too_much(total, chain, cfg.full_fraction):
+        return why
     prev = previous.vectors()
     if prev is None:
         return "the live word vectors could not be read"
@@ -102,10 +144,11 @@ def plan_update(previous: Previous, records: Sequence[NoteRecord], vocab: Vocab,
     syn0, syn1neg, new = carry_over(prev[1], prev[2], rows, train_cfg.seed + chain)
     if new > cfg.full_fraction * max(len(vocab), 1):
         return f"many new words: {_share(new / len(vocab), cfg.full_fraction, 'of the vocabulary')}"
-    return UpdatePlan(previous, changed, (syn0, syn1neg), new, chain, rows)
+    return UpdatePlan(previous, changes.retrained, (syn0, syn1neg), new, chain, rows, since)
 
 
 _GONE = "of the words it was trained on gone"
+_SINCE = "much of the vault changed since the last full retrain"
 FORCED = "asked for (--force)"
 DIVERGED = "the update from the live word vectors diverged"
 
@@ -128,11 +171,15 @@ def _updates(n: int) -> str:
     return f"{n:,} update{'' if n == 1 else 's'}"
 
 
-def _share(part: float, limit: float, of: str) -> str:
+def _share(part: float, limit: float, of: str, updates: int = 1) -> str:
     """`part` as a percentage `of` something, beside the most an update takes ("40% of its words (an update
-    takes up to 25%)"), to a tenth where whole percents would not tell them apart."""
+    takes up to 25%)"), or the `updates` since a full retrain ("30% of its words new or changed over 3
+    updates (they take up to 25% between full retrains)"), to a tenth where whole percents would not tell
+    them apart."""
     shown = f"{part:.0%}" if round(part * 100) > round(limit * 100) else f"{part:.1%}"
-    return f"{shown} {of} (an update takes up to {limit:.0%})"
+    if updates == 1:
+        return f"{shown} {of} (an update takes up to {limit:.0%})"
+    return f"{shown} {of} over {updates:,} updates (they take up to {limit:.0%} between full retrains)"
 
 
 def _replay(docs: Sequence[np.ndarray], changed: set[int], budget: int, seed: int) -> list[int]:

@@ -78,6 +78,7 @@ class NoteRecord:
     """The name tokens of the words the note's prose writes with a capital not at a sentence's start
     (`capitals.capitalised`): where a one-word file name with a capital is a reference. Never trained on."""
     _names: list[list[str]] | None = field(default=None, init=False, repr=False, compare=False)
+    _n_tokens: int | None = field(default=None, init=False, repr=False, compare=False)
 
     def names(self) -> list[list[str]]:
         """The tokens of the title, each alias and the file name, as the note's text has them (its
@@ -101,7 +102,11 @@ class NoteRecord:
 
     @property
     def n_tokens(self) -> int:
-        return sum(map(len, self.paragraphs))
+        """How many training tokens; counted once per record (a build asks for every note's twice: its
+        vocabulary, and the share of the vault an update changed, ~55 ms each on 100k notes)."""
+        if self._n_tokens is None:
+            self._n_tokens = sum(map(len, self.paragraphs))
+        return self._n_tokens
 
 
 def mention_tokens(name: str, lang: str) -> list[str]:

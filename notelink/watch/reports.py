@@ -37,6 +37,8 @@ class WatcherReports:
     """The build under way waited for another one (a `notelink index`) to finish."""
     _noted: set[str]
     """The builds' notes said (`_notes`)."""
+    _standing_by: bool
+    """Another watcher took the index's lock meanwhile (`VaultWatcher._keeps_lock`)."""
 
     def _progress(self, paths: tuple[str, ...], subject: str) -> Callable[[IndexEvent], None]:
         """Forwards progress once a new generation is being built (checking the live index and reading the
@@ -133,6 +135,9 @@ class WatcherReports:
         self._listener.emit(WatchEvent(kind, message=message))
 
     def _save_state(self, state: str, pending: list[str] | None = None) -> None:
+        """Writes the status file, unless another watcher keeps the index (its status, not this one's)."""
+        if self._standing_by:
+            return
         st = self._state
         st.state, st.generation, st.mode = state, self.generation, self._feed.mode
         st.stage = st.stage if state == "indexing" else ""

@@ -26,7 +26,7 @@ from typing import Any
 from notelink.config import IndexConfig, TrainConfig, WatchConfig
 from notelink.errors import Cancelled, DiskFull, NoNotes, NotelinkError
 from notelink.index.choices import SavedChoices
-from notelink.index.lock import WatcherLock, WatcherRunning
+from notelink.index.lock import Kept, WatcherLock, WatcherRunning
 from notelink.index.report import IndexSummary
 from notelink.index.store import current_generation
 from notelink.model import cbow
@@ -76,6 +76,7 @@ class VaultWatcher(WatcherReports):
         self._unsettled = Unsettled(self.vault, self.cfg.settle)
         self._next_reconcile = 0.0
         self._started = self._stopped = False
+        self._standing_by = False  # another watcher took the lock meanwhile (`_keeps_lock`)
         self._waited = False  # the build under way waited for another one (a `notelink index`) to finish
         self._builder = ChildBuilder() if self.cfg.isolate and ChildBuilder.available() else None
 
@@ -181,12 +182,35 @@ class VaultWatcher(WatcherReports):
             self._listener.drain()
             if self._stop.is_set():
                 return
+            if not self._keeps_lock():  # standing by: the batch is the other watcher's (its renames too)
+                self._moves.take(batch)
+                return
             if batch:
                 self._on_batch(batch)
             self._run_timers()
         except Exception as exc:  # the worker must outlive any bug in one round
             log.exception("watcher error")
             self._error(f"watcher error: {type(exc).__name__}: {exc}")
+
+    def _keeps_lock(self) -> bool:
+        """Whether this watcher holds the index's lock, checked every round (`WatcherLock.ensure`): after an
+        `rm -rf` of the index folder it takes it again before an app or server waiting to watch (every 3 s)
+        can. Should one get there first, this one stands by, building nothing and writing no status, until
+        that one stops; then it takes over again and reconciles."""
+        kept = self._lock.ensure()
+        if kept is Kept.TAKEN and not self._standing_by:
+            self._standing_by = True
+            message = (f"another watcher (pid {self._lock.holder or '?'}) took over the index at "
+                       f"{self.index_dir} while its folder was deleted; this one builds nothing until that "
+                       "one stops, then takes over again")
+            log.warning(message)
+            self._listener.emit(WatchEvent("error", message=message))
+        elif kept is Kept.RETAKEN:
+            log.info("the index folder %s was deleted: this watcher holds its lock again%s", self.index_dir,
+                     " (the other watcher stopped); reconciling" if self._standing_by else "")
+            self._next_reconcile = 0.0 if self._standing_by else self._next_reconcile
+            self._standing_by = False
+        return not self._standing_by
 
     def _sleep_time(self) -> float:
         now, timers = time.monotonic(), [self._next_reconcile, *self._feed.timers()]
@@ -274,8 +298,7 @@ class VaultWatcher(WatcherReports):
         finally:
             if self._builder is None:
                 release_memory()
-        if not self._lock.ensure():  # (the index folder deleted under the watcher, and built again)
-            log.warning("another watcher took the index at %s while its folder was gone", self.index_dir)
+        self._keeps_lock()  # (the index folder deleted during the build, and built again)
         self._after_build(s, paths, known, batch)
 
     def _build_index(self, paths: tuple[str, ...], force: bool, subject: str) -> IndexSummary:

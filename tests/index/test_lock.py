@@ -11,7 +11,7 @@ import pytest
 
 from notelink.errors import Cancelled
 from notelink.index.build import IndexSummary, build_index
-from notelink.index.lock import LOCK_FILE, WatcherLock, WatcherRunning, build_lock, lock_info
+from notelink.index.lock import LOCK_FILE, Kept, WatcherLock, WatcherRunning, build_lock, lock_info
 from tests.conftest import FAST, SAMPLE
 
 
@@ -109,15 +109,16 @@ def test_an_index_folder_that_is_a_file_is_said_so(tmp_path) -> None:
 def test_a_watcher_whose_index_folder_was_deleted_takes_its_lock_again(tmp_path: Path) -> None:
     """`rm -rf` of the index folder under a running watcher (a cache cleaned), which then rebuilt it: status
     said "Watcher: not running" and a second watcher started on the same index, as the lock's file was
-    gone. `ensure` takes it again; it keeps the one it holds, and fails only if another took it first."""
+    gone. `ensure` takes it again; it keeps the one it holds, says who took it if another did, and takes it
+    again once that one lets go (a failed try did not give it up for good)."""
     index_dir = tmp_path / "index"
     first = WatcherLock(index_dir)
     first.acquire()
     try:
-        assert first.ensure()  # (held: nothing to do)
+        assert first.ensure() is Kept.HELD  # (nothing to do)
         shutil.rmtree(index_dir)
         assert not lock_info(index_dir).running
-        assert first.ensure()
+        assert first.ensure() is Kept.RETAKEN
         info = lock_info(index_dir)
         assert info.running and info.pid == os.getpid()
         with pytest.raises(WatcherRunning):
@@ -125,7 +126,52 @@ def test_a_watcher_whose_index_folder_was_deleted_takes_its_lock_again(tmp_path:
         shutil.rmtree(index_dir)
         second = WatcherLock(index_dir)
         second.acquire()  # another watcher got there first
-        assert not first.ensure()
+        assert first.ensure() is Kept.TAKEN and first.holder == os.getpid()
+        assert first.ensure() is Kept.TAKEN  # (tried again each time)
         second.release()
+        assert first.ensure() is Kept.RETAKEN and lock_info(index_dir).running
+        assert first.ensure() is Kept.HELD
+    finally:
+        first.release()
+
+
+def test_a_lock_file_gone_from_a_folder_still_there_is_made_again_after_a_grace(tmp_path: Path,
+                                                                                monkeypatch) -> None:
+    """A watcher taking its lock again every round made its file in a folder that `rm -rf` was emptying:
+    the removal then failed ("Directory not empty"), or the folder went between `mkdir` and `open` and the
+    lock was given up for good. A file gone from a folder still there waits `GRACE_S` (a removal under
+    way); a folder gone is made again at once."""
+    import time
+    from types import SimpleNamespace
+
+    from notelink.index import lock
+
+    clock = [100.0]
+    monkeypatch.setattr(lock, "time", SimpleNamespace(monotonic=lambda: clock[0], sleep=time.sleep,
+                                                      strftime=time.strftime))
+    index_dir = tmp_path / "index"
+    first = WatcherLock(index_dir)
+    first.acquire()
+    try:
+        (index_dir / LOCK_FILE).unlink()
+        assert first.ensure() is Kept.WAITING and not (index_dir / LOCK_FILE).exists()
+        clock[0] += lock.GRACE_S / 2
+        assert first.ensure() is Kept.WAITING
+        clock[0] += lock.GRACE_S
+        assert first.ensure() is Kept.RETAKEN and lock_info(index_dir).running
+        shutil.rmtree(index_dir)
+        assert first.ensure() is Kept.RETAKEN  # (no folder: no removal under way)
+        real = WatcherLock._try_acquire
+
+        def folder_gone(self: WatcherLock) -> bool:  # the folder removed between mkdir and open
+            shutil.rmtree(self.index_dir)
+            return real(self)
+        monkeypatch.setattr(WatcherLock, "_try_acquire", folder_gone)
+        (index_dir / LOCK_FILE).unlink()
+        assert first.ensure() is Kept.WAITING
+        clock[0] += lock.GRACE_S
+        assert first.ensure() is Kept.WAITING and not index_dir.exists()
+        monkeypatch.setattr(WatcherLock, "_try_acquire", real)
+        assert first.ensure() is Kept.RETAKEN and lock_info(index_dir).running
     finally:
         first.release()

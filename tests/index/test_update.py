@@ -1,6 +1,7 @@
 """Incremental updates: vectors carried over to a new vocabulary, changed notes found by content."""
 
 import itertools
+import json
 import os
 import re
 import sqlite3
@@ -13,6 +14,7 @@ import pytest
 from notelink.config import IncrementalConfig
 from notelink.index.build import build_index
 from notelink.index.previous import Previous
+from notelink.index.store import current_generation
 from notelink.index.update import carry_over, old_rows
 from notelink.model.vocab import Vocab
 from notelink.notes.records import NoteRecord
@@ -59,7 +61,7 @@ def test_retrained_notes_ignore_moves_and_find_edits() -> None:
     before = {"a.md": _record("a.md", "h1", "x y"), "b.md": _record("b.md", "h2", "z w")}
     after = [_record("moved/a.md", "h1", "x y"), _record("b.md", "h3", "z w v"),
              _record("renamed.md", "h2", "renamed z w")]  # title from the file name changed: same bytes
-    assert Previous(records=before).retrained(after) == [1]
+    assert Previous(records=before).changes(after).retrained == [1]
 
 
 def test_removed_words_ignore_moves_and_count_deletions_and_edits() -> None:
@@ -69,9 +71,9 @@ def test_removed_words_ignore_moves_and_count_deletions_and_edits() -> None:
               "c.md": _record("c.md", "h4", "p q r"), "d.md": _record("d.md", "h5", "s t")}
     after = [_record("moved/a.md", "h1", "x y"), _record("b.md", "h3", "z w v"),
              _record("d.md", "h6", "s t")]
-    assert Previous(records=before).removed(after) == 2 + 3  # b's old text, c deleted
+    assert Previous(records=before).changes(after).removed == 2 + 3  # b's old text, c deleted
     copies = {f"{i}.md": _record(f"{i}.md", "same", "x y") for i in range(10)}
-    assert Previous(records=copies).removed([copies["0.md"]]) == 9 * 2  # 9 of 10 identical copies deleted
+    assert Previous(records=copies).changes([copies["0.md"]]).removed == 9 * 2  # 9 of 10 copies deleted
 
 
 def test_deleting_most_of_the_vault_retrains_from_scratch(make_vault, tmp_path: Path) -> None:
@@ -88,6 +90,71 @@ def test_deleting_most_of_the_vault_retrains_from_scratch(make_vault, tmp_path: 
     assert full.mode == "full" and re.fullmatch(
         r"much of the vault changed: \d+% of the words it was trained on gone \(an update takes up to 25%\)",
         full.retrain_reason), full.retrain_reason
+
+
+SINCE = r"much of the vault changed since the last full retrain: "
+OVER_3 = r" over 3 updates \(they take up to 25% between full retrains\)"
+
+
+def _since_full(ix: Path) -> dict[str, int] | None:
+    index = Index.open(ix)
+    try:
+        return index.meta["update"].get("since_full")
+    finally:
+        index.close()
+
+
+def test_deletions_spread_over_updates_add_up_to_a_full_retrain(make_vault, tmp_path: Path) -> None:
+    """Deleting a tenth of the vault in each of several saves never retrained from scratch: each update took
+    less than a quarter, while the vectors drifted from what a fresh training gives. The words gone since
+    the last full retrain are kept in each update's meta, and add up."""
+    vault, ix = topic_vault(make_vault, per_topic=6), tmp_path / "ix"  # 18 notes of about the same size
+    build_index(vault, ix, FAST, incremental=INC)
+    notes = sorted(vault.rglob("*.md"))
+    modes = []
+    for i in range(3):
+        for p in notes[2 * i:2 * i + 2]:  # a ninth of the vault's words each time
+            p.unlink()
+        s = build_index(vault, ix, FAST, incremental=INC)
+        modes.append(s.mode)
+        if i == 0:
+            since = _since_full(ix)
+            assert since is not None and since["retrained"] == 0
+            assert 0.1 < since["gone"] / since["words"] < 0.12  # (from the full retrain's words)
+    assert modes == ["carried", "carried", "full"], modes
+    assert re.fullmatch(SINCE + r"3\d% of the words it was trained on gone" + OVER_3, s.retrain_reason), \
+        s.retrain_reason
+    assert _since_full(ix) is None  # (counted again from this retrain)
+
+
+def test_rewrites_spread_over_updates_add_up_to_a_full_retrain(make_vault, tmp_path: Path) -> None:
+    """The same for notes rewritten a few at a time: the words retrained since the last full retrain add up
+    (a generation written before the totals were kept counts from 0)."""
+    vault, ix = topic_vault(make_vault, per_topic=6), tmp_path / "ix"
+    build_index(vault, ix, FAST, incremental=INC)
+    bread = TOPICS["bread"].split()
+    modes = []
+    for i in range(3):
+        for k in range(2):  # a ninth of the vault's words each time, in words it has
+            text = " ".join(bread[(i * 5 + k + j) % len(bread)] for j in range(60))
+            (vault / f"garden/garden {2 * i + k}.md").write_text(f"# Garden {2 * i + k}\n\n{text}", "utf-8")
+        s = build_index(vault, ix, FAST, incremental=INC)
+        modes.append(s.mode)
+    assert modes == ["incremental", "incremental", "full"], modes
+    assert re.fullmatch(SINCE + r"3\d% of its words new or changed" + OVER_3, s.retrain_reason), \
+        s.retrain_reason
+    (vault / "garden/garden 0.md").write_text("# Garden 0\n\ncompost soil seed", encoding="utf-8")
+    build_index(vault, ix, FAST, incremental=INC)
+    db = sqlite3.connect(current_generation(ix) / "index.sqlite")  # type: ignore[operator]
+    with db:
+        update = json.loads(db.execute("SELECT value FROM meta WHERE key = 'update'").fetchone()[0])
+        del update["since_full"]  # as an index of session 28 has it
+        db.execute("UPDATE meta SET value = ? WHERE key = 'update'", (json.dumps(update),))
+    db.close()
+    (vault / "garden/garden 1.md").write_text("# Garden 1\n\ncompost soil seed root", encoding="utf-8")
+    assert build_index(vault, ix, FAST, incremental=INC).mode == "incremental"
+    since = _since_full(ix)
+    assert since is not None and since["retrained"] == 5 and since["words"] > 500  # (this update's only)
 
 
 def test_build_index_incremental_modes(make_vault, tmp_path: Path) -> None:

@@ -191,6 +191,28 @@ def test_a_big_change_retrains_from_scratch_and_says_why(watching: Watching, cap
     assert f"full retrain: {ev.retrain_reason} (" in ev.message and ev.message in _said(caplog)
 
 
+def test_deletions_spread_over_saves_retrain_from_scratch_and_say_why(watching: Watching, caplog) -> None:
+    """A ninth of the vault deleted at each of three saves: each update took less than a quarter, and none
+    ever retrained from scratch. What the updates took away since the last full retrain now adds up, and
+    the log and the event the app's toast reads say why."""
+    import re
+
+    vault, ix, rec, _ = watching
+    caplog.set_level(logging.INFO, logger="notelink")
+    start = len(rec.kinds("indexed"))
+    notes = sorted(vault.rglob("*.md"))
+    for i in range(3):
+        before = len(rec.kinds("indexed"))
+        for p in notes[2 * i:2 * i + 2]:
+            p.unlink()
+        settle(vault, ix, rec, before)
+    full = [e for e in rec.kinds("indexed")[start:] if e.retrain_reason]
+    why = (r"much of the vault changed since the last full retrain: 3\d% of the words it was trained on gone "
+           r"over \d updates \(they take up to 25% between full retrains\)")
+    assert len(full) == 1 and re.fullmatch(why, full[0].retrain_reason), [e.message for e in full]
+    assert f"full retrain: {full[0].retrain_reason} (" in full[0].message and full[0].message in _said(caplog)
+
+
 def test_a_first_build_and_a_forced_one_say_what_they_index(make_vault, tmp_path, caplog) -> None:
     """A new user's first `notelink watch` said "indexing (reconcile)"; `watch --force` too, and its full
     retrain no reason."""
