@@ -82,7 +82,7 @@ class SinceFull:
         the full retrain's, the more) retrained, or of the full retrain's gone, over `chain` updates."""
         of = max(total, self.words, 1)
         if self.retrained > limit * of:
-            return f"{_SINCE}: {_share(self.retrained / of, limit, 'of its words new or changed', chain)}"
+            return f"{_RETRAINED}: {_share(self.retrained / of, limit, _EACH_TIME, chain)}"
         if self.gone > limit * max(self.words, 1):
             return f"{_SINCE}: {_share(self.gone / max(self.words, 1), limit, _GONE, chain)}"
         return ""
@@ -149,6 +149,8 @@ def plan_update(previous: Previous, records: Sequence[NoteRecord], vocab: Vocab,
 
 _GONE = "of the words it was trained on gone"
 _SINCE = "much of the vault changed since the last full retrain"
+_RETRAINED = "many words retrained since the last full retrain"
+_EACH_TIME = "of the vault's words, a note counted at each update that retrained it"
 FORCED = "asked for (--force)"
 DIVERGED = "the update from the live word vectors diverged"
 
@@ -173,8 +175,8 @@ def _updates(n: int) -> str:
 
 def _share(part: float, limit: float, of: str, updates: int = 1) -> str:
     """`part` as a percentage `of` something, beside the most an update takes ("40% of its words (an update
-    takes up to 25%)"), or the `updates` since a full retrain ("30% of its words new or changed over 3
-    updates (they take up to 25% between full retrains)"), to a tenth where whole percents would not tell
+    takes up to 25%)"), or the `updates` since a full retrain ("30% of the words it was trained on gone over
+    3 updates (they take up to 25% between full retrains)"), to a tenth where whole percents would not tell
     them apart."""
     shown = f"{part:.0%}" if round(part * 100) > round(limit * 100) else f"{part:.1%}"
     if updates == 1:
