@@ -114,9 +114,9 @@ class Previous:
         """What an update trains on and what it takes away, matched by content hash or text, not path: a
         moved or renamed note is unchanged even when its title, taken from the file name, is not.
 
-        `retrained`: ids of the notes whose training text this generation did not have. `removed`: training
-        words of its notes whose text `records` no longer have (deleted, or edited away; a moved note or a
-        whitespace edit removes nothing; copies count: 9 of 10 identical notes deleted remove 9). One pass
+        `retrained`: ids of the notes whose training text this generation did not have. `gone`: its notes
+        whose text `records` no longer have (deleted, or edited away; a moved note or a whitespace edit
+        removes nothing; copies count: 9 of 10 identical notes deleted remove 9). One pass
         over hashes in sets: only the notes whose hash is not there as many times before as after are looked
         at (two per-note loops over both lists and their Counters cost ~4x as long on 100k notes)."""
         old_hashes, new_hashes = [r.sha256 for r in self.records.values()], [r.sha256 for r in records]
@@ -125,7 +125,7 @@ class Previous:
         if len(before) < len(old_hashes) or len(after) < len(new_hashes):  # copies (empty notes, templates):
             differ |= _recounted(old_hashes, new_hashes)  # also those there more or fewer times
         if not differ:
-            return Changes([], 0)
+            return Changes([], [])
         ids = compress(range(len(records)), map(differ.__contains__, new_hashes))
         touched = [(i, records[i]) for i in ids]
         new = [(i, r) for i, r in touched if r.sha256 not in before]
@@ -174,10 +174,15 @@ class Previous:
 
 
 class Changes(NamedTuple):
-    """`Previous.changes`: the notes an update retrains, and the training words it takes away."""
+    """`Previous.changes`: the notes an update retrains (ids in the new records), and the previous records
+    whose training text it takes away (`gone`; `removed`: their words)."""
 
     retrained: list[int]
-    removed: int
+    gone: list[NoteRecord]
+
+    @property
+    def removed(self) -> int:
+        return sum(r.n_tokens for r in self.gone)
 
 
 def _recounted(before: list[str], after: list[str]) -> set[str]:
@@ -204,12 +209,12 @@ def _retrained(new: list[tuple[int, NoteRecord]], gone: list[NoteRecord]) -> lis
     return changed
 
 
-def _removed(old: list[NoteRecord], after: Counter[str], new: list[NoteRecord]) -> int:
-    """Training words of the `old` notes (their hash not as many times before as `after`) beyond as many
-    copies as are left, whose text no `new` note (a hash not there before) has."""
+def _removed(old: list[NoteRecord], after: Counter[str], new: list[NoteRecord]) -> list[NoteRecord]:
+    """The `old` notes (their hash not as many times before as `after`) beyond as many copies as are left,
+    whose text no `new` note (a hash not there before) has."""
     left = {r.sha256: after[r.sha256] for r in old}
     texts = Counter(" ".join(r.tokens) for r in new)
-    gone = 0
+    gone = []
     for r in old:
         if left[r.sha256] > 0:
             left[r.sha256] -= 1
@@ -218,7 +223,7 @@ def _removed(old: list[NoteRecord], after: Counter[str], new: list[NoteRecord]) 
         if texts[key] > 0:
             texts[key] -= 1
         else:
-            gone += r.n_tokens
+            gone.append(r)
     return gone
 
 

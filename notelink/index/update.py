@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -27,7 +27,7 @@ import scipy.sparse as sp
 from notelink.config import IncrementalConfig, NoteVectorConfig, TrainConfig
 from notelink.index.generation import Mentions, Patch
 from notelink.index.notevectors import Share, word_graph, word_space
-from notelink.index.previous import Previous
+from notelink.index.previous import Changes, Previous
 from notelink.model import cbow
 from notelink.model.vocab import Vocab
 from notelink.notes.records import NoteRecord
@@ -43,7 +43,7 @@ class UpdatePlan:
     new_words: int  # words of the new vocabulary that had no row before
     chain: int  # updates since the last full retrain, this one included
     old_rows: np.ndarray  # [V] each word's row in the previous generation, -1 for a new word
-    since_full: SinceFull = field(default_factory=lambda: SinceFull(0, 0, 0))
+    since_full: SinceFull = field(default_factory=lambda: SinceFull(0, {}, {}))
 
     @property
     def base_generation(self) -> int:
@@ -58,37 +58,65 @@ class UpdatePlan:
 @dataclass(frozen=True)
 class SinceFull:
     """Running totals since the last full retrain, kept in each update's meta (`update.since_full`): the
-    training words of that retrain (`words`), and the words updates have retrained and taken away since,
-    the latest included. Changes spread over several updates add up to a full retrain as one big change
-    does: a user who deletes a tenth of the vault in each of five saves otherwise never got one, while
-    the vectors drifted from what a fresh training gives."""
+    training words of that retrain (`words`); the notes updates have retrained since, each with the words
+    of its text as last retrained (`changed`), and the notes whose text that retrain trained on is gone,
+    deleted or edited away, with its words (`removed`), both by path and the latest update included. So
+    changes spread over several updates add up to a full retrain as one big change does (a user who
+    deletes or rewrites a tenth of the vault in each of five saves otherwise never got one, while the
+    vectors drifted from what a fresh training gives), and a note saved again and again counts once: 40
+    updates of one note drifted nothing (related top-10 overlap with a fresh index 0.981, two fresh seeds
+    0.979; RESULTS-watch.md, session 29)."""
 
     words: int
-    retrained: int
-    gone: int
+    changed: dict[str, int]
+    removed: dict[str, int]
+
+    @property
+    def retrained(self) -> int:
+        return sum(self.changed.values())
+
+    @property
+    def gone(self) -> int:
+        return sum(self.removed.values())
 
     @classmethod
     def of(cls, meta: dict[str, Any], trained: int) -> SinceFull:
         """The previous generation's totals; an index without them (a full retrain's, or older) counts from
-        0, and from its own `trained` words."""
+        nothing, and from its own `trained` words."""
         kept = meta.get("update", {}).get("since_full") or {}
-        return cls(int(kept.get("words", trained)), int(kept.get("retrained", 0)), int(kept.get("gone", 0)))
+        return cls(int(kept.get("words", trained)), _paths(kept.get("changed")), _paths(kept.get("removed")))
 
-    def adding(self, retrained: int, gone: int) -> SinceFull:
-        return replace(self, retrained=self.retrained + retrained, gone=self.gone + gone)
+    def adding(self, records: Sequence[NoteRecord], changes: Changes) -> SinceFull:
+        """With an update of `records`: the notes it retrains, and of the texts it takes away those the full
+        retrain had (a note not retrained since; the later texts were the updates' own)."""
+        removed = dict(self.removed)
+        for r in changes.gone:
+            if r.path not in self.changed:
+                removed.setdefault(r.path, r.n_tokens)
+        now = {r.path for r in records} if self.changed else set()
+        changed = {p: n for p, n in self.changed.items() if p in now}  # (deleted or moved: not that text)
+        changed.update((records[i].path, records[i].n_tokens) for i in changes.retrained)
+        return replace(self, changed=changed, removed=removed)
 
     def too_much(self, total: int, chain: int, limit: float) -> str:
         """Why a full retrain is due, "" when not: more than `limit` of the vault's words (`total` now, or
-        the full retrain's, the more) retrained, or of the full retrain's gone, over `chain` updates."""
+        the full retrain's, the more) in notes retrained, or of the full retrain's gone, over `chain`
+        updates."""
         of = max(total, self.words, 1)
         if self.retrained > limit * of:
-            return f"{_RETRAINED}: {_share(self.retrained / of, limit, _EACH_TIME, chain)}"
+            return f"{_SINCE}: {_share(self.retrained / of, limit, _CHANGED, chain)}"
         if self.gone > limit * max(self.words, 1):
             return f"{_SINCE}: {_share(self.gone / max(self.words, 1), limit, _GONE, chain)}"
         return ""
 
-    def to_dict(self) -> dict[str, int]:
-        return asdict(self)
+    def to_dict(self) -> dict[str, Any]:
+        return {"words": self.words, "retrained": self.retrained, "gone": self.gone, "changed": self.changed,
+                "removed": self.removed}
+
+
+def _paths(kept: object) -> dict[str, int]:
+    """A saved path -> words table; an index without one has none."""
+    return {str(p): int(n) for p, n in kept.items()} if isinstance(kept, dict) else {}
 
 
 def old_rows(old_words: Sequence[str], vocab: Vocab) -> np.ndarray:
@@ -130,7 +158,7 @@ def plan_update(previous: Previous, records: Sequence[NoteRecord], vocab: Vocab,
     trained = sum(r.n_tokens for r in previous.records.values())
     if (gone := changes.removed) > cfg.full_fraction * trained:  # (a big note deleted)
         return f"much of the vault changed: {_share(gone / trained, cfg.full_fraction, _GONE)}"
-    since = SinceFull.of(previous.meta, trained).adding(words, gone)
+    since = SinceFull.of(previous.meta, trained).adding(records, changes)
     if why := since.too_much(total, chain, cfg.full_fraction):
         return why
     prev = previous.vectors()
@@ -149,8 +177,7 @@ def plan_update(previous: Previous, records: Sequence[NoteRecord], vocab: Vocab,
 
 _GONE = "of the words it was trained on gone"
 _SINCE = "much of the vault changed since the last full retrain"
-_RETRAINED = "many words retrained since the last full retrain"
-_EACH_TIME = "of the vault's words, a note counted at each update that retrained it"
+_CHANGED = "of its words in notes new or changed"
 FORCED = "asked for (--force)"
 DIVERGED = "the update from the live word vectors diverged"
 
@@ -175,9 +202,9 @@ def _updates(n: int) -> str:
 
 def _share(part: float, limit: float, of: str, updates: int = 1) -> str:
     """`part` as a percentage `of` something, beside the most an update takes ("40% of its words (an update
-    takes up to 25%)"), or the `updates` since a full retrain ("30% of the words it was trained on gone over
-    3 updates (they take up to 25% between full retrains)"), to a tenth where whole percents would not tell
-    them apart."""
+    takes up to 25%)"), or the `updates` since a full retrain ("30% of its words in notes new or changed
+    over 3 updates (they take up to 25% between full retrains)"), to a tenth where whole percents would not
+    tell them apart."""
     shown = f"{part:.0%}" if round(part * 100) > round(limit * 100) else f"{part:.1%}"
     if updates == 1:
         return f"{shown} {of} (an update takes up to {limit:.0%})"
