@@ -72,7 +72,7 @@ import numpy as np
 
 from notelink.config import TrainConfig
 from notelink.errors import Cancelled, DeviceError, TrainingDiverged
-from notelink.model import hogwild, windows
+from notelink.model import heap, hogwild, windows
 from notelink.model.bags import Bags, bag_sum, by_value
 from notelink.model.device import resolve_device, shared_memory, torch_loaded, warm_up
 from notelink.model.hogwild import TrainProgress, WorkerError
@@ -375,6 +375,7 @@ def train(ids: np.ndarray, docs: np.ndarray, vocab: Vocab, cfg: TrainConfig,
         return WordVectors(empty, empty.copy(), device, epochs, int(ids.shape[0]), 0.0)
     workers = max(1, cfg.threads or os.cpu_count() or 1) if device == "cpu" else 1
     torch.set_num_threads(1 if workers > 1 else max(1, cfg.threads or os.cpu_count() or 1))
+    heap.keep_freed()  # a chunk's freed tensors reused, not faulted in again (`heap`)
     tr = _Trainer(ids, docs, vocab, cfg, device, init)
     total = epochs * int(ids.shape[0])
     # the last epoch in quarter chunks when workers share the jobs: at the end, a worker then waits at
@@ -385,7 +386,10 @@ def train(ids: np.ndarray, docs: np.ndarray, vocab: Vocab, cfg: TrainConfig,
     processes = hogwild.use_processes(workers, total)
     if processes:  # forked workers update these same pages
         tr.syn0, tr.syn1neg = shared_memory(tr.syn0), shared_memory(tr.syn1neg)
-    hogwild.run(tr, sched, workers, processes)
+    try:
+        hogwild.run(tr, sched, workers, processes)
+    finally:
+        heap.release()
     if sched.stopped:
         raise Cancelled()
     if tr.device.type == "cuda":
