@@ -145,10 +145,10 @@ class _Trainer:
         self.r = min(_SKETCH, D)  # coordinates of the sketch (`rowscale`)
         self.rowscale = RowScale(torch, self.r, self.device)
         self.spread = torch.arange(2 * cfg.window + 1, dtype=torch.int32, device=self.device)  # [2W + 1]
+        # a position's centres, 32-bit as `by_value`'s order on the CPU (int64 with its int64 order off it)
         self.span = torch.tensor(2 * cfg.window + 1, dtype=torch.int32, device=self.device)  # 2W + 1
         self.half, self.near = (torch.tensor(x, device=self.device) for x in (0.5, 1e-3))  # `_curvature`'s
         # constants (0-dim tensors, not Python numbers: torch makes a tensor of a number each call, ~2.5 us)
-        # a position's centres, 32-bit as `by_value`'s order on the CPU (int64 with its int64 order off it)
         if init is None:
             cpu_gen = torch.Generator().manual_seed(cfg.seed)
             self.syn0 = ((torch.rand(V, D, generator=cpu_gen) * 2 - 1) / D).to(self.device)  # [V, D]
@@ -272,10 +272,9 @@ class _Trainer:
         curvatures `curv` [R]) per row, `index` from `first` [U] on, weighted by `weight` (0/1, or None);
         scale_u from the same bag of each use's |s|^2 and |s|^2 c (`rowscale.RowScale`). One bag and one
         index_add_ of distinct rows: no scatter of repeated rows, which sorts and sums them again."""
-        torch = self.torch
-        update = bag_sum(torch, index, x, first, weight)  # [U, D] sum of a row's uses
+        update = bag_sum(self.torch, index, x, first, weight)  # [U, D] sum of a row's uses
         use = self.rowscale.use(x, curv)  # [R, 2] |s|^2, |s|^2 c
-        summed = bag_sum(torch, index, use, first, weight)  # [U, 2]
+        summed = bag_sum(self.torch, index, use, first, weight)  # [U, 2]
         target.index_add_(0, words, update.mul_(self.rowscale.scale(summed, update, lr)[:, None]))
 
     def _output_layer(self, c: _Chunk, s: int, e: int, h: torch.Tensor) -> tuple[torch.Tensor, ...]:
@@ -300,8 +299,7 @@ class _Trainer:
         h = h[: bq * G]  # [G * B/G, D] in centre order
         H = h.view(G, bq, D).transpose(0, 1)  # [B/G, G, D] group q: centres q, q + B/G, ...
         out = c.out[s_g:s_g + bq].view(-1)  # [B/G * (K + G)] group by group: its negatives, then its centres
-        U = bag_sum(torch, out, self.syn1neg, self.bags.singles(out.shape[0])).view(bq, K + G, D)  # rows
-        # of `out` (a gather)
+        U = bag_sum(torch, out, self.syn1neg, self.bags.singles(out.shape[0])).view(bq, K + G, D)  # a gather
         hh = torch.linalg.vector_norm(h, dim=1).square_().view(G, bq).t()[:, None]  # [B/G, 1, G] |h|^2
         uu = torch.linalg.vector_norm(U, dim=2).square_()  # [B/G, K + G] |u|^2
         f_o = torch.linalg.vecdot(H, U[:, K:])[:, None]  # [B/G, 1, G] own rows
@@ -386,10 +384,8 @@ def train(ids: np.ndarray, docs: np.ndarray, vocab: Vocab, cfg: TrainConfig,
     processes = hogwild.use_processes(workers, total)
     if processes:  # forked workers update these same pages
         tr.syn0, tr.syn1neg = shared_memory(tr.syn0), shared_memory(tr.syn1neg)
-    try:
-        hogwild.run(tr, sched, workers, processes)
-    finally:
-        heap.release()
+    hogwild.run(tr, sched, workers, processes)
+    heap.release()
     if sched.stopped:
         raise Cancelled()
     if tr.device.type == "cuda":
