@@ -72,8 +72,8 @@ import numpy as np
 
 from notelink.config import TrainConfig
 from notelink.errors import Cancelled, DeviceError, TrainingDiverged
-from notelink.model import hogwild, windows
-from notelink.model.bags import Bags, by_value
+from notelink.model import heap, hogwild, windows
+from notelink.model.bags import Bags, bag_sum, by_value
 from notelink.model.device import resolve_device, shared_memory, torch_loaded, warm_up
 from notelink.model.hogwild import TrainProgress, WorkerError
 from notelink.model.rowscale import RowScale
@@ -146,6 +146,9 @@ class _Trainer:
         self.rowscale = RowScale(torch, self.r, self.device)
         self.spread = torch.arange(2 * cfg.window + 1, dtype=torch.int32, device=self.device)  # [2W + 1]
         # a position's centres, 32-bit as `by_value`'s order on the CPU (int64 with its int64 order off it)
+        self.span = torch.tensor(2 * cfg.window + 1, dtype=torch.int32, device=self.device)  # 2W + 1
+        self.half, self.near = (torch.tensor(x, device=self.device) for x in (0.5, 1e-3))  # `_curvature`'s
+        # constants (0-dim tensors, not Python numbers: torch makes a tensor of a number each call, ~2.5 us)
         if init is None:
             cpu_gen = torch.Generator().manual_seed(cfg.seed)
             self.syn0 = ((torch.rand(V, D, generator=cpu_gen) * 2 - 1) / D).to(self.device)  # [V, D]
@@ -249,16 +252,15 @@ class _Trainer:
         nb = -(-(e - s) // k)  # blocks in the batch
         ctx = c.ctx[s:s + nb * k + 2 * W]  # [P = nb * k + 2W] words at the padded positions
         mean = self.window_mean.index_select(0, c.widths[s + 2 * W:s + 2 * W + nb * k])  # [nb * k, 2W + 1]
-        h = torch.nn.functional.embedding_bag(ctx.unfold(0, 2 * W + 1, 1).reshape(-1), self.syn0,
-                                              self.bags.windows(nb * k, 2 * W + 1), mode="sum",
-                                              per_sample_weights=mean.view(-1))  # [nb * k, D] context means
+        h = bag_sum(torch, ctx.unfold(0, 2 * W + 1, 1).reshape(-1), self.syn0,
+                    self.bags.windows(nb * k, 2 * W + 1), mean.view(-1))  # [nb * k, D] context means
         neu1e, curv, out, du, curv_u = self._output_layer(c, s, e, h)  # [2W + n_x, D], [2W + n_x]
         P = nb * k + self.tail  # positions in whole blocks: the nb * k + 2W of the batch, then 0 updates
         M = windows.position_windows(self.window_in, c.widths[s:s + P + 2 * W], W)  # [P, 2W + 1]
         order, words, first = by_value(torch, c.ctx[s:s + P], V)  # the padded positions by word
         pairs = order[:, None] + self.spread  # [P, 2W + 1] rows of neu1e: the centres around each position
         inside = M.index_select(0, order).view(-1)  # [P * (2W + 1)] 1 where centre t's window holds q
-        self._apply(self.syn0, words, pairs.view(-1), first.mul_(2 * W + 1), inside, neu1e, curv,
+        self._apply(self.syn0, words, pairs.view(-1), first.mul_(self.span), inside, neu1e, curv,
                     lr)  # a word's: sum over its positions q and the centres t holding q of neu1e_t
         order, words, first = by_value(torch, out, V)
         self._apply(self.syn1neg, words, order, first, None, du, curv_u, lr)  # a row's: sum of its groups' du
@@ -270,10 +272,9 @@ class _Trainer:
         curvatures `curv` [R]) per row, `index` from `first` [U] on, weighted by `weight` (0/1, or None);
         scale_u from the same bag of each use's |s|^2 and |s|^2 c (`rowscale.RowScale`). One bag and one
         index_add_ of distinct rows: no scatter of repeated rows, which sorts and sums them again."""
-        bag = self.torch.nn.functional.embedding_bag
-        update = bag(index, x, first, mode="sum", per_sample_weights=weight)  # [U, D] sum of a row's uses
+        update = bag_sum(self.torch, index, x, first, weight)  # [U, D] sum of a row's uses
         use = self.rowscale.use(x, curv)  # [R, 2] |s|^2, |s|^2 c
-        summed = bag(index, use, first, mode="sum", per_sample_weights=weight)  # [U, 2]
+        summed = bag_sum(self.torch, index, use, first, weight)  # [U, 2]
         target.index_add_(0, words, update.mul_(self.rowscale.scale(summed, update, lr)[:, None]))
 
     def _output_layer(self, c: _Chunk, s: int, e: int, h: torch.Tensor) -> tuple[torch.Tensor, ...]:
@@ -298,23 +299,21 @@ class _Trainer:
         h = h[: bq * G]  # [G * B/G, D] in centre order
         H = h.view(G, bq, D).transpose(0, 1)  # [B/G, G, D] group q: centres q, q + B/G, ...
         out = c.out[s_g:s_g + bq].view(-1)  # [B/G * (K + G)] group by group: its negatives, then its centres
-        U = torch.nn.functional.embedding_bag(out, self.syn1neg, self.bags.singles(out.shape[0]),
-                                              mode="sum").view(bq, K + G, D)  # rows of `out` (a gather)
+        U = bag_sum(torch, out, self.syn1neg, self.bags.singles(out.shape[0])).view(bq, K + G, D)  # a gather
         hh = torch.linalg.vector_norm(h, dim=1).square_().view(G, bq).t()[:, None]  # [B/G, 1, G] |h|^2
         uu = torch.linalg.vector_norm(U, dim=2).square_()  # [B/G, K + G] |u|^2
         f_o = torch.linalg.vecdot(H, U[:, K:])[:, None]  # [B/G, 1, G] own rows
         score = torch.cat([torch.bmm(U[:, :K], H.mT), f_o], 1)  # [B/G, K + 1, G] f
         use = c.neg_w[s_g:s_g + bq]  # [B/G, K + 1, G] 0 where a centre skips a negative: g = d = 0 there
         f = score.sigmoid()  # sigmoid(f), and lambda(f) (`_curvature`)
-        d = _curvature(score, f).mul_(use)
+        d = _curvature(score, f, self.half, self.near).mul_(use)
         g = torch.addcmul(self.label, f, use, value=-1)  # label - sigmoid(f), where used
         dh = d * hh  # [B/G, K + 1, G] lambda |h|^2: the curvature of each output row's use by a centre
         curv = torch.baddbmm(dh.sum(1, keepdim=True), uu[:, None, :K], d[:, :K]).addcmul_(
             d[:, K:], uu[:, None, K:])  # [B/G, 1, G] c of each centre: sum_k lambda_k (|h|^2 + |u_k|^2)
         curv_u = torch.cat([dh[:, :K].sum(2), dh[:, K]], 1).view(-1)  # [B/G * (K + G)] as `out`
         bag, offsets, weight, c_rows = self._centre_rows(bq, n_k, g, curv)
-        neu1e = torch.nn.functional.embedding_bag(bag, U.view(-1, D), offsets, mode="sum",
-                                                  per_sample_weights=weight)
+        neu1e = bag_sum(torch, bag, U.view(-1, D), offsets, weight)
         return neu1e, c_rows, out, self._output_updates(g, h), curv_u
 
     def _output_updates(self, g: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
@@ -325,8 +324,7 @@ class _Trainer:
         cheaper than a [K, G] x [G, D] product per group."""
         bq, K1, G = g.shape
         bags = self.bags.outputs(bq, G, K1 - 1)
-        return self.torch.nn.functional.embedding_bag(bags[0], h, bags[1], mode="sum",
-                                                      per_sample_weights=g.view(-1))
+        return bag_sum(self.torch, bags[0], h, bags[1], g.view(-1))
 
     def _centre_rows(self, bq: int, n_k: int, g: torch.Tensor,
                      curv: torch.Tensor) -> tuple[torch.Tensor, ...]:
@@ -346,11 +344,13 @@ class _Trainer:
         return -(-c.n // self.batch)
 
 
-def _curvature(f: torch.Tensor, sig: torch.Tensor) -> torch.Tensor:
+def _curvature(f: torch.Tensor, sig: torch.Tensor, half: torch.Tensor | float = 0.5,
+               near: torch.Tensor | float = 1e-3) -> torch.Tensor:
     """lambda(f) = tanh(f/2) / (2f) (`_Trainer._output_layer`) from sig = sigmoid(f), as (sig - 1/2) / f,
     and 1/4 (its limit; off by f^2 / 48) where |f| < 1e-3: there float32 cancels the difference (0 or 0.6
-    at |f| ~ 1e-7, the first steps' scores). 3x faster than torch's tanh on a step's [B/G, K + 1, G]."""
-    return (sig - 0.5).div_(f).masked_fill_(f.abs() < 1e-3, 0.25)
+    at |f| ~ 1e-7, the first steps' scores). 3x faster than torch's tanh on a step's [B/G, K + 1, G].
+    `half` and `near` are 1/2 and 1e-3, as 0-dim tensors in a step (no tensor made of a number per call)."""
+    return (sig - half).div_(f).masked_fill_(f.abs() < near, 0.25)
 
 
 def train(ids: np.ndarray, docs: np.ndarray, vocab: Vocab, cfg: TrainConfig,
@@ -373,6 +373,7 @@ def train(ids: np.ndarray, docs: np.ndarray, vocab: Vocab, cfg: TrainConfig,
         return WordVectors(empty, empty.copy(), device, epochs, int(ids.shape[0]), 0.0)
     workers = max(1, cfg.threads or os.cpu_count() or 1) if device == "cpu" else 1
     torch.set_num_threads(1 if workers > 1 else max(1, cfg.threads or os.cpu_count() or 1))
+    heap.keep_freed()  # a chunk's freed tensors reused, not faulted in again (`heap`)
     tr = _Trainer(ids, docs, vocab, cfg, device, init)
     total = epochs * int(ids.shape[0])
     # the last epoch in quarter chunks when workers share the jobs: at the end, a worker then waits at
@@ -384,6 +385,7 @@ def train(ids: np.ndarray, docs: np.ndarray, vocab: Vocab, cfg: TrainConfig,
     if processes:  # forked workers update these same pages
         tr.syn0, tr.syn1neg = shared_memory(tr.syn0), shared_memory(tr.syn1neg)
     hogwild.run(tr, sched, workers, processes)
+    heap.release()
     if sched.stopped:
         raise Cancelled()
     if tr.device.type == "cuda":
