@@ -7,7 +7,10 @@ same megabytes came back as new zeroed pages, chunk after chunk: 55,000-63,000 m
 5-epoch run on bench-dev (6.9 M words) with one worker, 0.12 s of system time. With both thresholds
 above a chunk's tensors the freed blocks are reused: 18,000-19,000 faults, 0.04 s; with two workers
 (forked: they inherit the settings) 51,000-68,000 -> 39,000-45,000 faults and 4-5% less wall time
-(benchmarks/RESULTS-speed.md, session 29). After training, `release` returns what is free.
+(benchmarks/RESULTS-speed.md, session 29). After training, `release` returns what is free. The thresholds
+stay for the life of the process (glibc has no way back to its sliding threshold): builds run in short-lived
+processes (`notelink index`, the watcher's build children); a long-lived one that trains in process (the
+Python API) keeps up to 64 MiB of freed memory before the heap is trimmed.
 
 Only on Linux with glibc (elsewhere nothing is changed); imports no numpy or torch.
 """
