@@ -18,6 +18,9 @@ MAX_LR = 1.0
 """Largest starting learning rate: word2vec's is 0.025-0.05; at 100 a build ran for minutes at 1.7 GB."""
 MAX_NEGATIVE = 100
 """Most negative samples per word: word2vec uses 5-20; a million: [B/G, K + 1, G] scores a step."""
+MAX_BATCH = 1 << 20
+"""Most centre words a step: a step's bag layouts are 32-bit (`model.bags`), with up to batch x (2 window + 1)
+entries, which must stay below 2^31; word2vec steps one word, the default is 2,048."""
 MAX_SEED = 2**32 - 1
 """Largest seed: each chunk's generator is seeded from it (seed x 1,000,003 + ...), within torch's 64 bits."""
 
@@ -104,7 +107,8 @@ class TrainConfig:
                 ("lr", 0 < self.lr <= MAX_LR, f"above 0 and at most {MAX_LR:g}"),
                 ("min_lr", self.min_lr >= 0, "0 or more"),
                 ("threads", self.threads >= 0, "0 (all cores) or more"),
-                ("batch", self.batch >= 1 and self.cuda_batch >= 1, "at least 1"),
+                ("batch", 1 <= self.batch <= MAX_BATCH, f"between 1 and {MAX_BATCH:,}"),
+                ("cuda_batch", 1 <= self.cuda_batch <= MAX_BATCH, f"between 1 and {MAX_BATCH:,}"),
                 ("neg_share", self.neg_share >= 1, "at least 1"),
                 ("chunk", self.chunk >= 1, "at least 1"),
                 ("seed", 0 <= self.seed <= MAX_SEED, f"between 0 and {MAX_SEED}")]
