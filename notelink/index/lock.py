@@ -30,8 +30,8 @@ LOCK_FILE = "watcher.lock"
 
 
 GRACE_S = 0.5
-"""How long `WatcherLock.ensure` leaves a lock file gone from an index folder still there before it makes
-it again (an `rm -rf` of the folder takes milliseconds; an app waiting to watch tries every 3 s)."""
+"""How long an index folder that lost its lock file must stay as it is before `WatcherLock.ensure` makes
+the file again (an `rm -rf` of the folder may be under way; an app waiting to watch tries every 3 s)."""
 
 
 class WatcherRunning(Exception):
@@ -80,7 +80,7 @@ class WatcherLock:
         self.stale_pid: int | None = None  # pid of a previous watcher that did not stop cleanly
         self.holder: int | None = None  # pid of the watcher that took it meanwhile (`ensure`)
         self._acquired = False  # taken, and not released since (`ensure` takes it again)
-        self._gone_at: float | None = None  # when `ensure` first found the lock file gone, the folder there
+        self._gone: tuple[float, int] | None = None  # lock file gone, folder there: since when, its entries
 
     def acquire(self, attempts: int = 3) -> None:
         """Raises WatcherRunning when another watcher holds the lock, IndexDirError when the index folder
@@ -95,7 +95,7 @@ class WatcherLock:
                 if isinstance(previous, int) and previous != os.getpid():
                     self.stale_pid = previous
                 self._write_owner()
-                self._acquired, self._gone_at = True, None
+                self._acquired, self._gone = True, None
                 return
             if attempt + 1 < attempts:
                 time.sleep(0.05)  # someone may be probing it for `status` right now
@@ -151,16 +151,19 @@ class WatcherLock:
         if self._fh is not None:
             self._fh.close()
             self._fh = None
-        if self._removal_under_way():
-            return Kept.WAITING
+        return Kept.WAITING if self._removal_under_way() else self._retake()
+
+    def _retake(self) -> Kept:
+        """One try at the lock gone from under the watcher (once, when another watcher holds it already)."""
         try:
-            self.acquire()
+            self.acquire(attempts=1 if self.holder else 3)
         except WatcherRunning:
             pid = _read(self.path).get("pid")
             self.holder = pid if isinstance(pid, int) else None
             return Kept.TAKEN
         except IndexDirError:  # (the folder removed between its mkdir and the file's open: next time)
             return Kept.WAITING
+        self.holder = None
         return Kept.RETAKEN
 
     def _same_file(self) -> bool:
@@ -172,15 +175,16 @@ class WatcherLock:
             return False
 
     def _removal_under_way(self) -> bool:
-        """True for `GRACE_S` after the lock file was first found gone from a folder still there: `rm -rf`
-        of the folder may be under way, and a file made in it meanwhile would make it fail ("Directory not
-        empty"). A folder gone is made again at once."""
+        """True while the lock file is gone from a folder still there whose contents changed in the last
+        `GRACE_S`: an `rm -rf` of the folder may be under way (a large index takes a while), and a file made
+        in it meanwhile would make it fail ("Directory not empty"). A folder gone is made again at once."""
         if self.path.exists() or not self.index_dir.is_dir():
-            self._gone_at = None
+            self._gone = None
             return False
-        now = time.monotonic()
-        self._gone_at = now if self._gone_at is None else self._gone_at
-        return now - self._gone_at < GRACE_S
+        now, listing = time.monotonic(), _entries(self.index_dir)
+        if self._gone is None or self._gone[1] != listing:
+            self._gone = (now, listing)
+        return now - self._gone[0] < GRACE_S
 
     def release(self) -> None:
         """Lets the next watcher start; the file stays (empty) so that status can tell a clean stop."""
@@ -196,6 +200,12 @@ class WatcherLock:
             fcntl.flock(self._fh.fileno(), fcntl.LOCK_UN)
             self._fh.close()
         self._fh = None
+
+
+def _entries(folder: Path) -> int:
+    """Files and folders under `folder` (an index: a few generations of a few dozen files); what cannot be
+    read counts nothing."""
+    return sum(len(dirs) + len(files) for _, dirs, files in os.walk(folder))
 
 
 def lock_info(index_dir: Path) -> LockInfo:

@@ -182,6 +182,7 @@ class Changes(NamedTuple):
 
     @property
     def removed(self) -> int:
+        """Training words of the `gone` notes."""
         return sum(r.n_tokens for r in self.gone)
 
 

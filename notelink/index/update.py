@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -43,7 +43,7 @@ class UpdatePlan:
     new_words: int  # words of the new vocabulary that had no row before
     chain: int  # updates since the last full retrain, this one included
     old_rows: np.ndarray  # [V] each word's row in the previous generation, -1 for a new word
-    since_full: SinceFull = field(default_factory=lambda: SinceFull(0, {}, {}))
+    since_full: SinceFull  # totals since the last full retrain, this update's included
 
     @property
     def base_generation(self) -> int:
@@ -73,10 +73,12 @@ class SinceFull:
 
     @property
     def retrained(self) -> int:
+        """Words of the notes retrained since the full retrain, each note's latest text once."""
         return sum(self.changed.values())
 
     @property
     def gone(self) -> int:
+        """Words of the full retrain's texts gone since."""
         return sum(self.removed.values())
 
     @classmethod
@@ -86,15 +88,15 @@ class SinceFull:
         kept = meta.get("update", {}).get("since_full") or {}
         return cls(int(kept.get("words", trained)), _paths(kept.get("changed")), _paths(kept.get("removed")))
 
-    def adding(self, records: Sequence[NoteRecord], changes: Changes) -> SinceFull:
-        """With an update of `records`: the notes it retrains, and of the texts it takes away those the full
-        retrain had (a note not retrained since; the later texts were the updates' own)."""
+    def adding(self, previous: Previous, records: Sequence[NoteRecord], changes: Changes) -> SinceFull:
+        """With an update of `previous`'s notes to `records`: the notes it retrains (a note retrained since
+        and moved keeps its entry at its new path), and of the texts it takes away those the full retrain
+        had (a note not retrained since; the later texts were the updates' own)."""
         removed = dict(self.removed)
         for r in changes.gone:
             if r.path not in self.changed:
                 removed.setdefault(r.path, r.n_tokens)
-        now = {r.path for r in records} if self.changed else set()
-        changed = {p: n for p, n in self.changed.items() if p in now}  # (deleted or moved: not that text)
+        changed = _moved(self.changed, previous, records) if self.changed else {}
         changed.update((records[i].path, records[i].n_tokens) for i in changes.retrained)
         return replace(self, changed=changed, removed=removed)
 
@@ -110,8 +112,21 @@ class SinceFull:
         return ""
 
     def to_dict(self) -> dict[str, Any]:
+        """As kept in the meta (the sums too, for a reader of the index)."""
         return {"words": self.words, "retrained": self.retrained, "gone": self.gone, "changed": self.changed,
                 "removed": self.removed}
+
+
+def _moved(changed: dict[str, int], previous: Previous, records: Sequence[NoteRecord]) -> dict[str, int]:
+    """`changed`'s entries at the paths of `records`: a note no longer at its path, and at another with the
+    same bytes, moved there (else it was deleted, or edited away: its entry goes)."""
+    now = {r.path: r.sha256 for r in records}
+    kept = {p: n for p, n in changed.items() if p in now}
+    old = previous.records
+    lost = {old[p].sha256: n for p, n in changed.items() if p not in now and p in old}
+    if lost:
+        kept |= {p: lost[sha] for p, sha in now.items() if sha in lost and p not in old}
+    return kept
 
 
 def _paths(kept: object) -> dict[str, int]:
@@ -152,27 +167,42 @@ def plan_update(previous: Previous, records: Sequence[NoteRecord], vocab: Vocab,
     if chain > cfg.max_chain:
         return f"{_updates(chain - 1)} in a row since the last full retrain (the most is {cfg.max_chain:,})"
     changes = previous.changes(records)
-    total = sum(r.n_tokens for r in records)
-    if (words := sum(records[i].n_tokens for i in changes.retrained)) > cfg.full_fraction * total:
-        return f"much of the vault changed: {_share(words / total, cfg.full_fraction, 'of its words')}"
-    trained = sum(r.n_tokens for r in previous.records.values())
-    if (gone := changes.removed) > cfg.full_fraction * trained:  # (a big note deleted)
-        return f"much of the vault changed: {_share(gone / trained, cfg.full_fraction, _GONE)}"
-    since = SinceFull.of(previous.meta, trained).adding(records, changes)
-    if why := since.too_much(total, chain, cfg.full_fraction):
+    since, why = _changed(previous, records, changes, chain, cfg)
+    if why:
         return why
     prev = previous.vectors()
-    if prev is None:
-        return "the live word vectors could not be read"
-    if prev[1].shape != (len(prev[0]), train_cfg.dim) or prev[2].shape != prev[1].shape:
-        return "the live word vectors are damaged (their shapes do not match the index)"
-    if not (np.isfinite(prev[1]).all() and np.isfinite(prev[2]).all()):  # (a training that diverged)
-        return "the live word vectors are not finite numbers (an earlier training diverged)"
+    if (why := _unusable(prev, train_cfg.dim)) or prev is None:
+        return why
     rows = old_rows(prev[0], vocab)
     syn0, syn1neg, new = carry_over(prev[1], prev[2], rows, train_cfg.seed + chain)
     if new > cfg.full_fraction * max(len(vocab), 1):
         return f"many new words: {_share(new / len(vocab), cfg.full_fraction, 'of the vocabulary')}"
     return UpdatePlan(previous, changes.retrained, (syn0, syn1neg), new, chain, rows, since)
+
+
+def _changed(previous: Previous, records: Sequence[NoteRecord], changes: Changes, chain: int,
+             cfg: IncrementalConfig) -> tuple[SinceFull, str]:
+    """The totals since the last full retrain with this update, and why a full retrain is due for the change
+    (this update's alone, or all since), "" when it is not."""
+    total = sum(r.n_tokens for r in records)
+    trained = sum(r.n_tokens for r in previous.records.values())
+    since = SinceFull.of(previous.meta, trained).adding(previous, records, changes)
+    if (words := sum(records[i].n_tokens for i in changes.retrained)) > cfg.full_fraction * total:
+        return since, f"much of the vault changed: {_share(words / total, cfg.full_fraction, 'of its words')}"
+    if (gone := changes.removed) > cfg.full_fraction * trained:  # (a big note deleted)
+        return since, f"much of the vault changed: {_share(gone / trained, cfg.full_fraction, _GONE)}"
+    return since, since.too_much(total, chain, cfg.full_fraction)
+
+
+def _unusable(prev: tuple[list[str], np.ndarray, np.ndarray] | None, dim: int) -> str:
+    """Why the live word vectors cannot be updated (unreadable, damaged, diverged); "" when they can."""
+    if prev is None:
+        return "the live word vectors could not be read"
+    if prev[1].shape != (len(prev[0]), dim) or prev[2].shape != prev[1].shape:
+        return "the live word vectors are damaged (their shapes do not match the index)"
+    if not (np.isfinite(prev[1]).all() and np.isfinite(prev[2]).all()):  # (a training that diverged)
+        return "the live word vectors are not finite numbers (an earlier training diverged)"
+    return ""
 
 
 _GONE = "of the words it was trained on gone"

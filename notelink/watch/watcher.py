@@ -77,6 +77,7 @@ class VaultWatcher(WatcherReports):
         self._next_reconcile = 0.0
         self._started = self._stopped = False
         self._standing_by = False  # another watcher took the lock meanwhile (`_keeps_lock`)
+        self.left_to_other = 0  # changes seen while standing by, left to the watcher holding the lock
         self._waited = False  # the build under way waited for another one (a `notelink index`) to finish
         self._builder = ChildBuilder() if self.cfg.isolate and ChildBuilder.available() else None
 
@@ -184,6 +185,7 @@ class VaultWatcher(WatcherReports):
                 return
             if not self._keeps_lock():  # standing by: the batch is the other watcher's (its renames too)
                 self._moves.take(batch)
+                self.left_to_other += len(batch)
                 return
             if batch:
                 self._on_batch(batch)
@@ -195,26 +197,30 @@ class VaultWatcher(WatcherReports):
     def _keeps_lock(self) -> bool:
         """Whether this watcher holds the index's lock, checked every round (`WatcherLock.ensure`): after an
         `rm -rf` of the index folder it takes it again before an app or server waiting to watch (every 3 s)
-        can. Should one get there first, this one stands by, building nothing and writing no status, until
-        that one stops; then it takes over again and reconciles."""
+        can, and builds the index again at once. Should one get there first, this one stands by, building
+        nothing and writing no status, until that one stops; then it takes over again and reconciles."""
         kept = self._lock.ensure()
         if kept is Kept.TAKEN and not self._standing_by:
             self._standing_by = True
             message = (f"another watcher (pid {self._lock.holder or '?'}) took over the index at "
-                       f"{self.index_dir} while its folder was deleted; this one builds nothing until that "
-                       "one stops, then takes over again")
+                       f"{self.index_dir} while this one's lock was gone (the folder or its lock file "
+                       "deleted); this one builds nothing until that one stops, then takes over again")
             log.warning(message)
             self._listener.emit(WatchEvent("error", message=message))
         elif kept is Kept.RETAKEN:
-            log.info("the index folder %s was deleted: this watcher holds its lock again%s", self.index_dir,
-                     " (the other watcher stopped); reconciling" if self._standing_by else "")
-            self._next_reconcile = 0.0 if self._standing_by else self._next_reconcile
+            gone = current_generation(self.index_dir) is None
+            log.info("the lock of the index at %s was gone: this watcher holds it again%s", self.index_dir,
+                     "; reconciling" if self._standing_by or gone else "")
+            self._next_reconcile = 0.0 if self._standing_by or gone else self._next_reconcile
             self._standing_by = False
         return not self._standing_by
 
     def _sleep_time(self) -> float:
+        """Until the next timer, at most a second (observer health; a watcher standing by waits a second)."""
+        if self._standing_by:
+            return 1.0
         now, timers = time.monotonic(), [self._next_reconcile, *self._feed.timers()]
-        return max(0.0, min(1.0, *(t - now for t in timers)))  # at least every second: observer health
+        return max(0.0, min(1.0, *(t - now for t in timers)))
 
     def _run_timers(self) -> None:
         self._another_build()

@@ -153,10 +153,16 @@ def test_a_lock_file_gone_from_a_folder_still_there_is_made_again_after_a_grace(
     first = WatcherLock(index_dir)
     first.acquire()
     try:
+        for k in range(3):
+            (index_dir / f"gen-{k}").mkdir()
         (index_dir / LOCK_FILE).unlink()
         assert first.ensure() is Kept.WAITING and not (index_dir / LOCK_FILE).exists()
         clock[0] += lock.GRACE_S / 2
         assert first.ensure() is Kept.WAITING
+        for k in range(3):  # a slow removal: the folder keeps changing, so no file is made in it
+            (index_dir / f"gen-{k}").rmdir()
+            clock[0] += lock.GRACE_S
+            assert first.ensure() is Kept.WAITING, k
         clock[0] += lock.GRACE_S
         assert first.ensure() is Kept.RETAKEN and lock_info(index_dir).running
         shutil.rmtree(index_dir)

@@ -172,10 +172,16 @@ def test_one_note_saved_again_and_again_counts_once(make_vault, tmp_path: Path) 
     since = _since_full(ix)
     assert since is not None and list(since["changed"]) == ["garden/garden 0.md"]
     assert since["retrained"] == since["changed"]["garden/garden 0.md"] > 100
-    (vault / "garden/garden 0.md").rename(vault / "garden/moved.md")  # moved: no longer that path's words
+    words = since["retrained"]
+    (vault / "garden/garden 0.md").rename(vault / "garden/moved.md")  # moved: its entry goes with it
     assert build_index(vault, ix, FAST, incremental=INC).mode == "carried"
     since = _since_full(ix)
-    assert since is not None and since["changed"] == {} and since["retrained"] == 0
+    assert since is not None and since["changed"] == {"garden/moved.md": words} and since["gone"] > 0
+    gone = since["gone"]  # (garden 0's text as the full retrain had it)
+    (vault / "garden/moved.md").unlink()  # the text gone now is the updates' own, not the full retrain's
+    assert build_index(vault, ix, FAST, incremental=INC).mode == "carried"
+    since = _since_full(ix)
+    assert since is not None and since["changed"] == {} and since["gone"] == gone
 
 
 def test_build_index_incremental_modes(make_vault, tmp_path: Path) -> None:

@@ -89,7 +89,8 @@ def test_an_incremental_update_with_bursty_notes_stays_healthy(device: str) -> N
     rows = update.old_rows(old_vocab.words, vocab)
     syn0, syn1neg, new = update.carry_over(first.syn0, first.syn1neg, rows, seed=2)
     previous = Previous(meta={"generation": 1, "device": device})
-    plan = update.UpdatePlan(previous, list(range(240, 246)), (syn0, syn1neg), new, 1, rows)
+    plan = update.UpdatePlan(previous, list(range(240, 246)), (syn0, syn1neg), new, 1, rows,
+                             update.SinceFull(int(ids.size), {}, {}))
     _assert_healthy(update.train_update(plan, docs, vocab, cfg, IncrementalConfig()), vocab)
 
 

@@ -208,23 +208,25 @@ def test_a_watcher_whose_index_folder_was_deleted_still_keeps_it(watching) -> No
 
 
 def test_a_watcher_takes_its_lock_again_at_its_next_round_after_its_index_folder_is_deleted(watching) -> None:
-    """Between an `rm -rf` of the index folder and the next build (the next save) the lock was nobody's: an
-    app or MCP server waiting to watch (trying every 3 s) started a second watcher, and the first ran on
-    beside it. Now the first takes it again at its next round (a second or less), with nothing built."""
-    _, ix, rec, _ = watching
+    """Between an `rm -rf` of the index folder and the next build (the next save, or the reconcile up to 10
+    minutes later) the lock was nobody's: an app or MCP server waiting to watch (trying every 3 s) started a
+    second watcher, and the first ran on beside it; `related` had no index meanwhile. Now the first takes
+    it again at its next round (a second or less) and builds the index again at once."""
+    vault, ix, rec, _ = watching
     before = len(rec.kinds("indexed"))
     shutil.rmtree(ix)
     rec.wait_for(lambda: lock_info(ix).running, timeout=30)
     with pytest.raises(WatcherRunning, match=f"pid {os.getpid()}"):
         WatcherLock(ix).acquire()
-    assert len(rec.kinds("indexed")) == before and current_generation(ix) is None
+    rec.wait_for(lambda: len(rec.kinds("indexed")) > before and current_generation(ix) is not None)
+    assert in_sync(vault, ix)
 
 
 def test_a_watcher_whose_lock_another_took_stands_by_until_that_one_stops(watching, tmp_path: Path) -> None:
     """Should a waiting app or server take the lock first while the index folder is gone, the first watcher
     warned at each build and kept building beside it. It now says so once, builds nothing and writes no
     status (the other one's) until that one stops; then it takes over again and catches up."""
-    vault, ix, rec, _ = watching
+    vault, ix, rec, w = watching
     other = WatcherLock(tmp_path / "other")
     other.acquire()  # another watcher's lock, in the folder that replaces the index's
     try:
@@ -232,11 +234,14 @@ def test_a_watcher_whose_lock_another_took_stands_by_until_that_one_stops(watchi
         os.rename(tmp_path / "other", ix)  # (no index folder for an instant only)
         rec.wait_for(lambda: any("took over the index" in e.message for e in rec.kinds("error")), timeout=30)
         said = next(e.message for e in rec.kinds("error") if "took over the index" in e.message)
-        assert said == (f"another watcher (pid {os.getpid()}) took over the index at {ix} while its folder "
-                        "was deleted; this one builds nothing until that one stops, then takes over again")
-        before = len(rec.kinds("indexed"))
+        assert said == (f"another watcher (pid {os.getpid()}) took over the index at {ix} while this one's "
+                        "lock was gone (the folder or its lock file deleted); this one builds nothing until "
+                        "that one stops, then takes over again")
+        before, building = len(rec.kinds("indexed")), len(rec.kinds("indexing"))
         (vault / "bread/bread 2.md").write_text(NEW, encoding="utf-8")  # (the other one's to index)
-        assert read_state(ix) == {}
+        rec.wait_for(lambda: w.left_to_other > 0, timeout=30)  # the batch seen, and left
+        assert (len(rec.kinds("indexed")), len(rec.kinds("indexing"))) == (before, building)
+        assert read_state(ix) == {} and current_generation(ix) is None
     finally:
         other.release()
     settle(vault, ix, rec, before)  # taken over again: reconciled
