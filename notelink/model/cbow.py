@@ -15,19 +15,17 @@ How it is made fast (see benchmarks/RESULTS-speed.md for the measurements):
   widths, negatives from a word2vec.c unigram table) and every window bound is computed in bulk, so a
   batch step is a few dozen torch ops on slices: no per-batch random numbers, no host syncs.
 - Window means as a weighted bag: h of a centre is the sum of the input vectors of its 2W + 1 nearest
-  positions weighted 1 / context size inside its window (0 outside and at the centre), one
-  `embedding_bag` per batch: it reads the rows in place (no gathered copy) and a weight row depends only
-  on the centre's two clipped widths, so it is looked up in a small table.
+  positions weighted 1 / context size inside its window (0 outside and at the centre), one bag per batch:
+  it reads the rows in place, and a weight row depends only on the centre's two clipped widths (a table).
 - Input-vector updates by word, as a weighted bag too: the B centres of a batch are consecutive
   positions, so a position is in the windows of at most the 2W + 1 centres around it (which ones:
   `windows.position_windows`, a strided view of the centres' rows of a 0/1 table), and a word's gradient
   is the sum of neu1e over the (position of the word, centre whose window holds it) pairs: one bag per
   word, its positions found by one sort of the batch's words (`bags.by_value`: on the CPU numpy's radix
   sort and grouping, fewer calls than torch's; on a GPU with shapes fixed by the batch, not its words: no
-  host sync), and each row written once. (The [k, k + 2W] x [k + 2W, D] block products of session 12
-  multiplied mostly zeros; a bag per position then a scatter of repeated rows sorted and summed the rows
-  again: 3% more CPU a step.) The indices and offsets of the neu1e, output-row and row-sum bags are
-  32-bit integers (`bags.Bags.centres` and `outputs`, `by_value` on the CPU): half the bytes to read.
+  host sync), and each row written once (block products and scatters measured slower: RESULTS-speed.md).
+  The indices and offsets of the neu1e, output-row and row-sum bags are 32-bit integers
+  (`bags.Bags.centres` and `outputs`, `by_value` on the CPU): half the bytes to read.
 - G centre words (`neg_share`) share one draw of K negatives, so the output layer is a batch of small
   matrix products [K, D] x [D, G] (each group's negatives against its h, 8% cheaper than [G, D] x [D, K];
   a centre's own word is a dot product, not a masked [G, G] block: ~5% of a step) and only B/G * (K + G)
@@ -50,13 +48,11 @@ How it is made fast (see benchmarks/RESULTS-speed.md for the measurements):
   use: a common word is among a batch's negatives dozens of times, always pushed away from the batch's h,
   which share a direction. Unscaled, that overshoot made the vectors noisier (overlap@10 of nearest
   neighbours between seeds on obsidian-help 0.27 instead of 0.30; gensim 0.33-0.34).
-- Input vectors start uniform in [-1/D, 1/D), as gensim 4 (word2vec.c: [-0.5/D, 0.5/D)). Output vectors
-  start at 0, so the first updates of u (lr g h) are proportional to that scale: a larger start leaves
-  the flat start sooner, which counts in the 5 epochs of a large vault (overlap@10 on obsidian-help
-  0.24 -> 0.27 with word2vec.c's start, with unscaled output rows).
-- With `threads` > 1, that many workers train disjoint chunks and share the matrices (Hogwild, as
-  word2vec.c and gensim), each running single-threaded torch ops: forked processes on Linux for large
-  runs, else threads (`hogwild.py`).
+- Input vectors start uniform in [-1/D, 1/D), as gensim 4 (word2vec.c: [-0.5/D, 0.5/D)); output vectors
+  at 0, so the first updates of u (lr g h) are proportional to that scale: a larger start leaves the flat
+  start sooner, which counts in the 5 epochs of a large vault (overlap@10 on obsidian-help 0.24 -> 0.27).
+- With `threads` > 1, that many workers train disjoint chunks and share the matrices (Hogwild, as gensim),
+  each with single-threaded torch ops: forked processes on Linux for large runs, else threads (`hogwild`).
 """
 
 from __future__ import annotations
@@ -147,8 +143,8 @@ class _Trainer:
         self.spread = torch.arange(2 * cfg.window + 1, dtype=torch.int32, device=self.device)  # [2W + 1]
         # a position's centres, 32-bit as `by_value`'s order on the CPU (int64 with its int64 order off it)
         self.span = torch.tensor(2 * cfg.window + 1, dtype=torch.int32, device=self.device)  # 2W + 1
-        self.half, self.near = (torch.tensor(x, device=self.device) for x in (0.5, 1e-3))  # `_curvature`'s
-        # constants (0-dim tensors, not Python numbers: torch makes a tensor of a number each call, ~2.5 us)
+        self.half, self.near = (torch.tensor(x, device=self.device) for x in (0.5, 1e-3))  # (0-dim: a number
+        # in an op is made a tensor each call, ~2.5 us) `_curvature`'s constants
         if init is None:
             cpu_gen = torch.Generator().manual_seed(cfg.seed)
             self.syn0 = ((torch.rand(V, D, generator=cpu_gen) * 2 - 1) / D).to(self.device)  # [V, D]
@@ -373,28 +369,32 @@ def train(ids: np.ndarray, docs: np.ndarray, vocab: Vocab, cfg: TrainConfig,
         return WordVectors(empty, empty.copy(), device, epochs, int(ids.shape[0]), 0.0)
     workers = max(1, cfg.threads or os.cpu_count() or 1) if device == "cpu" else 1
     torch.set_num_threads(1 if workers > 1 else max(1, cfg.threads or os.cpu_count() or 1))
-    heap.keep_freed()  # a chunk's freed tensors reused, not faulted in again (`heap`)
-    tr = _Trainer(ids, docs, vocab, cfg, device, init)
-    total = epochs * int(ids.shape[0])
-    # the last epoch in quarter chunks when workers share the jobs: at the end, a worker then waits at
-    # most a quarter chunk for the others
-    whole, last = tr.chunk_ranges(), tr.chunk_ranges(4 if workers > 1 else 1)
-    jobs = [(e, a, b) for e in range(epochs) for a, b in (last if e == epochs - 1 else whole)]
-    sched = hogwild.Schedule(cfg, total, epochs, jobs, workers, progress, should_stop)
-    processes = hogwild.use_processes(workers, total)
-    if processes:  # forked workers update these same pages
-        tr.syn0, tr.syn1neg = shared_memory(tr.syn0), shared_memory(tr.syn1neg)
-    hogwild.run(tr, sched, workers, processes)
-    heap.release()
-    if sched.stopped:
-        raise Cancelled()
-    if tr.device.type == "cuda":
-        torch.cuda.synchronize()
-    sched.finish()
-    sched.poll(final=True)
-    syn0, syn1neg = tr.syn0.cpu().numpy(), tr.syn1neg.cpu().numpy()
+    with heap.kept_freed():  # a chunk's freed tensors reused, not faulted in again; trimmed once done
+        syn0, syn1neg = _run(_Trainer(ids, docs, vocab, cfg, device, init), epochs, workers, progress,
+                             should_stop)
     if not (np.isfinite(syn0).all() and np.isfinite(syn1neg).all()):
         raise TrainingDiverged(f"training diverged: the word vectors are not finite numbers, so the index "
                                f"was left as it was; try a lower learning rate (--lr, now {cfg.lr}), and "
                                "please report it with a description of the notes")
     return WordVectors(syn0, syn1neg, device, epochs, int(ids.shape[0]), time.perf_counter() - t0)
+
+
+def _run(tr: _Trainer, epochs: int, workers: int, progress: Callable[[TrainProgress], None] | None,
+         should_stop: Callable[[], bool] | None) -> tuple[np.ndarray, np.ndarray]:
+    """`epochs` run by `workers` Hogwild workers: (syn0, syn1neg) as numpy arrays. The last epoch in quarter
+    chunks when workers share the jobs (at the end, a worker then waits at most a quarter chunk)."""
+    total = epochs * int(tr.ids.shape[0])
+    whole, last = tr.chunk_ranges(), tr.chunk_ranges(4 if workers > 1 else 1)
+    jobs = [(e, a, b) for e in range(epochs) for a, b in (last if e == epochs - 1 else whole)]
+    sched = hogwild.Schedule(tr.cfg, total, epochs, jobs, workers, progress, should_stop)
+    processes = hogwild.use_processes(workers, total)
+    if processes:  # forked workers update these same pages
+        tr.syn0, tr.syn1neg = shared_memory(tr.syn0), shared_memory(tr.syn1neg)
+    hogwild.run(tr, sched, workers, processes)
+    if sched.stopped:
+        raise Cancelled()
+    if tr.device.type == "cuda":
+        tr.torch.cuda.synchronize()
+    sched.finish()
+    sched.poll(final=True)
+    return tr.syn0.cpu().numpy(), tr.syn1neg.cpu().numpy()

@@ -17,8 +17,10 @@ Only on Linux with glibc (elsewhere nothing is changed); imports no numpy or tor
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import sys
+from collections.abc import Iterator
 
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # mallopt's parameters (malloc.h)
 MMAP_THRESHOLD = 32 << 20  # glibc's own upper bound for its raised threshold (DEFAULT_MMAP_THRESHOLD_MAX)
@@ -51,3 +53,14 @@ def release() -> None:
     libc = _libc()
     if libc is not None:
         libc.malloc_trim(0)
+
+
+@contextlib.contextmanager
+def kept_freed() -> Iterator[None]:
+    """`keep_freed` for the block, then `release`, even when training stops on an error: the trainer and its
+    chunks are gone by then (`cbow.train` leaves the block with the matrices only)."""
+    keep_freed()
+    try:
+        yield
+    finally:
+        release()

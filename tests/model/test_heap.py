@@ -38,3 +38,14 @@ def faults(mode: str) -> int:
 def test_a_freed_block_of_a_few_megabytes_is_reused_without_page_faults() -> None:
     assert faults("default") > 3000  # 16 MB of fresh 4 KiB pages
     assert faults("keep") < 500
+
+
+def test_training_gives_the_free_memory_back_even_when_it_stops_on_an_error(monkeypatch) -> None:
+    """`kept_freed` trims after its block whatever ends it (a worker that failed, a cancel): the trim was
+    skipped when training raised."""
+    calls: list[str] = []
+    monkeypatch.setattr(heap, "keep_freed", lambda: calls.append("keep") is None)
+    monkeypatch.setattr(heap, "release", lambda: calls.append("release"))
+    with pytest.raises(RuntimeError), heap.kept_freed():
+        raise RuntimeError("a worker failed")
+    assert calls == ["keep", "release"]
