@@ -29,7 +29,7 @@ from notelink.index.arrays import load_array
 from notelink.index.choices import SavedChoices
 from notelink.index.dialect import reading
 from notelink.index.generation import Mentions
-from notelink.index.store import CURRENT, current_generation, open_generation
+from notelink.index.store import CURRENT, current_generation, lazy_meta, open_generation
 from notelink.index.tokenstore import TOKEN_ARRAYS, load_paragraphs
 from notelink.index.verify import check_generation
 from notelink.index.versions import NEWER_RULES, OTHER_FORMAT, OTHER_TOKENS, TOKENS_VERSION
@@ -301,6 +301,7 @@ def load_records(gen: Path) -> tuple[dict[str, NoteRecord], dict[str, Any]]:
     """Every note record of a generation, by path, and its meta (for reuse by content hash)."""
     db, meta = open_generation(gen)
     try:
+        meta |= lazy_meta(db)  # (the update chain's changed notes: a build reads them, an open does not)
         tags: dict[int, list[str]] = {}
         for note, tag in db.execute("SELECT note, tag FROM tags ORDER BY rowid"):
             tags.setdefault(note, []).append(tag)

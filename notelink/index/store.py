@@ -362,12 +362,24 @@ def open_generation(path: Path) -> tuple[sqlite3.Connection, dict[str, Any]]:
     return db, meta
 
 
+LAZY_META = "since_full_paths"
+"""A meta key read only by a build (`lazy_meta`), not at each open: the notes an update chain has changed,
+by path (`update.SinceFull`), as many as the vault has in the worst case."""
+
+
+def lazy_meta(db: sqlite3.Connection) -> dict[str, Any]:
+    """The meta that `open_generation` leaves out (`LAZY_META`), as {key: value}; {} when there is none."""
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (LAZY_META,)).fetchone()
+    return {} if row is None else {LAZY_META: json.loads(row[0])}
+
+
 def _unchecked(path: Path) -> tuple[sqlite3.Connection, dict[str, Any]]:
     """A read-only connection to a generation's database and its meta table, of any format."""
     try:
         db = sqlite3.connect(f"file:{_url_path(path / 'index.sqlite')}?mode=ro&immutable=1", uri=True,
                              check_same_thread=False)
-        meta = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
+        meta = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta WHERE key != ?",
+                                                        (LAZY_META,))}
     except sqlite3.Error as exc:
         raise IndexDamaged(f"the index at {path} is damaged: its database cannot be read ({exc}); "
                            "run `notelink index` to rebuild it") from exc

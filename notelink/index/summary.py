@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from notelink import __version__
 from notelink.config import IndexConfig, TrainConfig
 from notelink.index.report import IndexSummary
+from notelink.index.store import LAZY_META
 from notelink.index.versions import TOKENS_VERSION
 from notelink.notes.note import PLAIN_CHARS, read_in_part
 from notelink.notes.records import NoteRecord
@@ -81,6 +82,7 @@ def meta_of(vault: Path, config: dict[str, Any], index_cfg: IndexConfig, train_c
     """The generation's self-description; an update keeps the model of the full retrain it builds on."""
     model = {**train_cfg.to_dict(), "epochs": wv.epochs, "device": wv.device}
     update: dict[str, Any] = {"mode": "full", "chain": 0}
+    lazy = {} if plan is None else {LAZY_META: plan.since_full.paths()}  # (read by the next build only)
     if plan is not None:
         model = prev_meta.get("model", model)
         update = {"mode": summary.mode, "chain": plan.chain, "base_generation": plan.base_generation,
@@ -93,7 +95,7 @@ def meta_of(vault: Path, config: dict[str, Any], index_cfg: IndexConfig, train_c
             "train_chosen": {k: getattr(train_cfg, k) for k in train_cfg.chosen},
             "skipped_files": sorted((s.path, s.reason) for s in skipped),
             "summary": {k: v for k, v in summary.to_dict().items() if k not in ("warnings", "last_build")},
-            "warnings": summary.warnings}
+            "warnings": summary.warnings, **lazy}
 
 
 _LAST_BUILD = ("parse_seconds", "train_seconds", "words_per_second")  # (its total is known after meta)

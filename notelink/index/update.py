@@ -28,6 +28,7 @@ from notelink.config import IncrementalConfig, NoteVectorConfig, TrainConfig
 from notelink.index.generation import Mentions, Patch
 from notelink.index.notevectors import Share, word_graph, word_space
 from notelink.index.previous import Changes, Previous
+from notelink.index.store import LAZY_META
 from notelink.model import cbow
 from notelink.model.vocab import Vocab
 from notelink.notes.records import NoteRecord
@@ -86,7 +87,9 @@ class SinceFull:
         """The previous generation's totals; an index without them (a full retrain's, or older) counts from
         nothing, and from its own `trained` words."""
         kept = meta.get("update", {}).get("since_full") or {}
-        return cls(int(kept.get("words", trained)), _paths(kept.get("changed")), _paths(kept.get("removed")))
+        paths = (meta.get(LAZY_META) or {}) if kept else {}  # (the notes only with the totals they add up to)
+        words = int(kept.get("words", trained))
+        return cls(words, _paths(paths.get("changed")), _paths(paths.get("removed")))
 
     def adding(self, previous: Previous, records: Sequence[NoteRecord], changes: Changes) -> SinceFull:
         """With an update of `previous`'s notes to `records`: the notes it retrains (a note retrained since
@@ -111,10 +114,14 @@ class SinceFull:
             return f"{_SINCE}: {_share(self.gone / max(self.words, 1), limit, _GONE, chain)}"
         return ""
 
-    def to_dict(self) -> dict[str, Any]:
-        """As kept in the meta (the sums too, for a reader of the index)."""
-        return {"words": self.words, "retrained": self.retrained, "gone": self.gone, "changed": self.changed,
-                "removed": self.removed}
+    def to_dict(self) -> dict[str, int]:
+        """The totals, as the update's meta keeps them (`update.since_full`)."""
+        return {"words": self.words, "retrained": self.retrained, "gone": self.gone}
+
+    def paths(self) -> dict[str, dict[str, int]]:
+        """The notes behind the totals, as the meta keeps them apart (`store.LAZY_META`: read by builds only,
+        as many as the vault has at worst)."""
+        return {"changed": self.changed, "removed": self.removed}
 
 
 def _moved(changed: dict[str, int], previous: Previous, records: Sequence[NoteRecord]) -> dict[str, int]:
