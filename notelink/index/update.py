@@ -174,9 +174,9 @@ def plan_update(previous: Previous, records: Sequence[NoteRecord], vocab: Vocab,
     if chain > cfg.max_chain:
         return f"{_updates(chain - 1)} in a row since the last full retrain (the most is {cfg.max_chain:,})"
     changes = previous.changes(records)
-    since, why = _changed(previous, records, changes, chain, cfg)
-    if why:
-        return why
+    since = _changed(previous, records, changes, chain, cfg)
+    if isinstance(since, str):
+        return since
     prev = previous.vectors()
     if (why := _unusable(prev, train_cfg.dim)) or prev is None:
         return why
@@ -188,17 +188,17 @@ def plan_update(previous: Previous, records: Sequence[NoteRecord], vocab: Vocab,
 
 
 def _changed(previous: Previous, records: Sequence[NoteRecord], changes: Changes, chain: int,
-             cfg: IncrementalConfig) -> tuple[SinceFull, str]:
-    """The totals since the last full retrain with this update, and why a full retrain is due for the change
-    (this update's alone, or all since), "" when it is not."""
+             cfg: IncrementalConfig) -> SinceFull | str:
+    """The totals since the last full retrain with this update, or why a full retrain is due for the change
+    (this update's alone, or all since)."""
     total = sum(r.n_tokens for r in records)
     trained = sum(r.n_tokens for r in previous.records.values())
-    since = SinceFull.of(previous.meta, trained).adding(previous, records, changes)
     if (words := sum(records[i].n_tokens for i in changes.retrained)) > cfg.full_fraction * total:
-        return since, f"much of the vault changed: {_share(words / total, cfg.full_fraction, 'of its words')}"
+        return f"much of the vault changed: {_share(words / total, cfg.full_fraction, 'of its words')}"
     if (gone := changes.removed) > cfg.full_fraction * trained:  # (a big note deleted)
-        return since, f"much of the vault changed: {_share(gone / trained, cfg.full_fraction, _GONE)}"
-    return since, since.too_much(total, chain, cfg.full_fraction)
+        return f"much of the vault changed: {_share(gone / trained, cfg.full_fraction, _GONE)}"
+    since = SinceFull.of(previous.meta, trained).adding(previous, records, changes)
+    return since.too_much(total, chain, cfg.full_fraction) or since
 
 
 def _unusable(prev: tuple[list[str], np.ndarray, np.ndarray] | None, dim: int) -> str:
