@@ -8,15 +8,20 @@ still served it (the MCP server, the TUI).
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from notelink.index.lock import WatcherRunning, lock_info
+from notelink.index.lock import LOCK_FILE, LockInfo, WatcherRunning, lock_info
+from notelink.processes import pid_alive
 
 RETRY_S = 3.0
 """How often a process that wants to watch tries again while another watcher holds the index (a lock
 probe: a file read and a non-blocking flock)."""
+
+DEFER_S = 15.0
+"""How long a lock file gone from under a watcher that still runs is left to that watcher to take again."""
 
 
 class Watcher(Protocol):
@@ -34,10 +39,13 @@ class Takeover:
 
     def __init__(self, index_dir: Path, make: Callable[[], Watcher], retry_s: float = RETRY_S,
                  on_watching: Callable[[Watcher], None] | None = None,
-                 on_error: Callable[[Exception], None] | None = None) -> None:
-        self.index_dir, self.retry_s = index_dir, retry_s
+                 on_error: Callable[[Exception], None] | None = None, defer_s: float = DEFER_S) -> None:
+        self.index_dir, self.retry_s, self.defer_s = index_dir, retry_s, defer_s
         self._make, self._on_watching, self._on_error = make, on_watching, on_error
         self.watcher: Watcher | None = None
+        self.deferred = 0  # tries left to the watcher whose lock file went (`_left_to_holder`)
+        self._holder: int | None = None  # the pid last seen holding the lock
+        self._gone_since: float | None = None  # when its lock file was first seen gone
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -64,7 +72,11 @@ class Takeover:
 
     def _try(self) -> bool:
         """Starts a watcher unless another one holds the index's lock; whether one now runs here."""
-        if lock_info(self.index_dir).running:  # (the cheap probe: no watcher is made while one runs)
+        info = lock_info(self.index_dir)
+        if info.running:  # (the cheap probe: no watcher is made while one runs)
+            self._holder, self._gone_since = info.pid, None
+            return False
+        if self._left_to_holder(info):
             return False
         try:
             watcher = self._make()
@@ -72,6 +84,20 @@ class Takeover:
         except WatcherRunning:  # taken between the probe and the start
             return False
         self.watcher = watcher
+        return True
+
+    def _left_to_holder(self, info: LockInfo) -> bool:
+        """Whether to leave the lock to the watcher last seen holding it: its lock file is gone (a watcher
+        that stops leaves it, empty; a dead one leaves its pid), it still runs, and not for `defer_s` yet."""
+        gone = info.pid is None and not (self.index_dir / LOCK_FILE).exists()
+        if not gone or self._holder is None or not pid_alive(self._holder):
+            self._holder, self._gone_since = None, None
+            return False
+        now = time.monotonic()
+        self._gone_since = now if self._gone_since is None else self._gone_since
+        if now - self._gone_since >= self.defer_s:
+            return False
+        self.deferred += 1
         return True
 
     def _retry(self) -> None:
