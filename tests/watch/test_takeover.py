@@ -70,8 +70,12 @@ def test_a_lock_file_deleted_under_its_running_watcher_is_left_to_it(tmp_path: P
     other.acquire()
     made: list[Fake] = []
     started = threading.Event()
-    takeover = Takeover(tmp_path, lambda: made.append(Fake(tmp_path, [])) or made[-1], retry_s=0.01,
-                        on_watching=lambda _: started.set(), defer_s=60.0)
+
+    def make() -> Fake:
+        made.append(Fake(tmp_path, []))
+        return made[-1]
+
+    takeover = Takeover(tmp_path, make, retry_s=0.01, on_watching=lambda _: started.set(), defer_s=60.0)
     try:
         assert not takeover.start()
         (tmp_path / LOCK_FILE).unlink()  # (as `rm -rf` of the index folder does)
