@@ -72,7 +72,7 @@ from notelink.model import heap, hogwild, windows
 from notelink.model.bags import Bags, bag_sum, by_value
 from notelink.model.device import resolve_device, shared_memory, torch_loaded, warm_up
 from notelink.model.hogwild import TrainProgress, WorkerError
-from notelink.model.rowscale import RowScale
+from notelink.model.rowscale import RowScale, bound_curvature
 from notelink.model.vocab import Vocab
 
 if TYPE_CHECKING:
@@ -144,7 +144,7 @@ class _Trainer:
         # a position's centres, 32-bit as `by_value`'s order on the CPU (int64 with its int64 order off it)
         self.span = torch.tensor(2 * cfg.window + 1, dtype=torch.int32, device=self.device)  # 2W + 1
         self.half, self.near = (torch.tensor(x, device=self.device) for x in (0.5, 1e-3))  # (0-dim: a number
-        # in an op is made a tensor each call, ~2.5 us) `_curvature`'s constants
+        # in an op is made a tensor each call, ~2.5 us) `bound_curvature`'s constants
         if init is None:
             cpu_gen = torch.Generator().manual_seed(cfg.seed)
             self.syn0 = ((torch.rand(V, D, generator=cpu_gen) * 2 - 1) / D).to(self.device)  # [V, D]
@@ -301,8 +301,8 @@ class _Trainer:
         f_o = torch.linalg.vecdot(H, U[:, K:])[:, None]  # [B/G, 1, G] own rows
         score = torch.cat([torch.bmm(U[:, :K], H.mT), f_o], 1)  # [B/G, K + 1, G] f
         use = c.neg_w[s_g:s_g + bq]  # [B/G, K + 1, G] 0 where a centre skips a negative: g = d = 0 there
-        f = score.sigmoid()  # sigmoid(f), and lambda(f) (`_curvature`)
-        d = _curvature(score, f, self.half, self.near).mul_(use)
+        f = score.sigmoid()  # sigmoid(f), and lambda(f) (`rowscale.bound_curvature`)
+        d = bound_curvature(score, f, self.half, self.near).mul_(use)
         g = torch.addcmul(self.label, f, use, value=-1)  # label - sigmoid(f), where used
         dh = d * hh  # [B/G, K + 1, G] lambda |h|^2: the curvature of each output row's use by a centre
         curv = torch.baddbmm(dh.sum(1, keepdim=True), uu[:, None, :K], d[:, :K]).addcmul_(
@@ -338,15 +338,6 @@ class _Trainer:
 
     def batches(self, c: _Chunk) -> int:
         return -(-c.n // self.batch)
-
-
-def _curvature(f: torch.Tensor, sig: torch.Tensor, half: torch.Tensor | float = 0.5,
-               near: torch.Tensor | float = 1e-3) -> torch.Tensor:
-    """lambda(f) = tanh(f/2) / (2f) (`_Trainer._output_layer`) from sig = sigmoid(f), as (sig - 1/2) / f,
-    and 1/4 (its limit; off by f^2 / 48) where |f| < 1e-3: there float32 cancels the difference (0 or 0.6
-    at |f| ~ 1e-7, the first steps' scores). 3x faster than torch's tanh on a step's [B/G, K + 1, G].
-    `half` and `near` are 1/2 and 1e-3, as 0-dim tensors in a step (no tensor made of a number per call)."""
-    return (sig - half).div_(f).masked_fill_(f.abs() < near, 0.25)
 
 
 def train(ids: np.ndarray, docs: np.ndarray, vocab: Vocab, cfg: TrainConfig,
