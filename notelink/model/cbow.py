@@ -288,14 +288,15 @@ class _Trainer:
         per centre in order after 2W zero rows (zeros past e - s, as `_step`'s pairs read them) [2W + n_x,
         ...]: neu1e / lr, the gradient of h (a weighted bag of its output rows), and c = sum_k lambda(f_k)
         (|u_k|^2 + |h|^2) its curvature (the update moves h and the u_k); and the output rows `out`
-        [B/G * (K + G)] (`_Chunk.out`, group by group), their updates / lr `du` (sum_i g_i h_i over a group's
-        centres i) and the curvature of each, which `rowscale` needs: a group's update of a row is one use,
-        of curvature sum_i lambda(f_i) |h_i|^2. lambda(f) = tanh(f/2) / (2f) (1/4 at f = 0) is the curvature
-        of the tightest quadratic bound of the logistic loss that touches it at f (Jaakkola and Jordan 2000):
-        sigmoid'(f) near 0, but falling as 1 / (2|f|) where sigmoid'(f) falls as e^-|f|. With sigmoid'(f), a
-        burst of uses whose scores had saturated on the wrong side looked flat and was not damped (a note of
-        one 2-word line repeated 20,000 times diverged to NaN). Scores and gradients are laid out [B/G, K + 1,
-        G] (group, output row, centre): the product's layout, and `_output_updates`' weights as they are."""
+        [B/G * (K + G)] (`_Chunk.out`, group by group), g and h from which `_output_updates` makes their
+        updates / lr (sum_i g_i h_i over a group's centres i), and the curvature of each, which `rowscale`
+        needs: a group's update of a row is one use, of curvature sum_i lambda(f_i) |h_i|^2. lambda(f) =
+        tanh(f/2) / (2f) (1/4 at f = 0) is the curvature of the tightest quadratic bound of the logistic loss
+        that touches it at f (Jaakkola and Jordan 2000): sigmoid'(f) near 0, but falling as 1 / (2|f|) where
+        sigmoid'(f) falls as e^-|f|. With sigmoid'(f), a burst of uses whose scores had saturated on the wrong
+        side looked flat and was not damped (a note of one 2-word line repeated 20,000 times diverged to NaN).
+        Scores and gradients are laid out [B/G, K + 1, G] (group, output row, centre): the product's layout,
+        and `_output_updates`' weights as they are."""
         torch, D, G, K = self.torch, self.cfg.dim, self.group, self.cfg.negative
         bq, n_k, s_g = -(-(e - s) // G), h.shape[0], s // G  # groups, centres in its blocks, first group
         if n_k < bq * G:  # a last group's padding past the last block
