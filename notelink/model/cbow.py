@@ -15,8 +15,9 @@ How it is made fast (see benchmarks/RESULTS-speed.md for the measurements):
   widths, negatives from a word2vec.c unigram table) and every window bound is computed in bulk, so a
   batch step is a few dozen torch ops on slices: no per-batch random numbers, no host syncs.
 - Window means as a weighted bag: h of a centre is the sum of the input vectors of its 2W + 1 nearest
-  positions weighted 1 / context size inside its window (0 outside and at the centre), one bag per batch:
-  it reads the rows in place, and a weight row depends only on the centre's two clipped widths (a table).
+  positions weighted 1 / context size inside its window (0 outside and at the centre), one bag per batch
+  over the batch's rows gathered once in position order (read 2W + 1 times there, in cache); a weight row
+  depends only on the centre's two clipped widths (a table).
 - Input-vector updates by word, as a weighted bag too: the B centres of a batch are consecutive
   positions, so a position is in the windows of at most the 2W + 1 centres around it (which ones:
   `windows.position_windows`, a strided view of the centres' rows of a 0/1 table), and a word's gradient
@@ -72,7 +73,7 @@ from notelink.model import heap, hogwild, windows
 from notelink.model.bags import Bags, bag_sum, by_value
 from notelink.model.device import resolve_device, shared_memory, torch_loaded, warm_up
 from notelink.model.hogwild import TrainProgress, WorkerError
-from notelink.model.rowscale import RowScale
+from notelink.model.rowscale import RowScale, bound_curvature
 from notelink.model.vocab import Vocab
 
 if TYPE_CHECKING:
@@ -144,7 +145,7 @@ class _Trainer:
         # a position's centres, 32-bit as `by_value`'s order on the CPU (int64 with its int64 order off it)
         self.span = torch.tensor(2 * cfg.window + 1, dtype=torch.int32, device=self.device)  # 2W + 1
         self.half, self.near = (torch.tensor(x, device=self.device) for x in (0.5, 1e-3))  # (0-dim: a number
-        # in an op is made a tensor each call, ~2.5 us) `_curvature`'s constants
+        # in an op is made a tensor each call, ~2.5 us) `bound_curvature`'s constants
         if init is None:
             cpu_gen = torch.Generator().manual_seed(cfg.seed)
             self.syn0 = ((torch.rand(V, D, generator=cpu_gen) * 2 - 1) / D).to(self.device)  # [V, D]
@@ -242,15 +243,19 @@ class _Trainer:
         """One closed-form CBOW update for batch i of chunk c: the window means are a weighted bag of the
         input vectors around each centre (`window_mean`); the input-vector update of a word sums the neu1e
         of the centres whose windows hold one of its positions, and an output row's the updates of its uses
-        (`_apply`: one bag per row, so each row is written once, scaled as `rowscale` says)."""
+        (`_apply`: one bag per row, so each row is written once, scaled as `rowscale` says). A [B, D]
+        temporary is freed once used and an update applied as soon as it is made, so the next one reuses a
+        block still in cache (~3% of a step; the same vectors: neither update reads the other's matrix)."""
         torch, W, k, V = self.torch, self.cfg.window, _BLOCK, self.syn0.shape[0]
         s, e = i * self.batch, min((i + 1) * self.batch, c.n)
         nb = -(-(e - s) // k)  # blocks in the batch
         ctx = c.ctx[s:s + nb * k + 2 * W]  # [P = nb * k + 2W] words at the padded positions
         mean = self.window_mean.index_select(0, c.widths[s + 2 * W:s + 2 * W + nb * k])  # [nb * k, 2W + 1]
-        h = bag_sum(torch, ctx.unfold(0, 2 * W + 1, 1).reshape(-1), self.syn0,
-                    self.bags.windows(nb * k, 2 * W + 1), mean.view(-1))  # [nb * k, D] context means
-        neu1e, curv, out, du, curv_u = self._output_layer(c, s, e, h)  # [2W + n_x, D], [2W + n_x]
+        X = bag_sum(torch, ctx, self.syn0, self.bags.singles(ctx.shape[0]))  # [P, D] their rows (a gather)
+        near, starts = self.bags.local_windows(nb * k, 2 * W + 1)  # centre t's window: rows t..t + 2W of X
+        h = bag_sum(torch, near, X, starts, mean.view(-1))  # [nb * k, D] context means
+        del X, mean
+        neu1e, curv, out, g, curv_u, h = self._output_layer(c, s, e, h)  # [2W + n_x, D], [2W + n_x]
         P = nb * k + self.tail  # positions in whole blocks: the nb * k + 2W of the batch, then 0 updates
         M = windows.position_windows(self.window_in, c.widths[s:s + P + 2 * W], W)  # [P, 2W + 1]
         order, words, first = by_value(torch, c.ctx[s:s + P], V)  # the padded positions by word
@@ -258,6 +263,9 @@ class _Trainer:
         inside = M.index_select(0, order).view(-1)  # [P * (2W + 1)] 1 where centre t's window holds q
         self._apply(self.syn0, words, pairs.view(-1), first.mul_(self.span), inside, neu1e, curv,
                     lr)  # a word's: sum over its positions q and the centres t holding q of neu1e_t
+        del neu1e, pairs, inside, M
+        du = self._output_updates(g, h)  # [B/G * (K + G), D] as `out`
+        del h
         order, words, first = by_value(torch, out, V)
         self._apply(self.syn1neg, words, order, first, None, du, curv_u, lr)  # a row's: sum of its groups' du
 
@@ -280,14 +288,15 @@ class _Trainer:
         per centre in order after 2W zero rows (zeros past e - s, as `_step`'s pairs read them) [2W + n_x,
         ...]: neu1e / lr, the gradient of h (a weighted bag of its output rows), and c = sum_k lambda(f_k)
         (|u_k|^2 + |h|^2) its curvature (the update moves h and the u_k); and the output rows `out`
-        [B/G * (K + G)] (`_Chunk.out`, group by group), their updates / lr `du` (sum_i g_i h_i over a group's
-        centres i) and the curvature of each, which `rowscale` needs: a group's update of a row is one use,
-        of curvature sum_i lambda(f_i) |h_i|^2. lambda(f) = tanh(f/2) / (2f) (1/4 at f = 0) is the curvature
-        of the tightest quadratic bound of the logistic loss that touches it at f (Jaakkola and Jordan 2000):
-        sigmoid'(f) near 0, but falling as 1 / (2|f|) where sigmoid'(f) falls as e^-|f|. With sigmoid'(f), a
-        burst of uses whose scores had saturated on the wrong side looked flat and was not damped (a note of
-        one 2-word line repeated 20,000 times diverged to NaN). Scores and gradients are laid out [B/G, K + 1,
-        G] (group, output row, centre): the product's layout, and `_output_updates`' weights as they are."""
+        [B/G * (K + G)] (`_Chunk.out`, group by group), g and h from which `_output_updates` makes their
+        updates / lr (sum_i g_i h_i over a group's centres i), and the curvature of each, which `rowscale`
+        needs: a group's update of a row is one use, of curvature sum_i lambda(f_i) |h_i|^2. lambda(f) =
+        tanh(f/2) / (2f) (1/4 at f = 0) is the curvature of the tightest quadratic bound of the logistic loss
+        that touches it at f (Jaakkola and Jordan 2000): sigmoid'(f) near 0, but falling as 1 / (2|f|) where
+        sigmoid'(f) falls as e^-|f|. With sigmoid'(f), a burst of uses whose scores had saturated on the wrong
+        side looked flat and was not damped (a note of one 2-word line repeated 20,000 times diverged to NaN).
+        Scores and gradients are laid out [B/G, K + 1, G] (group, output row, centre): the product's layout,
+        and `_output_updates`' weights as they are."""
         torch, D, G, K = self.torch, self.cfg.dim, self.group, self.cfg.negative
         bq, n_k, s_g = -(-(e - s) // G), h.shape[0], s // G  # groups, centres in its blocks, first group
         if n_k < bq * G:  # a last group's padding past the last block
@@ -301,8 +310,8 @@ class _Trainer:
         f_o = torch.linalg.vecdot(H, U[:, K:])[:, None]  # [B/G, 1, G] own rows
         score = torch.cat([torch.bmm(U[:, :K], H.mT), f_o], 1)  # [B/G, K + 1, G] f
         use = c.neg_w[s_g:s_g + bq]  # [B/G, K + 1, G] 0 where a centre skips a negative: g = d = 0 there
-        f = score.sigmoid()  # sigmoid(f), and lambda(f) (`_curvature`)
-        d = _curvature(score, f, self.half, self.near).mul_(use)
+        f = score.sigmoid()  # sigmoid(f), and lambda(f) (`rowscale.bound_curvature`)
+        d = bound_curvature(score, f, self.half, self.near).mul_(use)
         g = torch.addcmul(self.label, f, use, value=-1)  # label - sigmoid(f), where used
         dh = d * hh  # [B/G, K + 1, G] lambda |h|^2: the curvature of each output row's use by a centre
         curv = torch.baddbmm(dh.sum(1, keepdim=True), uu[:, None, :K], d[:, :K]).addcmul_(
@@ -310,7 +319,7 @@ class _Trainer:
         curv_u = torch.cat([dh[:, :K].sum(2), dh[:, K]], 1).view(-1)  # [B/G * (K + G)] as `out`
         bag, offsets, weight, c_rows = self._centre_rows(bq, n_k, g, curv)
         neu1e = bag_sum(torch, bag, U.view(-1, D), offsets, weight)
-        return neu1e, c_rows, out, self._output_updates(g, h), curv_u
+        return neu1e, c_rows, out, g, curv_u, h
 
     def _output_updates(self, g: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
         """The updates / lr of a batch's output rows as `_Chunk.out` lays them out [B/G * (K + G), D], from
@@ -338,15 +347,6 @@ class _Trainer:
 
     def batches(self, c: _Chunk) -> int:
         return -(-c.n // self.batch)
-
-
-def _curvature(f: torch.Tensor, sig: torch.Tensor, half: torch.Tensor | float = 0.5,
-               near: torch.Tensor | float = 1e-3) -> torch.Tensor:
-    """lambda(f) = tanh(f/2) / (2f) (`_Trainer._output_layer`) from sig = sigmoid(f), as (sig - 1/2) / f,
-    and 1/4 (its limit; off by f^2 / 48) where |f| < 1e-3: there float32 cancels the difference (0 or 0.6
-    at |f| ~ 1e-7, the first steps' scores). 3x faster than torch's tanh on a step's [B/G, K + 1, G].
-    `half` and `near` are 1/2 and 1e-3, as 0-dim tensors in a step (no tensor made of a number per call)."""
-    return (sig - half).div_(f).masked_fill_(f.abs() < near, 0.25)
 
 
 def train(ids: np.ndarray, docs: np.ndarray, vocab: Vocab, cfg: TrainConfig,

@@ -1,11 +1,12 @@
-"""`bags.by_value`: a batch's uses of each matrix row, grouped for one bag per row."""
+"""`bags`: a batch's bag layouts (`Bags`), and its uses of each matrix row grouped for one bag per row
+(`by_value`)."""
 
 from __future__ import annotations
 
 import pytest
 import torch
 
-from notelink.model.bags import by_value
+from notelink.model.bags import Bags, bag_sum, by_value
 
 
 def test_by_value_groups_the_entries_of_each_value() -> None:
@@ -52,3 +53,19 @@ def test_the_fixed_size_grouping_has_no_shape_known_only_from_the_data() -> None
         assert order.shape == distinct.shape == first.shape == (7,)
         with pytest.raises(DynamicOutputShapeException):
             by_value(torch, index, 1 << 20, fixed=False)
+
+
+def test_windows_over_the_gathered_rows_sum_as_over_the_matrix_itself() -> None:
+    """A batch's context windows summed over its positions' rows gathered in order (`Bags.local_windows`)
+    are bit for bit the windows summed over the matrix rows themselves, the step's window means before."""
+    gen = torch.Generator().manual_seed(3)
+    matrix, words = torch.randn(50, 12, generator=gen), torch.randint(0, 50, (40,), generator=gen)
+    n, width = 30, 11
+    weight = torch.rand(n * width, generator=gen) * (torch.rand(n * width, generator=gen) > 0.3)
+    direct = bag_sum(torch, words.unfold(0, width, 1)[:n].reshape(-1), matrix,
+                     torch.arange(0, n * width, width), weight)
+    bags = Bags(torch, torch.device("cpu"))
+    gathered = bag_sum(torch, words, matrix, bags.singles(words.shape[0]))  # [40, 12]
+    near, starts = bags.local_windows(n, width)
+    assert near.shape == (n * width,) and starts.shape == (n,)
+    assert torch.equal(bag_sum(torch, near, gathered, starts, weight), direct)

@@ -83,18 +83,6 @@ def test_auto_epochs_scale_with_corpus() -> None:
     assert TrainConfig(epochs=3).epochs_for(10) == 3
 
 
-def test_the_bound_curvature_is_exact_in_float32_for_scores_near_zero() -> None:
-    """lambda(f) = tanh(f/2) / (2f): 1/4 at and near 0 (the first steps' scores are ~1e-7: (sigmoid(f) -
-    1/2) / f gave 0 or 0.6 there), sigmoid'(f) near 0, 1 / (2|f|) in saturation."""
-    torch = pytest.importorskip("torch")
-    f = np.array([0.0, 1e-8, -1e-7, 1e-6, 1e-3, 0.5, -2.0, 30.0, -80.0])
-    t = torch.tensor(f, dtype=torch.float32)
-    got = cbow._curvature(t, t.sigmoid()).numpy()
-    want = np.where(f == 0, 0.25, np.tanh(f / 2) / (2 * np.where(f == 0, 1, f)))
-    assert np.allclose(got, want, rtol=1e-4, atol=0)  # (float32 at the 1e-3 switch: 7e-5)
-    assert np.isclose(got[-2], 1 / 60, rtol=1e-5) and got[5] >= 1 / (1 + np.exp(-0.5)) / (1 + np.exp(0.5))
-
-
 def test_vectors_that_are_not_finite_fail_the_training(monkeypatch: pytest.MonkeyPatch) -> None:
     """Whatever made them so, a build never writes NaN vectors: it says so and leaves the index as it was."""
     real = cbow._Trainer.step

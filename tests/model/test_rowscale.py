@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 
-from notelink.model.rowscale import RowScale
+from notelink.model.rowscale import RowScale, bound_curvature
 
 
 def test_aligned_uses_of_a_row_are_damped_and_unrelated_ones_are_not() -> None:
@@ -23,3 +24,13 @@ def test_aligned_uses_of_a_row_are_damped_and_unrelated_ones_are_not() -> None:
     scale = rs.scale(summed, update, lr=0.05)
     assert scale.tolist() == pytest.approx([0.05 / (1 + 5 * 0.05 * 2.0), 0.05])
 
+
+def test_the_bound_curvature_is_exact_in_float32_for_scores_near_zero() -> None:
+    """lambda(f) = tanh(f/2) / (2f): 1/4 at and near 0 (the first steps' scores are ~1e-7: (sigmoid(f) -
+    1/2) / f gave 0 or 0.6 there), sigmoid'(f) near 0, 1 / (2|f|) in saturation."""
+    f = np.array([0.0, 1e-8, -1e-7, 1e-6, 1e-3, 0.5, -2.0, 30.0, -80.0])
+    t = torch.tensor(f, dtype=torch.float32)
+    got = bound_curvature(t, t.sigmoid()).numpy()
+    want = np.where(f == 0, 0.25, np.tanh(f / 2) / (2 * np.where(f == 0, 1, f)))
+    assert np.allclose(got, want, rtol=1e-4, atol=0)  # (float32 at the 1e-3 switch: 7e-5)
+    assert np.isclose(got[-2], 1 / 60, rtol=1e-5) and got[5] >= 1 / (1 + np.exp(-0.5)) / (1 + np.exp(0.5))
