@@ -38,7 +38,7 @@ def render_note(app: AppState, path: str, keep_scroll: bool = False) -> None:
     """Reads the note from disk (it may be newer than the index) and shows it as Markdown; `keep_scroll`
     for the same note again (after an edit)."""
     note = app.notes_by_path[path]
-    raw = read_inside(app.vault, path, app.config.index.max_file_bytes)  # (not a link out of the vault)
+    raw = read_inside(app.vault, path, app.note_cap())  # (not a link out of the vault)
     if isinstance(raw, RawNote):
         body = note_body(raw.text) if raw.text.strip() else "*This note is empty.*"
         body = logseq_shown(body) if dialect(app) == "logseq" else body
