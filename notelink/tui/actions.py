@@ -175,21 +175,20 @@ RENAMES_KEPT = 100
 """The watcher's renames the app keeps to follow the shown note by (a new index may come a batch late)."""
 
 
-def followed(app: AppState, before: Index | None, now: Index) -> str | None:
-    """The shown note in the new index `now`: at its path; when `now` lacks it, where the watcher saw it (or
-    its folder) renamed, else the one note with its content at a new path (renamed by another process, or
-    before `r`); None when there is none of these."""
-    shown = app.current
-    if shown is None or shown in now.by_path:
-        return shown
-    if (path := renamed(app, shown)) in now.by_path:
+def followed(app: AppState, before: Index | None, now: Index, path: str | None = None) -> str | None:
+    """The shown note (or the note at `path`) in the new index `now`: at its path; when `now` lacks it,
+    where the watcher saw it (or its folder) renamed, else the one note with its content at a new path
+    (renamed by another process, or before `r`); None when there is none of these."""
+    path = app.current if path is None else path
+    if path is None or path in now.by_path:
         return path
-    return None if before is None else moved_to(before, now, shown)
+    if (moved := renamed(app, path)) in now.by_path:
+        return moved
+    return None if before is None else moved_to(before, now, path)
 
 
 def renamed(app: AppState, path: str) -> str:
-    """`path` after the watcher's renames the app has seen (the note's, or a folder's above it), in order;
-    the shown note and the back/forward history follow them."""
+    """`path` after the watcher's renames the app has seen (the note's, or a folder's above it), in order."""
     for src, dest in app.renames:
         if path == src or (src.endswith("/") and path.startswith(src)):
             path = dest + path[len(src):]

@@ -84,11 +84,11 @@ class History:
         self._pos += 1
         return self.current
 
-    def retain(self, known: set[str], renamed: Callable[[str], str] = str) -> None:
-        """Forgets notes that no longer exist (after a re-index), after following those `renamed` (a path's
-        new one: the watcher's renames); the current entry stays current (found by its place, not its
-        path: a note's jumps repeat its path), else the one before it is (as after going back)."""
-        self._items = [p if p in known else renamed(p) for p in self._items]
+    def retain(self, known: set[str], moved: Callable[[str], str | None] = lambda path: None) -> None:
+        """Forgets notes that no longer exist (after a re-index), after following those `moved` (a path's
+        new one, else None); the current entry stays current (found by its place, not its path: a note's
+        jumps repeat its path), else the one before it is (as after going back)."""
+        self._items = [p if p in known else moved(p) or p for p in self._items]
         keep = [p in known for p in self._items]
         pos = sum(keep[: self._pos + 1]) - 1
         self._items = [p for p, k in zip(self._items, keep, strict=True) if k]
