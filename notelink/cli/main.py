@@ -55,16 +55,9 @@ def not_inside_indexed(args: argparse.Namespace) -> None:
     app's watcher would build at once a second index of the folder alone. The error names the vault and
     the command that opens it, as the query commands say it."""
     from notelink.cli.options import index_dir, no_index
-    from notelink.index.store import current_generation
-    from notelink.noindex import indexed_above
+    from notelink.noindex import opened_inside
 
-    if args.index_dir:
-        return
-    try:
-        own = current_generation(index_dir(args)) is not None
-    except (NotelinkError, OSError):  # a damaged index of its own: the app's to rebuild
-        own = True
-    if not own and indexed_above(Path(args.vault).resolve(), args.config) is not None:
+    if not args.index_dir and opened_inside(Path(args.vault), index_dir(args), args.config) is not None:
         raise no_index(args)
 
 

@@ -323,12 +323,16 @@ def switch_vault(app: AppState, folder: Path) -> None:
     """Closes this vault (watcher, index, history) and opens another, its index where the CLI would find it
     (the config file's `[index] index_root`, else the user data folder)."""
     from notelink.configfile import UserConfig
+    from notelink.noindex import no_index, opened_inside
 
     try:
-        vault = check_vault(folder)
-        index_dir = UserConfig.load().index_dir(vault)
+        vault, config = check_vault(folder), UserConfig.load()
+        index_dir = config.index_dir(vault)
     except (VaultError, ConfigError) as exc:
         app.notify(str(exc), severity="error")
+        return
+    if (above := opened_inside(vault, index_dir, config)) is not None:  # (as `notelink tui` says it)
+        app.notify(no_index(vault, above=above, typed=str(folder), asking=("tui", "")), severity="error")
         return
     app.cancel_build()
     app.stop_watching()
