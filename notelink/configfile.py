@@ -101,6 +101,9 @@ two equal). A theme that a newer Textual adds still opens; `notelink config` wou
 SETTINGS = _settings()
 """The config file's settings; `notelink config` lists them with their values and where each came from."""
 
+KEPT_READING = ("index.keep_stopwords", "index.max_file_mb")
+"""How notes are read: kept with the index once given, as the model settings are (`options.kept_reading`)."""
+
 
 @dataclass(frozen=True)
 class UserConfig:

@@ -10,7 +10,7 @@ import shlex
 from pathlib import Path
 
 from notelink.configfile import UserConfig
-from notelink.errors import IndexDamaged
+from notelink.errors import IndexDamaged, NotelinkError
 from notelink.index.store import current_generation
 
 
@@ -23,6 +23,18 @@ def indexed_above(folder: Path, config: UserConfig) -> Path | None:
             if current_generation(config.index_dir(parent)) is not None:
                 return parent
     return None
+
+
+def opened_inside(vault: Path, index_dir: Path, config: UserConfig) -> Path | None:
+    """The indexed vault that holds `vault` (`indexed_above`) when `vault` has no index of its own in
+    `index_dir` (a damaged one counts as its own), else None: the app does not open such a folder, as its
+    watcher would at once build a second index of the folder alone."""
+    try:
+        if current_generation(index_dir) is not None:
+            return None
+    except (NotelinkError, OSError):  # a damaged index of its own: the app's to rebuild
+        return None
+    return indexed_above(vault.resolve(), config)
 
 
 def no_index(vault: Path, index_dir: Path | None = None, typed: str | None = None, above: Path | None = None,

@@ -52,8 +52,11 @@ def _add_training(p: argparse.ArgumentParser) -> None:
         g.add_argument(flag, type=kind, metavar=metavar, help=what)
     g.add_argument("--device", choices=["auto", "cpu", "cuda"], help="where to train (default auto)")
     p.add_argument("--keep-stopwords", action="store_true", default=None,
-                   help="train on stop words too (by default each note loses those of its language)")
-    p.add_argument("--max-file-mb", type=float, metavar="MB", help="skip notes larger than this (default 5)")
+                   help="train on stop words too (kept with the index; --no-keep-stopwords turns it off)")
+    p.add_argument("--no-keep-stopwords", dest="keep_stopwords", action="store_false", default=None,
+                   help=argparse.SUPPRESS)
+    p.add_argument("--max-file-mb", type=float, metavar="MB",
+                   help="skip notes larger than this (default 5; kept with the index)")
     p.add_argument("--force", action="store_true", help="retrain even when nothing changed")
     _add_dialect(p)
     _add_exclude(p)

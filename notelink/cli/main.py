@@ -44,9 +44,21 @@ def cmd_tui(args: argparse.Namespace) -> int:
     from notelink.tui import run  # textual is imported only here, so query commands stay fast
 
     vault = check_vault(Path(args.vault))
+    not_inside_indexed(args)
     chosen = args.index_dir or args.config.get("index.index_root")  # else the app's own default
     return run(vault, index_dir(args) if chosen else None, not args.no_watch, train_config(args),
                index_config(args), args.config.get("tui.theme"), args.config.related(), args.config.export())
+
+
+def not_inside_indexed(args: argparse.Namespace) -> None:
+    """A folder inside an indexed vault, with no index of its own (and no --index-dir), is not opened: the
+    app's watcher would build at once a second index of the folder alone. The error names the vault and
+    the command that opens it, as the query commands say it."""
+    from notelink.cli.options import index_dir, no_index
+    from notelink.noindex import opened_inside
+
+    if not args.index_dir and opened_inside(Path(args.vault), index_dir(args), args.config) is not None:
+        raise no_index(args)
 
 
 def cmd_mcp(args: argparse.Namespace) -> int:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from notelink import arguments
 from notelink.cli.output import UserError, shown
 from notelink.config import RUN_SETTINGS, DialectConfig, IndexConfig, TrainConfig
-from notelink.configfile import SETTINGS, UserConfig
+from notelink.configfile import KEPT_READING, SETTINGS, UserConfig
 from notelink.errors import ArgumentError, IndexMissing
 from notelink.notes.ignore import check_patterns
 from notelink.notes.vault import check_vault
@@ -56,6 +56,8 @@ def apply_config(args: argparse.Namespace, config: UserConfig | None = None) -> 
             sources[s.name] = "named for the index, else auto"  # (None: the build keeps the index's)
         elif s.section == "train" and s.key not in RUN_SETTINGS and s.name not in config.values:
             sources[s.name] = "kept with the index, else default"  # (None: `TrainConfig.chosen`)
+        elif s.name in KEPT_READING and s.name not in config.values:
+            sources[s.name] = "kept with the index, else default"  # (None: `kept_reading`)
         else:
             value, sources[s.name] = config.value(s)
             setattr(args, s.dest, list(value) if isinstance(value, list) else value)
@@ -133,17 +135,34 @@ def capped_threads(threads: int) -> int:
 
 
 def index_config(args: argparse.Namespace) -> IndexConfig:
-    max_mb = 5.0 if args.max_file_mb is None else args.max_file_mb
-    if not max_mb > 0:  # (NaN too)
-        raise UserError(f"--max-file-mb must be above 0, not {max_mb}")
-    size = min(max_mb * 1e6, float(sys.maxsize))  # inf: no limit
+    keep_stopwords, max_file_bytes = kept_reading(args)
     given = getattr(args, "dialect", None)  # None: the one named for the index's last build, else auto
     try:
         dialect = DialectConfig(given or "auto")
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    return IndexConfig(keep_stopwords=bool(args.keep_stopwords), max_file_bytes=max(1, int(size)),
+    return IndexConfig(keep_stopwords=keep_stopwords, max_file_bytes=max_file_bytes,
                        exclude=exclude_patterns(args), dialect=dialect, keep_dialect=given != "auto")
+
+
+def kept_reading(args: argparse.Namespace) -> tuple[bool, int]:
+    """`--keep-stopwords` and `--max-file-mb` (in bytes) as given by flag or config file, else as the
+    index's last build had them (a later build, the watcher and the app keep them, as they keep
+    `--exclude`: a plain build dropped the notes a larger cap had let in), else the defaults."""
+    from notelink.index.choices import SavedChoices
+
+    keep, max_mb = args.keep_stopwords, args.max_file_mb
+    size = None if max_mb is None else _size_cap(max_mb)  # (a wrong value refused before the index is read)
+    saved = SavedChoices() if None not in (keep, size) else SavedChoices.read(index_dir(args))
+    keep = saved.keep_stopwords if keep is None else bool(keep)
+    return keep, saved.max_file_bytes if size is None else size
+
+
+def _size_cap(max_mb: float) -> int:
+    """`--max-file-mb` in bytes (infinity: no cap); 0 or less is a usage error."""
+    if not max_mb > 0:  # (NaN too)
+        raise UserError(f"--max-file-mb must be above 0, not {max_mb}")
+    return max(1, int(min(max_mb * 1e6, float(sys.maxsize))))
 
 
 def exclude_patterns(args: argparse.Namespace) -> tuple[str, ...] | None:

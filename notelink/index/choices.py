@@ -1,6 +1,6 @@
 """What the user chose for the live generation's build, saved in its meta: the exclude patterns, the dialect
-named, the dialect read in, the model settings. A later build, the watcher and the app keep them where they
-are not chosen again.
+named, the dialect read in, the model settings, whether stop words were kept and the note size cap. A later
+build, the watcher and the app keep them where they are not chosen again.
 
 A build asks several of them: `SavedChoices.read` opens the live generation's meta once, and the build hands
 the one reading down (`index.dialect.reading`, `index.previous.settled`, `settled_training`).
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from notelink.config import IndexConfig
 from notelink.errors import IndexFormatError
 from notelink.index.store import current_generation, read_meta
 
@@ -29,6 +30,10 @@ class SavedChoices:
     training: dict[str, Any] = field(default_factory=dict)
     """The model settings the user chose for it (`TrainConfig.chosen`; none for an index built before they
     were kept)."""
+    keep_stopwords: bool = False
+    """Whether it kept stop words in the training text (`--keep-stopwords`)."""
+    max_file_bytes: int = IndexConfig().max_file_bytes
+    """The size over which it skipped a note (`--max-file-mb`)."""
 
     @classmethod
     def read(cls, index_dir: Path) -> SavedChoices:
@@ -41,10 +46,14 @@ class SavedChoices:
         index_config = meta.get("index_config") or {}
         named, chosen = meta.get("dialect_named"), meta.get("train_chosen")
         built = (index_config.get("dialect") or {}).get("name")
+        keep, size = index_config.get("keep_stopwords"), index_config.get("max_file_bytes")
+        size = size if isinstance(size, int) and size > 0 else IndexConfig().max_file_bytes
         return cls(exclude=tuple(index_config.get("exclude") or ()),
                    dialect_named=named if isinstance(named, str) else None,
                    dialect_built=built if isinstance(built, str) else None,
-                   training=dict(chosen) if isinstance(chosen, dict) else {})
+                   training=dict(chosen) if isinstance(chosen, dict) else {},
+                   keep_stopwords=keep is True,
+                   max_file_bytes=size)
 
 
 def _live_meta(index_dir: Path) -> dict[str, Any]:

@@ -38,7 +38,7 @@ def render_note(app: AppState, path: str, keep_scroll: bool = False) -> None:
     """Reads the note from disk (it may be newer than the index) and shows it as Markdown; `keep_scroll`
     for the same note again (after an edit)."""
     note = app.notes_by_path[path]
-    raw = read_inside(app.vault, path, app.config.index.max_file_bytes)  # (not a link out of the vault)
+    raw = read_inside(app.vault, path, app.note_cap())  # (not a link out of the vault)
     if isinstance(raw, RawNote):
         body = note_body(raw.text) if raw.text.strip() else "*This note is empty.*"
         body = logseq_shown(body) if dialect(app) == "logseq" else body
@@ -175,19 +175,24 @@ RENAMES_KEPT = 100
 """The watcher's renames the app keeps to follow the shown note by (a new index may come a batch late)."""
 
 
-def followed(app: AppState, before: Index | None, now: Index) -> str | None:
-    """The shown note in the new index `now`: at its path; when `now` lacks it, where the watcher saw it (or
-    its folder) renamed, else the one note with its content at a new path (renamed by another process, or
-    before `r`); None when there is none of these."""
-    shown = path = app.current
-    if shown is None or path is None or path in now.by_path:
+def followed(app: AppState, before: Index | None, now: Index, path: str | None = None) -> str | None:
+    """The shown note (or the note at `path`) in the new index `now`: at its path; when `now` lacks it,
+    where the watcher saw it (or its folder) renamed, else the one note with its content at a new path
+    (renamed by another process, or before `r`); None when there is none of these."""
+    path = app.current if path is None else path
+    if path is None or path in now.by_path:
         return path
+    if (moved := renamed(app, path)) in now.by_path:
+        return moved
+    return None if before is None else moved_to(before, now, path)
+
+
+def renamed(app: AppState, path: str) -> str:
+    """`path` after the watcher's renames the app has seen (the note's, or a folder's above it), in order."""
     for src, dest in app.renames:
         if path == src or (src.endswith("/") and path.startswith(src)):
             path = dest + path[len(src):]
-    if path in now.by_path:
-        return path
-    return None if before is None else moved_to(before, now, shown)
+    return path
 
 
 def indexed_message(said: str, why: str = "") -> str:
@@ -318,12 +323,16 @@ def switch_vault(app: AppState, folder: Path) -> None:
     """Closes this vault (watcher, index, history) and opens another, its index where the CLI would find it
     (the config file's `[index] index_root`, else the user data folder)."""
     from notelink.configfile import UserConfig
+    from notelink.noindex import no_index, opened_inside
 
     try:
-        vault = check_vault(folder)
-        index_dir = UserConfig.load().index_dir(vault)
+        vault, config = check_vault(folder), UserConfig.load()
+        index_dir = config.index_dir(vault)
     except (VaultError, ConfigError) as exc:
         app.notify(str(exc), severity="error")
+        return
+    if (above := opened_inside(vault, index_dir, config)) is not None:  # (as `notelink tui` says it)
+        app.notify(no_index(vault, above=above, typed=str(folder), asking=("tui", "")), severity="error")
         return
     app.cancel_build()
     app.stop_watching()

@@ -139,7 +139,8 @@ class NotelinkApp(NoteShowing):
         old, self.index, self.note_filter = self.index, message.index, message.notes
         self.notes_by_path, self.names, self.home = message.index.by_path, message.names, message.home
         self.cache = DetailsCache(message.index, self.config.top)
-        self.history.retain(set(message.index.by_path))
+        now = message.index  # (notes read before, renamed since, are followed as the shown note is)
+        self.history.retain(set(now.by_path), lambda path: actions.followed(self, old, now, path))
         self.refresh_list()
         kept = actions.followed(self, old, message.index)
         target = kept or actions.first_note(self)

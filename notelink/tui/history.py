@@ -6,6 +6,8 @@ an anchor is: back returns to where the reader was before it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 Place = tuple[int, float]
 """Where a note is being read: the piece of its text at the top of the note view and how far into that
 piece's lines, 0-1 (`NoteLayout.position`). A line number is another part of the note at another width
@@ -82,10 +84,11 @@ class History:
         self._pos += 1
         return self.current
 
-    def retain(self, known: set[str]) -> None:
-        """Forgets notes that no longer exist (after a re-index); the current entry stays current (found by
-        its place, not its path: a note's jumps repeat its path), else the one before it is (as after
-        going back)."""
+    def retain(self, known: set[str], moved: Callable[[str], str | None] = lambda path: None) -> None:
+        """Forgets notes that no longer exist (after a re-index), after following those `moved` (a path's
+        new one, else None); the current entry stays current (found by its place, not its path: a note's
+        jumps repeat its path), else the one before it is (as after going back)."""
+        self._items = [p if p in known else moved(p) or p for p in self._items]
         keep = [p in known for p in self._items]
         pos = sum(keep[: self._pos + 1]) - 1
         self._items = [p for p, k in zip(self._items, keep, strict=True) if k]

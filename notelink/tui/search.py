@@ -331,7 +331,7 @@ class SearchPane(Vertical):
 
 def source_line(state: AppState, path: str, line: int) -> str:
     """The note's line `line` (1-based, as a snippet counts them), read now; "" when it cannot be."""
-    raw = read_inside(state.vault, path, state.config.index.max_file_bytes)
+    raw = read_inside(state.vault, path, state.note_cap())
     lines = raw.text.splitlines() if isinstance(raw, RawNote) else []
     return lines[line - 1] if 0 < line <= len(lines) else ""
 

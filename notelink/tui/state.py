@@ -121,6 +121,12 @@ class AppState(App[None]):
         """post_message for callbacks run in other threads (it is thread-safe)."""
         self.post_message(message)
 
+    def note_cap(self) -> int:
+        """The size cap for reading a note to show: at least the one the index was built with, so that a
+        note `notelink index --max-file-mb 10` indexed is shown, not 'too large' by the app's 5 MB."""
+        given = self.config.index.max_file_bytes
+        return given if self.index is None else max(given, self.index.max_file_bytes())
+
     # -- watching --------------------------------------------------------------------------------
     def start_watching(self) -> None:
         """Starts the app's watcher; while another notelink process watches the vault, follows its builds

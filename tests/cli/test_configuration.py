@@ -273,6 +273,31 @@ def test_dialect_from_flag_config_and_the_index(capsys, config, make_vault, tmp_
     assert links("--dialect", "auto") == "obsidian 0" and links() == "obsidian 0"
 
 
+def test_max_file_mb_and_keep_stopwords_are_kept_with_the_index(capsys, config, make_vault, tmp_path: Path
+                                                                ) -> None:
+    """`--max-file-mb` and `--keep-stopwords` once are kept by the next plain `index` (and the watcher and
+    the app, which build the same way), as `--exclude` is: a plain build dropped the note the larger cap
+    had let in and retrained without stop words ('settings changed: keep_stopwords True → False'). The
+    config file's value beats the index's; `--no-keep-stopwords` turns it off."""
+    vault = make_vault({"a.md": "# A\nthe bread and the flour", "big.md": "# Big\n" + "flour water " * 1000})
+    ix = str(tmp_path / "ix")
+
+    def build(*flags: str) -> dict[str, object]:
+        code, out, err = run(capsys, "index", str(vault), "--index-dir", ix, "--json", *flags, *ARGS)
+        assert code == 0, err
+        return dict(json.loads(out))
+
+    assert build("--max-file-mb", "0.02", "--keep-stopwords")["skipped"] == 0  # (big.md: 12 KB)
+    again = build()
+    assert (again["skipped"], again["up_to_date"], again["retrain_reason"]) == (0, True, "")
+    assert build("--max-file-mb", "0.01")["skipped"] == 1 and build()["skipped"] == 1
+    assert "keep_stopwords True → False" in str(build("--no-keep-stopwords")["retrain_reason"])
+    assert build()["up_to_date"]
+    config("[index]\nmax_file_mb = 1.0\nkeep_stopwords = true\n")
+    by_config = build()  # the config file's values beat the index's
+    assert by_config["skipped"] == 0 and "keep_stopwords False → True" in str(by_config["retrain_reason"])
+
+
 def test_the_app_builds_and_watches_with_the_settings_index_takes(config, monkeypatch: pytest.MonkeyPatch
                                                                   ) -> None:
     """`notelink tui` takes --exclude and --dialect, and the config file's [index] and [train] settings, for

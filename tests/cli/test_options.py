@@ -80,6 +80,26 @@ def test_a_subfolder_of_an_indexed_vault_is_said_to_be_inside_it(capsys, make_va
     assert f"): run `notelink index {SAMPLE}` first" in err
 
 
+def test_the_app_in_a_subfolder_of_an_indexed_vault_points_at_the_vault(
+        capsys, make_vault, data_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`notelink` run in a folder of an indexed vault opened that folder alone, and its watcher at once built
+    a second index of its few notes (their related notes among themselves only), where every query command
+    names the vault. It says so too; with an index of its own, or --index-dir, the folder opens."""
+    import notelink.tui
+
+    calls: list[tuple[object, ...]] = []
+    monkeypatch.setattr(notelink.tui, "run", lambda *a: calls.append(a) or 0)
+    vault = make_vault({"a.md": "# A\n\nbread flour water\n", "sub/b.md": "# B\n\nbread flour salt\n"})
+    assert run(capsys, "index", str(vault), *ARGS)[0] == 0
+    monkeypatch.chdir(vault / "sub")
+    code, _, err = run(capsys)
+    assert code == 2 and not calls
+    assert f"{vault / 'sub'} is inside the indexed vault {vault}" in err and "`notelink tui ..`" in err
+    assert run(capsys, "tui", str(vault / "sub"), "--index-dir", str(data_home / "sub-ix"))[0] == 0
+    assert run(capsys, "index", ".", *ARGS)[0] == 0 and run(capsys)[0] == 0  # its own index: opened
+    assert len(calls) == 2
+
+
 def test_no_index_names_the_folder_it_was_looked_for_in(capsys: pytest.CaptureFixture[str], make_vault,
                                                         tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:

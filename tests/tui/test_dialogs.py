@@ -137,6 +137,30 @@ async def test_switch_vault_finds_the_index_under_the_config_files_index_root(
 
 
 @sync
+async def test_switch_vault_to_a_folder_inside_an_indexed_vault_says_so(
+        indexed: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Switching to a folder of an indexed vault opened the folder alone, and the watcher built a second index
+    of its notes; it says which vault holds it, as `notelink tui` does, and stays on the vault shown."""
+    from notelink.configfile import UserConfig
+    from notelink.index.build import build_index
+    from tests.conftest import FAST
+
+    other, config = tmp_path / "other", tmp_path / "config.toml"
+    shutil.copytree(SAMPLE, other)
+    config.write_text(f"[index]\nindex_root = '{tmp_path / 'indexes'}'\n")
+    monkeypatch.setenv("NOTELINK_CONFIG", str(config))
+    build_index(other, UserConfig.load().index_dir(other.resolve()), FAST)
+    watchers: list[FakeWatcher] = []
+    app = make_app(*indexed, watchers)
+    async with running(app, (120, 35)) as pilot:
+        await _palette(pilot, "Switch vault")
+        await pilot.press("ctrl+u", *str(other / "music"), "enter")
+        said = f"{other / 'music'} is inside the indexed vault {other}"
+        await wait_for(pilot, lambda: any(str(n.message).startswith(said) for n in app._notifications))
+        assert app.vault == indexed[0].resolve() and len(watchers) == 1 and not watchers[0].stopped
+
+
+@sync
 async def test_the_palette_does_not_open_over_a_dialog(indexed: tuple[Path, Path]) -> None:
     from textual.command import CommandPalette
 

@@ -10,9 +10,12 @@ from typing import Any
 import pytest
 from textual import events
 
+from notelink.config import IndexConfig, TuiConfig
+from notelink.tui.app import NotelinkApp
 from notelink.tui.noteview import NoteView
+from tests.conftest import FAST
 
-from .helpers import running, sample_index, settle, sync, wait_for
+from .helpers import open_note, running, sample_index, settle, sync, wait_for
 from .test_app import make_app, option_ids
 from .test_render import WIDE_TABLE
 
@@ -201,3 +204,18 @@ async def test_pagedown_past_what_is_laid_out_shows_the_next_page_and_end_the_en
         whole = [line.plain.rstrip() for line in view.lines]
         for top, text in seen:  # what each press showed is the whole note's lines there
             assert [row.rstrip() for row in text.split("\n")] == whole[top:top + page], top
+
+
+@sync
+async def test_a_note_the_index_holds_is_shown_whatever_size_cap_the_app_was_given(tmp_path: Path) -> None:
+    """`notelink index --max-file-mb 10` indexed a 7.8 MB note; the app, given no such flag (it has none),
+    said 'Cannot show this note: too large: 7.8 MB is over the 5.0 MB cap (raise it with --max-file-mb)'
+    for a note it listed, ranked and searched. A note the index holds is read with the index's cap."""
+    vault, index_dir = sample_index(tmp_path)  # (built with the default cap, 5 MB)
+    cfg = TuiConfig(vault=vault, index_dir=index_dir, train=FAST, watch=False,
+                    index=IndexConfig(max_file_bytes=1_000))  # (smaller than Kimchi.md, as 5 MB was)
+    app = NotelinkApp(cfg)
+    async with running(app, (120, 40)) as pilot:
+        await open_note(pilot, app, "cooking/Kimchi.md")
+        source = app.query_one(NoteView).source
+        assert "Cannot show" not in source and "napa cabbage" in source

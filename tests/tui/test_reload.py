@@ -139,3 +139,34 @@ async def test_the_shown_note_deleted_on_disk_goes_back_to_the_note_before_it(tm
         assert app.current == NOTE and round(view.scroll_y) == 6, (app.current, view.scroll_y)
         await pilot.press("right_square_bracket")  # nothing after it now
         assert app.current == NOTE
+
+
+@sync
+async def test_back_reaches_a_note_renamed_since_it_was_read(tmp_path: Path) -> None:
+    """A note read earlier, renamed since (the watcher said 'moved'), was dropped from back/forward: `[`
+    skipped it, to the note before it. It is followed to its new path as the shown note is (by the
+    watcher's rename, else by its content); and after the shown note is renamed, `[` goes to the note read
+    before it, not one further back."""
+    from notelink.index.build import build_index
+
+    from ..conftest import FAST
+
+    vault, index_dir = sample_index(tmp_path)
+    watchers: list[FakeWatcher] = []
+    app = make_app(vault, index_dir, watchers)
+    async with running(app, SIZE) as pilot:
+        for path in ("cooking/Kimchi.md", "cooking/Fermentation.md", "gardening/Mulch.md"):
+            await open_note(pilot, app, path)
+        for old, new in (("cooking/Fermentation.md", "cooking/Ferments.md"),
+                         ("gardening/Mulch.md", "gardening/Mulching.md")):
+            os.rename(vault / old, vault / new)
+            watchers[0].on_event(FakeEvent("changed", (old, new), message=f"moved {old} → {new}",
+                                           moves=((old, new),)))
+        os.rename(vault / "cooking/Kimchi.md", vault / "cooking/Napa kimchi.md")  # (no rename said)
+        build_index(vault, index_dir, FAST)
+        await new_index(pilot, app, watchers[0], "gardening/Mulching.md")
+        assert app.current == "gardening/Mulching.md"
+        await pilot.press("left_square_bracket")
+        await wait_for(pilot, lambda: app.current == "cooking/Ferments.md", what=lambda: app.current)
+        await pilot.press("left_square_bracket")
+        await wait_for(pilot, lambda: app.current == "cooking/Napa kimchi.md", what=lambda: app.current)
