@@ -13,6 +13,7 @@ from notelink.cli.output import (
     EXIT_REFUSED,
     UserError,
     emit,
+    notes,
     refused_then,
     shown,
     with_commands,
@@ -113,7 +114,7 @@ def _export_block(args: argparse.Namespace, cfg: ExportConfig) -> int:
         print(f"refused: {shown(r.path)}: {shown(r.reason)}", file=sys.stderr)
     same = "had no block" if args.undo else "already current"
     emit(args, _block_json(args, plan, report), lambda: (
-        f"{'Removed the block from' if args.undo else 'Wrote'} {len(report.written)} notes "
+        f"{'Removed the block from' if args.undo else 'Wrote'} {notes(len(report.written))} "
         f"({plan.current} {same}, {len(report.refused)} refused)."))
     return EXIT_REFUSED if report.refused else EXIT_OK
 
@@ -137,7 +138,7 @@ def _dry_run(args: argparse.Namespace, plan: Plan, vault: Path) -> int:
         if args.json:
             emit(args, {**_block_json(args, plan, None), "output": args.output}, str)
     verb = "remove the block from" if args.undo else "write"
-    print(f"Dry run: would {verb} {len(plan.changes)} notes ({plan.current} already current, "
+    print(f"Dry run: would {verb} {notes(len(plan.changes))} ({plan.current} already current, "
           f"{len(plan.refused)} refused). Nothing was written; add --write to apply."
           f"{refused_then(plan.refused)}", file=sys.stderr)
     return EXIT_REFUSED if plan.refused else EXIT_OK

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from notelink.cli.options import index_config, index_dir, no_index, open_vault, train_config
-from notelink.cli.output import EXIT_OK, EXIT_USAGE, UserError, emit, shown, suggest, with_commands
+from notelink.cli.output import EXIT_OK, EXIT_USAGE, UserError, emit, notes, shown, suggest, with_commands
 from notelink.notes.vault import check_vault
 
 
@@ -42,10 +42,10 @@ def _skipped_files(folder: Path) -> list[dict[str, str]]:
 
 def _index_text(s: Any) -> str:
     if s.up_to_date:
-        head = f"Index is up to date: {s.indexed} notes, generation {s.generation} (nothing changed)."
+        head = f"Index is up to date: {notes(s.indexed)}, generation {s.generation} (nothing changed)."
     else:
         resumed = f", {s.resumed} reused from an interrupted build's parse" if s.resumed else ""
-        head = (f"Indexed {s.indexed} notes ({s.reparsed} parsed, {s.reused - s.resumed} unchanged"
+        head = (f"Indexed {notes(s.indexed)} ({s.reparsed} parsed, {s.reused - s.resumed} unchanged"
                 f"{resumed}), "
                 f"{s.skipped} skipped. Generation {s.generation}.\n"
                 + (f"Full retrain: {s.retrain_reason}.\n" if s.retrain_reason else "")
@@ -69,7 +69,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def _status_text(d: dict[str, Any], args: argparse.Namespace) -> str:
     lines = [f"Generation {d['generation']} at {d['index_dir']}",
-             f"{d['indexed']} notes indexed, {len(d['skipped'])} skipped, vocabulary {d['vocab']:,}",
+             f"{notes(d['indexed'])} indexed, {len(d['skipped'])} skipped, vocabulary {d['vocab']:,}",
              f"Trained {d['trained_at']} on {d['device']}"]
     if len(d["languages"]) > 1:
         lines.append("Languages (each note's stop words dropped): "

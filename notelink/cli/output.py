@@ -36,6 +36,11 @@ def shown(name: str) -> str:
     return name.translate(_VISIBLE)
 
 
+def notes(n: int) -> str:
+    """`1 note`, `2 notes`, `2,322 notes`: a count of notes for a line of text output."""
+    return "1 note" if n == 1 else f"{n:,} notes"
+
+
 WIDTH = 80
 """The columns a line of text output keeps to where it can (a related note's `because`)."""
 

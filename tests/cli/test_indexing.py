@@ -206,3 +206,13 @@ def test_index_json_lists_what_it_skipped_as_status_does(capsys, make_vault, tmp
     assert code == 0 and data["skipped"] == 1 and [s["path"] for s in data["skipped_files"]] == ["big.md"]
     code, out, _ = run(capsys, "status", str(vault), "--index-dir", ix, "--json")
     assert code == 0 and json.loads(out)["skipped"] == data["skipped_files"]
+
+
+def test_one_note_is_counted_as_one_note(capsys, make_vault, tmp_path: Path) -> None:
+    vault, ix = make_vault({"a.md": "# A\n\nalpha beta gamma\n"}), str(tmp_path / "ix")
+    code, out, err = run(capsys, "index", str(vault), "--index-dir", ix, *ARGS)
+    assert code == 0 and out.startswith("Indexed 1 note (1 parsed"), err
+    _, out, _ = run(capsys, "index", str(vault), "--index-dir", ix, *ARGS)
+    assert out.startswith("Index is up to date: 1 note, generation")
+    _, out, _ = run(capsys, "status", str(vault), "--index-dir", ix)
+    assert "1 note indexed, 0 skipped" in out

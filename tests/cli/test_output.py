@@ -1,6 +1,6 @@
-"""Text output's lines: a list kept to 80 columns (`one_line`), wide characters counted as two."""
+"""Text output: a list kept to 80 columns (`one_line`), wide characters counted as two; counts of notes."""
 
-from notelink.cli.output import columns, one_line
+from notelink.cli.output import columns, notes, one_line
 
 LEAD = " " * 10 + "because: "
 
@@ -25,3 +25,7 @@ def test_wide_characters_take_two_columns() -> None:
     assert columns("堆肥") == 4 and columns("Cafe\u0301") == 4  # (a combining accent takes none)
     line = one_line(LEAD, ["mentions: " + "堆肥" * 20, "土"])
     assert columns(line) <= 80 and line.endswith("…") and columns(line) >= 79
+
+
+def test_notes_are_counted_in_the_singular_for_one() -> None:
+    assert [notes(n) for n in (0, 1, 2, 2322)] == ["0 notes", "1 note", "2 notes", "2,322 notes"]
