@@ -13,6 +13,7 @@ import numpy as np
 from notelink.errors import NotFound, echoed
 from notelink.index.layout import Layout
 from notelink.notes.stopwords import main_languages, stop_word_languages
+from notelink.notes.tokenizer import tokenize
 from notelink.query.accents import by_unaccented, unaccented
 from notelink.query.answers import Neighbour, SimilarWords
 from notelink.query.closenames import CloseNames
@@ -82,6 +83,9 @@ class WordQuestions:
         they have that it is with accents aside (`cafe`: `café`; a rare one too, which `word_id` then says
         is rare); NotFound naming them when it is several, so that the user picks one."""
         key = unicodedata.normalize("NFKC", word.lower())  # (as the tokenizer keeps words)
+        if key in self.word_index or key in self._rarer:
+            return key
+        key = _one_token(word) or key  # (`bread,` as pasted from a note: `bread`)
         if key in self.word_index or key in self._rarer:
             return key
         accented = {self.words[i] for i in self._by_unaccented.get(unaccented(key), [])} or \
@@ -162,10 +166,18 @@ class WordQuestions:
 
 
 def read_as_said(typed: str, word: str) -> str:
-    """Says that `typed` was read as the vault's `word`, accents aside (`word_read_as`); "" when it is it."""
-    if unicodedata.normalize("NFKC", typed.lower()) == unicodedata.normalize("NFKC", word):
+    """Says that `typed` was read as the vault's `word`, accents aside (`word_read_as`); "" when it is it
+    (punctuation around it aside)."""
+    same = (unicodedata.normalize("NFKC", typed.lower()), _one_token(typed))
+    if unicodedata.normalize("NFKC", word) in same:
         return ""  # (the word itself, typed decomposed too)
     return f"{echoed(typed)!r} read as {word!r}: the vault's one word that it is with accents aside"
+
+
+def _one_token(typed: str) -> str | None:
+    """The one word the tokenizer reads in `typed` (`bread` in `bread,` or `"bread"`), else None."""
+    words = tokenize(typed, keep_stopwords=True, numbers=True)
+    return words[0] if len(words) == 1 else None
 
 
 TOO_RARE = f"too rare to say: similar words are reliable from {RELIABLE_COUNT} occurrences on"

@@ -248,6 +248,21 @@ def test_similar_takes_a_word_typed_without_its_accents(make_vault, tmp_path: Pa
     index.close()
 
 
+def test_similar_takes_a_word_pasted_with_its_punctuation(make_vault, tmp_path: Path) -> None:
+    """`similar V 'bread,'` said the word was unknown: the one word the tokenizer reads in it is meant."""
+    words = "bread flour water salt yeast dough oven crust " * 6
+    vault = make_vault({"Bread.md": f"# Bread\n\n{words}\n", "Pizza.md": f"# Pizza\n\n{words} cheese\n"})
+    build_index(vault, tmp_path / "ix", FAST)
+    index = Index.open(tmp_path / "ix")
+    for typed in ("bread,", '"bread"', "(Bread)."):
+        said = index.similar_words(typed)
+        assert said.word == "bread" and said.warning == ""
+        assert said.similar == index.similar_words("bread").similar
+    with pytest.raises(NotFound):
+        index.similar_words("bread flour")  # (two words are no word)
+    index.close()
+
+
 def test_a_note_or_word_typed_without_its_accents_is_the_one_it_is_with_them(make_vault,
                                                                               tmp_path: Path) -> None:
     """`related "Nuit a Valensole"` said "no note named", `similar etoiles` suggested unrelated words: the
