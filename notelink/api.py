@@ -190,10 +190,19 @@ class Vault:
         empty when `name` names one note as typed. Every face's `--json` and tools add these."""
         found = self.find(name)
         read_as = self.index.note_read_as(path_in_vault(self.path, arguments.note_name(name)), found)
+        said = [w for w in (read_as, self._gone(found)) if w]
         if not (others := self.also_named(name, found)):
-            return found, {"warning": read_as} if read_as else {}
+            return found, {"warning": "; ".join(said)} if said else {}
         warning = ambiguous(arguments.note_name(name), found.path, others)
-        return found, {"also_named": others[:50], "warning": f"{read_as}; {warning}" if read_as else warning}
+        return found, {"also_named": others[:50], "warning": "; ".join([*said, warning])}
+
+    def _gone(self, note: NoteInfo) -> str:
+        """What to say of a note whose file is gone from the vault since the index was built (no watcher
+        ran since it was deleted or moved): the answers about it are the index's; "" while it is there."""
+        if (self.path / note.path).is_file():
+            return ""
+        return (f"{note.path} is gone from the vault since the index was built (deleted or moved): "
+                "answered from the index; `notelink index` brings it up to date")
 
     def also_named(self, name: NoteName, note: NoteInfo) -> list[str]:
         """Paths of the other notes `name` could mean too, `note` being the one `find` gave (empty when

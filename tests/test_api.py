@@ -654,3 +654,21 @@ def test_a_pasted_wikilink_names_its_target(make_vault, tmp_path: Path, dialect:
     assert v.related("[[b]]") and v.note("[[B]]").path == "b.md"
     with pytest.raises(NotFound, match="no note named '\\[\\[nowhere\\]\\]'"):
         v.find("[[nowhere]]")
+
+
+def test_a_note_deleted_since_the_build_is_answered_from_the_index_and_said_gone(capsys, make_vault,
+                                                                                  tmp_path: Path) -> None:
+    """`related V Kimchi` after Kimchi.md was deleted (no watcher running) answered as if it were there."""
+    vault = make_vault({"Kimchi.md": "# Kimchi\n\ncabbage chili garlic ferment\n",
+                        "Sauerkraut.md": "# Sauerkraut\n\ncabbage salt ferment\n"})
+    build_index(vault, tmp_path / "ix", FAST)
+    v = Vault(vault, tmp_path / "ix")
+    assert v.named("Kimchi")[1] == {}
+    (vault / "Kimchi.md").unlink()
+    note, said = v.named("Kimchi")
+    assert said["warning"].startswith("Kimchi.md is gone from the vault since the index was built")
+    assert [r.path for r in v.related(note)] == ["Sauerkraut.md"]
+    capsys.readouterr()
+    assert main(["related", str(vault), "Kimchi", "--index-dir", str(tmp_path / "ix"), "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["warning"] == said["warning"] and "is gone from the vault" in err
