@@ -85,7 +85,7 @@ def _wrong(item: dict[str, Any]) -> str:
     said on its own, with the value given."""
     unknown = [key for key in item if key not in BATCH_KEYS]
     if unknown:
-        return f": no key {_said(unknown[0])}; a line takes {', '.join(BATCH_KEYS)}"
+        return f": unknown key {_said(unknown[0])}; a line takes only {', '.join(BATCH_KEYS)}"
     if not isinstance(item.get("text"), str):
         return ' has no "text" string'
     if not item["text"].strip():
