@@ -238,9 +238,11 @@ def show_no_index(app: AppState) -> None:
         list_unindexed(app)
     show_unindexed_panels(app, None if app.notes_by_path else "")  # (not another vault's, after a switch)
     if not app.notes_by_path:
+        then = ": this app indexes them as you save them" if app.watcher is not None else \
+            ", then press `r` to index them"
         view.show("Empty vault", str(app.vault),
                   f"# No notes here yet\n\n`{app.vault}` has no Markdown notes (`*.md`).\n\n"
-                  "Add some notes, then press `r` to index them.")
+                  f"Add some notes{then}.")
     elif app.watcher is not None and app.watch_error:
         app.query_one(IndexStatus).finish()
         view.show("No index yet", str(app.vault), WATCH_FAILED.format(app.watch_error))

@@ -524,3 +524,15 @@ async def test_a_note_caught_empty_mid_save_is_shown_again_when_nothing_was_buil
         (vault / kimchi).write_text(text, encoding="utf-8")
         watchers[0].on_event(FakeEvent("current", (kimchi,), generation=1, said=f"{kimchi} is now empty"))
         await wait_for(pilot, lambda: "napa cabbage" in view.source, what=lambda: view.source)
+
+
+@sync
+async def test_an_empty_vault_says_the_watcher_indexes_new_notes(tmp_path: Path) -> None:
+    """The empty vault's page said "press r to index them" while the app's watcher indexes them itself."""
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    app = make_app(vault, tmp_path / "index", [])
+    async with running(app, (120, 35)) as pilot:
+        view = app.query_one(NoteView)
+        await wait_for(pilot, lambda: "No notes here yet" in view.source)
+        assert "this app indexes them as you save them" in view.source and "press `r`" not in view.source
