@@ -16,6 +16,7 @@ Two ways to run them (see benchmarks/RESULTS-speed.md for the measurements):
   raised in the parent as `WorkerError`. A daemonic process cannot have children, and a fork from a
   process with other threads may copy a lock one of them holds: both train with threads. (The watcher's
   build children are not daemonic, for this reason.)
+  Worker processes that get about one core between them run their chunks by turns (`turns`).
 
 This module does not import torch, nor the trainer: the step itself is `cbow._Trainer.step`, a `Stepper`.
 """
