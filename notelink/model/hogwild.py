@@ -16,6 +16,7 @@ Two ways to run them (see benchmarks/RESULTS-speed.md for the measurements):
   raised in the parent as `WorkerError`. A daemonic process cannot have children, and a fork from a
   process with other threads may copy a lock one of them holds: both train with threads. (The watcher's
   build children are not daemonic, for this reason.)
+  Worker processes that get about one core between them run their chunks by turns (`turns`).
 
 This module does not import torch, nor the trainer: the step itself is `cbow._Trainer.step`, a `Stepper`.
 """
@@ -38,6 +39,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from notelink.config import TrainConfig
+from notelink.model.turns import Turns
 from notelink.processes import can_fork_workers, die_with_parent
 
 MIN_PROCESS_WORDS = 200_000
@@ -93,12 +95,14 @@ class Schedule:
         self.lock: Any = threading.Lock()  # guards the next-job slot
         self.epoch, self.t0, self.last = 1, time.perf_counter(), 0.0
         self.check: Callable[[], None] = lambda: None  # raises when a worker process failed
+        self.turns = Turns(workers)  # chunks one at a time when the run gets about one core (processes)
 
     def share(self, ctx: Any) -> None:
         """Moves the shared state into memory that forked processes share."""
         raw = ctx.RawArray("q", self.state.shape[0])
         self.state, self.lock = np.frombuffer(raw, dtype=np.int64), ctx.Lock()
         self._raw = raw  # keeps the buffer alive
+        self.turns.share(ctx)
 
     @property
     def done(self) -> int:
@@ -150,21 +154,44 @@ class Schedule:
 
 
 def work(tr: Stepper, sched: Schedule, worker: int) -> None:
-    """Trains jobs until none is left; worker 0 (the calling thread) also polls."""
+    """Trains jobs until none is left; worker 0 (the calling thread) also polls. A chunk runs by turns
+    while the run gets about one core (`turns`)."""
     while (job := sched.claim()) is not None:
-        epoch, a, b = job
-        c = tr.make_chunk(a, b, seed=tr.cfg.seed * 1_000_003 + epoch * 7919 + a)
-        per_word = c.words / max(c.n, 1)  # raw words one kept centre stands for
-        for i in range(tr.batches(c)):
-            if worker == 0:
-                sched.epoch = epoch + 1
-                sched.poll()
-            if sched.stopped:
-                return
-            tr.step(c, i, sched.lr())
-            sched.advance(worker, math.ceil(min(tr.batch, c.n - i * tr.batch) * per_word))
-        if c.n == 0:
-            sched.advance(worker, c.words)
+        by_turns = sched.turns.begin(lambda: _idle(sched, worker))
+        if by_turns is None:
+            return
+        cpu, wall = time.thread_time(), time.perf_counter()
+        try:
+            done = _chunk(tr, sched, worker, job)
+        finally:
+            sched.turns.end(worker, by_turns, time.thread_time() - cpu, time.perf_counter() - wall)
+        if not done:
+            return
+
+
+def _chunk(tr: Stepper, sched: Schedule, worker: int, job: Job) -> bool:
+    """Prepares and trains one job; False when training stopped meanwhile."""
+    epoch, a, b = job
+    c = tr.make_chunk(a, b, seed=tr.cfg.seed * 1_000_003 + epoch * 7919 + a)
+    per_word = c.words / max(c.n, 1)  # raw words one kept centre stands for
+    for i in range(tr.batches(c)):
+        if worker == 0:
+            sched.epoch = epoch + 1
+            sched.poll()
+        if sched.stopped:
+            return False
+        tr.step(c, i, sched.lr())
+        sched.advance(worker, math.ceil(min(tr.batch, c.n - i * tr.batch) * per_word))
+    if c.n == 0:
+        sched.advance(worker, c.words)
+    return True
+
+
+def _idle(sched: Schedule, worker: int) -> bool:
+    """While waiting for the turn: worker 0 polls progress and cancellation; whether training stopped."""
+    if worker == 0:
+        sched.poll()
+    return sched.stopped
 
 
 def use_processes(workers: int, words: int) -> bool:
