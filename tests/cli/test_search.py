@@ -292,7 +292,8 @@ def test_a_batch_line_s_mistake_is_said_key_by_key(capsys: pytest.CaptureFixture
     assert code == 0 and top["error"] == 'line 1: "top" must be a whole number of at least 1, not 0'
     assert exclude["error"] == 'line 2: "exclude" must be a path or a list of paths, not [["a"]]'
     assert array == {"id": None, "error": 'line 3 is not a JSON object: give {"id": ..., "text": ...}'}
-    assert limit == {"id": 4, "error": 'line 4: unknown key "limit"; a line takes only id, text, top, exclude'}
+    assert limit == {"id": 4,
+                     "error": 'line 4: unknown key "limit"; a line takes only id, text, top, exclude'}
     assert fine["id"] == 5 and len(fine["results"]) == 1
 
 
