@@ -20,10 +20,11 @@ anyway). Threads get no turns: they share the cache, and the GIL already makes t
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -71,18 +72,21 @@ class Turns:
 
     @property
     def by_turns(self) -> bool:
+        """Whether a round of turns is on (chunks run one at a time)."""
         return self.enabled and self.state[_LEFT] > 0 and not self.state[_OFF]
 
     def begin(self, idle: Callable[[], bool]) -> bool | None:
         """Before a chunk: whether it runs by turns (the turn then held until `end`, once the chunks
         running side by side have ended, so that it runs alone), or None when `idle`, called while
         waiting, says training stopped."""
-        if not self.by_turns:
-            self._count(+1)
+        if not self.enabled or self._side_by_side():
             return False
         while not self.lock.acquire(timeout=0.05):
             if idle():
                 return None
+        if self._side_by_side():  # (the round ended while this worker waited for the turn)
+            self.lock.release()
+            return False
         while self.state[_SIDE_BY_SIDE] > 0:
             if idle():
                 self.lock.release()
@@ -90,10 +94,25 @@ class Turns:
             time.sleep(0.005)
         return True
 
-    def _count(self, change: int) -> None:
-        if self.enabled:
-            with self.counting:
-                self.state[_SIDE_BY_SIDE] += change
+    def _side_by_side(self) -> bool:
+        """Counts a chunk starting side by side unless a round of turns is on; whether it did. (Under
+        `counting`, as a round starts: no chunk starts side by side once it has.)"""
+        with self._counting():
+            if self.by_turns:
+                return False
+            self.state[_SIDE_BY_SIDE] += 1
+            return True
+
+    @contextlib.contextmanager
+    def _counting(self) -> Iterator[None]:
+        """The count's lock; a worker process killed while holding it (for microseconds) is an error after
+        10 s, not a wait for ever."""
+        if not self.counting.acquire(timeout=10):
+            raise TimeoutError("a training worker process died while counting the chunks it ran")
+        try:
+            yield
+        finally:
+            self.counting.release()
 
     def end(self, worker: int, by_turns: bool, cpu_s: float, wall_s: float) -> None:
         """After a chunk: gives the turn back (its CPU and wall time counted), or records the share of a
@@ -101,11 +120,16 @@ class Turns:
         if by_turns:
             self._turn_ended(cpu_s, wall_s)
             self.lock.release()
-            return
-        self._count(-1)
-        if not self.enabled or wall_s < MIN_WALL_S:
-            return
-        self.state[worker] = cpu_s / wall_s
+        elif self.enabled:
+            with self._counting():
+                self.state[_SIDE_BY_SIDE] -= 1
+                if wall_s >= MIN_WALL_S:
+                    self._measured(worker, cpu_s / wall_s)
+
+    def _measured(self, worker: int, share: float) -> None:
+        """Records a worker's share of a core side by side; starts a round of turns when every worker's
+        share is known and they add up to less than `CONTENDED`."""
+        self.state[worker] = share
         shares = self.state[: self.workers]
         if not np.isnan(shares).any() and shares.sum() < CONTENDED:
             self.state[_SIDE] = shares.sum()  # s: the cores the workers got side by side

@@ -90,6 +90,28 @@ def test_a_turn_waits_for_the_chunks_still_running_side_by_side_and_a_stop_ends_
     turns.end(0, True, 1.0, 1.0)
 
 
+def test_a_worker_waiting_for_the_turn_when_the_round_ends_runs_side_by_side() -> None:
+    """It held the turn for a chunk counted as alone while the worker that ended the round ran beside it
+    (the review: turns ended for the run on an overlapped chunk, or one worker shut out for 247 chunks)."""
+    turns = _shared()
+    _side_by_side(turns, 0, 0.5)
+    _side_by_side(turns, 1, 0.45)
+    _by_turns(turns, FIRST_TURN_CHUNKS - 1, 1.0)
+    assert turns.begin(lambda: False) is True  # (the round's last chunk)
+    got: list[bool | None] = []
+    waiting = threading.Thread(target=lambda: got.append(turns.begin(lambda: False)))
+    waiting.start()
+    waiting.join(timeout=0.2)
+    assert waiting.is_alive()  # (waiting for the turn)
+    turns.end(0, True, cpu_s=1.0, wall_s=1.0)  # the round ends (it paid)
+    waiting.join(timeout=30)
+    assert got == [False] and not turns.by_turns  # (side by side, counted: measured again)
+    assert turns.begin(lambda: False) is False  # (the worker that ended the round, side by side too)
+    turns.end(1, False, cpu_s=0.5, wall_s=1.0)
+    turns.end(0, False, cpu_s=0.5, wall_s=1.0)
+    assert turns.by_turns  # (a new round, of `TURN_CHUNKS`: the first one paid)
+
+
 def test_threads_get_no_turns() -> None:
     turns = Turns(2)  # (not shared: threads)
     turns.end(0, False, 0.1, 1.0)
