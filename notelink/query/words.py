@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+import string
 import unicodedata
 from typing import Any
 
@@ -175,9 +176,14 @@ def read_as_said(typed: str, word: str) -> str:
 
 
 def _one_token(typed: str) -> str | None:
-    """The one word the tokenizer reads in `typed` (`bread` in `bread,` or `"bread"`), else None."""
+    """The word `typed` is with punctuation around it left out (`bread` for `bread,` or `"bread"`), when the
+    tokenizer reads it so; else None (`e-mail` reads as `mail`, a one-letter part dropped: not the same)."""
     words = tokenize(typed, keep_stopwords=True, numbers=True)
-    return words[0] if len(words) == 1 else None
+    bare = unicodedata.normalize("NFKC", typed.strip(_AROUND).lower())
+    return words[0] if words == [bare] else None
+
+
+_AROUND = string.punctuation + string.whitespace + "“”‘’«»„¿¡…"
 
 
 TOO_RARE = f"too rare to say: similar words are reliable from {RELIABLE_COUNT} occurrences on"

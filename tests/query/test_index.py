@@ -258,8 +258,9 @@ def test_similar_takes_a_word_pasted_with_its_punctuation(make_vault, tmp_path: 
         said = index.similar_words(typed)
         assert said.word == "bread" and said.warning == ""
         assert said.similar == index.similar_words("bread").similar
-    with pytest.raises(NotFound):
-        index.similar_words("bread flour")  # (two words are no word)
+    for typed in ("bread flour", "x-bread"):  # (two words are no word; `x-bread` reads as `bread`: not it)
+        with pytest.raises(NotFound):
+            index.similar_words(typed)
     index.close()
 
 
