@@ -145,17 +145,12 @@ def index_config(args: argparse.Namespace) -> IndexConfig:
                        exclude=exclude_patterns(args), dialect=dialect, keep_dialect=given != "auto")
 
 
-def kept_reading(args: argparse.Namespace) -> tuple[bool, int]:
-    """`--keep-stopwords` and `--max-file-mb` (in bytes) as given by flag or config file, else as the
-    index's last build had them (a later build, the watcher and the app keep them, as they keep
-    `--exclude`: a plain build dropped the notes a larger cap had let in), else the defaults."""
-    from notelink.index.choices import SavedChoices
-
+def kept_reading(args: argparse.Namespace) -> tuple[bool | None, int | None]:
+    """`--keep-stopwords` and `--max-file-mb` (in bytes) as given by flag or config file; None where not
+    given: each build then keeps what the index's last build had (`index.previous.settled`), as for
+    `--exclude` (a plain build dropped the notes a larger cap had let in)."""
     keep, max_mb = args.keep_stopwords, args.max_file_mb
-    size = None if max_mb is None else _size_cap(max_mb)  # (a wrong value refused before the index is read)
-    saved = SavedChoices() if None not in (keep, size) else SavedChoices.read(index_dir(args))
-    keep = saved.keep_stopwords if keep is None else bool(keep)
-    return keep, saved.max_file_bytes if size is None else size
+    return None if keep is None else bool(keep), None if max_mb is None else _size_cap(max_mb)
 
 
 def _size_cap(max_mb: float) -> int:

@@ -81,15 +81,21 @@ class DialectConfig:
             raise ValueError(f"--dialect must be one of {', '.join(DIALECTS)}, not {self.name!r}")
 
 
+MAX_FILE_BYTES = 5_000_000
+"""Notes larger than this are skipped unless `--max-file-mb` says otherwise."""
+
+
 @dataclass(frozen=True)
 class IndexConfig:
     """What the indexer reads and how it tokenizes."""
 
-    keep_stopwords: bool = False
+    keep_stopwords: bool | None = None
     """Keep stop words in the training text (`--keep-stopwords`); by default each note loses those of its
-    language (notelink/notes/stopwords.py)."""
-    max_file_bytes: int = 5_000_000
-    """Notes larger than this are skipped with a reason (`--max-file-mb`)."""
+    language (notelink/notes/stopwords.py). None: as the index's last build did (so `--keep-stopwords` once
+    is kept by later builds, the watcher and the app; settled by the build, `index.previous.settled`)."""
+    max_file_bytes: int | None = None
+    """Notes larger than this are skipped with a reason (`--max-file-mb`). None: the index's last build's
+    cap, else `MAX_FILE_BYTES` (settled by the build, as `keep_stopwords`)."""
     exclude: tuple[str, ...] | None = None
     """Paths to leave out, in gitignore syntax (`--exclude`, config `[index] exclude`), besides dot-folders
     and the vault's `.gitignore` and `.notelinkignore` files. None: the list saved with the index by the
@@ -100,6 +106,16 @@ class IndexConfig:
     keep_dialect: bool = True
     """With dialect `auto`: a dialect named for the index's last build (`--dialect zk` once) is kept by later
     builds, the watcher and the app; False (`--dialect auto`) detects it again. Not saved with the index."""
+
+    @property
+    def keeps_stopwords(self) -> bool:
+        """Whether stop words stay in the training text (unset: no)."""
+        return bool(self.keep_stopwords)
+
+    @property
+    def size_cap(self) -> int:
+        """The size over which a note is skipped (unset: `MAX_FILE_BYTES`)."""
+        return MAX_FILE_BYTES if self.max_file_bytes is None else self.max_file_bytes
 
     @property
     def patterns(self) -> tuple[str, ...]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from notelink.config import IndexConfig
+from notelink.config.indexing import MAX_FILE_BYTES
 from notelink.errors import IndexFormatError
 from notelink.index.store import current_generation, read_meta
 
@@ -32,7 +32,7 @@ class SavedChoices:
     were kept)."""
     keep_stopwords: bool = False
     """Whether it kept stop words in the training text (`--keep-stopwords`)."""
-    max_file_bytes: int = IndexConfig().max_file_bytes
+    max_file_bytes: int = MAX_FILE_BYTES
     """The size over which it skipped a note (`--max-file-mb`)."""
 
     @classmethod
@@ -47,7 +47,7 @@ class SavedChoices:
         named, chosen = meta.get("dialect_named"), meta.get("train_chosen")
         built = (index_config.get("dialect") or {}).get("name")
         keep, size = index_config.get("keep_stopwords"), index_config.get("max_file_bytes")
-        size = size if isinstance(size, int) and size > 0 else IndexConfig().max_file_bytes
+        size = size if isinstance(size, int) and size > 0 else MAX_FILE_BYTES
         return cls(exclude=tuple(index_config.get("exclude") or ()),
                    dialect_named=named if isinstance(named, str) else None,
                    dialect_built=built if isinstance(built, str) else None,

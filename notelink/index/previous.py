@@ -265,13 +265,16 @@ def _set_aside(index_dir: Path, gen: Path | None, problem: str) -> str:
 
 def settled(vault: Path, index_dir: Path, cfg: IndexConfig, dialect: DialectConfig | None = None,
             saved: SavedChoices | None = None) -> IndexConfig:
-    """`cfg` with what it leaves to the vault and its index: the exclude patterns saved by the last build
-    (when `cfg.exclude` is None: a later build, the watcher and the app keep `--exclude`), and the vault's
-    dialect (`dialect`, else `index.dialect.reading`'s). `saved`: the index's choices, when read already."""
+    """`cfg` with what it leaves to the vault and its index: the exclude patterns, whether stop words were
+    kept and the note size cap of the last build (where `cfg` has None: a later build, the watcher and the
+    app keep `--exclude`, `--keep-stopwords`, `--max-file-mb`, each build reading them anew), and the
+    vault's dialect (`dialect`, else `index.dialect.reading`'s). `saved`: the index's choices, when read."""
     saved = saved if saved is not None else SavedChoices.read(index_dir)
     exclude = cfg.exclude if cfg.exclude is not None else saved.exclude
+    keep = cfg.keep_stopwords if cfg.keep_stopwords is not None else saved.keep_stopwords
+    size = cfg.max_file_bytes if cfg.max_file_bytes is not None else saved.max_file_bytes
     dialect = dialect or reading(vault, index_dir, cfg, saved=saved).dialect
-    return replace(cfg, exclude=tuple(exclude), dialect=dialect)
+    return replace(cfg, exclude=tuple(exclude), keep_stopwords=keep, max_file_bytes=size, dialect=dialect)
 
 
 def settled_training(index_dir: Path, cfg: TrainConfig, saved: SavedChoices | None = None) -> TrainConfig:

@@ -145,7 +145,7 @@ def record_from_raw(raw: RawNote, cfg: IndexConfig) -> NoteRecord:
     lead = [] if parsed.paragraphs[:1] == [parsed.title] else [parsed.title]
     texts = lead + parsed.aliases + parsed.paragraphs
     tokens = [tokenize(t, keep_stopwords=True) for t in texts]
-    lang = "" if cfg.keep_stopwords else language_of(tokens)
+    lang = "" if cfg.keeps_stopwords else language_of(tokens)
     if lang:  # a long paragraph in another language loses that language's stop words
         tokens = without_stopwords(tokens, paragraph_languages(tokens, lang))
     # interned: one str object per distinct word, not per token (50M tokens would be ~3 GB of str objects)
@@ -246,7 +246,7 @@ def _read_one(vault: Path, rel: str, cfg: IndexConfig, old: NoteRecord | None,
     """The previous record when the note is unchanged, a Skipped, or the RawNote to parse."""
     if old is not None and trust_stat and _same_stat(vault / rel, old):
         return old
-    raw = read_note(vault, rel, cfg.max_file_bytes)
+    raw = read_note(vault, rel, cfg.size_cap)
     if isinstance(raw, Skipped) or old is None or old.sha256 != raw.sha256:
         return raw
     return old if (old.size, old.mtime) == (raw.size, raw.mtime) else replace(old, size=raw.size,
@@ -370,7 +370,7 @@ def _parse_safely(item: ToParse, cfg: IndexConfig) -> Parsed:
     """Reads (if `Unread`) and parses one note; an unexpected failure skips it with the reason instead of
     stopping the build."""
     try:
-        raw = read_note(item.root, item.path, cfg.max_file_bytes) if isinstance(item, Unread) else item
+        raw = read_note(item.root, item.path, cfg.size_cap) if isinstance(item, Unread) else item
         return raw if isinstance(raw, Skipped) else record_from_raw(raw, cfg)
     except Exception as exc:  # one bad note must never stop an index (or the watcher)
         return Skipped(item.path, f"failed to parse: {type(exc).__name__}: {exc}")

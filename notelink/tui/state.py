@@ -124,7 +124,7 @@ class AppState(App[None]):
     def note_cap(self) -> int:
         """The size cap for reading a note to show: at least the one the index was built with, so that a
         note `notelink index --max-file-mb 10` indexed is shown, not 'too large' by the app's 5 MB."""
-        given = self.config.index.max_file_bytes
+        given = self.config.index.size_cap
         return given if self.index is None else max(given, self.index.max_file_bytes())
 
     # -- watching --------------------------------------------------------------------------------

@@ -504,3 +504,23 @@ def test_a_property_link_resolves_like_a_link_in_the_text(make_vault, tmp_path: 
     rows = index.db.execute("SELECT target, dst FROM links").fetchall()
     index.close()
     assert rows == [("study", 1)]
+
+
+def test_unset_reading_settings_are_each_index_s_own_at_each_build(make_vault, tmp_path: Path) -> None:
+    """`IndexConfig()` leaves `keep_stopwords` and `max_file_bytes` to each build, which reads the index's
+    (the review: resolved once by the command line, the app switched from a vault built with
+    `--keep-stopwords` to another retrained that one with them; a running watcher undid a later
+    `notelink index --max-file-mb 10` at its next build)."""
+    big = "# Big\n\n" + "flour water " * 1000  # (12 KB)
+    a, b = make_vault({"a/x.md": "# X\n\nthe bread and the flour\n", "a/big.md": big}) / "a", tmp_path / "b"
+    b.mkdir()
+    (b / "y.md").write_text("# Y\n\nrye and wheat in the field\n", encoding="utf-8")
+    build_index(a, tmp_path / "ia", FAST, IndexConfig(keep_stopwords=True, max_file_bytes=20_000))
+    build_index(b, tmp_path / "ib", FAST, IndexConfig(max_file_bytes=10_000))
+    unset = IndexConfig()  # (the app's, or a watcher's, for its whole life)
+    again_a = build_index(a, tmp_path / "ia", FAST, unset)
+    again_b = build_index(b, tmp_path / "ib", FAST, unset)
+    assert again_a.up_to_date and again_b.up_to_date and again_a.skipped == 0
+    assert Index.open(tmp_path / "ib").max_file_bytes() == 10_000
+    build_index(a, tmp_path / "ia", FAST, IndexConfig(max_file_bytes=10_000))  # (`index --max-file-mb`)
+    assert build_index(a, tmp_path / "ia", FAST, unset).skipped == 1  # (kept by the unset config's build)
