@@ -239,7 +239,8 @@ def show_no_index(app: AppState) -> None:
     show_unindexed_panels(app, None if app.notes_by_path else "")  # (not another vault's, after a switch)
     if not app.notes_by_path:
         then = ": this app indexes them as you save them" if app.watcher is not None else \
-            ", then press `r` to index them"
+            ": the notelink process that watches this vault indexes them as you save them" \
+            if app.follower is not None else ", then press `r` to index them"
         view.show("Empty vault", str(app.vault),
                   f"# No notes here yet\n\n`{app.vault}` has no Markdown notes (`*.md`).\n\n"
                   f"Add some notes{then}.")

@@ -536,3 +536,21 @@ async def test_an_empty_vault_says_the_watcher_indexes_new_notes(tmp_path: Path)
         view = app.query_one(NoteView)
         await wait_for(pilot, lambda: "No notes here yet" in view.source)
         assert "this app indexes them as you save them" in view.source and "press `r`" not in view.source
+
+
+@sync
+async def test_an_empty_vault_watched_by_another_process_says_that_it_indexes_them(tmp_path: Path) -> None:
+    from notelink.index.lock import WatcherLock
+
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    other = WatcherLock(tmp_path / "index")  # (another notelink process's watcher)
+    other.acquire()
+    try:
+        app = make_app(vault, tmp_path / "index", [])
+        async with running(app, (120, 35)) as pilot:
+            view = app.query_one(NoteView)
+            await wait_for(pilot, lambda: "No notes here yet" in view.source)
+            assert "the notelink process that watches this vault indexes them" in view.source
+    finally:
+        other.release()
