@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from notelink.config import DIALECTS, ExportConfig, RelatedConfig, SettingsError, TrainConfig, WatchConfig
+from notelink.config import (
+    DIALECTS,
+    RUN_SETTINGS,
+    ExportConfig,
+    RelatedConfig,
+    SettingsError,
+    TrainConfig,
+    WatchConfig,
+)
 from notelink.errors import ConfigError, VaultError
 from notelink.locations import default_index_dir
 
@@ -53,6 +61,12 @@ class Setting:
     @property
     def dest(self) -> str:
         return self.key
+
+    @property
+    def kept(self) -> bool:
+        """Kept with the index once given, as a later build's default: the model settings but those of one
+        run (`RUN_SETTINGS`), and how notes are read (`KEPT_READING`)."""
+        return (self.section == "train" and self.key not in RUN_SETTINGS) or self.name in KEPT_READING
 
 
 _BUILD = ("index", "watch", "tui", "mcp")  # (the app and `mcp --watch` build and watch too)
@@ -102,7 +116,7 @@ SETTINGS = _settings()
 """The config file's settings; `notelink config` lists them with their values and where each came from."""
 
 KEPT_READING = ("index.keep_stopwords", "index.max_file_mb")
-"""How notes are read: kept with the index once given, as the model settings are (`options.kept_reading`)."""
+"""How notes are read: kept with the index once given, as the model settings are (`Setting.kept`)."""
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from notelink.cli.output import EXIT_OK, emit, shown
-from notelink.config import RUN_SETTINGS
-from notelink.configfile import KEPT_READING, SETTINGS, UserConfig, config_path
+from notelink.configfile import SETTINGS, UserConfig, config_path
 from notelink.locations import indexes_home
 
 _EXAMPLE = """# {path}
@@ -69,8 +68,7 @@ def settings(config: UserConfig) -> dict[str, dict[str, Any]]:
     out = {}
     for s in SETTINGS:
         value, source = config.value(s)
-        kept = (s.section == "train" and s.key not in RUN_SETTINGS) or s.name in KEPT_READING
-        if source == "default" and kept:
+        if source == "default" and s.kept:
             source = "default, unless an index keeps another it was given"
         out[s.name] = {"value": value, "source": source, "help": s.help}
     return out

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from notelink import arguments
 from notelink.cli.output import UserError, shown
 from notelink.config import RUN_SETTINGS, DialectConfig, IndexConfig, TrainConfig
-from notelink.configfile import KEPT_READING, SETTINGS, UserConfig
+from notelink.configfile import SETTINGS, UserConfig
 from notelink.errors import ArgumentError, IndexMissing
 from notelink.notes.ignore import check_patterns
 from notelink.notes.vault import check_vault
@@ -54,10 +54,8 @@ def apply_config(args: argparse.Namespace, config: UserConfig | None = None) -> 
             sources[s.name] = "saved with the index"  # (None: the build keeps the index's list)
         elif s.name == "index.dialect" and config.values.get(s.name, "auto") == "auto":
             sources[s.name] = "named for the index, else auto"  # (None: the build keeps the index's)
-        elif s.section == "train" and s.key not in RUN_SETTINGS and s.name not in config.values:
-            sources[s.name] = "kept with the index, else default"  # (None: `TrainConfig.chosen`)
-        elif s.name in KEPT_READING and s.name not in config.values:
-            sources[s.name] = "kept with the index, else default"  # (None: `kept_reading`)
+        elif s.kept and s.name not in config.values:  # (None: `TrainConfig.chosen`, `previous.settled`)
+            sources[s.name] = "kept with the index, else default"
         else:
             value, sources[s.name] = config.value(s)
             setattr(args, s.dest, list(value) if isinstance(value, list) else value)
